@@ -1,0 +1,33 @@
+# Two set-up commands: `make run` and `make test`. Both create the virtualenv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+
+.PHONY: run test bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "expertbot needs Python >= 3.11: run make with PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: $(STAMP)
+	$(BIN)/expertbot migrate
+	$(BIN)/expertbot demo
+	$(BIN)/expertbot serve --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.callback
+	$(BIN)/python -m bench.outbox
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,162 @@
+"""Callback benchmark: throughput and p50/p99 latency of /wechat/callback through the full path
+(signature -> dedup -> user lock -> user lookup -> FSM -> handler -> reply) on PostgreSQL +
+Redis, against a floor (bench/floor.py) doing only signature + XML (+ AES) + reply.
+
+    .venv/bin/python -m bench.callback [--processes 1] [--duration 10] [--connections 32]
+
+The load generator is wrk on loopback (Debian package `wrk`). Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import (
+    BIN,
+    ROOT,
+    SECRETS,
+    ensure_database,
+    flush_redis,
+    service_env,
+    start,
+    stop,
+    table,
+    wait_ready,
+)
+
+LUA = ROOT / "bench" / "wrk_push.lua"
+
+
+def run_wrk(port: int, duration: int, connections: int, threads: int, env: dict[str, str]
+            ) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+         "-s", str(LUA), f"http://127.0.0.1:{port}"],
+        env={**os.environ, **env, "BENCH_THREADS": str(threads)},
+        capture_output=True, text=True, check=True).stdout
+    found = re.search(r"RESULT (.*)", out)
+    if not found:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    values = dict(kv.split("=") for kv in found.group(1).split())
+    seconds = int(values["duration_us"]) / 1e6
+    return {"rps": int(values["requests"]) / seconds, "p50": int(values["p50_us"]) / 1000,
+            "p99": int(values["p99_us"]) / 1000, "errors": int(values["errors"]),
+            "bad": int(values["bad"]), "requests": int(values["requests"])}
+
+
+def plain_env(base: int, users: int) -> dict[str, str]:
+    from bot.signature import sign
+
+    ts, nonce = "1700000000", "12345"
+    query = f"signature={sign(SECRETS['WECHAT_TOKEN'], ts, nonce)}&timestamp={ts}&nonce={nonce}"
+    return {"BENCH_QUERY": query, "BENCH_BASE": str(base), "BENCH_USERS": str(users)}
+
+
+def aes_file(path: Path, count: int, base: int, users: int) -> dict[str, str]:
+    """`count` distinct safe-mode pushes, pre-signed and pre-encrypted."""
+    from urllib.parse import urlencode
+
+    from sandbox.wechat_push import Pusher, text_fields
+
+    pusher = Pusher(SECRETS["WECHAT_TOKEN"], SECRETS["WECHAT_APPID"], SECRETS["WECHAT_AES_KEY"],
+                    "safe")
+    with path.open("w") as fh:
+        for i in range(count):
+            msg_id = base + i
+            push = pusher.build(text_fields(f"o_bench_{msg_id % users}", "帮助", msg_id=msg_id,
+                                            to_user="gh_bench", create_time=1_700_000_000),
+                                timestamp="1700000000", nonce=str(i))
+            fh.write(f"{urlencode(push.query)}\t{push.body.decode()}\n")
+    return {"BENCH_FILE": str(path)}
+
+
+def measure_rounds(ports: dict[str, int], args: argparse.Namespace, tmp: Path
+                   ) -> dict[tuple[str, str], list[dict[str, float]]]:
+    """Alternate full and floor, plaintext and AES, round after round, so that the noise of
+    a shared machine falls on both alike; every cell keeps all its runs."""
+    runs: dict[tuple[str, str], list[dict[str, float]]] = {}
+    base = int(time.time() * 1000) * 1000
+    rate = {"full": 4000.0, "floor": 12000.0}
+    for port in ports.values():  # warm-up: first contact creates each user's row
+        run_wrk(port, 3, args.connections, args.threads, plain_env(base, args.users))
+    for round_no in range(args.rounds):
+        for target, port in ports.items():
+            offset = base + (round_no * 4 + 1) * 10**8 + (0 if target == "full" else 10**7)
+            result = run_wrk(port, args.duration, args.connections, args.threads,
+                             plain_env(offset, args.users))
+            runs.setdefault((target, "plaintext"), []).append(result)
+            rate[target] = max(rate[target], result["rps"])
+            count = int(rate[target] * args.duration * 1.3) + 1000
+            env_aes = aes_file(tmp / f"{target}-{round_no}.txt", count, offset + 5 * 10**7,
+                               args.users)
+            runs.setdefault((target, "aes"), []).append(
+                run_wrk(port, args.duration, args.connections, args.threads, env_aes))
+    return runs
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=18080)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    ensure_database()
+    env = service_env()
+    subprocess.run([str(BIN / "expertbot"), "migrate"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    flush_redis()
+    serve = [str(BIN / "expertbot"), "serve", "--port", str(args.port), "--reuse-port"]
+    floor_cmd = [str(BIN / "python"), "-m", "bench.floor", "--port", str(args.port + 1)]
+    procs = start(serve, env, args.processes)
+    procs += start(floor_cmd, env, args.processes)
+    try:
+        wait_ready(args.port, procs)
+        wait_ready(args.port + 1, procs)
+        with tempfile.TemporaryDirectory() as tmpdir:
+            runs = measure_rounds({"full": args.port, "floor": args.port + 1}, args,
+                                  Path(tmpdir))
+    finally:
+        stop(procs)
+    rows = []
+    for mode in ("plaintext", "aes"):
+        full, floor = runs[("full", mode)], runs[("floor", mode)]
+        f_rps, b_rps = median([r["rps"] for r in full]), median([r["rps"] for r in floor])
+        rows.append([
+            mode, f"{f_rps:.0f}", f"{median([r['p50'] for r in full]):.1f}",
+            f"{median([r['p99'] for r in full]):.1f}", f"{b_rps:.0f}",
+            f"{median([r['p50'] for r in floor]):.1f}",
+            f"{median([r['p99'] for r in floor]):.1f}", f"{100 * f_rps / b_rps:.0f} %",
+            f"{sum(r['errors'] + r['bad'] for r in full):.0f}/"
+            f"{sum(r['requests'] for r in full):.0f}"])
+    print(f"\nprocesses={args.processes} connections={args.connections} "
+          f"rounds={args.rounds}x{args.duration}s users={args.users} "
+          f"(medians; wrk on loopback; PostgreSQL + Redis)\n")
+    print(table(["mode", "full msg/s", "full p50 ms", "full p99 ms", "floor msg/s",
+                 "floor p50 ms", "floor p99 ms", "full/floor", "bad replies"], rows))
+    for mode in ("plaintext", "aes"):
+        spread = ", ".join(f"{r['rps']:.0f}" for r in runs[("full", mode)])
+        floor_spread = ", ".join(f"{r['rps']:.0f}" for r in runs[("floor", mode)])
+        print(f"  {mode}: full runs {spread}; floor runs {floor_spread}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The floor for bench/callback.py: a bare aiohttp handler that does only the protocol work
+(signature, safe XML parse, AES where asked, reply rendering), no dedup, lock, user or state."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from aiohttp import web
+
+from bot.crypto import MessageCrypto
+from bot.incoming import Incoming
+from bot.replies import Text, render_reply
+from bot.signature import check_msg_signature, check_signature
+from bot.xmlparse import parse_xml
+
+REPLY = "您可以回复以下文字：\n· 绑定 —— 绑定您在专家库的账户"
+
+
+def make_app(token: str, aes_key: str, appid: str) -> web.Application:
+    crypto = MessageCrypto(token, [aes_key], appid)
+
+    async def handle(request: web.Request) -> web.Response:
+        q = request.query
+        if not check_signature(token, q.get("signature"), q.get("timestamp"), q.get("nonce")):
+            return web.Response(status=403)
+        outer = parse_xml(await request.read())
+        key_index = None
+        if q.get("encrypt_type") == "aes":
+            if not check_msg_signature(token, q.get("msg_signature"), q.get("timestamp"),
+                                       q.get("nonce"), outer["Encrypt"]):
+                return web.Response(status=403)
+            decrypted = crypto.decrypt(outer["Encrypt"])
+            outer, key_index = parse_xml(decrypted.xml), decrypted.key_index
+        msg = Incoming.parse(outer)
+        xml = render_reply(Text(REPLY), msg)
+        if key_index is not None:
+            xml = crypto.encrypt(xml, key_index, q["nonce"], q["timestamp"])
+        return web.Response(text=xml, content_type="application/xml")
+
+    app = web.Application()
+    app.router.add_post("/wechat/callback", handle)
+    app.router.add_get("/healthz", lambda r: web.json_response({"status": "ok"}))
+    app.router.add_get("/readyz", lambda r: web.json_response({"status": "ready"}))
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    app = make_app(os.environ["WECHAT_TOKEN"], os.environ["WECHAT_AES_KEY"],
+                   os.environ["WECHAT_APPID"])
+    web.run_app(app, host="127.0.0.1", port=args.port, print=None, access_log=None,
+                reuse_port=True)
+
+
+if __name__ == "__main__":
+    main()

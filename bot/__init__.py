@@ -1,0 +1,1 @@
+"""Official-account transport and the conversation engine."""

@@ -1,0 +1,112 @@
+"""GET/POST /wechat/callback: the official-account message server."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from bot.crypto import MessageCrypto
+from bot.engine import Engine
+from bot.errors import BadRequest, Forbidden, TooLarge
+from bot.incoming import Incoming
+from bot.replies import SUCCESS, render_reply
+from bot.signature import check_msg_signature, check_signature
+from bot.xmlparse import parse_xml
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Transport:
+    """What the callback needs to speak WeChat's push protocol."""
+
+    token: str
+    crypto: MessageCrypto | None
+    max_body: int
+
+
+ENGINE = web.AppKey("engine", Engine)
+TRANSPORT = web.AppKey("wechat_transport", Transport)
+
+
+async def read_capped(request: web.Request, cap: int) -> bytes:
+    """The body, or TooLarge as soon as it passes `cap` bytes (declared or actual)."""
+    if request.content_length is not None and request.content_length > cap:
+        raise TooLarge()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.content.iter_chunked(16 * 1024):
+        size += len(chunk)
+        if size > cap:
+            raise TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def on_verify(request: web.Request) -> web.StreamResponse:
+    """URL verification when the server address is saved in the WeChat console."""
+    transport = request.app[TRANSPORT]
+    q = request.query
+    if not check_signature(transport.token, q.get("signature"), q.get("timestamp"),
+                           q.get("nonce")):
+        return web.Response(status=403, text="forbidden")
+    return web.Response(text=q.get("echostr", ""))
+
+
+def _decode(transport: Transport, request: web.Request, body: bytes) -> tuple[Incoming, int | None]:
+    """The incoming push and, in safe mode, the index of the AES key that decrypted it."""
+    q = request.query
+    outer = parse_xml(body)
+    if q.get("encrypt_type", "raw") != "aes":
+        return Incoming.parse(outer), None
+    if transport.crypto is None:
+        raise BadRequest("an encrypted push arrived but WECHAT_AES_KEY is not set")
+    encrypt = outer.get("Encrypt", "")
+    if not encrypt:
+        raise BadRequest("encrypt_type=aes without an Encrypt field")
+    if not check_msg_signature(transport.token, q.get("msg_signature"), q.get("timestamp"),
+                               q.get("nonce"), encrypt):
+        raise Forbidden()
+    decrypted = transport.crypto.decrypt(encrypt)
+    return Incoming.parse(parse_xml(decrypted.xml)), decrypted.key_index
+
+
+async def on_push(request: web.Request) -> web.StreamResponse:
+    """A message or event: verify, decrypt, parse safely, hand to the engine, reply."""
+    transport = request.app[TRANSPORT]
+    q = request.query
+    if not check_signature(transport.token, q.get("signature"), q.get("timestamp"),
+                           q.get("nonce")):
+        return web.Response(status=403, text="forbidden")
+    try:
+        body = await read_capped(request, transport.max_body)
+        msg, key_index = _decode(transport, request, body)
+    except TooLarge:
+        return web.Response(status=413, text="payload too large")
+    except Forbidden:
+        return web.Response(status=403, text="forbidden")
+    except BadRequest as exc:
+        log.warning("rejected a push: %s", exc)
+        return web.Response(status=400, text="bad request")
+    try:
+        reply, _ = await request.app[ENGINE].handle(msg)
+        xml = render_reply(reply, msg)
+        if xml == SUCCESS:
+            return web.Response(text=SUCCESS)
+        if key_index is not None and transport.crypto is not None:
+            xml = transport.crypto.encrypt(xml, key_index, q.get("nonce", ""),
+                                           q.get("timestamp") or str(int(time.time())))
+    except Exception:
+        # never a 5xx: WeChat would retry a poisoned push; never a traceback in the body
+        log.exception("unexpected error answering a %s push", msg.msg_type)
+        return web.Response(text=SUCCESS)
+    return web.Response(text=xml, content_type="application/xml")
+
+
+def setup_callback(app: web.Application) -> None:
+    """Mount the message server at /wechat/callback."""
+    app.router.add_get("/wechat/callback", on_verify)
+    app.router.add_post("/wechat/callback", on_push)

@@ -1,0 +1,73 @@
+"""The engine: a reply within WeChat's time budget, or `success` now and the answer later."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from bot.background import Background
+from bot.dispatcher import Dispatcher, Outcome
+from bot.incoming import Incoming
+from bot.replies import SILENCE, Reply, Silence
+
+log = logging.getLogger(__name__)
+
+
+class LateDelivery(Protocol):
+    """Sends a reply that missed the passive-reply window as a customer-service message."""
+
+    async def deliver(self, openid: str, reply: Reply) -> None: ...
+
+
+class Engine:
+    """Runs the dispatcher for one push within `reply_budget` seconds. A handler that runs
+    longer keeps running in the background and its answer follows by customer-service
+    message (WeChat gives up on a callback after 5 s and would retry)."""
+
+    def __init__(self, dispatcher: Dispatcher, background: Background, late: LateDelivery,
+                 reply_budget: float) -> None:
+        self.dispatcher = dispatcher
+        self.background = background
+        self.late = late
+        self.reply_budget = reply_budget
+
+    async def handle(self, msg: Incoming) -> tuple[Reply, Outcome]:
+        """The passive reply for `msg` and how it came about."""
+        outcome = Outcome()
+        loop = asyncio.get_running_loop()
+        task = loop.create_task(self.dispatcher.feed(msg, outcome))
+        # asyncio.wait() without its bookkeeping: wake on completion or at the budget
+        waiter = loop.create_future()
+
+        def wake(_: object = None) -> None:
+            if not waiter.done():
+                waiter.set_result(None)
+
+        task.add_done_callback(wake)
+        timer = loop.call_later(self.reply_budget, wake)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            task.remove_done_callback(wake)
+        if task.done():
+            return task.result(), outcome
+        outcome.late = True
+        log.info("handler %s overran the %.1f s reply budget: answering later",
+                 outcome.handler or "?", self.reply_budget)
+        self.background.spawn(self._finish_late(task, msg.openid), name="late-reply")
+        return SILENCE, outcome
+
+    async def _finish_late(self, task: asyncio.Future[Reply], openid: str) -> None:
+        reply = await task
+        if not isinstance(reply, Silence):
+            await self.late.deliver(openid, reply)
+
+    async def process_deferred(self, msg: Incoming) -> Reply:
+        """Run a push a worker picked up because the user's lock was busy; answer late."""
+        outcome = Outcome(late=True)
+        reply = await self.dispatcher.feed(msg, outcome, deferred=True)
+        if not isinstance(reply, Silence):
+            await self.late.deliver(msg.openid, reply)
+        return reply

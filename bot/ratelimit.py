@@ -1,0 +1,56 @@
+"""Send-rate limits in Redis, shared by every relay process: a global rate to WeChat, paced
+evenly (each send reserves the next free slot, 1/rate apart, on Redis's clock), and a
+per-recipient rate per minute (WeChat refuses too many messages to one user: 43117/45047)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from redis.asyncio import Redis
+
+_PACE = """
+local t = redis.call('time')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local slot = tonumber(redis.call('get', KEYS[1]) or now)
+if slot < now then slot = now end
+redis.call('set', KEYS[1], slot + tonumber(ARGV[1]), 'PX', 60000)
+return slot - now
+"""
+
+_COUNT = """
+local n = redis.call('incr', KEYS[1])
+if n == 1 then redis.call('expire', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
+class RateLimits:
+    def __init__(self, redis: Redis, prefix: str, per_second: int, per_user_minute: int) -> None:
+        self._redis = redis
+        self._p = prefix + "rl:"
+        self.per_second = per_second
+        self.per_user_minute = per_user_minute
+        self._count = redis.register_script(_COUNT)
+        self._pace = redis.register_script(_PACE)
+
+    async def _incr(self, key: str, ttl: int) -> int:
+        return int(await self._count(keys=[key], args=[ttl]))
+
+    async def wait_global(self) -> None:
+        """Wait for this send's slot under the global rate (0 = unlimited)."""
+        if self.per_second <= 0:
+            return
+        wait_us = int(await self._pace(keys=[f"{self._p}g"],
+                                       args=[int(1_000_000 / self.per_second)]))
+        if wait_us > 0:
+            await asyncio.sleep(wait_us / 1_000_000)
+
+    async def user_delay(self, who: str) -> float:
+        """0 if `who` may get another message now, else the seconds until they may."""
+        if self.per_user_minute <= 0:
+            return 0.0
+        window = int(time.time() // 60)
+        if await self._incr(f"{self._p}u:{who}:{window}", 120) <= self.per_user_minute:
+            return 0.0
+        return (window + 1) * 60 - time.time()

@@ -1,0 +1,75 @@
+"""What a handler answers with, and how it becomes the passive-reply XML."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from wechatpy.replies import ImageReply as _WxImage
+from wechatpy.replies import TextReply as _WxText
+
+from bot.incoming import Incoming
+from services.pii import mask_text
+
+SUCCESS = "success"  # WeChat: "nothing to say", and stop retrying
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    media_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """Answer `success`: nothing to show (or the answer follows as a customer-service message)."""
+
+
+Reply = Text | Image | Silence
+SILENCE = Silence()
+
+
+def as_reply(value: Reply | str | None) -> Reply:
+    """Handlers may return a str (a text reply) or None (silence)."""
+    if value is None:
+        return SILENCE
+    if isinstance(value, str):
+        return Text(value) if value.strip() else SILENCE
+    return value
+
+
+def dump_reply(reply: Reply) -> str:
+    """A compact string form, for Redis and job arguments."""
+    if isinstance(reply, Text):
+        return "t" + reply.content
+    if isinstance(reply, Image):
+        return "i" + reply.media_id
+    return "s"
+
+
+def load_reply(value: str) -> Reply:
+    """The inverse of dump_reply."""
+    if value.startswith("t"):
+        return Text(value[1:])
+    if value.startswith("i"):
+        return Image(value[1:])
+    return SILENCE
+
+
+def render_reply(reply: Reply, msg: Incoming, now: int | None = None) -> str:
+    """The passive-reply XML for `msg`, or `success` for silence."""
+    stamp = now if now is not None else int(time.time())
+    if isinstance(reply, Text):
+        # Phones and ID numbers never leave unmasked, even where a handler forgot. wechatpy
+        # wraps values in CDATA without escaping: a "]]>" inside must be split.
+        content = mask_text(reply.content).replace("]]>", "]]]]><![CDATA[>")
+        return _WxText(source=msg.to_user, target=msg.openid, time=stamp,
+                       content=content).render()
+    if isinstance(reply, Image):
+        return _WxImage(source=msg.to_user, target=msg.openid, time=stamp,
+                        media_id=reply.media_id).render()
+    return SUCCESS

@@ -1,0 +1,110 @@
+"""Routers hold handlers; flows hold states. A flow's module reads as its transition table."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.filters import Filter
+
+HandlerFunc = Callable[..., Awaitable[Any]]
+
+
+class _Any:
+    """Matches whatever state the user is in (global commands, events)."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY = _Any()
+
+
+@dataclass(eq=False)
+class Flow:
+    """A conversation with states. `timeout` (s) without an answer cancels it."""
+
+    name: str
+    title: str
+    timeout: int = 600
+    states: dict[str, State] = field(default_factory=dict)
+
+    def state(self, name: str, prompt: str | None = None) -> State:
+        """Declare a state; `prompt` is the text template that asks for this state's answer."""
+        st = State(self, name, prompt)
+        self.states[st.key] = st
+        return st
+
+
+@dataclass(frozen=True, eq=False)
+class State:
+    flow: Flow
+    name: str
+    prompt: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.flow.name}:{self.name}"
+
+    def __repr__(self) -> str:
+        return f"State({self.key})"
+
+
+StateSpec = State | Flow | _Any | None  # None: only when the user is in no flow
+
+
+@dataclass(eq=False)
+class Handler:
+    func: HandlerFunc
+    filters: tuple[Filter, ...]
+    kind: str  # "message" | "event"
+    state: StateSpec
+    params: tuple[str, ...] = ()
+
+    def accepts_state(self, current: State | None) -> bool:
+        spec = self.state
+        if spec is ANY:
+            return True
+        if spec is None:
+            return current is None
+        if isinstance(spec, Flow):
+            return current is not None and current.flow is spec
+        return current is spec
+
+    def __post_init__(self) -> None:
+        self.params = tuple(inspect.signature(self.func).parameters)
+
+
+class Router:
+    """Handlers of one concern, in the order they are tried."""
+
+    def __init__(self, name: str, flows: tuple[Flow, ...] = ()) -> None:
+        self.name = name
+        self.flows = list(flows)
+        self.handlers: list[Handler] = []
+        self.fallbacks: list[Handler] = []
+
+    def message(self, *filters: Filter, state: StateSpec = None) -> Callable[[HandlerFunc],
+                                                                             HandlerFunc]:
+        """A handler for messages (text, image, ...) in `state` (default: outside any flow)."""
+        return self._register(self.handlers, filters, "message", state)
+
+    def event(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[HandlerFunc],
+                                                                          HandlerFunc]:
+        """A handler for events (subscribe, scan, click, ...), in any state by default."""
+        return self._register(self.handlers, filters, "event", state)
+
+    def fallback(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[HandlerFunc],
+                                                                             HandlerFunc]:
+        """Tried after every router's handlers failed to match a message."""
+        return self._register(self.fallbacks, filters, "message", state)
+
+    def _register(self, target: list[Handler], filters: tuple[Filter, ...], kind: str,
+                  state: StateSpec) -> Callable[[HandlerFunc], HandlerFunc]:
+        def decorate(func: HandlerFunc) -> HandlerFunc:
+            target.append(Handler(func, tuple(filters), kind, state))
+            return func
+
+        return decorate

@@ -1,0 +1,211 @@
+"""The notification sender: picks a channel for each claimed notification, renders it, sends
+it, and records the outcome.
+
+Channels, in order: a customer-service message inside the user's 48 h window; a template
+message (official account); a mini-program subscribe message where the user granted one;
+SMS. A channel that cannot reach the person (not following, window closed, no consent, ...)
+is ruled out and the next one tried; a transient failure (-1, 5xx, timeout) is retried
+later with backoff; after the maximum number of attempts the notification is dead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from redis.asyncio import Redis
+from tortoise.expressions import F
+
+from bot.notify_texts import NotifyTexts
+from bot.ratelimit import RateLimits
+from bot.sms import SmsError, SmsProvider
+from bot.wechat_api import WeChatAPI
+from bot.wechat_errors import (
+    InvalidField,
+    NoSubscribeConsent,
+    NotFollowing,
+    OutsideServiceWindow,
+    TemplateMissing,
+    TooFrequent,
+    UserBlocked,
+    WeChatAPIError,
+)
+from models.notifications import ChannelKind, Notification, SubscribeConsent
+from models.people import Person
+from models.wechat import Channel, WeChatIdentity, in_service_window
+from services.outbox import Outbox
+from services.pii import mask_text
+
+log = logging.getLogger(__name__)
+
+# WeChat errors that mean "this channel cannot reach this person": try the next channel.
+UNREACHABLE = (NotFollowing, OutsideServiceWindow, NoSubscribeConsent, InvalidField,
+               UserBlocked, TemplateMissing)
+
+
+@dataclass
+class Recipient:
+    oa: WeChatIdentity | None
+    mp_openid: str | None
+    phone: str | None
+    consents: dict[str, int]
+
+    @property
+    def key(self) -> str:
+        return self.oa.openid if self.oa else (self.mp_openid or self.phone or "?")
+
+
+class Sender:
+    def __init__(self, outbox: Outbox, api: WeChatAPI, mp_api: WeChatAPI, sms: SmsProvider,
+                 texts: NotifyTexts, limits: RateLimits, redis: Redis, prefix: str,
+                 max_attempts: int, miniprogram_appid: str) -> None:
+        self.outbox = outbox
+        self.api = api
+        self.mp_api = mp_api
+        self.sms = sms
+        self.texts = texts
+        self.limits = limits
+        self._redis = redis
+        self._marker = prefix + "ob:sent:"
+        self.max_attempts = max_attempts
+        self._mp_appid = miniprogram_appid
+
+    async def recipients(self, items: list[Notification]) -> dict[int, Recipient]:
+        """Who each notification goes to, resolved for the whole batch in a few queries."""
+        person_ids = {i.person_id for i in items if i.person_id is not None}
+        openids = {i.openid for i in items if i.person_id is None and i.openid}
+        phones = {p.id: p.phone for p in await Person.filter(id__in=person_ids,
+                                                             deregistered_at=None)}
+        by_person: dict[int, dict[str, WeChatIdentity]] = {}
+        by_openid: dict[str, WeChatIdentity] = {}
+        identities = await WeChatIdentity.filter(person_id__in=person_ids) if person_ids else []
+        identities += await WeChatIdentity.filter(openid__in=openids) if openids else []
+        for identity in identities:
+            by_openid[identity.openid] = identity
+            if identity.person_id is not None:
+                by_person.setdefault(identity.person_id, {})[identity.channel] = identity
+        mp_openids = [d[Channel.MINI_PROGRAM].openid for d in by_person.values()
+                      if Channel.MINI_PROGRAM in d]
+        consents: dict[str, dict[str, int]] = {}
+        if mp_openids:
+            for c in await SubscribeConsent.filter(mp_openid__in=mp_openids, remaining__gt=0):
+                consents.setdefault(c.mp_openid, {})[c.template_id] = c.remaining
+        out = {}
+        for item in items:
+            if item.person_id is not None:
+                own = by_person.get(item.person_id, {})
+                oa, mp = own.get(Channel.OFFICIAL_ACCOUNT), own.get(Channel.MINI_PROGRAM)
+                out[item.id] = Recipient(oa, mp.openid if mp else None,
+                                         phones.get(item.person_id),
+                                         consents.get(mp.openid, {}) if mp else {})
+            else:
+                out[item.id] = Recipient(by_openid.get(item.openid or ""), None, None, {})
+        return out
+
+    def plan(self, item: Notification, to: Recipient, now: datetime) -> list[str]:
+        kind, ruled = item.kind, item.ruled_out_channels()
+        out = []
+        if to.oa and self.texts.has(kind, "cs") and in_service_window(to.oa.last_seen_at, now):
+            out.append(ChannelKind.CHAT)
+        if to.oa and self.texts.template_id(kind):
+            out.append(ChannelKind.TEMPLATE)
+        sub = self.texts.subscribe_id(kind)
+        if to.mp_openid and sub and to.consents.get(sub, 0) > 0:
+            out.append(ChannelKind.SUBSCRIBE)
+        if to.phone and self.texts.has(kind, "sms"):
+            out.append(ChannelKind.SMS)
+        return [c for c in out if c not in ruled]
+
+    async def prepare(self, items: list[Notification]) -> tuple[dict[int, Recipient],
+                                                                dict[int, str]]:
+        """Recipients and send markers for a claimed batch."""
+        markers = await self._redis.mget([self._marker + str(i.id) for i in items])
+        done = {i.id: m for i, m in zip(items, markers, strict=True) if m}
+        return await self.recipients(items), done
+
+    async def deliver(self, item: Notification, to: Recipient | None, marker: str | None,
+                      now: datetime) -> None:
+        """Send one claimed notification and set its outcome on it; never raises."""
+        try:
+            if marker:  # sent before its relay died; do not send again
+                self.outbox.sent(item, marker, now, delivered=marker == ChannelKind.CHAT)
+                return
+            assert to is not None
+            await self._deliver(item, to, now)
+        except Exception as exc:
+            log.exception("notification %s (%s) failed unexpectedly", item.id, item.kind)
+            self.outbox.retry(item, now, f"unexpected: {exc!r}", self.max_attempts)
+
+    async def _deliver(self, item: Notification, to: Recipient, now: datetime) -> None:
+        ruled = item.ruled_out_channels()
+        for channel in self.plan(item, to, now):
+            wait = await self.limits.user_delay(to.key)
+            if wait > 0:
+                self.outbox.retry(item, now, "per-recipient rate limit", self.max_attempts,
+                                  delay=timedelta(seconds=wait), count_attempt=False)
+                return
+            await self.limits.wait_global()
+            try:
+                msgid = await self._send(channel, item, to)
+            except UNREACHABLE as exc:
+                level = logging.WARNING if isinstance(exc, TemplateMissing | InvalidField) \
+                    else logging.INFO
+                log.log(level, "notification %s (%s): %s cannot reach them: %s", item.id,
+                        item.kind, channel, exc)
+                ruled.add(channel)
+                continue
+            except TooFrequent as exc:
+                self.outbox.retry(item, now, str(exc), self.max_attempts,
+                                  delay=timedelta(seconds=60))
+                return
+            except (WeChatAPIError, SmsError) as exc:  # transient, or unknown: retry later
+                self.outbox.retry(item, now, str(exc), self.max_attempts)
+                return
+            if channel in (ChannelKind.CHAT, ChannelKind.SMS):
+                # no idempotency key exists for these: remember the send before anything
+                # else can fail, so a relay that dies now does not send twice
+                await self._redis.set(self._marker + str(item.id), channel, ex=86400)
+            self.outbox.sent(item, channel, now, wx_msgid=msgid,
+                             delivered=channel == ChannelKind.CHAT)
+            return
+        self.outbox.failed(item, "no channel can reach this person", ruled)
+
+    async def _send(self, channel: str, item: Notification, to: Recipient) -> int | None:
+        kind, params = item.kind, dict(item.params)
+        if channel == ChannelKind.CHAT:
+            assert to.oa is not None
+            if "media_id" in params:
+                await self.api.send_image(to.oa.openid, params["media_id"])
+            else:
+                await self.api.send_text(to.oa.openid,
+                                         mask_text(self.texts.text(kind, "cs", params)))
+            return None
+        if channel == ChannelKind.TEMPLATE:
+            assert to.oa is not None
+            template_id = self.texts.template_id(kind)
+            assert template_id is not None
+            page = params.get("page")
+            return await self.api.send_template(
+                to.oa.openid, template_id, self._masked(self.texts.fields(kind, "template",
+                                                                         params)),
+                client_msg_id=item.client_msg_id, url=params.get("url"),
+                miniprogram={"appid": self._mp_appid, "pagepath": page} if page else None)
+        if channel == ChannelKind.SUBSCRIBE:
+            assert to.mp_openid is not None
+            template_id = self.texts.subscribe_id(kind)
+            assert template_id is not None
+            await self.mp_api.send_subscribe(
+                to.mp_openid, template_id,
+                self._masked(self.texts.fields(kind, "subscribe", params)),
+                page=params.get("page", ""))
+            await SubscribeConsent.filter(mp_openid=to.mp_openid, template_id=template_id,
+                                          remaining__gt=0).update(remaining=F("remaining") - 1)
+            return None
+        assert to.phone is not None
+        await self.sms.send(to.phone, mask_text(self.texts.text(kind, "sms", params)))
+        return None
+
+    @staticmethod
+    def _masked(fields: dict[str, str]) -> dict[str, str]:
+        return {k: mask_text(v) for k, v in fields.items()}

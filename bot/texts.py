@@ -1,0 +1,77 @@
+"""Every user-facing text is a jinja2 template in one folder, editable without code changes:
+an edited file is picked up within `check_interval` seconds, without a restart."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+_CACHE_LIMIT = 4096
+
+
+class Texts:
+    """Renders `texts/<name>` (plain text, no HTML escaping, strict about missing variables).
+
+    Rendered results are memoised per (template, arguments), since most replies are the same
+    few texts with the same few arguments; the memo is dropped when any file changes.
+    """
+
+    def __init__(self, directory: Path, check_interval: float = 2.0) -> None:
+        self.directory = directory
+        self.env = Environment(
+            loader=FileSystemLoader(directory),
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,  # checked here, at most every check_interval, not per render
+        )
+        self._interval = check_interval
+        self._memo: dict[tuple[Any, ...], str] = {}
+        self._stamp = self._snapshot()
+        self._checked = time.monotonic()
+
+    def _snapshot(self) -> tuple[int, int]:
+        newest, count = 0, 0
+        for root, _, files in os.walk(self.directory):
+            for name in files:
+                newest = max(newest, os.stat(os.path.join(root, name)).st_mtime_ns)
+                count += 1
+        return newest, count
+
+    def _maybe_reload(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self._interval:
+            return
+        self._checked = now
+        stamp = self._snapshot()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self.env.cache.clear()  # type: ignore[union-attr]
+            self._memo.clear()
+
+    def render(self, template: str, /, **values: Any) -> str:
+        """The rendered text, surrounding whitespace trimmed."""
+        self._maybe_reload()
+        key: tuple[Any, ...] | None = (template, *sorted(values.items()))
+        try:
+            cached = self._memo.get(key)  # type: ignore[arg-type]
+        except TypeError:  # unhashable arguments (lists, dicts): render every time
+            key, cached = None, None
+        if cached is not None:
+            return cached
+        out = self.env.get_template(template).render(**values).strip()
+        if key is not None:
+            if len(self._memo) >= _CACHE_LIMIT:
+                self._memo.clear()
+            self._memo[key] = out
+        return out
+
+    def names(self, prefix: str = "") -> list[str]:
+        """Every template under `prefix` (for the test that renders them all)."""
+        return sorted(n for n in self.env.list_templates() if n.startswith(prefix)
+                      and not n.rsplit("/", 1)[-1].startswith("_"))

@@ -1,0 +1,130 @@
+"""The `expertbot` command: serve, worker, migrate, demo, makemigrations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+
+from config.logging_setup import setup_logging
+from config.settings import Settings, SettingsError, load_settings
+
+
+def _settings(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, str]]:
+    try:
+        return load_settings(fill_dev_secrets=fill_dev_secrets)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from aiohttp import web
+
+    from config.app import create_app
+
+    settings, filled = _settings(fill_dev_secrets=True)
+    setup_logging(settings.log_level)
+    own_url = settings.public_base_url or f"http://{args.host}:{args.port}"
+    if filled:
+        print("Development secrets (generated once, kept in var/dev-secrets.json):")
+        for name, value in filled.items():
+            print(f"  {name}={value}")
+    print(f"expertbot ({settings.env}) on {own_url}")
+    print(f"  message server: {own_url}/wechat/callback")
+    if settings.sandbox:
+        print(f"  sandbox simulator: {own_url}/sandbox/  (fake WeChat API under /sandbox/)")
+    web.run_app(create_app(settings, own_url), host=args.host, port=args.port,
+                print=None, access_log=None, reuse_port=args.reuse_port or None)
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from config.worker import run_worker
+
+    settings, _ = _settings(fill_dev_secrets=True)
+    setup_logging(settings.log_level)
+    asyncio.run(run_worker(settings))
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from config.database import run_migrations
+
+    settings, _ = _settings()
+    setup_logging(settings.log_level)
+    asyncio.run(run_migrations(settings))
+    print("database is up to date")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from config.database import database
+    from services.demo import load_demo
+    from services.people import People
+    from services.pii import Vault
+
+    settings, _ = _settings(fill_dev_secrets=True)
+    setup_logging(settings.log_level)
+
+    async def run() -> str:
+        async with database(settings):
+            return await load_demo(People(Vault(settings.id_encryption_key)))
+
+    print(asyncio.run(run()))
+
+
+def cmd_menu(args: argparse.Namespace) -> None:
+    """Push the custom menu (handlers/menu.py) to the official account."""
+    from config.runtime import open_runtime
+    from handlers.menu import menu
+
+    settings, _ = _settings(fill_dev_secrets=True)
+    setup_logging(settings.log_level)
+    own_url = settings.public_base_url or "http://127.0.0.1:8080"
+
+    async def run() -> None:
+        async with open_runtime(settings, own_url) as rt:
+            await rt.api.create_menu(menu(settings.miniapp_appid, own_url))
+
+    asyncio.run(run())
+    print("menu updated")
+
+
+def cmd_makemigrations(args: argparse.Namespace) -> None:
+    """Developer tool: write a migration for model changes (tortoise's autodetector)."""
+    import json
+    import tempfile
+
+    from tortoise.cli.cli import run_cli_async
+
+    from config.tortoise import tortoise_config
+
+    settings, _ = _settings()
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
+        json.dump(tortoise_config(settings), fh)
+    argv = ["--config-file", fh.name, "makemigrations"]
+    if args.name:
+        argv += ["--name", args.name]
+    raise SystemExit(asyncio.run(run_cli_async(argv)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="expertbot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web service")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--reuse-port", action="store_true",
+                       help="share the port with other serve processes (SO_REUSEPORT)")
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("worker", help="run a job worker").set_defaults(func=cmd_worker)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="load the demo data (idempotent)").set_defaults(func=cmd_demo)
+    sub.add_parser("menu", help="push the custom menu to WeChat").set_defaults(func=cmd_menu)
+    mk = sub.add_parser("makemigrations", help="write a migration for model changes")
+    mk.add_argument("--name", default=None)
+    mk.set_defaults(func=cmd_makemigrations)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

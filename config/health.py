@@ -1,0 +1,42 @@
+"""GET /healthz (the process is up) and GET /readyz (the database and Redis answer)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from aiohttp import web
+from tortoise import connections
+
+from config.keys import RUNTIME
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _check_database(timeout: float) -> None:
+    async with asyncio.timeout(timeout):
+        await connections.get("default").execute_query("SELECT 1")
+
+
+async def readyz(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    timeout = max(rt.settings.db_timeout, rt.settings.redis_timeout) + 0.5
+    checks = {"database": _check_database(timeout), "redis": rt.redis.ping()}
+    results = await asyncio.gather(*checks.values(), return_exceptions=True)
+    failing = [name for name, result in zip(checks, results, strict=True)
+               if isinstance(result, BaseException)]
+    for name, result in zip(checks, results, strict=True):
+        if isinstance(result, BaseException):
+            log.warning("readiness: %s unavailable: %r", name, result)
+    if failing:
+        return web.json_response({"status": "unavailable", "failing": failing}, status=503)
+    return web.json_response({"status": "ready", "checks": {name: "ok" for name in checks}})
+
+
+def setup_health(app: web.Application) -> None:
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)

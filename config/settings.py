@@ -1,0 +1,183 @@
+"""Settings read from the environment (pydantic-settings); nothing here is read at import time."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Secrets that production must receive from the environment; development generates them.
+SECRET_FIELDS = (
+    "wechat_token",
+    "wechat_appid",
+    "wechat_secret",
+    "wechat_aes_key",
+    "miniapp_appid",
+    "miniapp_secret",
+    "secret_key",
+    "id_encryption_key",
+)
+
+
+class SettingsError(Exception):
+    """The configuration cannot be used; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything the service can be configured with; see the README for each variable."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    env: Literal["development", "production", "test"] = Field(
+        "development", validation_alias="EXPERTBOT_ENV"
+    )
+    var_dir: Path = Field(ROOT / "var", validation_alias="EXPERTBOT_VAR_DIR")
+    texts_dir: Path = Field(ROOT / "texts", validation_alias="EXPERTBOT_TEXTS_DIR")
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+
+    database_url: str = Field("", validation_alias="DATABASE_URL")
+    redis_url: str = Field("", validation_alias="REDIS_URL")
+    redis_prefix: str = Field("eb:", validation_alias="REDIS_PREFIX")
+
+    wechat_token: str = Field("", validation_alias="WECHAT_TOKEN")
+    wechat_appid: str = Field("", validation_alias="WECHAT_APPID")
+    wechat_secret: str = Field("", validation_alias="WECHAT_SECRET")
+    wechat_aes_key: str = Field("", validation_alias="WECHAT_AES_KEY")
+    wechat_aes_key_previous: str = Field("", validation_alias="WECHAT_AES_KEY_PREVIOUS")
+    wechat_api_base: str = Field("", validation_alias="WECHAT_API_BASE")
+    wechat_api_timeout: float = Field(3.0, validation_alias="WECHAT_API_TIMEOUT")
+    miniapp_appid: str = Field("", validation_alias="MINIAPP_APPID")
+    miniapp_secret: str = Field("", validation_alias="MINIAPP_SECRET")
+    wechat_sandbox: bool | None = Field(None, validation_alias="WECHAT_SANDBOX")
+    public_base_url: str = Field("", validation_alias="PUBLIC_BASE_URL")
+    # SMS: "sandbox" (the sandbox platform records it) or "log"; default: sandbox in sandbox
+    # mode, log otherwise. SMS_API_BASE defaults to the WeChat API base (the sandbox).
+    sms_provider: Literal["", "sandbox", "log"] = Field("", validation_alias="SMS_PROVIDER")
+    sms_api_base: str = Field("", validation_alias="SMS_API_BASE")
+    # Template ids from the WeChat console, per notification kind (JSON objects).
+    wechat_templates: dict[str, str] = Field({}, validation_alias="WECHAT_TEMPLATES")
+    miniapp_templates: dict[str, str] = Field({}, validation_alias="MINIAPP_TEMPLATES")
+    outbox_rate: int = Field(200, validation_alias="OUTBOX_RATE")  # per second, 0 = off
+    outbox_user_rate: int = Field(20, validation_alias="OUTBOX_USER_RATE")  # per minute
+    outbox_max_attempts: int = Field(8, validation_alias="OUTBOX_MAX_ATTEMPTS")
+    outbox_lease: float = Field(60.0, validation_alias="OUTBOX_LEASE")  # s a claim is held
+
+    # HMAC master key (QR scenes, signed links) and the ID-number encryption key (AES-256, base64).
+    secret_key: str = Field("", validation_alias="SECRET_KEY")
+    id_encryption_key: str = Field("", validation_alias="ID_ENCRYPTION_KEY")
+
+    # Time budgets, in seconds. WeChat drops a callback after 5 s; library defaults exceed that.
+    reply_budget: float = Field(3.0, validation_alias="REPLY_BUDGET")
+    lock_wait: float = Field(1.0, validation_alias="USER_LOCK_WAIT")
+    redis_timeout: float = Field(0.5, validation_alias="REDIS_TIMEOUT")
+    db_timeout: float = Field(1.0, validation_alias="DB_TIMEOUT")
+    db_pool_max: int = Field(10, validation_alias="DB_POOL_MAX")
+    dedup_ttl: int = Field(300, validation_alias="DEDUP_TTL")
+    max_body: int = Field(64 * 1024, validation_alias="CALLBACK_MAX_BODY")
+
+    run_worker: bool | None = Field(None, validation_alias="EXPERTBOT_INPROCESS_WORKER")
+
+    @model_validator(mode="after")
+    def _check_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        for name in SECRET_FIELDS:
+            if not getattr(self, name):
+                raise SettingsError(f"{name.upper()} must be set when EXPERTBOT_ENV=production")
+        for name in ("database_url", "redis_url", "public_base_url"):
+            if not getattr(self, name):
+                raise SettingsError(f"{name.upper()} must be set when EXPERTBOT_ENV=production")
+        if self.wechat_sandbox:
+            raise SettingsError("WECHAT_SANDBOX=1 is not allowed when EXPERTBOT_ENV=production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def sandbox(self) -> bool:
+        """Sandbox mode: on by default outside production."""
+        if self.wechat_sandbox is None:
+            return not self.is_production
+        return self.wechat_sandbox
+
+    @property
+    def inprocess_worker(self) -> bool:
+        """Development runs the arq worker inside `serve`, so one process does everything."""
+        if self.run_worker is None:
+            return self.env == "development"
+        return self.run_worker
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite://{self.var_dir / 'expertbot.sqlite3'}"
+
+    @property
+    def aes_keys(self) -> list[str]:
+        """Current EncodingAESKey first, then the previous one during a rotation."""
+        return [k for k in (self.wechat_aes_key, self.wechat_aes_key_previous) if k]
+
+    @property
+    def sms_mode(self) -> str:
+        return self.sms_provider or ("sandbox" if self.sandbox else "log")
+
+    def api_base(self, own_base_url: str) -> str:
+        """Where outgoing WeChat API calls go: the sandbox in sandbox mode unless overridden."""
+        if self.wechat_api_base:
+            return self.wechat_api_base.rstrip("/")
+        if self.sandbox:
+            return own_base_url.rstrip("/") + "/sandbox"
+        return "https://api.weixin.qq.com"
+
+
+def generate_secrets() -> dict[str, str]:
+    """Fresh development secrets in the formats WeChat uses."""
+    return {
+        "WECHAT_TOKEN": secrets.token_hex(16),
+        "WECHAT_APPID": "wx" + secrets.token_hex(8),
+        "WECHAT_SECRET": secrets.token_hex(16),
+        # EncodingAESKey: 43 characters, base64 of 32 bytes without the trailing '='.
+        "WECHAT_AES_KEY": base64.b64encode(secrets.token_bytes(32)).decode()[:43],
+        "MINIAPP_APPID": "wx" + secrets.token_hex(8),
+        "MINIAPP_SECRET": secrets.token_hex(16),
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "ID_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+
+
+def load_settings(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, str]]:
+    """Settings from the environment; in development, missing secrets come from
+    var/dev-secrets.json.
+
+    Returns the settings and the secrets that were filled in (to print them once).
+    """
+    settings = Settings()
+    if settings.is_production or not fill_dev_secrets:
+        return settings, {}
+    path = settings.var_dir / "dev-secrets.json"
+    stored: dict[str, str] = {}
+    if path.exists():
+        stored = json.loads(path.read_text())
+    fresh = generate_secrets()
+    changed = False
+    for name, value in fresh.items():
+        if name not in stored:
+            stored[name] = value
+            changed = True
+    if changed:
+        settings.var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(stored, indent=2))
+        os.chmod(path, 0o600)
+    filled = {k: v for k, v in stored.items() if not getattr(settings, k.lower())}
+    if filled:
+        settings = settings.model_copy(update={k.lower(): v for k, v in filled.items()})
+    return settings, filled

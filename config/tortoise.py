@@ -1,0 +1,59 @@
+"""The tortoise-orm configuration dict, built from settings (never at import)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.backends.base.config_generator import expand_db_url
+
+from config.settings import Settings
+
+MODEL_MODULES = [
+    "models.wechat",
+    "models.people",
+    "models.notifications",
+    "models.applications",
+    "models.experts",
+    "models.exams",
+    "models.education",
+]
+
+
+async def _reset_connection(conn: Any) -> None:
+    """asyncpg's default pool reset runs `SELECT pg_advisory_unlock_all(); CLOSE ALL;
+    UNLISTEN *; RESET ALL` on every release: one more round trip per query. We use none of
+    those session features, so only a transaction left open is rolled back."""
+    if conn.is_in_transaction():
+        await conn.execute("ROLLBACK")
+
+
+def connection_config(settings: Settings) -> dict[str, Any]:
+    """The default connection with explicit short timeouts (asyncpg waits 60 s by default)."""
+    conn = expand_db_url(settings.db_url)
+    creds = conn["credentials"]
+    if conn["engine"] == "tortoise.backends.asyncpg":
+        creds.setdefault("timeout", settings.db_timeout)  # connect timeout
+        creds.setdefault("command_timeout", max(settings.db_timeout, 5.0))
+        creds.setdefault("minsize", 1)
+        creds.setdefault("maxsize", settings.db_pool_max)
+        creds.setdefault("reset", _reset_connection)
+    elif conn["engine"] == "tortoise.backends.sqlite":
+        creds.setdefault("busy_timeout", int(settings.db_timeout * 1000))
+    return conn
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    """Tortoise config with the single `models` app and its built-in migrations."""
+    return {
+        "connections": {"default": connection_config(settings)},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "models.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+

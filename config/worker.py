@@ -1,0 +1,100 @@
+"""The arq worker: `expertbot worker`, or inside `serve` in development."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from arq.cron import cron
+from arq.worker import Worker, func
+
+from bot.jobs import process_message, relay_outbox
+from config.redis_client import make_arq
+from config.runtime import Runtime, open_runtime
+from config.settings import Settings
+from services.jobs import exam_timeout, sweep_exams
+
+log = logging.getLogger(__name__)
+
+
+def job_functions() -> list[Any]:
+    """Every job the worker runs."""
+    return [process_message, exam_timeout,
+            # no kept result: a nudge while it runs must be able to queue the next run
+            func(relay_outbox, keep_result=0, max_tries=1)]
+
+
+def cron_jobs() -> list[Any]:
+    """Periodic sweeps (each occurrence runs on one worker only)."""
+    return [cron(relay_outbox, second=set(range(0, 60, 2)), run_at_startup=True,
+                 keep_result=0, max_tries=1),
+            cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1)]
+
+
+def build_worker(rt: Runtime, *, handle_signals: bool) -> Worker:
+    """An arq worker sharing the runtime's resources, with a Redis pool of its own (arq closes
+    its pool when the worker closes)."""
+    return Worker(
+        functions=job_functions(),
+        cron_jobs=cron_jobs(),
+        redis_pool=make_arq(rt.redis_url, rt.settings),
+        ctx={"rt": rt},
+        handle_signals=handle_signals,
+        poll_delay=0.1,
+        max_jobs=50,
+        job_timeout=60,
+        keep_result=60,
+        max_tries=5,
+    )
+
+
+@contextlib.asynccontextmanager
+async def inprocess_worker(rt: Runtime) -> AsyncIterator[None]:
+    """Run the worker as a held task of this process; restart it if Redis drops out."""
+    stop = asyncio.Event()
+
+    async def loop() -> None:
+        while not stop.is_set():
+            worker = build_worker(rt, handle_signals=False)
+            pool = worker.pool
+            try:
+                await worker.main()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("in-process worker stopped (%r); restarting in 1 s", exc)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), 1.0)
+            finally:
+                try:
+                    await worker.close()
+                except asyncio.CancelledError:
+                    pass  # a job it cancelled (arq's close then skips closing its pool)
+                except Exception as exc:
+                    log.warning("in-process worker did not close cleanly: %r", exc)
+                await pool.aclose(close_connection_pool=True)
+
+    task = rt.background.spawn(loop(), name="inprocess-worker")
+    try:
+        yield
+    finally:
+        stop.set()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+async def run_worker(settings: Settings) -> None:
+    """`expertbot worker`: a standalone worker process until SIGINT/SIGTERM."""
+    own_url = settings.public_base_url or "http://127.0.0.1:8080"
+    async with open_runtime(settings, own_url) as rt:
+        worker = build_worker(rt, handle_signals=True)
+        try:
+            await worker.async_run()
+        except asyncio.CancelledError:
+            log.info("worker stopping")
+        finally:
+            await worker.close()

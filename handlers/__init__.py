@@ -1,0 +1,13 @@
+"""Conversational flows, one module per flow; `routers()` lists them in priority order."""
+
+from __future__ import annotations
+
+from bot.router import Router
+
+
+def routers() -> list[Router]:
+    """Every router, globals first and the fallback last."""
+    from handlers import account, common, feedback, notifications, progress
+
+    return [common.router, notifications.router, account.router, progress.router,
+            feedback.router, common.fallbacks]

@@ -1,0 +1,19 @@
+"""The official account's custom menu; each click key has a handler in its flow's module.
+`expertbot menu` pushes it to WeChat (the sandbox gets it at start-up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def menu(miniprogram_appid: str, public_url: str) -> list[dict[str, Any]]:
+    return [
+        {"name": "我的", "sub_button": [
+            {"type": "click", "name": "我的信息", "key": "ME"},
+            {"type": "click", "name": "绑定账户", "key": "BIND"},
+            {"type": "click", "name": "意见反馈", "key": "FEEDBACK"},
+            {"type": "click", "name": "使用帮助", "key": "HELP"},
+        ]},
+        {"type": "miniprogram", "name": "小程序", "appid": miniprogram_appid,
+         "pagepath": "pages/index/index", "url": public_url},
+    ]

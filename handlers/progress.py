@@ -1,0 +1,69 @@
+"""审核进度 / 进度: where the application stands; 考试: the exam link."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.filters import MenuClick, Text
+from bot.router import Router
+from bot.texts import Texts
+from models.applications import STATUS_TITLES, AppStatus, ReviewAction
+from models.people import Person
+from services.applications import Applications, next_step
+from services.clock import china_time
+from services.exams import Exams
+from services.review import describe_items, stages
+
+router = Router("progress")
+
+
+@router.message(Text("审核进度", "进度", "申请进度", "我的申请", "审核状态"))
+@router.event(MenuClick("PROGRESS"))
+async def progress(person: Person | None, texts: Texts, applications: Applications,
+                   now: datetime) -> str:
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    app = await applications.latest(person.id)
+    if app is None:
+        return texts.render("chat/progress/none.j2")
+    decision = await ReviewAction.filter(application_id=app.id,
+                                         action__in=["approve", "return", "reject"]
+                                         ).order_by("-id").first()
+    all_stages = stages(app.batch)
+    return texts.render(
+        "chat/progress/status.j2", batch=app.batch.name,
+        status=STATUS_TITLES[AppStatus(app.status)],
+        stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
+                                                            AppStatus.RETURNED) else None,
+        stages=" → ".join(s.title for s in all_stages),
+        decision={"approve": "通过", "return": "退回修改", "reject": "不通过"}[
+            decision.action] if decision else None,
+        decision_stage=decision.stage_title if decision else None,
+        decision_at=china_time(decision.at) if decision else None,
+        reason=app.last_reason if decision and decision.action != "approve" else None,
+        items=describe_items(app.returned_items) if app.status == AppStatus.RETURNED else None,
+        next_step=next_step(app, now))
+
+
+@router.message(Text("考试", "考试链接", "进入考试", "参加考试"))
+@router.event(MenuClick("EXAM"))
+async def exam_link(person: Person | None, texts: Texts, applications: Applications,
+                    exams: Exams, now: datetime) -> str:
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    app = await applications.latest(person.id)
+    if app is None or app.status != AppStatus.APPROVED:
+        return texts.render("chat/progress/no_exam.j2")
+    exam = await exams.current_for(app)
+    if exam is None:
+        return texts.render("chat/progress/exam_not_scheduled.j2")
+    attempt = await exams.attempt(exam, person.id)
+    if attempt is not None and attempt.submitted_at is not None:
+        return texts.render("chat/progress/exam_done.j2", exam=exam.title, score=attempt.score,
+                            passed=attempt.passed)
+    if now >= exam.closes_at:
+        return texts.render("chat/progress/exam_closed.j2", exam=exam.title,
+                            closes=china_time(exam.closes_at))
+    return texts.render("chat/progress/exam_link.j2", exam=exam.title,
+                        opens=china_time(exam.opens_at), closes=china_time(exam.closes_at),
+                        minutes=exam.duration_minutes, link=exams.link(exam, person.id))

@@ -1,0 +1,1 @@
+"""The mini-program HTTP API: a sub-app with its auth middleware and OpenAPI document."""

@@ -1,0 +1,169 @@
+"""A small typed router for the mini-program API: every endpoint declares its access level,
+its pydantic request and response models; bodies are validated, errors are JSON with a
+Chinese message, responses are masked, and the OpenAPI document comes from the same
+declarations."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from pydantic import BaseModel, ValidationError
+
+from models.people import Role
+from services.pii import mask_text
+
+if TYPE_CHECKING:
+    from miniapp_api.auth import Caller
+
+log = logging.getLogger(__name__)
+
+
+class Access(StrEnum):
+    PUBLIC = "public"  # no session
+    SESSION = "session"  # signed in with WeChat, bound or not
+    BOUND = "bound"  # bound to a person who has changed an initial password
+
+
+class ApiError(web.HTTPException):
+    """An error answered as {"error": code, "message": "…", "fields": [...]}."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 fields: list[dict[str, str]] | None = None) -> None:
+        self.status_code = status
+        body: dict[str, Any] = {"error": code, "message": message}
+        if fields:
+            body["fields"] = fields
+        super().__init__(text=json.dumps(body, ensure_ascii=False),
+                         content_type="application/json")
+
+
+def bad_request(message: str, code: str = "bad_request") -> ApiError:
+    return ApiError(400, code, message)
+
+
+def forbidden(message: str = "您没有权限进行此操作。", code: str = "forbidden") -> ApiError:
+    return ApiError(403, code, message)
+
+
+def conflict(message: str, code: str = "conflict") -> ApiError:
+    return ApiError(409, code, message)
+
+
+def not_found(message: str = "没有找到要访问的内容。") -> ApiError:
+    return ApiError(404, "not_found", message)
+
+
+@dataclass
+class Call:
+    """One API call as a handler sees it."""
+
+    request: web.Request
+    caller: Caller
+    now: datetime
+
+    @property
+    def rt(self) -> Any:
+        from config.keys import RUNTIME
+
+        return self.request.config_dict[RUNTIME]
+
+    def path(self, name: str) -> str:
+        return self.request.match_info[name]
+
+    def path_int(self, name: str) -> int:
+        try:
+            return int(self.request.match_info[name])
+        except ValueError:
+            raise not_found() from None
+
+
+Handler = Callable[..., Awaitable[BaseModel]]
+
+
+@dataclass
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    access: Access | frozenset[Role]
+    summary: str
+    tag: str
+    body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    allow_initial_password: bool = False
+
+    @property
+    def roles(self) -> frozenset[Role] | None:
+        return self.access if isinstance(self.access, frozenset) else None
+
+
+def _field_errors(exc: ValidationError) -> list[dict[str, str]]:
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "body"
+        out.append({"field": where, "message": err["msg"]})
+    return out
+
+
+@dataclass
+class Api:
+    """Collects endpoints; `install` mounts them on an aiohttp app."""
+
+    endpoints: list[Endpoint] = field(default_factory=list)
+
+    def route(self, method: str, path: str, *, access: Access | set[Role] | frozenset[Role],
+              summary: str, tag: str, body: type[BaseModel] | None = None,
+              query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
+              allow_initial_password: bool = False) -> Callable[[Handler], Handler]:
+        if isinstance(access, set):
+            access = frozenset(access)
+        if isinstance(access, frozenset) and not access:
+            raise ValueError(f"{method} {path}: an empty role set would admit nobody")
+
+        def register(handler: Handler) -> Handler:
+            self.endpoints.append(Endpoint(method.upper(), path, handler, access, summary, tag,
+                                           body, query, response, allow_initial_password))
+            return handler
+
+        return register
+
+    def include(self, other: Api) -> None:
+        self.endpoints.extend(other.endpoints)
+
+    def install(self, app: web.Application,
+                authorize: Callable[[web.Request, Endpoint], Awaitable[Caller]]) -> None:
+        for ep in self.endpoints:
+            app.router.add_route(ep.method, ep.path, self._view(ep, authorize))
+
+    @staticmethod
+    def _view(ep: Endpoint, authorize: Callable[[web.Request, Endpoint], Awaitable[Caller]]
+              ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+        async def view(request: web.Request) -> web.StreamResponse:
+            caller = await authorize(request, ep)
+            args: list[Any] = [Call(request, caller, datetime.now(UTC))]
+            try:
+                if ep.body is not None:
+                    raw = await request.read()
+                    args.append(ep.body.model_validate_json(raw or b"{}"))
+                if ep.query is not None:
+                    args.append(ep.query.model_validate(dict(request.query)))
+            except ValidationError as exc:
+                raise ApiError(422, "invalid_input", "提交的内容有误，请检查标出的字段。",
+                               _field_errors(exc)) from None
+            result = await ep.handler(*args)
+            if isinstance(result, web.StreamResponse):  # a file download
+                return result
+            text = result.model_dump_json() if isinstance(result, BaseModel) else "{}"
+            # phones and ID numbers never leave unmasked, even where a handler forgot
+            return web.Response(text=mask_text(text), content_type="application/json")
+
+        view.__name__ = ep.handler.__name__
+        return view

@@ -1,0 +1,79 @@
+"""The OpenAPI 3.1 document, generated from the endpoints' declarations and pydantic models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from miniapp_api.framework import Access, Api
+
+_ERRORS = {
+    "400": "请求有误", "401": "未登录或登录已过期",
+    "403": "无权限（未绑定、需修改初始密码或角色不符）",
+    "404": "不存在", "409": "冲突", "422": "字段校验失败", "429": "操作过于频繁",
+}
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str
+    fields: list[dict[str, str]] | None = None
+
+
+def build_openapi(api: Api, base: str) -> dict[str, Any]:
+    models: list[type[BaseModel]] = [ErrorOut]
+    for ep in api.endpoints:
+        for model in (ep.body, ep.query, ep.response):
+            if model is not None and model not in models:
+                models.append(model)
+    refs, top = models_json_schema([(m, "serialization") for m in models],
+                                   ref_template="#/components/schemas/{model}")
+    schemas = top.get("$defs", {})
+
+    def ref(model: type[BaseModel]) -> dict[str, Any]:
+        return refs[(model, "serialization")]
+
+    paths: dict[str, dict[str, Any]] = {}
+    for ep in api.endpoints:
+        op: dict[str, Any] = {
+            "operationId": ep.handler.__name__,
+            "summary": ep.summary,
+            "tags": [ep.tag],
+            "x-access": sorted(ep.roles) if ep.roles is not None else str(ep.access),
+            "responses": {"200": {"description": "成功", "content": {"application/json": {
+                "schema": ref(ep.response) if ep.response else {"type": "object"}}}}},
+        }
+        for code, text in _ERRORS.items():
+            op["responses"][code] = {"description": text, "content": {"application/json": {
+                "schema": ref(ErrorOut)}}}
+        if ep.access != Access.PUBLIC:
+            op["security"] = [{"bearer": []}]
+        if ep.body is not None:
+            op["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": ref(ep.body)}}}
+        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                  for name in _path_params(ep.path)]
+        if ep.query is not None:
+            for name, f in ep.query.model_fields.items():
+                params.append({"name": name, "in": "query", "required": f.is_required(),
+                               "schema": {"type": "string"}, "description": f.description or ""})
+        if params:
+            op["parameters"] = params
+        paths.setdefault(ep.path, {})[ep.method.lower()] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "expertbot mini-program API", "version": "1"},
+        "servers": [{"url": base}],
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "POST /auth/login 返回的 token"}}},
+    }
+
+
+def _path_params(path: str) -> list[str]:
+    import re
+
+    return re.findall(r"{(\w+)}", path)

@@ -1,0 +1,26 @@
+"""One route table per resource; `api()` gathers them."""
+
+from __future__ import annotations
+
+from miniapp_api.framework import Api
+
+
+def api() -> Api:
+    from miniapp_api.routes import (
+        admin,
+        agency,
+        applications,
+        auth,
+        education,
+        expert,
+        me,
+        review,
+        roles,
+        subscriptions,
+    )
+
+    whole = Api()
+    for module in (auth, me, subscriptions, applications, review, expert, education, agency,
+                   roles, admin):
+        whole.include(module.api)
+    return whole

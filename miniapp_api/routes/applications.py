@@ -1,0 +1,264 @@
+"""Applicants: batches and the catalogue; an application from draft to submission."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aiohttp import BodyPartReader
+from pydantic import Field
+
+from miniapp_api.errors import domain_errors
+from miniapp_api.framework import Access, Api, ApiError, Call, bad_request
+from miniapp_api.schemas import Model, Ok
+from models.applications import (
+    STATUS_TITLES,
+    AppKind,
+    Application,
+    AppStatus,
+    Attachment,
+    Batch,
+)
+from services.application_form import ApplicationDraft, missing_parts
+from services.applications import ATTACHMENTS, MB, required_attachments, window_text
+from services.catalogue import catalogue, regions
+from services.review import describe_items, log_of, stages
+
+api = Api()
+TAG = "申报"
+FORM_LINK = "form"
+
+
+class SpecialtyNode(Model):
+    code: str
+    name: str
+    selectable: bool
+    children: list[SpecialtyNode] = Field(default_factory=list)
+
+
+SpecialtyNode.model_rebuild()
+
+
+class CatalogueOut(Model):
+    specialties: list[SpecialtyNode]
+    regions: dict[str, str]
+
+
+class BatchOut(Model):
+    id: int
+    name: str
+    kind: str
+    province: str
+    specialty_rule: str
+    max_qualifications: int
+    apply_window: str
+    review_until: datetime
+    stages: list[str]
+    fee_yuan: float
+    open: bool
+
+
+class BatchesOut(Model):
+    batches: list[BatchOut]
+
+
+class StartIn(Model):
+    batch_id: int
+
+
+class AttachmentOut(Model):
+    id: int
+    kind: str
+    title: str
+    filename: str
+    size: int
+
+
+class LogOut(Model):
+    at: datetime
+    stage: str | None
+    action: str
+    actor: str | None
+    reason: str | None
+    items: str
+
+
+class ApplicationOut(Model):
+    id: int
+    batch: BatchOut
+    kind: str
+    status: str
+    status_title: str
+    stage: str | None
+    data: dict[str, Any]
+    specialties: list[dict[str, Any]]
+    missing: list[str] = Field(description="打印前还需填写的内容")
+    attachments: list[AttachmentOut]
+    required_attachments: dict[str, str]
+    returned_items: str
+    last_reason: str | None
+    log: list[LogOut]
+
+
+class ApplicationsOut(Model):
+    applications: list[ApplicationOut]
+
+
+class PrintOut(Model):
+    form_url: str = Field(description="可打印的申报表页面（本人专用，24小时内有效）")
+
+
+def batch_out(batch: Batch, now: datetime) -> BatchOut:
+    return BatchOut(id=batch.id, name=batch.name, kind=batch.kind, province=batch.province,
+                    specialty_rule=batch.specialty_rule,
+                    max_qualifications=batch.max_qualifications,
+                    apply_window=window_text(batch.apply_from, batch.apply_until),
+                    review_until=batch.review_until, stages=[s.title for s in stages(batch)],
+                    fee_yuan=batch.fee_fen / 100,
+                    open=batch.apply_from <= now <= batch.apply_until)
+
+
+async def application_out(app: Application, now: datetime) -> ApplicationOut:
+    all_stages = stages(app.batch)
+    attachments = await Attachment.filter(application_id=app.id).order_by("id")
+    log = await log_of(app)
+    return ApplicationOut(
+        id=app.id, batch=batch_out(app.batch, now), kind=app.kind, status=app.status,
+        status_title=STATUS_TITLES[AppStatus(app.status)],
+        stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
+                                                            AppStatus.RETURNED) else None,
+        data=app.data, specialties=app.specialties,
+        missing=missing_parts(ApplicationDraft.model_validate(app.data)),
+        attachments=[AttachmentOut(id=a.id, kind=a.kind, title=ATTACHMENTS[a.kind].title,
+                                   filename=a.filename, size=a.size) for a in attachments],
+        required_attachments={k: ATTACHMENTS[k].title
+                              for k in required_attachments(AppKind(app.kind))},
+        returned_items=describe_items(app.returned_items), last_reason=app.last_reason,
+        log=[LogOut(at=e.at, stage=e.stage_title, action=e.action, actor=e.actor_name,
+                    reason=e.reason, items=describe_items(e.items)) for e in log])
+
+
+def _tree(code: str | None) -> list[SpecialtyNode]:
+    cat = catalogue()
+    codes = [c for c, s in cat.items.items() if s.parent == code] if code else \
+        [c for c, s in cat.items.items() if s.level == 1]
+    return [SpecialtyNode(code=c, name=cat.items[c].name, selectable=cat.is_leaf(c),
+                          children=_tree(c)) for c in sorted(codes)]
+
+
+@api.route("GET", "/catalogue", access=Access.PUBLIC, response=CatalogueOut,
+           summary="评标专业目录（三级）与地区代码", tag=TAG)
+async def get_catalogue(call: Call) -> CatalogueOut:
+    return CatalogueOut(specialties=_tree(None), regions=regions())
+
+
+@api.route("GET", "/batches", access=Access.BOUND, response=BatchesOut,
+           summary="征集 / 续聘批次及其时间", tag=TAG)
+async def list_batches(call: Call) -> BatchesOut:
+    batches = await Batch.filter(kind__in=["collect", "renew"]).order_by("-apply_from")
+    return BatchesOut(batches=[batch_out(b, call.now) for b in batches])
+
+
+async def _own(call: Call) -> Application:
+    with domain_errors():
+        return await call.rt.domain.applications.own(call.caller.need_person(),
+                                                      call.path_int("app_id"))
+
+
+@api.route("POST", "/applications", access=Access.BOUND, body=StartIn, response=ApplicationOut,
+           summary="在批次中开始一份申请（申报时间内）", tag=TAG)
+async def start(call: Call, body: StartIn) -> ApplicationOut:
+    with domain_errors():
+        app = await call.rt.domain.applications.start(call.caller.need_person(), body.batch_id,
+                                                      call.now)
+    await app.fetch_related("batch")
+    return await application_out(app, call.now)
+
+
+@api.route("GET", "/applications", access=Access.BOUND, response=ApplicationsOut,
+           summary="我的申请", tag=TAG)
+async def list_mine(call: Call) -> ApplicationsOut:
+    apps = await Application.filter(person_id=call.caller.need_person().id).order_by(
+        "-id").prefetch_related("batch")
+    return ApplicationsOut(applications=[await application_out(a, call.now) for a in apps])
+
+
+@api.route("GET", "/applications/{app_id}", access=Access.BOUND, response=ApplicationOut,
+           summary="申请详情（含审核日志）", tag=TAG)
+async def detail(call: Call) -> ApplicationOut:
+    return await application_out(await _own(call), call.now)
+
+
+@api.route("PUT", "/applications/{app_id}", access=Access.BOUND, body=ApplicationDraft,
+           response=ApplicationOut, summary="保存草稿（可只提交部分内容，随时保存）", tag=TAG)
+async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
+    app = await _own(call)
+    with domain_errors():
+        await call.rt.domain.applications.save(app, body, call.now)
+    return await application_out(app, call.now)
+
+
+@api.route("POST", "/applications/{app_id}/attachments/{kind}", access=Access.BOUND,
+           response=AttachmentOut, tag=TAG,
+           summary="上传附件（multipart/form-data，字段名 file；类型与大小会检查）")
+async def upload(call: Call) -> AttachmentOut:
+    app = await _own(call)
+    kind = call.path("kind")
+    if kind not in ATTACHMENTS:
+        raise bad_request(f"不支持的附件类型：{kind}")
+    limit = ATTACHMENTS[kind].max_size
+    reader = await call.request.multipart()
+    part = await reader.next()
+    if not isinstance(part, BodyPartReader) or part.name != "file":
+        raise bad_request("请用 multipart/form-data 上传，文件字段名为 file。")
+    data = bytearray()
+    while chunk := await part.read_chunk(256 * 1024):
+        data.extend(chunk)
+        if len(data) > limit:
+            raise ApiError(413, "too_large",
+                           f"「{ATTACHMENTS[kind].title}」不能超过 {limit // MB} MB。")
+    with domain_errors():
+        saved = await call.rt.domain.applications.attach(app, kind, part.filename or kind,
+                                                         bytes(data), call.now)
+    return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
+                         filename=saved.filename, size=saved.size)
+
+
+@api.route("POST", "/applications/{app_id}/print", access=Access.BOUND, response=PrintOut,
+           summary="打印申报表：锁定所有已填写内容，返回可打印页面", tag=TAG)
+async def print_form(call: Call) -> PrintOut:
+    app = await _own(call)
+    with domain_errors():
+        if app.status != AppStatus.PRINTED:
+            await call.rt.domain.applications.print_form(app, call.now)
+    token = call.rt.domain.links.token(FORM_LINK, str(app.id), app.person_id,
+                                       call.now.timestamp() + 86400)
+    base = call.rt.settings.public_base_url or str(call.request.url.origin())
+    return PrintOut(form_url=f"{base}/forms/applications/{app.id}?t={token}")
+
+
+@api.route("POST", "/applications/{app_id}/unlock", access=Access.BOUND, response=Ok,
+           summary="取消打印锁定（须重新打印并上传签字版）", tag=TAG)
+async def unlock(call: Call) -> Ok:
+    app = await _own(call)
+    with domain_errors():
+        await call.rt.domain.applications.unlock(app, call.now)
+    return Ok(message="已取消锁定，可以继续修改。修改后请重新打印并上传签字盖章的申报表。")
+
+
+@api.route("POST", "/applications/{app_id}/submit", access=Access.BOUND, response=ApplicationOut,
+           summary="提交审核", tag=TAG)
+async def submit(call: Call) -> ApplicationOut:
+    app = await _own(call)
+    with domain_errors():
+        await call.rt.domain.applications.submit(app, call.caller.need_person(), call.now)
+    return await application_out(app, call.now)
+
+
+@api.route("POST", "/applications/{app_id}/withdraw", access=Access.BOUND,
+           response=ApplicationOut, summary="撤回：取回审核中或被退回的申请进行修改", tag=TAG)
+async def withdraw(call: Call) -> ApplicationOut:
+    app = await _own(call)
+    with domain_errors():
+        await call.rt.domain.applications.withdraw(app, call.caller.need_person(), call.now)
+    return await application_out(app, call.now)

@@ -1,0 +1,100 @@
+"""Formal experts: change and region-change requests, unavailable dates, deregistration."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from miniapp_api.errors import domain_errors
+from miniapp_api.framework import Api, Call, bad_request, not_found
+from miniapp_api.routes.applications import ApplicationOut, application_out
+from miniapp_api.schemas import Model, Ok
+from models.applications import AppKind
+from models.experts import Unavailability
+from models.people import Role
+from services.schedule import add_unavailability, deregister, upcoming
+
+api = Api()
+TAG = "专家"
+EXPERT = {Role.EXPERT}
+
+
+class RequestIn(Model):
+    kind: Literal["change", "transfer"] = Field(
+        description="change：信息变更；transfer：异动（更换常驻地区）")
+
+
+class DayRangeIn(Model):
+    date_from: date
+    date_to: date
+    reason: str = Field(default="", max_length=64)
+
+
+class DayRangeOut(Model):
+    id: int
+    date_from: date
+    date_to: date
+    reason: str
+
+
+class ScheduleOut(Model):
+    unavailable: list[DayRangeOut]
+
+
+class DeregisterIn(Model):
+    confirm: str = Field(description="请输入「确认注销」")
+
+
+@api.route("POST", "/expert/requests", access=EXPERT, body=RequestIn, response=ApplicationOut,
+           summary="发起信息变更或异动申请（预填当前信息，经同样的审核环节）", tag=TAG)
+async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
+    with domain_errors():
+        app = await call.rt.domain.applications.start_request(
+            call.caller.need_person(), AppKind(body.kind), call.now)
+    await app.fetch_related("batch")
+    return await application_out(app, call.now)
+
+
+def _out(item: Unavailability) -> DayRangeOut:
+    return DayRangeOut(id=item.id, date_from=item.date_from, date_to=item.date_to,
+                       reason=item.reason)
+
+
+@api.route("GET", "/expert/schedule", access=EXPERT, response=ScheduleOut,
+           summary="日程管理：我不能参加评标的日期", tag=TAG)
+async def schedule(call: Call) -> ScheduleOut:
+    items = await upcoming(call.caller.need_person(), call.now)
+    return ScheduleOut(unavailable=[_out(i) for i in items])
+
+
+@api.route("POST", "/expert/schedule", access=EXPERT, body=DayRangeIn, response=DayRangeOut,
+           summary="日程管理：添加不能参加评标的日期（抽取时会避开）", tag=TAG)
+async def add(call: Call, body: DayRangeIn) -> DayRangeOut:
+    with domain_errors():
+        item = await add_unavailability(call.caller.need_person(), body.date_from,
+                                        body.date_to, body.reason, call.now)
+    return _out(item)
+
+
+@api.route("DELETE", "/expert/schedule/{item_id}", access=EXPERT, response=Ok,
+           summary="日程管理：删除一条", tag=TAG)
+async def remove(call: Call) -> Ok:
+    deleted = await Unavailability.filter(id=call.path_int("item_id"),
+                                          person_id=call.caller.need_person().id).delete()
+    if not deleted:
+        raise not_found("没有这条日程。")
+    return Ok(message="已删除。")
+
+
+@api.route("POST", "/expert/deregister", access=EXPERT, body=DeregisterIn, response=Ok,
+           summary="注销：账户将不能再使用，且不会再被抽取", tag=TAG)
+async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
+    if body.confirm != "确认注销":
+        raise bad_request("请输入「确认注销」以确认。注销后账户将不能再使用。")
+    with domain_errors():
+        await deregister(call.caller.need_person(), call.now)
+    if call.caller.token:
+        await call.rt.mp_sessions.drop(call.caller.token)
+    return Ok(message="已注销。感谢您对评标工作的支持。")

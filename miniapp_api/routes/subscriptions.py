@@ -1,0 +1,44 @@
+"""Mini-program subscribe messages: which templates to ask consent for, and the consents the
+user gave (wx.requestSubscribeMessage). One consent lets one message through."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from tortoise.expressions import F
+
+from miniapp_api.framework import Access, Api, Call
+from miniapp_api.schemas import Model, Ok
+from models.notifications import SubscribeConsent
+
+api = Api()
+TAG = "订阅消息"
+
+
+class TemplatesOut(Model):
+    templates: dict[str, str] = Field(description="通知类型 -> 订阅消息模板 id")
+
+
+class ConsentIn(Model):
+    accepted: list[str] = Field(max_length=20, description="用户同意的模板 id")
+
+
+@api.route("GET", "/subscriptions/templates", access=Access.SESSION, response=TemplatesOut,
+           summary="需要用户授权的订阅消息模板", tag=TAG)
+async def templates(call: Call) -> TemplatesOut:
+    texts = call.rt.notify_texts
+    found = {kind: texts.subscribe_id(kind) for kind in texts.kinds()}
+    return TemplatesOut(templates={k: v for k, v in found.items() if v})
+
+
+@api.route("POST", "/subscriptions", access=Access.SESSION, body=ConsentIn, response=Ok,
+           summary="记录用户的订阅授权（每次授权可发送一条）", tag=TAG)
+async def consent(call: Call, body: ConsentIn) -> Ok:
+    assert call.caller.identity is not None
+    openid = call.caller.identity.openid
+    known = set((await templates(call)).templates.values())
+    for template_id in set(body.accepted) & known:
+        row, created = await SubscribeConsent.get_or_create(
+            mp_openid=openid, template_id=template_id, defaults={"remaining": 1})
+        if not created:
+            await SubscribeConsent.filter(id=row.id).update(remaining=F("remaining") + 1)
+    return Ok(message="已记录。")

@@ -1,0 +1,165 @@
+"""Request and response models of the mini-program API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Ok(Model):
+    ok: bool = True
+    message: str = ""
+
+
+class LoginIn(Model):
+    code: str = Field(min_length=1, max_length=128, description="wx.login() 返回的 code")
+
+
+class LoginOut(Model):
+    token: str = Field(description="后续请求放在 Authorization: Bearer 中")
+    bound: bool
+    must_change_password: bool = False
+    roles: list[str] = []
+
+
+class BindStartIn(Model):
+    id_number: str = Field(min_length=15, max_length=20, description="18位身份证号码")
+
+
+class CodeIn(Model):
+    code: str = Field(pattern=r"^\d{6}$", description="短信验证码（6位数字）")
+
+
+class PhoneIn(Model):
+    phone: str = Field(min_length=11, max_length=16)
+
+
+class PhoneCodeIn(Model):
+    phone: str = Field(min_length=11, max_length=16)
+    code: str = Field(pattern=r"^\d{6}$")
+
+
+class PasswordLoginIn(Model):
+    account: str = Field(min_length=11, max_length=20, description="手机号或身份证号")
+    password: str = Field(min_length=1, max_length=128)
+
+
+class RegisterIn(Model):
+    name: str = Field(min_length=2, max_length=32)
+    id_number: str = Field(min_length=18, max_length=18)
+    phone: str = Field(min_length=11, max_length=16)
+    code: str = Field(pattern=r"^\d{6}$", description="发送到该手机号的验证码")
+    password: str = Field(min_length=8, max_length=128)
+    email: str | None = Field(default=None, max_length=128,
+                              pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class PasswordChangeIn(Model):
+    old_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=8, max_length=128)
+
+
+class ProfileOut(Model):
+    name: str
+    gender: str
+    birth_date: str
+    id_number: str = Field(description="已脱敏")
+    phone: str = Field(description="已脱敏")
+    email: str | None = Field(description="已脱敏")
+    roles: list[str] = Field(description="角色代码")
+    role_titles: list[str]
+    expert_number: str | None
+    channels: list[str]
+    must_change_password: bool
+
+
+class BoundOut(Model):
+    bound: bool = True
+    profile: ProfileOut
+
+
+class TicketOut(Model):
+    qr_url: str = Field(description="二维码图片地址；用微信扫码即可绑定公众号")
+    expires_in: int
+
+
+class AgencyOut(Model):
+    name: str
+    credit_code: str
+    kind: str
+
+
+class MemberOut(Model):
+    id: int
+    name: str
+    role: str
+    valid_until: datetime | None
+
+
+class MembershipOut(Model):
+    agency: AgencyOut
+    role: str
+    valid_until: datetime | None
+
+
+class MembersOut(Model):
+    agency: AgencyOut
+    members: list[MemberOut]
+
+
+class HandlerLinkIn(Model):
+    phone: str = Field(min_length=11, max_length=16, description="经办人注册的手机号")
+    valid_until: datetime = Field(description="关联有效期至")
+
+
+class ExpertCardOut(Model):
+    name: str
+    expert_number: str
+    phone: str
+
+
+class ScopeOut(Model):
+    role: str
+    level: str | None
+    region: str | None
+    industry: str | None
+
+
+class PersonSummaryOut(Model):
+    id: int
+    name: str
+    id_number: str
+    phone: str
+    roles: list[str]
+
+
+class PeopleQuery(Model):
+    phone: str | None = Field(default=None, description="按手机号查找")
+    id_number: str | None = Field(default=None, description="按身份证号查找")
+
+
+class PeopleOut(Model):
+    people: list[PersonSummaryOut]
+
+
+class GrantIn(Model):
+    person_id: int
+    role: str
+    agency_credit_code: str | None = None
+    agency_name: str | None = None
+    expert_number: str | None = None
+    level: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    valid_until: datetime | None = None
+
+
+class GrantOut(Model):
+    id: int
+    person_id: int
+    role: str

@@ -1,0 +1,1 @@
+"""Tortoise models, one module per aggregate, and their migrations (models.migrations)."""

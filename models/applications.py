@@ -1,0 +1,123 @@
+"""Batches (征集 / 续聘), applications with their attachments, and the review log."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class BatchKind(StrEnum):
+    COLLECT = "collect"  # 征集: new experts
+    RENEW = "renew"  # 续聘: experts renewing
+    CHANGE = "change"  # formal experts' change requests (always open)
+    TRANSFER = "transfer"  # 异动申请: region changes (always open)
+
+
+class AppKind(StrEnum):
+    NEW = "new"
+    RENEWAL = "renewal"
+    CHANGE = "change"
+    TRANSFER = "transfer"
+
+
+class AppStatus(StrEnum):
+    DRAFT = "draft"  # being filled in (also after 撤回)
+    PRINTED = "printed"  # the review form was printed: every field is locked
+    IN_REVIEW = "in_review"  # at stage `stage` of the batch
+    RETURNED = "returned"  # a stage sent it back for changes
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+STATUS_TITLES = {
+    AppStatus.DRAFT: "填写中", AppStatus.PRINTED: "已打印待提交", AppStatus.IN_REVIEW: "审核中",
+    AppStatus.RETURNED: "退回修改", AppStatus.APPROVED: "审核通过", AppStatus.REJECTED: "未通过",
+}
+
+
+class Batch(Model):
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=16, default=BatchKind.COLLECT)
+    province = fields.CharField(max_length=2)  # applications of this province
+    specialty_rule = fields.CharField(max_length=16, default="xinjiang")
+    max_qualifications = fields.IntField(default=3)
+    # stages: [{"key", "title", "level": "city"|"province", "by_industry": bool}, ...]
+    stages = fields.JSONField()
+    apply_from = fields.DatetimeField()
+    apply_until = fields.DatetimeField()
+    review_until = fields.DatetimeField()
+    pay_until = fields.DatetimeField(null=True)
+    fee_fen = fields.IntField(default=0)  # the training fee, in fen (0: none)
+    exam_requires_payment = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "batch"
+
+
+class Application(Model):
+    id = fields.BigIntField(primary_key=True)
+    person_id = fields.BigIntField(db_index=True)
+    batch: fields.ForeignKeyRelation[Batch] = fields.ForeignKeyField(
+        "models.Batch", related_name="applications", on_delete=fields.RESTRICT)
+    kind = fields.CharField(max_length=16, default=AppKind.NEW)
+    status = fields.CharField(max_length=16, default=AppStatus.DRAFT, db_index=True)
+    stage = fields.IntField(default=0)
+    version = fields.IntField(default=1)  # +1 at every (re)submission
+    data = fields.JSONField(default=dict)  # the form's sections (miniapp_api schemas)
+    region = fields.CharField(max_length=4, null=True, db_index=True)  # residence city
+    industry = fields.CharField(max_length=16, null=True)  # of the primary specialty
+    # [{"code", "primary": bool, "admitted": bool | None}]
+    specialties = fields.JSONField(default=list)
+    specialties_fixed = fields.BooleanField(default=False)  # Hunan: fixed once submitted
+    returned_items = fields.JSONField(default=list)
+    last_reason = fields.TextField(null=True)
+    printed_at = fields.DatetimeField(null=True)
+    printed_hash = fields.CharField(max_length=64, null=True)  # the data the form shows
+    submitted_at = fields.DatetimeField(null=True)
+    decided_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "application"
+        unique_together = (("person_id", "batch"),)
+
+
+class Attachment(Model):
+    id = fields.BigIntField(primary_key=True)
+    application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
+        "models.Application", related_name="attachments", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=16)
+    filename = fields.CharField(max_length=128)
+    content_type = fields.CharField(max_length=32)
+    size = fields.IntField()
+    sha256 = fields.CharField(max_length=64)
+    storage_key = fields.CharField(max_length=128)
+    uploaded_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "attachment"
+
+
+class ReviewAction(Model):
+    """The review log: every submission, decision, return and withdrawal."""
+
+    id = fields.BigIntField(primary_key=True)
+    application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
+        "models.Application", related_name="log", on_delete=fields.CASCADE)
+    version = fields.IntField()
+    stage_key = fields.CharField(max_length=32, null=True)
+    stage_title = fields.CharField(max_length=32, null=True)
+    actor_id = fields.BigIntField(null=True)  # a person (applicant or reviewer)
+    actor_name = fields.CharField(max_length=32, null=True)
+    action = fields.CharField(max_length=16)
+    reason = fields.TextField(null=True)
+    items = fields.JSONField(default=list)
+    at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "review_action"

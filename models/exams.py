@@ -1,0 +1,40 @@
+"""Exams of a batch and candidates' attempts; the timer is the deadline stored here."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Exam(Model):
+    id = fields.BigIntField(primary_key=True)
+    batch_id = fields.BigIntField(db_index=True)
+    title = fields.CharField(max_length=64)
+    opens_at = fields.DatetimeField()
+    closes_at = fields.DatetimeField()
+    duration_minutes = fields.IntField()
+    pass_score = fields.IntField()
+    # [{"id", "kind": single|multiple|judge, "text", "options": [...], "answer", "points"}]
+    questions = fields.JSONField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "exam"
+
+
+class ExamAttempt(Model):
+    id = fields.BigIntField(primary_key=True)
+    exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
+        "models.Exam", related_name="attempts", on_delete=fields.CASCADE)
+    person_id = fields.BigIntField()
+    started_at = fields.DatetimeField()
+    deadline = fields.DatetimeField(db_index=True)  # the timer: it never stops
+    answers = fields.JSONField(default=dict)
+    submitted_at = fields.DatetimeField(null=True)
+    submitted_by = fields.CharField(max_length=12, null=True)  # candidate | timer
+    score = fields.IntField(null=True)
+    passed = fields.BooleanField(null=True)
+
+    class Meta:
+        table = "exam_attempt"
+        unique_together = (("exam", "person_id"),)

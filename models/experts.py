@@ -1,0 +1,71 @@
+"""Formal experts as the draw engine sees them: region, specialties, title, avoidance units,
+and the dates they cannot attend."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ExpertProfile(Model):
+    id = fields.BigIntField(primary_key=True)
+    person_id = fields.BigIntField(unique=True)
+    expert_number = fields.CharField(max_length=32, unique=True)
+    active = fields.BooleanField(default=True, db_index=True)  # False: deregistered
+    region = fields.CharField(max_length=4, db_index=True)  # residence city (常驻地区)
+    willing_regions = fields.JSONField(default=list)  # 意愿评标区 (city codes)
+    work_unit = fields.CharField(max_length=128)
+    unit_credit_code = fields.CharField(max_length=18, null=True, db_index=True)
+    title_level = fields.CharField(max_length=8, null=True)  # 初级 / 中级 / 副高 / 正高
+    qualifications = fields.JSONField(default=list)
+    industry = fields.CharField(max_length=16, null=True)
+    remote_ok = fields.BooleanField(default=False)
+    emergency_ok = fields.BooleanField(default=False)
+    application_id = fields.BigIntField(null=True)  # the approved application it came from
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "expert_profile"
+
+
+class ExpertSpecialty(Model):
+    """Admitted specialties, one row each so the draw engine can select by index."""
+
+    id = fields.BigIntField(primary_key=True)
+    expert: fields.ForeignKeyRelation[ExpertProfile] = fields.ForeignKeyField(
+        "models.ExpertProfile", related_name="specialties", on_delete=fields.CASCADE)
+    code = fields.CharField(max_length=8, db_index=True)
+    is_primary = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "expert_specialty"
+        unique_together = (("expert", "code"),)
+
+
+class ExpertAvoidUnit(Model):
+    """Units the expert declared they must be avoided for (their own unit by default)."""
+
+    id = fields.BigIntField(primary_key=True)
+    expert: fields.ForeignKeyRelation[ExpertProfile] = fields.ForeignKeyField(
+        "models.ExpertProfile", related_name="avoid_units", on_delete=fields.CASCADE)
+    unit_name = fields.CharField(max_length=128)
+    credit_code = fields.CharField(max_length=18, null=True, db_index=True)
+    reason = fields.CharField(max_length=128, default="")
+
+    class Meta:
+        table = "expert_avoid_unit"
+
+
+class Unavailability(Model):
+    """日程管理: days an expert cannot evaluate, which the draw engine skips."""
+
+    id = fields.BigIntField(primary_key=True)
+    person_id = fields.BigIntField(db_index=True)
+    date_from = fields.DateField()
+    date_to = fields.DateField()
+    reason = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "unavailability"

@@ -1,0 +1,67 @@
+"""The notification outbox: written in the same transaction as the business change that
+causes it, sent at least once by the relay, with a status per notification."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Status(StrEnum):
+    QUEUED = "queued"  # waiting for its (next) attempt
+    SENDING = "sending"  # claimed by a relay under a lease
+    SENT = "sent"  # accepted by WeChat / the SMS gateway
+    DELIVERED = "delivered"  # confirmed (TEMPLATESENDJOBFINISH success, or a chat message)
+    FAILED = "failed"  # no channel could reach the person
+    DEAD = "dead"  # gave up after the maximum number of attempts
+
+
+class ChannelKind(StrEnum):
+    CHAT = "cs"  # customer-service message, inside the 48 h window
+    TEMPLATE = "template"  # official-account template message
+    SUBSCRIBE = "subscribe"  # mini-program subscribe message
+    SMS = "sms"
+
+
+class Notification(Model):
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=64)  # texts/notify/<kind>/...
+    person_id = fields.BigIntField(null=True, db_index=True)
+    openid = fields.CharField(max_length=64, null=True)  # official account, if no person
+    params = fields.JSONField(default=dict)
+    dedupe_key = fields.CharField(max_length=128, null=True, unique=True)
+    status = fields.CharField(max_length=12, default=Status.QUEUED)
+    channel = fields.CharField(max_length=12, null=True)
+    ruled_out = fields.CharField(max_length=64, default="")  # channels that cannot reach them
+    attempts = fields.IntField(default=0)
+    next_attempt_at = fields.DatetimeField()
+    claimed_until = fields.DatetimeField(null=True)
+    claim_token = fields.CharField(max_length=32, null=True, db_index=True)
+    client_msg_id = fields.CharField(max_length=64)
+    wx_msgid = fields.BigIntField(null=True, db_index=True)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    sent_at = fields.DatetimeField(null=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "notification"
+        indexes = (("status", "next_attempt_at"),)
+
+    def ruled_out_channels(self) -> set[str]:
+        return {c for c in self.ruled_out.split(",") if c}
+
+
+class SubscribeConsent(Model):
+    """How many mini-program subscribe messages a user granted, per template."""
+
+    id = fields.BigIntField(primary_key=True)
+    mp_openid = fields.CharField(max_length=64)
+    template_id = fields.CharField(max_length=64)
+    remaining = fields.IntField(default=0)
+
+    class Meta:
+        table = "subscribe_consent"
+        unique_together = (("mp_openid", "template_id"),)

@@ -1,0 +1,115 @@
+"""People and their roles. ID numbers are stored encrypted with a keyed hash for lookups;
+name and ID number never change after registration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+from tortoise.signals import pre_save
+
+IMMUTABLE = ("name", "id_number_enc", "id_number_hash", "id_masked", "gender", "birth_date")
+
+
+class Role(StrEnum):
+    APPLICANT = "applicant"  # applicant / temporary expert (申请人 / 临时专家)
+    EXPERT = "expert"  # formal expert with an expert number (正式专家)
+    AGENCY_LEGAL = "agency_legal"  # an agency's or tenderer's legal-person account (法人)
+    AGENCY_HANDLER = "agency_handler"  # a handler linked to a legal person (经办人)
+    REVIEWER = "reviewer"  # city / province industry department or finance (审核人)
+    VERIFIER = "verifier"  # trading-centre draw terminal (交易中心核验)
+    ADMIN = "admin"
+
+
+ROLE_TITLES = {
+    Role.APPLICANT: "申请人",
+    Role.EXPERT: "评标专家",
+    Role.AGENCY_LEGAL: "代理机构法人",
+    Role.AGENCY_HANDLER: "代理机构经办人",
+    Role.REVIEWER: "审核人",
+    Role.VERIFIER: "交易中心核验员",
+    Role.ADMIN: "管理员",
+}
+
+
+class Person(Model):
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=32)
+    id_number_enc = fields.TextField()  # AES-GCM, services.pii.Vault
+    id_number_hash = fields.CharField(max_length=64, unique=True)
+    id_masked = fields.CharField(max_length=18)  # 110105********002X, for display
+    gender = fields.CharField(max_length=1)
+    birth_date = fields.DateField()
+    phone = fields.CharField(max_length=11, db_index=True)
+    phone_changed_at = fields.DatetimeField(null=True)
+    email = fields.CharField(max_length=128, null=True)
+    password_hash = fields.CharField(max_length=160, null=True)
+    must_change_password = fields.BooleanField(default=False)
+    deregistered_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "person"
+
+
+class ImmutableFieldError(Exception):
+    """Name and ID number cannot change after registration."""
+
+
+@pre_save(Person)
+async def _keep_identity_fixed(sender: type[Person], instance: Person, using_db: Any,
+                               update_fields: Any) -> None:
+    if not instance._saved_in_db:
+        return
+    if update_fields and not set(update_fields) & set(IMMUTABLE):
+        return
+    stored = await Person.filter(id=instance.id).values(*IMMUTABLE)
+    if stored and any(stored[0][f] != getattr(instance, f) for f in IMMUTABLE):
+        raise ImmutableFieldError("姓名和身份证号注册后不能修改。")
+
+
+class Agency(Model):
+    """A tendering agency or tenderer (a legal person, 法人)."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=128)
+    credit_code = fields.CharField(max_length=18, unique=True)  # unified social credit code
+    kind = fields.CharField(max_length=16, default="agency")  # agency | tenderer
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "agency"
+
+
+class RoleGrant(Model):
+    """One role of one person, with its scope (agency, level, region, industry) and validity."""
+
+    id = fields.BigIntField(primary_key=True)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="roles", on_delete=fields.CASCADE)
+    role = fields.CharField(max_length=16)
+    agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
+        "models.Agency", related_name="members", null=True, on_delete=fields.CASCADE)
+    expert_number = fields.CharField(max_length=32, null=True, unique=True)
+    level = fields.CharField(max_length=16, null=True)  # reviewer: city | province
+    region = fields.CharField(max_length=12, null=True)  # region code, e.g. 4401
+    industry = fields.CharField(max_length=32, null=True)
+    valid_from = fields.DatetimeField(null=True)
+    valid_until = fields.DatetimeField(null=True)
+    granted_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "role_grant"
+
+    def active(self, now: datetime) -> bool:
+        """Granted, not revoked, and inside its validity period."""
+        if self.revoked_at is not None:
+            return False
+        if self.valid_from is not None and now < self.valid_from:
+            return False
+        return self.valid_until is None or now < self.valid_until

@@ -1,0 +1,108 @@
+"""WeChat identities: who an openid is, whether they follow us, when we last heard from them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.people import Person
+
+# Customer-service messages may only be sent within 48 h of the user's last interaction.
+SERVICE_WINDOW = timedelta(hours=48)
+# last_seen_at is written at most this often, so a chatty user does not cost a write per message.
+SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+class Channel:
+    OFFICIAL_ACCOUNT = "oa"
+    MINI_PROGRAM = "mp"
+
+
+class WeChatIdentity(Model):
+    """One openid of one app (official account or mini-program)."""
+
+    id = fields.BigIntField(primary_key=True)
+    channel = fields.CharField(max_length=2, default=Channel.OFFICIAL_ACCOUNT)
+    openid = fields.CharField(max_length=64, unique=True)
+    unionid = fields.CharField(max_length=64, null=True, db_index=True)
+    # One openid <-> one person, and a person has at most one identity per channel.
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name="wechat_identities", null=True,
+        on_delete=fields.SET_NULL)
+    bound_at = fields.DatetimeField(null=True)
+    subscribed = fields.BooleanField(default=False)
+    subscribed_at = fields.DatetimeField(null=True)
+    unsubscribed_at = fields.DatetimeField(null=True)
+    last_seen_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "wechat_identity"
+        unique_together = (("person", "channel"),)
+
+    def in_service_window(self, now: datetime) -> bool:
+        """True while a customer-service message may still reach this user."""
+        return in_service_window(self.last_seen_at, now)
+
+
+def in_service_window(last_seen_at: datetime | None, now: datetime) -> bool:
+    """Within 48 h of the last interaction (less the resolution at which it is recorded)."""
+    return last_seen_at is not None and now - last_seen_at < SERVICE_WINDOW - SEEN_RESOLUTION
+
+
+@dataclass(slots=True)
+class IdentityRow:
+    """The fields of WeChatIdentity the chat path reads on every push, kept in a Redis cache
+    (only the chat path writes them), so a push costs no database round trip for a known
+    user. `model()` gives the full row object when a handler asks for it."""
+
+    id: int
+    openid: str
+    subscribed: bool
+    last_seen_at: datetime | None
+
+    @classmethod
+    def of(cls, identity: WeChatIdentity) -> IdentityRow:
+        return cls(identity.id, identity.openid, identity.subscribed, identity.last_seen_at)
+
+    def needs_seen_update(self, now: datetime) -> bool:
+        """True when last_seen_at is stale enough to be worth a write."""
+        return self.last_seen_at is None or now - self.last_seen_at >= SEEN_RESOLUTION
+
+    def to_cache(self) -> str:
+        seen = self.last_seen_at.isoformat() if self.last_seen_at else None
+        return json.dumps({"id": self.id, "o": self.openid, "s": self.subscribed, "l": seen},
+                          separators=(",", ":"))
+
+    @classmethod
+    def from_cache(cls, raw: str) -> IdentityRow:
+        data = json.loads(raw)
+        seen = datetime.fromisoformat(data["l"]) if data["l"] else None
+        return cls(data["id"], data["o"], data["s"], seen)
+
+    def model(self) -> WeChatIdentity:
+        obj = WeChatIdentity(id=self.id, openid=self.openid, subscribed=self.subscribed,
+                             last_seen_at=self.last_seen_at)
+        obj._saved_in_db = True  # a row that exists: saving it updates, not inserts
+        return obj
+
+
+class Feedback(Model):
+    """A suggestion left through the 反馈 chat flow."""
+
+    id = fields.BigIntField(primary_key=True)
+    identity: fields.ForeignKeyRelation[WeChatIdentity] = fields.ForeignKeyField(
+        "models.WeChatIdentity", related_name="feedback", on_delete=fields.CASCADE
+    )
+    category = fields.CharField(max_length=16)
+    content = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "feedback"

@@ -1,0 +1,192 @@
+"""The simulator's control API (under /sandbox/api/): act as any user through the real
+/wechat/callback path, click the menu, scan QR codes, and watch what the platform delivered."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from bot.conversation import forget_identity
+from config.keys import RUNTIME, SETTINGS
+from models.people import ROLE_TITLES, Person, Role, RoleGrant
+from models.wechat import Channel, WeChatIdentity
+from sandbox.events import CallbackClient
+from sandbox.platform import Platform, Sent
+from sandbox.wechat_push import Pusher, event_fields, text_fields
+from services.pii import mask_phone
+
+CALLBACK = web.AppKey("sandbox_callback_client", CallbackClient)
+PLATFORM = web.AppKey("sim_platform", Platform)
+
+
+def _client(request: web.Request, aes: bool) -> CallbackClient:
+    base = request.app[CALLBACK]
+    settings = request.config_dict[SETTINGS]
+    pusher = Pusher(settings.wechat_token, settings.wechat_appid,
+                    settings.wechat_aes_key if aes else None, "safe" if aes else "plain")
+    return CallbackClient(base.session, base.url, pusher, base.platform)
+
+
+async def _push(request: web.Request, fields: dict[str, str | int], aes: bool
+                ) -> web.Response:
+    platform = request.app[PLATFORM]
+    openid = str(fields["FromUserName"])
+    if fields.get("Event") not in ("unsubscribe",):
+        platform.interact(openid)
+    start = time.monotonic()
+    status, reply = await _client(request, aes).push(fields)
+    out: dict[str, Any] = {"status": status, "elapsed_ms": round((time.monotonic() - start)
+                                                                  * 1000, 1), "reply": None}
+    if reply is not None:
+        kind = reply.get("MsgType", "text")
+        out["reply"] = {"type": kind, "content": reply.get("Content", ""),
+                        "media_id": reply.get("MediaId", "")}
+    return web.json_response(out)
+
+
+async def users(request: web.Request) -> web.Response:
+    rows = await WeChatIdentity.filter(channel=Channel.OFFICIAL_ACCOUNT).order_by("id").limit(60)
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows
+                                                           if r.person_id])}
+    grants: dict[int, list[str]] = {}
+    for g in await RoleGrant.filter(person_id__in=list(people), revoked_at=None):
+        grants.setdefault(g.person_id, []).append(ROLE_TITLES[Role(g.role)])
+    out = []
+    for r in rows:
+        person = people.get(r.person_id) if r.person_id else None
+        out.append({"openid": r.openid, "name": person.name if person else "未绑定的用户",
+                    "roles": grants.get(person.id, []) if person else [],
+                    "phone": mask_phone(person.phone) if person else None,
+                    "follower": r.subscribed})
+    return web.json_response(out)
+
+
+async def send(request: web.Request) -> web.Response:
+    body = await request.json()
+    text = str(body.get("text", "")).strip()
+    if not text:
+        return web.json_response({"error": "empty", "message": "请输入要发送的内容"}, status=400)
+    return await _push(request, text_fields(body["openid"], text), bool(body.get("aes")))
+
+
+async def click(request: web.Request) -> web.Response:
+    body = await request.json()
+    return await _push(request, event_fields(body["openid"], "CLICK", str(body["key"])),
+                       bool(body.get("aes")))
+
+
+async def follow(request: web.Request) -> web.Response:
+    body = await request.json()
+    platform = request.app[PLATFORM]
+    user = platform.user(body["openid"])
+    if body.get("follow", True):
+        user.follower = True
+        return await _push(request, event_fields(body["openid"], "subscribe"),
+                           bool(body.get("aes")))
+    user.follower = False
+    return await _push(request, event_fields(body["openid"], "unsubscribe"),
+                       bool(body.get("aes")))
+
+
+async def scan(request: web.Request) -> web.Response:
+    body = await request.json()
+    platform = request.app[PLATFORM]
+    found = platform.qr_tickets.get(str(body.get("ticket", "")))
+    if found is None or found[1] < platform.clock():
+        return web.json_response({"error": "bad_ticket", "message": "二维码不存在或已过期"},
+                                 status=400)
+    openid, scene = body["openid"], found[0]
+    if platform.user(openid).follower:
+        return await _push(request, event_fields(openid, "SCAN", scene), bool(body.get("aes")))
+    platform.user(openid).follower = True
+    return await _push(request, event_fields(openid, "subscribe", f"qrscene_{scene}"),
+                       bool(body.get("aes")))
+
+
+def _show(item: Sent, api_base: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"seq": item.seq, "kind": item.kind, "at": item.at}
+    if item.kind == "custom_text":
+        out["text"] = item.payload["content"]
+    elif item.kind == "custom_image":
+        out["image"] = f"{api_base}/media?media_id={item.payload['media_id']}"
+    elif item.kind in ("template", "subscribe"):
+        out["template_id"] = item.payload["template_id"]
+        out["fields"] = item.payload["data"]
+    else:
+        out["text"] = item.payload.get("text", "")
+    return out
+
+
+async def inbox(request: web.Request) -> web.Response:
+    """What reached this user: customer-service, template and subscribe messages, and SMS
+    to their phone."""
+    openid = request.query.get("openid", "")
+    after = int(request.query.get("after", "0"))
+    identity = await WeChatIdentity.get_or_none(openid=openid)
+    targets = {openid}
+    if identity is not None and identity.person_id is not None:
+        person = await Person.get(id=identity.person_id)
+        targets.add(person.phone)
+        mp = await WeChatIdentity.get_or_none(person_id=person.id, channel=Channel.MINI_PROGRAM)
+        if mp is not None:
+            targets.add(mp.openid)
+    items = [_show(s, "/sandbox") for s in request.app[PLATFORM].sent
+             if s.seq > after and s.openid in targets]
+    return web.json_response(items)
+
+
+async def menu(request: web.Request) -> web.Response:
+    return web.json_response(request.app[PLATFORM].menu)
+
+
+async def qrcodes(request: web.Request) -> web.Response:
+    platform = request.app[PLATFORM]
+    now = platform.clock()
+    return web.json_response([
+        {"ticket": t, "kind": scene.split(":", 1)[0], "expires_in": int(exp - now),
+         "image": f"/sandbox/cgi-bin/showqrcode?ticket={t}"}
+        for t, (scene, exp) in platform.qr_tickets.items() if exp > now])
+
+
+async def notify(request: web.Request) -> web.Response:
+    """Queue a test notification to this user (it goes through the real outbox)."""
+    body = await request.json()
+    identity = await WeChatIdentity.get_or_none(openid=body["openid"])
+    if identity is None:
+        return web.json_response({"error": "unknown", "message": "没有这个用户"}, status=404)
+    rt = request.config_dict[RUNTIME]
+    now = datetime.now(UTC)
+    params = {"content": str(body.get("content") or "模拟器触发的推送"),
+              "at": f"{now + timedelta(hours=8):%Y-%m-%d %H:%M}"}
+    await rt.domain.outbox.notify(now, "system.test", params, person_id=identity.person_id,
+                                  openid=None if identity.person_id else identity.openid)
+    return web.json_response({"ok": True})
+
+
+async def close_window(request: web.Request) -> web.Response:
+    """Make the user's last interaction 49 hours old, as if they had been silent."""
+    body = await request.json()
+    past = datetime.now(UTC) - timedelta(hours=49)
+    await WeChatIdentity.filter(openid=body["openid"]).update(last_seen_at=past)
+    request.app[PLATFORM].user(body["openid"]).last_interaction = past.timestamp()
+    rt = request.config_dict[RUNTIME]
+    await forget_identity(rt.redis, rt.settings.redis_prefix, body["openid"])
+    return web.json_response({"ok": True})
+
+
+def setup_simulator(app: web.Application, platform: Platform) -> None:
+    app[PLATFORM] = platform
+    r = app.router
+    r.add_get("/api/users", users)
+    r.add_post("/api/send", send)
+    r.add_post("/api/click", click)
+    r.add_post("/api/follow", follow)
+    r.add_post("/api/scan", scan)
+    r.add_get("/api/inbox", inbox)
+    r.add_get("/api/menu", menu)
+    r.add_get("/api/qrcodes", qrcodes)
+    r.add_post("/api/notify", notify)
+    r.add_post("/api/close-window", close_window)

@@ -1,0 +1,211 @@
+"use strict";
+// The simulator talks to /sandbox/api/*, which pushes signed (and, with AES on, encrypted)
+// messages to the service's real /wechat/callback and reads what the fake platform delivered.
+const $ = (sel) => document.querySelector(sel);
+const state = { openid: null, after: 0, timer: null };
+
+async function api(path, body) {
+  const opts = body === undefined ? {} : {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
+  const resp = await fetch("/sandbox/api/" + path, opts);
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new Error(data.message || ("HTTP " + resp.status));
+  return data;
+}
+
+function bubble(cls, text, testid) {
+  const div = document.createElement("div");
+  div.className = "msg " + cls;
+  div.textContent = text;
+  if (testid) div.dataset.testid = testid;
+  $("#chat").appendChild(div);
+  $("#chat").scrollTop = $("#chat").scrollHeight;
+  return div;
+}
+
+function showReply(result) {
+  if (result.status !== 200) { bubble("note", "服务返回 HTTP " + result.status); return; }
+  const reply = result.reply;
+  if (!reply) { bubble("note", "（服务回复 success：没有被动回复，" + result.elapsed_ms + " ms）"); return; }
+  if (reply.type === "image") {
+    const div = bubble("bot", "", "reply");
+    const img = document.createElement("img");
+    img.src = "/sandbox/media?media_id=" + encodeURIComponent(reply.media_id);
+    div.appendChild(img);
+  } else {
+    bubble("bot", reply.content, "reply");
+  }
+}
+
+async function run(action, label) {
+  if (!state.openid) return;
+  if (label) bubble("me", label);
+  try { showReply(await action()); } catch (err) { bubble("note", "出错了：" + err.message); }
+  loadQRCodes();
+}
+
+async function loadUsers() {
+  const users = await api("users");
+  const list = $("#users");
+  list.innerHTML = "";
+  for (const u of users) {
+    const li = document.createElement("li");
+    li.dataset.openid = u.openid;
+    li.dataset.testid = "user-" + u.openid;
+    li.innerHTML = "<div class='name'></div><div class='roles'></div><div class='openid'></div>";
+    li.querySelector(".name").textContent = u.name + (u.phone ? "（" + u.phone + "）" : "");
+    li.querySelector(".roles").textContent = u.roles.join("、") || (u.name === "未绑定的用户" ? "" : "无角色");
+    li.querySelector(".openid").textContent = u.openid;
+    li.addEventListener("click", () => choose(u));
+    list.appendChild(li);
+  }
+}
+
+function choose(user) {
+  state.openid = user.openid;
+  state.after = 0;
+  document.querySelectorAll("#users li").forEach((li) =>
+    li.classList.toggle("active", li.dataset.openid === user.openid));
+  $("#who").textContent = user.name + " · " + user.openid;
+  $("#chat").innerHTML = "";
+  $("#inbox").innerHTML = "";
+  for (const el of ["#text", "#send", "#notify", "#close-window", "#follow", "#unfollow"]) $(el).disabled = false;
+  $("#text").focus();
+  pollInbox();
+}
+
+async function loadMenu() {
+  const menu = await api("menu");
+  const bar = $("#menu");
+  bar.innerHTML = "";
+  for (const top of menu) {
+    const cell = document.createElement("div");
+    const button = document.createElement("button");
+    button.className = "top";
+    button.type = "button";
+    button.textContent = top.name;
+    cell.appendChild(button);
+    if (top.sub_button && top.sub_button.length) {
+      const subs = document.createElement("div");
+      subs.className = "subs";
+      for (const item of top.sub_button) subs.appendChild(menuButton(item));
+      cell.appendChild(subs);
+      button.addEventListener("click", () => cell.classList.toggle("open"));
+    } else {
+      button.addEventListener("click", () => menuAction(top));
+    }
+    bar.appendChild(cell);
+  }
+}
+
+function menuButton(item) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = item.name;
+  b.dataset.testid = "menu-" + (item.key || item.name);
+  b.addEventListener("click", () => {
+    document.querySelectorAll("#menu > div").forEach((d) => d.classList.remove("open"));
+    menuAction(item);
+  });
+  return b;
+}
+
+function menuAction(item) {
+  if (item.type === "click") {
+    run(() => api("click", { openid: state.openid, key: item.key, aes: $("#aes").checked }),
+        "【菜单】" + item.name);
+  } else {
+    bubble("note", "（打开小程序页面：" + (item.pagepath || item.url) + "）");
+  }
+}
+
+function renderItem(item) {
+  const div = document.createElement("div");
+  div.className = "item";
+  div.dataset.testid = "inbox-" + item.kind;
+  const names = { custom_text: "客服消息", custom_image: "客服图片", template: "模板消息",
+                  subscribe: "订阅消息", sms: "短信" };
+  const tag = document.createElement("span");
+  tag.className = "tag " + item.kind;
+  tag.textContent = names[item.kind] || item.kind;
+  div.appendChild(tag);
+  const when = document.createElement("small");
+  when.textContent = new Date(item.at * 1000).toLocaleTimeString();
+  div.appendChild(when);
+  if (item.fields) {
+    const dl = document.createElement("dl");
+    for (const [k, v] of Object.entries(item.fields)) {
+      const dt = document.createElement("dt"); dt.textContent = k;
+      const dd = document.createElement("dd"); dd.textContent = v;
+      dl.append(dt, dd);
+    }
+    div.appendChild(dl);
+  } else if (item.image) {
+    const img = document.createElement("img"); img.src = item.image; img.width = 160;
+    div.appendChild(img);
+  } else {
+    const p = document.createElement("div"); p.className = "text"; p.textContent = item.text;
+    p.style.whiteSpace = "pre-wrap";
+    div.appendChild(p);
+  }
+  $("#inbox").prepend(div);
+  if (item.kind === "custom_text") bubble("bot", item.text, "pushed");
+}
+
+async function pollInbox() {
+  clearTimeout(state.timer);
+  const openid = state.openid;
+  if (!openid) return;
+  try {
+    const items = await api("inbox?openid=" + encodeURIComponent(openid) + "&after=" + state.after);
+    if (openid !== state.openid) return;
+    for (const item of items) { renderItem(item); state.after = Math.max(state.after, item.seq); }
+  } catch (err) { /* the service may be restarting; try again */ }
+  state.timer = setTimeout(pollInbox, 800);
+}
+
+async function loadQRCodes() {
+  const list = $("#qrcodes");
+  const codes = await api("qrcodes").catch(() => []);
+  list.innerHTML = "";
+  for (const qr of codes) {
+    const li = document.createElement("li");
+    const img = document.createElement("img"); img.src = qr.image; img.alt = qr.kind;
+    const info = document.createElement("span");
+    info.textContent = qr.kind + "（" + Math.round(qr.expires_in / 60) + " 分钟后过期）";
+    const button = document.createElement("button");
+    button.textContent = "扫码"; button.type = "button";
+    button.dataset.testid = "scan-" + qr.kind;
+    button.addEventListener("click", () =>
+      run(() => api("scan", { openid: state.openid, ticket: qr.ticket, aes: $("#aes").checked }),
+          "【扫码】" + qr.kind));
+    li.append(img, info, button);
+    list.appendChild(li);
+  }
+}
+
+$("#composer").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const text = $("#text").value.trim();
+  if (!text) return;
+  $("#text").value = "";
+  run(() => api("send", { openid: state.openid, text, aes: $("#aes").checked }), text);
+});
+$("#notify").addEventListener("click", async () => {
+  await api("notify", { openid: state.openid }).then(
+    () => bubble("note", "（已排队一条测试推送，稍后出现在右侧）"),
+    (err) => bubble("note", "出错了：" + err.message));
+});
+$("#close-window").addEventListener("click", async () => {
+  await api("close-window", { openid: state.openid });
+  bubble("note", "（48小时客服窗口已过期：之后的推送会改用模板消息）");
+});
+$("#follow").addEventListener("click", () =>
+  run(() => api("follow", { openid: state.openid, follow: true, aes: $("#aes").checked }), "【关注】"));
+$("#unfollow").addEventListener("click", () =>
+  run(() => api("follow", { openid: state.openid, follow: false, aes: $("#aes").checked }), "【取消关注】"));
+
+loadUsers();
+loadMenu();
+loadQRCodes();
+setInterval(loadQRCodes, 5000);

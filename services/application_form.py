@@ -1,0 +1,115 @@
+"""The application form: a draft may be partial; printing and submitting need it complete."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.identity_rules import RuleError, parse_credit_code
+
+TITLE_LEVELS = ("初级", "中级", "副高", "正高")
+POLITICAL = ("中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众")
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class WorkEntry(Part):
+    start: str = Field(pattern=_MONTH, description="开始年月 YYYY-MM")
+    end: str | None = Field(default=None, pattern=_MONTH, description="结束年月，至今为空")
+    unit: str = Field(min_length=2, max_length=128)
+    position: str = Field(min_length=1, max_length=64)
+
+
+class EducationEntry(Part):
+    school: str = Field(min_length=2, max_length=64)
+    major: str = Field(min_length=1, max_length=64)
+    degree: Literal["中专", "大专", "本科", "硕士", "博士"]
+    graduated: str = Field(pattern=_MONTH)
+
+
+class Qualification(Part):
+    name: str = Field(min_length=2, max_length=64, description="执业资格名称")
+    number: str = Field(min_length=2, max_length=64)
+
+
+class AvoidUnit(Part):
+    name: str = Field(min_length=2, max_length=128)
+    credit_code: str | None = Field(default=None, min_length=18, max_length=18)
+    reason: str = Field(default="", max_length=64)
+
+    @field_validator("credit_code")
+    @classmethod
+    def _code(cls, v: str | None) -> str | None:
+        return parse_credit_code(v) if v else v
+
+
+class ApplicationDraft(Part):
+    """Every section of the form; all optional while it is a draft."""
+
+    political_status: Literal[POLITICAL] | None = None  # type: ignore[valid-type]
+    region: str | None = Field(default=None, description="所在市州（常驻地区）代码，如 4401",
+                               pattern=r"^\d{4}$")
+    willing_regions: list[str] = Field(default=[], max_length=10,
+                                       description="意愿评标区（市州代码）")
+    work_unit: str | None = Field(default=None, max_length=128)
+    unit_credit_code: str | None = Field(default=None, min_length=18, max_length=18)
+    office_phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=128,
+                              pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    backup_phone: str | None = Field(default=None, max_length=16)
+    remote_ok: bool | None = Field(default=None, description="是否接受远程异地评标")
+    emergency_ok: bool | None = Field(default=None, description="是否愿意成为应急专家")
+    work_history: list[WorkEntry] = Field(default=[], max_length=10)
+    education: list[EducationEntry] = Field(default=[], max_length=5)
+    title_name: str | None = Field(default=None, max_length=64, description="职称名称")
+    title_level: Literal[TITLE_LEVELS] | None = None  # type: ignore[valid-type]
+    qualifications: list[Qualification] = Field(default=[], max_length=5)
+    specialties: list[str] = Field(default=[], max_length=6, description="评标专业代码")
+    primary_specialty: str | None = Field(default=None, description="首选专业代码")
+    avoid_units: list[AvoidUnit] = Field(default=[], max_length=20,
+                                         description="回避单位（本人工作单位自动加入）")
+    notes: str | None = Field(default=None, max_length=500, description="补充说明")
+
+    @field_validator("unit_credit_code")
+    @classmethod
+    def _credit(cls, v: str | None) -> str | None:
+        return parse_credit_code(v) if v else v
+
+    @field_validator("willing_regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        if any(not re.fullmatch(r"\d{4}", r) for r in v):
+            raise ValueError("意愿评标区应为4位市州代码")
+        return v
+
+
+REQUIRED = {
+    "political_status": "政治面貌", "region": "所在市州", "work_unit": "工作单位",
+    "unit_credit_code": "单位统一社会信用代码", "email": "电子邮箱",
+    "remote_ok": "是否接受远程异地评标",
+    "emergency_ok": "是否愿意成为应急专家", "title_name": "职称名称", "title_level": "职称级别",
+    "primary_specialty": "首选专业",
+}
+
+
+def missing_parts(draft: ApplicationDraft) -> list[str]:
+    """What is still missing before the form can be printed."""
+    out = [title for name, title in REQUIRED.items() if getattr(draft, name) in (None, "")]
+    if not draft.work_history:
+        out.append("至少一段工作经历")
+    if not draft.education:
+        out.append("学历信息")
+    if not draft.specialties:
+        out.append("评标专业")
+    return out
+
+
+def check_complete(draft: ApplicationDraft) -> None:
+    missing = missing_parts(draft)
+    if missing:
+        raise RuleError("还有以下内容未填写：" + "、".join(missing) + "。")

@@ -1,0 +1,180 @@
+"""Exams: scheduled per batch after approval; each candidate gets a signed link; once started
+the timer never stops (the deadline lives on the server); at zero the paper is submitted by a
+job; objective questions are graded at once; passing makes a formal expert."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+
+from models.applications import Application, AppStatus, Batch
+from models.exams import Exam, ExamAttempt
+from models.experts import ExpertProfile
+from services.clock import china_time
+from services.experts import make_formal_expert
+from services.identity_rules import RuleError
+from services.links import Links
+from services.outbox import Change, Outbox
+
+EXAM_LINK = "exam"
+# (job name, run at, args, job id): the worker runs `exam_timeout(attempt_id)` at the deadline
+Schedule = Callable[[str, datetime, tuple[Any, ...], str], Awaitable[None]]
+
+
+def public_questions(exam: Exam) -> list[dict[str, Any]]:
+    """The paper as the candidate sees it: no answers."""
+    return [{k: q[k] for k in ("id", "kind", "text", "options", "points")}
+            for q in exam.questions]
+
+
+def grade(exam: Exam, answers: dict[str, Any]) -> int:
+    """Objective questions: single and judge need the exact answer, multiple all options."""
+    score = 0
+    for q in exam.questions:
+        given = answers.get(str(q["id"]))
+        if given is None:
+            continue
+        if q["kind"] == "multiple":
+            if sorted(str(given)) == sorted(str(q["answer"])):
+                score += int(q["points"])
+        elif str(given) == str(q["answer"]):
+            score += int(q["points"])
+    return score
+
+
+class Exams:
+    def __init__(self, outbox: Outbox, links: Links, public_url: str,
+                 schedule: Schedule | None = None) -> None:
+        self.outbox = outbox
+        self.links = links
+        self.public_url = public_url.rstrip("/")
+        self.schedule = schedule
+
+    def link(self, exam: Exam, person_id: int) -> str:
+        token = self.links.token(EXAM_LINK, str(exam.id), person_id,
+                                 exam.closes_at.timestamp())
+        return f"{self.public_url}/exam/{exam.id}?t={token}"
+
+    async def current_for(self, app: Application) -> Exam | None:
+        return await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
+
+    async def schedule_exam(self, batch: Batch, title: str, opens_at: datetime,
+                            closes_at: datetime, duration_minutes: int, pass_score: int,
+                            questions: list[dict[str, Any]], now: datetime) -> Exam:
+        """Create the batch's exam and send every approved applicant their link."""
+        if not opens_at < closes_at or duration_minutes <= 0:
+            raise RuleError("考试时间设置不正确：开始时间须早于结束时间，时长须大于0。")
+        if not questions or pass_score > sum(int(q["points"]) for q in questions):
+            raise RuleError("试卷没有题目，或及格分高于总分。")
+        async with self.outbox.change(now) as change:
+            exam = await Exam.create(batch_id=batch.id, title=title, opens_at=opens_at,
+                                     closes_at=closes_at, duration_minutes=duration_minutes,
+                                     pass_score=pass_score, questions=questions)
+            for app in await Application.filter(batch_id=batch.id, status=AppStatus.APPROVED
+                                                ).prefetch_related("batch"):
+                await self._invite(change, exam, app)
+        return exam
+
+    async def _invite(self, change: Change, exam: Exam, app: Application) -> None:
+        link = self.link(exam, app.person_id)
+        await change.notify("exam.invitation", {
+            "batch": app.batch.name, "exam": exam.title, "opens": china_time(exam.opens_at),
+            "closes": china_time(exam.closes_at), "minutes": exam.duration_minutes,
+            "link": link, "url": link}, person_id=app.person_id,
+            dedupe_key=f"exam-invite:{exam.id}:{app.person_id}")
+
+    async def invite_if_scheduled(self, change: Change, app: Application) -> None:
+        """Approved after the exam was scheduled: send this applicant their link too."""
+        exam = await Exam.filter(batch_id=app.batch_id, closes_at__gt=change.now).order_by(
+            "-opens_at").first()
+        if exam is not None:
+            await self._invite(change, exam, app)
+
+    async def attempt(self, exam: Exam, person_id: int) -> ExamAttempt | None:
+        return await ExamAttempt.get_or_none(exam_id=exam.id, person_id=person_id)
+
+    async def start(self, exam: Exam, person_id: int, now: datetime) -> ExamAttempt:
+        """Start (or resume) the attempt; the deadline is fixed at the first start."""
+        existing = await self.attempt(exam, person_id)
+        if existing is not None:
+            return existing
+        if now < exam.opens_at:
+            raise RuleError(f"考试尚未开始，开始时间：{china_time(exam.opens_at)}。")
+        if now >= exam.closes_at:
+            raise RuleError(f"考试已经结束（截止 {china_time(exam.closes_at)}）。")
+        approved = await Application.exists(batch_id=exam.batch_id, person_id=person_id,
+                                            status=AppStatus.APPROVED)
+        if not approved:
+            raise RuleError("您不在本次考试名单中。")
+        deadline = min(now + timedelta(minutes=exam.duration_minutes), exam.closes_at)
+        try:
+            attempt = await ExamAttempt.create(exam_id=exam.id, person_id=person_id,
+                                               started_at=now, deadline=deadline, answers={})
+        except IntegrityError:  # started twice at once: the first one counts
+            existing = await self.attempt(exam, person_id)
+            assert existing is not None
+            return existing
+        if self.schedule is not None:
+            await self.schedule("exam_timeout", deadline, (attempt.id,),
+                                f"exam-timeout:{attempt.id}")
+        return attempt
+
+    async def answer(self, attempt: ExamAttempt, exam: Exam, question_id: str, value: str,
+                     now: datetime) -> None:
+        if attempt.submitted_at is not None:
+            raise RuleError("试卷已交卷，不能再修改答案。")
+        if now >= attempt.deadline:
+            await self.submit(attempt.id, now, by="timer")
+            raise RuleError("考试时间已到，系统已自动交卷。")
+        if question_id not in {str(q["id"]) for q in exam.questions}:
+            raise RuleError("没有这道题。")
+        attempt.answers = {**attempt.answers, question_id: value}
+        await ExamAttempt.filter(id=attempt.id, submitted_at=None).update(
+            answers=attempt.answers)
+
+    async def submit(self, attempt_id: int, now: datetime, by: str) -> ExamAttempt:
+        """Hand in the paper (once), grade it, and act on the result."""
+        async with self.outbox.change(now) as change:
+            attempt = await ExamAttempt.select_for_update().get(id=attempt_id)
+            if attempt.submitted_at is not None:
+                return attempt
+            exam = await Exam.get(id=attempt.exam_id)
+            score = grade(exam, attempt.answers)
+            passed = score >= exam.pass_score
+            attempt.submitted_at, attempt.submitted_by = now, by
+            attempt.score, attempt.passed = score, passed
+            await attempt.save(update_fields=["submitted_at", "submitted_by", "score",
+                                              "passed"])
+            app = await Application.get(batch_id=exam.batch_id, person_id=attempt.person_id,
+                                        status=AppStatus.APPROVED).prefetch_related("batch")
+            params = {"exam": exam.title, "score": score, "pass_score": exam.pass_score,
+                      "at": china_time(now)}
+            if passed:
+                profile = await make_formal_expert(app, now)
+                params["expert_number"] = profile.expert_number
+                await change.notify("exam.passed", params, person_id=attempt.person_id)
+            else:
+                await change.notify("exam.failed", params, person_id=attempt.person_id)
+        return attempt
+
+    async def submit_overdue(self, now: datetime) -> int:
+        """The sweep behind the per-attempt jobs: hand in every paper past its deadline."""
+        due = await ExamAttempt.filter(submitted_at=None, deadline__lte=now).values_list(
+            "id", flat=True)
+        for attempt_id in due:
+            await self.submit(int(attempt_id), now, by="timer")
+        return len(due)
+
+
+async def next_step_after_approval(app: Application) -> str:
+    exam = await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
+    if exam is not None:
+        return f"请按时参加考试（{china_time(exam.opens_at)} 开始），考试链接将发到这里。"
+    return "系统会统一安排考试，考试通知会发到这里，请留意。"
+
+
+async def formal_profile(person_id: int) -> ExpertProfile | None:
+    return await ExpertProfile.get_or_none(person_id=person_id, active=True)

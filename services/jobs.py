@@ -1,0 +1,24 @@
+"""Jobs the domain schedules: the exam timer, and the sweep behind it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from models.exams import ExamAttempt
+
+
+async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
+    """At the deadline: hand in the paper if the candidate has not."""
+    now = datetime.now(UTC)
+    attempt = await ExamAttempt.get_or_none(id=attempt_id)
+    if attempt is None or attempt.submitted_at is not None:
+        return
+    if attempt.deadline > now + timedelta(seconds=1):  # woke early: the sweep will catch it
+        return
+    await ctx["rt"].domain.exams.submit(attempt_id, now, by="timer")
+
+
+async def sweep_exams(ctx: dict[str, Any]) -> int:
+    """Every papers past its deadline, in case a timer job was lost."""
+    return int(await ctx["rt"].domain.exams.submit_overdue(datetime.now(UTC)))

@@ -1,0 +1,165 @@
+"""The outbox, domain side: notifications are written in the business change's own
+transaction; a relay claims them under a lease and records each outcome."""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from tortoise import connections
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from models.notifications import Notification, Status
+
+Nudge = Callable[[], Awaitable[None]]
+BACKOFF = (10, 30, 60, 120, 300, 600, 1200, 1800)  # seconds after attempt 1, 2, ...
+# The columns an outcome sets (tortoise's bulk_update builds its CASE statements too slowly
+# for the relay's hot path: about a millisecond a row).
+_SAVED = ("status", "channel", "sent_at", "delivered_at", "wx_msgid", "last_error",
+          "next_attempt_at", "attempts", "ruled_out")
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=BACKOFF[min(attempts, len(BACKOFF)) - 1])
+
+
+@dataclass
+class Change:
+    """Notifications added inside one business transaction."""
+
+    now: datetime
+    added: list[Notification] = field(default_factory=list)
+
+    async def notify(self, kind: str, params: dict[str, Any], *, person_id: int | None = None,
+                     openid: str | None = None, dedupe_key: str | None = None,
+                     not_before: datetime | None = None) -> Notification | None:
+        """Queue a notification; with a `dedupe_key` already used, nothing (idempotent)."""
+        if person_id is None and openid is None:
+            raise ValueError("a notification needs a person or an openid")
+        if dedupe_key and await Notification.exists(dedupe_key=dedupe_key):
+            return None
+        item = await Notification.create(
+            kind=kind, params=params, person_id=person_id, openid=openid,
+            dedupe_key=dedupe_key, next_attempt_at=not_before or self.now,
+            client_msg_id="eb-" + secrets.token_hex(12))
+        self.added.append(item)
+        return item
+
+
+class Outbox:
+    def __init__(self, nudge: Nudge | None = None, lease: float = 60.0) -> None:
+        self._nudge = nudge
+        self.lease = timedelta(seconds=lease)
+
+    @contextlib.asynccontextmanager
+    async def change(self, now: datetime) -> AsyncIterator[Change]:
+        """A transaction for a business change and its notifications; the relay is woken
+        once it has committed."""
+        change = Change(now)
+        async with in_transaction():
+            yield change
+        if change.added and self._nudge is not None:
+            await self._nudge()
+
+    async def notify(self, now: datetime, kind: str, params: dict[str, Any],
+                     **kw: Any) -> Notification | None:
+        """A notification that is its own change (no business row with it)."""
+        async with self.change(now) as change:
+            return await change.notify(kind, params, **kw)
+
+    async def claim(self, now: datetime, limit: int) -> list[Notification]:
+        """Claim up to `limit` due notifications (and ones whose claim lapsed: their relay
+        died between claiming and recording); each attempt counts."""
+        due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
+            status=Status.SENDING, claimed_until__lt=now)
+        ids = await Notification.filter(due).order_by("next_attempt_at").limit(limit
+                                                                               ).values_list(
+            "id", flat=True)
+        if not ids:
+            return []
+        token = secrets.token_hex(12)
+        # the status condition is checked again by the UPDATE: two relays never share a row
+        await Notification.filter(Q(id__in=list(ids)) & due).update(
+            status=Status.SENDING, claim_token=token, claimed_until=now + self.lease,
+            attempts=F("attempts") + 1)
+        return await Notification.filter(claim_token=token, status=Status.SENDING)
+
+    async def next_due(self) -> datetime | None:
+        first = await Notification.filter(status=Status.QUEUED).order_by("next_attempt_at"
+                                                                         ).first()
+        return first.next_attempt_at if first else None
+
+    # Outcomes are set on the claimed objects, then written together: one round trip for a
+    # whole batch, and only for rows the relay still holds (its claim may have lapsed).
+
+    @staticmethod
+    def sent(item: Notification, channel: str, now: datetime, wx_msgid: int | None = None,
+             delivered: bool = False) -> None:
+        item.status = Status.DELIVERED if delivered else Status.SENT
+        item.channel, item.sent_at, item.wx_msgid, item.last_error = channel, now, wx_msgid, None
+        item.delivered_at = now if delivered else None
+
+    @staticmethod
+    def retry(item: Notification, now: datetime, error: str, max_attempts: int,
+              delay: timedelta | None = None, count_attempt: bool = True) -> None:
+        """Try again later, or give up (dead) after `max_attempts`."""
+        if not count_attempt:
+            item.attempts -= 1
+        item.last_error = error[:1000]
+        if item.attempts >= max_attempts:
+            item.status = Status.DEAD
+        else:
+            item.status = Status.QUEUED
+            item.next_attempt_at = now + (delay or backoff(max(item.attempts, 1)))
+
+    @staticmethod
+    def failed(item: Notification, error: str, ruled_out: set[str]) -> None:
+        item.status, item.last_error = Status.FAILED, error[:1000]
+        item.ruled_out = ",".join(sorted(ruled_out))
+
+    async def save(self, items: list[Notification]) -> None:
+        """Write the outcomes of claimed notifications, in one round trip, each only if the
+        relay still holds its claim."""
+        if not items:
+            return
+        conn = connections.get("default")
+        mark = ((lambda i: f"${i}") if conn.capabilities.dialect == "postgres"
+                else (lambda i: "?"))
+        sets = ", ".join(f"{col} = {mark(n + 1)}" for n, col in enumerate(_SAVED))
+        k = len(_SAVED)
+        query = (f"UPDATE notification SET {sets}, claim_token = NULL, claimed_until = NULL "
+                 f"WHERE id = {mark(k + 1)} AND claim_token = {mark(k + 2)} "
+                 f"AND status = '{Status.SENDING.value}'")
+        rows = [[_plain(getattr(item, col)) for col in _SAVED] + [item.id, item.claim_token]
+                for item in items]
+        await conn.execute_many(query, rows)
+
+    async def template_finished(self, msgid: int, status: str, now: datetime) -> bool:
+        """TEMPLATESENDJOBFINISH: delivered, or (refused by the user / failed) back in the
+        queue for the next channel. False if no notification had that msgid."""
+        item = await Notification.get_or_none(wx_msgid=msgid)
+        if item is None:
+            return False
+        if status == "success":
+            await Notification.filter(id=item.id, status=Status.SENT).update(
+                status=Status.DELIVERED, delivered_at=now)
+            return True
+        ruled = item.ruled_out_channels()
+        if "block" in status:  # the user refuses this account's template messages
+            ruled.add("template")
+        await Notification.filter(id=item.id, status__in=[Status.SENT, Status.DELIVERED]).update(
+            status=Status.QUEUED, next_attempt_at=now, ruled_out=",".join(sorted(ruled)),
+            last_error=f"TEMPLATESENDJOBFINISH {status}")
+        if self._nudge is not None:
+            await self._nudge()
+        return True

@@ -1,0 +1,77 @@
+"""Personal data: ID numbers encrypted at rest (AES-GCM) with a keyed hash for lookups, and
+masking of phones and ID numbers in every text that leaves the service (replies, API
+responses, log lines)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+# A mainland mobile number, or a second-generation ID number, standing on its own.
+PHONE_RE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_phone(phone: str) -> str:
+    """138****1234"""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def mask_id(id_number: str) -> str:
+    """110105********002X"""
+    if len(id_number) < 10:
+        return "*" * len(id_number)
+    return f"{id_number[:6]}{'*' * (len(id_number) - 10)}{id_number[-4:]}"
+
+
+def mask_email(email: str) -> str:
+    """z***@example.com"""
+    local, at, domain = email.partition("@")
+    if not at:
+        return mask_phone(email)
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_text(text: str) -> str:
+    """Every phone and ID number in `text`, masked."""
+    if not text:
+        return text
+    text = ID_RE.sub(lambda m: mask_id(m.group(0)), text)
+    return PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+def find_unmasked(text: str) -> list[str]:
+    """Phones and ID numbers that appear unmasked (for tests and audits)."""
+    return ID_RE.findall(text) + PHONE_RE.findall(text)
+
+
+class Vault:
+    """AES-256-GCM for ID numbers, and an HMAC for looking them up, from ID_ENCRYPTION_KEY
+    (a base64 32-byte key kept outside the database)."""
+
+    def __init__(self, key_b64: str) -> None:
+        key = base64.b64decode(key_b64)
+        if len(key) != 32:
+            raise ValueError("ID_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
+        self._aead = AESGCM(hmac.new(key, b"expertbot/id-encryption", hashlib.sha256).digest())
+        self._hash_key = hmac.new(key, b"expertbot/id-lookup", hashlib.sha256).digest()
+
+    def encrypt(self, value: str) -> str:
+        nonce = os.urandom(12)
+        sealed = self._aead.encrypt(nonce, value.encode(), b"id-number")
+        return base64.b64encode(nonce + sealed).decode()
+
+    def decrypt(self, token: str) -> str:
+        raw = base64.b64decode(token)
+        return self._aead.decrypt(raw[:12], raw[12:], b"id-number").decode()
+
+    def lookup_hash(self, value: str) -> str:
+        """A keyed hash: equal for equal numbers, useless without the key."""
+        return hmac.new(self._hash_key, value.upper().encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,207 @@
+"""The review workflow: configurable stages per batch; at each stage a reviewer in scope
+(level, region, industry) approves, returns for modification (per item, with a reason) or
+rejects. Every step is in the review log and pushed to the applicant.
+
+| status    | action (who)          | next status | stage            |
+| --------- | --------------------- | ----------- | ---------------- |
+| printed   | submit (applicant)    | in_review   | 0, or the stage that returned it |
+| in_review | approve (reviewer)    | in_review   | + 1              |
+| in_review | approve at last stage | approved    | —                |
+| in_review | return (reviewer)     | returned    | unchanged        |
+| in_review | reject (reviewer)     | rejected    | —                |
+| in_review / returned | withdraw (applicant) | draft | 0         |
+| returned  | edit, print, submit   | in_review   | the returning stage |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.applications import AppKind, Application, AppStatus, Batch, ReviewAction
+from models.experts import ExpertProfile
+from models.people import Person, Role, RoleGrant
+from services.applications import check_window
+from services.catalogue import catalogue
+from services.clock import china_time
+from services.exams import Exams, next_step_after_approval
+from services.experts import apply_to_profile
+from services.identity_rules import RuleError
+from services.notify_kinds import notify_application
+from services.outbox import Outbox
+
+SECTIONS = {"basic": "基本信息", "work": "工作经历", "education": "学历信息", "title": "职称",
+            "qualifications": "执业资格", "specialties": "评标专业", "avoid": "回避单位",
+            "attachments": "附件"}
+
+
+class OutOfScope(RuleError):
+    """The reviewer's level, region or industry does not cover this application's stage."""
+
+
+class Conflict(RuleError):
+    """Someone else acted on the application first."""
+
+
+@dataclass(frozen=True)
+class Stage:
+    key: str
+    title: str
+    level: str  # city | province
+    by_industry: bool
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> Stage:
+        return cls(raw["key"], raw["title"], raw["level"], bool(raw.get("by_industry")))
+
+
+def stages(batch: Batch) -> list[Stage]:
+    return [Stage.of(s) for s in batch.stages]
+
+
+def in_scope(grant: RoleGrant, stage: Stage, app: Application) -> bool:
+    """A city reviewer acts on applications of their city, a province reviewer on their
+    province's; an industry stage also needs the application's industry (a reviewer with
+    no industry covers all)."""
+    if grant.role != Role.REVIEWER or grant.level != stage.level or not grant.region:
+        return False
+    region = app.region or ""
+    if stage.level == "city" and grant.region != region:
+        return False
+    if stage.level == "province" and not region.startswith(grant.region):
+        return False
+    return not (stage.by_industry and grant.industry and grant.industry != app.industry)
+
+
+def describe_items(items: list[str]) -> str:
+    cat = catalogue()
+    out = []
+    for item in items:
+        kind, _, ref = item.partition(":")
+        if kind == "specialty":
+            spec = cat.get(ref)
+            out.append(f"评标专业「{spec.name if spec else ref}」")
+        elif kind == "attachment":
+            from services.applications import ATTACHMENTS
+
+            spec_a = ATTACHMENTS.get(ref)
+            out.append(f"附件「{spec_a.title if spec_a else ref}」")
+        else:
+            out.append(SECTIONS.get(kind, kind))
+    return "、".join(out)
+
+
+def check_items(items: list[str], app: Application) -> None:
+    from services.applications import ATTACHMENTS
+
+    codes = {c["code"] for c in app.specialties}
+    for item in items:
+        kind, _, ref = item.partition(":")
+        ok = (kind in SECTIONS and not ref) or (kind == "specialty" and ref in codes) or (
+            kind == "attachment" and ref in ATTACHMENTS)
+        if not ok:
+            raise RuleError(f"无法识别的退回项：{item}")
+
+
+class Review:
+    def __init__(self, outbox: Outbox, exams: Exams) -> None:
+        self.outbox = outbox
+        self.exams = exams
+
+    async def queue(self, grants: list[RoleGrant]) -> list[Application]:
+        """Applications waiting at a stage this reviewer may act on."""
+        reviewer = [g for g in grants if g.role == Role.REVIEWER]
+        if not reviewer:
+            return []
+        prefixes = {g.region[:2] for g in reviewer if g.region}
+        waiting = await Application.filter(status=AppStatus.IN_REVIEW).prefetch_related(
+            "batch").order_by("submitted_at")
+        return [a for a in waiting if (a.region or "")[:2] in prefixes
+                and any(in_scope(g, stages(a.batch)[a.stage], a) for g in reviewer)]
+
+    async def decide(self, app_id: int, reviewer: Person, grants: list[RoleGrant],
+                     action: str, now: datetime, reason: str = "",
+                     items: list[str] | None = None,
+                     admitted: list[str] | None = None) -> Application:
+        app = await Application.get_or_none(id=app_id).prefetch_related("batch")
+        if app is None:
+            raise RuleError("没有找到这份申请。")
+        if app.status != AppStatus.IN_REVIEW:
+            raise Conflict("这份申请当前不在审核中（可能已被处理或被申请人撤回）。")
+        all_stages = stages(app.batch)
+        stage = all_stages[app.stage]
+        if not any(in_scope(g, stage, app) for g in grants):
+            raise OutOfScope(f"您不负责「{stage.title}」环节中该地区或行业的申请。")
+        check_window(app.batch.apply_from, app.batch.review_until, now, "审核")
+        reason = reason.strip()
+        if action in ("return", "reject") and not reason:
+            raise RuleError("退回或不通过时请填写原因。")
+        values: dict[str, Any] = {"last_reason": reason or None}
+        kind = ""
+        extra: dict[str, Any] = {}
+        if action == "approve":
+            last = app.stage == len(all_stages) - 1
+            if last:
+                values.update(status=AppStatus.APPROVED, decided_at=now,
+                              specialties=self._admit(app, admitted))
+                kind = "application.approved"
+                extra = {"next_step": "您的专家信息已按申请更新。" if app.kind in (
+                    AppKind.CHANGE, AppKind.TRANSFER) else await self._after_approval(app)}
+            else:
+                values.update(stage=app.stage + 1)
+                kind = "application.stage_passed"
+                extra = {"passed": stage.title, "stage": all_stages[app.stage + 1].title}
+        elif action == "return":
+            if not items:
+                raise RuleError("请勾选需要申请人修改的内容。")
+            check_items(items, app)
+            values.update(status=AppStatus.RETURNED, returned_items=items)
+            kind = "application.returned"
+            extra = {"stage": stage.title, "reason": reason, "items": describe_items(items),
+                     "deadline": china_time(app.batch.review_until)}
+        elif action == "reject":
+            values.update(status=AppStatus.REJECTED, decided_at=now)
+            kind = "application.rejected"
+            extra = {"stage": stage.title, "reason": reason}
+        else:
+            raise RuleError(f"未知的审核操作：{action}")
+        async with self.outbox.change(now) as change:
+            updated = await Application.filter(id=app.id, status=AppStatus.IN_REVIEW,
+                                               stage=app.stage, version=app.version
+                                               ).update(**values)
+            if not updated:
+                raise Conflict("这份申请刚刚已被其他审核人处理，请刷新。")
+            await ReviewAction.create(application_id=app.id, version=app.version,
+                                      stage_key=stage.key, stage_title=stage.title,
+                                      actor_id=reviewer.id, actor_name=reviewer.name,
+                                      action=action, reason=reason or None, items=items or [])
+            await app.refresh_from_db()
+            await notify_application(change, app, kind, **extra)
+            if app.status == AppStatus.APPROVED and app.kind in (AppKind.CHANGE,
+                                                                 AppKind.TRANSFER):
+                profile = await ExpertProfile.get(person_id=app.person_id)
+                await apply_to_profile(profile, app)
+            elif app.status == AppStatus.APPROVED:
+                await self.exams.invite_if_scheduled(change, app)
+        return app
+
+    @staticmethod
+    def _admit(app: Application, admitted: list[str] | None) -> list[dict[str, Any]]:
+        """The primary specialty must be admitted; alternates as the review sees fit."""
+        codes = {c["code"] for c in app.specialties}
+        chosen = set(codes if admitted is None else admitted)
+        if not chosen <= codes:
+            raise RuleError("只能从申请人所选的评标专业中确认入库专业。")
+        primary = next(c["code"] for c in app.specialties if c["primary"])
+        if primary not in chosen:
+            raise RuleError("首选专业必须入库；如首选专业不符合要求，请退回申请人修改。")
+        return [{**c, "admitted": c["code"] in chosen} for c in app.specialties]
+
+    @staticmethod
+    async def _after_approval(app: Application) -> str:
+        return await next_step_after_approval(app)
+
+
+async def log_of(app: Application) -> list[ReviewAction]:
+    return await ReviewAction.filter(application_id=app.id).order_by("id")

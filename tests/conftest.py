@@ -1,0 +1,191 @@
+"""Test harness: the suite runs on the embedded defaults (SQLite file + embedded Redis), or
+on PostgreSQL and a Redis server when DATABASE_URL / REDIS_URL point at them (CI does both)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from config.app import create_app
+from config.keys import RUNTIME
+from config.logging_setup import install_pii_masking
+from config.settings import Settings
+from sandbox.app import register_templates, sync_followers
+from sandbox.events import CallbackClient
+from sandbox.fake_api import fake_api_app
+from sandbox.platform import Platform
+from sandbox.wechat_push import Pusher
+from tests.helpers import (
+    AES_KEY,
+    APPID,
+    LEAKS,
+    MINI_APPID,
+    MINI_SECRET,
+    SECRET,
+    TOKEN,
+    Api,
+    Chat,
+    reset_state,
+    scan,
+)
+
+
+def _reset_postgres(url: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1), timeout=5)
+        try:
+            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Database and Redis for the whole session, migrated once from the real migrations."""
+    from config.database import run_migrations
+    from config.embedded_redis import start_server, stop_server, wait_ready
+
+    base: Path = tmp_path_factory.mktemp("infra")
+    proc = None
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        proc, redis_url = start_server(base / "redis", persist=False)
+        wait_ready(proc, redis_url)
+    db_url = os.environ.get("DATABASE_URL", "") or f"sqlite://{base / 'test.sqlite3'}"
+    if db_url.startswith(("postgres://", "postgresql://")):
+        _reset_postgres(db_url)
+    infra = {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "VAR": str(base / "var")}
+    asyncio.run(run_migrations(make_settings(infra), echo=False))
+    yield infra
+    stop_server(proc)
+
+
+def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "EXPERTBOT_ENV": "test",
+        "EXPERTBOT_VAR_DIR": infra["VAR"],
+        "DATABASE_URL": infra["DATABASE_URL"],
+        "REDIS_URL": infra["REDIS_URL"],
+        "REDIS_PREFIX": "t:",
+        "WECHAT_TOKEN": TOKEN,
+        "WECHAT_APPID": APPID,
+        "WECHAT_SECRET": SECRET,
+        "WECHAT_AES_KEY": AES_KEY,
+        "MINIAPP_APPID": MINI_APPID,
+        "MINIAPP_SECRET": MINI_SECRET,
+        "SECRET_KEY": "test-secret-key",
+        "ID_ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "WECHAT_API_BASE": "http://127.0.0.1:9/unused",  # tests with a client get the fake
+        "WECHAT_SANDBOX": False,
+        "SMS_PROVIDER": "sandbox",
+        "EXPERTBOT_INPROCESS_WORKER": True,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def platform() -> Platform:
+    """The fake WeChat platform's state (followers, tokens, what was sent)."""
+    return Platform(APPID, SECRET, MINI_APPID, MINI_SECRET)
+
+
+@pytest.fixture
+async def wechat(aiohttp_server, platform: Platform) -> TestServer:
+    """The fake WeChat API, served on loopback like the real one."""
+    return await aiohttp_server(fake_api_app(platform))
+
+
+@pytest.fixture
+def settings(infra: dict[str, str], wechat: TestServer) -> Settings:
+    return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"))
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings: Settings,
+                 platform: Platform) -> AsyncIterator[TestClient]:
+    """The service over real HTTP on loopback, with an empty database and Redis; the fake
+    platform pushes its events (TEMPLATESENDJOBFINISH) to it."""
+    app = create_app(settings)
+    test_client = await aiohttp_client(app)
+    await reset_state(app)
+    register_templates(platform, app[RUNTIME])
+    async with aiohttp.ClientSession() as session:
+        callback = CallbackClient(session, str(test_client.make_url("/wechat/callback")),
+                                  Pusher(TOKEN, APPID), platform)
+        platform.on_template_sent = callback.template_finished
+        yield test_client
+
+
+@pytest.fixture
+def chat(client: TestClient) -> Chat:
+    """Talk to the service as WeChat does (plaintext mode)."""
+    return Chat(client)
+
+
+@pytest.fixture
+def api(client: TestClient, platform: Platform) -> Api:
+    """Call the mini-program API as the mini-program does."""
+    return Api(client, platform)
+
+
+@pytest.fixture
+async def demo(client: TestClient, platform: Platform) -> dict[str, object]:
+    """The documented demo data set, loaded as `expertbot demo` does; the demo people follow
+    the official account on the (fake) platform."""
+    from services.demo import DEMO_PEOPLE, load_demo
+
+    await load_demo(client.app[RUNTIME].domain.people)
+    await sync_followers(platform)
+    return {d.key: d for d in DEMO_PEOPLE}
+
+
+class _LogScanner(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        scan(f"log {record.name}", self.format(record))
+
+
+@pytest.fixture(autouse=True)
+def no_unmasked_personal_data() -> Iterator[None]:
+    """Fails any test during which a chat reply, an API response or a log record carried an
+    unmasked phone or ID number."""
+    install_pii_masking()
+    handler = _LogScanner(level=logging.DEBUG)
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.INFO)  # what production logs
+    root.addHandler(handler)
+    LEAKS.clear()
+    yield
+    root.removeHandler(handler)
+    root.setLevel(level)
+    leaks, LEAKS[:] = list(LEAKS), []
+    assert not leaks, f"unmasked personal data left the service: {leaks}"
+
+
+def _dump_tasks(signum: int, frame: object) -> None:
+    """`kill -USR2 <pytest pid>` prints every asyncio task's stack (for a hung test)."""
+    import sys
+
+    try:
+        loop = asyncio.get_event_loop()
+        for task in asyncio.all_tasks(loop):
+            print("TASK", task, file=sys.stderr)
+            task.print_stack(limit=12, file=sys.stderr)
+    except RuntimeError as exc:
+        print("no loop to dump:", exc, file=sys.stderr)
+
+
+if hasattr(__import__("signal"), "SIGUSR2"):
+    __import__("signal").signal(__import__("signal").SIGUSR2, _dump_tasks)

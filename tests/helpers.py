@@ -1,0 +1,163 @@
+"""Helpers shared by the tests: constants, state reset, and a chat driver."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import io
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from tortoise import connections
+from tortoise.context import get_current_context
+
+from config.keys import RUNTIME
+from sandbox.platform import Platform
+from sandbox.wechat_push import Mode, Push, Pusher, event_fields, text_fields
+from services.pii import find_unmasked
+
+# Phones and ID numbers found unmasked in anything the service sent during the current test
+# (chat replies, API responses, log records); an autouse fixture fails the test on any.
+LEAKS: list[str] = []
+
+
+def scan(where: str, text: str) -> None:
+    for found in find_unmasked(text):
+        LEAKS.append(f"{where}: {found}")
+
+TOKEN = "testtoken"
+APPID = "wx1234567890abcdef"
+SECRET = "test-secret"
+MINI_APPID = "wxminiapp00000001"
+MINI_SECRET = "mini-secret"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+OLD_AES_KEY = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"
+
+
+async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 5.0) -> None:
+    """Wait until `check()` holds (work done by the worker or a background task)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+async def reset_state(app: web.Application) -> None:
+    """Empty every table (but the migrations record) and the Redis database."""
+    await app[RUNTIME].redis.flushdb()
+    ctx = get_current_context()
+    assert ctx is not None and ctx.apps is not None
+    tables = [m._meta.db_table for m in ctx.apps.get_models_iterable()]
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_script(f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    else:
+        for table in tables:
+            await conn.execute_script(f"DELETE FROM {table}")
+
+
+@dataclass
+class Answer:
+    status: int
+    body: str
+    fields: dict[str, str] | None
+    elapsed: float
+
+    @property
+    def text(self) -> str:
+        """The reply's text content ('' for `success`)."""
+        return (self.fields or {}).get("Content", "")
+
+    @property
+    def silent(self) -> bool:
+        return self.status == 200 and self.fields is None
+
+
+class Chat:
+    """Sends signed pushes to /wechat/callback as the WeChat server would."""
+
+    def __init__(self, client: TestClient, mode: Mode = "plain", aes_key: str = AES_KEY,
+                 token: str = TOKEN, appid: str = APPID) -> None:
+        self.client = client
+        self.pusher = Pusher(token, appid, aes_key if mode != "plain" else None, mode)
+
+    async def post(self, push: Push) -> Answer:
+        start = time.monotonic()
+        resp = await self.client.post("/wechat/callback", params=push.query, data=push.body)
+        body = await resp.text()
+        elapsed = time.monotonic() - start
+        fields = self.pusher.read_reply(body, push) if resp.status == 200 else None
+        scan("chat reply", (fields or {}).get("Content", "") if fields else body)
+        return Answer(resp.status, body, fields, elapsed)
+
+    async def say(self, openid: str, content: str, **kw: int) -> Answer:
+        return await self.post(self.pusher.build(text_fields(openid, content, **kw)))
+
+    async def event(self, openid: str, event: str, key: str = "", **kw: str | int) -> Answer:
+        return await self.post(self.pusher.build(event_fields(openid, event, key, **kw)))
+
+
+@dataclass
+class ApiAnswer:
+    status: int
+    data: dict
+
+    @property
+    def error(self) -> str:
+        return str(self.data.get("error", ""))
+
+    @property
+    def message(self) -> str:
+        return str(self.data.get("message", ""))
+
+
+class Api:
+    """Calls the mini-program API as the mini-program does."""
+
+    def __init__(self, client: TestClient, platform: Platform) -> None:
+        self.client = client
+        self.platform = platform
+
+    async def call(self, method: str, path: str, token: str | None = None,
+                   json: dict | None = None, params: dict | None = None) -> ApiAnswer:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        resp = await self.client.request(method, "/miniapp/v1" + path, json=json,
+                                         params=params, headers=headers)
+        text = await resp.text()
+        scan(f"API {method} {path}", text)
+        import json as jsonlib
+
+        return ApiAnswer(resp.status, jsonlib.loads(text) if text else {})
+
+    async def upload(self, path: str, token: str, content: bytes, filename: str = "f.jpg",
+                     content_type: str = "image/jpeg") -> ApiAnswer:
+        import json as jsonlib
+
+        import aiohttp
+
+        form = aiohttp.FormData()
+        form.add_field("file", io.BytesIO(content), filename=filename,
+                       content_type=content_type)
+        resp = await self.client.post("/miniapp/v1" + path, data=form,
+                                      headers={"Authorization": f"Bearer {token}"})
+        text = await resp.text()
+        scan(f"API POST {path}", text)
+        return ApiAnswer(resp.status, jsonlib.loads(text) if text else {})
+
+    async def login(self, mp_openid: str, unionid: str | None = None) -> str:
+        """wx.login() as `mp_openid`, then our login: the session token."""
+        if unionid:
+            self.platform.user(mp_openid).unionid = unionid
+        answer = await self.call("POST", "/auth/login",
+                                 json={"code": self.platform.login_code(mp_openid)})
+        assert answer.status == 200, answer.data
+        return str(answer.data["token"])

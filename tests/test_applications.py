@@ -1,0 +1,251 @@
+"""Applications end to end through the mini-program API and chat: drafts, printing locks,
+attachments, windows, the review workflow (as a transition table, with withdraw and
+resubmit), reviewer scope, pushes and 进度."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.applications import Application, Batch
+from models.notifications import Notification
+from models.people import Person, Role, RoleGrant
+from services.applications import check_window
+from services.demo import DEMO_FORM, FINANCE_STAGES, GD_STAGES, demo_credit_code
+from services.identity_rules import RuleError
+from tests.helpers import Api, Chat
+
+JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
+PDF = b"%PDF-1.4\n" + b"0" * 2000
+FILES = {"id_front": JPG, "id_back": JPG, "photo": PNG, "diploma": PDF, "title_cert": PDF,
+         "pledge": PDF}
+
+
+async def make_batch(name: str = "测试批次", rule: str = "xinjiang", stages: list | None = None,
+                     opens: timedelta = timedelta(days=-1), closes: timedelta = timedelta(days=1),
+                     review: timedelta = timedelta(days=2)) -> Batch:
+    now = datetime.now(UTC)
+    return await Batch.create(name=name, kind="collect", province="44", specialty_rule=rule,
+                              stages=stages or GD_STAGES, apply_from=now + opens,
+                              apply_until=now + closes, review_until=now + review)
+
+
+def form(**over: object) -> dict:
+    return {**DEMO_FORM, "unit_credit_code": demo_credit_code(7), **over}
+
+
+async def applicant(api: Api, demo: dict, key: str = "applicant") -> str:
+    await Application.filter(person_id=(await Person.get(phone=demo[key].phone)).id).delete()
+    return await api.login(demo[key].mp_openid)
+
+
+async def ready_to_submit(api: Api, token: str, batch: Batch) -> int:
+    app = await api.call("POST", "/applications", token, {"batch_id": batch.id})
+    assert app.status == 200, app.data
+    app_id = app.data["id"]
+    assert (await api.call("PUT", f"/applications/{app_id}", token, form())).status == 200
+    for kind, content in FILES.items():
+        assert (await api.upload(f"/applications/{app_id}/attachments/{kind}", token,
+                                 content)).status == 200, kind
+    printed = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert printed.status == 200 and "/forms/applications/" in printed.data["form_url"]
+    signed = await api.upload(f"/applications/{app_id}/attachments/review_form", token, PDF,
+                              "form.pdf", "application/pdf")
+    assert signed.status == 200, signed.data
+    return int(app_id)
+
+
+async def test_draft_at_any_step_then_print_locks(api: Api, demo: dict) -> None:
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
+    # sections saved in any order, one at a time
+    partial = await api.call("PUT", f"/applications/{app_id}", token,
+                             {"political_status": "群众", "region": "4401"})
+    assert partial.status == 200 and "工作单位" in partial.data["missing"]
+    early = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert early.status == 400 and "还有以下内容未填写" in early.message
+    assert (await api.call("PUT", f"/applications/{app_id}", token, form())).status == 200
+    printed = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert printed.status == 200
+    url = urlsplit(printed.data["form_url"])
+    page = await api.client.get(f"{url.path}?{url.query}")
+    assert page.status == 200 and "评标专家申报审查表" in await page.text()
+    locked = await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改一下"})
+    assert locked.status == 400 and "已锁定" in locked.message
+    assert (await api.call("POST", f"/applications/{app_id}/unlock", token)).status == 200
+    assert (await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改好了"})
+            ).status == 200
+
+
+async def test_attachments_are_checked(api: Api, demo: dict) -> None:
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
+    base = f"/applications/{app_id}/attachments"
+    fake = await api.upload(f"{base}/diploma", token, b"MZ\x90\x00 an exe", "d.pdf",
+                            "application/pdf")
+    assert fake.status == 400 and "只能上传" in fake.message  # the bytes decide, not the name
+    big = await api.upload(f"{base}/photo", token, PNG + b"\x00" * (2 * 1024 * 1024))
+    assert big.status == 413 and "不能超过 2 MB" in big.message
+    assert (await api.upload(f"{base}/extra", token, PNG)).status == 400  # extra: JPG only
+    for _ in range(3):
+        assert (await api.upload(f"{base}/extra", token, JPG)).status == 200
+    assert "最多上传 3 个" in (await api.upload(f"{base}/extra", token, JPG)).message
+    early_form = await api.upload(f"{base}/review_form", token, PDF, "f.pdf", "application/pdf")
+    assert early_form.status == 400 and "请先打印" in early_form.message
+
+
+@pytest.mark.parametrize(("offset", "allowed"), [(-1, True), (0, True), (1, False)])
+def test_window_boundary(offset: int, allowed: bool) -> None:
+    start = datetime(2026, 11, 15, 2, 30, tzinfo=UTC)
+    end = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
+    now = end + timedelta(seconds=offset)
+    if allowed:
+        check_window(start, end, now, "申报")
+    else:
+        with pytest.raises(RuleError, match=r"申报已经截止（申报时间：2026年11月15日 10:30 至 "
+                                            r"2026年12月02日 18:30）"):
+            check_window(start, end, now, "申报")
+    with pytest.raises(RuleError, match="申报尚未开始"):
+        check_window(start, end, start - timedelta(seconds=1), "申报")
+
+
+async def test_outside_the_window_the_reply_states_the_window(api: Api, demo: dict) -> None:
+    token = await applicant(api, demo)
+    closed = await make_batch(opens=timedelta(days=-5), closes=timedelta(days=-1))
+    refused = await api.call("POST", "/applications", token, {"batch_id": closed.id})
+    assert refused.status == 400 and "申报已经截止（申报时间：" in refused.message
+
+
+# (who, action, extra, expected status, expected stage title)
+WORKFLOW = [
+    ("reviewer", "return", {"reason": "职称证书不清晰", "items": ["attachment:title_cert"]},
+     "returned", "市州行业部门预审"),
+    ("applicant", "resubmit", {}, "in_review", "市州行业部门预审"),
+    ("reviewer", "approve", {}, "in_review", "省行业部门审核"),
+    ("reviewer_province", "approve", {}, "in_review", "省级复审"),
+    ("applicant", "withdraw", {}, "draft", None),
+    ("applicant", "resubmit", {}, "in_review", "市州行业部门预审"),  # withdrawn: from the start
+    ("reviewer", "approve", {}, "in_review", "省行业部门审核"),
+    ("reviewer_province", "approve", {}, "in_review", "省级复审"),
+    ("reviewer_final", "approve", {}, "in_review", "终审"),
+    ("reviewer_final", "approve", {"admitted": ["A0401"]}, "approved", None),
+]
+
+
+async def test_review_workflow_transition_table(api: Api, chat: Chat, demo: dict,
+                                                client: TestClient) -> None:
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app_id = await ready_to_submit(api, token, batch)
+    first = await api.call("POST", f"/applications/{app_id}/submit", token)
+    assert first.status == 200 and first.data["stage"] == "市州行业部门预审"
+    tokens = {k: await api.login(demo[k].mp_openid)
+              for k in ("reviewer", "reviewer_province", "reviewer_final")}
+    for step, (who, action, extra, status, stage) in enumerate(WORKFLOW):
+        if who == "applicant":
+            if action == "withdraw":
+                answer = await api.call("POST", f"/applications/{app_id}/withdraw", token)
+            else:
+                if status == "in_review":
+                    await api.call("POST", f"/applications/{app_id}/print", token)
+                    await api.upload(f"/applications/{app_id}/attachments/review_form", token,
+                                     PDF, "f.pdf", "application/pdf")
+                answer = await api.call("POST", f"/applications/{app_id}/submit", token)
+        else:
+            answer = await api.call("POST", f"/review/applications/{app_id}/decision",
+                                    tokens[who], {"action": action, **extra})
+        assert answer.status == 200, (step, answer.data)
+        assert (answer.data["status"], answer.data["stage"]) == (status, stage), step
+    final = (await api.call("GET", f"/applications/{app_id}", token)).data
+    assert [s["admitted"] for s in final["specialties"]] == [True, False]
+    actions = [entry["action"] for entry in final["log"]]
+    assert actions == ["submit", "return", "resubmit", "approve", "approve", "withdraw",
+                       "resubmit", "approve", "approve", "approve", "approve"]
+    kinds = await Notification.filter(person_id=(await Person.get(
+        phone=demo["applicant"].phone)).id).values_list("kind", flat=True)
+    assert kinds.count("application.submitted") == 3
+    assert {"application.returned", "application.stage_passed", "application.approved"} \
+        <= set(kinds)
+
+
+async def test_return_reason_reaches_the_applicant_and_progress(api: Api, chat: Chat,
+                                                                demo: dict) -> None:
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app_id = await ready_to_submit(api, token, batch)
+    await api.call("POST", f"/applications/{app_id}/submit", token)
+    reviewer = await api.login(demo["reviewer"].mp_openid)
+    missing_reason = await api.call("POST", f"/review/applications/{app_id}/decision",
+                                    reviewer, {"action": "return", "items": ["education"]})
+    assert missing_reason.status == 400 and "原因" in missing_reason.message
+    await api.call("POST", f"/review/applications/{app_id}/decision", reviewer,
+                   {"action": "return", "reason": "学历证书与填写不一致",
+                    "items": ["education", "specialty:A0402"]})
+    answer = await chat.say(demo["applicant"].openid, "进度")
+    assert "退回修改" in answer.text and "学历证书与填写不一致" in answer.text
+    assert "学历信息、评标专业「市政工程设计」" in answer.text
+    assert "重新打印" in answer.text
+
+
+async def test_reviewers_act_only_within_their_scope(api: Api, demo: dict,
+                                                     client: TestClient) -> None:
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app_id = await ready_to_submit(api, token, batch)
+    await api.call("POST", f"/applications/{app_id}/submit", token)
+    # a city reviewer of another city, and a province reviewer at a city stage
+    people = client.app[RUNTIME].domain.people
+    other = await people.by_phone(demo["reviewer_province"].phone)
+    assert other is not None
+    await RoleGrant.create(person_id=(await Person.get(phone=demo["verifier"].phone)).id,
+                           role=Role.REVIEWER, level="city", region="4403", industry="住建")
+    for key in ("verifier", "reviewer_province"):
+        t = await api.login(demo[key].mp_openid)
+        view = await api.call("GET", f"/review/applications/{app_id}", t)
+        assert view.status == 403 and view.error == "out_of_scope", key
+        act = await api.call("POST", f"/review/applications/{app_id}/decision", t,
+                             {"action": "approve"})
+        assert act.status == 403, key
+        assert (await api.call("GET", "/review/queue", t)).data["applications"] == []
+    mine = await api.call("GET", "/review/queue", await api.login(demo["reviewer"].mp_openid))
+    assert [a["id"] for a in mine.data["applications"]] == [app_id]
+    assert mine.data["applications"][0]["phone"].count("*") == 4
+
+
+async def test_two_reviewers_at_once_one_decision(api: Api, demo: dict,
+                                                  client: TestClient) -> None:
+    import asyncio
+
+    token = await applicant(api, demo)
+    batch = await make_batch(stages=FINANCE_STAGES)
+    app_id = await ready_to_submit(api, token, batch)
+    await api.call("POST", f"/applications/{app_id}/submit", token)
+    second = await Person.get(phone=demo["verifier"].phone)
+    await RoleGrant.create(person_id=second.id, role=Role.REVIEWER, level="city", region="4401")
+    tokens = [await api.login(demo[k].mp_openid) for k in ("reviewer", "verifier")]
+    a, b = await asyncio.gather(*(api.call(
+        "POST", f"/review/applications/{app_id}/decision", t, {"action": "approve"})
+        for t in tokens))
+    assert sorted([a.status, b.status]) == [200, 409]
+    app = await Application.get(id=app_id)
+    assert app.stage == 1
+
+
+async def test_hunan_specialties_are_fixed_once_submitted(api: Api, demo: dict) -> None:
+    token = await applicant(api, demo)
+    batch = await make_batch(rule="hunan", stages=FINANCE_STAGES)
+    app_id = await ready_to_submit(api, token, batch)
+    await api.call("POST", f"/applications/{app_id}/submit", token)
+    await api.call("POST", f"/applications/{app_id}/withdraw", token)
+    changed = await api.call("PUT", f"/applications/{app_id}", token,
+                             {"specialties": ["A0401", "A0501"]})
+    assert changed.status == 400 and "不可修改" in changed.message
+    assert (await api.call("PUT", f"/applications/{app_id}", token, {"notes": "补充说明"})
+            ).status == 200

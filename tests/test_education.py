@@ -1,0 +1,94 @@
+"""Continuing education: access 2 days after payment, progress, hand-in, grading,
+make-up, and a certificate (page, SVG, PDF) with a public check page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.education import Course, Enrollment
+from models.notifications import Notification
+from models.people import Person
+from tests.helpers import Api
+
+
+def _path(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
+async def test_a_course_from_payment_to_certificate(api: Api, client: TestClient,
+                                                    demo: dict) -> None:
+    now = datetime.now(UTC)
+    course = await Course.create(title="2026年度评标专家继续教育", year=2026, hours=24,
+                                 study_from=now - timedelta(days=1),
+                                 study_until=now + timedelta(days=60), fee_fen=20000)
+    token = await api.login(demo["expert"].mp_openid)
+    enrolled = await api.call("POST", f"/education/courses/{course.id}/enroll", token)
+    assert enrolled.status == 200 and enrolled.data["paid"] is False
+    eid = enrolled.data["id"]
+    unpaid = await api.call("POST", f"/education/enrollments/{eid}/progress", token,
+                            {"progress": 10})
+    assert unpaid.status == 400 and "请先缴纳" in unpaid.message
+    # the payment hook: access opens two days after payment
+    education = client.app[RUNTIME].domain.education
+    await education.on_paid(eid, now)
+    early = await api.call("POST", f"/education/enrollments/{eid}/progress", token,
+                           {"progress": 10})
+    assert early.status == 400 and "缴费2日后" in early.message
+    note = await Notification.get(kind="course.paid")
+    assert note.params["course"] == course.title
+    await Enrollment.filter(id=eid).update(access_from=now - timedelta(minutes=1))
+    assert (await api.call("POST", f"/education/enrollments/{eid}/progress", token,
+                           {"progress": 60})).data["progress"] == 60
+    half = await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
+    assert half.status == 400 and "60%" in half.message
+    await api.call("POST", f"/education/enrollments/{eid}/progress", token, {"progress": 100})
+    pending = await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
+    assert pending.data["grading_title"] == "待批阅"
+    admin = await api.login(demo["admin"].mp_openid)
+    failed = await api.call("POST", f"/admin/enrollments/{eid}/grade", admin,
+                            {"passed": False})
+    assert failed.data["grading_title"] == "不合格"
+    assert (await Notification.get(kind="course.failed")).params["makeups_left"] == 2
+    redo = await api.call("POST", f"/education/enrollments/{eid}/makeup", token)
+    assert redo.data["progress"] == 0 and redo.data["makeups"] == 1
+    await api.call("POST", f"/education/enrollments/{eid}/progress", token, {"progress": 100})
+    await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
+    passed = await api.call("POST", f"/admin/enrollments/{eid}/grade", admin, {"passed": True})
+    assert passed.data["grading_title"] == "合格" and passed.data["certificate_no"]
+    cert = await api.call("GET", f"/education/enrollments/{eid}/certificate", token)
+    page = await client.get(_path(cert.data["page"]))
+    assert page.status == 200 and "继续教育合格证书" in await page.text()
+    svg = await client.get(_path(cert.data["image"]))
+    assert svg.content_type == "image/svg+xml" and "李建国" in await svg.text()
+    pdf = await client.get(_path(cert.data["pdf"]))
+    assert pdf.content_type == "application/pdf" and (await pdf.read()).startswith(b"%PDF")
+    check = await client.get(_path(cert.data["verify"]))
+    text = await check.text()
+    assert check.status == 200 and "真实有效" in text and "李*国" in text and "李建国" not in text
+    forged = await client.get(_path(cert.data["verify"]).replace("c=", "c=0"))
+    assert forged.status == 404 and "没有查到" in await forged.text()
+    stranger = await client.get(_path(cert.data["page"]).split("?")[0] + "?t=1.2.x")
+    assert stranger.status == 403
+
+
+async def test_a_free_course_opens_at_once_and_needs_a_formal_expert(api: Api,
+                                                                     demo: dict) -> None:
+    now = datetime.now(UTC)
+    course = await Course.create(title="免费专题课", year=2026, hours=2,
+                                 study_from=now - timedelta(days=1),
+                                 study_until=now + timedelta(days=1), fee_fen=0)
+    token = await api.login(demo["expert"].mp_openid)
+    enrolled = await api.call("POST", f"/education/courses/{course.id}/enroll", token)
+    assert enrolled.data["paid"] is True
+    assert (await api.call("POST", f"/education/enrollments/{enrolled.data['id']}/progress",
+                           token, {"progress": 30})).status == 200
+    twice = await api.call("POST", f"/education/courses/{course.id}/enroll", token)
+    assert twice.status == 400 and "已报名" in twice.message
+    applicant = await api.login(demo["applicant"].mp_openid)
+    assert (await api.call("GET", "/education/courses", applicant)).status == 403
+    assert await Person.exists(phone=demo["expert"].phone)

@@ -1,0 +1,154 @@
+"""The dispatcher and its middlewares with handlers made for the purpose, on real Redis and
+the real database: per-user lock, handler failures, deferral, dependency checks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from bot.conversation import ConversationStore, MemoryConversationStore, RedisConversationStore
+from bot.dispatcher import Dispatcher, Outcome
+from bot.filters import Text
+from bot.incoming import Incoming
+from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
+from bot.replies import SILENCE
+from bot.replies import Text as TextReply
+from bot.router import ANY, Flow, Router
+from config.keys import RUNTIME
+from sandbox.wechat_push import text_fields
+
+
+def _msg(openid: str, content: str, msg_id: int) -> Incoming:
+    fields = text_fields(openid, content, msg_id=msg_id)
+    return Incoming.parse({k: str(v) for k, v in fields.items()})
+
+
+def _dispatcher(client: TestClient, router: Router, *, lock_wait: float = 2.0,
+                defer: Callable[[dict[str, str]], Awaitable[None]] | None = None,
+                store: ConversationStore | None = None) -> Dispatcher:
+    rt = client.app[RUNTIME]
+    states: dict = {}
+
+    async def no_defer(raw: dict[str, str]) -> None:
+        raise AssertionError("nothing should be deferred")
+
+    middlewares = [
+        ErrorsMiddleware(rt.texts),
+        ConversationMiddleware(store or RedisConversationStore(rt.redis, "t:"), states,
+                               dedup_ttl=60, lock_wait=lock_wait, defer=defer or no_defer),
+        IdentityMiddleware(load_budget=1.0),
+    ]
+    dispatcher = Dispatcher(texts=rt.texts, scenes=rt.scenes, deps={}, middlewares=middlewares,
+                            states=states)
+    dispatcher.include(router)
+    return dispatcher
+
+
+class Overlap:
+    """Counts how many handler runs overlap, per user."""
+
+    def __init__(self) -> None:
+        self.running: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
+
+    async def run(self, openid: str, seconds: float) -> None:
+        self.running[openid] = self.running.get(openid, 0) + 1
+        self.peak[openid] = max(self.peak.get(openid, 0), self.running[openid])
+        await asyncio.sleep(seconds)
+        self.running[openid] -= 1
+
+
+async def test_one_users_messages_never_run_at_once(client: TestClient) -> None:
+    overlap = Overlap()
+    router = Router("slow")
+
+    @router.message(state=ANY)
+    async def slow(msg: Incoming) -> str:
+        await overlap.run(msg.openid, 0.02)
+        return "ok"
+
+    dispatcher = _dispatcher(client, router)
+    same = [dispatcher.feed(_msg("o_same", "x", i)) for i in range(8)]
+    others = [dispatcher.feed(_msg(f"o_other{i}", "x", 100 + i)) for i in range(8)]
+    replies = await asyncio.gather(*same, *others)
+    assert all(r == TextReply("ok") for r in replies)
+    assert overlap.peak["o_same"] == 1
+    # different users are not serialised by each other: they ran concurrently
+    assert sum(overlap.running.values()) == 0 and len(overlap.peak) == 9
+
+
+async def test_a_message_behind_a_long_one_is_deferred_not_dropped(client: TestClient) -> None:
+    deferred: list[dict[str, str]] = []
+
+    async def defer(raw: dict[str, str]) -> None:
+        deferred.append(raw)
+
+    router = Router("slow")
+
+    @router.message(state=ANY)
+    async def slow(msg: Incoming) -> str:
+        await asyncio.sleep(0.6 if msg.content == "long" else 0)
+        return msg.content
+
+    dispatcher = _dispatcher(client, router, lock_wait=0.2, defer=defer)
+    first = asyncio.ensure_future(dispatcher.feed(_msg("o_d", "long", 1)))
+    await asyncio.sleep(0.05)
+    outcome = Outcome()
+    second = await dispatcher.feed(_msg("o_d", "short", 2), outcome)
+    assert second == SILENCE and outcome.deferred and outcome.late
+    assert [d["Content"] for d in deferred] == ["short"]
+    assert await first == TextReply("long")
+    # the worker later runs it with the lock free
+    late = await dispatcher.feed(Incoming.parse(deferred[0]), Outcome(late=True), deferred=True)
+    assert late == TextReply("short")
+
+
+async def test_a_failing_handler_answers_success_logs_and_keeps_state(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    flow = Flow("demo", title="演示")
+    step = flow.state("step")
+    router = Router("boom", flows=(flow,))
+    calls = []
+
+    @router.message(Text("开始"))
+    async def begin(fsm) -> str:
+        fsm.goto(step)
+        return "started"
+
+    @router.message(state=step)
+    async def explode(fsm) -> str:
+        calls.append(1)
+        fsm.finish()
+        raise RuntimeError("bug in a handler")
+
+    store = MemoryConversationStore()
+    dispatcher = _dispatcher(client, router, store=store)
+    await dispatcher.feed(_msg("o_err", "开始", 1))
+    outcome = Outcome()
+    with caplog.at_level(logging.ERROR):
+        reply = await dispatcher.feed(_msg("o_err", "x", 2), outcome)
+    assert reply == SILENCE and outcome.failed
+    assert any("bug in a handler" in (r.exc_text or "") or r.exc_info for r in caplog.records)
+    # the failed handler's state change was not saved
+    opening = await store.open("o_err", None, "probe", 60, 1000)
+    assert opening.record is not None and opening.record.state == "demo:step"
+    # WeChat's retry of the poisoned push does not run the handler again
+    retry = await dispatcher.feed(_msg("o_err", "x", 2))
+    assert retry == SILENCE and calls == [1]
+
+
+async def test_unknown_dependency_fails_at_start_up(client: TestClient) -> None:
+    router = Router("bad")
+
+    @router.message()
+    async def wants(nonexistent_service) -> None: ...
+
+    rt = client.app[RUNTIME]
+    dispatcher = Dispatcher(texts=rt.texts, scenes=rt.scenes, deps={}, middlewares=[])
+    with pytest.raises(TypeError, match="nonexistent_service"):
+        dispatcher.include(router)
+

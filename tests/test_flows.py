@@ -1,0 +1,108 @@
+"""Flows as transition tables, driven over HTTP; state lives in Redis between requests."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.wechat import Feedback, WeChatIdentity
+from tests.helpers import Chat
+
+# (what the user sends, a fragment the reply must contain)
+FEEDBACK_HAPPY = [
+    ("反馈", "请选择反馈类型"),
+    ("2", "请用文字描述您的功能建议"),
+    ("希望能在手机上查看历史评标记录", "已收到您的功能建议，编号 F"),
+    ("1", "没有找到与「1」相关的功能"),  # the flow is over: "1" means nothing any more
+]
+
+FEEDBACK_DETOURS = [
+    ("意见", "请选择反馈类型"),
+    ("5", "回复数字：\n1 使用问题"),  # not a category: re-prompted, still choosing
+    ("帮助", "您正在办理「意见反馈」"),  # global command inside the flow keeps the state
+    ("３", "请用文字描述您的投诉"),  # full-width digit is normalized
+    ("短", "内容太短了"),
+    ("很" * 501, "内容太长了（501 个字）"),
+    ("取消", "已取消「意见反馈」"),
+    ("取消", "当前没有正在办理的事项"),
+]
+
+
+async def _run(chat: Chat, openid: str, table: list[tuple[str, str]]) -> None:
+    for step, (sent, expected) in enumerate(table):
+        answer = await chat.say(openid, sent)
+        assert expected in answer.text, f"step {step}: sent {sent!r}, got {answer.text!r}"
+
+
+async def test_feedback_happy_path(chat: Chat) -> None:
+    await _run(chat, "o_fb1", FEEDBACK_HAPPY)
+    saved = await Feedback.get(identity__openid="o_fb1")
+    assert saved.category == "功能建议" and saved.content == "希望能在手机上查看历史评标记录"
+
+
+async def test_feedback_detours(chat: Chat) -> None:
+    await _run(chat, "o_fb2", FEEDBACK_DETOURS)
+    assert await Feedback.all().count() == 0
+
+
+async def test_non_text_inside_the_flow_is_refused_plainly(chat: Chat) -> None:
+    await _run(chat, "o_fb3", FEEDBACK_HAPPY[:2])
+    image = chat.pusher.build({"ToUserName": "gh", "FromUserName": "o_fb3", "CreateTime": 1,
+                               "MsgType": "image", "PicUrl": "http://x/1.jpg", "MediaId": "m1",
+                               "MsgId": 99})
+    answer = await chat.post(image)
+    assert "只支持文字" in answer.text
+
+
+async def test_state_is_per_user(chat: Chat) -> None:
+    await chat.say("o_a", "反馈")
+    answer = await chat.say("o_b", "2")
+    assert "没有找到" in answer.text
+
+
+async def test_an_expired_flow_is_announced_and_dropped(client: TestClient, chat: Chat) -> None:
+    await chat.say("o_slow", "反馈")
+    redis = client.app[RUNTIME].redis
+    key = "t:fsm:{o_slow}"
+    record = json.loads(await redis.get(key))
+    record["t"] = 1.0  # the deadline passed long ago
+    await redis.set(key, json.dumps(record))
+    answer = await chat.say("o_slow", "1")
+    assert "「意见反馈」等待太久，已自动取消" in answer.text
+    assert "没有找到与「1」相关的功能" in answer.text
+    assert await redis.get(key) is None
+
+
+@pytest.mark.parametrize("event", ["subscribe", "unsubscribe"])
+async def test_follow_state_is_tracked(chat: Chat, event: str) -> None:
+    answer = await chat.event("o_follow", event)
+    identity = await WeChatIdentity.get(openid="o_follow")
+    assert identity.subscribed is (event == "subscribe")
+    if event == "subscribe":
+        assert "欢迎关注" in answer.text and "绑定" in answer.text
+    else:
+        assert answer.silent
+
+
+async def test_subscribe_with_a_forged_scene_says_the_code_is_invalid(chat: Chat) -> None:
+    answer = await chat.event("o_scan", "subscribe", "qrscene_bind:abc:forgedmac12")
+    assert "欢迎关注" in answer.text and "二维码无效或已过期" in answer.text
+
+
+async def test_template_finish_event_does_not_count_as_interaction(chat: Chat) -> None:
+    await chat.event("o_tpl", "TEMPLATESENDJOBFINISH", Status="success", MsgID=1)
+    identity = await WeChatIdentity.get(openid="o_tpl")
+    assert identity.last_seen_at is None
+    await chat.say("o_tpl", "帮助")
+    assert (await WeChatIdentity.get(openid="o_tpl")).last_seen_at is not None
+
+
+async def test_menu_and_fallback_for_images(chat: Chat) -> None:
+    assert "功能列表" in (await chat.say("o_menu", "菜单")).text
+    image = chat.pusher.build({"ToUserName": "gh", "FromUserName": "o_menu", "CreateTime": 2,
+                               "MsgType": "image", "PicUrl": "http://x/1.jpg", "MediaId": "m",
+                               "MsgId": 5})
+    assert "暂时只能处理文字消息" in (await chat.post(image)).text

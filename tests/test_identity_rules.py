@@ -1,0 +1,120 @@
+"""Identity rules: GB 11643, the age limit at its boundary, passwords, phone changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.identity_rules import (
+    RuleError,
+    anniversary,
+    check_applicant_age,
+    check_digit,
+    check_password_policy,
+    hash_password,
+    next_phone_change,
+    parse_id_number,
+    verify_password,
+)
+from services.pii import ID_RE, PHONE_RE, mask_id, mask_phone, mask_text
+
+
+@pytest.mark.parametrize(("number", "born", "gender"), [
+    ("11010519491231002X", date(1949, 12, 31), "F"),
+    ("440524188001010014", date(1880, 1, 1), "M"),
+])
+def test_official_vectors(number: str, born: date, gender: str) -> None:
+    parsed = parse_id_number(number)
+    assert (parsed.birth_date, parsed.gender) == (born, gender)
+    assert parse_id_number(number.lower()).value == number  # a lower-case x is accepted
+
+
+regions = st.sampled_from(["110105", "440524", "440106", "650102", "310115", "510104"])
+births = st.dates(min_value=date(1900, 1, 1), max_value=date(2005, 12, 31))
+orders = st.integers(min_value=0, max_value=999)
+
+
+def _make(region: str, born: date, order: int) -> str:
+    first17 = f"{region}{born:%Y%m%d}{order:03d}"
+    return first17 + check_digit(first17)
+
+
+@given(regions, births, orders)
+def test_any_correctly_built_number_parses(region: str, born: date, order: int) -> None:
+    parsed = parse_id_number(_make(region, born, order))
+    assert parsed.birth_date == born
+    assert parsed.gender == ("M" if order % 2 else "F")
+
+
+@given(regions, births, orders, st.sampled_from("0123456789X"))
+def test_a_wrong_check_character_is_refused(region: str, born: date, order: int,
+                                            wrong: str) -> None:
+    good = _make(region, born, order)
+    if wrong == good[-1]:
+        return
+    with pytest.raises(RuleError, match="校验位"):
+        parse_id_number(good[:-1] + wrong)
+
+
+@given(regions, births, orders, st.integers(min_value=0, max_value=16),
+       st.integers(min_value=1, max_value=9))
+def test_a_single_changed_digit_never_passes(region: str, born: date, order: int, pos: int,
+                                             delta: int) -> None:
+    good = _make(region, born, order)
+    changed = good[:pos] + str((int(good[pos]) + delta) % 10) + good[pos + 1:]
+    with pytest.raises(RuleError):
+        parse_id_number(changed)
+
+
+@pytest.mark.parametrize("bad", ["", "1101051949123100", "11010519491231002Y",
+                                 "99010519491231002X", "110105194913310021", "11010520991231002X"])
+def test_malformed_numbers_are_refused_with_a_reason(bad: str) -> None:
+    with pytest.raises(RuleError) as exc:
+        parse_id_number(bad)
+    assert "身份证号码" in exc.value.message
+
+
+def test_age_limit_at_the_65th_birthday() -> None:
+    born = date(1960, 6, 15)
+    check_applicant_age(born, date(2025, 6, 14))  # 64, the day before
+    check_applicant_age(born, date(2025, 6, 15))  # the 65th birthday: not yet over 65
+    with pytest.raises(RuleError, match="超过65周岁"):
+        check_applicant_age(born, date(2025, 6, 16))
+
+
+def test_leap_day_birthday() -> None:
+    assert anniversary(date(1960, 2, 29), 65) == date(2025, 2, 28)
+    check_applicant_age(date(1960, 2, 29), date(2025, 2, 28))
+    with pytest.raises(RuleError):
+        check_applicant_age(date(1960, 2, 29), date(2025, 3, 1))
+
+
+@pytest.mark.parametrize("password", ["short1A", "alllower123", "ALLUPPER123", "NoDigitsHere"])
+def test_weak_passwords_are_refused(password: str) -> None:
+    with pytest.raises(RuleError, match="大写字母、小写字母和数字"):
+        check_password_policy(password)
+
+
+async def test_password_hash_round_trip() -> None:
+    stored = await hash_password("Abcdef123")
+    assert stored.startswith("scrypt$") and "Abcdef123" not in stored
+    assert await verify_password("Abcdef123", stored)
+    assert not await verify_password("Abcdef124", stored)
+
+
+def test_phone_changes_once_a_year() -> None:
+    changed = datetime(2026, 3, 1, tzinfo=UTC)
+    assert next_phone_change(None) is None
+    assert next_phone_change(changed) == changed + timedelta(days=365)
+
+
+def test_masks() -> None:
+    assert mask_phone("13812341234") == "138****1234"
+    assert mask_id("11010519491231002X") == "110105********002X"
+    text = "电话13812341234，身份证11010519491231002X，订单号202611210001234567890"
+    masked = mask_text(text)
+    assert masked == "电话138****1234，身份证110105********002X，订单号202611210001234567890"
+    assert not PHONE_RE.search(masked) and not ID_RE.search(masked)

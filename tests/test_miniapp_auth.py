@@ -1,0 +1,208 @@
+"""The mini-program API: login (our own token; session_key never leaves), binding by the
+same rules as chat, password and SMS login, registration with the age rule, the initial
+password, phone changes, the OpenAPI document."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from models.people import Person
+from models.wechat import Channel, WeChatIdentity
+from sandbox.platform import Platform
+from services.clock import china_today
+from services.demo import DEMO_PASSWORD, DemoPerson, demo_id
+from tests.helpers import Api, Chat
+
+
+def _code(platform: Platform, phone: str) -> str:
+    found = re.search(r"验证码(\d{6})", platform.sms_to(phone)[-1])
+    assert found
+    return found.group(1)
+
+
+async def test_login_issues_our_token_and_never_the_session_key(api: Api,
+                                                                platform: Platform) -> None:
+    code = platform.login_code("mp_fresh")
+    answer = await api.call("POST", "/auth/login", json={"code": code})
+    assert answer.status == 200
+    assert answer.data["bound"] is False and len(answer.data["token"]) >= 32
+    assert "session_key" not in str(answer.data)
+    identity = await WeChatIdentity.get(openid="mp_fresh")
+    assert identity.channel == Channel.MINI_PROGRAM
+    # the code is single-use: WeChat refuses it, we say so in Chinese
+    again = await api.call("POST", "/auth/login", json={"code": code})
+    assert again.status == 400 and again.error == "bad_code" and "重新进入小程序" in again.message
+
+
+async def test_every_call_needs_a_live_token(api: Api) -> None:
+    no_token = await api.call("GET", "/me")
+    assert no_token.status == 401 and no_token.message == "请先登录小程序。"
+    bad = await api.call("GET", "/me", token="not-a-token")
+    assert bad.status == 401 and bad.error == "session_expired"
+    token = await api.login("mp_someone")
+    unbound = await api.call("GET", "/me", token)
+    assert unbound.status == 403 and unbound.error == "not_bound"
+    await api.call("POST", "/auth/logout", token)
+    assert (await api.call("GET", "/me", token)).status == 401
+
+
+async def test_bind_by_id_number_and_sms_code(api: Api, platform: Platform, demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    await WeChatIdentity.filter(openid=expert.mp_openid).update(person_id=None)
+    token = await api.login("mp_expert_phone2")
+    start = await api.call("POST", "/auth/bind/start", token, {"id_number": expert.id_number})
+    assert start.status == 200
+    unknown = await api.call("POST", "/auth/bind/start", await api.login("mp_x"),
+                             {"id_number": demo_id("110105", date(1949, 12, 31), 7, True)})
+    assert unknown.status == start.status and unknown.data == start.data  # nothing revealed
+    wrong = await api.call("POST", "/auth/bind/confirm", token, {"code": "000000"})
+    assert wrong.status == 400 and "还可以再试 4 次" in wrong.message
+    done = await api.call("POST", "/auth/bind/confirm", token,
+                          {"code": _code(platform, expert.phone)})
+    assert done.status == 200
+    profile = done.data["profile"]
+    assert profile["phone"] == "138****0002" and profile["id_number"].count("*") == 8
+    assert profile["roles"] == ["expert"] and profile["expert_number"] == "GD-ZJ-000001"
+    assert (await api.call("GET", "/me", token)).data["name"] == "李建国"
+
+
+async def test_malformed_input_is_refused_field_by_field(api: Api) -> None:
+    token = await api.login("mp_typo")
+    answer = await api.call("POST", "/auth/bind/confirm", token, {"code": "12ab"})
+    assert answer.status == 422 and answer.data["fields"][0]["field"] == "code"
+    extra = await api.call("POST", "/auth/bind/confirm", token, {"code": "123456", "x": 1})
+    assert extra.status == 422
+    bad_id = await api.call("POST", "/auth/bind/start", token, {"id_number": "11010519491231002Y"})
+    assert bad_id.status == 400 and "身份证号码" in bad_id.message
+
+
+async def test_password_login_and_lockout(api: Api, demo: dict) -> None:
+    applicant: DemoPerson = demo["applicant"]
+    await WeChatIdentity.filter(openid=applicant.mp_openid).update(person_id=None)
+    token = await api.login("mp_pw")
+    for left in (4, 3):
+        wrong = await api.call("POST", "/auth/password-login", token,
+                               {"account": applicant.phone, "password": "Wrong1234"})
+        assert wrong.status == 400 and f"还可以再试 {left} 次" in wrong.message
+    ok = await api.call("POST", "/auth/password-login", token,
+                        {"account": applicant.id_number, "password": DEMO_PASSWORD})
+    assert ok.status == 200 and ok.data["profile"]["roles"] == ["applicant"]
+
+
+async def test_migrated_expert_must_change_the_initial_password(api: Api, demo: dict) -> None:
+    migrated: DemoPerson = demo["migrated"]
+    await WeChatIdentity.filter(openid=migrated.mp_openid).update(person_id=None)
+    token = await api.login("mp_migrated_new")
+    initial = migrated.id_number[-8:]
+    login = await api.call("POST", "/auth/password-login", token,
+                           {"account": migrated.phone, "password": initial})
+    assert login.status == 200 and login.data["profile"]["must_change_password"] is True
+    blocked = await api.call("GET", "/expert/card", token)
+    assert blocked.status == 403 and blocked.error == "password_change_required"
+    assert (await api.call("GET", "/me", token)).status == 200  # allowed
+    weak = await api.call("POST", "/auth/password", token,
+                          {"old_password": initial, "new_password": "weakpassword"})
+    assert weak.status == 400 and "大写字母" in weak.message
+    changed = await api.call("POST", "/auth/password", token,
+                             {"old_password": initial, "new_password": "NewPass2026"})
+    assert changed.status == 200
+    card = await api.call("GET", "/expert/card", token)
+    assert card.status == 200 and card.data["expert_number"] == "GD-ZJ-000002"
+
+
+async def _register(api: Api, platform: Platform, openid: str, id_number: str,
+                    phone: str) -> tuple[str, object]:
+    token = await api.login(openid)
+    await api.call("POST", "/auth/register/start", token, {"phone": phone})
+    answer = await api.call("POST", "/auth/register", token, {
+        "name": "赵新人", "id_number": id_number, "phone": phone,
+        "code": _code(platform, phone), "password": "Newbie2026", "email": "zx@example.com"})
+    return token, answer
+
+
+async def test_registration_and_the_65_year_limit(api: Api, platform: Platform) -> None:
+    today = china_today(datetime.now(UTC))
+    if (today.month, today.day) == (2, 29):
+        return  # the boundary of a leap-day birthday is pinned in test_identity_rules
+    born_65_years_ago_today = today.replace(year=today.year - 65)
+    ok_id = demo_id("440106", born_65_years_ago_today, 5, True)
+    _, answer = await _register(api, platform, "mp_reg1", ok_id, "13900000001")
+    assert answer.status == 200, answer.data  # 65 today: not over 65
+    assert answer.data["profile"]["roles"] == ["applicant"]
+    over = demo_id("440106", born_65_years_ago_today - timedelta(days=1), 6, True)
+    _, refused = await _register(api, platform, "mp_reg2", over, "13900000002")
+    assert refused.status == 400 and "超过65周岁" in refused.message
+    assert await Person.filter(phone="13900000002").count() == 0
+    # a registered ID number cannot register twice
+    _, twice = await _register(api, platform, "mp_reg3", ok_id, "13900000003")
+    assert twice.status == 400 and "已注册" in twice.message
+
+
+async def test_phone_changes_at_most_once_a_year(api: Api, platform: Platform,
+                                                 demo: dict) -> None:
+    applicant: DemoPerson = demo["applicant"]
+    token = await api.login(applicant.mp_openid)
+    await api.call("POST", "/me/phone/start", token, {"phone": "13911112222"})
+    changed = await api.call("POST", "/me/phone", token,
+                             {"phone": "13911112222", "code": _code(platform, "13911112222")})
+    assert changed.status == 200 and changed.data["phone"] == "139****2222"
+    again = await api.call("POST", "/me/phone/start", token, {"phone": "13933334444"})
+    assert again.status == 400 and "每年只能修改一次" in again.message
+    person = await Person.get(phone="13911112222")
+    person.phone_changed_at = datetime.now(UTC) - timedelta(days=366)
+    await person.save(update_fields=["phone_changed_at"])
+    assert (await api.call("POST", "/me/phone/start", token, {"phone": "13933334444"})
+            ).status == 200
+
+
+async def test_name_and_id_number_cannot_change(client: TestClient, demo: dict) -> None:
+    from models.people import ImmutableFieldError
+
+    person = await Person.get(phone=demo["expert"].phone)
+    person.name = "改个名"
+    try:
+        await person.save()
+    except ImmutableFieldError as exc:
+        assert "不能修改" in str(exc)
+    else:
+        raise AssertionError("the name changed")
+    assert (await Person.get(id=person.id)).name == "李建国"
+
+
+async def test_unionid_links_the_mini_program_to_the_bound_account(api: Api,
+                                                                   demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    await WeChatIdentity.filter(openid=expert.openid).update(unionid="union-1")
+    await WeChatIdentity.filter(openid=expert.mp_openid).update(person_id=None)
+    token = await api.login("mp_expert_via_union", unionid="union-1")
+    assert (await api.call("GET", "/me", token)).data["name"] == "李建国"
+
+
+async def test_openapi_document_lists_every_endpoint(client: TestClient) -> None:
+    from miniapp_api.routes import api as collect
+
+    resp = await client.get("/miniapp/v1/openapi.json")
+    doc = await resp.json()
+    assert doc["openapi"].startswith("3.")
+    listed = {(m.upper(), p) for p, ops in doc["paths"].items() for m in ops}
+    declared = {(ep.method, ep.path) for ep in collect().endpoints}
+    assert listed == declared
+    login = doc["paths"]["/auth/login"]["post"]
+    assert login["requestBody"]["content"]["application/json"]["schema"]["$ref"] \
+        == "#/components/schemas/LoginIn"
+    assert "LoginOut" in doc["components"]["schemas"]
+
+
+async def test_chat_and_api_share_the_brute_force_lock(chat: Chat, api: Api,
+                                                       demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    await chat.say("o_bruter", "绑定")
+    await chat.say("o_bruter", expert.id_number)
+    for n in range(5):
+        await chat.say("o_bruter", f"{n:06d}")
+    token = await api.login("mp_bruter")
+    locked = await api.call("POST", "/auth/bind/start", token, {"id_number": expert.id_number})
+    assert locked.status == 429 and "已锁定30分钟" in locked.message

@@ -1,0 +1,84 @@
+"""The sandbox simulator page in headless Chromium (Debian's chromium, driven by Playwright;
+no browser is downloaded): chat as a demo user, trigger pushes, use the menu."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from config.app import create_app
+from config.keys import RUNTIME
+from services.demo import load_demo
+from tests.conftest import make_settings
+from tests.helpers import reset_state
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="browser tests need Debian's chromium: apt-get install -y chromium chromium-driver")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+async def sandbox(aiohttp_server, infra: dict[str, str]) -> AsyncIterator[TestServer]:
+    """The service in sandbox mode on a real port: the fake WeChat API and the simulator
+    are under /sandbox/ of the same process, as with `make run`."""
+    port = _free_port()
+    own = f"http://127.0.0.1:{port}"
+    settings = make_settings(infra, WECHAT_SANDBOX=True, WECHAT_API_BASE="", SMS_PROVIDER="")
+    app = create_app(settings, own_url=own)
+    server = await aiohttp_server(app, port=port)
+    await reset_state(app)
+    await load_demo(app[RUNTIME].domain.people)
+    yield server
+
+
+@pytest.fixture
+async def page(sandbox: TestServer):  # type: ignore[no-untyped-def]
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking"])
+        page = await browser.new_page()
+        await page.goto(str(sandbox.make_url("/sandbox/")))
+        yield page
+        await browser.close()
+
+
+async def test_chat_push_and_menu_in_the_simulator(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.async_api import expect
+
+    await page.get_by_test_id("user-o_demo_expert").click()
+    await expect(page.get_by_test_id("who")).to_contain_text("李建国")
+
+    # chat through the real, signed and encrypted callback path
+    await page.get_by_test_id("text").fill("帮助")
+    await page.get_by_test_id("send").click()
+    await expect(page.get_by_test_id("reply").last).to_contain_text("绑定")
+
+    # a push inside the 48 h window arrives as a customer-service message
+    await page.get_by_test_id("notify").click()
+    await expect(page.get_by_test_id("inbox-custom_text")).to_contain_text("测试通知")
+    await expect(page.get_by_test_id("pushed").last).to_contain_text("测试通知")
+
+    # once the window has closed, the next push is a template message
+    await page.get_by_test_id("close-window").click()
+    await page.get_by_test_id("notify").click()
+    await expect(page.get_by_test_id("inbox-template")).to_contain_text("thing1")
+
+    # the custom menu, as pushed to the (fake) platform
+    await page.get_by_role("button", name="我的", exact=True).click()
+    await page.get_by_test_id("menu-ME").click()
+    await expect(page.get_by_test_id("reply").last).to_contain_text("GD-ZJ-000001")

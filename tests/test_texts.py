@@ -1,0 +1,79 @@
+"""Every text in texts/ renders (with sample values for its variables), and every
+notification's template fields fit their WeChat types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from jinja2 import meta
+
+from bot.notify_texts import NotifyTexts
+from bot.texts import Texts
+from config.settings import ROOT
+from sandbox.platform import check_field
+from services.pii import find_unmasked
+
+# A sample value for every variable any text uses. A new variable without a sample fails the
+# test below, so that every text keeps being rendered here.
+SAMPLES: dict[str, object] = {
+    "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
+    "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
+    "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,
+    "max_len": 500, "length": 600, "problem": "身份证号码校验位不正确。", "roles": "评标专家",
+    "gender": "男", "birth_date": "1980年01月01日", "id_masked": "110105********002X",
+    "email": "z***@example.com", "expert_number": "GD-ZJ-000001", "channels": "公众号、小程序",
+    "must_change_password": True, "flow_title": "意见反馈",
+    "batch": "2026年第二批评标专家征集", "stage": "市州行业部门预审",
+    "reason": "职称证书扫描件不清晰", "items": "附件「职称证书」",
+    "deadline": "2026年12月03日 18:30",
+    "next_step": "系统会统一安排考试，考试通知会发到这里，请留意。", "exam": "2026年第二批入库考试",
+    "opens": "2026-12-10 09:00", "closes": "2026-12-10 17:00", "minutes": 90,
+    "link": "https://bot.example.cn/exam/1?t=1.2.x", "score": 86, "pass_score": 60,
+    "status": "退回修改", "stages": "市州行业部门预审 → 终审", "decision": "退回修改",
+    "decision_stage": "市州行业部门预审", "decision_at": "2026年11月21日 10:00", "passed": True,
+    "course": "2026年度评标专家继续教育", "certificate_no": "JX2026000001", "makeups_left": 1,
+    "until": "2026年12月31日 23:59",
+}
+
+TEXTS = Texts(ROOT / "texts")
+ALL = TEXTS.names()
+
+
+def test_there_are_texts_for_chat_sms_and_notifications() -> None:
+    assert {n.split("/")[0] for n in ALL} >= {"chat", "sms", "notify"}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_text_renders(name: str) -> None:
+    source = TEXTS.env.loader.get_source(TEXTS.env, name)[0]  # type: ignore[union-attr]
+    needed = meta.find_undeclared_variables(TEXTS.env.parse(source))
+    missing = needed - SAMPLES.keys()
+    assert not missing, f"{name} uses {sorted(missing)}: add sample values to SAMPLES"
+    rendered = TEXTS.render(name, **{k: SAMPLES[k] for k in needed})
+    assert rendered.strip(), f"{name} rendered empty"
+    assert "None" not in rendered and not find_unmasked(rendered)
+
+
+def test_every_notification_template_fits_its_field_types() -> None:
+    notify = NotifyTexts(TEXTS, {}, {}, sandbox=True)
+    checked = 0
+    for kind in notify.kinds():
+        for channel in ("template", "subscribe"):
+            if not notify.has(kind, channel):
+                continue
+            keys = notify.field_keys(kind, channel)
+            assert keys, f"{kind}/{channel} declares no fields"
+            source = TEXTS.env.loader.get_source(  # type: ignore[union-attr]
+                TEXTS.env, f"notify/{kind}/{channel}.j2")[0]
+            needed = meta.find_undeclared_variables(TEXTS.env.parse(source))
+            fields = notify.fields(kind, channel, {k: SAMPLES[k] for k in needed})
+            assert list(fields) == keys
+            for key, value in fields.items():
+                assert check_field(key, value), (kind, key, value)
+                checked += 1
+    assert checked > 0
+
+
+def test_texts_live_in_one_folder() -> None:
+    assert Path(TEXTS.directory) == ROOT / "texts"

@@ -1,0 +1,152 @@
+"""Continuing-education certificates: a page, an SVG image and a PDF for the holder (signed
+link), each with a QR code to the public check page."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import dataclass
+
+import qrcode
+import qrcode.image.svg
+from aiohttp import web
+
+from config.keys import RUNTIME
+from models.education import Course, Enrollment, Grading
+from models.people import Person
+from services.clock import CHINA
+from services.links import LinkError
+from web.pages import PAGES, bad_link, render
+
+
+@dataclass(frozen=True)
+class Certificate:
+    no: str
+    name: str
+    course: str
+    hours: int
+    year: int
+    issued: str
+    verify_url: str
+
+
+def masked_name(name: str) -> str:
+    """李*国: enough to recognise, not enough to collect."""
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+async def _load(request: web.Request, public: bool = False) -> Certificate | None:
+    no = request.match_info["no"]
+    education = request.app[RUNTIME].domain.education
+    item = await Enrollment.get_or_none(certificate_no=no, grading=Grading.PASSED)
+    if item is None:
+        return None
+    if public:
+        if request.query.get("c") != education.check_code(no):
+            return None
+    else:
+        try:
+            if education.links.verify("certificate", no, request.query.get("t", "")) \
+                    != item.person_id:
+                return None
+        except LinkError:
+            return None
+    course = await Course.get(id=item.course_id)  # type: ignore[attr-defined]
+    person = await Person.get(id=item.person_id)
+    assert item.completed_at is not None
+    return Certificate(no=no, name=person.name, course=course.title, hours=course.hours,
+                       year=course.year,
+                       issued=f"{item.completed_at.astimezone(CHINA):%Y年%m月%d日}",
+                       verify_url=education.links_for(item).verify)
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=6,
+                        border=1)
+    return image.to_string(encoding="unicode")
+
+
+async def page(request: web.Request) -> web.Response:
+    cert = await _load(request)
+    if cert is None:
+        return bad_link(request, "请在小程序「继续教育」中重新打开证书。")
+    svg = await asyncio.to_thread(_svg, request, cert)
+    token = request.query.get("t", "")
+    return render(request, "certificate.html", cert=cert, svg=svg, token=token)
+
+
+def _svg(request: web.Request, cert: Certificate) -> str:
+    qr = _qr_svg(cert.verify_url)
+    return request.app[PAGES].get_template("certificate.svg").render(cert=cert, qr=qr)
+
+
+async def image(request: web.Request) -> web.Response:
+    cert = await _load(request)
+    if cert is None:
+        return bad_link(request, "请在小程序「继续教育」中重新打开证书。")
+    svg = await asyncio.to_thread(_svg, request, cert)
+    return web.Response(text=svg, content_type="image/svg+xml", headers={
+        "Content-Disposition": f'inline; filename="{cert.no}.svg"'})
+
+
+def _pdf(cert: Certificate) -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
+        # a standard CJK font every PDF reader supplies: nothing to embed or ship
+        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buf = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buf, pagesize=(width, height))
+    pdf.setTitle(f"继续教育合格证书 {cert.no}")
+    pdf.setLineWidth(3)
+    pdf.rect(30, 30, width - 60, height - 60)
+    pdf.setFont("STSong-Light", 34)
+    pdf.drawCentredString(width / 2, height - 120, "继续教育合格证书")
+    pdf.setFont("STSong-Light", 18)
+    lines = [f"{cert.name} 同志：",
+             f"参加 {cert.year} 年度「{cert.course}」（{cert.hours} 学时），经考核合格。",
+             "特发此证。"]
+    for i, line in enumerate(lines):
+        pdf.drawString(90, height - 200 - i * 40, line)
+    pdf.setFont("STSong-Light", 14)
+    pdf.drawString(90, 90, f"证书编号：{cert.no}")
+    pdf.drawRightString(width - 90, 90, f"发证日期：{cert.issued}")
+    qr = qrcode.make(cert.verify_url, box_size=4, border=1)
+    png = io.BytesIO()
+    qr.save(png, "PNG")
+    png.seek(0)
+    pdf.drawImage(ImageReader(png), width - 200, height - 250, 120, 120)
+    pdf.drawCentredString(width - 140, height - 270, "扫码核验")
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+async def download(request: web.Request) -> web.Response:
+    cert = await _load(request)
+    if cert is None:
+        return bad_link(request, "请在小程序「继续教育」中重新打开证书。")
+    body = await asyncio.to_thread(_pdf, cert)
+    return web.Response(body=body, content_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{cert.no}.pdf"'})
+
+
+async def verify(request: web.Request) -> web.Response:
+    cert = await _load(request, public=True)
+    if cert is None:
+        return render(request, "verify.html", status=404, cert=None)
+    return render(request, "verify.html", cert=cert, holder=masked_name(cert.name))
+
+
+def setup_certificates(app: web.Application) -> None:
+    app.router.add_get("/certificates/{no}", page)
+    app.router.add_get("/certificates/{no}/image.svg", image)
+    app.router.add_get("/certificates/{no}/certificate.pdf", download)
+    app.router.add_get("/verify/certificates/{no}", verify)

@@ -1,0 +1,143 @@
+"""HTML pages behind signed, expiring, personal links (services.links), and the small JSON
+API the exam page talks to."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from config.keys import RUNTIME
+from models.applications import Application
+from models.exams import Exam
+from models.people import Person
+from services.application_form import ApplicationDraft
+from services.catalogue import catalogue, region_name
+from services.clock import china_time
+from services.exams import public_questions
+from services.identity_rules import RuleError
+from services.links import LinkError
+from services.pii import mask_phone, mask_text
+
+TEMPLATES = Path(__file__).parent / "templates"
+PAGES = web.AppKey("pages_env", Environment)
+
+
+def render(request: web.Request, name: str, status: int = 200, **values: Any) -> web.Response:
+    html = request.app[PAGES].get_template(name).render(**values)
+    return web.Response(text=mask_text(html), content_type="text/html", status=status)
+
+
+def bad_link(request: web.Request, again: str) -> web.Response:
+    return render(request, "message.html", status=403, title="链接无效或已过期",
+                  message=f"这个链接无效或已经过期。{again}")
+
+
+def _person_from(request: web.Request, purpose: str, subject: str) -> int:
+    return request.app[RUNTIME].domain.links.verify(purpose, subject,
+                                                    request.query.get("t", ""))
+
+
+async def review_form(request: web.Request) -> web.Response:
+    app_id = request.match_info["app_id"]
+    try:
+        person_id = _person_from(request, "form", app_id)
+    except LinkError:
+        return bad_link(request, "请在小程序中重新点击「打印申报表」。")
+    app = await Application.get_or_none(id=int(app_id), person_id=person_id).prefetch_related(
+        "batch")
+    if app is None:
+        return bad_link(request, "请在小程序中重新点击「打印申报表」。")
+    person = await Person.get(id=person_id)
+    draft = ApplicationDraft.model_validate(app.data)
+    cat = catalogue()
+    specialties = [{"code": c["code"], "name": cat.path_name(c["code"]),
+                    "primary": c["primary"]} for c in app.specialties]
+    return render(request, "review_form.html", app=app, form=draft, person=person,
+                  phone=mask_phone(person.phone), region=region_name(draft.region or ""),
+                  specialties=specialties, printed=china_time(app.printed_at or
+                                                              datetime.now(UTC)))
+
+
+async def _exam_call(request: web.Request) -> tuple[Exam, int]:
+    exam_id = request.match_info["exam_id"]
+    person_id = _person_from(request, "exam", exam_id)
+    exam = await Exam.get_or_none(id=int(exam_id))
+    if exam is None:
+        raise LinkError("no exam")
+    return exam, person_id
+
+
+async def exam_page(request: web.Request) -> web.Response:
+    try:
+        exam, _ = await _exam_call(request)
+    except LinkError:
+        return bad_link(request, "请在服务号回复「考试」重新获取考试链接。")
+    return render(request, "exam.html", exam=exam, token=request.query.get("t", ""),
+                  opens=china_time(exam.opens_at), closes=china_time(exam.closes_at))
+
+
+def _json(data: dict[str, Any], status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda d: json.dumps(
+        d, ensure_ascii=False))
+
+
+async def exam_api(request: web.Request) -> web.Response:
+    """state | start | answer | submit, for the exam page."""
+    try:
+        exam, person_id = await _exam_call(request)
+    except LinkError:
+        return _json({"error": "bad_link",
+                      "message": "链接无效或已过期，请在服务号回复「考试」重新获取。"}, 403)
+    exams = request.app[RUNTIME].domain.exams
+    action = request.match_info["action"]
+    now = datetime.now(UTC)
+    try:
+        if action == "start":
+            await exams.start(exam, person_id, now)
+        elif action in ("answer", "submit"):
+            attempt = await exams.attempt(exam, person_id)
+            if attempt is None:
+                raise RuleError("请先开始考试。")
+            if action == "answer":
+                body = await request.json()
+                await exams.answer(attempt, exam, str(body.get("question", "")),
+                                   str(body.get("answer", "")), now)
+            elif attempt.submitted_at is None:
+                await exams.submit(attempt.id, now, by="candidate")
+        elif action != "state":
+            raise web.HTTPNotFound()
+    except RuleError as exc:
+        state = await _state(exams, exam, person_id, now)
+        return _json({**state, "error": "refused", "message": exc.message}, 409)
+    return _json(await _state(exams, exam, person_id, now))
+
+
+async def _state(exams: Any, exam: Exam, person_id: int, now: datetime) -> dict[str, Any]:
+    attempt = await exams.attempt(exam, person_id)
+    out: dict[str, Any] = {"title": exam.title, "duration_minutes": exam.duration_minutes,
+                           "opens_in": max(0, int((exam.opens_at - now).total_seconds())),
+                           "closed": now >= exam.closes_at, "started": attempt is not None}
+    if attempt is None:
+        return out
+    if attempt.submitted_at is None and now >= attempt.deadline:  # the timer ran out
+        attempt = await exams.submit(attempt.id, now, by="timer")
+    out.update(remaining=max(0, int((attempt.deadline - now).total_seconds())),
+               questions=public_questions(exam),
+               answers=attempt.answers, submitted=attempt.submitted_at is not None,
+               submitted_by=attempt.submitted_by)
+    if attempt.submitted_at is not None:
+        out.update(score=attempt.score, passed=attempt.passed, pass_score=exam.pass_score)
+    return out
+
+
+def setup_pages(app: web.Application) -> None:
+    app[PAGES] = Environment(loader=FileSystemLoader(TEMPLATES),
+                             autoescape=select_autoescape(["html"]))
+    app.router.add_get("/forms/applications/{app_id}", review_form)
+    app.router.add_get("/exam/{exam_id}", exam_page)
+    app.router.add_route("*", "/exam/{exam_id}/api/{action}", exam_api)
