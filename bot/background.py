@@ -10,6 +10,20 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
+async def cancel_and_wait(task: asyncio.Task[Any], every: float = 2.0) -> None:
+    """Cancel `task` and wait until it has ended, cancelling again while it runs on.
+
+    One cancel is not always enough: on Python 3.11 an `asyncio.timeout` (redis-py wraps every
+    read in one) that expires together with an outside cancel turns that cancel into a
+    TimeoutError, which retrying code then swallows, and the task goes on as if never asked
+    to stop (seen as the in-process arq worker hanging a shutdown)."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=every)
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("task %s ended with %r while stopping", task.get_name(), task.exception())
+
+
 class Background:
     """Holds every task it starts until it finishes; logs failures; drains on shutdown."""
 
@@ -39,7 +53,4 @@ class Background:
         if not self._tasks:
             return
         _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.gather(*(cancel_and_wait(task) for task in pending))

@@ -11,6 +11,7 @@ from typing import Any
 from arq.cron import cron
 from arq.worker import Worker, func
 
+from bot.background import cancel_and_wait
 from bot.jobs import process_message, relay_outbox
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime
@@ -82,9 +83,7 @@ async def inprocess_worker(rt: Runtime) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)
 
 
 async def run_worker(settings: Settings) -> None:

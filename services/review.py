@@ -132,6 +132,9 @@ class Review:
         all_stages = stages(app.batch)
         stage = all_stages[app.stage]
         if not any(in_scope(g, stage, app) for g in grants):
+            if any(in_scope(g, earlier, app) for earlier in all_stages[:app.stage]
+                   for g in grants):  # a colleague at the same stage was quicker
+                raise Conflict("这份申请已通过您负责的审核环节（可能刚被其他审核人处理），请刷新。")
             raise OutOfScope(f"您不负责「{stage.title}」环节中该地区或行业的申请。")
         check_window(app.batch.apply_from, app.batch.review_until, now, "审核")
         reason = reason.strip()

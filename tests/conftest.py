@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -43,6 +45,11 @@ def _reset_postgres(url: str) -> None:
     async def run() -> None:
         conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1), timeout=5)
         try:
+            # a test database: end whatever else is connected (a run cut off earlier) so the
+            # drop cannot wait on its locks
+            await conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                               " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            await conn.execute("SET lock_timeout = '10s'")
             await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         finally:
             await conn.close()
@@ -175,7 +182,8 @@ def no_unmasked_personal_data() -> Iterator[None]:
 
 
 def _dump_tasks(signum: int, frame: object) -> None:
-    """`kill -USR2 <pytest pid>` prints every asyncio task's stack (for a hung test)."""
+    """Prints every asyncio task's stack: sent by the watchdog below before pytest-timeout
+    fails a hung test, or by hand with `kill -USR2 <pytest pid>`."""
     import sys
 
     try:
@@ -187,5 +195,16 @@ def _dump_tasks(signum: int, frame: object) -> None:
         print("no loop to dump:", exc, file=sys.stderr)
 
 
-if hasattr(__import__("signal"), "SIGUSR2"):
-    __import__("signal").signal(__import__("signal").SIGUSR2, _dump_tasks)
+signal.signal(signal.SIGUSR2, _dump_tasks)
+WATCHDOG_SECONDS = 100  # pytest-timeout (pyproject) fails the test at 120 s
+
+
+@pytest.fixture(autouse=True)
+def hung_test_watchdog() -> Iterator[None]:
+    """A test still running after WATCHDOG_SECONDS gets its asyncio tasks dumped to stderr,
+    so a hang in CI shows where it waits instead of only that it timed out."""
+    timer = threading.Timer(WATCHDOG_SECONDS, os.kill, (os.getpid(), signal.SIGUSR2))
+    timer.daemon = True
+    timer.start()
+    yield
+    timer.cancel()

@@ -60,9 +60,13 @@ async def reset_state(app: web.Application) -> None:
     conn = connections.get("default")
     if conn.capabilities.dialect == "postgres":
         await conn.execute_script(f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE")
-    else:
-        for table in tables:
-            await conn.execute_script(f"DELETE FROM {table}")
+    else:  # foreign keys are checked per statement: switch them off while emptying
+        await conn.execute_script("PRAGMA foreign_keys = OFF")
+        try:
+            for table in tables:
+                await conn.execute_script(f"DELETE FROM {table}")
+        finally:
+            await conn.execute_script("PRAGMA foreign_keys = ON")
 
 
 @dataclass

@@ -92,3 +92,33 @@ async def test_a_free_course_opens_at_once_and_needs_a_formal_expert(api: Api,
     applicant = await api.login(demo["applicant"].mp_openid)
     assert (await api.call("GET", "/education/courses", applicant)).status == 403
     assert await Person.exists(phone=demo["expert"].phone)
+
+
+async def test_study_window_and_the_makeup_limit(api: Api, client: TestClient,
+                                                 demo: dict) -> None:
+    now = datetime.now(UTC)
+    over = await Course.create(title="已结束的课程", year=2026, hours=2,
+                               study_from=now - timedelta(days=9),
+                               study_until=now - timedelta(days=1), fee_fen=0)
+    token = await api.login(demo["expert"].mp_openid)
+    late = await api.call("POST", f"/education/courses/{over.id}/enroll", token)
+    assert late.status == 400 and "学习时间已经结束" in late.message
+    course = await Course.create(title="补学上限", year=2026, hours=2,
+                                 study_from=now - timedelta(days=1),
+                                 study_until=now + timedelta(days=9), fee_fen=0)
+    eid = (await api.call("POST", f"/education/courses/{course.id}/enroll", token)).data["id"]
+    admin = await api.login(demo["admin"].mp_openid)
+    for attempt in range(3):
+        await api.call("POST", f"/education/enrollments/{eid}/progress", token, {"progress": 100})
+        assert (await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
+                ).data["grading_title"] == "待批阅"
+        await api.call("POST", f"/admin/enrollments/{eid}/grade", admin, {"passed": False})
+        redo = await api.call("POST", f"/education/enrollments/{eid}/makeup", token)
+        if attempt < 2:
+            assert redo.status == 200 and redo.data["makeups"] == attempt + 1
+    assert redo.status == 400 and "补学次数已用完" in redo.message
+    # the window closing stops study with the window in the reply
+    await Course.filter(id=course.id).update(study_until=now - timedelta(minutes=1))
+    closed = await api.call("POST", f"/education/enrollments/{eid}/progress", token,
+                            {"progress": 10})
+    assert closed.status == 400 and "学习" in closed.message
