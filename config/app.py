@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
+from bot.pay_notify import setup_pay_notify
 from config.health import setup_health
 from config.keys import RUNTIME, SETTINGS
 from config.logging_setup import install_pii_masking
@@ -20,6 +21,7 @@ from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from web.certificates import setup_certificates
 from web.pages import setup_pages
+from web.pay import setup_pay_pages
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +58,12 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     app.cleanup_ctx.append(_runtime_ctx)
     setup_callback(app)
     setup_health(app)
+    setup_pay_notify(app)
     miniapp, _ = create_miniapp(app[OWN_URL])
     app.add_subapp(MINIAPP_PREFIX, miniapp)
     setup_pages(app)
     setup_certificates(app)
+    setup_pay_pages(app)
     if settings.sandbox:
         from sandbox.app import setup_sandbox
 

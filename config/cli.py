@@ -29,7 +29,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     if filled:
         print("Development secrets (generated once, kept in var/dev-secrets.json):")
         for name, value in filled.items():
-            print(f"  {name}={value}")
+            shown = "<PEM key, see var/dev-secrets.json>" if "\n" in value else value
+            print(f"  {name}={shown}")
     print(f"expertbot ({settings.env}) on {own_url}")
     print(f"  message server: {own_url}/wechat/callback")
     if settings.sandbox:

@@ -27,6 +27,7 @@ from bot.sender import Sender
 from bot.sms import LoggingSms, SandboxSms, SmsProvider
 from bot.texts import Texts
 from bot.wechat_api import WeChatAPI
+from bot.wechatpay import WeChatPayClient
 from config.database import database
 from config.embedded_redis import embedded_redis
 from config.redis_client import make_arq, make_redis
@@ -40,6 +41,8 @@ from services.exams import Exams
 from services.files import DiskStore
 from services.links import Links
 from services.outbox import Outbox
+from services.paygate import PayGateway
+from services.payments import Payments
 from services.people import People
 from services.pii import Vault
 from services.review import Review
@@ -66,6 +69,7 @@ class Runtime:
     mp_sessions: Sessions
     notify_texts: NotifyTexts
     relay: Relay
+    pay: WeChatPayClient | None  # None while payments are not configured
 
 
 @dataclass
@@ -83,10 +87,11 @@ class Domain:
     exams: Exams
     review: Review
     education: Education
+    payments: Payments
 
     @classmethod
     def build(cls, settings: Settings, redis: Redis, outbox: Outbox, arq: ArqRedis,
-              public_url: str) -> Domain:
+              public_url: str, pay: PayGateway | None = None) -> Domain:
         vault = Vault(settings.id_encryption_key)
         people = People(vault)
         codes = VerificationCodes(redis, settings.redis_prefix)
@@ -98,16 +103,19 @@ class Domain:
             await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when)
 
         exams = Exams(outbox, links, public_url, schedule)
+        education = Education(outbox, links, public_url, settings.secret_key)
         return cls(vault, people, codes, Binding(people, codes, redis, settings.redis_prefix),
                    outbox, files, links, Applications(outbox, files), exams,
-                   Review(outbox, exams),
-                   Education(outbox, links, public_url, settings.secret_key))
+                   Review(outbox, exams), education,
+                   Payments(pay, outbox, education, redis, settings.redis_prefix, links,
+                            public_url))
 
     def deps(self) -> dict[str, object]:
         return {"vault": self.vault, "people": self.people, "codes": self.codes,
                 "binding": self.binding, "outbox": self.outbox,
                 "applications": self.applications, "exams": self.exams,
-                "review": self.review, "links": self.links, "education": self.education}
+                "review": self.review, "links": self.links, "education": self.education,
+                "payments": self.payments}
 
 
 class OutboxLateDelivery:
@@ -148,6 +156,17 @@ def build_engine(settings: Settings, redis: Redis, conv_redis: Redis, arq: ArqRe
                             states=states)
     dispatcher.include(*routers())
     return Engine(dispatcher, background, OutboxLateDelivery(outbox), settings.reply_budget)
+
+
+def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayClient:
+    """The WeChat Pay client (APIv3); the sandbox's fake gateway in sandbox mode."""
+    return WeChatPayClient(
+        base=settings.pay_api_base(own_url), mchid=settings.wechatpay_mchid,
+        private_key=settings.wechatpay_private_key, cert_serial=settings.wechatpay_cert_serial,
+        apiv3_key=settings.wechatpay_apiv3_key, public_key=settings.wechatpay_public_key,
+        public_key_id=settings.wechatpay_public_key_id, appid=settings.wechat_appid,
+        miniapp_appid=settings.miniapp_appid, notify_url=f"{public_url.rstrip('/')}/pay/notify",
+        cert_dir=settings.wechatpay_platform_cert_dir, timeout=settings.wechatpay_timeout)
 
 
 def message_crypto(settings: Settings) -> MessageCrypto | None:
@@ -191,14 +210,18 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
 
         relay_box: list[Relay] = []
         outbox = Outbox(nudge, lease=settings.outbox_lease)
-        domain = Domain.build(settings, redis, outbox, arq, settings.public_base_url or own_url)
-        engine = build_engine(settings, redis, conv_redis, arq, texts, scenes, background,
-                              {**domain.deps(), "sms": sms}, outbox)
+        public_url = settings.public_base_url or own_url
+        pay = None
+        if settings.payments_on:
+            pay = await stack.enter_async_context(pay_client(settings, own_url, public_url))
+        domain = Domain.build(settings, redis, outbox, arq, public_url, pay)
         prefix = settings.redis_prefix
         qr_base = base if settings.sandbox or settings.wechat_api_base else \
             "https://mp.weixin.qq.com"
         api = WeChatAPI(http, base, settings.wechat_appid, settings.wechat_secret, redis, prefix,
                         timeout=settings.wechat_api_timeout, qr_base=qr_base)
+        engine = build_engine(settings, redis, conv_redis, arq, texts, scenes, background,
+                              {**domain.deps(), "sms": sms, "wechat_api": api}, outbox)
         mp_api = WeChatAPI(http, base, settings.miniapp_appid, settings.miniapp_secret, redis,
                            prefix, timeout=settings.wechat_api_timeout)
         # made-up template ids only where the WeChat API is a fake (sandbox, tests)
@@ -210,4 +233,4 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         relay_box.append(Relay(outbox, sender, redis, prefix))
         yield Runtime(settings, redis_url, redis, arq, texts, scenes, background, engine, http,
                       api, mp_api, sms, domain, Sessions(redis, prefix), notify_texts,
-                      relay_box[0])
+                      relay_box[0], pay)

@@ -27,6 +27,10 @@ SECRET_FIELDS = (
 )
 
 
+PAY_FIELDS = ("wechatpay_private_key", "wechatpay_cert_serial", "wechatpay_apiv3_key",
+              "wechatpay_public_key", "wechatpay_public_key_id")
+
+
 class SettingsError(Exception):
     """The configuration cannot be used; the message names the variable."""
 
@@ -70,6 +74,22 @@ class Settings(BaseSettings):
     outbox_max_attempts: int = Field(8, validation_alias="OUTBOX_MAX_ATTEMPTS")
     outbox_lease: float = Field(60.0, validation_alias="OUTBOX_LEASE")  # s a claim is held
 
+    # WeChat Pay (APIv3). Payments are off while WECHATPAY_MCHID is empty; once it is set the
+    # rest must be. Keys are PEM text. The WeChat Pay public key (and its PUB_KEY_ID_...) checks
+    # responses and notifications; platform certificates in WECHATPAY_PLATFORM_CERT_DIR are
+    # accepted too, during a switch. The sandbox's fake gateway signs with
+    # SANDBOX_WECHATPAY_PRIVATE_KEY (development only).
+    wechatpay_mchid: str = Field("", validation_alias="WECHATPAY_MCHID")
+    wechatpay_private_key: str = Field("", validation_alias="WECHATPAY_PRIVATE_KEY")
+    wechatpay_cert_serial: str = Field("", validation_alias="WECHATPAY_CERT_SERIAL")
+    wechatpay_apiv3_key: str = Field("", validation_alias="WECHATPAY_APIV3_KEY")
+    wechatpay_public_key: str = Field("", validation_alias="WECHATPAY_PUBLIC_KEY")
+    wechatpay_public_key_id: str = Field("", validation_alias="WECHATPAY_PUBLIC_KEY_ID")
+    wechatpay_platform_cert_dir: str = Field("", validation_alias="WECHATPAY_PLATFORM_CERT_DIR")
+    wechatpay_api_base: str = Field("", validation_alias="WECHATPAY_API_BASE")
+    wechatpay_timeout: float = Field(3.0, validation_alias="WECHATPAY_TIMEOUT")
+    sandbox_wechatpay_private_key: str = Field("", validation_alias="SANDBOX_WECHATPAY_PRIVATE_KEY")
+
     # HMAC master key (QR scenes, signed links) and the ID-number encryption key (AES-256, base64).
     secret_key: str = Field("", validation_alias="SECRET_KEY")
     id_encryption_key: str = Field("", validation_alias="ID_ENCRYPTION_KEY")
@@ -97,7 +117,23 @@ class Settings(BaseSettings):
                 raise SettingsError(f"{name.upper()} must be set when EXPERTBOT_ENV=production")
         if self.wechat_sandbox:
             raise SettingsError("WECHAT_SANDBOX=1 is not allowed when EXPERTBOT_ENV=production")
+        if self.wechatpay_mchid:
+            for name in PAY_FIELDS:
+                if not getattr(self, name):
+                    raise SettingsError(f"{name.upper()} must be set when WECHATPAY_MCHID is")
         return self
+
+    @property
+    def payments_on(self) -> bool:
+        return all(getattr(self, name) for name in ("wechatpay_mchid", *PAY_FIELDS))
+
+    def pay_api_base(self, own_base_url: str) -> str:
+        """Where WeChat Pay calls go: the sandbox's fake gateway in sandbox mode."""
+        if self.wechatpay_api_base:
+            return self.wechatpay_api_base.rstrip("/")
+        if self.sandbox:
+            return own_base_url.rstrip("/") + "/sandbox/pay"
+        return "https://api.mch.weixin.qq.com"
 
     @property
     def is_production(self) -> bool:
@@ -151,6 +187,34 @@ def generate_secrets() -> dict[str, str]:
         "MINIAPP_SECRET": secrets.token_hex(16),
         "SECRET_KEY": secrets.token_urlsafe(32),
         "ID_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        **generate_pay_secrets(),
+    }
+
+
+def _rsa_pem() -> tuple[str, str]:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo)
+    return private, public.decode()
+
+
+def generate_pay_secrets() -> dict[str, str]:
+    """A merchant for the sandbox: its key pair, and the fake gateway's key pair."""
+    merchant_private, _ = _rsa_pem()
+    gateway_private, gateway_public = _rsa_pem()
+    return {
+        "WECHATPAY_MCHID": "19" + "".join(secrets.choice("0123456789") for _ in range(8)),
+        "WECHATPAY_PRIVATE_KEY": merchant_private,
+        "WECHATPAY_CERT_SERIAL": secrets.token_hex(20).upper(),
+        "WECHATPAY_APIV3_KEY": secrets.token_hex(16),
+        "WECHATPAY_PUBLIC_KEY": gateway_public,
+        "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_" + secrets.token_hex(16).upper(),
+        "SANDBOX_WECHATPAY_PRIVATE_KEY": gateway_private,
     }
 
 

@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "models.experts",
     "models.exams",
     "models.education",
+    "models.payments",
 ]
 
 

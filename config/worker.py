@@ -16,7 +16,7 @@ from bot.jobs import process_message, relay_outbox
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime
 from config.settings import Settings
-from services.jobs import exam_timeout, sweep_exams
+from services.jobs import exam_timeout, reconcile_payments, sweep_exams
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,8 @@ def cron_jobs() -> list[Any]:
     """Periodic sweeps (each occurrence runs on one worker only)."""
     return [cron(relay_outbox, second=set(range(0, 60, 2)), run_at_startup=True,
                  keep_result=0, max_tries=1),
-            cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1)]
+            cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1),
+            cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50)]
 
 
 def build_worker(rt: Runtime, *, handle_signals: bool) -> Worker:

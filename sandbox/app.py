@@ -15,8 +15,9 @@ from handlers.menu import menu
 from models.wechat import Channel, WeChatIdentity
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app
+from sandbox.pay_gateway import PayGateway, pay_gateway_app
 from sandbox.platform import Platform
-from sandbox.simulator import CALLBACK, setup_simulator
+from sandbox.simulator import CALLBACK, PAY_GATEWAY, setup_pay_simulator, setup_simulator
 from sandbox.wechat_push import Pusher
 
 SANDBOX_PLATFORM = web.AppKey("sandbox_platform", Platform)
@@ -51,6 +52,15 @@ def setup_sandbox(app: web.Application, settings: Settings, own_url: str) -> Non
     app[SANDBOX_PLATFORM] = platform
     sub = fake_api_app(platform)
     setup_simulator(sub, platform)
+    if settings.payments_on and settings.sandbox_wechatpay_private_key:
+        gateway = PayGateway(mchid=settings.wechatpay_mchid,
+                             apiv3_key=settings.wechatpay_apiv3_key,
+                             merchant_private_key=settings.wechatpay_private_key,
+                             gateway_private_key=settings.sandbox_wechatpay_private_key,
+                             public_key_id=settings.wechatpay_public_key_id)
+        sub[PAY_GATEWAY] = gateway
+        sub.add_subapp("/pay", pay_gateway_app(gateway))
+        setup_pay_simulator(sub)
     sub.router.add_get("/", page)
     sub.router.add_static("/static", STATIC)
 

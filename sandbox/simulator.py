@@ -14,6 +14,7 @@ from config.keys import RUNTIME, SETTINGS
 from models.people import ROLE_TITLES, Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
 from sandbox.events import CallbackClient
+from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform, Sent
 from sandbox.wechat_push import Pusher, event_fields, text_fields
 from services.pii import mask_phone
@@ -190,3 +191,31 @@ def setup_simulator(app: web.Application, platform: Platform) -> None:
     r.add_get("/api/qrcodes", qrcodes)
     r.add_post("/api/notify", notify)
     r.add_post("/api/close-window", close_window)
+
+
+PAY_GATEWAY = web.AppKey("sandbox_pay_gateway", PayGateway)
+
+
+async def pay_orders(request: web.Request) -> web.Response:
+    """Unpaid orders at the fake WeChat Pay gateway (what a payer could scan now)."""
+    gateway = request.app[PAY_GATEWAY]
+    return web.json_response([
+        {"out_trade_no": o.out_trade_no, "description": o.description, "total": o.total,
+         "trade_type": o.trade_type, "code_url": o.code_url}
+        for o in reversed(gateway.orders.values()) if o.state == "NOTPAY"][:10])
+
+
+async def pay_scan(request: web.Request) -> web.Response:
+    """The payer scans an order's QR code and pays; the notification goes to the service."""
+    body = await request.json()
+    try:
+        order = await request.app[PAY_GATEWAY].scan_and_pay(
+            str(body.get("out_trade_no", "")), str(body.get("openid") or "o_sandbox_payer"))
+    except LookupError as exc:
+        return web.json_response({"error": "pay", "message": str(exc)}, status=409)
+    return web.json_response({"ok": True, "transaction_id": order.transaction_id})
+
+
+def setup_pay_simulator(app: web.Application) -> None:
+    app.router.add_get("/api/pay-orders", pay_orders)
+    app.router.add_post("/api/pay-scan", pay_scan)

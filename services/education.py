@@ -18,7 +18,7 @@ from services.applications import check_window
 from services.clock import CHINA, china_time
 from services.identity_rules import RuleError
 from services.links import Links
-from services.outbox import Outbox
+from services.outbox import Change, Outbox
 
 ACCESS_DELAY = timedelta(days=2)
 MAX_MAKEUPS = 2
@@ -65,19 +65,24 @@ class Education:
             await item.save(update_fields=["paid_at", "access_from"])
         return item
 
-    async def on_paid(self, enrollment_id: int, paid_at: datetime) -> None:
-        """The payment hook: the course opens two days after the fee is paid."""
-        async with self.outbox.change(paid_at) as change:
-            item = await Enrollment.select_for_update().get(id=enrollment_id)
-            if item.paid_at is not None:
-                return
-            item.paid_at, item.access_from = paid_at, paid_at + ACCESS_DELAY
-            await item.save(update_fields=["paid_at", "access_from"])
-            course = await Course.get(id=item.course_id)  # type: ignore[attr-defined]
-            await change.notify("course.paid", {"course": course.title,
-                                                "opens": china_time(item.access_from),
-                                                "at": china_time(paid_at)},
-                                person_id=item.person_id)
+    async def on_paid(self, enrollment_id: int, paid_at: datetime,
+                      change: Change | None = None) -> None:
+        """The payment hook: the course opens two days after the fee is paid (inside the
+        payment's own transaction when `change` is given)."""
+        if change is None:
+            async with self.outbox.change(paid_at) as own:
+                return await self.on_paid(enrollment_id, paid_at, own)
+        item = await Enrollment.select_for_update().get(id=enrollment_id)
+        if item.paid_at is not None:
+            return None
+        item.paid_at, item.access_from = paid_at, paid_at + ACCESS_DELAY
+        await item.save(update_fields=["paid_at", "access_from"])
+        course = await Course.get(id=item.course_id)  # type: ignore[attr-defined]
+        await change.notify("course.paid", {"course": course.title,
+                                            "opens": china_time(item.access_from),
+                                            "at": china_time(paid_at)},
+                            person_id=item.person_id)
+        return None
 
     def _open(self, item: Enrollment, now: datetime) -> None:
         if item.paid_at is None:

@@ -22,3 +22,9 @@ async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
 async def sweep_exams(ctx: dict[str, Any]) -> int:
     """Every papers past its deadline, in case a timer job was lost."""
     return int(await ctx["rt"].domain.exams.submit_overdue(datetime.now(UTC)))
+
+
+async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
+    """The payments backstop: orders whose notification never came, replaced orders still
+    to close, duplicates to refund."""
+    return dict(await ctx["rt"].domain.payments.reconcile(datetime.now(UTC)))

@@ -22,6 +22,7 @@ from config.settings import Settings
 from sandbox.app import register_templates, sync_followers
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app
+from sandbox.pay_gateway import PayGateway, pay_gateway_app
 from sandbox.platform import Platform
 from sandbox.wechat_push import Pusher
 from tests.helpers import (
@@ -114,18 +115,43 @@ async def wechat(aiohttp_server, platform: Platform) -> TestServer:
     return await aiohttp_server(fake_api_app(platform))
 
 
-@pytest.fixture
-def settings(infra: dict[str, str], wechat: TestServer) -> Settings:
-    return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"))
+@pytest.fixture(scope="session")
+def pay_secrets() -> dict[str, str]:
+    """A merchant and a fake gateway key pair, made once (RSA key generation is slow)."""
+    from config.settings import generate_pay_secrets
+
+    return generate_pay_secrets()
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings: Settings,
-                 platform: Platform) -> AsyncIterator[TestClient]:
+async def pay_gateway(aiohttp_server, pay_secrets: dict[str, str]) -> PayGateway:
+    """The fake WeChat Pay gateway, served on loopback like api.mch.weixin.qq.com."""
+    gateway = PayGateway(mchid=pay_secrets["WECHATPAY_MCHID"],
+                         apiv3_key=pay_secrets["WECHATPAY_APIV3_KEY"],
+                         merchant_private_key=pay_secrets["WECHATPAY_PRIVATE_KEY"],
+                         gateway_private_key=pay_secrets["SANDBOX_WECHATPAY_PRIVATE_KEY"],
+                         public_key_id=pay_secrets["WECHATPAY_PUBLIC_KEY_ID"])
+    server = await aiohttp_server(pay_gateway_app(gateway))
+    gateway.base_url = str(server.make_url("")).rstrip("/")
+    return gateway
+
+
+@pytest.fixture
+def settings(infra: dict[str, str], wechat: TestServer, pay_gateway: PayGateway,
+             pay_secrets: dict[str, str]) -> Settings:
+    pay = {k: v for k, v in pay_secrets.items() if not k.startswith("SANDBOX_")}
+    return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
+                         WECHATPAY_API_BASE=pay_gateway.base_url, **pay)
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings: Settings, platform: Platform,
+                 pay_gateway: PayGateway) -> AsyncIterator[TestClient]:
     """The service over real HTTP on loopback, with an empty database and Redis; the fake
     platform pushes its events (TEMPLATESENDJOBFINISH) to it."""
     app = create_app(settings)
     test_client = await aiohttp_client(app)
+    pay_gateway.notify_to = str(test_client.make_url("/pay/notify"))
     await reset_state(app)
     register_templates(platform, app[RUNTIME])
     async with aiohttp.ClientSession() as session:

@@ -34,6 +34,9 @@ SAMPLES: dict[str, object] = {
     "decision_stage": "市州行业部门预审", "decision_at": "2026年11月21日 10:00", "passed": True,
     "course": "2026年度评标专家继续教育", "certificate_no": "JX2026000001", "makeups_left": 1,
     "until": "2026年12月31日 23:59",
+    "item": "2026年第二批评标专家征集 培训费", "amount": "350.00元",
+    "order_no": "EB261121103000A1B2C3D4E5", "invoice": "电子发票将发送至 z***@example.com",
+    "fee_title": "2026年第二批评标专家征集 培训费", "pay_link": "https://bot.example.cn/pay/EB1",
 }
 
 TEXTS = Texts(ROOT / "texts")

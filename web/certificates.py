@@ -8,7 +8,6 @@ import io
 from dataclasses import dataclass
 
 import qrcode
-import qrcode.image.svg
 from aiohttp import web
 
 from config.keys import RUNTIME
@@ -16,6 +15,7 @@ from models.education import Course, Enrollment, Grading
 from models.people import Person
 from services.clock import CHINA
 from services.links import LinkError
+from services.qr import qr_svg_sync
 from web.pages import PAGES, bad_link, render
 
 
@@ -62,12 +62,6 @@ async def _load(request: web.Request, public: bool = False) -> Certificate | Non
                        verify_url=education.links_for(item).verify)
 
 
-def _qr_svg(url: str) -> str:
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=6,
-                        border=1)
-    return image.to_string(encoding="unicode")
-
-
 async def page(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
@@ -78,7 +72,7 @@ async def page(request: web.Request) -> web.Response:
 
 
 def _svg(request: web.Request, cert: Certificate) -> str:
-    qr = _qr_svg(cert.verify_url)
+    qr = qr_svg_sync(cert.verify_url)
     return request.app[PAGES].get_template("certificate.svg").render(cert=cert, qr=qr)
 
 

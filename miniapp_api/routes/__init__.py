@@ -14,13 +14,14 @@ def api() -> Api:
         education,
         expert,
         me,
+        payments,
         review,
         roles,
         subscriptions,
     )
 
     whole = Api()
-    for module in (auth, me, subscriptions, applications, review, expert, education, agency,
-                   roles, admin):
+    for module in (auth, me, subscriptions, applications, review, expert, education, payments,
+                   agency, roles, admin):
         whole.include(module.api)
     return whole

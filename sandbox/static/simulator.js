@@ -184,6 +184,29 @@ async function loadQRCodes() {
   }
 }
 
+async function loadPayOrders() {
+  const list = $("#pay-orders");
+  const orders = await api("pay-orders").catch(() => []);
+  list.innerHTML = "";
+  for (const order of orders) {
+    const li = document.createElement("li");
+    const info = document.createElement("span");
+    info.textContent = order.description + "：" + (order.total / 100).toFixed(2) + "元";
+    const button = document.createElement("button");
+    button.textContent = "扫码支付"; button.type = "button";
+    button.dataset.testid = "pay-" + order.out_trade_no;
+    button.addEventListener("click", async () => {
+      await api("pay-scan", { out_trade_no: order.out_trade_no, openid: state.openid }).then(
+        () => bubble("note", "（已支付 " + info.textContent + "，等待缴费回执）"),
+        (err) => bubble("note", "支付失败：" + err.message));
+      loadPayOrders();
+    });
+    li.append(info, button);
+    list.appendChild(li);
+  }
+}
+setInterval(loadPayOrders, 2000);
+
 $("#composer").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const text = $("#text").value.trim();

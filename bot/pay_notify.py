@@ -1,0 +1,58 @@
+"""`POST /pay/notify`: WeChat Pay's payment notifications.
+
+Verify the signature over the raw body (probes and stale timestamps refused), decrypt, check
+against our order under a row lock and apply once; answer 204 only after the commit. Any
+refusal is a 4xx (WeChat Pay retries, and nothing was credited); a failure of ours is a 500."""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.callback import read_capped
+from bot.errors import TooLarge
+from bot.wechatpay import parse_trade
+from config.keys import RUNTIME
+from services.paygate import NotificationRejected
+from services.payments import PaymentMismatch
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 16 * 1024
+
+
+def _fail(status: int, message: str) -> web.Response:
+    return web.json_response({"code": "FAIL", "message": message}, status=status)
+
+
+async def pay_notify(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    if rt.pay is None:
+        return _fail(404, "payments are not configured")
+    try:
+        raw = await read_capped(request, MAX_BODY)
+    except TooLarge:
+        return _fail(413, "body too large")
+    try:
+        data = rt.pay.notifications.open(request.headers, raw.decode("utf-8"), time.time())
+    except (NotificationRejected, UnicodeDecodeError) as exc:
+        log.warning("pay notification refused: %s", exc)
+        return _fail(401, "signature verification failed")
+    event = data.pop("event_type", "")
+    if not event.startswith("TRANSACTION."):
+        return web.Response(status=204)  # refund results: our refund calls already recorded them
+    trade = parse_trade(data)
+    try:
+        outcome = await rt.domain.payments.settle(trade, datetime.now(UTC), "notify")
+    except PaymentMismatch as exc:
+        log.error("pay notification does not match our order: %s", exc)
+        return _fail(400, "order mismatch")
+    log.info("pay notification %s: %s", trade.out_trade_no, outcome)
+    return web.Response(status=204)
+
+
+def setup_pay_notify(app: web.Application) -> None:
+    app.router.add_post("/pay/notify", pay_notify)

@@ -1,0 +1,51 @@
+"""缴费: the fee due now as a WeChat Pay QR code bound to this person's own order.
+
+The passive reply carries the item, the amount, the deadline and a link for paying on a PC;
+the QR image follows as a customer-service image (one passive reply holds one message)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.filters import MenuClick, Text
+from bot.incoming import Incoming
+from bot.router import Router
+from bot.texts import Texts
+from bot.wechat_api import WeChatAPI
+from bot.wechat_errors import WeChatAPIError
+from models.people import Person
+from services.clock import china_time
+from services.identity_rules import RuleError
+from services.outbox import Outbox
+from services.payments import Payments
+from services.qr import qr_png
+
+log = logging.getLogger(__name__)
+
+router = Router("pay")
+
+
+@router.message(Text("缴费", "交费", "支付", "缴纳培训费", "培训费", "缴纳费用"))
+@router.event(MenuClick("PAY"))
+async def pay(person: Person | None, msg: Incoming, texts: Texts, payments: Payments,
+              wechat_api: WeChatAPI, outbox: Outbox, now: datetime) -> str:
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    if not payments.enabled:
+        return texts.render("chat/pay/off.j2")
+    try:
+        item = await payments.due(person.id, now)
+        checkout = await payments.checkout(person.id, item, now)
+    except RuleError as exc:
+        return str(exc)
+    assert checkout.order.code_url is not None
+    try:
+        media_id = await wechat_api.upload_image(await qr_png(checkout.order.code_url), "pay.png")
+    except WeChatAPIError as exc:
+        log.warning("pay QR upload failed: %s", exc)
+    else:
+        await outbox.notify(now, "chat.reply", {"media_id": media_id}, openid=msg.openid)
+    return texts.render("chat/pay/checkout.j2", fee_title=item.title, amount=item.amount_text,
+                        deadline=china_time(checkout.deadline),
+                        pay_link=payments.page_link(item, person.id))

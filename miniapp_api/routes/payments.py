@@ -1,0 +1,109 @@
+"""Fees: what is owed and when, and paying it — the QR code (for another phone or a PC) and
+the JSAPI parameters for paying inside the mini-program, both bound to the caller's own
+orders."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.errors import domain_errors
+from miniapp_api.framework import Access, Api, Call, bad_request
+from miniapp_api.schemas import Model
+from models.payments import FeeKind
+from services.payments import FeeItem
+from services.qr import qr_png
+
+api = Api()
+TAG = "缴费"
+
+
+class FeeOut(Model):
+    kind: str = Field(description="training 培训费 / course 课程费")
+    ref_id: int
+    title: str
+    amount_fen: int
+    opens: datetime
+    closes: datetime
+    paid_at: datetime | None
+    state: str = Field(description="paid 已缴 / open 可缴 / not_yet 未开放 / closed 已截止")
+
+
+class FeesOut(Model):
+    enabled: bool
+    fees: list[FeeOut]
+
+
+class CheckoutOut(Model):
+    out_trade_no: str
+    title: str
+    amount_fen: int
+    deadline: datetime
+    code_url: str
+    qr_png: str = Field(description="data:image/png;base64,... of code_url")
+    page: str = Field(description="在电脑上打开的缴费页面")
+    jsapi: dict[str, str] = Field(description="wx.requestPayment 的参数（小程序内支付）")
+
+
+class OrderOut(Model):
+    out_trade_no: str
+    title: str
+    amount_fen: int
+    status: str
+    paid_at: datetime | None
+
+
+class OrdersOut(Model):
+    orders: list[OrderOut]
+
+
+def fee_out(item: FeeItem, now: datetime) -> FeeOut:
+    state = ("paid" if item.paid_at else "not_yet" if now < item.opens
+             else "closed" if now > item.closes else "open")
+    return FeeOut(kind=item.kind, ref_id=item.ref_id, title=item.title,
+                  amount_fen=item.amount_fen, opens=item.opens, closes=item.closes,
+                  paid_at=item.paid_at, state=state)
+
+
+@api.route("GET", "/payments/fees", access=Access.BOUND, response=FeesOut,
+           summary="我的应缴费用（培训费、课程费）及缴费时间", tag=TAG)
+async def fees(call: Call) -> FeesOut:
+    payments = call.rt.domain.payments
+    person = call.caller.need_person()
+    return FeesOut(enabled=payments.enabled,
+                   fees=[fee_out(i, call.now) for i in await payments.fee_items(person.id)])
+
+
+@api.route("POST", "/payments/fees/{kind}/{ref_id}/checkout", access=Access.BOUND,
+           response=CheckoutOut, summary="缴费：二维码（Native）与小程序内支付参数（JSAPI）",
+           tag=TAG)
+async def checkout(call: Call) -> CheckoutOut:
+    payments = call.rt.domain.payments
+    person = call.caller.need_person()
+    kind = call.path("kind")
+    if kind not in set(FeeKind):
+        raise bad_request("没有这种费用。", "bad_kind")
+    identity = call.caller.identity
+    with domain_errors():
+        item = await payments.item(person.id, kind, call.path_int("ref_id"))
+        native = await payments.checkout(person.id, item, call.now)
+        inside = await payments.checkout(person.id, item, call.now, trade_type="jsapi",
+                                         openid=identity.openid if identity else None)
+    assert native.order.code_url and inside.order.prepay_id and payments.gateway
+    png = await qr_png(native.order.code_url)
+    return CheckoutOut(out_trade_no=native.order.out_trade_no, title=item.title,
+                       amount_fen=item.amount_fen, deadline=native.deadline,
+                       code_url=native.order.code_url,
+                       qr_png="data:image/png;base64," + base64.b64encode(png).decode(),
+                       page=payments.page_link(item, person.id),
+                       jsapi=payments.gateway.jsapi_params(inside.order.prepay_id))
+
+
+@api.route("GET", "/payments/orders", access=Access.BOUND, response=OrdersOut,
+           summary="我的缴费订单", tag=TAG)
+async def orders(call: Call) -> OrdersOut:
+    person = call.caller.need_person()
+    rows = await call.rt.domain.payments.orders_of(person.id)
+    return OrdersOut(orders=[OrderOut(**row) for row in rows])

@@ -1,0 +1,67 @@
+"""Fees and WeChat Pay orders: one payable per fee item and person, one order per attempt."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class FeeKind(StrEnum):
+    TRAINING = "training"  # the batch training fee, after approval (培训费)
+    COURSE = "course"  # a continuing-education course fee
+
+
+class OrderStatus(StrEnum):
+    CREATING = "creating"  # our row exists, WeChat Pay not asked yet (or the call failed)
+    OPEN = "open"  # code_url or prepay_id issued, not paid
+    CLOSING = "closing"  # replaced by a newer attempt, close not yet confirmed by WeChat Pay
+    CLOSED = "closed"
+    PAID = "paid"
+    DUPLICATE = "duplicate"  # paid although the fee was already paid by another order
+    REFUNDED = "refunded"  # a duplicate, refunded
+
+
+class Payable(Model):
+    """A fee a person owes (应缴): created on first checkout, settled by one paid order."""
+
+    id = fields.BigIntField(primary_key=True)
+    person_id = fields.BigIntField(db_index=True)
+    kind = fields.CharField(max_length=16)
+    ref_id = fields.BigIntField()  # the application (training) or the enrolment (course)
+    title = fields.CharField(max_length=64)
+    amount_fen = fields.IntField()
+    paid_at = fields.DatetimeField(null=True)
+    order_no = fields.CharField(max_length=32, null=True)  # the order that paid it
+    invoice_email = fields.CharField(max_length=128, null=True)  # 发票 goes there
+    invoice_requested_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "payable"
+        unique_together = (("kind", "ref_id"),)
+
+
+class PayOrder(Model):
+    """One attempt at paying a payable: a Native (QR) or JSAPI (in the mini-program) order."""
+
+    id = fields.BigIntField(primary_key=True)
+    out_trade_no = fields.CharField(max_length=32, unique=True)
+    payable: fields.ForeignKeyRelation[Payable] = fields.ForeignKeyField(
+        "models.Payable", related_name="orders", on_delete=fields.RESTRICT)
+    trade_type = fields.CharField(max_length=8)  # native / jsapi
+    amount_fen = fields.IntField()
+    status = fields.CharField(max_length=12, default=OrderStatus.CREATING, db_index=True)
+    code_url = fields.CharField(max_length=128, null=True)
+    prepay_id = fields.CharField(max_length=64, null=True)
+    payer_openid = fields.CharField(max_length=64, null=True)
+    expires_at = fields.DatetimeField()
+    transaction_id = fields.CharField(max_length=32, null=True, unique=True)
+    paid_at = fields.DatetimeField(null=True)
+    settled_by = fields.CharField(max_length=12, null=True)  # notify / reconcile
+    checked_at = fields.DatetimeField(null=True)  # last query by the reconciler
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "pay_order"

@@ -1,0 +1,325 @@
+"""A fake WeChat Pay APIv3 gateway with its own RSA key: it checks the merchant's request
+signatures, signs its responses and notifications, and encrypts notification resources with
+the APIv3 key, as api.mch.weixin.qq.com does, so the whole payment flow runs locally.
+
+`PayGateway.scan_and_pay` is what a payer's phone does; the simulator and the tests call it.
+Notifications are sent to the order's notify_url and retried on failure (compressed schedule);
+`drop_notifications` loses them, to exercise the reconciler."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from wechatpayv3.utils import load_private_key, rsa_sign
+
+from services.clock import CHINA
+
+log = logging.getLogger(__name__)
+
+AUTH_RE = re.compile(r'(\w+)="([^"]*)"')
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)  # WeChat Pay: 15s 15s 30s 3m ...; compressed here
+
+
+@dataclass
+class FakeOrder:
+    out_trade_no: str
+    appid: str
+    mchid: str
+    description: str
+    total: int
+    notify_url: str
+    trade_type: str  # NATIVE / JSAPI
+    params: dict[str, Any]
+    payer_openid: str = ""
+    state: str = "NOTPAY"
+    transaction_id: str = ""
+    success_time: str = ""
+    code_url: str = ""
+    prepay_id: str = ""
+    refunds: list[str] = field(default_factory=list)
+
+    def as_transaction(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "appid": self.appid, "mchid": self.mchid, "out_trade_no": self.out_trade_no,
+            "trade_type": self.trade_type, "trade_state": self.state,
+            "trade_state_desc": {"SUCCESS": "支付成功", "NOTPAY": "未支付", "CLOSED": "已关闭",
+                                 "REFUND": "转入退款"}.get(self.state, self.state),
+            "amount": {"total": self.total, "currency": "CNY"}, "attach": self.params.get(
+                "attach", "")}
+        if self.state in ("SUCCESS", "REFUND"):
+            data.update(transaction_id=self.transaction_id, success_time=self.success_time,
+                        payer={"openid": self.payer_openid}, bank_type="OTHERS",
+                        amount={"total": self.total, "payer_total": self.total,
+                                "currency": "CNY", "payer_currency": "CNY"})
+        return data
+
+
+class PayGateway:
+    """The gateway's state and keys (one merchant)."""
+
+    def __init__(self, *, mchid: str, apiv3_key: str, merchant_private_key: str,
+                 gateway_private_key: str, public_key_id: str) -> None:
+        self.mchid = mchid
+        self.apiv3_key = apiv3_key
+        self.public_key_id = public_key_id
+        self._merchant_public = load_private_key(merchant_private_key).public_key()
+        self._key = load_private_key(gateway_private_key)
+        self.orders: dict[str, FakeOrder] = {}
+        self.by_code: dict[str, str] = {}
+        self.drop_notifications = 0  # lose the next N notifications entirely
+        self.notified: list[tuple[str, int]] = []  # (out_trade_no, HTTP status we got)
+        self.calls: dict[str, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.session: aiohttp.ClientSession | None = None
+        self.base_url = ""  # where it is served (tests)
+        self.notify_to = ""  # overrides orders' notify_url (tests, whose port comes late)
+
+    # -- signing, as WeChat Pay does it ----------------------------------------------------
+    def sign_headers(self, body: str, *, timestamp: int | None = None,
+                     key: Any = None, serial: str | None = None) -> dict[str, str]:
+        stamp, nonce = str(timestamp if timestamp is not None else int(time.time())), \
+            secrets.token_hex(16)
+        signature = rsa_sign(key or self._key, f"{stamp}\n{nonce}\n{body}\n")
+        return {"Wechatpay-Timestamp": stamp, "Wechatpay-Nonce": nonce,
+                "Wechatpay-Signature": signature, "Wechatpay-Serial": serial or self.public_key_id,
+                "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
+                "Request-ID": secrets.token_hex(8)}
+
+    def notification(self, order: FakeOrder, *, event: str = "TRANSACTION.SUCCESS",
+                     resource: dict[str, Any] | None = None,
+                     timestamp: int | None = None) -> tuple[dict[str, str], str]:
+        """Headers and body of a notification for `order`, encrypted and signed."""
+        plain = json.dumps(resource or order.as_transaction(), ensure_ascii=False)
+        nonce = secrets.token_hex(6)
+        sealed = AESGCM(self.apiv3_key.encode()).encrypt(nonce.encode(), plain.encode(),
+                                                         b"transaction")
+        body = json.dumps({
+            "id": secrets.token_hex(16), "create_time": datetime.now(CHINA).isoformat(
+                timespec="seconds"), "resource_type": "encrypt-resource",
+            "event_type": event, "summary": "支付成功",
+            "resource": {"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
+                         "ciphertext": base64.b64encode(sealed).decode(),
+                         "associated_data": "transaction", "nonce": nonce}},
+            ensure_ascii=False)
+        headers = self.sign_headers(body, timestamp=timestamp)
+        headers["Content-Type"] = "application/json"
+        return headers, body
+
+    def _check_auth(self, request: web.Request, body: str) -> bool:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("WECHATPAY2-SHA256-RSA2048 "):
+            return False
+        parts = dict(AUTH_RE.findall(auth))
+        if parts.get("mchid") != self.mchid:
+            return False
+        path = "/v3" + request.path_qs.split("/v3", 1)[1]  # mounted under a prefix or not
+        message = f"{request.method}\n{path}\n{parts.get('timestamp')}\n" \
+                  f"{parts.get('nonce_str')}\n{body}\n"
+        try:
+            self._merchant_public.verify(base64.b64decode(parts.get("signature", "")),
+                                         message.encode(), *_pkcs1_sha256())
+        except Exception:
+            return False
+        return True
+
+    # -- the payer -------------------------------------------------------------------------
+    def find(self, code_or_no: str) -> FakeOrder | None:
+        no = self.by_code.get(code_or_no, code_or_no)
+        return self.orders.get(no)
+
+    async def scan_and_pay(self, code_or_no: str, openid: str = "o_sandbox_payer") -> FakeOrder:
+        """Pay an order as the payer's phone would; the notification follows."""
+        order = self.find(code_or_no)
+        if order is None:
+            raise LookupError("二维码无效或订单不存在")
+        if order.state == "CLOSED":
+            raise LookupError("订单已关闭，请刷新二维码")
+        if order.state != "NOTPAY":
+            raise LookupError("该订单已支付")
+        order.state, order.payer_openid = "SUCCESS", order.payer_openid or openid
+        order.transaction_id = "42" + "".join(secrets.choice("0123456789") for _ in range(26))
+        order.success_time = datetime.now(CHINA).isoformat(timespec="seconds")
+        self._spawn(self._notify(order))
+        return order
+
+    def _spawn(self, coro: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _notify(self, order: FakeOrder) -> None:
+        if self.drop_notifications > 0:
+            self.drop_notifications -= 1
+            return
+        assert self.session is not None
+        for delay in (0.0, *RETRY_DELAYS):
+            await asyncio.sleep(delay)
+            headers, body = self.notification(order)
+            try:
+                async with self.session.post(self.notify_to or order.notify_url,
+                                             data=body.encode(),
+                                             headers=headers,
+                                             timeout=aiohttp.ClientTimeout(total=5)) as resp:
+                    self.notified.append((order.out_trade_no, resp.status))
+                    if resp.status in (200, 204):
+                        return
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                log.info("sandbox pay: notification to %s failed: %r", order.notify_url, exc)
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        if self.session is not None:
+            await self.session.close()
+
+
+def _pkcs1_sha256() -> tuple[Any, Any]:
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.hashes import SHA256
+
+    return PKCS1v15(), SHA256()
+
+
+GATEWAY = web.AppKey("pay_gateway", PayGateway)
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"code": code, "message": message}, status=status)
+
+
+def _signed(gateway: PayGateway, status: int, data: dict[str, Any] | None) -> web.Response:
+    body = json.dumps(data, ensure_ascii=False) if data is not None else ""
+    return web.Response(status=status, text=body, headers=gateway.sign_headers(body),
+                        content_type="application/json")
+
+
+def gateway_view(func: Any) -> Any:
+    async def view(request: web.Request) -> web.StreamResponse:
+        gateway = request.app[GATEWAY]
+        name = func.__name__
+        gateway.calls[name] = gateway.calls.get(name, 0) + 1
+        body = await request.text()
+        if not gateway._check_auth(request, body):
+            return _error(401, "SIGN_ERROR", "签名错误")
+        try:
+            data = json.loads(body) if body else {}
+        except ValueError:
+            return _error(400, "PARAM_ERROR", "JSON格式错误")
+        return await func(request, gateway, data)
+    return view
+
+
+async def _create(request: web.Request, gateway: PayGateway, data: dict[str, Any],
+                  trade_type: str) -> web.StreamResponse:
+    no = str(data.get("out_trade_no", ""))
+    total = (data.get("amount") or {}).get("total")
+    if not (6 <= len(no) <= 32) or not isinstance(total, int) or total <= 0 \
+            or not data.get("description") or data.get("mchid") != gateway.mchid:
+        return _error(400, "PARAM_ERROR", "参数错误")
+    if not str(data.get("notify_url", "")).startswith(("http://", "https://")) \
+            or "?" in str(data.get("notify_url")):
+        return _error(400, "PARAM_ERROR", "notify_url格式错误")
+    existing = gateway.orders.get(no)
+    if existing is not None:
+        if existing.state == "SUCCESS":
+            return _error(400, "ORDERPAID", "该订单已支付")
+        if existing.state == "CLOSED":
+            return _error(400, "ORDER_CLOSED", "订单已关闭")
+        if existing.params != data:
+            return _error(400, "INVALID_REQUEST", "201 商户订单号重复")
+        order = existing
+    else:
+        order = FakeOrder(no, str(data.get("appid")), gateway.mchid, str(data["description"]),
+                          total, str(data["notify_url"]), trade_type, data,
+                          payer_openid=str((data.get("payer") or {}).get("openid", "")))
+        gateway.orders[no] = order
+    if trade_type == "NATIVE":
+        if not order.code_url:
+            order.code_url = f"weixin://wxpay/bizpayurl?pr={secrets.token_urlsafe(6)}"
+            gateway.by_code[order.code_url] = no
+        return _signed(gateway, 200, {"code_url": order.code_url})
+    if not order.payer_openid:
+        return _error(400, "PARAM_ERROR", "缺少payer.openid")
+    if not order.prepay_id:
+        order.prepay_id = "wx" + secrets.token_hex(15)
+        gateway.by_code[order.prepay_id] = no
+    return _signed(gateway, 200, {"prepay_id": order.prepay_id})
+
+
+@gateway_view
+async def native(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+    return await _create(request, gateway, data, "NATIVE")
+
+
+@gateway_view
+async def jsapi(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+    return await _create(request, gateway, data, "JSAPI")
+
+
+@gateway_view
+async def query(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+    order = gateway.orders.get(request.match_info["no"])
+    if order is None or request.query.get("mchid") != gateway.mchid:
+        return _error(404, "ORDER_NOT_EXIST", "订单不存在")
+    return _signed(gateway, 200, order.as_transaction())
+
+
+@gateway_view
+async def close(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+    order = gateway.orders.get(request.match_info["no"])
+    if order is None:
+        return _error(404, "ORDER_NOT_EXIST", "订单不存在")
+    if order.state in ("SUCCESS", "REFUND"):
+        return _error(400, "ORDERPAID", "订单已支付")
+    order.state = "CLOSED"
+    return _signed(gateway, 204, None)
+
+
+@gateway_view
+async def refund(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+    order = gateway.orders.get(str(data.get("out_trade_no", "")))
+    if order is None or order.state not in ("SUCCESS", "REFUND"):
+        return _error(400, "INVALID_REQUEST", "订单状态不允许退款")
+    amount = data.get("amount") or {}
+    if amount.get("total") != order.total or amount.get("refund", 0) > order.total:
+        return _error(400, "PARAM_ERROR", "退款金额错误")
+    no = str(data.get("out_refund_no", ""))
+    if no not in order.refunds:
+        order.refunds.append(no)
+    order.state = "REFUND"
+    return _signed(gateway, 200, {"refund_id": "50" + secrets.token_hex(12), "out_refund_no": no,
+                                  "out_trade_no": order.out_trade_no, "status": "SUCCESS",
+                                  "create_time": datetime.now(UTC).isoformat(),
+                                  "amount": {"refund": amount.get("refund"),
+                                             "total": order.total, "currency": "CNY"}})
+
+
+def pay_gateway_app(gateway: PayGateway) -> web.Application:
+    """The fake gateway as an aiohttp app (mounted at /sandbox/pay, or served on its own)."""
+    app = web.Application()
+    app[GATEWAY] = gateway
+
+    async def lifecycle(app: web.Application) -> Any:
+        gateway.session = aiohttp.ClientSession()
+        yield
+        await gateway.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/v3/pay/transactions/native", native)
+    app.router.add_post("/v3/pay/transactions/jsapi", jsapi)
+    app.router.add_get("/v3/pay/transactions/out-trade-no/{no}", query)
+    app.router.add_post("/v3/pay/transactions/out-trade-no/{no}/close", close)
+    app.router.add_post("/v3/refund/domestic/refunds", refund)
+    return app

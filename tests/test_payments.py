@@ -1,0 +1,291 @@
+"""Fees paid by WeChat Pay against the fake gateway (its own RSA key, signed and encrypted
+notifications): nothing lost, nothing charged twice, nothing credited on a bad notification."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from aiohttp.test_utils import TestClient
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.hashes import SHA256
+from wechatpayv3.utils import load_private_key
+
+from config.keys import RUNTIME
+from models.applications import Application, AppStatus, Batch
+from models.education import Course, Enrollment
+from models.notifications import Notification
+from models.payments import OrderStatus, Payable, PayOrder
+from models.people import Person
+from sandbox.pay_gateway import FakeOrder, PayGateway
+from sandbox.platform import Platform
+from services.clock import CHINA
+from services.payments import FeeItem, Payments
+from tests.helpers import Api, Chat, eventually
+
+
+async def course_fee(api: Api, demo: dict, fee_fen: int = 20000) -> tuple[int, str]:
+    """The demo expert enrols in a paid course; returns the enrolment id and an API token."""
+    now = datetime.now(UTC)
+    course = await Course.create(title="2026年度评标专家继续教育", year=2026, hours=24,
+                                 study_from=now - timedelta(days=1),
+                                 study_until=now + timedelta(days=60), fee_fen=fee_fen)
+    token = await api.login(demo["expert"].mp_openid)
+    enrolled = await api.call("POST", f"/education/courses/{course.id}/enroll", token)
+    assert enrolled.status == 200
+    return enrolled.data["id"], token
+
+
+def payments(client: TestClient) -> Payments:
+    return client.app[RUNTIME].domain.payments
+
+
+async def due(client: TestClient, demo: dict) -> tuple[int, FeeItem]:
+    person = await Person.get(phone=demo["expert"].phone)
+    return person.id, await payments(client).due(person.id, datetime.now(UTC))
+
+
+async def pay_silently(gateway: PayGateway, out_trade_no: str) -> FakeOrder:
+    """The payer pays, and WeChat Pay's notification is lost."""
+    gateway.drop_notifications += 1
+    return await gateway.scan_and_pay(out_trade_no)
+
+
+async def post_notification(client: TestClient, headers: dict[str, str], body: str) -> int:
+    resp = await client.post("/pay/notify", data=body.encode(), headers=headers)
+    await resp.read()
+    return resp.status
+
+
+async def credited(enrollment_id: int) -> tuple[int, int, int]:
+    """(paid orders, payment receipts, course openings) for the enrolment's fee."""
+    return (await PayOrder.filter(status=OrderStatus.PAID).count(),
+            await Notification.filter(kind="payment.paid").count(),
+            await Notification.filter(kind="course.paid").count())
+
+
+async def test_pay_by_chat_from_qr_to_receipt(chat: Chat, client: TestClient, api: Api,
+                                              demo: dict, platform: Platform,
+                                              pay_gateway: PayGateway) -> None:
+    enrollment_id, _ = await course_fee(api, demo)
+    openid = demo["expert"].openid
+    platform.interact(openid)  # WeChat sees the message too: the 48 h window is open
+    answer = await chat.say(openid, "缴费")
+    assert "2026年度评标专家继续教育 课程费" in answer.text and "200.00元" in answer.text
+    assert "有效至" in answer.text and "/pay/course/" in answer.text
+    # the QR image follows as a customer-service image, made from this person's own order
+    await eventually(lambda: platform.sent_to(openid, "custom_image"))
+    order = await PayOrder.get(status=OrderStatus.OPEN)
+    assert order.code_url and pay_gateway.orders[order.out_trade_no].total == 20000
+    # asking again within 110 minutes shows the same order
+    await chat.say(openid, "缴费")
+    assert await PayOrder.all().count() == 1
+    await pay_gateway.scan_and_pay(order.code_url)
+    await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
+    assert pay_gateway.notified == [(order.out_trade_no, 204)]
+    payable = await Payable.get()
+    assert payable.order_no == order.out_trade_no
+    assert payable.invoice_email == (await Person.get(phone=demo["expert"].phone)).email
+    enrollment = await Enrollment.get(id=enrollment_id)
+    assert enrollment.access_from - enrollment.paid_at == timedelta(days=2)
+    receipt = await Notification.get(kind="payment.paid")
+    assert receipt.params["amount"] == "200.00元" and receipt.params["order_no"] == \
+        order.out_trade_no
+    again = await chat.say(openid, "缴费")
+    assert "无需再缴" in again.text
+
+
+async def test_the_same_notification_100_times_is_one_payment(
+        client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
+    enrollment_id, _ = await course_fee(api, demo)
+    person_id, item = await due(client, demo)
+    checkout = await payments(client).checkout(person_id, item, datetime.now(UTC))
+    order = await pay_silently(pay_gateway, checkout.order.out_trade_no)
+    headers, body = pay_gateway.notification(order)
+    statuses: list[int] = []
+    for _ in range(5):  # 100 deliveries, 20 at a time
+        statuses += await asyncio.gather(*(post_notification(client, headers, body)
+                                           for _ in range(20)))
+    assert statuses == [204] * 100
+    assert await credited(enrollment_id) == (1, 1, 1)
+
+
+async def test_bad_notifications_are_refused_and_credit_nothing(
+        client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
+    enrollment_id, _ = await course_fee(api, demo)
+    person_id, item = await due(client, demo)
+    checkout = await payments(client).checkout(person_id, item, datetime.now(UTC))
+    order = await pay_silently(pay_gateway, checkout.order.out_trade_no)
+    headers, body = pay_gateway.notification(order)
+    # a forged signature: the right serial, someone else's key
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    forged = pay_gateway.sign_headers(body, key=stranger)
+    # WeChat Pay's probe
+    probe = {**headers, "Wechatpay-Signature": "WECHATPAY/SIGNTEST/" + headers[
+        "Wechatpay-Signature"]}
+    # correctly signed, but not what we ordered
+    cheap = pay_gateway.notification(order, resource={**order.as_transaction(),
+                                                      "amount": {"total": 1, "currency": "CNY"}})
+    other_merchant = pay_gateway.notification(order, resource={**order.as_transaction(),
+                                                               "mchid": "1900000001"})
+    stale = pay_gateway.notification(order, timestamp=int(datetime.now(UTC).timestamp()) - 301)
+    # a body changed after signing
+    tampered = body.replace('"TRANSACTION.SUCCESS"', '"TRANSACTION.SUCCESS" ')
+    for bad_headers, bad_body in ((forged, body), (probe, body), cheap, other_merchant, stale,
+                                  (headers, tampered)):
+        assert 400 <= await post_notification(client, bad_headers, bad_body) < 500
+    assert await credited(enrollment_id) == (0, 0, 0)
+    assert not await Payable.exists(paid_at__not_isnull=True)
+    # the genuine one still works
+    assert await post_notification(client, headers, body) == 204
+    assert await credited(enrollment_id) == (1, 1, 1)
+
+
+async def test_a_lost_notification_is_found_by_the_reconciler(
+        client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
+    enrollment_id, _ = await course_fee(api, demo)
+    person_id, item = await due(client, demo)
+    now = datetime.now(UTC)
+    checkout = await payments(client).checkout(person_id, item, now)
+    await pay_silently(pay_gateway, checkout.order.out_trade_no)
+    # too early: the notification may still come
+    assert not (await payments(client).reconcile(now + timedelta(seconds=30)))
+    counts = await payments(client).reconcile(now + timedelta(minutes=2))
+    assert counts["paid"] == 1
+    order = await PayOrder.get(out_trade_no=checkout.order.out_trade_no)
+    assert order.status == OrderStatus.PAID and order.settled_by == "reconcile"
+    assert await credited(enrollment_id) == (1, 1, 1)
+    # the notification arriving after all changes nothing
+    headers, body = pay_gateway.notification(pay_gateway.orders[order.out_trade_no])
+    assert await post_notification(client, headers, body) == 204
+    assert await credited(enrollment_id) == (1, 1, 1)
+
+
+async def test_an_expired_code_url_gets_a_new_order_and_the_old_one_is_closed(
+        client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
+    await course_fee(api, demo)
+    person_id, item = await due(client, demo)
+    now = datetime.now(UTC)
+    first = await payments(client).checkout(person_id, item, now)
+    same = await payments(client).checkout(person_id, item, now + timedelta(minutes=109))
+    assert same.order.out_trade_no == first.order.out_trade_no and same.reused
+    later = await payments(client).checkout(person_id, item, now + timedelta(minutes=111))
+    assert later.order.out_trade_no != first.order.out_trade_no
+    assert later.order.code_url != first.order.code_url
+    assert pay_gateway.orders[first.order.out_trade_no].state == "CLOSED"
+    assert (await PayOrder.get(out_trade_no=first.order.out_trade_no)).status == \
+        OrderStatus.CLOSED
+    # the old QR cannot be paid any more; the new one can
+    try:
+        await pay_gateway.scan_and_pay(first.order.code_url or "")
+    except LookupError as exc:
+        assert "已关闭" in str(exc)
+    else:
+        raise AssertionError("a closed order was paid")
+
+
+async def test_a_notification_racing_the_reconciler_credits_once(
+        client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
+    enrollment_id, _ = await course_fee(api, demo)
+    person_id, item = await due(client, demo)
+    now = datetime.now(UTC)
+    checkout = await payments(client).checkout(person_id, item, now)
+    order = await pay_silently(pay_gateway, checkout.order.out_trade_no)
+    headers, body = pay_gateway.notification(order)
+    status, _, *more = await asyncio.gather(
+        post_notification(client, headers, body),
+        payments(client).reconcile(now + timedelta(minutes=2)),
+        post_notification(client, headers, body),
+        payments(client).reconcile(now + timedelta(minutes=3)))
+    assert status == 204 and more[0] == 204
+    assert await credited(enrollment_id) == (1, 1, 1)
+
+
+async def test_the_training_fee_window(client: TestClient, chat: Chat, demo: dict) -> None:
+    applicant = await Person.get(phone=demo["applicant"].phone)
+    now = datetime.now(UTC)
+    batch = await Batch.create(name="2026年第三批评标专家征集", province="44",
+                               stages=[{"key": "final", "title": "终审", "level": "province"}],
+                               apply_from=now - timedelta(days=30),
+                               apply_until=now - timedelta(days=10),
+                               review_until=now - timedelta(days=5),
+                               pay_until=now + timedelta(days=3), fee_fen=35000)
+    app = await Application.create(person_id=applicant.id, batch=batch, kind="new",
+                                   status=AppStatus.APPROVED, decided_at=now - timedelta(days=4),
+                                   data={}, region="4401")
+    early = await chat.say(demo["applicant"].openid, "缴费")
+    opens = now - timedelta(days=4) + timedelta(days=5)
+    assert "开放缴费" in early.text and f"{opens.astimezone(CHINA):%m月%d日}" in early.text
+    await Application.filter(id=app.id).update(decided_at=now - timedelta(days=5, minutes=1))
+    open_now = await chat.say(demo["applicant"].openid, "缴费")
+    assert "培训费" in open_now.text and "350.00元" in open_now.text
+    await Batch.filter(id=batch.id).update(pay_until=now - timedelta(minutes=1))
+    closed = await chat.say(demo["applicant"].openid, "缴费")
+    assert "截止" in closed.text and "350.00元" not in closed.text
+
+
+async def test_in_the_mini_program_qr_and_jsapi_and_a_double_payment_is_refunded(
+        client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway,
+        pay_secrets: dict[str, str]) -> None:
+    enrollment_id, token = await course_fee(api, demo)
+    fees = await api.call("GET", "/payments/fees", token)
+    assert fees.data["enabled"] and fees.data["fees"][0]["state"] == "open"
+    fee = fees.data["fees"][0]
+    out = await api.call("POST", f"/payments/fees/{fee['kind']}/{fee['ref_id']}/checkout", token)
+    assert out.status == 200 and out.data["qr_png"].startswith("data:image/png;base64,")
+    jsapi = out.data["jsapi"]
+    # the paySign is the merchant's signature over appId, timeStamp, nonceStr and package
+    merchant = load_private_key(pay_secrets["WECHATPAY_PRIVATE_KEY"]).public_key()
+    message = f"{jsapi['appId']}\n{jsapi['timeStamp']}\n{jsapi['nonceStr']}\n{jsapi['package']}\n"
+    merchant.verify(base64.b64decode(jsapi["paySign"]), message.encode(), padding.PKCS1v15(),
+                    SHA256())
+    prepay = jsapi["package"].removeprefix("prepay_id=")
+    assert pay_gateway.find(prepay).payer_openid == demo["expert"].mp_openid
+    # paid in the mini-program and on the PC at the same moment
+    await asyncio.gather(pay_gateway.scan_and_pay(prepay),
+                         pay_gateway.scan_and_pay(out.data["code_url"]))
+    await eventually(_two_settled)
+    assert await credited(enrollment_id) == (1, 1, 1)
+    assert await Notification.filter(kind="payment.duplicate").count() == 1
+    counts = await payments(client).reconcile(datetime.now(UTC) + timedelta(minutes=2))
+    assert counts["refunded"] == 1
+    refunded = await PayOrder.get(status=OrderStatus.REFUNDED)
+    assert pay_gateway.orders[refunded.out_trade_no].state == "REFUND"
+    orders = await api.call("GET", "/payments/orders", token)
+    assert sorted(o["status"] for o in orders.data["orders"]) == ["paid", "refunded"]
+    # someone else's fee is not theirs to pay
+    other = await api.login(demo["applicant"].mp_openid)
+    stranger = await api.call("POST", f"/payments/fees/course/{enrollment_id}/checkout", other)
+    assert stranger.status == 400 and "没有找到" in stranger.message
+
+
+async def _two_settled() -> bool:
+    return await PayOrder.filter(status__in=[OrderStatus.PAID, OrderStatus.DUPLICATE]
+                                 ).count() == 2
+
+
+async def test_the_pc_page_shows_the_qr_and_then_the_result(
+        chat: Chat, client: TestClient, api: Api, demo: dict,
+        pay_gateway: PayGateway) -> None:
+    await course_fee(api, demo)
+    answer = await chat.say(demo["expert"].openid, "缴费")
+    link = re.search(r"https?://\S+/pay/course/\S+", answer.text).group(0)  # type: ignore[union-attr]
+    parts = urlsplit(link)
+    path = f"{parts.path}?{parts.query}"
+    page = await client.get(path)
+    html = await page.text()
+    assert page.status == 200 and "<svg" in html and "200.00元" in html
+    status = await client.get(f"{parts.path}/status?{parts.query}")
+    assert (await status.json())["paid"] is False
+    order = await PayOrder.get(status=OrderStatus.OPEN)
+    await pay_gateway.scan_and_pay(order.out_trade_no)
+    await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
+    assert (await (await client.get(f"{parts.path}/status?{parts.query}")).json())["paid"]
+    assert "已缴费" in await (await client.get(path)).text()
+    forged = await client.get(path[:-2] + ("AA" if not path.endswith("AA") else "BB"))
+    assert forged.status == 403
+    assert json.loads(await (await client.get(f"{parts.path}/status?t=1.2.3")).text())["error"]
