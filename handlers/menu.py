@@ -8,6 +8,11 @@ from typing import Any
 
 def menu(miniprogram_appid: str, public_url: str) -> list[dict[str, Any]]:
     return [
+        {"name": "办事", "sub_button": [
+            {"type": "click", "name": "审核进度", "key": "PROGRESS"},
+            {"type": "click", "name": "考试", "key": "EXAM"},
+            {"type": "click", "name": "缴费", "key": "PAY"},
+        ]},
         {"name": "我的", "sub_button": [
             {"type": "click", "name": "我的信息", "key": "ME"},
             {"type": "click", "name": "绑定账户", "key": "BIND"},

@@ -188,6 +188,14 @@ async def load_lifecycle(people: People, now: datetime) -> None:
         await ReviewAction.create(application_id=app.id, version=2, stage_key="city_pre",
                                   stage_title="市州行业部门预审", actor_id=applicant.id,
                                   actor_name=applicant.name, action="submit")
+    # a paid course 李建国 has enrolled in: `缴费` in chat shows its QR code
+    from models.education import Course, Enrollment
+
+    course, _ = await Course.get_or_create(title="2026年度评标专家继续教育", defaults={
+        "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),
+        "study_until": now + timedelta(days=60), "fee_fen": 20000})
+    expert = await Person.get(phone="13800000002")
+    await Enrollment.get_or_create(course=course, person_id=expert.id)
     for seq, phone, number, region, codes in (
             (2, "13800000002", "GD-ZJ-000001", "4401", ["A0401", "A0402", "A08"]),
             (3, "13800000008", "GD-ZJ-000002", "4406", ["A0101", "A0102"])):

@@ -4,9 +4,9 @@ notifications): nothing lost, nothing charged twice, nothing credited on a bad n
 from __future__ import annotations
 
 import asyncio
-import re
 import base64
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -31,6 +31,8 @@ from tests.helpers import Api, Chat, eventually
 async def course_fee(api: Api, demo: dict, fee_fen: int = 20000) -> tuple[int, str]:
     """The demo expert enrols in a paid course; returns the enrolment id and an API token."""
     now = datetime.now(UTC)
+    expert = await Person.get(phone=demo["expert"].phone)
+    await Enrollment.filter(person_id=expert.id).delete()  # the demo's own course fee
     course = await Course.create(title="2026年度评标专家继续教育", year=2026, hours=24,
                                  study_from=now - timedelta(days=1),
                                  study_until=now + timedelta(days=60), fee_fen=fee_fen)
