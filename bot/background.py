@@ -10,7 +10,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 
-async def cancel_and_wait(task: asyncio.Task[Any], every: float = 2.0) -> None:
+async def cancel_and_wait(task: asyncio.Task[Any], every: float = 1.0) -> None:
     """Cancel `task` and wait until it has ended, cancelling again while it runs on.
 
     One cancel is not always enough: on Python 3.11 an `asyncio.timeout` (redis-py wraps every

@@ -29,6 +29,7 @@ from services.identity_rules import RuleError
 from services.links import Links
 from services.outbox import Change, Outbox
 from services.paygate import PayError, PayGateway, Trade
+from services.pii import mask_email
 
 log = logging.getLogger(__name__)
 
@@ -271,7 +272,7 @@ class Payments:
             await change.notify("payment.paid", {
                 "item": payable.title, "amount": f"{order.amount_fen / 100:.2f}元",
                 "at": china_time(paid_at), "order_no": order.out_trade_no,
-                "invoice": (f"电子发票将发送至 {person.email}" if person.email
+                "invoice": (f"电子发票将发送至 {mask_email(person.email)}" if person.email
                             else "请在小程序中补充邮箱以便接收电子发票")},
                 person_id=payable.person_id)
         return "paid"

@@ -291,3 +291,47 @@ async def test_the_pc_page_shows_the_qr_and_then_the_result(
     forged = await client.get(path[:-2] + ("AA" if not path.endswith("AA") else "BB"))
     assert forged.status == 403
     assert json.loads(await (await client.get(f"{parts.path}/status?t=1.2.3")).text())["error"]
+
+
+def test_a_platform_certificate_is_accepted_during_a_switch(tmp_path, pay_secrets: dict) -> None:
+    """Notifications signed under a platform certificate's serial verify too, while WeChat Pay
+    moves a merchant from certificates to its public key; an unknown serial does not."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import NameOID
+
+    from bot.wechatpay import NotificationVerifier
+    from services.paygate import NotificationRejected
+
+    platform_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(platform_key.public_key()).serial_number(0x5157F09EFDC096DE15EBE81A47057A72)
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=365))
+            .sign(platform_key, SHA256()))
+    (tmp_path / "platform.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    verifier = NotificationVerifier(pay_secrets["WECHATPAY_APIV3_KEY"],
+                                    pay_secrets["WECHATPAY_PUBLIC_KEY"],
+                                    pay_secrets["WECHATPAY_PUBLIC_KEY_ID"], str(tmp_path))
+    gateway = PayGateway(mchid=pay_secrets["WECHATPAY_MCHID"],
+                         apiv3_key=pay_secrets["WECHATPAY_APIV3_KEY"],
+                         merchant_private_key=pay_secrets["WECHATPAY_PRIVATE_KEY"],
+                         gateway_private_key=pay_secrets["SANDBOX_WECHATPAY_PRIVATE_KEY"],
+                         public_key_id=pay_secrets["WECHATPAY_PUBLIC_KEY_ID"])
+    order = FakeOrder("EB0000000001", "wxapp", gateway.mchid, "课程费", 100, "https://x/pay",
+                      "NATIVE", {}, state="SUCCESS", transaction_id="4200001")
+    _, body = gateway.notification(order)
+    stamp = int(now.timestamp())
+    by_cert = gateway.sign_headers(body, timestamp=stamp, key=platform_key,
+                                   serial="5157F09EFDC096DE15EBE81A47057A72")
+    assert verifier.open(by_cert, body, stamp)["out_trade_no"] == "EB0000000001"
+    by_key = gateway.sign_headers(body, timestamp=stamp)
+    assert verifier.open(by_key, body, stamp)["trade_state"] == "SUCCESS"
+    unknown = gateway.sign_headers(body, timestamp=stamp, key=platform_key, serial="0ABC")
+    try:
+        verifier.open(unknown, body, stamp)
+    except NotificationRejected:
+        pass
+    else:
+        raise AssertionError("an unknown serial was accepted")
