@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "models.exams",
     "models.education",
     "models.payments",
+    "models.draws",
 ]
 
 

@@ -137,21 +137,29 @@ async def pay_gateway(aiohttp_server, pay_secrets: dict[str, str]) -> PayGateway
 
 
 @pytest.fixture
-def settings(infra: dict[str, str], wechat: TestServer, pay_gateway: PayGateway,
-             pay_secrets: dict[str, str]) -> Settings:
-    pay = {k: v for k, v in pay_secrets.items() if not k.startswith("SANDBOX_")}
-    return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
-                         WECHATPAY_API_BASE=pay_gateway.base_url, **pay)
+def settings(request: pytest.FixtureRequest, infra: dict[str, str],
+             wechat: TestServer) -> Settings:
+    """Payments are configured for the tests that ask for the `pay_gateway` (loading RSA
+    keys costs every other test time for nothing)."""
+    pay: dict[str, str] = {}
+    if "pay_gateway" in request.fixturenames:
+        gateway: PayGateway = request.getfixturevalue("pay_gateway")
+        secrets = request.getfixturevalue("pay_secrets")
+        pay = {k: v for k, v in secrets.items() if not k.startswith("SANDBOX_")}
+        pay["WECHATPAY_API_BASE"] = gateway.base_url
+    return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"), **pay)
 
 
 @pytest.fixture
-async def client(aiohttp_client, settings: Settings, platform: Platform,
-                 pay_gateway: PayGateway) -> AsyncIterator[TestClient]:
+async def client(request: pytest.FixtureRequest, aiohttp_client, settings: Settings,
+                 platform: Platform) -> AsyncIterator[TestClient]:
     """The service over real HTTP on loopback, with an empty database and Redis; the fake
     platform pushes its events (TEMPLATESENDJOBFINISH) to it."""
     app = create_app(settings)
     test_client = await aiohttp_client(app)
-    pay_gateway.notify_to = str(test_client.make_url("/pay/notify"))
+    if "pay_gateway" in request.fixturenames:
+        request.getfixturevalue("pay_gateway").notify_to = str(
+            test_client.make_url("/pay/notify"))
     await reset_state(app)
     register_templates(platform, app[RUNTIME])
     async with aiohttp.ClientSession() as session:

@@ -207,7 +207,8 @@ async def test_a_notification_racing_the_reconciler_credits_once(
     assert await credited(enrollment_id) == (1, 1, 1)
 
 
-async def test_the_training_fee_window(client: TestClient, chat: Chat, demo: dict) -> None:
+async def test_the_training_fee_window(client: TestClient, chat: Chat, demo: dict,
+                                       pay_gateway: PayGateway) -> None:
     applicant = await Person.get(phone=demo["applicant"].phone)
     now = datetime.now(UTC)
     batch = await Batch.create(name="2026年第三批评标专家征集", province="44",

@@ -1,0 +1,221 @@
+"""Expert draws (seed 004): projects and sections, draw activities with their avoidance list,
+notices and conditions, and the invitations the engine sends."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class DrawStatus(StrEnum):
+    DRAFT = "draft"  # being prepared by the handler
+    SUBMITTED = "submitted"  # waiting for the trading centre (withdrawable)
+    VERIFIED = "verified"  # may start
+    REFUSED = "refused"  # the verifier sent it back, editable again
+    DRAWING = "drawing"
+    PAUSED = "paused"  # no new invitations, in-flight ones still count
+    ENDED = "ended"  # complete, exhausted or force-ended
+    WITHDRAWN = "withdrawn"  # 退选
+
+
+DRAW_STATUS_TITLES = {
+    DrawStatus.DRAFT: "草稿", DrawStatus.SUBMITTED: "待核验", DrawStatus.VERIFIED: "已核验",
+    DrawStatus.REFUSED: "核验未通过", DrawStatus.DRAWING: "抽取中", DrawStatus.PAUSED: "已暂停",
+    DrawStatus.ENDED: "已结束", DrawStatus.WITHDRAWN: "已退选",
+}
+
+
+class InvitationStatus(StrEnum):
+    SENT = "sent"  # waiting for the expert's reply
+    CONFIRMED = "confirmed"  # 1 参加
+    DECLINED = "declined"  # 2 不参加
+    AVOIDED = "avoided"  # 3 需回避
+    TIMEOUT = "timeout"  # no reply within the window
+    RELEASED = "released"  # accepted when the condition was already full: thanked, released
+    CANCELLED = "cancelled"  # the draw was withdrawn or force-ended before a reply
+    ABSENT = "absent"  # confirmed, then registered absent / on leave
+
+
+class Project(Model):
+    """招标项目, owned by an agency."""
+
+    id = fields.BigIntField(primary_key=True)
+    agency_id = fields.BigIntField(db_index=True)
+    created_by = fields.BigIntField()  # person id of the handler
+    name = fields.CharField(max_length=128)
+    number = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=32)  # 工程 / 货物 / 服务
+    region = fields.CharField(max_length=6)  # project location (region code)
+    funding = fields.CharField(max_length=64, default="")
+    approval_no = fields.CharField(max_length=64, default="")
+    tender_method = fields.CharField(max_length=16, default="公开招标")
+    organisation = fields.CharField(max_length=16, default="委托招标")
+    tenderer_type = fields.CharField(max_length=32, default="")
+    investment_fen = fields.BigIntField(default=0)
+    tenderer_name = fields.CharField(max_length=128)
+    tenderer_credit_code = fields.CharField(max_length=18)
+    contact_name = fields.CharField(max_length=32, default="")
+    contact_phone = fields.CharField(max_length=20, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "draw_project"
+        unique_together = (("agency_id", "number"),)
+
+
+class Section(Model):
+    """标段: drawn once, by one activity (unless that activity is withdrawn)."""
+
+    id = fields.BigIntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="sections", on_delete=fields.CASCADE)
+    number = fields.CharField(max_length=32)
+    name = fields.CharField(max_length=128)
+    activity_id = fields.BigIntField(null=True, db_index=True)
+
+    class Meta:
+        table = "draw_section"
+        unique_together = (("project", "number"),)
+
+
+class DrawActivity(Model):
+    """抽取活动 over one or more sections of one project."""
+
+    id = fields.BigIntField(primary_key=True)
+    project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
+        "models.Project", related_name="activities", on_delete=fields.RESTRICT)
+    agency_id = fields.BigIntField(db_index=True)
+    handler_id = fields.BigIntField(db_index=True)  # person id
+    kind = fields.CharField(max_length=12, default="normal")  # normal/supplement/redraw/reeval
+    parent_id = fields.BigIntField(null=True)
+    status = fields.CharField(max_length=12, default=DrawStatus.DRAFT, db_index=True)
+    bid_open_at = fields.DatetimeField()
+    eval_start = fields.DatetimeField()
+    eval_end = fields.DatetimeField()
+    total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
+    on_site = fields.BooleanField(default=False)
+    supervisors = fields.JSONField(default=list)  # names of the supervisors present
+    response_minutes = fields.IntField(default=10)
+    verifier_id = fields.BigIntField(null=True)
+    verified_at = fields.DatetimeField(null=True)
+    refuse_reason = fields.CharField(max_length=200, null=True)
+    seed_hash = fields.CharField(max_length=64, null=True)  # shown at the start
+    seed = fields.CharField(max_length=64, null=True)  # revealed at the end
+    started_at = fields.DatetimeField(null=True)
+    ended_at = fields.DatetimeField(null=True)
+    end_reason = fields.CharField(max_length=16, null=True)  # complete/exhausted/forced
+    unsealed_pushed = fields.BooleanField(default=False)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "draw_activity"
+
+
+class Avoidance(Model):
+    """A unit or a person this activity must not draw. The agency and the tenderer are
+    added when the activity is created and cannot be removed (fixed)."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
+        "models.DrawActivity", related_name="avoidances", on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=8)  # unit / person
+    name = fields.CharField(max_length=128)
+    credit_code = fields.CharField(max_length=18, null=True)  # units
+    id_hash = fields.CharField(max_length=64, null=True)  # persons: keyed hash of the ID
+    expert_id = fields.BigIntField(null=True)  # persons: a formal expert (re-draw)
+    fixed = fields.BooleanField(default=False)
+    reason = fields.CharField(max_length=64, default="")
+
+    class Meta:
+        table = "draw_avoidance"
+
+
+class Notice(Model):
+    """The invitation's content (the seed's 语音通知): where and when experts gather."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
+        "models.DrawActivity", related_name="notices", on_delete=fields.CASCADE)
+    venue = fields.CharField(max_length=64)
+    city = fields.CharField(max_length=16)
+    district = fields.CharField(max_length=16)
+    street = fields.CharField(max_length=64)
+    room = fields.CharField(max_length=32, default="")
+    gather_at = fields.DatetimeField()
+    contact_name = fields.CharField(max_length=32)
+    contact_phone = fields.CharField(max_length=20)
+    notes = fields.CharField(max_length=50, default="")
+
+    class Meta:
+        table = "draw_notice"
+
+
+class Condition(Model):
+    """抽取条件: who may be drawn, and how many."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
+        "models.DrawActivity", related_name="conditions", on_delete=fields.CASCADE)
+    notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
+        "models.Notice", related_name="conditions", on_delete=fields.RESTRICT)
+    region_mode = fields.CharField(max_length=12, default="residence")  # residence / willing
+    regions = fields.JSONField()  # city codes
+    main_specialty = fields.CharField(max_length=8)
+    alternate_specialty = fields.CharField(max_length=8, null=True)
+    title_level = fields.CharField(max_length=8, null=True)
+    qualification = fields.CharField(max_length=64, null=True)
+    industry = fields.CharField(max_length=16, null=True)
+    planned = fields.IntField()
+    pool = fields.JSONField(null=True)  # expert ids of the main pool, fixed at the start
+    pool_hash = fields.CharField(max_length=64, null=True)
+    alt_pool = fields.JSONField(null=True)  # alternate pool, fixed when first needed
+    alt_pool_hash = fields.CharField(max_length=64, null=True)
+    exhausted = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "draw_condition"
+
+
+class Invitation(Model):
+    """One expert invited for one condition: rank is the position in the seeded order."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
+        "models.DrawActivity", related_name="invitations", on_delete=fields.CASCADE)
+    condition: fields.ForeignKeyRelation[Condition] = fields.ForeignKeyField(
+        "models.Condition", related_name="invitations", on_delete=fields.CASCADE)
+    expert_id = fields.BigIntField(db_index=True)
+    person_id = fields.BigIntField(db_index=True)
+    pool = fields.CharField(max_length=4, default="main")  # main / alt
+    rank = fields.IntField()
+    wave = fields.IntField()
+    status = fields.CharField(max_length=12, default=InvitationStatus.SENT, db_index=True)
+    sent_at = fields.DatetimeField()
+    due_at = fields.DatetimeField()
+    replied_at = fields.DatetimeField(null=True)
+    reason = fields.CharField(max_length=100, null=True)
+    code = fields.CharField(max_length=8, null=True)  # 验证码, on confirmation
+    supplementary = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "draw_invitation"
+        unique_together = (("activity", "expert_id"),)
+
+
+class SkippedCandidate(Model):
+    """A candidate passed over at invitation time (became unavailable, booked elsewhere),
+    kept so the auditor can account for every position of the order."""
+
+    id = fields.BigIntField(primary_key=True)
+    condition: fields.ForeignKeyRelation[Condition] = fields.ForeignKeyField(
+        "models.Condition", related_name="skipped", on_delete=fields.CASCADE)
+    expert_id = fields.BigIntField()
+    pool = fields.CharField(max_length=4, default="main")
+    rank = fields.IntField()
+    reason = fields.CharField(max_length=32)
+
+    class Meta:
+        table = "draw_skipped"

@@ -1,0 +1,82 @@
+"""The draw's randomness, and its audit.
+
+Before the draw a 256-bit seed is made and only its SHA-256 is shown to the agency. Each
+condition's candidate pool is fixed (sorted expert ids, hashed) when it is first needed, and
+its order is the pool sorted by HMAC-SHA256(seed, "<condition>:<pool>:<expert>"). After the
+draw the seed is revealed: anyone holding the pools can re-derive the order and check that
+every invitation and every skipped candidate took the next position, none jumped the queue,
+and that the recorded pools are the ones whose hashes were published."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+
+def new_seed() -> str:
+    return secrets.token_hex(32)
+
+
+def seed_hash(seed: str) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()
+
+
+def pool_hash(condition_id: int, pool_name: str, expert_ids: Sequence[int]) -> str:
+    """The hash of a pool: its condition, its name and its sorted expert ids."""
+    body = f"{condition_id}:{pool_name}:" + ",".join(str(i) for i in sorted(expert_ids))
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def order(seed: str, condition_id: int, pool_name: str, expert_ids: Iterable[int]) -> list[int]:
+    """The pool in its seeded random order."""
+    key = bytes.fromhex(seed)
+
+    def rank(expert_id: int) -> bytes:
+        return hmac.new(key, f"{condition_id}:{pool_name}:{expert_id}".encode(),
+                        hashlib.sha256).digest()
+
+    return sorted(expert_ids, key=rank)
+
+
+@dataclass
+class PoolRecord:
+    """What the draw recorded for one pool of one condition."""
+
+    condition_id: int
+    name: str  # main / alt
+    expert_ids: list[int]
+    published_hash: str
+    used: dict[int, int] = field(default_factory=dict)  # rank -> expert id (invited or skipped)
+
+
+@dataclass
+class AuditReport:
+    ok: bool
+    problems: list[str]
+    checked_positions: int
+
+
+def audit(seed: str, published_seed_hash: str, pools: list[PoolRecord]) -> AuditReport:
+    """Re-derive every pool's order and check the draw against it."""
+    problems: list[str] = []
+    checked = 0
+    if seed_hash(seed) != published_seed_hash:
+        problems.append("the revealed seed does not match the hash published before the draw")
+    for pool in pools:
+        label = f"condition {pool.condition_id} ({pool.name} pool)"
+        if pool_hash(pool.condition_id, pool.name, pool.expert_ids) != pool.published_hash:
+            problems.append(f"{label}: the pool does not match its published hash")
+            continue
+        derived = order(seed, pool.condition_id, pool.name, pool.expert_ids)
+        ranks = sorted(pool.used)
+        if ranks != list(range(len(ranks))):
+            problems.append(f"{label}: positions used are not 0..{len(ranks) - 1} in turn")
+        for rank in ranks:
+            checked += 1
+            if rank >= len(derived) or derived[rank] != pool.used[rank]:
+                problems.append(f"{label}: position {rank} went to expert {pool.used[rank]}, "
+                                "not to the one the seed orders there")
+    return AuditReport(not problems, problems, checked)
