@@ -36,6 +36,8 @@ from miniapp_api.auth import Sessions
 from services.applications import Applications
 from services.binding import Binding
 from services.codes import VerificationCodes
+from services.draw_engine import DrawEngine
+from services.draw_setup import DrawSetup
 from services.education import Education
 from services.exams import Exams
 from services.files import DiskStore
@@ -88,6 +90,8 @@ class Domain:
     review: Review
     education: Education
     payments: Payments
+    draw_setup: DrawSetup
+    draws: DrawEngine
 
     @classmethod
     def build(cls, settings: Settings, redis: Redis, outbox: Outbox, arq: ArqRedis,
@@ -108,14 +112,15 @@ class Domain:
                    outbox, files, links, Applications(outbox, files), exams,
                    Review(outbox, exams), education,
                    Payments(pay, outbox, education, redis, settings.redis_prefix, links,
-                            public_url))
+                            public_url),
+                   DrawSetup(outbox, vault), DrawEngine(outbox, schedule))
 
     def deps(self) -> dict[str, object]:
         return {"vault": self.vault, "people": self.people, "codes": self.codes,
                 "binding": self.binding, "outbox": self.outbox,
                 "applications": self.applications, "exams": self.exams,
                 "review": self.review, "links": self.links, "education": self.education,
-                "payments": self.payments}
+                "payments": self.payments, "draws": self.draws}
 
 
 class OutboxLateDelivery:

@@ -16,14 +16,20 @@ from bot.jobs import process_message, relay_outbox
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime
 from config.settings import Settings
-from services.jobs import exam_timeout, reconcile_payments, sweep_exams
+from services.jobs import (
+    draw_invitation_timeout,
+    exam_timeout,
+    reconcile_payments,
+    sweep_draws,
+    sweep_exams,
+)
 
 log = logging.getLogger(__name__)
 
 
 def job_functions() -> list[Any]:
     """Every job the worker runs."""
-    return [process_message, exam_timeout,
+    return [process_message, exam_timeout, draw_invitation_timeout,
             # no kept result: a nudge while it runs must be able to queue the next run
             func(relay_outbox, keep_result=0, max_tries=1)]
 
@@ -33,7 +39,8 @@ def cron_jobs() -> list[Any]:
     return [cron(relay_outbox, second=set(range(0, 60, 2)), run_at_startup=True,
                  keep_result=0, max_tries=1),
             cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1),
-            cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50)]
+            cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
+            cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1)]
 
 
 def build_worker(rt: Runtime, *, handle_signals: bool) -> Worker:

@@ -7,7 +7,7 @@ from bot.router import Router
 
 def routers() -> list[Router]:
     """Every router, globals first and the fallback last."""
-    from handlers import account, common, feedback, notifications, pay, progress
+    from handlers import account, common, draw_reply, feedback, notifications, pay, progress
 
     return [common.router, notifications.router, account.router, progress.router,
-            pay.router, feedback.router, common.fallbacks]
+            pay.router, feedback.router, draw_reply.router, common.fallbacks]

@@ -28,3 +28,13 @@ async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
     """The payments backstop: orders whose notification never came, replaced orders still
     to close, duplicates to refund."""
     return dict(await ctx["rt"].domain.payments.reconcile(datetime.now(UTC)))
+
+
+async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> None:
+    """An invitation's response window closed: the next candidate is invited."""
+    await ctx["rt"].domain.draws.expire(invitation_id, datetime.now(UTC))
+
+
+async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
+    """Invitations whose timer was lost, and results that just unsealed."""
+    return dict(await ctx["rt"].domain.draws.sweep(datetime.now(UTC)))

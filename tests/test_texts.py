@@ -37,6 +37,13 @@ SAMPLES: dict[str, object] = {
     "item": "2026年第二批评标专家征集 培训费", "amount": "350.00元",
     "order_no": "EB261121103000A1B2C3D4E5", "invoice": "电子发票将发送至 z***@example.com",
     "fee_title": "2026年第二批评标专家征集 培训费", "pay_link": "https://bot.example.cn/pay/EB1",
+    "project": "某市第一中学教学楼新建工程", "activity": 12, "total": "5",
+    "seed_hash": "9f2c4e1a7b3d5f60",
+    "progress": "已确认 2/5", "outcome": "抽取完成", "unseal": "2026年11月23日 08:30",
+    "gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+    "address": "广州市天河区天润路333号5楼", "contact": "陈志强 020-12345678",
+    "notes": "请携带身份证",
+    "due": "2026年11月21日 10:10", "invitations": 2, "verification_code": "482913",
 }
 
 TEXTS = Texts(ROOT / "texts")

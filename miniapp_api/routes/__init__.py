@@ -11,17 +11,20 @@ def api() -> Api:
         agency,
         applications,
         auth,
+        draws,
         education,
         expert,
+        invitations,
         me,
         payments,
         review,
         roles,
         subscriptions,
+        verify,
     )
 
     whole = Api()
     for module in (auth, me, subscriptions, applications, review, expert, education, payments,
-                   agency, roles, admin):
+                   invitations, agency, draws, verify, roles, admin):
         whole.include(module.api)
     return whole

@@ -1,0 +1,353 @@
+"""The draw: a committed seed, invitations in waves sized to what is still needed, replies
+under the activity's row lock (never more confirmed than planned), timeouts, pause /
+resume / force end, sealing until 30 minutes before the evaluation starts, and the records
+the auditor needs."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    SkippedCandidate,
+)
+from services.clock import china_time
+from services.draw_audit import PoolRecord, new_seed, order, pool_hash, seed_hash
+from services.draw_pool import blocked, candidate_pool
+from services.draw_setup import notify_agency
+from services.identity_rules import RuleError
+from services.outbox import Change, Outbox
+
+log = logging.getLogger(__name__)
+
+SEAL_BEFORE = timedelta(minutes=30)  # results unseal 30 minutes before evaluation starts
+RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
+Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Counts:
+    planned: int
+    confirmed: int
+    waiting: int  # invitations out, no reply yet
+    invited: int  # every invitation sent
+
+    @property
+    def text(self) -> str:
+        return f"已确认 {self.confirmed}/{self.planned}"
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    status: str  # confirmed / released / declined / avoided / late / duplicate
+    invitation: Invitation
+    notice: Notice | None = None
+
+
+def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
+    """What the invitation tells the expert: never the project or the tenderer."""
+    return {"gather_at": china_time(notice.gather_at), "venue": notice.venue,
+            "address": f"{notice.city}{notice.district}{notice.street}{notice.room}",
+            "contact": f"{notice.contact_name} {notice.contact_phone}",
+            "notes": notice.notes or "无", "due": china_time(invitation.due_at),
+            "minutes": str(minutes)}
+
+
+class DrawEngine:
+    def __init__(self, outbox: Outbox, schedule: Schedule) -> None:
+        self.outbox = outbox
+        self.schedule = schedule
+
+    # -- the activity's life ---------------------------------------------------------------
+    async def start(self, activity_id: int, now: datetime) -> DrawActivity:
+        seed = new_seed()
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.status != DrawStatus.VERIFIED:
+                raise RuleError("只有核验通过的抽取活动才能开始抽取。")
+            if activity.eval_start - now < SEAL_BEFORE:
+                raise RuleError("距评标开始已不足30分钟，不能开始抽取。")
+            for condition in await Condition.filter(activity_id=activity.id):
+                pool = await candidate_pool(activity, condition, condition.main_specialty)
+                condition.pool, condition.pool_hash = pool, pool_hash(condition.id, "main", pool)
+                await condition.save(update_fields=["pool", "pool_hash"])
+            activity.status, activity.started_at = DrawStatus.DRAWING, now
+            activity.seed, activity.seed_hash = seed, seed_hash(seed)
+            await activity.save(update_fields=["status", "started_at", "seed", "seed_hash"])
+            await notify_agency(change, activity, "draw.started",
+                                seed_hash=activity.seed_hash[:16], total=str(activity.total))
+        await self.advance(activity.id, now)
+        return await DrawActivity.get(id=activity.id)
+
+    async def pause(self, activity_id: int, now: datetime) -> DrawActivity:
+        return await self._move(activity_id, DrawStatus.DRAWING, DrawStatus.PAUSED,
+                                "只有抽取中的活动可以暂停。")
+
+    async def resume(self, activity_id: int, now: datetime) -> DrawActivity:
+        activity = await self._move(activity_id, DrawStatus.PAUSED, DrawStatus.DRAWING,
+                                    "只有已暂停的活动可以继续抽取。")
+        await self.advance(activity_id, now)
+        return activity
+
+    async def force_end(self, activity_id: int, now: datetime) -> DrawActivity:
+        """No more invitations; those already out may still be answered."""
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.status not in RUNNING:
+                raise RuleError("该抽取活动不在抽取中。")
+            await self._end(change, activity, "forced")
+        return activity
+
+    async def _move(self, activity_id: int, source: DrawStatus, target: DrawStatus,
+                    refusal: str) -> DrawActivity:
+        if not await DrawActivity.filter(id=activity_id, status=source).update(status=target):
+            raise RuleError(refusal)
+        return await DrawActivity.get(id=activity_id)
+
+    async def _end(self, change: Change, activity: DrawActivity, reason: str) -> None:
+        activity.status, activity.ended_at, activity.end_reason = \
+            DrawStatus.ENDED, change.now, reason
+        await activity.save(update_fields=["status", "ended_at", "end_reason"])
+        counts = await self.counts(activity.id)
+        await notify_agency(change, activity, "draw.ended", outcome={
+            "complete": "抽取完成", "exhausted": "专家不足，抽取结束",
+            "forced": "已强制结束"}[reason], progress=counts.text,
+            unseal=china_time(activity.eval_start - SEAL_BEFORE))
+
+    # -- waves -----------------------------------------------------------------------------
+    async def advance(self, activity_id: int, now: datetime) -> int:
+        """Invite as many as are still needed; end the draw when it is complete or no
+        candidate is left. Returns how many were invited."""
+        timers: list[Invitation] = []
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.status != DrawStatus.DRAWING:
+                return 0
+            done = short = 0
+            conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+            for condition in conditions:
+                rows = await Invitation.filter(condition_id=condition.id).values_list(
+                    "status", "due_at")
+                confirmed = sum(1 for s, _ in rows if s == InvitationStatus.CONFIRMED)
+                waiting = sum(1 for s, due in rows if s == InvitationStatus.SENT and due > now)
+                need = condition.planned - confirmed - waiting
+                if need > 0:
+                    sent = await self._invite(change, activity, condition, need, now)
+                    timers += sent
+                    waiting += len(sent)
+                if confirmed >= condition.planned:
+                    done += 1
+                elif waiting == 0:
+                    short += 1
+                    if not condition.exhausted:
+                        condition.exhausted = True
+                        await condition.save(update_fields=["exhausted"])
+                        await notify_agency(change, activity, "draw.shortage",
+                                            progress=f"{confirmed}/{condition.planned}")
+            if done == len(conditions):
+                await self._end(change, activity, "complete")
+            elif done + short == len(conditions):
+                await self._end(change, activity, "exhausted")
+        for item in timers:
+            await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
+                                f"draw-timeout:{item.id}")
+        return len(timers)
+
+    async def _invite(self, change: Change, activity: DrawActivity, condition: Condition,
+                      need: int, now: datetime) -> list[Invitation]:
+        assert activity.seed is not None
+        sent: list[Invitation] = []
+        wave = await Invitation.filter(activity_id=activity.id).count() + 1
+        notice = await Notice.get(id=condition.notice_id)  # type: ignore[attr-defined]
+        for name in ("main", "alt"):
+            pool = await self._pool(activity, condition, name)
+            if pool is None:
+                continue
+            used = set(await Invitation.filter(condition_id=condition.id, pool=name)
+                       .values_list("rank", flat=True))
+            used |= set(await SkippedCandidate.filter(condition_id=condition.id, pool=name)
+                        .values_list("rank", flat=True))
+            ordered = order(activity.seed, condition.id, name, pool)
+            rank = len(used)
+            while len(sent) < need and rank < len(ordered):
+                chunk = ordered[rank:rank + max(need - len(sent), 8)]
+                why = await blocked(activity, chunk, now)
+                for expert_id in chunk:
+                    if len(sent) >= need:
+                        break
+                    if expert_id in why:
+                        await SkippedCandidate.create(condition=condition, expert_id=expert_id,
+                                                      pool=name, rank=rank, reason=why[expert_id])
+                    else:
+                        sent.append(await self._send(change, activity, condition, notice,
+                                                     expert_id, name, rank, wave, now))
+                    rank += 1
+            if len(sent) >= need:
+                break
+        return sent
+
+    async def _pool(self, activity: DrawActivity, condition: Condition,
+                    name: str) -> list[int] | None:
+        if name == "main":
+            return list(condition.pool or [])
+        if not condition.alternate_specialty:
+            return None
+        if condition.alt_pool is None:  # fixed the first time the main pool runs out
+            main = set(condition.pool or [])
+            pool = await candidate_pool(activity, condition, condition.alternate_specialty,
+                                        exclude=main)
+            condition.alt_pool, condition.alt_pool_hash = pool, pool_hash(condition.id, "alt",
+                                                                          pool)
+            await condition.save(update_fields=["alt_pool", "alt_pool_hash"])
+        return list(condition.alt_pool)
+
+    async def _send(self, change: Change, activity: DrawActivity, condition: Condition,
+                    notice: Notice, expert_id: int, pool: str, rank: int, wave: int,
+                    now: datetime) -> Invitation:
+        from models.experts import ExpertProfile
+
+        person_id = (await ExpertProfile.get(id=expert_id)).person_id
+        invitation = await Invitation.create(
+            activity=activity, condition=condition, expert_id=expert_id, person_id=person_id,
+            pool=pool, rank=rank, wave=wave, sent_at=now,
+            due_at=now + timedelta(minutes=activity.response_minutes),
+            supplementary=activity.kind == "supplement")
+        await change.notify("draw.invitation", invitation_params(
+            notice, invitation, activity.response_minutes), person_id=person_id)
+        return invitation
+
+    # -- replies ---------------------------------------------------------------------------
+    async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]:
+        return await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,
+                                       due_at__gt=now).order_by("sent_at")
+
+    async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
+                    reason: str = "") -> ReplyOutcome:
+        """1 参加, 2 不参加, 3 需回避, applied under the activity's lock."""
+        if choice not in (1, 2, 3):
+            raise RuleError("请回复 1（参加）、2（不参加）或 3（需回避）。")
+        async with self.outbox.change(now) as change:
+            head = await Invitation.get_or_none(id=invitation_id, person_id=person_id)
+            if head is None:
+                raise RuleError("没有找到这条评标邀请。")
+            activity = await DrawActivity.select_for_update().get(
+                id=head.activity_id)  # type: ignore[attr-defined]
+            invitation = await Invitation.get(id=invitation_id)
+            notice = await Notice.get(id=(await Condition.get(
+                id=invitation.condition_id)).notice_id)  # type: ignore[attr-defined]
+            if invitation.status != InvitationStatus.SENT:
+                return ReplyOutcome("duplicate", invitation, notice)
+            if now > invitation.due_at:
+                invitation.status = InvitationStatus.TIMEOUT
+                await invitation.save(update_fields=["status"])
+                outcome = ReplyOutcome("late", invitation, notice)
+            elif choice == 1:
+                outcome = await self._accept(change, activity, invitation, notice, now)
+            else:
+                invitation.status = (InvitationStatus.DECLINED if choice == 2
+                                     else InvitationStatus.AVOIDED)
+                invitation.replied_at, invitation.reason = now, reason.strip()[:100] or None
+                await invitation.save(update_fields=["status", "replied_at", "reason"])
+                outcome = ReplyOutcome(invitation.status, invitation, notice)
+        if outcome.status != "confirmed":
+            await self.advance(invitation.activity_id, now)  # type: ignore[attr-defined]
+        return outcome
+
+    async def _accept(self, change: Change, activity: DrawActivity, invitation: Invitation,
+                      notice: Notice, now: datetime) -> ReplyOutcome:
+        condition = await Condition.get(id=invitation.condition_id)  # type: ignore[attr-defined]
+        confirmed = await Invitation.filter(condition_id=condition.id,
+                                            status=InvitationStatus.CONFIRMED).count()
+        booked = await blocked(activity, [invitation.expert_id], now, confirmed_only=True)
+        invitation.replied_at = now
+        if confirmed >= condition.planned or booked.get(invitation.expert_id) == "booked":
+            invitation.status = InvitationStatus.RELEASED
+            invitation.reason = "名额已满" if confirmed >= condition.planned else "同一时段已有评标"
+            await invitation.save(update_fields=["status", "replied_at", "reason"])
+            return ReplyOutcome("released", invitation, notice)
+        taken = set(await Invitation.filter(activity_id=activity.id, code__not_isnull=True)
+                    .values_list("code", flat=True))
+        code = next(c for c in iter(lambda: f"{secrets.randbelow(10**6):06d}", None)
+                    if c not in taken)
+        invitation.status, invitation.code = InvitationStatus.CONFIRMED, code
+        await invitation.save(update_fields=["status", "replied_at", "code"])
+        counts = await self.counts(activity.id)
+        await notify_agency(change, activity, "draw.progress", progress=counts.text)
+        if counts.confirmed >= counts.planned and activity.status in RUNNING:
+            await self._end(change, activity, "complete")
+        return ReplyOutcome("confirmed", invitation, notice)
+
+    async def set_reason(self, invitation_id: int, person_id: int, reason: str) -> None:
+        await Invitation.filter(id=invitation_id, person_id=person_id,
+                                status__in=[InvitationStatus.DECLINED,
+                                            InvitationStatus.AVOIDED]).update(
+            reason=reason.strip()[:100])
+
+    # -- time ------------------------------------------------------------------------------
+    async def expire(self, invitation_id: int, now: datetime) -> bool:
+        """The response window closed without a reply: the next candidate is invited."""
+        item = await Invitation.get_or_none(id=invitation_id)
+        if item is None or item.status != InvitationStatus.SENT or item.due_at > now:
+            return False
+        updated = await Invitation.filter(id=item.id, status=InvitationStatus.SENT).update(
+            status=InvitationStatus.TIMEOUT)
+        if updated:
+            await self.advance(item.activity_id, now)  # type: ignore[attr-defined]
+        return bool(updated)
+
+    async def sweep(self, now: datetime) -> Counter[str]:
+        """Invitations past their window (a lost timer), and results that just unsealed."""
+        counts: Counter[str] = Counter()
+        for invitation_id in await Invitation.filter(
+                status=InvitationStatus.SENT, due_at__lte=now).limit(500).values_list(
+                "id", flat=True):
+            counts["expired"] += await self.expire(int(invitation_id), now)
+        for activity in await DrawActivity.filter(
+                status=DrawStatus.ENDED, unsealed_pushed=False,
+                eval_start__lte=now + SEAL_BEFORE).limit(100):
+            async with self.outbox.change(now) as change:
+                if await DrawActivity.filter(id=activity.id, unsealed_pushed=False).update(
+                        unsealed_pushed=True):
+                    await notify_agency(change, activity, "draw.unsealed",
+                                        progress=(await self.counts(activity.id)).text)
+                    counts["unsealed"] += 1
+        return counts
+
+    # -- what the agency may see -----------------------------------------------------------
+    async def counts(self, activity_id: int) -> Counts:
+        planned = sum(await Condition.filter(activity_id=activity_id).values_list(
+            "planned", flat=True))
+        statuses = Counter(await Invitation.filter(activity_id=activity_id).values_list(
+            "status", flat=True))
+        return Counts(planned, statuses[InvitationStatus.CONFIRMED],
+                      statuses[InvitationStatus.SENT], sum(statuses.values()))
+
+    @staticmethod
+    def sealed(activity: DrawActivity, now: datetime) -> bool:
+        return now < activity.eval_start - SEAL_BEFORE
+
+    async def audit_records(self, activity: DrawActivity) -> list[PoolRecord]:
+        records = []
+        for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
+            for name, pool, digest in (("main", condition.pool, condition.pool_hash),
+                                       ("alt", condition.alt_pool, condition.alt_pool_hash)):
+                if pool is None or digest is None:
+                    continue
+                used = dict(await Invitation.filter(condition_id=condition.id, pool=name)
+                            .values_list("rank", "expert_id"))
+                used.update(dict(await SkippedCandidate.filter(condition_id=condition.id,
+                                                               pool=name)
+                                 .values_list("rank", "expert_id")))
+                records.append(PoolRecord(condition.id, name, list(pool), digest,
+                                          {int(k): int(v) for k, v in used.items()}))
+        return records
