@@ -259,8 +259,8 @@ class DrawEngine:
                 invitation.replied_at, invitation.reason = now, reason.strip()[:100] or None
                 await invitation.save(update_fields=["status", "replied_at", "reason"])
                 outcome = ReplyOutcome(invitation.status, invitation, notice)
-        if outcome.status != "confirmed":
-            await self.advance(invitation.activity_id, now)  # type: ignore[attr-defined]
+        # a decline invites the next candidate; an acceptance may leave nothing to wait for
+        await self.advance(invitation.activity_id, now)  # type: ignore[attr-defined]
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, invitation: Invitation,

@@ -1,0 +1,87 @@
+"""Building blocks for draw tests: formal experts in bulk, and an activity prepared, submitted
+and verified through the mini-program API as the agency and the trading centre do."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+from models.people import Person, Role, RoleGrant
+from models.wechat import Channel, WeChatIdentity
+from services.demo import demo_credit_code, demo_id
+from tests.helpers import Api
+
+TENDERER = ("某市第一中学", demo_credit_code(50))
+
+
+async def make_experts(client: TestClient, count: int, *, first: int = 1000,
+                       region: str = "4401", specialty: str = "A0401",
+                       unit_code: str | None = None) -> list[ExpertProfile]:
+    """`count` formal experts who follow the official account (openid o_ex_<n>)."""
+    vault = client.app[RUNTIME].domain.vault
+    made = []
+    for n in range(first, first + count):
+        number = demo_id("440104", date(1970, 1, 1) + timedelta(days=n), n % 400, True)
+        person = await Person.create(
+            name=f"专家{n}", id_number_enc=vault.encrypt(number),
+            id_number_hash=vault.lookup_hash(number), id_masked=number[:6] + "********" +
+            number[-4:], gender="M", birth_date=date(1970, 1, 1), phone=f"139{n:08d}")
+        await RoleGrant.create(person=person, role=Role.EXPERT, expert_number=f"T-{n}")
+        await WeChatIdentity.create(openid=f"o_ex_{n}", channel=Channel.OFFICIAL_ACCOUNT,
+                                    person_id=person.id, subscribed=True,
+                                    bound_at=datetime.now(UTC))
+        profile = await ExpertProfile.create(
+            person_id=person.id, expert_number=f"T-{n}", region=region,
+            willing_regions=[region], work_unit=f"单位{n}",
+            unit_credit_code=unit_code or demo_credit_code(n), title_level="正高",
+            industry="住建")
+        await ExpertSpecialty.create(expert=profile, code=specialty, is_primary=True)
+        await ExpertAvoidUnit.create(expert=profile, unit_name=profile.work_unit,
+                                     credit_code=profile.unit_credit_code, reason="本人工作单位")
+        made.append(profile)
+    return made
+
+
+async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] | None = None,
+                   eval_in: timedelta = timedelta(days=2), specialty: str = "A0401",
+                   alternate: str | None = None, response_minutes: int = 10,
+                   verify: bool = True) -> tuple[int, str]:
+    """A verified activity (or only submitted); returns its id and the handler's token."""
+    token = await api.login(demo["handler"].mp_openid)
+    now = datetime.now(UTC)
+    project = await api.call("POST", "/draws/projects", token, {
+        "name": "某市第一中学教学楼新建工程", "number": f"GZ-{now.timestamp():.6f}",
+        "kind": "工程", "region": "4401", "tenderer_name": TENDERER[0],
+        "tenderer_credit_code": TENDERER[1],
+        "sections": [{"number": "1", "name": "施工"}, {"number": "2", "name": "监理"}]})
+    assert project.status == 200, project.data
+    start = now + eval_in
+    activity = await api.call("POST", "/draws/activities", token, {
+        "project_id": project.data["id"], "section_ids": [project.data["sections"][0]["id"]],
+        "bid_open_at": (start - timedelta(hours=1)).isoformat(),
+        "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=6)).isoformat(),
+        "total": total, "response_minutes": response_minutes})
+    assert activity.status == 200, activity.data
+    aid = activity.data["id"]
+    notice = await api.call("POST", f"/draws/activities/{aid}/notices", token, {
+        "venue": "广州公共资源交易中心", "city": "广州市", "district": "天河区",
+        "street": "天润路333号", "room": "5楼评标室", "contact_name": "陈志强",
+        "contact_phone": "020-12345678", "notes": "请携带身份证",
+        "gather_at": (start - timedelta(minutes=30)).isoformat()})
+    assert notice.status == 200, notice.data
+    for count in planned or [total]:
+        condition = await api.call("POST", f"/draws/activities/{aid}/conditions", token, {
+            "notice_id": notice.data["notices"][0]["id"], "regions": ["4401"],
+            "main_specialty": specialty, "alternate_specialty": alternate, "planned": count})
+        assert condition.status == 200, condition.data
+    submitted = await api.call("POST", f"/draws/activities/{aid}/submit", token)
+    assert submitted.status == 200, submitted.data
+    if verify:
+        verifier = await api.login(demo["verifier"].mp_openid)
+        verified = await api.call("POST", f"/verify/activities/{aid}", verifier,
+                                  {"approve": True})
+        assert verified.status == 200, verified.data
+    return aid, token

@@ -1,0 +1,264 @@
+"""Expert draws: a whole draw driven through /wechat/callback as the experts and the
+mini-program API as the agency; sealing; pause / resume / force end; the auditor."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+)
+from models.notifications import Notification
+from models.wechat import Channel, WeChatIdentity
+from services.draw_audit import audit
+from tests.draw_world import make_experts, prepared
+from tests.helpers import Api, Chat
+
+
+async def waiting_openids() -> list[str]:
+    """Official-account openids of the experts with an invitation waiting, in draw order."""
+    rows = await Invitation.filter(status=InvitationStatus.SENT).order_by("rank")
+    return [(await WeChatIdentity.get(person_id=r.person_id,
+                                      channel=Channel.OFFICIAL_ACCOUNT)).openid for r in rows]
+
+
+def engine(client: TestClient):  # type: ignore[no-untyped-def]
+    return client.app[RUNTIME].domain.draws
+
+
+async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestClient,
+                                            demo: dict) -> None:
+    await make_experts(client, 8)
+    aid, token = await prepared(api, demo, total=3)
+    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    assert started.status == 200 and started.data["status"] == "drawing"
+    assert len(started.data["seed_hash"]) == 64 and started.data["seed"] is None
+    assert started.data["counts"]["waiting"] == 3
+    invitation = await Notification.filter(kind="draw.invitation").first()
+    assert invitation is not None
+    assert "天润路333号" in invitation.params["address"]
+    assert not any("中学" in str(v) for v in invitation.params.values())  # never the tenderer
+    first, second, third = await waiting_openids()
+    yes = await chat.say(first, "1")
+    assert "已确认参加" in yes.text and "验证码" in yes.text
+    again = await chat.say(first, "1")
+    assert "无需重复回复" in again.text
+    no = await chat.say(second, "2")
+    assert "请简要说明原因" in no.text
+    assert "原因已记录" in (await chat.say(second, "出差在外地")).text
+    assert (await Invitation.get(status=InvitationStatus.DECLINED)).reason == "出差在外地"
+    # the decline brought the next candidate at once
+    progress = await api.call("GET", f"/draws/activities/{aid}/progress", token)
+    assert progress.data == {"planned": 3, "confirmed": 1, "waiting": 2, "invited": 4,
+                             "text": "已确认 1/3"}
+    assert "名字" not in str(progress.data)
+    fourth = next(o for o in await waiting_openids() if o != third)
+    avoid = await chat.say(fourth, "3，与投标人有利害关系")
+    assert "原因已记录" in avoid.text
+    assert (await chat.say(third, "1")).text.startswith("已确认参加")
+    fifth = next(iter(await waiting_openids()))
+    assert "已确认参加" in (await chat.say(fifth, "1")).text
+    done = await api.call("GET", f"/draws/activities/{aid}", token)
+    assert done.data["status"] == "ended" and done.data["counts"]["confirmed"] == 3
+    assert done.data["seed"] is not None  # revealed after the draw
+    kinds = [n.kind for n in await Notification.filter(kind__startswith="draw.").order_by("id")]
+    assert kinds.count("draw.progress") >= 3 and "draw.ended" in kinds
+    # sealed until 30 minutes before the evaluation
+    sealed = await api.call("GET", f"/draws/activities/{aid}/results", token)
+    assert sealed.status == 403 and "解封" in sealed.message
+    await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) + timedelta(
+        minutes=29))
+    unsealed = await api.call("GET", f"/draws/activities/{aid}/results", token)
+    assert unsealed.status == 200 and len(unsealed.data["experts"]) == 3
+    assert all(len(e["verification_code"]) == 6 and "****" in e["phone"]
+               for e in unsealed.data["experts"])
+    # the auditor re-derives every position, and notices a tampered pool
+    report = await api.call("GET", f"/draws/activities/{aid}/audit", token)
+    assert report.data["ok"] is True and report.data["problems"] == []
+    condition = await Condition.get(activity_id=aid)
+    condition.pool = [*condition.pool[1:], 999_999]
+    await condition.save(update_fields=["pool"])
+    tampered = await api.call("GET", f"/draws/activities/{aid}/audit", token)
+    assert tampered.data["ok"] is False and "published hash" in tampered.data["problems"][0]
+
+
+async def test_a_late_reply_and_several_open_invitations(api: Api, chat: Chat,
+                                                         client: TestClient,
+                                                         demo: dict) -> None:
+    await make_experts(client, 4)
+    aid, token = await prepared(api, demo, total=2)
+    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    late, _ = await waiting_openids()
+    await Invitation.filter(status=InvitationStatus.SENT).update(
+        due_at=datetime.now(UTC) - timedelta(seconds=1))
+    answer = await chat.say(late, "1")
+    assert "回复时间已于" in answer.text and "截止" in answer.text
+    # a second activity at another time invites the same people: two open invitations
+    other, other_token = await prepared(api, demo, total=4, eval_in=timedelta(days=5))
+    third, third_token = await prepared(api, demo, total=4, eval_in=timedelta(days=8))
+    await api.call("POST", f"/draws/activities/{other}/start", other_token)
+    await api.call("POST", f"/draws/activities/{third}/start", third_token)
+    open_now = await Invitation.filter(status=InvitationStatus.SENT,
+                                       due_at__gt=datetime.now(UTC)).values_list("person_id",
+                                                                                 flat=True)
+    doubled = next(p for p in open_now if open_now.count(p) > 1)
+    identity = await WeChatIdentity.get(person_id=doubled, channel=Channel.OFFICIAL_ACCOUNT)
+    assert "逐一回复" in (await chat.say(identity.openid, "1")).text
+    nobody = await chat.say("o_demo_visitor", "1")
+    assert "没有找到" in nobody.text
+
+
+async def test_pause_resume_and_force_end_with_invitations_in_flight(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, token = await prepared(api, demo, total=2)
+    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    paused = await api.call("POST", f"/draws/activities/{aid}/pause", token)
+    assert paused.data["status"] == "paused"
+    a, b = await waiting_openids()
+    assert "已确认参加" in (await chat.say(a, "1")).text  # in flight: still counts
+    await chat.say(b, "2，出差")
+    assert await Invitation.filter(status=InvitationStatus.SENT).count() == 0  # none new
+    # while paused only the gathering time may change
+    notice_id = paused.data["notices"][0]["id"]
+    moved = await api.call("PUT", f"/draws/activities/{aid}/notices/{notice_id}/gathering",
+                           token, {"gather_at": (datetime.now(UTC) + timedelta(days=2, hours=-1)
+                                                 ).isoformat()})
+    assert moved.status == 200
+    extra = await api.call("POST", f"/draws/activities/{aid}/conditions", token, {
+        "notice_id": notice_id, "regions": ["4401"], "main_specialty": "A0401", "planned": 1})
+    assert extra.status == 400
+    resumed = await api.call("POST", f"/draws/activities/{aid}/resume", token)
+    assert resumed.data["status"] == "drawing" and resumed.data["counts"]["waiting"] == 1
+    ended = await api.call("POST", f"/draws/activities/{aid}/end", token)
+    assert ended.data["status"] == "ended"
+    (c,) = await waiting_openids()
+    assert "已确认参加" in (await chat.say(c, "1")).text  # the call in flight completes
+    assert await Invitation.filter(status=InvitationStatus.SENT).count() == 0
+    final = await api.call("GET", f"/draws/activities/{aid}", token)
+    assert final.data["counts"]["confirmed"] == 2
+
+
+async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 1, first=2000)
+    await make_experts(client, 1, first=2100, specialty="A0402")
+    # main pool: expert 2000 and the demo expert 李建国; alternate: expert 2100
+    aid, token = await prepared(api, demo, total=4, alternate="A0402")
+    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    assert started.data["counts"]["waiting"] == 3
+    for openid in await waiting_openids():
+        await chat.say(openid, "1")
+    result = await api.call("GET", f"/draws/activities/{aid}", token)
+    assert result.data["status"] == "ended" and result.data["counts"]["confirmed"] == 3
+    assert await Notification.filter(kind="draw.shortage").exists()
+    ended = await Notification.filter(kind="draw.ended").first()
+    assert ended is not None and "专家不足" in ended.params["outcome"]
+    records = await engine(client).audit_records(await DrawActivity.get(id=aid))
+    assert {r.name for r in records} == {"main", "alt"}
+    activity = await DrawActivity.get(id=aid)
+    assert audit(activity.seed, activity.seed_hash, records).ok
+
+
+async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> None:
+    aid, token = await prepared(api, demo, total=2, verify=False)
+    # submitted: not editable until withdrawn
+    notice = await api.call("POST", f"/draws/activities/{aid}/avoidances", token,
+                            {"kind": "unit", "name": "某某公司"})
+    assert notice.status == 400 and "撤回" in notice.message
+    assert (await api.call("POST", f"/draws/activities/{aid}/start", token)).status == 400
+    assert (await api.call("POST", f"/draws/activities/{aid}/withdraw", token)).status == 200
+    shown = await api.call("GET", f"/draws/activities/{aid}", token)
+    fixed = [a for a in shown.data["avoidances"] if a["fixed"]]
+    assert {a["reason"] for a in fixed} == {"招标代理机构", "招标人"}
+    refused = await api.call("DELETE", f"/draws/activities/{aid}/avoidances/{fixed[0]['id']}",
+                             token)
+    assert refused.status == 400 and "不能删除" in refused.message
+    bad_csv = "类型,名称,统一社会信用代码或身份证号,原因\n单位,甲公司,91440101MA5D00001X,\n" \
+              "个人,张三,11010519491231002X,亲属\n部门,乙,,\n"
+    imported = await api.call("POST", f"/draws/activities/{aid}/avoidances/import", token,
+                              {"csv": bad_csv})
+    assert imported.status == 400 and "第2行" in imported.message and "第4行" in imported.message
+    assert "第3行" not in imported.message
+    after = await api.call("GET", f"/draws/activities/{aid}", token)
+    assert len(after.data["avoidances"]) == 2  # nothing half-imported
+    good_csv = "类型,名称,统一社会信用代码或身份证号,原因\n个人,张三,11010519491231002X,亲属\n"
+    assert (await api.call("POST", f"/draws/activities/{aid}/avoidances/import", token,
+                           {"csv": good_csv})).status == 200
+    nid = after.data["notices"][0]["id"]
+    unit_street = await api.call("POST", f"/draws/activities/{aid}/notices", token, {
+        "venue": "评标室", "city": "广州市", "district": "天河区", "street": "某某建设集团大楼",
+        "contact_name": "陈", "contact_phone": "020-1234567",
+        "gather_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()})
+    assert unit_street.status == 400 and "单位名称" in unit_street.message
+    more = await api.call("POST", f"/draws/activities/{aid}/conditions", token, {
+        "notice_id": nid, "regions": ["4401"], "main_specialty": "A0401", "planned": 1})
+    assert more.status == 200
+    mismatch = await api.call("POST", f"/draws/activities/{aid}/submit", token)
+    assert mismatch.status == 400 and "不一致" in mismatch.message
+    # times: bid opening < evaluation start < evaluation end
+    project = (await api.call("GET", "/draws/projects", token)).data["projects"][0]
+    start = datetime.now(UTC) + timedelta(days=3)
+    wrong = await api.call("POST", "/draws/activities", token, {
+        "project_id": project["id"], "section_ids": [project["sections"][1]["id"]],
+        "bid_open_at": (start + timedelta(hours=1)).isoformat(),
+        "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=2)).isoformat(),
+        "total": 1})
+    assert wrong.status == 400 and "时间顺序" in wrong.message
+    drawn = await api.call("POST", "/draws/activities", token, {
+        "project_id": project["id"], "section_ids": [project["sections"][0]["id"]],
+        "bid_open_at": (start - timedelta(hours=1)).isoformat(),
+        "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=2)).isoformat(),
+        "total": 1})
+    assert drawn.status == 400 and "已经抽取" in drawn.message
+
+
+async def test_only_the_handler_and_its_legal_person_see_an_activity(
+        api: Api, client: TestClient, demo: dict) -> None:
+    aid, _token = await prepared(api, demo, total=1, verify=False)
+    legal = await api.login(demo["agency_legal"].mp_openid)
+    assert (await api.call("GET", f"/draws/activities/{aid}", legal)).status == 200
+    assert len((await api.call("GET", "/draws/activities", legal)).data["activities"]) == 1
+    expert = await api.login(demo["expert"].mp_openid)
+    assert (await api.call("GET", f"/draws/activities/{aid}", expert)).status == 403
+    verifier = await api.login(demo["verifier"].mp_openid)
+    pending = await api.call("GET", "/verify/activities", verifier)
+    assert [a["id"] for a in pending.data["activities"]] == [aid]
+    refused = await api.call("POST", f"/verify/activities/{aid}", verifier, {"approve": False})
+    assert refused.status == 400 and "原因" in refused.message
+    refused = await api.call("POST", f"/verify/activities/{aid}", verifier,
+                             {"approve": False, "reason": "缺少申请表"})
+    assert refused.data["status"] == "refused"
+    pushed = await Notification.filter(kind="draw.refused").values_list("params", flat=True)
+    assert pushed and all(p["reason"] == "缺少申请表" for p in pushed)
+
+
+async def test_concurrent_acceptances_never_exceed_the_need(api: Api, client: TestClient,
+                                                            demo: dict) -> None:
+    experts = await make_experts(client, 6)
+    aid, token = await prepared(api, demo, total=2)
+    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    # two more invitations than needed are open at once (as after a pause with edits)
+    condition = await Condition.get(activity_id=aid)
+    now = datetime.now(UTC)
+    invited = set(await Invitation.filter(activity_id=aid).values_list("expert_id", flat=True))
+    for rank, profile in enumerate([e for e in experts if e.id not in invited][:2], start=90):
+        await Invitation.create(activity_id=aid, condition=condition, expert_id=profile.id,
+                                person_id=profile.person_id, rank=rank, wave=9, sent_at=now,
+                                due_at=now + timedelta(minutes=10))
+    rows = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
+    outcomes = await asyncio.gather(*(engine(client).reply(r.id, r.person_id, 1, now)
+                                      for r in rows))
+    assert sorted(o.status for o in outcomes) == ["confirmed", "confirmed", "released",
+                                                  "released"]
+    assert await Invitation.filter(activity_id=aid,
+                                   status=InvitationStatus.CONFIRMED).count() == 2
+    assert (await DrawActivity.get(id=aid)).status == DrawStatus.ENDED
