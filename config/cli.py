@@ -89,6 +89,42 @@ def cmd_menu(args: argparse.Namespace) -> None:
     print("menu updated")
 
 
+def cmd_audit(args: argparse.Namespace) -> None:
+    """Re-derive a finished draw from its revealed seed: from the database, or offline from a
+    record exported earlier (`--export`)."""
+    import json
+
+    from services.draw_audit import audit, export_record, import_record, report_text
+
+    if args.file:
+        with open(args.file, encoding="utf-8") as fh:
+            seed, digest, pools = import_record(json.load(fh))
+    else:
+        if args.activity is None:
+            raise SystemExit("give an activity id, or --file with an exported record")
+        from config.database import database
+        from models.draws import DrawActivity
+        from services.draw_engine import audit_records
+
+        settings, _ = _settings(fill_dev_secrets=True)
+
+        async def load() -> tuple[str, str, list]:
+            async with database(settings):
+                activity = await DrawActivity.get_or_none(id=args.activity)
+                if activity is None or activity.seed is None or activity.status != "ended":
+                    raise SystemExit(f"activity {args.activity}: no finished draw to audit")
+                return activity.seed, activity.seed_hash or "", await audit_records(activity)
+
+        seed, digest, pools = asyncio.run(load())
+        if args.export:
+            with open(args.export, "w", encoding="utf-8") as fh:
+                json.dump(export_record(args.activity, seed, digest, pools), fh, indent=1)
+            print(f"record written to {args.export}")
+    report = audit(seed, digest, pools)
+    print(report_text(report))
+    raise SystemExit(0 if report.ok else 1)
+
+
 def cmd_makemigrations(args: argparse.Namespace) -> None:
     """Developer tool: write a migration for model changes (tortoise's autodetector)."""
     import json
@@ -120,6 +156,11 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="load the demo data (idempotent)").set_defaults(func=cmd_demo)
     sub.add_parser("menu", help="push the custom menu to WeChat").set_defaults(func=cmd_menu)
+    au = sub.add_parser("audit", help="re-derive a finished draw from its revealed seed")
+    au.add_argument("activity", type=int, nargs="?", help="draw activity id (database)")
+    au.add_argument("--file", help="audit an exported record instead of the database")
+    au.add_argument("--export", help="also write the record to this JSON file")
+    au.set_defaults(func=cmd_audit)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)
     mk.set_defaults(func=cmd_makemigrations)

@@ -80,3 +80,28 @@ def audit(seed: str, published_seed_hash: str, pools: list[PoolRecord]) -> Audit
                 problems.append(f"{label}: position {rank} went to expert {pool.used[rank]}, "
                                 "not to the one the seed orders there")
     return AuditReport(not problems, problems, checked)
+
+
+def export_record(activity_id: int, seed: str, published_seed_hash: str,
+                  pools: list[PoolRecord]) -> dict[str, object]:
+    """Everything an auditor needs, as JSON (expert ids, never names)."""
+    return {"activity_id": activity_id, "seed": seed, "seed_hash": published_seed_hash,
+            "pools": [{"condition_id": p.condition_id, "name": p.name,
+                       "expert_ids": p.expert_ids, "hash": p.published_hash,
+                       "used": {str(k): v for k, v in sorted(p.used.items())}}
+                      for p in pools]}
+
+
+def import_record(data: dict[str, object]) -> tuple[str, str, list[PoolRecord]]:
+    """The inverse of export_record."""
+    pools = [PoolRecord(int(p["condition_id"]), str(p["name"]),  # type: ignore[index]
+                        [int(i) for i in p["expert_ids"]], str(p["hash"]),  # type: ignore[index]
+                        {int(k): int(v) for k, v in p["used"].items()})  # type: ignore[index]
+             for p in data["pools"]]  # type: ignore[attr-defined]
+    return str(data["seed"]), str(data["seed_hash"]), pools
+
+
+def report_text(report: AuditReport) -> str:
+    if report.ok:
+        return f"OK: {report.checked_positions} positions re-derived from the seed, all match."
+    return "FAILED:\n" + "\n".join(f"  - {p}" for p in report.problems)

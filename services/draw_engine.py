@@ -336,18 +336,20 @@ class DrawEngine:
     def sealed(activity: DrawActivity, now: datetime) -> bool:
         return now < activity.eval_start - SEAL_BEFORE
 
-    async def audit_records(self, activity: DrawActivity) -> list[PoolRecord]:
-        records = []
-        for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
-            for name, pool, digest in (("main", condition.pool, condition.pool_hash),
-                                       ("alt", condition.alt_pool, condition.alt_pool_hash)):
-                if pool is None or digest is None:
-                    continue
-                used = dict(await Invitation.filter(condition_id=condition.id, pool=name)
-                            .values_list("rank", "expert_id"))
-                used.update(dict(await SkippedCandidate.filter(condition_id=condition.id,
-                                                               pool=name)
-                                 .values_list("rank", "expert_id")))
-                records.append(PoolRecord(condition.id, name, list(pool), digest,
-                                          {int(k): int(v) for k, v in used.items()}))
-        return records
+
+async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
+    """What the draw recorded for every pool of the activity (for the auditor)."""
+    records = []
+    for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
+        for name, pool, digest in (("main", condition.pool, condition.pool_hash),
+                                   ("alt", condition.alt_pool, condition.alt_pool_hash)):
+            if pool is None or digest is None:
+                continue
+            used = dict(await Invitation.filter(condition_id=condition.id, pool=name)
+                        .values_list("rank", "expert_id"))
+            used.update(dict(await SkippedCandidate.filter(condition_id=condition.id,
+                                                           pool=name)
+                             .values_list("rank", "expert_id")))
+            records.append(PoolRecord(condition.id, name, list(pool), digest,
+                                      {int(k): int(v) for k, v in used.items()}))
+    return records

@@ -4,6 +4,7 @@ mini-program API as the agency; sealing; pause / resume / force end; the auditor
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
@@ -18,7 +19,8 @@ from models.draws import (
 )
 from models.notifications import Notification
 from models.wechat import Channel, WeChatIdentity
-from services.draw_audit import audit
+from services.draw_audit import audit, export_record
+from services.draw_engine import audit_records
 from tests.draw_world import make_experts, prepared
 from tests.helpers import Api, Chat
 
@@ -148,7 +150,7 @@ async def test_pause_resume_and_force_end_with_invitations_in_flight(
 
 
 async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
-        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict, tmp_path, capsys) -> None:
     await make_experts(client, 1, first=2000)
     await make_experts(client, 1, first=2100, specialty="A0402")
     # main pool: expert 2000 and the demo expert 李建国; alternate: expert 2100
@@ -162,10 +164,31 @@ async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
     assert await Notification.filter(kind="draw.shortage").exists()
     ended = await Notification.filter(kind="draw.ended").first()
     assert ended is not None and "专家不足" in ended.params["outcome"]
-    records = await engine(client).audit_records(await DrawActivity.get(id=aid))
+    records = await audit_records(await DrawActivity.get(id=aid))
     assert {r.name for r in records} == {"main", "alt"}
     activity = await DrawActivity.get(id=aid)
     assert audit(activity.seed, activity.seed_hash, records).ok
+    # the offline auditor (`expertbot audit --file`) agrees, and catches a reordered draw
+    record = export_record(aid, activity.seed, activity.seed_hash, records)
+    path = tmp_path / "draw.json"
+    path.write_text(json.dumps(record))
+    assert cli_exit(["audit", "--file", str(path)]) == 0
+    main = record["pools"][0]
+    first, second = main["used"]["0"], main["used"]["1"]
+    main["used"]["0"], main["used"]["1"] = second, first
+    path.write_text(json.dumps(record))
+    assert cli_exit(["audit", "--file", str(path)]) == 1
+    assert "not to the one the seed orders there" in capsys.readouterr().out
+
+
+def cli_exit(argv: list[str]) -> int:
+    from config.cli import main
+
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
 
 async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> None:

@@ -28,7 +28,7 @@ from models.experts import ExpertProfile
 from models.people import Person, Role
 from services.clock import china_time
 from services.draw_audit import audit
-from services.draw_engine import SEAL_BEFORE
+from services.draw_engine import SEAL_BEFORE, audit_records
 from services.pii import mask_phone
 
 api = Api()
@@ -443,7 +443,7 @@ async def results(call: Call) -> ResultsOut:
            summary="随机性核对：种子摘要、结束后公开的种子与候选池摘要、核对结果", tag=TAG)
 async def audit_view(call: Call) -> AuditOut:
     activity = await _activity(call)
-    records = await call.rt.domain.draws.audit_records(activity)
+    records = await audit_records(activity)
     pools = [{"condition_id": r.condition_id, "pool": r.name, "size": len(r.expert_ids),
               "hash": r.published_hash, "positions_used": len(r.used)} for r in records]
     if activity.status != DrawStatus.ENDED or activity.seed is None:
