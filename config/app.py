@@ -20,6 +20,7 @@ from config.worker import inprocess_worker
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from web.certificates import setup_certificates
+from web.draw_results import setup_draw_results
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
 
@@ -64,6 +65,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_pages(app)
     setup_certificates(app)
     setup_pay_pages(app)
+    setup_draw_results(app)
     if settings.sandbox:
         from sandbox.app import setup_sandbox
 

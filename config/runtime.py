@@ -92,6 +92,7 @@ class Domain:
     payments: Payments
     draw_setup: DrawSetup
     draws: DrawEngine
+    public_url: str  # where links in pushes and pages point
 
     @classmethod
     def build(cls, settings: Settings, redis: Redis, outbox: Outbox, arq: ArqRedis,
@@ -113,7 +114,8 @@ class Domain:
                    Review(outbox, exams), education,
                    Payments(pay, outbox, education, redis, settings.redis_prefix, links,
                             public_url),
-                   DrawSetup(outbox, vault), DrawEngine(outbox, schedule))
+                   DrawSetup(outbox, vault), DrawEngine(outbox, schedule),
+                   public_url.rstrip("/"))
 
     def deps(self) -> dict[str, object]:
         return {"vault": self.vault, "people": self.people, "codes": self.codes,

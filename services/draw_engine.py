@@ -31,6 +31,7 @@ from services.outbox import Change, Outbox
 log = logging.getLogger(__name__)
 
 SEAL_BEFORE = timedelta(minutes=30)  # results unseal 30 minutes before evaluation starts
+RESULT_LINK = "draw-result"  # the purpose of the printable result page's signed links
 RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
 Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
 

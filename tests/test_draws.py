@@ -76,12 +76,21 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
     # sealed until 30 minutes before the evaluation
     sealed = await api.call("GET", f"/draws/activities/{aid}/results", token)
     assert sealed.status == 403 and "解封" in sealed.message
+    assert (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).status == 403
+    assert not any(n.params.get("name") for n in await Notification.filter(
+        kind__startswith="draw.").exclude(kind="draw.invitation"))
     await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) + timedelta(
         minutes=29))
     unsealed = await api.call("GET", f"/draws/activities/{aid}/results", token)
     assert unsealed.status == 200 and len(unsealed.data["experts"]) == 3
     assert all(len(e["verification_code"]) == 6 and "****" in e["phone"]
                for e in unsealed.data["experts"])
+    link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
+    printable = await client.get(link[link.index("/draws/"):])
+    html = await printable.text()
+    assert printable.status == 200 and all(e["verification_code"] in html
+                                           for e in unsealed.data["experts"])
+    assert (await client.get(f"/draws/{aid}/result?t=1.2.x")).status == 403
     # the auditor re-derives every position, and notices a tampered pool
     report = await api.call("GET", f"/draws/activities/{aid}/audit", token)
     assert report.data["ok"] is True and report.data["problems"] == []

@@ -5,7 +5,7 @@ created; the legal person sees all of its agency's."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from pydantic import Field
 
@@ -28,7 +28,7 @@ from models.experts import ExpertProfile
 from models.people import Person, Role
 from services.clock import china_time
 from services.draw_audit import audit
-from services.draw_engine import SEAL_BEFORE, audit_records
+from services.draw_engine import RESULT_LINK, SEAL_BEFORE, audit_records
 from services.pii import mask_phone
 
 api = Api()
@@ -201,6 +201,11 @@ class ExpertOut(Model):
 class ResultsOut(Model):
     activity_id: int
     experts: list[ExpertOut]
+
+
+class LinkOut(Model):
+    url: str
+    expires_at: datetime
 
 
 class AuditOut(Model):
@@ -437,6 +442,21 @@ async def results(call: Call) -> ResultsOut:
         expert_number=profiles[r.expert_id].expert_number, verification_code=r.code or "",
         supplementary=r.supplementary, condition_id=r.condition_id)  # type: ignore[attr-defined]
         for r in rows])
+
+
+@api.route("GET", "/draws/activities/{activity_id}/result-page", access=AGENCY,
+           response=LinkOut, summary="可打印的抽取结果页（个人链接，1小时有效，解封后可用）",
+           tag=TAG)
+async def result_page(call: Call) -> LinkOut:
+    activity = await _activity(call)
+    if call.rt.domain.draws.sealed(activity, call.now):
+        raise forbidden(f"抽取结果尚未解封，将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
+                        "（评标开始前30分钟）解封。", "sealed")
+    expires = call.now + timedelta(hours=1)
+    token = call.rt.domain.links.token(RESULT_LINK, str(activity.id),
+                                       call.caller.need_person().id, expires.timestamp())
+    return LinkOut(url=f"{call.rt.domain.public_url}/draws/{activity.id}/result"
+                       f"?t={token}", expires_at=expires)
 
 
 @api.route("GET", "/draws/activities/{activity_id}/audit", access=AGENCY, response=AuditOut,

@@ -1,0 +1,58 @@
+"""The printable result of a draw (抽取结果): the confirmed experts with their verification
+codes, supplementary ones marked *, behind a personal signed link, sealed until 30 minutes
+before the evaluation starts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from config.keys import RUNTIME
+from models.draws import Condition, DrawActivity, Invitation, InvitationStatus, Project
+from models.experts import ExpertProfile
+from models.people import Person
+from services.catalogue import catalogue
+from services.clock import china_time
+from services.draw_engine import RESULT_LINK, SEAL_BEFORE
+from services.links import LinkError
+from services.pii import mask_phone
+from web.pages import bad_link, render
+
+
+async def page(request: web.Request) -> web.Response:
+    rt = request.app[RUNTIME]
+    activity_id = request.match_info["activity_id"]
+    try:
+        rt.domain.links.verify(RESULT_LINK, activity_id, request.query.get("t", ""))
+    except LinkError:
+        return bad_link(request, "请在小程序的抽取活动中重新打开结果页。")
+    activity = await DrawActivity.get_or_none(id=int(activity_id))
+    if activity is None:
+        return bad_link(request, "请在小程序的抽取活动中重新打开结果页。")
+    now = datetime.now(UTC)
+    if rt.domain.draws.sealed(activity, now):
+        return render(request, "message.html", status=403, title="结果尚未解封",
+                      message=f"抽取结果将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
+                              "（评标开始前30分钟）解封，届时可查看和打印。")
+    project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
+    rows = await Invitation.filter(activity_id=activity.id,
+                                   status=InvitationStatus.CONFIRMED).order_by("id")
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+    profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
+    conditions = {c.id: c for c in await Condition.filter(activity_id=activity.id)}
+    tree = catalogue()
+    experts = [{"name": people[r.person_id].name + ("*" if r.supplementary else ""),
+                "number": profiles[r.expert_id].expert_number,
+                "phone": mask_phone(people[r.person_id].phone),
+                "unit": profiles[r.expert_id].work_unit,
+                "specialty": tree.path_name(
+                    conditions[r.condition_id].main_specialty),  # type: ignore[attr-defined]
+                "code": r.code} for r in rows]
+    return render(request, "draw_result.html", project=project, activity=activity,
+                  experts=experts, eval_start=china_time(activity.eval_start),
+                  printed=china_time(now))
+
+
+def setup_draw_results(app: web.Application) -> None:
+    app.router.add_get("/draws/{activity_id}/result", page)
