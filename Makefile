@@ -28,6 +28,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.callback
 	$(BIN)/python -m bench.outbox
+	$(BIN)/python -m bench.draws
 
 clean:
 	rm -rf $(VENV) var
