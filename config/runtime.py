@@ -37,6 +37,7 @@ from services.applications import Applications
 from services.binding import Binding
 from services.codes import VerificationCodes
 from services.draw_engine import DrawEngine
+from services.draw_followups import DrawFollowups
 from services.draw_setup import DrawSetup
 from services.education import Education
 from services.exams import Exams
@@ -92,6 +93,7 @@ class Domain:
     payments: Payments
     draw_setup: DrawSetup
     draws: DrawEngine
+    draw_followups: DrawFollowups
     public_url: str  # where links in pushes and pages point
 
     @classmethod
@@ -109,12 +111,13 @@ class Domain:
 
         exams = Exams(outbox, links, public_url, schedule)
         education = Education(outbox, links, public_url, settings.secret_key)
+        draws = DrawEngine(outbox, schedule)
         return cls(vault, people, codes, Binding(people, codes, redis, settings.redis_prefix),
                    outbox, files, links, Applications(outbox, files), exams,
                    Review(outbox, exams), education,
                    Payments(pay, outbox, education, redis, settings.redis_prefix, links,
                             public_url),
-                   DrawSetup(outbox, vault), DrawEngine(outbox, schedule),
+                   DrawSetup(outbox, vault), draws, DrawFollowups(outbox, draws),
                    public_url.rstrip("/"))
 
     def deps(self) -> dict[str, object]:
@@ -122,7 +125,8 @@ class Domain:
                 "binding": self.binding, "outbox": self.outbox,
                 "applications": self.applications, "exams": self.exams,
                 "review": self.review, "links": self.links, "education": self.education,
-                "payments": self.payments, "draws": self.draws}
+                "payments": self.payments, "draws": self.draws,
+                "draw_followups": self.draw_followups}
 
 
 class OutboxLateDelivery:

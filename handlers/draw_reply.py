@@ -10,6 +10,7 @@ or is asked for).
 | any         | 1/2/3, several open      | (same)      | several (reply in the mini-program) |
 | any         | 1/2/3, replied / expired | (same)      | duplicate / late                    |
 | any         | 1/2/3, never invited     | (same)      | fallback                            |
+| any         | 收到 (after a 退选)      | (same)      | acknowledged                        |
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from datetime import datetime, timedelta
 
 from bot.dispatcher import Event
-from bot.filters import MsgType, Regex
+from bot.filters import MsgType, Regex, Text
 from bot.fsm import FSMContext
 from bot.incoming import Incoming
 from bot.router import ANY, Flow, Router
@@ -28,6 +29,7 @@ from models.draws import Invitation, InvitationStatus
 from models.people import Person
 from services.clock import china_time
 from services.draw_engine import DrawEngine, invitation_params
+from services.draw_followups import DrawFollowups
 from services.identity_rules import RuleError
 
 DECISIONS = {InvitationStatus.CONFIRMED: "参加", InvitationStatus.DECLINED: "不参加",
@@ -88,3 +90,12 @@ async def give_reason(person: Person | None, fsm: FSMContext, texts: Texts, draw
         await draws.set_reason(int(fsm.data["invitation"]), person.id, msg.content)
     fsm.finish()
     return texts.render("chat/draw/reason_saved.j2")
+
+
+@router.message(Text("收到", "已收到", "知道了", "收到了"))
+async def acknowledge(person: Person | None, fsm: FSMContext, texts: Texts,
+                      draw_followups: DrawFollowups, now: datetime, event: Event) -> str:
+    """收到: the expert acknowledges a withdrawal (退选) notice."""
+    if person is not None and await draw_followups.acknowledge(person.id, now) is not None:
+        return texts.render("chat/draw/acknowledged.j2")
+    return await on_anything_else(event, fsm, texts)

@@ -107,6 +107,8 @@ class DrawActivity(Model):
     ended_at = fields.DatetimeField(null=True)
     end_reason = fields.CharField(max_length=16, null=True)  # complete/exhausted/forced
     unsealed_pushed = fields.BooleanField(default=False)
+    withdraw_reason = fields.CharField(max_length=200, null=True)  # 退选, force majeure
+    withdraw_requested_at = fields.DatetimeField(null=True)
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
 
@@ -174,6 +176,7 @@ class Condition(Model):
     alt_pool = fields.JSONField(null=True)  # alternate pool, fixed when first needed
     alt_pool_hash = fields.CharField(max_length=64, null=True)
     exhausted = fields.BooleanField(default=False)
+    source_id = fields.BigIntField(null=True)  # the condition a supplement / clone comes from
 
     class Meta:
         table = "draw_condition"
@@ -199,6 +202,10 @@ class Invitation(Model):
     reason = fields.CharField(max_length=100, null=True)
     code = fields.CharField(max_length=8, null=True)  # 验证码, on confirmation
     supplementary = fields.BooleanField(default=False)
+    absence = fields.CharField(max_length=8, null=True)  # 缺席 / 请假, registered by the agency
+    # withdrawal (退选) notice: pushes made, and when the expert acknowledged it in chat
+    withdrawal_notices = fields.IntField(default=0)
+    acknowledged_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "draw_invitation"

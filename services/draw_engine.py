@@ -12,6 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Q
+
 from models.draws import (
     Condition,
     DrawActivity,
@@ -79,7 +81,8 @@ class DrawEngine:
             if activity.eval_start - now < SEAL_BEFORE:
                 raise RuleError("距评标开始已不足30分钟，不能开始抽取。")
             for condition in await Condition.filter(activity_id=activity.id):
-                pool = await candidate_pool(activity, condition, condition.main_specialty)
+                pool = (await original_experts(condition) if activity.kind == "reeval"
+                        else await candidate_pool(activity, condition, condition.main_specialty))
                 condition.pool, condition.pool_hash = pool, pool_hash(condition.id, "main", pool)
                 await condition.save(update_fields=["pool", "pool_hash"])
             activity.status, activity.started_at = DrawStatus.DRAWING, now
@@ -354,3 +357,13 @@ async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
             records.append(PoolRecord(condition.id, name, list(pool), digest,
                                       {int(k): int(v) for k, v in used.items()}))
     return records
+
+
+async def original_experts(condition: Condition) -> list[int]:
+    """复评: the experts who confirmed for the condition this one was cloned from (and for
+    its supplementary draws)."""
+    confirmed = await Invitation.filter(
+        Q(condition_id=condition.source_id) | Q(condition__source_id=condition.source_id,
+                                                activity__kind="supplement"),
+        status=InvitationStatus.CONFIRMED).values_list("expert_id", flat=True)
+    return sorted({int(e) for e in confirmed})

@@ -36,5 +36,9 @@ async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> No
 
 
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
-    """Invitations whose timer was lost, and results that just unsealed."""
-    return dict(await ctx["rt"].domain.draws.sweep(datetime.now(UTC)))
+    """Invitations whose timer was lost, results that just unsealed, and withdrawal notices
+    not yet acknowledged."""
+    now = datetime.now(UTC)
+    counts = dict(await ctx["rt"].domain.draws.sweep(now))
+    counts["withdrawal_notices"] = await ctx["rt"].domain.draw_followups.renotify(now)
+    return counts

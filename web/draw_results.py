@@ -15,6 +15,7 @@ from models.people import Person
 from services.catalogue import catalogue
 from services.clock import china_time
 from services.draw_engine import RESULT_LINK, SEAL_BEFORE
+from services.draw_followups import family
 from services.links import LinkError
 from services.pii import mask_phone
 from web.pages import bad_link, render
@@ -36,11 +37,12 @@ async def page(request: web.Request) -> web.Response:
                       message=f"抽取结果将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
                               "（评标开始前30分钟）解封，届时可查看和打印。")
     project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
-    rows = await Invitation.filter(activity_id=activity.id,
+    rows = await Invitation.filter(activity_id__in=await family(activity),
                                    status=InvitationStatus.CONFIRMED).order_by("id")
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
-    conditions = {c.id: c for c in await Condition.filter(activity_id=activity.id)}
+    conditions = {c.id: c for c in await Condition.filter(
+        activity_id__in=await family(activity))}
     tree = catalogue()
     experts = [{"name": people[r.person_id].name + ("*" if r.supplementary else ""),
                 "number": profiles[r.expert_id].expert_number,

@@ -26,9 +26,11 @@ from models.draws import (
 )
 from models.experts import ExpertProfile
 from models.people import Person, Role
+from services.catalogue import is_city
 from services.clock import china_time
 from services.draw_audit import audit
 from services.draw_engine import RESULT_LINK, SEAL_BEFORE, audit_records
+from services.draw_followups import family
 from services.pii import mask_phone
 
 api = Api()
@@ -432,7 +434,7 @@ async def results(call: Call) -> ResultsOut:
     if call.rt.domain.draws.sealed(activity, call.now):
         raise forbidden(f"抽取结果尚未解封，将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
                         "（评标开始前30分钟）解封。", "sealed")
-    rows = await Invitation.filter(activity_id=activity.id,
+    rows = await Invitation.filter(activity_id__in=await family(activity),
                                    status=InvitationStatus.CONFIRMED).order_by("id")
     profiles = {p.id: p for p in await ExpertProfile.filter(
         id__in=[r.expert_id for r in rows])}
@@ -474,3 +476,103 @@ async def audit_view(call: Call) -> AuditOut:
                     ok=report.ok, problems=report.problems)
 
 
+
+
+class AbsenceIn(Model):
+    key: str = Field(min_length=4, max_length=11, description="专家的验证码或手机号")
+    kind: str = Field(default="缺席", description="缺席 / 请假")
+
+
+class AbsenceOut(Model):
+    registered: bool
+    kind: str
+
+
+class SupplementIn(Model):
+    regions: list[str] | None = Field(default=None, description="不填则按原条件的地区")
+    gather_at: datetime | None = Field(default=None, description="不填则沿用原集合时间")
+
+
+class CloneIn(Model):
+    bid_open_at: datetime
+    eval_start: datetime
+    eval_end: datetime
+
+
+class WithdrawalIn(Model):
+    reason: str = Field(min_length=2, max_length=200)
+
+
+class WithdrawalOut(Model):
+    status: str
+    requested: bool
+    delivered: int = Field(description="已确认收到退选通知的专家人数")
+    undelivered: int
+
+
+@api.route("POST", "/draws/activities/{activity_id}/absences", access=AGENCY, body=AbsenceIn,
+           response=AbsenceOut, summary="登记缺席或请假（凭专家验证码或手机号）", tag=TAG)
+async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
+    activity = await _activity(call)
+    with domain_errors():
+        await call.rt.domain.draw_followups.register_absence(activity, body.key, body.kind)
+    return AbsenceOut(registered=True, kind=body.kind)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/supplement", access=AGENCY,
+           body=SupplementIn, response=ActivityOut,
+           summary="补抽（按原条件或调整地区，可改集合时间；补抽专家在结果中标 *）", tag=TAG)
+async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
+    activity = await _activity(call)
+    if body.regions is not None and not (body.regions and all(is_city(r)
+                                                              for r in body.regions)):
+        raise bad_request("请选择补抽地区（地市）。", "bad_regions")
+    with domain_errors():
+        child = await call.rt.domain.draw_followups.supplement(
+            activity, call.now, regions=body.regions, gather_at=body.gather_at)
+    return await activity_out(call, child)
+
+
+async def _clone(call: Call, body: CloneIn, kind: str) -> ActivityOut:
+    activity = await _activity(call)
+    with domain_errors():
+        child = await call.rt.domain.draw_followups.clone(activity, kind, body.model_dump(),
+                                                          call.now)
+    return await activity_out(call, child)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/redraw", access=AGENCY, body=CloneIn,
+           response=ActivityOut, summary="重新抽取（复制活动，自动回避原专家，需重新核验）",
+           tag=TAG)
+async def redraw(call: Call, body: CloneIn) -> ActivityOut:
+    return await _clone(call, body, "redraw")
+
+
+@api.route("POST", "/draws/activities/{activity_id}/reeval", access=AGENCY, body=CloneIn,
+           response=ActivityOut, summary="复评（复制活动，核验后通知原专家）", tag=TAG)
+async def reeval(call: Call, body: CloneIn) -> ActivityOut:
+    return await _clone(call, body, "reeval")
+
+
+async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
+    delivered, undelivered = await call.rt.domain.draw_followups.withdrawal_status(activity)
+    return WithdrawalOut(status=activity.status,
+                         requested=activity.withdraw_requested_at is not None,
+                         delivered=delivered, undelivered=undelivered)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/withdrawal", access=AGENCY,
+           body=WithdrawalIn, response=WithdrawalOut,
+           summary="申请退选（评标开始前至少5小时，经交易中心核验后通知全部专家）", tag=TAG)
+async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
+    activity = await _activity(call)
+    with domain_errors():
+        activity = await call.rt.domain.draw_followups.request_withdrawal(
+            activity, body.reason, call.now)
+    return await withdrawal_out(call, activity)
+
+
+@api.route("GET", "/draws/activities/{activity_id}/withdrawal", access=AGENCY,
+           response=WithdrawalOut, summary="退选通知送达情况（只有人数）", tag=TAG)
+async def withdrawal_status(call: Call) -> WithdrawalOut:
+    return await withdrawal_out(call, await _activity(call))

@@ -77,3 +77,18 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
         activity = await call.rt.domain.draw_setup.verify(
             activity, call.caller.need_person().id, body.approve, body.reason, call.now)
     return DecisionOut(id=activity.id, status=activity.status)
+
+
+@api.route("POST", "/verify/activities/{activity_id}/withdrawal", access=VERIFIER,
+           response=DecisionOut, summary="核验退选申请：通过后取消评标并通知全部专家", tag=TAG)
+async def approve_withdrawal(call: Call) -> DecisionOut:
+    activity = await DrawActivity.get_or_none(id=call.path_int("activity_id")
+                                              ).prefetch_related("project")
+    if activity is None:
+        raise not_found("没有找到这个抽取活动。")
+    if not _in_scope(call, activity.project):
+        raise forbidden("该项目不在您所在交易中心的辖区内。", "out_of_scope")
+    with domain_errors():
+        activity = await call.rt.domain.draw_followups.approve_withdrawal(
+            activity.id, call.caller.need_person().id, call.now)
+    return DecisionOut(id=activity.id, status=activity.status)

@@ -1,0 +1,243 @@
+"""After a draw (seed 004): absence and leave registration, the supplementary draw (补抽),
+re-draw (重新抽取) and re-evaluation (复评) as clones, and withdrawal (退选) with a notice every
+expert acknowledges in chat."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from models.draws import (
+    Avoidance,
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Section,
+)
+from models.people import Person
+from services.clock import china_time
+from services.draw_engine import DrawEngine
+from services.draw_setup import check_times, notify_agency
+from services.identity_rules import RuleError
+from services.outbox import Outbox
+
+WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
+MAX_WITHDRAWAL_NOTICES = 3
+RENOTIFY_AFTER = timedelta(minutes=10)
+NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
+                 "contact_phone", "notes")
+CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_specialty",
+                    "title_level", "qualification", "industry", "planned")
+
+
+async def family(activity: DrawActivity) -> list[int]:
+    """The activity and its supplementary draws (their results print together)."""
+    children = await DrawActivity.filter(parent_id=activity.id, kind="supplement"
+                                         ).values_list("id", flat=True)
+    return [activity.id, *(int(c) for c in children)]
+
+
+class DrawFollowups:
+    def __init__(self, outbox: Outbox, engine: DrawEngine) -> None:
+        self.outbox = outbox
+        self.engine = engine
+
+    # -- absence and the supplementary draw ------------------------------------------------
+    async def register_absence(self, activity: DrawActivity, key: str, kind: str) -> Invitation:
+        """An expert who will not come (缺席 / 请假), found by verification code or phone."""
+        if kind not in ("缺席", "请假"):
+            raise RuleError("请选择“缺席”或“请假”。")
+        key = key.strip()
+        query = Invitation.filter(activity_id__in=await family(activity),
+                                  status=InvitationStatus.CONFIRMED)
+        found = await query.filter(code=key).first() if len(key) <= 8 else None
+        if found is None and key.isdigit() and len(key) == 11:
+            person = await Person.get_or_none(phone=key)
+            if person is not None:
+                found = await query.filter(person_id=person.id).first()
+        if found is None:
+            raise RuleError("没有找到使用该验证码或手机号确认参加本次评标的专家。")
+        found.status, found.absence = InvitationStatus.ABSENT, kind
+        await found.save(update_fields=["status", "absence"])
+        return found
+
+    async def supplement(self, activity: DrawActivity, now: datetime,
+                         regions: list[str] | None = None,
+                         gather_at: datetime | None = None) -> DrawActivity:
+        """补抽: a new draw for the absent experts' places, with the original conditions or
+        other regions, optionally a new gathering time; everyone already invited is avoided."""
+        if activity.kind == "supplement" or activity.status != DrawStatus.ENDED:
+            raise RuleError("只有已结束的抽取活动可以补抽（请在原抽取活动上操作）。")
+        ids = await family(activity)
+        need: dict[int, int] = {}
+        for condition in await Condition.filter(activity_id=activity.id):
+            absent = await Invitation.filter(activity_id__in=ids, status=InvitationStatus.ABSENT,
+                                             condition__source_id=condition.id).count()
+            absent += await Invitation.filter(condition_id=condition.id,
+                                              status=InvitationStatus.ABSENT).count()
+            covered = sum(await Condition.filter(source_id=condition.id,
+                                                 activity__kind="supplement"
+                                                 ).values_list("planned", flat=True))
+            if absent > covered:
+                need[condition.id] = absent - covered
+        if not need:
+            raise RuleError("没有需要补抽的名额：请先登记缺席或请假的专家。")
+        async with in_transaction():
+            child = await self._clone(activity, "supplement", DrawStatus.VERIFIED,
+                                      {"bid_open_at": activity.bid_open_at,
+                                       "eval_start": activity.eval_start,
+                                       "eval_end": activity.eval_end},
+                                      need=need, regions=regions, gather_at=gather_at)
+            invited = await Invitation.filter(activity_id__in=ids).values_list(
+                "expert_id", flat=True)
+            await self._avoid_experts(child, set(invited), "原抽取已邀请")
+        return await self.engine.start(child.id, now)
+
+    # -- clones ----------------------------------------------------------------------------
+    async def clone(self, activity: DrawActivity, kind: str, times: dict[str, datetime],
+                    now: datetime) -> DrawActivity:
+        """重新抽取 (the original experts avoided) or 复评 (the original experts invited): a
+        new activity with new times, to be verified again."""
+        if kind == "redraw" and activity.status not in (DrawStatus.ENDED,
+                                                        DrawStatus.WITHDRAWN):
+            raise RuleError("只有已结束或已退选的抽取活动可以重新抽取。")
+        if kind == "reeval" and activity.status != DrawStatus.ENDED:
+            raise RuleError("只有已结束的抽取活动可以发起复评。")
+        check_times(times["bid_open_at"], times["eval_start"], times["eval_end"], now)
+        async with in_transaction():
+            child = await self._clone(activity, kind, DrawStatus.DRAFT, times,
+                                      shift=times["eval_start"] - activity.eval_start)
+            await Section.filter(activity_id=activity.id).update(activity_id=child.id)
+            if kind == "redraw":
+                original = await Invitation.filter(
+                    activity_id__in=await family(activity),
+                    status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
+                ).values_list("expert_id", flat=True)
+                await self._avoid_experts(child, set(original), "原抽取专家")
+        return child
+
+    async def _clone(self, activity: DrawActivity, kind: str, status: DrawStatus,
+                     times: dict[str, datetime], *, need: dict[int, int] | None = None,
+                     regions: list[str] | None = None, gather_at: datetime | None = None,
+                     shift: timedelta = timedelta(0)) -> DrawActivity:
+        child = await DrawActivity.create(
+            project_id=activity.project_id,  # type: ignore[attr-defined]
+            agency_id=activity.agency_id, handler_id=activity.handler_id, kind=kind,
+            parent_id=activity.id, status=status, on_site=activity.on_site,
+            supervisors=activity.supervisors, response_minutes=activity.response_minutes,
+            total=sum(need.values()) if need else activity.total, **times)
+        for item in await Avoidance.filter(activity_id=activity.id):
+            await Avoidance.create(activity=child, kind=item.kind, name=item.name,
+                                   credit_code=item.credit_code, id_hash=item.id_hash,
+                                   expert_id=item.expert_id, fixed=item.fixed,
+                                   reason=item.reason)
+        notices: dict[int, Notice] = {}
+        for notice in await Notice.filter(activity_id=activity.id):
+            values = {f: getattr(notice, f) for f in NOTICE_FIELDS}
+            values["gather_at"] = gather_at or notice.gather_at + shift
+            notices[notice.id] = await Notice.create(activity=child, **values)
+        for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
+            if need is not None and condition.id not in need:
+                continue
+            values = {f: getattr(condition, f) for f in CONDITION_FIELDS}
+            if need is not None:
+                values["planned"] = need[condition.id]
+            if regions:
+                values["regions"] = regions
+            await Condition.create(activity=child, source_id=condition.id,
+                                   notice=notices[condition.notice_id],  # type: ignore[attr-defined]
+                                   **values)
+        return child
+
+    @staticmethod
+    async def _avoid_experts(activity: DrawActivity, expert_ids: set[int], reason: str) -> None:
+        for expert_id in sorted(expert_ids):
+            await Avoidance.create(activity=activity, kind="person", name=f"专家#{expert_id}",
+                                   expert_id=expert_id, fixed=True, reason=reason)
+
+    # -- withdrawal (退选) ------------------------------------------------------------------
+    async def request_withdrawal(self, activity: DrawActivity, reason: str,
+                                 now: datetime) -> DrawActivity:
+        if activity.status not in (DrawStatus.VERIFIED, DrawStatus.DRAWING,
+                                   DrawStatus.PAUSED, DrawStatus.ENDED):
+            raise RuleError("该抽取活动当前不能退选。")
+        self._check_withdrawal_time(activity, now)
+        if not reason.strip():
+            raise RuleError("请填写退选原因（不可抗力等）。")
+        activity.withdraw_reason, activity.withdraw_requested_at = reason.strip()[:200], now
+        await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at"])
+        return activity
+
+    @staticmethod
+    def _check_withdrawal_time(activity: DrawActivity, now: datetime) -> None:
+        if activity.eval_start - now < WITHDRAW_MIN:
+            raise RuleError(f"距评标开始（{china_time(activity.eval_start)}）已不足5小时，"
+                            "不能退选，请联系交易中心。")
+
+    async def approve_withdrawal(self, activity_id: int, verifier_id: int,
+                                 now: datetime) -> DrawActivity:
+        """Verified: the activity is withdrawn, open invitations cancelled, and every expert
+        who confirmed is told (and asked to acknowledge)."""
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
+                raise RuleError("该抽取活动没有待核验的退选申请。")
+            self._check_withdrawal_time(activity, now)
+            activity.status, activity.ended_at, activity.end_reason = \
+                DrawStatus.WITHDRAWN, now, "withdrawn"
+            activity.verifier_id = verifier_id
+            await activity.save(update_fields=["status", "ended_at", "end_reason",
+                                               "verifier_id"])
+            await Invitation.filter(activity_id=activity.id,
+                                    status=InvitationStatus.SENT).update(
+                status=InvitationStatus.CANCELLED)
+            await Section.filter(activity_id=activity.id).update(activity_id=None)
+            for item in await Invitation.filter(activity_id=activity.id,
+                                                status=InvitationStatus.CONFIRMED):
+                await self._tell(change, activity, item)
+            await notify_agency(change, activity, "draw.withdrawn",
+                                reason=activity.withdraw_reason or "")
+        return activity
+
+    async def _tell(self, change, activity: DrawActivity, item: Invitation) -> None:  # type: ignore[no-untyped-def]
+        item.withdrawal_notices += 1
+        await item.save(update_fields=["withdrawal_notices"])
+        await change.notify("draw.cancelled", {
+            "eval_start": china_time(activity.eval_start), "reason": activity.withdraw_reason
+            or "不可抗力", "attempt": str(item.withdrawal_notices)}, person_id=item.person_id)
+
+    async def acknowledge(self, person_id: int, now: datetime) -> Invitation | None:
+        """The expert's 收到 in chat: the withdrawal notice was delivered."""
+        item = await Invitation.filter(person_id=person_id, status=InvitationStatus.CONFIRMED,
+                                       activity__status=DrawStatus.WITHDRAWN,
+                                       acknowledged_at=None).order_by("-id").first()
+        if item is not None:
+            item.acknowledged_at = now
+            await item.save(update_fields=["acknowledged_at"])
+        return item
+
+    async def renotify(self, now: datetime) -> int:
+        """Up to 3 notices, 10 minutes apart, to experts who have not acknowledged."""
+        sent = 0
+        for item in await Invitation.filter(
+                status=InvitationStatus.CONFIRMED, activity__status=DrawStatus.WITHDRAWN,
+                acknowledged_at=None, withdrawal_notices__lt=MAX_WITHDRAWAL_NOTICES
+        ).prefetch_related("activity").limit(200):
+            due = item.activity.ended_at + RENOTIFY_AFTER * item.withdrawal_notices
+            if now >= due:
+                async with self.outbox.change(now) as change:
+                    await self._tell(change, item.activity, item)
+                sent += 1
+        return sent
+
+    async def withdrawal_status(self, activity: DrawActivity) -> tuple[int, int]:
+        """(delivered, undelivered) withdrawal notices: counts only, never names."""
+        rows = await Invitation.filter(activity_id=activity.id,
+                                       status=InvitationStatus.CONFIRMED).values_list(
+            "acknowledged_at", flat=True)
+        delivered = sum(1 for r in rows if r is not None)
+        return delivered, len(rows) - delivered

@@ -1,0 +1,165 @@
+"""After a draw: absence and the supplementary draw (marked * on the result), re-draw avoiding
+the original experts, re-evaluation inviting them, and withdrawal (退选) with its 5-hour rule
+and acknowledged notices."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Section
+from models.notifications import Notification
+from models.people import Person
+from models.wechat import Channel, WeChatIdentity
+from services.clock import CHINA
+from services.identity_rules import RuleError
+from tests.draw_world import make_experts, prepared
+from tests.helpers import Api, Chat
+
+
+async def openid_of(person_id: int) -> str:
+    return (await WeChatIdentity.get(person_id=person_id,
+                                     channel=Channel.OFFICIAL_ACCOUNT)).openid
+
+
+async def finish(chat: Chat, activity_id: int) -> list[Invitation]:
+    """Every invited expert of the activity accepts until it ends."""
+    for _ in range(10):
+        waiting = await Invitation.filter(activity_id=activity_id, status=InvitationStatus.SENT)
+        if not waiting:
+            break
+        for item in waiting:
+            await chat.say(await openid_of(item.person_id), "1")
+    return await Invitation.filter(activity_id=activity_id, status=InvitationStatus.CONFIRMED)
+
+
+async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2) -> tuple[int, str]:
+    aid, token = await prepared(api, demo, total=total)
+    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    assert started.status == 200
+    await finish(chat, aid)
+    assert (await DrawActivity.get(id=aid)).status == "ended"
+    return aid, token
+
+
+async def test_absence_then_a_supplementary_draw_marked_on_the_result(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, token = await drawn(api, chat, demo)
+    first, second = await Invitation.filter(activity_id=aid,
+                                            status=InvitationStatus.CONFIRMED).order_by("id")
+    nobody = await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                            {"key": "000000"})
+    assert nobody.status == 400 and "没有找到" in nobody.message
+    early = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
+    assert early.status == 400 and "登记缺席" in early.message
+    by_code = await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                             {"key": first.code, "kind": "请假"})
+    assert by_code.status == 200
+    phone = (await Person.get(id=second.person_id)).phone
+    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                           {"key": phone})).status == 200
+    new_time = datetime.now(UTC) + timedelta(days=2, minutes=-20)
+    child = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
+                           {"gather_at": new_time.isoformat()})
+    assert child.status == 200, child.data
+    assert child.data["status"] == "drawing" and child.data["counts"]["waiting"] == 2
+    invited = await Invitation.filter(activity_id=child.data["id"])
+    originals = set(await Invitation.filter(activity_id=aid).values_list("expert_id",
+                                                                        flat=True))
+    assert not {i.expert_id for i in invited} & originals  # everyone invited before avoided
+    assert all(i.supplementary for i in invited)
+    invitation = await Notification.filter(kind="draw.invitation").order_by("-id").first()
+    assert invitation is not None
+    assert f"{new_time.astimezone(CHINA):%H:%M}" in invitation.params["gather_at"]
+    await finish(chat, child.data["id"])
+    await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) + timedelta(
+        minutes=10))
+    results = await api.call("GET", f"/draws/activities/{aid}/results", token)
+    assert sorted(e["supplementary"] for e in results.data["experts"]) == [True, True]
+    link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
+    html = await (await client.get(link[link.index("/draws/"):])).text()
+    assert html.count("*</td>") == 2 and "带 * 的为补抽专家" in html
+
+
+async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, token = await drawn(api, chat, demo)
+    originals = set(await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
+                                            ).values_list("expert_id", flat=True))
+    start = datetime.now(UTC) + timedelta(days=4)
+    times = {"bid_open_at": (start - timedelta(hours=1)).isoformat(),
+             "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=4)).isoformat()}
+    verifier = await api.login(demo["verifier"].mp_openid)
+    reeval = await api.call("POST", f"/draws/activities/{aid}/reeval", token, times)
+    assert reeval.status == 200 and reeval.data["status"] == "draft"
+    rid = reeval.data["id"]
+    await api.call("POST", f"/draws/activities/{rid}/submit", token)
+    await api.call("POST", f"/verify/activities/{rid}", verifier, {"approve": True})
+    started = await api.call("POST", f"/draws/activities/{rid}/start", token)
+    assert started.status == 200, started.data
+    assert set(await Invitation.filter(activity_id=rid).values_list(
+        "expert_id", flat=True)) == originals
+    await finish(chat, rid)
+    redraw = await api.call("POST", f"/draws/activities/{rid}/redraw", token, {
+        **times, "eval_start": (start + timedelta(days=1)).isoformat(),
+        "eval_end": (start + timedelta(days=1, hours=4)).isoformat()})
+    assert redraw.status == 200, redraw.data
+    did = redraw.data["id"]
+    avoided = set(await Avoidance.filter(activity_id=did, expert_id__not_isnull=True
+                                         ).values_list("expert_id", flat=True))
+    assert avoided == originals
+    assert await Section.filter(activity_id=did).count() == 1  # the sections moved along
+    await api.call("POST", f"/draws/activities/{did}/submit", token)
+    await api.call("POST", f"/verify/activities/{did}", verifier, {"approve": True})
+    assert (await api.call("POST", f"/draws/activities/{did}/start", token)).status == 200
+    assert not set(await Invitation.filter(activity_id=did).values_list(
+        "expert_id", flat=True)) & originals
+    # times are checked again
+    bad = await api.call("POST", f"/draws/activities/{rid}/redraw", token, {
+        **times, "eval_end": times["bid_open_at"]})
+    assert bad.status == 400 and "时间顺序" in bad.message
+
+
+async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, token = await drawn(api, chat, demo)
+    activity = await DrawActivity.get(id=aid)
+    followups = client.app[RUNTIME].domain.draw_followups
+    boundary = activity.eval_start - timedelta(hours=5)
+    try:
+        await followups.request_withdrawal(activity, "台风停工", boundary + timedelta(seconds=1))
+    except RuleError as exc:
+        assert "不足5小时" in exc.message
+    else:
+        raise AssertionError("a withdrawal under 5 hours was accepted")
+    await followups.request_withdrawal(activity, "台风停工", boundary)  # exactly 5 h: allowed
+    asked = await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
+                           {"reason": "台风停工"})
+    assert asked.status == 200 and asked.data["requested"] and asked.data["status"] == "ended"
+    verifier = await api.login(demo["verifier"].mp_openid)
+    approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier)
+    assert approved.status == 200 and approved.data["status"] == "withdrawn"
+    notices = await Notification.filter(kind="draw.cancelled")
+    assert len(notices) == 2 and all(n.params["reason"] == "台风停工" for n in notices)
+    confirmed = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED)
+    answer = await chat.say(await openid_of(confirmed[0].person_id), "收到")
+    assert "已确认您收到" in answer.text
+    status = await api.call("GET", f"/draws/activities/{aid}/withdrawal", token)
+    assert (status.data["delivered"], status.data["undelivered"]) == (1, 1)
+    # the one who has not acknowledged is told again, 3 times at most
+    now = datetime.now(UTC)
+    for minutes in (5, 11, 21, 31, 41):
+        await followups.renotify(now + timedelta(minutes=minutes))
+    assert await Notification.filter(kind="draw.cancelled",
+                                     person_id=confirmed[1].person_id).count() == 3
+    assert await Notification.filter(kind="draw.cancelled",
+                                     person_id=confirmed[0].person_id).count() == 1
+    # the sections are free again: a new activity may draw them
+    assert await Section.filter(activity_id=aid).count() == 0
+    nothing = await chat.say(await openid_of(confirmed[0].person_id), "收到")
+    assert "没有找到" in nothing.text
