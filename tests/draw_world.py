@@ -20,7 +20,8 @@ TENDERER = ("某市第一中学", demo_credit_code(50))
 async def make_experts(client: TestClient, count: int, *, first: int = 1000,
                        region: str = "4401", specialty: str = "A0401",
                        unit_code: str | None = None) -> list[ExpertProfile]:
-    """`count` formal experts who follow the official account (openid o_ex_<n>)."""
+    """`count` formal experts who follow the official account (openid o_ex_<n>) and use the
+    mini-program (mp_ex_<n>)."""
     vault = client.app[RUNTIME].domain.vault
     made = []
     for n in range(first, first + count):
@@ -33,6 +34,8 @@ async def make_experts(client: TestClient, count: int, *, first: int = 1000,
         await WeChatIdentity.create(openid=f"o_ex_{n}", channel=Channel.OFFICIAL_ACCOUNT,
                                     person_id=person.id, subscribed=True,
                                     bound_at=datetime.now(UTC))
+        await WeChatIdentity.create(openid=f"mp_ex_{n}", channel=Channel.MINI_PROGRAM,
+                                    person_id=person.id, bound_at=datetime.now(UTC))
         profile = await ExpertProfile.create(
             person_id=person.id, expert_number=f"T-{n}", region=region,
             willing_regions=[region], work_unit=f"单位{n}",

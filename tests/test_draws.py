@@ -294,3 +294,33 @@ async def test_concurrent_acceptances_never_exceed_the_need(api: Api, client: Te
     assert await Invitation.filter(activity_id=aid,
                                    status=InvitationStatus.CONFIRMED).count() == 2
     assert (await DrawActivity.get(id=aid)).status == DrawStatus.ENDED
+
+
+async def test_a_timeout_brings_the_next_candidate_and_the_mini_program_reply(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 3, first=3100, specialty="A0403")  # nobody else has A0403
+    aid, token = await prepared(api, demo, total=1, specialty="A0403")
+    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    first = await Invitation.get(activity_id=aid, status=InvitationStatus.SENT)
+    now = datetime.now(UTC)
+    counts = await engine(client).sweep(now + timedelta(minutes=11))
+    assert counts["expired"] == 1
+    assert (await Invitation.get(id=first.id)).status == InvitationStatus.TIMEOUT
+    second = await Invitation.get(activity_id=aid, status=InvitationStatus.SENT)
+    assert second.expert_id != first.expert_id and second.wave == 2
+    # the same choice by tapping in the mini-program
+    mp = (await WeChatIdentity.get(person_id=second.person_id,
+                                   channel=Channel.MINI_PROGRAM)).openid
+    expert_token = await api.login(mp)
+    mine = await api.call("GET", "/expert/invitations", expert_token)
+    assert [i["id"] for i in mine.data["invitations"]] == [second.id]
+    assert "中学" not in str(mine.data)
+    tapped = await api.call("POST", f"/expert/invitations/{second.id}/reply", expert_token,
+                            {"choice": 1})
+    assert tapped.status == 200 and tapped.data["verification_code"]
+    # the results unseal 30 minutes before the evaluation: one push, once
+    start = (await DrawActivity.get(id=aid)).eval_start
+    assert not (await engine(client).sweep(start - timedelta(minutes=31)))["unsealed"]
+    assert (await engine(client).sweep(start - timedelta(minutes=29)))["unsealed"] == 1
+    assert (await engine(client).sweep(start - timedelta(minutes=28)))["unsealed"] == 0
+    assert await Notification.filter(kind="draw.unsealed").count() >= 1
