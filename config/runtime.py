@@ -34,6 +34,7 @@ from config.redis_client import make_arq, make_redis
 from config.settings import Settings
 from miniapp_api.auth import Sessions
 from services.applications import Applications
+from services.attendance import Attendance
 from services.binding import Binding
 from services.codes import VerificationCodes
 from services.draw_engine import DrawEngine
@@ -94,6 +95,7 @@ class Domain:
     draw_setup: DrawSetup
     draws: DrawEngine
     draw_followups: DrawFollowups
+    attendance: Attendance
     public_url: str  # where links in pushes and pages point
 
     @classmethod
@@ -118,6 +120,8 @@ class Domain:
                    Payments(pay, outbox, education, redis, settings.redis_prefix, links,
                             public_url),
                    DrawSetup(outbox, vault), draws, DrawFollowups(outbox, draws),
+                   Attendance(outbox, settings.minutes(settings.reminder_minutes),
+                              settings.minutes(settings.urge_minutes)),
                    public_url.rstrip("/"))
 
     def deps(self) -> dict[str, object]:
@@ -126,7 +130,7 @@ class Domain:
                 "applications": self.applications, "exams": self.exams,
                 "review": self.review, "links": self.links, "education": self.education,
                 "payments": self.payments, "draws": self.draws,
-                "draw_followups": self.draw_followups}
+                "draw_followups": self.draw_followups, "attendance": self.attendance}
 
 
 class OutboxLateDelivery:

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     wechatpay_timeout: float = Field(3.0, validation_alias="WECHATPAY_TIMEOUT")
     sandbox_wechatpay_private_key: str = Field("", validation_alias="SANDBOX_WECHATPAY_PRIVATE_KEY")
 
+    # Attendance: reminders before the gathering time and automatic urges after it (minutes).
+    reminder_minutes: str = Field("1440,120", validation_alias="REMINDER_MINUTES")
+    urge_minutes: str = Field("0,10,20", validation_alias="URGE_MINUTES")
+
     # HMAC master key (QR scenes, signed links) and the ID-number encryption key (AES-256, base64).
     secret_key: str = Field("", validation_alias="SECRET_KEY")
     id_encryption_key: str = Field("", validation_alias="ID_ENCRYPTION_KEY")
@@ -122,6 +126,10 @@ class Settings(BaseSettings):
                 if not getattr(self, name):
                     raise SettingsError(f"{name.upper()} must be set when WECHATPAY_MCHID is")
         return self
+
+    @staticmethod
+    def minutes(value: str) -> list[int]:
+        return [int(v) for v in value.replace(" ", "").split(",") if v]
 
     @property
     def payments_on(self) -> bool:

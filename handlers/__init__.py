@@ -7,7 +7,17 @@ from bot.router import Router
 
 def routers() -> list[Router]:
     """Every router, globals first and the fallback last."""
-    from handlers import account, common, draw_reply, feedback, notifications, pay, progress
+    from handlers import (
+        account,
+        checkin,
+        common,
+        draw_reply,
+        feedback,
+        notifications,
+        pay,
+        progress,
+    )
 
     return [common.router, notifications.router, account.router, progress.router,
-            pay.router, feedback.router, draw_reply.router, common.fallbacks]
+            pay.router, feedback.router, draw_reply.router, checkin.router,
+            common.fallbacks]

@@ -206,6 +206,11 @@ class Invitation(Model):
     # withdrawal (退选) notice: pushes made, and when the expert acknowledged it in chat
     withdrawal_notices = fields.IntField(default=0)
     acknowledged_at = fields.DatetimeField(null=True)
+    # attendance: check-in and check-out at the venue, urges (at most 3, system and manual)
+    checkin_at = fields.DatetimeField(null=True)
+    checkout_at = fields.DatetimeField(null=True)
+    urges = fields.IntField(default=0)
+    last_urge_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "draw_invitation"

@@ -36,9 +36,11 @@ async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> No
 
 
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
-    """Invitations whose timer was lost, results that just unsealed, and withdrawal notices
-    not yet acknowledged."""
+    """Invitations whose timer was lost, results that just unsealed, withdrawal notices not
+    yet acknowledged, reminders, automatic urges and absences."""
     now = datetime.now(UTC)
     counts = dict(await ctx["rt"].domain.draws.sweep(now))
     counts["withdrawal_notices"] = await ctx["rt"].domain.draw_followups.renotify(now)
+    counts["reminders"] = await ctx["rt"].domain.attendance.remind(now)
+    counts.update(await ctx["rt"].domain.attendance.sweep(now))
     return counts

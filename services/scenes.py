@@ -88,3 +88,13 @@ class BindScene:
     """Scanning binds the scanner's official-account openid to the ticket's person."""
 
     ticket: str
+
+
+@scene_type("ci")
+@dataclasses.dataclass(frozen=True)
+class CheckinScene:
+    """The venue's QR code: scanning checks a confirmed expert of the activity in (or out);
+    valid until `until` (unix seconds) and only around the gathering time."""
+
+    activity: int
+    until: int

@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 from aiohttp.test_utils import TestClient
 
 from config.keys import RUNTIME
+from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
 from services.demo import demo_credit_code, demo_id
-from tests.helpers import Api
+from tests.helpers import Api, Chat
 
 TENDERER = ("某市第一中学", demo_credit_code(50))
 
@@ -87,4 +88,29 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
         verified = await api.call("POST", f"/verify/activities/{aid}", verifier,
                                   {"approve": True})
         assert verified.status == 200, verified.data
+    return aid, token
+
+
+async def openid_of(person_id: int) -> str:
+    return (await WeChatIdentity.get(person_id=person_id,
+                                     channel=Channel.OFFICIAL_ACCOUNT)).openid
+
+
+async def finish(chat: Chat, activity_id: int) -> list[Invitation]:
+    """Every invited expert of the activity accepts until it ends."""
+    for _ in range(10):
+        waiting = await Invitation.filter(activity_id=activity_id, status=InvitationStatus.SENT)
+        if not waiting:
+            break
+        for item in waiting:
+            await chat.say(await openid_of(item.person_id), "1")
+    return await Invitation.filter(activity_id=activity_id, status=InvitationStatus.CONFIRMED)
+
+
+async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2) -> tuple[int, str]:
+    aid, token = await prepared(api, demo, total=total)
+    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    assert started.status == 200
+    await finish(chat, aid)
+    assert (await DrawActivity.get(id=aid)).status == "ended"
     return aid, token

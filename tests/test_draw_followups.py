@@ -12,36 +12,10 @@ from config.keys import RUNTIME
 from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Section
 from models.notifications import Notification
 from models.people import Person
-from models.wechat import Channel, WeChatIdentity
 from services.clock import CHINA
 from services.identity_rules import RuleError
-from tests.draw_world import make_experts, prepared
+from tests.draw_world import drawn, finish, make_experts, openid_of
 from tests.helpers import Api, Chat
-
-
-async def openid_of(person_id: int) -> str:
-    return (await WeChatIdentity.get(person_id=person_id,
-                                     channel=Channel.OFFICIAL_ACCOUNT)).openid
-
-
-async def finish(chat: Chat, activity_id: int) -> list[Invitation]:
-    """Every invited expert of the activity accepts until it ends."""
-    for _ in range(10):
-        waiting = await Invitation.filter(activity_id=activity_id, status=InvitationStatus.SENT)
-        if not waiting:
-            break
-        for item in waiting:
-            await chat.say(await openid_of(item.person_id), "1")
-    return await Invitation.filter(activity_id=activity_id, status=InvitationStatus.CONFIRMED)
-
-
-async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2) -> tuple[int, str]:
-    aid, token = await prepared(api, demo, total=total)
-    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
-    assert started.status == 200
-    await finish(chat, aid)
-    assert (await DrawActivity.get(id=aid)).status == "ended"
-    return aid, token
 
 
 async def test_absence_then_a_supplementary_draw_marked_on_the_result(

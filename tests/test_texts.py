@@ -44,7 +44,8 @@ SAMPLES: dict[str, object] = {
     "address": "广州市天河区天润路333号5楼", "contact": "陈志强 020-12345678",
     "notes": "请携带身份证",
     "due": "2026年11月21日 10:10", "invitations": 2, "verification_code": "482913",
-    "eval_start": "2026年11月23日 09:00", "attempt": "1",
+    "eval_start": "2026年11月23日 09:00", "attempt": "1", "when": "明天", "count": "1",
+    "by": "系统", "arrived": 3, "expected": 5,
 }
 
 TEXTS = Texts(ROOT / "texts")

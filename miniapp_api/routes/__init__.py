@@ -10,6 +10,7 @@ def api() -> Api:
         admin,
         agency,
         applications,
+        attendance,
         auth,
         draws,
         education,
@@ -25,6 +26,6 @@ def api() -> Api:
 
     whole = Api()
     for module in (auth, me, subscriptions, applications, review, expert, education, payments,
-                   invitations, agency, draws, verify, roles, admin):
+                   invitations, agency, draws, attendance, verify, roles, admin):
         whole.include(module.api)
     return whole

@@ -375,6 +375,8 @@ async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
         raise not_found("没有这条通知。")
     with domain_errors():
         await call.rt.domain.draw_setup.change_gathering_time(activity, notice, body.gather_at)
+    # confirmed experts hear of it at once; their reminders follow the new time
+    await call.rt.domain.attendance.gathering_changed(notice, call.now)
     return await activity_out(call, activity)
 
 

@@ -1,0 +1,52 @@
+"""Check-in at the venue: scanning the activity's QR code (a signed scene, valid only
+around the gathering time) checks a confirmed expert in, and out on a later scan; sending
+the 6-digit verification code in chat checks in too. Anyone else is told plainly and nothing
+is recorded."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from bot.filters import Regex, Scene
+from bot.router import Router
+from bot.texts import Texts
+from models.people import Person
+from services.attendance import Attendance, CheckResult
+from services.clock import china_time
+from services.identity_rules import RuleError
+from services.scenes import CheckinScene
+
+router = Router("checkin")
+
+
+def _reply(texts: Texts, result: CheckResult) -> str:
+    item = result.invitation
+    moment = item.checkout_at if result.action == "out" else item.checkin_at
+    assert moment is not None
+    return texts.render(f"chat/checkin/{result.action}.j2", at=china_time(moment),
+                        arrived=result.arrived, expected=result.expected)
+
+
+@router.event(Scene(CheckinScene))
+async def scan(scene: CheckinScene, person: Person | None, texts: Texts,
+               attendance: Attendance, now: datetime) -> str:
+    if now.timestamp() > scene.until:
+        return texts.render("chat/checkin/expired.j2")
+    if person is None:
+        return "您还没有绑定专家账户，无需签到。如您是本场评标专家，请先发送“绑定”。"
+    try:
+        return _reply(texts, await attendance.check(scene.activity, person.id, now))
+    except RuleError as exc:
+        return str(exc)
+
+
+@router.message(Regex(r"^\d{6}$"))
+async def by_code(person: Person | None, texts: Texts, attendance: Attendance,
+                  match: re.Match[str], now: datetime) -> str:
+    if person is None:
+        return "您还没有绑定专家账户。如您是本场评标专家，请先发送“绑定”。"
+    try:
+        return _reply(texts, await attendance.check_by_code(person.id, match.group(0), now))
+    except RuleError as exc:
+        return str(exc)

@@ -1,0 +1,119 @@
+"""Attendance for agencies: the venue's check-in QR code, arrivals (names only after the
+results unseal), manual urging, and the dashboard."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.errors import domain_errors
+from miniapp_api.framework import Api, Call, forbidden, not_found
+from miniapp_api.routes.draws import AGENCY, TAG, _activity, _agency_id
+from miniapp_api.schemas import Model
+from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.people import Person, Role
+from services.clock import china_time
+from services.draw_engine import SEAL_BEFORE
+from services.pii import mask_phone
+from services.scenes import CheckinScene
+
+api = Api()
+
+
+class CheckinQrOut(Model):
+    image: str = Field(description="二维码图片地址（打印后张贴在集合地点）")
+    valid_from: datetime
+    valid_until: datetime
+
+
+class ArrivalOut(Model):
+    invitation_id: int
+    name: str
+    phone: str
+    verification_code: str
+    checkin_at: datetime | None
+    checkout_at: datetime | None
+    urges: int
+    absent: bool
+
+
+class AttendanceOut(Model):
+    arrived: int
+    expected: int
+    experts: list[ArrivalOut] = Field(description="结果解封后才有内容")
+
+
+class UrgeIn(Model):
+    invitation_id: int
+
+
+class UrgeOut(Model):
+    urges: int
+    left: int
+
+
+class DashboardOut(Model):
+    today: int = Field(description="今日评标的活动")
+    drawing: int = Field(description="正在抽取")
+    finished_today: int
+    this_week: int = Field(description="本周开始的抽取")
+    arrived_today: int
+    not_arrived_today: int
+
+
+@api.route("GET", "/draws/activities/{activity_id}/checkin-qr", access=AGENCY,
+           response=CheckinQrOut, summary="现场签到二维码（集合前2小时至评标结束后2小时有效）",
+           tag=TAG)
+async def checkin_qr(call: Call) -> CheckinQrOut:
+    activity = await _activity(call)
+    opens, closes = await call.rt.domain.attendance.window(activity)
+    if call.now > closes:
+        raise forbidden("评标已结束，签到码不再提供。", "closed")
+    scene = call.rt.scenes.encode(CheckinScene(activity.id, int(closes.timestamp())))
+    with domain_errors():
+        made = await call.rt.api.create_qr(scene, int((closes - call.now).total_seconds()) + 1)
+    return CheckinQrOut(image=call.rt.api.qr_image_url(made["ticket"]), valid_from=opens,
+                        valid_until=closes)
+
+
+@api.route("GET", "/draws/activities/{activity_id}/attendance", access=AGENCY,
+           response=AttendanceOut, summary="到场情况（人数随时可看；名单在结果解封后）", tag=TAG)
+async def attendance(call: Call) -> AttendanceOut:
+    activity = await _activity(call)
+    arrived, expected = await call.rt.domain.attendance.arrivals(activity.id)
+    if call.rt.domain.draws.sealed(activity, call.now):
+        return AttendanceOut(arrived=arrived, expected=expected, experts=[])
+    rows = await Invitation.filter(activity_id=activity.id, status__in=[
+        InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+    return AttendanceOut(arrived=arrived, expected=expected, experts=[ArrivalOut(
+        invitation_id=r.id, name=people[r.person_id].name,
+        phone=mask_phone(people[r.person_id].phone), verification_code=r.code or "",
+        checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
+        absent=r.status == InvitationStatus.ABSENT) for r in rows])
+
+
+@api.route("POST", "/draws/activities/{activity_id}/urge", access=AGENCY, body=UrgeIn,
+           response=UrgeOut, summary="催促未到场专家（集合时间起30分钟内，每人最多3次）",
+           tag=TAG)
+async def urge(call: Call, body: UrgeIn) -> UrgeOut:
+    activity = await _activity(call)
+    if call.rt.domain.draws.sealed(activity, call.now):
+        raise forbidden(f"结果解封（{china_time(activity.eval_start - SEAL_BEFORE)}）后才能催促。",
+                        "sealed")
+    if not await Invitation.exists(id=body.invitation_id, activity_id=activity.id):
+        raise not_found("本活动没有这位专家。")
+    with domain_errors():
+        item = await call.rt.domain.attendance.urge(body.invitation_id, call.now, "代理机构")
+    return UrgeOut(urges=item.urges, left=max(0, 3 - item.urges))
+
+
+@api.route("GET", "/draws/dashboard", access=AGENCY, response=DashboardOut,
+           summary="工作台：今日活动、抽取中、今日完成、本周抽取、今日专家到场", tag=TAG)
+async def dashboard(call: Call) -> DashboardOut:
+    query = DrawActivity.filter(agency_id=_agency_id(call))
+    if call.caller.grant(Role.AGENCY_LEGAL) is None:
+        query = query.filter(handler_id=call.caller.need_person().id)
+    ids = [int(i) for i in await query.values_list("id", flat=True)]
+    return DashboardOut(**await call.rt.domain.attendance.dashboard(ids, call.now))

@@ -1,0 +1,190 @@
+"""Attendance: every window boundary, the 3-urge cap under racing manual and automatic urges,
+forged and expired venue codes, reminders that follow a changed gathering time, absence, and
+the dashboard against a known data set."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+)
+from models.notifications import Notification
+from sandbox.platform import Platform
+from services.attendance import Attendance
+from services.clock import CHINA
+from services.identity_rules import RuleError
+from services.scenes import CheckinScene
+from tests.draw_world import drawn, make_experts, openid_of, prepared
+from tests.helpers import Api, Chat
+
+
+def attendance(client: TestClient) -> Attendance:
+    return client.app[RUNTIME].domain.attendance
+
+
+async def refused(call, text: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        await call
+    except RuleError as exc:
+        assert text in exc.message, exc.message
+    else:
+        raise AssertionError(f"not refused: expected {text!r}")
+
+
+async def gather_time(activity_id: int) -> datetime:
+    return (await Notice.get(activity_id=activity_id)).gather_at
+
+
+async def test_urge_window_and_the_three_urge_cap_under_racing_urges(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 4)
+    aid, _ = await drawn(api, chat, demo)
+    g = await gather_time(aid)
+    item, _other = await Invitation.filter(activity_id=aid,
+                                           status=InvitationStatus.CONFIRMED).order_by("id")
+    att = attendance(client)
+    await refused(att.urge(item.id, g - timedelta(seconds=1), "代理机构"), "30分钟内催促")
+    await refused(att.urge(item.id, g + timedelta(minutes=30, seconds=1), "代理机构"),
+                  "30分钟内催促")
+    assert (await att.urge(item.id, g, "代理机构")).urges == 1  # at the gathering time
+    await att.sweep(g)  # the system's +0 urge: the other expert only (this one was just urged)
+    await refused(att.urge(item.id, g + timedelta(minutes=1), "代理机构"), "3分钟后")
+    # the system's slot at +10 and a manual urge at the same moment: one of them passes
+    await asyncio.gather(att.urge(item.id, g + timedelta(minutes=10), "代理机构"),
+                         att.sweep(g + timedelta(minutes=10)), return_exceptions=True)
+    assert (await Invitation.get(id=item.id)).urges == 2
+    # at +20: two manual urges and the system's: one passes, and the cap is reached
+    await asyncio.gather(att.urge(item.id, g + timedelta(minutes=20), "代理机构"),
+                         att.urge(item.id, g + timedelta(minutes=20), "代理机构"),
+                         att.sweep(g + timedelta(minutes=20)), return_exceptions=True)
+    assert (await Invitation.get(id=item.id)).urges == 3
+    await refused(att.urge(item.id, g + timedelta(minutes=30), "代理机构"), "已催促3次")
+    await asyncio.gather(att.sweep(g + timedelta(minutes=29)),
+                         att.urge(item.id, g + timedelta(minutes=29), "代理机构"),
+                         return_exceptions=True)
+    assert (await Invitation.get(id=item.id)).urges == 3
+    assert await Notification.filter(kind="draw.urge", person_id=item.person_id).count() == 3
+    # the other expert got the system's three urges (+0, +10, +20) and no more
+    assert await Notification.filter(kind="draw.urge").count() == 6
+    # +30 min without arriving: absent, and the agency is offered a supplementary draw
+    counts = await att.sweep(g + timedelta(minutes=31))
+    assert counts["absent"] == 2
+    assert (await Invitation.get(id=item.id)).status == InvitationStatus.ABSENT
+    assert await Notification.filter(kind="draw.absent").exists()
+
+
+async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+    await make_experts(client, 4)
+    aid, token = await drawn(api, chat, demo)
+    # the evaluation is now: gathering in 20 minutes
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=50),
+                                             eval_end=now + timedelta(hours=5))
+    await Notice.filter(activity_id=aid).update(gather_at=now + timedelta(minutes=20))
+    qr = await api.call("GET", f"/draws/activities/{aid}/checkin-qr", token)
+    assert qr.status == 200 and "showqrcode" in qr.data["image"]
+    scene = next(s for s, _ in platform.qr_tickets.values() if s.startswith("ci:"))
+    first, second = await Invitation.filter(activity_id=aid,
+                                            status=InvitationStatus.CONFIRMED).order_by("id")
+    who = await openid_of(first.person_id)
+    stamp = iter(range(int(now.timestamp()), int(now.timestamp()) + 100))
+
+    async def scan(openid: str, text: str) -> str:
+        # each scan is a new event (WeChat tells retries apart by sender and CreateTime)
+        return (await chat.event(openid, "SCAN", text, create_time=next(stamp))).text
+
+    assert "签到成功" in await scan(who, scene)
+    assert "无需重复签到" in await scan(who, scene)
+    await Invitation.filter(id=first.id).update(checkin_at=now - timedelta(minutes=11))
+    assert "签退成功" in await scan(who, scene)
+    # someone not drawn for this evaluation: told plainly, nothing recorded
+    stranger = await scan(demo["applicant"].openid, scene)
+    assert "不是本场评标确认参加的专家" in stranger
+    forged = await scan(who, scene[:-2] + ("AA" if not scene.endswith("AA") else "BB"))
+    assert "二维码" in forged and "签到成功" not in forged
+    old = client.app[RUNTIME].scenes.encode(CheckinScene(aid, int(now.timestamp()) - 1))
+    assert "已过期" in await scan(who, old)
+    # by verification code in chat
+    other = await openid_of(second.person_id)
+    assert "验证码不正确" in (await chat.say(other, "000000")).text
+    assert "签到成功" in (await chat.say(other, second.code or "")).text
+    arrivals = await Notification.filter(kind="draw.arrival").values_list("params", flat=True)
+    assert {p["progress"] for p in arrivals} >= {"已到场 1/2", "已到场 2/2"}
+    assert await Invitation.filter(activity_id=aid, checkin_at__not_isnull=True).count() == 2
+    # outside the window the code does not work
+    await DrawActivity.filter(id=aid).update(eval_end=now - timedelta(hours=3))
+    late = await scan(who, scene)
+    assert "签到码仅在" in late and "有效" in late
+    # counts at any time, names only once the results unseal (30 minutes before evaluation)
+    sealed = await api.call("GET", f"/draws/activities/{aid}/attendance", token)
+    assert sealed.data["arrived"] == 2 and sealed.data["experts"] == []
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=10))
+    listing = await api.call("GET", f"/draws/activities/{aid}/attendance", token)
+    assert len(listing.data["experts"]) == 2
+    assert all(e["checkin_at"] and "****" in e["phone"] for e in listing.data["experts"])
+
+
+async def test_reminders_follow_a_changed_gathering_time(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 4)
+    aid, token = await prepared(api, demo, total=2)
+    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    item = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT).first()
+    assert item is not None
+    assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
+    old = await gather_time(aid)
+    att = attendance(client)
+    assert await att.remind(old - timedelta(days=1)) == 1
+    assert await att.remind(old - timedelta(days=1) + timedelta(minutes=1)) == 0  # once
+    # pause, move the gathering time 3 hours later: pushed at once
+    await api.call("POST", f"/draws/activities/{aid}/pause", token)
+    notice = await Notice.get(activity_id=aid)
+    new = old + timedelta(hours=3)
+    moved = await api.call("PUT", f"/draws/activities/{aid}/notices/{notice.id}/gathering",
+                           token, {"gather_at": new.isoformat()})
+    assert moved.status == 200
+    changed = await Notification.get(kind="draw.gathering_changed")
+    assert changed.person_id == item.person_id
+    # the 2-hour reminder follows the new time
+    assert await att.remind(old - timedelta(hours=2)) == 0
+    assert await att.remind(new - timedelta(hours=2)) == 1
+    reminders = await Notification.filter(kind="draw.reminder").order_by("id")
+    assert len(reminders) == 2 and reminders[1].params["code"] == (
+        await Invitation.get(id=item.id)).code
+
+
+async def test_the_dashboard_against_a_known_data_set(api: Api, chat: Chat,
+                                                      client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    today_aid, token = await drawn(api, chat, demo)  # ended now
+    drawing_aid, _ = await prepared(api, demo, total=2, eval_in=timedelta(days=3))
+    await api.call("POST", f"/draws/activities/{drawing_aid}/start", token)
+    await prepared(api, demo, total=1, eval_in=timedelta(days=4), verify=False)  # not started
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=today_aid).update(eval_start=now + timedelta(minutes=1),
+                                                   eval_end=now + timedelta(minutes=2))
+    first = await Invitation.filter(activity_id=today_aid,
+                                    status=InvitationStatus.CONFIRMED).first()
+    assert first is not None
+    await Invitation.filter(id=first.id).update(checkin_at=now)
+    board = await api.call("GET", "/draws/dashboard", token)
+    # (1 unless the China date turns in the next minute)
+    same_day = (now + timedelta(minutes=1)).astimezone(CHINA).date() == \
+        now.astimezone(CHINA).date()
+    expected_today = 1 if same_day else 0
+    assert board.data == {"today": expected_today, "drawing": 1, "finished_today": 1,
+                          "this_week": 2, "arrived_today": expected_today,
+                          "not_arrived_today": expected_today}
+    assert (await DrawActivity.get(id=drawing_aid)).status == DrawStatus.DRAWING
+    assert await Condition.filter(activity_id=today_aid).exists()
