@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 SEAL_BEFORE = timedelta(minutes=30)  # results unseal 30 minutes before evaluation starts
 RESULT_LINK = "draw-result"  # the purpose of the printable result page's signed links
+CHECKIN_LINK = "checkin-qr"  # ... and of the printable venue check-in page
 RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
 Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
 

@@ -95,6 +95,12 @@ async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
     qr = await api.call("GET", f"/draws/activities/{aid}/checkin-qr", token)
     assert qr.status == 200 and "showqrcode" in qr.data["image"]
     scene = next(s for s, _ in platform.qr_tickets.values() if s.startswith("ci:"))
+    page = qr.data["page"]
+    printable = await client.get(page[page.index("/draws/"):])
+    assert printable.status == 200 and qr.data["image"] in (await printable.text()).replace(
+        "&amp;", "&")
+    swapped = page.replace("showqrcode", "evil")
+    assert (await client.get(swapped[swapped.index("/draws/"):])).status == 403
     first, second = await Invitation.filter(activity_id=aid,
                                             status=InvitationStatus.CONFIRMED).order_by("id")
     who = await openid_of(first.person_id)

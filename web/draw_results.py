@@ -9,12 +9,19 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from config.keys import RUNTIME
-from models.draws import Condition, DrawActivity, Invitation, InvitationStatus, Project
+from models.draws import (
+    Condition,
+    DrawActivity,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+)
 from models.experts import ExpertProfile
 from models.people import Person
 from services.catalogue import catalogue
 from services.clock import china_time
-from services.draw_engine import RESULT_LINK, SEAL_BEFORE
+from services.draw_engine import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE
 from services.draw_followups import family
 from services.links import LinkError
 from services.pii import mask_phone
@@ -56,5 +63,28 @@ async def page(request: web.Request) -> web.Response:
                   printed=china_time(now))
 
 
+
+
+async def checkin_page(request: web.Request) -> web.Response:
+    """The venue's check-in QR code as a page to print and post at the gathering place."""
+    rt = request.app[RUNTIME]
+    activity_id = request.match_info["activity_id"]
+    image = request.query.get("img", "")
+    try:  # the image address is signed with the activity: no other picture can be shown
+        rt.domain.links.verify(CHECKIN_LINK, f"{activity_id}|{image}", request.query.get("t", ""))
+    except LinkError:
+        return bad_link(request, "请在小程序的抽取活动中重新打开签到码。")
+    activity = await DrawActivity.get(id=int(activity_id))
+    project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
+    notice = await Notice.filter(activity_id=activity.id).order_by("gather_at").first()
+    if notice is None:
+        return bad_link(request, "请在小程序的抽取活动中重新打开签到码。")
+    opens, closes = await rt.domain.attendance.window(activity)
+    return render(request, "checkin_qr.html", project=project, image=image,
+                  venue=f"{notice.venue} {notice.room}", gather_at=china_time(notice.gather_at),
+                  valid_from=china_time(opens), valid_until=china_time(closes))
+
+
 def setup_draw_results(app: web.Application) -> None:
     app.router.add_get("/draws/{activity_id}/result", page)
+    app.router.add_get("/draws/{activity_id}/checkin", checkin_page)

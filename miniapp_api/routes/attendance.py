@@ -3,7 +3,8 @@ results unseal), manual urging, and the dashboard."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from pydantic import Field
 
@@ -14,7 +15,7 @@ from miniapp_api.schemas import Model
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.people import Person, Role
 from services.clock import china_time
-from services.draw_engine import SEAL_BEFORE
+from services.draw_engine import CHECKIN_LINK, SEAL_BEFORE
 from services.pii import mask_phone
 from services.scenes import CheckinScene
 
@@ -22,7 +23,8 @@ api = Api()
 
 
 class CheckinQrOut(Model):
-    image: str = Field(description="二维码图片地址（打印后张贴在集合地点）")
+    image: str = Field(description="二维码图片地址")
+    page: str = Field(description="可打印的签到页（张贴在集合地点），1天有效")
     valid_from: datetime
     valid_until: datetime
 
@@ -73,8 +75,13 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
     scene = call.rt.scenes.encode(CheckinScene(activity.id, int(closes.timestamp())))
     with domain_errors():
         made = await call.rt.api.create_qr(scene, int((closes - call.now).total_seconds()) + 1)
-    return CheckinQrOut(image=call.rt.api.qr_image_url(made["ticket"]), valid_from=opens,
-                        valid_until=closes)
+    image = call.rt.api.qr_image_url(made["ticket"])
+    token = call.rt.domain.links.token(CHECKIN_LINK, f"{activity.id}|{image}",  # both signed
+                                       call.caller.need_person().id,
+                                       (call.now + timedelta(days=1)).timestamp())
+    page = f"{call.rt.domain.public_url}/draws/{activity.id}/checkin?" + urlencode(
+        {"t": token, "img": image})
+    return CheckinQrOut(image=image, page=page, valid_from=opens, valid_until=closes)
 
 
 @api.route("GET", "/draws/activities/{activity_id}/attendance", access=AGENCY,
