@@ -17,7 +17,13 @@ from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app
 from sandbox.pay_gateway import PayGateway, pay_gateway_app
 from sandbox.platform import Platform
-from sandbox.simulator import CALLBACK, PAY_GATEWAY, setup_pay_simulator, setup_simulator
+from sandbox.simulator import (
+    CALLBACK,
+    PAY_GATEWAY,
+    setup_draw_simulator,
+    setup_pay_simulator,
+    setup_simulator,
+)
 from sandbox.wechat_push import Pusher
 
 SANDBOX_PLATFORM = web.AppKey("sandbox_platform", Platform)
@@ -52,6 +58,7 @@ def setup_sandbox(app: web.Application, settings: Settings, own_url: str) -> Non
     app[SANDBOX_PLATFORM] = platform
     sub = fake_api_app(platform)
     setup_simulator(sub, platform)
+    setup_draw_simulator(sub)
     if settings.payments_on and settings.sandbox_wechatpay_private_key:
         gateway = PayGateway(mchid=settings.wechatpay_mchid,
                              apiv3_key=settings.wechatpay_apiv3_key,

@@ -219,3 +219,45 @@ async def pay_scan(request: web.Request) -> web.Response:
 def setup_pay_simulator(app: web.Application) -> None:
     app.router.add_get("/api/pay-orders", pay_orders)
     app.router.add_post("/api/pay-scan", pay_scan)
+
+
+async def demo_draw(request: web.Request) -> web.Response:
+    """As the demo agency's handler: a verified 3-expert draw over the six demo pool experts
+    (o_demo_pool1..6), started at once; the invited ones see the invitation in their chat."""
+    from models.draws import Condition, DrawActivity, DrawStatus, Notice, Project, Section
+    from models.people import Agency
+    from services.demo import AGENCY, DEMO_POOL_SPECIALTY, demo_credit_code
+
+    rt = request.config_dict[RUNTIME]
+    handler = await Person.get_or_none(phone="13800000004")
+    agency = await Agency.get_or_none(credit_code=AGENCY[1])
+    if handler is None or agency is None:
+        return web.json_response({"error": "demo", "message": "请先运行 expertbot demo"},
+                                 status=409)
+    now = datetime.now(UTC)
+    start = (now + timedelta(days=1)).replace(hour=1, minute=30, second=0, microsecond=0)
+    project = await Project.create(agency_id=agency.id, created_by=handler.id,
+                                   name="演示：某市第一中学教学楼新建工程",
+                                   number=f"DEMO-{int(now.timestamp())}", kind="工程",
+                                   region="4401", tenderer_name="某市第一中学",
+                                   tenderer_credit_code=demo_credit_code(50))
+    section = await Section.create(project=project, number="1", name="施工")
+    activity = await rt.domain.draw_setup.create_activity(
+        project, handler.id, [section.id],
+        {"bid_open_at": start - timedelta(hours=1), "eval_start": start,
+         "eval_end": start + timedelta(hours=6), "total": 3}, now)
+    notice = await Notice.create(activity=activity, venue="广州公共资源交易中心", city="广州市",
+                                 district="天河区", street="天润路333号", room="5楼评标室",
+                                 gather_at=start - timedelta(minutes=30), contact_name="陈志强",
+                                 contact_phone="020-12345678", notes="请携带身份证")
+    await Condition.create(activity=activity, notice=notice, regions=["4401"],
+                           main_specialty=DEMO_POOL_SPECIALTY, planned=3)
+    await DrawActivity.filter(id=activity.id).update(status=DrawStatus.VERIFIED)
+    started = await rt.domain.draws.start(activity.id, now)
+    counts = await rt.domain.draws.counts(activity.id)
+    return web.json_response({"activity": started.id, "seed_hash": started.seed_hash,
+                              "progress": counts.text, "waiting": counts.waiting})
+
+
+def setup_draw_simulator(app: web.Application) -> None:
+    app.router.add_post("/api/demo-draw", demo_draw)

@@ -99,6 +99,7 @@ async def load_demo(people: People) -> str:
                 openid=openid, defaults={"channel": channel, "person_id": person.id,
                                          "bound_at": now, "subscribed": True})
     await load_lifecycle(people, now)
+    await load_draw_pool(people, now)
     total = len(DEMO_PEOPLE)
     return f"demo data ready: {created} people created, {total - created} already present"
 
@@ -209,5 +210,39 @@ async def load_lifecycle(people: People, now: datetime) -> None:
                                                                is_primary=i == 0)
                                                for i, c in enumerate(codes)])
             await ExpertAvoidUnit.create(expert_id=profile.id, unit_name=profile.work_unit,
+                                         credit_code=profile.unit_credit_code,
+                                         reason="本人工作单位")
+
+
+DEMO_POOL_SPECIALTY = "A0103"
+DEMO_POOL = [("赵一鸣", "13900000101"), ("钱二宝", "13900000102"), ("孙三立", "13900000103"),
+             ("李四海", "13900000104"), ("周五岳", "13900000105"), ("吴六合", "13900000106")]
+
+
+async def load_draw_pool(people: People, now: datetime) -> None:
+    """Six formal experts (o_demo_pool<n>) the sandbox's demo draw invites."""
+    from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+
+    for n, (name, phone) in enumerate(DEMO_POOL, start=1):
+        person = await Person.get_or_none(phone=phone)
+        if person is None:
+            person = await people.create(
+                NewPerson(name, demo_id("440106", date(1975, n, 10 + n), 200 + n, n % 2 == 1),
+                          phone, f"pool{n}@example.com"))  # SMS-code login only
+            await RoleGrant.create(person=person, role=Role.EXPERT,
+                                   expert_number=f"GD-ZJ-1{n:05d}")
+        for openid, channel in ((f"o_demo_pool{n}", Channel.OFFICIAL_ACCOUNT),
+                                (f"mp_demo_pool{n}", Channel.MINI_PROGRAM)):
+            await WeChatIdentity.get_or_create(
+                openid=openid, defaults={"channel": channel, "person_id": person.id,
+                                         "bound_at": now, "subscribed": True})
+        profile, created = await ExpertProfile.get_or_create(person_id=person.id, defaults={
+            "expert_number": f"GD-ZJ-1{n:05d}", "region": "4401", "willing_regions": ["4401"],
+            "work_unit": f"示例设计院{n}", "unit_credit_code": demo_credit_code(100 + n),
+            "title_level": "正高", "industry": "住建"})
+        if created:
+            await ExpertSpecialty.create(expert=profile, code=DEMO_POOL_SPECIALTY,
+                                         is_primary=True)
+            await ExpertAvoidUnit.create(expert=profile, unit_name=profile.work_unit,
                                          credit_code=profile.unit_credit_code,
                                          reason="本人工作单位")

@@ -207,6 +207,13 @@ async function loadPayOrders() {
 }
 setInterval(loadPayOrders, 2000);
 
+$("#demo-draw").addEventListener("click", async () => {
+  await api("demo-draw", {}).then(
+    (r) => bubble("note", "（已开始演示抽取：" + r.progress + "，" + r.waiting + " 位专家收到邀请；随机种子摘要 " + r.seed_hash.slice(0, 16) + "…）"),
+    (err) => bubble("note", "出错了：" + err.message));
+  loadUsers();
+});
+
 $("#composer").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const text = $("#text").value.trim();
