@@ -57,6 +57,15 @@ async def pay_silently(gateway: PayGateway, out_trade_no: str) -> FakeOrder:
     return await gateway.scan_and_pay(out_trade_no)
 
 
+async def paid_unannounced(client: TestClient, api: Api, demo: dict,
+                           gateway: PayGateway) -> tuple[int, FakeOrder]:
+    """A course fee ordered now and paid, its notification lost: (enrolment id, order)."""
+    enrollment_id, _ = await course_fee(api, demo)
+    person_id, item = await due(client, demo)
+    checkout = await payments(client).checkout(person_id, item, datetime.now(UTC))
+    return enrollment_id, await pay_silently(gateway, checkout.order.out_trade_no)
+
+
 async def post_notification(client: TestClient, headers: dict[str, str], body: str) -> int:
     resp = await client.post("/pay/notify", data=body.encode(), headers=headers)
     await resp.read()
@@ -103,10 +112,7 @@ async def test_pay_by_chat_from_qr_to_receipt(chat: Chat, client: TestClient, ap
 
 async def test_the_same_notification_100_times_is_one_payment(
         client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
-    enrollment_id, _ = await course_fee(api, demo)
-    person_id, item = await due(client, demo)
-    checkout = await payments(client).checkout(person_id, item, datetime.now(UTC))
-    order = await pay_silently(pay_gateway, checkout.order.out_trade_no)
+    enrollment_id, order = await paid_unannounced(client, api, demo, pay_gateway)
     headers, body = pay_gateway.notification(order)
     statuses: list[int] = []
     for _ in range(5):  # 100 deliveries, 20 at a time
@@ -118,10 +124,7 @@ async def test_the_same_notification_100_times_is_one_payment(
 
 async def test_bad_notifications_are_refused_and_credit_nothing(
         client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
-    enrollment_id, _ = await course_fee(api, demo)
-    person_id, item = await due(client, demo)
-    checkout = await payments(client).checkout(person_id, item, datetime.now(UTC))
-    order = await pay_silently(pay_gateway, checkout.order.out_trade_no)
+    enrollment_id, order = await paid_unannounced(client, api, demo, pay_gateway)
     headers, body = pay_gateway.notification(order)
     # a forged signature: the right serial, someone else's key
     stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -51,6 +51,17 @@ def _in_scope(call: Call, project: Project) -> bool:
     return not regions or any(project.region.startswith(r) for r in regions)
 
 
+async def _scoped(call: Call) -> DrawActivity:
+    """The activity in the path, if its project is in the verifier's region."""
+    activity = await DrawActivity.get_or_none(id=call.path_int("activity_id")
+                                              ).prefetch_related("project")
+    if activity is None:
+        raise not_found("没有找到这个抽取活动。")
+    if not _in_scope(call, activity.project):
+        raise forbidden("该项目不在您所在交易中心的辖区内。", "out_of_scope")
+    return activity
+
+
 @api.route("GET", "/verify/activities", access=VERIFIER, response=PendingListOut,
            summary="待核验的抽取活动（本交易中心辖区）", tag=TAG)
 async def pending(call: Call) -> PendingListOut:
@@ -65,12 +76,7 @@ async def pending(call: Call) -> PendingListOut:
 @api.route("POST", "/verify/activities/{activity_id}", access=VERIFIER, body=DecisionIn,
            response=DecisionOut, summary="核验：通过或不通过（附原因）", tag=TAG)
 async def decide(call: Call, body: DecisionIn) -> DecisionOut:
-    activity = await DrawActivity.get_or_none(id=call.path_int("activity_id")
-                                              ).prefetch_related("project")
-    if activity is None:
-        raise not_found("没有找到这个抽取活动。")
-    if not _in_scope(call, activity.project):
-        raise forbidden("该项目不在您所在交易中心的辖区内。", "out_of_scope")
+    activity = await _scoped(call)
     if not body.approve and not body.reason.strip():
         raise bad_request("核验不通过时请填写原因。", "reason_required")
     with domain_errors():
@@ -82,12 +88,7 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
 @api.route("POST", "/verify/activities/{activity_id}/withdrawal", access=VERIFIER,
            response=DecisionOut, summary="核验退选申请：通过后取消评标并通知全部专家", tag=TAG)
 async def approve_withdrawal(call: Call) -> DecisionOut:
-    activity = await DrawActivity.get_or_none(id=call.path_int("activity_id")
-                                              ).prefetch_related("project")
-    if activity is None:
-        raise not_found("没有找到这个抽取活动。")
-    if not _in_scope(call, activity.project):
-        raise forbidden("该项目不在您所在交易中心的辖区内。", "out_of_scope")
+    activity = await _scoped(call)
     with domain_errors():
         activity = await call.rt.domain.draw_followups.approve_withdrawal(
             activity.id, call.caller.need_person().id, call.now)
