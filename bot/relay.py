@@ -29,12 +29,28 @@ class Relay:
         self.sender = sender
         self._redis = redis
         self._dirty = prefix + "ob:dirty"
+        self._early = prefix + "ob:early-receipt:"
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
         self.clock = clock
 
     async def mark_dirty(self) -> None:
         await self._redis.set(self._dirty, "1", ex=3600)
+
+    async def park_receipt(self, msgid: int, status: str) -> None:
+        """A TEMPLATESENDJOBFINISH for a msgid not yet saved (WeChat can report before the
+        relay has written the batch): kept for the relay to apply after its save."""
+        await self._redis.set(f"{self._early}{msgid}", status, ex=3600)
+
+    async def _apply_early_receipts(self, items: list[Notification], now: datetime) -> None:
+        msgids = [i.wx_msgid for i in items if i.wx_msgid]
+        if not msgids:
+            return
+        keys = [f"{self._early}{m}" for m in msgids]
+        for msgid, key, status in zip(msgids, keys, await self._redis.mget(keys), strict=True):
+            if status is not None:
+                await self.outbox.template_finished(int(msgid), _text(status), now)
+                await self._redis.delete(key)
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
                    now: datetime) -> None:
@@ -55,8 +71,13 @@ class Relay:
                 await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id), now)
                                        for i in items))
                 await self.outbox.save(items)
+                await self._apply_early_receipts(items, now)
                 total += len(items)
             if not await self._redis.get(self._dirty):  # nobody added more meanwhile
                 if total:
                     log.info("relay handled %d notification(s)", total)
                 return total
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -235,8 +235,6 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
             "https://mp.weixin.qq.com"
         api = WeChatAPI(http, base, settings.wechat_appid, settings.wechat_secret, redis, prefix,
                         timeout=settings.wechat_api_timeout, qr_base=qr_base)
-        engine = build_engine(settings, redis, conv_redis, arq, texts, scenes, background,
-                              {**domain.deps(), "sms": sms, "wechat_api": api}, outbox)
         mp_api = WeChatAPI(http, base, settings.miniapp_appid, settings.miniapp_secret, redis,
                            prefix, timeout=settings.wechat_api_timeout)
         # made-up template ids only where the WeChat API is a fake (sandbox, tests)
@@ -246,6 +244,9 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         sender = Sender(outbox, api, mp_api, sms, notify_texts, limits, redis, prefix,
                         settings.outbox_max_attempts, settings.miniapp_appid)
         relay_box.append(Relay(outbox, sender, redis, prefix))
+        engine = build_engine(settings, redis, conv_redis, arq, texts, scenes, background,
+                              {**domain.deps(), "sms": sms, "wechat_api": api,
+                               "relay": relay_box[0]}, outbox)
         yield Runtime(settings, redis_url, redis, arq, texts, scenes, background, engine, http,
                       api, mp_api, sms, domain, Sessions(redis, prefix), notify_texts,
                       relay_box[0], pay)

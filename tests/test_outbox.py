@@ -4,7 +4,7 @@ dead-lettering, delivery receipts, and a relay killed between claiming and recor
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import given
@@ -204,3 +204,29 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     assert len(platform.sent_to("o_r0")) == 1 + 2  # 1 earlier + 2 more this minute
     assert len(later) == 3 and all(n.next_attempt_at > datetime.now(UTC) for n in later)
     assert all(n.attempts == 0 for n in later)  # waiting for the limit is not an attempt
+
+
+async def test_a_receipt_that_arrives_before_the_relay_saved_is_not_lost(
+        client: TestClient, demo: dict) -> None:
+    """WeChat may push TEMPLATESENDJOBFINISH before the relay has written the batch that
+    holds its msgid: the receipt is kept and applied once the batch is saved."""
+    from tests.helpers import Chat
+
+    rt = client.app[RUNTIME]
+    now = datetime.now(UTC)
+    item = await Notification.create(kind="system.test", openid=demo["expert"].openid,
+                                     params={"content": "早到的回执", "at": "2026-11-23 09:00"},
+                                     next_attempt_at=now + timedelta(hours=1),
+                                     client_msg_id="early-receipt-1")
+    # claimed here, not by the in-process relay (not due for it for another hour)
+    (claimed,) = await rt.domain.outbox.claim(now + timedelta(hours=1), 10)
+    # the receipt comes first: no notification has this msgid yet
+    answer = await Chat(client).event(demo["expert"].openid, "TEMPLATESENDJOBFINISH",
+                                      MsgID=987654321, Status="success")
+    assert answer.status == 200
+    assert (await Notification.get(id=item.id)).status == Status.SENDING
+    # then the relay records the send and saves its batch
+    rt.domain.outbox.sent(claimed, "template", now, wx_msgid=987654321)
+    await rt.domain.outbox.save([claimed])
+    await rt.relay._apply_early_receipts([claimed], now)
+    assert (await Notification.get(id=item.id)).status == Status.DELIVERED
