@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from models.applications import Application, AppStatus, Batch
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile
+from models.payments import FeeKind, Payable
 from services.clock import china_time
 from services.experts import make_formal_expert
 from services.identity_rules import RuleError
@@ -105,10 +106,15 @@ class Exams:
             raise RuleError(f"考试尚未开始，开始时间：{china_time(exam.opens_at)}。")
         if now >= exam.closes_at:
             raise RuleError(f"考试已经结束（截止 {china_time(exam.closes_at)}）。")
-        approved = await Application.exists(batch_id=exam.batch_id, person_id=person_id,
-                                            status=AppStatus.APPROVED)
-        if not approved:
+        approved = await Application.filter(batch_id=exam.batch_id, person_id=person_id,
+                                            status=AppStatus.APPROVED).prefetch_related(
+            "batch").first()
+        if approved is None:
             raise RuleError("您不在本次考试名单中。")
+        if approved.batch.exam_requires_payment and not await Payable.exists(
+                kind=FeeKind.TRAINING, ref_id=approved.id, paid_at__not_isnull=True):
+            raise RuleError("本批次须先缴纳培训费才能参加考试：请在公众号发送“缴费”，"
+                            "缴费成功后再进入考试。")
         deadline = min(now + timedelta(minutes=exam.duration_minutes), exam.closes_at)
         try:
             attempt = await ExamAttempt.create(exam_id=exam.id, person_id=person_id,

@@ -24,6 +24,7 @@ from models.people import Person
 from sandbox.pay_gateway import FakeOrder, PayGateway
 from sandbox.platform import Platform
 from services.clock import CHINA
+from services.identity_rules import RuleError
 from services.payments import FeeItem, Payments
 from tests.helpers import Api, Chat, eventually
 
@@ -339,3 +340,38 @@ def test_a_platform_certificate_is_accepted_during_a_switch(tmp_path, pay_secret
         pass
     else:
         raise AssertionError("an unknown serial was accepted")
+
+
+async def test_a_batch_can_require_the_training_fee_before_the_exam(
+        client: TestClient, chat: Chat, demo: dict, pay_gateway: PayGateway) -> None:
+    from models.exams import Exam
+    from services.demo import EXAM_QUESTIONS
+
+    applicant = await Person.get(phone=demo["applicant"].phone)
+    now = datetime.now(UTC)
+    batch = await Batch.create(name="2026年第四批评标专家征集", province="44",
+                               stages=[{"key": "final", "title": "终审", "level": "province"}],
+                               apply_from=now - timedelta(days=30),
+                               apply_until=now - timedelta(days=10),
+                               review_until=now - timedelta(days=7),
+                               pay_until=now + timedelta(days=3), fee_fen=35000,
+                               exam_requires_payment=True)
+    await Application.create(person_id=applicant.id, batch=batch, kind="new",
+                             status=AppStatus.APPROVED, decided_at=now - timedelta(days=6),
+                             data={}, region="4401")
+    exam = await Exam.create(batch_id=batch.id, title="入库考试", opens_at=now - timedelta(hours=1),
+                             closes_at=now + timedelta(days=1), duration_minutes=60,
+                             pass_score=60, questions=EXAM_QUESTIONS)
+    exams = client.app[RUNTIME].domain.exams
+    try:
+        await exams.start(exam, applicant.id, now)
+    except RuleError as exc:
+        assert "先缴纳培训费" in exc.message
+    else:
+        raise AssertionError("the exam started before the fee was paid")
+    assert "350.00元" in (await chat.say(demo["applicant"].openid, "缴费")).text
+    order = await PayOrder.get(status=OrderStatus.OPEN)
+    await pay_gateway.scan_and_pay(order.out_trade_no)
+    await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
+    attempt = await exams.start(exam, applicant.id, datetime.now(UTC))
+    assert attempt.deadline > now
