@@ -62,28 +62,46 @@ def build_worker(rt: Runtime, *, handle_signals: bool) -> Worker:
 
 @contextlib.asynccontextmanager
 async def inprocess_worker(rt: Runtime) -> AsyncIterator[None]:
-    """Run the worker as a held task of this process; restart it if Redis drops out."""
+    """Run the worker as a held task of this process; restart it if Redis drops out.
+
+    Stopping does not cancel the loop itself: its worker's main task is cancelled (again if a
+    cancel is swallowed), then the worker closes and every job task it started has ended
+    before the runtime closes the database; a job left running would reopen it."""
     stop = asyncio.Event()
+
+    async def run_once(worker: Worker) -> None:
+        main = asyncio.ensure_future(worker.main())
+        halt = asyncio.ensure_future(stop.wait())
+        try:
+            await asyncio.wait({main, halt}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            halt.cancel()
+        if not main.done():
+            await cancel_and_wait(main)
+        elif not main.cancelled() and main.exception() is not None:
+            log.warning("in-process worker stopped (%r); restarting in 1 s", main.exception())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), 1.0)
+
+    async def close(worker: Worker) -> None:
+        jobs = list(worker.tasks.values())
+        try:
+            await worker.close()
+        except asyncio.CancelledError:
+            pass  # a job it cancelled (arq's close then skips closing its pool)
+        except Exception as exc:
+            log.warning("in-process worker did not close cleanly: %r", exc)
+        for job in jobs:
+            await cancel_and_wait(job)
 
     async def loop() -> None:
         while not stop.is_set():
             worker = build_worker(rt, handle_signals=False)
             pool = worker.pool
             try:
-                await worker.main()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                log.warning("in-process worker stopped (%r); restarting in 1 s", exc)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), 1.0)
+                await run_once(worker)
             finally:
-                try:
-                    await worker.close()
-                except asyncio.CancelledError:
-                    pass  # a job it cancelled (arq's close then skips closing its pool)
-                except Exception as exc:
-                    log.warning("in-process worker did not close cleanly: %r", exc)
+                await close(worker)
                 await pool.aclose(close_connection_pool=True)
 
     task = rt.background.spawn(loop(), name="inprocess-worker")
@@ -91,7 +109,10 @@ async def inprocess_worker(rt: Runtime) -> AsyncIterator[None]:
         yield
     finally:
         stop.set()
-        await cancel_and_wait(task)
+        _, late = await asyncio.wait({task}, timeout=15)
+        if late:  # not expected: stop it the hard way rather than hang the shutdown
+            log.warning("in-process worker did not stop in 15 s; cancelling it")
+            await cancel_and_wait(task)
 
 
 async def run_worker(settings: Settings) -> None:

@@ -242,3 +242,21 @@ def hung_test_watchdog() -> Iterator[None]:
     timer.start()
     yield
     timer.cancel()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A SQLite connection reopened after its app closed (a task touching the database too
+    late) keeps a non-daemon thread that would hang the interpreter's exit, and CI with it:
+    stop such threads, and say so."""
+    import gc
+    import sys
+
+    import aiosqlite.core
+
+    leaked = [obj for obj in gc.get_objects()
+              if isinstance(obj, aiosqlite.core.Connection) and obj._running]
+    for conn in leaked:
+        conn.stop()
+    if leaked:
+        print(f"\nwarning: {len(leaked)} SQLite connection(s) were left open by the suite",
+              file=sys.stderr)
