@@ -10,7 +10,7 @@ from pydantic import Field
 
 from miniapp_api.errors import domain_errors
 from miniapp_api.framework import Api, Call, forbidden, not_found
-from miniapp_api.routes.draws import AGENCY, TAG, _activity, _agency_id
+from miniapp_api.routes.draws import AGENCY, TAG, agency_id_of, visible_activity
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.people import Person, Role
@@ -68,7 +68,7 @@ class DashboardOut(Model):
            response=CheckinQrOut, summary="现场签到二维码（集合前2小时至评标结束后2小时有效）",
            tag=TAG)
 async def checkin_qr(call: Call) -> CheckinQrOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     opens, closes = await call.rt.domain.attendance.window(activity)
     if call.now > closes:
         raise forbidden("评标已结束，签到码不再提供。", "closed")
@@ -87,7 +87,7 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
 @api.route("GET", "/draws/activities/{activity_id}/attendance", access=AGENCY,
            response=AttendanceOut, summary="到场情况（人数随时可看；名单在结果解封后）", tag=TAG)
 async def attendance(call: Call) -> AttendanceOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     arrived, expected = await call.rt.domain.attendance.arrivals(activity.id)
     if call.rt.domain.draws.sealed(activity, call.now):
         return AttendanceOut(arrived=arrived, expected=expected, experts=[])
@@ -105,7 +105,7 @@ async def attendance(call: Call) -> AttendanceOut:
            response=UrgeOut, summary="催促未到场专家（集合时间起30分钟内，每人最多3次）",
            tag=TAG)
 async def urge(call: Call, body: UrgeIn) -> UrgeOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     if call.rt.domain.draws.sealed(activity, call.now):
         raise forbidden(f"结果解封（{china_time(activity.eval_start - SEAL_BEFORE)}）后才能催促。",
                         "sealed")
@@ -119,7 +119,7 @@ async def urge(call: Call, body: UrgeIn) -> UrgeOut:
 @api.route("GET", "/draws/dashboard", access=AGENCY, response=DashboardOut,
            summary="工作台：今日活动、抽取中、今日完成、本周抽取、今日专家到场", tag=TAG)
 async def dashboard(call: Call) -> DashboardOut:
-    query = DrawActivity.filter(agency_id=_agency_id(call))
+    query = DrawActivity.filter(agency_id=agency_id_of(call))
     if call.caller.grant(Role.AGENCY_LEGAL) is None:
         query = query.filter(handler_id=call.caller.need_person().id)
     ids = [int(i) for i in await query.values_list("id", flat=True)]

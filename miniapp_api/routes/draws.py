@@ -218,7 +218,7 @@ class AuditOut(Model):
     problems: list[str]
 
 
-def _agency_id(call: Call) -> int:
+def agency_id_of(call: Call) -> int:
     for role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER):
         grant = call.caller.grant(role)
         if grant is not None and grant.agency_id is not None:
@@ -226,7 +226,7 @@ def _agency_id(call: Call) -> int:
     raise bad_request("您的账户没有关联代理机构，请联系管理员。", "no_agency")
 
 
-async def _activity(call: Call) -> DrawActivity:
+async def visible_activity(call: Call) -> DrawActivity:
     """The activity, if the caller may see it: its handler, or its agency's legal person."""
     activity = await DrawActivity.get_or_none(id=call.path_int("activity_id"))
     if activity is None:
@@ -282,7 +282,7 @@ async def create_project(call: Call, body: ProjectIn) -> ProjectOut:
     data["investment_fen"] = round(body.investment_yuan * 100)
     with domain_errors():
         project = await call.rt.domain.draw_setup.create_project(
-            _agency_id(call), call.caller.need_person().id, data,
+            agency_id_of(call), call.caller.need_person().id, data,
             [(s.number, s.name) for s in body.sections])
     return await project_out(project)
 
@@ -290,14 +290,14 @@ async def create_project(call: Call, body: ProjectIn) -> ProjectOut:
 @api.route("GET", "/draws/projects", access=AGENCY, response=ProjectsOut,
            summary="本机构的招标项目", tag=TAG)
 async def projects(call: Call) -> ProjectsOut:
-    rows = await Project.filter(agency_id=_agency_id(call)).order_by("-id").limit(100)
+    rows = await Project.filter(agency_id=agency_id_of(call)).order_by("-id").limit(100)
     return ProjectsOut(projects=[await project_out(p) for p in rows])
 
 
 @api.route("POST", "/draws/activities", access=AGENCY, body=ActivityIn, response=ActivityOut,
            summary="发起抽取活动（开标 < 评标开始 < 评标结束）", tag=TAG)
 async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
-    project = await Project.get_or_none(id=body.project_id, agency_id=_agency_id(call))
+    project = await Project.get_or_none(id=body.project_id, agency_id=agency_id_of(call))
     if project is None:
         raise not_found("没有找到本机构的这个项目。")
     values = body.model_dump(exclude={"project_id", "section_ids"})
@@ -311,7 +311,7 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call) -> ActivitiesOut:
     person = call.caller.need_person()
-    query = DrawActivity.filter(agency_id=_agency_id(call))
+    query = DrawActivity.filter(agency_id=agency_id_of(call))
     if call.caller.grant(Role.AGENCY_LEGAL) is None:
         query = query.filter(handler_id=person.id)
     rows = await query.order_by("-id").limit(50)
@@ -321,13 +321,13 @@ async def activities(call: Call) -> ActivitiesOut:
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,
            summary="抽取活动详情（进度只有人数）", tag=TAG)
 async def show(call: Call) -> ActivityOut:
-    return await activity_out(call, await _activity(call))
+    return await activity_out(call, await visible_activity(call))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/avoidances", access=AGENCY,
            body=AvoidanceIn, response=ActivityOut, summary="添加回避单位或人员", tag=TAG)
 async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     setup = call.rt.domain.draw_setup
     with domain_errors():
         await setup.add_avoidances(activity, [setup.parse_avoidance(
@@ -339,7 +339,7 @@ async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
            body=CsvIn, response=ActivityOut,
            summary="按模板导入回避名单（CSV：类型,名称,统一社会信用代码或身份证号,原因）", tag=TAG)
 async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     with domain_errors():
         await call.rt.domain.draw_setup.import_avoidances(activity, body.csv)
     return await activity_out(call, activity)
@@ -349,7 +349,7 @@ async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
            access=AGENCY, response=ActivityOut, summary="删除回避（默认回避单位不能删除）",
            tag=TAG)
 async def remove_avoidance(call: Call) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     with domain_errors():
         await call.rt.domain.draw_setup.remove_avoidance(activity,
                                                          call.path_int("avoidance_id"))
@@ -359,7 +359,7 @@ async def remove_avoidance(call: Call) -> ActivityOut:
 @api.route("POST", "/draws/activities/{activity_id}/notices", access=AGENCY, body=NoticeIn,
            response=ActivityOut, summary="添加通知（集合地点、时间、联系人、注意事项）", tag=TAG)
 async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     with domain_errors():
         await call.rt.domain.draw_setup.add_notice(activity, body.model_dump())
     return await activity_out(call, activity)
@@ -369,7 +369,7 @@ async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
            access=AGENCY, body=GatheringIn, response=ActivityOut,
            summary="修改集合时间（抽取中需先暂停）", tag=TAG)
 async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     notice = await Notice.get_or_none(id=call.path_int("notice_id"), activity_id=activity.id)
     if notice is None:
         raise not_found("没有这条通知。")
@@ -383,7 +383,7 @@ async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
 @api.route("POST", "/draws/activities/{activity_id}/conditions", access=AGENCY,
            body=ConditionIn, response=ActivityOut, summary="添加抽取条件", tag=TAG)
 async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     with domain_errors():
         await call.rt.domain.draw_setup.add_condition(activity, body.notice_id,
                                                       body.model_dump(exclude={"notice_id"}))
@@ -391,7 +391,7 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
 
 
 async def _step(call: Call, action: str) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     setup, engine = call.rt.domain.draw_setup, call.rt.domain.draws
     with domain_errors():
         if action == "submit":
@@ -423,7 +423,7 @@ for _action, _summary in (("submit", "提交交易中心核验"), ("withdraw", "
 @api.route("GET", "/draws/activities/{activity_id}/progress", access=AGENCY,
            response=CountsOut, summary="抽取进度（只有人数，结果解封前不显示姓名）", tag=TAG)
 async def progress(call: Call) -> CountsOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     counts = await call.rt.domain.draws.counts(activity.id)
     return CountsOut(planned=counts.planned, confirmed=counts.confirmed,
                      waiting=counts.waiting, invited=counts.invited, text=counts.text)
@@ -432,7 +432,7 @@ async def progress(call: Call) -> CountsOut:
 @api.route("GET", "/draws/activities/{activity_id}/results", access=AGENCY,
            response=ResultsOut, summary="抽取结果（评标开始前30分钟解封）", tag=TAG)
 async def results(call: Call) -> ResultsOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     if call.rt.domain.draws.sealed(activity, call.now):
         raise forbidden(f"抽取结果尚未解封，将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
                         "（评标开始前30分钟）解封。", "sealed")
@@ -452,7 +452,7 @@ async def results(call: Call) -> ResultsOut:
            response=LinkOut, summary="可打印的抽取结果页（个人链接，1小时有效，解封后可用）",
            tag=TAG)
 async def result_page(call: Call) -> LinkOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     if call.rt.domain.draws.sealed(activity, call.now):
         raise forbidden(f"抽取结果尚未解封，将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
                         "（评标开始前30分钟）解封。", "sealed")
@@ -466,7 +466,7 @@ async def result_page(call: Call) -> LinkOut:
 @api.route("GET", "/draws/activities/{activity_id}/audit", access=AGENCY, response=AuditOut,
            summary="随机性核对：种子摘要、结束后公开的种子与候选池摘要、核对结果", tag=TAG)
 async def audit_view(call: Call) -> AuditOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     records = await audit_records(activity)
     pools = [{"condition_id": r.condition_id, "pool": r.name, "size": len(r.expert_ids),
               "hash": r.published_hash, "positions_used": len(r.used)} for r in records]
@@ -515,7 +515,7 @@ class WithdrawalOut(Model):
 @api.route("POST", "/draws/activities/{activity_id}/absences", access=AGENCY, body=AbsenceIn,
            response=AbsenceOut, summary="登记缺席或请假（凭专家验证码或手机号）", tag=TAG)
 async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     with domain_errors():
         await call.rt.domain.draw_followups.register_absence(activity, body.key, body.kind)
     return AbsenceOut(registered=True, kind=body.kind)
@@ -525,7 +525,7 @@ async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
            body=SupplementIn, response=ActivityOut,
            summary="补抽（按原条件或调整地区，可改集合时间；补抽专家在结果中标 *）", tag=TAG)
 async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     if body.regions is not None and not (body.regions and all(is_city(r)
                                                               for r in body.regions)):
         raise bad_request("请选择补抽地区（地市）。", "bad_regions")
@@ -536,7 +536,7 @@ async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
 
 
 async def _clone(call: Call, body: CloneIn, kind: str) -> ActivityOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     with domain_errors():
         child = await call.rt.domain.draw_followups.clone(activity, kind, body.model_dump(),
                                                           call.now)
@@ -567,7 +567,7 @@ async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
            body=WithdrawalIn, response=WithdrawalOut,
            summary="申请退选（评标开始前至少5小时，经交易中心核验后通知全部专家）", tag=TAG)
 async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
-    activity = await _activity(call)
+    activity = await visible_activity(call)
     with domain_errors():
         activity = await call.rt.domain.draw_followups.request_withdrawal(
             activity, body.reason, call.now)
@@ -577,4 +577,4 @@ async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
 @api.route("GET", "/draws/activities/{activity_id}/withdrawal", access=AGENCY,
            response=WithdrawalOut, summary="退选通知送达情况（只有人数）", tag=TAG)
 async def withdrawal_status(call: Call) -> WithdrawalOut:
-    return await withdrawal_out(call, await _activity(call))
+    return await withdrawal_out(call, await visible_activity(call))
