@@ -29,12 +29,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def sandbox(aiohttp_server, infra: dict[str, str]) -> AsyncIterator[TestServer]:
-    """The service in sandbox mode on a real port: the fake WeChat API and the simulator
-    are under /sandbox/ of the same process, as with `make run`."""
+async def sandbox(aiohttp_server, infra: dict[str, str],
+                  pay_secrets: dict[str, str]) -> AsyncIterator[TestServer]:
+    """The service in sandbox mode on a real port: the fake WeChat API, the fake WeChat Pay
+    gateway and the simulator are under /sandbox/ of the same process, as with `make run`."""
     port = _free_port()
     own = f"http://127.0.0.1:{port}"
-    settings = make_settings(infra, WECHAT_SANDBOX=True, WECHAT_API_BASE="", SMS_PROVIDER="")
+    settings = make_settings(infra, WECHAT_SANDBOX=True, WECHAT_API_BASE="", SMS_PROVIDER="",
+                             PUBLIC_BASE_URL=own, **pay_secrets)
     app = create_app(settings, own_url=own)
     server = await aiohttp_server(app, port=port)
     await reset_state(app)
@@ -82,3 +84,35 @@ async def test_chat_push_and_menu_in_the_simulator(page) -> None:  # type: ignor
     await page.get_by_role("button", name="我的", exact=True).click()
     await page.get_by_test_id("menu-ME").click()
     await expect(page.get_by_test_id("reply").last).to_contain_text("GD-ZJ-000001")
+
+
+async def test_a_demo_draw_and_a_payment_in_the_simulator(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.async_api import expect
+
+    from models.draws import Invitation, InvitationStatus
+    from models.wechat import Channel, WeChatIdentity
+
+    # as the agency: a verified draw over the six pool experts starts
+    await page.get_by_test_id("user-o_demo_expert").click()
+    await page.get_by_test_id("demo-draw").click()
+    await expect(page.get_by_text("已开始演示抽取")).to_be_visible()
+    invited = await Invitation.filter(status=InvitationStatus.SENT).first()
+    assert invited is not None
+    openid = (await WeChatIdentity.get(person_id=invited.person_id,
+                                       channel=Channel.OFFICIAL_ACCOUNT)).openid
+    # as the invited expert: the invitation is in the inbox, and 1 confirms
+    await page.get_by_test_id(f"user-{openid}").click()
+    await expect(page.get_by_test_id("inbox")).to_contain_text("广州公共资源交易中心")
+    await page.get_by_test_id("text").fill("1")
+    await page.get_by_test_id("send").click()
+    await expect(page.get_by_test_id("reply").last).to_contain_text("已确认参加")
+
+    # as 李建国: 缴费 shows the course fee, the order appears, 扫码支付 pays it
+    await page.get_by_test_id("user-o_demo_expert").click()
+    await page.get_by_test_id("text").fill("缴费")
+    await page.get_by_test_id("send").click()
+    await expect(page.get_by_test_id("reply").last).to_contain_text("200.00元")
+    pay = page.locator("[data-testid^='pay-EB']").first
+    await expect(pay).to_be_visible(timeout=10_000)
+    await pay.click()
+    await expect(page.get_by_test_id("inbox")).to_contain_text("缴费成功", timeout=10_000)
