@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import secrets
+import string
 import time
 from collections.abc import Mapping
 from datetime import datetime
@@ -183,7 +184,9 @@ class WeChatPayClient:
         return str(json.loads(body)["prepay_id"])
 
     def jsapi_params(self, prepay_id: str) -> dict[str, str]:
-        stamp, nonce = str(int(time.time())), secrets.token_hex(16)
+        # letters only: a nonce is no place for a run of digits that looks like a phone
+        stamp = str(int(time.time()))
+        nonce = "".join(secrets.choice(string.ascii_letters) for _ in range(32))
         package = f"prepay_id={prepay_id}"
         sign = self._pay.sign([self._miniapp_appid, stamp, nonce, package])
         return {"appId": self._miniapp_appid, "timeStamp": stamp, "nonceStr": nonce,

@@ -105,6 +105,20 @@ class Endpoint:
         return self.access if isinstance(self.access, frozenset) else None
 
 
+def masked_json(result: object) -> str:
+    """The response as JSON with phones and ID numbers masked, even where a handler forgot,
+    except in the fields a model declares OPAQUE (signed values such as a payment's nonce
+    and signature, which masking would corrupt and which never carry personal data)."""
+    if not isinstance(result, BaseModel):
+        return "{}"
+    opaque = getattr(type(result), "OPAQUE", frozenset())
+    if not opaque:
+        return mask_text(result.model_dump_json())
+    data = json.loads(mask_text(result.model_dump_json(exclude=set(opaque))))
+    data.update(result.model_dump(mode="json", include=set(opaque)))
+    return json.dumps(data, ensure_ascii=False)
+
+
 def _field_errors(exc: ValidationError) -> list[dict[str, str]]:
     out = []
     for err in exc.errors():
@@ -161,9 +175,7 @@ class Api:
             result = await ep.handler(*args)
             if isinstance(result, web.StreamResponse):  # a file download
                 return result
-            text = result.model_dump_json() if isinstance(result, BaseModel) else "{}"
-            # phones and ID numbers never leave unmasked, even where a handler forgot
-            return web.Response(text=mask_text(text), content_type="application/json")
+            return web.Response(text=masked_json(result), content_type="application/json")
 
         view.__name__ = ep.handler.__name__
         return view

@@ -253,7 +253,8 @@ async def _create(request: web.Request, gateway: PayGateway, data: dict[str, Any
     if not order.payer_openid:
         return _error(400, "PARAM_ERROR", "缺少payer.openid")
     if not order.prepay_id:
-        order.prepay_id = "wx" + secrets.token_hex(15)
+        order.prepay_id = "wx" + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz")
+                                         for _ in range(30))
         gateway.by_code[order.prepay_id] = no
     return _signed(gateway, 200, {"prepay_id": order.prepay_id})
 

@@ -112,3 +112,22 @@ def test_an_edited_text_is_picked_up_without_a_restart(tmp_path) -> None:
     path.write_text("您好，{{ name }}！")
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
     assert texts.render("chat/hello.j2", name="张三") == "您好，张三！"
+
+
+def test_api_masking_spares_the_fields_a_model_declares_opaque() -> None:
+    """A payment signature or nonce may hold a run of digits shaped like a phone: masking it
+    would break the payment; every other field is still masked."""
+    import json
+    from typing import ClassVar
+
+    from miniapp_api.framework import masked_json
+    from miniapp_api.schemas import Model
+
+    class Out(Model):
+        OPAQUE: ClassVar[frozenset[str]] = frozenset({"jsapi"})
+        contact: str
+        jsapi: dict[str, str]
+
+    data = json.loads(masked_json(Out(contact="13812345678",
+                                      jsapi={"nonceStr": "ab13912345678cd"})))
+    assert data == {"contact": "138****5678", "jsapi": {"nonceStr": "ab13912345678cd"}}

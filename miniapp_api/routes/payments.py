@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -37,6 +38,8 @@ class FeesOut(Model):
 
 
 class CheckoutOut(Model):
+    OPAQUE: ClassVar[frozenset[str]] = frozenset({"code_url", "qr_png", "page", "jsapi"})
+
     out_trade_no: str
     title: str
     amount_fen: int
