@@ -84,11 +84,11 @@ class NotificationVerifier:
             plain = aes_decrypt(nonce=resource["nonce"], ciphertext=resource["ciphertext"],
                                 associated_data=resource.get("associated_data") or "",
                                 apiv3_key=self._apiv3_key)
+            if plain is None:
+                raise NotificationRejected("resource does not decrypt")
+            return {"event_type": envelope.get("event_type", ""), **json.loads(plain)}
         except (ValueError, KeyError, TypeError) as exc:
             raise NotificationRejected(f"malformed notification: {exc!r}") from None
-        if plain is None:
-            raise NotificationRejected("resource does not decrypt")
-        return {"event_type": envelope.get("event_type", ""), **json.loads(plain)}
 
 
 def parse_trade(data: Mapping[str, Any]) -> Trade:

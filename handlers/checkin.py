@@ -34,7 +34,7 @@ async def scan(scene: CheckinScene, person: Person | None, texts: Texts,
     if now.timestamp() > scene.until:
         return texts.render("chat/checkin/expired.j2")
     if person is None:
-        return "您还没有绑定专家账户，无需签到。如您是本场评标专家，请先发送“绑定”。"
+        return texts.render("chat/account/not_bound.j2")
     try:
         return _reply(texts, await attendance.check(scene.activity, person.id, now))
     except RuleError as exc:
@@ -45,7 +45,7 @@ async def scan(scene: CheckinScene, person: Person | None, texts: Texts,
 async def by_code(person: Person | None, texts: Texts, attendance: Attendance,
                   match: re.Match[str], now: datetime) -> str:
     if person is None:
-        return "您还没有绑定专家账户。如您是本场评标专家，请先发送“绑定”。"
+        return texts.render("chat/account/not_bound.j2")
     try:
         return _reply(texts, await attendance.check_by_code(person.id, match.group(0), now))
     except RuleError as exc:

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from tortoise.expressions import F, Q
 
 from models.draws import (
-    Condition,
     DrawActivity,
     DrawStatus,
     Invitation,
@@ -20,7 +19,7 @@ from models.draws import (
     Notice,
 )
 from services.clock import CHINA, china_time
-from services.draw_engine import invitation_params
+from services.draw_engine import invitation_params, notice_of
 from services.draw_setup import notify_agency
 from services.identity_rules import RuleError
 from services.outbox import Outbox
@@ -40,11 +39,6 @@ class CheckResult:
     invitation: Invitation
     arrived: int
     expected: int
-
-
-async def notice_of(invitation: Invitation) -> Notice:
-    condition = await Condition.get(id=invitation.condition_id)  # type: ignore[attr-defined]
-    return await Notice.get(id=condition.notice_id)  # type: ignore[attr-defined]
 
 
 class Attendance:

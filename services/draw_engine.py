@@ -25,7 +25,7 @@ from models.draws import (
 )
 from services.clock import china_time
 from services.draw_audit import PoolRecord, new_seed, order, pool_hash, seed_hash
-from services.draw_pool import blocked, candidate_pool
+from services.draw_pool import blocked, booked, candidate_pool
 from services.draw_setup import notify_agency
 from services.identity_rules import RuleError
 from services.outbox import Change, Outbox
@@ -56,6 +56,12 @@ class ReplyOutcome:
     status: str  # confirmed / released / declined / avoided / late / duplicate
     invitation: Invitation
     notice: Notice | None = None
+
+
+async def notice_of(invitation: Invitation) -> Notice:
+    """The notice (where and when to gather) an invitation was sent under."""
+    condition = await Condition.get(id=invitation.condition_id)  # type: ignore[attr-defined]
+    return await Notice.get(id=condition.notice_id)  # type: ignore[attr-defined]
 
 
 def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
@@ -139,6 +145,8 @@ class DrawEngine:
             if activity.status != DrawStatus.DRAWING:
                 return 0
             done = short = 0
+            last = await Invitation.filter(activity_id=activity.id).order_by("-wave").first()
+            wave = (last.wave if last else 0) + 1
             conditions = await Condition.filter(activity_id=activity.id).order_by("id")
             for condition in conditions:
                 rows = await Invitation.filter(condition_id=condition.id).values_list(
@@ -147,7 +155,7 @@ class DrawEngine:
                 waiting = sum(1 for s, due in rows if s == InvitationStatus.SENT and due > now)
                 need = condition.planned - confirmed - waiting
                 if need > 0:
-                    sent = await self._invite(change, activity, condition, need, now)
+                    sent = await self._invite(change, activity, condition, need, wave, now)
                     timers += sent
                     waiting += len(sent)
                 if confirmed >= condition.planned:
@@ -169,10 +177,9 @@ class DrawEngine:
         return len(timers)
 
     async def _invite(self, change: Change, activity: DrawActivity, condition: Condition,
-                      need: int, now: datetime) -> list[Invitation]:
+                      need: int, wave: int, now: datetime) -> list[Invitation]:
         assert activity.seed is not None
         sent: list[Invitation] = []
-        wave = await Invitation.filter(activity_id=activity.id).count() + 1
         notice = await Notice.get(id=condition.notice_id)  # type: ignore[attr-defined]
         for name in ("main", "alt"):
             pool = await self._pool(activity, condition, name)
@@ -248,8 +255,7 @@ class DrawEngine:
             activity = await DrawActivity.select_for_update().get(
                 id=head.activity_id)  # type: ignore[attr-defined]
             invitation = await Invitation.get(id=invitation_id)
-            notice = await Notice.get(id=(await Condition.get(
-                id=invitation.condition_id)).notice_id)  # type: ignore[attr-defined]
+            notice = await notice_of(invitation)
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
             if now > invitation.due_at:
@@ -273,9 +279,10 @@ class DrawEngine:
         condition = await Condition.get(id=invitation.condition_id)  # type: ignore[attr-defined]
         confirmed = await Invitation.filter(condition_id=condition.id,
                                             status=InvitationStatus.CONFIRMED).count()
-        booked = await blocked(activity, [invitation.expert_id], now, confirmed_only=True)
+        taken_elsewhere = await booked(activity, [invitation.expert_id], now,
+                                       confirmed_only=True)
         invitation.replied_at = now
-        if confirmed >= condition.planned or booked.get(invitation.expert_id) == "booked":
+        if confirmed >= condition.planned or taken_elsewhere:
             invitation.status = InvitationStatus.RELEASED
             invitation.reason = "名额已满" if confirmed >= condition.planned else "同一时段已有评标"
             await invitation.save(update_fields=["status", "replied_at", "reason"])

@@ -76,8 +76,20 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     return sorted(set(pool))
 
 
-async def blocked(activity: DrawActivity, expert_ids: list[int], now: datetime,
-                  confirmed_only: bool = False) -> dict[int, str]:
+async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
+                 confirmed_only: bool = False) -> set[int]:
+    """Those confirmed (or, unless `confirmed_only`, invited and still in their window) for
+    another evaluation at an overlapping time."""
+    rows = await Invitation.filter(
+        expert_id__in=expert_ids, status__in=list(LIVE),
+        activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
+    ).exclude(activity_id=activity.id).values_list("expert_id", "status", "due_at")
+    return {int(e) for e, status, due_at in rows
+            if status == InvitationStatus.CONFIRMED or (due_at > now and not confirmed_only)}
+
+
+async def blocked(activity: DrawActivity, expert_ids: list[int],
+                  now: datetime) -> dict[int, str]:
     """Why each of these experts cannot be invited now, if they cannot: deregistered,
     unavailable on an evaluation day, booked (or invited) for an overlapping time elsewhere,
     or already invited by this activity."""
@@ -94,13 +106,8 @@ async def blocked(activity: DrawActivity, expert_ids: list[int], now: datetime,
             person_id__in=list(persons), date_from__lte=last, date_to__gte=first
     ).values_list("person_id", flat=True):
         out.setdefault(persons[int(person_id)], "unavailable")
-    busy = await Invitation.filter(
-        expert_id__in=expert_ids, status__in=list(LIVE),
-        activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
-    ).exclude(activity_id=activity.id).values_list("expert_id", "status", "due_at")
-    for expert_id, status, due_at in busy:
-        if status == InvitationStatus.CONFIRMED or (due_at > now and not confirmed_only):
-            out.setdefault(int(expert_id), "booked")
+    for expert_id in await booked(activity, expert_ids, now):
+        out.setdefault(expert_id, "booked")
     for expert_id in await Invitation.filter(activity_id=activity.id,
                                              expert_id__in=expert_ids).values_list(
             "expert_id", flat=True):

@@ -22,8 +22,8 @@ from models.draws import (
     Project,
     Section,
 )
-from models.people import Agency
-from services.catalogue import catalogue, is_city, region_name
+from models.people import Agency, Role, RoleGrant
+from services.catalogue import catalogue, is_city
 from services.clock import china_time
 from services.identity_rules import RuleError, parse_credit_code, parse_id_number
 from services.outbox import Outbox
@@ -263,8 +263,6 @@ class DrawSetup:
 async def notify_agency(change: Any, activity: DrawActivity, kind: str, **params: Any) -> None:
     """Push to the activity's handler and to the agency's legal person(s); counts only,
     never who was drawn."""
-    from models.people import Role, RoleGrant
-
     project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
     legal = await RoleGrant.filter(agency_id=activity.agency_id, role=Role.AGENCY_LEGAL,
                                    revoked_at=None).values_list("person_id", flat=True)
@@ -272,7 +270,3 @@ async def notify_agency(change: Any, activity: DrawActivity, kind: str, **params
             "at": china_time(change.now), **params}
     for person_id in {activity.handler_id, *legal}:
         await change.notify(kind, base, person_id=int(person_id))
-
-
-def describe_region(codes: list[str]) -> str:
-    return "、".join(region_name(c) for c in codes)

@@ -11,7 +11,6 @@ from aiohttp.test_utils import TestClient
 
 from config.keys import RUNTIME
 from models.draws import (
-    Condition,
     DrawActivity,
     DrawStatus,
     Invitation,
@@ -193,4 +192,22 @@ async def test_the_dashboard_against_a_known_data_set(api: Api, chat: Chat,
                           "this_week": 2, "arrived_today": expected_today,
                           "not_arrived_today": expected_today}
     assert (await DrawActivity.get(id=drawing_aid)).status == DrawStatus.DRAWING
-    assert await Condition.filter(activity_id=today_aid).exists()
+
+
+async def test_the_venue_code_opens_two_hours_before_gathering(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 4)
+    aid, _ = await drawn(api, chat, demo)
+    g = await gather_time(aid)
+    item = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED).first()
+    assert item is not None
+    activity = await DrawActivity.get(id=aid)
+    closes = activity.eval_end + timedelta(hours=2)
+    att = attendance(client)
+    await refused(att.check(aid, item.person_id, g - timedelta(hours=2, seconds=1)),
+                  "签到码仅在")
+    await refused(att.check(aid, item.person_id, closes + timedelta(seconds=1)), "签到码仅在")
+    assert (await att.check(aid, item.person_id, g - timedelta(hours=2))).action == "in"
+    # a reminder is sent in its slot, and not once the slot has passed by 30 minutes
+    assert await att.remind(g - timedelta(hours=2) + timedelta(minutes=31)) == 0
+    assert await att.remind(g - timedelta(hours=2) + timedelta(minutes=29)) == 2

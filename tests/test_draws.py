@@ -18,6 +18,7 @@ from models.draws import (
     InvitationStatus,
 )
 from models.notifications import Notification
+from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.draw_audit import audit, export_record
 from services.draw_engine import audit_records
@@ -61,7 +62,11 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
     progress = await api.call("GET", f"/draws/activities/{aid}/progress", token)
     assert progress.data == {"planned": 3, "confirmed": 1, "waiting": 2, "invited": 4,
                              "text": "已确认 1/3"}
-    assert "名字" not in str(progress.data)
+    # counts only: no name of anyone drawn reaches the agency before the results unseal
+    drawn_names = [p.name for p in await Person.filter(
+        id__in=await Invitation.filter(activity_id=aid).values_list("person_id", flat=True))]
+    detail = str((await api.call("GET", f"/draws/activities/{aid}", token)).data)
+    assert not any(name in str(progress.data) + detail for name in drawn_names)
     fourth = next(o for o in await waiting_openids() if o != third)
     avoid = await chat.say(fourth, "3，与投标人有利害关系")
     assert "原因已记录" in avoid.text
@@ -77,8 +82,10 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
     sealed = await api.call("GET", f"/draws/activities/{aid}/results", token)
     assert sealed.status == 403 and "解封" in sealed.message
     assert (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).status == 403
-    assert not any(n.params.get("name") for n in await Notification.filter(
-        kind__startswith="draw.").exclude(kind="draw.invitation"))
+    agency_pushes = str([n.params for n in await Notification.filter(
+        kind__startswith="draw.").exclude(kind="draw.invitation")])
+    assert await Notification.filter(kind="draw.progress").exists()
+    assert not any(name in agency_pushes for name in drawn_names)
     await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) + timedelta(
         minutes=29))
     unsealed = await api.call("GET", f"/draws/activities/{aid}/results", token)

@@ -211,19 +211,29 @@ async def test_a_notification_racing_the_reconciler_credits_once(
     assert await credited(enrollment_id) == (1, 1, 1)
 
 
-async def test_the_training_fee_window(client: TestClient, chat: Chat, demo: dict,
-                                       pay_gateway: PayGateway) -> None:
+async def approved_with_fee(demo: dict, approved_days_ago: float,
+                            **batch: object) -> tuple[Person, Batch, Application]:
+    """The demo applicant, approved `approved_days_ago` days ago in a batch with a 350-yuan
+    training fee payable until 3 days from now."""
     applicant = await Person.get(phone=demo["applicant"].phone)
     now = datetime.now(UTC)
-    batch = await Batch.create(name="2026年第三批评标专家征集", province="44",
-                               stages=[{"key": "final", "title": "终审", "level": "province"}],
-                               apply_from=now - timedelta(days=30),
-                               apply_until=now - timedelta(days=10),
-                               review_until=now - timedelta(days=5),
-                               pay_until=now + timedelta(days=3), fee_fen=35000)
-    app = await Application.create(person_id=applicant.id, batch=batch, kind="new",
-                                   status=AppStatus.APPROVED, decided_at=now - timedelta(days=4),
+    made = await Batch.create(name="2026年第三批评标专家征集", province="44",
+                              stages=[{"key": "final", "title": "终审", "level": "province"}],
+                              apply_from=now - timedelta(days=30),
+                              apply_until=now - timedelta(days=10),
+                              review_until=now - timedelta(days=7),
+                              pay_until=now + timedelta(days=3), fee_fen=35000, **batch)
+    app = await Application.create(person_id=applicant.id, batch=made, kind="new",
+                                   status=AppStatus.APPROVED,
+                                   decided_at=now - timedelta(days=approved_days_ago),
                                    data={}, region="4401")
+    return applicant, made, app
+
+
+async def test_the_training_fee_window(client: TestClient, chat: Chat, demo: dict,
+                                       pay_gateway: PayGateway) -> None:
+    now = datetime.now(UTC)
+    _, batch, app = await approved_with_fee(demo, 4)
     early = await chat.say(demo["applicant"].openid, "缴费")
     opens = now - timedelta(days=4) + timedelta(days=5)
     assert "开放缴费" in early.text and f"{opens.astimezone(CHINA):%m月%d日}" in early.text
@@ -347,18 +357,8 @@ async def test_a_batch_can_require_the_training_fee_before_the_exam(
     from models.exams import Exam
     from services.demo import EXAM_QUESTIONS
 
-    applicant = await Person.get(phone=demo["applicant"].phone)
     now = datetime.now(UTC)
-    batch = await Batch.create(name="2026年第四批评标专家征集", province="44",
-                               stages=[{"key": "final", "title": "终审", "level": "province"}],
-                               apply_from=now - timedelta(days=30),
-                               apply_until=now - timedelta(days=10),
-                               review_until=now - timedelta(days=7),
-                               pay_until=now + timedelta(days=3), fee_fen=35000,
-                               exam_requires_payment=True)
-    await Application.create(person_id=applicant.id, batch=batch, kind="new",
-                             status=AppStatus.APPROVED, decided_at=now - timedelta(days=6),
-                             data={}, region="4401")
+    applicant, batch, _ = await approved_with_fee(demo, 6, exam_requires_payment=True)
     exam = await Exam.create(batch_id=batch.id, title="入库考试", opens_at=now - timedelta(hours=1),
                              closes_at=now + timedelta(days=1), duration_minutes=60,
                              pass_score=60, questions=EXAM_QUESTIONS)

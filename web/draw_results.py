@@ -74,11 +74,12 @@ async def checkin_page(request: web.Request) -> web.Response:
         rt.domain.links.verify(CHECKIN_LINK, f"{activity_id}|{image}", request.query.get("t", ""))
     except LinkError:
         return bad_link(request, "请在小程序的抽取活动中重新打开签到码。")
-    activity = await DrawActivity.get(id=int(activity_id))
-    project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
-    notice = await Notice.filter(activity_id=activity.id).order_by("gather_at").first()
-    if notice is None:
+    activity = await DrawActivity.get_or_none(id=int(activity_id))
+    notice = await Notice.filter(activity_id=activity.id).order_by("gather_at").first() \
+        if activity else None
+    if activity is None or notice is None:
         return bad_link(request, "请在小程序的抽取活动中重新打开签到码。")
+    project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
     opens, closes = await rt.domain.attendance.window(activity)
     return render(request, "checkin_qr.html", project=project, image=image,
                   venue=f"{notice.venue} {notice.room}", gather_at=china_time(notice.gather_at),

@@ -9,8 +9,9 @@ from pydantic import Field
 from miniapp_api.errors import domain_errors
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
-from models.draws import Condition, Invitation, Notice
+from models.draws import Invitation
 from models.people import Role
+from services.draw_engine import notice_of
 
 api = Api()
 TAG = "评标邀请"
@@ -39,8 +40,7 @@ class ReplyIn(Model):
 
 
 async def invitation_out(item: Invitation) -> InvitationOut:
-    condition = await Condition.get(id=item.condition_id)  # type: ignore[attr-defined]
-    notice = await Notice.get(id=condition.notice_id)  # type: ignore[attr-defined]
+    notice = await notice_of(item)
     return InvitationOut(id=item.id, status=item.status, gather_at=notice.gather_at,
                          venue=notice.venue,
                          address=f"{notice.city}{notice.district}{notice.street}{notice.room}",
