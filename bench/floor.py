@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 from aiohttp import web
 
@@ -12,13 +13,15 @@ from bot.crypto import MessageCrypto
 from bot.incoming import Incoming
 from bot.replies import Text, render_reply
 from bot.signature import check_msg_signature, check_signature
+from bot.texts import Texts
 from bot.xmlparse import parse_xml
 
-REPLY = "您可以回复以下文字：\n· 绑定 —— 绑定您在专家库的账户"
+TEXTS = Path(__file__).resolve().parent.parent / "texts"
 
 
 def make_app(token: str, aes_key: str, appid: str) -> web.Application:
     crypto = MessageCrypto(token, [aes_key], appid)
+    reply = Texts(TEXTS).render("chat/help.j2", flow_title=None)  # the full path's 帮助 reply
 
     async def handle(request: web.Request) -> web.Response:
         q = request.query
@@ -33,7 +36,7 @@ def make_app(token: str, aes_key: str, appid: str) -> web.Application:
             decrypted = crypto.decrypt(outer["Encrypt"])
             outer, key_index = parse_xml(decrypted.xml), decrypted.key_index
         msg = Incoming.parse(outer)
-        xml = render_reply(Text(REPLY), msg)
+        xml = render_reply(Text(reply), msg)
         if key_index is not None:
             xml = crypto.encrypt(xml, key_index, q["nonce"], q["timestamp"])
         return web.Response(text=xml, content_type="application/xml")

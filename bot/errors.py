@@ -1,5 +1,7 @@
 """Errors raised by the transport and the engine, under one base."""
 
+import socket
+
 
 class BotError(Exception):
     """Base of every error the bot layer raises on purpose."""
@@ -27,5 +29,7 @@ def infra_errors() -> tuple[type[BaseException], ...]:
     from redis.exceptions import TimeoutError as RedisTimeoutError
     from tortoise.exceptions import DBConnectionError
 
-    return (InfrastructureDown, OSError, RedisConnectionError, RedisTimeoutError,
-            DBConnectionError)
+    # ConnectionError and TimeoutError, not every OSError: a missing file or an unreachable
+    # WeChat API inside a handler is a fault to log with its traceback, not "system busy"
+    return (InfrastructureDown, ConnectionError, TimeoutError, socket.gaierror,
+            RedisConnectionError, RedisTimeoutError, DBConnectionError)

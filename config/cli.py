@@ -44,7 +44,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     settings, _ = _settings(fill_dev_secrets=True)
     setup_logging(settings.log_level)
-    asyncio.run(run_worker(settings))
+    asyncio.run(run_worker(settings.for_batch_work()))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -66,7 +66,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     setup_logging(settings.log_level)
 
     async def run() -> str:
-        async with database(settings):
+        async with database(settings.for_batch_work()):
             return await load_demo(People(Vault(settings.id_encryption_key)))
 
     print(asyncio.run(run()))
@@ -109,7 +109,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
         settings, _ = _settings(fill_dev_secrets=True)
 
         async def load() -> tuple[str, str, list]:
-            async with database(settings):
+            async with database(settings.for_batch_work()):
                 activity = await DrawActivity.get_or_none(id=args.activity)
                 if activity is None or activity.seed is None or activity.status != "ended":
                     raise SystemExit(f"activity {args.activity}: no finished draw to audit")

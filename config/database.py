@@ -10,7 +10,7 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 
 from config.settings import Settings
-from config.tortoise import tortoise_config
+from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, tortoise_config
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ async def run_migrations(settings: Settings, echo: bool = True) -> None:
             print(f"  applied {app_label}.{name}")
 
     async with TortoiseContext():
-        await tortoise_migrate(config=tortoise_config(settings), progress=progress)
+        await tortoise_migrate(config=tortoise_config(settings, MIGRATION_STATEMENT_TIMEOUT),
+                               progress=progress)
         from tortoise import Tortoise
 
         await Tortoise.close_connections()

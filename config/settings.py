@@ -103,8 +103,16 @@ class Settings(BaseSettings):
     lock_wait: float = Field(1.0, validation_alias="USER_LOCK_WAIT")
     redis_timeout: float = Field(0.5, validation_alias="REDIS_TIMEOUT")
     db_timeout: float = Field(1.0, validation_alias="DB_TIMEOUT")
+    # One PostgreSQL statement (asyncpg's command_timeout) in the web process: a database that
+    # hangs on a pooled connection must still give a busy reply within 1.5 s, and asyncpg
+    # spends up to this long again sending the cancel request. Worker and command-line
+    # processes, which answer nobody in real time, use WORKER_STATEMENT_TIMEOUT.
+    db_statement_timeout: float = Field(0.6, gt=0, validation_alias="DB_STATEMENT_TIMEOUT")
+    worker_statement_timeout: float = Field(30.0, gt=0,
+                                            validation_alias="WORKER_STATEMENT_TIMEOUT")
     db_pool_max: int = Field(10, validation_alias="DB_POOL_MAX")
-    dedup_ttl: int = Field(300, validation_alias="DEDUP_TTL")
+    # WeChat retries a push for about 15 s; the issue asks for >= 60 s of dedup memory
+    dedup_ttl: int = Field(300, ge=60, validation_alias="DEDUP_TTL")
     max_body: int = Field(64 * 1024, validation_alias="CALLBACK_MAX_BODY")
 
     run_worker: bool | None = Field(None, validation_alias="EXPERTBOT_INPROCESS_WORKER")
@@ -160,6 +168,11 @@ class Settings(BaseSettings):
         if self.run_worker is None:
             return self.env == "development"
         return self.run_worker
+
+    def for_batch_work(self) -> Settings:
+        """These settings for a process that answers nobody in real time (the worker, the
+        command line): statements may run as long as WORKER_STATEMENT_TIMEOUT."""
+        return self.model_copy(update={"db_statement_timeout": self.worker_statement_timeout})
 
     @property
     def db_url(self) -> str:

@@ -29,13 +29,17 @@ async def _reset_connection(conn: Any) -> None:
         await conn.execute("ROLLBACK")
 
 
-def connection_config(settings: Settings) -> dict[str, Any]:
+MIGRATION_STATEMENT_TIMEOUT = 600.0  # an ALTER on a big table may legitimately take minutes
+
+
+def connection_config(settings: Settings, statement_timeout: float | None = None
+                      ) -> dict[str, Any]:
     """The default connection with explicit short timeouts (asyncpg waits 60 s by default)."""
     conn = expand_db_url(settings.db_url)
     creds = conn["credentials"]
     if conn["engine"] == "tortoise.backends.asyncpg":
         creds.setdefault("timeout", settings.db_timeout)  # connect timeout
-        creds.setdefault("command_timeout", max(settings.db_timeout, 5.0))
+        creds.setdefault("command_timeout", statement_timeout or settings.db_statement_timeout)
         creds.setdefault("minsize", 1)
         creds.setdefault("maxsize", settings.db_pool_max)
         creds.setdefault("reset", _reset_connection)
@@ -44,10 +48,11 @@ def connection_config(settings: Settings) -> dict[str, Any]:
     return conn
 
 
-def tortoise_config(settings: Settings) -> dict[str, Any]:
+def tortoise_config(settings: Settings, statement_timeout: float | None = None
+                    ) -> dict[str, Any]:
     """Tortoise config with the single `models` app and its built-in migrations."""
     return {
-        "connections": {"default": connection_config(settings)},
+        "connections": {"default": connection_config(settings, statement_timeout)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot.filters import MenuClick, Text
+from bot.filters import Keyword, MenuClick, Text
 from bot.incoming import Incoming
 from bot.router import Router
 from bot.texts import Texts
@@ -27,6 +27,7 @@ router = Router("pay")
 
 
 @router.message(Text("缴费", "交费", "支付", "缴纳培训费", "培训费", "缴纳费用"))
+@router.message(Keyword("缴费", "交费", "付费", "付款", "培训费"))  # 我想交一下培训费
 @router.event(MenuClick("PAY"))
 async def pay(person: Person | None, msg: Incoming, texts: Texts, payments: Payments,
               wechat_api: WeChatAPI, outbox: Outbox, now: datetime) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.filters import MenuClick, Text
+from bot.filters import Keyword, MenuClick, Text
 from bot.router import Router
 from bot.texts import Texts
 from models.applications import STATUS_TITLES, AppStatus, ReviewAction
@@ -18,6 +18,7 @@ router = Router("progress")
 
 
 @router.message(Text("审核进度", "进度", "申请进度", "我的申请", "审核状态"))
+@router.message(Keyword("审核进度", "申请进度", "审核状态", "审核结果", "审到哪", "审核到哪"))
 @router.event(MenuClick("PROGRESS"))
 async def progress(person: Person | None, texts: Texts, applications: Applications,
                    now: datetime) -> str:

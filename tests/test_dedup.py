@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from models.wechat import Feedback
-from sandbox.wechat_push import event_fields, text_fields
+from sandbox.wechat_push import text_fields
 from tests.helpers import Chat
 
 
@@ -42,14 +42,3 @@ async def test_same_msgid_from_two_users_is_two_messages(chat: Chat) -> None:
         answer = await chat.post(push)
         assert "编号" in answer.text
     assert await Feedback.all().count() == 2
-
-
-async def test_events_dedup_by_sender_time_event_and_key(chat: Chat) -> None:
-    await _into_write_step(chat, "o_evt")
-    click = event_fields("o_evt", "CLICK", "HELP", create_time=1_700_000_000)
-    first, retry = await chat.post(chat.pusher.build(click)), await chat.post(
-        chat.pusher.build(click))
-    assert first.text == retry.text
-    # the same click a second later is a new event
-    later = await chat.post(chat.pusher.build({**click, "CreateTime": 1_700_000_001}))
-    assert later.text == first.text and "意见反馈" in first.text

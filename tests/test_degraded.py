@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
+from yarl import URL
 
 from config.app import create_app
 from config.settings import Settings
@@ -30,6 +31,46 @@ async def blackhole() -> AsyncIterator[int]:
         writer.close()
     server.close()
     await server.wait_closed()
+
+
+class FreezableProxy:
+    """A TCP proxy to a real server that can be frozen: connections stay open but nothing
+    passes any more in either direction (a database that hangs mid-session)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.flowing = asyncio.Event()
+        self.flowing.set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.writers: list[asyncio.StreamWriter] = []
+
+    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                await self.flowing.wait()
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, asyncio.CancelledError):
+            pass
+        finally:
+            writer.close()
+
+    async def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.writers.append(writer)
+        if not self.flowing.is_set():
+            return  # a new connection to a hung server is accepted and never answered
+        up_reader, up_writer = await asyncio.open_connection(*self.target)
+        self.writers.append(up_writer)
+        for src, dst in ((reader, up_writer), (up_reader, writer)):
+            task = asyncio.get_running_loop().create_task(self._pipe(src, dst))
+            self.tasks.add(task)
+
+    async def close(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        for writer in self.writers:
+            writer.close()
 
 
 async def _client(aiohttp_client, settings: Settings) -> Chat:
@@ -70,6 +111,32 @@ async def test_database_down_answers_busy_fast(aiohttp_client, infra, blackhole:
     # swallowed by dedup as if it had been answered)
     retry = await chat.post(push)
     assert "系统繁忙" in retry.text
+
+
+async def test_database_hanging_mid_session_answers_busy_fast(aiohttp_client, infra) -> None:
+    """A known user (identity cached in Redis, so no database read before the handler) asks
+    for something that needs the database just after the database stopped answering on the
+    pooled connections: still a busy reply within 1.5 s, not silence after the 3 s budget."""
+    url = URL(infra["DATABASE_URL"])
+    if url.scheme not in ("postgres", "postgresql"):
+        pytest.skip("needs PostgreSQL (a SQLite file cannot hang mid-session); CI runs it")
+    proxy = FreezableProxy(url.host or "127.0.0.1", url.port or 5432)
+    server = await asyncio.start_server(proxy.accept, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        settings = make_settings(infra, DATABASE_URL=str(url.with_port(port)))
+        chat = await _client(aiohttp_client, settings)
+        first = await chat.say("o_hang_db", "我的信息")  # creates the identity, caches it
+        assert "系统繁忙" not in first.text and first.text
+        proxy.flowing.clear()
+        start = time.monotonic()
+        answer = await chat.say("o_hang_db", "我的信息")
+        assert time.monotonic() - start < 1.5
+        assert "系统繁忙，请稍后再试" in answer.text
+    finally:
+        proxy.flowing.set()
+        server.close()
+        await proxy.close()
 
 
 async def test_ready_when_both_answer(client) -> None:

@@ -12,14 +12,14 @@ from aiohttp.test_utils import TestClient
 
 from bot.conversation import ConversationStore, MemoryConversationStore, RedisConversationStore
 from bot.dispatcher import Dispatcher, Outcome
-from bot.filters import Text
+from bot.filters import EventIs, Text
 from bot.incoming import Incoming
 from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
 from bot.replies import SILENCE
 from bot.replies import Text as TextReply
 from bot.router import ANY, Flow, Router
 from config.keys import RUNTIME
-from sandbox.wechat_push import text_fields
+from sandbox.wechat_push import event_fields, text_fields
 
 
 def _msg(openid: str, content: str, msg_id: int) -> Incoming:
@@ -54,10 +54,12 @@ class Overlap:
     def __init__(self) -> None:
         self.running: dict[str, int] = {}
         self.peak: dict[str, int] = {}
+        self.total_peak = 0  # most handler runs at once, all users together
 
     async def run(self, openid: str, seconds: float) -> None:
         self.running[openid] = self.running.get(openid, 0) + 1
         self.peak[openid] = max(self.peak.get(openid, 0), self.running[openid])
+        self.total_peak = max(self.total_peak, sum(self.running.values()))
         await asyncio.sleep(seconds)
         self.running[openid] -= 1
 
@@ -77,8 +79,37 @@ async def test_one_users_messages_never_run_at_once(client: TestClient) -> None:
     replies = await asyncio.gather(*same, *others)
     assert all(r == TextReply("ok") for r in replies)
     assert overlap.peak["o_same"] == 1
-    # different users are not serialised by each other: they ran concurrently
-    assert sum(overlap.running.values()) == 0 and len(overlap.peak) == 9
+    # the lock is per user, not global: the other users ran at the same time (a global lock
+    # would keep total_peak at 1)
+    assert len(overlap.peak) == 9 and overlap.total_peak >= 5
+
+
+async def test_event_retries_dedup_by_sender_time_event_and_key(client: TestClient) -> None:
+    """Events carry no MsgId: a retry is the same sender, CreateTime, Event and EventKey."""
+    runs: list[tuple[str, str]] = []
+    router = Router("clicks")
+
+    @router.event(EventIs("click"))
+    async def clicked(msg: Incoming) -> str:
+        runs.append((msg.openid, msg.event_key))
+        return "ok"
+
+    dispatcher = _dispatcher(client, router)
+
+    def click(openid: str, key: str, at: int) -> Incoming:
+        fields = event_fields(openid, "CLICK", key, create_time=at)
+        return Incoming.parse({k: str(v) for k, v in fields.items()})
+
+    original = click("o_evt", "HELP", 1_700_000_000)
+    retries = [click("o_evt", "HELP", 1_700_000_000) for _ in range(3)]
+    outcomes = [Outcome() for _ in retries]
+    await dispatcher.feed(original)
+    await asyncio.gather(*(dispatcher.feed(r, o) for r, o in zip(retries, outcomes, strict=True)))
+    assert runs == [("o_evt", "HELP")] and all(o.duplicate for o in outcomes)
+    await dispatcher.feed(click("o_evt", "HELP", 1_700_000_001))  # a second later: new
+    await dispatcher.feed(click("o_evt", "ME", 1_700_000_000))  # another button: new
+    await dispatcher.feed(click("o_evt2", "HELP", 1_700_000_000))  # another user: new
+    assert len(runs) == 4
 
 
 async def test_a_message_behind_a_long_one_is_deferred_not_dropped(client: TestClient) -> None:

@@ -30,6 +30,26 @@ FEEDBACK_DETOURS = [
     ("取消", "当前没有正在办理的事项"),
 ]
 
+# global commands inside a flow answer and leave the flow where it was
+FEEDBACK_GLOBALS = [
+    ("反馈", "请选择反馈类型"),
+    ("菜单", "功能列表"),
+    ("2", "请用文字描述您的功能建议"),  # still choosing a category after 菜单
+    ("帮助", "您正在办理「意见反馈」"),
+    ("好的", "内容太短了"),  # still writing after 帮助
+    ("退出", "已取消「意见反馈」"),
+]
+
+# outside any flow: help, the menu, and a fallback that points to them
+IDLE = [
+    ("帮助", "· 缴费 —— 扫码缴纳培训费"),
+    ("？", "回复 1 参加、2 不参加、3 需回避"),
+    ("今天天气怎么样", "没有找到与「今天天气怎么样」相关的功能"),
+    ("今天天气怎么样", "回复「帮助」查看全部功能"),
+    ("功能", "5. 缴纳费用：回复「缴费」"),
+    ("取消", "当前没有正在办理的事项"),
+]
+
 
 async def _run(chat: Chat, openid: str, table: list[tuple[str, str]]) -> None:
     for step, (sent, expected) in enumerate(table):
@@ -46,6 +66,36 @@ async def test_feedback_happy_path(chat: Chat) -> None:
 async def test_feedback_detours(chat: Chat) -> None:
     await _run(chat, "o_fb2", FEEDBACK_DETOURS)
     assert await Feedback.all().count() == 0
+
+
+async def test_global_commands_inside_a_flow_keep_it(chat: Chat) -> None:
+    await _run(chat, "o_fb4", FEEDBACK_GLOBALS)
+    assert await Feedback.all().count() == 0
+
+
+async def test_idle_commands_and_fallback(chat: Chat) -> None:
+    await _run(chat, "o_idle", IDLE)
+
+
+@pytest.mark.parametrize(("sentence", "command"), [
+    ("我想交一下培训费", "缴费"),
+    ("请问在哪里付款", "缴费"),
+    ("我的申请审核到哪一步了", "审核进度"),
+    ("查一下审核结果", "审核进度"),
+])
+async def test_keywords_in_a_sentence_reach_the_command(chat: Chat, sentence: str,
+                                                        command: str) -> None:
+    exact = await chat.say("o_kw", command)
+    answer = await chat.say("o_kw", sentence)
+    assert answer.text == exact.text and "没有找到" not in answer.text
+
+
+async def test_keywords_do_not_capture_a_flows_input(chat: Chat) -> None:
+    await _run(chat, "o_kw2", FEEDBACK_HAPPY[:2])
+    answer = await chat.say("o_kw2", "缴费页面在手机上打不开")
+    assert "已收到您的功能建议" in answer.text
+    saved = await Feedback.get(identity__openid="o_kw2")
+    assert saved.content == "缴费页面在手机上打不开"
 
 
 async def test_non_text_inside_the_flow_is_refused_plainly(chat: Chat) -> None:

@@ -91,6 +91,14 @@ def test_sandbox_cannot_be_turned_on_in_production() -> None:
         _prod(WECHAT_SANDBOX="1")
 
 
+def test_dedup_memory_cannot_be_shorter_than_a_minute() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="DEDUP_TTL"):
+        Settings(EXPERTBOT_ENV="test", DEDUP_TTL=30)  # type: ignore[call-arg]
+    assert Settings(EXPERTBOT_ENV="test", DEDUP_TTL=60).dedup_ttl == 60  # type: ignore[call-arg]
+
+
 def test_development_defaults() -> None:
     dev = Settings(EXPERTBOT_ENV="development", DATABASE_URL="", WECHAT_API_BASE="",  # type: ignore[call-arg]
                    WECHAT_SANDBOX=None, EXPERTBOT_INPROCESS_WORKER=None)
