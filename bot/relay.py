@@ -1,24 +1,32 @@
 """The outbox relay: claims due notifications and sends them, a bounded number at a time,
 until nothing is due. Woken by a nudge after each business change, and by a periodic sweep
-(scheduled retries, and claims whose relay died)."""
+(scheduled retries, and claims whose relay died).
+
+Runs overlap (a sweep every 2 s, nudges, several workers), so a claim must not lapse while
+its rows still wait for the send rate: a run claims no more rows than the global rate sends
+in half the lease, renews the lease while it works, and sends nothing once the lease is
+nearly over (`Lease`)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
 from bot.sender import Recipient, Sender
 from models.notifications import Notification
-from services.outbox import Outbox
+from services.outbox import Lease, Outbox
 
 log = logging.getLogger(__name__)
 
 RELAY_JOB = "relay_outbox"
 RELAY_JOB_ID = "relay-outbox"
+LEASE_SHARE = 0.5  # a claim is sized to be sent, at the global rate, within this share
+RENEWALS = 3  # lease renewals per lease period (and the margin left unused: 1/RENEWALS)
 
 
 class Relay:
@@ -53,9 +61,43 @@ class Relay:
                 await self._redis.delete(key)
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
-                   now: datetime) -> None:
+                   now: datetime, lease: Lease) -> None:
         async with self._sem:
-            await self.sender.deliver(item, to, marker, now)
+            await self.sender.deliver(item, to, marker, now, lease)
+
+    def claim_size(self) -> int:
+        """How many rows a claim takes: what the global rate sends in part of the lease."""
+        rate = self.sender.limits.per_second
+        if rate <= 0:
+            return self.batch
+        fits = int(rate * self.outbox.lease.total_seconds() * LEASE_SHARE)
+        return max(1, min(self.batch, fits))
+
+    @contextlib.asynccontextmanager
+    async def _holding(self, items: list[Notification], now: datetime
+                       ) -> AsyncIterator[Lease]:
+        """The claimed rows' lease, renewed in the background while the batch is sent."""
+        lease = Lease(now + self.outbox.lease, self.outbox.lease / RENEWALS, self.clock)
+        period = self.outbox.lease.total_seconds() / RENEWALS
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(period)
+                at = self.clock()
+                try:
+                    await self.outbox.extend(items, at)
+                except Exception as exc:  # the lease runs down; sending stops before it ends
+                    log.warning("could not renew the outbox lease: %r", exc)
+                    continue
+                lease.until = at + self.outbox.lease
+
+        task = asyncio.create_task(renew(), name="outbox-lease")
+        try:
+            yield lease
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def run(self) -> int:
         """Send everything due; returns how many notifications were handled."""
@@ -64,12 +106,14 @@ class Relay:
             await self._redis.delete(self._dirty)
             while True:
                 now = self.clock()
-                items = await self.outbox.claim(now, self.batch)
+                items = await self.outbox.claim(now, self.claim_size(),
+                                                self.sender.max_attempts)
                 if not items:
                     break
-                recipients, markers = await self.sender.prepare(items)
-                await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id), now)
-                                       for i in items))
+                async with self._holding(items, now) as lease:
+                    recipients, markers = await self.sender.prepare(items)
+                    await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
+                                                     now, lease) for i in items))
                 await self.outbox.save(items)
                 await self._apply_early_receipts(items, now)
                 total += len(items)

@@ -3,9 +3,16 @@ it, and records the outcome.
 
 Channels, in order: a customer-service message inside the user's 48 h window; a template
 message (official account); a mini-program subscribe message where the user granted one;
-SMS. A channel that cannot reach the person (not following, window closed, no consent, ...)
-is ruled out and the next one tried; a transient failure (-1, 5xx, timeout) is retried
-later with backoff; after the maximum number of attempts the notification is dead.
+SMS. A channel that cannot reach the person (not following, window closed, no consent, a
+field value no template can take, ...) is ruled out for the row, with the error kept on it,
+and the next one tried; a transient failure (-1, 5xx, timeout) is retried later with backoff;
+after the maximum number of attempts the notification is dead.
+
+Customer-service and subscribe messages have no idempotency key: one whose outcome is
+unknown (WeChat may have taken it) is counted as sent, not repeated. For them and for SMS a
+Redis marker, written right after the send, keeps a relay that takes over a lapsed claim from
+sending again (an SMS provider's error is retried: its interface cannot tell an unknown
+outcome from a refusal). Template messages carry client_msg_id and are retried.
 """
 
 from __future__ import annotations
@@ -20,11 +27,13 @@ from tortoise.expressions import F
 from bot.notify_texts import NotifyTexts
 from bot.ratelimit import RateLimits
 from bot.sms import SmsError, SmsProvider
+from bot.template_fields import FieldFormatError
 from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import (
     InvalidField,
     NoSubscribeConsent,
     NotFollowing,
+    OutcomeUnknown,
     OutsideServiceWindow,
     TemplateMissing,
     TooFrequent,
@@ -34,14 +43,19 @@ from bot.wechat_errors import (
 from models.notifications import ChannelKind, Notification, SubscribeConsent
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity, in_service_window
-from services.outbox import Outbox
+from services.outbox import Lease, Outbox
 from services.pii import mask_text
 
 log = logging.getLogger(__name__)
 
-# WeChat errors that mean "this channel cannot reach this person": try the next channel.
+# Errors that mean "this channel cannot reach this person": try the next channel. A value
+# `fit` cannot format is one too: every attempt on that channel would fail the same way.
 UNREACHABLE = (NotFollowing, OutsideServiceWindow, NoSubscribeConsent, InvalidField,
-               UserBlocked, TemplateMissing)
+               UserBlocked, TemplateMissing, FieldFormatError)
+# Errors of our own texts or configuration rather than of the person: logged as warnings.
+OUR_FAULT = (TemplateMissing, InvalidField, FieldFormatError)
+# Channels without an idempotency key: each send is remembered in Redis (the send marker).
+UNKEYED = (ChannelKind.CHAT, ChannelKind.SUBSCRIBE, ChannelKind.SMS)
 
 
 @dataclass
@@ -125,20 +139,21 @@ class Sender:
         return await self.recipients(items), done
 
     async def deliver(self, item: Notification, to: Recipient | None, marker: str | None,
-                      now: datetime) -> None:
-        """Send one claimed notification and set its outcome on it; never raises."""
+                      now: datetime, lease: Lease | None = None) -> None:
+        """Send one claimed notification and set its outcome on it; never raises. With a
+        `lease`, nothing is sent once too little of it is left (the row goes back)."""
         try:
             if marker:  # sent before its relay died; do not send again
                 self.outbox.sent(item, marker, now, delivered=marker == ChannelKind.CHAT)
                 return
             assert to is not None
-            await self._deliver(item, to, now)
+            await self._deliver(item, to, now, lease)
         except Exception as exc:
             log.exception("notification %s (%s) failed unexpectedly", item.id, item.kind)
             self.outbox.retry(item, now, f"unexpected: {exc!r}", self.max_attempts)
 
-    async def _deliver(self, item: Notification, to: Recipient, now: datetime) -> None:
-        ruled = item.ruled_out_channels()
+    async def _deliver(self, item: Notification, to: Recipient, now: datetime,
+                       lease: Lease | None) -> None:
         for channel in self.plan(item, to, now):
             wait = await self.limits.user_delay(to.key)
             if wait > 0:
@@ -146,30 +161,48 @@ class Sender:
                                   delay=timedelta(seconds=wait), count_attempt=False)
                 return
             await self.limits.wait_global()
+            if lease is not None and not lease.holds():
+                # another relay may claim the row once the lease lapses: do not send it here
+                self.outbox.give_back(item, now)
+                return
+            confirmed = True
             try:
                 msgid = await self._send(channel, item, to)
             except UNREACHABLE as exc:
-                level = logging.WARNING if isinstance(exc, TemplateMissing | InvalidField) \
-                    else logging.INFO
-                log.log(level, "notification %s (%s): %s cannot reach them: %s", item.id,
-                        item.kind, channel, exc)
-                ruled.add(channel)
+                log.log(logging.WARNING if isinstance(exc, OUR_FAULT) else logging.INFO,
+                        "notification %s (%s): %s cannot reach them: %s", item.id, item.kind,
+                        channel, exc)
+                self.outbox.rule_out(item, channel, str(exc))
                 continue
             except TooFrequent as exc:
-                self.outbox.retry(item, now, str(exc), self.max_attempts,
+                self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts,
                                   delay=timedelta(seconds=60))
                 return
+            except OutcomeUnknown as exc:
+                if channel not in UNKEYED:  # client_msg_id makes a re-send harmless
+                    self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
+                    return
+                # WeChat may have sent it, and a second send could arrive as a second
+                # message: counted as sent (not delivered), never sent again
+                log.warning("notification %s (%s): %s outcome unknown, not re-sent: %s",
+                            item.id, item.kind, channel, exc)
+                self.outbox.note(item, f"{channel}: outcome unknown, not re-sent: {exc}")
+                msgid, confirmed = None, False
             except (WeChatAPIError, SmsError) as exc:  # transient, or unknown: retry later
-                self.outbox.retry(item, now, str(exc), self.max_attempts)
+                self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
                 return
-            if channel in (ChannelKind.CHAT, ChannelKind.SMS):
+            if channel in UNKEYED:
                 # no idempotency key exists for these: remember the send before anything
-                # else can fail, so a relay that dies now does not send twice
+                # else can fail, so a relay that takes the row over does not send it twice
                 await self._redis.set(self._marker + str(item.id), channel, ex=86400)
+            if channel == ChannelKind.SUBSCRIBE:  # one consent, one message
+                await SubscribeConsent.filter(
+                    mp_openid=to.mp_openid, template_id=self.texts.subscribe_id(item.kind),
+                    remaining__gt=0).update(remaining=F("remaining") - 1)
             self.outbox.sent(item, channel, now, wx_msgid=msgid,
-                             delivered=channel == ChannelKind.CHAT)
+                             delivered=channel == ChannelKind.CHAT and confirmed)
             return
-        self.outbox.failed(item, "no channel can reach this person", ruled)
+        self.outbox.failed(item, "no channel can reach this person")
 
     async def _send(self, channel: str, item: Notification, to: Recipient) -> int | None:
         kind, params = item.kind, dict(item.params)
@@ -199,8 +232,6 @@ class Sender:
                 to.mp_openid, template_id,
                 self._masked(self.texts.fields(kind, "subscribe", params)),
                 page=params.get("page", ""))
-            await SubscribeConsent.filter(mp_openid=to.mp_openid, template_id=template_id,
-                                          remaining__gt=0).update(remaining=F("remaining") - 1)
             return None
         assert to.phone is not None
         await self.sms.send(to.phone, mask_text(self.texts.text(kind, "sms", params)))

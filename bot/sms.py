@@ -1,9 +1,15 @@
 """SMS: a pluggable provider. The defaults record (sandbox) or log (masked); a real gateway
-(Aliyun, Tencent Cloud) implements the same one method."""
+(Aliyun, Tencent Cloud) implements the same one method, in a class named by SMS_PROVIDER as
+`package.module:ClassName`. Such a class is built once per process with one argument, the
+process's aiohttp ClientSession, and reads its own credentials from the environment; its
+`async send(phone, text)` raises SmsError when the gateway does not take the message."""
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import logging
+import re
 from typing import Protocol
 
 import aiohttp
@@ -43,3 +49,25 @@ class SandboxSms:
                     raise SmsError(f"sandbox SMS answered HTTP {resp.status}")
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise SmsError(repr(exc)) from exc
+
+
+_CLASS_PATH = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
+
+
+def load_provider_class(path: str) -> type[SmsProvider]:
+    """The class `package.module:ClassName` names, checked to have an async `send`.
+    Raises ValueError saying what is wrong."""
+    if not _CLASS_PATH.fullmatch(path):
+        raise ValueError("expected sandbox, log or package.module:ClassName")
+    module_name, _, name = path.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ValueError(f"cannot import {module_name}: {exc}") from None
+    found = getattr(module, name, None)
+    if found is None:
+        raise ValueError(f"{module_name} has no {name}")
+    if not inspect.isclass(found) or not inspect.iscoroutinefunction(
+            getattr(found, "send", None)):
+        raise ValueError(f"{path} is not a class with an async send(phone, text)")
+    return found

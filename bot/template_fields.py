@@ -11,6 +11,11 @@ _TIME = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日( \d{1,2}:\d{2})?|"
 _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")
 
 
+class FieldFormatError(ValueError):
+    """A value that no shortening makes valid for its field (a time or date in another
+    format): a bug in a template or its parameters, not something a retry can mend."""
+
+
 def field_type(key: str) -> str:
     """`thing3` -> `thing`: a template field is named after its type."""
     return re.sub(r"\d+$", "", key)
@@ -22,7 +27,7 @@ def _cut(value: str, limit: int) -> str:
 
 def fit(key: str, value: str) -> str:
     """`value` made acceptable for the field `key`, keeping as much meaning as fits.
-    Raises ValueError for time/date values in the wrong format (a bug in a template)."""
+    Raises FieldFormatError for time/date values in the wrong format (a bug in a template)."""
     kind = field_type(key)
     value = " ".join(str(value).split())
     if kind in ("thing", "const"):
@@ -41,7 +46,7 @@ def fit(key: str, value: str) -> str:
         found = re.search(r"\d+(\.\d+)?", value)
         return f"{float(found.group(0)) if found else 0:.2f}元"
     if kind == "time" and not _TIME.fullmatch(value):
-        raise ValueError(f"{key}: {value!r} is not a WeChat time value")
+        raise FieldFormatError(f"{key}: {value!r} is not a WeChat time value")
     if kind == "date" and not _DATE.fullmatch(value):
-        raise ValueError(f"{key}: {value!r} is not a WeChat date value")
+        raise FieldFormatError(f"{key}: {value!r} is not a WeChat date value")
     return value

@@ -1,8 +1,17 @@
 """Async WeChat API client on aiohttp (wechatpy's client is synchronous and would block).
 
-Every URL comes from WECHAT_API_BASE. Token errors refresh once and retry once; -1, 5xx and
-timeouts retry with backoff a bounded number of times; every other errcode is a typed error
-(bot.wechat_errors) that is not retried.
+Every URL comes from WECHAT_API_BASE. Token errors refresh once and retry once; every other
+errcode is a typed error (bot.wechat_errors) that is not retried, except -1 (busy).
+
+Retries with backoff, a bounded number of times, depend on what a repeat could do:
+- errcode -1 (busy), or a connection that could not be made (refused, no free connection in
+  time): WeChat did not carry the request out, so every call may repeat it;
+- a timeout after the request was sent, a connection lost before the answer, a 5xx or an
+  answer that is not JSON (`OutcomeUnknown`): WeChat may have carried it out. Only calls that
+  are idempotent repeat it: template messages (client_msg_id: sent once per 10 minutes),
+  tokens, QR codes, uploads, the menu, reads. Customer-service and subscribe messages have no
+  idempotency key: a repeat could reach the user twice, so they are not repeated and the
+  caller learns that the outcome is unknown.
 """
 
 from __future__ import annotations
@@ -16,10 +25,19 @@ from typing import Any
 import aiohttp
 from redis.asyncio import Redis
 
-from bot.wechat_errors import TokenRejected, TransportError, WeChatAPIError, error_for
+from bot.wechat_errors import (
+    NotSent,
+    OutcomeUnknown,
+    TokenRejected,
+    WeChatAPIError,
+    error_for,
+)
 from bot.wechat_token import TokenCache
 
 log = logging.getLogger(__name__)
+
+BACKOFF_JITTER = 1.5  # the longest of the random factor (0.5 to 1.5) applied to each backoff
+CONNECT_SHARE = 0.8  # of a call's timeout, for getting a connection (then it counts as unsent)
 
 
 class WeChatAPI:
@@ -36,7 +54,14 @@ class WeChatAPI:
         self._timeout = timeout
         self._attempts = attempts
         self._backoff = backoff
-        self.tokens = TokenCache(redis, prefix, appid, self._fetch_token)
+        # a refresh may fetch twice (stable_token can hand back the rejected token)
+        self.tokens = TokenCache(redis, prefix, appid, self._fetch_token,
+                                 fetch_budget=2 * self.worst_case())
+
+    def worst_case(self) -> float:
+        """The longest one call can take: every attempt times out after the longest backoff."""
+        backoffs = sum(self._backoff * 3 ** i * BACKOFF_JITTER for i in range(self._attempts - 1))
+        return self._attempts * self._timeout + backoffs
 
     async def _fetch_token(self, force: bool) -> tuple[str, int]:
         body = await self._with_retries("POST", "/cgi-bin/stable_token", token=False, json_body={
@@ -47,25 +72,27 @@ class WeChatAPI:
 
     async def call(self, method: str, path: str, *, json_body: Any = None,
                    params: dict[str, str] | None = None, form: aiohttp.FormData | None = None,
-                   token: bool = True, timeout: float | None = None) -> dict[str, Any]:
-        """One API call with the token, refresh and retry rules applied."""
+                   token: bool = True, timeout: float | None = None,
+                   idempotent: bool = True) -> dict[str, Any]:
+        """One API call with the token, refresh and retry rules applied; `idempotent=False`
+        for a call that must not be repeated when WeChat may already have carried it out."""
+        kw: dict[str, Any] = {"json_body": json_body, "params": params, "form": form,
+                              "timeout": timeout, "idempotent": idempotent}
         if not token:
-            return await self._with_retries(method, path, json_body=json_body, params=params,
-                                            form=form, timeout=timeout, token=False)
+            return await self._with_retries(method, path, token=False, **kw)
         current = await self.tokens.get()
         try:
-            return await self._with_retries(method, path, json_body=json_body, params=params,
-                                            form=form, timeout=timeout, token=current)
-        except TokenRejected:
+            return await self._with_retries(method, path, token=current, **kw)
+        except TokenRejected:  # WeChat refused the call: nothing was carried out
             log.info("access token rejected by %s: refreshing once", path)
             current = await self.tokens.invalidate(current)
-            return await self._with_retries(method, path, json_body=json_body, params=params,
-                                            form=form, timeout=timeout, token=current)
+            return await self._with_retries(method, path, token=current, **kw)
 
     async def _with_retries(self, method: str, path: str, *, token: str | bool,
                             json_body: Any = None, params: dict[str, str] | None = None,
                             form: aiohttp.FormData | None = None,
-                            timeout: float | None = None) -> dict[str, Any]:
+                            timeout: float | None = None,
+                            idempotent: bool = True) -> dict[str, Any]:
         query = dict(params or {})
         if isinstance(token, str):
             query["access_token"] = token
@@ -78,6 +105,8 @@ class WeChatAPI:
             except WeChatAPIError as exc:
                 if not exc.retryable or attempt >= self._attempts:
                     raise
+                if isinstance(exc, OutcomeUnknown) and not idempotent:
+                    raise  # it may have been carried out: a repeat could do it twice
                 delay = self._backoff * (3 ** (attempt - 1)) * (0.5 + random.random())
                 log.warning("%s failed (%s), retry %d in %.2f s", path, exc.errcode, attempt,
                             delay)
@@ -85,8 +114,9 @@ class WeChatAPI:
 
     async def _request(self, method: str, path: str, query: dict[str, str], json_body: Any,
                        form: aiohttp.FormData | None, timeout: float) -> dict[str, Any]:
-        kwargs: dict[str, Any] = {"params": query,
-                                  "timeout": aiohttp.ClientTimeout(total=timeout)}
+        # a connect timeout shorter than the total one tells "never sent" from "no answer"
+        kwargs: dict[str, Any] = {"params": query, "timeout": aiohttp.ClientTimeout(
+            total=timeout, connect=timeout * CONNECT_SHARE)}
         if json_body is not None:
             # WeChat wants UTF-8 text, not \u escapes, in its JSON bodies.
             kwargs["data"] = json.dumps(json_body, ensure_ascii=False).encode()
@@ -96,16 +126,18 @@ class WeChatAPI:
         try:
             async with self._session.request(method, self.base + path, **kwargs) as resp:
                 if resp.status >= 500:
-                    raise TransportError(-resp.status, f"HTTP {resp.status}", path)
+                    raise OutcomeUnknown(-resp.status, f"HTTP {resp.status}", path)
                 raw = await resp.read()
                 if resp.status >= 400:
                     raise WeChatAPIError(-resp.status, f"HTTP {resp.status}", path)
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+            raise NotSent(-2, repr(exc), path) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise TransportError(-2, repr(exc), path) from exc
+            raise OutcomeUnknown(-2, repr(exc), path) from exc
         try:
             body = json.loads(raw)
         except ValueError:
-            raise TransportError(-3, "response is not JSON", path) from None
+            raise OutcomeUnknown(-3, "response is not JSON", path) from None
         errcode = int(body.get("errcode") or 0)
         if errcode:
             raise error_for(errcode, str(body.get("errmsg", "")), path)
@@ -114,13 +146,14 @@ class WeChatAPI:
     # --- official account -------------------------------------------------------------
 
     async def send_text(self, openid: str, content: str) -> None:
-        """Customer-service text message (only within 48 h of the user's last interaction)."""
-        await self.call("POST", "/cgi-bin/message/custom/send", json_body={
+        """Customer-service text message (only within 48 h of the user's last interaction);
+        OutcomeUnknown when WeChat may have sent it (not repeated: no idempotency key)."""
+        await self.call("POST", "/cgi-bin/message/custom/send", idempotent=False, json_body={
             "touser": openid, "msgtype": "text", "text": {"content": content}})
 
     async def send_image(self, openid: str, media_id: str) -> None:
-        """Customer-service image message."""
-        await self.call("POST", "/cgi-bin/message/custom/send", json_body={
+        """Customer-service image message (not repeated on an unknown outcome, as text)."""
+        await self.call("POST", "/cgi-bin/message/custom/send", idempotent=False, json_body={
             "touser": openid, "msgtype": "image", "image": {"media_id": media_id}})
 
     async def send_template(self, openid: str, template_id: str, data: dict[str, str], *,
@@ -184,8 +217,9 @@ class WeChatAPI:
 
     async def send_subscribe(self, openid: str, template_id: str, data: dict[str, str], *,
                              page: str = "", state: str = "formal") -> None:
-        """Mini-program subscribe message (one consent = one message)."""
-        await self.call("POST", "/cgi-bin/message/subscribe/send", json_body={
+        """Mini-program subscribe message (one consent = one message); not repeated on an
+        unknown outcome (no idempotency key)."""
+        await self.call("POST", "/cgi-bin/message/subscribe/send", idempotent=False, json_body={
             "touser": openid, "template_id": template_id, "page": page,
             "data": {k: {"value": v} for k, v in data.items()},
             "miniprogram_state": state, "lang": "zh_CN"})

@@ -26,9 +26,29 @@ class SystemBusy(WeChatAPIError):
 
 
 class TransportError(WeChatAPIError):
-    """A timeout, a refused connection or a 5xx: retried with backoff."""
+    """No usable answer (a refused connection, a timeout, a 5xx, a body that is not JSON):
+    retried with backoff, but only where a repeat cannot deliver a message twice; see the
+    two subclasses."""
 
     retryable = True
+
+
+class NotSent(TransportError):
+    """The request never left this process: the connection was refused or could not be
+    made (or taken from the pool) in time. Safe to retry on every path."""
+
+
+class OutcomeUnknown(TransportError):
+    """The request may have reached WeChat and been carried out: a timeout after it was
+    sent, a connection lost before the answer, a 5xx from WeChat's gateway (a 502/504 can
+    come after the backend accepted it), an answer that is not JSON. Retried only where an
+    idempotency key makes a repeat harmless (template messages: client_msg_id)."""
+
+
+class TokenUnavailable(WeChatAPIError):
+    """No access token in time: another process held the refresh lock past the wait's
+    deadline, or the fetch overran its budget. Nothing was sent; a later try may succeed
+    (the relay retries the notification with backoff)."""
 
 
 class NotFollowing(WeChatAPIError):

@@ -1,7 +1,10 @@
 """access_token cache in Redis, per appid, shared by all processes, refreshed under a lock.
 
 `POST /cgi-bin/stable_token` in normal mode; the cache expires 5 minutes before the token, so
-it is refreshed ahead of time. However many callers ask at once, one fetch happens.
+it is refreshed ahead of time. However many callers ask at once, one fetch happens: the
+refresh lock outlives the longest fetch (its budget, retries and backoff included, enforced
+with a timeout), so a second process never fetches beside a slow first one; it waits as long
+as the lock can be held, then gives up with TokenUnavailable.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import time
 from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
+
+from bot.wechat_errors import TokenUnavailable
 
 # Delete the cached token only if it is still the one WeChat rejected.
 _DROP_IF_SAME = """
@@ -27,6 +32,7 @@ return 0
 
 EARLY_REFRESH = 300  # seconds before expiry
 LOCAL_MEMO = 30.0  # seconds a process reuses the token without asking Redis
+LOCK_MARGIN = 2.0  # seconds the refresh lock outlives the fetch budget (Redis round trips)
 
 
 Fetcher = Callable[[bool], Awaitable[tuple[str, int]]]  # force_refresh -> (token, expires_in)
@@ -35,11 +41,14 @@ Fetcher = Callable[[bool], Awaitable[tuple[str, int]]]  # force_refresh -> (toke
 class TokenCache:
     """One cached token per appid; `get()` is cheap and safe to call from many tasks."""
 
-    def __init__(self, redis: Redis, prefix: str, appid: str, fetch: Fetcher) -> None:
+    def __init__(self, redis: Redis, prefix: str, appid: str, fetch: Fetcher,
+                 fetch_budget: float = 10.0) -> None:
         self._redis = redis
         self._key = f"{prefix}wxtoken:{appid}"
         self._lock_key = f"{prefix}wxtoken-lock:{appid}"
         self._fetch = fetch
+        self._budget = fetch_budget  # seconds a refresh may spend fetching, at most
+        self.lock_ttl = fetch_budget + LOCK_MARGIN
         self._local = asyncio.Lock()
         self._drop = redis.register_script(_DROP_IF_SAME)
         self._release = redis.register_script(_RELEASE)
@@ -74,18 +83,17 @@ class TokenCache:
 
     async def _refresh(self, force: bool, rejected: str | None) -> str:
         mine = secrets.token_hex(8)
-        deadline = time.monotonic() + 10
+        # whoever holds the lock lets it go within lock_ttl: wait that long (and a little,
+        # to take the lock over once it has lapsed), no longer
+        deadline = time.monotonic() + self.lock_ttl + 0.5
         while True:
-            if await self._redis.set(self._lock_key, mine, nx=True, px=10_000):
+            if await self._redis.set(self._lock_key, mine, nx=True,
+                                     px=int(self.lock_ttl * 1000)):
                 try:
                     current = await self._cached()
                     if current and current != rejected:
                         return current
-                    token, expires_in = await self._fetch(force)
-                    self.fetches += 1
-                    if token == rejected:  # stable_token handed back the rejected token
-                        token, expires_in = await self._fetch(True)
-                        self.fetches += 1
+                    token, expires_in = await self._fetch_within_budget(force, rejected)
                     ttl = max(expires_in - EARLY_REFRESH, 60)
                     await self._redis.set(self._key, json.dumps({"t": token}), ex=ttl)
                     return token
@@ -96,4 +104,20 @@ class TokenCache:
             if current and current != rejected:
                 return current
             if time.monotonic() > deadline:
-                raise TimeoutError("waited 10 s for another process to fetch the access token")
+                raise TokenUnavailable(-4, f"waited {self.lock_ttl:.1f} s for another process "
+                                       "to fetch the access token", "/cgi-bin/stable_token")
+
+    async def _fetch_within_budget(self, force: bool, rejected: str | None) -> tuple[str, int]:
+        """Fetch (twice if stable_token hands back the rejected token) within the budget, so
+        that the lock is still held when the new token is written."""
+        try:
+            async with asyncio.timeout(self._budget):
+                token, expires_in = await self._fetch(force)
+                self.fetches += 1
+                if token == rejected:
+                    token, expires_in = await self._fetch(True)
+                    self.fetches += 1
+        except TimeoutError:
+            raise TokenUnavailable(-4, f"fetching the access token took over {self._budget:.1f}"
+                                   " s", "/cgi-bin/stable_token") from None
+        return token, expires_in

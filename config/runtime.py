@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -24,14 +24,14 @@ from bot.ratelimit import RateLimits
 from bot.relay import RELAY_JOB, RELAY_JOB_ID, Relay
 from bot.replies import Image, Reply, Text
 from bot.sender import Sender
-from bot.sms import LoggingSms, SandboxSms, SmsProvider
+from bot.sms import LoggingSms, SandboxSms, SmsProvider, load_provider_class
 from bot.texts import Texts
 from bot.wechat_api import WeChatAPI
 from bot.wechatpay import WeChatPayClient
 from config.database import database
 from config.embedded_redis import embedded_redis
 from config.redis_client import make_arq, make_redis
-from config.settings import Settings
+from config.settings import Settings, SettingsError
 from miniapp_api.auth import Sessions
 from services.applications import Applications
 from services.attendance import Attendance
@@ -184,6 +184,32 @@ def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayCl
         cert_dir=settings.wechatpay_platform_cert_dir, timeout=settings.wechatpay_timeout)
 
 
+SmsFactory = Callable[[aiohttp.ClientSession, str], SmsProvider]
+
+
+def sms_factory(settings: Settings) -> SmsFactory:
+    """How this process makes its SMS provider (SMS_PROVIDER); a class path that does not
+    name a usable class is a start-up error naming the variable."""
+    mode = settings.sms_mode
+    if mode == "sandbox":
+        return SandboxSms
+    if mode == "log":
+        return lambda session, base: LoggingSms()
+    try:
+        provider = load_provider_class(mode)
+    except ValueError as exc:
+        raise SettingsError(f"SMS_PROVIDER={mode}: {exc}") from None
+
+    def make(session: aiohttp.ClientSession, base: str) -> SmsProvider:
+        try:
+            return provider(session)  # type: ignore[call-arg]
+        except Exception as exc:
+            raise SettingsError(f"SMS_PROVIDER={mode}: {provider.__name__}(session) failed: "
+                                f"{exc!r}") from exc
+
+    return make
+
+
 def message_crypto(settings: Settings) -> MessageCrypto | None:
     if not settings.aes_keys:
         return None
@@ -194,6 +220,7 @@ def message_crypto(settings: Settings) -> MessageCrypto | None:
 async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtime]:
     """Start every resource in order and stop them in reverse. `own_url` is where this
     deployment's web process listens (the sandbox WeChat API lives under it)."""
+    make_sms = sms_factory(settings)  # before anything starts
     async with contextlib.AsyncExitStack() as stack:
         redis_url = settings.redis_url
         if not redis_url:
@@ -216,8 +243,7 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
             connector=aiohttp.TCPConnector(limit=100))
         stack.push_async_callback(http.close)
         base = settings.api_base(own_url)
-        sms: SmsProvider = (SandboxSms(http, settings.sms_api_base or base)
-                            if settings.sms_mode == "sandbox" else LoggingSms())
+        sms = make_sms(http, settings.sms_api_base or base)
 
         async def nudge() -> None:
             await relay_box[0].mark_dirty()

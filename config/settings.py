@@ -62,9 +62,11 @@ class Settings(BaseSettings):
     miniapp_secret: str = Field("", validation_alias="MINIAPP_SECRET")
     wechat_sandbox: bool | None = Field(None, validation_alias="WECHAT_SANDBOX")
     public_base_url: str = Field("", validation_alias="PUBLIC_BASE_URL")
-    # SMS: "sandbox" (the sandbox platform records it) or "log"; default: sandbox in sandbox
-    # mode, log otherwise. SMS_API_BASE defaults to the WeChat API base (the sandbox).
-    sms_provider: Literal["", "sandbox", "log"] = Field("", validation_alias="SMS_PROVIDER")
+    # SMS: "sandbox" (the sandbox platform records it), "log", or "package.module:ClassName",
+    # a class implementing bot.sms.SmsProvider (loaded and checked at start-up, where a bad
+    # one is an error naming SMS_PROVIDER); default: sandbox in sandbox mode, log otherwise.
+    # SMS_API_BASE defaults to the WeChat API base (the sandbox).
+    sms_provider: str = Field("", validation_alias="SMS_PROVIDER")
     sms_api_base: str = Field("", validation_alias="SMS_API_BASE")
     # Template ids from the WeChat console, per notification kind (JSON objects).
     wechat_templates: dict[str, str] = Field({}, validation_alias="WECHAT_TEMPLATES")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import io
 import json
 import logging
@@ -11,11 +12,14 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.platform import Platform, PlatformError
+from sandbox.platform import Fault, Platform, PlatformError
 
 log = logging.getLogger(__name__)
 
 PLATFORM = web.AppKey("platform", Platform)
+# the fault injected into the request being handled (each request has its own task)
+_FAULT: contextvars.ContextVar[Fault | None] = contextvars.ContextVar("sandbox_fault",
+                                                                      default=None)
 
 Handler = Callable[[web.Request, Platform], Awaitable[dict[str, Any]]]
 
@@ -42,6 +46,7 @@ def endpoint(platform_path: str, needs_token: bool = True) -> Callable[[Handler]
             platform = request.app[PLATFORM]
             platform.calls[platform_path] = platform.calls.get(platform_path, 0) + 1
             fault = platform.take_fault(platform_path)
+            _FAULT.set(fault)
             if fault is not None:
                 if fault.delay:
                     await asyncio.sleep(fault.delay)
@@ -84,11 +89,15 @@ async def custom_send(request: web.Request, platform: Platform) -> dict[str, Any
 @endpoint("/cgi-bin/message/template/send")
 async def template_send(request: web.Request, platform: Platform) -> dict[str, Any]:
     sent = platform.send_template(await _json(request))
+    if sent.receipt:  # a repeat (same client_msg_id) of a job already reported: no new job
+        return _ok({"msgid": sent.msgid})
+    fault = _FAULT.get()
+    blocked = platform.user(sent.openid).blocks_templates
+    sent.receipt = (fault.receipt if fault is not None and fault.receipt
+                    else "failed:user block" if blocked else "success")
     hook = platform.on_template_sent
     if hook is not None:
-        user = platform.user(sent.openid)
-        status = "failed:user block" if user.blocks_templates else "success"
-        task = asyncio.get_running_loop().create_task(hook(sent, status))
+        task = asyncio.get_running_loop().create_task(hook(sent, sent.receipt))
         request.app[_PENDING].add(task)
         task.add_done_callback(request.app[_PENDING].discard)
     return _ok({"msgid": sent.msgid})

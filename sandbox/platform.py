@@ -50,6 +50,7 @@ class Sent:
     payload: dict[str, Any]
     at: float
     msgid: int = 0
+    receipt: str = ""  # a template job's TEMPLATESENDJOBFINISH status; failed = not received
 
 
 @dataclass
@@ -63,6 +64,9 @@ class Fault:
     delay: float = 0.0
     delay_after: float = 0.0  # handle the call normally, then wait before answering
     times: int = 1
+    # template/send only: accept the message, then report its job finished with this status
+    # (`failed: system failed`: WeChat could not deliver it)
+    receipt: str = ""
 
 
 # Template field rules (WeChat's typed fields since 2023).
@@ -162,6 +166,10 @@ class Platform:
 
     def sent_to(self, openid: str, kind: str | None = None) -> list[Sent]:
         return [s for s in self.sent if s.openid == openid and (kind is None or s.kind == kind)]
+
+    def received_by(self, openid: str, kind: str | None = None) -> list[Sent]:
+        """What reached the user: without template messages whose job failed."""
+        return [s for s in self.sent_to(openid, kind) if not s.receipt.startswith("failed")]
 
     # --- the documented behaviour ------------------------------------------------------------
 

@@ -1,9 +1,14 @@
 """The outbox, domain side: notifications are written in the business change's own
-transaction; a relay claims them under a lease and records each outcome."""
+transaction; a relay claims them under a lease and records each outcome.
+
+A row keeps what went wrong: `ruled_out` lists the channels that cannot reach the person
+(never tried again for that row) and `last_error` the errors met on the way, newest last,
+one a line ("template: errcode 43004 ..."); both survive later retries and a final send."""
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -17,7 +22,10 @@ from tortoise.transactions import in_transaction
 
 from models.notifications import Notification, Status
 
+log = logging.getLogger(__name__)
+
 Nudge = Callable[[], Awaitable[None]]
+ERRORS_MAX = 1000  # characters of `last_error` kept (the oldest lines go first)
 BACKOFF = (10, 30, 60, 120, 300, 600, 1200, 1800)  # seconds after attempt 1, 2, ...
 # The columns an outcome sets (tortoise's bulk_update builds its CASE statements too slowly
 # for the relay's hot path: about a millisecond a row).
@@ -31,6 +39,29 @@ def _plain(value: Any) -> Any:
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=BACKOFF[min(attempts, len(BACKOFF)) - 1])
+
+
+def with_error(errors: str | None, error: str) -> str:
+    """`errors` (one a line, newest last) with `error` added, within ERRORS_MAX characters."""
+    lines = [*(errors or "").splitlines(), " ".join(error.split())[:ERRORS_MAX // 2]]
+    while len(lines) > 1 and sum(len(line) + 1 for line in lines) > ERRORS_MAX:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+class Lease:
+    """How long a relay surely holds the rows it claimed together. Renewed while it works;
+    a row is sent only while some of the lease is left (`margin`), so that no other relay
+    can have claimed it again meanwhile."""
+
+    def __init__(self, until: datetime, margin: timedelta,
+                 clock: Callable[[], datetime]) -> None:
+        self.until = until
+        self.margin = margin
+        self._clock = clock
+
+    def holds(self) -> bool:
+        return self._clock() < self.until - self.margin
 
 
 @dataclass
@@ -77,9 +108,13 @@ class Outbox:
         async with self.change(now) as change:
             return await change.notify(kind, params, **kw)
 
-    async def claim(self, now: datetime, limit: int) -> list[Notification]:
+    async def claim(self, now: datetime, limit: int,
+                    max_attempts: int | None = None) -> list[Notification]:
         """Claim up to `limit` due notifications (and ones whose claim lapsed: their relay
-        died between claiming and recording); each attempt counts."""
+        died between claiming and recording); each attempt counts, and a lapsed row that
+        has used `max_attempts` is dead instead."""
+        if max_attempts is not None:
+            await self._bury_lapsed(now, max_attempts)
         due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
             status=Status.SENDING, claimed_until__lt=now)
         ids = await Notification.filter(due).order_by("next_attempt_at").limit(limit
@@ -94,6 +129,28 @@ class Outbox:
             attempts=F("attempts") + 1)
         return await Notification.filter(claim_token=token, status=Status.SENDING)
 
+    async def _bury_lapsed(self, now: datetime, max_attempts: int) -> None:
+        """Rows whose relay stopped before recording an outcome, every attempt used (a row
+        that brings its relay down, say): dead, not claimed for ever."""
+        for item in await Notification.filter(status=Status.SENDING, claimed_until__lt=now,
+                                              attempts__gte=max_attempts).limit(100):
+            error = with_error(item.last_error, f"claim lapsed after attempt {item.attempts}: "
+                                                "its relay stopped before recording an outcome")
+            buried = await Notification.filter(
+                id=item.id, status=Status.SENDING, claim_token=item.claim_token).update(
+                status=Status.DEAD, last_error=error, claim_token=None, claimed_until=None)
+            if buried:
+                log.warning("notification %s (%s) is dead: its claim lapsed %d times", item.id,
+                            item.kind, item.attempts)
+
+    async def extend(self, items: list[Notification], now: datetime) -> None:
+        """Renew the lease of claimed rows the relay still holds (not those another relay
+        took over after a lapse)."""
+        tokens = {i.claim_token for i in items if i.claim_token}
+        if tokens:
+            await Notification.filter(claim_token__in=list(tokens), status=Status.SENDING
+                                      ).update(claimed_until=now + self.lease)
+
     async def next_due(self) -> datetime | None:
         first = await Notification.filter(status=Status.QUEUED).order_by("next_attempt_at"
                                                                          ).first()
@@ -105,9 +162,21 @@ class Outbox:
     @staticmethod
     def sent(item: Notification, channel: str, now: datetime, wx_msgid: int | None = None,
              delivered: bool = False) -> None:
+        """Accepted on `channel` (the errors met before stay on the row)."""
         item.status = Status.DELIVERED if delivered else Status.SENT
-        item.channel, item.sent_at, item.wx_msgid, item.last_error = channel, now, wx_msgid, None
+        item.channel, item.sent_at, item.wx_msgid = channel, now, wx_msgid
         item.delivered_at = now if delivered else None
+
+    @staticmethod
+    def note(item: Notification, error: str) -> None:
+        """Keep an error on the row without changing its status."""
+        item.last_error = with_error(item.last_error, error)
+
+    @staticmethod
+    def rule_out(item: Notification, channel: str, error: str) -> None:
+        """`channel` cannot reach this person: never tried again for this row."""
+        item.ruled_out = ",".join(sorted(item.ruled_out_channels() | {channel}))
+        item.last_error = with_error(item.last_error, f"{channel}: {error}")
 
     @staticmethod
     def retry(item: Notification, now: datetime, error: str, max_attempts: int,
@@ -115,17 +184,25 @@ class Outbox:
         """Try again later, or give up (dead) after `max_attempts`."""
         if not count_attempt:
             item.attempts -= 1
-        item.last_error = error[:1000]
+        item.last_error = with_error(item.last_error, error)
         if item.attempts >= max_attempts:
             item.status = Status.DEAD
         else:
             item.status = Status.QUEUED
-            item.next_attempt_at = now + (delay or backoff(max(item.attempts, 1)))
+            item.next_attempt_at = now + (backoff(max(item.attempts, 1)) if delay is None
+                                          else delay)
 
     @staticmethod
-    def failed(item: Notification, error: str, ruled_out: set[str]) -> None:
-        item.status, item.last_error = Status.FAILED, error[:1000]
-        item.ruled_out = ",".join(sorted(ruled_out))
+    def give_back(item: Notification, now: datetime) -> None:
+        """Unsent, back in the queue at once; the claim did not count as an attempt."""
+        item.attempts -= 1
+        item.status, item.next_attempt_at = Status.QUEUED, now
+
+    @staticmethod
+    def failed(item: Notification, error: str) -> None:
+        """No channel left that could reach the person."""
+        item.status = Status.FAILED
+        item.last_error = with_error(item.last_error, error)
 
     async def save(self, items: list[Notification]) -> None:
         """Write the outcomes of claimed notifications, in one round trip, each only if the
@@ -146,7 +223,11 @@ class Outbox:
 
     async def template_finished(self, msgid: int, status: str, now: datetime) -> bool:
         """TEMPLATESENDJOBFINISH: delivered, or (refused by the user / failed) back in the
-        queue for the next channel. False if no notification had that msgid."""
+        queue for the next channel. False if no notification had that msgid.
+
+        Either failure rules the template channel out for the row: `failed:user block`
+        because the user refuses them, `failed: system failed` because a re-send carries the
+        same client_msg_id, which WeChat drops as a repeat for 10 minutes."""
         item = await Notification.get_or_none(wx_msgid=msgid)
         if item is None:
             return False
@@ -154,12 +235,10 @@ class Outbox:
             await Notification.filter(id=item.id, status=Status.SENT).update(
                 status=Status.DELIVERED, delivered_at=now)
             return True
-        ruled = item.ruled_out_channels()
-        if "block" in status:  # the user refuses this account's template messages
-            ruled.add("template")
+        self.rule_out(item, "template", f"TEMPLATESENDJOBFINISH {status}")
         await Notification.filter(id=item.id, status__in=[Status.SENT, Status.DELIVERED]).update(
-            status=Status.QUEUED, next_attempt_at=now, ruled_out=",".join(sorted(ruled)),
-            last_error=f"TEMPLATESENDJOBFINISH {status}")
+            status=Status.QUEUED, next_attempt_at=now, ruled_out=item.ruled_out,
+            last_error=item.last_error)
         if self._nudge is not None:
             await self._nudge()
         return True

@@ -1,11 +1,16 @@
 """The notification outbox: channel choice, typed fields, idempotency, rate limits,
-dead-lettering, delivery receipts, and a relay killed between claiming and recording."""
+dead-lettering, delivery receipts, claim leases, what a row records of its failures, and the
+SMS provider named by configuration."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
 
+import aiohttp
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import given
 from hypothesis import strategies as st
@@ -13,9 +18,11 @@ from hypothesis import strategies as st
 from bot.template_fields import fit
 from config.app import create_app
 from config.keys import RUNTIME
+from config.runtime import Runtime, open_runtime
+from config.settings import SettingsError
 from models.notifications import Notification, Status, SubscribeConsent
 from models.wechat import WeChatIdentity
-from sandbox.app import register_templates
+from sandbox.app import register_templates, sync_followers
 from sandbox.platform import Fault, Platform, check_field
 from tests.conftest import make_settings
 from tests.helpers import eventually, reset_state
@@ -127,9 +134,12 @@ async def test_long_values_are_shortened_not_refused(client: TestClient, demo: d
             "at": PARAMS["at"]}
     item = await _send(client, demo, "expert", long)
     await eventually(lambda: _done(item))
+    n = await _status(item)
+    # WeChat took it at the first call: no 47003 refusal on the way, no fallback to SMS
+    assert n.channel == "template" and n.last_error is None, n.last_error
+    assert platform.calls["/cgi-bin/message/template/send"] == 1
     value = platform.sent_to(demo["expert"].openid, "template")[0].payload["data"]["thing1"]
     assert len(value) == 20 and value.endswith("…")
-    assert "/cgi-bin/message/template/send" in platform.calls  # no 47003 on the way
 
 
 @given(st.sampled_from(["thing1", "name2", "phrase3", "character_string4", "phone_number5",
@@ -230,3 +240,242 @@ async def test_a_receipt_that_arrives_before_the_relay_saved_is_not_lost(
     await rt.domain.outbox.save([claimed])
     await rt.relay._apply_early_receipts([claimed], now)
     assert (await Notification.get(id=item.id)).status == Status.DELIVERED
+
+
+# --- failures recorded on the row, and the channels they rule out --------------------------
+
+
+async def test_a_template_job_that_failed_is_sent_by_the_next_channel(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    """`failed: system failed`: a re-sent template would carry the same client_msg_id, which
+    WeChat drops as a repeat; the next channel delivers it instead."""
+    platform.inject(Fault("/cgi-bin/message/template/send", receipt="failed: system failed"))
+    item = await _send(client, demo, "expert")
+    await eventually(lambda: _sent_by(item, "sms"))
+    n = await _status(item)
+    assert "template" in n.ruled_out_channels()
+    assert "failed: system failed" in (n.last_error or "")
+    assert platform.calls["/cgi-bin/message/template/send"] == 1  # not re-sent in vain
+    assert platform.received_by(demo["expert"].openid) == []
+    assert len(platform.sms_to(demo["expert"].phone)) == 1
+
+
+async def test_channels_that_cannot_reach_them_stay_ruled_out_with_their_errors(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    applicant = demo["applicant"]
+    # we think they wrote a moment ago, WeChat says the window is closed (45015); the
+    # template's values are refused (47003); the SMS gateway fails once
+    await WeChatIdentity.filter(openid=applicant.openid).update(last_seen_at=datetime.now(UTC))
+    platform.inject(Fault("/cgi-bin/message/template/send", errcode=47003))
+    platform.inject(Fault("/sms/send", status=500))
+    item = await _send(client, demo, "applicant")
+    await eventually(lambda: _retried(item))
+    n = await _status(item)
+    assert n.ruled_out_channels() == {"cs", "template"} and n.attempts == 1
+    assert "45015" in n.last_error and "47003" in n.last_error and "500" in n.last_error
+    # the retry goes straight to SMS: the channels ruled out are not tried again
+    await Notification.filter(id=item).update(next_attempt_at=datetime.now(UTC))
+    await eventually(lambda: _sent_by(item, "sms"))
+    n = await _status(item)
+    assert platform.calls["/cgi-bin/message/custom/send"] == 1
+    assert platform.calls["/cgi-bin/message/template/send"] == 1
+    assert n.ruled_out_channels() == {"cs", "template"} and n.attempts == 2
+    assert "45015" in n.last_error and "47003" in n.last_error  # kept once it was sent
+    assert len(platform.sms_to(applicant.phone)) == 1
+
+
+async def _retried(item_id: int) -> bool:
+    n = await _status(item_id)
+    return n.status == Status.QUEUED and n.attempts == 1
+
+
+async def test_a_time_no_template_can_take_goes_to_the_next_channel(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    item = await _send(client, demo, "expert", {"content": "明早到场", "at": "明天上午九点"})
+    await eventually(lambda: _done(item))
+    n = await _status(item)
+    assert n.status == Status.SENT and n.channel == "sms" and n.attempts == 1
+    assert "template" in n.ruled_out_channels() and "time2" in (n.last_error or "")
+    assert "/cgi-bin/message/template/send" not in platform.calls
+    assert "明天上午九点" in platform.sms_to(demo["expert"].phone)[0]
+
+
+# --- no idempotency key: an unknown outcome is not sent again -------------------------------
+
+
+async def _app(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+               platform: Platform, **overrides: object) -> Runtime:
+    """The service without its in-process worker: the test runs the relay itself."""
+    settings = make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
+                             EXPERTBOT_INPROCESS_WORKER=False, **overrides)
+    app = create_app(settings)
+    await aiohttp_client(app)
+    await reset_state(app)
+    register_templates(platform, app[RUNTIME])
+    return app[RUNTIME]
+
+
+async def _in_window_openid(platform: Platform, openid: str) -> None:
+    await WeChatIdentity.create(openid=openid, subscribed=True, last_seen_at=datetime.now(UTC))
+    platform.interact(openid)
+
+
+async def test_a_chat_message_wechat_took_after_the_timeout_arrives_once(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    rt = await _app(aiohttp_client, infra, wechat, platform, WECHAT_API_TIMEOUT=0.5)
+    await _in_window_openid(platform, "o_slow")
+    # WeChat sends the message, then answers after the client gave up waiting
+    platform.inject(Fault("/cgi-bin/message/custom/send", delay_after=1.0))
+    item = await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS,
+                                         openid="o_slow")
+    assert item is not None
+    await rt.relay.run()
+    n = await _status(item.id)
+    assert n.status == Status.SENT and n.channel == "cs"  # sent, not confirmed
+    assert "outcome unknown" in (n.last_error or "")
+    await asyncio.sleep(1.0)  # WeChat's late answer has come and gone
+    assert await rt.relay.run() == 0
+    assert len(platform.sent_to("o_slow", "custom_text")) == 1
+    assert platform.calls["/cgi-bin/message/custom/send"] == 1
+
+
+# --- claim leases -----------------------------------------------------------------------------
+
+
+async def test_overlapping_relays_at_a_slow_rate_send_each_message_once(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    """Six messages at 2 a second take 3 s, three times the lease: a relay run that claimed
+    them all would lose its claim while waiting, and the next run would send them again."""
+    rt = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_RATE=2, OUTBOX_LEASE=1)
+    for i in range(6):
+        await _in_window_openid(platform, f"o_l{i}")
+        await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS,
+                                      openid=f"o_l{i}")
+
+    async def overlapping() -> int:
+        await asyncio.sleep(1.2)  # the sweep starts another run while the first still works
+        return await rt.relay.run()
+
+    await asyncio.gather(rt.relay.run(), overlapping())
+    assert [len(platform.sent_to(f"o_l{i}", "custom_text")) for i in range(6)] == [1] * 6
+    rows = await Notification.all()
+    assert [(n.status, n.attempts) for n in rows] == [(Status.DELIVERED, 1)] * 6
+
+
+async def test_a_row_whose_claims_keep_lapsing_is_dead_not_claimed_for_ever(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    rt = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_MAX_ATTEMPTS=3)
+    await _in_window_openid(platform, "o_crash")
+    now = datetime.now(UTC)
+    # its relay died three times between claiming it and recording an outcome
+    item = await Notification.create(
+        kind="system.test", openid="o_crash", params=PARAMS, status=Status.SENDING, attempts=3,
+        claim_token="relay-that-died", claimed_until=now - timedelta(seconds=1),
+        next_attempt_at=now - timedelta(minutes=5), client_msg_id="lapsed-claim-1")
+    assert await rt.relay.run() == 0
+    n = await _status(item.id)
+    assert n.status == Status.DEAD and "lapsed" in (n.last_error or "")
+    assert platform.sent_to("o_crash") == []
+
+
+# --- the mini-program subscribe channel ------------------------------------------------------
+
+SUBSCRIBED_KINDS = {
+    "application.approved": (
+        {"batch": "2026年第二批评标专家征集", "at": "2026年11月21日 10:00",
+         "next_step": "系统会统一安排考试，请留意通知。", "page": "pages/application/index?id=7"},
+        "phrase2", "审核通过"),
+    "exam.invitation": (
+        {"batch": "2026年第二批评标专家征集", "exam": "2026年第二批入库考试",
+         "opens": "2026年12月10日 09:00", "closes": "2026年12月10日 17:00", "minutes": 90,
+         "link": "https://bot.example.cn/exam/1?t=x", "url": "https://bot.example.cn/exam/1?t=x"},
+        "time2", "2026年12月10日 09:00"),
+    "payment.paid": (
+        {"item": "2026年第二批评标专家征集 培训费", "amount": "350.00元",
+         "at": "2026年11月21日 10:00", "order_no": "EB261121103000A1B2C3D4E5",
+         "invoice": "请在小程序中补充邮箱以便接收电子发票"},
+        "amount2", "350.00元"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SUBSCRIBED_KINDS))
+async def test_an_applicant_who_subscribed_gets_it_in_the_mini_program(
+        client: TestClient, demo: dict, platform: Platform, kind: str) -> None:
+    rt = client.app[RUNTIME]
+    applicant = demo["applicant"]
+    params, key, shown = SUBSCRIBED_KINDS[kind]
+    # they last wrote to the official account 3 days ago and have unfollowed it since;
+    # in the mini-program they asked to be told about this kind
+    await WeChatIdentity.filter(openid=applicant.openid).update(
+        last_seen_at=datetime.now(UTC) - timedelta(days=3))
+    platform.user(applicant.openid).follower = False
+    template_id = rt.notify_texts.subscribe_id(kind)
+    assert template_id is not None, f"{kind} has no subscribe.j2"
+    platform.user(applicant.mp_openid).consents[template_id] = 1
+    await SubscribeConsent.create(mp_openid=applicant.mp_openid, template_id=template_id,
+                                  remaining=1)
+    item = await rt.domain.outbox.notify(datetime.now(UTC), kind, params,
+                                         person_id=await _person(demo, "applicant"))
+    assert item is not None
+    await eventually(lambda: _done(item.id))
+    n = await _status(item.id)
+    assert n.status == Status.SENT and n.channel == "subscribe"
+    (message,) = platform.sent_to(applicant.mp_openid, "subscribe")
+    assert message.payload["template_id"] == template_id
+    assert message.payload["data"][key] == shown
+    assert message.payload["page"] == params.get("page", "")
+    assert platform.sms_to(applicant.phone) == []
+    consent = await SubscribeConsent.get(mp_openid=applicant.mp_openid,
+                                         template_id=template_id)
+    assert consent.remaining == 0  # one consent, one message
+
+
+# --- the SMS provider, named by configuration ----------------------------------------------
+
+
+class RecordingSms:
+    """An SMS gateway loaded from SMS_PROVIDER by its class path, as a real one would be."""
+
+    sent: ClassVar[list[tuple[str, str]]] = []
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def send(self, phone: str, text: str) -> None:
+        RecordingSms.sent.append((phone, text))
+
+
+async def test_an_sms_provider_named_by_its_class_path_sends_the_sms(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    from services.demo import DEMO_PEOPLE, load_demo
+
+    RecordingSms.sent.clear()
+    rt = await _app(aiohttp_client, infra, wechat, platform,
+                    SMS_PROVIDER="tests.test_outbox:RecordingSms")
+    assert isinstance(rt.sms, RecordingSms) and rt.sms.session is rt.http
+    await load_demo(rt.domain.people)
+    await sync_followers(platform)
+    expert = next(d for d in DEMO_PEOPLE if d.key == "expert")
+    platform.user(expert.openid).follower = False  # only an SMS reaches them
+    person_id = (await WeChatIdentity.get(openid=expert.openid)).person_id
+    await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS, person_id=person_id)
+    await rt.relay.run()
+    assert [phone for phone, _ in RecordingSms.sent] == [expert.phone]
+    assert "评标室" in RecordingSms.sent[0][1]
+    assert platform.sms_to(expert.phone) == []  # not the sandbox gateway
+
+
+@pytest.mark.parametrize("path", ["tests.no_such_module:Gateway",
+                                  "tests.test_outbox:NoSuchGateway",
+                                  "tests.test_outbox:PARAMS",  # not a class
+                                  "aliyun"])
+async def test_a_bad_sms_provider_is_a_start_up_error_naming_the_variable(
+        infra: dict[str, str], path: str) -> None:
+    settings = make_settings(infra, SMS_PROVIDER=path)
+    with pytest.raises(SettingsError, match="SMS_PROVIDER"):
+        async with open_runtime(settings, "http://127.0.0.1:9"):
+            pass
