@@ -256,6 +256,7 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         if settings.payments_on:
             pay = await stack.enter_async_context(pay_client(settings, own_url, public_url))
         domain = Domain.build(settings, redis, outbox, arq, public_url, pay)
+        stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         prefix = settings.redis_prefix
         qr_base = base if settings.sandbox or settings.wechat_api_base else \
             "https://mp.weixin.qq.com"

@@ -11,9 +11,13 @@ Binding (flow "bind", 10 minutes):
 | ASK_ID   | locked / asked too soon   | (none) / ASK_ID | the lock's or throttle's message |
 | ASK_CODE | the right 6 digits        | (none)   | bind_done                              |
 | ASK_CODE | wrong digits              | ASK_CODE | how many tries are left                |
-| ASK_CODE | 5th wrong / expired code  | (none)   | bind_restart (locked 30 min / expired) |
+| ASK_CODE | 5th wrong / expired code, | (none)   | bind_restart (locked 30 min / expired) |
+|          | or the person got locked  |          |                                        |
 | ASK_CODE | 重新发送                   | ASK_ID   | bind_resend                            |
 Unbinding (flow "unbind", 5 minutes): 解绑 -> CONFIRM; 1 -> unbound; anything else -> kept.
+Wrong codes count against the openid and the person together with the mini-program's SMS and
+password logins (services/binding.py); the code goes out in the background, so the reply to an
+ID number never waits for, or shows, the SMS gateway.
 """
 
 from __future__ import annotations
@@ -148,7 +152,7 @@ async def my_info(texts: Texts, person: Person | None, people: People, now: date
         return texts.render("chat/account/not_bound.j2")
     p = await profile_of(people, person, now)
     return texts.render("chat/account/me.j2", name=p.name, gender=p.gender,
-                        birth_date=p.birth_date, id_masked=p.id_masked, phone=p.phone,
+                        birth_year=p.birth_year, id_masked=p.id_masked, phone=p.phone,
                         email=p.email, roles=p.roles_text, expert_number=p.expert_number,
                         channels="、".join(p.channels), must_change_password=
                         p.must_change_password)

@@ -1,10 +1,19 @@
-"""Binding a WeChat identity to a person: by ID number + SMS code to the phone on record, or
-by a one-time ticket shown (as a parametric QR code) where the person is already signed in.
-No answer ever reveals whether an ID number exists."""
+"""Proving who you are and binding a WeChat identity to that person: by ID number + SMS code
+to the phone on record, by phone + SMS code, by phone / ID number + password, or by a one-time
+ticket shown (as a parametric QR code) where the person is already signed in.
+
+Every attempt counts against the openid and the person (`p:<id>`), whichever path it came
+by and however the phone or ID number was written; an identifier that matches nobody counts
+against itself (`u:<keyed hash>`), and gets the same answers as one that does. Codes go out
+in the background, so neither the SMS gateway's speed nor its failures show whether an
+identifier exists."""
 
 from __future__ import annotations
 
+import math
+import re
 import secrets
+import unicodedata
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -15,13 +24,23 @@ from tortoise.transactions import in_transaction
 from models.people import Person
 from models.wechat import WeChatIdentity
 from services.codes import CodeError, VerificationCodes
-from services.identity_rules import parse_id_number
+from services.identity_rules import parse_id_number, parse_phone
 from services.people import People
 
 TICKET_TTL = 600
 PURPOSE = "bind"
+LOGIN = "login"
 
 SendCode = Callable[[str, str], Awaitable[None]]  # (phone, code)
+
+_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+def normalise_identifier(raw: str) -> str:
+    """A phone or ID number as typed, made comparable: full-width forms folded, no spaces,
+    dashes or brackets, no +86 in front, X upper-case."""
+    value = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
+    return value[3:] if value.startswith("+86") else value
 
 
 class BindingError(CodeError):
@@ -40,6 +59,14 @@ class TicketInvalid(BindingError):
     message = "这个绑定二维码已使用或已过期，请在小程序或网页上重新生成后再扫码。"
 
 
+class BadCredentials(CodeError):
+    """A wrong account or password, with the tries left (the same for unknown accounts)."""
+
+    def __init__(self, remaining: int) -> None:
+        super().__init__(f"账号或密码不正确，还可以再试 {remaining} 次。")
+        self.remaining = remaining
+
+
 class Binding:
     def __init__(self, people: People, codes: VerificationCodes, redis: Redis,
                  prefix: str) -> None:
@@ -48,26 +75,59 @@ class Binding:
         self._redis = redis
         self._tickets = prefix + "bindticket:"
 
+    def _subject(self, person: Person | None, identifier: str) -> str:
+        """Who a wrong attempt counts against: the person, else the (normalised)
+        identifier itself, by its keyed hash."""
+        if person is not None:
+            return f"p:{person.id}"
+        return "u:" + self.people.vault.lookup_hash(identifier)
+
     async def start(self, actor: str, id_raw: str, send_code: SendCode) -> None:
         """Send a code to the phone on record for this ID number, if there is one. The
         caller answers the same whether or not there was (RuleError for a malformed number
         and CodeError for locks and throttling are the only refusals)."""
-        number = parse_id_number(id_raw)
+        number = parse_id_number(normalise_identifier(id_raw))
         person = await self.people.by_id_number(number.value)
-        subject = f"p:{person.id}" if person else "h:" + self.people.vault.lookup_hash(
-            number.value)
+        await self._issue(PURPOSE, actor, person, number.value, send_code)
 
-        async def deliver(code: str) -> None:
-            assert person is not None
-            await send_code(person.phone, code)
+    async def start_sms_login(self, actor: str, phone_raw: str, send_code: SendCode) -> None:
+        """Send a login code to this phone if it belongs to someone; answers as `start`."""
+        phone = parse_phone(normalise_identifier(phone_raw))
+        person = await self.people.by_phone(phone)
+        await self._issue(LOGIN, actor, person, phone, send_code)
 
-        await self.codes.issue(PURPOSE, actor, subject, str(person.id) if person else "",
-                               deliver if person else None)
+    async def _issue(self, purpose: str, actor: str, person: Person | None, identifier: str,
+                     send_code: SendCode) -> None:
+        deliver = None
+        if person is not None:
+            phone = person.phone
 
-    async def confirm(self, actor: str, code: str) -> Person:
+            async def deliver(code: str) -> None:
+                await send_code(phone, code)
+
+        await self.codes.issue(purpose, actor, self._subject(person, identifier),
+                               str(person.id) if person else "", deliver, detach=True)
+
+    async def confirm(self, actor: str, code: str, purpose: str = PURPOSE) -> Person:
         """The person whose phone received `code`; CodeError otherwise."""
-        pending = await self.codes.check(PURPOSE, actor, code)
+        pending = await self.codes.check(purpose, actor, code)
         return await Person.get(id=int(pending.payload))
+
+    async def password_login(self, actor: str, account: str, password: str) -> Person:
+        """The person whose phone or ID number `account` is and whose password this is;
+        BadCredentials (with the tries left) or Locked otherwise. At most MAX_FAILURES
+        passwords are ever checked per openid and per person within the lock window."""
+        identifier = normalise_identifier(account)
+        person = await self.people.by_account(identifier)
+        parties = (actor, self._subject(person, identifier))
+        lockout = self.codes.lockout
+        attempt = await lockout.reserve(*parties)
+        assert attempt is not None  # no guard
+        found = await self.people.login_with_password(identifier, password)
+        if found is not None and person is not None and found.id == person.id:
+            await lockout.clear(*parties)
+            return found
+        raise BadCredentials(await lockout.failed(attempt, *parties))
 
     async def bind(self, identity: WeChatIdentity, person: Person, now: datetime) -> None:
         """Link the identity to the person: one openid <-> one person, one per channel."""
@@ -95,15 +155,20 @@ class Binding:
         return bool(updated)
 
     async def issue_ticket(self, person: Person) -> str:
-        """A one-time binding ticket for this person, valid 10 minutes."""
+        """A one-time binding ticket for this person, valid TICKET_TTL seconds."""
         ticket = secrets.token_urlsafe(12)
-        await self._redis.set(self._tickets + ticket, str(person.id), ex=TICKET_TTL)
+        expires = self.codes.clock() + TICKET_TTL
+        await self._redis.set(self._tickets + ticket, f"{person.id}:{expires!r}", ex=TICKET_TTL)
         return ticket
 
     async def redeem_ticket(self, ticket: str) -> Person:
-        """The ticket's person; the ticket is gone afterwards (TicketInvalid if it was)."""
-        person_id = await self._redis.getdel(self._tickets + ticket)
-        person = await Person.get_or_none(id=int(person_id)) if person_id else None
+        """The ticket's person; the ticket is gone afterwards (TicketInvalid if it was, or
+        if it has expired)."""
+        value = await self._redis.getdel(self._tickets + ticket)
+        person_id, _, expires = (value or "").partition(":")
+        person = None
+        if person_id and self.codes.clock() < float(expires or math.inf):
+            person = await Person.get_or_none(id=int(person_id))
         if person is None:
             raise TicketInvalid()
         return person

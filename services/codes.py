@@ -1,26 +1,97 @@
 """One-time SMS codes with expiry, resend throttling and brute-force locks, in Redis.
 
-A code is issued to an *actor* (who asks: an openid) about a *subject* (what it proves: a
-person, a phone). Five wrong codes lock both the actor and the subject for 30 minutes, so
-neither many openids against one person nor one openid against many people gets far.
+A code is issued to an *actor* (who asks: an openid) about a *subject* (what it proves: the
+person once known, else the identifier asked about, so that unknown ones lock too). Every
+attempt, a code or a password, is counted for every party *before* it is compared, in one
+Lua call that also checks the locks: however many arrive at once, at most MAX_FAILURES are
+compared, and the MAX_FAILURES-th wrong one locks the actor and the subject for 30 minutes.
+
+Deadlines (code expiry, lock end, resend wait) are stored and judged by `clock()`, which
+tests move; the Redis TTLs only clean up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
+import logging
+import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from redis.asyncio import Redis
+
+from services.clock import CHINA
+
+log = logging.getLogger(__name__)
 
 CODE_TTL = 300
 MAX_FAILURES = 5
 LOCK_TTL = 1800
 RESEND_INTERVAL = 60
+
+Clock = Callable[[], float]  # seconds since the epoch
+
+# KEYS: n lock keys, n failure counters, then (if ARGV[6] is given) the guarded key.
+# ARGV: n, now, MAX_FAILURES, LOCK_TTL, the lock's end if this attempt sets it, the value
+# the guarded key must still hold. Answers {0, attempt number}, {1, lock end} or {2} (the
+# guarded key changed: the code was used, replaced or expired meanwhile).
+_RESERVE = """
+local n = tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+local latest = nil
+for i = 1, n do
+  local v = redis.call('GET', KEYS[i])
+  if v and tonumber(v) > now and (not latest or tonumber(v) > tonumber(latest)) then
+    latest = v
+  end
+end
+if latest then return {1, latest} end
+if ARGV[6] and redis.call('GET', KEYS[2 * n + 1]) ~= ARGV[6] then
+  return {2}
+end
+local attempt = 0
+for i = 1, n do
+  local c = redis.call('INCR', KEYS[n + i])
+  redis.call('EXPIRE', KEYS[n + i], ARGV[4])
+  if c > attempt then attempt = c end
+end
+if attempt > tonumber(ARGV[3]) then
+  for i = 1, n do
+    redis.call('SET', KEYS[i], ARGV[5], 'EX', ARGV[4])
+    redis.call('DEL', KEYS[n + i])
+  end
+  return {1, ARGV[5]}
+end
+return {0, attempt}
+"""
+
+# KEYS: actor lock, subject lock, resend throttle, code. ARGV: now, the end of the resend
+# wait, RESEND_INTERVAL, the code record, CODE_TTL. Answers {0}, {1, lock end} or
+# {3, end of the resend wait}.
+_ISSUE = """
+local now = tonumber(ARGV[1])
+local function locked(key)
+  local v = redis.call('GET', key)
+  if v and tonumber(v) > now then return v end
+  return nil
+end
+local v = locked(KEYS[1])
+if v then return {1, v} end
+local wait = redis.call('GET', KEYS[3])
+if wait and tonumber(wait) > now then return {3, wait} end
+v = locked(KEYS[2])
+if v then return {1, v} end
+redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
+redis.call('SET', KEYS[4], ARGV[4], 'EX', ARGV[5])
+return {0}
+"""
 
 
 class CodeError(Exception):
@@ -36,8 +107,8 @@ class CodeError(Exception):
 
 class Locked(CodeError):
     def __init__(self, until: float) -> None:
-        stamp = time.strftime("%H:%M", time.localtime(until))
-        super().__init__(f"验证码错误次数过多，已锁定30分钟，请在 {stamp} 后再试。")
+        stamp = datetime.fromtimestamp(until, CHINA).strftime("%H:%M")
+        super().__init__(f"错误次数过多，已锁定30分钟，请在 {stamp} 后再试。")
         self.until = until
 
 
@@ -58,36 +129,62 @@ class WrongCode(CodeError):
 
 
 class Lockout:
-    """Counts failures per party; `MAX_FAILURES` of them lock every party involved for
-    `LOCK_TTL` seconds."""
+    """Counts attempts per party; the MAX_FAILURES-th wrong one locks every party involved
+    for LOCK_TTL seconds. A party is a string: `oa:<openid>`, `p:<person id>`, ..."""
 
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, clock: Clock) -> None:
         self._redis = redis
         self._p = prefix
+        self._clock = clock
+        self._reserve = redis.register_script(_RESERVE)
+
+    def _locks(self, who: tuple[str, ...]) -> list[str]:
+        return [f"{self._p}lock:{w}" for w in who]
+
+    def _fails(self, who: tuple[str, ...]) -> list[str]:
+        return [f"{self._p}fail:{w}" for w in who]
 
     async def check(self, *who: str) -> None:
-        values = await self._redis.mget([f"{self._p}lock:{w}" for w in who])
-        found = [float(v) for v in values if v]
+        """Locked if any party is."""
+        now = self._clock()
+        found = [float(v) for v in await self._redis.mget(self._locks(who))
+                 if v and float(v) > now]
         if found:
             raise Locked(max(found))
 
-    async def fail(self, *who: str) -> int:
-        """Count a failure; raises Locked on the last allowed one, else returns tries left."""
-        failures = 0
-        for w in who:
-            n = await self._redis.incr(f"{self._p}fail:{w}")
-            await self._redis.expire(f"{self._p}fail:{w}", LOCK_TTL)
-            failures = max(failures, n)
-        if failures < MAX_FAILURES:
-            return MAX_FAILURES - failures
-        until = time.time() + LOCK_TTL
-        for w in who:
-            await self._redis.set(f"{self._p}lock:{w}", str(until), ex=LOCK_TTL)
-            await self._redis.delete(f"{self._p}fail:{w}")
+    async def reserve(self, *who: str, guard: tuple[str, str] | None = None) -> int | None:
+        """Count one attempt for every party, before comparing anything: the attempt's
+        number (the most any party has had). Locked if a party is locked or this attempt
+        is one too many; else None if `guard` (key, value) no longer holds."""
+        now = self._clock()
+        keys = self._locks(who) + self._fails(who)
+        args: list[str | int] = [len(who), repr(now), MAX_FAILURES, LOCK_TTL,
+                                 repr(now + LOCK_TTL)]
+        if guard is not None:
+            keys.append(guard[0])
+            args.append(guard[1])
+        answer = await self._reserve(keys=keys, args=args)
+        if int(answer[0]) == 1:
+            raise Locked(float(answer[1]))
+        if int(answer[0]) == 2:
+            return None
+        return int(answer[1])
+
+    async def failed(self, attempt: int, *who: str) -> int:
+        """After a wrong attempt `reserve` numbered: the tries left, or Locked on the last."""
+        if attempt < MAX_FAILURES:
+            return MAX_FAILURES - attempt
+        until = self._clock() + LOCK_TTL
+        pipe = self._redis.pipeline(transaction=True)
+        for lock, fail in zip(self._locks(who), self._fails(who), strict=True):
+            pipe.set(lock, repr(until), ex=LOCK_TTL)
+            pipe.delete(fail)
+        await pipe.execute()
         raise Locked(until)
 
     async def clear(self, *who: str) -> None:
-        await self._redis.delete(*[f"{self._p}fail:{w}" for w in who])
+        """After a right attempt: the failures counted so far are forgotten."""
+        await self._redis.delete(*self._fails(who))
 
 
 @dataclass(frozen=True)
@@ -97,26 +194,40 @@ class Pending:
 
 
 class VerificationCodes:
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, clock: Clock = time.time) -> None:
         self._redis = redis
         self._p = prefix + "code:"
-        self.lockout = Lockout(redis, self._p)
+        self.clock = clock  # replaceable: every deadline is judged by it
+        self.lockout = Lockout(redis, self._p, lambda: self.clock())
+        self._issue = redis.register_script(_ISSUE)
+        self._deliveries: set[asyncio.Task[None]] = set()
 
     def _hash(self, actor: str, code: str) -> str:
         return hmac.new(actor.encode(), code.encode(), hashlib.sha256).hexdigest()
 
     async def issue(self, purpose: str, actor: str, subject: str, payload: str,
-                    deliver: Callable[[str], Awaitable[None]] | None) -> None:
+                    deliver: Callable[[str], Awaitable[None]] | None, *,
+                    detach: bool = False) -> None:
         """Issue a code; `deliver(code)` sends it (None: nobody to send it to, which must
-        look the same to the asker)."""
-        await self.lockout.check(actor, subject)
-        throttle = f"{self._p}sent:{purpose}:{actor}"
-        if not await self._redis.set(throttle, "1", nx=True, ex=RESEND_INTERVAL):
-            raise TooSoon(max(1, await self._redis.ttl(throttle)))
+        look the same to the asker). With `detach`, delivery runs in a held background
+        task: the answer then does not wait for the SMS gateway, nor show its failures."""
+        now = self.clock()
         code = f"{secrets.randbelow(10**6):06d}"
-        record = {"s": subject, "p": payload, "h": self._hash(actor, code)}
-        await self._redis.set(f"{self._p}{purpose}:{actor}", json.dumps(record), ex=CODE_TTL)
-        if deliver is not None:
+        record = json.dumps({"s": subject, "p": payload, "h": self._hash(actor, code),
+                             "x": now + CODE_TTL})
+        keys = [f"{self._p}lock:{actor}", f"{self._p}lock:{subject}",
+                f"{self._p}sent:{purpose}:{actor}", f"{self._p}{purpose}:{actor}"]
+        answer = await self._issue(keys=keys, args=[repr(now), repr(now + RESEND_INTERVAL),
+                                                    RESEND_INTERVAL, record, CODE_TTL])
+        if int(answer[0]) == 1:
+            raise Locked(float(answer[1]))
+        if int(answer[0]) == 3:
+            raise TooSoon(max(1, math.ceil(float(answer[1]) - now)))
+        if deliver is None:
+            return
+        if detach:
+            self._spawn(deliver(code), f"code-delivery:{purpose}")
+        else:
             await deliver(code)
 
     async def check(self, purpose: str, actor: str, code: str) -> Pending:
@@ -124,17 +235,41 @@ class VerificationCodes:
         key = f"{self._p}{purpose}:{actor}"
         raw = await self._redis.get(key)
         if raw is None:
+            await self.lockout.check(actor)  # a code dropped by a lock: say so
             raise NoCode()
         record = json.loads(raw)
-        subject = record["s"]
-        await self.lockout.check(actor, subject)
+        if self.clock() >= float(record.get("x", math.inf)):
+            await self._redis.delete(key)
+            raise NoCode()
+        parties = (actor, record["s"])
+        attempt = await self.lockout.reserve(*parties, guard=(key, raw))
+        if attempt is None:
+            raise NoCode()
         if hmac.compare_digest(record["h"], self._hash(actor, code.strip())) and record["p"]:
-            await self._redis.delete(key, f"{self._p}sent:{purpose}:{actor}")
-            await self.lockout.clear(actor, subject)
-            return Pending(subject, record["p"])
+            if not await self._redis.delete(key):  # a simultaneous right guess used it
+                raise NoCode()
+            await self._redis.delete(f"{self._p}sent:{purpose}:{actor}")
+            await self.lockout.clear(*parties)
+            return Pending(record["s"], record["p"])
         try:
-            remaining = await self.lockout.fail(actor, subject)
+            remaining = await self.lockout.failed(attempt, *parties)
         except Locked:
             await self._redis.delete(key)
             raise
         raise WrongCode(remaining)
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._deliveries.add(task)
+        task.add_done_callback(self._delivered)
+
+    def _delivered(self, task: asyncio.Task[None]) -> None:
+        self._deliveries.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("a verification code was not delivered (%s)", task.get_name(),
+                        exc_info=task.exception())
+
+    async def drain(self, timeout: float = 5.0) -> None:
+        """Wait up to `timeout` s for codes still being delivered (at shutdown)."""
+        if self._deliveries:
+            await asyncio.wait(set(self._deliveries), timeout=timeout)

@@ -3,27 +3,32 @@ reply reveals whether an ID number exists; 解绑; 我的信息; binding by scan
 
 from __future__ import annotations
 
-import re
-
+import pytest
 from aiohttp.test_utils import TestClient
 
 from config.keys import RUNTIME
+from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.demo import DemoPerson
 from services.identity_rules import check_digit
 from services.scenes import BindScene
-from tests.helpers import Api, Chat
+from tests.helpers import Api, Chat, eventually
+from tests.test_login_locks import LOCKED, Clock, sms_code, wrong_codes
 
 UNKNOWN_ID = "44010619991212001" + check_digit("44010619991212001")  # valid, unknown
 
 
-def _code(platform: Platform, phone: str) -> str:
-    texts = platform.sms_to(phone)
-    assert texts, f"no SMS to {phone}"
-    found = re.search(r"验证码(\d{6})", texts[-1])
-    assert found
-    return found.group(1)
+@pytest.fixture
+def clock(client: TestClient) -> Clock:
+    moved = Clock()
+    client.app[RUNTIME].domain.codes.clock = moved
+    return moved
+
+
+async def _code(platform: Platform, phone: str) -> str:
+    """The code in the latest SMS to `phone`, once one has arrived."""
+    return await sms_code(platform, phone, nth=max(1, len(platform.sms_to(phone))))
 
 
 async def _unbind_demo(person: DemoPerson) -> None:
@@ -36,7 +41,7 @@ async def test_bind_happy_path(chat: Chat, platform: Platform, demo: dict) -> No
     assert "18位身份证号码" in (await chat.say("o_new", "绑定")).text
     sent = await chat.say("o_new", expert.id_number)
     assert "验证码已发送到登记的手机号" in sent.text
-    done = await chat.say("o_new", _code(platform, expert.phone))
+    done = await chat.say("o_new", await _code(platform, expert.phone))
     assert "绑定成功" in done.text and "李建国" in done.text
     assert "138****0002" in done.text and "评标专家" in done.text
     identity = await WeChatIdentity.get(openid="o_new")
@@ -53,9 +58,11 @@ async def test_an_unknown_id_number_gets_the_same_reply_and_no_sms(
     await chat.say("o_b", "绑定")
     unknown = await chat.say("o_b", UNKNOWN_ID)
     assert known.text == unknown.text
-    assert [s for s in platform.sent if s.kind == "sms"] == platform.sent[-1:]  # one SMS only
+    # the known number's code arrives (in the background); the unknown one gets none
+    await eventually(lambda: platform.sms_to(demo["expert"].phone))
     # and the wrong-code replies are alike too
     assert (await chat.say("o_a", "000000")).text == (await chat.say("o_b", "000000")).text
+    assert [s.openid for s in platform.sent if s.kind == "sms"] == [demo["expert"].phone]
 
 
 async def test_malformed_id_number_is_explained_and_the_flow_waits(chat: Chat) -> None:
@@ -68,35 +75,69 @@ async def test_malformed_id_number_is_explained_and_the_flow_waits(chat: Chat) -
 
 
 async def test_five_wrong_codes_lock_the_openid_and_the_person(
-        chat: Chat, platform: Platform, demo: dict) -> None:
+        client: TestClient, chat: Chat, platform: Platform, demo: dict,
+        clock: Clock) -> None:
     expert: DemoPerson = demo["expert"]
+    await WeChatIdentity.filter(openid=expert.openid).update(person_id=None)
+    # the real owner asks for a code first
+    await chat.say("o_owner", "绑定")
+    await chat.say("o_owner", expert.id_number)
+    owners_code = await sms_code(platform, expert.phone)
+    # then someone else tries to guess theirs
     await chat.say("o_attacker", "绑定")
     await chat.say("o_attacker", expert.id_number)
-    replies = [(await chat.say("o_attacker", f"{n:06d}")).text for n in range(5)]
+    attackers_code = await sms_code(platform, expert.phone, nth=2)
+    replies = [(await chat.say("o_attacker", g)).text
+               for g in wrong_codes(attackers_code, 5)]
     assert "还可以再试 4 次" in replies[0] and "还可以再试 1 次" in replies[3]
-    assert "已锁定30分钟" in replies[4]
+    assert LOCKED in replies[4]
+    redis = client.app[RUNTIME].redis
+    person = await Person.get(phone=expert.phone)
+    for party in (f"p:{person.id}", "oa:o_attacker"):
+        assert 1790 < await redis.ttl(f"t:code:lock:{party}") <= 1800
     # the same openid cannot start again
     again = await chat.say("o_attacker", "绑定")
     assert "18位身份证号码" in again.text
-    assert "已锁定30分钟" in (await chat.say("o_attacker", expert.id_number)).text
+    assert LOCKED in (await chat.say("o_attacker", expert.id_number)).text
     # another openid cannot work on that person either, and learns nothing new
     await chat.say("o_second", "绑定")
-    assert "已锁定30分钟" in (await chat.say("o_second", expert.id_number)).text
-    # the real owner's code, sent before the lock, no longer binds anything
+    assert LOCKED in (await chat.say("o_second", expert.id_number)).text
+    # the real owner's code, sent before the lock, no longer binds while it lasts
+    refused = await chat.say("o_owner", owners_code)
+    assert LOCKED in refused.text and "回复「绑定」" in refused.text
     assert await WeChatIdentity.filter(person_id__not_isnull=True, openid__in=[
-        "o_attacker", "o_second"]).count() == 0
+        "o_owner", "o_attacker", "o_second"]).count() == 0
+    assert len(platform.sms_to(expert.phone)) == 2  # and no code went out while locked
+    # 29 minutes 59 seconds later it still holds; thirty minutes later the owner binds
+    clock.advance(1799)
+    await chat.say("o_owner", "绑定")
+    assert LOCKED in (await chat.say("o_owner", expert.id_number)).text
+    clock.advance(2)
+    await chat.say("o_owner", "绑定")
+    assert "验证码已发送" in (await chat.say("o_owner", expert.id_number)).text
+    done = await chat.say("o_owner", await sms_code(platform, expert.phone, nth=3))
+    assert "绑定成功" in done.text
 
 
-async def test_expired_code(client: TestClient, chat: Chat, platform: Platform,
-                            demo: dict) -> None:
+async def test_a_code_lives_five_minutes(client: TestClient, chat: Chat, platform: Platform,
+                                         demo: dict, clock: Clock) -> None:
     expert: DemoPerson = demo["expert"]
+    await WeChatIdentity.filter(openid=expert.openid).update(person_id=None)
     await chat.say("o_slowpoke", "绑定")
     await chat.say("o_slowpoke", expert.id_number)
-    code = _code(platform, expert.phone)
+    code = await sms_code(platform, expert.phone)
     redis = client.app[RUNTIME].redis
-    await redis.delete("t:code:bind:oa:o_slowpoke")  # five minutes passed
+    assert 290 < await redis.ttl("t:code:bind:oa:o_slowpoke") <= 300  # no longer kept
+    clock.advance(301)
     answer = await chat.say("o_slowpoke", code)
     assert "已过期" in answer.text and "回复「绑定」" in answer.text
+    assert (await WeChatIdentity.get(openid="o_slowpoke")).person_id is None
+    # a new code still works at 4 minutes 59 seconds
+    await chat.say("o_slowpoke", "绑定")
+    await chat.say("o_slowpoke", expert.id_number)
+    code = await sms_code(platform, expert.phone, nth=2)
+    clock.advance(299)
+    assert "绑定成功" in (await chat.say("o_slowpoke", code)).text
 
 
 async def test_resend_is_throttled(chat: Chat, demo: dict) -> None:
@@ -113,7 +154,7 @@ async def test_one_openid_one_person(chat: Chat, platform: Platform, demo: dict)
     # the applicant's person is bound to o_demo_applicant: another openid cannot take it
     await chat.say("o_other", "绑定")
     await chat.say("o_other", applicant.id_number)
-    answer = await chat.say("o_other", _code(platform, applicant.phone))
+    answer = await chat.say("o_other", await _code(platform, applicant.phone))
     assert "已绑定其他微信号" in answer.text
     assert (await WeChatIdentity.get(openid="o_other")).person_id is None
 
@@ -127,26 +168,49 @@ async def test_unbind_then_rebind(chat: Chat, platform: Platform, demo: dict) ->
     assert "还没有绑定" in (await chat.say(expert.openid, "我的信息")).text
     await chat.say("o_expert_new_phone", "绑定")
     await chat.say("o_expert_new_phone", expert.id_number)
-    done = await chat.say("o_expert_new_phone", _code(platform, expert.phone))
+    done = await chat.say("o_expert_new_phone", await _code(platform, expert.phone))
     assert "绑定成功" in done.text
+
+
+async def _ticket_scene(client: TestClient, api: Api, platform: Platform,
+                        person: DemoPerson) -> str:
+    token = await api.login(person.mp_openid)
+    ticket = await api.call("POST", "/auth/bind-ticket", token)
+    assert ticket.status == 200 and "showqrcode?ticket=" in ticket.data["qr_url"]
+    assert ticket.data["expires_in"] == 600
+    qr_ticket = ticket.data["qr_url"].split("ticket=")[1]
+    scene = platform.qr_tickets[qr_ticket][0]
+    assert isinstance(client.app[RUNTIME].scenes.decode(scene), BindScene)
+    return scene
 
 
 async def test_scan_a_ticket_to_bind(client: TestClient, chat: Chat, api: Api,
                                      platform: Platform, demo: dict) -> None:
     applicant: DemoPerson = demo["applicant"]
     await WeChatIdentity.filter(openid=applicant.openid).update(person_id=None)
-    token = await api.login(applicant.mp_openid)
-    ticket = await api.call("POST", "/auth/bind-ticket", token)
-    assert ticket.status == 200 and "showqrcode?ticket=" in ticket.data["qr_url"]
-    qr_ticket = ticket.data["qr_url"].split("ticket=")[1]
-    scene = platform.qr_tickets[qr_ticket][0]
-    assert isinstance(client.app[RUNTIME].scenes.decode(scene), BindScene)
+    scene = await _ticket_scene(client, api, platform, applicant)
     answer = await chat.event("o_scanner", "subscribe", f"qrscene_{scene}")
     assert "欢迎关注" in answer.text and "扫码绑定成功" in answer.text
     # the ticket is single-use
     again = await chat.event("o_scanner2", "SCAN", scene)
     assert "已使用或已过期" in again.text
     assert (await WeChatIdentity.get(openid="o_scanner2")).person_id is None
+
+
+async def test_a_ticket_lives_ten_minutes(client: TestClient, chat: Chat, api: Api,
+                                          platform: Platform, demo: dict,
+                                          clock: Clock) -> None:
+    applicant: DemoPerson = demo["applicant"]
+    await WeChatIdentity.filter(openid=applicant.openid).update(person_id=None)
+    scene = await _ticket_scene(client, api, platform, applicant)
+    ticket = client.app[RUNTIME].scenes.decode(scene).ticket
+    assert 590 < await client.app[RUNTIME].redis.ttl(f"t:bindticket:{ticket}") <= 600
+    clock.advance(601)
+    assert "已使用或已过期" in (await chat.event("o_late_scanner", "SCAN", scene)).text
+    assert (await WeChatIdentity.get(openid="o_late_scanner")).person_id is None
+    scene = await _ticket_scene(client, api, platform, applicant)
+    clock.advance(599)
+    assert "扫码绑定成功" in (await chat.event("o_late_scanner", "SCAN", scene)).text
 
 
 async def test_forged_ticket_scene(chat: Chat) -> None:

@@ -27,9 +27,8 @@ from miniapp_api.schemas import (
 )
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.binding import TICKET_TTL, BoundElsewhere
+from services.binding import LOGIN, TICKET_TTL, BadCredentials, BoundElsewhere
 from services.clock import china_today
-from services.codes import Locked
 from services.identity_rules import parse_phone
 from services.people import NewPerson
 from services.scenes import BindScene
@@ -114,19 +113,12 @@ async def bind_confirm(call: Call, body: CodeIn) -> BoundOut:
 @api.route("POST", "/auth/password-login", access=Access.SESSION, body=PasswordLoginIn,
            response=BoundOut, summary="用手机号或身份证号 + 密码登录并绑定", tag=TAG)
 async def password_login(call: Call, body: PasswordLoginIn) -> BoundOut:
-    lockout = call.rt.domain.codes.lockout
-    actor = _actor(call.caller)
-    account = "acct:" + call.rt.domain.vault.lookup_hash(body.account.strip())
     with domain_errors():
-        await lockout.check(actor, account)
-        person = await call.rt.domain.people.login_with_password(body.account, body.password)
-        if person is None:
-            try:
-                left = await lockout.fail(actor, account)
-            except Locked:
-                raise
-            raise bad_request(f"账号或密码不正确，还可以再试 {left} 次。", "bad_credentials")
-        await lockout.clear(actor, account)
+        try:
+            person = await call.rt.domain.binding.password_login(
+                _actor(call.caller), body.account, body.password)
+        except BadCredentials as exc:
+            raise bad_request(exc.message, "bad_credentials") from None
     return await _bind_here(call, person)
 
 
@@ -134,16 +126,8 @@ async def password_login(call: Call, body: PasswordLoginIn) -> BoundOut:
            summary="短信登录：向手机号发送验证码", tag=TAG)
 async def sms_login_start(call: Call, body: PhoneIn) -> Ok:
     with domain_errors():
-        phone = parse_phone(body.phone)
-        person = await call.rt.domain.people.by_phone(phone)
-        send = await _sms(call, "sms/login_code.j2")
-
-        async def deliver(code: str) -> None:
-            await send(phone, code)
-
-        await call.rt.domain.codes.issue("login", _actor(call.caller), f"t:{phone}",
-                                         str(person.id) if person else "",
-                                         deliver if person else None)
+        await call.rt.domain.binding.start_sms_login(_actor(call.caller), body.phone,
+                                                     await _sms(call, "sms/login_code.j2"))
     return Ok(message=CODE_SENT)
 
 
@@ -151,8 +135,8 @@ async def sms_login_start(call: Call, body: PhoneIn) -> Ok:
            response=BoundOut, summary="短信登录：提交验证码并绑定", tag=TAG)
 async def sms_login_confirm(call: Call, body: PhoneCodeIn) -> BoundOut:
     with domain_errors():
-        pending = await call.rt.domain.codes.check("login", _actor(call.caller), body.code)
-    return await _bind_here(call, await Person.get(id=int(pending.payload)))
+        person = await call.rt.domain.binding.confirm(_actor(call.caller), body.code, LOGIN)
+    return await _bind_here(call, person)
 
 
 @api.route("POST", "/auth/register/start", access=Access.SESSION, body=PhoneIn, response=Ok,

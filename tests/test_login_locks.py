@@ -1,0 +1,402 @@
+"""Login and the brute-force lock on every path: SMS login, password login, binding by ID
+number (chat and mini-program). Five wrong answers lock the openid and the person, whichever
+path they came by and however the phone or ID number was written; at most five are ever
+compared, however many arrive at once; known and unknown identifiers get the same answers,
+whatever the SMS gateway does; WeChat's session_key never leaves the server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from config.keys import RUNTIME
+from models.wechat import WeChatIdentity
+from sandbox.platform import Fault, Platform
+from services.demo import DEMO_PASSWORD, DemoPerson
+from services.identity_rules import check_digit
+from tests.helpers import Api, ApiAnswer, Chat, eventually
+
+LOCKED = "已锁定30分钟"
+CODE_SENT = "如果信息正确，验证码已发送到登记的手机号，5分钟内有效。"
+UNKNOWN_PHONE = "13912345678"
+UNKNOWN_ID = "44010619991212001" + check_digit("44010619991212001")
+
+
+class Clock:
+    """The clock the verification codes, locks and tickets are judged by, moved by hand."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+@pytest.fixture
+def clock(client: TestClient) -> Clock:
+    moved = Clock()
+    client.app[RUNTIME].domain.codes.clock = moved
+    return moved
+
+
+async def sms_code(platform: Platform, phone: str, nth: int = 1) -> str:
+    """The code in the `nth` SMS to `phone` (codes are sent in the background: wait)."""
+    await eventually(lambda: len(platform.sms_to(phone)) >= nth)
+    found = re.search(r"验证码(\d{6})", platform.sms_to(phone)[nth - 1])
+    assert found
+    return found.group(1)
+
+
+def wrong_codes(right: str, n: int) -> list[str]:
+    return [g for g in (f"{k:06d}" for k in range(n + 1)) if g != right][:n]
+
+
+def tries_left(answers: list[ApiAnswer]) -> list[int]:
+    found = [re.search(r"还可以再试 (\d) 次", a.message) for a in answers]
+    return sorted(int(m.group(1)) for m in found if m)
+
+
+async def unbind_mp(person: DemoPerson) -> None:
+    await WeChatIdentity.filter(openid=person.mp_openid).update(person_id=None)
+
+
+async def password_login(api: Api, openid: str, account: str, password: str) -> ApiAnswer:
+    return await api.call("POST", "/auth/password-login", await api.login(openid),
+                          {"account": account, "password": password})
+
+
+# --- login by phone + SMS code -------------------------------------------------------------
+
+async def test_sms_login_happy_path(api: Api, platform: Platform, demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    await unbind_mp(expert)
+    token = await api.login("mp_sms_ok")
+    start = await api.call("POST", "/auth/sms-login/start", token, {"phone": "+86 13800000002"})
+    assert start.status == 200 and start.message == CODE_SENT
+    code = await sms_code(platform, expert.phone)
+    done = await api.call("POST", "/auth/sms-login/confirm", token,
+                          {"phone": expert.phone, "code": code})
+    assert done.status == 200 and done.data["profile"]["name"] == "李建国"
+    assert (await api.call("GET", "/me", token)).data["phone"] == "138****0002"
+    # the code is single-use
+    again = await api.call("POST", "/auth/sms-login/confirm", await api.login("mp_sms_ok"),
+                           {"phone": expert.phone, "code": code})
+    assert again.status == 400 and "已过期或尚未获取" in again.message
+
+
+async def test_sms_login_wrong_code_and_expiry(api: Api, platform: Platform, demo: dict,
+                                               clock: Clock) -> None:
+    expert: DemoPerson = demo["expert"]
+    await unbind_mp(expert)
+    token = await api.login("mp_sms_slow")
+    await api.call("POST", "/auth/sms-login/start", token, {"phone": expert.phone})
+    code = await sms_code(platform, expert.phone)
+    wrong = await api.call("POST", "/auth/sms-login/confirm", token,
+                           {"phone": expert.phone, "code": wrong_codes(code, 1)[0]})
+    assert wrong.status == 400 and wrong.message == "验证码不正确，还可以再试 4 次。"
+    clock.advance(301)  # five minutes and a second
+    late = await api.call("POST", "/auth/sms-login/confirm", token,
+                          {"phone": expert.phone, "code": code})
+    assert late.status == 400 and "已过期" in late.message
+    assert (await api.call("GET", "/me", token)).error == "not_bound"
+    # a new code (the resend wait is over too) still works at 4 minutes 50 seconds
+    assert (await api.call("POST", "/auth/sms-login/start", token,
+                           {"phone": expert.phone})).status == 200
+    code = await sms_code(platform, expert.phone, nth=2)
+    clock.advance(290)
+    done = await api.call("POST", "/auth/sms-login/confirm", token,
+                          {"phone": expert.phone, "code": code})
+    assert done.status == 200 and done.data["profile"]["name"] == "李建国"
+
+
+async def test_sms_login_locks_after_five_wrong_codes(api: Api, platform: Platform,
+                                                      demo: dict, clock: Clock) -> None:
+    expert: DemoPerson = demo["expert"]
+    await unbind_mp(expert)
+    token = await api.login("mp_sms_bad")
+    await api.call("POST", "/auth/sms-login/start", token, {"phone": expert.phone})
+    code = await sms_code(platform, expert.phone)
+    answers = [await api.call("POST", "/auth/sms-login/confirm", token,
+                              {"phone": expert.phone, "code": g})
+               for g in wrong_codes(code, 5)]
+    assert [a.status for a in answers] == [400, 400, 400, 400, 429]
+    assert tries_left(answers) == [1, 2, 3, 4] and LOCKED in answers[4].message
+    # the right code no longer works, and says why
+    right = await api.call("POST", "/auth/sms-login/confirm", token,
+                           {"phone": expert.phone, "code": code})
+    assert right.status == 429 and LOCKED in right.message
+    # another mini-program user cannot start on that person either
+    other = await api.call("POST", "/auth/sms-login/start", await api.login("mp_sms_bad2"),
+                           {"phone": expert.phone})
+    assert other.status == 429 and LOCKED in other.message
+    clock.advance(1799)
+    assert (await api.call("POST", "/auth/sms-login/start", await api.login("mp_sms_bad3"),
+                           {"phone": expert.phone})).status == 429
+    clock.advance(2)  # thirty minutes are over
+    token = await api.login("mp_sms_bad4")
+    assert (await api.call("POST", "/auth/sms-login/start", token,
+                           {"phone": expert.phone})).status == 200
+    done = await api.call("POST", "/auth/sms-login/confirm", token,
+                          {"phone": expert.phone,
+                           "code": await sms_code(platform, expert.phone, nth=2)})
+    assert done.status == 200
+
+
+# --- login by phone / ID number + password -------------------------------------------------
+
+async def test_password_login_locks_after_five_however_the_account_is_written(
+        api: Api, chat: Chat, demo: dict) -> None:
+    legal: DemoPerson = demo["agency_legal"]  # ID number ending in X
+    await unbind_mp(legal)
+    token = await api.login("mp_pw_bad")
+    spellings = ["+8613800000003", "138-0000-0003", " 138 0000 0003 ",
+                 legal.id_number.lower(), "440103-19781120-062x"]
+    answers = [await api.call("POST", "/auth/password-login", token,
+                              {"account": account, "password": "Wrong1234"})
+               for account in spellings]
+    assert [a.status for a in answers] == [400, 400, 400, 400, 429]
+    assert tries_left(answers) == [1, 2, 3, 4] and LOCKED in answers[4].message
+    assert all(a.error == "bad_credentials" for a in answers[:4])
+    # locked: the right password is refused too, from here and from a fresh session
+    right = await api.call("POST", "/auth/password-login", token,
+                           {"account": legal.phone, "password": DEMO_PASSWORD})
+    assert right.status == 429 and LOCKED in right.message
+    fresh = await password_login(api, "mp_pw_bad2", legal.id_number, DEMO_PASSWORD)
+    assert fresh.status == 429 and LOCKED in fresh.message
+    # and the chat binding flow for that person
+    await chat.say("o_pw_bad", "绑定")
+    assert LOCKED in (await chat.say("o_pw_bad", legal.id_number)).text
+    assert (await api.call("GET", "/me", token)).error == "not_bound"
+
+
+async def test_password_login_with_any_spelling_of_the_account(api: Api, demo: dict) -> None:
+    legal: DemoPerson = demo["agency_legal"]
+    await unbind_mp(legal)
+    for account in ("+86 138-0000-0003", legal.id_number.lower(), "440103 19781120 062x"):
+        token = await api.login("mp_pw_ok")
+        ok = await api.call("POST", "/auth/password-login", token,
+                            {"account": account, "password": DEMO_PASSWORD})
+        assert ok.status == 200 and ok.data["profile"]["name"] == "张丽华", ok.data
+        assert (await api.call("POST", "/auth/unbind", token)).status == 200
+
+
+# --- one lock for the person, whatever the path --------------------------------------------
+
+async def test_a_lock_from_chat_binding_holds_for_sms_and_password_login(
+        chat: Chat, api: Api, platform: Platform, demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    await chat.say("o_bind_bruter", "绑定")
+    await chat.say("o_bind_bruter", expert.id_number)
+    code = await sms_code(platform, expert.phone)
+    for guess in wrong_codes(code, 5):
+        await chat.say("o_bind_bruter", guess)
+    sms = await api.call("POST", "/auth/sms-login/start", await api.login("mp_fresh1"),
+                         {"phone": "+8613800000002"})
+    assert sms.status == 429 and LOCKED in sms.message
+    assert len(platform.sms_to(expert.phone)) == 1  # no new code went out
+    for n, account in enumerate(["138-0000-0002", expert.id_number]):
+        pw = await password_login(api, f"mp_fresh_pw{n}", account, DEMO_PASSWORD)
+        assert pw.status == 429 and LOCKED in pw.message
+
+
+async def test_a_lock_from_sms_login_holds_for_binding_and_password_login(
+        chat: Chat, api: Api, platform: Platform, demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    token = await api.login("mp_sms_bruter")
+    await api.call("POST", "/auth/sms-login/start", token, {"phone": "138 0000 0002"})
+    code = await sms_code(platform, expert.phone)
+    for guess in wrong_codes(code, 5):
+        await api.call("POST", "/auth/sms-login/confirm", token,
+                       {"phone": expert.phone, "code": guess})
+    await chat.say("o_fresh_chat", "绑定")
+    assert LOCKED in (await chat.say("o_fresh_chat", expert.id_number)).text
+    bind = await api.call("POST", "/auth/bind/start", await api.login("mp_fresh2"),
+                          {"id_number": expert.id_number})
+    assert bind.status == 429 and LOCKED in bind.message
+    pw = await password_login(api, "mp_fresh3", expert.phone, DEMO_PASSWORD)
+    assert pw.status == 429 and LOCKED in pw.message
+
+
+async def test_wrong_passwords_and_wrong_codes_count_together(
+        api: Api, platform: Platform, demo: dict) -> None:
+    applicant: DemoPerson = demo["applicant"]
+    for n in range(3):
+        await password_login(api, f"mp_mixed{n}", applicant.id_number, "Wrong1234")
+    token = await api.login("mp_mixed_sms")
+    await api.call("POST", "/auth/sms-login/start", token, {"phone": applicant.phone})
+    code = await sms_code(platform, applicant.phone)
+    first, second = [await api.call("POST", "/auth/sms-login/confirm", token,
+                                    {"phone": applicant.phone, "code": g})
+                     for g in wrong_codes(code, 2)]
+    assert "还可以再试 1 次" in first.message
+    assert second.status == 429 and LOCKED in second.message
+
+
+# --- known and unknown identifiers look alike ---------------------------------------------
+
+async def test_unknown_identifiers_answer_like_known_ones_and_lock_too(api: Api,
+                                                                       demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    for start_path, field, known, unknown in (
+            ("/auth/sms-login/start", "phone", expert.phone, UNKNOWN_PHONE),
+            ("/auth/bind/start", "id_number", expert.id_number, UNKNOWN_ID)):
+        a = await api.call("POST", start_path, await api.login("mp_k"), {field: known})
+        b = await api.call("POST", start_path, await api.login("mp_u"), {field: unknown})
+        assert (a.status, a.data) == (b.status, b.data) and a.message == CODE_SENT
+    # five wrong passwords, each from a fresh session and spelled differently, lock an
+    # unknown phone as they lock a known one, with the same answers
+    for phone, tag in ((UNKNOWN_PHONE, "u"), (expert.phone, "k")):
+        spellings = [phone, "+86" + phone, f"{phone[:3]}-{phone[3:7]}-{phone[7:]}",
+                     f"{phone[:3]} {phone[3:]}", phone, phone]
+        answers = [await password_login(api, f"mp_{tag}{n}", s, "Wrong1234")
+                   for n, s in enumerate(spellings)]
+        if tag == "u":
+            unknown_answers = [(a.status, a.error) for a in answers]
+            unknown_left = tries_left(answers)
+        else:
+            assert [(a.status, a.error) for a in answers] == unknown_answers
+            assert tries_left(answers) == unknown_left
+        assert tries_left(answers) == [1, 2, 3, 4]
+        assert [a.status for a in answers[4:]] == [429, 429]
+        assert all(LOCKED in a.message for a in answers[4:])
+
+
+# --- at most five attempts are compared, however many arrive at once ------------------------
+
+async def test_concurrent_wrong_codes_then_the_right_one(api: Api, platform: Platform,
+                                                         demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    await unbind_mp(expert)
+    token = await api.login("mp_swarm")
+    await api.call("POST", "/auth/bind/start", token, {"id_number": expert.id_number})
+    code = await sms_code(platform, expert.phone)
+    answers = await asyncio.gather(*[
+        api.call("POST", "/auth/bind/confirm", token, {"code": g})
+        for g in wrong_codes(code, 30)])
+    assert tries_left(answers) == [1, 2, 3, 4]  # five compared: four told, the fifth locked
+    assert sum(a.status == 429 and LOCKED in a.message for a in answers) == 26
+    right = await api.call("POST", "/auth/bind/confirm", token, {"code": code})
+    assert right.status == 429 and LOCKED in right.message
+    assert (await WeChatIdentity.get(openid="mp_swarm")).person_id is None
+
+
+async def test_a_right_code_sent_with_many_wrong_ones(api: Api, platform: Platform,
+                                                     demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    await unbind_mp(expert)
+    token = await api.login("mp_swarm2")
+    await api.call("POST", "/auth/bind/start", token, {"id_number": expert.id_number})
+    code = await sms_code(platform, expert.phone)
+    # all at once, the right code sent last: requests are taken in about the order they
+    # were sent, so it is far behind the first five and must not be compared
+    answers = await asyncio.gather(*[
+        api.call("POST", "/auth/bind/confirm", token, {"code": g})
+        for g in [*wrong_codes(code, 30), code]])
+    assert tries_left(answers) == [1, 2, 3, 4]
+    assert answers[-1].status == 429 and LOCKED in answers[-1].message
+    assert (await WeChatIdentity.get(openid="mp_swarm2")).person_id is None
+
+
+async def test_concurrent_password_guesses(api: Api, demo: dict) -> None:
+    applicant: DemoPerson = demo["applicant"]
+    await unbind_mp(applicant)
+    token = await api.login("mp_pw_swarm")
+    passwords = [*(f"Wrong{n:04d}" for n in range(30)), DEMO_PASSWORD]
+    answers = await asyncio.gather(*[
+        api.call("POST", "/auth/password-login", token,
+                 {"account": applicant.phone, "password": p}) for p in passwords])
+    assert tries_left(answers) == [1, 2, 3, 4]
+    assert answers[-1].status == 429 and LOCKED in answers[-1].message
+    assert (await WeChatIdentity.get(openid="mp_pw_swarm")).person_id is None
+
+
+# --- the SMS gateway's speed and failures show nowhere ------------------------------------
+
+async def test_bind_start_answers_alike_whatever_the_sms_gateway_does(
+        api: Api, platform: Platform, demo: dict) -> None:
+    expert: DemoPerson = demo["expert"]
+    for start_path, field, known, unknown in (
+            ("/auth/bind/start", "id_number", expert.id_number, UNKNOWN_ID),
+            ("/auth/sms-login/start", "phone", expert.phone, UNKNOWN_PHONE)):
+        baseline = await api.call("POST", start_path, await api.login("mp_gw_u"),
+                                  {field: unknown})
+        platform.inject(Fault("/sms/send", status=500))
+        failed = await api.call("POST", start_path, await api.login("mp_gw_k1"),
+                                {field: known})
+        assert (failed.status, failed.data) == (baseline.status, baseline.data)
+        await eventually(lambda: not platform.faults)  # the failing gateway was called
+        sent = len(platform.sms_to(expert.phone))
+        platform.inject(Fault("/sms/send", delay=1.5))
+        token = await api.login("mp_gw_k2")
+        began = time.monotonic()
+        slow = await api.call("POST", start_path, token, {field: known})
+        assert time.monotonic() - began < 1.0  # the answer does not wait for the gateway
+        assert (slow.status, slow.data) == (baseline.status, baseline.data)
+        await eventually(lambda n=sent: len(platform.sms_to(expert.phone)) > n, timeout=8)
+
+
+async def test_chat_binding_answers_alike_when_the_sms_gateway_fails(
+        chat: Chat, platform: Platform, demo: dict) -> None:
+    await chat.say("o_gw_u", "绑定")
+    unknown = await chat.say("o_gw_u", UNKNOWN_ID)
+    platform.inject(Fault("/sms/send", status=500))
+    await chat.say("o_gw_k", "绑定")
+    known = await chat.say("o_gw_k", demo["expert"].id_number)
+    assert known.text == unknown.text and "验证码已发送" in known.text
+    await eventually(lambda: not platform.faults)  # the failing gateway was called
+
+
+# --- WeChat's session_key ------------------------------------------------------------------
+
+async def test_the_session_key_wechat_issued_never_leaves(client: TestClient, api: Api,
+                                                         platform: Platform,
+                                                         demo: dict) -> None:
+    issued: list[str] = []
+    original = platform.jscode2session
+
+    def capture(*args: Any) -> dict[str, Any]:
+        answer = original(*args)
+        issued.append(answer["session_key"])
+        return answer
+
+    platform.jscode2session = capture  # type: ignore[method-assign]
+    seen: list[str] = []
+
+    async def call(method: str, path: str, token: str | None = None,
+                   body: dict | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        resp = await client.request(method, "/miniapp/v1" + path, json=body, headers=headers)
+        text = await resp.text()
+        seen.append(text + json.dumps(dict(resp.headers)))
+        assert not any(key in seen[-1] for key in issued), f"{path} sent the session_key"
+        return json.loads(text) if text else {}
+
+    expert: DemoPerson = demo["expert"]
+    await unbind_mp(expert)
+    tokens = []
+    for openid in ("mp_sk1", "mp_sk2", expert.mp_openid):
+        tokens.append((await call("POST", "/auth/login",
+                                  body={"code": platform.login_code(openid)}))["token"])
+    await call("POST", "/auth/bind/start", tokens[0], {"id_number": expert.id_number})
+    await call("POST", "/auth/bind/confirm", tokens[0],
+               {"code": await sms_code(platform, expert.phone)})
+    await call("GET", "/me", tokens[0])
+    await call("POST", "/auth/password-login", tokens[1],
+               {"account": demo["applicant"].phone, "password": DEMO_PASSWORD})
+    await call("GET", "/me", tokens[1])
+    await call("POST", "/auth/sms-login/start", tokens[2], {"phone": UNKNOWN_PHONE})
+    await call("POST", "/auth/logout", tokens[2])
+    await call("GET", "/openapi.json")
+    assert len(issued) == 3 and all(len(k) >= 16 for k in issued)
+    assert len(seen) == 11
+    for key in issued:
+        assert not any(key in text for text in seen)
