@@ -17,7 +17,7 @@ import os
 import random
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bench.common import DATABASE_URL, REDIS_URL, ensure_database, flush_redis, service_env, table
 
@@ -174,7 +174,7 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
                                 id_number_enc=vault.encrypt(number),
                                 id_number_hash=vault.lookup_hash(number),
                                 id_masked="44010*****", gender="M",
-                                birth_date=date(1970, 1, 1), phone=f"15{expert_id:09d}")
+                                birth_year=1970, phone=f"15{expert_id:09d}")
             await WeChatIdentity.create(openid=f"o_b_{expert_id}", person_id=person_id,
                                         channel=Channel.OFFICIAL_ACCOUNT, subscribed=True,
                                         bound_at=datetime.now(UTC))

@@ -67,7 +67,7 @@ class PasswordChangeIn(Model):
 class ProfileOut(Model):
     name: str
     gender: str
-    birth_date: str
+    birth_year: str = Field(description="出生年份，如 1980年（不显示完整出生日期）")
     id_number: str = Field(description="已脱敏")
     phone: str = Field(description="已脱敏")
     email: str | None = Field(description="已脱敏")

@@ -1,5 +1,7 @@
 """People and their roles. ID numbers are stored encrypted with a keyed hash for lookups;
-name and ID number never change after registration."""
+name and ID number never change after registration. Nothing kept in clear gives the number
+back: the masked display keeps the first 6 and last 4 characters, so the birth date (the 8
+in between) is kept only as a year; the full date comes from decrypting the number."""
 
 from __future__ import annotations
 
@@ -8,10 +10,12 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.manager import Manager
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 from tortoise.signals import pre_save
 
-IMMUTABLE = ("name", "id_number_enc", "id_number_hash", "id_masked", "gender", "birth_date")
+IMMUTABLE = ("name", "id_number_enc", "id_number_hash", "id_masked", "gender", "birth_year")
 
 
 class Role(StrEnum):
@@ -35,6 +39,32 @@ ROLE_TITLES = {
 }
 
 
+class ImmutableFieldError(Exception):
+    """Name and ID number cannot change after registration."""
+
+
+IMMUTABLE_MESSAGE = "姓名和身份证号注册后不能修改。"
+
+
+class _PersonQuerySet(QuerySet):  # type: ignore[type-arg]
+    """A queryset update skips the pre_save guard below: refuse it on the identity fields."""
+
+    def update(self, **kwargs: Any) -> Any:
+        if set(kwargs) & set(IMMUTABLE):
+            raise ImmutableFieldError(IMMUTABLE_MESSAGE)
+        return super().update(**kwargs)
+
+    def bulk_update(self, objects: Any, fields: Any, batch_size: int | None = None) -> Any:
+        if set(fields) & set(IMMUTABLE):
+            raise ImmutableFieldError(IMMUTABLE_MESSAGE)
+        return super().bulk_update(objects, fields, batch_size)
+
+
+class _PersonManager(Manager):
+    def get_queryset(self) -> QuerySet:  # type: ignore[type-arg]
+        return _PersonQuerySet(self._model)
+
+
 class Person(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=32)
@@ -42,7 +72,7 @@ class Person(Model):
     id_number_hash = fields.CharField(max_length=64, unique=True)
     id_masked = fields.CharField(max_length=18)  # 110105********002X, for display
     gender = fields.CharField(max_length=1)
-    birth_date = fields.DateField()
+    birth_year = fields.IntField()  # the rest of the birth date only in the ID number
     phone = fields.CharField(max_length=11, db_index=True)
     phone_changed_at = fields.DatetimeField(null=True)
     email = fields.CharField(max_length=128, null=True)
@@ -54,10 +84,7 @@ class Person(Model):
 
     class Meta:
         table = "person"
-
-
-class ImmutableFieldError(Exception):
-    """Name and ID number cannot change after registration."""
+        manager = _PersonManager()
 
 
 @pre_save(Person)
@@ -69,7 +96,7 @@ async def _keep_identity_fixed(sender: type[Person], instance: Person, using_db:
         return
     stored = await Person.filter(id=instance.id).values(*IMMUTABLE)
     if stored and any(stored[0][f] != getattr(instance, f) for f in IMMUTABLE):
-        raise ImmutableFieldError("姓名和身份证号注册后不能修改。")
+        raise ImmutableFieldError(IMMUTABLE_MESSAGE)
 
 
 class Agency(Model):

@@ -7,7 +7,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -112,7 +112,10 @@ class Applications:
 
     # --- applicant actions --------------------------------------------------------------
 
-    async def start(self, person: Person, batch_id: int, now: datetime) -> Application:
+    async def start(self, person: Person, batch_id: int, now: datetime, *,
+                    born: date) -> Application:
+        """`born`: the full birth date, for the age rule (People.birth_date_of: it is only
+        in the encrypted ID number)."""
         batch = await Batch.get_or_none(id=batch_id)
         if batch is None or batch.kind not in (BatchKind.COLLECT, BatchKind.RENEW):
             raise RuleError("没有这个征集批次。")
@@ -123,7 +126,7 @@ class Applications:
         if batch.kind == BatchKind.COLLECT:
             if profile is not None:
                 raise RuleError("您已是在库专家，无需重复申请；续聘请在续聘批次中申请。")
-            check_applicant_age(person.birth_date, china_today(now))
+            check_applicant_age(born, china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
             return await Application.create(person_id=person.id, batch=batch, kind=kind,

@@ -3,12 +3,14 @@ passwords and phone changes, under the identity rules."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from tortoise.exceptions import IntegrityError
 
 from models.people import Agency, Person, Role, RoleGrant
+from services.clock import china_time, china_today
 from services.identity_rules import (
     RuleError,
     check_applicant_age,
@@ -20,7 +22,28 @@ from services.identity_rules import (
     parse_phone,
     verify_password,
 )
+from services.outbox import Outbox
 from services.pii import Vault
+
+# The scrypt hash of a random password nobody knows: checked when no person (or no password)
+# matches a login, so that a known and an unknown account cost the same scrypt work.
+DUMMY_PASSWORD_HASH = ("scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
+                       "vb0B/4MhCI4DKh0ol1sbhNkGbJpAra5C7Q/59Esx0/E=")
+# Registration with an ID number or phone that already has an account: the same answer
+# whichever it was, and it does not say that either exists; the account's owner is told by
+# SMS on the phone on record (texts/notify/account.register_attempt/).
+REGISTER_REFUSED = ("无法用这些信息注册新账户。如果您以前注册过，请直接登录：可用手机号和短信"
+                    "验证码登录，或用手机号/身份证号和密码登录。")
+REGISTER_ATTEMPT = "account.register_attempt"
+
+
+class AlreadyRegistered(RuleError):
+    """The ID number or the phone of a new person already belongs to an account."""
+
+    def __init__(self, message: str, person_id: int | None, what: str) -> None:
+        super().__init__(message)
+        self.person_id = person_id
+        self.what = what  # 身份证号 | 手机号
 
 
 @dataclass(frozen=True)
@@ -60,9 +83,14 @@ class People:
     def id_number_of(self, person: Person) -> str:
         return self.vault.decrypt(person.id_number_enc)
 
+    def birth_date_of(self, person: Person) -> date:
+        """The full birth date, from the encrypted ID number (only the year is kept in clear:
+        with the masked number's first 6 and last 4 characters, the date is the rest)."""
+        return parse_id_number(self.id_number_of(person), date.max).birth_date
+
     async def create(self, new: NewPerson, *, password: str | None = None,
                      migrated: bool = False) -> Person:
-        """A person with the ID number encrypted and gender / birth date derived from it.
+        """A person with the ID number encrypted and gender / birth year derived from it.
         `migrated`: an expert brought over from the old system, whose password is the last 8
         characters of the ID number until they change it."""
         number = parse_id_number(new.id_number)
@@ -70,38 +98,67 @@ class People:
         if not 2 <= len(name) <= 32:
             raise RuleError("姓名应为2到32个字。")
         phone = parse_phone(new.phone)
-        if await Person.filter(phone=phone, deregistered_at=None).exists():
-            raise RuleError("该手机号已被其他账户使用，请更换手机号或直接登录。")
+        holder = await Person.filter(phone=phone, deregistered_at=None).first()
+        if holder is not None:
+            raise AlreadyRegistered("该手机号已被其他账户使用，请更换手机号或直接登录。",
+                                    holder.id, "手机号")
         if migrated:
             password = default_password(number.value)
         elif password is not None:
             check_password_policy(password)
+        lookup = self.vault.lookup_hash(number.value)
         try:
             return await Person.create(
                 name=name, id_number_enc=self.vault.encrypt(number.value),
-                id_number_hash=self.vault.lookup_hash(number.value),
+                id_number_hash=lookup,
                 id_masked=number.value[:6] + "*" * 8 + number.value[-4:],
-                gender=number.gender, birth_date=number.birth_date, phone=phone,
+                gender=number.gender, birth_year=number.birth_date.year, phone=phone,
                 email=(new.email or None), must_change_password=migrated,
                 password_hash=await hash_password(password) if password else None)
         except IntegrityError:
-            raise RuleError("该身份证号已注册，请直接登录；如忘记密码，请使用手机验证码登录。") \
-                from None
+            owner = await Person.filter(id_number_hash=lookup).first()
+            raise AlreadyRegistered(
+                "该身份证号已注册，请直接登录；如忘记密码，请使用手机验证码登录。",
+                owner.id if owner else None, "身份证号") from None
 
-    async def register_applicant(self, new: NewPerson, password: str, today: date) -> Person:
-        """Self-registration of an applicant (申请人): the age limit applies."""
+    async def register_applicant(self, new: NewPerson, password: str, today: date,
+                                 now: datetime | None = None) -> Person:
+        """Self-registration of an applicant (申请人): the age limit applies. An ID number or
+        phone that already has an account gets REGISTER_REFUSED, which does not say which
+        (nor that one exists), and the account's owner an SMS about the attempt."""
         check_applicant_age(parse_id_number(new.id_number).birth_date, today)
-        person = await self.create(new, password=password)
+        try:
+            person = await self.create(new, password=password)
+        except AlreadyRegistered as taken:
+            if taken.person_id is not None:
+                await self._tell_owner(taken.person_id, taken.what, now or datetime.now(UTC))
+            raise RuleError(REGISTER_REFUSED) from None
         await RoleGrant.create(person=person, role=Role.APPLICANT)
         return person
+
+    @staticmethod
+    async def _tell_owner(person_id: int, what: str, now: datetime) -> None:
+        """An SMS to the phone on record: someone tried to register with your ID number (or
+        phone), and how to log in. At most one a day, so that attempts cannot flood it."""
+        if not await Person.exists(id=person_id, deregistered_at=None):
+            return
+        with contextlib.suppress(IntegrityError):  # a simultaneous attempt already told them
+            await Outbox().notify(now, REGISTER_ATTEMPT, {"what": what, "at": china_time(now)},
+                                  person_id=person_id,
+                                  dedupe_key=f"{REGISTER_ATTEMPT}:{person_id}:"
+                                             f"{china_today(now)}")
 
     async def active_roles(self, person_id: int, now: datetime) -> list[RoleGrant]:
         grants = await RoleGrant.filter(person_id=person_id, revoked_at=None)
         return [g for g in grants if g.active(now)]
 
     async def login_with_password(self, account: str, password: str) -> Person | None:
+        """The person, or None. The scrypt check runs whether or not the account exists
+        (against a dummy hash when it does not), so the time taken does not tell."""
         person = await self.by_account(account)
-        if person is None or not await verify_password(password, person.password_hash):
+        stored = person.password_hash if person is not None else None
+        matches = await verify_password(password, stored or DUMMY_PASSWORD_HASH)
+        if person is None or not stored or not matches:
             return None
         return person
 

@@ -12,9 +12,19 @@ import re
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-# A mainland mobile number, or a second-generation ID number, standing on its own.
-PHONE_RE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
-ID_RE = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
+# A mainland mobile number standing on its own: 13800000002, with the country code
+# (+8613800000002, +86 138..., 0086-138..., (+86)138...) and written in groups of 3-4-4 with
+# spaces or dashes (138 0000 0002, 138-0000-0002). Only that grouping: other digit runs
+# (order numbers, amounts, dates, 8613800000002 without a + or 00) are left alone.
+PHONE_RE = re.compile(
+    r"(?<![0-9])(?P<cc>(?:\+|00)86[ -]?|\(\+?86\)[ -]?)?"
+    r"(?P<number>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})(?![0-9])")
+# A second-generation ID number on its own, also written 6-8-4 with spaces.
+ID_RE = re.compile(
+    r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?P<sep> ?)[0-9]{8}(?P=sep)[0-9]{3}[0-9Xx](?![0-9A-Za-z])")
+# Every match of either pattern contains this (3 digits, maybe a separator, 4 digits): texts
+# without it (most replies) skip both substitutions, which cost more than the reply itself.
+_MAYBE_RE = re.compile(r"[0-9]{3}[ -]?[0-9]{4}")
 
 
 def mask_phone(phone: str) -> str:
@@ -39,17 +49,27 @@ def mask_email(email: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def _digits(found: str) -> str:
+    return found.replace(" ", "").replace("-", "")
+
+
+def _masked_phone(m: re.Match[str]) -> str:
+    """+86 138****0002: the country code kept as written, the number masked."""
+    return (m.group("cc") or "") + mask_phone(_digits(m.group("number")))
+
+
 def mask_text(text: str) -> str:
     """Every phone and ID number in `text`, masked."""
-    if not text:
+    if not text or not _MAYBE_RE.search(text):
         return text
-    text = ID_RE.sub(lambda m: mask_id(m.group(0)), text)
-    return PHONE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+    text = ID_RE.sub(lambda m: mask_id(_digits(m.group(0))), text)
+    return PHONE_RE.sub(_masked_phone, text)
 
 
 def find_unmasked(text: str) -> list[str]:
     """Phones and ID numbers that appear unmasked (for tests and audits)."""
-    return ID_RE.findall(text) + PHONE_RE.findall(text)
+    return ([m.group(0) for m in ID_RE.finditer(text)]
+            + [m.group(0) for m in PHONE_RE.finditer(text)])
 
 
 class Vault:

@@ -17,7 +17,7 @@ CHANNEL_TITLES = {Channel.OFFICIAL_ACCOUNT: "公众号", Channel.MINI_PROGRAM: "
 class Profile:
     name: str
     gender: str
-    birth_date: str
+    birth_year: str  # 1949年: the full date is not shown (see models.people)
     id_masked: str
     phone: str
     email: str | None
@@ -41,7 +41,7 @@ async def profile_of(people: People, person: Person, now: datetime) -> Profile:
     return Profile(
         name=person.name,
         gender="男" if person.gender == "M" else "女",
-        birth_date=f"{person.birth_date:%Y年%m月%d日}",
+        birth_year=f"{person.birth_year}年",
         id_masked=person.id_masked,
         phone=mask_phone(person.phone),
         email=mask_email(person.email) if person.email else None,

@@ -4,6 +4,8 @@ on PostgreSQL and a Redis server when DATABASE_URL / REDIS_URL point at them (CI
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import logging
 import os
 import signal
@@ -13,31 +15,43 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from tortoise.signals import post_save
 
 from config.app import create_app
 from config.keys import RUNTIME
 from config.logging_setup import install_pii_masking
 from config.settings import Settings
+from models.people import Person
 from sandbox.app import register_templates, sync_followers
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app
 from sandbox.pay_gateway import PayGateway, pay_gateway_app
 from sandbox.platform import Platform
 from sandbox.wechat_push import Pusher
+from services.pii import Vault, find_unmasked
 from tests.helpers import (
     AES_KEY,
     APPID,
+    KNOWN_IDS,
+    KNOWN_PHONES,
     LEAKS,
     MINI_APPID,
     MINI_SECRET,
+    OUTPUTS,
     SECRET,
     TOKEN,
     Api,
     Chat,
+    known_leak_finder,
     reset_state,
     scan,
 )
+
+ID_ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
+# The fake platforms of the current test: what they delivered is scanned at its end.
+PLATFORMS: list[Platform] = []
 
 
 def _reset_postgres(url: str) -> None:
@@ -93,7 +107,7 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         "MINIAPP_APPID": MINI_APPID,
         "MINIAPP_SECRET": MINI_SECRET,
         "SECRET_KEY": "test-secret-key",
-        "ID_ENCRYPTION_KEY": "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "ID_ENCRYPTION_KEY": ID_ENCRYPTION_KEY,
         "WECHAT_API_BASE": "http://127.0.0.1:9/unused",  # tests with a client get the fake
         "WECHAT_SANDBOX": False,
         "SMS_PROVIDER": "sandbox",
@@ -106,7 +120,9 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
 @pytest.fixture
 def platform() -> Platform:
     """The fake WeChat platform's state (followers, tokens, what was sent)."""
-    return Platform(APPID, SECRET, MINI_APPID, MINI_SECRET)
+    platform = Platform(APPID, SECRET, MINI_APPID, MINI_SECRET)
+    PLATFORMS.append(platform)
+    return platform
 
 
 @pytest.fixture
@@ -156,6 +172,7 @@ async def client(request: pytest.FixtureRequest, aiohttp_client, settings: Setti
     """The service over real HTTP on loopback, with an empty database and Redis; the fake
     platform pushes its events (TEMPLATESENDJOBFINISH) to it."""
     app = create_app(settings)
+    app.on_response_prepare.append(_keep_response)
     test_client = await aiohttp_client(app)
     if "pay_gateway" in request.fixturenames:
         request.getfixturevalue("pay_gateway").notify_to = str(
@@ -192,27 +209,79 @@ async def demo(client: TestClient, platform: Platform) -> dict[str, object]:
     return {d.key: d for d in DEMO_PEOPLE}
 
 
+_TEXT_TYPES = ("text/", "application/json", "application/xml", "image/svg+xml")
+
+
+async def _keep_response(request: web.Request, response: web.StreamResponse) -> None:
+    """Every body the service answers with (API, chat replies, pages), for the scan at the end
+    of the test; the sandbox's own pages (a stand-in for WeChat, not the service) excepted."""
+    if request.path.startswith("/sandbox/") or not isinstance(response, web.Response):
+        return
+    if not (response.content_type or "").startswith(_TEXT_TYPES):
+        return
+    body = response.body
+    if isinstance(body, bytes | bytearray):
+        text = bytes(body).decode(response.charset or "utf-8", "replace")
+        scan(f"response {request.method} {request.path} {response.status}", text)
+
+
+_vault = Vault(ID_ENCRYPTION_KEY)
+
+
+@post_save(Person)
+async def _remember_personal_data(sender: type[Person], instance: Person, created: bool,
+                                  using_db: object, update_fields: object) -> None:
+    """The real phone and ID number of every person a test creates (or gives a new phone)."""
+    KNOWN_PHONES.add(instance.phone)
+    # made with another key (or a placeholder): no number to look for
+    with contextlib.suppress(Exception):
+        KNOWN_IDS.add(_vault.decrypt(instance.id_number_enc))
+
+
 class _LogScanner(logging.Handler):
+    """Sees each record as it leaves through a handler: the log-record factory masked it
+    when it was created (config.logging_setup), so this is the text that reaches the logs."""
+
     def emit(self, record: logging.LogRecord) -> None:
         scan(f"log {record.name}", self.format(record))
 
 
+def _delivered(platform: Platform) -> list[tuple[str, str]]:
+    """What the fake platform delivered: customer-service, template and subscribe messages
+    and SMS texts. The recipient (openid, or the phone an SMS goes to) is not part of it."""
+    return [(f"{sent.kind} to {sent.openid}", json.dumps(sent.payload, ensure_ascii=False))
+            for sent in platform.sent]
+
+
 @pytest.fixture(autouse=True)
 def no_unmasked_personal_data() -> Iterator[None]:
-    """Fails any test during which a chat reply, an API response or a log record carried an
-    unmasked phone or ID number."""
+    """Fails any test during which something the service sent carried a phone or an ID number
+    in clear: a chat reply, an API response, a web page, a log record, a message or SMS the
+    fake platform delivered. Two checks: the masking regex finds nothing unmasked, and none
+    of the real phones and ID numbers of the persons the test created appears, however
+    written (so a gap in the regex fails the test too)."""
     install_pii_masking()
     handler = _LogScanner(level=logging.DEBUG)
     root = logging.getLogger()
     level = root.level
     root.setLevel(logging.INFO)  # what production logs
     root.addHandler(handler)
-    LEAKS.clear()
+    for kept in (LEAKS, OUTPUTS, KNOWN_PHONES, KNOWN_IDS, PLATFORMS):
+        kept.clear()
     yield
     root.removeHandler(handler)
     root.setLevel(level)
-    leaks, LEAKS[:] = list(LEAKS), []
-    assert not leaks, f"unmasked personal data left the service: {leaks}"
+    outputs = OUTPUTS + [item for platform in PLATFORMS for item in _delivered(platform)]
+    for platform in PLATFORMS:
+        for where, text in _delivered(platform):
+            for found in find_unmasked(text):
+                LEAKS.append(f"{where}: {found}")
+    find = known_leak_finder(KNOWN_PHONES, KNOWN_IDS)
+    known = [f"{where}: {found}" for where, text in outputs for found in find(text)]
+    leaks = list(LEAKS) + known
+    for kept in (LEAKS, OUTPUTS, KNOWN_PHONES, KNOWN_IDS, PLATFORMS):
+        kept.clear()
+    assert not leaks, f"personal data left the service in clear: {leaks[:20]}"
 
 
 def _dump_tasks(signum: int, frame: object) -> None:

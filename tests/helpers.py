@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,11 +23,44 @@ from services.pii import find_unmasked
 # Phones and ID numbers found unmasked in anything the service sent during the current test
 # (chat replies, API responses, log records); an autouse fixture fails the test on any.
 LEAKS: list[str] = []
+# Everything the service sent during the current test, as (where, text): checked at its end
+# against the real phones and ID numbers of every person the test created (KNOWN_*, filled
+# by conftest as persons are saved), which does not depend on the masking regex.
+OUTPUTS: list[tuple[str, str]] = []
+KNOWN_PHONES: set[str] = set()
+KNOWN_IDS: set[str] = set()
+
+# A phone or ID number however its digits are written apart (+86 138 0000 0002,
+# 138-0000-0002, 138.0000.0002, 1 3 8...): candidates, checked against the known numbers.
+_SEP = r"[ \-.\u00a0]*"
+_PHONE_WRITTEN = re.compile(r"(?:(?<![0-9])|(?<=86))1" + _SEP + "[3-9]"
+                            + (_SEP + "[0-9]") * 9 + r"(?![0-9])")
+_ID_WRITTEN = re.compile(r"(?<![0-9])[1-9]" + (_SEP + "[0-9]") * 16 + _SEP + r"[0-9Xx]"
+                         r"(?![0-9])")
+# A phone, masked or not, in any of its written forms: what agency views must never show.
+PHONE_LIKE = re.compile(r"(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9*]{4}){2}(?![0-9])")
 
 
 def scan(where: str, text: str) -> None:
+    OUTPUTS.append((where, text))
     for found in find_unmasked(text):
         LEAKS.append(f"{where}: {found}")
+
+
+def known_leak_finder(phones: set[str], ids: set[str]) -> Callable[[str], list[str]]:
+    """A function giving the phones and ID numbers of `phones` / `ids` that a text carries
+    in clear, however they are written (with +86, spaces, dashes, dots, a lower-case x)."""
+    ids = {i.upper() for i in ids}
+
+    def digits(found: str) -> str:
+        return re.sub(r"[^0-9Xx]", "", found).upper()
+
+    def find(text: str) -> list[str]:
+        return ([d for m in _PHONE_WRITTEN.finditer(text) if (d := digits(m.group(0))) in phones]
+                + [d for m in _ID_WRITTEN.finditer(text) if (d := digits(m.group(0))) in ids])
+
+    return find
+
 
 TOKEN = "testtoken"
 APPID = "wx1234567890abcdef"
@@ -59,7 +93,10 @@ async def reset_state(app: web.Application) -> None:
     tables = [m._meta.db_table for m in ctx.apps.get_models_iterable()]
     conn = connections.get("default")
     if conn.capabilities.dialect == "postgres":
-        await conn.execute_script(f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        # a long statement: not bound by the web process's short DB_STATEMENT_TIMEOUT
+        async with conn.acquire_connection() as raw:
+            await raw.execute(f"TRUNCATE TABLE {', '.join(tables)} RESTART IDENTITY CASCADE",
+                              timeout=60)
     else:  # foreign keys are checked per statement: switch them off while emptying
         await conn.execute_script("PRAGMA foreign_keys = OFF")
         try:

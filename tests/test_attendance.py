@@ -5,6 +5,7 @@ the dashboard against a known data set."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
@@ -24,7 +25,7 @@ from services.clock import CHINA
 from services.identity_rules import RuleError
 from services.scenes import CheckinScene
 from tests.draw_world import drawn, make_experts, openid_of, prepared
-from tests.helpers import Api, Chat
+from tests.helpers import PHONE_LIKE, Api, Chat
 
 
 def attendance(client: TestClient) -> Attendance:
@@ -137,7 +138,11 @@ async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
     await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=10))
     listing = await api.call("GET", f"/draws/activities/{aid}/attendance", token)
     assert len(listing.data["experts"]) == 2
-    assert all(e["checkin_at"] and "****" in e["phone"] for e in listing.data["experts"])
+    assert all(e["checkin_at"] for e in listing.data["experts"])
+    # the agency never sees an expert's phone, not even masked
+    assert "phone" not in listing.data["experts"][0]
+    shown = json.dumps(listing.data, ensure_ascii=False)
+    assert PHONE_LIKE.findall(shown) == [] and "****" not in shown
 
 
 async def test_reminders_follow_a_changed_gathering_time(

@@ -23,7 +23,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.draw_audit import audit, export_record
 from services.draw_engine import audit_records
 from tests.draw_world import make_experts, prepared
-from tests.helpers import Api, Chat
+from tests.helpers import PHONE_LIKE, Api, Chat
 
 
 async def waiting_openids() -> list[str]:
@@ -90,13 +90,19 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
         minutes=29))
     unsealed = await api.call("GET", f"/draws/activities/{aid}/results", token)
     assert unsealed.status == 200 and len(unsealed.data["experts"]) == 3
-    assert all(len(e["verification_code"]) == 6 and "****" in e["phone"]
-               for e in unsealed.data["experts"])
+    assert all(len(e["verification_code"]) == 6 for e in unsealed.data["experts"])
     link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
     printable = await client.get(link[link.index("/draws/"):])
     html = await printable.text()
     assert printable.status == 200 and all(e["verification_code"] in html
                                            for e in unsealed.data["experts"])
+    # the agency never sees a drawn expert's phone, not even masked: names, numbers, units,
+    # specialties and verification codes only
+    assert all(e["name"] in html and e["expert_number"] in html
+               for e in unsealed.data["experts"])
+    shown = json.dumps(unsealed.data, ensure_ascii=False) + html
+    assert "phone" not in unsealed.data["experts"][0] and "电话" not in html
+    assert PHONE_LIKE.findall(shown) == [] and "****" not in shown
     assert (await client.get(f"/draws/{aid}/result?t=1.2.x")).status == 403
     # the auditor re-derives every position, and notices a tampered pool
     report = await api.call("GET", f"/draws/activities/{aid}/audit", token)

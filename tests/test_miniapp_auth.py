@@ -124,6 +124,11 @@ async def _register(api: Api, platform: Platform, openid: str, id_number: str,
 
 
 async def test_registration_and_the_65_year_limit(api: Api, platform: Platform) -> None:
+    from config.keys import RUNTIME
+    from models.notifications import Notification
+    from tests.helpers import eventually
+
+    vault = api.client.app[RUNTIME].domain.vault
     today = china_today(datetime.now(UTC))
     if (today.month, today.day) == (2, 29):
         return  # the boundary of a leap-day birthday is pinned in test_identity_rules
@@ -136,9 +141,30 @@ async def test_registration_and_the_65_year_limit(api: Api, platform: Platform) 
     _, refused = await _register(api, platform, "mp_reg2", over, "13900000002")
     assert refused.status == 400 and "超过65周岁" in refused.message
     assert await Person.filter(phone="13900000002").count() == 0
-    # a registered ID number cannot register twice
+    # a registered ID number cannot register twice, and the answer does not say it exists:
+    # it is the same as for a phone that has an account; the owner is told by SMS instead
     _, twice = await _register(api, platform, "mp_reg3", ok_id, "13900000003")
-    assert twice.status == 400 and "已注册" in twice.message
+    fresh_id = demo_id("440106", date(1980, 5, 6), 8, False)
+    _, phone_taken = await _register(api, platform, "mp_reg4", fresh_id, "13900000001")
+    assert twice.status == phone_taken.status == 400 and twice.data == phone_taken.data
+    assert "已注册" not in twice.message and "身份证号已" not in twice.message
+    assert "请直接登录" in twice.message
+    assert not await Person.filter(phone="13900000003").exists()
+    assert not await Person.filter(id_number_hash=vault.lookup_hash(fresh_id)).exists()
+    assert (await api.call("GET", "/me", await api.login("mp_reg3"))).error == "not_bound"
+
+    def alerts() -> list[str]:
+        return [t for t in platform.sms_to("13900000001") if "尝试用您的" in t]
+
+    await eventually(lambda: len(alerts()) == 1)
+    assert "身份证号" in alerts()[0] and "短信验证码登录" in alerts()[0]
+    assert ok_id not in alerts()[0] and "13900000003" not in alerts()[0]
+    # the registrant's phone got its code and nothing about the account it ran into
+    assert [t for t in platform.sms_to("13900000003") if "验证码" not in t] == []
+    # more attempts the same day do not flood the owner's phone
+    again = await _register(api, platform, "mp_reg5", ok_id, "13900000005")
+    assert again[1].data == twice.data  # type: ignore[attr-defined]
+    assert await Notification.filter(kind="account.register_attempt").count() == 1
 
 
 async def test_phone_changes_at_most_once_a_year(api: Api, platform: Platform,

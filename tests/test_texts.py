@@ -21,7 +21,7 @@ SAMPLES: dict[str, object] = {
     "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
     "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,
     "max_len": 500, "length": 600, "problem": "身份证号码校验位不正确。", "roles": "评标专家",
-    "gender": "男", "birth_date": "1980年01月01日", "id_masked": "110105********002X",
+    "gender": "男", "birth_year": "1980年", "what": "身份证号", "id_masked": "110105********002X",
     "email": "z***@example.com", "expert_number": "GD-ZJ-000001", "channels": "公众号、小程序",
     "must_change_password": True, "flow_title": "意见反馈",
     "batch": "2026年第二批评标专家征集", "stage": "市州行业部门预审",

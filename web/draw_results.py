@@ -24,7 +24,6 @@ from services.clock import china_time
 from services.draw_engine import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE
 from services.draw_followups import family
 from services.links import LinkError
-from services.pii import mask_phone
 from web.pages import bad_link, render
 
 
@@ -53,7 +52,6 @@ async def page(request: web.Request) -> web.Response:
     tree = catalogue()
     experts = [{"name": people[r.person_id].name + ("*" if r.supplementary else ""),
                 "number": profiles[r.expert_id].expert_number,
-                "phone": mask_phone(people[r.person_id].phone),
                 "unit": profiles[r.expert_id].work_unit,
                 "specialty": tree.path_name(
                     conditions[r.condition_id].main_specialty),  # type: ignore[attr-defined]

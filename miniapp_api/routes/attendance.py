@@ -16,7 +16,6 @@ from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.people import Person, Role
 from services.clock import china_time
 from services.draw_engine import CHECKIN_LINK, SEAL_BEFORE
-from services.pii import mask_phone
 from services.scenes import CheckinScene
 
 api = Api()
@@ -31,8 +30,7 @@ class CheckinQrOut(Model):
 
 class ArrivalOut(Model):
     invitation_id: int
-    name: str
-    phone: str
+    name: str  # never the expert's phone, not even masked: the agency urges through us
     verification_code: str
     checkin_at: datetime | None
     checkout_at: datetime | None
@@ -95,8 +93,7 @@ async def attendance(call: Call) -> AttendanceOut:
         InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     return AttendanceOut(arrived=arrived, expected=expected, experts=[ArrivalOut(
-        invitation_id=r.id, name=people[r.person_id].name,
-        phone=mask_phone(people[r.person_id].phone), verification_code=r.code or "",
+        invitation_id=r.id, name=people[r.person_id].name, verification_code=r.code or "",
         checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
         absent=r.status == InvitationStatus.ABSENT) for r in rows])
 
