@@ -272,16 +272,23 @@ async def test_unknown_identifiers_answer_like_known_ones_and_lock_too(api: Api,
 
 # --- at most five attempts are compared, however many arrive at once ------------------------
 
-async def test_concurrent_wrong_codes_then_the_right_one(api: Api, platform: Platform,
-                                                         demo: dict) -> None:
-    expert: DemoPerson = demo["expert"]
+async def _swarm(api: Api, platform: Platform, expert: DemoPerson, openid: str,
+                 right_one_last: bool) -> tuple[str, str, list[ApiAnswer]]:
+    """30 wrong codes for binding `openid` to `expert` sent at once (and the right one last,
+    with `right_one_last`); the token, the right code and the answers."""
     await unbind_mp(expert)
-    token = await api.login("mp_swarm")
+    token = await api.login(openid)
     await api.call("POST", "/auth/bind/start", token, {"id_number": expert.id_number})
     code = await sms_code(platform, expert.phone)
+    guesses = [*wrong_codes(code, 30), *([code] if right_one_last else [])]
     answers = await asyncio.gather(*[
-        api.call("POST", "/auth/bind/confirm", token, {"code": g})
-        for g in wrong_codes(code, 30)])
+        api.call("POST", "/auth/bind/confirm", token, {"code": g}) for g in guesses])
+    return token, code, answers
+
+
+async def test_concurrent_wrong_codes_then_the_right_one(api: Api, platform: Platform,
+                                                         demo: dict) -> None:
+    token, code, answers = await _swarm(api, platform, demo["expert"], "mp_swarm", False)
     assert tries_left(answers) == [1, 2, 3, 4]  # five compared: four told, the fifth locked
     assert sum(a.status == 429 and LOCKED in a.message for a in answers) == 26
     right = await api.call("POST", "/auth/bind/confirm", token, {"code": code})
@@ -291,16 +298,9 @@ async def test_concurrent_wrong_codes_then_the_right_one(api: Api, platform: Pla
 
 async def test_a_right_code_sent_with_many_wrong_ones(api: Api, platform: Platform,
                                                      demo: dict) -> None:
-    expert: DemoPerson = demo["expert"]
-    await unbind_mp(expert)
-    token = await api.login("mp_swarm2")
-    await api.call("POST", "/auth/bind/start", token, {"id_number": expert.id_number})
-    code = await sms_code(platform, expert.phone)
     # all at once, the right code sent last: requests are taken in about the order they
     # were sent, so it is far behind the first five and must not be compared
-    answers = await asyncio.gather(*[
-        api.call("POST", "/auth/bind/confirm", token, {"code": g})
-        for g in [*wrong_codes(code, 30), code]])
+    _, _, answers = await _swarm(api, platform, demo["expert"], "mp_swarm2", True)
     assert tries_left(answers) == [1, 2, 3, 4]
     assert answers[-1].status == 429 and LOCKED in answers[-1].message
     assert (await WeChatIdentity.get(openid="mp_swarm2")).person_id is None
