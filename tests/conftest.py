@@ -112,6 +112,9 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         "WECHAT_SANDBOX": False,
         "SMS_PROVIDER": "sandbox",
         "EXPERTBOT_INPROCESS_WORKER": True,
+        # a loaded 2-core CI machine stalls PostgreSQL now and then for longer than the web
+        # default (0.6 s); the hung-database test sets the default back explicitly
+        "DB_STATEMENT_TIMEOUT": 10.0,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -124,7 +124,9 @@ async def test_database_hanging_mid_session_answers_busy_fast(aiohttp_client, in
     server = await asyncio.start_server(proxy.accept, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
-        settings = make_settings(infra, DATABASE_URL=str(url.with_port(port)))
+        web_default = Settings.model_fields["db_statement_timeout"].default
+        settings = make_settings(infra, DATABASE_URL=str(url.with_port(port)),
+                                 DB_STATEMENT_TIMEOUT=web_default)
         chat = await _client(aiohttp_client, settings)
         first = await chat.say("o_hang_db", "我的信息")  # creates the identity, caches it
         assert "系统繁忙" not in first.text and first.text
