@@ -175,6 +175,11 @@ class Sender:
                 self.outbox.rule_out(item, channel, str(exc))
                 continue
             except TooFrequent as exc:
+                if channel == ChannelKind.CHAT:
+                    # 45047: the window's message count is used up until the user writes
+                    # again; waiting will not help, the next channel will
+                    self.outbox.rule_out(item, channel, str(exc))
+                    continue
                 self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts,
                                   delay=timedelta(seconds=60))
                 return

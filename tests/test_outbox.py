@@ -284,6 +284,17 @@ async def test_channels_that_cannot_reach_them_stay_ruled_out_with_their_errors(
     assert len(platform.sms_to(applicant.phone)) == 1
 
 
+async def test_a_used_up_chat_window_goes_to_the_template_at_once(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    await _in_window(demo, platform, "expert")
+    platform.inject(Fault("/cgi-bin/message/custom/send", errcode=45047))
+    item = await _send(client, demo, "expert")
+    await eventually(lambda: _done(item))
+    n = await _status(item)
+    assert n.channel == "template" and n.status in (Status.SENT, Status.DELIVERED)
+    assert n.attempts == 1 and n.ruled_out_channels() == {"cs"} and "45047" in n.last_error
+
+
 async def _retried(item_id: int) -> bool:
     n = await _status(item_id)
     return n.status == Status.QUEUED and n.attempts == 1
