@@ -25,6 +25,7 @@ from bot.redis_batch import ScriptBatcher
 PENDING = "?"  # dedup value while the first delivery is still being handled
 
 _OPEN = """
+if redis.call('exists', KEYS[5]) == 1 then return {'busy', ''} end
 if ARGV[4] == '1' and not redis.call('set', KEYS[1], '?', 'NX', 'EX', ARGV[2]) then
   return {'duplicate', redis.call('get', KEYS[1]) or ''}
 end
@@ -42,6 +43,19 @@ elseif ARGV[5] == 'del' then redis.call('del', KEYS[3]) end
 if ARGV[8] ~= '' then redis.call('set', KEYS[4], ARGV[8], 'EX', ARGV[9]) end
 if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]) end
 return 1
+"""
+
+# A push whose opening call failed on the client side (Redis answered too late, or the
+# connection broke) may still have been opened on the server: undo it if it was, else leave
+# a tombstone so that an opening still on its way does nothing.
+_ABANDON = """
+if redis.call('get', KEYS[2]) == ARGV[1] then
+  redis.call('del', KEYS[2])
+  if redis.call('get', KEYS[1]) == '?' then redis.call('del', KEYS[1]) end
+  return 1
+end
+redis.call('set', KEYS[5], '1', 'PX', ARGV[2])
+return 0
 """
 
 Status = Literal["new", "duplicate", "busy"]
@@ -88,14 +102,21 @@ class ConversationStore(ABC):
     async def first_reply(self, openid: str, dedup_key: str) -> str | None:
         """The dumped reply of a push's first delivery: None if unknown, PENDING if running."""
 
+    @abstractmethod
+    async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
+        """Undo an `open` whose outcome the caller never learnt: release the lock `token`
+        holds and forget the pending dedup record, so WeChat's retry is handled afresh and
+        the user's next message is not held up for the lock's lifetime."""
+
 
 IDENTITY_TTL = 3600
+ABANDON_TOMBSTONE_MS = 60_000  # longer than any opening can be on its way
 
 
-def _keys(prefix: str, openid: str, dedup_key: str | None) -> list[str]:
+def _keys(prefix: str, openid: str, dedup_key: str | None, token: str = "") -> list[str]:
     tag = "{" + openid + "}"
     return [f"{prefix}dd:{tag}:{dedup_key or '-'}", f"{prefix}lock:{tag}", f"{prefix}fsm:{tag}",
-            f"{prefix}ident:{tag}"]
+            f"{prefix}ident:{tag}", f"{prefix}gone:{tag}:{token}"]
 
 
 async def forget_identity(redis: Redis, prefix: str, openid: str) -> None:
@@ -117,11 +138,12 @@ class RedisConversationStore(ConversationStore):
         self._batcher = ScriptBatcher(redis, timeout)
         self._open = self._batcher.register(_OPEN)
         self._close = self._batcher.register(_CLOSE)
+        self._abandon = self._batcher.register(_ABANDON)
 
     async def open(self, openid: str, dedup_key: str | None, token: str, dedup_ttl: int,
                    lock_ms: int) -> Opening:
         status, value, *rest = await self._batcher.call(
-            self._open, _keys(self._prefix, openid, dedup_key),
+            self._open, _keys(self._prefix, openid, dedup_key, token),
             [token, dedup_ttl, lock_ms, "1" if dedup_key else "0"])
         if status == "duplicate":
             return Opening("duplicate", first_reply=None if value == PENDING else value)
@@ -142,6 +164,10 @@ class RedisConversationStore(ConversationStore):
         async with asyncio.timeout(self._timeout):
             return await self._redis.get(_keys(self._prefix, openid, dedup_key)[0])
 
+    async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
+        await self._batcher.call(self._abandon, _keys(self._prefix, openid, dedup_key, token),
+                                 [token, ABANDON_TOMBSTONE_MS])
+
 
 @dataclass
 class MemoryConversationStore(ConversationStore):
@@ -161,7 +187,7 @@ class MemoryConversationStore(ConversationStore):
 
     async def open(self, openid: str, dedup_key: str | None, token: str, dedup_ttl: int,
                    lock_ms: int) -> Opening:
-        dd, lock, fsm, ident = _keys("", openid, dedup_key)
+        dd, lock, fsm, ident, _ = _keys("", openid, dedup_key)
         if dedup_key:
             seen = self._get(dd)
             if seen is not None:
@@ -176,7 +202,7 @@ class MemoryConversationStore(ConversationStore):
 
     async def close(self, openid: str, dedup_key: str | None, token: str,
                     closing: Closing, dedup_ttl: int) -> None:
-        dd, lock, fsm, ident = _keys("", openid, dedup_key)
+        dd, lock, fsm, ident, _ = _keys("", openid, dedup_key)
         if dedup_key and closing.dedup == "set":
             self._set(dd, closing.reply, dedup_ttl)
         elif dedup_key and closing.dedup == "del":
@@ -192,3 +218,10 @@ class MemoryConversationStore(ConversationStore):
 
     async def first_reply(self, openid: str, dedup_key: str) -> str | None:
         return self._get(_keys("", openid, dedup_key)[0])
+
+    async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
+        dd, lock, *_ = _keys("", openid, dedup_key)
+        if self._get(lock) == token:
+            self.items.pop(lock, None)
+            if self._get(dd) == PENDING:
+                self.items.pop(dd, None)

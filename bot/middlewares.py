@@ -74,13 +74,13 @@ class ConversationMiddleware:
         self._duplicate_wait = duplicate_wait
         self._lock_ms = int(lock_ttl * 1000)
         self._deferred_lock_wait = deferred_lock_wait
+        self._abandoning: set[asyncio.Task[None]] = set()
 
     async def __call__(self, ev: Event, call_next: Next) -> Reply:
         openid = ev.msg.openid
         dedup_key = None if ev.deferred else ev.msg.dedup_key
         token = secrets.token_hex(8)
-        opening = await self._store.open(openid, dedup_key, token, self._dedup_ttl,
-                                         self._lock_ms)
+        opening = await self._open(openid, dedup_key, token)
         if opening.status == "duplicate":
             ev.outcome.duplicate = True
             return await self._first_reply(openid, dedup_key or "", opening.first_reply)
@@ -90,6 +90,21 @@ class ConversationMiddleware:
             if opening is None:
                 return await self._defer_push(ev, dedup_key, token)
         return await self._run(ev, call_next, opening, dedup_key, token)
+
+    async def _open(self, openid: str, dedup_key: str | None, token: str) -> Opening:
+        """`store.open`; when its answer is lost (a timeout, a broken connection) the opening
+        may still have happened on the server, so it is undone in the background: otherwise
+        WeChat's retries would find a pending record and the user's lock would hold for
+        `lock_ttl` s, though no handler runs."""
+        try:
+            return await self._store.open(openid, dedup_key, token, self._dedup_ttl,
+                                          self._lock_ms)
+        except BaseException:
+            task = asyncio.get_running_loop().create_task(
+                _quietly(self._store.abandon(openid, dedup_key, token)))
+            self._abandoning.add(task)
+            task.add_done_callback(self._abandoning.discard)
+            raise
 
     async def _run(self, ev: Event, call_next: Next, opening: Opening, dedup_key: str | None,
                    token: str) -> Reply:
@@ -142,7 +157,7 @@ class ConversationMiddleware:
         while time.monotonic() + delay <= deadline:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
-            opening = await self._store.open(openid, None, token, self._dedup_ttl, self._lock_ms)
+            opening = await self._open(openid, None, token)
             if opening.status == "new":
                 return opening
         return None

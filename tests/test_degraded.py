@@ -14,7 +14,7 @@ from config.app import create_app
 from config.settings import Settings
 from sandbox.wechat_push import text_fields
 from tests.conftest import make_settings
-from tests.helpers import Chat
+from tests.helpers import Chat, Proxy
 
 
 @pytest.fixture
@@ -31,46 +31,6 @@ async def blackhole() -> AsyncIterator[int]:
         writer.close()
     server.close()
     await server.wait_closed()
-
-
-class FreezableProxy:
-    """A TCP proxy to a real server that can be frozen: connections stay open but nothing
-    passes any more in either direction (a database that hangs mid-session)."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.flowing = asyncio.Event()
-        self.flowing.set()
-        self.tasks: set[asyncio.Task[None]] = set()
-        self.writers: list[asyncio.StreamWriter] = []
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                await self.flowing.wait()
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
-
-    async def accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.writers.append(writer)
-        if not self.flowing.is_set():
-            return  # a new connection to a hung server is accepted and never answered
-        up_reader, up_writer = await asyncio.open_connection(*self.target)
-        self.writers.append(up_writer)
-        for src, dst in ((reader, up_writer), (up_reader, writer)):
-            task = asyncio.get_running_loop().create_task(self._pipe(src, dst))
-            self.tasks.add(task)
-
-    async def close(self) -> None:
-        for task in self.tasks:
-            task.cancel()
-        await asyncio.gather(*self.tasks, return_exceptions=True)
-        for writer in self.writers:
-            writer.close()
 
 
 async def _client(aiohttp_client, settings: Settings) -> Chat:
@@ -120,9 +80,8 @@ async def test_database_hanging_mid_session_answers_busy_fast(aiohttp_client, in
     url = URL(infra["DATABASE_URL"])
     if url.scheme not in ("postgres", "postgresql"):
         pytest.skip("needs PostgreSQL (a SQLite file cannot hang mid-session); CI runs it")
-    proxy = FreezableProxy(url.host or "127.0.0.1", url.port or 5432)
-    server = await asyncio.start_server(proxy.accept, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
+    proxy = Proxy((url.host or "127.0.0.1", url.port or 5432))
+    port = await proxy.start()
     try:
         web_default = Settings.model_fields["db_statement_timeout"].default
         settings = make_settings(infra, DATABASE_URL=str(url.with_port(port)),
@@ -130,14 +89,12 @@ async def test_database_hanging_mid_session_answers_busy_fast(aiohttp_client, in
         chat = await _client(aiohttp_client, settings)
         first = await chat.say("o_hang_db", "我的信息")  # creates the identity, caches it
         assert "系统繁忙" not in first.text and first.text
-        proxy.flowing.clear()
+        proxy.freeze()
         start = time.monotonic()
         answer = await chat.say("o_hang_db", "我的信息")
         assert time.monotonic() - start < 1.5
         assert "系统繁忙，请稍后再试" in answer.text
     finally:
-        proxy.flowing.set()
-        server.close()
         await proxy.close()
 
 

@@ -9,6 +9,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from aiohttp.test_utils import TestClient
+from redis.asyncio import Redis
+from yarl import URL
 
 from bot.conversation import ConversationStore, MemoryConversationStore, RedisConversationStore
 from bot.dispatcher import Dispatcher, Outcome
@@ -20,6 +22,7 @@ from bot.replies import Text as TextReply
 from bot.router import ANY, Flow, Router
 from config.keys import RUNTIME
 from sandbox.wechat_push import event_fields, text_fields
+from tests.helpers import Proxy, eventually
 
 
 def _msg(openid: str, content: str, msg_id: int) -> Incoming:
@@ -110,6 +113,71 @@ async def test_event_retries_dedup_by_sender_time_event_and_key(client: TestClie
     await dispatcher.feed(click("o_evt", "ME", 1_700_000_000))  # another button: new
     await dispatcher.feed(click("o_evt2", "HELP", 1_700_000_000))  # another user: new
     assert len(runs) == 4
+
+
+def _redis_through(url: str, port: int) -> Redis:
+    """A client for the same Redis database as `url`, connected through a proxy on `port`."""
+    parsed = URL(url)
+    db = parsed.query.get("db") or parsed.path.strip("/") or "0"
+    return Redis.from_url(f"redis://127.0.0.1:{port}/{db}")
+
+
+def _target(url: str) -> tuple[str, int] | str:
+    parsed = URL(url)
+    return parsed.path if parsed.scheme == "unix" else (parsed.host or "", parsed.port or 6379)
+
+
+async def test_an_opening_whose_answer_came_too_late_is_undone(client: TestClient,
+                                                               infra: dict) -> None:
+    """Redis ran the opening script (dedup claimed, lock taken) but its answer arrived after
+    the client's timeout: the user got the busy reply, and nothing may stay behind, or
+    WeChat's retry would be swallowed and the user's next messages held up for 30 s."""
+    runs: list[str] = []
+    router = Router("count")
+
+    @router.message(state=ANY)
+    async def count(msg: Incoming) -> str:
+        runs.append(msg.content)
+        return "ok"
+
+    proxy = Proxy(_target(infra["REDIS_URL"]))
+    slow = _redis_through(infra["REDIS_URL"], await proxy.start())
+    try:
+        store = RedisConversationStore(slow, "t:", timeout=0.3)
+        dispatcher = _dispatcher(client, router, store=store)
+        await dispatcher.feed(_msg("o_late_redis", "warm-up", 1))  # connection made
+        proxy.reply_delay = 0.6
+        outcome = Outcome()
+        push = _msg("o_late_redis", "first", 2)
+        reply = await dispatcher.feed(push, outcome)
+        assert outcome.busy and "系统繁忙" in reply.content and runs == ["warm-up"]
+        proxy.reply_delay = 0
+        redis = client.app[RUNTIME].redis
+        await eventually(lambda: _nothing_left(redis))
+        # WeChat's retry of the push is handled afresh, and at once (no lock to wait for)
+        retry = Outcome()
+        assert await dispatcher.feed(push, retry) == TextReply("ok")
+        assert not retry.duplicate and not retry.deferred and runs == ["warm-up", "first"]
+    finally:
+        await slow.aclose()
+        await proxy.close()
+
+
+async def test_an_undo_that_overtakes_its_opening_leaves_a_tombstone(client: TestClient) -> None:
+    """The undo may reach Redis before the late opening itself (another connection): the
+    opening then claims nothing."""
+    store = RedisConversationStore(client.app[RUNTIME].redis, "t:")
+    await store.abandon("o_overtaken", "m:o_overtaken:5", "tok1")
+    opening = await store.open("o_overtaken", "m:o_overtaken:5", "tok1", 60, 30_000)
+    assert opening.status == "busy"
+    fresh = await store.open("o_overtaken", "m:o_overtaken:5", "tok2", 60, 30_000)
+    assert fresh.status == "new"  # the dedup record was never claimed by the lost opening
+
+
+async def _nothing_left(redis: Redis) -> bool:
+    return (await redis.get("t:lock:{o_late_redis}") is None
+            and await redis.get("t:dd:{o_late_redis}:" + _msg("o_late_redis", "", 2).dedup_key)
+            is None)
 
 
 async def test_a_message_behind_a_long_one_is_deferred_not_dropped(client: TestClient) -> None:
