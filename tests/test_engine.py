@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from aiohttp.test_utils import TestClient
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 from yarl import URL
 
 from bot.conversation import ConversationStore, MemoryConversationStore, RedisConversationStore
@@ -17,6 +18,7 @@ from bot.dispatcher import Dispatcher, Outcome
 from bot.filters import EventIs, Text
 from bot.incoming import Incoming
 from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
+from bot.redis_batch import ScriptBatcher
 from bot.replies import SILENCE
 from bot.replies import Text as TextReply
 from bot.router import ANY, Flow, Router
@@ -172,6 +174,22 @@ async def test_an_undo_that_overtakes_its_opening_leaves_a_tombstone(client: Tes
     assert opening.status == "busy"
     fresh = await store.open("o_overtaken", "m:o_overtaken:5", "tok2", 60, 30_000)
     assert fresh.status == "new"  # the dedup record was never claimed by the lost opening
+
+
+async def test_scripts_survive_a_redis_that_lost_its_script_cache(client: TestClient) -> None:
+    """After a Redis restart or failover the scripts are gone (NOSCRIPT): they are loaded
+    again and the batch re-sent, and an error inside one script stays with its caller."""
+    redis = client.app[RUNTIME].redis
+    batcher = ScriptBatcher(redis, timeout=1.0)
+    echo = batcher.register("return ARGV[1]")
+    broken = batcher.register("return redis.call('no-such-command')")
+    assert await asyncio.gather(batcher.call(echo, [], ["a"]), batcher.call(echo, [], ["b"])) \
+        == ["a", "b"]
+    await redis.script_flush()
+    results = await asyncio.gather(batcher.call(echo, [], ["c"]), batcher.call(broken, [], []),
+                                   batcher.call(echo, [], ["d"]), return_exceptions=True)
+    assert results[0] == "c" and results[2] == "d"
+    assert isinstance(results[1], ResponseError)
 
 
 async def _nothing_left(redis: Redis) -> bool:
