@@ -22,11 +22,18 @@ from redis.asyncio import Redis
 from bot.fsm import FSMRecord
 from bot.redis_batch import ScriptBatcher
 
-PENDING = "?"  # dedup value while the first delivery is still being handled
+# The dedup value while the first delivery is still being handled is PENDING + the token of
+# the delivery that claimed it (so that only that delivery's undo may drop it); a finished
+# delivery's dumped reply never starts with it.
+PENDING = "?"
+
+
+def is_pending(value: str | None) -> bool:
+    return value is not None and value.startswith(PENDING)
 
 _OPEN = """
 if redis.call('exists', KEYS[5]) == 1 then return {'busy', ''} end
-if ARGV[4] == '1' and not redis.call('set', KEYS[1], '?', 'NX', 'EX', ARGV[2]) then
+if ARGV[4] == '1' and not redis.call('set', KEYS[1], '?' .. ARGV[1], 'NX', 'EX', ARGV[2]) then
   return {'duplicate', redis.call('get', KEYS[1]) or ''}
 end
 if not redis.call('set', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[3]) then
@@ -49,13 +56,11 @@ return 1
 # connection broke) may still have been opened on the server: undo it if it was, else leave
 # a tombstone so that an opening still on its way does nothing.
 _ABANDON = """
-if redis.call('get', KEYS[2]) == ARGV[1] then
-  redis.call('del', KEYS[2])
-  if redis.call('get', KEYS[1]) == '?' then redis.call('del', KEYS[1]) end
-  return 1
-end
-redis.call('set', KEYS[5], '1', 'PX', ARGV[2])
-return 0
+local undone = 0
+if redis.call('get', KEYS[1]) == '?' .. ARGV[1] then redis.call('del', KEYS[1]); undone = 1 end
+if redis.call('get', KEYS[2]) == ARGV[1] then redis.call('del', KEYS[2]); undone = 1 end
+if undone == 0 then redis.call('set', KEYS[5], '1', 'PX', ARGV[2]) end
+return undone
 """
 
 Status = Literal["new", "duplicate", "busy"]
@@ -146,7 +151,7 @@ class RedisConversationStore(ConversationStore):
             self._open, _keys(self._prefix, openid, dedup_key, token),
             [token, dedup_ttl, lock_ms, "1" if dedup_key else "0"])
         if status == "duplicate":
-            return Opening("duplicate", first_reply=None if value == PENDING else value)
+            return Opening("duplicate", first_reply=None if is_pending(value) else value)
         if status == "busy":
             return Opening("busy")
         return Opening("new", record=FSMRecord.loads(value) if value else None,
@@ -191,8 +196,8 @@ class MemoryConversationStore(ConversationStore):
         if dedup_key:
             seen = self._get(dd)
             if seen is not None:
-                return Opening("duplicate", first_reply=None if seen == PENDING else seen)
-            self._set(dd, PENDING, dedup_ttl)
+                return Opening("duplicate", first_reply=None if is_pending(seen) else seen)
+            self._set(dd, PENDING + token, dedup_ttl)
         if self._get(lock) is not None:
             return Opening("busy")
         self._set(lock, token, lock_ms / 1000)
@@ -221,7 +226,7 @@ class MemoryConversationStore(ConversationStore):
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
         dd, lock, *_ = _keys("", openid, dedup_key)
+        if self._get(dd) == PENDING + token:
+            self.items.pop(dd, None)
         if self._get(lock) == token:
             self.items.pop(lock, None)
-            if self._get(dd) == PENDING:
-                self.items.pop(dd, None)

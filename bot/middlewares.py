@@ -12,7 +12,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from bot.conversation import PENDING, Closing, ConversationStore, Opening
+from bot.conversation import Closing, ConversationStore, Opening, is_pending
 from bot.dispatcher import Event, Next
 from bot.errors import infra_errors
 from bot.fsm import EXPIRY_MEMORY, FSMContext
@@ -86,19 +86,21 @@ class ConversationMiddleware:
             return await self._first_reply(openid, dedup_key or "", opening.first_reply)
         if opening.status == "busy":
             wait = self._deferred_lock_wait if ev.deferred else self._lock_wait
-            opening = await self._wait_for_lock(openid, token, wait)
+            opening = await self._wait_for_lock(openid, dedup_key, token, wait)
             if opening is None:
                 return await self._defer_push(ev, dedup_key, token)
         return await self._run(ev, call_next, opening, dedup_key, token)
 
-    async def _open(self, openid: str, dedup_key: str | None, token: str) -> Opening:
+    async def _open(self, openid: str, dedup_key: str | None, token: str,
+                    claim: bool = True) -> Opening:
         """`store.open`; when its answer is lost (a timeout, a broken connection) the opening
         may still have happened on the server, so it is undone in the background: otherwise
         WeChat's retries would find a pending record and the user's lock would hold for
-        `lock_ttl` s, though no handler runs."""
+        `lock_ttl` s, though no handler runs. Without `claim`, only the lock is tried (the
+        push already holds its dedup record, which the undo drops too)."""
         try:
-            return await self._store.open(openid, dedup_key, token, self._dedup_ttl,
-                                          self._lock_ms)
+            return await self._store.open(openid, dedup_key if claim else None, token,
+                                          self._dedup_ttl, self._lock_ms)
         except BaseException:
             task = asyncio.get_running_loop().create_task(
                 _quietly(self._store.abandon(openid, dedup_key, token)))
@@ -141,7 +143,7 @@ class ConversationMiddleware:
         """The first delivery's reply, waiting up to `duplicate_wait` s for it."""
         deadline = time.monotonic() + self._duplicate_wait
         delay = 0.02
-        while value is None or value == PENDING:
+        while value is None or is_pending(value):
             if time.monotonic() + delay > deadline:
                 return SILENCE
             await asyncio.sleep(delay)
@@ -151,13 +153,14 @@ class ConversationMiddleware:
                 return SILENCE
         return load_reply(value)
 
-    async def _wait_for_lock(self, openid: str, token: str, wait: float) -> Opening | None:
+    async def _wait_for_lock(self, openid: str, dedup_key: str | None, token: str,
+                             wait: float) -> Opening | None:
         deadline = time.monotonic() + wait
         delay = 0.005
         while time.monotonic() + delay <= deadline:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.05)
-            opening = await self._open(openid, None, token)
+            opening = await self._open(openid, dedup_key, token, claim=False)
             if opening.status == "new":
                 return opening
         return None

@@ -176,6 +176,24 @@ async def test_an_undo_that_overtakes_its_opening_leaves_a_tombstone(client: Tes
     assert fresh.status == "new"  # the dedup record was never claimed by the lost opening
 
 
+@pytest.mark.parametrize("kind", ["redis", "memory"])
+async def test_a_lost_opening_that_found_the_lock_busy_is_undone_too(client: TestClient,
+                                                                      kind: str) -> None:
+    """The lost opening claimed the push's dedup record but found the user's lock held by an
+    earlier push: the undo drops that record (it is the push's own), so WeChat's retry is
+    not taken for a duplicate of a push that was never handled; the other push's lock and
+    record stay."""
+    store: ConversationStore = (RedisConversationStore(client.app[RUNTIME].redis, "t:")
+                                if kind == "redis" else MemoryConversationStore())
+    first = await store.open("o_busy_lost", "m:1", "tokA", 60, 30_000)
+    second = await store.open("o_busy_lost", "m:2", "tokB", 60, 30_000)
+    assert (first.status, second.status) == ("new", "busy")
+    await store.abandon("o_busy_lost", "m:2", "tokB")  # B never learnt it was busy
+    retry = await store.open("o_busy_lost", "m:2", "tokC", 60, 30_000)
+    assert retry.status == "busy"  # not "duplicate": A still holds the lock, nothing more
+    assert (await store.open("o_busy_lost", "m:1", "tokD", 60, 30_000)).status == "duplicate"
+
+
 async def test_scripts_survive_a_redis_that_lost_its_script_cache(client: TestClient) -> None:
     """After a Redis restart or failover the scripts are gone (NOSCRIPT): they are loaded
     again and the batch re-sent, and an error inside one script stays with its caller."""
