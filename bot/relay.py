@@ -80,15 +80,23 @@ class Relay:
         lease = Lease(now + self.outbox.lease, self.outbox.lease / RENEWALS, self.clock)
         period = self.outbox.lease.total_seconds() / RENEWALS
 
+        held = sum(1 for i in items if i.claim_token)
+
         async def renew() -> None:
             while True:
                 await asyncio.sleep(period)
                 at = self.clock()
+                if at >= lease.until:
+                    return  # lapsed: another relay may hold the rows now; never take it back
                 try:
-                    await self.outbox.extend(items, at)
+                    renewed = await self.outbox.extend(items, at)
                 except Exception as exc:  # the lease runs down; sending stops before it ends
                     log.warning("could not renew the outbox lease: %r", exc)
                     continue
+                if renewed < held:  # some rows were claimed again meanwhile: stop sending
+                    log.warning("outbox lease lost (%d of %d rows still held)", renewed, held)
+                    lease.until = at
+                    return
                 lease.until = at + self.outbox.lease
 
         task = asyncio.create_task(renew(), name="outbox-lease")

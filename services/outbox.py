@@ -143,13 +143,14 @@ class Outbox:
                 log.warning("notification %s (%s) is dead: its claim lapsed %d times", item.id,
                             item.kind, item.attempts)
 
-    async def extend(self, items: list[Notification], now: datetime) -> None:
+    async def extend(self, items: list[Notification], now: datetime) -> int:
         """Renew the lease of claimed rows the relay still holds (not those another relay
-        took over after a lapse)."""
+        took over after a lapse); returns how many were renewed."""
         tokens = {i.claim_token for i in items if i.claim_token}
-        if tokens:
-            await Notification.filter(claim_token__in=list(tokens), status=Status.SENDING
-                                      ).update(claimed_until=now + self.lease)
+        if not tokens:
+            return 0
+        return await Notification.filter(claim_token__in=list(tokens), status=Status.SENDING
+                                         ).update(claimed_until=now + self.lease)
 
     async def next_due(self) -> datetime | None:
         first = await Notification.filter(status=Status.QUEUED).order_by("next_attempt_at"

@@ -375,6 +375,30 @@ async def test_overlapping_relays_at_a_slow_rate_send_each_message_once(
     assert [(n.status, n.attempts) for n in rows] == [(Status.DELIVERED, 1)] * 6
 
 
+async def test_a_lease_taken_over_after_a_lapse_is_not_renewed_back(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    """A relay whose renewals failed until its claim lapsed, and whose rows another relay
+    then claimed, must not take the lease back when a renewal finally succeeds: it would
+    send what the other relay sends."""
+    rt = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_LEASE=1)
+    outbox, relay = rt.domain.outbox, rt.relay
+    for i in range(3):
+        await outbox.notify(datetime.now(UTC), "system.test", PARAMS, openid=f"o_lease{i}")
+    now = datetime.now(UTC)
+    mine = await outbox.claim(now, 10, 8)
+    assert len(mine) == 3
+    await Notification.all().update(claimed_until=now - timedelta(seconds=1))  # lapsed
+    theirs = await outbox.claim(now, 10, 8)  # another relay's sweep takes them
+    assert {n.id for n in theirs} == {n.id for n in mine}
+    assert await outbox.extend(mine, now) == 0
+    async with relay._holding(mine, now) as lease:
+        assert lease.holds()
+        await asyncio.sleep(0.5)  # a renewal ran: it found the rows taken
+        assert not lease.holds()
+    assert await outbox.extend(theirs, now) == 3  # the new holder's lease is untouched
+
+
 async def test_a_row_whose_claims_keep_lapsing_is_dead_not_claimed_for_ever(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
