@@ -90,7 +90,7 @@ class Person(Model):
 @pre_save(Person)
 async def _keep_identity_fixed(sender: type[Person], instance: Person, using_db: Any,
                                update_fields: Any) -> None:
-    if not instance._saved_in_db:
+    if instance.pk is None:  # a new row (an unsaved object with an existing id is no new row)
         return
     if update_fields and not set(update_fields) & set(IMMUTABLE):
         return

@@ -310,6 +310,12 @@ async def test_name_and_id_number_cannot_change_by_any_path(client: TestClient,
             await Person.filter(id=person.id).update(**{field: value})
         with pytest.raises(ImmutableFieldError, match="不能修改"):
             await Person.bulk_update([fresh], fields=[field])
+        # an object built with an existing id (never loaded) is saved as an UPDATE too
+        stranger = Person(id=person.id, **{field: value})
+        with pytest.raises(ImmutableFieldError, match="不能修改"):
+            await stranger.save(update_fields=[field])
+        with pytest.raises(ImmutableFieldError, match="不能修改"):
+            await stranger.save(force_update=True)
     assert await Person.filter(id=person.id).values(*IMMUTABLE) == before
     # the other fields still change the usual ways
     await Person.filter(id=person.id).update(email="new@example.com")
