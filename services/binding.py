@@ -75,12 +75,13 @@ class Binding:
         self._redis = redis
         self._tickets = prefix + "bindticket:"
 
-    def _subject(self, person: Person | None, identifier: str) -> str:
-        """Who a wrong attempt counts against: the person, else the (normalised)
-        identifier itself, by its keyed hash."""
-        if person is not None:
-            return f"p:{person.id}"
+    def _typed(self, identifier: str) -> str:
+        """The (normalised) identifier as a party, by its keyed hash."""
         return "u:" + self.people.vault.lookup_hash(identifier)
+
+    def _subject(self, person: Person | None, identifier: str) -> str:
+        """Who a wrong attempt locks: the person, else the identifier itself."""
+        return f"p:{person.id}" if person is not None else self._typed(identifier)
 
     async def start(self, actor: str, id_raw: str, send_code: SendCode) -> None:
         """Send a code to the phone on record for this ID number, if there is one. The
@@ -106,7 +107,8 @@ class Binding:
                 await send_code(phone, code)
 
         await self.codes.issue(purpose, actor, self._subject(person, identifier),
-                               str(person.id) if person else "", deliver, detach=True)
+                               str(person.id) if person else "", deliver, detach=True,
+                               shown=self._typed(identifier))
 
     async def confirm(self, actor: str, code: str, purpose: str = PURPOSE) -> Person:
         """The person whose phone received `code`; CodeError otherwise."""
@@ -119,9 +121,11 @@ class Binding:
         passwords are ever checked per openid and per person within the lock window."""
         identifier = normalise_identifier(account)
         person = await self.people.by_account(identifier)
-        parties = (actor, self._subject(person, identifier))
+        # the asker and what they typed are shown; the person behind it only locks
+        parties = tuple(dict.fromkeys((actor, self._typed(identifier),
+                                       self._subject(person, identifier))))
         lockout = self.codes.lockout
-        attempt = await lockout.reserve(*parties)
+        attempt = await lockout.reserve(*parties, shown=2)
         assert attempt is not None  # no guard
         found = await self.people.login_with_password(identifier, password)
         if found is not None and person is not None and found.id == person.id:

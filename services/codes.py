@@ -38,10 +38,11 @@ RESEND_INTERVAL = 60
 
 Clock = Callable[[], float]  # seconds since the epoch
 
-# KEYS: n lock keys, n failure counters, then (if ARGV[6] is given) the guarded key.
-# ARGV: n, now, MAX_FAILURES, LOCK_TTL, the lock's end if this attempt sets it, the value
-# the guarded key must still hold. Answers {0, attempt number}, {1, lock end} or {2} (the
-# guarded key changed: the code was used, replaced or expired meanwhile).
+# KEYS: n lock keys, n failure counters, then (if ARGV[7] is given) the guarded key.
+# ARGV: n, now, MAX_FAILURES, LOCK_TTL, the lock's end if this attempt sets it, how many of
+# the first parties the asker is shown, the value the guarded key must still hold. Answers
+# {0, attempt number among the shown parties, among all}, {1, lock end} or {2} (the guarded
+# key changed: the code was used, replaced or expired meanwhile).
 _RESERVE = """
 local n = tonumber(ARGV[1])
 local now = tonumber(ARGV[2])
@@ -53,14 +54,15 @@ for i = 1, n do
   end
 end
 if latest then return {1, latest} end
-if ARGV[6] and redis.call('GET', KEYS[2 * n + 1]) ~= ARGV[6] then
+if ARGV[7] and redis.call('GET', KEYS[2 * n + 1]) ~= ARGV[7] then
   return {2}
 end
-local attempt = 0
+local attempt, shown = 0, 0
 for i = 1, n do
   local c = redis.call('INCR', KEYS[n + i])
   redis.call('EXPIRE', KEYS[n + i], ARGV[4])
   if c > attempt then attempt = c end
+  if i <= tonumber(ARGV[6]) and c > shown then shown = c end
 end
 if attempt > tonumber(ARGV[3]) then
   for i = 1, n do
@@ -69,7 +71,7 @@ if attempt > tonumber(ARGV[3]) then
   end
   return {1, ARGV[5]}
 end
-return {0, attempt}
+return {0, shown, attempt}
 """
 
 # KEYS: actor lock, subject lock, resend throttle, code. ARGV: now, the end of the resend
@@ -128,6 +130,16 @@ class WrongCode(CodeError):
         self.remaining = remaining
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """An attempt's number: among the parties the asker is shown (the tries left they are
+    told), and among all (the lock's rule: a person's counter is shared by every openid and
+    identifier, and telling it would show that two identifiers belong to one person)."""
+
+    shown: int
+    worst: int
+
+
 class Lockout:
     """Counts attempts per party; the MAX_FAILURES-th wrong one locks every party involved
     for LOCK_TTL seconds. A party is a string: `oa:<openid>`, `p:<person id>`, ..."""
@@ -152,14 +164,16 @@ class Lockout:
         if found:
             raise Locked(max(found))
 
-    async def reserve(self, *who: str, guard: tuple[str, str] | None = None) -> int | None:
+    async def reserve(self, *who: str, shown: int | None = None,
+                      guard: tuple[str, str] | None = None) -> Attempt | None:
         """Count one attempt for every party, before comparing anything: the attempt's
-        number (the most any party has had). Locked if a party is locked or this attempt
-        is one too many; else None if `guard` (key, value) no longer holds."""
+        numbers (the most the first `shown` parties, and all parties, have had). Locked if
+        a party is locked or this attempt is one too many; else None if `guard` (key,
+        value) no longer holds."""
         now = self._clock()
         keys = self._locks(who) + self._fails(who)
         args: list[str | int] = [len(who), repr(now), MAX_FAILURES, LOCK_TTL,
-                                 repr(now + LOCK_TTL)]
+                                 repr(now + LOCK_TTL), len(who) if shown is None else shown]
         if guard is not None:
             keys.append(guard[0])
             args.append(guard[1])
@@ -168,12 +182,12 @@ class Lockout:
             raise Locked(float(answer[1]))
         if int(answer[0]) == 2:
             return None
-        return int(answer[1])
+        return Attempt(int(answer[1]), int(answer[2]))
 
-    async def failed(self, attempt: int, *who: str) -> int:
+    async def failed(self, attempt: Attempt, *who: str) -> int:
         """After a wrong attempt `reserve` numbered: the tries left, or Locked on the last."""
-        if attempt < MAX_FAILURES:
-            return MAX_FAILURES - attempt
+        if attempt.worst < MAX_FAILURES:
+            return MAX_FAILURES - attempt.shown
         until = self._clock() + LOCK_TTL
         pipe = self._redis.pipeline(transaction=True)
         for lock, fail in zip(self._locks(who), self._fails(who), strict=True):
@@ -207,14 +221,16 @@ class VerificationCodes:
 
     async def issue(self, purpose: str, actor: str, subject: str, payload: str,
                     deliver: Callable[[str], Awaitable[None]] | None, *,
-                    detach: bool = False) -> None:
+                    detach: bool = False, shown: str | None = None) -> None:
         """Issue a code; `deliver(code)` sends it (None: nobody to send it to, which must
         look the same to the asker). With `detach`, delivery runs in a held background
-        task: the answer then does not wait for the SMS gateway, nor show its failures."""
+        task: the answer then does not wait for the SMS gateway, nor show its failures.
+        `shown`: the party whose failures the asker is told instead of the subject's
+        (the identifier they typed, when the subject is the person behind it)."""
         now = self.clock()
         code = f"{secrets.randbelow(10**6):06d}"
-        record = json.dumps({"s": subject, "p": payload, "h": self._hash(actor, code),
-                             "x": now + CODE_TTL})
+        record = json.dumps({"s": subject, "i": shown or subject, "p": payload,
+                             "h": self._hash(actor, code), "x": now + CODE_TTL})
         keys = [f"{self._p}lock:{actor}", f"{self._p}lock:{subject}",
                 f"{self._p}sent:{purpose}:{actor}", f"{self._p}{purpose}:{actor}"]
         answer = await self._issue(keys=keys, args=[repr(now), repr(now + RESEND_INTERVAL),
@@ -241,8 +257,9 @@ class VerificationCodes:
         if self.clock() >= float(record.get("x", math.inf)):
             await self._redis.delete(key)
             raise NoCode()
-        parties = (actor, record["s"])
-        attempt = await self.lockout.reserve(*parties, guard=(key, raw))
+        # the asker and what they typed are shown; the person behind it only locks
+        parties = tuple(dict.fromkeys((actor, record.get("i", record["s"]), record["s"])))
+        attempt = await self.lockout.reserve(*parties, shown=2, guard=(key, raw))
         if attempt is None:
             raise NoCode()
         if hmac.compare_digest(record["h"], self._hash(actor, code.strip())) and record["p"]:

@@ -237,8 +237,23 @@ async def test_wrong_passwords_and_wrong_codes_count_together(
     first, second = [await api.call("POST", "/auth/sms-login/confirm", token,
                                     {"phone": applicant.phone, "code": g})
                      for g in wrong_codes(code, 2)]
-    assert "还可以再试 1 次" in first.message
+    # the person's three failures elsewhere count towards the lock but are not told: this
+    # asker and this phone have failed once
+    assert "还可以再试 4 次" in first.message
     assert second.status == 429 and LOCKED in second.message
+
+
+async def test_tries_left_do_not_show_that_two_identifiers_are_one_person(
+        api: Api, demo: dict) -> None:
+    """A wrong password with someone's phone, then from another openid a wrong password
+    with a candidate ID number: the tries left are the same whether or not the candidate
+    is that person's number (a shared counter told would link the two)."""
+    applicant: DemoPerson = demo["applicant"]
+    await password_login(api, "mp_link_a", applicant.phone, "Wrong1234")
+    same = await password_login(api, "mp_link_b", applicant.id_number, "Wrong1234")
+    other = await password_login(api, "mp_link_c", UNKNOWN_ID, "Wrong1234")
+    assert (same.status, same.data) == (other.status, other.data)
+    assert "还可以再试 4 次" in same.message
 
 
 # --- known and unknown identifiers look alike ---------------------------------------------
