@@ -175,7 +175,7 @@ class Sender:
                 self.outbox.rule_out(item, channel, str(exc))
                 continue
             except TooFrequent as exc:
-                if channel == ChannelKind.CHAT:
+                if channel == ChannelKind.CHAT and exc.errcode == 45047:
                     # 45047: the window's message count is used up until the user writes
                     # again; waiting will not help, the next channel will
                     self.outbox.rule_out(item, channel, str(exc))

@@ -211,9 +211,11 @@ class WeChatAPI:
 
     async def jscode2session(self, code: str) -> dict[str, Any]:
         """Mini-program login: openid, session_key (never leaves the server), maybe unionid."""
-        return await self.call("GET", "/sns/jscode2session", token=False, params={
-            "appid": self.appid, "secret": self._secret, "js_code": code,
-            "grant_type": "authorization_code"})
+        # a login code works once: after an unknown outcome a retry would only get 40163
+        params = {"appid": self.appid, "secret": self._secret, "js_code": code,
+                  "grant_type": "authorization_code"}
+        return await self.call("GET", "/sns/jscode2session", token=False, idempotent=False,
+                               params=params)
 
     async def send_subscribe(self, openid: str, template_id: str, data: dict[str, str], *,
                              page: str = "", state: str = "formal") -> None:

@@ -96,6 +96,13 @@ return {0}
 """
 
 
+# Delete KEYS[1] only if it still holds ARGV[1]: 1 if it did.
+_TAKE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 class CodeError(Exception):
     """A refusal; `message` tells the user what to do next (Chinese)."""
 
@@ -214,6 +221,7 @@ class VerificationCodes:
         self.clock = clock  # replaceable: every deadline is judged by it
         self.lockout = Lockout(redis, self._p, lambda: self.clock())
         self._issue = redis.register_script(_ISSUE)
+        self._take = redis.register_script(_TAKE)
         self._deliveries: set[asyncio.Task[None]] = set()
 
     def _hash(self, actor: str, code: str) -> str:
@@ -263,7 +271,9 @@ class VerificationCodes:
         if attempt is None:
             raise NoCode()
         if hmac.compare_digest(record["h"], self._hash(actor, code.strip())) and record["p"]:
-            if not await self._redis.delete(key):  # a simultaneous right guess used it
+            # only this very code: a simultaneous right guess may have used it, or a code
+            # re-sent meanwhile replaced it (which must stay for its own owner)
+            if not await self._take(keys=[key], args=[raw]):
                 raise NoCode()
             await self._redis.delete(f"{self._p}sent:{purpose}:{actor}")
             await self.lockout.clear(*parties)

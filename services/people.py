@@ -12,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from models.people import Agency, Person, Role, RoleGrant
 from services.clock import china_time, china_today
 from services.identity_rules import (
+    IdNumber,
     RuleError,
     check_applicant_age,
     check_password_policy,
@@ -88,16 +89,28 @@ class People:
         with the masked number's first 6 and last 4 characters, the date is the rest)."""
         return parse_id_number(self.id_number_of(person), date.max).birth_date
 
+    @staticmethod
+    def check_form(new: NewPerson) -> tuple[IdNumber, str, str]:
+        """The form's own rules (no lookup): the parsed ID number, the name, the phone."""
+        number = parse_id_number(new.id_number)
+        name = new.name.strip()
+        if not 2 <= len(name) <= 32:
+            raise RuleError("姓名应为2到32个字。")
+        return number, name, parse_phone(new.phone)
+
+    def check_applicant_form(self, new: NewPerson, password: str, today: date) -> None:
+        """What registration can refuse before the SMS code is spent: the form, the age
+        limit and the password policy (none of which tells whether an account exists)."""
+        number, _, _ = self.check_form(new)
+        check_applicant_age(number.birth_date, today)
+        check_password_policy(password)
+
     async def create(self, new: NewPerson, *, password: str | None = None,
                      migrated: bool = False) -> Person:
         """A person with the ID number encrypted and gender / birth year derived from it.
         `migrated`: an expert brought over from the old system, whose password is the last 8
         characters of the ID number until they change it."""
-        number = parse_id_number(new.id_number)
-        name = new.name.strip()
-        if not 2 <= len(name) <= 32:
-            raise RuleError("姓名应为2到32个字。")
-        phone = parse_phone(new.phone)
+        number, name, phone = self.check_form(new)
         holder = await Person.filter(phone=phone, deregistered_at=None).first()
         if holder is not None:
             raise AlreadyRegistered("该手机号已被其他账户使用，请更换手机号或直接登录。",

@@ -167,6 +167,24 @@ async def test_registration_and_the_65_year_limit(api: Api, platform: Platform) 
     assert await Notification.filter(kind="account.register_attempt").count() == 1
 
 
+async def test_a_mistake_in_the_registration_form_does_not_use_up_the_code(
+        api: Api, platform: Platform) -> None:
+    token = await api.login("mp_reg_form")
+    phone = "13900000009"
+    await api.call("POST", "/auth/register/start", token, {"phone": phone})
+    form = {"name": "钱新人", "id_number": demo_id("440106", date(1985, 3, 4), 9, True),
+            "phone": phone, "code": _code(platform, phone), "email": "qx@example.com"}
+    weak = await api.call("POST", "/auth/register", token, {**form, "password": "weakpass"})
+    assert weak.status == 400 and "大写字母" in weak.message
+    old = await api.call("POST", "/auth/register", token, {
+        **form, "password": "Newbie2026",
+        "id_number": demo_id("440106", date(1950, 3, 4), 9, True)})
+    assert old.status == 400 and "超过65周岁" in old.message
+    fixed = await api.call("POST", "/auth/register", token, {**form, "password": "Newbie2026"})
+    assert fixed.status == 200, fixed.data  # the same code, still valid
+    assert len(platform.sms_to(phone)) == 1
+
+
 async def test_phone_changes_at_most_once_a_year(api: Api, platform: Platform,
                                                  demo: dict) -> None:
     applicant: DemoPerson = demo["applicant"]

@@ -295,6 +295,19 @@ async def test_a_used_up_chat_window_goes_to_the_template_at_once(
     assert n.attempts == 1 and n.ruled_out_channels() == {"cs"} and "45047" in n.last_error
 
 
+async def test_a_chat_rate_limit_is_waited_out_on_the_same_channel(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    """45011 (calls too frequent) passes: the chat channel is tried again later, not ruled
+    out as for 45047 (the window's count used up)."""
+    await _in_window(demo, platform, "expert")
+    platform.inject(Fault("/cgi-bin/message/custom/send", errcode=45011))
+    item = await _send(client, demo, "expert")
+    await eventually(lambda: _retried(item))
+    n = await _status(item)
+    assert n.ruled_out_channels() == set() and "45011" in (n.last_error or "")
+    assert "/cgi-bin/message/template/send" not in platform.calls
+
+
 async def _retried(item_id: int) -> bool:
     n = await _status(item_id)
     return n.status == Status.QUEUED and n.attempts == 1

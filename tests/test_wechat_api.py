@@ -139,6 +139,18 @@ async def test_messages_wechat_took_after_the_timeout_are_not_sent_again(
     assert platform.calls["/cgi-bin/message/subscribe/send"] == 1
 
 
+async def test_a_mini_program_login_code_is_not_spent_twice(
+        client: TestClient, wechat: TestServer, platform: Platform) -> None:
+    """A login code works once: when WeChat answers after the timeout, asking again with
+    the same code could only be refused (40163)."""
+    async with aiohttp.ClientSession() as session:
+        api = _api(client, wechat, session, timeout=0.3, backoff=0.01)
+        platform.inject(Fault("/sns/jscode2session", delay_after=1.0))
+        with pytest.raises(OutcomeUnknown):
+            await api.jscode2session("code-once")
+    assert platform.calls["/sns/jscode2session"] == 1
+
+
 async def test_a_refused_connection_is_retried_even_for_a_custom_message(
         client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     # nothing listens on the port: the request never left, so repeating it is safe

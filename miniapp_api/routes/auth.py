@@ -159,8 +159,11 @@ async def register_start(call: Call, body: PhoneIn) -> Ok:
 async def register(call: Call, body: RegisterIn) -> BoundOut:
     if call.caller.person is not None:
         raise conflict("您已绑定账户，无需注册。")
+    new = NewPerson(body.name, body.id_number, body.phone, body.email)
     with domain_errors():
         phone = parse_phone(body.phone)
+        # a mistake in the form is told before the code is used up (no new SMS needed)
+        call.rt.domain.people.check_applicant_form(new, body.password, china_today(call.now))
         pending = await call.rt.domain.codes.check("register", _actor(call.caller), body.code)
         if pending.payload != phone:
             raise bad_request("验证码与手机号不匹配，请重新获取验证码。", "code_rejected")
