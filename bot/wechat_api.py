@@ -11,7 +11,7 @@ Retries with backoff, a bounded number of times, depend on what a repeat could d
   are idempotent repeat it: template messages (client_msg_id: sent once per 10 minutes),
   tokens, QR codes, uploads, the menu, reads. Customer-service and subscribe messages have no
   idempotency key: a repeat could reach the user twice, so they are not repeated and the
-  caller learns that the outcome is unknown.
+  caller learns that the outcome is unknown; nor is a mini-program login code (it works once).
 """
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ class Domain:
     def build(cls, settings: Settings, redis: Redis, outbox: Outbox, arq: ArqRedis,
               public_url: str, pay: PayGateway | None = None) -> Domain:
         vault = Vault(settings.id_encryption_key)
-        people = People(vault)
+        people = People(vault, outbox)
         codes = VerificationCodes(redis, settings.redis_prefix)
         files = DiskStore(settings.var_dir / "files")
         links = Links(settings.secret_key)
@@ -115,7 +115,7 @@ class Domain:
         education = Education(outbox, links, public_url, settings.secret_key)
         draws = DrawEngine(outbox, schedule)
         return cls(vault, people, codes, Binding(people, codes, redis, settings.redis_prefix),
-                   outbox, files, links, Applications(outbox, files), exams,
+                   outbox, files, links, Applications(outbox, files, people), exams,
                    Review(outbox, exams), education,
                    Payments(pay, outbox, education, redis, settings.redis_prefix, links,
                             public_url),

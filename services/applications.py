@@ -7,7 +7,7 @@ import hashlib
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -31,6 +31,7 @@ from services.files import FileStore
 from services.identity_rules import RuleError, check_applicant_age
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
+from services.people import People
 from services.specialties import Selection, SpecialtyRule, check_selection
 
 MB = 1024 * 1024
@@ -93,9 +94,10 @@ def data_hash(data: dict[str, Any]) -> str:
 
 
 class Applications:
-    def __init__(self, outbox: Outbox, files: FileStore) -> None:
+    def __init__(self, outbox: Outbox, files: FileStore, people: People) -> None:
         self.outbox = outbox
         self.files = files
+        self.people = people  # the full birth date is only in the encrypted ID number
 
     # --- reading ------------------------------------------------------------------------
 
@@ -112,10 +114,7 @@ class Applications:
 
     # --- applicant actions --------------------------------------------------------------
 
-    async def start(self, person: Person, batch_id: int, now: datetime, *,
-                    born: date) -> Application:
-        """`born`: the full birth date, for the age rule (People.birth_date_of: it is only
-        in the encrypted ID number)."""
+    async def start(self, person: Person, batch_id: int, now: datetime) -> Application:
         batch = await Batch.get_or_none(id=batch_id)
         if batch is None or batch.kind not in (BatchKind.COLLECT, BatchKind.RENEW):
             raise RuleError("没有这个征集批次。")
@@ -126,7 +125,7 @@ class Applications:
         if batch.kind == BatchKind.COLLECT:
             if profile is not None:
                 raise RuleError("您已是在库专家，无需重复申请；续聘请在续聘批次中申请。")
-            check_applicant_age(born, china_today(now))
+            check_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
             return await Application.create(person_id=person.id, batch=batch, kind=kind,

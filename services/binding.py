@@ -2,9 +2,11 @@
 to the phone on record, by phone + SMS code, by phone / ID number + password, or by a one-time
 ticket shown (as a parametric QR code) where the person is already signed in.
 
-Every attempt counts against the openid and the person (`p:<id>`), whichever path it came
-by and however the phone or ID number was written; an identifier that matches nobody counts
-against itself (`u:<keyed hash>`), and gets the same answers as one that does. Codes go out
+Every attempt counts against the openid, the identifier typed (`u:<keyed hash>`, normalised:
+however the phone or ID number was written) and the person behind it (`p:<id>`), whichever
+path it came by. The tries left a reply tells count only the first two: the person's counter
+locks but is not told (it would link identifiers to one person). An identifier that matches
+nobody gets the same answers as one that does. Codes go out
 in the background, so neither the SMS gateway's speed nor its failures show whether an
 identifier exists."""
 
@@ -121,10 +123,9 @@ class Binding:
         passwords are ever checked per openid and per person within the lock window."""
         identifier = normalise_identifier(account)
         person = await self.people.by_account(identifier)
-        # the asker and what they typed are shown; the person behind it only locks
-        parties = tuple(dict.fromkeys((actor, self._typed(identifier),
-                                       self._subject(person, identifier))))
         lockout = self.codes.lockout
+        parties = lockout.parties(actor, self._typed(identifier),
+                                  self._subject(person, identifier))
         attempt = await lockout.reserve(*parties, shown=2)
         assert attempt is not None  # no guard
         found = await self.people.login_with_password(identifier, password)

@@ -157,6 +157,12 @@ class Lockout:
         self._clock = clock
         self._reserve = redis.register_script(_RESERVE)
 
+    @staticmethod
+    def parties(actor: str, typed: str, subject: str) -> tuple[str, ...]:
+        """Whom an attempt counts against, the shown ones first: the asker and what they
+        typed (their failures are told), then the person behind it (only locks)."""
+        return tuple(dict.fromkeys((actor, typed, subject)))
+
     def _locks(self, who: tuple[str, ...]) -> list[str]:
         return [f"{self._p}lock:{w}" for w in who]
 
@@ -265,8 +271,7 @@ class VerificationCodes:
         if self.clock() >= float(record.get("x", math.inf)):
             await self._redis.delete(key)
             raise NoCode()
-        # the asker and what they typed are shown; the person behind it only locks
-        parties = tuple(dict.fromkeys((actor, record.get("i", record["s"]), record["s"])))
+        parties = self.lockout.parties(actor, record.get("i", record["s"]), record["s"])
         attempt = await self.lockout.reserve(*parties, shown=2, guard=(key, raw))
         if attempt is None:
             raise NoCode()

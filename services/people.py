@@ -58,8 +58,9 @@ class NewPerson:
 class People:
     """Everything about persons that more than one channel needs."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, outbox: Outbox | None = None) -> None:
         self.vault = vault
+        self.outbox = outbox or Outbox()  # the service's own wakes the relay at once
 
     async def by_id_number(self, raw: str) -> Person | None:
         number = parse_id_number(raw)
@@ -139,7 +140,7 @@ class People:
         """Self-registration of an applicant (申请人): the age limit applies. An ID number or
         phone that already has an account gets REGISTER_REFUSED, which does not say which
         (nor that one exists), and the account's owner an SMS about the attempt."""
-        check_applicant_age(parse_id_number(new.id_number).birth_date, today)
+        self.check_applicant_form(new, password, today)
         try:
             person = await self.create(new, password=password)
         except AlreadyRegistered as taken:
@@ -149,14 +150,13 @@ class People:
         await RoleGrant.create(person=person, role=Role.APPLICANT)
         return person
 
-    @staticmethod
-    async def _tell_owner(person_id: int, what: str, now: datetime) -> None:
+    async def _tell_owner(self, person_id: int, what: str, now: datetime) -> None:
         """An SMS to the phone on record: someone tried to register with your ID number (or
         phone), and how to log in. At most one a day, so that attempts cannot flood it."""
         if not await Person.exists(id=person_id, deregistered_at=None):
             return
         with contextlib.suppress(IntegrityError):  # a simultaneous attempt already told them
-            await Outbox().notify(now, REGISTER_ATTEMPT, {"what": what, "at": china_time(now)},
+            await self.outbox.notify(now, REGISTER_ATTEMPT, {"what": what, "at": china_time(now)},
                                   person_id=person_id,
                                   dedupe_key=f"{REGISTER_ATTEMPT}:{person_id}:"
                                              f"{china_today(now)}")

@@ -274,11 +274,10 @@ def no_unmasked_personal_data() -> Iterator[None]:
     yield
     root.removeHandler(handler)
     root.setLevel(level)
-    outputs = OUTPUTS + [item for platform in PLATFORMS for item in _delivered(platform)]
-    for platform in PLATFORMS:
-        for where, text in _delivered(platform):
-            for found in find_unmasked(text):
-                LEAKS.append(f"{where}: {found}")
+    delivered = [item for platform in PLATFORMS for item in _delivered(platform)]
+    for where, text in delivered:
+        LEAKS.extend(f"{where}: {found}" for found in find_unmasked(text))
+    outputs = OUTPUTS + delivered
     find = known_leak_finder(KNOWN_PHONES, KNOWN_IDS)
     known = [f"{where}: {found}" for where, text in outputs for found in find(text)]
     leaks = list(LEAKS) + known

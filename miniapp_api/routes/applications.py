@@ -168,10 +168,9 @@ async def _own(call: Call) -> Application:
 @api.route("POST", "/applications", access=Access.BOUND, body=StartIn, response=ApplicationOut,
            summary="在批次中开始一份申请（申报时间内）", tag=TAG)
 async def start(call: Call, body: StartIn) -> ApplicationOut:
-    person = call.caller.need_person()
     with domain_errors():
-        app = await call.rt.domain.applications.start(
-            person, body.batch_id, call.now, born=call.rt.domain.people.birth_date_of(person))
+        app = await call.rt.domain.applications.start(call.caller.need_person(), body.batch_id,
+                                                      call.now)
     await app.fetch_related("batch")
     return await application_out(app, call.now)
 
