@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -103,6 +104,29 @@ async def test_password_hash_round_trip() -> None:
     assert stored.startswith("scrypt$") and "Abcdef123" not in stored
     assert await verify_password("Abcdef123", stored)
     assert not await verify_password("Abcdef124", stored)
+
+
+async def test_hashing_leaves_the_event_loop_free() -> None:
+    """Other users' messages keep being handled while a password is hashed: a task that
+    wakes every millisecond keeps running during the scrypt work (a hash on the loop would
+    block it for the whole tens of milliseconds)."""
+    ticks = 0
+    stop = asyncio.Event()
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            await asyncio.sleep(0.001)
+            ticks += 1
+
+    task = asyncio.create_task(ticker())
+    await asyncio.sleep(0)
+    stored = await hash_password("Abcdef123")
+    during_hash = ticks
+    await verify_password("Abcdef123", stored)
+    stop.set()
+    await task
+    assert during_hash >= 3 and ticks > during_hash
 
 
 def test_phone_changes_once_a_year() -> None:
