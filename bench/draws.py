@@ -147,12 +147,12 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
     from aiohttp import web
 
     from config.app import create_app
-    from config.keys import RUNTIME
     from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
     from models.experts import ExpertProfile, ExpertSpecialty
     from models.people import Person
     from models.wechat import Channel, WeChatIdentity
     from sandbox.wechat_push import Pusher, text_fields
+    from web.context import DOMAIN
 
     settings = _settings()
     app = create_app(settings, "http://127.0.0.1:8397")
@@ -160,13 +160,13 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 8397)
     await site.start()
-    rt = app[RUNTIME]
+    domain = app[DOMAIN]
     specialty = "A0401"
     # experts of this specialty in the drawn cities answer in chat: give them identities
     ids = await ExpertSpecialty.filter(code=specialty).values_list("expert_id", flat=True)
     pool = await ExpertProfile.filter(id__in=list(ids), region__in=["4401", "4403"]
                                       ).values_list("id", "person_id")
-    vault = rt.domain.vault
+    vault = domain.vault
     for expert_id, person_id in pool:
         if not await Person.exists(id=person_id):
             number = f"{expert_id:018d}"
@@ -184,7 +184,7 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
         for _ in range(count):
             aid = await make_activity(9, specialty, ["4401", "4403"])
             t0 = time.perf_counter()
-            await rt.domain.draws.start(aid, datetime.now(UTC))
+            await domain.draws.start(aid, datetime.now(UTC))
             first_wave.append((time.perf_counter() - t0) * 1000)
             while (await DrawActivity.get(id=aid)).status != DrawStatus.ENDED:
                 waiting = await Invitation.filter(activity_id=aid,

@@ -13,8 +13,8 @@ from bot.crypto import MessageCrypto
 from bot.incoming import Incoming
 from bot.replies import Text, render_reply
 from bot.signature import check_msg_signature, check_signature
-from bot.texts import Texts
 from bot.xmlparse import parse_xml
+from services.texts import Texts
 
 TEXTS = Path(__file__).resolve().parent.parent / "texts"
 

@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 
 from bot.fsm import FSMRecord
 from bot.redis_batch import ScriptBatcher
+from services.redis_keys import ABANDON_TOMBSTONE_MS, IDENTITY_TTL, RedisKeys
 
 # The dedup value while the first delivery is still being handled is PENDING + the token of
 # the delivery that claimed it (so that only that delivery's undo may drop it); a finished
@@ -114,19 +115,12 @@ class ConversationStore(ABC):
         the user's next message is not held up for the lock's lifetime."""
 
 
-IDENTITY_TTL = 3600
-ABANDON_TOMBSTONE_MS = 60_000  # longer than any opening can be on its way
+_BARE = RedisKeys("")  # the memory store's keys
 
 
-def _keys(prefix: str, openid: str, dedup_key: str | None, token: str = "") -> list[str]:
-    tag = "{" + openid + "}"
-    return [f"{prefix}dd:{tag}:{dedup_key or '-'}", f"{prefix}lock:{tag}", f"{prefix}fsm:{tag}",
-            f"{prefix}ident:{tag}", f"{prefix}gone:{tag}:{token}"]
-
-
-async def forget_identity(redis: Redis, prefix: str, openid: str) -> None:
+async def forget_identity(redis: Redis, keys: RedisKeys, openid: str) -> None:
     """Drop the cached identity row (after changing it outside the chat path)."""
-    await redis.delete(_keys(prefix, openid, None)[3])
+    await redis.delete(keys.identity_cache(openid))
 
 
 class RedisConversationStore(ConversationStore):
@@ -136,9 +130,9 @@ class RedisConversationStore(ConversationStore):
     is bounded by one `timeout` instead of a timer per reply.
     """
 
-    def __init__(self, redis: Redis, prefix: str, timeout: float = 0.5) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, timeout: float = 0.5) -> None:
         self._redis = redis
-        self._prefix = prefix
+        self._keys = keys
         self._timeout = timeout
         self._batcher = ScriptBatcher(redis, timeout)
         self._open = self._batcher.register(_OPEN)
@@ -148,7 +142,7 @@ class RedisConversationStore(ConversationStore):
     async def open(self, openid: str, dedup_key: str | None, token: str, dedup_ttl: int,
                    lock_ms: int) -> Opening:
         status, value, *rest = await self._batcher.call(
-            self._open, _keys(self._prefix, openid, dedup_key, token),
+            self._open, self._keys.conversation(openid, dedup_key, token),
             [token, dedup_ttl, lock_ms, "1" if dedup_key else "0"])
         if status == "duplicate":
             return Opening("duplicate", first_reply=None if is_pending(value) else value)
@@ -161,16 +155,17 @@ class RedisConversationStore(ConversationStore):
                     closing: Closing, dedup_ttl: int) -> None:
         state = closing.state.dumps() if closing.state is not None else ""
         await self._batcher.call(
-            self._close, _keys(self._prefix, openid, dedup_key),
+            self._close, self._keys.conversation(openid, dedup_key),
             [token, closing.dedup if dedup_key else "keep", closing.reply, dedup_ttl,
              closing.state_action, state, closing.state_ttl, closing.identity, IDENTITY_TTL])
 
     async def first_reply(self, openid: str, dedup_key: str) -> str | None:
         async with asyncio.timeout(self._timeout):
-            return await self._redis.get(_keys(self._prefix, openid, dedup_key)[0])
+            return await self._redis.get(self._keys.conversation(openid, dedup_key)[0])
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
-        await self._batcher.call(self._abandon, _keys(self._prefix, openid, dedup_key, token),
+        await self._batcher.call(self._abandon,
+                                 self._keys.conversation(openid, dedup_key, token),
                                  [token, ABANDON_TOMBSTONE_MS])
 
 
@@ -192,7 +187,7 @@ class MemoryConversationStore(ConversationStore):
 
     async def open(self, openid: str, dedup_key: str | None, token: str, dedup_ttl: int,
                    lock_ms: int) -> Opening:
-        dd, lock, fsm, ident, _ = _keys("", openid, dedup_key)
+        dd, lock, fsm, ident, _ = _BARE.conversation(openid, dedup_key)
         if dedup_key:
             seen = self._get(dd)
             if seen is not None:
@@ -207,7 +202,7 @@ class MemoryConversationStore(ConversationStore):
 
     async def close(self, openid: str, dedup_key: str | None, token: str,
                     closing: Closing, dedup_ttl: int) -> None:
-        dd, lock, fsm, ident, _ = _keys("", openid, dedup_key)
+        dd, lock, fsm, ident, _ = _BARE.conversation(openid, dedup_key)
         if dedup_key and closing.dedup == "set":
             self._set(dd, closing.reply, dedup_ttl)
         elif dedup_key and closing.dedup == "del":
@@ -222,10 +217,10 @@ class MemoryConversationStore(ConversationStore):
             self.items.pop(lock, None)
 
     async def first_reply(self, openid: str, dedup_key: str) -> str | None:
-        return self._get(_keys("", openid, dedup_key)[0])
+        return self._get(_BARE.conversation(openid, dedup_key)[0])
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
-        dd, lock, *_ = _keys("", openid, dedup_key)
+        dd, lock, *_ = _BARE.conversation(openid, dedup_key)
         if self._get(dd) == PENDING + token:
             self.items.pop(dd, None)
         if self._get(lock) == token:

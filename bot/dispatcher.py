@@ -4,83 +4,25 @@ from __future__ import annotations
 
 import functools
 import logging
+import typing
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from bot.event import Event, Outcome
 from bot.filters import normalize
-from bot.fsm import FSMContext
+from bot.flow import State
 from bot.incoming import Incoming
 from bot.replies import SILENCE, Reply, Text, as_reply
-from bot.router import Handler, Router, State
-from bot.texts import Texts
+from bot.router import Handler, Router
 from services.scenes import SceneCodec, SceneError
-
-if TYPE_CHECKING:
-    from models.people import Person
-    from models.wechat import IdentityRow, WeChatIdentity
+from services.texts import Texts
 
 log = logging.getLogger(__name__)
 
 # Names every handler may ask for besides the dispatcher's static dependencies.
 EVENT_NAMES = frozenset({"msg", "event", "fsm", "identity", "person", "now", "texts", "match",
                          "scene", "scene_error"})
-
-
-@dataclass(slots=True)
-class Outcome:
-    """How a push was answered, for the transport and for tests."""
-
-    late: bool = False  # the reply goes out later as a customer-service message
-    deferred: bool = False  # queued for a worker: the user's previous message still runs
-    duplicate: bool = False  # a WeChat retry of a push already handled
-    busy: bool = False  # Redis or the database was unreachable
-    failed: bool = False  # the handler raised
-    handler: str = ""
-
-
-@dataclass(eq=False)
-class Event:
-    """One push on its way through the middlewares."""
-
-    msg: Incoming
-    now: datetime
-    outcome: Outcome
-    deferred: bool = False
-    text: str = ""
-    scene: Any = None
-    scene_error: str | None = None
-    identity_row: IdentityRow | None = None
-    fsm: FSMContext | None = None
-    handler_started: bool = False
-    cached_identity: str = ""  # the identity cache entry read with the conversation
-    identity_cache: str = ""  # a fresh entry to write back with the conversation
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    _identity: WeChatIdentity | None = None
-    _person: Person | None = None
-    _person_loaded: bool = False
-
-    async def load_person(self) -> Person | None:
-        """The person the sender's identity is bound to (None if unbound or deregistered)."""
-        if not self._person_loaded and self.identity_row is not None:
-            from models.people import Person
-
-            self._person = await Person.filter(wechat_identities__id=self.identity_row.id,
-                                               deregistered_at=None).first()
-            self._person_loaded = True
-        return self._person
-
-    @property
-    def identity(self) -> WeChatIdentity | None:
-        """The sender's WeChatIdentity row object, built on first use."""
-        if self._identity is None and self.identity_row is not None:
-            self._identity = self.identity_row.model()
-        return self._identity
-
-    def start_handler(self) -> None:
-        self.handler_started = True
 
 
 Next = Callable[[Event], Awaitable[Reply]]
@@ -112,18 +54,29 @@ class Dispatcher:
             self._chain = functools.partial(mw, call_next=self._chain)
 
     def include(self, *routers: Router) -> None:
-        """Add routers in priority order; every handler's parameters must be resolvable."""
+        """Add routers in priority order; every handler's parameters must be resolvable, and
+        a dependency must be of the type the handler's annotation names."""
         known = EVENT_NAMES | self.deps.keys()
         for router in routers:
             for flow in router.flows:
                 self.states.update(flow.states)
             for handler in (*router.handlers, *router.fallbacks):
+                where = f"{router.name}.{handler.func.__name__}"
                 unknown = set(handler.params) - known
                 if unknown:
-                    raise TypeError(f"{router.name}.{handler.func.__name__} asks for unknown "
-                                    f"dependencies {sorted(unknown)}")
+                    raise TypeError(f"{where} asks for unknown dependencies {sorted(unknown)}")
+                self._check_types(where, handler)
             self._handlers.extend(router.handlers)
             self._fallbacks.extend(router.fallbacks)
+
+    def _check_types(self, where: str, handler: Handler) -> None:
+        hints = typing.get_type_hints(handler.func)
+        for name in handler.params:
+            wanted = hints.get(name)
+            if name in self.deps and isinstance(wanted, type) \
+                    and not isinstance(self.deps[name], wanted):
+                raise TypeError(f"{where} wants {name}: {wanted.__name__}, the dispatcher has "
+                                f"{type(self.deps[name]).__name__}")
 
     async def feed(self, msg: Incoming, outcome: Outcome | None = None, *,
                    deferred: bool = False) -> Reply:

@@ -7,7 +7,8 @@ import logging
 from typing import Protocol
 
 from bot.background import Background
-from bot.dispatcher import Dispatcher, Outcome
+from bot.dispatcher import Dispatcher
+from bot.event import Outcome
 from bot.incoming import Incoming
 from bot.replies import SILENCE, Reply, Silence
 

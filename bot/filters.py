@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from bot.dispatcher import Event
+from bot.event import Event
 
 _EDGE_PUNCT = " \t\r\n。.!！?？~～，,、；;：:“”\"'‘’【】[]()（）"
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from bot.router import Flow, State
+from bot.flow import Flow, State
 
 # How long an expired flow is remembered, to tell the user it timed out.
 EXPIRY_MEMORY = 3600

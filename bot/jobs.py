@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from bot.channels import Channels
+from bot.engine import Engine
 from bot.incoming import Incoming
 
-log = logging.getLogger(__name__)
+# The worker's context (arq passes it to every job) holds these under these names; the
+# composition root fills them, the accessors below read them typed.
+ENGINE_CTX = "engine"
+CHANNELS_CTX = "channels"
+
+
+def engine_of(ctx: dict[str, Any]) -> Engine:
+    engine = ctx[ENGINE_CTX]
+    assert isinstance(engine, Engine), "the worker context has no engine"
+    return engine
+
+
+def channels_of(ctx: dict[str, Any]) -> Channels:
+    channels = ctx[CHANNELS_CTX]
+    assert isinstance(channels, Channels), "the worker context has no channels"
+    return channels
 
 
 async def process_message(ctx: dict[str, Any], raw: dict[str, str]) -> None:
     """Handle a push whose user lock was busy at callback time; the answer goes out late."""
-    await ctx["rt"].engine.process_deferred(Incoming.parse(raw))
+    await engine_of(ctx).process_deferred(Incoming.parse(raw))
 
 
 async def relay_outbox(ctx: dict[str, Any]) -> int:
     """Send every due notification (woken after business changes, and every few seconds)."""
-    return await ctx["rt"].relay.run()
+    return await channels_of(ctx).relay.run()

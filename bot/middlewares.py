@@ -13,13 +13,15 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from bot.conversation import Closing, ConversationStore, Opening, is_pending
-from bot.dispatcher import Event, Next
+from bot.dispatcher import Next
 from bot.errors import infra_errors
+from bot.event import Event
+from bot.flow import State
 from bot.fsm import EXPIRY_MEMORY, FSMContext
 from bot.replies import SILENCE, Reply, Text, dump_reply, load_reply
-from bot.router import State
-from bot.texts import Texts
 from models.wechat import IdentityRow, WeChatIdentity
+from services.redis_keys import USER_LOCK_TTL
+from services.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ class ConversationMiddleware:
 
     def __init__(self, store: ConversationStore, states: dict[str, State], *, dedup_ttl: int,
                  lock_wait: float, defer: Callable[[dict[str, str]], Awaitable[None]],
-                 duplicate_wait: float = 2.0, lock_ttl: float = 30.0,
+                 duplicate_wait: float = 2.0, lock_ttl: float = USER_LOCK_TTL,
                  deferred_lock_wait: float = 30.0) -> None:
         self._store = store
         self._states = states  # the dispatcher's registry, filled as routers are included

@@ -8,20 +8,32 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from aiohttp import web
 
 from bot.callback import read_capped
 from bot.errors import TooLarge
-from bot.wechatpay import parse_trade
-from config.keys import RUNTIME
+from bot.wechatpay import NotificationVerifier, parse_trade
 from services.paygate import NotificationRejected
-from services.payments import PaymentMismatch
+from services.payments import PaymentMismatch, Payments
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 16 * 1024
+
+
+@dataclass(frozen=True)
+class PayNotifications:
+    """What the notification endpoint uses: the verifier and the payments service."""
+
+    verifier: NotificationVerifier
+    payments: Payments
+
+
+# unset while payments are not configured: the endpoint then answers 404
+PAY_NOTIFY = web.AppKey("pay_notify", PayNotifications)
 
 
 def _fail(status: int, message: str) -> web.Response:
@@ -29,15 +41,15 @@ def _fail(status: int, message: str) -> web.Response:
 
 
 async def pay_notify(request: web.Request) -> web.Response:
-    rt = request.app[RUNTIME]
-    if rt.pay is None:
+    pay = request.app.get(PAY_NOTIFY)
+    if pay is None:
         return _fail(404, "payments are not configured")
     try:
         raw = await read_capped(request, MAX_BODY)
     except TooLarge:
         return _fail(413, "body too large")
     try:
-        data = rt.pay.notifications.open(request.headers, raw.decode("utf-8"), time.time())
+        data = pay.verifier.open(request.headers, raw.decode("utf-8"), time.time())
     except (NotificationRejected, UnicodeDecodeError) as exc:
         log.warning("pay notification refused: %s", exc)
         return _fail(401, "signature verification failed")
@@ -46,7 +58,7 @@ async def pay_notify(request: web.Request) -> web.Response:
         return web.Response(status=204)  # refund results: our refund calls already recorded them
     trade = parse_trade(data)
     try:
-        outcome = await rt.domain.payments.settle(trade, datetime.now(UTC), "notify")
+        outcome = await pay.payments.settle(trade, datetime.now(UTC), "notify")
     except PaymentMismatch as exc:
         log.error("pay notification does not match our order: %s", exc)
         return _fail(400, "order mismatch")

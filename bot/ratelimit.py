@@ -9,12 +9,14 @@ import time
 
 from redis.asyncio import Redis
 
+from services.redis_keys import PACE_TTL_MS, USER_RATE_TTL, RedisKeys
+
 _PACE = """
 local t = redis.call('time')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local slot = tonumber(redis.call('get', KEYS[1]) or now)
 if slot < now then slot = now end
-redis.call('set', KEYS[1], slot + tonumber(ARGV[1]), 'PX', 60000)
+redis.call('set', KEYS[1], slot + tonumber(ARGV[1]), 'PX', ARGV[2])
 return slot - now
 """
 
@@ -26,9 +28,10 @@ return n
 
 
 class RateLimits:
-    def __init__(self, redis: Redis, prefix: str, per_second: int, per_user_minute: int) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, per_second: int,
+                 per_user_minute: int) -> None:
         self._redis = redis
-        self._p = prefix + "rl:"
+        self._keys = keys
         self.per_second = per_second
         self.per_user_minute = per_user_minute
         self._count = redis.register_script(_COUNT)
@@ -41,8 +44,8 @@ class RateLimits:
         """Wait for this send's slot under the global rate (0 = unlimited)."""
         if self.per_second <= 0:
             return
-        wait_us = int(await self._pace(keys=[f"{self._p}g"],
-                                       args=[int(1_000_000 / self.per_second)]))
+        wait_us = int(await self._pace(keys=[self._keys.send_pace()],
+                                       args=[int(1_000_000 / self.per_second), PACE_TTL_MS]))
         if wait_us > 0:
             await asyncio.sleep(wait_us / 1_000_000)
 
@@ -51,6 +54,7 @@ class RateLimits:
         if self.per_user_minute <= 0:
             return 0.0
         window = int(time.time() // 60)
-        if await self._incr(f"{self._p}u:{who}:{window}", 120) <= self.per_user_minute:
+        if await self._incr(self._keys.user_rate(who, window), USER_RATE_TTL) \
+                <= self.per_user_minute:
             return 0.0
         return (window + 1) * 60 - time.time()

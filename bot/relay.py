@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from bot.sender import Recipient, Sender
 from models.notifications import Notification
 from services.outbox import Lease, Outbox
+from services.redis_keys import EARLY_RECEIPT_TTL, OUTBOX_DIRTY_TTL, RedisKeys
 
 log = logging.getLogger(__name__)
 
@@ -29,32 +30,46 @@ LEASE_SHARE = 0.5  # a claim is sized to be sent, at the global rate, within thi
 RENEWALS = 3  # lease renewals per lease period (and the margin left unused: 1/RENEWALS)
 
 
+class OutboxNudge:
+    """What the outbox calls after a change committed: wake a relay now. It notes that more
+    was queued (a relay already running goes round once more) and enqueues the relay job
+    (one at a time: its job id is fixed)."""
+
+    def __init__(self, redis: Redis, keys: RedisKeys,
+                 enqueue: Callable[[], Awaitable[object]]) -> None:
+        self._redis = redis
+        self._dirty = keys.outbox_dirty()
+        self._enqueue = enqueue
+
+    async def __call__(self) -> None:
+        await self._redis.set(self._dirty, "1", ex=OUTBOX_DIRTY_TTL)
+        await self._enqueue()
+
+
 class Relay:
-    def __init__(self, outbox: Outbox, sender: Sender, redis: Redis, prefix: str,
+    def __init__(self, outbox: Outbox, sender: Sender, redis: Redis, keys: RedisKeys,
                  batch: int = 200, concurrency: int = 32,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.outbox = outbox
         self.sender = sender
         self._redis = redis
-        self._dirty = prefix + "ob:dirty"
-        self._early = prefix + "ob:early-receipt:"
+        self._keys = keys
+        self._dirty = keys.outbox_dirty()
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
         self.clock = clock
 
-    async def mark_dirty(self) -> None:
-        await self._redis.set(self._dirty, "1", ex=3600)
-
     async def park_receipt(self, msgid: int, status: str) -> None:
         """A TEMPLATESENDJOBFINISH for a msgid not yet saved (WeChat can report before the
         relay has written the batch): kept for the relay to apply after its save."""
-        await self._redis.set(f"{self._early}{msgid}", status, ex=3600)
+        await self._redis.set(self._keys.early_receipt(msgid), status, ex=EARLY_RECEIPT_TTL)
 
-    async def _apply_early_receipts(self, items: list[Notification], now: datetime) -> None:
+    async def apply_early_receipts(self, items: list[Notification], now: datetime) -> None:
+        """Receipts parked for rows of this batch, applied now that the batch is saved."""
         msgids = [i.wx_msgid for i in items if i.wx_msgid]
         if not msgids:
             return
-        keys = [f"{self._early}{m}" for m in msgids]
+        keys = [self._keys.early_receipt(m) for m in msgids]
         for msgid, key, status in zip(msgids, keys, await self._redis.mget(keys), strict=True):
             if status is not None:
                 await self.outbox.template_finished(int(msgid), _text(status), now)
@@ -123,7 +138,7 @@ class Relay:
                     await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
                                                      now, lease) for i in items))
                 await self.outbox.save(items)
-                await self._apply_early_receipts(items, now)
+                await self.apply_early_receipts(items, now)
                 total += len(items)
             if not await self._redis.get(self._dirty):  # nobody added more meanwhile
                 if total:

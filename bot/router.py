@@ -1,58 +1,16 @@
-"""Routers hold handlers; flows hold states. A flow's module reads as its transition table."""
+"""Routers hold handlers of one concern; a flow's module reads as its transition table."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.filters import Filter
+from bot.flow import ANY, Flow, State, StateSpec
 
 HandlerFunc = Callable[..., Awaitable[Any]]
-
-
-class _Any:
-    """Matches whatever state the user is in (global commands, events)."""
-
-    def __repr__(self) -> str:
-        return "ANY"
-
-
-ANY = _Any()
-
-
-@dataclass(eq=False)
-class Flow:
-    """A conversation with states. `timeout` (s) without an answer cancels it."""
-
-    name: str
-    title: str
-    timeout: int = 600
-    states: dict[str, State] = field(default_factory=dict)
-
-    def state(self, name: str, prompt: str | None = None) -> State:
-        """Declare a state; `prompt` is the text template that asks for this state's answer."""
-        st = State(self, name, prompt)
-        self.states[st.key] = st
-        return st
-
-
-@dataclass(frozen=True, eq=False)
-class State:
-    flow: Flow
-    name: str
-    prompt: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.flow.name}:{self.name}"
-
-    def __repr__(self) -> str:
-        return f"State({self.key})"
-
-
-StateSpec = State | Flow | _Any | None  # None: only when the user is in no flow
 
 
 @dataclass(eq=False)

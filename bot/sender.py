@@ -45,6 +45,7 @@ from models.people import Person
 from models.wechat import Channel, WeChatIdentity, in_service_window
 from services.outbox import Lease, Outbox
 from services.pii import mask_text
+from services.redis_keys import SEND_MARKER_TTL, RedisKeys
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ class Recipient:
 
 class Sender:
     def __init__(self, outbox: Outbox, api: WeChatAPI, mp_api: WeChatAPI, sms: SmsProvider,
-                 texts: NotifyTexts, limits: RateLimits, redis: Redis, prefix: str,
+                 texts: NotifyTexts, limits: RateLimits, redis: Redis, keys: RedisKeys,
                  max_attempts: int, miniprogram_appid: str) -> None:
         self.outbox = outbox
         self.api = api
@@ -81,7 +82,7 @@ class Sender:
         self.texts = texts
         self.limits = limits
         self._redis = redis
-        self._marker = prefix + "ob:sent:"
+        self._keys = keys
         self.max_attempts = max_attempts
         self._mp_appid = miniprogram_appid
 
@@ -134,7 +135,7 @@ class Sender:
     async def prepare(self, items: list[Notification]) -> tuple[dict[int, Recipient],
                                                                 dict[int, str]]:
         """Recipients and send markers for a claimed batch."""
-        markers = await self._redis.mget([self._marker + str(i.id) for i in items])
+        markers = await self._redis.mget([self._keys.send_marker(i.id) for i in items])
         done = {i.id: m for i, m in zip(items, markers, strict=True) if m}
         return await self.recipients(items), done
 
@@ -199,7 +200,8 @@ class Sender:
             if channel in UNKEYED:
                 # no idempotency key exists for these: remember the send before anything
                 # else can fail, so a relay that takes the row over does not send it twice
-                await self._redis.set(self._marker + str(item.id), channel, ex=86400)
+                await self._redis.set(self._keys.send_marker(item.id), channel,
+                                      ex=SEND_MARKER_TTL)
             if channel == ChannelKind.SUBSCRIBE:  # one consent, one message
                 await SubscribeConsent.filter(
                     mp_openid=to.mp_openid, template_id=self.texts.subscribe_id(item.kind),

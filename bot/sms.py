@@ -10,11 +10,11 @@ import importlib
 import inspect
 import logging
 import re
-from typing import Protocol
 
 import aiohttp
 
 from services.pii import mask_phone
+from services.sms import SmsGateway
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +23,7 @@ class SmsError(Exception):
     """The provider did not accept the message."""
 
 
-class SmsProvider(Protocol):
-    async def send(self, phone: str, text: str) -> None: ...
+SmsProvider = SmsGateway  # what a class named by SMS_PROVIDER implements
 
 
 class LoggingSms:

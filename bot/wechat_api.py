@@ -26,13 +26,18 @@ import aiohttp
 from redis.asyncio import Redis
 
 from bot.wechat_errors import (
+    BadCode,
     NotSent,
     OutcomeUnknown,
     TokenRejected,
+    UserBlocked,
     WeChatAPIError,
     error_for,
 )
 from bot.wechat_token import TokenCache
+from services.errors import BadInput, NotAllowed, Unavailable
+from services.ports import MiniSession
+from services.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +49,9 @@ class WeChatAPI:
     """One app's API (the official account and the mini-program each have their own)."""
 
     def __init__(self, session: aiohttp.ClientSession, base: str, appid: str, secret: str,
-                 redis: Redis, prefix: str, *, timeout: float = 3.0, attempts: int = 3,
+                 redis: Redis, keys: RedisKeys, *, timeout: float = 3.0, attempts: int = 3,
                  backoff: float = 0.2, qr_base: str = "https://mp.weixin.qq.com") -> None:
-        self._session = session
+        self.session = session
         self.base = base.rstrip("/")
         self._qr_base = qr_base.rstrip("/")
         self.appid = appid
@@ -55,7 +60,7 @@ class WeChatAPI:
         self._attempts = attempts
         self._backoff = backoff
         # a refresh may fetch twice (stable_token can hand back the rejected token)
-        self.tokens = TokenCache(redis, prefix, appid, self._fetch_token,
+        self.tokens = TokenCache(redis, keys, appid, self._fetch_token,
                                  fetch_budget=2 * self.worst_case())
 
     def worst_case(self) -> float:
@@ -124,7 +129,7 @@ class WeChatAPI:
         elif form is not None:
             kwargs["data"] = form
         try:
-            async with self._session.request(method, self.base + path, **kwargs) as resp:
+            async with self.session.request(method, self.base + path, **kwargs) as resp:
                 if resp.status >= 500:
                     raise OutcomeUnknown(-resp.status, f"HTTP {resp.status}", path)
                 raw = await resp.read()
@@ -225,3 +230,28 @@ class WeChatAPI:
             "touser": openid, "template_id": template_id, "page": page,
             "data": {k: {"value": v} for k, v in data.items()},
             "miniprogram_state": state, "lang": "zh_CN"})
+
+    # -- the ports the domain's edges use (services.ports): refusals as domain errors -------
+
+    async def login(self, code: str) -> MiniSession:
+        """jscode2session for the mini-program's login (services.ports.MiniLogin)."""
+        try:
+            data = await self.jscode2session(code)
+        except BadCode:
+            raise BadInput("wechat.bad_code") from None
+        except UserBlocked:
+            raise NotAllowed("wechat.user_blocked") from None
+        except WeChatAPIError as exc:
+            log.warning("mini-program login: %s", exc)
+            raise Unavailable("wechat.unavailable") from exc
+        return MiniSession(str(data["openid"]), str(data["session_key"]),
+                           str(data["unionid"]) if data.get("unionid") else None)
+
+    async def qr_image(self, scene: str, expire_seconds: int) -> str:
+        """A temporary parametric QR code's image address (services.ports.QrImages)."""
+        try:
+            made = await self.create_qr(scene, expire_seconds)
+        except WeChatAPIError as exc:
+            log.warning("QR code not made: %s", exc)
+            raise Unavailable("wechat.unavailable") from exc
+        return self.qr_image_url(str(made["ticket"]))

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 
 from bot.wechat_errors import TokenUnavailable
+from services.redis_keys import RedisKeys
 
 # Delete the cached token only if it is still the one WeChat rejected.
 _DROP_IF_SAME = """
@@ -41,11 +42,11 @@ Fetcher = Callable[[bool], Awaitable[tuple[str, int]]]  # force_refresh -> (toke
 class TokenCache:
     """One cached token per appid; `get()` is cheap and safe to call from many tasks."""
 
-    def __init__(self, redis: Redis, prefix: str, appid: str, fetch: Fetcher,
+    def __init__(self, redis: Redis, keys: RedisKeys, appid: str, fetch: Fetcher,
                  fetch_budget: float = 10.0) -> None:
         self._redis = redis
-        self._key = f"{prefix}wxtoken:{appid}"
-        self._lock_key = f"{prefix}wxtoken-lock:{appid}"
+        self._key = keys.wechat_token(appid)
+        self._lock_key = keys.wechat_token_lock(appid)
         self._fetch = fetch
         self._budget = fetch_budget  # seconds a refresh may spend fetching, at most
         self.lock_ttl = fetch_budget + LOCK_MARGIN

@@ -1,73 +1,112 @@
-"""create_app(settings): the only composition root."""
+"""create_app(settings): the only composition root of the web process. It opens the runtime
+at start-up and hands each edge the part it uses, through the edge's own typed app key."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
 from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
-from bot.pay_notify import setup_pay_notify
-from config.health import setup_health
-from config.keys import RUNTIME, SETTINGS
+from bot.channels import CHANNELS
+from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
+from config.clients import message_crypto
+from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
-from config.runtime import message_crypto, open_runtime
+from config.runtime import Runtime, open_runtime
 from config.settings import Settings
 from config.worker import inprocess_worker
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
+from miniapp_api.context import MINIAPP, MiniappServices
 from web.certificates import setup_certificates
+from web.context import DOMAIN
 from web.draw_results import setup_draw_results
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
 
 log = logging.getLogger(__name__)
 
-OWN_URL = web.AppKey("own_url", str)
+
+def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> None:
+    """Give each edge what it uses."""
+    app[ENGINE] = rt.engine  # the message server
+    app[CHANNELS] = rt.channels
+    app[DOMAIN] = rt.domain  # the web pages
+    app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
+                                             rt.settings.redis_timeout) + 0.5)
+    if rt.pay is not None:
+        app[PAY_NOTIFY] = PayNotifications(rt.pay.notifications, rt.domain.payments)
+    notify = rt.channels.notify_texts
+    miniapp[MINIAPP] = MiniappServices(
+        domain=rt.domain, sessions=rt.sessions, texts=rt.texts, login=rt.channels.mini,
+        qr=rt.channels.official,
+        subscribe_templates={kind: tid for kind in notify.kinds()
+                             if (tid := notify.subscribe_id(kind))})
+    if rt.settings.sandbox:
+        from sandbox.context import SANDBOX, SandboxServices
+
+        app[SANDBOX] = SandboxServices(domain=rt.domain, notify_texts=notify, redis=rt.redis,
+                                       keys=rt.keys)
 
 
-async def _runtime_ctx(app: web.Application) -> AsyncIterator[None]:
-    settings = app[SETTINGS]
-    async with open_runtime(settings, app[OWN_URL]) as rt:
-        app[RUNTIME] = rt
-        app[ENGINE] = rt.engine
-        async with contextlib.AsyncExitStack() as stack:
-            if settings.inprocess_worker:
-                await stack.enter_async_context(inprocess_worker(rt))
-            # Everything built at start-up lives as long as the process: moving it out of the
-            # collector's reach keeps full collections short (they were the p99 of a push).
-            gc.collect()
-            gc.freeze()
-            yield
+def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application
+                 ) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        async with open_runtime(settings, own_url) as rt:
+            hand_over(rt, app, miniapp)
+            async with contextlib.AsyncExitStack() as stack:
+                if settings.inprocess_worker:
+                    await stack.enter_async_context(inprocess_worker(rt))
+                # Everything built at start-up lives as long as the process: moving it out
+                # of the collector's reach keeps full collections short (they were the p99
+                # of a push).
+                gc.collect()
+                gc.freeze()
+                yield
+
+    return ctx
 
 
 def create_app(settings: Settings, own_url: str | None = None) -> web.Application:
     """The whole service. `own_url` is the address it is reached at (default PUBLIC_BASE_URL
     or http://127.0.0.1:8080), used for the sandbox API base and links."""
     # No root middleware: every one costs each request, and the message server is the hot
-    # path. Each route answers its own errors (the callback never lets one escape; the
-    # mini-program API has a JSON error middleware on its sub-app).
+    # path. Each edge answers its own errors (the callback never lets one escape; the
+    # mini-program API has its middleware on its sub-app; the pages map refusals to a page).
     install_pii_masking()
+    own = (own_url or settings.public_base_url or "http://127.0.0.1:8080").rstrip("/")
     app = web.Application()
-    app[SETTINGS] = settings
-    app[OWN_URL] = (own_url or settings.public_base_url or "http://127.0.0.1:8080").rstrip("/")
     app[TRANSPORT] = Transport(token=settings.wechat_token, crypto=message_crypto(settings),
                                max_body=settings.max_body)
-    app.cleanup_ctx.append(_runtime_ctx)
+    miniapp, _ = create_miniapp(own)
+    app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp))
     setup_callback(app)
     setup_health(app)
     setup_pay_notify(app)
-    miniapp, _ = create_miniapp(app[OWN_URL])
     app.add_subapp(MINIAPP_PREFIX, miniapp)
     setup_pages(app)
     setup_certificates(app)
     setup_pay_pages(app)
     setup_draw_results(app)
     if settings.sandbox:
+        if settings.is_production:
+            raise RuntimeError("the sandbox cannot run in production")
         from sandbox.app import setup_sandbox
+        from sandbox.context import SandboxPay, SandboxSettings
 
-        setup_sandbox(app, settings, app[OWN_URL])
+        pay = None
+        if settings.payments_on and settings.sandbox_wechatpay_private_key:
+            pay = SandboxPay(settings.wechatpay_mchid, settings.wechatpay_apiv3_key,
+                             settings.wechatpay_private_key,
+                             settings.sandbox_wechatpay_private_key,
+                             settings.wechatpay_public_key_id)
+        setup_sandbox(app, SandboxSettings(
+            token=settings.wechat_token, appid=settings.wechat_appid,
+            secret=settings.wechat_secret, aes_key=settings.wechat_aes_key,
+            miniapp_appid=settings.miniapp_appid, miniapp_secret=settings.miniapp_secret,
+            own_url=own, pay=pay))
     return app

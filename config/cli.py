@@ -83,7 +83,7 @@ def cmd_menu(args: argparse.Namespace) -> None:
 
     async def run() -> None:
         async with open_runtime(settings, own_url) as rt:
-            await rt.api.create_menu(menu(settings.miniapp_appid, own_url))
+            await rt.channels.official.create_menu(menu(settings.miniapp_appid, own_url))
 
     asyncio.run(run())
     print("menu updated")

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
 from aiohttp import web
+from redis.asyncio import Redis
 from tortoise import connections
 
-from config.keys import RUNTIME
-
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What /readyz checks, and how long it waits for each answer."""
+
+    redis: Redis
+    timeout: float
+
+
+READINESS = web.AppKey("readiness", Readiness)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -23,9 +34,8 @@ async def _check_database(timeout: float) -> None:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    rt = request.app[RUNTIME]
-    timeout = max(rt.settings.db_timeout, rt.settings.redis_timeout) + 0.5
-    checks = {"database": _check_database(timeout), "redis": rt.redis.ping()}
+    ready = request.app[READINESS]
+    checks = {"database": _check_database(ready.timeout), "redis": ready.redis.ping()}
     results = await asyncio.gather(*checks.values(), return_exceptions=True)
     failing = [name for name, result in zip(checks, results, strict=True)
                if isinstance(result, BaseException)]

@@ -12,11 +12,12 @@ from arq.cron import cron
 from arq.worker import Worker, func
 
 from bot.background import cancel_and_wait
-from bot.jobs import process_message, relay_outbox
+from bot.jobs import CHANNELS_CTX, ENGINE_CTX, process_message, relay_outbox
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime
 from config.settings import Settings
 from services.jobs import (
+    DOMAIN_CTX,
     draw_invitation_timeout,
     exam_timeout,
     reconcile_payments,
@@ -50,7 +51,8 @@ def build_worker(rt: Runtime, *, handle_signals: bool) -> Worker:
         functions=job_functions(),
         cron_jobs=cron_jobs(),
         redis_pool=make_arq(rt.redis_url, rt.settings),
-        ctx={"rt": rt},
+        # what the jobs use, read back through typed accessors (bot.jobs, services.jobs)
+        ctx={DOMAIN_CTX: rt.domain, ENGINE_CTX: rt.engine, CHANNELS_CTX: rt.channels},
         handle_signals=handle_signals,
         poll_delay=0.1,
         max_jobs=50,

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.dispatcher import Event
+from bot.event import Event
 from bot.filters import MenuClick, Regex, Scene, Text
+from bot.flow import Flow
 from bot.fsm import FSMContext
 from bot.incoming import Incoming
-from bot.router import Flow, Router
-from bot.sms import SmsProvider
-from bot.texts import Texts
+from bot.router import Router
 from models.people import Person
 from models.wechat import WeChatIdentity
 from services.binding import Binding, BindingError
@@ -40,6 +39,7 @@ from services.people import People
 from services.pii import mask_phone
 from services.profile import profile_of
 from services.scenes import BindScene
+from services.texts import Texts
 
 bind = Flow("bind", title="绑定账户", timeout=600)
 ASK_ID = bind.state("ask_id", prompt="chat/account/bind_ask_id.j2")
@@ -90,13 +90,10 @@ async def check_code(fsm: FSMContext, texts: Texts, msg: Incoming, event: Event,
 
 
 @router.message(state=ASK_ID)
-async def take_id_number(fsm: FSMContext, texts: Texts, msg: Incoming, binding: Binding,
-                         sms: SmsProvider) -> str:
-    async def send_code(phone: str, code: str) -> None:
-        await sms.send(phone, texts.render("sms/bind_code.j2", code=code))
-
+async def take_id_number(fsm: FSMContext, texts: Texts, msg: Incoming,
+                         binding: Binding) -> str:
     try:
-        await binding.start(_actor(msg), msg.content, send_code)
+        await binding.start(_actor(msg), msg.content)
     except RuleError as exc:
         return texts.render("chat/account/bind_bad_id.j2", problem=exc.message)
     except TooSoon as exc:

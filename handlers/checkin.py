@@ -10,12 +10,12 @@ from datetime import datetime
 
 from bot.filters import Regex, Scene
 from bot.router import Router
-from bot.texts import Texts
 from models.people import Person
 from services.attendance import Attendance, CheckResult
 from services.clock import china_time
 from services.identity_rules import RuleError
 from services.scenes import CheckinScene
+from services.texts import Texts
 
 router = Router("checkin")
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot.dispatcher import Event
+from bot.event import Event
 from bot.filters import BadScene, EventIs, MenuClick, Text
+from bot.flow import ANY
 from bot.fsm import FSMContext
 from bot.incoming import Incoming
-from bot.router import ANY, Router
-from bot.texts import Texts
+from bot.router import Router
 from services.pii import mask_text
+from services.texts import Texts
 
 HELP_WORDS = ("帮助", "help", "?", "？", "怎么用", "使用说明", "说明")
 MENU_WORDS = ("菜单", "menu", "功能", "功能列表")

@@ -18,12 +18,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from bot.dispatcher import Event
+from bot.event import Event
 from bot.filters import MsgType, Regex, Text
+from bot.flow import ANY, Flow
 from bot.fsm import FSMContext
 from bot.incoming import Incoming
-from bot.router import ANY, Flow, Router
-from bot.texts import Texts
+from bot.router import Router
 from handlers.common import on_anything_else
 from models.draws import Invitation, InvitationStatus
 from models.people import Person
@@ -31,6 +31,7 @@ from services.clock import china_time
 from services.draw_engine import DrawEngine, invitation_params
 from services.draw_followups import DrawFollowups
 from services.identity_rules import RuleError
+from services.texts import Texts
 
 DECISIONS = {InvitationStatus.CONFIRMED: "参加", InvitationStatus.DECLINED: "不参加",
              InvitationStatus.AVOIDED: "需回避", InvitationStatus.RELEASED: "参加（名额已满）",

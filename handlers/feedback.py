@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 
 from bot.filters import MenuClick, MsgType, Regex, Text
+from bot.flow import Flow
 from bot.fsm import FSMContext
 from bot.incoming import Incoming
-from bot.router import Flow, Router
-from bot.texts import Texts
+from bot.router import Router
 from models.wechat import Feedback, WeChatIdentity
+from services.texts import Texts
 
 CATEGORIES = {"1": "使用问题", "2": "功能建议", "3": "投诉"}
 MIN_LEN, MAX_LEN = 5, 500

@@ -11,7 +11,6 @@ from datetime import datetime
 from bot.filters import Keyword, MenuClick, Text
 from bot.incoming import Incoming
 from bot.router import Router
-from bot.texts import Texts
 from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import WeChatAPIError
 from models.people import Person
@@ -20,6 +19,7 @@ from services.identity_rules import RuleError
 from services.outbox import Outbox
 from services.payments import Payments
 from services.qr import qr_png
+from services.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ router = Router("pay")
 @router.message(Keyword("缴费", "交费", "付费", "付款", "培训费"))  # 我想交一下培训费
 @router.event(MenuClick("PAY"))
 async def pay(person: Person | None, msg: Incoming, texts: Texts, payments: Payments,
-              wechat_api: WeChatAPI, outbox: Outbox, now: datetime) -> str:
+              official: WeChatAPI, outbox: Outbox, now: datetime) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     if not payments.enabled:
@@ -42,7 +42,7 @@ async def pay(person: Person | None, msg: Incoming, texts: Texts, payments: Paym
         return str(exc)
     assert checkout.order.code_url is not None
     try:
-        media_id = await wechat_api.upload_image(await qr_png(checkout.order.code_url), "pay.png")
+        media_id = await official.upload_image(await qr_png(checkout.order.code_url), "pay.png")
     except WeChatAPIError as exc:
         log.warning("pay QR upload failed: %s", exc)
     else:

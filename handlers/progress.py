@@ -6,13 +6,13 @@ from datetime import datetime
 
 from bot.filters import Keyword, MenuClick, Text
 from bot.router import Router
-from bot.texts import Texts
 from models.applications import STATUS_TITLES, AppStatus, ReviewAction
 from models.people import Person
 from services.applications import Applications, next_step
 from services.clock import china_time
 from services.exams import Exams
 from services.review import describe_items, stages
+from services.texts import Texts
 
 router = Router("progress")
 

@@ -2,52 +2,80 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from miniapp_api.auth import Authorizer, Caller
-from miniapp_api.framework import Api, Endpoint
+from miniapp_api.auth import authorize
+from miniapp_api.caller import SignInRequired
+from miniapp_api.context import MINIAPP
+from miniapp_api.framework import Api, InvalidFields
 from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
+from services.errors import (
+    BadInput,
+    ClosedWindow,
+    Conflict,
+    DomainError,
+    Locked,
+    NotAllowed,
+    NotFound,
+    Unavailable,
+)
+from services.pii import mask_text
 
 log = logging.getLogger(__name__)
 PREFIX = "/miniapp/v1"
 
+# The HTTP status of each outcome (the most specific class a refusal is of decides). The
+# client tells refusals apart by the body's `error` code, not by the status.
+STATUS: dict[type[DomainError], int] = {
+    SignInRequired: 401, InvalidFields: 422, BadInput: 400, ClosedWindow: 400, NotFound: 404,
+    NotAllowed: 403, Conflict: 409, Locked: 429, Unavailable: 503}
+# aiohttp's own refusals (no such route, method, body over the cap), as refusals of ours
+HTTP_CODES = {404: "api.no_such_endpoint", 405: "api.method_not_allowed", 413: "api.too_large"}
+
+
+def status_of(exc: DomainError) -> int:
+    return next((STATUS[c] for c in type(exc).__mro__ if c in STATUS), 400)
+
+
+def refusal(request: web.Request, exc: DomainError, status: int) -> web.Response:
+    """{"error": code, "message": its words, "fields": [...] for a form's fields}."""
+    body: dict[str, object] = {"error": exc.code,
+                               "message": mask_text(request.app[MINIAPP].texts.error(exc))}
+    if isinstance(exc, InvalidFields):
+        body["fields"] = exc.fields
+    return web.json_response(body, status=status,
+                             dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
 
 @web.middleware
-async def json_errors(request: web.Request,
-                      handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-                      ) -> web.StreamResponse:
-    """Every error is JSON with a Chinese message; no traceback ever reaches the client."""
+async def errors(request: web.Request,
+                 handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+                 ) -> web.StreamResponse:
+    """Every refusal is JSON with its code and its words; no traceback reaches the client."""
     try:
         return await handler(request)
+    except DomainError as exc:
+        return refusal(request, exc, status_of(exc))
     except web.HTTPException as exc:
         if exc.content_type == "application/json":
             raise
-        messages = {404: "接口不存在。", 405: "不支持的请求方法。", 413: "提交的内容太大。"}
-        return web.json_response({"error": exc.reason.lower().replace(" ", "_"),
-                                  "message": messages.get(exc.status, exc.reason)},
-                                 status=exc.status)
+        return refusal(request, BadInput(HTTP_CODES.get(exc.status, "api.http_error"),
+                                         status=exc.status), exc.status)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return web.json_response({"error": "internal_error",
-                                  "message": "服务器内部错误，请稍后再试。"}, status=500)
-
-
-async def _authorize(request: web.Request, ep: Endpoint) -> Caller:
-    from config.keys import RUNTIME
-
-    rt = request.config_dict[RUNTIME]
-    return await Authorizer(rt.mp_sessions, rt.domain.people)(request, ep)
+        return refusal(request, Unavailable("api.internal_error"), 500)
 
 
 def create_miniapp(public_base: str) -> tuple[web.Application, Api]:
     """The sub-app and its endpoint table (for the OpenAPI document and the tests)."""
     api = collect()
-    app = web.Application(middlewares=[json_errors])
-    api.install(app, _authorize)
+    app = web.Application(middlewares=[errors])
+    api.install(app, authorize)
     document = build_openapi(api, public_base.rstrip("/") + PREFIX)
 
     async def openapi(request: web.Request) -> web.Response:

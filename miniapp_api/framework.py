@@ -11,16 +11,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from miniapp_api.caller import Caller
+from miniapp_api.context import MINIAPP, MiniappServices
 from models.people import Role
+from services.domain import Domain
+from services.errors import BadInput
 from services.pii import mask_text
-
-if TYPE_CHECKING:
-    from miniapp_api.auth import Caller
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,14 @@ class ApiError(web.HTTPException):
                          content_type="application/json")
 
 
+class InvalidFields(BadInput):
+    """The body or the query did not validate: `fields` says which field and why."""
+
+    def __init__(self, fields: list[dict[str, str]]) -> None:
+        super().__init__("api.invalid_input")
+        self.fields = fields
+
+
 def bad_request(message: str, code: str = "bad_request") -> ApiError:
     return ApiError(400, code, message)
 
@@ -62,17 +71,16 @@ def not_found(message: str = "没有找到要访问的内容。") -> ApiError:
 
 @dataclass
 class Call:
-    """One API call as a handler sees it."""
+    """One API call as a handler sees it: who calls, when, and what the API runs on."""
 
     request: web.Request
     caller: Caller
     now: datetime
+    services: MiniappServices
 
     @property
-    def rt(self) -> Any:
-        from config.keys import RUNTIME
-
-        return self.request.config_dict[RUNTIME]
+    def domain(self) -> Domain:
+        return self.services.domain
 
     def path(self, name: str) -> str:
         return self.request.match_info[name]
@@ -162,7 +170,7 @@ class Api:
               ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def view(request: web.Request) -> web.StreamResponse:
             caller = await authorize(request, ep)
-            args: list[Any] = [Call(request, caller, datetime.now(UTC))]
+            args: list[Any] = [Call(request, caller, datetime.now(UTC), request.app[MINIAPP])]
             try:
                 if ep.body is not None:
                     raw = await request.read()
@@ -170,8 +178,7 @@ class Api:
                 if ep.query is not None:
                     args.append(ep.query.model_validate(dict(request.query)))
             except ValidationError as exc:
-                raise ApiError(422, "invalid_input", "提交的内容有误，请检查标出的字段。",
-                               _field_errors(exc)) from None
+                raise InvalidFields(_field_errors(exc)) from None
             result = await ep.handler(*args)
             if isinstance(result, web.StreamResponse):  # a file download
                 return result

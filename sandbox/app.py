@@ -9,10 +9,10 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from config.keys import RUNTIME
-from config.settings import Settings
+from bot.notify_texts import NotifyTexts
 from handlers.menu import menu
 from models.wechat import Channel, WeChatIdentity
+from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxSettings
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app
 from sandbox.pay_gateway import PayGateway, pay_gateway_app
@@ -26,13 +26,14 @@ from sandbox.simulator import (
 )
 from sandbox.wechat_push import Pusher
 
-SANDBOX_PLATFORM = web.AppKey("sandbox_platform", Platform)
 STATIC = Path(__file__).parent / "static"
 
 
-def register_templates(platform: Platform, rt: object) -> None:
+SANDBOX_PLATFORM = web.AppKey("sandbox_platform", Platform)
+
+
+def register_templates(platform: Platform, texts: NotifyTexts) -> None:
     """Give the fake platform the template messages our notification texts use."""
-    texts = rt.notify_texts  # type: ignore[attr-defined]
     for kind in texts.kinds():
         if (tid := texts.template_id(kind)) is not None:
             platform.templates[tid] = texts.field_keys(kind, "template")
@@ -49,22 +50,22 @@ async def page(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC / "simulator.html")
 
 
-def setup_sandbox(app: web.Application, settings: Settings, own_url: str) -> None:
-    """Mount the fake API and the simulator at /sandbox (WECHAT_API_BASE defaults there)."""
-    if settings.is_production:
-        raise RuntimeError("the sandbox cannot run in production")
-    platform = Platform(settings.wechat_appid, settings.wechat_secret, settings.miniapp_appid,
+def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
+    """Mount the fake API and the simulator at /sandbox (WECHAT_API_BASE defaults there).
+    The composition root sets SANDBOX on `app` before the sandbox starts."""
+    platform = Platform(settings.appid, settings.secret, settings.miniapp_appid,
                         settings.miniapp_secret)
     app[SANDBOX_PLATFORM] = platform
+    app[SANDBOX_SETTINGS] = settings
     sub = fake_api_app(platform)
     setup_simulator(sub, platform)
     setup_draw_simulator(sub)
-    if settings.payments_on and settings.sandbox_wechatpay_private_key:
-        gateway = PayGateway(mchid=settings.wechatpay_mchid,
-                             apiv3_key=settings.wechatpay_apiv3_key,
-                             merchant_private_key=settings.wechatpay_private_key,
-                             gateway_private_key=settings.sandbox_wechatpay_private_key,
-                             public_key_id=settings.wechatpay_public_key_id)
+    if settings.pay is not None:
+        pay = settings.pay
+        gateway = PayGateway(mchid=pay.mchid, apiv3_key=pay.apiv3_key,
+                             merchant_private_key=pay.merchant_private_key,
+                             gateway_private_key=pay.gateway_private_key,
+                             public_key_id=pay.public_key_id)
         sub[PAY_GATEWAY] = gateway
         sub.add_subapp("/pay", pay_gateway_app(gateway))
         setup_pay_simulator(sub)
@@ -72,18 +73,17 @@ def setup_sandbox(app: web.Application, settings: Settings, own_url: str) -> Non
     sub.router.add_static("/static", STATIC)
 
     async def startup(app: web.Application) -> AsyncIterator[None]:
-        rt = app[RUNTIME]
-        register_templates(platform, rt)
+        register_templates(platform, app[SANDBOX].notify_texts)
         await sync_followers(platform)
         async with aiohttp.ClientSession() as session:
-            mode = "safe" if settings.wechat_aes_key else "plain"
-            pusher = Pusher(settings.wechat_token, settings.wechat_appid,
-                            settings.wechat_aes_key or None, mode)
-            client = CallbackClient(session, f"{own_url}/wechat/callback", pusher, platform)
+            mode = "safe" if settings.aes_key else "plain"
+            pusher = Pusher(settings.token, settings.appid, settings.aes_key or None, mode)
+            client = CallbackClient(session, f"{settings.own_url}/wechat/callback", pusher,
+                                    platform)
             platform.on_template_sent = client.template_finished
             sub[CALLBACK] = client
             # as if `expertbot menu` had pushed it (the server is not listening yet)
-            platform.set_menu(menu(settings.miniapp_appid, own_url))
+            platform.set_menu(menu(settings.miniapp_appid, settings.own_url))
             yield
 
     app.cleanup_ctx.append(startup)

@@ -10,9 +10,9 @@ from typing import Any
 from aiohttp import web
 
 from bot.conversation import forget_identity
-from config.keys import RUNTIME, SETTINGS
 from models.people import ROLE_TITLES, Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
+from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices
 from sandbox.events import CallbackClient
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform, Sent
@@ -23,11 +23,15 @@ CALLBACK = web.AppKey("sandbox_callback_client", CallbackClient)
 PLATFORM = web.AppKey("sim_platform", Platform)
 
 
+def _services(request: web.Request) -> SandboxServices:
+    return request.config_dict[SANDBOX]
+
+
 def _client(request: web.Request, aes: bool) -> CallbackClient:
     base = request.app[CALLBACK]
-    settings = request.config_dict[SETTINGS]
-    pusher = Pusher(settings.wechat_token, settings.wechat_appid,
-                    settings.wechat_aes_key if aes else None, "safe" if aes else "plain")
+    settings = request.config_dict[SANDBOX_SETTINGS]
+    pusher = Pusher(settings.token, settings.appid, settings.aes_key if aes else None,
+                    "safe" if aes else "plain")
     return CallbackClient(base.session, base.url, pusher, base.platform)
 
 
@@ -158,12 +162,12 @@ async def notify(request: web.Request) -> web.Response:
     identity = await WeChatIdentity.get_or_none(openid=body["openid"])
     if identity is None:
         return web.json_response({"error": "unknown", "message": "没有这个用户"}, status=404)
-    rt = request.config_dict[RUNTIME]
     now = datetime.now(UTC)
     params = {"content": str(body.get("content") or "模拟器触发的推送"),
               "at": f"{now + timedelta(hours=8):%Y-%m-%d %H:%M}"}
-    await rt.domain.outbox.notify(now, "system.test", params, person_id=identity.person_id,
-                                  openid=None if identity.person_id else identity.openid)
+    await _services(request).domain.outbox.notify(
+        now, "system.test", params, person_id=identity.person_id,
+        openid=None if identity.person_id else identity.openid)
     return web.json_response({"ok": True})
 
 
@@ -173,8 +177,8 @@ async def close_window(request: web.Request) -> web.Response:
     past = datetime.now(UTC) - timedelta(hours=49)
     await WeChatIdentity.filter(openid=body["openid"]).update(last_seen_at=past)
     request.app[PLATFORM].user(body["openid"]).last_interaction = past.timestamp()
-    rt = request.config_dict[RUNTIME]
-    await forget_identity(rt.redis, rt.settings.redis_prefix, body["openid"])
+    services = _services(request)
+    await forget_identity(services.redis, services.keys, body["openid"])
     return web.json_response({"ok": True})
 
 
@@ -228,7 +232,7 @@ async def demo_draw(request: web.Request) -> web.Response:
     from models.people import Agency
     from services.demo import AGENCY, DEMO_POOL_SPECIALTY, demo_credit_code
 
-    rt = request.config_dict[RUNTIME]
+    domain = _services(request).domain
     handler = await Person.get_or_none(phone="13800000004")
     agency = await Agency.get_or_none(credit_code=AGENCY[1])
     if handler is None or agency is None:
@@ -242,7 +246,7 @@ async def demo_draw(request: web.Request) -> web.Response:
                                    region="4401", tenderer_name="某市第一中学",
                                    tenderer_credit_code=demo_credit_code(50))
     section = await Section.create(project=project, number="1", name="施工")
-    activity = await rt.domain.draw_setup.create_activity(
+    activity = await domain.draw_setup.create_activity(
         project, handler.id, [section.id],
         {"bid_open_at": start - timedelta(hours=1), "eval_start": start,
          "eval_end": start + timedelta(hours=6), "total": 3}, now)
@@ -253,8 +257,8 @@ async def demo_draw(request: web.Request) -> web.Response:
     await Condition.create(activity=activity, notice=notice, regions=["4401"],
                            main_specialty=DEMO_POOL_SPECIALTY, planned=3)
     await DrawActivity.filter(id=activity.id).update(status=DrawStatus.VERIFIED)
-    started = await rt.domain.draws.start(activity.id, now)
-    counts = await rt.domain.draws.counts(activity.id)
+    started = await domain.draws.start(activity.id, now)
+    counts = await domain.draws.counts(activity.id)
     return web.json_response({"activity": started.id, "seed_hash": started.seed_hash,
                               "progress": counts.text, "waiting": counts.waiting})
 

@@ -12,11 +12,11 @@ identifier exists."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import secrets
 import unicodedata
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from redis.asyncio import Redis
@@ -24,16 +24,15 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from models.people import Person
-from models.wechat import WeChatIdentity
+from models.wechat import Channel, WeChatIdentity
 from services.codes import CodeError, VerificationCodes
 from services.identity_rules import parse_id_number, parse_phone
 from services.people import People
+from services.redis_keys import TICKET_TTL, RedisKeys
+from services.sms import CodeSms
 
-TICKET_TTL = 600
 PURPOSE = "bind"
 LOGIN = "login"
-
-SendCode = Callable[[str, str], Awaitable[None]]  # (phone, code)
 
 _SEPARATORS = re.compile(r"[\s\-()]")
 
@@ -70,12 +69,13 @@ class BadCredentials(CodeError):
 
 
 class Binding:
-    def __init__(self, people: People, codes: VerificationCodes, redis: Redis,
-                 prefix: str) -> None:
+    def __init__(self, people: People, codes: VerificationCodes, code_sms: CodeSms,
+                 redis: Redis, keys: RedisKeys) -> None:
         self.people = people
         self.codes = codes
+        self._sms = code_sms
         self._redis = redis
-        self._tickets = prefix + "bindticket:"
+        self._keys = keys
 
     def _typed(self, identifier: str) -> str:
         """The (normalised) identifier as a party, by its keyed hash."""
@@ -85,28 +85,28 @@ class Binding:
         """Who a wrong attempt locks: the person, else the identifier itself."""
         return f"p:{person.id}" if person is not None else self._typed(identifier)
 
-    async def start(self, actor: str, id_raw: str, send_code: SendCode) -> None:
+    async def start(self, actor: str, id_raw: str) -> None:
         """Send a code to the phone on record for this ID number, if there is one. The
         caller answers the same whether or not there was (RuleError for a malformed number
         and CodeError for locks and throttling are the only refusals)."""
         number = parse_id_number(normalise_identifier(id_raw))
         person = await self.people.by_id_number(number.value)
-        await self._issue(PURPOSE, actor, person, number.value, send_code)
+        await self._issue(PURPOSE, actor, person, number.value)
 
-    async def start_sms_login(self, actor: str, phone_raw: str, send_code: SendCode) -> None:
+    async def start_sms_login(self, actor: str, phone_raw: str) -> None:
         """Send a login code to this phone if it belongs to someone; answers as `start`."""
         phone = parse_phone(normalise_identifier(phone_raw))
         person = await self.people.by_phone(phone)
-        await self._issue(LOGIN, actor, person, phone, send_code)
+        await self._issue(LOGIN, actor, person, phone)
 
-    async def _issue(self, purpose: str, actor: str, person: Person | None, identifier: str,
-                     send_code: SendCode) -> None:
+    async def _issue(self, purpose: str, actor: str, person: Person | None,
+                     identifier: str) -> None:
         deliver = None
         if person is not None:
             phone = person.phone
 
             async def deliver(code: str) -> None:
-                await send_code(phone, code)
+                await self._sms.send(purpose, phone, code)
 
         await self.codes.issue(purpose, actor, self._subject(person, identifier),
                                str(person.id) if person else "", deliver, detach=True,
@@ -153,6 +153,25 @@ class Binding:
                 raise BoundElsewhere() from None
         identity.person_id = person.id  # type: ignore[attr-defined]
 
+    async def mini_program_identity(self, openid: str, unionid: str | None, now: datetime
+                                    ) -> tuple[WeChatIdentity, Person | None]:
+        """The mini-program identity of `openid` (made at its first login) and the person it
+        is bound to. A WeChat user already bound through the official account (the same
+        unionid) is bound here too."""
+        identity, _ = await WeChatIdentity.get_or_create(
+            openid=openid, defaults={"channel": Channel.MINI_PROGRAM, "unionid": unionid})
+        if unionid and identity.unionid != unionid:
+            identity.unionid = unionid
+            await identity.save(update_fields=["unionid"])
+        if identity.person_id is None and unionid:
+            oa = await WeChatIdentity.filter(unionid=unionid, channel=Channel.OFFICIAL_ACCOUNT,
+                                             person_id__not_isnull=True).first()
+            if oa is not None:
+                with contextlib.suppress(BoundElsewhere, IntegrityError):
+                    await self.bind(identity, await Person.get(id=oa.person_id), now)
+        person = await Person.get_or_none(id=identity.person_id) if identity.person_id else None
+        return identity, person
+
     async def unbind(self, identity: WeChatIdentity) -> bool:
         """Drop the link; False if there was none."""
         updated = await WeChatIdentity.filter(id=identity.id, person_id__not_isnull=True
@@ -163,13 +182,14 @@ class Binding:
         """A one-time binding ticket for this person, valid TICKET_TTL seconds."""
         ticket = secrets.token_urlsafe(12)
         expires = self.codes.clock() + TICKET_TTL
-        await self._redis.set(self._tickets + ticket, f"{person.id}:{expires!r}", ex=TICKET_TTL)
+        await self._redis.set(self._keys.bind_ticket(ticket), f"{person.id}:{expires!r}",
+                              ex=TICKET_TTL)
         return ticket
 
     async def redeem_ticket(self, ticket: str) -> Person:
         """The ticket's person; the ticket is gone afterwards (TicketInvalid if it was, or
         if it has expired)."""
-        value = await self._redis.getdel(self._tickets + ticket)
+        value = await self._redis.getdel(self._keys.bind_ticket(ticket))
         person_id, _, expires = (value or "").partition(":")
         person = None
         if person_id and self.codes.clock() < float(expires or math.inf):

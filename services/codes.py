@@ -28,13 +28,11 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.clock import CHINA
+from services.redis_keys import CODE_TTL, LOCK_TTL, RESEND_INTERVAL, RedisKeys
 
 log = logging.getLogger(__name__)
 
-CODE_TTL = 300
 MAX_FAILURES = 5
-LOCK_TTL = 1800
-RESEND_INTERVAL = 60
 
 Clock = Callable[[], float]  # seconds since the epoch
 
@@ -151,9 +149,9 @@ class Lockout:
     """Counts attempts per party; the MAX_FAILURES-th wrong one locks every party involved
     for LOCK_TTL seconds. A party is a string: `oa:<openid>`, `p:<person id>`, ..."""
 
-    def __init__(self, redis: Redis, prefix: str, clock: Clock) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock) -> None:
         self._redis = redis
-        self._p = prefix
+        self._keys = keys
         self._clock = clock
         self._reserve = redis.register_script(_RESERVE)
 
@@ -164,10 +162,10 @@ class Lockout:
         return tuple(dict.fromkeys((actor, typed, subject)))
 
     def _locks(self, who: tuple[str, ...]) -> list[str]:
-        return [f"{self._p}lock:{w}" for w in who]
+        return [self._keys.code_lock(w) for w in who]
 
     def _fails(self, who: tuple[str, ...]) -> list[str]:
-        return [f"{self._p}fail:{w}" for w in who]
+        return [self._keys.code_failures(w) for w in who]
 
     async def check(self, *who: str) -> None:
         """Locked if any party is."""
@@ -221,11 +219,11 @@ class Pending:
 
 
 class VerificationCodes:
-    def __init__(self, redis: Redis, prefix: str, clock: Clock = time.time) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock = time.time) -> None:
         self._redis = redis
-        self._p = prefix + "code:"
+        self._keys = keys
         self.clock = clock  # replaceable: every deadline is judged by it
-        self.lockout = Lockout(redis, self._p, lambda: self.clock())
+        self.lockout = Lockout(redis, keys, lambda: self.clock())
         self._issue = redis.register_script(_ISSUE)
         self._take = redis.register_script(_TAKE)
         self._deliveries: set[asyncio.Task[None]] = set()
@@ -245,8 +243,8 @@ class VerificationCodes:
         code = f"{secrets.randbelow(10**6):06d}"
         record = json.dumps({"s": subject, "i": shown or subject, "p": payload,
                              "h": self._hash(actor, code), "x": now + CODE_TTL})
-        keys = [f"{self._p}lock:{actor}", f"{self._p}lock:{subject}",
-                f"{self._p}sent:{purpose}:{actor}", f"{self._p}{purpose}:{actor}"]
+        keys = [self._keys.code_lock(actor), self._keys.code_lock(subject),
+                self._keys.code_sent(purpose, actor), self._keys.code(purpose, actor)]
         answer = await self._issue(keys=keys, args=[repr(now), repr(now + RESEND_INTERVAL),
                                                     RESEND_INTERVAL, record, CODE_TTL])
         if int(answer[0]) == 1:
@@ -262,7 +260,7 @@ class VerificationCodes:
 
     async def check(self, purpose: str, actor: str, code: str) -> Pending:
         """The pending record if `code` is right; raises CodeError otherwise."""
-        key = f"{self._p}{purpose}:{actor}"
+        key = self._keys.code(purpose, actor)
         raw = await self._redis.get(key)
         if raw is None:
             await self.lockout.check(actor)  # a code dropped by a lock: say so
@@ -280,7 +278,7 @@ class VerificationCodes:
             # re-sent meanwhile replaced it (which must stay for its own owner)
             if not await self._take(keys=[key], args=[raw]):
                 raise NoCode()
-            await self._redis.delete(f"{self._p}sent:{purpose}:{actor}")
+            await self._redis.delete(self._keys.code_sent(purpose, actor))
             await self.lockout.clear(*parties)
             return Pending(record["s"], record["p"])
         try:

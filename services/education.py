@@ -34,10 +34,9 @@ class CertificateLinks:
 
 
 class Education:
-    def __init__(self, outbox: Outbox, links: Links, public_url: str, secret: str) -> None:
+    def __init__(self, outbox: Outbox, links: Links, secret: str) -> None:
         self.outbox = outbox
         self.links = links
-        self.public_url = public_url.rstrip("/")
         self._check_key = hmac.new(secret.encode(), b"expertbot/certificate", hashlib.sha256
                                    ).digest()
 
@@ -150,8 +149,9 @@ class Education:
         assert item.certificate_no is not None
         no = item.certificate_no
         token = self.links.token(CERT_LINK, no, item.person_id, 4_102_444_800)  # until 2100
-        base = f"{self.public_url}/certificates/{no}"
-        return CertificateLinks(page=f"{base}?t={token}", svg=f"{base}/image.svg?t={token}",
-                                pdf=f"{base}/certificate.pdf?t={token}",
-                                verify=f"{self.public_url}/verify/certificates/{no}"
-                                       f"?c={self.check_code(no)}")
+        base = f"/certificates/{no}"
+        return CertificateLinks(page=self.links.address(base, t=token),
+                                svg=self.links.address(f"{base}/image.svg", t=token),
+                                pdf=self.links.address(f"{base}/certificate.pdf", t=token),
+                                verify=self.links.address(f"/verify/certificates/{no}",
+                                                          c=self.check_code(no)))

@@ -47,17 +47,14 @@ def grade(exam: Exam, answers: dict[str, Any]) -> int:
 
 
 class Exams:
-    def __init__(self, outbox: Outbox, links: Links, public_url: str,
-                 schedule: Schedule | None = None) -> None:
+    def __init__(self, outbox: Outbox, links: Links, schedule: Schedule | None = None) -> None:
         self.outbox = outbox
         self.links = links
-        self.public_url = public_url.rstrip("/")
         self.schedule = schedule
 
     def link(self, exam: Exam, person_id: int) -> str:
-        token = self.links.token(EXAM_LINK, str(exam.id), person_id,
-                                 exam.closes_at.timestamp())
-        return f"{self.public_url}/exam/{exam.id}?t={token}"
+        return self.links.url(f"/exam/{exam.id}", EXAM_LINK, str(exam.id), person_id,
+                              exam.closes_at.timestamp())
 
     async def current_for(self, app: Application) -> Exam | None:
         return await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()

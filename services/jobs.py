@@ -6,6 +6,16 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models.exams import ExamAttempt
+from services.domain import Domain
+
+DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
+
+
+def domain_of(ctx: dict[str, Any]) -> Domain:
+    """The domain from the worker's context, typed."""
+    domain = ctx[DOMAIN_CTX]
+    assert isinstance(domain, Domain), "the worker context has no domain"
+    return domain
 
 
 async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
@@ -16,31 +26,31 @@ async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
         return
     if attempt.deadline > now + timedelta(seconds=1):  # woke early: the sweep will catch it
         return
-    await ctx["rt"].domain.exams.submit(attempt_id, now, by="timer")
+    await domain_of(ctx).exams.submit(attempt_id, now, by="timer")
 
 
 async def sweep_exams(ctx: dict[str, Any]) -> int:
     """Every papers past its deadline, in case a timer job was lost."""
-    return int(await ctx["rt"].domain.exams.submit_overdue(datetime.now(UTC)))
+    return int(await domain_of(ctx).exams.submit_overdue(datetime.now(UTC)))
 
 
 async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
     """The payments backstop: orders whose notification never came, replaced orders still
     to close, duplicates to refund."""
-    return dict(await ctx["rt"].domain.payments.reconcile(datetime.now(UTC)))
+    return dict(await domain_of(ctx).payments.reconcile(datetime.now(UTC)))
 
 
 async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> None:
     """An invitation's response window closed: the next candidate is invited."""
-    await ctx["rt"].domain.draws.expire(invitation_id, datetime.now(UTC))
+    await domain_of(ctx).draws.expire(invitation_id, datetime.now(UTC))
 
 
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     """Invitations whose timer was lost, results that just unsealed, withdrawal notices not
     yet acknowledged, reminders, automatic urges and absences."""
-    now = datetime.now(UTC)
-    counts = dict(await ctx["rt"].domain.draws.sweep(now))
-    counts["withdrawal_notices"] = await ctx["rt"].domain.draw_followups.renotify(now)
-    counts["reminders"] = await ctx["rt"].domain.attendance.remind(now)
-    counts.update(await ctx["rt"].domain.attendance.sweep(now))
+    now, domain = datetime.now(UTC), domain_of(ctx)
+    counts = dict(await domain.draws.sweep(now))
+    counts["withdrawal_notices"] = await domain.draw_followups.renotify(now)
+    counts["reminders"] = await domain.attendance.remind(now)
+    counts.update(await domain.attendance.sweep(now))
     return counts

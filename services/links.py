@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import time
+from urllib.parse import urlencode
 
 
 class LinkError(ValueError):
@@ -14,8 +15,20 @@ class LinkError(ValueError):
 
 
 class Links:
-    def __init__(self, secret: str) -> None:
+    """Makes and checks the links; `base` is the service's public address (PUBLIC_BASE_URL)."""
+
+    def __init__(self, secret: str, base: str = "") -> None:
         self._key = hmac.new(secret.encode(), b"expertbot/links", hashlib.sha256).digest()
+        self.base = base.rstrip("/")
+
+    def address(self, path: str, **query: str) -> str:
+        """The public address of `path` (no signature)."""
+        return f"{self.base}{path}" + (f"?{urlencode(query)}" if query else "")
+
+    def url(self, path: str, purpose: str, subject: str, person_id: int, expires: float,
+            **query: str) -> str:
+        """The public address of `path`, signed for `person_id` until `expires`."""
+        return self.address(path, t=self.token(purpose, subject, person_id, expires), **query)
 
     def _mac(self, body: str) -> str:
         digest = hmac.new(self._key, body.encode(), hashlib.sha256).digest()

@@ -30,6 +30,7 @@ from services.links import Links
 from services.outbox import Change, Outbox
 from services.paygate import PayError, PayGateway, Trade
 from services.pii import mask_email
+from services.redis_keys import CHECKOUT_LOCK_TTL, RedisKeys
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +88,13 @@ def new_trade_no(now: datetime) -> str:
 
 class Payments:
     def __init__(self, gateway: PayGateway | None, outbox: Outbox, education: Education,
-                 redis: Redis, prefix: str, links: Links, public_url: str) -> None:
+                 redis: Redis, keys: RedisKeys, links: Links) -> None:
         self.gateway = gateway
         self.links = links
-        self.public_url = public_url.rstrip("/")
         self.outbox = outbox
         self.education = education
         self.redis = redis
-        self.prefix = prefix
+        self.keys = keys
 
     def _gateway(self) -> PayGateway:
         if self.gateway is None:
@@ -108,8 +108,8 @@ class Payments:
     def page_link(self, item: FeeItem, person_id: int) -> str:
         """The signed web page showing this fee's QR code on a PC screen."""
         subject = f"{item.kind}:{item.ref_id}"
-        token = self.links.token(PAY_LINK, subject, person_id, item.closes.timestamp())
-        return f"{self.public_url}/pay/{item.kind}/{item.ref_id}?t={token}"
+        return self.links.url(f"/pay/{item.kind}/{item.ref_id}", PAY_LINK, subject, person_id,
+                              item.closes.timestamp())
 
     # -- what is owed ----------------------------------------------------------------------
     async def fee_items(self, person_id: int) -> list[FeeItem]:
@@ -168,8 +168,8 @@ class Payments:
         if item.paid_at is not None:
             raise RuleError(f"「{item.title}」已于 {china_time(item.paid_at)} 缴纳，无需再缴。")
         item.check_window(now)
-        lock = self.redis.lock(f"{self.prefix}pay:checkout:{item.kind}:{item.ref_id}",
-                               timeout=20, blocking_timeout=8)
+        lock = self.redis.lock(self.keys.checkout_lock(item.kind, item.ref_id),
+                               timeout=CHECKOUT_LOCK_TTL, blocking_timeout=8)
         try:
             async with lock:
                 return await self._checkout(gateway, person_id, item, now, trade_type, openid)

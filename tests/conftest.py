@@ -19,8 +19,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from tortoise.signals import post_save
 
+from bot.channels import CHANNELS
 from config.app import create_app
-from config.keys import RUNTIME
 from config.logging_setup import install_pii_masking
 from config.settings import Settings
 from models.people import Person
@@ -48,6 +48,7 @@ from tests.helpers import (
     reset_state,
     scan,
 )
+from web.context import DOMAIN
 
 ID_ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 # The fake platforms of the current test: what they delivered is scanned at its end.
@@ -181,7 +182,7 @@ async def client(request: pytest.FixtureRequest, aiohttp_client, settings: Setti
         request.getfixturevalue("pay_gateway").notify_to = str(
             test_client.make_url("/pay/notify"))
     await reset_state(app)
-    register_templates(platform, app[RUNTIME])
+    register_templates(platform, app[CHANNELS].notify_texts)
     async with aiohttp.ClientSession() as session:
         callback = CallbackClient(session, str(test_client.make_url("/wechat/callback")),
                                   Pusher(TOKEN, APPID), platform)
@@ -207,7 +208,7 @@ async def demo(client: TestClient, platform: Platform) -> dict[str, object]:
     the official account on the (fake) platform."""
     from services.demo import DEMO_PEOPLE, load_demo
 
-    await load_demo(client.app[RUNTIME].domain.people)
+    await load_demo(client.app[DOMAIN].people)
     await sync_followers(platform)
     return {d.key: d for d in DEMO_PEOPLE}
 

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
 from services.demo import demo_credit_code, demo_id
 from tests.helpers import Api, Chat
+from web.context import DOMAIN
 
 TENDERER = ("某市第一中学", demo_credit_code(50))
 
@@ -23,7 +23,7 @@ async def make_experts(client: TestClient, count: int, *, first: int = 1000,
                        unit_code: str | None = None) -> list[ExpertProfile]:
     """`count` formal experts who follow the official account (openid o_ex_<n>) and use the
     mini-program (mp_ex_<n>)."""
-    vault = client.app[RUNTIME].domain.vault
+    vault = client.app[DOMAIN].vault
     made = []
     for n in range(first, first + count):
         number = demo_id("440104", date(1970, 1, 1) + timedelta(days=n), n % 400, True)

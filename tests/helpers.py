@@ -12,13 +12,16 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from redis.asyncio import Redis
 from tortoise import connections
 from tortoise.context import get_current_context
 
-from config.keys import RUNTIME
+from config.health import READINESS
+from config.settings import ROOT
 from sandbox.platform import Platform
 from sandbox.wechat_push import Mode, Push, Pusher, event_fields, text_fields
 from services.pii import find_unmasked
+from services.texts import Texts
 
 # Phones and ID numbers found unmasked in anything the service sent during the current test
 # (chat replies, API responses, log records); an autouse fixture fails the test on any.
@@ -71,6 +74,14 @@ AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 OLD_AES_KEY = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"
 
 
+TEXTS = Texts(ROOT / "texts")  # the service's texts, to say what a reply should say
+
+
+def redis_of(app: web.Application) -> Redis:
+    """The service's own Redis client (the one /readyz pings)."""
+    return app[READINESS].redis
+
+
 async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 5.0) -> None:
     """Wait until `check()` holds (work done by the worker or a background task)."""
     deadline = time.monotonic() + timeout
@@ -87,7 +98,7 @@ async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float
 
 async def reset_state(app: web.Application) -> None:
     """Empty every table (but the migrations record) and the Redis database."""
-    await app[RUNTIME].redis.flushdb()
+    await redis_of(app).flushdb()
     ctx = get_current_context()
     assert ctx is not None and ctx.apps is not None
     tables = [m._meta.db_table for m in ctx.apps.get_models_iterable()]

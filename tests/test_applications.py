@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.applications import Application, Batch
 from models.notifications import Notification
 from models.people import Person, Role, RoleGrant
@@ -18,6 +17,7 @@ from services.applications import check_window
 from services.demo import DEMO_FORM, FINANCE_STAGES, GD_STAGES, demo_credit_code
 from services.identity_rules import RuleError
 from tests.helpers import Api, Chat
+from web.context import DOMAIN
 
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
@@ -201,7 +201,7 @@ async def test_reviewers_act_only_within_their_scope(api: Api, demo: dict,
     app_id = await ready_to_submit(api, token, batch)
     await api.call("POST", f"/applications/{app_id}/submit", token)
     # a city reviewer of another city, and a province reviewer at a city stage
-    people = client.app[RUNTIME].domain.people
+    people = client.app[DOMAIN].people
     other = await people.by_phone(demo["reviewer_province"].phone)
     assert other is not None
     await RoleGrant.create(person_id=(await Person.get(phone=demo["verifier"].phone)).id,

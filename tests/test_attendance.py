@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.draws import (
     DrawActivity,
     DrawStatus,
@@ -26,10 +25,11 @@ from services.identity_rules import RuleError
 from services.scenes import CheckinScene
 from tests.draw_world import drawn, make_experts, openid_of, prepared
 from tests.helpers import PHONE_LIKE, Api, Chat
+from web.context import DOMAIN
 
 
 def attendance(client: TestClient) -> Attendance:
-    return client.app[RUNTIME].domain.attendance
+    return client.app[DOMAIN].attendance
 
 
 async def refused(call, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -119,7 +119,7 @@ async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
     assert "不是本场评标确认参加的专家" in stranger
     forged = await scan(who, scene[:-2] + ("AA" if not scene.endswith("AA") else "BB"))
     assert "二维码" in forged and "签到成功" not in forged
-    old = client.app[RUNTIME].scenes.encode(CheckinScene(aid, int(now.timestamp()) - 1))
+    old = client.app[DOMAIN].scenes.encode(CheckinScene(aid, int(now.timestamp()) - 1))
     assert "已过期" in await scan(who, old)
     # by verification code in chat
     other = await openid_of(second.person_id)

@@ -6,15 +6,15 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.demo import DemoPerson
 from services.identity_rules import check_digit
 from services.scenes import BindScene
-from tests.helpers import Api, Chat, eventually
+from tests.helpers import Api, Chat, eventually, redis_of
 from tests.test_login_locks import LOCKED, Clock, sms_code, wrong_codes
+from web.context import DOMAIN
 
 UNKNOWN_ID = "44010619991212001" + check_digit("44010619991212001")  # valid, unknown
 
@@ -22,7 +22,7 @@ UNKNOWN_ID = "44010619991212001" + check_digit("44010619991212001")  # valid, un
 @pytest.fixture
 def clock(client: TestClient) -> Clock:
     moved = Clock()
-    client.app[RUNTIME].domain.codes.clock = moved
+    client.app[DOMAIN].codes.clock = moved
     return moved
 
 
@@ -91,7 +91,7 @@ async def test_five_wrong_codes_lock_the_openid_and_the_person(
                for g in wrong_codes(attackers_code, 5)]
     assert "还可以再试 4 次" in replies[0] and "还可以再试 1 次" in replies[3]
     assert LOCKED in replies[4]
-    redis = client.app[RUNTIME].redis
+    redis = redis_of(client.app)
     person = await Person.get(phone=expert.phone)
     for party in (f"p:{person.id}", "oa:o_attacker"):
         assert 1790 < await redis.ttl(f"t:code:lock:{party}") <= 1800
@@ -126,7 +126,7 @@ async def test_a_code_lives_five_minutes(client: TestClient, chat: Chat, platfor
     await chat.say("o_slowpoke", "绑定")
     await chat.say("o_slowpoke", expert.id_number)
     code = await sms_code(platform, expert.phone)
-    redis = client.app[RUNTIME].redis
+    redis = redis_of(client.app)
     assert 290 < await redis.ttl("t:code:bind:oa:o_slowpoke") <= 300  # no longer kept
     clock.advance(301)
     answer = await chat.say("o_slowpoke", code)
@@ -180,7 +180,7 @@ async def _ticket_scene(client: TestClient, api: Api, platform: Platform,
     assert ticket.data["expires_in"] == 600
     qr_ticket = ticket.data["qr_url"].split("ticket=")[1]
     scene = platform.qr_tickets[qr_ticket][0]
-    assert isinstance(client.app[RUNTIME].scenes.decode(scene), BindScene)
+    assert isinstance(client.app[DOMAIN].scenes.decode(scene), BindScene)
     return scene
 
 
@@ -203,8 +203,8 @@ async def test_a_ticket_lives_ten_minutes(client: TestClient, chat: Chat, api: A
     applicant: DemoPerson = demo["applicant"]
     await WeChatIdentity.filter(openid=applicant.openid).update(person_id=None)
     scene = await _ticket_scene(client, api, platform, applicant)
-    ticket = client.app[RUNTIME].scenes.decode(scene).ticket
-    assert 590 < await client.app[RUNTIME].redis.ttl(f"t:bindticket:{ticket}") <= 600
+    ticket = client.app[DOMAIN].scenes.decode(scene).ticket
+    assert 590 < await redis_of(client.app).ttl(f"t:bindticket:{ticket}") <= 600
     clock.advance(601)
     assert "已使用或已过期" in (await chat.event("o_late_scanner", "SCAN", scene)).text
     assert (await WeChatIdentity.get(openid="o_late_scanner")).person_id is None

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Section
 from models.notifications import Notification
 from models.people import Person
@@ -16,6 +15,7 @@ from services.clock import CHINA
 from services.identity_rules import RuleError
 from tests.draw_world import drawn, finish, make_experts, openid_of
 from tests.helpers import Api, Chat
+from web.context import DOMAIN
 
 
 async def test_absence_then_a_supplementary_draw_marked_on_the_result(
@@ -103,7 +103,7 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
     await make_experts(client, 6)
     aid, token = await drawn(api, chat, demo)
     activity = await DrawActivity.get(id=aid)
-    followups = client.app[RUNTIME].domain.draw_followups
+    followups = client.app[DOMAIN].draw_followups
     boundary = activity.eval_start - timedelta(hours=5)
     try:
         await followups.request_withdrawal(activity, "台风停工", boundary + timedelta(seconds=1))

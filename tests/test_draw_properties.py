@@ -12,7 +12,6 @@ from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from config.keys import RUNTIME
 from models.draws import (
     Avoidance,
     Condition,
@@ -27,6 +26,7 @@ from models.people import Person
 from services.catalogue import catalogue
 from tests.draw_world import TENDERER, make_experts, prepared
 from tests.helpers import Api
+from web.context import DOMAIN
 
 TRAITS = ("ok", "ok", "ok", "tenderer_staff", "declared_tenderer", "avoided_person",
           "unavailable", "booked")
@@ -99,7 +99,7 @@ async def test_no_forbidden_expert_is_invited_and_never_more_confirmed_than_plan
     forbidden = await shape(experts, world["traits"], activity)
     started = await api.call("POST", f"/draws/activities/{aid}/start", token)
     assert started.status == 200, started.data
-    engine = client.app[RUNTIME].domain.draws
+    engine = client.app[DOMAIN].draws
     replies = itertools.cycle(world["replies"])
     for _ in range(30):
         waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)

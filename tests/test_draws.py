@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.draws import (
     Condition,
     DrawActivity,
@@ -24,6 +23,7 @@ from services.draw_audit import audit, export_record
 from services.draw_engine import audit_records
 from tests.draw_world import make_experts, prepared
 from tests.helpers import PHONE_LIKE, Api, Chat
+from web.context import DOMAIN
 
 
 async def waiting_openids() -> list[str]:
@@ -34,7 +34,7 @@ async def waiting_openids() -> list[str]:
 
 
 def engine(client: TestClient):  # type: ignore[no-untyped-def]
-    return client.app[RUNTIME].domain.draws
+    return client.app[DOMAIN].draws
 
 
 async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestClient,

@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.education import Course, Enrollment
 from models.notifications import Notification
 from models.people import Person
 from tests.helpers import Api
+from web.context import DOMAIN
 
 
 def _path(url: str) -> str:
@@ -34,7 +34,7 @@ async def test_a_course_from_payment_to_certificate(api: Api, client: TestClient
                             {"progress": 10})
     assert unpaid.status == 400 and "请先缴纳" in unpaid.message
     # the payment hook: access opens two days after payment
-    education = client.app[RUNTIME].domain.education
+    education = client.app[DOMAIN].education
     await education.on_paid(eid, now)
     early = await api.call("POST", f"/education/enrollments/{eid}/progress", token,
                            {"progress": 10})

@@ -14,17 +14,22 @@ from redis.exceptions import ResponseError
 from yarl import URL
 
 from bot.conversation import ConversationStore, MemoryConversationStore, RedisConversationStore
-from bot.dispatcher import Dispatcher, Outcome
+from bot.dispatcher import Dispatcher
+from bot.event import Outcome
 from bot.filters import EventIs, Text
+from bot.flow import ANY, Flow
 from bot.incoming import Incoming
 from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
 from bot.redis_batch import ScriptBatcher
 from bot.replies import SILENCE
 from bot.replies import Text as TextReply
-from bot.router import ANY, Flow, Router
-from config.keys import RUNTIME
+from bot.router import Router
 from sandbox.wechat_push import event_fields, text_fields
-from tests.helpers import Proxy, eventually
+from services.outbox import Outbox
+from services.redis_keys import RedisKeys
+from services.scenes import SceneCodec
+from tests.helpers import TEXTS, Proxy, eventually, redis_of
+from web.context import DOMAIN
 
 
 def _msg(openid: str, content: str, msg_id: int) -> Incoming:
@@ -35,19 +40,20 @@ def _msg(openid: str, content: str, msg_id: int) -> Incoming:
 def _dispatcher(client: TestClient, router: Router, *, lock_wait: float = 2.0,
                 defer: Callable[[dict[str, str]], Awaitable[None]] | None = None,
                 store: ConversationStore | None = None) -> Dispatcher:
-    rt = client.app[RUNTIME]
     states: dict = {}
 
     async def no_defer(raw: dict[str, str]) -> None:
         raise AssertionError("nothing should be deferred")
 
     middlewares = [
-        ErrorsMiddleware(rt.texts),
-        ConversationMiddleware(store or RedisConversationStore(rt.redis, "t:"), states,
+        ErrorsMiddleware(TEXTS),
+        ConversationMiddleware(store or RedisConversationStore(redis_of(client.app),
+                                                               RedisKeys("t:")), states,
                                dedup_ttl=60, lock_wait=lock_wait, defer=defer or no_defer),
         IdentityMiddleware(load_budget=1.0),
     ]
-    dispatcher = Dispatcher(texts=rt.texts, scenes=rt.scenes, deps={}, middlewares=middlewares,
+    dispatcher = Dispatcher(texts=TEXTS, scenes=client.app[DOMAIN].scenes, deps={},
+                            middlewares=middlewares,
                             states=states)
     dispatcher.include(router)
     return dispatcher
@@ -145,7 +151,7 @@ async def test_an_opening_whose_answer_came_too_late_is_undone(client: TestClien
     proxy = Proxy(_target(infra["REDIS_URL"]))
     slow = _redis_through(infra["REDIS_URL"], await proxy.start())
     try:
-        store = RedisConversationStore(slow, "t:", timeout=0.3)
+        store = RedisConversationStore(slow, RedisKeys("t:"), timeout=0.3)
         dispatcher = _dispatcher(client, router, store=store)
         await dispatcher.feed(_msg("o_late_redis", "warm-up", 1))  # connection made
         proxy.reply_delay = 0.6
@@ -154,7 +160,7 @@ async def test_an_opening_whose_answer_came_too_late_is_undone(client: TestClien
         reply = await dispatcher.feed(push, outcome)
         assert outcome.busy and "系统繁忙" in reply.content and runs == ["warm-up"]
         proxy.reply_delay = 0
-        redis = client.app[RUNTIME].redis
+        redis = redis_of(client.app)
         await eventually(lambda: _nothing_left(redis))
         # WeChat's retry of the push is handled afresh, and at once (no lock to wait for)
         retry = Outcome()
@@ -168,7 +174,7 @@ async def test_an_opening_whose_answer_came_too_late_is_undone(client: TestClien
 async def test_an_undo_that_overtakes_its_opening_leaves_a_tombstone(client: TestClient) -> None:
     """The undo may reach Redis before the late opening itself (another connection): the
     opening then claims nothing."""
-    store = RedisConversationStore(client.app[RUNTIME].redis, "t:")
+    store = RedisConversationStore(redis_of(client.app), RedisKeys("t:"))
     await store.abandon("o_overtaken", "m:o_overtaken:5", "tok1")
     opening = await store.open("o_overtaken", "m:o_overtaken:5", "tok1", 60, 30_000)
     assert opening.status == "busy"
@@ -183,7 +189,7 @@ async def test_a_lost_opening_that_found_the_lock_busy_is_undone_too(client: Tes
     earlier push: the undo drops that record (it is the push's own), so WeChat's retry is
     not taken for a duplicate of a push that was never handled; the other push's lock and
     record stay."""
-    store: ConversationStore = (RedisConversationStore(client.app[RUNTIME].redis, "t:")
+    store: ConversationStore = (RedisConversationStore(redis_of(client.app), RedisKeys("t:"))
                                 if kind == "redis" else MemoryConversationStore())
     first = await store.open("o_busy_lost", "m:1", "tokA", 60, 30_000)
     second = await store.open("o_busy_lost", "m:2", "tokB", 60, 30_000)
@@ -197,7 +203,7 @@ async def test_a_lost_opening_that_found_the_lock_busy_is_undone_too(client: Tes
 async def test_scripts_survive_a_redis_that_lost_its_script_cache(client: TestClient) -> None:
     """After a Redis restart or failover the scripts are gone (NOSCRIPT): they are loaded
     again and the batch re-sent, and an error inside one script stays with its caller."""
-    redis = client.app[RUNTIME].redis
+    redis = redis_of(client.app)
     batcher = ScriptBatcher(redis, timeout=1.0)
     echo = batcher.register("return ARGV[1]")
     broken = batcher.register("return redis.call('no-such-command')")
@@ -282,8 +288,24 @@ async def test_unknown_dependency_fails_at_start_up(client: TestClient) -> None:
     @router.message()
     async def wants(nonexistent_service) -> None: ...
 
-    rt = client.app[RUNTIME]
-    dispatcher = Dispatcher(texts=rt.texts, scenes=rt.scenes, deps={}, middlewares=[])
+    dispatcher = Dispatcher(texts=TEXTS, scenes=client.app[DOMAIN].scenes, deps={},
+                            middlewares=[])
     with pytest.raises(TypeError, match="nonexistent_service"):
         dispatcher.include(router)
 
+
+
+def test_a_dependency_of_the_wrong_type_fails_at_start_up() -> None:
+    """Handlers name their dependencies and annotate them: a name that resolves to something
+    else than the annotation says (a renamed service, say) stops the start-up."""
+    router = Router("typed")
+
+    @router.message()
+    async def wants(outbox: Outbox) -> None: ...
+
+    scenes = SceneCodec("k")
+    Dispatcher(texts=TEXTS, scenes=scenes, deps={"outbox": Outbox()}, middlewares=[]
+               ).include(router)
+    wrong = Dispatcher(texts=TEXTS, scenes=scenes, deps={"outbox": scenes}, middlewares=[])
+    with pytest.raises(TypeError, match="wants outbox: Outbox"):
+        wrong.include(router)

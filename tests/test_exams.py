@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.applications import Application, AppStatus, Batch
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile, ExpertSpecialty
@@ -17,6 +16,7 @@ from models.notifications import Notification
 from models.people import Person, RoleGrant
 from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES, demo_credit_code
 from tests.helpers import Chat, eventually
+from web.context import DOMAIN
 
 RIGHT = {"1": "B", "2": "T", "3": "ABC", "4": "F", "5": "B"}
 
@@ -36,7 +36,7 @@ async def approved_applicant(client: TestClient, demo: dict, closes_in: float = 
                              region="4401", industry="住建", specialties=[
                                  {"code": "A0401", "primary": True, "admitted": True},
                                  {"code": "A0402", "primary": False, "admitted": False}])
-    exams = client.app[RUNTIME].domain.exams
+    exams = client.app[DOMAIN].exams
     exam = await exams.schedule_exam(batch, "入库考试", now - timedelta(minutes=1),
                                      now + timedelta(seconds=closes_in), duration, 60,
                                      EXAM_QUESTIONS, now)
@@ -62,7 +62,7 @@ async def test_scheduling_sends_each_approved_applicant_their_own_link(
     # another person's or a tampered link is refused
     forged = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
     assert (await client.get(_path(forged))).status == 403
-    other = client.app[RUNTIME].domain.exams.link(exam, person.id + 1)
+    other = client.app[DOMAIN].exams.link(exam, person.id + 1)
     state = await client.get(_path(other).replace(f"/exam/{exam.id}?", f"/exam/{exam.id}/api/"
                                                   "state?"))
     assert state.status == 200 and (await state.json())["started"] is False
@@ -74,7 +74,7 @@ async def test_scheduling_sends_each_approved_applicant_their_own_link(
 async def test_timer_runs_through_a_disconnect_and_answers_are_kept(client: TestClient,
                                                                     demo: dict) -> None:
     exam, person = await approved_applicant(client, demo)
-    link = client.app[RUNTIME].domain.exams.link(exam, person.id)
+    link = client.app[DOMAIN].exams.link(exam, person.id)
     api = _path(link).replace(f"/exam/{exam.id}?", f"/exam/{exam.id}/api/{{}}?")
     started = await (await client.post(api.format("start"))).json()
     assert started["remaining"] > 3500 and len(started["questions"]) == 5
@@ -93,7 +93,7 @@ async def test_timer_runs_through_a_disconnect_and_answers_are_kept(client: Test
 async def test_at_zero_the_worker_hands_the_paper_in(client: TestClient, demo: dict) -> None:
     # the exam closes in 2 s, so the deadline (and the timer job) is 2 s away
     exam, person = await approved_applicant(client, demo, closes_in=2)
-    exams = client.app[RUNTIME].domain.exams
+    exams = client.app[DOMAIN].exams
     attempt = await exams.start(exam, person.id, datetime.now(UTC))
     for qid, value in RIGHT.items():
         await exams.answer(attempt, exam, qid, value, datetime.now(UTC))
@@ -111,7 +111,7 @@ async def _submitted(attempt_id: int) -> bool:
 async def test_an_answer_after_the_deadline_is_refused_and_submits(client: TestClient,
                                                                    demo: dict) -> None:
     exam, person = await approved_applicant(client, demo)
-    exams = client.app[RUNTIME].domain.exams
+    exams = client.app[DOMAIN].exams
     attempt = await exams.start(exam, person.id, datetime.now(UTC))
     late = attempt.deadline + timedelta(seconds=1)
     from services.identity_rules import RuleError
@@ -128,7 +128,7 @@ async def test_an_answer_after_the_deadline_is_refused_and_submits(client: TestC
 async def test_passing_makes_a_formal_expert(client: TestClient, demo: dict,
                                              chat: Chat) -> None:
     exam, person = await approved_applicant(client, demo)
-    exams = client.app[RUNTIME].domain.exams
+    exams = client.app[DOMAIN].exams
     attempt = await exams.start(exam, person.id, datetime.now(UTC))
     for qid, value in RIGHT.items():
         await exams.answer(attempt, exam, qid, value, datetime.now(UTC))
@@ -151,7 +151,7 @@ async def test_passing_makes_a_formal_expert(client: TestClient, demo: dict,
 
 async def test_failing_is_told_what_next(client: TestClient, demo: dict) -> None:
     exam, person = await approved_applicant(client, demo)
-    exams = client.app[RUNTIME].domain.exams
+    exams = client.app[DOMAIN].exams
     attempt = await exams.start(exam, person.id, datetime.now(UTC))
     await exams.answer(attempt, exam, "1", "A", datetime.now(UTC))
     result = await exams.submit(attempt.id, datetime.now(UTC), by="candidate")
@@ -163,7 +163,7 @@ async def test_failing_is_told_what_next(client: TestClient, demo: dict) -> None
 
 async def test_two_starts_at_once_make_one_attempt(client: TestClient, demo: dict) -> None:
     exam, person = await approved_applicant(client, demo)
-    exams = client.app[RUNTIME].domain.exams
+    exams = client.app[DOMAIN].exams
     now = datetime.now(UTC)
     a, b = await asyncio.gather(exams.start(exam, person.id, now), exams.start(
         exam, person.id, now))

@@ -109,7 +109,7 @@ async def test_deregistration_makes_the_account_unusable(api: Api, chat: Chat,
     assert done.status == 200
     assert (await api.call("GET", "/me", token)).status == 401
     again = await api.login(demo["expert"].mp_openid)
-    assert (await api.call("GET", "/me", again)).error == "not_bound"
+    assert (await api.call("GET", "/me", again)).error == "auth.not_bound"
     assert "还没有绑定" in (await chat.say(demo["expert"].openid, "我的信息")).text
     person = await Person.get(phone=demo["expert"].phone)
     assert person.deregistered_at is not None

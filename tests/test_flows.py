@@ -7,9 +7,8 @@ import json
 import pytest
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.wechat import Feedback, WeChatIdentity
-from tests.helpers import Chat
+from tests.helpers import Chat, redis_of
 
 # (what the user sends, a fragment the reply must contain)
 FEEDBACK_HAPPY = [
@@ -115,7 +114,7 @@ async def test_state_is_per_user(chat: Chat) -> None:
 
 async def test_an_expired_flow_is_announced_and_dropped(client: TestClient, chat: Chat) -> None:
     await chat.say("o_slow", "反馈")
-    redis = client.app[RUNTIME].redis
+    redis = redis_of(client.app)
     key = "t:fsm:{o_slow}"
     record = json.loads(await redis.get(key))
     record["t"] = 1.0  # the deadline passed long ago

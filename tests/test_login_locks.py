@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from config.keys import RUNTIME
 from models.wechat import WeChatIdentity
 from sandbox.platform import Fault, Platform
 from services.demo import DEMO_PASSWORD, DemoPerson
 from services.identity_rules import check_digit
 from tests.helpers import Api, ApiAnswer, Chat, eventually
+from web.context import DOMAIN
 
 LOCKED = "已锁定30分钟"
 CODE_SENT = "如果信息正确，验证码已发送到登记的手机号，5分钟内有效。"
@@ -44,7 +44,7 @@ class Clock:
 @pytest.fixture
 def clock(client: TestClient) -> Clock:
     moved = Clock()
-    client.app[RUNTIME].domain.codes.clock = moved
+    client.app[DOMAIN].codes.clock = moved
     return moved
 
 
@@ -107,7 +107,7 @@ async def test_sms_login_wrong_code_and_expiry(api: Api, platform: Platform, dem
     late = await api.call("POST", "/auth/sms-login/confirm", token,
                           {"phone": expert.phone, "code": code})
     assert late.status == 400 and "已过期" in late.message
-    assert (await api.call("GET", "/me", token)).error == "not_bound"
+    assert (await api.call("GET", "/me", token)).error == "auth.not_bound"
     # a new code (the resend wait is over too) still works at 4 minutes 50 seconds
     assert (await api.call("POST", "/auth/sms-login/start", token,
                            {"phone": expert.phone})).status == 200
@@ -175,7 +175,7 @@ async def test_password_login_locks_after_five_however_the_account_is_written(
     # and the chat binding flow for that person
     await chat.say("o_pw_bad", "绑定")
     assert LOCKED in (await chat.say("o_pw_bad", legal.id_number)).text
-    assert (await api.call("GET", "/me", token)).error == "not_bound"
+    assert (await api.call("GET", "/me", token)).error == "auth.not_bound"
 
 
 async def test_password_login_with_any_spelling_of_the_account(api: Api, demo: dict) -> None:

@@ -11,21 +11,23 @@ from typing import Any, ClassVar
 
 import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.channels import CHANNELS
 from bot.template_fields import fit
 from config.app import create_app
-from config.keys import RUNTIME
-from config.runtime import Runtime, open_runtime
-from config.settings import SettingsError
+from config.runtime import open_runtime
+from config.settings import Settings, SettingsError
 from models.notifications import Notification, Status, SubscribeConsent
 from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers
 from sandbox.platform import Fault, Platform, check_field
 from tests.conftest import make_settings
 from tests.helpers import eventually, reset_state
+from web.context import DOMAIN
 
 NOW = datetime.now(UTC)
 PARAMS = {"content": "请于明早9点到达评标室", "at": "2026-11-23 09:00"}
@@ -37,9 +39,9 @@ async def _person(demo: dict, key: str) -> int:
 
 
 async def _send(client: TestClient, demo: dict, key: str, params: dict | None = None) -> int:
-    rt = client.app[RUNTIME]
-    item = await rt.domain.outbox.notify(datetime.now(UTC), "system.test", params or PARAMS,
-                                         person_id=await _person(demo, key))
+    person_id = await _person(demo, key)
+    item = await client.app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test",
+                                                  params or PARAMS, person_id=person_id)
     assert item is not None
     return item.id
 
@@ -99,8 +101,8 @@ async def test_a_user_who_blocks_templates_gets_an_sms(client: TestClient, demo:
 async def test_not_following_falls_back_to_subscribe_then_sms(client: TestClient, demo: dict,
                                                               platform: Platform) -> None:
     platform.user(demo["applicant"].openid).follower = False  # unfollowed the account
-    rt = client.app[RUNTIME]
-    template_id = rt.notify_texts.subscribe_id("system.test")
+    app = client.app
+    template_id = app[CHANNELS].notify_texts.subscribe_id("system.test")
     # the user accepted one subscribe message in the mini-program (WeChat counts it, and
     # the mini-program tells us)
     platform.user(demo["applicant"].mp_openid).consents[template_id] = 1
@@ -117,9 +119,9 @@ async def test_not_following_falls_back_to_subscribe_then_sms(client: TestClient
 
 async def test_nobody_to_reach_is_failed_with_a_reason(client: TestClient,
                                                        platform: Platform) -> None:
-    rt = client.app[RUNTIME]
+    app = client.app
     await WeChatIdentity.create(openid="o_gone", subscribed=False)
-    item = await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS,
+    item = await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS,
                                          openid="o_gone")
     assert item is not None
     await eventually(lambda: _done(item.id))
@@ -149,10 +151,10 @@ def test_fitted_values_always_pass_the_platform_rules(key: str, value: str) -> N
 
 
 async def test_client_msg_id_is_stable_across_retries(client: TestClient, demo: dict,
-                                                      platform: Platform) -> None:
+                                                      platform: Platform,
+                                                      settings: Settings) -> None:
     # WeChat takes the message but answers too late: the client times out and retries
-    rt = client.app[RUNTIME]
-    late = rt.settings.wechat_api_timeout + 0.5
+    late = settings.wechat_api_timeout + 0.5
     platform.inject(Fault("/cgi-bin/message/template/send", delay_after=late))
     item = await _send(client, demo, "expert")
     await eventually(lambda: _done(item), timeout=15)
@@ -168,17 +170,16 @@ async def test_dead_after_the_maximum_number_of_attempts(aiohttp_client, infra,
     app = create_app(settings)
     await aiohttp_client(app)
     await reset_state(app)
-    register_templates(platform, app[RUNTIME])
-    rt = app[RUNTIME]
+    register_templates(platform, app[CHANNELS].notify_texts)
     await WeChatIdentity.create(openid="o_busy_wx", subscribed=True)
     platform.interact("o_busy_wx")
     platform.inject(Fault("/cgi-bin/message/custom/send", errcode=-1, times=100))
     platform.inject(Fault("/cgi-bin/message/template/send", errcode=-1, times=100))
-    item = await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS,
+    item = await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS,
                                          openid="o_busy_wx")
     assert item is not None
     for _ in range(2):
-        await rt.relay.run()
+        await app[CHANNELS].relay.run()
         await Notification.filter(id=item.id).update(next_attempt_at=datetime.now(UTC))
     n = await _status(item.id)
     assert n.status == Status.DEAD and n.attempts == 2 and "-1" in (n.last_error or "")
@@ -192,15 +193,14 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     app = create_app(settings)
     await aiohttp_client(app)
     await reset_state(app)
-    register_templates(platform, app[RUNTIME])
-    rt = app[RUNTIME]
+    register_templates(platform, app[CHANNELS].notify_texts)
     now = datetime.now(UTC)
     for i in range(10):
         await WeChatIdentity.create(openid=f"o_r{i}", subscribed=True, last_seen_at=now)
         platform.interact(f"o_r{i}")
-        await rt.domain.outbox.notify(now, "system.test", PARAMS, openid=f"o_r{i}")
+        await app[DOMAIN].outbox.notify(now, "system.test", PARAMS, openid=f"o_r{i}")
     start = time.monotonic()
-    await rt.relay.run()
+    await app[CHANNELS].relay.run()
     assert time.monotonic() - start >= 2.0  # 10 messages paced at 4 a second
     stamps = sorted(s.at for s in platform.sent)
     assert len(stamps) == 10
@@ -208,8 +208,8 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     assert min(b - a for a, b in zip(stamps, stamps[4:], strict=False)) >= 0.9
     # one person: 3 a minute, the rest waits for the next minute, nothing is lost
     for _ in range(5):
-        await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS, openid="o_r0")
-    await rt.relay.run()
+        await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS, openid="o_r0")
+    await app[CHANNELS].relay.run()
     later = await Notification.filter(openid="o_r0", status=Status.QUEUED)
     assert len(platform.sent_to("o_r0")) == 1 + 2  # 1 earlier + 2 more this minute
     assert len(later) == 3 and all(n.next_attempt_at > datetime.now(UTC) for n in later)
@@ -222,23 +222,23 @@ async def test_a_receipt_that_arrives_before_the_relay_saved_is_not_lost(
     holds its msgid: the receipt is kept and applied once the batch is saved."""
     from tests.helpers import Chat
 
-    rt = client.app[RUNTIME]
+    app = client.app
     now = datetime.now(UTC)
     item = await Notification.create(kind="system.test", openid=demo["expert"].openid,
                                      params={"content": "早到的回执", "at": "2026-11-23 09:00"},
                                      next_attempt_at=now + timedelta(hours=1),
                                      client_msg_id="early-receipt-1")
     # claimed here, not by the in-process relay (not due for it for another hour)
-    (claimed,) = await rt.domain.outbox.claim(now + timedelta(hours=1), 10)
+    (claimed,) = await app[DOMAIN].outbox.claim(now + timedelta(hours=1), 10)
     # the receipt comes first: no notification has this msgid yet
     answer = await Chat(client).event(demo["expert"].openid, "TEMPLATESENDJOBFINISH",
                                       MsgID=987654321, Status="success")
     assert answer.status == 200
     assert (await Notification.get(id=item.id)).status == Status.SENDING
     # then the relay records the send and saves its batch
-    rt.domain.outbox.sent(claimed, "template", now, wx_msgid=987654321)
-    await rt.domain.outbox.save([claimed])
-    await rt.relay._apply_early_receipts([claimed], now)
+    app[DOMAIN].outbox.sent(claimed, "template", now, wx_msgid=987654321)
+    await app[DOMAIN].outbox.save([claimed])
+    await app[CHANNELS].relay.apply_early_receipts([claimed], now)
     assert (await Notification.get(id=item.id)).status == Status.DELIVERED
 
 
@@ -328,15 +328,15 @@ async def test_a_time_no_template_can_take_goes_to_the_next_channel(
 
 
 async def _app(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-               platform: Platform, **overrides: object) -> Runtime:
+               platform: Platform, **overrides: object) -> web.Application:
     """The service without its in-process worker: the test runs the relay itself."""
     settings = make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
                              EXPERTBOT_INPROCESS_WORKER=False, **overrides)
     app = create_app(settings)
     await aiohttp_client(app)
     await reset_state(app)
-    register_templates(platform, app[RUNTIME])
-    return app[RUNTIME]
+    register_templates(platform, app[CHANNELS].notify_texts)
+    return app
 
 
 async def _in_window_openid(platform: Platform, openid: str) -> None:
@@ -347,19 +347,19 @@ async def _in_window_openid(platform: Platform, openid: str) -> None:
 async def test_a_chat_message_wechat_took_after_the_timeout_arrives_once(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
-    rt = await _app(aiohttp_client, infra, wechat, platform, WECHAT_API_TIMEOUT=0.5)
+    app = await _app(aiohttp_client, infra, wechat, platform, WECHAT_API_TIMEOUT=0.5)
     await _in_window_openid(platform, "o_slow")
     # WeChat sends the message, then answers after the client gave up waiting
     platform.inject(Fault("/cgi-bin/message/custom/send", delay_after=1.0))
-    item = await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS,
+    item = await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS,
                                          openid="o_slow")
     assert item is not None
-    await rt.relay.run()
+    await app[CHANNELS].relay.run()
     n = await _status(item.id)
     assert n.status == Status.SENT and n.channel == "cs"  # sent, not confirmed
     assert "outcome unknown" in (n.last_error or "")
     await asyncio.sleep(1.0)  # WeChat's late answer has come and gone
-    assert await rt.relay.run() == 0
+    assert await app[CHANNELS].relay.run() == 0
     assert len(platform.sent_to("o_slow", "custom_text")) == 1
     assert platform.calls["/cgi-bin/message/custom/send"] == 1
 
@@ -372,17 +372,17 @@ async def test_overlapping_relays_at_a_slow_rate_send_each_message_once(
         platform: Platform) -> None:
     """Six messages at 2 a second take 3 s, three times the lease: a relay run that claimed
     them all would lose its claim while waiting, and the next run would send them again."""
-    rt = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_RATE=2, OUTBOX_LEASE=1)
+    app = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_RATE=2, OUTBOX_LEASE=1)
     for i in range(6):
         await _in_window_openid(platform, f"o_l{i}")
-        await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS,
+        await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS,
                                       openid=f"o_l{i}")
 
     async def overlapping() -> int:
         await asyncio.sleep(1.2)  # the sweep starts another run while the first still works
-        return await rt.relay.run()
+        return await app[CHANNELS].relay.run()
 
-    await asyncio.gather(rt.relay.run(), overlapping())
+    await asyncio.gather(app[CHANNELS].relay.run(), overlapping())
     assert [len(platform.sent_to(f"o_l{i}", "custom_text")) for i in range(6)] == [1] * 6
     rows = await Notification.all()
     assert [(n.status, n.attempts) for n in rows] == [(Status.DELIVERED, 1)] * 6
@@ -394,8 +394,8 @@ async def test_a_lease_taken_over_after_a_lapse_is_not_renewed_back(
     """A relay whose renewals failed until its claim lapsed, and whose rows another relay
     then claimed, must not take the lease back when a renewal finally succeeds: it would
     send what the other relay sends."""
-    rt = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_LEASE=1)
-    outbox, relay = rt.domain.outbox, rt.relay
+    app = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_LEASE=1)
+    outbox, relay = app[DOMAIN].outbox, app[CHANNELS].relay
     for i in range(3):
         await outbox.notify(datetime.now(UTC), "system.test", PARAMS, openid=f"o_lease{i}")
     now = datetime.now(UTC)
@@ -415,7 +415,7 @@ async def test_a_lease_taken_over_after_a_lapse_is_not_renewed_back(
 async def test_a_row_whose_claims_keep_lapsing_is_dead_not_claimed_for_ever(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
-    rt = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_MAX_ATTEMPTS=3)
+    app = await _app(aiohttp_client, infra, wechat, platform, OUTBOX_MAX_ATTEMPTS=3)
     await _in_window_openid(platform, "o_crash")
     now = datetime.now(UTC)
     # its relay died three times between claiming it and recording an outcome
@@ -423,7 +423,7 @@ async def test_a_row_whose_claims_keep_lapsing_is_dead_not_claimed_for_ever(
         kind="system.test", openid="o_crash", params=PARAMS, status=Status.SENDING, attempts=3,
         claim_token="relay-that-died", claimed_until=now - timedelta(seconds=1),
         next_attempt_at=now - timedelta(minutes=5), client_msg_id="lapsed-claim-1")
-    assert await rt.relay.run() == 0
+    assert await app[CHANNELS].relay.run() == 0
     n = await _status(item.id)
     assert n.status == Status.DEAD and "lapsed" in (n.last_error or "")
     assert platform.sent_to("o_crash") == []
@@ -452,7 +452,7 @@ SUBSCRIBED_KINDS = {
 @pytest.mark.parametrize("kind", sorted(SUBSCRIBED_KINDS))
 async def test_an_applicant_who_subscribed_gets_it_in_the_mini_program(
         client: TestClient, demo: dict, platform: Platform, kind: str) -> None:
-    rt = client.app[RUNTIME]
+    app = client.app
     applicant = demo["applicant"]
     params, key, shown = SUBSCRIBED_KINDS[kind]
     # they last wrote to the official account 3 days ago and have unfollowed it since;
@@ -460,12 +460,12 @@ async def test_an_applicant_who_subscribed_gets_it_in_the_mini_program(
     await WeChatIdentity.filter(openid=applicant.openid).update(
         last_seen_at=datetime.now(UTC) - timedelta(days=3))
     platform.user(applicant.openid).follower = False
-    template_id = rt.notify_texts.subscribe_id(kind)
+    template_id = app[CHANNELS].notify_texts.subscribe_id(kind)
     assert template_id is not None, f"{kind} has no subscribe.j2"
     platform.user(applicant.mp_openid).consents[template_id] = 1
     await SubscribeConsent.create(mp_openid=applicant.mp_openid, template_id=template_id,
                                   remaining=1)
-    item = await rt.domain.outbox.notify(datetime.now(UTC), kind, params,
+    item = await app[DOMAIN].outbox.notify(datetime.now(UTC), kind, params,
                                          person_id=await _person(demo, "applicant"))
     assert item is not None
     await eventually(lambda: _done(item.id))
@@ -502,16 +502,17 @@ async def test_an_sms_provider_named_by_its_class_path_sends_the_sms(
     from services.demo import DEMO_PEOPLE, load_demo
 
     RecordingSms.sent.clear()
-    rt = await _app(aiohttp_client, infra, wechat, platform,
+    app = await _app(aiohttp_client, infra, wechat, platform,
                     SMS_PROVIDER="tests.test_outbox:RecordingSms")
-    assert isinstance(rt.sms, RecordingSms) and rt.sms.session is rt.http
-    await load_demo(rt.domain.people)
+    sms = app[CHANNELS].sms
+    assert isinstance(sms, RecordingSms) and sms.session is app[CHANNELS].official.session
+    await load_demo(app[DOMAIN].people)
     await sync_followers(platform)
     expert = next(d for d in DEMO_PEOPLE if d.key == "expert")
     platform.user(expert.openid).follower = False  # only an SMS reaches them
     person_id = (await WeChatIdentity.get(openid=expert.openid)).person_id
-    await rt.domain.outbox.notify(datetime.now(UTC), "system.test", PARAMS, person_id=person_id)
-    await rt.relay.run()
+    await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS, person_id=person_id)
+    await app[CHANNELS].relay.run()
     assert [phone for phone, _ in RecordingSms.sent] == [expert.phone]
     assert "评标室" in RecordingSms.sent[0][1]
     assert platform.sms_to(expert.phone) == []  # not the sandbox gateway

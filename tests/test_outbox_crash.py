@@ -15,13 +15,14 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from config.keys import RUNTIME
+from bot.channels import CHANNELS
 from config.settings import Settings
 from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
 from sandbox.platform import Fault, Platform
 from tests.conftest import make_settings
 from tests.helpers import eventually
+from web.context import DOMAIN
 
 OVERRIDES = {"OUTBOX_LEASE": 2, "WECHAT_API_TIMEOUT": 10, "EXPERTBOT_INPROCESS_WORKER": False}
 
@@ -48,7 +49,7 @@ def _worker_env(settings: Settings) -> dict[str, str]:
 
 async def test_killed_relay(client: TestClient, settings: Settings, platform: Platform,
                             demo: dict) -> None:
-    rt = client.app[RUNTIME]
+    domain, relay = client.app[DOMAIN], client.app[CHANNELS].relay
     worker = subprocess.Popen([sys.executable, "-m", "config.cli", "worker"],  # noqa: ASYNC220
                               env=_worker_env(settings), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -56,7 +57,7 @@ async def test_killed_relay(client: TestClient, settings: Settings, platform: Pl
         # WeChat records the message, then the worker dies before it hears back
         platform.inject(Fault("/cgi-bin/message/template/send", delay_after=8))
         person_id = (await WeChatIdentity.get(openid=demo["expert"].openid)).person_id
-        item = await rt.domain.outbox.notify(datetime.now(UTC), "system.test",
+        item = await domain.outbox.notify(datetime.now(UTC), "system.test",
                                              {"content": "请按时到场", "at": "2026-11-23 09:00"},
                                              person_id=person_id)
         assert item is not None
@@ -69,9 +70,9 @@ async def test_killed_relay(client: TestClient, settings: Settings, platform: Pl
     finally:
         if worker.poll() is None:
             worker.kill()
-    assert (await rt.relay.run()) == 0  # still claimed: nobody else may touch it yet
+    assert (await relay.run()) == 0  # still claimed: nobody else may touch it yet
     await asyncio.sleep(2.2)  # the dead relay's lease runs out
-    assert (await rt.relay.run()) == 1  # another relay takes it over and sends again
+    assert (await relay.run()) == 1  # another relay takes it over and sends again
     done = await Notification.get(id=item.id)
     assert done.status in (Status.SENT, Status.DELIVERED) and done.attempts == 2
     assert platform.calls["/cgi-bin/message/template/send"] == 2

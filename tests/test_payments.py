@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.hashes import SHA256
 from wechatpayv3.utils import load_private_key
 
-from config.keys import RUNTIME
 from models.applications import Application, AppStatus, Batch
 from models.education import Course, Enrollment
 from models.notifications import Notification
@@ -28,6 +27,7 @@ from services.clock import CHINA
 from services.identity_rules import RuleError
 from services.payments import FeeItem, Payments
 from tests.helpers import Api, Chat, eventually
+from web.context import DOMAIN
 
 
 async def course_fee(api: Api, demo: dict, fee_fen: int = 20000) -> tuple[int, str]:
@@ -45,7 +45,7 @@ async def course_fee(api: Api, demo: dict, fee_fen: int = 20000) -> tuple[int, s
 
 
 def payments(client: TestClient) -> Payments:
-    return client.app[RUNTIME].domain.payments
+    return client.app[DOMAIN].payments
 
 
 async def due(client: TestClient, demo: dict) -> tuple[int, FeeItem]:
@@ -361,7 +361,7 @@ async def test_a_batch_can_require_the_training_fee_before_the_exam(
     exam = await Exam.create(batch_id=batch.id, title="入库考试", opens_at=now - timedelta(hours=1),
                              closes_at=now + timedelta(days=1), duration_minutes=60,
                              pass_score=60, questions=EXAM_QUESTIONS)
-    exams = client.app[RUNTIME].domain.exams
+    exams = client.app[DOMAIN].exams
     try:
         await exams.start(exam, applicant.id, now)
     except RuleError as exc:

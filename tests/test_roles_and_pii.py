@@ -15,11 +15,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from tortoise import connections
 
-from config.keys import RUNTIME
 from miniapp_api.routes import api as collect
 from models.people import Role
 from services.pii import find_unmasked, mask_id, mask_text
 from tests.helpers import Api, Chat, known_leak_finder
+from web.context import DOMAIN
 
 # A demo person holding each role (the migrated expert still has the initial password).
 ROLE_HOLDERS = {Role.APPLICANT: "applicant", Role.EXPERT: "expert",
@@ -43,7 +43,7 @@ async def test_each_role_gets_403_from_every_other_roles_endpoints(api: Api, dem
                 assert answer.status != 403, (ep.path, role, answer.data)
             else:
                 assert answer.status == 403, (ep.path, role, answer.data)
-                assert answer.error == "forbidden" and "没有权限" in answer.message
+                assert answer.error == "auth.role_required" and "没有权限" in answer.message
                 checked += 1
     assert checked >= 40
 
@@ -80,7 +80,7 @@ async def test_id_numbers_are_encrypted_at_rest(client: TestClient, demo: dict) 
     for person in demo.values():
         assert person.id_number not in dump
         assert person.id_number[6:14] not in dump  # not even the birth date part in clear
-    people = client.app[RUNTIME].domain.people
+    people = client.app[DOMAIN].people
     stored = await people.by_id_number(expert.id_number)
     assert stored is not None and people.id_number_of(stored) == expert.id_number
     assert stored.id_number_hash != expert.id_number and len(stored.id_number_hash) == 64
@@ -182,7 +182,7 @@ async def test_the_age_rule_reads_the_birth_date_from_the_encrypted_number(
     today = china_today(datetime.now(UTC))
     if (today.month, today.day) in ((2, 29), (1, 1), (12, 31)):
         return  # the year boundaries: the plain case is enough for this test
-    people = client.app[RUNTIME].domain.people
+    people = client.app[DOMAIN].people
     batch = await make_batch()
     answers = {}
     for n, born in enumerate((today.replace(year=today.year - 65),
@@ -295,7 +295,7 @@ async def test_name_and_id_number_cannot_change_by_any_path(client: TestClient,
     person = await Person.get(phone=expert.phone)
     before = await Person.filter(id=person.id).values(*IMMUTABLE)
     other = "440104197208030010"
-    people = client.app[RUNTIME].domain.people
+    people = client.app[DOMAIN].people
     for field, value in (("name", "改个名"), ("id_number_enc", people.vault.encrypt(other)),
                          ("id_number_hash", people.vault.lookup_hash(other)),
                          ("id_masked", mask_id(other)), ("birth_year", 1999),

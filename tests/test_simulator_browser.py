@@ -11,10 +11,10 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from config.app import create_app
-from config.keys import RUNTIME
 from services.demo import load_demo
 from tests.conftest import make_settings
 from tests.helpers import reset_state
+from web.context import DOMAIN
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -40,7 +40,7 @@ async def sandbox(aiohttp_server, infra: dict[str, str],
     app = create_app(settings, own_url=own)
     server = await aiohttp_server(app, port=port)
     await reset_state(app)
-    await load_demo(app[RUNTIME].domain.people)
+    await load_demo(app[DOMAIN].people)
     yield server
 
 

@@ -9,10 +9,10 @@ import pytest
 from jinja2 import meta
 
 from bot.notify_texts import NotifyTexts
-from bot.texts import Texts
 from config.settings import ROOT
 from sandbox.platform import check_field
 from services.pii import find_unmasked
+from services.texts import Texts
 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.

@@ -110,7 +110,7 @@ def test_development_defaults() -> None:
 def test_an_edited_text_is_picked_up_without_a_restart(tmp_path) -> None:
     import os
 
-    from bot.texts import Texts
+    from services.texts import Texts
 
     (tmp_path / "chat").mkdir()
     path = tmp_path / "chat" / "hello.j2"

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from bot.channels import CHANNELS
 from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import (
     InvalidField,
@@ -24,16 +25,16 @@ from bot.wechat_errors import (
     TransportError,
 )
 from bot.wechat_token import TokenCache
-from config.keys import RUNTIME
 from sandbox.platform import Fault, Platform
-from tests.helpers import APPID, SECRET
+from services.redis_keys import RedisKeys
+from tests.helpers import APPID, SECRET, redis_of
+from web.context import DOMAIN
 
 
 def _api(client: TestClient, wechat: TestServer, session: aiohttp.ClientSession,
          **kw: float) -> WeChatAPI:
-    rt = client.app[RUNTIME]
-    return WeChatAPI(session, str(wechat.make_url("")).rstrip("/"), APPID, SECRET, rt.redis,
-                     "t:", **kw)  # type: ignore[arg-type]
+    return WeChatAPI(session, str(wechat.make_url("")).rstrip("/"), APPID, SECRET,
+                     redis_of(client.app), RedisKeys("t:"), **kw)  # type: ignore[arg-type]
 
 
 async def test_100_concurrent_callers_cause_one_token_fetch_across_processes(
@@ -52,7 +53,7 @@ async def test_100_concurrent_callers_cause_one_token_fetch_across_processes(
 
 async def test_rejected_token_is_refreshed_once_and_the_call_retried(
         client: TestClient, platform: Platform) -> None:
-    api = client.app[RUNTIME].api
+    api = client.app[CHANNELS].official
     platform.interact("o_x")
     await api.send_text("o_x", "第一条")
     platform.expire_token(APPID)  # someone invalidated it (40001 from now on)
@@ -158,7 +159,7 @@ async def test_a_refused_connection_is_retried_even_for_a_custom_message(
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
     async with aiohttp.ClientSession() as session:
-        api = WeChatAPI(session, closed, APPID, SECRET, client.app[RUNTIME].redis, "t:",
+        api = WeChatAPI(session, closed, APPID, SECRET, redis_of(client.app), RedisKeys("t:"),
                         timeout=0.5, backoff=0.01)
         caplog.set_level(logging.WARNING, logger="bot.wechat_api")
         with pytest.raises(NotSent):
@@ -172,7 +173,7 @@ async def test_a_refused_connection_is_retried_even_for_a_custom_message(
 @pytest.mark.parametrize("errcode", [40001, 42001, 40014])
 async def test_a_rejected_token_is_refreshed_and_the_call_retried_once(
         client: TestClient, platform: Platform, errcode: int) -> None:
-    api = client.app[RUNTIME].api
+    api = client.app[CHANNELS].official
     platform.interact("o_tk")
     await api.tokens.get()
     platform.inject(Fault("/cgi-bin/message/custom/send", errcode=errcode))
@@ -184,7 +185,7 @@ async def test_a_rejected_token_is_refreshed_and_the_call_retried_once(
 
 async def test_a_token_rejected_again_right_after_the_refresh_is_not_retried_again(
         client: TestClient, platform: Platform) -> None:
-    api = client.app[RUNTIME].api
+    api = client.app[CHANNELS].official
     platform.interact("o_tk2")
     await api.tokens.get()
     platform.inject(Fault("/cgi-bin/message/custom/send", errcode=40001, times=2))
@@ -212,7 +213,7 @@ async def test_a_slow_token_fetch_keeps_the_lock_until_it_ends(
 
 async def test_a_process_that_waits_too_long_for_the_token_gets_a_typed_error(
         client: TestClient, wechat: TestServer) -> None:
-    redis = client.app[RUNTIME].redis
+    redis = redis_of(client.app)
     started = asyncio.Event()
 
     async def stuck(force: bool) -> tuple[str, int]:
@@ -221,7 +222,7 @@ async def test_a_process_that_waits_too_long_for_the_token_gets_a_typed_error(
         return "never", 7200
 
     # another process (with a longer fetch budget) holds the refresh lock
-    other = TokenCache(redis, "t:", APPID, stuck, fetch_budget=60)
+    other = TokenCache(redis, RedisKeys("t:"), APPID, stuck, fetch_budget=60)
     holder = asyncio.create_task(other.get())
     await started.wait()
     try:
@@ -238,7 +239,7 @@ async def test_a_process_that_waits_too_long_for_the_token_gets_a_typed_error(
 
 
 async def test_typed_errors_are_not_retried(client: TestClient, platform: Platform) -> None:
-    api = client.app[RUNTIME].api
+    api = client.app[CHANNELS].official
     with pytest.raises(NotFollowing):
         await api.send_text("o_stranger", "你好")
     assert platform.calls["/cgi-bin/message/custom/send"] == 1
@@ -254,7 +255,7 @@ async def test_typed_errors_are_not_retried(client: TestClient, platform: Platfo
 
 async def test_client_msg_id_makes_a_resend_a_no_op(client: TestClient,
                                                     platform: Platform) -> None:
-    api = client.app[RUNTIME].api
+    api = client.app[CHANNELS].official
     platform.templates["TPL_Y"] = ["thing1"]
     platform.interact("o_w")
     first = await api.send_template("o_w", "TPL_Y", {"thing1": "评标通知"}, client_msg_id="n-1")
@@ -267,7 +268,7 @@ async def test_mini_program_login_code_is_single_use(client: TestClient,
                                                      platform: Platform) -> None:
     from bot.wechat_errors import BadCode
 
-    mp = client.app[RUNTIME].mp_api
+    mp = client.app[CHANNELS].mini
     code = platform.login_code("mp_openid_1")
     session = await mp.jscode2session(code)
     assert session["openid"] == "mp_openid_1" and session["session_key"]
@@ -277,7 +278,7 @@ async def test_mini_program_login_code_is_single_use(client: TestClient,
 
 async def test_media_qr_menu_user_info_and_oauth(client: TestClient, wechat: TestServer,
                                                  platform: Platform) -> None:
-    api = client.app[RUNTIME].api
+    api = client.app[CHANNELS].official
     platform.interact("o_img")
     media_id = await api.upload_image(b"\x89PNG fake image bytes", "qr.png")
     await api.send_image("o_img", media_id)
@@ -300,7 +301,7 @@ async def test_a_rolled_back_change_leaves_no_notification(client: TestClient) -
     from models.notifications import Notification
     from models.wechat import Feedback, WeChatIdentity
 
-    outbox = client.app[RUNTIME].domain.outbox
+    outbox = client.app[DOMAIN].outbox
     identity = await WeChatIdentity.create(openid="o_tx")
     with pytest.raises(RuntimeError):
         async with outbox.change(datetime.now(UTC)) as change:

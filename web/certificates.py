@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import qrcode
 from aiohttp import web
 
-from config.keys import RUNTIME
 from models.education import Course, Enrollment, Grading
 from models.people import Person
 from services.clock import CHINA
 from services.links import LinkError
 from services.qr import qr_svg_sync
-from web.pages import PAGES, bad_link, render
+from web.context import DOMAIN, PAGES
+from web.pages import bad_link, render
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def masked_name(name: str) -> str:
 
 async def _load(request: web.Request, public: bool = False) -> Certificate | None:
     no = request.match_info["no"]
-    education = request.app[RUNTIME].domain.education
+    education = request.app[DOMAIN].education
     item = await Enrollment.get_or_none(certificate_no=no, grading=Grading.PASSED)
     if item is None:
         return None

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from config.keys import RUNTIME
 from models.draws import (
     Condition,
     DrawActivity,
@@ -24,21 +23,22 @@ from services.clock import china_time
 from services.draw_engine import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE
 from services.draw_followups import family
 from services.links import LinkError
+from web.context import DOMAIN
 from web.pages import bad_link, render
 
 
 async def page(request: web.Request) -> web.Response:
-    rt = request.app[RUNTIME]
+    domain = request.app[DOMAIN]
     activity_id = request.match_info["activity_id"]
     try:
-        rt.domain.links.verify(RESULT_LINK, activity_id, request.query.get("t", ""))
+        domain.links.verify(RESULT_LINK, activity_id, request.query.get("t", ""))
     except LinkError:
         return bad_link(request, "请在小程序的抽取活动中重新打开结果页。")
     activity = await DrawActivity.get_or_none(id=int(activity_id))
     if activity is None:
         return bad_link(request, "请在小程序的抽取活动中重新打开结果页。")
     now = datetime.now(UTC)
-    if rt.domain.draws.sealed(activity, now):
+    if domain.draws.sealed(activity, now):
         return render(request, "message.html", status=403, title="结果尚未解封",
                       message=f"抽取结果将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
                               "（评标开始前30分钟）解封，届时可查看和打印。")
@@ -65,11 +65,11 @@ async def page(request: web.Request) -> web.Response:
 
 async def checkin_page(request: web.Request) -> web.Response:
     """The venue's check-in QR code as a page to print and post at the gathering place."""
-    rt = request.app[RUNTIME]
+    domain = request.app[DOMAIN]
     activity_id = request.match_info["activity_id"]
     image = request.query.get("img", "")
     try:  # the image address is signed with the activity: no other picture can be shown
-        rt.domain.links.verify(CHECKIN_LINK, f"{activity_id}|{image}", request.query.get("t", ""))
+        domain.links.verify(CHECKIN_LINK, f"{activity_id}|{image}", request.query.get("t", ""))
     except LinkError:
         return bad_link(request, "请在小程序的抽取活动中重新打开签到码。")
     activity = await DrawActivity.get_or_none(id=int(activity_id))
@@ -78,7 +78,7 @@ async def checkin_page(request: web.Request) -> web.Response:
     if activity is None or notice is None:
         return bad_link(request, "请在小程序的抽取活动中重新打开签到码。")
     project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
-    opens, closes = await rt.domain.attendance.window(activity)
+    opens, closes = await domain.attendance.window(activity)
     return render(request, "checkin_qr.html", project=project, image=image,
                   venue=f"{notice.venue} {notice.room}", gather_at=china_time(notice.gather_at),
                   valid_from=china_time(opens), valid_until=china_time(closes))

@@ -11,7 +11,6 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from config.keys import RUNTIME
 from models.applications import Application
 from models.exams import Exam
 from models.people import Person
@@ -22,9 +21,9 @@ from services.exams import public_questions
 from services.identity_rules import RuleError
 from services.links import LinkError
 from services.pii import mask_phone, mask_text
+from web.context import DOMAIN, PAGES
 
 TEMPLATES = Path(__file__).parent / "templates"
-PAGES = web.AppKey("pages_env", Environment)
 
 
 def render(request: web.Request, name: str, status: int = 200, **values: Any) -> web.Response:
@@ -38,7 +37,7 @@ def bad_link(request: web.Request, again: str) -> web.Response:
 
 
 def _person_from(request: web.Request, purpose: str, subject: str) -> int:
-    return request.app[RUNTIME].domain.links.verify(purpose, subject,
+    return request.app[DOMAIN].links.verify(purpose, subject,
                                                     request.query.get("t", ""))
 
 
@@ -93,7 +92,7 @@ async def exam_api(request: web.Request) -> web.Response:
     except LinkError:
         return _json({"error": "bad_link",
                       "message": "链接无效或已过期，请在服务号回复「考试」重新获取。"}, 403)
-    exams = request.app[RUNTIME].domain.exams
+    exams = request.app[DOMAIN].exams
     action = request.match_info["action"]
     now = datetime.now(UTC)
     try:

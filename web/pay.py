@@ -9,19 +9,19 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from config.keys import RUNTIME
 from services.clock import china_time
 from services.identity_rules import RuleError
 from services.links import LinkError
 from services.payments import PAY_LINK, FeeItem
 from services.qr import qr_svg
+from web.context import DOMAIN
 from web.pages import bad_link, render
 
 AGAIN = "请在公众号发送“缴费”获取新的链接。"
 
 
 async def _item(request: web.Request) -> tuple[int, FeeItem] | None:
-    payments = request.app[RUNTIME].domain.payments
+    payments = request.app[DOMAIN].payments
     kind, ref = request.match_info["kind"], request.match_info["ref_id"]
     try:
         person_id = payments.links.verify(PAY_LINK, f"{kind}:{ref}", request.query.get("t", ""))
@@ -35,7 +35,7 @@ async def page(request: web.Request) -> web.Response:
     if found is None:
         return bad_link(request, AGAIN)
     person_id, item = found
-    payments = request.app[RUNTIME].domain.payments
+    payments = request.app[DOMAIN].payments
     now = datetime.now(UTC)
     if item.paid_at is not None:
         return render(request, "pay.html", item=item, paid=True,

@@ -30,7 +30,7 @@ class PersonIn(Model):
 
 
 async def _summary(call: Call, person: Person) -> PersonSummaryOut:
-    roles = [g.role for g in await call.rt.domain.people.active_roles(person.id, call.now)]
+    roles = [g.role for g in await call.domain.people.active_roles(person.id, call.now)]
     return PersonSummaryOut(id=person.id, name=person.name, id_number=person.id_masked,
                             phone=mask_phone(person.phone), roles=sorted(roles))
 
@@ -38,7 +38,7 @@ async def _summary(call: Call, person: Person) -> PersonSummaryOut:
 @api.route("GET", "/admin/people", access=ADMIN, query=PeopleQuery, response=PeopleOut,
            summary="按手机号或身份证号查找人员（结果已脱敏）", tag=TAG)
 async def find_people(call: Call, query: PeopleQuery) -> PeopleOut:
-    people = call.rt.domain.people
+    people = call.domain.people
     with domain_errors():
         if query.id_number:
             found = await people.by_id_number(query.id_number)
@@ -53,7 +53,7 @@ async def find_people(call: Call, query: PeopleQuery) -> PeopleOut:
            summary="录入人员（如迁移的专家）", tag=TAG)
 async def create_person(call: Call, body: PersonIn) -> PersonSummaryOut:
     with domain_errors():
-        person = await call.rt.domain.people.create(
+        person = await call.domain.people.create(
             NewPerson(body.name, body.id_number, body.phone, body.email),
             migrated=body.migrated)
     return await _summary(call, person)
@@ -159,7 +159,7 @@ async def create_exam(call: Call, body: ExamIn) -> ExamCreatedOut:
     if batch is None:
         raise not_found("没有这个批次。")
     with domain_errors():
-        exam = await call.rt.domain.exams.schedule_exam(
+        exam = await call.domain.exams.schedule_exam(
             batch, body.title, body.opens_at, body.closes_at, body.duration_minutes,
             body.pass_score, [q.model_dump() for q in body.questions], call.now)
     invited = await Application.filter(batch_id=batch.id, status="approved").count()

@@ -62,7 +62,7 @@ async def link_handler(call: Call, body: HandlerLinkIn) -> MemberOut:
     if until <= call.now:
         raise bad_request("有效期必须晚于当前时间。", "rule_violated")
     with domain_errors():
-        person = await call.rt.domain.people.by_phone(body.phone)
+        person = await call.domain.people.by_phone(body.phone)
     if person is None:
         raise not_found("没有找到使用该手机号注册的个人账户，请让经办人先注册。")
     current = await RoleGrant.filter(person_id=person.id, agency_id=agency.id,

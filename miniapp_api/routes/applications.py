@@ -161,7 +161,7 @@ async def list_batches(call: Call) -> BatchesOut:
 
 async def _own(call: Call) -> Application:
     with domain_errors():
-        return await call.rt.domain.applications.own(call.caller.need_person(),
+        return await call.domain.applications.own(call.caller.need_person(),
                                                       call.path_int("app_id"))
 
 
@@ -169,7 +169,7 @@ async def _own(call: Call) -> Application:
            summary="在批次中开始一份申请（申报时间内）", tag=TAG)
 async def start(call: Call, body: StartIn) -> ApplicationOut:
     with domain_errors():
-        app = await call.rt.domain.applications.start(call.caller.need_person(), body.batch_id,
+        app = await call.domain.applications.start(call.caller.need_person(), body.batch_id,
                                                       call.now)
     await app.fetch_related("batch")
     return await application_out(app, call.now)
@@ -194,7 +194,7 @@ async def detail(call: Call) -> ApplicationOut:
 async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
     app = await _own(call)
     with domain_errors():
-        await call.rt.domain.applications.save(app, body, call.now)
+        await call.domain.applications.save(app, body, call.now)
     return await application_out(app, call.now)
 
 
@@ -218,7 +218,7 @@ async def upload(call: Call) -> AttachmentOut:
             raise ApiError(413, "too_large",
                            f"「{ATTACHMENTS[kind].title}」不能超过 {limit // MB} MB。")
     with domain_errors():
-        saved = await call.rt.domain.applications.attach(app, kind, part.filename or kind,
+        saved = await call.domain.applications.attach(app, kind, part.filename or kind,
                                                          bytes(data), call.now)
     return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
                          filename=saved.filename, size=saved.size)
@@ -230,11 +230,10 @@ async def print_form(call: Call) -> PrintOut:
     app = await _own(call)
     with domain_errors():
         if app.status != AppStatus.PRINTED:
-            await call.rt.domain.applications.print_form(app, call.now)
-    token = call.rt.domain.links.token(FORM_LINK, str(app.id), app.person_id,
-                                       call.now.timestamp() + 86400)
-    base = call.rt.settings.public_base_url or str(call.request.url.origin())
-    return PrintOut(form_url=f"{base}/forms/applications/{app.id}?t={token}")
+            await call.domain.applications.print_form(app, call.now)
+    url = call.domain.links.url(f"/forms/applications/{app.id}", FORM_LINK, str(app.id),
+                                app.person_id, call.now.timestamp() + 86400)
+    return PrintOut(form_url=url)
 
 
 @api.route("POST", "/applications/{app_id}/unlock", access=Access.BOUND, response=Ok,
@@ -242,7 +241,7 @@ async def print_form(call: Call) -> PrintOut:
 async def unlock(call: Call) -> Ok:
     app = await _own(call)
     with domain_errors():
-        await call.rt.domain.applications.unlock(app, call.now)
+        await call.domain.applications.unlock(app, call.now)
     return Ok(message="已取消锁定，可以继续修改。修改后请重新打印并上传签字盖章的申报表。")
 
 
@@ -251,7 +250,7 @@ async def unlock(call: Call) -> Ok:
 async def submit(call: Call) -> ApplicationOut:
     app = await _own(call)
     with domain_errors():
-        await call.rt.domain.applications.submit(app, call.caller.need_person(), call.now)
+        await call.domain.applications.submit(app, call.caller.need_person(), call.now)
     return await application_out(app, call.now)
 
 
@@ -260,5 +259,5 @@ async def submit(call: Call) -> ApplicationOut:
 async def withdraw(call: Call) -> ApplicationOut:
     app = await _own(call)
     with domain_errors():
-        await call.rt.domain.applications.withdraw(app, call.caller.need_person(), call.now)
+        await call.domain.applications.withdraw(app, call.caller.need_person(), call.now)
     return await application_out(app, call.now)

@@ -4,7 +4,6 @@ results unseal), manual urging, and the dashboard."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from urllib.parse import urlencode
 
 from pydantic import Field
 
@@ -67,18 +66,14 @@ class DashboardOut(Model):
            tag=TAG)
 async def checkin_qr(call: Call) -> CheckinQrOut:
     activity = await visible_activity(call)
-    opens, closes = await call.rt.domain.attendance.window(activity)
+    opens, closes = await call.domain.attendance.window(activity)
     if call.now > closes:
         raise forbidden("评标已结束，签到码不再提供。", "closed")
-    scene = call.rt.scenes.encode(CheckinScene(activity.id, int(closes.timestamp())))
-    with domain_errors():
-        made = await call.rt.api.create_qr(scene, int((closes - call.now).total_seconds()) + 1)
-    image = call.rt.api.qr_image_url(made["ticket"])
-    token = call.rt.domain.links.token(CHECKIN_LINK, f"{activity.id}|{image}",  # both signed
-                                       call.caller.need_person().id,
-                                       (call.now + timedelta(days=1)).timestamp())
-    page = f"{call.rt.domain.public_url}/draws/{activity.id}/checkin?" + urlencode(
-        {"t": token, "img": image})
+    scene = call.domain.scenes.encode(CheckinScene(activity.id, int(closes.timestamp())))
+    image = await call.services.qr.qr_image(scene, int((closes - call.now).total_seconds()) + 1)
+    page = call.domain.links.url(  # the image address is signed too
+        f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
+        call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image)
     return CheckinQrOut(image=image, page=page, valid_from=opens, valid_until=closes)
 
 
@@ -86,8 +81,8 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
            response=AttendanceOut, summary="到场情况（人数随时可看；名单在结果解封后）", tag=TAG)
 async def attendance(call: Call) -> AttendanceOut:
     activity = await visible_activity(call)
-    arrived, expected = await call.rt.domain.attendance.arrivals(activity.id)
-    if call.rt.domain.draws.sealed(activity, call.now):
+    arrived, expected = await call.domain.attendance.arrivals(activity.id)
+    if call.domain.draws.sealed(activity, call.now):
         return AttendanceOut(arrived=arrived, expected=expected, experts=[])
     rows = await Invitation.filter(activity_id=activity.id, status__in=[
         InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
@@ -103,13 +98,13 @@ async def attendance(call: Call) -> AttendanceOut:
            tag=TAG)
 async def urge(call: Call, body: UrgeIn) -> UrgeOut:
     activity = await visible_activity(call)
-    if call.rt.domain.draws.sealed(activity, call.now):
+    if call.domain.draws.sealed(activity, call.now):
         raise forbidden(f"结果解封（{china_time(activity.eval_start - SEAL_BEFORE)}）后才能催促。",
                         "sealed")
     if not await Invitation.exists(id=body.invitation_id, activity_id=activity.id):
         raise not_found("本活动没有这位专家。")
     with domain_errors():
-        item = await call.rt.domain.attendance.urge(body.invitation_id, call.now, "代理机构")
+        item = await call.domain.attendance.urge(body.invitation_id, call.now, "代理机构")
     return UrgeOut(urges=item.urges, left=max(0, 3 - item.urges))
 
 
@@ -120,4 +115,4 @@ async def dashboard(call: Call) -> DashboardOut:
     if call.caller.grant(Role.AGENCY_LEGAL) is None:
         query = query.filter(handler_id=call.caller.need_person().id)
     ids = [int(i) for i in await query.values_list("id", flat=True)]
-    return DashboardOut(**await call.rt.domain.attendance.dashboard(ids, call.now))
+    return DashboardOut(**await call.domain.attendance.dashboard(ids, call.now))

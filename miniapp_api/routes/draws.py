@@ -242,7 +242,7 @@ async def visible_activity(call: Call) -> DrawActivity:
 
 async def activity_out(call: Call, activity: DrawActivity) -> ActivityOut:
     project = await Project.get(id=activity.project_id)  # type: ignore[attr-defined]
-    counts = await call.rt.domain.draws.counts(activity.id)
+    counts = await call.domain.draws.counts(activity.id)
     ended = activity.status == DrawStatus.ENDED
     return ActivityOut(
         id=activity.id, project=project.name, status=activity.status,
@@ -282,7 +282,7 @@ async def create_project(call: Call, body: ProjectIn) -> ProjectOut:
     data = body.model_dump(exclude={"sections", "investment_yuan"})
     data["investment_fen"] = round(body.investment_yuan * 100)
     with domain_errors():
-        project = await call.rt.domain.draw_setup.create_project(
+        project = await call.domain.draw_setup.create_project(
             agency_id_of(call), call.caller.need_person().id, data,
             [(s.number, s.name) for s in body.sections])
     return await project_out(project)
@@ -303,7 +303,7 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
         raise not_found("没有找到本机构的这个项目。")
     values = body.model_dump(exclude={"project_id", "section_ids"})
     with domain_errors():
-        activity = await call.rt.domain.draw_setup.create_activity(
+        activity = await call.domain.draw_setup.create_activity(
             project, call.caller.need_person().id, body.section_ids, values, call.now)
     return await activity_out(call, activity)
 
@@ -329,7 +329,7 @@ async def show(call: Call) -> ActivityOut:
            body=AvoidanceIn, response=ActivityOut, summary="添加回避单位或人员", tag=TAG)
 async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
     activity = await visible_activity(call)
-    setup = call.rt.domain.draw_setup
+    setup = call.domain.draw_setup
     with domain_errors():
         await setup.add_avoidances(activity, [setup.parse_avoidance(
             body.kind, body.name, body.code, body.reason)])
@@ -342,7 +342,7 @@ async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
 async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
     activity = await visible_activity(call)
     with domain_errors():
-        await call.rt.domain.draw_setup.import_avoidances(activity, body.csv)
+        await call.domain.draw_setup.import_avoidances(activity, body.csv)
     return await activity_out(call, activity)
 
 
@@ -352,7 +352,7 @@ async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
 async def remove_avoidance(call: Call) -> ActivityOut:
     activity = await visible_activity(call)
     with domain_errors():
-        await call.rt.domain.draw_setup.remove_avoidance(activity,
+        await call.domain.draw_setup.remove_avoidance(activity,
                                                          call.path_int("avoidance_id"))
     return await activity_out(call, activity)
 
@@ -362,7 +362,7 @@ async def remove_avoidance(call: Call) -> ActivityOut:
 async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
     activity = await visible_activity(call)
     with domain_errors():
-        await call.rt.domain.draw_setup.add_notice(activity, body.model_dump())
+        await call.domain.draw_setup.add_notice(activity, body.model_dump())
     return await activity_out(call, activity)
 
 
@@ -375,9 +375,9 @@ async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
     if notice is None:
         raise not_found("没有这条通知。")
     with domain_errors():
-        await call.rt.domain.draw_setup.change_gathering_time(activity, notice, body.gather_at)
+        await call.domain.draw_setup.change_gathering_time(activity, notice, body.gather_at)
     # confirmed experts hear of it at once; their reminders follow the new time
-    await call.rt.domain.attendance.gathering_changed(notice, call.now)
+    await call.domain.attendance.gathering_changed(notice, call.now)
     return await activity_out(call, activity)
 
 
@@ -386,14 +386,14 @@ async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
 async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
     activity = await visible_activity(call)
     with domain_errors():
-        await call.rt.domain.draw_setup.add_condition(activity, body.notice_id,
+        await call.domain.draw_setup.add_condition(activity, body.notice_id,
                                                       body.model_dump(exclude={"notice_id"}))
     return await activity_out(call, activity)
 
 
 async def _step(call: Call, action: str) -> ActivityOut:
     activity = await visible_activity(call)
-    setup, engine = call.rt.domain.draw_setup, call.rt.domain.draws
+    setup, engine = call.domain.draw_setup, call.domain.draws
     with domain_errors():
         if action == "submit":
             activity = await setup.submit(activity, call.now)
@@ -425,7 +425,7 @@ for _action, _summary in (("submit", "提交交易中心核验"), ("withdraw", "
            response=CountsOut, summary="抽取进度（只有人数，结果解封前不显示姓名）", tag=TAG)
 async def progress(call: Call) -> CountsOut:
     activity = await visible_activity(call)
-    counts = await call.rt.domain.draws.counts(activity.id)
+    counts = await call.domain.draws.counts(activity.id)
     return CountsOut(planned=counts.planned, confirmed=counts.confirmed,
                      waiting=counts.waiting, invited=counts.invited, text=counts.text)
 
@@ -434,7 +434,7 @@ async def progress(call: Call) -> CountsOut:
            response=ResultsOut, summary="抽取结果（评标开始前30分钟解封）", tag=TAG)
 async def results(call: Call) -> ResultsOut:
     activity = await visible_activity(call)
-    if call.rt.domain.draws.sealed(activity, call.now):
+    if call.domain.draws.sealed(activity, call.now):
         raise forbidden(f"抽取结果尚未解封，将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
                         "（评标开始前30分钟）解封。", "sealed")
     rows = await Invitation.filter(activity_id__in=await family(activity),
@@ -454,14 +454,14 @@ async def results(call: Call) -> ResultsOut:
            tag=TAG)
 async def result_page(call: Call) -> LinkOut:
     activity = await visible_activity(call)
-    if call.rt.domain.draws.sealed(activity, call.now):
+    if call.domain.draws.sealed(activity, call.now):
         raise forbidden(f"抽取结果尚未解封，将于 {china_time(activity.eval_start - SEAL_BEFORE)}"
                         "（评标开始前30分钟）解封。", "sealed")
     expires = call.now + timedelta(hours=1)
-    token = call.rt.domain.links.token(RESULT_LINK, str(activity.id),
-                                       call.caller.need_person().id, expires.timestamp())
-    return LinkOut(url=f"{call.rt.domain.public_url}/draws/{activity.id}/result"
-                       f"?t={token}", expires_at=expires)
+    url = call.domain.links.url(f"/draws/{activity.id}/result", RESULT_LINK,
+                                str(activity.id), call.caller.need_person().id,
+                                expires.timestamp())
+    return LinkOut(url=url, expires_at=expires)
 
 
 @api.route("GET", "/draws/activities/{activity_id}/audit", access=AGENCY, response=AuditOut,
@@ -518,7 +518,7 @@ class WithdrawalOut(Model):
 async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
     activity = await visible_activity(call)
     with domain_errors():
-        await call.rt.domain.draw_followups.register_absence(activity, body.key, body.kind)
+        await call.domain.draw_followups.register_absence(activity, body.key, body.kind)
     return AbsenceOut(registered=True, kind=body.kind)
 
 
@@ -531,7 +531,7 @@ async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
                                                               for r in body.regions)):
         raise bad_request("请选择补抽地区（地市）。", "bad_regions")
     with domain_errors():
-        child = await call.rt.domain.draw_followups.supplement(
+        child = await call.domain.draw_followups.supplement(
             activity, call.now, regions=body.regions, gather_at=body.gather_at)
     return await activity_out(call, child)
 
@@ -539,7 +539,7 @@ async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
 async def _clone(call: Call, body: CloneIn, kind: str) -> ActivityOut:
     activity = await visible_activity(call)
     with domain_errors():
-        child = await call.rt.domain.draw_followups.clone(activity, kind, body.model_dump(),
+        child = await call.domain.draw_followups.clone(activity, kind, body.model_dump(),
                                                           call.now)
     return await activity_out(call, child)
 
@@ -558,7 +558,7 @@ async def reeval(call: Call, body: CloneIn) -> ActivityOut:
 
 
 async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
-    delivered, undelivered = await call.rt.domain.draw_followups.withdrawal_status(activity)
+    delivered, undelivered = await call.domain.draw_followups.withdrawal_status(activity)
     return WithdrawalOut(status=activity.status,
                          requested=activity.withdraw_requested_at is not None,
                          delivered=delivered, undelivered=undelivered)
@@ -570,7 +570,7 @@ async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
 async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
     activity = await visible_activity(call)
     with domain_errors():
-        activity = await call.rt.domain.draw_followups.request_withdrawal(
+        activity = await call.domain.draw_followups.request_withdrawal(
             activity, body.reason, call.now)
     return await withdrawal_out(call, activity)
 

@@ -100,7 +100,7 @@ async def courses(call: Call) -> CoursesOut:
            response=EnrollmentOut, summary="报名课程（收费课程缴费2日后开放学习）", tag=TAG)
 async def enroll(call: Call) -> EnrollmentOut:
     with domain_errors():
-        item = await call.rt.domain.education.enroll(call.caller.need_person(),
+        item = await call.domain.education.enroll(call.caller.need_person(),
                                                      call.path_int("course_id"), call.now)
     await item.fetch_related("course")
     return enrollment_out(item, item.course.title)
@@ -108,7 +108,7 @@ async def enroll(call: Call) -> EnrollmentOut:
 
 async def _mine(call: Call) -> Enrollment:
     with domain_errors():
-        return await call.rt.domain.education.own(call.caller.need_person(),
+        return await call.domain.education.own(call.caller.need_person(),
                                                   call.path_int("enrollment_id"))
 
 
@@ -117,7 +117,7 @@ async def _mine(call: Call) -> Enrollment:
 async def progress(call: Call, body: ProgressIn) -> EnrollmentOut:
     item = await _mine(call)
     with domain_errors():
-        await call.rt.domain.education.study(item, body.progress, call.now)
+        await call.domain.education.study(item, body.progress, call.now)
     return enrollment_out(item, item.course.title)
 
 
@@ -126,7 +126,7 @@ async def progress(call: Call, body: ProgressIn) -> EnrollmentOut:
 async def hand_in(call: Call) -> EnrollmentOut:
     item = await _mine(call)
     with domain_errors():
-        await call.rt.domain.education.hand_in(item, call.now)
+        await call.domain.education.hand_in(item, call.now)
     return enrollment_out(item, item.course.title)
 
 
@@ -135,7 +135,7 @@ async def hand_in(call: Call) -> EnrollmentOut:
 async def makeup(call: Call) -> EnrollmentOut:
     item = await _mine(call)
     with domain_errors():
-        await call.rt.domain.education.makeup(item, call.now)
+        await call.domain.education.makeup(item, call.now)
     return enrollment_out(item, item.course.title)
 
 
@@ -145,7 +145,7 @@ async def certificate(call: Call) -> CertificateOut:
     item = await _mine(call)
     if item.certificate_no is None:
         raise bad_request("课程考核合格后才有证书。")
-    links = call.rt.domain.education.links_for(item)
+    links = call.domain.education.links_for(item)
     return CertificateOut(certificate_no=item.certificate_no, page=links.page, image=links.svg,
                           pdf=links.pdf, verify=links.verify)
 
@@ -169,7 +169,7 @@ async def grade(call: Call, body: GradeIn) -> EnrollmentOut:
     if not await Enrollment.exists(id=call.path_int("enrollment_id")):
         raise not_found("没有这条报名记录。")
     with domain_errors():
-        item = await call.rt.domain.education.grade(call.path_int("enrollment_id"),
+        item = await call.domain.education.grade(call.path_int("enrollment_id"),
                                                     body.passed, call.now)
     await item.fetch_related("course")
     return enrollment_out(item, item.course.title)

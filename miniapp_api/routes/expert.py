@@ -51,7 +51,7 @@ class DeregisterIn(Model):
            summary="发起信息变更或异动申请（预填当前信息，经同样的审核环节）", tag=TAG)
 async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
     with domain_errors():
-        app = await call.rt.domain.applications.start_request(
+        app = await call.domain.applications.start_request(
             call.caller.need_person(), AppKind(body.kind), call.now)
     await app.fetch_related("batch")
     return await application_out(app, call.now)
@@ -96,5 +96,5 @@ async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
     with domain_errors():
         await deregister(call.caller.need_person(), call.now)
     if call.caller.token:
-        await call.rt.mp_sessions.drop(call.caller.token)
+        await call.services.sessions.drop(call.caller.token)
     return Ok(message="已注销。感谢您对评标工作的支持。")

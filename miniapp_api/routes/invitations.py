@@ -61,7 +61,7 @@ async def mine(call: Call) -> InvitationsOut:
            response=InvitationOut, summary="回复评标邀请：1 参加 / 2 不参加 / 3 需回避", tag=TAG)
 async def reply(call: Call, body: ReplyIn) -> InvitationOut:
     with domain_errors():
-        outcome = await call.rt.domain.draws.reply(call.path_int("invitation_id"),
+        outcome = await call.domain.draws.reply(call.path_int("invitation_id"),
                                                    call.caller.need_person().id, body.choice,
                                                    call.now, body.reason)
     return await invitation_out(outcome.invitation)

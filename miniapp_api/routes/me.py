@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Access, Api, Call, bad_request
+from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Ok, PhoneCodeIn, PhoneIn, ProfileOut
 from models.people import Person
-from services.identity_rules import next_phone_change, parse_phone
 from services.profile import profile_of
 
 api = Api()
@@ -14,7 +13,7 @@ TAG = "我的"
 
 
 async def profile_out(call: Call, person: Person) -> ProfileOut:
-    p = await profile_of(call.rt.domain.people, person, call.now)
+    p = await profile_of(call.domain.people, person, call.now)
     return ProfileOut(name=p.name, gender=p.gender, birth_year=p.birth_year,
                       id_number=p.id_masked, phone=p.phone, email=p.email, roles=p.role_codes,
                       role_titles=p.roles, expert_number=p.expert_number, channels=p.channels,
@@ -30,19 +29,9 @@ async def me(call: Call) -> ProfileOut:
 @api.route("POST", "/me/phone/start", access=Access.BOUND, body=PhoneIn, response=Ok,
            summary="更换手机号：向新手机号发送验证码（每年只能更换一次）", tag=TAG)
 async def phone_change_start(call: Call, body: PhoneIn) -> Ok:
-    person = call.caller.need_person()
-    allowed = next_phone_change(person.phone_changed_at)
-    if allowed is not None and call.now < allowed:
-        raise bad_request(f"手机号每年只能修改一次，下次可修改时间：{allowed:%Y年%m月%d日}。",
-                          "rule_violated")
     with domain_errors():
-        phone = parse_phone(body.phone)
-
-        async def deliver(code: str) -> None:
-            await call.rt.sms.send(phone, call.rt.texts.render("sms/phone_code.j2", code=code))
-
-        await call.rt.domain.codes.issue("phone", f"p:{person.id}", f"t:{phone}", phone,
-                                         deliver)
+        await call.domain.registration.start_phone_change(call.caller.need_person(),
+                                                          body.phone, call.now)
     return Ok(message="验证码已发送到新手机号，5分钟内有效。")
 
 
@@ -51,9 +40,5 @@ async def phone_change_start(call: Call, body: PhoneIn) -> Ok:
 async def phone_change(call: Call, body: PhoneCodeIn) -> ProfileOut:
     person = call.caller.need_person()
     with domain_errors():
-        phone = parse_phone(body.phone)
-        pending = await call.rt.domain.codes.check("phone", f"p:{person.id}", body.code)
-        if pending.payload != phone:
-            raise bad_request("验证码与手机号不匹配，请重新获取验证码。", "code_rejected")
-        await call.rt.domain.people.change_phone(person, phone, call.now)
+        await call.domain.registration.change_phone(person, body.phone, body.code, call.now)
     return await profile_out(call, person)

@@ -73,7 +73,7 @@ def fee_out(item: FeeItem, now: datetime) -> FeeOut:
 @api.route("GET", "/payments/fees", access=Access.BOUND, response=FeesOut,
            summary="我的应缴费用（培训费、课程费）及缴费时间", tag=TAG)
 async def fees(call: Call) -> FeesOut:
-    payments = call.rt.domain.payments
+    payments = call.domain.payments
     person = call.caller.need_person()
     return FeesOut(enabled=payments.enabled,
                    fees=[fee_out(i, call.now) for i in await payments.fee_items(person.id)])
@@ -83,7 +83,7 @@ async def fees(call: Call) -> FeesOut:
            response=CheckoutOut, summary="缴费：二维码（Native）与小程序内支付参数（JSAPI）",
            tag=TAG)
 async def checkout(call: Call) -> CheckoutOut:
-    payments = call.rt.domain.payments
+    payments = call.domain.payments
     person = call.caller.need_person()
     kind = call.path("kind")
     if kind not in set(FeeKind):
@@ -108,5 +108,5 @@ async def checkout(call: Call) -> CheckoutOut:
            summary="我的缴费订单", tag=TAG)
 async def orders(call: Call) -> OrdersOut:
     person = call.caller.need_person()
-    rows = await call.rt.domain.payments.orders_of(person.id)
+    rows = await call.domain.payments.orders_of(person.id)
     return OrdersOut(orders=[OrderOut(**row) for row in rows])

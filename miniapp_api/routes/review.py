@@ -48,7 +48,7 @@ class DecisionIn(Model):
 @api.route("GET", "/review/queue", access=REVIEWER, response=QueueOut,
            summary="待我审核的申请（本人层级、地区、行业范围内）", tag=TAG)
 async def queue(call: Call) -> QueueOut:
-    apps = await call.rt.domain.review.queue(call.caller.grants)
+    apps = await call.domain.review.queue(call.caller.grants)
     people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps])}
     return QueueOut(applications=[QueueItem(
         id=a.id, batch=a.batch.name, applicant=people[a.person_id].name,
@@ -82,7 +82,7 @@ async def attachment(call: Call) -> web.Response:  # type: ignore[override]
                                         application_id=app.id)
     if item is None:
         raise not_found("没有这个附件。")
-    data = await call.rt.domain.files.get(item.storage_key)
+    data = await call.domain.files.get(item.storage_key)
     return web.Response(body=data, content_type=item.content_type)
 
 
@@ -91,7 +91,7 @@ async def attachment(call: Call) -> web.Response:  # type: ignore[override]
            tag=TAG)
 async def decide(call: Call, body: DecisionIn) -> ApplicationOut:
     with domain_errors():
-        app = await call.rt.domain.review.decide(
+        app = await call.domain.review.decide(
             call.path_int("app_id"), call.caller.need_person(), call.caller.grants,
             body.action, call.now, reason=body.reason, items=body.items,
             admitted=body.admitted)

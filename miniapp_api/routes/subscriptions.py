@@ -25,9 +25,7 @@ class ConsentIn(Model):
 @api.route("GET", "/subscriptions/templates", access=Access.SESSION, response=TemplatesOut,
            summary="需要用户授权的订阅消息模板", tag=TAG)
 async def templates(call: Call) -> TemplatesOut:
-    texts = call.rt.notify_texts
-    found = {kind: texts.subscribe_id(kind) for kind in texts.kinds()}
-    return TemplatesOut(templates={k: v for k, v in found.items() if v})
+    return TemplatesOut(templates=dict(call.services.subscribe_templates))
 
 
 @api.route("POST", "/subscriptions", access=Access.SESSION, body=ConsentIn, response=Ok,

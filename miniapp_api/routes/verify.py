@@ -80,7 +80,7 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
     if not body.approve and not body.reason.strip():
         raise bad_request("核验不通过时请填写原因。", "reason_required")
     with domain_errors():
-        activity = await call.rt.domain.draw_setup.verify(
+        activity = await call.domain.draw_setup.verify(
             activity, call.caller.need_person().id, body.approve, body.reason, call.now)
     return DecisionOut(id=activity.id, status=activity.status)
 
@@ -90,6 +90,6 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
 async def approve_withdrawal(call: Call) -> DecisionOut:
     activity = await _scoped(call)
     with domain_errors():
-        activity = await call.rt.domain.draw_followups.approve_withdrawal(
+        activity = await call.domain.draw_followups.approve_withdrawal(
             activity.id, call.caller.need_person().id, call.now)
     return DecisionOut(id=activity.id, status=activity.status)

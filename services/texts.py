@@ -10,6 +10,8 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from services.errors import DomainError
+
 _CACHE_LIMIT = 4096
 
 
@@ -70,6 +72,20 @@ class Texts:
                 self._memo.clear()
             self._memo[key] = out
         return out
+
+    def error(self, exc: DomainError) -> str:
+        """The words of a refusal: texts/errors/<area>/<name>.j2 of its code `area.name`,
+        with its parameters (errors among them rendered first)."""
+        area, _, name = exc.code.partition(".")
+        return self.render(f"errors/{area}/{name}.j2",
+                           **{k: self._words(v) for k, v in exc.params.items()})
+
+    def _words(self, value: Any) -> Any:
+        if isinstance(value, DomainError):
+            return self.error(value)
+        if isinstance(value, list | tuple):
+            return type(value)(self._words(v) for v in value)
+        return value
 
     def names(self, prefix: str = "") -> list[str]:
         """Every template under `prefix` (for the test that renders them all)."""

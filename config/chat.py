@@ -1,0 +1,63 @@
+"""The chat engine: the dispatcher with the standard middlewares, every flow's router, and
+the handlers' dependencies, which are the domain's services and the channels by name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from arq.connections import ArqRedis
+from redis.asyncio import Redis
+
+from bot.background import Background
+from bot.channels import Channels
+from bot.conversation import RedisConversationStore
+from bot.dispatcher import Dispatcher
+from bot.engine import Engine
+from bot.flow import State
+from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
+from bot.replies import Image, Reply, Text
+from config.settings import Settings
+from services.domain import Domain
+from services.outbox import Outbox
+from services.redis_keys import RedisKeys
+from services.texts import Texts
+
+
+class OutboxLateDelivery:
+    """Late replies are notifications (kind chat.reply): the outbox sends them at least once,
+    as customer-service messages, and a crash between now and the send loses nothing."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+
+    async def deliver(self, openid: str, reply: Reply) -> None:
+        params = ({"text": reply.content} if isinstance(reply, Text)
+                  else {"media_id": reply.media_id} if isinstance(reply, Image) else None)
+        if params is not None:
+            await self._outbox.notify(datetime.now(UTC), "chat.reply", params, openid=openid)
+
+
+def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq: ArqRedis,
+                 texts: Texts, background: Background, domain: Domain,
+                 channels: Channels) -> Engine:
+    """The engine over every handler module's router."""
+    from handlers import routers
+
+    states: dict[str, State] = {}
+
+    async def defer(raw: dict[str, str]) -> None:
+        await arq.enqueue_job("process_message", raw)
+
+    middlewares = [
+        ErrorsMiddleware(texts),
+        ConversationMiddleware(
+            RedisConversationStore(conv_redis, keys, timeout=settings.redis_timeout), states,
+            dedup_ttl=settings.dedup_ttl, lock_wait=settings.lock_wait, defer=defer),
+        IdentityMiddleware(load_budget=settings.db_timeout),
+    ]
+    dispatcher = Dispatcher(texts=texts, scenes=domain.scenes,
+                            deps={**domain.services(), **channels.services()},
+                            middlewares=middlewares, states=states)
+    dispatcher.include(*routers())
+    return Engine(dispatcher, background, OutboxLateDelivery(domain.outbox),
+                  settings.reply_budget)

@@ -1,0 +1,26 @@
+"""What the mini-program API runs on, handed to its sub-app by the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aiohttp import web
+
+from miniapp_api.sessions import Sessions
+from services.domain import Domain
+from services.ports import MiniLogin, QrImages
+from services.texts import Texts
+
+
+@dataclass(frozen=True, kw_only=True)
+class MiniappServices:
+    domain: Domain
+    sessions: Sessions
+    texts: Texts  # the words of every refusal
+    login: MiniLogin  # wx.login() codes (the mini-program's WeChat API)
+    qr: QrImages  # parametric QR codes of the official account
+    subscribe_templates: Mapping[str, str]  # notification kind -> subscribe template id
+
+
+MINIAPP = web.AppKey("miniapp", MiniappServices)

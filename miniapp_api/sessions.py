@@ -1,0 +1,39 @@
+"""Mini-program sessions: our own opaque token (WeChat's session_key never leaves the server),
+stored by its SHA-256, so a copy of Redis holds no usable token."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+
+from redis.asyncio import Redis
+
+from services.redis_keys import SESSION_TTL, RedisKeys
+
+
+class Sessions:
+    def __init__(self, redis: Redis, keys: RedisKeys) -> None:
+        self._redis = redis
+        self._keys = keys
+
+    def _key(self, token: str) -> str:
+        return self._keys.mp_session(hashlib.sha256(token.encode()).hexdigest())
+
+    async def create(self, identity_id: int, session_key: str) -> str:
+        token = secrets.token_urlsafe(32)
+        record = json.dumps({"i": identity_id, "k": session_key})
+        await self._redis.set(self._key(token), record, ex=SESSION_TTL)
+        return token
+
+    async def resolve(self, token: str) -> int | None:
+        """The identity id of a live session (its lifetime slides with use)."""
+        key = self._key(token)
+        raw = await self._redis.get(key)
+        if raw is None:
+            return None
+        await self._redis.expire(key, SESSION_TTL)
+        return int(json.loads(raw)["i"])
+
+    async def drop(self, token: str) -> None:
+        await self._redis.delete(self._key(token))

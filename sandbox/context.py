@@ -1,0 +1,52 @@
+"""What the sandbox runs on: the accounts it stands in for (from the settings) and the
+services the simulator acts through, both handed over by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from bot.notify_texts import NotifyTexts
+from services.domain import Domain
+from services.redis_keys import RedisKeys
+
+
+@dataclass(frozen=True)
+class SandboxPay:
+    """The merchant's keys and the fake gateway's signing key."""
+
+    mchid: str
+    apiv3_key: str
+    merchant_private_key: str
+    gateway_private_key: str
+    public_key_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SandboxSettings:
+    """The accounts the fake platform stands in for, and where the service listens."""
+
+    token: str
+    appid: str
+    secret: str
+    aes_key: str
+    miniapp_appid: str
+    miniapp_secret: str
+    own_url: str
+    pay: SandboxPay | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SandboxServices:
+    """What the simulator acts through: the domain, the notification texts, Redis."""
+
+    domain: Domain
+    notify_texts: NotifyTexts
+    redis: Redis
+    keys: RedisKeys
+
+
+SANDBOX_SETTINGS = web.AppKey("sandbox_settings", SandboxSettings)
+SANDBOX = web.AppKey("sandbox_services", SandboxServices)

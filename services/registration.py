@@ -1,0 +1,69 @@
+"""Codes sent to a phone number not yet on record: self-registration of an applicant, and a
+person's change of phone number (at most once a year, seed 000). The code proves the new
+number; the same number must come back with it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.people import Person
+from services.clock import china_today
+from services.codes import CodeError, VerificationCodes
+from services.identity_rules import RuleError, next_phone_change, parse_phone
+from services.people import NewPerson, People
+from services.sms import CodeSms
+
+REGISTER = "register"
+PHONE = "phone"
+
+
+class Registration:
+    def __init__(self, people: People, codes: VerificationCodes, code_sms: CodeSms) -> None:
+        self.people = people
+        self.codes = codes
+        self._sms = code_sms
+
+    async def _send(self, purpose: str, actor: str, phone_raw: str) -> None:
+        phone = parse_phone(phone_raw)
+
+        async def deliver(code: str) -> None:
+            await self._sms.send(purpose, phone, code)
+
+        await self.codes.issue(purpose, actor, f"t:{phone}", phone, deliver)
+
+    async def _check(self, purpose: str, actor: str, phone: str, code: str) -> None:
+        pending = await self.codes.check(purpose, actor, code)
+        if pending.payload != phone:
+            raise CodeError("验证码与手机号不匹配，请重新获取验证码。")
+
+    async def start(self, actor: str, phone_raw: str) -> None:
+        """A registration code to the new phone."""
+        await self._send(REGISTER, actor, phone_raw)
+
+    async def register(self, actor: str, new: NewPerson, password: str, code: str,
+                       now: datetime) -> Person:
+        """The new applicant, once the code sent to their phone checks out. A mistake in the
+        form is told before the code is used up (no new SMS needed)."""
+        phone = parse_phone(new.phone)
+        today = china_today(now)
+        self.people.check_applicant_form(new, password, today)
+        await self._check(REGISTER, actor, phone, code)
+        return await self.people.register_applicant(
+            NewPerson(new.name, new.id_number, phone, new.email), password, today, now)
+
+    @staticmethod
+    def _may_change(person: Person, now: datetime) -> None:
+        allowed = next_phone_change(person.phone_changed_at)
+        if allowed is not None and now < allowed:
+            raise RuleError(f"手机号每年只能修改一次，下次可修改时间：{allowed:%Y年%m月%d日}。")
+
+    async def start_phone_change(self, person: Person, phone_raw: str, now: datetime) -> None:
+        """A code to the new phone, if the phone may change now."""
+        self._may_change(person, now)
+        await self._send(PHONE, f"p:{person.id}", phone_raw)
+
+    async def change_phone(self, person: Person, phone_raw: str, code: str,
+                           now: datetime) -> None:
+        phone = parse_phone(phone_raw)
+        await self._check(PHONE, f"p:{person.id}", phone, code)
+        await self.people.change_phone(person, phone, now)
