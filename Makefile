@@ -23,6 +23,8 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/python tools/layout.py
 	$(BIN)/pytest
 
 bench: $(STAMP)

@@ -18,8 +18,12 @@ import random
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bench.common import DATABASE_URL, REDIS_URL, ensure_database, flush_redis, service_env, table
+
+if TYPE_CHECKING:
+    from config.settings import Settings
 
 CITIES = ["4401", "4402", "4403", "4404", "4405", "4406", "4407", "4408", "4409", "4412",
           "4413", "4414", "4415", "4416", "4417", "4418", "4419", "4420", "4451", "4452", "4453"]
@@ -35,7 +39,7 @@ def uscc(seq: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from config.settings import Settings
 
     os.environ.update(service_env(WECHAT_API_BASE="http://127.0.0.1:9/unused"))

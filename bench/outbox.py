@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from bench.common import (
     BIN,
@@ -31,8 +32,11 @@ from bench.common import (
     wait_ready,
 )
 
+if TYPE_CHECKING:
+    from config.settings import Settings
 
-def _settings(api_base: str):  # type: ignore[no-untyped-def]
+
+def _settings(api_base: str) -> Settings:
     from config.settings import Settings
 
     env = service_env(WECHAT_API_BASE=api_base, OUTBOX_RATE="0", OUTBOX_USER_RATE="0",

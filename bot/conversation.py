@@ -161,7 +161,9 @@ class RedisConversationStore(ConversationStore):
 
     async def first_reply(self, openid: str, dedup_key: str) -> str | None:
         async with asyncio.timeout(self._timeout):
-            return await self._redis.get(self._keys.conversation(openid, dedup_key)[0])
+            reply: str | None = await self._redis.get(
+                self._keys.conversation(openid, dedup_key)[0])
+            return reply
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
         await self._batcher.call(self._abandon,

@@ -42,4 +42,4 @@ class MessageCrypto:
 
     def encrypt(self, xml: str, key_index: int, nonce: str, timestamp: str) -> str:
         """The encrypted reply envelope, made with the key that decrypted the request."""
-        return self._cryptos[key_index].encrypt_message(xml, nonce, timestamp)
+        return str(self._cryptos[key_index].encrypt_message(xml, nonce, timestamp))

@@ -65,11 +65,11 @@ class Dispatcher:
                 unknown = set(handler.params) - known
                 if unknown:
                     raise TypeError(f"{where} asks for unknown dependencies {sorted(unknown)}")
-                self._check_types(where, handler)
+                self._require_types(where, handler)
             self._handlers.extend(router.handlers)
             self._fallbacks.extend(router.fallbacks)
 
-    def _check_types(self, where: str, handler: Handler) -> None:
+    def _require_types(self, where: str, handler: Handler) -> None:
         hints = typing.get_type_hints(handler.func)
         for name in handler.params:
             wanted = hints.get(name)

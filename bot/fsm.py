@@ -52,6 +52,13 @@ class FSMContext:
     def dirty(self) -> bool:
         return self._dirty
 
+    def snapshot(self) -> tuple[State | None, dict[str, Any], bool]:
+        return self.state, dict(self.data), self._dirty
+
+    def restore(self, snapshot: tuple[State | None, dict[str, Any], bool]) -> None:
+        """Back to a snapshot (a refused step leaves the conversation where it was)."""
+        self.state, self.data, self._dirty = snapshot[0], dict(snapshot[1]), snapshot[2]
+
     def goto(self, state: State, **data: Any) -> None:
         """Enter `state`, merging `data` into the flow's data."""
         if self.state is not None and self.state.flow is not state.flow:

@@ -1,5 +1,5 @@
 """The standard middlewares, outermost first: errors, conversation (dedup + per-user lock +
-state), identity."""
+state), identity, refusals."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.flow import State
 from bot.fsm import EXPIRY_MEMORY, FSMContext
 from bot.replies import SILENCE, Reply, Text, dump_reply, load_reply
 from models.wechat import IdentityRow, WeChatIdentity
+from services.errors import DomainError
 from services.redis_keys import USER_LOCK_TTL
 from services.texts import Texts
 
@@ -88,9 +89,10 @@ class ConversationMiddleware:
             return await self._first_reply(openid, dedup_key or "", opening.first_reply)
         if opening.status == "busy":
             wait = self._deferred_lock_wait if ev.deferred else self._lock_wait
-            opening = await self._wait_for_lock(openid, dedup_key, token, wait)
-            if opening is None:
+            waited = await self._wait_for_lock(openid, dedup_key, token, wait)
+            if waited is None:
                 return await self._defer_push(ev, dedup_key, token)
+            opening = waited
         return await self._run(ev, call_next, opening, dedup_key, token)
 
     async def _open(self, openid: str, dedup_key: str | None, token: str,
@@ -218,3 +220,20 @@ class IdentityMiddleware:
             except IntegrityError:  # created by a concurrent push of the same user
                 identity = await WeChatIdentity.get(openid=openid)
         return identity
+
+
+class RefusalsMiddleware:
+    """The chat edge's mapping of the domain's refusals: a handler that raises one answers
+    with its words (texts/errors/), and the conversation stays where it was."""
+
+    def __init__(self, texts: Texts) -> None:
+        self._texts = texts
+
+    async def __call__(self, ev: Event, call_next: Next) -> Reply:
+        before = ev.fsm.snapshot() if ev.fsm is not None else None
+        try:
+            return await call_next(ev)
+        except DomainError as exc:
+            if ev.fsm is not None and before is not None:
+                ev.fsm.restore(before)
+            return Text(self._texts.error(exc))

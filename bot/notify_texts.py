@@ -54,7 +54,7 @@ class NotifyTexts:
     def field_keys(self, kind: str, channel: str) -> list[str]:
         """The field keys a template declares (for registering it in the sandbox)."""
         name = f"notify/{kind}/{CHANNEL_FILES[channel]}"
-        source = self.texts.env.loader.get_source(self.texts.env, name)[0]  # type: ignore
+        source = self.texts.source(name)
         return _KEY_LINE.findall(source)
 
     def text(self, kind: str, channel: str, params: dict[str, Any]) -> str:

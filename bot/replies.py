@@ -67,9 +67,9 @@ def render_reply(reply: Reply, msg: Incoming, now: int | None = None) -> str:
         # Phones and ID numbers never leave unmasked, even where a handler forgot. wechatpy
         # wraps values in CDATA without escaping: a "]]>" inside must be split.
         content = mask_text(reply.content).replace("]]>", "]]]]><![CDATA[>")
-        return _WxText(source=msg.to_user, target=msg.openid, time=stamp,
-                       content=content).render()
+        return str(_WxText(source=msg.to_user, target=msg.openid, time=stamp,
+                       content=content).render())
     if isinstance(reply, Image):
-        return _WxImage(source=msg.to_user, target=msg.openid, time=stamp,
-                        media_id=reply.media_id).render()
+        return str(_WxImage(source=msg.to_user, target=msg.openid, time=stamp,
+                        media_id=reply.media_id).render())
     return SUCCESS

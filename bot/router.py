@@ -5,12 +5,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.filters import Filter
 from bot.flow import ANY, Flow, State, StateSpec
 
 HandlerFunc = Callable[..., Awaitable[Any]]
+F = TypeVar("F", bound=HandlerFunc)  # a decorated handler keeps its own signature
 
 
 @dataclass(eq=False)
@@ -44,24 +45,21 @@ class Router:
         self.handlers: list[Handler] = []
         self.fallbacks: list[Handler] = []
 
-    def message(self, *filters: Filter, state: StateSpec = None) -> Callable[[HandlerFunc],
-                                                                             HandlerFunc]:
+    def message(self, *filters: Filter, state: StateSpec = None) -> Callable[[F], F]:
         """A handler for messages (text, image, ...) in `state` (default: outside any flow)."""
         return self._register(self.handlers, filters, "message", state)
 
-    def event(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[HandlerFunc],
-                                                                          HandlerFunc]:
+    def event(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[F], F]:
         """A handler for events (subscribe, scan, click, ...), in any state by default."""
         return self._register(self.handlers, filters, "event", state)
 
-    def fallback(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[HandlerFunc],
-                                                                             HandlerFunc]:
+    def fallback(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[F], F]:
         """Tried after every router's handlers failed to match a message."""
         return self._register(self.fallbacks, filters, "message", state)
 
     def _register(self, target: list[Handler], filters: tuple[Filter, ...], kind: str,
-                  state: StateSpec) -> Callable[[HandlerFunc], HandlerFunc]:
-        def decorate(func: HandlerFunc) -> HandlerFunc:
+                  state: StateSpec) -> Callable[[F], F]:
+        def decorate(func: F) -> F:
             target.append(Handler(func, tuple(filters), kind, state))
             return func
 

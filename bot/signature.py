@@ -11,7 +11,7 @@ def sign(*parts: str) -> str:
     """WeChat's signature: sha1 of the sorted parts, concatenated."""
     signer = WeChatSigner()
     signer.add_data(*parts)
-    return signer.signature
+    return str(signer.signature)
 
 
 def check_signature(token: str, signature: str | None, timestamp: str | None,

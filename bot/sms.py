@@ -10,6 +10,7 @@ import importlib
 import inspect
 import logging
 import re
+from typing import cast
 
 import aiohttp
 
@@ -69,4 +70,4 @@ def load_provider_class(path: str) -> type[SmsProvider]:
     if not inspect.isclass(found) or not inspect.iscoroutinefunction(
             getattr(found, "send", None)):
         raise ValueError(f"{path} is not a class with an async send(phone, text)")
-    return found
+    return cast(type[SmsProvider], found)  # checked just above: a class with an async send

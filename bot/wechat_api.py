@@ -66,7 +66,7 @@ class WeChatAPI:
     def worst_case(self) -> float:
         """The longest one call can take: every attempt times out after the longest backoff."""
         backoffs = sum(self._backoff * 3 ** i * BACKOFF_JITTER for i in range(self._attempts - 1))
-        return self._attempts * self._timeout + backoffs
+        return float(self._attempts * self._timeout + backoffs)
 
     async def _fetch_token(self, force: bool) -> tuple[str, int]:
         body = await self._with_retries("POST", "/cgi-bin/stable_token", token=False, json_body={
@@ -146,7 +146,8 @@ class WeChatAPI:
         errcode = int(body.get("errcode") or 0)
         if errcode:
             raise error_for(errcode, str(body.get("errmsg", "")), path)
-        return body
+        answer: dict[str, Any] = body
+        return answer
 
     # --- official account -------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
 from web.certificates import setup_certificates
-from web.context import DOMAIN
+from web.context import DOMAIN, TEXTS
 from web.draw_results import setup_draw_results
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
@@ -36,6 +36,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
     app[ENGINE] = rt.engine  # the message server
     app[CHANNELS] = rt.channels
     app[DOMAIN] = rt.domain  # the web pages
+    app[TEXTS] = rt.texts
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5)
     if rt.pay is not None:

@@ -11,10 +11,15 @@ from redis.asyncio import Redis
 from bot.background import Background
 from bot.channels import Channels
 from bot.conversation import RedisConversationStore
-from bot.dispatcher import Dispatcher
+from bot.dispatcher import Dispatcher, Middleware
 from bot.engine import Engine
 from bot.flow import State
-from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
+from bot.middlewares import (
+    ConversationMiddleware,
+    ErrorsMiddleware,
+    IdentityMiddleware,
+    RefusalsMiddleware,
+)
 from bot.replies import Image, Reply, Text
 from config.settings import Settings
 from services.domain import Domain
@@ -48,12 +53,13 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
     async def defer(raw: dict[str, str]) -> None:
         await arq.enqueue_job("process_message", raw)
 
-    middlewares = [
+    middlewares: list[Middleware] = [
         ErrorsMiddleware(texts),
         ConversationMiddleware(
             RedisConversationStore(conv_redis, keys, timeout=settings.redis_timeout), states,
             dedup_ttl=settings.dedup_ttl, lock_wait=settings.lock_wait, defer=defer),
         IdentityMiddleware(load_budget=settings.db_timeout),
+        RefusalsMiddleware(texts),
     ]
     dispatcher = Dispatcher(texts=texts, scenes=domain.scenes,
                             deps={**domain.services(), **channels.services()},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from typing import Any
 
 from config.logging_setup import setup_logging
 from config.settings import Settings, SettingsError, load_settings
@@ -108,7 +109,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
         settings, _ = _settings(fill_dev_secrets=True)
 
-        async def load() -> tuple[str, str, list]:
+        async def load() -> tuple[str, str, list[Any]]:
             async with database(settings.for_batch_work()):
                 activity = await DrawActivity.get_or_none(id=args.activity)
                 if activity is None or activity.seed is None or activity.status != "ended":

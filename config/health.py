@@ -28,14 +28,14 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-async def _check_database(timeout: float) -> None:
+async def _ping_database(timeout: float) -> None:
     async with asyncio.timeout(timeout):
         await connections.get("default").execute_query("SELECT 1")
 
 
 async def readyz(request: web.Request) -> web.Response:
     ready = request.app[READINESS]
-    checks = {"database": _check_database(ready.timeout), "redis": ready.redis.ping()}
+    checks = {"database": _ping_database(ready.timeout), "redis": ready.redis.ping()}
     results = await asyncio.gather(*checks.values(), return_exceptions=True)
     failing = [name for name, result in zip(checks, results, strict=True)
                if isinstance(result, BaseException)]

@@ -10,6 +10,7 @@ from typing import Any
 from services.pii import mask_text
 
 _installed = False
+_configured = False
 
 
 def install_pii_masking() -> None:
@@ -39,9 +40,11 @@ def install_pii_masking() -> None:
 def setup_logging(level: str = "INFO") -> None:
     """Configure the root logger once (idempotent)."""
     install_pii_masking()
+    global _configured
     root = logging.getLogger()
-    if getattr(root, "_expertbot", False):
+    if _configured:
         return
+    _configured = True
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
@@ -49,4 +52,3 @@ def setup_logging(level: str = "INFO") -> None:
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
     logging.getLogger("tortoise").setLevel(logging.WARNING)
     logging.getLogger("arq.worker").setLevel(logging.WARNING)  # a line per job, every 2 s
-    root._expertbot = True  # type: ignore[attr-defined]

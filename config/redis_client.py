@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import hiredis
 from arq.connections import ArqRedis
@@ -39,7 +39,7 @@ class FastUnixConnection(_HiredisPacking, UnixDomainSocketConnection):
     pass
 
 
-def _options(url: str, settings: Settings, read_timeout: bool = True) -> dict[str, object]:
+def _options(url: str, settings: Settings, read_timeout: bool = True) -> dict[str, Any]:
     return {
         "socket_timeout": settings.redis_timeout if read_timeout else None,
         "socket_connect_timeout": settings.redis_timeout,
@@ -66,4 +66,5 @@ def make_redis(url: str, settings: Settings, read_timeout: bool = True) -> Redis
 
 def make_arq(url: str, settings: Settings) -> ArqRedis:
     """arq's client (bytes values) for enqueueing jobs; no ping, so start-up never blocks."""
-    return _fast(ArqRedis.from_url(url, **_options(url, settings)), url)  # type: ignore
+    # ArqRedis inherits from_url, which redis-py annotates as returning a plain Redis
+    return cast(ArqRedis, _fast(ArqRedis.from_url(url, **_options(url, settings)), url))

@@ -29,6 +29,8 @@ from config.embedded_redis import embedded_redis
 from config.redis_client import make_arq, make_redis
 from config.settings import Settings
 from miniapp_api.sessions import Sessions
+from services.administration import Administration
+from services.agencies import Agencies
 from services.applications import Applications
 from services.attendance import Attendance
 from services.binding import Binding
@@ -88,6 +90,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     exams = Exams(outbox, links, schedule)
     education = Education(outbox, links, settings.secret_key)
     draws = DrawEngine(outbox, schedule)
+    setup = DrawSetup(outbox, vault)
     return Domain(
         vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,
         scenes=SceneCodec(settings.secret_key),
@@ -96,10 +99,10 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         applications=Applications(outbox, files, people), exams=exams,
         review=Review(outbox, exams), education=education,
         payments=Payments(pay, outbox, education, redis, keys, links),
-        draw_setup=DrawSetup(outbox, vault), draws=draws,
-        draw_followups=DrawFollowups(outbox, draws),
-        attendance=Attendance(outbox, settings.minutes(settings.reminder_minutes),
-                              settings.minutes(settings.urge_minutes)))
+        draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
+        attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
+                              settings.minutes(settings.urge_minutes)),
+        agencies=Agencies(people), administration=Administration(people, exams))
 
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,

@@ -120,7 +120,7 @@ class Settings(BaseSettings):
     run_worker: bool | None = Field(None, validation_alias="EXPERTBOT_INPROCESS_WORKER")
 
     @model_validator(mode="after")
-    def _check_production(self) -> Settings:
+    def _require_production_secrets(self) -> Settings:
         if self.env != "production":
             return self
         for name in SECRET_FIELDS:

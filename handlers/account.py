@@ -8,7 +8,8 @@ Binding (flow "bind", 10 minutes):
 | ASK_ID   | a malformed ID number     | ASK_ID   | bind_bad_id (what is wrong)            |
 | ASK_ID   | a valid ID number         | ASK_CODE | bind_code_sent — the same whether or   |
 |          |                           |          | not the number is on record            |
-| ASK_ID   | locked / asked too soon   | (none) / ASK_ID | the lock's or throttle's message |
+| ASK_ID   | asked again within 60 s   | ASK_CODE | the throttle's message (code still valid) |
+| ASK_ID   | locked                    | (none)   | bind_restart (when to try again)       |
 | ASK_CODE | the right 6 digits        | (none)   | bind_done                              |
 | ASK_CODE | wrong digits              | ASK_CODE | how many tries are left                |
 | ASK_CODE | 5th wrong / expired code, | (none)   | bind_restart (locked 30 min / expired) |
@@ -32,9 +33,9 @@ from bot.incoming import Incoming
 from bot.router import Router
 from models.people import Person
 from models.wechat import WeChatIdentity
-from services.binding import Binding, BindingError
-from services.codes import CodeError, Locked, NoCode, TooSoon
-from services.identity_rules import RuleError
+from services.binding import Binding
+from services.codes import TooSoon, WrongCode
+from services.errors import BadInput, DomainError, Locked
 from services.people import People
 from services.pii import mask_phone
 from services.profile import profile_of
@@ -72,17 +73,17 @@ async def resend(fsm: FSMContext, texts: Texts) -> str:
 
 
 @router.message(Regex(r"^\d{6}$"), state=ASK_CODE)
-async def check_code(fsm: FSMContext, texts: Texts, msg: Incoming, event: Event,
-                     identity: WeChatIdentity, binding: Binding, people: People,
-                     now: datetime) -> str:
+async def take_code(fsm: FSMContext, texts: Texts, msg: Incoming, event: Event,
+                    identity: WeChatIdentity, binding: Binding, people: People,
+                    now: datetime) -> str:
     try:
         person = await binding.confirm(_actor(msg), event.text)
         await binding.bind(identity, person, now)
-    except (Locked, NoCode, BindingError) as exc:
+    except WrongCode:  # tries left: the refusal says how many, the flow stays
+        raise
+    except DomainError as exc:  # locked, expired, bound elsewhere: start again
         fsm.finish()
-        return texts.render("chat/account/bind_restart.j2", problem=exc.message)
-    except CodeError as exc:  # a wrong code, with tries left
-        return exc.message
+        return texts.render("chat/account/bind_restart.j2", problem=texts.error(exc))
     fsm.finish()
     profile = await profile_of(people, person, now)
     return texts.render("chat/account/bind_done.j2", name=person.name, phone=profile.phone,
@@ -94,14 +95,14 @@ async def take_id_number(fsm: FSMContext, texts: Texts, msg: Incoming,
                          binding: Binding) -> str:
     try:
         await binding.start(_actor(msg), msg.content)
-    except RuleError as exc:
-        return texts.render("chat/account/bind_bad_id.j2", problem=exc.message)
-    except TooSoon as exc:
+    except TooSoon as exc:  # the code sent a moment ago still works
         fsm.goto(ASK_CODE)
-        return exc.message
-    except CodeError as exc:
+        return texts.error(exc)
+    except Locked as exc:
         fsm.finish()
-        return texts.render("chat/account/bind_restart.j2", problem=exc.message)
+        return texts.render("chat/account/bind_restart.j2", problem=texts.error(exc))
+    except BadInput as exc:  # a malformed ID number: asked again
+        return texts.render("chat/account/bind_bad_id.j2", problem=texts.error(exc))
     fsm.goto(ASK_CODE)
     return texts.render("chat/account/bind_code_sent.j2")
 
@@ -113,8 +114,8 @@ async def scan_to_bind(msg: Incoming, scene: BindScene, identity: WeChatIdentity
     try:
         person = await binding.redeem_ticket(scene.ticket)
         await binding.bind(identity, person, now)
-    except BindingError as exc:
-        return welcome + exc.message
+    except DomainError as exc:
+        return welcome + texts.error(exc)
     return welcome + texts.render("chat/account/scan_bound.j2", name=person.name,
                                   phone=mask_phone(person.phone))
 

@@ -13,7 +13,6 @@ from bot.router import Router
 from models.people import Person
 from services.attendance import Attendance, CheckResult
 from services.clock import china_time
-from services.identity_rules import RuleError
 from services.scenes import CheckinScene
 from services.texts import Texts
 
@@ -35,10 +34,7 @@ async def scan(scene: CheckinScene, person: Person | None, texts: Texts,
         return texts.render("chat/checkin/expired.j2")
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    try:
-        return _reply(texts, await attendance.check(scene.activity, person.id, now))
-    except RuleError as exc:
-        return str(exc)
+    return _reply(texts, await attendance.checkin(scene.activity, person.id, now))
 
 
 @router.message(Regex(r"^\d{6}$"))
@@ -46,7 +42,4 @@ async def by_code(person: Person | None, texts: Texts, attendance: Attendance,
                   match: re.Match[str], now: datetime) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    try:
-        return _reply(texts, await attendance.check_by_code(person.id, match.group(0), now))
-    except RuleError as exc:
-        return str(exc)
+    return _reply(texts, await attendance.checkin_by_code(person.id, match.group(0), now))

@@ -30,7 +30,6 @@ from models.people import Person
 from services.clock import china_time
 from services.draw_engine import DrawEngine, invitation_params
 from services.draw_followups import DrawFollowups
-from services.identity_rules import RuleError
 from services.texts import Texts
 
 DECISIONS = {InvitationStatus.CONFIRMED: "参加", InvitationStatus.DECLINED: "不参加",
@@ -61,10 +60,7 @@ async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: Dr
     else:
         target = waiting[0]
     choice, reason = int(match.group(1)), (match.group(2) or "").strip()
-    try:
-        outcome = await draws.reply(target.id, person.id, choice, now, reason)
-    except RuleError as exc:
-        return str(exc)
+    outcome = await draws.reply(target.id, person.id, choice, now, reason)
     item = outcome.invitation
     if outcome.status == "late" or item.status == InvitationStatus.TIMEOUT:
         return texts.render("chat/draw/late.j2", due=china_time(item.due_at))

@@ -15,7 +15,6 @@ from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import WeChatAPIError
 from models.people import Person
 from services.clock import china_time
-from services.identity_rules import RuleError
 from services.outbox import Outbox
 from services.payments import Payments
 from services.qr import qr_png
@@ -35,11 +34,8 @@ async def pay(person: Person | None, msg: Incoming, texts: Texts, payments: Paym
         return texts.render("chat/account/not_bound.j2")
     if not payments.enabled:
         return texts.render("chat/pay/off.j2")
-    try:
-        item = await payments.due(person.id, now)
-        checkout = await payments.checkout(person.id, item, now)
-    except RuleError as exc:
-        return str(exc)
+    item = await payments.due(person.id, now)
+    checkout = await payments.checkout(person.id, item, now)
     assert checkout.order.code_url is not None
     try:
         media_id = await official.upload_image(await qr_png(checkout.order.code_url), "pay.png")

@@ -8,7 +8,7 @@ from bot.filters import Keyword, MenuClick, Text
 from bot.router import Router
 from models.applications import STATUS_TITLES, AppStatus, ReviewAction
 from models.people import Person
-from services.applications import Applications, next_step
+from services.applications import Applications, current_deadline
 from services.clock import china_time
 from services.exams import Exams
 from services.review import describe_items, stages
@@ -20,8 +20,7 @@ router = Router("progress")
 @router.message(Text("审核进度", "进度", "申请进度", "我的申请", "审核状态"))
 @router.message(Keyword("审核进度", "申请进度", "审核状态", "审核结果", "审到哪", "审核到哪"))
 @router.event(MenuClick("PROGRESS"))
-async def progress(person: Person | None, texts: Texts, applications: Applications,
-                   now: datetime) -> str:
+async def progress(person: Person | None, texts: Texts, applications: Applications) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     app = await applications.latest(person.id)
@@ -43,7 +42,8 @@ async def progress(person: Person | None, texts: Texts, applications: Applicatio
         decision_at=china_time(decision.at) if decision else None,
         reason=app.last_reason if decision and decision.action != "approve" else None,
         items=describe_items(app.returned_items) if app.status == AppStatus.RETURNED else None,
-        next_step=next_step(app, now))
+        next_step=texts.render("chat/progress/next_step.j2", status=str(app.status),
+                               until=current_deadline(app)))
 
 
 @router.message(Text("考试", "考试链接", "进入考试", "参加考试"))

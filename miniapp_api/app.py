@@ -14,40 +14,26 @@ from miniapp_api.context import MINIAPP
 from miniapp_api.framework import Api, InvalidFields
 from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
-from services.errors import (
-    BadInput,
-    ClosedWindow,
-    Conflict,
-    DomainError,
-    Locked,
-    NotAllowed,
-    NotFound,
-    Unavailable,
-)
+from services.errors import HTTP_STATUS, BadInput, DomainError, Unavailable, http_status
 from services.pii import mask_text
 
 log = logging.getLogger(__name__)
 PREFIX = "/miniapp/v1"
 
-# The HTTP status of each outcome (the most specific class a refusal is of decides). The
-# client tells refusals apart by the body's `error` code, not by the status.
-STATUS: dict[type[DomainError], int] = {
-    SignInRequired: 401, InvalidFields: 422, BadInput: 400, ClosedWindow: 400, NotFound: 404,
-    NotAllowed: 403, Conflict: 409, Locked: 429, Unavailable: 503}
+# the domain's statuses, and the API's own refusals: no session (401), a form's fields (422)
+STATUS: dict[type[DomainError], int] = {SignInRequired: 401, InvalidFields: 422, **HTTP_STATUS}
 # aiohttp's own refusals (no such route, method, body over the cap), as refusals of ours
 HTTP_CODES = {404: "api.no_such_endpoint", 405: "api.method_not_allowed", 413: "api.too_large"}
 
 
-def status_of(exc: DomainError) -> int:
-    return next((STATUS[c] for c in type(exc).__mro__ if c in STATUS), 400)
-
-
 def refusal(request: web.Request, exc: DomainError, status: int) -> web.Response:
     """{"error": code, "message": its words, "fields": [...] for a form's fields}."""
-    body: dict[str, object] = {"error": exc.code,
-                               "message": mask_text(request.app[MINIAPP].texts.error(exc))}
+    texts = request.app[MINIAPP].texts
+    body: dict[str, object] = {"error": exc.code, "message": mask_text(texts.error(exc))}
     if isinstance(exc, InvalidFields):
-        body["fields"] = exc.fields
+        body["fields"] = [{"field": p.field, "message": mask_text(
+            texts.error(p.refusal) if p.refusal is not None else p.message)}
+            for p in exc.problems]
     return web.json_response(body, status=status,
                              dumps=lambda d: json.dumps(d, ensure_ascii=False))
 
@@ -60,7 +46,7 @@ async def errors(request: web.Request,
     try:
         return await handler(request)
     except DomainError as exc:
-        return refusal(request, exc, status_of(exc))
+        return refusal(request, exc, http_status(exc, STATUS))
     except web.HTTPException as exc:
         if exc.content_type == "application/json":
             raise

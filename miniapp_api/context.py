@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from miniapp_api.sessions import Sessions
+from miniapp_api.sessions import SessionStore
 from services.domain import Domain
 from services.ports import MiniLogin, QrImages
 from services.texts import Texts
@@ -16,7 +16,7 @@ from services.texts import Texts
 @dataclass(frozen=True, kw_only=True)
 class MiniappServices:
     domain: Domain
-    sessions: Sessions
+    sessions: SessionStore
     texts: Texts  # the words of every refusal
     login: MiniLogin  # wx.login() codes (the mini-program's WeChat API)
     qr: QrImages  # parametric QR codes of the official account

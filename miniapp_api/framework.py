@@ -20,7 +20,7 @@ from miniapp_api.caller import Caller
 from miniapp_api.context import MINIAPP, MiniappServices
 from models.people import Role
 from services.domain import Domain
-from services.errors import BadInput
+from services.errors import BadInput, DomainError, NotFound
 from services.pii import mask_text
 
 log = logging.getLogger(__name__)
@@ -32,41 +32,22 @@ class Access(StrEnum):
     BOUND = "bound"  # bound to a person who has changed an initial password
 
 
-class ApiError(web.HTTPException):
-    """An error answered as {"error": code, "message": "…", "fields": [...]}."""
+@dataclass(frozen=True)
+class FieldProblem:
+    """One field that did not validate: pydantic's message, or a domain refusal raised by a
+    field validator (services.application_form.field_refusal), whose words are ours."""
 
-    def __init__(self, status: int, code: str, message: str,
-                 fields: list[dict[str, str]] | None = None) -> None:
-        self.status_code = status
-        body: dict[str, Any] = {"error": code, "message": message}
-        if fields:
-            body["fields"] = fields
-        super().__init__(text=json.dumps(body, ensure_ascii=False),
-                         content_type="application/json")
+    field: str
+    message: str
+    refusal: DomainError | None = None
 
 
 class InvalidFields(BadInput):
-    """The body or the query did not validate: `fields` says which field and why."""
+    """The body or the query did not validate: `problems` says which field and why."""
 
-    def __init__(self, fields: list[dict[str, str]]) -> None:
+    def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__("api.invalid_input")
-        self.fields = fields
-
-
-def bad_request(message: str, code: str = "bad_request") -> ApiError:
-    return ApiError(400, code, message)
-
-
-def forbidden(message: str = "您没有权限进行此操作。", code: str = "forbidden") -> ApiError:
-    return ApiError(403, code, message)
-
-
-def conflict(message: str, code: str = "conflict") -> ApiError:
-    return ApiError(409, code, message)
-
-
-def not_found(message: str = "没有找到要访问的内容。") -> ApiError:
-    return ApiError(404, "not_found", message)
+        self.problems = problems
 
 
 @dataclass
@@ -89,10 +70,10 @@ class Call:
         try:
             return int(self.request.match_info[name])
         except ValueError:
-            raise not_found() from None
+            raise NotFound("api.no_such_item") from None
 
 
-Handler = Callable[..., Awaitable[BaseModel]]
+Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse]]  # a file download
 
 
 @dataclass
@@ -119,7 +100,7 @@ def masked_json(result: object) -> str:
     and signature, which masking would corrupt and which never carry personal data)."""
     if not isinstance(result, BaseModel):
         return "{}"
-    opaque = getattr(type(result), "OPAQUE", frozenset())
+    opaque: frozenset[str] = getattr(type(result), "OPAQUE", frozenset())
     if not opaque:
         return mask_text(result.model_dump_json())
     data = json.loads(mask_text(result.model_dump_json(exclude=set(opaque))))
@@ -127,11 +108,14 @@ def masked_json(result: object) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _field_errors(exc: ValidationError) -> list[dict[str, str]]:
+def _field_problems(exc: ValidationError) -> list[FieldProblem]:
     out = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "body"
-        out.append({"field": where, "message": err["msg"]})
+        ctx = err.get("ctx") or {}
+        refusal = DomainError(ctx["code"], **ctx.get("params", {})) \
+            if err["type"] == "refused" else None
+        out.append(FieldProblem(where, err["msg"], refusal))
     return out
 
 
@@ -178,7 +162,7 @@ class Api:
                 if ep.query is not None:
                     args.append(ep.query.model_validate(dict(request.query)))
             except ValidationError as exc:
-                raise InvalidFields(_field_errors(exc)) from None
+                raise InvalidFields(_field_problems(exc)) from None
             result = await ep.handler(*args)
             if isinstance(result, web.StreamResponse):  # a file download
                 return result

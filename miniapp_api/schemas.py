@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.administration import GrantSpec
+
 
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -147,16 +149,8 @@ class PeopleOut(Model):
     people: list[PersonSummaryOut]
 
 
-class GrantIn(Model):
+class GrantIn(GrantSpec):
     person_id: int
-    role: str
-    agency_credit_code: str | None = None
-    agency_name: str | None = None
-    expert_number: str | None = None
-    level: str | None = None
-    region: str | None = None
-    industry: str | None = None
-    valid_until: datetime | None = None
 
 
 class GrantOut(Model):

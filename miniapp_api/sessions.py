@@ -6,13 +6,26 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from typing import Protocol
 
 from redis.asyncio import Redis
 
 from services.redis_keys import SESSION_TTL, RedisKeys
 
 
+class SessionStore(Protocol):
+    """What the API needs of its sessions (Sessions below; an in-memory one in unit tests)."""
+
+    async def create(self, identity_id: int, session_key: str) -> str: ...
+
+    async def resolve(self, token: str) -> int | None: ...
+
+    async def drop(self, token: str) -> None: ...
+
+
 class Sessions:
+    """Sessions in Redis."""
+
     def __init__(self, redis: Redis, keys: RedisKeys) -> None:
         self._redis = redis
         self._keys = keys

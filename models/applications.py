@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -45,7 +46,7 @@ class Batch(Model):
     specialty_rule = fields.CharField(max_length=16, default="xinjiang")
     max_qualifications = fields.IntField(default=3)
     # stages: [{"key", "title", "level": "city"|"province", "by_industry": bool}, ...]
-    stages = fields.JSONField()
+    stages: list[dict[str, Any]] = fields.JSONField()
     apply_from = fields.DatetimeField()
     apply_until = fields.DatetimeField()
     review_until = fields.DatetimeField()
@@ -63,17 +64,19 @@ class Application(Model):
     person_id = fields.BigIntField(db_index=True)
     batch: fields.ForeignKeyRelation[Batch] = fields.ForeignKeyField(
         "models.Batch", related_name="applications", on_delete=fields.RESTRICT)
+    batch_id: int  # the column, read without a query
     kind = fields.CharField(max_length=16, default=AppKind.NEW)
     status = fields.CharField(max_length=16, default=AppStatus.DRAFT, db_index=True)
     stage = fields.IntField(default=0)
     version = fields.IntField(default=1)  # +1 at every (re)submission
-    data = fields.JSONField(default=dict)  # the form's sections (miniapp_api schemas)
+    # the form's sections (miniapp_api schemas)
+    data: dict[str, Any] = fields.JSONField(default=dict)
     region = fields.CharField(max_length=4, null=True, db_index=True)  # residence city
     industry = fields.CharField(max_length=16, null=True)  # of the primary specialty
     # [{"code", "primary": bool, "admitted": bool | None}]
-    specialties = fields.JSONField(default=list)
+    specialties: list[Any] = fields.JSONField(default=list)
     specialties_fixed = fields.BooleanField(default=False)  # Hunan: fixed once submitted
-    returned_items = fields.JSONField(default=list)
+    returned_items: list[Any] = fields.JSONField(default=list)
     last_reason = fields.TextField(null=True)
     printed_at = fields.DatetimeField(null=True)
     printed_hash = fields.CharField(max_length=64, null=True)  # the data the form shows
@@ -91,6 +94,7 @@ class Attachment(Model):
     id = fields.BigIntField(primary_key=True)
     application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
         "models.Application", related_name="attachments", on_delete=fields.CASCADE)
+    application_id: int  # the column, read without a query
     kind = fields.CharField(max_length=16)
     filename = fields.CharField(max_length=128)
     content_type = fields.CharField(max_length=32)
@@ -109,6 +113,7 @@ class ReviewAction(Model):
     id = fields.BigIntField(primary_key=True)
     application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
         "models.Application", related_name="log", on_delete=fields.CASCADE)
+    application_id: int  # the column, read without a query
     version = fields.IntField()
     stage_key = fields.CharField(max_length=32, null=True)
     stage_title = fields.CharField(max_length=32, null=True)
@@ -116,7 +121,7 @@ class ReviewAction(Model):
     actor_name = fields.CharField(max_length=32, null=True)
     action = fields.CharField(max_length=16)
     reason = fields.TextField(null=True)
-    items = fields.JSONField(default=list)
+    items: list[Any] = fields.JSONField(default=list)
     at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -71,6 +71,7 @@ class Section(Model):
     id = fields.BigIntField(primary_key=True)
     project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
         "models.Project", related_name="sections", on_delete=fields.CASCADE)
+    project_id: int  # the column, read without a query
     number = fields.CharField(max_length=32)
     name = fields.CharField(max_length=128)
     activity_id = fields.BigIntField(null=True, db_index=True)
@@ -86,6 +87,7 @@ class DrawActivity(Model):
     id = fields.BigIntField(primary_key=True)
     project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
         "models.Project", related_name="activities", on_delete=fields.RESTRICT)
+    project_id: int  # the column, read without a query
     agency_id = fields.BigIntField(db_index=True)
     handler_id = fields.BigIntField(db_index=True)  # person id
     kind = fields.CharField(max_length=12, default="normal")  # normal/supplement/redraw/reeval
@@ -96,7 +98,7 @@ class DrawActivity(Model):
     eval_end = fields.DatetimeField()
     total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
     on_site = fields.BooleanField(default=False)
-    supervisors = fields.JSONField(default=list)  # names of the supervisors present
+    supervisors: list[str] = fields.JSONField(default=list)  # names of the supervisors present
     response_minutes = fields.IntField(default=10)
     verifier_id = fields.BigIntField(null=True)
     verified_at = fields.DatetimeField(null=True)
@@ -123,6 +125,7 @@ class Avoidance(Model):
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
         "models.DrawActivity", related_name="avoidances", on_delete=fields.CASCADE)
+    activity_id: int  # the column, read without a query
     kind = fields.CharField(max_length=8)  # unit / person
     name = fields.CharField(max_length=128)
     credit_code = fields.CharField(max_length=18, null=True)  # units
@@ -141,6 +144,7 @@ class Notice(Model):
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
         "models.DrawActivity", related_name="notices", on_delete=fields.CASCADE)
+    activity_id: int  # the column, read without a query
     venue = fields.CharField(max_length=64)
     city = fields.CharField(max_length=16)
     district = fields.CharField(max_length=16)
@@ -154,6 +158,15 @@ class Notice(Model):
     class Meta:
         table = "draw_notice"
 
+    @property
+    def address(self) -> str:
+        """Where to gather, as every invitation, page and API answer writes it."""
+        return f"{self.city}{self.district}{self.street}{self.room}"
+
+    @property
+    def contact(self) -> str:
+        return f"{self.contact_name} {self.contact_phone}"
+
 
 class Condition(Model):
     """抽取条件: who may be drawn, and how many."""
@@ -161,19 +174,23 @@ class Condition(Model):
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
         "models.DrawActivity", related_name="conditions", on_delete=fields.CASCADE)
+    activity_id: int  # the column, read without a query
     notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
         "models.Notice", related_name="conditions", on_delete=fields.RESTRICT)
+    notice_id: int  # the column, read without a query
     region_mode = fields.CharField(max_length=12, default="residence")  # residence / willing
-    regions = fields.JSONField()  # city codes
+    regions: list[str] = fields.JSONField()  # city codes
     main_specialty = fields.CharField(max_length=8)
     alternate_specialty = fields.CharField(max_length=8, null=True)
     title_level = fields.CharField(max_length=8, null=True)
     qualification = fields.CharField(max_length=64, null=True)
     industry = fields.CharField(max_length=16, null=True)
     planned = fields.IntField()
-    pool = fields.JSONField(null=True)  # expert ids of the main pool, fixed at the start
+    # expert ids of the main pool, fixed at the start
+    pool: list[int] | None = fields.JSONField(null=True)
     pool_hash = fields.CharField(max_length=64, null=True)
-    alt_pool = fields.JSONField(null=True)  # alternate pool, fixed when first needed
+    # alternate pool, fixed when first needed
+    alt_pool: list[int] | None = fields.JSONField(null=True)
     alt_pool_hash = fields.CharField(max_length=64, null=True)
     exhausted = fields.BooleanField(default=False)
     source_id = fields.BigIntField(null=True)  # the condition a supplement / clone comes from
@@ -188,8 +205,10 @@ class Invitation(Model):
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
         "models.DrawActivity", related_name="invitations", on_delete=fields.CASCADE)
+    activity_id: int  # the column, read without a query
     condition: fields.ForeignKeyRelation[Condition] = fields.ForeignKeyField(
         "models.Condition", related_name="invitations", on_delete=fields.CASCADE)
+    condition_id: int  # the column, read without a query
     expert_id = fields.BigIntField(db_index=True)
     person_id = fields.BigIntField(db_index=True)
     pool = fields.CharField(max_length=4, default="main")  # main / alt
@@ -224,6 +243,7 @@ class SkippedCandidate(Model):
     id = fields.BigIntField(primary_key=True)
     condition: fields.ForeignKeyRelation[Condition] = fields.ForeignKeyField(
         "models.Condition", related_name="skipped", on_delete=fields.CASCADE)
+    condition_id: int  # the column, read without a query
     expert_id = fields.BigIntField()
     pool = fields.CharField(max_length=4, default="main")
     rank = fields.IntField()

@@ -37,6 +37,7 @@ class Enrollment(Model):
     id = fields.BigIntField(primary_key=True)
     course: fields.ForeignKeyRelation[Course] = fields.ForeignKeyField(
         "models.Course", related_name="enrollments", on_delete=fields.RESTRICT)
+    course_id: int  # the column, read without a query
     person_id = fields.BigIntField(db_index=True)
     paid_at = fields.DatetimeField(null=True)
     access_from = fields.DatetimeField(null=True)  # 2 days after payment

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -15,7 +17,7 @@ class Exam(Model):
     duration_minutes = fields.IntField()
     pass_score = fields.IntField()
     # [{"id", "kind": single|multiple|judge, "text", "options": [...], "answer", "points"}]
-    questions = fields.JSONField()
+    questions: list[dict[str, Any]] = fields.JSONField()
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -26,10 +28,11 @@ class ExamAttempt(Model):
     id = fields.BigIntField(primary_key=True)
     exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="attempts", on_delete=fields.CASCADE)
+    exam_id: int  # the column, read without a query
     person_id = fields.BigIntField()
     started_at = fields.DatetimeField()
     deadline = fields.DatetimeField(db_index=True)  # the timer: it never stops
-    answers = fields.JSONField(default=dict)
+    answers: dict[str, Any] = fields.JSONField(default=dict)
     submitted_at = fields.DatetimeField(null=True)
     submitted_by = fields.CharField(max_length=12, null=True)  # candidate | timer
     score = fields.IntField(null=True)

@@ -3,21 +3,24 @@ and the dates they cannot attend."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 
 class ExpertProfile(Model):
+    specialties: fields.ReverseRelation[ExpertSpecialty]
     id = fields.BigIntField(primary_key=True)
     person_id = fields.BigIntField(unique=True)
     expert_number = fields.CharField(max_length=32, unique=True)
     active = fields.BooleanField(default=True, db_index=True)  # False: deregistered
     region = fields.CharField(max_length=4, db_index=True)  # residence city (常驻地区)
-    willing_regions = fields.JSONField(default=list)  # 意愿评标区 (city codes)
+    willing_regions: list[str] = fields.JSONField(default=list)  # 意愿评标区 (city codes)
     work_unit = fields.CharField(max_length=128)
     unit_credit_code = fields.CharField(max_length=18, null=True, db_index=True)
     title_level = fields.CharField(max_length=8, null=True)  # 初级 / 中级 / 副高 / 正高
-    qualifications = fields.JSONField(default=list)
+    qualifications: list[dict[str, Any]] = fields.JSONField(default=list)
     industry = fields.CharField(max_length=16, null=True)
     remote_ok = fields.BooleanField(default=False)
     emergency_ok = fields.BooleanField(default=False)
@@ -35,6 +38,7 @@ class ExpertSpecialty(Model):
     id = fields.BigIntField(primary_key=True)
     expert: fields.ForeignKeyRelation[ExpertProfile] = fields.ForeignKeyField(
         "models.ExpertProfile", related_name="specialties", on_delete=fields.CASCADE)
+    expert_id: int  # the column, read without a query
     code = fields.CharField(max_length=8, db_index=True)
     is_primary = fields.BooleanField(default=False)
 
@@ -49,6 +53,7 @@ class ExpertAvoidUnit(Model):
     id = fields.BigIntField(primary_key=True)
     expert: fields.ForeignKeyRelation[ExpertProfile] = fields.ForeignKeyField(
         "models.ExpertProfile", related_name="avoid_units", on_delete=fields.CASCADE)
+    expert_id: int  # the column, read without a query
     unit_name = fields.CharField(max_length=128, db_index=True)  # the draw matches names too
     credit_code = fields.CharField(max_length=18, null=True, db_index=True)
     reason = fields.CharField(max_length=128, default="")

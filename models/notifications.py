@@ -4,6 +4,7 @@ causes it, sent at least once by the relay, with a status per notification."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -30,7 +31,7 @@ class Notification(Model):
     kind = fields.CharField(max_length=64)  # texts/notify/<kind>/...
     person_id = fields.BigIntField(null=True, db_index=True)
     openid = fields.CharField(max_length=64, null=True)  # official account, if no person
-    params = fields.JSONField(default=dict)
+    params: dict[str, Any] = fields.JSONField(default=dict)
     dedupe_key = fields.CharField(max_length=128, null=True, unique=True)
     status = fields.CharField(max_length=12, default=Status.QUEUED)
     channel = fields.CharField(max_length=12, null=True)

@@ -50,6 +50,7 @@ class PayOrder(Model):
     out_trade_no = fields.CharField(max_length=32, unique=True)
     payable: fields.ForeignKeyRelation[Payable] = fields.ForeignKeyField(
         "models.Payable", related_name="orders", on_delete=fields.RESTRICT)
+    payable_id: int  # the column, read without a query
     trade_type = fields.CharField(max_length=8)  # native / jsapi
     amount_fen = fields.IntField()
     status = fields.CharField(max_length=12, default=OrderStatus.CREATING, db_index=True)

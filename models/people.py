@@ -46,7 +46,7 @@ class ImmutableFieldError(Exception):
 IMMUTABLE_MESSAGE = "姓名和身份证号注册后不能修改。"
 
 
-class _PersonQuerySet(QuerySet):  # type: ignore[type-arg]
+class _PersonQuerySet(QuerySet["Person"]):
     """A queryset update skips the pre_save guard below: refuse it on the identity fields."""
 
     def update(self, **kwargs: Any) -> Any:
@@ -61,7 +61,7 @@ class _PersonQuerySet(QuerySet):  # type: ignore[type-arg]
 
 
 class _PersonManager(Manager):
-    def get_queryset(self) -> QuerySet:  # type: ignore[type-arg]
+    def get_queryset(self) -> QuerySet[Person]:
         return _PersonQuerySet(self._model)
 
 
@@ -118,9 +118,11 @@ class RoleGrant(Model):
     id = fields.BigIntField(primary_key=True)
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="roles", on_delete=fields.CASCADE)
+    person_id: int  # the column, read without a query
     role = fields.CharField(max_length=16)
     agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
         "models.Agency", related_name="members", null=True, on_delete=fields.CASCADE)
+    agency_id: int | None  # the column, read without a query
     expert_number = fields.CharField(max_length=32, null=True, unique=True)
     level = fields.CharField(max_length=16, null=True)  # reviewer: city | province
     region = fields.CharField(max_length=12, null=True)  # region code, e.g. 4401

@@ -35,6 +35,7 @@ class WeChatIdentity(Model):
     person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="wechat_identities", null=True,
         on_delete=fields.SET_NULL)
+    person_id: int | None  # the column, read without a query
     bound_at = fields.DatetimeField(null=True)
     subscribed = fields.BooleanField(default=False)
     subscribed_at = fields.DatetimeField(null=True)
@@ -100,6 +101,7 @@ class Feedback(Model):
     identity: fields.ForeignKeyRelation[WeChatIdentity] = fields.ForeignKeyField(
         "models.WeChatIdentity", related_name="feedback", on_delete=fields.CASCADE
     )
+    identity_id: int  # the column, read without a query
     category = fields.CharField(max_length=16)
     content = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)

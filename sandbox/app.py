@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Literal
 
 import aiohttp
 from aiohttp import web
 
 from bot.notify_texts import NotifyTexts
 from handlers.menu import menu
+from models import column
 from models.wechat import Channel, WeChatIdentity
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxSettings
 from sandbox.events import CallbackClient
@@ -41,8 +43,8 @@ def register_templates(platform: Platform, texts: NotifyTexts) -> None:
 
 async def sync_followers(platform: Platform) -> None:
     """Followers we know of follow on the fake platform too (the demo people, say)."""
-    for openid in await WeChatIdentity.filter(channel=Channel.OFFICIAL_ACCOUNT, subscribed=True
-                                              ).limit(10_000).values_list("openid", flat=True):
+    followers = WeChatIdentity.filter(channel=Channel.OFFICIAL_ACCOUNT, subscribed=True)
+    for openid in await column(followers.limit(10_000), "openid"):
         platform.user(str(openid)).follower = True
 
 
@@ -76,7 +78,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
         register_templates(platform, app[SANDBOX].notify_texts)
         await sync_followers(platform)
         async with aiohttp.ClientSession() as session:
-            mode = "safe" if settings.aes_key else "plain"
+            mode: Literal["safe", "plain"] = "safe" if settings.aes_key else "plain"
             pusher = Pusher(settings.token, settings.appid, settings.aes_key or None, mode)
             client = CallbackClient(session, f"{settings.own_url}/wechat/callback", pusher,
                                     platform)

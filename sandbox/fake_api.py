@@ -10,7 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from sandbox.platform import Fault, Platform, PlatformError
 
@@ -57,7 +57,7 @@ def endpoint(platform_path: str, needs_token: bool = True) -> Callable[[Handler]
                                               "errmsg": "injected fault"})
             try:
                 if needs_token:
-                    platform.check_token(request.query.get("access_token"))
+                    platform.token_owner(request.query.get("access_token"))
                 answer = await func(request, platform)
             except PlatformError as exc:
                 answer = {"errcode": exc.errcode, "errmsg": exc.errmsg}
@@ -115,9 +115,9 @@ async def media_upload(request: web.Request, platform: Platform) -> dict[str, An
         raise PlatformError(40004, "invalid media type")
     reader = await request.multipart()
     part = await reader.next()
-    if part is None or getattr(part, "name", None) != "media":
+    if not isinstance(part, BodyPartReader) or part.name != "media":
         raise PlatformError(41005, "media data missing")
-    content = await part.read()  # type: ignore[union-attr]
+    content = await part.read()
     media_id = platform.upload(bytes(content), part.headers.get("Content-Type", ""))
     return {"type": request.query["type"], "media_id": media_id, "created_at": 0}
 
@@ -186,11 +186,12 @@ async def show_qrcode(request: web.Request) -> web.StreamResponse:
     return web.Response(body=buf.getvalue(), content_type="image/png")
 
 
-_PENDING = web.AppKey("pending_hooks", set)
+_PENDING = web.AppKey("pending_hooks", set[asyncio.Task[None]])
 
 
 async def _drain(app: web.Application) -> None:
-    for task in list(app[_PENDING]):
+    pending: set[asyncio.Task[None]] = app[_PENDING]
+    for task in list(pending):
         task.cancel()
 
 

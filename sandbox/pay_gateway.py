@@ -205,6 +205,9 @@ def _signed(gateway: PayGateway, status: int, data: dict[str, Any] | None) -> we
                         content_type="application/json")
 
 
+Body = dict[str, Any]  # a request's JSON
+
+
 def gateway_view(func: Any) -> Any:
     async def view(request: web.Request) -> web.StreamResponse:
         gateway = request.app[GATEWAY]
@@ -217,7 +220,8 @@ def gateway_view(func: Any) -> Any:
             data = json.loads(body) if body else {}
         except ValueError:
             return _error(400, "PARAM_ERROR", "JSON格式错误")
-        return await func(request, gateway, data)
+        response: web.StreamResponse = await func(request, gateway, data)
+        return response
     return view
 
 
@@ -260,17 +264,17 @@ async def _create(request: web.Request, gateway: PayGateway, data: dict[str, Any
 
 
 @gateway_view
-async def native(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+async def native(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
     return await _create(request, gateway, data, "NATIVE")
 
 
 @gateway_view
-async def jsapi(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+async def jsapi(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
     return await _create(request, gateway, data, "JSAPI")
 
 
 @gateway_view
-async def query(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+async def query(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
     order = gateway.orders.get(request.match_info["no"])
     if order is None or request.query.get("mchid") != gateway.mchid:
         return _error(404, "ORDER_NOT_EXIST", "订单不存在")
@@ -278,7 +282,7 @@ async def query(request: web.Request, gateway: PayGateway, data: dict) -> web.St
 
 
 @gateway_view
-async def close(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+async def close(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
     order = gateway.orders.get(request.match_info["no"])
     if order is None:
         return _error(404, "ORDER_NOT_EXIST", "订单不存在")
@@ -289,7 +293,7 @@ async def close(request: web.Request, gateway: PayGateway, data: dict) -> web.St
 
 
 @gateway_view
-async def refund(request: web.Request, gateway: PayGateway, data: dict) -> web.StreamResponse:
+async def refund(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
     order = gateway.orders.get(str(data.get("out_trade_no", "")))
     if order is None or order.state not in ("SUCCESS", "REFUND"):
         return _error(400, "INVALID_REQUEST", "订单状态不允许退款")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,7 +121,7 @@ class Platform:
         self.faults: list[Fault] = []
         self._seq = 0
         # Pushes TEMPLATESENDJOBFINISH (sent, status) back to the service, as WeChat does.
-        self.on_template_sent: Callable[[Sent, str], Awaitable[None]] | None = None
+        self.on_template_sent: Callable[[Sent, str], Coroutine[Any, Any, None]] | None = None
 
     # --- helpers for the simulator and the tests ------------------------------------------
 
@@ -193,7 +193,7 @@ class Platform:
         self.token_fetches += 1
         return token, TOKEN_LIFETIME
 
-    def check_token(self, token: str | None) -> str:
+    def token_owner(self, token: str | None) -> str:
         """The appid a valid token belongs to."""
         if not token:
             raise PlatformError(41001, "access_token missing")

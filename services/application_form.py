@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
-from services.identity_rules import RuleError, parse_credit_code
+from services.errors import BadInput, DomainError
+from services.identity_rules import parse_credit_code
 
-TITLE_LEVELS = ("初级", "中级", "副高", "正高")
-POLITICAL = ("中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众")
+TitleLevel = Literal["初级", "中级", "副高", "正高"]
+Political = Literal["中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众"]
+TITLE_LEVELS: tuple[str, ...] = get_args(TitleLevel)
+POLITICAL: tuple[str, ...] = get_args(Political)
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def field_refusal(exc: DomainError) -> PydanticCustomError:
+    """A refusal inside a field validator, as pydantic's error of type `refused` carrying the
+    refusal's code and parameters (the API renders its words for that field)."""
+    return PydanticCustomError("refused", "{code}", {"code": exc.code, "params": exc.params})
+
+
+def optional_credit_code(value: str | None) -> str | None:
+    """A field validator: an optional unified social credit code."""
+    try:
+        return parse_credit_code(value) if value else value
+    except DomainError as exc:
+        raise field_refusal(exc) from None
 
 
 class Part(BaseModel):
@@ -45,13 +63,13 @@ class AvoidUnit(Part):
     @field_validator("credit_code")
     @classmethod
     def _code(cls, v: str | None) -> str | None:
-        return parse_credit_code(v) if v else v
+        return optional_credit_code(v)
 
 
 class ApplicationDraft(Part):
     """Every section of the form; all optional while it is a draft."""
 
-    political_status: Literal[POLITICAL] | None = None  # type: ignore[valid-type]
+    political_status: Political | None = None
     region: str | None = Field(default=None, description="所在市州（常驻地区）代码，如 4401",
                                pattern=r"^\d{4}$")
     willing_regions: list[str] = Field(default=[], max_length=10,
@@ -67,7 +85,7 @@ class ApplicationDraft(Part):
     work_history: list[WorkEntry] = Field(default=[], max_length=10)
     education: list[EducationEntry] = Field(default=[], max_length=5)
     title_name: str | None = Field(default=None, max_length=64, description="职称名称")
-    title_level: Literal[TITLE_LEVELS] | None = None  # type: ignore[valid-type]
+    title_level: TitleLevel | None = None
     qualifications: list[Qualification] = Field(default=[], max_length=5)
     specialties: list[str] = Field(default=[], max_length=6, description="评标专业代码")
     primary_specialty: str | None = Field(default=None, description="首选专业代码")
@@ -78,13 +96,13 @@ class ApplicationDraft(Part):
     @field_validator("unit_credit_code")
     @classmethod
     def _credit(cls, v: str | None) -> str | None:
-        return parse_credit_code(v) if v else v
+        return optional_credit_code(v)
 
     @field_validator("willing_regions")
     @classmethod
     def _regions(cls, v: list[str]) -> list[str]:
         if any(not re.fullmatch(r"\d{4}", r) for r in v):
-            raise ValueError("意愿评标区应为4位市州代码")
+            raise field_refusal(BadInput("application.willing_region_format"))
         return v
 
 
@@ -109,7 +127,7 @@ def missing_parts(draft: ApplicationDraft) -> list[str]:
     return out
 
 
-def check_complete(draft: ApplicationDraft) -> None:
+def require_complete(draft: ApplicationDraft) -> None:
     missing = missing_parts(draft)
     if missing:
-        raise RuleError("还有以下内容未填写：" + "、".join(missing) + "。")
+        raise BadInput("application.incomplete", missing=missing)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.applications import (
     AppKind,
     Application,
@@ -24,55 +24,33 @@ from models.applications import (
 )
 from models.experts import ExpertProfile
 from models.people import Person
-from services.application_form import ApplicationDraft, check_complete
+from services.application_form import ApplicationDraft, require_complete
+from services.attachments import (
+    ATTACHMENTS,
+    TYPE_NAMES,
+    attachment_kind,
+    require_size,
+    required_attachments,
+    sniff,
+)
 from services.catalogue import catalogue, region_name, regions
 from services.clock import CHINA, china_today
+from services.errors import (
+    BadInput,
+    ClosedWindow,
+    Conflict,
+    NotAllowed,
+    NotFound,
+)
 from services.files import FileStore
-from services.identity_rules import RuleError, check_applicant_age
+from services.identity_rules import require_applicant_age
+from services.links import Links
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
 from services.people import People
-from services.specialties import Selection, SpecialtyRule, check_selection
+from services.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class AttachmentKind:
-    title: str
-    types: frozenset[str]
-    max_size: int
-    required: bool
-    max_count: int = 1
-
-
-IMAGES = frozenset({"image/jpeg", "image/png"})
-DOCS = IMAGES | {"application/pdf"}
-ATTACHMENTS = {
-    "id_front": AttachmentKind("身份证人像面", IMAGES, 5 * MB, True),
-    "id_back": AttachmentKind("身份证国徽面", IMAGES, 5 * MB, True),
-    "photo": AttachmentKind("一寸照片", IMAGES, 2 * MB, True),
-    "diploma": AttachmentKind("学历证书", DOCS, 10 * MB, True),
-    "title_cert": AttachmentKind("职称证书", DOCS, 10 * MB, True),
-    "review_form": AttachmentKind("签字盖章的申报表", DOCS, 10 * MB, True),
-    "pledge": AttachmentKind("诚信承诺书", DOCS, 10 * MB, True),
-    "extra": AttachmentKind("其他证明材料（JPG）", frozenset({"image/jpeg"}), 20 * MB, False, 3),
-}
-_MAGIC = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n",
-          "application/pdf": b"%PDF"}
-
-
-def required_attachments(kind: AppKind) -> list[str]:
-    """A new or renewal application needs every certificate; a change or region request
-    only its signed form (the rest is on file)."""
-    if kind in (AppKind.CHANGE, AppKind.TRANSFER):
-        return ["review_form"]
-    return [k for k, spec in ATTACHMENTS.items() if spec.required]
-
-
-def sniff(data: bytes) -> str | None:
-    """The file's real type from its first bytes (the declared type is not trusted)."""
-    return next((t for t, magic in _MAGIC.items() if data.startswith(magic)), None)
+FORM_LINK = "form"  # the purpose of the printable form's signed links
 
 
 def window_text(start: datetime, end: datetime) -> str:
@@ -80,12 +58,14 @@ def window_text(start: datetime, end: datetime) -> str:
     return f"{start.astimezone(CHINA):{fmt}} 至 {end.astimezone(CHINA):{fmt}}"
 
 
-def check_window(start: datetime, end: datetime, now: datetime, what: str) -> None:
-    """Refuse outside [start, end], saying when the window is."""
+def require_window_open(start: datetime, end: datetime, now: datetime, what: str) -> None:
+    """Refuse outside [start, end], saying when the window is. `what` names the action
+    (texts/errors/window/_words.j2): apply, edit, review, upload, submit, withdraw, study,
+    request."""
     if now < start:
-        raise RuleError(f"{what}尚未开始（{what}时间：{window_text(start, end)}）。")
+        raise ClosedWindow("window.not_open", what=what, start=start, end=end)
     if now > end:
-        raise RuleError(f"{what}已经截止（{what}时间：{window_text(start, end)}）。")
+        raise ClosedWindow("window.closed", what=what, start=start, end=end)
 
 
 def data_hash(data: dict[str, Any]) -> str:
@@ -105,8 +85,29 @@ class Applications:
         app = await Application.get_or_none(id=app_id, person_id=person.id).prefetch_related(
             "batch")
         if app is None:
-            raise RuleError("没有找到这份申请。")
+            raise NotFound("application.not_found")
         return app
+
+    async def mine(self, person: Person) -> list[Application]:
+        return await Application.filter(person_id=person.id).order_by("-id").prefetch_related(
+            "batch")
+
+    @staticmethod
+    async def open_batches() -> list[Batch]:
+        """The collection and renewal batches, newest first."""
+        return await Batch.filter(kind__in=[BatchKind.COLLECT, BatchKind.RENEW]).order_by(
+            "-apply_from")
+
+    @staticmethod
+    async def attachments_of(app: Application) -> list[Attachment]:
+        return await Attachment.filter(application_id=app.id).order_by("id")
+
+    async def attachment_file(self, app: Application, attachment_id: int
+                              ) -> tuple[Attachment, bytes]:
+        item = await Attachment.get_or_none(id=attachment_id, application_id=app.id)
+        if item is None:
+            raise NotFound("attachment.not_found")
+        return item, await self.files.get(item.storage_key)
 
     async def latest(self, person_id: int) -> Application | None:
         return await Application.filter(person_id=person_id).order_by("-id").prefetch_related(
@@ -117,38 +118,38 @@ class Applications:
     async def start(self, person: Person, batch_id: int, now: datetime) -> Application:
         batch = await Batch.get_or_none(id=batch_id)
         if batch is None or batch.kind not in (BatchKind.COLLECT, BatchKind.RENEW):
-            raise RuleError("没有这个征集批次。")
-        check_window(batch.apply_from, batch.apply_until, now, "申报")
+            raise NotFound("application.no_batch")
+        require_window_open(batch.apply_from, batch.apply_until, now, "apply")
         profile = await ExpertProfile.get_or_none(person_id=person.id, active=True)
         if batch.kind == BatchKind.RENEW and profile is None:
-            raise RuleError("续聘仅面向在库专家；新申请请选择征集批次。")
+            raise NotAllowed("application.renewal_for_experts")
         if batch.kind == BatchKind.COLLECT:
             if profile is not None:
-                raise RuleError("您已是在库专家，无需重复申请；续聘请在续聘批次中申请。")
-            check_applicant_age(self.people.birth_date_of(person), china_today(now))
+                raise Conflict("application.already_expert")
+            require_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
             return await Application.create(person_id=person.id, batch=batch, kind=kind,
                                             data={})
         except IntegrityError:
-            raise RuleError("您在本批次已有一份申请，请继续填写该申请。") from None
+            raise Conflict("application.exists") from None
 
     async def start_request(self, person: Person, kind: AppKind, now: datetime) -> Application:
         """A formal expert's change request (变更) or region change (异动申请), prefilled with
         their current data and reviewed through the stages of their province's batch."""
         profile = await ExpertProfile.get_or_none(person_id=person.id, active=True)
         if profile is None:
-            raise RuleError("只有在库专家可以提交信息变更或异动申请。")
+            raise NotAllowed("application.request_for_experts")
         batch_kind = BatchKind.CHANGE if kind == AppKind.CHANGE else BatchKind.TRANSFER
         batch = await Batch.filter(kind=batch_kind, province=profile.region[:2]).first()
         if batch is None:
-            raise RuleError("本省尚未开放该项申请，请联系管理员。")
-        check_window(batch.apply_from, batch.apply_until, now, "申请")
+            raise NotFound("application.no_request_batch")
+        require_window_open(batch.apply_from, batch.apply_until, now, "request")
         open_one = await Application.filter(person_id=person.id, batch_id=batch.id,
                                             status__not_in=[AppStatus.APPROVED,
                                                             AppStatus.REJECTED]).first()
         if open_one is not None:
-            raise RuleError("您已有一份未完成的同类申请，请继续办理该申请。")
+            raise Conflict("application.request_open")
         base = await Application.get_or_none(id=profile.application_id) \
             if profile.application_id else None
         data = dict(base.data) if base else {}
@@ -166,39 +167,39 @@ class Applications:
         await app.save(update_fields=["specialties"])
         return app
 
-    def _editable(self, app: Application, now: datetime) -> None:
+    @staticmethod
+    def require_editable(app: Application, now: datetime) -> None:
         batch = app.batch
         if app.status == AppStatus.DRAFT and app.version == 1:
-            check_window(batch.apply_from, batch.apply_until, now, "申报")
+            require_window_open(batch.apply_from, batch.apply_until, now, "apply")
         elif app.status in (AppStatus.RETURNED, AppStatus.DRAFT):  # back from review
-            check_window(batch.apply_from, batch.review_until, now, "修改")
+            require_window_open(batch.apply_from, batch.review_until, now, "edit")
         elif app.status == AppStatus.PRINTED:
-            raise RuleError("申报表已打印，所有信息已锁定。"
-                            "如需修改，请先取消锁定（之后须重新打印并上传签字版）。")
+            raise Conflict("application.locked")
         else:
-            raise RuleError("申请正在审核或已结束，不能修改。如需修改，请先撤回。")
+            raise Conflict("application.in_review")
 
     async def save(self, app: Application, draft: ApplicationDraft, now: datetime) -> None:
         """Merge the sections sent into the saved draft (any step, any order)."""
-        self._editable(app, now)
+        self.require_editable(app, now)
         changes = draft.model_dump(exclude_unset=True, mode="json")
         if app.kind == AppKind.CHANGE and "region" in changes and \
                 changes["region"] != app.data.get("region"):
-            raise RuleError("常驻地区（所在市州）的变更请提交异动申请。")
+            raise BadInput("application.region_needs_transfer")
         if app.kind == AppKind.TRANSFER and set(changes) - {"region", "willing_regions"}:
-            raise RuleError("异动申请只能修改所在市州和意愿评标区；其他信息请提交变更申请。")
+            raise BadInput("application.transfer_region_only")
         if app.specialties_fixed and ("specialties" in changes or "primary_specialty" in changes):
             current = {c["code"] for c in app.specialties}
             wanted = set(changes.get("specialties", current))
             if wanted != current or changes.get("primary_specialty", _primary(app)) != \
                     _primary(app):
-                raise RuleError("评标专业一经选择，本次征集（续聘）期间不可修改。")
+                raise BadInput("application.specialties_fixed")
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
         if merged.region and (merged.region not in regions()
                               or not merged.region.startswith(app.batch.province)):
-            raise RuleError(f"所在市州必须是本批次所在省份（{region_name(app.batch.province)}）"
-                            "下的市州。")
+            raise BadInput("application.region_outside_province",
+                           province=region_name(app.batch.province))
         app.data = merged.model_dump(mode="json", exclude_none=False)
         app.region = merged.region
         self._set_specialties(app, merged)
@@ -210,27 +211,38 @@ class Applications:
         cat = catalogue()
         for code in draft.specialties:
             if cat.get(code) is None:
-                raise RuleError(f"没有评标专业「{code}」。")
+                raise BadInput("application.unknown_specialty", code=code)
         app.specialties = [{"code": c, "primary": c == draft.primary_specialty, "admitted": None}
                            for c in draft.specialties]
         primary = draft.primary_specialty or (draft.specialties[0] if draft.specialties else None)
         app.industry = cat.industry(primary) if primary else None
 
-    def check_rules(self, app: Application) -> ApplicationDraft:
+    @staticmethod
+    def require_printable(app: Application) -> ApplicationDraft:
         """Everything printing needs: a complete form and the batch's specialty rule."""
         draft = ApplicationDraft.model_validate(app.data)
-        check_complete(draft)
+        require_complete(draft)
         assert draft.primary_specialty is not None
-        check_selection(SpecialtyRule(app.batch.specialty_rule),
-                        Selection(tuple(draft.specialties), draft.primary_specialty), catalogue())
+        enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
+                               Selection(tuple(draft.specialties), draft.primary_specialty),
+                               catalogue())
         if len(draft.qualifications) > app.batch.max_qualifications:
-            raise RuleError(f"执业资格证书最多填写{app.batch.max_qualifications}项。")
+            raise BadInput("application.too_many_qualifications",
+                           limit=app.batch.max_qualifications)
         return draft
+
+    async def printable_form(self, app: Application, links: Links, now: datetime) -> str:
+        """The printable form's address (the applicant's own, for 24 hours), printing it
+        first if it was not: printing locks every field."""
+        if app.status != AppStatus.PRINTED:
+            await self.print_form(app, now)
+        return links.url(f"/forms/applications/{app.id}", FORM_LINK, str(app.id),
+                         app.person_id, now.timestamp() + 86400)
 
     async def print_form(self, app: Application, now: datetime) -> ApplicationDraft:
         """Lock every field: the printed form is what gets signed, stamped and uploaded."""
-        self._editable(app, now)
-        draft = self.check_rules(app)
+        self.require_editable(app, now)
+        draft = self.require_printable(app)
         app.status, app.printed_at = AppStatus.PRINTED, now
         app.printed_hash = data_hash(app.data)
         await app.save(update_fields=["status", "printed_at", "printed_hash", "updated_at"])
@@ -239,7 +251,7 @@ class Applications:
     async def unlock(self, app: Application, now: datetime) -> None:
         """Back to editing; the signed form of the old print no longer counts."""
         if app.status != AppStatus.PRINTED:
-            raise RuleError("只有已打印、尚未提交的申请可以取消锁定。")
+            raise Conflict("application.not_printed")
         await self._drop_attachments(app, "review_form")
         app.status = AppStatus.RETURNED if app.version > 1 and app.returned_items \
             else AppStatus.DRAFT
@@ -248,30 +260,26 @@ class Applications:
 
     async def attach(self, app: Application, kind: str, filename: str, data: bytes,
                      now: datetime) -> Attachment:
-        spec = ATTACHMENTS.get(kind)
-        if spec is None:
-            raise RuleError(f"不支持的附件类型：{kind}。")
+        spec = attachment_kind(kind)
         if app.status in (AppStatus.IN_REVIEW, AppStatus.APPROVED, AppStatus.REJECTED):
-            raise RuleError("申请正在审核或已结束，不能更换附件。")
+            raise Conflict("attachment.in_review")
         if kind != "review_form" and app.status == AppStatus.PRINTED:
-            raise RuleError("申报表已打印，只能上传签字盖章后的申报表。")
+            raise Conflict("attachment.only_signed_form")
         if kind == "review_form" and app.status != AppStatus.PRINTED:
-            raise RuleError("请先打印申报表，签字盖章后再上传。")
+            raise Conflict("attachment.print_first")
         window_end = app.batch.review_until if app.status == AppStatus.RETURNED \
             else app.batch.apply_until
-        check_window(app.batch.apply_from, window_end, now, "上传")
+        require_window_open(app.batch.apply_from, window_end, now, "upload")
         real = sniff(data)
         if real is None or real not in spec.types:
-            allowed = "、".join(sorted({"image/jpeg": "JPG", "image/png": "PNG",
-                                       "application/pdf": "PDF"}[t] for t in spec.types))
-            raise RuleError(f"「{spec.title}」只能上传 {allowed} 文件。")
-        if len(data) > spec.max_size:
-            raise RuleError(f"「{spec.title}」不能超过 {spec.max_size // MB} MB。")
+            raise BadInput("attachment.wrong_type", title=spec.title,
+                           allowed=sorted(TYPE_NAMES[t] for t in spec.types))
+        require_size(kind, len(data))
         existing = await Attachment.filter(application_id=app.id, kind=kind).order_by("id")
         if spec.max_count == 1:
             await self._drop_attachments(app, kind)
         elif len(existing) >= spec.max_count:
-            raise RuleError(f"「{spec.title}」最多上传 {spec.max_count} 个，请先删除不需要的。")
+            raise Conflict("attachment.too_many", title=spec.title, limit=spec.max_count)
         key = f"applications/{app.id}/{kind}-{secrets.token_hex(8)}"
         await self.files.put(key, data)
         return await Attachment.create(application_id=app.id, kind=kind,
@@ -288,19 +296,18 @@ class Applications:
         """Send the printed application to review (a returned one goes back to the stage
         that returned it)."""
         if app.status != AppStatus.PRINTED:
-            raise RuleError("请先打印申报表，上传签字盖章扫描件后再提交。")
+            raise Conflict("application.print_first")
         if app.printed_hash != data_hash(app.data):
-            raise RuleError("申报信息在打印后有改动，请重新打印。")
+            raise Conflict("application.changed_after_print")
         resubmit = bool(app.returned_items) or app.version > 1
         end = app.batch.review_until if resubmit else app.batch.apply_until
-        check_window(app.batch.apply_from, end, now, "提交")
-        present = set(await Attachment.filter(application_id=app.id).values_list("kind",
-                                                                                 flat=True))
+        require_window_open(app.batch.apply_from, end, now, "submit")
+        present = set(await column(Attachment.filter(application_id=app.id), "kind"))
         needed = required_attachments(AppKind(app.kind))
         missing = [ATTACHMENTS[k].title for k in needed if k not in present]
         if missing:
-            raise RuleError("还缺少以下附件：" + "、".join(missing) + "。")
-        self.check_rules(app)
+            raise BadInput("application.missing_attachments", missing=missing)
+        self.require_printable(app)
         stage = app.batch.stages[app.stage]
         async with self.outbox.change(now) as change:
             updated = await Application.filter(id=app.id, status=AppStatus.PRINTED).update(
@@ -308,7 +315,7 @@ class Applications:
                 returned_items=[], specialties_fixed=app.batch.specialty_rule
                 == SpecialtyRule.HUNAN or app.specialties_fixed)
             if not updated:
-                raise RuleError("申请状态已变化，请刷新后重试。")
+                raise Conflict("application.state_changed")
             await ReviewAction.create(application_id=app.id, version=app.version + 1,
                                       stage_key=stage["key"], stage_title=stage["title"],
                                       actor_id=person.id, actor_name=person.name,
@@ -321,15 +328,15 @@ class Applications:
         """撤回: take the application back from review to edit it (it restarts at the
         first stage when submitted again)."""
         if app.status not in (AppStatus.IN_REVIEW, AppStatus.RETURNED):
-            raise RuleError("只有审核中或被退回的申请可以撤回。")
-        check_window(app.batch.apply_from, app.batch.review_until, now, "撤回")
+            raise Conflict("application.not_withdrawable")
+        require_window_open(app.batch.apply_from, app.batch.review_until, now, "withdraw")
         async with in_transaction():
             updated = await Application.filter(id=app.id, status=app.status,
                                                version=app.version).update(
                 status=AppStatus.DRAFT, stage=0, returned_items=[], printed_at=None,
                 printed_hash=None)
             if not updated:
-                raise RuleError("申请状态已变化，请刷新后重试。")
+                raise Conflict("application.state_changed")
             await ReviewAction.create(application_id=app.id, version=app.version,
                                       actor_id=person.id, actor_name=person.name,
                                       action="withdraw")
@@ -341,20 +348,11 @@ def _primary(app: Application) -> str | None:
     return next((c["code"] for c in app.specialties if c["primary"]), None)
 
 
-def next_step(app: Application, now: datetime) -> str:
-    """What the applicant should do now, in one sentence."""
-    batch = app.batch
+def current_deadline(app: Application) -> datetime | None:
+    """The deadline the applicant works to now: a draft's (applying, or editing after a
+    withdrawal or a return) and a returned form's; None once it is with the reviewers."""
     if app.status == AppStatus.DRAFT:
-        until = batch.review_until if app.version > 1 else batch.apply_until
-        return (f"请在小程序中填写完整，打印申报表并上传签字盖章扫描件后提交"
-                f"（截止 {until.astimezone(CHINA):%Y年%m月%d日 %H:%M}）。")
-    if app.status == AppStatus.PRINTED:
-        return "请上传签字盖章后的申报表扫描件，然后提交审核。"
-    if app.status == AppStatus.IN_REVIEW:
-        return "请耐心等待审核，结果会第一时间通知您。"
+        return app.batch.review_until if app.version > 1 else app.batch.apply_until
     if app.status == AppStatus.RETURNED:
-        return (f"请按退回意见修改，重新打印并上传签字版后再次提交"
-                f"（截止 {batch.review_until.astimezone(CHINA):%Y年%m月%d日 %H:%M}）。")
-    if app.status == AppStatus.APPROVED:
-        return "请留意考试通知；考试开始后回复「考试」可获取考试链接。"
-    return "本批次申请未通过，可关注下一批征集公告。"
+        return app.batch.review_until
+    return None

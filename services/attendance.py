@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from tortoise.expressions import F, Q
 
+from models import column
 from models.draws import (
     DrawActivity,
     DrawStatus,
@@ -18,11 +19,13 @@ from models.draws import (
     InvitationStatus,
     Notice,
 )
+from models.people import Person
 from services.clock import CHINA, china_time
-from services.draw_engine import invitation_params, notice_of
-from services.draw_setup import notify_agency
-from services.identity_rules import RuleError
+from services.draw_engine import DrawEngine, invitation_params, notice_of
+from services.draw_setup import DrawSetup, notify_agency
+from services.errors import ClosedWindow, Conflict, DomainError, Locked, NotFound
 from services.outbox import Outbox
+from services.scenes import CheckinScene
 
 URGE_WINDOW = timedelta(minutes=30)
 MAX_URGES = 3
@@ -41,9 +44,20 @@ class CheckResult:
     expected: int
 
 
+@dataclass(frozen=True)
+class Roster:
+    """Arrivals as counts, and (once the results unseal) who: names, never phones."""
+
+    arrived: int
+    expected: int
+    experts: list[tuple[Invitation, str]]
+
+
 class Attendance:
-    def __init__(self, outbox: Outbox, reminders: list[int], urges: list[int]) -> None:
+    def __init__(self, outbox: Outbox, setup: DrawSetup, reminders: list[int],
+                 urges: list[int]) -> None:
         self.outbox = outbox
+        self.setup = setup
         self.reminders = sorted({timedelta(minutes=m) for m in reminders}, reverse=True)
         self.urge_at = sorted(timedelta(minutes=m) for m in urges)
 
@@ -72,6 +86,14 @@ class Attendance:
                     sent += made is not None
         return sent
 
+    async def reschedule(self, activity: DrawActivity, notice_id: int, gather_at: datetime,
+                         now: datetime) -> Notice:
+        """A new gathering time (before the start, or while paused): the confirmed experts
+        hear of it at once, and their reminders follow the new time."""
+        notice = await self.setup.change_gathering_time(activity, notice_id, gather_at)
+        await self.gathering_changed(notice, now)
+        return notice
+
     async def gathering_changed(self, notice: Notice, now: datetime) -> int:
         """A new gathering time is pushed at once to every confirmed expert of the notice."""
         count = 0
@@ -88,26 +110,34 @@ class Attendance:
     async def window(activity: DrawActivity) -> tuple[datetime, datetime]:
         """When the venue code works: 2 h before the earliest gathering to 2 h after the
         evaluation's expected end."""
-        times = await Notice.filter(activity_id=activity.id).values_list("gather_at", flat=True)
+        times = await column(Notice.filter(activity_id=activity.id), "gather_at")
         first = min(times, default=activity.eval_start)
         return first - CHECKIN_OPENS, activity.eval_end + CHECKOUT_UNTIL
 
-    async def check(self, activity_id: int, person_id: int, now: datetime,
+    async def checkin_scene(self, activity: DrawActivity, now: datetime
+                            ) -> tuple[CheckinScene, datetime, datetime]:
+        """The venue QR code's scene and when it works; none once the evaluation is over."""
+        opens, closes = await self.window(activity)
+        if now > closes:
+            raise ClosedWindow("checkin.qr_over")
+        return CheckinScene(activity.id, int(closes.timestamp())), opens, closes
+
+    async def checkin(self, activity_id: int, person_id: int, now: datetime,
                     code: str | None = None) -> CheckResult:
         """Check a confirmed expert of the activity in, or out on a later scan."""
         activity = await DrawActivity.get_or_none(id=activity_id)
         if activity is None or activity.status not in LIVE:
-            raise RuleError("这个签到码对应的评标不存在或已取消。")
+            raise NotFound("checkin.no_evaluation")
         opens, closes = await self.window(activity)
         if not opens <= now <= closes:
-            raise RuleError(f"签到码仅在 {china_time(opens)} 至 {china_time(closes)} 有效。")
+            raise ClosedWindow("checkin.window", opens=opens, closes=closes)
         query = Invitation.filter(activity_id=activity.id, person_id=person_id,
                                   status=InvitationStatus.CONFIRMED)
         if code is not None:
             query = query.filter(code=code)
         item = await query.first()
         if item is None:
-            raise RuleError("您不是本场评标确认参加的专家，无需签到。如有疑问请联系现场工作人员。")
+            raise NotFound("checkin.not_confirmed")
         action = "again"
         if item.checkin_at is None:
             item.checkin_at, action = now, "in"
@@ -121,35 +151,53 @@ class Attendance:
                                     progress=f"已到场 {arrived}/{expected}")
         return CheckResult(action, item, arrived, expected)
 
-    async def check_by_code(self, person_id: int, code: str, now: datetime) -> CheckResult:
+    async def checkin_by_code(self, person_id: int, code: str, now: datetime) -> CheckResult:
         """Check in by sending the verification code in chat."""
         item = await Invitation.filter(person_id=person_id, code=code,
                                        status=InvitationStatus.CONFIRMED).order_by("-id").first()
         if item is None:
-            raise RuleError("验证码不正确，请核对确认参加时收到的6位验证码。")
-        return await self.check(item.activity_id, person_id, now,  # type: ignore[attr-defined]
+            raise NotFound("checkin.wrong_code")
+        return await self.checkin(item.activity_id, person_id, now,
                                 code=code)
 
     @staticmethod
     async def arrivals(activity_id: int) -> tuple[int, int]:
-        rows = await Invitation.filter(activity_id=activity_id,
-                                       status=InvitationStatus.CONFIRMED).values_list(
-            "checkin_at", flat=True)
+        rows = await column(Invitation.filter(activity_id=activity_id,
+                                       status=InvitationStatus.CONFIRMED), "checkin_at")
         return sum(1 for r in rows if r is not None), len(rows)
 
+    async def roster(self, activity: DrawActivity, now: datetime) -> Roster:
+        arrived, expected = await self.arrivals(activity.id)
+        if DrawEngine.sealed(activity, now):
+            return Roster(arrived, expected, [])
+        rows = await Invitation.filter(activity_id=activity.id, status__in=[
+            InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
+        names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
+            "id", "name"))
+        return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows])
+
     # -- urging ----------------------------------------------------------------------------
+    async def urge_expert(self, activity: DrawActivity, invitation_id: int, now: datetime,
+                          by: str) -> Invitation:
+        """The agency's urge: once the results unseal, for an expert of this activity."""
+        DrawEngine.require_unsealed(activity, now)
+        if not await Invitation.exists(id=invitation_id, activity_id=activity.id):
+            raise NotFound("urge.not_in_activity")
+        return await self.urge(invitation_id, now, by)
+
     async def urge(self, invitation_id: int, now: datetime, by: str) -> Invitation:
         """One urge, if the window is open, the expert has not arrived, fewer than 3 were
         made and the last one was over 3 minutes ago — checked in one conditional update,
         so a manual and an automatic urge racing cannot both pass the cap."""
         item = await Invitation.get_or_none(id=invitation_id)
         if item is None or item.status != InvitationStatus.CONFIRMED:
-            raise RuleError("只能催促确认参加的专家。")
+            raise Conflict("urge.not_confirmed")
         if item.checkin_at is not None:
-            raise RuleError("该专家已签到，无需催促。")
+            raise Conflict("urge.arrived")
         notice = await notice_of(item)
         if not notice.gather_at <= now <= notice.gather_at + URGE_WINDOW:
-            raise RuleError(f"只能在集合时间（{china_time(notice.gather_at)}）起30分钟内催促。")
+            raise ClosedWindow("urge.window", gather_at=notice.gather_at,
+                               minutes=int(URGE_WINDOW.total_seconds() // 60))
         updated = await Invitation.filter(
             Q(last_urge_at=None) | Q(last_urge_at__lte=now - URGE_GAP),
             id=item.id, urges__lt=MAX_URGES, checkin_at=None,
@@ -157,8 +205,8 @@ class Attendance:
         if not updated:
             await item.refresh_from_db()
             if item.urges >= MAX_URGES:
-                raise RuleError(f"已催促{MAX_URGES}次（系统与手动合计），不能再催促。")
-            raise RuleError("刚刚已催促过，请3分钟后再试。")
+                raise Conflict("urge.used_up", limit=MAX_URGES)
+            raise Locked("urge.too_soon", minutes=int(URGE_GAP.total_seconds() // 60))
         await item.refresh_from_db()
         async with self.outbox.change(now) as change:
             await change.notify("draw.urge", {**invitation_params(notice, item, 0),
@@ -185,7 +233,7 @@ class Attendance:
                     try:
                         await self.urge(item.id, now, "系统")
                         counts["urged"] += 1
-                    except RuleError:
+                    except DomainError:
                         counts["urge_refused"] += 1
         return counts
 
@@ -195,7 +243,7 @@ class Attendance:
                                            checkin_at=None).update(
                     status=InvitationStatus.ABSENT, absence="缺席"):
                 return
-            activity = await DrawActivity.get(id=item.activity_id)  # type: ignore[attr-defined]
+            activity = await DrawActivity.get(id=item.activity_id)
             arrived, expected = await self.arrivals(activity.id)
             await notify_agency(change, activity, "draw.absent",
                                 progress=f"已到场 {arrived}/{expected}",
@@ -208,22 +256,22 @@ class Attendance:
         week_start = today - timedelta(days=today.weekday())
         activities = await DrawActivity.filter(id__in=activity_ids)
 
-        def day(moment: datetime | None) -> object:
+        def day(moment: datetime | None) -> date | None:
             return moment.astimezone(CHINA).date() if moment else None
 
         todays = [a.id for a in activities if day(a.eval_start) == today]
-        rows = await Invitation.filter(activity_id__in=todays,
+        started = [d for a in activities if (d := day(a.started_at)) is not None]
+        rows = await column(Invitation.filter(activity_id__in=todays,
                                        status__in=[InvitationStatus.CONFIRMED,
                                                    InvitationStatus.ABSENT]
-                                       ).values_list("checkin_at", flat=True)
+                                       ), "checkin_at")
         return {
             "today": len(todays),
             "drawing": sum(1 for a in activities if a.status in (DrawStatus.DRAWING,
                                                                  DrawStatus.PAUSED)),
             "finished_today": sum(1 for a in activities if a.status == DrawStatus.ENDED
                                   and day(a.ended_at) == today),
-            "this_week": sum(1 for a in activities if a.started_at is not None
-                             and week_start <= day(a.started_at) <= today),  # type: ignore[operator]
+            "this_week": sum(1 for d in started if week_start <= d <= today),
             "arrived_today": sum(1 for r in rows if r is not None),
             "not_arrived_today": sum(1 for r in rows if r is None),
         }

@@ -25,7 +25,8 @@ from tortoise.transactions import in_transaction
 
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.codes import CodeError, VerificationCodes
+from services.codes import VerificationCodes
+from services.errors import BadInput, Conflict
 from services.identity_rules import parse_id_number, parse_phone
 from services.people import People
 from services.redis_keys import TICKET_TTL, RedisKeys
@@ -44,27 +45,18 @@ def normalise_identifier(raw: str) -> str:
     return value[3:] if value.startswith("+86") else value
 
 
-class BindingError(CodeError):
-    """A binding refusal with the Chinese message to show."""
+class BoundElsewhere(Conflict):
+    """The person is bound to another WeChat user of this channel."""
+
+    def __init__(self) -> None:
+        super().__init__("binding.bound_elsewhere")
 
 
-class AlreadyBound(BindingError):
-    message = "您已绑定账户。如需更换，请先回复「解绑」。"
-
-
-class BoundElsewhere(BindingError):
-    message = "该账户已绑定其他微信号。如需更换，请先在原微信号中解除绑定，或联系管理员。"
-
-
-class TicketInvalid(BindingError):
-    message = "这个绑定二维码已使用或已过期，请在小程序或网页上重新生成后再扫码。"
-
-
-class BadCredentials(CodeError):
+class BadCredentials(BadInput):
     """A wrong account or password, with the tries left (the same for unknown accounts)."""
 
     def __init__(self, remaining: int) -> None:
-        super().__init__(f"账号或密码不正确，还可以再试 {remaining} 次。")
+        super().__init__("auth.bad_credentials", remaining=remaining)
         self.remaining = remaining
 
 
@@ -87,8 +79,8 @@ class Binding:
 
     async def start(self, actor: str, id_raw: str) -> None:
         """Send a code to the phone on record for this ID number, if there is one. The
-        caller answers the same whether or not there was (RuleError for a malformed number
-        and CodeError for locks and throttling are the only refusals)."""
+        caller answers the same whether or not there was (BadInput for a malformed number,
+        Locked for locks and throttling are the only refusals)."""
         number = parse_id_number(normalise_identifier(id_raw))
         person = await self.people.by_id_number(number.value)
         await self._issue(PURPOSE, actor, person, number.value)
@@ -113,8 +105,8 @@ class Binding:
                                shown=self._typed(identifier))
 
     async def confirm(self, actor: str, code: str, purpose: str = PURPOSE) -> Person:
-        """The person whose phone received `code`; CodeError otherwise."""
-        pending = await self.codes.check(purpose, actor, code)
+        """The person whose phone received `code`; WrongCode, Locked or BadInput otherwise."""
+        pending = await self.codes.redeem(purpose, actor, code)
         return await Person.get(id=int(pending.payload))
 
     async def password_login(self, actor: str, account: str, password: str) -> Person:
@@ -141,7 +133,7 @@ class Binding:
             if current.person_id is not None:
                 if current.person_id == person.id:
                     return
-                raise AlreadyBound()
+                raise Conflict("binding.already_bound")
             taken = await WeChatIdentity.filter(person_id=person.id, channel=current.channel
                                                 ).exists()
             if taken:
@@ -151,7 +143,7 @@ class Binding:
                                                                    bound_at=now)
             except IntegrityError:  # the other identity won a race
                 raise BoundElsewhere() from None
-        identity.person_id = person.id  # type: ignore[attr-defined]
+        identity.person_id = person.id
 
     async def mini_program_identity(self, openid: str, unionid: str | None, now: datetime
                                     ) -> tuple[WeChatIdentity, Person | None]:
@@ -187,13 +179,13 @@ class Binding:
         return ticket
 
     async def redeem_ticket(self, ticket: str) -> Person:
-        """The ticket's person; the ticket is gone afterwards (TicketInvalid if it was, or
-        if it has expired)."""
+        """The ticket's person; the ticket is gone afterwards (refused if it was, or if it
+        has expired)."""
         value = await self._redis.getdel(self._keys.bind_ticket(ticket))
         person_id, _, expires = (value or "").partition(":")
         person = None
         if person_id and self.codes.clock() < float(expires or math.inf):
             person = await Person.get_or_none(id=int(person_id))
         if person is None:
-            raise TicketInvalid()
+            raise Conflict("binding.ticket_invalid")
         return person

@@ -37,6 +37,11 @@ class Catalogue:
         s = self.items.get(code)
         return s is not None and (s.level == 3 or (s.level == 2 and code not in self.children))
 
+    def level_of_code(self, code: str) -> int | None:
+        """The level of a known code (None for an unknown one)."""
+        spec = self.items.get(code)
+        return spec.level if spec else None
+
     def leaves(self) -> list[str]:
         return sorted(c for c in self.items if self.is_leaf(c))
 

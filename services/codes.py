@@ -20,14 +20,14 @@ import logging
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
 
-from services.clock import CHINA
+from services.errors import BadInput, Locked
 from services.redis_keys import CODE_TTL, LOCK_TTL, RESEND_INTERVAL, RedisKeys
 
 log = logging.getLogger(__name__)
@@ -101,38 +101,31 @@ return 0
 """
 
 
-class CodeError(Exception):
-    """A refusal; `message` tells the user what to do next (Chinese)."""
-
-    message = "验证失败，请稍后再试。"
-
-    def __init__(self, message: str | None = None) -> None:
-        super().__init__(message or self.message)
-        if message:
-            self.message = message
+def locked(until: float) -> Locked:
+    """Too many failures: every party involved is locked until `until` (epoch seconds)."""
+    return Locked("code.locked", until=datetime.fromtimestamp(until, UTC),
+                  minutes=LOCK_TTL // 60)
 
 
-class Locked(CodeError):
-    def __init__(self, until: float) -> None:
-        stamp = datetime.fromtimestamp(until, CHINA).strftime("%H:%M")
-        super().__init__(f"错误次数过多，已锁定30分钟，请在 {stamp} 后再试。")
-        self.until = until
+class TooSoon(Locked):
+    """A code went out less than RESEND_INTERVAL ago: the asker waits, the code stays."""
 
-
-class TooSoon(CodeError):
     def __init__(self, seconds: int) -> None:
-        super().__init__(f"验证码已发送，请 {seconds} 秒后再重新获取。")
+        super().__init__("code.too_soon", seconds=seconds)
         self.seconds = seconds
 
 
-class NoCode(CodeError):
-    message = "验证码已过期或尚未获取，请重新获取验证码。"
+class WrongCode(BadInput):
+    """A wrong code, with tries left (the code stays valid)."""
 
-
-class WrongCode(CodeError):
     def __init__(self, remaining: int) -> None:
-        super().__init__(f"验证码不正确，还可以再试 {remaining} 次。")
+        super().__init__("code.wrong", remaining=remaining)
         self.remaining = remaining
+
+
+def no_code() -> BadInput:
+    """Expired, never asked for, used, or dropped by a lock: a new code is needed."""
+    return BadInput("code.expired")
 
 
 @dataclass(frozen=True)
@@ -167,13 +160,13 @@ class Lockout:
     def _fails(self, who: tuple[str, ...]) -> list[str]:
         return [self._keys.code_failures(w) for w in who]
 
-    async def check(self, *who: str) -> None:
+    async def require_unlocked(self, *who: str) -> None:
         """Locked if any party is."""
         now = self._clock()
         found = [float(v) for v in await self._redis.mget(self._locks(who))
                  if v and float(v) > now]
         if found:
-            raise Locked(max(found))
+            raise locked(max(found))
 
     async def reserve(self, *who: str, shown: int | None = None,
                       guard: tuple[str, str] | None = None) -> Attempt | None:
@@ -190,7 +183,7 @@ class Lockout:
             args.append(guard[1])
         answer = await self._reserve(keys=keys, args=args)
         if int(answer[0]) == 1:
-            raise Locked(float(answer[1]))
+            raise locked(float(answer[1]))
         if int(answer[0]) == 2:
             return None
         return Attempt(int(answer[1]), int(answer[2]))
@@ -205,7 +198,7 @@ class Lockout:
             pipe.set(lock, repr(until), ex=LOCK_TTL)
             pipe.delete(fail)
         await pipe.execute()
-        raise Locked(until)
+        raise locked(until)
 
     async def clear(self, *who: str) -> None:
         """After a right attempt: the failures counted so far are forgotten."""
@@ -232,7 +225,7 @@ class VerificationCodes:
         return hmac.new(actor.encode(), code.encode(), hashlib.sha256).hexdigest()
 
     async def issue(self, purpose: str, actor: str, subject: str, payload: str,
-                    deliver: Callable[[str], Awaitable[None]] | None, *,
+                    deliver: Callable[[str], Coroutine[Any, Any, None]] | None, *,
                     detach: bool = False, shown: str | None = None) -> None:
         """Issue a code; `deliver(code)` sends it (None: nobody to send it to, which must
         look the same to the asker). With `detach`, delivery runs in a held background
@@ -248,7 +241,7 @@ class VerificationCodes:
         answer = await self._issue(keys=keys, args=[repr(now), repr(now + RESEND_INTERVAL),
                                                     RESEND_INTERVAL, record, CODE_TTL])
         if int(answer[0]) == 1:
-            raise Locked(float(answer[1]))
+            raise locked(float(answer[1]))
         if int(answer[0]) == 3:
             raise TooSoon(max(1, math.ceil(float(answer[1]) - now)))
         if deliver is None:
@@ -258,26 +251,27 @@ class VerificationCodes:
         else:
             await deliver(code)
 
-    async def check(self, purpose: str, actor: str, code: str) -> Pending:
-        """The pending record if `code` is right; raises CodeError otherwise."""
+    async def redeem(self, purpose: str, actor: str, code: str) -> Pending:
+        """The pending record if `code` is right (the code is used up); WrongCode, Locked or
+        BadInput (no code) otherwise."""
         key = self._keys.code(purpose, actor)
         raw = await self._redis.get(key)
         if raw is None:
-            await self.lockout.check(actor)  # a code dropped by a lock: say so
-            raise NoCode()
+            await self.lockout.require_unlocked(actor)  # a code dropped by a lock: say so
+            raise no_code()
         record = json.loads(raw)
         if self.clock() >= float(record.get("x", math.inf)):
             await self._redis.delete(key)
-            raise NoCode()
+            raise no_code()
         parties = self.lockout.parties(actor, record.get("i", record["s"]), record["s"])
         attempt = await self.lockout.reserve(*parties, shown=2, guard=(key, raw))
         if attempt is None:
-            raise NoCode()
+            raise no_code()
         if hmac.compare_digest(record["h"], self._hash(actor, code.strip())) and record["p"]:
             # only this very code: a simultaneous right guess may have used it, or a code
             # re-sent meanwhile replaced it (which must stay for its own owner)
             if not await self._take(keys=[key], args=[raw]):
-                raise NoCode()
+                raise no_code()
             await self._redis.delete(self._keys.code_sent(purpose, actor))
             await self.lockout.clear(*parties)
             return Pending(record["s"], record["p"])

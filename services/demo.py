@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from models.people import Agency, Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
-from services.identity_rules import check_digit
+from services.identity_rules import id_check_character
 from services.people import NewPerson, People
 
 DEMO_PASSWORD = "Demo2026ok"
@@ -20,7 +20,7 @@ def demo_id(region: str, born: date, seq: int, male: bool) -> str:
     """A valid GB 11643 number for demo data."""
     order = seq * 2 + (1 if male else 0)
     first17 = f"{region}{born:%Y%m%d}{order:03d}"
-    return first17 + check_digit(first17)
+    return first17 + id_check_character(first17)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from services.administration import Administration
+from services.agencies import Agencies
 from services.applications import Applications
 from services.attendance import Attendance
 from services.binding import Binding
@@ -47,6 +49,8 @@ class Domain:
     draws: DrawEngine
     draw_followups: DrawFollowups
     attendance: Attendance
+    agencies: Agencies
+    administration: Administration
 
     def services(self) -> dict[str, object]:
         """Each service by its field name (what chat handlers ask for by parameter name)."""

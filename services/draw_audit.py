@@ -14,6 +14,7 @@ import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 def new_seed() -> str:
@@ -92,12 +93,12 @@ def export_record(activity_id: int, seed: str, published_seed_hash: str,
                       for p in pools]}
 
 
-def import_record(data: dict[str, object]) -> tuple[str, str, list[PoolRecord]]:
+def import_record(data: dict[str, Any]) -> tuple[str, str, list[PoolRecord]]:
     """The inverse of export_record."""
-    pools = [PoolRecord(int(p["condition_id"]), str(p["name"]),  # type: ignore[index]
-                        [int(i) for i in p["expert_ids"]], str(p["hash"]),  # type: ignore[index]
-                        {int(k): int(v) for k, v in p["used"].items()})  # type: ignore[index]
-             for p in data["pools"]]  # type: ignore[attr-defined]
+    pools = [PoolRecord(int(p["condition_id"]), str(p["name"]),
+                        [int(i) for i in p["expert_ids"]], str(p["hash"]),
+                        {int(k): int(v) for k, v in p["used"].items()})
+             for p in data["pools"]]
     return str(data["seed"]), str(data["seed_hash"]), pools
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
 
+from models import column
 from models.draws import (
     Condition,
     DrawActivity,
@@ -27,7 +28,7 @@ from services.clock import china_time
 from services.draw_audit import PoolRecord, new_seed, order, pool_hash, seed_hash
 from services.draw_pool import blocked, booked, candidate_pool
 from services.draw_setup import notify_agency
-from services.identity_rules import RuleError
+from services.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.outbox import Change, Outbox
 
 log = logging.getLogger(__name__)
@@ -55,20 +56,27 @@ class Counts:
 class ReplyOutcome:
     status: str  # confirmed / released / declined / avoided / late / duplicate
     invitation: Invitation
-    notice: Notice | None = None
+    notice: Notice
 
 
 async def notice_of(invitation: Invitation) -> Notice:
     """The notice (where and when to gather) an invitation was sent under."""
-    condition = await Condition.get(id=invitation.condition_id)  # type: ignore[attr-defined]
-    return await Notice.get(id=condition.notice_id)  # type: ignore[attr-defined]
+    condition = await Condition.get(id=invitation.condition_id)
+    return await Notice.get(id=condition.notice_id)
+
+
+async def draw_counts(activity_id: int) -> Counts:
+    """Planned, confirmed, waiting and invited: the progress an agency may see."""
+    planned = sum(await column(Condition.filter(activity_id=activity_id), "planned"))
+    statuses = Counter(await column(Invitation.filter(activity_id=activity_id), "status"))
+    return Counts(planned, statuses[InvitationStatus.CONFIRMED],
+                  statuses[InvitationStatus.SENT], sum(statuses.values()))
 
 
 def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
     """What the invitation tells the expert: never the project or the tenderer."""
     return {"gather_at": china_time(notice.gather_at), "venue": notice.venue,
-            "address": f"{notice.city}{notice.district}{notice.street}{notice.room}",
-            "contact": f"{notice.contact_name} {notice.contact_phone}",
+            "address": notice.address, "contact": notice.contact,
             "notes": notice.notes or "无", "due": china_time(invitation.due_at),
             "minutes": str(minutes)}
 
@@ -84,9 +92,9 @@ class DrawEngine:
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status != DrawStatus.VERIFIED:
-                raise RuleError("只有核验通过的抽取活动才能开始抽取。")
+                raise Conflict("draw.not_verified")
             if activity.eval_start - now < SEAL_BEFORE:
-                raise RuleError("距评标开始已不足30分钟，不能开始抽取。")
+                raise Conflict("draw.too_late_to_start")
             for condition in await Condition.filter(activity_id=activity.id):
                 pool = (await original_experts(condition) if activity.kind == "reeval"
                         else await candidate_pool(activity, condition, condition.main_specialty))
@@ -102,11 +110,11 @@ class DrawEngine:
 
     async def pause(self, activity_id: int, now: datetime) -> DrawActivity:
         return await self._move(activity_id, DrawStatus.DRAWING, DrawStatus.PAUSED,
-                                "只有抽取中的活动可以暂停。")
+                                "draw.not_drawing")
 
     async def resume(self, activity_id: int, now: datetime) -> DrawActivity:
         activity = await self._move(activity_id, DrawStatus.PAUSED, DrawStatus.DRAWING,
-                                    "只有已暂停的活动可以继续抽取。")
+                                    "draw.not_paused")
         await self.advance(activity_id, now)
         return activity
 
@@ -115,14 +123,14 @@ class DrawEngine:
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status not in RUNNING:
-                raise RuleError("该抽取活动不在抽取中。")
+                raise Conflict("draw.not_running")
             await self._end(change, activity, "forced")
         return activity
 
     async def _move(self, activity_id: int, source: DrawStatus, target: DrawStatus,
                     refusal: str) -> DrawActivity:
         if not await DrawActivity.filter(id=activity_id, status=source).update(status=target):
-            raise RuleError(refusal)
+            raise Conflict(refusal)
         return await DrawActivity.get(id=activity_id)
 
     async def _end(self, change: Change, activity: DrawActivity, reason: str) -> None:
@@ -180,15 +188,15 @@ class DrawEngine:
                       need: int, wave: int, now: datetime) -> list[Invitation]:
         assert activity.seed is not None
         sent: list[Invitation] = []
-        notice = await Notice.get(id=condition.notice_id)  # type: ignore[attr-defined]
+        notice = await Notice.get(id=condition.notice_id)
         for name in ("main", "alt"):
             pool = await self._pool(activity, condition, name)
             if pool is None:
                 continue
-            used = set(await Invitation.filter(condition_id=condition.id, pool=name)
-                       .values_list("rank", flat=True))
-            used |= set(await SkippedCandidate.filter(condition_id=condition.id, pool=name)
-                        .values_list("rank", flat=True))
+            used = set(await column(Invitation.filter(condition_id=condition.id, pool=name)
+                       , "rank"))
+            used |= set(await column(SkippedCandidate.filter(condition_id=condition.id, pool=name)
+                        , "rank"))
             ordered = order(activity.seed, condition.id, name, pool)
             rank = len(used)
             while len(sent) < need and rank < len(ordered):
@@ -239,6 +247,14 @@ class DrawEngine:
         return invitation
 
     # -- replies ---------------------------------------------------------------------------
+    @staticmethod
+    async def recent_invitations(person_id: int, now: datetime,
+                                 days: int = 30) -> list[tuple[Invitation, Notice]]:
+        """An expert's invitations of the last `days` days, newest first, with their notices."""
+        rows = await Invitation.filter(person_id=person_id,
+                                       sent_at__gt=now - timedelta(days=days)).order_by("-id")
+        return [(r, await notice_of(r)) for r in rows]
+
     async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]:
         return await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,
                                        due_at__gt=now).order_by("sent_at")
@@ -247,13 +263,13 @@ class DrawEngine:
                     reason: str = "") -> ReplyOutcome:
         """1 参加, 2 不参加, 3 需回避, applied under the activity's lock."""
         if choice not in (1, 2, 3):
-            raise RuleError("请回复 1（参加）、2（不参加）或 3（需回避）。")
+            raise BadInput("invitation.choice")
         async with self.outbox.change(now) as change:
             head = await Invitation.get_or_none(id=invitation_id, person_id=person_id)
             if head is None:
-                raise RuleError("没有找到这条评标邀请。")
+                raise NotFound("invitation.not_found")
             activity = await DrawActivity.select_for_update().get(
-                id=head.activity_id)  # type: ignore[attr-defined]
+                id=head.activity_id)
             invitation = await Invitation.get(id=invitation_id)
             notice = await notice_of(invitation)
             if invitation.status != InvitationStatus.SENT:
@@ -271,12 +287,12 @@ class DrawEngine:
                 await invitation.save(update_fields=["status", "replied_at", "reason"])
                 outcome = ReplyOutcome(invitation.status, invitation, notice)
         # a decline invites the next candidate; an acceptance may leave nothing to wait for
-        await self.advance(invitation.activity_id, now)  # type: ignore[attr-defined]
+        await self.advance(invitation.activity_id, now)
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, invitation: Invitation,
                       notice: Notice, now: datetime) -> ReplyOutcome:
-        condition = await Condition.get(id=invitation.condition_id)  # type: ignore[attr-defined]
+        condition = await Condition.get(id=invitation.condition_id)
         confirmed = await Invitation.filter(condition_id=condition.id,
                                             status=InvitationStatus.CONFIRMED).count()
         taken_elsewhere = await booked(activity, [invitation.expert_id], now,
@@ -287,8 +303,8 @@ class DrawEngine:
             invitation.reason = "名额已满" if confirmed >= condition.planned else "同一时段已有评标"
             await invitation.save(update_fields=["status", "replied_at", "reason"])
             return ReplyOutcome("released", invitation, notice)
-        taken = set(await Invitation.filter(activity_id=activity.id, code__not_isnull=True)
-                    .values_list("code", flat=True))
+        taken = set(await column(Invitation.filter(activity_id=activity.id, code__not_isnull=True)
+                    , "code"))
         code = next(c for c in iter(lambda: f"{secrets.randbelow(10**6):06d}", None)
                     if c not in taken)
         invitation.status, invitation.code = InvitationStatus.CONFIRMED, code
@@ -314,15 +330,14 @@ class DrawEngine:
         updated = await Invitation.filter(id=item.id, status=InvitationStatus.SENT).update(
             status=InvitationStatus.TIMEOUT)
         if updated:
-            await self.advance(item.activity_id, now)  # type: ignore[attr-defined]
+            await self.advance(item.activity_id, now)
         return bool(updated)
 
     async def sweep(self, now: datetime) -> Counter[str]:
         """Invitations past their window (a lost timer), and results that just unsealed."""
         counts: Counter[str] = Counter()
-        for invitation_id in await Invitation.filter(
-                status=InvitationStatus.SENT, due_at__lte=now).limit(500).values_list(
-                "id", flat=True):
+        for invitation_id in await column(Invitation.filter(
+                status=InvitationStatus.SENT, due_at__lte=now).limit(500), "id"):
             counts["expired"] += await self.expire(int(invitation_id), now)
         for activity in await DrawActivity.filter(
                 status=DrawStatus.ENDED, unsealed_pushed=False,
@@ -337,16 +352,18 @@ class DrawEngine:
 
     # -- what the agency may see -----------------------------------------------------------
     async def counts(self, activity_id: int) -> Counts:
-        planned = sum(await Condition.filter(activity_id=activity_id).values_list(
-            "planned", flat=True))
-        statuses = Counter(await Invitation.filter(activity_id=activity_id).values_list(
-            "status", flat=True))
-        return Counts(planned, statuses[InvitationStatus.CONFIRMED],
-                      statuses[InvitationStatus.SENT], sum(statuses.values()))
+        return await draw_counts(activity_id)
 
     @staticmethod
     def sealed(activity: DrawActivity, now: datetime) -> bool:
+        """The results stay sealed until 30 minutes before the evaluation starts (seed 004)."""
         return now < activity.eval_start - SEAL_BEFORE
+
+    @classmethod
+    def require_unsealed(cls, activity: DrawActivity, now: datetime) -> None:
+        """Names, results and urging wait until the results unseal."""
+        if cls.sealed(activity, now):
+            raise NotAllowed("draw.sealed", unseal=activity.eval_start - SEAL_BEFORE)
 
 
 async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
@@ -370,8 +387,8 @@ async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
 async def original_experts(condition: Condition) -> list[int]:
     """复评: the experts who confirmed for the condition this one was cloned from (and for
     its supplementary draws)."""
-    confirmed = await Invitation.filter(
+    confirmed = await column(Invitation.filter(
         Q(condition_id=condition.source_id) | Q(condition__source_id=condition.source_id,
                                                 activity__kind="supplement"),
-        status=InvitationStatus.CONFIRMED).values_list("expert_id", flat=True)
+        status=InvitationStatus.CONFIRMED), "expert_id")
     return sorted({int(e) for e in confirmed})

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.draws import (
     Avoidance,
     Condition,
@@ -21,9 +22,9 @@ from models.draws import (
 from models.people import Person
 from services.clock import china_time
 from services.draw_engine import DrawEngine
-from services.draw_setup import check_times, notify_agency
-from services.identity_rules import RuleError
-from services.outbox import Outbox
+from services.draw_setup import notify_agency, require_cities, require_time_order
+from services.errors import BadInput, ClosedWindow, Conflict, NotFound
+from services.outbox import Change, Outbox
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3
@@ -36,8 +37,8 @@ CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_speci
 
 async def family(activity: DrawActivity) -> list[int]:
     """The activity and its supplementary draws (their results print together)."""
-    children = await DrawActivity.filter(parent_id=activity.id, kind="supplement"
-                                         ).values_list("id", flat=True)
+    children = await column(DrawActivity.filter(parent_id=activity.id, kind="supplement"
+                                         ), "id")
     return [activity.id, *(int(c) for c in children)]
 
 
@@ -50,7 +51,7 @@ class DrawFollowups:
     async def register_absence(self, activity: DrawActivity, key: str, kind: str) -> Invitation:
         """An expert who will not come (缺席 / 请假), found by verification code or phone."""
         if kind not in ("缺席", "请假"):
-            raise RuleError("请选择“缺席”或“请假”。")
+            raise BadInput("draw.absence_kind")
         key = key.strip()
         query = Invitation.filter(activity_id__in=await family(activity),
                                   status=InvitationStatus.CONFIRMED)
@@ -60,7 +61,7 @@ class DrawFollowups:
             if person is not None:
                 found = await query.filter(person_id=person.id).first()
         if found is None:
-            raise RuleError("没有找到使用该验证码或手机号确认参加本次评标的专家。")
+            raise NotFound("draw.no_such_expert")
         found.status, found.absence = InvitationStatus.ABSENT, kind
         await found.save(update_fields=["status", "absence"])
         return found
@@ -71,7 +72,9 @@ class DrawFollowups:
         """补抽: a new draw for the absent experts' places, with the original conditions or
         other regions, optionally a new gathering time; everyone already invited is avoided."""
         if activity.kind == "supplement" or activity.status != DrawStatus.ENDED:
-            raise RuleError("只有已结束的抽取活动可以补抽（请在原抽取活动上操作）。")
+            raise Conflict("draw.supplement_not_ended")
+        if regions is not None:
+            require_cities(regions)
         ids = await family(activity)
         need: dict[int, int] = {}
         for condition in await Condition.filter(activity_id=activity.id):
@@ -79,21 +82,20 @@ class DrawFollowups:
                                              condition__source_id=condition.id).count()
             absent += await Invitation.filter(condition_id=condition.id,
                                               status=InvitationStatus.ABSENT).count()
-            covered = sum(await Condition.filter(source_id=condition.id,
+            covered = sum(await column(Condition.filter(source_id=condition.id,
                                                  activity__kind="supplement"
-                                                 ).values_list("planned", flat=True))
+                                                 ), "planned"))
             if absent > covered:
                 need[condition.id] = absent - covered
         if not need:
-            raise RuleError("没有需要补抽的名额：请先登记缺席或请假的专家。")
+            raise Conflict("draw.nothing_to_supplement")
         async with in_transaction():
             child = await self._clone(activity, "supplement", DrawStatus.VERIFIED,
                                       {"bid_open_at": activity.bid_open_at,
                                        "eval_start": activity.eval_start,
                                        "eval_end": activity.eval_end},
                                       need=need, regions=regions, gather_at=gather_at)
-            invited = await Invitation.filter(activity_id__in=ids).values_list(
-                "expert_id", flat=True)
+            invited = await column(Invitation.filter(activity_id__in=ids), "expert_id")
             await self._avoid_experts(child, set(invited), "原抽取已邀请")
         return await self.engine.start(child.id, now)
 
@@ -104,19 +106,19 @@ class DrawFollowups:
         new activity with new times, to be verified again."""
         if kind == "redraw" and activity.status not in (DrawStatus.ENDED,
                                                         DrawStatus.WITHDRAWN):
-            raise RuleError("只有已结束或已退选的抽取活动可以重新抽取。")
+            raise Conflict("draw.redraw_not_ended")
         if kind == "reeval" and activity.status != DrawStatus.ENDED:
-            raise RuleError("只有已结束的抽取活动可以发起复评。")
-        check_times(times["bid_open_at"], times["eval_start"], times["eval_end"], now)
+            raise Conflict("draw.reeval_not_ended")
+        require_time_order(times["bid_open_at"], times["eval_start"], times["eval_end"], now)
         async with in_transaction():
             child = await self._clone(activity, kind, DrawStatus.DRAFT, times,
                                       shift=times["eval_start"] - activity.eval_start)
             await Section.filter(activity_id=activity.id).update(activity_id=child.id)
             if kind == "redraw":
-                original = await Invitation.filter(
+                original = await column(Invitation.filter(
                     activity_id__in=await family(activity),
                     status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
-                ).values_list("expert_id", flat=True)
+                ), "expert_id")
                 await self._avoid_experts(child, set(original), "原抽取专家")
         return child
 
@@ -125,11 +127,13 @@ class DrawFollowups:
                      regions: list[str] | None = None, gather_at: datetime | None = None,
                      shift: timedelta = timedelta(0)) -> DrawActivity:
         child = await DrawActivity.create(
-            project_id=activity.project_id,  # type: ignore[attr-defined]
+            project_id=activity.project_id,
             agency_id=activity.agency_id, handler_id=activity.handler_id, kind=kind,
             parent_id=activity.id, status=status, on_site=activity.on_site,
             supervisors=activity.supervisors, response_minutes=activity.response_minutes,
-            total=sum(need.values()) if need else activity.total, **times)
+            total=sum(need.values()) if need else activity.total,
+            bid_open_at=times["bid_open_at"], eval_start=times["eval_start"],
+            eval_end=times["eval_end"])
         for item in await Avoidance.filter(activity_id=activity.id):
             await Avoidance.create(activity=child, kind=item.kind, name=item.name,
                                    credit_code=item.credit_code, id_hash=item.id_hash,
@@ -149,7 +153,7 @@ class DrawFollowups:
             if regions:
                 values["regions"] = regions
             await Condition.create(activity=child, source_id=condition.id,
-                                   notice=notices[condition.notice_id],  # type: ignore[attr-defined]
+                                   notice=notices[condition.notice_id],
                                    **values)
         return child
 
@@ -164,19 +168,19 @@ class DrawFollowups:
                                  now: datetime) -> DrawActivity:
         if activity.status not in (DrawStatus.VERIFIED, DrawStatus.DRAWING,
                                    DrawStatus.PAUSED, DrawStatus.ENDED):
-            raise RuleError("该抽取活动当前不能退选。")
-        self._check_withdrawal_time(activity, now)
+            raise Conflict("draw.not_withdrawable")
+        self._require_withdrawal_time(activity, now)
         if not reason.strip():
-            raise RuleError("请填写退选原因（不可抗力等）。")
+            raise BadInput("draw.withdrawal_reason")
         activity.withdraw_reason, activity.withdraw_requested_at = reason.strip()[:200], now
         await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at"])
         return activity
 
     @staticmethod
-    def _check_withdrawal_time(activity: DrawActivity, now: datetime) -> None:
+    def _require_withdrawal_time(activity: DrawActivity, now: datetime) -> None:
         if activity.eval_start - now < WITHDRAW_MIN:
-            raise RuleError(f"距评标开始（{china_time(activity.eval_start)}）已不足5小时，"
-                            "不能退选，请联系交易中心。")
+            raise ClosedWindow("draw.withdrawal_too_late", eval_start=activity.eval_start,
+                               hours=int(WITHDRAW_MIN.total_seconds() // 3600))
 
     async def approve_withdrawal(self, activity_id: int, verifier_id: int,
                                  now: datetime) -> DrawActivity:
@@ -185,8 +189,8 @@ class DrawFollowups:
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
-                raise RuleError("该抽取活动没有待核验的退选申请。")
-            self._check_withdrawal_time(activity, now)
+                raise Conflict("draw.no_withdrawal_request")
+            self._require_withdrawal_time(activity, now)
             activity.status, activity.ended_at, activity.end_reason = \
                 DrawStatus.WITHDRAWN, now, "withdrawn"
             activity.verifier_id = verifier_id
@@ -203,7 +207,7 @@ class DrawFollowups:
                                 reason=activity.withdraw_reason or "")
         return activity
 
-    async def _tell(self, change, activity: DrawActivity, item: Invitation) -> None:  # type: ignore[no-untyped-def]
+    async def _tell(self, change: Change, activity: DrawActivity, item: Invitation) -> None:
         item.withdrawal_notices += 1
         await item.save(update_fields=["withdrawal_notices"])
         await change.notify("draw.cancelled", {
@@ -227,8 +231,8 @@ class DrawFollowups:
                 status=InvitationStatus.CONFIRMED, activity__status=DrawStatus.WITHDRAWN,
                 acknowledged_at=None, withdrawal_notices__lt=MAX_WITHDRAWAL_NOTICES
         ).prefetch_related("activity").limit(200):
-            due = item.activity.ended_at + RENOTIFY_AFTER * item.withdrawal_notices
-            if now >= due:
+            withdrawn_at = item.activity.ended_at  # set when the activity is withdrawn
+            if withdrawn_at and now >= withdrawn_at + RENOTIFY_AFTER * item.withdrawal_notices:
                 async with self.outbox.change(now) as change:
                     await self._tell(change, item.activity, item)
                 sent += 1
@@ -236,8 +240,7 @@ class DrawFollowups:
 
     async def withdrawal_status(self, activity: DrawActivity) -> tuple[int, int]:
         """(delivered, undelivered) withdrawal notices: counts only, never names."""
-        rows = await Invitation.filter(activity_id=activity.id,
-                                       status=InvitationStatus.CONFIRMED).values_list(
-            "acknowledged_at", flat=True)
+        rows = await column(Invitation.filter(activity_id=activity.id,
+                                       status=InvitationStatus.CONFIRMED), "acknowledged_at")
         delivered = sum(1 for r in rows if r is not None)
         return delivered, len(rows) - delivered

@@ -3,15 +3,17 @@ the checks made again at the moment of each invitation."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime
 
 from tortoise.expressions import Q, Subquery
 
+from models import column
 from models.draws import Avoidance, Condition, DrawActivity, Invitation, InvitationStatus
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
+from services.application_form import TITLE_LEVELS
 from services.clock import CHINA
-from services.draw_setup import TITLE_LEVELS
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 
@@ -27,14 +29,13 @@ async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[in
     codes = {r.credit_code for r in rows if r.kind == "unit" and r.credit_code}
     names = {r.name for r in rows if r.kind == "unit"}
     hashes = [r.id_hash for r in rows if r.kind == "person" and r.id_hash]
-    persons = set(await Person.filter(id_number_hash__in=hashes).values_list(
-        "id", flat=True)) if hashes else set()
+    persons = set(await column(Person.filter(id_number_hash__in=hashes), "id")) if hashes else set()
     experts = {r.expert_id for r in rows if r.expert_id}
     return codes, names, {int(p) for p in persons}, {int(e) for e in experts}
 
 
 async def candidate_pool(activity: DrawActivity, condition: Condition, specialty: str,
-                         exclude: set[int] = frozenset()) -> list[int]:  # type: ignore[assignment]
+                         exclude: AbstractSet[int] = frozenset()) -> list[int]:
     """Active formal experts with `specialty` who match the condition and are not avoided
     (staff of an avoided unit, the agency and the tenderer included, experts who declared
     an avoided unit, avoided persons), as sorted expert ids."""
@@ -102,14 +103,13 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
             out[expert_id] = "inactive"
     persons = {p.person_id: p.id for p in profiles.values()}
     first, last = eval_days(activity)
-    for person_id in await Unavailability.filter(
+    for person_id in await column(Unavailability.filter(
             person_id__in=list(persons), date_from__lte=last, date_to__gte=first
-    ).values_list("person_id", flat=True):
+    ), "person_id"):
         out.setdefault(persons[int(person_id)], "unavailable")
     for expert_id in await booked(activity, expert_ids, now):
         out.setdefault(expert_id, "booked")
-    for expert_id in await Invitation.filter(activity_id=activity.id,
-                                             expert_id__in=expert_ids).values_list(
-            "expert_id", flat=True):
+    for expert_id in await column(Invitation.filter(activity_id=activity.id,
+                                             expert_id__in=expert_ids), "expert_id"):
         out.setdefault(int(expert_id), "invited")
     return out

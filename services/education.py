@@ -8,15 +8,16 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
 from models.education import Course, Enrollment, Grading
 from models.experts import ExpertProfile
 from models.people import Person
-from services.applications import check_window
+from services.applications import require_window_open
 from services.clock import CHINA, china_time
-from services.identity_rules import RuleError
+from services.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.links import Links
 from services.outbox import Change, Outbox
 
@@ -40,25 +41,43 @@ class Education:
         self._check_key = hmac.new(secret.encode(), b"expertbot/certificate", hashlib.sha256
                                    ).digest()
 
+    @staticmethod
+    async def catalogue_of(person: Person) -> list[tuple[Course, Enrollment | None]]:
+        """Every course, newest year first, with this person's enrolment where there is one."""
+        mine = {e.course_id: e for e in await Enrollment.filter(person_id=person.id)}
+        return [(c, mine.get(c.id)) for c in await Course.all().order_by("-year", "id")]
+
+    @staticmethod
+    async def create_course(values: dict[str, Any]) -> Course:
+        if values["study_from"] >= values["study_until"]:
+            raise BadInput("course.bad_times")
+        return await Course.create(**values)
+
+    def certificate(self, item: Enrollment) -> CertificateLinks:
+        """The certificate of a course passed."""
+        if item.certificate_no is None:
+            raise Conflict("course.no_certificate")
+        return self.links_for(item)
+
     async def own(self, person: Person, enrollment_id: int) -> Enrollment:
         item = await Enrollment.get_or_none(id=enrollment_id, person_id=person.id
                                             ).prefetch_related("course")
         if item is None:
-            raise RuleError("没有找到这门课程的报名记录。")
+            raise NotFound("course.no_enrollment")
         return item
 
     async def enroll(self, person: Person, course_id: int, now: datetime) -> Enrollment:
         if not await ExpertProfile.exists(person_id=person.id, active=True):
-            raise RuleError("继续教育面向在库专家。")
+            raise NotAllowed("course.experts_only")
         course = await Course.get_or_none(id=course_id)
         if course is None:
-            raise RuleError("没有这门课程。")
+            raise NotFound("course.not_found")
         if now > course.study_until:
-            raise RuleError(f"该课程的学习时间已经结束（{china_time(course.study_until)}）。")
+            raise ClosedWindow("course.over", until=course.study_until)
         try:
             item = await Enrollment.create(course=course, person_id=person.id)
         except IntegrityError:
-            raise RuleError("您已报名这门课程。") from None
+            raise Conflict("course.enrolled") from None
         if course.fee_fen == 0:  # free: open at once
             item.paid_at, item.access_from = now, now
             await item.save(update_fields=["paid_at", "access_from"])
@@ -76,7 +95,7 @@ class Education:
             return None
         item.paid_at, item.access_from = paid_at, paid_at + ACCESS_DELAY
         await item.save(update_fields=["paid_at", "access_from"])
-        course = await Course.get(id=item.course_id)  # type: ignore[attr-defined]
+        course = await Course.get(id=item.course_id)
         await change.notify("course.paid", {"course": course.title,
                                             "opens": china_time(item.access_from),
                                             "at": china_time(paid_at)},
@@ -85,16 +104,16 @@ class Education:
 
     def _open(self, item: Enrollment, now: datetime) -> None:
         if item.paid_at is None:
-            raise RuleError("请先缴纳课程费用，缴费2日后开放学习。")
+            raise NotAllowed("course.unpaid")
         assert item.access_from is not None
         if now < item.access_from:
-            raise RuleError(f"课程将于 {china_time(item.access_from)} 开放学习（缴费2日后）。")
-        check_window(item.course.study_from, item.course.study_until, now, "学习")
+            raise ClosedWindow("course.not_open", opens=item.access_from)
+        require_window_open(item.course.study_from, item.course.study_until, now, "study")
 
     async def study(self, item: Enrollment, progress: int, now: datetime) -> Enrollment:
         self._open(item, now)
         if item.grading in (Grading.PENDING, Grading.PASSED):
-            raise RuleError("已提交批阅，无需继续学习。")
+            raise Conflict("course.handed_in")
         item.progress = max(item.progress, min(progress, 100))
         await item.save(update_fields=["progress"])
         return item
@@ -102,21 +121,23 @@ class Education:
     async def hand_in(self, item: Enrollment, now: datetime) -> Enrollment:
         self._open(item, now)
         if item.progress < 100:
-            raise RuleError(f"学习进度为 {item.progress}%，学完全部内容后才能提交批阅。")
+            raise Conflict("course.unfinished", progress=item.progress)
         if item.grading in (Grading.PENDING, Grading.PASSED):
-            raise RuleError("已经提交过了。")
+            raise Conflict("course.handed_in_twice")
         item.grading = Grading.PENDING
         await item.save(update_fields=["grading"])
         return item
 
     async def grade(self, enrollment_id: int, passed: bool, now: datetime) -> Enrollment:
         async with self.outbox.change(now) as change:
-            item = await Enrollment.select_for_update().get(id=enrollment_id)
+            item = await Enrollment.select_for_update().get_or_none(id=enrollment_id)
+            if item is None:
+                raise NotFound("course.no_enrollment")
             if item.grading != Grading.PENDING:
-                raise RuleError("这份作业不在待批阅状态。")
-            course = await Course.get(id=item.course_id)  # type: ignore[attr-defined]
+                raise Conflict("course.not_pending")
+            course = await Course.get(id=item.course_id)
             item.grading = Grading.PASSED if passed else Grading.FAILED
-            params = {"course": course.title, "at": china_time(now)}
+            params: dict[str, object] = {"course": course.title, "at": china_time(now)}
             if passed:
                 item.completed_at = now
                 item.certificate_no = f"JX{now.astimezone(CHINA).year}{item.id:06d}"
@@ -133,16 +154,17 @@ class Education:
     async def makeup(self, item: Enrollment, now: datetime) -> Enrollment:
         """补学: study again after a 不合格 (at most twice, within the study window)."""
         if item.grading != Grading.FAILED:
-            raise RuleError("只有批阅不合格的课程可以补学。")
+            raise Conflict("course.makeup_not_failed")
         if item.makeups >= MAX_MAKEUPS:
-            raise RuleError(f"补学次数已用完（最多{MAX_MAKEUPS}次），请联系管理员。")
+            raise Conflict("course.makeups_used", limit=MAX_MAKEUPS)
         self._open(item, now)
         item.makeups += 1
         item.progress, item.grading = 0, Grading.NONE
         await item.save(update_fields=["makeups", "progress", "grading"])
         return item
 
-    def check_code(self, certificate_no: str) -> str:
+    def certificate_code(self, certificate_no: str) -> str:
+        """The check code on a certificate's public verification link."""
         return hmac.new(self._check_key, certificate_no.encode(), hashlib.sha256).hexdigest()[:10]
 
     def links_for(self, item: Enrollment) -> CertificateLinks:
@@ -154,4 +176,4 @@ class Education:
                                 svg=self.links.address(f"{base}/image.svg", t=token),
                                 pdf=self.links.address(f"{base}/certificate.pdf", t=token),
                                 verify=self.links.address(f"/verify/certificates/{no}",
-                                                          c=self.check_code(no)))
+                                                          c=self.certificate_code(no)))

@@ -26,6 +26,10 @@ class BadInput(DomainError):
     """What was sent breaks a rule: correct it and send it again."""
 
 
+class TooLarge(BadInput):
+    """What was sent is over its size limit."""
+
+
 class NotFound(DomainError):
     """The thing asked about does not exist (or is not the caller's to see)."""
 
@@ -50,5 +54,16 @@ class Unavailable(DomainError):
     """A service we depend on (WeChat, WeChat Pay) did not answer: try again later."""
 
 
-OUTCOMES: tuple[type[DomainError], ...] = (BadInput, NotFound, NotAllowed, ClosedWindow,
-                                           Conflict, Locked, Unavailable)
+OUTCOMES: tuple[type[DomainError], ...] = (BadInput, TooLarge, NotFound, NotAllowed,
+                                           ClosedWindow, Conflict, Locked, Unavailable)
+
+# The HTTP status of each outcome, for the edges that answer over HTTP (the mini-program API
+# and the web pages); the most specific class of a refusal decides. Clients tell refusals
+# apart by their code, not by the status.
+HTTP_STATUS: dict[type[DomainError], int] = {
+    TooLarge: 413, BadInput: 400, ClosedWindow: 400, NotFound: 404, NotAllowed: 403,
+    Conflict: 409, Locked: 429, Unavailable: 503}
+
+
+def http_status(exc: DomainError, table: dict[type[DomainError], int] = HTTP_STATUS) -> int:
+    return next((table[c] for c in type(exc).__mro__ if c in table), 400)

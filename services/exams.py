@@ -10,13 +10,14 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from models import column
 from models.applications import Application, AppStatus, Batch
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile
 from models.payments import FeeKind, Payable
 from services.clock import china_time
+from services.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.experts import make_formal_expert
-from services.identity_rules import RuleError
 from services.links import Links
 from services.outbox import Change, Outbox
 
@@ -64,9 +65,9 @@ class Exams:
                             questions: list[dict[str, Any]], now: datetime) -> Exam:
         """Create the batch's exam and send every approved applicant their link."""
         if not opens_at < closes_at or duration_minutes <= 0:
-            raise RuleError("考试时间设置不正确：开始时间须早于结束时间，时长须大于0。")
+            raise BadInput("exam.bad_times")
         if not questions or pass_score > sum(int(q["points"]) for q in questions):
-            raise RuleError("试卷没有题目，或及格分高于总分。")
+            raise BadInput("exam.bad_paper")
         async with self.outbox.change(now) as change:
             exam = await Exam.create(batch_id=batch.id, title=title, opens_at=opens_at,
                                      closes_at=closes_at, duration_minutes=duration_minutes,
@@ -94,24 +95,30 @@ class Exams:
     async def attempt(self, exam: Exam, person_id: int) -> ExamAttempt | None:
         return await ExamAttempt.get_or_none(exam_id=exam.id, person_id=person_id)
 
+    async def started(self, exam: Exam, person_id: int) -> ExamAttempt:
+        """The attempt of a candidate who has started; Conflict before the start."""
+        attempt = await self.attempt(exam, person_id)
+        if attempt is None:
+            raise Conflict("exam.not_started")
+        return attempt
+
     async def start(self, exam: Exam, person_id: int, now: datetime) -> ExamAttempt:
         """Start (or resume) the attempt; the deadline is fixed at the first start."""
         existing = await self.attempt(exam, person_id)
         if existing is not None:
             return existing
         if now < exam.opens_at:
-            raise RuleError(f"考试尚未开始，开始时间：{china_time(exam.opens_at)}。")
+            raise ClosedWindow("exam.not_open", opens=exam.opens_at)
         if now >= exam.closes_at:
-            raise RuleError(f"考试已经结束（截止 {china_time(exam.closes_at)}）。")
+            raise ClosedWindow("exam.closed", closes=exam.closes_at)
         approved = await Application.filter(batch_id=exam.batch_id, person_id=person_id,
                                             status=AppStatus.APPROVED).prefetch_related(
             "batch").first()
         if approved is None:
-            raise RuleError("您不在本次考试名单中。")
+            raise NotAllowed("exam.not_listed")
         if approved.batch.exam_requires_payment and not await Payable.exists(
                 kind=FeeKind.TRAINING, ref_id=approved.id, paid_at__not_isnull=True):
-            raise RuleError("本批次须先缴纳培训费才能参加考试：请在公众号发送“缴费”，"
-                            "缴费成功后再进入考试。")
+            raise NotAllowed("exam.fee_unpaid")
         deadline = min(now + timedelta(minutes=exam.duration_minutes), exam.closes_at)
         try:
             attempt = await ExamAttempt.create(exam_id=exam.id, person_id=person_id,
@@ -128,12 +135,12 @@ class Exams:
     async def answer(self, attempt: ExamAttempt, exam: Exam, question_id: str, value: str,
                      now: datetime) -> None:
         if attempt.submitted_at is not None:
-            raise RuleError("试卷已交卷，不能再修改答案。")
+            raise Conflict("exam.submitted")
         if now >= attempt.deadline:
             await self.submit(attempt.id, now, by="timer")
-            raise RuleError("考试时间已到，系统已自动交卷。")
+            raise ClosedWindow("exam.time_up")
         if question_id not in {str(q["id"]) for q in exam.questions}:
-            raise RuleError("没有这道题。")
+            raise NotFound("exam.no_question")
         attempt.answers = {**attempt.answers, question_id: value}
         await ExamAttempt.filter(id=attempt.id, submitted_at=None).update(
             answers=attempt.answers)
@@ -165,8 +172,7 @@ class Exams:
 
     async def submit_overdue(self, now: datetime) -> int:
         """The sweep behind the per-attempt jobs: hand in every paper past its deadline."""
-        due = await ExamAttempt.filter(submitted_at=None, deadline__lte=now).values_list(
-            "id", flat=True)
+        due = await column(ExamAttempt.filter(submitted_at=None, deadline__lte=now), "id")
         for attempt_id in due:
             await self.submit(int(attempt_id), now, by="timer")
         return len(due)

@@ -1,4 +1,5 @@
-"""Identity rules: GB 11643 ID numbers, the age limit, phone changes, password policy."""
+"""Identity rules: GB 11643 ID numbers, the age limit, phone changes, password policy,
+unified social credit codes. Refusals are domain errors of the area `identity`."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from services.errors import BadInput, ClosedWindow, NotAllowed
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45,
@@ -19,15 +22,7 @@ MAX_APPLICANT_AGE = 65
 PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
 
 
-class RuleError(ValueError):
-    """A rule refused the input; `message` is what to tell the user (Chinese)."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def check_digit(first17: str) -> str:
+def id_check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
     return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
@@ -40,20 +35,20 @@ class IdNumber:
 
 
 def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
-    """An 18-character GB 11643 number, normalised (upper-case X); RuleError otherwise."""
+    """An 18-character GB 11643 number, normalised (upper-case X); BadInput otherwise."""
     value = raw.strip().upper().replace(" ", "")
     if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
-        raise RuleError("身份证号码应为18位（最后一位可以是X），请检查后重新输入。")
+        raise BadInput("identity.id_format")
     if int(value[:2]) not in _PROVINCES:
-        raise RuleError("身份证号码的地区码不正确，请检查后重新输入。")
+        raise BadInput("identity.id_region")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise RuleError("身份证号码中的出生日期不正确，请检查后重新输入。") from None
+        raise BadInput("identity.id_birth_date") from None
     if born.year < 1800 or born > (today or date.today()):
-        raise RuleError("身份证号码中的出生日期不正确，请检查后重新输入。")
-    if check_digit(value[:17]) != value[17]:
-        raise RuleError("身份证号码校验位不正确，请检查后重新输入。")
+        raise BadInput("identity.id_birth_date")
+    if id_check_character(value[:17]) != value[17]:
+        raise BadInput("identity.id_check_character")
     return IdNumber(value, born, "M" if int(value[16]) % 2 else "F")
 
 
@@ -65,10 +60,10 @@ def anniversary(born: date, years: int) -> date:
         return born.replace(year=born.year + years, day=28)
 
 
-def check_applicant_age(born: date, today: date) -> None:
+def require_applicant_age(born: date, today: date) -> None:
     """Applicants over 65 are refused: "超过65周岁" starts the day after the 65th birthday."""
     if today > anniversary(born, MAX_APPLICANT_AGE):
-        raise RuleError("超过65周岁无法申请成为评标专家。")
+        raise NotAllowed("identity.over_age", limit=MAX_APPLICANT_AGE)
 
 
 def parse_phone(raw: str) -> str:
@@ -76,7 +71,7 @@ def parse_phone(raw: str) -> str:
     if value.startswith("+86"):
         value = value[3:]
     if not PHONE_RE.fullmatch(value):
-        raise RuleError("手机号码应为11位中国大陆手机号，请检查后重新输入。")
+        raise BadInput("identity.phone_format")
     return value
 
 
@@ -87,11 +82,18 @@ def next_phone_change(last_change: datetime | None) -> datetime | None:
     return last_change + timedelta(days=365)
 
 
-def check_password_policy(password: str) -> None:
+def require_phone_change_allowed(last_change: datetime | None, now: datetime) -> None:
+    """The phone receives every notice: it may change at most once a year (seed 000)."""
+    allowed = next_phone_change(last_change)
+    if allowed is not None and now < allowed:
+        raise ClosedWindow("identity.phone_changed_recently", next=allowed)
+
+
+def require_strong_password(password: str) -> None:
     """At least 8 characters, with upper case, lower case and digits."""
     if (len(password) < 8 or not re.search(r"[A-Z]", password)
             or not re.search(r"[a-z]", password) or not re.search(r"[0-9]", password)):
-        raise RuleError("密码至少8位，且必须同时包含大写字母、小写字母和数字。")
+        raise BadInput("identity.weak_password")
 
 
 def default_password(id_number: str) -> str:
@@ -135,7 +137,7 @@ def parse_credit_code(raw: str) -> str:
     """An 18-character unified social credit code with a valid check character."""
     value = raw.strip().upper()
     if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
-        raise RuleError("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V）。")
+        raise BadInput("identity.credit_code_format")
     if uscc_check_char(value[:17]) != value[17]:
-        raise RuleError("统一社会信用代码校验位不正确，请核对后重新填写。")
+        raise BadInput("identity.credit_code_check_character")
     return value

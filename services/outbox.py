@@ -20,6 +20,7 @@ from tortoise import connections
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.notifications import Notification, Status
 
 log = logging.getLogger(__name__)
@@ -117,9 +118,8 @@ class Outbox:
             await self._bury_lapsed(now, max_attempts)
         due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
             status=Status.SENDING, claimed_until__lt=now)
-        ids = await Notification.filter(due).order_by("next_attempt_at").limit(limit
-                                                                               ).values_list(
-            "id", flat=True)
+        ids = await column(Notification.filter(due).order_by("next_attempt_at").limit(limit
+                                                                               ), "id")
         if not ids:
             return []
         token = secrets.token_hex(12)
@@ -211,8 +211,11 @@ class Outbox:
         if not items:
             return
         conn = connections.get("default")
-        mark = ((lambda i: f"${i}") if conn.capabilities.dialect == "postgres"
-                else (lambda i: "?"))
+        postgres = conn.capabilities.dialect == "postgres"
+
+        def mark(i: int) -> str:
+            return f"${i}" if postgres else "?"
+
         sets = ", ".join(f"{col} = {mark(n + 1)}" for n, col in enumerate(_SAVED))
         k = len(_SAVED)
         query = (f"UPDATE notification SET {sets}, claim_token = NULL, claimed_until = NULL "

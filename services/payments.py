@@ -25,7 +25,7 @@ from models.payments import FeeKind, OrderStatus, Payable, PayOrder
 from models.people import Person
 from services.clock import CHINA, china_time
 from services.education import Education
-from services.identity_rules import RuleError
+from services.errors import ClosedWindow, Conflict, Locked, NotFound, Unavailable
 from services.links import Links
 from services.outbox import Change, Outbox
 from services.paygate import PayError, PayGateway, Trade
@@ -60,14 +60,16 @@ class FeeItem:
     def amount_text(self) -> str:
         return f"{self.amount_fen / 100:.2f}元"
 
-    def check_window(self, now: datetime) -> None:
+    def require_open(self, now: datetime) -> None:
         """Refuse outside the payment window, saying when it opens or that it closed."""
         if now < self.opens:
-            raise RuleError(f"「{self.title}」将于 {china_time(self.opens)} 开放缴费"
-                            "（审核通过5日后），届时再发送“缴费”即可。")
+            raise ClosedWindow("payment.not_open", item=self.title, opens=self.opens)
         if now > self.closes:
-            raise RuleError(f"「{self.title}」的缴费已于 {china_time(self.closes)} 截止，"
-                            "如有疑问请联系专家库管理机构。")
+            raise ClosedWindow("payment.closed", item=self.title, closes=self.closes)
+
+    def require_unpaid(self) -> None:
+        if self.paid_at is not None:
+            raise Conflict("payment.already_paid", item=self.title, paid_at=self.paid_at)
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Payments:
 
     def _gateway(self) -> PayGateway:
         if self.gateway is None:
-            raise RuleError("在线缴费暂未开通，请按专家库管理机构的通知缴费。")
+            raise Unavailable("payment.off")
         return self.gateway
 
     @property
@@ -143,21 +145,29 @@ class Payments:
         unpaid = [i for i in items if i.paid_at is None]
         if not unpaid:
             if items:
-                last = items[-1]
-                raise RuleError(f"您的「{last.title}」已于 {china_time(last.paid_at)} "
-                                "缴纳，无需再缴。")  # type: ignore[arg-type]
-            raise RuleError("您目前没有需要缴纳的费用（培训费在申请审核通过5日后开放缴纳）。")
+                items[-1].require_unpaid()
+            raise NotFound("payment.nothing_due")
         open_now = [i for i in unpaid if i.opens <= now <= i.closes]
         if open_now:
             return open_now[0]
-        unpaid[0].check_window(now)
+        unpaid[0].require_open(now)
         raise AssertionError("unreachable")
+
+    async def pay_in_mini_program(self, person_id: int, kind: str, ref_id: int, openid: str,
+                                  now: datetime) -> tuple[Checkout, dict[str, str]]:
+        """Both ways to pay one fee from the mini-program: the QR code's order (for another
+        phone or a PC) and wx.requestPayment's signed parameters of a JSAPI order."""
+        item = await self.item(person_id, kind, ref_id)
+        native = await self.checkout(person_id, item, now)
+        inside = await self.checkout(person_id, item, now, trade_type="jsapi", openid=openid)
+        assert inside.order.prepay_id is not None
+        return native, self._gateway().jsapi_params(inside.order.prepay_id)
 
     async def item(self, person_id: int, kind: str, ref_id: int) -> FeeItem:
         for item in await self.fee_items(person_id):
             if item.kind == kind and item.ref_id == ref_id:
                 return item
-        raise RuleError("没有找到这笔费用。")
+        raise NotFound("payment.no_fee")
 
     # -- ordering --------------------------------------------------------------------------
     async def checkout(self, person_id: int, item: FeeItem, now: datetime, *,
@@ -165,23 +175,22 @@ class Payments:
         """An order to pay `item` with: the open one while younger than 110 minutes, else a
         new one (and the old one closed)."""
         gateway = self._gateway()
-        if item.paid_at is not None:
-            raise RuleError(f"「{item.title}」已于 {china_time(item.paid_at)} 缴纳，无需再缴。")
-        item.check_window(now)
+        item.require_unpaid()
+        item.require_open(now)
         lock = self.redis.lock(self.keys.checkout_lock(item.kind, item.ref_id),
                                timeout=CHECKOUT_LOCK_TTL, blocking_timeout=8)
         try:
             async with lock:
                 return await self._checkout(gateway, person_id, item, now, trade_type, openid)
         except LockError:
-            raise RuleError("正在为您生成支付订单，请稍候再试。") from None
+            raise Locked("payment.busy") from None
 
     async def _checkout(self, gateway: PayGateway, person_id: int, item: FeeItem,
                         now: datetime, trade_type: str, openid: str | None) -> Checkout:
         payable, _ = await Payable.get_or_create(kind=item.kind, ref_id=item.ref_id, defaults={
             "person_id": person_id, "title": item.title, "amount_fen": item.amount_fen})
         if payable.paid_at is not None:
-            raise RuleError(f"「{item.title}」已缴纳，无需再缴。")
+            raise Conflict("payment.already_paid", item=item.title, paid_at=payable.paid_at)
         current = await PayOrder.filter(payable_id=payable.id, trade_type=trade_type,
                                         status=OrderStatus.OPEN).order_by("-created_at").first()
         if current is not None and now - current.created_at < REUSE_FOR \
@@ -205,7 +214,7 @@ class Payments:
         except PayError as exc:
             log.warning("order %s not created: %s", order.out_trade_no, exc)
             # left CREATING: the reconciler asks WeChat Pay and closes it if it exists
-            raise RuleError("微信支付暂时无法下单，请稍后再发送“缴费”重试。") from None
+            raise Unavailable("payment.gateway_down") from None
         order.status = OrderStatus.OPEN
         await order.save(update_fields=["code_url", "prepay_id", "status"])
         if current is not None:
@@ -246,7 +255,7 @@ class Payments:
                 return "pending"
             if order.status in (OrderStatus.PAID, OrderStatus.DUPLICATE, OrderStatus.REFUNDED):
                 return "already"
-            payable = await Payable.select_for_update().get(id=order.payable_id)  # type: ignore[attr-defined]
+            payable = await Payable.select_for_update().get(id=order.payable_id)
             paid_at = trade.success_time or now
             order.transaction_id, order.paid_at, order.settled_by = \
                 trade.transaction_id, paid_at, source

@@ -11,16 +11,16 @@ from tortoise.exceptions import IntegrityError
 
 from models.people import Agency, Person, Role, RoleGrant
 from services.clock import china_time, china_today
+from services.errors import BadInput, Conflict
 from services.identity_rules import (
     IdNumber,
-    RuleError,
-    check_applicant_age,
-    check_password_policy,
     default_password,
     hash_password,
-    next_phone_change,
     parse_id_number,
     parse_phone,
+    require_applicant_age,
+    require_phone_change_allowed,
+    require_strong_password,
     verify_password,
 )
 from services.outbox import Outbox
@@ -30,21 +30,19 @@ from services.pii import Vault
 # matches a login, so that a known and an unknown account cost the same scrypt work.
 DUMMY_PASSWORD_HASH = ("scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
                        "vb0B/4MhCI4DKh0ol1sbhNkGbJpAra5C7Q/59Esx0/E=")
-# Registration with an ID number or phone that already has an account: the same answer
-# whichever it was, and it does not say that either exists; the account's owner is told by
-# SMS on the phone on record (texts/notify/account.register_attempt/).
-REGISTER_REFUSED = ("无法用这些信息注册新账户。如果您以前注册过，请直接登录：可用手机号和短信"
-                    "验证码登录，或用手机号/身份证号和密码登录。")
+# Registration with an ID number or phone that already has an account gets one answer
+# (people.register_refused) whichever it was, which does not say that either exists; the
+# account's owner is told by SMS on the phone on record (texts/notify/account.register_attempt/).
 REGISTER_ATTEMPT = "account.register_attempt"
 
 
-class AlreadyRegistered(RuleError):
+class AlreadyRegistered(Conflict):
     """The ID number or the phone of a new person already belongs to an account."""
 
-    def __init__(self, message: str, person_id: int | None, what: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, what: str, person_id: int | None) -> None:
+        super().__init__(code)
         self.person_id = person_id
-        self.what = what  # 身份证号 | 手机号
+        self.what = what  # id | phone
 
 
 @dataclass(frozen=True)
@@ -75,11 +73,11 @@ class People:
         account = account.strip()
         try:
             return await self.by_phone(account)
-        except RuleError:
+        except BadInput:
             pass
         try:
             return await self.by_id_number(account)
-        except RuleError:
+        except BadInput:
             return None
 
     def id_number_of(self, person: Person) -> str:
@@ -91,35 +89,34 @@ class People:
         return parse_id_number(self.id_number_of(person), date.max).birth_date
 
     @staticmethod
-    def check_form(new: NewPerson) -> tuple[IdNumber, str, str]:
+    def parse_form(new: NewPerson) -> tuple[IdNumber, str, str]:
         """The form's own rules (no lookup): the parsed ID number, the name, the phone."""
         number = parse_id_number(new.id_number)
         name = new.name.strip()
         if not 2 <= len(name) <= 32:
-            raise RuleError("姓名应为2到32个字。")
+            raise BadInput("people.name_length", min=2, max=32)
         return number, name, parse_phone(new.phone)
 
-    def check_applicant_form(self, new: NewPerson, password: str, today: date) -> None:
+    def require_registrable(self, new: NewPerson, password: str, today: date) -> None:
         """What registration can refuse before the SMS code is spent: the form, the age
         limit and the password policy (none of which tells whether an account exists)."""
-        number, _, _ = self.check_form(new)
-        check_applicant_age(number.birth_date, today)
-        check_password_policy(password)
+        number, _, _ = self.parse_form(new)
+        require_applicant_age(number.birth_date, today)
+        require_strong_password(password)
 
     async def create(self, new: NewPerson, *, password: str | None = None,
                      migrated: bool = False) -> Person:
         """A person with the ID number encrypted and gender / birth year derived from it.
         `migrated`: an expert brought over from the old system, whose password is the last 8
         characters of the ID number until they change it."""
-        number, name, phone = self.check_form(new)
+        number, name, phone = self.parse_form(new)
         holder = await Person.filter(phone=phone, deregistered_at=None).first()
         if holder is not None:
-            raise AlreadyRegistered("该手机号已被其他账户使用，请更换手机号或直接登录。",
-                                    holder.id, "手机号")
+            raise AlreadyRegistered("people.phone_taken", "phone", holder.id)
         if migrated:
             password = default_password(number.value)
         elif password is not None:
-            check_password_policy(password)
+            require_strong_password(password)
         lookup = self.vault.lookup_hash(number.value)
         try:
             return await Person.create(
@@ -131,22 +128,21 @@ class People:
                 password_hash=await hash_password(password) if password else None)
         except IntegrityError:
             owner = await Person.filter(id_number_hash=lookup).first()
-            raise AlreadyRegistered(
-                "该身份证号已注册，请直接登录；如忘记密码，请使用手机验证码登录。",
-                owner.id if owner else None, "身份证号") from None
+            raise AlreadyRegistered("people.id_taken", "id", owner.id if owner else None) \
+                from None
 
     async def register_applicant(self, new: NewPerson, password: str, today: date,
                                  now: datetime | None = None) -> Person:
         """Self-registration of an applicant (申请人): the age limit applies. An ID number or
-        phone that already has an account gets REGISTER_REFUSED, which does not say which
-        (nor that one exists), and the account's owner an SMS about the attempt."""
-        self.check_applicant_form(new, password, today)
+        phone that already has an account gets people.register_refused, which does not say
+        which (nor that one exists), and the account's owner an SMS about the attempt."""
+        self.require_registrable(new, password, today)
         try:
             person = await self.create(new, password=password)
         except AlreadyRegistered as taken:
             if taken.person_id is not None:
                 await self._tell_owner(taken.person_id, taken.what, now or datetime.now(UTC))
-            raise RuleError(REGISTER_REFUSED) from None
+            raise BadInput("people.register_refused") from None
         await RoleGrant.create(person=person, role=Role.APPLICANT)
         return person
 
@@ -177,10 +173,10 @@ class People:
 
     async def change_password(self, person: Person, old: str, new: str) -> None:
         if not await verify_password(old, person.password_hash):
-            raise RuleError("原密码不正确。")
-        check_password_policy(new)
+            raise BadInput("people.wrong_password")
+        require_strong_password(new)
         if new == old:
-            raise RuleError("新密码不能与原密码相同。")
+            raise BadInput("people.same_password")
         person.password_hash = await hash_password(new)
         person.must_change_password = False
         await person.save(update_fields=["password_hash", "must_change_password", "updated_at"])
@@ -188,13 +184,11 @@ class People:
     async def change_phone(self, person: Person, raw: str, now: datetime) -> None:
         """The phone receives every notice, so it may change at most once a year."""
         phone = parse_phone(raw)
-        allowed = next_phone_change(person.phone_changed_at)
-        if allowed is not None and now < allowed:
-            raise RuleError(f"手机号每年只能修改一次，下次可修改时间：{allowed:%Y年%m月%d日}。")
+        require_phone_change_allowed(person.phone_changed_at, now)
         if phone == person.phone:
-            raise RuleError("新手机号与原手机号相同。")
+            raise BadInput("people.same_phone")
         if await Person.filter(phone=phone, deregistered_at=None).exclude(id=person.id).exists():
-            raise RuleError("该手机号已被其他账户使用。")
+            raise Conflict("people.phone_in_use")
         person.phone, person.phone_changed_at = phone, now
         await person.save(update_fields=["phone", "phone_changed_at", "updated_at"])
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from models import column
 from models.people import ROLE_TITLES, Person, Role
 from models.wechat import Channel, WeChatIdentity
 from services.people import People
@@ -36,7 +37,7 @@ async def profile_of(people: People, person: Person, now: datetime) -> Profile:
     grants = await people.active_roles(person.id, now)
     order = list(Role)
     grants.sort(key=lambda g: order.index(Role(g.role)))
-    channels = await WeChatIdentity.filter(person_id=person.id).values_list("channel", flat=True)
+    channels = await column(WeChatIdentity.filter(person_id=person.id), "channel")
     expert = next((g.expert_number for g in grants if g.role == Role.EXPERT), None)
     return Profile(
         name=person.name,

@@ -26,7 +26,7 @@ def qr_svg_sync(text: str, box_size: int = 6) -> str:
 
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=box_size,
                         border=1)
-    return image.to_string(encoding="unicode")
+    return str(image.to_string(encoding="unicode"))
 
 
 async def qr_svg(text: str, box_size: int = 6) -> str:

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from models.people import Person
 from services.clock import china_today
-from services.codes import CodeError, VerificationCodes
-from services.identity_rules import RuleError, next_phone_change, parse_phone
+from services.codes import VerificationCodes
+from services.errors import BadInput
+from services.identity_rules import parse_phone, require_phone_change_allowed
 from services.people import NewPerson, People
 from services.sms import CodeSms
 
@@ -32,9 +33,9 @@ class Registration:
         await self.codes.issue(purpose, actor, f"t:{phone}", phone, deliver)
 
     async def _check(self, purpose: str, actor: str, phone: str, code: str) -> None:
-        pending = await self.codes.check(purpose, actor, code)
+        pending = await self.codes.redeem(purpose, actor, code)
         if pending.payload != phone:
-            raise CodeError("验证码与手机号不匹配，请重新获取验证码。")
+            raise BadInput("code.phone_mismatch")
 
     async def start(self, actor: str, phone_raw: str) -> None:
         """A registration code to the new phone."""
@@ -46,20 +47,14 @@ class Registration:
         form is told before the code is used up (no new SMS needed)."""
         phone = parse_phone(new.phone)
         today = china_today(now)
-        self.people.check_applicant_form(new, password, today)
+        self.people.require_registrable(new, password, today)
         await self._check(REGISTER, actor, phone, code)
         return await self.people.register_applicant(
             NewPerson(new.name, new.id_number, phone, new.email), password, today, now)
 
-    @staticmethod
-    def _may_change(person: Person, now: datetime) -> None:
-        allowed = next_phone_change(person.phone_changed_at)
-        if allowed is not None and now < allowed:
-            raise RuleError(f"手机号每年只能修改一次，下次可修改时间：{allowed:%Y年%m月%d日}。")
-
     async def start_phone_change(self, person: Person, phone_raw: str, now: datetime) -> None:
         """A code to the new phone, if the phone may change now."""
-        self._may_change(person, now)
+        require_phone_change_allowed(person.phone_changed_at, now)
         await self._send(PHONE, f"p:{person.id}", phone_raw)
 
     async def change_phone(self, person: Person, phone_raw: str, code: str,

@@ -22,26 +22,19 @@ from typing import Any
 from models.applications import AppKind, Application, AppStatus, Batch, ReviewAction
 from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
-from services.applications import check_window
+from services.applications import require_window_open
+from services.attachments import ATTACHMENTS
 from services.catalogue import catalogue
 from services.clock import china_time
+from services.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.exams import Exams, next_step_after_approval
 from services.experts import apply_to_profile
-from services.identity_rules import RuleError
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
 
 SECTIONS = {"basic": "基本信息", "work": "工作经历", "education": "学历信息", "title": "职称",
             "qualifications": "执业资格", "specialties": "评标专业", "avoid": "回避单位",
             "attachments": "附件"}
-
-
-class OutOfScope(RuleError):
-    """The reviewer's level, region or industry does not cover this application's stage."""
-
-
-class Conflict(RuleError):
-    """Someone else acted on the application first."""
 
 
 @dataclass(frozen=True)
@@ -83,8 +76,6 @@ def describe_items(items: list[str]) -> str:
             spec = cat.get(ref)
             out.append(f"评标专业「{spec.name if spec else ref}」")
         elif kind == "attachment":
-            from services.applications import ATTACHMENTS
-
             spec_a = ATTACHMENTS.get(ref)
             out.append(f"附件「{spec_a.title if spec_a else ref}」")
         else:
@@ -92,16 +83,14 @@ def describe_items(items: list[str]) -> str:
     return "、".join(out)
 
 
-def check_items(items: list[str], app: Application) -> None:
-    from services.applications import ATTACHMENTS
-
+def require_known_items(items: list[str], app: Application) -> None:
     codes = {c["code"] for c in app.specialties}
     for item in items:
         kind, _, ref = item.partition(":")
         ok = (kind in SECTIONS and not ref) or (kind == "specialty" and ref in codes) or (
             kind == "attachment" and ref in ATTACHMENTS)
         if not ok:
-            raise RuleError(f"无法识别的退回项：{item}")
+            raise BadInput("review.unknown_item", item=item)
 
 
 class Review:
@@ -120,26 +109,44 @@ class Review:
         return [a for a in waiting if (a.region or "")[:2] in prefixes
                 and any(in_scope(g, stages(a.batch)[a.stage], a) for g in reviewer)]
 
+    async def queue_entries(self, grants: list[RoleGrant]) -> list[tuple[Application, Person]]:
+        """The queue, each application with its applicant."""
+        apps = await self.queue(grants)
+        people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps])}
+        return [(a, people[a.person_id]) for a in apps]
+
+    @staticmethod
+    async def reviewable(app_id: int, grants: list[RoleGrant]) -> Application:
+        """The application, if it waits at a stage one of these grants may act on."""
+        app = await Application.get_or_none(id=app_id).prefetch_related("batch")
+        if app is None:
+            raise NotFound("application.not_found")
+        stage = stages(app.batch)[app.stage]
+        if app.status != AppStatus.IN_REVIEW or not any(in_scope(g, stage, app)
+                                                        for g in grants):
+            raise NotAllowed("review.out_of_scope")
+        return app
+
     async def decide(self, app_id: int, reviewer: Person, grants: list[RoleGrant],
                      action: str, now: datetime, reason: str = "",
                      items: list[str] | None = None,
                      admitted: list[str] | None = None) -> Application:
         app = await Application.get_or_none(id=app_id).prefetch_related("batch")
         if app is None:
-            raise RuleError("没有找到这份申请。")
+            raise NotFound("application.not_found")
         if app.status != AppStatus.IN_REVIEW:
-            raise Conflict("这份申请当前不在审核中（可能已被处理或被申请人撤回）。")
+            raise Conflict("review.not_in_review")
         all_stages = stages(app.batch)
         stage = all_stages[app.stage]
         if not any(in_scope(g, stage, app) for g in grants):
             if any(in_scope(g, earlier, app) for earlier in all_stages[:app.stage]
                    for g in grants):  # a colleague at the same stage was quicker
-                raise Conflict("这份申请已通过您负责的审核环节（可能刚被其他审核人处理），请刷新。")
-            raise OutOfScope(f"您不负责「{stage.title}」环节中该地区或行业的申请。")
-        check_window(app.batch.apply_from, app.batch.review_until, now, "审核")
+                raise Conflict("review.stage_passed")
+            raise NotAllowed("review.not_your_stage", stage=stage.title)
+        require_window_open(app.batch.apply_from, app.batch.review_until, now, "review")
         reason = reason.strip()
         if action in ("return", "reject") and not reason:
-            raise RuleError("退回或不通过时请填写原因。")
+            raise BadInput("review.reason_required")
         values: dict[str, Any] = {"last_reason": reason or None}
         kind = ""
         extra: dict[str, Any] = {}
@@ -157,8 +164,8 @@ class Review:
                 extra = {"passed": stage.title, "stage": all_stages[app.stage + 1].title}
         elif action == "return":
             if not items:
-                raise RuleError("请勾选需要申请人修改的内容。")
-            check_items(items, app)
+                raise BadInput("review.items_required")
+            require_known_items(items, app)
             values.update(status=AppStatus.RETURNED, returned_items=items)
             kind = "application.returned"
             extra = {"stage": stage.title, "reason": reason, "items": describe_items(items),
@@ -168,13 +175,13 @@ class Review:
             kind = "application.rejected"
             extra = {"stage": stage.title, "reason": reason}
         else:
-            raise RuleError(f"未知的审核操作：{action}")
+            raise BadInput("review.unknown_action", action=action)
         async with self.outbox.change(now) as change:
             updated = await Application.filter(id=app.id, status=AppStatus.IN_REVIEW,
                                                stage=app.stage, version=app.version
                                                ).update(**values)
             if not updated:
-                raise Conflict("这份申请刚刚已被其他审核人处理，请刷新。")
+                raise Conflict("review.taken")
             await ReviewAction.create(application_id=app.id, version=app.version,
                                       stage_key=stage.key, stage_title=stage.title,
                                       actor_id=reviewer.id, actor_name=reviewer.name,
@@ -195,10 +202,10 @@ class Review:
         codes = {c["code"] for c in app.specialties}
         chosen = set(codes if admitted is None else admitted)
         if not chosen <= codes:
-            raise RuleError("只能从申请人所选的评标专业中确认入库专业。")
+            raise BadInput("review.admitted_not_chosen")
         primary = next(c["code"] for c in app.specialties if c["primary"])
         if primary not in chosen:
-            raise RuleError("首选专业必须入库；如首选专业不符合要求，请退回申请人修改。")
+            raise BadInput("review.primary_not_admitted")
         return [{**c, "admitted": c["code"] in chosen} for c in app.specialties]
 
     @staticmethod

@@ -29,7 +29,7 @@ def scene_type(kind: str) -> Any:
     def register(cls: type[T]) -> type[T]:
         if kind in _TYPES and _TYPES[kind] is not cls:
             raise ValueError(f"scene kind {kind!r} registered twice")
-        cls.KIND = kind  # type: ignore[attr-defined]
+        cls.KIND = kind  # type: ignore[attr-defined]  # the attribute this decorator adds
         _TYPES[kind] = cls
         return cls
 
@@ -49,7 +49,8 @@ class SceneCodec:
     def encode(self, scene: Any) -> str:
         """The signed scene string; raises ValueError if it would not fit in 64 characters."""
         kind = getattr(type(scene), "KIND", None)
-        if kind is None or _TYPES.get(kind) is not type(scene):
+        if (kind is None or _TYPES.get(kind) is not type(scene)
+                or not dataclasses.is_dataclass(scene)):
             raise ValueError(f"{type(scene).__name__} is not a registered scene type")
         values = [str(getattr(scene, f.name)) for f in dataclasses.fields(scene)]
         if any(":" in v for v in values):

@@ -10,21 +10,22 @@ from models.experts import ExpertProfile, Unavailability
 from models.people import Person, RoleGrant
 from models.wechat import WeChatIdentity
 from services.clock import china_today
-from services.identity_rules import RuleError
+from services.errors import BadInput, NotAllowed, NotFound
 
 MAX_SPAN = timedelta(days=90)
+DEREGISTER_WORDS = "确认注销"  # what the expert types to confirm deregistration
 
 
 async def add_unavailability(person: Person, start: date, end: date, reason: str,
                              now: datetime) -> Unavailability:
     if not await ExpertProfile.exists(person_id=person.id, active=True):
-        raise RuleError("只有在库专家可以设置不可参加评标的日期。")
+        raise NotAllowed("schedule.experts_only")
     if end < start:
-        raise RuleError("结束日期不能早于开始日期。")
+        raise BadInput("schedule.end_before_start")
     if start < china_today(now):
-        raise RuleError("不能设置已经过去的日期。")
+        raise BadInput("schedule.past")
     if end - start > MAX_SPAN:
-        raise RuleError("一次最多设置90天；更长时间无法参加评标，请考虑申请暂停或注销。")
+        raise BadInput("schedule.too_long", days=MAX_SPAN.days)
     return await Unavailability.create(person_id=person.id, date_from=start, date_to=end,
                                        reason=reason[:64])
 
@@ -34,8 +35,16 @@ async def upcoming(person: Person, now: datetime) -> list[Unavailability]:
                                        date_to__gte=china_today(now)).order_by("date_from")
 
 
-async def deregister(person: Person, now: datetime) -> None:
-    """注销: the account becomes unusable: roles revoked, WeChat unbound, not drawn again."""
+async def remove_unavailability(person: Person, item_id: int) -> None:
+    if not await Unavailability.filter(id=item_id, person_id=person.id).delete():
+        raise NotFound("schedule.not_found")
+
+
+async def deregister(person: Person, confirmation: str, now: datetime) -> None:
+    """注销: the account becomes unusable: roles revoked, WeChat unbound, not drawn again.
+    The expert confirms by typing DEREGISTER_WORDS."""
+    if confirmation != DEREGISTER_WORDS:
+        raise BadInput("schedule.deregister_confirm", words=DEREGISTER_WORDS)
     async with in_transaction():
         await ExpertProfile.filter(person_id=person.id).update(active=False)
         await RoleGrant.filter(person_id=person.id, revoked_at=None).update(revoked_at=now)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from services.catalogue import Catalogue
-from services.identity_rules import RuleError
+from services.errors import BadInput
 
 
 class SpecialtyRule(StrEnum):
@@ -26,34 +26,32 @@ class Selection:
     primary: str
 
 
-def check_selection(rule: SpecialtyRule, selection: Selection, cat: Catalogue) -> None:
-    """RuleError (with what to fix) unless the selection satisfies the batch's rule."""
+def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catalogue) -> None:
+    """BadInput (saying what to fix) unless the selection satisfies the batch's rule."""
     codes = list(selection.codes)
     if not codes:
-        raise RuleError("请至少选择一个评标专业。")
+        raise BadInput("specialty.none")
     if len(set(codes)) != len(codes):
-        raise RuleError("评标专业不能重复选择。")
+        raise BadInput("specialty.repeated")
     for code in codes:
         if not cat.is_leaf(code):
             spec = cat.get(code)
-            name = spec.name if spec else code
-            raise RuleError(f"「{name}」不能直接选择，请选择其下的具体专业。")
+            raise BadInput("specialty.not_a_leaf", name=spec.name if spec else code)
     if selection.primary not in codes:
-        raise RuleError("请在所选专业中指定一个首选专业。")
+        raise BadInput("specialty.no_primary")
     if rule == SpecialtyRule.HUNAN and len(codes) > 6:
-        raise RuleError(f"评标专业最多选择6个，当前选择了{len(codes)}个。")
+        raise BadInput("specialty.hunan_too_many", limit=6, count=len(codes))
     if rule == SpecialtyRule.JILIN:
-        if any(cat.get(c).level != 3 for c in codes):  # type: ignore[union-attr]
-            raise RuleError("请选择三级评标专业。")
+        if any(cat.level_of_code(c) != 3 for c in codes):
+            raise BadInput("specialty.jilin_level3_only")
         if len(codes) > 3:
-            raise RuleError(f"最多选择3个三级评标专业，当前选择了{len(codes)}个。")
+            raise BadInput("specialty.jilin_too_many", limit=3, count=len(codes))
     if rule == SpecialtyRule.XINJIANG:
         level1 = {cat.level_of(c, 1) for c in codes}
         if len(level1) > 1:
-            raise RuleError("所有专业须在同一个一级类别下（一级类别不得超过1项）。")
+            raise BadInput("specialty.xinjiang_one_level1")
         level2 = {cat.level_of(c, 2) for c in codes}
         if len(level2) > 2:
-            raise RuleError(f"二级类别不得超过2项，当前涉及{len(level2)}项。")
+            raise BadInput("specialty.xinjiang_level2", limit=2, count=len(level2))
         if len(codes) > 4:  # a level-2 without children counts as a level-3
-            raise RuleError(f"三级类别共不得超过4项（没有三级类别的二级类别按一项计），"
-                            f"当前为{len(codes)}项。")
+            raise BadInput("specialty.xinjiang_level3", limit=4, count=len(codes))

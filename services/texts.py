@@ -5,14 +5,26 @@ from __future__ import annotations
 
 import os
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from services.clock import CHINA, china_time
 from services.errors import DomainError
 
 _CACHE_LIMIT = 4096
+
+
+def china_date(moment: datetime) -> str:
+    """2026年11月21日"""
+    return f"{moment.astimezone(CHINA):%Y年%m月%d日}"
+
+
+def china_clock(moment: datetime) -> str:
+    """14:30"""
+    return f"{moment.astimezone(CHINA):%H:%M}"
 
 
 class Texts:
@@ -32,6 +44,9 @@ class Texts:
             lstrip_blocks=True,
             auto_reload=False,  # checked here, at most every check_interval, not per render
         )
+        # times are given as datetimes and written in Beijing time by the text itself
+        self.env.filters.update(china_time=china_time, china_date=china_date,
+                                china_clock=china_clock)
         self._interval = check_interval
         self._memo: dict[tuple[Any, ...], str] = {}
         self._stamp = self._snapshot()
@@ -53,21 +68,23 @@ class Texts:
         stamp = self._snapshot()
         if stamp != self._stamp:
             self._stamp = stamp
-            self.env.cache.clear()  # type: ignore[union-attr]
+            if self.env.cache is not None:
+                self.env.cache.clear()
             self._memo.clear()
 
     def render(self, template: str, /, **values: Any) -> str:
         """The rendered text, surrounding whitespace trimmed."""
         self._maybe_reload()
-        key: tuple[Any, ...] | None = (template, *sorted(values.items()))
+        key = (template, *sorted(values.items()))
         try:
-            cached = self._memo.get(key)  # type: ignore[arg-type]
+            cached = self._memo.get(key)
+            hashable = True
         except TypeError:  # unhashable arguments (lists, dicts): render every time
-            key, cached = None, None
+            cached, hashable = None, False
         if cached is not None:
             return cached
         out = self.env.get_template(template).render(**values).strip()
-        if key is not None:
+        if hashable:
             if len(self._memo) >= _CACHE_LIMIT:
                 self._memo.clear()
             self._memo[key] = out
@@ -86,6 +103,11 @@ class Texts:
         if isinstance(value, list | tuple):
             return type(value)(self._words(v) for v in value)
         return value
+
+    def source(self, name: str) -> str:
+        """The template's own text (to read the fields or variables it declares)."""
+        assert self.env.loader is not None
+        return self.env.loader.get_source(self.env, name)[0]
 
     def names(self, prefix: str = "") -> list[str]:
         """Every template under `prefix` (for the test that renders them all)."""

@@ -20,6 +20,7 @@ from config.health import READINESS
 from config.settings import ROOT
 from sandbox.platform import Platform
 from sandbox.wechat_push import Mode, Push, Pusher, event_fields, text_fields
+from services.errors import DomainError
 from services.pii import find_unmasked
 from services.texts import Texts
 
@@ -75,6 +76,11 @@ OLD_AES_KEY = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"
 
 
 TEXTS = Texts(ROOT / "texts")  # the service's texts, to say what a reply should say
+
+
+def said(exc: DomainError) -> str:
+    """The words a refusal is answered with."""
+    return TEXTS.error(exc)
 
 
 def redis_of(app: web.Application) -> Redis:

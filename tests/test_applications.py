@@ -13,10 +13,10 @@ from aiohttp.test_utils import TestClient
 from models.applications import Application, Batch
 from models.notifications import Notification
 from models.people import Person, Role, RoleGrant
-from services.applications import check_window
+from services.applications import require_window_open
 from services.demo import DEMO_FORM, FINANCE_STAGES, GD_STAGES, demo_credit_code
-from services.identity_rules import RuleError
-from tests.helpers import Api, Chat
+from services.errors import ClosedWindow
+from tests.helpers import Api, Chat, said
 from web.context import DOMAIN
 
 JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
@@ -77,7 +77,7 @@ async def test_draft_at_any_step_then_print_locks(api: Api, demo: dict) -> None:
     page = await api.client.get(f"{url.path}?{url.query}")
     assert page.status == 200 and "评标专家申报审查表" in await page.text()
     locked = await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改一下"})
-    assert locked.status == 400 and "已锁定" in locked.message
+    assert locked.status == 409 and "已锁定" in locked.message
     assert (await api.call("POST", f"/applications/{app_id}/unlock", token)).status == 200
     assert (await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改好了"})
             ).status == 200
@@ -98,7 +98,7 @@ async def test_attachments_are_checked(api: Api, demo: dict) -> None:
         assert (await api.upload(f"{base}/extra", token, JPG)).status == 200
     assert "最多上传 3 个" in (await api.upload(f"{base}/extra", token, JPG)).message
     early_form = await api.upload(f"{base}/review_form", token, PDF, "f.pdf", "application/pdf")
-    assert early_form.status == 400 and "请先打印" in early_form.message
+    assert early_form.status == 409 and "请先打印" in early_form.message
 
 
 @pytest.mark.parametrize(("offset", "allowed"), [(-1, True), (0, True), (1, False)])
@@ -107,13 +107,15 @@ def test_window_boundary(offset: int, allowed: bool) -> None:
     end = datetime(2026, 12, 2, 10, 30, tzinfo=UTC)
     now = end + timedelta(seconds=offset)
     if allowed:
-        check_window(start, end, now, "申报")
+        require_window_open(start, end, now, "apply")
     else:
-        with pytest.raises(RuleError, match=r"申报已经截止（申报时间：2026年11月15日 10:30 至 "
-                                            r"2026年12月02日 18:30）"):
-            check_window(start, end, now, "申报")
-    with pytest.raises(RuleError, match="申报尚未开始"):
-        check_window(start, end, start - timedelta(seconds=1), "申报")
+        with pytest.raises(ClosedWindow) as closed:
+            require_window_open(start, end, now, "apply")
+        assert "申报已经截止（申报时间：2026年11月15日 10:30 至 2026年12月02日 18:30）" in \
+            said(closed.value)
+    with pytest.raises(ClosedWindow) as early:
+        require_window_open(start, end, start - timedelta(seconds=1), "apply")
+    assert "申报尚未开始" in said(early.value)
 
 
 async def test_outside_the_window_the_reply_states_the_window(api: Api, demo: dict) -> None:
@@ -209,7 +211,7 @@ async def test_reviewers_act_only_within_their_scope(api: Api, demo: dict,
     for key in ("verifier", "reviewer_province"):
         t = await api.login(demo[key].mp_openid)
         view = await api.call("GET", f"/review/applications/{app_id}", t)
-        assert view.status == 403 and view.error == "out_of_scope", key
+        assert view.status == 403 and view.error == "review.out_of_scope", key
         act = await api.call("POST", f"/review/applications/{app_id}/decision", t,
                              {"action": "approve"})
         assert act.status == 403, key

@@ -21,10 +21,10 @@ from models.notifications import Notification
 from sandbox.platform import Platform
 from services.attendance import Attendance
 from services.clock import CHINA
-from services.identity_rules import RuleError
+from services.errors import DomainError
 from services.scenes import CheckinScene
 from tests.draw_world import drawn, make_experts, openid_of, prepared
-from tests.helpers import PHONE_LIKE, Api, Chat
+from tests.helpers import PHONE_LIKE, Api, Chat, said
 from web.context import DOMAIN
 
 
@@ -35,8 +35,8 @@ def attendance(client: TestClient) -> Attendance:
 async def refused(call, text: str) -> None:  # type: ignore[no-untyped-def]
     try:
         await call
-    except RuleError as exc:
-        assert text in exc.message, exc.message
+    except DomainError as exc:
+        assert text in said(exc), said(exc)
     else:
         raise AssertionError(f"not refused: expected {text!r}")
 
@@ -209,10 +209,10 @@ async def test_the_venue_code_opens_two_hours_before_gathering(
     activity = await DrawActivity.get(id=aid)
     closes = activity.eval_end + timedelta(hours=2)
     att = attendance(client)
-    await refused(att.check(aid, item.person_id, g - timedelta(hours=2, seconds=1)),
+    await refused(att.checkin(aid, item.person_id, g - timedelta(hours=2, seconds=1)),
                   "签到码仅在")
-    await refused(att.check(aid, item.person_id, closes + timedelta(seconds=1)), "签到码仅在")
-    assert (await att.check(aid, item.person_id, g - timedelta(hours=2))).action == "in"
+    await refused(att.checkin(aid, item.person_id, closes + timedelta(seconds=1)), "签到码仅在")
+    assert (await att.checkin(aid, item.person_id, g - timedelta(hours=2))).action == "in"
     # a reminder is sent in its slot, and not once the slot has passed by 30 minutes
     assert await att.remind(g - timedelta(hours=2) + timedelta(minutes=31)) == 0
     assert await att.remind(g - timedelta(hours=2) + timedelta(minutes=29)) == 2

@@ -10,13 +10,13 @@ from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.demo import DemoPerson
-from services.identity_rules import check_digit
+from services.identity_rules import id_check_character
 from services.scenes import BindScene
 from tests.helpers import Api, Chat, eventually, redis_of
 from tests.test_login_locks import LOCKED, Clock, sms_code, wrong_codes
 from web.context import DOMAIN
 
-UNKNOWN_ID = "44010619991212001" + check_digit("44010619991212001")  # valid, unknown
+UNKNOWN_ID = "44010619991212001" + id_check_character("44010619991212001")  # valid, unknown
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ async def test_malformed_id_number_is_explained_and_the_flow_waits(chat: Chat) -
     answer = await chat.say("o_c", "11010519491231002Y")
     assert "身份证号码" in answer.text and "重新回复" in answer.text
     digits = "1101051949123100"
-    answer = await chat.say("o_c", digits + "2" + check_digit(digits + "2"))
+    answer = await chat.say("o_c", digits + "2" + id_check_character(digits + "2"))
     assert "验证码已发送" in answer.text
 
 

@@ -12,9 +12,9 @@ from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, 
 from models.notifications import Notification
 from models.people import Person
 from services.clock import CHINA
-from services.identity_rules import RuleError
+from services.errors import DomainError
 from tests.draw_world import drawn, finish, make_experts, openid_of
-from tests.helpers import Api, Chat
+from tests.helpers import Api, Chat, said
 from web.context import DOMAIN
 
 
@@ -26,9 +26,9 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
                                             status=InvitationStatus.CONFIRMED).order_by("id")
     nobody = await api.call("POST", f"/draws/activities/{aid}/absences", token,
                             {"key": "000000"})
-    assert nobody.status == 400 and "没有找到" in nobody.message
+    assert nobody.status == 404 and "没有找到" in nobody.message
     early = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
-    assert early.status == 400 and "登记缺席" in early.message
+    assert early.status == 409 and "登记缺席" in early.message
     by_code = await api.call("POST", f"/draws/activities/{aid}/absences", token,
                              {"key": first.code, "kind": "请假"})
     assert by_code.status == 200
@@ -107,8 +107,8 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
     boundary = activity.eval_start - timedelta(hours=5)
     try:
         await followups.request_withdrawal(activity, "台风停工", boundary + timedelta(seconds=1))
-    except RuleError as exc:
-        assert "不足5小时" in exc.message
+    except DomainError as exc:
+        assert "不足5小时" in said(exc)
     else:
         raise AssertionError("a withdrawal under 5 hours was accepted")
     await followups.request_withdrawal(activity, "台风停工", boundary)  # exactly 5 h: allowed

@@ -65,7 +65,7 @@ async def shape(experts: list[ExpertProfile], traits: list[str],
                                         date_to=day + timedelta(days=1), reason="出差")
         elif trait == "booked":  # confirmed for another evaluation at an overlapping time
             other = await DrawActivity.create(
-                project_id=activity.project_id,  # type: ignore[attr-defined]
+                project_id=activity.project_id,
                 agency_id=activity.agency_id, handler_id=activity.handler_id,
                 status=DrawStatus.ENDED, bid_open_at=activity.bid_open_at,
                 eval_start=activity.eval_start + timedelta(hours=1),

@@ -159,7 +159,7 @@ async def test_pause_resume_and_force_end_with_invitations_in_flight(
     assert moved.status == 200
     extra = await api.call("POST", f"/draws/activities/{aid}/conditions", token, {
         "notice_id": notice_id, "regions": ["4401"], "main_specialty": "A0401", "planned": 1})
-    assert extra.status == 400
+    assert extra.status == 409  # conditions are not edited during a draw
     resumed = await api.call("POST", f"/draws/activities/{aid}/resume", token)
     assert resumed.data["status"] == "drawing" and resumed.data["counts"]["waiting"] == 1
     ended = await api.call("POST", f"/draws/activities/{aid}/end", token)
@@ -218,15 +218,15 @@ async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> No
     # submitted: not editable until withdrawn
     notice = await api.call("POST", f"/draws/activities/{aid}/avoidances", token,
                             {"kind": "unit", "name": "某某公司"})
-    assert notice.status == 400 and "撤回" in notice.message
-    assert (await api.call("POST", f"/draws/activities/{aid}/start", token)).status == 400
+    assert notice.status == 409 and "撤回" in notice.message
+    assert (await api.call("POST", f"/draws/activities/{aid}/start", token)).status == 409
     assert (await api.call("POST", f"/draws/activities/{aid}/withdraw", token)).status == 200
     shown = await api.call("GET", f"/draws/activities/{aid}", token)
     fixed = [a for a in shown.data["avoidances"] if a["fixed"]]
     assert {a["reason"] for a in fixed} == {"招标代理机构", "招标人"}
     refused = await api.call("DELETE", f"/draws/activities/{aid}/avoidances/{fixed[0]['id']}",
                              token)
-    assert refused.status == 400 and "不能删除" in refused.message
+    assert refused.status == 409 and "不能删除" in refused.message
     bad_csv = "类型,名称,统一社会信用代码或身份证号,原因\n单位,甲公司,91440101MA5D00001X,\n" \
               "个人,张三,11010519491231002X,亲属\n部门,乙,,\n"
     imported = await api.call("POST", f"/draws/activities/{aid}/avoidances/import", token,
@@ -263,7 +263,7 @@ async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> No
         "bid_open_at": (start - timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=2)).isoformat(),
         "total": 1})
-    assert drawn.status == 400 and "已经抽取" in drawn.message
+    assert drawn.status == 409 and "已经抽取" in drawn.message
 
 
 async def test_only_the_handler_and_its_legal_person_see_an_activity(

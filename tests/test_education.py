@@ -32,7 +32,7 @@ async def test_a_course_from_payment_to_certificate(api: Api, client: TestClient
     eid = enrolled.data["id"]
     unpaid = await api.call("POST", f"/education/enrollments/{eid}/progress", token,
                             {"progress": 10})
-    assert unpaid.status == 400 and "请先缴纳" in unpaid.message
+    assert unpaid.status == 403 and "请先缴纳" in unpaid.message
     # the payment hook: access opens two days after payment
     education = client.app[DOMAIN].education
     await education.on_paid(eid, now)
@@ -45,7 +45,7 @@ async def test_a_course_from_payment_to_certificate(api: Api, client: TestClient
     assert (await api.call("POST", f"/education/enrollments/{eid}/progress", token,
                            {"progress": 60})).data["progress"] == 60
     half = await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
-    assert half.status == 400 and "60%" in half.message
+    assert half.status == 409 and "60%" in half.message
     await api.call("POST", f"/education/enrollments/{eid}/progress", token, {"progress": 100})
     pending = await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
     assert pending.data["grading_title"] == "待批阅"
@@ -88,7 +88,7 @@ async def test_a_free_course_opens_at_once_and_needs_a_formal_expert(api: Api,
     assert (await api.call("POST", f"/education/enrollments/{enrolled.data['id']}/progress",
                            token, {"progress": 30})).status == 200
     twice = await api.call("POST", f"/education/courses/{course.id}/enroll", token)
-    assert twice.status == 400 and "已报名" in twice.message
+    assert twice.status == 409 and "已报名" in twice.message
     applicant = await api.login(demo["applicant"].mp_openid)
     assert (await api.call("GET", "/education/courses", applicant)).status == 403
     assert await Person.exists(phone=demo["expert"].phone)
@@ -116,7 +116,7 @@ async def test_study_window_and_the_makeup_limit(api: Api, client: TestClient,
         redo = await api.call("POST", f"/education/enrollments/{eid}/makeup", token)
         if attempt < 2:
             assert redo.status == 200 and redo.data["makeups"] == attempt + 1
-    assert redo.status == 400 and "补学次数已用完" in redo.message
+    assert redo.status == 409 and "补学次数已用完" in redo.message
     # the window closing stops study with the window in the reply
     await Course.filter(id=course.id).update(study_until=now - timedelta(minutes=1))
     closed = await api.call("POST", f"/education/enrollments/{eid}/progress", token,

@@ -15,7 +15,8 @@ from models.experts import ExpertProfile, ExpertSpecialty
 from models.notifications import Notification
 from models.people import Person, RoleGrant
 from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES, demo_credit_code
-from tests.helpers import Chat, eventually
+from services.errors import DomainError
+from tests.helpers import Chat, eventually, said
 from web.context import DOMAIN
 
 RIGHT = {"1": "B", "2": "T", "3": "ABC", "4": "F", "5": "B"}
@@ -114,12 +115,10 @@ async def test_an_answer_after_the_deadline_is_refused_and_submits(client: TestC
     exams = client.app[DOMAIN].exams
     attempt = await exams.start(exam, person.id, datetime.now(UTC))
     late = attempt.deadline + timedelta(seconds=1)
-    from services.identity_rules import RuleError
-
     try:
         await exams.answer(attempt, exam, "1", "B", late)
-    except RuleError as exc:
-        assert "自动交卷" in exc.message
+    except DomainError as exc:
+        assert "自动交卷" in said(exc)
     else:
         raise AssertionError("a late answer was accepted")
     assert (await ExamAttempt.get(id=attempt.id)).submitted_by == "timer"

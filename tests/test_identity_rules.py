@@ -9,18 +9,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.errors import BadInput, NotAllowed
 from services.identity_rules import (
-    RuleError,
     anniversary,
-    check_applicant_age,
-    check_digit,
-    check_password_policy,
     hash_password,
+    id_check_character,
     next_phone_change,
     parse_id_number,
+    require_applicant_age,
+    require_strong_password,
     verify_password,
 )
 from services.pii import ID_RE, PHONE_RE, mask_id, mask_phone, mask_text
+from tests.helpers import said
 
 
 @pytest.mark.parametrize(("number", "born", "gender"), [
@@ -40,7 +41,7 @@ orders = st.integers(min_value=0, max_value=999)
 
 def _make(region: str, born: date, order: int) -> str:
     first17 = f"{region}{born:%Y%m%d}{order:03d}"
-    return first17 + check_digit(first17)
+    return first17 + id_check_character(first17)
 
 
 @given(regions, births, orders)
@@ -56,8 +57,9 @@ def test_a_wrong_check_character_is_refused(region: str, born: date, order: int,
     good = _make(region, born, order)
     if wrong == good[-1]:
         return
-    with pytest.raises(RuleError, match="校验位"):
+    with pytest.raises(BadInput) as exc:
         parse_id_number(good[:-1] + wrong)
+    assert "校验位" in said(exc.value)
 
 
 @given(regions, births, orders, st.integers(min_value=0, max_value=16),
@@ -66,37 +68,39 @@ def test_a_single_changed_digit_never_passes(region: str, born: date, order: int
                                              delta: int) -> None:
     good = _make(region, born, order)
     changed = good[:pos] + str((int(good[pos]) + delta) % 10) + good[pos + 1:]
-    with pytest.raises(RuleError):
+    with pytest.raises(BadInput):
         parse_id_number(changed)
 
 
 @pytest.mark.parametrize("bad", ["", "1101051949123100", "11010519491231002Y",
                                  "99010519491231002X", "110105194913310021", "11010520991231002X"])
 def test_malformed_numbers_are_refused_with_a_reason(bad: str) -> None:
-    with pytest.raises(RuleError) as exc:
+    with pytest.raises(BadInput) as exc:
         parse_id_number(bad)
-    assert "身份证号码" in exc.value.message
+    assert "身份证号码" in said(exc.value)
 
 
 def test_age_limit_at_the_65th_birthday() -> None:
     born = date(1960, 6, 15)
-    check_applicant_age(born, date(2025, 6, 14))  # 64, the day before
-    check_applicant_age(born, date(2025, 6, 15))  # the 65th birthday: not yet over 65
-    with pytest.raises(RuleError, match="超过65周岁"):
-        check_applicant_age(born, date(2025, 6, 16))
+    require_applicant_age(born, date(2025, 6, 14))  # 64, the day before
+    require_applicant_age(born, date(2025, 6, 15))  # the 65th birthday: not yet over 65
+    with pytest.raises(NotAllowed) as exc:
+        require_applicant_age(born, date(2025, 6, 16))
+    assert "超过65周岁" in said(exc.value)
 
 
 def test_leap_day_birthday() -> None:
     assert anniversary(date(1960, 2, 29), 65) == date(2025, 2, 28)
-    check_applicant_age(date(1960, 2, 29), date(2025, 2, 28))
-    with pytest.raises(RuleError):
-        check_applicant_age(date(1960, 2, 29), date(2025, 3, 1))
+    require_applicant_age(date(1960, 2, 29), date(2025, 2, 28))
+    with pytest.raises(NotAllowed):
+        require_applicant_age(date(1960, 2, 29), date(2025, 3, 1))
 
 
 @pytest.mark.parametrize("password", ["short1A", "alllower123", "ALLUPPER123", "NoDigitsHere"])
 def test_weak_passwords_are_refused(password: str) -> None:
-    with pytest.raises(RuleError, match="大写字母、小写字母和数字"):
-        check_password_policy(password)
+    with pytest.raises(BadInput) as exc:
+        require_strong_password(password)
+    assert "大写字母、小写字母和数字" in said(exc.value)
 
 
 async def test_password_hash_round_trip() -> None:

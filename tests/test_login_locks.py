@@ -18,14 +18,14 @@ from aiohttp.test_utils import TestClient
 from models.wechat import WeChatIdentity
 from sandbox.platform import Fault, Platform
 from services.demo import DEMO_PASSWORD, DemoPerson
-from services.identity_rules import check_digit
+from services.identity_rules import id_check_character
 from tests.helpers import Api, ApiAnswer, Chat, eventually
 from web.context import DOMAIN
 
 LOCKED = "已锁定30分钟"
 CODE_SENT = "如果信息正确，验证码已发送到登记的手机号，5分钟内有效。"
 UNKNOWN_PHONE = "13912345678"
-UNKNOWN_ID = "44010619991212001" + check_digit("44010619991212001")
+UNKNOWN_ID = "44010619991212001" + id_check_character("44010619991212001")
 
 
 class Clock:
@@ -165,7 +165,7 @@ async def test_password_login_locks_after_five_however_the_account_is_written(
                for account in spellings]
     assert [a.status for a in answers] == [400, 400, 400, 400, 429]
     assert tries_left(answers) == [1, 2, 3, 4] and LOCKED in answers[4].message
-    assert all(a.error == "bad_credentials" for a in answers[:4])
+    assert all(a.error == "auth.bad_credentials" for a in answers[:4])
     # locked: the right password is refused too, from here and from a fresh session
     right = await api.call("POST", "/auth/password-login", token,
                            {"account": legal.phone, "password": DEMO_PASSWORD})

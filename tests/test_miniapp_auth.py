@@ -140,7 +140,7 @@ async def test_registration_and_the_65_year_limit(api: Api, platform: Platform) 
     assert answer.data["profile"]["roles"] == ["applicant"]
     over = demo_id("440106", born_65_years_ago_today - timedelta(days=1), 6, True)
     _, refused = await _register(api, platform, "mp_reg2", over, "13900000002")
-    assert refused.status == 400 and "超过65周岁" in refused.message
+    assert refused.status == 403 and "超过65周岁" in refused.message
     assert await Person.filter(phone="13900000002").count() == 0
     # a registered ID number cannot register twice, and the answer does not say it exists:
     # it is the same as for a phone that has an account; the owner is told by SMS instead
@@ -180,7 +180,7 @@ async def test_a_mistake_in_the_registration_form_does_not_use_up_the_code(
     old = await api.call("POST", "/auth/register", token, {
         **form, "password": "Newbie2026",
         "id_number": demo_id("440106", date(1950, 3, 4), 9, True)})
-    assert old.status == 400 and "超过65周岁" in old.message
+    assert old.status == 403 and "超过65周岁" in old.message
     fixed = await api.call("POST", "/auth/register", token, {**form, "password": "Newbie2026"})
     assert fixed.status == 200, fixed.data  # the same code, still valid
     assert len(platform.sms_to(phone)) == 1

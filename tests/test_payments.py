@@ -24,9 +24,9 @@ from models.people import Person
 from sandbox.pay_gateway import FakeOrder, PayGateway
 from sandbox.platform import Platform
 from services.clock import CHINA
-from services.identity_rules import RuleError
+from services.errors import DomainError
 from services.payments import FeeItem, Payments
-from tests.helpers import Api, Chat, eventually
+from tests.helpers import Api, Chat, eventually, said
 from web.context import DOMAIN
 
 
@@ -276,7 +276,7 @@ async def test_in_the_mini_program_qr_and_jsapi_and_a_double_payment_is_refunded
     # someone else's fee is not theirs to pay
     other = await api.login(demo["applicant"].mp_openid)
     stranger = await api.call("POST", f"/payments/fees/course/{enrollment_id}/checkout", other)
-    assert stranger.status == 400 and "没有找到" in stranger.message
+    assert stranger.status == 404 and "没有找到" in stranger.message
 
 
 async def _two_settled() -> bool:
@@ -364,8 +364,8 @@ async def test_a_batch_can_require_the_training_fee_before_the_exam(
     exams = client.app[DOMAIN].exams
     try:
         await exams.start(exam, applicant.id, now)
-    except RuleError as exc:
-        assert "先缴纳培训费" in exc.message
+    except DomainError as exc:
+        assert "先缴纳培训费" in said(exc)
     else:
         raise AssertionError("the exam started before the fee was paid")
     assert "350.00元" in (await chat.say(demo["applicant"].openid, "缴费")).text

@@ -113,7 +113,7 @@ def _date_forms(born: date) -> list[str]:
 
 async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
         client: TestClient, demo: dict) -> None:
-    from services.identity_rules import check_digit, parse_id_number
+    from services.identity_rules import id_check_character, parse_id_number
 
     rows = await connections.get("default").execute_query_dict("SELECT * FROM person")
     by_masked = {r["id_masked"]: r for r in rows}
@@ -131,7 +131,7 @@ async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
         fitting = [n for day in range(366)
                    if (born := date(year, 1, 1) + timedelta(days=day)).year == year
                    and (n := masked[:6] + f"{born:%Y%m%d}" + masked[-4:-1])
-                   and check_digit(n) == masked[-1]]
+                   and id_check_character(n) == masked[-1]]
         assert person.id_number[:17] in fitting and len(fitting) > 10
 
 
@@ -194,7 +194,7 @@ async def test_the_age_rule_reads_the_birth_date_from_the_encrypted_number(
         answers[n] = await api.call("POST", "/applications", await api.login(f"mp_age_{n}"),
                                     {"batch_id": batch.id})
     assert answers[0].status == 200, answers[0].data  # 65 today: not over 65
-    assert answers[1].status == 400 and "超过65周岁" in answers[1].message
+    assert answers[1].status == 403 and "超过65周岁" in answers[1].message
 
 
 @pytest.mark.parametrize("written", [
@@ -282,7 +282,7 @@ async def test_password_login_does_the_same_work_for_unknown_accounts(
                     demo["applicant"].phone):
         answer = await api.call("POST", "/auth/password-login", token,
                                 {"account": account, "password": "Wrong1234"})
-        assert answer.status == 400 and answer.error == "bad_credentials"
+        assert answer.status == 400 and answer.error == "auth.bad_credentials"
     assert len(checked) == 4
     assert all(stored and stored.startswith("scrypt$") for stored in checked)
 

@@ -7,8 +7,9 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from services.catalogue import catalogue
-from services.identity_rules import RuleError
-from services.specialties import Selection, SpecialtyRule, check_selection
+from services.errors import BadInput
+from services.specialties import Selection, SpecialtyRule, enforce_specialty_rule
+from tests.helpers import said
 
 CAT = catalogue()
 LEAVES = CAT.leaves()
@@ -17,8 +18,8 @@ LEVEL3 = [c for c in LEAVES if CAT.get(c).level == 3]  # type: ignore[union-attr
 
 def ok(rule: SpecialtyRule, codes: list[str], primary: str | None = None) -> bool:
     try:
-        check_selection(rule, Selection(tuple(codes), primary or codes[0]), CAT)
-    except RuleError:
+        enforce_specialty_rule(rule, Selection(tuple(codes), primary or codes[0]), CAT)
+    except BadInput:
         return False
     return True
 
@@ -86,8 +87,9 @@ def test_a_level_2_without_children_counts_as_a_level_3() -> None:
     (["A0401", "A0401"], "A0401", "不能重复"),
 ])
 def test_refusals_say_what_to_fix(codes: list[str], primary: str, message: str) -> None:
-    with pytest.raises(RuleError, match=message):
-        check_selection(SpecialtyRule.XINJIANG, Selection(tuple(codes), primary), CAT)
+    with pytest.raises(BadInput) as exc:
+        enforce_specialty_rule(SpecialtyRule.XINJIANG, Selection(tuple(codes), primary), CAT)
+    assert message in said(exc.value)
 
 
 def test_industry_comes_from_the_nearest_ancestor() -> None:

@@ -16,7 +16,7 @@ from services.clock import CHINA
 from services.links import LinkError
 from services.qr import qr_svg_sync
 from web.context import DOMAIN, PAGES
-from web.pages import bad_link, render
+from web.pages import add_page, bad_link, render
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ async def _load(request: web.Request, public: bool = False) -> Certificate | Non
     if item is None:
         return None
     if public:
-        if request.query.get("c") != education.check_code(no):
+        if request.query.get("c") != education.certificate_code(no):
             return None
     else:
         try:
@@ -53,7 +53,7 @@ async def _load(request: web.Request, public: bool = False) -> Certificate | Non
                 return None
         except LinkError:
             return None
-    course = await Course.get(id=item.course_id)  # type: ignore[attr-defined]
+    course = await Course.get(id=item.course_id)
     person = await Person.get(id=item.person_id)
     assert item.completed_at is not None
     return Certificate(no=no, name=person.name, course=course.title, hours=course.hours,
@@ -65,7 +65,7 @@ async def _load(request: web.Request, public: bool = False) -> Certificate | Non
 async def page(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
-        return bad_link(request, "请在小程序「继续教育」中重新打开证书。")
+        return bad_link(request, "certificate")
     svg = await asyncio.to_thread(_svg, request, cert)
     token = request.query.get("t", "")
     return render(request, "certificate.html", cert=cert, svg=svg, token=token)
@@ -79,7 +79,7 @@ def _svg(request: web.Request, cert: Certificate) -> str:
 async def image(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
-        return bad_link(request, "请在小程序「继续教育」中重新打开证书。")
+        return bad_link(request, "certificate")
     svg = await asyncio.to_thread(_svg, request, cert)
     return web.Response(text=svg, content_type="image/svg+xml", headers={
         "Content-Disposition": f'inline; filename="{cert.no}.svg"'})
@@ -126,7 +126,7 @@ def _pdf(cert: Certificate) -> bytes:
 async def download(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
-        return bad_link(request, "请在小程序「继续教育」中重新打开证书。")
+        return bad_link(request, "certificate")
     body = await asyncio.to_thread(_pdf, cert)
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{cert.no}.pdf"'})
@@ -140,7 +140,7 @@ async def verify(request: web.Request) -> web.Response:
 
 
 def setup_certificates(app: web.Application) -> None:
-    app.router.add_get("/certificates/{no}", page)
-    app.router.add_get("/certificates/{no}/image.svg", image)
-    app.router.add_get("/certificates/{no}/certificate.pdf", download)
-    app.router.add_get("/verify/certificates/{no}", verify)
+    add_page(app, "GET", "/certificates/{no}", page)
+    add_page(app, "GET", "/certificates/{no}/image.svg", image)
+    add_page(app, "GET", "/certificates/{no}/certificate.pdf", download)
+    add_page(app, "GET", "/verify/certificates/{no}", verify)

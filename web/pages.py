@@ -3,7 +3,9 @@ API the exam page talks to."""
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,13 +19,14 @@ from models.people import Person
 from services.application_form import ApplicationDraft
 from services.catalogue import catalogue, region_name
 from services.clock import china_time
-from services.exams import public_questions
-from services.identity_rules import RuleError
+from services.errors import DomainError, http_status
+from services.exams import Exams, public_questions
 from services.links import LinkError
 from services.pii import mask_phone, mask_text
-from web.context import DOMAIN, PAGES
+from web.context import DOMAIN, PAGES, TEXTS
 
 TEMPLATES = Path(__file__).parent / "templates"
+View = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def render(request: web.Request, name: str, status: int = 200, **values: Any) -> web.Response:
@@ -32,8 +35,28 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any) ->
 
 
 def bad_link(request: web.Request, again: str) -> web.Response:
-    return render(request, "message.html", status=403, title="链接无效或已过期",
-                  message=f"这个链接无效或已经过期。{again}")
+    """A link that is malformed, forged or expired; `again`: where to get a new one
+    (texts/web/bad_link.j2)."""
+    texts = request.app[TEXTS]
+    return render(request, "message.html", status=403,
+                  title=texts.render("web/bad_link_title.j2"),
+                  message=texts.render("web/bad_link.j2", again=again))
+
+
+def add_page(app: web.Application, method: str, path: str, view: View) -> None:
+    """Register a page; the domain's refusals on it become a page that says why, with the
+    status of their outcome (the web pages' one mapping of the error family)."""
+
+    @functools.wraps(view)
+    async def page(request: web.Request) -> web.StreamResponse:
+        try:
+            return await view(request)
+        except DomainError as exc:
+            texts = request.app[TEXTS]
+            return render(request, "message.html", status=http_status(exc),
+                          title=texts.render("web/refused_title.j2"), message=texts.error(exc))
+
+    app.router.add_route(method, path, page)
 
 
 def _person_from(request: web.Request, purpose: str, subject: str) -> int:
@@ -46,11 +69,11 @@ async def review_form(request: web.Request) -> web.Response:
     try:
         person_id = _person_from(request, "form", app_id)
     except LinkError:
-        return bad_link(request, "请在小程序中重新点击「打印申报表」。")
+        return bad_link(request, "form")
     app = await Application.get_or_none(id=int(app_id), person_id=person_id).prefetch_related(
         "batch")
     if app is None:
-        return bad_link(request, "请在小程序中重新点击「打印申报表」。")
+        return bad_link(request, "form")
     person = await Person.get(id=person_id)
     draft = ApplicationDraft.model_validate(app.data)
     cat = catalogue()
@@ -75,7 +98,7 @@ async def exam_page(request: web.Request) -> web.Response:
     try:
         exam, _ = await _exam_call(request)
     except LinkError:
-        return bad_link(request, "请在服务号回复「考试」重新获取考试链接。")
+        return bad_link(request, "exam")
     return render(request, "exam.html", exam=exam, token=request.query.get("t", ""),
                   opens=china_time(exam.opens_at), closes=china_time(exam.closes_at))
 
@@ -91,7 +114,7 @@ async def exam_api(request: web.Request) -> web.Response:
         exam, person_id = await _exam_call(request)
     except LinkError:
         return _json({"error": "bad_link",
-                      "message": "链接无效或已过期，请在服务号回复「考试」重新获取。"}, 403)
+                      "message": request.app[TEXTS].render("web/exam_bad_link.j2")}, 403)
     exams = request.app[DOMAIN].exams
     action = request.match_info["action"]
     now = datetime.now(UTC)
@@ -99,9 +122,7 @@ async def exam_api(request: web.Request) -> web.Response:
         if action == "start":
             await exams.start(exam, person_id, now)
         elif action in ("answer", "submit"):
-            attempt = await exams.attempt(exam, person_id)
-            if attempt is None:
-                raise RuleError("请先开始考试。")
+            attempt = await exams.started(exam, person_id)
             if action == "answer":
                 body = await request.json()
                 await exams.answer(attempt, exam, str(body.get("question", "")),
@@ -110,13 +131,14 @@ async def exam_api(request: web.Request) -> web.Response:
                 await exams.submit(attempt.id, now, by="candidate")
         elif action != "state":
             raise web.HTTPNotFound()
-    except RuleError as exc:
+    except DomainError as exc:  # the exam page shows the refusal beside the paper's state
         state = await _state(exams, exam, person_id, now)
-        return _json({**state, "error": "refused", "message": exc.message}, 409)
+        return _json({**state, "error": exc.code,
+                      "message": request.app[TEXTS].error(exc)}, 409)
     return _json(await _state(exams, exam, person_id, now))
 
 
-async def _state(exams: Any, exam: Exam, person_id: int, now: datetime) -> dict[str, Any]:
+async def _state(exams: Exams, exam: Exam, person_id: int, now: datetime) -> dict[str, Any]:
     attempt = await exams.attempt(exam, person_id)
     out: dict[str, Any] = {"title": exam.title, "duration_minutes": exam.duration_minutes,
                            "opens_in": max(0, int((exam.opens_at - now).total_seconds())),
@@ -137,6 +159,6 @@ async def _state(exams: Any, exam: Exam, person_id: int, now: datetime) -> dict[
 def setup_pages(app: web.Application) -> None:
     app[PAGES] = Environment(loader=FileSystemLoader(TEMPLATES),
                              autoescape=select_autoescape(["html"]))
-    app.router.add_get("/forms/applications/{app_id}", review_form)
-    app.router.add_get("/exam/{exam_id}", exam_page)
-    app.router.add_route("*", "/exam/{exam_id}/api/{action}", exam_api)
+    add_page(app, "GET", "/forms/applications/{app_id}", review_form)
+    add_page(app, "GET", "/exam/{exam_id}", exam_page)
+    app.router.add_route("*", "/exam/{exam_id}/api/{action}", exam_api)  # JSON, refusals above

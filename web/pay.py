@@ -10,14 +10,12 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from services.clock import china_time
-from services.identity_rules import RuleError
+from services.errors import DomainError
 from services.links import LinkError
 from services.payments import PAY_LINK, FeeItem
 from services.qr import qr_svg
-from web.context import DOMAIN
-from web.pages import bad_link, render
-
-AGAIN = "请在公众号发送“缴费”获取新的链接。"
+from web.context import DOMAIN, TEXTS
+from web.pages import add_page, bad_link, render
 
 
 async def _item(request: web.Request) -> tuple[int, FeeItem] | None:
@@ -26,24 +24,21 @@ async def _item(request: web.Request) -> tuple[int, FeeItem] | None:
     try:
         person_id = payments.links.verify(PAY_LINK, f"{kind}:{ref}", request.query.get("t", ""))
         return person_id, await payments.item(person_id, kind, int(ref))
-    except (LinkError, RuleError, ValueError):
+    except (LinkError, DomainError, ValueError):
         return None
 
 
 async def page(request: web.Request) -> web.Response:
     found = await _item(request)
     if found is None:
-        return bad_link(request, AGAIN)
+        return bad_link(request, "pay")
     person_id, item = found
     payments = request.app[DOMAIN].payments
     now = datetime.now(UTC)
     if item.paid_at is not None:
         return render(request, "pay.html", item=item, paid=True,
                       paid_at=china_time(item.paid_at))
-    try:
-        checkout = await payments.checkout(person_id, item, now)
-    except RuleError as exc:
-        return render(request, "message.html", status=409, title="暂不能缴费", message=str(exc))
+    checkout = await payments.checkout(person_id, item, now)
     assert checkout.order.code_url is not None
     return render(request, "pay.html", item=item, paid=False,
                   qr=await qr_svg(checkout.order.code_url, box_size=8),
@@ -54,12 +49,13 @@ async def page(request: web.Request) -> web.Response:
 async def status(request: web.Request) -> web.Response:
     found = await _item(request)
     if found is None:
-        return web.json_response({"error": "链接无效或已过期"}, status=403)
+        return web.json_response({"error": request.app[TEXTS].render("web/bad_link_title.j2")},
+                                 status=403)
     _, item = found
     return web.json_response({"paid": item.paid_at is not None,
                               "paid_at": china_time(item.paid_at) if item.paid_at else None})
 
 
 def setup_pay_pages(app: web.Application) -> None:
-    app.router.add_get("/pay/{kind}/{ref_id}", page)
+    add_page(app, "GET", "/pay/{kind}/{ref_id}", page)
     app.router.add_get("/pay/{kind}/{ref_id}/status", status)

@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 from miniapp_api.framework import Api
+from miniapp_api.routes import (
+    admin,
+    agency,
+    applications,
+    attendance,
+    auth,
+    draw_followups,
+    draw_prep,
+    drawing,
+    education,
+    expert,
+    invitations,
+    me,
+    payments,
+    projects,
+    review,
+    roles,
+    subscriptions,
+    verify,
+)
+
+MODULES = (auth, me, subscriptions, applications, review, expert, education, payments,
+           invitations, agency, projects, draw_prep, drawing, draw_followups, attendance,
+           verify, roles, admin)
 
 
 def api() -> Api:
-    from miniapp_api.routes import (
-        admin,
-        agency,
-        applications,
-        attendance,
-        auth,
-        draws,
-        education,
-        expert,
-        invitations,
-        me,
-        payments,
-        review,
-        roles,
-        subscriptions,
-        verify,
-    )
-
     whole = Api()
-    for module in (auth, me, subscriptions, applications, review, expert, education, payments,
-                   invitations, agency, draws, attendance, verify, roles, admin):
+    for module in MODULES:
         whole.include(module.api)
     return whole

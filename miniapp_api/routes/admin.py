@@ -7,11 +7,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Api, Call, bad_request, not_found
+from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import GrantIn, GrantOut, Model, PeopleOut, PeopleQuery, PersonSummaryOut
-from models.applications import Application, Batch
-from models.people import Agency, Person, Role, RoleGrant
+from models.people import Person, Role
+from services.administration import GrantSpec
 from services.people import NewPerson
 from services.pii import mask_phone
 
@@ -38,53 +37,25 @@ async def _summary(call: Call, person: Person) -> PersonSummaryOut:
 @api.route("GET", "/admin/people", access=ADMIN, query=PeopleQuery, response=PeopleOut,
            summary="按手机号或身份证号查找人员（结果已脱敏）", tag=TAG)
 async def find_people(call: Call, query: PeopleQuery) -> PeopleOut:
-    people = call.domain.people
-    with domain_errors():
-        if query.id_number:
-            found = await people.by_id_number(query.id_number)
-        elif query.phone:
-            found = await people.by_phone(query.phone)
-        else:
-            raise bad_request("请提供手机号或身份证号。")
+    found = await call.domain.administration.find_person(query.phone, query.id_number)
     return PeopleOut(people=[await _summary(call, found)] if found else [])
 
 
 @api.route("POST", "/admin/people", access=ADMIN, body=PersonIn, response=PersonSummaryOut,
            summary="录入人员（如迁移的专家）", tag=TAG)
 async def create_person(call: Call, body: PersonIn) -> PersonSummaryOut:
-    with domain_errors():
-        person = await call.domain.people.create(
-            NewPerson(body.name, body.id_number, body.phone, body.email),
-            migrated=body.migrated)
+    person = await call.domain.people.create(
+        NewPerson(body.name, body.id_number, body.phone, body.email),
+        migrated=body.migrated)
     return await _summary(call, person)
 
 
 @api.route("POST", "/admin/roles", access=ADMIN, body=GrantIn, response=GrantOut,
            summary="授予角色", tag=TAG)
 async def grant_role(call: Call, body: GrantIn) -> GrantOut:
-    try:
-        role = Role(body.role)
-    except ValueError:
-        raise bad_request(f"未知角色：{body.role}") from None
-    person = await Person.get_or_none(id=body.person_id)
-    if person is None:
-        raise not_found("没有找到该人员。")
-    agency = None
-    if role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER):
-        if not body.agency_credit_code:
-            raise bad_request("代理机构角色需要填写统一社会信用代码。")
-        agency, _ = await Agency.get_or_create(
-            credit_code=body.agency_credit_code,
-            defaults={"name": body.agency_name or body.agency_credit_code})
-    if role == Role.EXPERT and not body.expert_number:
-        raise bad_request("评标专家需要专家编号。")
-    if role == Role.REVIEWER and (body.level not in ("city", "province") or not body.region):
-        raise bad_request("审核人需要层级（city 或 province）和地区代码。")
-    grant = await RoleGrant.create(person=person, role=role, agency=agency,
-                                   expert_number=body.expert_number, level=body.level,
-                                   region=body.region, industry=body.industry,
-                                   valid_until=body.valid_until)
-    return GrantOut(id=grant.id, person_id=person.id, role=grant.role)
+    grant = await call.domain.administration.grant_role(
+        body.person_id, GrantSpec(**body.model_dump(exclude={"person_id"})))
+    return GrantOut(id=grant.id, person_id=body.person_id, role=grant.role)
 
 
 class StageIn(Model):
@@ -117,14 +88,10 @@ class BatchCreatedOut(Model):
 @api.route("POST", "/admin/batches", access=ADMIN, body=BatchIn, response=BatchCreatedOut,
            summary="创建征集 / 续聘批次（时间窗口、审核环节、专业规则）", tag=TAG)
 async def create_batch(call: Call, body: BatchIn) -> BatchCreatedOut:
-    if not body.apply_from < body.apply_until <= body.review_until:
-        raise bad_request("时间顺序应为：申报开始 < 申报截止 ≤ 审核截止。")
-    batch = await Batch.create(
-        name=body.name, kind=body.kind, province=body.province,
-        specialty_rule=body.specialty_rule, max_qualifications=body.max_qualifications,
-        stages=[s.model_dump() for s in body.stages], apply_from=body.apply_from,
-        apply_until=body.apply_until, review_until=body.review_until, pay_until=body.pay_until,
-        fee_fen=round(body.fee_yuan * 100), exam_requires_payment=body.exam_requires_payment)
+    values = body.model_dump(exclude={"stages", "fee_yuan"})
+    batch = await call.domain.administration.create_batch(
+        {**values, "stages": [s.model_dump() for s in body.stages],
+         "fee_fen": round(body.fee_yuan * 100)})
     return BatchCreatedOut(id=batch.id, name=batch.name)
 
 
@@ -155,12 +122,7 @@ class ExamCreatedOut(Model):
 @api.route("POST", "/admin/exams", access=ADMIN, body=ExamIn, response=ExamCreatedOut,
            summary="安排批次考试，并向已通过审核的申请人发送考试链接", tag=TAG)
 async def create_exam(call: Call, body: ExamIn) -> ExamCreatedOut:
-    batch = await Batch.get_or_none(id=body.batch_id)
-    if batch is None:
-        raise not_found("没有这个批次。")
-    with domain_errors():
-        exam = await call.domain.exams.schedule_exam(
-            batch, body.title, body.opens_at, body.closes_at, body.duration_minutes,
-            body.pass_score, [q.model_dump() for q in body.questions], call.now)
-    invited = await Application.filter(batch_id=batch.id, status="approved").count()
+    exam, invited = await call.domain.administration.schedule_exam(
+        body.batch_id, body.title, body.opens_at, body.closes_at, body.duration_minutes,
+        body.pass_score, [q.model_dump() for q in body.questions], call.now)
     return ExamCreatedOut(id=exam.id, invited=invited)

@@ -8,25 +8,23 @@ from typing import Any
 from aiohttp import BodyPartReader
 from pydantic import Field
 
-from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Access, Api, ApiError, Call, bad_request
+from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model, Ok
-from models.applications import (
-    STATUS_TITLES,
-    AppKind,
-    Application,
-    AppStatus,
-    Attachment,
-    Batch,
-)
+from models.applications import STATUS_TITLES, AppKind, Application, AppStatus, Batch
 from services.application_form import ApplicationDraft, missing_parts
-from services.applications import ATTACHMENTS, MB, required_attachments, window_text
+from services.applications import Applications, window_text
+from services.attachments import (
+    ATTACHMENTS,
+    attachment_kind,
+    require_size,
+    required_attachments,
+)
 from services.catalogue import catalogue, regions
+from services.errors import BadInput
 from services.review import describe_items, log_of, stages
 
 api = Api()
 TAG = "申报"
-FORM_LINK = "form"
 
 
 class SpecialtyNode(Model):
@@ -120,7 +118,7 @@ def batch_out(batch: Batch, now: datetime) -> BatchOut:
 
 async def application_out(app: Application, now: datetime) -> ApplicationOut:
     all_stages = stages(app.batch)
-    attachments = await Attachment.filter(application_id=app.id).order_by("id")
+    attachments = await Applications.attachments_of(app)
     log = await log_of(app)
     return ApplicationOut(
         id=app.id, batch=batch_out(app.batch, now), kind=app.kind, status=app.status,
@@ -155,22 +153,20 @@ async def get_catalogue(call: Call) -> CatalogueOut:
 @api.route("GET", "/batches", access=Access.BOUND, response=BatchesOut,
            summary="征集 / 续聘批次及其时间", tag=TAG)
 async def list_batches(call: Call) -> BatchesOut:
-    batches = await Batch.filter(kind__in=["collect", "renew"]).order_by("-apply_from")
+    batches = await call.domain.applications.open_batches()
     return BatchesOut(batches=[batch_out(b, call.now) for b in batches])
 
 
 async def _own(call: Call) -> Application:
-    with domain_errors():
-        return await call.domain.applications.own(call.caller.need_person(),
-                                                      call.path_int("app_id"))
+    return await call.domain.applications.own(call.caller.need_person(),
+                                              call.path_int("app_id"))
 
 
 @api.route("POST", "/applications", access=Access.BOUND, body=StartIn, response=ApplicationOut,
            summary="在批次中开始一份申请（申报时间内）", tag=TAG)
 async def start(call: Call, body: StartIn) -> ApplicationOut:
-    with domain_errors():
-        app = await call.domain.applications.start(call.caller.need_person(), body.batch_id,
-                                                      call.now)
+    app = await call.domain.applications.start(call.caller.need_person(), body.batch_id,
+                                               call.now)
     await app.fetch_related("batch")
     return await application_out(app, call.now)
 
@@ -178,8 +174,7 @@ async def start(call: Call, body: StartIn) -> ApplicationOut:
 @api.route("GET", "/applications", access=Access.BOUND, response=ApplicationsOut,
            summary="我的申请", tag=TAG)
 async def list_mine(call: Call) -> ApplicationsOut:
-    apps = await Application.filter(person_id=call.caller.need_person().id).order_by(
-        "-id").prefetch_related("batch")
+    apps = await call.domain.applications.mine(call.caller.need_person())
     return ApplicationsOut(applications=[await application_out(a, call.now) for a in apps])
 
 
@@ -193,8 +188,7 @@ async def detail(call: Call) -> ApplicationOut:
            response=ApplicationOut, summary="保存草稿（可只提交部分内容，随时保存）", tag=TAG)
 async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
     app = await _own(call)
-    with domain_errors():
-        await call.domain.applications.save(app, body, call.now)
+    await call.domain.applications.save(app, body, call.now)
     return await application_out(app, call.now)
 
 
@@ -204,22 +198,17 @@ async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
 async def upload(call: Call) -> AttachmentOut:
     app = await _own(call)
     kind = call.path("kind")
-    if kind not in ATTACHMENTS:
-        raise bad_request(f"不支持的附件类型：{kind}")
-    limit = ATTACHMENTS[kind].max_size
+    attachment_kind(kind)
     reader = await call.request.multipart()
     part = await reader.next()
     if not isinstance(part, BodyPartReader) or part.name != "file":
-        raise bad_request("请用 multipart/form-data 上传，文件字段名为 file。")
+        raise BadInput("api.upload_field")
     data = bytearray()
     while chunk := await part.read_chunk(256 * 1024):
         data.extend(chunk)
-        if len(data) > limit:
-            raise ApiError(413, "too_large",
-                           f"「{ATTACHMENTS[kind].title}」不能超过 {limit // MB} MB。")
-    with domain_errors():
-        saved = await call.domain.applications.attach(app, kind, part.filename or kind,
-                                                         bytes(data), call.now)
+        require_size(kind, len(data))  # stop reading as soon as it is too large
+    saved = await call.domain.applications.attach(app, kind, part.filename or kind,
+                                                  bytes(data), call.now)
     return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
                          filename=saved.filename, size=saved.size)
 
@@ -228,11 +217,7 @@ async def upload(call: Call) -> AttachmentOut:
            summary="打印申报表：锁定所有已填写内容，返回可打印页面", tag=TAG)
 async def print_form(call: Call) -> PrintOut:
     app = await _own(call)
-    with domain_errors():
-        if app.status != AppStatus.PRINTED:
-            await call.domain.applications.print_form(app, call.now)
-    url = call.domain.links.url(f"/forms/applications/{app.id}", FORM_LINK, str(app.id),
-                                app.person_id, call.now.timestamp() + 86400)
+    url = await call.domain.applications.printable_form(app, call.domain.links, call.now)
     return PrintOut(form_url=url)
 
 
@@ -240,8 +225,7 @@ async def print_form(call: Call) -> PrintOut:
            summary="取消打印锁定（须重新打印并上传签字版）", tag=TAG)
 async def unlock(call: Call) -> Ok:
     app = await _own(call)
-    with domain_errors():
-        await call.domain.applications.unlock(app, call.now)
+    await call.domain.applications.unlock(app, call.now)
     return Ok(message="已取消锁定，可以继续修改。修改后请重新打印并上传签字盖章的申报表。")
 
 
@@ -249,8 +233,7 @@ async def unlock(call: Call) -> Ok:
            summary="提交审核", tag=TAG)
 async def submit(call: Call) -> ApplicationOut:
     app = await _own(call)
-    with domain_errors():
-        await call.domain.applications.submit(app, call.caller.need_person(), call.now)
+    await call.domain.applications.submit(app, call.caller.need_person(), call.now)
     return await application_out(app, call.now)
 
 
@@ -258,6 +241,5 @@ async def submit(call: Call) -> ApplicationOut:
            response=ApplicationOut, summary="撤回：取回审核中或被退回的申请进行修改", tag=TAG)
 async def withdraw(call: Call) -> ApplicationOut:
     app = await _own(call)
-    with domain_errors():
-        await call.domain.applications.withdraw(app, call.caller.need_person(), call.now)
+    await call.domain.applications.withdraw(app, call.caller.need_person(), call.now)
     return await application_out(app, call.now)

@@ -7,15 +7,13 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
-from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Api, Call, forbidden, not_found
-from miniapp_api.routes.draws import AGENCY, TAG, agency_id_of, visible_activity
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, agency
 from miniapp_api.schemas import Model
-from models.draws import DrawActivity, Invitation, InvitationStatus
-from models.people import Person, Role
-from services.clock import china_time
-from services.draw_engine import CHECKIN_LINK, SEAL_BEFORE
-from services.scenes import CheckinScene
+from models.draws import InvitationStatus
+from services.attendance import MAX_URGES
+from services.draw_engine import CHECKIN_LINK
+from services.draw_scope import visible_activities
 
 api = Api()
 
@@ -65,12 +63,10 @@ class DashboardOut(Model):
            response=CheckinQrOut, summary="现场签到二维码（集合前2小时至评标结束后2小时有效）",
            tag=TAG)
 async def checkin_qr(call: Call) -> CheckinQrOut:
-    activity = await visible_activity(call)
-    opens, closes = await call.domain.attendance.window(activity)
-    if call.now > closes:
-        raise forbidden("评标已结束，签到码不再提供。", "closed")
-    scene = call.domain.scenes.encode(CheckinScene(activity.id, int(closes.timestamp())))
-    image = await call.services.qr.qr_image(scene, int((closes - call.now).total_seconds()) + 1)
+    activity = await activity_in_path(call)
+    scene, opens, closes = await call.domain.attendance.checkin_scene(activity, call.now)
+    image = await call.services.qr.qr_image(call.domain.scenes.encode(scene),
+                                            int((closes - call.now).total_seconds()) + 1)
     page = call.domain.links.url(  # the image address is signed too
         f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
         call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image)
@@ -80,39 +76,24 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
 @api.route("GET", "/draws/activities/{activity_id}/attendance", access=AGENCY,
            response=AttendanceOut, summary="到场情况（人数随时可看；名单在结果解封后）", tag=TAG)
 async def attendance(call: Call) -> AttendanceOut:
-    activity = await visible_activity(call)
-    arrived, expected = await call.domain.attendance.arrivals(activity.id)
-    if call.domain.draws.sealed(activity, call.now):
-        return AttendanceOut(arrived=arrived, expected=expected, experts=[])
-    rows = await Invitation.filter(activity_id=activity.id, status__in=[
-        InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
-    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
-    return AttendanceOut(arrived=arrived, expected=expected, experts=[ArrivalOut(
-        invitation_id=r.id, name=people[r.person_id].name, verification_code=r.code or "",
-        checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
-        absent=r.status == InvitationStatus.ABSENT) for r in rows])
+    roster = await call.domain.attendance.roster(await activity_in_path(call), call.now)
+    return AttendanceOut(arrived=roster.arrived, expected=roster.expected, experts=[
+        ArrivalOut(invitation_id=r.id, name=name, verification_code=r.code or "",
+                   checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
+                   absent=r.status == InvitationStatus.ABSENT) for r, name in roster.experts])
 
 
 @api.route("POST", "/draws/activities/{activity_id}/urge", access=AGENCY, body=UrgeIn,
            response=UrgeOut, summary="催促未到场专家（集合时间起30分钟内，每人最多3次）",
            tag=TAG)
 async def urge(call: Call, body: UrgeIn) -> UrgeOut:
-    activity = await visible_activity(call)
-    if call.domain.draws.sealed(activity, call.now):
-        raise forbidden(f"结果解封（{china_time(activity.eval_start - SEAL_BEFORE)}）后才能催促。",
-                        "sealed")
-    if not await Invitation.exists(id=body.invitation_id, activity_id=activity.id):
-        raise not_found("本活动没有这位专家。")
-    with domain_errors():
-        item = await call.domain.attendance.urge(body.invitation_id, call.now, "代理机构")
-    return UrgeOut(urges=item.urges, left=max(0, 3 - item.urges))
+    item = await call.domain.attendance.urge_expert(await activity_in_path(call),
+                                                    body.invitation_id, call.now, "代理机构")
+    return UrgeOut(urges=item.urges, left=max(0, MAX_URGES - item.urges))
 
 
 @api.route("GET", "/draws/dashboard", access=AGENCY, response=DashboardOut,
            summary="工作台：今日活动、抽取中、今日完成、本周抽取、今日专家到场", tag=TAG)
 async def dashboard(call: Call) -> DashboardOut:
-    query = DrawActivity.filter(agency_id=agency_id_of(call))
-    if call.caller.grant(Role.AGENCY_LEGAL) is None:
-        query = query.filter(handler_id=call.caller.need_person().id)
-    ids = [int(i) for i in await query.values_list("id", flat=True)]
+    ids = [a.id for a in await visible_activities(agency(call))]
     return DashboardOut(**await call.domain.attendance.dashboard(ids, call.now))

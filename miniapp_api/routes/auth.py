@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from miniapp_api.caller import Caller
-from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Access, Api, Call, bad_request, conflict
+from miniapp_api.framework import Access, Api, Call
 from miniapp_api.routes.me import profile_out
 from miniapp_api.schemas import (
     BindStartIn,
@@ -21,7 +20,8 @@ from miniapp_api.schemas import (
     TicketOut,
 )
 from models.people import Person
-from services.binding import LOGIN, BadCredentials
+from services.binding import LOGIN
+from services.errors import Conflict
 from services.people import NewPerson
 from services.redis_keys import TICKET_TTL
 from services.scenes import BindScene
@@ -36,8 +36,7 @@ def _actor(caller: Caller) -> str:
 
 
 async def _bind_here(call: Call, person: Person) -> BoundOut:
-    with domain_errors():
-        await call.domain.binding.bind(call.caller.need_identity(), person, call.now)
+    await call.domain.binding.bind(call.caller.need_identity(), person, call.now)
     return BoundOut(profile=await profile_out(call, person))
 
 
@@ -58,53 +57,44 @@ async def login(call: Call, body: LoginIn) -> LoginOut:
            summary="绑定：提交身份证号，验证码发到登记的手机号", tag=TAG)
 async def bind_start(call: Call, body: BindStartIn) -> Ok:
     if call.caller.person is not None:
-        raise conflict("您已绑定账户。如需更换，请先解除绑定。")
-    with domain_errors():
-        await call.domain.binding.start(_actor(call.caller), body.id_number)
+        raise Conflict("auth.already_bound")
+    await call.domain.binding.start(_actor(call.caller), body.id_number)
     return Ok(message=CODE_SENT)
 
 
 @api.route("POST", "/auth/bind/confirm", access=Access.SESSION, body=CodeIn,
            response=BoundOut, summary="绑定：提交短信验证码", tag=TAG)
 async def bind_confirm(call: Call, body: CodeIn) -> BoundOut:
-    with domain_errors():
-        person = await call.domain.binding.confirm(_actor(call.caller), body.code)
+    person = await call.domain.binding.confirm(_actor(call.caller), body.code)
     return await _bind_here(call, person)
 
 
 @api.route("POST", "/auth/password-login", access=Access.SESSION, body=PasswordLoginIn,
            response=BoundOut, summary="用手机号或身份证号 + 密码登录并绑定", tag=TAG)
 async def password_login(call: Call, body: PasswordLoginIn) -> BoundOut:
-    with domain_errors():
-        try:
-            person = await call.domain.binding.password_login(
-                _actor(call.caller), body.account, body.password)
-        except BadCredentials as exc:
-            raise bad_request(exc.message, "bad_credentials") from None
+    person = await call.domain.binding.password_login(_actor(call.caller), body.account,
+                                                      body.password)
     return await _bind_here(call, person)
 
 
 @api.route("POST", "/auth/sms-login/start", access=Access.SESSION, body=PhoneIn, response=Ok,
            summary="短信登录：向手机号发送验证码", tag=TAG)
 async def sms_login_start(call: Call, body: PhoneIn) -> Ok:
-    with domain_errors():
-        await call.domain.binding.start_sms_login(_actor(call.caller), body.phone)
+    await call.domain.binding.start_sms_login(_actor(call.caller), body.phone)
     return Ok(message=CODE_SENT)
 
 
 @api.route("POST", "/auth/sms-login/confirm", access=Access.SESSION, body=PhoneCodeIn,
            response=BoundOut, summary="短信登录：提交验证码并绑定", tag=TAG)
 async def sms_login_confirm(call: Call, body: PhoneCodeIn) -> BoundOut:
-    with domain_errors():
-        person = await call.domain.binding.confirm(_actor(call.caller), body.code, LOGIN)
+    person = await call.domain.binding.confirm(_actor(call.caller), body.code, LOGIN)
     return await _bind_here(call, person)
 
 
 @api.route("POST", "/auth/register/start", access=Access.SESSION, body=PhoneIn, response=Ok,
            summary="注册：向新手机号发送验证码", tag=TAG)
 async def register_start(call: Call, body: PhoneIn) -> Ok:
-    with domain_errors():
-        await call.domain.registration.start(_actor(call.caller), body.phone)
+    await call.domain.registration.start(_actor(call.caller), body.phone)
     return Ok(message="验证码已发送到该手机号，5分钟内有效。")
 
 
@@ -112,20 +102,18 @@ async def register_start(call: Call, body: PhoneIn) -> Ok:
            summary="注册为申请人（超过65周岁不能申请）", tag=TAG)
 async def register(call: Call, body: RegisterIn) -> BoundOut:
     if call.caller.person is not None:
-        raise conflict("您已绑定账户，无需注册。")
-    with domain_errors():
-        person = await call.domain.registration.register(
-            _actor(call.caller), NewPerson(body.name, body.id_number, body.phone, body.email),
-            body.password, body.code, call.now)
+        raise Conflict("auth.bound_no_register")
+    person = await call.domain.registration.register(
+        _actor(call.caller), NewPerson(body.name, body.id_number, body.phone, body.email),
+        body.password, body.code, call.now)
     return await _bind_here(call, person)
 
 
 @api.route("POST", "/auth/password", access=Access.BOUND, body=PasswordChangeIn, response=Ok,
            summary="修改密码（初始密码必须先修改）", tag=TAG, allow_initial_password=True)
 async def change_password(call: Call, body: PasswordChangeIn) -> Ok:
-    with domain_errors():
-        await call.domain.people.change_password(call.caller.need_person(),
-                                                 body.old_password, body.new_password)
+    await call.domain.people.change_password(call.caller.need_person(),
+                                             body.old_password, body.new_password)
     return Ok(message="密码已修改。")
 
 
@@ -133,7 +121,7 @@ async def change_password(call: Call, body: PasswordChangeIn) -> Ok:
            summary="解除小程序与账户的绑定", tag=TAG, allow_initial_password=True)
 async def unbind(call: Call) -> Ok:
     if not await call.domain.binding.unbind(call.caller.need_identity()):
-        raise bad_request("当前没有绑定账户。", "not_bound")
+        raise Conflict("auth.nothing_to_unbind")
     return Ok(message="已解除绑定。")
 
 

@@ -7,14 +7,18 @@ from typing import Literal
 
 from pydantic import Field
 
-from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Api, Call, bad_request, not_found
+from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
 from models.experts import Unavailability
 from models.people import Role
-from services.schedule import add_unavailability, deregister, upcoming
+from services.schedule import (
+    add_unavailability,
+    deregister,
+    remove_unavailability,
+    upcoming,
+)
 
 api = Api()
 TAG = "专家"
@@ -50,9 +54,8 @@ class DeregisterIn(Model):
 @api.route("POST", "/expert/requests", access=EXPERT, body=RequestIn, response=ApplicationOut,
            summary="发起信息变更或异动申请（预填当前信息，经同样的审核环节）", tag=TAG)
 async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
-    with domain_errors():
-        app = await call.domain.applications.start_request(
-            call.caller.need_person(), AppKind(body.kind), call.now)
+    app = await call.domain.applications.start_request(
+        call.caller.need_person(), AppKind(body.kind), call.now)
     await app.fetch_related("batch")
     return await application_out(app, call.now)
 
@@ -72,29 +75,22 @@ async def schedule(call: Call) -> ScheduleOut:
 @api.route("POST", "/expert/schedule", access=EXPERT, body=DayRangeIn, response=DayRangeOut,
            summary="日程管理：添加不能参加评标的日期（抽取时会避开）", tag=TAG)
 async def add(call: Call, body: DayRangeIn) -> DayRangeOut:
-    with domain_errors():
-        item = await add_unavailability(call.caller.need_person(), body.date_from,
-                                        body.date_to, body.reason, call.now)
+    item = await add_unavailability(call.caller.need_person(), body.date_from,
+                                    body.date_to, body.reason, call.now)
     return _out(item)
 
 
 @api.route("DELETE", "/expert/schedule/{item_id}", access=EXPERT, response=Ok,
            summary="日程管理：删除一条", tag=TAG)
 async def remove(call: Call) -> Ok:
-    deleted = await Unavailability.filter(id=call.path_int("item_id"),
-                                          person_id=call.caller.need_person().id).delete()
-    if not deleted:
-        raise not_found("没有这条日程。")
+    await remove_unavailability(call.caller.need_person(), call.path_int("item_id"))
     return Ok(message="已删除。")
 
 
 @api.route("POST", "/expert/deregister", access=EXPERT, body=DeregisterIn, response=Ok,
            summary="注销：账户将不能再使用，且不会再被抽取", tag=TAG)
 async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
-    if body.confirm != "确认注销":
-        raise bad_request("请输入「确认注销」以确认。注销后账户将不能再使用。")
-    with domain_errors():
-        await deregister(call.caller.need_person(), call.now)
+    await deregister(call.caller.need_person(), body.confirm, call.now)
     if call.caller.token:
         await call.services.sessions.drop(call.caller.token)
     return Ok(message="已注销。感谢您对评标工作的支持。")

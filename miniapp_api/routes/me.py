@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from miniapp_api.errors import domain_errors
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Ok, PhoneCodeIn, PhoneIn, ProfileOut
 from models.people import Person
@@ -29,9 +28,8 @@ async def me(call: Call) -> ProfileOut:
 @api.route("POST", "/me/phone/start", access=Access.BOUND, body=PhoneIn, response=Ok,
            summary="更换手机号：向新手机号发送验证码（每年只能更换一次）", tag=TAG)
 async def phone_change_start(call: Call, body: PhoneIn) -> Ok:
-    with domain_errors():
-        await call.domain.registration.start_phone_change(call.caller.need_person(),
-                                                          body.phone, call.now)
+    await call.domain.registration.start_phone_change(call.caller.need_person(),
+                                                      body.phone, call.now)
     return Ok(message="验证码已发送到新手机号，5分钟内有效。")
 
 
@@ -39,6 +37,5 @@ async def phone_change_start(call: Call, body: PhoneIn) -> Ok:
            summary="更换手机号：提交新手机号收到的验证码", tag=TAG)
 async def phone_change(call: Call, body: PhoneCodeIn) -> ProfileOut:
     person = call.caller.need_person()
-    with domain_errors():
-        await call.domain.registration.change_phone(person, body.phone, body.code, call.now)
+    await call.domain.registration.change_phone(person, body.phone, body.code, call.now)
     return await profile_out(call, person)

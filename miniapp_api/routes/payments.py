@@ -10,10 +10,8 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Access, Api, Call, bad_request
+from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
-from models.payments import FeeKind
 from services.payments import FeeItem
 from services.qr import qr_png
 
@@ -85,23 +83,15 @@ async def fees(call: Call) -> FeesOut:
 async def checkout(call: Call) -> CheckoutOut:
     payments = call.domain.payments
     person = call.caller.need_person()
-    kind = call.path("kind")
-    if kind not in set(FeeKind):
-        raise bad_request("没有这种费用。", "bad_kind")
-    identity = call.caller.identity
-    with domain_errors():
-        item = await payments.item(person.id, kind, call.path_int("ref_id"))
-        native = await payments.checkout(person.id, item, call.now)
-        inside = await payments.checkout(person.id, item, call.now, trade_type="jsapi",
-                                         openid=identity.openid if identity else None)
-    assert native.order.code_url and inside.order.prepay_id and payments.gateway
-    png = await qr_png(native.order.code_url)
+    native, jsapi = await payments.pay_in_mini_program(
+        person.id, call.path("kind"), call.path_int("ref_id"),
+        call.caller.need_identity().openid, call.now)
+    item, code_url = native.item, native.order.code_url or ""
+    png = await qr_png(code_url)
     return CheckoutOut(out_trade_no=native.order.out_trade_no, title=item.title,
-                       amount_fen=item.amount_fen, deadline=native.deadline,
-                       code_url=native.order.code_url,
+                       amount_fen=item.amount_fen, deadline=native.deadline, code_url=code_url,
                        qr_png="data:image/png;base64," + base64.b64encode(png).decode(),
-                       page=payments.page_link(item, person.id),
-                       jsapi=payments.gateway.jsapi_params(inside.order.prepay_id))
+                       page=payments.page_link(item, person.id), jsapi=jsapi)
 
 
 @api.route("GET", "/payments/orders", access=Access.BOUND, response=OrdersOut,

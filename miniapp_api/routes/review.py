@@ -8,14 +8,12 @@ from typing import Literal
 from aiohttp import web
 from pydantic import Field
 
-from miniapp_api.errors import domain_errors
-from miniapp_api.framework import Api, Call, forbidden, not_found
+from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
-from models.applications import Application, AppStatus, Attachment
-from models.people import Person, Role
+from models.people import Role
 from services.pii import mask_phone
-from services.review import in_scope, stages
+from services.review import stages
 
 api = Api()
 TAG = "审核"
@@ -48,41 +46,27 @@ class DecisionIn(Model):
 @api.route("GET", "/review/queue", access=REVIEWER, response=QueueOut,
            summary="待我审核的申请（本人层级、地区、行业范围内）", tag=TAG)
 async def queue(call: Call) -> QueueOut:
-    apps = await call.domain.review.queue(call.caller.grants)
-    people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps])}
+    entries = await call.domain.review.queue_entries(call.caller.grants)
     return QueueOut(applications=[QueueItem(
-        id=a.id, batch=a.batch.name, applicant=people[a.person_id].name,
-        phone=mask_phone(people[a.person_id].phone), region=a.region, industry=a.industry,
-        stage=stages(a.batch)[a.stage].title,
-        submitted_at=a.submitted_at.isoformat() if a.submitted_at else None) for a in apps])
-
-
-async def _in_scope(call: Call) -> Application:
-    app = await Application.get_or_none(id=call.path_int("app_id")).prefetch_related("batch")
-    if app is None:
-        raise not_found("没有找到这份申请。")
-    stage = stages(app.batch)[app.stage]
-    if app.status != AppStatus.IN_REVIEW or not any(in_scope(g, stage, app)
-                                                    for g in call.caller.grants):
-        raise forbidden("这份申请当前不在您的审核范围内。", "out_of_scope")
-    return app
+        id=a.id, batch=a.batch.name, applicant=person.name, phone=mask_phone(person.phone),
+        region=a.region, industry=a.industry, stage=stages(a.batch)[a.stage].title,
+        submitted_at=a.submitted_at.isoformat() if a.submitted_at else None)
+        for a, person in entries])
 
 
 @api.route("GET", "/review/applications/{app_id}", access=REVIEWER, response=ApplicationOut,
            summary="审核：查看申请（仅限本人范围内的当前环节）", tag=TAG)
 async def view(call: Call) -> ApplicationOut:
-    return await application_out(await _in_scope(call), call.now)
+    app = await call.domain.review.reviewable(call.path_int("app_id"), call.caller.grants)
+    return await application_out(app, call.now)
 
 
 @api.route("GET", "/review/applications/{app_id}/attachments/{attachment_id}",
            access=REVIEWER, summary="审核：下载附件", tag=TAG)
-async def attachment(call: Call) -> web.Response:  # type: ignore[override]
-    app = await _in_scope(call)
-    item = await Attachment.get_or_none(id=call.path_int("attachment_id"),
-                                        application_id=app.id)
-    if item is None:
-        raise not_found("没有这个附件。")
-    data = await call.domain.files.get(item.storage_key)
+async def attachment(call: Call) -> web.Response:
+    app = await call.domain.review.reviewable(call.path_int("app_id"), call.caller.grants)
+    item, data = await call.domain.applications.attachment_file(
+        app, call.path_int("attachment_id"))
     return web.Response(body=data, content_type=item.content_type)
 
 
@@ -90,10 +74,8 @@ async def attachment(call: Call) -> web.Response:  # type: ignore[override]
            response=ApplicationOut, summary="审核决定：通过 / 退回修改（逐项，附原因） / 不通过",
            tag=TAG)
 async def decide(call: Call, body: DecisionIn) -> ApplicationOut:
-    with domain_errors():
-        app = await call.domain.review.decide(
-            call.path_int("app_id"), call.caller.need_person(), call.caller.grants,
-            body.action, call.now, reason=body.reason, items=body.items,
-            admitted=body.admitted)
+    app = await call.domain.review.decide(
+        call.path_int("app_id"), call.caller.need_person(), call.caller.grants, body.action,
+        call.now, reason=body.reason, items=body.items, admitted=body.admitted)
     await app.fetch_related("batch")
     return await application_out(app, call.now)

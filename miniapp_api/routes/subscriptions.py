@@ -4,11 +4,10 @@ user gave (wx.requestSubscribeMessage). One consent lets one message through."""
 from __future__ import annotations
 
 from pydantic import Field
-from tortoise.expressions import F
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model, Ok
-from models.notifications import SubscribeConsent
+from services.consents import record_consents
 
 api = Api()
 TAG = "订阅消息"
@@ -31,12 +30,6 @@ async def templates(call: Call) -> TemplatesOut:
 @api.route("POST", "/subscriptions", access=Access.SESSION, body=ConsentIn, response=Ok,
            summary="记录用户的订阅授权（每次授权可发送一条）", tag=TAG)
 async def consent(call: Call, body: ConsentIn) -> Ok:
-    assert call.caller.identity is not None
-    openid = call.caller.identity.openid
-    known = set((await templates(call)).templates.values())
-    for template_id in set(body.accepted) & known:
-        row, created = await SubscribeConsent.get_or_create(
-            mp_openid=openid, template_id=template_id, defaults={"remaining": 1})
-        if not created:
-            await SubscribeConsent.filter(id=row.id).update(remaining=F("remaining") + 1)
+    await record_consents(call.caller.need_identity().openid, body.accepted,
+                          set(call.services.subscribe_templates.values()))
     return Ok(message="已记录。")

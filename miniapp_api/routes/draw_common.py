@@ -1,0 +1,110 @@
+"""What the agency's draw endpoints share: who may call them, the activity in the path (if the
+caller may see it), and the activity as the agency sees it — progress as counts only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Call
+from miniapp_api.schemas import Model
+from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawStatus
+from models.people import Role
+from services.draw_engine import SEAL_BEFORE, Counts
+from services.draw_scope import AgencyRole, agency_role, visible_activity
+from services.draw_views import activity_file
+
+TAG = "专家抽取"
+AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}
+
+
+class AvoidanceOut(Model):
+    id: int
+    kind: str
+    name: str
+    fixed: bool
+    reason: str
+
+
+class NoticeOut(Model):
+    id: int
+    venue: str
+    address: str
+    gather_at: datetime
+    contact: str
+    notes: str
+
+
+class ConditionOut(Model):
+    id: int
+    notice_id: int
+    region_mode: str
+    regions: list[str]
+    main_specialty: str
+    alternate_specialty: str | None
+    planned: int
+
+
+class CountsOut(Model):
+    planned: int
+    confirmed: int
+    waiting: int
+    invited: int
+    text: str
+
+
+class ActivityOut(Model):
+    id: int
+    project: str
+    status: str
+    status_title: str
+    bid_open_at: datetime
+    eval_start: datetime
+    eval_end: datetime
+    total: int
+    on_site: bool
+    refuse_reason: str | None
+    seed_hash: str | None = Field(description="开始抽取时公布的随机种子摘要")
+    seed: str | None = Field(description="抽取结束后公开")
+    unseal_at: datetime
+    avoidances: list[AvoidanceOut]
+    notices: list[NoticeOut]
+    conditions: list[ConditionOut]
+    counts: CountsOut
+
+
+def agency(call: Call) -> AgencyRole:
+    """The agency the caller acts for."""
+    return agency_role(call.caller.need_person().id, call.caller.grants)
+
+
+async def activity_in_path(call: Call) -> DrawActivity:
+    """The activity of the path, if the caller may see it."""
+    return await visible_activity(agency(call), call.path_int("activity_id"))
+
+
+def counts_out(counts: Counts) -> CountsOut:
+    return CountsOut(planned=counts.planned, confirmed=counts.confirmed,
+                     waiting=counts.waiting, invited=counts.invited, text=counts.text)
+
+
+async def activity_out(activity: DrawActivity) -> ActivityOut:
+    f = await activity_file(activity)
+    return ActivityOut(
+        id=activity.id, project=f.project.name, status=activity.status,
+        status_title=DRAW_STATUS_TITLES[DrawStatus(activity.status)],
+        bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
+        eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
+        refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
+        seed=activity.seed if activity.status == DrawStatus.ENDED else None,
+        unseal_at=activity.eval_start - SEAL_BEFORE,
+        avoidances=[AvoidanceOut(id=a.id, kind=a.kind, name=a.name, fixed=a.fixed,
+                                 reason=a.reason) for a in f.avoidances],
+        notices=[NoticeOut(id=n.id, venue=n.venue, address=n.address, gather_at=n.gather_at,
+                           contact=n.contact, notes=n.notes) for n in f.notices],
+        conditions=[ConditionOut(id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
+                                 regions=c.regions, main_specialty=c.main_specialty,
+                                 alternate_specialty=c.alternate_specialty, planned=c.planned)
+                    for c in f.conditions],
+        counts=counts_out(f.counts))

@@ -1,0 +1,109 @@
+"""After a draw (seed 004): absence and leave, the supplementary draw (补抽), re-draw
+(重新抽取) and re-evaluation (复评), and withdrawal (退选) with its delivery as counts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import (
+    AGENCY,
+    TAG,
+    ActivityOut,
+    activity_in_path,
+    activity_out,
+)
+from miniapp_api.schemas import Model
+from models.draws import DrawActivity
+
+api = Api()
+
+
+class AbsenceIn(Model):
+    key: str = Field(min_length=4, max_length=11, description="专家的验证码或手机号")
+    kind: str = Field(default="缺席", description="缺席 / 请假")
+
+
+class AbsenceOut(Model):
+    registered: bool
+    kind: str
+
+
+class SupplementIn(Model):
+    regions: list[str] | None = Field(default=None, description="不填则按原条件的地区")
+    gather_at: datetime | None = Field(default=None, description="不填则沿用原集合时间")
+
+
+class CloneIn(Model):
+    bid_open_at: datetime
+    eval_start: datetime
+    eval_end: datetime
+
+
+class WithdrawalIn(Model):
+    reason: str = Field(min_length=2, max_length=200)
+
+
+class WithdrawalOut(Model):
+    status: str
+    requested: bool
+    delivered: int = Field(description="已确认收到退选通知的专家人数")
+    undelivered: int
+
+
+@api.route("POST", "/draws/activities/{activity_id}/absences", access=AGENCY, body=AbsenceIn,
+           response=AbsenceOut, summary="登记缺席或请假（凭专家验证码或手机号）", tag=TAG)
+async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
+    activity = await activity_in_path(call)
+    await call.domain.draw_followups.register_absence(activity, body.key, body.kind)
+    return AbsenceOut(registered=True, kind=body.kind)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/supplement", access=AGENCY,
+           body=SupplementIn, response=ActivityOut,
+           summary="补抽（按原条件或调整地区，可改集合时间；补抽专家在结果中标 *）", tag=TAG)
+async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
+    child = await call.domain.draw_followups.supplement(
+        await activity_in_path(call), call.now, regions=body.regions, gather_at=body.gather_at)
+    return await activity_out(child)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/redraw", access=AGENCY, body=CloneIn,
+           response=ActivityOut, summary="重新抽取（复制活动，自动回避原专家，需重新核验）",
+           tag=TAG)
+async def redraw(call: Call, body: CloneIn) -> ActivityOut:
+    child = await call.domain.draw_followups.clone(await activity_in_path(call), "redraw",
+                                                   body.model_dump(), call.now)
+    return await activity_out(child)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/reeval", access=AGENCY, body=CloneIn,
+           response=ActivityOut, summary="复评（复制活动，核验后通知原专家）", tag=TAG)
+async def reeval(call: Call, body: CloneIn) -> ActivityOut:
+    child = await call.domain.draw_followups.clone(await activity_in_path(call), "reeval",
+                                                   body.model_dump(), call.now)
+    return await activity_out(child)
+
+
+async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
+    delivered, undelivered = await call.domain.draw_followups.withdrawal_status(activity)
+    return WithdrawalOut(status=activity.status,
+                         requested=activity.withdraw_requested_at is not None,
+                         delivered=delivered, undelivered=undelivered)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/withdrawal", access=AGENCY,
+           body=WithdrawalIn, response=WithdrawalOut,
+           summary="申请退选（评标开始前至少5小时，经交易中心核验后通知全部专家）", tag=TAG)
+async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
+    activity = await call.domain.draw_followups.request_withdrawal(
+        await activity_in_path(call), body.reason, call.now)
+    return await withdrawal_out(call, activity)
+
+
+@api.route("GET", "/draws/activities/{activity_id}/withdrawal", access=AGENCY,
+           response=WithdrawalOut, summary="退选通知送达情况（只有人数）", tag=TAG)
+async def withdrawal_status(call: Call) -> WithdrawalOut:
+    return await withdrawal_out(call, await activity_in_path(call))

@@ -1,0 +1,172 @@
+"""Preparing a draw (seed 004): the activity over sections of a project, its avoidance list
+(by hand or by the CSV template), notices, conditions, and the request to the trading
+centre to verify it (withdrawable until verified). A handler sees the activities it
+created; the legal person sees all of its agency's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import (
+    AGENCY,
+    TAG,
+    ActivityOut,
+    activity_in_path,
+    activity_out,
+    agency,
+)
+from miniapp_api.schemas import Model
+from services.draw_scope import agency_project, visible_activities
+
+api = Api()
+
+
+class ActivityIn(Model):
+    project_id: int
+    section_ids: list[int] = Field(min_length=1)
+    bid_open_at: datetime
+    eval_start: datetime
+    eval_end: datetime
+    total: int = Field(ge=1, le=99, description="需要的专家总数")
+    on_site: bool = False
+    supervisors: list[str] = Field(default_factory=list)
+    response_minutes: int = Field(default=10, ge=2, le=60)
+
+
+class ActivitiesOut(Model):
+    activities: list[ActivityOut]
+
+
+class AvoidanceIn(Model):
+    kind: str = Field(description="unit 单位 / person 个人")
+    name: str
+    code: str = Field(default="", description="单位：统一社会信用代码；个人：身份证号")
+    reason: str = ""
+
+
+class CsvIn(Model):
+    csv: str = Field(max_length=200_000, description="回避名单模板（CSV）的内容")
+
+
+class NoticeIn(Model):
+    venue: str = Field(min_length=2, max_length=64)
+    city: str = Field(min_length=2, max_length=16)
+    district: str = Field(min_length=2, max_length=16)
+    street: str = Field(min_length=2, max_length=64)
+    room: str = Field(default="", max_length=32)
+    gather_at: datetime
+    contact_name: str = Field(min_length=1, max_length=32)
+    contact_phone: str = Field(min_length=5, max_length=20)
+    notes: str = Field(default="", max_length=200, description="不超过50个字")
+
+
+class GatheringIn(Model):
+    gather_at: datetime
+
+
+class ConditionIn(Model):
+    notice_id: int
+    region_mode: str = Field(default="residence",
+                             description="residence 常驻地区 / willing 意愿评标区")
+    regions: list[str] = Field(min_length=1)
+    main_specialty: str
+    alternate_specialty: str | None = None
+    title_level: str | None = None
+    qualification: str | None = None
+    industry: str | None = None
+    planned: int = Field(ge=1, le=99)
+
+
+@api.route("POST", "/draws/activities", access=AGENCY, body=ActivityIn, response=ActivityOut,
+           summary="发起抽取活动（开标 < 评标开始 < 评标结束）", tag=TAG)
+async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
+    role = agency(call)
+    project = await agency_project(role, body.project_id)
+    activity = await call.domain.draw_setup.create_activity(
+        project, role.person_id, body.section_ids,
+        body.model_dump(exclude={"project_id", "section_ids"}), call.now)
+    return await activity_out(activity)
+
+
+@api.route("GET", "/draws/activities", access=AGENCY, response=ActivitiesOut,
+           summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
+async def activities(call: Call) -> ActivitiesOut:
+    rows = await visible_activities(agency(call), limit=50)
+    return ActivitiesOut(activities=[await activity_out(a) for a in rows])
+
+
+@api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,
+           summary="抽取活动详情（进度只有人数）", tag=TAG)
+async def show(call: Call) -> ActivityOut:
+    return await activity_out(await activity_in_path(call))
+
+
+@api.route("POST", "/draws/activities/{activity_id}/avoidances", access=AGENCY,
+           body=AvoidanceIn, response=ActivityOut, summary="添加回避单位或人员", tag=TAG)
+async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await call.domain.draw_setup.add_avoidance(activity, body.kind, body.name, body.code,
+                                               body.reason)
+    return await activity_out(activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/avoidances/import", access=AGENCY,
+           body=CsvIn, response=ActivityOut,
+           summary="按模板导入回避名单（CSV：类型,名称,统一社会信用代码或身份证号,原因）", tag=TAG)
+async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await call.domain.draw_setup.import_avoidances(activity, body.csv)
+    return await activity_out(activity)
+
+
+@api.route("DELETE", "/draws/activities/{activity_id}/avoidances/{avoidance_id}",
+           access=AGENCY, response=ActivityOut, summary="删除回避（默认回避单位不能删除）",
+           tag=TAG)
+async def remove_avoidance(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await call.domain.draw_setup.remove_avoidance(activity, call.path_int("avoidance_id"))
+    return await activity_out(activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/notices", access=AGENCY, body=NoticeIn,
+           response=ActivityOut, summary="添加通知（集合地点、时间、联系人、注意事项）", tag=TAG)
+async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await call.domain.draw_setup.add_notice(activity, body.model_dump())
+    return await activity_out(activity)
+
+
+@api.route("PUT", "/draws/activities/{activity_id}/notices/{notice_id}/gathering",
+           access=AGENCY, body=GatheringIn, response=ActivityOut,
+           summary="修改集合时间（抽取中需先暂停）", tag=TAG)
+async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await call.domain.attendance.reschedule(activity, call.path_int("notice_id"),
+                                            body.gather_at, call.now)
+    return await activity_out(activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/conditions", access=AGENCY,
+           body=ConditionIn, response=ActivityOut, summary="添加抽取条件", tag=TAG)
+async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await call.domain.draw_setup.add_condition(activity, body.notice_id,
+                                               body.model_dump(exclude={"notice_id"}))
+    return await activity_out(activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/submit", access=AGENCY,
+           response=ActivityOut, summary="提交交易中心核验", tag=TAG)
+async def draw_submit(call: Call) -> ActivityOut:
+    activity = await call.domain.draw_setup.submit(await activity_in_path(call), call.now)
+    return await activity_out(activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/withdraw", access=AGENCY,
+           response=ActivityOut, summary="撤回核验申请（核验前）", tag=TAG)
+async def draw_withdraw(call: Call) -> ActivityOut:
+    activity = await call.domain.draw_setup.withdraw_submission(await activity_in_path(call))
+    return await activity_out(activity)

@@ -1,0 +1,123 @@
+"""The draw itself (seed 004): start (verified only), pause, resume, force end; progress as
+counts only; the results, sealed until 30 minutes before the evaluation starts, as data and
+as a printable page; and the randomness audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import (
+    AGENCY,
+    TAG,
+    ActivityOut,
+    CountsOut,
+    activity_in_path,
+    activity_out,
+    counts_out,
+)
+from miniapp_api.schemas import Model
+from services.draw_results import draw_results, pool_audit, result_link
+
+api = Api()
+
+
+class ExpertOut(Model):
+    """A drawn expert as the agency sees them: never their phone, not even masked (the venue
+    reaches them through the platform's notices and urges)."""
+
+    name: str
+    expert_number: str
+    verification_code: str
+    supplementary: bool
+    condition_id: int
+
+
+class ResultsOut(Model):
+    activity_id: int
+    experts: list[ExpertOut]
+
+
+class LinkOut(Model):
+    url: str
+    expires_at: datetime
+
+
+class AuditOut(Model):
+    seed_hash: str | None
+    seed: str | None
+    pools: list[dict[str, object]]
+    ok: bool | None
+    problems: list[str] = Field(default_factory=list)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/start", access=AGENCY,
+           response=ActivityOut, summary="开始抽取（须已核验）", tag=TAG)
+async def draw_start(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    return await activity_out(await call.domain.draws.start(activity.id, call.now))
+
+
+@api.route("POST", "/draws/activities/{activity_id}/pause", access=AGENCY,
+           response=ActivityOut, summary="暂停抽取", tag=TAG)
+async def draw_pause(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    return await activity_out(await call.domain.draws.pause(activity.id, call.now))
+
+
+@api.route("POST", "/draws/activities/{activity_id}/resume", access=AGENCY,
+           response=ActivityOut, summary="继续抽取", tag=TAG)
+async def draw_resume(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    return await activity_out(await call.domain.draws.resume(activity.id, call.now))
+
+
+@api.route("POST", "/draws/activities/{activity_id}/end", access=AGENCY,
+           response=ActivityOut, summary="强制结束抽取", tag=TAG)
+async def draw_end(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    return await activity_out(await call.domain.draws.force_end(activity.id, call.now))
+
+
+@api.route("GET", "/draws/activities/{activity_id}/progress", access=AGENCY,
+           response=CountsOut, summary="抽取进度（只有人数，结果解封前不显示姓名）", tag=TAG)
+async def progress(call: Call) -> CountsOut:
+    activity = await activity_in_path(call)
+    return counts_out(await call.domain.draws.counts(activity.id))
+
+
+@api.route("GET", "/draws/activities/{activity_id}/results", access=AGENCY,
+           response=ResultsOut, summary="抽取结果（评标开始前30分钟解封）", tag=TAG)
+async def results(call: Call) -> ResultsOut:
+    activity = await activity_in_path(call)
+    return ResultsOut(activity_id=activity.id, experts=[
+        ExpertOut(name=r.name, expert_number=r.expert_number,
+                  verification_code=r.verification_code, supplementary=r.supplementary,
+                  condition_id=r.condition_id)
+        for r in await draw_results(activity, call.now)])
+
+
+@api.route("GET", "/draws/activities/{activity_id}/result-page", access=AGENCY,
+           response=LinkOut, summary="可打印的抽取结果页（个人链接，1小时有效，解封后可用）",
+           tag=TAG)
+async def result_page(call: Call) -> LinkOut:
+    activity = await activity_in_path(call)
+    url, expires = result_link(call.domain.links, activity, call.caller.need_person().id,
+                               call.now)
+    return LinkOut(url=url, expires_at=expires)
+
+
+@api.route("GET", "/draws/activities/{activity_id}/audit", access=AGENCY, response=AuditOut,
+           summary="随机性核对：种子摘要、结束后公开的种子与候选池摘要、核对结果", tag=TAG)
+async def audit_view(call: Call) -> AuditOut:
+    activity = await activity_in_path(call)
+    records, report = await pool_audit(activity)
+    pools: list[dict[str, object]] = [
+        {"condition_id": r.condition_id, "pool": r.name, "size": len(r.expert_ids),
+         "hash": r.published_hash, "positions_used": len(r.used)} for r in records]
+    if report is None:
+        return AuditOut(seed_hash=activity.seed_hash, seed=None, pools=pools, ok=None)
+    return AuditOut(seed_hash=activity.seed_hash, seed=activity.seed, pools=pools,
+                    ok=report.ok, problems=report.problems)

@@ -1,0 +1,66 @@
+"""What a draw's results are, for the agency's API and the printable result page alike: the
+experts who confirmed, for the activity and its supplementary draws, sealed until 30 minutes
+before the evaluation starts (seed 004)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models.draws import Condition, DrawActivity, DrawStatus, Invitation, InvitationStatus
+from models.experts import ExpertProfile
+from models.people import Person
+from services.draw_audit import AuditReport, PoolRecord, audit
+from services.draw_engine import RESULT_LINK, DrawEngine, audit_records
+from services.draw_followups import family
+from services.links import Links
+
+RESULT_LINK_TTL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One confirmed expert as the agency sees them: never their phone, not even masked."""
+
+    name: str
+    expert_number: str
+    work_unit: str
+    specialty: str  # the condition's main specialty (code)
+    verification_code: str
+    supplementary: bool  # drawn by a 补抽 (marked * on the printed result)
+    condition_id: int
+
+
+async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]:
+    """The results, once unsealed (NotAllowed draw.sealed before)."""
+    DrawEngine.require_unsealed(activity, now)
+    ids = await family(activity)
+    rows = await Invitation.filter(activity_id__in=ids,
+                                   status=InvitationStatus.CONFIRMED).order_by("id")
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+    profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
+    specialties = dict(await Condition.filter(activity_id__in=ids).values_list(
+        "id", "main_specialty"))
+    return [ResultRow(name=people[r.person_id].name,
+                      expert_number=profiles[r.expert_id].expert_number,
+                      work_unit=profiles[r.expert_id].work_unit,
+                      specialty=str(specialties[r.condition_id]),
+                      verification_code=r.code or "", supplementary=r.supplementary,
+                      condition_id=r.condition_id) for r in rows]
+
+
+def result_link(links: Links, activity: DrawActivity, person_id: int,
+                now: datetime) -> tuple[str, datetime]:
+    """The printable result page, for this person for an hour, once the results unseal."""
+    DrawEngine.require_unsealed(activity, now)
+    expires = now + RESULT_LINK_TTL
+    return links.url(f"/draws/{activity.id}/result", RESULT_LINK, str(activity.id), person_id,
+                     expires.timestamp()), expires
+
+
+async def pool_audit(activity: DrawActivity) -> tuple[list[PoolRecord], AuditReport | None]:
+    """What the draw recorded for every pool; once it ended, the re-derivation's report."""
+    records = await audit_records(activity)
+    if activity.status != DrawStatus.ENDED or activity.seed is None:
+        return records, None
+    return records, audit(activity.seed, activity.seed_hash or "", records)

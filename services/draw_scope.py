@@ -1,0 +1,84 @@
+"""Who may see which draw activities (seed 004): an agency's handler the activities it
+created, its legal person all of the agency's; a trading-centre verifier the activities of
+projects in its region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.draws import DrawActivity, DrawStatus, Project
+from models.people import Role, RoleGrant
+from services.errors import BadInput, NotAllowed, NotFound
+
+
+@dataclass(frozen=True)
+class AgencyRole:
+    """A person acting for an agency: its legal person sees all of its handlers' work."""
+
+    person_id: int
+    agency_id: int
+    legal: bool
+
+
+def agency_role(person_id: int, grants: list[RoleGrant]) -> AgencyRole:
+    """The agency this person acts for (as legal person first); BadInput if none."""
+    for role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER):
+        grant = next((g for g in grants if g.role == role and g.agency_id is not None), None)
+        if grant is not None and grant.agency_id is not None:
+            return AgencyRole(person_id, int(grant.agency_id), role == Role.AGENCY_LEGAL)
+    raise BadInput("agency.none")
+
+
+async def visible_activity(role: AgencyRole, activity_id: int) -> DrawActivity:
+    """The activity, if this role may see it."""
+    activity = await DrawActivity.get_or_none(id=activity_id)
+    if activity is None:
+        raise NotFound("draw.not_found")
+    if not (activity.handler_id == role.person_id
+            or (role.legal and activity.agency_id == role.agency_id)):
+        raise NotAllowed("draw.not_yours")
+    return activity
+
+
+async def visible_activities(role: AgencyRole, limit: int | None = None
+                             ) -> list[DrawActivity]:
+    """The activities this role may see, newest first."""
+    query = DrawActivity.filter(agency_id=role.agency_id)
+    if not role.legal:
+        query = query.filter(handler_id=role.person_id)
+    query = query.order_by("-id")
+    return await (query.limit(limit) if limit else query)
+
+
+async def agency_project(role: AgencyRole, project_id: int) -> Project:
+    project = await Project.get_or_none(id=project_id, agency_id=role.agency_id)
+    if project is None:
+        raise NotFound("draw.project_not_found")
+    return project
+
+
+def verifier_regions(grants: list[RoleGrant]) -> list[str]:
+    """The regions a trading-centre verifier covers (none listed: all)."""
+    return [g.region for g in grants if g.role == Role.VERIFIER and g.region]
+
+
+def in_verifier_scope(regions: list[str], project: Project) -> bool:
+    return not regions or any(project.region.startswith(r) for r in regions)
+
+
+async def verifiable_activity(grants: list[RoleGrant], activity_id: int) -> DrawActivity:
+    """The activity, if its project is in the verifier's region."""
+    activity = await DrawActivity.get_or_none(id=activity_id).prefetch_related("project")
+    if activity is None:
+        raise NotFound("draw.not_found")
+    if not in_verifier_scope(verifier_regions(grants), activity.project):
+        raise NotAllowed("verify.out_of_scope")
+    return activity
+
+
+async def waiting_verification(grants: list[RoleGrant]) -> list[DrawActivity]:
+    """Activities submitted for verification in the verifier's region, soonest first."""
+    regions = verifier_regions(grants)
+    rows = await DrawActivity.filter(status=DrawStatus.SUBMITTED).prefetch_related(
+        "project").order_by("eval_start").limit(200)
+    return [a for a in rows if in_verifier_scope(regions, a.project)]

@@ -1,0 +1,38 @@
+"""What an agency sees of one of its draw activities: the activity with its project, the
+avoidance list, the notices, the conditions and the progress as counts (never names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.draws import Avoidance, Condition, DrawActivity, Notice, Project, Section
+from services.draw_engine import Counts, draw_counts
+
+
+@dataclass(frozen=True)
+class ActivityFile:
+    activity: DrawActivity
+    project: Project
+    avoidances: list[Avoidance]
+    notices: list[Notice]
+    conditions: list[Condition]
+    counts: Counts
+
+
+async def activity_file(activity: DrawActivity) -> ActivityFile:
+    return ActivityFile(
+        activity=activity, project=await Project.get(id=activity.project_id),
+        avoidances=await Avoidance.filter(activity_id=activity.id).order_by("id"),
+        notices=await Notice.filter(activity_id=activity.id).order_by("id"),
+        conditions=await Condition.filter(activity_id=activity.id).order_by("id"),
+        counts=await draw_counts(activity.id))
+
+
+async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:
+    """An agency's projects, newest first, each with its sections."""
+    projects = await Project.filter(agency_id=agency_id).order_by("-id").limit(limit)
+    return [(p, await project_sections(p)) for p in projects]
+
+
+async def project_sections(project: Project) -> list[Section]:
+    return await Section.filter(project_id=project.id).order_by("id")
