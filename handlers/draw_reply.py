@@ -28,8 +28,9 @@ from handlers.common import on_anything_else
 from models.draws import Invitation, InvitationStatus
 from models.people import Person
 from services.clock import china_time
-from services.draw_engine import DrawEngine, invitation_params
+from services.draw_engine import DrawEngine
 from services.draw_followups import DrawFollowups
+from services.draw_notices import invitation_params
 from services.texts import Texts
 
 DECISIONS = {InvitationStatus.CONFIRMED: "参加", InvitationStatus.DECLINED: "不参加",

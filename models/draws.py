@@ -163,10 +163,6 @@ class Notice(Model):
         """Where to gather, as every invitation, page and API answer writes it."""
         return f"{self.city}{self.district}{self.street}{self.room}"
 
-    @property
-    def contact(self) -> str:
-        return f"{self.contact_name} {self.contact_phone}"
-
 
 class Condition(Model):
     """抽取条件: who may be drawn, and how many."""

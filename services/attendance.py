@@ -21,7 +21,9 @@ from models.draws import (
 )
 from models.people import Person
 from services.clock import CHINA, china_time
-from services.draw_engine import DrawEngine, invitation_params, notice_of
+from services.draw_engine import DrawEngine
+from services.draw_family import family, root_of, serving
+from services.draw_notices import invitation_params, notice_of
 from services.draw_setup import DrawSetup, notify_agency
 from services.errors import ClosedWindow, Conflict, DomainError, Locked, NotFound
 from services.outbox import Outbox
@@ -110,7 +112,7 @@ class Attendance:
     async def window(activity: DrawActivity) -> tuple[datetime, datetime]:
         """When the venue code works: 2 h before the earliest gathering to 2 h after the
         evaluation's expected end."""
-        times = await column(Notice.filter(activity_id=activity.id), "gather_at")
+        times = await column(Notice.filter(activity_id__in=await family(activity)), "gather_at")
         first = min(times, default=activity.eval_start)
         return first - CHECKIN_OPENS, activity.eval_end + CHECKOUT_UNTIL
 
@@ -124,14 +126,18 @@ class Attendance:
 
     async def checkin(self, activity_id: int, person_id: int, now: datetime,
                     code: str | None = None) -> CheckResult:
-        """Check a confirmed expert of the activity in, or out on a later scan."""
-        activity = await DrawActivity.get_or_none(id=activity_id)
-        if activity is None or activity.status not in LIVE:
+        """Check a confirmed expert of the evaluation (its draw or a supplementary one) in, or
+        out on a later scan."""
+        found = await DrawActivity.get_or_none(id=activity_id)
+        if found is None:
+            raise NotFound("checkin.no_evaluation")
+        activity = await root_of(found)
+        if activity.status not in LIVE:
             raise NotFound("checkin.no_evaluation")
         opens, closes = await self.window(activity)
         if not opens <= now <= closes:
             raise ClosedWindow("checkin.window", opens=opens, closes=closes)
-        query = Invitation.filter(activity_id=activity.id, person_id=person_id,
+        query = Invitation.filter(activity_id__in=await family(activity), person_id=person_id,
                                   status=InvitationStatus.CONFIRMED)
         if code is not None:
             query = query.filter(code=code)
@@ -144,7 +150,7 @@ class Attendance:
         elif item.checkout_at is None and now - item.checkin_at >= timedelta(minutes=10):
             item.checkout_at, action = now, "out"
         await item.save(update_fields=["checkin_at", "checkout_at"])
-        arrived, expected = await self.arrivals(activity.id)
+        arrived, expected = await self.arrivals(activity)
         if action == "in":
             async with self.outbox.change(now) as change:
                 await notify_agency(change, activity, "draw.arrival",
@@ -161,17 +167,16 @@ class Attendance:
                                 code=code)
 
     @staticmethod
-    async def arrivals(activity_id: int) -> tuple[int, int]:
-        rows = await column(Invitation.filter(activity_id=activity_id,
-                                       status=InvitationStatus.CONFIRMED), "checkin_at")
+    async def arrivals(activity: DrawActivity) -> tuple[int, int]:
+        """Arrived and expected: the confirmed experts of the whole evaluation."""
+        rows = [r.checkin_at for r in await serving(activity)]
         return sum(1 for r in rows if r is not None), len(rows)
 
     async def roster(self, activity: DrawActivity, now: datetime) -> Roster:
-        arrived, expected = await self.arrivals(activity.id)
+        arrived, expected = await self.arrivals(activity)
         if DrawEngine.sealed(activity, now):
             return Roster(arrived, expected, [])
-        rows = await Invitation.filter(activity_id=activity.id, status__in=[
-            InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
+        rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
         names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
             "id", "name"))
         return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows])
@@ -181,7 +186,8 @@ class Attendance:
                           by: str) -> Invitation:
         """The agency's urge: once the results unseal, for an expert of this activity."""
         DrawEngine.require_unsealed(activity, now)
-        if not await Invitation.exists(id=invitation_id, activity_id=activity.id):
+        if not await Invitation.exists(id=invitation_id,
+                                       activity_id__in=await family(activity)):
             raise NotFound("urge.not_in_activity")
         return await self.urge(invitation_id, now, by)
 
@@ -243,8 +249,8 @@ class Attendance:
                                            checkin_at=None).update(
                     status=InvitationStatus.ABSENT, absence="缺席"):
                 return
-            activity = await DrawActivity.get(id=item.activity_id)
-            arrived, expected = await self.arrivals(activity.id)
+            activity = await root_of(await DrawActivity.get(id=item.activity_id))
+            arrived, expected = await self.arrivals(activity)
             await notify_agency(change, activity, "draw.absent",
                                 progress=f"已到场 {arrived}/{expected}",
                                 gather_at=china_time(notice.gather_at))

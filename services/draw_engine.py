@@ -26,6 +26,7 @@ from models.draws import (
 )
 from services.clock import china_time
 from services.draw_audit import PoolRecord, new_seed, order, pool_hash, seed_hash
+from services.draw_notices import invitation_params, notice_of
 from services.draw_pool import blocked, booked, candidate_pool
 from services.draw_setup import notify_agency
 from services.errors import BadInput, Conflict, NotAllowed, NotFound
@@ -59,26 +60,12 @@ class ReplyOutcome:
     notice: Notice
 
 
-async def notice_of(invitation: Invitation) -> Notice:
-    """The notice (where and when to gather) an invitation was sent under."""
-    condition = await Condition.get(id=invitation.condition_id)
-    return await Notice.get(id=condition.notice_id)
-
-
 async def draw_counts(activity_id: int) -> Counts:
     """Planned, confirmed, waiting and invited: the progress an agency may see."""
     planned = sum(await column(Condition.filter(activity_id=activity_id), "planned"))
     statuses = Counter(await column(Invitation.filter(activity_id=activity_id), "status"))
     return Counts(planned, statuses[InvitationStatus.CONFIRMED],
                   statuses[InvitationStatus.SENT], sum(statuses.values()))
-
-
-def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
-    """What the invitation tells the expert: never the project or the tenderer."""
-    return {"gather_at": china_time(notice.gather_at), "venue": notice.venue,
-            "address": notice.address, "contact": notice.contact,
-            "notes": notice.notes or "无", "due": china_time(invitation.due_at),
-            "minutes": str(minutes)}
 
 
 class DrawEngine:
@@ -93,8 +80,10 @@ class DrawEngine:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status != DrawStatus.VERIFIED:
                 raise Conflict("draw.not_verified")
-            if activity.eval_start - now < SEAL_BEFORE:
-                raise Conflict("draw.too_late_to_start")
+            # seed 004 sets no start deadline: a draw (a 补抽 at the venue included) may start
+            # until the evaluation ends; its results are sealed until T-30 either way
+            if now >= activity.eval_end:
+                raise Conflict("draw.evaluation_over", eval_end=activity.eval_end)
             for condition in await Condition.filter(activity_id=activity.id):
                 pool = (await original_experts(condition) if activity.kind == "reeval"
                         else await candidate_pool(activity, condition, condition.main_specialty))

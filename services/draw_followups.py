@@ -22,24 +22,20 @@ from models.draws import (
 from models.people import Person
 from services.clock import china_time
 from services.draw_engine import DrawEngine
+from services.draw_family import family, serving
 from services.draw_setup import notify_agency, require_cities, require_time_order
 from services.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.outbox import Change, Outbox
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3
+# seed 004: leave, absence, and an avoidance found at the venue
+ABSENCE_KINDS = ("请假", "缺席", "现场回避")
 RENOTIFY_AFTER = timedelta(minutes=10)
 NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
                  "contact_phone", "notes")
 CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_specialty",
                     "title_level", "qualification", "industry", "planned")
-
-
-async def family(activity: DrawActivity) -> list[int]:
-    """The activity and its supplementary draws (their results print together)."""
-    children = await column(DrawActivity.filter(parent_id=activity.id, kind="supplement"
-                                         ), "id")
-    return [activity.id, *(int(c) for c in children)]
 
 
 class DrawFollowups:
@@ -50,7 +46,7 @@ class DrawFollowups:
     # -- absence and the supplementary draw ------------------------------------------------
     async def register_absence(self, activity: DrawActivity, key: str, kind: str) -> Invitation:
         """An expert who will not come (缺席 / 请假), found by verification code or phone."""
-        if kind not in ("缺席", "请假"):
+        if kind not in ABSENCE_KINDS:
             raise BadInput("draw.absence_kind")
         key = key.strip()
         query = Invitation.filter(activity_id__in=await family(activity),
@@ -97,7 +93,21 @@ class DrawFollowups:
                                       need=need, regions=regions, gather_at=gather_at)
             invited = await column(Invitation.filter(activity_id__in=ids), "expert_id")
             await self._avoid_experts(child, set(invited), "原抽取已邀请")
-        return await self.engine.start(child.id, now)
+        try:
+            return await self.engine.start(child.id, now)
+        except BaseException:
+            # a 补抽 that could not start leaves nothing behind: its places are still open
+            await self._discard(child)
+            raise
+
+    @staticmethod
+    async def _discard(child: DrawActivity) -> None:
+        async with in_transaction():
+            await Invitation.filter(activity_id=child.id).delete()
+            await Condition.filter(activity_id=child.id).delete()
+            await Notice.filter(activity_id=child.id).delete()
+            await Avoidance.filter(activity_id=child.id).delete()
+            await child.delete()
 
     # -- clones ----------------------------------------------------------------------------
     async def clone(self, activity: DrawActivity, kind: str, times: dict[str, datetime],
@@ -184,8 +194,9 @@ class DrawFollowups:
 
     async def approve_withdrawal(self, activity_id: int, verifier_id: int,
                                  now: datetime) -> DrawActivity:
-        """Verified: the activity is withdrawn, open invitations cancelled, and every expert
-        who confirmed is told (and asked to acknowledge)."""
+        """Verified: the activity and its supplementary draws are withdrawn, open invitations
+        cancelled, and every expert who confirmed for any of them is told (and asked to
+        acknowledge)."""
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
@@ -196,12 +207,15 @@ class DrawFollowups:
             activity.verifier_id = verifier_id
             await activity.save(update_fields=["status", "ended_at", "end_reason",
                                                "verifier_id"])
-            await Invitation.filter(activity_id=activity.id,
+            ids = await family(activity)
+            await DrawActivity.filter(id__in=ids[1:]).exclude(
+                status=DrawStatus.WITHDRAWN).update(status=DrawStatus.WITHDRAWN, ended_at=now,
+                                                   end_reason="withdrawn")
+            await Invitation.filter(activity_id__in=ids,
                                     status=InvitationStatus.SENT).update(
                 status=InvitationStatus.CANCELLED)
             await Section.filter(activity_id=activity.id).update(activity_id=None)
-            for item in await Invitation.filter(activity_id=activity.id,
-                                                status=InvitationStatus.CONFIRMED):
+            for item in await serving(activity):
                 await self._tell(change, activity, item)
             await notify_agency(change, activity, "draw.withdrawn",
                                 reason=activity.withdraw_reason or "")
@@ -240,7 +254,6 @@ class DrawFollowups:
 
     async def withdrawal_status(self, activity: DrawActivity) -> tuple[int, int]:
         """(delivered, undelivered) withdrawal notices: counts only, never names."""
-        rows = await column(Invitation.filter(activity_id=activity.id,
-                                       status=InvitationStatus.CONFIRMED), "acknowledged_at")
+        rows = [r.acknowledged_at for r in await serving(activity)]
         delivered = sum(1 for r in rows if r is not None)
         return delivered, len(rows) - delivered

@@ -12,7 +12,7 @@ from models.experts import ExpertProfile
 from models.people import Person
 from services.draw_audit import AuditReport, PoolRecord, audit
 from services.draw_engine import RESULT_LINK, DrawEngine, audit_records
-from services.draw_followups import family
+from services.draw_family import family
 from services.links import Links
 
 RESULT_LINK_TTL = timedelta(hours=1)

@@ -52,7 +52,8 @@ async def make_experts(client: TestClient, count: int, *, first: int = 1000,
 async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] | None = None,
                    eval_in: timedelta = timedelta(days=2), specialty: str = "A0401",
                    alternate: str | None = None, response_minutes: int = 10,
-                   verify: bool = True) -> tuple[int, str]:
+                   verify: bool = True, contact_phone: str = "020-12345678"
+                   ) -> tuple[int, str]:
     """A verified activity (or only submitted); returns its id and the handler's token."""
     token = await api.login(demo["handler"].mp_openid)
     now = datetime.now(UTC)
@@ -73,7 +74,7 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
     notice = await api.call("POST", f"/draws/activities/{aid}/notices", token, {
         "venue": "广州公共资源交易中心", "city": "广州市", "district": "天河区",
         "street": "天润路333号", "room": "5楼评标室", "contact_name": "陈志强",
-        "contact_phone": "020-12345678", "notes": "请携带身份证",
+        "contact_phone": contact_phone, "notes": "请携带身份证",
         "gather_at": (start - timedelta(minutes=30)).isoformat()})
     assert notice.status == 200, notice.data
     for count in planned or [total]:
@@ -107,8 +108,9 @@ async def finish(chat: Chat, activity_id: int) -> list[Invitation]:
     return await Invitation.filter(activity_id=activity_id, status=InvitationStatus.CONFIRMED)
 
 
-async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2) -> tuple[int, str]:
-    aid, token = await prepared(api, demo, total=total)
+async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2,
+                contact_phone: str = "020-12345678") -> tuple[int, str]:
+    aid, token = await prepared(api, demo, total=total, contact_phone=contact_phone)
     started = await api.call("POST", f"/draws/activities/{aid}/start", token)
     assert started.status == 200
     await finish(chat, aid)

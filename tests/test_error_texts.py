@@ -24,8 +24,8 @@ TEXTS = Texts(ROOT / "texts")
 AREAS = {p.name for p in (ROOT / "texts" / "errors").iterdir() if p.is_dir()}
 TEMPLATES = {n.removeprefix("errors/").removesuffix(".j2").replace("/", ".")
              for n in TEXTS.names("errors/")}
-TIMES = {"opens", "closes", "until", "start", "end", "eval_start", "gather_at", "unseal",
-         "paid_at"}
+TIMES = {"opens", "closes", "until", "start", "end", "eval_start", "eval_end", "gather_at",
+         "unseal", "paid_at"}
 LISTS = {"allowed", "levels", "missing"}
 
 

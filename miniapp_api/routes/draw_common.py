@@ -12,6 +12,7 @@ from miniapp_api.schemas import Model
 from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawStatus
 from models.people import Role
 from services.draw_engine import SEAL_BEFORE, Counts
+from services.draw_notices import notice_contact
 from services.draw_scope import AgencyRole, agency_role, visible_activity
 from services.draw_views import activity_file
 
@@ -102,7 +103,7 @@ async def activity_out(activity: DrawActivity) -> ActivityOut:
         avoidances=[AvoidanceOut(id=a.id, kind=a.kind, name=a.name, fixed=a.fixed,
                                  reason=a.reason) for a in f.avoidances],
         notices=[NoticeOut(id=n.id, venue=n.venue, address=n.address, gather_at=n.gather_at,
-                           contact=n.contact, notes=n.notes) for n in f.notices],
+                           contact=notice_contact(n), notes=n.notes) for n in f.notices],
         conditions=[ConditionOut(id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
                                  regions=c.regions, main_specialty=c.main_specialty,
                                  alternate_specialty=c.alternate_specialty, planned=c.planned)

@@ -23,7 +23,7 @@ api = Api()
 
 class AbsenceIn(Model):
     key: str = Field(min_length=4, max_length=11, description="专家的验证码或手机号")
-    kind: str = Field(default="缺席", description="缺席 / 请假")
+    kind: str = Field(default="缺席", description="缺席 / 请假 / 现场回避")
 
 
 class AbsenceOut(Model):

@@ -10,6 +10,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.draws import Invitation, Notice
 from models.people import Role
+from services.draw_notices import notice_contact
 
 api = Api()
 TAG = "评标邀请"
@@ -39,7 +40,7 @@ class ReplyIn(Model):
 
 def invitation_out(item: Invitation, notice: Notice) -> InvitationOut:
     return InvitationOut(id=item.id, status=item.status, gather_at=notice.gather_at,
-                         venue=notice.venue, address=notice.address, contact=notice.contact,
+                         venue=notice.venue, address=notice.address, contact=notice_contact(notice),
                          notes=notice.notes, due_at=item.due_at, verification_code=item.code)
 
 

@@ -1,0 +1,29 @@
+"""What an expert is told about where and when to gather (seed 004): the notice an
+invitation was sent under and the words of every invitation, reminder and urge, which never
+name the project or the tenderer."""
+
+from __future__ import annotations
+
+from models.draws import Condition, Invitation, Notice
+from services.clock import china_time
+from services.pii import public
+
+
+async def notice_of(invitation: Invitation) -> Notice:
+    """The notice (where and when to gather) an invitation was sent under."""
+    condition = await Condition.get(id=invitation.condition_id)
+    return await Notice.get(id=condition.notice_id)
+
+
+def notice_contact(notice: Notice) -> str:
+    """The venue's contact as every invitation, reminder and page writes it: their phone is
+    the venue's, not personal data, so it reaches the expert unmasked (a mobile too)."""
+    return f"{notice.contact_name} {public(notice.contact_phone)}"
+
+
+def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
+    """What the invitation tells the expert: never the project or the tenderer."""
+    return {"gather_at": china_time(notice.gather_at), "venue": notice.venue,
+            "address": notice.address, "contact": notice_contact(notice),
+            "notes": notice.notes or "无", "due": china_time(invitation.due_at),
+            "minutes": str(minutes)}

@@ -1,0 +1,145 @@
+"""Draws at the venue, as seed 004 times them: experts gather 30 minutes before the
+evaluation; one who has not checked in 30 minutes after the gathering time is absent, and
+"完成抽取活动后，如出现专家在评标前人工请假、缺席或现场回避等情况，可进行项目补抽" — so a 补抽
+runs at the venue, after the evaluation start; its expert checks in with the evaluation's
+venue code, counts in its arrivals and is marked * on the result ("验证码前加*号的为补抽专家");
+a 退选 reaches every expert of the evaluation. The venue's contact (seed 004's are mobiles,
+such as 18088888888) reaches the expert unmasked, experts' own phones stay masked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
+from models.notifications import Notification
+from sandbox.platform import Platform
+from tests.draw_world import drawn, finish, make_experts, openid_of, prepared
+from tests.helpers import Api, Chat, eventually
+from web.context import DOMAIN
+
+VENUE_MOBILE = "18088888888"
+
+
+async def the_evaluation_starts_now(aid: int, now: datetime) -> None:
+    """Gathering was 31 minutes ago, the evaluation started a minute ago."""
+    await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(minutes=1),
+                                             eval_end=now + timedelta(hours=5))
+    await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=31))
+
+
+async def venue_scene(api: Api, token: str, aid: int, platform: Platform) -> str:
+    qr = await api.call("GET", f"/draws/activities/{aid}/checkin-qr", token)
+    assert qr.status == 200, qr.data
+    return next(s for s, _ in reversed(platform.qr_tickets.values()) if s.startswith("ci:"))
+
+
+async def test_an_absence_at_the_venue_is_replaced_and_the_new_expert_checks_in(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+    for expert in await make_experts(client, 6):
+        platform.user(await openid_of(expert.person_id)).follower = True  # gets templates
+    aid, token = await drawn(api, chat, demo, contact_phone=VENUE_MOBILE)
+    first, second = await Invitation.filter(activity_id=aid,
+                                            status=InvitationStatus.CONFIRMED).order_by("id")
+    # the invitation and the confirmation carry the venue's mobile as it is
+    first_openid = await openid_of(first.person_id)
+    await eventually(lambda: any(VENUE_MOBILE in str(s.payload)
+                                 for s in platform.received_by(first_openid)), timeout=10)
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now)
+    scene = await venue_scene(api, token, aid, platform)
+    stamp = iter(range(int(now.timestamp()), int(now.timestamp()) + 100))
+
+    async def scan(openid: str) -> str:
+        return (await chat.event(openid, "SCAN", scene, create_time=next(stamp))).text
+
+    assert "签到成功" in await scan(first_openid)
+    # gathering + 30 minutes: the second expert has not come
+    counts = await client.app[DOMAIN].attendance.sweep(now)
+    assert counts["absent"] == 1
+    assert (await Invitation.get(id=second.id)).status == InvitationStatus.ABSENT
+    # 补抽 at the venue, after the evaluation started
+    child = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
+    assert child.status == 200, child.data
+    assert child.data["status"] == "drawing" and child.data["counts"]["waiting"] == 1
+    newcomer = (await Invitation.get(activity_id=child.data["id"]))
+    newcomer_openid = await openid_of(newcomer.person_id)
+    confirmed = await chat.say(newcomer_openid, "1")
+    assert "已确认参加" in confirmed.text and VENUE_MOBILE in confirmed.text
+    assert (await DrawActivity.get(id=child.data["id"])).status == "ended"
+    # the supplementary expert checks in with the evaluation's own venue code
+    assert "签到成功" in await scan(newcomer_openid)
+    arrivals = await Notification.filter(kind="draw.arrival").order_by("-id").first()
+    assert arrivals is not None and arrivals.params["progress"] == "已到场 2/2"
+    listing = await api.call("GET", f"/draws/activities/{aid}/attendance", token)
+    assert listing.status == 200 and listing.data["arrived"] == 2
+    assert len(listing.data["experts"]) == 3  # two who came, one absent
+    results = await api.call("GET", f"/draws/activities/{aid}/results", token)
+    assert sorted(e["supplementary"] for e in results.data["experts"]) == [False, True]
+
+
+async def test_a_supplement_that_cannot_start_leaves_nothing_and_a_later_one_works(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, token = await drawn(api, chat, demo)
+    first, _ = await Invitation.filter(activity_id=aid,
+                                       status=InvitationStatus.CONFIRMED).order_by("id")
+    registered = await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                                {"key": first.code, "kind": "现场回避"})
+    assert registered.status == 200, registered.data
+    now = datetime.now(UTC)
+    # the evaluation is over: no draw may start, and the attempt leaves no clone behind
+    await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(hours=6),
+                                             eval_end=now - timedelta(minutes=1))
+    over = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
+    assert over.status == 409 and "已于" in over.message and "结束" in over.message
+    assert await DrawActivity.filter(parent_id=aid).count() == 0
+    # the evaluation was extended: the places are still open to a 补抽
+    await DrawActivity.filter(id=aid).update(eval_end=now + timedelta(hours=2))
+    again = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
+    assert again.status == 200, again.data
+    assert again.data["counts"]["waiting"] == 1
+
+
+async def test_a_draw_starts_25_minutes_before_the_evaluation_with_its_results_visible(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Seed 004 seals results until T-30; it sets no deadline for starting a draw."""
+    await make_experts(client, 4)
+    aid, token = await prepared(api, demo, total=1)
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=25),
+                                             eval_end=now + timedelta(hours=4))
+    await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=5))
+    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    assert started.status == 200, started.data
+    await finish(chat, aid)
+    results = await api.call("GET", f"/draws/activities/{aid}/results", token)
+    assert results.status == 200 and len(results.data["experts"]) == 1
+
+
+async def test_a_withdrawal_after_a_supplement_reaches_every_expert(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, token = await drawn(api, chat, demo)
+    first, second = await Invitation.filter(activity_id=aid,
+                                            status=InvitationStatus.CONFIRMED).order_by("id")
+    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                           {"key": first.code, "kind": "请假"})).status == 200
+    child = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
+    assert child.status == 200, child.data
+    (newcomer,) = await finish(chat, child.data["id"])
+    asked = await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
+                           {"reason": "项目暂停"})
+    assert asked.status == 200, asked.data
+    verifier = await api.login(demo["verifier"].mp_openid)
+    approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier)
+    assert approved.status == 200, approved.data
+    told = {n.person_id for n in await Notification.filter(kind="draw.cancelled")}
+    assert told == {second.person_id, newcomer.person_id}
+    assert (await DrawActivity.get(id=child.data["id"])).status == "withdrawn"
+    # the supplementary expert's 收到 counts like anyone's
+    assert "收到" in (await chat.say(await openid_of(newcomer.person_id), "收到")).text \
+        or (await Invitation.get(id=newcomer.id)).acknowledged_at is not None
+    status = await api.call("GET", f"/draws/activities/{aid}/withdrawal", token)
+    assert (status.data["delivered"], status.data["undelivered"]) == (1, 1)
