@@ -4,6 +4,7 @@ notices and conditions, and the invitations the engine sends."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -18,12 +19,13 @@ class DrawStatus(StrEnum):
     PAUSED = "paused"  # no new invitations, in-flight ones still count
     ENDED = "ended"  # complete, exhausted or force-ended
     WITHDRAWN = "withdrawn"  # 退选
+    CANCELLED = "cancelled"  # a draft the agency gave up (its sections are free again)
 
 
 DRAW_STATUS_TITLES = {
     DrawStatus.DRAFT: "草稿", DrawStatus.SUBMITTED: "待核验", DrawStatus.VERIFIED: "已核验",
     DrawStatus.REFUSED: "核验未通过", DrawStatus.DRAWING: "抽取中", DrawStatus.PAUSED: "已暂停",
-    DrawStatus.ENDED: "已结束", DrawStatus.WITHDRAWN: "已退选",
+    DrawStatus.ENDED: "已结束", DrawStatus.WITHDRAWN: "已退选", DrawStatus.CANCELLED: "已取消",
 }
 
 
@@ -98,6 +100,9 @@ class DrawActivity(Model):
     eval_end = fields.DatetimeField()
     total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
     on_site = fields.BooleanField(default=False)
+    # seed 004's 是否已抽取专家: experts drawn for the project's earlier activities are
+    # avoided unless the agency says otherwise
+    avoid_drawn = fields.BooleanField(default=True)
     supervisors: list[str] = fields.JSONField(default=list)  # names of the supervisors present
     response_minutes = fields.IntField(default=10)
     verifier_id = fields.BigIntField(null=True)
@@ -221,11 +226,14 @@ class Invitation(Model):
     # withdrawal (退选) notice: pushes made, and when the expert acknowledged it in chat
     withdrawal_notices = fields.IntField(default=0)
     acknowledged_at = fields.DatetimeField(null=True)
-    # attendance: check-in and check-out at the venue, urges (at most 3, system and manual)
+    # attendance: check-in and check-out at the venue, urges (the system's and the agency's
+    # counted apart, seed 004: 系统语音催促最多 3 次)
     checkin_at = fields.DatetimeField(null=True)
     checkout_at = fields.DatetimeField(null=True)
-    urges = fields.IntField(default=0)
+    urges = fields.IntField(default=0)  # the system's (at most 3)
     last_urge_at = fields.DatetimeField(null=True)
+    manual_urges = fields.IntField(default=0)  # the agency's own, counted apart
+    last_manual_urge_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "draw_invitation"
@@ -247,3 +255,22 @@ class SkippedCandidate(Model):
 
     class Meta:
         table = "draw_skipped"
+
+
+class DrawLog(Model):
+    """One operation on a draw activity: who (their role and masked name), what, when and,
+    where seed 004 asks for one, why. The agency, the verifier and the administrator read
+    it; the audit export includes it."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(db_index=True)
+    at = fields.DatetimeField()
+    role = fields.CharField(max_length=16)  # agency / verifier / admin / system
+    actor_id = fields.BigIntField(null=True)  # person id (none for the system)
+    actor_name = fields.CharField(max_length=32)  # masked: 陈*强
+    action = fields.CharField(max_length=24)  # services.draw_log.ACTIONS
+    reason = fields.CharField(max_length=200, null=True)
+    detail: dict[str, Any] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "draw_log"

@@ -17,6 +17,7 @@ from sandbox.events import CallbackClient
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform, Sent
 from sandbox.wechat_push import Pusher, event_fields, text_fields
+from services.draw_log import Actor
 from services.pii import mask_phone
 
 CALLBACK = web.AppKey("sandbox_callback_client", CallbackClient)
@@ -257,7 +258,8 @@ async def demo_draw(request: web.Request) -> web.Response:
     await Condition.create(activity=activity, notice=notice, regions=["4401"],
                            main_specialty=DEMO_POOL_SPECIALTY, planned=3)
     await DrawActivity.filter(id=activity.id).update(status=DrawStatus.VERIFIED)
-    started = await domain.draws.start(activity.id, now)
+    started = await domain.draws.start(activity.id, now, Actor("agency", handler.id,
+                                                               handler.name))
     counts = await domain.draws.counts(activity.id)
     return web.json_response({"activity": started.id, "seed_hash": started.seed_hash,
                               "progress": counts.text, "waiting": counts.waiting})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tortoise.expressions import F, Q
 
@@ -23,6 +24,7 @@ from models.people import Person
 from services.clock import CHINA, china_time
 from services.draw_engine import DrawEngine
 from services.draw_family import family, root_of, serving
+from services.draw_log import SYSTEM, Actor, record
 from services.draw_notices import invitation_params, notice_of
 from services.draw_setup import DrawSetup, notify_agency
 from services.errors import ClosedWindow, Conflict, DomainError, Locked, NotFound
@@ -30,8 +32,9 @@ from services.outbox import Outbox
 from services.scenes import CheckinScene
 
 URGE_WINDOW = timedelta(minutes=30)
-MAX_URGES = 3
-URGE_GAP = timedelta(minutes=3)  # per expert, whoever urges
+MAX_URGES = 3  # the system's urges of one expert (seed 004: 系统语音催促最多 3 次)
+MAX_MANUAL_URGES = 3  # the agency's own urges of one expert, counted apart
+URGE_GAP = timedelta(minutes=3)  # between two urges of one expert by the same side
 REMINDER_GRACE = timedelta(minutes=30)  # a reminder missed by more than this is skipped
 CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering
 CHECKOUT_UNTIL = timedelta(hours=2)  # ... to 2 h after the evaluation's expected end
@@ -89,10 +92,12 @@ class Attendance:
         return sent
 
     async def reschedule(self, activity: DrawActivity, notice_id: int, gather_at: datetime,
-                         now: datetime) -> Notice:
+                         now: datetime, actor: Actor) -> Notice:
         """A new gathering time (before the start, or while paused): the confirmed experts
         hear of it at once, and their reminders follow the new time."""
         notice = await self.setup.change_gathering_time(activity, notice_id, gather_at)
+        await record(activity, actor, "gathering", now, notice=notice.id,
+                     gather_at=gather_at.isoformat())
         await self.gathering_changed(notice, now)
         return notice
 
@@ -183,18 +188,22 @@ class Attendance:
 
     # -- urging ----------------------------------------------------------------------------
     async def urge_expert(self, activity: DrawActivity, invitation_id: int, now: datetime,
-                          by: str) -> Invitation:
+                          actor: Actor) -> Invitation:
         """The agency's urge: once the results unseal, for an expert of this activity."""
         DrawEngine.require_unsealed(activity, now)
         if not await Invitation.exists(id=invitation_id,
                                        activity_id__in=await family(activity)):
             raise NotFound("urge.not_in_activity")
-        return await self.urge(invitation_id, now, by)
+        item = await self.urge(invitation_id, now, "代理机构", manual=True)
+        await record(activity, actor, "urge", now, invitation=item.id, count=item.manual_urges)
+        return item
 
-    async def urge(self, invitation_id: int, now: datetime, by: str) -> Invitation:
+    async def urge(self, invitation_id: int, now: datetime, by: str, *,
+                   manual: bool) -> Invitation:
         """One urge, if the window is open, the expert has not arrived, fewer than 3 were
-        made and the last one was over 3 minutes ago — checked in one conditional update,
-        so a manual and an automatic urge racing cannot both pass the cap."""
+        made by the same side (the system's automatic ones, or the agency's) and its last
+        was over 3 minutes ago — checked in one conditional update, so urges racing cannot
+        pass the cap."""
         item = await Invitation.get_or_none(id=invitation_id)
         if item is None or item.status != InvitationStatus.CONFIRMED:
             raise Conflict("urge.not_confirmed")
@@ -204,20 +213,25 @@ class Attendance:
         if not notice.gather_at <= now <= notice.gather_at + URGE_WINDOW:
             raise ClosedWindow("urge.window", gather_at=notice.gather_at,
                                minutes=int(URGE_WINDOW.total_seconds() // 60))
+        count, last, limit = (("manual_urges", "last_manual_urge_at", MAX_MANUAL_URGES)
+                              if manual else ("urges", "last_urge_at", MAX_URGES))
+        never: dict[str, Any] = {last: None}
+        long_ago: dict[str, Any] = {f"{last}__lte": now - URGE_GAP}
         updated = await Invitation.filter(
-            Q(last_urge_at=None) | Q(last_urge_at__lte=now - URGE_GAP),
-            id=item.id, urges__lt=MAX_URGES, checkin_at=None,
-        ).update(urges=F("urges") + 1, last_urge_at=now)
+            Q(**never) | Q(**long_ago),
+            id=item.id, checkin_at=None, **{f"{count}__lt": limit},
+        ).update(**{count: F(count) + 1, last: now})
         if not updated:
             await item.refresh_from_db()
-            if item.urges >= MAX_URGES:
-                raise Conflict("urge.used_up", limit=MAX_URGES)
+            if getattr(item, count) >= limit:
+                raise Conflict("urge.used_up" if manual else "urge.system_used_up",
+                               limit=limit)
             raise Locked("urge.too_soon", minutes=int(URGE_GAP.total_seconds() // 60))
         await item.refresh_from_db()
         async with self.outbox.change(now) as change:
             await change.notify("draw.urge", {**invitation_params(notice, item, 0),
-                                              "count": str(item.urges), "by": by},
-                                person_id=item.person_id)
+                                              "count": str(item.urges + item.manual_urges),
+                                              "by": by}, person_id=item.person_id)
         return item
 
     async def sweep(self, now: datetime) -> Counter[str]:
@@ -237,7 +251,9 @@ class Attendance:
                          <= now]
                 if slots and (item.last_urge_at is None or item.last_urge_at < slots[-1]):
                     try:
-                        await self.urge(item.id, now, "系统")
+                        urged = await self.urge(item.id, now, "系统", manual=False)
+                        await record(urged.activity_id, SYSTEM, "auto_urge", now,
+                                     invitation=urged.id, count=urged.urges)
                         counts["urged"] += 1
                     except DomainError:
                         counts["urge_refused"] += 1
@@ -250,6 +266,7 @@ class Attendance:
                     status=InvitationStatus.ABSENT, absence="缺席"):
                 return
             activity = await root_of(await DrawActivity.get(id=item.activity_id))
+            await record(item.activity_id, SYSTEM, "auto_absence", now, "缺席", invitation=item.id)
             arrived, expected = await self.arrivals(activity)
             await notify_agency(change, activity, "draw.absent",
                                 progress=f"已到场 {arrived}/{expected}",

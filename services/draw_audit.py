@@ -84,9 +84,12 @@ def audit(seed: str, published_seed_hash: str, pools: list[PoolRecord]) -> Audit
 
 
 def export_record(activity_id: int, seed: str, published_seed_hash: str,
-                  pools: list[PoolRecord]) -> dict[str, object]:
-    """Everything an auditor needs, as JSON (expert ids, never names)."""
+                  pools: list[PoolRecord], log: list[dict[str, Any]] | None = None
+                  ) -> dict[str, object]:
+    """Everything an auditor needs, as JSON (expert ids, never names), with the activity's
+    operation log (names masked)."""
     return {"activity_id": activity_id, "seed": seed, "seed_hash": published_seed_hash,
+            "log": log or [],
             "pools": [{"condition_id": p.condition_id, "name": p.name,
                        "expert_ids": p.expert_ids, "hash": p.published_hash,
                        "used": {str(k): v for k, v in sorted(p.used.items())}}

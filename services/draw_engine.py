@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from models import column
 from models.draws import (
@@ -26,10 +27,11 @@ from models.draws import (
 )
 from services.clock import china_time
 from services.draw_audit import PoolRecord, new_seed, order, pool_hash, seed_hash
+from services.draw_log import Actor, record, require_reason
 from services.draw_notices import invitation_params, notice_of
 from services.draw_pool import blocked, booked, candidate_pool
 from services.draw_setup import notify_agency
-from services.errors import BadInput, Conflict, NotAllowed, NotFound
+from services.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.outbox import Change, Outbox
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ class DrawEngine:
         self.schedule = schedule
 
     # -- the activity's life ---------------------------------------------------------------
-    async def start(self, activity_id: int, now: datetime) -> DrawActivity:
+    async def start(self, activity_id: int, now: datetime, actor: Actor) -> DrawActivity:
         seed = new_seed()
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
@@ -92,34 +94,47 @@ class DrawEngine:
             activity.status, activity.started_at = DrawStatus.DRAWING, now
             activity.seed, activity.seed_hash = seed, seed_hash(seed)
             await activity.save(update_fields=["status", "started_at", "seed", "seed_hash"])
+            await record(activity, actor, "start", now, seed_hash=activity.seed_hash)
             await notify_agency(change, activity, "draw.started",
                                 seed_hash=activity.seed_hash[:16], total=str(activity.total))
         await self.advance(activity.id, now)
         return await DrawActivity.get(id=activity.id)
 
-    async def pause(self, activity_id: int, now: datetime) -> DrawActivity:
+    async def pause(self, activity_id: int, now: datetime, actor: Actor,
+                    reason: str) -> DrawActivity:
+        """Seed 004: "输入暂停抽取原因后" — a pause says why."""
         return await self._move(activity_id, DrawStatus.DRAWING, DrawStatus.PAUSED,
-                                "draw.not_drawing")
+                                "draw.not_drawing", actor, "pause", now,
+                                require_reason(reason, "draw.pause_reason"))
 
-    async def resume(self, activity_id: int, now: datetime) -> DrawActivity:
+    async def resume(self, activity_id: int, now: datetime, actor: Actor) -> DrawActivity:
         activity = await self._move(activity_id, DrawStatus.PAUSED, DrawStatus.DRAWING,
-                                    "draw.not_paused")
+                                    "draw.not_paused", actor, "resume", now)
         await self.advance(activity_id, now)
         return activity
 
-    async def force_end(self, activity_id: int, now: datetime) -> DrawActivity:
-        """No more invitations; those already out may still be answered."""
+    async def force_end(self, activity_id: int, now: datetime, actor: Actor,
+                        reason: str) -> DrawActivity:
+        """Seed 004: "输入原因后，系统会结束本次抽取"; invitations already out may still be
+        answered."""
+        why = require_reason(reason, "draw.end_reason")
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status not in RUNNING:
                 raise Conflict("draw.not_running")
+            await record(activity, actor, "force_end", now, why)
             await self._end(change, activity, "forced")
         return activity
 
-    async def _move(self, activity_id: int, source: DrawStatus, target: DrawStatus,
-                    refusal: str) -> DrawActivity:
-        if not await DrawActivity.filter(id=activity_id, status=source).update(status=target):
-            raise Conflict(refusal)
+    @staticmethod
+    async def _move(activity_id: int, source: DrawStatus, target: DrawStatus, refusal: str,
+                    actor: Actor, action: str, now: datetime,
+                    reason: str | None = None) -> DrawActivity:
+        async with in_transaction():
+            if not await DrawActivity.filter(id=activity_id, status=source).update(
+                    status=target):
+                raise Conflict(refusal)
+            await record(activity_id, actor, action, now, reason)
         return await DrawActivity.get(id=activity_id)
 
     async def _end(self, change: Change, activity: DrawActivity, reason: str) -> None:
@@ -352,7 +367,7 @@ class DrawEngine:
     def require_unsealed(cls, activity: DrawActivity, now: datetime) -> None:
         """Names, results and urging wait until the results unseal."""
         if cls.sealed(activity, now):
-            raise NotAllowed("draw.sealed", unseal=activity.eval_start - SEAL_BEFORE)
+            raise ClosedWindow("draw.sealed", unseal=activity.eval_start - SEAL_BEFORE)
 
 
 async def audit_records(activity: DrawActivity) -> list[PoolRecord]:

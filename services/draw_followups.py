@@ -13,6 +13,7 @@ from models.draws import (
     Avoidance,
     Condition,
     DrawActivity,
+    DrawLog,
     DrawStatus,
     Invitation,
     InvitationStatus,
@@ -23,12 +24,16 @@ from models.people import Person
 from services.clock import china_time
 from services.draw_engine import DrawEngine
 from services.draw_family import family, serving
+from services.draw_log import Actor, record, require_reason
+from services.draw_notices import notice_contact, notice_of
 from services.draw_setup import notify_agency, require_cities, require_time_order
-from services.errors import BadInput, ClosedWindow, Conflict, NotFound
+from services.errors import BadInput, ClosedWindow, Conflict, Locked, NotFound
 from services.outbox import Change, Outbox
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3
+# registrations by phone before the results unseal, per activity
+PHONE_ATTEMPTS, PHONE_ATTEMPTS_PER = 5, timedelta(hours=1)
 # seed 004: leave, absence, and an avoidance found at the venue
 ABSENCE_KINDS = ("请假", "缺席", "现场回避")
 RENOTIFY_AFTER = timedelta(minutes=10)
@@ -44,25 +49,46 @@ class DrawFollowups:
         self.engine = engine
 
     # -- absence and the supplementary draw ------------------------------------------------
-    async def register_absence(self, activity: DrawActivity, key: str, kind: str) -> Invitation:
-        """An expert who will not come (缺席 / 请假), found by verification code or phone."""
+    async def register_absence(self, activity: DrawActivity, key: str, kind: str,
+                               now: datetime, actor: Actor) -> Invitation | None:
+        """An expert who will not come (请假 / 缺席 / 现场回避), found by verification code or
+        by phone (seed 004). By phone before the results unseal, the answer is the same
+        whether or not the phone is a confirmed expert's (None): it takes effect only if it
+        is, that expert is told at once (a false registration is caught), attempts are
+        limited and every one is logged. So the seal holds."""
         if kind not in ABSENCE_KINDS:
             raise BadInput("draw.absence_kind")
         key = key.strip()
+        by_phone = key.isdigit() and len(key) == 11
+        sealed = by_phone and DrawEngine.sealed(activity, now)
+        if sealed and await DrawLog.filter(
+                activity_id=activity.id, action="absence_phone",
+                at__gte=now - PHONE_ATTEMPTS_PER).count() >= PHONE_ATTEMPTS:
+            raise Locked("draw.absence_phone_limit", limit=PHONE_ATTEMPTS,
+                         minutes=int(PHONE_ATTEMPTS_PER.total_seconds() // 60))
         query = Invitation.filter(activity_id__in=await family(activity),
                                   status=InvitationStatus.CONFIRMED)
         found = await query.filter(code=key).first() if len(key) <= 8 else None
-        if found is None and key.isdigit() and len(key) == 11:
+        if found is None and by_phone:
             person = await Person.get_or_none(phone=key)
             if person is not None:
                 found = await query.filter(person_id=person.id).first()
-        if found is None:
-            raise NotFound("draw.no_such_expert")
-        found.status, found.absence = InvitationStatus.ABSENT, kind
-        await found.save(update_fields=["status", "absence"])
-        return found
+        async with self.outbox.change(now) as change:
+            await record(activity, actor, "absence_phone" if by_phone else "absence", now,
+                         kind, matched=found is not None)
+            if found is None:
+                if sealed:
+                    return None
+                raise NotFound("draw.no_such_expert")
+            found.status, found.absence = InvitationStatus.ABSENT, kind
+            await found.save(update_fields=["status", "absence"])
+            notice = await notice_of(found)
+            await change.notify("draw.absence_registered", {
+                "kind": kind, "eval_start": china_time(activity.eval_start),
+                "contact": notice_contact(notice)}, person_id=found.person_id)
+        return None if sealed else found
 
-    async def supplement(self, activity: DrawActivity, now: datetime,
+    async def supplement(self, activity: DrawActivity, now: datetime, actor: Actor,
                          regions: list[str] | None = None,
                          gather_at: datetime | None = None) -> DrawActivity:
         """补抽: a new draw for the absent experts' places, with the original conditions or
@@ -94,7 +120,10 @@ class DrawFollowups:
             invited = await column(Invitation.filter(activity_id__in=ids), "expert_id")
             await self._avoid_experts(child, set(invited), "原抽取已邀请")
         try:
-            return await self.engine.start(child.id, now)
+            started = await self.engine.start(child.id, now, actor)
+            await record(activity, actor, "supplement", now, child=child.id,
+                         places=sum(need.values()))
+            return started
         except BaseException:
             # a 补抽 that could not start leaves nothing behind: its places are still open
             await self._discard(child)
@@ -111,7 +140,7 @@ class DrawFollowups:
 
     # -- clones ----------------------------------------------------------------------------
     async def clone(self, activity: DrawActivity, kind: str, times: dict[str, datetime],
-                    now: datetime) -> DrawActivity:
+                    now: datetime, actor: Actor) -> DrawActivity:
         """重新抽取 (the original experts avoided) or 复评 (the original experts invited): a
         new activity with new times, to be verified again."""
         if kind == "redraw" and activity.status not in (DrawStatus.ENDED,
@@ -130,6 +159,7 @@ class DrawFollowups:
                     status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
                 ), "expert_id")
                 await self._avoid_experts(child, set(original), "原抽取专家")
+            await record(activity, actor, kind, now, child=child.id)
         return child
 
     async def _clone(self, activity: DrawActivity, kind: str, status: DrawStatus,
@@ -175,15 +205,16 @@ class DrawFollowups:
 
     # -- withdrawal (退选) ------------------------------------------------------------------
     async def request_withdrawal(self, activity: DrawActivity, reason: str,
-                                 now: datetime) -> DrawActivity:
+                                 now: datetime, actor: Actor) -> DrawActivity:
         if activity.status not in (DrawStatus.VERIFIED, DrawStatus.DRAWING,
                                    DrawStatus.PAUSED, DrawStatus.ENDED):
             raise Conflict("draw.not_withdrawable")
         self._require_withdrawal_time(activity, now)
-        if not reason.strip():
-            raise BadInput("draw.withdrawal_reason")
-        activity.withdraw_reason, activity.withdraw_requested_at = reason.strip()[:200], now
-        await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at"])
+        why = require_reason(reason, "draw.withdrawal_reason")
+        async with in_transaction():
+            activity.withdraw_reason, activity.withdraw_requested_at = why, now
+            await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at"])
+            await record(activity, actor, "withdrawal_request", now, why)
         return activity
 
     @staticmethod
@@ -192,7 +223,7 @@ class DrawFollowups:
             raise ClosedWindow("draw.withdrawal_too_late", eval_start=activity.eval_start,
                                hours=int(WITHDRAW_MIN.total_seconds() // 3600))
 
-    async def approve_withdrawal(self, activity_id: int, verifier_id: int,
+    async def approve_withdrawal(self, activity_id: int, actor: Actor,
                                  now: datetime) -> DrawActivity:
         """Verified: the activity and its supplementary draws are withdrawn, open invitations
         cancelled, and every expert who confirmed for any of them is told (and asked to
@@ -204,7 +235,8 @@ class DrawFollowups:
             self._require_withdrawal_time(activity, now)
             activity.status, activity.ended_at, activity.end_reason = \
                 DrawStatus.WITHDRAWN, now, "withdrawn"
-            activity.verifier_id = verifier_id
+            activity.verifier_id = actor.person_id
+            await record(activity, actor, "withdrawal_approve", now)
             await activity.save(update_fields=["status", "ended_at", "end_reason",
                                                "verifier_id"])
             ids = await family(activity)

@@ -31,6 +31,10 @@ async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[in
     hashes = [r.id_hash for r in rows if r.kind == "person" and r.id_hash]
     persons = set(await column(Person.filter(id_number_hash__in=hashes), "id")) if hashes else set()
     experts = {r.expert_id for r in rows if r.expert_id}
+    if activity.avoid_drawn and activity.kind == "normal":
+        experts |= set(await column(Invitation.filter(
+            activity__project_id=activity.project_id, status=InvitationStatus.CONFIRMED
+        ).exclude(activity_id=activity.id), "expert_id"))
     return codes, names, {int(p) for p in persons}, {int(e) for e in experts}
 
 

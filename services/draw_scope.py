@@ -29,6 +29,14 @@ def agency_role(person_id: int, grants: list[RoleGrant]) -> AgencyRole:
     raise BadInput("agency.none")
 
 
+async def any_activity(activity_id: int) -> DrawActivity:
+    """The activity, for the administrator (who sees every one)."""
+    activity = await DrawActivity.get_or_none(id=activity_id)
+    if activity is None:
+        raise NotFound("draw.not_found")
+    return activity
+
+
 async def visible_activity(role: AgencyRole, activity_id: int) -> DrawActivity:
     """The activity, if this role may see it."""
     activity = await DrawActivity.get_or_none(id=activity_id)

@@ -27,6 +27,7 @@ from models.people import Agency, Role, RoleGrant
 from services.application_form import TITLE_LEVELS
 from services.catalogue import catalogue, is_city
 from services.clock import china_time
+from services.draw_log import Actor, record
 from services.errors import BadInput, Conflict, DomainError, NotFound
 from services.identity_rules import parse_credit_code, parse_id_number
 from services.outbox import Outbox
@@ -161,12 +162,12 @@ class DrawSetup:
             raise BadInput("avoidance.csv_header", header=",".join(CSV_HEADER))
         rows: list[AvoidanceRow] = []
         errors: list[tuple[int, DomainError]] = []
-        for line, record in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in record):
+        for line, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
                 continue
-            record = [*record, "", "", "", ""][:4]
+            cells = [*cells, "", "", "", ""][:4]
             try:
-                rows.append(self.parse_avoidance(*record))
+                rows.append(self.parse_avoidance(*cells))
             except DomainError as exc:
                 errors.append((line, exc))
         if errors:
@@ -238,7 +239,8 @@ class DrawSetup:
         return await Condition.create(activity=activity, notice=notice, **values)
 
     # -- verification ----------------------------------------------------------------------
-    async def submit(self, activity: DrawActivity, now: datetime) -> DrawActivity:
+    async def submit(self, activity: DrawActivity, now: datetime, actor: Actor
+                     ) -> DrawActivity:
         self.require_editable(activity)
         conditions = await Condition.filter(activity_id=activity.id)
         if not conditions:
@@ -247,18 +249,23 @@ class DrawSetup:
         if planned != activity.total:
             raise BadInput("draw.counts_mismatch", planned=planned, total=activity.total)
         require_time_order(activity.bid_open_at, activity.eval_start, activity.eval_end, now)
-        activity.status = DrawStatus.SUBMITTED
-        await activity.save(update_fields=["status"])
+        async with in_transaction():
+            activity.status = DrawStatus.SUBMITTED
+            await activity.save(update_fields=["status"])
+            await record(activity, actor, "submit", now)
         return activity
 
-    async def withdraw_submission(self, activity: DrawActivity) -> DrawActivity:
+    async def withdraw_submission(self, activity: DrawActivity, now: datetime, actor: Actor
+                                  ) -> DrawActivity:
         if activity.status != DrawStatus.SUBMITTED:
             raise Conflict("draw.not_submitted")
-        activity.status = DrawStatus.DRAFT
-        await activity.save(update_fields=["status"])
+        async with in_transaction():
+            activity.status = DrawStatus.DRAFT
+            await activity.save(update_fields=["status"])
+            await record(activity, actor, "take_back", now)
         return activity
 
-    async def verify(self, activity: DrawActivity, verifier_id: int, approve: bool,
+    async def verify(self, activity: DrawActivity, actor: Actor, approve: bool,
                      reason: str, now: datetime) -> DrawActivity:
         """The trading centre's decision; a refusal says why."""
         if not approve and not reason.strip():
@@ -267,11 +274,13 @@ class DrawSetup:
             updated = await DrawActivity.filter(id=activity.id,
                                                 status=DrawStatus.SUBMITTED).update(
                 status=DrawStatus.VERIFIED if approve else DrawStatus.REFUSED,
-                verifier_id=verifier_id, verified_at=now,
+                verifier_id=actor.person_id, verified_at=now,
                 refuse_reason=None if approve else reason.strip())
             if not updated:
                 raise Conflict("draw.not_waiting_verification")
             await activity.refresh_from_db()
+            await record(activity, actor, "verify" if approve else "refuse", now,
+                         activity.refuse_reason)
             await notify_agency(change, activity, "draw.verified" if approve
                                 else "draw.refused", reason=activity.refuse_reason or "")
         return activity

@@ -104,7 +104,7 @@ class Education:
 
     def _open(self, item: Enrollment, now: datetime) -> None:
         if item.paid_at is None:
-            raise NotAllowed("course.unpaid")
+            raise Conflict("course.unpaid")  # 403 is for who may call, not for what is due
         assert item.access_from is not None
         if now < item.access_from:
             raise ClosedWindow("course.not_open", opens=item.access_from)

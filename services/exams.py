@@ -118,7 +118,7 @@ class Exams:
             raise NotAllowed("exam.not_listed")
         if approved.batch.exam_requires_payment and not await Payable.exists(
                 kind=FeeKind.TRAINING, ref_id=approved.id, paid_at__not_isnull=True):
-            raise NotAllowed("exam.fee_unpaid")
+            raise Conflict("exam.fee_unpaid")
         deadline = min(now + timedelta(minutes=exam.duration_minutes), exam.closes_at)
         try:
             attempt = await ExamAttempt.create(exam_id=exam.id, person_id=person_id,

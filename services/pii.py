@@ -53,6 +53,13 @@ def mask_id(id_number: str) -> str:
     return f"{id_number[:6]}{'*' * (len(id_number) - 10)}{id_number[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """陈*强, 张*: a person named in a log others read."""
+    if len(name) <= 1:
+        return name
+    return name[0] + "*" * max(1, len(name) - 2) + (name[-1] if len(name) > 2 else "")
+
+
 def mask_email(email: str) -> str:
     """z***@example.com"""
     local, at, domain = email.partition("@")

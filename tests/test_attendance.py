@@ -45,37 +45,44 @@ async def gather_time(activity_id: int) -> datetime:
     return (await Notice.get(activity_id=activity_id)).gather_at
 
 
-async def test_urge_window_and_the_three_urge_cap_under_racing_urges(
+async def test_urge_window_and_the_system_and_agency_caps_under_racing_urges(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Seed 004: urges only "在专家未进场且在专家集合时间至集合时间后 30 分钟的时间段",
+    "系统语音催促最多 3 次"; the agency's own calls are apart from the system's."""
     await make_experts(client, 4)
     aid, _ = await drawn(api, chat, demo)
     g = await gather_time(aid)
     item, _other = await Invitation.filter(activity_id=aid,
                                            status=InvitationStatus.CONFIRMED).order_by("id")
     att = attendance(client)
-    await refused(att.urge(item.id, g - timedelta(seconds=1), "代理机构"), "30分钟内催促")
-    await refused(att.urge(item.id, g + timedelta(minutes=30, seconds=1), "代理机构"),
-                  "30分钟内催促")
-    assert (await att.urge(item.id, g, "代理机构")).urges == 1  # at the gathering time
-    await att.sweep(g)  # the system's +0 urge: the other expert only (this one was just urged)
-    await refused(att.urge(item.id, g + timedelta(minutes=1), "代理机构"), "3分钟后")
-    # the system's slot at +10 and a manual urge at the same moment: one of them passes
-    await asyncio.gather(att.urge(item.id, g + timedelta(minutes=10), "代理机构"),
+
+    def manual(at: datetime):  # type: ignore[no-untyped-def]
+        return att.urge(item.id, at, "代理机构", manual=True)
+
+    await refused(manual(g - timedelta(seconds=1)), "30分钟内催促")
+    await refused(manual(g + timedelta(minutes=30, seconds=1)), "30分钟内催促")
+    assert (await manual(g)).manual_urges == 1  # at the gathering time
+    await att.sweep(g)  # the system's +0 urge, for both experts: the agency's does not count
+    assert (await Invitation.get(id=item.id)).urges == 1
+    await refused(manual(g + timedelta(minutes=1)), "3分钟后")
+    # the system's slot at +10 and a manual urge at the same moment: both pass
+    await asyncio.gather(manual(g + timedelta(minutes=10)),
                          att.sweep(g + timedelta(minutes=10)), return_exceptions=True)
-    assert (await Invitation.get(id=item.id)).urges == 2
-    # at +20: two manual urges and the system's: one passes, and the cap is reached
-    await asyncio.gather(att.urge(item.id, g + timedelta(minutes=20), "代理机构"),
-                         att.urge(item.id, g + timedelta(minutes=20), "代理机构"),
+    again = await Invitation.get(id=item.id)
+    assert (again.urges, again.manual_urges) == (2, 2)
+    # at +20: two manual urges racing (one passes) and the system's third
+    await asyncio.gather(manual(g + timedelta(minutes=20)), manual(g + timedelta(minutes=20)),
                          att.sweep(g + timedelta(minutes=20)), return_exceptions=True)
+    again = await Invitation.get(id=item.id)
+    assert (again.urges, again.manual_urges) == (3, 3)
+    await refused(manual(g + timedelta(minutes=29)), "您已催促这位专家3次")
+    await refused(att.urge(item.id, g + timedelta(minutes=29), "系统", manual=False),
+                  "系统已自动催促")
+    await att.sweep(g + timedelta(minutes=29))
     assert (await Invitation.get(id=item.id)).urges == 3
-    await refused(att.urge(item.id, g + timedelta(minutes=30), "代理机构"), "已催促3次")
-    await asyncio.gather(att.sweep(g + timedelta(minutes=29)),
-                         att.urge(item.id, g + timedelta(minutes=29), "代理机构"),
-                         return_exceptions=True)
-    assert (await Invitation.get(id=item.id)).urges == 3
-    assert await Notification.filter(kind="draw.urge", person_id=item.person_id).count() == 3
+    assert await Notification.filter(kind="draw.urge", person_id=item.person_id).count() == 6
     # the other expert got the system's three urges (+0, +10, +20) and no more
-    assert await Notification.filter(kind="draw.urge").count() == 6
+    assert await Notification.filter(kind="draw.urge").count() == 9
     # +30 min without arriving: absent, and the agency is offered a supplementary draw
     counts = await att.sweep(g + timedelta(minutes=31))
     assert counts["absent"] == 2
@@ -158,7 +165,7 @@ async def test_reminders_follow_a_changed_gathering_time(
     assert await att.remind(old - timedelta(days=1)) == 1
     assert await att.remind(old - timedelta(days=1) + timedelta(minutes=1)) == 0  # once
     # pause, move the gathering time 3 hours later: pushed at once
-    await api.call("POST", f"/draws/activities/{aid}/pause", token)
+    await api.call("POST", f"/draws/activities/{aid}/pause", token, {"reason": "改集合时间"})
     notice = await Notice.get(activity_id=aid)
     new = old + timedelta(hours=3)
     moved = await api.call("PUT", f"/draws/activities/{aid}/notices/{notice.id}/gathering",

@@ -12,10 +12,13 @@ from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, 
 from models.notifications import Notification
 from models.people import Person
 from services.clock import CHINA
+from services.draw_log import Actor
 from services.errors import DomainError
 from tests.draw_world import drawn, finish, make_experts, openid_of
 from tests.helpers import Api, Chat, said
 from web.context import DOMAIN
+
+HANDLER = Actor("agency", None, "代理机构")
 
 
 async def test_absence_then_a_supplementary_draw_marked_on_the_result(
@@ -106,12 +109,13 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
     followups = client.app[DOMAIN].draw_followups
     boundary = activity.eval_start - timedelta(hours=5)
     try:
-        await followups.request_withdrawal(activity, "台风停工", boundary + timedelta(seconds=1))
+        await followups.request_withdrawal(activity, "台风停工", boundary + timedelta(seconds=1),
+                                           HANDLER)
     except DomainError as exc:
         assert "不足5小时" in said(exc)
     else:
         raise AssertionError("a withdrawal under 5 hours was accepted")
-    await followups.request_withdrawal(activity, "台风停工", boundary)  # exactly 5 h: allowed
+    await followups.request_withdrawal(activity, "台风停工", boundary, HANDLER)  # 5 h: allowed
     asked = await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
                            {"reason": "台风停工"})
     assert asked.status == 200 and asked.data["requested"] and asked.data["status"] == "ended"

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
+from models.draws import DrawActivity, DrawLog, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
+from models.people import Person
 from sandbox.platform import Platform
 from tests.draw_world import drawn, finish, make_experts, openid_of, prepared
 from tests.helpers import Api, Chat, eventually
@@ -143,3 +144,64 @@ async def test_a_withdrawal_after_a_supplement_reaches_every_expert(
         or (await Invitation.get(id=newcomer.id)).acknowledged_at is not None
     status = await api.call("GET", f"/draws/activities/{aid}/withdrawal", token)
     assert (status.data["delivered"], status.data["undelivered"]) == (1, 1)
+
+
+async def test_absence_by_phone_before_unsealing_answers_alike_and_tells_the_expert(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Seed 004 registers an absence "输入专家的验证码或者手机号码"; its results are sealed
+    until 30 minutes before the evaluation, so before that no answer may say whether a
+    phone was drawn."""
+    await make_experts(client, 6)
+    aid, token = await drawn(api, chat, demo)  # the evaluation is 2 days away: sealed
+    first, _ = await Invitation.filter(activity_id=aid,
+                                       status=InvitationStatus.CONFIRMED).order_by("id")
+    drawn_phone = (await Person.get(id=first.person_id)).phone
+    undrawn_phone = "13912345678"
+    answers = [await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                              {"key": phone, "kind": "请假"})
+               for phone in (drawn_phone, undrawn_phone)]
+    assert [(a.status, a.data) for a in answers] == [(200, {"registered": True,
+                                                            "kind": "请假"})] * 2
+    # it took effect for the drawn expert only, who is told at once
+    assert (await Invitation.get(id=first.id)).status == InvitationStatus.ABSENT
+    told = await Notification.filter(kind="draw.absence_registered")
+    assert [n.person_id for n in told] == [first.person_id]
+    # attempts are limited and every one is in the log
+    for _ in range(3):
+        await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                       {"key": undrawn_phone, "kind": "请假"})
+    limited = await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                             {"key": undrawn_phone, "kind": "请假"})
+    assert limited.status == 429 and "验证码" in limited.message
+    log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
+    assert [e["action"] for e in log].count("absence_phone") == 5
+    # once the results unseal, a phone that was not drawn is answered plainly
+    await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) + timedelta(
+        minutes=20))
+    await DrawLog.filter(activity_id=aid).delete()  # a new hour's allowance
+    plain = await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                           {"key": undrawn_phone})
+    assert plain.status == 404
+
+
+async def test_the_agency_urges_after_the_system_urged_three_times(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Seed 004: "系统语音催促最多 3 次" — the agency's own urge is apart from them."""
+    await make_experts(client, 4)
+    aid, token = await drawn(api, chat, demo)
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=5),
+                                             eval_end=now + timedelta(hours=5))
+    g = now - timedelta(minutes=25)
+    await Notice.filter(activity_id=aid).update(gather_at=g)
+    att = client.app[DOMAIN].attendance
+    for offset in (0, 10, 20):
+        await att.sweep(g + timedelta(minutes=offset))
+    item, _ = await Invitation.filter(activity_id=aid).order_by("id")
+    assert (await Invitation.get(id=item.id)).urges == 3
+    urged = await api.call("POST", f"/draws/activities/{aid}/urge", token,
+                           {"invitation_id": item.id})
+    assert urged.status == 200 and urged.data == {"urges": 1, "left": 2}
+    log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
+    actions = [(e["action"], e["actor"]) for e in log if "urge" in e["action"]]
+    assert actions.count(("auto_urge", "系统")) == 6 and actions[-1] == ("urge", "陈*强")

@@ -80,8 +80,8 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
     assert kinds.count("draw.progress") >= 3 and "draw.ended" in kinds
     # sealed until 30 minutes before the evaluation
     sealed = await api.call("GET", f"/draws/activities/{aid}/results", token)
-    assert sealed.status == 403 and "解封" in sealed.message
-    assert (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).status == 403
+    assert sealed.status == 400 and "解封" in sealed.message
+    assert (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).status == 400
     agency_pushes = str([n.params for n in await Notification.filter(
         kind__startswith="draw.").exclude(kind="draw.invitation")])
     assert await Notification.filter(kind="draw.progress").exists()
@@ -145,7 +145,12 @@ async def test_pause_resume_and_force_end_with_invitations_in_flight(
     await make_experts(client, 6)
     aid, token = await prepared(api, demo, total=2)
     await api.call("POST", f"/draws/activities/{aid}/start", token)
-    paused = await api.call("POST", f"/draws/activities/{aid}/pause", token)
+    # seed 004: "输入暂停抽取原因后" — a pause says why
+    unexplained = await api.call("POST", f"/draws/activities/{aid}/pause", token,
+                                 {"reason": "  "})
+    assert unexplained.status == 400 and "原因" in unexplained.message
+    paused = await api.call("POST", f"/draws/activities/{aid}/pause", token,
+                            {"reason": "修改集合时间"})
     assert paused.data["status"] == "paused"
     a, b = await waiting_openids()
     assert "已确认参加" in (await chat.say(a, "1")).text  # in flight: still counts
@@ -162,13 +167,28 @@ async def test_pause_resume_and_force_end_with_invitations_in_flight(
     assert extra.status == 409  # conditions are not edited during a draw
     resumed = await api.call("POST", f"/draws/activities/{aid}/resume", token)
     assert resumed.data["status"] == "drawing" and resumed.data["counts"]["waiting"] == 1
-    ended = await api.call("POST", f"/draws/activities/{aid}/end", token)
+    ended = await api.call("POST", f"/draws/activities/{aid}/end", token,
+                           {"reason": "招标人要求终止"})
     assert ended.data["status"] == "ended"
     (c,) = await waiting_openids()
     assert "已确认参加" in (await chat.say(c, "1")).text  # the call in flight completes
     assert await Invitation.filter(status=InvitationStatus.SENT).count() == 0
     final = await api.call("GET", f"/draws/activities/{aid}", token)
     assert final.data["counts"]["confirmed"] == 2
+    # the operation log: who did what, when, and why where the seed asks for a reason
+    log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
+    assert [e["action"] for e in log] == ["submit", "verify", "start", "pause", "gathering",
+                                          "resume", "force_end"]
+    assert [e["reason"] for e in log if e["action"] in ("pause", "force_end")] == [
+        "修改集合时间", "招标人要求终止"]
+    assert {e["actor"] for e in log if e["role"] == "agency"} == {"陈*强"}
+    assert log[3]["title"] == "暂停抽取"
+    verifier = await api.login(demo["verifier"].mp_openid)
+    seen = await api.call("GET", f"/verify/activities/{aid}/log", verifier)
+    assert [e["action"] for e in seen.data["entries"]] == [e["action"] for e in log]
+    stranger = await api.call("GET", f"/draws/activities/{aid}/log",
+                              await api.login(demo["applicant"].mp_openid))
+    assert stranger.status == 403
 
 
 async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(

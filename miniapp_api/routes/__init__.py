@@ -9,7 +9,9 @@ from miniapp_api.routes import (
     applications,
     attendance,
     auth,
+    draw_drafts,
     draw_followups,
+    draw_log,
     draw_prep,
     drawing,
     education,
@@ -25,8 +27,8 @@ from miniapp_api.routes import (
 )
 
 MODULES = (auth, me, subscriptions, applications, review, expert, education, payments,
-           invitations, agency, projects, draw_prep, drawing, draw_followups, attendance,
-           verify, roles, admin)
+           invitations, agency, projects, draw_prep, draw_drafts, drawing, draw_followups,
+           attendance, verify, draw_log, roles, admin)
 
 
 def api() -> Api:

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, agency
+from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import InvitationStatus
-from services.attendance import MAX_URGES
+from services.attendance import MAX_MANUAL_URGES
 from services.draw_engine import CHECKIN_LINK
 from services.draw_scope import visible_activities
 
@@ -88,8 +88,8 @@ async def attendance(call: Call) -> AttendanceOut:
            tag=TAG)
 async def urge(call: Call, body: UrgeIn) -> UrgeOut:
     item = await call.domain.attendance.urge_expert(await activity_in_path(call),
-                                                    body.invitation_id, call.now, "代理机构")
-    return UrgeOut(urges=item.urges, left=max(0, MAX_URGES - item.urges))
+                                                    body.invitation_id, call.now, actor(call))
+    return UrgeOut(urges=item.manual_urges, left=max(0, MAX_MANUAL_URGES - item.manual_urges))
 
 
 @api.route("GET", "/draws/dashboard", access=AGENCY, response=DashboardOut,

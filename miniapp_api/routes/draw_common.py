@@ -12,6 +12,7 @@ from miniapp_api.schemas import Model
 from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawStatus
 from models.people import Role
 from services.draw_engine import SEAL_BEFORE, Counts
+from services.draw_log import Actor
 from services.draw_notices import notice_contact
 from services.draw_scope import AgencyRole, agency_role, visible_activity
 from services.draw_views import activity_file
@@ -65,6 +66,7 @@ class ActivityOut(Model):
     eval_end: datetime
     total: int
     on_site: bool
+    avoid_drawn: bool
     refuse_reason: str | None
     seed_hash: str | None = Field(description="开始抽取时公布的随机种子摘要")
     seed: str | None = Field(description="抽取结束后公开")
@@ -78,6 +80,12 @@ class ActivityOut(Model):
 def agency(call: Call) -> AgencyRole:
     """The agency the caller acts for."""
     return agency_role(call.caller.need_person().id, call.caller.grants)
+
+
+def actor(call: Call, role: str = "agency") -> Actor:
+    """The caller as the operation log names them."""
+    person = call.caller.need_person()
+    return Actor(role, person.id, person.name)
 
 
 async def activity_in_path(call: Call) -> DrawActivity:
@@ -97,6 +105,7 @@ async def activity_out(activity: DrawActivity) -> ActivityOut:
         status_title=DRAW_STATUS_TITLES[DrawStatus(activity.status)],
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
         eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
+        avoid_drawn=activity.avoid_drawn,
         refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
         seed=activity.seed if activity.status == DrawStatus.ENDED else None,
         unseal_at=activity.eval_start - SEAL_BEFORE,

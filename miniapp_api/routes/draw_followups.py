@@ -14,6 +14,7 @@ from miniapp_api.routes.draw_common import (
     ActivityOut,
     activity_in_path,
     activity_out,
+    actor,
 )
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
@@ -57,7 +58,9 @@ class WithdrawalOut(Model):
            response=AbsenceOut, summary="登记缺席或请假（凭专家验证码或手机号）", tag=TAG)
 async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_followups.register_absence(activity, body.key, body.kind)
+    # before the results unseal, a registration by phone answers alike for any phone
+    await call.domain.draw_followups.register_absence(activity, body.key, body.kind, call.now,
+                                                      actor(call))
     return AbsenceOut(registered=True, kind=body.kind)
 
 
@@ -66,7 +69,8 @@ async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
            summary="补抽（按原条件或调整地区，可改集合时间；补抽专家在结果中标 *）", tag=TAG)
 async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
     child = await call.domain.draw_followups.supplement(
-        await activity_in_path(call), call.now, regions=body.regions, gather_at=body.gather_at)
+        await activity_in_path(call), call.now, actor(call), regions=body.regions,
+        gather_at=body.gather_at)
     return await activity_out(child)
 
 
@@ -75,7 +79,7 @@ async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
            tag=TAG)
 async def redraw(call: Call, body: CloneIn) -> ActivityOut:
     child = await call.domain.draw_followups.clone(await activity_in_path(call), "redraw",
-                                                   body.model_dump(), call.now)
+                                                   body.model_dump(), call.now, actor(call))
     return await activity_out(child)
 
 
@@ -83,7 +87,7 @@ async def redraw(call: Call, body: CloneIn) -> ActivityOut:
            response=ActivityOut, summary="复评（复制活动，核验后通知原专家）", tag=TAG)
 async def reeval(call: Call, body: CloneIn) -> ActivityOut:
     child = await call.domain.draw_followups.clone(await activity_in_path(call), "reeval",
-                                                   body.model_dump(), call.now)
+                                                   body.model_dump(), call.now, actor(call))
     return await activity_out(child)
 
 
@@ -99,7 +103,7 @@ async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
            summary="申请退选（评标开始前至少5小时，经交易中心核验后通知全部专家）", tag=TAG)
 async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
     activity = await call.domain.draw_followups.request_withdrawal(
-        await activity_in_path(call), body.reason, call.now)
+        await activity_in_path(call), body.reason, call.now, actor(call))
     return await withdrawal_out(call, activity)
 
 

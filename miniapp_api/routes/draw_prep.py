@@ -16,6 +16,7 @@ from miniapp_api.routes.draw_common import (
     ActivityOut,
     activity_in_path,
     activity_out,
+    actor,
     agency,
 )
 from miniapp_api.schemas import Model
@@ -34,6 +35,7 @@ class ActivityIn(Model):
     on_site: bool = False
     supervisors: list[str] = Field(default_factory=list)
     response_minutes: int = Field(default=10, ge=2, le=60)
+    avoid_drawn: bool = Field(default=True, description="是否已抽取专家：回避本项目已抽取的专家")
 
 
 class ActivitiesOut(Model):
@@ -145,7 +147,7 @@ async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
 async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.attendance.reschedule(activity, call.path_int("notice_id"),
-                                            body.gather_at, call.now)
+                                            body.gather_at, call.now, actor(call))
     return await activity_out(activity)
 
 
@@ -161,12 +163,14 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
 @api.route("POST", "/draws/activities/{activity_id}/submit", access=AGENCY,
            response=ActivityOut, summary="提交交易中心核验", tag=TAG)
 async def draw_submit(call: Call) -> ActivityOut:
-    activity = await call.domain.draw_setup.submit(await activity_in_path(call), call.now)
+    activity = await call.domain.draw_setup.submit(await activity_in_path(call), call.now,
+                                                   actor(call))
     return await activity_out(activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/withdraw", access=AGENCY,
            response=ActivityOut, summary="撤回核验申请（核验前）", tag=TAG)
 async def draw_withdraw(call: Call) -> ActivityOut:
-    activity = await call.domain.draw_setup.withdraw_submission(await activity_in_path(call))
+    activity = await call.domain.draw_setup.withdraw_submission(
+        await activity_in_path(call), call.now, actor(call))
     return await activity_out(activity)

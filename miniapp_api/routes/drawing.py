@@ -16,6 +16,7 @@ from miniapp_api.routes.draw_common import (
     CountsOut,
     activity_in_path,
     activity_out,
+    actor,
     counts_out,
 )
 from miniapp_api.schemas import Model
@@ -33,6 +34,10 @@ class ExpertOut(Model):
     verification_code: str
     supplementary: bool
     condition_id: int
+
+
+class ReasonIn(Model):
+    reason: str = Field(max_length=200, description="原因（必填）")
 
 
 class ResultsOut(Model):
@@ -57,28 +62,32 @@ class AuditOut(Model):
            response=ActivityOut, summary="开始抽取（须已核验）", tag=TAG)
 async def draw_start(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.start(activity.id, call.now))
+    return await activity_out(await call.domain.draws.start(activity.id, call.now,
+                                                            actor(call)))
 
 
-@api.route("POST", "/draws/activities/{activity_id}/pause", access=AGENCY,
-           response=ActivityOut, summary="暂停抽取", tag=TAG)
-async def draw_pause(call: Call) -> ActivityOut:
+@api.route("POST", "/draws/activities/{activity_id}/pause", access=AGENCY, body=ReasonIn,
+           response=ActivityOut, summary="暂停抽取（须填写原因）", tag=TAG)
+async def draw_pause(call: Call, body: ReasonIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.pause(activity.id, call.now))
+    return await activity_out(await call.domain.draws.pause(activity.id, call.now,
+                                                            actor(call), body.reason))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/resume", access=AGENCY,
            response=ActivityOut, summary="继续抽取", tag=TAG)
 async def draw_resume(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.resume(activity.id, call.now))
+    return await activity_out(await call.domain.draws.resume(activity.id, call.now,
+                                                             actor(call)))
 
 
-@api.route("POST", "/draws/activities/{activity_id}/end", access=AGENCY,
-           response=ActivityOut, summary="强制结束抽取", tag=TAG)
-async def draw_end(call: Call) -> ActivityOut:
+@api.route("POST", "/draws/activities/{activity_id}/end", access=AGENCY, body=ReasonIn,
+           response=ActivityOut, summary="强制结束抽取（须填写原因）", tag=TAG)
+async def draw_end(call: Call, body: ReasonIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.force_end(activity.id, call.now))
+    return await activity_out(await call.domain.draws.force_end(activity.id, call.now,
+                                                                actor(call), body.reason))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/progress", access=AGENCY,

@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import actor
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.draw_scope import verifiable_activity, waiting_verification
@@ -54,7 +55,7 @@ async def pending(call: Call) -> PendingListOut:
 async def decide(call: Call, body: DecisionIn) -> DecisionOut:
     activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
     activity = await call.domain.draw_setup.verify(
-        activity, call.caller.need_person().id, body.approve, body.reason, call.now)
+        activity, actor(call, "verifier"), body.approve, body.reason, call.now)
     return DecisionOut(id=activity.id, status=activity.status)
 
 
@@ -63,5 +64,5 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
 async def approve_withdrawal(call: Call) -> DecisionOut:
     activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
     activity = await call.domain.draw_followups.approve_withdrawal(
-        activity.id, call.caller.need_person().id, call.now)
+        activity.id, actor(call, "verifier"), call.now)
     return DecisionOut(id=activity.id, status=activity.status)

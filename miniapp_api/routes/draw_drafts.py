@@ -1,0 +1,181 @@
+"""Correcting a draw before it is submitted, and after a refusal (seed 004's 修改 and 删除):
+a project and its sections, an activity's times and fields, its notices and conditions;
+cancelling a draft (its sections are free again); and how many experts a condition matches
+now (a count, never names)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import (
+    AGENCY,
+    TAG,
+    ActivityOut,
+    activity_in_path,
+    activity_out,
+    actor,
+    agency,
+)
+from miniapp_api.routes.projects import ProjectOut, SectionIn, project_out
+from miniapp_api.schemas import Model, Ok
+from services import draw_drafts as drafts
+from services.draw_scope import agency_project
+from services.draw_views import project_sections
+
+api = Api()
+
+
+class ProjectEdit(Model):
+    name: str | None = Field(default=None, min_length=2, max_length=128)
+    number: str | None = Field(default=None, min_length=2, max_length=64)
+    kind: str | None = Field(default=None, min_length=1, max_length=32)
+    region: str | None = Field(default=None, pattern=r"^\d{4,6}$")
+    tenderer_name: str | None = Field(default=None, min_length=2, max_length=128)
+    tenderer_credit_code: str | None = None
+    contact_name: str | None = Field(default=None, max_length=32)
+    contact_phone: str | None = Field(default=None, max_length=20)
+
+
+class ActivityEdit(Model):
+    bid_open_at: datetime | None = None
+    eval_start: datetime | None = None
+    eval_end: datetime | None = None
+    total: int | None = Field(default=None, ge=1, le=99)
+    on_site: bool | None = None
+    supervisors: list[str] | None = None
+    response_minutes: int | None = Field(default=None, ge=2, le=60)
+    avoid_drawn: bool | None = Field(default=None, description="回避本项目已抽取的专家")
+
+
+class NoticeEdit(Model):
+    venue: str | None = Field(default=None, min_length=2, max_length=64)
+    city: str | None = Field(default=None, min_length=2, max_length=16)
+    district: str | None = Field(default=None, min_length=2, max_length=16)
+    street: str | None = Field(default=None, min_length=2, max_length=64)
+    room: str | None = Field(default=None, max_length=32)
+    gather_at: datetime | None = None
+    contact_name: str | None = Field(default=None, min_length=1, max_length=32)
+    contact_phone: str | None = Field(default=None, min_length=5, max_length=20)
+    notes: str | None = Field(default=None, max_length=200)
+
+
+class ConditionEdit(Model):
+    notice_id: int | None = None
+    region_mode: str | None = None
+    regions: list[str] | None = Field(default=None, min_length=1)
+    main_specialty: str | None = None
+    alternate_specialty: str | None = None
+    title_level: str | None = None
+    qualification: str | None = None
+    industry: str | None = None
+    planned: int | None = Field(default=None, ge=1, le=99)
+
+
+class PreviewIn(Model):
+    region_mode: str = "residence"
+    regions: list[str] = Field(min_length=1)
+    main_specialty: str
+    alternate_specialty: str | None = None
+    title_level: str | None = None
+    qualification: str | None = None
+    industry: str | None = None
+
+
+class PreviewOut(Model):
+    matching: int = Field(description="当前符合条件、未被回避的专家人数（不显示姓名）")
+
+
+async def _project(call: Call) -> ProjectOut:
+    project = await agency_project(agency(call), call.path_int("project_id"))
+    return project_out(project, await project_sections(project))
+
+
+@api.route("PUT", "/draws/projects/{project_id}", access=AGENCY, body=ProjectEdit,
+           response=ProjectOut, summary="修改招标项目（其活动提交核验前）", tag=TAG)
+async def edit_project(call: Call, body: ProjectEdit) -> ProjectOut:
+    project = await agency_project(agency(call), call.path_int("project_id"))
+    await drafts.update_project(project, body.model_dump(exclude_none=True))
+    return await _project(call)
+
+
+@api.route("DELETE", "/draws/projects/{project_id}", access=AGENCY, response=Ok,
+           summary="删除招标项目（尚无抽取活动时）", tag=TAG)
+async def delete_project(call: Call) -> Ok:
+    await drafts.delete_project(await agency_project(agency(call),
+                                                     call.path_int("project_id")))
+    return Ok()
+
+
+@api.route("POST", "/draws/projects/{project_id}/sections", access=AGENCY, body=SectionIn,
+           response=ProjectOut, summary="添加标段", tag=TAG)
+async def add_section(call: Call, body: SectionIn) -> ProjectOut:
+    project = await agency_project(agency(call), call.path_int("project_id"))
+    await drafts.add_section(project, body.number, body.name)
+    return await _project(call)
+
+
+@api.route("DELETE", "/draws/projects/{project_id}/sections/{section_id}", access=AGENCY,
+           response=ProjectOut, summary="删除标段（未被抽取活动使用时）", tag=TAG)
+async def remove_section(call: Call) -> ProjectOut:
+    project = await agency_project(agency(call), call.path_int("project_id"))
+    await drafts.remove_section(project, call.path_int("section_id"))
+    return await _project(call)
+
+
+@api.route("PUT", "/draws/activities/{activity_id}", access=AGENCY, body=ActivityEdit,
+           response=ActivityOut, summary="修改抽取活动的时间和信息（提交核验前）", tag=TAG)
+async def edit_activity(call: Call, body: ActivityEdit) -> ActivityOut:
+    activity = await drafts.update_activity(await activity_in_path(call),
+                                            body.model_dump(exclude_none=True), call.now)
+    return await activity_out(activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/cancel", access=AGENCY,
+           response=ActivityOut, summary="取消草稿活动（标段可再用于新活动）", tag=TAG)
+async def cancel_activity(call: Call) -> ActivityOut:
+    activity = await drafts.cancel(await activity_in_path(call), call.now, actor(call))
+    return await activity_out(activity)
+
+
+@api.route("PUT", "/draws/activities/{activity_id}/notices/{notice_id}", access=AGENCY,
+           body=NoticeEdit, response=ActivityOut, summary="修改专家通知", tag=TAG)
+async def edit_notice(call: Call, body: NoticeEdit) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await drafts.update_notice(activity, call.path_int("notice_id"),
+                               body.model_dump(exclude_none=True))
+    return await activity_out(activity)
+
+
+@api.route("DELETE", "/draws/activities/{activity_id}/notices/{notice_id}", access=AGENCY,
+           response=ActivityOut, summary="删除专家通知（其下没有抽取条件时）", tag=TAG)
+async def delete_notice(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await drafts.delete_notice(activity, call.path_int("notice_id"))
+    return await activity_out(activity)
+
+
+@api.route("PUT", "/draws/activities/{activity_id}/conditions/{condition_id}", access=AGENCY,
+           body=ConditionEdit, response=ActivityOut, summary="修改抽取条件", tag=TAG)
+async def edit_condition(call: Call, body: ConditionEdit) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await drafts.update_condition(activity, call.path_int("condition_id"),
+                                  body.model_dump(exclude_none=True))
+    return await activity_out(activity)
+
+
+@api.route("DELETE", "/draws/activities/{activity_id}/conditions/{condition_id}",
+           access=AGENCY, response=ActivityOut, summary="删除抽取条件", tag=TAG)
+async def delete_condition(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await drafts.delete_condition(activity, call.path_int("condition_id"))
+    return await activity_out(activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/preview", access=AGENCY, body=PreviewIn,
+           response=PreviewOut, summary="预览：当前符合条件的专家人数", tag=TAG)
+async def preview(call: Call, body: PreviewIn) -> PreviewOut:
+    return PreviewOut(matching=await drafts.preview(await activity_in_path(call),
+                                                    body.model_dump()))

@@ -1,0 +1,61 @@
+"""The operation log of a draw (who did what, when, why): the agency for its own
+activities, the trading centre's verifier for those it may verify, the administrator for
+any."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import AGENCY, activity_in_path
+from miniapp_api.schemas import Model
+from models.draws import DrawActivity
+from models.people import Role
+from services.draw_log import log_of
+from services.draw_scope import any_activity, verifiable_activity
+
+api = Api()
+TAG = "操作记录"
+
+
+class LogEntryOut(Model):
+    activity_id: int
+    at: datetime
+    role: str
+    actor: str  # masked name, or 系统
+    action: str
+    title: str
+    reason: str | None
+    detail: dict[str, Any]
+
+
+class LogOut(Model):
+    entries: list[LogEntryOut]
+
+
+async def log_out(call: Call, activity: DrawActivity) -> LogOut:
+    texts = call.services.texts
+    return LogOut(entries=[LogEntryOut(
+        activity_id=e.activity_id, at=e.at, role=e.role, actor=e.actor_name, action=e.action,
+        title=texts.render("draw/action.j2", action=e.action), reason=e.reason,
+        detail=e.detail) for e in await log_of(activity)])
+
+
+@api.route("GET", "/draws/activities/{activity_id}/log", access=AGENCY, response=LogOut,
+           summary="抽取活动的操作记录（含补抽）", tag=TAG)
+async def agency_log(call: Call) -> LogOut:
+    return await log_out(call, await activity_in_path(call))
+
+
+@api.route("GET", "/verify/activities/{activity_id}/log", access={Role.VERIFIER},
+           response=LogOut, summary="抽取活动的操作记录（本交易中心辖区）", tag=TAG)
+async def verifier_log(call: Call) -> LogOut:
+    return await log_out(call, await verifiable_activity(call.caller.grants,
+                                                         call.path_int("activity_id")))
+
+
+@api.route("GET", "/admin/draws/{activity_id}/log", access={Role.ADMIN}, response=LogOut,
+           summary="抽取活动的操作记录（管理员）", tag=TAG)
+async def admin_log(call: Call) -> LogOut:
+    return await log_out(call, await any_activity(call.path_int("activity_id")))
