@@ -182,13 +182,16 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
             await WeChatIdentity.create(openid=f"o_b_{expert_id}", person_id=person_id,
                                         channel=Channel.OFFICIAL_ACCOUNT, subscribed=True,
                                         bound_at=datetime.now(UTC))
+    from services.draw_log import Actor
+
+    BENCH = Actor("agency", None, "bench")
     pusher = Pusher(settings.wechat_token, settings.wechat_appid, None, "plain")
     first_wave, whole = [], []
     async with aiohttp.ClientSession() as http:
         for _ in range(count):
             aid = await make_activity(9, specialty, ["4401", "4403"])
             t0 = time.perf_counter()
-            await domain.draws.start(aid, datetime.now(UTC))
+            await domain.draws.start(aid, datetime.now(UTC), BENCH, "bench")
             first_wave.append((time.perf_counter() - t0) * 1000)
             while (await DrawActivity.get(id=aid)).status != DrawStatus.ENDED:
                 waiting = await Invitation.filter(activity_id=aid,

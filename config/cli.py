@@ -99,32 +99,33 @@ def cmd_audit(args: argparse.Namespace) -> None:
 
     if args.file:
         with open(args.file, encoding="utf-8") as fh:
-            seed, digest, pools = import_record(json.load(fh))
+            seed, digest, pools, nonce = import_record(json.load(fh))
     else:
         if args.activity is None:
             raise SystemExit("give an activity id, or --file with an exported record")
         from config.database import database
         from models.draws import DrawActivity
-        from services.draw_engine import audit_records
         from services.draw_log import log_export
+        from services.draw_results import audit_records
 
         settings, _ = _settings(fill_dev_secrets=True)
 
-        async def load() -> tuple[str, str, list[Any], list[dict[str, Any]]]:
+        async def load() -> tuple[str, str, list[Any], list[dict[str, Any]], str]:
             async with database(settings.for_batch_work()):
                 activity = await DrawActivity.get_or_none(id=args.activity)
                 if activity is None or activity.seed is None or activity.status != "ended":
                     raise SystemExit(f"activity {args.activity}: no finished draw to audit")
                 return (activity.seed, activity.seed_hash or "", await audit_records(activity),
-                        await log_export(activity))
+                        await log_export(activity), activity.nonce or "")
 
-        seed, digest, pools, log = asyncio.run(load())
+        seed, digest, pools, log, nonce = asyncio.run(load())
         if args.export:
             with open(args.export, "w", encoding="utf-8") as fh:
-                json.dump(export_record(args.activity, seed, digest, pools, log), fh, indent=1,
+                json.dump(export_record(args.activity, seed, digest, pools, log, nonce), fh,
+                          indent=1,
                           ensure_ascii=False)
             print(f"record written to {args.export}")
-    report = audit(seed, digest, pools)
+    report = audit(seed, digest, pools, nonce)
     print(report_text(report))
     raise SystemExit(0 if report.ok else 1)
 

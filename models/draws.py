@@ -100,16 +100,22 @@ class DrawActivity(Model):
     eval_end = fields.DatetimeField()
     total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
     on_site = fields.BooleanField(default=False)
-    # seed 004's 是否已抽取专家: experts drawn for the project's earlier activities are
-    # avoided unless the agency says otherwise
-    avoid_drawn = fields.BooleanField(default=True)
+    # seed 004's 是否已抽专家: "选择是后需勾选前期抽取完成项目进行当前项目的专家回避" —
+    # the experts confirmed for the earlier activities ticked here are avoided
+    avoid_drawn = fields.BooleanField(default=False)
+    avoid_activity_ids: list[int] = fields.JSONField(default=list)
+    # the evaluation is over: at its end, or for an on-site project (进场项目) once every
+    # confirmed expert has checked out at the venue, whichever comes first (seed 004)
+    finished_at = fields.DatetimeField(null=True)
     supervisors: list[str] = fields.JSONField(default=list)  # names of the supervisors present
     response_minutes = fields.IntField(default=10)
     verifier_id = fields.BigIntField(null=True)
     verified_at = fields.DatetimeField(null=True)
     refuse_reason = fields.CharField(max_length=200, null=True)
+    submit_reason = fields.CharField(max_length=200, null=True)  # 提交审核原因 (seed 004)
     seed_hash = fields.CharField(max_length=64, null=True)  # shown at the start
     seed = fields.CharField(max_length=64, null=True)  # revealed at the end
+    nonce = fields.CharField(max_length=32, null=True)  # entered by the handler at the start
     started_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
     end_reason = fields.CharField(max_length=16, null=True)  # complete/exhausted/forced
@@ -226,6 +232,14 @@ class Invitation(Model):
     # withdrawal (退选) notice: pushes made, and when the expert acknowledged it in chat
     withdrawal_notices = fields.IntField(default=0)
     acknowledged_at = fields.DatetimeField(null=True)
+    # who recorded the acknowledgement: the expert's own 收到 (None), or the agency's note of
+    # an outcome it obtained another way (reached by phone, ...)
+    acknowledged_by = fields.CharField(max_length=32, null=True)
+    acknowledged_note = fields.CharField(max_length=100, null=True)
+    # 专家酬劳支付情况 (seed 004): recorded by the agency after the evaluation
+    fee_fen = fields.IntField(null=True)
+    fee_paid = fields.BooleanField(default=False)
+    fee_recorded_at = fields.DatetimeField(null=True)
     # attendance: check-in and check-out at the venue, urges (the system's and the agency's
     # counted apart, seed 004: 系统语音催促最多 3 次)
     checkin_at = fields.DatetimeField(null=True)
@@ -274,3 +288,21 @@ class DrawLog(Model):
 
     class Meta:
         table = "draw_log"
+
+
+class DrawEvidence(Model):
+    """An attachment a request to the trading centre carries (seed 004: "上传附件" with the
+    抽取申请, the 退选 request, a re-draw or re-evaluation): a PDF or JPG, checked by its
+    content."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(db_index=True)
+    purpose = fields.CharField(max_length=12)  # submission / withdrawal
+    filename = fields.CharField(max_length=128)
+    content_type = fields.CharField(max_length=32)
+    size = fields.IntField()
+    file_key = fields.CharField(max_length=128)
+    uploaded_at = fields.DatetimeField()
+
+    class Meta:
+        table = "draw_evidence"

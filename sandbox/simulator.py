@@ -259,7 +259,7 @@ async def demo_draw(request: web.Request) -> web.Response:
                            main_specialty=DEMO_POOL_SPECIALTY, planned=3)
     await DrawActivity.filter(id=activity.id).update(status=DrawStatus.VERIFIED)
     started = await domain.draws.start(activity.id, now, Actor("agency", handler.id,
-                                                               handler.name))
+                                                               handler.name), "simulator")
     counts = await domain.draws.counts(activity.id)
     return web.json_response({"activity": started.id, "seed_hash": started.seed_hash,
                               "progress": counts.text, "waiting": counts.waiting})

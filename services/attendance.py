@@ -139,6 +139,8 @@ class Attendance:
         activity = await root_of(found)
         if activity.status not in LIVE:
             raise NotFound("checkin.no_evaluation")
+        if activity.on_site and activity.finished_at is not None:
+            raise ClosedWindow("checkin.finished", at=activity.finished_at)
         opens, closes = await self.window(activity)
         if not opens <= now <= closes:
             raise ClosedWindow("checkin.window", opens=opens, closes=closes)
@@ -155,12 +157,22 @@ class Attendance:
         elif item.checkout_at is None and now - item.checkin_at >= timedelta(minutes=10):
             item.checkout_at, action = now, "out"
         await item.save(update_fields=["checkin_at", "checkout_at"])
+        if action == "out" and activity.on_site:
+            await self._finish_when_all_left(activity, now)
         arrived, expected = await self.arrivals(activity)
         if action == "in":
             async with self.outbox.change(now) as change:
                 await notify_agency(change, activity, "draw.arrival",
                                     progress=f"已到场 {arrived}/{expected}")
         return CheckResult(action, item, arrived, expected)
+
+    @staticmethod
+    async def _finish_when_all_left(activity: DrawActivity, now: datetime) -> None:
+        """进场项目 (seed 004): "需对应的进场场所完成专家进出场登记以结束项目" — the
+        evaluation is over once every confirmed expert has checked out."""
+        if all(i.checkout_at is not None for i in await serving(activity)):
+            await DrawActivity.filter(id=activity.id, finished_at=None).update(
+                finished_at=now)
 
     async def checkin_by_code(self, person_id: int, code: str, now: datetime) -> CheckResult:
         """Check in by sending the verification code in chat."""
@@ -235,8 +247,13 @@ class Attendance:
         return item
 
     async def sweep(self, now: datetime) -> Counter[str]:
-        """Automatic urges at their times, and absence 30 minutes after gathering."""
+        """Automatic urges at their times, absence 30 minutes after gathering, and the end
+        of evaluations whose expected end has passed ("如填写否，将按照预计评标结束时间结束
+        项目"; an on-site one ends then too if its experts never all checked out)."""
         counts: Counter[str] = Counter()
+        counts["finished"] = await DrawActivity.filter(
+            status=DrawStatus.ENDED, finished_at=None, eval_end__lte=now
+        ).exclude(kind="supplement").update(finished_at=F("eval_end"))
         earliest = now - URGE_WINDOW - timedelta(hours=1)
         for notice in await Notice.filter(gather_at__lte=now, gather_at__gte=earliest,
                                           activity__status__in=list(LIVE)):

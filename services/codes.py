@@ -193,11 +193,11 @@ class Lockout:
         if attempt.worst < MAX_FAILURES:
             return MAX_FAILURES - attempt.shown
         until = self._clock() + LOCK_TTL
-        pipe = self._redis.pipeline(transaction=True)
-        for lock, fail in zip(self._locks(who), self._fails(who), strict=True):
-            pipe.set(lock, repr(until), ex=LOCK_TTL)
-            pipe.delete(fail)
-        await pipe.execute()
+        async with self._redis.pipeline(transaction=True) as pipe:
+            for lock, fail in zip(self._locks(who), self._fails(who), strict=True):
+                pipe.set(lock, repr(until), ex=LOCK_TTL)
+                pipe.delete(fail)
+            await pipe.execute()
         raise locked(until)
 
     async def clear(self, *who: str) -> None:

@@ -21,12 +21,12 @@ from models.draws import (
 )
 from services.draw_log import Actor, record
 from services.draw_pool import candidate_pool
-from services.draw_setup import DrawSetup, require_time_order
+from services.draw_setup import DrawSetup, require_earlier_activities, require_time_order
 from services.errors import BadInput, Conflict, NotFound
 from services.identity_rules import parse_credit_code
 
 ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_minutes",
-                   "on_site", "supervisors", "avoid_drawn")
+                   "on_site", "supervisors", "avoid_drawn", "avoid_activity_ids")
 
 
 async def _require_project_editable(project: Project) -> None:
@@ -88,6 +88,8 @@ async def update_activity(activity: DrawActivity, values: dict[str, Any],
     """Times and fields of a draft; the times keep their order (bid opening < evaluation
     start < evaluation end, all ahead)."""
     _require_editable(activity)
+    if values.get("avoid_activity_ids"):
+        await require_earlier_activities(activity.agency_id, values["avoid_activity_ids"])
     merged = {k: values.get(k, getattr(activity, k)) for k in ACTIVITY_FIELDS}
     require_time_order(merged["bid_open_at"], merged["eval_start"], merged["eval_end"], now)
     for key, value in values.items():

@@ -26,7 +26,7 @@ from models.draws import (
     SkippedCandidate,
 )
 from services.clock import china_time
-from services.draw_audit import PoolRecord, new_seed, order, pool_hash, seed_hash
+from services.draw_audit import draw_key, new_seed, order, pool_hash, seed_hash
 from services.draw_log import Actor, record, require_reason
 from services.draw_notices import invitation_params, notice_of
 from services.draw_pool import blocked, booked, candidate_pool
@@ -76,8 +76,11 @@ class DrawEngine:
         self.schedule = schedule
 
     # -- the activity's life ---------------------------------------------------------------
-    async def start(self, activity_id: int, now: datetime, actor: Actor) -> DrawActivity:
-        seed = new_seed()
+    async def start(self, activity_id: int, now: datetime, actor: Actor,
+                    nonce: str = "") -> DrawActivity:
+        """Fix the pools and invite the first wave. The seed was committed (its hash shown)
+        when the activity was verified; the handler's `nonce` is mixed in now, so neither
+        the server nor the agency alone chooses the order."""
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status != DrawStatus.VERIFIED:
@@ -92,11 +95,16 @@ class DrawEngine:
                 condition.pool, condition.pool_hash = pool, pool_hash(condition.id, "main", pool)
                 await condition.save(update_fields=["pool", "pool_hash"])
             activity.status, activity.started_at = DrawStatus.DRAWING, now
-            activity.seed, activity.seed_hash = seed, seed_hash(seed)
-            await activity.save(update_fields=["status", "started_at", "seed", "seed_hash"])
-            await record(activity, actor, "start", now, seed_hash=activity.seed_hash)
-            await notify_agency(change, activity, "draw.started",
-                                seed_hash=activity.seed_hash[:16], total=str(activity.total))
+            if activity.seed is None:  # a 补抽 (verified with its parent): committed now
+                activity.seed = new_seed()
+                activity.seed_hash = seed_hash(activity.seed)
+            activity.nonce = nonce.strip()[:32] or None
+            await activity.save(update_fields=["status", "started_at", "seed", "seed_hash",
+                                               "nonce"])
+            await record(activity, actor, "start", now, seed_hash=activity.seed_hash,
+                         nonce=activity.nonce)
+            await notify_agency(change, activity, "draw.started", total=str(activity.total),
+                                seed_hash=(activity.seed_hash or "")[:16])
         await self.advance(activity.id, now)
         return await DrawActivity.get(id=activity.id)
 
@@ -201,7 +209,8 @@ class DrawEngine:
                        , "rank"))
             used |= set(await column(SkippedCandidate.filter(condition_id=condition.id, pool=name)
                         , "rank"))
-            ordered = order(activity.seed, condition.id, name, pool)
+            ordered = order(draw_key(activity.seed, activity.nonce or ""), condition.id, name,
+                            pool)
             rank = len(used)
             while len(sent) < need and rank < len(ordered):
                 chunk = ordered[rank:rank + max(need - len(sent), 8)]
@@ -368,24 +377,6 @@ class DrawEngine:
         """Names, results and urging wait until the results unseal."""
         if cls.sealed(activity, now):
             raise ClosedWindow("draw.sealed", unseal=activity.eval_start - SEAL_BEFORE)
-
-
-async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
-    """What the draw recorded for every pool of the activity (for the auditor)."""
-    records = []
-    for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
-        for name, pool, digest in (("main", condition.pool, condition.pool_hash),
-                                   ("alt", condition.alt_pool, condition.alt_pool_hash)):
-            if pool is None or digest is None:
-                continue
-            used = dict(await Invitation.filter(condition_id=condition.id, pool=name)
-                        .values_list("rank", "expert_id"))
-            used.update(dict(await SkippedCandidate.filter(condition_id=condition.id,
-                                                           pool=name)
-                             .values_list("rank", "expert_id")))
-            records.append(PoolRecord(condition.id, name, list(pool), digest,
-                                      {int(k): int(v) for k, v in used.items()}))
-    return records
 
 
 async def original_experts(condition: Condition) -> list[int]:

@@ -4,6 +4,7 @@ expert acknowledges in chat."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -13,6 +14,7 @@ from models.draws import (
     Avoidance,
     Condition,
     DrawActivity,
+    DrawEvidence,
     DrawLog,
     DrawStatus,
     Invitation,
@@ -20,15 +22,18 @@ from models.draws import (
     Notice,
     Section,
 )
+from models.notifications import Notification
 from models.people import Person
 from services.clock import china_time
 from services.draw_engine import DrawEngine
+from services.draw_evidence import notify_verifiers, require_evidence
 from services.draw_family import family, serving
 from services.draw_log import Actor, record, require_reason
 from services.draw_notices import notice_contact, notice_of
 from services.draw_setup import notify_agency, require_cities, require_time_order
 from services.errors import BadInput, ClosedWindow, Conflict, Locked, NotFound
 from services.outbox import Change, Outbox
+from services.pii import mask_name
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3
@@ -41,6 +46,15 @@ NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "co
                  "contact_phone", "notes")
 CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_specialty",
                     "title_level", "qualification", "industry", "planned")
+
+
+@dataclass(frozen=True)
+class WithdrawalNotice:
+    invitation: Invitation
+    name: str  # masked: 陈*强
+    notices: int
+    channel: str | None  # of the last notice: cs / template / subscribe / sms
+    delivered: bool  # WeChat reported the last notice delivered
 
 
 class DrawFollowups:
@@ -211,10 +225,40 @@ class DrawFollowups:
             raise Conflict("draw.not_withdrawable")
         self._require_withdrawal_time(activity, now)
         why = require_reason(reason, "draw.withdrawal_reason")
-        async with in_transaction():
+        if activity.withdraw_requested_at is not None:
+            raise Conflict("draw.withdrawal_pending")
+        await require_evidence(activity, "withdrawal")
+        async with self.outbox.change(now) as change:
             activity.withdraw_reason, activity.withdraw_requested_at = why, now
             await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at"])
             await record(activity, actor, "withdrawal_request", now, why)
+            await notify_verifiers(change, activity, "withdrawal")
+        return activity
+
+    async def take_back_withdrawal(self, activity: DrawActivity, now: datetime,
+                                   actor: Actor) -> DrawActivity:
+        """The agency takes back a withdrawal request the verifier has not decided."""
+        if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
+            raise Conflict("draw.no_withdrawal_request")
+        async with in_transaction():
+            activity.withdraw_requested_at = None
+            await activity.save(update_fields=["withdraw_requested_at"])
+            await DrawEvidence.filter(activity_id=activity.id, purpose="withdrawal").delete()
+            await record(activity, actor, "withdrawal_take_back", now)
+        return activity
+
+    async def refuse_withdrawal(self, activity_id: int, actor: Actor, reason: str,
+                                now: datetime) -> DrawActivity:
+        """The verifier refuses, saying why: the activity goes on, the agency is told."""
+        why = require_reason(reason, "verify.reason_required")
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
+                raise Conflict("draw.no_withdrawal_request")
+            activity.withdraw_requested_at = None
+            await activity.save(update_fields=["withdraw_requested_at"])
+            await record(activity, actor, "withdrawal_refuse", now, why)
+            await notify_agency(change, activity, "draw.withdrawal_refused", reason=why)
         return activity
 
     @staticmethod
@@ -283,6 +327,45 @@ class DrawFollowups:
                     await self._tell(change, item.activity, item)
                 sent += 1
         return sent
+
+    async def withdrawal_follow_up(self, activity: DrawActivity, now: datetime
+                                   ) -> list[WithdrawalNotice]:
+        """Per expert of the evaluation: the notices sent, the last one's channel and whether
+        WeChat delivered it, and the acknowledgement; names masked, as seed 004 lists them
+        (测*****)."""
+        rows = await serving(activity)
+        names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
+            "id", "name"))
+        since = activity.withdraw_requested_at or activity.created_at
+        out = []
+        for row in rows:
+            last = await Notification.filter(kind="draw.cancelled", person_id=row.person_id,
+                                             created_at__gte=since).order_by("-id").first()
+            out.append(WithdrawalNotice(
+                row, mask_name(str(names.get(row.person_id, ""))),
+                row.withdrawal_notices, last.channel if last else None,
+                last is not None and last.status == "delivered"))
+        return out
+
+    async def record_outcome(self, activity: DrawActivity, invitation_id: int, note: str,
+                             now: datetime, actor: Actor) -> Invitation:
+        """The agency reached an expert another way (by phone, say): the notice counts as
+        acknowledged, with who recorded it and when."""
+        why = require_reason(note, "draw.outcome_note")[:100]
+        if activity.status != DrawStatus.WITHDRAWN:
+            raise Conflict("draw.not_withdrawn")
+        item = next((r for r in await serving(activity) if r.id == invitation_id), None)
+        if item is None:
+            raise NotFound("urge.not_in_activity")
+        if item.acknowledged_at is not None:
+            raise Conflict("draw.already_acknowledged", at=item.acknowledged_at)
+        async with in_transaction():
+            item.acknowledged_at, item.acknowledged_by = now, actor.shown
+            item.acknowledged_note = why
+            await item.save(update_fields=["acknowledged_at", "acknowledged_by",
+                                           "acknowledged_note"])
+            await record(activity, actor, "manual_outcome", now, why, invitation=item.id)
+        return item
 
     async def withdrawal_status(self, activity: DrawActivity) -> tuple[int, int]:
         """(delivered, undelivered) withdrawal notices: counts only, never names."""

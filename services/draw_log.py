@@ -18,7 +18,7 @@ ACTIONS = frozenset({
     "submit", "take_back", "verify", "refuse", "start", "pause", "resume", "force_end",
     "gathering", "absence", "absence_phone", "supplement", "redraw", "reeval", "withdrawal_request",
     "withdrawal_take_back", "withdrawal_approve", "withdrawal_refuse", "urge", "auto_urge",
-    "auto_absence", "manual_outcome", "cancel"})
+    "auto_absence", "manual_outcome", "cancel", "fee"})
 
 
 @dataclass(frozen=True)

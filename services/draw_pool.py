@@ -31,10 +31,10 @@ async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[in
     hashes = [r.id_hash for r in rows if r.kind == "person" and r.id_hash]
     persons = set(await column(Person.filter(id_number_hash__in=hashes), "id")) if hashes else set()
     experts = {r.expert_id for r in rows if r.expert_id}
-    if activity.avoid_drawn and activity.kind == "normal":
+    if activity.avoid_drawn and activity.avoid_activity_ids:
         experts |= set(await column(Invitation.filter(
-            activity__project_id=activity.project_id, status=InvitationStatus.CONFIRMED
-        ).exclude(activity_id=activity.id), "expert_id"))
+            activity_id__in=activity.avoid_activity_ids, status=InvitationStatus.CONFIRMED),
+            "expert_id"))
     return codes, names, {int(p) for p in persons}, {int(e) for e in experts}
 
 
@@ -82,22 +82,24 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
 
 
 async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
-                 confirmed_only: bool = False) -> set[int]:
+                 confirmed_only: bool = False) -> dict[int, int]:
     """Those confirmed (or, unless `confirmed_only`, invited and still in their window) for
-    another evaluation at an overlapping time."""
+    another evaluation at an overlapping time: expert id -> that other activity's id."""
     rows = await Invitation.filter(
         expert_id__in=expert_ids, status__in=list(LIVE),
         activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
-    ).exclude(activity_id=activity.id).values_list("expert_id", "status", "due_at")
-    return {int(e) for e, status, due_at in rows
+    ).exclude(activity_id=activity.id).values_list("expert_id", "status", "due_at",
+                                                   "activity_id")
+    return {int(e): int(other) for e, status, due_at, other in rows
             if status == InvitationStatus.CONFIRMED or (due_at > now and not confirmed_only)}
 
 
 async def blocked(activity: DrawActivity, expert_ids: list[int],
                   now: datetime) -> dict[int, str]:
-    """Why each of these experts cannot be invited now, if they cannot: deregistered,
-    unavailable on an evaluation day, booked (or invited) for an overlapping time elsewhere,
-    or already invited by this activity."""
+    """Why each of these experts cannot be invited now, if they cannot, with what an auditor
+    needs to check it: "inactive", "unavailable:<unavailability id>" (a declared day off on
+    an evaluation day), "booked:<activity id>" (confirmed or invited for an overlapping
+    time there), "invited:<invitation id>" (by this activity already)."""
     if not expert_ids:
         return {}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=expert_ids)}
@@ -107,13 +109,13 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
             out[expert_id] = "inactive"
     persons = {p.person_id: p.id for p in profiles.values()}
     first, last = eval_days(activity)
-    for person_id in await column(Unavailability.filter(
+    for person_id, day_off in await Unavailability.filter(
             person_id__in=list(persons), date_from__lte=last, date_to__gte=first
-    ), "person_id"):
-        out.setdefault(persons[int(person_id)], "unavailable")
-    for expert_id in await booked(activity, expert_ids, now):
-        out.setdefault(expert_id, "booked")
-    for expert_id in await column(Invitation.filter(activity_id=activity.id,
-                                             expert_id__in=expert_ids), "expert_id"):
-        out.setdefault(int(expert_id), "invited")
+    ).values_list("person_id", "id"):
+        out.setdefault(persons[int(person_id)], f"unavailable:{day_off}")
+    for expert_id, other in (await booked(activity, expert_ids, now)).items():
+        out.setdefault(expert_id, f"booked:{other}")
+    for expert_id, invitation_id in await Invitation.filter(
+            activity_id=activity.id, expert_id__in=expert_ids).values_list("expert_id", "id"):
+        out.setdefault(int(expert_id), f"invited:{invitation_id}")
     return out

@@ -7,11 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.draws import Condition, DrawActivity, DrawStatus, Invitation, InvitationStatus
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    SkippedCandidate,
+)
 from models.experts import ExpertProfile
 from models.people import Person
 from services.draw_audit import AuditReport, PoolRecord, audit
-from services.draw_engine import RESULT_LINK, DrawEngine, audit_records
+from services.draw_engine import RESULT_LINK, DrawEngine
 from services.draw_family import family
 from services.links import Links
 
@@ -58,9 +65,28 @@ def result_link(links: Links, activity: DrawActivity, person_id: int,
                      expires.timestamp()), expires
 
 
+async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
+    """What the draw recorded for every pool of the activity (for the auditor)."""
+    records = []
+    for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
+        for name, pool, digest in (("main", condition.pool, condition.pool_hash),
+                                   ("alt", condition.alt_pool, condition.alt_pool_hash)):
+            if pool is None or digest is None:
+                continue
+            used = dict(await Invitation.filter(condition_id=condition.id, pool=name)
+                        .values_list("rank", "expert_id"))
+            skipped = await SkippedCandidate.filter(condition_id=condition.id, pool=name)
+            used.update({s.rank: s.expert_id for s in skipped})
+            records.append(PoolRecord(condition.id, name, list(pool), digest,
+                                      {int(k): int(v) for k, v in used.items()},
+                                      {s.rank: s.reason for s in skipped}))
+    return records
+
+
 async def pool_audit(activity: DrawActivity) -> tuple[list[PoolRecord], AuditReport | None]:
     """What the draw recorded for every pool; once it ended, the re-derivation's report."""
     records = await audit_records(activity)
     if activity.status != DrawStatus.ENDED or activity.seed is None:
         return records, None
-    return records, audit(activity.seed, activity.seed_hash or "", records)
+    return records, audit(activity.seed, activity.seed_hash or "", records,
+                          activity.nonce or "")

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tortoise.expressions import Q
+
 from models.draws import DrawActivity, DrawStatus, Project
 from models.people import Role, RoleGrant
 from services.errors import BadInput, NotAllowed, NotFound
@@ -85,8 +87,11 @@ async def verifiable_activity(grants: list[RoleGrant], activity_id: int) -> Draw
 
 
 async def waiting_verification(grants: list[RoleGrant]) -> list[DrawActivity]:
-    """Activities submitted for verification in the verifier's region, soonest first."""
+    """What waits for the verifier in its region, soonest evaluation first: activities
+    submitted (a new draw, a re-draw, a re-evaluation) and withdrawal (退选) requests."""
     regions = verifier_regions(grants)
-    rows = await DrawActivity.filter(status=DrawStatus.SUBMITTED).prefetch_related(
-        "project").order_by("eval_start").limit(200)
+    rows = await DrawActivity.filter(
+        Q(status=DrawStatus.SUBMITTED)
+        | (Q(withdraw_requested_at__not_isnull=True) & ~Q(status=DrawStatus.WITHDRAWN))
+    ).prefetch_related("project").order_by("eval_start").limit(200)
     return [a for a in rows if in_verifier_scope(regions, a.project)]

@@ -27,7 +27,9 @@ from models.people import Agency, Role, RoleGrant
 from services.application_form import TITLE_LEVELS
 from services.catalogue import catalogue, is_city
 from services.clock import china_time
-from services.draw_log import Actor, record
+from services.draw_audit import new_seed, seed_hash
+from services.draw_evidence import notify_verifiers, require_evidence
+from services.draw_log import Actor, record, require_reason
 from services.errors import BadInput, Conflict, DomainError, NotFound
 from services.identity_rules import parse_credit_code, parse_id_number
 from services.outbox import Outbox
@@ -54,6 +56,14 @@ class AvoidanceRow:
     credit_code: str | None
     id_hash: str | None
     reason: str
+
+
+async def require_earlier_activities(agency_id: int, ids: list[int]) -> None:
+    """The activities ticked under 是否已抽专家: the agency's own, their draw finished."""
+    found = await DrawActivity.filter(id__in=ids, agency_id=agency_id,
+                                      status=DrawStatus.ENDED).count()
+    if found != len(set(ids)):
+        raise BadInput("draft.earlier_activities")
 
 
 def require_time_order(bid_open_at: datetime, eval_start: datetime, eval_end: datetime,
@@ -88,6 +98,8 @@ class DrawSetup:
     async def create_activity(self, project: Project, handler_id: int, section_ids: list[int],
                               values: dict[str, Any], now: datetime) -> DrawActivity:
         require_time_order(values["bid_open_at"], values["eval_start"], values["eval_end"], now)
+        if values.get("avoid_activity_ids"):
+            await require_earlier_activities(project.agency_id, values["avoid_activity_ids"])
         sections = await Section.filter(id__in=section_ids, project_id=project.id)
         if not section_ids or len(sections) != len(set(section_ids)):
             raise BadInput("draw.sections_of_project")
@@ -239,8 +251,10 @@ class DrawSetup:
         return await Condition.create(activity=activity, notice=notice, **values)
 
     # -- verification ----------------------------------------------------------------------
-    async def submit(self, activity: DrawActivity, now: datetime, actor: Actor
-                     ) -> DrawActivity:
+    async def submit(self, activity: DrawActivity, now: datetime, actor: Actor,
+                     reason: str) -> DrawActivity:
+        """To the trading centre (seed 004): with its reason (提交审核原因) and at least one
+        attachment; the verifiers of the project's region are told at once."""
         self.require_editable(activity)
         conditions = await Condition.filter(activity_id=activity.id)
         if not conditions:
@@ -249,10 +263,13 @@ class DrawSetup:
         if planned != activity.total:
             raise BadInput("draw.counts_mismatch", planned=planned, total=activity.total)
         require_time_order(activity.bid_open_at, activity.eval_start, activity.eval_end, now)
-        async with in_transaction():
-            activity.status = DrawStatus.SUBMITTED
-            await activity.save(update_fields=["status"])
-            await record(activity, actor, "submit", now)
+        why = require_reason(reason, "draw.submit_reason")
+        await require_evidence(activity, "submission")
+        async with self.outbox.change(now) as change:
+            activity.status, activity.submit_reason = DrawStatus.SUBMITTED, why
+            await activity.save(update_fields=["status", "submit_reason"])
+            await record(activity, actor, "submit", now, why)
+            await notify_verifiers(change, activity, activity.kind)
         return activity
 
     async def withdraw_submission(self, activity: DrawActivity, now: datetime, actor: Actor
@@ -270,9 +287,11 @@ class DrawSetup:
         """The trading centre's decision; a refusal says why."""
         if not approve and not reason.strip():
             raise BadInput("verify.reason_required")
+        seed = new_seed()  # committed now, before any pool is fixed; revealed at the end
         async with self.outbox.change(now) as change:
             updated = await DrawActivity.filter(id=activity.id,
                                                 status=DrawStatus.SUBMITTED).update(
+                seed=seed if approve else None, seed_hash=seed_hash(seed) if approve else None,
                 status=DrawStatus.VERIFIED if approve else DrawStatus.REFUSED,
                 verifier_id=actor.person_id, verified_at=now,
                 refuse_reason=None if approve else reason.strip())

@@ -12,7 +12,7 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
 from services.demo import demo_credit_code, demo_id
-from tests.helpers import Api, Chat
+from tests.helpers import Api, ApiAnswer, Chat
 from web.context import DOMAIN
 
 TENDERER = ("某市第一中学", demo_credit_code(50))
@@ -52,8 +52,8 @@ async def make_experts(client: TestClient, count: int, *, first: int = 1000,
 async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] | None = None,
                    eval_in: timedelta = timedelta(days=2), specialty: str = "A0401",
                    alternate: str | None = None, response_minutes: int = 10,
-                   verify: bool = True, contact_phone: str = "020-12345678"
-                   ) -> tuple[int, str]:
+                   verify: bool = True, contact_phone: str = "020-12345678",
+                   on_site: bool = False) -> tuple[int, str]:
     """A verified activity (or only submitted); returns its id and the handler's token."""
     token = await api.login(demo["handler"].mp_openid)
     now = datetime.now(UTC)
@@ -68,7 +68,7 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
         "project_id": project.data["id"], "section_ids": [project.data["sections"][0]["id"]],
         "bid_open_at": (start - timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=6)).isoformat(),
-        "total": total, "response_minutes": response_minutes})
+        "total": total, "response_minutes": response_minutes, "on_site": on_site})
     assert activity.status == 200, activity.data
     aid = activity.data["id"]
     notice = await api.call("POST", f"/draws/activities/{aid}/notices", token, {
@@ -82,7 +82,7 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
             "notice_id": notice.data["notices"][0]["id"], "regions": ["4401"],
             "main_specialty": specialty, "alternate_specialty": alternate, "planned": count})
         assert condition.status == 200, condition.data
-    submitted = await api.call("POST", f"/draws/activities/{aid}/submit", token)
+    submitted = await submit(api, token, aid)
     assert submitted.status == 200, submitted.data
     if verify:
         verifier = await api.login(demo["verifier"].mp_openid)
@@ -90,6 +90,34 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
                                   {"approve": True})
         assert verified.status == 200, verified.data
     return aid, token
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"  # an attachment, a PDF by its content
+
+
+async def submit(api: Api, token: str, aid: int, reason: str = "按招标计划抽取评标专家"
+                 ) -> ApiAnswer:
+    """Seed 004: "填写信息并上传申请附件后点击提交审核"."""
+    uploaded = await api.upload(f"/draws/activities/{aid}/evidence/submission", token, PDF,
+                                "专家抽取申请.pdf", "application/pdf")
+    assert uploaded.status == 200, uploaded.data
+    return await api.call("POST", f"/draws/activities/{aid}/submit", token, {"reason": reason})
+
+
+NONCE = "0815"  # what the handler types at the start: the server does not choose it
+
+
+async def start_draw(api: Api, token: str, aid: int, nonce: str = NONCE) -> ApiAnswer:
+    return await api.call("POST", f"/draws/activities/{aid}/start", token, {"nonce": nonce})
+
+
+async def ask_withdrawal(api: Api, token: str, aid: int, reason: str) -> ApiAnswer:
+    """Seed 004: "首先要填写退选原因并上传证明材料至抽取终端审核"."""
+    uploaded = await api.upload(f"/draws/activities/{aid}/evidence/withdrawal", token, PDF,
+                                "退选专家申请.pdf", "application/pdf")
+    assert uploaded.status == 200, uploaded.data
+    return await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
+                          {"reason": reason})
 
 
 async def openid_of(person_id: int) -> str:
@@ -109,9 +137,11 @@ async def finish(chat: Chat, activity_id: int) -> list[Invitation]:
 
 
 async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2,
-                contact_phone: str = "020-12345678") -> tuple[int, str]:
-    aid, token = await prepared(api, demo, total=total, contact_phone=contact_phone)
-    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+                contact_phone: str = "020-12345678", on_site: bool = False
+                ) -> tuple[int, str]:
+    aid, token = await prepared(api, demo, total=total, contact_phone=contact_phone,
+                                on_site=on_site)
+    started = await start_draw(api, token, aid)
     assert started.status == 200
     await finish(chat, aid)
     assert (await DrawActivity.get(id=aid)).status == "ended"

@@ -23,7 +23,7 @@ from services.attendance import Attendance
 from services.clock import CHINA
 from services.errors import DomainError
 from services.scenes import CheckinScene
-from tests.draw_world import drawn, make_experts, openid_of, prepared
+from tests.draw_world import drawn, make_experts, openid_of, prepared, start_draw
 from tests.helpers import PHONE_LIKE, Api, Chat, said
 from web.context import DOMAIN
 
@@ -156,7 +156,7 @@ async def test_reminders_follow_a_changed_gathering_time(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     await make_experts(client, 4)
     aid, token = await prepared(api, demo, total=2)
-    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    await start_draw(api, token, aid)
     item = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT).first()
     assert item is not None
     assert "已确认参加" in (await chat.say(await openid_of(item.person_id), "1")).text
@@ -186,7 +186,7 @@ async def test_the_dashboard_against_a_known_data_set(api: Api, chat: Chat,
     await make_experts(client, 6)
     today_aid, token = await drawn(api, chat, demo)  # ended now
     drawing_aid, _ = await prepared(api, demo, total=2, eval_in=timedelta(days=3))
-    await api.call("POST", f"/draws/activities/{drawing_aid}/start", token)
+    await start_draw(api, token, drawing_aid)
     await prepared(api, demo, total=1, eval_in=timedelta(days=4), verify=False)  # not started
     now = datetime.now(UTC)
     await DrawActivity.filter(id=today_aid).update(eval_start=now + timedelta(minutes=1),

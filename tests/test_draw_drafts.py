@@ -1,8 +1,8 @@
 """Preparation can be corrected until it is submitted (seed 004's activity list offers 修改
 and 删除 on a draft; a refused activity is edited and submitted again): a wrong condition is
 fixed and the draft submitted, a draft given up frees its sections for a new activity, a
-condition's preview counts the experts it matches now, and experts drawn for the project's
-earlier activity are avoided (seed 004's 是否已抽取专家)."""
+condition's preview counts the experts it matches now, and "【是否已抽专家】：选择是后需勾选
+前期抽取完成项目进行当前项目的专家回避" (seed 004)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation, InvitationStatus
-from tests.draw_world import TENDERER, finish, make_experts
+from tests.draw_world import TENDERER, finish, make_experts, start_draw, submit
 from tests.helpers import Api, Chat
 
 
@@ -25,13 +25,14 @@ async def new_project(api: Api, token: str) -> dict:
     return project.data
 
 
-async def new_activity(api: Api, token: str, project: dict, section: int, total: int) -> dict:
+async def new_activity(api: Api, token: str, project: dict, section: int, total: int,
+                       **extra: object) -> dict:
     start = datetime.now(UTC) + timedelta(days=3)
     activity = await api.call("POST", "/draws/activities", token, {
         "project_id": project["id"], "section_ids": [project["sections"][section]["id"]],
         "bid_open_at": (start - timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=6)).isoformat(),
-        "total": total})
+        "total": total, **extra})
     assert activity.status == 200, activity.data
     notice = await api.call("POST", f"/draws/activities/{activity.data['id']}/notices", token, {
         "venue": "广州公共资源交易中心", "city": "广州市", "district": "天河区",
@@ -54,7 +55,7 @@ async def test_a_draft_is_corrected_and_submitted_and_another_cancelled_frees_it
     wrong = await api.call("POST", f"/draws/activities/{aid}/conditions", token,
                            {"notice_id": notice_id, **CONDITION, "planned": 3})
     condition_id = wrong.data["conditions"][0]["id"]
-    refused = await api.call("POST", f"/draws/activities/{aid}/submit", token)
+    refused = await submit(api, token, aid)
     assert refused.status == 400  # 3 planned, 2 needed: it never balances...
     fixed = await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition_id}", token,
                            {"planned": 2})
@@ -77,7 +78,7 @@ async def test_a_draft_is_corrected_and_submitted_and_another_cancelled_frees_it
     backwards = await api.call("PUT", f"/draws/activities/{aid}", token, {
         "eval_end": (later - timedelta(hours=2)).isoformat()})
     assert backwards.status == 400
-    submitted = await api.call("POST", f"/draws/activities/{aid}/submit", token)
+    submitted = await submit(api, token, aid)
     assert submitted.status == 200 and submitted.data["status"] == "submitted"
     frozen = await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition_id}", token,
                             {"planned": 1})
@@ -107,26 +108,37 @@ async def test_a_draft_is_corrected_and_submitted_and_another_cancelled_frees_it
     assert [e["action"] for e in log] == ["cancel"]
 
 
-async def test_experts_drawn_for_the_projects_earlier_activity_are_avoided(
+async def test_experts_of_a_ticked_earlier_activity_are_avoided(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     await make_experts(client, 4)
     token = await api.login(demo["handler"].mp_openid)
     verifier = await api.login(demo["verifier"].mp_openid)
     project = await new_project(api, token)
     drawn_ids: set[int] = set()
+    earlier: list[int] = []
     for section in (0, 1):
-        activity = await new_activity(api, token, project, section, total=2)
+        if earlier:  # 是否已抽专家: 是, and the earlier activity ticked
+            wrong = await api.call("POST", "/draws/activities", token, {
+                "project_id": project["id"], "section_ids": [project["sections"][1]["id"]],
+                "bid_open_at": (datetime.now(UTC) + timedelta(days=2)).isoformat(), "total": 2,
+                "eval_start": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
+                "eval_end": (datetime.now(UTC) + timedelta(days=3, hours=6)).isoformat(),
+                "avoid_drawn": True, "avoid_activity_ids": [earlier[0] + 999]})
+            assert wrong.status == 400 and "前期抽取活动" in wrong.message
+        activity = await new_activity(api, token, project, section, total=2,
+                                      avoid_drawn=bool(earlier), avoid_activity_ids=earlier)
         aid = activity["id"]
         await api.call("POST", f"/draws/activities/{aid}/conditions", token,
                        {"notice_id": activity["notices"][0]["id"], **CONDITION, "planned": 2})
-        assert (await api.call("POST", f"/draws/activities/{aid}/submit", token)).status == 200
+        assert (await submit(api, token, aid)).status == 200
         assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
                                {"approve": True})).status == 200
-        started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+        started = await start_draw(api, token, aid)
         assert started.status == 200, started.data
         invited = {i.expert_id for i in await Invitation.filter(activity_id=aid)}
         assert not invited & drawn_ids  # the first activity's experts are not invited again
         confirmed = await finish(chat, aid)
         assert len(confirmed) == 2
         drawn_ids |= {i.expert_id for i in confirmed}
+        earlier.append(aid)
     assert await Invitation.filter(status=InvitationStatus.CONFIRMED).count() == 4

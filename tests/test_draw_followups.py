@@ -14,7 +14,15 @@ from models.people import Person
 from services.clock import CHINA
 from services.draw_log import Actor
 from services.errors import DomainError
-from tests.draw_world import drawn, finish, make_experts, openid_of
+from tests.draw_world import (
+    ask_withdrawal,
+    drawn,
+    finish,
+    make_experts,
+    openid_of,
+    start_draw,
+    submit,
+)
 from tests.helpers import Api, Chat, said
 from web.context import DOMAIN
 
@@ -74,9 +82,9 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
     reeval = await api.call("POST", f"/draws/activities/{aid}/reeval", token, times)
     assert reeval.status == 200 and reeval.data["status"] == "draft"
     rid = reeval.data["id"]
-    await api.call("POST", f"/draws/activities/{rid}/submit", token)
+    await submit(api, token, rid)
     await api.call("POST", f"/verify/activities/{rid}", verifier, {"approve": True})
-    started = await api.call("POST", f"/draws/activities/{rid}/start", token)
+    started = await start_draw(api, token, rid)
     assert started.status == 200, started.data
     assert set(await Invitation.filter(activity_id=rid).values_list(
         "expert_id", flat=True)) == originals
@@ -90,9 +98,9 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
                                          ).values_list("expert_id", flat=True))
     assert avoided == originals
     assert await Section.filter(activity_id=did).count() == 1  # the sections moved along
-    await api.call("POST", f"/draws/activities/{did}/submit", token)
+    await submit(api, token, did)
     await api.call("POST", f"/verify/activities/{did}", verifier, {"approve": True})
-    assert (await api.call("POST", f"/draws/activities/{did}/start", token)).status == 200
+    assert (await start_draw(api, token, did)).status == 200
     assert not set(await Invitation.filter(activity_id=did).values_list(
         "expert_id", flat=True)) & originals
     # times are checked again
@@ -115,12 +123,26 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
         assert "不足5小时" in said(exc)
     else:
         raise AssertionError("a withdrawal under 5 hours was accepted")
-    await followups.request_withdrawal(activity, "台风停工", boundary, HANDLER)  # 5 h: allowed
-    asked = await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
-                           {"reason": "台风停工"})
+    # without its evidence (证明材料), a request is refused even in time
+    try:
+        await followups.request_withdrawal(activity, "台风停工", boundary, HANDLER)
+    except DomainError as exc:
+        assert "附件" in said(exc)
+    else:
+        raise AssertionError("a withdrawal without evidence was accepted")
+    asked = await ask_withdrawal(api, token, aid, "台风停工")
     assert asked.status == 200 and asked.data["requested"] and asked.data["status"] == "ended"
+    twice = await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
+                           {"reason": "台风停工"})
+    assert twice.status == 409
+    # the agency may take it back before the verifier decides, and ask again
+    back = await api.call("POST", f"/draws/activities/{aid}/withdrawal/take-back", token)
+    assert back.status == 200 and not back.data["requested"]
+    asked = await ask_withdrawal(api, token, aid, "台风停工")
+    assert asked.status == 200 and asked.data["requested"]
     verifier = await api.login(demo["verifier"].mp_openid)
-    approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier)
+    approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier,
+                              {"approve": True})
     assert approved.status == 200 and approved.data["status"] == "withdrawn"
     notices = await Notification.filter(kind="draw.cancelled")
     assert len(notices) == 2 and all(n.params["reason"] == "台风停工" for n in notices)

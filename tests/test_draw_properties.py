@@ -24,7 +24,7 @@ from models.draws import (
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.catalogue import catalogue
-from tests.draw_world import TENDERER, make_experts, prepared
+from tests.draw_world import TENDERER, make_experts, prepared, start_draw
 from tests.helpers import Api
 from web.context import DOMAIN
 
@@ -97,7 +97,7 @@ async def test_no_forbidden_expert_is_invited_and_never_more_confirmed_than_plan
                                 planned=world["planned"], specialty=specialty)
     activity = await DrawActivity.get(id=aid)
     forbidden = await shape(experts, world["traits"], activity)
-    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    started = await start_draw(api, token, aid)
     assert started.status == 200, started.data
     engine = client.app[DOMAIN].draws
     replies = itertools.cycle(world["replies"])

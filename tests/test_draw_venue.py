@@ -16,7 +16,15 @@ from models.draws import DrawActivity, DrawLog, Invitation, InvitationStatus, No
 from models.notifications import Notification
 from models.people import Person
 from sandbox.platform import Platform
-from tests.draw_world import drawn, finish, make_experts, openid_of, prepared
+from tests.draw_world import (
+    ask_withdrawal,
+    drawn,
+    finish,
+    make_experts,
+    openid_of,
+    prepared,
+    start_draw,
+)
 from tests.helpers import Api, Chat, eventually
 from web.context import DOMAIN
 
@@ -112,7 +120,7 @@ async def test_a_draw_starts_25_minutes_before_the_evaluation_with_its_results_v
     await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=25),
                                              eval_end=now + timedelta(hours=4))
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=5))
-    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    started = await start_draw(api, token, aid)
     assert started.status == 200, started.data
     await finish(chat, aid)
     results = await api.call("GET", f"/draws/activities/{aid}/results", token)
@@ -130,11 +138,11 @@ async def test_a_withdrawal_after_a_supplement_reaches_every_expert(
     child = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
     assert child.status == 200, child.data
     (newcomer,) = await finish(chat, child.data["id"])
-    asked = await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
-                           {"reason": "项目暂停"})
+    asked = await ask_withdrawal(api, token, aid, "项目暂停")
     assert asked.status == 200, asked.data
     verifier = await api.login(demo["verifier"].mp_openid)
-    approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier)
+    approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier,
+                              {"approve": True})
     assert approved.status == 200, approved.data
     told = {n.person_id for n in await Notification.filter(kind="draw.cancelled")}
     assert told == {second.person_id, newcomer.person_id}
@@ -144,6 +152,25 @@ async def test_a_withdrawal_after_a_supplement_reaches_every_expert(
         or (await Invitation.get(id=newcomer.id)).acknowledged_at is not None
     status = await api.call("GET", f"/draws/activities/{aid}/withdrawal", token)
     assert (status.data["delivered"], status.data["undelivered"]) == (1, 1)
+    # per expert: notices, channel, acknowledgement, the name masked as in seed 004
+    experts = (await api.call("GET", f"/draws/activities/{aid}/withdrawal/experts",
+                              token)).data["experts"]
+    assert {e["invitation_id"] for e in experts} == {second.id, newcomer.id}
+    assert all(e["notices"] == 1 and "*" in e["name"] for e in experts)
+    assert {e["supplementary"] for e in experts} == {True, False}
+    # the agency reached the other expert by phone and records it
+    outcome = await api.call("POST", f"/draws/activities/{aid}/withdrawal/experts/{second.id}",
+                             token, {"note": "已电话通知，专家知悉"})
+    assert outcome.status == 200, outcome.data
+    row = next(e for e in outcome.data["experts"] if e["invitation_id"] == second.id)
+    assert row["acknowledged_by"] == "陈*强" and row["note"] == "已电话通知，专家知悉"
+    again = await api.call("POST", f"/draws/activities/{aid}/withdrawal/experts/{second.id}",
+                           token, {"note": "重复"})
+    assert again.status == 409
+    status = await api.call("GET", f"/draws/activities/{aid}/withdrawal", token)
+    assert (status.data["delivered"], status.data["undelivered"]) == (2, 0)
+    log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
+    assert [e["action"] for e in log][-1] == "manual_outcome"
 
 
 async def test_absence_by_phone_before_unsealing_answers_alike_and_tells_the_expert(
@@ -205,3 +232,50 @@ async def test_the_agency_urges_after_the_system_urged_three_times(
     log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
     actions = [(e["action"], e["actor"]) for e in log if "urge" in e["action"]]
     assert actions.count(("auto_urge", "系统")) == 6 and actions[-1] == ("urge", "陈*强")
+
+
+async def test_an_on_site_evaluation_ends_when_every_expert_has_left(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+    """Seed 004: "【是否进场项目】…如填写否，将按照预计评标结束时间结束项目，如填写是，需对应的
+    进场场所完成专家进出场登记以结束项目"."""
+    await make_experts(client, 4)
+    aid, token = await drawn(api, chat, demo, on_site=True)
+    other, _ = await drawn(api, chat, demo)  # not on site: ends at its expected end
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now)
+    scene = await venue_scene(api, token, aid, platform)
+    stamp = iter(range(int(now.timestamp()), int(now.timestamp()) + 100))
+    openids = [await openid_of(i.person_id) for i in await Invitation.filter(
+        activity_id=aid, status=InvitationStatus.CONFIRMED).order_by("id")]
+
+    async def scan(openid: str) -> str:
+        return (await chat.event(openid, "SCAN", scene, create_time=next(stamp))).text
+
+    for openid in openids:
+        assert "签到成功" in await scan(openid)
+    await Invitation.filter(activity_id=aid).update(checkin_at=now - timedelta(hours=3))
+    assert "签退成功" in await scan(openids[0])
+    assert (await DrawActivity.get(id=aid)).finished_at is None  # one is still in
+    assert "签退成功" in await scan(openids[1])
+    finished = await api.call("GET", f"/draws/activities/{aid}", token)
+    assert finished.data["finished_at"] is not None
+    assert "已于" in await scan(openids[0])  # the venue code no longer works
+    # 专家酬劳支付情况: recorded per expert once the evaluation is over, seen by the expert
+    early = await api.call("GET", f"/draws/activities/{other}/fees", token)
+    assert early.status == 400 and "评标结束后" in early.message
+    first_invitation = (await api.call("GET", f"/draws/activities/{aid}/fees",
+                                       token)).data["experts"][0]["invitation_id"]
+    paid = await api.call("PUT", f"/draws/activities/{aid}/fees/{first_invitation}", token,
+                          {"amount_yuan": "800.00", "paid": True})
+    assert paid.status == 200, paid.data
+    row = next(e for e in paid.data["experts"] if e["invitation_id"] == first_invitation)
+    assert (float(row["amount_yuan"]), row["paid"]) == (800.0, True)
+    # the first expert (o_ex_<n>) in the mini-program (mp_ex_<n>)
+    mine = await api.call("GET", "/expert/fees",
+                          await api.login(openids[0].replace("o_ex_", "mp_ex_")))
+    assert mine.status == 200 and len(mine.data["fees"]) == 1
+    assert mine.data["fees"][0]["paid"] is True
+    # the other evaluation ends at its expected end, by the sweep
+    await DrawActivity.filter(id=other).update(eval_end=now - timedelta(minutes=1))
+    assert (await client.app[DOMAIN].attendance.sweep(now))["finished"] == 1
+    assert (await DrawActivity.get(id=other)).finished_at is not None

@@ -16,12 +16,13 @@ from models.draws import (
     Invitation,
     InvitationStatus,
 )
+from models.experts import Unavailability
 from models.notifications import Notification
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.draw_audit import audit, export_record
-from services.draw_engine import audit_records
-from tests.draw_world import make_experts, prepared
+from services.draw_results import audit_records
+from tests.draw_world import NONCE, make_experts, prepared, start_draw, submit
 from tests.helpers import PHONE_LIKE, Api, Chat
 from web.context import DOMAIN
 
@@ -41,7 +42,7 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
                                             demo: dict) -> None:
     await make_experts(client, 8)
     aid, token = await prepared(api, demo, total=3)
-    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    started = await start_draw(api, token, aid)
     assert started.status == 200 and started.data["status"] == "drawing"
     assert len(started.data["seed_hash"]) == 64 and started.data["seed"] is None
     assert started.data["counts"]["waiting"] == 3
@@ -119,7 +120,7 @@ async def test_a_late_reply_and_several_open_invitations(api: Api, chat: Chat,
                                                          demo: dict) -> None:
     await make_experts(client, 4)
     aid, token = await prepared(api, demo, total=2)
-    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    await start_draw(api, token, aid)
     late, _ = await waiting_openids()
     await Invitation.filter(status=InvitationStatus.SENT).update(
         due_at=datetime.now(UTC) - timedelta(seconds=1))
@@ -128,8 +129,8 @@ async def test_a_late_reply_and_several_open_invitations(api: Api, chat: Chat,
     # a second activity at another time invites the same people: two open invitations
     other, other_token = await prepared(api, demo, total=4, eval_in=timedelta(days=5))
     third, third_token = await prepared(api, demo, total=4, eval_in=timedelta(days=8))
-    await api.call("POST", f"/draws/activities/{other}/start", other_token)
-    await api.call("POST", f"/draws/activities/{third}/start", third_token)
+    await start_draw(api, other_token, other)
+    await start_draw(api, third_token, third)
     open_now = await Invitation.filter(status=InvitationStatus.SENT,
                                        due_at__gt=datetime.now(UTC)).values_list("person_id",
                                                                                  flat=True)
@@ -144,7 +145,7 @@ async def test_pause_resume_and_force_end_with_invitations_in_flight(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     await make_experts(client, 6)
     aid, token = await prepared(api, demo, total=2)
-    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    await start_draw(api, token, aid)
     # seed 004: "输入暂停抽取原因后" — a pause says why
     unexplained = await api.call("POST", f"/draws/activities/{aid}/pause", token,
                                  {"reason": "  "})
@@ -189,6 +190,9 @@ async def test_pause_resume_and_force_end_with_invitations_in_flight(
     stranger = await api.call("GET", f"/draws/activities/{aid}/log",
                               await api.login(demo["applicant"].mp_openid))
     assert stranger.status == 403
+    admin = await api.call("GET", f"/admin/draws/{aid}/log",
+                           await api.login(demo["admin"].mp_openid))
+    assert [e["action"] for e in admin.data["entries"]] == [e["action"] for e in log]
 
 
 async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
@@ -197,7 +201,7 @@ async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
     await make_experts(client, 1, first=2100, specialty="A0402")
     # main pool: expert 2000 and the demo expert 李建国; alternate: expert 2100
     aid, token = await prepared(api, demo, total=4, alternate="A0402")
-    started = await api.call("POST", f"/draws/activities/{aid}/start", token)
+    started = await start_draw(api, token, aid)
     assert started.data["counts"]["waiting"] == 3
     for openid in await waiting_openids():
         await chat.say(openid, "1")
@@ -209,9 +213,17 @@ async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
     records = await audit_records(await DrawActivity.get(id=aid))
     assert {r.name for r in records} == {"main", "alt"}
     activity = await DrawActivity.get(id=aid)
-    assert audit(activity.seed, activity.seed_hash, records).ok
+    # the seed was committed when the activity was verified, before the pools were fixed;
+    # the order also depends on the nonce the handler typed at the start
+    log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
+    assert [e["action"] for e in log[:3]] == ["submit", "verify", "start"]
+    assert log[2]["detail"] == {"seed_hash": activity.seed_hash, "nonce": NONCE}
+    assert activity.nonce == NONCE
+    assert audit(activity.seed, activity.seed_hash, records, activity.nonce).ok
     # the offline auditor (`expertbot audit --file`) agrees, and catches a reordered draw
-    record = export_record(aid, activity.seed, activity.seed_hash, records)
+    record = export_record(aid, activity.seed, activity.seed_hash, records,
+                           nonce=activity.nonce)
+    assert record["nonce"] == NONCE
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(record))
     assert cli_exit(["audit", "--file", str(path)]) == 0
@@ -239,7 +251,7 @@ async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> No
     notice = await api.call("POST", f"/draws/activities/{aid}/avoidances", token,
                             {"kind": "unit", "name": "某某公司"})
     assert notice.status == 409 and "撤回" in notice.message
-    assert (await api.call("POST", f"/draws/activities/{aid}/start", token)).status == 409
+    assert (await start_draw(api, token, aid)).status == 409
     assert (await api.call("POST", f"/draws/activities/{aid}/withdraw", token)).status == 200
     shown = await api.call("GET", f"/draws/activities/{aid}", token)
     fixed = [a for a in shown.data["avoidances"] if a["fixed"]]
@@ -267,7 +279,7 @@ async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> No
     more = await api.call("POST", f"/draws/activities/{aid}/conditions", token, {
         "notice_id": nid, "regions": ["4401"], "main_specialty": "A0401", "planned": 1})
     assert more.status == 200
-    mismatch = await api.call("POST", f"/draws/activities/{aid}/submit", token)
+    mismatch = await submit(api, token, aid)
     assert mismatch.status == 400 and "不一致" in mismatch.message
     # times: bid opening < evaluation start < evaluation end
     project = (await api.call("GET", "/draws/projects", token)).data["projects"][0]
@@ -310,7 +322,7 @@ async def test_concurrent_acceptances_never_exceed_the_need(api: Api, client: Te
                                                             demo: dict) -> None:
     experts = await make_experts(client, 6)
     aid, token = await prepared(api, demo, total=2)
-    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    await start_draw(api, token, aid)
     # two more invitations than needed are open at once (as after a pause with edits)
     condition = await Condition.get(activity_id=aid)
     now = datetime.now(UTC)
@@ -333,7 +345,7 @@ async def test_a_timeout_brings_the_next_candidate_and_the_mini_program_reply(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     await make_experts(client, 3, first=3100, specialty="A0403")  # nobody else has A0403
     aid, token = await prepared(api, demo, total=1, specialty="A0403")
-    await api.call("POST", f"/draws/activities/{aid}/start", token)
+    await start_draw(api, token, aid)
     first = await Invitation.get(activity_id=aid, status=InvitationStatus.SENT)
     now = datetime.now(UTC)
     counts = await engine(client).sweep(now + timedelta(minutes=11))
@@ -357,3 +369,21 @@ async def test_a_timeout_brings_the_next_candidate_and_the_mini_program_reply(
     assert (await engine(client).sweep(start - timedelta(minutes=29)))["unsealed"] == 1
     assert (await engine(client).sweep(start - timedelta(minutes=28)))["unsealed"] == 0
     assert await Notification.filter(kind="draw.unsealed").count() >= 1
+
+
+async def test_a_skipped_candidate_is_recorded_with_what_shows_why(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """Every position of the order is accounted for: a candidate passed over says why, with
+    the record an auditor can look up (here the expert's declared day off)."""
+    made = await make_experts(client, 2, first=4000)
+    aid, token = await prepared(api, demo, total=3)  # the pool: these two and 李建国
+    activity = await DrawActivity.get(id=aid)
+    day_off = await Unavailability.create(
+        person_id=made[0].person_id, date_from=activity.eval_start.date() - timedelta(days=1),
+        date_to=activity.eval_start.date() + timedelta(days=1), reason="出差")
+    assert (await start_draw(api, token, aid)).status == 200
+    records = await audit_records(await DrawActivity.get(id=aid))
+    skipped = {reason for r in records for reason in r.skipped.values()}
+    assert skipped == {f"unavailable:{day_off.id}"}
+    record = export_record(aid, "0" * 64, "x", records)
+    assert f"unavailable:{day_off.id}" in json.dumps(record)

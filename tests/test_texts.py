@@ -49,7 +49,7 @@ SAMPLES: dict[str, object] = {
     "due": "2026年11月21日 10:10", "invitations": 2, "verification_code": "482913",
     "eval_start": "2026年11月23日 09:00", "attempt": "1", "when": "明天", "count": "1",
     "by": "系统", "arrived": 3, "expected": 5, "again": "pay", "kind": "缺席",
-    "action": "pause",
+    "request_kind": "withdrawal", "action": "pause",
 }
 
 TEXTS = Texts(ROOT / "texts")

@@ -9,9 +9,10 @@ from pydantic import Field
 
 from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
-from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawStatus
+from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
 from services.draw_engine import SEAL_BEFORE, Counts
+from services.draw_evidence import evidence_of
 from services.draw_log import Actor
 from services.draw_notices import notice_contact
 from services.draw_scope import AgencyRole, agency_role, visible_activity
@@ -19,6 +20,19 @@ from services.draw_views import activity_file
 
 TAG = "专家抽取"
 AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}
+
+
+class EvidenceOut(Model):
+    id: int
+    purpose: str
+    filename: str
+    content_type: str
+    size: int
+
+
+def evidence_out(item: DrawEvidence) -> EvidenceOut:
+    return EvidenceOut(id=item.id, purpose=item.purpose, filename=item.filename,
+                       content_type=item.content_type, size=item.size)
 
 
 class AvoidanceOut(Model):
@@ -66,7 +80,12 @@ class ActivityOut(Model):
     eval_end: datetime
     total: int
     on_site: bool
+    submit_reason: str | None
+    nonce: str | None  # the handler's, mixed into the committed seed at the start
+    evidence: list[EvidenceOut]
     avoid_drawn: bool
+    avoid_activity_ids: list[int]
+    finished_at: datetime | None
     refuse_reason: str | None
     seed_hash: str | None = Field(description="开始抽取时公布的随机种子摘要")
     seed: str | None = Field(description="抽取结束后公开")
@@ -105,7 +124,10 @@ async def activity_out(activity: DrawActivity) -> ActivityOut:
         status_title=DRAW_STATUS_TITLES[DrawStatus(activity.status)],
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
         eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
-        avoid_drawn=activity.avoid_drawn,
+        submit_reason=activity.submit_reason, nonce=activity.nonce,
+        evidence=[evidence_out(e) for e in await evidence_of(activity)],
+        avoid_drawn=activity.avoid_drawn, avoid_activity_ids=activity.avoid_activity_ids,
+        finished_at=activity.finished_at,
         refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
         seed=activity.seed if activity.status == DrawStatus.ENDED else None,
         unseal_at=activity.eval_start - SEAL_BEFORE,

@@ -47,7 +47,8 @@ class ActivityEdit(Model):
     on_site: bool | None = None
     supervisors: list[str] | None = None
     response_minutes: int | None = Field(default=None, ge=2, le=60)
-    avoid_drawn: bool | None = Field(default=None, description="回避本项目已抽取的专家")
+    avoid_drawn: bool | None = Field(default=None, description="是否已抽专家")
+    avoid_activity_ids: list[int] | None = Field(default=None, max_length=20)
 
 
 class NoticeEdit(Model):

@@ -107,7 +107,61 @@ async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
     return await withdrawal_out(call, activity)
 
 
+@api.route("POST", "/draws/activities/{activity_id}/withdrawal/take-back", access=AGENCY,
+           response=WithdrawalOut, summary="撤回尚未核验的退选申请", tag=TAG)
+async def take_back_withdrawal(call: Call) -> WithdrawalOut:
+    activity = await call.domain.draw_followups.take_back_withdrawal(
+        await activity_in_path(call), call.now, actor(call))
+    return await withdrawal_out(call, activity)
+
+
 @api.route("GET", "/draws/activities/{activity_id}/withdrawal", access=AGENCY,
            response=WithdrawalOut, summary="退选通知送达情况（只有人数）", tag=TAG)
 async def withdrawal_status(call: Call) -> WithdrawalOut:
     return await withdrawal_out(call, await activity_in_path(call))
+
+
+class NoticeStateOut(Model):
+    invitation_id: int
+    name: str = Field(description="专家姓名（脱敏）")
+    supplementary: bool
+    notices: int = Field(description="已发送的退选通知次数")
+    channel: str | None = Field(description="最近一次通知的渠道：cs / template / subscribe / sms")
+    delivered: bool
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None = Field(description="为空表示专家本人回复“收到”")
+    note: str | None
+
+
+class FollowUpOut(Model):
+    experts: list[NoticeStateOut]
+
+
+class OutcomeIn(Model):
+    note: str = Field(max_length=100, description="例如：已电话通知，专家知悉")
+
+
+async def follow_up_out(call: Call, activity: DrawActivity) -> FollowUpOut:
+    return FollowUpOut(experts=[NoticeStateOut(
+        invitation_id=n.invitation.id, name=n.name, supplementary=n.invitation.supplementary,
+        notices=n.notices, channel=n.channel, delivered=n.delivered,
+        acknowledged_at=n.invitation.acknowledged_at,
+        acknowledged_by=n.invitation.acknowledged_by, note=n.invitation.acknowledged_note)
+        for n in await call.domain.draw_followups.withdrawal_follow_up(activity, call.now)])
+
+
+@api.route("GET", "/draws/activities/{activity_id}/withdrawal/experts", access=AGENCY,
+           response=FollowUpOut, summary="退选通知逐个专家的送达与确认情况（含补抽专家）",
+           tag=TAG)
+async def withdrawal_follow_up(call: Call) -> FollowUpOut:
+    return await follow_up_out(call, await activity_in_path(call))
+
+
+@api.route("POST", "/draws/activities/{activity_id}/withdrawal/experts/{invitation_id}",
+           access=AGENCY, body=OutcomeIn, response=FollowUpOut,
+           summary="登记以其他方式取得的通知结果（如电话已通知）", tag=TAG)
+async def record_outcome(call: Call, body: OutcomeIn) -> FollowUpOut:
+    activity = await activity_in_path(call)
+    await call.domain.draw_followups.record_outcome(
+        activity, call.path_int("invitation_id"), body.note, call.now, actor(call))
+    return await follow_up_out(call, activity)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aiohttp import BodyPartReader
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
@@ -14,13 +15,17 @@ from miniapp_api.routes.draw_common import (
     AGENCY,
     TAG,
     ActivityOut,
+    EvidenceOut,
     activity_in_path,
     activity_out,
     actor,
     agency,
+    evidence_out,
 )
-from miniapp_api.schemas import Model
+from miniapp_api.schemas import Model, Ok
+from services.draw_evidence import attach, remove, require_evidence_size
 from services.draw_scope import agency_project, visible_activities
+from services.errors import BadInput
 
 api = Api()
 
@@ -35,7 +40,10 @@ class ActivityIn(Model):
     on_site: bool = False
     supervisors: list[str] = Field(default_factory=list)
     response_minutes: int = Field(default=10, ge=2, le=60)
-    avoid_drawn: bool = Field(default=True, description="是否已抽取专家：回避本项目已抽取的专家")
+    avoid_drawn: bool = Field(default=False, description="是否已抽专家")
+    avoid_activity_ids: list[int] = Field(
+        default_factory=list, max_length=20,
+        description="是否已抽专家选“是”时勾选的前期抽取活动：其确认参加的专家将被回避")
 
 
 class ActivitiesOut(Model):
@@ -160,11 +168,43 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
     return await activity_out(activity)
 
 
-@api.route("POST", "/draws/activities/{activity_id}/submit", access=AGENCY,
-           response=ActivityOut, summary="提交交易中心核验", tag=TAG)
-async def draw_submit(call: Call) -> ActivityOut:
+@api.route("POST", "/draws/activities/{activity_id}/evidence/{purpose}", access=AGENCY,
+           response=EvidenceOut, tag=TAG,
+           summary="上传申请附件（multipart/form-data，字段名 file；PDF 或 JPG，10MB 以内）："
+                   "purpose 为 submission（抽取申请）或 withdrawal（退选申请）")
+async def upload_evidence(call: Call) -> EvidenceOut:
+    activity = await activity_in_path(call)
+    reader = await call.request.multipart()
+    part = await reader.next()
+    if not isinstance(part, BodyPartReader) or part.name != "file":
+        raise BadInput("api.upload_field")
+    data = bytearray()
+    while chunk := await part.read_chunk(256 * 1024):
+        data.extend(chunk)
+        require_evidence_size(len(data))  # stop reading as soon as it is too large
+    saved = await attach(call.domain.files, activity, call.path("purpose"),
+                         part.filename or "附件", bytes(data), call.now)
+    return evidence_out(saved)
+
+
+@api.route("DELETE", "/draws/activities/{activity_id}/evidence/{evidence_id}", access=AGENCY,
+           response=Ok, summary="删除一个尚未提交的申请附件", tag=TAG)
+async def delete_evidence(call: Call) -> Ok:
+    activity = await activity_in_path(call)
+    call.domain.draw_setup.require_editable(activity)
+    await remove(call.domain.files, activity, call.path_int("evidence_id"))
+    return Ok()
+
+
+class SubmitIn(Model):
+    reason: str = Field(max_length=200, description="提交审核原因（必填）")
+
+
+@api.route("POST", "/draws/activities/{activity_id}/submit", access=AGENCY, body=SubmitIn,
+           response=ActivityOut, summary="提交交易中心核验（须填写原因并上传附件）", tag=TAG)
+async def draw_submit(call: Call, body: SubmitIn) -> ActivityOut:
     activity = await call.domain.draw_setup.submit(await activity_in_path(call), call.now,
-                                                   actor(call))
+                                                   actor(call), body.reason)
     return await activity_out(activity)
 
 

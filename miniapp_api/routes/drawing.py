@@ -58,12 +58,18 @@ class AuditOut(Model):
     problems: list[str] = Field(default_factory=list)
 
 
-@api.route("POST", "/draws/activities/{activity_id}/start", access=AGENCY,
-           response=ActivityOut, summary="开始抽取（须已核验）", tag=TAG)
-async def draw_start(call: Call) -> ActivityOut:
+class StartIn(Model):
+    nonce: str = Field(min_length=4, max_length=32, description=(
+        "经办人现场输入的随机串（4-32位）：与核验时已公布摘要的服务器种子共同决定抽取顺序，"
+        "任何一方都无法单独操纵"))
+
+
+@api.route("POST", "/draws/activities/{activity_id}/start", access=AGENCY, body=StartIn,
+           response=ActivityOut, summary="开始抽取（须已核验；经办人输入随机串）", tag=TAG)
+async def draw_start(call: Call, body: StartIn) -> ActivityOut:
     activity = await activity_in_path(call)
     return await activity_out(await call.domain.draws.start(activity.id, call.now,
-                                                            actor(call)))
+                                                            actor(call), body.nonce))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/pause", access=AGENCY, body=ReasonIn,

@@ -4,13 +4,17 @@ starts; the agency may withdraw its request until then."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
+from aiohttp import web
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import actor
+from miniapp_api.routes.draw_common import EvidenceOut, actor, evidence_out
 from miniapp_api.schemas import Model
+from models.draws import DrawStatus
 from models.people import Role
+from services.draw_evidence import evidence_file, evidence_of
 from services.draw_scope import verifiable_activity, waiting_verification
 
 api = Api()
@@ -20,6 +24,10 @@ VERIFIER = {Role.VERIFIER}
 
 class PendingOut(Model):
     id: int
+    request: str = Field(description="submission 抽取/重新抽取/复评申请 · withdrawal 退选申请")
+    kind: str = Field(description="normal / redraw / reeval / supplement")
+    reason: str | None
+    evidence: list[EvidenceOut]
     project: str
     project_number: str
     tenderer: str
@@ -39,15 +47,22 @@ class DecisionIn(Model):
 class DecisionOut(Model):
     id: int
     status: str
+    seed_hash: str | None = Field(default=None, description="通过时生成并公布的种子摘要")
 
 
 @api.route("GET", "/verify/activities", access=VERIFIER, response=PendingListOut,
            summary="待核验的抽取活动（本交易中心辖区）", tag=TAG)
 async def pending(call: Call) -> PendingListOut:
-    return PendingListOut(activities=[PendingOut(
-        id=a.id, project=a.project.name, project_number=a.project.number,
-        tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total)
-        for a in await waiting_verification(call.caller.grants)])
+    out = []
+    for a in await waiting_verification(call.caller.grants):
+        request = "submission" if a.status == DrawStatus.SUBMITTED else "withdrawal"
+        out.append(PendingOut(
+            id=a.id, request=request, kind=a.kind,
+            reason=a.submit_reason if request == "submission" else a.withdraw_reason,
+            evidence=[evidence_out(e) for e in await evidence_of(a, request)],
+            project=a.project.name, project_number=a.project.number,
+            tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total))
+    return PendingListOut(activities=out)
 
 
 @api.route("POST", "/verify/activities/{activity_id}", access=VERIFIER, body=DecisionIn,
@@ -56,13 +71,26 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
     activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
     activity = await call.domain.draw_setup.verify(
         activity, actor(call, "verifier"), body.approve, body.reason, call.now)
-    return DecisionOut(id=activity.id, status=activity.status)
+    return DecisionOut(id=activity.id, status=activity.status, seed_hash=activity.seed_hash)
 
 
 @api.route("POST", "/verify/activities/{activity_id}/withdrawal", access=VERIFIER,
-           response=DecisionOut, summary="核验退选申请：通过后取消评标并通知全部专家", tag=TAG)
-async def approve_withdrawal(call: Call) -> DecisionOut:
+           body=DecisionIn, response=DecisionOut,
+           summary="核验退选申请：通过后取消评标并通知全部专家；不通过须附原因", tag=TAG)
+async def decide_withdrawal(call: Call, body: DecisionIn) -> DecisionOut:
     activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
-    activity = await call.domain.draw_followups.approve_withdrawal(
-        activity.id, actor(call, "verifier"), call.now)
+    followups, who = call.domain.draw_followups, actor(call, "verifier")
+    activity = (await followups.approve_withdrawal(activity.id, who, call.now) if body.approve
+                else await followups.refuse_withdrawal(activity.id, who, body.reason,
+                                                       call.now))
     return DecisionOut(id=activity.id, status=activity.status)
+
+
+@api.route("GET", "/verify/activities/{activity_id}/evidence/{evidence_id}",
+           access=VERIFIER, response=None, summary="下载申请附件", tag=TAG)
+async def download_evidence(call: Call) -> web.Response:
+    activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
+    item, data = await evidence_file(call.domain.files, activity,
+                                     call.path_int("evidence_id"))
+    return web.Response(body=data, content_type=item.content_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(item.filename)}"})
