@@ -14,7 +14,7 @@ from bot.filters import normalize
 from bot.flow import State
 from bot.incoming import Incoming
 from bot.replies import SILENCE, Reply, Text, as_reply
-from bot.router import Handler, Router
+from bot.router import PASS, Handler, Router
 from services.scenes import SceneCodec, SceneError
 from services.texts import Texts
 
@@ -92,10 +92,24 @@ class Dispatcher:
                 ev.scene_error = str(exc)
         return await self._chain(ev)
 
-    def _match(self, ev: Event) -> tuple[Handler, dict[str, Any]] | None:
+    def _candidates(self, ev: Event) -> list[Handler]:
+        """In the order they are tried: global commands; then, inside a flow, that flow's own
+        handlers (a flow owns its input); then the others; then the fallbacks."""
+        if ev.msg.is_event:
+            return self._handlers
+        current = ev.fsm.state if ev.fsm else None
+        commands = [h for h in self._handlers if h.command]
+        owned = [h for h in self._handlers if not h.command and h.owns(current)]
+        rest = [h for h in self._handlers if not h.command and not h.owns(current)]
+        return [*commands, *owned, *rest, *self._fallbacks]
+
+    def _match(self, ev: Event, after: Handler | None = None
+               ) -> tuple[Handler, dict[str, Any]] | None:
         kind = "event" if ev.msg.is_event else "message"
         current = ev.fsm.state if ev.fsm else None
-        candidates = self._handlers if kind == "event" else (*self._handlers, *self._fallbacks)
+        candidates = self._candidates(ev)
+        if after is not None:
+            candidates = candidates[candidates.index(after) + 1:]
         for handler in candidates:
             if handler.kind != kind or not handler.accepts_state(current):
                 continue
@@ -113,17 +127,22 @@ class Dispatcher:
     async def _route(self, ev: Event) -> Reply:
         ev.start_handler()
         found = self._match(ev)
-        if found is None:
-            return SILENCE
-        handler, extra = found
-        ev.outcome.handler = handler.func.__qualname__
-        namespace = {**self.deps, "msg": ev.msg, "event": ev, "fsm": ev.fsm, "now": ev.now,
-                     "texts": self.texts, **extra}
-        if "identity" in handler.params:
-            namespace["identity"] = ev.identity
-        if "person" in handler.params:
-            namespace["person"] = await ev.load_person()
-        reply = as_reply(await handler.func(**{p: namespace.get(p) for p in handler.params}))
+        while True:
+            if found is None:
+                return SILENCE
+            handler, extra = found
+            ev.outcome.handler = handler.func.__qualname__
+            namespace = {**self.deps, "msg": ev.msg, "event": ev, "fsm": ev.fsm, "now": ev.now,
+                         "texts": self.texts, **extra}
+            if "identity" in handler.params:
+                namespace["identity"] = ev.identity
+            if "person" in handler.params:
+                namespace["person"] = await ev.load_person()
+            answer = await handler.func(**{p: namespace.get(p) for p in handler.params})
+            if answer is not PASS:  # declined: the next handler that matches gets it
+                break
+            found = self._match(ev, after=handler)
+        reply = as_reply(answer)
         if ev.fsm is not None and ev.fsm.expired is not None and not ev.msg.is_event:
             notice = self.texts.render("chat/flow_expired.j2", title=ev.fsm.expired.title)
             if isinstance(reply, Text):

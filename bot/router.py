@@ -11,6 +11,13 @@ from bot.filters import Filter
 from bot.flow import ANY, Flow, State, StateSpec
 
 HandlerFunc = Callable[..., Awaitable[Any]]
+
+
+class Pass:
+    """A handler's answer that declines the input: the dispatcher tries the next handler."""
+
+
+PASS = Pass()
 F = TypeVar("F", bound=HandlerFunc)  # a decorated handler keeps its own signature
 
 
@@ -21,6 +28,14 @@ class Handler:
     kind: str  # "message" | "event"
     state: StateSpec
     params: tuple[str, ...] = ()
+    command: bool = False  # a global command (取消, 帮助): tried first, in every state
+
+    def owns(self, current: State | None) -> bool:
+        """Whether this handler belongs to the flow the user is in (it sees input first)."""
+        spec = self.state
+        if current is None or spec is ANY or spec is None:
+            return False
+        return spec is current or (isinstance(spec, Flow) and current.flow is spec)
 
     def accepts_state(self, current: State | None) -> bool:
         spec = self.state
@@ -49,6 +64,10 @@ class Router:
         """A handler for messages (text, image, ...) in `state` (default: outside any flow)."""
         return self._register(self.handlers, filters, "message", state)
 
+    def command(self, *filters: Filter) -> Callable[[F], F]:
+        """A global command (取消, 帮助, 菜单): in every state, before the flow's handlers."""
+        return self._register(self.handlers, filters, "message", ANY, command=True)
+
     def event(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[F], F]:
         """A handler for events (subscribe, scan, click, ...), in any state by default."""
         return self._register(self.handlers, filters, "event", state)
@@ -58,9 +77,9 @@ class Router:
         return self._register(self.fallbacks, filters, "message", state)
 
     def _register(self, target: list[Handler], filters: tuple[Filter, ...], kind: str,
-                  state: StateSpec) -> Callable[[F], F]:
+                  state: StateSpec, command: bool = False) -> Callable[[F], F]:
         def decorate(func: F) -> F:
-            target.append(Handler(func, tuple(filters), kind, state))
+            target.append(Handler(func, tuple(filters), kind, state, command=command))
             return func
 
         return decorate

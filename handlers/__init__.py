@@ -16,8 +16,9 @@ def routers() -> list[Router]:
         notifications,
         pay,
         progress,
+        questions,
     )
 
     return [common.router, notifications.router, account.router, progress.router,
-            pay.router, feedback.router, draw_reply.router, checkin.router,
+            pay.router, feedback.router, draw_reply.router, checkin.router, questions.router,
             common.fallbacks]

@@ -18,19 +18,19 @@ CANCEL_WORDS = ("取消", "退出", "cancel", "quit", "exit", "不办了", "返�
 router = Router("common")
 
 
-@router.message(Text(*HELP_WORDS), state=ANY)
+@router.command(Text(*HELP_WORDS))
 @router.event(MenuClick("HELP"))
 async def on_help(fsm: FSMContext, texts: Texts) -> str:
     flow_title = fsm.state.flow.title if fsm.state else None
     return texts.render("chat/help.j2", flow_title=flow_title)
 
 
-@router.message(Text(*MENU_WORDS), state=ANY)
+@router.command(Text(*MENU_WORDS))
 async def on_menu(texts: Texts) -> str:
     return texts.render("chat/menu.j2")
 
 
-@router.message(Text(*CANCEL_WORDS), state=ANY)
+@router.command(Text(*CANCEL_WORDS))
 async def on_cancel(fsm: FSMContext, texts: Texts) -> str:
     if fsm.state is None:
         return texts.render("chat/nothing_to_cancel.j2")

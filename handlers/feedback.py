@@ -3,8 +3,8 @@
 | state            | input                  | next             | reply                  |
 | ---------------- | ---------------------- | ---------------- | ---------------------- |
 | (none)           | 反馈 / 意见 / 建议 / 投诉 | CHOOSE_CATEGORY  | ask_category           |
-| CHOOSE_CATEGORY  | 1 / 2 / 3              | WRITE_CONTENT    | ask_content            |
-| CHOOSE_CATEGORY  | anything else          | CHOOSE_CATEGORY  | re-prompt (fallback)   |
+| CHOOSE_CATEGORY  | 1 / 2 / 3 (１, "2，...") | WRITE_CONTENT    | ask_content            |
+| CHOOSE_CATEGORY  | anything else          | CHOOSE_CATEGORY  | re-prompt (owned here) |
 | WRITE_CONTENT    | text of 5–500 chars    | (none)           | thanks, with a number  |
 | WRITE_CONTENT    | too short / too long   | WRITE_CONTENT    | too_short / too_long   |
 | WRITE_CONTENT    | image, voice, ...      | WRITE_CONTENT    | text_only              |
@@ -25,6 +25,13 @@ from models.wechat import Feedback, WeChatIdentity
 from services.texts import Texts
 
 CATEGORIES = {"1": "使用问题", "2": "功能建议", "3": "投诉"}
+# a choice: the digit (full-width too), maybe followed by words after punctuation
+CHOICE = r"^\s*([123１２３])(?:\s*[,，、:：.。 ]\s*.*)?$"
+
+
+def digit(text: str) -> str:
+    """１ -> 1"""
+    return text.translate(str.maketrans("１２３４５６７８９０", "1234567890"))
 MIN_LEN, MAX_LEN = 5, 500
 
 flow = Flow("feedback", title="意见反馈", timeout=600)
@@ -41,12 +48,18 @@ async def start(fsm: FSMContext, texts: Texts) -> str:
     return texts.render("chat/feedback/ask_category.j2")
 
 
-@router.message(Regex(r"^[123]$"), state=CHOOSE_CATEGORY)
+@router.message(Regex(CHOICE), state=CHOOSE_CATEGORY)
 async def choose(fsm: FSMContext, texts: Texts, match: re.Match[str]) -> str:
-    category = CATEGORIES[match.group(0)]
+    category = CATEGORIES[digit(match.group(1))]
     values = {"category": category, "min_len": MIN_LEN, "max_len": MAX_LEN}
     fsm.goto(WRITE_CONTENT, **values)
     return texts.render("chat/feedback/ask_content.j2", **values)
+
+
+@router.message(state=CHOOSE_CATEGORY)
+async def not_a_category(texts: Texts) -> str:
+    """Anything else while choosing: asked again (never taken by another flow)."""
+    return texts.render("chat/feedback/ask_category.j2")
 
 
 @router.message(MsgType("text"), state=WRITE_CONTENT)

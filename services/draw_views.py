@@ -4,9 +4,20 @@ avoidance list, the notices, the conditions and the progress as counts (never na
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from models.draws import Avoidance, Condition, DrawActivity, Notice, Project, Section
+from models.draws import (
+    Avoidance,
+    Condition,
+    DrawActivity,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+    Section,
+)
 from services.draw_engine import Counts, draw_counts
+from services.draw_notices import notice_of
 
 
 @dataclass(frozen=True)
@@ -36,3 +47,25 @@ async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Projec
 
 async def project_sections(project: Project) -> list[Section]:
     return await Section.filter(project_id=project.id).order_by("id")
+
+
+@dataclass(frozen=True)
+class ExpertEvaluation:
+    """An invitation as its expert sees it in chat: where and when, and their code."""
+
+    invitation: Invitation
+    notice: Notice
+
+
+async def expert_evaluations(person_id: int, now: datetime
+                             ) -> tuple[list[ExpertEvaluation], list[ExpertEvaluation]]:
+    """An expert's invitations waiting for an answer, and the evaluations they confirmed
+    that have not ended, soonest first."""
+    waiting = await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,
+                                      due_at__gt=now).order_by("due_at").limit(10)
+    confirmed = await Invitation.filter(person_id=person_id,
+                                        status=InvitationStatus.CONFIRMED,
+                                        activity__eval_end__gt=now).order_by("id").limit(10)
+    return ([ExpertEvaluation(i, await notice_of(i)) for i in waiting],
+            sorted([ExpertEvaluation(i, await notice_of(i)) for i in confirmed],
+                   key=lambda e: e.notice.gather_at))

@@ -137,8 +137,8 @@ async def test_a_late_reply_and_several_open_invitations(api: Api, chat: Chat,
     doubled = next(p for p in open_now if open_now.count(p) > 1)
     identity = await WeChatIdentity.get(person_id=doubled, channel=Channel.OFFICIAL_ACCOUNT)
     assert "逐一回复" in (await chat.say(identity.openid, "1")).text
-    nobody = await chat.say("o_demo_visitor", "1")
-    assert "没有找到" in nobody.text
+    nobody = await chat.say("o_demo_visitor", "1")  # never bound: told how to answer
+    assert "还没有绑定专家身份" in nobody.text
 
 
 async def test_pause_resume_and_force_end_with_invitations_in_flight(

@@ -15,7 +15,9 @@ FEEDBACK_HAPPY = [
     ("反馈", "请选择反馈类型"),
     ("2", "请用文字描述您的功能建议"),
     ("希望能在手机上查看历史评标记录", "已收到您的功能建议，编号 F"),
-    ("1", "没有找到与「1」相关的功能"),  # the flow is over: "1" means nothing any more
+    # the flow is over: "1" is no category any more; from someone not bound, it is taken for
+    # an answer to an invitation and explained (issue 14: never the generic fallback)
+    ("1", "还没有绑定专家身份"),
 ]
 
 FEEDBACK_DETOURS = [
@@ -109,7 +111,7 @@ async def test_non_text_inside_the_flow_is_refused_plainly(chat: Chat) -> None:
 async def test_state_is_per_user(chat: Chat) -> None:
     await chat.say("o_a", "反馈")
     answer = await chat.say("o_b", "2")
-    assert "没有找到" in answer.text
+    assert "还没有绑定专家身份" in answer.text and "反馈" not in answer.text
 
 
 async def test_an_expired_flow_is_announced_and_dropped(client: TestClient, chat: Chat) -> None:
@@ -121,7 +123,7 @@ async def test_an_expired_flow_is_announced_and_dropped(client: TestClient, chat
     await redis.set(key, json.dumps(record))
     answer = await chat.say("o_slow", "1")
     assert "「意见反馈」等待太久，已自动取消" in answer.text
-    assert "没有找到与「1」相关的功能" in answer.text
+    assert "还没有绑定专家身份" in answer.text  # not taken as a feedback category
     assert await redis.get(key) is None
 
 

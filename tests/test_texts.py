@@ -50,6 +50,14 @@ SAMPLES: dict[str, object] = {
     "eval_start": "2026年11月23日 09:00", "attempt": "1", "when": "明天", "count": "1",
     "by": "系统", "arrived": 3, "expected": 5, "again": "pay", "kind": "缺席",
     "request_kind": "withdrawal", "action": "pause",
+    "waiting": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                 "due": "2026年11月21日 10:10"}],
+    "confirmed": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                   "address": "广州市天河区天润路333号5楼", "code": "482913"}],
+    "evaluations": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                     "contact": "陈志强 020-12345678"}],
+    "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
+                    "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
 }
 
 TEXTS = Texts(ROOT / "texts")

@@ -1,0 +1,81 @@
+"""What people ask in chat about their draws, answered with what to do next.
+
+| input                          | who     | reply                                            |
+| ------------------------------ | ------- | ------------------------------------------------ |
+| 我的邀请 / 我的评标 / 评标安排 | expert  | invitations to answer; confirmed ones, with codes |
+| 请假 / 我要请假 / 不能去了      | expert  | the venue contacts (the agency registers leave)  |
+| 抽取进度 / 到场情况 / 专家到场  | agency  | its recent activities: counts only               |
+| any of these, not bound        | anyone  | not_bound                                        |
+
+All outside flows (state: none).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.filters import Text
+from bot.router import Router
+from models.draws import DRAW_STATUS_TITLES, DrawStatus
+from models.people import Person, Role
+from services.attendance import Attendance
+from services.clock import china_time
+from services.draw_engine import draw_counts
+from services.draw_notices import notice_contact
+from services.draw_scope import agency_role, visible_activities
+from services.draw_views import expert_evaluations
+from services.errors import BadInput
+from services.people import People
+from services.texts import Texts
+
+router = Router("questions")
+RECENT_ACTIVITIES = 5
+
+
+@router.message(Text("我的邀请", "评标邀请", "我的评标", "评标安排", "我的抽取"))
+async def my_evaluations(person: Person | None, texts: Texts, now: datetime) -> str:
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    waiting, confirmed = await expert_evaluations(person.id, now)
+    return texts.render(
+        "chat/questions/my_evaluations.j2",
+        waiting=[{"gather_at": china_time(e.notice.gather_at), "venue": e.notice.venue,
+                  "due": china_time(e.invitation.due_at)} for e in waiting],
+        confirmed=[{"gather_at": china_time(e.notice.gather_at), "venue": e.notice.venue,
+                    "address": e.notice.address, "code": e.invitation.code or ""}
+                   for e in confirmed])
+
+
+@router.message(Text("请假", "我要请假", "不能去了", "去不了了", "临时有事"))
+async def ask_for_leave(person: Person | None, texts: Texts, now: datetime) -> str:
+    """Seed 004: leave is registered by the agency (登记缺席/请假); the expert calls the
+    venue's contact."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    _, confirmed = await expert_evaluations(person.id, now)
+    return texts.render("chat/questions/leave.j2", evaluations=[
+        {"gather_at": china_time(e.notice.gather_at), "venue": e.notice.venue,
+         "contact": notice_contact(e.notice)} for e in confirmed])
+
+
+@router.message(Text("抽取进度", "到场情况", "专家到场", "抽取情况", "到场"))
+async def agency_progress(person: Person | None, texts: Texts, people: People,
+                          attendance: Attendance, now: datetime) -> str:
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    grants = await people.active_roles(person.id, now)
+    if not any(g.role in (Role.AGENCY_HANDLER, Role.AGENCY_LEGAL) for g in grants):
+        return texts.render("chat/questions/agency_only.j2")
+    try:
+        role = agency_role(person.id, grants)
+    except BadInput:
+        return texts.render("chat/questions/agency_only.j2")
+    rows = []
+    for activity in await visible_activities(role, limit=RECENT_ACTIVITIES):
+        arrived, expected = await attendance.arrivals(activity)
+        counts = await draw_counts(activity.id)
+        rows.append({"id": activity.id,
+                     "status": DRAW_STATUS_TITLES[DrawStatus(activity.status)],
+                     "eval_start": china_time(activity.eval_start), "progress": counts.text,
+                     "arrived": arrived, "expected": expected})
+    return texts.render("chat/questions/agency_progress.j2", activities=rows)
