@@ -41,6 +41,7 @@ from services.draw_followups import DrawFollowups
 from services.draw_setup import DrawSetup
 from services.education import Education
 from services.exams import Exams
+from services.feedback import FeedbackDesk
 from services.files import DiskStore
 from services.links import Links
 from services.outbox import Outbox
@@ -102,7 +103,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                               settings.minutes(settings.urge_minutes)),
-        agencies=Agencies(people), administration=Administration(people, exams))
+        agencies=Agencies(people), administration=Administration(people, exams),
+        feedback=FeedbackDesk(outbox))
 
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,

@@ -11,7 +11,8 @@ from models.people import Person
 from services.applications import Applications, current_deadline
 from services.clock import china_time
 from services.exams import Exams
-from services.review import describe_items, stages
+from services.review import describe_items
+from services.review_scope import stages
 from services.texts import Texts
 
 router = Router("progress")

@@ -105,6 +105,10 @@ class Feedback(Model):
     category = fields.CharField(max_length=16)
     content = fields.TextField()
     created_at = fields.DatetimeField(auto_now_add=True)
+    # an administrator's answer, sent back to the sender in chat
+    answer = fields.TextField(null=True)
+    answered_at = fields.DatetimeField(null=True)
+    answered_by = fields.CharField(max_length=32, null=True)  # masked name
 
     class Meta:
         table = "feedback"

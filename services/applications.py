@@ -48,6 +48,7 @@ from services.links import Links
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
 from services.people import People
+from services.review_scope import notify_reviewers
 from services.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
@@ -322,6 +323,7 @@ class Applications:
                                       action="resubmit" if resubmit else "submit")
             await notify_application(change, app, "application.submitted",
                                      stage=stage["title"])
+            await notify_reviewers(change, app, app.batch, app.stage, now)
         await app.refresh_from_db()
 
     async def withdraw(self, app: Application, person: Person, now: datetime) -> None:

@@ -18,6 +18,7 @@ from services.draw_followups import DrawFollowups
 from services.draw_setup import DrawSetup
 from services.education import Education
 from services.exams import Exams
+from services.feedback import FeedbackDesk
 from services.files import FileStore
 from services.links import Links
 from services.outbox import Outbox
@@ -51,6 +52,7 @@ class Domain:
     attendance: Attendance
     agencies: Agencies
     administration: Administration
+    feedback: FeedbackDesk
 
     def services(self) -> dict[str, object]:
         """Each service by its field name (what chat handlers ask for by parameter name)."""

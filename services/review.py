@@ -15,11 +15,10 @@ rejects. Every step is in the review log and pushed to the applicant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.applications import AppKind, Application, AppStatus, Batch, ReviewAction
+from models.applications import AppKind, Application, AppStatus, ReviewAction
 from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
 from services.applications import require_window_open
@@ -31,40 +30,11 @@ from services.exams import Exams, next_step_after_approval
 from services.experts import apply_to_profile
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
+from services.review_scope import in_scope, notify_reviewers, stages
 
 SECTIONS = {"basic": "基本信息", "work": "工作经历", "education": "学历信息", "title": "职称",
             "qualifications": "执业资格", "specialties": "评标专业", "avoid": "回避单位",
             "attachments": "附件"}
-
-
-@dataclass(frozen=True)
-class Stage:
-    key: str
-    title: str
-    level: str  # city | province
-    by_industry: bool
-
-    @classmethod
-    def of(cls, raw: dict[str, Any]) -> Stage:
-        return cls(raw["key"], raw["title"], raw["level"], bool(raw.get("by_industry")))
-
-
-def stages(batch: Batch) -> list[Stage]:
-    return [Stage.of(s) for s in batch.stages]
-
-
-def in_scope(grant: RoleGrant, stage: Stage, app: Application) -> bool:
-    """A city reviewer acts on applications of their city, a province reviewer on their
-    province's; an industry stage also needs the application's industry (a reviewer with
-    no industry covers all)."""
-    if grant.role != Role.REVIEWER or grant.level != stage.level or not grant.region:
-        return False
-    region = app.region or ""
-    if stage.level == "city" and grant.region != region:
-        return False
-    if stage.level == "province" and not region.startswith(grant.region):
-        return False
-    return not (stage.by_industry and grant.industry and grant.industry != app.industry)
 
 
 def describe_items(items: list[str]) -> str:
@@ -186,8 +156,11 @@ class Review:
                                       stage_key=stage.key, stage_title=stage.title,
                                       actor_id=reviewer.id, actor_name=reviewer.name,
                                       action=action, reason=reason or None, items=items or [])
+            batch = app.batch
             await app.refresh_from_db()
             await notify_application(change, app, kind, **extra)
+            if app.status == AppStatus.IN_REVIEW:  # on to the next stage's reviewers
+                await notify_reviewers(change, app, batch, app.stage, now)
             if app.status == AppStatus.APPROVED and app.kind in (AppKind.CHANGE,
                                                                  AppKind.TRANSFER):
                 profile = await ExpertProfile.get(person_id=app.person_id)

@@ -175,6 +175,12 @@ async def test_review_workflow_transition_table(api: Api, chat: Chat, demo: dict
     assert kinds.count("application.submitted") == 3
     assert {"application.returned", "application.stage_passed", "application.approved"} \
         <= set(kinds)
+    # each reviewer was told work waited at their stage, at most once within the hour
+    # although applications reached their stage several times
+    waiting = await Notification.filter(kind="review.waiting").values_list("person_id",
+                                                                           flat=True)
+    reviewers = {(await Person.get(phone=demo[k].phone)).id: k for k in tokens}
+    assert sorted(reviewers[p] for p in waiting) == sorted(tokens)
 
 
 async def test_return_reason_reaches_the_applicant_and_progress(api: Api, chat: Chat,

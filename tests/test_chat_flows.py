@@ -5,14 +5,17 @@ invitation is left as it was; outside flows, the words people use answer the inv
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from aiohttp.test_utils import TestClient
 
 from handlers.draw_reply import CHOICES
 from models.draws import Invitation, InvitationStatus
 from models.wechat import Feedback
+from sandbox.platform import Platform
 from tests.draw_world import make_experts, openid_of, prepared, start_draw
-from tests.helpers import Api, Chat
+from tests.helpers import Api, Chat, eventually
 
 
 async def invited(api: Api, client: TestClient, demo: dict) -> tuple[Invitation, str]:
@@ -120,3 +123,32 @@ async def test_an_agency_asks_for_progress_and_arrivals_in_chat(
     assert "已到场 0/0" in answer.text
     expert = await chat.say(demo["expert"].openid, "到场情况")
     assert "只对招标代理机构" in expert.text
+
+
+async def test_feedback_is_answered_and_the_answer_reaches_the_sender(
+        api: Api, chat: Chat, demo: dict, platform: Platform) -> None:
+    openid = "o_fb_answer"
+    await chat.say(openid, "反馈")
+    await chat.say(openid, "1")
+    saved = await chat.say(openid, "小程序里找不到历史缴费记录")
+    number = re.search(r"F\d{6}", saved.text)
+    assert number is not None
+    platform.interact(openid)  # they wrote to the account: the 48-hour window is open
+    admin = await api.login(demo["admin"].mp_openid)
+    waiting = await api.call("GET", "/admin/feedback?state=open", admin)
+    mine = next(f for f in waiting.data["feedback"] if f["number"] == number.group(0))
+    assert mine["category"] == "使用问题" and mine["answer"] is None
+    answered = await api.call("POST", f"/admin/feedback/{mine['id']}/answer", admin,
+                              {"answer": "已在「我的」-「缴费记录」中提供，欢迎再试。"})
+    assert answered.status == 200 and "*" in answered.data["answered_by"]  # masked
+    again = await api.call("POST", f"/admin/feedback/{mine['id']}/answer", admin,
+                           {"answer": "再说一次"})
+    assert again.status == 409
+    await eventually(lambda: any("缴费记录" in str(s.payload)
+                                 for s in platform.received_by(openid)), timeout=10)
+    assert platform.received_by(openid)[-1].kind == "custom_text"
+    listed = await api.call("GET", "/admin/feedback?state=answered", admin)
+    assert any(f["id"] == mine["id"] for f in listed.data["feedback"])
+    refused = await api.call("GET", "/admin/feedback", await api.login(
+        demo["expert"].mp_openid))
+    assert refused.status == 403

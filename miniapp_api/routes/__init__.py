@@ -16,6 +16,7 @@ from miniapp_api.routes import (
     drawing,
     education,
     expert,
+    feedback_desk,
     invitations,
     me,
     payments,
@@ -28,7 +29,7 @@ from miniapp_api.routes import (
 
 MODULES = (auth, me, subscriptions, applications, review, expert, education, payments,
            invitations, agency, projects, draw_prep, draw_drafts, drawing, draw_followups,
-           attendance, verify, draw_log, roles, admin)
+           attendance, verify, draw_log, roles, admin, feedback_desk)
 
 
 def api() -> Api:

@@ -21,7 +21,8 @@ from services.attachments import (
 )
 from services.catalogue import catalogue, regions
 from services.errors import BadInput
-from services.review import describe_items, log_of, stages
+from services.review import describe_items, log_of
+from services.review_scope import stages
 
 api = Api()
 TAG = "申报"

@@ -13,7 +13,7 @@ from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.pii import mask_phone
-from services.review import stages
+from services.review_scope import stages
 
 api = Api()
 TAG = "审核"
