@@ -10,6 +10,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.draws import (
     Avoidance,
     Condition,
@@ -49,8 +50,9 @@ async def update_project(project: Project, values: dict[str, Any]) -> Project:
             setattr(project, key, value)
         await project.save()
         if "tenderer_name" in values or "tenderer_credit_code" in values:
-            await Avoidance.filter(activity__project_id=project.id, fixed=True,
-                                   reason="招标人").update(
+            # the tenderer is a fixed avoided unit of every (draft) activity of the project
+            drafts = await column(DrawActivity.filter(project_id=project.id), "id")
+            await Avoidance.filter(activity_id__in=drafts, fixed=True, reason="招标人").update(
                 name=project.tenderer_name, credit_code=project.tenderer_credit_code)
     return project
 

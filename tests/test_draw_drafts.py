@@ -52,6 +52,12 @@ async def test_a_draft_is_corrected_and_submitted_and_another_cancelled_frees_it
     project = await new_project(api, token)
     a = await new_activity(api, token, project, 0, total=2)
     aid, notice_id = a["id"], a["notices"][0]["id"]
+    # the tenderer was typed wrong: corrected on the project, and in the draft's avoidance
+    renamed = await api.call("PUT", f"/draws/projects/{project['id']}", token,
+                             {"tenderer_name": "某市第二中学（更正）"})
+    assert renamed.status == 200 and renamed.data["tenderer_name"] == "某市第二中学（更正）"
+    avoided = (await api.call("GET", f"/draws/activities/{aid}", token)).data["avoidances"]
+    assert "某市第二中学（更正）" in {x["name"] for x in avoided if x["fixed"]}
     wrong = await api.call("POST", f"/draws/activities/{aid}/conditions", token,
                            {"notice_id": notice_id, **CONDITION, "planned": 3})
     condition_id = wrong.data["conditions"][0]["id"]
