@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, ValidationError
 
 from miniapp_api.caller import Caller
@@ -71,6 +71,19 @@ class Call:
             return int(self.request.match_info[name])
         except ValueError:
             raise NotFound("api.no_such_item") from None
+
+    async def upload(self, require_size: Callable[[int], None]) -> tuple[str, bytes]:
+        """The multipart field `file`: its name and content, read in chunks and refused by
+        `require_size` as soon as it is too large (nothing more is read)."""
+        reader = await self.request.multipart()
+        part = await reader.next()
+        if not isinstance(part, BodyPartReader) or part.name != "file":
+            raise BadInput("api.upload_field")
+        data = bytearray()
+        while chunk := await part.read_chunk(256 * 1024):
+            data.extend(chunk)
+            require_size(len(data))
+        return part.filename or "", bytes(data)
 
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse]]  # a file download

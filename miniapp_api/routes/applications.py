@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aiohttp import BodyPartReader
 from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
@@ -20,7 +19,6 @@ from services.attachments import (
     required_attachments,
 )
 from services.catalogue import catalogue, regions
-from services.errors import BadInput
 from services.review import describe_items, log_of
 from services.review_scope import stages
 
@@ -200,16 +198,8 @@ async def upload(call: Call) -> AttachmentOut:
     app = await _own(call)
     kind = call.path("kind")
     attachment_kind(kind)
-    reader = await call.request.multipart()
-    part = await reader.next()
-    if not isinstance(part, BodyPartReader) or part.name != "file":
-        raise BadInput("api.upload_field")
-    data = bytearray()
-    while chunk := await part.read_chunk(256 * 1024):
-        data.extend(chunk)
-        require_size(kind, len(data))  # stop reading as soon as it is too large
-    saved = await call.domain.applications.attach(app, kind, part.filename or kind,
-                                                  bytes(data), call.now)
+    filename, data = await call.upload(lambda size: require_size(kind, size))
+    saved = await call.domain.applications.attach(app, kind, filename or kind, data, call.now)
     return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
                          filename=saved.filename, size=saved.size)
 

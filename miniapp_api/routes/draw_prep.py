@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from aiohttp import BodyPartReader
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
@@ -25,7 +24,6 @@ from miniapp_api.routes.draw_common import (
 from miniapp_api.schemas import Model, Ok
 from services.draw_evidence import attach, remove, require_evidence_size
 from services.draw_scope import agency_project, visible_activities
-from services.errors import BadInput
 
 api = Api()
 
@@ -174,16 +172,9 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
                    "purpose 为 submission（抽取申请）或 withdrawal（退选申请）")
 async def upload_evidence(call: Call) -> EvidenceOut:
     activity = await activity_in_path(call)
-    reader = await call.request.multipart()
-    part = await reader.next()
-    if not isinstance(part, BodyPartReader) or part.name != "file":
-        raise BadInput("api.upload_field")
-    data = bytearray()
-    while chunk := await part.read_chunk(256 * 1024):
-        data.extend(chunk)
-        require_evidence_size(len(data))  # stop reading as soon as it is too large
+    filename, data = await call.upload(require_evidence_size)
     saved = await attach(call.domain.files, activity, call.path("purpose"),
-                         part.filename or "附件", bytes(data), call.now)
+                         filename or "附件", data, call.now)
     return evidence_out(saved)
 
 
