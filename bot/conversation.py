@@ -189,7 +189,9 @@ class MemoryConversationStore(ConversationStore):
 
     async def open(self, openid: str, dedup_key: str | None, token: str, dedup_ttl: int,
                    lock_ms: int) -> Opening:
-        dd, lock, fsm, ident, _ = _BARE.conversation(openid, dedup_key)
+        dd, lock, fsm, ident, gone = _BARE.conversation(openid, dedup_key, token)
+        if self._get(gone) is not None:
+            return Opening("busy")
         if dedup_key:
             seen = self._get(dd)
             if seen is not None:
@@ -222,8 +224,13 @@ class MemoryConversationStore(ConversationStore):
         return self._get(_BARE.conversation(openid, dedup_key)[0])
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
-        dd, lock, *_ = _BARE.conversation(openid, dedup_key)
+        dd, lock, _, _, gone = _BARE.conversation(openid, dedup_key, token)
+        undone = False
         if self._get(dd) == PENDING + token:
             self.items.pop(dd, None)
+            undone = True
         if self._get(lock) == token:
             self.items.pop(lock, None)
+            undone = True
+        if not undone:
+            self._set(gone, "1", ABANDON_TOMBSTONE_MS / 1000)

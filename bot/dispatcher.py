@@ -12,6 +12,7 @@ from typing import Any, Protocol
 from bot.event import Event, Outcome
 from bot.filters import normalize
 from bot.flow import State
+from bot.flowcheck import check_flows
 from bot.incoming import Incoming
 from bot.replies import SILENCE, Reply, Text, as_reply
 from bot.router import PASS, Handler, Router
@@ -49,14 +50,18 @@ class Dispatcher:
         self.states: dict[str, State] = states if states is not None else {}
         self._handlers: list[Handler] = []
         self._fallbacks: list[Handler] = []
+        self._routers: list[Router] = []
         self._chain: Next = self._route
         for mw in reversed(list(middlewares)):
             self._chain = functools.partial(mw, call_next=self._chain)
 
     def include(self, *routers: Router) -> None:
-        """Add routers in priority order; every handler's parameters must be resolvable, and
-        a dependency must be of the type the handler's annotation names."""
+        """Add routers in priority order; every handler's parameters must be resolvable, a
+        dependency must be of the type the handler's annotation names, and the flows'
+        declarations must hold together (`bot.flowcheck`)."""
         known = EVENT_NAMES | self.deps.keys()
+        self._routers.extend(routers)
+        check_flows(self._routers)
         for router in routers:
             for flow in router.flows:
                 self.states.update(flow.states)
@@ -138,6 +143,8 @@ class Dispatcher:
                 namespace["identity"] = ev.identity
             if "person" in handler.params:
                 namespace["person"] = await ev.load_person()
+            if ev.fsm is not None:
+                ev.fsm.permit(handler.moves, handler.name)
             answer = await handler.func(**{p: namespace.get(p) for p in handler.params})
             if answer is not PASS:  # declined: the next handler that matches gets it
                 break

@@ -22,15 +22,28 @@ def normalize(text: str) -> str:
 class Filter(Protocol):
     def __call__(self, ev: Event) -> bool | dict[str, Any]: ...
 
+    def describe(self) -> str:
+        """What it takes, for the flows' transition tables."""
+        ...
+
+
+def _words(words: tuple[str, ...] | frozenset[str], most: int = 3) -> str:
+    shown = list(words)[:most]
+    return " / ".join(shown) + (" …" if len(words) > most else "")
+
 
 class Text:
     """The whole message is one of the words (normalized), e.g. Text("帮助", "help", "?")."""
 
     def __init__(self, *words: str) -> None:
+        self.said = words
         self.words = frozenset(normalize(w) for w in words)
 
     def __call__(self, ev: Event) -> bool:
         return ev.msg.has_text and ev.text in self.words
+
+    def describe(self) -> str:
+        return _words(self.said)
 
 
 class Keyword:
@@ -42,12 +55,19 @@ class Keyword:
     def __call__(self, ev: Event) -> bool:
         return ev.msg.has_text and any(w in ev.text for w in self.words)
 
+    def describe(self) -> str:
+        return f"text with {_words(self.words, 2)}"
+
 
 class Regex:
     """The message matches the pattern (searched in the normalized text); passes `match`."""
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str, flags: int = 0, *, label: str = "") -> None:
         self.pattern = re.compile(pattern, flags)
+        self.label = label or f"/{pattern}/"
+
+    def describe(self) -> str:
+        return self.label
 
     def __call__(self, ev: Event) -> bool | dict[str, Any]:
         if not ev.msg.has_text:
@@ -65,6 +85,9 @@ class EventIs:
     def __call__(self, ev: Event) -> bool:
         return ev.msg.is_event and ev.msg.event in self.events
 
+    def describe(self) -> str:
+        return f"event {_words(tuple(sorted(self.events)))}"
+
 
 class MenuClick:
     """A click on a menu button whose key is one of `keys`."""
@@ -74,6 +97,9 @@ class MenuClick:
 
     def __call__(self, ev: Event) -> bool:
         return ev.msg.is_event and ev.msg.event == "click" and ev.msg.event_key in self.keys
+
+    def describe(self) -> str:
+        return f"menu {_words(tuple(sorted(self.keys)))}"
 
 
 class Scene:
@@ -86,6 +112,9 @@ class Scene:
     def __call__(self, ev: Event) -> bool | dict[str, Any]:
         return {"scene": ev.scene} if isinstance(ev.scene, self.kind) else False
 
+    def describe(self) -> str:
+        return f"scan of a {self.kind.__name__}"
+
 
 class BadScene:
     """A scan whose scene failed verification (forged, malformed or unknown); passes
@@ -93,6 +122,9 @@ class BadScene:
 
     def __call__(self, ev: Event) -> bool | dict[str, Any]:
         return {"scene_error": ev.scene_error} if ev.scene_error else False
+
+    def describe(self) -> str:
+        return "scan of a bad code"
 
 
 class MsgType:
@@ -103,3 +135,6 @@ class MsgType:
 
     def __call__(self, ev: Event) -> bool:
         return ev.msg.msg_type in self.types
+
+    def describe(self) -> str:
+        return f"any {_words(tuple(sorted(self.types)))}"

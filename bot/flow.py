@@ -1,4 +1,10 @@
-"""Flows hold states: a conversation's steps, and the timeout after which it is dropped."""
+"""Flows hold states: a conversation's steps, and the timeout after which it is dropped.
+
+A flow is declared as data: its states (with the prompt each one asks with), its timeout,
+and, through the handlers registered on them (`Router.message(..., state=S, goto=T)`), what
+moves it from which state to which. `bot.flowcheck` checks the whole declaration when the
+dispatcher is built and renders it as the table a flow module's docstring shows.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,15 @@ class _Any:
         return "ANY"
 
 
+class _End:
+    """The target of a move that leaves the flow (`fsm.finish()`)."""
+
+    def __repr__(self) -> str:
+        return "END"
+
+
 ANY = _Any()
+END = _End()
 
 
 @dataclass(eq=False)
@@ -25,7 +39,8 @@ class Flow:
     states: dict[str, State] = field(default_factory=dict)
 
     def state(self, name: str, prompt: str | None = None) -> State:
-        """Declare a state; `prompt` is the text template that asks for this state's answer."""
+        """Declare a state; `prompt` is the text template that asks for this state's answer
+        (and asks again when the input is not understood)."""
         st = State(self, name, prompt)
         self.states[st.key] = st
         return st
@@ -46,5 +61,8 @@ class State:
 
 
 StateSpec = State | Flow | _Any | None  # None: only when the user is in no flow
+Target = State | _End  # where a handler may move the conversation
 
 
+class UndeclaredTransition(RuntimeError):
+    """A handler moved the conversation somewhere its declaration does not allow."""

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.flow import Flow, State
+from bot.flow import END, Flow, State, Target, UndeclaredTransition
 
 # How long an expired flow is remembered, to tell the user it timed out.
 EXPIRY_MEMORY = 3600
@@ -37,6 +37,8 @@ class FSMContext:
         self.state: State | None = None
         self.data: dict[str, Any] = {}
         self._dirty = False
+        self._moves: frozenset[Target] | None = None  # None: not inside a handler's call
+        self._mover = ""
         if record is None:
             return
         state = states.get(record.state)
@@ -59,8 +61,18 @@ class FSMContext:
         """Back to a snapshot (a refused step leaves the conversation where it was)."""
         self.state, self.data, self._dirty = snapshot[0], dict(snapshot[1]), snapshot[2]
 
+    def permit(self, moves: frozenset[Target], mover: str) -> None:
+        """The moves the handler about to run declared; any other is refused."""
+        self._moves, self._mover = moves, mover
+
+    def _require_declared(self, target: Target) -> None:
+        if self._moves is not None and target not in self._moves:
+            raise UndeclaredTransition(f"{self._mover} moved to {target!r}, which it does not "
+                                       f"declare (goto={sorted(map(repr, self._moves))})")
+
     def goto(self, state: State, **data: Any) -> None:
         """Enter `state`, merging `data` into the flow's data."""
+        self._require_declared(state)
         if self.state is not None and self.state.flow is not state.flow:
             self.data = {}
         self.state = state
@@ -74,6 +86,7 @@ class FSMContext:
 
     def finish(self) -> None:
         """Leave the flow."""
+        self._require_declared(END)
         self.state = None
         self.data = {}
         self._dirty = True

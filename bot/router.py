@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.filters import Filter
-from bot.flow import ANY, Flow, State, StateSpec
+from bot.flow import ANY, Flow, State, StateSpec, Target
 
 HandlerFunc = Callable[..., Awaitable[Any]]
 
@@ -29,6 +29,12 @@ class Handler:
     state: StateSpec
     params: tuple[str, ...] = ()
     command: bool = False  # a global command (取消, 帮助): tried first, in every state
+    moves: frozenset[Target] = frozenset()  # declared: where it may move the conversation
+    router: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.router}.{self.func.__name__}"
 
     def owns(self, current: State | None) -> bool:
         """Whether this handler belongs to the flow the user is in (it sees input first)."""
@@ -51,8 +57,21 @@ class Handler:
         self.params = tuple(inspect.signature(self.func).parameters)
 
 
+Moves = Target | tuple[Target, ...]
+
+
+def _moves(goto: Moves) -> frozenset[Target]:
+    return frozenset(goto if isinstance(goto, tuple) else (goto,))
+
+
 class Router:
-    """Handlers of one concern, in the order they are tried."""
+    """Handlers of one concern, in the order they are tried.
+
+    `goto` declares where a handler may move the conversation: states, or END for leaving
+    the flow (staying where it is needs no declaration). The dispatcher checks every
+    declaration against the handler's code at start-up (`bot.flowcheck`) and refuses, at
+    run time, a move that was not declared.
+    """
 
     def __init__(self, name: str, flows: tuple[Flow, ...] = ()) -> None:
         self.name = name
@@ -60,26 +79,30 @@ class Router:
         self.handlers: list[Handler] = []
         self.fallbacks: list[Handler] = []
 
-    def message(self, *filters: Filter, state: StateSpec = None) -> Callable[[F], F]:
+    def message(self, *filters: Filter, state: StateSpec = None, goto: Moves = ()
+                ) -> Callable[[F], F]:
         """A handler for messages (text, image, ...) in `state` (default: outside any flow)."""
-        return self._register(self.handlers, filters, "message", state)
+        return self._register(self.handlers, filters, "message", state, goto)
 
-    def command(self, *filters: Filter) -> Callable[[F], F]:
+    def command(self, *filters: Filter, goto: Moves = ()) -> Callable[[F], F]:
         """A global command (取消, 帮助, 菜单): in every state, before the flow's handlers."""
-        return self._register(self.handlers, filters, "message", ANY, command=True)
+        return self._register(self.handlers, filters, "message", ANY, goto, command=True)
 
-    def event(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[F], F]:
+    def event(self, *filters: Filter, state: StateSpec = ANY, goto: Moves = ()
+              ) -> Callable[[F], F]:
         """A handler for events (subscribe, scan, click, ...), in any state by default."""
-        return self._register(self.handlers, filters, "event", state)
+        return self._register(self.handlers, filters, "event", state, goto)
 
     def fallback(self, *filters: Filter, state: StateSpec = ANY) -> Callable[[F], F]:
         """Tried after every router's handlers failed to match a message."""
-        return self._register(self.fallbacks, filters, "message", state)
+        return self._register(self.fallbacks, filters, "message", state, ())
 
     def _register(self, target: list[Handler], filters: tuple[Filter, ...], kind: str,
-                  state: StateSpec, command: bool = False) -> Callable[[F], F]:
+                  state: StateSpec, goto: Moves, command: bool = False) -> Callable[[F], F]:
         def decorate(func: F) -> F:
-            target.append(Handler(func, tuple(filters), kind, state, command=command))
+            target.append(Handler(func, tuple(filters), kind, state, command=command,
+                                  moves=_moves(goto), router=self.name))
             return func
 
         return decorate
+

@@ -22,6 +22,7 @@ from bot.middlewares import (
 )
 from bot.replies import Image, Reply, Text
 from config.settings import Settings
+from handlers.routing import routers
 from services.domain import Domain
 from services.outbox import Outbox
 from services.redis_keys import RedisKeys
@@ -46,8 +47,6 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
                  texts: Texts, background: Background, domain: Domain,
                  channels: Channels) -> Engine:
     """The engine over every handler module's router."""
-    from handlers import routers
-
     states: dict[str, State] = {}
 
     async def defer(raw: dict[str, str]) -> None:

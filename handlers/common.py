@@ -1,14 +1,12 @@
-"""Global commands (帮助, 菜单, 取消) from any state, the welcome, and the helpful fallback."""
+"""Global commands (帮助, 菜单, 取消) from any state."""
 
 from __future__ import annotations
 
-from bot.event import Event
-from bot.filters import BadScene, EventIs, MenuClick, Text
-from bot.flow import ANY
+from bot.filters import MenuClick, Text
+from bot.flow import END
 from bot.fsm import FSMContext
-from bot.incoming import Incoming
 from bot.router import Router
-from services.pii import mask_text
+from handlers.commands import HELP
 from services.texts import Texts
 
 HELP_WORDS = ("帮助", "help", "?", "？", "怎么用", "使用说明", "说明")
@@ -21,47 +19,22 @@ router = Router("common")
 @router.command(Text(*HELP_WORDS))
 @router.event(MenuClick("HELP"))
 async def on_help(fsm: FSMContext, texts: Texts) -> str:
+    """What each kind of user can say; inside a flow, how to go on or leave it."""
     flow_title = fsm.state.flow.title if fsm.state else None
-    return texts.render("chat/help.j2", flow_title=flow_title)
+    return texts.render("chat/help.j2", flow_title=flow_title, sections=HELP)
 
 
 @router.command(Text(*MENU_WORDS))
 async def on_menu(texts: Texts) -> str:
+    """The numbered list of features."""
     return texts.render("chat/menu.j2")
 
 
-@router.command(Text(*CANCEL_WORDS))
+@router.command(Text(*CANCEL_WORDS), goto=END)
 async def on_cancel(fsm: FSMContext, texts: Texts) -> str:
+    """Leaves the flow the user is in."""
     if fsm.state is None:
         return texts.render("chat/nothing_to_cancel.j2")
     title = fsm.state.flow.title
     fsm.finish()
     return texts.render("chat/cancelled.j2", title=title)
-
-
-# Included last: feature routers see a scan with their scene first; a plain follow or a scan
-# whose scene did not verify ends up here.
-fallbacks = Router("fallback")
-
-
-@fallbacks.event(BadScene())
-async def on_bad_scene(msg: Incoming, texts: Texts) -> str:
-    bad = texts.render("chat/bad_scene.j2")
-    if msg.event == "subscribe":
-        return f"{texts.render('chat/welcome.j2')}\n\n{bad}"
-    return bad
-
-
-@fallbacks.event(EventIs("subscribe"))
-async def on_subscribe(texts: Texts) -> str:
-    return texts.render("chat/welcome.j2")
-
-
-@fallbacks.fallback(state=ANY)
-async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts) -> str:
-    if fsm.state is not None:
-        state = fsm.state
-        prompt = texts.render(state.prompt, **fsm.data) if state.prompt else ""
-        return texts.render("chat/fallback_in_flow.j2", prompt=prompt, title=state.flow.title)
-    shown = mask_text(event.msg.content)[:20] if event.msg.has_text else ""
-    return texts.render("chat/fallback.j2", text=shown)

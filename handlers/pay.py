@@ -25,6 +25,17 @@ log = logging.getLogger(__name__)
 router = Router("pay")
 
 
+@router.message(Text("缴费记录", "缴费历史", "支付记录", "付款记录", "我的缴费", "已缴费用",
+                     "发票", "电子发票", "开发票", "收据", "缴费凭证", "缴费收据"))
+@router.message(Keyword("缴费记录", "支付记录", "发票", "收据", "凭证"))
+async def payment_history(person: Person | None, texts: Texts, payments: Payments) -> str:
+    """What was paid (and what is still due), with order numbers and the invoice request;
+    never a new order."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    return texts.render("chat/pay/history.j2", records=await payments.history(person.id))
+
+
 @router.message(Text("缴费", "交费", "支付", "缴纳培训费", "培训费", "缴纳费用"))
 @router.message(Keyword("缴费", "交费", "付费", "付款", "培训费"))  # 我想交一下培训费
 @router.event(MenuClick("PAY"))

@@ -22,6 +22,11 @@ class FeedbackDesk:
         self.outbox = outbox
 
     @staticmethod
+    async def unanswered() -> int:
+        """How many wait for an answer."""
+        return await Feedback.filter(answered_at__isnull=True).count()
+
+    @staticmethod
     async def listing(category: str | None, answered: bool | None,
                       limit: int = 50) -> list[Feedback]:
         """Newest first, by category and by whether it was answered."""

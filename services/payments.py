@@ -72,6 +72,18 @@ class FeeItem:
             raise Conflict("payment.already_paid", item=self.title, paid_at=self.paid_at)
 
 
+@dataclass(frozen=True, slots=True)
+class PaidRecord:
+    """One fee as the payment history shows it."""
+
+    title: str
+    amount: str
+    paid_at: datetime | None
+    order_no: str | None
+    transaction_id: str | None
+    invoice_requested_at: datetime | None
+
+
 @dataclass(frozen=True)
 class Checkout:
     item: FeeItem
@@ -345,6 +357,15 @@ class Payments:
         await PayOrder.filter(id=order.id, status=OrderStatus.DUPLICATE).update(
             status=OrderStatus.REFUNDED)
         return "refunded"
+
+    async def history(self, person_id: int) -> list[PaidRecord]:
+        """The person's fees, paid ones with the order that paid them, newest first."""
+        payables = await Payable.filter(person_id=person_id).order_by("-created_at").limit(20)
+        paid = {o.out_trade_no: o for o in await PayOrder.filter(
+            out_trade_no__in=[p.order_no for p in payables if p.order_no])}
+        return [PaidRecord(p.title, f"{p.amount_fen / 100:.2f}元", p.paid_at, p.order_no,
+                           paid[p.order_no].transaction_id if p.order_no in paid else None,
+                           p.invoice_requested_at) for p in payables]
 
     async def orders_of(self, person_id: int) -> list[dict[str, Any]]:
         """The person's orders, newest first (for the mini-program)."""

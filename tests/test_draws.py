@@ -136,7 +136,8 @@ async def test_a_late_reply_and_several_open_invitations(api: Api, chat: Chat,
                                                                                  flat=True)
     doubled = next(p for p in open_now if open_now.count(p) > 1)
     identity = await WeChatIdentity.get(person_id=doubled, channel=Channel.OFFICIAL_ACCOUNT)
-    assert "逐一回复" in (await chat.say(identity.openid, "1")).text
+    asked = await chat.say(identity.openid, "1")
+    assert "待回复" in asked.text and "请回复序号" in asked.text
     nobody = await chat.say("o_demo_visitor", "1")  # never bound: told how to answer
     assert "还没有绑定专家身份" in nobody.text
 

@@ -17,7 +17,7 @@ from bot.conversation import ConversationStore, MemoryConversationStore, RedisCo
 from bot.dispatcher import Dispatcher
 from bot.event import Outcome
 from bot.filters import EventIs, Text
-from bot.flow import ANY, Flow
+from bot.flow import ANY, END, Flow
 from bot.incoming import Incoming
 from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
 from bot.redis_batch import ScriptBatcher
@@ -255,12 +255,12 @@ async def test_a_failing_handler_answers_success_logs_and_keeps_state(
     router = Router("boom", flows=(flow,))
     calls = []
 
-    @router.message(Text("开始"))
+    @router.message(Text("开始"), goto=step)
     async def begin(fsm) -> str:
         fsm.goto(step)
         return "started"
 
-    @router.message(state=step)
+    @router.message(state=step, goto=END)
     async def explode(fsm) -> str:
         calls.append(1)
         fsm.finish()

@@ -12,6 +12,7 @@ from jinja2 import meta
 
 from bot.notify_texts import NotifyTexts
 from config.settings import ROOT
+from handlers.commands import HELP
 from sandbox.platform import check_field
 from services.clock import CHINA
 from services.pii import find_unmasked
@@ -56,6 +57,26 @@ SAMPLES: dict[str, object] = {
                    "address": "广州市天河区天润路333号5楼", "code": "482913"}],
     "evaluations": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
                      "contact": "陈志强 020-12345678"}],
+    "choices": [{"id": 7, "gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                 "due": "2026年11月21日 10:10"},
+                {"id": 9, "gather_at": "2026年11月25日 13:30", "venue": "佛山市公共资源交易中心",
+                 "due": "2026年11月21日 10:12"}],
+    "batches": [{"name": "2026年第二批评标专家征集", "kind": "征集（新申请）", "open": True,
+                 "from": "2026年11月15日 10:30", "until": "2026年12月02日 18:30"}],
+    "exams": [{"title": "2026年第二批入库考试", "submitted": True, "graded": True, "score": 86,
+               "passed": True, "pass_score": 60}],
+    "courses": [{"title": "2026年度评标专家继续教育", "progress": 100, "grading": "合格",
+                 "certificate": "JX2026000001"}],
+    "records": [{"title": "2026年第二批评标专家征集 培训费", "amount": "350.00元",
+                 "paid_at": datetime(2026, 11, 21, 10, 30, tzinfo=CHINA),
+                 "order_no": "EB261121103000A1B2C3D4E5", "transaction_id": "4200001234202611",
+                 "invoice_requested_at": datetime(2026, 11, 21, 10, 30, tzinfo=CHINA)},
+                {"title": "2026年度继续教育", "amount": "200.00元", "paid_at": None,
+                 "order_no": None, "transaction_id": None, "invoice_requested_at": None}],
+    "counts": [("《2026年第二批评标专家征集》市州行业部门预审", 3)],
+    "review": [("《2026年第二批评标专家征集》市州行业部门预审", 3)],
+    "verify": [("抽取申请", 2), ("退选申请", 1)], "feedback": 4, "who": "审核人",
+    "suggestions": ("考试成绩", "考试"), "sections": HELP,
     "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
                     "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
 }

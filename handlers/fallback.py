@@ -1,0 +1,104 @@
+"""Included last: a scan whose scene did not verify, a plain follow, and whatever no other
+handler took — answered with the commands closest to what was sent, among those of the
+sender's roles (handlers/commands.py), never a bare "not found"."""
+
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from difflib import SequenceMatcher
+
+from bot.event import Event
+from bot.filters import BadScene, EventIs, Keyword, Text
+from bot.flow import ANY
+from bot.fsm import FSMContext
+from bot.incoming import Incoming
+from bot.router import HandlerFunc, Router
+from handlers import account, common, desk, feedback, guide, pay, progress, questions
+from handlers.commands import AUDIENCES, audiences_of
+from models.people import Person
+from services.people import People
+from services.pii import mask_text
+from services.texts import Texts
+
+CLOSE_ENOUGH = 0.45  # similarity (difflib ratio) below which a command is not suggested
+MOST = 3
+NOT_SUGGESTED = {"解绑", "取消", "帮助", "菜单"}  # never a guess (帮助 is always mentioned)
+# command -> its handler (the words it answers to are read from that handler's filters)
+HANDLERS: dict[str, HandlerFunc] = {
+    "帮助": common.on_help, "菜单": common.on_menu, "取消": common.on_cancel,
+    "反馈": feedback.start, "怎么申请": guide.how_to_apply, "绑定": account.start_binding,
+    "我的信息": account.my_info, "解绑": account.start_unbinding,
+    "审核进度": progress.progress, "考试": progress.exam_link,
+    "考试成绩": guide.exam_results, "缴费": pay.pay, "缴费记录": pay.payment_history,
+    "我的邀请": questions.my_evaluations, "请假": questions.ask_for_leave,
+    "抽取进度": questions.agency_progress, "到场情况": questions.agency_progress,
+    "待审核": desk.to_review, "待核验": desk.to_verify, "待办": desk.to_do,
+}
+ROUTERS = (common.router, account.router, feedback.router, guide.router, progress.router,
+           pay.router, questions.router, desk.router)
+
+
+@functools.cache
+def synonyms() -> dict[str, frozenset[str]]:
+    """command -> every (normalized) word its handler answers to."""
+    words: dict[str, frozenset[str]] = {}
+    for command, func in HANDLERS.items():
+        words[command] = frozenset(
+            w for r in ROUTERS for h in r.handlers if h.func is func
+            for f in h.filters if isinstance(f, Text | Keyword) for w in f.words)
+    return words
+
+
+def _closeness(text: str, command: str) -> float:
+    return max((SequenceMatcher(None, text, w).ratio() for w in synonyms().get(command, ())),
+               default=0.0)
+
+
+def suggestions(text: str, bound: bool, roles: set[str]) -> tuple[str, ...]:
+    """Up to three commands of the sender's audiences closest to `text`; when none is
+    close, the first ones of the sender's own roles (绑定 for a visitor)."""
+    audiences = audiences_of(bound, roles)
+    candidates = list(dict.fromkeys(c for a in audiences for c in AUDIENCES[a]
+                                    if c not in NOT_SUGGESTED))
+    scored = sorted(((_closeness(text, c), -i, c) for i, c in enumerate(candidates)),
+                    reverse=True)
+    close = tuple(c for score, _, c in scored if score >= CLOSE_ENOUGH)[:MOST]
+    if close:
+        return close
+    own = [c for a in audiences[:-1] for c in AUDIENCES[a]]
+    return tuple(c for c in dict.fromkeys(own) if c in candidates)[:MOST]
+
+
+router = Router("fallback")
+
+
+@router.event(BadScene())
+async def on_bad_scene(msg: Incoming, texts: Texts) -> str:
+    """A QR code whose scene is forged, malformed or expired."""
+    bad = texts.render("chat/bad_scene.j2")
+    if msg.event == "subscribe":
+        return f"{texts.render('chat/welcome.j2')}\n\n{bad}"
+    return bad
+
+
+@router.event(EventIs("subscribe"))
+async def on_subscribe(texts: Texts) -> str:
+    """A new follower: the welcome."""
+    return texts.render("chat/welcome.j2")
+
+
+@router.fallback(state=ANY)
+async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: Person | None,
+                           people: People, now: datetime) -> str:
+    """Inside a flow: the state's prompt again. Outside: the closest commands."""
+    if fsm.state is not None:
+        state = fsm.state
+        prompt = texts.render(state.prompt, **fsm.data) if state.prompt else ""
+        return texts.render("chat/fallback_in_flow.j2", prompt=prompt, title=state.flow.title)
+    if not event.msg.has_text:
+        return texts.render("chat/fallback.j2", text="", suggestions=())
+    roles = ({g.role for g in await people.active_roles(person.id, now)}
+             if person is not None else set())
+    return texts.render("chat/fallback.j2", text=mask_text(event.msg.content)[:20],
+                        suggestions=suggestions(event.text, person is not None, roles))

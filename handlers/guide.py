@@ -1,0 +1,54 @@
+"""Questions of applicants and of anyone who wants to become one, answered with what to do
+next: how to apply (the open batches and their windows, seeds 000 / 001: applications only
+inside a batch's window), and exam results (the entry exam, seed 000; continuing-education
+courses, seed 003). All outside flows; how to apply needs no binding."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.filters import Keyword, Text
+from bot.router import Router
+from models.applications import BatchKind
+from models.education import GRADING_TITLES, Enrollment, Grading
+from models.exams import ExamAttempt
+from models.people import Person
+from services.applications import Applications
+from services.clock import china_time
+from services.texts import Texts
+
+router = Router("guide")
+BATCH_KINDS = {BatchKind.COLLECT: "征集（新申请）", BatchKind.RENEW: "续聘"}
+
+
+@router.message(Text("我要报名", "怎么申请", "如何申请", "申请入库", "我要申请", "报名",
+                     "怎么报名", "如何报名", "申请专家", "专家申报", "申报"))
+@router.message(Keyword("报名", "申请入库", "怎么申请", "如何申请", "申报专家"))
+async def how_to_apply(texts: Texts, applications: Applications, now: datetime) -> str:
+    """The batches open now or soon, with their windows, and where to apply."""
+    batches = [b for b in await applications.open_batches() if b.apply_until > now]
+    rows = [{"name": b.name, "kind": BATCH_KINDS.get(BatchKind(b.kind), b.kind),
+             "open": b.apply_from <= now, "from": china_time(b.apply_from),
+             "until": china_time(b.apply_until)} for b in reversed(batches)]
+    return texts.render("chat/guide/how_to_apply.j2", batches=rows)
+
+
+@router.message(Text("考试成绩", "成绩", "考试结果", "查成绩", "成绩查询", "我的成绩",
+                     "考核结果", "培训成绩"))
+@router.message(Keyword("考试成绩", "考试结果", "成绩"))
+async def exam_results(person: Person | None, texts: Texts) -> str:
+    """The entry exam's result and the continuing-education courses' grading."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    attempts = await ExamAttempt.filter(person_id=person.id).prefetch_related("exam"
+                                                                            ).order_by("-id")
+    courses = await Enrollment.filter(person_id=person.id).prefetch_related("course"
+                                                                           ).order_by("-id")
+    return texts.render(
+        "chat/guide/exam_results.j2",
+        exams=[{"title": a.exam.title, "submitted": a.submitted_at is not None,
+                "graded": a.score is not None, "score": a.score, "passed": a.passed,
+                "pass_score": a.exam.pass_score} for a in attempts[:3]],
+        courses=[{"title": e.course.title, "progress": e.progress,
+                  "grading": GRADING_TITLES[Grading(e.grading)],
+                  "certificate": e.certificate_no or ""} for e in courses[:3]])

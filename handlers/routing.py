@@ -1,0 +1,26 @@
+"""Every flow module's router, in the order the dispatcher tries them."""
+
+from __future__ import annotations
+
+from bot.router import Router
+from handlers import (
+    account,
+    checkin,
+    common,
+    desk,
+    draw_reply,
+    fallback,
+    feedback,
+    guide,
+    notifications,
+    pay,
+    progress,
+    questions,
+)
+
+
+def routers() -> list[Router]:
+    """Every router, global commands first and the fallback last."""
+    return [common.router, notifications.router, account.router, progress.router,
+            pay.router, feedback.router, draw_reply.router, checkin.router, questions.router,
+            guide.router, desk.router, fallback.router]
