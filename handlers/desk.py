@@ -1,7 +1,8 @@
 """Work waiting for the people at desks, asked in chat: a reviewer's 待审核 (applications at
 a stage of their level, region and industry), a verifier's 待核验 (draw requests of their
 region), and 待办 for whatever the sender's roles have waiting (administrators: feedback
-not yet answered). Counts and where to handle them, never the applicants' data.
+not yet answered). Counts, and a text link that opens the mini-program's page where they
+are handled; never the applicants' data.
 
 | input            | who                  | reply                                         |
 | ---------------- | -------------------- | --------------------------------------------- |
@@ -21,16 +22,25 @@ from datetime import datetime
 
 from bot.filters import Text
 from bot.router import Router
+from bot.wechat_api import WeChatAPI
 from models.draws import DrawStatus
 from models.people import Person, Role, RoleGrant
 from services.draw_scope import waiting_verification
 from services.feedback import FeedbackDesk
+from services.links import Links
 from services.people import People
 from services.review import Review
 from services.review_scope import stages
 from services.texts import Texts
 
 router = Router("desk")
+# the mini-program pages the replies link to (a text link WeChat opens in the mini-program)
+PAGES = {"review": "pages/review/index", "verify": "pages/verify/index",
+         "feedback": "pages/admin/feedback"}
+
+
+def _pages(mini: WeChatAPI, links: Links) -> dict[str, str]:
+    return {"appid": mini.appid, "url": links.address("/"), **PAGES}
 REQUEST_WORDS = {"normal": "抽取申请", "supplement": "补抽申请", "redraw": "重新抽取申请",
                  "reeval": "复评申请", "withdrawal": "退选申请"}
 
@@ -49,31 +59,33 @@ async def _verify_counts(grants: list[RoleGrant]) -> list[tuple[str, int]]:
 
 @router.message(Text("待审核", "审核任务", "待审批", "审核列表", "我的审核"))
 async def to_review(person: Person | None, texts: Texts, people: People, review: Review,
-                    now: datetime) -> str:
+                    mini: WeChatAPI, links: Links, now: datetime) -> str:
     """A reviewer's queue: counts by batch and stage."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
     if not any(g.role == Role.REVIEWER for g in grants):
         return texts.render("chat/desk/not_for_you.j2", what="待审核", who="审核人")
-    return texts.render("chat/desk/review.j2", counts=await _review_counts(review, grants))
+    return texts.render("chat/desk/review.j2", counts=await _review_counts(review, grants),
+                        pages=_pages(mini, links))
 
 
 @router.message(Text("待核验", "核验任务", "核验列表", "待审核抽取", "我的核验"))
-async def to_verify(person: Person | None, texts: Texts, people: People,
-                    now: datetime) -> str:
+async def to_verify(person: Person | None, texts: Texts, people: People, mini: WeChatAPI,
+                    links: Links, now: datetime) -> str:
     """A verifier's queue: counts by kind of request."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
     if not any(g.role == Role.VERIFIER for g in grants):
         return texts.render("chat/desk/not_for_you.j2", what="待核验", who="交易中心核验员")
-    return texts.render("chat/desk/verify.j2", counts=await _verify_counts(grants))
+    return texts.render("chat/desk/verify.j2", counts=await _verify_counts(grants),
+                        pages=_pages(mini, links))
 
 
 @router.message(Text("待办", "待处理", "我的待办", "待办事项", "工作台"))
 async def to_do(person: Person | None, texts: Texts, people: People, review: Review,
-                feedback: FeedbackDesk, now: datetime) -> str:
+                feedback: FeedbackDesk, mini: WeChatAPI, links: Links, now: datetime) -> str:
     """Whatever waits for the sender's desk roles."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
@@ -86,4 +98,5 @@ async def to_do(person: Person | None, texts: Texts, people: People, review: Rev
         "chat/desk/todo.j2",
         review=await _review_counts(review, grants) if Role.REVIEWER in roles else None,
         verify=await _verify_counts(grants) if Role.VERIFIER in roles else None,
-        feedback=await feedback.unanswered() if Role.ADMIN in roles else None)
+        feedback=await feedback.unanswered() if Role.ADMIN in roles else None,
+        pages=_pages(mini, links))

@@ -184,6 +184,9 @@ async def test_a_verifier_is_told_what_waits(api: Api, chat: Chat, client: TestC
     await prepared(api, demo, total=1, verify=False)
     answer = await chat.say(demo["verifier"].openid, "待核验")
     assert "待核验的请求 1 项" in answer.text and "抽取申请：1 项" in answer.text
+    # a text link WeChat opens in the mini-program's page for it
+    assert 'data-miniprogram-path="pages/verify/index">打开小程序「交易中心核验」</a>' \
+        in answer.text
 
 
 # (who, a slip or a near miss, a command it must suggest, one it must not)

@@ -77,6 +77,9 @@ SAMPLES: dict[str, object] = {
     "review": [("《2026年第二批评标专家征集》市州行业部门预审", 3)],
     "verify": [("抽取申请", 2), ("退选申请", 1)], "feedback": 4, "who": "审核人",
     "suggestions": ("考试成绩", "考试"), "sections": HELP,
+    "pages": {"appid": "wxminiapp", "url": "https://bot.example.cn/",
+              "review": "pages/review/index", "verify": "pages/verify/index",
+              "feedback": "pages/admin/feedback"},
     "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
                     "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
 }

@@ -13,10 +13,28 @@ async function api(path, body) {
   return data;
 }
 
+// WeChat shows <a href ... data-miniprogram-path=...>label</a> in a text as a link: show the
+// label as one, and the page it opens as its title (built as text nodes, never as HTML).
+const TEXT_LINK = /<a\s[^>]*?(?:data-miniprogram-path="([^"]*)")?[^>]*>(.*?)<\/a>/g;
+
+function fillText(div, text) {
+  let last = 0;
+  for (const m of text.matchAll(TEXT_LINK)) {
+    div.appendChild(document.createTextNode(text.slice(last, m.index)));
+    const link = document.createElement("span");
+    link.className = "textlink";
+    link.textContent = m[2];
+    link.title = m[1] ? "小程序页面：" + m[1] : "";
+    div.appendChild(link);
+    last = m.index + m[0].length;
+  }
+  div.appendChild(document.createTextNode(text.slice(last)));
+}
+
 function bubble(cls, text, testid) {
   const div = document.createElement("div");
   div.className = "msg " + cls;
-  div.textContent = text;
+  fillText(div, text);
   if (testid) div.dataset.testid = testid;
   $("#chat").appendChild(div);
   $("#chat").scrollTop = $("#chat").scrollHeight;
