@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from bot.crypto import MessageCrypto
 from bot.engine import Engine
 from bot.errors import BadRequest, Forbidden, TooLarge
 from bot.incoming import Incoming
-from bot.replies import SUCCESS, render_reply
+from bot.replies import SUCCESS, Retry, render_reply
 from bot.signature import check_msg_signature, check_signature
 from bot.xmlparse import parse_xml
 
@@ -26,6 +27,9 @@ class Transport:
     token: str
     crypto: MessageCrypto | None
     max_body: int
+    # a push that could be neither handled nor kept is answered after this many seconds,
+    # past WeChat's 5-second wait, so that WeChat delivers it again
+    retry_hold: float = 5.5
 
 
 ENGINE = web.AppKey("engine", Engine)
@@ -93,6 +97,9 @@ async def on_push(request: web.Request) -> web.StreamResponse:
         return web.Response(status=400, text="bad request")
     try:
         reply, _ = await request.app[ENGINE].handle(msg)
+        if isinstance(reply, Retry):
+            await asyncio.sleep(transport.retry_hold)
+            return web.Response(status=503, text="busy")
         xml = render_reply(reply, msg)
         if xml == SUCCESS:
             return web.Response(text=SUCCESS)

@@ -64,6 +64,11 @@ if undone == 0 then redis.call('set', KEYS[5], '1', 'PX', ARGV[2]) end
 return undone
 """
 
+_EXTEND = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0
+"""
+
 Status = Literal["new", "duplicate", "busy"]
 DedupAction = Literal["keep", "set", "del"]
 
@@ -109,6 +114,10 @@ class ConversationStore(ABC):
         """The dumped reply of a push's first delivery: None if unknown, PENDING if running."""
 
     @abstractmethod
+    async def extend(self, openid: str, token: str, lock_ms: int) -> bool:
+        """Keep the user's lock `lock_ms` longer, if `token` still holds it."""
+
+    @abstractmethod
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
         """Undo an `open` whose outcome the caller never learnt: release the lock `token`
         holds and forget the pending dedup record, so WeChat's retry is handled afresh and
@@ -138,6 +147,7 @@ class RedisConversationStore(ConversationStore):
         self._open = self._batcher.register(_OPEN)
         self._close = self._batcher.register(_CLOSE)
         self._abandon = self._batcher.register(_ABANDON)
+        self._extend = self._batcher.register(_EXTEND)
 
     async def open(self, openid: str, dedup_key: str | None, token: str, dedup_ttl: int,
                    lock_ms: int) -> Opening:
@@ -164,6 +174,10 @@ class RedisConversationStore(ConversationStore):
             reply: str | None = await self._redis.get(
                 self._keys.conversation(openid, dedup_key)[0])
             return reply
+
+    async def extend(self, openid: str, token: str, lock_ms: int) -> bool:
+        lock = self._keys.conversation(openid, None)[1]
+        return bool(await self._batcher.call(self._extend, [lock], [token, lock_ms]))
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
         await self._batcher.call(self._abandon,
@@ -222,6 +236,13 @@ class MemoryConversationStore(ConversationStore):
 
     async def first_reply(self, openid: str, dedup_key: str) -> str | None:
         return self._get(_BARE.conversation(openid, dedup_key)[0])
+
+    async def extend(self, openid: str, token: str, lock_ms: int) -> bool:
+        lock = _BARE.conversation(openid, None)[1]
+        if self._get(lock) != token:
+            return False
+        self._set(lock, token, lock_ms / 1000)
+        return True
 
     async def abandon(self, openid: str, dedup_key: str | None, token: str) -> None:
         dd, lock, _, _, gone = _BARE.conversation(openid, dedup_key, token)

@@ -10,7 +10,7 @@ from bot.background import Background
 from bot.dispatcher import Dispatcher
 from bot.event import Outcome
 from bot.incoming import Incoming
-from bot.replies import SILENCE, Reply, Silence
+from bot.replies import SILENCE, Image, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +62,16 @@ class Engine:
 
     async def _finish_late(self, task: asyncio.Future[Reply], openid: str) -> None:
         reply = await task
-        if not isinstance(reply, Silence):
+        if isinstance(reply, Text | Image):
             await self.late.deliver(openid, reply)
 
-    async def process_deferred(self, msg: Incoming) -> Reply:
-        """Run a push a worker picked up because the user's lock was busy; answer late."""
+    async def process_deferred(self, msg: Incoming) -> Reply | None:
+        """Run a push a worker picked up because the user's lock was busy; answer late.
+        None when Redis or the database was unavailable (nothing was answered)."""
         outcome = Outcome(late=True)
         reply = await self.dispatcher.feed(msg, outcome, deferred=True)
-        if not isinstance(reply, Silence):
+        if outcome.busy:
+            return None
+        if isinstance(reply, Text | Image):
             await self.late.deliver(msg.openid, reply)
         return reply

@@ -1,6 +1,6 @@
 """Errors raised by the transport and the engine, under one base."""
 
-import socket
+from services.infra import infrastructure_errors
 
 
 class BotError(Exception):
@@ -24,12 +24,6 @@ class InfrastructureDown(BotError):
 
 
 def infra_errors() -> tuple[type[BaseException], ...]:
-    """Exceptions that mean Redis or the database is unreachable, not that our code is wrong."""
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
-    from tortoise.exceptions import DBConnectionError
-
-    # ConnectionError and TimeoutError, not every OSError: a missing file or an unreachable
-    # WeChat API inside a handler is a fault to log with its traceback, not "system busy"
-    return (InfrastructureDown, ConnectionError, TimeoutError, socket.gaierror,
-            RedisConnectionError, RedisTimeoutError, DBConnectionError)
+    """Exceptions that mean Redis or the database is not available right now, not that our
+    code is wrong (services.infra), and the engine's own InfrastructureDown."""
+    return (InfrastructureDown, *infrastructure_errors())

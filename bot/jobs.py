@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from arq import Retry
+
 from bot.channels import Channels
 from bot.engine import Engine
 from bot.incoming import Incoming
@@ -26,9 +28,15 @@ def channels_of(ctx: dict[str, Any]) -> Channels:
     return channels
 
 
+DEFERRED_RETRY = 10  # s before a deferred push met by an outage is tried again (arq Retry)
+
+
 async def process_message(ctx: dict[str, Any], raw: dict[str, str]) -> None:
-    """Handle a push whose user lock was busy at callback time; the answer goes out late."""
-    await engine_of(ctx).process_deferred(Incoming.parse(raw))
+    """Handle a push whose user lock was busy at callback time; the answer goes out late.
+    Redis or the database unavailable: tried again later (up to the job's max_tries),
+    instead of answering "busy" to a message the user sent a while ago."""
+    if await engine_of(ctx).process_deferred(Incoming.parse(raw)) is None:
+        raise Retry(defer=DEFERRED_RETRY)
 
 
 async def relay_outbox(ctx: dict[str, Any]) -> int:

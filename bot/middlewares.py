@@ -18,10 +18,12 @@ from bot.errors import infra_errors
 from bot.event import Event
 from bot.flow import State
 from bot.fsm import EXPIRY_MEMORY, FSMContext
-from bot.replies import SILENCE, Reply, Text, dump_reply, load_reply
+from bot.incoming import Incoming
+from bot.receipts import ReceiptInbox
+from bot.replies import RETRY, SILENCE, Reply, Text, dump_reply, load_reply
 from models.wechat import IdentityRow, WeChatIdentity
 from services.errors import DomainError
-from services.redis_keys import USER_LOCK_TTL
+from services.redis_keys import ABANDON_TOMBSTONE_MS, USER_LOCK_TTL
 from services.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -29,10 +31,14 @@ log = logging.getLogger(__name__)
 
 class ErrorsMiddleware:
     """A handler's bug answers `success` and is logged (a 5xx would make WeChat retry a
-    poisoned message); an unreachable Redis or database answers a short busy text."""
+    poisoned message). An unreachable Redis or database answers a user's message or click
+    with a short busy text; a receipt is kept for the relay to apply later (or, when even
+    that fails, left unanswered so that WeChat delivers it again), and other events WeChat
+    sends on its own are left unanswered too."""
 
-    def __init__(self, texts: Texts) -> None:
+    def __init__(self, texts: Texts, receipts: ReceiptInbox | None = None) -> None:
         self._texts = texts
+        self._receipts = receipts
         self._infra = infra_errors()
 
     async def __call__(self, ev: Event, call_next: Next) -> Reply:
@@ -41,12 +47,24 @@ class ErrorsMiddleware:
         except self._infra as exc:
             log.warning("infrastructure unavailable while handling %s: %r", ev.msg.msg_type, exc)
             ev.outcome.busy = True
-            return Text(self._texts.render("chat/busy.j2"))
+            if ev.msg.is_interaction:
+                return Text(self._texts.render("chat/busy.j2"))
+            return await self._keep(ev.msg)
         except Exception:
             log.exception("handler %s failed on a %s push", ev.outcome.handler or "?",
                           ev.msg.msg_type)
             ev.outcome.failed = True
             return SILENCE
+
+    async def _keep(self, msg: Incoming) -> Reply:
+        if self._receipts is not None and msg.event == "templatesendjobfinish" \
+                and msg.msg_id.isdigit():
+            try:
+                await self._receipts.keep(int(msg.msg_id), msg.raw.get("Status", ""))
+                return SILENCE
+            except self._infra as exc:
+                log.warning("could not keep a receipt either: %r", exc)
+        return RETRY
 
 
 async def _quietly(aw: Awaitable[Any]) -> None:
@@ -54,6 +72,37 @@ async def _quietly(aw: Awaitable[Any]) -> None:
         await aw
     except Exception as exc:
         log.warning("best-effort Redis call failed: %r", exc)
+
+
+class _LockKeeper:
+    """Extends a user's lock while its push is being handled here, every half of its TTL:
+    the lock outlives a slow handler, but not a push nobody handles."""
+
+    def __init__(self, store: ConversationStore, openid: str, token: str, lock_ms: int) -> None:
+        self._store, self._openid, self._token, self._ms = store, openid, token, lock_ms
+        self._loop = asyncio.get_running_loop()
+        self._timer: asyncio.TimerHandle | None = self._loop.call_later(lock_ms / 2000,
+                                                                        self._fire)
+        self._task: asyncio.Task[None] | None = None
+
+    def _fire(self) -> None:
+        self._task = self._loop.create_task(self._extend())
+
+    async def _extend(self) -> None:
+        try:
+            held = await self._store.extend(self._openid, self._token, self._ms)
+        except Exception as exc:
+            log.warning("could not extend a user's lock: %r", exc)
+            held = True  # try again at the next tick; the lock may still be ours
+        if held and self._timer is not None:
+            self._timer = self._loop.call_later(self._ms / 2000, self._fire)
+
+    def stop(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._task is not None:
+            self._task.cancel()
 
 
 class ConversationMiddleware:
@@ -78,6 +127,7 @@ class ConversationMiddleware:
         self._lock_ms = int(lock_ttl * 1000)
         self._deferred_lock_wait = deferred_lock_wait
         self._abandoning: set[asyncio.Task[None]] = set()
+        self._infra = infra_errors()
 
     async def __call__(self, ev: Event, call_next: Next) -> Reply:
         openid = ev.msg.openid
@@ -107,10 +157,27 @@ class ConversationMiddleware:
                                           self._dedup_ttl, self._lock_ms)
         except BaseException:
             task = asyncio.get_running_loop().create_task(
-                _quietly(self._store.abandon(openid, dedup_key, token)))
+                self._undo(openid, dedup_key, token))
             self._abandoning.add(task)
             task.add_done_callback(self._abandoning.discard)
             raise
+
+    async def _undo(self, openid: str, dedup_key: str | None, token: str) -> None:
+        """`store.abandon`, tried again until Redis answers (a stalled Redis that comes back
+        still runs the lost opening: the undo must reach it too), for as long as an opening
+        can be on its way."""
+        deadline = time.monotonic() + ABANDON_TOMBSTONE_MS / 1000
+        delay = 0.05
+        while True:
+            try:
+                await self._store.abandon(openid, dedup_key, token)
+                return
+            except Exception as exc:
+                if time.monotonic() + delay > deadline:
+                    log.warning("gave up undoing a lost opening: %r", exc)
+                    return
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
     async def _run(self, ev: Event, call_next: Next, opening: Opening, dedup_key: str | None,
                    token: str) -> Reply:
@@ -118,15 +185,20 @@ class ConversationMiddleware:
         now = ev.now.timestamp()
         ev.fsm = FSMContext(opening.record, self._states, now)
         ev.cached_identity = opening.identity
+        keeper = _LockKeeper(self._store, openid, token, self._lock_ms)
         try:
             reply = await call_next(ev)
-        except BaseException:
-            # a handler that started and failed is not run again; one that never started is
-            # forgotten so that WeChat's retry may try again
-            closing = Closing(dedup="set", reply=dump_reply(SILENCE)) if ev.handler_started \
+        except BaseException as exc:
+            keeper.stop()
+            # a handler that failed on its own is not run again; one that never started, or
+            # that met an unavailable Redis or database (its transaction did not commit), is
+            # forgotten so that WeChat's retry runs it again
+            closing = Closing(dedup="set", reply=dump_reply(SILENCE)) \
+                if ev.handler_started and not isinstance(exc, self._infra) \
                 else Closing(dedup="del")
             await _quietly(self._store.close(openid, dedup_key, token, closing, self._dedup_ttl))
             raise
+        keeper.stop()
         closing = Closing(identity=ev.identity_cache)
         if ev.outcome.busy and not ev.handler_started:
             closing.dedup = "del"

@@ -17,8 +17,9 @@ from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
+from bot.receipts import ReceiptInbox
 from bot.sender import Recipient, Sender
-from models.notifications import Notification
+from models.notifications import Notification, Status
 from services.outbox import Lease, Outbox
 from services.redis_keys import EARLY_RECEIPT_TTL, OUTBOX_DIRTY_TTL, RedisKeys
 
@@ -58,6 +59,15 @@ class Relay:
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
         self.clock = clock
+        self.receipts = ReceiptInbox(redis, keys)
+
+    async def receipt(self, msgid: int, status: str, now: datetime) -> bool:
+        """Apply a TEMPLATESENDJOBFINISH; one for a msgid not saved yet is parked for the
+        relay that saves it. False when it was parked."""
+        if await self.outbox.template_finished(msgid, status, now):
+            return True
+        await self.park_receipt(msgid, status)
+        return False
 
     async def park_receipt(self, msgid: int, status: str) -> None:
         """A TEMPLATESENDJOBFINISH for a msgid not yet saved (WeChat can report before the
@@ -79,6 +89,17 @@ class Relay:
                    now: datetime, lease: Lease) -> None:
         async with self._sem:
             await self.sender.deliver(item, to, marker, now, lease)
+
+    async def _hand_back(self, items: list[Notification], now: datetime) -> None:
+        """Rows with no outcome yet go back to the queue at once (a send that was under way
+        left its marker, so the next relay will not repeat it); the rest are recorded."""
+        for item in items:
+            if item.status == Status.SENDING:
+                self.outbox.give_back(item, now)
+        await self.outbox.save(items)
+        await self.apply_early_receipts(items, now)
+        log.info("stopping: handed back %d unsent notification(s)",
+                 sum(1 for i in items if i.status == Status.QUEUED))
 
     def claim_size(self) -> int:
         """How many rows a claim takes: what the global rate sends in part of the lease."""
@@ -125,6 +146,10 @@ class Relay:
     async def run(self) -> int:
         """Send everything due; returns how many notifications were handled."""
         total = 0
+        try:
+            await self.receipts.apply(self.receipt, self.clock())
+        except Exception as exc:  # kept receipts wait for the next run; sending does not
+            log.warning("could not apply kept receipts: %r", exc)
         while True:
             await self._redis.delete(self._dirty)
             while True:
@@ -133,10 +158,15 @@ class Relay:
                                                 self.sender.max_attempts)
                 if not items:
                     break
-                async with self._holding(items, now) as lease:
-                    recipients, markers = await self.sender.prepare(items)
-                    await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
-                                                     now, lease) for i in items))
+                try:
+                    async with self._holding(items, now) as lease:
+                        recipients, markers = await self.sender.prepare(items)
+                        await asyncio.gather(*(self._one(i, recipients.get(i.id),
+                                                         markers.get(i.id), now, lease)
+                                               for i in items))
+                except asyncio.CancelledError:  # the worker is stopping: hand the rest back
+                    await asyncio.shield(self._hand_back(items, now))
+                    raise
                 await self.outbox.save(items)
                 await self.apply_early_receipts(items, now)
                 total += len(items)

@@ -29,8 +29,15 @@ class Silence:
     """Answer `success`: nothing to show (or the answer follows as a customer-service message)."""
 
 
-Reply = Text | Image | Silence
+@dataclass(frozen=True, slots=True)
+class Retry:
+    """No answer in time, so that WeChat delivers the push again: what a push that could be
+    neither handled nor kept gets (a receipt while Redis and the database are down)."""
+
+
+Reply = Text | Image | Silence | Retry
 SILENCE = Silence()
+RETRY = Retry()
 
 
 def as_reply(value: Reply | str | None) -> Reply:

@@ -10,9 +10,12 @@ after the maximum number of attempts the notification is dead.
 
 Customer-service and subscribe messages have no idempotency key: one whose outcome is
 unknown (WeChat may have taken it) is counted as sent, not repeated. For them and for SMS a
-Redis marker, written right after the send, keeps a relay that takes over a lapsed claim from
-sending again (an SMS provider's error is retried: its interface cannot tell an unknown
-outcome from a refusal). Template messages carry client_msg_id and are retried.
+Redis marker says "attempting" before the call and "sent" after it (and is dropped when the
+call was plainly refused): a relay that takes over a lapsed claim whose relay died during
+the call finds "attempting", counts the outcome as unknown and does not send again (at most
+once), and one that finds "sent" does not either. An SMS provider's error is retried (its
+interface cannot tell an unknown outcome from a refusal). Template messages carry
+client_msg_id and are retried (exactly once: WeChat drops a repeat).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ UNREACHABLE = (NotFollowing, OutsideServiceWindow, NoSubscribeConsent, InvalidFi
 OUR_FAULT = (TemplateMissing, InvalidField, FieldFormatError)
 # Channels without an idempotency key: each send is remembered in Redis (the send marker).
 UNKEYED = (ChannelKind.CHAT, ChannelKind.SUBSCRIBE, ChannelKind.SMS)
+ATTEMPTING = "attempting:"  # the send marker's value while the call is under way
 
 
 @dataclass
@@ -144,14 +148,31 @@ class Sender:
         """Send one claimed notification and set its outcome on it; never raises. With a
         `lease`, nothing is sent once too little of it is left (the row goes back)."""
         try:
-            if marker:  # sent before its relay died; do not send again
-                self.outbox.sent(item, marker, now, delivered=marker == ChannelKind.CHAT)
+            if marker:  # its relay died during or after a send: never sent again
+                self._taken_over(item, marker, now)
                 return
             assert to is not None
             await self._deliver(item, to, now, lease)
         except Exception as exc:
             log.exception("notification %s (%s) failed unexpectedly", item.id, item.kind)
             self.outbox.retry(item, now, f"unexpected: {exc!r}", self.max_attempts)
+
+    def _taken_over(self, item: Notification, marker: str, now: datetime) -> None:
+        if marker.startswith(ATTEMPTING):  # it died during the call: WeChat may have it
+            channel = marker.removeprefix(ATTEMPTING)
+            self.outbox.note(item, f"{channel}: outcome unknown (its relay stopped during the "
+                                   "send), not re-sent")
+            self.outbox.sent(item, channel, now)
+        else:
+            self.outbox.sent(item, marker, now, delivered=marker == ChannelKind.CHAT)
+
+    async def _mark(self, item: Notification, value: str | None) -> None:
+        """The send marker of an unkeyed channel: set, or dropped (None)."""
+        key = self._keys.send_marker(item.id)
+        if value is None:
+            await self._redis.delete(key)
+        else:
+            await self._redis.set(key, value, ex=SEND_MARKER_TTL)
 
     async def _deliver(self, item: Notification, to: Recipient, now: datetime,
                        lease: Lease | None) -> None:
@@ -167,15 +188,22 @@ class Sender:
                 self.outbox.give_back(item, now)
                 return
             confirmed = True
+            unkeyed = channel in UNKEYED
+            if unkeyed:  # before the call: a relay that dies during it leaves this behind
+                await self._mark(item, ATTEMPTING + channel)
             try:
                 msgid = await self._send(channel, item, to)
             except UNREACHABLE as exc:
+                if unkeyed:
+                    await self._mark(item, None)
                 log.log(logging.WARNING if isinstance(exc, OUR_FAULT) else logging.INFO,
                         "notification %s (%s): %s cannot reach them: %s", item.id, item.kind,
                         channel, exc)
                 self.outbox.rule_out(item, channel, str(exc))
                 continue
             except TooFrequent as exc:
+                if unkeyed:
+                    await self._mark(item, None)
                 if channel == ChannelKind.CHAT and exc.errcode == 45047:
                     # 45047: the window's message count is used up until the user writes
                     # again; waiting will not help, the next channel will
@@ -194,14 +222,15 @@ class Sender:
                             item.id, item.kind, channel, exc)
                 self.outbox.note(item, f"{channel}: outcome unknown, not re-sent: {exc}")
                 msgid, confirmed = None, False
-            except (WeChatAPIError, SmsError) as exc:  # transient, or unknown: retry later
+            except (WeChatAPIError, SmsError) as exc:  # refused for now: retry later
+                if unkeyed:
+                    await self._mark(item, None)
                 self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
                 return
-            if channel in UNKEYED:
+            if unkeyed:
                 # no idempotency key exists for these: remember the send before anything
                 # else can fail, so a relay that takes the row over does not send it twice
-                await self._redis.set(self._keys.send_marker(item.id), channel,
-                                      ex=SEND_MARKER_TTL)
+                await self._mark(item, channel)
             if channel == ChannelKind.SUBSCRIBE:  # one consent, one message
                 await SubscribeConsent.filter(
                     mp_openid=to.mp_openid, template_id=self.texts.subscribe_id(item.kind),

@@ -17,6 +17,7 @@ from config.clients import message_crypto
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
 from config.runtime import Runtime, open_runtime
+from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings
 from config.worker import inprocess_worker
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
@@ -38,7 +39,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
-                                             rt.settings.redis_timeout) + 0.5)
+                                             rt.settings.redis_timeout) + 0.5,
+                               app[LIFECYCLE])
     if rt.pay is not None:
         app[PAY_NOTIFY] = PayNotifications(rt.pay.notifications, rt.domain.payments)
     notify = rt.channels.notify_texts
@@ -82,9 +84,10 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     own = (own_url or settings.public_base_url or "http://127.0.0.1:8080").rstrip("/")
     app = web.Application()
     app[TRANSPORT] = Transport(token=settings.wechat_token, crypto=message_crypto(settings),
-                               max_body=settings.max_body)
+                               max_body=settings.max_body, retry_hold=settings.retry_hold)
     miniapp, _ = create_miniapp(own)
     app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp))
+    setup_lifecycle(app)
     setup_callback(app)
     setup_health(app)
     setup_pay_notify(app)

@@ -53,7 +53,7 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
         await arq.enqueue_job("process_message", raw)
 
     middlewares: list[Middleware] = [
-        ErrorsMiddleware(texts),
+        ErrorsMiddleware(texts, channels.relay.receipts),
         ConversationMiddleware(
             RedisConversationStore(conv_redis, keys, timeout=settings.redis_timeout), states,
             dedup_ttl=settings.dedup_ttl, lock_wait=settings.lock_wait, defer=defer),

@@ -20,9 +20,8 @@ def _settings(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, str]]
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    from aiohttp import web
-
     from config.app import create_app
+    from config.serve import serve
 
     settings, filled = _settings(fill_dev_secrets=True)
     setup_logging(settings.log_level)
@@ -36,8 +35,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print(f"  message server: {own_url}/wechat/callback")
     if settings.sandbox:
         print(f"  sandbox simulator: {own_url}/sandbox/  (fake WeChat API under /sandbox/)")
-    web.run_app(create_app(settings, own_url), host=args.host, port=args.port,
-                print=None, access_log=None, reuse_port=args.reuse_port or None)
+    serve(create_app(settings, own_url), args.host, args.port, reuse_port=args.reuse_port,
+          drain=settings.shutdown_drain, grace=settings.shutdown_grace)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:

@@ -1,4 +1,7 @@
-"""GET /healthz (the process is up) and GET /readyz (the database and Redis answer)."""
+"""GET /healthz (the process is up), GET /readyz (the database and Redis answer, and the
+process is not draining for a shutdown) and GET /healthz/worker (some arq worker is polling:
+a worker refreshes arq's health-check key every few seconds, so a worker that died, or that
+waits for Redis to come back, shows here within seconds)."""
 
 from __future__ import annotations
 
@@ -7,10 +10,14 @@ import logging
 from dataclasses import dataclass
 
 from aiohttp import web
+from arq.constants import default_queue_name, health_check_key_suffix
 from redis.asyncio import Redis
 from tortoise import connections
 
+from config.serve import Lifecycle
+
 log = logging.getLogger(__name__)
+WORKER_HEARTBEAT = default_queue_name + health_check_key_suffix
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,7 @@ class Readiness:
 
     redis: Redis
     timeout: float
+    lifecycle: Lifecycle
 
 
 READINESS = web.AppKey("readiness", Readiness)
@@ -33,20 +41,45 @@ async def _ping_database(timeout: float) -> None:
         await connections.get("default").execute_query("SELECT 1")
 
 
+async def _worker_polling(redis: Redis, timeout: float) -> bool:
+    async with asyncio.timeout(timeout):
+        return bool(await redis.exists(WORKER_HEARTBEAT))
+
+
 async def readyz(request: web.Request) -> web.Response:
     ready = request.app[READINESS]
-    checks = {"database": _ping_database(ready.timeout), "redis": ready.redis.ping()}
-    results = await asyncio.gather(*checks.values(), return_exceptions=True)
-    failing = [name for name, result in zip(checks, results, strict=True)
-               if isinstance(result, BaseException)]
-    for name, result in zip(checks, results, strict=True):
-        if isinstance(result, BaseException):
-            log.warning("readiness: %s unavailable: %r", name, result)
+    if ready.lifecycle.draining:
+        return web.json_response({"status": "draining"}, status=503)
+    checks = {"database": _ping_database(ready.timeout), "redis": ready.redis.ping(),
+              "worker": _worker_polling(ready.redis, ready.timeout)}
+    results = dict(zip(checks, await asyncio.gather(*checks.values(), return_exceptions=True),
+                       strict=True))
+    failing = [name for name in ("database", "redis")
+               if isinstance(results[name], BaseException)]
+    for name in failing:
+        log.warning("readiness: %s unavailable: %r", name, results[name])
+    # the web process serves without a worker, but notifications, timers and deferred
+    # replies wait: shown here (and as /healthz/worker's status) for the monitoring
+    worker = "ok" if results["worker"] is True else "not polling"
     if failing:
-        return web.json_response({"status": "unavailable", "failing": failing}, status=503)
-    return web.json_response({"status": "ready", "checks": {name: "ok" for name in checks}})
+        return web.json_response({"status": "unavailable", "failing": failing,
+                                  "worker": worker}, status=503)
+    return web.json_response({"status": "ready", "checks": {"database": "ok", "redis": "ok",
+                                                            "worker": worker}})
+
+
+async def worker_health(request: web.Request) -> web.Response:
+    ready = request.app[READINESS]
+    try:
+        polling = await _worker_polling(ready.redis, ready.timeout)
+    except Exception as exc:
+        log.warning("worker health: Redis unavailable: %r", exc)
+        polling = False
+    return web.json_response({"worker": "ok" if polling else "not polling"},
+                             status=200 if polling else 503)
 
 
 def setup_health(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/healthz/worker", worker_health)
     app.router.add_get("/readyz", readyz)

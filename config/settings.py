@@ -116,6 +116,13 @@ class Settings(BaseSettings):
     # WeChat retries a push for about 15 s; the issue asks for >= 60 s of dedup memory
     dedup_ttl: int = Field(300, ge=60, validation_alias="DEDUP_TTL")
     max_body: int = Field(64 * 1024, validation_alias="CALLBACK_MAX_BODY")
+    # a receipt that can be neither applied nor kept (Redis and the database down) is answered
+    # after this long, past WeChat's 5 s, so that WeChat delivers it again
+    retry_hold: float = Field(5.5, ge=0, validation_alias="CALLBACK_RETRY_HOLD")
+    # On SIGTERM: seconds `serve` keeps accepting while /readyz says "draining", then at
+    # most how long it waits for the requests it has received (config/serve.py)
+    shutdown_drain: float = Field(2.0, ge=0, validation_alias="SHUTDOWN_DRAIN")
+    shutdown_grace: float = Field(3.0, gt=0, validation_alias="SHUTDOWN_GRACE")
 
     run_worker: bool | None = Field(None, validation_alias="EXPERTBOT_INPROCESS_WORKER")
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
 from arq.cron import cron
+from arq.typing import StartupShutdown
 from arq.worker import Worker, func
 
 from bot.background import cancel_and_wait
@@ -16,6 +19,7 @@ from bot.jobs import CHANNELS_CTX, ENGINE_CTX, process_message, relay_outbox
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime
 from config.settings import Settings
+from services.infra import infrastructure_errors
 from services.jobs import (
     DOMAIN_CTX,
     draw_invitation_timeout,
@@ -44,87 +48,133 @@ def cron_jobs() -> list[Any]:
             cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1)]
 
 
-def build_worker(rt: Runtime, *, handle_signals: bool) -> Worker:
+HEALTH_INTERVAL = 5  # s: a polling worker refreshes arq's health-check key this often
+STOP_GRACE = 10.0  # s a stopping worker lets its running jobs finish before cancelling them
+RESTART_MAX = 30.0  # s: the longest wait between two attempts to run a worker again
+
+
+def build_worker(rt: Runtime) -> Worker:
     """An arq worker sharing the runtime's resources, with a Redis pool of its own (arq closes
-    its pool when the worker closes)."""
+    its pool when the worker closes). Signals are handled by `supervise`'s caller."""
     return Worker(
         functions=job_functions(),
         cron_jobs=cron_jobs(),
         redis_pool=make_arq(rt.redis_url, rt.settings),
         # what the jobs use, read back through typed accessors (bot.jobs, services.jobs)
         ctx={DOMAIN_CTX: rt.domain, ENGINE_CTX: rt.engine, CHANNELS_CTX: rt.channels},
-        handle_signals=handle_signals,
+        handle_signals=False,
         poll_delay=0.1,
         max_jobs=50,
         job_timeout=60,
         keep_result=60,
         max_tries=5,
+        # the heartbeat /readyz reads: a worker that stops polling lets it lapse in 6 s
+        health_check_interval=HEALTH_INTERVAL,
     )
+
+
+async def _run_once(worker: Worker, stop: asyncio.Event) -> BaseException | None:
+    """Run `worker` until it fails (returned) or `stop` is set: then it takes no new job,
+    its running jobs get STOP_GRACE s to finish (the relay gives back what it has not
+    sent when cancelled), and it closes."""
+    main = asyncio.ensure_future(worker.main())
+    halt = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({main, halt}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        halt.cancel()
+    failure: BaseException | None = None
+    if main.done():
+        failure = None if main.cancelled() else main.exception()
+    else:
+        worker.allow_pick_jobs = False
+        running = [t for t in worker.tasks.values() if not t.done()]
+        if running:
+            await asyncio.wait(running, timeout=STOP_GRACE)
+        await cancel_and_wait(main)
+    jobs = list(worker.tasks.values())
+    try:
+        await worker.close()
+    except asyncio.CancelledError:
+        pass  # a job it cancelled (arq's close then skips closing its pool)
+    except Exception as exc:  # expected when Redis is what stopped it
+        log.log(logging.DEBUG if failure else logging.WARNING,
+                "worker did not close cleanly: %r", exc)
+    for job in jobs:
+        await cancel_and_wait(job)
+    return failure
+
+
+async def supervise(rt: Runtime, stop: asyncio.Event) -> None:
+    """Run the arq worker until `stop` is set. A worker that stops on its own (Redis or the
+    database unreachable: arq's poll loop lets such an error through) is started again
+    after a wait that doubles up to RESTART_MAX s; an outage is logged when it starts and
+    when it ends, not at every attempt."""
+    delay, down_since = 1.0, 0.0
+    while not stop.is_set():
+        worker = build_worker(rt)
+        pool = worker.pool
+        if down_since:
+            worker.on_startup = _announce_recovery(down_since)
+        started = time.monotonic()
+        failure = await _run_once(worker, stop)
+        await pool.aclose(close_connection_pool=True)
+        if stop.is_set():
+            break
+        if time.monotonic() - started > 2 * RESTART_MAX:  # it ran a while: a new outage
+            delay, down_since = 1.0, 0.0
+        if not down_since:
+            down_since = time.monotonic()
+            log.warning("worker stopped (%r); starting it again until it runs", failure)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), delay)
+        delay = min(delay * 2, RESTART_MAX)
+
+
+def _announce_recovery(down_since: float) -> StartupShutdown:
+    """arq's on_startup (called once Redis answered): the end of an outage, logged once."""
+    async def running(ctx: dict[str, Any]) -> None:
+        log.warning("worker polling again after %.0f s", time.monotonic() - down_since)
+
+    return running
 
 
 @contextlib.asynccontextmanager
 async def inprocess_worker(rt: Runtime) -> AsyncIterator[None]:
-    """Run the worker as a held task of this process; restart it if Redis drops out.
+    """Run the worker as a held task of this process (`supervise`).
 
-    Stopping does not cancel the loop itself: its worker's main task is cancelled (again if a
-    cancel is swallowed), then the worker closes and every job task it started has ended
-    before the runtime closes the database; a job left running would reopen it."""
+    Stopping does not cancel the loop itself: its worker is asked to stop, then it closes
+    and every job task it started has ended before the runtime closes the database; a job
+    left running would reopen it."""
     stop = asyncio.Event()
-
-    async def run_once(worker: Worker) -> None:
-        main = asyncio.ensure_future(worker.main())
-        halt = asyncio.ensure_future(stop.wait())
-        try:
-            await asyncio.wait({main, halt}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            halt.cancel()
-        if not main.done():
-            await cancel_and_wait(main)
-        elif not main.cancelled() and main.exception() is not None:
-            log.warning("in-process worker stopped (%r); restarting in 1 s", main.exception())
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 1.0)
-
-    async def close(worker: Worker) -> None:
-        jobs = list(worker.tasks.values())
-        try:
-            await worker.close()
-        except asyncio.CancelledError:
-            pass  # a job it cancelled (arq's close then skips closing its pool)
-        except Exception as exc:
-            log.warning("in-process worker did not close cleanly: %r", exc)
-        for job in jobs:
-            await cancel_and_wait(job)
-
-    async def loop() -> None:
-        while not stop.is_set():
-            worker = build_worker(rt, handle_signals=False)
-            pool = worker.pool
-            try:
-                await run_once(worker)
-            finally:
-                await close(worker)
-                await pool.aclose(close_connection_pool=True)
-
-    task = rt.background.spawn(loop(), name="inprocess-worker")
+    task = rt.background.spawn(supervise(rt, stop), name="inprocess-worker")
     try:
         yield
     finally:
         stop.set()
-        _, late = await asyncio.wait({task}, timeout=15)
+        _, late = await asyncio.wait({task}, timeout=STOP_GRACE + 5)
         if late:  # not expected: stop it the hard way rather than hang the shutdown
-            log.warning("in-process worker did not stop in 15 s; cancelling it")
+            log.warning("in-process worker did not stop in time; cancelling it")
             await cancel_and_wait(task)
 
 
 async def run_worker(settings: Settings) -> None:
-    """`expertbot worker`: a standalone worker process until SIGINT/SIGTERM."""
+    """`expertbot worker`: a standalone worker process until SIGINT/SIGTERM. It outlives
+    Redis and database outages, at start-up too: it waits and tries again."""
     own_url = settings.public_base_url or "http://127.0.0.1:8080"
-    async with open_runtime(settings, own_url) as rt:
-        worker = build_worker(rt, handle_signals=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    delay = 1.0
+    while not stop.is_set():
         try:
-            await worker.async_run()
-        except asyncio.CancelledError:
-            log.info("worker stopping")
-        finally:
-            await worker.close()
+            async with open_runtime(settings, own_url) as rt:
+                delay = 1.0
+                await supervise(rt, stop)
+        except infrastructure_errors() as exc:
+            log.warning("worker cannot start (%r); trying again in %.0f s", exc, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            delay = min(delay * 2, RESTART_MAX)
+    log.info("worker stopped")

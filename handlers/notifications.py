@@ -8,17 +8,14 @@ from bot.filters import EventIs
 from bot.incoming import Incoming
 from bot.relay import Relay
 from bot.router import Router
-from services.outbox import Outbox
 
 router = Router("notifications")
 
 
 @router.event(EventIs("templatesendjobfinish"))
-async def on_template_finished(msg: Incoming, outbox: Outbox, relay: Relay,
-                               now: datetime) -> None:
+async def on_template_finished(msg: Incoming, relay: Relay, now: datetime) -> None:
+    """Marks the notification delivered (or rules the template out and re-queues it)."""
     if not msg.msg_id.isdigit():
         return
-    status = msg.raw.get("Status", "")
-    if not await outbox.template_finished(int(msg.msg_id), status, now):
-        # the relay may not have saved this msgid yet: it applies the receipt after saving
-        await relay.park_receipt(int(msg.msg_id), status)
+    # (the relay may not have saved this msgid yet: then it applies the receipt after saving)
+    await relay.receipt(int(msg.msg_id), msg.raw.get("Status", ""), now)

@@ -15,6 +15,7 @@ from miniapp_api.framework import Api, InvalidFields
 from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
 from services.errors import HTTP_STATUS, BadInput, DomainError, Unavailable, http_status
+from services.infra import infrastructure_errors
 from services.pii import mask_text
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,10 @@ async def errors(request: web.Request,
             raise
         return refusal(request, BadInput(HTTP_CODES.get(exc.status, "api.http_error"),
                                          status=exc.status), exc.status)
+    except infrastructure_errors() as exc:
+        log.warning("infrastructure unavailable on %s %s: %r", request.method, request.path,
+                    exc)
+        return refusal(request, Unavailable("api.busy"), 503)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return refusal(request, Unavailable("api.internal_error"), 500)

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models import column
@@ -29,7 +28,7 @@ from services.clock import china_time
 from services.draw_audit import draw_key, new_seed, order, pool_hash, seed_hash
 from services.draw_log import Actor, record, require_reason
 from services.draw_notices import invitation_params, notice_of
-from services.draw_pool import blocked, booked, candidate_pool
+from services.draw_pool import blocked, booked, candidate_pool, original_experts
 from services.draw_setup import notify_agency
 from services.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.outbox import Change, Outbox
@@ -159,42 +158,52 @@ class DrawEngine:
     async def advance(self, activity_id: int, now: datetime) -> int:
         """Invite as many as are still needed; end the draw when it is complete or no
         candidate is left. Returns how many were invited."""
-        timers: list[Invitation] = []
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
-            if activity.status != DrawStatus.DRAWING:
-                return 0
-            done = short = 0
-            last = await Invitation.filter(activity_id=activity.id).order_by("-wave").first()
-            wave = (last.wave if last else 0) + 1
-            conditions = await Condition.filter(activity_id=activity.id).order_by("id")
-            for condition in conditions:
-                rows = await Invitation.filter(condition_id=condition.id).values_list(
-                    "status", "due_at")
-                confirmed = sum(1 for s, _ in rows if s == InvitationStatus.CONFIRMED)
-                waiting = sum(1 for s, due in rows if s == InvitationStatus.SENT and due > now)
-                need = condition.planned - confirmed - waiting
-                if need > 0:
-                    sent = await self._invite(change, activity, condition, need, wave, now)
-                    timers += sent
-                    waiting += len(sent)
-                if confirmed >= condition.planned:
-                    done += 1
-                elif waiting == 0:
-                    short += 1
-                    if not condition.exhausted:
-                        condition.exhausted = True
-                        await condition.save(update_fields=["exhausted"])
-                        await notify_agency(change, activity, "draw.shortage",
-                                            progress=f"{confirmed}/{condition.planned}")
-            if done == len(conditions):
-                await self._end(change, activity, "complete")
-            elif done + short == len(conditions):
-                await self._end(change, activity, "exhausted")
-        for item in timers:
+            timers = await self._advance(change, activity, now)
+        await self._start_timers(timers)
+        return len(timers)
+
+    async def _start_timers(self, invited: list[Invitation]) -> None:
+        """Each invitation's response window; a timer lost here is found by the sweep."""
+        for item in invited:
             await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
                                 f"draw-timeout:{item.id}")
-        return len(timers)
+
+    async def _advance(self, change: Change, activity: DrawActivity, now: datetime
+                       ) -> list[Invitation]:
+        """`advance` inside the caller's transaction, the activity's row locked."""
+        if activity.status != DrawStatus.DRAWING:
+            return []
+        timers: list[Invitation] = []
+        done = short = 0
+        last = await Invitation.filter(activity_id=activity.id).order_by("-wave").first()
+        wave = (last.wave if last else 0) + 1
+        conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+        for condition in conditions:
+            rows = await Invitation.filter(condition_id=condition.id).values_list(
+                "status", "due_at")
+            confirmed = sum(1 for s, _ in rows if s == InvitationStatus.CONFIRMED)
+            waiting = sum(1 for s, due in rows if s == InvitationStatus.SENT and due > now)
+            need = condition.planned - confirmed - waiting
+            if need > 0:
+                sent = await self._invite(change, activity, condition, need, wave, now)
+                timers += sent
+                waiting += len(sent)
+            if confirmed >= condition.planned:
+                done += 1
+            elif waiting == 0:
+                short += 1
+                if not condition.exhausted:
+                    condition.exhausted = True
+                    await condition.save(update_fields=["exhausted"])
+                    await notify_agency(change, activity, "draw.shortage",
+                                        progress=f"{confirmed}/{condition.planned}")
+        if done == len(conditions):
+            await self._end(change, activity, "complete")
+        elif done + short == len(conditions):
+            await self._end(change, activity, "exhausted")
+        return timers
 
     async def _invite(self, change: Change, activity: DrawActivity, condition: Condition,
                       need: int, wave: int, now: datetime) -> list[Invitation]:
@@ -299,8 +308,10 @@ class DrawEngine:
                 invitation.replied_at, invitation.reason = now, reason.strip()[:100] or None
                 await invitation.save(update_fields=["status", "replied_at", "reason"])
                 outcome = ReplyOutcome(invitation.status, invitation, notice)
-        # a decline invites the next candidate; an acceptance may leave nothing to wait for
-        await self.advance(invitation.activity_id, now)
+            # in the same transaction: a decline invites the next candidate, an acceptance
+            # may leave nothing to wait for; a crash cannot leave the one without the other
+            timers = await self._advance(change, activity, now)
+        await self._start_timers(timers)
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, invitation: Invitation,
@@ -347,11 +358,17 @@ class DrawEngine:
         return bool(updated)
 
     async def sweep(self, now: datetime) -> Counter[str]:
-        """Invitations past their window (a lost timer), and results that just unsealed."""
+        """Invitations past their window (a lost timer), draws still short of invitations,
+        and results that just unsealed."""
         counts: Counter[str] = Counter()
         for invitation_id in await column(Invitation.filter(
                 status=InvitationStatus.SENT, due_at__lte=now).limit(500), "id"):
             counts["expired"] += await self.expire(int(invitation_id), now)
+        # a draw whose next wave was never sent (a process died between a change and its
+        # advance, or a lost start): the database says what is still needed
+        for activity_id in await column(DrawActivity.filter(status=DrawStatus.DRAWING)
+                                        .limit(500), "id"):
+            counts["invited"] += await self.advance(int(activity_id), now)
         for activity in await DrawActivity.filter(
                 status=DrawStatus.ENDED, unsealed_pushed=False,
                 eval_start__lte=now + SEAL_BEFORE).limit(100):
@@ -378,12 +395,3 @@ class DrawEngine:
         if cls.sealed(activity, now):
             raise ClosedWindow("draw.sealed", unseal=activity.eval_start - SEAL_BEFORE)
 
-
-async def original_experts(condition: Condition) -> list[int]:
-    """复评: the experts who confirmed for the condition this one was cloned from (and for
-    its supplementary draws)."""
-    confirmed = await column(Invitation.filter(
-        Q(condition_id=condition.source_id) | Q(condition__source_id=condition.source_id,
-                                                activity__kind="supplement"),
-        status=InvitationStatus.CONFIRMED), "expert_id")
-    return sorted({int(e) for e in confirmed})

@@ -119,3 +119,13 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
             activity_id=activity.id, expert_id__in=expert_ids).values_list("expert_id", "id"):
         out.setdefault(int(expert_id), f"invited:{invitation_id}")
     return out
+
+
+async def original_experts(condition: Condition) -> list[int]:
+    """复评: the experts who confirmed for the condition this one was cloned from (and for
+    its supplementary draws)."""
+    confirmed = await column(Invitation.filter(
+        Q(condition_id=condition.source_id) | Q(condition__source_id=condition.source_id,
+                                                activity__kind="supplement"),
+        status=InvitationStatus.CONFIRMED), "expert_id")
+    return sorted({int(e) for e in confirmed})

@@ -100,8 +100,18 @@ class Outbox:
         change = Change(now)
         async with in_transaction():
             yield change
-        if change.added and self._nudge is not None:
+        if change.added:
+            await self._wake()
+
+    async def _wake(self) -> None:
+        """Nudge the relay; best effort: the change has committed, and the relay's sweep
+        (every 2 s) sends what a lost nudge would have."""
+        if self._nudge is None:
+            return
+        try:
             await self._nudge()
+        except Exception as exc:
+            log.warning("could not wake the relay (its sweep will send): %r", exc)
 
     async def notify(self, now: datetime, kind: str, params: dict[str, Any],
                      **kw: Any) -> Notification | None:
@@ -243,6 +253,5 @@ class Outbox:
         await Notification.filter(id=item.id, status__in=[Status.SENT, Status.DELIVERED]).update(
             status=Status.QUEUED, next_attempt_at=now, ruled_out=item.ruled_out,
             last_error=item.last_error)
-        if self._nudge is not None:
-            await self._nudge()
+        await self._wake()
         return True

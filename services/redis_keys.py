@@ -13,7 +13,10 @@ from dataclasses import dataclass
 # dedup record of a push: DEDUP_TTL (setting, at least 60 s); the user's lock: LOCK_TTL_MS;
 # the FSM record: the flow's timeout + EXPIRY_MEMORY (bot.fsm); the identity cache:
 # IDENTITY_TTL; the tombstone of an abandoned opening: ABANDON_TOMBSTONE_MS.
-USER_LOCK_TTL = 30.0  # seconds: a push that dies holding its user's lock frees it by then
+# A user's lock is first taken for USER_LOCK_TTL s and extended by as much, every half of
+# it, only while its push is being handled here: an opening whose answer was lost (a Redis
+# stall) and whose undo was lost too holds nobody up for longer than that.
+USER_LOCK_TTL = 3.0
 IDENTITY_TTL = 3600
 ABANDON_TOMBSTONE_MS = 60_000  # longer than any opening can be on its way
 
@@ -88,6 +91,9 @@ class RedisKeys:
     # the outbox
     def outbox_dirty(self) -> str:
         return f"{self.prefix}ob:dirty"
+
+    def receipt_inbox(self) -> str:
+        return f"{self.prefix}ob:receipts"
 
     def early_receipt(self, msgid: int) -> str:
         return f"{self.prefix}ob:early-receipt:{msgid}"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import inspect
 import io
+import json
+import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -17,7 +19,7 @@ from tortoise import connections
 from tortoise.context import get_current_context
 
 from config.health import READINESS
-from config.settings import ROOT
+from config.settings import ROOT, Settings
 from sandbox.platform import Platform
 from sandbox.wechat_push import Mode, Push, Pusher, event_fields, text_fields
 from services.errors import DomainError
@@ -252,6 +254,10 @@ class Proxy:
     def freeze(self) -> None:
         self._flowing.clear()
 
+    def thaw(self) -> None:
+        """The server answers again (connections opened while frozen stay dead)."""
+        self._flowing.set()
+
     async def _open_upstream(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if isinstance(self.target, str):
             return await asyncio.open_unix_connection(self.target)
@@ -290,3 +296,18 @@ class Proxy:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for writer in self._writers:
             writer.close()
+
+
+def process_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives an `expertbot` subprocess these settings."""
+    env = dict(os.environ)
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if value is None or field.validation_alias is None:
+            continue
+        if isinstance(value, dict):
+            value = json.dumps(value)
+        elif isinstance(value, bool):
+            value = "1" if value else "0"
+        env[str(field.validation_alias)] = str(value)
+    return env

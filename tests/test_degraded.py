@@ -14,7 +14,7 @@ from config.app import create_app
 from config.settings import Settings
 from sandbox.wechat_push import text_fields
 from tests.conftest import make_settings
-from tests.helpers import Chat, Proxy
+from tests.helpers import Chat, Proxy, eventually
 
 
 @pytest.fixture
@@ -99,7 +99,11 @@ async def test_database_hanging_mid_session_answers_busy_fast(aiohttp_client, in
 
 
 async def test_ready_when_both_answer(client) -> None:
+    async def worker_polls() -> bool:  # the in-process worker's heartbeat, once it polled
+        return (await client.get("/healthz/worker")).status == 200
+
+    await eventually(worker_polls, timeout=10)
     resp = await client.get("/readyz")
     assert resp.status == 200
     assert await resp.json() == {"status": "ready",
-                                 "checks": {"database": "ok", "redis": "ok"}}
+                                 "checks": {"database": "ok", "redis": "ok", "worker": "ok"}}

@@ -171,6 +171,47 @@ async def test_an_opening_whose_answer_came_too_late_is_undone(client: TestClien
         await proxy.close()
 
 
+async def test_a_redis_stall_holds_a_user_up_for_seconds_not_half_a_minute(
+        client: TestClient, infra: dict) -> None:
+    """Issue 15: Redis hangs while a push's opening is on its way; the client times out
+    (busy reply) and its undo, tried through the same hung Redis, times out too. When Redis
+    comes back it runs the opening: the user's lock is taken by a push nobody handles. The
+    undo is tried again until Redis answers, and the lock's first TTL is short, so the
+    user's next message is handled at once, and WeChat's retry of the stalled push runs."""
+    runs: list[str] = []
+    router = Router("count")
+
+    @router.message(state=ANY)
+    async def count(msg: Incoming) -> str:
+        runs.append(msg.content)
+        return "ok"
+
+    proxy = Proxy(_target(infra["REDIS_URL"]))
+    stalled = _redis_through(infra["REDIS_URL"], await proxy.start())
+    try:
+        store = RedisConversationStore(stalled, RedisKeys("t:"), timeout=0.3)
+        dispatcher = _dispatcher(client, router, store=store, lock_wait=0.5)
+        await dispatcher.feed(_msg("o_stall", "warm-up", 1))  # the connection is made
+        proxy.freeze()
+        stalled_push = _msg("o_stall", "during", 2)
+        outcome = Outcome()
+        reply = await dispatcher.feed(stalled_push, outcome)
+        assert outcome.busy and "系统繁忙" in reply.content
+        await asyncio.sleep(1.0)  # the first undo attempts are lost in the stall too
+        proxy.thaw()  # Redis answers again: the lost opening reaches it now
+        await asyncio.sleep(0.3)
+        started = asyncio.get_running_loop().time()
+        after = Outcome()
+        assert await dispatcher.feed(_msg("o_stall", "next", 3), after) == TextReply("ok")
+        assert not after.deferred and asyncio.get_running_loop().time() - started < 1.0
+        retry = Outcome()
+        assert await dispatcher.feed(stalled_push, retry) == TextReply("ok")
+        assert not retry.duplicate and runs == ["warm-up", "next", "during"]
+    finally:
+        await stalled.aclose()
+        await proxy.close()
+
+
 async def test_an_undo_that_overtakes_its_opening_leaves_a_tombstone(client: TestClient) -> None:
     """The undo may reach Redis before the late opening itself (another connection): the
     opening then claims nothing."""

@@ -5,8 +5,6 @@ runs out, not lost, and WeChat sends it once (same client_msg_id)."""
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,7 +19,7 @@ from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
 from sandbox.platform import Fault, Platform
 from tests.conftest import make_settings
-from tests.helpers import eventually
+from tests.helpers import eventually, process_env
 from web.context import DOMAIN
 
 OVERRIDES = {"OUTBOX_LEASE": 2, "WECHAT_API_TIMEOUT": 10, "EXPERTBOT_INPROCESS_WORKER": False}
@@ -33,25 +31,11 @@ def settings(infra: dict[str, str], wechat: TestServer) -> Settings:
                          **OVERRIDES)
 
 
-def _worker_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    for name, field in Settings.model_fields.items():
-        value = getattr(settings, name)
-        if value is None or field.validation_alias is None:
-            continue
-        if isinstance(value, dict):
-            value = json.dumps(value)
-        elif isinstance(value, bool):
-            value = "1" if value else "0"
-        env[str(field.validation_alias)] = str(value)
-    return env
-
-
 async def test_killed_relay(client: TestClient, settings: Settings, platform: Platform,
                             demo: dict) -> None:
     domain, relay = client.app[DOMAIN], client.app[CHANNELS].relay
     worker = subprocess.Popen([sys.executable, "-m", "config.cli", "worker"],  # noqa: ASYNC220
-                              env=_worker_env(settings), stdout=subprocess.DEVNULL,
+                              env=process_env(settings), stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
         # WeChat records the message, then the worker dies before it hears back

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +20,14 @@ from models.people import Person
 from services.application_form import ApplicationDraft
 from services.catalogue import catalogue, region_name
 from services.clock import china_time
-from services.errors import DomainError, http_status
+from services.errors import DomainError, Unavailable, http_status
 from services.exams import Exams, public_questions
+from services.infra import infrastructure_errors
 from services.links import LinkError
 from services.pii import mask_phone, mask_text
 from web.context import DOMAIN, PAGES, TEXTS
+
+log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
 View = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -55,6 +59,12 @@ def add_page(app: web.Application, method: str, path: str, view: View) -> None:
             texts = request.app[TEXTS]
             return render(request, "message.html", status=http_status(exc),
                           title=texts.render("web/refused_title.j2"), message=texts.error(exc))
+        except infrastructure_errors() as exc:
+            log.warning("infrastructure unavailable on %s: %r", request.path, exc)
+            texts = request.app[TEXTS]
+            return render(request, "message.html", status=503,
+                          title=texts.render("web/refused_title.j2"),
+                          message=texts.error(Unavailable("api.busy")))
 
     app.router.add_route(method, path, page)
 
