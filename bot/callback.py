@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from aiohttp import web
 
@@ -13,11 +15,15 @@ from bot.crypto import MessageCrypto
 from bot.engine import Engine
 from bot.errors import BadRequest, Forbidden, TooLarge
 from bot.incoming import Incoming
+from bot.replay import ReplayGuard, check_fresh
 from bot.replies import SUCCESS, Retry, render_reply
 from bot.signature import check_msg_signature, check_signature
 from bot.xmlparse import parse_xml
 
 log = logging.getLogger(__name__)
+
+
+Mode = Literal["plain", "compat", "safe"]
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,18 @@ class Transport:
     # a push that could be neither handled nor kept is answered after this many seconds,
     # past WeChat's 5-second wait, so that WeChat delivers it again
     retry_hold: float = 5.5
+    # the message mode configured in the WeChat console: in compatible and safe mode only
+    # a push whose msg_signature covers its encrypted body is taken
+    mode: Mode = "safe"
+    max_age: int = 300  # seconds a push's timestamp may be away from now
+    replays: ReplayGuard | None = None  # plaintext mode: (timestamp, nonce) used once
+
+
+def _authentic(transport: Transport, query: Mapping[str, str]) -> bool:
+    """The signature holds and the timestamp is recent."""
+    return check_signature(transport.token, query.get("signature"), query.get("timestamp"),
+                           query.get("nonce")) \
+        and check_fresh(query.get("timestamp"), time.time(), transport.max_age)
 
 
 ENGINE = web.AppKey("engine", Engine)
@@ -54,10 +72,9 @@ async def on_verify(request: web.Request) -> web.StreamResponse:
     """URL verification when the server address is saved in the WeChat console."""
     transport = request.app[TRANSPORT]
     q = request.query
-    if not check_signature(transport.token, q.get("signature"), q.get("timestamp"),
-                           q.get("nonce")):
+    if not _authentic(transport, q):
         return web.Response(status=403, text="forbidden")
-    return web.Response(text=q.get("echostr", ""))
+    return web.Response(text=q.get("echostr", "")[:128])
 
 
 def _decode(transport: Transport, request: web.Request, body: bytes) -> tuple[Incoming, int | None]:
@@ -65,6 +82,8 @@ def _decode(transport: Transport, request: web.Request, body: bytes) -> tuple[In
     q = request.query
     outer = parse_xml(body)
     if q.get("encrypt_type", "raw") != "aes":
+        if transport.mode != "plain":  # a push the encryption would have covered
+            raise Forbidden()
         return Incoming.parse(outer), None
     if transport.crypto is None:
         raise BadRequest("an encrypted push arrived but WECHAT_AES_KEY is not set")
@@ -82,12 +101,14 @@ async def on_push(request: web.Request) -> web.StreamResponse:
     """A message or event: verify, decrypt, parse safely, hand to the engine, reply."""
     transport = request.app[TRANSPORT]
     q = request.query
-    if not check_signature(transport.token, q.get("signature"), q.get("timestamp"),
-                           q.get("nonce")):
+    if not _authentic(transport, q):
         return web.Response(status=403, text="forbidden")
     try:
         body = await read_capped(request, transport.max_body)
         msg, key_index = _decode(transport, request, body)
+        if key_index is None and transport.replays is not None and not \
+                await transport.replays.check_first_use(q["timestamp"], q["nonce"], body):
+            raise Forbidden()
     except TooLarge:
         return web.Response(status=413, text="payload too large")
     except Forbidden:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from bot.errors import BadRequest
 
+OPENID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Events WeChat sends on its own; they are not the user interacting with us.
 PASSIVE_EVENTS = frozenset({"templatesendjobfinish", "unsubscribe", "location",
                             "subscribe_msg_popup_event", "subscribe_msg_sent_event"})
@@ -61,11 +63,19 @@ class Incoming:
             to_user = data["ToUserName"]
             openid = data["FromUserName"]
             msg_type = data["MsgType"].strip().lower()
-            create_time = int(data.get("CreateTime") or 0)
+            stamp = data.get("CreateTime") or "0"
+            create_time = int(stamp) if len(stamp) <= 12 else -1
         except (KeyError, ValueError) as exc:
             raise BadRequest(f"missing or bad field: {exc}") from None
         if not openid or not msg_type:
             raise BadRequest("empty FromUserName or MsgType")
+        # WeChat's openids are 28 characters of [A-Za-z0-9_-]; anything else is refused
+        # before it reaches a log line, a Redis key or a reply
+        if not OPENID.fullmatch(openid) or len(msg_type) > 32 or not 0 <= create_time < 2**40:
+            raise BadRequest("malformed FromUserName, MsgType or CreateTime")
+        msg_id = data.get("MsgId", "") or data.get("MsgID", "")
+        if len(msg_id) > 32 or len(data.get("EventKey", "") or "") > 512:
+            raise BadRequest("MsgId or EventKey too long")
         event = data.get("Event", "").strip().lower() if msg_type == "event" else ""
         key = data.get("EventKey", "") or ""
         scene = None
@@ -82,7 +92,7 @@ class Incoming:
             create_time=create_time,
             msg_type=msg_type,
             content=content.strip(),
-            msg_id=data.get("MsgId", "") or data.get("MsgID", ""),
+            msg_id=msg_id,
             event=event,
             event_key=key,
             scene=scene,

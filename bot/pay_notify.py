@@ -56,7 +56,11 @@ async def pay_notify(request: web.Request) -> web.Response:
     event = data.pop("event_type", "")
     if not event.startswith("TRANSACTION."):
         return web.Response(status=204)  # refund results: our refund calls already recorded them
-    trade = parse_trade(data)
+    try:
+        trade = parse_trade(data)
+    except NotificationRejected as exc:
+        log.warning("pay notification malformed: %s", exc)
+        return _fail(400, "malformed notification")
     try:
         outcome = await pay.payments.settle(trade, datetime.now(UTC), "notify")
     except PaymentMismatch as exc:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-
-from wechatpy.replies import ImageReply as _WxImage
-from wechatpy.replies import TextReply as _WxText
+from xml.sax.saxutils import escape
 
 from bot.incoming import Incoming
 from services.pii import mask_text
@@ -67,16 +65,24 @@ def load_reply(value: str) -> Reply:
     return SILENCE
 
 
+def _xml(fields: dict[str, str | int | dict[str, str]]) -> str:
+    """A reply document, every value escaped (no CDATA a value could close early)."""
+    def node(tag: str, value: str | int | dict[str, str]) -> str:
+        inner = "".join(node(k, v) for k, v in value.items()) if isinstance(value, dict) \
+            else escape(str(value))
+        return f"<{tag}>{inner}</{tag}>"
+
+    return "<xml>" + "".join(node(k, v) for k, v in fields.items()) + "</xml>"
+
+
 def render_reply(reply: Reply, msg: Incoming, now: int | None = None) -> str:
     """The passive-reply XML for `msg`, or `success` for silence."""
     stamp = now if now is not None else int(time.time())
+    head: dict[str, str | int | dict[str, str]] = {
+        "ToUserName": msg.openid, "FromUserName": msg.to_user, "CreateTime": stamp}
     if isinstance(reply, Text):
-        # Phones and ID numbers never leave unmasked, even where a handler forgot. wechatpy
-        # wraps values in CDATA without escaping: a "]]>" inside must be split.
-        content = mask_text(reply.content).replace("]]>", "]]]]><![CDATA[>")
-        return str(_WxText(source=msg.to_user, target=msg.openid, time=stamp,
-                       content=content).render())
+        # Phones and ID numbers never leave unmasked, even where a handler forgot.
+        return _xml({**head, "MsgType": "text", "Content": mask_text(reply.content)})
     if isinstance(reply, Image):
-        return str(_WxImage(source=msg.to_user, target=msg.openid, time=stamp,
-                        media_id=reply.media_id).render())
+        return _xml({**head, "MsgType": "image", "Image": {"MediaId": reply.media_id}})
     return SUCCESS

@@ -67,7 +67,9 @@ class NotificationVerifier:
         if key is None:
             raise NotificationRejected(f"unknown serial {serial[:40]!r}")
         timestamp = headers.get("Wechatpay-Timestamp", "")
-        if not timestamp.isdigit() or abs(now - int(timestamp)) > MAX_SKEW:
+        # ASCII digits only ("²".isdigit() is true) and a sane length before int()
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12) \
+                or abs(now - int(timestamp)) > MAX_SKEW:
             raise NotificationRejected("timestamp missing or older than 5 minutes")
         nonce = headers.get("Wechatpay-Nonce", "")
         if not rsa_verify(timestamp, nonce, body, signature, key):
@@ -79,29 +81,49 @@ class NotificationVerifier:
         try:
             envelope = json.loads(body)
             resource = envelope["resource"]
-            if resource.get("algorithm") != "AEAD_AES_256_GCM":
+            if not isinstance(resource, dict) or resource.get("algorithm") != "AEAD_AES_256_GCM":
                 raise NotificationRejected("unknown algorithm")
             plain = aes_decrypt(nonce=resource["nonce"], ciphertext=resource["ciphertext"],
                                 associated_data=resource.get("associated_data") or "",
                                 apiv3_key=self._apiv3_key)
             if plain is None:
                 raise NotificationRejected("resource does not decrypt")
-            return {"event_type": envelope.get("event_type", ""), **json.loads(plain)}
-        except (ValueError, KeyError, TypeError) as exc:
+            opened = json.loads(plain)
+            if not isinstance(opened, dict):
+                raise NotificationRejected("the resource is not an object")
+            return {"event_type": str(envelope.get("event_type", "")), **opened}
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NotificationRejected(f"malformed notification: {exc!r}") from None
 
 
+def _object(value: Any) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise NotificationRejected(f"expected an object, got {type(value).__name__}")
+    return value
+
+
 def parse_trade(data: Mapping[str, Any]) -> Trade:
-    """A Trade from a query answer or a decrypted notification."""
-    amount = data.get("amount") or {}
+    """A Trade from a query answer or a decrypted notification; NotificationRejected when a
+    field is not of its documented type."""
+    amount = _object(data.get("amount"))
+    total = amount.get("total")
+    if total is not None and (not isinstance(total, int) or isinstance(total, bool)
+                              or not 0 <= total < 2**31):
+        raise NotificationRejected("amount.total is not an amount in fen")
     success = data.get("success_time")
-    return Trade(out_trade_no=str(data.get("out_trade_no", "")),
-                 trade_state=str(data.get("trade_state", "")),
-                 mchid=str(data.get("mchid", "")), appid=str(data.get("appid", "")),
-                 transaction_id=str(data.get("transaction_id") or ""),
-                 total_fen=amount.get("total"), currency=amount.get("currency", "CNY"),
-                 payer_openid=str((data.get("payer") or {}).get("openid", "")),
-                 success_time=datetime.fromisoformat(success) if success else None)
+    try:
+        when = datetime.fromisoformat(success) if success else None
+    except (TypeError, ValueError):
+        raise NotificationRejected("success_time is not an RFC 3339 time") from None
+    return Trade(out_trade_no=str(data.get("out_trade_no", ""))[:64],
+                 trade_state=str(data.get("trade_state", ""))[:32],
+                 mchid=str(data.get("mchid", ""))[:32], appid=str(data.get("appid", ""))[:32],
+                 transaction_id=str(data.get("transaction_id") or "")[:32],
+                 total_fen=total, currency=str(amount.get("currency", "CNY"))[:8],
+                 payer_openid=str(_object(data.get("payer")).get("openid", ""))[:128],
+                 success_time=when)
 
 
 class WeChatPayClient:

@@ -20,8 +20,8 @@ def parse_xml(body: bytes | str) -> dict[str, str]:
         root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise BadRequest(f"forbidden XML construct: {type(exc).__name__}") from None
-    except (ParseError, ValueError) as exc:
-        raise BadRequest(f"malformed XML: {exc}") from None
+    except (ParseError, ValueError, LookupError) as exc:  # LookupError: unknown encoding=
+        raise BadRequest(f"malformed XML: {str(exc)[:200]}") from None
     if root.tag != "xml":
         raise BadRequest("the root element is not <xml>")
     out: dict[str, str] = {}

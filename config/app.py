@@ -4,6 +4,7 @@ at start-up and hands each edge the part it uses, through the edge's own typed a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -13,12 +14,13 @@ from aiohttp import web
 from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
+from bot.replay import ReplayGuard
 from config.clients import message_crypto
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
 from config.runtime import Runtime, open_runtime
 from config.serve import LIFECYCLE, setup_lifecycle
-from config.settings import Settings
+from config.settings import Settings, SettingsError
 from config.worker import inprocess_worker
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
@@ -35,6 +37,9 @@ log = logging.getLogger(__name__)
 def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> None:
     """Give each edge what it uses."""
     app[ENGINE] = rt.engine  # the message server
+    if rt.settings.wechat_mode == "plain":  # the signature does not cover the body there
+        app[TRANSPORT] = dataclasses.replace(
+            app[TRANSPORT], replays=ReplayGuard(rt.redis, rt.keys, rt.settings.callback_max_age))
     app[CHANNELS] = rt.channels
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
@@ -83,8 +88,12 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     install_pii_masking()
     own = (own_url or settings.public_base_url or "http://127.0.0.1:8080").rstrip("/")
     app = web.Application()
-    app[TRANSPORT] = Transport(token=settings.wechat_token, crypto=message_crypto(settings),
-                               max_body=settings.max_body, retry_hold=settings.retry_hold)
+    crypto = message_crypto(settings)
+    if settings.wechat_mode != "plain" and crypto is None:
+        raise SettingsError(f"WECHAT_MESSAGE_MODE={settings.wechat_mode} needs WECHAT_AES_KEY")
+    app[TRANSPORT] = Transport(token=settings.wechat_token, crypto=crypto,
+                               max_body=settings.max_body, retry_hold=settings.retry_hold,
+                               mode=settings.wechat_mode, max_age=settings.callback_max_age)
     miniapp, _ = create_miniapp(own)
     app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp))
     setup_lifecycle(app)
@@ -109,7 +118,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
                              settings.sandbox_wechatpay_private_key,
                              settings.wechatpay_public_key_id)
         setup_sandbox(app, SandboxSettings(
-            token=settings.wechat_token, appid=settings.wechat_appid,
+            token=settings.wechat_token, appid=settings.wechat_appid, mode=settings.wechat_mode,
             secret=settings.wechat_secret, aes_key=settings.wechat_aes_key,
             miniapp_appid=settings.miniapp_appid, miniapp_secret=settings.miniapp_secret,
             own_url=own, pay=pay))

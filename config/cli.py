@@ -27,10 +27,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     setup_logging(settings.log_level)
     own_url = settings.public_base_url or f"http://{args.host}:{args.port}"
     if filled:
-        print("Development secrets (generated once, kept in var/dev-secrets.json):")
-        for name, value in filled.items():
-            shown = "<PEM key, see var/dev-secrets.json>" if "\n" in value else value
-            print(f"  {name}={shown}")
+        # where they are, never the values: a console or a CI log is not a place for keys
+        secrets_file = settings.var_dir / "dev-secrets.json"
+        print(f"Development secrets generated once and kept in {secrets_file} (mode 600): "
+              f"{', '.join(sorted(filled))}")
     print(f"expertbot ({settings.env}) on {own_url}")
     print(f"  message server: {own_url}/wechat/callback")
     if settings.sandbox:

@@ -85,7 +85,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     vault = Vault(settings.id_encryption_key)
     links = Links(settings.secret_key, public_url)
     people = People(vault, outbox)
-    codes = VerificationCodes(redis, keys)
+    codes = VerificationCodes(redis, keys, on_person_locked=people.tell_locked)
     code_sms = CodeSms(sms, texts)
     files = DiskStore(settings.var_dir / "files")
     exams = Exams(outbox, links, schedule)

@@ -119,12 +119,25 @@ class Settings(BaseSettings):
     # a receipt that can be neither applied nor kept (Redis and the database down) is answered
     # after this long, past WeChat's 5 s, so that WeChat delivers it again
     retry_hold: float = Field(5.5, ge=0, validation_alias="CALLBACK_RETRY_HOLD")
+    # the message mode set in the WeChat console (明文 / 兼容 / 安全): plain, compat or safe;
+    # in compat and safe mode a push without a valid msg_signature over its encrypted body
+    # is refused. A push whose timestamp is more than CALLBACK_MAX_AGE s from now is refused.
+    wechat_mode: Literal["plain", "compat", "safe"] = Field(
+        "safe", validation_alias="WECHAT_MESSAGE_MODE")
+    callback_max_age: int = Field(300, ge=30, le=3600, validation_alias="CALLBACK_MAX_AGE")
     # On SIGTERM: seconds `serve` keeps accepting while /readyz says "draining", then at
     # most how long it waits for the requests it has received (config/serve.py)
     shutdown_drain: float = Field(2.0, ge=0, validation_alias="SHUTDOWN_DRAIN")
     shutdown_grace: float = Field(3.0, gt=0, validation_alias="SHUTDOWN_GRACE")
 
     run_worker: bool | None = Field(None, validation_alias="EXPERTBOT_INPROCESS_WORKER")
+
+    @model_validator(mode="after")
+    def _dedup_covers_the_replay_window(self) -> Settings:
+        # an exact replay inside the window must find the first delivery's dedup record
+        if self.dedup_ttl < self.callback_max_age:
+            raise SettingsError("DEDUP_TTL must be at least CALLBACK_MAX_AGE")
+        return self
 
     @model_validator(mode="after")
     def _require_production_secrets(self) -> Settings:

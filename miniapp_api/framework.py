@@ -67,10 +67,14 @@ class Call:
         return self.request.match_info[name]
 
     def path_int(self, name: str) -> int:
-        try:
-            return int(self.request.match_info[name])
-        except ValueError:
-            raise NotFound("api.no_such_item") from None
+        """A row id in the path: 1 to 2^63 - 1 (a database BIGINT), else no such item."""
+        raw = self.request.match_info[name]
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):
+            raise NotFound("api.no_such_item")
+        value = int(raw)
+        if not 1 <= value <= MAX_ID:
+            raise NotFound("api.no_such_item")
+        return value
 
     async def upload(self, require_size: Callable[[int], None]) -> tuple[str, bytes]:
         """The multipart field `file`: its name and content, read in chunks and refused by
@@ -85,6 +89,8 @@ class Call:
             require_size(len(data))
         return part.filename or "", bytes(data)
 
+
+MAX_ID = 2**63 - 1  # ids are BIGINT
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse]]  # a file download
 

@@ -7,12 +7,14 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from miniapp_api.framework import Access, Api
+from miniapp_api.framework import MAX_ID, Access, Api
 
 _ERRORS = {
     "400": "请求有误", "401": "未登录或登录已过期",
     "403": "无权限（未绑定、需修改初始密码或角色不符）",
-    "404": "不存在", "409": "冲突", "422": "字段校验失败", "429": "操作过于频繁",
+    "404": "不存在", "405": "方法不允许", "409": "冲突", "413": "请求体或上传文件过大",
+    "422": "字段校验失败", "429": "操作过于频繁", "500": "服务器内部错误（已记录）",
+    "503": "系统繁忙（数据库或缓存暂不可用），请稍后再试",
 }
 
 
@@ -53,7 +55,7 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
         if ep.body is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": ref(ep.body)}}}
-        params = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        params = [{"name": name, "in": "path", "required": True, "schema": _path_schema(name)}
                   for name in _path_params(ep.path)]
         if ep.query is not None:
             for name, f in ep.query.model_fields.items():
@@ -71,6 +73,12 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
             "bearer": {"type": "http", "scheme": "bearer",
                        "description": "POST /auth/login 返回的 token"}}},
     }
+
+
+def _path_schema(name: str) -> dict[str, Any]:
+    if name.endswith("_id"):
+        return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    return {"type": "string", "maxLength": 32}
 
 
 def _path_params(path: str) -> list[str]:

@@ -35,6 +35,7 @@ class SandboxSettings:
     miniapp_appid: str
     miniapp_secret: str
     own_url: str
+    mode: str = "safe"  # the message mode the service expects (WECHAT_MESSAGE_MODE)
     pay: SandboxPay | None = None
 
 

@@ -16,7 +16,7 @@ from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices
 from sandbox.events import CallbackClient
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform, Sent
-from sandbox.wechat_push import Pusher, event_fields, text_fields
+from sandbox.wechat_push import Mode, Pusher, event_fields, text_fields
 from services.draw_log import Actor
 from services.pii import mask_phone
 
@@ -29,10 +29,14 @@ def _services(request: web.Request) -> SandboxServices:
 
 
 def _client(request: web.Request, aes: bool) -> CallbackClient:
+    """Pushes as WeChat would in the configured mode; in plaintext mode the simulator may
+    still encrypt (the service takes both there)."""
     base = request.app[CALLBACK]
     settings = request.config_dict[SANDBOX_SETTINGS]
-    pusher = Pusher(settings.token, settings.appid, settings.aes_key if aes else None,
-                    "safe" if aes else "plain")
+    mode: Mode = "safe" if settings.mode == "safe" else "compat" if settings.mode == "compat" \
+        else "safe" if aes else "plain"
+    pusher = Pusher(settings.token, settings.appid,
+                    settings.aes_key if mode != "plain" else None, mode)
     return CallbackClient(base.session, base.url, pusher, base.platform)
 
 

@@ -28,7 +28,8 @@ from models.wechat import Channel, WeChatIdentity
 from services.codes import VerificationCodes
 from services.errors import BadInput, Conflict
 from services.identity_rules import parse_id_number, parse_phone
-from services.people import People
+from services.lockout import asker, person_parties
+from services.people import People, WrongPassword
 from services.redis_keys import TICKET_TTL, RedisKeys
 from services.sms import CodeSms
 
@@ -94,15 +95,19 @@ class Binding:
     async def _issue(self, purpose: str, actor: str, person: Person | None,
                      identifier: str) -> None:
         deliver = None
+        typed = self._typed(identifier)
+        quiet: tuple[str, ...] = ()
         if person is not None:
             phone = person.phone
+            quiet = (self._typed(phone),)  # the phone on record: its budget, not told
 
             async def deliver(code: str) -> None:
                 await self._sms.send(purpose, phone, code)
 
+        # the number typed has its budget told, whether it is on record or not
         await self.codes.issue(purpose, actor, self._subject(person, identifier),
                                str(person.id) if person else "", deliver, detach=True,
-                               shown=self._typed(identifier))
+                               shown=typed, destinations=(typed,), quiet=quiet)
 
     async def confirm(self, actor: str, code: str, purpose: str = PURPOSE) -> Person:
         """The person whose phone received `code`; WrongCode, Locked or BadInput otherwise."""
@@ -112,19 +117,33 @@ class Binding:
     async def password_login(self, actor: str, account: str, password: str) -> Person:
         """The person whose phone or ID number `account` is and whose password this is;
         BadCredentials (with the tries left) or Locked otherwise. At most MAX_FAILURES
-        passwords are ever checked per openid and per person within the lock window."""
+        passwords are checked per asker, and PERSON_FAILURES per person from everyone,
+        within the lock window (services/codes.py)."""
         identifier = normalise_identifier(account)
         person = await self.people.by_account(identifier)
+        parties = (asker(actor), *person_parties(self._subject(person, identifier),
+                                                 by_code=False))
         lockout = self.codes.lockout
-        parties = lockout.parties(actor, self._typed(identifier),
-                                  self._subject(person, identifier))
-        attempt = await lockout.reserve(*parties, shown=2)
+        attempt = await lockout.reserve(parties)
         assert attempt is not None  # no guard
         found = await self.people.login_with_password(identifier, password)
         if found is not None and person is not None and found.id == person.id:
-            await lockout.clear(*parties)
+            await lockout.clear(parties)
             return found
-        raise BadCredentials(await lockout.failed(attempt, *parties))
+        raise BadCredentials((await lockout.failed(attempt, parties)).remaining)
+
+    async def change_password(self, actor: str, person: Person, old: str, new: str) -> None:
+        """A new password, once the old one checks out; the old one is counted and locked
+        like a login (a stolen session cannot try passwords without limit)."""
+        parties = (asker(actor), *person_parties(f"p:{person.id}", by_code=False))
+        lockout = self.codes.lockout
+        attempt = await lockout.reserve(parties)
+        assert attempt is not None
+        try:
+            await self.people.change_password(person, old, new)
+        except WrongPassword:
+            raise BadCredentials((await lockout.failed(attempt, parties)).remaining) from None
+        await lockout.clear(parties)
 
     async def bind(self, identity: WeChatIdentity, person: Person, now: datetime) -> None:
         """Link the identity to the person: one openid <-> one person, one per channel."""

@@ -3,8 +3,12 @@
 A code is issued to an *actor* (who asks: an openid) about a *subject* (what it proves: the
 person once known, else the identifier asked about, so that unknown ones lock too). Every
 attempt, a code or a password, is counted for every party *before* it is compared, in one
-Lua call that also checks the locks: however many arrive at once, at most MAX_FAILURES are
-compared, and the MAX_FAILURES-th wrong one locks the actor and the subject for 30 minutes.
+Lua call that also checks the locks: however many arrive at once, no party has more
+attempts compared than its budget. Budgets (`Party`): the asker MAX_FAILURES (their own
+failures lock them, and only them, for 30 minutes); the person behind the identifier
+PERSON_FAILURES from everyone together (then the person is locked for everyone, and told);
+guesses at codes sent to that person's phone CODE_GUESSES. An SMS code to the owner's phone
+lifts the person's lock: the code path is not blocked by it.
 
 Deadlines (code expiry, lock end, resend wait) are stored and judged by `clock()`, which
 tests move; the Redis TTLs only clean up.
@@ -22,59 +26,25 @@ import secrets
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
 
 from services.errors import BadInput, Locked
-from services.redis_keys import CODE_TTL, LOCK_TTL, RESEND_INTERVAL, RedisKeys
+from services.lockout import Clock, Lockout, PersonLocked, asker, locked, person_parties
+from services.redis_keys import CODE_TTL, RESEND_INTERVAL, RedisKeys
 
 log = logging.getLogger(__name__)
 
-MAX_FAILURES = 5
 
-Clock = Callable[[], float]  # seconds since the epoch
-
-# KEYS: n lock keys, n failure counters, then (if ARGV[7] is given) the guarded key.
-# ARGV: n, now, MAX_FAILURES, LOCK_TTL, the lock's end if this attempt sets it, how many of
-# the first parties the asker is shown, the value the guarded key must still hold. Answers
-# {0, attempt number among the shown parties, among all}, {1, lock end} or {2} (the guarded
-# key changed: the code was used, replaced or expired meanwhile).
-_RESERVE = """
-local n = tonumber(ARGV[1])
-local now = tonumber(ARGV[2])
-local latest = nil
-for i = 1, n do
-  local v = redis.call('GET', KEYS[i])
-  if v and tonumber(v) > now and (not latest or tonumber(v) > tonumber(latest)) then
-    latest = v
-  end
-end
-if latest then return {1, latest} end
-if ARGV[7] and redis.call('GET', KEYS[2 * n + 1]) ~= ARGV[7] then
-  return {2}
-end
-local attempt, shown = 0, 0
-for i = 1, n do
-  local c = redis.call('INCR', KEYS[n + i])
-  redis.call('EXPIRE', KEYS[n + i], ARGV[4])
-  if c > attempt then attempt = c end
-  if i <= tonumber(ARGV[6]) and c > shown then shown = c end
-end
-if attempt > tonumber(ARGV[3]) then
-  for i = 1, n do
-    redis.call('SET', KEYS[i], ARGV[5], 'EX', ARGV[4])
-    redis.call('DEL', KEYS[n + i])
-  end
-  return {1, ARGV[5]}
-end
-return {0, shown, attempt}
-"""
-
-# KEYS: actor lock, subject lock, resend throttle, code. ARGV: now, the end of the resend
-# wait, RESEND_INTERVAL, the code record, CODE_TTL. Answers {0}, {1, lock end} or
-# {3, end of the resend wait}.
+# KEYS: actor lock, subject lock, resend throttle, code, then one sorted set of recent sends
+# per destination (the numbers a code would go to, whoever asks): first the ones whose budget
+# the asker is told about, then the quiet ones (a number the asker did not type: when its
+# budget is used up, the code is issued but not sent, and the answer is the same). ARGV: now,
+# the end of the resend wait, RESEND_INTERVAL, the code record, CODE_TTL, this send's id,
+# how many destinations are told, then the budget as window seconds and limits. Answers
+# {0, 1 to send or 0 not}, {1, lock end}, {3, end of the resend wait} or {4, seconds until
+# a told destination's budget allows another code}.
 _ISSUE = """
 local now = tonumber(ARGV[1])
 local function locked(key)
@@ -82,16 +52,50 @@ local function locked(key)
   if v and tonumber(v) > now then return v end
   return nil
 end
+local function opens(key)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 86400)
+  local longest = 0
+  for r = 8, #ARGV, 2 do
+    local window, limit = tonumber(ARGV[r]), tonumber(ARGV[r + 1])
+    local recent = redis.call('ZRANGEBYSCORE', key, now - window, '+inf', 'WITHSCORES')
+    local count = #recent / 2
+    if count >= limit then
+      local at = tonumber(recent[2 * (count - limit) + 2]) + window - now
+      if at > longest then longest = at end
+    end
+  end
+  return longest
+end
 local v = locked(KEYS[1])
 if v then return {1, v} end
 local wait = redis.call('GET', KEYS[3])
 if wait and tonumber(wait) > now then return {3, wait} end
 v = locked(KEYS[2])
 if v then return {1, v} end
+local told = tonumber(ARGV[7])
+local longest = 0
+for i = 5, 4 + told do
+  local at = opens(KEYS[i])
+  if at > longest then longest = at end
+end
+if longest > 0 then return {4, tostring(longest)} end
+local send = 1
+for i = 5 + told, #KEYS do
+  if opens(KEYS[i]) > 0 then send = 0 end
+end
+if send == 1 then
+  for i = 5, #KEYS do
+    redis.call('ZADD', KEYS[i], now, ARGV[6])
+    redis.call('EXPIRE', KEYS[i], 86400)
+  end
+end
 redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[4], ARGV[4], 'EX', ARGV[5])
-return {0}
+return {0, send}
 """
+
+# How many codes one number may receive, whoever asks: (window seconds, limit).
+SMS_BUDGET = ((60, 1), (3600, 5), (86400, 10))
 
 
 # Delete KEYS[1] only if it still holds ARGV[1]: 1 if it did.
@@ -101,17 +105,19 @@ return 0
 """
 
 
-def locked(until: float) -> Locked:
-    """Too many failures: every party involved is locked until `until` (epoch seconds)."""
-    return Locked("code.locked", until=datetime.fromtimestamp(until, UTC),
-                  minutes=LOCK_TTL // 60)
-
-
 class TooSoon(Locked):
     """A code went out less than RESEND_INTERVAL ago: the asker waits, the code stays."""
 
     def __init__(self, seconds: int) -> None:
         super().__init__("code.too_soon", seconds=seconds)
+        self.seconds = seconds
+
+
+class OverBudget(Locked):
+    """The number has received as many codes as it may for now: when it may get another."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__("code.over_budget", minutes=max(1, math.ceil(seconds / 60)))
         self.seconds = seconds
 
 
@@ -129,94 +135,18 @@ def no_code() -> BadInput:
 
 
 @dataclass(frozen=True)
-class Attempt:
-    """An attempt's number: among the parties the asker is shown (the tries left they are
-    told), and among all (the lock's rule: a person's counter is shared by every openid and
-    identifier, and telling it would show that two identifiers belong to one person)."""
-
-    shown: int
-    worst: int
-
-
-class Lockout:
-    """Counts attempts per party; the MAX_FAILURES-th wrong one locks every party involved
-    for LOCK_TTL seconds. A party is a string: `oa:<openid>`, `p:<person id>`, ..."""
-
-    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock) -> None:
-        self._redis = redis
-        self._keys = keys
-        self._clock = clock
-        self._reserve = redis.register_script(_RESERVE)
-
-    @staticmethod
-    def parties(actor: str, typed: str, subject: str) -> tuple[str, ...]:
-        """Whom an attempt counts against, the shown ones first: the asker and what they
-        typed (their failures are told), then the person behind it (only locks)."""
-        return tuple(dict.fromkeys((actor, typed, subject)))
-
-    def _locks(self, who: tuple[str, ...]) -> list[str]:
-        return [self._keys.code_lock(w) for w in who]
-
-    def _fails(self, who: tuple[str, ...]) -> list[str]:
-        return [self._keys.code_failures(w) for w in who]
-
-    async def require_unlocked(self, *who: str) -> None:
-        """Locked if any party is."""
-        now = self._clock()
-        found = [float(v) for v in await self._redis.mget(self._locks(who))
-                 if v and float(v) > now]
-        if found:
-            raise locked(max(found))
-
-    async def reserve(self, *who: str, shown: int | None = None,
-                      guard: tuple[str, str] | None = None) -> Attempt | None:
-        """Count one attempt for every party, before comparing anything: the attempt's
-        numbers (the most the first `shown` parties, and all parties, have had). Locked if
-        a party is locked or this attempt is one too many; else None if `guard` (key,
-        value) no longer holds."""
-        now = self._clock()
-        keys = self._locks(who) + self._fails(who)
-        args: list[str | int] = [len(who), repr(now), MAX_FAILURES, LOCK_TTL,
-                                 repr(now + LOCK_TTL), len(who) if shown is None else shown]
-        if guard is not None:
-            keys.append(guard[0])
-            args.append(guard[1])
-        answer = await self._reserve(keys=keys, args=args)
-        if int(answer[0]) == 1:
-            raise locked(float(answer[1]))
-        if int(answer[0]) == 2:
-            return None
-        return Attempt(int(answer[1]), int(answer[2]))
-
-    async def failed(self, attempt: Attempt, *who: str) -> int:
-        """After a wrong attempt `reserve` numbered: the tries left, or Locked on the last."""
-        if attempt.worst < MAX_FAILURES:
-            return MAX_FAILURES - attempt.shown
-        until = self._clock() + LOCK_TTL
-        async with self._redis.pipeline(transaction=True) as pipe:
-            for lock, fail in zip(self._locks(who), self._fails(who), strict=True):
-                pipe.set(lock, repr(until), ex=LOCK_TTL)
-                pipe.delete(fail)
-            await pipe.execute()
-        raise locked(until)
-
-    async def clear(self, *who: str) -> None:
-        """After a right attempt: the failures counted so far are forgotten."""
-        await self._redis.delete(*self._fails(who))
-
-
-@dataclass(frozen=True)
 class Pending:
     subject: str
     payload: str  # what the caller needs back once the code checks out (e.g. a person id)
 
 
 class VerificationCodes:
-    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock = time.time) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock = time.time,
+                 on_person_locked: PersonLocked | None = None) -> None:
         self._redis = redis
         self._keys = keys
         self.clock = clock  # replaceable: every deadline is judged by it
-        self.lockout = Lockout(redis, keys, lambda: self.clock())
+        self.lockout = Lockout(redis, keys, lambda: self.clock(), on_person_locked)
         self._issue = redis.register_script(_ISSUE)
         self._take = redis.register_script(_TAKE)
         self._deliveries: set[asyncio.Task[None]] = set()
@@ -226,25 +156,42 @@ class VerificationCodes:
 
     async def issue(self, purpose: str, actor: str, subject: str, payload: str,
                     deliver: Callable[[str], Coroutine[Any, Any, None]] | None, *,
+                    destinations: tuple[str, ...], quiet: tuple[str, ...] = (),
                     detach: bool = False, shown: str | None = None) -> None:
         """Issue a code; `deliver(code)` sends it (None: nobody to send it to, which must
         look the same to the asker). With `detach`, delivery runs in a held background
         task: the answer then does not wait for the SMS gateway, nor show its failures.
         `shown`: the party whose failures the asker is told instead of the subject's
-        (the identifier they typed, when the subject is the person behind it)."""
+        (the identifier they typed, when the subject is the person behind it).
+        `destinations`: keyed hashes of the numbers the code goes to, or would go to (the
+        number typed, whether known or not, so that the answer is the same): each may get
+        SMS_BUDGET codes, whoever asks (OverBudget says when the next may go). `quiet`: a
+        number the asker did not type (the phone on record behind an ID number): its
+        budget holds too, but silently (the code is then not sent), since telling would
+        show that the ID number is on record."""
         now = self.clock()
         code = f"{secrets.randbelow(10**6):06d}"
         record = json.dumps({"s": subject, "i": shown or subject, "p": payload,
                              "h": self._hash(actor, code), "x": now + CODE_TTL})
-        keys = [self._keys.code_lock(actor), self._keys.code_lock(subject),
-                self._keys.code_sent(purpose, actor), self._keys.code(purpose, actor)]
+        told = list(dict.fromkeys(destinations))
+        silent = [d for d in dict.fromkeys(quiet) if d not in told]
+        # the asker's lock and the code-guess lock refuse a code; the person's own lock
+        # does not: the code goes to the owner's phone, and using it lifts that lock
+        keys = [self._keys.code_lock(actor), self._keys.code_lock(person_parties(
+                    subject, by_code=True)[0].key),
+                self._keys.code_sent(purpose, actor), self._keys.code(purpose, actor),
+                *(self._keys.sms_budget(d) for d in told + silent)]
+        budget = [x for rule in SMS_BUDGET for x in rule]
         answer = await self._issue(keys=keys, args=[repr(now), repr(now + RESEND_INTERVAL),
-                                                    RESEND_INTERVAL, record, CODE_TTL])
+                                                    RESEND_INTERVAL, record, CODE_TTL,
+                                                    secrets.token_hex(8), len(told), *budget])
         if int(answer[0]) == 1:
             raise locked(float(answer[1]))
         if int(answer[0]) == 3:
             raise TooSoon(max(1, math.ceil(float(answer[1]) - now)))
-        if deliver is None:
+        if int(answer[0]) == 4:
+            raise OverBudget(max(1, math.ceil(float(answer[1]))))
+        if deliver is None or not int(answer[1]):
             return
         if detach:
             self._spawn(deliver(code), f"code-delivery:{purpose}")
@@ -263,8 +210,9 @@ class VerificationCodes:
         if self.clock() >= float(record.get("x", math.inf)):
             await self._redis.delete(key)
             raise no_code()
-        parties = self.lockout.parties(actor, record.get("i", record["s"]), record["s"])
-        attempt = await self.lockout.reserve(*parties, shown=2, guard=(key, raw))
+        subject = record["s"]
+        parties = (asker(actor), *person_parties(subject, by_code=True))
+        attempt = await self.lockout.reserve(parties, guard=(key, raw))
         if attempt is None:
             raise no_code()
         if hmac.compare_digest(record["h"], self._hash(actor, code.strip())) and record["p"]:
@@ -273,14 +221,14 @@ class VerificationCodes:
             if not await self._take(keys=[key], args=[raw]):
                 raise no_code()
             await self._redis.delete(self._keys.code_sent(purpose, actor))
-            await self.lockout.clear(*parties)
-            return Pending(record["s"], record["p"])
+            await self.lockout.clear(parties, lift=tuple(p.key for p in parties[1:]))
+            return Pending(subject, record["p"])
         try:
-            remaining = await self.lockout.failed(attempt, *parties)
+            failure = await self.lockout.failed(attempt, parties)
         except Locked:
             await self._redis.delete(key)
             raise
-        raise WrongCode(remaining)
+        raise WrongCode(failure.remaining)
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         task = asyncio.create_task(coro, name=name)

@@ -40,12 +40,14 @@ async def any_activity(activity_id: int) -> DrawActivity:
 
 
 async def visible_activity(role: AgencyRole, activity_id: int) -> DrawActivity:
-    """The activity, if this role may see it."""
+    """The activity, if this role may see it: one of the agency the person holds an active
+    grant of (`role` comes from the active grants), and, for a handler, one they created.
+    A handler whose grant ended reaches none of that agency's activities any more."""
     activity = await DrawActivity.get_or_none(id=activity_id)
     if activity is None:
         raise NotFound("draw.not_found")
-    if not (activity.handler_id == role.person_id
-            or (role.legal and activity.agency_id == role.agency_id)):
+    if not (activity.agency_id == role.agency_id
+            and (role.legal or activity.handler_id == role.person_id)):
         raise NotAllowed("draw.not_yours")
     return activity
 

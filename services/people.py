@@ -25,6 +25,7 @@ from services.identity_rules import (
 )
 from services.outbox import Outbox
 from services.pii import Vault
+from services.redis_keys import LOCK_TTL
 
 # The scrypt hash of a random password nobody knows: checked when no person (or no password)
 # matches a login, so that a known and an unknown account cost the same scrypt work.
@@ -34,6 +35,7 @@ DUMMY_PASSWORD_HASH = ("scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
 # (people.register_refused) whichever it was, which does not say that either exists; the
 # account's owner is told by SMS on the phone on record (texts/notify/account.register_attempt/).
 REGISTER_ATTEMPT = "account.register_attempt"
+ACCOUNT_LOCKED = "account.locked"
 
 
 class AlreadyRegistered(Conflict):
@@ -43,6 +45,10 @@ class AlreadyRegistered(Conflict):
         super().__init__(code)
         self.person_id = person_id
         self.what = what  # id | phone
+
+
+class WrongPassword(BadInput):
+    """The current password given was not the current password."""
 
 
 @dataclass(frozen=True)
@@ -157,6 +163,15 @@ class People:
                                   dedupe_key=f"{REGISTER_ATTEMPT}:{person_id}:"
                                              f"{china_today(now)}")
 
+    async def tell_locked(self, person_id: int) -> None:
+        """Others' wrong passwords or codes locked this account: its owner is told how to
+        lift the lock (an SMS code login), once a lock."""
+        now = datetime.now(UTC)
+        with contextlib.suppress(IntegrityError):
+            await self.outbox.notify(now, ACCOUNT_LOCKED, {
+                "at": china_time(now), "minutes": str(LOCK_TTL // 60)}, person_id=person_id,
+                dedupe_key=f"{ACCOUNT_LOCKED}:{person_id}:{int(now.timestamp()) // LOCK_TTL}")
+
     async def active_roles(self, person_id: int, now: datetime) -> list[RoleGrant]:
         grants = await RoleGrant.filter(person_id=person_id, revoked_at=None)
         return [g for g in grants if g.active(now)]
@@ -172,8 +187,10 @@ class People:
         return person
 
     async def change_password(self, person: Person, old: str, new: str) -> None:
+        """WrongPassword unless `old` is the current password (Binding.change_password
+        counts such attempts); then the new one must be strong and different."""
         if not await verify_password(old, person.password_hash):
-            raise BadInput("people.wrong_password")
+            raise WrongPassword("people.wrong_password")
         require_strong_password(new)
         if new == old:
             raise BadInput("people.same_password")

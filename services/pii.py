@@ -15,10 +15,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 # A mainland mobile number standing on its own: 13800000002, with the country code
 # (+8613800000002, +86 138..., 0086-138..., (+86)138...) and written in groups of 3-4-4 with
 # spaces or dashes (138 0000 0002, 138-0000-0002). Only that grouping: other digit runs
-# (order numbers, amounts, dates, 8613800000002 without a + or 00) are left alone.
+# (order numbers, amounts, dates, 8613800000002 without a + or 00) are left alone, and so are
+# digits inside a run of Latin letters and digits (a hash such as a draw's seed_hash in hex,
+# "...a16111595441bdf...", an order number): a phone stands apart from such a run.
 PHONE_RE = re.compile(
-    r"(?<![0-9])(?P<cc>(?:\+|00)86[ -]?|\(\+?86\)[ -]?)?"
-    r"(?P<number>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})(?![0-9])")
+    r"(?<![0-9A-Za-z])(?P<cc>(?:\+|00)86[ -]?|\(\+?86\)[ -]?)?"
+    r"(?P<number>1[3-9][0-9][ -]?[0-9]{4}[ -]?[0-9]{4})(?![0-9A-Za-z])")
 # A second-generation ID number on its own, also written 6-8-4 with spaces.
 ID_RE = re.compile(
     r"(?<![0-9A-Za-z])[1-9][0-9]{5}(?P<sep> ?)[0-9]{8}(?P=sep)[0-9]{3}[0-9Xx](?![0-9A-Za-z])")

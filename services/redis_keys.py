@@ -64,6 +64,10 @@ class RedisKeys:
         return self.conversation(openid, None)[3]
 
     # verification codes: `party` is `oa:<openid>`, `p:<person>`, `u:<hash>`, ...
+    def sms_budget(self, destination: str) -> str:
+        """Recent codes to one number (`destination`: its keyed hash)."""
+        return f"{self.prefix}smsb:{destination}"
+
     def code(self, purpose: str, actor: str) -> str:
         return f"{self.prefix}code:{purpose}:{actor}"
 
@@ -91,6 +95,9 @@ class RedisKeys:
     # the outbox
     def outbox_dirty(self) -> str:
         return f"{self.prefix}ob:dirty"
+
+    def push_nonce(self, timestamp: str, nonce: str) -> str:
+        return f"{self.prefix}nonce:{timestamp}:{nonce}"
 
     def receipt_inbox(self) -> str:
         return f"{self.prefix}ob:receipts"

@@ -30,7 +30,8 @@ class Registration:
         async def deliver(code: str) -> None:
             await self._sms.send(purpose, phone, code)
 
-        await self.codes.issue(purpose, actor, f"t:{phone}", phone, deliver)
+        await self.codes.issue(purpose, actor, f"t:{phone}", phone, deliver,
+                               destinations=("u:" + self.people.vault.lookup_hash(phone),))
 
     async def _check(self, purpose: str, actor: str, phone: str, code: str) -> None:
         pending = await self.codes.redeem(purpose, actor, code)

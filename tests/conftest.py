@@ -115,6 +115,9 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         "ID_ENCRYPTION_KEY": ID_ENCRYPTION_KEY,
         "WECHAT_API_BASE": "http://127.0.0.1:9/unused",  # tests with a client get the fake
         "WECHAT_SANDBOX": False,
+        # most tests push in plaintext as the Chat helper does; tests of compatible and
+        # safe mode set it (the deployments' default is safe)
+        "WECHAT_MESSAGE_MODE": "plain",
         "SMS_PROVIDER": "sandbox",
         "EXPERTBOT_INPROCESS_WORKER": True,
         # a loaded 2-core CI machine stalls PostgreSQL now and then for longer than the web

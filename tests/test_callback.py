@@ -14,7 +14,8 @@ from sandbox.wechat_push import Push, Pusher, text_fields
 from tests.helpers import AES_KEY, APPID, OLD_AES_KEY, TOKEN, Chat
 
 
-def _query(ts: str = "1714037059", nonce: str = "486452656") -> dict[str, str]:
+def _query(ts: str | None = None, nonce: str = "486452656") -> dict[str, str]:
+    ts = ts or str(int(time.time()))
     return {"signature": sign(TOKEN, ts, nonce), "timestamp": ts, "nonce": nonce}
 
 

@@ -105,3 +105,33 @@ async def test_sigterm_answers_what_was_received_and_drains(
     assert all("绑定" in a for a in answers)  # the help text, not `success`
     assert proc.returncode == 0
     assert stopped < DRAIN + GRACE + 3, f"took {stopped:.1f} s to stop"
+
+
+@pytest.mark.timeout(60)
+async def test_development_start_up_names_the_secrets_file_never_the_keys(
+        tmp_path: Path) -> None:
+    """Issue 16: `serve` printed every generated secret (the ID encryption key and the APIv3
+    key among them) to stdout. Now it says where they are kept, and which they are."""
+    import json
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("WECHAT", "DATABASE_URL", "REDIS_URL", "SECRET_KEY",
+                                "ID_ENCRYPTION", "MINIAPP", "EXPERTBOT"))}
+    env.update(EXPERTBOT_VAR_DIR=str(tmp_path / "var"), EXPERTBOT_INPROCESS_WORKER="0")
+    proc = subprocess.Popen(  # noqa: ASYNC220
+        [sys.executable, "-m", "config.cli", "serve", "--port", str(_free_port())], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert proc.stdout is not None
+        lines = [await asyncio.to_thread(proc.stdout.readline) for _ in range(3)]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        await asyncio.to_thread(proc.wait, 20)
+        if proc.stdout:
+            proc.stdout.close()
+    printed = "".join(lines)
+    secrets = json.loads((tmp_path / "var" / "dev-secrets.json").read_text())
+    assert "dev-secrets.json" in printed and "ID_ENCRYPTION_KEY" in printed
+    leaked = [name for name, value in secrets.items() if value and value in printed]
+    assert leaked == [], f"printed the value of {leaked}"

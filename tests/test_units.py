@@ -96,7 +96,12 @@ def test_dedup_memory_cannot_be_shorter_than_a_minute() -> None:
 
     with pytest.raises(ValidationError, match="DEDUP_TTL"):
         Settings(EXPERTBOT_ENV="test", DEDUP_TTL=30)  # type: ignore[call-arg]
-    assert Settings(EXPERTBOT_ENV="test", DEDUP_TTL=60).dedup_ttl == 60  # type: ignore[call-arg]
+    assert Settings(EXPERTBOT_ENV="test", DEDUP_TTL=60,  # type: ignore[call-arg]
+                    CALLBACK_MAX_AGE=60).dedup_ttl == 60
+    # an exact replay inside the timestamp window must still find its dedup record
+    with pytest.raises(SettingsError, match="DEDUP_TTL must be at least CALLBACK_MAX_AGE"):
+        Settings(EXPERTBOT_ENV="test", DEDUP_TTL=120,  # type: ignore[call-arg]
+                 CALLBACK_MAX_AGE=300)
 
 
 def test_development_defaults() -> None:

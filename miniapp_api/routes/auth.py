@@ -112,8 +112,8 @@ async def register(call: Call, body: RegisterIn) -> BoundOut:
 @api.route("POST", "/auth/password", access=Access.BOUND, body=PasswordChangeIn, response=Ok,
            summary="修改密码（初始密码必须先修改）", tag=TAG, allow_initial_password=True)
 async def change_password(call: Call, body: PasswordChangeIn) -> Ok:
-    await call.domain.people.change_password(call.caller.need_person(),
-                                             body.old_password, body.new_password)
+    await call.domain.binding.change_password(_actor(call.caller), call.caller.need_person(),
+                                              body.old_password, body.new_password)
     return Ok(message="密码已修改。")
 
 

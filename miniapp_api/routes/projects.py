@@ -29,7 +29,7 @@ class ProjectIn(Model):
     tender_method: str = "公开招标"
     organisation: str = "委托招标"
     tenderer_type: str = ""
-    investment_yuan: float = Field(default=0, ge=0)
+    investment_yuan: float = Field(default=0, ge=0, le=1e12, allow_inf_nan=False)
     tenderer_name: str = Field(min_length=2, max_length=128)
     tenderer_credit_code: str
     contact_name: str = ""
