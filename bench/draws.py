@@ -42,7 +42,8 @@ def uscc(seq: int) -> str:
 def _settings() -> Settings:
     from config.settings import Settings
 
-    os.environ.update(service_env(WECHAT_API_BASE="http://127.0.0.1:9/unused"))
+    os.environ.update(service_env(WECHAT_API_BASE="http://127.0.0.1:9/unused",
+                                  WECHAT_MESSAGE_MODE="plain"))
     return Settings()
 
 

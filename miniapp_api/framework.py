@@ -127,14 +127,53 @@ def masked_json(result: object) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
+# pydantic's error types -> our words (texts/errors/field/), the parameters each one uses
+FIELD_WORDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "missing": ("field.missing", ()),
+    "string_too_short": ("field.string_too_short", ("min_length",)),
+    "string_too_long": ("field.string_too_long", ("max_length",)),
+    "string_type": ("field.string_type", ()),
+    "string_pattern_mismatch": ("field.string_pattern_mismatch", ()),
+    "int_type": ("field.int_type", ()), "int_parsing": ("field.int_type", ()),
+    "int_from_float": ("field.int_type", ()),
+    "float_type": ("field.number_type", ()), "float_parsing": ("field.number_type", ()),
+    "finite_number": ("field.number_type", ()),
+    "greater_than_equal": ("field.too_small", ("ge",)),
+    "greater_than": ("field.too_small", ("gt",)),
+    "less_than_equal": ("field.too_large", ("le",)), "less_than": ("field.too_large", ("lt",)),
+    "too_short": ("field.too_short", ("min_length",)),
+    "too_long": ("field.too_long", ("max_length",)),
+    "extra_forbidden": ("field.extra_forbidden", ()),
+    "bool_type": ("field.bool_type", ()), "bool_parsing": ("field.bool_type", ()),
+    "datetime_type": ("field.datetime_type", ()), "datetime_parsing": ("field.datetime_type", ()),
+    "datetime_from_date_parsing": ("field.datetime_type", ()),
+    "timezone_aware": ("field.datetime_type", ()),
+    "date_type": ("field.date_type", ()), "date_parsing": ("field.date_type", ()),
+    "date_from_datetime_parsing": ("field.date_type", ()),
+    "literal_error": ("field.literal_error", ("expected",)),
+    "enum": ("field.literal_error", ("expected",)),
+    "list_type": ("field.list_type", ()), "dict_type": ("field.dict_type", ()),
+    "model_type": ("field.dict_type", ()), "model_attributes_type": ("field.dict_type", ()),
+    "json_invalid": ("field.json_invalid", ()),
+}
+
+
+def _words_of(err: Any) -> DomainError:
+    """Our words for one of pydantic's errors (its own messages are English)."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "refused":
+        return DomainError(ctx["code"], **ctx.get("params", {}))
+    code, names = FIELD_WORDS.get(err["type"], ("field.invalid", ()))
+    params = {("limit" if n in ("ge", "gt", "le", "lt") else n): str(ctx.get(n, ""))[:60]
+              for n in names}
+    return DomainError(code, **params)
+
+
 def _field_problems(exc: ValidationError) -> list[FieldProblem]:
     out = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "body"
-        ctx = err.get("ctx") or {}
-        refusal = DomainError(ctx["code"], **ctx.get("params", {})) \
-            if err["type"] == "refused" else None
-        out.append(FieldProblem(where, err["msg"], refusal))
+        out.append(FieldProblem(where[:100], err["msg"], _words_of(err)))
     return out
 
 
