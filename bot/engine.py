@@ -10,6 +10,7 @@ from bot.background import Background
 from bot.dispatcher import Dispatcher
 from bot.event import Outcome
 from bot.incoming import Incoming
+from bot.receipts import FastEvents
 from bot.replies import SILENCE, Image, Reply, Text
 
 log = logging.getLogger(__name__)
@@ -27,14 +28,17 @@ class Engine:
     message (WeChat gives up on a callback after 5 s and would retry)."""
 
     def __init__(self, dispatcher: Dispatcher, background: Background, late: LateDelivery,
-                 reply_budget: float) -> None:
+                 reply_budget: float, fast: FastEvents | None = None) -> None:
         self.dispatcher = dispatcher
         self.background = background
         self.late = late
         self.reply_budget = reply_budget
+        self.fast = fast  # pushes that need no conversation (receipts) skip the dispatcher
 
     async def handle(self, msg: Incoming) -> tuple[Reply, Outcome]:
         """The passive reply for `msg` and how it came about."""
+        if self.fast is not None and self.fast.takes(msg):
+            return await self.fast.take(msg), Outcome(handler="fast path")
         outcome = Outcome()
         loop = asyncio.get_running_loop()
         task = loop.create_task(self.dispatcher.feed(msg, outcome))

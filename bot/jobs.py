@@ -39,6 +39,11 @@ async def process_message(ctx: dict[str, Any], raw: dict[str, str]) -> None:
         raise Retry(defer=DEFERRED_RETRY)
 
 
+async def apply_receipts(ctx: dict[str, Any]) -> int:
+    """Apply the receipts the callback's fast path kept (every second)."""
+    return await channels_of(ctx).relay.drain_receipts()
+
+
 async def relay_outbox(ctx: dict[str, Any]) -> int:
     """Send every due notification (woken after business changes, and every few seconds)."""
     return await channels_of(ctx).relay.run()

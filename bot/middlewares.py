@@ -18,8 +18,6 @@ from bot.errors import infra_errors
 from bot.event import Event
 from bot.flow import State
 from bot.fsm import EXPIRY_MEMORY, FSMContext
-from bot.incoming import Incoming
-from bot.receipts import ReceiptInbox
 from bot.replies import RETRY, SILENCE, Reply, Text, dump_reply, load_reply
 from models.wechat import IdentityRow, WeChatIdentity
 from services.errors import DomainError
@@ -32,13 +30,11 @@ log = logging.getLogger(__name__)
 class ErrorsMiddleware:
     """A handler's bug answers `success` and is logged (a 5xx would make WeChat retry a
     poisoned message). An unreachable Redis or database answers a user's message or click
-    with a short busy text; a receipt is kept for the relay to apply later (or, when even
-    that fails, left unanswered so that WeChat delivers it again), and other events WeChat
-    sends on its own are left unanswered too."""
+    with a short busy text; an event WeChat sends on its own is left unanswered, so that
+    WeChat delivers it again (receipts do not come this way: bot/receipts.py)."""
 
-    def __init__(self, texts: Texts, receipts: ReceiptInbox | None = None) -> None:
+    def __init__(self, texts: Texts) -> None:
         self._texts = texts
-        self._receipts = receipts
         self._infra = infra_errors()
 
     async def __call__(self, ev: Event, call_next: Next) -> Reply:
@@ -49,22 +45,12 @@ class ErrorsMiddleware:
             ev.outcome.busy = True
             if ev.msg.is_interaction:
                 return Text(self._texts.render("chat/busy.j2"))
-            return await self._keep(ev.msg)
+            return RETRY
         except Exception:
             log.exception("handler %s failed on a %s push", ev.outcome.handler or "?",
                           ev.msg.msg_type)
             ev.outcome.failed = True
             return SILENCE
-
-    async def _keep(self, msg: Incoming) -> Reply:
-        if self._receipts is not None and msg.event == "templatesendjobfinish" \
-                and msg.msg_id.isdigit():
-            try:
-                await self._receipts.keep(int(msg.msg_id), msg.raw.get("Status", ""))
-                return SILENCE
-            except self._infra as exc:
-                log.warning("could not keep a receipt either: %r", exc)
-        return RETRY
 
 
 async def _quietly(aw: Awaitable[Any]) -> None:

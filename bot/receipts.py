@@ -1,8 +1,15 @@
-"""Receipts (TEMPLATESENDJOBFINISH) kept in Redis when they cannot be applied on the spot,
-and applied later by the relay: a Redis stream read through a consumer group, so an entry a
-relay read and then died on is claimed again by the next one (XAUTOCLAIM), and one is
-removed only once applied (XACK + XDEL). Applying twice is harmless (the status update is
-idempotent), so at-least-once is exactly what is needed."""
+"""Pushes that need no conversation, and the receipts among them.
+
+WeChat answers every template message with a TEMPLATESENDJOBFINISH push, a mass notice to
+30,000 experts with as many in a few seconds. Such pushes take a fast path (`FastEvents`):
+signature, parse, then the receipt is appended to a Redis stream (calls made in one
+event-loop turn share one round trip) and `success` is answered: no user lock, no FSM, no
+database on the request. The worker applies the stream in batches (`ReceiptInbox.apply`):
+it is read through a consumer group, so an entry a worker read and then died on is claimed
+again by the next one (XAUTOCLAIM), and an entry is removed only once applied (XACK + XDEL).
+A retry of the same push is kept twice and applied twice, which is harmless (the status
+update is idempotent): the stream is the dedup. A receipt for a notification the relay has
+not saved yet is parked and applied when it is."""
 
 from __future__ import annotations
 
@@ -15,16 +22,24 @@ from datetime import datetime
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from bot.incoming import Incoming
+from bot.redis_batch import ScriptBatcher
+from bot.replies import RETRY, SILENCE, Reply
+from services.infra import infrastructure_errors
 from services.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
 
+# Events WeChat sends on its own that need no conversation (and no reply): the fast path.
+FAST_EVENTS = frozenset({"templatesendjobfinish", "location", "subscribe_msg_popup_event",
+                         "subscribe_msg_sent_event", "subscribe_msg_change_event"})
 GROUP = "relay"
 RECLAIM_IDLE_MS = 30_000  # an entry read this long ago and not acknowledged: its reader died
 BATCH = 500
 
 # (msgid, status, now) -> whether the receipt found its notification
-Apply = Callable[[int, str, datetime], Awaitable[bool]]
+Apply = Callable[[list[tuple[int, str]], datetime], Awaitable[None]]
+_XADD = "return redis.call('XADD', KEYS[1], '*', 'm', ARGV[1], 's', ARGV[2])"
 
 
 def _text(value: bytes | str) -> str:
@@ -32,17 +47,22 @@ def _text(value: bytes | str) -> str:
 
 
 class ReceiptInbox:
-    def __init__(self, redis: Redis, keys: RedisKeys, reclaim_ms: int = RECLAIM_IDLE_MS
-                 ) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, reclaim_ms: int = RECLAIM_IDLE_MS,
+                 batcher: ScriptBatcher | None = None) -> None:
         self._redis = redis
         self._reclaim_ms = reclaim_ms
+        self._batcher = batcher
+        self._xadd = batcher.register(_XADD) if batcher is not None else ""
         self._stream = keys.receipt_inbox()
         self._consumer = f"{socket.gethostname()}:{os.getpid()}"
         self._group_ready = False
 
     async def keep(self, msgid: int, status: str) -> None:
-        """Keep a receipt for later (raises if Redis is unreachable too)."""
-        await self._redis.xadd(self._stream, {"m": str(msgid), "s": status})
+        """Keep a receipt for the worker (raises if Redis is unreachable)."""
+        if self._batcher is not None:  # shares a round trip with the pushes of this moment
+            await self._batcher.call(self._xadd, [self._stream], [str(msgid), status[:64]])
+        else:
+            await self._redis.xadd(self._stream, {"m": str(msgid), "s": status[:64]})
 
     async def _ensure_group(self) -> None:
         if self._group_ready:
@@ -80,15 +100,37 @@ class ReceiptInbox:
             entries = []
             if not batch:
                 return done
-            applied = []
-            for entry_id, fields in batch:
-                if not fields:  # deleted meanwhile
-                    applied.append(entry_id)
-                    continue
-                values = {_text(k): _text(v) for k, v in fields.items()}
-                await apply(int(values["m"]), values["s"], now)
-                applied.append(entry_id)
+            applied = [entry_id for entry_id, _ in batch]
+            receipts = []
+            for _, fields in batch:
+                values = {_text(k): _text(v) for k, v in (fields or {}).items()}
+                if values.get("m", "").isdigit():  # (an entry deleted meanwhile has none)
+                    receipts.append((int(values["m"]), values.get("s", "")))
+            await apply(receipts, now)
             await self._redis.xack(self._stream, GROUP, *applied)
             await self._redis.xdel(self._stream, *applied)
             done += len(applied)
-            log.info("applied %d kept receipt(s)", len(applied))
+            log.debug("applied %d receipt(s)", len(applied))
+
+
+class FastEvents:
+    """The callback's fast path: what a push that needs no conversation is answered."""
+
+    def __init__(self, inbox: ReceiptInbox) -> None:
+        self.inbox = inbox
+
+    @staticmethod
+    def takes(msg: Incoming) -> bool:
+        return msg.is_event and msg.event in FAST_EVENTS
+
+    async def take(self, msg: Incoming) -> Reply:
+        """`success`, once a receipt is kept (or nothing needed keeping); RETRY when Redis
+        cannot keep it, so that WeChat delivers it again."""
+        if msg.event != "templatesendjobfinish" or not msg.msg_id.isdigit():
+            return SILENCE
+        try:
+            await self.inbox.keep(int(msg.msg_id), msg.raw.get("Status", ""))
+        except infrastructure_errors() as exc:
+            log.warning("could not keep a receipt: %r", exc)
+            return RETRY
+        return SILENCE

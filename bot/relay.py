@@ -61,13 +61,15 @@ class Relay:
         self.clock = clock
         self.receipts = ReceiptInbox(redis, keys)
 
-    async def receipt(self, msgid: int, status: str, now: datetime) -> bool:
-        """Apply a TEMPLATESENDJOBFINISH; one for a msgid not saved yet is parked for the
-        relay that saves it. False when it was parked."""
-        if await self.outbox.template_finished(msgid, status, now):
-            return True
-        await self.park_receipt(msgid, status)
-        return False
+    async def apply_receipts(self, receipts: list[tuple[int, str]], now: datetime) -> None:
+        """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid not
+        saved yet is parked for the relay that saves it."""
+        for msgid, status in await self.outbox.templates_finished(receipts, now):
+            await self.park_receipt(msgid, status)
+
+    async def drain_receipts(self) -> int:
+        """Apply what the fast path kept (the receipts job, every second)."""
+        return await self.receipts.apply(self.apply_receipts, self.clock())
 
     async def park_receipt(self, msgid: int, status: str) -> None:
         """A TEMPLATESENDJOBFINISH for a msgid not yet saved (WeChat can report before the
@@ -146,10 +148,6 @@ class Relay:
     async def run(self) -> int:
         """Send everything due; returns how many notifications were handled."""
         total = 0
-        try:
-            await self.receipts.apply(self.receipt, self.clock())
-        except Exception as exc:  # kept receipts wait for the next run; sending does not
-            log.warning("could not apply kept receipts: %r", exc)
         while True:
             await self._redis.delete(self._dirty)
             while True:

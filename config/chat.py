@@ -20,6 +20,8 @@ from bot.middlewares import (
     IdentityMiddleware,
     RefusalsMiddleware,
 )
+from bot.receipts import FastEvents, ReceiptInbox
+from bot.redis_batch import ScriptBatcher
 from bot.replies import Image, Reply, Text
 from config.settings import Settings
 from handlers.routing import routers
@@ -53,7 +55,7 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
         await arq.enqueue_job("process_message", raw)
 
     middlewares: list[Middleware] = [
-        ErrorsMiddleware(texts, channels.relay.receipts),
+        ErrorsMiddleware(texts),
         ConversationMiddleware(
             RedisConversationStore(conv_redis, keys, timeout=settings.redis_timeout), states,
             dedup_ttl=settings.dedup_ttl, lock_wait=settings.lock_wait, defer=defer),
@@ -64,5 +66,8 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
                             deps={**domain.services(), **channels.services()},
                             middlewares=middlewares, states=states)
     dispatcher.include(*routers())
+    # receipts: appended to the relay's inbox, auto-pipelined with the pushes of the moment
+    fast = FastEvents(ReceiptInbox(conv_redis, keys, batcher=ScriptBatcher(
+        conv_redis, settings.redis_timeout)))
     return Engine(dispatcher, background, OutboxLateDelivery(domain.outbox),
-                  settings.reply_budget)
+                  settings.reply_budget, fast)

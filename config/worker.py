@@ -15,7 +15,7 @@ from arq.typing import StartupShutdown
 from arq.worker import Worker, func
 
 from bot.background import cancel_and_wait
-from bot.jobs import CHANNELS_CTX, ENGINE_CTX, process_message, relay_outbox
+from bot.jobs import CHANNELS_CTX, ENGINE_CTX, apply_receipts, process_message, relay_outbox
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime
 from config.settings import Settings
@@ -43,6 +43,8 @@ def cron_jobs() -> list[Any]:
     """Periodic sweeps (each occurrence runs on one worker only)."""
     return [cron(relay_outbox, second=set(range(0, 60, 2)), run_at_startup=True,
                  keep_result=0, max_tries=1),
+            cron(apply_receipts, second=set(range(60)), keep_result=0, max_tries=1,
+                 timeout=50),
             cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1),
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
             cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1)]

@@ -35,7 +35,7 @@ from models.people import Person
 from services.clock import china_time
 from services.draw_engine import DrawEngine, ReplyOutcome
 from services.draw_followups import DrawFollowups
-from services.draw_notices import invitation_params, notice_of
+from services.draw_notices import invitation_params, notices_of
 from services.texts import Texts
 
 DECISIONS = {InvitationStatus.CONFIRMED: "参加", InvitationStatus.DECLINED: "不参加",
@@ -64,12 +64,9 @@ router = Router("draw_reply", flows=(flow,))
 
 async def _listed(invitations: list[Invitation]) -> list[dict[str, str | int]]:
     """What the list of open invitations shows: time and place, never the project."""
-    rows: list[dict[str, str | int]] = []
-    for item in invitations:
-        notice = await notice_of(item)
-        rows.append({"id": item.id, "gather_at": china_time(notice.gather_at),
-                     "venue": notice.venue, "due": china_time(item.due_at)})
-    return rows
+    return [{"id": item.id, "gather_at": china_time(notice.gather_at), "venue": notice.venue,
+             "due": china_time(item.due_at)}
+            for item, notice in zip(invitations, await notices_of(invitations), strict=True)]
 
 
 def _said(texts: Texts, outcome: ReplyOutcome, reason: str) -> tuple[str, bool]:

@@ -20,7 +20,7 @@ from models.draws import DRAW_STATUS_TITLES, DrawStatus
 from models.people import Person, Role
 from services.attendance import Attendance
 from services.clock import china_time
-from services.draw_engine import draw_counts
+from services.draw_counts import draw_counts
 from services.draw_notices import notice_contact
 from services.draw_scope import agency_role, visible_activities
 from services.draw_views import expert_evaluations

@@ -12,7 +12,6 @@ from handlers import (
     fallback,
     feedback,
     guide,
-    notifications,
     pay,
     progress,
     questions,
@@ -21,6 +20,6 @@ from handlers import (
 
 def routers() -> list[Router]:
     """Every router, global commands first and the fallback last."""
-    return [common.router, notifications.router, account.router, progress.router,
+    return [common.router, account.router, progress.router,
             pay.router, feedback.router, draw_reply.router, checkin.router, questions.router,
             guide.router, desk.router, fallback.router]

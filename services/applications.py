@@ -101,7 +101,15 @@ class Applications:
 
     @staticmethod
     async def attachments_of(app: Application) -> list[Attachment]:
-        return await Attachment.filter(application_id=app.id).order_by("id")
+        return (await Applications.attachments_of_all([app]))[app.id]
+
+    @staticmethod
+    async def attachments_of_all(apps: list[Application]) -> dict[int, list[Attachment]]:
+        """Each application's attachments, in one query however many there are."""
+        found: dict[int, list[Attachment]] = {a.id: [] for a in apps}
+        for item in await Attachment.filter(application_id__in=list(found)).order_by("id"):
+            found[item.application_id].append(item)
+        return found
 
     async def attachment_file(self, app: Application, attachment_id: int
                               ) -> tuple[Attachment, bytes]:

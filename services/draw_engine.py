@@ -26,8 +26,9 @@ from models.draws import (
 )
 from services.clock import china_time
 from services.draw_audit import draw_key, new_seed, order, pool_hash, seed_hash
+from services.draw_counts import Counts, draw_counts
 from services.draw_log import Actor, record, require_reason
-from services.draw_notices import invitation_params, notice_of
+from services.draw_notices import invitation_params, notice_of, notices_of
 from services.draw_pool import blocked, booked, candidate_pool, original_experts
 from services.draw_setup import notify_agency
 from services.errors import BadInput, ClosedWindow, Conflict, NotFound
@@ -43,30 +44,10 @@ Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class Counts:
-    planned: int
-    confirmed: int
-    waiting: int  # invitations out, no reply yet
-    invited: int  # every invitation sent
-
-    @property
-    def text(self) -> str:
-        return f"已确认 {self.confirmed}/{self.planned}"
-
-
-@dataclass(frozen=True)
 class ReplyOutcome:
     status: str  # confirmed / released / declined / avoided / late / duplicate
     invitation: Invitation
     notice: Notice
-
-
-async def draw_counts(activity_id: int) -> Counts:
-    """Planned, confirmed, waiting and invited: the progress an agency may see."""
-    planned = sum(await column(Condition.filter(activity_id=activity_id), "planned"))
-    statuses = Counter(await column(Invitation.filter(activity_id=activity_id), "status"))
-    return Counts(planned, statuses[InvitationStatus.CONFIRMED],
-                  statuses[InvitationStatus.SENT], sum(statuses.values()))
 
 
 class DrawEngine:
@@ -275,7 +256,7 @@ class DrawEngine:
         """An expert's invitations of the last `days` days, newest first, with their notices."""
         rows = await Invitation.filter(person_id=person_id,
                                        sent_at__gt=now - timedelta(days=days)).order_by("-id")
-        return [(r, await notice_of(r)) for r in rows]
+        return list(zip(rows, await notices_of(rows), strict=True))
 
     async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]:
         return await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,

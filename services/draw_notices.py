@@ -15,6 +15,16 @@ async def notice_of(invitation: Invitation) -> Notice:
     return await Notice.get(id=condition.notice_id)
 
 
+async def notices_of(invitations: list[Invitation]) -> list[Notice]:
+    """The notice of each invitation, in two queries however many there are."""
+    if not invitations:
+        return []
+    conditions = {c.id: c.notice_id for c in await Condition.filter(
+        id__in={i.condition_id for i in invitations})}
+    notices = {n.id: n for n in await Notice.filter(id__in=set(conditions.values()))}
+    return [notices[conditions[i.condition_id]] for i in invitations]
+
+
 def notice_contact(notice: Notice) -> str:
     """The venue's contact as every invitation, reminder and page writes it: their phone is
     the venue's, not personal data, so it reaches the expert unmasked (a mobile too)."""

@@ -16,8 +16,8 @@ from models.draws import (
     Project,
     Section,
 )
-from services.draw_engine import Counts, draw_counts
-from services.draw_notices import notice_of
+from services.draw_counts import Counts, draw_counts, draw_counts_of
+from services.draw_notices import notices_of
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,29 @@ async def activity_file(activity: DrawActivity) -> ActivityFile:
         counts=await draw_counts(activity.id))
 
 
+@dataclass(frozen=True)
+class ActivitySummary:
+    """An activity as a list shows it: its project's name and its progress."""
+
+    project_name: str
+    counts: Counts
+
+
+async def activity_summaries(activities: list[DrawActivity]) -> list[ActivitySummary]:
+    """Each activity's summary, in three queries however many there are."""
+    names = dict(await Project.filter(id__in={a.project_id for a in activities}
+                                      ).values_list("id", "name"))
+    counts = await draw_counts_of([a.id for a in activities])
+    return [ActivitySummary(names[a.project_id], counts[a.id]) for a in activities]
+
+
 async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:
-    """An agency's projects, newest first, each with its sections."""
+    """An agency's projects, newest first, each with its sections (two queries)."""
     projects = await Project.filter(agency_id=agency_id).order_by("-id").limit(limit)
-    return [(p, await project_sections(p)) for p in projects]
+    sections: dict[int, list[Section]] = {p.id: [] for p in projects}
+    for section in await Section.filter(project_id__in=list(sections)).order_by("id"):
+        sections[section.project_id].append(section)
+    return [(p, sections[p.id]) for p in projects]
 
 
 async def project_sections(project: Project) -> list[Section]:
@@ -66,6 +85,9 @@ async def expert_evaluations(person_id: int, now: datetime
     confirmed = await Invitation.filter(person_id=person_id,
                                         status=InvitationStatus.CONFIRMED,
                                         activity__eval_end__gt=now).order_by("id").limit(10)
-    return ([ExpertEvaluation(i, await notice_of(i)) for i in waiting],
-            sorted([ExpertEvaluation(i, await notice_of(i)) for i in confirmed],
+    return ([ExpertEvaluation(i, n) for i, n in zip(waiting, await notices_of(waiting),
+                                                     strict=True)],
+            sorted([ExpertEvaluation(i, n) for i, n in zip(confirmed,
+                                                            await notices_of(confirmed),
+                                                            strict=True)],
                    key=lambda e: e.notice.gather_at))

@@ -235,6 +235,23 @@ class Outbox:
                 for item in items]
         await conn.execute_many(query, rows)
 
+    async def templates_finished(self, receipts: list[tuple[int, str]], now: datetime
+                                 ) -> list[tuple[int, str]]:
+        """A batch of TEMPLATESENDJOBFINISH receipts, successes in one statement; returns
+        the receipts whose msgid no notification has (yet)."""
+        if not receipts:
+            return []
+        known = {int(m) for m in await column(Notification.filter(
+            wx_msgid__in=sorted({m for m, _ in receipts})), "wx_msgid")}
+        delivered = sorted({m for m, s in receipts if s == "success" and m in known})
+        if delivered:
+            await Notification.filter(wx_msgid__in=delivered, status=Status.SENT).update(
+                status=Status.DELIVERED, delivered_at=now)
+        for msgid, status in receipts:
+            if status != "success" and msgid in known:
+                await self.template_finished(msgid, status, now)
+        return [(m, s) for m, s in receipts if m not in known]
+
     async def template_finished(self, msgid: int, status: str, now: datetime) -> bool:
         """TEMPLATESENDJOBFINISH: delivered, or (refused by the user / failed) back in the
         queue for the next channel. False if no notification had that msgid.

@@ -187,4 +187,12 @@ class Review:
 
 
 async def log_of(app: Application) -> list[ReviewAction]:
-    return await ReviewAction.filter(application_id=app.id).order_by("id")
+    return (await logs_of([app]))[app.id]
+
+
+async def logs_of(apps: list[Application]) -> dict[int, list[ReviewAction]]:
+    """Each application's review log, in one query however many there are."""
+    logs: dict[int, list[ReviewAction]] = {a.id: [] for a in apps}
+    for action in await ReviewAction.filter(application_id__in=list(logs)).order_by("id"):
+        logs[action.application_id].append(action)
+    return logs

@@ -11,7 +11,8 @@ from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
 from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
-from services.draw_engine import SEAL_BEFORE, Counts
+from services.draw_counts import Counts
+from services.draw_engine import SEAL_BEFORE
 from services.draw_evidence import evidence_of
 from services.draw_log import Actor
 from services.draw_notices import notice_contact

@@ -14,16 +14,20 @@ from miniapp_api.routes.draw_common import (
     AGENCY,
     TAG,
     ActivityOut,
+    CountsOut,
     EvidenceOut,
     activity_in_path,
     activity_out,
     actor,
     agency,
+    counts_out,
     evidence_out,
 )
 from miniapp_api.schemas import Model, Ok
+from models.draws import DRAW_STATUS_TITLES, DrawStatus
 from services.draw_evidence import attach, remove, require_evidence_size
 from services.draw_scope import agency_project, visible_activities
+from services.draw_views import activity_summaries
 
 api = Api()
 
@@ -44,8 +48,28 @@ class ActivityIn(Model):
         description="是否已抽专家选“是”时勾选的前期抽取活动：其确认参加的专家将被回避")
 
 
+class ActivitySummaryOut(Model):
+    """An activity in a list: what it is and how far it got (its details: GET one)."""
+
+    id: int
+    project: str
+    status: str
+    status_title: str
+    kind: str
+    bid_open_at: datetime
+    eval_start: datetime
+    eval_end: datetime
+    total: int
+    on_site: bool
+    counts: CountsOut
+
+
 class ActivitiesOut(Model):
-    activities: list[ActivityOut]
+    activities: list[ActivitySummaryOut]
+
+
+class ActivitiesQuery(Model):
+    limit: int = Field(default=50, ge=1, le=200, description="最多返回多少个（最新在前）")
 
 
 class AvoidanceIn(Model):
@@ -99,11 +123,18 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
     return await activity_out(activity)
 
 
-@api.route("GET", "/draws/activities", access=AGENCY, response=ActivitiesOut,
+@api.route("GET", "/draws/activities", access=AGENCY, query=ActivitiesQuery,
+           response=ActivitiesOut,
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
-async def activities(call: Call) -> ActivitiesOut:
-    rows = await visible_activities(agency(call), limit=50)
-    return ActivitiesOut(activities=[await activity_out(a) for a in rows])
+async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
+    rows = await visible_activities(agency(call), limit=query.limit)
+    return ActivitiesOut(activities=[
+        ActivitySummaryOut(
+            id=a.id, project=s.project_name, status=a.status,
+            status_title=DRAW_STATUS_TITLES[DrawStatus(a.status)], kind=a.kind,
+            bid_open_at=a.bid_open_at, eval_start=a.eval_start, eval_end=a.eval_end,
+            total=a.total, on_site=a.on_site, counts=counts_out(s.counts))
+        for a, s in zip(rows, await activity_summaries(rows), strict=True)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,

@@ -1,0 +1,106 @@
+"""No mini-program endpoint's query count grows with the rows it lists (issue 20): the hot
+reads are asked with a few rows and with many, and must send the same number of statements.
+(Counts, not times: speed lives in bench/api.py.)"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from config.settings import Settings
+from models.applications import Application, Batch
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+)
+from models.experts import ExpertProfile
+from models.people import Person
+from tests.conftest import make_settings
+from tests.draw_world import make_experts
+from tests.helpers import Api, QueryCounter
+
+
+@pytest.fixture
+def settings(infra: dict[str, str], wechat: TestServer) -> Settings:
+    # no in-process worker: its sweeps would add their statements to the count
+    return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
+                         EXPERTBOT_INPROCESS_WORKER=False)
+
+
+async def _activities(handler: Person, n: int, experts: list[ExpertProfile]
+                      ) -> list[DrawActivity]:
+    """`n` activities of the handler's agency, each with a condition and an invitation to
+    every one of `experts`."""
+    agency_id = (await handler.roles.all())[0].agency_id
+    now = datetime.now(UTC)
+    made = []
+    for i in range(n):
+        project = await Project.create(agency_id=agency_id, created_by=handler.id,
+                                       name=f"项目{i}", number=f"P-{n}-{i}",
+                                       kind="工程", region="4401", tenderer_name="某中学",
+                                       tenderer_credit_code="91440101MA59X0000A")
+        activity = await DrawActivity.create(
+            project=project, agency_id=agency_id, handler_id=handler.id,
+            status=DrawStatus.DRAWING, bid_open_at=now + timedelta(days=1),
+            eval_start=now + timedelta(days=2), eval_end=now + timedelta(days=2, hours=4),
+            total=2)
+        notice = await Notice.create(activity=activity, venue="评标室", city="广州市",
+                                     district="天河区", street="天润路333号",
+                                     gather_at=now + timedelta(days=2, minutes=-30),
+                                     contact_name="陈", contact_phone="020-1")
+        condition = await Condition.create(activity=activity, notice=notice,
+                                           regions=["4401"], main_specialty="A0401",
+                                           planned=2)
+        for r, expert in enumerate(experts):
+            await Invitation.create(activity=activity, condition=condition,
+                                    expert_id=expert.id, person_id=expert.person_id,
+                                    rank=r, wave=1, sent_at=now, due_at=now + timedelta(
+                                        minutes=10), status=InvitationStatus.SENT)
+        made.append(activity)
+    return made
+
+
+async def _count(api: Api, token: str, path: str) -> int:
+    async with QueryCounter() as counter:
+        answer = await api.call("GET", path, token)
+    assert answer.status == 200, answer.data
+    return counter.count
+
+
+async def test_hot_reads_cost_the_same_for_few_rows_and_many(api: Api, client, demo: dict
+                                                            ) -> None:
+    experts = await make_experts(client, 6)
+    handler = await Person.get(phone=demo["handler"].phone)
+    agency_token = await api.login(demo["handler"].mp_openid)
+    expert_token = await api.login(f"mp_ex_{1000}")
+    few = await _activities(handler, 2, experts[:1])
+    counts = {"list": [await _count(api, agency_token, "/draws/activities?limit=200")],
+              "detail": [await _count(api, agency_token, f"/draws/activities/{few[0].id}")],
+              "invitations": [await _count(api, expert_token, "/expert/invitations")]}
+    many = await _activities(handler, 30, experts)
+    counts["list"].append(await _count(api, agency_token, "/draws/activities?limit=200"))
+    counts["detail"].append(await _count(api, agency_token, f"/draws/activities/{many[0].id}"))
+    counts["invitations"].append(await _count(api, expert_token, "/expert/invitations"))
+    listed = await api.call("GET", "/draws/activities?limit=200", agency_token)
+    assert len(listed.data["activities"]) == 32
+    assert listed.data["activities"][0]["counts"]["waiting"] == 6
+    for name, (small, large) in counts.items():
+        assert small == large, f"{name}: {small} statements for few rows, {large} for many"
+    # an applicant's applications (the status page): one, then four
+    applicant = await Person.get(phone=demo["applicant"].phone)
+    applicant_token = await api.login(demo["applicant"].mp_openid)
+    one = await _count(api, applicant_token, "/applications")
+    has = {a.batch_id for a in await Application.filter(person_id=applicant.id)}
+    for batch in await Batch.all():
+        if batch.id not in has:
+            await Application.create(person_id=applicant.id, batch=batch)
+    assert len((await api.call("GET", "/applications", applicant_token)).data[
+        "applications"]) >= 4
+    assert await _count(api, applicant_token, "/applications") == one
