@@ -1,5 +1,6 @@
 """The floor for bench/callback.py: a bare aiohttp handler that does only the protocol work
-(signature, safe XML parse, AES where asked, reply rendering), no dedup, lock, user or state."""
+(signature, safe XML parse, AES where asked, reply rendering), no dedup, lock, user or state;
+for a receipt (TEMPLATESENDJOBFINISH) only signature, parse (and AES) and `success`."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.incoming import Incoming
 from bot.replies import Text, render_reply
 from bot.signature import check_msg_signature, check_signature
 from bot.xmlparse import parse_xml
+from handlers.commands import HELP
 from services.texts import Texts
 
 TEXTS = Path(__file__).resolve().parent.parent / "texts"
@@ -21,7 +23,8 @@ TEXTS = Path(__file__).resolve().parent.parent / "texts"
 
 def make_app(token: str, aes_key: str, appid: str) -> web.Application:
     crypto = MessageCrypto(token, [aes_key], appid)
-    reply = Texts(TEXTS).render("chat/help.j2", flow_title=None)  # the full path's 帮助 reply
+    # the full path's 帮助 reply
+    reply = Texts(TEXTS).render("chat/help.j2", flow_title=None, sections=HELP)
 
     async def handle(request: web.Request) -> web.Response:
         q = request.query
@@ -36,6 +39,8 @@ def make_app(token: str, aes_key: str, appid: str) -> web.Application:
             decrypted = crypto.decrypt(outer["Encrypt"])
             outer, key_index = parse_xml(decrypted.xml), decrypted.key_index
         msg = Incoming.parse(outer)
+        if msg.is_event:  # a receipt: nothing to say (the full path keeps it, then the same)
+            return web.Response(text="success")
         xml = render_reply(Text(reply), msg)
         if key_index is not None:
             xml = crypto.encrypt(xml, key_index, q["nonce"], q["timestamp"])

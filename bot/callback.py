@@ -15,8 +15,8 @@ from bot.crypto import MessageCrypto
 from bot.engine import Engine
 from bot.errors import BadRequest, Forbidden, TooLarge
 from bot.incoming import Incoming
-from bot.replay import ReplayGuard, check_fresh
-from bot.replies import SUCCESS, Retry, render_reply
+from bot.replay import check_fresh
+from bot.replies import SUCCESS, Refused, Retry, render_reply
 from bot.signature import check_msg_signature, check_signature
 from bot.xmlparse import parse_xml
 
@@ -40,7 +40,6 @@ class Transport:
     # a push whose msg_signature covers its encrypted body is taken
     mode: Mode = "safe"
     max_age: int = 300  # seconds a push's timestamp may be away from now
-    replays: ReplayGuard | None = None  # plaintext mode: (timestamp, nonce) used once
 
 
 def _authentic(transport: Transport, query: Mapping[str, str]) -> bool:
@@ -58,6 +57,8 @@ async def read_capped(request: web.Request, cap: int) -> bytes:
     """The body, or TooLarge as soon as it passes `cap` bytes (declared or actual)."""
     if request.content_length is not None and request.content_length > cap:
         raise TooLarge()
+    if request.content_length is not None:  # declared and small enough: one read
+        return await request.read()
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.content.iter_chunked(16 * 1024):
@@ -106,9 +107,6 @@ async def on_push(request: web.Request) -> web.StreamResponse:
     try:
         body = await read_capped(request, transport.max_body)
         msg, key_index = _decode(transport, request, body)
-        if key_index is None and transport.replays is not None and not \
-                await transport.replays.check_first_use(q["timestamp"], q["nonce"], body):
-            raise Forbidden()
     except TooLarge:
         return web.Response(status=413, text="payload too large")
     except Forbidden:
@@ -116,8 +114,14 @@ async def on_push(request: web.Request) -> web.StreamResponse:
     except BadRequest as exc:
         log.warning("rejected a push: %s", exc)
         return web.Response(status=400, text="bad request")
+    engine = request.app[ENGINE]
+    # plaintext: no signature covers the body, so the (timestamp, nonce) is used once
+    use = engine.replays.use(q["timestamp"], q["nonce"], body) \
+        if key_index is None and engine.replays is not None else None
     try:
-        reply, _ = await request.app[ENGINE].handle(msg)
+        reply, _ = await engine.handle(msg, use)
+        if isinstance(reply, Refused):
+            return web.Response(status=403, text="forbidden")
         if isinstance(reply, Retry):
             await asyncio.sleep(transport.retry_hold)
             return web.Response(status=503, text="busy")

@@ -139,11 +139,12 @@ class RedisConversationStore(ConversationStore):
     is bounded by one `timeout` instead of a timer per reply.
     """
 
-    def __init__(self, redis: Redis, keys: RedisKeys, timeout: float = 0.5) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, timeout: float = 0.5,
+                 batcher: ScriptBatcher | None = None) -> None:
         self._redis = redis
         self._keys = keys
         self._timeout = timeout
-        self._batcher = ScriptBatcher(redis, timeout)
+        self._batcher = batcher or ScriptBatcher(redis, timeout)
         self._open = self._batcher.register(_OPEN)
         self._close = self._batcher.register(_CLOSE)
         self._abandon = self._batcher.register(_ABANDON)

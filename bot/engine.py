@@ -11,7 +11,8 @@ from bot.dispatcher import Dispatcher
 from bot.event import Outcome
 from bot.incoming import Incoming
 from bot.receipts import FastEvents
-from bot.replies import SILENCE, Image, Reply, Text
+from bot.replay import PushUse, ReplayGuard
+from bot.replies import REFUSED, SILENCE, Image, Reply, Text
 
 log = logging.getLogger(__name__)
 
@@ -28,17 +29,24 @@ class Engine:
     message (WeChat gives up on a callback after 5 s and would retry)."""
 
     def __init__(self, dispatcher: Dispatcher, background: Background, late: LateDelivery,
-                 reply_budget: float, fast: FastEvents | None = None) -> None:
+                 reply_budget: float, fast: FastEvents | None = None,
+                 replays: ReplayGuard | None = None) -> None:
         self.dispatcher = dispatcher
         self.background = background
         self.late = late
         self.reply_budget = reply_budget
         self.fast = fast  # pushes that need no conversation (receipts) skip the dispatcher
+        self.replays = replays  # plaintext mode: a (timestamp, nonce) is used once
 
-    async def handle(self, msg: Incoming) -> tuple[Reply, Outcome]:
-        """The passive reply for `msg` and how it came about."""
+    async def handle(self, msg: Incoming, use: PushUse | None = None
+                     ) -> tuple[Reply, Outcome]:
+        """The passive reply for `msg` and how it came about. `use`: a plaintext push's
+        (timestamp, nonce), which must not have come before with another body."""
         if self.fast is not None and self.fast.takes(msg):
-            return await self.fast.take(msg), Outcome(handler="fast path")
+            return await self.fast.take(msg, use), Outcome(handler="fast path")
+        if use is not None and self.replays is not None \
+                and not await self.replays.check_first_use(use):
+            return REFUSED, Outcome()
         outcome = Outcome()
         loop = asyncio.get_running_loop()
         task = loop.create_task(self.dispatcher.feed(msg, outcome))

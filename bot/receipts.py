@@ -24,7 +24,8 @@ from redis.exceptions import ResponseError
 
 from bot.incoming import Incoming
 from bot.redis_batch import ScriptBatcher
-from bot.replies import RETRY, SILENCE, Reply
+from bot.replay import PushUse
+from bot.replies import REFUSED, RETRY, SILENCE, Reply
 from services.infra import infrastructure_errors
 from services.redis_keys import RedisKeys
 
@@ -40,6 +41,16 @@ BATCH = 500
 # (msgid, status, now) -> whether the receipt found its notification
 Apply = Callable[[list[tuple[int, str]], datetime], Awaitable[None]]
 _XADD = "return redis.call('XADD', KEYS[1], '*', 'm', ARGV[1], 's', ARGV[2])"
+# The same, for a plaintext push whose (timestamp, nonce) must be used once (bot/replay.py):
+# KEYS[2] its record; ARGV[3] the body's digest, ARGV[4] the record's TTL. 0: refused.
+_XADD_ONCE = """
+if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'EX', ARGV[4])
+    and redis.call('GET', KEYS[2]) ~= ARGV[3] then
+  return 0
+end
+redis.call('XADD', KEYS[1], '*', 'm', ARGV[1], 's', ARGV[2])
+return 1
+"""
 
 
 def _text(value: bytes | str) -> str:
@@ -53,16 +64,23 @@ class ReceiptInbox:
         self._reclaim_ms = reclaim_ms
         self._batcher = batcher
         self._xadd = batcher.register(_XADD) if batcher is not None else ""
+        self._xadd_once = batcher.register(_XADD_ONCE) if batcher is not None else ""
         self._stream = keys.receipt_inbox()
         self._consumer = f"{socket.gethostname()}:{os.getpid()}"
         self._group_ready = False
 
-    async def keep(self, msgid: int, status: str) -> None:
-        """Keep a receipt for the worker (raises if Redis is unreachable)."""
-        if self._batcher is not None:  # shares a round trip with the pushes of this moment
-            await self._batcher.call(self._xadd, [self._stream], [str(msgid), status[:64]])
-        else:
+    async def keep(self, msgid: int, status: str, use: PushUse | None = None) -> bool:
+        """Keep a receipt for the worker (raises if Redis is unreachable); with `use`, only
+        if that plaintext push's (timestamp, nonce) is used for the first time (or by the
+        same body): False when it was not, and nothing was kept."""
+        if self._batcher is None:
             await self._redis.xadd(self._stream, {"m": str(msgid), "s": status[:64]})
+            return True
+        if use is None:  # shares a round trip with the pushes of this moment
+            await self._batcher.call(self._xadd, [self._stream], [str(msgid), status[:64]])
+            return True
+        return bool(await self._batcher.call(self._xadd_once, [self._stream, use.key],
+                                             [str(msgid), status[:64], use.digest, use.ttl]))
 
     async def _ensure_group(self) -> None:
         if self._group_ready:
@@ -123,14 +141,15 @@ class FastEvents:
     def takes(msg: Incoming) -> bool:
         return msg.is_event and msg.event in FAST_EVENTS
 
-    async def take(self, msg: Incoming) -> Reply:
+    async def take(self, msg: Incoming, use: PushUse | None = None) -> Reply:
         """`success`, once a receipt is kept (or nothing needed keeping); RETRY when Redis
-        cannot keep it, so that WeChat delivers it again."""
+        cannot keep it, so that WeChat delivers it again; REFUSED for a plaintext push whose
+        (timestamp, nonce) came before with another body (`use`: checked in one call)."""
         if msg.event != "templatesendjobfinish" or not msg.msg_id.isdigit():
             return SILENCE
         try:
-            await self.inbox.keep(int(msg.msg_id), msg.raw.get("Status", ""))
+            kept = await self.inbox.keep(int(msg.msg_id), msg.raw.get("Status", ""), use)
         except infrastructure_errors() as exc:
             log.warning("could not keep a receipt: %r", exc)
             return RETRY
-        return SILENCE
+        return SILENCE if kept else REFUSED

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
-from redis.asyncio import Redis
-
+from bot.redis_batch import ScriptBatcher
 from services.infra import infrastructure_errors
 from services.redis_keys import RedisKeys
 
@@ -25,24 +25,43 @@ def check_fresh(timestamp: str | None, now: float, max_age: int) -> bool:
     return abs(now - int(timestamp)) <= max_age
 
 
+# KEYS: the (timestamp, nonce) record. ARGV: the body's digest, TTL. Answers 1 when it is
+# the pair's first use, or a use with the same body (WeChat's retry), else 0.
+_FIRST_USE = """
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
+return 0
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PushUse:
+    """One plaintext push's (timestamp, nonce) record: its key, the body's digest, and how
+    long it is kept. The fast path checks it in the same script that keeps the receipt."""
+
+    key: str
+    digest: str
+    ttl: int
+
+
 class ReplayGuard:
-    def __init__(self, redis: Redis, keys: RedisKeys, max_age: int) -> None:
-        self._redis = redis
+    def __init__(self, batcher: ScriptBatcher, keys: RedisKeys, max_age: int) -> None:
+        self._batcher = batcher  # shared with the conversation store: one round trip
+        self._script = batcher.register(_FIRST_USE)
         self._keys = keys
         self._ttl = 2 * max_age  # the window reaches max_age either side of now
 
-    async def check_first_use(self, timestamp: str, nonce: str, body: bytes) -> bool:
+    def use(self, timestamp: str, nonce: str, body: bytes) -> PushUse:
+        return PushUse(self._keys.push_nonce(timestamp, nonce[:64]),
+                       hashlib.sha256(body).hexdigest(), self._ttl)
+
+    async def check_first_use(self, use: PushUse) -> bool:
         """False when this (timestamp, nonce) came before with another body. Redis being
         unreachable lets the push through: nothing can run without Redis anyway (the
         conversation store answers busy before any handler)."""
-        key = self._keys.push_nonce(timestamp, nonce[:64])
-        digest = hashlib.sha256(body).hexdigest()
         try:
-            if await self._redis.set(key, digest, nx=True, ex=self._ttl):
-                return True
-            seen = await self._redis.get(key)
+            return bool(await self._batcher.call(self._script, [use.key],
+                                                 [use.digest, use.ttl]))
         except infrastructure_errors() as exc:
             log.warning("replay check skipped, Redis unavailable: %r", exc)
             return True
-        seen_text = seen.decode() if isinstance(seen, bytes) else seen
-        return seen_text == digest  # WeChat's own retry of the same push

@@ -33,9 +33,16 @@ class Retry:
     neither handled nor kept gets (a receipt while Redis and the database are down)."""
 
 
-Reply = Text | Image | Silence | Retry
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The push is not genuine (a plaintext query string used again with another body):
+    answered 403, nothing done."""
+
+
+Reply = Text | Image | Silence | Retry | Refused
 SILENCE = Silence()
 RETRY = Retry()
+REFUSED = Refused()
 
 
 def as_reply(value: Reply | str | None) -> Reply:

@@ -4,7 +4,6 @@ at start-up and hands each edge the part it uses, through the edge's own typed a
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -14,7 +13,6 @@ from aiohttp import web
 from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
-from bot.replay import ReplayGuard
 from config.clients import message_crypto
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
@@ -37,9 +35,6 @@ log = logging.getLogger(__name__)
 def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> None:
     """Give each edge what it uses."""
     app[ENGINE] = rt.engine  # the message server
-    if rt.settings.wechat_mode == "plain":  # the signature does not cover the body there
-        app[TRANSPORT] = dataclasses.replace(
-            app[TRANSPORT], replays=ReplayGuard(rt.redis, rt.keys, rt.settings.callback_max_age))
     app[CHANNELS] = rt.channels
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts

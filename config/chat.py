@@ -22,6 +22,7 @@ from bot.middlewares import (
 )
 from bot.receipts import FastEvents, ReceiptInbox
 from bot.redis_batch import ScriptBatcher
+from bot.replay import ReplayGuard
 from bot.replies import Image, Reply, Text
 from config.settings import Settings
 from handlers.routing import routers
@@ -50,6 +51,9 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
                  channels: Channels) -> Engine:
     """The engine over every handler module's router."""
     states: dict[str, State] = {}
+    # one auto-pipeline for every Redis script a push runs: the conversation's opening and
+    # closing, the replay check (plaintext mode), the fast path's receipts
+    batcher = ScriptBatcher(conv_redis, settings.redis_timeout)
 
     async def defer(raw: dict[str, str]) -> None:
         await arq.enqueue_job("process_message", raw)
@@ -57,7 +61,8 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
     middlewares: list[Middleware] = [
         ErrorsMiddleware(texts),
         ConversationMiddleware(
-            RedisConversationStore(conv_redis, keys, timeout=settings.redis_timeout), states,
+            RedisConversationStore(conv_redis, keys, timeout=settings.redis_timeout,
+                                   batcher=batcher), states,
             dedup_ttl=settings.dedup_ttl, lock_wait=settings.lock_wait, defer=defer),
         IdentityMiddleware(load_budget=settings.db_timeout),
         RefusalsMiddleware(texts),
@@ -67,7 +72,8 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
                             middlewares=middlewares, states=states)
     dispatcher.include(*routers())
     # receipts: appended to the relay's inbox, auto-pipelined with the pushes of the moment
-    fast = FastEvents(ReceiptInbox(conv_redis, keys, batcher=ScriptBatcher(
-        conv_redis, settings.redis_timeout)))
+    fast = FastEvents(ReceiptInbox(conv_redis, keys, batcher=batcher))
+    replays = ReplayGuard(batcher, keys, settings.callback_max_age) \
+        if settings.wechat_mode == "plain" else None
     return Engine(dispatcher, background, OutboxLateDelivery(domain.outbox),
-                  settings.reply_budget, fast)
+                  settings.reply_budget, fast, replays)
