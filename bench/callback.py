@@ -10,8 +10,6 @@ The load generator is wrk on loopback (Debian package `wrk`). Prints a markdown 
 from __future__ import annotations
 
 import argparse
-import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -29,6 +27,7 @@ from bench.common import (
     stop,
     table,
     wait_ready,
+    wrk,
 )
 
 LUA = ROOT / "bench" / "wrk_push.lua"
@@ -36,19 +35,7 @@ LUA = ROOT / "bench" / "wrk_push.lua"
 
 def run_wrk(port: int, duration: int, connections: int, threads: int, env: dict[str, str]
             ) -> dict[str, float]:
-    out = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
-         "-s", str(LUA), f"http://127.0.0.1:{port}"],
-        env={**os.environ, **env, "BENCH_THREADS": str(threads)},
-        capture_output=True, text=True, check=True).stdout
-    found = re.search(r"RESULT (.*)", out)
-    if not found:
-        raise RuntimeError(f"wrk printed no result:\n{out}")
-    values = dict(kv.split("=") for kv in found.group(1).split())
-    seconds = int(values["duration_us"]) / 1e6
-    return {"rps": int(values["requests"]) / seconds, "p50": int(values["p50_us"]) / 1000,
-            "p99": int(values["p99_us"]) / 1000, "errors": int(values["errors"]),
-            "bad": int(values["bad"]), "requests": int(values["requests"])}
+    return wrk(LUA, port, duration, connections, threads, env)
 
 
 MODES = ("plaintext", "aes", "receipt", "receipt-aes")  # 帮助, then TEMPLATESENDJOBFINISH

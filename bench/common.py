@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -45,9 +47,12 @@ def ensure_database() -> None:
     import asyncpg
 
     async def run() -> None:
-        admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-        name = DATABASE_URL.rsplit("/", 1)[1]
-        conn = await asyncpg.connect(admin.replace("postgres://", "postgresql://", 1))
+        from urllib.parse import urlsplit
+
+        url = urlsplit(DATABASE_URL)  # a unix socket comes as ?host=/var/run/postgresql
+        name = url.path.lstrip("/")
+        admin = url._replace(scheme="postgresql", path="/postgres").geturl()
+        conn = await asyncpg.connect(admin)
         try:
             if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname=$1", name):
                 await conn.execute(f'CREATE DATABASE "{name}"')
@@ -63,9 +68,32 @@ def flush_redis() -> None:
     Redis.from_url(REDIS_URL).flushdb()
 
 
+LOGS = ROOT / "var" / "bench-logs"
+
+
+def _label(cmd: list[str]) -> str:
+    return next((c for c in cmd if c.startswith("bench.") or c in ("serve", "worker")), "proc")
+
+
 def start(cmd: list[str], env: dict[str, str], count: int) -> list[subprocess.Popen[bytes]]:
-    return [subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE) for _ in range(count)]
+    """`count` copies of a process, each logging to its own file under var/bench-logs (a
+    pipe nobody reads would block a process that logs more than its buffer holds)."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    procs = []
+    for _ in range(count):
+        log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed when the process is stopped
+            dir=LOGS, prefix=_label(cmd) + "-", suffix=".log",
+            delete=False)
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        log.close()
+        proc.log_path = log.name  # type: ignore[attr-defined]
+        procs.append(proc)
+    return procs
+
+
+def log_of(proc: subprocess.Popen[bytes]) -> str:
+    path = getattr(proc, "log_path", None)
+    return Path(path).read_text(errors="replace") if path else ""
 
 
 def wait_ready(port: int, procs: list[subprocess.Popen[bytes]], timeout: float = 30) -> None:
@@ -73,8 +101,7 @@ def wait_ready(port: int, procs: list[subprocess.Popen[bytes]], timeout: float =
     while time.monotonic() < deadline:
         for p in procs:
             if p.poll() is not None:
-                err = p.stderr.read().decode() if p.stderr else ""
-                raise RuntimeError(f"process exited: {err}")
+                raise RuntimeError(f"process exited: {log_of(p)[-4000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
                 if r.status == 200:
@@ -103,3 +130,21 @@ def table(headers: list[str], rows: list[list[str]]) -> str:
     body = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
             for r in rows]
     return "\n".join([line, sep, *body])
+
+
+def wrk(lua: Path, port: int, duration: int, connections: int, threads: int,
+        env: dict[str, str]) -> dict[str, float]:
+    """One wrk run with a script that prints a RESULT line (see bench/wrk_push.lua)."""
+    out = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s",
+         "-s", str(lua), f"http://127.0.0.1:{port}"],
+        env={**os.environ, **env, "BENCH_THREADS": str(threads)},
+        capture_output=True, text=True, check=True).stdout
+    found = re.search(r"RESULT (.*)", out)
+    if not found:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    values = dict(kv.split("=") for kv in found.group(1).split())
+    seconds = int(values["duration_us"]) / 1e6
+    return {"rps": int(values["requests"]) / seconds, "p50": int(values["p50_us"]) / 1000,
+            "p99": int(values["p99_us"]) / 1000, "errors": int(values["errors"]),
+            "bad": int(values["bad"]), "requests": int(values["requests"])}

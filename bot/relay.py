@@ -63,18 +63,23 @@ class Relay:
 
     async def apply_receipts(self, receipts: list[tuple[int, str]], now: datetime) -> None:
         """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid not
-        saved yet is parked for the relay that saves it."""
-        for msgid, status in await self.outbox.templates_finished(receipts, now):
-            await self.park_receipt(msgid, status)
+        saved yet is parked for the relay that saves it. The relay saves, then looks for
+        parked receipts; this parks, then looks again for saved rows: whichever comes
+        second sees the other's work, so no receipt is left parked for a saved row."""
+        unknown = await self.outbox.templates_finished(receipts, now)
+        if unknown:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for msgid, status in unknown:
+                    pipe.set(self._keys.early_receipt(msgid), status, ex=EARLY_RECEIPT_TTL)
+                await pipe.execute()
+            still = {m for m, _ in await self.outbox.templates_finished(unknown, now)}
+            found = [self._keys.early_receipt(m) for m, _ in unknown if m not in still]
+            if found:
+                await self._redis.delete(*found)
 
     async def drain_receipts(self) -> int:
         """Apply what the fast path kept (the receipts job, every second)."""
         return await self.receipts.apply(self.apply_receipts, self.clock())
-
-    async def park_receipt(self, msgid: int, status: str) -> None:
-        """A TEMPLATESENDJOBFINISH for a msgid not yet saved (WeChat can report before the
-        relay has written the batch): kept for the relay to apply after its save."""
-        await self._redis.set(self._keys.early_receipt(msgid), status, ex=EARLY_RECEIPT_TTL)
 
     async def apply_early_receipts(self, items: list[Notification], now: datetime) -> None:
         """Receipts parked for rows of this batch, applied now that the batch is saved."""
@@ -82,10 +87,11 @@ class Relay:
         if not msgids:
             return
         keys = [self._keys.early_receipt(m) for m in msgids]
-        for msgid, key, status in zip(msgids, keys, await self._redis.mget(keys), strict=True):
-            if status is not None:
-                await self.outbox.template_finished(int(msgid), _text(status), now)
-                await self._redis.delete(key)
+        parked = [(int(m), _text(v)) for m, v in zip(msgids, await self._redis.mget(keys),
+                                                     strict=True) if v is not None]
+        if parked:  # WeChat reported most of the batch while it was still being sent
+            await self.outbox.templates_finished(parked, now)
+            await self._redis.delete(*(self._keys.early_receipt(m) for m, _ in parked))
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
                    now: datetime, lease: Lease) -> None:

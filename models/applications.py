@@ -63,7 +63,7 @@ class Application(Model):
     id = fields.BigIntField(primary_key=True)
     person_id = fields.BigIntField(db_index=True)
     batch: fields.ForeignKeyRelation[Batch] = fields.ForeignKeyField(
-        "models.Batch", related_name="applications", on_delete=fields.RESTRICT)
+        "models.Batch", related_name="applications", on_delete=fields.RESTRICT, db_index=True)
     batch_id: int  # the column, read without a query
     kind = fields.CharField(max_length=16, default=AppKind.NEW)
     status = fields.CharField(max_length=16, default=AppStatus.DRAFT, db_index=True)
@@ -93,7 +93,7 @@ class Application(Model):
 class Attachment(Model):
     id = fields.BigIntField(primary_key=True)
     application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
-        "models.Application", related_name="attachments", on_delete=fields.CASCADE)
+        "models.Application", related_name="attachments", on_delete=fields.CASCADE, db_index=True)
     application_id: int  # the column, read without a query
     kind = fields.CharField(max_length=16)
     filename = fields.CharField(max_length=128)
@@ -112,7 +112,7 @@ class ReviewAction(Model):
 
     id = fields.BigIntField(primary_key=True)
     application: fields.ForeignKeyRelation[Application] = fields.ForeignKeyField(
-        "models.Application", related_name="log", on_delete=fields.CASCADE)
+        "models.Application", related_name="log", on_delete=fields.CASCADE, db_index=True)
     application_id: int  # the column, read without a query
     version = fields.IntField()
     stage_key = fields.CharField(max_length=32, null=True)

@@ -72,7 +72,7 @@ class Section(Model):
 
     id = fields.BigIntField(primary_key=True)
     project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
-        "models.Project", related_name="sections", on_delete=fields.CASCADE)
+        "models.Project", related_name="sections", on_delete=fields.CASCADE, db_index=True)
     project_id: int  # the column, read without a query
     number = fields.CharField(max_length=32)
     name = fields.CharField(max_length=128)
@@ -88,7 +88,7 @@ class DrawActivity(Model):
 
     id = fields.BigIntField(primary_key=True)
     project: fields.ForeignKeyRelation[Project] = fields.ForeignKeyField(
-        "models.Project", related_name="activities", on_delete=fields.RESTRICT)
+        "models.Project", related_name="activities", on_delete=fields.RESTRICT, db_index=True)
     project_id: int  # the column, read without a query
     agency_id = fields.BigIntField(db_index=True)
     handler_id = fields.BigIntField(db_index=True)  # person id
@@ -135,7 +135,7 @@ class Avoidance(Model):
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
-        "models.DrawActivity", related_name="avoidances", on_delete=fields.CASCADE)
+        "models.DrawActivity", related_name="avoidances", on_delete=fields.CASCADE, db_index=True)
     activity_id: int  # the column, read without a query
     kind = fields.CharField(max_length=8)  # unit / person
     name = fields.CharField(max_length=128)
@@ -154,7 +154,7 @@ class Notice(Model):
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
-        "models.DrawActivity", related_name="notices", on_delete=fields.CASCADE)
+        "models.DrawActivity", related_name="notices", on_delete=fields.CASCADE, db_index=True)
     activity_id: int  # the column, read without a query
     venue = fields.CharField(max_length=64)
     city = fields.CharField(max_length=16)
@@ -180,10 +180,10 @@ class Condition(Model):
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
-        "models.DrawActivity", related_name="conditions", on_delete=fields.CASCADE)
+        "models.DrawActivity", related_name="conditions", on_delete=fields.CASCADE, db_index=True)
     activity_id: int  # the column, read without a query
     notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
-        "models.Notice", related_name="conditions", on_delete=fields.RESTRICT)
+        "models.Notice", related_name="conditions", on_delete=fields.RESTRICT, db_index=True)
     notice_id: int  # the column, read without a query
     region_mode = fields.CharField(max_length=12, default="residence")  # residence / willing
     regions: list[str] = fields.JSONField()  # city codes
@@ -214,7 +214,7 @@ class Invitation(Model):
         "models.DrawActivity", related_name="invitations", on_delete=fields.CASCADE)
     activity_id: int  # the column, read without a query
     condition: fields.ForeignKeyRelation[Condition] = fields.ForeignKeyField(
-        "models.Condition", related_name="invitations", on_delete=fields.CASCADE)
+        "models.Condition", related_name="invitations", on_delete=fields.CASCADE, db_index=True)
     condition_id: int  # the column, read without a query
     expert_id = fields.BigIntField(db_index=True)
     person_id = fields.BigIntField(db_index=True)
@@ -260,7 +260,7 @@ class SkippedCandidate(Model):
 
     id = fields.BigIntField(primary_key=True)
     condition: fields.ForeignKeyRelation[Condition] = fields.ForeignKeyField(
-        "models.Condition", related_name="skipped", on_delete=fields.CASCADE)
+        "models.Condition", related_name="skipped", on_delete=fields.CASCADE, db_index=True)
     condition_id: int  # the column, read without a query
     expert_id = fields.BigIntField()
     pool = fields.CharField(max_length=4, default="main")

@@ -29,7 +29,7 @@ class ExamAttempt(Model):
     exam: fields.ForeignKeyRelation[Exam] = fields.ForeignKeyField(
         "models.Exam", related_name="attempts", on_delete=fields.CASCADE)
     exam_id: int  # the column, read without a query
-    person_id = fields.BigIntField()
+    person_id = fields.BigIntField(db_index=True)
     started_at = fields.DatetimeField()
     deadline = fields.DatetimeField(db_index=True)  # the timer: it never stops
     answers: dict[str, Any] = fields.JSONField(default=dict)

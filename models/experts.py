@@ -52,7 +52,7 @@ class ExpertAvoidUnit(Model):
 
     id = fields.BigIntField(primary_key=True)
     expert: fields.ForeignKeyRelation[ExpertProfile] = fields.ForeignKeyField(
-        "models.ExpertProfile", related_name="avoid_units", on_delete=fields.CASCADE)
+        "models.ExpertProfile", related_name="avoid_units", on_delete=fields.CASCADE, db_index=True)
     expert_id: int  # the column, read without a query
     unit_name = fields.CharField(max_length=128, db_index=True)  # the draw matches names too
     credit_code = fields.CharField(max_length=18, null=True, db_index=True)

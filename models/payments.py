@@ -29,7 +29,8 @@ class Payable(Model):
     id = fields.BigIntField(primary_key=True)
     person_id = fields.BigIntField(db_index=True)
     kind = fields.CharField(max_length=16)
-    ref_id = fields.BigIntField()  # the application (training) or the enrolment (course)
+    # the application (training) or the enrolment (course)
+    ref_id = fields.BigIntField(db_index=True)
     title = fields.CharField(max_length=64)
     amount_fen = fields.IntField()
     paid_at = fields.DatetimeField(null=True)
@@ -49,7 +50,7 @@ class PayOrder(Model):
     id = fields.BigIntField(primary_key=True)
     out_trade_no = fields.CharField(max_length=32, unique=True)
     payable: fields.ForeignKeyRelation[Payable] = fields.ForeignKeyField(
-        "models.Payable", related_name="orders", on_delete=fields.RESTRICT)
+        "models.Payable", related_name="orders", on_delete=fields.RESTRICT, db_index=True)
     payable_id: int  # the column, read without a query
     trade_type = fields.CharField(max_length=8)  # native / jsapi
     amount_fen = fields.IntField()

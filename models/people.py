@@ -117,11 +117,11 @@ class RoleGrant(Model):
 
     id = fields.BigIntField(primary_key=True)
     person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
-        "models.Person", related_name="roles", on_delete=fields.CASCADE)
+        "models.Person", related_name="roles", on_delete=fields.CASCADE, db_index=True)
     person_id: int  # the column, read without a query
     role = fields.CharField(max_length=16)
     agency: fields.ForeignKeyNullableRelation[Agency] = fields.ForeignKeyField(
-        "models.Agency", related_name="members", null=True, on_delete=fields.CASCADE)
+        "models.Agency", related_name="members", null=True, on_delete=fields.CASCADE, db_index=True)
     agency_id: int | None  # the column, read without a query
     expert_number = fields.CharField(max_length=32, null=True, unique=True)
     level = fields.CharField(max_length=16, null=True)  # reviewer: city | province

@@ -99,8 +99,8 @@ class Feedback(Model):
 
     id = fields.BigIntField(primary_key=True)
     identity: fields.ForeignKeyRelation[WeChatIdentity] = fields.ForeignKeyField(
-        "models.WeChatIdentity", related_name="feedback", on_delete=fields.CASCADE
-    )
+        "models.WeChatIdentity", related_name="feedback", on_delete=fields.CASCADE,
+        db_index=True)
     identity_id: int  # the column, read without a query
     category = fields.CharField(max_length=16)
     content = fields.TextField()

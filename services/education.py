@@ -12,9 +12,10 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from models import column
 from models.education import Course, Enrollment, Grading
 from models.experts import ExpertProfile
-from models.people import Person
+from models.people import Person, Role, RoleGrant
 from services.applications import require_window_open
 from services.clock import CHINA, china_time
 from services.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
@@ -47,11 +48,21 @@ class Education:
         mine = {e.course_id: e for e in await Enrollment.filter(person_id=person.id)}
         return [(c, mine.get(c.id)) for c in await Course.all().order_by("-year", "id")]
 
-    @staticmethod
-    async def create_course(values: dict[str, Any]) -> Course:
+    async def create_course(self, values: dict[str, Any], now: datetime) -> Course:
+        """A continuing-education course (seed 003), and in the same transaction a notice
+        to every formal expert: the whole provincial list is told at once."""
         if values["study_from"] >= values["study_until"]:
             raise BadInput("course.bad_times")
-        return await Course.create(**values)
+        async with self.outbox.change(now) as change:
+            course = await Course.create(**values)
+            experts = await column(RoleGrant.filter(
+                role=Role.EXPERT, revoked_at=None, person__deregistered_at=None), "person_id")
+            await change.notify_all("course.published", {
+                "course": course.title, "opens": china_time(course.study_from),
+                "until": china_time(course.study_until),
+                "fee": f"{course.fee_fen / 100:.2f}元"}, [int(p) for p in experts],
+                dedupe_prefix=f"course.published:{course.id}")
+        return course
 
     def certificate(self, item: Enrollment) -> CertificateLinks:
         """The certificate of a course passed."""

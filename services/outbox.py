@@ -87,6 +87,23 @@ class Change:
         self.added.append(item)
         return item
 
+    async def notify_all(self, kind: str, params: dict[str, Any], person_ids: list[int], *,
+                         dedupe_prefix: str) -> int:
+        """One notification per person in one statement per thousand (a mass notice to a
+        provincial list of 30-50 thousand experts); `dedupe_prefix:<person>` keeps it
+        idempotent (a person already told is skipped). Returns how many were queued."""
+        before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
+        rows = [Notification(kind=kind, params=params, person_id=p,
+                             dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,
+                             client_msg_id="eb-" + secrets.token_hex(12))
+                for p in dict.fromkeys(person_ids)]
+        await Notification.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        queued = await Notification.filter(
+            dedupe_key__startswith=dedupe_prefix + ":").count() - before
+        if queued:
+            self.added.extend(rows[:1])  # the relay is woken once the change commits
+        return queued
+
 
 class Outbox:
     def __init__(self, nudge: Nudge | None = None, lease: float = 60.0) -> None:

@@ -10,8 +10,10 @@ from aiohttp.test_utils import TestClient
 
 from models.education import Course, Enrollment
 from models.notifications import Notification
-from models.people import Person
-from tests.helpers import Api
+from models.people import Person, Role, RoleGrant
+from sandbox.platform import Platform
+from tests.draw_world import make_experts
+from tests.helpers import Api, eventually
 from web.context import DOMAIN
 
 
@@ -122,3 +124,30 @@ async def test_study_window_and_the_makeup_limit(api: Api, client: TestClient,
     closed = await api.call("POST", f"/education/enrollments/{eid}/progress", token,
                             {"progress": 10})
     assert closed.status == 400 and "学习" in closed.message
+
+
+async def test_a_new_course_is_announced_to_every_formal_expert_once(
+        api: Api, client: TestClient, demo: dict, platform: Platform) -> None:
+    """Seed 003: continuing education is for every expert on the list: publishing a course
+    tells each formal expert (one notification each, a mass notice through the outbox),
+    and nobody else; asked twice, nobody is told twice."""
+    await make_experts(client, 3)
+    admin = await api.login(demo["admin"].mp_openid)
+    now = datetime.now(UTC)
+    created = await api.call("POST", "/admin/courses", admin, {
+        "title": "2027年度评标专家继续教育", "year": 2027, "hours": 24,
+        "study_from": (now + timedelta(days=1)).isoformat(),
+        "study_until": (now + timedelta(days=60)).isoformat(), "fee_yuan": 200})
+    assert created.status == 200, created.data
+    experts = {g.person_id for g in await RoleGrant.filter(role=Role.EXPERT, revoked_at=None)}
+    told = await Notification.filter(kind="course.published").values_list("person_id",
+                                                                          flat=True)
+    assert sorted(told) == sorted(experts) and len(experts) >= 5
+    course = await Course.get(title="2027年度评标专家继续教育")
+    async with client.app[DOMAIN].outbox.change(now) as again:
+        assert await again.notify_all("course.published", {}, list(experts),
+                                      dedupe_prefix=f"course.published:{course.id}") == 0
+    assert await Notification.filter(kind="course.published").count() == len(experts)
+    await eventually(lambda: any("2027年度评标专家继续教育" in str(s.payload)
+                                 for s in platform.received_by(demo["expert"].openid)),
+                     timeout=10)

@@ -76,7 +76,7 @@ SAMPLES: dict[str, object] = {
     "counts": [("《2026年第二批评标专家征集》市州行业部门预审", 3)],
     "review": [("《2026年第二批评标专家征集》市州行业部门预审", 3)],
     "verify": [("抽取申请", 2), ("退选申请", 1)], "feedback": 4, "who": "审核人",
-    "suggestions": ("考试成绩", "考试"), "sections": HELP,
+    "suggestions": ("考试成绩", "考试"), "sections": HELP, "fee": "200.00元",
     "pages": {"appid": "wxminiapp", "url": "https://bot.example.cn/",
               "review": "pages/review/index", "verify": "pages/verify/index",
               "feedback": "pages/admin/feedback"},

@@ -141,11 +141,11 @@ async def certificate(call: Call) -> CertificateOut:
 
 
 @api.route("POST", "/admin/courses", access=ADMIN, body=CourseIn, response=CourseOut,
-           summary="创建继续教育课程", tag=TAG)
+           summary="创建继续教育课程（并通知全体正式专家）", tag=TAG)
 async def create_course(call: Call, body: CourseIn) -> CourseOut:
     values = body.model_dump(exclude={"fee_yuan"})
     course = await call.domain.education.create_course(
-        {**values, "fee_fen": round(body.fee_yuan * 100)})
+        {**values, "fee_fen": round(body.fee_yuan * 100)}, call.now)
     return course_out(course, None)
 
 
