@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
+from typing import cast
 
 from redis.asyncio import Redis
 
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 RELAY_JOB = "relay_outbox"
 RELAY_JOB_ID = "relay-outbox"
 LEASE_SHARE = 0.5  # a claim is sized to be sent, at the global rate, within this share
+RUN_BUDGET = 40.0  # s a run sends for (the job timeout is 60 s)
 RENEWALS = 3  # lease renewals per lease period (and the margin left unused: 1/RENEWALS)
 
 
@@ -56,42 +59,54 @@ class Relay:
         self._redis = redis
         self._keys = keys
         self._dirty = keys.outbox_dirty()
+        self._parked = keys.early_receipts()
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
         self.clock = clock
         self.receipts = ReceiptInbox(redis, keys)
 
     async def apply_receipts(self, receipts: list[tuple[int, str]], now: datetime) -> None:
-        """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid not
-        saved yet is parked for the relay that saves it. The relay saves, then looks for
-        parked receipts; this parks, then looks again for saved rows: whichever comes
-        second sees the other's work, so no receipt is left parked for a saved row."""
+        """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid no row
+        has yet (WeChat can report before the relay has saved the batch, or before a send
+        whose answer was lost is repeated) is parked and tried again every second."""
         unknown = await self.outbox.templates_finished(receipts, now)
         if unknown:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for msgid, status in unknown:
-                    pipe.set(self._keys.early_receipt(msgid), status, ex=EARLY_RECEIPT_TTL)
-                await pipe.execute()
-            still = {m for m, _ in await self.outbox.templates_finished(unknown, now)}
-            found = [self._keys.early_receipt(m) for m, _ in unknown if m not in still]
-            if found:
-                await self._redis.delete(*found)
+            stamp = int(now.timestamp())
+            await cast("Awaitable[int]", self._redis.hset(self._parked, mapping={
+                str(m): f"{s}|{stamp}" for m, s in unknown}))
+
+    async def apply_parked(self, now: datetime) -> int:
+        """Parked receipts whose row has been saved since are applied; one parked for longer
+        than EARLY_RECEIPT_TTL is dropped (its row was never saved). Returns how many were
+        applied."""
+        # (redis-py types these as "awaitable or not", for its sync and async clients alike)
+        raw = await cast("Awaitable[dict[bytes, bytes]]", self._redis.hgetall(self._parked))
+        if not raw:
+            return 0
+        parked: list[tuple[int, str]] = []
+        stale: list[str] = []
+        for key, value in raw.items():
+            status, _, stamp = _text(value).rpartition("|")
+            if now.timestamp() - int(stamp or 0) > EARLY_RECEIPT_TTL:
+                stale.append(_text(key))
+            else:
+                parked.append((int(_text(key)), status))
+        still = {m for m, _ in await self.outbox.templates_finished(parked, now)}
+        done = [str(m) for m, _ in parked if m not in still]
+        if done or stale:
+            await cast("Awaitable[int]", self._redis.hdel(self._parked, *done, *stale))
+        if stale:
+            log.warning("dropped %d receipt(s) whose notification never had its msgid",
+                        len(stale))
+        return len(done)
 
     async def drain_receipts(self) -> int:
-        """Apply what the fast path kept (the receipts job, every second)."""
-        return await self.receipts.apply(self.apply_receipts, self.clock())
-
-    async def apply_early_receipts(self, items: list[Notification], now: datetime) -> None:
-        """Receipts parked for rows of this batch, applied now that the batch is saved."""
-        msgids = [i.wx_msgid for i in items if i.wx_msgid]
-        if not msgids:
-            return
-        keys = [self._keys.early_receipt(m) for m in msgids]
-        parked = [(int(m), _text(v)) for m, v in zip(msgids, await self._redis.mget(keys),
-                                                     strict=True) if v is not None]
-        if parked:  # WeChat reported most of the batch while it was still being sent
-            await self.outbox.templates_finished(parked, now)
-            await self._redis.delete(*(self._keys.early_receipt(m) for m, _ in parked))
+        """Apply what the fast path kept, then what was parked (the receipts job, every
+        second)."""
+        now = self.clock()
+        applied = await self.receipts.apply(self.apply_receipts, now)
+        await self.apply_parked(now)
+        return applied
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
                    now: datetime, lease: Lease) -> None:
@@ -105,7 +120,6 @@ class Relay:
             if item.status == Status.SENDING:
                 self.outbox.give_back(item, now)
         await self.outbox.save(items)
-        await self.apply_early_receipts(items, now)
         log.info("stopping: handed back %d unsent notification(s)",
                  sum(1 for i in items if i.status == Status.QUEUED))
 
@@ -151,12 +165,16 @@ class Relay:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def run(self) -> int:
-        """Send everything due; returns how many notifications were handled."""
+    async def run(self, budget: float = RUN_BUDGET) -> int:
+        """Send what is due, batch after batch, for at most `budget` seconds: a mass notice
+        takes minutes, and the job's timeout must not cut a batch off between its sends and
+        the saving of their outcomes. What is left goes out from the next run (the sweep
+        starts one every 2 s). Returns how many notifications were handled."""
         total = 0
+        ends = time.monotonic() + budget
         while True:
             await self._redis.delete(self._dirty)
-            while True:
+            while time.monotonic() < ends:
                 now = self.clock()
                 items = await self.outbox.claim(now, self.claim_size(),
                                                 self.sender.max_attempts)
@@ -171,9 +189,13 @@ class Relay:
                 except asyncio.CancelledError:  # the worker is stopping: hand the rest back
                     await asyncio.shield(self._hand_back(items, now))
                     raise
-                await self.outbox.save(items)
-                await self.apply_early_receipts(items, now)
+                # sent is sent: a cancellation now must not roll the outcomes back
+                await asyncio.shield(self.outbox.save(items))
                 total += len(items)
+            else:
+                log.info("relay handled %d notification(s), the rest is for the next run",
+                         total)
+                return total
             if not await self._redis.get(self._dirty):  # nobody added more meanwhile
                 if total:
                     log.info("relay handled %d notification(s)", total)

@@ -145,8 +145,13 @@ class Outbox:
             await self._bury_lapsed(now, max_attempts)
         due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
             status=Status.SENDING, claimed_until__lt=now)
-        ids = await column(Notification.filter(due).order_by("next_attempt_at").limit(limit
-                                                                               ), "id")
+        # two index range reads, not one OR: with the OR, PostgreSQL gathers every due row
+        # to sort them (0.4 s a claim with 50,000 queued by a mass notice)
+        lapsed = await column(Notification.filter(status=Status.SENDING,
+                                                  claimed_until__lt=now).limit(limit), "id")
+        ids = lapsed + await column(Notification.filter(
+            status=Status.QUEUED, next_attempt_at__lte=now).order_by("next_attempt_at").limit(
+            limit - len(lapsed)), "id") if len(lapsed) < limit else lapsed
         if not ids:
             return []
         token = secrets.token_hex(12)

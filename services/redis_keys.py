@@ -102,8 +102,9 @@ class RedisKeys:
     def receipt_inbox(self) -> str:
         return f"{self.prefix}ob:receipts"
 
-    def early_receipt(self, msgid: int) -> str:
-        return f"{self.prefix}ob:early-receipt:{msgid}"
+    def early_receipts(self) -> str:
+        """Hash msgid -> "status|epoch seconds": receipts that came before their row."""
+        return f"{self.prefix}ob:early-receipts"
 
     def send_marker(self, notification_id: int) -> str:
         return f"{self.prefix}ob:sent:{notification_id}"

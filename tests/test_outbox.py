@@ -243,8 +243,46 @@ async def test_a_receipt_that_arrives_before_the_relay_saved_is_not_lost(
     # then the relay records the send and saves its batch
     app[DOMAIN].outbox.sent(claimed, "template", now, wx_msgid=987654321)
     await app[DOMAIN].outbox.save([claimed])
-    await app[CHANNELS].relay.apply_early_receipts([claimed], now)
+    await app[CHANNELS].relay.drain_receipts()  # the next run of the receipts job
     assert (await Notification.get(id=item.id)).status == Status.DELIVERED
+    assert not await app[CHANNELS].relay.apply_parked(now)  # applied once, then let go
+
+
+async def test_a_receipt_whose_row_never_gets_its_msgid_is_let_go_after_an_hour(
+        client: TestClient) -> None:
+    """A parked receipt is tried again every second, not for ever (EARLY_RECEIPT_TTL)."""
+    relay = client.app[CHANNELS].relay
+    now = datetime.now(UTC)
+    await relay.apply_receipts([(555000111, "success")], now)
+    assert await relay.apply_parked(now + timedelta(minutes=59)) == 0  # still waiting
+    await relay.apply_parked(now + timedelta(minutes=61))
+    assert await relay.apply_parked(now + timedelta(minutes=30)) == 0
+    assert not await relay._redis.hlen(relay._parked)
+
+
+async def test_a_run_stops_at_its_budget_and_the_next_run_sends_the_rest(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    """A mass notice takes longer than one job may run: a run stops between batches when its
+    time is up (never between a batch's sends and the saving of their outcomes)."""
+    from bot.relay import Relay
+
+    shared = client.app[CHANNELS].relay
+    later = datetime.now(UTC) + timedelta(days=1)  # not due for the in-process relay
+    relay = Relay(shared.outbox, shared.sender, shared._redis, shared._keys, batch=1,
+                  clock=lambda: later)
+    person_id = await _person(demo, "expert")
+    ids = [(await Notification.create(kind="system.test", person_id=person_id,
+                                      params=PARAMS, next_attempt_at=later,
+                                      client_msg_id=f"budget-{i}")).id for i in range(3)]
+    assert await relay.run(budget=0) == 0
+    assert {n.status for n in await Notification.filter(id__in=ids)} == {Status.QUEUED}
+    assert await relay.run() == 3  # one row a batch: three batches in one run
+    assert not await _any_queued(ids)
+    assert len(platform.sent_to(demo["expert"].openid, "template")) == 3
+
+
+async def _any_queued(ids: list[int]) -> bool:
+    return await Notification.filter(id__in=ids, status=Status.QUEUED).exists()
 
 
 # --- failures recorded on the row, and the channels they rule out --------------------------
