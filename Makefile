@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.callback
 	$(BIN)/python -m bench.outbox
 	$(BIN)/python -m bench.draws
+	$(BIN)/python -m bench.mass_notice
+	$(BIN)/python -m bench.api
 
 clean:
 	rm -rf $(VENV) var
