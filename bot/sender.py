@@ -29,7 +29,7 @@ from tortoise.expressions import F
 
 from bot.notify_texts import NotifyTexts
 from bot.ratelimit import RateLimits
-from bot.sms import SmsError, SmsProvider
+from bot.sms import SmsError, SmsOutcomeUnknown, SmsProvider
 from bot.template_fields import FieldFormatError
 from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import (
@@ -49,6 +49,7 @@ from models.wechat import Channel, WeChatIdentity, in_service_window
 from services.outbox import Lease, Outbox
 from services.pii import mask_text
 from services.redis_keys import SEND_MARKER_TTL, RedisKeys
+from services.sms import SmsMessage
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +213,7 @@ class Sender:
                 self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts,
                                   delay=timedelta(seconds=60))
                 return
-            except OutcomeUnknown as exc:
+            except (OutcomeUnknown, SmsOutcomeUnknown) as exc:
                 if channel not in UNKEYED:  # client_msg_id makes a re-send harmless
                     self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
                     return
@@ -270,7 +271,10 @@ class Sender:
                 page=params.get("page", ""))
             return None
         assert to.phone is not None
-        await self.sms.send(to.phone, mask_text(self.texts.text(kind, "sms", params)))
+        item.sms_id = await self.sms.send(SmsMessage(
+            to.phone, kind, mask_text(self.texts.text(kind, "sms", params)),
+            {k: mask_text(str(v)) for k, v in params.items() if isinstance(v, str | int)},
+            reference=str(item.id)))
         return None
 
     @staticmethod

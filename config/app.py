@@ -13,7 +13,8 @@ from aiohttp import web
 from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
-from config.clients import message_crypto
+from bot.sms_callbacks import setup_sms_callbacks
+from config.clients import message_crypto, sms_callback_token
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
 from config.runtime import Runtime, open_runtime
@@ -95,6 +96,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_callback(app)
     setup_health(app)
     setup_pay_notify(app)
+    setup_sms_callbacks(app, sms_callback_token(settings))
     app.add_subapp(MINIAPP_PREFIX, miniapp)
     setup_pages(app)
     setup_certificates(app)

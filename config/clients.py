@@ -36,6 +36,14 @@ def sms_factory(settings: Settings) -> SmsFactory:
         return SandboxSms
     if mode == "log":
         return lambda session, base: LoggingSms()
+    if mode == "tencent":
+        from bot.sms_tencent import TencentSms
+        from config.sms_settings import TencentSmsSettings
+
+        tencent = TencentSmsSettings()
+        tencent.config(None)  # refuses to start without its credentials
+        return lambda session, base: TencentSms(session, tencent.config(
+            base if settings.sandbox else None))
     try:
         provider = load_provider_class(mode)
     except ValueError as exc:
@@ -49,6 +57,15 @@ def sms_factory(settings: Settings) -> SmsFactory:
                                 f"{exc!r}") from exc
 
     return make
+
+
+def sms_callback_token(settings: Settings) -> str:
+    """The secret in the SMS provider's callback addresses ("" = no provider callbacks)."""
+    if settings.sms_mode != "tencent":
+        return ""
+    from config.sms_settings import TencentSmsSettings
+
+    return TencentSmsSettings().callback_token
 
 
 def message_crypto(settings: Settings) -> MessageCrypto | None:

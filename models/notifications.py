@@ -42,6 +42,7 @@ class Notification(Model):
     claim_token = fields.CharField(max_length=32, null=True, db_index=True)
     client_msg_id = fields.CharField(max_length=64)
     wx_msgid = fields.BigIntField(null=True, db_index=True)
+    sms_id = fields.CharField(max_length=64, null=True, db_index=True)  # the SMS provider's
     last_error = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)

@@ -12,6 +12,8 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
+from sandbox.fake_tencent_sms import endpoint as tencent_sms_endpoint
 from sandbox.platform import Fault, Platform, PlatformError
 
 log = logging.getLogger(__name__)
@@ -214,4 +216,6 @@ def fake_api_app(platform: Platform) -> web.Application:
     app.router.add_get("/sns/oauth2/access_token", oauth_access_token)
     app.router.add_get("/media", show_media)
     app.router.add_post("/sms/send", sms_send)
+    app[TENCENT_SMS] = TencentSmsFake(platform)
+    app.router.add_post("/tencent-sms", tencent_sms_endpoint)
     return app

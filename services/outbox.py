@@ -30,7 +30,7 @@ ERRORS_MAX = 1000  # characters of `last_error` kept (the oldest lines go first)
 BACKOFF = (10, 30, 60, 120, 300, 600, 1200, 1800)  # seconds after attempt 1, 2, ...
 # The columns an outcome sets (tortoise's bulk_update builds its CASE statements too slowly
 # for the relay's hot path: about a millisecond a row).
-_SAVED = ("status", "channel", "sent_at", "delivered_at", "wx_msgid", "last_error",
+_SAVED = ("status", "channel", "sent_at", "delivered_at", "wx_msgid", "sms_id", "last_error",
           "next_attempt_at", "attempts", "ruled_out")
 
 

@@ -3,15 +3,31 @@ and the verification codes sent with it, in the words of texts/sms/<purpose>_cod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from services.texts import Texts
 
 
-class SmsGateway(Protocol):
-    """Sends one SMS; raises (bot.sms.SmsError) when the gateway does not take it."""
+@dataclass(frozen=True)
+class SmsMessage:
+    """One SMS as the service means it. Providers that send free text send `text` (our own
+    words, from texts/); providers that only send pre-approved templates (every provider in
+    mainland China) pick the template by `kind` and fill it from `params`."""
 
-    async def send(self, phone: str, text: str) -> None: ...
+    phone: str
+    kind: str  # a notification kind (texts/notify/<kind>), or code.<purpose>
+    text: str
+    params: Mapping[str, str] = field(default_factory=dict)
+    reference: str = ""  # ours (a notification id), echoed by providers that report back
+
+
+class SmsGateway(Protocol):
+    """Sends one SMS and returns the provider's id for it (None when it gives none); raises
+    (bot.sms.SmsError) when the gateway does not take it."""
+
+    async def send(self, message: SmsMessage) -> str | None: ...
 
 
 class CodeSms:
@@ -22,4 +38,6 @@ class CodeSms:
         self._texts = texts
 
     async def send(self, purpose: str, phone: str, code: str) -> None:
-        await self._sms.send(phone, self._texts.render(f"sms/{purpose}_code.j2", code=code))
+        await self._sms.send(SmsMessage(
+            phone, f"code.{purpose}", self._texts.render(f"sms/{purpose}_code.j2", code=code),
+            {"code": code}))

@@ -25,6 +25,7 @@ from models.notifications import Notification, Status, SubscribeConsent
 from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers
 from sandbox.platform import Fault, Platform, check_field
+from services.sms import SmsMessage
 from tests.conftest import make_settings
 from tests.helpers import eventually, reset_state
 from web.context import DOMAIN
@@ -535,8 +536,9 @@ class RecordingSms:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self.session = session
 
-    async def send(self, phone: str, text: str) -> None:
-        RecordingSms.sent.append((phone, text))
+    async def send(self, message: SmsMessage) -> str | None:
+        RecordingSms.sent.append((message.phone, message.text))
+        return f"rec-{len(RecordingSms.sent)}"
 
 
 async def test_an_sms_provider_named_by_its_class_path_sends_the_sms(
@@ -559,6 +561,8 @@ async def test_an_sms_provider_named_by_its_class_path_sends_the_sms(
     assert [phone for phone, _ in RecordingSms.sent] == [expert.phone]
     assert "评标室" in RecordingSms.sent[0][1]
     assert platform.sms_to(expert.phone) == []  # not the sandbox gateway
+    # the provider's id is kept for its delivery report
+    assert (await Notification.get(person_id=person_id)).sms_id == "rec-1"
 
 
 @pytest.mark.parametrize("path", ["tests.no_such_module:Gateway",
