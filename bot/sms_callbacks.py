@@ -1,30 +1,52 @@
-"""`POST /sms/tencent/status?token=...`: Tencent Cloud SMS delivery reports.
+"""`POST /sms/tencent/status?token=...`: Tencent Cloud SMS delivery reports, and
+`POST /sms/tencent/reply?token=...`: the replies (上行) experts send to our SMS.
 
 Tencent Cloud does not sign its callbacks, so the address set in its console carries a secret
 of ours (TENCENT_SMS_CALLBACK_TOKEN), compared in constant time; the body is capped and
 parsed as the documented JSON array. A report names the SerialNo the send returned (`sid`),
 which the notification keeps: SUCCESS marks it delivered, FAIL failed with the operator's
-code. Applying a report twice changes nothing (the provider retries)."""
+code. Applying a report twice changes nothing (the provider retries). A reply is handed to
+the SMS conversation (handlers/sms_reply.py) once: the same reply pushed again (same number,
+time and text) is acknowledged and dropped."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
+from redis.asyncio import Redis
 
 from bot.callback import read_capped
 from bot.errors import TooLarge
 from models.notifications import Notification, Status
 from services.outbox import with_error
+from services.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024  # a report is ~250 bytes; Tencent batches a few hundred at most
 SMS_CALLBACK_TOKEN = web.AppKey("sms_callback_token", str)
+REPLY_SEEN_TTL = 86400  # s a reply is remembered against the provider's retries
+
+
+@dataclass
+class SmsInbox:
+    """Where replies go: `answer(phone, text, now)` (the SMS conversation), and Redis to
+    drop a reply pushed twice."""
+
+    answer: Callable[[str, str, datetime], Awaitable[object]]
+    redis: Redis
+    keys: RedisKeys
+
+
+SMS_INBOX = web.AppKey("sms_inbox", SmsInbox)
 
 
 def _answer(result: int, message: str, status: int = 200) -> web.Response:
@@ -52,20 +74,33 @@ async def apply_reports(reports: list[dict[str, Any]], now: datetime) -> int:
     return changed
 
 
-async def tencent_status(request: web.Request) -> web.Response:
+async def _body(request: web.Request) -> Any:
+    """The JSON body of an authentic callback, or the refusal to answer with."""
     token = request.app.get(SMS_CALLBACK_TOKEN, "")
     if not token:
         raise web.HTTPNotFound()  # Tencent Cloud SMS is not configured here
     if not hmac.compare_digest(request.query.get("token", "").encode(), token.encode()):
-        return _answer(1, "forbidden", 403)
+        raise _Refused(_answer(1, "forbidden", 403))
     try:
         body = await read_capped(request, MAX_BODY)
     except TooLarge:
-        return _answer(1, "too large", 413)
+        raise _Refused(_answer(1, "too large", 413)) from None
     try:
-        reports = json.loads(body)
+        return json.loads(body)
     except ValueError:
-        return _answer(1, "not JSON", 400)
+        raise _Refused(_answer(1, "not JSON", 400)) from None
+
+
+class _Refused(Exception):
+    def __init__(self, response: web.Response) -> None:
+        self.response = response
+
+
+async def tencent_status(request: web.Request) -> web.Response:
+    try:
+        reports = await _body(request)
+    except _Refused as refused:
+        return refused.response
     if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
         return _answer(1, "expected a JSON array of reports", 400)
     changed = await apply_reports(reports, datetime.now(UTC))
@@ -73,6 +108,33 @@ async def tencent_status(request: web.Request) -> web.Response:
     return _answer(0, "OK")
 
 
+async def tencent_reply(request: web.Request) -> web.Response:
+    """{"mobile": "13...", "nationcode": "86", "text": "1", "time": 1457336869, "sign": ...,
+    "extend": ""}: handed to the SMS conversation of the person with that phone."""
+    try:
+        reply = await _body(request)
+    except _Refused as refused:
+        return refused.response
+    if not isinstance(reply, dict) or not str(reply.get("mobile", "")).isdigit() \
+            or not isinstance(reply.get("text"), str):
+        return _answer(1, "expected mobile and text", 400)
+    if str(reply.get("nationcode", "86")) != "86":
+        return _answer(0, "OK")  # only mainland numbers are on record
+    inbox = request.app[SMS_INBOX]
+    phone, text = str(reply["mobile"])[:20], reply["text"][:500]
+    digest = hashlib.sha256(f"{phone}|{reply.get('time')}|{text}".encode()).hexdigest()
+    if not await inbox.redis.set(inbox.keys.sms_reply(digest), "1", nx=True,
+                                 ex=REPLY_SEEN_TTL):
+        return _answer(0, "OK")  # pushed again: handled the first time
+    try:
+        await inbox.answer(phone, text, datetime.now(UTC))
+    except Exception:
+        await inbox.redis.delete(inbox.keys.sms_reply(digest))  # the retry may succeed
+        raise
+    return _answer(0, "OK")
+
+
 def setup_sms_callbacks(app: web.Application, token: str) -> None:
     app[SMS_CALLBACK_TOKEN] = token
     app.router.add_post("/sms/tencent/status", tencent_status)
+    app.router.add_post("/sms/tencent/reply", tencent_reply)

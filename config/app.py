@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
-from bot.sms_callbacks import setup_sms_callbacks
+from bot.sms_callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
 from config.clients import message_crypto, sms_callback_token
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
@@ -21,6 +21,7 @@ from config.runtime import Runtime, open_runtime
 from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings, SettingsError
 from config.worker import inprocess_worker
+from handlers.sms_reply import SmsReplies
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
@@ -39,6 +40,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
     app[CHANNELS] = rt.channels
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
+    app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts).answer,
+                              rt.redis, rt.keys)
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5,
                                app[LIFECYCLE])

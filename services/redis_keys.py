@@ -106,6 +106,10 @@ class RedisKeys:
         """Hash msgid -> "status|epoch seconds": receipts that came before their row."""
         return f"{self.prefix}ob:early-receipts"
 
+    def sms_reply(self, digest: str) -> str:
+        """An SMS reply (上行) already handled: the provider retries its callbacks."""
+        return f"{self.prefix}sms:reply:{digest}"
+
     def send_marker(self, notification_id: int) -> str:
         return f"{self.prefix}ob:sent:{notification_id}"
 

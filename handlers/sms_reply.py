@@ -1,0 +1,74 @@
+"""Answering an invitation by SMS (issue 18): the reply an expert sends to the invitation's
+SMS (上行), from the phone on record, is answered exactly as the same words in chat are — the
+same patterns (1 / 2 / 3 or words, a reason may follow), the same engine call with the same
+races (late, already answered, places taken), the same texts — and the answer goes back by
+SMS. SMS has no conversation state: a reason sent on its own is kept for the person's latest
+2 不参加 / 3 需回避 without one; with several invitations open the answer applies to none and
+the SMS lists them (which one it was for cannot be told from an SMS)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from handlers.draw_reply import ANSWER, CHOICES, RECENT, _listed, _said
+from models.draws import Invitation, InvitationStatus
+from models.people import Person
+from services.draw_engine import DrawEngine
+from services.outbox import Outbox
+from services.pii import mask_phone
+from services.texts import Texts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SmsReplies:
+    draws: DrawEngine
+    outbox: Outbox
+    texts: Texts
+
+    async def answer(self, phone: str, text: str, now: datetime) -> str | None:
+        """What the person with this phone is told back (also queued as an SMS to them);
+        None when no person has this phone (nothing is sent to an unknown number)."""
+        person = await Person.get_or_none(phone=phone, deregistered_at=None)
+        if person is None:
+            log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
+            return None
+        reply = await self._reply(person, text.strip()[:200], now)
+        await self.outbox.notify(now, "sms.reply", {"text": reply}, person_id=person.id)
+        return reply
+
+    async def _reply(self, person: Person, text: str, now: datetime) -> str:
+        match = re.match(ANSWER, text)
+        if match is None:
+            return await self._reason(person, text, now)
+        choice, reason = CHOICES[match.group("choice")], (match.group("reason") or "").strip()
+        waiting = await self.draws.open_invitations(person.id, now)
+        if len(waiting) > 1:
+            return self.texts.render("sms/reply_several.j2", choices=await _listed(waiting))
+        if waiting:
+            target = waiting[0]
+        else:  # the chat's rule: a recent one is answered as late or already answered
+            recent = await Invitation.filter(person_id=person.id, sent_at__gt=now - RECENT
+                                             ).order_by("-sent_at").first()
+            if recent is None:
+                return self.texts.render("sms/reply_help.j2")
+            target = recent
+        # (a decline without a reason asks for one: the next SMS that is no answer is it)
+        said, _ = _said(self.texts, await self.draws.reply(target.id, person.id, choice, now,
+                                                           reason), reason)
+        return said
+
+    async def _reason(self, person: Person, text: str, now: datetime) -> str:
+        """Text that is no answer: the reason of the latest decline without one, if any."""
+        latest = await Invitation.filter(
+            person_id=person.id, replied_at__gt=now - RECENT, reason=None,
+            status__in=[InvitationStatus.DECLINED, InvitationStatus.AVOIDED]
+        ).order_by("-replied_at").first()
+        if latest is None or not text:
+            return self.texts.render("sms/reply_help.j2")
+        await self.draws.set_reason(latest.id, person.id, text)
+        return self.texts.render("chat/draw/reason_saved.j2")

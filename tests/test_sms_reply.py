@@ -1,0 +1,134 @@
+"""Answering an invitation by replying to its SMS (issue 18; seed 004: the expert answers 1
+参加 / 2 不参加 / 3 需回避 on any phone). The provider's reply callback (上行) reaches the same
+engine call as a chat reply, the answer goes back by SMS, and the callback is untrusted input:
+a forged one is refused, a retried one is answered once, and a phone answers only its own
+person's invitation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.channels import CHANNELS
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+)
+from models.experts import ExpertProfile
+from models.people import Person, Role, RoleGrant
+from sandbox.platform import Platform
+from tests.test_sms_tencent import TOKEN, _world
+
+# the demo expert's invitation SMS, and what the approved templates say
+REPLY_TEMPLATE = {"sms.reply": {"id": "1100003", "params": ["text"]}}
+
+
+async def _invited(person_id: int, now: datetime) -> Invitation:
+    """An invitation waiting for the person's answer (10 minutes to answer, seed 004)."""
+    handler = await RoleGrant.filter(role=Role.AGENCY_HANDLER).first()
+    assert handler is not None
+    project = await Project.create(agency_id=handler.agency_id, created_by=handler.person_id,
+                                   name="某中学教学楼工程", number="SMS-1", kind="工程",
+                                   region="4401", tenderer_name="某中学",
+                                   tenderer_credit_code="91440101MA59X0000A")
+    start = now + timedelta(days=1)
+    activity = await DrawActivity.create(
+        project=project, agency_id=handler.agency_id, handler_id=handler.person_id,
+        status=DrawStatus.DRAWING, bid_open_at=start, eval_start=start,
+        eval_end=start + timedelta(hours=4), total=1, started_at=now, seed="5" * 64)
+    notice = await Notice.create(activity=activity, venue="评标室302", city="广州市",
+                                 district="天河区", street="天润路333号",
+                                 gather_at=start - timedelta(minutes=30), contact_name="陈",
+                                 contact_phone="020-87654321")
+    condition = await Condition.create(activity=activity, notice=notice, regions=["4401"],
+                                       main_specialty="A0401", planned=1)
+    expert = await ExpertProfile.get(person_id=person_id)
+    return await Invitation.create(activity=activity, condition=condition,
+                                   expert_id=expert.id, person_id=person_id, rank=0, wave=1,
+                                   sent_at=now, due_at=now + timedelta(minutes=10))
+
+
+async def _setup(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+                 platform: Platform, monkeypatch: pytest.MonkeyPatch
+                 ) -> tuple[web.Application, TestClient, str, Invitation]:
+    from tests.test_sms_tencent import APPROVED, TEMPLATES
+
+    monkeypatch.setattr("tests.test_sms_tencent.TEMPLATES", {**TEMPLATES, **REPLY_TEMPLATE})
+    monkeypatch.setattr("tests.test_sms_tencent.APPROVED", {**APPROVED, "1100003": "{1}"})
+    app, client, _, person_id, phone = await _world(aiohttp_client, infra, wechat, platform,
+                                                    monkeypatch)
+    return app, client, phone, await _invited(person_id, datetime.now(UTC))
+
+
+def _reply(phone: str, text: str, at: int = 1_763_884_800) -> dict[str, Any]:
+    return {"extend": "", "mobile": phone, "nationcode": "86", "sign": "评标专家库",
+            "text": text, "time": at}
+
+
+async def test_an_expert_who_never_uses_wechat_confirms_by_replying_1(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
+                                                  monkeypatch)
+    # a forged callback (no secret, or a wrong one) answers nothing
+    for query in ("", "?token=nope"):
+        answer = await client.post(f"/sms/tencent/reply{query}", json=_reply(phone, "1"))
+        assert answer.status == 403
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.SENT
+    # the expert's reply; the provider pushes it twice
+    for _ in range(2):
+        answer = await client.post(f"/sms/tencent/reply?token={TOKEN}",
+                                   json=_reply(phone, "1"))
+        assert answer.status == 200 and await answer.json() == {"result": 0, "errmsg": "OK"}
+    confirmed = await Invitation.get(id=invitation.id)
+    assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.code
+    await app[CHANNELS].relay.run()
+    answers = [t for t in platform.sms_to(phone) if "已确认参加" in t]
+    assert len(answers) == 1  # answered once
+    assert confirmed.code in answers[0] and "评标室302" in answers[0]
+    assert "某中学" not in answers[0]  # never the project or the tenderer
+
+
+async def test_a_decline_by_sms_then_its_reason_on_its_own(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
+                                                  monkeypatch)
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "2", 1))
+    declined = await Invitation.get(id=invitation.id)
+    assert declined.status == InvitationStatus.DECLINED and declined.reason is None
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "出差在外地", 2))
+    assert (await Invitation.get(id=invitation.id)).reason == "出差在外地"
+    await app[CHANNELS].relay.run()
+    texts = platform.sms_to(phone)
+    assert any("请简要说明原因" in t for t in texts) and any("原因已记录" in t or "已记录" in t
+                                                            for t in texts)
+
+
+async def test_a_phone_answers_only_its_own_persons_invitation(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo applicant's phone replies 1: nothing of the expert's changes, and the
+    applicant is told how replies work; a number nobody has gets no SMS at all."""
+    app, client, _, invitation = await _setup(aiohttp_client, infra, wechat, platform,
+                                                  monkeypatch)
+    other = (await Person.get(phone="13800000001")).phone
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(other, "1"))
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply("13912345678", "1"))
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.SENT
+    await app[CHANNELS].relay.run()
+    assert any("请直接回复数字" in t for t in platform.sms_to(other))
+    assert platform.sms_to("13912345678") == []
+    # malformed callbacks are refused plainly
+    for body in ({"text": "1"}, {"mobile": "abc", "text": "1"}, ["1"]):
+        answer = await client.post(f"/sms/tencent/reply?token={TOKEN}", json=body)
+        assert answer.status == 400
