@@ -25,8 +25,9 @@ from handlers.sms_reply import SmsReplies
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
+from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
-from web.context import DOMAIN, TEXTS
+from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
 from web.draw_results import setup_draw_results
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
@@ -40,6 +41,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
     app[CHANNELS] = rt.channels
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
+    app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys)
     app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts).answer,
                               rt.redis, rt.keys)
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
@@ -102,6 +104,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_sms_callbacks(app, sms_callback_token(settings))
     app.add_subapp(MINIAPP_PREFIX, miniapp)
     setup_pages(app)
+    setup_answer_pages(app)
     setup_certificates(app)
     setup_pay_pages(app)
     setup_draw_results(app)

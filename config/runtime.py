@@ -43,7 +43,7 @@ from services.education import Education
 from services.exams import Exams
 from services.feedback import FeedbackDesk
 from services.files import DiskStore
-from services.links import Links
+from services.links import ANSWER_LINK, Links
 from services.outbox import Outbox
 from services.paygate import PayGateway
 from services.payments import Payments
@@ -90,7 +90,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     files = DiskStore(settings.var_dir / "files")
     exams = Exams(outbox, links, schedule)
     education = Education(outbox, links, settings.secret_key)
-    draws = DrawEngine(outbox, schedule)
+    draws = DrawEngine(outbox, schedule, answer_link=lambda invitation_id: links.address(
+        "/a/" + links.short(ANSWER_LINK, str(invitation_id))))
     setup = DrawSetup(outbox, vault)
     return Domain(
         vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,

@@ -51,9 +51,12 @@ class ReplyOutcome:
 
 
 class DrawEngine:
-    def __init__(self, outbox: Outbox, schedule: Schedule) -> None:
+    def __init__(self, outbox: Outbox, schedule: Schedule,
+                 answer_link: Callable[[int], str] | None = None) -> None:
         self.outbox = outbox
         self.schedule = schedule
+        # an invitation's answer page (web/answer.py), carried by its SMS
+        self.answer_link = answer_link
 
     # -- the activity's life ---------------------------------------------------------------
     async def start(self, activity_id: int, now: datetime, actor: Actor,
@@ -245,8 +248,10 @@ class DrawEngine:
             pool=pool, rank=rank, wave=wave, sent_at=now,
             due_at=now + timedelta(minutes=activity.response_minutes),
             supplementary=activity.kind == "supplement")
-        await change.notify("draw.invitation", invitation_params(
-            notice, invitation, activity.response_minutes), person_id=person_id)
+        params = invitation_params(notice, invitation, activity.response_minutes)
+        if self.answer_link is not None:
+            params["link"] = self.answer_link(invitation.id)
+        await change.notify("draw.invitation", params, person_id=person_id)
         return invitation
 
     # -- replies ---------------------------------------------------------------------------

@@ -116,6 +116,10 @@ class RedisKeys:
     def send_pace(self) -> str:
         return f"{self.prefix}rl:g"
 
+    def page_rate(self, page: str, address: str, minute: int) -> str:
+        """How often one client address opened a page in one minute."""
+        return f"{self.prefix}page:{page}:{address}:{minute}"
+
     def user_rate(self, who: str, minute: int) -> str:
         return f"{self.prefix}rl:u:{who}:{minute}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
@@ -50,6 +51,8 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
     assert invitation is not None
     assert "天润路333号" in invitation.params["address"]
     assert not any("中学" in str(v) for v in invitation.params.values())  # never the tenderer
+    # its SMS carries a short link to the answer page: the invitation's id and a MAC only
+    assert re.fullmatch(r"http://\S+/a/\d+\.[\w-]{16}", invitation.params["link"])
     first, second, third = await waiting_openids()
     yes = await chat.say(first, "1")
     assert "已确认参加" in yes.text and "验证码" in yes.text

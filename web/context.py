@@ -3,12 +3,27 @@ and the pages' own jinja2 environment."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiohttp import web
 from jinja2 import Environment
+from redis.asyncio import Redis
 
 from services.domain import Domain
+from services.redis_keys import RedisKeys
 from services.texts import Texts
 
 DOMAIN = web.AppKey("web_domain", Domain)
 TEXTS = web.AppKey("web_texts", Texts)  # refusals and the pages' own words (texts/web/)
 PAGES = web.AppKey("pages_env", Environment)
+
+
+@dataclass(frozen=True)
+class PageRedis:
+    """Redis for the pages' own counters (how often an address opens a page)."""
+
+    redis: Redis
+    keys: RedisKeys
+
+
+PAGE_REDIS = web.AppKey("page_redis", PageRedis)

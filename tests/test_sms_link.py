@@ -1,0 +1,105 @@
+"""Answering an invitation by the link in its SMS (issue 18): a page any phone browser opens
+without signing in, showing what the WeChat invitation shows and never the project; one
+decision per invitation, answered by the engine as a chat reply; a forged or tampered link
+refused plainly, a reused one showing the decision already made, an expired one saying so,
+and opening limited per address. The last test clicks through it in Chromium."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from models.draws import Invitation, InvitationStatus
+from sandbox.platform import Platform
+from services.links import ANSWER_LINK
+from tests.test_simulator_browser import CHROMIUM
+from tests.test_sms_reply import _invited
+from tests.test_sms_tencent import _world
+from web.context import DOMAIN
+
+
+async def _link(client: TestClient, invitation: Invitation) -> str:
+    links = client.app[DOMAIN].links
+    return "/a/" + links.short(ANSWER_LINK, str(invitation.id))
+
+
+async def _setup(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+                 platform: Platform, monkeypatch: pytest.MonkeyPatch
+                 ) -> tuple[TestClient, Invitation, str]:
+    _, client, _, person_id, _ = await _world(aiohttp_client, infra, wechat, platform,
+                                              monkeypatch)
+    invitation = await _invited(person_id, datetime.now(UTC))
+    return client, invitation, await _link(client, invitation)
+
+
+async def test_the_link_shows_the_invitation_and_takes_one_decision(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
+                                            monkeypatch)
+    page = await client.get(link)
+    html = await page.text()
+    assert page.status == 200 and "评标室302" in html and "天润路333号" in html
+    assert "某中学" not in html and "教学楼" not in html  # never the project or tenderer
+    assert 'data-testid="answer-form"' in html
+    answered = await client.post(link, data={"choice": "1"})
+    html = await answered.text()
+    confirmed = await Invitation.get(id=invitation.id)
+    assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.code in html
+    # the link used again: the first decision stands and is shown
+    again = await client.post(link, data={"choice": "2", "reason": "改主意了"})
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.CONFIRMED
+    assert "参加" in await again.text()
+    reopened = await (await client.get(link)).text()
+    assert "您已回复：参加" in reopened and 'data-testid="answer-form"' not in reopened
+
+
+async def test_forged_expired_and_hammered_links_are_refused_plainly(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
+                                            monkeypatch)
+    other = f"/a/{invitation.id + 1}.{link.rsplit('.', 1)[1]}"  # another id, the same MAC
+    for bad in (link[:-1] + ("A" if link[-1] != "A" else "B"), other, "/a/x", "/a/1."):
+        answer = await client.get(bad)
+        assert answer.status == 403 and "链接无效" in await answer.text()
+        assert (await client.post(bad, data={"choice": "1"})).status == 403
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.SENT
+    # past the deadline: the page says so and offers nothing
+    await Invitation.filter(id=invitation.id).update(
+        due_at=datetime.now(UTC) - timedelta(minutes=1))
+    late = await (await client.get(link)).text()
+    assert "回复时限已过" in late and 'data-testid="answer-form"' not in late
+    # opening is limited per address
+    statuses = [(await client.get(link)).status for _ in range(30)]
+    assert statuses[-1] == 429 and statuses.count(429) >= 1
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="browser tests need Debian's chromium: "
+                                             "apt-get install -y chromium chromium-driver")
+async def test_an_expert_declines_with_a_reason_in_a_phone_browser(
+        aiohttp_server: Any, aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform, monkeypatch: pytest.MonkeyPatch) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
+                                            monkeypatch)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking"])
+        phone = await browser.new_page(viewport={"width": 375, "height": 740})
+        await phone.goto(str(client.make_url(link)))
+        await expect(phone.get_by_text("评标室302")).to_be_visible()
+        await phone.screenshot(path="var/answer-open.png", full_page=True)
+        await phone.locator("#reason").fill("出差在外地")
+        await phone.get_by_test_id("choice-2").click()
+        await expect(phone.get_by_test_id("said")).to_contain_text("原因已记录")
+        await phone.screenshot(path="var/answer-page.png", full_page=True)
+        await browser.close()
+    declined = await Invitation.get(id=invitation.id)
+    assert declined.status == InvitationStatus.DECLINED and declined.reason == "出差在外地"

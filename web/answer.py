@@ -1,0 +1,83 @@
+"""`/a/{token}`: an invitation answered from the link in its SMS (issue 18), in any phone
+browser, without signing in. The token is the invitation's id and a MAC (no personal data);
+the invitation says whose it is and until when. The page shows what the WeChat invitation
+shows (time, place, contact, notes, the deadline — never the project or the tenderer) and
+offers 参加 / 不参加 / 需回避 with a reason; the answer is the engine's reply, as in chat, so
+one decision stands: a second one (a reused link) shows the first. A forged link is refused
+plainly; opening pages is limited per address."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from handlers.draw_reply import DECISIONS, _said
+from models.draws import Invitation, InvitationStatus
+from services.clock import china_time
+from services.draw_notices import invitation_params, notice_of
+from services.links import ANSWER_LINK, LinkError
+from web.context import DOMAIN, TEXTS
+from web.pages import add_page, bad_link, render
+from web.rate import over_limit
+
+OPENS_PER_MINUTE = 30  # per client address: a guessing run is slowed to a crawl
+
+
+async def _invitation(request: web.Request) -> Invitation | None:
+    try:
+        subject = request.app[DOMAIN].links.check_short(ANSWER_LINK,
+                                                        request.match_info["token"])
+        return await Invitation.get_or_none(id=int(subject))
+    except (LinkError, ValueError):
+        return None
+
+
+async def _page(request: web.Request, invitation: Invitation, said: str = "") -> web.Response:
+    notice = await notice_of(invitation)
+    now = datetime.now(UTC)
+    status = InvitationStatus(invitation.status)
+    return render(request, "answer.html", said=said, info=invitation_params(notice, invitation,
+                                                                            0),
+                  open=status == InvitationStatus.SENT and now <= invitation.due_at,
+                  late=status == InvitationStatus.SENT and now > invitation.due_at,
+                  decision=DECISIONS.get(status, ""), code=invitation.code,
+                  due=china_time(invitation.due_at))
+
+
+async def answer_page(request: web.Request) -> web.Response:
+    if await over_limit(request, "answer", OPENS_PER_MINUTE):
+        return render(request, "message.html", status=429,
+                      title=request.app[TEXTS].render("web/refused_title.j2"),
+                      message=request.app[TEXTS].render("web/too_many.j2"))
+    invitation = await _invitation(request)
+    if invitation is None:
+        return bad_link(request, "answer")
+    return await _page(request, invitation)
+
+
+async def answer_post(request: web.Request) -> web.Response:
+    if await over_limit(request, "answer", OPENS_PER_MINUTE):
+        return render(request, "message.html", status=429,
+                      title=request.app[TEXTS].render("web/refused_title.j2"),
+                      message=request.app[TEXTS].render("web/too_many.j2"))
+    invitation = await _invitation(request)
+    if invitation is None:
+        return bad_link(request, "answer")
+    form = await request.post()
+    try:
+        choice = int(str(form.get("choice", "")))
+    except ValueError:
+        choice = 0
+    if choice not in (1, 2, 3):
+        return await _page(request, invitation)
+    reason = str(form.get("reason", "")).strip()[:100]
+    outcome = await request.app[DOMAIN].draws.reply(invitation.id, invitation.person_id,
+                                                    choice, datetime.now(UTC), reason)
+    said, _ = _said(request.app[TEXTS], outcome, reason or "-")
+    return await _page(request, outcome.invitation, said)
+
+
+def setup_answer_pages(app: web.Application) -> None:
+    add_page(app, "GET", "/a/{token}", answer_page)
+    add_page(app, "POST", "/a/{token}", answer_post)
