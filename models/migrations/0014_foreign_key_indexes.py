@@ -1,42 +1,13 @@
 """Indexes on the foreign keys the hot paths filter by (PostgreSQL does not index a foreign key
-by itself): every signed-in request looked its roles up with a scan of role_grant."""
+by itself): every signed-in request looked its roles up with a scan of role_grant. On SQLite,
+AlterField remakes each table without its separate indexes: they are all put back from the
+migration state (models/sqlite_indexes.py), unique_together included."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
-from tortoise.migrations.schema_editor.base import BaseSchemaEditor
-
-# AlterField remakes a SQLite table without adding the index: these are created directly there
-SQLITE_INDEXES = [
-    ('application', 'batch_id'),
-    ('attachment', 'application_id'),
-    ('draw_avoidance', 'activity_id'),
-    ('draw_condition', 'activity_id'),
-    ('draw_condition', 'notice_id'),
-    ('draw_activity', 'project_id'),
-    ('exam_attempt', 'person_id'),
-    ('expert_avoid_unit', 'expert_id'),
-    ('feedback', 'identity_id'),
-    ('draw_invitation', 'condition_id'),
-    ('draw_notice', 'activity_id'),
-    ('pay_order', 'payable_id'),
-    ('payable', 'ref_id'),
-    ('review_action', 'application_id'),
-    ('role_grant', 'agency_id'),
-    ('role_grant', 'person_id'),
-    ('draw_section', 'project_id'),
-    ('draw_skipped', 'condition_id'),
-]
-
-
-async def sqlite_indexes(apps: object, editor: BaseSchemaEditor) -> None:
-    if editor.client.capabilities.dialect != "sqlite":
-        return
-    for table, column in SQLITE_INDEXES:
-        await editor.client.execute_script(
-            f'CREATE INDEX IF NOT EXISTS "idx_{table}_{column}" ON "{table}" ("{column}")')
-
+from models.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0013_feedback_answers')]
@@ -134,5 +105,5 @@ class Migration(migrations.Migration):
             name='condition',
             field=fields.ForeignKeyField('models.Condition', source_field='condition_id', db_index=True, db_constraint=True, to_field='id', related_name='skipped', on_delete=OnDelete.CASCADE),
         ),
-        ops.RunPython(sqlite_indexes),
+        ops.RunPython(restore_sqlite_indexes),
     ]

@@ -3,14 +3,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
-from tortoise.migrations.schema_editor.base import BaseSchemaEditor
-
-async def sqlite_index(apps: object, editor: BaseSchemaEditor) -> None:
-    # AddField remakes a SQLite table without the new column's index
-    if editor.client.capabilities.dialect == "sqlite":
-        await editor.client.execute_script(
-            'CREATE INDEX IF NOT EXISTS "idx_notification_sms_id" ON "notification" ("sms_id")')
-
+from models.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0014_foreign_key_indexes')]
@@ -23,5 +16,5 @@ class Migration(migrations.Migration):
             name='sms_id',
             field=fields.CharField(null=True, db_index=True, max_length=64),
         ),
-        ops.RunPython(sqlite_index),
+        ops.RunPython(restore_sqlite_indexes),
     ]
