@@ -77,20 +77,65 @@ def _reset_postgres(url: str) -> None:
     asyncio.run(run())
 
 
+def _own_database(url: str, worker: int) -> str:
+    """Under pytest-xdist every worker but the first gets a database of its own beside the
+    given one (`test` → `test_w1`), created when missing: tests empty their tables at will."""
+    if worker == 0:
+        return url
+    import asyncpg
+
+    base, _, name = url.rpartition("/")
+    own = f"{name}_w{worker}"
+
+    async def run() -> None:
+        # through the maintenance database: the first worker ends every other connection
+        # to the given one while it resets it
+        maintenance = f"{base}/postgres".replace("postgres://", "postgresql://", 1)
+        conn = await asyncpg.connect(maintenance, timeout=5)
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", own):
+                await conn.execute(f'CREATE DATABASE "{own}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+    return f"{base}/{own}"
+
+
+def _own_redis_db(url: str, worker: int) -> str:
+    """Under pytest-xdist worker N uses Redis database (given + N): tests flush theirs."""
+    if worker == 0:
+        return url
+    base, _, db = url.rpartition("/")
+    if not db.isdigit() or base.endswith(":/"):
+        base, db = url.rstrip("/"), "0"
+    return f"{base}/{int(db) + worker}"
+
+
+def _worker_index() -> int:
+    """0 without pytest-xdist, else the index of this worker (gw0, gw1, …)."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
+
+
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Database and Redis for the whole session, migrated once from the real migrations."""
+    """Database and Redis for the whole session, migrated once from the real migrations
+    (one of each per pytest-xdist worker)."""
     from config.database import run_migrations
     from config.embedded_redis import start_server, stop_server, wait_ready
 
     base: Path = tmp_path_factory.mktemp("infra")
     proc = None
+    worker = _worker_index()
     redis_url = os.environ.get("REDIS_URL", "")
-    if not redis_url:
+    if redis_url:
+        redis_url = _own_redis_db(redis_url, worker)
+    else:
         proc, redis_url = start_server(base / "redis", persist=False)
         wait_ready(proc, redis_url)
     db_url = os.environ.get("DATABASE_URL", "") or f"sqlite://{base / 'test.sqlite3'}"
     if db_url.startswith(("postgres://", "postgresql://")):
+        db_url = _own_database(db_url, worker)
         _reset_postgres(db_url)
     infra = {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "VAR": str(base / "var")}
     asyncio.run(run_migrations(make_settings(infra), echo=False))
