@@ -13,6 +13,7 @@ from bot.notify_texts import NotifyTexts
 from bot.relay import Relay
 from bot.wechat_api import WeChatAPI
 from services.sms import SmsGateway
+from services.voice import VoiceGateway
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,6 +21,7 @@ class Channels:
     official: WeChatAPI  # the official account
     mini: WeChatAPI  # the mini-program
     sms: SmsGateway
+    voice: VoiceGateway | None  # None while VOICE_PROVIDER is off
     notify_texts: NotifyTexts
     relay: Relay
 

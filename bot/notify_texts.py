@@ -13,7 +13,7 @@ from bot.template_fields import fit
 from services.texts import Texts
 
 CHANNEL_FILES = {"cs": "chat.j2", "template": "template.j2", "subscribe": "subscribe.j2",
-                 "sms": "sms.j2"}
+                 "sms": "sms.j2", "voice": "voice.j2"}
 _KEY_LINE = re.compile(r"^\s*([a-z_]+[0-9]*)\s*:", re.M)
 
 

@@ -3,7 +3,8 @@ it, and records the outcome.
 
 Channels, in order: a customer-service message inside the user's 48 h window; a template
 message (official account); a mini-program subscribe message where the user granted one;
-SMS. A channel that cannot reach the person (not following, window closed, no consent, a
+SMS; a voice call for kinds that have words for one (voice.j2). A channel that cannot
+reach the person (not following, window closed, no consent, a
 field value no template can take, ...) is ruled out for the row, with the error kept on it,
 and the next one tried; a transient failure (-1, 5xx, timeout) is retried later with backoff;
 after the maximum number of attempts the notification is dead.
@@ -31,6 +32,7 @@ from bot.notify_texts import NotifyTexts
 from bot.ratelimit import RateLimits
 from bot.sms import SmsError, SmsOutcomeUnknown, SmsProvider
 from bot.template_fields import FieldFormatError
+from bot.voice import VoiceError, VoiceOutcomeUnknown
 from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import (
     InvalidField,
@@ -50,6 +52,7 @@ from services.outbox import Lease, Outbox
 from services.pii import mask_text
 from services.redis_keys import SEND_MARKER_TTL, RedisKeys
 from services.sms import SmsMessage
+from services.voice import VoiceCall, VoiceGateway
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +63,7 @@ UNREACHABLE = (NotFollowing, OutsideServiceWindow, NoSubscribeConsent, InvalidFi
 # Errors of our own texts or configuration rather than of the person: logged as warnings.
 OUR_FAULT = (TemplateMissing, InvalidField, FieldFormatError)
 # Channels without an idempotency key: each send is remembered in Redis (the send marker).
-UNKEYED = (ChannelKind.CHAT, ChannelKind.SUBSCRIBE, ChannelKind.SMS)
+UNKEYED = (ChannelKind.CHAT, ChannelKind.SUBSCRIBE, ChannelKind.SMS, ChannelKind.VOICE)
 ATTEMPTING = "attempting:"  # the send marker's value while the call is under way
 
 
@@ -79,8 +82,10 @@ class Recipient:
 class Sender:
     def __init__(self, outbox: Outbox, api: WeChatAPI, mp_api: WeChatAPI, sms: SmsProvider,
                  texts: NotifyTexts, limits: RateLimits, redis: Redis, keys: RedisKeys,
-                 max_attempts: int, miniprogram_appid: str) -> None:
+                 max_attempts: int, miniprogram_appid: str,
+                 voice: VoiceGateway | None = None) -> None:
         self.outbox = outbox
+        self.voice = voice
         self.api = api
         self.mp_api = mp_api
         self.sms = sms
@@ -135,6 +140,8 @@ class Sender:
             out.append(ChannelKind.SUBSCRIBE)
         if to.phone and self.texts.has(kind, "sms"):
             out.append(ChannelKind.SMS)
+        if to.phone and self.voice is not None and self.texts.has(kind, "voice"):
+            out.append(ChannelKind.VOICE)
         return [c for c in out if c not in ruled]
 
     async def prepare(self, items: list[Notification]) -> tuple[dict[int, Recipient],
@@ -177,6 +184,10 @@ class Sender:
 
     async def _deliver(self, item: Notification, to: Recipient, now: datetime,
                        lease: Lease | None) -> None:
+        until = item.params.get("expires_iso")
+        if until and now > datetime.fromisoformat(until):  # e.g. a call after its window
+            self.outbox.failed(item, f"expired at {until} before it could be sent")
+            return
         for channel in self.plan(item, to, now):
             wait = await self.limits.user_delay(to.key)
             if wait > 0:
@@ -213,7 +224,7 @@ class Sender:
                 self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts,
                                   delay=timedelta(seconds=60))
                 return
-            except (OutcomeUnknown, SmsOutcomeUnknown) as exc:
+            except (OutcomeUnknown, SmsOutcomeUnknown, VoiceOutcomeUnknown) as exc:
                 if channel not in UNKEYED:  # client_msg_id makes a re-send harmless
                     self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
                     return
@@ -223,7 +234,7 @@ class Sender:
                             item.id, item.kind, channel, exc)
                 self.outbox.note(item, f"{channel}: outcome unknown, not re-sent: {exc}")
                 msgid, confirmed = None, False
-            except (WeChatAPIError, SmsError) as exc:  # refused for now: retry later
+            except (WeChatAPIError, SmsError, VoiceError) as exc:  # refused for now: retry
                 if unkeyed:
                     await self._mark(item, None)
                 self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
@@ -271,11 +282,21 @@ class Sender:
                 page=params.get("page", ""))
             return None
         assert to.phone is not None
+        if channel == ChannelKind.VOICE:
+            assert self.voice is not None
+            item.sms_id = await self.voice.call(VoiceCall(
+                to.phone, kind, mask_text(self.texts.text(kind, "voice", params)),
+                self._spoken(params), reference=str(item.id)))
+            return None
         item.sms_id = await self.sms.send(SmsMessage(
             to.phone, kind, mask_text(self.texts.text(kind, "sms", params)),
-            {k: mask_text(str(v)) for k, v in params.items() if isinstance(v, str | int)},
-            reference=str(item.id)))
+            self._spoken(params), reference=str(item.id)))
         return None
+
+    @staticmethod
+    def _spoken(params: dict[str, object]) -> dict[str, str]:
+        """The parameters a provider's template takes, masked as the text is."""
+        return {k: mask_text(str(v)) for k, v in params.items() if isinstance(v, str | int)}
 
     @staticmethod
     def _masked(fields: dict[str, str]) -> dict[str, str]:

@@ -49,7 +49,7 @@ class SmsInbox:
 SMS_INBOX = web.AppKey("sms_inbox", SmsInbox)
 
 
-def _answer(result: int, message: str, status: int = 200) -> web.Response:
+def answer(result: int, message: str, status: int = 200) -> web.Response:
     return web.json_response({"result": result, "errmsg": message}, status=status)
 
 
@@ -74,24 +74,28 @@ async def apply_reports(reports: list[dict[str, Any]], now: datetime) -> int:
     return changed
 
 
-async def _body(request: web.Request) -> Any:
-    """The JSON body of an authentic callback, or the refusal to answer with."""
-    token = request.app.get(SMS_CALLBACK_TOKEN, "")
+async def callback_json(request: web.Request, token: str, cap: int = MAX_BODY) -> Any:
+    """The JSON body of an authentic Tencent Cloud callback (the `token` of its address
+    compared in constant time, at most `cap` bytes), or Refused with the answer to give."""
     if not token:
-        raise web.HTTPNotFound()  # Tencent Cloud SMS is not configured here
+        raise web.HTTPNotFound()  # the provider is not configured here
     if not hmac.compare_digest(request.query.get("token", "").encode(), token.encode()):
-        raise _Refused(_answer(1, "forbidden", 403))
+        raise Refused(answer(1, "forbidden", 403))
     try:
-        body = await read_capped(request, MAX_BODY)
+        body = await read_capped(request, cap)
     except TooLarge:
-        raise _Refused(_answer(1, "too large", 413)) from None
+        raise Refused(answer(1, "too large", 413)) from None
     try:
         return json.loads(body)
     except ValueError:
-        raise _Refused(_answer(1, "not JSON", 400)) from None
+        raise Refused(answer(1, "not JSON", 400)) from None
 
 
-class _Refused(Exception):
+async def _body(request: web.Request) -> Any:
+    return await callback_json(request, request.app.get(SMS_CALLBACK_TOKEN, ""))
+
+
+class Refused(Exception):
     def __init__(self, response: web.Response) -> None:
         self.response = response
 
@@ -99,13 +103,13 @@ class _Refused(Exception):
 async def tencent_status(request: web.Request) -> web.Response:
     try:
         reports = await _body(request)
-    except _Refused as refused:
+    except Refused as refused:
         return refused.response
     if not isinstance(reports, list) or not all(isinstance(r, dict) for r in reports):
-        return _answer(1, "expected a JSON array of reports", 400)
+        return answer(1, "expected a JSON array of reports", 400)
     changed = await apply_reports(reports, datetime.now(UTC))
     log.info("SMS delivery reports: %d received, %d applied", len(reports), changed)
-    return _answer(0, "OK")
+    return answer(0, "OK")
 
 
 async def tencent_reply(request: web.Request) -> web.Response:
@@ -113,25 +117,25 @@ async def tencent_reply(request: web.Request) -> web.Response:
     "extend": ""}: handed to the SMS conversation of the person with that phone."""
     try:
         reply = await _body(request)
-    except _Refused as refused:
+    except Refused as refused:
         return refused.response
     if not isinstance(reply, dict) or not str(reply.get("mobile", "")).isdigit() \
             or not isinstance(reply.get("text"), str):
-        return _answer(1, "expected mobile and text", 400)
+        return answer(1, "expected mobile and text", 400)
     if str(reply.get("nationcode", "86")) != "86":
-        return _answer(0, "OK")  # only mainland numbers are on record
+        return answer(0, "OK")  # only mainland numbers are on record
     inbox = request.app[SMS_INBOX]
     phone, text = str(reply["mobile"])[:20], reply["text"][:500]
     digest = hashlib.sha256(f"{phone}|{reply.get('time')}|{text}".encode()).hexdigest()
     if not await inbox.redis.set(inbox.keys.sms_reply(digest), "1", nx=True,
                                  ex=REPLY_SEEN_TTL):
-        return _answer(0, "OK")  # pushed again: handled the first time
+        return answer(0, "OK")  # pushed again: handled the first time
     try:
         await inbox.answer(phone, text, datetime.now(UTC))
     except Exception:
         await inbox.redis.delete(inbox.keys.sms_reply(digest))  # the retry may succeed
         raise
-    return _answer(0, "OK")
+    return answer(0, "OK")
 
 
 def setup_sms_callbacks(app: web.Application, token: str) -> None:

@@ -14,6 +14,7 @@ from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
 from bot.sms_callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
+from bot.voice_callbacks import VOICE_INBOX, VoiceInbox, setup_voice_callbacks
 from config.clients import message_crypto, sms_callback_token
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
@@ -22,6 +23,7 @@ from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings, SettingsError
 from config.worker import inprocess_worker
 from handlers.sms_reply import SmsReplies
+from handlers.voice_reply import VoiceReplies
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
@@ -44,6 +46,10 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
     app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys)
     app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts).answer,
                               rt.redis, rt.keys)
+    if rt.channels.voice is not None:
+        app[VOICE_INBOX] = VoiceInbox(
+            VoiceReplies(rt.domain.draws, rt.domain.outbox, rt.texts).keypress,
+            rt.voice.callback_token, rt.redis, rt.keys)
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5,
                                app[LIFECYCLE])
@@ -59,7 +65,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
         from sandbox.context import SANDBOX, SandboxServices
 
         app[SANDBOX] = SandboxServices(domain=rt.domain, notify_texts=notify, redis=rt.redis,
-                                       keys=rt.keys)
+                                       keys=rt.keys, voice=rt.voice.sandbox)
 
 
 def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application
@@ -102,6 +108,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_health(app)
     setup_pay_notify(app)
     setup_sms_callbacks(app, sms_callback_token(settings))
+    setup_voice_callbacks(app)
     app.add_subapp(MINIAPP_PREFIX, miniapp)
     setup_pages(app)
     setup_answer_pages(app)

@@ -4,14 +4,19 @@ message crypto of the official account."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import aiohttp
 
 from bot.crypto import MessageCrypto
 from bot.sms import LoggingSms, SandboxSms, load_provider_class
+from bot.voice_tencent import SandboxVoice, sandbox_voice
 from bot.wechatpay import WeChatPayClient
 from config.settings import Settings, SettingsError
+from config.voice_settings import TencentVoiceSettings
 from services.sms import SmsGateway
+from services.texts import Texts
+from services.voice import VoiceGateway
 
 
 def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayClient:
@@ -66,6 +71,38 @@ def sms_callback_token(settings: Settings) -> str:
     from config.sms_settings import TencentSmsSettings
 
     return TencentSmsSettings().callback_token
+
+
+@dataclass(frozen=True)
+class VoiceSetup:
+    """How this process calls phones: `make(session)` gives the gateway (None: VOICE_PROVIDER
+    is off), `callback_token` the secret of the callback address, and in sandbox mode the
+    stand-in account the fake VMS is configured with."""
+
+    make: Callable[[aiohttp.ClientSession], VoiceGateway | None]
+    callback_token: str = ""
+    sandbox: SandboxVoice | None = None
+
+
+def voice_setup(settings: Settings, texts: Texts, api_base: str) -> VoiceSetup:
+    """The voice provider VOICE_PROVIDER names; a start-up error when it is unknown or its
+    credentials are missing."""
+    from bot.voice_tencent import TencentVoice
+
+    mode = settings.voice_mode
+    if mode == "off":
+        return VoiceSetup(lambda session: None)
+    if mode == "sandbox":
+        stand_in = sandbox_voice(settings.secret_key, texts, api_base,
+                                 settings.wechat_api_timeout)
+        return VoiceSetup(lambda session: TencentVoice(session, stand_in.config),
+                          stand_in.callback_token, stand_in)
+    if mode == "tencent":
+        tencent = TencentVoiceSettings()
+        config = tencent.config()  # refuses to start without its credentials
+        return VoiceSetup(lambda session: TencentVoice(session, config),
+                          tencent.callback_token)
+    raise SettingsError(f"VOICE_PROVIDER={mode}: expected sandbox, tencent or off")
 
 
 def message_crypto(settings: Settings) -> MessageCrypto | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import aiohttp
 from arq.connections import ArqRedis
@@ -23,7 +23,7 @@ from bot.sender import Sender
 from bot.wechat_api import WeChatAPI
 from bot.wechatpay import WeChatPayClient
 from config.chat import build_engine
-from config.clients import pay_client, sms_factory
+from config.clients import VoiceSetup, pay_client, sms_factory, voice_setup
 from config.database import database
 from config.embedded_redis import embedded_redis
 from config.redis_client import make_arq, make_redis
@@ -36,6 +36,7 @@ from services.attendance import Attendance
 from services.binding import Binding
 from services.codes import VerificationCodes
 from services.domain import Domain
+from services.draw_calls import CallPolicy, DrawCalls
 from services.draw_engine import DrawEngine
 from services.draw_followups import DrawFollowups
 from services.draw_setup import DrawSetup
@@ -55,6 +56,7 @@ from services.review import Review
 from services.scenes import SceneCodec
 from services.sms import CodeSms, SmsGateway
 from services.texts import Texts
+from services.voice import VoiceGateway
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,11 +73,12 @@ class Runtime:
     engine: Engine
     sessions: Sessions
     pay: WeChatPayClient | None  # None while payments are not configured
+    voice: VoiceSetup  # the voice provider's callback secret (and the sandbox's stand-in)
 
 
 def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqRedis,
                  outbox: Outbox, texts: Texts, sms: SmsGateway, public_url: str,
-                 pay: PayGateway | None) -> Domain:
+                 pay: PayGateway | None, voice: VoiceGateway | None = None) -> Domain:
     """The domain services, each given what it uses."""
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
@@ -90,8 +93,11 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     files = DiskStore(settings.var_dir / "files")
     exams = Exams(outbox, links, schedule)
     education = Education(outbox, links, settings.secret_key)
+    calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
+        timedelta(minutes=settings.voice_after_minutes),
+        timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
     draws = DrawEngine(outbox, schedule, answer_link=lambda invitation_id: links.address(
-        "/a/" + links.short(ANSWER_LINK, str(invitation_id))))
+        "/a/" + links.short(ANSWER_LINK, str(invitation_id))), calls=calls)
     setup = DrawSetup(outbox, vault)
     return Domain(
         vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,
@@ -110,7 +116,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,
                    keys: RedisKeys, outbox: Outbox, texts: Texts, sms: SmsGateway,
-                   own_url: str) -> Channels:
+                   own_url: str, voice: VoiceGateway | None = None) -> Channels:
     """The WeChat APIs, SMS and the outbox relay."""
     base = settings.api_base(own_url)
     qr_base = base if settings.sandbox or settings.wechat_api_base else \
@@ -124,8 +130,9 @@ def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Re
                                settings.sandbox or settings.env == "test")
     limits = RateLimits(redis, keys, settings.outbox_rate, settings.outbox_user_rate)
     sender = Sender(outbox, official, mini, sms, notify_texts, limits, redis, keys,
-                    settings.outbox_max_attempts, settings.miniapp_appid)
-    return Channels(official=official, mini=mini, sms=sms, notify_texts=notify_texts,
+                    settings.outbox_max_attempts, settings.miniapp_appid, voice)
+    return Channels(official=official, mini=mini, sms=sms, voice=voice,
+                    notify_texts=notify_texts,
                     relay=Relay(outbox, sender, redis, keys))
 
 
@@ -134,6 +141,8 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
     """Start every resource in order and stop them in reverse. `own_url` is where this
     deployment's web process listens (the sandbox WeChat API lives under it)."""
     make_sms = sms_factory(settings)  # before anything starts
+    texts = Texts(settings.texts_dir)
+    voice = voice_setup(settings, texts, settings.api_base(own_url))
     async with contextlib.AsyncExitStack() as stack:
         redis_url = settings.redis_url
         if not redis_url:
@@ -148,7 +157,6 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         arq = make_arq(redis_url, settings)
         stack.push_async_callback(arq.aclose)
         await stack.enter_async_context(database(settings))
-        texts = Texts(settings.texts_dir)
         background = Background()
         stack.push_async_callback(background.drain, 10.0)
         http = aiohttp.ClientSession(
@@ -156,21 +164,24 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
             connector=aiohttp.TCPConnector(limit=100))
         stack.push_async_callback(http.close)
         sms = make_sms(http, settings.sms_api_base or settings.api_base(own_url))
+        phone = voice.make(http)
         outbox = Outbox(OutboxNudge(redis, keys, lambda: arq.enqueue_job(
-            RELAY_JOB, _job_id=RELAY_JOB_ID)), lease=settings.outbox_lease)
+            RELAY_JOB, _job_id=RELAY_JOB_ID)), lease=settings.outbox_lease,
+            at_once=frozenset(settings.channels_at_once))
         public_url = settings.public_base_url or own_url
         pay = None
         if settings.payments_on:
             pay = await stack.enter_async_context(pay_client(settings, own_url, public_url))
         domain = build_domain(settings, redis=redis, keys=keys, arq=arq, outbox=outbox,
-                              texts=texts, sms=sms, public_url=public_url, pay=pay)
+                              texts=texts, sms=sms, public_url=public_url, pay=pay,
+                              voice=phone)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,
-                                  texts=texts, sms=sms, own_url=own_url)
+                                  texts=texts, sms=sms, own_url=own_url, voice=phone)
         engine = build_engine(settings, keys=keys, conv_redis=conv_redis, arq=arq,
                               texts=texts, background=background, domain=domain,
                               channels=channels)
         yield Runtime(settings=settings, redis_url=redis_url, redis=redis, keys=keys,
                       texts=texts, background=background, http=http, domain=domain,
                       channels=channels, engine=engine, sessions=Sessions(redis, keys),
-                      pay=pay)
+                      pay=pay, voice=voice)

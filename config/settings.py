@@ -68,6 +68,19 @@ class Settings(BaseSettings):
     # SMS_API_BASE defaults to the WeChat API base (the sandbox).
     sms_provider: str = Field("", validation_alias="SMS_PROVIDER")
     sms_api_base: str = Field("", validation_alias="SMS_API_BASE")
+    # Voice calls: "sandbox" (the Tencent Cloud VMS client against the sandbox's fake),
+    # "tencent" (TENCENT_VMS_* and TENCENTCLOUD_SECRET_*, config/voice_settings.py) or "off";
+    # default: sandbox in sandbox mode, off otherwise. An invitation still open after
+    # VOICE_AFTER_MINUTES is called, again every VOICE_RETRY_MINUTES while it stays open,
+    # at most VOICE_ATTEMPTS times (seed 004: 3).
+    voice_provider: str = Field("", validation_alias="VOICE_PROVIDER")
+    voice_after_minutes: float = Field(3.0, ge=0, validation_alias="VOICE_AFTER_MINUTES")
+    voice_retry_minutes: float = Field(5.0, gt=0, validation_alias="VOICE_RETRY_MINUTES")
+    voice_attempts: int = Field(3, ge=1, le=3, validation_alias="VOICE_ATTEMPTS")
+    # Kinds sent on WeChat and by SMS at the same time (time matters), a JSON list; every
+    # other kind goes out on the first channel that reaches the person.
+    channels_at_once: list[str] = Field(["draw.invitation"],
+                                        validation_alias="CHANNELS_AT_ONCE")
     # Template ids from the WeChat console, per notification kind (JSON objects).
     wechat_templates: dict[str, str] = Field({}, validation_alias="WECHAT_TEMPLATES")
     miniapp_templates: dict[str, str] = Field({}, validation_alias="MINIAPP_TEMPLATES")
@@ -208,6 +221,10 @@ class Settings(BaseSettings):
     @property
     def sms_mode(self) -> str:
         return self.sms_provider or ("sandbox" if self.sandbox else "log")
+
+    @property
+    def voice_mode(self) -> str:
+        return self.voice_provider or ("sandbox" if self.sandbox else "off")
 
     def api_base(self, own_base_url: str) -> str:
         """Where outgoing WeChat API calls go: the sandbox in sandbox mode unless overridden."""

@@ -22,6 +22,7 @@ from config.settings import Settings
 from services.infra import infrastructure_errors
 from services.jobs import (
     DOMAIN_CTX,
+    draw_invitation_call,
     draw_invitation_timeout,
     exam_timeout,
     reconcile_payments,
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 def job_functions() -> list[Any]:
     """Every job the worker runs."""
-    return [process_message, exam_timeout, draw_invitation_timeout,
+    return [process_message, exam_timeout, draw_invitation_timeout, draw_invitation_call,
             # no kept result: a nudge while it runs must be able to queue the next run
             func(relay_outbox, keep_result=0, max_tries=1)]
 

@@ -59,7 +59,7 @@ class SmsReplies:
             target = recent
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
         said, _ = _said(self.texts, await self.draws.reply(target.id, person.id, choice, now,
-                                                           reason), reason)
+                                                           reason, via="sms"), reason)
         return said
 
     async def _reason(self, person: Person, text: str, now: datetime) -> str:

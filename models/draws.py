@@ -226,6 +226,8 @@ class Invitation(Model):
     due_at = fields.DatetimeField()
     replied_at = fields.DatetimeField(null=True)
     reason = fields.CharField(max_length=100, null=True)
+    # how the answer came: chat / miniapp / sms / link / voice (services.draw_calls.VIA)
+    answered_via = fields.CharField(max_length=12, null=True)
     code = fields.CharField(max_length=8, null=True)  # 验证码, on confirmation
     supplementary = fields.BooleanField(default=False)
     absence = fields.CharField(max_length=8, null=True)  # 缺席 / 请假, registered by the agency

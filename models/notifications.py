@@ -24,6 +24,7 @@ class ChannelKind(StrEnum):
     TEMPLATE = "template"  # official-account template message
     SUBSCRIBE = "subscribe"  # mini-program subscribe message
     SMS = "sms"
+    VOICE = "voice"  # a call to the phone (texts/notify/<kind>/voice.j2)
 
 
 class Notification(Model):
@@ -42,7 +43,8 @@ class Notification(Model):
     claim_token = fields.CharField(max_length=32, null=True, db_index=True)
     client_msg_id = fields.CharField(max_length=64)
     wx_msgid = fields.BigIntField(null=True, db_index=True)
-    sms_id = fields.CharField(max_length=64, null=True, db_index=True)  # the SMS provider's
+    # the SMS provider's id for the message, or the voice provider's for the call
+    sms_id = fields.CharField(max_length=64, null=True, db_index=True)
     last_error = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     sent_at = fields.DatetimeField(null=True)

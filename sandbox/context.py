@@ -9,6 +9,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.notify_texts import NotifyTexts
+from bot.voice_tencent import SandboxVoice
 from services.domain import Domain
 from services.redis_keys import RedisKeys
 
@@ -47,6 +48,7 @@ class SandboxServices:
     notify_texts: NotifyTexts
     redis: Redis
     keys: RedisKeys
+    voice: SandboxVoice | None = None  # the stand-in VMS account, when VOICE_PROVIDER=sandbox
 
 
 SANDBOX_SETTINGS = web.AppKey("sandbox_settings", SandboxSettings)

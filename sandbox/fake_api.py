@@ -14,6 +14,8 @@ from aiohttp import BodyPartReader, web
 
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
 from sandbox.fake_tencent_sms import endpoint as tencent_sms_endpoint
+from sandbox.fake_tencent_vms import TENCENT_VMS, TencentVmsFake
+from sandbox.fake_tencent_vms import endpoint as tencent_vms_endpoint
 from sandbox.platform import Fault, Platform, PlatformError
 
 log = logging.getLogger(__name__)
@@ -218,4 +220,6 @@ def fake_api_app(platform: Platform) -> web.Application:
     app.router.add_post("/sms/send", sms_send)
     app[TENCENT_SMS] = TencentSmsFake(platform)
     app.router.add_post("/tencent-sms", tencent_sms_endpoint)
+    app[TENCENT_VMS] = TencentVmsFake(platform)
+    app.router.add_post("/tencent-vms", tencent_vms_endpoint)
     return app

@@ -47,10 +47,12 @@ def _error(code: str, message: str) -> web.Response:
                                            "RequestId": secrets.token_hex(8)}})
 
 
-def _checked(request: web.Request, fake: TencentSmsFake, body: bytes) -> web.Response | None:
+def _checked(request: web.Request, keys: dict[str, str], body: bytes,
+             action: str = "SendSms", service: str = "sms") -> web.Response | None:
+    """The refusal Tencent Cloud answers a request with a bad signature or action, or None."""
     auth = request.headers.get("Authorization", "")
     found = re.match(r"TC3-HMAC-SHA256 Credential=([^/]+)/", auth)
-    if not found or found.group(1) not in fake.keys:
+    if not found or found.group(1) not in keys:
         return _error("AuthFailure.SecretIdNotFound", "The SecretId is not found.")
     try:
         stamp = int(request.headers.get("X-TC-Timestamp", ""))
@@ -58,13 +60,14 @@ def _checked(request: web.Request, fake: TencentSmsFake, body: bytes) -> web.Res
         return _error("AuthFailure.InvalidAuthorization", "X-TC-Timestamp is missing.")
     if abs(time.time() - stamp) > MAX_AGE:
         return _error("AuthFailure.SignatureExpire", "Signature expired.")
-    expected = tc3_authorization(found.group(1), fake.keys[found.group(1)],
+    expected = tc3_authorization(found.group(1), keys[found.group(1)],
                                  request.headers.get("Host", request.host), stamp, body,
+                                 service=service,
                                  content_type=request.headers.get("Content-Type", ""))
     if not hmac.compare_digest(expected, auth):
         return _error("AuthFailure.SignatureFailure", "The provided credentials could not "
                                                       "be validated.")
-    if request.headers.get("X-TC-Action") != "SendSms":
+    if request.headers.get("X-TC-Action") != action:
         return _error("InvalidAction", "The action is not found.")
     return None
 
@@ -119,7 +122,7 @@ async def endpoint(request: web.Request) -> web.Response:
     fake = request.app[TENCENT_SMS]
     fake.calls += 1
     body = await request.read()
-    refused = _checked(request, fake, body)
+    refused = _checked(request, fake.keys, body)
     if refused is not None:
         return refused
     try:

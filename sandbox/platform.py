@@ -45,7 +45,7 @@ class Sent:
     """Something the platform delivered (or refused) to a user; the simulator shows these."""
 
     seq: int
-    kind: str  # custom_text, custom_image, template, subscribe, sms
+    kind: str  # custom_text, custom_image, template, subscribe, sms, voice
     openid: str
     payload: dict[str, Any]
     at: float
@@ -277,6 +277,15 @@ class Platform:
         if not text:
             raise PlatformError(400, "empty text")
         return self.record("sms", phone, {"text": text})
+
+    def record_call(self, phone: str, text: str) -> Sent:
+        """Not WeChat: a voice call ringing on this phone (the fake VMS places it)."""
+        if not re.fullmatch(r"1[3-9][0-9]{9}", phone):
+            raise PlatformError(400, "invalid phone")
+        return self.record("voice", phone, {"text": text})
+
+    def calls_to(self, phone: str) -> list[str]:
+        return [s.payload["text"] for s in self.sent if s.kind == "voice" and s.openid == phone]
 
     def sms_to(self, phone: str) -> list[str]:
         return [s.payload["text"] for s in self.sent if s.kind == "sms" and s.openid == phone]

@@ -14,6 +14,7 @@ from models.people import ROLE_TITLES, Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices
 from sandbox.events import CallbackClient
+from sandbox.fake_tencent_vms import TENCENT_VMS
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform, Sent
 from sandbox.wechat_push import Mode, Pusher, event_fields, text_fields
@@ -116,6 +117,26 @@ async def scan(request: web.Request) -> web.Response:
                        bool(body.get("aes")))
 
 
+async def voice_key(request: web.Request) -> web.Response:
+    """The phone of a call the fake VMS placed: pick up and press a key (1 / 2 / 3), or let
+    it ring out ("miss"); the fake pushes the documented callbacks to the service."""
+    body = await request.json()
+    fake = request.app[TENCENT_VMS]
+    seq = int(body.get("seq", 0))
+    called = next((s.openid for s in request.app[PLATFORM].sent
+                   if s.seq == seq and s.kind == "voice"), "")
+    ringing = fake.ringing(called)
+    if not ringing:
+        return web.json_response({"error": "not_ringing", "message": "这个号码没有正在响铃的来电"},
+                                 status=404)
+    key = str(body.get("key", ""))
+    if key == "miss":
+        await fake.miss(ringing[-1].callid)
+    else:
+        await fake.answer(ringing[-1].callid, key[:1])
+    return web.json_response({"ok": True})
+
+
 def _show(item: Sent, api_base: str) -> dict[str, Any]:
     out: dict[str, Any] = {"seq": item.seq, "kind": item.kind, "at": item.at}
     if item.kind == "custom_text":
@@ -200,6 +221,7 @@ def setup_simulator(app: web.Application, platform: Platform) -> None:
     r.add_get("/api/qrcodes", qrcodes)
     r.add_post("/api/notify", notify)
     r.add_post("/api/close-window", close_window)
+    r.add_post("/api/voice-key", voice_key)
 
 
 PAY_GATEWAY = web.AppKey("sandbox_pay_gateway", PayGateway)

@@ -26,6 +26,7 @@ from models.draws import (
 )
 from services.clock import china_time
 from services.draw_audit import draw_key, new_seed, order, pool_hash, seed_hash
+from services.draw_calls import DrawCalls, cancel_calls, invitation_key
 from services.draw_counts import Counts, draw_counts
 from services.draw_log import Actor, record, require_reason
 from services.draw_notices import invitation_params, notice_of, notices_of
@@ -52,9 +53,11 @@ class ReplyOutcome:
 
 class DrawEngine:
     def __init__(self, outbox: Outbox, schedule: Schedule,
-                 answer_link: Callable[[int], str] | None = None) -> None:
+                 answer_link: Callable[[int], str] | None = None,
+                 calls: DrawCalls | None = None) -> None:
         self.outbox = outbox
         self.schedule = schedule
+        self.calls = calls  # voice calls to the experts who have not answered
         # an invitation's answer page (web/answer.py), carried by its SMS
         self.answer_link = answer_link
 
@@ -153,6 +156,8 @@ class DrawEngine:
         for item in invited:
             await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
                                 f"draw-timeout:{item.id}")
+        if self.calls is not None:
+            await self.calls.plan(invited)
 
     async def _advance(self, change: Change, activity: DrawActivity, now: datetime
                        ) -> list[Invitation]:
@@ -251,7 +256,8 @@ class DrawEngine:
         params = invitation_params(notice, invitation, activity.response_minutes)
         if self.answer_link is not None:
             params["link"] = self.answer_link(invitation.id)
-        await change.notify("draw.invitation", params, person_id=person_id)
+        await change.notify("draw.invitation", params, person_id=person_id,
+                            dedupe_key=invitation_key(invitation.id))
         return invitation
 
     # -- replies ---------------------------------------------------------------------------
@@ -268,8 +274,9 @@ class DrawEngine:
                                        due_at__gt=now).order_by("sent_at")
 
     async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
-                    reason: str = "") -> ReplyOutcome:
-        """1 参加, 2 不参加, 3 需回避, applied under the activity's lock."""
+                    reason: str = "", via: str = "chat") -> ReplyOutcome:
+        """1 参加, 2 不参加, 3 需回避, applied under the activity's lock; `via` is the way it
+        came (chat, miniapp, sms, link, voice): kept, and calls still pending are dropped."""
         if choice not in (1, 2, 3):
             raise BadInput("invitation.choice")
         async with self.outbox.change(now) as change:
@@ -282,6 +289,9 @@ class DrawEngine:
             notice = await notice_of(invitation)
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
+            invitation.answered_via = via
+            await invitation.save(update_fields=["answered_via"])
+            await cancel_calls(invitation.id)
             if now > invitation.due_at:
                 invitation.status = InvitationStatus.TIMEOUT
                 await invitation.save(update_fields=["status"])
@@ -340,6 +350,7 @@ class DrawEngine:
         updated = await Invitation.filter(id=item.id, status=InvitationStatus.SENT).update(
             status=InvitationStatus.TIMEOUT)
         if updated:
+            await cancel_calls(item.id)
             await self.advance(item.activity_id, now)
         return bool(updated)
 

@@ -45,6 +45,13 @@ async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> No
     await domain_of(ctx).draws.expire(invitation_id, datetime.now(UTC))
 
 
+async def draw_invitation_call(ctx: dict[str, Any], invitation_id: int, attempt: int) -> None:
+    """A drawn expert has not answered yet: their phone rings (services/draw_calls.py)."""
+    calls = domain_of(ctx).draws.calls
+    if calls is not None:
+        await calls.call(invitation_id, attempt, datetime.now(UTC))
+
+
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     """Invitations whose timer was lost, results that just unsealed, withdrawal notices not
     yet acknowledged, reminders, automatic urges and absences."""

@@ -65,12 +65,22 @@ class Lease:
         return self._clock() < self.until - self.margin
 
 
+# The channel groups of a kind sent on every group at once (CHANNELS_AT_ONCE): one row per
+# group, each with the other groups' channels ruled out.
+WECHAT_GROUP = ("cs", "template", "subscribe")
+AT_ONCE_GROUPS = (WECHAT_GROUP, ("sms",))
+ALL_CHANNELS = frozenset({*WECHAT_GROUP, "sms", "voice"})
+
+
 @dataclass
 class Change:
-    """Notifications added inside one business transaction."""
+    """Notifications added inside one business transaction. Kinds in `at_once` go out on
+    WeChat and by SMS at the same time (an invitation: time matters), as two rows; the
+    others on the first channel that reaches the person."""
 
     now: datetime
     added: list[Notification] = field(default_factory=list)
+    at_once: frozenset[str] = frozenset()
 
     async def notify(self, kind: str, params: dict[str, Any], *, person_id: int | None = None,
                      openid: str | None = None, dedupe_key: str | None = None,
@@ -80,12 +90,20 @@ class Change:
             raise ValueError("a notification needs a person or an openid")
         if dedupe_key and await Notification.exists(dedupe_key=dedupe_key):
             return None
-        item = await Notification.create(
-            kind=kind, params=params, person_id=person_id, openid=openid,
-            dedupe_key=dedupe_key, next_attempt_at=not_before or self.now,
-            client_msg_id="eb-" + secrets.token_hex(12))
-        self.added.append(item)
-        return item
+        groups: tuple[tuple[str, ...], ...] = ((),)
+        if kind in self.at_once and person_id is not None:
+            groups = AT_ONCE_GROUPS
+        first: Notification | None = None
+        for n, group in enumerate(groups):
+            item = await Notification.create(
+                kind=kind, params=params, person_id=person_id, openid=openid,
+                dedupe_key=dedupe_key if n == 0 or not dedupe_key else f"{dedupe_key}#{n}",
+                next_attempt_at=not_before or self.now,
+                ruled_out=",".join(sorted(ALL_CHANNELS - set(group))) if group else "",
+                client_msg_id="eb-" + secrets.token_hex(12))
+            self.added.append(item)
+            first = first or item
+        return first
 
     async def notify_all(self, kind: str, params: dict[str, Any], person_ids: list[int], *,
                          dedupe_prefix: str) -> int:
@@ -106,15 +124,17 @@ class Change:
 
 
 class Outbox:
-    def __init__(self, nudge: Nudge | None = None, lease: float = 60.0) -> None:
+    def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
+                 at_once: frozenset[str] = frozenset()) -> None:
         self._nudge = nudge
         self.lease = timedelta(seconds=lease)
+        self.at_once = at_once  # kinds sent on WeChat and by SMS at once
 
     @contextlib.asynccontextmanager
     async def change(self, now: datetime) -> AsyncIterator[Change]:
         """A transaction for a business change and its notifications; the relay is woken
         once it has committed."""
-        change = Change(now)
+        change = Change(now, at_once=self.at_once)
         async with in_transaction():
             yield change
         if change.added:

@@ -110,6 +110,10 @@ class RedisKeys:
         """An SMS reply (上行) already handled: the provider retries its callbacks."""
         return f"{self.prefix}sms:reply:{digest}"
 
+    def voice_key(self, digest: str) -> str:
+        """A key pressed on a call, already handled: the provider retries its callbacks."""
+        return f"{self.prefix}voice:key:{digest}"
+
     def send_marker(self, notification_id: int) -> str:
         return f"{self.prefix}ob:sent:{notification_id}"
 

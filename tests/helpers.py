@@ -306,7 +306,7 @@ def process_env(settings: Settings) -> dict[str, str]:
         value = getattr(settings, name)
         if value is None or field.validation_alias is None:
             continue
-        if isinstance(value, dict):
+        if isinstance(value, dict | list):
             value = json.dumps(value)
         elif isinstance(value, bool):
             value = "1" if value else "0"

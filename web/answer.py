@@ -73,7 +73,8 @@ async def answer_post(request: web.Request) -> web.Response:
         return await _page(request, invitation)
     reason = str(form.get("reason", "")).strip()[:100]
     outcome = await request.app[DOMAIN].draws.reply(invitation.id, invitation.person_id,
-                                                    choice, datetime.now(UTC), reason)
+                                                    choice, datetime.now(UTC), reason,
+                                                    via="link")
     said, _ = _said(request.app[TEXTS], outcome, reason or "-")
     return await _page(request, outcome.invitation, said)
 

@@ -20,6 +20,7 @@ from miniapp_api.routes.draw_common import (
     counts_out,
 )
 from miniapp_api.schemas import Model
+from services.draw_contacts import contact_report
 from services.draw_results import draw_results, pool_audit, result_link
 
 api = Api()
@@ -56,6 +57,30 @@ class AuditOut(Model):
     pools: list[dict[str, object]]
     ok: bool | None
     problems: list[str] = Field(default_factory=list)
+
+
+class AttemptOut(Model):
+    channel: str = Field(description="cs 客服消息 / template 模板消息 / subscribe 订阅消息 / "
+                                     "sms 短信 / voice 语音呼叫 / wechat 微信均未触达")
+    status: str
+    at: datetime | None
+
+
+class ContactOut(Model):
+    """How one drawn expert was reached: never their phone, a name only once confirmed."""
+
+    invitation_id: int
+    condition_id: int
+    wave: int
+    status: str
+    answered_via: str | None = Field(description="chat / miniapp / sms / link / voice")
+    name: str | None
+    tried: list[AttemptOut]
+
+
+class ContactsOut(Model):
+    activity_id: int
+    invitations: list[ContactOut]
 
 
 class StartIn(Model):
@@ -112,6 +137,19 @@ async def results(call: Call) -> ResultsOut:
                   verification_code=r.verification_code, supplementary=r.supplementary,
                   condition_id=r.condition_id)
         for r in await draw_results(activity, call.now)])
+
+
+@api.route("GET", "/draws/activities/{activity_id}/contacts", access=AGENCY,
+           response=ContactsOut, tag=TAG,
+           summary="每个邀请的通知渠道（微信、短信、语音呼叫）及答复方式（与结果同时解封）")
+async def contacts(call: Call) -> ContactsOut:
+    activity = await activity_in_path(call)
+    return ContactsOut(activity_id=activity.id, invitations=[
+        ContactOut(invitation_id=r.invitation_id, condition_id=r.condition_id, wave=r.wave,
+                   status=r.status, answered_via=r.answered_via, name=r.name,
+                   tried=[AttemptOut(channel=a.channel, status=a.status, at=a.at)
+                          for a in r.tried])
+        for r in await contact_report(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/result-page", access=AGENCY,

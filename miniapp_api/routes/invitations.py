@@ -56,5 +56,5 @@ async def mine(call: Call) -> InvitationsOut:
 async def reply(call: Call, body: ReplyIn) -> InvitationOut:
     outcome = await call.domain.draws.reply(call.path_int("invitation_id"),
                                                call.caller.need_person().id, body.choice,
-                                               call.now, body.reason)
+                                               call.now, body.reason, via="miniapp")
     return invitation_out(outcome.invitation, outcome.notice)

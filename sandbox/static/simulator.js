@@ -137,12 +137,34 @@ function menuAction(item) {
   }
 }
 
+function keypad(seq) {
+  // a ringing call: press 1 / 2 / 3 as the callee would, or let it ring out
+  const pad = document.createElement("div");
+  pad.className = "keypad";
+  for (const [key, label] of [["1", "1 参加"], ["2", "2 不参加"], ["3", "3 需回避"],
+                              ["miss", "未接听"]]) {
+    const button = document.createElement("button");
+    button.textContent = label;
+    button.dataset.testid = "voice-key-" + key;
+    button.onclick = async () => {
+      try {
+        await api("voice-key", { seq, key });
+        pad.textContent = key === "miss" ? "未接听" : "已按 " + key;
+      } catch (err) {
+        pad.textContent = err.message;
+      }
+    };
+    pad.appendChild(button);
+  }
+  return pad;
+}
+
 function renderItem(item) {
   const div = document.createElement("div");
   div.className = "item";
   div.dataset.testid = "inbox-" + item.kind;
   const names = { custom_text: "客服消息", custom_image: "客服图片", template: "模板消息",
-                  subscribe: "订阅消息", sms: "短信" };
+                  subscribe: "订阅消息", sms: "短信", voice: "来电" };
   const tag = document.createElement("span");
   tag.className = "tag " + item.kind;
   tag.textContent = names[item.kind] || item.kind;
@@ -166,6 +188,7 @@ function renderItem(item) {
     p.style.whiteSpace = "pre-wrap";
     div.appendChild(p);
   }
+  if (item.kind === "voice") div.appendChild(keypad(item.seq));
   $("#inbox").prepend(div);
   if (item.kind === "custom_text") bubble("bot", item.text, "pushed");
 }

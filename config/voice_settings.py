@@ -1,0 +1,50 @@
+"""Settings of the voice provider Tencent Cloud VMS, read only when VOICE_PROVIDER=tencent
+(the sandbox's stand-in account is bot.voice_tencent.sandbox_voice)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.sms_tencent import Template
+from bot.voice_tencent import TencentVoiceConfig
+from config.settings import SettingsError
+
+TENCENT_VMS_ENDPOINT = "https://vms.tencentcloudapi.com"
+
+
+class TencentVoiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    secret_id: str = Field("", validation_alias="TENCENTCLOUD_SECRET_ID")
+    secret_key: str = Field("", validation_alias="TENCENTCLOUD_SECRET_KEY")
+    app_id: str = Field("", validation_alias="TENCENT_VMS_APP_ID")  # VoiceSdkAppid
+    # {"draw.invitation.call": {"id": "1234", "params": ["gather_at", "venue", ...]}}
+    templates: dict[str, Any] = Field({}, validation_alias="TENCENT_VMS_TEMPLATES")
+    endpoint: str = Field("", validation_alias="TENCENT_VMS_ENDPOINT")
+    region: str = Field("ap-guangzhou", validation_alias="TENCENT_VMS_REGION")
+    timeout: float = Field(5.0, gt=0, validation_alias="TENCENT_VMS_TIMEOUT")  # s per call
+    # the secret part of the callback address set in the console (Tencent Cloud does not
+    # sign its callbacks): https://<host>/voice/tencent/callback?token=<this>
+    callback_token: str = Field("", validation_alias="TENCENT_VMS_CALLBACK_TOKEN")
+
+    def config(self) -> TencentVoiceConfig:
+        """The client's configuration; a SettingsError naming what is missing."""
+        missing = [name for name, value in (
+            ("TENCENTCLOUD_SECRET_ID", self.secret_id),
+            ("TENCENTCLOUD_SECRET_KEY", self.secret_key), ("TENCENT_VMS_APP_ID", self.app_id),
+            ("TENCENT_VMS_CALLBACK_TOKEN", self.callback_token)) if not value]
+        if missing:
+            raise SettingsError(f"VOICE_PROVIDER=tencent needs {', '.join(missing)}")
+        templates = {}
+        for kind, spec in self.templates.items():
+            if not isinstance(spec, dict) or not str(spec.get("id", "")).strip():
+                raise SettingsError(f"TENCENT_VMS_TEMPLATES: {kind} needs an id "
+                                    '({"id": "...", "params": [...]})')
+            templates[kind] = Template(str(spec["id"]),
+                                       tuple(map(str, spec.get("params", []))))
+        return TencentVoiceConfig(self.secret_id, self.secret_key, self.app_id, templates,
+                                  self.endpoint or TENCENT_VMS_ENDPOINT, self.region,
+                                  self.timeout)
