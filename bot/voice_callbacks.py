@@ -41,6 +41,7 @@ class VoiceInbox:
     to drop a key pushed twice."""
 
     keypress: Callable[[Notification, str, str, datetime], Awaitable[object]]
+    answered: Callable[[Notification, datetime], Awaitable[None]]  # a call picked up
     token: str
     redis: Redis
     keys: RedisKeys
@@ -92,7 +93,10 @@ async def tencent_voice(request: web.Request) -> web.Response:
     if isinstance(status := body.get("voiceprompt_callback"), dict):
         call = await _call(status)
         if call is not None:
-            await call_ended(call, str(status.get("result", "")), now)
+            result = str(status.get("result", ""))
+            await call_ended(call, result, now)
+            if result == "0":
+                await inbox.answered(call, now)
     if isinstance(failure := body.get("voice_failure_callback"), dict):
         call = await _call(failure)
         if call is not None:

@@ -44,12 +44,14 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
     app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys)
-    app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts).answer,
+    app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts,
+                                         rt.domain.draw_followups).answer,
                               rt.redis, rt.keys)
     if rt.channels.voice is not None:
-        app[VOICE_INBOX] = VoiceInbox(
-            VoiceReplies(rt.domain.draws, rt.domain.outbox, rt.texts).keypress,
-            rt.voice.callback_token, rt.redis, rt.keys)
+        replies = VoiceReplies(rt.domain.draws, rt.domain.draw_followups, rt.domain.outbox,
+                               rt.texts)
+        app[VOICE_INBOX] = VoiceInbox(replies.keypress, replies.answered,
+                                      rt.voice.callback_token, rt.redis, rt.keys)
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5,
                                app[LIFECYCLE])

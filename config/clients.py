@@ -82,6 +82,7 @@ class VoiceSetup:
     make: Callable[[aiohttp.ClientSession], VoiceGateway | None]
     callback_token: str = ""
     sandbox: SandboxVoice | None = None
+    enabled: bool = True
 
 
 def voice_setup(settings: Settings, texts: Texts, api_base: str) -> VoiceSetup:
@@ -91,7 +92,7 @@ def voice_setup(settings: Settings, texts: Texts, api_base: str) -> VoiceSetup:
 
     mode = settings.voice_mode
     if mode == "off":
-        return VoiceSetup(lambda session: None)
+        return VoiceSetup(lambda session: None, enabled=False)
     if mode == "sandbox":
         stand_in = sandbox_voice(settings.secret_key, texts, api_base,
                                  settings.wechat_api_timeout)

@@ -45,7 +45,7 @@ from services.exams import Exams
 from services.feedback import FeedbackDesk
 from services.files import DiskStore
 from services.links import ANSWER_LINK, Links
-from services.outbox import Outbox
+from services.outbox import ALL_CHANNELS, Outbox
 from services.paygate import PayGateway
 from services.payments import Payments
 from services.people import People
@@ -109,7 +109,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         payments=Payments(pay, outbox, education, redis, keys, links),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
-                              settings.minutes(settings.urge_minutes)),
+                              settings.minutes(settings.urge_minutes), draws.answer_link),
         agencies=Agencies(people), administration=Administration(people, exams),
         feedback=FeedbackDesk(outbox))
 
@@ -167,7 +167,8 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         phone = voice.make(http)
         outbox = Outbox(OutboxNudge(redis, keys, lambda: arq.enqueue_job(
             RELAY_JOB, _job_id=RELAY_JOB_ID)), lease=settings.outbox_lease,
-            at_once=frozenset(settings.channels_at_once))
+            at_once=settings.channels_at_once,
+            available=ALL_CHANNELS if voice.enabled else ALL_CHANNELS - {"voice"})
         public_url = settings.public_base_url or own_url
         pay = None
         if settings.payments_on:

@@ -77,10 +77,14 @@ class Settings(BaseSettings):
     voice_after_minutes: float = Field(3.0, ge=0, validation_alias="VOICE_AFTER_MINUTES")
     voice_retry_minutes: float = Field(5.0, gt=0, validation_alias="VOICE_RETRY_MINUTES")
     voice_attempts: int = Field(3, ge=1, le=3, validation_alias="VOICE_ATTEMPTS")
-    # Kinds sent on WeChat and by SMS at the same time (time matters), a JSON list; every
+    # Kinds sent on several groups of channels at the same time, one notification per group
+    # (JSON: kind -> list of groups; channels cs, template, subscribe, sms, voice); every
     # other kind goes out on the first channel that reaches the person.
-    channels_at_once: list[str] = Field(["draw.invitation"],
-                                        validation_alias="CHANNELS_AT_ONCE")
+    channels_at_once: dict[str, list[list[str]]] = Field(
+        {"draw.invitation": [["cs", "template", "subscribe"], ["sms"]],
+         "draw.urge": [["cs", "template", "subscribe", "sms"], ["voice"]],
+         "draw.cancelled": [["cs", "template", "subscribe", "sms"], ["voice"]]},
+        validation_alias="CHANNELS_AT_ONCE")
     # Template ids from the WeChat console, per notification kind (JSON objects).
     wechat_templates: dict[str, str] = Field({}, validation_alias="WECHAT_TEMPLATES")
     miniapp_templates: dict[str, str] = Field({}, validation_alias="MINIAPP_TEMPLATES")

@@ -4,7 +4,8 @@ same patterns (1 / 2 / 3 or words, a reason may follow), the same engine call wi
 races (late, already answered, places taken), the same texts — and the answer goes back by
 SMS. SMS has no conversation state: a reason sent on its own is kept for the person's latest
 2 不参加 / 3 需回避 without one; with several invitations open the answer applies to none and
-the SMS lists them (which one it was for cannot be told from an SMS)."""
+the SMS lists them (which one it was for cannot be told from an SMS). 收到 acknowledges a
+withdrawal notice, as in chat."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from handlers.draw_reply import ANSWER, CHOICES, RECENT, _listed, _said
 from models.draws import Invitation, InvitationStatus
 from models.people import Person
 from services.draw_engine import DrawEngine
+from services.draw_followups import DrawFollowups
 from services.outbox import Outbox
 from services.pii import mask_phone
 from services.texts import Texts
@@ -24,11 +26,15 @@ from services.texts import Texts
 log = logging.getLogger(__name__)
 
 
+ACKNOWLEDGE = ("收到", "已收到", "知道了", "收到了")  # as in chat (handlers/draw_reply.py)
+
+
 @dataclass
 class SmsReplies:
     draws: DrawEngine
     outbox: Outbox
     texts: Texts
+    followups: DrawFollowups | None = None  # 收到 acknowledges a withdrawal notice
 
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
         """What the person with this phone is told back (also queued as an SMS to them);
@@ -42,6 +48,9 @@ class SmsReplies:
         return reply
 
     async def _reply(self, person: Person, text: str, now: datetime) -> str:
+        if text.rstrip("。.!！") in ACKNOWLEDGE and self.followups is not None \
+                and await self.followups.acknowledge(person.id, now) is not None:
+            return self.texts.render("chat/draw/acknowledged.j2")
         match = re.match(ANSWER, text)
         if match is None:
             return await self._reason(person, text, now)

@@ -15,19 +15,29 @@ from models.notifications import Notification
 from models.people import Person
 from services.draw_calls import CALL_KIND
 from services.draw_engine import DrawEngine
+from services.draw_followups import BY_VOICE, DrawFollowups
 from services.outbox import Outbox
 from services.pii import mask_phone
 from services.texts import Texts
 
 log = logging.getLogger(__name__)
 KEYS = {"1": 1, "2": 2, "3": 3}
+WITHDRAWAL_KIND = "draw.cancelled"
 
 
 @dataclass
 class VoiceReplies:
     draws: DrawEngine
+    followups: DrawFollowups
     outbox: Outbox
     texts: Texts
+
+    async def answered(self, call: Notification, now: datetime) -> None:
+        """A call was picked up: a withdrawal notice's is its delivery (seed 004)."""
+        if call.kind == WITHDRAWAL_KIND and call.person_id is not None \
+                and "invitation" in call.params:
+            await self.followups.acknowledge_invitation(
+                int(call.params["invitation"]), call.person_id, now, by=BY_VOICE)
 
     async def keypress(self, call: Notification, key: str, mobile: str,
                        now: datetime) -> str | None:

@@ -6,6 +6,7 @@ and the agency's dashboard."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -60,9 +61,10 @@ class Roster:
 
 class Attendance:
     def __init__(self, outbox: Outbox, setup: DrawSetup, reminders: list[int],
-                 urges: list[int]) -> None:
+                 urges: list[int], answer_link: Callable[[int], str] | None = None) -> None:
         self.outbox = outbox
         self.setup = setup
+        self.answer_link = answer_link  # the invitation's page, carried by reminders
         self.reminders = sorted({timedelta(minutes=m) for m in reminders}, reverse=True)
         self.urge_at = sorted(timedelta(minutes=m) for m in urges)
 
@@ -86,7 +88,8 @@ class Attendance:
                         made = await change.notify("draw.reminder", {
                             **invitation_params(notice, item, 0), "code": item.code or "",
                             "when": "明天" if offset >= timedelta(hours=12)
-                            else f"{int(offset.total_seconds() // 3600) or 1}小时后"},
+                            else f"{int(offset.total_seconds() // 3600) or 1}小时后",
+                            "link": self.answer_link(item.id) if self.answer_link else ""},
                             person_id=item.person_id, dedupe_key=key)
                     sent += made is not None
         return sent

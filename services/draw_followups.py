@@ -37,6 +37,7 @@ from services.pii import mask_name
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3
+BY_VOICE = "voice"  # acknowledged_by of a withdrawal notice whose call was answered
 # registrations by phone before the results unseal, per activity
 PHONE_ATTEMPTS, PHONE_ATTEMPTS_PER = 5, timedelta(hours=1)
 # seed 004: leave, absence, and an avoidance found at the venue
@@ -53,8 +54,8 @@ class WithdrawalNotice:
     invitation: Invitation
     name: str  # masked: 陈*强
     notices: int
-    channel: str | None  # of the last notice: cs / template / subscribe / sms
-    delivered: bool  # WeChat reported the last notice delivered
+    channel: str | None  # of the last notice: cs / template / subscribe / sms / voice
+    delivered: bool  # the last notice reported delivered (by WeChat, the SMS or the call)
 
 
 class DrawFollowups:
@@ -302,7 +303,9 @@ class DrawFollowups:
         await item.save(update_fields=["withdrawal_notices"])
         await change.notify("draw.cancelled", {
             "eval_start": china_time(activity.eval_start), "reason": activity.withdraw_reason
-            or "不可抗力", "attempt": str(item.withdrawal_notices)}, person_id=item.person_id)
+            or "不可抗力", "attempt": str(item.withdrawal_notices), "invitation": str(item.id),
+            "link": self.engine.answer_link(item.id) if self.engine.answer_link else ""},
+            person_id=item.person_id)
 
     async def acknowledge(self, person_id: int, now: datetime) -> Invitation | None:
         """The expert's 收到 in chat: the withdrawal notice was delivered."""
@@ -313,6 +316,19 @@ class DrawFollowups:
             item.acknowledged_at = now
             await item.save(update_fields=["acknowledged_at"])
         return item
+
+    @staticmethod
+    async def acknowledge_invitation(invitation_id: int, person_id: int, now: datetime,
+                                     by: str | None = None) -> bool:
+        """This invitation's withdrawal notice reached the expert: 收到 on its page (`by`
+        None), or its call answered (BY_VOICE; seed 004: 接听电话后...语音通知状态显示为
+        “已送达”...系统将自动将该专家退选状态调整为“已确认”)."""
+        item = await Invitation.get_or_none(id=invitation_id, person_id=person_id,
+                                            acknowledged_at=None).prefetch_related("activity")
+        if item is None or item.activity.status != DrawStatus.WITHDRAWN:
+            return False
+        return bool(await Invitation.filter(id=item.id, acknowledged_at=None).update(
+            acknowledged_at=now, acknowledged_by=by))
 
     async def renotify(self, now: datetime) -> int:
         """Up to 3 notices, 10 minutes apart, to experts who have not acknowledged."""

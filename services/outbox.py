@@ -65,22 +65,22 @@ class Lease:
         return self._clock() < self.until - self.margin
 
 
-# The channel groups of a kind sent on every group at once (CHANNELS_AT_ONCE): one row per
-# group, each with the other groups' channels ruled out.
 WECHAT_GROUP = ("cs", "template", "subscribe")
-AT_ONCE_GROUPS = (WECHAT_GROUP, ("sms",))
 ALL_CHANNELS = frozenset({*WECHAT_GROUP, "sms", "voice"})
+# kind -> channel groups sent at the same time, one row per group (each with the channels of
+# the other groups ruled out); a kind not listed goes on the first channel that reaches the
+# person. CHANNELS_AT_ONCE configures it; the default (config.settings) sends invitations on
+# WeChat and by SMS at once (time matters), and urges and withdrawal notices also by voice.
+Groups = dict[str, tuple[tuple[str, ...], ...]]
 
 
 @dataclass
 class Change:
-    """Notifications added inside one business transaction. Kinds in `at_once` go out on
-    WeChat and by SMS at the same time (an invitation: time matters), as two rows; the
-    others on the first channel that reaches the person."""
+    """Notifications added inside one business transaction."""
 
     now: datetime
     added: list[Notification] = field(default_factory=list)
-    at_once: frozenset[str] = frozenset()
+    at_once: Groups = field(default_factory=dict)
 
     async def notify(self, kind: str, params: dict[str, Any], *, person_id: int | None = None,
                      openid: str | None = None, dedupe_key: str | None = None,
@@ -92,7 +92,7 @@ class Change:
             return None
         groups: tuple[tuple[str, ...], ...] = ((),)
         if kind in self.at_once and person_id is not None:
-            groups = AT_ONCE_GROUPS
+            groups = self.at_once[kind]
         first: Notification | None = None
         for n, group in enumerate(groups):
             item = await Notification.create(
@@ -125,10 +125,17 @@ class Change:
 
 class Outbox:
     def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
-                 at_once: frozenset[str] = frozenset()) -> None:
+                 at_once: dict[str, list[list[str]]] | None = None,
+                 available: frozenset[str] = ALL_CHANNELS) -> None:
         self._nudge = nudge
         self.lease = timedelta(seconds=lease)
-        self.at_once = at_once  # kinds sent on WeChat and by SMS at once
+        # groups of channels this process has (no voice while VOICE_PROVIDER is off)
+        self.at_once: Groups = {}
+        for kind, groups in (at_once or {}).items():
+            kept = tuple(g for g in (tuple(c for c in group if c in available)
+                                     for group in groups) if g)
+            if kept:
+                self.at_once[kind] = kept
 
     @contextlib.asynccontextmanager
     async def change(self, now: datetime) -> AsyncIterator[Change]:

@@ -103,3 +103,33 @@ async def test_an_expert_declines_with_a_reason_in_a_phone_browser(
         await browser.close()
     declined = await Invitation.get(id=invitation.id)
     assert declined.status == InvitationStatus.DECLINED and declined.reason == "出差在外地"
+
+
+async def test_the_withdrawal_notice_carries_the_link_and_takes_shoudao(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 18: withdrawal notices and reminders carry the invitation's link; once the
+    evaluation is withdrawn (seed 004: 退选), the page says so and takes the expert's 收到,
+    which confirms the notice reached them (退选状态 "已确认")."""
+    from datetime import UTC, datetime
+
+    from models.draws import DrawActivity, DrawStatus
+    from models.notifications import Notification
+    from web.context import DOMAIN
+
+    client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
+                                            monkeypatch)
+    domain, now = client.app[DOMAIN], datetime.now(UTC)
+    await domain.draws.reply(invitation.id, invitation.person_id, 1, now)
+    await DrawActivity.filter(id=invitation.activity_id).update(
+        status=DrawStatus.WITHDRAWN, ended_at=now, withdraw_reason="项目流标")
+    async with domain.outbox.change(now) as change:
+        await domain.draw_followups._tell(change, await invitation.activity,
+                                          await Invitation.get(id=invitation.id))
+    notice = await Notification.filter(kind="draw.cancelled").first()
+    assert notice is not None and notice.params["link"].endswith(link)
+    page = await (await client.get(link)).text()
+    assert "本次评标已取消" in page and 'data-testid="acknowledge"' in page
+    done = await (await client.post(link, data={"acknowledge": "1"})).text()
+    assert "已确认您收到" in done and 'data-testid="acknowledge"' not in done
+    assert (await Invitation.get(id=invitation.id)).acknowledged_at is not None

@@ -132,3 +132,21 @@ async def test_a_phone_answers_only_its_own_persons_invitation(
     for body in ({"text": "1"}, {"mobile": "abc", "text": "1"}, ["1"]):
         answer = await client.post(f"/sms/tencent/reply?token={TOKEN}", json=body)
         assert answer.status == 400
+
+
+async def test_a_withdrawal_notice_is_acknowledged_by_replying_shoudao(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seed 004: a withdrawal notice that reached the expert is confirmed (退选状态 "已确认");
+    the SMS asks for 收到, and the reply to it counts as in chat."""
+    from web.context import DOMAIN
+
+    app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
+                                                  monkeypatch)
+    now = datetime.now(UTC)
+    await app[DOMAIN].draws.reply(invitation.id, invitation.person_id, 1, now)
+    await DrawActivity.filter(id=invitation.activity_id).update(
+        status=DrawStatus.WITHDRAWN, ended_at=now, withdraw_reason="项目流标")
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "收到", 7))
+    done = await Invitation.get(id=invitation.id)
+    assert done.acknowledged_at is not None and done.acknowledged_by is None  # the expert

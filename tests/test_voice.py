@@ -20,7 +20,7 @@ from bot.voice_tencent import sandbox_voice
 from config.app import create_app
 from config.runtime import open_runtime
 from config.settings import SettingsError
-from models.draws import Invitation, InvitationStatus
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.notifications import Notification, Status
 from sandbox.app import register_templates
 from sandbox.fake_tencent_vms import TENCENT_VMS, TencentVmsFake, stand_in
@@ -265,3 +265,50 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
     assert row.name  # confirmed: named, as in the results
     assert [(a.channel, a.status) for a in row.tried] == [
         ("template", Status.SENT), ("sms", Status.SENT), ("voice", Status.FAILED)]
+
+
+async def test_system_urges_and_withdrawal_notices_also_ring_the_phone(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    """Seed 004: urges at the venue are "系统语音催促" (here: WeChat or SMS, and a call); a
+    withdrawal is phoned to every expert, and "专家接听电话后...语音通知状态显示为'已送达'...
+    系统将自动将该专家退选状态调整为'已确认'"."""
+    app, _client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat,
+                                                        platform)
+    fake.limits = ()
+    domain, relay = app[DOMAIN], app[CHANNELS].relay
+    now = datetime.now(UTC)
+    invitation = await _invited(person_id, now - timedelta(minutes=3))
+    await domain.draws.reply(invitation.id, person_id, 1, now, via="sms")
+    notice = await Notice.get(activity_id=invitation.activity_id)
+    # an urge one minute after the gathering time: an SMS (no WeChat here) and a call
+    await domain.attendance.urge(invitation.id, notice.gather_at + timedelta(minutes=1),
+                                 "系统", manual=False)
+    await Notification.filter(kind="draw.urge").update(next_attempt_at=now)
+    await relay.run()
+    assert [n.channel for n in await Notification.filter(kind="draw.urge").order_by("id")
+            ] == ["sms", "voice"]
+    (urge_call,) = [t for t in platform.calls_to(phone) if "尚未签到" in t]
+    assert "评标室302" in urge_call
+    # the evaluation is withdrawn: the notice goes by SMS and by a call, which is answered
+    activity = await invitation.activity
+    await _withdrawn(activity.id, now)
+    async with domain.outbox.change(now) as change:
+        await domain.draw_followups._tell(change, activity, await Invitation.get(
+            id=invitation.id))
+    await relay.run()
+    call = await Notification.get(kind="draw.cancelled", channel="voice")
+    assert call.sms_id and any("已取消" in t for t in platform.calls_to(phone))
+    assert await fake.answer(call.sms_id) == [200]
+    acknowledged = await Invitation.get(id=invitation.id)
+    assert acknowledged.acknowledged_at is not None and acknowledged.acknowledged_by == "voice"
+    (row,) = await domain.draw_followups.withdrawal_follow_up(
+        await DrawActivity.get(id=activity.id), now)
+    assert row.channel == "voice" and row.delivered
+    assert (await DrawActivity.get(id=activity.id)).status == DrawStatus.WITHDRAWN
+
+
+async def _withdrawn(activity_id: int, now: datetime) -> None:
+    """The withdrawal verified and started (test_draw_followups covers the way there)."""
+    await DrawActivity.filter(id=activity_id).update(status=DrawStatus.WITHDRAWN, ended_at=now,
+                                                     withdraw_reason="项目流标")

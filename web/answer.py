@@ -4,7 +4,9 @@ the invitation says whose it is and until when. The page shows what the WeChat i
 shows (time, place, contact, notes, the deadline — never the project or the tenderer) and
 offers 参加 / 不参加 / 需回避 with a reason; the answer is the engine's reply, as in chat, so
 one decision stands: a second one (a reused link) shows the first. A forged link is refused
-plainly; opening pages is limited per address."""
+plainly; opening pages is limited per address. Reminders and withdrawal notices carry the
+same link: after the answer the page shows it (and the verification code); once the
+evaluation is withdrawn it says so and takes the expert's 收到."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from handlers.draw_reply import DECISIONS, _said
-from models.draws import Invitation, InvitationStatus
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.clock import china_time
 from services.draw_notices import invitation_params, notice_of
 from services.links import ANSWER_LINK, LinkError
@@ -37,8 +39,11 @@ async def _page(request: web.Request, invitation: Invitation, said: str = "") ->
     notice = await notice_of(invitation)
     now = datetime.now(UTC)
     status = InvitationStatus(invitation.status)
+    activity = await DrawActivity.get(id=invitation.activity_id)
+    withdrawn = activity.status == DrawStatus.WITHDRAWN and status == InvitationStatus.CONFIRMED
     return render(request, "answer.html", said=said, info=invitation_params(notice, invitation,
                                                                             0),
+                  withdrawn=withdrawn, acknowledged=invitation.acknowledged_at is not None,
                   open=status == InvitationStatus.SENT and now <= invitation.due_at,
                   late=status == InvitationStatus.SENT and now > invitation.due_at,
                   decision=DECISIONS.get(status, ""), code=invitation.code,
@@ -65,6 +70,11 @@ async def answer_post(request: web.Request) -> web.Response:
     if invitation is None:
         return bad_link(request, "answer")
     form = await request.post()
+    if form.get("acknowledge") == "1":  # 收到 of a withdrawal notice, as in chat
+        await request.app[DOMAIN].draw_followups.acknowledge_invitation(
+            invitation.id, invitation.person_id, datetime.now(UTC))
+        return await _page(request, await Invitation.get(id=invitation.id),
+                           request.app[TEXTS].render("chat/draw/acknowledged.j2"))
     try:
         choice = int(str(form.get("choice", "")))
     except ValueError:

@@ -129,7 +129,8 @@ class NoticeStateOut(Model):
     channel: str | None = Field(description="最近一次通知的渠道：cs / template / subscribe / sms")
     delivered: bool
     acknowledged_at: datetime | None
-    acknowledged_by: str | None = Field(description="为空表示专家本人回复“收到”")
+    acknowledged_by: str | None = Field(
+        description="为空表示专家本人回复“收到”；voice 表示语音通知已接听（已送达）")
     note: str | None
 
 
