@@ -32,12 +32,12 @@ from tests.test_sms_tencent import TOKEN, _world
 REPLY_TEMPLATE = {"sms.reply": {"id": "1100003", "params": ["text"]}}
 
 
-async def _invited(person_id: int, now: datetime) -> Invitation:
+async def _invited(person_id: int, now: datetime, number: str = "SMS-1") -> Invitation:
     """An invitation waiting for the person's answer (10 minutes to answer, seed 004)."""
     handler = await RoleGrant.filter(role=Role.AGENCY_HANDLER).first()
     assert handler is not None
     project = await Project.create(agency_id=handler.agency_id, created_by=handler.person_id,
-                                   name="某中学教学楼工程", number="SMS-1", kind="工程",
+                                   name="某中学教学楼工程", number=number, kind="工程",
                                    region="4401", tenderer_name="某中学",
                                    tenderer_credit_code="91440101MA59X0000A")
     start = now + timedelta(days=1)
@@ -150,3 +150,20 @@ async def test_a_withdrawal_notice_is_acknowledged_by_replying_shoudao(
     await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "收到", 7))
     done = await Invitation.get(id=invitation.id)
     assert done.acknowledged_at is not None and done.acknowledged_by is None  # the expert
+
+
+async def test_with_two_invitations_open_the_sms_answer_lists_each_with_its_link(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An SMS reply cannot say which of two invitations it answers: none is answered, and the
+    answer lists both, each with the link that answers it (an SMS-only expert has no
+    official account to turn to)."""
+    app, client, phone, first = await _setup(aiohttp_client, infra, wechat, platform,
+                                             monkeypatch)
+    second = await _invited(first.person_id, datetime.now(UTC), number="SMS-2")
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "1", 9))
+    for item in (first, second):
+        assert (await Invitation.get(id=item.id)).status == InvitationStatus.SENT
+    await app[CHANNELS].relay.run()
+    (listed,) = [t for t in platform.sms_to(phone) if "待回复" in t]
+    assert listed.count("/a/") == 2 and "评标室302" in listed
