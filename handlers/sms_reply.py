@@ -4,8 +4,8 @@ same patterns (1 / 2 / 3 or words, a reason may follow), the same engine call wi
 races (late, already answered, places taken), the same texts — and the answer goes back by
 SMS. SMS has no conversation state: a reason sent on its own is kept for the person's latest
 2 不参加 / 3 需回避 without one; with several invitations open the answer applies to none and
-the SMS lists them, each with its own link (which one it was for cannot be told from an SMS). 收到 acknowledges a
-withdrawal notice, as in chat."""
+the SMS lists them, each with its own link (which one it was for cannot be told from an
+SMS). 收到 acknowledges a withdrawal notice, as in chat."""
 
 from __future__ import annotations
 
@@ -57,11 +57,11 @@ class SmsReplies:
         choice, reason = CHOICES[match.group("choice")], (match.group("reason") or "").strip()
         waiting = await self.draws.open_invitations(person.id, now)
         if len(waiting) > 1:
-            choices = await _listed(waiting)
+            listed = await _listed(waiting)
             link = self.draws.answer_link
-            for choice, item in zip(choices, waiting, strict=True):
-                choice["link"] = link(item.id) if link else ""
-            return self.texts.render("sms/reply_several.j2", choices=choices)
+            for shown, item in zip(listed, waiting, strict=True):
+                shown["link"] = link(item.id) if link else ""
+            return self.texts.render("sms/reply_several.j2", choices=listed)
         if waiting:
             target = waiting[0]
         else:  # the chat's rule: a recent one is answered as late or already answered
