@@ -67,7 +67,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
         from sandbox.context import SANDBOX, SandboxServices
 
         app[SANDBOX] = SandboxServices(domain=rt.domain, notify_texts=notify, redis=rt.redis,
-                                       keys=rt.keys, voice=rt.voice.sandbox)
+                                       keys=rt.keys, voice=rt.voice.sandbox,
+                                       sms_callback_token=sms_callback_token(rt.settings))
 
 
 def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application

@@ -3,6 +3,8 @@ message crypto of the official account."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,7 +67,12 @@ def sms_factory(settings: Settings) -> SmsFactory:
 
 
 def sms_callback_token(settings: Settings) -> str:
-    """The secret in the SMS provider's callback addresses ("" = no provider callbacks)."""
+    """The secret in the SMS provider's callback addresses ("" = no provider callbacks). In
+    sandbox mode the simulator replies to SMS through the same callback, with a secret
+    derived from SECRET_KEY."""
+    if settings.sms_mode == "sandbox" and settings.sandbox:
+        return hmac.new(settings.secret_key.encode(), b"sandbox-sms-callback",
+                        hashlib.sha256).hexdigest()[:32]
     if settings.sms_mode != "tencent":
         return ""
     from config.sms_settings import TencentSmsSettings

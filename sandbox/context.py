@@ -49,6 +49,7 @@ class SandboxServices:
     redis: Redis
     keys: RedisKeys
     voice: SandboxVoice | None = None  # the stand-in VMS account, when VOICE_PROVIDER=sandbox
+    sms_callback_token: str = ""  # how the simulator's SMS replies reach the service
 
 
 SANDBOX_SETTINGS = web.AppKey("sandbox_settings", SandboxSettings)

@@ -137,6 +137,28 @@ async def voice_key(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+async def sms_reply(request: web.Request) -> web.Response:
+    """The phone that got an SMS replies to it (上行): pushed to the service's reply callback
+    in Tencent Cloud SMS's documented shape, as the provider would."""
+    import aiohttp
+
+    body = await request.json()
+    text = str(body.get("text", "")).strip()[:200]
+    seq = int(body.get("seq", 0))
+    phone = next((s.openid for s in request.app[PLATFORM].sent
+                  if s.seq == seq and s.kind == "sms"), "")
+    token = _services(request).sms_callback_token
+    if not phone or not text or not token:
+        return web.json_response({"error": "sms_reply", "message": "请输入回复内容"},
+                                 status=400)
+    own = request.config_dict[SANDBOX_SETTINGS].own_url
+    async with aiohttp.ClientSession() as session, session.post(
+            f"{own}/sms/tencent/reply?token={token}",
+            json={"extend": "", "mobile": phone, "nationcode": "86", "sign": "评标专家库",
+                  "text": text, "time": int(time.time())}) as resp:
+        return web.json_response({"ok": resp.status == 200}, status=resp.status)
+
+
 def _show(item: Sent, api_base: str) -> dict[str, Any]:
     out: dict[str, Any] = {"seq": item.seq, "kind": item.kind, "at": item.at}
     if item.kind == "custom_text":
@@ -222,6 +244,7 @@ def setup_simulator(app: web.Application, platform: Platform) -> None:
     r.add_post("/api/notify", notify)
     r.add_post("/api/close-window", close_window)
     r.add_post("/api/voice-key", voice_key)
+    r.add_post("/api/sms-reply", sms_reply)
 
 
 PAY_GATEWAY = web.AppKey("sandbox_pay_gateway", PayGateway)

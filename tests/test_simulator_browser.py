@@ -116,3 +116,43 @@ async def test_a_demo_draw_and_a_payment_in_the_simulator(page) -> None:  # type
     await expect(pay).to_be_visible(timeout=10_000)
     await pay.click()
     await expect(page.get_by_test_id("inbox")).to_contain_text("缴费成功", timeout=10_000)
+
+
+async def test_an_sms_reply_and_a_keypress_in_the_simulator(  # type: ignore[no-untyped-def]
+        page, sandbox: TestServer) -> None:
+    """Issue 18: the simulator shows each phone's SMS with a reply box, and rings a call with
+    a keypad; both reach the service as the providers' callbacks do."""
+    from datetime import UTC, datetime
+
+    from playwright.async_api import expect
+
+    from models.draws import Invitation, InvitationStatus
+    from models.wechat import Channel, WeChatIdentity
+
+    await page.get_by_test_id("user-o_demo_expert").click()
+    await page.get_by_test_id("demo-draw").click()
+    await expect(page.get_by_text("已开始演示抽取")).to_be_visible()
+    first, second = await Invitation.filter(status=InvitationStatus.SENT).order_by("id"
+                                                                                   ).limit(2)
+
+    async def show(item: Invitation) -> None:
+        openid = (await WeChatIdentity.get(person_id=item.person_id,
+                                           channel=Channel.OFFICIAL_ACCOUNT)).openid
+        await page.get_by_test_id(f"user-{openid}").click()
+
+    # the first replies 1 to the invitation SMS
+    await show(first)
+    sms = page.get_by_test_id("inbox-sms").filter(has_text="直接回复本短信")
+    await sms.get_by_test_id("sms-reply-text").fill("1")
+    await sms.get_by_test_id("sms-reply-send").click()
+    await expect(page.get_by_test_id("inbox")).to_contain_text("已确认参加", timeout=10_000)
+    assert (await Invitation.get(id=first.id)).answered_via == "sms"
+    # the second does not answer: the phone rings, and 2 declines
+    calls = sandbox.app[DOMAIN].draws.calls
+    assert calls is not None
+    await calls.call(second.id, 1, datetime.now(UTC))
+    await show(second)
+    await page.get_by_test_id("voice-key-2").click(timeout=10_000)
+    await expect(page.get_by_test_id("inbox")).to_contain_text("不参加", timeout=10_000)
+    declined = await Invitation.get(id=second.id)
+    assert declined.status == InvitationStatus.DECLINED and declined.answered_via == "voice"

@@ -137,6 +137,30 @@ function menuAction(item) {
   }
 }
 
+function smsReply(seq) {
+  // reply to this SMS from the phone (上行), as an expert without WeChat answers
+  const form = document.createElement("form");
+  form.className = "sms-reply";
+  const input = document.createElement("input");
+  input.placeholder = "回复短信，例如：1";
+  input.dataset.testid = "sms-reply-text";
+  const button = document.createElement("button");
+  button.textContent = "回复";
+  button.dataset.testid = "sms-reply-send";
+  form.append(input, button);
+  form.onsubmit = async (event) => {
+    event.preventDefault();
+    try {
+      await api("sms-reply", { seq, text: input.value });
+      input.value = "";
+      input.placeholder = "已回复";
+    } catch (err) {
+      input.placeholder = err.message;
+    }
+  };
+  return form;
+}
+
 function keypad(seq) {
   // a ringing call: press 1 / 2 / 3 as the callee would, or let it ring out
   const pad = document.createElement("div");
@@ -189,6 +213,7 @@ function renderItem(item) {
     div.appendChild(p);
   }
   if (item.kind === "voice") div.appendChild(keypad(item.seq));
+  if (item.kind === "sms") div.appendChild(smsReply(item.seq));
   $("#inbox").prepend(div);
   if (item.kind === "custom_text") bubble("bot", item.text, "pushed");
 }
