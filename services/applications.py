@@ -132,10 +132,10 @@ class Applications:
         profile = await ExpertProfile.get_or_none(person_id=person.id, active=True)
         if batch.kind == BatchKind.RENEW and profile is None:
             raise NotAllowed("application.renewal_for_experts")
-        if batch.kind == BatchKind.COLLECT:
-            if profile is not None:
-                raise Conflict("application.already_expert")
-            require_applicant_age(self.people.birth_date_of(person), china_today(now))
+        if batch.kind == BatchKind.COLLECT and profile is not None:
+            raise Conflict("application.already_expert")
+        # seed 000's application form, for 征集 and 续聘 alike: "超过65周岁无法申请成为专家"
+        require_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
             return await Application.create(person_id=person.id, batch=batch, kind=kind,
@@ -257,16 +257,6 @@ class Applications:
         await app.save(update_fields=["status", "printed_at", "printed_hash", "updated_at"])
         return draft
 
-    async def unlock(self, app: Application, now: datetime) -> None:
-        """Back to editing; the signed form of the old print no longer counts."""
-        if app.status != AppStatus.PRINTED:
-            raise Conflict("application.not_printed")
-        await self._drop_attachments(app, "review_form")
-        app.status = AppStatus.RETURNED if app.version > 1 and app.returned_items \
-            else AppStatus.DRAFT
-        app.printed_at = app.printed_hash = None
-        await app.save(update_fields=["status", "printed_at", "printed_hash", "updated_at"])
-
     async def attach(self, app: Application, kind: str, filename: str, data: bytes,
                      now: datetime) -> Attachment:
         spec = attachment_kind(kind)
@@ -295,6 +285,20 @@ class Applications:
                                        filename=filename[:128] or kind, content_type=real,
                                        size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                                        storage_key=key)
+
+    async def detach(self, app: Application, kind: str, attachment_id: int) -> None:
+        """Delete an uploaded file before submission (attachments the print locked stay,
+        but the signed form may be taken back and uploaded again)."""
+        item = await Attachment.get_or_none(id=attachment_id, application_id=app.id,
+                                            kind=kind)
+        if item is None:
+            raise NotFound("attachment.not_found")
+        if app.status in (AppStatus.IN_REVIEW, AppStatus.APPROVED, AppStatus.REJECTED):
+            raise Conflict("attachment.in_review")
+        if item.kind != "review_form" and app.status == AppStatus.PRINTED:
+            raise Conflict("attachment.only_signed_form")
+        await self.files.delete(item.storage_key)
+        await item.delete()
 
     async def _drop_attachments(self, app: Application, kind: str) -> None:
         for old in await Attachment.filter(application_id=app.id, kind=kind):

@@ -6,11 +6,13 @@ from datetime import date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from models import column
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.experts import ExpertProfile, Unavailability
 from models.people import Person, RoleGrant
 from models.wechat import WeChatIdentity
-from services.clock import china_today
-from services.errors import BadInput, NotAllowed, NotFound
+from services.clock import china_time, china_today
+from services.errors import BadInput, Conflict, NotAllowed, NotFound
 
 MAX_SPAN = timedelta(days=90)
 DEREGISTER_WORDS = "确认注销"  # what the expert types to confirm deregistration
@@ -40,11 +42,25 @@ async def remove_unavailability(person: Person, item_id: int) -> None:
         raise NotFound("schedule.not_found")
 
 
+async def engagements(person_id: int, now: datetime) -> list[DrawActivity]:
+    """The evaluations the expert confirmed that have not ended, nor been withdrawn, and
+    for which no leave (请假) or absence is registered."""
+    ids = await column(Invitation.filter(person_id=person_id, absence=None,
+                                         status=InvitationStatus.CONFIRMED), "activity_id")
+    return await DrawActivity.filter(id__in=ids, eval_end__gt=now).exclude(
+        status=DrawStatus.WITHDRAWN).order_by("eval_start")
+
+
 async def deregister(person: Person, confirmation: str, now: datetime) -> None:
     """注销: the account becomes unusable: roles revoked, WeChat unbound, not drawn again.
-    The expert confirms by typing DEREGISTER_WORDS."""
+    The expert confirms by typing DEREGISTER_WORDS; refused while an evaluation they
+    confirmed lies ahead (it is in the agency's results)."""
     if confirmation != DEREGISTER_WORDS:
         raise BadInput("schedule.deregister_confirm", words=DEREGISTER_WORDS)
+    ahead = await engagements(person.id, now)
+    if ahead:  # the agency counts on them: decline or withdraw those first
+        raise Conflict("schedule.deregister_engaged",
+                       dates="、".join(china_time(a.eval_start) for a in ahead))
     async with in_transaction():
         await ExpertProfile.filter(person_id=person.id).update(active=False)
         await RoleGrant.filter(person_id=person.id, revoked_at=None).update(revoked_at=now)

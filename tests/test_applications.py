@@ -78,9 +78,13 @@ async def test_draft_at_any_step_then_print_locks(api: Api, demo: dict) -> None:
     assert page.status == 200 and "评标专家申报审查表" in await page.text()
     locked = await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改一下"})
     assert locked.status == 409 and "已锁定" in locked.message
-    assert (await api.call("POST", f"/applications/{app_id}/unlock", token)).status == 200
-    assert (await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改好了"})
-            ).status == 200
+    # seed 000: "【打印表格】按钮点击后，系统将锁定所有已填写的申报信息，无法再进行修改":
+    # no way back for the applicant (only a reviewer's return reopens what it names)
+    assert (await api.call("POST", f"/applications/{app_id}/unlock", token)).status == 404
+    for change in ({"notes": "改好了"}, {"region": "4403"}):
+        still = await api.call("PUT", f"/applications/{app_id}", token, change)
+        assert still.status == 409 and "无法再修改" in still.message
+    assert (await api.call("POST", f"/applications/{app_id}/print", token)).status == 200
 
 
 async def test_attachments_are_checked(api: Api, demo: dict) -> None:
@@ -97,6 +101,14 @@ async def test_attachments_are_checked(api: Api, demo: dict) -> None:
     for _ in range(3):
         assert (await api.upload(f"{base}/extra", token, JPG)).status == 200
     assert "最多上传 3 个" in (await api.upload(f"{base}/extra", token, JPG)).message
+    # as the refusal says: delete one that is not needed, then the next one fits
+    extras = [a for a in (await api.call("GET", f"/applications/{app_id}", token)
+                          ).data["attachments"] if a["kind"] == "extra"]
+    gone = await api.call("DELETE", f"{base}/extra/{extras[0]['id']}", token)
+    assert gone.status == 200 and len([a for a in gone.data["attachments"]
+                                       if a["kind"] == "extra"]) == 2
+    assert (await api.call("DELETE", f"{base}/extra/{extras[0]['id']}", token)).status == 404
+    assert (await api.upload(f"{base}/extra", token, JPG)).status == 200
     early_form = await api.upload(f"{base}/review_form", token, PDF, "f.pdf", "application/pdf")
     assert early_form.status == 409 and "请先打印" in early_form.message
 
@@ -257,3 +269,32 @@ async def test_hunan_specialties_are_fixed_once_submitted(api: Api, demo: dict) 
     assert changed.status == 400 and "不可修改" in changed.message
     assert (await api.call("PUT", f"/applications/{app_id}", token, {"notes": "补充说明"})
             ).status == 200
+
+
+async def test_a_renewal_keeps_the_age_limit(api: Api, client: TestClient, demo: dict
+                                             ) -> None:
+    """Seed 000's application form serves 征集 and 续聘 alike: "*超过65周岁无法申请成为专家"."""
+    from datetime import date
+
+    from models.experts import ExpertProfile
+    from models.wechat import Channel, WeChatIdentity
+    from services.demo import demo_id
+
+    old = demo_id("440104", date(1950, 5, 6), 11, True)  # 76 on the day of this test
+    vault = client.app[DOMAIN].vault
+    person = await Person.create(name="老专家", id_number_enc=vault.encrypt(old),
+                                 id_number_hash=vault.lookup_hash(old),
+                                 id_masked=old[:6] + "********" + old[-4:], gender="M",
+                                 birth_year=1950, phone="13900007777")
+    await RoleGrant.create(person=person, role=Role.EXPERT, expert_number="T-7777")
+    await ExpertProfile.create(person_id=person.id, expert_number="T-7777", region="4401",
+                               willing_regions=["4401"], work_unit="某设计院",
+                               unit_credit_code=demo_credit_code(77), title_level="正高",
+                               industry="住建")
+    await WeChatIdentity.create(openid="mp_old_expert", channel=Channel.MINI_PROGRAM,
+                                person_id=person.id, bound_at=datetime.now(UTC))
+    batch = await make_batch("续聘批次")
+    await Batch.filter(id=batch.id).update(kind="renew")
+    token = await api.login("mp_old_expert")
+    refused = await api.call("POST", "/applications", token, {"batch_id": batch.id})
+    assert refused.status == 403 and "超过65周岁" in refused.message

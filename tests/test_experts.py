@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from aiohttp.test_utils import TestClient
+
 from models.applications import Application
 from models.experts import ExpertProfile, Unavailability
 from models.people import Person
@@ -125,3 +127,24 @@ async def test_a_change_request_needs_a_formal_expert(api: Api, demo: dict) -> N
     token = await api.login(demo["applicant"].mp_openid)
     refused = await api.call("POST", "/expert/requests", token, {"kind": "change"})
     assert refused.status == 403  # the endpoint is for the expert role
+
+
+async def test_deregistration_waits_for_an_evaluation_the_expert_confirmed(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Issue 17: an expert who confirmed an evaluation is in the agency's results (seed 004);
+    注销 (seed 002) is refused until it has ended, naming its date and what to do."""
+    from models.draws import Invitation
+    from models.wechat import Channel, WeChatIdentity
+    from tests.draw_world import drawn, make_experts
+
+    await make_experts(client, 3)
+    aid, _ = await drawn(api, chat, demo)
+    confirmed = await Invitation.filter(activity_id=aid, status="confirmed").first()
+    assert confirmed is not None
+    mp = await WeChatIdentity.get(person_id=confirmed.person_id,
+                                  channel=Channel.MINI_PROGRAM)
+    token = await api.login(mp.openid)
+    refused = await api.call("POST", "/expert/deregister", token, {"confirm": "确认注销"})
+    assert refused.status == 409 and "评标结束前无法注销" in refused.message
+    assert "请假" in refused.message
+    assert (await Person.get(id=confirmed.person_id)).deregistered_at is None

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
-from miniapp_api.schemas import Model, Ok
+from miniapp_api.schemas import Model
 from models.applications import (
     STATUS_TITLES,
     AppKind,
@@ -222,20 +222,22 @@ async def upload(call: Call) -> AttachmentOut:
                          filename=saved.filename, size=saved.size)
 
 
+@api.route("DELETE", "/applications/{app_id}/attachments/{kind}/{attachment_id}",
+           access=Access.BOUND, response=ApplicationOut, tag=TAG,
+           summary="删除一个附件（提交前；打印后只能删除签字版申报表）")
+async def remove_attachment(call: Call) -> ApplicationOut:
+    app = await _own(call)
+    await call.domain.applications.detach(app, call.path("kind"),
+                                          call.path_int("attachment_id"))
+    return await application_out(app, call.now)
+
+
 @api.route("POST", "/applications/{app_id}/print", access=Access.BOUND, response=PrintOut,
            summary="打印申报表：锁定所有已填写内容，返回可打印页面", tag=TAG)
 async def print_form(call: Call) -> PrintOut:
     app = await _own(call)
     url = await call.domain.applications.printable_form(app, call.domain.links, call.now)
     return PrintOut(form_url=url)
-
-
-@api.route("POST", "/applications/{app_id}/unlock", access=Access.BOUND, response=Ok,
-           summary="取消打印锁定（须重新打印并上传签字版）", tag=TAG)
-async def unlock(call: Call) -> Ok:
-    app = await _own(call)
-    await call.domain.applications.unlock(app, call.now)
-    return Ok(message="已取消锁定，可以继续修改。修改后请重新打印并上传签字盖章的申报表。")
 
 
 @api.route("POST", "/applications/{app_id}/submit", access=Access.BOUND, response=ApplicationOut,
