@@ -1,4 +1,5 @@
-"""Reference data: the three-level evaluation-specialty catalogue and the region codes."""
+"""Reference data: the evaluation-specialty catalogue (a category letter, then three levels)
+and the region codes."""
 
 from __future__ import annotations
 
@@ -10,17 +11,24 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 
 
+# code length per level: the category letter (大类别, not a level: seed 001 "在 A-工程大类别
+# 中选取") is 0, then 一级 A04, 二级 A0401, 三级 A040101
+LENGTHS = {0: 1, 1: 3, 2: 5, 3: 7}
+LEVELS = {length: level for level, length in LENGTHS.items()}
+
+
 @dataclass(frozen=True)
 class Specialty:
     code: str
     name: str
-    level: int  # 1, 2 or 3
+    level: int  # 0 (the category), 1, 2 or 3
     parent: str | None
     industry: str | None
 
 
 class Catalogue:
-    """A1 -> A04 -> A0401: level 1 is one letter, level 2 adds two digits, level 3 two more."""
+    """A (工程, the category) -> A04 (一级, 设计) -> A0401 (二级, 建筑工程设计) -> A040101
+    (三级): each level adds two digits (seed 001's form shows 一级 A04设计, 二级 A0401建筑工程)."""
 
     def __init__(self, items: list[Specialty]) -> None:
         self.items = {s.code: s for s in items}
@@ -33,7 +41,8 @@ class Catalogue:
         return self.items.get(code)
 
     def is_leaf(self, code: str) -> bool:
-        """Selectable: a level-3 specialty, or a level-2 one without children."""
+        """Selectable: a 三级 specialty, or a 二级 one without children (seed 001: 二级类别下
+        没有三级类别的，将该二级类别视同一个三级类别)."""
         s = self.items.get(code)
         return s is not None and (s.level == 3 or (s.level == 2 and code not in self.children))
 
@@ -46,8 +55,8 @@ class Catalogue:
         return sorted(c for c in self.items if self.is_leaf(c))
 
     def level_of(self, code: str, level: int) -> str:
-        """The ancestor of `code` at `level` (itself if it is at that level)."""
-        return code[: {1: 1, 2: 3, 3: 5}[level]]
+        """The ancestor of `code` at `level` (0: its category; itself at its own level)."""
+        return code[: LENGTHS[level]]
 
     def industry(self, code: str) -> str | None:
         """The reviewing industry department: the nearest ancestor that names one."""
@@ -61,16 +70,12 @@ class Catalogue:
     def path_name(self, code: str) -> str:
         """工程 / 设计 / 建筑工程设计"""
         names = []
-        for level in (1, 2, 3):
-            if len(code) >= {1: 1, 2: 3, 3: 5}[level]:
+        for level, length in LENGTHS.items():
+            if len(code) >= length:
                 s = self.items.get(self.level_of(code, level))
                 if s:
                     names.append(s.name)
         return " / ".join(names)
-
-
-def _level(code: str) -> int:
-    return {1: 1, 3: 2, 5: 3}[len(code)]
 
 
 @cache
@@ -79,8 +84,8 @@ def catalogue() -> Catalogue:
     items = []
     for entry in raw:
         code = entry["code"]
-        level = _level(code)
-        parent = None if level == 1 else code[: {2: 1, 3: 3}[level]]
+        level = LEVELS[len(code)]
+        parent = None if level == 0 else code[: LENGTHS[level - 1]]
         items.append(Specialty(code, entry["name"], level, parent, entry.get("industry")))
     return Catalogue(items)
 

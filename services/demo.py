@@ -198,7 +198,7 @@ async def load_lifecycle(people: People, now: datetime) -> None:
     expert = await Person.get(phone="13800000002")
     await Enrollment.get_or_create(course=course, person_id=expert.id)
     for seq, phone, number, region, codes in (
-            (2, "13800000002", "GD-ZJ-000001", "4401", ["A0401", "A0402", "A08"]),
+            (2, "13800000002", "GD-ZJ-000001", "4401", ["A0401", "A0402"]),
             (3, "13800000008", "GD-ZJ-000002", "4406", ["A0101", "A0102"])):
         person = await Person.get(phone=phone)
         profile, created = await ExpertProfile.get_or_create(person_id=person.id, defaults={

@@ -1,6 +1,6 @@
 """The evaluation-specialty rules a batch chooses from (seeds 000, 001, 002).
 
-A selection is a list of leaf specialties (level 3, or level 2 without children), one of
+A selection is a list of leaf specialties (三级, or a 二级 without children), one of
 them primary (首选, must be admitted), the others alternates (备选, admitted as the review
 sees fit).
 """
@@ -15,7 +15,7 @@ from services.errors import BadInput
 
 
 class SpecialtyRule(StrEnum):
-    XINJIANG = "xinjiang"  # one level-1; <= 2 level-2 under it; <= 4 level-3 under those
+    XINJIANG = "xinjiang"  # one 一级; <= 2 二级 under it; <= 4 三级 under those
     HUNAN = "hunan"  # 1 to 6, fixed for the batch once chosen
     JILIN = "jilin"  # at most 3 level-3
 
@@ -47,11 +47,14 @@ def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catal
         if len(codes) > 3:
             raise BadInput("specialty.jilin_too_many", limit=3, count=len(codes))
     if rule == SpecialtyRule.XINJIANG:
+        # seed 001 (申报专业填写注意事项): 一级类别不得超过 1 项，二级类别须在选定的一级类别下
+        # 选报，不得超过 2 项，三级类别须在选定的二级类别下选报，共不得超过 4 项（二级类别
+        # 下没有三级类别的，将该二级类别视同一个三级类别）; the category follows from the 一级
         level1 = {cat.level_of(c, 1) for c in codes}
         if len(level1) > 1:
             raise BadInput("specialty.xinjiang_one_level1")
         level2 = {cat.level_of(c, 2) for c in codes}
         if len(level2) > 2:
             raise BadInput("specialty.xinjiang_level2", limit=2, count=len(level2))
-        if len(codes) > 4:  # a level-2 without children counts as a level-3
+        if len(codes) > 4:  # every leaf is a 三级, or a 二级 that counts as one
             raise BadInput("specialty.xinjiang_level3", limit=4, count=len(codes))

@@ -1,4 +1,12 @@
-"""The specialty rules (seeds 000, 001, 002) as property tests over the real catalogue."""
+"""The specialty rules (seeds 000, 001, 002) as property tests over the real catalogue, the
+expectations written from the seeds' words:
+- 001 (Xinjiang, 申报专业填写注意事项): "在 A-工程大类别中选取…确定大类别后则只能在该大类别下
+  填报，其中一级类别不得超过 1 项，二级类别须在选定的一级类别下选报，不得超过 2 项，三级类别
+  须在选定的二级类别下选报，共不得超过 4 项（二级类别下没有三级类别的，将该二级类别视同一个
+  三级类别）", and its form shows 一级类别 A04设计, 二级类别 A0401建筑工程: the letter is the
+  大类别, A04 a 一级, A0401 a 二级, A040101 a 三级;
+- 000 (Hunan): "评标专业最多可选择6个，最少需选择1个";
+- 002 (Jilin): "最多可以选择 3 个三级评标专业"."""
 
 from __future__ import annotations
 
@@ -13,7 +21,7 @@ from tests.helpers import said
 
 CAT = catalogue()
 LEAVES = CAT.leaves()
-LEVEL3 = [c for c in LEAVES if CAT.get(c).level == 3]  # type: ignore[union-attr]
+LEVEL3 = [c for c in LEAVES if len(c) == 7]  # 三级: A040101
 
 
 def ok(rule: SpecialtyRule, codes: list[str], primary: str | None = None) -> bool:
@@ -27,12 +35,22 @@ def ok(rule: SpecialtyRule, codes: list[str], primary: str | None = None) -> boo
 selections = st.lists(st.sampled_from(LEAVES), min_size=1, max_size=8, unique=True)
 
 
+def yiji(code: str) -> str:
+    """The 一级 a code is under: the letter and two digits (seed 001: A04设计)."""
+    return code[:3]
+
+
+def erji(code: str) -> str:
+    """The 二级: two digits more (seed 001: A0401建筑工程)."""
+    return code[:5]
+
+
 @given(selections)
 def test_xinjiang_accepts_exactly_what_the_rule_says(codes: list[str]) -> None:
-    level1 = {c[0] for c in codes}
-    level2 = {c[:3] for c in codes}
-    expected = len(level1) == 1 and len(level2) <= 2 and len(codes) <= 4
-    assert ok(SpecialtyRule.XINJIANG, codes) is expected
+    one_yiji = len({yiji(c) for c in codes}) == 1  # 一级类别不得超过 1 项
+    erji_ok = len({erji(c) for c in codes}) <= 2  # 二级类别…不得超过 2 项
+    sanji_ok = len(codes) <= 4  # 三级类别…共不得超过 4 项 (a bare 二级 counts as one)
+    assert ok(SpecialtyRule.XINJIANG, codes) is (one_yiji and erji_ok and sanji_ok)
 
 
 @given(selections)
@@ -48,11 +66,12 @@ def test_jilin_takes_at_most_three_level_3(codes: list[str]) -> None:
 
 @st.composite
 def valid_xinjiang(draw: st.DrawFn) -> list[str]:
-    """Built to satisfy the rule: one level-1, up to two level-2 under it, up to 4 leaves."""
-    level1 = draw(st.sampled_from(sorted({c[0] for c in LEAVES})))
-    groups = sorted({c[:3] for c in LEAVES if c[0] == level1})
+    """Built as seed 001 says to fill the form: one 一级, up to two 二级 under it, up to four
+    三级 (or bare 二级) under those."""
+    chosen_yiji = draw(st.sampled_from(sorted({yiji(c) for c in LEAVES})))
+    groups = sorted({erji(c) for c in LEAVES if yiji(c) == chosen_yiji})
     chosen = draw(st.lists(st.sampled_from(groups), min_size=1, max_size=2, unique=True))
-    pool = [c for c in LEAVES if c[:3] in chosen]
+    pool = [c for c in LEAVES if erji(c) in chosen]
     return draw(st.lists(st.sampled_from(pool), min_size=1, max_size=4, unique=True))
 
 
@@ -72,16 +91,33 @@ def test_dropping_an_alternate_keeps_a_selection_valid(rule: SpecialtyRule, code
     assert ok(rule, [c for c in codes if c != drop], codes[0])
 
 
-def test_a_level_2_without_children_counts_as_a_level_3() -> None:
-    # A08 (工程监理) has no level-3 children: it is selectable and takes one of the four
-    assert CAT.is_leaf("A08") and not CAT.is_leaf("A04")
-    assert ok(SpecialtyRule.XINJIANG, ["A0401", "A0402", "A0403", "A08"])
-    assert not ok(SpecialtyRule.XINJIANG, ["A0401", "A0402", "A0403", "A08", "A0101"])
+def test_the_seeds_own_examples() -> None:
+    """Seed 001's codes: A04 is a 一级 (设计) and A0401 a 二级 (建筑工程)."""
+    assert CAT.level_of_code("A04") == 1 and CAT.level_of_code("A0401") == 2
+    assert not CAT.is_leaf("A04") and not CAT.is_leaf("A08")  # a 一级 is never selected
+    # a 二级 without 三级 counts as a 三级: A0401, A0402 and A0403 are selectable
+    assert CAT.is_leaf("A0401") and not CAT.is_leaf("A0502") and CAT.is_leaf("A050201")
+    # two 一级 (A04 设计, A08 工程监理): refused, though each is a single choice
+    assert not ok(SpecialtyRule.XINJIANG, ["A0401", "A0801"])
+    # three 二级 under A04: refused (不得超过 2 项)
+    assert not ok(SpecialtyRule.XINJIANG, ["A0401", "A0402", "A0403"])
+    # one 一级 (A05), two 二级 (A0502, A0503), four 三级: accepted; a fifth is refused
+    four = ["A050201", "A050202", "A050301", "A050302"]
+    assert ok(SpecialtyRule.XINJIANG, four)
+    assert not ok(SpecialtyRule.XINJIANG, [*four, "A0501"])
+    # a bare 二级 beside 三级 of another 二级 under the same 一级
+    assert ok(SpecialtyRule.XINJIANG, ["A0501", "A050201", "A050202"])
+    # Jilin takes only 三级, at most 3; Hunan up to 6 of any leaf
+    assert ok(SpecialtyRule.JILIN, ["B010201", "B010202", "C030101"])
+    assert not ok(SpecialtyRule.JILIN, ["B0101"])
+    assert not ok(SpecialtyRule.JILIN, ["B010201", "B010202", "C030101", "C030102"])
+    assert ok(SpecialtyRule.HUNAN, ["A0101", "A0102", "A0103", "A0201", "A0202", "A0401"])
 
 
 @pytest.mark.parametrize(("codes", "primary", "message"), [
     (["A0401", "B0101"], "A0401", "同一个一级类别"),
-    (["A0401", "A0501", "A0101"], "A0401", "二级类别不得超过2项"),
+    (["A0401", "A0801"], "A0401", "同一个一级类别"),
+    (["A0401", "A0402", "A0403"], "A0401", "二级类别不得超过2项"),
     (["A04"], "A04", "不能直接选择"),
     (["A0401", "A0402"], "A0501", "首选专业"),
     (["A0401", "A0401"], "A0401", "不能重复"),

@@ -156,13 +156,13 @@ def _application_out(app: Application, attachments: list[Attachment],
 def _tree(code: str | None) -> list[SpecialtyNode]:
     cat = catalogue()
     codes = [c for c, s in cat.items.items() if s.parent == code] if code else \
-        [c for c, s in cat.items.items() if s.level == 1]
+        [c for c, s in cat.items.items() if s.level == 0]
     return [SpecialtyNode(code=c, name=cat.items[c].name, selectable=cat.is_leaf(c),
                           children=_tree(c)) for c in sorted(codes)]
 
 
 @api.route("GET", "/catalogue", access=Access.PUBLIC, response=CatalogueOut,
-           summary="评标专业目录（三级）与地区代码", tag=TAG)
+           summary="评标专业目录（大类别、一级、二级、三级）与地区代码", tag=TAG)
 async def get_catalogue(call: Call) -> CatalogueOut:
     return CatalogueOut(specialties=_tree(None), regions=regions())
 
