@@ -50,6 +50,7 @@ from services.paygate import PayGateway
 from services.payments import Payments
 from services.people import People
 from services.pii import Vault
+from services.public_notice import PublicNotice
 from services.redis_keys import RedisKeys
 from services.registration import Registration
 from services.review import Review
@@ -105,7 +106,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         binding=Binding(people, codes, code_sms, redis, keys),
         registration=Registration(people, codes, code_sms),
         applications=Applications(outbox, files, people), exams=exams,
-        review=Review(outbox, exams), education=education,
+        review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
         payments=Payments(pay, outbox, education, redis, keys, links),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),

@@ -28,13 +28,15 @@ class AppStatus(StrEnum):
     PRINTED = "printed"  # the review form was printed: every field is locked
     IN_REVIEW = "in_review"  # at stage `stage` of the batch
     RETURNED = "returned"  # a stage sent it back for changes
+    IN_NOTICE = "in_notice"  # approved by every stage of an exam-less batch: 公示 (seed 002)
     APPROVED = "approved"
     REJECTED = "rejected"
 
 
 STATUS_TITLES = {
     AppStatus.DRAFT: "填写中", AppStatus.PRINTED: "已打印待提交", AppStatus.IN_REVIEW: "审核中",
-    AppStatus.RETURNED: "退回修改", AppStatus.APPROVED: "审核通过", AppStatus.REJECTED: "未通过",
+    AppStatus.RETURNED: "退回修改", AppStatus.IN_NOTICE: "公示中", AppStatus.APPROVED: "审核通过",
+    AppStatus.REJECTED: "未通过",
 }
 
 
@@ -53,6 +55,9 @@ class Batch(Model):
     pay_until = fields.DatetimeField(null=True)
     fee_fen = fields.IntField(default=0)  # the training fee, in fen (0: none)
     exam_requires_payment = fields.BooleanField(default=False)
+    # seed 002 (Jilin): no exam; after the last review, a public notice (公示) of notice_days
+    exam_required = fields.BooleanField(default=True)
+    notice_days = fields.IntField(default=5)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -82,6 +87,10 @@ class Application(Model):
     printed_hash = fields.CharField(max_length=64, null=True)  # the data the form shows
     submitted_at = fields.DatetimeField(null=True)
     decided_at = fields.DatetimeField(null=True)
+    # the public notice (公示) of an exam-less batch, and an objection raised during it
+    notice_until = fields.DatetimeField(null=True, db_index=True)
+    objection = fields.CharField(max_length=200, null=True)
+    objection_ruling = fields.CharField(max_length=12, null=True)  # sustained / dismissed
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

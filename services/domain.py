@@ -25,6 +25,7 @@ from services.outbox import Outbox
 from services.payments import Payments
 from services.people import People
 from services.pii import Vault
+from services.public_notice import PublicNotice
 from services.registration import Registration
 from services.review import Review
 from services.scenes import SceneCodec
@@ -44,6 +45,7 @@ class Domain:
     applications: Applications
     exams: Exams
     review: Review
+    public_notice: PublicNotice
     education: Education
     payments: Payments
     draw_setup: DrawSetup

@@ -30,8 +30,11 @@ async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
 
 
 async def sweep_exams(ctx: dict[str, Any]) -> int:
-    """Every papers past its deadline, in case a timer job was lost."""
-    return int(await domain_of(ctx).exams.submit_overdue(datetime.now(UTC)))
+    """Every papers past its deadline, in case a timer job was lost; and the public notices
+    of exam-less batches that ended (services/public_notice.py)."""
+    domain, now = domain_of(ctx), datetime.now(UTC)
+    await domain.public_notice.close_due(now)
+    return int(await domain.exams.submit_overdue(now))
 
 
 async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:

@@ -15,7 +15,7 @@ rejects. Every step is in the review log and pushed to the applicant.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from models.applications import AppKind, Application, AppStatus, ReviewAction
@@ -122,7 +122,15 @@ class Review:
         extra: dict[str, Any] = {}
         if action == "approve":
             last = app.stage == len(all_stages) - 1
-            if last:
+            if last and not app.batch.exam_required and app.kind in (AppKind.NEW,
+                                                                       AppKind.RENEWAL):
+                # seed 002: 审核后，并经财政公示无异议后进入…评审专家库
+                until = now + timedelta(days=app.batch.notice_days)
+                values.update(status=AppStatus.IN_NOTICE, decided_at=now, notice_until=until,
+                              specialties=self._admit(app, admitted))
+                kind = "application.in_notice"
+                extra = {"until": china_time(until), "days": str(app.batch.notice_days)}
+            elif last:
                 values.update(status=AppStatus.APPROVED, decided_at=now,
                               specialties=self._admit(app, admitted))
                 kind = "application.approved"

@@ -1,4 +1,5 @@
-"""Administration: find people (masked), create migrated experts, grant roles."""
+"""Administration: find people (masked), create migrated experts, grant roles, batches and
+exams, and the public notice's objections (exam-less batches)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import GrantIn, GrantOut, Model, PeopleOut, PeopleQuery, PersonSummaryOut
+from models.applications import Application
 from models.people import Person, Role
 from services.administration import GrantSpec
 from services.people import NewPerson
@@ -78,6 +80,9 @@ class BatchIn(Model):
     pay_until: datetime | None = None
     fee_yuan: float = Field(default=0, ge=0, le=100000)
     exam_requires_payment: bool = False
+    exam_required: bool = Field(
+        default=True, description="否：终审通过后公示，期满无异议即入库（吉林）")
+    notice_days: int = Field(default=5, ge=1, le=30, description="公示天数")
 
 
 class BatchCreatedOut(Model):
@@ -126,3 +131,41 @@ async def create_exam(call: Call, body: ExamIn) -> ExamCreatedOut:
         body.batch_id, body.title, body.opens_at, body.closes_at, body.duration_minutes,
         body.pass_score, [q.model_dump() for q in body.questions], call.now)
     return ExamCreatedOut(id=exam.id, invited=invited)
+
+
+class ObjectionIn(Model):
+    reason: str = Field(min_length=2, max_length=200, description="公示期间收到的异议内容")
+
+
+class RulingIn(Model):
+    sustained: bool = Field(description="是：异议成立，不予入库；否：异议不成立，继续公示")
+    note: str = Field(default="", max_length=200,
+                      description="处理理由（异议成立时必填，将告知申请人）")
+
+
+class NoticeOut(Model):
+    application_id: int
+    status: str
+    notice_until: datetime | None
+    objection: str | None
+    objection_ruling: str | None
+
+
+def _notice_out(app: Application) -> NoticeOut:
+    return NoticeOut(application_id=app.id, status=app.status, notice_until=app.notice_until,
+                     objection=app.objection, objection_ruling=app.objection_ruling)
+
+
+@api.route("POST", "/admin/applications/{app_id}/objection", access=ADMIN, body=ObjectionIn,
+           response=NoticeOut, summary="登记公示期间的异议（无考试批次，吉林）", tag=TAG)
+async def record_objection(call: Call, body: ObjectionIn) -> NoticeOut:
+    return _notice_out(await call.domain.public_notice.object(
+        call.path_int("app_id"), body.reason, call.now))
+
+
+@api.route("POST", "/admin/applications/{app_id}/objection/ruling", access=ADMIN,
+           body=RulingIn, response=NoticeOut, summary="异议处理结论：成立则不予入库并告知申请人",
+           tag=TAG)
+async def rule_objection(call: Call, body: RulingIn) -> NoticeOut:
+    return _notice_out(await call.domain.public_notice.rule(
+        call.path_int("app_id"), body.sustained, body.note, call.now))
