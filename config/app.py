@@ -15,7 +15,7 @@ from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
 from bot.sms_callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
 from bot.voice_callbacks import VOICE_INBOX, VoiceInbox, setup_voice_callbacks
-from config.clients import message_crypto, sms_callback_token
+from config.clients import message_crypto, sandbox_realname_keys, sms_callback_token
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
 from config.runtime import Runtime, open_runtime
@@ -68,7 +68,9 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
 
         app[SANDBOX] = SandboxServices(domain=rt.domain, notify_texts=notify, redis=rt.redis,
                                        keys=rt.keys, voice=rt.voice.sandbox,
-                                       sms_callback_token=sms_callback_token(rt.settings))
+                                       sms_callback_token=sms_callback_token(rt.settings),
+                                       realname_keys=sandbox_realname_keys(rt.settings)
+                                       if rt.settings.realname_mode == "sandbox" else None)
 
 
 def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application

@@ -16,6 +16,7 @@ from bot.voice_tencent import SandboxVoice, sandbox_voice
 from bot.wechatpay import WeChatPayClient
 from config.settings import Settings, SettingsError
 from config.voice_settings import TencentVoiceSettings
+from services.realname import RealNameCheck
 from services.sms import SmsGateway
 from services.texts import Texts
 from services.voice import VoiceGateway
@@ -117,3 +118,36 @@ def message_crypto(settings: Settings) -> MessageCrypto | None:
     if not settings.aes_keys:
         return None
     return MessageCrypto(settings.wechat_token, settings.aes_keys, settings.wechat_appid)
+
+
+def sandbox_realname_keys(settings: Settings) -> tuple[str, str]:
+    """The sandbox's stand-in API key for the fake real-name service, from SECRET_KEY."""
+    key = hmac.new(settings.secret_key.encode(), b"sandbox-faceid-key",
+                   hashlib.sha256).hexdigest()[:32]
+    return "sandbox-faceid", key
+
+
+def realname_check(settings: Settings, session: aiohttp.ClientSession,
+                   api_base: str) -> RealNameCheck | None:
+    """The real-name check REALNAME_PROVIDER names (None: off); a start-up error when it is
+    unknown or its credentials are missing."""
+    from bot.realname_tencent import TencentRealName, TencentRealNameConfig
+
+    mode = settings.realname_mode
+    if mode == "off":
+        return None
+    if mode == "sandbox":
+        secret_id, secret_key = sandbox_realname_keys(settings)
+        return TencentRealName(session, TencentRealNameConfig(
+            secret_id, secret_key, f"{api_base.rstrip('/')}/tencent-faceid",
+            settings.wechat_api_timeout))
+    if mode == "tencent":
+        from config.voice_settings import TencentVoiceSettings
+
+        keys = TencentVoiceSettings()  # the same TENCENTCLOUD_SECRET_ID / _KEY
+        if not keys.secret_id or not keys.secret_key:
+            raise SettingsError("REALNAME_PROVIDER=tencent needs TENCENTCLOUD_SECRET_ID, "
+                                "TENCENTCLOUD_SECRET_KEY")
+        return TencentRealName(session, TencentRealNameConfig(keys.secret_id,
+                                                              keys.secret_key))
+    raise SettingsError(f"REALNAME_PROVIDER={mode}: expected sandbox, tencent or off")

@@ -23,7 +23,7 @@ from bot.sender import Sender
 from bot.wechat_api import WeChatAPI
 from bot.wechatpay import WeChatPayClient
 from config.chat import build_engine
-from config.clients import VoiceSetup, pay_client, sms_factory, voice_setup
+from config.clients import VoiceSetup, pay_client, realname_check, sms_factory, voice_setup
 from config.database import database
 from config.embedded_redis import embedded_redis
 from config.redis_client import make_arq, make_redis
@@ -51,6 +51,7 @@ from services.payments import Payments
 from services.people import People
 from services.pii import Vault
 from services.public_notice import PublicNotice
+from services.realname import RealNameCheck
 from services.redis_keys import RedisKeys
 from services.registration import Registration
 from services.review import Review
@@ -79,7 +80,8 @@ class Runtime:
 
 def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqRedis,
                  outbox: Outbox, texts: Texts, sms: SmsGateway, public_url: str,
-                 pay: PayGateway | None, voice: VoiceGateway | None = None) -> Domain:
+                 pay: PayGateway | None, voice: VoiceGateway | None = None,
+                 realname: RealNameCheck | None = None) -> Domain:
     """The domain services, each given what it uses."""
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
@@ -104,7 +106,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,
         scenes=SceneCodec(settings.secret_key),
         binding=Binding(people, codes, code_sms, redis, keys),
-        registration=Registration(people, codes, code_sms),
+        registration=Registration(people, codes, code_sms, realname),
         applications=Applications(outbox, files, people), exams=exams,
         review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
         payments=Payments(pay, outbox, education, redis, keys, links),
@@ -176,7 +178,8 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
             pay = await stack.enter_async_context(pay_client(settings, own_url, public_url))
         domain = build_domain(settings, redis=redis, keys=keys, arq=arq, outbox=outbox,
                               texts=texts, sms=sms, public_url=public_url, pay=pay,
-                              voice=phone)
+                              voice=phone,
+                              realname=realname_check(settings, http, settings.api_base(own_url)))
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,
                                   texts=texts, sms=sms, own_url=own_url, voice=phone)

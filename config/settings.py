@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     voice_after_minutes: float = Field(3.0, ge=0, validation_alias="VOICE_AFTER_MINUTES")
     voice_retry_minutes: float = Field(5.0, gt=0, validation_alias="VOICE_RETRY_MINUTES")
     voice_attempts: int = Field(3, ge=1, le=3, validation_alias="VOICE_ATTEMPTS")
+    # The real-name check at registration: "tencent" (Tencent Cloud 身份信息认证 with
+    # TENCENTCLOUD_SECRET_ID/KEY), "sandbox" (the same client against the sandbox's fake) or
+    # "off" (identity is checked at review); default: sandbox in sandbox mode, off otherwise.
+    realname_provider: str = Field("", validation_alias="REALNAME_PROVIDER")
     # Kinds sent on several groups of channels at the same time, one notification per group
     # (JSON: kind -> list of groups; channels cs, template, subscribe, sms, voice); every
     # other kind goes out on the first channel that reaches the person.
@@ -225,6 +229,10 @@ class Settings(BaseSettings):
     @property
     def sms_mode(self) -> str:
         return self.sms_provider or ("sandbox" if self.sandbox else "log")
+
+    @property
+    def realname_mode(self) -> str:
+        return self.realname_provider or ("sandbox" if self.sandbox else "off")
 
     @property
     def voice_mode(self) -> str:

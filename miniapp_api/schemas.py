@@ -83,6 +83,7 @@ class ProfileOut(Model):
 class BoundOut(Model):
     bound: bool = True
     profile: ProfileOut
+    message: str = ""
 
 
 class TicketOut(Model):

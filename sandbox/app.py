@@ -17,6 +17,7 @@ from models.wechat import Channel, WeChatIdentity
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxSettings
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app
+from sandbox.fake_tencent_faceid import TENCENT_FACEID
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.pay_gateway import PayGateway, pay_gateway_app
 from sandbox.platform import Platform
@@ -79,6 +80,9 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
         register_templates(platform, app[SANDBOX].notify_texts)
         if (voice := app[SANDBOX].voice) is not None:
             stand_in(sub[TENCENT_VMS], voice, settings.own_url)
+        if (keys := app[SANDBOX].realname_keys) is not None:
+            faceid = sub[TENCENT_FACEID]  # the sandbox's registry takes anyone, first come
+            faceid.keys, faceid.lenient = {keys[0]: keys[1]}, True
         await sync_followers(platform)
         async with aiohttp.ClientSession() as session:
             mode: Literal["safe", "plain"] = "safe" if settings.aes_key else "plain"

@@ -50,6 +50,7 @@ class SandboxServices:
     keys: RedisKeys
     voice: SandboxVoice | None = None  # the stand-in VMS account, when VOICE_PROVIDER=sandbox
     sms_callback_token: str = ""  # how the simulator's SMS replies reach the service
+    realname_keys: tuple[str, str] | None = None  # the fake real-name service's API key
 
 
 SANDBOX_SETTINGS = web.AppKey("sandbox_settings", SandboxSettings)

@@ -12,6 +12,8 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from sandbox.fake_tencent_faceid import TENCENT_FACEID, TencentFaceIdFake
+from sandbox.fake_tencent_faceid import endpoint as tencent_faceid_endpoint
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
 from sandbox.fake_tencent_sms import endpoint as tencent_sms_endpoint
 from sandbox.fake_tencent_vms import TENCENT_VMS, TencentVmsFake
@@ -222,4 +224,6 @@ def fake_api_app(platform: Platform) -> web.Application:
     app.router.add_post("/tencent-sms", tencent_sms_endpoint)
     app[TENCENT_VMS] = TencentVmsFake(platform)
     app.router.add_post("/tencent-vms", tencent_vms_endpoint)
+    app[TENCENT_FACEID] = TencentFaceIdFake()
+    app.router.add_post("/tencent-faceid", tencent_faceid_endpoint)
     return app

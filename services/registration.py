@@ -12,6 +12,7 @@ from services.codes import VerificationCodes
 from services.errors import BadInput
 from services.identity_rules import parse_phone, require_phone_change_allowed
 from services.people import NewPerson, People
+from services.realname import RealNameCheck, Verdict
 from services.sms import CodeSms
 
 REGISTER = "register"
@@ -19,10 +20,12 @@ PHONE = "phone"
 
 
 class Registration:
-    def __init__(self, people: People, codes: VerificationCodes, code_sms: CodeSms) -> None:
+    def __init__(self, people: People, codes: VerificationCodes, code_sms: CodeSms,
+                 realname: RealNameCheck | None = None) -> None:
         self.people = people
         self.codes = codes
         self._sms = code_sms
+        self.realname = realname  # None: identity is checked at review
 
     async def _send(self, purpose: str, actor: str, phone_raw: str) -> None:
         phone = parse_phone(phone_raw)
@@ -43,15 +46,25 @@ class Registration:
         await self._send(REGISTER, actor, phone_raw)
 
     async def register(self, actor: str, new: NewPerson, password: str, code: str,
-                       now: datetime) -> Person:
-        """The new applicant, once the code sent to their phone checks out. A mistake in the
-        form is told before the code is used up (no new SMS needed)."""
+                       now: datetime) -> tuple[Person, bool]:
+        """The new applicant, once the code sent to their phone checks out, and whether the
+        real-name check vouched for the name and ID number (False: checked at review). A
+        mistake in the form, a name that does not match the number included, is told before
+        the code is used up (no new SMS needed)."""
         phone = parse_phone(new.phone)
         today = china_today(now)
         self.people.require_registrable(new, password, today)
+        verdict = Verdict.UNAVAILABLE
+        if self.realname is not None:
+            verdict = await self.realname.verify(new.name.strip(), new.id_number.strip().upper())
+        if verdict == Verdict.MISMATCH:
+            raise BadInput("identity.realname_mismatch")
+        if verdict == Verdict.NO_RECORD:
+            raise BadInput("identity.realname_no_record")
         await self._check(REGISTER, actor, phone, code)
-        return await self.people.register_applicant(
+        person = await self.people.register_applicant(
             NewPerson(new.name, new.id_number, phone, new.email), password, today, now)
+        return person, verdict == Verdict.MATCH
 
     async def start_phone_change(self, person: Person, phone_raw: str, now: datetime) -> None:
         """A code to the new phone, if the phone may change now."""

@@ -103,10 +103,13 @@ async def register_start(call: Call, body: PhoneIn) -> Ok:
 async def register(call: Call, body: RegisterIn) -> BoundOut:
     if call.caller.person is not None:
         raise Conflict("auth.bound_no_register")
-    person = await call.domain.registration.register(
+    person, verified = await call.domain.registration.register(
         _actor(call.caller), NewPerson(body.name, body.id_number, body.phone, body.email),
         body.password, body.code, call.now)
-    return await _bind_here(call, person)
+    bound = await _bind_here(call, person)
+    bound.message = call.services.texts.render("miniapp/registered_verified.j2" if verified
+                                               else "miniapp/registered_unverified.j2")
+    return bound
 
 
 @api.route("POST", "/auth/password", access=Access.BOUND, body=PasswordChangeIn, response=Ok,
