@@ -44,6 +44,7 @@ from services.education import Education
 from services.exams import Exams
 from services.feedback import FeedbackDesk
 from services.files import DiskStore
+from services.invoices import Invoices
 from services.links import ANSWER_LINK, Links
 from services.outbox import ALL_CHANNELS, Outbox
 from services.paygate import PayGateway
@@ -109,7 +110,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         registration=Registration(people, codes, code_sms, realname),
         applications=Applications(outbox, files, people), exams=exams,
         review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
-        payments=Payments(pay, outbox, education, redis, keys, links),
+        payments=Payments(pay, outbox, education, redis, keys, links), invoices=Invoices(outbox),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                               settings.minutes(settings.urge_minutes), draws.answer_link),

@@ -37,6 +37,9 @@ class Payable(Model):
     order_no = fields.CharField(max_length=32, null=True)  # the order that paid it
     invoice_email = fields.CharField(max_length=128, null=True)  # 发票 goes there
     invoice_requested_at = fields.DatetimeField(null=True)
+    # recorded by the finance staff once the invoice is issued (the payer is told)
+    invoice_no = fields.CharField(max_length=64, null=True)
+    invoiced_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from services.education import Education
 from services.exams import Exams
 from services.feedback import FeedbackDesk
 from services.files import FileStore
+from services.invoices import Invoices
 from services.links import Links
 from services.outbox import Outbox
 from services.payments import Payments
@@ -48,6 +49,7 @@ class Domain:
     public_notice: PublicNotice
     education: Education
     payments: Payments
+    invoices: Invoices
     draw_setup: DrawSetup
     draws: DrawEngine
     draw_followups: DrawFollowups

@@ -82,6 +82,7 @@ class PaidRecord:
     order_no: str | None
     transaction_id: str | None
     invoice_requested_at: datetime | None
+    invoice_no: str | None = None  # once the finance staff issued it
 
 
 @dataclass(frozen=True)
@@ -293,8 +294,10 @@ class Payments:
             await change.notify("payment.paid", {
                 "item": payable.title, "amount": f"{order.amount_fen / 100:.2f}元",
                 "at": china_time(paid_at), "order_no": order.out_trade_no,
-                "invoice": (f"电子发票将发送至 {mask_email(person.email)}" if person.email
-                            else "请在小程序中补充邮箱以便接收电子发票")},
+                "invoice": (f"发票申请已登记，财务人员开具后会将电子发票发送至 "
+                            f"{mask_email(person.email)}，并在这里告诉您发票号码"
+                            if person.email else "发票申请已登记；请在小程序中补充邮箱以便接收"
+                                                 "电子发票，开具后会在这里告诉您发票号码")},
                 person_id=payable.person_id)
         return "paid"
 
@@ -365,7 +368,7 @@ class Payments:
             out_trade_no__in=[p.order_no for p in payables if p.order_no])}
         return [PaidRecord(p.title, f"{p.amount_fen / 100:.2f}元", p.paid_at, p.order_no,
                            paid[p.order_no].transaction_id if p.order_no in paid else None,
-                           p.invoice_requested_at) for p in payables]
+                           p.invoice_requested_at, p.invoice_no) for p in payables]
 
     async def orders_of(self, person_id: int) -> list[dict[str, Any]]:
         """The person's orders, newest first (for the mini-program)."""

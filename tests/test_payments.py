@@ -374,3 +374,42 @@ async def test_a_batch_can_require_the_training_fee_before_the_exam(
     await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
     attempt = await exams.start(exam, applicant.id, datetime.now(UTC))
     assert attempt.deadline > now
+
+
+async def test_an_invoice_request_is_followed_to_the_push(chat: Chat, client: TestClient,
+                                                          api: Api, demo: dict,
+                                                          platform: Platform,
+                                                          pay_gateway: PayGateway) -> None:
+    """Issue 17: the receipt promised an e-invoice nothing issued. Now it says what happens
+    next; the request reaches the finance staff (list and export); the invoice number they
+    record is pushed to the payer, once."""
+    enrollment_id, _ = await course_fee(api, demo)
+    person_id, item = await due(client, demo)
+    checkout = await payments(client).checkout(person_id, item, datetime.now(UTC))
+    await pay_gateway.scan_and_pay(checkout.order.out_trade_no)
+    await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
+    receipt = await Notification.get(kind="payment.paid")
+    assert "财务人员开具后" in receipt.params["invoice"]
+    admin = await api.login(demo["admin"].mp_openid)
+    waiting = await api.call("GET", "/admin/invoices", admin)
+    (row,) = waiting.data["invoices"]
+    assert row["amount_yuan"] == "200.00" and row["email"] and row["invoice_no"] is None
+    export = await api.client.get("/miniapp/v1/admin/invoices.csv",
+                                  headers={"Authorization": f"Bearer {admin}"})
+    body = await export.text()
+    assert export.status == 200 and "发票号码" in body and row["order_no"] in body
+    # only the finance staff (administrators)
+    expert = await api.login(demo["expert"].mp_openid)
+    assert (await api.call("GET", "/admin/invoices", expert)).status == 403
+    recorded = await api.call("POST", f"/admin/invoices/{row['payable_id']}", admin,
+                              {"invoice_no": "25442000000123456789"})
+    assert recorded.status == 200 and recorded.data["invoice_no"] == "25442000000123456789"
+    twice = await api.call("POST", f"/admin/invoices/{row['payable_id']}", admin,
+                           {"invoice_no": "25442000000999999999"})
+    assert twice.status == 409 and "不能重复登记" in twice.message
+    told = await Notification.filter(kind="payment.invoiced", person_id=person_id)
+    assert len(told) == 1 and told[0].params["invoice_no"] == "25442000000123456789"
+    assert (await api.call("GET", "/admin/invoices", admin)).data["invoices"] == []
+    history = await chat.say(demo["expert"].openid, "缴费记录")
+    assert "发票号码 25442000000123456789" in history.text
+    assert enrollment_id

@@ -18,6 +18,7 @@ from miniapp_api.routes import (
     expert,
     feedback_desk,
     invitations,
+    invoices,
     me,
     payments,
     projects,
@@ -29,7 +30,7 @@ from miniapp_api.routes import (
 
 MODULES = (auth, me, subscriptions, applications, review, expert, education, payments,
            invitations, agency, projects, draw_prep, draw_drafts, drawing, draw_followups,
-           attendance, verify, draw_log, roles, admin, feedback_desk)
+           attendance, verify, draw_log, roles, admin, invoices, feedback_desk)
 
 
 def api() -> Api:
