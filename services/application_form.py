@@ -55,6 +55,13 @@ class Qualification(Part):
     number: str = Field(min_length=2, max_length=64)
 
 
+class TitleEntry(Part):
+    """A further title (seed 002: up to 5 titles, each with its certificate)."""
+
+    name: str = Field(min_length=2, max_length=64, description="职称名称")
+    level: TitleLevel
+
+
 class AvoidUnit(Part):
     name: str = Field(min_length=2, max_length=128)
     credit_code: str | None = Field(default=None, min_length=18, max_length=18)
@@ -86,11 +93,20 @@ class ApplicationDraft(Part):
     education: list[EducationEntry] = Field(default=[], max_length=5)
     title_name: str | None = Field(default=None, max_length=64, description="职称名称")
     title_level: TitleLevel | None = None
+    more_titles: list[TitleEntry] = Field(default=[], max_length=4,
+                                          description="其他职称（连同上面的职称最多5项）")
+    # seed 001: * 从事专业类别（一级 / 二级）and * 从事专业年限
+    practice_specialty: str | None = Field(default=None, pattern=r"^[A-Z]\d{4}$",
+                                           description="从事专业类别：二级类别代码，如 A0201")
+    practice_years: int | None = Field(default=None, ge=0, le=60, description="从事专业年限")
     qualifications: list[Qualification] = Field(default=[], max_length=5)
     specialties: list[str] = Field(default=[], max_length=6, description="评标专业代码")
     primary_specialty: str | None = Field(default=None, description="首选专业代码")
     avoid_units: list[AvoidUnit] = Field(default=[], max_length=20,
                                          description="回避单位（本人工作单位自动加入）")
+    # seed 001: 资料提交（若专家无评标实践经验 请填“无”）
+    evaluation_experience: str | None = Field(default=None, max_length=500,
+                                              description="评标实践经验（没有请填“无”）")
     notes: str | None = Field(default=None, max_length=500, description="补充说明")
 
     @field_validator("unit_credit_code")
@@ -113,11 +129,18 @@ REQUIRED = {
     "emergency_ok": "是否愿意成为应急专家", "title_name": "职称名称", "title_level": "职称级别",
     "primary_specialty": "首选专业",
 }
+# asked of an application (征集 / 续聘, seed 001's form), not of a formal expert's change
+APPLICATION_ONLY = {
+    "practice_specialty": "从事专业类别", "practice_years": "从事专业年限",
+    "evaluation_experience": "评标实践经验（没有请填“无”）",
+}
 
 
-def missing_parts(draft: ApplicationDraft) -> list[str]:
-    """What is still missing before the form can be printed."""
-    out = [title for name, title in REQUIRED.items() if getattr(draft, name) in (None, "")]
+def missing_parts(draft: ApplicationDraft, application: bool = True) -> list[str]:
+    """What is still missing before the form can be printed (`application`: a new or renewal
+    application, which asks for more than a change request)."""
+    required = {**REQUIRED, **APPLICATION_ONLY} if application else REQUIRED
+    out = [title for name, title in required.items() if getattr(draft, name) in (None, "")]
     if not draft.work_history:
         out.append("至少一段工作经历")
     if not draft.education:
@@ -127,7 +150,7 @@ def missing_parts(draft: ApplicationDraft) -> list[str]:
     return out
 
 
-def require_complete(draft: ApplicationDraft) -> None:
-    missing = missing_parts(draft)
+def require_complete(draft: ApplicationDraft, application: bool = True) -> None:
+    missing = missing_parts(draft, application)
     if missing:
         raise BadInput("application.incomplete", missing=missing)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from services.attachments import (
     attachment_kind,
     require_size,
     required_attachments,
+    shortfall,
     sniff,
 )
 from services.catalogue import catalogue, region_name, regions
@@ -209,6 +211,9 @@ class Applications:
                               or not merged.region.startswith(app.batch.province)):
             raise BadInput("application.region_outside_province",
                            province=region_name(app.batch.province))
+        if merged.practice_specialty and catalogue().level_of_code(
+                merged.practice_specialty) != 2:
+            raise BadInput("application.practice_specialty", code=merged.practice_specialty)
         app.data = merged.model_dump(mode="json", exclude_none=False)
         app.region = merged.region
         self._set_specialties(app, merged)
@@ -230,7 +235,7 @@ class Applications:
     def require_printable(app: Application) -> ApplicationDraft:
         """Everything printing needs: a complete form and the batch's specialty rule."""
         draft = ApplicationDraft.model_validate(app.data)
-        require_complete(draft)
+        require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
         assert draft.primary_specialty is not None
         enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
                                Selection(tuple(draft.specialties), draft.primary_specialty),
@@ -248,10 +253,28 @@ class Applications:
         return links.url(f"/forms/applications/{app.id}", FORM_LINK, str(app.id),
                          app.person_id, now.timestamp() + 86400)
 
+    @staticmethod
+    async def _missing_uploads(app: Application, with_form: bool) -> list[str]:
+        """The attachments still missing: every required kind (the signed form only once
+        `with_form`), a certificate per title and a PDF per practice qualification."""
+        kinds = Counter(await column(Attachment.filter(application_id=app.id), "kind"))
+        needed = [k for k in required_attachments(AppKind(app.kind))
+                  if with_form or k != "review_form"]
+        missing = [ATTACHMENTS[k].title for k in needed if k not in kinds]
+        if app.kind in (AppKind.NEW, AppKind.RENEWAL):
+            draft = ApplicationDraft.model_validate(app.data)
+            missing += shortfall(1 + len(draft.more_titles), len(draft.qualifications),
+                                 dict(kinds))
+        return missing
+
     async def print_form(self, app: Application, now: datetime) -> ApplicationDraft:
-        """Lock every field: the printed form is what gets signed, stamped and uploaded."""
+        """Lock every field: the printed form is what gets signed, stamped and uploaded.
+        Every other attachment must be there first: printing locks them too (seed 000)."""
         self.require_editable(app, now)
         draft = self.require_printable(app)
+        missing = await self._missing_uploads(app, with_form=False)
+        if missing:
+            raise BadInput("application.upload_before_print", missing=missing)
         app.status, app.printed_at = AppStatus.PRINTED, now
         app.printed_hash = data_hash(app.data)
         await app.save(update_fields=["status", "printed_at", "printed_hash", "updated_at"])
@@ -315,9 +338,7 @@ class Applications:
         resubmit = bool(app.returned_items) or app.version > 1
         end = app.batch.review_until if resubmit else app.batch.apply_until
         require_window_open(app.batch.apply_from, end, now, "submit")
-        present = set(await column(Attachment.filter(application_id=app.id), "kind"))
-        needed = required_attachments(AppKind(app.kind))
-        missing = [ATTACHMENTS[k].title for k in needed if k not in present]
+        missing = await self._missing_uploads(app, with_form=True)
         if missing:
             raise BadInput("application.missing_attachments", missing=missing)
         self.require_printable(app)

@@ -27,7 +27,9 @@ ATTACHMENTS = {
     "id_back": AttachmentKind("身份证国徽面", IMAGES, 5 * MB, True),
     "photo": AttachmentKind("一寸照片", IMAGES, 2 * MB, True),
     "diploma": AttachmentKind("学历证书", DOCS, 10 * MB, True),
-    "title_cert": AttachmentKind("职称证书", DOCS, 10 * MB, True),
+    "title_cert": AttachmentKind("职称证书", DOCS, 10 * MB, True, 5),  # one per title
+    "qualification": AttachmentKind("执业资格证书（PDF）", frozenset({"application/pdf"}),
+                                    10 * MB, False, 5),  # one per qualification
     "review_form": AttachmentKind("签字盖章的申报表", DOCS, 10 * MB, True),
     "pledge": AttachmentKind("诚信承诺书", DOCS, 10 * MB, True),
     "extra": AttachmentKind("其他证明材料（JPG）", frozenset({"image/jpeg"}), 20 * MB, False, 3),
@@ -63,3 +65,15 @@ def required_attachments(kind: AppKind) -> list[str]:
 def sniff(data: bytes) -> str | None:
     """The file's real type from its first bytes (the declared type is not trusted)."""
     return next((t for t, magic in _MAGIC.items() if data.startswith(magic)), None)
+
+
+def shortfall(draft_titles: int, draft_qualifications: int, present: dict[str, int]
+              ) -> list[str]:
+    """Certificates the form names but the uploads do not cover: one title certificate per
+    title, one PDF per practice qualification."""
+    out = []
+    for kind, needed in (("title_cert", draft_titles), ("qualification", draft_qualifications)):
+        have = present.get(kind, 0)
+        if have < needed:
+            out.append(f"{ATTACHMENTS[kind].title}（还差{needed - have}份）")
+    return out

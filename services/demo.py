@@ -138,10 +138,11 @@ DEMO_FORM = {
                       "position": "高级工程师"}],
     "education": [{"school": "华南理工大学", "major": "建筑学", "degree": "硕士",
                    "graduated": "2008-06"}],
-    "title_name": "高级工程师", "title_level": "副高",
+    "title_name": "高级工程师", "title_level": "副高", "more_titles": [],
+    "practice_specialty": "A0401", "practice_years": 17,
     "qualifications": [{"name": "一级注册建筑师", "number": "JZ2012000123"}],
     "specialties": ["A0401", "A0402"], "primary_specialty": "A0401", "avoid_units": [],
-    "notes": None,
+    "evaluation_experience": "2016年起参加房屋建筑类项目评标20余次", "notes": None,
 }
 
 

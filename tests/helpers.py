@@ -205,6 +205,8 @@ class Api:
         scan(f"API {method} {path}", text)
         import json as jsonlib
 
+        if resp.content_type != "application/json":  # a download (a CSV export, a file)
+            return ApiAnswer(resp.status, {"body": text})
         return ApiAnswer(resp.status, jsonlib.loads(text) if text else {})
 
     async def upload(self, path: str, token: str, content: bytes, filename: str = "f.jpg",

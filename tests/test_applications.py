@@ -23,7 +23,7 @@ JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 2000
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
 PDF = b"%PDF-1.4\n" + b"0" * 2000
 FILES = {"id_front": JPG, "id_back": JPG, "photo": PNG, "diploma": PDF, "title_cert": PDF,
-         "pledge": PDF}
+         "pledge": PDF, "qualification": PDF}  # DEMO_FORM names one title, one qualification
 
 
 async def make_batch(name: str = "测试批次", rule: str = "xinjiang", stages: list | None = None,
@@ -71,6 +71,12 @@ async def test_draft_at_any_step_then_print_locks(api: Api, demo: dict) -> None:
     early = await api.call("POST", f"/applications/{app_id}/print", token)
     assert early.status == 400 and "还有以下内容未填写" in early.message
     assert (await api.call("PUT", f"/applications/{app_id}", token, form())).status == 200
+    # printing locks the attachments too: they come first, the signed form after
+    unready = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert unready.status == 400 and "打印前请先上传" in unready.message
+    for kind, content in FILES.items():
+        assert (await api.upload(f"/applications/{app_id}/attachments/{kind}", token,
+                                 content)).status == 200
     printed = await api.call("POST", f"/applications/{app_id}/print", token)
     assert printed.status == 200
     url = urlsplit(printed.data["form_url"])
@@ -298,3 +304,40 @@ async def test_a_renewal_keeps_the_age_limit(api: Api, client: TestClient, demo:
     token = await api.login("mp_old_expert")
     refused = await api.call("POST", "/applications", token, {"batch_id": batch.id})
     assert refused.status == 403 and "超过65周岁" in refused.message
+
+
+async def test_the_form_as_the_seeds_have_it(api: Api, demo: dict) -> None:
+    """Seed 001: * 从事专业类别 (一级 / 二级) and * 从事专业年限, 评标实践经验 (没有请填“无”),
+    a PDF per practice qualification; seed 002: up to 5 titles, each with its certificate."""
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
+    bare = form(practice_specialty=None, practice_years=None, evaluation_experience=None)
+    assert (await api.call("PUT", f"/applications/{app_id}", token, bare)).status == 200
+    early = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert early.status == 400 and "从事专业类别" in early.message
+    assert "评标实践经验" in early.message
+    yiji = await api.call("PUT", f"/applications/{app_id}", token,
+                          {"practice_specialty": "A0200"})
+    assert yiji.status == 400
+    not_erji = await api.call("PUT", f"/applications/{app_id}", token,
+                              {"practice_specialty": "A0502"[:3] + "99"})
+    assert not_erji.status == 400 and "二级类别" in not_erji.message
+    too_many = await api.call("PUT", f"/applications/{app_id}", token, {"more_titles": [
+        {"name": f"职称{n}", "level": "中级"} for n in range(5)]})
+    assert too_many.status == 422 and "最多 4 项" in str(too_many.data)
+    two = form(more_titles=[{"name": "注册监理工程师", "level": "中级"}])
+    assert (await api.call("PUT", f"/applications/{app_id}", token, two)).status == 200
+    base = f"/applications/{app_id}/attachments"
+    jpg_qualification = await api.upload(f"{base}/qualification", token, JPG)
+    assert jpg_qualification.status == 400 and "PDF" in jpg_qualification.message
+    for kind, content in FILES.items():
+        assert (await api.upload(f"{base}/{kind}", token, content)).status == 200, kind
+    # printing locks the attachments too: what the form names must be there first
+    short = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert short.status == 400 and "职称证书（还差1份）" in short.message
+    assert (await api.upload(f"{base}/title_cert", token, PDF)).status == 200
+    assert (await api.call("POST", f"/applications/{app_id}/print", token)).status == 200
+    assert (await api.upload(f"{base}/review_form", token, PDF, "f.pdf",
+                             "application/pdf")).status == 200
+    assert (await api.call("POST", f"/applications/{app_id}/submit", token)).status == 200

@@ -155,13 +155,16 @@ async def test_profile_replies_show_the_birth_year_not_the_date(chat: Chat, api:
 
 async def test_the_printed_review_form_shows_the_birth_year_only(api: Api, demo: dict) -> None:
     from services.identity_rules import parse_id_number
-    from tests.test_applications import applicant, form, make_batch
+    from tests.test_applications import FILES, applicant, form, make_batch
 
     born = parse_id_number(demo["applicant"].id_number).birth_date
     token = await applicant(api, demo)
     app_id = (await api.call("POST", "/applications", token,
                              {"batch_id": (await make_batch()).id})).data["id"]
     assert (await api.call("PUT", f"/applications/{app_id}", token, form())).status == 200
+    for kind, content in FILES.items():  # printing locks the attachments too
+        assert (await api.upload(f"/applications/{app_id}/attachments/{kind}", token,
+                                 content)).status == 200
     url = urlsplit((await api.call("POST", f"/applications/{app_id}/print", token)
                     ).data["form_url"])
     page = await (await api.client.get(f"{url.path}?{url.query}")).text()

@@ -92,7 +92,9 @@ async def review_form(request: web.Request) -> web.Response:
     return render(request, "review_form.html", app=app, form=draft, person=person,
                   phone=mask_phone(person.phone), region=region_name(draft.region or ""),
                   specialties=specialties, printed=china_time(app.printed_at or
-                                                              datetime.now(UTC)))
+                                                              datetime.now(UTC)),
+                  practice=(f"{draft.practice_specialty} {cat.path_name(draft.practice_specialty)}"
+                            if draft.practice_specialty else ""))
 
 
 async def _exam_call(request: web.Request) -> tuple[Exam, int]:
