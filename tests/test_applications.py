@@ -4,6 +4,7 @@ resubmit), reviewer scope, pushes and 进度."""
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -341,3 +342,24 @@ async def test_the_form_as_the_seeds_have_it(api: Api, demo: dict) -> None:
     assert (await api.upload(f"{base}/review_form", token, PDF, "f.pdf",
                              "application/pdf")).status == 200
     assert (await api.call("POST", f"/applications/{app_id}/submit", token)).status == 200
+
+
+async def test_the_pledge_to_sign_is_a_pdf_filled_with_the_applicants_data(
+        api: Api, demo: dict) -> None:
+    """Seed 001: 下载打印诚信承诺书模板，经本人签字后，扫描为 pdf 文件格式并上传."""
+    from pypdf import PdfReader
+
+    token = await applicant(api, demo)
+    batch = await make_batch("2026年第二批评标专家征集")
+    app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
+    await api.call("PUT", f"/applications/{app_id}", token, form())
+    resp = await api.client.get(f"/miniapp/v1/applications/{app_id}/pledge.pdf",
+                                headers={"Authorization": f"Bearer {token}"})
+    body = await resp.read()
+    assert resp.status == 200 and body.startswith(b"%PDF")
+    text = PdfReader(io.BytesIO(body)).pages[0].extract_text()
+    assert "诚信承诺书" in text and "2026年第二批评标专家征集" in text
+    assert demo["applicant"].id_number not in text  # masked, as everywhere
+    other = await api.login(demo["expert"].mp_openid)
+    assert (await api.client.get(f"/miniapp/v1/applications/{app_id}/pledge.pdf",
+                                 headers={"Authorization": f"Bearer {other}"})).status == 404

@@ -17,6 +17,7 @@ from services.links import LinkError
 from services.qr import qr_svg_sync
 from web.context import DOMAIN, PAGES
 from web.pages import add_page, bad_link, render
+from web.pdf import cjk_font
 
 
 @dataclass(frozen=True)
@@ -88,13 +89,9 @@ async def image(request: web.Request) -> web.Response:
 def _pdf(cert: Certificate) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    if "STSong-Light" not in pdfmetrics.getRegisteredFontNames():
-        # a standard CJK font every PDF reader supplies: nothing to embed or ship
-        pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    cjk_font()  # a standard CJK font every PDF reader supplies: nothing to embed or ship
     buf = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buf, pagesize=(width, height))

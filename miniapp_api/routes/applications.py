@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
+from aiohttp import web
 from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
@@ -27,8 +29,10 @@ from services.attachments import (
     required_attachments,
 )
 from services.catalogue import catalogue, regions
+from services.clock import china_today
 from services.review import describe_items, logs_of
 from services.review_scope import stages
+from web.pdf import pledge_pdf
 
 api = Api()
 TAG = "申报"
@@ -255,3 +259,16 @@ async def withdraw(call: Call) -> ApplicationOut:
     app = await _own(call)
     await call.domain.applications.withdraw(app, call.caller.need_person(), call.now)
     return await application_out(app, call.now)
+
+
+@api.route("GET", "/applications/{app_id}/pledge.pdf", access=Access.BOUND, response=None,
+           summary="下载诚信承诺书（已填入本人信息，打印签字后扫描上传）", tag=TAG)
+async def pledge(call: Call) -> web.Response:
+    app = await _own(call)
+    await app.fetch_related("batch")
+    person = call.caller.need_person()
+    draft = ApplicationDraft.model_validate(app.data)
+    body = await asyncio.to_thread(pledge_pdf, person.name, person.id_masked, app.batch.name,
+                                   draft.work_unit or "", f"{china_today(call.now):%Y年%m月%d日}")
+    return web.Response(body=body, content_type="application/pdf", headers={
+        "Content-Disposition": "attachment; filename=pledge.pdf"})
