@@ -25,6 +25,7 @@ from models.draws import (
 from models.notifications import Notification
 from models.people import Person
 from services.clock import china_time
+from services.draw_calls import cancel_calls
 from services.draw_engine import DrawEngine
 from services.draw_evidence import notify_verifiers, require_evidence
 from services.draw_family import family, serving
@@ -288,9 +289,11 @@ class DrawFollowups:
             await DrawActivity.filter(id__in=ids[1:]).exclude(
                 status=DrawStatus.WITHDRAWN).update(status=DrawStatus.WITHDRAWN, ended_at=now,
                                                    end_reason="withdrawn")
-            await Invitation.filter(activity_id__in=ids,
-                                    status=InvitationStatus.SENT).update(
-                status=InvitationStatus.CANCELLED)
+            still_open = await column(Invitation.filter(activity_id__in=ids,
+                                                        status=InvitationStatus.SENT), "id")
+            await Invitation.filter(id__in=still_open).update(status=InvitationStatus.CANCELLED)
+            for invitation_id in still_open:  # no "请按键" call after the withdrawal
+                await cancel_calls(invitation_id)
             await Section.filter(activity_id=activity.id).update(activity_id=None)
             for item in await serving(activity):
                 await self._tell(change, activity, item)
