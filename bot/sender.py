@@ -32,7 +32,7 @@ from bot.notify_texts import NotifyTexts
 from bot.ratelimit import RateLimits
 from bot.sms import SmsError, SmsOutcomeUnknown, SmsProvider
 from bot.template_fields import FieldFormatError
-from bot.voice import VoiceError, VoiceOutcomeUnknown
+from bot.voice import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable
 from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import (
     InvalidField,
@@ -59,7 +59,7 @@ log = logging.getLogger(__name__)
 # Errors that mean "this channel cannot reach this person": try the next channel. A value
 # `fit` cannot format is one too: every attempt on that channel would fail the same way.
 UNREACHABLE = (NotFollowing, OutsideServiceWindow, NoSubscribeConsent, InvalidField,
-               UserBlocked, TemplateMissing, FieldFormatError)
+               UserBlocked, TemplateMissing, FieldFormatError, VoiceUnreachable)
 # Errors of our own texts or configuration rather than of the person: logged as warnings.
 OUR_FAULT = (TemplateMissing, InvalidField, FieldFormatError)
 # Channels without an idempotency key: each send is remembered in Redis (the send marker).

@@ -22,6 +22,11 @@ class VoiceError(Exception):
         self.code = code
 
 
+class VoiceUnreachable(VoiceError):
+    """A call this number cannot take now and a retry would not help: the provider's
+    per-number frequency limit, a template it has not approved, a number it refuses."""
+
+
 class VoiceOutcomeUnknown(VoiceError):
     """The request went out but no answer came back: the phone may be ringing (no provider
     offers an idempotency key for a call), so it is not placed again."""

@@ -18,12 +18,16 @@ from typing import Any
 import aiohttp
 
 from bot.sms_tencent import CONTENT_TYPE, Template, tc3_authorization
-from bot.voice import VoiceError, VoiceOutcomeUnknown, template
+from bot.voice import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable, template
 from services.texts import Texts
 from services.voice import VoiceCall
 
 SERVICE, VERSION, ACTION = "vms", "2020-09-02", "SendTtsVoice"
 CALLBACK_PATH = "/voice/tencent/callback"  # where the console sends every voice callback
+# refusals a retry cannot change (the limits are per number: 1 call in 30 s, 2 in 10 minutes,
+# 3 a day by default, raised in the console): the row rules voice out and keeps the error
+UNREACHABLE = ("FailedOperation.FrequencyLimit", "FailedOperation.TemplateIncorrectOrUnapproved",
+               "InvalidParameterValue.IncorrectPhoneNumber", "TemplateMissing")
 PLAY_TIMES = 2  # the message is spoken twice (the documented default; at most 3)
 
 
@@ -84,8 +88,9 @@ class TencentVoice:
         response = answer.get("Response", {}) if isinstance(answer, dict) else {}
         error = response.get("Error")
         if error:
-            raise VoiceError(f"Tencent Cloud VMS: {error.get('Code')}: {error.get('Message')}",
-                             str(error.get("Code", "")))
+            code = str(error.get("Code", ""))
+            kind = VoiceUnreachable if code.startswith(UNREACHABLE) else VoiceError
+            raise kind(f"Tencent Cloud VMS: {code}: {error.get('Message')}", code)
         status = response.get("SendStatus") or {}
         return str(status.get("CallId") or "") or None
 

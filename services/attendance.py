@@ -244,9 +244,12 @@ class Attendance:
             raise Locked("urge.too_soon", minutes=int(URGE_GAP.total_seconds() // 60))
         await item.refresh_from_db()
         async with self.outbox.change(now) as change:
-            await change.notify("draw.urge", {**invitation_params(notice, item, 0),
-                                              "count": str(item.urges + item.manual_urges),
-                                              "by": by}, person_id=item.person_id)
+            await change.notify("draw.urge", {
+                **invitation_params(notice, item, 0),
+                "count": str(item.urges + item.manual_urges), "by": by,
+                # an urge (a call above all) is moot once the urging window has closed
+                "expires_iso": (notice.gather_at + URGE_WINDOW).isoformat()},
+                person_id=item.person_id)
         return item
 
     async def sweep(self, now: datetime) -> Counter[str]:

@@ -73,8 +73,14 @@ async def test_forged_expired_and_hammered_links_are_refused_plainly(
         due_at=datetime.now(UTC) - timedelta(minutes=1))
     late = await (await client.get(link)).text()
     assert "回复时限已过" in late and 'data-testid="answer-form"' not in late
+    # the link expires with the invitation: a day after its deadline it is refused
+    await Invitation.filter(id=invitation.id).update(
+        due_at=datetime.now(UTC) - timedelta(days=1, minutes=1))
+    expired = await client.get(link)
+    assert expired.status == 403 and "已经过期" in await expired.text()
+    assert (await client.post(link, data={"choice": "1"})).status == 403
     # opening is limited per address
-    statuses = [(await client.get(link)).status for _ in range(30)]
+    statuses = [(await client.get(link)).status for _ in range(28)]
     assert statuses[-1] == 429 and statuses.count(429) >= 1
 
 

@@ -10,7 +10,7 @@ evaluation is withdrawn it says so and takes the expert's 收到."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
@@ -26,13 +26,26 @@ from web.rate import over_limit
 OPENS_PER_MINUTE = 30  # per client address: a guessing run is slowed to a crawl
 
 
+LATE_GRACE = timedelta(days=1)  # after its deadline an unconfirmed invitation's link says so
+
+
 async def _invitation(request: web.Request) -> Invitation | None:
+    """The link's invitation while the link lives: an invitation not confirmed until a day
+    after its reply deadline (to say it is over), a confirmed one until its evaluation ends
+    (its time, place and verification code); None for a forged or expired link."""
     try:
         subject = request.app[DOMAIN].links.check_short(ANSWER_LINK,
                                                         request.match_info["token"])
-        return await Invitation.get_or_none(id=int(subject))
+        invitation = await Invitation.get_or_none(id=int(subject))
     except (LinkError, ValueError):
         return None
+    if invitation is None:
+        return None
+    now = datetime.now(UTC)
+    if invitation.status == InvitationStatus.CONFIRMED:
+        activity = await DrawActivity.get(id=invitation.activity_id)
+        return invitation if now <= activity.eval_end else None
+    return invitation if now <= invitation.due_at + LATE_GRACE else None
 
 
 async def _page(request: web.Request, invitation: Invitation, said: str = "") -> web.Response:
