@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sms_tencent import CONTENT_TYPE, tc3_authorization
+from bot.sms_tencent import api3_headers, host_of
 from services.realname import Verdict
 
 SERVICE, VERSION, ACTION = "faceid", "2018-03-01", "IdCardVerification"
@@ -33,18 +33,14 @@ class TencentRealName:
                  clock: Any = time.time) -> None:
         self._session = session
         self._config = config
-        self._host = config.endpoint.split("://", 1)[-1].split("/", 1)[0]
+        self._host = host_of(config.endpoint)
         self._clock = clock
 
     async def verify(self, name: str, id_number: str) -> Verdict:
         body = json.dumps({"IdCard": id_number, "Name": name}).encode()
-        timestamp = int(self._clock())
-        headers = {
-            "Authorization": tc3_authorization(self._config.secret_id,
-                                               self._config.secret_key, self._host,
-                                               timestamp, body, service=SERVICE),
-            "Content-Type": CONTENT_TYPE, "Host": self._host, "X-TC-Action": ACTION,
-            "X-TC-Timestamp": str(timestamp), "X-TC-Version": VERSION}
+        headers = api3_headers(self._config.secret_id, self._config.secret_key, self._host,
+                               body, service=SERVICE, action=ACTION, version=VERSION,
+                               timestamp=int(self._clock()))
         try:
             async with self._session.post(
                     self._config.endpoint, data=body, headers=headers,

@@ -17,7 +17,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sms_tencent import CONTENT_TYPE, Template, tc3_authorization
+from bot.sms_tencent import Template, api3_headers, host_of
 from bot.voice import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable, template
 from services.texts import Texts
 from services.voice import VoiceCall
@@ -49,7 +49,7 @@ class TencentVoice:
                  clock: Any = time.time) -> None:
         self._session = session
         self._config = config
-        self._host = config.endpoint.split("://", 1)[-1].split("/", 1)[0]
+        self._host = host_of(config.endpoint)
         self._clock = clock
 
     def request(self, call: VoiceCall) -> dict[str, Any]:
@@ -66,14 +66,9 @@ class TencentVoice:
 
     async def call(self, call: VoiceCall) -> str | None:
         body = json.dumps(self.request(call)).encode()
-        timestamp = int(self._clock())
-        headers = {
-            "Authorization": tc3_authorization(self._config.secret_id,
-                                               self._config.secret_key, self._host,
-                                               timestamp, body, service=SERVICE),
-            "Content-Type": CONTENT_TYPE, "Host": self._host, "X-TC-Action": ACTION,
-            "X-TC-Timestamp": str(timestamp), "X-TC-Version": VERSION,
-            "X-TC-Region": self._config.region}
+        headers = api3_headers(self._config.secret_id, self._config.secret_key, self._host,
+                               body, service=SERVICE, action=ACTION, version=VERSION,
+                               timestamp=int(self._clock()), region=self._config.region)
         try:
             async with self._session.post(
                     self._config.endpoint, data=body, headers=headers,
