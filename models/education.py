@@ -51,3 +51,42 @@ class Enrollment(Model):
     class Meta:
         table = "enrollment"
         unique_together = (("course", "person_id"),)
+
+
+class Lesson(Model):
+    """One part of a course (issue 17): a document page or a video page, and the minutes
+    it must be studied for before it counts."""
+
+    id = fields.BigIntField(primary_key=True)
+    course: fields.ForeignKeyRelation[Course] = fields.ForeignKeyField(
+        "models.Course", related_name="lessons", on_delete=fields.CASCADE)
+    course_id: int
+    position = fields.IntField()
+    title = fields.CharField(max_length=64)
+    kind = fields.CharField(max_length=8)  # document | video
+    body = fields.TextField()  # the document's text, or the video's address
+    minutes = fields.IntField()
+
+    class Meta:
+        table = "lesson"
+        unique_together = (("course", "position"),)
+
+
+class LessonStudy(Model):
+    """The time one enrolment has spent on one lesson, as the server measured it: each
+    heartbeat credits the time since the one before, never more than the clock allows."""
+
+    id = fields.BigIntField(primary_key=True)
+    enrollment: fields.ForeignKeyRelation[Enrollment] = fields.ForeignKeyField(
+        "models.Enrollment", related_name="studies", on_delete=fields.CASCADE)
+    enrollment_id: int
+    lesson: fields.ForeignKeyRelation[Lesson] = fields.ForeignKeyField(
+        "models.Lesson", related_name="studies", on_delete=fields.CASCADE)
+    lesson_id: int
+    seconds = fields.IntField(default=0)
+    last_beat_at = fields.DatetimeField(null=True)  # None: the lesson is not open now
+    done_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "lesson_study"
+        unique_together = (("enrollment", "lesson"),)

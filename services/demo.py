@@ -193,9 +193,18 @@ async def load_lifecycle(people: People, now: datetime) -> None:
     # a paid course 李建国 has enrolled in: `缴费` in chat shows its QR code
     from models.education import Course, Enrollment
 
-    course, _ = await Course.get_or_create(title="2026年度评标专家继续教育", defaults={
+    course, made = await Course.get_or_create(title="2026年度评标专家继续教育", defaults={
         "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),
         "study_until": now + timedelta(days=60), "fee_fen": 20000})
+    if made:  # its lessons: studied for their minutes, as the server measures them
+        from services.courseware import add_lesson
+
+        for title, kind, body, minutes in (
+                ("评标专家管理办法解读", "document", "《评标专家和评标专家库管理办法》要点：专家的"
+                 "权利与义务、回避情形、考核与清退。", 20),
+                ("评标纪律与廉洁要求", "video", "https://example.cn/videos/discipline.mp4", 15)):
+            await add_lesson(course.id, {"title": title, "kind": kind, "body": body,
+                                         "minutes": minutes})
     expert = await Person.get(phone="13800000002")
     await Enrollment.get_or_create(course=course, person_id=expert.id)
     for seq, phone, number, region, codes in (

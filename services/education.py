@@ -1,5 +1,6 @@
 """Continuing education (继续教育): enrol, pay (the payments issue calls `on_paid`), study
-once access opens 2 days after payment, hand in, be graded (待批阅 / 合格 / 不合格), make up
+the lessons once access opens 2 days after payment (the server measuring the time:
+services/courseware.py), hand in, be graded (待批阅 / 合格 / 不合格), make up
 (补学), and get a certificate anyone can check."""
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from models import column
 from models.education import Course, Enrollment, Grading
 from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
+from services import courseware
 from services.applications import require_window_open
 from services.clock import CHINA, china_time
+from services.courseware import LessonState
 from services.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.links import Links
 from services.outbox import Change, Outbox
@@ -121,13 +124,16 @@ class Education:
             raise ClosedWindow("course.not_open", opens=item.access_from)
         require_window_open(item.course.study_from, item.course.study_until, now, "study")
 
-    async def study(self, item: Enrollment, progress: int, now: datetime) -> Enrollment:
+    async def open_lesson(self, item: Enrollment, lesson_id: int, now: datetime
+                          ) -> LessonState:
+        """Study starts: paid, access open, inside the study window (services/courseware)."""
         self._open(item, now)
-        if item.grading in (Grading.PENDING, Grading.PASSED):
-            raise Conflict("course.handed_in")
-        item.progress = max(item.progress, min(progress, 100))
-        await item.save(update_fields=["progress"])
-        return item
+        return await courseware.open_lesson(item, lesson_id, now)
+
+    async def heartbeat(self, item: Enrollment, lesson_id: int, now: datetime
+                        ) -> LessonState:
+        self._open(item, now)
+        return await courseware.heartbeat(item, lesson_id, now)
 
     async def hand_in(self, item: Enrollment, now: datetime) -> Enrollment:
         self._open(item, now)
@@ -172,6 +178,7 @@ class Education:
         item.makeups += 1
         item.progress, item.grading = 0, Grading.NONE
         await item.save(update_fields=["makeups", "progress", "grading"])
+        await courseware.restart(item)
         return item
 
     def certificate_code(self, certificate_no: str) -> str:

@@ -19,6 +19,7 @@ from miniapp_api.routes import (
     feedback_desk,
     invitations,
     invoices,
+    lessons,
     me,
     payments,
     projects,
@@ -28,9 +29,9 @@ from miniapp_api.routes import (
     verify,
 )
 
-MODULES = (auth, me, subscriptions, applications, review, expert, education, payments,
-           invitations, agency, projects, draw_prep, draw_drafts, drawing, draw_followups,
-           attendance, verify, draw_log, roles, admin, invoices, feedback_desk)
+MODULES = (auth, me, subscriptions, applications, review, expert, education, lessons,
+           payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
+           draw_followups, attendance, verify, draw_log, roles, admin, invoices, feedback_desk)
 
 
 def api() -> Api:

@@ -1,5 +1,5 @@
-"""Continuing education: courses, enrolment, study progress, hand-in, make-up, certificate;
-grading for administrators."""
+"""Continuing education: courses, enrolment (the lessons and their study are
+routes/lessons.py), hand-in, make-up, certificate; grading for administrators."""
 
 from __future__ import annotations
 
@@ -44,10 +44,6 @@ class CourseOut(Model):
 
 class CoursesOut(Model):
     courses: list[CourseOut]
-
-
-class ProgressIn(Model):
-    progress: int = Field(ge=0, le=100, description="已学习的百分比")
 
 
 class CertificateOut(Model):
@@ -105,14 +101,6 @@ async def enroll(call: Call) -> EnrollmentOut:
 async def _mine(call: Call) -> Enrollment:
     return await call.domain.education.own(call.caller.need_person(),
                                               call.path_int("enrollment_id"))
-
-
-@api.route("POST", "/education/enrollments/{enrollment_id}/progress", access=EXPERT,
-           body=ProgressIn, response=EnrollmentOut, summary="上报学习进度", tag=TAG)
-async def progress(call: Call, body: ProgressIn) -> EnrollmentOut:
-    item = await _mine(call)
-    await call.domain.education.study(item, body.progress, call.now)
-    return enrollment_out(item, item.course.title)
 
 
 @api.route("POST", "/education/enrollments/{enrollment_id}/hand-in", access=EXPERT,
