@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sms_tencent import api3_headers, host_of
+from bot.sms_tencent import Api3NoAnswer, Api3Unreachable, api3_headers, api3_post, host_of
 from services.realname import Verdict
 
 SERVICE, VERSION, ACTION = "faceid", "2018-03-01", "IdCardVerification"
@@ -42,11 +42,8 @@ class TencentRealName:
                                body, service=SERVICE, action=ACTION, version=VERSION,
                                timestamp=int(self._clock()))
         try:
-            async with self._session.post(
-                    self._config.endpoint, data=body, headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=self._config.timeout)) as resp:
-                answer = await resp.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError, ValueError):
+            response = await api3_post(self._session, self._config.endpoint, body, headers,
+                                       self._config.timeout)
+        except (Api3Unreachable, Api3NoAnswer):
             return Verdict.UNAVAILABLE
-        response = answer.get("Response", {}) if isinstance(answer, dict) else {}
         return VERDICTS.get(str(response.get("Result", "")), Verdict.UNAVAILABLE)

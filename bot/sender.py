@@ -48,6 +48,7 @@ from bot.wechat_errors import (
 from models.notifications import ChannelKind, Notification, SubscribeConsent
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity, in_service_window
+from services.notify_checks import moot
 from services.outbox import Lease, Outbox
 from services.pii import mask_text
 from services.redis_keys import SEND_MARKER_TTL, RedisKeys
@@ -188,6 +189,9 @@ class Sender:
         if until and now > datetime.fromisoformat(until):  # e.g. a call after its window
             self.outbox.failed(item, f"expired at {until} before it could be sent")
             return
+        if (why := await moot(item, now)) is not None:  # answered, checked in, ...
+            self.outbox.failed(item, f"not sent: {why}")
+            return
         for channel in self.plan(item, to, now):
             wait = await self.limits.user_delay(to.key)
             if wait > 0:
@@ -287,9 +291,13 @@ class Sender:
             item.sms_id = await self.voice.call(VoiceCall(
                 to.phone, kind, mask_text(self.texts.text(kind, "voice", params)),
                 self._spoken(params), reference=str(item.id)))
+            # at once, not with the batch: the callee's key names this CallId in seconds
+            await Notification.filter(id=item.id).update(sms_id=item.sms_id)
             return None
+        variant = params.get("variant")  # one of a kind's replies: its own template
         item.sms_id = await self.sms.send(SmsMessage(
-            to.phone, kind, mask_text(self.texts.text(kind, "sms", params)),
+            to.phone, f"{kind}:{variant}" if variant else kind,
+            mask_text(self.texts.text(kind, "sms", params)),
             self._spoken(params), reference=str(item.id)))
         return None
 

@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024  # a report is ~250 bytes; Tencent batches a few hundred at most
 SMS_CALLBACK_TOKEN = web.AppKey("sms_callback_token", str)
 REPLY_SEEN_TTL = 86400  # s a reply is remembered against the provider's retries
+REPLY_TRUSTED_AGE = timedelta(hours=1)  # how old a reply's own time may be and still count
 
 
 @dataclass
@@ -131,11 +132,22 @@ async def tencent_reply(request: web.Request) -> web.Response:
                                  ex=REPLY_SEEN_TTL):
         return answer(0, "OK")  # pushed again: handled the first time
     try:
-        await inbox.answer(phone, text, datetime.now(UTC))
+        await inbox.answer(phone, text, sent_at(reply.get("time"), datetime.now(UTC)))
     except Exception:
         await inbox.redis.delete(inbox.keys.sms_reply(digest))  # the retry may succeed
         raise
     return answer(0, "OK")
+
+
+def sent_at(stamp: object, now: datetime) -> datetime:
+    """When the expert sent the reply (its `time`, epoch seconds), as long as that is within
+    the last hour (a reply the provider delivered late is judged by when it was written;
+    anything older, or in the future, is not believed): else now."""
+    try:
+        at = datetime.fromtimestamp(int(str(stamp)), UTC)
+    except (ValueError, OverflowError, OSError):
+        return now
+    return at if now - REPLY_TRUSTED_AGE <= at <= now else now
 
 
 def setup_sms_callbacks(app: web.Application, token: str) -> None:

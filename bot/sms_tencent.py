@@ -68,6 +68,32 @@ def host_of(endpoint: str) -> str:
     return endpoint.split("://", 1)[-1].split("/", 1)[0]
 
 
+class Api3Unreachable(Exception):
+    """The request never reached Tencent Cloud (connecting failed): nothing was done."""
+
+
+class Api3NoAnswer(Exception):
+    """The request went out but no answer came back: it may have been carried out."""
+
+
+async def api3_post(session: aiohttp.ClientSession, endpoint: str, body: bytes,
+                    headers: dict[str, str], timeout: float) -> dict[str, Any]:
+    """The `Response` object of a Tencent Cloud API 3.0 call (with `Error` when refused);
+    Api3Unreachable or Api3NoAnswer when there is none, which the caller tells apart
+    (SMS and VMS: retry or not; faceid: unavailable either way)."""
+    try:
+        async with session.post(endpoint, data=body, headers=headers,
+                                timeout=aiohttp.ClientTimeout(total=timeout,
+                                                              connect=timeout / 2)) as resp:
+            answer = await resp.json(content_type=None)
+    except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
+        raise Api3Unreachable(repr(exc)) from exc
+    except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+        raise Api3NoAnswer(repr(exc)) from exc
+    response = answer.get("Response", {}) if isinstance(answer, dict) else {}
+    return response if isinstance(response, dict) else {}
+
+
 @dataclass(frozen=True)
 class Template:
     """A template approved in the console: its id, and our parameters for {1}, {2}, ..."""
@@ -100,7 +126,9 @@ class TencentSms:
 
     def request(self, message: SmsMessage) -> dict[str, Any]:
         """The SendSms parameters for a message (SmsError if no template is configured)."""
-        template = self._config.templates.get(message.kind)
+        # "sms.reply:confirmed": that reply's own template, else the kind's
+        template = self._config.templates.get(message.kind) or self._config.templates.get(
+            message.kind.partition(":")[0])
         if template is None:
             raise SmsError(f"no Tencent Cloud SMS template for {message.kind} "
                            "(TENCENT_SMS_TEMPLATES)", "TemplateMissing")
@@ -116,17 +144,13 @@ class TencentSms:
                                body, service=SERVICE, action=ACTION, version=VERSION,
                                timestamp=int(self._clock()), region=self._config.region)
         try:
-            async with self._session.post(
-                    self._config.endpoint, data=body, headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=self._config.timeout,
-                                                  connect=self._config.timeout / 2)) as resp:
-                answer = await resp.json(content_type=None)
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-            raise SmsError(f"Tencent Cloud SMS unreachable: {exc!r}", "Unreachable") from exc
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise SmsOutcomeUnknown(f"Tencent Cloud SMS: no answer: {exc!r}",
+            response = await api3_post(self._session, self._config.endpoint, body, headers,
+                                       self._config.timeout)
+        except Api3Unreachable as exc:
+            raise SmsError(f"Tencent Cloud SMS unreachable: {exc}", "Unreachable") from exc
+        except Api3NoAnswer as exc:
+            raise SmsOutcomeUnknown(f"Tencent Cloud SMS: no answer: {exc}",
                                     "OutcomeUnknown") from exc
-        response = answer.get("Response", {}) if isinstance(answer, dict) else {}
         error = response.get("Error")
         if error:
             raise SmsError(f"Tencent Cloud SMS: {error.get('Code')}: {error.get('Message')}",

@@ -17,7 +17,14 @@ from typing import Any
 
 import aiohttp
 
-from bot.sms_tencent import Template, api3_headers, host_of
+from bot.sms_tencent import (
+    Api3NoAnswer,
+    Api3Unreachable,
+    Template,
+    api3_headers,
+    api3_post,
+    host_of,
+)
 from bot.voice import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable, template
 from services.texts import Texts
 from services.voice import VoiceCall
@@ -70,17 +77,13 @@ class TencentVoice:
                                body, service=SERVICE, action=ACTION, version=VERSION,
                                timestamp=int(self._clock()), region=self._config.region)
         try:
-            async with self._session.post(
-                    self._config.endpoint, data=body, headers=headers,
-                    timeout=aiohttp.ClientTimeout(total=self._config.timeout,
-                                                  connect=self._config.timeout / 2)) as resp:
-                answer = await resp.json(content_type=None)
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-            raise VoiceError(f"Tencent Cloud VMS unreachable: {exc!r}", "Unreachable") from exc
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise VoiceOutcomeUnknown(f"Tencent Cloud VMS: no answer: {exc!r}",
+            response = await api3_post(self._session, self._config.endpoint, body, headers,
+                                       self._config.timeout)
+        except Api3Unreachable as exc:
+            raise VoiceError(f"Tencent Cloud VMS unreachable: {exc}", "Unreachable") from exc
+        except Api3NoAnswer as exc:
+            raise VoiceOutcomeUnknown(f"Tencent Cloud VMS: no answer: {exc}",
                                       "OutcomeUnknown") from exc
-        response = answer.get("Response", {}) if isinstance(answer, dict) else {}
         error = response.get("Error")
         if error:
             code = str(error.get("Code", ""))

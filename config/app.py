@@ -14,16 +14,15 @@ from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
 from bot.sms_callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
-from bot.voice_callbacks import VOICE_INBOX, VoiceInbox, setup_voice_callbacks
+from bot.voice_callbacks import VOICE_INBOX, setup_voice_callbacks
 from config.clients import message_crypto, sandbox_realname_keys, sms_callback_token
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
-from config.runtime import Runtime, open_runtime
+from config.runtime import Runtime, open_runtime, voice_inbox
 from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings, SettingsError
 from config.worker import inprocess_worker
 from handlers.sms_reply import SmsReplies
-from handlers.voice_reply import VoiceReplies
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
@@ -33,6 +32,7 @@ from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
 from web.draw_results import setup_draw_results
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
+from web.rate import proxy_networks
 
 log = logging.getLogger(__name__)
 
@@ -43,15 +43,16 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
     app[CHANNELS] = rt.channels
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
-    app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys)
+    try:
+        proxies = proxy_networks(rt.settings.trusted_proxies)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+    app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys, proxies)
     app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts,
                                          rt.domain.draw_followups).answer,
                               rt.redis, rt.keys)
-    if rt.channels.voice is not None:
-        replies = VoiceReplies(rt.domain.draws, rt.domain.draw_followups, rt.domain.outbox,
-                               rt.texts)
-        app[VOICE_INBOX] = VoiceInbox(replies.keypress, replies.answered,
-                                      rt.voice.callback_token, rt.redis, rt.keys)
+    if (inbox := voice_inbox(rt)) is not None:
+        app[VOICE_INBOX] = inbox
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5,
                                app[LIFECYCLE])

@@ -20,6 +20,7 @@ from bot.notify_texts import NotifyTexts
 from bot.ratelimit import RateLimits
 from bot.relay import RELAY_JOB, RELAY_JOB_ID, OutboxNudge, Relay
 from bot.sender import Sender
+from bot.voice_callbacks import VoiceInbox
 from bot.wechat_api import WeChatAPI
 from bot.wechatpay import WeChatPayClient
 from config.chat import build_engine
@@ -28,6 +29,7 @@ from config.database import database
 from config.embedded_redis import embedded_redis
 from config.redis_client import make_arq, make_redis
 from config.settings import Settings
+from handlers.voice_reply import VoiceReplies
 from miniapp_api.sessions import Sessions
 from services.administration import Administration
 from services.agencies import Agencies
@@ -191,3 +193,14 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
                       texts=texts, background=background, http=http, domain=domain,
                       channels=channels, engine=engine, sessions=Sessions(redis, keys),
                       pay=pay, voice=voice)
+
+
+def voice_inbox(rt: Runtime) -> VoiceInbox | None:
+    """Where the voice provider's callbacks go (None while VOICE_PROVIDER is off): the web
+    process answers them, the worker retries those that came before their call."""
+    if rt.channels.voice is None:
+        return None
+    replies = VoiceReplies(rt.domain.draws, rt.domain.draw_followups, rt.domain.outbox,
+                           rt.texts)
+    return VoiceInbox(replies.keypress, replies.answered, rt.voice.callback_token, rt.redis,
+                      rt.keys)

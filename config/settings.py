@@ -62,9 +62,13 @@ class Settings(BaseSettings):
     miniapp_secret: str = Field("", validation_alias="MINIAPP_SECRET")
     wechat_sandbox: bool | None = Field(None, validation_alias="WECHAT_SANDBOX")
     public_base_url: str = Field("", validation_alias="PUBLIC_BASE_URL")
+    # proxies in front of the service (addresses or networks, comma-separated) whose
+    # X-Forwarded-For names the client: the answer pages' limits count per client address
+    trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")
     # SMS: "sandbox" (the sandbox platform records it), "log", or "package.module:ClassName",
     # a class implementing bot.sms.SmsProvider (loaded and checked at start-up, where a bad
-    # one is an error naming SMS_PROVIDER); default: sandbox in sandbox mode, log otherwise.
+    # one is an error naming SMS_PROVIDER); default: sandbox in sandbox mode, log otherwise
+    # (production must name one: an SMS written to the log reaches nobody).
     # SMS_API_BASE defaults to the WeChat API base (the sandbox).
     sms_provider: str = Field("", validation_alias="SMS_PROVIDER")
     sms_api_base: str = Field("", validation_alias="SMS_API_BASE")
@@ -172,6 +176,10 @@ class Settings(BaseSettings):
                 raise SettingsError(f"{name.upper()} must be set when EXPERTBOT_ENV=production")
         if self.wechat_sandbox:
             raise SettingsError("WECHAT_SANDBOX=1 is not allowed when EXPERTBOT_ENV=production")
+        if not self.sms_provider:  # codes and invitations by SMS must not vanish silently
+            raise SettingsError("SMS_PROVIDER must be set when EXPERTBOT_ENV=production: "
+                                "tencent (Tencent Cloud SMS), a provider class path, or log "
+                                "(SMS only written to the log: nobody receives them)")
         if self.wechatpay_mchid:
             for name in PAY_FIELDS:
                 if not getattr(self, name):

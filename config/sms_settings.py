@@ -13,6 +13,18 @@ from config.settings import SettingsError
 TENCENT_ENDPOINT = "https://sms.tencentcloudapi.com"
 
 
+MIN_TOKEN = 16  # characters of a callback address's secret
+
+
+def check_callback_token(name: str, token: str) -> None:
+    """A provider that does not sign its callbacks is known by the secret in the address:
+    one short enough to guess is refused at start-up."""
+    if len(token) < MIN_TOKEN or token.strip() != token:
+        raise SettingsError(f"{name} must be at least {MIN_TOKEN} characters without spaces "
+                            "(a random one: python3 -c 'import secrets; "
+                            "print(secrets.token_urlsafe(24))')")
+
+
 class TencentSmsSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
@@ -38,6 +50,7 @@ class TencentSmsSettings(BaseSettings):
             ("TENCENT_SMS_CALLBACK_TOKEN", self.callback_token)) if not value]
         if missing:
             raise SettingsError(f"SMS_PROVIDER=tencent needs {', '.join(missing)}")
+        check_callback_token("TENCENT_SMS_CALLBACK_TOKEN", self.callback_token)
         templates = {}
         for kind, spec in self.templates.items():
             if not isinstance(spec, dict) or not str(spec.get("id", "")).strip():

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.sms_tencent import Template
 from bot.voice_tencent import TencentVoiceConfig
 from config.settings import SettingsError
+from config.sms_settings import check_callback_token
 
 TENCENT_VMS_ENDPOINT = "https://vms.tencentcloudapi.com"
 
@@ -38,6 +39,7 @@ class TencentVoiceSettings(BaseSettings):
             ("TENCENT_VMS_CALLBACK_TOKEN", self.callback_token)) if not value]
         if missing:
             raise SettingsError(f"VOICE_PROVIDER=tencent needs {', '.join(missing)}")
+        check_callback_token("TENCENT_VMS_CALLBACK_TOKEN", self.callback_token)
         templates = {}
         for kind, spec in self.templates.items():
             if not isinstance(spec, dict) or not str(spec.get("id", "")).strip():

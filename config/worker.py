@@ -16,8 +16,9 @@ from arq.worker import Worker, func
 
 from bot.background import cancel_and_wait
 from bot.jobs import CHANNELS_CTX, ENGINE_CTX, apply_receipts, process_message, relay_outbox
+from bot.voice_callbacks import VOICE_CTX, voice_parked
 from config.redis_client import make_arq
-from config.runtime import Runtime, open_runtime
+from config.runtime import Runtime, open_runtime, voice_inbox
 from config.settings import Settings
 from services.infra import infrastructure_errors
 from services.jobs import (
@@ -48,7 +49,9 @@ def cron_jobs() -> list[Any]:
                  timeout=50),
             cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1),
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
-            cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1)]
+            cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1),
+            # voice callbacks that came before their call (bot/voice_callbacks.py)
+            cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1)]
 
 
 HEALTH_INTERVAL = 5  # s: a polling worker refreshes arq's health-check key this often
@@ -64,7 +67,8 @@ def build_worker(rt: Runtime) -> Worker:
         cron_jobs=cron_jobs(),
         redis_pool=make_arq(rt.redis_url, rt.settings),
         # what the jobs use, read back through typed accessors (bot.jobs, services.jobs)
-        ctx={DOMAIN_CTX: rt.domain, ENGINE_CTX: rt.engine, CHANNELS_CTX: rt.channels},
+        ctx={DOMAIN_CTX: rt.domain, ENGINE_CTX: rt.engine, CHANNELS_CTX: rt.channels,
+             VOICE_CTX: voice_inbox(rt)},
         handle_signals=False,
         poll_delay=0.1,
         max_jobs=50,

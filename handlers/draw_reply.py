@@ -69,25 +69,33 @@ async def _listed(invitations: list[Invitation]) -> list[dict[str, str | int]]:
             for item, notice in zip(invitations, await notices_of(invitations), strict=True)]
 
 
-def _said(texts: Texts, outcome: ReplyOutcome, reason: str) -> tuple[str, bool]:
-    """The reply to one applied answer, and whether its reason is still to be asked."""
+def said_parts(outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, str], bool]:
+    """The reply to one applied answer as its text's name and values (an SMS provider
+    sends it as an approved template of its own), and whether its reason is still to be
+    asked."""
     item = outcome.invitation
     if outcome.status == "late" or item.status == InvitationStatus.TIMEOUT:
-        return texts.render("chat/draw/late.j2", due=china_time(item.due_at)), False
+        return "chat/draw/late.j2", {"due": china_time(item.due_at)}, False
     if outcome.status == "duplicate":
-        return texts.render("chat/draw/duplicate.j2", decision=DECISIONS.get(
-            InvitationStatus(item.status), item.status), verification_code=item.code), False
+        return "chat/draw/duplicate.j2", {"decision": DECISIONS.get(
+            InvitationStatus(item.status), item.status),
+            "verification_code": item.code or ""}, False
     if outcome.status == "released":
-        return texts.render("chat/draw/released.j2"), False
+        return "chat/draw/released.j2", {}, False
     if outcome.status == "confirmed":
         assert outcome.notice is not None
-        params = invitation_params(outcome.notice, item, 0)
-        return texts.render("chat/draw/confirmed.j2", verification_code=item.code,
-                            **params), False
+        return "chat/draw/confirmed.j2", {"verification_code": item.code or "",
+                                          **invitation_params(outcome.notice, item, 0)}, False
     decision = DECISIONS[InvitationStatus(item.status)]
     if reason:
-        return texts.render("chat/draw/declined_with_reason.j2", decision=decision), False
-    return texts.render("chat/draw/ask_reason.j2", decision=decision), True
+        return "chat/draw/declined_with_reason.j2", {"decision": decision}, False
+    return "chat/draw/ask_reason.j2", {"decision": decision}, True
+
+
+def _said(texts: Texts, outcome: ReplyOutcome, reason: str) -> tuple[str, bool]:
+    """The reply to one applied answer, and whether its reason is still to be asked."""
+    name, values, ask = said_parts(outcome, reason)
+    return texts.render(name, **values), ask
 
 
 async def _still_open(texts: Texts, draws: DrawEngine, person_id: int, now: datetime) -> str:

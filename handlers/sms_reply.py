@@ -13,8 +13,9 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from handlers.draw_reply import ANSWER, CHOICES, RECENT, _listed, _said
+from handlers.draw_reply import ANSWER, CHOICES, RECENT, _listed, said_parts
 from models.draws import Invitation, InvitationStatus
 from models.people import Person
 from services.draw_engine import DrawEngine
@@ -43,14 +44,17 @@ class SmsReplies:
         if person is None:
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None
-        reply = await self._reply(person, text.strip()[:200], now)
-        await self.outbox.notify(now, "sms.reply", {"text": reply}, person_id=person.id)
+        name, values = await self._reply(person, text.strip()[:200], now)
+        reply = self.texts.render(name, **values)
+        await self.outbox.notify(now, "sms.reply", reply_params(reply, name, values),
+                                 person_id=person.id)
         return reply
 
-    async def _reply(self, person: Person, text: str, now: datetime) -> str:
+    async def _reply(self, person: Person, text: str, now: datetime
+                     ) -> tuple[str, dict[str, Any]]:
         if text.rstrip("。.!！") in ACKNOWLEDGE and self.followups is not None \
                 and await self.followups.acknowledge(person.id, now) is not None:
-            return self.texts.render("chat/draw/acknowledged.j2")
+            return "chat/draw/acknowledged.j2", {}
         match = re.match(ANSWER, text)
         if match is None:
             return await self._reason(person, text, now)
@@ -61,27 +65,39 @@ class SmsReplies:
             link = self.draws.answer_link
             for shown, item in zip(listed, waiting, strict=True):
                 shown["link"] = link(item.id) if link else ""
-            return self.texts.render("sms/reply_several.j2", choices=listed)
+            return "sms/reply_several.j2", {"choices": listed, "count": str(len(listed))}
         if waiting:
             target = waiting[0]
         else:  # the chat's rule: a recent one is answered as late or already answered
             recent = await Invitation.filter(person_id=person.id, sent_at__gt=now - RECENT
                                              ).order_by("-sent_at").first()
             if recent is None:
-                return self.texts.render("sms/reply_help.j2")
+                return "sms/no_invitation.j2", {}
             target = recent
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
-        said, _ = _said(self.texts, await self.draws.reply(target.id, person.id, choice, now,
-                                                           reason, via="sms"), reason)
-        return said
+        name, values, _ = said_parts(await self.draws.reply(
+            target.id, person.id, choice, now, reason, via="sms"), reason)
+        return name, values
 
-    async def _reason(self, person: Person, text: str, now: datetime) -> str:
+    async def _reason(self, person: Person, text: str, now: datetime
+                      ) -> tuple[str, dict[str, Any]]:
         """Text that is no answer: the reason of the latest decline without one, if any."""
         latest = await Invitation.filter(
             person_id=person.id, replied_at__gt=now - RECENT, reason=None,
             status__in=[InvitationStatus.DECLINED, InvitationStatus.AVOIDED]
         ).order_by("-replied_at").first()
-        if latest is None or not text:
-            return self.texts.render("sms/reply_help.j2")
-        await self.draws.set_reason(latest.id, person.id, text)
-        return self.texts.render("chat/draw/reason_saved.j2")
+        if latest is not None and text:
+            await self.draws.set_reason(latest.id, person.id, text)
+            return "chat/draw/reason_saved.j2", {}
+        if await self.draws.open_invitations(person.id, now):
+            return "sms/reply_help.j2", {}
+        return "sms/no_invitation.j2", {}
+
+
+def reply_params(text: str, name: str, values: dict[str, Any]) -> dict[str, str]:
+    """An SMS reply's notification: its words, and which reply it is with its values (a
+    provider that sends approved templates only has one per `variant`: the template
+    `sms.reply:confirmed`, say, with the verification code, time and place)."""
+    variant = name.rpartition("/")[2].removesuffix(".j2")
+    return {"text": text, "variant": variant,
+            **{k: str(v) for k, v in values.items() if isinstance(v, str | int)}}

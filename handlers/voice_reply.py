@@ -10,7 +10,8 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from handlers.draw_reply import _said
+from handlers.draw_reply import said_parts
+from handlers.sms_reply import reply_params
 from models.notifications import Notification
 from models.people import Person
 from services.draw_calls import CALL_KIND
@@ -51,6 +52,8 @@ class VoiceReplies:
             return None
         outcome = await self.draws.reply(int(call.params["invitation"]), person.id, KEYS[key],
                                          now, via="voice")
-        said, _ = _said(self.texts, outcome, "")
-        await self.outbox.notify(now, "sms.reply", {"text": said}, person_id=person.id)
+        name, values, _ = said_parts(outcome, "")
+        said = self.texts.render(name, **values)
+        await self.outbox.notify(now, "sms.reply", reply_params(said, name, values),
+                                 person_id=person.id)
         return said

@@ -3,7 +3,10 @@ documented API does: the TC3-HMAC-SHA256 signature checked against the secret ke
 SecretId it names (AuthFailure.SecretIdNotFound / SignatureFailure / SignatureExpire after
 five minutes), the approved templates and their parameter count, the daily limit per phone
 number, and per-number results in SendStatusSet with a SerialNo. What it takes is recorded on
-the platform as an SMS (shown in the simulator), the template filled in."""
+the platform as an SMS (shown in the simulator), the template filled in. Like the provider
+it pushes to the addresses set in its console: a delivery report per SMS to `status_url`
+(`report`: the documented JSON array with `sid`, SUCCESS/DELIVRD or FAIL with the operator's
+code) and a phone's reply (上行) to `reply_url` (`reply`)."""
 
 from __future__ import annotations
 
@@ -40,6 +43,32 @@ class TencentSmsFake:
     delay: float = 0.0  # s before answering (after sending): an answer lost on the way
     sent_today: Counter[str] = field(default_factory=Counter)
     calls: int = 0
+    status_url: str = ""  # the console's 状态回调 address, token included
+    reply_url: str = ""  # the console's 回复回调 address
+    serials: dict[str, str] = field(default_factory=dict)  # SerialNo -> phone
+
+    async def _push(self, url: str, body: Any) -> int:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session, session.post(
+                url, json=body, timeout=aiohttp.ClientTimeout(total=10)) as resp:
+            return resp.status
+
+    async def report(self, serial: str, delivered: bool = True, code: str = "MK:0001",
+                     description: str = "空号") -> int:
+        """The operator's receipt for one SMS, pushed as Tencent Cloud pushes it."""
+        phone = self.serials[serial]
+        return await self._push(self.status_url, [{
+            "user_receive_time": time.strftime("%Y-%m-%d %H:%M:%S"), "nationcode": "86",
+            "mobile": phone, "report_status": "SUCCESS" if delivered else "FAIL",
+            "errmsg": "DELIVRD" if delivered else code,
+            "description": "用户短信送达成功" if delivered else description, "sid": serial}])
+
+    async def reply(self, phone: str, text: str, at: float | None = None) -> int:
+        """A phone answers an SMS of ours (上行)."""
+        return await self._push(self.reply_url, {
+            "extend": "", "mobile": phone, "nationcode": "86", "sign": self.sign_name,
+            "text": text, "time": int(at if at is not None else time.time())})
 
 
 def _error(code: str, message: str) -> web.Response:
@@ -93,9 +122,14 @@ def send_sms(fake: TencentSmsFake, params: dict[str, Any]) -> web.Response:
     if len(values) != len(re.findall(r"\{\d+\}", template)):
         return _error("InvalidParameterValue.TemplateParameterFormatError",
                       "the number of template parameters does not match")
+    url = any(re.search(r"https?://|www\.", v, re.IGNORECASE) for v in values)
     out = []
     for phone in params.get("PhoneNumberSet") or []:
         local = str(phone).removeprefix("+86")
+        if url:  # documented: a template variable may not carry a URL (a short one neither)
+            out.append(_status(phone, "InvalidParameterValue.ProhibitedUseUrlInTemplateParameter",
+                               "URLs are not allowed in template variables"))
+            continue
         if fake.sent_today[local] >= fake.daily_limit:
             out.append(_status(phone, "LimitExceeded.PhoneNumberDailyLimit",
                                "the daily limit of this number is reached"))
@@ -109,7 +143,9 @@ def send_sms(fake: TencentSmsFake, params: dict[str, Any]) -> web.Response:
                                "incorrect phone number"))
             continue
         fake.sent_today[local] += 1
-        out.append(_status(phone, "Ok", "send success", secrets.token_hex(12),
+        serial = secrets.token_hex(12)
+        fake.serials[serial] = local
+        out.append(_status(phone, "Ok", "send success", serial,
                            str(params.get("SessionContext", ""))))
     return web.json_response({"Response": {"SendStatusSet": out,
                                            "RequestId": secrets.token_hex(8)}})

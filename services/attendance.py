@@ -1,7 +1,9 @@
 """Attendance (seed 004): reminders before the gathering time, check-in and check-out at the
 venue (QR scan or verification code), urging from the gathering time to 30 minutes after
-(3 urges at most per expert, system and manual together), absence after that, arrival pushes
-and the agency's dashboard."""
+(3 automatic urges and 3 by the agency at most per expert, each by WeChat or SMS; the first
+3 of them together also by a call: 系统语音催促最多 3 次), absence after that, arrival
+pushes and the agency's dashboard. An urge not yet sent when the expert checks in is not
+sent (services/notify_checks.py)."""
 
 from __future__ import annotations
 
@@ -26,14 +28,14 @@ from services.clock import CHINA, china_time
 from services.draw_engine import DrawEngine
 from services.draw_family import family, root_of, serving
 from services.draw_log import SYSTEM, Actor, record
-from services.draw_notices import invitation_params, notice_of
+from services.draw_notices import answer_params, invitation_params, notice_of
 from services.draw_setup import DrawSetup, notify_agency
 from services.errors import ClosedWindow, Conflict, DomainError, Locked, NotFound
 from services.outbox import Outbox
 from services.scenes import CheckinScene
 
 URGE_WINDOW = timedelta(minutes=30)
-MAX_URGES = 3  # the system's urges of one expert (seed 004: 系统语音催促最多 3 次)
+MAX_URGES = 3  # the automatic urges of one expert; also the calls (系统语音催促最多 3 次)
 MAX_MANUAL_URGES = 3  # the agency's own urges of one expert, counted apart
 URGE_GAP = timedelta(minutes=3)  # between two urges of one expert by the same side
 REMINDER_GRACE = timedelta(minutes=30)  # a reminder missed by more than this is skipped
@@ -89,7 +91,7 @@ class Attendance:
                             **invitation_params(notice, item, 0), "code": item.code or "",
                             "when": "明天" if offset >= timedelta(hours=12)
                             else f"{int(offset.total_seconds() // 3600) or 1}小时后",
-                            "link": self.answer_link(item.id) if self.answer_link else ""},
+                            **answer_params(self.answer_link, item.id)},
                             person_id=item.person_id, dedupe_key=key)
                     sent += made is not None
         return sent
@@ -243,13 +245,16 @@ class Attendance:
                                limit=limit)
             raise Locked("urge.too_soon", minutes=int(URGE_GAP.total_seconds() // 60))
         await item.refresh_from_db()
+        made = item.urges + item.manual_urges
         async with self.outbox.change(now) as change:
             await change.notify("draw.urge", {
-                **invitation_params(notice, item, 0),
-                "count": str(item.urges + item.manual_urges), "by": by,
+                **invitation_params(notice, item, 0), "invitation": str(item.id),
+                "count": str(made), "by": by,
                 # an urge (a call above all) is moot once the urging window has closed
                 "expires_iso": (notice.gather_at + URGE_WINDOW).isoformat()},
-                person_id=item.person_id)
+                person_id=item.person_id,
+                # seed 004: 系统语音催促最多 3 次 — the system's calls, whoever asked for them
+                without=frozenset({"voice"}) if made > MAX_URGES else frozenset())
         return item
 
     async def sweep(self, now: datetime) -> Counter[str]:

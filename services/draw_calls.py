@@ -87,12 +87,16 @@ class DrawCalls:
     async def call(self, invitation_id: int, attempt: int, now: datetime) -> bool:
         """Attempt `attempt` at calling, if the invitation is still open; the next one is
         scheduled. False when nothing was queued."""
+        found = await Invitation.get_or_none(id=invitation_id)
+        if found is None:
+            return False
         async with self.outbox.change(now) as change:
-            invitation = await Invitation.get_or_none(id=invitation_id)
-            if invitation is None or invitation.status != InvitationStatus.SENT \
-                    or invitation.due_at <= now:
+            # under the activity's lock, as answers are applied: an answer either comes
+            # first (nothing is queued) or finds this call queued and drops it
+            activity = await DrawActivity.select_for_update().get(id=found.activity_id)
+            invitation = await Invitation.get(id=invitation_id)
+            if invitation.status != InvitationStatus.SENT or invitation.due_at <= now:
                 return False
-            activity = await DrawActivity.get(id=invitation.activity_id)
             params = invitation_params(await notice_of(invitation), invitation,
                                        activity.response_minutes)
             params.update(invitation=str(invitation.id), attempt=str(attempt),

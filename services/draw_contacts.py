@@ -1,7 +1,9 @@
 """How each drawn expert was reached (issue 18): per invitation, which channels were tried
-(WeChat, SMS, each voice call) with what outcome, and which way the answer came. Sealed with
-the results (seed 004: until 30 minutes before the evaluation starts); a name only for an
-expert who confirmed, as in the results."""
+(WeChat, SMS, each voice call) with what outcome, and which way the answer came. While the
+draw runs the agency watches it without names (seed 004: calls in progress are waited for,
+"系统会等待已呼叫或呼叫过程中的专家结果返回"): who was drawn stays sealed with the results
+(until 30 minutes before the evaluation starts); then a name shows for an expert who
+confirmed, as in the results."""
 
 from __future__ import annotations
 
@@ -43,13 +45,14 @@ def _attempt(item: Notification) -> Attempt:
 
 async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactRow]:
     """Every invitation of the activity and its supplementary draws, oldest first."""
-    DrawEngine.require_unsealed(activity, now)
+    sealed = DrawEngine.sealed(activity, now)
     rows = await Invitation.filter(activity_id__in=await family(activity)).order_by("id")
     owner = {key: row.id for row in rows for key in contact_keys(row.id)}
     tried: dict[int, list[Attempt]] = {}
     for item in await Notification.filter(dedupe_key__in=list(owner)).order_by("id"):
         tried.setdefault(owner[item.dedupe_key or ""], []).append(_attempt(item))
-    confirmed = [r.person_id for r in rows if r.status == InvitationStatus.CONFIRMED]
+    confirmed = [] if sealed else [r.person_id for r in rows
+                                   if r.status == InvitationStatus.CONFIRMED]
     names = dict(await Person.filter(id__in=confirmed).values_list("id", "name"))
     return [ContactRow(r.id, r.condition_id, r.wave, r.status, r.answered_via,
                        names.get(r.person_id) if r.status == InvitationStatus.CONFIRMED

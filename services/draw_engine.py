@@ -29,7 +29,7 @@ from services.draw_audit import draw_key, new_seed, order, pool_hash, seed_hash
 from services.draw_calls import DrawCalls, cancel_calls, invitation_key
 from services.draw_counts import Counts, draw_counts
 from services.draw_log import Actor, record, require_reason
-from services.draw_notices import invitation_params, notice_of, notices_of
+from services.draw_notices import answer_params, invitation_params, notice_of, notices_of
 from services.draw_pool import blocked, booked, candidate_pool, original_experts
 from services.draw_setup import notify_agency
 from services.errors import BadInput, ClosedWindow, Conflict, NotFound
@@ -253,9 +253,8 @@ class DrawEngine:
             pool=pool, rank=rank, wave=wave, sent_at=now,
             due_at=now + timedelta(minutes=activity.response_minutes),
             supplementary=activity.kind == "supplement")
-        params = invitation_params(notice, invitation, activity.response_minutes)
-        if self.answer_link is not None:
-            params["link"] = self.answer_link(invitation.id)
+        params = {**invitation_params(notice, invitation, activity.response_minutes),
+                  **answer_params(self.answer_link, invitation.id)}
         await change.notify("draw.invitation", params, person_id=person_id,
                             dedupe_key=invitation_key(invitation.id))
         return invitation

@@ -4,7 +4,6 @@ expert acknowledges in chat."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -22,7 +21,6 @@ from models.draws import (
     Notice,
     Section,
 )
-from models.notifications import Notification
 from models.people import Person
 from services.clock import china_time
 from services.draw_calls import cancel_calls
@@ -30,11 +28,10 @@ from services.draw_engine import DrawEngine
 from services.draw_evidence import notify_verifiers, require_evidence
 from services.draw_family import family, serving
 from services.draw_log import Actor, record, require_reason
-from services.draw_notices import notice_contact, notice_of
+from services.draw_notices import answer_params, notice_contact, notice_of
 from services.draw_setup import notify_agency, require_cities, require_time_order
 from services.errors import BadInput, ClosedWindow, Conflict, Locked, NotFound
 from services.outbox import Change, Outbox
-from services.pii import mask_name
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3
@@ -48,15 +45,6 @@ NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "co
                  "contact_phone", "notes")
 CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_specialty",
                     "title_level", "qualification", "industry", "planned")
-
-
-@dataclass(frozen=True)
-class WithdrawalNotice:
-    invitation: Invitation
-    name: str  # masked: 陈*强
-    notices: int
-    channel: str | None  # of the last notice: cs / template / subscribe / sms / voice
-    delivered: bool  # the last notice reported delivered (by WeChat, the SMS or the call)
 
 
 class DrawFollowups:
@@ -307,7 +295,7 @@ class DrawFollowups:
         await change.notify("draw.cancelled", {
             "eval_start": china_time(activity.eval_start), "reason": activity.withdraw_reason
             or "不可抗力", "attempt": str(item.withdrawal_notices), "invitation": str(item.id),
-            "link": self.engine.answer_link(item.id) if self.engine.answer_link else ""},
+            **answer_params(self.engine.answer_link, item.id)},
             person_id=item.person_id)
 
     async def acknowledge(self, person_id: int, now: datetime) -> Invitation | None:
@@ -346,25 +334,6 @@ class DrawFollowups:
                     await self._tell(change, item.activity, item)
                 sent += 1
         return sent
-
-    async def withdrawal_follow_up(self, activity: DrawActivity, now: datetime
-                                   ) -> list[WithdrawalNotice]:
-        """Per expert of the evaluation: the notices sent, the last one's channel and whether
-        WeChat delivered it, and the acknowledgement; names masked, as seed 004 lists them
-        (测*****)."""
-        rows = await serving(activity)
-        names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
-            "id", "name"))
-        since = activity.withdraw_requested_at or activity.created_at
-        out = []
-        for row in rows:
-            last = await Notification.filter(kind="draw.cancelled", person_id=row.person_id,
-                                             created_at__gte=since).order_by("-id").first()
-            out.append(WithdrawalNotice(
-                row, mask_name(str(names.get(row.person_id, ""))),
-                row.withdrawal_notices, last.channel if last else None,
-                last is not None and last.status == "delivered"))
-        return out
 
     async def record_outcome(self, activity: DrawActivity, invitation_id: int, note: str,
                              now: datetime, actor: Actor) -> Invitation:

@@ -4,6 +4,8 @@ name the project or the tenderer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from models.draws import Condition, Invitation, Notice
 from services.clock import china_time
 from services.pii import public
@@ -37,3 +39,15 @@ def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> d
             "address": notice.address, "contact": notice_contact(notice),
             "notes": notice.notes or "无", "due": china_time(invitation.due_at),
             "minutes": str(minutes)}
+
+
+def answer_params(answer_link: Callable[[int], str] | None, invitation_id: int
+                  ) -> dict[str, str]:
+    """The invitation's answer page for a text: `link`, the whole address, and `link_token`,
+    its last part alone (an SMS provider's template may not take an address as a variable:
+    Tencent Cloud SMS refuses links in variables, so its approved text holds the fixed
+    https://<host>/a/ and the variable only the token)."""
+    if answer_link is None:
+        return {"link": "", "link_token": ""}
+    link = answer_link(invitation_id)
+    return {"link": link, "link_token": link.rpartition("/")[2]}

@@ -84,8 +84,10 @@ class Change:
 
     async def notify(self, kind: str, params: dict[str, Any], *, person_id: int | None = None,
                      openid: str | None = None, dedupe_key: str | None = None,
-                     not_before: datetime | None = None) -> Notification | None:
-        """Queue a notification; with a `dedupe_key` already used, nothing (idempotent)."""
+                     not_before: datetime | None = None,
+                     without: frozenset[str] = frozenset()) -> Notification | None:
+        """Queue a notification; with a `dedupe_key` already used, nothing (idempotent).
+        `without`: channels this one may not take (an urge past the 3 calls, say)."""
         if person_id is None and openid is None:
             raise ValueError("a notification needs a person or an openid")
         if dedupe_key and await Notification.exists(dedupe_key=dedupe_key):
@@ -95,11 +97,14 @@ class Change:
             groups = self.at_once[kind]
         first: Notification | None = None
         for n, group in enumerate(groups):
+            allowed = (set(group) if group else set(ALL_CHANNELS)) - without
+            if not allowed:
+                continue
             item = await Notification.create(
                 kind=kind, params=params, person_id=person_id, openid=openid,
                 dedupe_key=dedupe_key if n == 0 or not dedupe_key else f"{dedupe_key}#{n}",
                 next_attempt_at=not_before or self.now,
-                ruled_out=",".join(sorted(ALL_CHANNELS - set(group))) if group else "",
+                ruled_out=",".join(sorted(ALL_CHANNELS - allowed)),
                 client_msg_id="eb-" + secrets.token_hex(12))
             self.added.append(item)
             first = first or item

@@ -110,6 +110,11 @@ class RedisKeys:
         """An SMS reply (上行) already handled: the provider retries its callbacks."""
         return f"{self.prefix}sms:reply:{digest}"
 
+    def voice_parked(self) -> str:
+        """Hash digest -> JSON: voice callbacks naming a call not found yet, retried by the
+        worker (bot/voice_callbacks.py)."""
+        return f"{self.prefix}voice:parked"
+
     def voice_key(self, digest: str) -> str:
         """A key pressed on a call, already handled: the provider retries its callbacks."""
         return f"{self.prefix}voice:key:{digest}"

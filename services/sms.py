@@ -17,7 +17,9 @@ class SmsMessage:
     mainland China) pick the template by `kind` and fill it from `params`."""
 
     phone: str
-    kind: str  # a notification kind (texts/notify/<kind>), or code.<purpose>
+    # a notification kind (texts/notify/<kind>), or code.<purpose>; one reply of several a
+    # kind has is "<kind>:<variant>" (sms.reply:confirmed), each its own template
+    kind: str
     text: str
     params: Mapping[str, str] = field(default_factory=dict)
     reference: str = ""  # ours (a notification id), echoed by providers that report back

@@ -22,6 +22,7 @@ from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.people import Person
 from models.wechat import WeChatIdentity
+from sandbox.fake_tencent_sms import TENCENT_SMS
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.platform import Platform
 from services.draw_calls import invitation_key
@@ -33,12 +34,17 @@ from tests.helpers import Api
 from tests.test_sms_tencent import APPROVED, TOKEN, _env, _fake
 from web.context import DOMAIN
 
-# the invitation SMS and the answers sent back, as approved in the console
+# the invitation SMS and the answers sent back, as approved in the console: the link's
+# address is fixed in the template (Tencent Cloud refuses a URL in a variable), the variable
+# holds the token; each reply is a template of its own (no template may be all variable)
 SMS_TEMPLATES = {"draw.invitation": {"id": "1100010",
-                                     "params": ["gather_at", "venue", "due", "link"]},
-                 "sms.reply": {"id": "1100003", "params": ["text"]}}
+                                     "params": ["gather_at", "venue", "due", "link_token"]},
+                 "sms.reply:confirmed": {"id": "1100011", "params": [
+                     "verification_code", "gather_at", "venue", "contact"]}}
 SMS_APPROVED = {"1100010": "您被抽取为评标专家，集合时间{1}，地点{2}。请于{3}前直接回复本短信："
-                           "1参加、2不参加、3需回避，或打开 {4} 回复。", "1100003": "{1}"}
+                           "1参加、2不参加、3需回避，或打开 https://pb.example.cn/a/{4} 回复。",
+                "1100011": "已确认参加，验证码{1}（签到时使用），集合时间{2}，地点{3}，"
+                           "联系人{4}。"}
 
 
 @pytest.fixture
@@ -73,13 +79,13 @@ async def test_three_experts_who_never_use_wechat_complete_a_draw(
     for item in invited:  # each invitation reached them by SMS, with its link
         (text,) = platform.sms_to(phones[item.person_id])
         assert "回复" in text and "/a/" in text and "某市第一中学" not in text
-    # 1. a reply to the SMS (上行)
-    answer = await client.post(f"/sms/tencent/reply?token={TOKEN}", json={
-        "extend": "", "mobile": phones[by_sms.person_id], "nationcode": "86",
-        "sign": "评标专家库", "text": "1", "time": 1_763_884_800})
-    assert answer.status == 200
+    # 1. a reply to the SMS (上行), pushed by the provider to the console's reply address
+    sms = wechat.app[TENCENT_SMS]
+    sms.reply_url = str(client.make_url(f"/sms/tencent/reply?token={TOKEN}"))
+    assert await sms.reply(phones[by_sms.person_id], "1") == 200
     # 2. the link in the SMS, opened in a phone browser
     (text,) = platform.sms_to(phones[by_link.person_id])
+    assert "https://pb.example.cn/a/" in text
     link = "/a/" + text.split("/a/", 1)[1].split(" ", 1)[0]
     page = await client.post(link, data={"choice": "1"})
     assert page.status == 200 and "已确认参加" in await page.text()
@@ -96,9 +102,14 @@ async def test_three_experts_who_never_use_wechat_complete_a_draw(
     assert activity.status == "ended"
     confirmed = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED)
     assert len(confirmed) == 3 and all(i.code for i in confirmed)
-    # once unsealed (30 minutes before the evaluation) the agency sees how each was reached
+    # while sealed the agency sees how each invitation was reached, never who was drawn;
+    # once unsealed (30 minutes before the evaluation) the names of those who confirmed
+    during = await contact_report(activity, datetime.now(UTC))
+    assert [r.answered_via for r in during] == ["sms", "link", "voice"]
+    assert all(r.name is None for r in during) and during[2].tried
     rows = await contact_report(activity, activity.eval_start - timedelta(minutes=20))
     assert [r.answered_via for r in rows] == ["sms", "link", "voice"]
+    assert all(r.name for r in rows)
     assert [a.channel for a in rows[2].tried] == ["wechat", "sms", "voice"]
     assert rows[2].tried[0].status == "failed"  # no WeChat could reach them
     wechat_row = await Notification.get(dedupe_key=invitation_key(by_voice.id))

@@ -24,12 +24,19 @@ from models.draws import (
     Project,
 )
 from models.experts import ExpertProfile
+from models.notifications import Notification
 from models.people import Person, Role, RoleGrant
 from sandbox.platform import Platform
 from tests.test_sms_tencent import TOKEN, _world
+from web.context import DOMAIN
 
 # the demo expert's invitation SMS, and what the approved templates say
-REPLY_TEMPLATE = {"sms.reply": {"id": "1100003", "params": ["text"]}}
+# the replies as one all-variable template (what the fake accepts, not Tencent's review),
+# and the list of several invitations as a template of its own: its links cannot be
+# variables, so it points to each invitation's own SMS
+REPLY_TEMPLATE = {"sms.reply": {"id": "1100003", "params": ["text"]},
+                  "sms.reply:reply_several": {"id": "1100004", "params": ["count"]}}
+SEVERAL = "您有{1}个待回复的评标邀请，短信回复无法区分是哪一个，请打开各邀请短信中的链接分别回复。"
 
 
 async def _invited(person_id: int, now: datetime, number: str = "SMS-1") -> Invitation:
@@ -63,7 +70,8 @@ async def _setup(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
     from tests.test_sms_tencent import APPROVED, TEMPLATES
 
     monkeypatch.setattr("tests.test_sms_tencent.TEMPLATES", {**TEMPLATES, **REPLY_TEMPLATE})
-    monkeypatch.setattr("tests.test_sms_tencent.APPROVED", {**APPROVED, "1100003": "{1}"})
+    monkeypatch.setattr("tests.test_sms_tencent.APPROVED", {**APPROVED, "1100003": "{1}",
+                                                             "1100004": SEVERAL})
     app, client, _, person_id, phone = await _world(aiohttp_client, infra, wechat, platform,
                                                     monkeypatch)
     return app, client, phone, await _invited(person_id, datetime.now(UTC))
@@ -118,7 +126,8 @@ async def test_a_phone_answers_only_its_own_persons_invitation(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo applicant's phone replies 1: nothing of the expert's changes, and the
-    applicant is told how replies work; a number nobody has gets no SMS at all."""
+    applicant is told there is no invitation to answer; a number nobody has gets no SMS at
+    all."""
     app, client, _, invitation = await _setup(aiohttp_client, infra, wechat, platform,
                                                   monkeypatch)
     other = (await Person.get(phone="13800000001")).phone
@@ -126,7 +135,7 @@ async def test_a_phone_answers_only_its_own_persons_invitation(
     await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply("13912345678", "1"))
     assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.SENT
     await app[CHANNELS].relay.run()
-    assert any("请直接回复数字" in t for t in platform.sms_to(other))
+    assert any("没有待回复的评标邀请" in t for t in platform.sms_to(other))
     assert platform.sms_to("13912345678") == []
     # malformed callbacks are refused plainly
     for body in ({"text": "1"}, {"mobile": "abc", "text": "1"}, ["1"]):
@@ -166,4 +175,30 @@ async def test_with_two_invitations_open_the_sms_answer_lists_each_with_its_link
         assert (await Invitation.get(id=item.id)).status == InvitationStatus.SENT
     await app[CHANNELS].relay.run()
     (listed,) = [t for t in platform.sms_to(phone) if "待回复" in t]
-    assert listed.count("/a/") == 2 and "评标室302" in listed
+    assert "您有2个待回复的评标邀请" in listed and "链接分别回复" in listed
+    # each invitation's own SMS carries the link that answers it
+    shown = app[DOMAIN].draws.answer_link
+    assert shown is not None and "/a/" in shown(first.id) and shown(first.id) != shown(
+        second.id)
+    # the words a provider sending free text (and the chat) would send list both links
+    sms = await Notification.filter(person_id=first.person_id, kind="sms.reply").first()
+    assert sms is not None and sms.params["variant"] == "reply_several"
+    assert sms.params["text"].count("/a/") == 2 and "评标室302" in sms.params["text"]
+
+
+async def test_a_reply_written_in_time_but_delivered_late_is_not_late(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The expert replies 1 two minutes before the deadline; the operator hands the reply
+    over three minutes later, after the deadline: it is judged by the time it was written
+    (the callback's `time`), and the expert is confirmed, not told it came too late."""
+    app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
+                                                  monkeypatch)
+    now = datetime.now(UTC)
+    await Invitation.filter(id=invitation.id).update(due_at=now - timedelta(minutes=1))
+    written = int((now - timedelta(minutes=3)).timestamp())
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "1", written))
+    confirmed = await Invitation.get(id=invitation.id)
+    assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.code
+    await app[CHANNELS].relay.run()
+    assert any(confirmed.code in t for t in platform.sms_to(phone))

@@ -6,7 +6,7 @@ notification (only with the secret in the callback address, once however often t
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels import CHANNELS
 from bot.sms import SmsError
+from bot.sms_callbacks import sent_at
 from bot.sms_tencent import Template, TencentSms, TencentSmsConfig, tc3_authorization
 from config.app import create_app
 from config.runtime import open_runtime
@@ -140,6 +141,7 @@ async def test_an_sms_only_expert_gets_the_template_and_its_delivery_report_is_a
     assert platform.sms_to(phone) == ["【评标专家库】评标室302，时间2026-11-23 09:00。"]
     assert fake.calls == 1
 
+    assert item.sms_id
     report = [{"user_receive_time": "2026-11-23 08:03:04", "nationcode": "86",
                "mobile": phone, "report_status": "SUCCESS", "errmsg": "DELIVRD",
                "description": "用户短信送达成功", "sid": item.sms_id}]
@@ -147,10 +149,12 @@ async def test_an_sms_only_expert_gets_the_template_and_its_delivery_report_is_a
     for query in ("", "?token=guess", f"?token={TOKEN}x"):
         answer = await client.post(f"/sms/tencent/status{query}", json=report)
         assert answer.status == 403
+        fake.status_url = str(client.make_url(f"/sms/tencent/status{query}"))
+        assert await fake.report(item.sms_id) == 403
     assert (await Notification.get(id=item.id)).status == Status.SENT
-    for _ in range(2):  # the provider retries: the second time changes nothing
-        answer = await client.post(f"/sms/tencent/status?token={TOKEN}", json=report)
-        assert answer.status == 200 and await answer.json() == {"result": 0, "errmsg": "OK"}
+    # the provider pushes the receipt, and retries it: the second time changes nothing
+    fake.status_url = str(client.make_url(f"/sms/tencent/status?token={TOKEN}"))
+    assert [await fake.report(item.sms_id) for _ in range(2)] == [200, 200]
     done = await Notification.get(id=item.id)
     assert done.status == Status.DELIVERED and done.delivered_at is not None
     # malformed and oversized bodies are refused plainly
@@ -164,13 +168,12 @@ async def test_an_sms_only_expert_gets_the_template_and_its_delivery_report_is_a
 async def test_a_report_of_an_sms_not_delivered_fails_the_notification_with_the_code(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    app, client, _, person_id, phone = await _world(
+    app, client, fake, _person_id, _phone = await _world(
         aiohttp_client, infra, wechat, platform, monkeypatch)
-    item = await _told(app, person_id)
-    report = [{"user_receive_time": "2026-11-23 08:03:04", "nationcode": "86", "mobile": phone,
-               "report_status": "FAIL", "errmsg": "MK:0001", "description": "空号",
-               "sid": item.sms_id}]
-    assert (await client.post(f"/sms/tencent/status?token={TOKEN}", json=report)).status == 200
+    item = await _told(app, _person_id)
+    assert item.sms_id
+    fake.status_url = str(client.make_url(f"/sms/tencent/status?token={TOKEN}"))
+    assert await fake.report(item.sms_id, delivered=False, code="MK:0001") == 200
     failed = await Notification.get(id=item.id)
     assert failed.status == Status.FAILED and "MK:0001" in (failed.last_error or "")
 
@@ -249,6 +252,39 @@ async def test_the_fake_answers_as_the_api_does(wechat: TestServer, platform: Pl
     assert platform.sms_to("13800000009") == ["【评标专家库】您的登录验证码为123456，5分钟内有效。"]
 
 
+@pytest.mark.parametrize("token", ["short-secret", " callback-secret-0123456789"])
+async def test_a_guessable_callback_secret_refuses_to_start(
+        infra: dict[str, str], wechat: TestServer, monkeypatch: pytest.MonkeyPatch,
+        token: str) -> None:
+    """Tencent Cloud does not sign its callbacks: the secret in their address is all that
+    tells them from a forgery, so a short one (or one a copy-paste padded) stops the
+    start-up, for SMS and for voice."""
+    _env(wechat, monkeypatch, TENCENT_SMS_CALLBACK_TOKEN=token)
+    with pytest.raises(SettingsError, match="TENCENT_SMS_CALLBACK_TOKEN must be at least 16"):
+        async with open_runtime(make_settings(infra, SMS_PROVIDER="tencent"),
+                                "http://127.0.0.1:9"):
+            pass
+    monkeypatch.setenv("TENCENT_VMS_APP_ID", "1400000001")
+    monkeypatch.setenv("TENCENT_VMS_CALLBACK_TOKEN", token)
+    with pytest.raises(SettingsError, match="TENCENT_VMS_CALLBACK_TOKEN must be at least 16"):
+        async with open_runtime(make_settings(infra, VOICE_PROVIDER="tencent"),
+                                "http://127.0.0.1:9"):
+            pass
+
+
+def test_a_late_delivered_reply_counts_from_when_it_was_written() -> None:
+    """The reply callback carries the time the expert sent it: within the last hour it is
+    when the answer was given (the provider may deliver it late); older or in the future,
+    or not a number, it is not believed."""
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    two_minutes_ago = int((now - timedelta(minutes=2)).timestamp())
+    assert sent_at(two_minutes_ago, now) == now - timedelta(minutes=2)
+    assert sent_at(str(two_minutes_ago), now) == now - timedelta(minutes=2)
+    for odd in (int((now - timedelta(hours=2)).timestamp()),
+                int((now + timedelta(minutes=5)).timestamp()), "yesterday", None, 10**20):
+        assert sent_at(odd, now) == now
+
+
 @pytest.mark.parametrize("missing", ["TENCENTCLOUD_SECRET_KEY", "TENCENT_SMS_SIGN_NAME",
                                      "TENCENT_SMS_CALLBACK_TOKEN"])
 async def test_the_provider_named_without_its_credentials_refuses_to_start(
@@ -260,3 +296,21 @@ async def test_the_provider_named_without_its_credentials_refuses_to_start(
     with pytest.raises(SettingsError, match=missing):
         async with open_runtime(settings, "http://127.0.0.1:9"):
             pass
+
+
+async def test_a_url_in_a_template_variable_is_refused_as_tencent_cloud_refuses_it(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tencent Cloud SMS: "模板中的变量参数不允许传链接（包含短链接）" — a template must hold
+    the address itself; the service offers `link_token` for that. Sent with the address in
+    a variable, the SMS is not sent and the notification says why."""
+    app, _, _, person_id, phone = await _world(aiohttp_client, infra, wechat, platform,
+                                               monkeypatch)
+    await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", {
+        "content": "请打开 https://pb.example.cn/a/12.abc 回复", "at": "09:00"},
+        person_id=person_id)
+    await app[CHANNELS].relay.run()
+    item = await Notification.get(person_id=person_id, kind="system.test")
+    assert platform.sms_to(phone) == []
+    assert item.status != Status.SENT and "ProhibitedUseUrlInTemplateParameter" in (
+        item.last_error or "")

@@ -71,7 +71,7 @@ def _prod(**env: str) -> Settings:
             "WECHAT_SECRET": "s", "WECHAT_AES_KEY": "k" * 43, "MINIAPP_APPID": "wx2",
             "MINIAPP_SECRET": "s2", "SECRET_KEY": "sk", "ID_ENCRYPTION_KEY": "ik",
             "DATABASE_URL": "postgres://db/x", "REDIS_URL": "redis://r",
-            "PUBLIC_BASE_URL": "https://bot.example.cn"}
+            "PUBLIC_BASE_URL": "https://bot.example.cn", "SMS_PROVIDER": "tencent"}
     base.update(env)
     return Settings(**base)  # type: ignore[arg-type]
 
@@ -84,6 +84,10 @@ def test_production_names_the_missing_secret() -> None:
         _prod(ID_ENCRYPTION_KEY="")
     with pytest.raises(SettingsError, match="REDIS_URL"):
         _prod(REDIS_URL="")
+    # issue 18: a production that would write login codes to its log refuses to start
+    with pytest.raises(SettingsError, match="SMS_PROVIDER must be set"):
+        _prod(SMS_PROVIDER="")
+    assert _prod(SMS_PROVIDER="log").sms_mode == "log"  # chosen knowingly
 
 
 def test_sandbox_cannot_be_turned_on_in_production() -> None:

@@ -16,6 +16,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.channels import CHANNELS
+from bot.voice_callbacks import VOICE_INBOX, retry_parked
 from bot.voice_tencent import sandbox_voice
 from config.app import create_app
 from config.runtime import open_runtime
@@ -26,7 +27,9 @@ from sandbox.app import register_templates
 from sandbox.fake_tencent_vms import TENCENT_VMS, TencentVmsFake, stand_in
 from sandbox.platform import Platform
 from services.draw_calls import CALL_KIND, call_key
+from services.pii import mask_phone
 from services.texts import Texts
+from services.withdrawal_report import withdrawal_follow_up
 from tests.conftest import make_settings
 from tests.helpers import reset_state
 from tests.test_sms_reply import _invited
@@ -192,7 +195,57 @@ async def test_the_provider_down_is_retried_and_a_lost_answer_is_not_called_agai
     fake.delay = 0.0
     await app[CHANNELS].relay.run()
     assert len(platform.calls_to(phone)) == 1
-    assert (await Notification.get(id=call.id)).status == Status.SENT
+    placed = await Notification.get(id=call.id)
+    assert placed.status == Status.SENT and placed.sms_id is None  # its CallId never came
+    # the expert picks up and presses 1: the one call to that number without a CallId is
+    # the one the key is for
+    (ringing,) = fake.ringing(phone)
+    assert await fake.answer(ringing.callid, "1") == [200, 200]
+    confirmed = await Invitation.get(id=invitation.id)
+    assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.answered_via == "voice"
+    answered = await Notification.get(id=call.id)
+    assert answered.sms_id == ringing.callid and answered.status == Status.DELIVERED
+
+
+async def test_a_key_before_its_call_is_recorded_is_parked_and_applied_later(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    """The callback can outrun the row that records the call (the relay saves a batch at a
+    time): the report is acknowledged, parked, and applied by the worker once the call is
+    found; one whose call never turns up is dropped after half an hour."""
+    app, client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat, platform)
+    now = datetime.now(UTC)
+    invitation = await _invited(person_id, now - timedelta(minutes=3))
+    call = await _call_placed(app, invitation, 1, now)
+    assert call is not None and call.sms_id
+    early = "e" * 32  # as if this were the call's CallId, not yet on its row
+    await Notification.filter(id=call.id).update(status=Status.SENDING)
+    token = fake.callback_url.split("token=", 1)[1]
+    for body in ({"voicekey_callback": {"call_from": "", "callid": early, "keypress": "1",
+                                        "mobile": phone, "nationcode": "86"}},
+                 {"voiceprompt_callback": {"result": "0", "callid": early,
+                                           "mobile": phone, "nationcode": "86"}}):
+        answer = await client.post(f"/voice/tencent/callback?token={token}", json=body)
+        assert answer.status == 200 and (await answer.json())["result"] == 0
+    assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.SENT
+    inbox = app[VOICE_INBOX]
+    assert await retry_parked(inbox, now) == 0  # still nothing to apply them to
+    # the relay saves its batch: the call's row has its CallId and its status
+    await Notification.filter(id=call.id).update(sms_id=early, status=Status.SENT)
+    assert await retry_parked(inbox, now) == 2  # the key, and the call's end
+    assert (await Notification.get(id=call.id)).status == Status.DELIVERED
+    confirmed = await Invitation.get(id=invitation.id)
+    assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.answered_via == "voice"
+    await app[CHANNELS].relay.run()
+    assert len([t for t in platform.sms_to(phone) if "已确认参加" in t]) == 1
+    # what never finds its call is dropped after half an hour, not kept for ever
+    stray = {"voicekey_callback": {"call_from": "", "callid": "f" * 32, "keypress": "2",
+                                   "mobile": phone, "nationcode": "86"}}
+    assert (await client.post(f"/voice/tencent/callback?token={token}", json=stray)
+            ).status == 200
+    assert await inbox.redis.hlen(inbox.keys.voice_parked()) == 1
+    assert await retry_parked(inbox, now + timedelta(minutes=31)) == 0
+    assert not await inbox.redis.hlen(inbox.keys.voice_parked())
 
 
 async def test_the_fake_answers_as_the_api_does(
@@ -303,9 +356,11 @@ async def test_system_urges_and_withdrawal_notices_also_ring_the_phone(
     assert await fake.answer(call.sms_id) == [200]
     acknowledged = await Invitation.get(id=invitation.id)
     assert acknowledged.acknowledged_at is not None and acknowledged.acknowledged_by == "voice"
-    (row,) = await domain.draw_followups.withdrawal_follow_up(
-        await DrawActivity.get(id=activity.id), now)
+    (row,) = await withdrawal_follow_up(await DrawActivity.get(id=activity.id))
     assert row.channel == "voice" and row.delivered
+    # seed 004's columns: 拨打次数 1, 语音通知状态 已送达, 短信发送状态, the phone masked
+    assert (row.calls, row.voice, row.message_channel) == (1, "delivered", "sms")
+    assert row.message_status in ("sent", "delivered") and row.phone == mask_phone(phone)
     assert (await DrawActivity.get(id=activity.id)).status == DrawStatus.WITHDRAWN
 
 

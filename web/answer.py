@@ -4,7 +4,8 @@ the invitation says whose it is and until when. The page shows what the WeChat i
 shows (time, place, contact, notes, the deadline — never the project or the tenderer) and
 offers 参加 / 不参加 / 需回避 with a reason; the answer is the engine's reply, as in chat, so
 one decision stands: a second one (a reused link) shows the first. A forged link is refused
-plainly; opening pages is limited per address. Reminders and withdrawal notices carry the
+plainly; an address trying bad links is slowed to a crawl, and one invitation's page
+opened too often is refused for the rest of the minute. Reminders and withdrawal notices carry the
 same link: after the answer the page shows it (and the verification code); once the
 evaluation is withdrawn it says so and takes the expert's 收到."""
 
@@ -21,9 +22,10 @@ from services.draw_notices import invitation_params, notice_of
 from services.links import ANSWER_LINK, LinkError
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
-from web.rate import over_limit
+from web.rate import client_address, count, over_limit
 
-OPENS_PER_MINUTE = 30  # per client address: a guessing run is slowed to a crawl
+OPENS_PER_MINUTE = 30  # per invitation: its expert opening and answering it
+BAD_LINKS_PER_MINUTE = 10  # per client address: a guessing run is slowed to a crawl
 
 
 LATE_GRACE = timedelta(days=1)  # after its deadline an unconfirmed invitation's link says so
@@ -63,25 +65,40 @@ async def _page(request: web.Request, invitation: Invitation, said: str = "") ->
                   due=china_time(invitation.due_at))
 
 
-async def answer_page(request: web.Request) -> web.Response:
-    if await over_limit(request, "answer", OPENS_PER_MINUTE):
-        return render(request, "message.html", status=429,
-                      title=request.app[TEXTS].render("web/refused_title.j2"),
-                      message=request.app[TEXTS].render("web/too_many.j2"))
+def _too_many(request: web.Request) -> web.Response:
+    return render(request, "message.html", status=429,
+                  title=request.app[TEXTS].render("web/refused_title.j2"),
+                  message=request.app[TEXTS].render("web/too_many.j2"))
+
+
+async def _checked(request: web.Request) -> Invitation | web.Response:
+    """The link's invitation, or the refusal to show: an address that has tried too many
+    bad links this minute is refused everything (a guessing run), a good link opened too
+    often is refused (per invitation: experts behind one carrier address are not each
+    other's limit)."""
+    address = client_address(request)
+    if await count(request, "answer-bad", address, add=0) >= BAD_LINKS_PER_MINUTE:
+        return _too_many(request)
     invitation = await _invitation(request)
     if invitation is None:
+        await count(request, "answer-bad", address)
         return bad_link(request, "answer")
+    if await over_limit(request, "answer", OPENS_PER_MINUTE, f"i{invitation.id}"):
+        return _too_many(request)
+    return invitation
+
+
+async def answer_page(request: web.Request) -> web.Response:
+    invitation = await _checked(request)
+    if isinstance(invitation, web.Response):
+        return invitation
     return await _page(request, invitation)
 
 
 async def answer_post(request: web.Request) -> web.Response:
-    if await over_limit(request, "answer", OPENS_PER_MINUTE):
-        return render(request, "message.html", status=429,
-                      title=request.app[TEXTS].render("web/refused_title.j2"),
-                      message=request.app[TEXTS].render("web/too_many.j2"))
-    invitation = await _invitation(request)
-    if invitation is None:
-        return bad_link(request, "answer")
+    invitation = await _checked(request)
+    if isinstance(invitation, web.Response):
+        return invitation
     form = await request.post()
     if form.get("acknowledge") == "1":  # 收到 of a withdrawal notice, as in chat
         await request.app[DOMAIN].draw_followups.acknowledge_invitation(

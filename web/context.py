@@ -4,6 +4,7 @@ and the pages' own jinja2 environment."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from ipaddress import IPv4Network, IPv6Network
 
 from aiohttp import web
 from jinja2 import Environment
@@ -20,10 +21,12 @@ PAGES = web.AppKey("pages_env", Environment)
 
 @dataclass(frozen=True)
 class PageRedis:
-    """Redis for the pages' own counters (how often an address opens a page)."""
+    """Redis for the pages' own counters (how often an address opens a page), and the
+    proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES; web/rate.py)."""
 
     redis: Redis
     keys: RedisKeys
+    proxies: tuple[IPv4Network | IPv6Network, ...] = ()
 
 
 PAGE_REDIS = web.AppKey("page_redis", PageRedis)

@@ -18,6 +18,7 @@ from miniapp_api.routes.draw_common import (
 )
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
+from services.withdrawal_report import withdrawal_follow_up as notice_states
 
 api = Api()
 
@@ -124,9 +125,19 @@ async def withdrawal_status(call: Call) -> WithdrawalOut:
 class NoticeStateOut(Model):
     invitation_id: int
     name: str = Field(description="专家姓名（脱敏）")
+    phone: str = Field(description="手机号码（脱敏）")
     supplementary: bool
     notices: int = Field(description="已发送的退选通知次数")
-    channel: str | None = Field(description="最近一次通知的渠道：cs / template / subscribe / sms")
+    calls: int = Field(description="拨打次数")
+    voice: str = Field(description="语音通知状态：none 未拨打 / calling 呼叫中 / delivered 已送达 "
+                                   "/ undelivered 未送达")
+    message_channel: str | None = Field(
+        description="书面通知的渠道（短信；关注公众号的专家为微信）：sms / cs / template / "
+                    "subscribe")
+    message_status: str | None = Field(
+        description="短信发送状态：queued / sending / sent / delivered / failed / dead")
+    channel: str | None = Field(
+        description="最近一次通知的渠道：cs / template / subscribe / sms / voice")
     delivered: bool
     acknowledged_at: datetime | None
     acknowledged_by: str | None = Field(
@@ -144,11 +155,13 @@ class OutcomeIn(Model):
 
 async def follow_up_out(call: Call, activity: DrawActivity) -> FollowUpOut:
     return FollowUpOut(experts=[NoticeStateOut(
-        invitation_id=n.invitation.id, name=n.name, supplementary=n.invitation.supplementary,
-        notices=n.notices, channel=n.channel, delivered=n.delivered,
+        invitation_id=n.invitation.id, name=n.name, phone=n.phone,
+        supplementary=n.invitation.supplementary, notices=n.notices, calls=n.calls,
+        voice=n.voice, message_channel=n.message_channel, message_status=n.message_status,
+        channel=n.channel, delivered=n.delivered,
         acknowledged_at=n.invitation.acknowledged_at,
         acknowledged_by=n.invitation.acknowledged_by, note=n.invitation.acknowledged_note)
-        for n in await call.domain.draw_followups.withdrawal_follow_up(activity, call.now)])
+        for n in await notice_states(activity)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/withdrawal/experts", access=AGENCY,

@@ -141,7 +141,8 @@ async def results(call: Call) -> ResultsOut:
 
 @api.route("GET", "/draws/activities/{activity_id}/contacts", access=AGENCY,
            response=ContactsOut, tag=TAG,
-           summary="每个邀请的通知渠道（微信、短信、语音呼叫）及答复方式（与结果同时解封）")
+           summary="每个邀请的通知渠道（微信、短信、语音呼叫）及答复方式（抽取中即可查看，"
+                   "专家姓名与结果同时解封）")
 async def contacts(call: Call) -> ContactsOut:
     activity = await activity_in_path(call)
     return ContactsOut(activity_id=activity.id, invitations=[
