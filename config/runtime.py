@@ -97,8 +97,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     codes = VerificationCodes(redis, keys, on_person_locked=people.tell_locked)
     code_sms = CodeSms(sms, texts)
     files = DiskStore(settings.var_dir / "files")
-    exams = Exams(outbox, links, schedule)
     education = Education(outbox, links, settings.secret_key)
+    exams = Exams(outbox, links, education, schedule)
     calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
         timedelta(minutes=settings.voice_after_minutes),
         timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))

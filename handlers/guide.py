@@ -47,7 +47,7 @@ async def exam_results(person: Person | None, texts: Texts) -> str:
     return texts.render(
         "chat/guide/exam_results.j2",
         exams=[{"title": a.exam.title, "submitted": a.submitted_at is not None,
-                "graded": a.score is not None, "score": a.score, "passed": a.passed,
+                "graded": a.passed is not None, "score": a.score, "passed": a.passed,
                 "pass_score": a.exam.pass_score} for a in attempts[:3]],
         courses=[{"title": e.course.title, "progress": e.progress,
                   "grading": GRADING_TITLES[Grading(e.grading)],

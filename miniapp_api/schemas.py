@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -158,3 +159,14 @@ class GrantOut(Model):
     id: int
     person_id: int
     role: str
+
+
+class QuestionIn(Model):
+    id: str = Field(min_length=1, max_length=8)
+    kind: Literal["single", "multiple", "judge", "essay"] = Field(
+        description="单选 / 多选 / 判断（自动判分）/ 主观题（管理员批阅）")
+    text: str = Field(min_length=2, max_length=500)
+    options: list[str] = Field(default=[], max_length=8)
+    answer: str = Field(default="", max_length=8,
+                        description="单选如 B；多选如 ACD；判断 T/F；主观题不填")
+    points: int = Field(ge=1, le=100)

@@ -63,8 +63,10 @@ async def lessons(item: Enrollment) -> list[LessonState]:
 
 
 def _studying(item: Enrollment) -> None:
-    if item.grading in (Grading.PENDING, Grading.PASSED):
+    if item.grading == Grading.PENDING:
         raise Conflict("course.handed_in")
+    if item.grading == Grading.PASSED:
+        raise Conflict("course.passed_already")
 
 
 async def _lesson(item: Enrollment, lesson_id: int) -> Lesson:

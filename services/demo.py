@@ -205,6 +205,14 @@ async def load_lifecycle(people: People, now: datetime) -> None:
                 ("评标纪律与廉洁要求", "video", "https://example.cn/videos/discipline.mp4", 15)):
             await add_lesson(course.id, {"title": title, "kind": kind, "body": body,
                                          "minutes": minutes})
+        # and its test: graded at once, the essay marked by the administrator
+        await Exam.create(course_id=course.id, title="2026年度继续教育结业考试",
+                          opens_at=course.study_from, closes_at=course.study_until,
+                          duration_minutes=30, pass_score=60, questions=[
+                              *EXAM_QUESTIONS[:2],
+                              {"id": "9", "kind": "essay", "options": [], "answer": "",
+                               "text": "结合本课程，简述评标专家应当回避的情形。",
+                               "points": 60}])
     expert = await Person.get(phone="13800000002")
     await Enrollment.get_or_create(course=course, person_id=expert.id)
     for seq, phone, number, region, codes in (

@@ -1,7 +1,9 @@
 """Continuing education (继续教育): enrol, pay (the payments issue calls `on_paid`), study
 the lessons once access opens 2 days after payment (the server measuring the time:
-services/courseware.py), hand in, be graded (待批阅 / 合格 / 不合格), make up
-(补学), and get a certificate anyone can check."""
+services/courseware.py), take the course's test through the exam engine (services/exams.py;
+essays marked by an administrator: 待批阅 / 合格 / 不合格), make up (补学: the lessons and
+the test again), and get a certificate anyone can check once the test is passed (seed 003:
+"完成继续教育培训和考试合格")."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from tortoise.exceptions import IntegrityError
 
 from models import column
 from models.education import Course, Enrollment, Grading
+from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
 from services import courseware
@@ -24,6 +27,7 @@ from services.courseware import LessonState
 from services.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.links import Links
 from services.outbox import Change, Outbox
+from services.papers import check_paper
 
 ACCESS_DELAY = timedelta(days=2)
 MAX_MAKEUPS = 2
@@ -135,38 +139,68 @@ class Education:
         self._open(item, now)
         return await courseware.heartbeat(item, lesson_id, now)
 
-    async def hand_in(self, item: Enrollment, now: datetime) -> Enrollment:
+    async def ready_for_test(self, course_id: int, person_id: int, now: datetime
+                             ) -> Enrollment:
+        """The course's test may be started: enrolled, open, every lesson studied, and no
+        test of this round handed in."""
+        item = await Enrollment.get_or_none(course_id=course_id, person_id=person_id
+                                            ).prefetch_related("course")
+        if item is None:
+            raise NotAllowed("exam.not_listed")
         self._open(item, now)
         if item.progress < 100:
             raise Conflict("course.unfinished", progress=item.progress)
-        if item.grading in (Grading.PENDING, Grading.PASSED):
-            raise Conflict("course.handed_in_twice")
-        item.grading = Grading.PENDING
-        await item.save(update_fields=["grading"])
+        if item.grading != Grading.NONE:
+            raise Conflict({Grading.PENDING: "course.handed_in",
+                            Grading.PASSED: "course.passed_already"}.get(
+                Grading(item.grading), "course.test_failed"))
         return item
 
-    async def grade(self, enrollment_id: int, passed: bool, now: datetime) -> Enrollment:
-        async with self.outbox.change(now) as change:
-            item = await Enrollment.select_for_update().get_or_none(id=enrollment_id)
-            if item is None:
-                raise NotFound("course.no_enrollment")
-            if item.grading != Grading.PENDING:
-                raise Conflict("course.not_pending")
-            course = await Course.get(id=item.course_id)
-            item.grading = Grading.PASSED if passed else Grading.FAILED
-            params: dict[str, object] = {"course": course.title, "at": china_time(now)}
-            if passed:
-                item.completed_at = now
-                item.certificate_no = f"JX{now.astimezone(CHINA).year}{item.id:06d}"
-                params["certificate_no"] = item.certificate_no
-                params["link"] = self.links_for(item).page
-                await change.notify("course.passed", params, person_id=item.person_id)
-            else:
-                params["makeups_left"] = MAX_MAKEUPS - item.makeups
-                params["until"] = china_time(course.study_until)
-                await change.notify("course.failed", params, person_id=item.person_id)
-            await item.save(update_fields=["grading", "completed_at", "certificate_no"])
-        return item
+    @staticmethod
+    async def test_of(course_id: int) -> Exam | None:
+        return await Exam.get_or_none(course_id=course_id)
+
+    async def add_test(self, course_id: int, values: dict[str, Any]) -> Exam:
+        """The course's test (one per course), open for the course's study window."""
+        course = await Course.get_or_none(id=course_id)
+        if course is None:
+            raise NotFound("course.not_found")
+        check_paper(values["questions"], values["pass_score"])
+        try:
+            return await Exam.create(course_id=course_id, opens_at=course.study_from,
+                                     closes_at=course.study_until, **values)
+        except IntegrityError:  # the course has its test already (one per course)
+            raise Conflict("course.test_exists") from None
+
+    async def test_handed_in(self, change: Change, exam: Exam, attempt: ExamAttempt) -> None:
+        """A test with essays handed in: 待批阅 until an administrator marks it."""
+        await Enrollment.filter(course_id=exam.course_id, person_id=attempt.person_id
+                                ).update(grading=Grading.PENDING)
+        await change.notify("exam.marking", {"exam": exam.title, "score": attempt.score,
+                                             "at": china_time(change.now)},
+                            person_id=attempt.person_id)
+
+    async def test_result(self, change: Change, exam: Exam, attempt: ExamAttempt) -> None:
+        """The test's result is the course's: 合格 with a certificate, or 不合格 with the
+        补学 rounds left."""
+        now = change.now
+        item = await Enrollment.select_for_update().get(course_id=exam.course_id,
+                                                        person_id=attempt.person_id)
+        course = await Course.get(id=item.course_id)
+        item.grading = Grading.PASSED if attempt.passed else Grading.FAILED
+        params: dict[str, object] = {"course": course.title, "at": china_time(now),
+                                     "score": attempt.score, "pass_score": exam.pass_score}
+        if attempt.passed:
+            item.completed_at = now
+            item.certificate_no = f"JX{now.astimezone(CHINA).year}{item.id:06d}"
+            params["certificate_no"] = item.certificate_no
+            params["link"] = self.links_for(item).page
+            await change.notify("course.passed", params, person_id=item.person_id)
+        else:
+            params["makeups_left"] = MAX_MAKEUPS - item.makeups
+            params["until"] = china_time(course.study_until)
+            await change.notify("course.failed", params, person_id=item.person_id)
+        await item.save(update_fields=["grading", "completed_at", "certificate_no"])
 
     async def makeup(self, item: Enrollment, now: datetime) -> Enrollment:
         """补学: study again after a 不合格 (at most twice, within the study window)."""

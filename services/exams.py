@@ -1,6 +1,8 @@
-"""Exams: scheduled per batch after approval; each candidate gets a signed link; once started
-the timer never stops (the deadline lives on the server); at zero the paper is submitted by a
-job; objective questions are graded at once; passing makes a formal expert."""
+"""Exams: a batch's entry exam scheduled after approval, or a continuing-education course's
+test (issue 17); each candidate gets a signed link; once started the timer never stops (the
+deadline lives on the server); at zero the paper is submitted by a job; objective questions
+are graded at once, essays wait for an administrator's marks (services/exam_marking.py);
+passing an entry exam makes a formal expert, passing a course test earns its certificate."""
 
 from __future__ import annotations
 
@@ -12,45 +14,29 @@ from tortoise.exceptions import IntegrityError
 
 from models import column
 from models.applications import Application, AppStatus, Batch
+from models.education import Enrollment
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile
 from models.payments import FeeKind, Payable
 from services.clock import china_time
+from services.education import Education
 from services.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.experts import make_formal_expert
 from services.links import Links
 from services.outbox import Change, Outbox
+from services.papers import MAX_ANSWER, check_paper, essays, grade
 
 EXAM_LINK = "exam"
 # (job name, run at, args, job id): the worker runs `exam_timeout(attempt_id)` at the deadline
 Schedule = Callable[[str, datetime, tuple[Any, ...], str], Awaitable[None]]
 
 
-def public_questions(exam: Exam) -> list[dict[str, Any]]:
-    """The paper as the candidate sees it: no answers."""
-    return [{k: q[k] for k in ("id", "kind", "text", "options", "points")}
-            for q in exam.questions]
-
-
-def grade(exam: Exam, answers: dict[str, Any]) -> int:
-    """Objective questions: single and judge need the exact answer, multiple all options."""
-    score = 0
-    for q in exam.questions:
-        given = answers.get(str(q["id"]))
-        if given is None:
-            continue
-        if q["kind"] == "multiple":
-            if sorted(str(given)) == sorted(str(q["answer"])):
-                score += int(q["points"])
-        elif str(given) == str(q["answer"]):
-            score += int(q["points"])
-    return score
-
-
 class Exams:
-    def __init__(self, outbox: Outbox, links: Links, schedule: Schedule | None = None) -> None:
+    def __init__(self, outbox: Outbox, links: Links, education: Education,
+                 schedule: Schedule | None = None) -> None:
         self.outbox = outbox
         self.links = links
+        self.education = education
         self.schedule = schedule
 
     def link(self, exam: Exam, person_id: int) -> str:
@@ -66,8 +52,7 @@ class Exams:
         """Create the batch's exam and send every approved applicant their link."""
         if not opens_at < closes_at or duration_minutes <= 0:
             raise BadInput("exam.bad_times")
-        if not questions or pass_score > sum(int(q["points"]) for q in questions):
-            raise BadInput("exam.bad_paper")
+        check_paper(questions, pass_score)
         async with self.outbox.change(now) as change:
             exam = await Exam.create(batch_id=batch.id, title=title, opens_at=opens_at,
                                      closes_at=closes_at, duration_minutes=duration_minutes,
@@ -92,8 +77,18 @@ class Exams:
         if exam is not None:
             await self._invite(change, exam, app)
 
+    @staticmethod
+    async def _round(exam: Exam, person_id: int) -> int:
+        """Which attempt is the candidate's now: a course test is taken anew after 补学."""
+        if exam.course_id is None:
+            return 0
+        made = await column(Enrollment.filter(course_id=exam.course_id, person_id=person_id),
+                            "makeups")
+        return int(made[0]) if made else 0
+
     async def attempt(self, exam: Exam, person_id: int) -> ExamAttempt | None:
-        return await ExamAttempt.get_or_none(exam_id=exam.id, person_id=person_id)
+        return await ExamAttempt.get_or_none(exam_id=exam.id, person_id=person_id,
+                                             round=await self._round(exam, person_id))
 
     async def started(self, exam: Exam, person_id: int) -> ExamAttempt:
         """The attempt of a candidate who has started; Conflict before the start."""
@@ -111,6 +106,9 @@ class Exams:
             raise ClosedWindow("exam.not_open", opens=exam.opens_at)
         if now >= exam.closes_at:
             raise ClosedWindow("exam.closed", closes=exam.closes_at)
+        if exam.course_id is not None:
+            enrolled = await self.education.ready_for_test(exam.course_id, person_id, now)
+            return await self._begin(exam, person_id, now, enrolled.makeups)
         approved = await Application.filter(batch_id=exam.batch_id, person_id=person_id,
                                             status=AppStatus.APPROVED).prefetch_related(
             "batch").first()
@@ -119,10 +117,15 @@ class Exams:
         if approved.batch.exam_requires_payment and not await Payable.exists(
                 kind=FeeKind.TRAINING, ref_id=approved.id, paid_at__not_isnull=True):
             raise Conflict("exam.fee_unpaid")
+        return await self._begin(exam, person_id, now, 0)
+
+    async def _begin(self, exam: Exam, person_id: int, now: datetime, round_: int
+                     ) -> ExamAttempt:
         deadline = min(now + timedelta(minutes=exam.duration_minutes), exam.closes_at)
         try:
             attempt = await ExamAttempt.create(exam_id=exam.id, person_id=person_id,
-                                               started_at=now, deadline=deadline, answers={})
+                                               round=round_, started_at=now,
+                                               deadline=deadline, answers={})
         except IntegrityError:  # started twice at once: the first one counts
             existing = await self.attempt(exam, person_id)
             assert existing is not None
@@ -141,34 +144,52 @@ class Exams:
             raise ClosedWindow("exam.time_up")
         if question_id not in {str(q["id"]) for q in exam.questions}:
             raise NotFound("exam.no_question")
+        if len(value) > MAX_ANSWER:
+            raise BadInput("exam.answer_too_long", limit=MAX_ANSWER)
         attempt.answers = {**attempt.answers, question_id: value}
         await ExamAttempt.filter(id=attempt.id, submitted_at=None).update(
             answers=attempt.answers)
 
     async def submit(self, attempt_id: int, now: datetime, by: str) -> ExamAttempt:
-        """Hand in the paper (once), grade it, and act on the result."""
+        """Hand in the paper (once), grade its objective part, and act on the result, or,
+        with essays on the paper, tell the candidate it waits for marking."""
         async with self.outbox.change(now) as change:
             attempt = await ExamAttempt.select_for_update().get(id=attempt_id)
             if attempt.submitted_at is not None:
                 return attempt
             exam = await Exam.get(id=attempt.exam_id)
-            score = grade(exam, attempt.answers)
-            passed = score >= exam.pass_score
             attempt.submitted_at, attempt.submitted_by = now, by
-            attempt.score, attempt.passed = score, passed
+            attempt.score = grade(exam, attempt.answers)
+            marking = bool(essays(exam))
+            attempt.passed = None if marking else attempt.score >= exam.pass_score
             await attempt.save(update_fields=["submitted_at", "submitted_by", "score",
                                               "passed"])
-            app = await Application.get(batch_id=exam.batch_id, person_id=attempt.person_id,
-                                        status=AppStatus.APPROVED).prefetch_related("batch")
-            params = {"exam": exam.title, "score": score, "pass_score": exam.pass_score,
-                      "at": china_time(now)}
-            if passed:
-                profile = await make_formal_expert(app, now)
-                params["expert_number"] = profile.expert_number
-                await change.notify("exam.passed", params, person_id=attempt.person_id)
+            if not marking:
+                await self.conclude(change, exam, attempt)
+            elif exam.course_id is not None:
+                await self.education.test_handed_in(change, exam, attempt)
             else:
-                await change.notify("exam.failed", params, person_id=attempt.person_id)
+                await change.notify("exam.marking", {
+                    "exam": exam.title, "score": attempt.score, "at": china_time(now)},
+                    person_id=attempt.person_id)
         return attempt
+
+    async def conclude(self, change: Change, exam: Exam, attempt: ExamAttempt) -> None:
+        """The result is known (`attempt.passed`): a course test earns its certificate or a
+        补学; an entry exam makes a formal expert or says it was failed."""
+        if exam.course_id is not None:
+            await self.education.test_result(change, exam, attempt)
+            return
+        app = await Application.get(batch_id=exam.batch_id, person_id=attempt.person_id,
+                                    status=AppStatus.APPROVED).prefetch_related("batch")
+        params = {"exam": exam.title, "score": attempt.score, "pass_score": exam.pass_score,
+                  "at": china_time(change.now)}
+        if attempt.passed:
+            profile = await make_formal_expert(app, change.now)
+            params["expert_number"] = profile.expert_number
+            await change.notify("exam.passed", params, person_id=attempt.person_id)
+        else:
+            await change.notify("exam.failed", params, person_id=attempt.person_id)
 
     async def submit_overdue(self, now: datetime) -> int:
         """The sweep behind the per-attempt jobs: hand in every paper past its deadline."""

@@ -1,6 +1,8 @@
-"""Continuing education: access 2 days after payment, lessons studied for their time as the
-server measures it, hand-in, grading,
-make-up, and a certificate (page, SVG, PDF) with a public check page."""
+"""Continuing education (seed 003): access 2 days after payment, lessons studied for their
+time as the server measures it, the course's test on the exam page (objective questions
+graded at once, essays marked by an administrator), make-up, and a certificate (page, SVG,
+PDF) with a public check page only after the course and its test are passed ("完成继续教育
+培训和考试合格的专家 … 查看继续教育合格证书")."""
 
 from __future__ import annotations
 
@@ -47,6 +49,23 @@ async def _study(client: TestClient, eid: int, start: datetime) -> datetime:
     return at
 
 
+PAPER = {"title": "继续教育结业考试", "duration_minutes": 30, "pass_score": 60, "questions": [
+    {"id": "1", "kind": "single", "text": "与投标人有利害关系的专家应当如何？",
+     "options": ["主动回避", "继续评标"], "answer": "A", "points": 40},
+    {"id": "2", "kind": "essay", "text": "简述评标纪律的主要要求。", "points": 60}]}
+
+
+async def _take(client: TestClient, link: str, answers: dict[str, str]) -> dict:
+    """The expert takes the test on the exam page: start, answer, hand in (real HTTP)."""
+    base, query = _path(link).split("?")
+    assert (await client.post(f"{base}/api/start?{query}", json={})).status == 200
+    for question, value in answers.items():
+        saved = await client.post(f"{base}/api/answer?{query}",
+                                  json={"question": question, "answer": value})
+        assert saved.status == 200, await saved.text()
+    return dict(await (await client.post(f"{base}/api/submit?{query}", json={})).json())
+
+
 async def test_a_course_from_payment_to_certificate(api: Api, client: TestClient,
                                                     demo: dict) -> None:
     now = datetime.now(UTC)
@@ -83,27 +102,66 @@ async def test_a_course_from_payment_to_certificate(api: Api, client: TestClient
     assert listed.data["progress"] == 50
     assert [(x["done"], x["studied_seconds"]) for x in listed.data["lessons"]] == [
         (True, 120), (False, 0)]
-    half = await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
-    assert half.status == 409 and "50%" in half.message
+    early_test = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    assert early_test.status == 409 and "50%" in early_test.message
     await education.open_lesson(item, second.id, at)
     for _ in range(4):
         at += timedelta(seconds=30)
         await education.heartbeat(item, second.id, at)
-    pending = await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
-    assert pending.data["grading_title"] == "待批阅" and pending.data["progress"] == 100
+    untested = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    assert untested.status == 409 and "考试还没有安排" in untested.message
     admin = await api.login(demo["admin"].mp_openid)
-    failed = await api.call("POST", f"/admin/enrollments/{eid}/grade", admin,
-                            {"passed": False})
-    assert failed.data["grading_title"] == "不合格"
-    assert (await Notification.get(kind="course.failed")).params["makeups_left"] == 2
+    assert (await api.call("POST", f"/admin/courses/{course.id}/test", token, PAPER)
+            ).status == 403
+    added = await api.call("POST", f"/admin/courses/{course.id}/test", admin, PAPER)
+    assert added.status == 200, added.data
+    twice = await api.call("POST", f"/admin/courses/{course.id}/test", admin, PAPER)
+    assert twice.status == 409 and "每门课程一份试卷" in twice.message
+    test = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    assert test.status == 200 and test.data["pass_score"] == 60
+    handed = await _take(client, test.data["link"], {"1": "A", "2": "回避、保密、独立评审。"})
+    assert handed["submitted"] and handed["passed"] is None and handed["score"] == 40
+    marking = await Notification.get(kind="exam.marking")
+    assert marking.params["score"] == 40
+    mine = await api.call("GET", "/education/courses", token)
+    listed_course = next(c for c in mine.data["courses"] if c["id"] == course.id)
+    assert listed_course["enrollment"]["grading_title"] == "待批阅"
+    no_cert = await api.call("GET", f"/education/enrollments/{eid}/certificate", token)
+    assert no_cert.status == 409 and "通过课程考试后才有证书" in no_cert.message
+    again_test = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    assert again_test.status == 409 and "正在批阅" in again_test.message
+    # the administrator marks the essay: 10 of 60, 50 in all: 不合格
+    queue = await api.call("GET", "/admin/marking", admin)
+    (paper,) = [p for p in queue.data["papers"] if p["exam"] == PAPER["title"]]
+    assert paper["purpose"] == f"继续教育「{course.title}」"
+    assert paper["essays"][0]["answer"] == "回避、保密、独立评审。"
+    failed = await api.call("POST", f"/admin/marking/{paper['attempt_id']}", admin,
+                            {"points": {"2": 10}})
+    assert failed.data == {"attempt_id": paper["attempt_id"], "score": 50, "passed": False}
+    note = await Notification.get(kind="course.failed")
+    assert (note.params["makeups_left"], note.params["score"]) == (2, 50)
+    retest = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    assert retest.status == 409 and "补学" in retest.message
     redo = await api.call("POST", f"/education/enrollments/{eid}/makeup", token)
     assert redo.data["progress"] == 0 and redo.data["makeups"] == 1
     again = await api.call("GET", f"/education/enrollments/{eid}/lessons", token)
     assert [x["studied_seconds"] for x in again.data["lessons"]] == [0, 0]  # from the start
+    unstudied = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    assert unstudied.status == 409 and "0%" in unstudied.message
     await _study(client, eid, at)
-    await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
-    passed = await api.call("POST", f"/admin/enrollments/{eid}/grade", admin, {"passed": True})
-    assert passed.data["grading_title"] == "合格" and passed.data["certificate_no"]
+    # the same test, a new paper: the first one's answers and result stay as they were
+    second_try = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    fresh = await client.get(_path(second_try.data["link"]).replace("?", "/api/state?", 1))
+    assert (await fresh.json())["started"] is False
+    await _take(client, second_try.data["link"], {"1": "A", "2": "遵守评标纪律，依法回避。"})
+    paper = (await api.call("GET", "/admin/marking", admin)).data["papers"][0]
+    passed = await api.call("POST", f"/admin/marking/{paper['attempt_id']}", admin,
+                            {"points": {"2": 45}})
+    assert passed.data["score"] == 85 and passed.data["passed"] is True
+    listed = await api.call("GET", "/education/courses", token)
+    done = next(c for c in listed.data["courses"] if c["id"] == course.id)["enrollment"]
+    assert done["grading_title"] == "合格" and done["certificate_no"]
+    assert (await Notification.get(kind="course.passed")).params["score"] == 85
     cert = await api.call("GET", f"/education/enrollments/{eid}/certificate", token)
     page = await client.get(_path(cert.data["page"]))
     assert page.status == 200 and "继续教育合格证书" in await page.text()
@@ -158,8 +216,8 @@ async def test_a_course_cannot_be_studied_faster_than_its_lessons_time(
     old = await api.call("POST", f"/education/enrollments/{eid}/progress", token,
                          {"progress": 100})
     assert old.status == 404
-    hand_in = await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
-    assert hand_in.status == 409 and "学完全部内容" in hand_in.message
+    test = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+    assert test.status == 409 and "学完全部课程后才能参加考试" in test.message
     # lessons are the administrator's to add, at the end of the course
     lesson = {"title": "案例分析", "kind": "video", "body": "https://example.cn/v/1.mp4",
               "minutes": 5}
@@ -205,13 +263,14 @@ async def test_study_window_and_the_makeup_limit(api: Api, client: TestClient,
                                  study_until=now + timedelta(days=9), fee_fen=0)
     (lesson,) = await _lessons(course, 1)
     eid = (await api.call("POST", f"/education/courses/{course.id}/enroll", token)).data["id"]
-    admin = await api.login(demo["admin"].mp_openid)
+    await client.app[DOMAIN].education.add_test(course.id, {
+        **PAPER, "questions": PAPER["questions"][:1], "pass_score": 40})
     at = datetime.now(UTC)
-    for attempt in range(3):
+    for attempt in range(3):  # a wrong answer, graded at once: 不合格, then 补学
         at = await _study(client, eid, at)
-        assert (await api.call("POST", f"/education/enrollments/{eid}/hand-in", token)
-                ).data["grading_title"] == "待批阅"
-        await api.call("POST", f"/admin/enrollments/{eid}/grade", admin, {"passed": False})
+        test = await api.call("POST", f"/education/enrollments/{eid}/test", token)
+        result = await _take(client, test.data["link"], {"1": "B"})
+        assert (result["score"], result["passed"]) == (0, False)
         redo = await api.call("POST", f"/education/enrollments/{eid}/makeup", token)
         if attempt < 2:
             assert redo.status == 200 and redo.data["makeups"] == attempt + 1

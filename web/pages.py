@@ -21,9 +21,10 @@ from services.application_form import ApplicationDraft
 from services.catalogue import catalogue, region_name
 from services.clock import china_time
 from services.errors import DomainError, Unavailable, http_status
-from services.exams import Exams, public_questions
+from services.exams import Exams
 from services.infra import infrastructure_errors
 from services.links import LinkError
+from services.papers import public_questions
 from services.pii import mask_phone, mask_text
 from web.context import DOMAIN, PAGES, TEXTS
 

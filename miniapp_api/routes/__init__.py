@@ -20,6 +20,7 @@ from miniapp_api.routes import (
     invitations,
     invoices,
     lessons,
+    marking,
     me,
     payments,
     projects,
@@ -30,7 +31,7 @@ from miniapp_api.routes import (
 )
 
 MODULES = (auth, me, subscriptions, applications, review, expert, education, lessons,
-           payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
+           marking, payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
            draw_followups, attendance, verify, draw_log, roles, admin, invoices, feedback_desk)
 
 

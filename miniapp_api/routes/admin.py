@@ -9,7 +9,15 @@ from typing import Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.schemas import GrantIn, GrantOut, Model, PeopleOut, PeopleQuery, PersonSummaryOut
+from miniapp_api.schemas import (
+    GrantIn,
+    GrantOut,
+    Model,
+    PeopleOut,
+    PeopleQuery,
+    PersonSummaryOut,
+    QuestionIn,
+)
 from models.applications import Application
 from models.people import Person, Role
 from services.administration import GrantSpec
@@ -98,15 +106,6 @@ async def create_batch(call: Call, body: BatchIn) -> BatchCreatedOut:
         {**values, "stages": [s.model_dump() for s in body.stages],
          "fee_fen": round(body.fee_yuan * 100)})
     return BatchCreatedOut(id=batch.id, name=batch.name)
-
-
-class QuestionIn(Model):
-    id: str = Field(min_length=1, max_length=8)
-    kind: Literal["single", "multiple", "judge"]
-    text: str = Field(min_length=2, max_length=500)
-    options: list[str] = Field(default=[], max_length=8)
-    answer: str = Field(min_length=1, max_length=8, description="单选如 B；多选如 ACD；判断 T/F")
-    points: int = Field(ge=1, le=100)
 
 
 class ExamIn(Model):

@@ -1,5 +1,6 @@
 """Continuing education: courses, enrolment (the lessons and their study are
-routes/lessons.py), hand-in, make-up, certificate; grading for administrators."""
+routes/lessons.py), the course's test (taken on the exam page; essays marked in
+routes/marking.py), make-up, certificate."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.schemas import Model
+from miniapp_api.schemas import Model, QuestionIn
 from models.education import GRADING_TITLES, Course, Enrollment, Grading
 from models.people import Role
 from services.applications import window_text
+from services.errors import Conflict
 
 api = Api()
 TAG = "继续教育"
@@ -54,8 +56,26 @@ class CertificateOut(Model):
     verify: str = Field(description="公开核验页（证书二维码指向这里）")
 
 
-class GradeIn(Model):
-    passed: bool
+class TestOut(Model):
+    exam_id: int
+    title: str
+    link: str = Field(description="考试页面（开始后计时不停，到时自动交卷）")
+    duration_minutes: int
+    pass_score: int
+    closes_at: datetime
+
+
+class CourseTestIn(Model):
+    title: str = Field(min_length=2, max_length=64)
+    duration_minutes: int = Field(ge=5, le=600)
+    pass_score: int = Field(ge=0)
+    questions: list[QuestionIn] = Field(min_length=1, max_length=200)
+
+
+class CourseTestOut(Model):
+    id: int
+    opens_at: datetime = Field(description="与课程学习时间一致")
+    closes_at: datetime
 
 
 class CourseIn(Model):
@@ -103,12 +123,20 @@ async def _mine(call: Call) -> Enrollment:
                                               call.path_int("enrollment_id"))
 
 
-@api.route("POST", "/education/enrollments/{enrollment_id}/hand-in", access=EXPERT,
-           response=EnrollmentOut, summary="学完后提交批阅", tag=TAG)
-async def hand_in(call: Call) -> EnrollmentOut:
+@api.route("POST", "/education/enrollments/{enrollment_id}/test", access=EXPERT,
+           response=TestOut, summary="学完全部课程后参加课程考试（返回考试链接）", tag=TAG)
+async def course_test(call: Call) -> TestOut:
     item = await _mine(call)
-    await call.domain.education.hand_in(item, call.now)
-    return enrollment_out(item, item.course.title)
+    education, exams = call.domain.education, call.domain.exams
+    exam = await education.test_of(item.course_id)
+    started = None if exam is None else await exams.attempt(exam, item.person_id)
+    if started is None or started.submitted_at is not None:  # (a paper begun: its link)
+        await education.ready_for_test(item.course_id, item.person_id, call.now)
+    if exam is None:
+        raise Conflict("course.no_test")
+    return TestOut(exam_id=exam.id, title=exam.title, link=exams.link(exam, item.person_id),
+                   duration_minutes=exam.duration_minutes, pass_score=exam.pass_score,
+                   closes_at=exam.closes_at)
 
 
 @api.route("POST", "/education/enrollments/{enrollment_id}/makeup", access=EXPERT,
@@ -137,10 +165,11 @@ async def create_course(call: Call, body: CourseIn) -> CourseOut:
     return course_out(course, None)
 
 
-@api.route("POST", "/admin/enrollments/{enrollment_id}/grade", access=ADMIN, body=GradeIn,
-           response=EnrollmentOut, summary="批阅：合格 / 不合格", tag=TAG)
-async def grade(call: Call, body: GradeIn) -> EnrollmentOut:
-    item = await call.domain.education.grade(call.path_int("enrollment_id"),
-                                                body.passed, call.now)
-    await item.fetch_related("course")
-    return enrollment_out(item, item.course.title)
+@api.route("POST", "/admin/courses/{course_id}/test", access=ADMIN, body=CourseTestIn,
+           response=CourseTestOut, summary="为课程安排考试（客观题自动判分，主观题进入待批阅）",
+           tag=TAG)
+async def add_test(call: Call, body: CourseTestIn) -> CourseTestOut:
+    exam = await call.domain.education.add_test(call.path_int("course_id"), {
+        **body.model_dump(exclude={"questions"}),
+        "questions": [q.model_dump() for q in body.questions]})
+    return CourseTestOut(id=exam.id, opens_at=exam.opens_at, closes_at=exam.closes_at)
