@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from services.errors import BadInput, DomainError
@@ -100,14 +100,28 @@ class ApplicationDraft(Part):
                                            description="从事专业类别：二级类别代码，如 A0201")
     practice_years: int | None = Field(default=None, ge=0, le=60, description="从事专业年限")
     qualifications: list[Qualification] = Field(default=[], max_length=5)
-    specialties: list[str] = Field(default=[], max_length=6, description="评标专业代码")
-    primary_specialty: str | None = Field(default=None, description="首选专业代码")
+    specialties: list[str] = Field(default=[], max_length=6,
+                                   description="评标专业代码（首选与备选）")
+    primary_specialty: str | None = Field(default=None, description="首选专业代码（一行首选）")
+    # seed 001's form: * 首选专业 rows and 备选专业 rows ("首选评标专业"为必选入库专业，
+    # "备选评标专业"将视情入库); the chosen codes not listed here are the alternates
+    primary_specialties: list[str] = Field(default=[], max_length=4,
+                                           description="首选专业代码（可填多行，其余为备选）")
     avoid_units: list[AvoidUnit] = Field(default=[], max_length=20,
                                          description="回避单位（本人工作单位自动加入）")
     # seed 001: 资料提交（若专家无评标实践经验 请填“无”）
     evaluation_experience: str | None = Field(default=None, max_length=500,
                                               description="评标实践经验（没有请填“无”）")
     notes: str | None = Field(default=None, max_length=500, description="补充说明")
+
+    @model_validator(mode="after")
+    def _one_primary_list(self) -> ApplicationDraft:
+        """`primary_specialty` is the first 首选 row: either field may be sent."""
+        if self.primary_specialties:
+            self.primary_specialty = self.primary_specialties[0]
+        elif self.primary_specialty:
+            self.primary_specialties = [self.primary_specialty]
+        return self
 
     @field_validator("unit_credit_code")
     @classmethod

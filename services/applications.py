@@ -168,7 +168,7 @@ class Applications:
         data.update(region=profile.region, willing_regions=profile.willing_regions,
                     work_unit=profile.work_unit, unit_credit_code=profile.unit_credit_code,
                     title_level=profile.title_level, specialties=[c for c, _ in codes],
-                    primary_specialty=next((c for c, p in codes if p), None))
+                    primary_specialty=None, primary_specialties=[c for c, p in codes if p])
         await Application.filter(person_id=person.id, batch_id=batch.id).delete()  # old ones
         app = await Application.create(person_id=person.id, batch=batch, kind=kind,
                                        data=ApplicationDraft.model_validate(data).model_dump(
@@ -199,11 +199,14 @@ class Applications:
             raise BadInput("application.region_needs_transfer")
         if app.kind == AppKind.TRANSFER and set(changes) - {"region", "willing_regions"}:
             raise BadInput("application.transfer_region_only")
-        if app.specialties_fixed and ("specialties" in changes or "primary_specialty" in changes):
+        if "primary_specialty" in changes and "primary_specialties" not in changes:
+            changes["primary_specialties"] = []  # one 首选 row, sent the old way
+        if app.specialties_fixed and {"specialties", "primary_specialty",
+                                      "primary_specialties"} & set(changes):
             current = {c["code"] for c in app.specialties}
             wanted = set(changes.get("specialties", current))
-            if wanted != current or changes.get("primary_specialty", _primary(app)) != \
-                    _primary(app):
+            asked = ApplicationDraft.model_validate({**app.data, **changes}).primary_specialties
+            if wanted != current or set(asked) != set(_primaries(app)):
                 raise BadInput("application.specialties_fixed")
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
@@ -226,8 +229,8 @@ class Applications:
         for code in draft.specialties:
             if cat.get(code) is None:
                 raise BadInput("application.unknown_specialty", code=code)
-        app.specialties = [{"code": c, "primary": c == draft.primary_specialty, "admitted": None}
-                           for c in draft.specialties]
+        app.specialties = [{"code": c, "primary": c in draft.primary_specialties,
+                            "admitted": None} for c in draft.specialties]
         primary = draft.primary_specialty or (draft.specialties[0] if draft.specialties else None)
         app.industry = cat.industry(primary) if primary else None
 
@@ -236,10 +239,9 @@ class Applications:
         """Everything printing needs: a complete form and the batch's specialty rule."""
         draft = ApplicationDraft.model_validate(app.data)
         require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
-        assert draft.primary_specialty is not None
         enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
-                               Selection(tuple(draft.specialties), draft.primary_specialty),
-                               catalogue())
+                               Selection(tuple(draft.specialties),
+                                         tuple(draft.primary_specialties)), catalogue())
         if len(draft.qualifications) > app.batch.max_qualifications:
             raise BadInput("application.too_many_qualifications",
                            limit=app.batch.max_qualifications)
@@ -379,8 +381,8 @@ class Applications:
         await app.refresh_from_db()
 
 
-def _primary(app: Application) -> str | None:
-    return next((c["code"] for c in app.specialties if c["primary"]), None)
+def _primaries(app: Application) -> list[str]:
+    return [c["code"] for c in app.specialties if c["primary"]]
 
 
 def current_deadline(app: Application) -> datetime | None:

@@ -179,13 +179,13 @@ class Review:
 
     @staticmethod
     def _admit(app: Application, admitted: list[str] | None) -> list[dict[str, Any]]:
-        """The primary specialty must be admitted; alternates as the review sees fit."""
+        """Every 首选 specialty must be admitted; alternates as the review sees fit (seed 001:
+        "首选评标专业"为必选入库专业，"备选评标专业"将视情入库)."""
         codes = {c["code"] for c in app.specialties}
         chosen = set(codes if admitted is None else admitted)
         if not chosen <= codes:
             raise BadInput("review.admitted_not_chosen")
-        primary = next(c["code"] for c in app.specialties if c["primary"])
-        if primary not in chosen:
+        if any(c["primary"] and c["code"] not in chosen for c in app.specialties):
             raise BadInput("review.primary_not_admitted")
         return [{**c, "admitted": c["code"] in chosen} for c in app.specialties]
 

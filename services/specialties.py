@@ -1,8 +1,8 @@
 """The evaluation-specialty rules a batch chooses from (seeds 000, 001, 002).
 
-A selection is a list of leaf specialties (三级, or a 二级 without children), one of
-them primary (首选, must be admitted), the others alternates (备选, admitted as the review
-sees fit).
+A selection is a list of leaf specialties (三级, or a 二级 without children), one or more
+of them primary (首选 rows, must be admitted), the others alternates (备选 rows, admitted as
+the review sees fit).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class SpecialtyRule(StrEnum):
 @dataclass(frozen=True)
 class Selection:
     codes: tuple[str, ...]
-    primary: str
+    primary: tuple[str, ...]  # the 首选 rows; the other codes are 备选
 
 
 def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catalogue) -> None:
@@ -37,7 +37,7 @@ def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catal
         if not cat.is_leaf(code):
             spec = cat.get(code)
             raise BadInput("specialty.not_a_leaf", name=spec.name if spec else code)
-    if selection.primary not in codes:
+    if not selection.primary or not set(selection.primary) <= set(codes):
         raise BadInput("specialty.no_primary")
     if rule == SpecialtyRule.HUNAN and len(codes) > 6:
         raise BadInput("specialty.hunan_too_many", limit=6, count=len(codes))
@@ -49,7 +49,10 @@ def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catal
     if rule == SpecialtyRule.XINJIANG:
         # seed 001 (申报专业填写注意事项): 一级类别不得超过 1 项，二级类别须在选定的一级类别下
         # 选报，不得超过 2 项，三级类别须在选定的二级类别下选报，共不得超过 4 项（二级类别
-        # 下没有三级类别的，将该二级类别视同一个三级类别）; the category follows from the 一级
+        # 下没有三级类别的，将该二级类别视同一个三级类别）, the limits counting 首选 and 备选
+        # together; and all "在 A-工程大类别中选取"
+        if any(cat.level_of(c, 0) != "A" for c in codes):
+            raise BadInput("specialty.xinjiang_category_a")
         level1 = {cat.level_of(c, 1) for c in codes}
         if len(level1) > 1:
             raise BadInput("specialty.xinjiang_one_level1")

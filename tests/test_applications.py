@@ -363,3 +363,50 @@ async def test_the_pledge_to_sign_is_a_pdf_filled_with_the_applicants_data(
     other = await api.login(demo["expert"].mp_openid)
     assert (await api.client.get(f"/miniapp/v1/applications/{app_id}/pledge.pdf",
                                  headers={"Authorization": f"Bearer {other}"})).status == 404
+
+
+async def test_xinjiang_first_choice_rows_must_all_be_admitted(api: Api, demo: dict) -> None:
+    """Seed 001's form has 首选专业 rows and 备选专业 rows: "“首选评标专业”为必选入库专业，
+    “备选评标专业”将视情入库"; the limits (one 一级, two 二级, four 三级) count them together,
+    all in the A 工程 大类别."""
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app = await api.call("POST", "/applications", token, {"batch_id": batch.id})
+    app_id = app.data["id"]
+    assert (await api.call("PUT", f"/applications/{app_id}", token, form(
+        specialties=["A050201", "A050202", "A050301"],
+        primary_specialties=["A050201", "A050202"]))
+            ).status == 200
+    for kind, content in FILES.items():
+        await api.upload(f"/applications/{app_id}/attachments/{kind}", token, content)
+    assert (await api.call("POST", f"/applications/{app_id}/print", token)).status == 200
+    await api.upload(f"/applications/{app_id}/attachments/review_form", token, PDF, "f.pdf",
+                     "application/pdf")
+    assert (await api.call("POST", f"/applications/{app_id}/submit", token)).status == 200
+    shown = (await api.call("GET", f"/applications/{app_id}", token)).data["specialties"]
+    assert [(s["code"], s["primary"]) for s in shown] == [
+        ("A050201", True), ("A050202", True), ("A050301", False)]
+    decide = f"/review/applications/{app_id}/decision"
+    for who in ("reviewer", "reviewer_province", "reviewer_final"):
+        reviewer = await api.login(demo[who].mp_openid)
+        assert (await api.call("POST", decide, reviewer, {"action": "approve"})).status == 200
+    one_left_out = await api.call("POST", decide, reviewer,
+                                  {"action": "approve", "admitted": ["A050201", "A050301"]})
+    assert one_left_out.status == 400 and "首选专业必须入库" in one_left_out.message
+    approved = await api.call("POST", decide, reviewer,
+                              {"action": "approve", "admitted": ["A050201", "A050202"]})
+    assert approved.status == 200 and approved.data["status"] == "approved"
+    final = (await api.call("GET", f"/applications/{app_id}", token)).data["specialties"]
+    assert [s["admitted"] for s in final] == [True, True, False]
+
+
+async def test_xinjiang_refuses_to_print_outside_the_a_category(api: Api, demo: dict) -> None:
+    token = await applicant(api, demo)
+    app_id = (await api.call("POST", "/applications", token,
+                             {"batch_id": (await make_batch()).id})).data["id"]
+    await api.call("PUT", f"/applications/{app_id}", token,
+                   form(specialties=["B0101"], primary_specialties=["B0101"]))
+    for kind, content in FILES.items():
+        await api.upload(f"/applications/{app_id}/attachments/{kind}", token, content)
+    printed = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert printed.status == 400 and "A 工程" in printed.message

@@ -26,7 +26,7 @@ LEVEL3 = [c for c in LEAVES if len(c) == 7]  # 三级: A040101
 
 def ok(rule: SpecialtyRule, codes: list[str], primary: str | None = None) -> bool:
     try:
-        enforce_specialty_rule(rule, Selection(tuple(codes), primary or codes[0]), CAT)
+        enforce_specialty_rule(rule, Selection(tuple(codes), (primary or codes[0],)), CAT)
     except BadInput:
         return False
     return True
@@ -45,12 +45,23 @@ def erji(code: str) -> str:
     return code[:5]
 
 
-@given(selections)
-def test_xinjiang_accepts_exactly_what_the_rule_says(codes: list[str]) -> None:
+def accepted(rule: SpecialtyRule, codes: list[str], primary: tuple[str, ...]) -> bool:
+    try:
+        enforce_specialty_rule(rule, Selection(tuple(codes), primary), CAT)
+    except BadInput:
+        return False
+    return True
+
+
+@given(selections, st.integers(min_value=1, max_value=4))
+def test_xinjiang_accepts_exactly_what_the_rule_says(codes: list[str], rows: int) -> None:
+    """The first `rows` codes are the 首选 rows, the rest 备选: the limits count both."""
+    in_a = all(c.startswith("A") for c in codes)  # 在 A-工程大类别中选取
     one_yiji = len({yiji(c) for c in codes}) == 1  # 一级类别不得超过 1 项
     erji_ok = len({erji(c) for c in codes}) <= 2  # 二级类别…不得超过 2 项
     sanji_ok = len(codes) <= 4  # 三级类别…共不得超过 4 项 (a bare 二级 counts as one)
-    assert ok(SpecialtyRule.XINJIANG, codes) is (one_yiji and erji_ok and sanji_ok)
+    assert accepted(SpecialtyRule.XINJIANG, codes, tuple(codes[:rows])) is (
+        in_a and one_yiji and erji_ok and sanji_ok)
 
 
 @given(selections)
@@ -68,7 +79,7 @@ def test_jilin_takes_at_most_three_level_3(codes: list[str]) -> None:
 def valid_xinjiang(draw: st.DrawFn) -> list[str]:
     """Built as seed 001 says to fill the form: one 一级, up to two 二级 under it, up to four
     三级 (or bare 二级) under those."""
-    chosen_yiji = draw(st.sampled_from(sorted({yiji(c) for c in LEAVES})))
+    chosen_yiji = draw(st.sampled_from(sorted({yiji(c) for c in LEAVES if c[0] == "A"})))
     groups = sorted({erji(c) for c in LEAVES if yiji(c) == chosen_yiji})
     chosen = draw(st.lists(st.sampled_from(groups), min_size=1, max_size=2, unique=True))
     pool = [c for c in LEAVES if erji(c) in chosen]
@@ -108,6 +119,13 @@ def test_the_seeds_own_examples() -> None:
     assert not ok(SpecialtyRule.XINJIANG, [*four, "A0501"])
     # a bare 二级 beside 三级 of another 二级 under the same 一级
     assert ok(SpecialtyRule.XINJIANG, ["A0501", "A050201", "A050202"])
+    # several 首选 rows (all must be admitted) beside a 备选 row, within the limits
+    assert accepted(SpecialtyRule.XINJIANG, ["A0401", "A0402"],
+                    ("A0401", "A0402"))
+    assert accepted(SpecialtyRule.XINJIANG, ["A050201", "A050202", "A050301"],
+                    ("A050201", "A050202"))
+    # only in the A 工程 大类别 ("在 A-工程大类别中选取"), whatever else the catalogue holds
+    assert not ok(SpecialtyRule.XINJIANG, ["B0101"]) and ok(SpecialtyRule.HUNAN, ["B0101"])
     # Jilin takes only 三级, at most 3; Hunan up to 6 of any leaf
     assert ok(SpecialtyRule.JILIN, ["B010201", "B010202", "C030101"])
     assert not ok(SpecialtyRule.JILIN, ["B0101"])
@@ -116,16 +134,17 @@ def test_the_seeds_own_examples() -> None:
 
 
 @pytest.mark.parametrize(("codes", "primary", "message"), [
-    (["A0401", "B0101"], "A0401", "同一个一级类别"),
+    (["A0401", "B0101"], "A0401", "A 工程"),
     (["A0401", "A0801"], "A0401", "同一个一级类别"),
     (["A0401", "A0402", "A0403"], "A0401", "二级类别不得超过2项"),
     (["A04"], "A04", "不能直接选择"),
     (["A0401", "A0402"], "A0501", "首选专业"),
     (["A0401", "A0401"], "A0401", "不能重复"),
+    (["B0101"], "B0101", "A 工程"),
 ])
 def test_refusals_say_what_to_fix(codes: list[str], primary: str, message: str) -> None:
     with pytest.raises(BadInput) as exc:
-        enforce_specialty_rule(SpecialtyRule.XINJIANG, Selection(tuple(codes), primary), CAT)
+        enforce_specialty_rule(SpecialtyRule.XINJIANG, Selection(tuple(codes), (primary,)), CAT)
     assert message in said(exc.value)
 
 
