@@ -410,3 +410,38 @@ async def test_xinjiang_refuses_to_print_outside_the_a_category(api: Api, demo: 
         await api.upload(f"/applications/{app_id}/attachments/{kind}", token, content)
     printed = await api.call("POST", f"/applications/{app_id}/print", token)
     assert printed.status == 400 and "A 工程" in printed.message
+
+
+async def test_the_review_form_is_a_pdf_once_printed(api: Api, demo: dict) -> None:
+    """Seed 001 step 8: "确认信息无误后…导出 pdf 文件，打印后经本人签字、所在单位盖章后扫描形成
+    pdf 文件"; seed 000: 需下载资格审查表模板. The PDF says what the printed page says, phone
+    and ID number masked; before printing (which locks the form) there is nothing to sign."""
+    from pypdf import PdfReader
+
+    token = await applicant(api, demo)
+    batch = await make_batch("2026年第二批评标专家征集（新疆）")
+    app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
+    await api.call("PUT", f"/applications/{app_id}", token, form())
+    path = f"/miniapp/v1/applications/{app_id}/review-form.pdf"
+    bearer = {"Authorization": f"Bearer {token}"}
+    early = await api.client.get(path, headers=bearer)
+    assert early.status == 409 and "打印申报表" in (await early.json())["message"]
+    for kind, content in FILES.items():
+        await api.upload(f"/applications/{app_id}/attachments/{kind}", token, content)
+    printed = await api.call("POST", f"/applications/{app_id}/print", token)
+    resp = await api.client.get(path, headers=bearer)
+    body = await resp.read()
+    assert resp.status == 200 and body.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    person = await Person.get(phone=demo["applicant"].phone)
+    for expected in ("申请和资格审查表", "2026年第二批评标专家征集（新疆）", person.name,
+                     person.id_masked, "A0401", "首选", "本人签字", "单位盖章"):
+        assert expected in text, expected
+    assert demo["applicant"].id_number not in text and demo["applicant"].phone not in text
+    url = urlsplit(printed.data["form_url"])
+    page = await api.client.get(f"{url.path}?{url.query}")
+    html = await page.text()
+    assert page.status == 200 and "申请和资格审查表" in html and person.id_masked in html
+    other = await api.login(demo["expert"].mp_openid)
+    assert (await api.client.get(path, headers={"Authorization": f"Bearer {other}"})
+            ).status == 404

@@ -17,16 +17,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from models.applications import Application
 from models.exams import Exam
 from models.people import Person
-from services.application_form import ApplicationDraft
-from services.catalogue import catalogue, region_name
 from services.clock import china_time
 from services.errors import DomainError, Unavailable, http_status
 from services.exams import Exams
 from services.infra import infrastructure_errors
 from services.links import LinkError
 from services.papers import public_questions
-from services.pii import mask_phone, mask_text
+from services.pii import mask_text
+from web import form_sheet
 from web.context import DOMAIN, PAGES, TEXTS
+from web.form_sheet import sheet
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +86,8 @@ async def review_form(request: web.Request) -> web.Response:
     if app is None:
         return bad_link(request, "form")
     person = await Person.get(id=person_id)
-    draft = ApplicationDraft.model_validate(app.data)
-    cat = catalogue()
-    specialties = [{"code": c["code"], "name": cat.path_name(c["code"]),
-                    "primary": c["primary"]} for c in app.specialties]
-    return render(request, "review_form.html", app=app, form=draft, person=person,
-                  phone=mask_phone(person.phone), region=region_name(draft.region or ""),
-                  specialties=specialties, printed=china_time(app.printed_at or
-                                                              datetime.now(UTC)),
-                  practice=(f"{draft.practice_specialty} {cat.path_name(draft.practice_specialty)}"
-                            if draft.practice_specialty else ""))
+    return render(request, "review_form.html", sheet=sheet(app, person), title=form_sheet.TITLE,
+                  promise=form_sheet.PROMISE, sign=form_sheet.SIGN)
 
 
 async def _exam_call(request: web.Request) -> tuple[Exam, int]:

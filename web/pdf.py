@@ -1,12 +1,17 @@
 """PDFs the service hands out to be printed and signed: the integrity pledge (诚信承诺书,
-seed 001: 下载打印诚信承诺书模板，经本人签字后，扫描为 pdf 文件格式并上传), filled with the
-applicant's own data. Chinese is set in the standard CJK CID font every PDF reader supplies
-(nothing to embed or ship), as the certificate is."""
+seed 001: 下载打印诚信承诺书模板，经本人签字后，扫描为 pdf 文件格式并上传) and the
+application form (申请和资格审查表, web/form_sheet.py), filled with the applicant's own data.
+Chinese is set in the standard CJK CID font every PDF reader supplies (nothing to embed or
+ship), as the certificate is."""
 
 from __future__ import annotations
 
 import io
 import textwrap
+from collections.abc import Sequence
+from typing import Any
+
+from web.form_sheet import PROMISE, SIGN, TITLE, Sheet
 
 FONT = "STSong-Light"
 PLEDGE = (
@@ -60,4 +65,58 @@ def pledge_pdf(name: str, id_masked: str, batch: str, work_unit: str, day: str) 
     pdf.drawString(width - 260, 110, f"日期：{day}")
     pdf.showPage()
     pdf.save()
+    return buf.getvalue()
+
+
+def _cells(rows: Sequence[tuple[str, ...]], style: Any, width: int) -> list[list[Any]]:
+    from reportlab.platypus import Paragraph
+
+    return [[Paragraph(cell.replace("&", "&amp;").replace("<", "&lt;"), style)
+             for cell in row] + [""] * (width - len(row)) for row in rows]
+
+
+def review_form_pdf(sheet: Sheet) -> bytes:
+    """The application form on A4 pages, sections as tables, lines to sign and stamp."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = cjk_font()
+    body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
+    head = ParagraphStyle("head", parent=body, fontSize=12, leading=18, spaceBefore=8)
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1)
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                       ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
+    flow: list[Any] = [Paragraph(TITLE, title), Paragraph(
+        f"{sheet.batch} · 申请编号 {sheet.app_id} · 打印时间 {sheet.printed}", body),
+        Spacer(1, 8)]
+    usable = A4[0] - 144
+    for section in sheet.sections:
+        flow.append(Paragraph(section.title, head))
+        if section.header:
+            rows = _cells([section.header, *section.rows], body, len(section.header))
+            table = Table(rows, colWidths=[usable / len(section.header)] * len(section.header),
+                          repeatRows=1)
+        else:
+            pairs = [tuple(x for pair in section.rows[i:i + 2] for x in pair)
+                     for i in range(0, len(section.rows), 2)]
+            table = Table(_cells(pairs, body, 4), colWidths=[usable * w for w in
+                                                             (0.18, 0.32, 0.18, 0.32)])
+            table.setStyle(TableStyle(  # labels shaded; a last lone pair spans the row
+                [("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke)]
+                + [("BACKGROUND", (2, n), (2, n), colors.whitesmoke) if len(row) == 4
+                   else ("SPAN", (1, n), (3, n)) for n, row in enumerate(pairs)]))
+        table.setStyle(grid)
+        flow.append(table)
+    flow += [Spacer(1, 12), Paragraph(PROMISE, body), Spacer(1, 8)]
+    signing = Table([[x for label in SIGN for x in (label, "")]], rowHeights=[48],
+                    colWidths=[usable * w for w in (0.12, 0.22, 0.12, 0.22, 0.08, 0.24)])
+    signing.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                 ("FONTNAME", (0, 0), (-1, -1), font)]))
+    flow.append(signing)
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4, title=TITLE, leftMargin=72, rightMargin=72,
+                      topMargin=60, bottomMargin=60).build(flow)
     return buf.getvalue()

@@ -30,9 +30,11 @@ from services.attachments import (
 )
 from services.catalogue import catalogue, regions
 from services.clock import china_today
+from services.errors import Conflict
 from services.review import describe_items, logs_of
 from services.review_scope import stages
-from web.pdf import pledge_pdf
+from web.form_sheet import sheet
+from web.pdf import pledge_pdf, review_form_pdf
 
 api = Api()
 TAG = "申报"
@@ -272,3 +274,17 @@ async def pledge(call: Call) -> web.Response:
                                    draft.work_unit or "", f"{china_today(call.now):%Y年%m月%d日}")
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=pledge.pdf"})
+
+
+@api.route("GET", "/applications/{app_id}/review-form.pdf", access=Access.BOUND, response=None,
+           summary="下载申请和资格审查表 PDF（打印锁定后；本人签字、单位盖章后扫描上传）",
+           tag=TAG)
+async def review_form(call: Call) -> web.Response:
+    """Seed 001 step 8: 导出 pdf 文件，打印后经本人签字、所在单位盖章后扫描形成 pdf 文件."""
+    app = await _own(call)
+    if app.printed_at is None or app.status in (AppStatus.DRAFT, AppStatus.RETURNED):
+        raise Conflict("application.not_printed")
+    await app.fetch_related("batch")
+    body = await asyncio.to_thread(review_form_pdf, sheet(app, call.caller.need_person()))
+    return web.Response(body=body, content_type="application/pdf", headers={
+        "Content-Disposition": "attachment; filename=review-form.pdf"})
