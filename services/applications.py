@@ -50,6 +50,7 @@ from services.links import Links
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
 from services.people import People
+from services.returns import require_returned_attachment, require_unlocked
 from services.review_scope import notify_reviewers
 from services.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 
@@ -201,15 +202,9 @@ class Applications:
             raise BadInput("application.transfer_region_only")
         if "primary_specialty" in changes and "primary_specialties" not in changes:
             changes["primary_specialties"] = []  # one 首选 row, sent the old way
-        if app.specialties_fixed and {"specialties", "primary_specialty",
-                                      "primary_specialties"} & set(changes):
-            current = {c["code"] for c in app.specialties}
-            wanted = set(changes.get("specialties", current))
-            asked = ApplicationDraft.model_validate({**app.data, **changes}).primary_specialties
-            if wanted != current or set(asked) != set(_primaries(app)):
-                raise BadInput("application.specialties_fixed")
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
+        require_unlocked(app, merged)
         if merged.region and (merged.region not in regions()
                               or not merged.region.startswith(app.batch.province)):
             raise BadInput("application.region_outside_province",
@@ -280,6 +275,7 @@ class Applications:
         app.status, app.printed_at = AppStatus.PRINTED, now
         app.printed_hash = data_hash(app.data)
         await app.save(update_fields=["status", "printed_at", "printed_hash", "updated_at"])
+        await self._drop_attachments(app, "review_form")  # signed on an earlier print
         return draft
 
     async def attach(self, app: Application, kind: str, filename: str, data: bytes,
@@ -291,6 +287,7 @@ class Applications:
             raise Conflict("attachment.only_signed_form")
         if kind == "review_form" and app.status != AppStatus.PRINTED:
             raise Conflict("attachment.print_first")
+        require_returned_attachment(app.returned_items, kind)
         window_end = app.batch.review_until if app.status == AppStatus.RETURNED \
             else app.batch.apply_until
         require_window_open(app.batch.apply_from, window_end, now, "upload")
@@ -322,6 +319,7 @@ class Applications:
             raise Conflict("attachment.in_review")
         if item.kind != "review_form" and app.status == AppStatus.PRINTED:
             raise Conflict("attachment.only_signed_form")
+        require_returned_attachment(app.returned_items, kind)
         await self.files.delete(item.storage_key)
         await item.delete()
 
@@ -362,16 +360,16 @@ class Applications:
         await app.refresh_from_db()
 
     async def withdraw(self, app: Application, person: Person, now: datetime) -> None:
-        """撤回: take the application back from review to edit it (it restarts at the
-        first stage when submitted again)."""
-        if app.status not in (AppStatus.IN_REVIEW, AppStatus.RETURNED):
+        """撤回 a returned application (seed 001: 如申请被驳回…点击"撤回"…根据驳回理由…
+        修改补充) to edit what was returned; it restarts at the first stage when submitted
+        again. Under review it stays locked (seed 000: printing locks it)."""
+        if app.status != AppStatus.RETURNED:
             raise Conflict("application.not_withdrawable")
         require_window_open(app.batch.apply_from, app.batch.review_until, now, "withdraw")
         async with in_transaction():
             updated = await Application.filter(id=app.id, status=app.status,
                                                version=app.version).update(
-                status=AppStatus.DRAFT, stage=0, returned_items=[], printed_at=None,
-                printed_hash=None)
+                status=AppStatus.DRAFT, stage=0, printed_at=None, printed_hash=None)
             if not updated:
                 raise Conflict("application.state_changed")
             await ReviewAction.create(application_id=app.id, version=app.version,
@@ -379,10 +377,6 @@ class Applications:
                                       action="withdraw")
         await self._drop_attachments(app, "review_form")
         await app.refresh_from_db()
-
-
-def _primaries(app: Application) -> list[str]:
-    return [c["code"] for c in app.specialties if c["primary"]]
 
 
 def current_deadline(app: Application) -> datetime | None:

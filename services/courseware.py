@@ -6,7 +6,7 @@ enrolment: one page at a time), the page sends a heartbeat every 30 s, and each 
 credits the time since the previous one, at most BEAT_CREDIT (a page closed for an hour is
 not an hour of study, and heartbeats sent faster than the clock add nothing extra). A lesson
 is done when its minutes are spent; the course's progress is the share of its minutes spent,
-and only 100 % lets the expert hand in."""
+and only 100 % lets the expert take the course's test."""
 
 from __future__ import annotations
 
@@ -44,10 +44,13 @@ async def add_lesson(course_id: int, values: dict[str, Any]) -> Lesson:
         raise BadInput("course.lesson_kind")
     last = await Lesson.filter(course_id=course_id).order_by("-position").first()
     try:
-        return await Lesson.create(course_id=course_id, position=(last.position + 1
-                                                                  if last else 1), **values)
+        lesson = await Lesson.create(course_id=course_id, position=(last.position + 1
+                                                                    if last else 1), **values)
     except IntegrityError:  # two added at once: the position taken, add it again
         raise Conflict("course.lesson_added_twice") from None
+    for item in await Enrollment.filter(course_id=course_id, grading=Grading.NONE):
+        await _progress(item)  # a new lesson is to be studied before the test too
+    return lesson
 
 
 async def lessons(item: Enrollment) -> list[LessonState]:

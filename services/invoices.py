@@ -10,7 +10,8 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.payments import Payable
+from models.applications import Application
+from models.payments import FeeKind, Payable
 from models.people import Person
 from services.clock import china_time
 from services.errors import Conflict, NotFound
@@ -31,9 +32,28 @@ class InvoiceRow:
     invoice_no: str | None
 
 
+async def invoice_email(payable: Payable, person: Person) -> str | None:
+    """Where the e-invoice goes: for the batch training fee, the form's 电子邮箱 (seed 001:
+    请准确填写邮箱号，培训费发票将发送到此邮箱); otherwise the person's own."""
+    if payable.kind == FeeKind.TRAINING:
+        app = await Application.get_or_none(id=payable.ref_id)
+        if app is not None and app.data.get("email"):
+            return str(app.data["email"])
+    return person.email
+
+
 class Invoices:
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
+
+    @staticmethod
+    async def set_email(person: Person, email: str) -> int:
+        """The payer's email, given after paying (the receipt asked for it): it is theirs
+        from now on, and the invoices still waiting go there; how many."""
+        person.email = email
+        await person.save(update_fields=["email"])
+        return await Payable.filter(person_id=person.id, paid_at__not_isnull=True,
+                                    invoice_no=None).update(invoice_email=email)
 
     @staticmethod
     async def requests(issued: bool = False, limit: int = 500) -> list[InvoiceRow]:

@@ -26,6 +26,7 @@ from models.people import Person
 from services.clock import CHINA, china_time
 from services.education import Education
 from services.errors import ClosedWindow, Conflict, Locked, NotFound, Unavailable
+from services.invoices import invoice_email
 from services.links import Links
 from services.outbox import Change, Outbox
 from services.paygate import PayError, PayGateway, Trade
@@ -287,7 +288,8 @@ class Payments:
                                             "settled_by"])
             person = await Person.get(id=payable.person_id)
             payable.paid_at, payable.order_no = paid_at, order.out_trade_no
-            payable.invoice_email, payable.invoice_requested_at = person.email, now
+            email = await invoice_email(payable, person)
+            payable.invoice_email, payable.invoice_requested_at = email, now
             await payable.save(update_fields=["paid_at", "order_no", "invoice_email",
                                               "invoice_requested_at"])
             await self._grant(payable, paid_at, change)
@@ -295,9 +297,9 @@ class Payments:
                 "item": payable.title, "amount": f"{order.amount_fen / 100:.2f}元",
                 "at": china_time(paid_at), "order_no": order.out_trade_no,
                 "invoice": (f"发票申请已登记，财务人员开具后会将电子发票发送至 "
-                            f"{mask_email(person.email)}，并在这里告诉您发票号码"
-                            if person.email else "发票申请已登记；请在小程序中补充邮箱以便接收"
-                                                 "电子发票，开具后会在这里告诉您发票号码")},
+                            f"{mask_email(email)}，并在这里告诉您发票号码"
+                            if email else "发票申请已登记；请在小程序「我的」中填写邮箱以便接收"
+                                          "电子发票，开具后会在这里告诉您发票号码")},
                 person_id=payable.person_id)
         return "paid"
 

@@ -13,13 +13,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models.applications import Application, AppStatus
+from models.applications import Application, AppStatus, ReviewAction
+from models.people import Person
 from services.errors import BadInput, Conflict, NotFound
 from services.experts import make_formal_expert
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
 
 SUSTAINED, DISMISSED = "sustained", "dismissed"
+NOTICE = "公示"
+
+
+async def _log(app: Application, actor: Person | None, action: str, reason: str) -> None:
+    """The objection and its ruling go into the review log, with who recorded them."""
+    await ReviewAction.create(application_id=app.id, version=app.version, stage_key="notice",
+                              stage_title=NOTICE, actor_id=actor.id if actor else None,
+                              actor_name=actor.name if actor else None, action=action,
+                              reason=reason[:200] or None)
 
 
 class PublicNotice:
@@ -35,7 +45,8 @@ class PublicNotice:
             raise Conflict("notice.not_in_notice")
         return app
 
-    async def object(self, app_id: int, reason: str, now: datetime) -> Application:
+    async def object(self, app_id: int, reason: str, now: datetime,
+                     actor: Person | None = None) -> Application:
         """An objection raised during the notice, as the administrator records it."""
         reason = reason.strip()
         if not reason:
@@ -47,11 +58,12 @@ class PublicNotice:
             raise Conflict("notice.objection_open")
         await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
             objection=reason[:200], objection_ruling=None)
+        await _log(app, actor, "objection", reason)
         await app.refresh_from_db()
         return app
 
-    async def rule(self, app_id: int, sustained: bool, note: str,
-                   now: datetime) -> Application:
+    async def rule(self, app_id: int, sustained: bool, note: str, now: datetime,
+                   actor: Person | None = None) -> Application:
         """The outcome of the objection: sustained (not admitted, told why) or dismissed."""
         app = await self._in_notice(app_id)
         if app.objection is None or app.objection_ruling is not None:
@@ -65,10 +77,11 @@ class PublicNotice:
                     last_reason=note.strip()[:200], decided_at=now)
                 await app.refresh_from_db()
                 await notify_application(change, app, "application.rejected",
-                                         stage="公示", reason=note.strip()[:200])
+                                         stage=NOTICE, reason=note.strip()[:200])
             else:
                 await Application.filter(id=app.id).update(objection_ruling=DISMISSED)
                 await app.refresh_from_db()
+            await _log(app, actor, SUSTAINED if sustained else DISMISSED, note.strip())
         return app
 
     async def close_due(self, now: datetime) -> int:

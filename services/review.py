@@ -30,11 +30,8 @@ from services.exams import Exams, next_step_after_approval
 from services.experts import apply_to_profile
 from services.notify_kinds import notify_application
 from services.outbox import Outbox
+from services.returns import SECTIONS
 from services.review_scope import in_scope, notify_reviewers, stages
-
-SECTIONS = {"basic": "基本信息", "work": "工作经历", "education": "学历信息", "title": "职称",
-            "qualifications": "执业资格", "specialties": "评标专业", "avoid": "回避单位",
-            "attachments": "附件"}
 
 
 def describe_items(items: list[str]) -> str:

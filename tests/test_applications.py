@@ -45,11 +45,12 @@ async def applicant(api: Api, demo: dict, key: str = "applicant") -> str:
     return await api.login(demo[key].mp_openid)
 
 
-async def ready_to_submit(api: Api, token: str, batch: Batch) -> int:
+async def ready_to_submit(api: Api, token: str, batch: Batch, **over: object) -> int:
     app = await api.call("POST", "/applications", token, {"batch_id": batch.id})
     assert app.status == 200, app.data
     app_id = app.data["id"]
-    assert (await api.call("PUT", f"/applications/{app_id}", token, form())).status == 200
+    assert (await api.call("PUT", f"/applications/{app_id}", token, form(**over))
+            ).status == 200
     for kind, content in FILES.items():
         assert (await api.upload(f"/applications/{app_id}/attachments/{kind}", token,
                                  content)).status == 200, kind
@@ -82,7 +83,7 @@ async def test_draft_at_any_step_then_print_locks(api: Api, demo: dict) -> None:
     assert printed.status == 200
     url = urlsplit(printed.data["form_url"])
     page = await api.client.get(f"{url.path}?{url.query}")
-    assert page.status == 200 and "评标专家申报审查表" in await page.text()
+    assert page.status == 200 and "评标专家申请和资格审查表" in await page.text()
     locked = await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改一下"})
     assert locked.status == 409 and "已锁定" in locked.message
     # seed 000: "【打印表格】按钮点击后，系统将锁定所有已填写的申报信息，无法再进行修改":
@@ -151,10 +152,6 @@ WORKFLOW = [
     ("applicant", "resubmit", {}, "in_review", "市州行业部门预审"),
     ("reviewer", "approve", {}, "in_review", "省行业部门审核"),
     ("reviewer_province", "approve", {}, "in_review", "省级复审"),
-    ("applicant", "withdraw", {}, "draft", None),
-    ("applicant", "resubmit", {}, "in_review", "市州行业部门预审"),  # withdrawn: from the start
-    ("reviewer", "approve", {}, "in_review", "省行业部门审核"),
-    ("reviewer_province", "approve", {}, "in_review", "省级复审"),
     ("reviewer_final", "approve", {}, "in_review", "终审"),
     ("reviewer_final", "approve", {"admitted": ["A0401"]}, "approved", None),
 ]
@@ -187,11 +184,11 @@ async def test_review_workflow_transition_table(api: Api, chat: Chat, demo: dict
     final = (await api.call("GET", f"/applications/{app_id}", token)).data
     assert [s["admitted"] for s in final["specialties"]] == [True, False]
     actions = [entry["action"] for entry in final["log"]]
-    assert actions == ["submit", "return", "resubmit", "approve", "approve", "withdraw",
-                       "resubmit", "approve", "approve", "approve", "approve"]
+    assert actions == ["submit", "return", "resubmit", "approve", "approve", "approve",
+                       "approve"]
     kinds = await Notification.filter(person_id=(await Person.get(
         phone=demo["applicant"].phone)).id).values_list("kind", flat=True)
-    assert kinds.count("application.submitted") == 3
+    assert kinds.count("application.submitted") == 2
     assert {"application.returned", "application.stage_passed", "application.approved"} \
         <= set(kinds)
     # each reviewer was told work waited at their stage, at most once within the hour
@@ -270,7 +267,12 @@ async def test_hunan_specialties_are_fixed_once_submitted(api: Api, demo: dict) 
     batch = await make_batch(rule="hunan", stages=FINANCE_STAGES)
     app_id = await ready_to_submit(api, token, batch)
     await api.call("POST", f"/applications/{app_id}/submit", token)
-    await api.call("POST", f"/applications/{app_id}/withdraw", token)
+    reviewer = await api.login(demo["reviewer"].mp_openid)
+    returned = await api.call("POST", f"/review/applications/{app_id}/decision", reviewer,
+                              {"action": "return", "reason": "请核对专业和说明",
+                               "items": ["specialties", "basic"]})
+    assert returned.status == 200, returned.data
+    # even returned, the specialties chosen for this 征集 stay (一经选择…不可修改)
     changed = await api.call("PUT", f"/applications/{app_id}", token,
                              {"specialties": ["A0401", "A0501"]})
     assert changed.status == 400 and "不可修改" in changed.message
@@ -445,3 +447,61 @@ async def test_the_review_form_is_a_pdf_once_printed(api: Api, demo: dict) -> No
     other = await api.login(demo["expert"].mp_openid)
     assert (await api.client.get(path, headers={"Authorization": f"Bearer {other}"})
             ).status == 404
+
+
+async def test_a_return_reopens_only_what_it_names_and_review_keeps_the_lock(
+        api: Api, demo: dict) -> None:
+    """Seed 000: printing locks every field (【打印表格】…点击后，系统将锁定所有已填写的申报
+    信息); 市州行业部门可打回该专业要求申请人进行修改信息. Seed 001: 如申请被驳回…点击“撤回”…
+    根据驳回理由…修改补充. Under review nothing can be taken back; a return reopens its items
+    only; the form signed before the return no longer counts."""
+    token = await applicant(api, demo)
+    batch = await make_batch()
+    app_id = await ready_to_submit(api, token, batch)
+    base = f"/applications/{app_id}"
+    assert (await api.call("POST", f"{base}/submit", token)).status == 200
+    held = await api.call("POST", f"{base}/withdraw", token)
+    assert held.status == 409 and "审核中的申请不能撤回" in held.message
+    reviewer = await api.login(demo["reviewer"].mp_openid)
+    returned = await api.call("POST", f"/review/applications/{app_id}/decision", reviewer,
+                              {"action": "return", "reason": "职称与证书不一致",
+                               "items": ["title"]})
+    assert returned.status == 200 and returned.data["status"] == "returned"
+    email = await api.call("PUT", base, token, form(email="new@example.cn"))
+    assert email.status == 400 and "基本信息不在退回范围内" in email.message
+    title = await api.call("PUT", base, token, form(title_name="正高级工程师"))
+    assert title.status == 200, title.data
+    photo = await api.upload(f"{base}/attachments/photo", token, PNG)
+    assert photo.status == 400 and "一寸照片" in photo.message
+    assert (await api.upload(f"{base}/attachments/title_cert", token, PDF)).status == 200
+    # 撤回 after the return: still only the returned items may change
+    assert (await api.call("POST", f"{base}/withdraw", token)).status == 200
+    still = await api.call("PUT", base, token, form(title_name="正高级工程师",
+                                                   email="new@example.cn"))
+    assert still.status == 400 and "基本信息" in still.message
+    # printed again: the form signed before the return is gone; a new one must be signed
+    assert (await api.call("POST", f"{base}/print", token)).status == 200
+    unsigned = await api.call("POST", f"{base}/submit", token)
+    assert unsigned.status in (400, 409) and "签字盖章的申报表" in unsigned.message
+    await api.upload(f"{base}/attachments/review_form", token, PDF, "f.pdf", "application/pdf")
+    again = await api.call("POST", f"{base}/submit", token)
+    assert again.status == 200 and again.data["stage"] == "市州行业部门预审"
+    shown = (await api.call("GET", base, token)).data
+    assert shown["data"]["title_name"] == "正高级工程师"
+
+
+async def test_printing_locks_the_attachments_too(api: Api, demo: dict) -> None:
+    """Seed 000: printing locks what was filed; only the signed form may be uploaded (or
+    taken back and uploaded again) until submission."""
+    token = await applicant(api, demo)
+    app_id = await ready_to_submit(api, token, await make_batch())
+    base = f"/applications/{app_id}/attachments"
+    late = await api.upload(f"{base}/photo", token, PNG)
+    assert late.status == 409 and "签字盖章" in late.message
+    listed = (await api.call("GET", f"/applications/{app_id}", token)).data["attachments"]
+    photo = next(a for a in listed if a["kind"] == "photo")
+    kept = await api.call("DELETE", f"{base}/photo/{photo['id']}", token)
+    assert kept.status == 409
+    signed = next(a for a in listed if a["kind"] == "review_form")
+    assert (await api.call("DELETE", f"{base}/review_form/{signed['id']}", token)
+            ).status == 200

@@ -226,6 +226,9 @@ async def test_a_course_cannot_be_studied_faster_than_its_lessons_time(
     admin = await api.login(demo["admin"].mp_openid)
     added = await api.call("POST", path, admin, lesson)
     assert added.status == 200 and added.data["position"] == 3
+    # the new lesson is to be studied too: the progress shown (and the test's gate) drops
+    relisted = await api.call("GET", f"/education/enrollments/{eid}/lessons", token)
+    assert relisted.data["progress"] == 190 * 100 // (16 * 60)
     odd = await api.call("POST", path, admin, {**lesson, "kind": "audio"})
     assert odd.status == 400 and "document" in odd.message
 

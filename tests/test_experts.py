@@ -133,8 +133,9 @@ async def test_deregistration_waits_for_an_evaluation_the_expert_confirmed(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     """Issue 17: an expert who confirmed an evaluation is in the agency's results (seed 004);
     注销 (seed 002) is refused until it has ended, naming its date and what to do."""
-    from models.draws import Invitation
+    from models.draws import DrawActivity, Invitation
     from models.wechat import Channel, WeChatIdentity
+    from services.clock import CHINA
     from tests.draw_world import drawn, make_experts
 
     await make_experts(client, 3)
@@ -146,5 +147,7 @@ async def test_deregistration_waits_for_an_evaluation_the_expert_confirmed(
     token = await api.login(mp.openid)
     refused = await api.call("POST", "/expert/deregister", token, {"confirm": "确认注销"})
     assert refused.status == 409 and "评标结束前无法注销" in refused.message
+    activity = await DrawActivity.get(id=aid)
+    assert f"{activity.eval_start.astimezone(CHINA):%m月%d日}" in refused.message
     assert "请假" in refused.message
     assert (await Person.get(id=confirmed.person_id)).deregistered_at is None

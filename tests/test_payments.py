@@ -413,3 +413,37 @@ async def test_an_invoice_request_is_followed_to_the_push(chat: Chat, client: Te
     history = await chat.say(demo["expert"].openid, "缴费记录")
     assert "发票号码 25442000000123456789" in history.text
     assert enrollment_id
+
+
+async def test_the_training_fee_invoice_goes_to_the_forms_email_or_to_one_given_later(
+        client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
+    """Seed 001's form: "请准确填写邮箱号，培训费发票将发送到此邮箱" — the training fee's
+    invoice goes to the form's 电子邮箱, not the registration one; a payer with no email is
+    told where to give one, and the invoice still waiting goes there."""
+    applicant, _, app = await approved_with_fee(demo, 6)
+    await Application.filter(id=app.id).update(data={"email": "form-mail@example.cn"})
+    await Person.filter(id=applicant.id).update(email="login-mail@example.cn")
+    item = await payments(client).due(applicant.id, datetime.now(UTC))
+    checkout = await payments(client).checkout(applicant.id, item, datetime.now(UTC))
+    await pay_gateway.scan_and_pay(checkout.order.out_trade_no)
+    await eventually(lambda: Payable.exists(person_id=applicant.id, paid_at__not_isnull=True))
+    paid = await Payable.get(person_id=applicant.id)
+    assert paid.invoice_email == "form-mail@example.cn"
+    receipt = await Notification.get(kind="payment.paid", person_id=applicant.id)
+    assert "f***@example.cn" in receipt.params["invoice"]
+    # a payer with no email anywhere: the receipt says where to give one, and it is used
+    await course_fee(api, demo)
+    expert_id = (await Person.get(phone=demo["expert"].phone)).id
+    await Person.filter(id=expert_id).update(email=None)
+    course_item = await payments(client).due(expert_id, datetime.now(UTC))
+    order = await payments(client).checkout(expert_id, course_item, datetime.now(UTC))
+    await pay_gateway.scan_and_pay(order.order.out_trade_no)
+    await eventually(lambda: Payable.exists(person_id=expert_id, paid_at__not_isnull=True))
+    told = await Notification.get(kind="payment.paid", person_id=expert_id)
+    assert "请在小程序「我的」中填写邮箱" in told.params["invoice"]
+    token = await api.login(demo["expert"].mp_openid)
+    given = await api.call("PUT", "/me/email", token, {"email": "li.jianguo@example.cn"})
+    assert given.status == 200 and given.data["email"] == "l***@example.cn"
+    assert (await Payable.get(person_id=expert_id)).invoice_email == "li.jianguo@example.cn"
+    bad = await api.call("PUT", "/me/email", token, {"email": "不是邮箱"})
+    assert bad.status == 422

@@ -21,9 +21,11 @@ REVIEWERS = ("reviewer", "reviewer_province", "reviewer_final")  # seed 002's th
 
 async def _in_notice(api: Api, demo: dict, days: int = 5) -> Application:
     token = await applicant(api, demo)
-    batch = await make_batch("吉林省政府采购评审专家征集", rule="hunan", stages=FINANCE_STAGES)
+    batch = await make_batch("吉林省政府采购评审专家征集", rule="jilin", stages=FINANCE_STAGES)
     await Batch.filter(id=batch.id).update(exam_required=False, notice_days=days)
-    app_id = await ready_to_submit(api, token, batch)
+    # seed 002: 最多可以选择 3 个三级评标专业
+    app_id = await ready_to_submit(api, token, batch, specialties=["A050201", "A050202"],
+                                   primary_specialties=["A050201"])
     assert (await api.call("POST", f"/applications/{app_id}/submit", token)).status == 200
     for key in REVIEWERS:
         reviewer = await api.login(demo[key].mp_openid)
@@ -93,3 +95,9 @@ async def test_objections_sustained_dismissed_and_pending(api: Api, demo: dict) 
     # only an administrator records objections
     applicant_token = await api.login(demo["applicant"].mp_openid)
     assert (await api.call("POST", base, applicant_token, {"reason": "我反对"})).status == 403
+    # the objection and its ruling are in the review log, with who recorded them
+    log = (await api.call("GET", f"/applications/{second.id}", applicant_token)).data["log"]
+    noted = [(e["stage"], e["action"], e["reason"]) for e in log if e["stage"] == "公示"]
+    assert noted == [("公示", "objection", "提供的职称证书系伪造"),
+                     ("公示", "sustained", "经核实，职称证书与发证机关记录不符")]
+    assert {e["actor"] for e in log if e["stage"] == "公示"} == {demo["admin"].name}

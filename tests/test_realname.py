@@ -18,6 +18,7 @@ from services.demo import demo_id
 from tests.conftest import make_settings
 from tests.helpers import Api
 from tests.test_miniapp_auth import _code
+from web.context import DOMAIN
 
 PERSON = ("钱新人", demo_id("440106", date(1985, 3, 4), 9, True))
 
@@ -67,3 +68,13 @@ async def test_while_the_provider_cannot_answer_identity_is_checked_at_review(
     form["id_number"] = demo_id("440106", date(1987, 7, 8), 5, True)
     again = await api.call("POST", "/auth/register", token, form)
     assert again.status == 200 and "资格审核时核验" in again.data["message"]
+
+
+async def test_with_no_provider_configured_registration_says_identity_is_checked_at_review(
+        api: Api, platform: Platform) -> None:
+    """Issue 17: without a real-name provider, registration goes on and says plainly that the
+    name and ID number are checked at the qualification review."""
+    api.client.app[DOMAIN].registration.realname = None
+    token, form = await _form(api, platform, "mp_real4", "13900000014")
+    done = await api.call("POST", "/auth/register", token, form)
+    assert done.status == 200 and "资格审核时核验" in done.data["message"]

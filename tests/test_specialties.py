@@ -152,3 +152,18 @@ def test_industry_comes_from_the_nearest_ancestor() -> None:
     assert CAT.industry("A0401") == "住建"
     assert CAT.industry("A0601") == "水利"
     assert CAT.industry("B0201") == "卫健"
+
+
+@pytest.mark.parametrize(("rule", "codes", "message"), [
+    (SpecialtyRule.HUNAN, ["A0101", "A0102", "A0103", "A0201", "A0202", "A0401", "A0402"],
+     "最多选择6个，当前选择了7个"),  # seed 000: 评标专业最多可选择6个
+    (SpecialtyRule.JILIN, ["A0401"], "请选择三级评标专业"),  # seed 002: 3 个三级评标专业
+    (SpecialtyRule.JILIN, ["A050201", "A050202", "A050301", "A050302"],
+     "最多选择3个三级评标专业，当前选择了4个"),
+    (SpecialtyRule.HUNAN, [], "请至少选择一个评标专业"),  # seed 000: 最少需选择1个
+])
+def test_each_rules_refusal_says_what_to_fix(rule: SpecialtyRule, codes: list[str],
+                                             message: str) -> None:
+    with pytest.raises(BadInput) as exc:
+        enforce_specialty_rule(rule, Selection(tuple(codes), tuple(codes[:1])), CAT)
+    assert message in said(exc.value)

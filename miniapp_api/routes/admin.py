@@ -159,7 +159,7 @@ def _notice_out(app: Application) -> NoticeOut:
            response=NoticeOut, summary="登记公示期间的异议（无考试批次，吉林）", tag=TAG)
 async def record_objection(call: Call, body: ObjectionIn) -> NoticeOut:
     return _notice_out(await call.domain.public_notice.object(
-        call.path_int("app_id"), body.reason, call.now))
+        call.path_int("app_id"), body.reason, call.now, call.caller.person))
 
 
 @api.route("POST", "/admin/applications/{app_id}/objection/ruling", access=ADMIN,
@@ -167,4 +167,4 @@ async def record_objection(call: Call, body: ObjectionIn) -> NoticeOut:
            tag=TAG)
 async def rule_objection(call: Call, body: RulingIn) -> NoticeOut:
     return _notice_out(await call.domain.public_notice.rule(
-        call.path_int("app_id"), body.sustained, body.note, call.now))
+        call.path_int("app_id"), body.sustained, body.note, call.now, call.caller.person))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from miniapp_api.framework import Access, Api, Call
-from miniapp_api.schemas import Ok, PhoneCodeIn, PhoneIn, ProfileOut
+from miniapp_api.schemas import Model, Ok, PhoneCodeIn, PhoneIn, ProfileOut
 from models.people import Person
 from services.profile import profile_of
 
@@ -38,4 +40,17 @@ async def phone_change_start(call: Call, body: PhoneIn) -> Ok:
 async def phone_change(call: Call, body: PhoneCodeIn) -> ProfileOut:
     person = call.caller.need_person()
     await call.domain.registration.change_phone(person, body.phone, body.code, call.now)
+    return await profile_out(call, person)
+
+
+class EmailIn(Model):
+    email: str = Field(max_length=128, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@api.route("PUT", "/me/email", access=Access.BOUND, body=EmailIn, response=ProfileOut,
+           summary="填写或修改邮箱（电子发票发送到这里，尚未开具的发票也改发到这里）",
+           tag=TAG)
+async def set_email(call: Call, body: EmailIn) -> ProfileOut:
+    person = call.caller.need_person()
+    await call.domain.invoices.set_email(person, body.email)
     return await profile_out(call, person)
