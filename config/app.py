@@ -22,10 +22,15 @@ from config.runtime import Runtime, open_runtime, voice_inbox
 from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings, SettingsError
 from config.worker import inprocess_worker
+from console.context import CONSOLE, ConsoleServices
+from console.invoke import Endpoints
+from console.routes import create_console
+from console.sessions import ConsoleSessions
 from handlers.sms_reply import SmsReplies
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
+from miniapp_api.framework import Endpoint
 from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
@@ -37,7 +42,8 @@ from web.rate import proxy_networks
 log = logging.getLogger(__name__)
 
 
-def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> None:
+def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
+              console: web.Application, endpoints: list[Endpoint]) -> None:
     """Give each edge what it uses."""
     app[ENGINE] = rt.engine  # the message server
     app[CHANNELS] = rt.channels
@@ -64,6 +70,10 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
         qr=rt.channels.official,
         subscribe_templates={kind: tid for kind in notify.kinds()
                              if (tid := notify.subscribe_id(kind))})
+    console[CONSOLE] = ConsoleServices(
+        domain=rt.domain, texts=rt.texts, endpoints=Endpoints(endpoints, miniapp[MINIAPP]),
+        sessions=ConsoleSessions(rt.redis, rt.keys), secret=rt.settings.secret_key.encode(),
+        secure_cookies=rt.settings.is_production)
     if rt.settings.sandbox:
         from sandbox.context import SANDBOX, SandboxServices
 
@@ -74,11 +84,12 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application) -> No
                                        if rt.settings.realname_mode == "sandbox" else None)
 
 
-def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application
+def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application,
+                 console: web.Application, endpoints: list[Endpoint]
                  ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_runtime(settings, own_url) as rt:
-            hand_over(rt, app, miniapp)
+            hand_over(rt, app, miniapp, console, endpoints)
             async with contextlib.AsyncExitStack() as stack:
                 if settings.inprocess_worker:
                     await stack.enter_async_context(inprocess_worker(rt))
@@ -107,8 +118,9 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     app[TRANSPORT] = Transport(token=settings.wechat_token, crypto=crypto,
                                max_body=settings.max_body, retry_hold=settings.retry_hold,
                                mode=settings.wechat_mode, max_age=settings.callback_max_age)
-    miniapp, _ = create_miniapp(own)
-    app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp))
+    miniapp, api = create_miniapp(own)
+    console = create_console()
+    app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp, console, api.endpoints))
     setup_lifecycle(app)
     setup_callback(app)
     setup_health(app)
@@ -116,6 +128,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_sms_callbacks(app, sms_callback_token(settings))
     setup_voice_callbacks(app)
     app.add_subapp(MINIAPP_PREFIX, miniapp)
+    app.add_subapp("/console", console)
     setup_pages(app)
     setup_answer_pages(app)
     setup_certificates(app)

@@ -33,8 +33,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
               f"{', '.join(sorted(filled))}")
     print(f"expertbot ({settings.env}) on {own_url}")
     print(f"  message server: {own_url}/wechat/callback")
+    print(f"  web console: {own_url}/console/")
     if settings.sandbox:
         print(f"  sandbox simulator: {own_url}/sandbox/  (fake WeChat API under /sandbox/)")
+        from services.demo import DEMO_PASSWORD, DEMO_PEOPLE
+
+        print(f"  demo users (console sign-in: phone + password {DEMO_PASSWORD}, or "
+              f"{own_url}/sandbox/console-as?key=<key>):")
+        for demo in DEMO_PEOPLE:
+            if not demo.migrated:
+                print(f"    {demo.key:<18} {demo.name}  {demo.phone}")
     serve(create_app(settings, own_url), args.host, args.port, reuse_port=args.reuse_port,
           drain=settings.shutdown_drain, grace=settings.shutdown_grace)
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from miniapp_api.caller import Caller, SignInRequired
-from miniapp_api.context import MINIAPP
+from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
 from models.people import Person
 from models.wechat import WeChatIdentity
@@ -39,8 +39,13 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
     caller = Caller(token, identity, person)
     if ep.access == Access.SESSION:
         return caller
-    caller.need_person()
-    assert person is not None
+    return await admit(caller, ep, services)
+
+
+async def admit(caller: Caller, ep: Endpoint, services: MiniappServices) -> Caller:
+    """The endpoint's roles for a caller bound to a person, the forced password change
+    first: the one check the API and the console (console/invoke.py) share."""
+    person = caller.need_person()
     caller.grants = await services.domain.people.active_roles(person.id, datetime.now(UTC))
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")

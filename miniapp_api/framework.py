@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -58,17 +58,18 @@ class Call:
     caller: Caller
     now: datetime
     services: MiniappServices
+    params: Mapping[str, str] | None = None  # the path's values, when not the request's own
 
     @property
     def domain(self) -> Domain:
         return self.services.domain
 
     def path(self, name: str) -> str:
-        return self.request.match_info[name]
+        return (self.request.match_info if self.params is None else self.params)[name]
 
     def path_int(self, name: str) -> int:
         """A row id in the path: 1 to 2^63 - 1 (a database BIGINT), else no such item."""
-        raw = self.request.match_info[name]
+        raw = self.path(name)
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 19):
             raise NotFound("api.no_such_item")
         value = int(raw)
@@ -169,7 +170,7 @@ def _words_of(err: Any) -> DomainError:
     return DomainError(code, **params)
 
 
-def _field_problems(exc: ValidationError) -> list[FieldProblem]:
+def field_problems(exc: ValidationError) -> list[FieldProblem]:
     out = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "body"
@@ -220,7 +221,7 @@ class Api:
                 if ep.query is not None:
                     args.append(ep.query.model_validate(dict(request.query)))
             except ValidationError as exc:
-                raise InvalidFields(_field_problems(exc)) from None
+                raise InvalidFields(field_problems(exc)) from None
             result = await ep.handler(*args)
             if isinstance(result, web.StreamResponse):  # a file download
                 return result

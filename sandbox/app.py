@@ -14,6 +14,7 @@ from bot.notify_texts import NotifyTexts
 from handlers.menu import menu
 from models import column
 from models.wechat import Channel, WeChatIdentity
+from sandbox.console_links import setup_console_links
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxSettings
 from sandbox.events import CallbackClient
 from sandbox.fake_api import fake_api_app
@@ -64,6 +65,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     sub = fake_api_app(platform)
     setup_simulator(sub, platform)
     setup_draw_simulator(sub)
+    setup_console_links(sub, platform)
     if settings.pay is not None:
         pay = settings.pay
         gateway = PayGateway(mchid=pay.mchid, apiv3_key=pay.apiv3_key,

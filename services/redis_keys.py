@@ -30,6 +30,9 @@ TICKET_TTL = 600
 
 # -- mini-program sessions (miniapp_api.auth): a lifetime that slides with use --------------
 SESSION_TTL = 7 * 24 * 3600
+# -- console sessions (console/sessions.py): idle timeout, and the longest a session lives --
+CONSOLE_IDLE = 30 * 60
+CONSOLE_MAX_AGE = 12 * 3600
 
 # -- WeChat access tokens (bot.wechat_token) -----------------------------------------------
 # the token: its expires_in minus EARLY_REFRESH (bot.wechat_token); the refresh lock: the
@@ -85,6 +88,9 @@ class RedisKeys:
 
     def mp_session(self, token_hash: str) -> str:
         return f"{self.prefix}mpsess:{token_hash}"
+
+    def console_session(self, token_hash: str) -> str:
+        return f"{self.prefix}consess:{token_hash}"
 
     def wechat_token(self, appid: str) -> str:
         return f"{self.prefix}wxtoken:{appid}"

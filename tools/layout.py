@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("config", "bot", "handlers", "miniapp_api", "services", "models", "web", "sandbox")
+PACKAGES = ("config", "bot", "handlers", "miniapp_api", "services", "models", "web", "sandbox",
+            "console")
 MAX_LINES = 400
 
 

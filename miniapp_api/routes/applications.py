@@ -83,6 +83,7 @@ class AttachmentOut(Model):
     title: str
     filename: str
     size: int
+    content_type: str = Field(description="按文件内容识别的类型，如 image/jpeg、application/pdf")
 
 
 class LogOut(Model):
@@ -152,7 +153,8 @@ def _application_out(app: Application, attachments: list[Attachment],
         missing=missing_parts(ApplicationDraft.model_validate(app.data),
                               app.kind in (AppKind.NEW, AppKind.RENEWAL)),
         attachments=[AttachmentOut(id=a.id, kind=a.kind, title=ATTACHMENTS[a.kind].title,
-                                   filename=a.filename, size=a.size) for a in attachments],
+                                   filename=a.filename, size=a.size,
+                                   content_type=a.content_type) for a in attachments],
         required_attachments={k: ATTACHMENTS[k].title
                               for k in required_attachments(AppKind(app.kind))},
         returned_items=describe_items(app.returned_items), last_reason=app.last_reason,
@@ -226,7 +228,8 @@ async def upload(call: Call) -> AttachmentOut:
     filename, data = await call.upload(lambda size: require_size(kind, size))
     saved = await call.domain.applications.attach(app, kind, filename or kind, data, call.now)
     return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
-                         filename=saved.filename, size=saved.size)
+                         filename=saved.filename, size=saved.size,
+                         content_type=saved.content_type)
 
 
 @api.route("DELETE", "/applications/{app_id}/attachments/{kind}/{attachment_id}",

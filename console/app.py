@@ -1,0 +1,178 @@
+"""The web console at /console/ (issue 19): server-rendered pages for the people at desks,
+each page using the mini-program API's own endpoints in process (console/invoke.py). Here:
+the page table, the guard every request passes (session, forced password change, CSRF on
+every POST, the page's endpoint admitting the visitor's roles), and rendering."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import web
+
+from console.context import CONSOLE, PAGES, VISITOR, Visitor
+from models.people import Person, Role
+from services.errors import DomainError, Unavailable, http_status
+from services.infra import infrastructure_errors
+from services.pii import mask_text
+
+log = logging.getLogger(__name__)
+SESSION_COOKIE, PRE_COOKIE, FLASH_COOKIE = "eb_console", "eb_console_pre", "eb_flash"
+View = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# the pages open to a signed-in person who must still change an initial password
+INITIAL_OK = frozenset({"/password", "/sign-out"})
+
+
+@dataclass(frozen=True)
+class Page:
+    method: str
+    path: str
+    view: View
+    uses: tuple[str, str] | None  # the API endpoint whose roles admit the visitor
+    open: bool  # reachable signed out (sign-in)
+
+
+PAGE_TABLE: list[Page] = []
+# (title, address, the endpoint that admits to it): the menu shows what the visitor may use
+NAV: list[tuple[str, str, tuple[str, str] | None]] = [("工作台", "/console/home", None)]
+
+
+def page(method: str, path: str, uses: tuple[str, str] | None = None,
+         open_: bool = False) -> Callable[[View], View]:
+    def register(view: View) -> View:
+        PAGE_TABLE.append(Page(method, path, view, uses, open_))
+        return view
+    return register
+
+
+def visitor(request: web.Request) -> Visitor:
+    found: Visitor = request[VISITOR]
+    return found
+
+
+def person_of(request: web.Request) -> Person:
+    person = visitor(request).person
+    assert person is not None  # the guard let only signed-in visitors through
+    return person
+
+
+def pre_csrf(secret: bytes, pre: str) -> str:
+    return hmac.new(secret, b"console-pre:" + pre.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _sign(secret: bytes, text: str) -> str:
+    body = base64.urlsafe_b64encode(text.encode()).decode()
+    return body + "." + hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def _unsign(secret: bytes, value: str) -> str | None:
+    body, _, mac = value.partition(".")
+    if not hmac.compare_digest(mac, hmac.new(secret, body.encode(),
+                                             hashlib.sha256).hexdigest()[:20]):
+        return None
+    try:
+        return base64.urlsafe_b64decode(body.encode()).decode()[:300]
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def cookie(request: web.Request, response: web.StreamResponse, name: str, value: str,
+           max_age: int | None = None) -> None:
+    response.set_cookie(name, value, path="/console", httponly=True, samesite="Lax",
+                        secure=request.app[CONSOLE].secure_cookies, max_age=max_age)
+
+
+def see_other(to: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": to})
+
+
+def redirect(request: web.Request, to: str, flash: str | None = None) -> web.Response:
+    """A 303 to another console page, with a message shown once there."""
+    response = see_other(to)
+    if flash:
+        cookie(request, response, FLASH_COOKIE, _sign(request.app[CONSOLE].secret, flash), 60)
+    return response
+
+
+def render(request: web.Request, name: str, status: int = 200, **values: Any
+           ) -> web.Response:
+    services, seen = request.app[CONSOLE], visitor(request)
+    flash = request.cookies.get(FLASH_COOKIE)
+    nav = [(title, href) for title, href, uses in NAV
+           if uses is None or services.endpoints.admits(seen.roles, *uses)]
+    html = request.app[PAGES].get_template(name).render(
+        visitor=seen, nav=nav, path=request.path, csrf=seen.csrf or pre_csrf(
+            services.secret, seen.pre), flash=_unsign(services.secret, flash) if flash else None,
+        **values)
+    response = web.Response(text=mask_text(html), content_type="text/html", status=status)
+    if flash:
+        response.del_cookie(FLASH_COOKIE, path="/console")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def refused(request: web.Request, message: str, status: int) -> web.Response:
+    return render(request, "message.html", status=status, title="无法完成", message=message)
+
+
+async def _visitor(request: web.Request) -> tuple[Visitor, bool]:
+    services = request.app[CONSOLE]
+    pre = request.cookies.get(PRE_COOKIE, "")
+    fresh = not (16 <= len(pre) <= 64 and pre.isascii())
+    seen = Visitor(pre=secrets.token_urlsafe(24) if fresh else pre)
+    session = await services.sessions.resolve(request.cookies.get(SESSION_COOKIE, ""))
+    if session is not None:
+        person = await Person.get_or_none(id=session.person_id, deregistered_at=None)
+        if person is not None:
+            seen.session, seen.person = session, person
+            seen.roles = {Role(g.role) for g in await services.domain.people.active_roles(
+                person.id, datetime.now(UTC))}
+    return seen, fresh
+
+
+async def _csrf_ok(request: web.Request, seen: Visitor) -> bool:
+    form = await request.post()
+    given = str(form.get("_csrf", ""))
+    expected = seen.csrf or pre_csrf(request.app[CONSOLE].secret, seen.pre)
+    return bool(given) and hmac.compare_digest(given, expected)
+
+
+def guarded(spec: Page) -> View:
+    async def view(request: web.Request) -> web.StreamResponse:
+        seen, fresh = await _visitor(request)
+        request[VISITOR] = seen
+        response = await _answer(request, spec, seen)
+        if fresh:
+            cookie(request, response, PRE_COOKIE, seen.pre)
+        return response
+
+    view.__name__ = spec.view.__name__
+    return view
+
+
+async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.StreamResponse:
+    if not spec.open and seen.person is None:
+        return see_other("/console/sign-in?next=" + quote(request.path_qs, safe=""))
+    if request.method == "POST" and not await _csrf_ok(request, seen):
+        return refused(request, request.app[CONSOLE].texts.render("console/csrf.j2"), 403)
+    if seen.person is not None and seen.person.must_change_password and \
+            spec.path not in INITIAL_OK and not spec.open:
+        return see_other("/console/password")
+    if spec.uses is not None and not request.app[CONSOLE].endpoints.admits(seen.roles,
+                                                                        *spec.uses):
+        return refused(request, request.app[CONSOLE].texts.render("console/no_role.j2"), 403)
+    try:
+        return await spec.view(request)
+    except DomainError as exc:
+        return refused(request, request.app[CONSOLE].texts.error(exc), http_status(exc))
+    except infrastructure_errors() as exc:
+        log.warning("infrastructure unavailable on %s: %r", request.path, exc)
+        return refused(request, request.app[CONSOLE].texts.error(Unavailable("api.busy")), 503)

@@ -1,0 +1,126 @@
+"""Sign-in by password or by SMS code, with the API's own rules (services/binding.py: the
+password policy, lockout after failures, codes that expire), the forced change of an
+initial password, and sign-out."""
+
+from __future__ import annotations
+
+import hashlib
+
+from aiohttp import web
+
+from console.app import (
+    SESSION_COOKIE,
+    cookie,
+    page,
+    person_of,
+    redirect,
+    render,
+    see_other,
+    visitor,
+)
+from console.context import CONSOLE
+from models.people import Person
+from services.binding import LOGIN
+from services.errors import DomainError
+
+
+def _actor(request: web.Request) -> str:
+    """Who asks, for lockout and for the SMS code: this browser."""
+    return "console:" + hashlib.sha256(visitor(request).pre.encode()).hexdigest()[:24]
+
+
+def _next(request: web.Request) -> str:
+    target = request.query.get("next", "")
+    return target if target.startswith("/console/") and "//" not in target else "/console/home"
+
+
+def _form(request: web.Request, tab: str = "password", error: str | None = None,
+          notice: str | None = None, status: int = 200, account: str = "") -> web.Response:
+    return render(request, "sign_in.html", status=status, tab=tab, error=error, notice=notice,
+                  account=account, next=_next(request))
+
+
+async def _signed_in(request: web.Request, person: Person) -> web.Response:
+    session = await request.app[CONSOLE].sessions.create(person.id)
+    response = see_other(_next(request) if not person.must_change_password
+                         else "/console/password")
+    cookie(request, response, SESSION_COOKIE, session.token)
+    return response
+
+
+@page("GET", "/", open_=True)
+async def root(request: web.Request) -> web.Response:
+    return see_other("/console/home" if visitor(request).person else "/console/sign-in")
+
+
+@page("GET", "/sign-in", open_=True)
+async def sign_in_page(request: web.Request) -> web.Response:
+    return _form(request, tab=request.query.get("tab", "password"))
+
+
+@page("POST", "/sign-in", open_=True)
+async def sign_in(request: web.Request) -> web.Response:
+    form = await request.post()
+    account, password = str(form.get("account", "")), str(form.get("password", ""))
+    try:
+        person = await request.app[CONSOLE].domain.binding.password_login(
+            _actor(request), account, password)
+    except DomainError as exc:
+        return _form(request, error=request.app[CONSOLE].texts.error(exc), status=400,
+                     account=account)
+    return await _signed_in(request, person)
+
+
+@page("POST", "/sign-in/code", open_=True)
+async def send_code(request: web.Request) -> web.Response:
+    form = await request.post()
+    phone = str(form.get("phone", ""))
+    texts = request.app[CONSOLE].texts
+    try:
+        await request.app[CONSOLE].domain.binding.start_sms_login(_actor(request), phone)
+    except DomainError as exc:
+        return _form(request, "sms", error=texts.error(exc), status=400, account=phone)
+    return _form(request, "sms", notice=texts.render("console/code_sent.j2"), account=phone)
+
+
+@page("POST", "/sign-in/sms", open_=True)
+async def sign_in_sms(request: web.Request) -> web.Response:
+    form = await request.post()
+    try:
+        person = await request.app[CONSOLE].domain.binding.confirm(
+            _actor(request), str(form.get("code", "")), LOGIN)
+    except DomainError as exc:
+        return _form(request, "sms", error=request.app[CONSOLE].texts.error(exc), status=400,
+                     account=str(form.get("phone", "")))
+    return await _signed_in(request, person)
+
+
+@page("GET", "/password")
+async def password_page(request: web.Request) -> web.Response:
+    return render(request, "password.html", forced=person_of(request).must_change_password)
+
+
+@page("POST", "/password")
+async def change_password(request: web.Request) -> web.Response:
+    form = await request.post()
+    person = person_of(request)
+    services = request.app[CONSOLE]
+    try:
+        await services.domain.binding.change_password(
+            _actor(request), person, str(form.get("old_password", "")),
+            str(form.get("new_password", "")))
+    except DomainError as exc:
+        return render(request, "password.html", status=400, error=services.texts.error(exc),
+                      forced=person.must_change_password)
+    return redirect(request, "/console/home", services.texts.render("console/password_changed.j2"))
+
+
+@page("POST", "/sign-out")
+async def sign_out(request: web.Request) -> web.Response:
+    seen = visitor(request)
+    if seen.session is not None:
+        await request.app[CONSOLE].sessions.drop(seen.session.token)
+    response = redirect(request, "/console/sign-in",
+                        request.app[CONSOLE].texts.render("console/signed_out.j2"))
+    response.del_cookie(SESSION_COOKIE, path="/console")
+    return response

@@ -1,0 +1,73 @@
+"""The reviewer (seeds 000, 001, 002: 市州 / 省级 / 终审): the queue of applications at their
+level, region and industry, an application read as it was printed with its attachments shown
+in the page, and the decision — approve (at the last stage, which specialties are admitted:
+every 首选 must be), return named items with a reason, or reject with a reason."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from console.app import NAV, page, person_of, redirect, render
+from console.context import CONSOLE
+from models.applications import Application
+from models.people import Person
+from services.attachments import ATTACHMENTS
+from services.errors import DomainError
+from services.returns import SECTIONS
+from web.form_sheet import sheet
+
+QUEUE = ("GET", "/review/queue")
+ONE = ("GET", "/review/applications/{app_id}")
+FILE = ("GET", "/review/applications/{app_id}/attachments/{attachment_id}")
+DECIDE = ("POST", "/review/applications/{app_id}/decision")
+NAV.append(("审核", "/console/review", QUEUE))
+
+
+@page("GET", "/review", uses=QUEUE)
+async def queue(request: web.Request) -> web.Response:
+    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *QUEUE)
+    region = request.query.get("region", "")
+    rows = [a for a in listed.applications if not region or (a.region or "") == region]
+    return render(request, "review_queue.html", applications=rows, region=region,
+                  regions=sorted({a.region for a in listed.applications if a.region}))
+
+
+@page("GET", "/review/{app_id}", uses=ONE)
+async def application(request: web.Request) -> web.Response:
+    """Read through the API (which checks the reviewer's scope), shown as printed."""
+    shown = await request.app[CONSOLE].endpoints.call(request, person_of(request), *ONE,
+                                                      params=dict(request.match_info))
+    app = await Application.get(id=shown.id).prefetch_related("batch")
+    applicant = await Person.get(id=app.person_id)
+    return render(request, "review_app.html", app=shown, sheet=sheet(app, applicant),
+                  sections=SECTIONS, attachment_titles={k: v.title for k, v in
+                                                        ATTACHMENTS.items()})
+
+
+@page("GET", "/review/{app_id}/attachments/{attachment_id}", uses=FILE)
+async def attachment(request: web.Request) -> web.StreamResponse:
+    """An attachment shown inside the page (an image or a PDF)."""
+    file: web.StreamResponse = await request.app[CONSOLE].endpoints.call(
+        request, person_of(request), *FILE, params=dict(request.match_info))
+    file.headers["Content-Disposition"] = "inline"
+    file.headers["X-Content-Type-Options"] = "nosniff"
+    return file
+
+
+@page("POST", "/review/{app_id}", uses=DECIDE)
+async def decide(request: web.Request) -> web.Response:
+    form = await request.post()
+    services = request.app[CONSOLE]
+    action = str(form.get("action", ""))
+    body: dict[str, object] = {"action": action, "reason": str(form.get("reason", "")),
+                               "items": [str(i) for i in form.getall("items", [])]}
+    if action == "approve" and form.get("final") == "1":
+        body["admitted"] = [str(c) for c in form.getall("admitted", [])]
+    back = f"/console/review/{request.match_info['app_id']}"
+    try:
+        decided = await services.endpoints.call(request, person_of(request), *DECIDE,
+                                                params=dict(request.match_info), body=body)
+    except DomainError as exc:
+        return redirect(request, back, services.texts.error(exc))
+    return redirect(request, "/console/review", services.texts.render(
+        "console/reviewed.j2", status=decided.status_title, stage=decided.stage or ""))

@@ -1,0 +1,49 @@
+"""The trading centre's verifier (seed 004: 交易中心核验): the queue of submissions,
+re-draws, re-evaluations and withdrawals in their scope, with the reason and the evidence,
+approved or refused with a reason."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from console.app import page, person_of, redirect, render
+from console.context import CONSOLE
+from services.errors import DomainError
+
+QUEUE = ("GET", "/verify/activities")
+DECIDE = ("POST", "/verify/activities/{activity_id}")
+WITHDRAWAL = ("POST", "/verify/activities/{activity_id}/withdrawal")
+
+
+@page("GET", "/verify", uses=QUEUE)
+async def queue(request: web.Request) -> web.Response:
+    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *QUEUE)
+    return render(request, "verify.html", activities=listed.activities)
+
+
+@page("POST", "/verify/{activity_id}", uses=DECIDE)
+async def decide(request: web.Request) -> web.Response:
+    form = await request.post()
+    services = request.app[CONSOLE]
+    approve = form.get("decision") == "approve"
+    endpoint = WITHDRAWAL if form.get("request") == "withdrawal" else DECIDE
+    try:
+        await services.endpoints.call(
+            request, person_of(request), *endpoint,
+            params={"activity_id": request.match_info["activity_id"]},
+            body={"approve": approve, "reason": str(form.get("reason", ""))})
+    except DomainError as exc:
+        return redirect(request, "/console/verify", services.texts.error(exc))
+    return redirect(request, "/console/verify",
+                    services.texts.render("console/verified.j2", approve=approve))
+
+
+EVIDENCE = ("GET", "/verify/activities/{activity_id}/evidence/{evidence_id}")
+
+
+@page("GET", "/verify/{activity_id}/evidence/{evidence_id}", uses=EVIDENCE)
+async def evidence(request: web.Request) -> web.StreamResponse:
+    """An attachment of the request, opened in the browser."""
+    file: web.StreamResponse = await request.app[CONSOLE].endpoints.call(
+        request, person_of(request), *EVIDENCE, params=dict(request.match_info))
+    return file

@@ -1,0 +1,28 @@
+"""The console sub-app, mounted at /console: its pages (console/pages/) behind the guard,
+its templates and its static script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from console import pages
+from console.app import PAGE_TABLE, guarded
+from console.context import PAGES
+from services.clock import china_time
+
+HERE = Path(__file__).parent
+assert pages  # imported for the pages it registers
+
+
+def create_console() -> web.Application:
+    app = web.Application()
+    app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"),
+                             autoescape=select_autoescape(["html"]))
+    app[PAGES].filters["china_time"] = china_time
+    for spec in PAGE_TABLE:
+        app.router.add_route(spec.method, spec.path, guarded(spec))
+    app.router.add_static("/static", HERE / "static")
+    return app

@@ -1,0 +1,45 @@
+"""A browser's view of the console for tests over real HTTP: cookies kept by the client's
+jar, the CSRF token read from the page as a browser would submit it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient
+
+from services.demo import DEMO_PASSWORD
+
+CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
+
+
+class Desk:
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.csrf = ""
+
+    async def get(self, path: str, **kw: Any) -> tuple[ClientResponse, str]:
+        resp = await self.client.get(path, allow_redirects=kw.pop("follow", True), **kw)
+        text = await resp.text()
+        if found := CSRF.search(text):
+            self.csrf = found.group(1)
+        return resp, text
+
+    async def post(self, path: str, data: dict[str, Any], csrf: bool = True,
+                   follow: bool = False) -> tuple[ClientResponse, str]:
+        form = {**data, "_csrf": self.csrf} if csrf else dict(data)
+        resp = await self.client.post(path, data=form, allow_redirects=follow)
+        text = await resp.text()
+        if found := CSRF.search(text):
+            self.csrf = found.group(1)
+        return resp, text
+
+    async def sign_in(self, phone: str, password: str = DEMO_PASSWORD) -> ClientResponse:
+        await self.get("/console/sign-in")
+        resp, _ = await self.post("/console/sign-in", {"account": phone, "password": password})
+        return resp
+
+    async def sign_out(self) -> None:
+        await self.get("/console/home")
+        await self.post("/console/sign-out", {})

@@ -1,0 +1,112 @@
+"""The console in headless Chromium (issue 19): the agency's handler signs in with a
+password, opens an activity and watches its counts rise by themselves while experts answer
+in chat (seed 004: 抽取进度); the sandbox opens the console as any demo user and mints
+mini-program login codes."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp import ClientSession, CookieJar
+from aiohttp.test_utils import TestClient, TestServer
+
+from services.demo import DEMO_PASSWORD
+from tests.draw_world import finish, make_experts, prepared, start_draw
+from tests.helpers import Api, Chat
+from tests.test_applications import PDF, applicant, make_batch, ready_to_submit
+from tests.test_simulator_browser import CHROMIUM, sandbox
+
+assert sandbox  # the fixture: the service in sandbox mode, as `make run` starts it
+
+
+async def test_the_sandbox_mints_login_codes_and_opens_the_console_as_anyone(
+        sandbox: TestServer) -> None:
+    """Issue 19, item 7: with `make run`, anyone can act as any role without the project's
+    tests: a login code for the mini-program API, and the console signed in."""
+    async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as http:
+        url = sandbox.make_url
+        minted = await http.get(url("/sandbox/api/login-code"),
+                                params={"openid": "mp_demo_verifier"})
+        code = (await minted.json())["code"]
+        login = await http.post(url("/miniapp/v1/auth/login"), json={"code": code})
+        assert login.status == 200 and (await login.json())["bound"] is True
+        posted = await http.post(url("/sandbox/api/login-code"), json={"openid": "mp_new"})
+        assert posted.status == 200 and (await posted.json())["code"]
+        empty = await http.get(url("/sandbox/api/login-code"))
+        assert empty.status == 400 and "openid" in (await empty.json())["message"]
+        opened = await http.get(url("/sandbox/console-as"), params={"key": "admin"})
+        assert opened.status == 200 and "周平" in await opened.text()
+        unknown = await http.get(url("/sandbox/console-as"), params={"key": "nobody"})
+        assert unknown.status == 404
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="browser tests need Debian's chromium: "
+                                             "apt-get install -y chromium chromium-driver")
+async def test_the_handler_watches_the_draw_count_up_without_reloading(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    await make_experts(client, 4)
+    aid, token = await prepared(api, demo, total=2)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking"])
+        desk = await browser.new_page(viewport={"width": 1280, "height": 800})
+        await desk.goto(str(client.make_url(f"/console/activities/{aid}")))
+        await desk.get_by_label("手机号或身份证号").fill(demo["handler"].phone)
+        await desk.get_by_label("密码").fill(DEMO_PASSWORD)
+        await desk.get_by_test_id("sign-in").click()
+        await expect(desk.get_by_test_id("status")).to_be_visible()  # back where it started
+        await expect(desk.get_by_test_id("confirmed")).to_have_text("0")
+        assert (await start_draw(api, token, aid)).status == 200
+        await finish(chat, aid)
+        await expect(desk.get_by_test_id("confirmed")).to_have_text("2", timeout=10_000)
+        await expect(desk.get_by_test_id("status")).not_to_have_text("已核验")
+        await desk.screenshot(path="var/console-activity.png", full_page=True)
+        await desk.goto(str(client.make_url("/console/home")))
+        await expect(desk.get_by_test_id("dashboard")).to_be_visible()
+        await desk.screenshot(path="var/console-home.png", full_page=True)
+        await desk.get_by_test_id("sign-out").click()
+        await expect(desk.get_by_test_id("flash")).to_contain_text("已退出登录")
+        await browser.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="browser tests need Debian's chromium: "
+                                             "apt-get install -y chromium chromium-driver")
+async def test_a_reviewer_returns_then_approves_in_the_browser(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """Seed 000: the reviewer returns an item with the reason (市州行业部门可打回…要求申请人
+    进行修改信息); once resubmitted, approves it to the next stage."""
+    from playwright.async_api import async_playwright, expect
+
+    token = await applicant(api, demo)
+    app_id = await ready_to_submit(api, token, await make_batch("2026年第二批评标专家征集"))
+    assert (await api.call("POST", f"/applications/{app_id}/submit", token)).status == 200
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking"])
+        desk = await browser.new_page(viewport={"width": 1280, "height": 800})
+        await desk.goto(str(client.make_url("/console/review")))
+        await desk.get_by_label("手机号或身份证号").fill(demo["reviewer"].phone)
+        await desk.get_by_label("密码").fill(DEMO_PASSWORD)
+        await desk.get_by_test_id("sign-in").click()
+        await desk.get_by_test_id(f"open-{app_id}").click()
+        await desk.get_by_test_id("action-return").check()
+        await desk.get_by_label("原因（退回、不通过时必填，申请人会收到）").fill("职称证书不清晰")
+        await desk.get_by_label("职称", exact=True).check()
+        await desk.screenshot(path="var/console-review.png", full_page=True)
+        await desk.get_by_test_id("decide").click()
+        await expect(desk.get_by_test_id("flash")).to_contain_text("退回修改")
+        # the applicant prints again, signs, resubmits; the reviewer approves
+        base = f"/applications/{app_id}"
+        assert (await api.call("POST", f"{base}/print", token)).status == 200
+        await api.upload(f"{base}/attachments/review_form", token, PDF, "f.pdf",
+                         "application/pdf")
+        assert (await api.call("POST", f"{base}/submit", token)).status == 200
+        await desk.goto(str(client.make_url(f"/console/review/{app_id}")))
+        await desk.get_by_test_id("decide").click()
+        await expect(desk.get_by_test_id("flash")).to_contain_text("省行业部门审核")
+        await browser.close()
