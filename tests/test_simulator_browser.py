@@ -102,7 +102,8 @@ async def test_a_demo_draw_and_a_payment_in_the_simulator(page) -> None:  # type
                                        channel=Channel.OFFICIAL_ACCOUNT)).openid
     # as the invited expert: the invitation is in the inbox, and 1 confirms
     await page.get_by_test_id(f"user-{openid}").click()
-    await expect(page.get_by_test_id("inbox")).to_contain_text("广州公共资源交易中心")
+    await expect(page.get_by_test_id("inbox")).to_contain_text("广州公共资源交易中心",
+                                                                timeout=15_000)
     await page.get_by_test_id("text").fill("1")
     await page.get_by_test_id("send").click()
     await expect(page.get_by_test_id("reply").last).to_contain_text("已确认参加")
