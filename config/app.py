@@ -103,6 +103,10 @@ def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application,
     return ctx
 
 
+async def console_root(request: web.Request) -> web.Response:
+    return web.Response(status=308, headers={"Location": "/console/"})
+
+
 def create_app(settings: Settings, own_url: str | None = None) -> web.Application:
     """The whole service. `own_url` is the address it is reached at (default PUBLIC_BASE_URL
     or http://127.0.0.1:8080), used for the sandbox API base and links."""
@@ -128,6 +132,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_sms_callbacks(app, sms_callback_token(settings))
     setup_voice_callbacks(app)
     app.add_subapp(MINIAPP_PREFIX, miniapp)
+    app.router.add_get("/console", console_root)
     app.add_subapp("/console", console)
     setup_pages(app)
     setup_answer_pages(app)

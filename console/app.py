@@ -38,17 +38,25 @@ class Page:
     view: View
     uses: tuple[str, str] | None  # the API endpoint whose roles admit the visitor
     open: bool  # reachable signed out (sign-in)
+    touch: bool  # a request here counts as activity (a page's own polling does not)
 
 
 PAGE_TABLE: list[Page] = []
 # (title, address, the endpoint that admits to it): the menu shows what the visitor may use
-NAV: list[tuple[str, str, tuple[str, str] | None]] = [("工作台", "/console/home", None)]
+NAV: list[tuple[str, str, tuple[str, str] | None]] = [
+    ("工作台", "/console/home", None),
+    ("抽取活动", "/console/activities", ("GET", "/draws/activities")),
+    ("招标项目", "/console/projects", ("GET", "/draws/projects")),
+    ("待核验", "/console/verify", ("GET", "/verify/activities")),
+    ("审核", "/console/review", ("GET", "/review/queue")),
+    ("批阅", "/console/marking", ("GET", "/admin/marking")),
+    ("意见反馈", "/console/feedback", ("GET", "/admin/feedback"))]
 
 
 def page(method: str, path: str, uses: tuple[str, str] | None = None,
-         open_: bool = False) -> Callable[[View], View]:
+         open_: bool = False, touch: bool = True) -> Callable[[View], View]:
     def register(view: View) -> View:
-        PAGE_TABLE.append(Page(method, path, view, uses, open_))
+        PAGE_TABLE.append(Page(method, path, view, uses, open_, touch))
         return view
     return register
 
@@ -73,10 +81,14 @@ def _sign(secret: bytes, text: str) -> str:
     return body + "." + hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:20]
 
 
+def same(given: str, expected: str) -> bool:
+    """A constant-time comparison that any text may take (non-ASCII included)."""
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
 def _unsign(secret: bytes, value: str) -> str | None:
     body, _, mac = value.partition(".")
-    if not hmac.compare_digest(mac, hmac.new(secret, body.encode(),
-                                             hashlib.sha256).hexdigest()[:20]):
+    if not same(mac, hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:20]):
         return None
     try:
         return base64.urlsafe_b64decode(body.encode()).decode()[:300]
@@ -115,20 +127,28 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any
     response = web.Response(text=mask_text(html), content_type="text/html", status=status)
     if flash:
         response.del_cookie(FLASH_COOKIE, path="/console")
-    response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _protect(response: web.StreamResponse) -> None:
+    """Signed-in pages and files: never cached, never framed by another site (SAMEORIGIN:
+    the review page shows PDFs in a frame of its own)."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
 
 
 def refused(request: web.Request, message: str, status: int) -> web.Response:
     return render(request, "message.html", status=status, title="无法完成", message=message)
 
 
-async def _visitor(request: web.Request) -> tuple[Visitor, bool]:
+async def _visitor(request: web.Request, touch: bool) -> tuple[Visitor, bool]:
     services = request.app[CONSOLE]
     pre = request.cookies.get(PRE_COOKIE, "")
     fresh = not (16 <= len(pre) <= 64 and pre.isascii())
     seen = Visitor(pre=secrets.token_urlsafe(24) if fresh else pre)
-    session = await services.sessions.resolve(request.cookies.get(SESSION_COOKIE, ""))
+    session = await services.sessions.resolve(request.cookies.get(SESSION_COOKIE, ""), touch)
     if session is not None:
         person = await Person.get_or_none(id=session.person_id, deregistered_at=None)
         if person is not None:
@@ -142,16 +162,17 @@ async def _csrf_ok(request: web.Request, seen: Visitor) -> bool:
     form = await request.post()
     given = str(form.get("_csrf", ""))
     expected = seen.csrf or pre_csrf(request.app[CONSOLE].secret, seen.pre)
-    return bool(given) and hmac.compare_digest(given, expected)
+    return bool(given) and same(given, expected)
 
 
 def guarded(spec: Page) -> View:
     async def view(request: web.Request) -> web.StreamResponse:
-        seen, fresh = await _visitor(request)
+        seen, fresh = await _visitor(request, spec.touch)
         request[VISITOR] = seen
         response = await _answer(request, spec, seen)
         if fresh:
             cookie(request, response, PRE_COOKIE, seen.pre)
+        _protect(response)
         return response
 
     view.__name__ = spec.view.__name__
@@ -159,8 +180,9 @@ def guarded(spec: Page) -> View:
 
 
 async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.StreamResponse:
-    if not spec.open and seen.person is None:
-        return see_other("/console/sign-in?next=" + quote(request.path_qs, safe=""))
+    if not spec.open and seen.person is None:  # back here after sign-in (a form: home)
+        back = request.path_qs if request.method == "GET" else "/console/home"
+        return see_other("/console/sign-in?next=" + quote(back, safe=""))
     if request.method == "POST" and not await _csrf_ok(request, seen):
         return refused(request, request.app[CONSOLE].texts.render("console/csrf.j2"), 403)
     if seen.person is not None and seen.person.must_change_password and \

@@ -39,7 +39,8 @@ class Endpoints:
     async def call(self, request: web.Request, person: Person, method: str, path: str, *,
                    params: Mapping[str, str] | None = None,
                    body: Mapping[str, Any] | None = None,
-                   query: Mapping[str, Any] | None = None) -> Any:
+                   query: Mapping[str, Any] | None = None,
+                   file: tuple[str, bytes] | None = None) -> Any:
         """Run one endpoint as `person`: its result (a pydantic model, or a file response);
         the API's refusals raise as they would there (DomainError)."""
         ep = self.endpoint(method, path)
@@ -47,7 +48,7 @@ class Endpoints:
         if ep.access != Access.PUBLIC:
             await admit(caller, ep, self.services)
         args: list[Any] = [Call(request, caller, datetime.now(UTC), self.services,
-                                params=dict(params or {}))]
+                                params=dict(params or {}), file=file)]
         try:
             if ep.body is not None:
                 args.append(ep.body.model_validate(dict(body or {})))

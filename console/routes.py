@@ -23,6 +23,9 @@ def create_console() -> web.Application:
                              autoescape=select_autoescape(["html"]))
     app[PAGES].filters["china_time"] = china_time
     for spec in PAGE_TABLE:
-        app.router.add_route(spec.method, spec.path, guarded(spec))
+        if spec.method == "GET":
+            app.router.add_get(spec.path, guarded(spec))  # HEAD too
+        else:
+            app.router.add_route(spec.method, spec.path, guarded(spec))
     app.router.add_static("/static", HERE / "static")
     return app

@@ -39,8 +39,9 @@ class ConsoleSessions:
             {"p": person_id, "c": session.csrf, "s": session.started}), ex=CONSOLE_IDLE)
         return session
 
-    async def resolve(self, token: str) -> ConsoleSession | None:
-        """The live session of this token (its idle time starts again), or None."""
+    async def resolve(self, token: str, touch: bool = True) -> ConsoleSession | None:
+        """The live session of this token, or None; `touch`: this request is activity (the
+        idle time starts again)."""
         if not token or len(token) > 128:
             return None
         key = self._key(token)
@@ -51,7 +52,8 @@ class ConsoleSessions:
         if time.time() - float(record["s"]) > CONSOLE_MAX_AGE:
             await self._redis.delete(key)
             return None
-        await self._redis.expire(key, CONSOLE_IDLE)
+        if touch:
+            await self._redis.expire(key, CONSOLE_IDLE)
         return ConsoleSession(token, int(record["p"]), str(record["c"]), float(record["s"]))
 
     async def drop(self, token: str) -> None:

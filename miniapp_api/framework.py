@@ -59,6 +59,7 @@ class Call:
     now: datetime
     services: MiniappServices
     params: Mapping[str, str] | None = None  # the path's values, when not the request's own
+    file: tuple[str, bytes] | None = None  # an upload already read (the console's forms)
 
     @property
     def domain(self) -> Domain:
@@ -80,6 +81,9 @@ class Call:
     async def upload(self, require_size: Callable[[int], None]) -> tuple[str, bytes]:
         """The multipart field `file`: its name and content, read in chunks and refused by
         `require_size` as soon as it is too large (nothing more is read)."""
+        if self.file is not None:
+            require_size(len(self.file[1]))
+            return self.file
         reader = await self.request.multipart()
         part = await reader.next()
         if not isinstance(part, BodyPartReader) or part.name != "file":

@@ -1,17 +1,19 @@
 """A browser's view of the console for tests over real HTTP: cookies kept by the client's
-jar, the CSRF token read from the page as a browser would submit it."""
+jar, the CSRF token read from the page as a browser would submit it. Desks on one client
+share its jar, as tabs of one browser do: the last sign-in is the session of them all."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from aiohttp import ClientResponse
+from aiohttp import ClientResponse, FormData
 from aiohttp.test_utils import TestClient
 
 from services.demo import DEMO_PASSWORD
 
 CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
+FLASH = re.compile(r'data-testid="flash">([^<]*)<')
 
 
 class Desk:
@@ -43,3 +45,18 @@ class Desk:
     async def sign_out(self) -> None:
         await self.get("/console/home")
         await self.post("/console/sign-out", {})
+
+    async def upload(self, path: str, fields: dict[str, str], filename: str, content: bytes,
+                     content_type: str = "application/pdf") -> tuple[ClientResponse, str]:
+        form = FormData()
+        for key, value in {**fields, "_csrf": self.csrf}.items():
+            form.add_field(key, value)
+        form.add_field("file", content, filename=filename, content_type=content_type)
+        resp = await self.client.post(path, data=form, allow_redirects=False)
+        return resp, await resp.text()
+
+    async def flash(self, path: str) -> str:
+        """Follow to `path` and read the message shown once there."""
+        _, text = await self.get(path)
+        found = FLASH.search(text)
+        return found.group(1) if found else ""

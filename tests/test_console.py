@@ -6,19 +6,24 @@ API's)."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
 from console.app import PAGE_TABLE
 from console.context import CONSOLE
+from models.draws import DrawActivity, Invitation
+from models.notifications import Notification
 from models.people import Person, Role
 from sandbox.platform import Platform
+from services.clock import CHINA
 from services.demo import DEMO_PEOPLE
 from tests.console_helpers import Desk
-from tests.draw_world import make_experts, prepared
-from tests.helpers import Api, eventually
-from tests.test_applications import applicant, make_batch, ready_to_submit
+from tests.draw_world import TENDERER, drawn, finish, make_experts, prepared
+from tests.helpers import Api, Chat, eventually
+from tests.test_applications import PDF, applicant, make_batch, ready_to_submit
+from tests.test_draw_venue import the_evaluation_starts_now
 from tests.test_miniapp_auth import _code
 
 
@@ -52,6 +57,20 @@ async def test_every_form_needs_its_csrf_token(client: TestClient, demo: dict) -
     assert kept.status == 403
     still, _ = await desk.get("/console/home", follow=False)
     assert still.status == 200  # the forged sign-out did nothing
+    # another session's token does not pass for this one
+    mine = desk.csrf
+    client.session.cookie_jar.clear()
+    other = Desk(client)
+    await other.sign_in(demo["handler"].phone)
+    assert other.csrf and other.csrf != mine
+    other.csrf = mine
+    crossed, _ = await other.post("/console/sign-out", {})
+    assert crossed.status == 403
+    # the console's root and HEAD requests answer as a browser expects
+    root = await client.get("/console", allow_redirects=False)
+    assert root.status == 308 and root.headers["Location"] == "/console/"
+    head = await client.head("/console/home")
+    assert head.status == 200 and head.headers["X-Frame-Options"] == "SAMEORIGIN"
 
 
 async def test_a_wrong_password_is_told_and_an_sms_code_signs_in(
@@ -97,7 +116,8 @@ async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
     console = next(app for app in client.app._subapps if CONSOLE in app)
     table = console[CONSOLE].endpoints
     pages = [p for p in PAGE_TABLE if p.method == "GET" and p.uses is not None]
-    assert len(pages) >= 4
+    forms = [p for p in PAGE_TABLE if p.method == "POST" and p.uses is not None]
+    assert len(pages) >= 6 and len(forms) >= 6
     for who in [d for d in DEMO_PEOPLE if d.key != "migrated"] + [None]:
         desk = Desk(client)
         client.session.cookie_jar.clear()
@@ -116,6 +136,14 @@ async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
                 assert resp.status in (200, 404), (who.key, path, resp.status)
             else:
                 assert resp.status == 403, (who.key, path, resp.status)
+        await desk.get("/console/home")
+        for spec in forms:  # the forms too, with a valid token: the role decides
+            path = "/console" + re.sub(r"\{\w+\}", "999999", spec.path)
+            resp, _ = await desk.post(path, {})
+            if who is not None and not table.admits(roles, *spec.uses):
+                assert resp.status == 403, (who.key, path, resp.status)
+            elif who is None:
+                assert resp.status in (303, 403), path
 
 
 async def test_the_verifier_approves_in_the_console_and_the_agency_watches_the_counts(
@@ -130,8 +158,10 @@ async def test_the_verifier_approves_in_the_console_and_the_agency_watches_the_c
     refused, _ = await verifier.post(f"/console/verify/{aid}", {"decision": "refuse",
                                                                "request": "submission"})
     assert refused.status == 303
+    said = await verifier.flash("/console/verify")
+    assert "原因" in said and "已退回" not in said  # a refusal needs its reason
     _, text = await verifier.get("/console/verify")
-    assert "原因" in text and f'data-testid="pending-{aid}"' in text  # nothing decided
+    assert f'data-testid="pending-{aid}"' in text  # nothing decided
     approved, _ = await verifier.post(f"/console/verify/{aid}", {"decision": "approve",
                                                                 "request": "submission"})
     assert approved.status == 303
@@ -175,8 +205,144 @@ async def test_a_reviewer_reads_an_application_as_printed_and_returns_one_item(
     assert "已提交审核决定：退回修改" in queue
     status = (await api.call("GET", f"/applications/{app_id}", token)).data
     assert status["status"] == "returned" and "职称" in status["returned_items"]
-    # another reviewer's scope (the verifier has none) cannot open it
-    other = Desk(client)
-    await other.sign_in(demo["verifier"].phone)
-    refused, _ = await other.get(f"/console/review/{app_id}")
-    assert refused.status == 403
+    # a reviewer of another level (the province's) cannot open it at the city's stage,
+    # and one without the role is refused by the page itself
+    for key in ("reviewer_province", "verifier"):
+        other = Desk(client)
+        await other.sign_in(demo[key].phone)
+        refused, _ = await other.get(f"/console/review/{app_id}")
+        assert refused.status == 403, key
+
+
+async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Seed 004 from the desk: 登记项目 → 创建抽取活动 → 通知、条件（预览人数）、回避 → 上传申请
+    附件并提交核验 → 交易中心核验 → 输入随机串开始抽取 → experts answer in chat → ended."""
+    await make_experts(client, 4)
+    desk = Desk(client)
+    await desk.sign_in(demo["handler"].phone)
+    await desk.get("/console/projects")
+    made, _ = await desk.post("/console/projects", {
+        "name": "某区人民医院门诊楼改造工程", "number": "GZ-2026-1123", "kind": "工程",
+        "region": "4401", "tenderer_name": TENDERER[0], "tenderer_credit_code": TENDERER[1],
+        "sections": "1 施工\n2 监理"})
+    assert made.status == 303 and "activities/new?project_id=" in made.headers["Location"]
+    _, page = await desk.get(made.headers["Location"])
+    project = re.search(r'name="project_id" value="(\d+)"', page)
+    sections = re.findall(r'name="section_ids" value="(\d+)"', page)
+    assert project and len(sections) == 2
+    start = (datetime.now(UTC) + timedelta(days=2)).astimezone(CHINA)
+    local = "%Y-%m-%dT%H:%M"
+    created, _ = await desk.post("/console/activities/new", {
+        "project_id": project.group(1), "section_ids": sections[0],
+        "bid_open_at": (start - timedelta(hours=1)).strftime(local),
+        "eval_start": start.strftime(local),
+        "eval_end": (start + timedelta(hours=6)).strftime(local), "total": "2"})
+    assert created.status == 303, created.headers
+    page_path = created.headers["Location"]
+    aid = int(page_path.rsplit("/", 1)[1])
+    activity = await DrawActivity.get(id=aid)
+    assert activity.eval_start.astimezone(CHINA).strftime(local) == start.strftime(local)
+    do = f"/console/activities/{aid}/do/"
+    await desk.get(page_path)
+    await desk.post(f"{do}notice", {"venue": "广州公共资源交易中心"})
+    refusal = await desk.flash(page_path)
+    assert "市：" in refusal and "集合时间：" in refusal  # each field refused, in its words
+    await desk.post(f"{do}notice", {
+        "venue": "广州公共资源交易中心", "city": "广州市", "district": "天河区",
+        "street": "天润路333号", "room": "5楼评标室", "contact_name": "陈志强",
+        "contact_phone": "020-12345678", "notes": "请携带身份证",
+        "gather_at": (start - timedelta(minutes=30)).strftime(local)})
+    _, page = await desk.get(page_path)
+    notice = re.search(r'name="notice_id"><option value="(\d+)"', page)
+    assert notice, "the notice was not added"
+    condition = {"notice_id": notice.group(1), "region_list": "4401",
+                 "main_specialty": "A0103", "planned": "2"}
+    await desk.post(f"/console/activities/{aid}/preview", condition)
+    assert "当前符合条件、未被回避的专家" in await desk.flash(page_path)
+    await desk.post(f"{do}condition", condition)
+    await desk.post(f"{do}avoid", {"kind": "unit", "name": "广州某某建设集团有限公司",
+                                   "reason": "投标人"})
+    await desk.post(f"{do}submit", {"reason": "按招标计划抽取评标专家"})
+    assert "附件" in await desk.flash(page_path)  # the evidence comes first (seed 004)
+    uploaded, _ = await desk.upload(f"/console/activities/{aid}/evidence",
+                                    {"purpose": "submission"}, "专家抽取申请.pdf", PDF)
+    assert uploaded.status == 303 and "附件已上传" in await desk.flash(page_path)
+    await desk.post(f"{do}submit", {"reason": "按招标计划抽取评标专家"})
+    assert "已提交交易中心核验" in await desk.flash(page_path)
+    verifier = Desk(client)
+    await verifier.sign_in(demo["verifier"].phone)
+    await verifier.get("/console/verify")
+    await verifier.post(f"/console/verify/{aid}", {"decision": "approve",
+                                                   "request": "submission"})
+    await desk.sign_in(demo["handler"].phone)  # one browser (cookie jar): sign in again
+    await desk.get(page_path)
+    started, text = await desk.post(f"{do}start", {"nonce": "7391"})
+    assert started.status == 303, text
+    assert "抽取已开始" in await desk.flash(page_path), await desk.flash(page_path)
+    confirmed = await finish(chat, aid)
+    assert len(confirmed) == 2
+    _, page = await desk.get(page_path)
+    assert 'data-testid="status" data-count="status_title">已结束' in page
+
+
+async def test_the_results_unseal_and_print_and_the_venue_follows_them(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+    """Seed 004: the results stay sealed until 30 minutes before the evaluation, then show
+    with the printable page; at the venue the QR code, arrivals, an absence and a 补抽."""
+    await make_experts(client, 6)
+    aid, _ = await drawn(api, chat, demo)
+    desk = Desk(client)
+    await desk.sign_in(demo["handler"].phone)
+    sealed, text = await desk.get(f"/console/activities/{aid}/results")
+    assert sealed.status == 400 and "解封" in text
+    await the_evaluation_starts_now(aid, datetime.now(UTC))
+    shown, text = await desk.get(f"/console/activities/{aid}/results")
+    confirmed = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
+    assert shown.status == 200 and all(i.code in text for i in confirmed)
+    printed = await client.get(f"/console/activities/{aid}/print", allow_redirects=False)
+    assert printed.status == 303
+    link = urlsplit(printed.headers["Location"])  # the public address: its path here
+    sheet = await client.get(f"{link.path}?{link.query}")
+    assert sheet.status == 200 and confirmed[0].code in await sheet.text()
+    qr, text = await desk.get(f"/console/activities/{aid}/checkin")
+    assert qr.status == 200 and "签到二维码" in text
+    await desk.post(f"/console/activities/{aid}/after/absence", {"key": confirmed[1].code,
+                                                                 "kind": "缺席"})
+    assert "已登记" in await desk.flash(f"/console/activities/{aid}/results")
+    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement", {})
+    assert more.status == 303 and "补抽已开始" in await desk.flash(more.headers["Location"])
+
+
+async def test_an_administrator_answers_feedback_and_marks_an_essay(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """The administrator's desk: feedback left in chat is answered from the console and the
+    answer reaches its sender; an essay waiting in the marking queue is marked there."""
+    from tests.test_exam_marking import _handed_in
+
+    openid = demo["expert"].openid
+    await chat.say(openid, "反馈")
+    await chat.say(openid, "1")
+    await chat.say(openid, "小程序里找不到历史缴费记录")
+    attempt = await _handed_in(client, demo, {"1": "B", "2": "T", "3": "ABC", "4": "F"})
+    desk = Desk(client)
+    await desk.sign_in(demo["admin"].phone)
+    _, page = await desk.get("/console/feedback")
+    item = re.search(r'data-testid="feedback-(\d+)"', page)
+    assert item and "找不到历史缴费记录" in page
+    await desk.post(f"/console/feedback/{item.group(1)}",
+                    {"answer": "在「我的」-「缴费记录」中查看。"})
+    assert "回复已发送" in await desk.flash("/console/feedback")
+    told = await Notification.filter(kind="feedback.answered").first()
+    assert told is not None and "缴费记录" in str(told.params)
+    _, page = await desk.get("/console/marking")
+    assert f'data-testid="paper-{attempt.id}"' in page and "与投标人有利害关系的应当回避" in page
+    assert demo["applicant"].name not in page  # the marker does not see who wrote it
+    await desk.post(f"/console/marking/{attempt.id}", {"q:6": "60"})
+    assert "0 到 50 分" in await desk.flash("/console/marking")
+    await desk.post(f"/console/marking/{attempt.id}", {"q:6": "40"})
+    assert "总分 120 分，合格" in await desk.flash("/console/marking")
+    expert = Desk(client)
+    await expert.sign_in(demo["verifier"].phone)
+    denied, _ = await expert.get("/console/marking")
+    assert denied.status == 403

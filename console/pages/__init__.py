@@ -1,3 +1,12 @@
 """The console's pages; importing this registers them (console/app.py PAGE_TABLE)."""
 
-from console.pages import auth, draws, home, review, verify  # noqa: F401
+from console.pages import (  # noqa: F401
+    admin,
+    after,
+    auth,
+    draws,
+    home,
+    prepare,
+    review,
+    verify,
+)

@@ -35,13 +35,18 @@ def _next(request: web.Request) -> str:
 
 
 def _form(request: web.Request, tab: str = "password", error: str | None = None,
-          notice: str | None = None, status: int = 200, account: str = "") -> web.Response:
+          notice: str | None = None, status: int = 200) -> web.Response:
+    """The sign-in page; what was typed is not echoed back (phones and ID numbers are masked
+    on every page, and a masked value sent again could not sign in)."""
     return render(request, "sign_in.html", status=status, tab=tab, error=error, notice=notice,
-                  account=account, next=_next(request))
+                  next=_next(request))
 
 
 async def _signed_in(request: web.Request, person: Person) -> web.Response:
-    session = await request.app[CONSOLE].sessions.create(person.id)
+    sessions = request.app[CONSOLE].sessions
+    if (old := visitor(request).session) is not None:  # signing in again: one session
+        await sessions.drop(old.token)
+    session = await sessions.create(person.id)
     response = see_other(_next(request) if not person.must_change_password
                          else "/console/password")
     cookie(request, response, SESSION_COOKIE, session.token)
@@ -66,8 +71,7 @@ async def sign_in(request: web.Request) -> web.Response:
         person = await request.app[CONSOLE].domain.binding.password_login(
             _actor(request), account, password)
     except DomainError as exc:
-        return _form(request, error=request.app[CONSOLE].texts.error(exc), status=400,
-                     account=account)
+        return _form(request, error=request.app[CONSOLE].texts.error(exc), status=400)
     return await _signed_in(request, person)
 
 
@@ -79,8 +83,8 @@ async def send_code(request: web.Request) -> web.Response:
     try:
         await request.app[CONSOLE].domain.binding.start_sms_login(_actor(request), phone)
     except DomainError as exc:
-        return _form(request, "sms", error=texts.error(exc), status=400, account=phone)
-    return _form(request, "sms", notice=texts.render("console/code_sent.j2"), account=phone)
+        return _form(request, "sms", error=texts.error(exc), status=400)
+    return _form(request, "sms", notice=texts.render("console/code_sent.j2"))
 
 
 @page("POST", "/sign-in/sms", open_=True)
@@ -90,8 +94,7 @@ async def sign_in_sms(request: web.Request) -> web.Response:
         person = await request.app[CONSOLE].domain.binding.confirm(
             _actor(request), str(form.get("code", "")), LOGIN)
     except DomainError as exc:
-        return _form(request, "sms", error=request.app[CONSOLE].texts.error(exc), status=400,
-                     account=str(form.get("phone", "")))
+        return _form(request, "sms", error=request.app[CONSOLE].texts.error(exc), status=400)
     return await _signed_in(request, person)
 
 

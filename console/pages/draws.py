@@ -32,7 +32,7 @@ async def activity(request: web.Request) -> web.Response:
     return render(request, "activity.html", activity=shown, counts=counts)
 
 
-@page("GET", "/activities/{activity_id}/progress", uses=PROGRESS)
+@page("GET", "/activities/{activity_id}/progress", uses=PROGRESS, touch=False)
 async def progress(request: web.Request) -> web.Response:
     """The counts and the status as JSON, polled by the activity page (no reload)."""
     endpoints, person = request.app[CONSOLE].endpoints, person_of(request)

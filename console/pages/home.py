@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import NAV, page, person_of, render, visitor
+from console.app import page, person_of, render, visitor
 from console.context import CONSOLE
 
 DASHBOARD = ("GET", "/draws/dashboard")
 VERIFY = ("GET", "/verify/activities")
 REVIEW = ("GET", "/review/queue")
-NAV += [("抽取活动", "/console/activities", ("GET", "/draws/activities")),
-        ("待核验", "/console/verify", VERIFY)]
 
 
 @page("GET", "/home")

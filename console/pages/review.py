@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import NAV, page, person_of, redirect, render
+from console.app import page, person_of, redirect, render
 from console.context import CONSOLE
 from models.applications import Application
 from models.people import Person
@@ -20,7 +20,6 @@ QUEUE = ("GET", "/review/queue")
 ONE = ("GET", "/review/applications/{app_id}")
 FILE = ("GET", "/review/applications/{app_id}/attachments/{attachment_id}")
 DECIDE = ("POST", "/review/applications/{app_id}/decision")
-NAV.append(("审核", "/console/review", QUEUE))
 
 
 @page("GET", "/review", uses=QUEUE)
