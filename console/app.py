@@ -19,6 +19,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from console.context import CONSOLE, PAGES, VISITOR, Visitor
+from console.forms import said
 from models.people import Person, Role
 from services.errors import DomainError, Unavailable, http_status
 from services.infra import infrastructure_errors
@@ -59,6 +60,23 @@ def page(method: str, path: str, uses: tuple[str, str] | None = None,
         PAGE_TABLE.append(Page(method, path, view, uses, open_, touch))
         return view
     return register
+
+
+class GoBack(Exception):
+    """A form's action the API refused: back to `page`, the refusal shown there in words."""
+
+    def __init__(self, page: str, refusal: DomainError) -> None:
+        super().__init__(refusal.code)
+        self.page, self.refusal = page, refusal
+
+
+async def act(request: web.Request, back: str, method: str, path: str, **kw: Any) -> Any:
+    """A form's action: the API endpoint as the signed-in visitor; refused, back to `back`."""
+    try:
+        return await request.app[CONSOLE].endpoints.call(request, person_of(request), method,
+                                                         path, **kw)
+    except DomainError as exc:
+        raise GoBack(back, exc) from None
 
 
 def visitor(request: web.Request) -> Visitor:
@@ -193,6 +211,8 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
         return refused(request, request.app[CONSOLE].texts.render("console/no_role.j2"), 403)
     try:
         return await spec.view(request)
+    except GoBack as back:
+        return redirect(request, back.page, said(request.app[CONSOLE].texts, back.refusal))
     except DomainError as exc:
         return refused(request, request.app[CONSOLE].texts.error(exc), http_status(exc))
     except infrastructure_errors() as exc:

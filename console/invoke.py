@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from miniapp_api.auth import admit
 from miniapp_api.caller import Caller
@@ -57,8 +57,3 @@ class Endpoints:
         except ValidationError as exc:
             raise InvalidFields(field_problems(exc)) from None
         return await ep.handler(*args)
-
-
-def as_dict(result: BaseModel) -> dict[str, Any]:
-    """A result for a template (JSON-shaped: dates as ISO strings are not needed there)."""
-    return result.model_dump()

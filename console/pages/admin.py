@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import page, person_of, redirect, render
+from console.app import act, page, person_of, redirect, render
 from console.context import CONSOLE
-from console.forms import said, text
-from services.errors import DomainError
+from console.forms import text
 
 FEEDBACK = ("GET", "/admin/feedback")
 ANSWER = ("POST", "/admin/feedback/{feedback_id}/answer")
@@ -28,13 +27,9 @@ async def feedback(request: web.Request) -> web.Response:
 
 @page("POST", "/feedback/{feedback_id}", uses=ANSWER)
 async def answer(request: web.Request) -> web.Response:
-    form, services = await request.post(), request.app[CONSOLE]
-    try:
-        await services.endpoints.call(request, person_of(request), *ANSWER,
-                                      params=dict(request.match_info),
-                                      body={"answer": text(form, "answer")})
-    except DomainError as exc:
-        return redirect(request, "/console/feedback", said(services.texts, exc))
+    form = await request.post()
+    await act(request, "/console/feedback", *ANSWER, params=dict(request.match_info),
+              body={"answer": text(form, "answer")})
     return redirect(request, "/console/feedback", "回复已发送给反馈人。")
 
 
@@ -46,14 +41,10 @@ async def marking(request: web.Request) -> web.Response:
 
 @page("POST", "/marking/{attempt_id}", uses=MARK)
 async def mark(request: web.Request) -> web.Response:
-    form, services = await request.post(), request.app[CONSOLE]
+    form = await request.post()
     points = {key.removeprefix("q:"): value.strip() for key, value in form.items()
               if isinstance(value, str) and key.startswith("q:")}
-    try:
-        marked = await services.endpoints.call(request, person_of(request), *MARK,
-                                               params=dict(request.match_info),
-                                               body={"points": points})
-    except DomainError as exc:
-        return redirect(request, "/console/marking", said(services.texts, exc))
+    marked = await act(request, "/console/marking", *MARK, params=dict(request.match_info),
+                       body={"points": points})
     return redirect(request, "/console/marking", f"已批阅：总分 {marked.score} 分，"
                     f"{'合格' if marked.passed else '不合格'}，结果已通知考生。")

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import page, person_of, redirect, render, see_other
+from console.app import act, page, person_of, redirect, render, see_other
 from console.context import CONSOLE
-from console.forms import said, text
-from services.errors import DomainError
+from console.forms import text
 
 RESULTS = ("GET", "/draws/activities/{activity_id}/results")
 ATTENDANCE = ("GET", "/draws/activities/{activity_id}/attendance")
@@ -48,7 +47,7 @@ async def checkin(request: web.Request) -> web.Response:
 
 @page("POST", "/activities/{activity_id}/after/{action}", uses=RESULTS)
 async def follow_up(request: web.Request) -> web.Response:
-    form, services = await request.post(), request.app[CONSOLE]
+    form = await request.post()
     aid = request.match_info["activity_id"]
     action = FOLLOW_UPS.get(request.match_info["action"])
     if action is None:
@@ -57,11 +56,8 @@ async def follow_up(request: web.Request) -> web.Response:
     body = {"urge": {"invitation_id": text(form, "invitation_id")},
             "absence": {"key": text(form, "key"), "kind": text(form, "kind") or "缺席"},
             "supplement": {}}[request.match_info["action"]]
-    try:
-        made = await services.endpoints.call(request, person_of(request), "POST", path,
-                                             params={"activity_id": aid}, body=body)
-    except DomainError as exc:
-        return redirect(request, f"/console/activities/{aid}/results", said(services.texts, exc))
+    made = await act(request, f"/console/activities/{aid}/results", "POST", path,
+                     params={"activity_id": aid}, body=body)
     if request.match_info["action"] == "supplement":
         return redirect(request, f"/console/activities/{made.id}", done)
     return redirect(request, f"/console/activities/{aid}/results", done)

@@ -12,10 +12,9 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from console.app import page, person_of, redirect, render
+from console.app import act, page, person_of, redirect, render
 from console.context import CONSOLE
-from console.forms import many, said, text, when
-from services.errors import DomainError
+from console.forms import many, text, when
 
 PROJECTS = ("GET", "/draws/projects")
 NEW_PROJECT = ("POST", "/draws/projects")
@@ -42,15 +41,11 @@ async def projects(request: web.Request) -> web.Response:
 
 @page("POST", "/projects", uses=NEW_PROJECT)
 async def new_project(request: web.Request) -> web.Response:
-    form, services = await request.post(), request.app[CONSOLE]
-    body = {k: text(form, k) for k in ("name", "number", "kind", "region", "tenderer_name",
-                                       "tenderer_credit_code")}
-    body["sections"] = _sections(text(form, "sections"))  # type: ignore[assignment]
-    try:
-        made = await services.endpoints.call(request, person_of(request), *NEW_PROJECT,
-                                             body=body)
-    except DomainError as exc:
-        return redirect(request, "/console/projects", said(services.texts, exc))
+    form = await request.post()
+    body: dict[str, Any] = {k: text(form, k) for k in (
+        "name", "number", "kind", "region", "tenderer_name", "tenderer_credit_code")}
+    body["sections"] = _sections(text(form, "sections"))
+    made = await act(request, "/console/projects", *NEW_PROJECT, body=body)
     return redirect(request, f"/console/activities/new?project_id={made.id}",
                     f"已登记项目「{made.name}」，请为它发起抽取活动。")
 
@@ -64,18 +59,14 @@ async def new_activity_page(request: web.Request) -> web.Response:
 
 @page("POST", "/activities/new", uses=NEW_ACTIVITY)
 async def new_activity(request: web.Request) -> web.Response:
-    form, services = await request.post(), request.app[CONSOLE]
+    form = await request.post()
     body = {"project_id": text(form, "project_id"), "section_ids": many(form, "section_ids"),
             "bid_open_at": when(form, "bid_open_at"), "eval_start": when(form, "eval_start"),
             "eval_end": when(form, "eval_end"), "total": text(form, "total"),
             "response_minutes": text(form, "response_minutes") or "10",
             "on_site": form.get("on_site") == "1"}
-    try:
-        made = await services.endpoints.call(request, person_of(request), *NEW_ACTIVITY,
-                                             body=body)
-    except DomainError as exc:
-        return redirect(request, "/console/activities/new?project_id="
-                        + text(form, "project_id"), said(services.texts, exc))
+    made = await act(request, "/console/activities/new?project_id=" + text(form, "project_id"),
+                     *NEW_ACTIVITY, body=body)
     return redirect(request, f"/console/activities/{made.id}",
                     "抽取活动已创建：请添加通知、抽取条件和回避，上传申请附件后提交核验。")
 
@@ -118,53 +109,41 @@ ACTIONS: dict[str, tuple[str, Callable[[Form], dict[str, Any]] | None, str]] = {
 
 
 @page("POST", "/activities/{activity_id}/do/{action}", uses=ONE)
-async def act(request: web.Request) -> web.Response:
-    form, services = await request.post(), request.app[CONSOLE]
+async def do(request: web.Request) -> web.Response:
+    form = await request.post()
     aid = request.match_info["activity_id"]
     back = f"/console/activities/{aid}"
     action = ACTIONS.get(request.match_info["action"])
     if action is None:
         raise web.HTTPNotFound()
     path, read, done = action
-    try:
-        await services.endpoints.call(request, person_of(request), "POST", path,
-                                      params={"activity_id": aid},
-                                      body=read(form) if read else None)
-    except DomainError as exc:
-        return redirect(request, back, said(services.texts, exc))
+    await act(request, back, "POST", path, params={"activity_id": aid},
+              body=read(form) if read else None)
     return redirect(request, back, done)
 
 
 @page("POST", "/activities/{activity_id}/preview", uses=ONE)
 async def preview(request: web.Request) -> web.Response:
     """How many experts the condition would find now (names never shown)."""
-    form, services = await request.post(), request.app[CONSOLE]
-    aid = request.match_info["activity_id"]
-    try:
-        counted = await services.endpoints.call(
-            request, person_of(request), "POST", "/draws/activities/{activity_id}/preview",
-            params={"activity_id": aid},
-            body={k: v for k, v in _condition(form).items() if k not in ("notice_id", "planned")})
-    except DomainError as exc:
-        return redirect(request, f"/console/activities/{aid}", said(services.texts, exc))
-    return redirect(request, f"/console/activities/{aid}",
-                    f"当前符合条件、未被回避的专家：{counted.matching} 人。")
+    form = await request.post()
+    back = f"/console/activities/{request.match_info['activity_id']}"
+    counted = await act(
+        request, back, "POST", "/draws/activities/{activity_id}/preview",
+        params=dict(request.match_info),
+        body={k: v for k, v in _condition(form).items() if k not in ("notice_id", "planned")})
+    return redirect(request, back, f"当前符合条件、未被回避的专家：{counted.matching} 人。")
 
 
 @page("POST", "/activities/{activity_id}/evidence", uses=ONE)
 async def evidence(request: web.Request) -> web.Response:
     """The request's attachment (申请附件), uploaded before the submission."""
-    form, services = await request.post(), request.app[CONSOLE]
+    form = await request.post()
     aid = request.match_info["activity_id"]
+    back = f"/console/activities/{aid}"
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
-        return redirect(request, f"/console/activities/{aid}", "请选择要上传的申请附件。")
-    try:
-        await services.endpoints.call(
-            request, person_of(request), "POST",
-            "/draws/activities/{activity_id}/evidence/{purpose}",
-            params={"activity_id": aid, "purpose": text(form, "purpose") or "submission"},
-            file=(upload.filename, upload.file.read()))
-    except DomainError as exc:
-        return redirect(request, f"/console/activities/{aid}", said(services.texts, exc))
-    return redirect(request, f"/console/activities/{aid}", "附件已上传。")
+        return redirect(request, back, "请选择要上传的申请附件。")
+    await act(request, back, "POST", "/draws/activities/{activity_id}/evidence/{purpose}",
+              params={"activity_id": aid, "purpose": text(form, "purpose") or "submission"},
+              file=(upload.filename, upload.file.read()))
+    return redirect(request, back, "附件已上传。")

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import page, person_of, redirect, render
+from console.app import act, page, person_of, redirect, render
 from console.context import CONSOLE
 from models.applications import Application
 from models.people import Person
 from services.attachments import ATTACHMENTS
-from services.errors import DomainError
 from services.returns import SECTIONS
 from web.form_sheet import sheet
 
@@ -56,17 +55,12 @@ async def attachment(request: web.Request) -> web.StreamResponse:
 @page("POST", "/review/{app_id}", uses=DECIDE)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
-    services = request.app[CONSOLE]
     action = str(form.get("action", ""))
     body: dict[str, object] = {"action": action, "reason": str(form.get("reason", "")),
                                "items": [str(i) for i in form.getall("items", [])]}
     if action == "approve" and form.get("final") == "1":
         body["admitted"] = [str(c) for c in form.getall("admitted", [])]
-    back = f"/console/review/{request.match_info['app_id']}"
-    try:
-        decided = await services.endpoints.call(request, person_of(request), *DECIDE,
-                                                params=dict(request.match_info), body=body)
-    except DomainError as exc:
-        return redirect(request, back, services.texts.error(exc))
-    return redirect(request, "/console/review", services.texts.render(
+    decided = await act(request, f"/console/review/{request.match_info['app_id']}", *DECIDE,
+                        params=dict(request.match_info), body=body)
+    return redirect(request, "/console/review", request.app[CONSOLE].texts.render(
         "console/reviewed.j2", status=decided.status_title, stage=decided.stage or ""))

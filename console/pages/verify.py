@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import page, person_of, redirect, render
+from console.app import act, page, person_of, redirect, render
 from console.context import CONSOLE
-from services.errors import DomainError
 
 QUEUE = ("GET", "/verify/activities")
 DECIDE = ("POST", "/verify/activities/{activity_id}")
@@ -24,18 +23,12 @@ async def queue(request: web.Request) -> web.Response:
 @page("POST", "/verify/{activity_id}", uses=DECIDE)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
-    services = request.app[CONSOLE]
     approve = form.get("decision") == "approve"
     endpoint = WITHDRAWAL if form.get("request") == "withdrawal" else DECIDE
-    try:
-        await services.endpoints.call(
-            request, person_of(request), *endpoint,
-            params={"activity_id": request.match_info["activity_id"]},
-            body={"approve": approve, "reason": str(form.get("reason", ""))})
-    except DomainError as exc:
-        return redirect(request, "/console/verify", services.texts.error(exc))
+    await act(request, "/console/verify", *endpoint, params=dict(request.match_info),
+              body={"approve": approve, "reason": str(form.get("reason", ""))})
     return redirect(request, "/console/verify",
-                    services.texts.render("console/verified.j2", approve=approve))
+                    request.app[CONSOLE].texts.render("console/verified.j2", approve=approve))
 
 
 EVIDENCE = ("GET", "/verify/activities/{activity_id}/evidence/{evidence_id}")
