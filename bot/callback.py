@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -50,6 +50,10 @@ def _authentic(transport: Transport, query: Mapping[str, str]) -> bool:
 
 
 ENGINE = web.AppKey("engine", Engine)
+# told of every push taken (the sandbox's fake WeChat: a message opens the 48-hour window
+# however it was sent, as it does on WeChat's side)
+Seen = Callable[[Incoming], None]
+SEEN: web.AppKey[Seen] = web.AppKey("callback_seen")
 TRANSPORT = web.AppKey("wechat_transport", Transport)
 
 
@@ -114,6 +118,8 @@ async def on_push(request: web.Request) -> web.StreamResponse:
     except BadRequest as exc:
         log.warning("rejected a push: %s", exc)
         return web.Response(status=400, text="bad request")
+    if (seen := request.app.get(SEEN)) is not None:
+        seen(msg)
     engine = request.app[ENGINE]
     # plaintext: no signature covers the body, so the (timestamp, nonce) is used once
     use = engine.replays.use(q["timestamp"], q["nonce"], body) \

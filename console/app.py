@@ -48,10 +48,15 @@ NAV: list[tuple[str, str, tuple[str, str] | None]] = [
     ("工作台", "/console/home", None),
     ("抽取活动", "/console/activities", ("GET", "/draws/activities")),
     ("招标项目", "/console/projects", ("GET", "/draws/projects")),
+    ("经办人", "/console/handlers", ("GET", "/agency/handlers")),
     ("待核验", "/console/verify", ("GET", "/verify/activities")),
     ("审核", "/console/review", ("GET", "/review/queue")),
+    ("批次", "/console/batches", ("GET", "/admin/batches")),
+    ("人员与角色", "/console/people", ("GET", "/admin/people")),
     ("批阅", "/console/marking", ("GET", "/admin/marking")),
-    ("意见反馈", "/console/feedback", ("GET", "/admin/feedback"))]
+    ("意见反馈", "/console/feedback", ("GET", "/admin/feedback")),
+    ("失败通知", "/console/notifications", ("GET", "/admin/notifications")),
+    ("支付订单", "/console/payments", ("GET", "/admin/payments"))]
 
 
 def page(method: str, path: str, uses: tuple[str, str] | None = None,

@@ -25,7 +25,14 @@ LABELS = {
     "notes": "注意事项", "notice_id": "通知", "regions": "地区代码",
     "main_specialty": "主专业代码", "alternate_specialty": "备选专业代码",
     "planned": "人数", "code": "统一社会信用代码或身份证号", "reason": "原因",
-    "nonce": "随机串", "csv": "回避名单"}
+    "nonce": "随机串", "csv": "回避名单", "phone": "手机号", "valid_until": "有效期至",
+    "province": "省份代码", "apply_from": "申报开始", "apply_until": "申报截止",
+    "review_until": "审核截止", "pay_until": "缴费截止", "fee_yuan": "培训费",
+    "max_qualifications": "职业资格最多", "stages": "审核环节", "batch_id": "批次",
+    "title": "考试名称", "opens_at": "开始", "closes_at": "截止",
+    "duration_minutes": "时长", "pass_score": "合格分数", "questions": "试题",
+    "amount_yuan": "金额", "note": "通知结果", "id_number": "身份证号", "email": "电子邮箱",
+    "person_id": "人员编号", "role": "角色", "answer": "回复"}
 
 
 def text(form: MultiDictProxy[Any], name: str) -> str:

@@ -10,6 +10,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -35,9 +36,27 @@ class ConsoleSessions:
     async def create(self, person_id: int) -> ConsoleSession:
         token = secrets.token_urlsafe(32)
         session = ConsoleSession(token, person_id, secrets.token_urlsafe(24), time.time())
-        await self._redis.set(self._key(token), json.dumps(
-            {"p": person_id, "c": session.csrf, "s": session.started}), ex=CONSOLE_IDLE)
+        key, mine = self._key(token), self._keys.console_sessions_of(person_id)
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.set(key, json.dumps({"p": person_id, "c": session.csrf,
+                                      "s": session.started}), ex=CONSOLE_IDLE)
+            pipe.sadd(mine, key)
+            pipe.expire(mine, CONSOLE_MAX_AGE)
+            await pipe.execute()
         return session
+
+    async def end_others(self, person_id: int, keep: str) -> int:
+        """End every other console session of this person (after a password change: whoever
+        knew the old password is out); how many were ended."""
+        mine, kept = self._keys.console_sessions_of(person_id), self._key(keep)
+        members: set[Any] = await self._redis.smembers(mine)  # type: ignore[misc]
+        others = [k for k in members if (k.decode() if isinstance(k, bytes) else k) != kept]
+        if others:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                pipe.delete(*others)
+                pipe.srem(mine, *others)
+                await pipe.execute()
+        return len(others)
 
     async def resolve(self, token: str, touch: bool = True) -> ConsoleSession | None:
         """The live session of this token, or None; `touch`: this request is activity (the

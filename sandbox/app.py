@@ -10,6 +10,7 @@ from typing import Literal
 import aiohttp
 from aiohttp import web
 
+from bot.callback import SEEN
 from bot.notify_texts import NotifyTexts
 from handlers.menu import menu
 from models import column
@@ -61,6 +62,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     platform = Platform(settings.appid, settings.secret, settings.miniapp_appid,
                         settings.miniapp_secret)
     app[SANDBOX_PLATFORM] = platform
+    app[SEEN] = lambda msg: platform.saw(msg.openid, msg.msg_type, msg.event)
     app[SANDBOX_SETTINGS] = settings
     sub = fake_api_app(platform)
     setup_simulator(sub, platform)

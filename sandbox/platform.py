@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SERVICE_WINDOW = 48 * 3600
+# the events that open the customer-service window (a user's own act)
+WINDOW_EVENTS = frozenset({"subscribe", "SCAN", "CLICK", "scancode_push", "scancode_waitmsg"})
 TOKEN_LIFETIME = 7200
 CLIENT_MSG_ID_WINDOW = 600
 
@@ -129,6 +131,13 @@ class Platform:
         if openid not in self.users:
             self.users[openid] = FakeUser(openid)
         return self.users[openid]
+
+    def saw(self, openid: str, msg_type: str, event: str) -> None:
+        """A push the service was sent: a message, a subscription, a scan or a menu click
+        opens the window (WeChat's list); a receipt, a menu link or a reported location
+        does not."""
+        if msg_type != "event" or event in WINDOW_EVENTS:
+            self.interact(openid)
 
     def interact(self, openid: str) -> None:
         """The user did something (sent a message, clicked): opens the 48 h window."""

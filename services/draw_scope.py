@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q
 
-from models.draws import DrawActivity, DrawStatus, Project
+from models.draws import DrawActivity, DrawLog, DrawStatus, Project
 from models.people import Role, RoleGrant
 from services.errors import BadInput, NotAllowed, NotFound
 
@@ -97,3 +97,18 @@ async def waiting_verification(grants: list[RoleGrant]) -> list[DrawActivity]:
         | (Q(withdraw_requested_at__not_isnull=True) & ~Q(status=DrawStatus.WITHDRAWN))
     ).prefetch_related("project").order_by("eval_start").limit(200)
     return [a for a in rows if in_verifier_scope(regions, a.project)]
+
+
+DECISIONS = ("verify", "refuse", "withdrawal_approve", "withdrawal_refuse")
+
+
+async def decided_in_scope(grants: list[RoleGrant], limit: int = 100
+                           ) -> list[tuple[DrawLog, DrawActivity]]:
+    """The verifications decided in the verifier's region (审核记录), newest first."""
+    regions = verifier_regions(grants)
+    entries = await DrawLog.filter(role="verifier", action__in=DECISIONS
+                                   ).order_by("-at", "-id").limit(limit * 4)
+    by_id = {a.id: a for a in await DrawActivity.filter(
+        id__in={e.activity_id for e in entries}).prefetch_related("project")}
+    return [(e, by_id[e.activity_id]) for e in entries if e.activity_id in by_id
+            and in_verifier_scope(regions, by_id[e.activity_id].project)][:limit]

@@ -216,6 +216,21 @@ class Outbox:
         return await Notification.filter(claim_token__in=list(tokens), status=Status.SENDING
                                          ).update(claimed_until=now + self.lease)
 
+    async def resend(self, notification_id: int, now: datetime, by: str) -> bool:
+        """An administrator's re-send of a failed or dead notification: queued again with
+        its attempts and ruled-out channels cleared (the errors stay on the row)."""
+        item = await Notification.get_or_none(id=notification_id)
+        if item is None or item.status not in (Status.FAILED, Status.DEAD):
+            return False
+        requeued = await Notification.filter(
+            id=item.id, status__in=[Status.FAILED, Status.DEAD]).update(
+            status=Status.QUEUED, attempts=0, ruled_out="", next_attempt_at=now,
+            claim_token=None, claimed_until=None,
+            last_error=with_error(item.last_error, f"re-sent by {by}"))
+        if requeued:
+            await self._wake()
+        return bool(requeued)
+
     async def next_due(self) -> datetime | None:
         first = await Notification.filter(status=Status.QUEUED).order_by("next_attempt_at"
                                                                          ).first()

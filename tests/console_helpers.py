@@ -23,7 +23,7 @@ class Desk:
 
     async def get(self, path: str, **kw: Any) -> tuple[ClientResponse, str]:
         resp = await self.client.get(path, allow_redirects=kw.pop("follow", True), **kw)
-        text = await resp.text()
+        text = await resp.text() if resp.content_type.startswith("text/") else ""
         if found := CSRF.search(text):
             self.csrf = found.group(1)
         return resp, text

@@ -3,8 +3,12 @@
 from console.pages import (  # noqa: F401
     admin,
     after,
+    agency,
     auth,
+    desk,
     draws,
+    exports,
+    followups,
     home,
     prepare,
     review,

@@ -26,7 +26,9 @@ async def results(request: web.Request) -> web.Response:
     params = {"activity_id": request.match_info["activity_id"]}
     shown = await endpoints.call(request, person, *RESULTS, params=params)
     attendance = await endpoints.call(request, person, *ATTENDANCE, params=params)
-    return render(request, "results.html", activity_id=params["activity_id"],
+    activity = await endpoints.call(request, person, "GET", "/draws/activities/{activity_id}",
+                                    params=params)
+    return render(request, "results.html", activity_id=params["activity_id"], activity=activity,
                   experts=shown.experts, attendance=attendance)
 
 

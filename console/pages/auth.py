@@ -115,6 +115,9 @@ async def change_password(request: web.Request) -> web.Response:
     except DomainError as exc:
         return render(request, "password.html", status=400, error=services.texts.error(exc),
                       forced=person.must_change_password)
+    session = visitor(request).session
+    assert session is not None
+    await services.sessions.end_others(person.id, keep=session.token)
     return redirect(request, "/console/home", services.texts.render("console/password_changed.j2"))
 
 

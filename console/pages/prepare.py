@@ -139,11 +139,12 @@ async def evidence(request: web.Request) -> web.Response:
     """The request's attachment (申请附件), uploaded before the submission."""
     form = await request.post()
     aid = request.match_info["activity_id"]
-    back = f"/console/activities/{aid}"
+    purpose = text(form, "purpose") or "submission"
+    back = f"/console/activities/{aid}" + ("/withdrawal" if purpose == "withdrawal" else "")
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
         return redirect(request, back, "请选择要上传的申请附件。")
     await act(request, back, "POST", "/draws/activities/{activity_id}/evidence/{purpose}",
-              params={"activity_id": aid, "purpose": text(form, "purpose") or "submission"},
+              params={"activity_id": aid, "purpose": purpose},
               file=(upload.filename, upload.file.read()))
     return redirect(request, back, "附件已上传。")

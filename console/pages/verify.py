@@ -40,3 +40,13 @@ async def evidence(request: web.Request) -> web.StreamResponse:
     file: web.StreamResponse = await request.app[CONSOLE].endpoints.call(
         request, person_of(request), *EVIDENCE, params=dict(request.match_info))
     return file
+
+
+HISTORY = ("GET", "/verify/history")
+
+
+@page("GET", "/verify/history", uses=HISTORY)
+async def history(request: web.Request) -> web.Response:
+    """The decisions taken in the centre's region (审核记录), newest first."""
+    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *HISTORY)
+    return render(request, "verify_history.html", decisions=listed.decisions)

@@ -15,7 +15,7 @@ from miniapp_api.schemas import Model
 from models.draws import DrawStatus
 from models.people import Role
 from services.draw_evidence import evidence_file, evidence_of
-from services.draw_scope import verifiable_activity, waiting_verification
+from services.draw_scope import decided_in_scope, verifiable_activity, waiting_verification
 
 api = Api()
 TAG = "交易中心核验"
@@ -84,6 +84,33 @@ async def decide_withdrawal(call: Call, body: DecisionIn) -> DecisionOut:
                 else await followups.refuse_withdrawal(activity.id, who, body.reason,
                                                        call.now))
     return DecisionOut(id=activity.id, status=activity.status)
+
+
+class DecidedOut(Model):
+    activity_id: int
+    project: str
+    project_number: str
+    kind: str
+    at: datetime
+    action: str = Field(description="verify / refuse / withdrawal_approve / withdrawal_refuse")
+    title: str
+    verifier: str = Field(description="核验人（脱敏）")
+    reason: str | None
+
+
+class HistoryOut(Model):
+    decisions: list[DecidedOut]
+
+
+@api.route("GET", "/verify/history", access=VERIFIER, response=HistoryOut,
+           summary="核验记录（本交易中心辖区，最近100条）", tag=TAG)
+async def history(call: Call) -> HistoryOut:
+    texts = call.services.texts
+    return HistoryOut(decisions=[DecidedOut(
+        activity_id=a.id, project=a.project.name, project_number=a.project.number,
+        kind=a.kind, at=e.at, action=e.action,
+        title=texts.render("draw/action.j2", action=e.action), verifier=e.actor_name,
+        reason=e.reason) for e, a in await decided_in_scope(call.caller.grants)])
 
 
 @api.route("GET", "/verify/activities/{activity_id}/evidence/{evidence_id}",

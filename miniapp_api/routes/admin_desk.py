@@ -1,0 +1,214 @@
+"""The administrator's desk (issue 19, item 5): every batch with its windows, stages, fee,
+exam and where its applications stand; the notifications that failed or died, with the last
+error and a re-send; payment orders with their reconciliation state."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.applications import BatchOut, batch_out
+from miniapp_api.schemas import Model
+from models.applications import STATUS_TITLES, AppStatus
+from models.people import Role
+from services import admin_views
+from services.errors import Conflict
+from services.pii import mask_name, mask_phone
+
+api = Api()
+TAG = "管理"
+ADMIN = {Role.ADMIN}
+
+
+class ExamBriefOut(Model):
+    id: int
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    pass_score: int
+
+
+class BatchOverviewOut(BatchOut):
+    apply_from: datetime
+    apply_until: datetime
+    pay_until: datetime | None
+    exam_required: bool
+    exam: ExamBriefOut | None
+    applications: dict[str, int] = Field(description="按状态统计的申请数")
+
+
+class BatchOverviewsOut(Model):
+    batches: list[BatchOverviewOut]
+
+
+@api.route("GET", "/admin/batches", access=ADMIN, response=BatchOverviewsOut,
+           summary="全部批次：时间窗口、审核环节、费用、考试和申请数", tag=TAG)
+async def list_batches(call: Call) -> BatchOverviewsOut:
+    out = []
+    for view in await admin_views.batches():
+        b, e = view.batch, view.exam
+        out.append(BatchOverviewOut(
+            **batch_out(b, call.now).model_dump(), apply_from=b.apply_from,
+            apply_until=b.apply_until, pay_until=b.pay_until, exam_required=b.exam_required,
+            exam=None if e is None else ExamBriefOut(
+                id=e.id, title=e.title, opens_at=e.opens_at, closes_at=e.closes_at,
+                pass_score=e.pass_score),
+            applications=dict(view.applications)))
+    return BatchOverviewsOut(batches=out)
+
+
+class StuckQuery(Model):
+    state: str | None = Field(default=None, pattern="^(failed|dead)$",
+                              description="failed 无渠道可达 / dead 重试用尽；不填为两者")
+
+
+class StuckOut(Model):
+    id: int
+    kind: str
+    person: str | None = Field(description="收件人（脱敏）")
+    status: str
+    channel: str | None
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+
+
+class StuckListOut(Model):
+    notifications: list[StuckOut]
+
+
+@api.route("GET", "/admin/notifications", access=ADMIN, query=StuckQuery,
+           response=StuckListOut, summary="发送失败的通知（最近200条）及最后的错误", tag=TAG)
+async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
+    rows = await admin_views.stuck_notifications(query.state)
+    names = await admin_views.names_of({r.person_id for r in rows if r.person_id})
+    return StuckListOut(notifications=[StuckOut(
+        id=r.id, kind=r.kind, person=mask_name(names[r.person_id])
+        if r.person_id in names else None, status=r.status, channel=r.channel,
+        attempts=r.attempts, last_error=(r.last_error or "").splitlines()[-1:][0]
+        if r.last_error else None, created_at=r.created_at) for r in rows])
+
+
+class ResentOut(Model):
+    id: int
+    status: str
+
+
+@api.route("POST", "/admin/notifications/{notification_id}/resend", access=ADMIN,
+           response=ResentOut, summary="重新发送一条失败的通知", tag=TAG)
+async def resend(call: Call) -> ResentOut:
+    who = mask_name(call.caller.need_person().name)
+    if not await call.domain.outbox.resend(call.path_int("notification_id"), call.now, who):
+        raise Conflict("admin.not_resendable")
+    return ResentOut(id=call.path_int("notification_id"), status="queued")
+
+
+class OrdersQuery(Model):
+    status: str | None = Field(default=None, pattern="^[a-z]{2,12}$",
+                               description="creating / open / closing / closed / paid / "
+                                           "duplicate / refunded")
+    since: datetime | None = None
+
+
+class OrderOut(Model):
+    out_trade_no: str
+    title: str
+    payer: str | None = Field(description="缴费人（脱敏）")
+    amount_fen: int
+    status: str
+    trade_type: str
+    transaction_id: str | None
+    paid_at: datetime | None
+    settled_by: str | None = Field(description="notify 支付通知 / reconcile 主动查单")
+    checked_at: datetime | None = Field(description="最近一次查单时间")
+    created_at: datetime
+
+
+class OrdersOut(Model):
+    orders: list[OrderOut]
+
+
+@api.route("GET", "/admin/payments", access=ADMIN, query=OrdersQuery, response=OrdersOut,
+           summary="支付订单及对账状态（最近200条）", tag=TAG)
+async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
+    rows = await admin_views.orders(query.status, query.since)
+    names = await admin_views.names_of({r.payable.person_id for r in rows})
+    return OrdersOut(orders=[OrderOut(
+        out_trade_no=r.out_trade_no, title=r.payable.title,
+        payer=mask_name(names[r.payable.person_id]) if r.payable.person_id in names else None,
+        amount_fen=r.amount_fen, status=r.status, trade_type=r.trade_type,
+        transaction_id=r.transaction_id, paid_at=r.paid_at, settled_by=r.settled_by,
+        checked_at=r.checked_at, created_at=r.created_at) for r in rows])
+
+
+class PageQuery(Model):
+    after: int = Field(default=0, ge=0, description="上一页最后一条的编号")
+    limit: int = Field(default=500, ge=1, le=1000)
+
+
+class ExpertRowOut(Model):
+    id: int
+    expert_number: str
+    name: str = Field(description="姓名（脱敏）")
+    phone: str = Field(description="手机号（脱敏）")
+    region: str
+    industry: str | None
+    title_level: str | None
+    work_unit: str
+    specialties: list[str] = Field(description="专业代码，首选在前")
+    active: bool
+
+
+class ExpertsOut(Model):
+    experts: list[ExpertRowOut]
+    next_after: int | None = Field(description="下一页的 after；为空表示没有更多")
+
+
+@api.route("GET", "/admin/experts", access=ADMIN, query=PageQuery, response=ExpertsOut,
+           summary="专家名册（分页，已脱敏）", tag=TAG)
+async def experts(call: Call, query: PageQuery) -> ExpertsOut:
+    rows = await admin_views.experts_page(query.after, query.limit)
+    return ExpertsOut(experts=[ExpertRowOut(
+        id=e.id, expert_number=e.expert_number, name=mask_name(p.name),
+        phone=mask_phone(p.phone), region=e.region, industry=e.industry,
+        title_level=e.title_level, work_unit=e.work_unit, specialties=codes, active=e.active)
+        for e, p, codes in rows], next_after=rows[-1][0].id if len(rows) == query.limit
+        else None)
+
+
+class ApplicationRowOut(Model):
+    id: int
+    applicant: str = Field(description="申请人（脱敏）")
+    id_number: str = Field(description="身份证号（脱敏）")
+    kind: str
+    status: str
+    status_title: str
+    region: str | None
+    industry: str | None
+    last_step: str | None = Field(description="最近一步审核：环节、操作")
+    last_reason: str | None
+    last_at: datetime | None
+
+
+class ApplicationsOut(Model):
+    applications: list[ApplicationRowOut]
+    next_after: int | None
+
+
+@api.route("GET", "/admin/batches/{batch_id}/applications", access=ADMIN, query=PageQuery,
+           response=ApplicationsOut, summary="批次的申请及审核结果（分页，已脱敏）", tag=TAG)
+async def batch_applications(call: Call, query: PageQuery) -> ApplicationsOut:
+    rows = await admin_views.applications_page(call.path_int("batch_id"), query.after,
+                                               query.limit)
+    texts = call.services.texts
+    return ApplicationsOut(applications=[ApplicationRowOut(
+        id=a.id, applicant=mask_name(p.name), id_number=p.id_masked, kind=a.kind,
+        status=a.status, status_title=STATUS_TITLES.get(AppStatus(a.status), a.status),
+        region=a.region, industry=a.industry,
+        last_step=None if step is None else
+        f"{step.stage_title or ''} {texts.render('review/action.j2', action=step.action)}".strip(),
+        last_reason=step.reason if step else None, last_at=step.at if step else None)
+        for a, p, step in rows], next_after=rows[-1][0].id if len(rows) == query.limit
+        else None)

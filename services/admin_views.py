@@ -1,0 +1,87 @@
+"""What the administrator's desk reads (issue 19, item 5): every batch with its windows and
+how many applications stand where, the notifications that failed or died with their last
+error, and the payment orders with their reconciliation state — each in a fixed number of
+queries, whatever the number of rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.functions import Count
+
+from models.applications import Application, Batch, ReviewAction
+from models.exams import Exam
+from models.experts import ExpertProfile, ExpertSpecialty
+from models.notifications import Notification, Status
+from models.payments import PayOrder
+from models.people import Person
+
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class BatchView:
+    batch: Batch
+    exam: Exam | None
+    applications: Counter[str]  # by status
+
+
+async def batches() -> list[BatchView]:
+    rows = await Batch.all().order_by("-apply_from").limit(LIMIT)
+    ids = [b.id for b in rows]
+    exams = {e.batch_id: e for e in await Exam.filter(batch_id__in=ids).order_by("id")}
+    counted: dict[int, Counter[str]] = {i: Counter() for i in ids}
+    for row in await Application.filter(batch_id__in=ids).group_by("batch_id", "status"
+                                                                   ).annotate(n=Count("id")
+                                                                              ).values(
+            "batch_id", "status", "n"):
+        counted[int(row["batch_id"])][str(row["status"])] = int(row["n"])
+    return [BatchView(b, exams.get(b.id), counted[b.id]) for b in rows]
+
+
+async def names_of(person_ids: set[int]) -> dict[int, str]:
+    return dict(await Person.filter(id__in=person_ids).values_list("id", "name"))
+
+
+async def stuck_notifications(state: str | None) -> list[Notification]:
+    """Failed (no channel could reach the person) and dead (every attempt used), newest
+    first."""
+    wanted = [state] if state in (Status.FAILED, Status.DEAD) else [Status.FAILED, Status.DEAD]
+    return await Notification.filter(status__in=wanted).order_by("-created_at", "-id"
+                                                                  ).limit(LIMIT)
+
+
+async def orders(status: str | None, since: datetime | None) -> list[PayOrder]:
+    query = PayOrder.all().prefetch_related("payable")
+    if status:
+        query = query.filter(status=status)
+    if since is not None:
+        query = query.filter(created_at__gte=since)
+    return await query.order_by("-created_at", "-id").limit(LIMIT)
+
+
+async def experts_page(after: int, limit: int) -> list[tuple[ExpertProfile, Person, list[str]]]:
+    """The expert register, by id after `after` (keyset paging: an export of 50,000 reads
+    it in pages), each with its person and its specialty codes (首选 first)."""
+    rows = await ExpertProfile.filter(id__gt=after).order_by("id").limit(limit)
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+    codes: dict[int, list[str]] = {r.id: [] for r in rows}
+    for s in await ExpertSpecialty.filter(expert_id__in=list(codes)).order_by("-is_primary",
+                                                                               "id"):
+        codes[s.expert_id].append(s.code)
+    return [(r, people[r.person_id], codes[r.id]) for r in rows if r.person_id in people]
+
+
+async def applications_page(batch_id: int, after: int, limit: int
+                            ) -> list[tuple[Application, Person, ReviewAction | None]]:
+    """A batch's applications by id after `after`, each with its applicant and the last
+    step of its review log."""
+    apps = await Application.filter(batch_id=batch_id, id__gt=after).order_by("id").limit(limit)
+    people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps])}
+    last: dict[int, ReviewAction] = {}
+    for step in await ReviewAction.filter(application_id__in=[a.id for a in apps]
+                                          ).order_by("id"):
+        last[step.application_id] = step
+    return [(a, people[a.person_id], last.get(a.id)) for a in apps if a.person_id in people]
