@@ -243,6 +243,13 @@ async def test_a_reviewer_exports_the_queue_as_it_is_shown(client: TestClient,
     shown = re.findall(r'data-testid="open-(\d+)"', page)
     assert shown and sorted(str(r[0]) for r in rows[1:]) == sorted(shown)
     assert not PHONE.search(str(rows))
+    # filtered by 市州 and 行业, as the queue offers them
+    industry = next((str(r[5]) for r in rows[1:] if r[5]), None)
+    if industry:
+        _, kept = await desk.get(f"/console/review?industry={industry}")
+        assert re.findall(r'data-testid="open-(\d+)"', kept)
+    _, none = await desk.get("/console/review?industry=nothing-like-it")
+    assert "没有待您审核的申请" in none
 
 
 async def test_a_password_change_ends_the_other_sessions(client: TestClient,

@@ -24,10 +24,13 @@ DECIDE = ("POST", "/review/applications/{app_id}/decision")
 @page("GET", "/review", uses=QUEUE)
 async def queue(request: web.Request) -> web.Response:
     listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *QUEUE)
-    region = request.query.get("region", "")
-    rows = [a for a in listed.applications if not region or (a.region or "") == region]
+    region, industry = request.query.get("region", ""), request.query.get("industry", "")
+    rows = [a for a in listed.applications if (not region or (a.region or "") == region)
+            and (not industry or (a.industry or "") == industry)]
     return render(request, "review_queue.html", applications=rows, region=region,
-                  regions=sorted({a.region for a in listed.applications if a.region}))
+                  industry=industry,
+                  regions=sorted({a.region for a in listed.applications if a.region}),
+                  industries=sorted({a.industry for a in listed.applications if a.industry}))
 
 
 @page("GET", "/review/{app_id}", uses=ONE)
