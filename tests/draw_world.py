@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
@@ -146,3 +146,12 @@ async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2,
     await finish(chat, aid)
     assert (await DrawActivity.get(id=aid)).status == "ended"
     return aid, token
+
+
+async def the_results_unseal(aid: int, now: datetime) -> None:
+    """Seed 004: results unseal 30 minutes before the evaluation. Here the gathering was ten
+    minutes ago and the evaluation starts in twenty: unsealed, and nobody absent yet (the
+    worker's sweep finds an absence only 30 minutes after the gathering)."""
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=20),
+                                             eval_end=now + timedelta(hours=6))
+    await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=10))

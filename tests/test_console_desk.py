@@ -26,10 +26,9 @@ from sandbox.wechat_push import Pusher, text_fields
 from services.clock import CHINA
 from tests.conftest import AES_KEY, APPID, TOKEN
 from tests.console_helpers import Desk
-from tests.draw_world import drawn, make_experts, prepared, start_draw
+from tests.draw_world import drawn, make_experts, prepared, start_draw, the_results_unseal
 from tests.helpers import Api, Chat, eventually
 from tests.test_applications import PDF
-from tests.test_draw_venue import the_evaluation_starts_now
 from tests.test_payments import course_fee
 from tests.test_simulator_browser import sandbox
 
@@ -60,7 +59,7 @@ async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_
     await make_experts(client, 6)
     aid, _ = await drawn(api, chat, demo)
     now = datetime.now(UTC)
-    await the_evaluation_starts_now(aid, now)
+    await the_results_unseal(aid, now)
     desk = Desk(client)
     await desk.sign_in(demo["handler"].phone)
     _, page = await desk.get(f"/console/activities/{aid}/log")

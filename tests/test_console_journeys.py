@@ -18,8 +18,8 @@ from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.wechat import Channel, WeChatIdentity
 from services.clock import CHINA
 from services.demo import DEMO_PASSWORD, DEMO_POOL_SPECIALTY, demo_credit_code
+from tests.draw_world import the_results_unseal
 from tests.test_applications import PDF
-from tests.test_draw_venue import the_evaluation_starts_now
 from tests.test_simulator_browser import CHROMIUM, sandbox
 
 assert sandbox  # the fixture: the service in sandbox mode on a real port
@@ -127,7 +127,7 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
         await expect(desk.get_by_test_id("confirmed")).to_have_text("1", timeout=10_000)
         await expect(desk.get_by_test_id("status")).to_have_text("已结束", timeout=10_000)
         # 30 minutes before the evaluation the results unseal: shown, printed, exported
-        await the_evaluation_starts_now(aid, datetime.now(UTC))
+        await the_results_unseal(aid, datetime.now(UTC))
         invited = await Invitation.get(id=invited.id)  # its verification code, now
         await desk.get_by_test_id("results").click()
         await expect(desk.get_by_test_id("results")).to_contain_text(invited.code)
