@@ -7,6 +7,7 @@ with openpyxl); an administrator opens a batch and answers feedback written in c
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,6 +31,20 @@ LOCAL = "%Y-%m-%dT%H:%M"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.fixture
+async def browser() -> AsyncIterator[Any]:
+    """Debian's Chromium, closed whatever the test's outcome (an open page would keep its
+    connections to the server past the test)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        launched = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
 async def signed_in(browser: Any, server: TestServer, phone: str, path: str) -> Any:
     """A new browser context (its own cookies) signed in at `path`."""
     context = await browser.new_context(viewport={"width": 1280, "height": 800},
@@ -43,104 +58,101 @@ async def signed_in(browser: Any, server: TestServer, phone: str, path: str) -> 
 
 
 async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
-        sandbox: TestServer, tmp_path: Any) -> None:
-    from playwright.async_api import async_playwright, expect
+        sandbox: TestServer, browser: Any, tmp_path: Any) -> None:
+    from playwright.async_api import expect
 
     start = (datetime.now(UTC) + timedelta(days=2)).astimezone(CHINA).replace(
         hour=9, minute=0)
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        desk = await signed_in(browser, sandbox, "13800000004", "/console/projects")
-        # 登记项目 with its sections
-        await desk.get_by_label("项目名称").fill("某区人民医院门诊楼改造工程")
-        await desk.get_by_label("项目编号").fill("GZ-2026-1123-B")
-        await desk.get_by_label("项目所在地区代码").fill("4401")
-        await desk.get_by_label("招标人", exact=True).fill("某区人民医院")
-        await desk.get_by_label("招标人统一社会信用代码").fill(demo_credit_code(51))
-        await desk.get_by_label("标段（每行一个：标段编号 名称）").fill("1 施工\n2 监理")
-        await desk.get_by_test_id("add-project").click()
-        # 创建抽取活动 over the first section, one expert
-        await expect(desk.get_by_test_id("flash")).to_contain_text("已登记项目")
-        await desk.get_by_label("2 监理").uncheck()
-        await desk.get_by_label("开标时间").fill((start - timedelta(hours=1)).strftime(LOCAL))
-        await desk.get_by_label("评标开始").fill(start.strftime(LOCAL))
-        await desk.get_by_label("评标结束").fill((start + timedelta(hours=6)).strftime(LOCAL))
-        await desk.get_by_label("需要专家人数").fill("1")
-        await desk.get_by_test_id("create-activity").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("抽取活动已创建")
-        activity_url = desk.url
-        aid = int(activity_url.rstrip("/").rsplit("/", 1)[1])
-        # 通知: the venue, the gathering 30 minutes before, the contact
-        await desk.get_by_label("评标地点").fill("广州公共资源交易中心")
-        await desk.get_by_label("市", exact=True).fill("广州市")
-        await desk.get_by_label("区", exact=True).fill("天河区")
-        await desk.get_by_label("街道门牌").fill("天润路333号")
-        await desk.get_by_label("集合时间").fill((start - timedelta(minutes=30)).strftime(LOCAL))
-        await desk.get_by_label("联系人").fill("陈志强")
-        await desk.get_by_label("联系电话").fill("13912345678")  # a mobile contact number
-        await desk.get_by_test_id("add-notice").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("通知已添加")
-        # 抽取条件, with the live count first
-        await desk.get_by_label("地区代码（多个用逗号分隔）").fill("4401")
-        await desk.get_by_label("主专业代码").fill(DEMO_POOL_SPECIALTY)
-        await desk.get_by_label("人数", exact=True).fill("1")
-        await desk.get_by_test_id("preview").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("当前符合条件、未被回避的专家")
-        await desk.get_by_label("地区代码（多个用逗号分隔）").fill("4401")
-        await desk.get_by_label("主专业代码").fill(DEMO_POOL_SPECIALTY)
-        await desk.get_by_label("人数", exact=True).fill("1")
-        await desk.get_by_test_id("add-condition").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("抽取条件已添加")
-        # 申请附件 and 提交核验
-        await desk.get_by_test_id("evidence-file").set_input_files(files=[{
-            "name": "专家抽取申请.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-        await desk.get_by_test_id("upload").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("附件已上传")
-        await desk.get_by_label("申请原因").fill("按招标计划抽取评标专家")
-        await desk.get_by_test_id("submit").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("已提交交易中心核验")
-        # the trading centre verifies, in its own browser
-        verifier = await signed_in(browser, sandbox, "13800000006", "/console/verify")
-        await expect(verifier.get_by_test_id(f"pending-{aid}")).to_contain_text("按招标计划")
-        await verifier.get_by_test_id(f"approve-{aid}").click()
-        await expect(verifier.get_by_test_id("flash")).to_contain_text("通过")
-        # the handler starts the draw with a random string of their own
-        await desk.goto(activity_url)
-        await desk.get_by_label("随机串").fill("7391")
-        await desk.get_by_test_id("start").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("抽取已开始")
-        invited = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT
-                                          ).first()
-        assert invited is not None
-        openid = (await WeChatIdentity.get(person_id=invited.person_id,
-                                           channel=Channel.OFFICIAL_ACCOUNT)).openid
-        # the invited expert answers 1 in the simulator (their WeChat)
-        sim = await (await browser.new_context()).new_page()
-        await sim.goto(str(sandbox.make_url("/sandbox/")))
-        await sim.get_by_test_id(f"user-{openid}").click()
-        await expect(sim.get_by_test_id("inbox")).to_contain_text("广州公共资源交易中心",
-                                                                   timeout=15_000)
-        await sim.get_by_test_id("text").fill("1")
-        await sim.get_by_test_id("send").click()
-        await expect(sim.get_by_test_id("reply").last).to_contain_text("已确认参加")
-        # the desk counted it without a reload, and the draw ended
-        await expect(desk.get_by_test_id("confirmed")).to_have_text("1", timeout=10_000)
-        await expect(desk.get_by_test_id("status")).to_have_text("已结束", timeout=10_000)
-        # 30 minutes before the evaluation the results unseal: shown, printed, exported
-        await the_results_unseal(aid, datetime.now(UTC))
-        invited = await Invitation.get(id=invited.id)  # its verification code, now
-        await desk.get_by_test_id("results").click()
-        await expect(desk.get_by_test_id("results")).to_contain_text(invited.code)
-        await desk.screenshot(path="var/console-results.png", full_page=True)
-        async with desk.expect_popup() as popup:
-            await desk.get_by_test_id("print").click()
-        printed = await popup.value
-        await expect(printed.locator("body")).to_contain_text(invited.code)
-        async with desk.expect_download() as download:
-            await desk.get_by_test_id("export").click()
-        saved = tmp_path / "results.xlsx"
-        await (await download.value).save_as(saved)
-        await browser.close()
+    desk = await signed_in(browser, sandbox, "13800000004", "/console/projects")
+    # 登记项目 with its sections
+    await desk.get_by_label("项目名称").fill("某区人民医院门诊楼改造工程")
+    await desk.get_by_label("项目编号").fill("GZ-2026-1123-B")
+    await desk.get_by_label("项目所在地区代码").fill("4401")
+    await desk.get_by_label("招标人", exact=True).fill("某区人民医院")
+    await desk.get_by_label("招标人统一社会信用代码").fill(demo_credit_code(51))
+    await desk.get_by_label("标段（每行一个：标段编号 名称）").fill("1 施工\n2 监理")
+    await desk.get_by_test_id("add-project").click()
+    # 创建抽取活动 over the first section, one expert
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已登记项目")
+    await desk.get_by_label("2 监理").uncheck()
+    await desk.get_by_label("开标时间").fill((start - timedelta(hours=1)).strftime(LOCAL))
+    await desk.get_by_label("评标开始").fill(start.strftime(LOCAL))
+    await desk.get_by_label("评标结束").fill((start + timedelta(hours=6)).strftime(LOCAL))
+    await desk.get_by_label("需要专家人数").fill("1")
+    await desk.get_by_test_id("create-activity").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("抽取活动已创建")
+    activity_url = desk.url
+    aid = int(activity_url.rstrip("/").rsplit("/", 1)[1])
+    # 通知: the venue, the gathering 30 minutes before, the contact
+    await desk.get_by_label("评标地点").fill("广州公共资源交易中心")
+    await desk.get_by_label("市", exact=True).fill("广州市")
+    await desk.get_by_label("区", exact=True).fill("天河区")
+    await desk.get_by_label("街道门牌").fill("天润路333号")
+    await desk.get_by_label("集合时间").fill((start - timedelta(minutes=30)).strftime(LOCAL))
+    await desk.get_by_label("联系人").fill("陈志强")
+    await desk.get_by_label("联系电话").fill("13912345678")  # a mobile contact number
+    await desk.get_by_test_id("add-notice").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("通知已添加")
+    # 抽取条件, with the live count first
+    await desk.get_by_label("地区代码（多个用逗号分隔）").fill("4401")
+    await desk.get_by_label("主专业代码").fill(DEMO_POOL_SPECIALTY)
+    await desk.get_by_label("人数", exact=True).fill("1")
+    await desk.get_by_test_id("preview").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("当前符合条件、未被回避的专家")
+    await desk.get_by_label("地区代码（多个用逗号分隔）").fill("4401")
+    await desk.get_by_label("主专业代码").fill(DEMO_POOL_SPECIALTY)
+    await desk.get_by_label("人数", exact=True).fill("1")
+    await desk.get_by_test_id("add-condition").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("抽取条件已添加")
+    # 申请附件 and 提交核验
+    await desk.get_by_test_id("evidence-file").set_input_files(files=[{
+        "name": "专家抽取申请.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    await desk.get_by_test_id("upload").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("附件已上传")
+    await desk.get_by_label("申请原因").fill("按招标计划抽取评标专家")
+    await desk.get_by_test_id("submit").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已提交交易中心核验")
+    # the trading centre verifies, in its own browser
+    verifier = await signed_in(browser, sandbox, "13800000006", "/console/verify")
+    await expect(verifier.get_by_test_id(f"pending-{aid}")).to_contain_text("按招标计划")
+    await verifier.get_by_test_id(f"approve-{aid}").click()
+    await expect(verifier.get_by_test_id("flash")).to_contain_text("通过")
+    # the handler starts the draw with a random string of their own
+    await desk.goto(activity_url)
+    await desk.get_by_label("随机串").fill("7391")
+    await desk.get_by_test_id("start").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("抽取已开始")
+    invited = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT
+                                      ).first()
+    assert invited is not None
+    openid = (await WeChatIdentity.get(person_id=invited.person_id,
+                                       channel=Channel.OFFICIAL_ACCOUNT)).openid
+    # the invited expert answers 1 in the simulator (their WeChat)
+    sim = await (await browser.new_context()).new_page()
+    await sim.goto(str(sandbox.make_url("/sandbox/")))
+    await sim.get_by_test_id(f"user-{openid}").click()
+    await expect(sim.get_by_test_id("inbox")).to_contain_text("广州公共资源交易中心",
+                                                               timeout=15_000)
+    await sim.get_by_test_id("text").fill("1")
+    await sim.get_by_test_id("send").click()
+    await expect(sim.get_by_test_id("reply").last).to_contain_text("已确认参加")
+    # the desk counted it without a reload, and the draw ended
+    await expect(desk.get_by_test_id("confirmed")).to_have_text("1", timeout=10_000)
+    await expect(desk.get_by_test_id("status")).to_have_text("已结束", timeout=10_000)
+    # 30 minutes before the evaluation the results unseal: shown, printed, exported
+    await the_results_unseal(aid, datetime.now(UTC))
+    invited = await Invitation.get(id=invited.id)  # its verification code, now
+    await desk.get_by_test_id("results").click()
+    await expect(desk.get_by_test_id("results")).to_contain_text(invited.code)
+    await desk.screenshot(path="var/console-results.png", full_page=True)
+    async with desk.expect_popup() as popup:
+        await desk.get_by_test_id("print").click()
+    printed = await popup.value
+    await expect(printed.locator("body")).to_contain_text(invited.code)
+    async with desk.expect_download() as download:
+        await desk.get_by_test_id("export").click()
+    saved = tmp_path / "results.xlsx"
+    await (await download.value).save_as(saved)
     rows = list(load_workbook(io.BytesIO(saved.read_bytes()), read_only=True)["抽取结果"]
                 .iter_rows(values_only=True))
     assert rows[0] == ("姓名", "专家编号", "验证码", "补抽专家")
@@ -149,35 +161,32 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
 
 
 async def test_an_administrator_opens_a_batch_and_answers_feedback_from_chat(
-        sandbox: TestServer) -> None:
-    from playwright.async_api import async_playwright, expect
+        sandbox: TestServer, browser: Any) -> None:
+    from playwright.async_api import expect
 
     now = datetime.now(UTC).astimezone(CHINA)
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        # an expert leaves feedback in chat (the simulator)
-        sim = await (await browser.new_context()).new_page()
-        await sim.goto(str(sandbox.make_url("/sandbox/")))
-        await sim.get_by_test_id("user-o_demo_expert").click()
-        for said, answer in (("反馈", "请选择反馈类型"), ("1", "请用文字描述"),
-                             ("小程序里找不到历史缴费记录", "已收到您的使用问题")):
-            await sim.get_by_test_id("text").fill(said)
-            await sim.get_by_test_id("send").click()
-            await expect(sim.get_by_test_id("reply").last).to_contain_text(answer)
-        admin = await signed_in(browser, sandbox, "13800000007", "/console/batches")
-        await admin.get_by_label("批次名称").fill("2027年第一批评标专家征集（广东）")
-        await admin.get_by_label("申报开始").fill(now.strftime(LOCAL))
-        await admin.get_by_label("申报截止").fill((now + timedelta(days=20)).strftime(LOCAL))
-        await admin.get_by_label("审核截止").fill((now + timedelta(days=30)).strftime(LOCAL))
-        await admin.get_by_label("培训费（元，0为不收）").fill("350")
-        await admin.get_by_test_id("create-batch").click()
-        await expect(admin.get_by_test_id("flash")).to_contain_text("已创建批次")
-        await expect(admin.get_by_test_id("batches")).to_contain_text("2027年第一批")
-        await admin.screenshot(path="var/console-batches.png", full_page=True)
-        await admin.get_by_role("link", name="意见反馈").click()
-        await admin.get_by_label("回复（发给反馈人）").first.fill("在「我的」-「缴费记录」中查看。")
-        await admin.locator("[data-testid^='answer-']").first.click()
-        await expect(admin.get_by_test_id("flash")).to_contain_text("回复已发送")
-        # the answer reaches the expert's WeChat
-        await expect(sim.get_by_test_id("inbox")).to_contain_text("缴费记录", timeout=15_000)
-        await browser.close()
+    # an expert leaves feedback in chat (the simulator)
+    sim = await (await browser.new_context()).new_page()
+    await sim.goto(str(sandbox.make_url("/sandbox/")))
+    await sim.get_by_test_id("user-o_demo_expert").click()
+    for said, answer in (("反馈", "请选择反馈类型"), ("1", "请用文字描述"),
+                         ("小程序里找不到历史缴费记录", "已收到您的使用问题")):
+        await sim.get_by_test_id("text").fill(said)
+        await sim.get_by_test_id("send").click()
+        await expect(sim.get_by_test_id("reply").last).to_contain_text(answer)
+    admin = await signed_in(browser, sandbox, "13800000007", "/console/batches")
+    await admin.get_by_label("批次名称").fill("2027年第一批评标专家征集（广东）")
+    await admin.get_by_label("申报开始").fill(now.strftime(LOCAL))
+    await admin.get_by_label("申报截止").fill((now + timedelta(days=20)).strftime(LOCAL))
+    await admin.get_by_label("审核截止").fill((now + timedelta(days=30)).strftime(LOCAL))
+    await admin.get_by_label("培训费（元，0为不收）").fill("350")
+    await admin.get_by_test_id("create-batch").click()
+    await expect(admin.get_by_test_id("flash")).to_contain_text("已创建批次")
+    await expect(admin.get_by_test_id("batches")).to_contain_text("2027年第一批")
+    await admin.screenshot(path="var/console-batches.png", full_page=True)
+    await admin.get_by_role("link", name="意见反馈").click()
+    await admin.get_by_label("回复（发给反馈人）").first.fill("在「我的」-「缴费记录」中查看。")
+    await admin.locator("[data-testid^='answer-']").first.click()
+    await expect(admin.get_by_test_id("flash")).to_contain_text("回复已发送")
+    # the answer reaches the expert's WeChat
+    await expect(sim.get_by_test_id("inbox")).to_contain_text("缴费记录", timeout=15_000)
