@@ -53,13 +53,17 @@ async def stuck_notifications(state: str | None) -> list[Notification]:
                                                                   ).limit(LIMIT)
 
 
-async def orders(status: str | None, since: datetime | None) -> list[PayOrder]:
+async def orders(status: str | None, since: datetime | None, before: int | None,
+                 limit: int = LIMIT) -> list[PayOrder]:
+    """Newest first, a page at a time: those with an id below `before` (keyset paging)."""
     query = PayOrder.all().prefetch_related("payable")
     if status:
         query = query.filter(status=status)
     if since is not None:
         query = query.filter(created_at__gte=since)
-    return await query.order_by("-created_at", "-id").limit(LIMIT)
+    if before is not None:
+        query = query.filter(id__lt=before)
+    return await query.order_by("-id").limit(limit)
 
 
 async def experts_page(after: int, limit: int) -> list[tuple[ExpertProfile, Person, list[str]]]:

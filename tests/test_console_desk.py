@@ -19,6 +19,7 @@ from console.context import CONSOLE
 from models.draws import DrawActivity, Invitation
 from models.experts import ExpertProfile
 from models.notifications import Notification
+from models.payments import PayOrder
 from models.people import Person
 from sandbox.app import SANDBOX_PLATFORM
 from sandbox.pay_gateway import PayGateway
@@ -120,6 +121,8 @@ async def test_a_withdrawal_is_asked_verified_and_followed_expert_by_expert(
                                                    "request": "withdrawal"})
     _, history = await verifier.get("/console/verify/history")
     assert "同意退选" in history and "核验通过" in history
+    _, log = await verifier.get(f"/console/verify/{aid}/log")
+    assert "申请退选" in log and "招标人决定暂停本项目" in log
     await desk.sign_in(demo["handler"].phone)
     _, page = await desk.get(page_path)
     assert "已退选" in page and 'data-testid="withdrawal-experts"' in page
@@ -225,6 +228,16 @@ async def test_an_administrator_resends_a_dead_notification_and_reads_the_orders
         row = await Notification.get(id=dead.id)
         return row.status not in ("queued", "dead") or row.attempts > 0
     await eventually(left_the_queue, timeout=30)
+    admin_token = await api.login(demo["admin"].mp_openid)
+    walked, before = [], ""  # one order a page, newest first, to the end
+    while True:
+        got = await api.call("GET", f"/admin/payments?limit=1{before}", admin_token)
+        walked += [o["out_trade_no"] for o in got.data["orders"]]
+        if got.data["next_before"] is None:
+            break
+        before = f"&before={got.data['next_before']}"
+    assert out.data["out_trade_no"] in walked and len(walked) == len(set(walked))
+    assert len(walked) == await PayOrder.all().count()  # every order, none twice
     _, page = await desk.get("/console/payments")
     assert out.data["out_trade_no"] in page and "待支付" in page
     sheets = await download(client, "/console/payments.xlsx")

@@ -120,7 +120,9 @@ async def resend(request: web.Request) -> web.Response:
 
 @page("GET", "/payments", uses=ORDERS)
 async def payments(request: web.Request) -> web.Response:
-    status = request.query.get("status", "")
-    listed = await request.app[CONSOLE].endpoints.call(
-        request, person_of(request), *ORDERS, query={"status": status} if status else {})
-    return render(request, "payments.html", orders=listed.orders, chosen=status)
+    status, before = request.query.get("status", ""), request.query.get("before", "")
+    query = {k: v for k, v in (("status", status), ("before", before)) if v}
+    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *ORDERS,
+                                                       query=query)
+    return render(request, "payments.html", orders=listed.orders, chosen=status,
+                  next_before=listed.next_before)

@@ -82,9 +82,22 @@ async def experts(request: web.Request) -> web.Response:
 
 @page("GET", "/payments.xlsx", uses=ORDERS)
 async def orders(request: web.Request) -> web.Response:
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *ORDERS)
+    listed = [o async for o in _older(request)]
     return await xlsx("支付订单.xlsx", [Sheet(
         "支付订单", ["商户订单号", "费用", "缴费人", "金额（分）", "状态", "微信支付单号",
                  "支付时间", "确认方式", "最近查单", "创建时间"],
         [(o.out_trade_no, o.title, o.payer, o.amount_fen, o.status, o.transaction_id,
-          o.paid_at, o.settled_by, o.checked_at, o.created_at) for o in listed.orders])])
+          o.paid_at, o.settled_by, o.checked_at, o.created_at) for o in listed])])
+
+
+async def _older(request: web.Request) -> AsyncIterator[Any]:
+    """Every order, newest first, a page of PAGE at a time."""
+    endpoints, person, before = request.app[CONSOLE].endpoints, person_of(request), None
+    while True:
+        got = await endpoints.call(request, person, *ORDERS, query={"limit": PAGE} | (
+            {"before": before} if before else {}))
+        for row in got.orders:
+            yield row
+        if got.next_before is None:
+            return
+        before = got.next_before

@@ -50,3 +50,15 @@ async def history(request: web.Request) -> web.Response:
     """The decisions taken in the centre's region (审核记录), newest first."""
     listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *HISTORY)
     return render(request, "verify_history.html", decisions=listed.decisions)
+
+
+LOG = ("GET", "/verify/activities/{activity_id}/log")
+
+
+@page("GET", "/verify/{activity_id}/log", uses=LOG)
+async def operation_log(request: web.Request) -> web.Response:
+    """An activity's operation log as the trading centre reads it (its region only)."""
+    entries = await request.app[CONSOLE].endpoints.call(request, person_of(request), *LOG,
+                                                        params=dict(request.match_info))
+    return render(request, "log.html", activity=None, entries=entries.entries,
+                  activity_id=int(request.match_info["activity_id"]))

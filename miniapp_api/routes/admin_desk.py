@@ -110,6 +110,8 @@ class OrdersQuery(Model):
                                description="creating / open / closing / closed / paid / "
                                            "duplicate / refunded")
     since: datetime | None = None
+    before: int | None = Field(default=None, ge=1, description="上一页的 next_before")
+    limit: int = Field(default=200, ge=1, le=1000)
 
 
 class OrderOut(Model):
@@ -128,19 +130,21 @@ class OrderOut(Model):
 
 class OrdersOut(Model):
     orders: list[OrderOut]
+    next_before: int | None = Field(description="更早一页的 before；为空表示没有更多")
 
 
 @api.route("GET", "/admin/payments", access=ADMIN, query=OrdersQuery, response=OrdersOut,
-           summary="支付订单及对账状态（最近200条）", tag=TAG)
+           summary="支付订单及对账状态（新的在前，分页）", tag=TAG)
 async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
-    rows = await admin_views.orders(query.status, query.since)
+    rows = await admin_views.orders(query.status, query.since, query.before, query.limit)
     names = await admin_views.names_of({r.payable.person_id for r in rows})
     return OrdersOut(orders=[OrderOut(
         out_trade_no=r.out_trade_no, title=r.payable.title,
         payer=mask_name(names[r.payable.person_id]) if r.payable.person_id in names else None,
         amount_fen=r.amount_fen, status=r.status, trade_type=r.trade_type,
         transaction_id=r.transaction_id, paid_at=r.paid_at, settled_by=r.settled_by,
-        checked_at=r.checked_at, created_at=r.created_at) for r in rows])
+        checked_at=r.checked_at, created_at=r.created_at) for r in rows],
+        next_before=rows[-1].id if len(rows) == query.limit else None)
 
 
 class PageQuery(Model):
