@@ -88,7 +88,13 @@ async def test_a_standalone_worker_outlives_a_redis_outage(
         await eventually(lambda: probe.exists(WORKER_HEARTBEAT), timeout=40)
         # what was queued during the outage goes out without anyone restarting anything
         # (waited for generously: a loaded CI box is slow, and this is not about speed)
-        await eventually(lambda: platform.sent_to(demo["expert"].openid), timeout=45)
+        try:
+            await eventually(lambda: platform.sent_to(demo["expert"].openid), timeout=45)
+        except AssertionError:  # say what the worker did (its log) and where the row stands
+            row = await Notification.get(id=item.id)
+            raise AssertionError(f"not sent: {row.status} attempts={row.attempts} "
+                                 f"error={row.last_error!r}\n" + await _stop(
+                                     worker, tmp_path / "worker.log")) from None
 
         async def recorded() -> bool:
             return (await Notification.get(id=item.id)).status in (Status.SENT,
