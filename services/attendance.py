@@ -26,7 +26,7 @@ from models.draws import (
 from models.people import Person
 from services.clock import CHINA, china_time
 from services.draw_engine import DrawEngine
-from services.draw_family import family, root_of, serving
+from services.draw_family import family, open_places, root_of, serving
 from services.draw_log import SYSTEM, Actor, record
 from services.draw_notices import answer_params, invitation_params, notice_of
 from services.draw_setup import DrawSetup, notify_agency
@@ -312,6 +312,10 @@ class Attendance:
 
         todays = [a.id for a in activities if day(a.eval_start) == today]
         started = [d for a in activities if (d := day(a.started_at)) is not None]
+        # 专家补抽: evaluations still ahead whose absent experts' places wait for a 补抽
+        ahead = [a.id for a in activities if a.status == DrawStatus.ENDED
+                 and a.kind != "supplement" and a.eval_end > now]
+        awaiting = len(await open_places(ahead)) if ahead else 0
         rows = await column(Invitation.filter(activity_id__in=todays,
                                        status__in=[InvitationStatus.CONFIRMED,
                                                    InvitationStatus.ABSENT]
@@ -325,4 +329,5 @@ class Attendance:
             "this_week": sum(1 for d in started if week_start <= d <= today),
             "arrived_today": sum(1 for r in rows if r is not None),
             "not_arrived_today": sum(1 for r in rows if r is None),
+            "awaiting_supplement": awaiting,
         }

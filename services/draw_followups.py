@@ -26,7 +26,7 @@ from services.clock import china_time
 from services.draw_calls import cancel_calls
 from services.draw_engine import DrawEngine
 from services.draw_evidence import notify_verifiers, require_evidence
-from services.draw_family import family, serving
+from services.draw_family import family, open_places, serving
 from services.draw_log import Actor, record, require_reason
 from services.draw_notices import answer_params, notice_contact, notice_of
 from services.draw_setup import notify_agency, require_cities, require_time_order
@@ -102,17 +102,7 @@ class DrawFollowups:
         if regions is not None:
             require_cities(regions)
         ids = await family(activity)
-        need: dict[int, int] = {}
-        for condition in await Condition.filter(activity_id=activity.id):
-            absent = await Invitation.filter(activity_id__in=ids, status=InvitationStatus.ABSENT,
-                                             condition__source_id=condition.id).count()
-            absent += await Invitation.filter(condition_id=condition.id,
-                                              status=InvitationStatus.ABSENT).count()
-            covered = sum(await column(Condition.filter(source_id=condition.id,
-                                                 activity__kind="supplement"
-                                                 ), "planned"))
-            if absent > covered:
-                need[condition.id] = absent - covered
+        need = (await open_places([activity.id])).get(activity.id, {})
         if not need:
             raise Conflict("draw.nothing_to_supplement")
         async with in_transaction():

@@ -195,6 +195,9 @@ async def test_the_dashboard_against_a_known_data_set(api: Api, chat: Chat,
                                     status=InvitationStatus.CONFIRMED).first()
     assert first is not None
     await Invitation.filter(id=first.id).update(checkin_at=now)
+    # the other expert was registered absent (缺席登记): the evaluation waits for a 补抽
+    await Invitation.filter(activity_id=today_aid, status=InvitationStatus.CONFIRMED,
+                            checkin_at=None).update(status=InvitationStatus.ABSENT)
     board = await api.call("GET", "/draws/dashboard", token)
     # (1 unless the China date turns in the next minute)
     same_day = (now + timedelta(minutes=1)).astimezone(CHINA).date() == \
@@ -202,7 +205,7 @@ async def test_the_dashboard_against_a_known_data_set(api: Api, chat: Chat,
     expected_today = 1 if same_day else 0
     assert board.data == {"today": expected_today, "drawing": 1, "finished_today": 1,
                           "this_week": 2, "arrived_today": expected_today,
-                          "not_arrived_today": expected_today}
+                          "not_arrived_today": expected_today, "awaiting_supplement": 1}
     assert (await DrawActivity.get(id=drawing_aid)).status == DrawStatus.DRAWING
 
 

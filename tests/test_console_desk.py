@@ -364,3 +364,30 @@ async def test_the_legal_person_links_and_unlinks_a_handler(client: TestClient,
     assert len(grant) == 2
     await desk.post(f"/console/handlers/{grant[-1]}/unlink", {})
     assert "已解除关联" in await desk.flash("/console/handlers")
+
+
+async def test_the_dashboard_counts_evaluations_waiting_for_a_supplement(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Seed 004: the agency's home shows "专家补抽" — an absence registered at the venue (缺席
+    登记 → 待补抽) counts until the 补抽 covers its place."""
+    await make_experts(client, 6)
+    aid, _ = await drawn(api, chat, demo)
+    await the_results_unseal(aid, datetime.now(UTC))
+    desk = Desk(client)
+    await desk.sign_in(demo["handler"].phone)
+
+    async def waiting() -> str:
+        _, page = await desk.get("/console/home")
+        found = re.search(r'data-testid="awaiting-supplement"><b>(\d+)</b>', page)
+        assert found, "the dashboard shows 专家补抽"
+        return found.group(1)
+
+    assert await waiting() == "0"
+    absent = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id").first()
+    assert absent is not None
+    await desk.post(f"/console/activities/{aid}/after/absence", {"key": absent.code,
+                                                                 "kind": "请假"})
+    assert await waiting() == "1"
+    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement", {})
+    assert more.status == 303 and "补抽已开始" in await desk.flash(more.headers["Location"])
+    assert await waiting() == "0"

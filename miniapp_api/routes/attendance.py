@@ -60,6 +60,7 @@ class DashboardOut(Model):
     this_week: int = Field(description="本周开始的抽取")
     arrived_today: int
     not_arrived_today: int
+    awaiting_supplement: int = Field(description="专家补抽：已登记缺席、尚待补抽的评标")
 
 
 @api.route("GET", "/draws/activities/{activity_id}/checkin-qr", access=AGENCY,
