@@ -20,6 +20,7 @@ from aiohttp import web
 
 from console.context import CONSOLE, PAGES, VISITOR, Visitor
 from console.forms import said
+from console.sessions import password_stamp
 from models.people import Person, Role
 from services.errors import DomainError, Unavailable, http_status
 from services.infra import infrastructure_errors
@@ -174,6 +175,9 @@ async def _visitor(request: web.Request, touch: bool) -> tuple[Visitor, bool]:
     session = await services.sessions.resolve(request.cookies.get(SESSION_COOKIE, ""), touch)
     if session is not None:
         person = await Person.get_or_none(id=session.person_id, deregistered_at=None)
+        if person is not None and not same(session.stamp, password_stamp(person)):
+            await services.sessions.drop(session.token)  # the password changed since
+            person = None
         if person is not None:
             seen.session, seen.person = session, person
             seen.roles = {Role(g.role) for g in await services.domain.people.active_roles(

@@ -1,7 +1,7 @@
 """Console sessions, stored server-side in Redis by the SHA-256 of an opaque token (the
 cookie holds the token; a copy of Redis holds nothing usable). A session ends after
-CONSOLE_IDLE without a request, after CONSOLE_MAX_AGE in any case, or at sign-out; each
-carries its own CSRF token."""
+CONSOLE_IDLE without a request, after CONSOLE_MAX_AGE in any case, at sign-out, or once the
+person's password changes; each carries its own CSRF token."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import json
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from redis.asyncio import Redis
 
+from models.people import Person
 from services.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, RedisKeys
 
 
@@ -23,6 +23,13 @@ class ConsoleSession:
     person_id: int
     csrf: str
     started: float
+    stamp: str  # of the password it was opened with (password_stamp)
+
+
+def password_stamp(person: Person) -> str:
+    """A session outlives no password change, wherever it was made (console, mini-program,
+    an administrator): it holds a fingerprint of the password hash it was opened under."""
+    return hashlib.sha256(f"console:{person.password_hash or ''}".encode()).hexdigest()[:16]
 
 
 class ConsoleSessions:
@@ -33,30 +40,14 @@ class ConsoleSessions:
     def _key(self, token: str) -> str:
         return self._keys.console_session(hashlib.sha256(token.encode()).hexdigest())
 
-    async def create(self, person_id: int) -> ConsoleSession:
+    async def create(self, person_id: int, stamp: str) -> ConsoleSession:
         token = secrets.token_urlsafe(32)
-        session = ConsoleSession(token, person_id, secrets.token_urlsafe(24), time.time())
-        key, mine = self._key(token), self._keys.console_sessions_of(person_id)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.set(key, json.dumps({"p": person_id, "c": session.csrf,
-                                      "s": session.started}), ex=CONSOLE_IDLE)
-            pipe.sadd(mine, key)
-            pipe.expire(mine, CONSOLE_MAX_AGE)
-            await pipe.execute()
+        session = ConsoleSession(token, person_id, secrets.token_urlsafe(24), time.time(),
+                                 stamp)
+        await self._redis.set(self._key(token), json.dumps(
+            {"p": person_id, "c": session.csrf, "s": session.started, "w": stamp}),
+            ex=CONSOLE_IDLE)
         return session
-
-    async def end_others(self, person_id: int, keep: str) -> int:
-        """End every other console session of this person (after a password change: whoever
-        knew the old password is out); how many were ended."""
-        mine, kept = self._keys.console_sessions_of(person_id), self._key(keep)
-        members: set[Any] = await self._redis.smembers(mine)  # type: ignore[misc]
-        others = [k for k in members if (k.decode() if isinstance(k, bytes) else k) != kept]
-        if others:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.delete(*others)
-                pipe.srem(mine, *others)
-                await pipe.execute()
-        return len(others)
 
     async def resolve(self, token: str, touch: bool = True) -> ConsoleSession | None:
         """The live session of this token, or None; `touch`: this request is activity (the
@@ -73,7 +64,8 @@ class ConsoleSessions:
             return None
         if touch:
             await self._redis.expire(key, CONSOLE_IDLE)
-        return ConsoleSession(token, int(record["p"]), str(record["c"]), float(record["s"]))
+        return ConsoleSession(token, int(record["p"]), str(record["c"]), float(record["s"]),
+                              str(record.get("w", "")))
 
     async def drop(self, token: str) -> None:
         await self._redis.delete(self._key(token))

@@ -10,7 +10,7 @@ import json
 from aiohttp import web
 
 from console.app import SESSION_COOKIE
-from console.sessions import ConsoleSessions
+from console.sessions import ConsoleSessions, password_stamp
 from models.people import Person
 from sandbox.context import SANDBOX
 from sandbox.platform import Platform
@@ -43,7 +43,8 @@ async def console_as(request: web.Request) -> web.Response:
     if person is None:
         raise web.HTTPNotFound(text="没有这个演示用户（key 如 handler、verifier、admin）")
     services = request.config_dict[SANDBOX]
-    session = await ConsoleSessions(services.redis, services.keys).create(person.id)
+    session = await ConsoleSessions(services.redis, services.keys).create(
+        person.id, password_stamp(person))
     response = web.Response(status=303, headers={"Location": "/console/home"})
     response.set_cookie(SESSION_COOKIE, session.token, path="/console", httponly=True,
                         samesite="Lax")

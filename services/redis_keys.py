@@ -92,10 +92,6 @@ class RedisKeys:
     def console_session(self, token_hash: str) -> str:
         return f"{self.prefix}consess:{token_hash}"
 
-    def console_sessions_of(self, person_id: int) -> str:
-        """The set of a person's console session keys (a password change ends the others)."""
-        return f"{self.prefix}consof:{person_id}"
-
     def wechat_token(self, appid: str) -> str:
         return f"{self.prefix}wxtoken:{appid}"
 

@@ -264,8 +264,10 @@ async def test_a_reviewer_exports_the_queue_as_it_is_shown(client: TestClient,
     assert "没有待您审核的申请" in none
 
 
-async def test_a_password_change_ends_the_other_sessions(client: TestClient,
+async def test_a_password_change_ends_the_other_sessions(api: Api, client: TestClient,
                                                          demo: dict) -> None:
+    """Whoever knew the old password is out, wherever the password was changed: in the
+    console (this session goes on) or in the mini-program (every console session ends)."""
     first = Desk(client)
     await first.sign_in(demo["verifier"].phone)
     stolen = client.session.cookie_jar.filter_cookies(client.make_url("/console/home"))
@@ -282,6 +284,12 @@ async def test_a_password_change_ends_the_other_sessions(client: TestClient,
     ended = await client.get("/console/home", allow_redirects=False,
                              cookies={"eb_console": old})
     assert ended.status == 303 and "sign-in" in ended.headers["Location"]
+    token = await api.login(demo["verifier"].mp_openid)
+    changed = await api.call("POST", "/auth/password", token, {
+        "old_password": "Changed2026ok", "new_password": "Again2026ok"})
+    assert changed.status == 200, changed.data
+    gone, _ = await second.get("/console/home", follow=False)
+    assert gone.status == 303 and "sign-in" in gone.headers["Location"]
 
 
 async def test_verifications_still_waiting_are_not_history(api: Api, client: TestClient,

@@ -19,6 +19,7 @@ from console.app import (
     visitor,
 )
 from console.context import CONSOLE
+from console.sessions import password_stamp
 from models.people import Person
 from services.binding import LOGIN
 from services.errors import DomainError
@@ -46,7 +47,7 @@ async def _signed_in(request: web.Request, person: Person) -> web.Response:
     sessions = request.app[CONSOLE].sessions
     if (old := visitor(request).session) is not None:  # signing in again: one session
         await sessions.drop(old.token)
-    session = await sessions.create(person.id)
+    session = await sessions.create(person.id, password_stamp(person))
     response = see_other(_next(request) if not person.must_change_password
                          else "/console/password")
     cookie(request, response, SESSION_COOKIE, session.token)
@@ -115,10 +116,15 @@ async def change_password(request: web.Request) -> web.Response:
     except DomainError as exc:
         return render(request, "password.html", status=400, error=services.texts.error(exc),
                       forced=person.must_change_password)
-    session = visitor(request).session
-    assert session is not None
-    await services.sessions.end_others(person.id, keep=session.token)
-    return redirect(request, "/console/home", services.texts.render("console/password_changed.j2"))
+    # every session opened under the old password has ended, this one too: a new one here
+    old = visitor(request).session
+    assert old is not None
+    await services.sessions.drop(old.token)
+    session = await services.sessions.create(person.id, password_stamp(person))
+    response = redirect(request, "/console/home",
+                        services.texts.render("console/password_changed.j2"))
+    cookie(request, response, SESSION_COOKIE, session.token)
+    return response
 
 
 @page("POST", "/sign-out")
