@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from models.draws import DrawActivity, DrawLog, DrawStatus, Project
 from models.people import Role, RoleGrant
@@ -78,6 +78,15 @@ def in_verifier_scope(regions: list[str], project: Project) -> bool:
     return not regions or any(project.region.startswith(r) for r in regions)
 
 
+def verifier_scope(regions: list[str]) -> Q:
+    """`in_verifier_scope` as a filter on activities, for the database to apply before any
+    limit (filtered after it, a busy neighbouring region would crowd the verifier's own out)."""
+    scope = Q()
+    for region in regions:
+        scope |= Q(project__region__startswith=region)
+    return scope
+
+
 async def verifiable_activity(grants: list[RoleGrant], activity_id: int) -> DrawActivity:
     """The activity, if its project is in the verifier's region."""
     activity = await DrawActivity.get_or_none(id=activity_id).prefetch_related("project")
@@ -92,11 +101,10 @@ async def waiting_verification(grants: list[RoleGrant]) -> list[DrawActivity]:
     """What waits for the verifier in its region, soonest evaluation first: activities
     submitted (a new draw, a re-draw, a re-evaluation) and withdrawal (退选) requests."""
     regions = verifier_regions(grants)
-    rows = await DrawActivity.filter(
+    return await DrawActivity.filter(
         Q(status=DrawStatus.SUBMITTED)
-        | (Q(withdraw_requested_at__not_isnull=True) & ~Q(status=DrawStatus.WITHDRAWN))
-    ).prefetch_related("project").order_by("eval_start").limit(200)
-    return [a for a in rows if in_verifier_scope(regions, a.project)]
+        | (Q(withdraw_requested_at__not_isnull=True) & ~Q(status=DrawStatus.WITHDRAWN)),
+        verifier_scope(regions)).prefetch_related("project").order_by("eval_start").limit(200)
 
 
 DECISIONS = ("verify", "refuse", "withdrawal_approve", "withdrawal_refuse")
@@ -105,10 +113,10 @@ DECISIONS = ("verify", "refuse", "withdrawal_approve", "withdrawal_refuse")
 async def decided_in_scope(grants: list[RoleGrant], limit: int = 100
                            ) -> list[tuple[DrawLog, DrawActivity]]:
     """The verifications decided in the verifier's region (审核记录), newest first."""
-    regions = verifier_regions(grants)
-    entries = await DrawLog.filter(role="verifier", action__in=DECISIONS
-                                   ).order_by("-at", "-id").limit(limit * 4)
+    in_scope = DrawActivity.filter(verifier_scope(verifier_regions(grants))).values("id")
+    entries = await DrawLog.filter(role="verifier", action__in=DECISIONS,
+                                   activity_id__in=Subquery(in_scope)
+                                   ).order_by("-at", "-id").limit(limit)
     by_id = {a.id: a for a in await DrawActivity.filter(
         id__in={e.activity_id for e in entries}).prefetch_related("project")}
-    return [(e, by_id[e.activity_id]) for e in entries if e.activity_id in by_id
-            and in_verifier_scope(regions, by_id[e.activity_id].project)][:limit]
+    return [(e, by_id[e.activity_id]) for e in entries]

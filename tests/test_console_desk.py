@@ -16,11 +16,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
 from console.context import CONSOLE
-from models.draws import DrawActivity, Invitation
+from models.draws import DrawActivity, DrawLog, Invitation, Project
 from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.payments import PayOrder
-from models.people import Person
+from models.people import Person, RoleGrant
 from sandbox.app import SANDBOX_PLATFORM
 from sandbox.pay_gateway import PayGateway
 from sandbox.wechat_push import Pusher, text_fields
@@ -292,8 +292,10 @@ async def test_a_password_change_ends_the_other_sessions(api: Api, client: TestC
     assert gone.status == 303 and "sign-in" in gone.headers["Location"]
 
 
-async def test_verifications_still_waiting_are_not_history(api: Api, client: TestClient,
-                                                           demo: dict) -> None:
+async def test_the_history_is_the_centres_own_decisions(api: Api, client: TestClient,
+                                                        demo: dict) -> None:
+    """Seed 004: each trading centre verifies the projects of its region; its 审核记录 is
+    its region's, however busy another region's centre is."""
     await make_experts(client, 3)
     aid, token = await prepared(api, demo, verify=False)
     desk = Desk(client)
@@ -306,6 +308,21 @@ async def test_verifications_still_waiting_are_not_history(api: Api, client: Tes
     _, history = await desk.get("/console/verify/history")
     assert "核验不通过" in history and "申请附件不清晰" in history
     assert (await start_draw(api, token, aid)).status != 200
+    # a busy neighbour: Shenzhen's centre decided 450 times since
+    shenzhen, _ = await prepared(api, demo, verify=False)
+    project_id = (await DrawActivity.get(id=shenzhen)).project_id
+    await Project.filter(id=project_id).update(region="4403")
+    await DrawLog.bulk_create([DrawLog(activity_id=shenzhen, at=datetime.now(UTC), role="verifier",
+                                       actor_name="林*", action="verify", detail={})
+                               for _ in range(450)])
+    _, history = await desk.get("/console/verify/history")
+    assert "申请附件不清晰" in history and "林*" not in history
+    # Shenzhen's centre (4403) sees neither Guangzhou's queue nor its decisions
+    other = await Person.get(phone=demo["applicant"].phone)
+    await RoleGrant.create(person=other, role="verifier", region="4403")
+    await desk.sign_in(demo["applicant"].phone)
+    _, history = await desk.get("/console/verify/history")
+    assert "申请附件不清晰" not in history and "林*" in history
 
 
 async def test_the_sandbox_learns_that_a_user_acted_from_any_push_to_the_callback(
