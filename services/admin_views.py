@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.functions import Count
 
@@ -66,26 +67,36 @@ async def orders(status: str | None, since: datetime | None, before: int | None,
     return await query.order_by("-id").limit(limit)
 
 
-async def experts_page(after: int, limit: int) -> list[tuple[ExpertProfile, Person, list[str]]]:
+def next_cursor(rows: list[Any], limit: int) -> int | None:
+    """The cursor of the page after a full one (keyset paging by id)."""
+    return int(rows[-1].id) if len(rows) == limit else None
+
+
+async def experts_page(after: int, limit: int
+                       ) -> tuple[list[tuple[ExpertProfile, Person, list[str]]], int | None]:
     """The expert register, by id after `after` (keyset paging: an export of 50,000 reads
-    it in pages), each with its person and its specialty codes (首选 first)."""
+    it in pages), each with its person and its specialty codes (首选 first); and the next
+    page's cursor."""
     rows = await ExpertProfile.filter(id__gt=after).order_by("id").limit(limit)
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     codes: dict[int, list[str]] = {r.id: [] for r in rows}
     for s in await ExpertSpecialty.filter(expert_id__in=list(codes)).order_by("-is_primary",
                                                                                "id"):
         codes[s.expert_id].append(s.code)
-    return [(r, people[r.person_id], codes[r.id]) for r in rows if r.person_id in people]
+    return ([(r, people[r.person_id], codes[r.id]) for r in rows if r.person_id in people],
+            next_cursor(rows, limit))
 
 
 async def applications_page(batch_id: int, after: int, limit: int
-                            ) -> list[tuple[Application, Person, ReviewAction | None]]:
+                            ) -> tuple[list[tuple[Application, Person, ReviewAction | None]],
+                                       int | None]:
     """A batch's applications by id after `after`, each with its applicant and the last
-    step of its review log."""
+    step of its review log; and the next page's cursor."""
     apps = await Application.filter(batch_id=batch_id, id__gt=after).order_by("id").limit(limit)
     people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps])}
     last: dict[int, ReviewAction] = {}
     for step in await ReviewAction.filter(application_id__in=[a.id for a in apps]
                                           ).order_by("id"):
         last[step.application_id] = step
-    return [(a, people[a.person_id], last.get(a.id)) for a in apps if a.person_id in people]
+    return ([(a, people[a.person_id], last.get(a.id)) for a in apps if a.person_id in people],
+            next_cursor(apps, limit))

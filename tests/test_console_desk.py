@@ -174,7 +174,7 @@ async def test_an_administrator_opens_a_batch_and_an_exam_from_the_desk(
 
 
 async def test_an_administrator_finds_people_grants_roles_and_exports_the_register(
-        client: TestClient, demo: dict) -> None:
+        api: Api, client: TestClient, demo: dict) -> None:
     desk = Desk(client)
     await desk.sign_in(demo["admin"].phone)
     await desk.get("/console/people")
@@ -194,6 +194,14 @@ async def test_an_administrator_finds_people_grants_roles_and_exports_the_regist
     mine = next(r for r in rows[1:] if r[6] and "HYPERLINK" in str(r[6]))
     assert str(mine[6]).startswith("'=") and "****" in str(mine[2])
     assert not PHONE.search(str(rows)) and person.name not in str(rows)
+    assert len(rows) - 1 == await ExpertProfile.all().count()
+    walked, after = [], 0  # the register a page of two at a time, to its end
+    token = await api.login(demo["admin"].mp_openid)
+    while after is not None:
+        got = await api.call("GET", f"/admin/experts?limit=2&after={after}", token)
+        walked += [e["expert_number"] for e in got.data["experts"]]
+        after = got.data["next_after"]
+    assert sorted(walked) == sorted(str(r[0]) for r in rows[1:])
     _, page = await desk.get("/console/batches")
     batch = re.search(r'/console/batches/(\d+)/applications.xlsx', page)
     assert batch

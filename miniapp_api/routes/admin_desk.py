@@ -87,8 +87,8 @@ async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
     return StuckListOut(notifications=[StuckOut(
         id=r.id, kind=r.kind, person=mask_name(names[r.person_id])
         if r.person_id in names else None, status=r.status, channel=r.channel,
-        attempts=r.attempts, last_error=(r.last_error or "").splitlines()[-1:][0]
-        if r.last_error else None, created_at=r.created_at) for r in rows])
+        attempts=r.attempts, last_error=r.last_error.splitlines()[-1] if r.last_error
+        else None, created_at=r.created_at) for r in rows])
 
 
 class ResentOut(Model):
@@ -144,7 +144,7 @@ async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
         amount_fen=r.amount_fen, status=r.status, trade_type=r.trade_type,
         transaction_id=r.transaction_id, paid_at=r.paid_at, settled_by=r.settled_by,
         checked_at=r.checked_at, created_at=r.created_at) for r in rows],
-        next_before=rows[-1].id if len(rows) == query.limit else None)
+        next_before=admin_views.next_cursor(rows, query.limit))
 
 
 class PageQuery(Model):
@@ -173,13 +173,12 @@ class ExpertsOut(Model):
 @api.route("GET", "/admin/experts", access=ADMIN, query=PageQuery, response=ExpertsOut,
            summary="专家名册（分页，已脱敏）", tag=TAG)
 async def experts(call: Call, query: PageQuery) -> ExpertsOut:
-    rows = await admin_views.experts_page(query.after, query.limit)
+    rows, after = await admin_views.experts_page(query.after, query.limit)
     return ExpertsOut(experts=[ExpertRowOut(
         id=e.id, expert_number=e.expert_number, name=mask_name(p.name),
         phone=mask_phone(p.phone), region=e.region, industry=e.industry,
         title_level=e.title_level, work_unit=e.work_unit, specialties=codes, active=e.active)
-        for e, p, codes in rows], next_after=rows[-1][0].id if len(rows) == query.limit
-        else None)
+        for e, p, codes in rows], next_after=after)
 
 
 class ApplicationRowOut(Model):
@@ -204,8 +203,8 @@ class ApplicationsOut(Model):
 @api.route("GET", "/admin/batches/{batch_id}/applications", access=ADMIN, query=PageQuery,
            response=ApplicationsOut, summary="批次的申请及审核结果（分页，已脱敏）", tag=TAG)
 async def batch_applications(call: Call, query: PageQuery) -> ApplicationsOut:
-    rows = await admin_views.applications_page(call.path_int("batch_id"), query.after,
-                                               query.limit)
+    rows, after = await admin_views.applications_page(call.path_int("batch_id"), query.after,
+                                                      query.limit)
     texts = call.services.texts
     return ApplicationsOut(applications=[ApplicationRowOut(
         id=a.id, applicant=mask_name(p.name), id_number=p.id_masked, kind=a.kind,
@@ -214,5 +213,4 @@ async def batch_applications(call: Call, query: PageQuery) -> ApplicationsOut:
         last_step=None if step is None else
         f"{step.stage_title or ''} {texts.render('review/action.j2', action=step.action)}".strip(),
         last_reason=step.reason if step else None, last_at=step.at if step else None)
-        for a, p, step in rows], next_after=rows[-1][0].id if len(rows) == query.limit
-        else None)
+        for a, p, step in rows], next_after=after)
