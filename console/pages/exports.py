@@ -48,16 +48,19 @@ async def review_queue(request: web.Request) -> web.Response:
 
 
 async def _pages(request: web.Request, endpoint: tuple[str, str], field: str,
-                 params: dict[str, str] | None = None) -> AsyncIterator[Any]:
-    endpoints, person, after = request.app[CONSOLE].endpoints, person_of(request), 0
+                 params: dict[str, str] | None = None, cursor: str = "after"
+                 ) -> AsyncIterator[Any]:
+    """Every row of a paged API list, PAGE at a time: `cursor` is the query parameter, and
+    `next_<cursor>` in the answer gives its next value (none: the last page)."""
+    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
+    query: dict[str, Any] = {"limit": PAGE}
     while True:
-        got = await endpoints.call(request, person, *endpoint, params=params,
-                                   query={"after": after, "limit": PAGE})
+        got = await endpoints.call(request, person, *endpoint, params=params, query=query)
         for row in getattr(got, field):
             yield row
-        if got.next_after is None:
+        if (following := getattr(got, f"next_{cursor}")) is None:
             return
-        after = got.next_after
+        query[cursor] = following
 
 
 @page("GET", "/batches/{batch_id}/applications.xlsx", uses=APPLICATIONS)
@@ -82,22 +85,10 @@ async def experts(request: web.Request) -> web.Response:
 
 @page("GET", "/payments.xlsx", uses=ORDERS)
 async def orders(request: web.Request) -> web.Response:
-    listed = [o async for o in _older(request)]
+    listed = [o async for o in _pages(request, ORDERS, "orders", cursor="before")]
     return await xlsx("支付订单.xlsx", [Sheet(
         "支付订单", ["商户订单号", "费用", "缴费人", "金额（分）", "状态", "微信支付单号",
                  "支付时间", "确认方式", "最近查单", "创建时间"],
         [(o.out_trade_no, o.title, o.payer, o.amount_fen, o.status, o.transaction_id,
           o.paid_at, o.settled_by, o.checked_at, o.created_at) for o in listed])])
 
-
-async def _older(request: web.Request) -> AsyncIterator[Any]:
-    """Every order, newest first, a page of PAGE at a time."""
-    endpoints, person, before = request.app[CONSOLE].endpoints, person_of(request), None
-    while True:
-        got = await endpoints.call(request, person, *ORDERS, query={"limit": PAGE} | (
-            {"before": before} if before else {}))
-        for row in got.orders:
-            yield row
-        if got.next_before is None:
-            return
-        before = got.next_before
