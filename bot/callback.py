@@ -14,11 +14,14 @@ from aiohttp import web
 from bot.crypto import MessageCrypto
 from bot.engine import Engine
 from bot.errors import BadRequest, Forbidden, TooLarge
+from bot.event import Outcome
 from bot.incoming import Incoming
 from bot.replay import check_fresh
 from bot.replies import SUCCESS, Refused, Retry, render_reply
 from bot.signature import check_msg_signature, check_signature
 from bot.xmlparse import parse_xml
+from services.metrics import CALLBACK_SECONDS
+from services.trace import LOG_FIELDS, hashed_openid
 
 log = logging.getLogger(__name__)
 
@@ -102,8 +105,33 @@ def _decode(transport: Transport, request: web.Request, body: bytes) -> tuple[In
     return Incoming.parse(parse_xml(decrypted.xml)), decrypted.key_index
 
 
+def _outcome_label(reply: object, outcome: Outcome) -> str:
+    if isinstance(reply, Refused):
+        return "refused"
+    if outcome.busy or isinstance(reply, Retry):
+        return "busy"
+    if outcome.duplicate:
+        return "duplicate"
+    if outcome.failed:
+        return "failed"
+    return "late" if outcome.late or outcome.deferred else "answered"
+
+
 async def on_push(request: web.Request) -> web.StreamResponse:
-    """A message or event: verify, decrypt, parse safely, hand to the engine, reply."""
+    """A message or event, timed in `expertbot_callback_seconds` by handler and outcome."""
+    started = time.perf_counter()
+    fields = {"handler": "-", "outcome": "refused"}
+    try:
+        return await _push(request, fields)
+    finally:
+        CALLBACK_SECONDS.labels(fields["handler"], fields["outcome"]).observe(
+            time.perf_counter() - started)
+        if (line := LOG_FIELDS.get()) is not None:  # the request's access line
+            line.update(fields)
+
+
+async def _push(request: web.Request, fields: dict[str, str]) -> web.StreamResponse:
+    """Verify, decrypt, parse safely, hand to the engine, reply."""
     transport = request.app[TRANSPORT]
     q = request.query
     if not _authentic(transport, q):
@@ -118,6 +146,7 @@ async def on_push(request: web.Request) -> web.StreamResponse:
     except BadRequest as exc:
         log.warning("rejected a push: %s", exc)
         return web.Response(status=400, text="bad request")
+    fields["user"] = hashed_openid(msg.openid)
     if (seen := request.app.get(SEEN)) is not None:
         seen(msg)
     engine = request.app[ENGINE]
@@ -125,7 +154,9 @@ async def on_push(request: web.Request) -> web.StreamResponse:
     use = engine.replays.use(q["timestamp"], q["nonce"], body) \
         if key_index is None and engine.replays is not None else None
     try:
-        reply, _ = await engine.handle(msg, use)
+        reply, outcome = await engine.handle(msg, use)
+        fields["handler"] = outcome.handler or "none"
+        fields["outcome"] = _outcome_label(reply, outcome)
         if isinstance(reply, Refused):
             return web.Response(status=403, text="forbidden")
         if isinstance(reply, Retry):
@@ -140,6 +171,7 @@ async def on_push(request: web.Request) -> web.StreamResponse:
     except Exception:
         # never a 5xx: WeChat would retry a poisoned push; never a traceback in the body
         log.exception("unexpected error answering a %s push", msg.msg_type)
+        fields["outcome"] = "failed"
         return web.Response(text=SUCCESS)
     return web.Response(text=xml, content_type="application/xml")
 

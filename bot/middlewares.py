@@ -21,6 +21,7 @@ from bot.fsm import EXPIRY_MEMORY, FSMContext
 from bot.replies import RETRY, SILENCE, Reply, Text, dump_reply, load_reply
 from models.wechat import IdentityRow, WeChatIdentity
 from services.errors import DomainError
+from services.metrics import count_unavailable
 from services.redis_keys import ABANDON_TOMBSTONE_MS, USER_LOCK_TTL
 from services.texts import Texts
 
@@ -42,6 +43,7 @@ class ErrorsMiddleware:
             return await call_next(ev)
         except self._infra as exc:
             log.warning("infrastructure unavailable while handling %s: %r", ev.msg.msg_type, exc)
+            count_unavailable(exc, "chat")
             ev.outcome.busy = True
             if ev.msg.is_interaction:
                 return Text(self._texts.render("chat/busy.j2"))

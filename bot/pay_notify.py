@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.callback import read_capped
 from bot.errors import TooLarge
 from bot.wechatpay import NotificationVerifier, parse_trade
+from services.metrics import PAY_NOTIFICATIONS
 from services.paygate import NotificationRejected
 from services.payments import PaymentMismatch, Payments
 
@@ -52,6 +53,7 @@ async def pay_notify(request: web.Request) -> web.Response:
         data = pay.verifier.open(request.headers, raw.decode("utf-8"), time.time())
     except (NotificationRejected, UnicodeDecodeError) as exc:
         log.warning("pay notification refused: %s", exc)
+        PAY_NOTIFICATIONS.labels("refused").inc()
         return _fail(401, "signature verification failed")
     event = data.pop("event_type", "")
     if not event.startswith("TRANSACTION."):
@@ -60,13 +62,16 @@ async def pay_notify(request: web.Request) -> web.Response:
         trade = parse_trade(data)
     except NotificationRejected as exc:
         log.warning("pay notification malformed: %s", exc)
+        PAY_NOTIFICATIONS.labels("malformed").inc()
         return _fail(400, "malformed notification")
     try:
         outcome = await pay.payments.settle(trade, datetime.now(UTC), "notify")
     except PaymentMismatch as exc:
         log.error("pay notification does not match our order: %s", exc)
+        PAY_NOTIFICATIONS.labels("mismatch").inc()
         return _fail(400, "order mismatch")
     log.info("pay notification %s: %s", trade.out_trade_no, outcome)
+    PAY_NOTIFICATIONS.labels(outcome).inc()
     return web.Response(status=204)
 
 

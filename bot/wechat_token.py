@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 
 from bot.wechat_errors import TokenUnavailable
+from services.metrics import TOKEN_REFRESHES
 from services.redis_keys import RedisKeys
 
 # Delete the cached token only if it is still the one WeChat rejected.
@@ -108,15 +109,25 @@ class TokenCache:
                 raise TokenUnavailable(-4, f"waited {self.lock_ttl:.1f} s for another process "
                                        "to fetch the access token", "/cgi-bin/stable_token")
 
+    async def _counted(self, force: bool) -> tuple[str, int]:
+        """One fetch, counted in `expertbot_token_refreshes` by result."""
+        try:
+            got = await self._fetch(force)
+        except BaseException:
+            TOKEN_REFRESHES.labels("error").inc()
+            raise
+        TOKEN_REFRESHES.labels("ok").inc()
+        return got
+
     async def _fetch_within_budget(self, force: bool, rejected: str | None) -> tuple[str, int]:
         """Fetch (twice if stable_token hands back the rejected token) within the budget, so
         that the lock is still held when the new token is written."""
         try:
             async with asyncio.timeout(self._budget):
-                token, expires_in = await self._fetch(force)
+                token, expires_in = await self._counted(force)
                 self.fetches += 1
                 if token == rejected:
-                    token, expires_in = await self._fetch(True)
+                    token, expires_in = await self._counted(True)
                     self.fetches += 1
         except TimeoutError:
             raise TokenUnavailable(-4, f"fetching the access token took over {self._budget:.1f}"

@@ -18,6 +18,8 @@ from bot.voice_callbacks import VOICE_INBOX, setup_voice_callbacks
 from config.clients import message_crypto, sandbox_realname_keys, sms_callback_token
 from config.health import READINESS, Readiness, setup_health
 from config.logging_setup import install_pii_masking
+from config.metrics import MetricsAccess, setup_metrics
+from config.observe import observe
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings, SettingsError
@@ -110,12 +112,17 @@ async def console_root(request: web.Request) -> web.Response:
 def create_app(settings: Settings, own_url: str | None = None) -> web.Application:
     """The whole service. `own_url` is the address it is reached at (default PUBLIC_BASE_URL
     or http://127.0.0.1:8080), used for the sandbox API base and links."""
-    # No root middleware: every one costs each request, and the message server is the hot
-    # path. Each edge answers its own errors (the callback never lets one escape; the
-    # mini-program API has its middleware on its sub-app; the pages map refusals to a page).
+    # One root middleware (config/observe.py: request id, latency, access line); every
+    # one costs each request, and the message server is the hot path. Each edge answers its
+    # own errors (the callback never lets one escape; the mini-program API has its
+    # middleware on its sub-app; the pages map refusals to a page).
     install_pii_masking()
     own = (own_url or settings.public_base_url or "http://127.0.0.1:8080").rstrip("/")
-    app = web.Application()
+    app = web.Application(middlewares=[observe])
+    try:
+        setup_metrics(app, MetricsAccess.parse(settings.metrics_allow, settings.metrics_token))
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
     crypto = message_crypto(settings)
     if settings.wechat_mode != "plain" and crypto is None:
         raise SettingsError(f"WECHAT_MESSAGE_MODE={settings.wechat_mode} needs WECHAT_AES_KEY")

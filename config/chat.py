@@ -24,6 +24,7 @@ from bot.receipts import FastEvents, ReceiptInbox
 from bot.redis_batch import ScriptBatcher
 from bot.replay import ReplayGuard
 from bot.replies import Image, Reply, Text
+from config.job_trace import traced_kwargs
 from config.settings import Settings
 from handlers.routing import routers
 from services.domain import Domain
@@ -56,7 +57,7 @@ def build_engine(settings: Settings, *, keys: RedisKeys, conv_redis: Redis, arq:
     batcher = ScriptBatcher(conv_redis, settings.redis_timeout)
 
     async def defer(raw: dict[str, str]) -> None:
-        await arq.enqueue_job("process_message", raw)
+        await arq.enqueue_job("process_message", raw, **traced_kwargs())
 
     middlewares: list[Middleware] = [
         ErrorsMiddleware(texts),

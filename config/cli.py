@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from typing import Any
 
@@ -24,7 +25,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from config.serve import serve
 
     settings, filled = _settings(fill_dev_secrets=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.logs_as)
     own_url = settings.public_base_url or f"http://{args.host}:{args.port}"
     if filled:
         # where they are, never the values: a console or a CI log is not a place for keys
@@ -51,7 +52,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     from config.worker import run_worker
 
     settings, _ = _settings(fill_dev_secrets=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.logs_as)
     asyncio.run(run_worker(settings.for_batch_work()))
 
 
@@ -59,7 +60,7 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from config.database import run_migrations
 
     settings, _ = _settings()
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.logs_as)
     asyncio.run(run_migrations(settings))
     print("database is up to date")
 
@@ -71,7 +72,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from services.pii import Vault
 
     settings, _ = _settings(fill_dev_secrets=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.logs_as)
 
     async def run() -> str:
         async with database(settings.for_batch_work()):
@@ -86,7 +87,7 @@ def cmd_menu(args: argparse.Namespace) -> None:
     from handlers.menu import menu
 
     settings, _ = _settings(fill_dev_secrets=True)
-    setup_logging(settings.log_level)
+    setup_logging(settings.log_level, settings.logs_as)
     own_url = settings.public_base_url or "http://127.0.0.1:8080"
 
     async def run() -> None:
@@ -156,6 +157,9 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    if metrics_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # prometheus_client writes there from its first import on: it must exist by then
+        os.makedirs(metrics_dir, exist_ok=True)
     parser = argparse.ArgumentParser(prog="expertbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web service")

@@ -1,21 +1,29 @@
-"""Process-wide logging: one format, per-module loggers, and phones and ID numbers masked in
-every record, even where the code that logs forgot."""
+"""Process-wide logging: per-module loggers, phones and ID numbers masked in every record,
+even where the code that logs forgot, the request id on every record, and one of two formats:
+`text` (a line for people) or `json` (one object a line for a collector: ts, level, logger,
+msg, request_id, and the fields a request's or a job's line carries)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import traceback
+from datetime import UTC, datetime
 from typing import Any
 
 from services.pii import mask_text
+from services.trace import REQUEST_ID
 
 _installed = False
 _configured = False
+# a request's or a job's line carries its fields under this record attribute
+FIELDS = "fields"
 
 
 def install_pii_masking() -> None:
     """Wrap the log-record factory so every record is masked when it is created, whatever
-    logger or handler it later goes through (idempotent)."""
+    logger or handler it later goes through, and carries the request id of the moment
+    (idempotent)."""
     global _installed
     if _installed:
         return
@@ -31,13 +39,45 @@ def install_pii_masking() -> None:
         if record.exc_info and record.exc_info[0] is not None:
             record.exc_text = mask_text("".join(traceback.format_exception(*record.exc_info)))
             record.exc_text = record.exc_text.rstrip("\n")
+        record.request_id = REQUEST_ID.get()
         return record
 
     logging.setLogRecordFactory(factory)
     _installed = True
 
 
-def setup_logging(level: str = "INFO") -> None:
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line; text is masked by the record factory before it gets here."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "msg": record.getMessage()}
+        if rid := getattr(record, "request_id", ""):
+            line["request_id"] = rid
+        fields = getattr(record, FIELDS, None)
+        if isinstance(fields, dict):
+            line.update(fields)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask_text(self.formatException(record.exc_info))
+        if record.exc_text:
+            line["exc"] = record.exc_text
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+class TextFormatter(logging.Formatter):
+    """The line for people, with the request id when there is one."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        rid = getattr(record, "request_id", "")
+        return f"{text} [{rid}]" if rid else text
+
+
+def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     """Configure the root logger once (idempotent)."""
     install_pii_masking()
     global _configured
@@ -46,9 +86,22 @@ def setup_logging(level: str = "INFO") -> None:
         return
     _configured = True
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(level.upper())
-    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
-    logging.getLogger("tortoise").setLevel(logging.WARNING)
-    logging.getLogger("arq.worker").setLevel(logging.WARNING)  # a line per job, every 2 s
+    for name, logger_level in logger_levels(fmt).items():
+        logging.getLogger(name).setLevel(logger_level)
+
+
+def logger_levels(fmt: str) -> dict[str, int]:
+    """The levels of the libraries' loggers and of the request and job lines."""
+    quiet = {
+        "aiohttp.access": logging.WARNING,  # ours is expertbot.access, without the query
+        "tortoise": logging.WARNING,
+        # ours is expertbot.jobs: arq's INFO lines show a job's arguments (a message's
+        # openid and text); its WARNING lines name the job only
+        "arq.worker": logging.WARNING,
+    }
+    # a line per request and per job is for a collector, not a terminal
+    lines = logging.INFO if fmt == "json" else logging.WARNING
+    return {**quiet, "expertbot.access": lines, "expertbot.jobs": lines}

@@ -27,6 +27,7 @@ from config.chat import build_engine
 from config.clients import VoiceSetup, pay_client, realname_check, sms_factory, voice_setup
 from config.database import database
 from config.embedded_redis import embedded_redis
+from config.job_trace import traced_kwargs
 from config.redis_client import make_arq, make_redis
 from config.settings import Settings
 from handlers.voice_reply import VoiceReplies
@@ -89,7 +90,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
                        job_id: str) -> None:
-        await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when)
+        await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when,
+                              **traced_kwargs())
 
     vault = Vault(settings.id_encryption_key)
     links = Links(settings.secret_key, public_url)

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     var_dir: Path = Field(ROOT / "var", validation_alias="EXPERTBOT_VAR_DIR")
     texts_dir: Path = Field(ROOT / "texts", validation_alias="EXPERTBOT_TEXTS_DIR")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+    # "json" (one object a line, for a collector) or "text"; default json in production
+    log_format: Literal["", "json", "text"] = Field("", validation_alias="LOG_FORMAT")
+    # who may read GET /metrics: addresses or networks (the scraper's), and a bearer token
+    metrics_allow: str = Field("127.0.0.1,::1", validation_alias="METRICS_ALLOW")
+    metrics_token: str = Field("", validation_alias="METRICS_TOKEN")
 
     database_url: str = Field("", validation_alias="DATABASE_URL")
     redis_url: str = Field("", validation_alias="REDIS_URL")
@@ -205,6 +210,11 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def logs_as(self) -> str:
+        """The log format: LOG_FORMAT, or json in production and text elsewhere."""
+        return self.log_format or ("json" if self.is_production else "text")
 
     @property
     def sandbox(self) -> bool:

@@ -17,6 +17,7 @@ from arq.worker import Worker, func
 from bot.background import cancel_and_wait
 from bot.jobs import CHANNELS_CTX, ENGINE_CTX, apply_receipts, process_message, relay_outbox
 from bot.voice_callbacks import VOICE_CTX, voice_parked
+from config.job_trace import traced_all
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.settings import Settings
@@ -63,8 +64,8 @@ def build_worker(rt: Runtime) -> Worker:
     """An arq worker sharing the runtime's resources, with a Redis pool of its own (arq closes
     its pool when the worker closes). Signals are handled by `supervise`'s caller."""
     return Worker(
-        functions=job_functions(),
-        cron_jobs=cron_jobs(),
+        functions=traced_all(job_functions()),
+        cron_jobs=traced_all(cron_jobs()),
         redis_pool=make_arq(rt.redis_url, rt.settings),
         # what the jobs use, read back through typed accessors (bot.jobs, services.jobs)
         ctx={DOMAIN_CTX: rt.domain, ENGINE_CTX: rt.engine, CHANNELS_CTX: rt.channels,

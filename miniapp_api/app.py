@@ -16,6 +16,7 @@ from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
 from services.errors import HTTP_STATUS, BadInput, DomainError, Unavailable, http_status
 from services.infra import infrastructure_errors
+from services.metrics import count_unavailable
 from services.pii import mask_text
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ async def errors(request: web.Request,
     except infrastructure_errors() as exc:
         log.warning("infrastructure unavailable on %s %s: %r", request.method, request.path,
                     exc)
+        count_unavailable(exc, "api")
         return refusal(request, Unavailable("api.busy"), 503)
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)

@@ -11,6 +11,7 @@ from typing import Any
 from models.draws import DrawActivity, DrawLog
 from services.draw_family import family
 from services.errors import BadInput
+from services.metrics import DRAW_EVENTS
 from services.pii import mask_name
 
 # every action the log knows (its words: texts/draw/action.j2)
@@ -50,6 +51,7 @@ async def record(activity: DrawActivity | int, actor: Actor, action: str, now: d
     """One entry; call it inside the change's transaction."""
     assert action in ACTIONS, action
     activity_id = activity if isinstance(activity, int) else activity.id
+    DRAW_EVENTS.labels(action).inc()
     return await DrawLog.create(activity_id=activity_id, at=now, role=actor.role,
                                 actor_id=actor.person_id, actor_name=actor.shown,
                                 action=action, reason=reason or None, detail=detail)

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.notifications import Notification, Status
+from services.metrics import SENDS
 
 log = logging.getLogger(__name__)
 
@@ -245,6 +246,7 @@ class Outbox:
         """Accepted on `channel` (the errors met before stay on the row)."""
         item.status = Status.DELIVERED if delivered else Status.SENT
         item.channel, item.sent_at, item.wx_msgid = channel, now, wx_msgid
+        SENDS.labels(channel, item.status).inc()
         item.delivered_at = now if delivered else None
 
     @staticmethod
@@ -256,6 +258,7 @@ class Outbox:
     def rule_out(item: Notification, channel: str, error: str) -> None:
         """`channel` cannot reach this person: never tried again for this row."""
         item.ruled_out = ",".join(sorted(item.ruled_out_channels() | {channel}))
+        SENDS.labels(channel, "unreachable").inc()
         item.last_error = with_error(item.last_error, f"{channel}: {error}")
 
     @staticmethod
@@ -267,7 +270,9 @@ class Outbox:
         item.last_error = with_error(item.last_error, error)
         if item.attempts >= max_attempts:
             item.status = Status.DEAD
+            SENDS.labels(item.channel or "none", "dead").inc()
         else:
+            SENDS.labels(item.channel or "none", "retry").inc()
             item.status = Status.QUEUED
             item.next_attempt_at = now + (backoff(max(item.attempts, 1)) if delay is None
                                           else delay)
@@ -283,6 +288,7 @@ class Outbox:
         """No channel left that could reach the person."""
         item.status = Status.FAILED
         item.last_error = with_error(item.last_error, error)
+        SENDS.labels(item.channel or "none", "failed").inc()
 
     async def save(self, items: list[Notification]) -> None:
         """Write the outcomes of claimed notifications, in one round trip, each only if the

@@ -16,7 +16,7 @@ from web.context import PAGE_REDIS
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
-def proxy_networks(spec: str) -> tuple[Network, ...]:
+def proxy_networks(spec: str, name: str = "TRUSTED_PROXIES") -> tuple[Network, ...]:
     """TRUSTED_PROXIES: addresses or networks, comma-separated ("127.0.0.1,10.0.0.0/8");
     ValueError names a bad entry."""
     out = []
@@ -25,7 +25,7 @@ def proxy_networks(spec: str) -> tuple[Network, ...]:
             try:
                 out.append(ipaddress.ip_network(part, strict=False))
             except ValueError:
-                raise ValueError(f"TRUSTED_PROXIES: {part!r} is not an address or a network"
+                raise ValueError(f"{name}: {part!r} is not an address or a network"
                                  ) from None
     return tuple(out)
 
