@@ -138,6 +138,16 @@ def cmd_audit(args: argparse.Namespace) -> None:
     raise SystemExit(0 if report.ok else 1)
 
 
+def cmd_doctor(args: argparse.Namespace) -> None:
+    """Check configuration, database, Redis, WeChat, WeChat Pay and SMS; exit 1 on a fault."""
+    from config.doctor import examine, report
+
+    setup_logging("ERROR")  # the findings say it; the clients' retry warnings would not
+    findings = asyncio.run(examine())
+    print(report(findings))
+    raise SystemExit(1 if any(f.status == "FAIL" for f in findings) else 0)
+
+
 def cmd_makemigrations(args: argparse.Namespace) -> None:
     """Developer tool: write a migration for model changes (tortoise's autodetector)."""
     import json
@@ -177,6 +187,8 @@ def main(argv: list[str] | None = None) -> None:
     au.add_argument("--file", help="audit an exported record instead of the database")
     au.add_argument("--export", help="also write the record to this JSON file")
     au.set_defaults(func=cmd_audit)
+    sub.add_parser("doctor", help="check that this machine is ready to run the service"
+                   ).set_defaults(func=cmd_doctor)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)
     mk.set_defaults(func=cmd_makemigrations)

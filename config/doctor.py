@@ -1,0 +1,242 @@
+"""`expertbot doctor`: is this machine ready to run the service? One line per part, `ok` or
+what to fix, and an exit status for scripts (0 when nothing failed). It reads the same
+environment `serve` reads, changes nothing and sends nothing: the WeChat token is asked for
+without forcing a refresh, WeChat Pay is asked about an order that does not exist, and the
+SMS provider is given a send without a phone number."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import aiohttp
+from redis.asyncio import Redis
+
+from config.settings import Settings, SettingsError, load_settings
+
+Status = Literal["ok", "FAIL", "skip"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    part: str
+    status: Status
+    detail: str
+
+
+class Problem(Exception):
+    """A part is not ready; the message says what to fix."""
+
+
+Check = Callable[[Settings, aiohttp.ClientSession], Awaitable[str]]
+
+
+def configuration() -> tuple[Settings | None, Finding]:
+    """The settings load for this environment (production names every missing variable)."""
+    try:
+        # in production nothing is filled in (a missing secret is named); in development
+        # the secrets `serve` would generate are (var/dev-secrets.json)
+        settings, _ = load_settings(fill_dev_secrets=True)
+    except SettingsError as exc:
+        return None, Finding("configuration", "FAIL", str(exc))
+    from config.clients import message_crypto
+    from config.metrics import MetricsAccess
+    from web.rate import proxy_networks
+
+    try:
+        proxy_networks(settings.trusted_proxies)
+        MetricsAccess.parse(settings.metrics_allow, settings.metrics_token)
+        if settings.wechat_mode != "plain" and message_crypto(settings) is None:
+            raise ValueError(f"WECHAT_MESSAGE_MODE={settings.wechat_mode} needs WECHAT_AES_KEY")
+    except ValueError as exc:
+        return None, Finding("configuration", "FAIL", str(exc))
+    mode = "sandbox" if settings.sandbox else "live WeChat"
+    return settings, Finding("configuration", "ok", f"{settings.env}, {mode}")
+
+
+async def database(settings: Settings, http: aiohttp.ClientSession) -> str:
+    from tortoise import Tortoise, connections
+    from tortoise.context import TortoiseContext
+    from tortoise.migrations.executor import MigrationExecutor
+
+    from config.database import _ensure_sqlite_dir
+    from config.tortoise import tortoise_config
+
+    _ensure_sqlite_dir(settings)
+    config = tortoise_config(settings)
+    async with TortoiseContext():
+        try:
+            async with asyncio.timeout(settings.db_timeout + 5):
+                await Tortoise.init(config=config)
+                conn = connections.get("default")
+                await conn.execute_query("SELECT 1")
+                pending = []
+                for label, app in config["apps"].items():
+                    steps = await MigrationExecutor(conn, {label: app}).plan(None)
+                    pending += [f"{s.migration.app_label}.{s.migration.name}"
+                                for s in steps if not s.backward]
+        except TimeoutError:
+            raise Problem("no answer: check DATABASE_URL's host and port, and the firewall"
+                          ) from None
+        finally:
+            await Tortoise.close_connections()
+    if pending:
+        raise Problem(f"{len(pending)} migration(s) not applied ({pending[0]} ...): run "
+                      "`expertbot migrate`")
+    return "reachable, migrations applied"
+
+
+async def redis(settings: Settings, http: aiohttp.ClientSession) -> str:
+    if not settings.redis_url:
+        if settings.is_production:
+            raise Problem("set REDIS_URL")
+        return "embedded (started by `expertbot serve`)"
+    client = Redis.from_url(settings.redis_url, socket_timeout=settings.redis_timeout + 1,
+                            socket_connect_timeout=settings.redis_timeout + 1)
+    try:
+        await client.ping()
+        info = await client.info("server")
+    finally:
+        await client.aclose()
+    return f"reachable, Redis {info.get('redis_version', '?')}"
+
+
+async def _stable_token(http: aiohttp.ClientSession, base: str, appid: str,
+                        secret: str) -> None:
+    async with http.post(f"{base}/cgi-bin/stable_token", json={
+            "grant_type": "client_credential", "appid": appid, "secret": secret,
+            "force_refresh": False}) as resp:
+        body = await resp.json(content_type=None)
+    if not isinstance(body, dict) or not body.get("access_token"):
+        code = body.get("errcode") if isinstance(body, dict) else None
+        hint = {40013: "the appid is wrong", 40125: "the secret is wrong",
+                40001: "the secret is wrong", 40164: "this machine's IP address is not on the "
+                "account's IP whitelist (WeChat console: 开发 → 基本配置)",
+                89503: "this machine's IP address needs the administrator's confirmation"}
+        raise Problem(f"errcode {code}: {hint.get(code or 0, body)}")
+
+
+def _short(exc: BaseException) -> str:
+    """An error in one line: its kind and its message."""
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _own_url(settings: Settings) -> str:
+    return settings.public_base_url or "http://127.0.0.1:8080"
+
+
+async def wechat(settings: Settings, http: aiohttp.ClientSession) -> str:
+    base = settings.api_base(_own_url(settings))
+    try:
+        await _stable_token(http, base, settings.wechat_appid, settings.wechat_secret)
+        if settings.miniapp_appid:
+            await _stable_token(http, base, settings.miniapp_appid, settings.miniapp_secret)
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        where = " (sandbox mode: the fake WeChat is served by `expertbot serve`: is it " \
+                "running?)" if settings.sandbox else ""
+        raise Problem(f"cannot reach {base}: {_short(exc)}{where}") from None
+    return "access token obtainable" + (" (mini-program too)" if settings.miniapp_appid else "")
+
+
+async def wechat_pay(settings: Settings, http: aiohttp.ClientSession) -> str:
+    if not settings.payments_on:
+        return "off (WECHATPAY_MCHID not set)"
+    from config.clients import pay_client
+    from services.paygate import PayError
+
+    own = _own_url(settings)
+    try:
+        async with pay_client(settings, own, own) as client:
+            trade = await client.query(f"DOCTOR{int(time.time())}")
+    except PayError as exc:
+        hint = {"SIGN_ERROR": "WECHATPAY_PRIVATE_KEY or WECHATPAY_CERT_SERIAL is not the "
+                "merchant's", "SIGNATURE_ERROR": "WECHATPAY_PRIVATE_KEY or "
+                "WECHATPAY_CERT_SERIAL is not the merchant's", "MCH_NOT_EXISTS":
+                "WECHATPAY_MCHID is wrong"}.get(exc.code, "")
+        raise Problem(f"{exc}{': ' + hint if hint else ''}") from None
+    except Exception as exc:  # a key that does not load, an answer that does not verify
+        raise Problem(f"{exc!r}: check WECHATPAY_PRIVATE_KEY, WECHATPAY_PUBLIC_KEY and "
+                      "WECHATPAY_PUBLIC_KEY_ID") from None
+    if trade.trade_state != "NOTEXIST":
+        raise Problem(f"unexpected answer {trade.trade_state}")
+    return "keys consistent (a signed query answered and verified)"
+
+
+async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:
+    mode = settings.sms_mode
+    if mode == "log":
+        return "SMS_PROVIDER=log: messages are written to the log, nobody receives them"
+    if mode == "sandbox":
+        return "sandbox: messages stay in the simulator"
+    if mode != "tencent":
+        return f"{mode}: a provider class of yours (not checked)"
+    from bot.sms_tencent import (
+        ACTION,
+        SERVICE,
+        VERSION,
+        Api3NoAnswer,
+        Api3Unreachable,
+        api3_headers,
+        api3_post,
+        host_of,
+    )
+    from config.sms_settings import TencentSmsSettings
+
+    try:
+        tencent = TencentSmsSettings().config(sandbox_base=None)
+    except SettingsError as exc:
+        raise Problem(str(exc)) from None
+    body = json.dumps({"PhoneNumberSet": [], "SmsSdkAppId": tencent.app_id,
+                       "SignName": tencent.sign_name, "TemplateId": ""}).encode()
+    headers = api3_headers(tencent.secret_id, tencent.secret_key, host_of(tencent.endpoint),
+                           body, service=SERVICE, action=ACTION, version=VERSION,
+                           timestamp=int(time.time()), region=tencent.region)
+    try:
+        answer = await api3_post(http, tencent.endpoint, body, headers, 5.0)
+    except (Api3Unreachable, Api3NoAnswer) as exc:
+        raise Problem(f"cannot reach {tencent.endpoint}: {exc}") from None
+    code = str((answer.get("Error") or {}).get("Code", ""))
+    if code.startswith("AuthFailure"):
+        raise Problem(f"{code}: check TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY")
+    return "Tencent Cloud SMS reachable, API key accepted"
+
+
+CHECKS: list[tuple[str, Check]] = [("database", database), ("redis", redis),
+                                   ("wechat", wechat), ("wechat pay", wechat_pay),
+                                   ("sms", sms)]
+
+
+@contextlib.asynccontextmanager
+async def _session(settings: Settings) -> AsyncIterator[aiohttp.ClientSession]:
+    timeout = aiohttp.ClientTimeout(total=max(settings.wechat_api_timeout, 3.0) + 2)
+    async with aiohttp.ClientSession(timeout=timeout) as http:
+        yield http
+
+
+async def examine() -> list[Finding]:
+    """Every part, in order; a part that cannot be checked without the configuration is
+    skipped."""
+    settings, first = configuration()
+    findings = [first]
+    if settings is None:
+        return findings + [Finding(part, "skip", "needs the configuration") for part, _ in CHECKS]
+    async with _session(settings) as http:
+        for part, check in CHECKS:
+            try:
+                findings.append(Finding(part, "ok", await check(settings, http)))
+            except Problem as exc:
+                findings.append(Finding(part, "FAIL", str(exc)))
+            except Exception as exc:
+                findings.append(Finding(part, "FAIL", _short(exc)))
+    return findings
+
+
+def report(findings: list[Finding]) -> str:
+    width = max(len(f.part) for f in findings)
+    return "\n".join(f"{f.status:<4}  {f.part:<{width}}  {f.detail}" for f in findings)
