@@ -3,7 +3,8 @@ verification of payment notifications.
 
 Every call has an explicit timeout; transient failures (timeouts, 5xx, SYSTEM_ERROR) are
 retried a bounded number of times with the same out_trade_no, which WeChat Pay treats as the
-same order. Responses are checked against the WeChat Pay public key by the library."""
+same order. Responses are checked against the WeChat Pay public key by the library. The
+daily trade bill (its request, download and file format) is bot/wechatpay_bill.py."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import secrets
 import string
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +23,17 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from wechatpayv3.async_ import AsyncWeChatPay
 from wechatpayv3.async_.type import WeChatPayType
-from wechatpayv3.utils import aes_decrypt, load_certificate, load_public_key, rsa_verify
+from wechatpayv3.utils import (
+    aes_decrypt,
+    build_authorization,
+    load_certificate,
+    load_public_key,
+    rsa_verify,
+)
 
+from bot.wechatpay_bill import BillTicket, bill_path, check_hash, download, parse_bill, parse_ticket
 from services.clock import CHINA
-from services.paygate import NotificationRejected, PayError, Trade
+from services.paygate import BillRow, NotificationRejected, PayError, Trade
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +151,8 @@ class WeChatPayClient:
             timeout=(min(timeout, 2.0), timeout), public_key=public_key,
             public_key_id=public_key_id)
         # the library fixes the gateway address; the sandbox and tests need their own
-        self._pay._core._gate_way = base.rstrip("/")
+        self._base = base.rstrip("/")
+        self._pay._core._gate_way = self._base
         self.notifications = NotificationVerifier(apiv3_key, public_key, public_key_id,
                                                   cert_dir)
 
@@ -233,3 +242,22 @@ class WeChatPayClient:
             out_refund_no=out_refund_no, out_trade_no=out_trade_no, reason=reason,
             amount={"refund": total_fen, "total": total_fen, "currency": "CNY"}))
         return str(json.loads(body).get("status", ""))
+
+    async def trade_bill(self, day: date) -> list[BillRow]:
+        _, body = await self._call("trade bill", lambda: self._pay._core.request(
+            bill_path(day)))
+        ticket = parse_ticket(body, self._base)
+        _, raw = await self._call("bill download", lambda: self._download(ticket))
+        check_hash(raw, ticket)
+        rows = parse_bill(raw, self.mchid)
+        for row in rows:
+            if row.problem:  # the line number only: the line holds the payer's openid
+                log.warning("trade bill %s line %s unreadable: %s", day, row.line, row.problem)
+        return rows
+
+    async def _download(self, ticket: BillTicket) -> tuple[int, bytes]:
+        """The bill file by a signed GET (the library would read it whole, unverified)."""
+        core = self._pay._core
+        authorization = build_authorization(ticket.path, "GET", self.mchid,
+                                            core._cert_serial_no, core._private_key)
+        return await download(core._client, ticket, authorization)

@@ -1,4 +1,5 @@
-"""The `expertbot` command: serve, worker, migrate, demo, makemigrations."""
+"""The `expertbot` command: serve, worker, migrate, demo, menu, audit, doctor, reconcile,
+makemigrations."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import sys
 from typing import Any
 
+from config.cli_reconcile import add_parser as add_reconcile
 from config.logging_setup import setup_logging
 from config.settings import Settings, SettingsError, load_settings
 
@@ -189,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
     au.set_defaults(func=cmd_audit)
     sub.add_parser("doctor", help="check that this machine is ready to run the service"
                    ).set_defaults(func=cmd_doctor)
+    add_reconcile(sub)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)
     mk.set_defaults(func=cmd_makemigrations)

@@ -165,7 +165,10 @@ async def wechat_pay(settings: Settings, http: aiohttp.ClientSession) -> str:
                       "WECHATPAY_PUBLIC_KEY_ID") from None
     if trade.trade_state != "NOTEXIST":
         raise Problem(f"unexpected answer {trade.trade_state}")
-    return "keys consistent (a signed query answered and verified)"
+    if len(settings.wechatpay_apiv3_key.encode()) != 32:
+        raise Problem("WECHATPAY_APIV3_KEY must be 32 characters (商户平台 → API安全)")
+    return "keys consistent: the merchant's signature accepted, the APIv3 key and the " \
+        "WeChat Pay public key load"
 
 
 async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:

@@ -36,6 +36,7 @@ from services.administration import Administration
 from services.agencies import Agencies
 from services.applications import Applications
 from services.attendance import Attendance
+from services.bill_reconcile import BillReconcile
 from services.binding import Binding
 from services.codes import VerificationCodes
 from services.domain import Domain
@@ -115,6 +116,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         applications=Applications(outbox, files, people), exams=exams,
         review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
         payments=Payments(pay, outbox, education, redis, keys, links), invoices=Invoices(outbox),
+        bill_reconcile=BillReconcile(pay),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                               settings.minutes(settings.urge_minutes), draws.answer_link),

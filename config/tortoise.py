@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "models.education",
     "models.payments",
     "models.draws",
+    "models.reconciliation",
 ]
 
 

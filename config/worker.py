@@ -27,10 +27,12 @@ from services.jobs import (
     draw_invitation_call,
     draw_invitation_timeout,
     exam_timeout,
+    reconcile_bill,
     reconcile_payments,
     sweep_draws,
     sweep_exams,
 )
+from services.metrics import count_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,9 @@ def cron_jobs() -> list[Any]:
                  timeout=50),
             cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1),
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
+            # WeChat Pay's trade bill of yesterday: 10:30 China time, then while unavailable
+            cron(reconcile_bill, hour={2, 3, 4, 6, 8}, minute={30}, keep_result=0,
+                 max_tries=1, timeout=300),
             cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1),
             # voice callbacks that came before their call (bot/voice_callbacks.py)
             cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1)]
@@ -131,6 +136,8 @@ async def supervise(rt: Runtime, stop: asyncio.Event) -> None:
             break
         if time.monotonic() - started > 2 * RESTART_MAX:  # it ran a while: a new outage
             delay, down_since = 1.0, 0.0
+        if failure is not None and isinstance(failure, infrastructure_errors()):
+            count_unavailable(failure, "worker")
         if not down_since:
             down_since = time.monotonic()
             log.warning("worker stopped (%r); starting it again until it runs", failure)
@@ -181,6 +188,7 @@ async def run_worker(settings: Settings) -> None:
                 delay = 1.0
                 await supervise(rt, stop)
         except infrastructure_errors() as exc:
+            count_unavailable(exc, "worker")
             log.warning("worker cannot start (%r); trying again in %.0f s", exc, delay)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)

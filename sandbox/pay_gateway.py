@@ -24,7 +24,9 @@ from aiohttp import web
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wechatpayv3.utils import load_private_key, rsa_sign
 
+from sandbox.pay_bill import bill_download, trade_bill
 from services.clock import CHINA
+from services.paygate import BillRow
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ class FakeOrder:
     code_url: str = ""
     prepay_id: str = ""
     refunds: list[str] = field(default_factory=list)
+    refunded_at: str = ""  # the last refund (China time), for the trade bill
+    refunded_fen: int = 0
 
     def as_transaction(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -85,6 +89,13 @@ class PayGateway:
         self.session: aiohttp.ClientSession | None = None
         self.base_url = ""  # where it is served (tests)
         self.notify_to = ""  # overrides orders' notify_url (tests, whose port comes late)
+        # the daily trade bill (sandbox/pay_bill.py), and how tests make it disagree
+        self.bill_extra_rows: list[BillRow] = []  # trades WeChat Pay has and we do not
+        self.bill_amount_override: dict[str, int] = {}  # out_trade_no -> fen in the bill
+        self.bill_dropped: set[str] = set()  # orders left out of the bill
+        self.bill_not_ready = False  # answer STATEMENT_CREATING
+        self.bill_tampered = False  # serve a file whose SHA1 is not the one announced
+        self.bill_files: dict[str, tuple[bytes, float]] = {}  # download token -> (file, until)
 
     # -- signing, as WeChat Pay does it ----------------------------------------------------
     def sign_headers(self, body: str, *, timestamp: int | None = None,
@@ -303,6 +314,8 @@ async def refund(request: web.Request, gateway: PayGateway, data: Body) -> web.S
     no = str(data.get("out_refund_no", ""))
     if no not in order.refunds:
         order.refunds.append(no)
+        order.refunded_at = datetime.now(CHINA).isoformat(timespec="seconds")
+        order.refunded_fen = int(amount.get("refund", 0))
     order.state = "REFUND"
     return _signed(gateway, 200, {"refund_id": "50" + secrets.token_hex(12), "out_refund_no": no,
                                   "out_trade_no": order.out_trade_no, "status": "SUCCESS",
@@ -327,4 +340,6 @@ def pay_gateway_app(gateway: PayGateway) -> web.Application:
     app.router.add_get("/v3/pay/transactions/out-trade-no/{no}", query)
     app.router.add_post("/v3/pay/transactions/out-trade-no/{no}/close", close)
     app.router.add_post("/v3/refund/domestic/refunds", refund)
+    app.router.add_get("/v3/bill/tradebill", gateway_view(trade_bill))
+    app.router.add_get("/v3/billdownload/file", gateway_view(bill_download))
     return app

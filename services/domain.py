@@ -11,6 +11,7 @@ from services.administration import Administration
 from services.agencies import Agencies
 from services.applications import Applications
 from services.attendance import Attendance
+from services.bill_reconcile import BillReconcile
 from services.binding import Binding
 from services.codes import VerificationCodes
 from services.draw_engine import DrawEngine
@@ -49,6 +50,7 @@ class Domain:
     public_notice: PublicNotice
     education: Education
     payments: Payments
+    bill_reconcile: BillReconcile
     invoices: Invoices
     draw_setup: DrawSetup
     draws: DrawEngine

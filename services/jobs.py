@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models.exams import ExamAttempt
+from services.clock import china_today
 from services.domain import Domain
 
 DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
@@ -41,6 +42,25 @@ async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
     """The payments backstop: orders whose notification never came, replaced orders still
     to close, duplicates to refund."""
     return dict(await domain_of(ctx).payments.reconcile(datetime.now(UTC)))
+
+
+async def reconcile_bill(ctx: dict[str, Any]) -> str:
+    """Yesterday's payments (China time) against WeChat Pay's trade bill
+    (services/bill_reconcile.py). WeChat Pay makes a day's bill from 09:00 China time the
+    next day and advises fetching it after 10:00, so the cron runs at 10:30 China time
+    (02:30 UTC), and again at 11:30, 12:30, 14:30 and 16:30: a later run does nothing once
+    the day has a result read from its bill (ok or mismatches), and tries again while the
+    bill was not available yet (STATEMENT_CREATING: WeChat Pay advises asking again about
+    half an hour later) or the attempt failed (WeChat Pay unreachable, a file that did not
+    match its SHA1). A day still unavailable after the last run stays so, for an
+    administrator to see and run `expertbot reconcile --date` for."""
+    service, now = domain_of(ctx).bill_reconcile, datetime.now(UTC)
+    if not service.enabled:
+        return "payments off"
+    day = china_today(now) - timedelta(days=1)
+    if await service.settled(day):
+        return "already reconciled"
+    return str((await service.reconcile_day(day, now)).status)
 
 
 async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> None:

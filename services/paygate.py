@@ -4,8 +4,14 @@ protocol (bot.wechatpay implements it over APIv3) and the values it returns."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
+
+# trade_bill's refusals the reconciliation reports as "the bill is not available" rather
+# than as a failure (WeChat Pay's codes for GET /v3/bill/tradebill)
+BILL_NOT_READY = "STATEMENT_CREATING"  # still being generated: ask again later
+BILL_NONE = "NO_STATEMENT_EXIST"  # no trade and no refund that day (or not generated yet)
+UNREADABLE = "UNREADABLE"  # a BillRow standing for a line of the bill that could not be read
 
 
 class PayError(Exception):
@@ -34,6 +40,25 @@ class Trade:
     currency: str = "CNY"
     payer_openid: str = ""
     success_time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class BillRow:
+    """One line of WeChat Pay's daily trade bill: a payment (trade_state SUCCESS) or a refund
+    (REFUND, dated when refunded) of one of our orders. Amounts are in fen, read from the
+    bill's yuan without floating point: `amount_fen` is the order amount (订单金额),
+    `refund_fen` the refund asked for (申请退款金额). A line that could not be read comes back
+    as trade_state UNREADABLE with its line number and what is wrong with it."""
+
+    out_trade_no: str
+    transaction_id: str
+    trade_state: str  # SUCCESS, REFUND, REVOKED, or UNREADABLE
+    amount_fen: int
+    refund_fen: int = 0
+    time: datetime | None = None  # 交易时间 (China time)
+    out_refund_no: str = ""
+    line: int = 0  # the line in the bill file (1 = its header)
+    problem: str = ""  # why an UNREADABLE line was not read
 
 
 class PayGateway(Protocol):
@@ -68,4 +93,9 @@ class PayGateway(Protocol):
 
     def appids(self) -> set[str]:
         """The appids our orders are made for (official account, mini-program)."""
+        ...
+
+    async def trade_bill(self, day: date) -> list[BillRow]:
+        """WeChat Pay's trade bill of a China day (every payment and refund of that day);
+        raises PayError BILL_NOT_READY while it is being made, BILL_NONE when there is none."""
         ...

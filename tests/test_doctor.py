@@ -57,6 +57,9 @@ async def test_a_ready_machine_is_ok_on_every_line(healthy: dict[str, str]) -> N
     ("wechat", {"WECHAT_APPID": "wx0000000000000000"}, "errcode 40013: the appid is wrong"),
     ("wechat", {"WECHAT_API_BASE": "http://127.0.0.1:1"}, "cannot reach http://127.0.0.1:1"),
     ("wechat pay", {"WECHATPAY_MCHID": "1900000000"}, "SIGN_ERROR"),
+    ("wechat pay", {"WECHATPAY_PUBLIC_KEY": "-----BEGIN PUBLIC KEY-----\nAAAA\n"
+                    "-----END PUBLIC KEY-----"}, "WECHATPAY_PUBLIC_KEY"),
+    ("wechat pay", {"WECHATPAY_APIV3_KEY": "too-short"}, "WECHATPAY_APIV3_KEY must be 32"),
 ])
 async def test_each_part_broken_says_what_to_fix(healthy: dict[str, str],
                                                  monkeypatch: pytest.MonkeyPatch, part: str,

@@ -1,7 +1,8 @@
 """The administrator's desk (issue 19, item 5): batches with their windows, stages, fee and
 exam (and a new batch, a new exam); people and their roles (agencies, legal persons,
 handlers, reviewers, verifiers); notifications that failed or died, re-sent; payment
-orders with their reconciliation state."""
+orders with their reconciliation state, and the daily reconciliation against WeChat Pay's
+trade bill."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ GRANT = ("POST", "/admin/roles")
 STUCK = ("GET", "/admin/notifications")
 RESEND = ("POST", "/admin/notifications/{notification_id}/resend")
 ORDERS = ("GET", "/admin/payments")
+RECONCILIATION = ("GET", "/admin/reconciliation")
 
 
 @page("GET", "/batches", uses=BATCHES)
@@ -122,7 +124,10 @@ async def resend(request: web.Request) -> web.Response:
 async def payments(request: web.Request) -> web.Response:
     status, before = request.query.get("status", ""), request.query.get("before", "")
     query = {k: v for k, v in (("status", status), ("before", before)) if v}
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *ORDERS,
-                                                       query=query)
+    endpoints = request.app[CONSOLE].endpoints
+    listed = await endpoints.call(request, person_of(request), *ORDERS, query=query)
+    # the daily reconciliation against WeChat Pay's trade bill, on the first page only
+    runs = None if before else (await endpoints.call(
+        request, person_of(request), *RECONCILIATION, query={"days": 14})).runs
     return render(request, "payments.html", orders=listed.orders, chosen=status,
-                  next_before=listed.next_before)
+                  next_before=listed.next_before, runs=runs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from miniapp_api.framework import Api
 from miniapp_api.routes import (
     admin,
+    admin_bills,
     admin_desk,
     agency,
     applications,
@@ -33,8 +34,8 @@ from miniapp_api.routes import (
 
 MODULES = (auth, me, subscriptions, applications, review, expert, education, lessons,
            marking, payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
-           draw_followups, attendance, verify, draw_log, roles, admin, admin_desk, invoices,
-           feedback_desk)
+           draw_followups, attendance, verify, draw_log, roles, admin, admin_desk, admin_bills,
+           invoices, feedback_desk)
 
 
 def api() -> Api:

@@ -1,0 +1,106 @@
+"""`expertbot reconcile [--date YYYY-MM-DD]`: a day's payments checked against WeChat Pay's
+trade bill (services/bill_reconcile.py), the result recorded (replacing the day's earlier
+one) and printed: one line per mismatch, then the totals. Exit status: 0 everything
+matches, 1 mismatches, 2 the bill is not available yet, could not be read, or the command
+could not run (configuration, payments off, a day not over)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import UTC, date, datetime, timedelta
+
+from config.logging_setup import setup_logging
+from config.settings import Settings, SettingsError, load_settings
+from models.reconciliation import RunStatus
+from services.bill_reconcile import Report
+from services.clock import china_today
+from services.errors import DomainError
+
+EXIT = {RunStatus.OK: 0, RunStatus.MISMATCHES: 1, RunStatus.BILL_UNAVAILABLE: 2,
+        RunStatus.FAILED: 2}
+
+
+def parse_day(text: str) -> date:
+    """--date's value: a calendar day, YYYY-MM-DD."""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text[:20]!r}") from None
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `reconcile` to the `expertbot` command's subcommands."""
+    parser = sub.add_parser("reconcile",
+                            help="check a day's payments against WeChat Pay's trade bill")
+    parser.add_argument("--date", type=parse_day, default=None,
+                        help="the day, China time (default: yesterday)")
+    parser.set_defaults(func=cmd_reconcile)
+
+
+def _yuan(fen: int | None) -> str:
+    if fen is None:
+        return "-"
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def report_text(report: Report) -> str:
+    """The report as a table: one line per mismatch, then the totals."""
+    lines = [f"WeChat Pay trade bill of {report.day:%Y-%m-%d} (China time): {report.status}"]
+    if report.note:
+        lines.append(f"  {report.note}")
+    if report.mismatches:
+        lines.append(f"  {'kind':<16}{'out_trade_no':<34}{'transaction_id':<34}"
+                     f"{'ours':>10}{'theirs':>10}  note")
+        for m in report.mismatches:
+            note = m.note or (f"ours: {m.our_status}" if m.our_status else "")
+            lines.append(f"  {m.kind:<16}{m.out_trade_no or '-':<34}"
+                         f"{m.transaction_id or '-':<34}{_yuan(m.our_fen):>10}"
+                         f"{_yuan(m.their_fen):>10}  {note}".rstrip())
+    lines.append(f"  lines in the bill: {report.bill_rows}, paid here that day: "
+                 f"{report.our_paid}, mismatches: {report.mismatch_count}")
+    return "\n".join(lines)
+
+
+async def reconcile(settings: Settings, day: date | None) -> int:
+    """Reconcile `day` (default: yesterday, China time) as `expertbot reconcile` does:
+    prints the report, returns the exit status."""
+    from config.runtime import open_runtime
+
+    own_url = settings.public_base_url or "http://127.0.0.1:8080"
+    async with open_runtime(settings, own_url) as rt:
+        now = datetime.now(UTC)
+        try:
+            report = await rt.domain.bill_reconcile.reconcile_day(
+                day or china_today(now) - timedelta(days=1), now)
+        except DomainError as exc:
+            print(rt.texts.error(exc), file=sys.stderr)
+            return 2
+    print(report_text(report))
+    return EXIT[report.status]
+
+
+def cmd_reconcile(args: argparse.Namespace) -> None:
+    try:
+        settings, _ = load_settings(fill_dev_secrets=True)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    setup_logging(settings.log_level, settings.logs_as)
+    raise SystemExit(asyncio.run(reconcile(settings.for_batch_work(), args.date)))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m config.cli_reconcile [--date ...]`, until config.cli adds the parser."""
+    parser = argparse.ArgumentParser(prog="expertbot")
+    add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["reconcile", *(sys.argv[1:] if argv is None else argv)])
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

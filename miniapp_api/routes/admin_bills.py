@@ -1,0 +1,64 @@
+"""The administrator's view of the daily reconciliation against WeChat Pay's trade bill
+(issue 21, services/bill_reconcile.py): each recent day's run and what differed."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.schemas import Model
+from models.people import Role
+
+api = Api()
+TAG = "管理"
+ADMIN = {Role.ADMIN}
+
+
+class ReconciliationQuery(Model):
+    days: int = Field(default=7, ge=1, le=92,
+                      description="最近多少天（中国时间）的对账；微信支付只提供三个月内的账单")
+
+
+class MismatchOut(Model):
+    kind: str = Field(description="missing_here 微信支付已收款、本系统未记为已支付 / "
+                                  "missing_there 本系统已支付、账单中没有 / amount_differs "
+                                  "金额不符 / refund_unknown 账单中有退款、本系统未退款 / "
+                                  "refund_differs 退款金额不是全额 / unreadable 账单行无法识别")
+    out_trade_no: str
+    transaction_id: str | None
+    our_fen: int | None = Field(description="本系统订单金额（分）；为空表示本系统无此订单")
+    their_fen: int | None = Field(description="账单金额或退款金额（分）")
+    our_status: str | None = Field(description="本系统订单状态；为空表示无此订单")
+    note: str | None = Field(description="无法识别的账单行：行号和原因")
+
+
+class RunOut(Model):
+    bill_date: date
+    ran_at: datetime
+    status: str = Field(description="ok 一致 / mismatches 有差异 / bill_unavailable "
+                                    "账单尚未生成 / failed 获取或读取账单失败")
+    bill_rows: int = Field(description="账单中的交易和退款笔数")
+    our_paid: int = Field(description="本系统当天支付成功的订单数")
+    mismatch_count: int
+    note: str | None = Field(description="账单不可用或失败的原因（微信支付的错误码）")
+    mismatches: list[MismatchOut] = Field(description="差异（每天最多列出200条）")
+
+
+class ReconciliationOut(Model):
+    runs: list[RunOut]
+
+
+@api.route("GET", "/admin/reconciliation", access=ADMIN, query=ReconciliationQuery,
+           response=ReconciliationOut, summary="每日对账：本系统订单与微信支付交易账单的差异",
+           tag=TAG)
+async def reconciliation(call: Call, query: ReconciliationQuery) -> ReconciliationOut:
+    reports = await call.domain.bill_reconcile.recent(query.days, call.now)
+    return ReconciliationOut(runs=[RunOut(
+        bill_date=r.day, ran_at=r.ran_at, status=r.status, bill_rows=r.bill_rows,
+        our_paid=r.our_paid, mismatch_count=r.mismatch_count, note=r.note,
+        mismatches=[MismatchOut(kind=m.kind, out_trade_no=m.out_trade_no,
+                                transaction_id=m.transaction_id, our_fen=m.our_fen,
+                                their_fen=m.their_fen, our_status=m.our_status, note=m.note)
+                    for m in r.mismatches]) for r in reports])
