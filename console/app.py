@@ -22,7 +22,9 @@ from console.context import CONSOLE, PAGES, VISITOR, Visitor
 from console.forms import said
 from console.sessions import password_stamp
 from models.people import Person, Role
-from services.errors import DomainError, Unavailable, http_status
+from services.attachments import MB
+from services.draw_evidence import EVIDENCE_MAX
+from services.errors import DomainError, TooLarge, Unavailable, http_status
 from services.infra import infrastructure_errors
 from services.pii import mask_text
 
@@ -192,11 +194,24 @@ async def _csrf_ok(request: web.Request, seen: Visitor) -> bool:
     return bool(given) and same(given, expected)
 
 
+# a form with a file (the evidence: 10 MB at most) and its fields; aiohttp's default for a
+# request body is 1 MiB, and a scanned PDF is often more
+UPLOAD_MAX = EVIDENCE_MAX + MB
+
+
 def guarded(spec: Page) -> View:
     async def view(request: web.Request) -> web.StreamResponse:
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            # raised in place, not on a clone: aiohttp closes the form's temporary files
+            # when the request it made finishes (tests/test_console_desk.py sends 3 MB)
+            request._client_max_size = UPLOAD_MAX
         seen, fresh = await _visitor(request, spec.touch)
         request[VISITOR] = seen
-        response = await _answer(request, spec, seen)
+        try:
+            response = await _answer(request, spec, seen)
+        except web.HTTPRequestEntityTooLarge:
+            response = refused(request, request.app[CONSOLE].texts.error(TooLarge(
+                "evidence.too_large", mb=EVIDENCE_MAX // MB)), 413)
         if fresh:
             cookie(request, response, PRE_COOKIE, seen.pre)
         _protect(response)

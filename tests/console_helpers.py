@@ -4,6 +4,7 @@ share its jar, as tabs of one browser do: the last sign-in is the session of the
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -51,7 +52,8 @@ class Desk:
         form = FormData()
         for key, value in {**fields, "_csrf": self.csrf}.items():
             form.add_field(key, value)
-        form.add_field("file", content, filename=filename, content_type=content_type)
+        form.add_field("file", io.BytesIO(content), filename=filename,
+                       content_type=content_type)
         resp = await self.client.post(path, data=form, allow_redirects=False)
         return resp, await resp.text()
 

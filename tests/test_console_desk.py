@@ -108,8 +108,14 @@ async def test_a_withdrawal_is_asked_verified_and_followed_expert_by_expert(
     await desk.get(page_path)
     await desk.post(f"{page_path}/request", {"reason": "招标人决定暂停本项目"})
     assert "附件" in await desk.flash(page_path)  # the evidence first
+    too_big, said_ = await desk.upload(f"/console/activities/{aid}/evidence",
+                                       {"purpose": "withdrawal"}, "退选申请.pdf",
+                                       PDF + b"0" * (12 * 1024 * 1024))
+    assert too_big.status == 413 and "附件不能超过 10MB" in said_
+    # a scan of several MB, as such a letter usually is, goes through the form
     uploaded, _ = await desk.upload(f"/console/activities/{aid}/evidence",
-                                    {"purpose": "withdrawal"}, "退选申请.pdf", PDF)
+                                    {"purpose": "withdrawal"}, "退选申请.pdf",
+                                    PDF + b"0" * (3 * 1024 * 1024))
     assert uploaded.headers["Location"] == page_path
     await desk.post(f"{page_path}/request", {"reason": "招标人决定暂停本项目"})
     assert "退选申请已提交" in await desk.flash(page_path)
