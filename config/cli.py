@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from typing import Any
 
 from config.cli_reconcile import add_parser as add_reconcile
 from config.logging_setup import setup_logging
+from config.metrics_dir import use_metrics_dir
 from config.settings import Settings, SettingsError, load_settings
 
 
@@ -169,9 +169,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    if metrics_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # prometheus_client writes there from its first import on: it must exist by then
-        os.makedirs(metrics_dir, exist_ok=True)
+    use_metrics_dir()  # before any metric is made
     parser = argparse.ArgumentParser(prog="expertbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web service")

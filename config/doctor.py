@@ -207,6 +207,12 @@ async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:
     code = str((answer.get("Error") or {}).get("Code", ""))
     if code.startswith("AuthFailure"):
         raise Problem(f"{code}: check TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY")
+    if "SdkAppId" in code:
+        raise Problem(f"{code}: check TENCENT_SMS_APP_ID (the SMS application's SdkAppId)")
+    if "Signature" in code or "Sign" in code.rpartition(".")[2]:
+        raise Problem(f"{code}: check TENCENT_SMS_SIGN_NAME (the approved 签名内容)")
+    # anything else is about the empty send itself (no phone number, no template): the
+    # provider took the key, the application and the signature
     return "Tencent Cloud SMS reachable, API key accepted"
 
 

@@ -53,6 +53,8 @@ class MetricsAccess:
                 ip = ipaddress.ip_address(address)
             except ValueError:
                 return False
+            if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+                ip = ip.ipv4_mapped  # a dual-stack socket: ::ffff:10.0.0.5 is 10.0.0.5
             if not any(ip in net for net in self.allow):
                 return False
         if self.token:

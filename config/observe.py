@@ -51,7 +51,7 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
     finally:
         elapsed = time.perf_counter() - started
         route = route_of(request)
-        if route != CALLBACK:
+        if route != CALLBACK or request.method != "POST":
             HTTP_SECONDS.labels(route, request.method, str(status)).observe(elapsed)
         if log.isEnabledFor(logging.INFO):
             fields = {"method": request.method, "route": route, "status": status,

@@ -8,6 +8,7 @@ import logging
 import signal
 import time
 from collections.abc import AsyncIterator
+from datetime import timedelta, timezone
 from typing import Any
 
 from arq.cron import cron
@@ -53,13 +54,17 @@ def cron_jobs() -> list[Any]:
             cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1),
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
             # WeChat Pay's trade bill of yesterday: 10:30 China time, then while unavailable
-            cron(reconcile_bill, hour={2, 3, 4, 6, 8}, minute={30}, keep_result=0,
+            # (hours in CRON_TIMEZONE, whatever the machine's own timezone)
+            cron(reconcile_bill, hour={10, 11, 12, 14, 16}, minute={30}, keep_result=0,
                  max_tries=1, timeout=300),
             cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1),
             # voice callbacks that came before their call (bot/voice_callbacks.py)
             cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1)]
 
 
+# the timezone arq reads cron hours in (its default is the machine's: a server set to China
+# time and one set to UTC would run the daily jobs eight hours apart); China has no DST
+CRON_TIMEZONE = timezone(timedelta(hours=8), "CST")
 HEALTH_INTERVAL = 5  # s: a polling worker refreshes arq's health-check key this often
 STOP_GRACE = 10.0  # s a stopping worker lets its running jobs finish before cancelling them
 RESTART_MAX = 30.0  # s: the longest wait between two attempts to run a worker again
@@ -71,6 +76,7 @@ def build_worker(rt: Runtime) -> Worker:
     return Worker(
         functions=traced_all(job_functions()),
         cron_jobs=traced_all(cron_jobs()),
+        timezone=CRON_TIMEZONE,
         redis_pool=make_arq(rt.redis_url, rt.settings),
         # what the jobs use, read back through typed accessors (bot.jobs, services.jobs)
         ctx={DOMAIN_CTX: rt.domain, ENGINE_CTX: rt.engine, CHANNELS_CTX: rt.channels,

@@ -201,11 +201,12 @@ UPLOAD_MAX = EVIDENCE_MAX + MB
 
 def guarded(spec: Page) -> View:
     async def view(request: web.Request) -> web.StreamResponse:
-        if request.method == "POST" and request.content_type == "multipart/form-data":
-            # raised in place, not on a clone: aiohttp closes the form's temporary files
-            # when the request it made finishes (tests/test_console_desk.py sends 3 MB)
-            request._client_max_size = UPLOAD_MAX
         seen, fresh = await _visitor(request, spec.touch)
+        if seen.person is not None and request.method == "POST" and \
+                request.content_type == "multipart/form-data":
+            # for a signed-in person only; raised in place, not on a clone: aiohttp closes
+            # the form's temporary files when the request it made finishes
+            request._client_max_size = UPLOAD_MAX
         request[VISITOR] = seen
         try:
             response = await _answer(request, spec, seen)

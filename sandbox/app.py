@@ -74,6 +74,9 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
                              merchant_private_key=pay.merchant_private_key,
                              gateway_private_key=pay.gateway_private_key,
                              public_key_id=pay.public_key_id)
+        # the bill's download address: where the payer-facing service is (behind a TLS
+        # proxy the request's own scheme would be http)
+        gateway.base_url = settings.own_url.rstrip("/") + "/sandbox/pay"
         sub[PAY_GATEWAY] = gateway
         sub.add_subapp("/pay", pay_gateway_app(gateway))
         setup_pay_simulator(sub)

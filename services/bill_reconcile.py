@@ -156,7 +156,10 @@ class BillReconcile:
         report = Report(day=day, status=status, ran_at=now, bill_rows=len(rows or ()),
                         our_paid=len(paid), mismatch_count=len(mismatches),
                         mismatches=tuple(mismatches), note=note)
-        await self._record(report)
+        if not await self._record(report):
+            log.warning("trade bill %s: %s (%s); the result read from the bill before is "
+                        "kept", day, status, note)
+            return report
         for m in mismatches:
             log.warning("trade bill %s: %s, order %s (transaction %s): ours %s fen, "
                         "theirs %s fen%s", day, m.kind, m.out_trade_no or "-",
@@ -181,8 +184,9 @@ class BillReconcile:
             return RunStatus.FAILED, str(exc)[:200], None
 
     @staticmethod
-    async def _record(report: Report) -> None:
-        """Replace the day's run and its differences, in one transaction."""
+    async def _record(report: Report) -> bool:
+        """Replace the day's run and its differences, in one transaction; a run that could
+        not read the bill never replaces one that did (False: the earlier result kept)."""
         values: dict[str, Any] = {"ran_at": report.ran_at, "status": report.status,
                   "bill_rows": report.bill_rows, "our_paid": report.our_paid,
                   "mismatch_count": report.mismatch_count, "note": report.note}
@@ -192,6 +196,8 @@ class BillReconcile:
                     run = await BillRun.select_for_update().get_or_none(bill_date=report.day)
                     if run is None:
                         run = await BillRun.create(bill_date=report.day, **values)
+                    elif run.status in SETTLED and report.status not in SETTLED:
+                        return False
                     else:
                         await BillRun.filter(id=run.id).update(**values)
                         await BillMismatch.filter(run_id=run.id).delete()
@@ -201,11 +207,12 @@ class BillReconcile:
                             transaction_id=m.transaction_id, our_fen=m.our_fen,
                             their_fen=m.their_fen, our_status=m.our_status, note=m.note)
                             for m in report.mismatches], batch_size=500)
-                return
+                return True
             except IntegrityError:
                 if attempt == 2:
                     raise
                 # a run of the same day made its row first: replace that one
+        raise AssertionError("unreachable")
 
     async def settled(self, day: date) -> bool:
         """Whether `day` has a result read from its bill (ok or mismatches)."""

@@ -48,8 +48,9 @@ async def reconcile_bill(ctx: dict[str, Any]) -> str:
     """Yesterday's payments (China time) against WeChat Pay's trade bill
     (services/bill_reconcile.py). WeChat Pay makes a day's bill from 09:00 China time the
     next day and advises fetching it after 10:00, so the cron runs at 10:30 China time
-    (02:30 UTC), and again at 11:30, 12:30, 14:30 and 16:30: a later run does nothing once
-    the day has a result read from its bill (ok or mismatches), and tries again while the
+    (config/worker.py's CRON_TIMEZONE), and again at 11:30, 12:30, 14:30 and 16:30: a
+    later run does nothing once the day has a result read from its bill (ok or
+    mismatches), and tries again while the
     bill was not available yet (STATEMENT_CREATING: WeChat Pay advises asking again about
     half an hour later) or the attempt failed (WeChat Pay unreachable, a file that did not
     match its SHA1). A day still unavailable after the last run stays so, for an

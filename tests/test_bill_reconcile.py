@@ -179,8 +179,19 @@ async def test_a_bill_not_available_yet_and_a_bill_that_fails_its_hash(
     tampered = await reconciler(client).reconcile_day(day, now)
     assert tampered.status == RunStatus.FAILED and "BILL_HASH_MISMATCH" in (tampered.note or "")
     pay_gateway.bill_tampered = False
-    assert (await reconciler(client).reconcile_day(day, now)).status == RunStatus.OK
+    pay_gateway.bill_amount_override[order.out_trade_no] = 1
+    assert (await reconciler(client).reconcile_day(day, now)).status == RunStatus.MISMATCHES
     assert await reconciler(client).settled(day) and await BillRun.all().count() == 1
+    # a later attempt that cannot read the bill leaves the differences found before alone
+    pay_gateway.bill_tampered = True
+    again = await reconciler(client).reconcile_day(day, now)
+    assert again.status == RunStatus.FAILED
+    run = await BillRun.get(bill_date=day)
+    assert run.status == RunStatus.MISMATCHES and await BillMismatch.filter(
+        run_id=run.id, kind=MismatchKind.AMOUNT_DIFFERS).count() == 1
+    pay_gateway.bill_tampered = False
+    del pay_gateway.bill_amount_override[order.out_trade_no]
+    assert (await reconciler(client).reconcile_day(day, now)).status == RunStatus.OK
     # before 10:00 the next day, "no bill" is not yet "no trades"
     yesterday = day + timedelta(days=1)
     early = datetime.combine(yesterday + timedelta(days=1), datetime.min.time(),
@@ -212,10 +223,14 @@ async def test_the_job_reconciles_yesterday_until_it_has_a_result(
     assert pay_gateway.calls["trade_bill"] == calls
     run = await BillRun.get(bill_date=bill_day(1))
     assert (run.status, run.bill_rows, run.our_paid) == ("mismatches", 1, 2)
-    from config.worker import cron_jobs
+    from config.worker import CRON_TIMEZONE, cron_jobs
 
     entry = next(c for c in cron_jobs() if c.name.endswith("reconcile_bill"))
-    assert entry.hour == {2, 3, 4, 6, 8} and entry.minute == {30}  # from 10:30 China time
+    # from 10:30 China time, whatever timezone the machine is set to
+    entry.calculate_next(datetime(2026, 11, 24, 0, 0, tzinfo=CRON_TIMEZONE))
+    assert entry.next_run.astimezone(CHINA).strftime("%H:%M") == "10:30"
+    entry.calculate_next(datetime(2026, 11, 24, 12, 45, tzinfo=CRON_TIMEZONE))
+    assert entry.next_run.astimezone(CHINA).strftime("%H:%M") == "14:30"
     assert entry.max_tries == 1 and entry.keep_result_s == 0 and entry.timeout_s
 
 

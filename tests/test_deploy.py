@@ -190,7 +190,9 @@ def test_the_compose_file_runs_the_documented_commands() -> None:
     assert services["redis"]["image"].startswith("redis:7")
     for name in ("postgres", "redis"):
         assert services[name]["healthcheck"] and services[name]["volumes"]
-    assert services["migrate"]["command"] == ["migrate"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ["migrate"]  # after emptying the metrics of an earlier start
+    assert "find /run/metrics -mindepth 1 -delete && exec expertbot" in migrate["entrypoint"][2]
     serve, worker = services["serve"], services["worker"]
     assert serve["command"] == ["serve", "--host", "0.0.0.0", "--port", "8080"]
     assert serve["deploy"]["replicas"] == "${SERVE_REPLICAS:-3}"
@@ -200,7 +202,11 @@ def test_the_compose_file_runs_the_documented_commands() -> None:
         assert process["environment"]["EXPERTBOT_ENV"] == "production"
         assert process["depends_on"]["migrate"]["condition"] == \
             "service_completed_successfully"
-    assert serve["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/tmp/metrics"
+    for process in (serve, worker):  # one picture: any serve replica answers for all
+        assert process["environment"]["PROMETHEUS_MULTIPROC_DIR"] == "/run/metrics"
+        assert "metrics:/run/metrics" in process["volumes"]
+        assert process["logging"]["driver"] == "journald"  # kept as journald keeps it
+    assert compose["volumes"]["metrics"]["driver_opts"]["type"] == "tmpfs"
     nginx = (DEPLOY / "nginx" / "expertbot.conf").read_text()
     assert re.search(r"location /metrics \{\s*deny all;\s*\}", nginx)
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx

@@ -106,7 +106,14 @@ async def test_the_sms_provider_and_its_keys(healthy: dict[str, str], wechat: Te
     _use(monkeypatch, {"SMS_PROVIDER": "tencent"})
     assert by_part(await examine())["sms"] == Finding(
         "sms", "ok", "Tencent Cloud SMS reachable, API key accepted")
-    _use(monkeypatch, {"TENCENTCLOUD_SECRET_KEY": "not-the-key-of-" + SECRET_ID})
+    _use(monkeypatch, {"TENCENT_SMS_APP_ID": "1400000999"})
+    found = by_part(await examine())["sms"]
+    assert found.status == "FAIL" and "check TENCENT_SMS_APP_ID" in found.detail
+    _use(monkeypatch, {"TENCENT_SMS_APP_ID": "1400000000", "TENCENT_SMS_SIGN_NAME": "某公司"})
+    found = by_part(await examine())["sms"]
+    assert found.status == "FAIL" and "check TENCENT_SMS_SIGN_NAME" in found.detail
+    _use(monkeypatch, {"TENCENT_SMS_SIGN_NAME": "评标专家库",
+                       "TENCENTCLOUD_SECRET_KEY": "not-the-key-of-" + SECRET_ID})
     found = by_part(await examine())["sms"]
     assert found.status == "FAIL" and "AuthFailure.SignatureFailure" in found.detail
     _use(monkeypatch, {"TENCENT_SMS_ENDPOINT": "http://127.0.0.1:1/"})

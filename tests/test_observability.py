@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -21,6 +25,7 @@ from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields
 from services.trace import hashed_openid
 from tests.conftest import make_settings
+from tests.draw_world import drawn, make_experts
 from tests.helpers import Api, Chat, eventually, redis_of
 from tests.test_payments import course_fee
 
@@ -74,9 +79,21 @@ async def test_metrics_move_with_a_conversation_a_push_and_a_payment(
     assert grew("expertbot_http_request_seconds_count",
                 route="/miniapp/v1/education/courses/{course_id}/enroll", method="POST")
     assert grew("expertbot_job_seconds_count", job="relay_outbox", result="ok")
-    assert grew("expertbot_draw_events_total", 0)  # declared even before a draw
     assert ("expertbot_outbox_notifications",
             frozenset({("status", "queued"), ("channel", "none")})) in after
+
+
+async def test_a_draw_is_counted_operation_by_operation(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Seed 004's steps as an agency and a trading centre take them: submitted, verified,
+    started; the experts' answers end it."""
+    await make_experts(client, 3)
+    before = await scrape(client)
+    await drawn(api, chat, demo)
+    after = await scrape(client)
+    for action in ("submit", "verify", "start"):
+        key = ("expertbot_draw_events_total", frozenset({("action", action)}))
+        assert after.get(key, 0) - before.get(key, 0) == 1, action
 
 
 @pytest.mark.parametrize(("allow", "token", "headers", "status"), [
@@ -174,3 +191,20 @@ async def test_log_lines_mask_phone_numbers_and_keep_no_path(
     assert "13800000002" not in text and "138****0002" in text
     access = [line for line in lines.lines if line["logger"] == "expertbot.access"]
     assert access[-1]["route"] == "unmatched" and access[-1]["status"] == 404
+
+
+def test_processes_sharing_a_metrics_directory_write_files_of_their_own(tmp_path) -> None:
+    """Containers sharing PROMETHEUS_MULTIPROC_DIR may all run their process as pid 7: each
+    process's files are named after its host and pid (config/metrics_dir.py)."""
+    script = ("import os, socket\n"
+              "from config.metrics_dir import use_metrics_dir\n"
+              "use_metrics_dir()\n"
+              "from services.metrics import SENDS\n"
+              "SENDS.labels('cs', 'sent').inc()\n"
+              "print(socket.gethostname().replace('_', '-'), os.getpid())\n")
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=Path(__file__).parent.parent)
+    assert done.returncode == 0, done.stderr
+    host, pid = done.stdout.split()
+    assert os.listdir(tmp_path / "metrics") == [f"counter_{host}-{pid}.db"]
