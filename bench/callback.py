@@ -109,12 +109,17 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--port", type=int, default=18080)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json-logs", action="store_true",
+                        help="log as in production: LOG_FORMAT=json at INFO, a line a request "
+                             "(to a file under var/bench-logs)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     ensure_database()
     # plaintext mode takes safe-mode pushes too: both are measured against one service
     env = service_env(WECHAT_MESSAGE_MODE="plain")
+    if args.json_logs:
+        env.update(LOG_FORMAT="json", LOG_LEVEL="INFO")
     subprocess.run([str(BIN / "expertbot"), "migrate"], env=env, cwd=ROOT, check=True,
                    capture_output=True)
     flush_redis()

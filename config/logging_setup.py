@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
+import threading
+import time
 import traceback
 from datetime import UTC, datetime
 from typing import Any
@@ -77,6 +80,37 @@ class TextFormatter(logging.Formatter):
         return f"{text} [{rid}]" if rid else text
 
 
+class BufferedStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """stderr through a 64 KB buffer: a line a request would otherwise be a write system
+    call a request. Written when the buffer fills, at once for a warning or worse, within
+    FLUSH_EVERY s otherwise (a daemon thread), and at exit (logging.shutdown)."""
+
+    FLUSH_EVERY = 0.5
+
+    def __init__(self) -> None:
+        try:
+            stream: Any = open(sys.stderr.fileno(), "w", buffering=65536,  # noqa: SIM115
+                               encoding="utf-8", errors="backslashreplace", closefd=False)
+        except (AttributeError, OSError, ValueError):  # no file behind stderr
+            stream = sys.stderr
+        super().__init__(stream)
+        threading.Thread(target=self._flush_now_and_then, name="log-flush",
+                         daemon=True).start()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.stream.write(self.format(record) + "\n")
+            if record.levelno >= logging.WARNING:
+                self.flush()
+        except Exception:
+            self.handleError(record)
+
+    def _flush_now_and_then(self) -> None:
+        while True:
+            time.sleep(self.FLUSH_EVERY)
+            self.flush()
+
+
 def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     """Configure the root logger once (idempotent)."""
     install_pii_masking()
@@ -85,7 +119,11 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     if _configured:
         return
     _configured = True
-    handler = logging.StreamHandler()
+    # nothing of ours logs the caller's file, thread or process: finding them costs each
+    # record several microseconds
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+    handler = BufferedStderr()
     handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
     root.addHandler(handler)
     root.setLevel(level.upper())

@@ -391,7 +391,9 @@ async def _logged_as_json(http: aiohttp.ClientSession, base: str, pusher: Pusher
         await resp.read()
     deadline = time.monotonic() + 10
     while True:
-        text = "".join(p.log.read_text(errors="replace") for p in serving)
+        # whole lines only: a process writes its log in blocks, which may end mid-line
+        text = "".join(whole[:whole.rfind("\n") + 1] for whole in (
+            p.log.read_text(errors="replace") for p in serving))
         lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
         mine = [line for line in lines if line.get("request_id") == "nginx-0f1e2d3c4b5a6978"]
         if mine:
