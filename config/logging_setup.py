@@ -136,6 +136,7 @@ def logger_levels(fmt: str) -> dict[str, int]:
     quiet = {
         "aiohttp.access": logging.WARNING,  # ours is expertbot.access, without the query
         "tortoise": logging.WARNING,
+        "httpx": logging.WARNING,  # a line per WeChat Pay call; its failures are ours to log
         # ours is expertbot.jobs: arq's INFO lines show a job's arguments (a message's
         # openid and text); its WARNING lines name the job only
         "arq.worker": logging.WARNING,
