@@ -8,6 +8,7 @@ answers), SIGTERM under load with slow bodies in tests/test_shutdown.py."""
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import subprocess
 import sys
@@ -71,7 +72,8 @@ async def test_a_standalone_worker_outlives_a_redis_outage(
     once, and sends what was queued meanwhile."""
     proc, url = start_server(tmp_path / "redis", persist=False)
     await asyncio.to_thread(wait_ready, proc, url)
-    worker = _worker(settings, tmp_path / "worker.log", REDIS_URL=url)
+    # JSON logs: a line per job run, so that a failure shows whether the relay ran
+    worker = _worker(settings, tmp_path / "worker.log", REDIS_URL=url, LOG_FORMAT="json")
     probe = Redis.from_url(url)
     try:
         await eventually(lambda: probe.exists(WORKER_HEARTBEAT), timeout=20)
@@ -107,7 +109,9 @@ async def test_a_standalone_worker_outlives_a_redis_outage(
         await asyncio.to_thread(stop_server, proc)
     # the supervisor speaks once when the outage starts and once when it ends (the jobs
     # that were running when Redis went away fail, and arq logs each of them)
-    warnings = [line for line in log.splitlines() if " WARNING config.worker" in line]
+    lines = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    warnings = [line["msg"] for line in lines
+                if line["level"] == "WARNING" and line["logger"] == "config.worker"]
     assert len(warnings) == 2, log
     assert "worker stopped (" in warnings[0] and "polling again after" in warnings[1]
 
