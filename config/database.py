@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
@@ -15,8 +17,43 @@ from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, tortoise_config
 log = logging.getLogger(__name__)
 
 
+def _sqlite_transactions_survive_cancellation() -> None:
+    """tortoise's SQLite transaction takes the client's lock, then awaits BEGIN (run in
+    aiosqlite's thread) before its `async with` body starts: a task cancelled there (a
+    stopping worker cancels its jobs) never released the lock, and every later transaction
+    of the process waited for ever. Here the opening releases the lock, and ends what BEGIN
+    may have started, when it does not complete (tests/test_faults.py). Idempotent."""
+    from tortoise.backends.sqlite.client import SqliteTransactionContext
+    from tortoise.connection import get_connections
+
+    if getattr(SqliteTransactionContext, "_expertbot_safe", False):
+        return
+
+    async def enter(self: Any) -> Any:
+        await self._trxlock.acquire()
+        token = None
+        try:
+            await self.ensure_connection()
+            token = get_connections().set(self.connection_name, self.connection)
+            await self.connection.begin()
+        except BaseException:
+            with contextlib.suppress(Exception):  # no transaction began: nothing to end
+                await asyncio.shield(self.connection._connection.rollback())
+            if token is not None:
+                get_connections().reset(token)
+            self._trxlock.release()
+            raise
+        self.token = token
+        return self.connection
+
+    SqliteTransactionContext.__aenter__ = enter  # type: ignore[method-assign]
+    SqliteTransactionContext._expertbot_safe = True  # type: ignore[attr-defined]
+
+
 def _ensure_sqlite_dir(settings: Settings) -> None:
     url = settings.db_url
+    if url.startswith("sqlite://"):
+        _sqlite_transactions_survive_cancellation()
     if url.startswith("sqlite://") and ":memory:" not in url:
         from pathlib import Path
 

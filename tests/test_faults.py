@@ -8,6 +8,7 @@ answers), SIGTERM under load with slow bodies in tests/test_shutdown.py."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import signal
 import subprocess
@@ -248,3 +249,26 @@ async def test_a_receipt_a_relay_read_and_died_on_is_applied_by_the_next(
     assert await inbox.apply(relay.apply_receipts, datetime.now(UTC)) == 1
     assert (await Notification.get(id=item.id)).status == Status.DELIVERED
     assert await inbox.apply(relay.apply_receipts, datetime.now(UTC)) == 0  # applied once
+
+
+async def test_a_task_cancelled_while_opening_a_transaction_holds_nobody_up(
+        client: TestClient) -> None:
+    """A worker stopping (Redis went away) cancels its running jobs; one may be opening a
+    transaction at that moment. tortoise's SQLite client took its transaction lock, then
+    awaited BEGIN: cancelled there, the lock was never released and every later
+    transaction of the process waited for ever (the relay claimed nothing again: the rare
+    failure of the standalone-worker test above, SQLite only). config/database.py mends it."""
+    from tortoise.transactions import in_transaction
+
+    async def claim() -> None:
+        async with in_transaction():
+            await Notification.filter(id=0).update(attempts=1)
+
+    opening = asyncio.create_task(claim())
+    await asyncio.sleep(0)  # inside the transaction's opening (BEGIN, in aiosqlite's thread)
+    opening.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await opening
+    async with asyncio.timeout(5):  # the next transaction of the process goes through
+        await claim()
+    assert await Notification.filter(attempts=1).count() == 0
