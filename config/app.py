@@ -117,7 +117,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     # own errors (the callback never lets one escape; the mini-program API has its
     # middleware on its sub-app; the pages map refusals to a page).
     install_pii_masking()
-    own = (own_url or settings.public_base_url or "http://127.0.0.1:8080").rstrip("/")
+    own = own_url.rstrip("/") if own_url else settings.own_url
     app = web.Application(middlewares=[observe])
     try:
         setup_metrics(app, MetricsAccess.parse(settings.metrics_allow, settings.metrics_token))

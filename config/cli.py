@@ -5,28 +5,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from typing import Any
 
 from config.cli_reconcile import add_parser as add_reconcile
 from config.logging_setup import setup_logging
 from config.metrics_dir import use_metrics_dir
-from config.settings import Settings, SettingsError, load_settings
-
-
-def _settings(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, str]]:
-    try:
-        return load_settings(fill_dev_secrets=fill_dev_secrets)
-    except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+from config.settings import settings_or_exit
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
     from config.app import create_app
     from config.serve import serve
 
-    settings, filled = _settings(fill_dev_secrets=True)
+    settings, filled = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)
     own_url = settings.public_base_url or f"http://{args.host}:{args.port}"
     if filled:
@@ -53,7 +44,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from config.worker import run_worker
 
-    settings, _ = _settings(fill_dev_secrets=True)
+    settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)
     asyncio.run(run_worker(settings.for_batch_work()))
 
@@ -61,7 +52,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 def cmd_migrate(args: argparse.Namespace) -> None:
     from config.database import run_migrations
 
-    settings, _ = _settings()
+    settings, _ = settings_or_exit()
     setup_logging(settings.log_level, settings.logs_as)
     asyncio.run(run_migrations(settings))
     print("database is up to date")
@@ -73,7 +64,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from services.people import People
     from services.pii import Vault
 
-    settings, _ = _settings(fill_dev_secrets=True)
+    settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)
 
     async def run() -> str:
@@ -88,13 +79,12 @@ def cmd_menu(args: argparse.Namespace) -> None:
     from config.runtime import open_runtime
     from handlers.menu import menu
 
-    settings, _ = _settings(fill_dev_secrets=True)
+    settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)
-    own_url = settings.public_base_url or "http://127.0.0.1:8080"
-
     async def run() -> None:
-        async with open_runtime(settings, own_url) as rt:
-            await rt.channels.official.create_menu(menu(settings.miniapp_appid, own_url))
+        async with open_runtime(settings, settings.own_url) as rt:
+            await rt.channels.official.create_menu(menu(settings.miniapp_appid,
+                                                        settings.own_url))
 
     asyncio.run(run())
     print("menu updated")
@@ -118,7 +108,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
         from services.draw_log import log_export
         from services.draw_results import audit_records
 
-        settings, _ = _settings(fill_dev_secrets=True)
+        settings, _ = settings_or_exit(fill_dev_secrets=True)
 
         async def load() -> tuple[str, str, list[Any], list[dict[str, Any]], str]:
             async with database(settings.for_batch_work()):
@@ -159,7 +149,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
 
     from config.tortoise import tortoise_config
 
-    settings, _ = _settings()
+    settings, _ = settings_or_exit()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fh:
         json.dump(tortoise_config(settings), fh)
     argv = ["--config-file", fh.name, "makemigrations"]

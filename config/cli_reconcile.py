@@ -12,7 +12,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 
 from config.logging_setup import setup_logging
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import Settings, settings_or_exit
 from models.reconciliation import RunStatus
 from services.bill_reconcile import Report
 from services.clock import china_today
@@ -42,10 +42,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _yuan(fen: int | None) -> str:
-    if fen is None:
-        return "-"
-    sign = "-" if fen < 0 else ""
-    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+    return "-" if fen is None else f"{fen / 100:.2f}"
 
 
 def report_text(report: Report) -> str:
@@ -71,8 +68,7 @@ async def reconcile(settings: Settings, day: date | None) -> int:
     prints the report, returns the exit status."""
     from config.runtime import open_runtime
 
-    own_url = settings.public_base_url or "http://127.0.0.1:8080"
-    async with open_runtime(settings, own_url) as rt:
+    async with open_runtime(settings, settings.own_url) as rt:
         now = datetime.now(UTC)
         try:
             report = await rt.domain.bill_reconcile.reconcile_day(
@@ -85,22 +81,6 @@ async def reconcile(settings: Settings, day: date | None) -> int:
 
 
 def cmd_reconcile(args: argparse.Namespace) -> None:
-    try:
-        settings, _ = load_settings(fill_dev_secrets=True)
-    except SettingsError as exc:
-        print(f"configuration error: {exc}", file=sys.stderr)
-        raise SystemExit(2) from None
+    settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)
     raise SystemExit(asyncio.run(reconcile(settings.for_batch_work(), args.date)))
-
-
-def main(argv: list[str] | None = None) -> None:
-    """`python -m config.cli_reconcile [--date ...]`, until config.cli adds the parser."""
-    parser = argparse.ArgumentParser(prog="expertbot")
-    add_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["reconcile", *(sys.argv[1:] if argv is None else argv)])
-    args.func(args)
-
-
-if __name__ == "__main__":
-    main()

@@ -127,12 +127,8 @@ def _short(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def _own_url(settings: Settings) -> str:
-    return settings.public_base_url or "http://127.0.0.1:8080"
-
-
 async def wechat(settings: Settings, http: aiohttp.ClientSession) -> str:
-    base = settings.api_base(_own_url(settings))
+    base = settings.api_base(settings.own_url)
     try:
         await _stable_token(http, base, settings.wechat_appid, settings.wechat_secret)
         if settings.miniapp_appid:
@@ -150,7 +146,7 @@ async def wechat_pay(settings: Settings, http: aiohttp.ClientSession) -> str:
     from config.clients import pay_client
     from services.paygate import PayError
 
-    own = _own_url(settings)
+    own = settings.own_url
     try:
         async with pay_client(settings, own, own) as client:
             trade = await client.query(f"DOCTOR{int(time.time())}")

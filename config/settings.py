@@ -6,6 +6,7 @@ import base64
 import json
 import os
 import secrets
+import sys
 from pathlib import Path
 from typing import Literal
 
@@ -212,6 +213,11 @@ class Settings(BaseSettings):
         return self.env == "production"
 
     @property
+    def own_url(self) -> str:
+        """Where this service is reached: PUBLIC_BASE_URL, or the default local address."""
+        return (self.public_base_url or "http://127.0.0.1:8080").rstrip("/")
+
+    @property
     def logs_as(self) -> str:
         """The log format: LOG_FORMAT, or json in production and text elsewhere."""
         return self.log_format or ("json" if self.is_production else "text")
@@ -310,6 +316,15 @@ def generate_pay_secrets() -> dict[str, str]:
         "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_" + secrets.token_hex(16).upper(),
         "SANDBOX_WECHATPAY_PRIVATE_KEY": gateway_private,
     }
+
+
+def settings_or_exit(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, str]]:
+    """load_settings for a command: a configuration error is printed and exits with 2."""
+    try:
+        return load_settings(fill_dev_secrets=fill_dev_secrets)
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def load_settings(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, str]]:

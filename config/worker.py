@@ -182,7 +182,6 @@ async def inprocess_worker(rt: Runtime) -> AsyncIterator[None]:
 async def run_worker(settings: Settings) -> None:
     """`expertbot worker`: a standalone worker process until SIGINT/SIGTERM. It outlives
     Redis and database outages, at start-up too: it waits and tries again."""
-    own_url = settings.public_base_url or "http://127.0.0.1:8080"
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -190,7 +189,7 @@ async def run_worker(settings: Settings) -> None:
     delay = 1.0
     while not stop.is_set():
         try:
-            async with open_runtime(settings, own_url) as rt:
+            async with open_runtime(settings, settings.own_url) as rt:
                 delay = 1.0
                 await supervise(rt, stop)
         except infrastructure_errors() as exc:

@@ -71,6 +71,15 @@ class Report:
     note: str | None = None
 
 
+# a payment line and a refund line: the statuses of ours that account for it, the bill's
+# amount to compare with our order's, and what it is when it is not accounted for / differs
+LINE_RULES: dict[str, tuple[tuple[OrderStatus, ...], str, MismatchKind, MismatchKind]] = {
+    "SUCCESS": (PAID, "amount_fen", MismatchKind.MISSING_HERE, MismatchKind.AMOUNT_DIFFERS),
+    "REFUND": (REFUNDING, "refund_fen", MismatchKind.REFUND_UNKNOWN,
+               MismatchKind.REFUND_DIFFERS),
+}
+
+
 def day_span(day: date) -> tuple[datetime, datetime]:
     """The China day as [start, end) instants, in UTC as stored (SQLite compares text)."""
     start = datetime.combine(day, time(0), tzinfo=CHINA).astimezone(UTC)
@@ -98,20 +107,15 @@ def compare(rows: Iterable[BillRow], paid_that_day: Iterable[PayOrder],
             found.append(Mismatch(MismatchKind.UNREADABLE, row.out_trade_no,
                                   row.transaction_id or None, ours, None, status,
                                   f"line {row.line}: {row.problem}"[:128]))
-        elif row.trade_state == "SUCCESS":
-            if order is None or order.status not in PAID:
-                found.append(Mismatch(MismatchKind.MISSING_HERE, row.out_trade_no,
-                                      row.transaction_id, ours, row.amount_fen, status))
-            elif row.amount_fen != order.amount_fen:
-                found.append(Mismatch(MismatchKind.AMOUNT_DIFFERS, row.out_trade_no,
-                                      row.transaction_id, ours, row.amount_fen, status))
-        elif row.trade_state == "REFUND":
-            if order is None or order.status not in REFUNDING:
-                found.append(Mismatch(MismatchKind.REFUND_UNKNOWN, row.out_trade_no,
-                                      row.transaction_id, ours, row.refund_fen, status))
-            elif row.refund_fen != order.amount_fen:
-                found.append(Mismatch(MismatchKind.REFUND_DIFFERS, row.out_trade_no,
-                                      row.transaction_id, ours, row.refund_fen, status))
+        elif (rule := LINE_RULES.get(row.trade_state)) is not None:
+            accepted, amount_of, unknown, differs = rule
+            theirs = getattr(row, amount_of)
+            if order is None or order.status not in accepted:
+                found.append(Mismatch(unknown, row.out_trade_no, row.transaction_id, ours,
+                                      theirs, status))
+            elif theirs != order.amount_fen:
+                found.append(Mismatch(differs, row.out_trade_no, row.transaction_id, ours,
+                                      theirs, status))
         # other states (REVOKED: a cancelled 付款码 payment) are no order of ours
     for order in paid_that_day:
         if order.out_trade_no not in named:
@@ -220,16 +224,16 @@ class BillReconcile:
 
     async def recent(self, days: int, now: datetime) -> list[Report]:
         """The runs of the last `days` China days, newest first, each with its first
-        SHOWN_MISMATCHES differences."""
+        SHOWN_MISMATCHES differences (two queries, however many days)."""
         runs = await BillRun.filter(
             bill_date__gte=china_today(now) - timedelta(days=days)).order_by("-bill_date")
         shown: dict[int, list[Mismatch]] = {r.id: [] for r in runs}
-        for run in runs:
-            if run.mismatch_count:
-                shown[run.id] = [Mismatch(
-                    MismatchKind(m.kind), m.out_trade_no, m.transaction_id, m.our_fen,
-                    m.their_fen, m.our_status, m.note) for m in await BillMismatch.filter(
-                        run_id=run.id).order_by("id").limit(SHOWN_MISMATCHES)]
+        with_any = [r.id for r in runs if r.mismatch_count]
+        for m in await BillMismatch.filter(run_id__in=with_any).order_by("id") \
+                if with_any else []:
+            if len(kept := shown[m.run_id]) < SHOWN_MISMATCHES:
+                kept.append(Mismatch(MismatchKind(m.kind), m.out_trade_no, m.transaction_id,
+                                     m.our_fen, m.their_fen, m.our_status, m.note))
         return [Report(day=r.bill_date, status=RunStatus(r.status), ran_at=r.ran_at,
                        bill_rows=r.bill_rows, our_paid=r.our_paid,
                        mismatch_count=r.mismatch_count, mismatches=tuple(shown[r.id]),

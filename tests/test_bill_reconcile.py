@@ -236,7 +236,7 @@ async def test_the_job_reconciles_yesterday_until_it_has_a_result(
 
 async def _cli(settings: Settings, day: date) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "config.cli_reconcile", "--date", f"{day:%Y-%m-%d}",
+        sys.executable, "-m", "config.cli", "reconcile", "--date", f"{day:%Y-%m-%d}",
         env=process_env(settings), stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(proc.communicate(), 60)

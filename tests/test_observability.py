@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from config.app import create_app
 from config.logging_setup import JsonFormatter, install_pii_masking, logger_levels
+from models.notifications import Notification
 from models.payments import OrderStatus, Payable, PayOrder
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
@@ -65,6 +67,9 @@ async def test_metrics_move_with_a_conversation_a_push_and_a_payment(
     await pay_gateway.scan_and_pay(order.code_url)
     await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
     await eventually(lambda: platform.sent_to(openid, "custom_text"))  # the receipt
+    # a notification that died on the template channel: the depth read at the scrape
+    await Notification.create(kind="system.test", status="dead", channel="template",
+                              next_attempt_at=datetime.now(UTC), client_msg_id="dead-1")
     after = await scrape(client)
 
     def grew(name: str, by: float = 1, **labels: str) -> bool:
@@ -79,8 +84,10 @@ async def test_metrics_move_with_a_conversation_a_push_and_a_payment(
     assert grew("expertbot_http_request_seconds_count",
                 route="/miniapp/v1/education/courses/{course_id}/enroll", method="POST")
     assert grew("expertbot_job_seconds_count", job="relay_outbox", result="ok")
-    assert ("expertbot_outbox_notifications",
-            frozenset({("status", "queued"), ("channel", "none")})) in after
+    assert after[("expertbot_outbox_notifications",
+                  frozenset({("status", "dead"), ("channel", "template")}))] == 1
+    assert after[("expertbot_outbox_notifications",
+                  frozenset({("status", "queued"), ("channel", "none")}))] == 0
 
 
 async def test_a_draw_is_counted_operation_by_operation(
