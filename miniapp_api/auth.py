@@ -10,8 +10,8 @@ from aiohttp import web
 from miniapp_api.caller import Caller, SignInRequired
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
-from models.people import Person
-from models.wechat import WeChatIdentity
+from models.people import RoleGrant
+from services.callers import signed_identity
 from services.errors import NotAllowed
 
 
@@ -30,23 +30,24 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
     if token is None:
         raise SignInRequired("auth.sign_in")
     identity_id = await services.sessions.resolve(token)
-    identity = await WeChatIdentity.get_or_none(id=identity_id) if identity_id else None
-    if identity is None:
+    now = datetime.now(UTC)
+    signed = await signed_identity(identity_id, now) if identity_id else None
+    if signed is None:
         raise SignInRequired("auth.session_expired")
-    person = None
-    if identity.person_id is not None:
-        person = await Person.get_or_none(id=identity.person_id, deregistered_at=None)
-    caller = Caller(token, identity, person)
+    caller = Caller(token, signed.identity, signed.person)
     if ep.access == Access.SESSION:
         return caller
-    return await admit(caller, ep, services)
+    return await admit(caller, ep, services, signed.grants)
 
 
-async def admit(caller: Caller, ep: Endpoint, services: MiniappServices) -> Caller:
+async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
+                grants: list[RoleGrant] | None = None) -> Caller:
     """The endpoint's roles for a caller bound to a person, the forced password change
-    first: the one check the API and the console (console/invoke.py) share."""
+    first: the one check the API and the console (console/invoke.py) share. `grants`: the
+    person's active grants when already read with the identity."""
     person = caller.need_person()
-    caller.grants = await services.domain.people.active_roles(person.id, datetime.now(UTC))
+    caller.grants = (grants if grants is not None
+                     else await services.domain.people.active_roles(person.id, datetime.now(UTC)))
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")
     if ep.roles is not None and not caller.has(*ep.roles):

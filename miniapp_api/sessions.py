@@ -41,11 +41,9 @@ class Sessions:
 
     async def resolve(self, token: str) -> int | None:
         """The identity id of a live session (its lifetime slides with use)."""
-        key = self._key(token)
-        raw = await self._redis.get(key)
+        raw = await self._redis.getex(self._key(token), ex=SESSION_TTL)
         if raw is None:
             return None
-        await self._redis.expire(key, SESSION_TTL)
         return int(json.loads(raw)["i"])
 
     async def drop(self, token: str) -> None:

@@ -46,10 +46,14 @@ async def visible_activity(role: AgencyRole, activity_id: int) -> DrawActivity:
     activity = await DrawActivity.get_or_none(id=activity_id)
     if activity is None:
         raise NotFound("draw.not_found")
-    if not (activity.agency_id == role.agency_id
-            and (role.legal or activity.handler_id == role.person_id)):
-        raise NotAllowed("draw.not_yours")
+    require_visible(role, activity.agency_id, activity.handler_id)
     return activity
+
+
+def require_visible(role: AgencyRole, agency_id: int, handler_id: int) -> None:
+    """NotAllowed unless the role may see an activity of this agency and handler."""
+    if not (agency_id == role.agency_id and (role.legal or handler_id == role.person_id)):
+        raise NotAllowed("draw.not_yours")
 
 
 async def visible_activities(role: AgencyRole, limit: int | None = None

@@ -16,8 +16,10 @@ from models.draws import (
     Project,
     Section,
 )
-from services.draw_counts import Counts, draw_counts, draw_counts_of
+from models.statements import as_datetime, rows
+from services.draw_counts import Counts, counts_in, draw_counts, with_counts
 from services.draw_notices import notices_of
+from services.draw_scope import AgencyRole
 
 
 @dataclass(frozen=True)
@@ -41,18 +43,35 @@ async def activity_file(activity: DrawActivity) -> ActivityFile:
 
 @dataclass(frozen=True)
 class ActivitySummary:
-    """An activity as a list shows it: its project's name and its progress."""
+    """An activity as a list shows it: what it is, its project's name and its progress."""
 
+    id: int
     project_name: str
+    status: str
+    kind: str
+    bid_open_at: datetime
+    eval_start: datetime
+    eval_end: datetime
+    total: int
+    on_site: bool
     counts: Counts
 
 
-async def activity_summaries(activities: list[DrawActivity]) -> list[ActivitySummary]:
-    """Each activity's summary, in three queries however many there are."""
-    names = dict(await Project.filter(id__in={a.project_id for a in activities}
-                                      ).values_list("id", "name"))
-    counts = await draw_counts_of([a.id for a in activities])
-    return [ActivitySummary(names[a.project_id], counts[a.id]) for a in activities]
+async def visible_summaries(role: AgencyRole, limit: int) -> list[ActivitySummary]:
+    """The activities this role may see (draw_scope.visible_activities), newest first, each
+    with its project's name and its counts: one statement however many there are, and no
+    model built per row."""
+    mine = "" if role.legal else " AND handler_id = ?"
+    found = await rows(with_counts(
+        "SELECT id, project_id, kind, status, bid_open_at, eval_start, eval_end, total, "
+        f"on_site FROM draw_activity WHERE agency_id = ?{mine} ORDER BY id DESC LIMIT ?",
+        "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
+        "a.on_site, p.name AS project_name", "JOIN draw_project p ON p.id = a.project_id"),
+        role.agency_id, *([] if role.legal else [role.person_id]), limit)
+    return [ActivitySummary(
+        int(r["id"]), str(r["project_name"]), str(r["status"]), str(r["kind"]),
+        as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),
+        int(r["total"]), bool(r["on_site"]), counts_in(r)) for r in found]
 
 
 async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:

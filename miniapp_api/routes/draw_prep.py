@@ -26,8 +26,8 @@ from miniapp_api.routes.draw_common import (
 from miniapp_api.schemas import Model, Ok
 from models.draws import DRAW_STATUS_TITLES, DrawStatus
 from services.draw_evidence import attach, remove, require_evidence_size
-from services.draw_scope import agency_project, visible_activities
-from services.draw_views import activity_summaries
+from services.draw_scope import agency_project
+from services.draw_views import visible_summaries
 
 api = Api()
 
@@ -127,14 +127,13 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            response=ActivitiesOut,
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
-    rows = await visible_activities(agency(call), limit=query.limit)
     return ActivitiesOut(activities=[
         ActivitySummaryOut(
-            id=a.id, project=s.project_name, status=a.status,
+            id=a.id, project=a.project_name, status=a.status,
             status_title=DRAW_STATUS_TITLES[DrawStatus(a.status)], kind=a.kind,
             bid_open_at=a.bid_open_at, eval_start=a.eval_start, eval_end=a.eval_end,
-            total=a.total, on_site=a.on_site, counts=counts_out(s.counts))
-        for a, s in zip(rows, await activity_summaries(rows), strict=True)])
+            total=a.total, on_site=a.on_site, counts=counts_out(a.counts))
+        for a in await visible_summaries(agency(call), query.limit)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,

@@ -17,10 +17,12 @@ from miniapp_api.routes.draw_common import (
     activity_in_path,
     activity_out,
     actor,
+    agency,
     counts_out,
 )
 from miniapp_api.schemas import Model
 from services.draw_contacts import contact_report
+from services.draw_counts import visible_counts
 from services.draw_results import draw_results, pool_audit, result_link
 
 api = Api()
@@ -124,8 +126,7 @@ async def draw_end(call: Call, body: ReasonIn) -> ActivityOut:
 @api.route("GET", "/draws/activities/{activity_id}/progress", access=AGENCY,
            response=CountsOut, summary="抽取进度（只有人数，结果解封前不显示姓名）", tag=TAG)
 async def progress(call: Call) -> CountsOut:
-    activity = await activity_in_path(call)
-    return counts_out(await call.domain.draws.counts(activity.id))
+    return counts_out(await visible_counts(agency(call), call.path_int("activity_id")))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/results", access=AGENCY,
