@@ -29,7 +29,12 @@ from services.draw_audit import draw_key, new_seed, order, pool_hash, seed_hash
 from services.draw_calls import DrawCalls, cancel_calls, invitation_key
 from services.draw_counts import Counts, draw_counts
 from services.draw_log import Actor, record, require_reason
-from services.draw_notices import answer_params, invitation_params, notice_of, notices_of
+from services.draw_notices import (
+    answer_params,
+    invitation_params,
+    invitations_with_notices,
+    notice_of,
+)
 from services.draw_pool import blocked, booked, candidate_pool, original_experts
 from services.draw_setup import notify_agency
 from services.errors import BadInput, ClosedWindow, Conflict, NotFound
@@ -264,9 +269,7 @@ class DrawEngine:
     async def recent_invitations(person_id: int, now: datetime,
                                  days: int = 30) -> list[tuple[Invitation, Notice]]:
         """An expert's invitations of the last `days` days, newest first, with their notices."""
-        rows = await Invitation.filter(person_id=person_id,
-                                       sent_at__gt=now - timedelta(days=days)).order_by("-id")
-        return list(zip(rows, await notices_of(rows), strict=True))
+        return await invitations_with_notices(person_id, now - timedelta(days=days))
 
     async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]:
         return await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,

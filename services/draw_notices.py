@@ -5,8 +5,10 @@ name the project or the tenderer."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from models.draws import Condition, Invitation, Notice
+from models.statements import columns, model_from, rows
 from services.clock import china_time
 from services.pii import public
 
@@ -25,6 +27,22 @@ async def notices_of(invitations: list[Invitation]) -> list[Notice]:
         id__in={i.condition_id for i in invitations})}
     notices = {n.id: n for n in await Notice.filter(id__in=set(conditions.values()))}
     return [notices[conditions[i.condition_id]] for i in invitations]
+
+
+async def invitations_with_notices(person_id: int, since: datetime
+                                   ) -> list[tuple[Invitation, Notice]]:
+    """A person's invitations sent after `since`, newest first, each with its notice: one
+    statement (the expert's invitation list, a hot read)."""
+    found = await rows(
+        f"SELECT {columns(Invitation, 'v')}, {columns(Notice, 'n')} FROM draw_invitation v "
+        "JOIN draw_condition c ON c.id = v.condition_id JOIN draw_notice n ON n.id = c.notice_id "
+        "WHERE v.person_id = ? AND v.sent_at > ? ORDER BY v.id DESC", person_id, since)
+    out = []
+    for row in found:
+        invitation, notice = model_from(Invitation, row, "v"), model_from(Notice, row, "n")
+        assert invitation is not None and notice is not None
+        out.append((invitation, notice))
+    return out
 
 
 def notice_contact(notice: Notice) -> str:
