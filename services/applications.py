@@ -93,7 +93,8 @@ class Applications:
         return app
 
     async def mine(self, person: Person) -> list[Application]:
-        return await Application.filter(person_id=person.id).order_by("-id").prefetch_related(
+        # joined, not prefetched: one statement (the applicant's status page is a hot read)
+        return await Application.filter(person_id=person.id).order_by("-id").select_related(
             "batch")
 
     @staticmethod

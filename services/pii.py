@@ -90,8 +90,24 @@ def mask_text(text: str) -> str:
     return _mask(text)
 
 
+# digits -> "0", space and hyphen kept, every other byte -> "x": a text holds a match of
+# _MAYBE_RE exactly when its translation holds one of _MAYBE_RUNS (byte substring searches,
+# three times faster than the regex over a long API response, slower on a short reply)
+_DIGIT_CLASSES = bytes(0x30 if 0x30 <= c <= 0x39 else c if c in (0x20, 0x2D) else 0x78
+                       for c in range(256))
+_MAYBE_RUNS = (b"0000000", b"000 0000", b"000-0000")
+_LONG = 2000
+
+
+def _maybe(text: str) -> bool:
+    if len(text) < _LONG:
+        return _MAYBE_RE.search(text) is not None
+    classes = text.encode().translate(_DIGIT_CLASSES)
+    return any(run in classes for run in _MAYBE_RUNS)
+
+
 def _mask(text: str) -> str:
-    if not _MAYBE_RE.search(text):
+    if not _maybe(text):
         return text
     text = ID_RE.sub(lambda m: mask_id(_digits(m.group(0))), text)
     return PHONE_RE.sub(_masked_phone, text)

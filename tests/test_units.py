@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from bot.filters import normalize
 from config.settings import Settings, SettingsError
+from services import pii
+from services.pii import mask_text
 from services.scenes import MAX_SCENE, SceneCodec, SceneError, scene_type
 
 
@@ -148,3 +150,26 @@ def test_api_masking_spares_the_fields_a_model_declares_opaque() -> None:
     data = json.loads(masked_json(Out(contact="13812345678",
                                       jsapi={"nonceStr": "ab13912345678cd"})))
     assert data == {"contact": "138****5678", "jsapi": {"nonceStr": "ab13912345678cd"}}
+
+
+def test_a_long_response_is_masked_as_a_short_one_is() -> None:
+    """mask_text finds candidates in long texts (API lists) by byte search, in short ones by
+    regex: a phone or ID number is masked wherever it sits in a long text, and digits that
+    only look close (6 in a row, 3+2 split, full-width) leave the text untouched."""
+    filler = "抽取中，已确认 3/72；时间 2026-11-26T05:12:33.123456Z。" * 80
+    assert len(filler) > 2000
+    for secret, shown in (("13800000002", "138****0002"), ("138-0000-0002", "138****0002"),
+                          ("440101199001011234", "440101********1234")):
+        for at in (0, len(filler) // 2, len(filler)):
+            text = f"{filler[:at]} {secret} {filler[at:]}"
+            masked = mask_text(text)
+            assert secret not in masked and shown in masked
+    for harmless in ("123456", "123 45", "１３８００００００２", "12-3456"):
+        text = f"{filler} {harmless} {filler}"
+        assert mask_text(text) == text
+
+
+@given(st.text(alphabet="0123456789 -x号１", min_size=0, max_size=60))
+def test_the_long_text_check_finds_what_the_regex_finds(middle: str) -> None:
+    text = "评" * 2100 + middle + "标" * 10
+    assert pii._maybe(text) == (pii._MAYBE_RE.search(text) is not None)
