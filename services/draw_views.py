@@ -16,10 +16,11 @@ from models.draws import (
     Project,
     Section,
 )
-from models.statements import as_datetime, rows
+from models.statements import as_datetime, columns, model_from, rows
 from services.draw_counts import Counts, counts_in, draw_counts, with_counts
 from services.draw_notices import notices_of
-from services.draw_scope import AgencyRole
+from services.draw_scope import AgencyRole, require_visible
+from services.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -33,12 +34,32 @@ class ActivityFile:
 
 
 async def activity_file(activity: DrawActivity) -> ActivityFile:
+    return await _file(activity, await Project.get(id=activity.project_id),
+                       await draw_counts(activity.id))
+
+
+async def visible_file(role: AgencyRole, activity_id: int) -> ActivityFile:
+    """The activity's file, if this role may see it (draw_scope.visible_activity's checks):
+    the activity, its project and its counts in one statement, then its lists."""
+    found = await rows(with_counts(
+        "SELECT * FROM draw_activity WHERE id = ?",
+        f"{columns(DrawActivity, 'a')}, {columns(Project, 'p')}",
+        "JOIN draw_project p ON p.id = a.project_id"), activity_id)
+    if not found:
+        raise NotFound("draw.not_found")
+    activity, project = model_from(DrawActivity, found[0], "a"), model_from(Project, found[0], "p")
+    assert activity is not None and project is not None
+    require_visible(role, activity.agency_id, activity.handler_id)
+    return await _file(activity, project, counts_in(found[0]))
+
+
+async def _file(activity: DrawActivity, project: Project, counts: Counts) -> ActivityFile:
     return ActivityFile(
-        activity=activity, project=await Project.get(id=activity.project_id),
+        activity=activity, project=project,
         avoidances=await Avoidance.filter(activity_id=activity.id).order_by("id"),
         notices=await Notice.filter(activity_id=activity.id).order_by("id"),
         conditions=await Condition.filter(activity_id=activity.id).order_by("id"),
-        counts=await draw_counts(activity.id))
+        counts=counts)
 
 
 @dataclass(frozen=True)

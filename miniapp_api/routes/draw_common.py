@@ -17,7 +17,7 @@ from services.draw_evidence import evidence_of
 from services.draw_log import Actor
 from services.draw_notices import notice_contact
 from services.draw_scope import AgencyRole, agency_role, visible_activity
-from services.draw_views import activity_file
+from services.draw_views import ActivityFile, activity_file
 
 TAG = "专家抽取"
 AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}
@@ -118,8 +118,10 @@ def counts_out(counts: Counts) -> CountsOut:
                      waiting=counts.waiting, invited=counts.invited, text=counts.text)
 
 
-async def activity_out(activity: DrawActivity) -> ActivityOut:
-    f = await activity_file(activity)
+async def activity_out(activity: DrawActivity, file: ActivityFile | None = None
+                       ) -> ActivityOut:
+    """The activity as the agency sees it (`file`: already read with it)."""
+    f = file or await activity_file(activity)
     return ActivityOut(
         id=activity.id, project=f.project.name, status=activity.status,
         status_title=DRAW_STATUS_TITLES[DrawStatus(activity.status)],

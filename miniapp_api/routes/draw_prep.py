@@ -27,7 +27,7 @@ from miniapp_api.schemas import Model, Ok
 from models.draws import DRAW_STATUS_TITLES, DrawStatus
 from services.draw_evidence import attach, remove, require_evidence_size
 from services.draw_scope import agency_project
-from services.draw_views import visible_summaries
+from services.draw_views import visible_file, visible_summaries
 
 api = Api()
 
@@ -139,7 +139,8 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,
            summary="抽取活动详情（进度只有人数）", tag=TAG)
 async def show(call: Call) -> ActivityOut:
-    return await activity_out(await activity_in_path(call))
+    file = await visible_file(agency(call), call.path_int("activity_id"))
+    return await activity_out(file.activity, file)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/avoidances", access=AGENCY,
