@@ -12,12 +12,14 @@ a `?` other than a placeholder (no such literal, no JSON operator).
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any, TypeVar
 
 from tortoise import Model, connections
+from tortoise.fields import JSONField
 
 M = TypeVar("M", bound=Model)
 _PLACEHOLDER = re.compile(r"\?")
@@ -60,3 +62,41 @@ def as_datetime(value: Any) -> datetime:
     text tortoise wrote."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def dialect() -> str:
+    """`postgres` or `sqlite`, for the few fragments whose SQL differs."""
+    return str(connections.get("default").capabilities.dialect)
+
+
+@cache
+def json_rows(model: type[Model], where: str, dialect: str) -> str:
+    """A scalar subquery: the rows of `model`'s table (aliased `x`) that `where` selects, as a
+    JSON array of objects keyed by column (read back with `models_in`)."""
+    table = model._meta.db_table
+    if dialect == "postgres":
+        return (f"(SELECT COALESCE(json_agg(x), '[]'::json) FROM {table} x WHERE {where})")
+    json_columns = {c for c, _m, f in model._meta.db_complex_fields
+                    if isinstance(f, JSONField)}
+    pairs = ", ".join(f"'{c}', " + (f'json(x."{c}")' if c in json_columns else f'x."{c}"')
+                      for c in sorted(model._meta.db_fields))
+    return (f"(SELECT COALESCE(json_group_array(json_object({pairs})), '[]') "
+            f"FROM {table} x WHERE {where})")
+
+
+def models_in(model: type[M], value: Any) -> list[M]:
+    """The models of a `json_rows` column, in key order, converted as a select's rows are
+    (values JSON carries as text — timestamps, dates — parsed by their fields)."""
+    items = json.loads(value) if isinstance(value, (str, bytes)) else (value or [])
+    meta = model._meta
+    out = []
+    for item in items:
+        for key, _name, field in meta.db_native_fields:
+            if isinstance(item.get(key), str) and field.field_type is not str:
+                item[key] = field.to_python_value(item[key])
+        for key, _name, field in meta.db_complex_fields:
+            if isinstance(field, JSONField) and isinstance(item.get(key), str):
+                item[key] = json.dumps(item[key])  # a JSON string: decoded again by the field
+        out.append(model._init_from_db(**item))
+    out.sort(key=lambda m: m.pk)
+    return out

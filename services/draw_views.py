@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from models.draws import (
     Avoidance,
     Condition,
     DrawActivity,
+    DrawEvidence,
     Invitation,
     InvitationStatus,
     Notice,
     Project,
     Section,
 )
-from models.statements import as_datetime, columns, model_from, rows
-from services.draw_counts import Counts, counts_in, draw_counts, with_counts
+from models.statements import as_datetime, columns, dialect, json_rows, model_from, models_in, rows
+from services.draw_counts import Counts, counts_in, with_counts
 from services.draw_notices import notices_of
 from services.draw_scope import AgencyRole, require_visible
 from services.errors import NotFound
@@ -30,36 +32,50 @@ class ActivityFile:
     avoidances: list[Avoidance]
     notices: list[Notice]
     conditions: list[Condition]
+    evidence: list[DrawEvidence]
     counts: Counts
 
 
 async def activity_file(activity: DrawActivity) -> ActivityFile:
-    return await _file(activity, await Project.get(id=activity.project_id),
-                       await draw_counts(activity.id))
+    """The activity's file (after a change: the activity as just saved)."""
+    found = await _file_rows(activity.id)
+    project = model_from(Project, found[0], "p")
+    assert project is not None
+    return _file(activity, project, found[0])
 
 
 async def visible_file(role: AgencyRole, activity_id: int) -> ActivityFile:
-    """The activity's file, if this role may see it (draw_scope.visible_activity's checks):
-    the activity, its project and its counts in one statement, then its lists."""
-    found = await rows(with_counts(
-        "SELECT * FROM draw_activity WHERE id = ?",
-        f"{columns(DrawActivity, 'a')}, {columns(Project, 'p')}",
-        "JOIN draw_project p ON p.id = a.project_id"), activity_id)
+    """The activity's file, if this role may see it (draw_scope.visible_activity's checks),
+    in one statement: the activity, its project, its counts and its lists."""
+    found = await _file_rows(activity_id, with_activity=True)
     if not found:
         raise NotFound("draw.not_found")
     activity, project = model_from(DrawActivity, found[0], "a"), model_from(Project, found[0], "p")
     assert activity is not None and project is not None
     require_visible(role, activity.agency_id, activity.handler_id)
-    return await _file(activity, project, counts_in(found[0]))
+    return _file(activity, project, found[0])
 
 
-async def _file(activity: DrawActivity, project: Project, counts: Counts) -> ActivityFile:
+async def _file_rows(activity_id: int, with_activity: bool = False
+                     ) -> list[dict[str, Any]]:
+    db = dialect()
+    lists = ", ".join(
+        f"{json_rows(model, 'x.activity_id = a.id', db)} AS {name}"
+        for name, model in (("avoidances", Avoidance), ("notices", Notice),
+                            ("conditions", Condition), ("evidence", DrawEvidence)))
+    activity = f"{columns(DrawActivity, 'a')}, " if with_activity else ""
+    return await rows(with_counts(
+        "SELECT * FROM draw_activity WHERE id = ?",
+        f"{activity}{columns(Project, 'p')}, {lists}",
+        "JOIN draw_project p ON p.id = a.project_id"), activity_id)
+
+
+def _file(activity: DrawActivity, project: Project, row: dict[str, Any]) -> ActivityFile:
     return ActivityFile(
-        activity=activity, project=project,
-        avoidances=await Avoidance.filter(activity_id=activity.id).order_by("id"),
-        notices=await Notice.filter(activity_id=activity.id).order_by("id"),
-        conditions=await Condition.filter(activity_id=activity.id).order_by("id"),
-        counts=counts)
+        activity=activity, project=project, avoidances=models_in(Avoidance, row["avoidances"]),
+        notices=models_in(Notice, row["notices"]),
+        conditions=models_in(Condition, row["conditions"]),
+        evidence=models_in(DrawEvidence, row["evidence"]), counts=counts_in(row))
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestServer
+from tortoise import Model
 
 from config.settings import Settings
 from models.applications import Application, Batch
 from models.draws import (
+    Avoidance,
     Condition,
     DrawActivity,
+    DrawEvidence,
     DrawStatus,
     Invitation,
     InvitationStatus,
@@ -22,8 +25,10 @@ from models.draws import (
 )
 from models.experts import ExpertProfile
 from models.people import Person
+from services.draw_scope import AgencyRole
+from services.draw_views import visible_file
 from tests.conftest import make_settings
-from tests.draw_world import make_experts
+from tests.draw_world import make_experts, prepared, start_draw
 from tests.helpers import Api, QueryCounter
 
 
@@ -104,3 +109,29 @@ async def test_hot_reads_cost_the_same_for_few_rows_and_many(api: Api, client, d
     assert len((await api.call("GET", "/applications", applicant_token)).data[
         "applications"]) >= 4
     assert await _count(api, applicant_token, "/applications") == one
+
+
+def _fields(model: Model) -> dict[str, object]:
+    return {name: getattr(model, name) for name in model._meta.fields_db_projection}
+
+
+async def test_the_one_statement_reads_what_the_orm_reads(api: Api, client, demo: dict) -> None:
+    """The detail's single statement (activity, project, counts and the four lists as JSON,
+    written per database) returns models equal field by field to the ORM's own reads: times,
+    booleans, JSON lists and empty pools included, after a real draw has started."""
+    await make_experts(client, 6)
+    aid, token = await prepared(api, demo, total=3, planned=[1, 2])
+    started = await start_draw(api, token, aid)
+    assert started.status == 200, started.data
+    handler = await Person.get(phone=demo["handler"].phone)
+    activity = await DrawActivity.get(id=aid)
+    read = await visible_file(AgencyRole(handler.id, activity.agency_id, False), aid)
+    assert _fields(read.activity) == _fields(activity)
+    assert _fields(read.project) == _fields(await Project.get(id=activity.project_id))
+    for got, model in ((read.avoidances, Avoidance), (read.notices, Notice),
+                       (read.conditions, Condition), (read.evidence, DrawEvidence)):
+        expected = await model.filter(activity_id=aid).order_by("id")
+        assert expected, model  # each list has rows to compare
+        assert [_fields(m) for m in got] == [_fields(m) for m in expected], model
+    assert any(c.pool for c in read.conditions) and read.evidence[0].size > 0
+    assert read.counts.planned == 3 and read.counts.invited >= 3

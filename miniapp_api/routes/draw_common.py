@@ -13,7 +13,6 @@ from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawEvidence, DrawSta
 from models.people import Role
 from services.draw_counts import Counts
 from services.draw_engine import SEAL_BEFORE
-from services.draw_evidence import evidence_of
 from services.draw_log import Actor
 from services.draw_notices import notice_contact
 from services.draw_scope import AgencyRole, agency_role, visible_activity
@@ -128,7 +127,7 @@ async def activity_out(activity: DrawActivity, file: ActivityFile | None = None
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
         eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
         submit_reason=activity.submit_reason, nonce=activity.nonce,
-        evidence=[evidence_out(e) for e in await evidence_of(activity)],
+        evidence=[evidence_out(e) for e in f.evidence],
         avoid_drawn=activity.avoid_drawn, avoid_activity_ids=activity.avoid_activity_ids,
         finished_at=activity.finished_at,
         refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
