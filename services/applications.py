@@ -92,11 +92,6 @@ class Applications:
             raise NotFound("application.not_found")
         return app
 
-    async def mine(self, person: Person) -> list[Application]:
-        # joined, not prefetched: one statement (the applicant's status page is a hot read)
-        return await Application.filter(person_id=person.id).order_by("-id").select_related(
-            "batch")
-
     @staticmethod
     async def open_batches() -> list[Batch]:
         """The collection and renewal batches, newest first."""

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 from tortoise import Model
 
 from config.settings import Settings
-from models.applications import Application, Batch
+from models.applications import Application, Attachment, Batch, ReviewAction
 from models.draws import (
     Avoidance,
     Condition,
@@ -25,6 +25,7 @@ from models.draws import (
 )
 from models.experts import ExpertProfile
 from models.people import Person
+from services.application_reads import applications_of
 from services.draw_scope import AgencyRole
 from services.draw_views import visible_file
 from tests.conftest import make_settings
@@ -135,3 +136,27 @@ async def test_the_one_statement_reads_what_the_orm_reads(api: Api, client, demo
         assert [_fields(m) for m in got] == [_fields(m) for m in expected], model
     assert any(c.pool for c in read.conditions) and read.evidence[0].size > 0
     assert read.counts.planned == 3 and read.counts.invited >= 3
+
+
+async def test_the_applicant_statement_reads_what_the_orm_reads(api: Api, demo: dict) -> None:
+    """The applicant's applications in one statement (application, batch, attachments and
+    review log as JSON) equal the ORM's reads field by field."""
+    applicant = await Person.get(phone=demo["applicant"].phone)
+    first = await Application.filter(person_id=applicant.id).first()
+    assert first is not None
+    for kind in ("id_card", "title"):
+        await Attachment.create(application=first, kind=kind, filename=f"{kind}.pdf",
+                                content_type="application/pdf", size=1024, sha256="0" * 64,
+                                storage_key=f"k/{kind}")
+    await ReviewAction.create(application=first, version=1, action="returned",
+                              reason="学历证书不清晰", items=[{"kind": "degree", "note": "重传"}])
+    files = await applications_of(applicant.id)
+    expected = await Application.filter(person_id=applicant.id).order_by("-id")
+    assert [_fields(f.application) for f in files] == [_fields(a) for a in expected]
+    for f in files:
+        batch = await Batch.get(id=f.application.batch_id)
+        assert _fields(f.application.batch) == _fields(batch)
+        for got, model in ((f.attachments, Attachment), (f.log, ReviewAction)):
+            rows = await model.filter(application_id=f.application.id).order_by("id")
+            assert [_fields(m) for m in got] == [_fields(m) for m in rows]
+    assert any(f.attachments for f in files) and any(f.log for f in files)

@@ -21,6 +21,7 @@ from models.applications import (
     ReviewAction,
 )
 from services.application_form import ApplicationDraft, missing_parts
+from services.application_reads import applications_of
 from services.applications import Applications, window_text
 from services.attachments import (
     ATTACHMENTS,
@@ -200,8 +201,9 @@ async def start(call: Call, body: StartIn) -> ApplicationOut:
 @api.route("GET", "/applications", access=Access.BOUND, response=ApplicationsOut,
            summary="我的申请", tag=TAG)
 async def list_mine(call: Call) -> ApplicationsOut:
-    apps = await call.domain.applications.mine(call.caller.need_person())
-    return ApplicationsOut(applications=await application_outs(apps, call.now))
+    return ApplicationsOut(applications=[
+        _application_out(f.application, f.attachments, f.log, call.now)
+        for f in await applications_of(call.caller.need_person().id)])
 
 
 @api.route("GET", "/applications/{app_id}", access=Access.BOUND, response=ApplicationOut,
