@@ -73,6 +73,11 @@ async def prepare() -> dict[str, list[int]]:
         left = await Invitation.filter(person_id__in=list(bench_people),
                                        status=InvitationStatus.SENT).count()
         if left < EXPERTS * PER_EXPERT // 2:  # used up by earlier runs: start again
+            old = list(await DrawActivity.filter(project__number__startswith="BENCH-")
+                       .values_list("id", flat=True))
+            for model in (Invitation, Condition, Notice):  # conditions RESTRICT their notice
+                await model.filter(activity_id__in=old).delete()
+            await DrawActivity.filter(id__in=old).delete()
             await Project.filter(number__startswith="BENCH-").delete()
             people = [Person(name=f"专家{n}", id_number_enc="-", id_number_hash=f"bench{n}",
                              id_masked="440104********0000", gender="M", birth_year=1970,
@@ -158,6 +163,8 @@ def requests_for(rows: dict[str, list[int]], tokens: dict[str, str]
     return {
         "agency: activity list (200)": [
             f"GET\t{PREFIX}/draws/activities?limit=200\t{demo['handler']}\t"],
+        "agency: activity list (a page of 20)": [
+            f"GET\t{PREFIX}/draws/activities?limit=20\t{demo['handler']}\t"],
         "agency: activity detail": [f"GET\t{PREFIX}/draws/activities/{a}\t{demo['handler']}\t"
                                     for a in activities],
         "agency: draw progress": [

@@ -32,8 +32,8 @@ from services.draw_log import Actor, record, require_reason
 from services.draw_notices import (
     answer_params,
     invitation_params,
+    invitation_with_notice,
     invitations_with_notices,
-    notice_of,
 )
 from services.draw_pool import blocked, booked, candidate_pool, original_experts
 from services.draw_setup import notify_agency
@@ -282,21 +282,21 @@ class DrawEngine:
         if choice not in (1, 2, 3):
             raise BadInput("invitation.choice")
         async with self.outbox.change(now) as change:
-            head = await Invitation.get_or_none(id=invitation_id, person_id=person_id)
+            # read before the activity's lock is taken: which activity, and the notice (which
+            # the reply does not change); the invitation itself again under the lock
+            head = await invitation_with_notice(invitation_id, person_id)
             if head is None:
                 raise NotFound("invitation.not_found")
             activity = await DrawActivity.select_for_update().get(
-                id=head.activity_id)
-            invitation = await Invitation.get(id=invitation_id)
-            notice = await notice_of(invitation)
+                id=head[0].activity_id)
+            invitation, notice = await Invitation.get(id=invitation_id), head[1]
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
-            invitation.answered_via = via
-            await invitation.save(update_fields=["answered_via"])
+            invitation.answered_via = via  # saved with the status below
             await cancel_calls(invitation.id)
             if now > invitation.due_at:
                 invitation.status = InvitationStatus.TIMEOUT
-                await invitation.save(update_fields=["status"])
+                await invitation.save(update_fields=["status", "answered_via"])
                 outcome = ReplyOutcome("late", invitation, notice)
             elif choice == 1:
                 outcome = await self._accept(change, activity, invitation, notice, now)
@@ -304,7 +304,8 @@ class DrawEngine:
                 invitation.status = (InvitationStatus.DECLINED if choice == 2
                                      else InvitationStatus.AVOIDED)
                 invitation.replied_at, invitation.reason = now, reason.strip()[:100] or None
-                await invitation.save(update_fields=["status", "replied_at", "reason"])
+                await invitation.save(update_fields=["status", "replied_at", "reason",
+                                                     "answered_via"])
                 outcome = ReplyOutcome(invitation.status, invitation, notice)
             # in the same transaction: a decline invites the next candidate, an acceptance
             # may leave nothing to wait for; a crash cannot leave the one without the other
@@ -323,14 +324,15 @@ class DrawEngine:
         if confirmed >= condition.planned or taken_elsewhere:
             invitation.status = InvitationStatus.RELEASED
             invitation.reason = "名额已满" if confirmed >= condition.planned else "同一时段已有评标"
-            await invitation.save(update_fields=["status", "replied_at", "reason"])
+            await invitation.save(update_fields=["status", "replied_at", "reason",
+                                                 "answered_via"])
             return ReplyOutcome("released", invitation, notice)
         taken = set(await column(Invitation.filter(activity_id=activity.id, code__not_isnull=True)
                     , "code"))
         code = next(c for c in iter(lambda: f"{secrets.randbelow(10**6):06d}", None)
                     if c not in taken)
         invitation.status, invitation.code = InvitationStatus.CONFIRMED, code
-        await invitation.save(update_fields=["status", "replied_at", "code"])
+        await invitation.save(update_fields=["status", "replied_at", "code", "answered_via"])
         counts = await self.counts(activity.id)
         await notify_agency(change, activity, "draw.progress", progress=counts.text)
         if counts.confirmed >= counts.planned and activity.status in RUNNING:

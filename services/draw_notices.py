@@ -29,20 +29,35 @@ async def notices_of(invitations: list[Invitation]) -> list[Notice]:
     return [notices[conditions[i.condition_id]] for i in invitations]
 
 
-async def invitations_with_notices(person_id: int, since: datetime
-                                   ) -> list[tuple[Invitation, Notice]]:
-    """A person's invitations sent after `since`, newest first, each with its notice: one
-    statement (the expert's invitation list, a hot read)."""
-    found = await rows(
-        f"SELECT {columns(Invitation, 'v')}, {columns(Notice, 'n')} FROM draw_invitation v "
-        "JOIN draw_condition c ON c.id = v.condition_id JOIN draw_notice n ON n.id = c.notice_id "
-        "WHERE v.person_id = ? AND v.sent_at > ? ORDER BY v.id DESC", person_id, since)
+_WITH_NOTICES = ("SELECT {invitation}, {notice} FROM draw_invitation v "
+                 "JOIN draw_condition c ON c.id = v.condition_id "
+                 "JOIN draw_notice n ON n.id = c.notice_id WHERE ")
+
+
+async def _with_notices(where: str, *values: object) -> list[tuple[Invitation, Notice]]:
+    found = await rows(_WITH_NOTICES.format(invitation=columns(Invitation, "v"),
+                                            notice=columns(Notice, "n")) + where, *values)
     out = []
     for row in found:
         invitation, notice = model_from(Invitation, row, "v"), model_from(Notice, row, "n")
         assert invitation is not None and notice is not None
         out.append((invitation, notice))
     return out
+
+
+async def invitations_with_notices(person_id: int, since: datetime
+                                   ) -> list[tuple[Invitation, Notice]]:
+    """A person's invitations sent after `since`, newest first, each with its notice: one
+    statement (the expert's invitation list, a hot read)."""
+    return await _with_notices("v.person_id = ? AND v.sent_at > ? ORDER BY v.id DESC",
+                               person_id, since)
+
+
+async def invitation_with_notice(invitation_id: int, person_id: int
+                                 ) -> tuple[Invitation, Notice] | None:
+    """One of the person's invitations with its notice (one statement), or None."""
+    found = await _with_notices("v.id = ? AND v.person_id = ?", invitation_id, person_id)
+    return found[0] if found else None
 
 
 def notice_contact(notice: Notice) -> str:
