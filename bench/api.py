@@ -188,6 +188,8 @@ def main() -> None:
                         help="seconds of the write (each request answers a new invitation)")
     parser.add_argument("--port", type=int, default=18200)
     parser.add_argument("--only", default="", help="run the endpoints whose name has this")
+    parser.add_argument("--serves", type=int, default=1,
+                        help="serve processes sharing the port (--reuse-port)")
     args = parser.parse_args()
     api_base, serve_port = f"http://127.0.0.1:{args.port}", args.port + 1
     ensure_database()
@@ -200,7 +202,8 @@ def main() -> None:
     rows = asyncio.run(prepare())
     fake = start([sys.executable, "-m", "bench.fake_wechat", "--port", str(args.port),
                   "--users", "0"], env, 1)
-    serve = start([str(BIN / "expertbot"), "serve", "--port", str(serve_port)], env, 1)
+    serve = start([str(BIN / "expertbot"), "serve", "--port", str(serve_port),
+                   *(["--reuse-port"] if args.serves > 1 else [])], env, args.serves)
     worker = start([str(BIN / "expertbot"), "worker"], env, 1)
     results = []
     try:
@@ -231,7 +234,8 @@ def main() -> None:
                                 str(int(result["bad"] + result["errors"]))])
     finally:
         stop(worker + serve + fake)
-    print(f"\nMini-program API, one serve process (+ one worker), {args.connections} "
+    print(f"\nMini-program API, {args.serves} serve process(es) (+ one worker), "
+          f"{args.connections} "
           f"connections, PostgreSQL + Redis\n")
     print(table(["endpoint", "req/s", "p50 ms", "p99 ms", "requests", "bad"], results))
 
