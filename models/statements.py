@@ -46,15 +46,24 @@ def columns(model: type[Model], alias: str, names: tuple[str, ...] = ()) -> str:
                      for c in (names or sorted(model._meta.db_fields)))
 
 
-def model_from(model: type[M], row: dict[str, Any], alias: str) -> M | None:
-    """The `alias.` columns of a row as a model (partial if not every column was selected),
-    converted as tortoise converts its own selects' rows; None when the key column is NULL
-    (an outer join found nothing)."""
+def models_from(model: type[M], found: list[dict[str, Any]], alias: str) -> list[M | None]:
+    """The `alias.` columns of each row as a model (partial if not every column was
+    selected), converted as tortoise converts its own selects' rows; None where the key
+    column is NULL (an outer join found nothing). The labels are sorted out once per
+    statement, not per row."""
+    if not found:
+        return []
     prefix = alias + "."
-    values = {k[len(prefix):]: v for k, v in row.items() if k.startswith(prefix)}
-    if values.get(model._meta.db_pk_column) is None:
-        return None
-    return model._init_from_db(**values)
+    pairs = [(label, label[len(prefix):]) for label in found[0] if label.startswith(prefix)]
+    key = prefix + model._meta.db_pk_column
+    return [None if row.get(key) is None
+            else model._init_from_db(**{column: row[label] for label, column in pairs})
+            for row in found]
+
+
+def model_from(model: type[M], row: dict[str, Any], alias: str) -> M | None:
+    """`models_from` for one row."""
+    return models_from(model, [row], alias)[0]
 
 
 def as_datetime(value: Any) -> datetime:

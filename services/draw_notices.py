@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from models.draws import Condition, Invitation, Notice
-from models.statements import columns, model_from, rows
+from models.statements import columns, models_from, rows
 from services.clock import china_time
 from services.pii import public
 
@@ -38,8 +38,8 @@ async def _with_notices(where: str, *values: object) -> list[tuple[Invitation, N
     found = await rows(_WITH_NOTICES.format(invitation=columns(Invitation, "v"),
                                             notice=columns(Notice, "n")) + where, *values)
     out = []
-    for row in found:
-        invitation, notice = model_from(Invitation, row, "v"), model_from(Notice, row, "n")
+    for invitation, notice in zip(models_from(Invitation, found, "v"),
+                                  models_from(Notice, found, "n"), strict=True):
         assert invitation is not None and notice is not None
         out.append((invitation, notice))
     return out
