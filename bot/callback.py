@@ -24,6 +24,7 @@ from services.metrics import CALLBACK_SECONDS
 from services.trace import LOG_FIELDS, hashed_openid
 
 log = logging.getLogger(__name__)
+access_log = logging.getLogger("expertbot.access")  # config/observe.py writes its lines
 
 
 Mode = Literal["plain", "compat", "safe"]
@@ -146,7 +147,8 @@ async def _push(request: web.Request, fields: dict[str, str]) -> web.StreamRespo
     except BadRequest as exc:
         log.warning("rejected a push: %s", exc)
         return web.Response(status=400, text="bad request")
-    fields["user"] = hashed_openid(msg.openid)
+    if access_log.isEnabledFor(logging.INFO):  # a SHA-256 a push only when it is written
+        fields["user"] = hashed_openid(msg.openid)
     if (seen := request.app.get(SEEN)) is not None:
         seen(msg)
     engine = request.app[ENGINE]
