@@ -282,14 +282,15 @@ class DrawEngine:
         if choice not in (1, 2, 3):
             raise BadInput("invitation.choice")
         async with self.outbox.change(now) as change:
-            # read before the activity's lock is taken: which activity, and the notice (which
-            # the reply does not change); the invitation itself again under the lock
-            head = await invitation_with_notice(invitation_id, person_id)
-            if head is None:
+            activity_id = await Invitation.filter(id=invitation_id, person_id=person_id
+                                                  ).first().values_list("activity_id", flat=True)
+            if activity_id is None:
                 raise NotFound("invitation.not_found")
-            activity = await DrawActivity.select_for_update().get(
-                id=head[0].activity_id)
-            invitation, notice = await Invitation.get(id=invitation_id), head[1]
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            # under the lock: the invitation and its notice as they are now (one statement)
+            found = await invitation_with_notice(invitation_id, person_id)
+            assert found is not None  # an invitation is never deleted
+            invitation, notice = found
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
             invitation.answered_via = via  # saved with the status below

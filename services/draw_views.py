@@ -39,6 +39,8 @@ class ActivityFile:
 async def activity_file(activity: DrawActivity) -> ActivityFile:
     """The activity's file (after a change: the activity as just saved)."""
     found = await _file_rows(activity.id)
+    if not found:
+        raise NotFound("draw.not_found")
     project = model_from(Project, found[0], "p")
     assert project is not None
     return _file(activity, project, found[0])

@@ -102,7 +102,7 @@ _LONG = 2000
 def _maybe(text: str) -> bool:
     if len(text) < _LONG:
         return _MAYBE_RE.search(text) is not None
-    classes = text.encode().translate(_DIGIT_CLASSES)
+    classes = text.encode("utf-8", "surrogatepass").translate(_DIGIT_CLASSES)
     return any(run in classes for run in _MAYBE_RUNS)
 
 
