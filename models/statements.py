@@ -5,7 +5,7 @@ A statement is written once with `?` placeholders and sent through tortoise's ow
 (so it joins the current transaction and the pool's reset), numbered `$1, $2, …` for
 asyncpg. Rows of several tables come back in one row with prefixed column names
 (`columns(Person, "p")` selects `p."id" AS "p.id", …`) and become models with the same
-conversion tortoise's own selects apply (`model_from`). Each statement names its tables and
+conversion tortoise's own selects apply (`models_from`). Each statement names its tables and
 columns explicitly; none takes text from a caller other than as a bound value, and none has
 a `?` other than a placeholder (no such literal, no JSON operator).
 """
@@ -73,15 +73,15 @@ def as_datetime(value: Any) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def dialect() -> str:
-    """`postgres` or `sqlite`, for the few fragments whose SQL differs."""
-    return str(connections.get("default").capabilities.dialect)
+def json_rows(model: type[Model], where: str) -> str:
+    """A scalar subquery: the rows of `model`'s table (aliased `x`) that `where` selects, as a
+    JSON array of objects keyed by column (read back with `models_in`). Its SQL is the
+    database's own."""
+    return _json_rows(model, where, str(connections.get("default").capabilities.dialect))
 
 
 @cache
-def json_rows(model: type[Model], where: str, dialect: str) -> str:
-    """A scalar subquery: the rows of `model`'s table (aliased `x`) that `where` selects, as a
-    JSON array of objects keyed by column (read back with `models_in`)."""
+def _json_rows(model: type[Model], where: str, dialect: str) -> str:
     table = model._meta.db_table
     if dialect == "postgres":
         return (f"(SELECT COALESCE(json_agg(x), '[]'::json) FROM {table} x WHERE {where})")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.applications import Application, Attachment, Batch, ReviewAction
-from models.statements import columns, dialect, json_rows, model_from, models_in, rows
+from models.statements import columns, json_rows, model_from, models_in, rows
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,10 @@ class ApplicationFile:
 
 async def applications_of(person_id: int) -> list[ApplicationFile]:
     """The person's applications, newest first."""
-    db = dialect()
     found = await rows(
         f"SELECT {columns(Application, 'a')}, {columns(Batch, 'b')}, "
-        f"{json_rows(Attachment, 'x.application_id = a.id', db)} AS attachments, "
-        f"{json_rows(ReviewAction, 'x.application_id = a.id', db)} AS log "
+        f"{json_rows(Attachment, 'x.application_id = a.id')} AS attachments, "
+        f"{json_rows(ReviewAction, 'x.application_id = a.id')} AS log "
         "FROM application a JOIN batch b ON b.id = a.batch_id WHERE a.person_id = ? "
         "ORDER BY a.id DESC", person_id)
     out = []

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cache
 
 from models.people import Person, RoleGrant
-from models.statements import columns, model_from, rows
+from models.statements import columns, model_from, models_from, rows
 from models.wechat import WeChatIdentity
 
 
@@ -42,7 +42,5 @@ async def signed_identity(identity_id: int, now: datetime) -> Signed | None:
     identity = model_from(WeChatIdentity, found[0], "i")
     assert identity is not None
     person = model_from(Person, found[0], "p")
-    grants = [
-        g for g in (model_from(RoleGrant, r, "g") for r in found) if g is not None and g.active(now)
-    ]
+    grants = [g for g in models_from(RoleGrant, found, "g") if g is not None and g.active(now)]
     return Signed(identity, person, grants)

@@ -8,17 +8,19 @@ from datetime import datetime
 from typing import Any
 
 from models.draws import (
+    DRAW_STATUS_TITLES,
     Avoidance,
     Condition,
     DrawActivity,
     DrawEvidence,
+    DrawStatus,
     Invitation,
     InvitationStatus,
     Notice,
     Project,
     Section,
 )
-from models.statements import as_datetime, columns, dialect, json_rows, model_from, models_in, rows
+from models.statements import as_datetime, columns, json_rows, model_from, models_in, rows
 from services.draw_counts import Counts, counts_in, with_counts
 from services.draw_notices import notices_of
 from services.draw_scope import AgencyRole, require_visible
@@ -60,9 +62,8 @@ async def visible_file(role: AgencyRole, activity_id: int) -> ActivityFile:
 
 async def _file_rows(activity_id: int, with_activity: bool = False
                      ) -> list[dict[str, Any]]:
-    db = dialect()
     lists = ", ".join(
-        f"{json_rows(model, 'x.activity_id = a.id', db)} AS {name}"
+        f"{json_rows(model, 'x.activity_id = a.id')} AS {name}"
         for name, model in (("avoidances", Avoidance), ("notices", Notice),
                             ("conditions", Condition), ("evidence", DrawEvidence)))
     activity = f"{columns(DrawActivity, 'a')}, " if with_activity else ""
@@ -82,10 +83,11 @@ def _file(activity: DrawActivity, project: Project, row: dict[str, Any]) -> Acti
 
 @dataclass(frozen=True)
 class ActivitySummary:
-    """An activity as a list shows it: what it is, its project's name and its progress."""
+    """An activity as a list shows it: what it is, its project's name and its progress
+    (the fields of the API's ActivitySummaryOut, read from it by attribute)."""
 
     id: int
-    project_name: str
+    project: str  # its name
     status: str
     kind: str
     bid_open_at: datetime
@@ -94,6 +96,10 @@ class ActivitySummary:
     total: int
     on_site: bool
     counts: Counts
+
+    @property
+    def status_title(self) -> str:
+        return DRAW_STATUS_TITLES[DrawStatus(self.status)]
 
 
 async def visible_summaries(role: AgencyRole, limit: int) -> list[ActivitySummary]:
@@ -105,10 +111,10 @@ async def visible_summaries(role: AgencyRole, limit: int) -> list[ActivitySummar
         "SELECT id, project_id, kind, status, bid_open_at, eval_start, eval_end, total, "
         f"on_site FROM draw_activity WHERE agency_id = ?{mine} ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
-        "a.on_site, p.name AS project_name", "JOIN draw_project p ON p.id = a.project_id"),
+        "a.on_site, p.name AS project", "JOIN draw_project p ON p.id = a.project_id"),
         role.agency_id, *([] if role.legal else [role.person_id]), limit)
     return [ActivitySummary(
-        int(r["id"]), str(r["project_name"]), str(r["status"]), str(r["kind"]),
+        int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
         as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),
         int(r["total"]), bool(r["on_site"]), counts_in(r)) for r in found]
 

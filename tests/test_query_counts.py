@@ -96,7 +96,12 @@ async def test_hot_reads_cost_the_same_for_few_rows_and_many(api: Api, client, d
     counts["invitations"].append(await _count(api, expert_token, "/expert/invitations"))
     listed = await api.call("GET", "/draws/activities?limit=200", agency_token)
     assert len(listed.data["activities"]) == 32
-    assert listed.data["activities"][0]["counts"]["waiting"] == 6
+    newest = listed.data["activities"][0]
+    assert newest["counts"] == {"planned": 2, "confirmed": 0, "waiting": 6, "invited": 6,
+                                "text": "已确认 0/2"}
+    assert (newest["id"], newest["project"], newest["status_title"]) == (
+        many[-1].id, "项目29", "抽取中")
+    assert datetime.fromisoformat(newest["eval_start"]) == many[-1].eval_start
     for name, (small, large) in counts.items():
         assert small == large, f"{name}: {small} statements for few rows, {large} for many"
         # the caller (identity, person, grants) and the endpoint's own read: one each

@@ -20,11 +20,9 @@ from miniapp_api.routes.draw_common import (
     activity_out,
     actor,
     agency,
-    counts_out,
     evidence_out,
 )
 from miniapp_api.schemas import Model, Ok
-from models.draws import DRAW_STATUS_TITLES, DrawStatus
 from services.draw_evidence import attach, remove, require_evidence_size
 from services.draw_scope import agency_project
 from services.draw_views import visible_file, visible_summaries
@@ -128,11 +126,7 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
     return ActivitiesOut(activities=[
-        ActivitySummaryOut(
-            id=a.id, project=a.project_name, status=a.status,
-            status_title=DRAW_STATUS_TITLES[DrawStatus(a.status)], kind=a.kind,
-            bid_open_at=a.bid_open_at, eval_start=a.eval_start, eval_end=a.eval_end,
-            total=a.total, on_site=a.on_site, counts=counts_out(a.counts))
+        ActivitySummaryOut.model_validate(a, from_attributes=True)
         for a in await visible_summaries(agency(call), query.limit)])
 
 
