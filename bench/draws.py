@@ -33,7 +33,7 @@ UNITS = 20_000
 
 def uscc(seq: int) -> str:
     """A valid unified social credit code for bench units."""
-    from services.identity_rules import uscc_check_char
+    from services.people.identity_rules import uscc_check_char
 
     first17 = f"91440101{seq:09d}"
     return first17 + uscc_check_char(first17)
@@ -51,7 +51,7 @@ async def populate(count: int) -> None:
     """100,000 experts (once: kept between runs), with specialties and declared units."""
     import asyncpg
 
-    from services.catalogue import catalogue
+    from services.reference.catalogue import catalogue
 
     conn = await asyncpg.connect(DATABASE_URL.replace("postgres://", "postgresql://", 1))
     try:
@@ -127,8 +127,8 @@ async def make_activity(planned: int, specialty: str, regions: list[str]) -> int
 
 async def selections(runs: int) -> list[float]:
     from models.draws import Condition, DrawActivity
-    from services.catalogue import catalogue
-    from services.draw_pool import candidate_pool
+    from services.draws.pool import candidate_pool
+    from services.reference.catalogue import catalogue
 
     leaves = catalogue().leaves()
     rng = random.Random(11)
@@ -183,7 +183,7 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
             await WeChatIdentity.create(openid=f"o_b_{expert_id}", person_id=person_id,
                                         channel=Channel.OFFICIAL_ACCOUNT, subscribed=True,
                                         bound_at=datetime.now(UTC))
-    from services.draw_log import Actor
+    from services.draws.oplog import Actor
 
     BENCH = Actor("agency", None, "bench")
     pusher = Pusher(settings.wechat_token, settings.wechat_appid, None, "plain")

@@ -16,7 +16,7 @@ from bot.replies import Text, render_reply
 from bot.signature import check_msg_signature, check_signature
 from bot.xmlparse import parse_xml
 from handlers.commands import HELP
-from services.texts import Texts
+from services.common.texts import Texts
 
 TEXTS = Path(__file__).resolve().parent.parent / "texts"
 

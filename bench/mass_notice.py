@@ -1,6 +1,6 @@
 """Mass-notice benchmark: one business action tells a whole provincial list, end to end.
 
-An administrator publishes a continuing-education course (services/education.py): in the
+An administrator publishes a continuing-education course (services/education/courses.py): in the
 same transaction the outbox queues one notification for each of N formal experts (50,000 by
 default). The relay in an `expertbot worker` process sends them as template messages to the
 fake WeChat API (its own process, rate limits off), which answers each with a
@@ -59,7 +59,7 @@ async def prepare(experts: int) -> None:
     from models.notifications import Notification
     from models.people import Person, Role, RoleGrant
     from models.wechat import Channel, WeChatIdentity
-    from services.pii import Vault
+    from services.common.pii import Vault
 
     async with database(Settings().for_batch_work()):
         await Notification.all().delete()

@@ -20,8 +20,8 @@ from bot.replay import check_fresh
 from bot.replies import SUCCESS, Refused, Retry, render_reply
 from bot.signature import check_msg_signature, check_signature
 from bot.xmlparse import parse_xml
-from services.metrics import CALLBACK_SECONDS
-from services.trace import LOG_FIELDS, hashed_openid
+from services.common.metrics import CALLBACK_SECONDS
+from services.common.trace import LOG_FIELDS, hashed_openid
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("expertbot.access")  # config/observe.py writes its lines

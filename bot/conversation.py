@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 
 from bot.fsm import FSMRecord
 from bot.redis_batch import ScriptBatcher
-from services.redis_keys import ABANDON_TOMBSTONE_MS, IDENTITY_TTL, RedisKeys
+from services.common.redis_keys import ABANDON_TOMBSTONE_MS, IDENTITY_TTL, RedisKeys
 
 # The dedup value while the first delivery is still being handled is PENDING + the token of
 # the delivery that claimed it (so that only that delivery's undo may drop it); a finished

@@ -16,8 +16,8 @@ from bot.flowcheck import check_flows
 from bot.incoming import Incoming
 from bot.replies import SILENCE, Reply, Text, as_reply
 from bot.router import PASS, Handler, Router
-from services.scenes import SceneCodec, SceneError
-from services.texts import Texts
+from services.common.scenes import SceneCodec, SceneError
+from services.common.texts import Texts
 
 log = logging.getLogger(__name__)
 

@@ -20,10 +20,10 @@ from bot.flow import State
 from bot.fsm import EXPIRY_MEMORY, FSMContext
 from bot.replies import RETRY, SILENCE, Reply, Text, dump_reply, load_reply
 from models.wechat import IdentityRow, WeChatIdentity
-from services.errors import DomainError
-from services.metrics import count_unavailable
-from services.redis_keys import ABANDON_TOMBSTONE_MS, USER_LOCK_TTL
-from services.texts import Texts
+from services.common.errors import DomainError
+from services.common.metrics import count_unavailable
+from services.common.redis_keys import ABANDON_TOMBSTONE_MS, USER_LOCK_TTL
+from services.common.texts import Texts
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from bot.template_fields import fit
-from services.texts import Texts
+from services.common.texts import Texts
 
 CHANNEL_FILES = {"cs": "chat.j2", "template": "template.j2", "subscribe": "subscribe.j2",
                  "sms": "sms.j2", "voice": "voice.j2"}

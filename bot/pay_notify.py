@@ -16,9 +16,9 @@ from aiohttp import web
 from bot.callback import read_capped
 from bot.errors import TooLarge
 from bot.wechatpay import NotificationVerifier, parse_trade
-from services.metrics import PAY_NOTIFICATIONS
-from services.paygate import NotificationRejected
-from services.payments import PaymentMismatch, Payments
+from services.common.metrics import PAY_NOTIFICATIONS
+from services.payments.gateway import NotificationRejected
+from services.payments.orders import PaymentMismatch, Payments
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import time
 
 from redis.asyncio import Redis
 
-from services.redis_keys import PACE_TTL_MS, USER_RATE_TTL, RedisKeys
+from services.common.redis_keys import PACE_TTL_MS, USER_RATE_TTL, RedisKeys
 
 _PACE = """
 local t = redis.call('time')

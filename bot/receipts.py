@@ -26,8 +26,8 @@ from bot.incoming import Incoming
 from bot.redis_batch import ScriptBatcher
 from bot.replay import PushUse
 from bot.replies import REFUSED, RETRY, SILENCE, Reply
-from services.infra import infrastructure_errors
-from services.redis_keys import RedisKeys
+from services.common.infra import infrastructure_errors
+from services.common.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from redis.asyncio import Redis
 from bot.receipts import ReceiptInbox
 from bot.sender import Recipient, Sender
 from models.notifications import Notification, Status
-from services.outbox import Lease, Outbox
-from services.redis_keys import EARLY_RECEIPT_TTL, OUTBOX_DIRTY_TTL, RedisKeys
+from services.common.redis_keys import EARLY_RECEIPT_TTL, OUTBOX_DIRTY_TTL, RedisKeys
+from services.notifications.outbox import Lease, Outbox
 
 log = logging.getLogger(__name__)
 

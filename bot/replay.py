@@ -12,8 +12,8 @@ import logging
 from dataclasses import dataclass
 
 from bot.redis_batch import ScriptBatcher
-from services.infra import infrastructure_errors
-from services.redis_keys import RedisKeys
+from services.common.infra import infrastructure_errors
+from services.common.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
 

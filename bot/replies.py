@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from bot.incoming import Incoming
-from services.pii import mask_text
+from services.common.pii import mask_text
 
 SUCCESS = "success"  # WeChat: "nothing to say", and stop retrying
 

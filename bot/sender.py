@@ -48,12 +48,12 @@ from bot.wechat_errors import (
 from models.notifications import ChannelKind, Notification, SubscribeConsent
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity, in_service_window
-from services.notify_checks import moot
-from services.outbox import Lease, Outbox
-from services.pii import mask_text
-from services.redis_keys import SEND_MARKER_TTL, RedisKeys
-from services.sms import SmsMessage
-from services.voice import VoiceCall, VoiceGateway
+from services.common.pii import mask_text
+from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
+from services.notifications.checks import moot
+from services.notifications.outbox import Lease, Outbox
+from services.notifications.sms import SmsMessage
+from services.notifications.voice import VoiceCall, VoiceGateway
 
 log = logging.getLogger(__name__)
 

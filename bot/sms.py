@@ -15,8 +15,8 @@ from typing import cast
 
 import aiohttp
 
-from services.pii import mask_phone
-from services.sms import SmsGateway, SmsMessage
+from services.common.pii import mask_phone
+from services.notifications.sms import SmsGateway, SmsMessage
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ of ours (TENCENT_SMS_CALLBACK_TOKEN), compared in constant time; the body is cap
 parsed as the documented JSON array. A report names the SerialNo the send returned (`sid`),
 which the notification keeps: SUCCESS marks it delivered, FAIL failed with the operator's
 code. Applying a report twice changes nothing (the provider retries). A reply is handed to
-the SMS conversation (handlers/sms_reply.py) once: the same reply pushed again (same number,
+the SMS conversation (services/draws/sms_answers.py) once: the same reply pushed again (same number,
 time and text) is acknowledged and dropped."""
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from redis.asyncio import Redis
 from bot.callback import read_capped
 from bot.errors import TooLarge
 from models.notifications import Notification, Status
-from services.outbox import with_error
-from services.redis_keys import RedisKeys
+from services.common.redis_keys import RedisKeys
+from services.notifications.outbox import with_error
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from services.texts import Texts
+from services.common.texts import Texts
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 

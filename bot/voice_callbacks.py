@@ -3,7 +3,7 @@ all to the one address set in its console (it does not sign callbacks: the addre
 a secret of ours, compared in constant time; the body is capped and parsed as the
 documented JSON):
 - `voicekey_callback`: a key the callee pressed, handed to the call's invitation once
-  (handlers/voice_reply.py); the same key pushed again for the same call is acknowledged;
+  (services/draws/voice_answers.py); the same key pushed again for the same call is acknowledged;
 - `voiceprompt_callback`: the call ended; result 0 (answered) marks the notification
   delivered, 1 (not answered) or 2 (failed) marks it failed;
 - `voice_failure_callback`: why a call was not answered, kept on the notification.
@@ -32,8 +32,8 @@ from redis.asyncio import Redis
 from bot.sms_callbacks import REPLY_SEEN_TTL, Refused, answer, callback_json
 from models.notifications import ChannelKind, Notification, Status
 from models.people import Person
-from services.outbox import with_error
-from services.redis_keys import RedisKeys
+from services.common.redis_keys import RedisKeys
+from services.notifications.outbox import with_error
 
 log = logging.getLogger(__name__)
 

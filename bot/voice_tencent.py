@@ -26,8 +26,8 @@ from bot.sms_tencent import (
     host_of,
 )
 from bot.voice import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable, template
-from services.texts import Texts
-from services.voice import VoiceCall
+from services.common.texts import Texts
+from services.notifications.voice import VoiceCall
 
 SERVICE, VERSION, ACTION = "vms", "2020-09-02", "SendTtsVoice"
 CALLBACK_PATH = "/voice/tencent/callback"  # where the console sends every voice callback

@@ -35,9 +35,9 @@ from bot.wechat_errors import (
     error_for,
 )
 from bot.wechat_token import TokenCache
-from services.errors import BadInput, NotAllowed, Unavailable
-from services.ports import MiniSession
-from services.redis_keys import RedisKeys
+from services.common.errors import BadInput, NotAllowed, Unavailable
+from services.common.ports import MiniSession
+from services.common.redis_keys import RedisKeys
 
 log = logging.getLogger(__name__)
 
@@ -232,10 +232,10 @@ class WeChatAPI:
             "data": {k: {"value": v} for k, v in data.items()},
             "miniprogram_state": state, "lang": "zh_CN"})
 
-    # -- the ports the domain's edges use (services.ports): refusals as domain errors -------
+    # -- the ports the domain's edges use (services.common.ports): refusals as domain errors -------
 
     async def login(self, code: str) -> MiniSession:
-        """jscode2session for the mini-program's login (services.ports.MiniLogin)."""
+        """jscode2session for the mini-program's login (services.common.ports.MiniLogin)."""
         try:
             data = await self.jscode2session(code)
         except BadCode:
@@ -249,7 +249,7 @@ class WeChatAPI:
                            str(data["unionid"]) if data.get("unionid") else None)
 
     async def qr_image(self, scene: str, expire_seconds: int) -> str:
-        """A temporary parametric QR code's image address (services.ports.QrImages)."""
+        """A temporary parametric QR code's image address (services.common.ports.QrImages)."""
         try:
             made = await self.create_qr(scene, expire_seconds)
         except WeChatAPIError as exc:

@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 
 from bot.wechat_errors import TokenUnavailable
-from services.metrics import TOKEN_REFRESHES
-from services.redis_keys import RedisKeys
+from services.common.metrics import TOKEN_REFRESHES
+from services.common.redis_keys import RedisKeys
 
 # Delete the cached token only if it is still the one WeChat rejected.
 _DROP_IF_SAME = """

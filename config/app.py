@@ -28,11 +28,11 @@ from console.context import CONSOLE, ConsoleServices
 from console.invoke import Endpoints
 from console.routes import create_console
 from console.sessions import ConsoleSessions
-from handlers.sms_reply import SmsReplies
 from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Endpoint
+from services.draws.sms_answers import SmsReplies
 from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
@@ -72,9 +72,10 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
         qr=rt.channels.official,
         subscribe_templates={kind: tid for kind in notify.kinds()
                              if (tid := notify.subscribe_id(kind))})
+    console_sessions = ConsoleSessions(rt.redis, rt.keys)
     console[CONSOLE] = ConsoleServices(
         domain=rt.domain, texts=rt.texts, endpoints=Endpoints(endpoints, miniapp[MINIAPP]),
-        sessions=ConsoleSessions(rt.redis, rt.keys), secret=rt.settings.secret_key.encode(),
+        sessions=console_sessions, secret=rt.settings.secret_key.encode(),
         secure_cookies=rt.settings.is_production)
     if rt.settings.sandbox:
         from sandbox.context import SANDBOX, SandboxServices
@@ -83,7 +84,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
                                        keys=rt.keys, voice=rt.voice.sandbox,
                                        sms_callback_token=sms_callback_token(rt.settings),
                                        realname_keys=sandbox_realname_keys(rt.settings)
-                                       if rt.settings.realname_mode == "sandbox" else None)
+                                       if rt.settings.realname_mode == "sandbox" else None,
+                                       console_sign_in=console_sessions.sign_in)
 
 
 def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application,
@@ -149,6 +151,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     if settings.sandbox:
         if settings.is_production:
             raise RuntimeError("the sandbox cannot run in production")
+        from handlers.menu import menu
         from sandbox.app import setup_sandbox
         from sandbox.context import SandboxPay, SandboxSettings
 
@@ -162,5 +165,5 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
             token=settings.wechat_token, appid=settings.wechat_appid, mode=settings.wechat_mode,
             secret=settings.wechat_secret, aes_key=settings.wechat_aes_key,
             miniapp_appid=settings.miniapp_appid, miniapp_secret=settings.miniapp_secret,
-            own_url=own, pay=pay))
+            own_url=own, pay=pay, menu=menu(settings.miniapp_appid, own)))
     return app

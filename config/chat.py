@@ -27,10 +27,10 @@ from bot.replies import Image, Reply, Text
 from config.job_trace import traced_kwargs
 from config.settings import Settings
 from handlers.routing import routers
+from services.common.redis_keys import RedisKeys
+from services.common.texts import Texts
 from services.domain import Domain
-from services.outbox import Outbox
-from services.redis_keys import RedisKeys
-from services.texts import Texts
+from services.notifications.outbox import Outbox
 
 
 class OutboxLateDelivery:

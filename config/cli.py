@@ -60,9 +60,9 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 def cmd_demo(args: argparse.Namespace) -> None:
     from config.database import database
+    from services.common.pii import Vault
     from services.demo import load_demo
-    from services.people import People
-    from services.pii import Vault
+    from services.people.persons import People
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)
@@ -95,7 +95,7 @@ def cmd_audit(args: argparse.Namespace) -> None:
     record exported earlier (`--export`)."""
     import json
 
-    from services.draw_audit import audit, export_record, import_record, report_text
+    from services.draws.audit import audit, export_record, import_record, report_text
 
     if args.file:
         with open(args.file, encoding="utf-8") as fh:
@@ -105,8 +105,8 @@ def cmd_audit(args: argparse.Namespace) -> None:
             raise SystemExit("give an activity id, or --file with an exported record")
         from config.database import database
         from models.draws import DrawActivity
-        from services.draw_log import log_export
-        from services.draw_results import audit_records
+        from services.draws.oplog import log_export
+        from services.draws.results import audit_records
 
         settings, _ = settings_or_exit(fill_dev_secrets=True)
 

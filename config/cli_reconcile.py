@@ -1,5 +1,5 @@
 """`expertbot reconcile [--date YYYY-MM-DD]`: a day's payments checked against WeChat Pay's
-trade bill (services/bill_reconcile.py), the result recorded (replacing the day's earlier
+trade bill (services/payments/bill.py), the result recorded (replacing the day's earlier
 one) and printed: one line per mismatch, then the totals. Exit status: 0 everything
 matches, 1 mismatches, 2 the bill is not available yet, could not be read, or the command
 could not run (configuration, payments off, a day not over)."""
@@ -14,9 +14,9 @@ from datetime import UTC, date, datetime, timedelta
 from config.logging_setup import setup_logging
 from config.settings import Settings, settings_or_exit
 from models.reconciliation import RunStatus
-from services.bill_reconcile import Report
-from services.clock import china_today
-from services.errors import DomainError
+from services.common.clock import china_today
+from services.common.errors import DomainError
+from services.payments.bill import Report
 
 EXIT = {RunStatus.OK: 0, RunStatus.MISMATCHES: 1, RunStatus.BILL_UNAVAILABLE: 2,
         RunStatus.FAILED: 2}

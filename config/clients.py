@@ -16,10 +16,10 @@ from bot.voice_tencent import SandboxVoice, sandbox_voice
 from bot.wechatpay import WeChatPayClient
 from config.settings import Settings, SettingsError
 from config.voice_settings import TencentVoiceSettings
-from services.realname import RealNameCheck
-from services.sms import SmsGateway
-from services.texts import Texts
-from services.voice import VoiceGateway
+from services.common.texts import Texts
+from services.notifications.sms import SmsGateway
+from services.notifications.voice import VoiceGateway
+from services.people.realname import RealNameCheck
 
 
 def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayClient:

@@ -144,7 +144,7 @@ async def wechat_pay(settings: Settings, http: aiohttp.ClientSession) -> str:
     if not settings.payments_on:
         return "off (WECHATPAY_MCHID not set)"
     from config.clients import pay_client
-    from services.paygate import PayError
+    from services.payments.gateway import PayError
 
     own = settings.own_url
     try:

@@ -17,8 +17,8 @@ from arq.cron import CronJob
 from arq.worker import Function
 
 from config.logging_setup import FIELDS
-from services.metrics import JOB_SECONDS
-from services.trace import REQUEST_ID, new_request_id
+from services.common.metrics import JOB_SECONDS
+from services.common.trace import REQUEST_ID, new_request_id
 
 log = logging.getLogger("expertbot.jobs")
 Job = Callable[..., Coroutine[Any, Any, Any]]

@@ -14,8 +14,8 @@ import traceback
 from datetime import UTC, datetime
 from typing import Any
 
-from services.pii import mask_text
-from services.trace import REQUEST_ID
+from services.common.pii import mask_text
+from services.common.trace import REQUEST_ID
 
 _installed = False
 _configured = False

@@ -16,8 +16,8 @@ def use_metrics_dir() -> None:
     if not path:
         return
     os.makedirs(path, exist_ok=True)
-    if "services.metrics" in sys.modules:  # its metrics would already write elsewhere
-        raise RuntimeError("use_metrics_dir() must run before services.metrics is imported")
+    if "services.common.metrics" in sys.modules:  # its metrics would already write elsewhere
+        raise RuntimeError("use_metrics_dir() must run before services.common.metrics is imported")
     from prometheus_client import values
 
     host = socket.gethostname().replace("_", "-")

@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 from config.logging_setup import FIELDS
-from services.metrics import HTTP_SECONDS
-from services.trace import LOG_FIELDS, REQUEST_ID, request_id_from
+from services.common.metrics import HTTP_SECONDS
+from services.common.trace import LOG_FIELDS, REQUEST_ID, request_id_from
 
 log = logging.getLogger("expertbot.access")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

@@ -30,40 +30,40 @@ from config.embedded_redis import embedded_redis
 from config.job_trace import traced_kwargs
 from config.redis_client import make_arq, make_redis
 from config.settings import Settings
-from handlers.voice_reply import VoiceReplies
 from miniapp_api.sessions import Sessions
-from services.administration import Administration
-from services.agencies import Agencies
-from services.applications import Applications
-from services.attendance import Attendance
-from services.bill_reconcile import BillReconcile
-from services.binding import Binding
-from services.codes import VerificationCodes
+from services.admin.actions import Administration
+from services.admin.feedback import FeedbackDesk
+from services.applicants.applications import Applications
+from services.applicants.public_notice import PublicNotice
+from services.applicants.review import Review
+from services.common.files import DiskStore
+from services.common.links import ANSWER_LINK, Links
+from services.common.pii import Vault
+from services.common.redis_keys import RedisKeys
+from services.common.scenes import SceneCodec
+from services.common.texts import Texts
 from services.domain import Domain
-from services.draw_calls import CallPolicy, DrawCalls
-from services.draw_engine import DrawEngine
-from services.draw_followups import DrawFollowups
-from services.draw_setup import DrawSetup
-from services.education import Education
-from services.exams import Exams
-from services.feedback import FeedbackDesk
-from services.files import DiskStore
-from services.invoices import Invoices
-from services.links import ANSWER_LINK, Links
-from services.outbox import ALL_CHANNELS, Outbox
-from services.paygate import PayGateway
-from services.payments import Payments
-from services.people import People
-from services.pii import Vault
-from services.public_notice import PublicNotice
-from services.realname import RealNameCheck
-from services.redis_keys import RedisKeys
-from services.registration import Registration
-from services.review import Review
-from services.scenes import SceneCodec
-from services.sms import CodeSms, SmsGateway
-from services.texts import Texts
-from services.voice import VoiceGateway
+from services.draws.attendance import Attendance
+from services.draws.calls import CallPolicy, DrawCalls
+from services.draws.engine import DrawEngine
+from services.draws.followups import DrawFollowups
+from services.draws.setup import DrawSetup
+from services.draws.voice_answers import VoiceReplies
+from services.education.courses import Education
+from services.education.exams import Exams
+from services.notifications.outbox import ALL_CHANNELS, Outbox
+from services.notifications.sms import CodeSms, SmsGateway
+from services.notifications.voice import VoiceGateway
+from services.payments.bill import BillReconcile
+from services.payments.gateway import PayGateway
+from services.payments.invoices import Invoices
+from services.payments.orders import Payments
+from services.people.agencies import Agencies
+from services.people.binding import Binding
+from services.people.codes import VerificationCodes
+from services.people.persons import People
+from services.people.realname import RealNameCheck
+from services.people.registration import Registration
 
 
 @dataclass(frozen=True, kw_only=True)

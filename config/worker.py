@@ -22,7 +22,8 @@ from config.job_trace import traced_all
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.settings import Settings
-from services.infra import infrastructure_errors
+from services.common.infra import infrastructure_errors
+from services.common.metrics import count_unavailable
 from services.jobs import (
     DOMAIN_CTX,
     draw_invitation_call,
@@ -33,7 +34,6 @@ from services.jobs import (
     sweep_draws,
     sweep_exams,
 )
-from services.metrics import count_unavailable
 
 log = logging.getLogger(__name__)
 

@@ -20,16 +20,28 @@ from aiohttp import web
 
 from console.context import CONSOLE, PAGES, VISITOR, Visitor
 from console.forms import said
-from console.sessions import password_stamp
+from console.invoke import AnyHandler, GoBack, PersonCalls
+from console.sessions import SESSION_COOKIE, password_stamp
+from miniapp_api.routes import (
+    admin,
+    admin_desk,
+    agency,
+    draw_prep,
+    feedback_desk,
+    marking,
+    projects,
+    review,
+    verify,
+)
 from models.people import Person, Role
-from services.attachments import MB
-from services.draw_evidence import EVIDENCE_MAX
-from services.errors import DomainError, TooLarge, Unavailable, http_status
-from services.infra import infrastructure_errors
-from services.pii import mask_text
+from services.applicants.attachments import MB
+from services.common.errors import DomainError, TooLarge, Unavailable, http_status
+from services.common.infra import infrastructure_errors
+from services.common.pii import mask_text
+from services.draws.evidence import EVIDENCE_MAX
 
 log = logging.getLogger(__name__)
-SESSION_COOKIE, PRE_COOKIE, FLASH_COOKIE = "eb_console", "eb_console_pre", "eb_flash"
+PRE_COOKIE, FLASH_COOKIE = "eb_console_pre", "eb_flash"
 View = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # the pages open to a signed-in person who must still change an initial password
 INITIAL_OK = frozenset({"/password", "/sign-out"})
@@ -40,29 +52,29 @@ class Page:
     method: str
     path: str
     view: View
-    uses: tuple[str, str] | None  # the API endpoint whose roles admit the visitor
+    uses: AnyHandler | None  # the API endpoint (its handler) whose roles admit the visitor
     open: bool  # reachable signed out (sign-in)
     touch: bool  # a request here counts as activity (a page's own polling does not)
 
 
 PAGE_TABLE: list[Page] = []
 # (title, address, the endpoint that admits to it): the menu shows what the visitor may use
-NAV: list[tuple[str, str, tuple[str, str] | None]] = [
+NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("工作台", "/console/home", None),
-    ("抽取活动", "/console/activities", ("GET", "/draws/activities")),
-    ("招标项目", "/console/projects", ("GET", "/draws/projects")),
-    ("经办人", "/console/handlers", ("GET", "/agency/handlers")),
-    ("待核验", "/console/verify", ("GET", "/verify/activities")),
-    ("审核", "/console/review", ("GET", "/review/queue")),
-    ("批次", "/console/batches", ("GET", "/admin/batches")),
-    ("人员与角色", "/console/people", ("GET", "/admin/people")),
-    ("批阅", "/console/marking", ("GET", "/admin/marking")),
-    ("意见反馈", "/console/feedback", ("GET", "/admin/feedback")),
-    ("失败通知", "/console/notifications", ("GET", "/admin/notifications")),
-    ("支付订单", "/console/payments", ("GET", "/admin/payments"))]
+    ("抽取活动", "/console/activities", draw_prep.activities),
+    ("招标项目", "/console/projects", projects.projects),
+    ("经办人", "/console/handlers", agency.list_handlers),
+    ("待核验", "/console/verify", verify.pending),
+    ("审核", "/console/review", review.queue),
+    ("批次", "/console/batches", admin_desk.list_batches),
+    ("人员与角色", "/console/people", admin.find_people),
+    ("批阅", "/console/marking", marking.queue),
+    ("意见反馈", "/console/feedback", feedback_desk.list_feedback),
+    ("失败通知", "/console/notifications", admin_desk.stuck),
+    ("支付订单", "/console/payments", admin_desk.payments)]
 
 
-def page(method: str, path: str, uses: tuple[str, str] | None = None,
+def page(method: str, path: str, uses: AnyHandler | None = None,
          open_: bool = False, touch: bool = True) -> Callable[[View], View]:
     def register(view: View) -> View:
         PAGE_TABLE.append(Page(method, path, view, uses, open_, touch))
@@ -70,21 +82,10 @@ def page(method: str, path: str, uses: tuple[str, str] | None = None,
     return register
 
 
-class GoBack(Exception):
-    """A form's action the API refused: back to `page`, the refusal shown there in words."""
-
-    def __init__(self, page: str, refusal: DomainError) -> None:
-        super().__init__(refusal.code)
-        self.page, self.refusal = page, refusal
-
-
-async def act(request: web.Request, back: str, method: str, path: str, **kw: Any) -> Any:
-    """A form's action: the API endpoint as the signed-in visitor; refused, back to `back`."""
-    try:
-        return await request.app[CONSOLE].endpoints.call(request, person_of(request), method,
-                                                         path, **kw)
-    except DomainError as exc:
-        raise GoBack(back, exc) from None
+def api(request: web.Request, back: str | None = None) -> PersonCalls:
+    """The API as the signed-in visitor; with `back`, a form's action: refused, the visitor
+    is taken back to that page with the refusal in words."""
+    return request.app[CONSOLE].endpoints.as_person(request, person_of(request), back)
 
 
 def visitor(request: web.Request) -> Visitor:
@@ -145,7 +146,7 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any
     services, seen = request.app[CONSOLE], visitor(request)
     flash = request.cookies.get(FLASH_COOKIE)
     nav = [(title, href) for title, href, uses in NAV
-           if uses is None or services.endpoints.admits(seen.roles, *uses)]
+           if uses is None or services.endpoints.admits(seen.roles, uses)]
     html = request.app[PAGES].get_template(name).render(
         visitor=seen, nav=nav, path=request.path, csrf=seen.csrf or pre_csrf(
             services.secret, seen.pre), flash=_unsign(services.secret, flash) if flash else None,
@@ -232,7 +233,7 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
             spec.path not in INITIAL_OK and not spec.open:
         return see_other("/console/password")
     if spec.uses is not None and not request.app[CONSOLE].endpoints.admits(seen.roles,
-                                                                        *spec.uses):
+                                                                        spec.uses):
         return refused(request, request.app[CONSOLE].texts.render("console/no_role.j2"), 403)
     try:
         return await spec.view(request)

@@ -10,8 +10,8 @@ from jinja2 import Environment
 from console.invoke import Endpoints
 from console.sessions import ConsoleSession, ConsoleSessions
 from models.people import Person, Role
+from services.common.texts import Texts
 from services.domain import Domain
-from services.texts import Texts
 
 
 @dataclass(frozen=True, kw_only=True)

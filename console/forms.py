@@ -9,8 +9,8 @@ from typing import Any
 from multidict import MultiDictProxy
 
 from miniapp_api.framework import InvalidFields
-from services.errors import DomainError
-from services.texts import Texts
+from services.common.errors import DomainError
+from services.common.texts import Texts
 
 CHINA_OFFSET = "+08:00"
 # the words on the console's forms for the API's field names (a refusal names the field)

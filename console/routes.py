@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from console import pages
 from console.app import PAGE_TABLE, guarded
 from console.context import PAGES
-from services.clock import china_time
+from services.common.clock import china_time
 
 HERE = Path(__file__).parent
 assert pages  # imported for the pages it registers

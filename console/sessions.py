@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from models.people import Person
-from services.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, RedisKeys
+from services.common.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, RedisKeys
 
+SESSION_COOKIE = "eb_console"  # the signed-in session's cookie
 
 @dataclass(frozen=True)
 class ConsoleSession:
@@ -48,6 +49,10 @@ class ConsoleSessions:
             {"p": person_id, "c": session.csrf, "s": session.started, "w": stamp}),
             ex=CONSOLE_IDLE)
         return session
+
+    async def sign_in(self, person: Person) -> tuple[str, str]:
+        """A new session for the person: the cookie's name and value."""
+        return SESSION_COOKIE, (await self.create(person.id, password_stamp(person))).token
 
     async def resolve(self, token: str, touch: bool = True) -> ConsoleSession | None:
         """The live session of this token, or None; `touch`: this request is activity (the

@@ -17,8 +17,8 @@ from urllib.parse import quote
 from aiohttp import web
 from openpyxl import Workbook
 
-from services.clock import china_time
-from services.pii import mask_text
+from services.common.clock import china_time
+from services.common.pii import mask_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

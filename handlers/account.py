@@ -29,8 +29,8 @@ In every state the global commands (帮助, 菜单, 取消) answer first (取消
 anything no row takes gets the state's prompt again.
 
 Wrong codes count against the openid and the person together with the mini-program's SMS and
-password logins (services/binding.py); the code goes out in the background, so the reply to an
-ID number never waits for, or shows, the SMS gateway.
+password logins (services/people/binding.py); the code goes out in the background, so the
+reply to an ID number never waits for, or shows, the SMS gateway.
 """
 
 from __future__ import annotations
@@ -45,14 +45,14 @@ from bot.incoming import Incoming
 from bot.router import Router
 from models.people import Person
 from models.wechat import WeChatIdentity
-from services.binding import Binding
-from services.codes import TooSoon, WrongCode
-from services.errors import BadInput, DomainError, Locked
-from services.people import People
-from services.pii import mask_phone
-from services.profile import profile_of
-from services.scenes import BindScene
-from services.texts import Texts
+from services.common.errors import BadInput, DomainError, Locked
+from services.common.pii import mask_phone
+from services.common.scenes import BindScene
+from services.common.texts import Texts
+from services.people.binding import Binding
+from services.people.codes import TooSoon, WrongCode
+from services.people.persons import People
+from services.people.profile import profile_of
 
 bind = Flow("bind", title="绑定账户", timeout=600)
 ASK_ID = bind.state("ask_id", prompt="chat/account/bind_ask_id.j2")

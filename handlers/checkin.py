@@ -11,10 +11,10 @@ from datetime import datetime
 from bot.filters import Regex, Scene
 from bot.router import Router
 from models.people import Person
-from services.attendance import Attendance, CheckResult
-from services.clock import china_time
-from services.scenes import CheckinScene
-from services.texts import Texts
+from services.common.clock import china_time
+from services.common.scenes import CheckinScene
+from services.common.texts import Texts
+from services.draws.attendance import Attendance, CheckResult
 
 router = Router("checkin")
 

@@ -7,7 +7,7 @@ from bot.flow import END
 from bot.fsm import FSMContext
 from bot.router import Router
 from handlers.commands import HELP
-from services.texts import Texts
+from services.common.texts import Texts
 
 HELP_WORDS = ("帮助", "help", "?", "？", "怎么用", "使用说明", "说明")
 MENU_WORDS = ("菜单", "menu", "功能", "功能列表")

@@ -25,13 +25,13 @@ from bot.router import Router
 from bot.wechat_api import WeChatAPI
 from models.draws import DrawStatus
 from models.people import Person, Role, RoleGrant
-from services.draw_scope import waiting_verification
-from services.feedback import FeedbackDesk
-from services.links import Links
-from services.people import People
-from services.review import Review
-from services.review_scope import stages
-from services.texts import Texts
+from services.admin.feedback import FeedbackDesk
+from services.applicants.review import Review
+from services.applicants.review_scope import stages
+from services.common.links import Links
+from services.common.texts import Texts
+from services.draws.scope import waiting_verification
+from services.people.persons import People
 
 router = Router("desk")
 # the mini-program pages the replies link to (a text link WeChat opens in the mini-program)

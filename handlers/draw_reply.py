@@ -1,5 +1,5 @@
 """Replying to a draw invitation (seed 004: 1 参加, 2 不参加, 3 需回避), or in words (参加,
-不参加, 回避, 好的, 没空, ... — the tables PLAIN and EVERYDAY below); a reason may follow the
+不参加, 回避, 好的, 没空, ... — the words of services/draws/answers.py); a reason may follow the
 answer, or is asked for. With several invitations open at once (two agencies drawing from
 one small pool), the expert picks which one the answer is for, by its number in the list, or
 全部 for all of them. Outside flows only: another flow the user is in owns its input. An
@@ -23,36 +23,27 @@ anything no row takes gets the state's prompt again.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.filters import MsgType, Regex, Text
 from bot.flow import END, Flow
 from bot.fsm import FSMContext
 from bot.incoming import Incoming
 from bot.router import PASS, Pass, Router
-from models.draws import Invitation, InvitationStatus
 from models.people import Person
-from services.clock import china_time
-from services.draw_engine import DrawEngine, ReplyOutcome
-from services.draw_followups import DrawFollowups
-from services.draw_notices import invitation_params, notices_of
-from services.texts import Texts
+from services.common.texts import Texts
+from services.draws.answers import (
+    ACKNOWLEDGE,
+    ANSWER,
+    CHOICE_WORDS,
+    answer_from,
+    latest_invitation,
+    listed,
+)
+from services.draws.answers import said as said_text
+from services.draws.engine import DrawEngine
+from services.draws.followups import DrawFollowups
 
-DECISIONS = {InvitationStatus.CONFIRMED: "参加", InvitationStatus.DECLINED: "不参加",
-             InvitationStatus.AVOIDED: "需回避", InvitationStatus.RELEASED: "参加（名额已满）",
-             InvitationStatus.TIMEOUT: "未在时限内回复", InvitationStatus.CANCELLED: "已取消",
-             InvitationStatus.ABSENT: "请假"}
-CHOICE_WORDS = {1: "参加", 2: "不参加", 3: "需回避"}
-RECENT = timedelta(days=2)
-# What people answer an invitation with: seed 004's 1 参加 / 2 不参加 / 3 需回避, full-width
-# digits, and the words they use. The everyday words (好的, 没空, ...) count only while an
-# invitation waits; the digits and the decision words also explain binding to the unbound.
-PLAIN = {"1": 1, "2": 2, "3": 3, "１": 1, "２": 2, "３": 3, "参加": 1, "确认参加": 1,
-         "不参加": 2, "回避": 3, "需回避": 3, "需要回避": 3}
-EVERYDAY = {"同意": 1, "好的": 1, "可以": 1, "不去": 2, "没空": 2, "有事": 2}
-CHOICES = {**PLAIN, **EVERYDAY}
-ANSWER = (r"^\s*(?P<choice>" + "|".join(sorted(CHOICES, key=len, reverse=True)) + r")"
-          r"(?:\s*[,，、:：.。 ]\s*(?P<reason>.+?))?\s*[。.!！]?\s*$")
 # which of several invitations: its number in the list (第2个), or all of them
 PICK_ANSWER = r"^(?:第\s*)?(?P<number>\d{1,2})\s*(?:个|号)?$|^(?P<all>全部|都|全都|所有|都是)$"
 
@@ -62,48 +53,12 @@ PICK = flow.state("pick", prompt="chat/draw/pick.j2")
 router = Router("draw_reply", flows=(flow,))
 
 
-async def _listed(invitations: list[Invitation]) -> list[dict[str, str | int]]:
-    """What the list of open invitations shows: time and place, never the project."""
-    return [{"id": item.id, "gather_at": china_time(notice.gather_at), "venue": notice.venue,
-             "due": china_time(item.due_at)}
-            for item, notice in zip(invitations, await notices_of(invitations), strict=True)]
-
-
-def said_parts(outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, str], bool]:
-    """The reply to one applied answer as its text's name and values (an SMS provider
-    sends it as an approved template of its own), and whether its reason is still to be
-    asked."""
-    item = outcome.invitation
-    if outcome.status == "late" or item.status == InvitationStatus.TIMEOUT:
-        return "chat/draw/late.j2", {"due": china_time(item.due_at)}, False
-    if outcome.status == "duplicate":
-        return "chat/draw/duplicate.j2", {"decision": DECISIONS.get(
-            InvitationStatus(item.status), item.status),
-            "verification_code": item.code or ""}, False
-    if outcome.status == "released":
-        return "chat/draw/released.j2", {}, False
-    if outcome.status == "confirmed":
-        assert outcome.notice is not None
-        return "chat/draw/confirmed.j2", {"verification_code": item.code or "",
-                                          **invitation_params(outcome.notice, item, 0)}, False
-    decision = DECISIONS[InvitationStatus(item.status)]
-    if reason:
-        return "chat/draw/declined_with_reason.j2", {"decision": decision}, False
-    return "chat/draw/ask_reason.j2", {"decision": decision}, True
-
-
-def _said(texts: Texts, outcome: ReplyOutcome, reason: str) -> tuple[str, bool]:
-    """The reply to one applied answer, and whether its reason is still to be asked."""
-    name, values, ask = said_parts(outcome, reason)
-    return texts.render(name, **values), ask
-
-
 async def _still_open(texts: Texts, draws: DrawEngine, person_id: int, now: datetime) -> str:
     """After an answer to one of several: what still waits, and how to answer it."""
     left = await draws.open_invitations(person_id, now)
     if not left:
         return ""
-    return "\n\n" + texts.render("chat/draw/still_open.j2", choices=await _listed(left))
+    return "\n\n" + texts.render("chat/draw/still_open.j2", choices=await listed(left))
 
 
 @router.message(Regex(ANSWER, label="1 / 2 / 3 or words (a reason may follow)"),
@@ -111,25 +66,24 @@ async def _still_open(texts: Texts, draws: DrawEngine, person_id: int, now: date
 async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: DrawEngine,
                  match: re.Match[str], now: datetime) -> str | Pass:
     """An answer: applied to the one open invitation, or which one is asked."""
-    said = match.group("choice")
-    choice, reason = CHOICES[said], (match.group("reason") or "").strip()
+    said = answer_from(match)
+    choice, reason = said.choice, said.reason
     if person is None:  # an expert invited by SMS who follows but never bound
-        return texts.render("chat/draw/unbound.j2") if said in PLAIN else PASS
+        return texts.render("chat/draw/unbound.j2") if said.plain else PASS
     waiting = await draws.open_invitations(person.id, now)
     if len(waiting) > 1:
         values = {"decision": CHOICE_WORDS[choice], "choice": choice, "reason": reason,
-                  "choices": await _listed(waiting)}
+                  "choices": await listed(waiting)}
         fsm.goto(PICK, **values)
         return texts.render("chat/draw/pick.j2", **values)
     if not waiting:
-        recent = await Invitation.filter(person_id=person.id, sent_at__gt=now - RECENT
-                                         ).order_by("-sent_at").first()
-        if recent is None or said not in PLAIN:  # not an answer: the words' usual routes
+        recent = await latest_invitation(person.id, now)
+        if recent is None or not said.plain:  # not an answer: the words' usual routes
             return PASS
         target = recent
     else:
         target = waiting[0]
-    text, ask = _said(texts, await draws.reply(target.id, person.id, choice, now, reason),
+    text, ask = said_text(texts, await draws.reply(target.id, person.id, choice, now, reason),
                       reason)
     if ask:
         fsm.goto(ASK_REASON, invitations=[target.id])
@@ -157,7 +111,7 @@ async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draw
     parts, unexplained = [], []
     for row in chosen:
         outcome = await draws.reply(int(row["id"]), person.id, choice, now, reason)
-        text, ask = _said(texts, outcome, reason)
+        text, ask = said_text(texts, outcome, reason)
         label = texts.render("chat/draw/pick_label.j2", **row)
         parts.append(f"{label}\n{text}" if len(chosen) > 1 or ask else text)
         if ask:
@@ -183,7 +137,7 @@ async def give_reason(person: Person | None, fsm: FSMContext, texts: Texts, draw
         texts, draws, person.id, now)
 
 
-@router.message(Text("收到", "已收到", "知道了", "收到了"))
+@router.message(Text(*ACKNOWLEDGE))
 async def acknowledge(person: Person | None, texts: Texts, draw_followups: DrawFollowups,
                       now: datetime) -> str | Pass:
     """收到: the expert acknowledges a withdrawal (退选) notice."""

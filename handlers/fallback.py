@@ -17,9 +17,9 @@ from bot.router import HandlerFunc, Router
 from handlers import account, common, desk, feedback, guide, pay, progress, questions
 from handlers.commands import AUDIENCES, audiences_of
 from models.people import Person
-from services.people import People
-from services.pii import mask_text
-from services.texts import Texts
+from services.common.pii import mask_text
+from services.common.texts import Texts
+from services.people.persons import People
 
 CLOSE_ENOUGH = 0.45  # similarity (difflib ratio) below which a command is not suggested
 MOST = 3

@@ -30,7 +30,7 @@ from bot.fsm import FSMContext
 from bot.incoming import Incoming
 from bot.router import Router
 from models.wechat import Feedback, WeChatIdentity
-from services.texts import Texts
+from services.common.texts import Texts
 
 CATEGORIES = {"1": "使用问题", "2": "功能建议", "3": "投诉"}
 # a choice: the digit (full-width too), maybe followed by words after punctuation

@@ -13,9 +13,9 @@ from models.applications import BatchKind
 from models.education import GRADING_TITLES, Enrollment, Grading
 from models.exams import ExamAttempt
 from models.people import Person
-from services.applications import Applications
-from services.clock import china_time
-from services.texts import Texts
+from services.applicants.applications import Applications
+from services.common.clock import china_time
+from services.common.texts import Texts
 
 router = Router("guide")
 BATCH_KINDS = {BatchKind.COLLECT: "征集（新申请）", BatchKind.RENEW: "续聘"}

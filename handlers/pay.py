@@ -14,11 +14,11 @@ from bot.router import Router
 from bot.wechat_api import WeChatAPI
 from bot.wechat_errors import WeChatAPIError
 from models.people import Person
-from services.clock import china_time
-from services.outbox import Outbox
-from services.payments import Payments
-from services.qr import qr_png
-from services.texts import Texts
+from services.common.clock import china_time
+from services.common.qr import qr_png
+from services.common.texts import Texts
+from services.notifications.outbox import Outbox
+from services.payments.orders import Payments
 
 log = logging.getLogger(__name__)
 

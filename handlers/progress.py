@@ -8,12 +8,12 @@ from bot.filters import Keyword, MenuClick, Text
 from bot.router import Router
 from models.applications import STATUS_TITLES, AppStatus, ReviewAction
 from models.people import Person
-from services.applications import Applications, current_deadline
-from services.clock import china_time
-from services.exams import Exams
-from services.review import describe_items
-from services.review_scope import stages
-from services.texts import Texts
+from services.applicants.applications import Applications, current_deadline
+from services.applicants.review import describe_items
+from services.applicants.review_scope import stages
+from services.common.clock import china_time
+from services.common.texts import Texts
+from services.education.exams import Exams
 
 router = Router("progress")
 

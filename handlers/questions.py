@@ -18,15 +18,15 @@ from bot.filters import Text
 from bot.router import Router
 from models.draws import DRAW_STATUS_TITLES, DrawStatus
 from models.people import Person, Role
-from services.attendance import Attendance
-from services.clock import china_time
-from services.draw_counts import draw_counts
-from services.draw_notices import notice_contact
-from services.draw_scope import agency_role, visible_activities
-from services.draw_views import expert_evaluations
-from services.errors import BadInput
-from services.people import People
-from services.texts import Texts
+from services.common.clock import china_time
+from services.common.errors import BadInput
+from services.common.texts import Texts
+from services.draws.attendance import Attendance
+from services.draws.counts import draw_counts
+from services.draws.notices import notice_contact
+from services.draws.scope import agency_role, visible_activities
+from services.draws.views import expert_evaluations
+from services.people.persons import People
 
 router = Router("questions")
 RECENT_ACTIVITIES = 5

@@ -14,10 +14,11 @@ from miniapp_api.context import MINIAPP
 from miniapp_api.framework import Api, InvalidFields
 from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
-from services.errors import HTTP_STATUS, BadInput, DomainError, Unavailable, http_status
-from services.infra import infrastructure_errors
-from services.metrics import count_unavailable
-from services.pii import mask_text
+from miniapp_api.signatures import check_endpoints
+from services.common.errors import HTTP_STATUS, BadInput, DomainError, Unavailable, http_status
+from services.common.infra import infrastructure_errors
+from services.common.metrics import count_unavailable
+from services.common.pii import mask_text
 
 log = logging.getLogger(__name__)
 PREFIX = "/miniapp/v1"
@@ -67,6 +68,7 @@ async def errors(request: web.Request,
 def create_miniapp(public_base: str) -> tuple[web.Application, Api]:
     """The sub-app and its endpoint table (for the OpenAPI document and the tests)."""
     api = collect()
+    check_endpoints(api.endpoints)
     app = web.Application(middlewares=[errors])
     api.install(app, authorize)
     document = build_openapi(api, public_base.rstrip("/") + PREFIX)

@@ -11,8 +11,8 @@ from miniapp_api.caller import Caller, SignInRequired
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
 from models.people import RoleGrant
-from services.callers import signed_identity
-from services.errors import NotAllowed
+from services.common.errors import NotAllowed
+from services.people.callers import signed_identity
 
 
 def _bearer(request: web.Request) -> str | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from models.people import Person, Role, RoleGrant
 from models.wechat import WeChatIdentity
-from services.errors import NotAllowed
+from services.common.errors import NotAllowed
 
 
 class SignInRequired(NotAllowed):

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from miniapp_api.sessions import SessionStore
+from services.common.ports import MiniLogin, QrImages
+from services.common.texts import Texts
 from services.domain import Domain
-from services.ports import MiniLogin, QrImages
-from services.texts import Texts
 
 
 @dataclass(frozen=True, kw_only=True)

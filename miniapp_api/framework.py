@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, ValidationError
@@ -19,9 +19,9 @@ from pydantic import BaseModel, ValidationError
 from miniapp_api.caller import Caller
 from miniapp_api.context import MINIAPP, MiniappServices
 from models.people import Role
+from services.common.errors import BadInput, DomainError, NotFound
+from services.common.pii import mask_text
 from services.domain import Domain
-from services.errors import BadInput, DomainError, NotFound
-from services.pii import mask_text
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class Access(StrEnum):
 @dataclass(frozen=True)
 class FieldProblem:
     """One field that did not validate: pydantic's message, or a domain refusal raised by a
-    field validator (services.application_form.field_refusal), whose words are ours."""
+    field validator (services.applicants.form.field_refusal), whose words are ours."""
 
     field: str
     message: str
@@ -98,6 +98,7 @@ class Call:
 MAX_ID = 2**63 - 1  # ids are BIGINT
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse]]  # a file download
+H = TypeVar("H", bound=Handler)  # a handler keeps its own signature once registered
 
 
 @dataclass
@@ -191,13 +192,13 @@ class Api:
     def route(self, method: str, path: str, *, access: Access | set[Role] | frozenset[Role],
               summary: str, tag: str, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
-              allow_initial_password: bool = False) -> Callable[[Handler], Handler]:
+              allow_initial_password: bool = False) -> Callable[[H], H]:
         if isinstance(access, set):
             access = frozenset(access)
         if isinstance(access, frozenset) and not access:
             raise ValueError(f"{method} {path}: an empty role set would admit nobody")
 
-        def register(handler: Handler) -> Handler:
+        def register(handler: H) -> H:
             self.endpoints.append(Endpoint(method.upper(), path, handler, access, summary, tag,
                                            body, query, response, allow_initial_password))
             return handler

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.administration import GrantSpec
+from services.admin.actions import GrantSpec
 
 
 class Model(BaseModel):

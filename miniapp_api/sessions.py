@@ -10,7 +10,7 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
-from services.redis_keys import SESSION_TTL, RedisKeys
+from services.common.redis_keys import SESSION_TTL, RedisKeys
 
 
 class SessionStore(Protocol):

@@ -226,7 +226,7 @@ class Invitation(Model):
     due_at = fields.DatetimeField()
     replied_at = fields.DatetimeField(null=True)
     reason = fields.CharField(max_length=100, null=True)
-    # how the answer came: chat / miniapp / sms / link / voice (services.draw_calls.VIA)
+    # how the answer came: chat / miniapp / sms / link / voice (services.draws.calls.VIA)
     answered_via = fields.CharField(max_length=12, null=True)
     code = fields.CharField(max_length=8, null=True)  # 验证码, on confirmation
     supplementary = fields.BooleanField(default=False)
@@ -284,7 +284,7 @@ class DrawLog(Model):
     role = fields.CharField(max_length=16)  # agency / verifier / admin / system
     actor_id = fields.BigIntField(null=True)  # person id (none for the system)
     actor_name = fields.CharField(max_length=32)  # masked: 陈*强
-    action = fields.CharField(max_length=24)  # services.draw_log.ACTIONS
+    action = fields.CharField(max_length=24)  # services.draws.oplog.ACTIONS
     reason = fields.CharField(max_length=200, null=True)
     detail: dict[str, Any] = fields.JSONField(default=dict)
 

@@ -68,7 +68,7 @@ class _PersonManager(Manager):
 class Person(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=32)
-    id_number_enc = fields.TextField()  # AES-GCM, services.pii.Vault
+    id_number_enc = fields.TextField()  # AES-GCM, services.common.pii.Vault
     id_number_hash = fields.CharField(max_length=64, unique=True)
     id_masked = fields.CharField(max_length=18)  # 110105********002X, for display
     gender = fields.CharField(max_length=1)

@@ -12,7 +12,6 @@ from aiohttp import web
 
 from bot.callback import SEEN
 from bot.notify_texts import NotifyTexts
-from handlers.menu import menu
 from models import column
 from models.wechat import Channel, WeChatIdentity
 from sandbox.console_links import setup_console_links
@@ -99,7 +98,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
             platform.on_template_sent = client.template_finished
             sub[CALLBACK] = client
             # as if `expertbot menu` had pushed it (the server is not listening yet)
-            platform.set_menu(menu(settings.miniapp_appid, settings.own_url))
+            platform.set_menu(settings.menu)
             yield
 
     app.cleanup_ctx.append(startup)

@@ -9,8 +9,6 @@ import json
 
 from aiohttp import web
 
-from console.app import SESSION_COOKIE
-from console.sessions import ConsoleSessions, password_stamp
 from models.people import Person
 from sandbox.context import SANDBOX
 from sandbox.platform import Platform
@@ -40,14 +38,12 @@ async def console_as(request: web.Request) -> web.Response:
     """Open the console signed in as a demo user (by key: handler, verifier, admin, …)."""
     demo = next((d for d in DEMO_PEOPLE if d.key == request.query.get("key")), None)
     person = await Person.get_or_none(phone=demo.phone) if demo else None
-    if person is None:
+    sign_in = request.config_dict[SANDBOX].console_sign_in
+    if person is None or sign_in is None:
         raise web.HTTPNotFound(text="没有这个演示用户（key 如 handler、verifier、admin）")
-    services = request.config_dict[SANDBOX]
-    session = await ConsoleSessions(services.redis, services.keys).create(
-        person.id, password_stamp(person))
+    cookie, token = await sign_in(person)
     response = web.Response(status=303, headers={"Location": "/console/home"})
-    response.set_cookie(SESSION_COOKIE, session.token, path="/console", httponly=True,
-                        samesite="Lax")
+    response.set_cookie(cookie, token, path="/console", httponly=True, samesite="Lax")
     return response
 
 

@@ -3,15 +3,18 @@ services the simulator acts through, both handed over by the composition root.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.notify_texts import NotifyTexts
 from bot.voice_tencent import SandboxVoice
+from models.people import Person
+from services.common.redis_keys import RedisKeys
 from services.domain import Domain
-from services.redis_keys import RedisKeys
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class SandboxSettings:
     own_url: str
     mode: str = "safe"  # the message mode the service expects (WECHAT_MESSAGE_MODE)
     pay: SandboxPay | None = None
+    # the official account's custom menu, as if `expertbot menu` had pushed it
+    menu: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +56,8 @@ class SandboxServices:
     voice: SandboxVoice | None = None  # the stand-in VMS account, when VOICE_PROVIDER=sandbox
     sms_callback_token: str = ""  # how the simulator's SMS replies reach the service
     realname_keys: tuple[str, str] | None = None  # the fake real-name service's API key
+    # opens a console session for a person: the cookie's name and value
+    console_sign_in: Callable[[Person], Awaitable[tuple[str, str]]] | None = None
 
 
 SANDBOX_SETTINGS = web.AppKey("sandbox_settings", SandboxSettings)

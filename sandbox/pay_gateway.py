@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wechatpayv3.utils import load_private_key, rsa_sign
 
 from sandbox.pay_bill import bill_download, trade_bill
-from services.clock import CHINA
-from services.paygate import BillRow
+from services.common.clock import CHINA
+from services.payments.gateway import BillRow
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from sandbox.fake_tencent_vms import TENCENT_VMS
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform, Sent
 from sandbox.wechat_push import Mode, Pusher, event_fields, text_fields
-from services.draw_log import Actor
-from services.pii import mask_phone
+from services.common.pii import mask_phone
+from services.draws.oplog import Actor
 
 CALLBACK = web.AppKey("sandbox_callback_client", CallbackClient)
 PLATFORM = web.AppKey("sim_platform", Platform)

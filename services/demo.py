@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from models.people import Agency, Person, Role, RoleGrant
 from models.wechat import Channel, WeChatIdentity
-from services.identity_rules import id_check_character
-from services.people import NewPerson, People
+from services.people.identity_rules import id_check_character
+from services.people.persons import NewPerson, People
 
 DEMO_PASSWORD = "Demo2026ok"
 AGENCY = ("广州市示例招标代理有限公司", "91440101MA5DEMO001")
@@ -147,7 +147,7 @@ DEMO_FORM = {
 
 
 def demo_credit_code(seq: int) -> str:
-    from services.identity_rules import uscc_check_char
+    from services.people.identity_rules import uscc_check_char
 
     first17 = f"91440101MA5D{seq:05d}"
     return first17 + uscc_check_char(first17)
@@ -197,7 +197,7 @@ async def load_lifecycle(people: People, now: datetime) -> None:
         "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),
         "study_until": now + timedelta(days=60), "fee_fen": 20000})
     if made:  # its lessons: studied for their minutes, as the server measures them
-        from services.courseware import add_lesson
+        from services.education.courseware import add_lesson
 
         for title, kind, body, minutes in (
                 ("评标专家管理办法解读", "document", "《评标专家和评标专家库管理办法》要点：专家的"

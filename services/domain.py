@@ -7,30 +7,30 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from services.administration import Administration
-from services.agencies import Agencies
-from services.applications import Applications
-from services.attendance import Attendance
-from services.bill_reconcile import BillReconcile
-from services.binding import Binding
-from services.codes import VerificationCodes
-from services.draw_engine import DrawEngine
-from services.draw_followups import DrawFollowups
-from services.draw_setup import DrawSetup
-from services.education import Education
-from services.exams import Exams
-from services.feedback import FeedbackDesk
-from services.files import FileStore
-from services.invoices import Invoices
-from services.links import Links
-from services.outbox import Outbox
-from services.payments import Payments
-from services.people import People
-from services.pii import Vault
-from services.public_notice import PublicNotice
-from services.registration import Registration
-from services.review import Review
-from services.scenes import SceneCodec
+from services.admin.actions import Administration
+from services.admin.feedback import FeedbackDesk
+from services.applicants.applications import Applications
+from services.applicants.public_notice import PublicNotice
+from services.applicants.review import Review
+from services.common.files import FileStore
+from services.common.links import Links
+from services.common.pii import Vault
+from services.common.scenes import SceneCodec
+from services.draws.attendance import Attendance
+from services.draws.engine import DrawEngine
+from services.draws.followups import DrawFollowups
+from services.draws.setup import DrawSetup
+from services.education.courses import Education
+from services.education.exams import Exams
+from services.notifications.outbox import Outbox
+from services.payments.bill import BillReconcile
+from services.payments.invoices import Invoices
+from services.payments.orders import Payments
+from services.people.agencies import Agencies
+from services.people.binding import Binding
+from services.people.codes import VerificationCodes
+from services.people.persons import People
+from services.people.registration import Registration
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from models.exams import ExamAttempt
-from services.clock import china_today
+from services.common.clock import china_today
 from services.domain import Domain
 
 DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
@@ -32,7 +32,7 @@ async def exam_timeout(ctx: dict[str, Any], attempt_id: int) -> None:
 
 async def sweep_exams(ctx: dict[str, Any]) -> int:
     """Every papers past its deadline, in case a timer job was lost; and the public notices
-    of exam-less batches that ended (services/public_notice.py)."""
+    of exam-less batches that ended (services/applicants/public_notice.py)."""
     domain, now = domain_of(ctx), datetime.now(UTC)
     await domain.public_notice.close_due(now)
     return int(await domain.exams.submit_overdue(now))
@@ -46,7 +46,7 @@ async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def reconcile_bill(ctx: dict[str, Any]) -> str:
     """Yesterday's payments (China time) against WeChat Pay's trade bill
-    (services/bill_reconcile.py). WeChat Pay makes a day's bill from 09:00 China time the
+    (services/payments/bill.py). WeChat Pay makes a day's bill from 09:00 China time the
     next day and advises fetching it after 10:00, so the cron runs at 10:30 China time
     (config/worker.py's CRON_TIMEZONE), and again at 11:30, 12:30, 14:30 and 16:30: a
     later run does nothing once the day has a result read from its bill (ok or
@@ -70,7 +70,7 @@ async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> No
 
 
 async def draw_invitation_call(ctx: dict[str, Any], invitation_id: int, attempt: int) -> None:
-    """A drawn expert has not answered yet: their phone rings (services/draw_calls.py)."""
+    """A drawn expert has not answered yet: their phone rings (services/draws/calls.py)."""
     calls = domain_of(ctx).draws.calls
     if calls is not None:
         await calls.call(invitation_id, attempt, datetime.now(UTC))

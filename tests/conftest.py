@@ -32,7 +32,7 @@ from sandbox.fake_api import fake_api_app
 from sandbox.pay_gateway import PayGateway, pay_gateway_app
 from sandbox.platform import Platform
 from sandbox.wechat_push import Pusher
-from services.pii import Vault
+from services.common.pii import Vault
 from tests.helpers import (
     AES_KEY,
     APPID,

@@ -23,9 +23,9 @@ from config.health import READINESS
 from config.settings import ROOT, Settings
 from sandbox.platform import Platform
 from sandbox.wechat_push import Mode, Push, Pusher, event_fields, text_fields
-from services.errors import DomainError
-from services.pii import find_unmasked
-from services.texts import Texts
+from services.common.errors import DomainError
+from services.common.pii import find_unmasked
+from services.common.texts import Texts
 
 # Phones and ID numbers found unmasked in anything the service sent during the current test
 # (chat replies, API responses, log records); an autouse fixture fails the test on any.

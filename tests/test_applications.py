@@ -14,9 +14,9 @@ from aiohttp.test_utils import TestClient
 from models.applications import Application, Batch
 from models.notifications import Notification
 from models.people import Person, Role, RoleGrant
-from services.applications import require_window_open
+from services.applicants.applications import require_window_open
+from services.common.errors import ClosedWindow
 from services.demo import DEMO_FORM, FINANCE_STAGES, GD_STAGES, demo_credit_code
-from services.errors import ClosedWindow
 from tests.helpers import Api, Chat, said
 from web.context import DOMAIN
 

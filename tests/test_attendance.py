@@ -19,10 +19,10 @@ from models.draws import (
 )
 from models.notifications import Notification
 from sandbox.platform import Platform
-from services.attendance import Attendance
-from services.clock import CHINA
-from services.errors import DomainError
-from services.scenes import CheckinScene
+from services.common.clock import CHINA
+from services.common.errors import DomainError
+from services.common.scenes import CheckinScene
+from services.draws.attendance import Attendance
 from tests.draw_world import drawn, make_experts, openid_of, prepared, start_draw
 from tests.helpers import PHONE_LIKE, Api, Chat, said
 from web.context import DOMAIN

@@ -20,11 +20,11 @@ from models.payments import OrderStatus, PayOrder
 from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
 from sandbox.pay_bill import HEADER, SUMMARY
 from sandbox.pay_gateway import PayGateway
-from services.bill_reconcile import BillReconcile, Report, bill_ready_at
-from services.clock import CHINA, china_today
-from services.errors import BadInput
+from services.common.clock import CHINA, china_today
+from services.common.errors import BadInput
 from services.jobs import DOMAIN_CTX, reconcile_bill
-from services.paygate import UNREADABLE, BillRow, PayError
+from services.payments.bill import BillReconcile, Report, bill_ready_at
+from services.payments.gateway import UNREADABLE, BillRow, PayError
 from tests.console_helpers import Desk
 from tests.helpers import Api, eventually, process_env
 from tests.test_payments import course_fee
@@ -106,7 +106,7 @@ async def test_each_disagreement_is_recorded_and_a_rerun_replaces_it(
         + timedelta(hours=15)))
     pay_gateway.bill_dropped.add(dropped.out_trade_no)
     pay_gateway.bill_amount_override[cheaper.out_trade_no] = 19999
-    with caplog.at_level(logging.WARNING, logger="services.bill_reconcile"):
+    with caplog.at_level(logging.WARNING, logger="services.payments.bill"):
         report = await reconciler(client).reconcile_day(day, datetime.now(UTC))
     assert report.status == RunStatus.MISMATCHES
     assert (report.bill_rows, report.our_paid, report.mismatch_count) == (4, 3, 4)

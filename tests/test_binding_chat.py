@@ -9,9 +9,9 @@ from aiohttp.test_utils import TestClient
 from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
+from services.common.scenes import BindScene
 from services.demo import DemoPerson
-from services.identity_rules import id_check_character
-from services.scenes import BindScene
+from services.people.identity_rules import id_check_character
 from tests.helpers import Api, Chat, eventually, redis_of
 from tests.test_login_locks import LOCKED, Clock, sms_code, wrong_codes
 from web.context import DOMAIN

@@ -10,10 +10,10 @@ import re
 import pytest
 from aiohttp.test_utils import TestClient
 
-from handlers.draw_reply import CHOICES
 from models.draws import Invitation, InvitationStatus
 from models.wechat import Feedback
 from sandbox.platform import Platform
+from services.draws.answers import CHOICES
 from tests.draw_world import make_experts, openid_of, prepared, start_draw
 from tests.helpers import Api, Chat, eventually
 

@@ -17,7 +17,7 @@ from models.draws import DrawActivity, Invitation
 from models.notifications import Notification
 from models.people import Person, Role
 from sandbox.platform import Platform
-from services.clock import CHINA
+from services.common.clock import CHINA
 from services.demo import DEMO_PEOPLE
 from tests.console_helpers import Desk
 from tests.draw_world import TENDERER, drawn, finish, make_experts, prepared
@@ -132,7 +132,7 @@ async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
             resp, _ = await desk.get(path, follow=False)
             if who is None:
                 assert resp.status == 303, path
-            elif table.admits(roles, *spec.uses):
+            elif table.admits(roles, spec.uses):
                 assert resp.status in (200, 404), (who.key, path, resp.status)
             else:
                 assert resp.status == 403, (who.key, path, resp.status)
@@ -140,7 +140,7 @@ async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
         for spec in forms:  # the forms too, with a valid token: the role decides
             path = "/console" + re.sub(r"\{\w+\}", "999999", spec.path)
             resp, _ = await desk.post(path, {})
-            if who is not None and not table.admits(roles, *spec.uses):
+            if who is not None and not table.admits(roles, spec.uses):
                 assert resp.status == 403, (who.key, path, resp.status)
             elif who is None:
                 assert resp.status in (303, 403), path

@@ -24,7 +24,7 @@ from models.people import Person, RoleGrant
 from sandbox.app import SANDBOX_PLATFORM
 from sandbox.pay_gateway import PayGateway
 from sandbox.wechat_push import Pusher, text_fields
-from services.clock import CHINA
+from services.common.clock import CHINA
 from tests.conftest import AES_KEY, APPID, TOKEN
 from tests.console_helpers import Desk
 from tests.draw_world import drawn, make_experts, prepared, start_draw, the_results_unseal

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.wechat import Channel, WeChatIdentity
-from services.clock import CHINA
+from services.common.clock import CHINA
 from services.demo import DEMO_PASSWORD, DEMO_POOL_SPECIALTY, demo_credit_code
 from tests.draw_world import the_results_unseal
 from tests.test_applications import PDF

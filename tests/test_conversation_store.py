@@ -16,7 +16,7 @@ from bot.conversation import (
     is_pending,
 )
 from bot.fsm import FSMRecord
-from services.redis_keys import RedisKeys
+from services.common.redis_keys import RedisKeys
 from tests.helpers import redis_of
 
 TTL, LOCK_MS = 60, 30_000

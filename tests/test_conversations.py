@@ -12,14 +12,14 @@ from aiohttp.test_utils import TestClient
 
 from bot.conversation import forget_identity
 from handlers.commands import AUDIENCES
-from handlers.draw_reply import CHOICES
 from handlers.fallback import HANDLERS, synonyms
 from handlers.routing import routers
 from models.draws import Invitation, InvitationStatus
 from models.payments import PayOrder
 from models.wechat import Channel, WeChatIdentity
+from services.common.redis_keys import RedisKeys
 from services.demo import demo_id
-from services.redis_keys import RedisKeys
+from services.draws.answers import CHOICES
 from tests.draw_world import make_experts, openid_of, prepared, start_draw
 from tests.helpers import Api, Chat, redis_of
 

@@ -44,7 +44,7 @@ from config.settings import ROOT, SECRET_FIELDS, Settings, generate_secrets
 from config.sms_settings import TencentSmsSettings
 from config.voice_settings import TencentVoiceSettings
 from sandbox.wechat_push import Pusher, text_fields
-from services.trace import hashed_openid
+from services.common.trace import hashed_openid
 
 DEPLOY = ROOT / "deploy"
 UNITS = DEPLOY / "systemd"

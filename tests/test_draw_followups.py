@@ -11,9 +11,9 @@ from aiohttp.test_utils import TestClient
 from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Section
 from models.notifications import Notification
 from models.people import Person
-from services.clock import CHINA
-from services.draw_log import Actor
-from services.errors import DomainError
+from services.common.clock import CHINA
+from services.common.errors import DomainError
+from services.draws.oplog import Actor
 from tests.draw_world import (
     ask_withdrawal,
     drawn,

@@ -23,7 +23,7 @@ from models.draws import (
 )
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
-from services.catalogue import catalogue
+from services.reference.catalogue import catalogue
 from tests.draw_world import TENDERER, make_experts, prepared, start_draw
 from tests.helpers import Api
 from web.context import DOMAIN

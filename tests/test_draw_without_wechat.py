@@ -25,9 +25,9 @@ from models.wechat import WeChatIdentity
 from sandbox.fake_tencent_sms import TENCENT_SMS
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.platform import Platform
-from services.draw_calls import invitation_key
-from services.draw_contacts import contact_report
-from services.texts import Texts
+from services.common.texts import Texts
+from services.draws.calls import invitation_key
+from services.draws.contacts import contact_report
 from tests.conftest import make_settings
 from tests.draw_world import make_experts, prepared, start_draw
 from tests.helpers import Api

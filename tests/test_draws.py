@@ -21,8 +21,8 @@ from models.experts import Unavailability
 from models.notifications import Notification
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.draw_audit import audit, export_record
-from services.draw_results import audit_records
+from services.draws.audit import audit, export_record
+from services.draws.results import audit_records
 from tests.draw_world import NONCE, make_experts, prepared, start_draw, submit
 from tests.helpers import PHONE_LIKE, Api, Chat
 from web.context import DOMAIN

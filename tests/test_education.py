@@ -15,8 +15,8 @@ from models.education import Course, Enrollment, Lesson
 from models.notifications import Notification
 from models.people import Person, Role, RoleGrant
 from sandbox.platform import Platform
-from services import courseware
-from services.courseware import BEAT_EVERY
+from services.education import courseware
+from services.education.courseware import BEAT_EVERY
 from tests.draw_world import make_experts
 from tests.helpers import Api, eventually
 from web.context import DOMAIN

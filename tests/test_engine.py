@@ -25,9 +25,9 @@ from bot.replies import SILENCE
 from bot.replies import Text as TextReply
 from bot.router import Router
 from sandbox.wechat_push import event_fields, text_fields
-from services.outbox import Outbox
-from services.redis_keys import RedisKeys
-from services.scenes import SceneCodec
+from services.common.redis_keys import RedisKeys
+from services.common.scenes import SceneCodec
+from services.notifications.outbox import Outbox
 from tests.helpers import TEXTS, Proxy, eventually, redis_of
 from web.context import DOMAIN
 

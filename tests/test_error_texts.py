@@ -14,9 +14,9 @@ import pytest
 from jinja2 import meta
 
 from config.settings import ROOT
-from services.clock import CHINA
-from services.pii import find_unmasked
-from services.texts import Texts
+from services.common.clock import CHINA
+from services.common.pii import find_unmasked
+from services.common.texts import Texts
 
 PRODUCT = ("services", "bot", "handlers", "miniapp_api", "web", "config", "sandbox")
 CODE = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")

@@ -14,8 +14,8 @@ from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile, ExpertSpecialty
 from models.notifications import Notification
 from models.people import Person, RoleGrant
+from services.common.errors import DomainError
 from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES, demo_credit_code
-from services.errors import DomainError
 from tests.helpers import Chat, eventually, said
 from web.context import DOMAIN
 

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 from models.applications import Application
 from models.experts import ExpertProfile, Unavailability
 from models.people import Person
-from services.clock import china_today
+from services.common.clock import china_today
 from services.demo import demo_credit_code
 from tests.helpers import Api, Chat
 
@@ -135,7 +135,7 @@ async def test_deregistration_waits_for_an_evaluation_the_expert_confirmed(
     注销 (seed 002) is refused until it has ended, naming its date and what to do."""
     from models.draws import DrawActivity, Invitation
     from models.wechat import Channel, WeChatIdentity
-    from services.clock import CHINA
+    from services.common.clock import CHINA
     from tests.draw_world import drawn, make_experts
 
     await make_experts(client, 3)

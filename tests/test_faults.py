@@ -31,7 +31,7 @@ from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
 from sandbox.platform import Fault, Platform
 from sandbox.wechat_push import event_fields, text_fields
-from services.redis_keys import RedisKeys
+from services.common.redis_keys import RedisKeys
 from tests.conftest import make_settings
 from tests.draw_world import make_experts, prepared, start_draw
 from tests.helpers import Api, Chat, eventually, process_env, redis_of

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.errors import BadInput, NotAllowed
-from services.identity_rules import (
+from services.common.errors import BadInput, NotAllowed
+from services.common.pii import ID_RE, PHONE_RE, mask_id, mask_phone, mask_text
+from services.people.identity_rules import (
     anniversary,
     hash_password,
     id_check_character,
@@ -20,7 +21,6 @@ from services.identity_rules import (
     require_strong_password,
     verify_password,
 )
-from services.pii import ID_RE, PHONE_RE, mask_id, mask_phone, mask_text
 from tests.helpers import said
 
 

@@ -18,8 +18,8 @@ from aiohttp.test_utils import TestClient
 from models.wechat import WeChatIdentity
 from sandbox.platform import Fault, Platform
 from services.demo import DEMO_PASSWORD, DemoPerson
-from services.identity_rules import id_check_character
-from services.lockout import CODE_GUESSES, PERSON_FAILURES
+from services.people.identity_rules import id_check_character
+from services.people.lockout import CODE_GUESSES, PERSON_FAILURES
 from tests.helpers import Api, ApiAnswer, Chat, eventually
 from web.context import DOMAIN
 

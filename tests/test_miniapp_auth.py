@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
-from services.clock import china_today
+from services.common.clock import china_today
 from services.demo import DEMO_PASSWORD, DemoPerson, demo_id
 from tests.helpers import Api, Chat
 from tests.test_login_locks import Clock
@@ -248,7 +248,7 @@ async def test_openapi_document_lists_every_endpoint(client: TestClient) -> None
 async def test_chat_and_api_askers_are_locked_apart(chat: Chat, api: Api,
                                                      demo: dict) -> None:
     """Five wrong codes in chat lock that openid; a mini-program session is another asker:
-    its tries are its own (the person's own budget is larger, services/lockout.py)."""
+    its tries are its own (the person's own budget is larger, services/people/lockout.py)."""
     expert: DemoPerson = demo["expert"]
     await chat.say("o_bruter", "绑定")
     await chat.say("o_bruter", expert.id_number)

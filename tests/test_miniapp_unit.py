@@ -13,10 +13,10 @@ from aiohttp import web
 from config.settings import ROOT
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
+from services.common.errors import Unavailable
+from services.common.ports import MiniSession
+from services.common.texts import Texts
 from services.domain import Domain
-from services.errors import Unavailable
-from services.ports import MiniSession
-from services.texts import Texts
 
 
 class MemorySessions:

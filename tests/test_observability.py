@@ -25,7 +25,7 @@ from models.payments import OrderStatus, Payable, PayOrder
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields
-from services.trace import hashed_openid
+from services.common.trace import hashed_openid
 from tests.conftest import make_settings
 from tests.draw_world import drawn, make_experts
 from tests.helpers import Api, Chat, eventually, redis_of
@@ -206,7 +206,7 @@ def test_processes_sharing_a_metrics_directory_write_files_of_their_own(tmp_path
     script = ("import os, socket\n"
               "from config.metrics_dir import use_metrics_dir\n"
               "use_metrics_dir()\n"
-              "from services.metrics import SENDS\n"
+              "from services.common.metrics import SENDS\n"
               "SENDS.labels('cs', 'sent').inc()\n"
               "print(socket.gethostname().replace('_', '-'), os.getpid())\n")
     env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}

@@ -25,7 +25,7 @@ from models.notifications import Notification, Status, SubscribeConsent
 from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers
 from sandbox.platform import Fault, Platform, check_field
-from services.sms import SmsMessage
+from services.notifications.sms import SmsMessage
 from tests.conftest import make_settings
 from tests.helpers import eventually, reset_state
 from web.context import DOMAIN

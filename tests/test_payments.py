@@ -23,9 +23,9 @@ from models.payments import OrderStatus, Payable, PayOrder
 from models.people import Person
 from sandbox.pay_gateway import FakeOrder, PayGateway
 from sandbox.platform import Platform
-from services.clock import CHINA
-from services.errors import DomainError
-from services.payments import FeeItem, Payments
+from services.common.clock import CHINA
+from services.common.errors import DomainError
+from services.payments.orders import FeeItem, Payments
 from tests.helpers import Api, Chat, eventually, said
 from web.context import DOMAIN
 
@@ -315,7 +315,7 @@ def test_a_platform_certificate_is_accepted_during_a_switch(tmp_path, pay_secret
     from cryptography.x509.oid import NameOID
 
     from bot.wechatpay import NotificationVerifier
-    from services.paygate import NotificationRejected
+    from services.payments.gateway import NotificationRejected
 
     platform_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Tenpay.com Root CA")])

@@ -25,9 +25,9 @@ from models.draws import (
 )
 from models.experts import ExpertProfile
 from models.people import Person
-from services.application_reads import applications_of
-from services.draw_scope import AgencyRole
-from services.draw_views import visible_file
+from services.applicants.reads import applications_of
+from services.draws.scope import AgencyRole
+from services.draws.views import visible_file
 from tests.conftest import make_settings
 from tests.draw_world import make_experts, prepared, start_draw
 from tests.helpers import Api, QueryCounter

@@ -17,7 +17,7 @@ from tortoise import connections
 
 from miniapp_api.routes import api as collect
 from models.people import Role
-from services.pii import find_unmasked, mask_id, mask_text
+from services.common.pii import find_unmasked, mask_id, mask_text
 from tests.helpers import Api, Chat, known_leak_finder
 from web.context import DOMAIN
 
@@ -114,7 +114,7 @@ def _date_forms(born: date) -> list[str]:
 
 async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
         client: TestClient, demo: dict) -> None:
-    from services.identity_rules import id_check_character, parse_id_number
+    from services.people.identity_rules import id_check_character, parse_id_number
 
     rows = await connections.get("default").execute_query_dict("SELECT * FROM person")
     by_masked = {r["id_masked"]: r for r in rows}
@@ -138,7 +138,7 @@ async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
 
 async def test_profile_replies_show_the_birth_year_not_the_date(chat: Chat, api: Api,
                                                                 demo: dict) -> None:
-    from services.identity_rules import parse_id_number
+    from services.people.identity_rules import parse_id_number
 
     expert = demo["expert"]
     born = parse_id_number(expert.id_number).birth_date
@@ -154,7 +154,7 @@ async def test_profile_replies_show_the_birth_year_not_the_date(chat: Chat, api:
 
 
 async def test_the_printed_review_form_shows_the_birth_year_only(api: Api, demo: dict) -> None:
-    from services.identity_rules import parse_id_number
+    from services.people.identity_rules import parse_id_number
     from tests.test_applications import FILES, applicant, form, make_batch
 
     born = parse_id_number(demo["applicant"].id_number).birth_date
@@ -178,9 +178,9 @@ async def test_the_age_rule_reads_the_birth_date_from_the_encrypted_number(
     from datetime import UTC, datetime
 
     from models.wechat import Channel, WeChatIdentity
-    from services.clock import china_today
+    from services.common.clock import china_today
     from services.demo import demo_id
-    from services.people import NewPerson
+    from services.people.persons import NewPerson
     from tests.test_applications import make_batch
 
     today = china_today(datetime.now(UTC))
@@ -272,17 +272,17 @@ async def test_password_login_does_the_same_work_for_unknown_accounts(
         api: Api, demo: dict, monkeypatch: pytest.MonkeyPatch) -> None:
     """No timing difference between a known and an unknown account: the scrypt check runs
     for both (against a dummy hash when nobody matches, or for a person with no password)."""
-    import services.people
+    import services.people.persons
     from services.demo import demo_id
 
     checked: list[str | None] = []
-    real = services.people.verify_password
+    real = services.people.persons.verify_password
 
     async def spy(password: str, stored: str | None) -> bool:
         checked.append(stored)
         return await real(password, stored)
 
-    monkeypatch.setattr(services.people, "verify_password", spy)
+    monkeypatch.setattr(services.people.persons, "verify_password", spy)
     token = await api.login("mp_timing")
     unknown_id = demo_id("110105", date(1960, 1, 2), 9, True)
     for account in (demo["applicant"].id_number, unknown_id, "13700000099",

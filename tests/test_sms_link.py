@@ -17,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from models.draws import Invitation, InvitationStatus
 from sandbox.platform import Platform
-from services.links import ANSWER_LINK
+from services.common.links import ANSWER_LINK
 from tests.test_simulator_browser import CHROMIUM
 from tests.test_sms_reply import _invited
 from tests.test_sms_tencent import _world

@@ -25,7 +25,7 @@ from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
 from sandbox.platform import Platform
-from services.sms import SmsMessage
+from services.notifications.sms import SmsMessage
 from tests.conftest import make_settings
 from tests.helpers import reset_state
 from web.context import DOMAIN

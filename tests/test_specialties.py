@@ -14,9 +14,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from services.catalogue import catalogue
-from services.errors import BadInput
-from services.specialties import Selection, SpecialtyRule, enforce_specialty_rule
+from services.common.errors import BadInput
+from services.reference.catalogue import catalogue
+from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 from tests.helpers import said
 
 CAT = catalogue()

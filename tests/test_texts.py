@@ -14,9 +14,9 @@ from bot.notify_texts import NotifyTexts
 from config.settings import ROOT
 from handlers.commands import HELP
 from sandbox.platform import check_field
-from services.clock import CHINA
-from services.pii import find_unmasked
-from services.texts import Texts
+from services.common.clock import CHINA
+from services.common.pii import find_unmasked
+from services.common.texts import Texts
 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.

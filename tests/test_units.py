@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from bot.filters import normalize
 from config.settings import Settings, SettingsError
-from services import pii
-from services.pii import mask_text
-from services.scenes import MAX_SCENE, SceneCodec, SceneError, scene_type
+from services.common import pii
+from services.common.pii import mask_text
+from services.common.scenes import MAX_SCENE, SceneCodec, SceneError, scene_type
 
 
 @scene_type("tst")
@@ -121,7 +121,7 @@ def test_development_defaults() -> None:
 def test_an_edited_text_is_picked_up_without_a_restart(tmp_path) -> None:
     import os
 
-    from services.texts import Texts
+    from services.common.texts import Texts
 
     (tmp_path / "chat").mkdir()
     path = tmp_path / "chat" / "hello.j2"

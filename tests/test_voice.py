@@ -26,10 +26,10 @@ from models.notifications import Notification, Status
 from sandbox.app import register_templates
 from sandbox.fake_tencent_vms import TENCENT_VMS, TencentVmsFake, stand_in
 from sandbox.platform import Platform
-from services.draw_calls import CALL_KIND, call_key
-from services.pii import mask_phone
-from services.texts import Texts
-from services.withdrawal_report import withdrawal_follow_up
+from services.common.pii import mask_phone
+from services.common.texts import Texts
+from services.draws.calls import CALL_KIND, call_key
+from services.draws.withdrawal_report import withdrawal_follow_up
 from tests.conftest import make_settings
 from tests.helpers import reset_state
 from tests.test_sms_reply import _invited
@@ -287,9 +287,9 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
     (seed 004: 30 minutes before the evaluation) the agency sees per invitation what was
     tried and which way the answer came."""
     from services.demo import DEMO_PEOPLE
-    from services.draw_calls import invitation_key
-    from services.draw_contacts import contact_report
-    from services.draw_notices import invitation_params, notice_of
+    from services.draws.calls import invitation_key
+    from services.draws.contacts import contact_report
+    from services.draws.notices import invitation_params, notice_of
 
     app, _client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat,
                                                         platform)

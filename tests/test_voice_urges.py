@@ -16,9 +16,9 @@ from bot.channels import CHANNELS
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.notifications import Notification, Status
 from sandbox.platform import Platform
-from services.draw_calls import call_key
-from services.pii import mask_phone
-from services.withdrawal_report import withdrawal_follow_up
+from services.common.pii import mask_phone
+from services.draws.calls import call_key
+from services.draws.withdrawal_report import withdrawal_follow_up
 from tests.test_sms_reply import _invited
 from tests.test_voice import _withdrawn, _world
 from web.context import DOMAIN

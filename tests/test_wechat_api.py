@@ -26,7 +26,7 @@ from bot.wechat_errors import (
 )
 from bot.wechat_token import TokenCache
 from sandbox.platform import Fault, Platform
-from services.redis_keys import RedisKeys
+from services.common.redis_keys import RedisKeys
 from tests.helpers import APPID, SECRET, redis_of
 from web.context import DOMAIN
 

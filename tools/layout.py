@@ -1,6 +1,9 @@
 """The layout gate (`make test` runs it): the import graph of the service's packages has no
 cycle, type-only and function-level imports included; nothing outside config/ imports
-config; no module is over 400 lines. Prints what is wrong and exits 1, or prints a summary."""
+config; the edges (handlers, web, miniapp_api, console, sandbox) import none of each other
+but for the console calling the API's endpoints; the domain and the models import no edge,
+no transport and no HTTP or WeChat library; no module is over 400 lines (a warning past
+350). Prints what is wrong and exits 1, or prints a summary."""
 
 from __future__ import annotations
 
@@ -11,22 +14,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("config", "bot", "handlers", "miniapp_api", "services", "models", "web", "sandbox",
             "console")
+# The edges serve one kind of client each; what two of them share lives in services/. The
+# console calls the API's endpoint functions, its one allowed crossing.
+EDGES = ("handlers", "web", "miniapp_api", "console", "sandbox")
+EDGE_CROSSINGS = {("console", "miniapp_api")}
+# the domain and the models know no wire format and no edge
+INNER = ("services", "models")
+OUTER = ("bot", "config", *EDGES)
+INNER_FORBIDDEN_LIBRARIES = ("aiohttp", "wechatpy", "wechatpayv3")
 MAX_LINES = 400
+WARN_LINES = 350  # a module this long is warned about: split it by concept before it must be
 
 
-def modules() -> dict[str, Path]:
+def modules(root: Path = ROOT) -> dict[str, Path]:
     found = {}
     for package in PACKAGES:
-        for path in (ROOT / package).rglob("*.py"):
+        for path in (root / package).rglob("*.py"):
             if "migrations" in path.parts:
                 continue
-            name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+            name = ".".join(path.relative_to(root).with_suffix("").parts)
             found[name.removesuffix(".__init__")] = path
     return found
 
 
-def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
-    """Every module of ours that `name` imports, anywhere in it."""
+def imports(name: str, path: Path, known: dict[str, Path],
+            libraries: set[str] | None = None) -> set[str]:
+    """Every module of ours that `name` imports, anywhere in it (and into `libraries` the
+    top-level names of every other import)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     out = set()
     for node in ast.walk(ast.parse(path.read_text())):
@@ -39,12 +53,34 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
                 parts = package.split(".")[:len(package.split(".")) - node.level + 1]
                 base = ".".join([*parts, base] if base else parts)
             targets = [base, *(f"{base}.{a.name}" for a in node.names)]
+        if libraries is not None and targets and not node_is_relative(node):
+            libraries.add(targets[0].split(".")[0])
         for target in targets:
             while target and target not in known:
                 target = target.rpartition(".")[0]
             if target and target != name:
                 out.add(target)
     return out
+
+
+def node_is_relative(node: ast.AST) -> bool:
+    return isinstance(node, ast.ImportFrom) and node.level > 0
+
+
+def crossings(graph: dict[str, set[str]]) -> list[str]:
+    """Edges importing each other, and the domain importing an edge, the transport or config."""
+    found = []
+    for name, deps in sorted(graph.items()):
+        here = name.split(".")[0]
+        for dep in sorted(deps):
+            there = dep.split(".")[0]
+            if here in EDGES and there in EDGES and here != there \
+                    and (here, there) not in EDGE_CROSSINGS:
+                found.append(f"{name} imports {dep} (an edge imports no other edge: move what "
+                             f"they share to services/)")
+            elif here in INNER and there in OUTER:
+                found.append(f"{name} imports {dep} (the domain and the models import no edge)")
+    return found
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -83,23 +119,39 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def main() -> int:
-    known = modules()
-    graph = {name: imports(name, path, known) for name, path in known.items()}
+def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
+    """What is wrong with the tree at `root`, the warnings, and a summary."""
+    known = modules(root)
+    libraries: dict[str, set[str]] = {name: set() for name in known}
+    graph = {name: imports(name, path, known, libraries[name]) for name, path in known.items()}
     problems = [f"import cycle: {' <-> '.join(c)}" for c in cycles(graph)]
+    problems += crossings(graph)
+    problems += [f"{name} imports {lib} (the domain knows no wire format or web library)"
+                 for name, libs in sorted(libraries.items()) if name.split(".")[0] in INNER
+                 for lib in sorted(libs) if lib in INNER_FORBIDDEN_LIBRARIES]
     problems += [f"{name} imports {dep} (only config/ may import config)"
                  for name, deps in sorted(graph.items()) if not name.startswith("config")
                  for dep in sorted(deps) if dep.split(".")[0] == "config"]
     sizes = {name: len(path.read_text().splitlines()) for name, path in known.items()}
     problems += [f"{name} has {n} lines (at most {MAX_LINES})"
                  for name, n in sorted(sizes.items()) if n > MAX_LINES]
+    warnings = [f"{name} has {n} lines (split it before {MAX_LINES})"
+                for name, n in sorted(sizes.items()) if WARN_LINES < n <= MAX_LINES]
+    edges = sum(len(d) for d in graph.values())
+    summary = (f"{len(known)} modules, {edges} imports, no cycle, largest "
+               f"{max(sizes.values(), default=0)} lines")
+    return problems, warnings, summary
+
+
+def main() -> int:
+    problems, warnings, summary = check()
+    for warning in warnings:
+        print(f"layout: warning: {warning}")
     for problem in problems:
         print(f"layout: {problem}")
     if problems:
         return 1
-    edges = sum(len(d) for d in graph.values())
-    print(f"layout: {len(known)} modules, {edges} imports, no cycle, largest "
-          f"{max(sizes.values())} lines")
+    print(f"layout: {summary}")
     return 0
 
 

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
 
-from handlers.draw_reply import DECISIONS, _said
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
-from services.clock import china_time
-from services.draw_notices import invitation_params, notice_of
-from services.links import ANSWER_LINK, LinkError
+from services.common.clock import china_time
+from services.common.links import ANSWER_LINK, LinkError
+from services.draws.answers import DECISIONS, said
+from services.draws.notices import invitation_params, notice_of
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 from web.rate import client_address, count, over_limit
@@ -115,8 +115,8 @@ async def answer_post(request: web.Request) -> web.Response:
     outcome = await request.app[DOMAIN].draws.reply(invitation.id, invitation.person_id,
                                                     choice, datetime.now(UTC), reason,
                                                     via="link")
-    said, _ = _said(request.app[TEXTS], outcome, reason or "-")
-    return await _page(request, outcome.invitation, said)
+    words, _ = said(request.app[TEXTS], outcome, reason or "-")
+    return await _page(request, outcome.invitation, words)
 
 
 def setup_answer_pages(app: web.Application) -> None:

@@ -12,12 +12,12 @@ from aiohttp import web
 
 from models.education import Course, Enrollment, Grading
 from models.people import Person
-from services.clock import CHINA
-from services.links import LinkError
-from services.qr import qr_svg_sync
+from services.common.clock import CHINA
+from services.common.links import LinkError
+from services.common.qr import qr_svg_sync
+from services.documents.pdf import cjk_font
 from web.context import DOMAIN, PAGES
 from web.pages import add_page, bad_link, render
-from web.pdf import cjk_font
 
 
 @dataclass(frozen=True)

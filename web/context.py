@@ -10,9 +10,9 @@ from aiohttp import web
 from jinja2 import Environment
 from redis.asyncio import Redis
 
+from services.common.redis_keys import RedisKeys
+from services.common.texts import Texts
 from services.domain import Domain
-from services.redis_keys import RedisKeys
-from services.texts import Texts
 
 DOMAIN = web.AppKey("web_domain", Domain)
 TEXTS = web.AppKey("web_texts", Texts)  # refusals and the pages' own words (texts/web/)

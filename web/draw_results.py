@@ -13,11 +13,11 @@ from models.draws import (
     Notice,
     Project,
 )
-from services.catalogue import catalogue
-from services.clock import china_time
-from services.draw_engine import CHECKIN_LINK, RESULT_LINK
-from services.draw_results import draw_results
-from services.links import LinkError
+from services.common.clock import china_time
+from services.common.links import LinkError
+from services.draws.results import draw_results
+from services.draws.seal import CHECKIN_LINK, RESULT_LINK
+from services.reference.catalogue import catalogue
 from web.context import DOMAIN
 from web.pages import add_page, bad_link, render
 

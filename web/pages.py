@@ -1,4 +1,4 @@
-"""HTML pages behind signed, expiring, personal links (services.links), and the small JSON
+"""HTML pages behind signed, expiring, personal links (services.common.links), and the small JSON
 API the exam page talks to."""
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from models.applications import Application
 from models.exams import Exam
 from models.people import Person
-from services.clock import china_time
-from services.errors import DomainError, Unavailable, http_status
-from services.exams import Exams
-from services.infra import infrastructure_errors
-from services.links import LinkError
-from services.papers import public_questions
-from services.pii import mask_text
-from web import form_sheet
+from services.common.clock import china_time
+from services.common.errors import DomainError, Unavailable, http_status
+from services.common.infra import infrastructure_errors
+from services.common.links import LinkError
+from services.common.pii import mask_text
+from services.documents import form_sheet
+from services.documents.form_sheet import sheet
+from services.education.exams import Exams
+from services.education.papers import public_questions
 from web.context import DOMAIN, PAGES, TEXTS
-from web.form_sheet import sheet
 
 log = logging.getLogger(__name__)
 

@@ -1,50 +1,48 @@
-"""The administrator's desk (issue 19, item 5; first pages): feedback with its answers
-(sent to whoever wrote it), and the marking queue of essays — entry exams and
-continuing-education tests (seed 003: 批阅状态 待批阅 / 合格 / 不合格)."""
+"""The administrator's desk (first pages): feedback with its answers (sent to whoever wrote
+it), and the marking queue of essays — entry exams and continuing-education tests (seed 003:
+批阅状态 待批阅 / 合格 / 不合格)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import act, page, person_of, redirect, render
-from console.context import CONSOLE
+from console.app import api, page, redirect, render
 from console.forms import text
-
-FEEDBACK = ("GET", "/admin/feedback")
-ANSWER = ("POST", "/admin/feedback/{feedback_id}/answer")
-MARKING = ("GET", "/admin/marking")
-MARK = ("POST", "/admin/marking/{attempt_id}")
+from console.invoke import fields
+from miniapp_api.routes import feedback_desk, marking
 
 
-@page("GET", "/feedback", uses=FEEDBACK)
+@page("GET", "/feedback", uses=feedback_desk.list_feedback)
 async def feedback(request: web.Request) -> web.Response:
     state = request.query.get("state", "open")
-    listed = await request.app[CONSOLE].endpoints.call(
-        request, person_of(request), *FEEDBACK,
-        query={"state": state} if state in ("open", "answered") else {})
+    listed = await api(request).call(feedback_desk.list_feedback, fields(
+        feedback_desk.FeedbackQuery, {"state": state} if state in ("open", "answered") else {}))
     return render(request, "feedback.html", items=listed.feedback, state=state)
 
 
-@page("POST", "/feedback/{feedback_id}", uses=ANSWER)
+@page("POST", "/feedback/{feedback_id}", uses=feedback_desk.answer_feedback)
 async def answer(request: web.Request) -> web.Response:
     form = await request.post()
-    await act(request, "/console/feedback", *ANSWER, params=dict(request.match_info),
-              body={"answer": text(form, "answer")})
+    calls = api(request, back="/console/feedback")
+    await calls.call(feedback_desk.answer_feedback,
+                     calls.fields(feedback_desk.AnswerIn, {"answer": text(form, "answer")}),
+                     path=request.match_info)
     return redirect(request, "/console/feedback", "回复已发送给反馈人。")
 
 
-@page("GET", "/marking", uses=MARKING)
-async def marking(request: web.Request) -> web.Response:
-    queue = await request.app[CONSOLE].endpoints.call(request, person_of(request), *MARKING)
+@page("GET", "/marking", uses=marking.queue)
+async def marking_queue(request: web.Request) -> web.Response:
+    queue = await api(request).call(marking.queue)
     return render(request, "marking.html", papers=queue.papers)
 
 
-@page("POST", "/marking/{attempt_id}", uses=MARK)
+@page("POST", "/marking/{attempt_id}", uses=marking.mark)
 async def mark(request: web.Request) -> web.Response:
     form = await request.post()
     points = {key.removeprefix("q:"): value.strip() for key, value in form.items()
               if isinstance(value, str) and key.startswith("q:")}
-    marked = await act(request, "/console/marking", *MARK, params=dict(request.match_info),
-                       body={"points": points})
+    calls = api(request, back="/console/marking")
+    marked = await calls.call(marking.mark, calls.fields(marking.MarksIn, {"points": points}),
+                              path=request.match_info)
     return redirect(request, "/console/marking", f"已批阅：总分 {marked.score} 分，"
                     f"{'合格' if marked.passed else '不合格'}，结果已通知考生。")

@@ -6,60 +6,53 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import act, page, person_of, redirect, render, see_other
-from console.context import CONSOLE
+from console.app import api, page, redirect, render, see_other
 from console.forms import text
-
-RESULTS = ("GET", "/draws/activities/{activity_id}/results")
-ATTENDANCE = ("GET", "/draws/activities/{activity_id}/attendance")
-PRINT = ("GET", "/draws/activities/{activity_id}/result-page")
-QR = ("GET", "/draws/activities/{activity_id}/checkin-qr")
-FOLLOW_UPS = {"urge": ("/draws/activities/{activity_id}/urge", "催促已发出。"),
-              "absence": ("/draws/activities/{activity_id}/absences", "已登记。"),
-              "supplement": ("/draws/activities/{activity_id}/supplement",
-                             "补抽已开始，补抽专家在结果中标 *。")}
+from miniapp_api.routes import attendance, draw_followups, draw_prep, drawing
 
 
-@page("GET", "/activities/{activity_id}/results", uses=RESULTS)
+@page("GET", "/activities/{activity_id}/results", uses=drawing.results)
 async def results(request: web.Request) -> web.Response:
-    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
-    params = {"activity_id": request.match_info["activity_id"]}
-    shown = await endpoints.call(request, person, *RESULTS, params=params)
-    attendance = await endpoints.call(request, person, *ATTENDANCE, params=params)
-    activity = await endpoints.call(request, person, "GET", "/draws/activities/{activity_id}",
-                                    params=params)
-    return render(request, "results.html", activity_id=params["activity_id"], activity=activity,
-                  experts=shown.experts, attendance=attendance)
+    calls = api(request)
+    path = {"activity_id": request.match_info["activity_id"]}
+    shown = await calls.call(drawing.results, path=path)
+    seen = await calls.call(attendance.attendance, path=path)
+    activity = await calls.call(draw_prep.show, path=path)
+    return render(request, "results.html", activity_id=path["activity_id"], activity=activity,
+                  experts=shown.experts, attendance=seen)
 
 
-@page("GET", "/activities/{activity_id}/print", uses=PRINT)
+@page("GET", "/activities/{activity_id}/print", uses=drawing.result_page)
 async def printable(request: web.Request) -> web.Response:
     """The printable results (a personal link valid one hour)."""
-    link = await request.app[CONSOLE].endpoints.call(
-        request, person_of(request), *PRINT, params=dict(request.match_info))
+    link = await api(request).call(drawing.result_page, path=request.match_info)
     return see_other(link.url)
 
 
-@page("GET", "/activities/{activity_id}/checkin", uses=QR)
+@page("GET", "/activities/{activity_id}/checkin", uses=attendance.checkin_qr)
 async def checkin(request: web.Request) -> web.Response:
-    qr = await request.app[CONSOLE].endpoints.call(request, person_of(request), *QR,
-                                                   params=dict(request.match_info))
+    qr = await api(request).call(attendance.checkin_qr, path=request.match_info)
     return render(request, "checkin.html", qr=qr, activity_id=request.match_info["activity_id"])
 
 
-@page("POST", "/activities/{activity_id}/after/{action}", uses=RESULTS)
+@page("POST", "/activities/{activity_id}/after/{action}", uses=drawing.results)
 async def follow_up(request: web.Request) -> web.Response:
     form = await request.post()
-    aid = request.match_info["activity_id"]
-    action = FOLLOW_UPS.get(request.match_info["action"])
-    if action is None:
-        raise web.HTTPNotFound()
-    path, done = action
-    body = {"urge": {"invitation_id": text(form, "invitation_id")},
-            "absence": {"key": text(form, "key"), "kind": text(form, "kind") or "缺席"},
-            "supplement": {}}[request.match_info["action"]]
-    made = await act(request, f"/console/activities/{aid}/results", "POST", path,
-                     params={"activity_id": aid}, body=body)
-    if request.match_info["action"] == "supplement":
-        return redirect(request, f"/console/activities/{made.id}", done)
-    return redirect(request, f"/console/activities/{aid}/results", done)
+    aid, action = request.match_info["activity_id"], request.match_info["action"]
+    back = f"/console/activities/{aid}/results"
+    calls, path = api(request, back=back), {"activity_id": aid}
+    if action == "urge":
+        await calls.call(attendance.urge, calls.fields(attendance.UrgeIn, {
+            "invitation_id": text(form, "invitation_id")}), path=path)
+        return redirect(request, back, "催促已发出。")
+    if action == "absence":
+        await calls.call(draw_followups.register_absence, calls.fields(
+            draw_followups.AbsenceIn, {"key": text(form, "key"),
+                                       "kind": text(form, "kind") or "缺席"}), path=path)
+        return redirect(request, back, "已登记。")
+    if action == "supplement":
+        made = await calls.call(draw_followups.supplement,
+                                calls.fields(draw_followups.SupplementIn, {}), path=path)
+        return redirect(request, f"/console/activities/{made.id}",
+                        "补抽已开始，补抽专家在结果中标 *。")
+    raise web.HTTPNotFound()

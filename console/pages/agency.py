@@ -5,30 +5,29 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import act, page, person_of, redirect, render
-from console.context import CONSOLE
+from console.app import api, page, redirect, render
 from console.forms import text, when
-
-HANDLERS = ("GET", "/agency/handlers")
-LINK = ("POST", "/agency/handlers")
-UNLINK = ("DELETE", "/agency/handlers/{grant_id}")
+from miniapp_api.routes import agency
+from miniapp_api.schemas import HandlerLinkIn
 
 
-@page("GET", "/handlers", uses=HANDLERS)
+@page("GET", "/handlers", uses=agency.list_handlers)
 async def handlers(request: web.Request) -> web.Response:
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *HANDLERS)
+    listed = await api(request).call(agency.list_handlers)
     return render(request, "handlers.html", agency=listed.agency, members=listed.members)
 
 
-@page("POST", "/handlers", uses=LINK)
+@page("POST", "/handlers", uses=agency.link_handler)
 async def link(request: web.Request) -> web.Response:
     form = await request.post()
-    made = await act(request, "/console/handlers", *LINK, body={
-        "phone": text(form, "phone"), "valid_until": when(form, "valid_until")})
+    calls = api(request, back="/console/handlers")
+    made = await calls.call(agency.link_handler, calls.fields(HandlerLinkIn, {
+        "phone": text(form, "phone"), "valid_until": when(form, "valid_until")}))
     return redirect(request, "/console/handlers", f"已关联经办人 {made.name}。")
 
 
-@page("POST", "/handlers/{grant_id}/unlink", uses=UNLINK)
+@page("POST", "/handlers/{grant_id}/unlink", uses=agency.unlink_handler)
 async def unlink(request: web.Request) -> web.Response:
-    done = await act(request, "/console/handlers", *UNLINK, params=dict(request.match_info))
+    done = await api(request, back="/console/handlers").call(agency.unlink_handler,
+                                                             path=request.match_info)
     return redirect(request, "/console/handlers", done.message)

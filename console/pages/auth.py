@@ -1,4 +1,4 @@
-"""Sign-in by password or by SMS code, with the API's own rules (services/binding.py: the
+"""Sign-in by password or by SMS code, with the API's own rules (services/people/binding.py: the
 password policy, lockout after failures, codes that expire), the forced change of an
 initial password, and sign-out."""
 
@@ -9,7 +9,6 @@ import hashlib
 from aiohttp import web
 
 from console.app import (
-    SESSION_COOKIE,
     cookie,
     page,
     person_of,
@@ -19,10 +18,10 @@ from console.app import (
     visitor,
 )
 from console.context import CONSOLE
-from console.sessions import password_stamp
+from console.sessions import SESSION_COOKIE, password_stamp
 from models.people import Person
-from services.binding import LOGIN
-from services.errors import DomainError
+from services.common.errors import DomainError
+from services.people.binding import LOGIN
 
 
 def _actor(request: web.Request) -> str:

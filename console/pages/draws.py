@@ -8,37 +8,32 @@ import json
 
 from aiohttp import web
 
-from console.app import page, person_of, render
-from console.context import CONSOLE
-
-LIST = ("GET", "/draws/activities")
-ONE = ("GET", "/draws/activities/{activity_id}")
-PROGRESS = ("GET", "/draws/activities/{activity_id}/progress")
+from console.app import api, page, render
+from console.invoke import fields
+from miniapp_api.routes import draw_prep, drawing
 
 
-@page("GET", "/activities", uses=LIST)
+@page("GET", "/activities", uses=draw_prep.activities)
 async def activities(request: web.Request) -> web.Response:
-    endpoints = request.app[CONSOLE].endpoints
-    listed = await endpoints.call(request, person_of(request), *LIST, query={"limit": 200})
+    listed = await api(request).call(draw_prep.activities,
+                                     fields(draw_prep.ActivitiesQuery, {"limit": 200}))
     return render(request, "activities.html", activities=listed.activities)
 
 
-@page("GET", "/activities/{activity_id}", uses=ONE)
+@page("GET", "/activities/{activity_id}", uses=draw_prep.show)
 async def activity(request: web.Request) -> web.Response:
-    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
-    params = {"activity_id": request.match_info["activity_id"]}
-    shown = await endpoints.call(request, person, *ONE, params=params)
-    counts = await endpoints.call(request, person, *PROGRESS, params=params)
+    calls = api(request)
+    shown = await calls.call(draw_prep.show, path=request.match_info)
+    counts = await calls.call(drawing.progress, path=request.match_info)
     return render(request, "activity.html", activity=shown, counts=counts)
 
 
-@page("GET", "/activities/{activity_id}/progress", uses=PROGRESS, touch=False)
+@page("GET", "/activities/{activity_id}/progress", uses=drawing.progress, touch=False)
 async def progress(request: web.Request) -> web.Response:
     """The counts and the status as JSON, polled by the activity page (no reload)."""
-    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
-    params = {"activity_id": request.match_info["activity_id"]}
-    counts = await endpoints.call(request, person, *PROGRESS, params=params)
-    shown = await endpoints.call(request, person, *ONE, params=params)
+    calls = api(request)
+    counts = await calls.call(drawing.progress, path=request.match_info)
+    shown = await calls.call(draw_prep.show, path=request.match_info)
     return web.json_response({**counts.model_dump(), "status_title": shown.status_title},
                              headers={"Cache-Control": "no-store"},
                              dumps=lambda d: json.dumps(d, ensure_ascii=False))

@@ -11,44 +11,36 @@ from decimal import Decimal, InvalidOperation
 
 from aiohttp import web
 
-from console.app import act, page, person_of, redirect, render
-from console.context import CONSOLE
+from console.app import api, page, redirect, render
 from console.forms import text, when
+from miniapp_api.routes import attendance, draw_followups, draw_log, draw_prep
 
-ONE = ("GET", "/draws/activities/{activity_id}")
-LOG = ("GET", "/draws/activities/{activity_id}/log")
-FEES = ("GET", "/draws/activities/{activity_id}/fees")
-FEE = ("PUT", "/draws/activities/{activity_id}/fees/{invitation_id}")
-WITHDRAWAL = ("GET", "/draws/activities/{activity_id}/withdrawal")
-EXPERTS = ("GET", "/draws/activities/{activity_id}/withdrawal/experts")
-OUTCOME = ("POST", "/draws/activities/{activity_id}/withdrawal/experts/{invitation_id}")
-CLONES = {"redraw": ("/draws/activities/{activity_id}/redraw",
+CLONES = {"redraw": (draw_followups.redraw,
                      "重新抽取活动已创建（原专家自动回避）：请核对通知和条件后提交核验。"),
-          "reeval": ("/draws/activities/{activity_id}/reeval",
-                     "复评活动已创建：提交核验通过后通知原专家。")}
+          "reeval": (draw_followups.reeval, "复评活动已创建：提交核验通过后通知原专家。")}
 
 
 def _aid(request: web.Request) -> dict[str, str]:
     return {"activity_id": request.match_info["activity_id"]}
 
 
-@page("GET", "/activities/{activity_id}/log", uses=LOG)
+@page("GET", "/activities/{activity_id}/log", uses=draw_log.agency_log)
 async def operation_log(request: web.Request) -> web.Response:
-    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
-    shown = await endpoints.call(request, person, *ONE, params=_aid(request))
-    entries = await endpoints.call(request, person, *LOG, params=_aid(request))
+    calls = api(request)
+    shown = await calls.call(draw_prep.show, path=_aid(request))
+    entries = await calls.call(draw_log.agency_log, path=_aid(request))
     return render(request, "log.html", activity=shown, entries=entries.entries)
 
 
-@page("GET", "/activities/{activity_id}/fees", uses=FEES)
+@page("GET", "/activities/{activity_id}/fees", uses=attendance.fees)
 async def fees(request: web.Request) -> web.Response:
-    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
-    shown = await endpoints.call(request, person, *ONE, params=_aid(request))
-    rows = await endpoints.call(request, person, *FEES, params=_aid(request))
+    calls = api(request)
+    shown = await calls.call(draw_prep.show, path=_aid(request))
+    rows = await calls.call(attendance.fees, path=_aid(request))
     return render(request, "fees.html", activity=shown, experts=rows.experts)
 
 
-@page("POST", "/activities/{activity_id}/fees/{invitation_id}", uses=FEE)
+@page("POST", "/activities/{activity_id}/fees/{invitation_id}", uses=attendance.record_fee)
 async def fee(request: web.Request) -> web.Response:
     form = await request.post()
     back = f"/console/activities/{request.match_info['activity_id']}/fees"
@@ -56,52 +48,53 @@ async def fee(request: web.Request) -> web.Response:
         amount = Decimal(text(form, "amount_yuan") or "x")
     except InvalidOperation:
         return redirect(request, back, "专家费：请填写金额（元），例如 800 或 800.50。")
-    await act(request, back, *FEE, params=dict(request.match_info),
-              body={"amount_yuan": str(amount), "paid": form.get("paid") == "1"})
+    calls = api(request, back=back)
+    await calls.call(attendance.record_fee, calls.fields(attendance.FeeIn, {
+        "amount_yuan": str(amount), "paid": form.get("paid") == "1"}), path=request.match_info)
     return redirect(request, back, "专家费已记录。")
 
 
-@page("POST", "/activities/{activity_id}/clone/{kind}", uses=ONE)
+@page("POST", "/activities/{activity_id}/clone/{kind}", uses=draw_prep.show)
 async def clone(request: web.Request) -> web.Response:
     form = await request.post()
-    aid = request.match_info["activity_id"]
     chosen = CLONES.get(request.match_info["kind"])
     if chosen is None:
         raise web.HTTPNotFound()
-    path, done = chosen
-    made = await act(request, f"/console/activities/{aid}", "POST", path,
-                     params={"activity_id": aid},
-                     body={k: when(form, k) for k in ("bid_open_at", "eval_start",
-                                                      "eval_end")})
+    handler, done = chosen
+    calls = api(request, back=f"/console/activities/{request.match_info['activity_id']}")
+    made = await calls.call(handler, calls.fields(draw_followups.CloneIn, {
+        k: when(form, k) for k in ("bid_open_at", "eval_start", "eval_end")}),
+                            path=_aid(request))
     return redirect(request, f"/console/activities/{made.id}", done)
 
 
-@page("GET", "/activities/{activity_id}/withdrawal", uses=WITHDRAWAL)
+@page("GET", "/activities/{activity_id}/withdrawal", uses=draw_followups.withdrawal_status)
 async def withdrawal(request: web.Request) -> web.Response:
-    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
-    shown = await endpoints.call(request, person, *ONE, params=_aid(request))
-    state = await endpoints.call(request, person, *WITHDRAWAL, params=_aid(request))
-    experts = await endpoints.call(request, person, *EXPERTS, params=_aid(request))
+    calls = api(request)
+    shown = await calls.call(draw_prep.show, path=_aid(request))
+    state = await calls.call(draw_followups.withdrawal_status, path=_aid(request))
+    experts = await calls.call(draw_followups.withdrawal_follow_up, path=_aid(request))
     return render(request, "withdrawal.html", activity=shown, state=state,
                   experts=experts.experts)
 
 
-@page("POST", "/activities/{activity_id}/withdrawal/{action}", uses=WITHDRAWAL)
+@page("POST", "/activities/{activity_id}/withdrawal/{action}",
+      uses=draw_followups.withdrawal_status)
 async def withdrawal_action(request: web.Request) -> web.Response:
     form = await request.post()
     aid, action = request.match_info["activity_id"], request.match_info["action"]
     back = f"/console/activities/{aid}/withdrawal"
+    calls = api(request, back=back)
     if action == "request":
-        await act(request, back, "POST", "/draws/activities/{activity_id}/withdrawal",
-                  params={"activity_id": aid}, body={"reason": text(form, "reason")})
+        await calls.call(draw_followups.request_withdrawal, calls.fields(
+            draw_followups.WithdrawalIn, {"reason": text(form, "reason")}), path=_aid(request))
         return redirect(request, back, "退选申请已提交交易中心核验。")
     if action == "take-back":
-        await act(request, back, "POST", "/draws/activities/{activity_id}/withdrawal/take-back",
-                  params={"activity_id": aid})
+        await calls.call(draw_followups.take_back_withdrawal, path=_aid(request))
         return redirect(request, back, "退选申请已撤回。")
     if action == "outcome":
-        await act(request, back, *OUTCOME, params={
-            "activity_id": aid, "invitation_id": text(form, "invitation_id")},
-                  body={"note": text(form, "note")})
+        await calls.call(draw_followups.record_outcome, calls.fields(
+            draw_followups.OutcomeIn, {"note": text(form, "note")}),
+            path={"activity_id": aid, "invitation_id": text(form, "invitation_id")})
         return redirect(request, back, "已登记通知结果。")
     raise web.HTTPNotFound()

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import page, person_of, render, visitor
+from console.app import api, page, render, visitor
 from console.context import CONSOLE
-
-DASHBOARD = ("GET", "/draws/dashboard")
-VERIFY = ("GET", "/verify/activities")
-REVIEW = ("GET", "/review/queue")
+from miniapp_api.routes import attendance, review, verify
 
 
 @page("GET", "/home")
 async def home(request: web.Request) -> web.Response:
-    endpoints, person = request.app[CONSOLE].endpoints, person_of(request)
+    endpoints, calls = request.app[CONSOLE].endpoints, api(request)
     seen_roles = visitor(request).roles
     dashboard = pending = reviews = None
-    if endpoints.admits(seen_roles, *DASHBOARD):
-        dashboard = await endpoints.call(request, person, *DASHBOARD)
-    if endpoints.admits(seen_roles, *VERIFY):
-        pending = len((await endpoints.call(request, person, *VERIFY)).activities)
-    if endpoints.admits(seen_roles, *REVIEW):
-        reviews = len((await endpoints.call(request, person, *REVIEW)).applications)
+    if endpoints.admits(seen_roles, attendance.dashboard):
+        dashboard = await calls.call(attendance.dashboard)
+    if endpoints.admits(seen_roles, verify.pending):
+        pending = len((await calls.call(verify.pending)).activities)
+    if endpoints.admits(seen_roles, review.queue):
+        reviews = len((await calls.call(review.queue)).applications)
     return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews)

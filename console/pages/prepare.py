@@ -6,20 +6,17 @@ forced end with a reason. Every action is the API's endpoint, refusals in its wo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 from multidict import MultiDictProxy
+from pydantic import BaseModel
 
-from console.app import act, page, person_of, redirect, render
-from console.context import CONSOLE
+from console.app import api, page, redirect, render
 from console.forms import many, text, when
+from miniapp_api.routes import draw_drafts, draw_prep, drawing, projects
 
-PROJECTS = ("GET", "/draws/projects")
-NEW_PROJECT = ("POST", "/draws/projects")
-NEW_ACTIVITY = ("POST", "/draws/activities")
-ONE = ("GET", "/draws/activities/{activity_id}")
 Form = MultiDictProxy[Any]
 
 
@@ -33,31 +30,32 @@ def _sections(raw: str) -> list[dict[str, str]]:
     return out
 
 
-@page("GET", "/projects", uses=PROJECTS)
-async def projects(request: web.Request) -> web.Response:
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *PROJECTS)
+@page("GET", "/projects", uses=projects.projects)
+async def project_list(request: web.Request) -> web.Response:
+    listed = await api(request).call(projects.projects)
     return render(request, "projects.html", projects=listed.projects)
 
 
-@page("POST", "/projects", uses=NEW_PROJECT)
+@page("POST", "/projects", uses=projects.create_project)
 async def new_project(request: web.Request) -> web.Response:
     form = await request.post()
     body: dict[str, Any] = {k: text(form, k) for k in (
         "name", "number", "kind", "region", "tenderer_name", "tenderer_credit_code")}
     body["sections"] = _sections(text(form, "sections"))
-    made = await act(request, "/console/projects", *NEW_PROJECT, body=body)
+    calls = api(request, back="/console/projects")
+    made = await calls.call(projects.create_project, calls.fields(projects.ProjectIn, body))
     return redirect(request, f"/console/activities/new?project_id={made.id}",
                     f"已登记项目「{made.name}」，请为它发起抽取活动。")
 
 
-@page("GET", "/activities/new", uses=NEW_ACTIVITY)
+@page("GET", "/activities/new", uses=draw_prep.create_activity)
 async def new_activity_page(request: web.Request) -> web.Response:
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *PROJECTS)
+    listed = await api(request).call(projects.projects)
     chosen = request.query.get("project_id", "")
     return render(request, "activity_new.html", projects=listed.projects, chosen=chosen)
 
 
-@page("POST", "/activities/new", uses=NEW_ACTIVITY)
+@page("POST", "/activities/new", uses=draw_prep.create_activity)
 async def new_activity(request: web.Request) -> web.Response:
     form = await request.post()
     body = {"project_id": text(form, "project_id"), "section_ids": many(form, "section_ids"),
@@ -65,8 +63,8 @@ async def new_activity(request: web.Request) -> web.Response:
             "eval_end": when(form, "eval_end"), "total": text(form, "total"),
             "response_minutes": text(form, "response_minutes") or "10",
             "on_site": form.get("on_site") == "1"}
-    made = await act(request, "/console/activities/new?project_id=" + text(form, "project_id"),
-                     *NEW_ACTIVITY, body=body)
+    calls = api(request, back="/console/activities/new?project_id=" + text(form, "project_id"))
+    made = await calls.call(draw_prep.create_activity, calls.fields(draw_prep.ActivityIn, body))
     return redirect(request, f"/console/activities/{made.id}",
                     "抽取活动已创建：请添加通知、抽取条件和回避，上传申请附件后提交核验。")
 
@@ -89,26 +87,31 @@ def _reason(form: Form) -> dict[str, Any]:
     return {"reason": text(form, "reason")}
 
 
-# action -> (the endpoint, the body read from the form, what to say when done)
-ACTIONS: dict[str, tuple[str, Callable[[Form], dict[str, Any]] | None, str]] = {
-    "notice": ("/draws/activities/{activity_id}/notices", _notice, "通知已添加。"),
-    "condition": ("/draws/activities/{activity_id}/conditions", _condition, "抽取条件已添加。"),
-    "avoid": ("/draws/activities/{activity_id}/avoidances",
-              lambda f: {k: text(f, k) for k in ("kind", "name", "code", "reason")},
-              "回避已添加。"),
-    "import": ("/draws/activities/{activity_id}/avoidances/import",
-               lambda f: {"csv": text(f, "csv")}, "回避名单已导入。"),
-    "submit": ("/draws/activities/{activity_id}/submit", _reason, "已提交交易中心核验。"),
-    "withdraw": ("/draws/activities/{activity_id}/withdraw", None, "已撤回核验申请。"),
-    "start": ("/draws/activities/{activity_id}/start", lambda f: {"nonce": text(f, "nonce")},
+def _fields(*names: str) -> Callable[[Form], dict[str, Any]]:
+    return lambda form: {k: text(form, k) for k in names}
+
+
+Handler = Callable[..., Awaitable[Any]]
+Body = tuple[type[BaseModel], Callable[[Form], dict[str, Any]]]
+# action -> (the endpoint, its body and how the form gives it, what to say when done)
+ACTIONS: dict[str, tuple[Handler, Body | None, str]] = {
+    "notice": (draw_prep.add_notice, (draw_prep.NoticeIn, _notice), "通知已添加。"),
+    "condition": (draw_prep.add_condition, (draw_prep.ConditionIn, _condition),
+                  "抽取条件已添加。"),
+    "avoid": (draw_prep.add_avoidance,
+              (draw_prep.AvoidanceIn, _fields("kind", "name", "code", "reason")), "回避已添加。"),
+    "import": (draw_prep.import_avoidances, (draw_prep.CsvIn, _fields("csv")), "回避名单已导入。"),
+    "submit": (draw_prep.draw_submit, (draw_prep.SubmitIn, _reason), "已提交交易中心核验。"),
+    "withdraw": (draw_prep.draw_withdraw, None, "已撤回核验申请。"),
+    "start": (drawing.draw_start, (drawing.StartIn, _fields("nonce")),
               "抽取已开始，专家的回复会实时计入。"),
-    "pause": ("/draws/activities/{activity_id}/pause", _reason, "抽取已暂停。"),
-    "resume": ("/draws/activities/{activity_id}/resume", None, "抽取已继续。"),
-    "end": ("/draws/activities/{activity_id}/end", _reason, "抽取已结束。"),
+    "pause": (drawing.draw_pause, (drawing.ReasonIn, _reason), "抽取已暂停。"),
+    "resume": (drawing.draw_resume, None, "抽取已继续。"),
+    "end": (drawing.draw_end, (drawing.ReasonIn, _reason), "抽取已结束。"),
 }
 
 
-@page("POST", "/activities/{activity_id}/do/{action}", uses=ONE)
+@page("POST", "/activities/{activity_id}/do/{action}", uses=draw_prep.show)
 async def do(request: web.Request) -> web.Response:
     form = await request.post()
     aid = request.match_info["activity_id"]
@@ -116,25 +119,29 @@ async def do(request: web.Request) -> web.Response:
     action = ACTIONS.get(request.match_info["action"])
     if action is None:
         raise web.HTTPNotFound()
-    path, read, done = action
-    await act(request, back, "POST", path, params={"activity_id": aid},
-              body=read(form) if read else None)
+    handler, body, done = action
+    calls, path = api(request, back=back), {"activity_id": aid}
+    if body is None:
+        await calls.call(handler, path=path)
+    else:
+        model, read = body
+        await calls.call(handler, calls.fields(model, read(form)), path=path)
     return redirect(request, back, done)
 
 
-@page("POST", "/activities/{activity_id}/preview", uses=ONE)
+@page("POST", "/activities/{activity_id}/preview", uses=draw_prep.show)
 async def preview(request: web.Request) -> web.Response:
     """How many experts the condition would find now (names never shown)."""
     form = await request.post()
     back = f"/console/activities/{request.match_info['activity_id']}"
-    counted = await act(
-        request, back, "POST", "/draws/activities/{activity_id}/preview",
-        params=dict(request.match_info),
-        body={k: v for k, v in _condition(form).items() if k not in ("notice_id", "planned")})
+    values = {k: v for k, v in _condition(form).items() if k not in ("notice_id", "planned")}
+    calls = api(request, back=back)
+    counted = await calls.call(draw_drafts.preview, calls.fields(draw_drafts.PreviewIn, values),
+                               path=request.match_info)
     return redirect(request, back, f"当前符合条件、未被回避的专家：{counted.matching} 人。")
 
 
-@page("POST", "/activities/{activity_id}/evidence", uses=ONE)
+@page("POST", "/activities/{activity_id}/evidence", uses=draw_prep.show)
 async def evidence(request: web.Request) -> web.Response:
     """The request's attachment (申请附件), uploaded before the submission."""
     form = await request.post()
@@ -144,7 +151,7 @@ async def evidence(request: web.Request) -> web.Response:
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
         return redirect(request, back, "请选择要上传的申请附件。")
-    await act(request, back, "POST", "/draws/activities/{activity_id}/evidence/{purpose}",
-              params={"activity_id": aid, "purpose": purpose},
-              file=(upload.filename, upload.file.read()))
+    await api(request, back=back).call(
+        draw_prep.upload_evidence, path={"activity_id": aid, "purpose": purpose},
+        file=(upload.filename, upload.file.read()))
     return redirect(request, back, "附件已上传。")

@@ -7,23 +7,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import act, page, person_of, redirect, render
+from console.app import api, page, redirect, render
 from console.context import CONSOLE
+from miniapp_api.routes import review
 from models.applications import Application
 from models.people import Person
-from services.attachments import ATTACHMENTS
-from services.returns import SECTIONS
-from web.form_sheet import sheet
-
-QUEUE = ("GET", "/review/queue")
-ONE = ("GET", "/review/applications/{app_id}")
-FILE = ("GET", "/review/applications/{app_id}/attachments/{attachment_id}")
-DECIDE = ("POST", "/review/applications/{app_id}/decision")
+from services.applicants.attachments import ATTACHMENTS
+from services.applicants.returns import SECTIONS
+from services.documents.form_sheet import sheet
 
 
-@page("GET", "/review", uses=QUEUE)
+@page("GET", "/review", uses=review.queue)
 async def queue(request: web.Request) -> web.Response:
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *QUEUE)
+    listed = await api(request).call(review.queue)
     region, industry = request.query.get("region", ""), request.query.get("industry", "")
     rows = [a for a in listed.applications if (not region or (a.region or "") == region)
             and (not industry or (a.industry or "") == industry)]
@@ -33,11 +29,10 @@ async def queue(request: web.Request) -> web.Response:
                   industries=sorted({a.industry for a in listed.applications if a.industry}))
 
 
-@page("GET", "/review/{app_id}", uses=ONE)
+@page("GET", "/review/{app_id}", uses=review.view)
 async def application(request: web.Request) -> web.Response:
     """Read through the API (which checks the reviewer's scope), shown as printed."""
-    shown = await request.app[CONSOLE].endpoints.call(request, person_of(request), *ONE,
-                                                      params=dict(request.match_info))
+    shown = await api(request).call(review.view, path=request.match_info)
     app = await Application.get(id=shown.id).prefetch_related("batch")
     applicant = await Person.get(id=app.person_id)
     return render(request, "review_app.html", app=shown, sheet=sheet(app, applicant),
@@ -45,17 +40,16 @@ async def application(request: web.Request) -> web.Response:
                                                         ATTACHMENTS.items()})
 
 
-@page("GET", "/review/{app_id}/attachments/{attachment_id}", uses=FILE)
+@page("GET", "/review/{app_id}/attachments/{attachment_id}", uses=review.attachment)
 async def attachment(request: web.Request) -> web.StreamResponse:
     """An attachment shown inside the page (an image or a PDF)."""
-    file: web.StreamResponse = await request.app[CONSOLE].endpoints.call(
-        request, person_of(request), *FILE, params=dict(request.match_info))
+    file = await api(request).call(review.attachment, path=request.match_info)
     file.headers["Content-Disposition"] = "inline"
     file.headers["X-Content-Type-Options"] = "nosniff"
     return file
 
 
-@page("POST", "/review/{app_id}", uses=DECIDE)
+@page("POST", "/review/{app_id}", uses=review.decide)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
     action = str(form.get("action", ""))
@@ -63,7 +57,8 @@ async def decide(request: web.Request) -> web.Response:
                                "items": [str(i) for i in form.getall("items", [])]}
     if action == "approve" and form.get("final") == "1":
         body["admitted"] = [str(c) for c in form.getall("admitted", [])]
-    decided = await act(request, f"/console/review/{request.match_info['app_id']}", *DECIDE,
-                        params=dict(request.match_info), body=body)
+    calls = api(request, back=f"/console/review/{request.match_info['app_id']}")
+    decided = await calls.call(review.decide, calls.fields(review.DecisionIn, body),
+                               path=request.match_info)
     return redirect(request, "/console/review", request.app[CONSOLE].texts.render(
         "console/reviewed.j2", status=decided.status_title, stage=decided.stage or ""))

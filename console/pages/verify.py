@@ -6,59 +6,48 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import act, page, person_of, redirect, render
+from console.app import api, page, redirect, render
 from console.context import CONSOLE
-
-QUEUE = ("GET", "/verify/activities")
-DECIDE = ("POST", "/verify/activities/{activity_id}")
-WITHDRAWAL = ("POST", "/verify/activities/{activity_id}/withdrawal")
+from miniapp_api.routes import draw_log
+from miniapp_api.routes import verify as verify_api
 
 
-@page("GET", "/verify", uses=QUEUE)
+@page("GET", "/verify", uses=verify_api.pending)
 async def queue(request: web.Request) -> web.Response:
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *QUEUE)
+    listed = await api(request).call(verify_api.pending)
     return render(request, "verify.html", activities=listed.activities)
 
 
-@page("POST", "/verify/{activity_id}", uses=DECIDE)
+@page("POST", "/verify/{activity_id}", uses=verify_api.decide)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
     approve = form.get("decision") == "approve"
-    endpoint = WITHDRAWAL if form.get("request") == "withdrawal" else DECIDE
-    await act(request, "/console/verify", *endpoint, params=dict(request.match_info),
-              body={"approve": approve, "reason": str(form.get("reason", ""))})
+    handler = verify_api.decide_withdrawal if form.get("request") == "withdrawal" \
+        else verify_api.decide
+    calls = api(request, back="/console/verify")
+    await calls.call(handler, calls.fields(verify_api.DecisionIn, {
+        "approve": approve, "reason": str(form.get("reason", ""))}), path=request.match_info)
     return redirect(request, "/console/verify",
                     request.app[CONSOLE].texts.render("console/verified.j2", approve=approve))
 
 
-EVIDENCE = ("GET", "/verify/activities/{activity_id}/evidence/{evidence_id}")
-
-
-@page("GET", "/verify/{activity_id}/evidence/{evidence_id}", uses=EVIDENCE)
+@page("GET", "/verify/{activity_id}/evidence/{evidence_id}",
+      uses=verify_api.download_evidence)
 async def evidence(request: web.Request) -> web.StreamResponse:
     """An attachment of the request, opened in the browser."""
-    file: web.StreamResponse = await request.app[CONSOLE].endpoints.call(
-        request, person_of(request), *EVIDENCE, params=dict(request.match_info))
-    return file
+    return await api(request).call(verify_api.download_evidence, path=request.match_info)
 
 
-HISTORY = ("GET", "/verify/history")
-
-
-@page("GET", "/verify/history", uses=HISTORY)
+@page("GET", "/verify/history", uses=verify_api.history)
 async def history(request: web.Request) -> web.Response:
     """The decisions taken in the centre's region (审核记录), newest first."""
-    listed = await request.app[CONSOLE].endpoints.call(request, person_of(request), *HISTORY)
+    listed = await api(request).call(verify_api.history)
     return render(request, "verify_history.html", decisions=listed.decisions)
 
 
-LOG = ("GET", "/verify/activities/{activity_id}/log")
-
-
-@page("GET", "/verify/{activity_id}/log", uses=LOG)
+@page("GET", "/verify/{activity_id}/log", uses=draw_log.verifier_log)
 async def operation_log(request: web.Request) -> web.Response:
     """An activity's operation log as the trading centre reads it (its region only)."""
-    entries = await request.app[CONSOLE].endpoints.call(request, person_of(request), *LOG,
-                                                        params=dict(request.match_info))
+    entries = await api(request).call(draw_log.verifier_log, path=request.match_info)
     return render(request, "log.html", activity=None, entries=entries.entries,
                   activity_id=int(request.match_info["activity_id"]))

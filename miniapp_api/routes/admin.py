@@ -20,9 +20,9 @@ from miniapp_api.schemas import (
 )
 from models.applications import Application
 from models.people import Person, Role
-from services.administration import GrantSpec
-from services.people import NewPerson
-from services.pii import mask_phone
+from services.admin.actions import GrantSpec
+from services.common.pii import mask_phone
+from services.people.persons import NewPerson
 
 api = Api()
 TAG = "管理"

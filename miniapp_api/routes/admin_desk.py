@@ -13,9 +13,9 @@ from miniapp_api.routes.applications import BatchOut, batch_out
 from miniapp_api.schemas import Model
 from models.applications import STATUS_TITLES, AppStatus
 from models.people import Role
-from services import admin_views
-from services.errors import Conflict
-from services.pii import mask_name, mask_phone
+from services.admin import views as admin_views
+from services.common.errors import Conflict
+from services.common.pii import mask_name, mask_phone
 
 api = Api()
 TAG = "管理"

@@ -20,22 +20,22 @@ from models.applications import (
     Batch,
     ReviewAction,
 )
-from services.application_form import ApplicationDraft, missing_parts
-from services.application_reads import applications_of
-from services.applications import Applications, window_text
-from services.attachments import (
+from services.applicants.applications import Applications, window_text
+from services.applicants.attachments import (
     ATTACHMENTS,
     attachment_kind,
     require_size,
     required_attachments,
 )
-from services.catalogue import catalogue, regions
-from services.clock import china_today
-from services.errors import Conflict
-from services.review import describe_items, logs_of
-from services.review_scope import stages
-from web.form_sheet import sheet
-from web.pdf import pledge_pdf, review_form_pdf
+from services.applicants.form import ApplicationDraft, missing_parts
+from services.applicants.reads import applications_of
+from services.applicants.review import describe_items, logs_of
+from services.applicants.review_scope import stages
+from services.common.clock import china_today
+from services.common.errors import Conflict
+from services.documents.form_sheet import sheet
+from services.documents.pdf import pledge_pdf, review_form_pdf
+from services.reference.catalogue import catalogue, regions
 
 api = Api()
 TAG = "申报"

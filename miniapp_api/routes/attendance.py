@@ -12,11 +12,11 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity, InvitationStatus
-from services import expert_fees
-from services.attendance import MAX_MANUAL_URGES
-from services.draw_engine import CHECKIN_LINK
-from services.draw_scope import visible_activities
-from services.expert_fees import fees_of
+from services.draws import fees as expert_fees
+from services.draws.attendance import MAX_MANUAL_URGES
+from services.draws.fees import fees_of
+from services.draws.scope import visible_activities
+from services.draws.seal import CHECKIN_LINK
 
 api = Api()
 

@@ -20,11 +20,11 @@ from miniapp_api.schemas import (
     TicketOut,
 )
 from models.people import Person
-from services.binding import LOGIN
-from services.errors import Conflict
-from services.people import NewPerson
-from services.redis_keys import TICKET_TTL
-from services.scenes import BindScene
+from services.common.errors import Conflict
+from services.common.redis_keys import TICKET_TTL
+from services.common.scenes import BindScene
+from services.people.binding import LOGIN
+from services.people.persons import NewPerson
 
 api = Api()
 TAG = "账户"

@@ -11,12 +11,12 @@ from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
 from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
-from services.draw_counts import Counts
-from services.draw_engine import SEAL_BEFORE
-from services.draw_log import Actor
-from services.draw_notices import notice_contact
-from services.draw_scope import AgencyRole, agency_role, visible_activity
-from services.draw_views import ActivityFile, activity_file
+from services.draws.counts import Counts
+from services.draws.notices import notice_contact
+from services.draws.oplog import Actor
+from services.draws.scope import AgencyRole, agency_role, visible_activity
+from services.draws.seal import SEAL_BEFORE
+from services.draws.views import ActivityFile, activity_file
 
 TAG = "专家抽取"
 AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}

@@ -12,8 +12,8 @@ from miniapp_api.routes.draw_common import AGENCY, activity_in_path
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
 from models.people import Role
-from services.draw_log import log_of
-from services.draw_scope import any_activity, verifiable_activity
+from services.draws.oplog import log_of
+from services.draws.scope import any_activity, verifiable_activity
 
 api = Api()
 TAG = "操作记录"

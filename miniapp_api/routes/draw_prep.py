@@ -23,9 +23,9 @@ from miniapp_api.routes.draw_common import (
     evidence_out,
 )
 from miniapp_api.schemas import Model, Ok
-from services.draw_evidence import attach, remove, require_evidence_size
-from services.draw_scope import agency_project
-from services.draw_views import visible_file, visible_summaries
+from services.draws.evidence import attach, remove, require_evidence_size
+from services.draws.scope import agency_project
+from services.draws.views import visible_file, visible_summaries
 
 api = Api()
 

@@ -21,9 +21,9 @@ from miniapp_api.routes.draw_common import (
     counts_out,
 )
 from miniapp_api.schemas import Model
-from services.draw_contacts import contact_report
-from services.draw_counts import visible_counts
-from services.draw_results import draw_results, pool_audit, result_link
+from services.draws.contacts import contact_report
+from services.draws.counts import visible_counts
+from services.draws.results import draw_results, pool_audit, result_link
 
 api = Api()
 

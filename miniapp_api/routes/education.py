@@ -12,8 +12,8 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model, QuestionIn
 from models.education import GRADING_TITLES, Course, Enrollment, Grading
 from models.people import Role
-from services.applications import window_text
-from services.errors import Conflict
+from services.applicants.applications import window_text
+from services.common.errors import Conflict
 
 api = Api()
 TAG = "继续教育"

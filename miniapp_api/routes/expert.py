@@ -14,9 +14,9 @@ from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
 from models.experts import Unavailability
 from models.people import Role
-from services import expert_fees
-from services.clock import CHINA
-from services.schedule import (
+from services.common.clock import CHINA
+from services.draws import fees as expert_fees
+from services.people.schedule import (
     add_unavailability,
     deregister,
     remove_unavailability,

@@ -11,7 +11,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.invoices import InvoiceRow
+from services.payments.invoices import InvoiceRow
 
 api = Api()
 TAG = "发票"

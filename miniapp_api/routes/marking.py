@@ -10,7 +10,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from services import exam_marking
+from services.education import marking as exam_marking
 
 api = Api()
 TAG = "批阅"

@@ -12,8 +12,8 @@ from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
-from services.payments import FeeItem
-from services.qr import qr_png
+from services.common.qr import qr_png
+from services.payments.orders import FeeItem
 
 api = Api()
 TAG = "缴费"

@@ -12,8 +12,8 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.pii import mask_phone
-from services.review_scope import stages
+from services.applicants.review_scope import stages
+from services.common.pii import mask_phone
 
 api = Api()
 TAG = "审核"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import ExpertCardOut, ScopeOut
 from models.people import Role
-from services.pii import mask_phone
+from services.common.pii import mask_phone
 
 api = Api()
 

@@ -14,8 +14,8 @@ from miniapp_api.routes.draw_common import EvidenceOut, actor, evidence_out
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
 from models.people import Role
-from services.draw_evidence import evidence_file, evidence_of
-from services.draw_scope import decided_in_scope, verifiable_activity, waiting_verification
+from services.draws.evidence import evidence_file, evidence_of
+from services.draws.scope import decided_in_scope, verifiable_activity, waiting_verification
 
 api = Api()
 TAG = "交易中心核验"

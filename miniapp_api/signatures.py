@@ -1,0 +1,75 @@
+"""The start-up check of the endpoint table, as chat handlers' declarations are checked: each
+handler takes the call, then the declared body model, then the declared query model, and
+nothing else, and returns the declared response model (or a file response where none is
+declared). A mismatch stops the start-up, naming the handler and what differs: the API would
+otherwise validate one model and hand the handler another, and the OpenAPI document and the
+console's typed calls would tell a different story from the code."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+from typing import Any
+
+from aiohttp import web
+
+from miniapp_api.framework import Call, Endpoint
+
+
+class EndpointMismatch(RuntimeError):
+    """Handlers whose signatures do not match their declarations."""
+
+
+def _where(ep: Endpoint) -> str:
+    code = ep.handler.__code__
+    return f"{ep.method} {ep.path} ({ep.handler.__module__}.{ep.handler.__name__}, " \
+           f"{code.co_filename.rpartition('/')[2]}:{code.co_firstlineno})"
+
+
+def _name(kind: object) -> str:
+    return getattr(kind, "__name__", repr(kind))
+
+
+def problems_of(ep: Endpoint) -> list[str]:
+    """What is wrong with one endpoint's handler, in words."""
+    try:
+        hints = typing.get_type_hints(ep.handler)
+    except NameError as exc:
+        return [f"{_where(ep)}: an annotation cannot be resolved ({exc})"]
+    params = list(inspect.signature(ep.handler).parameters.values())
+    expected: list[tuple[str, Any]] = [("the call", Call)]
+    if ep.body is not None:
+        expected.append(("the body", ep.body))
+    if ep.query is not None:
+        expected.append(("the query", ep.query))
+    found = []
+    if len(params) != len(expected):
+        found.append(f"takes {len(params)} parameters, expected {len(expected)} ("
+                     + ", ".join(f"{what}: {_name(kind)}" for what, kind in expected) + ")")
+    for param, (what, kind) in zip(params, expected, strict=False):
+        if hints.get(param.name) is not kind:
+            found.append(f"parameter {param.name!r} is {_name(hints.get(param.name))}, "
+                         f"{what} is declared {_name(kind)}")
+    returned = hints.get("return")
+    if ep.response is not None:
+        if not (isinstance(returned, type) and issubclass(returned, ep.response)):
+            found.append(f"returns {_name(returned)}, declared {_name(ep.response)}")
+    elif not (isinstance(returned, type) and issubclass(returned, web.StreamResponse)):
+        found.append(f"returns {_name(returned)}, but declares no response model "
+                     "(only a file download may)")
+    return [f"{_where(ep)}: {problem}" for problem in found]
+
+
+def check_endpoints(endpoints: list[Endpoint]) -> None:
+    """Raise EndpointMismatch listing every handler that differs from its declaration, and
+    any handler serving two routes (the console calls endpoints by their handler)."""
+    problems = [p for ep in endpoints for p in problems_of(ep)]
+    seen: dict[object, Endpoint] = {}
+    for ep in endpoints:
+        if ep.handler in seen:
+            problems.append(f"{_where(ep)}: the same handler serves "
+                            f"{seen[ep.handler].method} {seen[ep.handler].path}")
+        seen[ep.handler] = ep
+    if problems:
+        raise EndpointMismatch("the API's handlers differ from their declarations:\n"
+                               + "\n".join(problems))

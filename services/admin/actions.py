@@ -1,0 +1,90 @@
+"""What administrators do: find people, record people (such as migrated experts), grant
+roles with their scope, open batches, schedule a batch's exam."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from models.applications import Application, AppStatus, Batch
+from models.exams import Exam
+from models.people import Agency, Person, Role, RoleGrant
+from services.common.errors import BadInput, NotFound
+from services.education.exams import Exams
+from services.people.persons import People
+
+
+class GrantSpec(BaseModel):
+    """A role to grant and its scope: the agency (by credit code) of an agency role, the
+    expert number of an expert, the level and region (and industry) of a reviewer."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    role: str
+    agency_credit_code: str | None = None
+    agency_name: str | None = None
+    expert_number: str | None = None
+    level: str | None = None
+    region: str | None = None
+    industry: str | None = None
+    valid_until: datetime | None = None
+
+
+class Administration:
+    def __init__(self, people: People, exams: Exams) -> None:
+        self.people = people
+        self.exams = exams
+
+    async def find_person(self, phone: str | None, id_number: str | None) -> Person | None:
+        if id_number:
+            return await self.people.by_id_number(id_number)
+        if phone:
+            return await self.people.by_phone(phone)
+        raise BadInput("admin.find_key")
+
+    @staticmethod
+    async def grant_role(person_id: int, spec: GrantSpec) -> RoleGrant:
+        try:
+            role = Role(spec.role)
+        except ValueError:
+            raise BadInput("admin.unknown_role", role=spec.role) from None
+        person = await Person.get_or_none(id=person_id)
+        if person is None:
+            raise NotFound("admin.no_person")
+        agency = None
+        if role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER):
+            if not spec.agency_credit_code:
+                raise BadInput("admin.agency_code_required")
+            agency, _ = await Agency.get_or_create(
+                credit_code=spec.agency_credit_code,
+                defaults={"name": spec.agency_name or spec.agency_credit_code})
+        if role == Role.EXPERT and not spec.expert_number:
+            raise BadInput("admin.expert_number_required")
+        if role == Role.REVIEWER and (spec.level not in ("city", "province") or not spec.region):
+            raise BadInput("admin.reviewer_scope_required")
+        return await RoleGrant.create(person=person, role=role, agency=agency,
+                                      expert_number=spec.expert_number, level=spec.level,
+                                      region=spec.region, industry=spec.industry,
+                                      valid_until=spec.valid_until)
+
+    @staticmethod
+    async def create_batch(values: dict[str, Any]) -> Batch:
+        """A batch with its windows: application opens < closes <= review closes."""
+        if not values["apply_from"] < values["apply_until"] <= values["review_until"]:
+            raise BadInput("admin.batch_times")
+        return await Batch.create(**values)
+
+    async def schedule_exam(self, batch_id: int, title: str, opens_at: datetime,
+                            closes_at: datetime, duration_minutes: int, pass_score: int,
+                            questions: list[dict[str, Any]], now: datetime) -> tuple[Exam, int]:
+        """The batch's exam, sent to every approved applicant; and how many were invited."""
+        batch = await Batch.get_or_none(id=batch_id)
+        if batch is None:
+            raise NotFound("admin.no_batch")
+        exam = await self.exams.schedule_exam(batch, title, opens_at, closes_at,
+                                              duration_minutes, pass_score, questions, now)
+        invited = await Application.filter(batch_id=batch.id,
+                                           status=AppStatus.APPROVED).count()
+        return exam, invited

@@ -1,0 +1,385 @@
+"""Applications: start within the batch's window, save drafts at any step, attach files,
+print the review form (which locks every field), submit, withdraw (撤回), resubmit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models import column
+from models.applications import (
+    AppKind,
+    Application,
+    AppStatus,
+    Attachment,
+    Batch,
+    BatchKind,
+    ReviewAction,
+)
+from models.experts import ExpertProfile
+from models.people import Person
+from services.applicants.attachments import (
+    ATTACHMENTS,
+    TYPE_NAMES,
+    attachment_kind,
+    require_size,
+    required_attachments,
+    shortfall,
+    sniff,
+)
+from services.applicants.form import ApplicationDraft, require_complete
+from services.applicants.returns import require_returned_attachment, require_unlocked
+from services.applicants.review_scope import notify_reviewers
+from services.common.clock import CHINA, china_today
+from services.common.errors import (
+    BadInput,
+    ClosedWindow,
+    Conflict,
+    NotAllowed,
+    NotFound,
+)
+from services.common.files import FileStore
+from services.common.links import Links
+from services.notifications.kinds import notify_application
+from services.notifications.outbox import Outbox
+from services.people.identity_rules import require_applicant_age
+from services.people.persons import People
+from services.reference.catalogue import catalogue, region_name, regions
+from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
+
+FORM_LINK = "form"  # the purpose of the printable form's signed links
+
+
+def window_text(start: datetime, end: datetime) -> str:
+    fmt = "%Y年%m月%d日 %H:%M"
+    return f"{start.astimezone(CHINA):{fmt}} 至 {end.astimezone(CHINA):{fmt}}"
+
+
+def require_window_open(start: datetime, end: datetime, now: datetime, what: str) -> None:
+    """Refuse outside [start, end], saying when the window is. `what` names the action
+    (texts/errors/window/_words.j2): apply, edit, review, upload, submit, withdraw, study,
+    request."""
+    if now < start:
+        raise ClosedWindow("window.not_open", what=what, start=start, end=end)
+    if now > end:
+        raise ClosedWindow("window.closed", what=what, start=start, end=end)
+
+
+def data_hash(data: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
+                          ).hexdigest()
+
+
+class Applications:
+    def __init__(self, outbox: Outbox, files: FileStore, people: People) -> None:
+        self.outbox = outbox
+        self.files = files
+        self.people = people  # the full birth date is only in the encrypted ID number
+
+    # --- reading ------------------------------------------------------------------------
+
+    async def own(self, person: Person, app_id: int) -> Application:
+        app = await Application.get_or_none(id=app_id, person_id=person.id).prefetch_related(
+            "batch")
+        if app is None:
+            raise NotFound("application.not_found")
+        return app
+
+    @staticmethod
+    async def open_batches() -> list[Batch]:
+        """The collection and renewal batches, newest first."""
+        return await Batch.filter(kind__in=[BatchKind.COLLECT, BatchKind.RENEW]).order_by(
+            "-apply_from")
+
+    @staticmethod
+    async def attachments_of(app: Application) -> list[Attachment]:
+        return (await Applications.attachments_of_all([app]))[app.id]
+
+    @staticmethod
+    async def attachments_of_all(apps: list[Application]) -> dict[int, list[Attachment]]:
+        """Each application's attachments, in one query however many there are."""
+        found: dict[int, list[Attachment]] = {a.id: [] for a in apps}
+        for item in await Attachment.filter(application_id__in=list(found)).order_by("id"):
+            found[item.application_id].append(item)
+        return found
+
+    async def attachment_file(self, app: Application, attachment_id: int
+                              ) -> tuple[Attachment, bytes]:
+        item = await Attachment.get_or_none(id=attachment_id, application_id=app.id)
+        if item is None:
+            raise NotFound("attachment.not_found")
+        return item, await self.files.get(item.storage_key)
+
+    async def latest(self, person_id: int) -> Application | None:
+        return await Application.filter(person_id=person_id).order_by("-id").prefetch_related(
+            "batch").first()
+
+    # --- applicant actions --------------------------------------------------------------
+
+    async def start(self, person: Person, batch_id: int, now: datetime) -> Application:
+        batch = await Batch.get_or_none(id=batch_id)
+        if batch is None or batch.kind not in (BatchKind.COLLECT, BatchKind.RENEW):
+            raise NotFound("application.no_batch")
+        require_window_open(batch.apply_from, batch.apply_until, now, "apply")
+        profile = await ExpertProfile.get_or_none(person_id=person.id, active=True)
+        if batch.kind == BatchKind.RENEW and profile is None:
+            raise NotAllowed("application.renewal_for_experts")
+        if batch.kind == BatchKind.COLLECT and profile is not None:
+            raise Conflict("application.already_expert")
+        # seed 000's application form, for 征集 and 续聘 alike: "超过65周岁无法申请成为专家"
+        require_applicant_age(self.people.birth_date_of(person), china_today(now))
+        kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
+        try:
+            return await Application.create(person_id=person.id, batch=batch, kind=kind,
+                                            data={})
+        except IntegrityError:
+            raise Conflict("application.exists") from None
+
+    async def start_request(self, person: Person, kind: AppKind, now: datetime) -> Application:
+        """A formal expert's change request (变更) or region change (异动申请), prefilled with
+        their current data and reviewed through the stages of their province's batch."""
+        profile = await ExpertProfile.get_or_none(person_id=person.id, active=True)
+        if profile is None:
+            raise NotAllowed("application.request_for_experts")
+        batch_kind = BatchKind.CHANGE if kind == AppKind.CHANGE else BatchKind.TRANSFER
+        batch = await Batch.filter(kind=batch_kind, province=profile.region[:2]).first()
+        if batch is None:
+            raise NotFound("application.no_request_batch")
+        require_window_open(batch.apply_from, batch.apply_until, now, "request")
+        open_one = await Application.filter(person_id=person.id, batch_id=batch.id,
+                                            status__not_in=[AppStatus.APPROVED,
+                                                            AppStatus.REJECTED]).first()
+        if open_one is not None:
+            raise Conflict("application.request_open")
+        base = await Application.get_or_none(id=profile.application_id) \
+            if profile.application_id else None
+        data = dict(base.data) if base else {}
+        codes = await profile.specialties.all().values_list("code", "is_primary")
+        data.update(region=profile.region, willing_regions=profile.willing_regions,
+                    work_unit=profile.work_unit, unit_credit_code=profile.unit_credit_code,
+                    title_level=profile.title_level, specialties=[c for c, _ in codes],
+                    primary_specialty=None, primary_specialties=[c for c, p in codes if p])
+        await Application.filter(person_id=person.id, batch_id=batch.id).delete()  # old ones
+        app = await Application.create(person_id=person.id, batch=batch, kind=kind,
+                                       data=ApplicationDraft.model_validate(data).model_dump(
+                                           mode="json"), region=profile.region,
+                                       industry=profile.industry)
+        app.specialties = [{"code": c, "primary": p, "admitted": None} for c, p in codes]
+        await app.save(update_fields=["specialties"])
+        return app
+
+    @staticmethod
+    def require_editable(app: Application, now: datetime) -> None:
+        batch = app.batch
+        if app.status == AppStatus.DRAFT and app.version == 1:
+            require_window_open(batch.apply_from, batch.apply_until, now, "apply")
+        elif app.status in (AppStatus.RETURNED, AppStatus.DRAFT):  # back from review
+            require_window_open(batch.apply_from, batch.review_until, now, "edit")
+        elif app.status == AppStatus.PRINTED:
+            raise Conflict("application.locked")
+        else:
+            raise Conflict("application.in_review")
+
+    async def save(self, app: Application, draft: ApplicationDraft, now: datetime) -> None:
+        """Merge the sections sent into the saved draft (any step, any order)."""
+        self.require_editable(app, now)
+        changes = draft.model_dump(exclude_unset=True, mode="json")
+        if app.kind == AppKind.CHANGE and "region" in changes and \
+                changes["region"] != app.data.get("region"):
+            raise BadInput("application.region_needs_transfer")
+        if app.kind == AppKind.TRANSFER and set(changes) - {"region", "willing_regions"}:
+            raise BadInput("application.transfer_region_only")
+        if "primary_specialty" in changes and "primary_specialties" not in changes:
+            changes["primary_specialties"] = []  # one 首选 row, sent the old way
+        data = {**app.data, **changes}
+        merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
+        require_unlocked(app, merged)
+        if merged.region and (merged.region not in regions()
+                              or not merged.region.startswith(app.batch.province)):
+            raise BadInput("application.region_outside_province",
+                           province=region_name(app.batch.province))
+        if merged.practice_specialty and catalogue().level_of_code(
+                merged.practice_specialty) != 2:
+            raise BadInput("application.practice_specialty", code=merged.practice_specialty)
+        app.data = merged.model_dump(mode="json", exclude_none=False)
+        app.region = merged.region
+        self._set_specialties(app, merged)
+        await app.save()
+
+    def _set_specialties(self, app: Application, draft: ApplicationDraft) -> None:
+        if app.specialties_fixed:
+            return
+        cat = catalogue()
+        for code in draft.specialties:
+            if cat.get(code) is None:
+                raise BadInput("application.unknown_specialty", code=code)
+        app.specialties = [{"code": c, "primary": c in draft.primary_specialties,
+                            "admitted": None} for c in draft.specialties]
+        primary = draft.primary_specialty or (draft.specialties[0] if draft.specialties else None)
+        app.industry = cat.industry(primary) if primary else None
+
+    @staticmethod
+    def require_printable(app: Application) -> ApplicationDraft:
+        """Everything printing needs: a complete form and the batch's specialty rule."""
+        draft = ApplicationDraft.model_validate(app.data)
+        require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
+        enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
+                               Selection(tuple(draft.specialties),
+                                         tuple(draft.primary_specialties)), catalogue())
+        if len(draft.qualifications) > app.batch.max_qualifications:
+            raise BadInput("application.too_many_qualifications",
+                           limit=app.batch.max_qualifications)
+        return draft
+
+    async def printable_form(self, app: Application, links: Links, now: datetime) -> str:
+        """The printable form's address (the applicant's own, for 24 hours), printing it
+        first if it was not: printing locks every field."""
+        if app.status != AppStatus.PRINTED:
+            await self.print_form(app, now)
+        return links.url(f"/forms/applications/{app.id}", FORM_LINK, str(app.id),
+                         app.person_id, now.timestamp() + 86400)
+
+    @staticmethod
+    async def _missing_uploads(app: Application, with_form: bool) -> list[str]:
+        """The attachments still missing: every required kind (the signed form only once
+        `with_form`), a certificate per title and a PDF per practice qualification."""
+        kinds = Counter(await column(Attachment.filter(application_id=app.id), "kind"))
+        needed = [k for k in required_attachments(AppKind(app.kind))
+                  if with_form or k != "review_form"]
+        missing = [ATTACHMENTS[k].title for k in needed if k not in kinds]
+        if app.kind in (AppKind.NEW, AppKind.RENEWAL):
+            draft = ApplicationDraft.model_validate(app.data)
+            missing += shortfall(1 + len(draft.more_titles), len(draft.qualifications),
+                                 dict(kinds))
+        return missing
+
+    async def print_form(self, app: Application, now: datetime) -> ApplicationDraft:
+        """Lock every field: the printed form is what gets signed, stamped and uploaded.
+        Every other attachment must be there first: printing locks them too (seed 000)."""
+        self.require_editable(app, now)
+        draft = self.require_printable(app)
+        missing = await self._missing_uploads(app, with_form=False)
+        if missing:
+            raise BadInput("application.upload_before_print", missing=missing)
+        app.status, app.printed_at = AppStatus.PRINTED, now
+        app.printed_hash = data_hash(app.data)
+        await app.save(update_fields=["status", "printed_at", "printed_hash", "updated_at"])
+        await self._drop_attachments(app, "review_form")  # signed on an earlier print
+        return draft
+
+    async def attach(self, app: Application, kind: str, filename: str, data: bytes,
+                     now: datetime) -> Attachment:
+        spec = attachment_kind(kind)
+        if app.status in (AppStatus.IN_REVIEW, AppStatus.APPROVED, AppStatus.REJECTED):
+            raise Conflict("attachment.in_review")
+        if kind != "review_form" and app.status == AppStatus.PRINTED:
+            raise Conflict("attachment.only_signed_form")
+        if kind == "review_form" and app.status != AppStatus.PRINTED:
+            raise Conflict("attachment.print_first")
+        require_returned_attachment(app.returned_items, kind)
+        window_end = app.batch.review_until if app.status == AppStatus.RETURNED \
+            else app.batch.apply_until
+        require_window_open(app.batch.apply_from, window_end, now, "upload")
+        real = sniff(data)
+        if real is None or real not in spec.types:
+            raise BadInput("attachment.wrong_type", title=spec.title,
+                           allowed=sorted(TYPE_NAMES[t] for t in spec.types))
+        require_size(kind, len(data))
+        existing = await Attachment.filter(application_id=app.id, kind=kind).order_by("id")
+        if spec.max_count == 1:
+            await self._drop_attachments(app, kind)
+        elif len(existing) >= spec.max_count:
+            raise Conflict("attachment.too_many", title=spec.title, limit=spec.max_count)
+        key = f"applications/{app.id}/{kind}-{secrets.token_hex(8)}"
+        await self.files.put(key, data)
+        return await Attachment.create(application_id=app.id, kind=kind,
+                                       filename=filename[:128] or kind, content_type=real,
+                                       size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                                       storage_key=key)
+
+    async def detach(self, app: Application, kind: str, attachment_id: int) -> None:
+        """Delete an uploaded file before submission (attachments the print locked stay,
+        but the signed form may be taken back and uploaded again)."""
+        item = await Attachment.get_or_none(id=attachment_id, application_id=app.id,
+                                            kind=kind)
+        if item is None:
+            raise NotFound("attachment.not_found")
+        if app.status in (AppStatus.IN_REVIEW, AppStatus.APPROVED, AppStatus.REJECTED):
+            raise Conflict("attachment.in_review")
+        if item.kind != "review_form" and app.status == AppStatus.PRINTED:
+            raise Conflict("attachment.only_signed_form")
+        require_returned_attachment(app.returned_items, kind)
+        await self.files.delete(item.storage_key)
+        await item.delete()
+
+    async def _drop_attachments(self, app: Application, kind: str) -> None:
+        for old in await Attachment.filter(application_id=app.id, kind=kind):
+            await self.files.delete(old.storage_key)
+            await old.delete()
+
+    async def submit(self, app: Application, person: Person, now: datetime) -> None:
+        """Send the printed application to review (a returned one goes back to the stage
+        that returned it)."""
+        if app.status != AppStatus.PRINTED:
+            raise Conflict("application.print_first")
+        if app.printed_hash != data_hash(app.data):
+            raise Conflict("application.changed_after_print")
+        resubmit = bool(app.returned_items) or app.version > 1
+        end = app.batch.review_until if resubmit else app.batch.apply_until
+        require_window_open(app.batch.apply_from, end, now, "submit")
+        missing = await self._missing_uploads(app, with_form=True)
+        if missing:
+            raise BadInput("application.missing_attachments", missing=missing)
+        self.require_printable(app)
+        stage = app.batch.stages[app.stage]
+        async with self.outbox.change(now) as change:
+            updated = await Application.filter(id=app.id, status=AppStatus.PRINTED).update(
+                status=AppStatus.IN_REVIEW, submitted_at=now, version=app.version + 1,
+                returned_items=[], specialties_fixed=app.batch.specialty_rule
+                == SpecialtyRule.HUNAN or app.specialties_fixed)
+            if not updated:
+                raise Conflict("application.state_changed")
+            await ReviewAction.create(application_id=app.id, version=app.version + 1,
+                                      stage_key=stage["key"], stage_title=stage["title"],
+                                      actor_id=person.id, actor_name=person.name,
+                                      action="resubmit" if resubmit else "submit")
+            await notify_application(change, app, "application.submitted",
+                                     stage=stage["title"])
+            await notify_reviewers(change, app, app.batch, app.stage, now)
+        await app.refresh_from_db()
+
+    async def withdraw(self, app: Application, person: Person, now: datetime) -> None:
+        """撤回 a returned application (seed 001: 如申请被驳回…点击"撤回"…根据驳回理由…
+        修改补充) to edit what was returned; it restarts at the first stage when submitted
+        again. Under review it stays locked (seed 000: printing locks it)."""
+        if app.status != AppStatus.RETURNED:
+            raise Conflict("application.not_withdrawable")
+        require_window_open(app.batch.apply_from, app.batch.review_until, now, "withdraw")
+        async with in_transaction():
+            updated = await Application.filter(id=app.id, status=app.status,
+                                               version=app.version).update(
+                status=AppStatus.DRAFT, stage=0, printed_at=None, printed_hash=None)
+            if not updated:
+                raise Conflict("application.state_changed")
+            await ReviewAction.create(application_id=app.id, version=app.version,
+                                      actor_id=person.id, actor_name=person.name,
+                                      action="withdraw")
+        await self._drop_attachments(app, "review_form")
+        await app.refresh_from_db()
+
+
+def current_deadline(app: Application) -> datetime | None:
+    """The deadline the applicant works to now: a draft's (applying, or editing after a
+    withdrawal or a return) and a returned form's; None once it is with the reviewers."""
+    if app.status == AppStatus.DRAFT:
+        return app.batch.review_until if app.version > 1 else app.batch.apply_until
+    if app.status == AppStatus.RETURNED:
+        return app.batch.review_until
+    return None

@@ -1,0 +1,170 @@
+"""The application form: a draft may be partial; printing and submitting need it complete."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from services.common.errors import BadInput, DomainError
+from services.people.identity_rules import parse_credit_code
+
+TitleLevel = Literal["初级", "中级", "副高", "正高"]
+Political = Literal["中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众"]
+TITLE_LEVELS: tuple[str, ...] = get_args(TitleLevel)
+POLITICAL: tuple[str, ...] = get_args(Political)
+_MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def field_refusal(exc: DomainError) -> PydanticCustomError:
+    """A refusal inside a field validator, as pydantic's error of type `refused` carrying the
+    refusal's code and parameters (the API renders its words for that field)."""
+    return PydanticCustomError("refused", "{code}", {"code": exc.code, "params": exc.params})
+
+
+def optional_credit_code(value: str | None) -> str | None:
+    """A field validator: an optional unified social credit code."""
+    try:
+        return parse_credit_code(value) if value else value
+    except DomainError as exc:
+        raise field_refusal(exc) from None
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class WorkEntry(Part):
+    start: str = Field(pattern=_MONTH, description="开始年月 YYYY-MM")
+    end: str | None = Field(default=None, pattern=_MONTH, description="结束年月，至今为空")
+    unit: str = Field(min_length=2, max_length=128)
+    position: str = Field(min_length=1, max_length=64)
+
+
+class EducationEntry(Part):
+    school: str = Field(min_length=2, max_length=64)
+    major: str = Field(min_length=1, max_length=64)
+    degree: Literal["中专", "大专", "本科", "硕士", "博士"]
+    graduated: str = Field(pattern=_MONTH)
+
+
+class Qualification(Part):
+    name: str = Field(min_length=2, max_length=64, description="执业资格名称")
+    number: str = Field(min_length=2, max_length=64)
+
+
+class TitleEntry(Part):
+    """A further title (seed 002: up to 5 titles, each with its certificate)."""
+
+    name: str = Field(min_length=2, max_length=64, description="职称名称")
+    level: TitleLevel
+
+
+class AvoidUnit(Part):
+    name: str = Field(min_length=2, max_length=128)
+    credit_code: str | None = Field(default=None, min_length=18, max_length=18)
+    reason: str = Field(default="", max_length=64)
+
+    @field_validator("credit_code")
+    @classmethod
+    def _code(cls, v: str | None) -> str | None:
+        return optional_credit_code(v)
+
+
+class ApplicationDraft(Part):
+    """Every section of the form; all optional while it is a draft."""
+
+    political_status: Political | None = None
+    region: str | None = Field(default=None, description="所在市州（常驻地区）代码，如 4401",
+                               pattern=r"^\d{4}$")
+    willing_regions: list[str] = Field(default=[], max_length=10,
+                                       description="意愿评标区（市州代码）")
+    work_unit: str | None = Field(default=None, max_length=128)
+    unit_credit_code: str | None = Field(default=None, min_length=18, max_length=18)
+    office_phone: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=128,
+                              pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    backup_phone: str | None = Field(default=None, max_length=16)
+    remote_ok: bool | None = Field(default=None, description="是否接受远程异地评标")
+    emergency_ok: bool | None = Field(default=None, description="是否愿意成为应急专家")
+    work_history: list[WorkEntry] = Field(default=[], max_length=10)
+    education: list[EducationEntry] = Field(default=[], max_length=5)
+    title_name: str | None = Field(default=None, max_length=64, description="职称名称")
+    title_level: TitleLevel | None = None
+    more_titles: list[TitleEntry] = Field(default=[], max_length=4,
+                                          description="其他职称（连同上面的职称最多5项）")
+    # seed 001: * 从事专业类别（一级 / 二级）and * 从事专业年限
+    practice_specialty: str | None = Field(default=None, pattern=r"^[A-Z]\d{4}$",
+                                           description="从事专业类别：二级类别代码，如 A0201")
+    practice_years: int | None = Field(default=None, ge=0, le=60, description="从事专业年限")
+    qualifications: list[Qualification] = Field(default=[], max_length=5)
+    specialties: list[str] = Field(default=[], max_length=6,
+                                   description="评标专业代码（首选与备选）")
+    primary_specialty: str | None = Field(default=None, description="首选专业代码（一行首选）")
+    # seed 001's form: * 首选专业 rows and 备选专业 rows ("首选评标专业"为必选入库专业，
+    # "备选评标专业"将视情入库); the chosen codes not listed here are the alternates
+    primary_specialties: list[str] = Field(default=[], max_length=4,
+                                           description="首选专业代码（可填多行，其余为备选）")
+    avoid_units: list[AvoidUnit] = Field(default=[], max_length=20,
+                                         description="回避单位（本人工作单位自动加入）")
+    # seed 001: 资料提交（若专家无评标实践经验 请填“无”）
+    evaluation_experience: str | None = Field(default=None, max_length=500,
+                                              description="评标实践经验（没有请填“无”）")
+    notes: str | None = Field(default=None, max_length=500, description="补充说明")
+
+    @model_validator(mode="after")
+    def _one_primary_list(self) -> ApplicationDraft:
+        """`primary_specialty` is the first 首选 row: either field may be sent."""
+        if self.primary_specialties:
+            self.primary_specialty = self.primary_specialties[0]
+        elif self.primary_specialty:
+            self.primary_specialties = [self.primary_specialty]
+        return self
+
+    @field_validator("unit_credit_code")
+    @classmethod
+    def _credit(cls, v: str | None) -> str | None:
+        return optional_credit_code(v)
+
+    @field_validator("willing_regions")
+    @classmethod
+    def _regions(cls, v: list[str]) -> list[str]:
+        if any(not re.fullmatch(r"\d{4}", r) for r in v):
+            raise field_refusal(BadInput("application.willing_region_format"))
+        return v
+
+
+REQUIRED = {
+    "political_status": "政治面貌", "region": "所在市州", "work_unit": "工作单位",
+    "unit_credit_code": "单位统一社会信用代码", "email": "电子邮箱",
+    "remote_ok": "是否接受远程异地评标",
+    "emergency_ok": "是否愿意成为应急专家", "title_name": "职称名称", "title_level": "职称级别",
+    "primary_specialty": "首选专业",
+}
+# asked of an application (征集 / 续聘, seed 001's form), not of a formal expert's change
+APPLICATION_ONLY = {
+    "practice_specialty": "从事专业类别", "practice_years": "从事专业年限",
+    "evaluation_experience": "评标实践经验（没有请填“无”）",
+}
+
+
+def missing_parts(draft: ApplicationDraft, application: bool = True) -> list[str]:
+    """What is still missing before the form can be printed (`application`: a new or renewal
+    application, which asks for more than a change request)."""
+    required = {**REQUIRED, **APPLICATION_ONLY} if application else REQUIRED
+    out = [title for name, title in required.items() if getattr(draft, name) in (None, "")]
+    if not draft.work_history:
+        out.append("至少一段工作经历")
+    if not draft.education:
+        out.append("学历信息")
+    if not draft.specialties:
+        out.append("评标专业")
+    return out
+
+
+def require_complete(draft: ApplicationDraft, application: bool = True) -> None:
+    missing = missing_parts(draft, application)
+    if missing:
+        raise BadInput("application.incomplete", missing=missing)

@@ -1,0 +1,103 @@
+"""The public notice (公示) of an exam-less batch (issue 17; seed 002, Jilin: "通过市/县财政监管
+一道审核和省级财政监管两道审核后，并经财政公示无异议后进入政府采购评审专家库。评审专家会收到
+成为政府采购评审专家的短信通知").
+
+The last stage's approval opens the notice for the batch's `notice_days`
+(services/applicants/review.py).
+During it an administrator records an objection raised against the applicant, and rules on
+it: sustained, the application is not admitted and the applicant is told why; dismissed, the
+notice runs on. When it ends with no objection standing, the applicant becomes a formal
+expert with an expert number and is told; an objection not yet ruled on holds the
+application until it is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.applications import Application, AppStatus, ReviewAction
+from models.people import Person
+from services.common.errors import BadInput, Conflict, NotFound
+from services.notifications.kinds import notify_application
+from services.notifications.outbox import Outbox
+from services.people.experts import make_formal_expert
+
+SUSTAINED, DISMISSED = "sustained", "dismissed"
+NOTICE = "公示"
+
+
+async def _log(app: Application, actor: Person | None, action: str, reason: str) -> None:
+    """The objection and its ruling go into the review log, with who recorded them."""
+    await ReviewAction.create(application_id=app.id, version=app.version, stage_key="notice",
+                              stage_title=NOTICE, actor_id=actor.id if actor else None,
+                              actor_name=actor.name if actor else None, action=action,
+                              reason=reason[:200] or None)
+
+
+class PublicNotice:
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    @staticmethod
+    async def _in_notice(app_id: int) -> Application:
+        app = await Application.get_or_none(id=app_id).prefetch_related("batch")
+        if app is None:
+            raise NotFound("application.not_found")
+        if app.status != AppStatus.IN_NOTICE:
+            raise Conflict("notice.not_in_notice")
+        return app
+
+    async def object(self, app_id: int, reason: str, now: datetime,
+                     actor: Person | None = None) -> Application:
+        """An objection raised during the notice, as the administrator records it."""
+        reason = reason.strip()
+        if not reason:
+            raise BadInput("notice.reason_required")
+        app = await self._in_notice(app_id)
+        if app.notice_until is not None and now > app.notice_until:
+            raise Conflict("notice.over")
+        if app.objection is not None and app.objection_ruling is None:
+            raise Conflict("notice.objection_open")
+        await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
+            objection=reason[:200], objection_ruling=None)
+        await _log(app, actor, "objection", reason)
+        await app.refresh_from_db()
+        return app
+
+    async def rule(self, app_id: int, sustained: bool, note: str, now: datetime,
+                   actor: Person | None = None) -> Application:
+        """The outcome of the objection: sustained (not admitted, told why) or dismissed."""
+        app = await self._in_notice(app_id)
+        if app.objection is None or app.objection_ruling is not None:
+            raise Conflict("notice.no_objection")
+        if sustained and not note.strip():
+            raise BadInput("notice.reason_required")
+        async with self.outbox.change(now) as change:
+            if sustained:
+                await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
+                    status=AppStatus.REJECTED, objection_ruling=SUSTAINED,
+                    last_reason=note.strip()[:200], decided_at=now)
+                await app.refresh_from_db()
+                await notify_application(change, app, "application.rejected",
+                                         stage=NOTICE, reason=note.strip()[:200])
+            else:
+                await Application.filter(id=app.id).update(objection_ruling=DISMISSED)
+                await app.refresh_from_db()
+            await _log(app, actor, SUSTAINED if sustained else DISMISSED, note.strip())
+        return app
+
+    async def close_due(self, now: datetime) -> int:
+        """Notices that ended with no objection standing: formal experts, each told."""
+        made = 0
+        for app in await Application.filter(status=AppStatus.IN_NOTICE, notice_until__lte=now
+                                            ).prefetch_related("batch").limit(200):
+            if app.objection is not None and app.objection_ruling != DISMISSED:
+                continue  # an objection still to be ruled on holds it
+            async with self.outbox.change(now) as change:
+                if not await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
+                        status=AppStatus.APPROVED):
+                    continue  # another sweep took it
+                profile = await make_formal_expert(app, now)
+                await notify_application(change, app, "application.formal",
+                                         expert_number=profile.expert_number)
+            made += 1
+        return made

@@ -1,0 +1,203 @@
+"""The review workflow: configurable stages per batch; at each stage a reviewer in scope
+(level, region, industry) approves, returns for modification (per item, with a reason) or
+rejects. Every step is in the review log and pushed to the applicant.
+
+| status    | action (who)          | next status | stage            |
+| --------- | --------------------- | ----------- | ---------------- |
+| printed   | submit (applicant)    | in_review   | 0, or the stage that returned it |
+| in_review | approve (reviewer)    | in_review   | + 1              |
+| in_review | approve at last stage | approved    | —                |
+| in_review | return (reviewer)     | returned    | unchanged        |
+| in_review | reject (reviewer)     | rejected    | —                |
+| in_review / returned | withdraw (applicant) | draft | 0         |
+| returned  | edit, print, submit   | in_review   | the returning stage |
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from models.applications import AppKind, Application, AppStatus, ReviewAction
+from models.experts import ExpertProfile
+from models.people import Person, Role, RoleGrant
+from services.applicants.applications import require_window_open
+from services.applicants.attachments import ATTACHMENTS
+from services.applicants.returns import SECTIONS
+from services.applicants.review_scope import in_scope, notify_reviewers, stages
+from services.common.clock import china_time
+from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
+from services.education.exams import Exams, next_step_after_approval
+from services.notifications.kinds import notify_application
+from services.notifications.outbox import Outbox
+from services.people.experts import apply_to_profile
+from services.reference.catalogue import catalogue
+
+
+def describe_items(items: list[str]) -> str:
+    cat = catalogue()
+    out = []
+    for item in items:
+        kind, _, ref = item.partition(":")
+        if kind == "specialty":
+            spec = cat.get(ref)
+            out.append(f"评标专业「{spec.name if spec else ref}」")
+        elif kind == "attachment":
+            spec_a = ATTACHMENTS.get(ref)
+            out.append(f"附件「{spec_a.title if spec_a else ref}」")
+        else:
+            out.append(SECTIONS.get(kind, kind))
+    return "、".join(out)
+
+
+def require_known_items(items: list[str], app: Application) -> None:
+    codes = {c["code"] for c in app.specialties}
+    for item in items:
+        kind, _, ref = item.partition(":")
+        ok = (kind in SECTIONS and not ref) or (kind == "specialty" and ref in codes) or (
+            kind == "attachment" and ref in ATTACHMENTS)
+        if not ok:
+            raise BadInput("review.unknown_item", item=item)
+
+
+class Review:
+    def __init__(self, outbox: Outbox, exams: Exams) -> None:
+        self.outbox = outbox
+        self.exams = exams
+
+    async def queue(self, grants: list[RoleGrant]) -> list[Application]:
+        """Applications waiting at a stage this reviewer may act on."""
+        reviewer = [g for g in grants if g.role == Role.REVIEWER]
+        if not reviewer:
+            return []
+        prefixes = {g.region[:2] for g in reviewer if g.region}
+        waiting = await Application.filter(status=AppStatus.IN_REVIEW).prefetch_related(
+            "batch").order_by("submitted_at")
+        return [a for a in waiting if (a.region or "")[:2] in prefixes
+                and any(in_scope(g, stages(a.batch)[a.stage], a) for g in reviewer)]
+
+    async def queue_entries(self, grants: list[RoleGrant]) -> list[tuple[Application, Person]]:
+        """The queue, each application with its applicant."""
+        apps = await self.queue(grants)
+        people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps])}
+        return [(a, people[a.person_id]) for a in apps]
+
+    @staticmethod
+    async def reviewable(app_id: int, grants: list[RoleGrant]) -> Application:
+        """The application, if it waits at a stage one of these grants may act on."""
+        app = await Application.get_or_none(id=app_id).prefetch_related("batch")
+        if app is None:
+            raise NotFound("application.not_found")
+        stage = stages(app.batch)[app.stage]
+        if app.status != AppStatus.IN_REVIEW or not any(in_scope(g, stage, app)
+                                                        for g in grants):
+            raise NotAllowed("review.out_of_scope")
+        return app
+
+    async def decide(self, app_id: int, reviewer: Person, grants: list[RoleGrant],
+                     action: str, now: datetime, reason: str = "",
+                     items: list[str] | None = None,
+                     admitted: list[str] | None = None) -> Application:
+        app = await Application.get_or_none(id=app_id).prefetch_related("batch")
+        if app is None:
+            raise NotFound("application.not_found")
+        if app.status != AppStatus.IN_REVIEW:
+            raise Conflict("review.not_in_review")
+        all_stages = stages(app.batch)
+        stage = all_stages[app.stage]
+        if not any(in_scope(g, stage, app) for g in grants):
+            if any(in_scope(g, earlier, app) for earlier in all_stages[:app.stage]
+                   for g in grants):  # a colleague at the same stage was quicker
+                raise Conflict("review.stage_passed")
+            raise NotAllowed("review.not_your_stage", stage=stage.title)
+        require_window_open(app.batch.apply_from, app.batch.review_until, now, "review")
+        reason = reason.strip()
+        if action in ("return", "reject") and not reason:
+            raise BadInput("review.reason_required")
+        values: dict[str, Any] = {"last_reason": reason or None}
+        kind = ""
+        extra: dict[str, Any] = {}
+        if action == "approve":
+            last = app.stage == len(all_stages) - 1
+            if last and not app.batch.exam_required and app.kind in (AppKind.NEW,
+                                                                       AppKind.RENEWAL):
+                # seed 002: 审核后，并经财政公示无异议后进入…评审专家库
+                until = now + timedelta(days=app.batch.notice_days)
+                values.update(status=AppStatus.IN_NOTICE, decided_at=now, notice_until=until,
+                              specialties=self._admit(app, admitted))
+                kind = "application.in_notice"
+                extra = {"until": china_time(until), "days": str(app.batch.notice_days)}
+            elif last:
+                values.update(status=AppStatus.APPROVED, decided_at=now,
+                              specialties=self._admit(app, admitted))
+                kind = "application.approved"
+                extra = {"next_step": "您的专家信息已按申请更新。" if app.kind in (
+                    AppKind.CHANGE, AppKind.TRANSFER) else await self._after_approval(app)}
+            else:
+                values.update(stage=app.stage + 1)
+                kind = "application.stage_passed"
+                extra = {"passed": stage.title, "stage": all_stages[app.stage + 1].title}
+        elif action == "return":
+            if not items:
+                raise BadInput("review.items_required")
+            require_known_items(items, app)
+            values.update(status=AppStatus.RETURNED, returned_items=items)
+            kind = "application.returned"
+            extra = {"stage": stage.title, "reason": reason, "items": describe_items(items),
+                     "deadline": china_time(app.batch.review_until)}
+        elif action == "reject":
+            values.update(status=AppStatus.REJECTED, decided_at=now)
+            kind = "application.rejected"
+            extra = {"stage": stage.title, "reason": reason}
+        else:
+            raise BadInput("review.unknown_action", action=action)
+        async with self.outbox.change(now) as change:
+            updated = await Application.filter(id=app.id, status=AppStatus.IN_REVIEW,
+                                               stage=app.stage, version=app.version
+                                               ).update(**values)
+            if not updated:
+                raise Conflict("review.taken")
+            await ReviewAction.create(application_id=app.id, version=app.version,
+                                      stage_key=stage.key, stage_title=stage.title,
+                                      actor_id=reviewer.id, actor_name=reviewer.name,
+                                      action=action, reason=reason or None, items=items or [])
+            batch = app.batch
+            await app.refresh_from_db()
+            await notify_application(change, app, kind, **extra)
+            if app.status == AppStatus.IN_REVIEW:  # on to the next stage's reviewers
+                await notify_reviewers(change, app, batch, app.stage, now)
+            if app.status == AppStatus.APPROVED and app.kind in (AppKind.CHANGE,
+                                                                 AppKind.TRANSFER):
+                profile = await ExpertProfile.get(person_id=app.person_id)
+                await apply_to_profile(profile, app)
+            elif app.status == AppStatus.APPROVED:
+                await self.exams.invite_if_scheduled(change, app)
+        return app
+
+    @staticmethod
+    def _admit(app: Application, admitted: list[str] | None) -> list[dict[str, Any]]:
+        """Every 首选 specialty must be admitted; alternates as the review sees fit (seed 001:
+        "首选评标专业"为必选入库专业，"备选评标专业"将视情入库)."""
+        codes = {c["code"] for c in app.specialties}
+        chosen = set(codes if admitted is None else admitted)
+        if not chosen <= codes:
+            raise BadInput("review.admitted_not_chosen")
+        if any(c["primary"] and c["code"] not in chosen for c in app.specialties):
+            raise BadInput("review.primary_not_admitted")
+        return [{**c, "admitted": c["code"] in chosen} for c in app.specialties]
+
+    @staticmethod
+    async def _after_approval(app: Application) -> str:
+        return await next_step_after_approval(app)
+
+
+async def log_of(app: Application) -> list[ReviewAction]:
+    return (await logs_of([app]))[app.id]
+
+
+async def logs_of(apps: list[Application]) -> dict[int, list[ReviewAction]]:
+    """Each application's review log, in one query however many there are."""
+    logs: dict[int, list[ReviewAction]] = {a.id: [] for a in apps}
+    for action in await ReviewAction.filter(application_id__in=list(logs)).order_by("id"):
+        logs[action.application_id].append(action)
+    return logs

@@ -1,0 +1,115 @@
+"""Every user-facing text is a jinja2 template in one folder, editable without code changes:
+an edited file is picked up within `check_interval` seconds, without a restart."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from services.common.clock import CHINA, china_time
+from services.common.errors import DomainError
+
+_CACHE_LIMIT = 4096
+
+
+def china_date(moment: datetime) -> str:
+    """2026年11月21日"""
+    return f"{moment.astimezone(CHINA):%Y年%m月%d日}"
+
+
+def china_clock(moment: datetime) -> str:
+    """14:30"""
+    return f"{moment.astimezone(CHINA):%H:%M}"
+
+
+class Texts:
+    """Renders `texts/<name>` (plain text, no HTML escaping, strict about missing variables).
+
+    Rendered results are memoised per (template, arguments), since most replies are the same
+    few texts with the same few arguments; the memo is dropped when any file changes.
+    """
+
+    def __init__(self, directory: Path, check_interval: float = 2.0) -> None:
+        self.directory = directory
+        self.env = Environment(
+            loader=FileSystemLoader(directory),
+            undefined=StrictUndefined,
+            autoescape=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,  # checked here, at most every check_interval, not per render
+        )
+        # times are given as datetimes and written in Beijing time by the text itself
+        self.env.filters.update(china_time=china_time, china_date=china_date,
+                                china_clock=china_clock)
+        self._interval = check_interval
+        self._memo: dict[tuple[Any, ...], str] = {}
+        self._stamp = self._snapshot()
+        self._checked = time.monotonic()
+
+    def _snapshot(self) -> tuple[int, int]:
+        newest, count = 0, 0
+        for root, _, files in os.walk(self.directory):
+            for name in files:
+                newest = max(newest, os.stat(os.path.join(root, name)).st_mtime_ns)
+                count += 1
+        return newest, count
+
+    def _maybe_reload(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self._interval:
+            return
+        self._checked = now
+        stamp = self._snapshot()
+        if stamp != self._stamp:
+            self._stamp = stamp
+            if self.env.cache is not None:
+                self.env.cache.clear()
+            self._memo.clear()
+
+    def render(self, template: str, /, **values: Any) -> str:
+        """The rendered text, surrounding whitespace trimmed."""
+        self._maybe_reload()
+        key = (template, *sorted(values.items()))
+        try:
+            cached = self._memo.get(key)
+            hashable = True
+        except TypeError:  # unhashable arguments (lists, dicts): render every time
+            cached, hashable = None, False
+        if cached is not None:
+            return cached
+        out = self.env.get_template(template).render(**values).strip()
+        if hashable:
+            if len(self._memo) >= _CACHE_LIMIT:
+                self._memo.clear()
+            self._memo[key] = out
+        return out
+
+    def error(self, exc: DomainError) -> str:
+        """The words of a refusal: texts/errors/<area>/<name>.j2 of its code `area.name`,
+        with its parameters (errors among them rendered first)."""
+        area, _, name = exc.code.partition(".")
+        return self.render(f"errors/{area}/{name}.j2",
+                           **{k: self._words(v) for k, v in exc.params.items()})
+
+    def _words(self, value: Any) -> Any:
+        if isinstance(value, DomainError):
+            return self.error(value)
+        if isinstance(value, list | tuple):
+            return type(value)(self._words(v) for v in value)
+        return value
+
+    def source(self, name: str) -> str:
+        """The template's own text (to read the fields or variables it declares)."""
+        assert self.env.loader is not None
+        return self.env.loader.get_source(self.env, name)[0]
+
+    def names(self, prefix: str = "") -> list[str]:
+        """Every template under `prefix` (for the test that renders them all)."""
+        return sorted(n for n in self.env.list_templates() if n.startswith(prefix)
+                      and not n.rsplit("/", 1)[-1].startswith("_"))

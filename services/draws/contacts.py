@@ -1,0 +1,59 @@
+"""How each drawn expert was reached (issue 18): per invitation, which channels were tried
+(WeChat, SMS, each voice call) with what outcome, and which way the answer came. While the
+draw runs the agency watches it without names (seed 004: calls in progress are waited for,
+"系统会等待已呼叫或呼叫过程中的专家结果返回"): who was drawn stays sealed with the results
+(until 30 minutes before the evaluation starts); then a name shows for an expert who
+confirmed, as in the results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.notifications import Notification
+from models.people import Person
+from services.draws.calls import contact_keys
+from services.draws.family import family
+from services.draws.seal import check_sealed
+
+
+@dataclass(frozen=True)
+class Attempt:
+    channel: str  # cs / template / subscribe / sms / voice, or wechat when none reached them
+    status: str  # the notification's: queued, sent, delivered, failed, dead
+    at: datetime | None  # when it went out
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    invitation_id: int
+    condition_id: int
+    wave: int
+    status: str
+    answered_via: str | None
+    name: str | None  # only for a confirmed expert
+    tried: list[Attempt]
+
+
+def _attempt(item: Notification) -> Attempt:
+    key = item.dedupe_key or ""
+    group = "sms" if key.endswith("#1") else "voice" if key.startswith("draw-call:") \
+        else "wechat"
+    return Attempt(item.channel or group, item.status, item.sent_at)
+
+
+async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactRow]:
+    """Every invitation of the activity and its supplementary draws, oldest first."""
+    sealed = check_sealed(activity, now)
+    rows = await Invitation.filter(activity_id__in=await family(activity)).order_by("id")
+    owner = {key: row.id for row in rows for key in contact_keys(row.id)}
+    tried: dict[int, list[Attempt]] = {}
+    for item in await Notification.filter(dedupe_key__in=list(owner)).order_by("id"):
+        tried.setdefault(owner[item.dedupe_key or ""], []).append(_attempt(item))
+    confirmed = [] if sealed else [r.person_id for r in rows
+                                   if r.status == InvitationStatus.CONFIRMED]
+    names = dict(await Person.filter(id__in=confirmed).values_list("id", "name"))
+    return [ContactRow(r.id, r.condition_id, r.wave, r.status, r.answered_via,
+                       names.get(r.person_id) if r.status == InvitationStatus.CONFIRMED
+                       else None, tried.get(r.id, [])) for r in rows]

@@ -1,0 +1,88 @@
+"""What a request to the trading centre carries (seed 004): the 抽取申请 "填写信息并上传申请
+附件后点击提交审核", and a 退选 "首先要填写退选原因并上传证明材料至抽取终端审核" — a reason and
+at least one PDF or JPG, checked by its content, not by its name. The trading centre's
+verifiers in the project's region are told at once that a request waits."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from models.draws import DrawActivity, DrawEvidence, Project
+from models.people import Role, RoleGrant
+from services.applicants.attachments import MB, TYPE_NAMES, sniff
+from services.common.clock import china_time
+from services.common.errors import BadInput, NotFound, TooLarge
+from services.common.files import FileStore
+from services.notifications.outbox import Change
+
+EVIDENCE_TYPES = frozenset({"application/pdf", "image/jpeg"})
+EVIDENCE_MAX = 10 * MB
+EVIDENCE_PER_REQUEST = 5
+PURPOSES = ("submission", "withdrawal")
+
+
+def require_evidence_size(size: int) -> None:
+    if size > EVIDENCE_MAX:
+        raise TooLarge("evidence.too_large", mb=EVIDENCE_MAX // MB)
+
+
+async def attach(files: FileStore, activity: DrawActivity, purpose: str, filename: str,
+                 data: bytes, now: datetime) -> DrawEvidence:
+    if purpose not in PURPOSES:
+        raise BadInput("evidence.purpose")
+    require_evidence_size(len(data))
+    real = sniff(data)
+    if real not in EVIDENCE_TYPES:
+        raise BadInput("evidence.type", allowed=sorted(TYPE_NAMES[t]
+                                                       for t in EVIDENCE_TYPES))
+    if await DrawEvidence.filter(activity_id=activity.id, purpose=purpose).count() \
+            >= EVIDENCE_PER_REQUEST:
+        raise BadInput("evidence.too_many", limit=EVIDENCE_PER_REQUEST)
+    key = f"draws/{activity.id}/{secrets.token_hex(12)}"
+    await files.put(key, data)
+    return await DrawEvidence.create(
+        activity_id=activity.id, purpose=purpose, filename=filename[:128] or purpose,
+        content_type=real, size=len(data), file_key=key, uploaded_at=now)
+
+
+async def remove(files: FileStore, activity: DrawActivity, evidence_id: int) -> None:
+    item = await DrawEvidence.get_or_none(id=evidence_id, activity_id=activity.id)
+    if item is None:
+        raise NotFound("evidence.not_found")
+    await item.delete()
+    await files.delete(item.file_key)
+
+
+async def evidence_file(files: FileStore, activity: DrawActivity, evidence_id: int
+                        ) -> tuple[DrawEvidence, bytes]:
+    item = await DrawEvidence.get_or_none(id=evidence_id, activity_id=activity.id)
+    if item is None:
+        raise NotFound("evidence.not_found")
+    return item, await files.get(item.file_key)
+
+
+async def evidence_of(activity: DrawActivity, purpose: str | None = None
+                      ) -> list[DrawEvidence]:
+    query = DrawEvidence.filter(activity_id=activity.id)
+    return await (query.filter(purpose=purpose) if purpose else query).order_by("id")
+
+
+async def require_evidence(activity: DrawActivity, purpose: str) -> None:
+    if not await DrawEvidence.exists(activity_id=activity.id, purpose=purpose):
+        raise BadInput("evidence.missing")
+
+
+async def notify_verifiers(change: Change, activity: DrawActivity, what: str) -> None:
+    """Every trading-centre verifier whose region covers the project: a request waits;
+    `what` is the activity's kind (normal, redraw, reeval) or withdrawal."""
+    project = await Project.get(id=activity.project_id)
+    grants = await RoleGrant.filter(role=Role.VERIFIER, revoked_at=None)
+    people = {g.person_id for g in grants
+              if not g.region or project.region.startswith(g.region)}
+    for person_id in people:
+        await change.notify("draw.awaiting_verification", {
+            "project": project.name[:20], "activity": activity.id, "request_kind": what,
+            "eval_start": china_time(activity.eval_start), "at": china_time(change.now)},
+            person_id=person_id)
+

@@ -1,0 +1,87 @@
+"""A draw activity's life: start (the pools fixed and committed, the handler's value mixed
+into the seed), pause with a reason, resume, force end with a reason (seed 004)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from models.draws import Condition, DrawActivity, DrawStatus
+from services.common.errors import Conflict
+from services.draws.audit import new_seed, pool_hash, seed_hash
+from services.draws.oplog import Actor, record, require_reason
+from services.draws.pool import candidate_pool, original_experts
+from services.draws.setup import notify_agency
+from services.draws.waves import RUNNING, Waves
+
+
+class Lifecycle(Waves):
+    async def start(self, activity_id: int, now: datetime, actor: Actor,
+                    nonce: str = "") -> DrawActivity:
+        """Fix the pools and invite the first wave. The seed was committed (its hash shown)
+        when the activity was verified; the handler's `nonce` is mixed in now, so neither
+        the server nor the agency alone chooses the order."""
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.status != DrawStatus.VERIFIED:
+                raise Conflict("draw.not_verified")
+            # seed 004 sets no start deadline: a draw (a 补抽 at the venue included) may start
+            # until the evaluation ends; its results are sealed until T-30 either way
+            if now >= activity.eval_end:
+                raise Conflict("draw.evaluation_over", eval_end=activity.eval_end)
+            for condition in await Condition.filter(activity_id=activity.id):
+                pool = (await original_experts(condition) if activity.kind == "reeval"
+                        else await candidate_pool(activity, condition, condition.main_specialty))
+                condition.pool, condition.pool_hash = pool, pool_hash(condition.id, "main", pool)
+                await condition.save(update_fields=["pool", "pool_hash"])
+            activity.status, activity.started_at = DrawStatus.DRAWING, now
+            if activity.seed is None:  # a 补抽 (verified with its parent): committed now
+                activity.seed = new_seed()
+                activity.seed_hash = seed_hash(activity.seed)
+            activity.nonce = nonce.strip()[:32] or None
+            await activity.save(update_fields=["status", "started_at", "seed", "seed_hash",
+                                               "nonce"])
+            await record(activity, actor, "start", now, seed_hash=activity.seed_hash,
+                         nonce=activity.nonce)
+            await notify_agency(change, activity, "draw.started", total=str(activity.total),
+                                seed_hash=(activity.seed_hash or "")[:16])
+        await self.advance(activity.id, now)
+        return await DrawActivity.get(id=activity.id)
+
+    async def pause(self, activity_id: int, now: datetime, actor: Actor,
+                    reason: str) -> DrawActivity:
+        """Seed 004: "输入暂停抽取原因后" — a pause says why."""
+        return await self._move(activity_id, DrawStatus.DRAWING, DrawStatus.PAUSED,
+                                "draw.not_drawing", actor, "pause", now,
+                                require_reason(reason, "draw.pause_reason"))
+
+    async def resume(self, activity_id: int, now: datetime, actor: Actor) -> DrawActivity:
+        activity = await self._move(activity_id, DrawStatus.PAUSED, DrawStatus.DRAWING,
+                                    "draw.not_paused", actor, "resume", now)
+        await self.advance(activity_id, now)
+        return activity
+
+    async def force_end(self, activity_id: int, now: datetime, actor: Actor,
+                        reason: str) -> DrawActivity:
+        """Seed 004: "输入原因后，系统会结束本次抽取"; invitations already out may still be
+        answered."""
+        why = require_reason(reason, "draw.end_reason")
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.status not in RUNNING:
+                raise Conflict("draw.not_running")
+            await record(activity, actor, "force_end", now, why)
+            await self._end(change, activity, "forced")
+        return activity
+
+    @staticmethod
+    async def _move(activity_id: int, source: DrawStatus, target: DrawStatus, refusal: str,
+                    actor: Actor, action: str, now: datetime,
+                    reason: str | None = None) -> DrawActivity:
+        async with in_transaction():
+            if not await DrawActivity.filter(id=activity_id, status=source).update(
+                    status=target):
+                raise Conflict(refusal)
+            await record(activity_id, actor, action, now, reason)
+        return await DrawActivity.get(id=activity_id)

@@ -1,0 +1,86 @@
+"""What an expert is told about where and when to gather (seed 004): the notice an
+invitation was sent under and the words of every invitation, reminder and urge, which never
+name the project or the tenderer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from models.draws import Condition, Invitation, Notice
+from models.statements import columns, models_from, rows
+from services.common.clock import china_time
+from services.common.pii import public
+
+
+async def notice_of(invitation: Invitation) -> Notice:
+    """The notice (where and when to gather) an invitation was sent under."""
+    condition = await Condition.get(id=invitation.condition_id)
+    return await Notice.get(id=condition.notice_id)
+
+
+async def notices_of(invitations: list[Invitation]) -> list[Notice]:
+    """The notice of each invitation, in two queries however many there are."""
+    if not invitations:
+        return []
+    conditions = {c.id: c.notice_id for c in await Condition.filter(
+        id__in={i.condition_id for i in invitations})}
+    notices = {n.id: n for n in await Notice.filter(id__in=set(conditions.values()))}
+    return [notices[conditions[i.condition_id]] for i in invitations]
+
+
+_WITH_NOTICES = ("SELECT {invitation}, {notice} FROM draw_invitation v "
+                 "JOIN draw_condition c ON c.id = v.condition_id "
+                 "JOIN draw_notice n ON n.id = c.notice_id WHERE ")
+
+
+async def _with_notices(where: str, *values: object) -> list[tuple[Invitation, Notice]]:
+    found = await rows(_WITH_NOTICES.format(invitation=columns(Invitation, "v"),
+                                            notice=columns(Notice, "n")) + where, *values)
+    out = []
+    for invitation, notice in zip(models_from(Invitation, found, "v"),
+                                  models_from(Notice, found, "n"), strict=True):
+        assert invitation is not None and notice is not None
+        out.append((invitation, notice))
+    return out
+
+
+async def invitations_with_notices(person_id: int, since: datetime
+                                   ) -> list[tuple[Invitation, Notice]]:
+    """A person's invitations sent after `since`, newest first, each with its notice: one
+    statement (the expert's invitation list, a hot read)."""
+    return await _with_notices("v.person_id = ? AND v.sent_at > ? ORDER BY v.id DESC",
+                               person_id, since)
+
+
+async def invitation_with_notice(invitation_id: int, person_id: int
+                                 ) -> tuple[Invitation, Notice] | None:
+    """One of the person's invitations with its notice (one statement), or None."""
+    found = await _with_notices("v.id = ? AND v.person_id = ?", invitation_id, person_id)
+    return found[0] if found else None
+
+
+def notice_contact(notice: Notice) -> str:
+    """The venue's contact as every invitation, reminder and page writes it: their phone is
+    the venue's, not personal data, so it reaches the expert unmasked (a mobile too)."""
+    return f"{notice.contact_name} {public(notice.contact_phone)}"
+
+
+def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
+    """What the invitation tells the expert: never the project or the tenderer."""
+    return {"gather_at": china_time(notice.gather_at), "venue": notice.venue,
+            "address": notice.address, "contact": notice_contact(notice),
+            "notes": notice.notes or "无", "due": china_time(invitation.due_at),
+            "minutes": str(minutes)}
+
+
+def answer_params(answer_link: Callable[[int], str] | None, invitation_id: int
+                  ) -> dict[str, str]:
+    """The invitation's answer page for a text: `link`, the whole address, and `link_token`,
+    its last part alone (an SMS provider's template may not take an address as a variable:
+    Tencent Cloud SMS refuses links in variables, so its approved text holds the fixed
+    https://<host>/a/ and the variable only the token)."""
+    if answer_link is None:
+        return {"link": "", "link_token": ""}
+    link = answer_link(invitation_id)
+    return {"link": link, "link_token": link.rpartition("/")[2]}

@@ -1,0 +1,131 @@
+"""Who may be drawn: the candidate pool of a condition (fixed when the draw needs it), and
+the checks made again at the moment of each invitation."""
+
+from __future__ import annotations
+
+from collections.abc import Set as AbstractSet
+from datetime import date, datetime
+
+from tortoise.expressions import Q, Subquery
+
+from models import column
+from models.draws import Avoidance, Condition, DrawActivity, Invitation, InvitationStatus
+from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
+from models.people import Person
+from services.applicants.form import TITLE_LEVELS
+from services.common.clock import CHINA
+
+LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
+
+
+def eval_days(activity: DrawActivity) -> tuple[date, date]:
+    return (activity.eval_start.astimezone(CHINA).date(),
+            activity.eval_end.astimezone(CHINA).date())
+
+
+async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[int], set[int]]:
+    """The activity's avoided unit codes and names, avoided persons and experts."""
+    rows = await Avoidance.filter(activity_id=activity.id)
+    codes = {r.credit_code for r in rows if r.kind == "unit" and r.credit_code}
+    names = {r.name for r in rows if r.kind == "unit"}
+    hashes = [r.id_hash for r in rows if r.kind == "person" and r.id_hash]
+    persons = set(await column(Person.filter(id_number_hash__in=hashes), "id")) if hashes else set()
+    experts = {r.expert_id for r in rows if r.expert_id}
+    if activity.avoid_drawn and activity.avoid_activity_ids:
+        experts |= set(await column(Invitation.filter(
+            activity_id__in=activity.avoid_activity_ids, status=InvitationStatus.CONFIRMED),
+            "expert_id"))
+    return codes, names, {int(p) for p in persons}, {int(e) for e in experts}
+
+
+async def candidate_pool(activity: DrawActivity, condition: Condition, specialty: str,
+                         exclude: AbstractSet[int] = frozenset()) -> list[int]:
+    """Active formal experts with `specialty` who match the condition and are not avoided
+    (staff of an avoided unit, the agency and the tenderer included, experts who declared
+    an avoided unit, avoided persons), as sorted expert ids."""
+    query = ExpertProfile.filter(specialties__code=specialty, active=True)
+    if condition.region_mode == "residence":
+        query = query.filter(region__in=condition.regions)
+    if condition.industry:
+        query = query.filter(industry=condition.industry)
+    if condition.title_level:
+        query = query.filter(title_level__in=list(
+            TITLE_LEVELS[TITLE_LEVELS.index(condition.title_level):]))
+    # the JSON columns cost a decode per row: read them only when the condition needs them
+    willing_mode = condition.region_mode == "willing"
+    columns = ["id", "person_id", "work_unit", "unit_credit_code"]
+    if willing_mode:
+        columns.append("willing_regions")
+    if condition.qualification:
+        columns.append("qualifications")
+    codes, names, persons, experts = await _avoidance(activity)
+    # experts who declared an avoided unit: both columns are indexed, so few rows are read
+    query = query.exclude(id__in=Subquery(ExpertAvoidUnit.filter(
+        Q(credit_code__in=list(codes)) | Q(unit_name__in=list(names))).values("expert_id")))
+    rows = [dict(zip(columns, r, strict=True)) for r in await query.values_list(*columns)]
+    wanted = set(condition.regions)
+    pool = []
+    for row in rows:
+        expert_id = row["id"]
+        if willing_mode and not wanted & set(row["willing_regions"] or []):
+            continue
+        if condition.qualification and condition.qualification not in (
+                row["qualifications"] or []):
+            continue
+        if row["unit_credit_code"] in codes or row["work_unit"] in names \
+                or row["person_id"] in persons:
+            continue
+        if expert_id in experts or expert_id in exclude:
+            continue
+        pool.append(int(expert_id))
+    return sorted(set(pool))
+
+
+async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
+                 confirmed_only: bool = False) -> dict[int, int]:
+    """Those confirmed (or, unless `confirmed_only`, invited and still in their window) for
+    another evaluation at an overlapping time: expert id -> that other activity's id."""
+    rows = await Invitation.filter(
+        expert_id__in=expert_ids, status__in=list(LIVE),
+        activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
+    ).exclude(activity_id=activity.id).values_list("expert_id", "status", "due_at",
+                                                   "activity_id")
+    return {int(e): int(other) for e, status, due_at, other in rows
+            if status == InvitationStatus.CONFIRMED or (due_at > now and not confirmed_only)}
+
+
+async def blocked(activity: DrawActivity, expert_ids: list[int],
+                  now: datetime) -> dict[int, str]:
+    """Why each of these experts cannot be invited now, if they cannot, with what an auditor
+    needs to check it: "inactive", "unavailable:<unavailability id>" (a declared day off on
+    an evaluation day), "booked:<activity id>" (confirmed or invited for an overlapping
+    time there), "invited:<invitation id>" (by this activity already)."""
+    if not expert_ids:
+        return {}
+    profiles = {p.id: p for p in await ExpertProfile.filter(id__in=expert_ids)}
+    out: dict[int, str] = {}
+    for expert_id in expert_ids:
+        if expert_id not in profiles or not profiles[expert_id].active:
+            out[expert_id] = "inactive"
+    persons = {p.person_id: p.id for p in profiles.values()}
+    first, last = eval_days(activity)
+    for person_id, day_off in await Unavailability.filter(
+            person_id__in=list(persons), date_from__lte=last, date_to__gte=first
+    ).values_list("person_id", "id"):
+        out.setdefault(persons[int(person_id)], f"unavailable:{day_off}")
+    for expert_id, other in (await booked(activity, expert_ids, now)).items():
+        out.setdefault(expert_id, f"booked:{other}")
+    for expert_id, invitation_id in await Invitation.filter(
+            activity_id=activity.id, expert_id__in=expert_ids).values_list("expert_id", "id"):
+        out.setdefault(int(expert_id), f"invited:{invitation_id}")
+    return out
+
+
+async def original_experts(condition: Condition) -> list[int]:
+    """复评: the experts who confirmed for the condition this one was cloned from (and for
+    its supplementary draws)."""
+    confirmed = await column(Invitation.filter(
+        Q(condition_id=condition.source_id) | Q(condition__source_id=condition.source_id,
+                                                activity__kind="supplement"),
+        status=InvitationStatus.CONFIRMED), "expert_id")
+    return sorted({int(e) for e in confirmed})

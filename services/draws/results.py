@@ -1,0 +1,92 @@
+"""What a draw's results are, for the agency's API and the printable result page alike: the
+experts who confirmed, for the activity and its supplementary draws, sealed until 30 minutes
+before the evaluation starts (seed 004)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    SkippedCandidate,
+)
+from models.experts import ExpertProfile
+from models.people import Person
+from services.common.links import Links
+from services.draws.audit import AuditReport, PoolRecord, audit
+from services.draws.family import family
+from services.draws.seal import RESULT_LINK, require_unsealed
+
+RESULT_LINK_TTL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One confirmed expert as the agency sees them: never their phone, not even masked."""
+
+    name: str
+    expert_number: str
+    work_unit: str
+    specialty: str  # the condition's main specialty (code)
+    verification_code: str
+    supplementary: bool  # drawn by a 补抽 (marked * on the printed result)
+    condition_id: int
+
+
+async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]:
+    """The results, once unsealed (NotAllowed draw.sealed before)."""
+    require_unsealed(activity, now)
+    ids = await family(activity)
+    rows = await Invitation.filter(activity_id__in=ids,
+                                   status=InvitationStatus.CONFIRMED).order_by("id")
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+    profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
+    specialties = dict(await Condition.filter(activity_id__in=ids).values_list(
+        "id", "main_specialty"))
+    return [ResultRow(name=people[r.person_id].name,
+                      expert_number=profiles[r.expert_id].expert_number,
+                      work_unit=profiles[r.expert_id].work_unit,
+                      specialty=str(specialties[r.condition_id]),
+                      verification_code=r.code or "", supplementary=r.supplementary,
+                      condition_id=r.condition_id) for r in rows]
+
+
+def result_link(links: Links, activity: DrawActivity, person_id: int,
+                now: datetime) -> tuple[str, datetime]:
+    """The printable result page, for this person for an hour, once the results unseal."""
+    require_unsealed(activity, now)
+    expires = now + RESULT_LINK_TTL
+    return links.url(f"/draws/{activity.id}/result", RESULT_LINK, str(activity.id), person_id,
+                     expires.timestamp()), expires
+
+
+async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
+    """What the draw recorded for every pool of the activity (for the auditor)."""
+    records = []
+    for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
+        for name, pool, digest in (("main", condition.pool, condition.pool_hash),
+                                   ("alt", condition.alt_pool, condition.alt_pool_hash)):
+            if pool is None or digest is None:
+                continue
+            used = dict(await Invitation.filter(condition_id=condition.id, pool=name)
+                        .values_list("rank", "expert_id"))
+            skipped = await SkippedCandidate.filter(condition_id=condition.id, pool=name)
+            used.update({s.rank: s.expert_id for s in skipped})
+            records.append(PoolRecord(condition.id, name, list(pool), digest,
+                                      {int(k): int(v) for k, v in used.items()},
+                                      {s.rank: s.reason for s in skipped}))
+    return records
+
+
+async def pool_audit(activity: DrawActivity) -> tuple[list[PoolRecord], AuditReport | None]:
+    """What the draw recorded for every pool; once it ended, the re-derivation's report."""
+    records = await audit_records(activity)
+    if activity.status != DrawStatus.ENDED or activity.seed is None:
+        return records, None
+    return records, audit(activity.seed, activity.seed_hash or "", records,
+                          activity.nonce or "")

@@ -1,0 +1,176 @@
+"""A draw's waves: invite as many candidates as each condition still needs, in the committed
+order, skipping (and recording why) those who cannot serve at the moment of the invitation;
+end the draw when it is complete or no candidate is left."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from models import column
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    SkippedCandidate,
+)
+from services.common.clock import china_time
+from services.draws.audit import draw_key, order, pool_hash
+from services.draws.calls import DrawCalls, invitation_key
+from services.draws.counts import Counts, draw_counts
+from services.draws.notices import answer_params, invitation_params
+from services.draws.pool import blocked, candidate_pool
+from services.draws.seal import unseal_at
+from services.draws.setup import notify_agency
+from services.notifications.outbox import Change, Outbox
+
+log = logging.getLogger(__name__)
+
+RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
+Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
+
+
+class Waves:
+    def __init__(self, outbox: Outbox, schedule: Schedule,
+                 answer_link: Callable[[int], str] | None = None,
+                 calls: DrawCalls | None = None) -> None:
+        self.outbox = outbox
+        self.schedule = schedule
+        self.calls = calls  # voice calls to the experts who have not answered
+        # an invitation's answer page (web/answer.py), carried by its SMS
+        self.answer_link = answer_link
+
+    async def counts(self, activity_id: int) -> Counts:
+        """The progress as the agency may see it: counts only."""
+        return await draw_counts(activity_id)
+
+    async def advance(self, activity_id: int, now: datetime) -> int:
+        """Invite as many as are still needed; end the draw when it is complete or no
+        candidate is left. Returns how many were invited."""
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            timers = await self._advance(change, activity, now)
+        await self._start_timers(timers)
+        return len(timers)
+
+    async def _start_timers(self, invited: list[Invitation]) -> None:
+        """Each invitation's response window; a timer lost here is found by the sweep."""
+        for item in invited:
+            await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
+                                f"draw-timeout:{item.id}")
+        if self.calls is not None:
+            await self.calls.plan(invited)
+
+    async def _advance(self, change: Change, activity: DrawActivity, now: datetime
+                       ) -> list[Invitation]:
+        """`advance` inside the caller's transaction, the activity's row locked."""
+        if activity.status != DrawStatus.DRAWING:
+            return []
+        timers: list[Invitation] = []
+        done = short = 0
+        last = await Invitation.filter(activity_id=activity.id).order_by("-wave").first()
+        wave = (last.wave if last else 0) + 1
+        conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+        for condition in conditions:
+            rows = await Invitation.filter(condition_id=condition.id).values_list(
+                "status", "due_at")
+            confirmed = sum(1 for s, _ in rows if s == InvitationStatus.CONFIRMED)
+            waiting = sum(1 for s, due in rows if s == InvitationStatus.SENT and due > now)
+            need = condition.planned - confirmed - waiting
+            if need > 0:
+                sent = await self._invite(change, activity, condition, need, wave, now)
+                timers += sent
+                waiting += len(sent)
+            if confirmed >= condition.planned:
+                done += 1
+            elif waiting == 0:
+                short += 1
+                if not condition.exhausted:
+                    condition.exhausted = True
+                    await condition.save(update_fields=["exhausted"])
+                    await notify_agency(change, activity, "draw.shortage",
+                                        progress=f"{confirmed}/{condition.planned}")
+        if done == len(conditions):
+            await self._end(change, activity, "complete")
+        elif done + short == len(conditions):
+            await self._end(change, activity, "exhausted")
+        return timers
+
+    async def _invite(self, change: Change, activity: DrawActivity, condition: Condition,
+                      need: int, wave: int, now: datetime) -> list[Invitation]:
+        assert activity.seed is not None
+        sent: list[Invitation] = []
+        notice = await Notice.get(id=condition.notice_id)
+        for name in ("main", "alt"):
+            pool = await self._pool(activity, condition, name)
+            if pool is None:
+                continue
+            used = set(await column(Invitation.filter(condition_id=condition.id, pool=name)
+                       , "rank"))
+            used |= set(await column(SkippedCandidate.filter(condition_id=condition.id, pool=name)
+                        , "rank"))
+            ordered = order(draw_key(activity.seed, activity.nonce or ""), condition.id, name,
+                            pool)
+            rank = len(used)
+            while len(sent) < need and rank < len(ordered):
+                chunk = ordered[rank:rank + max(need - len(sent), 8)]
+                why = await blocked(activity, chunk, now)
+                for expert_id in chunk:
+                    if len(sent) >= need:
+                        break
+                    if expert_id in why:
+                        await SkippedCandidate.create(condition=condition, expert_id=expert_id,
+                                                      pool=name, rank=rank, reason=why[expert_id])
+                    else:
+                        sent.append(await self._send(change, activity, condition, notice,
+                                                     expert_id, name, rank, wave, now))
+                    rank += 1
+            if len(sent) >= need:
+                break
+        return sent
+
+    async def _pool(self, activity: DrawActivity, condition: Condition,
+                    name: str) -> list[int] | None:
+        if name == "main":
+            return list(condition.pool or [])
+        if not condition.alternate_specialty:
+            return None
+        if condition.alt_pool is None:  # fixed the first time the main pool runs out
+            main = set(condition.pool or [])
+            pool = await candidate_pool(activity, condition, condition.alternate_specialty,
+                                        exclude=main)
+            condition.alt_pool, condition.alt_pool_hash = pool, pool_hash(condition.id, "alt",
+                                                                          pool)
+            await condition.save(update_fields=["alt_pool", "alt_pool_hash"])
+        return list(condition.alt_pool)
+
+    async def _send(self, change: Change, activity: DrawActivity, condition: Condition,
+                    notice: Notice, expert_id: int, pool: str, rank: int, wave: int,
+                    now: datetime) -> Invitation:
+        from models.experts import ExpertProfile
+
+        person_id = (await ExpertProfile.get(id=expert_id)).person_id
+        invitation = await Invitation.create(
+            activity=activity, condition=condition, expert_id=expert_id, person_id=person_id,
+            pool=pool, rank=rank, wave=wave, sent_at=now,
+            due_at=now + timedelta(minutes=activity.response_minutes),
+            supplementary=activity.kind == "supplement")
+        params = {**invitation_params(notice, invitation, activity.response_minutes),
+                  **answer_params(self.answer_link, invitation.id)}
+        await change.notify("draw.invitation", params, person_id=person_id,
+                            dedupe_key=invitation_key(invitation.id))
+        return invitation
+
+    async def _end(self, change: Change, activity: DrawActivity, reason: str) -> None:
+        activity.status, activity.ended_at, activity.end_reason = \
+            DrawStatus.ENDED, change.now, reason
+        await activity.save(update_fields=["status", "ended_at", "end_reason"])
+        counts = await self.counts(activity.id)
+        await notify_agency(change, activity, "draw.ended", outcome={
+            "complete": "抽取完成", "exhausted": "专家不足，抽取结束",
+            "forced": "已强制结束"}[reason], progress=counts.text,
+            unseal=china_time(unseal_at(activity)))

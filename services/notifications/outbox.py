@@ -1,0 +1,349 @@
+"""The outbox, domain side: notifications are written in the business change's own
+transaction; a relay claims them under a lease and records each outcome.
+
+A row keeps what went wrong: `ruled_out` lists the channels that cannot reach the person
+(never tried again for that row) and `last_error` the errors met on the way, newest last,
+one a line ("template: errcode 43004 ..."); both survive later retries and a final send."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from tortoise import connections
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from models import column
+from models.notifications import Notification, Status
+from services.common.metrics import SENDS
+
+log = logging.getLogger(__name__)
+
+Nudge = Callable[[], Awaitable[None]]
+ERRORS_MAX = 1000  # characters of `last_error` kept (the oldest lines go first)
+BACKOFF = (10, 30, 60, 120, 300, 600, 1200, 1800)  # seconds after attempt 1, 2, ...
+# The columns an outcome sets (tortoise's bulk_update builds its CASE statements too slowly
+# for the relay's hot path: about a millisecond a row).
+_SAVED = ("status", "channel", "sent_at", "delivered_at", "wx_msgid", "sms_id", "last_error",
+          "next_attempt_at", "attempts", "ruled_out")
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=BACKOFF[min(attempts, len(BACKOFF)) - 1])
+
+
+def with_error(errors: str | None, error: str) -> str:
+    """`errors` (one a line, newest last) with `error` added, within ERRORS_MAX characters."""
+    lines = [*(errors or "").splitlines(), " ".join(error.split())[:ERRORS_MAX // 2]]
+    while len(lines) > 1 and sum(len(line) + 1 for line in lines) > ERRORS_MAX:
+        lines.pop(0)
+    return "\n".join(lines)
+
+
+class Lease:
+    """How long a relay surely holds the rows it claimed together. Renewed while it works;
+    a row is sent only while some of the lease is left (`margin`), so that no other relay
+    can have claimed it again meanwhile."""
+
+    def __init__(self, until: datetime, margin: timedelta,
+                 clock: Callable[[], datetime]) -> None:
+        self.until = until
+        self.margin = margin
+        self._clock = clock
+
+    def holds(self) -> bool:
+        return self._clock() < self.until - self.margin
+
+
+WECHAT_GROUP = ("cs", "template", "subscribe")
+ALL_CHANNELS = frozenset({*WECHAT_GROUP, "sms", "voice"})
+# kind -> channel groups sent at the same time, one row per group (each with the channels of
+# the other groups ruled out); a kind not listed goes on the first channel that reaches the
+# person. CHANNELS_AT_ONCE configures it; the default (config.settings) sends invitations on
+# WeChat and by SMS at once (time matters), and urges and withdrawal notices also by voice.
+Groups = dict[str, tuple[tuple[str, ...], ...]]
+
+
+@dataclass
+class Change:
+    """Notifications added inside one business transaction."""
+
+    now: datetime
+    added: list[Notification] = field(default_factory=list)
+    at_once: Groups = field(default_factory=dict)
+
+    async def notify(self, kind: str, params: dict[str, Any], *, person_id: int | None = None,
+                     openid: str | None = None, dedupe_key: str | None = None,
+                     not_before: datetime | None = None,
+                     without: frozenset[str] = frozenset()) -> Notification | None:
+        """Queue a notification; with a `dedupe_key` already used, nothing (idempotent).
+        `without`: channels this one may not take (an urge past the 3 calls, say)."""
+        if person_id is None and openid is None:
+            raise ValueError("a notification needs a person or an openid")
+        if dedupe_key and await Notification.exists(dedupe_key=dedupe_key):
+            return None
+        groups: tuple[tuple[str, ...], ...] = ((),)
+        if kind in self.at_once and person_id is not None:
+            groups = self.at_once[kind]
+        first: Notification | None = None
+        for n, group in enumerate(groups):
+            allowed = (set(group) if group else set(ALL_CHANNELS)) - without
+            if not allowed:
+                continue
+            item = await Notification.create(
+                kind=kind, params=params, person_id=person_id, openid=openid,
+                dedupe_key=dedupe_key if n == 0 or not dedupe_key else f"{dedupe_key}#{n}",
+                next_attempt_at=not_before or self.now,
+                ruled_out=",".join(sorted(ALL_CHANNELS - allowed)),
+                client_msg_id="eb-" + secrets.token_hex(12))
+            self.added.append(item)
+            first = first or item
+        return first
+
+    async def notify_all(self, kind: str, params: dict[str, Any], person_ids: list[int], *,
+                         dedupe_prefix: str) -> int:
+        """One notification per person in one statement per thousand (a mass notice to a
+        provincial list of 30-50 thousand experts); `dedupe_prefix:<person>` keeps it
+        idempotent (a person already told is skipped). Returns how many were queued."""
+        before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
+        rows = [Notification(kind=kind, params=params, person_id=p,
+                             dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,
+                             client_msg_id="eb-" + secrets.token_hex(12))
+                for p in dict.fromkeys(person_ids)]
+        await Notification.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        queued = await Notification.filter(
+            dedupe_key__startswith=dedupe_prefix + ":").count() - before
+        if queued:
+            self.added.extend(rows[:1])  # the relay is woken once the change commits
+        return queued
+
+
+class Outbox:
+    def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
+                 at_once: dict[str, list[list[str]]] | None = None,
+                 available: frozenset[str] = ALL_CHANNELS) -> None:
+        self._nudge = nudge
+        self.lease = timedelta(seconds=lease)
+        # groups of channels this process has (no voice while VOICE_PROVIDER is off)
+        self.at_once: Groups = {}
+        for kind, groups in (at_once or {}).items():
+            kept = tuple(g for g in (tuple(c for c in group if c in available)
+                                     for group in groups) if g)
+            if kept:
+                self.at_once[kind] = kept
+
+    @contextlib.asynccontextmanager
+    async def change(self, now: datetime) -> AsyncIterator[Change]:
+        """A transaction for a business change and its notifications; the relay is woken
+        once it has committed."""
+        change = Change(now, at_once=self.at_once)
+        async with in_transaction():
+            yield change
+        if change.added:
+            await self._wake()
+
+    async def _wake(self) -> None:
+        """Nudge the relay; best effort: the change has committed, and the relay's sweep
+        (every 2 s) sends what a lost nudge would have."""
+        if self._nudge is None:
+            return
+        try:
+            await self._nudge()
+        except Exception as exc:
+            log.warning("could not wake the relay (its sweep will send): %r", exc)
+
+    async def notify(self, now: datetime, kind: str, params: dict[str, Any],
+                     **kw: Any) -> Notification | None:
+        """A notification that is its own change (no business row with it)."""
+        async with self.change(now) as change:
+            return await change.notify(kind, params, **kw)
+
+    async def claim(self, now: datetime, limit: int,
+                    max_attempts: int | None = None) -> list[Notification]:
+        """Claim up to `limit` due notifications (and ones whose claim lapsed: their relay
+        died between claiming and recording); each attempt counts, and a lapsed row that
+        has used `max_attempts` is dead instead."""
+        if max_attempts is not None:
+            await self._bury_lapsed(now, max_attempts)
+        due = Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(
+            status=Status.SENDING, claimed_until__lt=now)
+        # two index range reads, not one OR: with the OR, PostgreSQL gathers every due row
+        # to sort them (0.4 s a claim with 50,000 queued by a mass notice)
+        lapsed = await column(Notification.filter(status=Status.SENDING,
+                                                  claimed_until__lt=now).limit(limit), "id")
+        ids = lapsed + await column(Notification.filter(
+            status=Status.QUEUED, next_attempt_at__lte=now).order_by("next_attempt_at").limit(
+            limit - len(lapsed)), "id") if len(lapsed) < limit else lapsed
+        if not ids:
+            return []
+        token = secrets.token_hex(12)
+        # the status condition is checked again by the UPDATE: two relays never share a row
+        await Notification.filter(Q(id__in=list(ids)) & due).update(
+            status=Status.SENDING, claim_token=token, claimed_until=now + self.lease,
+            attempts=F("attempts") + 1)
+        return await Notification.filter(claim_token=token, status=Status.SENDING)
+
+    async def _bury_lapsed(self, now: datetime, max_attempts: int) -> None:
+        """Rows whose relay stopped before recording an outcome, every attempt used (a row
+        that brings its relay down, say): dead, not claimed for ever."""
+        for item in await Notification.filter(status=Status.SENDING, claimed_until__lt=now,
+                                              attempts__gte=max_attempts).limit(100):
+            error = with_error(item.last_error, f"claim lapsed after attempt {item.attempts}: "
+                                                "its relay stopped before recording an outcome")
+            buried = await Notification.filter(
+                id=item.id, status=Status.SENDING, claim_token=item.claim_token).update(
+                status=Status.DEAD, last_error=error, claim_token=None, claimed_until=None)
+            if buried:
+                log.warning("notification %s (%s) is dead: its claim lapsed %d times", item.id,
+                            item.kind, item.attempts)
+
+    async def extend(self, items: list[Notification], now: datetime) -> int:
+        """Renew the lease of claimed rows the relay still holds (not those another relay
+        took over after a lapse); returns how many were renewed."""
+        tokens = {i.claim_token for i in items if i.claim_token}
+        if not tokens:
+            return 0
+        return await Notification.filter(claim_token__in=list(tokens), status=Status.SENDING
+                                         ).update(claimed_until=now + self.lease)
+
+    async def resend(self, notification_id: int, now: datetime, by: str) -> bool:
+        """An administrator's re-send of a failed or dead notification: queued again with
+        its attempts and ruled-out channels cleared (the errors stay on the row)."""
+        item = await Notification.get_or_none(id=notification_id)
+        if item is None or item.status not in (Status.FAILED, Status.DEAD):
+            return False
+        requeued = await Notification.filter(
+            id=item.id, status__in=[Status.FAILED, Status.DEAD]).update(
+            status=Status.QUEUED, attempts=0, ruled_out="", next_attempt_at=now,
+            claim_token=None, claimed_until=None,
+            last_error=with_error(item.last_error, f"re-sent by {by}"))
+        if requeued:
+            await self._wake()
+        return bool(requeued)
+
+    async def next_due(self) -> datetime | None:
+        first = await Notification.filter(status=Status.QUEUED).order_by("next_attempt_at"
+                                                                         ).first()
+        return first.next_attempt_at if first else None
+
+    # Outcomes are set on the claimed objects, then written together: one round trip for a
+    # whole batch, and only for rows the relay still holds (its claim may have lapsed).
+
+    @staticmethod
+    def sent(item: Notification, channel: str, now: datetime, wx_msgid: int | None = None,
+             delivered: bool = False) -> None:
+        """Accepted on `channel` (the errors met before stay on the row)."""
+        item.status = Status.DELIVERED if delivered else Status.SENT
+        item.channel, item.sent_at, item.wx_msgid = channel, now, wx_msgid
+        SENDS.labels(channel, item.status).inc()
+        item.delivered_at = now if delivered else None
+
+    @staticmethod
+    def note(item: Notification, error: str) -> None:
+        """Keep an error on the row without changing its status."""
+        item.last_error = with_error(item.last_error, error)
+
+    @staticmethod
+    def rule_out(item: Notification, channel: str, error: str) -> None:
+        """`channel` cannot reach this person: never tried again for this row."""
+        item.ruled_out = ",".join(sorted(item.ruled_out_channels() | {channel}))
+        SENDS.labels(channel, "unreachable").inc()
+        item.last_error = with_error(item.last_error, f"{channel}: {error}")
+
+    @staticmethod
+    def retry(item: Notification, now: datetime, error: str, max_attempts: int,
+              delay: timedelta | None = None, count_attempt: bool = True) -> None:
+        """Try again later, or give up (dead) after `max_attempts`."""
+        if not count_attempt:
+            item.attempts -= 1
+        item.last_error = with_error(item.last_error, error)
+        if item.attempts >= max_attempts:
+            item.status = Status.DEAD
+            SENDS.labels(item.channel or "none", "dead").inc()
+        else:
+            SENDS.labels(item.channel or "none", "retry").inc()
+            item.status = Status.QUEUED
+            item.next_attempt_at = now + (backoff(max(item.attempts, 1)) if delay is None
+                                          else delay)
+
+    @staticmethod
+    def give_back(item: Notification, now: datetime) -> None:
+        """Unsent, back in the queue at once; the claim did not count as an attempt."""
+        item.attempts -= 1
+        item.status, item.next_attempt_at = Status.QUEUED, now
+
+    @staticmethod
+    def failed(item: Notification, error: str) -> None:
+        """No channel left that could reach the person."""
+        item.status = Status.FAILED
+        item.last_error = with_error(item.last_error, error)
+        SENDS.labels(item.channel or "none", "failed").inc()
+
+    async def save(self, items: list[Notification]) -> None:
+        """Write the outcomes of claimed notifications, in one round trip, each only if the
+        relay still holds its claim."""
+        if not items:
+            return
+        conn = connections.get("default")
+        postgres = conn.capabilities.dialect == "postgres"
+
+        def mark(i: int) -> str:
+            return f"${i}" if postgres else "?"
+
+        sets = ", ".join(f"{col} = {mark(n + 1)}" for n, col in enumerate(_SAVED))
+        k = len(_SAVED)
+        query = (f"UPDATE notification SET {sets}, claim_token = NULL, claimed_until = NULL "
+                 f"WHERE id = {mark(k + 1)} AND claim_token = {mark(k + 2)} "
+                 f"AND status = '{Status.SENDING.value}'")
+        rows = [[_plain(getattr(item, col)) for col in _SAVED] + [item.id, item.claim_token]
+                for item in items]
+        await conn.execute_many(query, rows)
+
+    async def templates_finished(self, receipts: list[tuple[int, str]], now: datetime
+                                 ) -> list[tuple[int, str]]:
+        """A batch of TEMPLATESENDJOBFINISH receipts, successes in one statement; returns
+        the receipts whose msgid no notification has (yet)."""
+        if not receipts:
+            return []
+        known = {int(m) for m in await column(Notification.filter(
+            wx_msgid__in=sorted({m for m, _ in receipts})), "wx_msgid")}
+        delivered = sorted({m for m, s in receipts if s == "success" and m in known})
+        if delivered:
+            await Notification.filter(wx_msgid__in=delivered, status=Status.SENT).update(
+                status=Status.DELIVERED, delivered_at=now)
+        for msgid, status in receipts:
+            if status != "success" and msgid in known:
+                await self.template_finished(msgid, status, now)
+        return [(m, s) for m, s in receipts if m not in known]
+
+    async def template_finished(self, msgid: int, status: str, now: datetime) -> bool:
+        """TEMPLATESENDJOBFINISH: delivered, or (refused by the user / failed) back in the
+        queue for the next channel. False if no notification had that msgid.
+
+        Either failure rules the template channel out for the row: `failed:user block`
+        because the user refuses them, `failed: system failed` because a re-send carries the
+        same client_msg_id, which WeChat drops as a repeat for 10 minutes."""
+        item = await Notification.get_or_none(wx_msgid=msgid)
+        if item is None:
+            return False
+        if status == "success":
+            await Notification.filter(id=item.id, status=Status.SENT).update(
+                status=Status.DELIVERED, delivered_at=now)
+            return True
+        self.rule_out(item, "template", f"TEMPLATESENDJOBFINISH {status}")
+        await Notification.filter(id=item.id, status__in=[Status.SENT, Status.DELIVERED]).update(
+            status=Status.QUEUED, next_attempt_at=now, ruled_out=item.ruled_out,
+            last_error=item.last_error)
+        await self._wake()
+        return True

@@ -1,0 +1,105 @@
+"""Invoices that keep the receipt's promise (issue 17): every paid fee registers an invoice
+request (services/payments/orders.py); the finance staff see the requests waiting (a list and a CSV
+export for their invoicing system), record the invoice number (or the e-invoice id) once it is
+issued, and the payer is told the number."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.applications import Application
+from models.payments import FeeKind, Payable
+from models.people import Person
+from services.common.clock import china_time
+from services.common.errors import Conflict, NotFound
+from services.common.pii import mask_email
+from services.notifications.outbox import Outbox
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    payable_id: int
+    title: str
+    amount: str
+    paid_at: datetime
+    order_no: str
+    payer: str
+    email: str  # where the e-invoice goes: the finance staff need it whole
+    requested_at: datetime
+    invoice_no: str | None
+
+
+async def invoice_email(payable: Payable, person: Person) -> str | None:
+    """Where the e-invoice goes: for the batch training fee, the form's 电子邮箱 (seed 001:
+    请准确填写邮箱号，培训费发票将发送到此邮箱); otherwise the person's own."""
+    if payable.kind == FeeKind.TRAINING:
+        app = await Application.get_or_none(id=payable.ref_id)
+        if app is not None and app.data.get("email"):
+            return str(app.data["email"])
+    return person.email
+
+
+class Invoices:
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    @staticmethod
+    async def set_email(person: Person, email: str) -> int:
+        """The payer's email, given after paying (the receipt asked for it): it is theirs
+        from now on, and the invoices still waiting go there; how many."""
+        person.email = email
+        await person.save(update_fields=["email"])
+        return await Payable.filter(person_id=person.id, paid_at__not_isnull=True,
+                                    invoice_no=None).update(invoice_email=email)
+
+    @staticmethod
+    async def requests(issued: bool = False, limit: int = 500) -> list[InvoiceRow]:
+        """Paid fees whose invoice is waiting (or, `issued`, was recorded), oldest first."""
+        return await Invoices.rows(await Payable.filter(
+            paid_at__not_isnull=True, invoice_requested_at__not_isnull=True,
+            invoice_no__isnull=not issued).order_by("invoice_requested_at").limit(limit))
+
+    @staticmethod
+    async def rows(rows: list[Payable]) -> list[InvoiceRow]:
+        people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+        return [InvoiceRow(r.id, r.title, f"{r.amount_fen / 100:.2f}", r.paid_at or
+                           r.created_at, r.order_no or "", people[r.person_id].name,
+                           r.invoice_email or people[r.person_id].email or "",
+                           r.invoice_requested_at or r.created_at, r.invoice_no)
+                for r in rows]
+
+    @staticmethod
+    def csv(rows: list[InvoiceRow]) -> str:
+        """The export, with a BOM so that Excel reads the Chinese as UTF-8."""
+        out = io.StringIO()
+        out.write("\ufeff")
+        writer = csv.writer(out)
+        writer.writerow(["编号", "缴费项目", "金额（元）", "缴费时间", "订单号", "缴费人", "邮箱",
+                         "申请时间", "发票号码"])
+        for r in rows:
+            writer.writerow([r.payable_id, r.title, r.amount, china_time(r.paid_at),
+                             r.order_no, r.payer, r.email, china_time(r.requested_at),
+                             r.invoice_no or ""])
+        return out.getvalue()
+
+    async def record(self, payable_id: int, invoice_no: str, now: datetime) -> Payable:
+        """The invoice issued for this fee: kept once, and the payer told."""
+        payable = await Payable.get_or_none(id=payable_id, paid_at__not_isnull=True,
+                                            invoice_requested_at__not_isnull=True)
+        if payable is None:
+            raise NotFound("invoice.not_found")
+        async with self.outbox.change(now) as change:
+            if not await Payable.filter(id=payable.id, invoice_no=None).update(
+                    invoice_no=invoice_no.strip()[:64], invoiced_at=now):
+                await payable.refresh_from_db()
+                raise Conflict("invoice.already", invoice_no=payable.invoice_no)
+            await payable.refresh_from_db()
+            await change.notify("payment.invoiced", {
+                "item": payable.title, "amount": f"{payable.amount_fen / 100:.2f}元",
+                "invoice_no": payable.invoice_no or "", "at": china_time(now),
+                "email": mask_email(payable.invoice_email) if payable.invoice_email else ""},
+                person_id=payable.person_id)
+        return payable

@@ -1,0 +1,72 @@
+"""Formal experts: made from an approved application when the exam is passed; the data the
+draw engine selects on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+
+from models.applications import Application
+from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+from models.people import Role, RoleGrant
+from services.applicants.form import ApplicationDraft
+from services.common.clock import CHINA
+
+
+async def _next_number(province: str, now: datetime) -> str:
+    prefix = f"{province}{now.astimezone(CHINA).year}"
+    taken = await ExpertProfile.filter(expert_number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:05d}"
+
+
+async def apply_to_profile(profile: ExpertProfile, app: Application) -> None:
+    """Copy the application's approved data into the profile (specialties, units...)."""
+    draft = ApplicationDraft.model_validate(app.data)
+    profile.region = draft.region or profile.region
+    profile.willing_regions = draft.willing_regions
+    profile.work_unit = draft.work_unit or profile.work_unit
+    profile.unit_credit_code = draft.unit_credit_code
+    profile.title_level = draft.title_level
+    profile.qualifications = [q.model_dump() for q in draft.qualifications]
+    profile.industry = app.industry
+    profile.remote_ok = bool(draft.remote_ok)
+    profile.emergency_ok = bool(draft.emergency_ok)
+    profile.application_id = app.id
+    await profile.save()
+    admitted = [c for c in app.specialties if c.get("admitted") is not False]
+    if admitted:
+        await ExpertSpecialty.filter(expert_id=profile.id).delete()
+        await ExpertSpecialty.bulk_create([ExpertSpecialty(expert_id=profile.id, code=c["code"],
+                                                           is_primary=c["primary"])
+                                           for c in admitted])
+    await ExpertAvoidUnit.filter(expert_id=profile.id).delete()
+    units = [ExpertAvoidUnit(expert_id=profile.id, unit_name=profile.work_unit,
+                             credit_code=profile.unit_credit_code, reason="本人工作单位")]
+    units += [ExpertAvoidUnit(expert_id=profile.id, unit_name=u.name, credit_code=u.credit_code,
+                              reason=u.reason or "申报回避") for u in draft.avoid_units
+              if u.credit_code != profile.unit_credit_code]
+    await ExpertAvoidUnit.bulk_create(units)
+
+
+async def make_formal_expert(app: Application, now: datetime) -> ExpertProfile:
+    """The applicant becomes (or, renewing, stays) a formal expert with an expert number."""
+    profile = await ExpertProfile.get_or_none(person_id=app.person_id)
+    if profile is None:
+        for _ in range(5):  # two experts made at once may draw the same number
+            try:
+                profile = await ExpertProfile.create(
+                    person_id=app.person_id, expert_number=await _next_number(
+                        app.batch.province, now), region=app.region or "", work_unit="")
+                break
+            except IntegrityError:
+                continue
+        assert profile is not None
+    profile.active = True
+    await apply_to_profile(profile, app)
+    if not await RoleGrant.exists(person_id=app.person_id, role=Role.EXPERT, revoked_at=None):
+        await RoleGrant.create(person_id=app.person_id, role=Role.EXPERT,
+                               expert_number=profile.expert_number)
+    await RoleGrant.filter(person_id=app.person_id, role=Role.APPLICANT, revoked_at=None
+                           ).update(revoked_at=now)
+    return profile

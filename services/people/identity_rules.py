@@ -1,0 +1,143 @@
+"""Identity rules: GB 11643 ID numbers, the age limit, phone changes, password policy,
+unified social credit codes. Refusals are domain errors of the area `identity`."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from services.common.errors import BadInput, ClosedWindow, NotAllowed
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45,
+              46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91}
+MAX_APPLICANT_AGE = 65
+PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
+
+
+def id_check_character(first17: str) -> str:
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+@dataclass(frozen=True)
+class IdNumber:
+    value: str
+    birth_date: date
+    gender: str  # "M" or "F"
+
+
+def parse_id_number(raw: str, today: date | None = None) -> IdNumber:
+    """An 18-character GB 11643 number, normalised (upper-case X); BadInput otherwise."""
+    value = raw.strip().upper().replace(" ", "")
+    if not re.fullmatch(r"[0-9]{17}[0-9X]", value):
+        raise BadInput("identity.id_format")
+    if int(value[:2]) not in _PROVINCES:
+        raise BadInput("identity.id_region")
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise BadInput("identity.id_birth_date") from None
+    if born.year < 1800 or born > (today or date.today()):
+        raise BadInput("identity.id_birth_date")
+    if id_check_character(value[:17]) != value[17]:
+        raise BadInput("identity.id_check_character")
+    return IdNumber(value, born, "M" if int(value[16]) % 2 else "F")
+
+
+def anniversary(born: date, years: int) -> date:
+    """The `years`-th birthday (29 February falls on 28 February in common years)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return born.replace(year=born.year + years, day=28)
+
+
+def require_applicant_age(born: date, today: date) -> None:
+    """Applicants over 65 are refused: "超过65周岁" starts the day after the 65th birthday."""
+    if today > anniversary(born, MAX_APPLICANT_AGE):
+        raise NotAllowed("identity.over_age", limit=MAX_APPLICANT_AGE)
+
+
+def parse_phone(raw: str) -> str:
+    value = raw.strip().replace(" ", "").replace("-", "")
+    if value.startswith("+86"):
+        value = value[3:]
+    if not PHONE_RE.fullmatch(value):
+        raise BadInput("identity.phone_format")
+    return value
+
+
+def next_phone_change(last_change: datetime | None) -> datetime | None:
+    """When the phone may next change (at most once a year), or None if it may now."""
+    if last_change is None:
+        return None
+    return last_change + timedelta(days=365)
+
+
+def require_phone_change_allowed(last_change: datetime | None, now: datetime) -> None:
+    """The phone receives every notice: it may change at most once a year (seed 000)."""
+    allowed = next_phone_change(last_change)
+    if allowed is not None and now < allowed:
+        raise ClosedWindow("identity.phone_changed_recently", next=allowed)
+
+
+def require_strong_password(password: str) -> None:
+    """At least 8 characters, with upper case, lower case and digits."""
+    if (len(password) < 8 or not re.search(r"[A-Z]", password)
+            or not re.search(r"[a-z]", password) or not re.search(r"[0-9]", password)):
+        raise BadInput("identity.weak_password")
+
+
+def default_password(id_number: str) -> str:
+    """Migrated experts start with the last 8 characters of their ID number."""
+    return id_number[-8:]
+
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def _hash_sync(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+
+
+async def hash_password(password: str) -> str:
+    """scrypt, off the event loop (it takes tens of milliseconds on purpose)."""
+    salt = os.urandom(16)
+    digest = await asyncio.to_thread(_hash_sync, password, salt)
+    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+
+
+async def verify_password(password: str, stored: str | None) -> bool:
+    if not stored or not stored.startswith("scrypt$"):
+        return False
+    _, salt_b64, digest_b64 = stored.split("$")
+    digest = await asyncio.to_thread(_hash_sync, password, base64.b64decode(salt_b64))
+    return hmac.compare_digest(digest, base64.b64decode(digest_b64))
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_char(first17: str) -> str:
+    """The check character of a unified social credit code (GB 32100)."""
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def parse_credit_code(raw: str) -> str:
+    """An 18-character unified social credit code with a valid check character."""
+    value = raw.strip().upper()
+    if len(value) != 18 or any(c not in _USCC_CHARS for c in value):
+        raise BadInput("identity.credit_code_format")
+    if uscc_check_char(value[:17]) != value[17]:
+        raise BadInput("identity.credit_code_check_character")
+    return value

@@ -1,0 +1,216 @@
+"""People: registration, lookups by ID number (through its keyed hash) or phone, roles,
+passwords and phone changes, under the identity rules."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from tortoise.exceptions import IntegrityError
+
+from models.people import Agency, Person, Role, RoleGrant
+from services.common.clock import china_time, china_today
+from services.common.errors import BadInput, Conflict
+from services.common.pii import Vault
+from services.common.redis_keys import LOCK_TTL
+from services.notifications.outbox import Outbox
+from services.people.identity_rules import (
+    IdNumber,
+    default_password,
+    hash_password,
+    parse_id_number,
+    parse_phone,
+    require_applicant_age,
+    require_phone_change_allowed,
+    require_strong_password,
+    verify_password,
+)
+
+# The scrypt hash of a random password nobody knows: checked when no person (or no password)
+# matches a login, so that a known and an unknown account cost the same scrypt work.
+DUMMY_PASSWORD_HASH = ("scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
+                       "vb0B/4MhCI4DKh0ol1sbhNkGbJpAra5C7Q/59Esx0/E=")
+# Registration with an ID number or phone that already has an account gets one answer
+# (people.register_refused) whichever it was, which does not say that either exists; the
+# account's owner is told by SMS on the phone on record (texts/notify/account.register_attempt/).
+REGISTER_ATTEMPT = "account.register_attempt"
+ACCOUNT_LOCKED = "account.locked"
+
+
+class AlreadyRegistered(Conflict):
+    """The ID number or the phone of a new person already belongs to an account."""
+
+    def __init__(self, code: str, what: str, person_id: int | None) -> None:
+        super().__init__(code)
+        self.person_id = person_id
+        self.what = what  # id | phone
+
+
+class WrongPassword(BadInput):
+    """The current password given was not the current password."""
+
+
+@dataclass(frozen=True)
+class NewPerson:
+    name: str
+    id_number: str
+    phone: str
+    email: str | None = None
+
+
+class People:
+    """Everything about persons that more than one channel needs."""
+
+    def __init__(self, vault: Vault, outbox: Outbox | None = None) -> None:
+        self.vault = vault
+        self.outbox = outbox or Outbox()  # the service's own wakes the relay at once
+
+    async def by_id_number(self, raw: str) -> Person | None:
+        number = parse_id_number(raw)
+        return await Person.get_or_none(id_number_hash=self.vault.lookup_hash(number.value),
+                                        deregistered_at=None)
+
+    async def by_phone(self, raw: str) -> Person | None:
+        return await Person.filter(phone=parse_phone(raw), deregistered_at=None).first()
+
+    async def by_account(self, account: str) -> Person | None:
+        """Login name: a phone number or an ID number."""
+        account = account.strip()
+        try:
+            return await self.by_phone(account)
+        except BadInput:
+            pass
+        try:
+            return await self.by_id_number(account)
+        except BadInput:
+            return None
+
+    def id_number_of(self, person: Person) -> str:
+        return self.vault.decrypt(person.id_number_enc)
+
+    def birth_date_of(self, person: Person) -> date:
+        """The full birth date, from the encrypted ID number (only the year is kept in clear:
+        with the masked number's first 6 and last 4 characters, the date is the rest)."""
+        return parse_id_number(self.id_number_of(person), date.max).birth_date
+
+    @staticmethod
+    def parse_form(new: NewPerson) -> tuple[IdNumber, str, str]:
+        """The form's own rules (no lookup): the parsed ID number, the name, the phone."""
+        number = parse_id_number(new.id_number)
+        name = new.name.strip()
+        if not 2 <= len(name) <= 32:
+            raise BadInput("people.name_length", min=2, max=32)
+        return number, name, parse_phone(new.phone)
+
+    def require_registrable(self, new: NewPerson, password: str, today: date) -> None:
+        """What registration can refuse before the SMS code is spent: the form, the age
+        limit and the password policy (none of which tells whether an account exists)."""
+        number, _, _ = self.parse_form(new)
+        require_applicant_age(number.birth_date, today)
+        require_strong_password(password)
+
+    async def create(self, new: NewPerson, *, password: str | None = None,
+                     migrated: bool = False) -> Person:
+        """A person with the ID number encrypted and gender / birth year derived from it.
+        `migrated`: an expert brought over from the old system, whose password is the last 8
+        characters of the ID number until they change it."""
+        number, name, phone = self.parse_form(new)
+        holder = await Person.filter(phone=phone, deregistered_at=None).first()
+        if holder is not None:
+            raise AlreadyRegistered("people.phone_taken", "phone", holder.id)
+        if migrated:
+            password = default_password(number.value)
+        elif password is not None:
+            require_strong_password(password)
+        lookup = self.vault.lookup_hash(number.value)
+        try:
+            return await Person.create(
+                name=name, id_number_enc=self.vault.encrypt(number.value),
+                id_number_hash=lookup,
+                id_masked=number.value[:6] + "*" * 8 + number.value[-4:],
+                gender=number.gender, birth_year=number.birth_date.year, phone=phone,
+                email=(new.email or None), must_change_password=migrated,
+                password_hash=await hash_password(password) if password else None)
+        except IntegrityError:
+            owner = await Person.filter(id_number_hash=lookup).first()
+            raise AlreadyRegistered("people.id_taken", "id", owner.id if owner else None) \
+                from None
+
+    async def register_applicant(self, new: NewPerson, password: str, today: date,
+                                 now: datetime | None = None) -> Person:
+        """Self-registration of an applicant (申请人): the age limit applies. An ID number or
+        phone that already has an account gets people.register_refused, which does not say
+        which (nor that one exists), and the account's owner an SMS about the attempt."""
+        self.require_registrable(new, password, today)
+        try:
+            person = await self.create(new, password=password)
+        except AlreadyRegistered as taken:
+            if taken.person_id is not None:
+                await self._tell_owner(taken.person_id, taken.what, now or datetime.now(UTC))
+            raise BadInput("people.register_refused") from None
+        await RoleGrant.create(person=person, role=Role.APPLICANT)
+        return person
+
+    async def _tell_owner(self, person_id: int, what: str, now: datetime) -> None:
+        """An SMS to the phone on record: someone tried to register with your ID number (or
+        phone), and how to log in. At most one a day, so that attempts cannot flood it."""
+        if not await Person.exists(id=person_id, deregistered_at=None):
+            return
+        with contextlib.suppress(IntegrityError):  # a simultaneous attempt already told them
+            await self.outbox.notify(now, REGISTER_ATTEMPT, {"what": what, "at": china_time(now)},
+                                  person_id=person_id,
+                                  dedupe_key=f"{REGISTER_ATTEMPT}:{person_id}:"
+                                             f"{china_today(now)}")
+
+    async def tell_locked(self, person_id: int) -> None:
+        """Others' wrong passwords or codes locked this account: its owner is told how to
+        lift the lock (an SMS code login), once a lock."""
+        now = datetime.now(UTC)
+        with contextlib.suppress(IntegrityError):
+            await self.outbox.notify(now, ACCOUNT_LOCKED, {
+                "at": china_time(now), "minutes": str(LOCK_TTL // 60)}, person_id=person_id,
+                dedupe_key=f"{ACCOUNT_LOCKED}:{person_id}:{int(now.timestamp()) // LOCK_TTL}")
+
+    async def active_roles(self, person_id: int, now: datetime) -> list[RoleGrant]:
+        grants = await RoleGrant.filter(person_id=person_id, revoked_at=None)
+        return [g for g in grants if g.active(now)]
+
+    async def login_with_password(self, account: str, password: str) -> Person | None:
+        """The person, or None. The scrypt check runs whether or not the account exists
+        (against a dummy hash when it does not), so the time taken does not tell."""
+        person = await self.by_account(account)
+        stored = person.password_hash if person is not None else None
+        matches = await verify_password(password, stored or DUMMY_PASSWORD_HASH)
+        if person is None or not stored or not matches:
+            return None
+        return person
+
+    async def change_password(self, person: Person, old: str, new: str) -> None:
+        """WrongPassword unless `old` is the current password (Binding.change_password
+        counts such attempts); then the new one must be strong and different."""
+        if not await verify_password(old, person.password_hash):
+            raise WrongPassword("people.wrong_password")
+        require_strong_password(new)
+        if new == old:
+            raise BadInput("people.same_password")
+        person.password_hash = await hash_password(new)
+        person.must_change_password = False
+        await person.save(update_fields=["password_hash", "must_change_password", "updated_at"])
+
+    async def change_phone(self, person: Person, raw: str, now: datetime) -> None:
+        """The phone receives every notice, so it may change at most once a year."""
+        phone = parse_phone(raw)
+        require_phone_change_allowed(person.phone_changed_at, now)
+        if phone == person.phone:
+            raise BadInput("people.same_phone")
+        if await Person.filter(phone=phone, deregistered_at=None).exclude(id=person.id).exists():
+            raise Conflict("people.phone_in_use")
+        person.phone, person.phone_changed_at = phone, now
+        await person.save(update_fields=["phone", "phone_changed_at", "updated_at"])
+
+    async def agency_of(self, person_id: int, now: datetime) -> Agency | None:
+        for grant in await self.active_roles(person_id, now):
+            if grant.role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER) and grant.agency_id:
+                return await Agency.get(id=grant.agency_id)
+        return None

@@ -1,0 +1,54 @@
+"""A person's profile as shown to them, in chat and in the mini-program: masked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from models import column
+from models.people import ROLE_TITLES, Person, Role
+from models.wechat import Channel, WeChatIdentity
+from services.common.pii import mask_email, mask_phone
+from services.people.persons import People
+
+CHANNEL_TITLES = {Channel.OFFICIAL_ACCOUNT: "公众号", Channel.MINI_PROGRAM: "小程序"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    gender: str
+    birth_year: str  # 1949年: the full date is not shown (see models.people)
+    id_masked: str
+    phone: str
+    email: str | None
+    roles: list[str]
+    role_codes: list[str]
+    expert_number: str | None
+    channels: list[str]
+    must_change_password: bool
+
+    @property
+    def roles_text(self) -> str:
+        return "、".join(self.roles) or "（暂无）"
+
+
+async def profile_of(people: People, person: Person, now: datetime) -> Profile:
+    grants = await people.active_roles(person.id, now)
+    order = list(Role)
+    grants.sort(key=lambda g: order.index(Role(g.role)))
+    channels = await column(WeChatIdentity.filter(person_id=person.id), "channel")
+    expert = next((g.expert_number for g in grants if g.role == Role.EXPERT), None)
+    return Profile(
+        name=person.name,
+        gender="男" if person.gender == "M" else "女",
+        birth_year=f"{person.birth_year}年",
+        id_masked=person.id_masked,
+        phone=mask_phone(person.phone),
+        email=mask_email(person.email) if person.email else None,
+        roles=[ROLE_TITLES[Role(g.role)] for g in grants],
+        role_codes=sorted({g.role for g in grants}),
+        expert_number=expert,
+        channels=[CHANNEL_TITLES.get(c, c) for c in sorted(channels)],
+        must_change_password=person.must_change_password,
+    )

@@ -1,0 +1,63 @@
+"""The evaluation-specialty rules a batch chooses from (seeds 000, 001, 002).
+
+A selection is a list of leaf specialties (三级, or a 二级 without children), one or more
+of them primary (首选 rows, must be admitted), the others alternates (备选 rows, admitted as
+the review sees fit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from services.common.errors import BadInput
+from services.reference.catalogue import Catalogue
+
+
+class SpecialtyRule(StrEnum):
+    XINJIANG = "xinjiang"  # one 一级; <= 2 二级 under it; <= 4 三级 under those
+    HUNAN = "hunan"  # 1 to 6, fixed for the batch once chosen
+    JILIN = "jilin"  # at most 3 level-3
+
+
+@dataclass(frozen=True)
+class Selection:
+    codes: tuple[str, ...]
+    primary: tuple[str, ...]  # the 首选 rows; the other codes are 备选
+
+
+def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catalogue) -> None:
+    """BadInput (saying what to fix) unless the selection satisfies the batch's rule."""
+    codes = list(selection.codes)
+    if not codes:
+        raise BadInput("specialty.none")
+    if len(set(codes)) != len(codes):
+        raise BadInput("specialty.repeated")
+    for code in codes:
+        if not cat.is_leaf(code):
+            spec = cat.get(code)
+            raise BadInput("specialty.not_a_leaf", name=spec.name if spec else code)
+    if not selection.primary or not set(selection.primary) <= set(codes):
+        raise BadInput("specialty.no_primary")
+    if rule == SpecialtyRule.HUNAN and len(codes) > 6:
+        raise BadInput("specialty.hunan_too_many", limit=6, count=len(codes))
+    if rule == SpecialtyRule.JILIN:
+        if any(cat.level_of_code(c) != 3 for c in codes):
+            raise BadInput("specialty.jilin_level3_only")
+        if len(codes) > 3:
+            raise BadInput("specialty.jilin_too_many", limit=3, count=len(codes))
+    if rule == SpecialtyRule.XINJIANG:
+        # seed 001 (申报专业填写注意事项): 一级类别不得超过 1 项，二级类别须在选定的一级类别下
+        # 选报，不得超过 2 项，三级类别须在选定的二级类别下选报，共不得超过 4 项（二级类别
+        # 下没有三级类别的，将该二级类别视同一个三级类别）, the limits counting 首选 and 备选
+        # together; and all "在 A-工程大类别中选取"
+        if any(cat.level_of(c, 0) != "A" for c in codes):
+            raise BadInput("specialty.xinjiang_category_a")
+        level1 = {cat.level_of(c, 1) for c in codes}
+        if len(level1) > 1:
+            raise BadInput("specialty.xinjiang_one_level1")
+        level2 = {cat.level_of(c, 2) for c in codes}
+        if len(level2) > 2:
+            raise BadInput("specialty.xinjiang_level2", limit=2, count=len(level2))
+        if len(codes) > 4:  # every leaf is a 三级, or a 二级 that counts as one
+            raise BadInput("specialty.xinjiang_level3", limit=4, count=len(codes))
