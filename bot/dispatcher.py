@@ -15,7 +15,7 @@ from bot.flow import State
 from bot.flowcheck import check_flows
 from bot.incoming import Incoming
 from bot.replies import SILENCE, Reply, Text, as_reply
-from bot.router import PASS, Handler, Router
+from bot.router import PASS, Handler, Router, message_order
 from services.common.scenes import SceneCodec, SceneError
 from services.common.texts import Texts
 
@@ -102,11 +102,8 @@ class Dispatcher:
         handlers (a flow owns its input); then the others; then the fallbacks."""
         if ev.msg.is_event:
             return self._handlers
-        current = ev.fsm.state if ev.fsm else None
-        commands = [h for h in self._handlers if h.command]
-        owned = [h for h in self._handlers if not h.command and h.owns(current)]
-        rest = [h for h in self._handlers if not h.command and not h.owns(current)]
-        return [*commands, *owned, *rest, *self._fallbacks]
+        return [h for _, h in message_order(self._handlers, self._fallbacks,
+                                            ev.fsm.state if ev.fsm else None)]
 
     def _match(self, ev: Event, after: Handler | None = None
                ) -> tuple[Handler, dict[str, Any]] | None:

@@ -106,3 +106,20 @@ class Router:
 
         return decorate
 
+
+# the groups of the order in which a message's handlers are tried
+COMMANDS = "global commands (every state, first)"
+OWNED = "the flow's own handlers (a flow owns its input)"
+OTHERS = "other handlers (routers in handlers/routing.py order)"
+FALLBACKS = "fallbacks (after every handler)"
+
+
+def message_order(handlers: list[Handler], fallbacks: list[Handler], current: State | None
+                  ) -> list[tuple[str, Handler]]:
+    """The handlers in the order they are tried, each with its group: global commands; then,
+    inside a flow, that flow's own handlers (a flow owns its input); then the others; then
+    the fallbacks. The dispatcher routes by it and `expertbot route` explains it."""
+    commands = [(COMMANDS, h) for h in handlers if h.command]
+    owned = [(OWNED, h) for h in handlers if not h.command and h.owns(current)]
+    rest = [(OTHERS, h) for h in handlers if not h.command and not h.owns(current)]
+    return [*commands, *owned, *rest, *((FALLBACKS, h) for h in fallbacks)]

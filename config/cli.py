@@ -1,5 +1,5 @@
 """The `expertbot` command: serve, worker, migrate, demo, menu, audit, doctor, reconcile,
-makemigrations."""
+route, makemigrations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 
 from config.cli_reconcile import add_parser as add_reconcile
+from config.cli_route import add_parser as add_route
 from config.logging_setup import setup_logging
 from config.metrics_dir import use_metrics_dir
 from config.settings import settings_or_exit
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("doctor", help="check that this machine is ready to run the service"
                    ).set_defaults(func=cmd_doctor)
     add_reconcile(sub)
+    add_route(sub)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)
     mk.set_defaults(func=cmd_makemigrations)

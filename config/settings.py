@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # "tencent" (TENCENT_VMS_* and TENCENTCLOUD_SECRET_*, config/voice_settings.py) or "off";
     # default: sandbox in sandbox mode, off otherwise. An invitation still open after
     # VOICE_AFTER_MINUTES is called, again every VOICE_RETRY_MINUTES while it stays open,
-    # at most VOICE_ATTEMPTS times (seed 004: 3).
+    # at most VOICE_ATTEMPTS times (GD-DRAW: 3).
     voice_provider: str = Field("", validation_alias="VOICE_PROVIDER")
     voice_after_minutes: float = Field(3.0, ge=0, validation_alias="VOICE_AFTER_MINUTES")
     voice_retry_minutes: float = Field(5.0, gt=0, validation_alias="VOICE_RETRY_MINUTES")

@@ -1,4 +1,4 @@
-"""The web console at /console/ (issue 19): server-rendered pages for the people at desks,
+"""The web console at /console/: server-rendered pages for the people at desks,
 each page using the mini-program API's own endpoints in process (console/invoke.py). Here:
 the page table, the guard every request passes (session, forced password change, CSRF on
 every POST, the page's endpoint admitting the visitor's roles), and rendering."""
@@ -58,20 +58,21 @@ class Page:
 
 
 PAGE_TABLE: list[Page] = []
-# (title, address, the endpoint that admits to it): the menu shows what the visitor may use
+# the menu shows what the visitor may use
+# (the page's key in texts/console/nav.j2, its address, the endpoint that admits to it)
 NAV: list[tuple[str, str, AnyHandler | None]] = [
-    ("工作台", "/console/home", None),
-    ("抽取活动", "/console/activities", draw_prep.activities),
-    ("招标项目", "/console/projects", projects.projects),
-    ("经办人", "/console/handlers", agency.list_handlers),
-    ("待核验", "/console/verify", verify.pending),
-    ("审核", "/console/review", review.queue),
-    ("批次", "/console/batches", admin_desk.list_batches),
-    ("人员与角色", "/console/people", admin.find_people),
-    ("批阅", "/console/marking", marking.queue),
-    ("意见反馈", "/console/feedback", feedback_desk.list_feedback),
-    ("失败通知", "/console/notifications", admin_desk.stuck),
-    ("支付订单", "/console/payments", admin_desk.payments)]
+    ("home", "/console/home", None),
+    ("activities", "/console/activities", draw_prep.activities),
+    ("projects", "/console/projects", projects.projects),
+    ("handlers", "/console/handlers", agency.list_handlers),
+    ("verify", "/console/verify", verify.pending),
+    ("review", "/console/review", review.queue),
+    ("batches", "/console/batches", admin_desk.list_batches),
+    ("people", "/console/people", admin.find_people),
+    ("marking", "/console/marking", marking.queue),
+    ("feedback", "/console/feedback", feedback_desk.list_feedback),
+    ("notifications", "/console/notifications", admin_desk.stuck),
+    ("payments", "/console/payments", admin_desk.payments)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,
@@ -86,6 +87,11 @@ def api(request: web.Request, back: str | None = None) -> PersonCalls:
     """The API as the signed-in visitor; with `back`, a form's action: refused, the visitor
     is taken back to that page with the refusal in words."""
     return request.app[CONSOLE].endpoints.as_person(request, person_of(request), back)
+
+
+def done(request: web.Request, what: str, **values: Any) -> str:
+    """What the console says once a form's action is done: texts/console/done/<what>.j2."""
+    return request.app[CONSOLE].texts.render(f"console/done/{what}.j2", **values)
 
 
 def visitor(request: web.Request) -> Visitor:
@@ -145,7 +151,7 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any
            ) -> web.Response:
     services, seen = request.app[CONSOLE], visitor(request)
     flash = request.cookies.get(FLASH_COOKIE)
-    nav = [(title, href) for title, href, uses in NAV
+    nav = [(services.texts.render("console/nav.j2", page=key), href) for key, href, uses in NAV
            if uses is None or services.endpoints.admits(seen.roles, uses)]
     html = request.app[PAGES].get_template(name).render(
         visitor=seen, nav=nav, path=request.path, csrf=seen.csrf or pre_csrf(
@@ -167,7 +173,8 @@ def _protect(response: web.StreamResponse) -> None:
 
 
 def refused(request: web.Request, message: str, status: int) -> web.Response:
-    return render(request, "message.html", status=status, title="无法完成", message=message)
+    return render(request, "message.html", status=status, message=message,
+                  title=request.app[CONSOLE].texts.render("console/refused_title.j2"))
 
 
 async def _visitor(request: web.Request, touch: bool) -> tuple[Visitor, bool]:

@@ -1,4 +1,4 @@
-"""Excel exports (issue 19, item 6): a workbook written by openpyxl in write-only mode (rows
+"""Excel exports: a workbook written by openpyxl in write-only mode (rows
 streamed to the file, not held as cells) in a worker thread, off the event loop. Rows come
 from the API's own responses, so a sheet carries exactly what the role may see, masked
 where the API masks; every text is masked again on the way out (as every page is), and a
@@ -19,6 +19,7 @@ from openpyxl import Workbook
 
 from services.common.clock import china_time
 from services.common.pii import mask_text
+from services.common.texts import Texts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -31,11 +32,24 @@ class Sheet:
     rows: Iterable[Sequence[Any]]
 
 
-def cell(value: Any) -> Any:
+def sheet(texts: Texts, name: str, rows: Iterable[Sequence[Any]]) -> Sheet:
+    """A sheet whose title and column headings are texts/console/sheets/<name>.j2 (the title
+    on the first line, then one heading a line)."""
+    title, *header = texts.render(f"console/sheets/{name}.j2").splitlines()
+    return Sheet(title, header, rows)
+
+
+@dataclass(frozen=True)
+class Words:
+    yes: str
+    no: str
+
+
+def cell(value: Any, words: Words) -> Any:
     if isinstance(value, datetime):
         return china_time(value)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return words.yes if value else words.no
     if isinstance(value, list | tuple):
         value = "、".join(str(v) for v in value)
     if isinstance(value, str):
@@ -44,21 +58,25 @@ def cell(value: Any) -> Any:
     return value
 
 
-def write(sheets: Sequence[Sheet]) -> bytes:
+def write(sheets: Sequence[Sheet], words: Words) -> bytes:
     book = Workbook(write_only=True)
     for sheet in sheets:
         page = book.create_sheet(sheet.title[:31])
         page.append(list(sheet.header))
         for row in sheet.rows:
-            page.append([cell(v) for v in row])
+            page.append([cell(v, words) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-async def xlsx(filename: str, sheets: Sequence[Sheet]) -> web.Response:
-    """The workbook as a download (written in a thread: a large one never stalls the
-    loop)."""
-    data = await asyncio.to_thread(write, sheets)
+async def xlsx(texts: Texts, what: str, sheets: Sequence[Sheet], **name: object
+               ) -> web.Response:
+    """The workbook as a download named texts/console/files/<what>.j2 (written in a thread:
+    a large one never stalls the loop)."""
+    filename = texts.render(f"console/files/{what}.j2", **name)
+    words = Words(texts.render("console/yes_no.j2", value=True),
+                  texts.render("console/yes_no.j2", value=False))
+    data = await asyncio.to_thread(write, sheets, words)
     return web.Response(body=data, content_type=XLSX, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})

@@ -101,7 +101,7 @@ async def take_code(fsm: FSMContext, texts: Texts, msg: Incoming, event: Event,
         fsm.finish()
         return texts.render("chat/account/bind_restart.j2", problem=texts.error(exc))
     fsm.finish()
-    profile = await profile_of(people, person, now)
+    profile = await profile_of(people, texts, person, now)
     return texts.render("chat/account/bind_done.j2", name=person.name, phone=profile.phone,
                         roles=profile.roles_text)
 
@@ -169,7 +169,7 @@ async def keep_binding(fsm: FSMContext, texts: Texts) -> str:
 async def my_info(texts: Texts, person: Person | None, people: People, now: datetime) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    p = await profile_of(people, person, now)
+    p = await profile_of(people, texts, person, now)
     return texts.render("chat/account/me.j2", name=p.name, gender=p.gender,
                         birth_year=p.birth_year, id_masked=p.id_masked, phone=p.phone,
                         email=p.email, roles=p.roles_text, expert_number=p.expert_number,

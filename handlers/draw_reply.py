@@ -1,4 +1,4 @@
-"""Replying to a draw invitation (seed 004: 1 参加, 2 不参加, 3 需回避), or in words (参加,
+"""Replying to a draw invitation (GD-DRAW: 1 参加, 2 不参加, 3 需回避), or in words (参加,
 不参加, 回避, 好的, 没空, ... — the words of services/draws/answers.py); a reason may follow the
 answer, or is asked for. With several invitations open at once (two agencies drawing from
 one small pool), the expert picks which one the answer is for, by its number in the list, or
@@ -35,7 +35,6 @@ from services.common.texts import Texts
 from services.draws.answers import (
     ACKNOWLEDGE,
     ANSWER,
-    CHOICE_WORDS,
     answer_from,
     latest_invitation,
     listed,
@@ -72,7 +71,8 @@ async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: Dr
         return texts.render("chat/draw/unbound.j2") if said.plain else PASS
     waiting = await draws.open_invitations(person.id, now)
     if len(waiting) > 1:
-        values = {"decision": CHOICE_WORDS[choice], "choice": choice, "reason": reason,
+        values = {"decision": texts.word("invitation_status", str(choice)), "choice": choice,
+                  "reason": reason,
                   "choices": await listed(waiting)}
         fsm.goto(PICK, **values)
         return texts.render("chat/draw/pick.j2", **values)

@@ -1,7 +1,7 @@
 """Questions of applicants and of anyone who wants to become one, answered with what to do
-next: how to apply (the open batches and their windows, seeds 000 / 001: applications only
-inside a batch's window), and exam results (the entry exam, seed 000; continuing-education
-courses, seed 003). All outside flows; how to apply needs no binding."""
+next: how to apply (the open batches and their windows, HN-APPLY / XJ-SIGNUP: applications only
+inside a batch's window), and exam results (the entry exam, HN-APPLY; continuing-education
+courses, XJ-CE). All outside flows; how to apply needs no binding."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from datetime import datetime
 
 from bot.filters import Keyword, Text
 from bot.router import Router
-from models.applications import BatchKind
-from models.education import GRADING_TITLES, Enrollment, Grading
+from models.education import Enrollment
 from models.exams import ExamAttempt
 from models.people import Person
 from services.applicants.applications import Applications
@@ -18,7 +17,6 @@ from services.common.clock import china_time
 from services.common.texts import Texts
 
 router = Router("guide")
-BATCH_KINDS = {BatchKind.COLLECT: "征集（新申请）", BatchKind.RENEW: "续聘"}
 
 
 @router.message(Text("我要报名", "怎么申请", "如何申请", "申请入库", "我要申请", "报名",
@@ -27,7 +25,7 @@ BATCH_KINDS = {BatchKind.COLLECT: "征集（新申请）", BatchKind.RENEW: "续
 async def how_to_apply(texts: Texts, applications: Applications, now: datetime) -> str:
     """The batches open now or soon, with their windows, and where to apply."""
     batches = [b for b in await applications.open_batches() if b.apply_until > now]
-    rows = [{"name": b.name, "kind": BATCH_KINDS.get(BatchKind(b.kind), b.kind),
+    rows = [{"name": b.name, "kind": texts.word("batch_kind", b.kind),
              "open": b.apply_from <= now, "from": china_time(b.apply_from),
              "until": china_time(b.apply_until)} for b in reversed(batches)]
     return texts.render("chat/guide/how_to_apply.j2", batches=rows)
@@ -50,5 +48,5 @@ async def exam_results(person: Person | None, texts: Texts) -> str:
                 "graded": a.passed is not None, "score": a.score, "passed": a.passed,
                 "pass_score": a.exam.pass_score} for a in attempts[:3]],
         courses=[{"title": e.course.title, "progress": e.progress,
-                  "grading": GRADING_TITLES[Grading(e.grading)],
+                  "grading": texts.word("grading", e.grading),
                   "certificate": e.certificate_no or ""} for e in courses[:3]])

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.filters import Keyword, MenuClick, Text
 from bot.router import Router
-from models.applications import STATUS_TITLES, AppStatus, ReviewAction
+from models.applications import AppStatus, ReviewAction
 from models.people import Person
 from services.applicants.applications import Applications, current_deadline
 from services.applicants.review import describe_items
@@ -33,12 +33,11 @@ async def progress(person: Person | None, texts: Texts, applications: Applicatio
     all_stages = stages(app.batch)
     return texts.render(
         "chat/progress/status.j2", batch=app.batch.name,
-        status=STATUS_TITLES[AppStatus(app.status)],
+        status=texts.word("application_status", app.status),
         stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
                                                             AppStatus.RETURNED) else None,
         stages=" → ".join(s.title for s in all_stages),
-        decision={"approve": "通过", "return": "退回修改", "reject": "不通过"}[
-            decision.action] if decision else None,
+        decision=texts.word("review_decision", decision.action) if decision else None,
         decision_stage=decision.stage_title if decision else None,
         decision_at=china_time(decision.at) if decision else None,
         reason=app.last_reason if decision and decision.action != "approve" else None,

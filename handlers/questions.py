@@ -16,7 +16,6 @@ from datetime import datetime
 
 from bot.filters import Text
 from bot.router import Router
-from models.draws import DRAW_STATUS_TITLES, DrawStatus
 from models.people import Person, Role
 from services.common.clock import china_time
 from services.common.errors import BadInput
@@ -48,7 +47,7 @@ async def my_evaluations(person: Person | None, texts: Texts, now: datetime) -> 
 
 @router.message(Text("请假", "我要请假", "不能去了", "去不了了", "临时有事"))
 async def ask_for_leave(person: Person | None, texts: Texts, now: datetime) -> str:
-    """Seed 004: leave is registered by the agency (登记缺席/请假); the expert calls the
+    """GD-DRAW: leave is registered by the agency (登记缺席/请假); the expert calls the
     venue's contact."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
@@ -75,7 +74,7 @@ async def agency_progress(person: Person | None, texts: Texts, people: People,
         arrived, expected = await attendance.arrivals(activity)
         counts = await draw_counts(activity.id)
         rows.append({"id": activity.id,
-                     "status": DRAW_STATUS_TITLES[DrawStatus(activity.status)],
+                     "status": texts.word("draw_status", activity.status),
                      "eval_start": china_time(activity.eval_start), "progress": counts.text,
                      "arrived": arrived, "expected": expected})
     return texts.render("chat/questions/agency_progress.j2", activities=rows)

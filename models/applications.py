@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from tortoise import fields
 from tortoise.models import Model
 
+ObjectionRuling = Literal["sustained", "dismissed"]  # Application.objection_ruling (公示)
 
 class BatchKind(StrEnum):
     COLLECT = "collect"  # 征集: new experts
@@ -28,16 +29,9 @@ class AppStatus(StrEnum):
     PRINTED = "printed"  # the review form was printed: every field is locked
     IN_REVIEW = "in_review"  # at stage `stage` of the batch
     RETURNED = "returned"  # a stage sent it back for changes
-    IN_NOTICE = "in_notice"  # approved by every stage of an exam-less batch: 公示 (seed 002)
+    IN_NOTICE = "in_notice"  # approved by every stage of an exam-less batch: 公示 (JL-GP)
     APPROVED = "approved"
     REJECTED = "rejected"
-
-
-STATUS_TITLES = {
-    AppStatus.DRAFT: "填写中", AppStatus.PRINTED: "已打印待提交", AppStatus.IN_REVIEW: "审核中",
-    AppStatus.RETURNED: "退回修改", AppStatus.IN_NOTICE: "公示中", AppStatus.APPROVED: "审核通过",
-    AppStatus.REJECTED: "未通过",
-}
 
 
 class Batch(Model):
@@ -55,7 +49,7 @@ class Batch(Model):
     pay_until = fields.DatetimeField(null=True)
     fee_fen = fields.IntField(default=0)  # the training fee, in fen (0: none)
     exam_requires_payment = fields.BooleanField(default=False)
-    # seed 002 (Jilin): no exam; after the last review, a public notice (公示) of notice_days
+    # JL-GP (Jilin): no exam; after the last review, a public notice (公示) of notice_days
     exam_required = fields.BooleanField(default=True)
     notice_days = fields.IntField(default=5)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -90,7 +84,7 @@ class Application(Model):
     # the public notice (公示) of an exam-less batch, and an objection raised during it
     notice_until = fields.DatetimeField(null=True, db_index=True)
     objection = fields.CharField(max_length=200, null=True)
-    objection_ruling = fields.CharField(max_length=12, null=True)  # sustained / dismissed
+    objection_ruling = fields.CharField(max_length=12, null=True)  # ObjectionRuling
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

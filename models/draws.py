@@ -1,13 +1,21 @@
-"""Expert draws (seed 004): projects and sections, draw activities with their avoidance list,
+"""Expert draws (GD-DRAW): projects and sections, draw activities with their avoidance list,
 notices and conditions, and the invitations the engine sends."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from tortoise import fields
 from tortoise.models import Model
+
+# The values of the plain text columns below, as types (the columns stay varchar):
+AvoidKind = Literal["unit", "person"]  # Avoidance.kind
+RegionMode = Literal["residence", "willing"]  # Condition.region_mode: 常驻地区 / 意愿评标区
+PoolName = Literal["main", "alt"]  # Invitation.pool: the main or the alternate specialty's
+AnsweredVia = Literal["chat", "miniapp", "sms", "link", "voice"]  # Invitation.answered_via
+ActorRole = Literal["agency", "verifier", "admin", "system"]  # DrawLog.role
+EvidencePurpose = Literal["submission", "withdrawal"]  # DrawEvidence.purpose
 
 
 class DrawStatus(StrEnum):
@@ -20,13 +28,6 @@ class DrawStatus(StrEnum):
     ENDED = "ended"  # complete, exhausted or force-ended
     WITHDRAWN = "withdrawn"  # 退选
     CANCELLED = "cancelled"  # a draft the agency gave up (its sections are free again)
-
-
-DRAW_STATUS_TITLES = {
-    DrawStatus.DRAFT: "草稿", DrawStatus.SUBMITTED: "待核验", DrawStatus.VERIFIED: "已核验",
-    DrawStatus.REFUSED: "核验未通过", DrawStatus.DRAWING: "抽取中", DrawStatus.PAUSED: "已暂停",
-    DrawStatus.ENDED: "已结束", DrawStatus.WITHDRAWN: "已退选", DrawStatus.CANCELLED: "已取消",
-}
 
 
 class InvitationStatus(StrEnum):
@@ -100,19 +101,19 @@ class DrawActivity(Model):
     eval_end = fields.DatetimeField()
     total = fields.IntField(default=0)  # experts needed: the conditions' counts add up to it
     on_site = fields.BooleanField(default=False)
-    # seed 004's 是否已抽专家: "选择是后需勾选前期抽取完成项目进行当前项目的专家回避" —
+    # GD-DRAW's 是否已抽专家: "选择是后需勾选前期抽取完成项目进行当前项目的专家回避" —
     # the experts confirmed for the earlier activities ticked here are avoided
     avoid_drawn = fields.BooleanField(default=False)
     avoid_activity_ids: list[int] = fields.JSONField(default=list)
     # the evaluation is over: at its end, or for an on-site project (进场项目) once every
-    # confirmed expert has checked out at the venue, whichever comes first (seed 004)
+    # confirmed expert has checked out at the venue, whichever comes first (GD-DRAW)
     finished_at = fields.DatetimeField(null=True)
     supervisors: list[str] = fields.JSONField(default=list)  # names of the supervisors present
     response_minutes = fields.IntField(default=10)
     verifier_id = fields.BigIntField(null=True)
     verified_at = fields.DatetimeField(null=True)
     refuse_reason = fields.CharField(max_length=200, null=True)
-    submit_reason = fields.CharField(max_length=200, null=True)  # 提交审核原因 (seed 004)
+    submit_reason = fields.CharField(max_length=200, null=True)  # 提交审核原因 (GD-DRAW)
     seed_hash = fields.CharField(max_length=64, null=True)  # shown at the start
     seed = fields.CharField(max_length=64, null=True)  # revealed at the end
     nonce = fields.CharField(max_length=32, null=True)  # entered by the handler at the start
@@ -137,7 +138,7 @@ class Avoidance(Model):
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
         "models.DrawActivity", related_name="avoidances", on_delete=fields.CASCADE, db_index=True)
     activity_id: int  # the column, read without a query
-    kind = fields.CharField(max_length=8)  # unit / person
+    kind = fields.CharField(max_length=8)  # AvoidKind
     name = fields.CharField(max_length=128)
     credit_code = fields.CharField(max_length=18, null=True)  # units
     id_hash = fields.CharField(max_length=64, null=True)  # persons: keyed hash of the ID
@@ -185,7 +186,7 @@ class Condition(Model):
     notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
         "models.Notice", related_name="conditions", on_delete=fields.RESTRICT, db_index=True)
     notice_id: int  # the column, read without a query
-    region_mode = fields.CharField(max_length=12, default="residence")  # residence / willing
+    region_mode = fields.CharField(max_length=12, default="residence")  # RegionMode
     regions: list[str] = fields.JSONField()  # city codes
     main_specialty = fields.CharField(max_length=8)
     alternate_specialty = fields.CharField(max_length=8, null=True)
@@ -218,7 +219,7 @@ class Invitation(Model):
     condition_id: int  # the column, read without a query
     expert_id = fields.BigIntField(db_index=True)
     person_id = fields.BigIntField(db_index=True)
-    pool = fields.CharField(max_length=4, default="main")  # main / alt
+    pool = fields.CharField(max_length=4, default="main")  # PoolName
     rank = fields.IntField()
     wave = fields.IntField()
     status = fields.CharField(max_length=12, default=InvitationStatus.SENT, db_index=True)
@@ -226,7 +227,7 @@ class Invitation(Model):
     due_at = fields.DatetimeField()
     replied_at = fields.DatetimeField(null=True)
     reason = fields.CharField(max_length=100, null=True)
-    # how the answer came: chat / miniapp / sms / link / voice (services.draws.calls.VIA)
+    # how the answer came (AnsweredVia)
     answered_via = fields.CharField(max_length=12, null=True)
     code = fields.CharField(max_length=8, null=True)  # 验证码, on confirmation
     supplementary = fields.BooleanField(default=False)
@@ -238,12 +239,12 @@ class Invitation(Model):
     # an outcome it obtained another way (reached by phone, ...)
     acknowledged_by = fields.CharField(max_length=32, null=True)
     acknowledged_note = fields.CharField(max_length=100, null=True)
-    # 专家酬劳支付情况 (seed 004): recorded by the agency after the evaluation
+    # 专家酬劳支付情况 (GD-DRAW): recorded by the agency after the evaluation
     fee_fen = fields.IntField(null=True)
     fee_paid = fields.BooleanField(default=False)
     fee_recorded_at = fields.DatetimeField(null=True)
     # attendance: check-in and check-out at the venue, urges (the system's and the agency's
-    # counted apart, seed 004: 系统语音催促最多 3 次)
+    # counted apart, GD-DRAW: 系统语音催促最多 3 次)
     checkin_at = fields.DatetimeField(null=True)
     checkout_at = fields.DatetimeField(null=True)
     urges = fields.IntField(default=0)  # the system's (at most 3)
@@ -275,13 +276,13 @@ class SkippedCandidate(Model):
 
 class DrawLog(Model):
     """One operation on a draw activity: who (their role and masked name), what, when and,
-    where seed 004 asks for one, why. The agency, the verifier and the administrator read
+    where GD-DRAW asks for one, why. The agency, the verifier and the administrator read
     it; the audit export includes it."""
 
     id = fields.BigIntField(primary_key=True)
     activity_id = fields.BigIntField(db_index=True)
     at = fields.DatetimeField()
-    role = fields.CharField(max_length=16)  # agency / verifier / admin / system
+    role = fields.CharField(max_length=16)  # ActorRole
     actor_id = fields.BigIntField(null=True)  # person id (none for the system)
     actor_name = fields.CharField(max_length=32)  # masked: 陈*强
     action = fields.CharField(max_length=24)  # services.draws.oplog.ACTIONS
@@ -293,13 +294,13 @@ class DrawLog(Model):
 
 
 class DrawEvidence(Model):
-    """An attachment a request to the trading centre carries (seed 004: "上传附件" with the
+    """An attachment a request to the trading centre carries (GD-DRAW: "上传附件" with the
     抽取申请, the 退选 request, a re-draw or re-evaluation): a PDF or JPG, checked by its
     content."""
 
     id = fields.BigIntField(primary_key=True)
     activity_id = fields.BigIntField(db_index=True)
-    purpose = fields.CharField(max_length=12)  # submission / withdrawal
+    purpose = fields.CharField(max_length=12)  # EvidencePurpose
     filename = fields.CharField(max_length=128)
     content_type = fields.CharField(max_length=32)
     size = fields.IntField()

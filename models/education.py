@@ -15,10 +15,6 @@ class Grading(StrEnum):
     FAILED = "failed"  # 不合格
 
 
-GRADING_TITLES = {Grading.NONE: "未提交", Grading.PENDING: "待批阅", Grading.PASSED: "合格",
-                  Grading.FAILED: "不合格"}
-
-
 class Course(Model):
     id = fields.BigIntField(primary_key=True)
     title = fields.CharField(max_length=64)
@@ -54,7 +50,7 @@ class Enrollment(Model):
 
 
 class Lesson(Model):
-    """One part of a course (issue 17): a document page or a video page, and the minutes
+    """One part of a course: a document page or a video page, and the minutes
     it must be studied for before it counts."""
 
     id = fields.BigIntField(primary_key=True)

@@ -1,5 +1,5 @@
 """Exams and candidates' attempts; the timer is the deadline stored here. An exam is a
-batch's entry exam or a continuing-education course's test (issue 17)."""
+batch's entry exam or a continuing-education course's test."""
 
 from __future__ import annotations
 

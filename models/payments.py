@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from tortoise import fields
 from tortoise.models import Model
 
+TradeType = Literal["native", "jsapi"]  # PaymentOrder.trade_type
+SettledBy = Literal["notify", "reconcile"]  # PaymentOrder.settled_by: who saw it paid
 
 class FeeKind(StrEnum):
     TRAINING = "training"  # the batch training fee, after approval (培训费)
@@ -55,7 +58,7 @@ class PayOrder(Model):
     payable: fields.ForeignKeyRelation[Payable] = fields.ForeignKeyField(
         "models.Payable", related_name="orders", on_delete=fields.RESTRICT, db_index=True)
     payable_id: int  # the column, read without a query
-    trade_type = fields.CharField(max_length=8)  # native / jsapi
+    trade_type = fields.CharField(max_length=8)  # TradeType
     amount_fen = fields.IntField()
     status = fields.CharField(max_length=12, default=OrderStatus.CREATING, db_index=True)
     code_url = fields.CharField(max_length=128, null=True)
@@ -64,7 +67,7 @@ class PayOrder(Model):
     expires_at = fields.DatetimeField()
     transaction_id = fields.CharField(max_length=32, null=True, unique=True)
     paid_at = fields.DatetimeField(null=True)
-    settled_by = fields.CharField(max_length=12, null=True)  # notify / reconcile
+    settled_by = fields.CharField(max_length=12, null=True)  # SettledBy
     checked_at = fields.DatetimeField(null=True)  # last query by the reconciler
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -28,17 +28,6 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-ROLE_TITLES = {
-    Role.APPLICANT: "申请人",
-    Role.EXPERT: "评标专家",
-    Role.AGENCY_LEGAL: "代理机构法人",
-    Role.AGENCY_HANDLER: "代理机构经办人",
-    Role.REVIEWER: "审核人",
-    Role.VERIFIER: "交易中心核验员",
-    Role.ADMIN: "管理员",
-}
-
-
 class ImmutableFieldError(Exception):
     """Name and ID number cannot change after registration."""
 

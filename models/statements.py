@@ -1,4 +1,4 @@
-"""Hand-written statements for the hot reads (issue 20): one round trip where the ORM would
+"""Hand-written statements for the hot reads: one round trip where the ORM would
 send several, and no per-statement SQL building.
 
 A statement is written once with `?` placeholders and sent through tortoise's own connection

@@ -1,4 +1,4 @@
-"""The sandbox's doors into the signed-in parts (issue 19): a mini-program login code for any
+"""The sandbox's doors into the signed-in parts: a mini-program login code for any
 user (`/sandbox/api/login-code`, as `wx.login()` would give the mini-program), so the
 simulator, outside tests and the mini-program's developers can call the API as any role; and
 the console opened signed in as a demo user (`/sandbox/console-as?key=handler`)."""

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.conversation import forget_identity
-from models.people import ROLE_TITLES, Person, Role, RoleGrant
+from models.people import Person, RoleGrant
 from models.wechat import Channel, WeChatIdentity
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices
 from sandbox.events import CallbackClient
@@ -62,7 +62,8 @@ async def users(request: web.Request) -> web.Response:
                                                            if r.person_id])}
     grants: dict[int, list[str]] = {}
     for g in await RoleGrant.filter(person_id__in=list(people), revoked_at=None):
-        grants.setdefault(g.person_id, []).append(ROLE_TITLES[Role(g.role)])
+        grants.setdefault(g.person_id, []).append(
+            request.config_dict[SANDBOX].notify_texts.texts.word("role", g.role))
     out = []
     for r in rows:
         person = people.get(r.person_id) if r.person_id else None

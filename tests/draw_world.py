@@ -97,7 +97,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"  # an attachment, a PDF by its con
 
 async def submit(api: Api, token: str, aid: int, reason: str = "按招标计划抽取评标专家"
                  ) -> ApiAnswer:
-    """Seed 004: "填写信息并上传申请附件后点击提交审核"."""
+    """GD-DRAW: "填写信息并上传申请附件后点击提交审核"."""
     uploaded = await api.upload(f"/draws/activities/{aid}/evidence/submission", token, PDF,
                                 "专家抽取申请.pdf", "application/pdf")
     assert uploaded.status == 200, uploaded.data
@@ -112,7 +112,7 @@ async def start_draw(api: Api, token: str, aid: int, nonce: str = NONCE) -> ApiA
 
 
 async def ask_withdrawal(api: Api, token: str, aid: int, reason: str) -> ApiAnswer:
-    """Seed 004: "首先要填写退选原因并上传证明材料至抽取终端审核"."""
+    """GD-DRAW: "首先要填写退选原因并上传证明材料至抽取终端审核"."""
     uploaded = await api.upload(f"/draws/activities/{aid}/evidence/withdrawal", token, PDF,
                                 "退选专家申请.pdf", "application/pdf")
     assert uploaded.status == 200, uploaded.data
@@ -149,7 +149,7 @@ async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2,
 
 
 async def the_results_unseal(aid: int, now: datetime) -> None:
-    """Seed 004: results unseal 30 minutes before the evaluation. Here the gathering was ten
+    """GD-DRAW: results unseal 30 minutes before the evaluation. Here the gathering was ten
     minutes ago and the evaluation starts in twenty: unsealed, and nobody absent yet (the
     worker's sweep finds an absence only 30 minutes after the gathering)."""
     await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=20),

@@ -36,7 +36,7 @@ LEAKS: list[str] = []
 OUTPUTS: list[tuple[str, str]] = []
 KNOWN_PHONES: set[str] = set()
 KNOWN_IDS: set[str] = set()
-# venues' contact phones: not personal data, shown unmasked on purpose (seed 004's contacts
+# venues' contact phones: not personal data, shown unmasked on purpose (GD-DRAW's contacts
 # are mobiles); tests/conftest.py collects them as notices are saved
 VENUE_PHONES: set[str] = set()
 

@@ -86,7 +86,7 @@ async def test_draft_at_any_step_then_print_locks(api: Api, demo: dict) -> None:
     assert page.status == 200 and "评标专家申请和资格审查表" in await page.text()
     locked = await api.call("PUT", f"/applications/{app_id}", token, {"notes": "改一下"})
     assert locked.status == 409 and "已锁定" in locked.message
-    # seed 000: "【打印表格】按钮点击后，系统将锁定所有已填写的申报信息，无法再进行修改":
+    # HN-APPLY: "【打印表格】按钮点击后，系统将锁定所有已填写的申报信息，无法再进行修改":
     # no way back for the applicant (only a reviewer's return reopens what it names)
     assert (await api.call("POST", f"/applications/{app_id}/unlock", token)).status == 404
     for change in ({"notes": "改好了"}, {"region": "4403"}):
@@ -282,7 +282,7 @@ async def test_hunan_specialties_are_fixed_once_submitted(api: Api, demo: dict) 
 
 async def test_a_renewal_keeps_the_age_limit(api: Api, client: TestClient, demo: dict
                                              ) -> None:
-    """Seed 000's application form serves 征集 and 续聘 alike: "*超过65周岁无法申请成为专家"."""
+    """HN-APPLY's application form serves 征集 and 续聘 alike: "*超过65周岁无法申请成为专家"."""
     from datetime import date
 
     from models.experts import ExpertProfile
@@ -310,8 +310,8 @@ async def test_a_renewal_keeps_the_age_limit(api: Api, client: TestClient, demo:
 
 
 async def test_the_form_as_the_seeds_have_it(api: Api, demo: dict) -> None:
-    """Seed 001: * 从事专业类别 (一级 / 二级) and * 从事专业年限, 评标实践经验 (没有请填“无”),
-    a PDF per practice qualification; seed 002: up to 5 titles, each with its certificate."""
+    """XJ-SIGNUP: * 从事专业类别 (一级 / 二级) and * 从事专业年限, 评标实践经验 (没有请填“无”),
+    a PDF per practice qualification; JL-GP: up to 5 titles, each with its certificate."""
     token = await applicant(api, demo)
     batch = await make_batch()
     app_id = (await api.call("POST", "/applications", token, {"batch_id": batch.id})).data["id"]
@@ -348,7 +348,7 @@ async def test_the_form_as_the_seeds_have_it(api: Api, demo: dict) -> None:
 
 async def test_the_pledge_to_sign_is_a_pdf_filled_with_the_applicants_data(
         api: Api, demo: dict) -> None:
-    """Seed 001: 下载打印诚信承诺书模板，经本人签字后，扫描为 pdf 文件格式并上传."""
+    """XJ-SIGNUP: 下载打印诚信承诺书模板，经本人签字后，扫描为 pdf 文件格式并上传."""
     from pypdf import PdfReader
 
     token = await applicant(api, demo)
@@ -368,7 +368,7 @@ async def test_the_pledge_to_sign_is_a_pdf_filled_with_the_applicants_data(
 
 
 async def test_xinjiang_first_choice_rows_must_all_be_admitted(api: Api, demo: dict) -> None:
-    """Seed 001's form has 首选专业 rows and 备选专业 rows: "“首选评标专业”为必选入库专业，
+    """XJ-SIGNUP's form has 首选专业 rows and 备选专业 rows: "“首选评标专业”为必选入库专业，
     “备选评标专业”将视情入库"; the limits (one 一级, two 二级, four 三级) count them together,
     all in the A 工程 大类别."""
     token = await applicant(api, demo)
@@ -415,8 +415,8 @@ async def test_xinjiang_refuses_to_print_outside_the_a_category(api: Api, demo: 
 
 
 async def test_the_review_form_is_a_pdf_once_printed(api: Api, demo: dict) -> None:
-    """Seed 001 step 8: "确认信息无误后…导出 pdf 文件，打印后经本人签字、所在单位盖章后扫描形成
-    pdf 文件"; seed 000: 需下载资格审查表模板. The PDF says what the printed page says, phone
+    """XJ-SIGNUP step 8: "确认信息无误后…导出 pdf 文件，打印后经本人签字、所在单位盖章后扫描形成
+    pdf 文件"; HN-APPLY: 需下载资格审查表模板. The PDF says what the printed page says, phone
     and ID number masked; before printing (which locks the form) there is nothing to sign."""
     from pypdf import PdfReader
 
@@ -451,8 +451,8 @@ async def test_the_review_form_is_a_pdf_once_printed(api: Api, demo: dict) -> No
 
 async def test_a_return_reopens_only_what_it_names_and_review_keeps_the_lock(
         api: Api, demo: dict) -> None:
-    """Seed 000: printing locks every field (【打印表格】…点击后，系统将锁定所有已填写的申报
-    信息); 市州行业部门可打回该专业要求申请人进行修改信息. Seed 001: 如申请被驳回…点击“撤回”…
+    """HN-APPLY: printing locks every field (【打印表格】…点击后，系统将锁定所有已填写的申报
+    信息); 市州行业部门可打回该专业要求申请人进行修改信息. XJ-SIGNUP: 如申请被驳回…点击“撤回”…
     根据驳回理由…修改补充. Under review nothing can be taken back; a return reopens its items
     only; the form signed before the return no longer counts."""
     token = await applicant(api, demo)
@@ -491,7 +491,7 @@ async def test_a_return_reopens_only_what_it_names_and_review_keeps_the_lock(
 
 
 async def test_printing_locks_the_attachments_too(api: Api, demo: dict) -> None:
-    """Seed 000: printing locks what was filed; only the signed form may be uploaded (or
+    """HN-APPLY: printing locks what was filed; only the signed form may be uploaded (or
     taken back and uploaded again) until submission."""
     token = await applicant(api, demo)
     app_id = await ready_to_submit(api, token, await make_batch())

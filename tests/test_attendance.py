@@ -47,7 +47,7 @@ async def gather_time(activity_id: int) -> datetime:
 
 async def test_urge_window_and_the_system_and_agency_caps_under_racing_urges(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004: urges only "在专家未进场且在专家集合时间至集合时间后 30 分钟的时间段",
+    """GD-DRAW: urges only "在专家未进场且在专家集合时间至集合时间后 30 分钟的时间段",
     "系统语音催促最多 3 次"; the agency's own calls are apart from the system's."""
     await make_experts(client, 4)
     aid, _ = await drawn(api, chat, demo)

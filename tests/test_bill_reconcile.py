@@ -1,4 +1,4 @@
-"""Daily reconciliation against WeChat Pay's trade bill (issue 21), over real HTTP against the
+"""Daily reconciliation against WeChat Pay's trade bill, over real HTTP against the
 fake gateway: fees paid through the real flow (checkout, the payer scans and pays, the signed
 notification settles), the bill made to disagree in each way, the run and its mismatches
 recorded and replaced by a re-run, the bill not available, the job, the command line, the

@@ -1,5 +1,5 @@
 """The message mode set in the WeChat console (WECHAT_MESSAGE_MODE), as a deployment runs it
-(issue 16): in compatible and safe mode only a push whose msg_signature covers its encrypted
+: in compatible and safe mode only a push whose msg_signature covers its encrypted
 body is taken; a plaintext push, whose body no signature covers, is refused. Safe is the
 default of a new deployment."""
 

@@ -1,7 +1,7 @@
 """A flow owns its input: an expert with an open invitation who is in the middle of another
 flow (feedback, unbinding, the invitation's own reason) is answered by that flow, and the
 invitation is left as it was; outside flows, the words people use answer the invitation
-(seed 004: 1 参加 / 2 不参加 / 3 需回避), and an expert who never bound is told how to."""
+(GD-DRAW: 1 参加 / 2 不参加 / 3 需回避), and an expert who never bound is told how to."""
 
 from __future__ import annotations
 
@@ -109,7 +109,7 @@ async def test_an_expert_asks_for_their_invitations_and_how_to_take_leave(
     confirmed = await Invitation.get(id=item.id)
     listed = await chat.say(openid, "我的邀请")
     assert f"验证码 {confirmed.code}" in listed.text
-    # seed 004: leave is registered by the agency; the expert is pointed to the contact
+    # GD-DRAW: leave is registered by the agency; the expert is pointed to the contact
     leave = await chat.say(openid, "我要请假")
     assert "代理机构登记" in leave.text and "陈志强" in leave.text
     assert (await Invitation.get(id=item.id)).status == InvitationStatus.CONFIRMED

@@ -1,4 +1,4 @@
-"""The web console (issue 19), over real HTTP: sign-in by password and by SMS code with the
+"""The web console, over real HTTP: sign-in by password and by SMS code with the
 API's rules, the session cookie's flags, CSRF on every form, the forced password change,
 sign-out, and every page authorised exactly as the API endpoint it uses (one table: the
 API's)."""
@@ -148,7 +148,7 @@ async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
 
 async def test_the_verifier_approves_in_the_console_and_the_agency_watches_the_counts(
         api: Api, client: TestClient, demo: dict) -> None:
-    """Seed 004: 交易中心核验 before a draw; the agency follows its activity."""
+    """GD-DRAW: 交易中心核验 before a draw; the agency follows its activity."""
     await make_experts(client, 4)
     aid, _ = await prepared(api, demo, total=2, verify=False)
     verifier = Desk(client)
@@ -179,7 +179,7 @@ async def test_the_verifier_approves_in_the_console_and_the_agency_watches_the_c
 
 async def test_a_reviewer_reads_an_application_as_printed_and_returns_one_item(
         api: Api, client: TestClient, demo: dict) -> None:
-    """Seed 000: 市州行业部门可打回该专业要求申请人进行修改信息 — the reviewer reads the form
+    """HN-APPLY: 市州行业部门可打回该专业要求申请人进行修改信息 — the reviewer reads the form
     and its attachments in the page and returns what must change, with the reason."""
     token = await applicant(api, demo)
     app_id = await ready_to_submit(api, token, await make_batch("2026年第二批评标专家征集"))
@@ -216,7 +216,7 @@ async def test_a_reviewer_reads_an_application_as_printed_and_returns_one_item(
 
 async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004 from the desk: 登记项目 → 创建抽取活动 → 通知、条件（预览人数）、回避 → 上传申请
+    """GD-DRAW from the desk: 登记项目 → 创建抽取活动 → 通知、条件（预览人数）、回避 → 上传申请
     附件并提交核验 → 交易中心核验 → 输入随机串开始抽取 → experts answer in chat → ended."""
     await make_experts(client, 4)
     desk = Desk(client)
@@ -264,7 +264,7 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     await desk.post(f"{do}avoid", {"kind": "unit", "name": "广州某某建设集团有限公司",
                                    "reason": "投标人"})
     await desk.post(f"{do}submit", {"reason": "按招标计划抽取评标专家"})
-    assert "附件" in await desk.flash(page_path)  # the evidence comes first (seed 004)
+    assert "附件" in await desk.flash(page_path)  # the evidence comes first (GD-DRAW)
     uploaded, _ = await desk.upload(f"/console/activities/{aid}/evidence",
                                     {"purpose": "submission"}, "专家抽取申请.pdf", PDF)
     assert uploaded.status == 303 and "附件已上传" in await desk.flash(page_path)
@@ -288,7 +288,7 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
 
 async def test_the_results_unseal_and_print_and_the_venue_follows_them(
         api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
-    """Seed 004: the results stay sealed until 30 minutes before the evaluation, then show
+    """GD-DRAW: the results stay sealed until 30 minutes before the evaluation, then show
     with the printable page; at the venue the QR code, arrivals, an absence and a 补抽."""
     await make_experts(client, 6)
     aid, _ = await drawn(api, chat, demo)

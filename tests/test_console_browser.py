@@ -1,6 +1,6 @@
-"""The console in headless Chromium (issue 19): the agency's handler signs in with a
+"""The console in headless Chromium: the agency's handler signs in with a
 password, opens an activity and watches its counts rise by themselves while experts answer
-in chat (seed 004: 抽取进度); the sandbox opens the console as any demo user and mints
+in chat (GD-DRAW: 抽取进度); the sandbox opens the console as any demo user and mints
 mini-program login codes."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ assert sandbox  # the fixture: the service in sandbox mode, as `make run` starts
 
 async def test_the_sandbox_mints_login_codes_and_opens_the_console_as_anyone(
         sandbox: TestServer) -> None:
-    """Issue 19, item 7: with `make run`, anyone can act as any role without the project's
+    """With `make run`, anyone can act as any role without the project's
     tests: a login code for the mini-program API, and the console signed in."""
     async with ClientSession(cookie_jar=CookieJar(unsafe=True)) as http:
         url = sandbox.make_url
@@ -76,7 +76,7 @@ async def test_the_handler_watches_the_draw_count_up_without_reloading(
                                              "apt-get install -y chromium chromium-driver")
 async def test_a_reviewer_returns_then_approves_in_the_browser(
         api: Api, client: TestClient, demo: dict) -> None:
-    """Seed 000: the reviewer returns an item with the reason (市州行业部门可打回…要求申请人
+    """HN-APPLY: the reviewer returns an item with the reason (市州行业部门可打回…要求申请人
     进行修改信息); once resubmitted, approves it to the next stage."""
     from playwright.async_api import async_playwright, expect
 

@@ -1,4 +1,4 @@
-"""The console after the draw and at the administrator's desk (issue 19, items 2, 3, 5, 6):
+"""The console after the draw and at the administrator's desk:
 the operation log, the experts' fees, a re-draw, a withdrawal followed expert by expert,
 the verifier's history, batches, people and roles, failed notifications re-sent, payment
 orders, and the Excel exports read back with openpyxl — over real HTTP, as a browser
@@ -55,7 +55,7 @@ async def download(client: TestClient, path: str) -> dict[str, list[tuple[object
 
 async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_redraws(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004: 操作记录, 专家酬劳支付情况 once the evaluation is over, the results exported,
+    """GD-DRAW: 操作记录, 专家酬劳支付情况 once the evaluation is over, the results exported,
     and 重新抽取 (the original experts avoided) as a new activity to verify again."""
     await make_experts(client, 6)
     aid, _ = await drawn(api, chat, demo)
@@ -98,7 +98,7 @@ async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_
 
 async def test_a_withdrawal_is_asked_verified_and_followed_expert_by_expert(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004: "首先要填写退选原因并上传证明材料至抽取终端审核", then every expert notified
+    """GD-DRAW: "首先要填写退选原因并上传证明材料至抽取终端审核", then every expert notified
     and followed (拨打次数, 语音通知状态, 短信发送状态), an outcome got by phone recorded."""
     await make_experts(client, 4)
     aid, _ = await drawn(api, chat, demo)
@@ -308,7 +308,7 @@ async def test_a_password_change_ends_the_other_sessions(api: Api, client: TestC
 
 async def test_the_history_is_the_centres_own_decisions(api: Api, client: TestClient,
                                                         demo: dict) -> None:
-    """Seed 004: each trading centre verifies the projects of its region; its 审核记录 is
+    """GD-DRAW: each trading centre verifies the projects of its region; its 审核记录 is
     its region's, however busy another region's centre is."""
     await make_experts(client, 3)
     aid, token = await prepared(api, demo, verify=False)
@@ -341,7 +341,7 @@ async def test_the_history_is_the_centres_own_decisions(api: Api, client: TestCl
 
 async def test_the_sandbox_learns_that_a_user_acted_from_any_push_to_the_callback(
         sandbox: TestServer) -> None:
-    """Issue 19, item 7: a message sent straight to /wechat/callback (not through the
+    """A message sent straight to /wechat/callback (not through the
     simulator) opens the 48-hour window at the fake WeChat, as WeChat's own would; a
     template receipt does not (WeChat's list of what opens it)."""
     platform = sandbox.app[SANDBOX_PLATFORM]
@@ -388,7 +388,7 @@ async def test_in_production_the_console_cookies_go_over_https_only(
 
 async def test_the_legal_person_links_and_unlinks_a_handler(client: TestClient,
                                                             demo: dict) -> None:
-    """Seed 004: 法人 links a registered handler for a period, and unlinks one."""
+    """GD-DRAW: 法人 links a registered handler for a period, and unlinks one."""
     desk = Desk(client)
     await desk.sign_in(demo["agency_legal"].phone)
     _, page = await desk.get("/console/handlers")
@@ -407,7 +407,7 @@ async def test_the_legal_person_links_and_unlinks_a_handler(client: TestClient,
 
 async def test_the_dashboard_counts_evaluations_waiting_for_a_supplement(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004: the agency's home shows "专家补抽" — an absence registered at the venue (缺席
+    """GD-DRAW: the agency's home shows "专家补抽" — an absence registered at the venue (缺席
     登记 → 待补抽) counts until the 补抽 covers its place."""
     await make_experts(client, 6)
     aid, _ = await drawn(api, chat, demo)

@@ -1,5 +1,5 @@
 """Whole journeys through the console in headless Chromium, on the service as `make run`
-starts it (sandbox mode: the simulator is the experts' WeChat). Issue 19, Tests: the agency
+starts it (sandbox mode: the simulator is the experts' WeChat). The agency
 prepares, submits and runs a draw while an expert answers in the simulator, the verifier
 verifies, the agency sees the results unseal, prints them and downloads them (read back
 with openpyxl); an administrator opens a batch and answers feedback written in chat."""

@@ -1,5 +1,5 @@
 """The conversation store's contract, run over both implementations: the Redis store the
-service uses and the memory store of unit tests behave alike (issue 14: one contract)."""
+service uses and the memory store of unit tests behave alike (one contract)."""
 
 from __future__ import annotations
 

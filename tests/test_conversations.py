@@ -1,4 +1,4 @@
-"""Conversations as people have them (issue 14): no flow's input changes another flow's
+"""Conversations as people have them: no flow's input changes another flow's
 state, whatever the words; several open invitations are answered in chat; every role's
 common questions get an answer that says what to do next, never the generic fallback; the
 fallback suggests the commands closest to what was sent, among the sender's own."""
@@ -100,7 +100,7 @@ async def test_several_open_invitations_are_answered_one_by_one_in_chat(
     asked = await chat.say(openid, "参加")
     assert "您有 2 个评标邀请待回复" in asked.text and "1. 集合时间" in asked.text
     assert "2. 集合时间" in asked.text and "广州公共资源交易中心" in asked.text
-    assert "教学楼" not in asked.text  # time and place, never the project (seed 004)
+    assert "教学楼" not in asked.text  # time and place, never the project (GD-DRAW)
     wrong = await chat.say(openid, "3")
     assert "没有第 3 个邀请" in wrong.text
     assert await status_of(first) == await status_of(second) == InvitationStatus.SENT

@@ -1,4 +1,4 @@
-"""The deployment of deploy/ runs as documented (issue 21).
+"""The deployment of deploy/ runs as documented.
 
 Static checks, always: the systemd units say what the README says (ExecStart=, Restart=,
 TimeoutStopSec=, the metrics directory), the env file example starts a production process
@@ -365,7 +365,7 @@ def _count(exposed: str, name: str, **labels: str) -> float:
 
 async def _one_picture(http: aiohttp.ClientSession, base: str, answered: int) -> None:
     """Whichever serve process answers /metrics counts the pushes both answered and the
-    worker's jobs: the units share PROMETHEUS_MULTIPROC_DIR (issue 21: one picture)."""
+    worker's jobs: the units share PROMETHEUS_MULTIPROC_DIR (one picture)."""
     deadline = time.monotonic() + 20
     for _ in range(4):  # a new connection each: either process
         while True:

@@ -1,4 +1,4 @@
-"""`expertbot doctor` (issue 21): one line per part, ok or what to fix, against the real
+"""`expertbot doctor`: one line per part, ok or what to fix, against the real
 database and Redis of the suite and the fakes of WeChat, WeChat Pay and Tencent Cloud SMS;
 each part broken in turn."""
 

@@ -1,8 +1,8 @@
-"""Preparation can be corrected until it is submitted (seed 004's activity list offers 修改
+"""Preparation can be corrected until it is submitted (GD-DRAW's activity list offers 修改
 and 删除 on a draft; a refused activity is edited and submitted again): a wrong condition is
 fixed and the draft submitted, a draft given up frees its sections for a new activity, a
 condition's preview counts the experts it matches now, and "【是否已抽专家】：选择是后需勾选
-前期抽取完成项目进行当前项目的专家回避" (seed 004)."""
+前期抽取完成项目进行当前项目的专家回避" (GD-DRAW)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Draws at the venue, as seed 004 times them: experts gather 30 minutes before the
+"""Draws at the venue, as GD-DRAW times them: experts gather 30 minutes before the
 evaluation; one who has not checked in 30 minutes after the gathering time is absent, and
 "完成抽取活动后，如出现专家在评标前人工请假、缺席或现场回避等情况，可进行项目补抽" — so a 补抽
 runs at the venue, after the evaluation start; its expert checks in with the evaluation's
 venue code, counts in its arrivals and is marked * on the result ("验证码前加*号的为补抽专家");
-a 退选 reaches every expert of the evaluation. The venue's contact (seed 004's are mobiles,
+a 退选 reaches every expert of the evaluation. The venue's contact (GD-DRAW's are mobiles,
 such as 18088888888) reaches the expert unmasked, experts' own phones stay masked."""
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ async def test_a_supplement_that_cannot_start_leaves_nothing_and_a_later_one_wor
 
 async def test_a_draw_starts_25_minutes_before_the_evaluation_with_its_results_visible(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004 seals results until T-30; it sets no deadline for starting a draw."""
+    """GD-DRAW seals results until T-30; it sets no deadline for starting a draw."""
     await make_experts(client, 4)
     aid, token = await prepared(api, demo, total=1)
     now = datetime.now(UTC)
@@ -154,7 +154,7 @@ async def test_a_withdrawal_after_a_supplement_reaches_every_expert(
         or (await Invitation.get(id=newcomer.id)).acknowledged_at is not None
     status = await api.call("GET", f"/draws/activities/{aid}/withdrawal", token)
     assert (status.data["delivered"], status.data["undelivered"]) == (1, 1)
-    # per expert: notices, channel, acknowledgement, the name masked as in seed 004
+    # per expert: notices, channel, acknowledgement, the name masked as in GD-DRAW
     experts = (await api.call("GET", f"/draws/activities/{aid}/withdrawal/experts",
                               token)).data["experts"]
     assert {e["invitation_id"] for e in experts} == {second.id, newcomer.id}
@@ -177,7 +177,7 @@ async def test_a_withdrawal_after_a_supplement_reaches_every_expert(
 
 async def test_absence_by_phone_before_unsealing_answers_alike_and_tells_the_expert(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004 registers an absence "输入专家的验证码或者手机号码"; its results are sealed
+    """GD-DRAW registers an absence "输入专家的验证码或者手机号码"; its results are sealed
     until 30 minutes before the evaluation, so before that no answer may say whether a
     phone was drawn."""
     await make_experts(client, 6)
@@ -215,7 +215,7 @@ async def test_absence_by_phone_before_unsealing_answers_alike_and_tells_the_exp
 
 async def test_the_agency_urges_after_the_system_urged_three_times(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004: "系统语音催促最多 3 次" — the agency's own urge is apart from them."""
+    """GD-DRAW: "系统语音催促最多 3 次" — the agency's own urge is apart from them."""
     await make_experts(client, 4)
     aid, token = await drawn(api, chat, demo)
     now = datetime.now(UTC)
@@ -238,7 +238,7 @@ async def test_the_agency_urges_after_the_system_urged_three_times(
 
 async def test_an_on_site_evaluation_ends_when_every_expert_has_left(
         api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
-    """Seed 004: "【是否进场项目】…如填写否，将按照预计评标结束时间结束项目，如填写是，需对应的
+    """GD-DRAW: "【是否进场项目】…如填写否，将按照预计评标结束时间结束项目，如填写是，需对应的
     进场场所完成专家进出场登记以结束项目"."""
     await make_experts(client, 4)
     aid, token = await drawn(api, chat, demo, on_site=True)

@@ -1,4 +1,4 @@
-"""Verification with evidence (seed 004): "填写信息并上传申请附件后点击提交审核" — a reason and
+"""Verification with evidence (GD-DRAW): "填写信息并上传申请附件后点击提交审核" — a reason and
 an attachment, checked by content; the verifier is told a request waits, sees its reason and
 attachments, and decides; a 退选 "首先要填写退选原因并上传证明材料至抽取终端审核", and the
 verifier may refuse it with a reason."""

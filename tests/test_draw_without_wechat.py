@@ -1,4 +1,4 @@
-"""A draw completed by experts who never touch WeChat (issue 18, "done when"). Seed 004: the
+"""A draw completed by experts who never touch WeChat. GD-DRAW: the
 system draws by the conditions and calls each drawn expert, who answers on any phone. Here
 three experts with no WeChat binding at all are drawn through the mini-program API as the
 agency and the trading centre do; one answers by replying 1 to the invitation SMS, one by

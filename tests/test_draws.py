@@ -150,7 +150,7 @@ async def test_pause_resume_and_force_end_with_invitations_in_flight(
     await make_experts(client, 6)
     aid, token = await prepared(api, demo, total=2)
     await start_draw(api, token, aid)
-    # seed 004: "输入暂停抽取原因后" — a pause says why
+    # GD-DRAW: "输入暂停抽取原因后" — a pause says why
     unexplained = await api.call("POST", f"/draws/activities/{aid}/pause", token,
                                  {"reason": "  "})
     assert unexplained.status == 400 and "原因" in unexplained.message

@@ -1,4 +1,4 @@
-"""Continuing education (seed 003): access 2 days after payment, lessons studied for their
+"""Continuing education (XJ-CE): access 2 days after payment, lessons studied for their
 time as the server measures it, the course's test on the exam page (objective questions
 graded at once, essays marked by an administrator), make-up, and a certificate (page, SVG,
 PDF) with a public check page only after the course and its test are passed ("完成继续教育
@@ -180,7 +180,7 @@ async def test_a_course_from_payment_to_certificate(api: Api, client: TestClient
 
 async def test_a_course_cannot_be_studied_faster_than_its_lessons_time(
         api: Api, client: TestClient, demo: dict) -> None:
-    """Issue 17: progress is what the server measured, not what the page says. Heartbeats
+    """Progress is what the server measured, not what the page says. Heartbeats
     faster than the clock add only the clock's time; a page left alone for an hour earns
     one minute at most; a second page opening another lesson stops the first one's clock;
     two heartbeats at once are counted once; no route takes a percentage any more."""
@@ -287,7 +287,7 @@ async def test_study_window_and_the_makeup_limit(api: Api, client: TestClient,
 
 async def test_a_new_course_is_announced_to_every_formal_expert_once(
         api: Api, client: TestClient, demo: dict, platform: Platform) -> None:
-    """Seed 003: continuing education is for every expert on the list: publishing a course
+    """XJ-CE: continuing education is for every expert on the list: publishing a course
     tells each formal expert (one notification each, a mass notice through the outbox),
     and nobody else; asked twice, nobody is told twice."""
     await make_experts(client, 3)

@@ -173,7 +173,7 @@ async def test_an_opening_whose_answer_came_too_late_is_undone(client: TestClien
 
 async def test_a_redis_stall_holds_a_user_up_for_seconds_not_half_a_minute(
         client: TestClient, infra: dict) -> None:
-    """Issue 15: Redis hangs while a push's opening is on its way; the client times out
+    """Redis hangs while a push's opening is on its way; the client times out
     (busy reply) and its undo, tried through the same hung Redis, times out too. When Redis
     comes back it runs the opening: the user's lock is taken by a push nobody handles. The
     undo is tried again until Redis answers, and the lock's first TTL is short, so the

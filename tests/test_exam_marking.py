@@ -1,7 +1,7 @@
-"""Essays marked by an administrator (issue 17: "subjective parts go to a grading queue for
+"""Essays marked by an administrator ("subjective parts go to a grading queue for
 administrators"): an entry exam with an essay waits for its marks, the applicant is told the
 objective part and that the rest is being marked, and the marks settle the result through
-the same engine (seed 000: passing the exam makes a formal expert)."""
+the same engine (HN-APPLY: passing the exam makes a formal expert)."""
 
 from __future__ import annotations
 
@@ -107,7 +107,7 @@ async def test_an_unmarked_essay_paper_after_the_deadline_stays_in_the_queue(
 async def test_a_course_test_with_an_essay_in_a_phone_browser(
         api: Api, client: TestClient, demo: dict) -> None:
     """The expert who studied the whole course writes the essay on the exam page, hands in,
-    and reads that the essay is being marked (seed 003: 培训和考试合格 earns the certificate)."""
+    and reads that the essay is being marked (XJ-CE: 培训和考试合格 earns the certificate)."""
     from playwright.async_api import async_playwright, expect
 
     now = datetime.now(UTC)

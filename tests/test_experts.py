@@ -131,8 +131,8 @@ async def test_a_change_request_needs_a_formal_expert(api: Api, demo: dict) -> N
 
 async def test_deregistration_waits_for_an_evaluation_the_expert_confirmed(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Issue 17: an expert who confirmed an evaluation is in the agency's results (seed 004);
-    注销 (seed 002) is refused until it has ended, naming its date and what to do."""
+    """An expert who confirmed an evaluation is in the agency's results (GD-DRAW);
+    注销 (JL-GP) is refused until it has ended, naming its date and what to do."""
     from models.draws import DrawActivity, Invitation
     from models.wechat import Channel, WeChatIdentity
     from services.common.clock import CHINA

@@ -1,4 +1,4 @@
-"""Faults from outside (issue 15), each with the counts a user would notice: a standalone
+"""Faults from outside, each with the counts a user would notice: a standalone
 worker that loses Redis (it must come back by itself), a worker killed in the middle of a
 customer-service send (sent once, not twice), a database whose connections are killed under
 chat load (busy replies and retries that run, never silence), a draw whose next wave was

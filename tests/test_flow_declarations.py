@@ -1,4 +1,4 @@
-"""Flows are declared as data and checked at start-up (issue 14): an unknown target state,
+"""Flows are declared as data and checked at start-up: an unknown target state,
 an unreachable state, an undeclared transition (or a declared one the code never makes), a
 handler that would reach into another flow's conversation — each stops the start-up with a
 message naming it; a move the declaration lacks is refused at run time too; the tables the

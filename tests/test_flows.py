@@ -16,7 +16,7 @@ FEEDBACK_HAPPY = [
     ("2", "请用文字描述您的功能建议"),
     ("希望能在手机上查看历史评标记录", "已收到您的功能建议，编号 F"),
     # the flow is over: "1" is no category any more; from someone not bound, it is taken for
-    # an answer to an invitation and explained (issue 14: never the generic fallback)
+    # an answer to an invitation and explained (never the generic fallback)
     ("1", "还没有绑定专家身份"),
 ]
 

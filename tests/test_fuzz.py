@@ -1,4 +1,4 @@
-"""Fuzzing in the suite (issue 16): signed hostile XML at /wechat/callback, signed hostile
+"""Fuzzing in the suite: signed hostile XML at /wechat/callback, signed hostile
 notifications at /pay/notify, and schemathesis over the mini-program API's own OpenAPI
 document for several roles. The rule each time: no 5xx, no status the document does not
 list, nothing credited or bound by garbage."""

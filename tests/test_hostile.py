@@ -1,4 +1,4 @@
-"""Hostile input (issue 16), each finding as it was reported: a captured callback query
+"""Hostile input, each finding as it was reported: a captured callback query
 replayed with another body, a handler removed from an agency, SMS aimed at a stranger's
 phone, an old password tried without limit, and inputs that used to end in a 5xx."""
 

@@ -173,7 +173,7 @@ async def test_five_wrong_passwords_lock_the_asker_however_the_account_is_writte
                            {"account": legal.phone, "password": DEMO_PASSWORD})
     assert right.status == 429 and LOCKED in right.message
     assert (await api.call("GET", "/me", token)).error == "auth.not_bound"
-    # ... not to the owner (issue 16: five wrong passwords from anyone locked the owner out)
+    # ... not to the owner (five wrong passwords from anyone locked the owner out)
     fresh = await password_login(api, "mp_pw_owner", legal.id_number, DEMO_PASSWORD)
     assert fresh.status == 200
     await chat.say("o_pw_owner", "绑定")

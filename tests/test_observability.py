@@ -1,4 +1,4 @@
-"""What an operator sees (issue 21): /metrics moving after a conversation, a push and a
+"""What an operator sees: /metrics moving after a conversation, a push and a
 payment; who may read it; one JSON access line a request and one a job, the job under the
 request id of the request that queued it; openids hashed, phone numbers masked."""
 
@@ -92,7 +92,7 @@ async def test_metrics_move_with_a_conversation_a_push_and_a_payment(
 
 async def test_a_draw_is_counted_operation_by_operation(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """Seed 004's steps as an agency and a trading centre take them: submitted, verified,
+    """GD-DRAW's steps as an agency and a trading centre take them: submitted, verified,
     started; the experts' answers end it."""
     await make_experts(client, 3)
     before = await scrape(client)

@@ -380,7 +380,7 @@ async def test_an_invoice_request_is_followed_to_the_push(chat: Chat, client: Te
                                                           api: Api, demo: dict,
                                                           platform: Platform,
                                                           pay_gateway: PayGateway) -> None:
-    """Issue 17: the receipt promised an e-invoice nothing issued. Now it says what happens
+    """The receipt promised an e-invoice nothing issued. Now it says what happens
     next; the request reaches the finance staff (list and export); the invoice number they
     record is pushed to the payer, once."""
     enrollment_id, _ = await course_fee(api, demo)
@@ -417,7 +417,7 @@ async def test_an_invoice_request_is_followed_to_the_push(chat: Chat, client: Te
 
 async def test_the_training_fee_invoice_goes_to_the_forms_email_or_to_one_given_later(
         client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
-    """Seed 001's form: "请准确填写邮箱号，培训费发票将发送到此邮箱" — the training fee's
+    """XJ-SIGNUP's form: "请准确填写邮箱号，培训费发票将发送到此邮箱" — the training fee's
     invoice goes to the form's 电子邮箱, not the registration one; a payer with no email is
     told where to give one, and the invoice still waiting goes there."""
     applicant, _, app = await approved_with_fee(demo, 6)

@@ -1,4 +1,4 @@
-"""An exam-less batch (issue 17; seed 002, Jilin: "通过市/县财政监管一道审核和省级财政监管两道
+"""An exam-less batch (JL-GP, Jilin: "通过市/县财政监管一道审核和省级财政监管两道
 审核后，并经财政公示无异议后进入政府采购评审专家库。评审专家会收到成为政府采购评审专家的短信
 通知"): the last review opens a public notice; an objection is recorded and ruled on; at the
 end, with no objection standing, the applicant becomes a formal expert and is told."""
@@ -16,14 +16,14 @@ from tests.helpers import Api
 from tests.test_applications import applicant, make_batch, ready_to_submit
 from web.context import DOMAIN
 
-REVIEWERS = ("reviewer", "reviewer_province", "reviewer_final")  # seed 002's three reviews
+REVIEWERS = ("reviewer", "reviewer_province", "reviewer_final")  # JL-GP's three reviews
 
 
 async def _in_notice(api: Api, demo: dict, days: int = 5) -> Application:
     token = await applicant(api, demo)
     batch = await make_batch("吉林省政府采购评审专家征集", rule="jilin", stages=FINANCE_STAGES)
     await Batch.filter(id=batch.id).update(exam_required=False, notice_days=days)
-    # seed 002: 最多可以选择 3 个三级评标专业
+    # JL-GP: 最多可以选择 3 个三级评标专业
     app_id = await ready_to_submit(api, token, batch, specialties=["A050201", "A050202"],
                                    primary_specialties=["A050201"])
     assert (await api.call("POST", f"/applications/{app_id}/submit", token)).status == 200

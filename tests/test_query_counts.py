@@ -1,4 +1,4 @@
-"""No mini-program endpoint's query count grows with the rows it lists (issue 20): the hot
+"""No mini-program endpoint's query count grows with the rows it lists: the hot
 reads are asked with a few rows and with many, and must send the same number of statements.
 (Counts, not times: speed lives in bench/api.py.)"""
 

@@ -1,4 +1,4 @@
-"""The real-name check at registration (issue 17; seed 000: the name and the ID number must
+"""The real-name check at registration (HN-APPLY: the name and the ID number must
 match): Tencent Cloud's 身份信息认证 through the sandbox's fake on loopback. A mismatch or an
 unknown number is refused before the SMS code is used up; while the provider cannot answer,
 registration goes on and says the identity is checked at review."""
@@ -72,7 +72,7 @@ async def test_while_the_provider_cannot_answer_identity_is_checked_at_review(
 
 async def test_with_no_provider_configured_registration_says_identity_is_checked_at_review(
         api: Api, platform: Platform) -> None:
-    """Issue 17: without a real-name provider, registration goes on and says plainly that the
+    """Without a real-name provider, registration goes on and says plainly that the
     name and ID number are checked at the qualification review."""
     api.client.app[DOMAIN].registration.realname = None
     token, form = await _form(api, platform, "mp_real4", "13900000014")

@@ -1,4 +1,4 @@
-"""SIGTERM to an `expertbot serve` process under load (issue 15): pushes whose bodies are
+"""SIGTERM to an `expertbot serve` process under load: pushes whose bodies are
 still arriving are answered, a connection that arrives while it drains is answered (with
 `Connection: close`) while /readyz says "draining", and the process exits within its drain
 and grace periods. Before: aiohttp's shutdown discarded the bytes still arriving (9 of 20
@@ -110,7 +110,7 @@ async def test_sigterm_answers_what_was_received_and_drains(
 @pytest.mark.timeout(60)
 async def test_development_start_up_names_the_secrets_file_never_the_keys(
         tmp_path: Path) -> None:
-    """Issue 16: `serve` printed every generated secret (the ID encryption key and the APIv3
+    """`serve` once printed every generated secret (the ID encryption key and the APIv3
     key among them) to stdout. Now it says where they are kept, and which they are."""
     import json
     import os

@@ -121,7 +121,7 @@ async def test_a_demo_draw_and_a_payment_in_the_simulator(page) -> None:  # type
 
 async def test_an_sms_reply_and_a_keypress_in_the_simulator(  # type: ignore[no-untyped-def]
         page, sandbox: TestServer) -> None:
-    """Issue 18: the simulator shows each phone's SMS with a reply box, and rings a call with
+    """The simulator shows each phone's SMS with a reply box, and rings a call with
     a keypad; both reach the service as the providers' callbacks do."""
     from datetime import UTC, datetime
 

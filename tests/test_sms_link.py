@@ -1,4 +1,4 @@
-"""Answering an invitation by the link in its SMS (issue 18): a page any phone browser opens
+"""Answering an invitation by the link in its SMS: a page any phone browser opens
 without signing in, showing what the WeChat invitation shows and never the project; one
 decision per invitation, answered by the engine as a chat reply; a forged or tampered link
 refused plainly, a reused one showing the decision already made, an expired one saying so,
@@ -168,8 +168,8 @@ async def test_an_expert_declines_with_a_reason_in_a_phone_browser(
 async def test_the_withdrawal_notice_carries_the_link_and_takes_shoudao(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Issue 18: withdrawal notices and reminders carry the invitation's link; once the
-    evaluation is withdrawn (seed 004: 退选), the page says so and takes the expert's 收到,
+    """Withdrawal notices and reminders carry the invitation's link; once the
+    evaluation is withdrawn (GD-DRAW: 退选), the page says so and takes the expert's 收到,
     which confirms the notice reached them (退选状态 "已确认")."""
     from datetime import UTC, datetime
 

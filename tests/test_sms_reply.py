@@ -1,4 +1,4 @@
-"""Answering an invitation by replying to its SMS (issue 18; seed 004: the expert answers 1
+"""Answering an invitation by replying to its SMS (GD-DRAW: the expert answers 1
 参加 / 2 不参加 / 3 需回避 on any phone). The provider's reply callback (上行) reaches the same
 engine call as a chat reply, the answer goes back by SMS, and the callback is untrusted input:
 a forged one is refused, a retried one is answered once, and a phone answers only its own
@@ -40,7 +40,7 @@ SEVERAL = "您有{1}个待回复的评标邀请，短信回复无法区分是哪
 
 
 async def _invited(person_id: int, now: datetime, number: str = "SMS-1") -> Invitation:
-    """An invitation waiting for the person's answer (10 minutes to answer, seed 004)."""
+    """An invitation waiting for the person's answer (10 minutes to answer, GD-DRAW)."""
     handler = await RoleGrant.filter(role=Role.AGENCY_HANDLER).first()
     assert handler is not None
     project = await Project.create(agency_id=handler.agency_id, created_by=handler.person_id,
@@ -146,7 +146,7 @@ async def test_a_phone_answers_only_its_own_persons_invitation(
 async def test_a_withdrawal_notice_is_acknowledged_by_replying_shoudao(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Seed 004: a withdrawal notice that reached the expert is confirmed (退选状态 "已确认");
+    """GD-DRAW: a withdrawal notice that reached the expert is confirmed (退选状态 "已确认");
     the SMS asks for 收到, and the reply to it counts as in chat."""
     from web.context import DOMAIN
 

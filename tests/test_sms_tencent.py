@@ -1,4 +1,4 @@
-"""Tencent Cloud SMS (issue 18, step 1): our async client signs as the official SDK does, sends
+"""Tencent Cloud SMS: our async client signs as the official SDK does, sends
 through the documented SendSms of a fake on loopback that checks signatures, templates and
 quotas as the API does, and the delivery reports the provider pushes back are applied to the
 notification (only with the secret in the callback address, once however often they come)."""

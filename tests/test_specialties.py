@@ -1,4 +1,4 @@
-"""The specialty rules (seeds 000, 001, 002) as property tests over the real catalogue, the
+"""The specialty rules (HN-APPLY, XJ-SIGNUP, JL-GP) as property tests over the real catalogue, the
 expectations written from the seeds' words:
 - 001 (Xinjiang, 申报专业填写注意事项): "在 A-工程大类别中选取…确定大类别后则只能在该大类别下
   填报，其中一级类别不得超过 1 项，二级类别须在选定的一级类别下选报，不得超过 2 项，三级类别
@@ -36,12 +36,12 @@ selections = st.lists(st.sampled_from(LEAVES), min_size=1, max_size=8, unique=Tr
 
 
 def yiji(code: str) -> str:
-    """The 一级 a code is under: the letter and two digits (seed 001: A04设计)."""
+    """The 一级 a code is under: the letter and two digits (XJ-SIGNUP: A04设计)."""
     return code[:3]
 
 
 def erji(code: str) -> str:
-    """The 二级: two digits more (seed 001: A0401建筑工程)."""
+    """The 二级: two digits more (XJ-SIGNUP: A0401建筑工程)."""
     return code[:5]
 
 
@@ -77,7 +77,7 @@ def test_jilin_takes_at_most_three_level_3(codes: list[str]) -> None:
 
 @st.composite
 def valid_xinjiang(draw: st.DrawFn) -> list[str]:
-    """Built as seed 001 says to fill the form: one 一级, up to two 二级 under it, up to four
+    """Built as XJ-SIGNUP says to fill the form: one 一级, up to two 二级 under it, up to four
     三级 (or bare 二级) under those."""
     chosen_yiji = draw(st.sampled_from(sorted({yiji(c) for c in LEAVES if c[0] == "A"})))
     groups = sorted({erji(c) for c in LEAVES if yiji(c) == chosen_yiji})
@@ -104,7 +104,7 @@ def test_dropping_an_alternate_keeps_a_selection_valid(rule: SpecialtyRule, code
 
 
 def test_the_seeds_own_examples() -> None:
-    """Seed 001's codes: A04 is a 一级 (设计) and A0401 a 二级 (建筑工程)."""
+    """XJ-SIGNUP's codes: A04 is a 一级 (设计) and A0401 a 二级 (建筑工程)."""
     assert CAT.level_of_code("A04") == 1 and CAT.level_of_code("A0401") == 2
     assert not CAT.is_leaf("A04") and not CAT.is_leaf("A08")  # a 一级 is never selected
     # a 二级 without 三级 counts as a 三级: A0401, A0402 and A0403 are selectable
@@ -156,11 +156,11 @@ def test_industry_comes_from_the_nearest_ancestor() -> None:
 
 @pytest.mark.parametrize(("rule", "codes", "message"), [
     (SpecialtyRule.HUNAN, ["A0101", "A0102", "A0103", "A0201", "A0202", "A0401", "A0402"],
-     "最多选择6个，当前选择了7个"),  # seed 000: 评标专业最多可选择6个
-    (SpecialtyRule.JILIN, ["A0401"], "请选择三级评标专业"),  # seed 002: 3 个三级评标专业
+     "最多选择6个，当前选择了7个"),  # HN-APPLY: 评标专业最多可选择6个
+    (SpecialtyRule.JILIN, ["A0401"], "请选择三级评标专业"),  # JL-GP: 3 个三级评标专业
     (SpecialtyRule.JILIN, ["A050201", "A050202", "A050301", "A050302"],
      "最多选择3个三级评标专业，当前选择了4个"),
-    (SpecialtyRule.HUNAN, [], "请至少选择一个评标专业"),  # seed 000: 最少需选择1个
+    (SpecialtyRule.HUNAN, [], "请至少选择一个评标专业"),  # HN-APPLY: 最少需选择1个
 ])
 def test_each_rules_refusal_says_what_to_fix(rule: SpecialtyRule, codes: list[str],
                                              message: str) -> None:

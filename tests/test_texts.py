@@ -13,6 +13,10 @@ from jinja2 import meta
 from bot.notify_texts import NotifyTexts
 from config.settings import ROOT
 from handlers.commands import HELP
+from models.applications import AppStatus, BatchKind
+from models.draws import DrawStatus, InvitationStatus
+from models.education import Grading
+from models.people import Role
 from sandbox.platform import check_field
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
@@ -83,6 +87,9 @@ SAMPLES: dict[str, object] = {
     "pages": {"appid": "wxminiapp", "url": "https://bot.example.cn/",
               "review": "pages/review/index", "verify": "pages/verify/index",
               "feedback": "pages/admin/feedback"},
+    # the console's words: done/, line/, files/, labels, nav, yes_no; the word tables
+    "invited": 12, "id": 42, "matching": 8, "n": 3, "field": "gather_at", "page": "home",
+    "value": True, "key": "draft",
     "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
                     "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
 }
@@ -130,3 +137,34 @@ def test_every_notification_template_fits_its_field_types() -> None:
 
 def test_texts_live_in_one_folder() -> None:
     assert Path(TEXTS.directory) == ROOT / "texts"
+
+
+# every stored value a person may read, with the table of its words (texts/words/)
+WORD_TABLES = {"draw_status": DrawStatus, "application_status": AppStatus, "grading": Grading,
+               "role": Role, "invitation_status": InvitationStatus, "batch_kind": BatchKind}
+
+
+@pytest.mark.parametrize("table", sorted(WORD_TABLES))
+def test_every_stored_value_has_its_words(table: str) -> None:
+    """Desks and experts read words, never a raw value (draft, in_review, agency_handler)."""
+    for member in WORD_TABLES[table]:
+        word = TEXTS.word(table, member.value)
+        assert word and word != member.value, (table, member)
+        assert re.search(r"[\u4e00-\u9fff]", word), (table, member, word)
+
+
+def test_the_console_says_what_was_done_in_words() -> None:
+    """Every action a console page confirms has its words (texts/console/done/)."""
+    import ast
+
+    used = set()
+    for path in (ROOT / "console").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "done" \
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+                used.add(node.args[1].value)
+    from console.pages.prepare import ACTIONS
+
+    used |= set(ACTIONS) | {"redraw", "reeval"}
+    have = {n.rsplit("/", 1)[1].removesuffix(".j2") for n in TEXTS.names("console/done/")}
+    assert used and used <= have, sorted(used - have)

@@ -86,7 +86,7 @@ def test_production_names_the_missing_secret() -> None:
         _prod(ID_ENCRYPTION_KEY="")
     with pytest.raises(SettingsError, match="REDIS_URL"):
         _prod(REDIS_URL="")
-    # issue 18: a production that would write login codes to its log refuses to start
+    # a production that would write login codes to its log refuses to start
     with pytest.raises(SettingsError, match="SMS_PROVIDER must be set"):
         _prod(SMS_PROVIDER="")
     assert _prod(SMS_PROVIDER="log").sms_mode == "log"  # chosen knowingly

@@ -1,4 +1,4 @@
-"""Answering an invitation by a key pressed on a voice call (issue 18). Seed 004: "系统将根据
+"""Answering an invitation by a key pressed on a voice call. GD-DRAW: "系统将根据
 设置的抽取条件抽取专家" and calls them; the expert presses a key; withdrawal notices are called
 "3 次拨打" at most. Here an invitation goes out on WeChat and by SMS at once; an expert who
 has not answered after 3 minutes is called, again while the invitation stays open, at most
@@ -113,7 +113,7 @@ async def test_an_answer_by_sms_first_means_no_call_and_drops_one_queued(
 async def test_an_unanswered_call_is_tried_again_within_the_window_only(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
-    """Seed 004's 10-minute window: calls at +3 and +8 minutes; a third (+13) would come
+    """GD-DRAW's 10-minute window: calls at +3 and +8 minutes; a third (+13) would come
     after the window and is not placed. A key pressed after the window is answered late."""
     app, _client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat, platform)
     fake.limits = ()  # the default frequency limits are the fake's own test below
@@ -282,9 +282,9 @@ async def test_tencent_voice_without_its_credentials_refuses_to_start(
 async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_sees_how(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
-    """Issue 18: invitations go out on WeChat and by SMS at the same time (time matters),
+    """Invitations go out on WeChat and by SMS at the same time (time matters),
     ordinary notices on the first channel that reaches the person; once the results unseal
-    (seed 004: 30 minutes before the evaluation) the agency sees per invitation what was
+    (GD-DRAW: 30 minutes before the evaluation) the agency sees per invitation what was
     tried and which way the answer came."""
     from services.demo import DEMO_PEOPLE
     from services.draws.calls import invitation_key
@@ -324,7 +324,7 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
 async def test_system_urges_and_withdrawal_notices_also_ring_the_phone(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
-    """Seed 004: urges at the venue are "系统语音催促" (here: WeChat or SMS, and a call); a
+    """GD-DRAW: urges at the venue are "系统语音催促" (here: WeChat or SMS, and a call); a
     withdrawal is phoned to every expert, and "专家接听电话后...语音通知状态显示为'已送达'...
     系统将自动将该专家退选状态调整为'已确认'"."""
     app, _client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat,
@@ -358,7 +358,7 @@ async def test_system_urges_and_withdrawal_notices_also_ring_the_phone(
     assert acknowledged.acknowledged_at is not None and acknowledged.acknowledged_by == "voice"
     (row,) = await withdrawal_follow_up(await DrawActivity.get(id=activity.id))
     assert row.channel == "voice" and row.delivered
-    # seed 004's columns: 拨打次数 1, 语音通知状态 已送达, 短信发送状态, the phone masked
+    # GD-DRAW's columns: 拨打次数 1, 语音通知状态 已送达, 短信发送状态, the phone masked
     assert (row.calls, row.voice, row.message_channel) == (1, "delivered", "sms")
     assert row.message_status in ("sent", "delivered") and row.phone == mask_phone(phone)
     assert (await DrawActivity.get(id=activity.id)).status == DrawStatus.WITHDRAWN

@@ -1,4 +1,4 @@
-"""Urges and calls at the seams (issue 18, seed 004 "查看专家入场情况及语音催促": "在专家未进场
+"""Urges and calls at the seams (GD-DRAW "查看专家入场情况及语音催促": "在专家未进场
 且在专家集合时间至集合时间后 30 分钟的时间段，才能发起系统语音催促或虚拟通话催促，系统语音催促最多
 3 次"): every urge reaches the expert by WeChat or SMS, the system's calls stop at three
 whoever asked for them (the automatic urges at +0/+10/+20 minutes, then the agency's); an
@@ -107,7 +107,7 @@ async def test_a_call_queued_by_a_transaction_that_raced_the_answer_is_not_place
 async def test_a_withdrawal_called_three_times_unanswered_shows_undelivered(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
-    """Seed 004 退选: "如 3 次拨打专家电话未接通，语音通知状态显示为'未送达'" — the agency's
+    """GD-DRAW 退选: "如 3 次拨打专家电话未接通，语音通知状态显示为'未送达'" — the agency's
     table then shows 拨打次数 3, 未送达, and the SMS's own state; the staff reach the expert
     another way and record it."""
     app, _client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat,

@@ -1,4 +1,4 @@
-"""`/a/{token}`: an invitation answered from the link in its SMS (issue 18), in any phone
+"""`/a/{token}`: an invitation answered from the link in its SMS, in any phone
 browser, without signing in. The token is the invitation's id and a MAC (no personal data);
 the invitation says whose it is and until when. The page shows what the WeChat invitation
 shows (time, place, contact, notes, the deadline — never the project or the tenderer) and
@@ -18,7 +18,7 @@ from aiohttp import web
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.links import ANSWER_LINK, LinkError
-from services.draws.answers import DECISIONS, said
+from services.draws.answers import said
 from services.draws.notices import invitation_params, notice_of
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
@@ -61,7 +61,8 @@ async def _page(request: web.Request, invitation: Invitation, said: str = "") ->
                   withdrawn=withdrawn, acknowledged=invitation.acknowledged_at is not None,
                   open=status == InvitationStatus.SENT and now <= invitation.due_at,
                   late=status == InvitationStatus.SENT and now > invitation.due_at,
-                  decision=DECISIONS.get(status, ""), code=invitation.code,
+                  decision=request.app[TEXTS].word("invitation_status", status),
+                  code=invitation.code,
                   due=china_time(invitation.due_at))
 
 

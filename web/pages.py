@@ -22,7 +22,6 @@ from services.common.errors import DomainError, Unavailable, http_status
 from services.common.infra import infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
-from services.documents import form_sheet
 from services.documents.form_sheet import sheet
 from services.education.exams import Exams
 from services.education.papers import public_questions
@@ -86,8 +85,9 @@ async def review_form(request: web.Request) -> web.Response:
     if app is None:
         return bad_link(request, "form")
     person = await Person.get(id=person_id)
-    return render(request, "review_form.html", sheet=sheet(app, person), title=form_sheet.TITLE,
-                  promise=form_sheet.PROMISE, sign=form_sheet.SIGN)
+    shown = sheet(request.app[TEXTS], app, person)
+    return render(request, "review_form.html", sheet=shown, title=shown.title,
+                  promise=shown.promise, sign=shown.sign)
 
 
 async def _exam_call(request: web.Request) -> tuple[Exam, int]:

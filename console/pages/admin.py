@@ -1,12 +1,12 @@
 """The administrator's desk (first pages): feedback with its answers (sent to whoever wrote
-it), and the marking queue of essays — entry exams and continuing-education tests (seed 003:
+it), and the marking queue of essays — entry exams and continuing-education tests (XJ-CE:
 批阅状态 待批阅 / 合格 / 不合格)."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.invoke import fields
 from miniapp_api.routes import feedback_desk, marking
@@ -27,7 +27,7 @@ async def answer(request: web.Request) -> web.Response:
     await calls.call(feedback_desk.answer_feedback,
                      calls.fields(feedback_desk.AnswerIn, {"answer": text(form, "answer")}),
                      path=request.match_info)
-    return redirect(request, "/console/feedback", "回复已发送给反馈人。")
+    return redirect(request, "/console/feedback", done(request, "feedback_answered"))
 
 
 @page("GET", "/marking", uses=marking.queue)
@@ -44,5 +44,5 @@ async def mark(request: web.Request) -> web.Response:
     calls = api(request, back="/console/marking")
     marked = await calls.call(marking.mark, calls.fields(marking.MarksIn, {"points": points}),
                               path=request.match_info)
-    return redirect(request, "/console/marking", f"已批阅：总分 {marked.score} 分，"
-                    f"{'合格' if marked.passed else '不合格'}，结果已通知考生。")
+    return redirect(request, "/console/marking", done(request, "marked", score=marked.score,
+                                                      passed=marked.passed))

@@ -1,4 +1,4 @@
-"""After the draw (seed 004): the results once they unseal (30 minutes before the
+"""After the draw (GD-DRAW): the results once they unseal (30 minutes before the
 evaluation) with the printable page, the venue's check-in QR code, who has arrived, urges,
 absences found at the venue and the 补抽 that replaces them."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page, redirect, render, see_other
+from console.app import api, done, page, redirect, render, see_other
 from console.forms import text
 from miniapp_api.routes import attendance, draw_followups, draw_prep, drawing
 
@@ -44,15 +44,14 @@ async def follow_up(request: web.Request) -> web.Response:
     if action == "urge":
         await calls.call(attendance.urge, calls.fields(attendance.UrgeIn, {
             "invitation_id": text(form, "invitation_id")}), path=path)
-        return redirect(request, back, "催促已发出。")
+        return redirect(request, back, done(request, "urged"))
     if action == "absence":
         await calls.call(draw_followups.register_absence, calls.fields(
             draw_followups.AbsenceIn, {"key": text(form, "key"),
                                        "kind": text(form, "kind") or "缺席"}), path=path)
-        return redirect(request, back, "已登记。")
+        return redirect(request, back, done(request, "absence"))
     if action == "supplement":
         made = await calls.call(draw_followups.supplement,
                                 calls.fields(draw_followups.SupplementIn, {}), path=path)
-        return redirect(request, f"/console/activities/{made.id}",
-                        "补抽已开始，补抽专家在结果中标 *。")
+        return redirect(request, f"/console/activities/{made.id}", done(request, "supplement"))
     raise web.HTTPNotFound()

@@ -1,11 +1,11 @@
-"""The agency's legal person (seed 004: 法人关联经办人): the handlers acting for the agency,
+"""The agency's legal person (GD-DRAW: 法人关联经办人): the handlers acting for the agency,
 one linked by phone for a period (the person registered first), one unlinked."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import text, when
 from miniapp_api.routes import agency
 from miniapp_api.schemas import HandlerLinkIn
@@ -23,7 +23,7 @@ async def link(request: web.Request) -> web.Response:
     calls = api(request, back="/console/handlers")
     made = await calls.call(agency.link_handler, calls.fields(HandlerLinkIn, {
         "phone": text(form, "phone"), "valid_until": when(form, "valid_until")}))
-    return redirect(request, "/console/handlers", f"已关联经办人 {made.name}。")
+    return redirect(request, "/console/handlers", done(request, "handler_linked", name=made.name))
 
 
 @page("POST", "/handlers/{grant_id}/unlink", uses=agency.unlink_handler)

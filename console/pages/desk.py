@@ -1,4 +1,4 @@
-"""The administrator's desk (issue 19, item 5): batches with their windows, stages, fee and
+"""The administrator's desk: batches with their windows, stages, fee and
 exam (and a new batch, a new exam); people and their roles (agencies, legal persons,
 handlers, reviewers, verifiers); notifications that failed or died, re-sent; payment
 orders with their reconciliation state, and the daily reconciliation against WeChat Pay's
@@ -9,20 +9,26 @@ from __future__ import annotations
 from aiohttp import web
 
 from console import admin_forms
-from console.app import api, page, redirect, render
+from console.app import api, done, page, redirect, render
+from console.context import CONSOLE
 from console.forms import text, when
 from console.invoke import fields
 from miniapp_api.routes import admin, admin_bills, admin_desk
 from miniapp_api.schemas import GrantIn, PeopleQuery
-from models.applications import STATUS_TITLES
+from models.applications import AppStatus
+
+
+def line_error(request: web.Request, exc: admin_forms.LineError) -> str:
+    return request.app[CONSOLE].texts.render(f"console/line/{exc.what}.j2", n=exc.number)
 
 
 @page("GET", "/batches", uses=admin_desk.list_batches)
 async def batches(request: web.Request) -> web.Response:
-    listed = await api(request).call(admin_desk.list_batches)
+    listed, texts = await api(request).call(admin_desk.list_batches), request.app[CONSOLE].texts
     return render(request, "batches.html", batches=listed.batches,
-                  stage_default=admin_forms.STAGE_DEFAULT,
-                  question_example=admin_forms.QUESTION_EXAMPLE, statuses=STATUS_TITLES)
+                  stage_default=texts.render("console/examples/stages.j2"),
+                  question_example=texts.render("console/examples/questions.j2"),
+                  statuses={s: texts.word("application_status", s) for s in AppStatus})
 
 
 @page("POST", "/batches", uses=admin.create_batch)
@@ -31,7 +37,7 @@ async def new_batch(request: web.Request) -> web.Response:
     try:
         stages = admin_forms.stages(text(form, "stages"))
     except admin_forms.LineError as exc:
-        return redirect(request, "/console/batches", str(exc))
+        return redirect(request, "/console/batches", line_error(request, exc))
     body = {**{k: text(form, k) for k in ("name", "kind", "province", "specialty_rule")},
             **{k: when(form, k) for k in ("apply_from", "apply_until", "review_until")},
             "pay_until": when(form, "pay_until") or None, "stages": stages,
@@ -41,7 +47,7 @@ async def new_batch(request: web.Request) -> web.Response:
             "exam_requires_payment": form.get("exam_requires_payment") == "1"}
     calls = api(request, back="/console/batches")
     made = await calls.call(admin.create_batch, calls.fields(admin.BatchIn, body))
-    return redirect(request, "/console/batches", f"已创建批次「{made.name}」。")
+    return redirect(request, "/console/batches", done(request, "batch", name=made.name))
 
 
 @page("POST", "/batches/exam", uses=admin.create_exam)
@@ -50,15 +56,14 @@ async def new_exam(request: web.Request) -> web.Response:
     try:
         questions = admin_forms.questions(text(form, "questions"))
     except admin_forms.LineError as exc:
-        return redirect(request, "/console/batches", str(exc))
+        return redirect(request, "/console/batches", line_error(request, exc))
     calls = api(request, back="/console/batches")
     made = await calls.call(admin.create_exam, calls.fields(admin.ExamIn, {
         "batch_id": text(form, "batch_id"), "title": text(form, "title"),
         "opens_at": when(form, "opens_at"), "closes_at": when(form, "closes_at"),
         "duration_minutes": text(form, "duration_minutes"),
         "pass_score": text(form, "pass_score"), "questions": questions}))
-    return redirect(request, "/console/batches",
-                    f"考试已安排，已向 {made.invited} 名审核通过的申请人发送考试链接。")
+    return redirect(request, "/console/batches", done(request, "exam", invited=made.invited))
 
 
 @page("GET", "/people", uses=admin.find_people)
@@ -84,8 +89,8 @@ async def new_person(request: web.Request) -> web.Response:
     made = await calls.call(admin.create_person, calls.fields(admin.PersonIn, {
         **{k: text(form, k) for k in ("name", "id_number", "phone")},
         "email": text(form, "email") or None, "migrated": form.get("migrated") == "1"}))
-    return redirect(request, "/console/people",
-                    f"已录入 {made.name}（人员编号 {made.id}），可在下方按人员编号授予角色。")
+    return redirect(request, "/console/people", done(request, "person", name=made.name,
+                                                     id=made.id))
 
 
 @page("POST", "/people/roles", uses=admin.grant_role)
@@ -98,7 +103,7 @@ async def grant(request: web.Request) -> web.Response:
                 "industry")}}
     calls = api(request, back=back)
     await calls.call(admin.grant_role, calls.fields(GrantIn, body))
-    return redirect(request, back, "角色已授予，对方下次登录时生效。")
+    return redirect(request, back, done(request, "role"))
 
 
 @page("GET", "/notifications", uses=admin_desk.stuck)
@@ -113,7 +118,7 @@ async def notifications(request: web.Request) -> web.Response:
 async def resend(request: web.Request) -> web.Response:
     await api(request, back="/console/notifications").call(admin_desk.resend,
                                                             path=request.match_info)
-    return redirect(request, "/console/notifications", "已重新排队发送。")
+    return redirect(request, "/console/notifications", done(request, "resent"))
 
 
 @page("GET", "/payments", uses=admin_desk.payments)

@@ -1,4 +1,4 @@
-"""The agency's draws (seed 004): the activity list, and an activity with its progress that
+"""The agency's draws (GD-DRAW): the activity list, and an activity with its progress that
 updates by itself while the draw runs (counts only: names stay sealed until the results
 unseal, as the API has it)."""
 

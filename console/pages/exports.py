@@ -1,4 +1,4 @@
-"""The console's downloads (issue 19, item 6), each the API endpoint of its page turned into
+"""The console's downloads, each the API endpoint of its page turned into
 rows: an activity's results and attendance (the agency, once unsealed), the reviewer's
 queue, a batch's applications with their review outcome, the expert register and payment
 orders (the administrator). Long lists are read page by page (keyset) from the API."""
@@ -12,8 +12,9 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from console.app import api, page
+from console.context import CONSOLE
 from console.invoke import fields
-from console.xlsx import Sheet, xlsx
+from console.xlsx import sheet, xlsx
 from miniapp_api.framework import Call
 from miniapp_api.routes import admin_desk, attendance, drawing, review
 
@@ -22,25 +23,23 @@ PAGE = 1000
 
 @page("GET", "/activities/{activity_id}/results.xlsx", uses=drawing.results)
 async def results(request: web.Request) -> web.Response:
-    calls, path = api(request), request.match_info
+    calls, path, texts = api(request), request.match_info, request.app[CONSOLE].texts
     drawn = await calls.call(drawing.results, path=path)
     seen = await calls.call(attendance.attendance, path=path)
-    return await xlsx(f"抽取结果-{path['activity_id']}.xlsx", [
-        Sheet("抽取结果", ["姓名", "专家编号", "验证码", "补抽专家"],
-              [(e.name, e.expert_number, e.verification_code, e.supplementary)
-               for e in drawn.experts]),
-        Sheet("到场情况", ["姓名", "验证码", "签到时间", "签退时间", "催促次数", "缺席"],
-              [(a.name, a.verification_code, a.checkin_at, a.checkout_at, a.urges, a.absent)
-               for a in seen.experts])])
+    return await xlsx(texts, "results", [
+        sheet(texts, "results", [(e.name, e.expert_number, e.verification_code,
+                                  e.supplementary) for e in drawn.experts]),
+        sheet(texts, "attendance", [(a.name, a.verification_code, a.checkin_at, a.checkout_at,
+                                     a.urges, a.absent) for a in seen.experts])],
+                      id=path["activity_id"])
 
 
 @page("GET", "/review.xlsx", uses=review.queue)
 async def review_queue(request: web.Request) -> web.Response:
-    listed = await api(request).call(review.queue)
-    return await xlsx("待审核申请.xlsx", [Sheet(
-        "待审核", ["编号", "批次", "申请人", "手机号", "地区", "行业", "环节", "提交时间"],
-        [(a.id, a.batch, a.applicant, a.phone, a.region, a.industry, a.stage,
-          a.submitted_at) for a in listed.applications])])
+    listed, texts = await api(request).call(review.queue), request.app[CONSOLE].texts
+    return await xlsx(texts, "review", [sheet(texts, "review", [
+        (a.id, a.batch, a.applicant, a.phone, a.region, a.industry, a.stage, a.submitted_at)
+        for a in listed.applications])])
 
 
 async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[BaseModel]],
@@ -65,9 +64,9 @@ async def applications(request: web.Request) -> web.Response:
              a.last_step, a.last_reason, a.last_at) async for a in _pages(
         request, admin_desk.batch_applications, admin_desk.PageQuery, "applications",
         dict(request.match_info))]
-    return await xlsx(f"批次申请-{request.match_info['batch_id']}.xlsx", [Sheet(
-        "申请与审核结果", ["编号", "申请人", "身份证号", "类型", "状态", "地区", "行业",
-                      "最近审核", "意见", "时间"], rows)])
+    texts = request.app[CONSOLE].texts
+    return await xlsx(texts, "applications", [sheet(texts, "applications", rows)],
+                      id=request.match_info["batch_id"])
 
 
 @page("GET", "/experts.xlsx", uses=admin_desk.experts)
@@ -75,17 +74,15 @@ async def experts(request: web.Request) -> web.Response:
     rows = [(e.expert_number, e.name, e.phone, e.region, e.industry, e.title_level,
              e.work_unit, e.specialties, e.active) async for e in _pages(
         request, admin_desk.experts, admin_desk.PageQuery, "experts")]
-    return await xlsx("专家名册.xlsx", [Sheet(
-        "专家名册", ["专家编号", "姓名", "手机号", "常驻地区", "行业", "职称", "工作单位",
-                 "专业（首选在前）", "在库"], rows)])
+    texts = request.app[CONSOLE].texts
+    return await xlsx(texts, "experts", [sheet(texts, "experts", rows)])
 
 
 @page("GET", "/payments.xlsx", uses=admin_desk.payments)
 async def orders(request: web.Request) -> web.Response:
     listed = [o async for o in _pages(request, admin_desk.payments, admin_desk.OrdersQuery,
                                       "orders", cursor="before")]
-    return await xlsx("支付订单.xlsx", [Sheet(
-        "支付订单", ["商户订单号", "费用", "缴费人", "金额（分）", "状态", "微信支付单号",
-                 "支付时间", "确认方式", "最近查单", "创建时间"],
-        [(o.out_trade_no, o.title, o.payer, o.amount_fen, o.status, o.transaction_id,
-          o.paid_at, o.settled_by, o.checked_at, o.created_at) for o in listed])])
+    texts = request.app[CONSOLE].texts
+    return await xlsx(texts, "payments", [sheet(texts, "payments", [
+        (o.out_trade_no, o.title, o.payer, o.amount_fen, o.status, o.transaction_id, o.paid_at,
+         o.settled_by, o.checked_at, o.created_at) for o in listed])])

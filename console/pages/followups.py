@@ -1,4 +1,4 @@
-"""What follows a draw at the agency's desk (seed 004): the operation log (操作记录), the
+"""What follows a draw at the agency's desk (GD-DRAW): the operation log (操作记录), the
 experts' fees (专家费), a re-draw (重新抽取: the original experts avoided) or a
 re-evaluation (复评: the original experts invited) as a new activity to be verified, and the
 withdrawal (退选: a request with reason and evidence, verified by the trading centre, then
@@ -11,13 +11,11 @@ from decimal import Decimal, InvalidOperation
 
 from aiohttp import web
 
-from console.app import api, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import text, when
 from miniapp_api.routes import attendance, draw_followups, draw_log, draw_prep
 
-CLONES = {"redraw": (draw_followups.redraw,
-                     "重新抽取活动已创建（原专家自动回避）：请核对通知和条件后提交核验。"),
-          "reeval": (draw_followups.reeval, "复评活动已创建：提交核验通过后通知原专家。")}
+CLONES = {"redraw": draw_followups.redraw, "reeval": draw_followups.reeval}
 
 
 def _aid(request: web.Request) -> dict[str, str]:
@@ -47,25 +45,25 @@ async def fee(request: web.Request) -> web.Response:
     try:
         amount = Decimal(text(form, "amount_yuan") or "x")
     except InvalidOperation:
-        return redirect(request, back, "专家费：请填写金额（元），例如 800 或 800.50。")
+        return redirect(request, back, done(request, "fee_amount"))
     calls = api(request, back=back)
     await calls.call(attendance.record_fee, calls.fields(attendance.FeeIn, {
         "amount_yuan": str(amount), "paid": form.get("paid") == "1"}), path=request.match_info)
-    return redirect(request, back, "专家费已记录。")
+    return redirect(request, back, done(request, "fee"))
 
 
 @page("POST", "/activities/{activity_id}/clone/{kind}", uses=draw_prep.show)
 async def clone(request: web.Request) -> web.Response:
     form = await request.post()
-    chosen = CLONES.get(request.match_info["kind"])
-    if chosen is None:
+    kind = request.match_info["kind"]
+    handler = CLONES.get(kind)
+    if handler is None:
         raise web.HTTPNotFound()
-    handler, done = chosen
     calls = api(request, back=f"/console/activities/{request.match_info['activity_id']}")
     made = await calls.call(handler, calls.fields(draw_followups.CloneIn, {
         k: when(form, k) for k in ("bid_open_at", "eval_start", "eval_end")}),
                             path=_aid(request))
-    return redirect(request, f"/console/activities/{made.id}", done)
+    return redirect(request, f"/console/activities/{made.id}", done(request, kind))
 
 
 @page("GET", "/activities/{activity_id}/withdrawal", uses=draw_followups.withdrawal_status)
@@ -88,13 +86,13 @@ async def withdrawal_action(request: web.Request) -> web.Response:
     if action == "request":
         await calls.call(draw_followups.request_withdrawal, calls.fields(
             draw_followups.WithdrawalIn, {"reason": text(form, "reason")}), path=_aid(request))
-        return redirect(request, back, "退选申请已提交交易中心核验。")
+        return redirect(request, back, done(request, "withdrawal_request"))
     if action == "take-back":
         await calls.call(draw_followups.take_back_withdrawal, path=_aid(request))
-        return redirect(request, back, "退选申请已撤回。")
+        return redirect(request, back, done(request, "withdrawal_take_back"))
     if action == "outcome":
         await calls.call(draw_followups.record_outcome, calls.fields(
             draw_followups.OutcomeIn, {"note": text(form, "note")}),
             path={"activity_id": aid, "invitation_id": text(form, "invitation_id")})
-        return redirect(request, back, "已登记通知结果。")
+        return redirect(request, back, done(request, "withdrawal_outcome"))
     raise web.HTTPNotFound()

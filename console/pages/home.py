@@ -1,4 +1,4 @@
-"""The first page after sign-in: what waits for this person, by role (seed 004's 工作台 for
+"""The first page after sign-in: what waits for this person, by role (GD-DRAW's 工作台 for
 agencies: today's activities, drawing now, finished today, this week)."""
 
 from __future__ import annotations

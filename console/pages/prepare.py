@@ -1,4 +1,4 @@
-"""Preparing and running a draw from the desk (seed 004): projects and their sections, a new
+"""Preparing and running a draw from the desk (GD-DRAW): projects and their sections, a new
 activity over sections, and on the activity page its notices, conditions (with the live
 count of matching experts), avoidances, the request's evidence and reason, the submission,
 and — once verified — the start with the handler's random string, pause, resume and the
@@ -13,7 +13,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from pydantic import BaseModel
 
-from console.app import api, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import many, text, when
 from miniapp_api.routes import draw_drafts, draw_prep, drawing, projects
 
@@ -45,7 +45,7 @@ async def new_project(request: web.Request) -> web.Response:
     calls = api(request, back="/console/projects")
     made = await calls.call(projects.create_project, calls.fields(projects.ProjectIn, body))
     return redirect(request, f"/console/activities/new?project_id={made.id}",
-                    f"已登记项目「{made.name}」，请为它发起抽取活动。")
+                    done(request, "project", name=made.name))
 
 
 @page("GET", "/activities/new", uses=draw_prep.create_activity)
@@ -65,8 +65,7 @@ async def new_activity(request: web.Request) -> web.Response:
             "on_site": form.get("on_site") == "1"}
     calls = api(request, back="/console/activities/new?project_id=" + text(form, "project_id"))
     made = await calls.call(draw_prep.create_activity, calls.fields(draw_prep.ActivityIn, body))
-    return redirect(request, f"/console/activities/{made.id}",
-                    "抽取活动已创建：请添加通知、抽取条件和回避，上传申请附件后提交核验。")
+    return redirect(request, f"/console/activities/{made.id}", done(request, "activity"))
 
 
 def _notice(form: Form) -> dict[str, Any]:
@@ -93,21 +92,19 @@ def _fields(*names: str) -> Callable[[Form], dict[str, Any]]:
 
 Handler = Callable[..., Awaitable[Any]]
 Body = tuple[type[BaseModel], Callable[[Form], dict[str, Any]]]
-# action -> (the endpoint, its body and how the form gives it, what to say when done)
-ACTIONS: dict[str, tuple[Handler, Body | None, str]] = {
-    "notice": (draw_prep.add_notice, (draw_prep.NoticeIn, _notice), "通知已添加。"),
-    "condition": (draw_prep.add_condition, (draw_prep.ConditionIn, _condition),
-                  "抽取条件已添加。"),
+# action -> the endpoint, its body and how the form gives it (done: texts/console/done/<action>)
+ACTIONS: dict[str, tuple[Handler, Body | None]] = {
+    "notice": (draw_prep.add_notice, (draw_prep.NoticeIn, _notice)),
+    "condition": (draw_prep.add_condition, (draw_prep.ConditionIn, _condition)),
     "avoid": (draw_prep.add_avoidance,
-              (draw_prep.AvoidanceIn, _fields("kind", "name", "code", "reason")), "回避已添加。"),
-    "import": (draw_prep.import_avoidances, (draw_prep.CsvIn, _fields("csv")), "回避名单已导入。"),
-    "submit": (draw_prep.draw_submit, (draw_prep.SubmitIn, _reason), "已提交交易中心核验。"),
-    "withdraw": (draw_prep.draw_withdraw, None, "已撤回核验申请。"),
-    "start": (drawing.draw_start, (drawing.StartIn, _fields("nonce")),
-              "抽取已开始，专家的回复会实时计入。"),
-    "pause": (drawing.draw_pause, (drawing.ReasonIn, _reason), "抽取已暂停。"),
-    "resume": (drawing.draw_resume, None, "抽取已继续。"),
-    "end": (drawing.draw_end, (drawing.ReasonIn, _reason), "抽取已结束。"),
+              (draw_prep.AvoidanceIn, _fields("kind", "name", "code", "reason"))),
+    "import": (draw_prep.import_avoidances, (draw_prep.CsvIn, _fields("csv"))),
+    "submit": (draw_prep.draw_submit, (draw_prep.SubmitIn, _reason)),
+    "withdraw": (draw_prep.draw_withdraw, None),
+    "start": (drawing.draw_start, (drawing.StartIn, _fields("nonce"))),
+    "pause": (drawing.draw_pause, (drawing.ReasonIn, _reason)),
+    "resume": (drawing.draw_resume, None),
+    "end": (drawing.draw_end, (drawing.ReasonIn, _reason)),
 }
 
 
@@ -116,17 +113,18 @@ async def do(request: web.Request) -> web.Response:
     form = await request.post()
     aid = request.match_info["activity_id"]
     back = f"/console/activities/{aid}"
-    action = ACTIONS.get(request.match_info["action"])
+    what = request.match_info["action"]
+    action = ACTIONS.get(what)
     if action is None:
         raise web.HTTPNotFound()
-    handler, body, done = action
+    handler, body = action
     calls, path = api(request, back=back), {"activity_id": aid}
     if body is None:
         await calls.call(handler, path=path)
     else:
         model, read = body
         await calls.call(handler, calls.fields(model, read(form)), path=path)
-    return redirect(request, back, done)
+    return redirect(request, back, done(request, what))
 
 
 @page("POST", "/activities/{activity_id}/preview", uses=draw_prep.show)
@@ -138,7 +136,7 @@ async def preview(request: web.Request) -> web.Response:
     calls = api(request, back=back)
     counted = await calls.call(draw_drafts.preview, calls.fields(draw_drafts.PreviewIn, values),
                                path=request.match_info)
-    return redirect(request, back, f"当前符合条件、未被回避的专家：{counted.matching} 人。")
+    return redirect(request, back, done(request, "preview", matching=counted.matching))
 
 
 @page("POST", "/activities/{activity_id}/evidence", uses=draw_prep.show)
@@ -150,8 +148,8 @@ async def evidence(request: web.Request) -> web.Response:
     back = f"/console/activities/{aid}" + ("/withdrawal" if purpose == "withdrawal" else "")
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
-        return redirect(request, back, "请选择要上传的申请附件。")
+        return redirect(request, back, done(request, "no_file"))
     await api(request, back=back).call(
         draw_prep.upload_evidence, path={"activity_id": aid, "purpose": purpose},
         file=(upload.filename, upload.file.read()))
-    return redirect(request, back, "附件已上传。")
+    return redirect(request, back, done(request, "uploaded"))

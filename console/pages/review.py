@@ -1,4 +1,4 @@
-"""The reviewer (seeds 000, 001, 002: 市州 / 省级 / 终审): the queue of applications at their
+"""The reviewer (HN-APPLY, XJ-SIGNUP, JL-GP: 市州 / 省级 / 终审): the queue of applications at their
 level, region and industry, an application read as it was printed with its attachments shown
 in the page, and the decision — approve (at the last stage, which specialties are admitted:
 every 首选 must be), return named items with a reason, or reject with a reason."""
@@ -35,9 +35,9 @@ async def application(request: web.Request) -> web.Response:
     shown = await api(request).call(review.view, path=request.match_info)
     app = await Application.get(id=shown.id).prefetch_related("batch")
     applicant = await Person.get(id=app.person_id)
-    return render(request, "review_app.html", app=shown, sheet=sheet(app, applicant),
-                  sections=SECTIONS, attachment_titles={k: v.title for k, v in
-                                                        ATTACHMENTS.items()})
+    return render(request, "review_app.html", app=shown,
+                  sheet=sheet(request.app[CONSOLE].texts, app, applicant), sections=SECTIONS,
+                  attachment_titles={k: v.title for k, v in ATTACHMENTS.items()})
 
 
 @page("GET", "/review/{app_id}/attachments/{attachment_id}", uses=review.attachment)

@@ -1,4 +1,4 @@
-"""The trading centre's verifier (seed 004: 交易中心核验): the queue of submissions,
+"""The trading centre's verifier (GD-DRAW: 交易中心核验): the queue of submissions,
 re-draws, re-evaluations and withdrawals in their scope, with the reason and the evidence,
 approved or refused with a reason."""
 

@@ -1,5 +1,5 @@
 """The administrator's view of the daily reconciliation against WeChat Pay's trade bill
-(issue 21, services/payments/bill.py): each recent day's run and what differed."""
+(services/payments/bill.py): each recent day's run and what differed."""
 
 from __future__ import annotations
 

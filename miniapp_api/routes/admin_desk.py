@@ -1,4 +1,4 @@
-"""The administrator's desk (issue 19, item 5): every batch with its windows, stages, fee,
+"""The administrator's desk: every batch with its windows, stages, fee,
 exam and where its applications stand; the notifications that failed or died, with the last
 error and a re-send; payment orders with their reconciliation state."""
 
@@ -11,7 +11,6 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applications import BatchOut, batch_out
 from miniapp_api.schemas import Model
-from models.applications import STATUS_TITLES, AppStatus
 from models.people import Role
 from services.admin import views as admin_views
 from services.common.errors import Conflict
@@ -208,7 +207,7 @@ async def batch_applications(call: Call, query: PageQuery) -> ApplicationsOut:
     texts = call.services.texts
     return ApplicationsOut(applications=[ApplicationRowOut(
         id=a.id, applicant=mask_name(p.name), id_number=p.id_masked, kind=a.kind,
-        status=a.status, status_title=STATUS_TITLES.get(AppStatus(a.status), a.status),
+        status=a.status, status_title=texts.word("application_status", a.status),
         region=a.region, industry=a.industry,
         last_step=None if step is None else
         f"{step.stage_title or ''} {texts.render('review/action.j2', action=step.action)}".strip(),

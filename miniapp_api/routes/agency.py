@@ -1,5 +1,5 @@
 """Agencies: a legal person links handlers for a validity period and sees them; a handler
-sees which legal person it acts for (seed 004)."""
+sees which legal person it acts for (GD-DRAW)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,6 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.applications import (
-    STATUS_TITLES,
     AppKind,
     Application,
     AppStatus,
@@ -31,10 +30,10 @@ from services.applicants.form import ApplicationDraft, missing_parts
 from services.applicants.reads import applications_of
 from services.applicants.review import describe_items, logs_of
 from services.applicants.review_scope import stages
-from services.common.clock import china_today
 from services.common.errors import Conflict
+from services.common.texts import china_date
 from services.documents.form_sheet import sheet
-from services.documents.pdf import pledge_pdf, review_form_pdf
+from services.documents.pdf import pledge_of, pledge_pdf, review_form_pdf
 from services.reference.catalogue import catalogue, regions
 
 api = Api()
@@ -131,23 +130,24 @@ def batch_out(batch: Batch, now: datetime) -> BatchOut:
                     open=batch.apply_from <= now <= batch.apply_until)
 
 
-async def application_out(app: Application, now: datetime) -> ApplicationOut:
-    return (await application_outs([app], now))[0]
+async def application_out(call: Call, app: Application) -> ApplicationOut:
+    return (await application_outs(call, [app]))[0]
 
 
-async def application_outs(apps: list[Application], now: datetime) -> list[ApplicationOut]:
+async def application_outs(call: Call, apps: list[Application]) -> list[ApplicationOut]:
     """The applications as the mini-program shows them, in a constant number of queries."""
     attachments = await Applications.attachments_of_all(apps)
     logs = await logs_of(apps)
-    return [_application_out(a, attachments[a.id], logs[a.id], now) for a in apps]
+    return [_application_out(call, a, attachments[a.id], logs[a.id]) for a in apps]
 
 
-def _application_out(app: Application, attachments: list[Attachment],
-                     log: list[ReviewAction], now: datetime) -> ApplicationOut:
+def _application_out(call: Call, app: Application, attachments: list[Attachment],
+                     log: list[ReviewAction]) -> ApplicationOut:
+    now = call.now
     all_stages = stages(app.batch)
     return ApplicationOut(
         id=app.id, batch=batch_out(app.batch, now), kind=app.kind, status=app.status,
-        status_title=STATUS_TITLES[AppStatus(app.status)],
+        status_title=call.services.texts.word("application_status", app.status),
         stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
                                                             AppStatus.RETURNED) else None,
         data=app.data, specialties=app.specialties,
@@ -195,21 +195,21 @@ async def start(call: Call, body: StartIn) -> ApplicationOut:
     app = await call.domain.applications.start(call.caller.need_person(), body.batch_id,
                                                call.now)
     await app.fetch_related("batch")
-    return await application_out(app, call.now)
+    return await application_out(call, app)
 
 
 @api.route("GET", "/applications", access=Access.BOUND, response=ApplicationsOut,
            summary="我的申请", tag=TAG)
 async def list_mine(call: Call) -> ApplicationsOut:
     return ApplicationsOut(applications=[
-        _application_out(f.application, f.attachments, f.log, call.now)
+        _application_out(call, f.application, f.attachments, f.log)
         for f in await applications_of(call.caller.need_person().id)])
 
 
 @api.route("GET", "/applications/{app_id}", access=Access.BOUND, response=ApplicationOut,
            summary="申请详情（含审核日志）", tag=TAG)
 async def detail(call: Call) -> ApplicationOut:
-    return await application_out(await _own(call), call.now)
+    return await application_out(call, await _own(call))
 
 
 @api.route("PUT", "/applications/{app_id}", access=Access.BOUND, body=ApplicationDraft,
@@ -217,7 +217,7 @@ async def detail(call: Call) -> ApplicationOut:
 async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
     app = await _own(call)
     await call.domain.applications.save(app, body, call.now)
-    return await application_out(app, call.now)
+    return await application_out(call, app)
 
 
 @api.route("POST", "/applications/{app_id}/attachments/{kind}", access=Access.BOUND,
@@ -241,7 +241,7 @@ async def remove_attachment(call: Call) -> ApplicationOut:
     app = await _own(call)
     await call.domain.applications.detach(app, call.path("kind"),
                                           call.path_int("attachment_id"))
-    return await application_out(app, call.now)
+    return await application_out(call, app)
 
 
 @api.route("POST", "/applications/{app_id}/print", access=Access.BOUND, response=PrintOut,
@@ -257,7 +257,7 @@ async def print_form(call: Call) -> PrintOut:
 async def submit(call: Call) -> ApplicationOut:
     app = await _own(call)
     await call.domain.applications.submit(app, call.caller.need_person(), call.now)
-    return await application_out(app, call.now)
+    return await application_out(call, app)
 
 
 @api.route("POST", "/applications/{app_id}/withdraw", access=Access.BOUND,
@@ -265,7 +265,7 @@ async def submit(call: Call) -> ApplicationOut:
 async def withdraw(call: Call) -> ApplicationOut:
     app = await _own(call)
     await call.domain.applications.withdraw(app, call.caller.need_person(), call.now)
-    return await application_out(app, call.now)
+    return await application_out(call, app)
 
 
 @api.route("GET", "/applications/{app_id}/pledge.pdf", access=Access.BOUND, response=None,
@@ -275,8 +275,9 @@ async def pledge(call: Call) -> web.Response:
     await app.fetch_related("batch")
     person = call.caller.need_person()
     draft = ApplicationDraft.model_validate(app.data)
-    body = await asyncio.to_thread(pledge_pdf, person.name, person.id_masked, app.batch.name,
-                                   draft.work_unit or "", f"{china_today(call.now):%Y年%m月%d日}")
+    words = pledge_of(call.services.texts, person.name, person.id_masked, app.batch.name,
+                      draft.work_unit or "", china_date(call.now))
+    body = await asyncio.to_thread(pledge_pdf, words)
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=pledge.pdf"})
 
@@ -285,11 +286,12 @@ async def pledge(call: Call) -> web.Response:
            summary="下载申请和资格审查表 PDF（打印锁定后；本人签字、单位盖章后扫描上传）",
            tag=TAG)
 async def review_form(call: Call) -> web.Response:
-    """Seed 001 step 8: 导出 pdf 文件，打印后经本人签字、所在单位盖章后扫描形成 pdf 文件."""
+    """XJ-SIGNUP step 8: 导出 pdf 文件，打印后经本人签字、所在单位盖章后扫描形成 pdf 文件."""
     app = await _own(call)
     if app.printed_at is None or app.status in (AppStatus.DRAFT, AppStatus.RETURNED):
         raise Conflict("application.not_printed")
     await app.fetch_related("batch")
-    body = await asyncio.to_thread(review_form_pdf, sheet(app, call.caller.need_person()))
+    body = await asyncio.to_thread(review_form_pdf, sheet(call.services.texts, app,
+                                                          call.caller.need_person()))
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=review-form.pdf"})

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
-from models.draws import DRAW_STATUS_TITLES, DrawActivity, DrawEvidence, DrawStatus
+from models.draws import ActorRole, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
 from services.draws.counts import Counts
 from services.draws.notices import notice_contact
@@ -101,7 +101,7 @@ def agency(call: Call) -> AgencyRole:
     return agency_role(call.caller.need_person().id, call.caller.grants)
 
 
-def actor(call: Call, role: str = "agency") -> Actor:
+def actor(call: Call, role: ActorRole = "agency") -> Actor:
     """The caller as the operation log names them."""
     person = call.caller.need_person()
     return Actor(role, person.id, person.name)
@@ -117,13 +117,13 @@ def counts_out(counts: Counts) -> CountsOut:
                      waiting=counts.waiting, invited=counts.invited, text=counts.text)
 
 
-async def activity_out(activity: DrawActivity, file: ActivityFile | None = None
+async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | None = None
                        ) -> ActivityOut:
     """The activity as the agency sees it (`file`: already read with it)."""
     f = file or await activity_file(activity)
     return ActivityOut(
         id=activity.id, project=f.project.name, status=activity.status,
-        status_title=DRAW_STATUS_TITLES[DrawStatus(activity.status)],
+        status_title=call.services.texts.word("draw_status", activity.status),
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
         eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
         submit_reason=activity.submit_reason, nonce=activity.nonce,

@@ -1,4 +1,4 @@
-"""Correcting a draw before it is submitted, and after a refusal (seed 004's 修改 and 删除):
+"""Correcting a draw before it is submitted, and after a refusal (GD-DRAW's 修改 and 删除):
 a project and its sections, an activity's times and fields, its notices and conditions;
 cancelling a draft (its sections are free again); and how many experts a condition matches
 now (a count, never names)."""
@@ -131,14 +131,14 @@ async def remove_section(call: Call) -> ProjectOut:
 async def edit_activity(call: Call, body: ActivityEdit) -> ActivityOut:
     activity = await drafts.update_activity(await activity_in_path(call),
                                             body.model_dump(exclude_none=True), call.now)
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/cancel", access=AGENCY,
            response=ActivityOut, summary="取消草稿活动（标段可再用于新活动）", tag=TAG)
 async def cancel_activity(call: Call) -> ActivityOut:
     activity = await drafts.cancel(await activity_in_path(call), call.now, actor(call))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("PUT", "/draws/activities/{activity_id}/notices/{notice_id}", access=AGENCY,
@@ -147,7 +147,7 @@ async def edit_notice(call: Call, body: NoticeEdit) -> ActivityOut:
     activity = await activity_in_path(call)
     await drafts.update_notice(activity, call.path_int("notice_id"),
                                body.model_dump(exclude_none=True))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("DELETE", "/draws/activities/{activity_id}/notices/{notice_id}", access=AGENCY,
@@ -155,7 +155,7 @@ async def edit_notice(call: Call, body: NoticeEdit) -> ActivityOut:
 async def delete_notice(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
     await drafts.delete_notice(activity, call.path_int("notice_id"))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("PUT", "/draws/activities/{activity_id}/conditions/{condition_id}", access=AGENCY,
@@ -164,7 +164,7 @@ async def edit_condition(call: Call, body: ConditionEdit) -> ActivityOut:
     activity = await activity_in_path(call)
     await drafts.update_condition(activity, call.path_int("condition_id"),
                                   body.model_dump(exclude_none=True))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("DELETE", "/draws/activities/{activity_id}/conditions/{condition_id}",
@@ -172,7 +172,7 @@ async def edit_condition(call: Call, body: ConditionEdit) -> ActivityOut:
 async def delete_condition(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
     await drafts.delete_condition(activity, call.path_int("condition_id"))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/preview", access=AGENCY, body=PreviewIn,

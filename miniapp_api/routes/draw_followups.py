@@ -1,4 +1,4 @@
-"""After a draw (seed 004): absence and leave, the supplementary draw (补抽), re-draw
+"""After a draw (GD-DRAW): absence and leave, the supplementary draw (补抽), re-draw
 (重新抽取) and re-evaluation (复评), and withdrawal (退选) with its delivery as counts."""
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
     child = await call.domain.draw_followups.supplement(
         await activity_in_path(call), call.now, actor(call), regions=body.regions,
         gather_at=body.gather_at)
-    return await activity_out(child)
+    return await activity_out(call, child)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/redraw", access=AGENCY, body=CloneIn,
@@ -81,7 +81,7 @@ async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
 async def redraw(call: Call, body: CloneIn) -> ActivityOut:
     child = await call.domain.draw_followups.clone(await activity_in_path(call), "redraw",
                                                    body.model_dump(), call.now, actor(call))
-    return await activity_out(child)
+    return await activity_out(call, child)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/reeval", access=AGENCY, body=CloneIn,
@@ -89,7 +89,7 @@ async def redraw(call: Call, body: CloneIn) -> ActivityOut:
 async def reeval(call: Call, body: CloneIn) -> ActivityOut:
     child = await call.domain.draw_followups.clone(await activity_in_path(call), "reeval",
                                                    body.model_dump(), call.now, actor(call))
-    return await activity_out(child)
+    return await activity_out(call, child)
 
 
 async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:

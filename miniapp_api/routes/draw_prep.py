@@ -1,4 +1,4 @@
-"""Preparing a draw (seed 004): the activity over sections of a project, its avoidance list
+"""Preparing a draw (GD-DRAW): the activity over sections of a project, its avoidance list
 (by hand or by the CSV template), notices, conditions, and the request to the trading
 centre to verify it (withdrawable until verified). A handler sees the activities it
 created; the legal person sees all of its agency's."""
@@ -118,7 +118,7 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
     activity = await call.domain.draw_setup.create_activity(
         project, role.person_id, body.section_ids,
         body.model_dump(exclude={"project_id", "section_ids"}), call.now)
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("GET", "/draws/activities", access=AGENCY, query=ActivitiesQuery,
@@ -126,7 +126,9 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
     return ActivitiesOut(activities=[
-        ActivitySummaryOut.model_validate(a, from_attributes=True)
+        ActivitySummaryOut.model_validate(
+            {**a.__dict__, "status_title": call.services.texts.word("draw_status", a.status)},
+            from_attributes=True)
         for a in await visible_summaries(agency(call), query.limit)])
 
 
@@ -134,7 +136,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
            summary="抽取活动详情（进度只有人数）", tag=TAG)
 async def show(call: Call) -> ActivityOut:
     file = await visible_file(agency(call), call.path_int("activity_id"))
-    return await activity_out(file.activity, file)
+    return await activity_out(call, file.activity, file)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/avoidances", access=AGENCY,
@@ -143,7 +145,7 @@ async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.draw_setup.add_avoidance(activity, body.kind, body.name, body.code,
                                                body.reason)
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/avoidances/import", access=AGENCY,
@@ -152,7 +154,7 @@ async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
 async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.draw_setup.import_avoidances(activity, body.csv)
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("DELETE", "/draws/activities/{activity_id}/avoidances/{avoidance_id}",
@@ -161,7 +163,7 @@ async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
 async def remove_avoidance(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.draw_setup.remove_avoidance(activity, call.path_int("avoidance_id"))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/notices", access=AGENCY, body=NoticeIn,
@@ -169,7 +171,7 @@ async def remove_avoidance(call: Call) -> ActivityOut:
 async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.draw_setup.add_notice(activity, body.model_dump())
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("PUT", "/draws/activities/{activity_id}/notices/{notice_id}/gathering",
@@ -179,7 +181,7 @@ async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.attendance.reschedule(activity, call.path_int("notice_id"),
                                             body.gather_at, call.now, actor(call))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/conditions", access=AGENCY,
@@ -188,7 +190,7 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.draw_setup.add_condition(activity, body.notice_id,
                                                body.model_dump(exclude={"notice_id"}))
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/evidence/{purpose}", access=AGENCY,
@@ -221,7 +223,7 @@ class SubmitIn(Model):
 async def draw_submit(call: Call, body: SubmitIn) -> ActivityOut:
     activity = await call.domain.draw_setup.submit(await activity_in_path(call), call.now,
                                                    actor(call), body.reason)
-    return await activity_out(activity)
+    return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/withdraw", access=AGENCY,
@@ -229,4 +231,4 @@ async def draw_submit(call: Call, body: SubmitIn) -> ActivityOut:
 async def draw_withdraw(call: Call) -> ActivityOut:
     activity = await call.domain.draw_setup.withdraw_submission(
         await activity_in_path(call), call.now, actor(call))
-    return await activity_out(activity)
+    return await activity_out(call, activity)

@@ -1,4 +1,4 @@
-"""The draw itself (seed 004): start (verified only), pause, resume, force end; progress as
+"""The draw itself (GD-DRAW): start (verified only), pause, resume, force end; progress as
 counts only; the results, sealed until 30 minutes before the evaluation starts, as data and
 as a printable page; and the randomness audit."""
 
@@ -95,7 +95,7 @@ class StartIn(Model):
            response=ActivityOut, summary="开始抽取（须已核验；经办人输入随机串）", tag=TAG)
 async def draw_start(call: Call, body: StartIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.start(activity.id, call.now,
+    return await activity_out(call, await call.domain.draws.start(activity.id, call.now,
                                                             actor(call), body.nonce))
 
 
@@ -103,7 +103,7 @@ async def draw_start(call: Call, body: StartIn) -> ActivityOut:
            response=ActivityOut, summary="暂停抽取（须填写原因）", tag=TAG)
 async def draw_pause(call: Call, body: ReasonIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.pause(activity.id, call.now,
+    return await activity_out(call, await call.domain.draws.pause(activity.id, call.now,
                                                             actor(call), body.reason))
 
 
@@ -111,7 +111,7 @@ async def draw_pause(call: Call, body: ReasonIn) -> ActivityOut:
            response=ActivityOut, summary="继续抽取", tag=TAG)
 async def draw_resume(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.resume(activity.id, call.now,
+    return await activity_out(call, await call.domain.draws.resume(activity.id, call.now,
                                                              actor(call)))
 
 
@@ -119,7 +119,7 @@ async def draw_resume(call: Call) -> ActivityOut:
            response=ActivityOut, summary="强制结束抽取（须填写原因）", tag=TAG)
 async def draw_end(call: Call, body: ReasonIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(await call.domain.draws.force_end(activity.id, call.now,
+    return await activity_out(call, await call.domain.draws.force_end(activity.id, call.now,
                                                                 actor(call), body.reason))
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model, QuestionIn
-from models.education import GRADING_TITLES, Course, Enrollment, Grading
+from models.education import Course, Enrollment
 from models.people import Role
 from services.applicants.applications import window_text
 from services.common.errors import Conflict
@@ -93,11 +93,12 @@ def course_out(course: Course, enrollment: EnrollmentOut | None) -> CourseOut:
                      fee_yuan=course.fee_fen / 100, enrollment=enrollment)
 
 
-def enrollment_out(item: Enrollment, title: str) -> EnrollmentOut:
+def enrollment_out(call: Call, item: Enrollment, title: str) -> EnrollmentOut:
+    texts = call.services.texts
     return EnrollmentOut(id=item.id, course_id=item.course_id,
                          course=title, paid=item.paid_at is not None,
                          access_from=item.access_from, progress=item.progress,
-                         grading=item.grading, grading_title=GRADING_TITLES[Grading(item.grading)],
+                         grading=item.grading, grading_title=texts.word("grading", item.grading),
                          makeups=item.makeups, certificate_no=item.certificate_no)
 
 
@@ -105,7 +106,7 @@ def enrollment_out(item: Enrollment, title: str) -> EnrollmentOut:
            summary="继续教育课程及我的学习情况", tag=TAG)
 async def courses(call: Call) -> CoursesOut:
     return CoursesOut(courses=[
-        course_out(c, enrollment_out(e, c.title) if e else None)
+        course_out(c, enrollment_out(call, e, c.title) if e else None)
         for c, e in await call.domain.education.catalogue_of(call.caller.need_person())])
 
 
@@ -115,7 +116,7 @@ async def enroll(call: Call) -> EnrollmentOut:
     item = await call.domain.education.enroll(call.caller.need_person(),
                                                  call.path_int("course_id"), call.now)
     await item.fetch_related("course")
-    return enrollment_out(item, item.course.title)
+    return enrollment_out(call, item, item.course.title)
 
 
 async def _mine(call: Call) -> Enrollment:
@@ -144,7 +145,7 @@ async def course_test(call: Call) -> TestOut:
 async def makeup(call: Call) -> EnrollmentOut:
     item = await _mine(call)
     await call.domain.education.makeup(item, call.now)
-    return enrollment_out(item, item.course.title)
+    return enrollment_out(call, item, item.course.title)
 
 
 @api.route("GET", "/education/enrollments/{enrollment_id}/certificate", access=EXPERT,

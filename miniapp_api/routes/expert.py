@@ -60,7 +60,7 @@ async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
     app = await call.domain.applications.start_request(
         call.caller.need_person(), AppKind(body.kind), call.now)
     await app.fetch_related("batch")
-    return await application_out(app, call.now)
+    return await application_out(call, app)
 
 
 def _out(item: Unavailability) -> DayRangeOut:

@@ -1,4 +1,4 @@
-"""A course's lessons (issue 17): the list with the time studied on each, a lesson opened
+"""A course's lessons: the list with the time studied on each, a lesson opened
 (its clock starts), heartbeats while the page stays open (the server credits the time), and
 the administrator adding lessons to a course."""
 

@@ -1,4 +1,4 @@
-"""The essay-marking queue for administrators (issue 17): papers of entry exams and course
+"""The essay-marking queue for administrators: papers of entry exams and course
 tests handed in with essays, oldest first, and the marks that settle their result."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Tender projects and their sections (招标项目、标段, seed 004): registered by an agency,
+"""Tender projects and their sections (招标项目、标段, GD-DRAW): registered by an agency,
 drawn for by its activities."""
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ async def queue(call: Call) -> QueueOut:
            summary="审核：查看申请（仅限本人范围内的当前环节）", tag=TAG)
 async def view(call: Call) -> ApplicationOut:
     app = await call.domain.review.reviewable(call.path_int("app_id"), call.caller.grants)
-    return await application_out(app, call.now)
+    return await application_out(call, app)
 
 
 @api.route("GET", "/review/applications/{app_id}/attachments/{attachment_id}",
@@ -78,4 +78,4 @@ async def decide(call: Call, body: DecisionIn) -> ApplicationOut:
         call.path_int("app_id"), call.caller.need_person(), call.caller.grants, body.action,
         call.now, reason=body.reason, items=body.items, admitted=body.admitted)
     await app.fetch_related("batch")
-    return await application_out(app, call.now)
+    return await application_out(call, app)

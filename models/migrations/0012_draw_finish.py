@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('file_key', fields.CharField(max_length=128)),
                 ('uploaded_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'draw_evidence', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An attachment a request to the trading centre carries (seed 004: "上传附件" with the'},
+            options={'table': 'draw_evidence', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An attachment a request to the trading centre carries (GD-DRAW: "上传附件" with the'},
             bases=['Model'],
         ),
         ops.AddField(

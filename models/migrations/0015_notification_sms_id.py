@@ -1,4 +1,4 @@
-"""The SMS provider's id for a message, to apply its delivery report (issue 18)."""
+"""The SMS provider's id for a message, to apply its delivery report."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops

@@ -1,5 +1,5 @@
 """Which way an expert answered an invitation: chat, mini-program, SMS, link or voice
-(issue 18: the agency sees per invitation which channel answered)."""
+(the agency sees per invitation which channel answered)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops

@@ -1,5 +1,5 @@
-"""An exam-less batch (seed 002, Jilin): after the last review a public notice (公示) of
-`notice_days`, objections recorded and ruled on, then a formal expert (issue 17)."""
+"""An exam-less batch (JL-GP, Jilin): after the last review a public notice (公示) of
+`notice_days`, objections recorded and ruled on, then a formal expert."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops

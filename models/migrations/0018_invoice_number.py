@@ -1,4 +1,4 @@
-"""The invoice the finance staff issued for a paid fee (issue 17: receipts that keep their
+"""The invoice the finance staff issued for a paid fee (receipts that keep their
 promise)."""
 
 from tortoise import migrations

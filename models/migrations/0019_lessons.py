@@ -1,5 +1,5 @@
 """Courses made of lessons, and the time each enrolment spent on each, measured by the
-server (issue 17: continuing education that is studied)."""
+server (continuing education that is studied)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('body', fields.TextField(unique=False)),
                 ('minutes', fields.IntField()),
             ],
-            options={'table': 'lesson', 'app': 'models', 'unique_together': (('course', 'position'),), 'pk_attr': 'id', 'table_description': 'One part of a course (issue 17): a document page or a video page, and the minutes'},
+            options={'table': 'lesson', 'app': 'models', 'unique_together': (('course', 'position'),), 'pk_attr': 'id', 'table_description': 'One part of a course: a document page or a video page, and the minutes'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -1,4 +1,4 @@
-"""A course's test through the exam engine (issue 17): an exam belongs to a batch or to a
+"""A course's test through the exam engine: an exam belongs to a batch or to a
 course, essays are marked by an administrator, and a course test is taken again after 补学
 (one attempt per round)."""
 

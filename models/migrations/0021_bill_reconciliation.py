@@ -1,4 +1,4 @@
-"""Daily reconciliation against WeChat Pay's trade bill (issue 21): one run per China day,
+"""Daily reconciliation against WeChat Pay's trade bill: one run per China day,
 replaced when the day is reconciled again, and the differences it found."""
 
 from tortoise import migrations

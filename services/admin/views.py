@@ -1,4 +1,4 @@
-"""What the administrator's desk reads (issue 19, item 5): every batch with its windows and
+"""What the administrator's desk reads: every batch with its windows and
 how many applications stand where, the notifications that failed or died with their last
 error, and the payment orders with their reconciliation state — each in a fixed number of
 queries, whatever the number of rows."""

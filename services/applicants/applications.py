@@ -133,7 +133,7 @@ class Applications:
             raise NotAllowed("application.renewal_for_experts")
         if batch.kind == BatchKind.COLLECT and profile is not None:
             raise Conflict("application.already_expert")
-        # seed 000's application form, for 征集 and 续聘 alike: "超过65周岁无法申请成为专家"
+        # HN-APPLY's application form, for 征集 and 续聘 alike: "超过65周岁无法申请成为专家"
         require_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
@@ -262,7 +262,7 @@ class Applications:
 
     async def print_form(self, app: Application, now: datetime) -> ApplicationDraft:
         """Lock every field: the printed form is what gets signed, stamped and uploaded.
-        Every other attachment must be there first: printing locks them too (seed 000)."""
+        Every other attachment must be there first: printing locks them too (HN-APPLY)."""
         self.require_editable(app, now)
         draft = self.require_printable(app)
         missing = await self._missing_uploads(app, with_form=False)
@@ -356,9 +356,9 @@ class Applications:
         await app.refresh_from_db()
 
     async def withdraw(self, app: Application, person: Person, now: datetime) -> None:
-        """撤回 a returned application (seed 001: 如申请被驳回…点击"撤回"…根据驳回理由…
+        """撤回 a returned application (XJ-SIGNUP: 如申请被驳回…点击"撤回"…根据驳回理由…
         修改补充) to edit what was returned; it restarts at the first stage when submitted
-        again. Under review it stays locked (seed 000: printing locks it)."""
+        again. Under review it stays locked (HN-APPLY: printing locks it)."""
         if app.status != AppStatus.RETURNED:
             raise Conflict("application.not_withdrawable")
         require_window_open(app.batch.apply_from, app.batch.review_until, now, "withdraw")

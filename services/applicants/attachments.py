@@ -1,4 +1,4 @@
-"""The attachments an application carries: their kinds, types and size limits (seed 001),
+"""The attachments an application carries: their kinds, types and size limits (XJ-SIGNUP),
 and the real type of an uploaded file read from its first bytes."""
 
 from __future__ import annotations

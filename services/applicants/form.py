@@ -56,7 +56,7 @@ class Qualification(Part):
 
 
 class TitleEntry(Part):
-    """A further title (seed 002: up to 5 titles, each with its certificate)."""
+    """A further title (JL-GP: up to 5 titles, each with its certificate)."""
 
     name: str = Field(min_length=2, max_length=64, description="职称名称")
     level: TitleLevel
@@ -95,7 +95,7 @@ class ApplicationDraft(Part):
     title_level: TitleLevel | None = None
     more_titles: list[TitleEntry] = Field(default=[], max_length=4,
                                           description="其他职称（连同上面的职称最多5项）")
-    # seed 001: * 从事专业类别（一级 / 二级）and * 从事专业年限
+    # XJ-SIGNUP: * 从事专业类别（一级 / 二级）and * 从事专业年限
     practice_specialty: str | None = Field(default=None, pattern=r"^[A-Z]\d{4}$",
                                            description="从事专业类别：二级类别代码，如 A0201")
     practice_years: int | None = Field(default=None, ge=0, le=60, description="从事专业年限")
@@ -103,13 +103,13 @@ class ApplicationDraft(Part):
     specialties: list[str] = Field(default=[], max_length=6,
                                    description="评标专业代码（首选与备选）")
     primary_specialty: str | None = Field(default=None, description="首选专业代码（一行首选）")
-    # seed 001's form: * 首选专业 rows and 备选专业 rows ("首选评标专业"为必选入库专业，
+    # XJ-SIGNUP's form: * 首选专业 rows and 备选专业 rows ("首选评标专业"为必选入库专业，
     # "备选评标专业"将视情入库); the chosen codes not listed here are the alternates
     primary_specialties: list[str] = Field(default=[], max_length=4,
                                            description="首选专业代码（可填多行，其余为备选）")
     avoid_units: list[AvoidUnit] = Field(default=[], max_length=20,
                                          description="回避单位（本人工作单位自动加入）")
-    # seed 001: 资料提交（若专家无评标实践经验 请填“无”）
+    # XJ-SIGNUP: 资料提交（若专家无评标实践经验 请填“无”）
     evaluation_experience: str | None = Field(default=None, max_length=500,
                                               description="评标实践经验（没有请填“无”）")
     notes: str | None = Field(default=None, max_length=500, description="补充说明")
@@ -143,7 +143,7 @@ REQUIRED = {
     "emergency_ok": "是否愿意成为应急专家", "title_name": "职称名称", "title_level": "职称级别",
     "primary_specialty": "首选专业",
 }
-# asked of an application (征集 / 续聘, seed 001's form), not of a formal expert's change
+# asked of an application (征集 / 续聘, XJ-SIGNUP's form), not of a formal expert's change
 APPLICATION_ONLY = {
     "practice_specialty": "从事专业类别", "practice_years": "从事专业年限",
     "evaluation_experience": "评标实践经验（没有请填“无”）",

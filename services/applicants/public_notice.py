@@ -1,4 +1,4 @@
-"""The public notice (公示) of an exam-less batch (issue 17; seed 002, Jilin: "通过市/县财政监管
+"""The public notice (公示) of an exam-less batch (JL-GP, Jilin: "通过市/县财政监管
 一道审核和省级财政监管两道审核后，并经财政公示无异议后进入政府采购评审专家库。评审专家会收到
 成为政府采购评审专家的短信通知").
 

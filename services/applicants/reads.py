@@ -1,4 +1,4 @@
-"""An applicant's applications as the status page shows them, in one statement (issue 20:
+"""An applicant's applications as the status page shows them, in one statement (the
 the applicant's status is a hot read): each application with its batch, its attachments and
 its review log."""
 

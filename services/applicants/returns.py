@@ -1,6 +1,6 @@
-"""What a reviewer's return reopens. Printing locks the form for good (seed 000: 【打印表格】
+"""What a reviewer's return reopens. Printing locks the form for good (HN-APPLY: 【打印表格】
 按钮点击后，系统将锁定所有已填写的申报信息，无法再进行修改); a return reopens only the items
-it names (seed 000: 市州行业部门可打回该专业要求申请人进行修改信息; seed 001: 如申请被驳回…
+it names (HN-APPLY: 市州行业部门可打回该专业要求申请人进行修改信息; XJ-SIGNUP: 如申请被驳回…
 根据驳回理由…修改补充). An item is a section of the form, one specialty
 (`specialty:A0401`) or one kind of attachment (`attachment:title_cert`)."""
 
@@ -62,7 +62,7 @@ def require_returned_attachment(items: list[str], kind: str) -> None:
 
 def require_unlocked(app: Application, merged: ApplicationDraft) -> None:
     """The draft as it would be saved changes nothing locked: Hunan's specialties once
-    submitted (seed 000: 评标专业…一经选择…不可修改), and after a return whatever it did
+    submitted (HN-APPLY: 评标专业…一经选择…不可修改), and after a return whatever it did
     not reopen."""
     if app.specialties_fixed and (
             set(merged.specialties) != {c["code"] for c in app.specialties}

@@ -121,7 +121,7 @@ class Review:
             last = app.stage == len(all_stages) - 1
             if last and not app.batch.exam_required and app.kind in (AppKind.NEW,
                                                                        AppKind.RENEWAL):
-                # seed 002: 审核后，并经财政公示无异议后进入…评审专家库
+                # JL-GP: 审核后，并经财政公示无异议后进入…评审专家库
                 until = now + timedelta(days=app.batch.notice_days)
                 values.update(status=AppStatus.IN_NOTICE, decided_at=now, notice_until=until,
                               specialties=self._admit(app, admitted))
@@ -176,7 +176,7 @@ class Review:
 
     @staticmethod
     def _admit(app: Application, admitted: list[str] | None) -> list[dict[str, Any]]:
-        """Every 首选 specialty must be admitted; alternates as the review sees fit (seed 001:
+        """Every 首选 specialty must be admitted; alternates as the review sees fit (XJ-SIGNUP:
         "首选评标专业"为必选入库专业，"备选评标专业"将视情入库)."""
         codes = {c["code"] for c in app.specialties}
         chosen = set(codes if admitted is None else admitted)

@@ -1,4 +1,4 @@
-"""Who reviews what (seed 001): a batch's stages, which reviewers a stage's application is
+"""Who reviews what (XJ-SIGNUP): a batch's stages, which reviewers a stage's application is
 for, and the digest that tells them work waits (at most one an hour each)."""
 
 from __future__ import annotations

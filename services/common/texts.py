@@ -90,6 +90,11 @@ class Texts:
             self._memo[key] = out
         return out
 
+    def word(self, table: str, key: str) -> str:
+        """The word a person reads for a stored value (a status, a role, a grading):
+        texts/words/<table>.j2, never the value itself."""
+        return self.render(f"words/{table}.j2", key=str(key))
+
     def error(self, exc: DomainError) -> str:
         """The words of a refusal: texts/errors/<area>/<name>.j2 of its code `area.name`,
         with its parameters (errors among them rendered first)."""

@@ -1,5 +1,5 @@
 """PDFs the service hands out to be printed and signed: the integrity pledge (诚信承诺书,
-seed 001: 下载打印诚信承诺书模板，经本人签字后，扫描为 pdf 文件格式并上传) and the
+XJ-SIGNUP: 下载打印诚信承诺书模板，经本人签字后，扫描为 pdf 文件格式并上传) and the
 application form (申请和资格审查表, services/documents/form_sheet.py), filled with the
 applicant's own data. Chinese is set in the standard CJK CID font every PDF reader supplies
 (nothing to embed or ship), as the certificate is."""
@@ -9,21 +9,13 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from services.documents.form_sheet import PROMISE, SIGN, TITLE, Sheet
+from services.common.texts import Texts
+from services.documents.form_sheet import Sheet
 
 FONT = "STSong-Light"
-PLEDGE = (
-    "本人自愿申请成为评标专家，郑重承诺：",
-    "一、申报表及所附材料中填报的个人信息、学历、职称、执业资格、工作经历和评标实践经验均真实、"
-    "准确、完整，不存在隐瞒、虚构或伪造的情况；",
-    "二、入库后遵守评标工作纪律，客观、公正、独立地履行评标职责，不私下接触投标人，不收受他人"
-    "财物或其他好处，不透露评标情况；",
-    "三、与投标人有利害关系的，主动申请回避；按时参加评标，因故不能参加时及时请假；",
-    "四、个人信息发生变化时及时申请变更。",
-    "如有违反，本人自愿承担相应责任，接受取消评标专家资格等处理。",
-)
 
 
 def cjk_font() -> str:
@@ -36,7 +28,30 @@ def cjk_font() -> str:
     return FONT
 
 
-def pledge_pdf(name: str, id_masked: str, batch: str, work_unit: str, day: str) -> bytes:
+@dataclass(frozen=True)
+class Pledge:
+    """The integrity pledge of one application, in its words (texts/documents/pledge.j2 and
+    texts/words/document.j2)."""
+
+    title: str
+    fields: tuple[tuple[str, str], ...]  # label, value
+    paragraphs: tuple[str, ...]
+    signature: str
+    date: str
+
+
+def pledge_of(texts: Texts, name: str, id_masked: str, batch: str, work_unit: str,
+              day: str) -> Pledge:
+    def w(key: str) -> str:
+        return texts.word("document", key)
+
+    return Pledge(w("pledge_title"), ((w("pledge_batch"), batch), (w("pledge_name"), name),
+                                      (w("id_number"), id_masked), (w("work_unit"), work_unit)),
+                  tuple(texts.render("documents/pledge.j2").splitlines()),
+                  w("pledge_signature"), f"{w('sign_date')}：{day}")
+
+
+def pledge_pdf(pledge: Pledge) -> bytes:
     """The pledge for one application, on one A4 page, with lines to sign and date."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
@@ -45,24 +60,23 @@ def pledge_pdf(name: str, id_masked: str, batch: str, work_unit: str, day: str) 
     buf = io.BytesIO()
     width, height = A4
     pdf = canvas.Canvas(buf, pagesize=A4)
-    pdf.setTitle("评标专家诚信承诺书")
+    pdf.setTitle(pledge.title)
     pdf.setFont(font, 22)
-    pdf.drawCentredString(width / 2, height - 90, "评标专家诚信承诺书")
+    pdf.drawCentredString(width / 2, height - 90, pledge.title)
     pdf.setFont(font, 12)
     y = height - 140
-    for label, value in (("申报批次", batch), ("姓　　名", name), ("身份证号", id_masked),
-                         ("工作单位", work_unit or "")):
+    for label, value in pledge.fields:
         pdf.drawString(72, y, f"{label}：{value}")
         y -= 22
     y -= 14
-    for paragraph in PLEDGE:
+    for paragraph in pledge.paragraphs:
         for line in textwrap.wrap(paragraph, 36):
             pdf.drawString(72, y, line)
             y -= 20
         y -= 6
-    pdf.drawString(width - 260, 150, "承诺人（签字）：")
+    pdf.drawString(width - 260, 150, pledge.signature)
     pdf.line(width - 160, 148, width - 72, 148)
-    pdf.drawString(width - 260, 110, f"日期：{day}")
+    pdf.drawString(width - 260, 110, pledge.date)
     pdf.showPage()
     pdf.save()
     return buf.getvalue()
@@ -88,9 +102,8 @@ def review_form_pdf(sheet: Sheet) -> bytes:
     title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1)
     grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                        ("VALIGN", (0, 0), (-1, -1), "MIDDLE")])
-    flow: list[Any] = [Paragraph(TITLE, title), Paragraph(
-        f"{sheet.batch} · 申请编号 {sheet.app_id} · 打印时间 {sheet.printed}", body),
-        Spacer(1, 8)]
+    flow: list[Any] = [Paragraph(sheet.title, title), Paragraph(sheet.heading, body),
+                       Spacer(1, 8)]
     usable = A4[0] - 144
     for section in sheet.sections:
         flow.append(Paragraph(section.title, head))
@@ -109,14 +122,14 @@ def review_form_pdf(sheet: Sheet) -> bytes:
                    else ("SPAN", (1, n), (3, n)) for n, row in enumerate(pairs)]))
         table.setStyle(grid)
         flow.append(table)
-    flow += [Spacer(1, 12), Paragraph(PROMISE, body), Spacer(1, 8)]
-    signing = Table([[x for label in SIGN for x in (label, "")]], rowHeights=[48],
+    flow += [Spacer(1, 12), Paragraph(sheet.promise, body), Spacer(1, 8)]
+    signing = Table([[x for label in sheet.sign for x in (label, "")]], rowHeights=[48],
                     colWidths=[usable * w for w in (0.12, 0.22, 0.12, 0.22, 0.08, 0.24)])
     signing.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                  ("FONTNAME", (0, 0), (-1, -1), font)]))
     flow.append(signing)
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, title=TITLE, leftMargin=72, rightMargin=72,
+    SimpleDocTemplate(buf, pagesize=A4, title=sheet.title, leftMargin=72, rightMargin=72,
                       topMargin=60, bottomMargin=60).build(flow)
     return buf.getvalue()

@@ -1,5 +1,5 @@
 """How an expert answers an invitation, whichever way the answer comes (chat, SMS, a keypress
-on a call, the answer page): the words that mean 1 参加 / 2 不参加 / 3 需回避 (seed 004), which
+on a call, the answer page): the words that mean 1 参加 / 2 不参加 / 3 需回避 (GD-DRAW), which
 invitation a lone answer is for, the list shown when several are open, and the words of the
 reply to an applied answer. Each channel parses and replies through here and applies the
 answer with the engine's `reply`, so that one decision means the same everywhere."""
@@ -16,15 +16,10 @@ from services.common.texts import Texts
 from services.draws.notices import invitation_params, notices_of
 from services.draws.replies import ReplyOutcome
 
-DECISIONS = {InvitationStatus.CONFIRMED: "参加", InvitationStatus.DECLINED: "不参加",
-             InvitationStatus.AVOIDED: "需回避", InvitationStatus.RELEASED: "参加（名额已满）",
-             InvitationStatus.TIMEOUT: "未在时限内回复", InvitationStatus.CANCELLED: "已取消",
-             InvitationStatus.ABSENT: "请假"}
-CHOICE_WORDS = {1: "参加", 2: "不参加", 3: "需回避"}
 # an answer with no invitation open is taken for the latest one sent this recently (it is
 # told it came late, or what was answered before)
 RECENT = timedelta(days=2)
-# What people answer an invitation with: seed 004's 1 参加 / 2 不参加 / 3 需回避, full-width
+# What people answer an invitation with: GD-DRAW's 1 参加 / 2 不参加 / 3 需回避, full-width
 # digits, and the words they use. The everyday words (好的, 没空, ...) count only while an
 # invitation waits; the digits and the decision words also explain binding to the unbound.
 PLAIN = {"1": 1, "2": 2, "3": 3, "１": 1, "２": 2, "３": 3, "参加": 1, "确认参加": 1,
@@ -75,7 +70,8 @@ async def listed(invitations: list[Invitation]) -> list[dict[str, str | int]]:
             for item, notice in zip(invitations, await notices_of(invitations), strict=True)]
 
 
-def said_parts(outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, str], bool]:
+def said_parts(texts: Texts, outcome: ReplyOutcome, reason: str
+               ) -> tuple[str, dict[str, str], bool]:
     """The reply to one applied answer as its text's name and values (an SMS provider
     sends it as an approved template of its own), and whether its reason is still to be
     asked."""
@@ -83,15 +79,15 @@ def said_parts(outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, str],
     if outcome.status == "late" or item.status == InvitationStatus.TIMEOUT:
         return "chat/draw/late.j2", {"due": china_time(item.due_at)}, False
     if outcome.status == "duplicate":
-        return "chat/draw/duplicate.j2", {"decision": DECISIONS.get(
-            InvitationStatus(item.status), item.status),
-            "verification_code": item.code or ""}, False
+        return "chat/draw/duplicate.j2", {"decision": texts.word("invitation_status",
+                                                                 item.status),
+                                          "verification_code": item.code or ""}, False
     if outcome.status == "released":
         return "chat/draw/released.j2", {}, False
     if outcome.status == "confirmed":
         return "chat/draw/confirmed.j2", {"verification_code": item.code or "",
                                           **invitation_params(outcome.notice, item, 0)}, False
-    decision = DECISIONS[InvitationStatus(item.status)]
+    decision = texts.word("invitation_status", item.status)
     if reason:
         return "chat/draw/declined_with_reason.j2", {"decision": decision}, False
     return "chat/draw/ask_reason.j2", {"decision": decision}, True
@@ -99,5 +95,5 @@ def said_parts(outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, str],
 
 def said(texts: Texts, outcome: ReplyOutcome, reason: str) -> tuple[str, bool]:
     """The reply to one applied answer, and whether its reason is still to be asked."""
-    name, values, ask = said_parts(outcome, reason)
+    name, values, ask = said_parts(texts, outcome, reason)
     return texts.render(name, **values), ask

@@ -1,4 +1,4 @@
-"""Attendance (seed 004): reminders before the gathering time, check-in and check-out at the
+"""Attendance (GD-DRAW): reminders before the gathering time, check-in and check-out at the
 venue (QR scan or verification code), urging from the gathering time to 30 minutes after
 (3 automatic urges and 3 by the agency at most per expert, each by WeChat or SMS; the first
 3 of them together also by a call: 系统语音催促最多 3 次), absence after that, arrival
@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from tortoise.expressions import F, Q
 
@@ -46,7 +46,7 @@ LIVE = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED)
 
 @dataclass(frozen=True)
 class CheckResult:
-    action: str  # in / out / again
+    action: Literal["in", "out", "again"]
     invitation: Invitation
     arrived: int
     expected: int
@@ -156,7 +156,7 @@ class Attendance:
         item = await query.first()
         if item is None:
             raise NotFound("checkin.not_confirmed")
-        action = "again"
+        action: Literal["in", "out", "again"] = "again"
         if item.checkin_at is None:
             item.checkin_at, action = now, "in"
         elif item.checkout_at is None and now - item.checkin_at >= timedelta(minutes=10):
@@ -173,7 +173,7 @@ class Attendance:
 
     @staticmethod
     async def _finish_when_all_left(activity: DrawActivity, now: datetime) -> None:
-        """进场项目 (seed 004): "需对应的进场场所完成专家进出场登记以结束项目" — the
+        """进场项目 (GD-DRAW): "需对应的进场场所完成专家进出场登记以结束项目" — the
         evaluation is over once every confirmed expert has checked out."""
         if all(i.checkout_at is not None for i in await serving(activity)):
             await DrawActivity.filter(id=activity.id, finished_at=None).update(
@@ -253,7 +253,7 @@ class Attendance:
                 # an urge (a call above all) is moot once the urging window has closed
                 "expires_iso": (notice.gather_at + URGE_WINDOW).isoformat()},
                 person_id=item.person_id,
-                # seed 004: 系统语音催促最多 3 次 — the system's calls, whoever asked for them
+                # GD-DRAW: 系统语音催促最多 3 次 — the system's calls, whoever asked for them
                 without=frozenset({"voice"}) if made > MAX_URGES else frozenset())
         return item
 

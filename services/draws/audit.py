@@ -18,7 +18,9 @@ import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
+
+from models.draws import PoolName
 
 
 def new_seed() -> str:
@@ -52,12 +54,15 @@ def order(seed: str, condition_id: int, pool_name: str, expert_ids: Iterable[int
     return sorted(expert_ids, key=rank)
 
 
+POOLS: tuple[PoolName, ...] = ("main", "alt")
+
+
 @dataclass
 class PoolRecord:
     """What the draw recorded for one pool of one condition."""
 
     condition_id: int
-    name: str  # main / alt
+    name: PoolName
     expert_ids: list[int]
     published_hash: str
     used: dict[int, int] = field(default_factory=dict)  # rank -> expert id (invited or skipped)
@@ -115,7 +120,7 @@ def export_record(activity_id: int, seed: str, published_seed_hash: str,
 
 def import_record(data: dict[str, Any]) -> tuple[str, str, list[PoolRecord], str]:
     """The inverse of export_record: seed, published hash, pools, nonce."""
-    pools = [PoolRecord(int(p["condition_id"]), str(p["name"]),
+    pools = [PoolRecord(int(p["condition_id"]), cast(PoolName, str(p["name"])),
                         [int(i) for i in p["expert_ids"]], str(p["hash"]),
                         {int(k): int(v) for k, v in p["used"].items()},
                         {int(k): str(v) for k, v in p.get("skipped", {}).items()})

@@ -1,4 +1,4 @@
-"""Calling the experts who have not answered (issue 18; seed 004: the system phones each
+"""Calling the experts who have not answered (GD-DRAW: the system phones each
 drawn expert, who presses 1 参加, 2 不参加 or 3 需回避).
 
 An invitation goes out on WeChat and by SMS at once; when no answer has come after
@@ -16,16 +16,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.draws import AnsweredVia, DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.draws.notices import invitation_params, notice_of
 from services.notifications.outbox import Outbox, with_error
 
 CALL_KIND = "draw.invitation.call"
 CALL_JOB = "draw_invitation_call"
-MAX_ATTEMPTS = 3  # seed 004: 3 次拨打
+MAX_ATTEMPTS = 3  # GD-DRAW: 3 次拨打
 # the ways an answer comes (Invitation.answered_via)
-VIA = ("chat", "miniapp", "sms", "link", "voice")
+VIA: tuple[AnsweredVia, ...] = ("chat", "miniapp", "sms", "link", "voice")
 Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
 
 
@@ -65,7 +65,7 @@ async def cancel_calls(invitation_id: int) -> int:
 class CallPolicy:
     after: timedelta  # from the invitation to the first call
     gap: timedelta  # between two calls
-    attempts: int  # at most (seed 004: 3)
+    attempts: int  # at most (GD-DRAW: 3)
 
 
 class DrawCalls:

@@ -1,6 +1,6 @@
-"""How each drawn expert was reached (issue 18): per invitation, which channels were tried
+"""How each drawn expert was reached: per invitation, which channels were tried
 (WeChat, SMS, each voice call) with what outcome, and which way the answer came. While the
-draw runs the agency watches it without names (seed 004: calls in progress are waited for,
+draw runs the agency watches it without names (GD-DRAW: calls in progress are waited for,
 "系统会等待已呼叫或呼叫过程中的专家结果返回"): who was drawn stays sealed with the results
 (until 30 minutes before the evaluation starts); then a name shows for an expert who
 confirmed, as in the results."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, cast
 
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification
@@ -17,10 +18,13 @@ from services.draws.calls import contact_keys
 from services.draws.family import family
 from services.draws.seal import check_sealed
 
+# the channel that reached them, or wechat when none did
+AttemptChannel = Literal["cs", "template", "subscribe", "sms", "voice", "wechat"]
+
 
 @dataclass(frozen=True)
 class Attempt:
-    channel: str  # cs / template / subscribe / sms / voice, or wechat when none reached them
+    channel: AttemptChannel
     status: str  # the notification's: queued, sent, delivered, failed, dead
     at: datetime | None  # when it went out
 
@@ -40,7 +44,7 @@ def _attempt(item: Notification) -> Attempt:
     key = item.dedupe_key or ""
     group = "sms" if key.endswith("#1") else "voice" if key.startswith("draw-call:") \
         else "wechat"
-    return Attempt(item.channel or group, item.status, item.sent_at)
+    return Attempt(cast(AttemptChannel, item.channel or group), item.status, item.sent_at)
 
 
 async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactRow]:

@@ -1,6 +1,6 @@
 """A draw's progress as an agency may see it: counts only (planned, confirmed, waiting,
 invited), for one activity or for a whole list, read in the same statement as the activity
-(issue 20: no query per activity, no rows of invitations brought into Python)."""
+(no query per activity, no rows of invitations brought into Python)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What a request to the trading centre carries (seed 004): the 抽取申请 "填写信息并上传申请
+"""What a request to the trading centre carries (GD-DRAW): the 抽取申请 "填写信息并上传申请
 附件后点击提交审核", and a 退选 "首先要填写退选原因并上传证明材料至抽取终端审核" — a reason and
 at least one PDF or JPG, checked by its content, not by its name. The trading centre's
 verifiers in the project's region are told at once that a request waits."""

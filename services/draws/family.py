@@ -1,4 +1,4 @@
-"""Who serves an activity (seed 004): the experts of the activity and of its supplementary
+"""Who serves an activity (GD-DRAW): the experts of the activity and of its supplementary
 draws (补抽) serve one evaluation at one venue. Check-in, arrivals, the attendance list,
 urges, absence, withdrawal notices and the results all ask this module, never the one
 activity's own invitations."""
@@ -37,7 +37,7 @@ async def serving(activity: DrawActivity, *statuses: InvitationStatus) -> list[I
 
 
 async def open_places(root_ids: list[int]) -> dict[int, dict[int, int]]:
-    """Seed 004 (待补抽): per evaluation, the places of its conditions left open by absent
+    """GD-DRAW (待补抽): per evaluation, the places of its conditions left open by absent
     experts (缺席, 请假, 现场回避 — its supplementary draws' absences included) and not yet
     covered by a 补抽: {root id: {condition id: places}}, in four queries however many."""
     from models.draws import Condition

@@ -1,4 +1,4 @@
-"""专家酬劳支付情况 (seed 004): after the evaluation the agency records, per expert who
+"""专家酬劳支付情况 (GD-DRAW): after the evaluation the agency records, per expert who
 served it, the fee and whether it was paid; each expert sees their own records."""
 
 from __future__ import annotations

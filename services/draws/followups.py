@@ -1,4 +1,4 @@
-"""After a draw (seed 004): absence and leave registration, the supplementary draw (补抽),
+"""After a draw (GD-DRAW): absence and leave registration, the supplementary draw (补抽),
 re-draw (重新抽取) and re-evaluation (复评) as clones, and withdrawal (退选) with a notice every
 expert acknowledges in chat."""
 
@@ -39,7 +39,7 @@ MAX_WITHDRAWAL_NOTICES = 3
 BY_VOICE = "voice"  # acknowledged_by of a withdrawal notice whose call was answered
 # registrations by phone before the results unseal, per activity
 PHONE_ATTEMPTS, PHONE_ATTEMPTS_PER = 5, timedelta(hours=1)
-# seed 004: leave, absence, and an avoidance found at the venue
+# GD-DRAW: leave, absence, and an avoidance found at the venue
 ABSENCE_KINDS = ("请假", "缺席", "现场回避")
 RENOTIFY_AFTER = timedelta(minutes=10)
 NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
@@ -57,7 +57,7 @@ class DrawFollowups:
     async def register_absence(self, activity: DrawActivity, key: str, kind: str,
                                now: datetime, actor: Actor) -> Invitation | None:
         """An expert who will not come (请假 / 缺席 / 现场回避), found by verification code or
-        by phone (seed 004). By phone before the results unseal, the answer is the same
+        by phone (GD-DRAW). By phone before the results unseal, the answer is the same
         whether or not the phone is a confirmed expert's (None): it takes effect only if it
         is, that expert is told at once (a false registration is caught), attempts are
         limited and every one is logged. So the seal holds."""
@@ -303,7 +303,7 @@ class DrawFollowups:
     async def acknowledge_invitation(invitation_id: int, person_id: int, now: datetime,
                                      by: str | None = None) -> bool:
         """This invitation's withdrawal notice reached the expert: 收到 on its page (`by`
-        None), or its call answered (BY_VOICE; seed 004: 接听电话后...语音通知状态显示为
+        None), or its call answered (BY_VOICE; GD-DRAW: 接听电话后...语音通知状态显示为
         “已送达”...系统将自动将该专家退选状态调整为“已确认”)."""
         item = await Invitation.get_or_none(id=invitation_id, person_id=person_id,
                                             acknowledged_at=None).prefetch_related("activity")

@@ -1,5 +1,5 @@
 """A draw activity's life: start (the pools fixed and committed, the handler's value mixed
-into the seed), pause with a reason, resume, force end with a reason (seed 004)."""
+into the seed), pause with a reason, resume, force end with a reason (GD-DRAW)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ class Lifecycle(Waves):
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status != DrawStatus.VERIFIED:
                 raise Conflict("draw.not_verified")
-            # seed 004 sets no start deadline: a draw (a 补抽 at the venue included) may start
+            # GD-DRAW sets no start deadline: a draw (a 补抽 at the venue included) may start
             # until the evaluation ends; its results are sealed until T-30 either way
             if now >= activity.eval_end:
                 raise Conflict("draw.evaluation_over", eval_end=activity.eval_end)
@@ -51,7 +51,7 @@ class Lifecycle(Waves):
 
     async def pause(self, activity_id: int, now: datetime, actor: Actor,
                     reason: str) -> DrawActivity:
-        """Seed 004: "输入暂停抽取原因后" — a pause says why."""
+        """GD-DRAW: "输入暂停抽取原因后" — a pause says why."""
         return await self._move(activity_id, DrawStatus.DRAWING, DrawStatus.PAUSED,
                                 "draw.not_drawing", actor, "pause", now,
                                 require_reason(reason, "draw.pause_reason"))
@@ -64,7 +64,7 @@ class Lifecycle(Waves):
 
     async def force_end(self, activity_id: int, now: datetime, actor: Actor,
                         reason: str) -> DrawActivity:
-        """Seed 004: "输入原因后，系统会结束本次抽取"; invitations already out may still be
+        """GD-DRAW: "输入原因后，系统会结束本次抽取"; invitations already out may still be
         answered."""
         why = require_reason(reason, "draw.end_reason")
         async with self.outbox.change(now) as change:

@@ -1,4 +1,4 @@
-"""What an expert is told about where and when to gather (seed 004): the notice an
+"""What an expert is told about where and when to gather (GD-DRAW): the notice an
 invitation was sent under and the words of every invitation, reminder and urge, which never
 name the project or the tenderer."""
 

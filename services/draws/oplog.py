@@ -1,4 +1,4 @@
-"""The operation log of every draw activity (seed 004 keeps 操作记录 and 审核记录): who did
+"""The operation log of every draw activity (GD-DRAW keeps 操作记录 and 审核记录): who did
 what to a draw, when, and why where the seed asks for a reason (pause and force end, a
 refusal, a withdrawal). Each entry is written in the transaction of the change it records."""
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.draws import DrawActivity, DrawLog
+from models.draws import ActorRole, DrawActivity, DrawLog
 from services.common.errors import BadInput
 from services.common.metrics import DRAW_EVENTS
 from services.common.pii import mask_name
@@ -26,7 +26,7 @@ ACTIONS = frozenset({
 class Actor:
     """Who acts: a person in a role, or the system."""
 
-    role: str  # agency / verifier / admin / system
+    role: ActorRole
     person_id: int | None
     name: str
 

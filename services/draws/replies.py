@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from models import column
 from models.draws import Condition, DrawActivity, Invitation, InvitationStatus, Notice
@@ -18,10 +19,12 @@ from services.draws.setup import notify_agency
 from services.draws.waves import RUNNING, Waves
 from services.notifications.outbox import Change
 
+ReplyStatus = Literal["confirmed", "released", "declined", "avoided", "late", "duplicate"]
+
 
 @dataclass(frozen=True)
 class ReplyOutcome:
-    status: str  # confirmed / released / declined / avoided / late / duplicate
+    status: ReplyStatus
     invitation: Invitation
     notice: Notice
 
@@ -69,7 +72,8 @@ class Replies(Waves):
                 invitation.replied_at, invitation.reason = now, reason.strip()[:100] or None
                 await invitation.save(update_fields=["status", "replied_at", "reason",
                                                      "answered_via"])
-                outcome = ReplyOutcome(invitation.status, invitation, notice)
+                outcome = ReplyOutcome("declined" if choice == 2 else "avoided", invitation,
+                                       notice)
             # in the same transaction: a decline invites the next candidate, an acceptance
             # may leave nothing to wait for; a crash cannot leave the one without the other
             timers = await self._advance(change, activity, now)

@@ -1,6 +1,6 @@
 """What a draw's results are, for the agency's API and the printable result page alike: the
 experts who confirmed, for the activity and its supplementary draws, sealed until 30 minutes
-before the evaluation starts (seed 004)."""
+before the evaluation starts (GD-DRAW)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from models.draws import (
     DrawStatus,
     Invitation,
     InvitationStatus,
+    PoolName,
     SkippedCandidate,
 )
 from models.experts import ExpertProfile
@@ -69,8 +70,10 @@ async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
     """What the draw recorded for every pool of the activity (for the auditor)."""
     records = []
     for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
-        for name, pool, digest in (("main", condition.pool, condition.pool_hash),
-                                   ("alt", condition.alt_pool, condition.alt_pool_hash)):
+        pools: tuple[tuple[PoolName, list[int] | None, str | None], ...] = (
+            ("main", condition.pool, condition.pool_hash),
+            ("alt", condition.alt_pool, condition.alt_pool_hash))
+        for name, pool, digest in pools:
             if pool is None or digest is None:
                 continue
             used = dict(await Invitation.filter(condition_id=condition.id, pool=name)

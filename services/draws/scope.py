@@ -1,4 +1,4 @@
-"""Who may see which draw activities (seed 004): an agency's handler the activities it
+"""Who may see which draw activities (GD-DRAW): an agency's handler the activities it
 created, its legal person all of the agency's; a trading-centre verifier the activities of
 projects in its region."""
 

@@ -1,4 +1,4 @@
-"""The seal (seed 004): a draw's results, names and urging wait until 30 minutes before the
+"""The seal (GD-DRAW): a draw's results, names and urging wait until 30 minutes before the
 evaluation starts; the signed links of the printable result and check-in pages."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def unseal_at(activity: DrawActivity) -> datetime:
 
 
 def check_sealed(activity: DrawActivity, now: datetime) -> bool:
-    """The results stay sealed until 30 minutes before the evaluation starts (seed 004)."""
+    """The results stay sealed until 30 minutes before the evaluation starts (GD-DRAW)."""
     return now < unseal_at(activity)
 
 

@@ -1,4 +1,4 @@
-"""Preparing a draw (seed 004): projects and sections, the activity and its times, the
+"""Preparing a draw (GD-DRAW): projects and sections, the activity and its times, the
 avoidance list (the agency and the tenderer fixed, more by hand or by CSV), notices,
 conditions, and verification by the trading centre."""
 
@@ -39,7 +39,7 @@ EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
 # words that make an address name a unit (the gathering address must not name one)
 UNIT_WORDS = re.compile(r"公司|集团|有限|局|委员会|研究院|设计院|医院|学校|大学|银行|事务所|"
                         r"招标|代理|交易中心")
-NOTES_MAX = 50  # characters of a notice's notes (seed 004)
+NOTES_MAX = 50  # characters of a notice's notes (GD-DRAW)
 CSV_HEADER = ["类型", "名称", "统一社会信用代码或身份证号", "原因"]
 
 
@@ -253,7 +253,7 @@ class DrawSetup:
     # -- verification ----------------------------------------------------------------------
     async def submit(self, activity: DrawActivity, now: datetime, actor: Actor,
                      reason: str) -> DrawActivity:
-        """To the trading centre (seed 004): with its reason (提交审核原因) and at least one
+        """To the trading centre (GD-DRAW): with its reason (提交审核原因) and at least one
         attachment; the verifiers of the project's region are told at once."""
         self.require_editable(activity)
         conditions = await Condition.filter(activity_id=activity.id)

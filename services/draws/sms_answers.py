@@ -1,4 +1,4 @@
-"""Answering an invitation by SMS (issue 18): the reply an expert sends to the invitation's
+"""Answering an invitation by SMS: the reply an expert sends to the invitation's
 SMS (上行), from the phone on record, is answered exactly as the same words in chat are — the
 same patterns (1 / 2 / 3 or words, a reason may follow), the same engine call with the same
 races (late, already answered, places taken), the same texts — and the answer goes back by
@@ -77,7 +77,7 @@ class SmsReplies:
                 return "sms/no_invitation.j2", {}
             target = recent
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
-        name, values, _ = said_parts(await self.draws.reply(
+        name, values, _ = said_parts(self.texts, await self.draws.reply(
             target.id, person.id, choice, now, reason, via="sms"), reason)
         return name, values
 

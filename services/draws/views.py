@@ -8,12 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from models.draws import (
-    DRAW_STATUS_TITLES,
     Avoidance,
     Condition,
     DrawActivity,
     DrawEvidence,
-    DrawStatus,
     Invitation,
     InvitationStatus,
     Notice,
@@ -96,10 +94,6 @@ class ActivitySummary:
     total: int
     on_site: bool
     counts: Counts
-
-    @property
-    def status_title(self) -> str:
-        return DRAW_STATUS_TITLES[DrawStatus(self.status)]
 
 
 async def visible_summaries(role: AgencyRole, limit: int) -> list[ActivitySummary]:

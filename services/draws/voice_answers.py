@@ -1,4 +1,4 @@
-"""Answering an invitation by a key pressed on its call (issue 18; seed 004): 1 参加,
+"""Answering an invitation by a key pressed on its call (GD-DRAW): 1 参加,
 2 不参加, 3 需回避, applied by the same engine call as a chat reply (the same races: late,
 already answered, places taken), and the outcome sent back by SMS, in the chat's words. The
 call names the invitation and the person (ours, kept on the notification), never the
@@ -34,7 +34,7 @@ class VoiceReplies:
     texts: Texts
 
     async def answered(self, call: Notification, now: datetime) -> None:
-        """A call was picked up: a withdrawal notice's is its delivery (seed 004)."""
+        """A call was picked up: a withdrawal notice's is its delivery (GD-DRAW)."""
         if call.kind == WITHDRAWAL_KIND and call.person_id is not None \
                 and "invitation" in call.params:
             await self.followups.acknowledge_invitation(
@@ -52,7 +52,7 @@ class VoiceReplies:
             return None
         outcome = await self.draws.reply(int(call.params["invitation"]), person.id, KEYS[key],
                                          now, via="voice")
-        name, values, _ = said_parts(outcome, "")
+        name, values, _ = said_parts(self.texts, outcome, "")
         said = self.texts.render(name, **values)
         await self.outbox.notify(now, "sms.reply", reply_params(said, name, values),
                                  person_id=person.id)

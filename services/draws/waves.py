@@ -19,7 +19,7 @@ from models.draws import (
     SkippedCandidate,
 )
 from services.common.clock import china_time
-from services.draws.audit import draw_key, order, pool_hash
+from services.draws.audit import POOLS, draw_key, order, pool_hash
 from services.draws.calls import DrawCalls, invitation_key
 from services.draws.counts import Counts, draw_counts
 from services.draws.notices import answer_params, invitation_params
@@ -105,7 +105,7 @@ class Waves:
         assert activity.seed is not None
         sent: list[Invitation] = []
         notice = await Notice.get(id=condition.notice_id)
-        for name in ("main", "alt"):
+        for name in POOLS:
             pool = await self._pool(activity, condition, name)
             if pool is None:
                 continue

@@ -1,4 +1,4 @@
-"""How the withdrawal (退选) notice reached each expert of the evaluation, as seed 004's
+"""How the withdrawal (退选) notice reached each expert of the evaluation, as GD-DRAW's
 table has it: "专家姓名 手机号码 拨打次数 语音通知状态 短信发送状态 退选结果" — the name and
 phone masked (测*****), the calls placed, the call's state ("接听电话后…语音通知状态显示为
 '已送达'；如 3 次拨打专家电话未接通，语音通知状态显示为'未送达'"), the written notice's state
@@ -8,13 +8,14 @@ notices of all experts, whatever their number."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from models.draws import DrawActivity, Invitation
 from models.notifications import ChannelKind, Notification, Status
 from models.people import Person
 from services.common.pii import mask_name, mask_phone
 from services.draws.family import serving
-from services.draws.followups import MAX_WITHDRAWAL_NOTICES  # seed 004: 3 次拨打
+from services.draws.followups import MAX_WITHDRAWAL_NOTICES  # GD-DRAW: 3 次拨打
 
 WITHDRAWAL_KIND = "draw.cancelled"
 PLACED = (Status.SENT, Status.DELIVERED, Status.FAILED)  # a call the provider took
@@ -27,14 +28,19 @@ class WithdrawalNotice:
     phone: str  # masked: 138****0002
     notices: int  # withdrawal notices sent (up to 3, 10 minutes apart)
     calls: int  # 拨打次数: calls placed
-    voice: str  # none (no call yet) / calling / delivered (answered) / undelivered
-    message_channel: str | None  # the written notice's: sms, or cs / template / subscribe
-    message_status: str | None  # queued / sending / sent / delivered / failed / dead
+    voice: VoiceState  # delivered: answered
+    message_channel: WrittenChannel | None  # the written notice's
+    message_status: WrittenStatus | None
     channel: str | None  # of the last notice, any channel
     delivered: bool  # the last notice reported delivered
 
 
-def _voice(calls: list[Notification], invitation: Invitation) -> str:
+VoiceState = Literal["none", "calling", "delivered", "undelivered"]  # none: no call yet
+WrittenChannel = Literal["sms", "cs", "template", "subscribe"]
+WrittenStatus = Literal["queued", "sending", "sent", "delivered", "failed", "dead"]
+
+
+def _voice(calls: list[Notification], invitation: Invitation) -> VoiceState:
     if invitation.acknowledged_by == "voice" or any(c.status == Status.DELIVERED
                                                     for c in calls):
         return "delivered"
@@ -68,7 +74,7 @@ async def withdrawal_follow_up(activity: DrawActivity) -> list[WithdrawalNotice]
             mask_phone(person.phone if person else ""), row.withdrawal_notices,
             sum(1 for c in calls if c.channel == ChannelKind.VOICE and c.status in PLACED),
             _voice(calls, row),
-            written[-1].channel if written else None,
-            written[-1].status if written else None,
+            cast(WrittenChannel, written[-1].channel) if written else None,
+            cast(WrittenStatus, written[-1].status) if written else None,
             last.channel if last else None, last is not None and last.status == "delivered"))
     return out

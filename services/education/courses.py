@@ -3,7 +3,7 @@ the lessons once access opens 2 days after payment (the server measuring the tim
 services/education/courseware.py), take the course's test through the exam engine
 (services/education/exams.py;
 essays marked by an administrator: 待批阅 / 合格 / 不合格), make up (补学: the lessons and
-the test again), and get a certificate anyone can check once the test is passed (seed 003:
+the test again), and get a certificate anyone can check once the test is passed (XJ-CE:
 "完成继续教育培训和考试合格")."""
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ class Education:
         return [(c, mine.get(c.id)) for c in await Course.all().order_by("-year", "id")]
 
     async def create_course(self, values: dict[str, Any], now: datetime) -> Course:
-        """A continuing-education course (seed 003), and in the same transaction a notice
+        """A continuing-education course (XJ-CE), and in the same transaction a notice
         to every formal expert: the whole provincial list is told at once."""
         if values["study_from"] >= values["study_until"]:
             raise BadInput("course.bad_times")

@@ -1,4 +1,4 @@
-"""Continuing education that is studied (issue 17; seed 003: 我的培训 shows each course's
+"""Continuing education that is studied (XJ-CE: 我的培训 shows each course's
 学习进度, and a certificate only for "完成继续教育培训和考试合格的专家"). A course is made of
 lessons (a document page, or a video page) each with the minutes it must be studied for. The
 server measures the time: opening a lesson starts its clock (and stops any other of the same

@@ -1,5 +1,5 @@
 """Exams: a batch's entry exam scheduled after approval, or a continuing-education course's
-test (issue 17); each candidate gets a signed link; once started the timer never stops (the
+test; each candidate gets a signed link; once started the timer never stops (the
 deadline lives on the server); at zero the paper is submitted by a job; objective questions
 are graded at once, essays wait for an administrator's marks (services/education/marking.py);
 passing an entry exam makes a formal expert, passing a course test earns its certificate."""

@@ -1,4 +1,4 @@
-"""Marking the essays of handed-in papers (issue 17: "subjective parts go to a grading queue
+"""Marking the essays of handed-in papers ("subjective parts go to a grading queue
 for administrators"): the queue, oldest first, and the marks that settle a paper's result
 through the exam engine (an entry exam's formal expert, a course test's certificate)."""
 

@@ -1,4 +1,4 @@
-"""Voice calls to a phone (seed 004: the system phones each drawn expert, who presses 1, 2 or
+"""Voice calls to a phone (GD-DRAW: the system phones each drawn expert, who presses 1, 2 or
 3): the gateway the service calls through (bot.voice implements it)."""
 
 from __future__ import annotations

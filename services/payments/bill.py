@@ -1,4 +1,4 @@
-"""Each China day's payments checked against WeChat Pay's trade bill (issue 21). The
+"""Each China day's payments checked against WeChat Pay's trade bill. The
 reconciler of services/payments/orders.py asks about one order at a time, when its notification
 did not come; this reads the whole day as WeChat Pay bills it and records what differs.
 

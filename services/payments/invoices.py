@@ -1,4 +1,4 @@
-"""Invoices that keep the receipt's promise (issue 17): every paid fee registers an invoice
+"""Invoices that keep the receipt's promise: every paid fee registers an invoice
 request (services/payments/orders.py); the finance staff see the requests waiting (a list and a CSV
 export for their invoicing system), record the invoice number (or the e-invoice id) once it is
 issued, and the payer is told the number."""
@@ -33,7 +33,7 @@ class InvoiceRow:
 
 
 async def invoice_email(payable: Payable, person: Person) -> str | None:
-    """Where the e-invoice goes: for the batch training fee, the form's 电子邮箱 (seed 001:
+    """Where the e-invoice goes: for the batch training fee, the form's 电子邮箱 (XJ-SIGNUP:
     请准确填写邮箱号，培训费发票将发送到此邮箱); otherwise the person's own."""
     if payable.kind == FeeKind.TRAINING:
         app = await Application.get_or_none(id=payable.ref_id)

@@ -1,4 +1,4 @@
-"""Agencies (seed 004): a legal person (法人) links the handlers (经办人) who act for it, each
+"""Agencies (GD-DRAW): a legal person (法人) links the handlers (经办人) who act for it, each
 for a validity period, and can unlink them; a handler sees which legal person it acts for."""
 
 from __future__ import annotations

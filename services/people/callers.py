@@ -1,4 +1,4 @@
-"""Who a signed-in WeChat identity is, in one statement (issue 20): the identity, the person
+"""Who a signed-in WeChat identity is, in one statement: the identity, the person
 it is bound to (unless deregistered) and that person's unrevoked role grants — read on every
 signed-in mini-program request, where three ORM queries cost more than the endpoint itself."""
 

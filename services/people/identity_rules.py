@@ -83,7 +83,7 @@ def next_phone_change(last_change: datetime | None) -> datetime | None:
 
 
 def require_phone_change_allowed(last_change: datetime | None, now: datetime) -> None:
-    """The phone receives every notice: it may change at most once a year (seed 000)."""
+    """The phone receives every notice: it may change at most once a year (HN-APPLY)."""
     allowed = next_phone_change(last_change)
     if allowed is not None and now < allowed:
         raise ClosedWindow("identity.phone_changed_recently", next=allowed)

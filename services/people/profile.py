@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models import column
-from models.people import ROLE_TITLES, Person, Role
-from models.wechat import Channel, WeChatIdentity
+from models.people import Person, Role
+from models.wechat import WeChatIdentity
 from services.common.pii import mask_email, mask_phone
+from services.common.texts import Texts
 from services.people.persons import People
-
-CHANNEL_TITLES = {Channel.OFFICIAL_ACCOUNT: "公众号", Channel.MINI_PROGRAM: "小程序"}
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class Profile:
         return "、".join(self.roles) or "（暂无）"
 
 
-async def profile_of(people: People, person: Person, now: datetime) -> Profile:
+async def profile_of(people: People, texts: Texts, person: Person, now: datetime) -> Profile:
     grants = await people.active_roles(person.id, now)
     order = list(Role)
     grants.sort(key=lambda g: order.index(Role(g.role)))
@@ -41,14 +40,14 @@ async def profile_of(people: People, person: Person, now: datetime) -> Profile:
     expert = next((g.expert_number for g in grants if g.role == Role.EXPERT), None)
     return Profile(
         name=person.name,
-        gender="男" if person.gender == "M" else "女",
+        gender=texts.word("gender", person.gender),
         birth_year=f"{person.birth_year}年",
         id_masked=person.id_masked,
         phone=mask_phone(person.phone),
         email=mask_email(person.email) if person.email else None,
-        roles=[ROLE_TITLES[Role(g.role)] for g in grants],
+        roles=[texts.word("role", g.role) for g in grants],
         role_codes=sorted({g.role for g in grants}),
         expert_number=expert,
-        channels=[CHANNEL_TITLES.get(c, c) for c in sorted(channels)],
+        channels=[texts.word("channel", c) for c in sorted(channels)],
         must_change_password=person.must_change_password,
     )

@@ -1,4 +1,4 @@
-"""The real-name check at registration (issue 17; seed 000: the name and the ID number must
+"""The real-name check at registration (HN-APPLY: the name and the ID number must
 belong together): a provider compares them with the authoritative record. Without one
 configured, or while it cannot answer, registration goes on and the applicant is told that
 their identity is checked at review."""

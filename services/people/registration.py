@@ -1,5 +1,5 @@
 """Codes sent to a phone number not yet on record: self-registration of an applicant, and a
-person's change of phone number (at most once a year, seed 000). The code proves the new
+person's change of phone number (at most once a year, HN-APPLY). The code proves the new
 number; the same number must come back with it."""
 
 from __future__ import annotations

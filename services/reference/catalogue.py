@@ -11,7 +11,7 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 
 
-# code length per level: the category letter (大类别, not a level: seed 001 "在 A-工程大类别
+# code length per level: the category letter (大类别, not a level: XJ-SIGNUP "在 A-工程大类别
 # 中选取") is 0, then 一级 A04, 二级 A0401, 三级 A040101
 LENGTHS = {0: 1, 1: 3, 2: 5, 3: 7}
 LEVELS = {length: level for level, length in LENGTHS.items()}
@@ -28,7 +28,7 @@ class Specialty:
 
 class Catalogue:
     """A (工程, the category) -> A04 (一级, 设计) -> A0401 (二级, 建筑工程设计) -> A040101
-    (三级): each level adds two digits (seed 001's form shows 一级 A04设计, 二级 A0401建筑工程)."""
+    (三级): each level adds two digits (XJ-SIGNUP's form shows 一级 A04设计, 二级 A0401建筑工程)."""
 
     def __init__(self, items: list[Specialty]) -> None:
         self.items = {s.code: s for s in items}
@@ -41,7 +41,7 @@ class Catalogue:
         return self.items.get(code)
 
     def is_leaf(self, code: str) -> bool:
-        """Selectable: a 三级 specialty, or a 二级 one without children (seed 001: 二级类别下
+        """Selectable: a 三级 specialty, or a 二级 one without children (XJ-SIGNUP: 二级类别下
         没有三级类别的，将该二级类别视同一个三级类别)."""
         s = self.items.get(code)
         return s is not None and (s.level == 3 or (s.level == 2 and code not in self.children))

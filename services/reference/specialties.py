@@ -1,4 +1,4 @@
-"""The evaluation-specialty rules a batch chooses from (seeds 000, 001, 002).
+"""The evaluation-specialty rules a batch chooses from (HN-APPLY, XJ-SIGNUP, JL-GP).
 
 A selection is a list of leaf specialties (三级, or a 二级 without children), one or more
 of them primary (首选 rows, must be admitted), the others alternates (备选 rows, admitted as
@@ -47,7 +47,7 @@ def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catal
         if len(codes) > 3:
             raise BadInput("specialty.jilin_too_many", limit=3, count=len(codes))
     if rule == SpecialtyRule.XINJIANG:
-        # seed 001 (申报专业填写注意事项): 一级类别不得超过 1 项，二级类别须在选定的一级类别下
+        # XJ-SIGNUP (申报专业填写注意事项): 一级类别不得超过 1 项，二级类别须在选定的一级类别下
         # 选报，不得超过 2 项，三级类别须在选定的二级类别下选报，共不得超过 4 项（二级类别
         # 下没有三级类别的，将该二级类别视同一个三级类别）, the limits counting 首选 and 备选
         # together; and all "在 A-工程大类别中选取"
