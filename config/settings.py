@@ -123,7 +123,8 @@ class Settings(BaseSettings):
     wechatpay_timeout: float = Field(3.0, validation_alias="WECHATPAY_TIMEOUT")
     sandbox_wechatpay_private_key: str = Field("", validation_alias="SANDBOX_WECHATPAY_PRIVATE_KEY")
 
-    # Attendance: reminders before the gathering time and automatic urges after it (minutes).
+    # Attendance: reminders before the gathering time, and after it the system's own reminders
+    # to those not checked in (minutes; messages only, the calls are the agency's clicks).
     reminder_minutes: str = Field("1440,120", validation_alias="REMINDER_MINUTES")
     urge_minutes: str = Field("0,10,20", validation_alias="URGE_MINUTES")
 

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from console import pages
 from console.app import PAGE_TABLE, guarded
 from console.context import PAGES
-from services.common.clock import china_time
+from services.common.clock import CHINA, china_time
 
 HERE = Path(__file__).parent
 assert pages  # imported for the pages it registers
@@ -22,6 +22,8 @@ def create_console() -> web.Application:
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"),
                              autoescape=select_autoescape(["html"]))
     app[PAGES].filters["china_time"] = china_time
+    # a moment as a datetime-local input shows it: China time, to the minute
+    app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"
     for spec in PAGE_TABLE:
         if spec.method == "GET":
             app.router.add_get(spec.path, guarded(spec))  # HEAD too

@@ -123,6 +123,7 @@ class DrawActivity(Model):
     unsealed_pushed = fields.BooleanField(default=False)
     withdraw_reason = fields.CharField(max_length=200, null=True)  # 退选, force majeure
     withdraw_requested_at = fields.DatetimeField(null=True)
+    withdrawal_started_at = fields.DatetimeField(null=True)  # 启动退选: the experts told
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -52,6 +52,7 @@ from tests.helpers import (
     reset_state,
     scan,
 )
+from tests.notification_check import check_made
 from web.context import DOMAIN
 
 ID_ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
@@ -343,6 +344,16 @@ def no_unmasked_personal_data() -> Iterator[None]:
     for kept in (LEAKS, OUTPUTS, KNOWN_PHONES, KNOWN_IDS, VENUE_PHONES, PLATFORMS):
         kept.clear()
     assert not leaks, f"personal data left the service in clear: {leaks[:20]}"
+
+
+@pytest.fixture(autouse=True)
+def every_notification_fits_its_channels() -> Iterator[None]:
+    """Each notification the test made renders for every channel of its kind, every field
+    within the channel's rules (tests/notification_check.py)."""
+    check_made()
+    yield
+    found = check_made()
+    assert not found, f"notifications no channel would take: {found[:10]}"
 
 
 def _dump_tasks(signum: int, frame: object) -> None:

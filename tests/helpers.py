@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient
@@ -364,3 +365,10 @@ class QueryCounter:
     async def __aexit__(self, *exc: object) -> None:
         for cls, name, original in reversed(self._saved):
             setattr(cls, name, original)
+
+
+def china_input(moment: datetime) -> str:
+    """A moment as a person types it into a datetime-local field: China time, minutes."""
+    from services.common.clock import CHINA
+
+    return f"{moment.astimezone(CHINA):%Y-%m-%dT%H:%M}"

@@ -1,6 +1,6 @@
 """Attendance: every window boundary, the 3-urge cap under racing manual and automatic urges,
-forged and expired venue codes, reminders that follow a changed gathering time, absence, and
-the dashboard against a known data set."""
+forged and expired venue codes, reminders that follow a changed gathering time, the agency
+told who has not arrived, and the dashboard against a known data set."""
 
 from __future__ import annotations
 
@@ -75,19 +75,21 @@ async def test_urge_window_and_the_system_and_agency_caps_under_racing_urges(
                          att.sweep(g + timedelta(minutes=20)), return_exceptions=True)
     again = await Invitation.get(id=item.id)
     assert (again.urges, again.manual_urges) == (3, 3)
-    await refused(manual(g + timedelta(minutes=29)), "您已催促这位专家3次")
+    await refused(manual(g + timedelta(minutes=29)), "您已语音催促这位专家3次")
     await refused(att.urge(item.id, g + timedelta(minutes=29), "系统", manual=False),
-                  "系统已自动催促")
+                  "系统已自动提醒")
     await att.sweep(g + timedelta(minutes=29))
     assert (await Invitation.get(id=item.id)).urges == 3
     assert await Notification.filter(kind="draw.urge", person_id=item.person_id).count() == 6
     # the other expert got the system's three urges (+0, +10, +20) and no more
     assert await Notification.filter(kind="draw.urge").count() == 9
-    # +30 min without arriving: absent, and the agency is offered a supplementary draw
+    # +30 min without arriving: the agency is told who has not come (they are not marked
+    # absent: GD-DRAW has the agency register absence, "人工请假")
     counts = await att.sweep(g + timedelta(minutes=31))
-    assert counts["absent"] == 2
-    assert (await Invitation.get(id=item.id)).status == InvitationStatus.ABSENT
-    assert await Notification.filter(kind="draw.absent").exists()
+    assert counts["not_arrived"] == 1 and "absent" not in counts
+    assert (await Invitation.get(id=item.id)).status == InvitationStatus.CONFIRMED
+    told = await Notification.filter(kind="draw.not_arrived")
+    assert told and told[0].params["count"] == "2"
 
 
 async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(

@@ -310,7 +310,15 @@ async def test_the_results_unseal_and_print_and_the_venue_follows_them(
     await desk.post(f"/console/activities/{aid}/after/absence", {"key": confirmed[1].code,
                                                                  "kind": "缺席"})
     assert "已登记" in await desk.flash(f"/console/activities/{aid}/results")
-    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement", {})
+    # the gathering time is past: a 补抽 asks for a new one (the form offers an hour ahead)
+    _, page = await desk.get(f"/console/activities/{aid}/results")
+    offered = re.search(r'name="gather_at" value="([^"]+)"', page)
+    assert offered, "the 补抽 form offers a gathering time"
+    kept, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
+                              {"nonce": "desk0815"})
+    assert "原集合时间已过" in await desk.flash(kept.headers["Location"])
+    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
+                              {"nonce": "desk0815", "gather_at": offered.group(1)})
     assert more.status == 303 and "补抽已开始" in await desk.flash(more.headers["Location"])
 
 

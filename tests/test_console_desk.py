@@ -28,7 +28,7 @@ from services.common.clock import CHINA
 from tests.conftest import AES_KEY, APPID, TOKEN
 from tests.console_helpers import Desk
 from tests.draw_world import drawn, make_experts, prepared, start_draw, the_results_unseal
-from tests.helpers import Api, Chat, eventually
+from tests.helpers import Api, Chat, china_input, eventually
 from tests.test_applications import PDF
 from tests.test_payments import course_fee
 from tests.test_simulator_browser import sandbox
@@ -67,8 +67,10 @@ async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_
     assert "核验通过" in page and "开始抽取" in page and "交易中心" in page
     sheets = await download(client, f"/console/activities/{aid}/results.xlsx")
     confirmed = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
-    codes = {row[2] for row in sheets["抽取结果"][1:]}
-    assert sheets["抽取结果"][0] == ("姓名", "专家编号", "验证码", "补抽专家")
+    codes = {row[4] for row in sheets["抽取结果"][1:]}
+    assert sheets["抽取结果"][0] == (
+        "姓名", "专家编号", "工作单位", "专业", "验证码（*为补抽专家）", "情形")
+    assert {row[5] for row in sheets["抽取结果"][1:]} == {"参加"}
     assert codes == {i.code for i in confirmed}
     assert len(sheets["到场情况"]) == len(confirmed) + 1
     assert not PHONE.search(str(sheets))  # the agency never sees a phone
@@ -220,8 +222,9 @@ async def test_an_administrator_resends_a_dead_notification_and_reads_the_orders
         api: Api, client: TestClient, demo: dict, pay_gateway: PayGateway) -> None:
     person = await Person.get(phone=demo["expert"].phone)
     dead = await Notification.create(
-        kind="feedback.answered", person_id=person.id, params={"number": "F000001",
-                                                                  "answer": "已处理"},
+        kind="feedback.answered", person_id=person.id, params={
+            "number": "F000001", "category": "功能建议", "content": "已处理",
+            "at": "2026年11月20日 10:00"},
         status="dead", attempts=6, next_attempt_at=datetime.now(UTC), client_msg_id="t1",
         last_error="template: 43004 require subscribe")
     _, token = await course_fee(api, demo)
@@ -427,6 +430,8 @@ async def test_the_dashboard_counts_evaluations_waiting_for_a_supplement(
     await desk.post(f"/console/activities/{aid}/after/absence", {"key": absent.code,
                                                                  "kind": "请假"})
     assert await waiting() == "1"
-    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement", {})
+    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
+                              {"nonce": "desk0815", "gather_at": china_input(
+                                  datetime.now(UTC) + timedelta(hours=1))})
     assert more.status == 303 and "补抽已开始" in await desk.flash(more.headers["Location"])
     assert await waiting() == "0"

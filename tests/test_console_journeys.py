@@ -155,8 +155,8 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await (await download.value).save_as(saved)
     rows = list(load_workbook(io.BytesIO(saved.read_bytes()), read_only=True)["抽取结果"]
                 .iter_rows(values_only=True))
-    assert rows[0] == ("姓名", "专家编号", "验证码", "补抽专家")
-    assert [r[2] for r in rows[1:]] == [invited.code]
+    assert rows[0] == ("姓名", "专家编号", "工作单位", "专业", "验证码（*为补抽专家）", "情形")
+    assert [(r[4], r[5]) for r in rows[1:]] == [(invited.code, "参加")]
     assert (await DrawActivity.get(id=aid)).status == "ended"
 
 

@@ -15,6 +15,7 @@ from services.common.clock import CHINA
 from services.common.errors import DomainError
 from services.draws.oplog import Actor
 from tests.draw_world import (
+    NONCE,
     ask_withdrawal,
     drawn,
     finish,
@@ -22,6 +23,7 @@ from tests.draw_world import (
     openid_of,
     start_draw,
     submit,
+    the_results_unseal,
 )
 from tests.helpers import Api, Chat, said
 from web.context import DOMAIN
@@ -35,10 +37,13 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
     aid, token = await drawn(api, chat, demo)
     first, second = await Invitation.filter(activity_id=aid,
                                             status=InvitationStatus.CONFIRMED).order_by("id")
+    await the_results_unseal(aid, datetime.now(UTC))  # the codes are shown from now on
     nobody = await api.call("POST", f"/draws/activities/{aid}/absences", token,
                             {"key": "000000"})
     assert nobody.status == 404 and "没有找到" in nobody.message
-    early = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
+    new_time = datetime.now(UTC) + timedelta(minutes=40)
+    early = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
+                           {"gather_at": new_time.isoformat(), "nonce": NONCE})
     assert early.status == 409 and "没有需要补抽的名额" in early.message
     by_code = await api.call("POST", f"/draws/activities/{aid}/absences", token,
                              {"key": first.code, "kind": "请假"})
@@ -46,9 +51,8 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
     phone = (await Person.get(id=second.person_id)).phone
     assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
                            {"key": phone})).status == 200
-    new_time = datetime.now(UTC) + timedelta(days=2, minutes=-20)
     child = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                           {"gather_at": new_time.isoformat()})
+                           {"gather_at": new_time.isoformat(), "nonce": NONCE})
     assert child.status == 200, child.data
     assert child.data["status"] == "drawing" and child.data["counts"]["waiting"] == 2
     invited = await Invitation.filter(activity_id=child.data["id"])
@@ -60,13 +64,14 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
     assert invitation is not None
     assert f"{new_time.astimezone(CHINA):%H:%M}" in invitation.params["gather_at"]
     await finish(chat, child.data["id"])
-    await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC) + timedelta(
-        minutes=10))
     results = await api.call("GET", f"/draws/activities/{aid}/results", token)
-    assert sorted(e["supplementary"] for e in results.data["experts"]) == [True, True]
+    # the record keeps everyone: the two on leave and absent, and their two replacements
+    assert sorted((e["situation"], e["verification_code"][0] == "*")
+                  for e in results.data["experts"]) == [
+        ("缺席", False), ("补抽", True), ("补抽", True), ("请假", False)]
     link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
     html = await (await client.get(link[link.index("/draws/"):])).text()
-    assert html.count("*</td>") == 2 and "带 * 的为补抽专家" in html
+    assert html.count("<td>*") == 2 and "验证码前加 * 号的为补抽专家" in html
 
 
 async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
@@ -144,6 +149,8 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
     approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier,
                               {"approve": True})
     assert approved.status == 200 and approved.data["status"] == "withdrawn"
+    started = await api.call("POST", f"/draws/activities/{aid}/withdrawal/start", token)
+    assert started.status == 200, started.data  # 启动退选: the experts are told now
     notices = await Notification.filter(kind="draw.cancelled")
     assert len(notices) == 2 and all(n.params["reason"] == "台风停工" for n in notices)
     confirmed = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED)

@@ -321,12 +321,13 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
         ("template", Status.SENT), ("sms", Status.SENT), ("voice", Status.FAILED)]
 
 
-async def test_system_urges_and_withdrawal_notices_also_ring_the_phone(
+async def test_the_agency_s_urges_and_withdrawal_notices_also_ring_the_phone(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
-    """GD-DRAW: urges at the venue are "系统语音催促" (here: WeChat or SMS, and a call); a
-    withdrawal is phoned to every expert, and "专家接听电话后...语音通知状态显示为'已送达'...
-    系统将自动将该专家退选状态调整为'已确认'"."""
+    """GD-DRAW: "可点击系统语音催促" — the agency's urge at the venue is a call (and WeChat or
+    SMS), the system's own reminder a message only; a withdrawal is phoned to every expert,
+    and "专家接听电话后...语音通知状态显示为'已送达'...系统将自动将该专家退选状态调整为
+    '已确认'"."""
     app, _client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat,
                                                         platform)
     fake.limits = ()
@@ -335,13 +336,15 @@ async def test_system_urges_and_withdrawal_notices_also_ring_the_phone(
     invitation = await _invited(person_id, now - timedelta(minutes=3))
     await domain.draws.reply(invitation.id, person_id, 1, now, via="sms")
     notice = await Notice.get(activity_id=invitation.activity_id)
-    # an urge one minute after the gathering time: an SMS (no WeChat here) and a call
+    # the system's reminder at the gathering time: an SMS (no WeChat here), no call
+    await domain.attendance.urge(invitation.id, notice.gather_at, "系统", manual=False)
+    # the agency's urge a minute later: an SMS and a call
     await domain.attendance.urge(invitation.id, notice.gather_at + timedelta(minutes=1),
-                                 "系统", manual=False)
+                                 "代理机构", manual=True)
     await Notification.filter(kind="draw.urge").update(next_attempt_at=now)
     await relay.run()
     assert [n.channel for n in await Notification.filter(kind="draw.urge").order_by("id")
-            ] == ["sms", "voice"]
+            ] == ["sms", "sms", "voice"]
     (urge_call,) = [t for t in platform.calls_to(phone) if "尚未签到" in t]
     assert "评标室302" in urge_call
     # the evaluation is withdrawn: the notice goes by SMS and by a call, which is answered
@@ -367,4 +370,5 @@ async def test_system_urges_and_withdrawal_notices_also_ring_the_phone(
 async def _withdrawn(activity_id: int, now: datetime) -> None:
     """The withdrawal verified and started (test_draw_followups covers the way there)."""
     await DrawActivity.filter(id=activity_id).update(status=DrawStatus.WITHDRAWN, ended_at=now,
-                                                     withdraw_reason="项目流标")
+                                                     withdraw_reason="项目流标",
+                                                     withdrawal_started_at=now)

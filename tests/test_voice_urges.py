@@ -32,7 +32,7 @@ async def _confirmed(app: Any, person_id: int, now: datetime) -> tuple[Invitatio
     return invitation, await Notice.get(activity_id=invitation.activity_id)
 
 
-async def test_three_calls_at_most_however_many_urges(
+async def test_the_three_calls_are_the_agency_s_clicks_never_the_system_s(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
         platform: Platform) -> None:
     app, _client, fake, person_id, phone = await _world(aiohttp_client, infra, wechat,
@@ -41,25 +41,24 @@ async def test_three_calls_at_most_however_many_urges(
     domain, relay = app[DOMAIN], app[CHANNELS].relay
     invitation, notice = await _confirmed(app, person_id, datetime.now(UTC))
     gather = notice.gather_at
-    for minutes in (0, 10, 20):  # URGE_MINUTES: the system's own urges
+    for minutes in (0, 10, 20):  # URGE_MINUTES: the system's own reminders, messages only
         counts = await domain.attendance.sweep(gather + timedelta(minutes=minutes))
         assert counts["urged"] == 1
         await Notification.filter(status=Status.QUEUED).update(
             next_attempt_at=datetime.now(UTC))
         await relay.run()
-    urged = [t for t in platform.sms_to(phone) if "尚未签到" in t]
-    assert len(urged) == 3 and len([t for t in platform.calls_to(phone) if "尚未签到" in t]
-                                   ) == 3
-    # the agency urges too (its own count): by SMS, but the system has called 3 times
+    assert len([t for t in platform.sms_to(phone) if "尚未签到" in t]) == 3
+    assert not [t for t in platform.calls_to(phone) if "尚未签到" in t]
+    # GD-DRAW: "可点击系统语音催促…最多 3 次" — the agency's three clicks, a call each
     activity = await DrawActivity.get(id=invitation.activity_id)
-    await domain.attendance.urge(invitation.id, gather + timedelta(minutes=25), "代理机构",
-                                 manual=True)
-    await Notification.filter(status=Status.QUEUED).update(next_attempt_at=datetime.now(UTC))
-    await relay.run()
-    assert len([t for t in platform.sms_to(phone) if "尚未签到" in t]) == 4
+    for minutes in (21, 24, 27):
+        await domain.attendance.urge(invitation.id, gather + timedelta(minutes=minutes),
+                                     "代理机构", manual=True)
+        await Notification.filter(status=Status.QUEUED).update(
+            next_attempt_at=datetime.now(UTC))
+        await relay.run()
     assert len([t for t in platform.calls_to(phone) if "尚未签到" in t]) == 3
-    fourth = await Notification.filter(kind="draw.urge").order_by("-id").first()
-    assert fourth is not None and fourth.channel == "sms"
+    assert len([t for t in platform.sms_to(phone) if "尚未签到" in t]) == 6
     assert activity.status == DrawStatus.ENDED
 
 

@@ -18,7 +18,7 @@ from services.common.links import LinkError
 from services.draws.results import draw_results
 from services.draws.seal import CHECKIN_LINK, RESULT_LINK
 from services.reference.catalogue import catalogue
-from web.context import DOMAIN
+from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 
 
@@ -36,9 +36,10 @@ async def page(request: web.Request) -> web.Response:
     rows = await draw_results(activity, now)
     project = await Project.get(id=activity.project_id)
     tree = catalogue()
-    experts = [{"name": r.name + ("*" if r.supplementary else ""), "number": r.expert_number,
-                "unit": r.work_unit, "specialty": tree.path_name(r.specialty),
-                "code": r.verification_code} for r in rows]
+    texts = request.app[TEXTS]
+    experts = [{"name": r.name, "number": r.expert_number, "unit": r.work_unit,
+                "specialty": tree.path_name(r.specialty), "code": r.shown_code,
+                "situation": texts.word("situation", r.situation)} for r in rows]
     return render(request, "draw_result.html", project=project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
                   printed=china_time(now))

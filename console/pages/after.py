@@ -7,7 +7,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from console.app import api, done, page, redirect, render, see_other
-from console.forms import text
+from console.forms import text, when
 from miniapp_api.routes import attendance, draw_followups, draw_prep, drawing
 
 
@@ -51,7 +51,16 @@ async def follow_up(request: web.Request) -> web.Response:
                                        "kind": text(form, "kind") or "缺席"}), path=path)
         return redirect(request, back, done(request, "absence"))
     if action == "supplement":
-        made = await calls.call(draw_followups.supplement,
-                                calls.fields(draw_followups.SupplementIn, {}), path=path)
+        regions = [r for r in text(form, "regions").replace("，", ",").split(",") if r.strip()]
+        made = await calls.call(draw_followups.supplement, calls.fields(
+            draw_followups.SupplementIn, {
+                "regions": [r.strip() for r in regions] or None,
+                "gather_at": when(form, "gather_at") or None, "nonce": text(form, "nonce")}),
+            path=path)
         return redirect(request, f"/console/activities/{made.id}", done(request, "supplement"))
+    if action == "undo":
+        await calls.call(draw_followups.undo_absence, calls.fields(
+            draw_followups.UndoIn, {"reason": text(form, "reason")}),
+            path={**path, "invitation_id": text(form, "invitation_id")})
+        return redirect(request, back, done(request, "absence_undone"))
     raise web.HTTPNotFound()

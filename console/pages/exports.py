@@ -27,10 +27,11 @@ async def results(request: web.Request) -> web.Response:
     drawn = await calls.call(drawing.results, path=path)
     seen = await calls.call(attendance.attendance, path=path)
     return await xlsx(texts, "results", [
-        sheet(texts, "results", [(e.name, e.expert_number, e.verification_code,
-                                  e.supplementary) for e in drawn.experts]),
+        sheet(texts, "results", [(e.name, e.expert_number, e.work_unit, e.specialty,
+                                  e.verification_code, e.situation) for e in drawn.experts]),
         sheet(texts, "attendance", [(a.name, a.verification_code, a.checkin_at, a.checkout_at,
-                                     a.urges, a.absent) for a in seen.experts])],
+                                     a.urges, a.manual_urges, a.absent)
+                                    for a in seen.experts])],
                       id=path["activity_id"])
 
 

@@ -87,6 +87,9 @@ async def withdrawal_action(request: web.Request) -> web.Response:
         await calls.call(draw_followups.request_withdrawal, calls.fields(
             draw_followups.WithdrawalIn, {"reason": text(form, "reason")}), path=_aid(request))
         return redirect(request, back, done(request, "withdrawal_request"))
+    if action == "start":
+        await calls.call(draw_followups.start_withdrawal, path=_aid(request))
+        return redirect(request, back, done(request, "withdrawal_start"))
     if action == "take-back":
         await calls.call(draw_followups.take_back_withdrawal, path=_aid(request))
         return redirect(request, back, done(request, "withdrawal_take_back"))

@@ -15,6 +15,7 @@ from models.people import Role
 from services.admin import views as admin_views
 from services.common.errors import Conflict
 from services.common.pii import mask_name, mask_phone
+from services.notifications.failures import failure_words
 
 api = Api()
 TAG = "管理"
@@ -70,7 +71,10 @@ class StuckOut(Model):
     status: str
     channel: str | None
     attempts: int
-    last_error: str | None
+    last_error: str | None = Field(description="最后一次的技术详情（运维用）")
+    kind_title: str = Field(description="通知事项")
+    channel_title: str | None = Field(description="渠道（中文）")
+    reason: str = Field(description="未能发送的原因（中文）")
     created_at: datetime
 
 
@@ -83,11 +87,17 @@ class StuckListOut(Model):
 async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
     rows = await admin_views.stuck_notifications(query.state)
     names = await admin_views.names_of({r.person_id for r in rows if r.person_id})
-    return StuckListOut(notifications=[StuckOut(
-        id=r.id, kind=r.kind, person=mask_name(names[r.person_id])
-        if r.person_id in names else None, status=r.status, channel=r.channel,
-        attempts=r.attempts, last_error=r.last_error.splitlines()[-1] if r.last_error
-        else None, created_at=r.created_at) for r in rows])
+    texts = call.services.texts
+    out = []
+    for r in rows:
+        last = r.last_error.splitlines()[-1] if r.last_error else None
+        out.append(StuckOut(
+            id=r.id, kind=r.kind, kind_title=texts.word("notification_kind", r.kind),
+            person=mask_name(names[r.person_id]) if r.person_id in names else None,
+            status=r.status, channel=r.channel, attempts=r.attempts, last_error=last,
+            channel_title=texts.word("channel_kind", r.channel) if r.channel else None,
+            reason=failure_words(texts, last), created_at=r.created_at))
+    return StuckListOut(notifications=out)
 
 
 class ResentOut(Model):

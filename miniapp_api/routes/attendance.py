@@ -13,10 +13,11 @@ from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor,
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity, InvitationStatus
 from services.draws import fees as expert_fees
-from services.draws.attendance import MAX_MANUAL_URGES
+from services.draws.dashboard import dashboard as dashboard_counts
 from services.draws.fees import fees_of
 from services.draws.scope import visible_activities
 from services.draws.seal import CHECKIN_LINK
+from services.draws.urges import MAX_MANUAL_URGES
 
 api = Api()
 
@@ -34,7 +35,8 @@ class ArrivalOut(Model):
     verification_code: str
     checkin_at: datetime | None
     checkout_at: datetime | None
-    urges: int
+    urges: int = Field(description="系统自动提醒的次数（微信或短信，不打电话）")
+    manual_urges: int = Field(description="代理机构的语音催促次数（每次一个电话，最多3次）")
     absent: bool
 
 
@@ -84,12 +86,13 @@ async def attendance(call: Call) -> AttendanceOut:
     return AttendanceOut(arrived=roster.arrived, expected=roster.expected, experts=[
         ArrivalOut(invitation_id=r.id, name=name, verification_code=r.code or "",
                    checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
-                   absent=r.status == InvitationStatus.ABSENT) for r, name in roster.experts])
+                   manual_urges=r.manual_urges, absent=r.status == InvitationStatus.ABSENT)
+        for r, name in roster.experts])
 
 
 @api.route("POST", "/draws/activities/{activity_id}/urge", access=AGENCY, body=UrgeIn,
-           response=UrgeOut, summary="催促未到场专家（集合时间起30分钟内，每人最多3次）",
-           tag=TAG)
+           response=UrgeOut, tag=TAG,
+           summary="语音催促未到场专家（集合时间起30分钟内，每人最多3次，每次一个电话）")
 async def urge(call: Call, body: UrgeIn) -> UrgeOut:
     item = await call.domain.attendance.urge_expert(await activity_in_path(call),
                                                     body.invitation_id, call.now, actor(call))
@@ -100,7 +103,7 @@ async def urge(call: Call, body: UrgeIn) -> UrgeOut:
            summary="工作台：今日活动、抽取中、今日完成、本周抽取、今日专家到场", tag=TAG)
 async def dashboard(call: Call) -> DashboardOut:
     ids = [a.id for a in await visible_activities(agency(call))]
-    return DashboardOut(**await call.domain.attendance.dashboard(ids, call.now))
+    return DashboardOut(**await dashboard_counts(ids, call.now))
 
 
 class FeeIn(Model):

@@ -11,6 +11,7 @@ from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
 from models.draws import ActorRole, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
+from services.draws.absences import supplement_time_default
 from services.draws.counts import Counts
 from services.draws.notices import notice_contact
 from services.draws.oplog import Actor
@@ -90,6 +91,8 @@ class ActivityOut(Model):
     seed_hash: str | None = Field(description="开始抽取时公布的随机种子摘要")
     seed: str | None = Field(description="抽取结束后公开")
     unseal_at: datetime
+    supplement_gather_at: datetime | None = Field(description=(
+        "补抽时默认的集合时间：原集合时间未到时为原时间，已过时为一小时后（可修改）"))
     avoidances: list[AvoidanceOut]
     notices: list[NoticeOut]
     conditions: list[ConditionOut]
@@ -117,13 +120,20 @@ def counts_out(counts: Counts) -> CountsOut:
                      waiting=counts.waiting, invited=counts.invited, text=counts.text)
 
 
+async def display_status(call: Call, activity: DrawActivity) -> str:
+    """The status a person reads: 待补抽 for an ended draw with an uncovered absence."""
+    waiting = await call.domain.draw_followups.awaiting_supplement([activity], call.now)
+    return "awaiting_supplement" if activity.id in waiting else activity.status
+
+
 async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | None = None
                        ) -> ActivityOut:
     """The activity as the agency sees it (`file`: already read with it)."""
     f = file or await activity_file(activity)
     return ActivityOut(
         id=activity.id, project=f.project.name, status=activity.status,
-        status_title=call.services.texts.word("draw_status", activity.status),
+        status_title=call.services.texts.word("draw_status", await display_status(
+            call, activity)),
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
         eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
         submit_reason=activity.submit_reason, nonce=activity.nonce,
@@ -133,6 +143,8 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
         seed=activity.seed if activity.status == DrawStatus.ENDED else None,
         unseal_at=activity.eval_start - SEAL_BEFORE,
+        supplement_gather_at=supplement_time_default(list(f.notices), call.now)
+        if activity.status == DrawStatus.ENDED else None,
         avoidances=[AvoidanceOut(id=a.id, kind=a.kind, name=a.name, fixed=a.fixed,
                                  reason=a.reason) for a in f.avoidances],
         notices=[NoticeOut(id=n.id, venue=n.venue, address=n.address, gather_at=n.gather_at,

@@ -17,7 +17,7 @@ from miniapp_api.routes.draw_common import (
     actor,
 )
 from miniapp_api.schemas import Model
-from models.draws import DrawActivity
+from models.draws import DrawActivity, DrawStatus
 from services.draws.withdrawal_report import withdrawal_follow_up as notice_states
 
 api = Api()
@@ -35,7 +35,19 @@ class AbsenceOut(Model):
 
 class SupplementIn(Model):
     regions: list[str] | None = Field(default=None, description="不填则按原条件的地区")
-    gather_at: datetime | None = Field(default=None, description="不填则沿用原集合时间")
+    gather_at: datetime | None = Field(default=None, description=(
+        "新的集合时间；不填则沿用原集合时间（原集合时间已过时必填，且须晚于现在）"))
+    nonce: str = Field(min_length=4, max_length=32, description=(
+        "经办人输入的随机串（4-32位）：与服务器种子共同决定补抽顺序，任何一方都无法单独操纵"))
+
+
+class UndoIn(Model):
+    reason: str = Field(min_length=2, max_length=100, description="撤销登记的原因")
+
+
+class UndoneOut(Model):
+    invitation_id: int
+    status: str
 
 
 class CloneIn(Model):
@@ -51,6 +63,8 @@ class WithdrawalIn(Model):
 class WithdrawalOut(Model):
     status: str
     requested: bool
+    approved: bool = Field(description="交易中心已核验通过（可启动退选）")
+    started: bool = Field(description="已启动退选：专家正在或已经收到通知")
     delivered: int = Field(description="已确认收到退选通知的专家人数")
     undelivered: int
 
@@ -71,8 +85,18 @@ async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
 async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
     child = await call.domain.draw_followups.supplement(
         await activity_in_path(call), call.now, actor(call), regions=body.regions,
-        gather_at=body.gather_at)
+        gather_at=body.gather_at, nonce=body.nonce)
     return await activity_out(call, child)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/absences/{invitation_id}/undo",
+           access=AGENCY, body=UndoIn, response=UndoneOut,
+           summary="撤销误登记的缺席或请假（补抽尚未补上该名额时；专家会收到通知）", tag=TAG)
+async def undo_absence(call: Call, body: UndoIn) -> UndoneOut:
+    item = await call.domain.draw_followups.undo_absence(
+        await activity_in_path(call), call.path_int("invitation_id"), body.reason, call.now,
+        actor(call))
+    return UndoneOut(invitation_id=item.id, status=item.status)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/redraw", access=AGENCY, body=CloneIn,
@@ -96,6 +120,8 @@ async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
     delivered, undelivered = await call.domain.draw_followups.withdrawal_status(activity)
     return WithdrawalOut(status=activity.status,
                          requested=activity.withdraw_requested_at is not None,
+                         approved=activity.status == DrawStatus.WITHDRAWN,
+                         started=activity.withdrawal_started_at is not None,
                          delivered=delivered, undelivered=undelivered)
 
 
@@ -112,6 +138,16 @@ async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
            response=WithdrawalOut, summary="撤回尚未核验的退选申请", tag=TAG)
 async def take_back_withdrawal(call: Call) -> WithdrawalOut:
     activity = await call.domain.draw_followups.take_back_withdrawal(
+        await activity_in_path(call), call.now, actor(call))
+    return await withdrawal_out(call, activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/withdrawal/start", access=AGENCY,
+           response=WithdrawalOut,
+           summary="启动退选：核验通过后，系统给每位已确认的专家打电话、发短信并推送，告知无需前往",
+           tag=TAG)
+async def start_withdrawal(call: Call) -> WithdrawalOut:
+    activity = await call.domain.draw_followups.start_withdrawal(
         await activity_in_path(call), call.now, actor(call))
     return await withdrawal_out(call, activity)
 

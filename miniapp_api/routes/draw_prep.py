@@ -125,11 +125,13 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            response=ActivitiesOut,
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
+    listed, texts = await visible_summaries(agency(call), query.limit), call.services.texts
+    waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
-            {**a.__dict__, "status_title": call.services.texts.word("draw_status", a.status)},
-            from_attributes=True)
-        for a in await visible_summaries(agency(call), query.limit)])
+            {**a.__dict__, "status_title": texts.word(
+                "draw_status", "awaiting_supplement" if a.id in waiting else a.status)},
+            from_attributes=True) for a in listed])
 
 
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,

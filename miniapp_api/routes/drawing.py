@@ -24,6 +24,7 @@ from miniapp_api.schemas import Model
 from services.draws.contacts import contact_report
 from services.draws.counts import visible_counts
 from services.draws.results import draw_results, pool_audit, result_link
+from services.reference.catalogue import catalogue
 
 api = Api()
 
@@ -32,10 +33,15 @@ class ExpertOut(Model):
     """A drawn expert as the agency sees them: never their phone, not even masked (the venue
     reaches them through the platform's notices and urges)."""
 
+    invitation_id: int
     name: str
     expert_number: str
-    verification_code: str
+    work_unit: str
+    specialty: str  # its name, level by level
+    verification_code: str  # as the record prints it: * before a 补抽 expert's
     supplementary: bool
+    situation: str = Field(description="情形：参加 / 补抽 / 请假 / 缺席 / 现场回避")
+    absent: bool = Field(description="已登记请假、缺席或现场回避（可撤销，名额未被补抽时）")
     condition_id: int
 
 
@@ -133,9 +139,12 @@ async def progress(call: Call) -> CountsOut:
            response=ResultsOut, summary="抽取结果（评标开始前30分钟解封）", tag=TAG)
 async def results(call: Call) -> ResultsOut:
     activity = await activity_in_path(call)
+    texts, tree = call.services.texts, catalogue()
     return ResultsOut(activity_id=activity.id, experts=[
-        ExpertOut(name=r.name, expert_number=r.expert_number,
-                  verification_code=r.verification_code, supplementary=r.supplementary,
+        ExpertOut(invitation_id=r.invitation_id, name=r.name, expert_number=r.expert_number,
+                  work_unit=r.work_unit, specialty=tree.path_name(r.specialty),
+                  verification_code=r.shown_code, supplementary=r.supplementary,
+                  situation=texts.word("situation", r.situation), absent=r.absence is not None,
                   condition_id=r.condition_id)
         for r in await draw_results(activity, call.now)])
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from models.applications import Application, Batch
 from models.people import Role, RoleGrant
+from services.common.clock import china_time
 from services.notifications.outbox import Change
 
 
@@ -52,6 +53,6 @@ async def notify_reviewers(change: Change, app: Application, batch: Batch, stage
     for person_id in sorted({g.person_id for g in grants
                              if g.active(now) and in_scope(g, stage, app)}):
         await change.notify("review.waiting", {"stage": stage.title, "batch": batch.name,
-                                               "at": change.now.strftime("%H:%M")},
+                                               "at": china_time(change.now)},
                             person_id=person_id,
                             dedupe_key=f"review-digest:{person_id}:{hour}")

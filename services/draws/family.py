@@ -36,6 +36,12 @@ async def serving(activity: DrawActivity, *statuses: InvitationStatus) -> list[I
         status__in=list(statuses or (InvitationStatus.CONFIRMED,))).order_by("id")
 
 
+async def arrivals(activity: DrawActivity) -> tuple[int, int]:
+    """Arrived and expected: the confirmed experts of the whole evaluation."""
+    rows = [r.checkin_at for r in await serving(activity)]
+    return sum(1 for r in rows if r is not None), len(rows)
+
+
 async def open_places(root_ids: list[int]) -> dict[int, dict[int, int]]:
     """GD-DRAW (待补抽): per evaluation, the places of its conditions left open by absent
     experts (缺席, 请假, 现场回避 — its supplementary draws' absences included) and not yet

@@ -19,7 +19,8 @@ ACTIONS = frozenset({
     "submit", "take_back", "verify", "refuse", "start", "pause", "resume", "force_end",
     "gathering", "absence", "absence_phone", "supplement", "redraw", "reeval", "withdrawal_request",
     "withdrawal_take_back", "withdrawal_approve", "withdrawal_refuse", "urge", "auto_urge",
-    "auto_absence", "manual_outcome", "cancel", "fee"})
+    "auto_absence", "manual_outcome", "cancel", "fee", "not_arrived", "absence_undo",
+    "withdrawal_start"})  # auto_absence: records of the time absence was inferred
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,14 @@ from datetime import date, datetime
 from tortoise.expressions import Q, Subquery
 
 from models import column
-from models.draws import Avoidance, Condition, DrawActivity, Invitation, InvitationStatus
+from models.draws import (
+    Avoidance,
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+)
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.applicants.form import TITLE_LEVELS
@@ -84,12 +91,17 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
 async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
                  confirmed_only: bool = False) -> dict[int, int]:
     """Those confirmed (or, unless `confirmed_only`, invited and still in their window) for
-    another evaluation at an overlapping time: expert id -> that other activity's id."""
+    another evaluation at an overlapping time: expert id -> that other activity's id. A
+    withdrawn or cancelled evaluation books nobody, and one that finished early (an on-site
+    evaluation whose experts have all left) books them only until it finished."""
     rows = await Invitation.filter(
         expert_id__in=expert_ids, status__in=list(LIVE),
         activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
-    ).exclude(activity_id=activity.id).values_list("expert_id", "status", "due_at",
-                                                   "activity_id")
+    ).filter(Q(activity__finished_at__isnull=True)
+             | Q(activity__finished_at__gt=activity.eval_start)
+             ).exclude(activity_id=activity.id).exclude(
+        activity__status__in=[DrawStatus.WITHDRAWN, DrawStatus.CANCELLED]).values_list(
+        "expert_id", "status", "due_at", "activity_id")
     return {int(e): int(other) for e, status, due_at, other in rows
             if status == InvitationStatus.CONFIRMED or (due_at > now and not confirmed_only)}
 

@@ -1,6 +1,7 @@
-"""What a draw's results are, for the agency's API and the printable result page alike: the
-experts who confirmed, for the activity and its supplementary draws, sealed until 30 minutes
-before the evaluation starts (GD-DRAW)."""
+"""What a draw's results are, for the agency's API, the printable record and the export
+alike: every expert who confirmed for the activity or its supplementary draws, with what
+became of them (情形: 参加, 补抽, or the absence the agency registered: 请假 / 缺席 / 现场回避),
+sealed until 30 minutes before the evaluation starts (GD-DRAW)."""
 
 from __future__ import annotations
 
@@ -30,31 +31,46 @@ RESULT_LINK_TTL = timedelta(hours=1)
 class ResultRow:
     """One confirmed expert as the agency sees them: never their phone, not even masked."""
 
+    invitation_id: int
     name: str
     expert_number: str
     work_unit: str
     specialty: str  # the condition's main specialty (code)
     verification_code: str
-    supplementary: bool  # drawn by a 补抽 (marked * on the printed result)
+    supplementary: bool  # drawn by a 补抽 (* before the code: "验证码前加*号的为补抽专家")
     condition_id: int
+    absence: str | None  # 请假 / 缺席 / 现场回避 once registered, else None
+
+    @property
+    def situation(self) -> str:
+        """The key of its 情形 (texts/words/situation.j2): an absence as registered, else
+        confirmed or supplementary."""
+        return self.absence or ("supplementary" if self.supplementary else "confirmed")
+
+    @property
+    def shown_code(self) -> str:
+        """The verification code as the record prints it: * before a 补抽 expert's."""
+        return ("*" if self.supplementary else "") + self.verification_code
 
 
 async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]:
     """The results, once unsealed (NotAllowed draw.sealed before)."""
     require_unsealed(activity, now)
     ids = await family(activity)
-    rows = await Invitation.filter(activity_id__in=ids,
-                                   status=InvitationStatus.CONFIRMED).order_by("id")
+    rows = await Invitation.filter(activity_id__in=ids, status__in=[
+        InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
     specialties = dict(await Condition.filter(activity_id__in=ids).values_list(
         "id", "main_specialty"))
-    return [ResultRow(name=people[r.person_id].name,
+    return [ResultRow(invitation_id=r.id, name=people[r.person_id].name,
                       expert_number=profiles[r.expert_id].expert_number,
                       work_unit=profiles[r.expert_id].work_unit,
                       specialty=str(specialties[r.condition_id]),
                       verification_code=r.code or "", supplementary=r.supplementary,
-                      condition_id=r.condition_id) for r in rows]
+                      condition_id=r.condition_id,
+                      absence=(r.absence or "缺席") if r.status == InvitationStatus.ABSENT
+                      else None) for r in rows]
 
 
 def result_link(links: Links, activity: DrawActivity, person_id: int,

@@ -305,13 +305,15 @@ class DrawSetup:
         return activity
 
 
-async def notify_agency(change: Any, activity: DrawActivity, kind: str, **params: Any) -> None:
+async def notify_agency(change: Any, activity: DrawActivity, kind: str, *,
+                        dedupe: str | None = None, **params: Any) -> None:
     """Push to the activity's handler and to the agency's legal person(s); counts only,
-    never who was drawn."""
+    never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`)."""
     project = await Project.get(id=activity.project_id)
     legal = await column(RoleGrant.filter(agency_id=activity.agency_id, role=Role.AGENCY_LEGAL,
                                    revoked_at=None), "person_id")
     base = {"project": project.name[:20], "activity": activity.id,
             "at": china_time(change.now), **params}
     for person_id in {activity.handler_id, *legal}:
-        await change.notify(kind, base, person_id=int(person_id))
+        await change.notify(kind, base, person_id=int(person_id),
+                            dedupe_key=f"{dedupe}:{person_id}" if dedupe else None)

@@ -1,0 +1,48 @@
+"""Why a notification was not sent, in words an administrator reads. The outbox keeps each
+attempt's technical line (for operators and logs); the desk shows what it means
+(texts/failures/<key>.j2), with WeChat's and the providers' error codes named."""
+
+from __future__ import annotations
+
+import re
+
+from services.common.texts import Texts
+
+_CODE = re.compile(r"\b(?:errcode[=: ]*)?(-?\d{4,6})\b")
+_CHANNEL = re.compile(r"^(cs|template|subscribe|sms|voice):\s*(.*)$")
+
+
+def failure_of(line: str) -> tuple[str, dict[str, str]]:
+    """The kind of one attempt's error line and the values its words use."""
+    if line.startswith("no channel can reach"):
+        return "unreachable", {}
+    if line.startswith("expired at"):
+        return "expired", {}
+    if line.startswith("not sent: "):
+        return "moot", {}
+    if line.startswith("per-recipient rate limit"):
+        return "rate_limited", {}
+    if line.startswith("re-sent by"):
+        return "resent", {}
+    if line.startswith("unexpected"):
+        return "internal", {}
+    channel = _CHANNEL.match(line)
+    if channel is not None:
+        code = _CODE.search(channel.group(2))
+        if "outcome unknown" in channel.group(2):
+            return "unknown_outcome", {"channel": channel.group(1)}
+        return "channel_refused", {"channel": channel.group(1),
+                                   "code": code.group(1) if code else ""}
+    return "other", {}
+
+
+def failure_words(texts: Texts, line: str | None) -> str:
+    """The words of an error line ("" for none)."""
+    if not line:
+        return ""
+    key, values = failure_of(line)
+    if "channel" in values:
+        values = {**values, "channel": texts.word("channel_kind", values["channel"])}
+    if values.get("code"):
+        values["meaning"] = texts.word("send_error_code", values["code"])
+    return texts.render(f"failures/{key}.j2", **values)
