@@ -28,6 +28,7 @@ from services.jobs import (
     DOMAIN_CTX,
     draw_invitation_call,
     draw_invitation_timeout,
+    draw_sealed_requests,
     exam_timeout,
     reconcile_bill,
     reconcile_payments,
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 def job_functions() -> list[Any]:
     """Every job the worker runs."""
     return [process_message, exam_timeout, draw_invitation_timeout, draw_invitation_call,
+            draw_sealed_requests,
             # no kept result: a nudge while it runs must be able to queue the next run
             func(relay_outbox, keep_result=0, max_tries=1)]
 

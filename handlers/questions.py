@@ -70,8 +70,8 @@ async def agency_progress(person: Person | None, texts: Texts, people: People,
     except BadInput:
         return texts.render("chat/questions/agency_only.j2")
     rows = []
-    for activity in await visible_activities(role, limit=RECENT_ACTIVITIES):
-        arrived, expected = await attendance.arrivals(activity)
+    for activity in await visible_activities(role, now, limit=RECENT_ACTIVITIES):
+        arrived, expected = await attendance.arrivals(activity, now)
         counts = await draw_counts(activity.id)
         rows.append({"id": activity.id,
                      "status": texts.word("draw_status", activity.status),

@@ -76,12 +76,18 @@ async def draw_invitation_call(ctx: dict[str, Any], invitation_id: int, attempt:
         await calls.call(invitation_id, attempt, datetime.now(UTC))
 
 
+async def draw_sealed_requests(ctx: dict[str, Any]) -> int:
+    """What the agency asked while the results are sealed (services/draws/sealed.py)."""
+    return await domain_of(ctx).draw_followups.apply_pending(datetime.now(UTC))
+
+
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     """Invitations whose timer was lost, results that just unsealed, withdrawal notices not
     yet acknowledged, reminders, automatic urges and absences."""
     now, domain = datetime.now(UTC), domain_of(ctx)
     counts = dict(await domain.draws.sweep(now))
     counts["withdrawal_notices"] = await domain.draw_followups.renotify(now)
+    counts["sealed_requests"] = await domain.draw_followups.apply_pending(now)
     counts["reminders"] = await domain.attendance.remind(now)
     counts.update(await domain.attendance.sweep(now))
     return counts

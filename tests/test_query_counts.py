@@ -135,7 +135,8 @@ async def test_the_one_statement_reads_what_the_orm_reads(api: Api, client, demo
     assert started.status == 200, started.data
     handler = await Person.get(phone=demo["handler"].phone)
     activity = await DrawActivity.get(id=aid)
-    read = await visible_file(AgencyRole(handler.id, activity.agency_id, False), aid)
+    read = await visible_file(AgencyRole(handler.id, activity.agency_id, False), aid,
+                            datetime.now(UTC))
     assert _fields(read.activity) == _fields(activity)
     assert _fields(read.project) == _fields(await Project.get(id=activity.project_id))
     for got, model in ((read.avoidances, Avoidance), (read.notices, Notice),

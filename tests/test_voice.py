@@ -359,7 +359,8 @@ async def test_the_agency_s_urges_and_withdrawal_notices_also_ring_the_phone(
     assert await fake.answer(call.sms_id) == [200]
     acknowledged = await Invitation.get(id=invitation.id)
     assert acknowledged.acknowledged_at is not None and acknowledged.acknowledged_by == "voice"
-    (row,) = await withdrawal_follow_up(await DrawActivity.get(id=activity.id))
+    withdrawn = await DrawActivity.get(id=activity.id)
+    (row,) = await withdrawal_follow_up(withdrawn, withdrawn.eval_start)  # as once unsealed
     assert row.channel == "voice" and row.delivered
     # GD-DRAW's columns: 拨打次数 1, 语音通知状态 已送达, 短信发送状态, the phone masked
     assert (row.calls, row.voice, row.message_channel) == (1, "delivered", "sms")

@@ -128,7 +128,7 @@ async def test_a_withdrawal_called_three_times_unanswered_shows_undelivered(
         await relay.run()
         (ringing,) = fake.ringing(phone)
         assert await fake.miss(ringing.callid) == [200, 200]
-        (row,) = await withdrawal_follow_up(activity)
+        (row,) = await withdrawal_follow_up(activity, activity.eval_start)  # once unsealed
         assert row.calls == minutes // 10 + 1
         assert row.voice == ("undelivered" if minutes == 20 else "calling")
     assert (row.notices, row.message_channel) == (3, "sms") and row.message_status == "sent"

@@ -57,6 +57,9 @@ async def follow_up(request: web.Request) -> web.Response:
                 "regions": [r.strip() for r in regions] or None,
                 "gather_at": when(form, "gather_at") or None, "nonce": text(form, "nonce")}),
             path=path)
+        if made.id == int(aid):  # the results are sealed: applied out of sight
+            return redirect(request, f"/console/activities/{aid}",
+                            done(request, "supplement_sealed"))
         return redirect(request, f"/console/activities/{made.id}", done(request, "supplement"))
     if action == "undo":
         await calls.call(draw_followups.undo_absence, calls.fields(

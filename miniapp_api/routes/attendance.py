@@ -102,7 +102,7 @@ async def urge(call: Call, body: UrgeIn) -> UrgeOut:
 @api.route("GET", "/draws/dashboard", access=AGENCY, response=DashboardOut,
            summary="工作台：今日活动、抽取中、今日完成、本周抽取、今日专家到场", tag=TAG)
 async def dashboard(call: Call) -> DashboardOut:
-    ids = [a.id for a in await visible_activities(agency(call))]
+    ids = [a.id for a in await visible_activities(agency(call), call.now)]
     return DashboardOut(**await dashboard_counts(ids, call.now))
 
 

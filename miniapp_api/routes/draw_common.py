@@ -112,7 +112,7 @@ def actor(call: Call, role: ActorRole = "agency") -> Actor:
 
 async def activity_in_path(call: Call) -> DrawActivity:
     """The activity of the path, if the caller may see it."""
-    return await visible_activity(agency(call), call.path_int("activity_id"))
+    return await visible_activity(agency(call), call.path_int("activity_id"), call.now)
 
 
 def counts_out(counts: Counts) -> CountsOut:

@@ -117,7 +117,8 @@ async def reeval(call: Call, body: CloneIn) -> ActivityOut:
 
 
 async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
-    delivered, undelivered = await call.domain.draw_followups.withdrawal_status(activity)
+    delivered, undelivered = await call.domain.draw_followups.withdrawal_status(activity,
+                                                                               call.now)
     return WithdrawalOut(status=activity.status,
                          requested=activity.withdraw_requested_at is not None,
                          approved=activity.status == DrawStatus.WITHDRAWN,
@@ -197,7 +198,7 @@ async def follow_up_out(call: Call, activity: DrawActivity) -> FollowUpOut:
         channel=n.channel, delivered=n.delivered,
         acknowledged_at=n.invitation.acknowledged_at,
         acknowledged_by=n.invitation.acknowledged_by, note=n.invitation.acknowledged_note)
-        for n in await notice_states(activity)])
+        for n in await notice_states(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/withdrawal/experts", access=AGENCY,

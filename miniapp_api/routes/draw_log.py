@@ -12,8 +12,11 @@ from miniapp_api.routes.draw_common import AGENCY, activity_in_path
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
 from models.people import Role
+from services.draws.family import root_of
 from services.draws.oplog import log_of
 from services.draws.scope import any_activity, verifiable_activity
+from services.draws.seal import check_sealed
+from services.draws.sealed import SEALED_ACTIONS
 
 api = Api()
 TAG = "操作记录"
@@ -34,18 +37,24 @@ class LogOut(Model):
     entries: list[LogEntryOut]
 
 
-async def log_out(call: Call, activity: DrawActivity) -> LogOut:
+async def log_out(call: Call, activity: DrawActivity, *, agency: bool = False) -> LogOut:
+    """The log; the agency's, while the results are sealed, without what would tell who was
+    drawn: a sealed 补抽's own entries, and what came of a sealed request (docs/seal.md)."""
     texts = call.services.texts
+    entries = await log_of(activity)
+    root = await root_of(activity)
+    sealed = agency and check_sealed(root, call.now)
     return LogOut(entries=[LogEntryOut(
         activity_id=e.activity_id, at=e.at, role=e.role, actor=e.actor_name, action=e.action,
         title=texts.render("draw/action.j2", action=e.action), reason=e.reason,
-        detail=e.detail) for e in await log_of(activity)])
+        detail={} if sealed and e.action in SEALED_ACTIONS else e.detail)
+        for e in entries if not (sealed and e.activity_id != root.id)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/log", access=AGENCY, response=LogOut,
            summary="抽取活动的操作记录（含补抽）", tag=TAG)
 async def agency_log(call: Call) -> LogOut:
-    return await log_out(call, await activity_in_path(call))
+    return await log_out(call, await activity_in_path(call), agency=True)
 
 
 @api.route("GET", "/verify/activities/{activity_id}/log", access={Role.VERIFIER},

@@ -125,7 +125,8 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            response=ActivitiesOut,
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
-    listed, texts = await visible_summaries(agency(call), query.limit), call.services.texts
+    listed = await visible_summaries(agency(call), query.limit, call.now)
+    texts = call.services.texts
     waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
@@ -137,7 +138,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,
            summary="抽取活动详情（进度只有人数）", tag=TAG)
 async def show(call: Call) -> ActivityOut:
-    file = await visible_file(agency(call), call.path_int("activity_id"))
+    file = await visible_file(agency(call), call.path_int("activity_id"), call.now)
     return await activity_out(call, file.activity, file)
 
 

@@ -132,7 +132,8 @@ async def draw_end(call: Call, body: ReasonIn) -> ActivityOut:
 @api.route("GET", "/draws/activities/{activity_id}/progress", access=AGENCY,
            response=CountsOut, summary="抽取进度（只有人数，结果解封前不显示姓名）", tag=TAG)
 async def progress(call: Call) -> CountsOut:
-    return counts_out(await visible_counts(agency(call), call.path_int("activity_id")))
+    return counts_out(await visible_counts(agency(call), call.path_int("activity_id"),
+                                           call.now))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/results", access=AGENCY,

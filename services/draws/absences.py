@@ -31,6 +31,7 @@ from services.draws.notices import invitation_params, notice_contact, notice_of
 from services.draws.oplog import Actor, record, require_reason
 from services.draws.seal import SEAL_BEFORE, check_sealed, require_unsealed, unseal_at
 from services.draws.setup import require_cities
+from services.notifications.outbox import Change
 
 
 class Scheduled(Protocol):
@@ -102,6 +103,12 @@ class Absences(Cloning):
                 at__gte=now - PHONE_ATTEMPTS_PER).count() >= PHONE_ATTEMPTS:
             raise Locked("draw.absence_phone_limit", limit=PHONE_ATTEMPTS,
                          minutes=int(PHONE_ATTEMPTS_PER.total_seconds() // 60))
+        if sealed:  # out of sight: the same work and the same answer for any phone
+            person = await Person.get_or_none(phone=key)
+            entry = await record(activity, actor, "absence_phone", now, kind,
+                                 pending=person.id if person else 0)
+            await self.engine.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
+            return None
         query = Invitation.filter(activity_id__in=await family(activity),
                                   status=InvitationStatus.CONFIRMED)
         found = await query.filter(code=key).first() if len(key) <= 8 else None
@@ -113,16 +120,20 @@ class Absences(Cloning):
             await record(activity, actor, "absence_phone" if by_phone else "absence", now,
                          kind, matched=found is not None)
             if found is None:
-                if sealed:
-                    return None
                 raise NotFound("draw.no_such_expert")
-            found.status, found.absence = InvitationStatus.ABSENT, kind
-            await found.save(update_fields=["status", "absence"])
-            notice = await notice_of(found)
-            await change.notify("draw.absence_registered", {
-                "kind": kind, "eval_start": china_time(activity.eval_start),
-                "contact": notice_contact(notice)}, person_id=found.person_id)
-        return None if sealed else found
+            await self._absent(change, activity, found, kind)
+        return found
+
+    @staticmethod
+    async def _absent(change: Change, activity: DrawActivity, found: Invitation,
+                      kind: str) -> None:
+        """The registration itself: the expert is told at once (a false one is caught)."""
+        found.status, found.absence = InvitationStatus.ABSENT, kind
+        await found.save(update_fields=["status", "absence"])
+        notice = await notice_of(found)
+        await change.notify("draw.absence_registered", {
+            "kind": kind, "eval_start": china_time(activity.eval_start),
+            "contact": notice_contact(notice)}, person_id=found.person_id)
 
     async def undo_absence(self, activity: DrawActivity, invitation_id: int, reason: str,
                            now: datetime, actor: Actor) -> Invitation:
@@ -174,12 +185,27 @@ class Absences(Cloning):
             raise Conflict("draw.supplement_not_ended")
         if regions is not None:
             require_cities(regions)
-        ids = await family(activity)
+        if check_sealed(activity, now):  # out of sight: the same answer, places or none
+            require_supplement_time(activity, await Notice.filter(activity_id=activity.id),
+                                    gather_at, now)
+            entry = await record(activity, actor, "supplement_request", now, pending=1,
+                                 regions=regions, nonce=nonce,
+                                 gather_at=gather_at.isoformat() if gather_at else None,
+                                 by=[actor.role, actor.person_id, actor.shown])
+            await self.engine.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
+            return activity
         need = (await open_places([activity.id])).get(activity.id, {})
         if not need:
             raise Conflict("draw.nothing_to_supplement")
         notices = await Notice.filter(conditions__id__in=list(need)).distinct()
         require_supplement_time(activity, notices, gather_at, now)
+        return await self._supplement(activity, need, regions, gather_at, nonce, actor, now)
+
+    async def _supplement(self, activity: DrawActivity, need: dict[int, int],
+                          regions: list[str] | None, gather_at: datetime | None, nonce: str,
+                          actor: Actor, now: datetime, logged: bool = True) -> DrawActivity:
+        """The 补抽 itself; `logged` False when its request's entry tells what came of it."""
+        ids = await family(activity)
         async with in_transaction():
             child = await self._clone(activity, "supplement", DrawStatus.VERIFIED,
                                       {"bid_open_at": activity.bid_open_at,
@@ -190,8 +216,9 @@ class Absences(Cloning):
             await self._avoid_experts(child, set(invited), "原抽取已邀请")
         try:
             started = await self.engine.start(child.id, now, actor, nonce)
-            await record(activity, actor, "supplement", now, child=child.id,
-                         places=sum(need.values()))
+            if logged:
+                await record(activity, actor, "supplement", now, child=child.id,
+                             places=sum(need.values()))
             return started
         except BaseException:
             # a 补抽 that could not start leaves nothing behind: its places are still open

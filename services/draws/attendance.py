@@ -95,7 +95,7 @@ class Attendance(Urging):
         await item.save(update_fields=["checkin_at", "checkout_at"])
         if action == "out" and activity.on_site:
             await self._finish_when_all_left(activity, now)
-        arrived, expected = await self.arrivals(activity)
+        arrived, expected = await self.arrivals(activity, now)
         if action == "in":
             async with self.outbox.change(now) as change:
                 await notify_agency(change, activity, "draw.arrival",
@@ -121,9 +121,9 @@ class Attendance(Urging):
         return await self.checkin(item.activity_id, person_id, now, code=code)
 
     @staticmethod
-    async def arrivals(activity: DrawActivity) -> tuple[int, int]:
+    async def arrivals(activity: DrawActivity, now: datetime) -> tuple[int, int]:
         """Arrived and expected: the confirmed experts of the whole evaluation."""
-        return await arrivals(activity)
+        return await arrivals(activity, now)
 
     async def sweep(self, now: datetime) -> Counter[str]:
         """The urges' sweep, and the end of evaluations whose time is over: at the expected
@@ -143,7 +143,7 @@ class Attendance(Urging):
         return counts
 
     async def roster(self, activity: DrawActivity, now: datetime) -> Roster:
-        arrived, expected = await self.arrivals(activity)
+        arrived, expected = await self.arrivals(activity, now)
         if check_sealed(activity, now):
             return Roster(arrived, expected, [])
         rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)

@@ -15,7 +15,7 @@ from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification
 from models.people import Person
 from services.draws.calls import contact_keys
-from services.draws.family import family
+from services.draws.family import family, root_of
 from services.draws.seal import check_sealed
 
 # the channel that reached them, or wechat when none did
@@ -50,7 +50,10 @@ def _attempt(item: Notification) -> Attempt:
 async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactRow]:
     """Every invitation of the activity and its supplementary draws, oldest first."""
     sealed = check_sealed(activity, now)
-    rows = await Invitation.filter(activity_id__in=await family(activity)).order_by("id")
+    # while sealed: the evaluation's own draw only (a sealed 补抽 is not shown), and an
+    # expert registered absent as the confirmed expert they were
+    ids = [(await root_of(activity)).id] if sealed else await family(activity)
+    rows = await Invitation.filter(activity_id__in=ids).order_by("id")
     owner = {key: row.id for row in rows for key in contact_keys(row.id)}
     tried: dict[int, list[Attempt]] = {}
     for item in await Notification.filter(dedupe_key__in=list(owner)).order_by("id"):
@@ -58,6 +61,8 @@ async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactR
     confirmed = [] if sealed else [r.person_id for r in rows
                                    if r.status == InvitationStatus.CONFIRMED]
     names = dict(await Person.filter(id__in=confirmed).values_list("id", "name"))
-    return [ContactRow(r.id, r.condition_id, r.wave, r.status, r.answered_via,
+    return [ContactRow(r.id, r.condition_id, r.wave,
+                       InvitationStatus.CONFIRMED if sealed and r.status == InvitationStatus.ABSENT
+                       else r.status, r.answered_via,
                        names.get(r.person_id) if r.status == InvitationStatus.CONFIRMED
                        else None, tried.get(r.id, [])) for r in rows]

@@ -5,12 +5,14 @@ invited), for one activity or for a whole list, read in the same statement as th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from models.draws import InvitationStatus
-from models.statements import rows
+from models.statements import as_datetime, rows
 from services.common.errors import NotFound
 from services.draws.scope import AgencyRole, require_visible
+from services.draws.seal import check_hidden
 
 
 @dataclass(frozen=True)
@@ -35,8 +37,11 @@ def with_counts(activities: str, select: str, joins: str = "") -> str:
     return (
         f"WITH a AS ({activities}), "
         "n AS (SELECT v.activity_id, "
-        f"SUM(CASE WHEN v.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 ELSE 0 END)"
-        " AS confirmed, "
+        # an expert registered absent confirmed in the draw: counted as confirmed, so that
+        # no count moves when an absence is registered (before the results unseal it would
+        # tell that the phone registered was drawn)
+        f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
+        f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS confirmed, "
         f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 END)"
         " AS waiting, COUNT(*) AS invited FROM draw_invitation v "
         "WHERE v.activity_id IN (SELECT id FROM a) GROUP BY v.activity_id), "
@@ -62,13 +67,14 @@ async def draw_counts(activity_id: int) -> Counts:
     return counts_in(found[0]) if found else Counts(0, 0, 0, 0)
 
 
-async def visible_counts(role: AgencyRole, activity_id: int) -> Counts:
+async def visible_counts(role: AgencyRole, activity_id: int, now: datetime) -> Counts:
     """An activity's counts, if this role may see it (draw_scope.visible_activity's checks),
     in one statement."""
     found = await rows(with_counts(
-        "SELECT id, agency_id, handler_id FROM draw_activity WHERE id = ?",
-        "a.agency_id, a.handler_id"), activity_id)
-    if not found:
+        "SELECT id, agency_id, handler_id, kind, eval_start FROM draw_activity WHERE id = ?",
+        "a.agency_id, a.handler_id, a.kind, a.eval_start"), activity_id)
+    if not found or check_hidden(str(found[0]["kind"]), as_datetime(found[0]["eval_start"]),
+                                 now):
         raise NotFound("draw.not_found")
     require_visible(role, int(found[0]["agency_id"]), int(found[0]["handler_id"]))
     return counts_in(found[0])

@@ -9,6 +9,7 @@ from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.common.clock import CHINA
 from services.draws.family import open_places
+from services.draws.seal import check_sealed
 
 
 async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, int]:
@@ -22,8 +23,9 @@ async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, int]:
     todays = [a.id for a in activities if day(a.eval_start) == today]
     started = [d for a in activities if (d := day(a.started_at)) is not None]
     # 专家补抽: evaluations still ahead whose absent experts' places wait for a 补抽
+    # (only once unsealed: before that it would tell that a phone registered absent was drawn)
     ahead = [a.id for a in activities if a.status == DrawStatus.ENDED
-             and a.kind != "supplement" and a.eval_end > now]
+             and a.kind != "supplement" and a.eval_end > now and not check_sealed(a, now)]
     awaiting = len(await open_places(ahead)) if ahead else 0
     rows = await column(Invitation.filter(activity_id__in=todays,
                                    status__in=[InvitationStatus.CONFIRMED,

@@ -5,8 +5,11 @@ activity's own invitations."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from models import column
-from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
+from services.draws.seal import check_sealed
 
 SUPPLEMENT = "supplement"
 
@@ -36,16 +39,32 @@ async def serving(activity: DrawActivity, *statuses: InvitationStatus) -> list[I
         status__in=list(statuses or (InvitationStatus.CONFIRMED,))).order_by("id")
 
 
-async def arrivals(activity: DrawActivity) -> tuple[int, int]:
-    """Arrived and expected: the confirmed experts of the whole evaluation."""
-    rows = [r.checkin_at for r in await serving(activity)]
+async def serving_seen(activity: DrawActivity, now: datetime, *statuses: InvitationStatus
+                       ) -> list[Invitation]:
+    """`serving` as the agency may see it: while the results are sealed, the evaluation's own
+    draw only (a 补抽 run then is not shown: seal.check_hidden)."""
+    if not check_sealed(activity, now):
+        return await serving(activity, *statuses)
+    root = await root_of(activity)
+    return await Invitation.filter(activity_id=root.id, status__in=list(
+        statuses or (InvitationStatus.CONFIRMED,))).order_by("id")
+
+
+async def arrivals(activity: DrawActivity, now: datetime) -> tuple[int, int]:
+    """Arrived and expected: the confirmed experts of the whole evaluation. While the
+    results are sealed an expert registered absent is still expected: the count would
+    otherwise tell that the phone registered was drawn."""
+    statuses = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT) \
+        if check_sealed(activity, now) else (InvitationStatus.CONFIRMED,)
+    rows = [r.checkin_at for r in await serving_seen(activity, now, *statuses)]
     return sum(1 for r in rows if r is not None), len(rows)
 
 
 async def open_places(root_ids: list[int]) -> dict[int, dict[int, int]]:
     """GD-DRAW (待补抽): per evaluation, the places of its conditions left open by absent
     experts (缺席, 请假, 现场回避 — its supplementary draws' absences included) and not yet
-    covered by a 补抽: {root id: {condition id: places}}, in four queries however many."""
+    covered by a 补抽: {root id: {condition id: places}}, in four queries and one per ended
+    补抽 condition."""
     from models.draws import Condition
 
     roots = await Condition.filter(activity_id__in=root_ids).values_list("id", "activity_id")
@@ -62,10 +81,16 @@ async def open_places(root_ids: list[int]) -> dict[int, dict[int, int]]:
         original = int(condition_id) if int(condition_id) in activity_of else int(source_id or 0)
         if original in activity_of:
             open_[original] = open_.get(original, 0) + 1
-    for source_id, planned in await Condition.filter(
+    # what each 补抽 covers: its planned places while it draws; once ended, the experts who
+    # confirmed (an exhausted 补抽 leaves the rest open; its own absences counted above)
+    drawing = (DrawStatus.VERIFIED, DrawStatus.DRAWING, DrawStatus.PAUSED)
+    for condition_id, source_id, planned, status in await Condition.filter(
             source_id__in=list(activity_of), activity__kind=SUPPLEMENT
-    ).values_list("source_id", "planned"):
-        open_[int(source_id)] = open_.get(int(source_id), 0) - int(planned)
+    ).values_list("id", "source_id", "planned", "activity__status"):
+        covered = int(planned) if status in drawing else await Invitation.filter(
+            condition_id=condition_id, status__in=[InvitationStatus.CONFIRMED,
+                                                   InvitationStatus.ABSENT]).count()
+        open_[int(source_id)] = open_.get(int(source_id), 0) - covered
     out: dict[int, dict[int, int]] = {}
     for condition_id, places in open_.items():
         if places > 0:

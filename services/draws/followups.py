@@ -17,16 +17,17 @@ from models.draws import (
     Section,
 )
 from services.common.errors import Conflict
-from services.draws.absences import ABSENCE_KINDS, Absences
+from services.draws.absences import ABSENCE_KINDS
 from services.draws.family import family
 from services.draws.oplog import Actor, record
+from services.draws.sealed import SealedRequests
 from services.draws.setup import require_time_order
 from services.draws.withdrawals import BY_VOICE, MAX_WITHDRAWAL_NOTICES, Withdrawals
 
 __all__ = ["ABSENCE_KINDS", "BY_VOICE", "MAX_WITHDRAWAL_NOTICES", "DrawFollowups"]
 
 
-class DrawFollowups(Absences, Withdrawals):
+class DrawFollowups(SealedRequests, Withdrawals):
     async def clone(self, activity: DrawActivity, kind: str, times: dict[str, datetime],
                     now: datetime, actor: Actor) -> DrawActivity:
         """重新抽取 (the original experts avoided) or 复评 (the original experts invited): a

@@ -5,12 +5,14 @@ projects in its region."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from tortoise.expressions import Q, Subquery
 
 from models.draws import DrawActivity, DrawLog, DrawStatus, Project
 from models.people import Role, RoleGrant
 from services.common.errors import BadInput, NotAllowed, NotFound
+from services.draws.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,14 @@ async def any_activity(activity_id: int) -> DrawActivity:
     return activity
 
 
-async def visible_activity(role: AgencyRole, activity_id: int) -> DrawActivity:
+async def visible_activity(role: AgencyRole, activity_id: int, now: datetime
+                           ) -> DrawActivity:
     """The activity, if this role may see it: one of the agency the person holds an active
     grant of (`role` comes from the active grants), and, for a handler, one they created.
-    A handler whose grant ended reaches none of that agency's activities any more."""
+    A handler whose grant ended reaches none of that agency's activities any more. A 补抽
+    whose results are sealed is no activity yet (seal.check_hidden)."""
     activity = await DrawActivity.get_or_none(id=activity_id)
-    if activity is None:
+    if activity is None or check_hidden(activity.kind, activity.eval_start, now):
         raise NotFound("draw.not_found")
     require_visible(role, activity.agency_id, activity.handler_id)
     return activity
@@ -56,10 +60,11 @@ def require_visible(role: AgencyRole, agency_id: int, handler_id: int) -> None:
         raise NotAllowed("draw.not_yours")
 
 
-async def visible_activities(role: AgencyRole, limit: int | None = None
+async def visible_activities(role: AgencyRole, now: datetime, limit: int | None = None
                              ) -> list[DrawActivity]:
-    """The activities this role may see, newest first."""
-    query = DrawActivity.filter(agency_id=role.agency_id)
+    """The activities this role may see, newest first (no sealed 补抽: seal.check_hidden)."""
+    query = DrawActivity.filter(agency_id=role.agency_id).exclude(
+        Q(kind=SUPPLEMENT) & Q(eval_start__gt=now + SEAL_BEFORE))
     if not role.legal:
         query = query.filter(handler_id=role.person_id)
     query = query.order_by("-id")

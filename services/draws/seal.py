@@ -13,6 +13,16 @@ RESULT_LINK = "draw-result"  # the purpose of the printable result page's signed
 CHECKIN_LINK = "checkin-qr"  # ... and of the printable venue check-in page
 
 
+SUPPLEMENT = "supplement"
+
+
+def check_hidden(kind: str, eval_start: datetime, now: datetime) -> bool:
+    """A 补抽 is invisible to the agency while its results are sealed: whether it had any
+    place to fill would tell that a phone registered absent was drawn. (It serves its
+    parent's evaluation, whose time it has, so it unseals with it.)"""
+    return kind == SUPPLEMENT and now < eval_start - SEAL_BEFORE
+
+
 def unseal_at(activity: DrawActivity) -> datetime:
     """When the activity's results unseal."""
     return activity.eval_start - SEAL_BEFORE

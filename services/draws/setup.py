@@ -31,6 +31,7 @@ from services.common.pii import Vault
 from services.draws.audit import new_seed, seed_hash
 from services.draws.evidence import notify_verifiers, require_evidence
 from services.draws.oplog import Actor, record, require_reason
+from services.draws.seal import check_hidden
 from services.notifications.outbox import Outbox
 from services.people.identity_rules import parse_credit_code, parse_id_number
 from services.reference.catalogue import catalogue, is_city
@@ -308,7 +309,10 @@ class DrawSetup:
 async def notify_agency(change: Any, activity: DrawActivity, kind: str, *,
                         dedupe: str | None = None, **params: Any) -> None:
     """Push to the activity's handler and to the agency's legal person(s); counts only,
-    never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`)."""
+    never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`). A 补抽's
+    news waits while its results are sealed (seal.check_hidden): the agency reads it then."""
+    if check_hidden(activity.kind, activity.eval_start, change.now):
+        return
     project = await Project.get(id=activity.project_id)
     legal = await column(RoleGrant.filter(agency_id=activity.agency_id, role=Role.AGENCY_LEGAL,
                                    revoked_at=None), "person_id")

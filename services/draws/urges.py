@@ -21,7 +21,7 @@ from services.draws.family import arrivals, family, root_of
 from services.draws.notices import invitation_params, notice_of
 from services.draws.oplog import SYSTEM, Actor, record
 from services.draws.reminders import LIVE, Reminders
-from services.draws.seal import require_unsealed
+from services.draws.seal import check_sealed, require_unsealed
 from services.draws.setup import notify_agency
 
 URGE_WINDOW = timedelta(minutes=30)
@@ -97,7 +97,7 @@ class Urging(Reminders):
             if not late:
                 continue
             if now > notice.gather_at + URGE_WINDOW:
-                counts["not_arrived"] += await self._not_arrived(notice, len(late), now)
+                counts["not_arrived"] += await self._not_arrived(notice, now)
                 continue
             slots = [notice.gather_at + o for o in self.urge_at if notice.gather_at + o <= now]
             for item in late:
@@ -111,7 +111,7 @@ class Urging(Reminders):
                         counts["urge_refused"] += 1
         return counts
 
-    async def _not_arrived(self, notice: Notice, late: int, now: datetime) -> int:
+    async def _not_arrived(self, notice: Notice, now: datetime) -> int:
         """The urging window closed with experts of this gathering not checked in: the agency
         is told once, with what it may do (register the absence and 补抽, or wait: a late
         expert still checks in)."""
@@ -119,7 +119,13 @@ class Urging(Reminders):
         if await Notification.exists(dedupe_key__startswith=key + ":"):
             return 0
         activity = await root_of(await DrawActivity.get(id=notice.activity_id))
-        arrived, expected = await arrivals(activity)
+        arrived, expected = await arrivals(activity, now)
+        # while sealed, one registered absent counts as not arrived (as arrivals has it)
+        late = await Invitation.filter(condition__notice_id=notice.id, checkin_at=None,
+                                       status__in=[InvitationStatus.CONFIRMED,
+                                                   InvitationStatus.ABSENT] if check_sealed(
+                                           activity, now) else [InvitationStatus.CONFIRMED]
+                                       ).count()
         async with self.outbox.change(now) as change:
             await notify_agency(change, activity, "draw.not_arrived", dedupe=key,
                                 count=str(late), progress=f"已到场 {arrived}/{expected}",

@@ -23,6 +23,7 @@ from services.common.errors import NotFound
 from services.draws.counts import Counts, counts_in, with_counts
 from services.draws.notices import notices_of
 from services.draws.scope import AgencyRole, require_visible
+from services.draws.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ async def activity_file(activity: DrawActivity) -> ActivityFile:
     return _file(activity, project, found[0])
 
 
-async def visible_file(role: AgencyRole, activity_id: int) -> ActivityFile:
+async def visible_file(role: AgencyRole, activity_id: int, now: datetime) -> ActivityFile:
     """The activity's file, if this role may see it (draw_scope.visible_activity's checks),
     in one statement: the activity, its project, its counts and its lists."""
     found = await _file_rows(activity_id, with_activity=True)
@@ -54,6 +55,8 @@ async def visible_file(role: AgencyRole, activity_id: int) -> ActivityFile:
         raise NotFound("draw.not_found")
     activity, project = model_from(DrawActivity, found[0], "a"), model_from(Project, found[0], "p")
     assert activity is not None and project is not None
+    if check_hidden(activity.kind, activity.eval_start, now):
+        raise NotFound("draw.not_found")
     require_visible(role, activity.agency_id, activity.handler_id)
     return _file(activity, project, found[0])
 
@@ -96,17 +99,19 @@ class ActivitySummary:
     counts: Counts
 
 
-async def visible_summaries(role: AgencyRole, limit: int) -> list[ActivitySummary]:
+async def visible_summaries(role: AgencyRole, limit: int, now: datetime
+                            ) -> list[ActivitySummary]:
     """The activities this role may see (draw_scope.visible_activities), newest first, each
     with its project's name and its counts: one statement however many there are, and no
     model built per row."""
     mine = "" if role.legal else " AND handler_id = ?"
     found = await rows(with_counts(
         "SELECT id, project_id, kind, status, bid_open_at, eval_start, eval_end, total, "
-        f"on_site FROM draw_activity WHERE agency_id = ?{mine} ORDER BY id DESC LIMIT ?",
+        f"on_site FROM draw_activity WHERE agency_id = ?{mine} "
+        f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?) ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
         "a.on_site, p.name AS project", "JOIN draw_project p ON p.id = a.project_id"),
-        role.agency_id, *([] if role.legal else [role.person_id]), limit)
+        role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, limit)
     return [ActivitySummary(
         int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
         as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),

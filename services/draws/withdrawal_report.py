@@ -8,14 +8,16 @@ notices of all experts, whatever their number."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, cast
 
 from models.draws import DrawActivity, Invitation
 from models.notifications import ChannelKind, Notification, Status
 from models.people import Person
 from services.common.pii import mask_name, mask_phone
-from services.draws.family import serving
-from services.draws.followups import MAX_WITHDRAWAL_NOTICES  # GD-DRAW: 3 次拨打
+from services.draws.family import serving_seen
+from services.draws.seal import check_sealed
+from services.draws.withdrawals import MAX_WITHDRAWAL_NOTICES, TOLD  # GD-DRAW: 3 次拨打
 
 WITHDRAWAL_KIND = "draw.cancelled"
 PLACED = (Status.SENT, Status.DELIVERED, Status.FAILED)  # a call the provider took
@@ -52,9 +54,12 @@ def _voice(calls: list[Notification], invitation: Invitation) -> VoiceState:
     return "undelivered" if invitation.withdrawal_notices >= MAX_WITHDRAWAL_NOTICES else "calling"
 
 
-async def withdrawal_follow_up(activity: DrawActivity) -> list[WithdrawalNotice]:
-    """Per expert serving the evaluation (supplementary ones included)."""
-    rows = await serving(activity)
+async def withdrawal_follow_up(activity: DrawActivity, now: datetime
+                               ) -> list[WithdrawalNotice]:
+    """Per expert told of the withdrawal (supplementary ones included); while the results
+    are sealed without name or phone: who was drawn stays unknown (docs/seal.md)."""
+    rows = await serving_seen(activity, now, *TOLD)
+    sealed = check_sealed(activity, now)
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     since = activity.withdraw_requested_at or activity.created_at
     notices: dict[str, list[Notification]] = {}
@@ -70,8 +75,9 @@ async def withdrawal_follow_up(activity: DrawActivity) -> list[WithdrawalNotice]
         last = mine[-1] if mine else None
         person = people.get(row.person_id)
         out.append(WithdrawalNotice(
-            row, mask_name(person.name if person else ""),
-            mask_phone(person.phone if person else ""), row.withdrawal_notices,
+            row, "" if sealed else mask_name(person.name if person else ""),
+            "" if sealed else mask_phone(person.phone if person else ""),
+            row.withdrawal_notices,
             sum(1 for c in calls if c.channel == ChannelKind.VOICE and c.status in PLACED),
             _voice(calls, row),
             cast(WrittenChannel, written[-1].channel) if written else None,

@@ -24,7 +24,7 @@ from services.common.errors import ClosedWindow, Conflict, NotFound
 from services.draws.calls import cancel_calls
 from services.draws.clones import Cloning
 from services.draws.evidence import notify_verifiers, require_evidence
-from services.draws.family import family, root_of, serving
+from services.draws.family import family, root_of, serving, serving_seen
 from services.draws.notices import answer_params
 from services.draws.oplog import Actor, record, require_reason
 from services.draws.setup import notify_agency
@@ -34,6 +34,9 @@ WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at lea
 MAX_WITHDRAWAL_NOTICES = 3
 BY_VOICE = "voice"  # acknowledged_by of a withdrawal notice whose call was answered
 RENOTIFY_AFTER = timedelta(minutes=10)
+# who is told: every expert who confirmed, one registered absent too (true for them, and the
+# counts the agency sees stay those of the draw: docs/seal.md)
+TOLD = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
 
 
 class Withdrawals(Cloning):
@@ -129,7 +132,7 @@ class Withdrawals(Cloning):
                 raise Conflict("draw.withdrawal_started", at=locked.withdrawal_started_at)
             locked.withdrawal_started_at = now
             await locked.save(update_fields=["withdrawal_started_at"])
-            for item in await serving(locked):
+            for item in await serving(locked, *TOLD):
                 await self._tell(change, locked, item)
             await record(locked, actor, "withdrawal_start", now)
         return locked
@@ -145,7 +148,7 @@ class Withdrawals(Cloning):
 
     async def acknowledge(self, person_id: int, now: datetime) -> Invitation | None:
         """The expert's 收到 in chat: the withdrawal notice was delivered."""
-        item = await Invitation.filter(person_id=person_id, status=InvitationStatus.CONFIRMED,
+        item = await Invitation.filter(person_id=person_id, status__in=list(TOLD),
                                        activity__status=DrawStatus.WITHDRAWN,
                                        acknowledged_at=None).order_by("-id").first()
         if item is not None:
@@ -170,7 +173,7 @@ class Withdrawals(Cloning):
         """Up to 3 notices, 10 minutes apart, to experts who have not acknowledged."""
         sent = 0
         for item in await Invitation.filter(
-                status=InvitationStatus.CONFIRMED, activity__status=DrawStatus.WITHDRAWN,
+                status__in=list(TOLD), activity__status=DrawStatus.WITHDRAWN,
                 acknowledged_at=None, withdrawal_notices__gte=1,
                 withdrawal_notices__lt=MAX_WITHDRAWAL_NOTICES
         ).prefetch_related("activity").limit(200):
@@ -188,7 +191,7 @@ class Withdrawals(Cloning):
         why = require_reason(note, "draw.outcome_note")[:100]
         if activity.status != DrawStatus.WITHDRAWN:
             raise Conflict("draw.not_withdrawn")
-        item = next((r for r in await serving(activity) if r.id == invitation_id), None)
+        item = next((r for r in await serving(activity, *TOLD) if r.id == invitation_id), None)
         if item is None:
             raise NotFound("urge.not_in_activity")
         if item.acknowledged_at is not None:
@@ -201,8 +204,9 @@ class Withdrawals(Cloning):
             await record(activity, actor, "manual_outcome", now, why, invitation=item.id)
         return item
 
-    async def withdrawal_status(self, activity: DrawActivity) -> tuple[int, int]:
+    async def withdrawal_status(self, activity: DrawActivity, now: datetime
+                                ) -> tuple[int, int]:
         """(delivered, undelivered) withdrawal notices: counts only, never names."""
-        rows = [r.acknowledged_at for r in await serving(activity)]
+        rows = [r.acknowledged_at for r in await serving_seen(activity, now, *TOLD)]
         delivered = sum(1 for r in rows if r is not None)
         return delivered, len(rows) - delivered
