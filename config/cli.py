@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from typing import Any
 
+from config.cli_audit import add_parser as add_audit
 from config.cli_reconcile import add_parser as add_reconcile
 from config.cli_route import add_parser as add_route
 from config.logging_setup import setup_logging
@@ -91,46 +91,6 @@ def cmd_menu(args: argparse.Namespace) -> None:
     print("menu updated")
 
 
-def cmd_audit(args: argparse.Namespace) -> None:
-    """Re-derive a finished draw from its revealed seed: from the database, or offline from a
-    record exported earlier (`--export`)."""
-    import json
-
-    from services.draws.audit import audit, export_record, import_record, report_text
-
-    if args.file:
-        with open(args.file, encoding="utf-8") as fh:
-            seed, digest, pools, nonce = import_record(json.load(fh))
-    else:
-        if args.activity is None:
-            raise SystemExit("give an activity id, or --file with an exported record")
-        from config.database import database
-        from models.draws import DrawActivity
-        from services.draws.oplog import log_export
-        from services.draws.results import audit_records
-
-        settings, _ = settings_or_exit(fill_dev_secrets=True)
-
-        async def load() -> tuple[str, str, list[Any], list[dict[str, Any]], str]:
-            async with database(settings.for_batch_work()):
-                activity = await DrawActivity.get_or_none(id=args.activity)
-                if activity is None or activity.seed is None or activity.status != "ended":
-                    raise SystemExit(f"activity {args.activity}: no finished draw to audit")
-                return (activity.seed, activity.seed_hash or "", await audit_records(activity),
-                        await log_export(activity), activity.nonce or "")
-
-        seed, digest, pools, log, nonce = asyncio.run(load())
-        if args.export:
-            with open(args.export, "w", encoding="utf-8") as fh:
-                json.dump(export_record(args.activity, seed, digest, pools, log, nonce), fh,
-                          indent=1,
-                          ensure_ascii=False)
-            print(f"record written to {args.export}")
-    report = audit(seed, digest, pools, nonce)
-    print(report_text(report))
-    raise SystemExit(0 if report.ok else 1)
-
-
 def cmd_doctor(args: argparse.Namespace) -> None:
     """Check configuration, database, Redis, WeChat, WeChat Pay and SMS; exit 1 on a fault."""
     from config.doctor import examine, report
@@ -173,11 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="load the demo data (idempotent)").set_defaults(func=cmd_demo)
     sub.add_parser("menu", help="push the custom menu to WeChat").set_defaults(func=cmd_menu)
-    au = sub.add_parser("audit", help="re-derive a finished draw from its revealed seed")
-    au.add_argument("activity", type=int, nargs="?", help="draw activity id (database)")
-    au.add_argument("--file", help="audit an exported record instead of the database")
-    au.add_argument("--export", help="also write the record to this JSON file")
-    au.set_defaults(func=cmd_audit)
+    add_audit(sub)
     sub.add_parser("doctor", help="check that this machine is ready to run the service"
                    ).set_defaults(func=cmd_doctor)
     add_reconcile(sub)

@@ -32,6 +32,7 @@ HANDLERS: dict[str, HandlerFunc] = {
     "审核进度": progress.progress, "考试": progress.exam_link,
     "考试成绩": guide.exam_results, "缴费": pay.pay, "缴费记录": pay.payment_history,
     "我的邀请": questions.my_evaluations, "请假": questions.ask_for_leave,
+    "抽取池": questions.my_pools,
     "抽取进度": questions.agency_progress, "到场情况": questions.agency_progress,
     "待审核": desk.to_review, "待核验": desk.to_verify, "待办": desk.to_do,
 }

@@ -4,6 +4,7 @@
 | ------------------------------ | ------- | ------------------------------------------------ |
 | 我的邀请 / 我的评标 / 评标安排 | expert  | invitations to answer; confirmed ones, with codes |
 | 请假 / 我要请假 / 不能去了      | expert  | the venue contacts (the agency registers leave)  |
+| 抽取池 / 候选池 / 我是否入池    | expert  | the unsealed draws whose pools held them         |
 | 抽取进度 / 到场情况 / 专家到场  | agency  | its recent activities: counts only               |
 | any of these, not bound        | anyone  | not_bound                                        |
 
@@ -23,12 +24,26 @@ from services.common.texts import Texts
 from services.draws.attendance import Attendance
 from services.draws.counts import draw_counts
 from services.draws.notices import notice_contact
+from services.draws.proofs import memberships
 from services.draws.scope import agency_role, visible_activities
 from services.draws.views import expert_evaluations
 from services.people.persons import People
 
 router = Router("questions")
 RECENT_ACTIVITIES = 5
+
+
+@router.message(Text("抽取池", "候选池", "我是否入池", "入池证明", "我的抽取池"))
+async def my_pools(person: Person | None, texts: Texts, now: datetime) -> str:
+    """The unsealed draws whose candidate pools held the expert; the proofs are files the
+    mini-program gives (services/draws/proofs.py)."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    found = await memberships(person.id, now)
+    return texts.render("chat/questions/pools.j2", pools=[
+        {"activity": m.activity_id, "eval_start": china_time(m.eval_start),
+         "pool": m.pool, "invited": m.invited, "root": str(m.proof["root"])[:16]}
+        for m in found[:10]], more=max(0, len(found) - 10))
 
 
 @router.message(Text("我的邀请", "评标邀请", "我的评标", "评标安排", "我的抽取"))

@@ -155,3 +155,15 @@ async def the_results_unseal(aid: int, now: datetime) -> None:
     await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=20),
                                              eval_end=now + timedelta(hours=6))
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=10))
+
+
+async def supplement(api: Api, token: str, aid: int, nonce: str = NONCE,
+                     **body: object) -> ApiAnswer:
+    """A 补抽 as the agency runs it (GD-DRAW): prepared (its seed and pools committed), then
+    started with the handler's value; the preparation's answer when it is refused. While the
+    results are sealed both answer with the evaluation itself."""
+    prepared_ = await api.call("POST", f"/draws/activities/{aid}/supplement", token, body)
+    if prepared_.status != 200:
+        return prepared_
+    return await api.call("POST", f"/draws/activities/{aid}/supplement/start", token,
+                          {"nonce": nonce})

@@ -314,11 +314,16 @@ async def test_the_results_unseal_and_print_and_the_venue_follows_them(
     _, page = await desk.get(f"/console/activities/{aid}/results")
     offered = re.search(r'name="gather_at" value="([^"]+)"', page)
     assert offered, "the 补抽 form offers a gathering time"
-    kept, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
-                              {"nonce": "desk0815"})
+    kept, _ = await desk.post(f"/console/activities/{aid}/after/supplement", {})
     assert "原集合时间已过" in await desk.flash(kept.headers["Location"])
-    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
-                              {"nonce": "desk0815", "gather_at": offered.group(1)})
+    ready, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
+                               {"gather_at": offered.group(1)})
+    child_page = ready.headers["Location"]
+    assert ready.status == 303 and "补抽已准备" in await desk.flash(child_page)
+    _, page = await desk.get(child_page)  # its commitments, before the value is typed
+    assert 'data-testid="commitments"' in page and "候选池摘要" in page
+    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement-start",
+                              {"nonce": "desk0815"})
     assert more.status == 303 and "补抽已开始" in await desk.flash(more.headers["Location"])
 
 

@@ -435,8 +435,11 @@ async def test_the_dashboard_counts_evaluations_waiting_for_a_supplement(
     await desk.post(f"/console/activities/{aid}/after/absence", {"key": absent.code,
                                                                  "kind": "请假"})
     assert await waiting() == "1"
-    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
-                              {"nonce": "desk0815", "gather_at": china_input(
-                                  datetime.now(UTC) + timedelta(hours=1))})
+    ready, _ = await desk.post(f"/console/activities/{aid}/after/supplement",
+                               {"gather_at": china_input(datetime.now(UTC) + timedelta(hours=1))})
+    assert "补抽已准备" in await desk.flash(ready.headers["Location"])
+    assert await waiting() == "1"  # prepared, not started: the place is still open
+    more, _ = await desk.post(f"/console/activities/{aid}/after/supplement-start",
+                              {"nonce": "desk0815"})
     assert more.status == 303 and "补抽已开始" in await desk.flash(more.headers["Location"])
     assert await waiting() == "0"

@@ -15,7 +15,6 @@ from services.common.clock import CHINA
 from services.common.errors import DomainError
 from services.draws.oplog import Actor
 from tests.draw_world import (
-    NONCE,
     ask_withdrawal,
     drawn,
     finish,
@@ -23,6 +22,7 @@ from tests.draw_world import (
     openid_of,
     start_draw,
     submit,
+    supplement,
     the_results_unseal,
 )
 from tests.helpers import Api, Chat, said
@@ -42,8 +42,7 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
                             {"key": "000000"})
     assert nobody.status == 404 and "没有找到" in nobody.message
     new_time = datetime.now(UTC) + timedelta(minutes=40)
-    early = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                           {"gather_at": new_time.isoformat(), "nonce": NONCE})
+    early = await supplement(api, token, aid, gather_at=new_time.isoformat())
     assert early.status == 409 and "没有需要补抽的名额" in early.message
     by_code = await api.call("POST", f"/draws/activities/{aid}/absences", token,
                              {"key": first.code, "kind": "请假"})
@@ -51,8 +50,7 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
     phone = (await Person.get(id=second.person_id)).phone
     assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
                            {"key": phone})).status == 200
-    child = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                           {"gather_at": new_time.isoformat(), "nonce": NONCE})
+    child = await supplement(api, token, aid, gather_at=new_time.isoformat())
     assert child.status == 200, child.data
     assert child.data["status"] == "drawing" and child.data["counts"]["waiting"] == 2
     invited = await Invitation.filter(activity_id=child.data["id"])

@@ -94,9 +94,13 @@ async def test_no_forbidden_expert_is_invited_and_never_more_confirmed_than_plan
     experts = await make_experts(client, len(world["traits"]), first=10_000 + n * 20,
                                  specialty=specialty)
     aid, token = await prepared(api, demo, total=sum(world["planned"]),
-                                planned=world["planned"], specialty=specialty)
+                                planned=world["planned"], specialty=specialty, verify=False)
     activity = await DrawActivity.get(id=aid)
     forbidden = await shape(experts, world["traits"], activity)
+    # verified now: the pools are committed with the world as it is
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
+                           {"approve": True})).status == 200
     started = await start_draw(api, token, aid)
     assert started.status == 200, started.data
     engine = client.app[DOMAIN].draws

@@ -35,6 +35,7 @@ from tests.draw_world import (
     openid_of,
     prepared,
     start_draw,
+    supplement,
 )
 from tests.helpers import Api, Chat, eventually
 from web.context import DOMAIN
@@ -105,18 +106,16 @@ async def test_an_absence_at_the_venue_is_replaced_and_the_new_expert_checks_in(
     assert registered.status == 200, registered.data
     assert await status_title(api, token, aid) == "待补抽"
     # a 补抽 keeping the original, past gathering time is refused with a time to use
-    kept = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                          {"nonce": NONCE})
+    kept = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {})
     assert kept.status == 400 and "原集合时间已过" in kept.message and "建议" in kept.message
     past = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                          {"nonce": NONCE, "gather_at": (now - timedelta(minutes=5)).isoformat()})
+                          {"gather_at": (now - timedelta(minutes=5)).isoformat()})
     assert past.status == 400 and "晚于现在" in past.message
     shown = await api.call("GET", f"/draws/activities/{aid}", token)
     offered = datetime.fromisoformat(shown.data["supplement_gather_at"])
     assert timedelta(minutes=55) <= offered - now <= timedelta(minutes=65)
     # 补抽 at the venue with the offered time: one place, the newcomer invited at once
-    child = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                           {"nonce": NONCE, "gather_at": offered.isoformat()})
+    child = await supplement(api, token, aid, gather_at=offered.isoformat())
     assert child.status == 200, child.data
     assert child.data["status"] == "drawing" and child.data["counts"]["waiting"] == 1
     assert child.data["nonce"] == NONCE
@@ -205,8 +204,7 @@ async def test_an_absence_registered_by_mistake_is_undone(
     assert [(e["title"], e["reason"]) for e in log if e["action"] == "absence_undo"] == [
         ("撤销缺席登记", "专家已到场")]
     # the second expert's place is filled by a 补抽: the registration stands
-    child = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {
-        "nonce": NONCE, "gather_at": (now + timedelta(hours=1)).isoformat()})
+    child = await supplement(api, token, aid, gather_at=(now + timedelta(hours=1)).isoformat())
     assert child.status == 200, child.data
     covered = await api.call("POST", f"/draws/activities/{aid}/absences/{second.id}/undo",
                              token, {"reason": "专家已到场"})
@@ -227,14 +225,13 @@ async def test_a_supplement_that_cannot_start_leaves_nothing_and_a_later_one_wor
     # the evaluation is over: no draw may start, and the attempt leaves no clone behind
     await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(hours=6),
                                              eval_end=now - timedelta(minutes=1))
-    over = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {
-        "nonce": NONCE, "gather_at": (now + timedelta(minutes=30)).isoformat()})
+    over = await supplement(api, token, aid, gather_at=(now + timedelta(minutes=30)).isoformat())
     assert over.status == 400 and "评标结束时间" in over.message
     assert await DrawActivity.filter(parent_id=aid).count() == 0
     # the evaluation was extended: the places are still open to a 补抽
     await DrawActivity.filter(id=aid).update(eval_end=now + timedelta(hours=2))
-    again = await api.call("POST", f"/draws/activities/{aid}/supplement", token, {
-        "nonce": NONCE, "gather_at": (now + timedelta(minutes=30)).isoformat()})
+    again = await supplement(api, token, aid,
+                             gather_at=(now + timedelta(minutes=30)).isoformat())
     assert again.status == 200, again.data
     assert again.data["counts"]["waiting"] == 1
 
@@ -267,8 +264,7 @@ async def test_a_withdrawal_after_a_supplement_reaches_every_expert(
                            {"key": phone, "kind": "请假"})).status == 200
     await eventually(lambda: Invitation.filter(id=first.id, status=InvitationStatus.ABSENT
                                                ).exists(), timeout=10)
-    asked = await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                           {"nonce": NONCE})
+    asked = await supplement(api, token, aid)
     assert asked.status == 200 and asked.data["id"] == aid  # sealed: run out of sight
     await eventually(lambda: Invitation.filter(activity__parent_id=aid).exists(), timeout=10)
     child = await DrawActivity.get(parent_id=aid)

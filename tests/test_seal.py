@@ -15,7 +15,13 @@ from aiohttp.test_utils import TestClient
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification
 from models.people import Person, Role, RoleGrant
-from tests.draw_world import NONCE, ask_withdrawal, drawn, make_experts, the_results_unseal
+from tests.draw_world import (
+    ask_withdrawal,
+    drawn,
+    make_experts,
+    supplement,
+    the_results_unseal,
+)
 from tests.helpers import Api, Chat, eventually
 
 NOBODY = "13912345678"  # a phone no one drew
@@ -29,7 +35,8 @@ def alike(value: Any, own: int) -> Any:
     """A response with its ids and moments taken out (the two evaluations differ in those
     only, and are a day apart)."""
     if isinstance(value, dict):
-        return {k: "<id>" if k in IDS else alike(v, own) for k, v in value.items()}
+        return {"<id>" if str(k).isdigit() else k: "<id>" if k in IDS else alike(v, own)
+                for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [alike(v, own) for v in value]
     if isinstance(value, str) and MOMENT.match(value):
@@ -92,8 +99,7 @@ async def test_a_drawn_and_a_not_drawn_phone_look_alike_until_the_results_unseal
                                                ).exists(), timeout=10)
     assert await Notification.exists(kind="draw.absence_registered", person_id=first.person_id)
     # a 补抽 in each: one has a place to fill, the other none; both answer alike
-    asked = [await api.call("POST", f"/draws/activities/{aid}/supplement", token,
-                            {"nonce": NONCE}) for aid in (drawn_in, other)]
+    asked = [await supplement(api, token, aid) for aid in (drawn_in, other)]
     assert [a.status for a in asked] == [200, 200]
     assert alike(asked[0].data, drawn_in) == alike(asked[1].data, other)
     assert asked[0].data["id"] == drawn_in and asked[1].data["id"] == other

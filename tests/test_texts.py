@@ -89,6 +89,8 @@ SAMPLES: dict[str, object] = {
               "feedback": "pages/admin/feedback"},
     # the console's words: done/, line/, files/, labels, nav, yes_no; the word tables
     "invited": 12, "id": 42, "matching": 8, "n": 3, "field": "gather_at", "page": "home",
+    "more": 2, "pools": [{"activity": 12, "eval_start": "2026年11月23日 09:00", "pool": "main",
+                          "invited": True, "root": "9f2c4e1a7b3d5f60"}],
     "value": True, "key": "draft", "channel": "公众号模板消息", "meaning": "此人未关注公众号",
     "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
                     "progress": "已确认 2/5", "arrived": 0, "expected": 2}],

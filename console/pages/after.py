@@ -55,12 +55,17 @@ async def follow_up(request: web.Request) -> web.Response:
         made = await calls.call(draw_followups.supplement, calls.fields(
             draw_followups.SupplementIn, {
                 "regions": [r.strip() for r in regions] or None,
-                "gather_at": when(form, "gather_at") or None, "nonce": text(form, "nonce")}),
-            path=path)
+                "gather_at": when(form, "gather_at") or None}), path=path)
         if made.id == int(aid):  # the results are sealed: applied out of sight
             return redirect(request, f"/console/activities/{aid}",
                             done(request, "supplement_sealed"))
         return redirect(request, f"/console/activities/{made.id}", done(request, "supplement"))
+    if action == "supplement-start":
+        made = await calls.call(draw_followups.start_supplement, calls.fields(
+            draw_followups.SupplementStartIn, {"nonce": text(form, "nonce")}), path=path)
+        return redirect(request, f"/console/activities/{made.id}",
+                        done(request, "supplement_started" if made.id != int(aid)
+                             else "supplement_start_sealed"))
     if action == "undo":
         await calls.call(draw_followups.undo_absence, calls.fields(
             draw_followups.UndoIn, {"reason": text(form, "reason")}),

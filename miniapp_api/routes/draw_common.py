@@ -11,12 +11,12 @@ from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
 from models.draws import ActorRole, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
-from services.draws.absences import supplement_time_default
 from services.draws.counts import Counts
 from services.draws.notices import notice_contact
 from services.draws.oplog import Actor
 from services.draws.scope import AgencyRole, agency_role, visible_activity
 from services.draws.seal import SEAL_BEFORE
+from services.draws.supplements import supplement_time_default
 from services.draws.views import ActivityFile, activity_file
 
 TAG = "专家抽取"
@@ -61,6 +61,8 @@ class ConditionOut(Model):
     main_specialty: str
     alternate_specialty: str | None
     planned: int
+    pool_hash: str | None = Field(description="候选池摘要（核验时公布，开始抽取前已固定）")
+    alt_pool_hash: str | None = Field(description="备选专业候选池摘要")
 
 
 class CountsOut(Model):
@@ -74,6 +76,7 @@ class CountsOut(Model):
 class ActivityOut(Model):
     id: int
     project: str
+    kind: str = Field(description="normal 抽取 / supplement 补抽 / redraw 重新抽取 / reeval 复评")
     status: str
     status_title: str
     bid_open_at: datetime
@@ -131,7 +134,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
     """The activity as the agency sees it (`file`: already read with it)."""
     f = file or await activity_file(activity)
     return ActivityOut(
-        id=activity.id, project=f.project.name, status=activity.status,
+        id=activity.id, project=f.project.name, kind=activity.kind, status=activity.status,
         status_title=call.services.texts.word("draw_status", await display_status(
             call, activity)),
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
@@ -151,6 +154,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
                            contact=notice_contact(n), notes=n.notes) for n in f.notices],
         conditions=[ConditionOut(id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
                                  regions=c.regions, main_specialty=c.main_specialty,
-                                 alternate_specialty=c.alternate_specialty, planned=c.planned)
+                                 alternate_specialty=c.alternate_specialty, planned=c.planned,
+                                 pool_hash=c.pool_hash, alt_pool_hash=c.alt_pool_hash)
                     for c in f.conditions],
         counts=counts_out(f.counts))

@@ -37,8 +37,12 @@ class SupplementIn(Model):
     regions: list[str] | None = Field(default=None, description="不填则按原条件的地区")
     gather_at: datetime | None = Field(default=None, description=(
         "新的集合时间；不填则沿用原集合时间（原集合时间已过时必填，且须晚于现在）"))
+
+
+class SupplementStartIn(Model):
     nonce: str = Field(min_length=4, max_length=32, description=(
-        "经办人输入的随机串（4-32位）：与服务器种子共同决定补抽顺序，任何一方都无法单独操纵"))
+        "经办人输入的随机串（4-32位）：与准备补抽时已公布摘要的种子和候选池共同决定补抽顺序，"
+        "任何一方都无法单独操纵"))
 
 
 class UndoIn(Model):
@@ -80,13 +84,23 @@ async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
 
 
 @api.route("POST", "/draws/activities/{activity_id}/supplement", access=AGENCY,
-           body=SupplementIn, response=ActivityOut,
-           summary="补抽（按原条件或调整地区，可改集合时间；补抽专家在结果中标 *）", tag=TAG)
+           body=SupplementIn, response=ActivityOut, tag=TAG,
+           summary=("准备补抽（按原条件或调整地区，可改集合时间）：返回补抽活动及其已公布摘要的种子和"
+                    "候选池，再用随机串启动；结果解封前按同样方式受理，返回原活动"))
 async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
     child = await call.domain.draw_followups.supplement(
         await activity_in_path(call), call.now, actor(call), regions=body.regions,
-        gather_at=body.gather_at, nonce=body.nonce)
+        gather_at=body.gather_at)
     return await activity_out(call, child)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/supplement/start", access=AGENCY,
+           body=SupplementStartIn, response=ActivityOut, tag=TAG,
+           summary="启动已准备的补抽（补抽专家在结果中标 *）；结果解封前按同样方式受理，返回原活动")
+async def start_supplement(call: Call, body: SupplementStartIn) -> ActivityOut:
+    started = await call.domain.draw_followups.start_supplement(
+        await activity_in_path(call), body.nonce, call.now, actor(call))
+    return await activity_out(call, started)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/absences/{invitation_id}/undo",

@@ -11,6 +11,7 @@ from miniapp_api.schemas import Model
 from models.draws import Invitation, Notice
 from models.people import Role
 from services.draws.notices import notice_contact
+from services.draws.proofs import memberships
 
 api = Api()
 TAG = "评标邀请"
@@ -58,3 +59,25 @@ async def reply(call: Call, body: ReplyIn) -> InvitationOut:
                                                call.caller.need_person().id, body.choice,
                                                call.now, body.reason, via="miniapp")
     return invitation_out(outcome.invitation, outcome.notice)
+
+
+class PoolProofOut(Model):
+    activity_id: int
+    eval_start: datetime
+    pool: str = Field(description="main 主专业候选池 / alt 备选专业候选池")
+    invited: bool = Field(description="是否被抽中邀请")
+    proof: dict[str, object] = Field(description=(
+        "默克尔证明：审计人员可用 expertbot audit --proof 核验，"
+        "与抽取开始前公布的候选池摘要一致"))
+
+
+class PoolProofsOut(Model):
+    pools: list[PoolProofOut]
+
+
+@api.route("GET", "/expert/pools", access=EXPERT, response=PoolProofsOut, tag=TAG,
+           summary="我进入过哪些抽取的候选池（结果解封后可查，近180天），每项附可核验的证明")
+async def my_pools(call: Call) -> PoolProofsOut:
+    return PoolProofsOut(pools=[PoolProofOut(
+        activity_id=m.activity_id, eval_start=m.eval_start, pool=m.pool, invited=m.invited,
+        proof=m.proof) for m in await memberships(call.caller.need_person().id, call.now)])

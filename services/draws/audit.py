@@ -1,15 +1,15 @@
 """The draw's randomness, and its audit.
 
-When the trading centre verifies the activity, a 256-bit seed is made and only its SHA-256
-is shown (to the agency and the verifier): the server is committed to it before any pool is
-fixed. At the start the agency's handler enters a value of their own (the nonce), which the
-server cannot choose; the order's key is SHA-256(seed ":" nonce), so no one party can steer
-it. Each
-condition's candidate pool is fixed (sorted expert ids, hashed) when it is first needed, and
-its order is the pool sorted by HMAC-SHA256(seed, "<condition>:<pool>:<expert>"). After the
-draw the seed is revealed: anyone holding the pools can re-derive the order and check that
-every invitation and every skipped candidate took the next position, none jumped the queue,
-and that the recorded pools are the ones whose hashes were published."""
+When the trading centre verifies the activity, a 256-bit seed is made and each condition's
+candidate pools are fixed; only their hashes are shown (the seed's SHA-256, each pool's
+Merkle root: services/draws/commit.py). At the start the agency's handler enters a value of
+their own (the nonce), which the server cannot choose; the order's key is
+SHA-256(seed ":" nonce), so no one party can steer it. A pool's order is the pool sorted by
+HMAC-SHA256(key, "<condition>:<pool>:<expert>"). After the draw the seed is revealed: anyone
+holding the pools can re-derive the order and check that every invitation and every skipped
+candidate took the next position, that the pools are the ones whose roots were published
+before the start, and that every skip is borne out by the record it names
+(services/draws/skips.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from models.draws import PoolName
+from services.draws.merkle import pool_root
 
 
 def new_seed() -> str:
@@ -31,8 +32,8 @@ def seed_hash(seed: str) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()
 
 
-def pool_hash(condition_id: int, pool_name: str, expert_ids: Sequence[int]) -> str:
-    """The hash of a pool: its condition, its name and its sorted expert ids."""
+def flat_pool_hash(condition_id: int, pool_name: str, expert_ids: Sequence[int]) -> str:
+    """A pool's hash as draws before Merkle roots recorded it (their audit still holds)."""
     body = f"{condition_id}:{pool_name}:" + ",".join(str(i) for i in sorted(expert_ids))
     return hashlib.sha256(body.encode()).hexdigest()
 
@@ -69,6 +70,12 @@ class PoolRecord:
     # rank -> why that candidate was passed over, with the record that shows it
     # (unavailable:<unavailability id>, booked:<activity id>, invited:<invitation id>)
     skipped: dict[int, str] = field(default_factory=dict)
+    # the root published before the start (the log), when known; else published_hash
+    committed: str | None = None
+    # rank -> the record each skip names, as read (services/draws/skips.py)
+    evidence: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # rank -> what is wrong with that skip's reason, if anything
+    skip_problems: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,9 +95,14 @@ def audit(seed: str, published_seed_hash: str, pools: list[PoolRecord],
         problems.append("the revealed seed does not match the hash published before the draw")
     for pool in pools:
         label = f"condition {pool.condition_id} ({pool.name} pool)"
-        if pool_hash(pool.condition_id, pool.name, pool.expert_ids) != pool.published_hash:
-            problems.append(f"{label}: the pool does not match its published hash")
+        published = pool.committed or pool.published_hash
+        if published not in (pool_root(pool.condition_id, pool.name, pool.expert_ids),
+                             flat_pool_hash(pool.condition_id, pool.name, pool.expert_ids)):
+            problems.append(f"{label}: the pool is not the one whose hash was published "
+                            "before the draw started (a member added or dropped)")
             continue
+        problems += [f"{label}: position {rank}: {why}"
+                     for rank, why in sorted(pool.skip_problems.items())]
         derived = order(draw_key(seed, nonce), pool.condition_id, pool.name, pool.expert_ids)
         ranks = sorted(pool.used)
         if ranks != list(range(len(ranks))):
@@ -105,26 +117,42 @@ def audit(seed: str, published_seed_hash: str, pools: list[PoolRecord],
 
 def export_record(activity_id: int, seed: str, published_seed_hash: str,
                   pools: list[PoolRecord], log: list[dict[str, Any]] | None = None,
-                  nonce: str = "") -> dict[str, object]:
+                  nonce: str = "", facts: dict[str, Any] | None = None) -> dict[str, object]:
     """Everything an auditor needs, as JSON (expert ids, never names): the seed, its
-    published hash and the handler's nonce, every pool with its used positions and why
-    each skipped candidate was skipped, and the activity's operation log (names masked)."""
+    published hash and the handler's nonce, every pool with the root published before the
+    start, its used positions, why each skipped candidate was skipped and the record that
+    shows it, the draw's own facts the skips are checked against, and the activity's
+    operation log (names masked)."""
     return {"activity_id": activity_id, "seed": seed, "seed_hash": published_seed_hash,
-            "nonce": nonce, "log": log or [],
+            "nonce": nonce, "log": log or [], "activity": facts or {},
             "pools": [{"condition_id": p.condition_id, "name": p.name,
                        "expert_ids": p.expert_ids, "hash": p.published_hash,
+                       "committed": p.committed,
                        "used": {str(k): v for k, v in sorted(p.used.items())},
-                       "skipped": {str(k): v for k, v in sorted(p.skipped.items())}}
+                       "skipped": {str(k): v for k, v in sorted(p.skipped.items())},
+                       "evidence": {str(k): v for k, v in sorted(p.evidence.items())}}
                       for p in pools]}
 
 
 def import_record(data: dict[str, Any]) -> tuple[str, str, list[PoolRecord], str]:
-    """The inverse of export_record: seed, published hash, pools, nonce."""
-    pools = [PoolRecord(int(p["condition_id"]), cast(PoolName, str(p["name"])),
-                        [int(i) for i in p["expert_ids"]], str(p["hash"]),
-                        {int(k): int(v) for k, v in p["used"].items()},
-                        {int(k): str(v) for k, v in p.get("skipped", {}).items()})
-             for p in data["pools"]]
+    """The inverse of export_record: seed, published hash, pools (each skip checked
+    against the evidence it carries), nonce."""
+    from services.draws.skips import skip_problem
+
+    facts = data.get("activity") or {}
+    pools = []
+    for p in data["pools"]:
+        pool = PoolRecord(int(p["condition_id"]), cast(PoolName, str(p["name"])),
+                          [int(i) for i in p["expert_ids"]], str(p["hash"]),
+                          {int(k): int(v) for k, v in p["used"].items()},
+                          {int(k): str(v) for k, v in p.get("skipped", {}).items()},
+                          p.get("committed"),
+                          {int(k): dict(v) for k, v in p.get("evidence", {}).items()})
+        if facts:
+            pool.skip_problems = {rank: why for rank, reason in pool.skipped.items()
+                                  if (why := skip_problem(reason, pool.used[rank],
+                                                          pool.evidence.get(rank, {}), facts))}
+        pools.append(pool)
     return str(data["seed"]), str(data["seed_hash"]), pools, str(data.get("nonce", ""))
 
 

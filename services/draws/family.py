@@ -83,7 +83,7 @@ async def open_places(root_ids: list[int]) -> dict[int, dict[int, int]]:
             open_[original] = open_.get(original, 0) + 1
     # what each 补抽 covers: its planned places while it draws; once ended, the experts who
     # confirmed (an exhausted 补抽 leaves the rest open; its own absences counted above)
-    drawing = (DrawStatus.VERIFIED, DrawStatus.DRAWING, DrawStatus.PAUSED)
+    drawing = (DrawStatus.DRAWING, DrawStatus.PAUSED)  # (prepared and not started: not yet)
     for condition_id, source_id, planned, status in await Condition.filter(
             source_id__in=list(activity_of), activity__kind=SUPPLEMENT
     ).values_list("id", "source_id", "planned", "activity__status"):

@@ -9,9 +9,8 @@ from tortoise.transactions import in_transaction
 
 from models.draws import Condition, DrawActivity, DrawStatus
 from services.common.errors import Conflict
-from services.draws.audit import new_seed, pool_hash, seed_hash
+from services.draws.commit import commit, commit_condition
 from services.draws.oplog import Actor, record, require_reason
-from services.draws.pool import candidate_pool, original_experts
 from services.draws.setup import notify_agency
 from services.draws.waves import RUNNING, Waves
 
@@ -19,9 +18,9 @@ from services.draws.waves import RUNNING, Waves
 class Lifecycle(Waves):
     async def start(self, activity_id: int, now: datetime, actor: Actor,
                     nonce: str = "") -> DrawActivity:
-        """Fix the pools and invite the first wave. The seed was committed (its hash shown)
-        when the activity was verified; the handler's `nonce` is mixed in now, so neither
-        the server nor the agency alone chooses the order."""
+        """Invite the first wave. The seed and the pools were committed (their hashes shown)
+        when the activity was verified (a 补抽: prepared); the handler's `nonce` is mixed in
+        now, so neither the server nor the agency alone chooses the order."""
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status != DrawStatus.VERIFIED:
@@ -30,15 +29,12 @@ class Lifecycle(Waves):
             # until the evaluation ends; its results are sealed until T-30 either way
             if now >= activity.eval_end:
                 raise Conflict("draw.evaluation_over", eval_end=activity.eval_end)
-            for condition in await Condition.filter(activity_id=activity.id):
-                pool = (await original_experts(condition) if activity.kind == "reeval"
-                        else await candidate_pool(activity, condition, condition.main_specialty))
-                condition.pool, condition.pool_hash = pool, pool_hash(condition.id, "main", pool)
-                await condition.save(update_fields=["pool", "pool_hash"])
+            for condition in await Condition.filter(activity_id=activity.id, pool=None):
+                # verified before pools were committed at verification: fixed now, as then
+                await commit_condition(activity, condition)
+            if activity.seed is None:
+                await commit(activity)
             activity.status, activity.started_at = DrawStatus.DRAWING, now
-            if activity.seed is None:  # a 补抽 (verified with its parent): committed now
-                activity.seed = new_seed()
-                activity.seed_hash = seed_hash(activity.seed)
             activity.nonce = nonce.strip()[:32] or None
             await activity.save(update_fields=["status", "started_at", "seed", "seed_hash",
                                                "nonce"])

@@ -88,6 +88,18 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     return sorted(set(pool))
 
 
+async def avoided(activity: DrawActivity, expert_ids: list[int]) -> set[int]:
+    """Those of these experts the activity avoids now (candidate_pool's rules, read again:
+    an expert may have changed unit or declared an avoidance unit since the pool was
+    committed)."""
+    codes, names, persons, experts = await _avoidance(activity)
+    declared = set(await column(ExpertAvoidUnit.filter(expert_id__in=expert_ids).filter(
+        Q(credit_code__in=list(codes)) | Q(unit_name__in=list(names))), "expert_id"))
+    return {p.id for p in await ExpertProfile.filter(id__in=expert_ids)
+            if p.unit_credit_code in codes or p.work_unit in names or p.person_id in persons
+            or p.id in experts or p.id in declared}
+
+
 async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
                  confirmed_only: bool = False) -> dict[int, int]:
     """Those confirmed (or, unless `confirmed_only`, invited and still in their window) for
@@ -109,7 +121,8 @@ async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
 async def blocked(activity: DrawActivity, expert_ids: list[int],
                   now: datetime) -> dict[int, str]:
     """Why each of these experts cannot be invited now, if they cannot, with what an auditor
-    needs to check it: "inactive", "unavailable:<unavailability id>" (a declared day off on
+    needs to check it: "inactive", "avoided" (since the pool was committed: a new unit, an
+    avoidance unit declared), "unavailable:<unavailability id>" (a declared day off on
     an evaluation day), "booked:<activity id>" (confirmed or invited for an overlapping
     time there), "invited:<invitation id>" (by this activity already)."""
     if not expert_ids:
@@ -119,6 +132,8 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
     for expert_id in expert_ids:
         if expert_id not in profiles or not profiles[expert_id].active:
             out[expert_id] = "inactive"
+    for expert_id in await avoided(activity, expert_ids):
+        out.setdefault(expert_id, "avoided")
     persons = {p.person_id: p.id for p in profiles.values()}
     first, last = eval_days(activity)
     for person_id, day_off in await Unavailability.filter(

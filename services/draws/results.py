@@ -21,8 +21,10 @@ from models.experts import ExpertProfile
 from models.people import Person
 from services.common.links import Links
 from services.draws.audit import AuditReport, PoolRecord, audit
+from services.draws.commit import published_roots
 from services.draws.family import family
 from services.draws.seal import RESULT_LINK, require_unsealed
+from services.draws.skips import activity_facts, evidence_of, skip_problem
 
 RESULT_LINK_TTL = timedelta(hours=1)
 
@@ -83,8 +85,10 @@ def result_link(links: Links, activity: DrawActivity, person_id: int,
 
 
 async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
-    """What the draw recorded for every pool of the activity (for the auditor)."""
+    """What the draw recorded for every pool of the activity (for the auditor), with the
+    roots published before its start and every skip checked against its record."""
     records = []
+    committed, facts = await published_roots(activity), activity_facts(activity)
     for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
         pools: tuple[tuple[PoolName, list[int] | None, str | None], ...] = (
             ("main", condition.pool, condition.pool_hash),
@@ -96,9 +100,16 @@ async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
                         .values_list("rank", "expert_id"))
             skipped = await SkippedCandidate.filter(condition_id=condition.id, pool=name)
             used.update({s.rank: s.expert_id for s in skipped})
-            records.append(PoolRecord(condition.id, name, list(pool), digest,
-                                      {int(k): int(v) for k, v in used.items()},
-                                      {s.rank: s.reason for s in skipped}))
+            record = PoolRecord(condition.id, name, list(pool), digest,
+                                {int(k): int(v) for k, v in used.items()},
+                                {s.rank: s.reason for s in skipped},
+                                committed.get((condition.id, name)))
+            for s in skipped:
+                record.evidence[s.rank] = await evidence_of(activity, s.expert_id, s.reason)
+                why = skip_problem(s.reason, s.expert_id, record.evidence[s.rank], facts)
+                if why:
+                    record.skip_problems[s.rank] = why
+            records.append(record)
     return records
 
 

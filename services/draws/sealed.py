@@ -1,9 +1,9 @@
 """What the agency asks while the results are sealed, applied out of its sight: a phone
-registered absent (it takes effect only if the phone is a confirmed expert's) and a 补抽
-(it draws only if an absence left a place). The request answers alike and costs alike
-either way; the log keeps it as pending, and the sweep (nudged at once by a job) applies
-it, so a lost job loses nothing. What came of it is in the log's detail, shown to the agency
-once the results unseal (docs/seal.md)."""
+registered absent (it takes effect only if the phone is a confirmed expert's), a 补抽
+prepared (only if an absence left a place) and started (only if one was prepared). The
+request answers alike and costs alike either way; the log keeps it as pending, and the sweep
+(nudged at once by a job) applies it, so a lost job loses nothing. What came of it is in the
+log's detail, shown to the agency once the results unseal (docs/seal.md)."""
 
 from __future__ import annotations
 
@@ -13,27 +13,33 @@ from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
-from models.draws import ActorRole, DrawActivity, DrawLog, InvitationStatus
+from models.draws import ActorRole, Condition, DrawActivity, DrawLog, InvitationStatus
 from models.draws import Invitation as InvitationRow
 from services.common.errors import DomainError
-from services.draws.absences import Absences
 from services.draws.family import family, open_places
-from services.draws.oplog import Actor
+from services.draws.oplog import SYSTEM, Actor
+from services.draws.supplements import Supplements
 
 log = logging.getLogger(__name__)
-SEALED_ACTIONS = ("absence_phone", "supplement_request")
+SEALED_ACTIONS = ("absence_phone", "supplement_request", "supplement_start")
 LOOK_BACK = timedelta(days=2)  # pending requests are found again this far back
 RETRY_APPLYING = timedelta(minutes=5)  # one claimed but never finished (a process died)
 
 
-class SealedRequests(Absences):
+class SealedRequests(Supplements):
     async def apply_pending(self, now: datetime) -> int:
         """Apply the sealed requests still pending; returns how many."""
         done = 0
+        behind: set[int] = set()  # activities with an earlier request not finished yet
         for entry in await DrawLog.filter(action__in=SEALED_ACTIONS,
                                           at__gte=now - LOOK_BACK).order_by("id"):
+            if "pending" not in (entry.detail or {}) or entry.activity_id in behind:
+                continue
+            # in order per activity: a 补抽 is started only after it was prepared
             if await self._claim(entry.id, now):
                 done += await self._apply(await DrawLog.get(id=entry.id), now)
+            else:
+                behind.add(entry.activity_id)
         return done
 
     @staticmethod
@@ -56,8 +62,10 @@ class SealedRequests(Absences):
         if entry.action == "absence_phone":
             outcome = await self._apply_absence(activity, int(detail["pending"]),
                                                 entry.reason or "缺席", now)
-        else:
+        elif entry.action == "supplement_request":
             outcome = await self._apply_supplement(activity, detail, now)
+        else:
+            outcome = await self._apply_start(activity, detail, now)
         await DrawLog.filter(id=entry.id).update(detail={
             k: v for k, v in {**detail, **outcome}.items() if k not in ("pending", "applying")})
         return 1
@@ -77,14 +85,25 @@ class SealedRequests(Absences):
         need = (await open_places([activity.id])).get(activity.id, {})
         if not need:
             return {"child": None, "places": 0}
-        role, person_id, shown = detail["by"]
         gather_at = datetime.fromisoformat(detail["gather_at"]) if detail.get("gather_at") \
             else None
+        child = await self._prepare(activity, need, detail.get("regions"), gather_at,
+                                    SYSTEM, now, logged=False)
+        return {"child": child.id, "places": sum(need.values()),
+                "seed_hash": child.seed_hash, "pools": {
+                    str(c.id): {"main": c.pool_hash, "alt": c.alt_pool_hash}
+                    for c in await Condition.filter(activity_id=child.id)}}
+
+    async def _apply_start(self, activity: DrawActivity, detail: dict[str, Any],
+                           now: datetime) -> dict[str, Any]:
+        child = await self.prepared(activity)
+        if child is None:
+            return {"child": None}
+        role, person_id, shown = detail["by"]
         try:
-            child = await self._supplement(
-                activity, need, detail.get("regions"), gather_at, str(detail.get("nonce", "")),
-                Actor(cast(ActorRole, role), person_id, shown), now, logged=False)
+            await self.engine.start(child.id, now, Actor(cast(ActorRole, role), person_id,
+                                                          shown), str(detail.get("nonce", "")))
         except DomainError as exc:  # e.g. the evaluation is over: its places stay open
-            log.info("sealed 补抽 for activity %s not started: %s", activity.id, exc.code)
-            return {"child": None, "places": sum(need.values()), "refused": exc.code}
-        return {"child": child.id, "places": sum(need.values())}
+            log.info("sealed 补抽 %s not started: %s", child.id, exc.code)
+            return {"child": child.id, "refused": exc.code}
+        return {"child": child.id}

@@ -29,6 +29,7 @@ from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, DomainError, NotFound
 from services.common.pii import Vault
 from services.draws.audit import new_seed, seed_hash
+from services.draws.commit import commit
 from services.draws.evidence import notify_verifiers, require_evidence
 from services.draws.oplog import Actor, record, require_reason
 from services.draws.seal import check_hidden
@@ -299,8 +300,10 @@ class DrawSetup:
             if not updated:
                 raise Conflict("draw.not_waiting_verification")
             await activity.refresh_from_db()
+            # approved: the seed and the pools are committed now, before the handler's value
+            published = await commit(activity) if approve else {}
             await record(activity, actor, "verify" if approve else "refuse", now,
-                         activity.refuse_reason)
+                         activity.refuse_reason, **published)
             await notify_agency(change, activity, "draw.verified" if approve
                                 else "draw.refused", reason=activity.refuse_reason or "")
         return activity

@@ -19,9 +19,10 @@ from models.draws import (
     SkippedCandidate,
 )
 from services.common.clock import china_time
-from services.draws.audit import POOLS, draw_key, order, pool_hash
+from services.draws.audit import POOLS, draw_key, order
 from services.draws.calls import DrawCalls, invitation_key
 from services.draws.counts import Counts, draw_counts
+from services.draws.merkle import pool_root
 from services.draws.notices import answer_params, invitation_params
 from services.draws.pool import blocked, candidate_pool
 from services.draws.seal import unseal_at
@@ -143,7 +144,7 @@ class Waves:
             main = set(condition.pool or [])
             pool = await candidate_pool(activity, condition, condition.alternate_specialty,
                                         exclude=main)
-            condition.alt_pool, condition.alt_pool_hash = pool, pool_hash(condition.id, "alt",
+            condition.alt_pool, condition.alt_pool_hash = pool, pool_root(condition.id, "alt",
                                                                           pool)
             await condition.save(update_fields=["alt_pool", "alt_pool_hash"])
         return list(condition.alt_pool)
