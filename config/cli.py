@@ -1,5 +1,5 @@
 """The `expertbot` command: serve, worker, migrate, demo, menu, audit, doctor, reconcile,
-route, makemigrations."""
+route, import-regions, makemigrations."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import asyncio
 
 from config.cli_audit import add_parser as add_audit
 from config.cli_reconcile import add_parser as add_reconcile
+from config.cli_reference import add_parser as add_import_regions
 from config.cli_route import add_parser as add_route
 from config.logging_setup import setup_logging
 from config.metrics_dir import use_metrics_dir
@@ -51,11 +52,14 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
+    from config.cli_reference import seed_reference
     from config.database import run_migrations
 
     settings, _ = settings_or_exit()
     setup_logging(settings.log_level, settings.logs_as)
     asyncio.run(run_migrations(settings))
+    if asyncio.run(seed_reference(settings)):
+        print("  loaded the administrative divisions (expertbot import-regions updates them)")
     print("database is up to date")
 
 
@@ -138,6 +142,7 @@ def main(argv: list[str] | None = None) -> None:
                    ).set_defaults(func=cmd_doctor)
     add_reconcile(sub)
     add_route(sub)
+    add_import_regions(sub)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)
     mk.set_defaults(func=cmd_makemigrations)

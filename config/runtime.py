@@ -4,6 +4,7 @@ The composition root (config.app, config.worker) hands each edge the part it use
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import aiohttp
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
-from bot.background import Background
+from bot.background import Background, cancel_and_wait
 from bot.channels import Channels
 from bot.engine import Engine
 from bot.notify_texts import NotifyTexts
@@ -64,6 +65,7 @@ from services.people.codes import VerificationCodes
 from services.people.persons import People
 from services.people.realname import RealNameCheck
 from services.people.registration import Registration
+from services.reference.regions import keep_fresh, load_regions
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,6 +169,9 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         arq = make_arq(redis_url, settings)
         stack.push_async_callback(arq.aclose)
         await stack.enter_async_context(database(settings))
+        await load_regions()  # reference data every process reads without awaiting
+        refresh = asyncio.create_task(keep_fresh(), name="regions")
+        stack.push_async_callback(cancel_and_wait, refresh)
         background = Background()
         stack.push_async_callback(background.drain, 10.0)
         http = aiohttp.ClientSession(

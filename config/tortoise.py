@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "models.payments",
     "models.draws",
     "models.reconciliation",
+    "models.reference",
 ]
 
 

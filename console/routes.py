@@ -12,6 +12,7 @@ from console import pages
 from console.app import PAGE_TABLE, guarded
 from console.context import PAGES
 from services.common.clock import CHINA, china_time
+from services.reference.regions import regions
 
 HERE = Path(__file__).parent
 assert pages  # imported for the pages it registers
@@ -24,6 +25,8 @@ def create_console() -> web.Application:
     app[PAGES].filters["china_time"] = china_time
     # a moment as a datetime-local input shows it: China time, to the minute
     app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"
+    # a region code as a person reads it: 广东省韶关市
+    app[PAGES].filters["region"] = lambda code: regions().full_name(code) if code else ""
     for spec in PAGE_TABLE:
         if spec.method == "GET":
             app.router.add_get(spec.path, guarded(spec))  # HEAD too

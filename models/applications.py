@@ -70,7 +70,7 @@ class Application(Model):
     version = fields.IntField(default=1)  # +1 at every (re)submission
     # the form's sections (miniapp_api schemas)
     data: dict[str, Any] = fields.JSONField(default=dict)
-    region = fields.CharField(max_length=4, null=True, db_index=True)  # residence city
+    region = fields.CharField(max_length=6, null=True, db_index=True)  # residence (city or county)
     industry = fields.CharField(max_length=16, null=True)  # of the primary specialty
     # [{"code", "primary": bool, "admitted": bool | None}]
     specialties: list[Any] = fields.JSONField(default=list)

@@ -188,7 +188,7 @@ class Condition(Model):
         "models.Notice", related_name="conditions", on_delete=fields.RESTRICT, db_index=True)
     notice_id: int  # the column, read without a query
     region_mode = fields.CharField(max_length=12, default="residence")  # RegionMode
-    regions: list[str] = fields.JSONField()  # city codes
+    regions: list[str] = fields.JSONField()  # region codes (province, city or county)
     main_specialty = fields.CharField(max_length=8)
     alternate_specialty = fields.CharField(max_length=8, null=True)
     title_level = fields.CharField(max_length=8, null=True)

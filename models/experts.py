@@ -15,8 +15,8 @@ class ExpertProfile(Model):
     person_id = fields.BigIntField(unique=True)
     expert_number = fields.CharField(max_length=32, unique=True)
     active = fields.BooleanField(default=True, db_index=True)  # False: deregistered
-    region = fields.CharField(max_length=4, db_index=True)  # residence city (常驻地区)
-    willing_regions: list[str] = fields.JSONField(default=list)  # 意愿评标区 (city codes)
+    region = fields.CharField(max_length=6, db_index=True)  # residence (常驻地区): city or county
+    willing_regions: list[str] = fields.JSONField(default=list)  # 意愿评标区 (city or county codes)
     work_unit = fields.CharField(max_length=128)
     unit_credit_code = fields.CharField(max_length=18, null=True, db_index=True)
     title_level = fields.CharField(max_length=8, null=True)  # 初级 / 中级 / 副高 / 正高

@@ -20,7 +20,8 @@ TENDERER = ("某市第一中学", demo_credit_code(50))
 
 async def make_experts(client: TestClient, count: int, *, first: int = 1000,
                        region: str = "4401", specialty: str = "A0401",
-                       unit_code: str | None = None) -> list[ExpertProfile]:
+                       unit_code: str | None = None, willing: tuple[str, ...] | None = None
+                       ) -> list[ExpertProfile]:
     """`count` formal experts who follow the official account (openid o_ex_<n>) and use the
     mini-program (mp_ex_<n>)."""
     vault = client.app[DOMAIN].vault
@@ -39,7 +40,8 @@ async def make_experts(client: TestClient, count: int, *, first: int = 1000,
                                     person_id=person.id, bound_at=datetime.now(UTC))
         profile = await ExpertProfile.create(
             person_id=person.id, expert_number=f"T-{n}", region=region,
-            willing_regions=[region], work_unit=f"单位{n}",
+            willing_regions=list(willing if willing is not None else (region,)),
+            work_unit=f"单位{n}",
             unit_credit_code=unit_code or demo_credit_code(n), title_level="正高",
             industry="住建")
         await ExpertSpecialty.create(expert=profile, code=specialty, is_primary=True)
@@ -53,8 +55,11 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
                    eval_in: timedelta = timedelta(days=2), specialty: str = "A0401",
                    alternate: str | None = None, response_minutes: int = 10,
                    verify: bool = True, contact_phone: str = "020-12345678",
-                   on_site: bool = False) -> tuple[int, str]:
-    """A verified activity (or only submitted); returns its id and the handler's token."""
+                   on_site: bool = False, regions: tuple[str, ...] = ("4401",),
+                   region_mode: str = "residence", submitted: bool = True
+                   ) -> tuple[int, str]:
+    """A verified activity (or only submitted, or a draft); returns its id and the
+    handler's token."""
     token = await api.login(demo["handler"].mp_openid)
     now = datetime.now(UTC)
     project = await api.call("POST", "/draws/projects", token, {
@@ -79,11 +84,14 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
     assert notice.status == 200, notice.data
     for count in planned or [total]:
         condition = await api.call("POST", f"/draws/activities/{aid}/conditions", token, {
-            "notice_id": notice.data["notices"][0]["id"], "regions": ["4401"],
-            "main_specialty": specialty, "alternate_specialty": alternate, "planned": count})
+            "notice_id": notice.data["notices"][0]["id"], "regions": list(regions),
+            "region_mode": region_mode, "main_specialty": specialty,
+            "alternate_specialty": alternate, "planned": count})
         assert condition.status == 200, condition.data
-    submitted = await submit(api, token, aid)
-    assert submitted.status == 200, submitted.data
+    if not submitted:
+        return aid, token
+    sent = await submit(api, token, aid)
+    assert sent.status == 200, sent.data
     if verify:
         verifier = await api.login(demo["verifier"].mp_openid)
         verified = await api.call("POST", f"/verify/activities/{aid}", verifier,
@@ -150,8 +158,8 @@ async def drawn(api: Api, chat: Chat, demo: dict, total: int = 2,
 
 async def the_results_unseal(aid: int, now: datetime) -> None:
     """GD-DRAW: results unseal 30 minutes before the evaluation. Here the gathering was ten
-    minutes ago and the evaluation starts in twenty: unsealed, and nobody absent yet (the
-    worker's sweep finds an absence only 30 minutes after the gathering)."""
+    minutes ago and the evaluation starts in twenty: unsealed, and nobody registered absent
+    (only the agency registers an absence)."""
     await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=20),
                                              eval_end=now + timedelta(hours=6))
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=10))

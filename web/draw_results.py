@@ -39,7 +39,7 @@ async def page(request: web.Request) -> web.Response:
     texts = request.app[TEXTS]
     experts = [{"name": r.name, "number": r.expert_number, "unit": r.work_unit,
                 "specialty": tree.path_name(r.specialty), "code": r.shown_code,
-                "situation": texts.word("situation", r.situation)} for r in rows]
+                "situation": r.said(texts)} for r in rows]
     return render(request, "draw_result.html", project=project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
                   printed=china_time(now))

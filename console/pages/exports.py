@@ -17,6 +17,12 @@ from console.invoke import fields
 from console.xlsx import sheet, xlsx
 from miniapp_api.framework import Call
 from miniapp_api.routes import admin_desk, attendance, drawing, review
+from services.reference.regions import regions
+
+
+def place(code: str | None) -> str:
+    """A region code as a person reads it (广东省广州市)."""
+    return regions().full_name(code) if code else ""
 
 PAGE = 1000
 
@@ -39,7 +45,7 @@ async def results(request: web.Request) -> web.Response:
 async def review_queue(request: web.Request) -> web.Response:
     listed, texts = await api(request).call(review.queue), request.app[CONSOLE].texts
     return await xlsx(texts, "review", [sheet(texts, "review", [
-        (a.id, a.batch, a.applicant, a.phone, a.region, a.industry, a.stage, a.submitted_at)
+        (a.id, a.batch, a.applicant, a.phone, place(a.region), a.industry, a.stage, a.submitted_at)
         for a in listed.applications])])
 
 
@@ -61,7 +67,7 @@ async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[
 
 @page("GET", "/batches/{batch_id}/applications.xlsx", uses=admin_desk.batch_applications)
 async def applications(request: web.Request) -> web.Response:
-    rows = [(a.id, a.applicant, a.id_number, a.kind, a.status_title, a.region, a.industry,
+    rows = [(a.id, a.applicant, a.id_number, a.kind, a.status_title, place(a.region), a.industry,
              a.last_step, a.last_reason, a.last_at) async for a in _pages(
         request, admin_desk.batch_applications, admin_desk.PageQuery, "applications",
         dict(request.match_info))]
@@ -72,7 +78,7 @@ async def applications(request: web.Request) -> web.Response:
 
 @page("GET", "/experts.xlsx", uses=admin_desk.experts)
 async def experts(request: web.Request) -> web.Response:
-    rows = [(e.expert_number, e.name, e.phone, e.region, e.industry, e.title_level,
+    rows = [(e.expert_number, e.name, e.phone, place(e.region), e.industry, e.title_level,
              e.work_unit, e.specialties, e.active) async for e in _pages(
         request, admin_desk.experts, admin_desk.PageQuery, "experts")]
     texts = request.app[CONSOLE].texts

@@ -26,6 +26,7 @@ from miniapp_api.routes import (
     me,
     payments,
     projects,
+    reference,
     review,
     roles,
     subscriptions,
@@ -35,7 +36,7 @@ from miniapp_api.routes import (
 MODULES = (auth, me, subscriptions, applications, review, expert, education, lessons,
            marking, payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
            draw_followups, attendance, verify, draw_log, roles, admin, admin_desk, admin_bills,
-           invoices, feedback_desk)
+           invoices, feedback_desk, reference)
 
 
 def api() -> Api:

@@ -34,7 +34,8 @@ from services.common.errors import Conflict
 from services.common.texts import china_date
 from services.documents.form_sheet import sheet
 from services.documents.pdf import pledge_of, pledge_pdf, review_form_pdf
-from services.reference.catalogue import catalogue, regions
+from services.reference.catalogue import catalogue
+from services.reference.regions import regions
 
 api = Api()
 TAG = "申报"
@@ -52,7 +53,7 @@ SpecialtyNode.model_rebuild()
 
 class CatalogueOut(Model):
     specialties: list[SpecialtyNode]
-    regions: dict[str, str]
+    regions: dict[str, str] = Field(description="省与市州的代码和名称（区县见 /reference/regions）")
 
 
 class BatchOut(Model):
@@ -174,7 +175,8 @@ def _tree(code: str | None) -> list[SpecialtyNode]:
 @api.route("GET", "/catalogue", access=Access.PUBLIC, response=CatalogueOut,
            summary="评标专业目录（大类别、一级、二级、三级）与地区代码", tag=TAG)
 async def get_catalogue(call: Call) -> CatalogueOut:
-    return CatalogueOut(specialties=_tree(None), regions=regions())
+    return CatalogueOut(specialties=_tree(None), regions={
+        p.code: p.name for p in regions().places.values() if p.level < 3 and not p.retired})
 
 
 @api.route("GET", "/batches", access=Access.BOUND, response=BatchesOut,

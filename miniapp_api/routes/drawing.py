@@ -42,6 +42,8 @@ class ExpertOut(Model):
     supplementary: bool
     situation: str = Field(description="情形：参加 / 补抽 / 请假 / 缺席 / 现场回避")
     absent: bool = Field(description="已登记请假、缺席或现场回避（可撤销，名额未被补抽时）")
+    travels: bool = Field(default=False,
+                          description="按意愿评标区抽到的异地专家（支付交通补助与压差补助）")
     condition_id: int
 
 
@@ -145,7 +147,7 @@ async def results(call: Call) -> ResultsOut:
         ExpertOut(invitation_id=r.invitation_id, name=r.name, expert_number=r.expert_number,
                   work_unit=r.work_unit, specialty=tree.path_name(r.specialty),
                   verification_code=r.shown_code, supplementary=r.supplementary,
-                  situation=texts.word("situation", r.situation), absent=r.absence is not None,
+                  situation=r.said(texts), absent=r.absence is not None, travels=r.travels,
                   condition_id=r.condition_id)
         for r in await draw_results(activity, call.now)])
 

@@ -51,7 +51,8 @@ from services.notifications.kinds import notify_application
 from services.notifications.outbox import Outbox
 from services.people.identity_rules import require_applicant_age
 from services.people.persons import People
-from services.reference.catalogue import catalogue, region_name, regions
+from services.reference.catalogue import catalogue
+from services.reference.regions import regions, within
 from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
@@ -201,10 +202,10 @@ class Applications:
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
         require_unlocked(app, merged)
-        if merged.region and (merged.region not in regions()
-                              or not merged.region.startswith(app.batch.province)):
+        if merged.region and (not regions().known(merged.region)
+                              or not within(merged.region, app.batch.province)):
             raise BadInput("application.region_outside_province",
-                           province=region_name(app.batch.province))
+                           province=regions().name(app.batch.province))
         if merged.practice_specialty and catalogue().level_of_code(
                 merged.practice_specialty) != 2:
             raise BadInput("application.practice_specialty", code=merged.practice_specialty)

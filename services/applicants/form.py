@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from services.common.errors import BadInput, DomainError
 from services.people.identity_rules import parse_credit_code
+from services.reference.regions import regions
 
 TitleLevel = Literal["初级", "中级", "副高", "正高"]
 Political = Literal["中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众"]
@@ -77,10 +78,10 @@ class ApplicationDraft(Part):
     """Every section of the form; all optional while it is a draft."""
 
     political_status: Political | None = None
-    region: str | None = Field(default=None, description="所在市州（常驻地区）代码，如 4401",
-                               pattern=r"^\d{4}$")
+    region: str | None = Field(default=None, description="所在市州（常驻地区）代码，如 4401，"
+                               "或区县代码，如 440106", pattern=r"^\d{4}(\d{2})?$")
     willing_regions: list[str] = Field(default=[], max_length=10,
-                                       description="意愿评标区（市州代码）")
+                                       description="意愿评标区（市州或区县代码）")
     work_unit: str | None = Field(default=None, max_length=128)
     unit_credit_code: str | None = Field(default=None, min_length=18, max_length=18)
     office_phone: str | None = Field(default=None, max_length=20)
@@ -131,9 +132,10 @@ class ApplicationDraft(Part):
     @field_validator("willing_regions")
     @classmethod
     def _regions(cls, v: list[str]) -> list[str]:
-        if any(not re.fullmatch(r"\d{4}", r) for r in v):
-            raise field_refusal(BadInput("application.willing_region_format"))
-        return v
+        for code in v:
+            if not re.fullmatch(r"\d{4}(\d{2})?", code) or not regions().known(code):
+                raise field_refusal(BadInput("application.willing_region_format", code=code))
+        return list(dict.fromkeys(v))
 
 
 REQUIRED = {

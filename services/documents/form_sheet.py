@@ -16,7 +16,8 @@ from services.applicants.form import ApplicationDraft
 from services.common.clock import china_time
 from services.common.pii import mask_phone
 from services.common.texts import Texts
-from services.reference.catalogue import catalogue, region_name
+from services.reference.catalogue import catalogue
+from services.reference.regions import regions
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
         (w("birth_year"), f"{person.birth_year}{w('years')}"),
         (w("political_status"), form.political_status or ""),
         (w("id_number"), person.id_masked), (w("phone"), mask_phone(person.phone)),
-        (w("region"), region_name(form.region or "")), (w("email"), form.email or ""),
+        (w("region"), regions().full_name(form.region or "")), (w("email"), form.email or ""),
         (w("work_unit"), form.work_unit or ""), (w("credit_code"), form.unit_credit_code or ""),
         (w("titles"), titles), (w("practice"), practice),
         (w("practice_years"), "" if form.practice_years is None

@@ -21,6 +21,7 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA
+from services.reference.regions import overlaps, within_any
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 
@@ -51,18 +52,18 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     (staff of an avoided unit, the agency and the tenderer included, experts who declared
     an avoided unit, avoided persons), as sorted expert ids."""
     query = ExpertProfile.filter(specialties__code=specialty, active=True)
-    if condition.region_mode == "residence":
-        query = query.filter(region__in=condition.regions)
+    willing_mode = condition.region_mode == "willing"
+    if not willing_mode:  # residence: living in one of the places, or within one
+        query = query.filter(lives_in(condition.regions))
     if condition.industry:
         query = query.filter(industry=condition.industry)
     if condition.title_level:
         query = query.filter(title_level__in=list(
             TITLE_LEVELS[TITLE_LEVELS.index(condition.title_level):]))
     # the JSON columns cost a decode per row: read them only when the condition needs them
-    willing_mode = condition.region_mode == "willing"
     columns = ["id", "person_id", "work_unit", "unit_credit_code"]
     if willing_mode:
-        columns.append("willing_regions")
+        columns += ["region", "willing_regions"]
     if condition.qualification:
         columns.append("qualifications")
     codes, names, persons, experts = await _avoidance(activity)
@@ -70,11 +71,11 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     query = query.exclude(id__in=Subquery(ExpertAvoidUnit.filter(
         Q(credit_code__in=list(codes)) | Q(unit_name__in=list(names))).values("expert_id")))
     rows = [dict(zip(columns, r, strict=True)) for r in await query.values_list(*columns)]
-    wanted = set(condition.regions)
     pool = []
     for row in rows:
         expert_id = row["id"]
-        if willing_mode and not wanted & set(row["willing_regions"] or []):
+        if willing_mode and not willing_to_come(row["region"], row["willing_regions"] or [],
+                                                condition.regions):
             continue
         if condition.qualification and condition.qualification not in (
                 row["qualifications"] or []):
@@ -86,6 +87,22 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
             continue
         pool.append(int(expert_id))
     return sorted(set(pool))
+
+
+def lives_in(areas: list[str]) -> Q:
+    """Experts whose residence lies in one of these places (a city takes its counties)."""
+    return Q(*(Q(region__startswith=area) for area in areas), join_type="OR")
+
+
+def willing_to_come(region: str | None, willing: list[str], areas: list[str]) -> bool:
+    """The willing-region mode's pool (GD-DRAW: 抽取范围扩大为意愿至广州评标评审的专家): those
+    living there, widened by those willing to evaluate there."""
+    return within_any(region, areas) or any(overlaps(w, a) for w in willing for a in areas)
+
+
+def travels(region: str | None, areas: list[str]) -> bool:
+    """An expert from elsewhere (异地: GD-DRAW's travel and accommodation allowance)."""
+    return not within_any(region, areas)
 
 
 async def avoided(activity: DrawActivity, expert_ids: list[int]) -> set[int]:

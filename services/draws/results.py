@@ -20,9 +20,11 @@ from models.draws import (
 from models.experts import ExpertProfile
 from models.people import Person
 from services.common.links import Links
+from services.common.texts import Texts
 from services.draws.audit import AuditReport, PoolRecord, audit
 from services.draws.commit import published_roots
 from services.draws.family import family
+from services.draws.pool import travels
 from services.draws.seal import RESULT_LINK, require_unsealed
 from services.draws.skips import activity_facts, evidence_of, skip_problem
 
@@ -42,12 +44,19 @@ class ResultRow:
     supplementary: bool  # drawn by a 补抽 (* before the code: "验证码前加*号的为补抽专家")
     condition_id: int
     absence: str | None  # 请假 / 缺席 / 现场回避 once registered, else None
+    # drawn by the willing-region mode from elsewhere (异地): GD-DRAW's agency pays them the
+    # travel and accommodation allowance (异地评标评审专家交通补助与压差补助)
+    travels: bool = False
 
     @property
     def situation(self) -> str:
         """The key of its 情形 (texts/words/situation.j2): an absence as registered, else
         confirmed or supplementary."""
         return self.absence or ("supplementary" if self.supplementary else "confirmed")
+
+    def said(self, texts: Texts) -> str:
+        """Its 情形 in words (异地 marked)."""
+        return texts.render("words/situation.j2", key=self.situation, travels=self.travels)
 
     @property
     def shown_code(self) -> str:
@@ -63,16 +72,18 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
         InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
-    specialties = dict(await Condition.filter(activity_id__in=ids).values_list(
-        "id", "main_specialty"))
+    conditions = {c.id: c for c in await Condition.filter(activity_id__in=ids)}
     return [ResultRow(invitation_id=r.id, name=people[r.person_id].name,
                       expert_number=profiles[r.expert_id].expert_number,
                       work_unit=profiles[r.expert_id].work_unit,
-                      specialty=str(specialties[r.condition_id]),
+                      specialty=conditions[r.condition_id].main_specialty,
                       verification_code=r.code or "", supplementary=r.supplementary,
                       condition_id=r.condition_id,
                       absence=(r.absence or "缺席") if r.status == InvitationStatus.ABSENT
-                      else None) for r in rows]
+                      else None,
+                      travels=conditions[r.condition_id].region_mode == "willing" and travels(
+                          profiles[r.expert_id].region, conditions[r.condition_id].regions))
+            for r in rows]
 
 
 def result_link(links: Links, activity: DrawActivity, person_id: int,

@@ -35,7 +35,8 @@ from services.draws.oplog import Actor, record, require_reason
 from services.draws.seal import check_hidden
 from services.notifications.outbox import Outbox
 from services.people.identity_rules import parse_credit_code, parse_id_number
-from services.reference.catalogue import catalogue, is_city
+from services.reference.catalogue import catalogue
+from services.reference.regions import regions as region_list
 
 EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
 # words that make an address name a unit (the gathering address must not name one)
@@ -45,10 +46,12 @@ NOTES_MAX = 50  # characters of a notice's notes (GD-DRAW)
 CSV_HEADER = ["类型", "名称", "统一社会信用代码或身份证号", "原因"]
 
 
-def require_cities(regions: list[str]) -> None:
-    """Draw regions are cities (地市) of the region list."""
-    if not regions or any(not is_city(r) for r in regions):
-        raise BadInput("condition.regions")
+def require_regions(regions: list[str]) -> None:
+    """Draw regions are places of the region list (a province, city or county: each takes
+    the places within it)."""
+    unknown = [r for r in regions if not region_list().known(r)]
+    if not regions or unknown:
+        raise BadInput("condition.regions", codes="、".join(unknown))
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,7 @@ class DrawSetup:
 
     @staticmethod
     def require_valid_condition(values: dict[str, Any]) -> None:
-        require_cities(values["regions"])
+        require_regions(values["regions"])
         tree = catalogue()
         for key in ("main_specialty", "alternate_specialty"):
             code = values.get(key)

@@ -27,7 +27,7 @@ from services.draws.commit import commit
 from services.draws.family import family, open_places
 from services.draws.oplog import Actor, record
 from services.draws.seal import SEAL_BEFORE, SUPPLEMENT, check_sealed
-from services.draws.setup import require_cities
+from services.draws.setup import require_regions
 
 # the new gathering time a 补抽 after the original one offers by default (ours)
 SUPPLEMENT_AHEAD = timedelta(hours=1)
@@ -95,7 +95,7 @@ class Supplements(Absences):
         if activity.kind == SUPPLEMENT or activity.status != DrawStatus.ENDED:
             raise Conflict("draw.supplement_not_ended")
         if regions is not None:
-            require_cities(regions)
+            require_regions(regions)
         if check_sealed(activity, now):  # out of sight: the same answer, places or none
             require_supplement_time(activity, await Notice.filter(activity_id=activity.id),
                                     gather_at, now)

@@ -1,5 +1,5 @@
-"""Reference data: the evaluation-specialty catalogue (a category letter, then three levels)
-and the region codes."""
+"""Reference data: the evaluation-specialty catalogue (a category letter, then three levels).
+The administrative divisions are in services/reference/regions.py."""
 
 from __future__ import annotations
 
@@ -88,20 +88,3 @@ def catalogue() -> Catalogue:
         parent = None if level == 0 else code[: LENGTHS[level - 1]]
         items.append(Specialty(code, entry["name"], level, parent, entry.get("industry")))
     return Catalogue(items)
-
-
-@cache
-def regions() -> dict[str, str]:
-    data: dict[str, str] = json.loads((DATA / "regions.json").read_text())["regions"]
-    return data
-
-
-def region_name(code: str) -> str:
-    names = regions()
-    if len(code) == 4 and code[:2] in names:
-        return f"{names[code[:2]]}{names.get(code, code)}"
-    return names.get(code, code)
-
-
-def is_city(code: str) -> bool:
-    return len(code) == 4 and code in regions()

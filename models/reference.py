@@ -1,0 +1,21 @@
+"""Reference data kept in the database, so that an administrator can update it and every
+process reads the same: administrative divisions (GB/T 2260)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Region(Model):
+    """A province (code of 2 digits), city (4) or county (6). A code that disappears from a
+    newer list is kept, retired, so that old records still read."""
+
+    code = fields.CharField(max_length=6, primary_key=True)
+    name = fields.CharField(max_length=32)
+    parent = fields.CharField(max_length=4, null=True)
+    level = fields.SmallIntField()  # 1 province, 2 city, 3 county
+    retired_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "region"

@@ -1,0 +1,233 @@
+"""China's administrative divisions (GB/T 2260), province -> city -> county, as every part of
+the service reads them: region conditions, residence and willing regions, addresses, names
+shown. Codes: a province by its first 2 digits (44), a city by 4 (4401), a county by all 6
+(440106); a county or city lies within every code that starts it, so a condition at city
+level takes the city's counties too.
+
+The list lives in the database (`expertbot import-regions` updates it; a code that
+disappears is kept, retired, so old records still read) and is read into a snapshot each
+process holds: pydantic's validators and the printed forms read it without awaiting. The
+snapshot is the shipped list (services/reference/data/regions.json) until `load_regions`
+reads the database, at start-up and every REFRESH after."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from models.reference import Region
+
+SHIPPED = Path(__file__).parent / "data" / "regions.json"
+REFRESH = timedelta(minutes=10)  # how soon a process sees an import (ours)
+LEVELS = {2: 1, 4: 2, 6: 3}  # code length -> level
+# the list's stand-ins for a city where counties answer to the province (4290 省直辖县,
+# 5002 县 of 重庆市): a group in a picker, never part of a place's full name
+NOT_A_CITY = frozenset({"县", "市辖区", "省直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+NAME_MAX = 32
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    level: int  # 1 province, 2 city, 3 county
+    parent: str | None
+    retired: bool = False
+
+
+def parent_of(code: str) -> str | None:
+    return code[:2] if len(code) == 4 else code[:4] if len(code) == 6 else None
+
+
+class Regions:
+    """One snapshot of the list."""
+
+    def __init__(self, places: list[Place]) -> None:
+        self.places = {p.code: p for p in places}
+        self.children: dict[str | None, list[str]] = {}
+        for p in sorted(places, key=lambda p: p.code):
+            if not p.retired:
+                self.children.setdefault(p.parent, []).append(p.code)
+
+    def known(self, code: str) -> bool:
+        """A current code (a retired one still reads, but is not offered)."""
+        place = self.places.get(code)
+        return place is not None and not place.retired
+
+    def name(self, code: str) -> str:
+        place = self.places.get(code)
+        return place.name if place else code
+
+    def full_name(self, code: str, sep: str = "") -> str:
+        """广东省广州市天河区 (or with `sep`: 广东省-广州市-天河区); a municipality's city, which
+        repeats its province, once."""
+        names: list[str] = []
+        for part in (code[:2], code[:4], code[:6]):
+            if len(part) <= len(code) and part in self.places:
+                name = self.places[part].name
+                if name not in NOT_A_CITY and (not names or names[-1] != name):
+                    names.append(name)
+        return sep.join(names) or code
+
+    def search(self, text: str, limit: int = 20) -> list[Place]:
+        """Current places whose name contains `text`, or whose code starts with it."""
+        text = text.strip()
+        if not text:
+            return []
+        found = [p for p in self.places.values() if not p.retired
+                 and (text in p.name or p.code.startswith(text))]
+        return sorted(found, key=lambda p: (p.level, p.code))[:limit]
+
+
+def within(code: str, area: str) -> bool:
+    """Whether `code` lies in `area` (a county in its city and province, a city in its
+    province, a place in itself)."""
+    return bool(area) and code.startswith(area)
+
+
+def within_any(code: str | None, areas: list[str]) -> bool:
+    return bool(code) and any(within(code or "", a) for a in areas)
+
+
+def overlaps(a: str, b: str) -> bool:
+    """Whether one of two places lies in the other (an expert willing to evaluate in 广州市
+    is willing for 天河区, and one willing for 天河区 is for a draw in 广州市)."""
+    return within(a, b) or within(b, a)
+
+
+def shipped_data() -> dict[str, str]:
+    """The list this release ships (code -> name; tools/regions_data.py makes it)."""
+    data: dict[str, str] = json.loads(SHIPPED.read_text())["regions"]
+    return data
+
+
+def shipped() -> Regions:
+    return Regions([Place(c, n, LEVELS[len(c)], parent_of(c))
+                    for c, n in shipped_data().items()])
+
+
+_snapshot: list[Regions] = []  # the process's current snapshot (reference data: see above)
+_loaded_at: list[datetime] = []
+
+
+def regions() -> Regions:
+    """The process's snapshot of the list."""
+    if not _snapshot:
+        _snapshot.append(shipped())
+    return _snapshot[0]
+
+
+def install(snapshot: Regions) -> None:
+    _snapshot[:] = [snapshot]
+
+
+async def load_regions(now: datetime | None = None) -> bool:
+    """Read the database's list into the snapshot (the shipped one while the table is
+    empty); with `now`, only if the last read is REFRESH old. Whether it read."""
+    if now is not None and _loaded_at and now - _loaded_at[0] < REFRESH:
+        return False
+    rows = await Region.all()
+    install(Regions([Place(r.code, r.name, r.level, r.parent, r.retired_at is not None)
+                     for r in rows]) if rows else shipped())
+    _loaded_at[:] = [now or datetime.max]
+    return True
+
+
+FILE_MAX = 2 * 1024 * 1024  # bytes: the national list is about 100 KB
+
+
+def normalise(code: str) -> str:
+    """A code as the service keeps it: 440000 (民政部's list) -> 44, 440100 -> 4401."""
+    code = code.strip()
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def parse_regions(raw: bytes, filename: str) -> dict[str, str]:
+    """A list to import: our JSON ({"regions": {code: name}} or the mapping itself), or CSV
+    (code, name; a header row allowed), codes of 2/4/6 digits or 民政部's 6 everywhere.
+    ValueError with what is wrong."""
+    if len(raw) > FILE_MAX:
+        raise ValueError(f"the file is over {FILE_MAX // 1024} KB")
+    text = raw.decode("utf-8-sig")
+    if filename.lower().endswith(".json"):
+        data = json.loads(text)
+        pairs = (data.get("regions", data) if isinstance(data, dict) else {}).items()
+    else:
+        pairs = ((row[0], row[1]) for row in csv.reader(io.StringIO(text))
+                 if len(row) >= 2 and row[0].strip().isdigit())
+    out = {normalise(str(code)): str(name).strip() for code, name in pairs}
+    if not out:
+        raise ValueError("no region in the file (expected code,name rows or our JSON)")
+    return out
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    added: int
+    renamed: int
+    retired: int
+    unchanged: int
+
+
+async def import_regions(data: dict[str, str], now: datetime) -> ImportCounts:
+    """The list `data` (code -> name) into the database: new codes added, names changed,
+    codes no longer in it retired (kept, so old records still read)."""
+    bad = [c for c in data if len(c) not in LEVELS or not c.isdigit()]
+    if bad:
+        raise ValueError(f"codes of 2, 4 or 6 digits expected: {', '.join(sorted(bad)[:5])}")
+    bad = [c for c, n in data.items() if not n.strip() or len(n) > NAME_MAX]
+    if bad:
+        raise ValueError(f"a name of 1 to {NAME_MAX} characters expected: "
+                         f"{', '.join(sorted(bad)[:5])}")
+    orphans = [c for c in data if len(c) > 2 and parent_of(c) not in data]
+    if orphans:
+        raise ValueError(f"codes whose parent is not in the list: "
+                         f"{', '.join(sorted(orphans)[:5])}")
+    current = {r.code: r for r in await Region.all()}
+    added = renamed = unchanged = 0
+    new: list[Region] = []
+    for code, name in data.items():
+        row = current.get(code)
+        if row is None:
+            new.append(Region(code=code, name=name, level=LEVELS[len(code)],
+                              parent=parent_of(code)))
+            added += 1
+        elif row.name != name or row.retired_at is not None:
+            await Region.filter(code=code).update(name=name, retired_at=None)
+            renamed += 1
+        else:
+            unchanged += 1
+    await Region.bulk_create(new, batch_size=1000)
+    gone = [c for c, r in current.items() if c not in data and r.retired_at is None]
+    await Region.filter(code__in=gone).update(retired_at=now)
+    return ImportCounts(added, renamed, len(gone), unchanged)
+
+
+async def seed_regions(now: datetime) -> bool:
+    """The shipped list into an empty table (`expertbot migrate`); whether it did."""
+    if await Region.exists():
+        return False
+    await import_regions(shipped_data(), now)
+    return True
+
+
+async def keep_fresh(sleep: float | None = None) -> None:
+    """Read the list again every REFRESH for ever (a process's background task); a failed
+    read keeps the snapshot it has and is tried again next time."""
+    import asyncio
+    import logging
+
+    while True:
+        await asyncio.sleep(sleep if sleep is not None else REFRESH.total_seconds())
+        try:
+            await load_regions()
+        except Exception:  # the database away for a while: the old list still answers
+            logging.getLogger(__name__).warning("could not read the region list", exc_info=True)
