@@ -1,5 +1,5 @@
 """The `expertbot` command: serve, worker, migrate, demo, menu, audit, doctor, reconcile,
-route, import-regions, makemigrations."""
+route, import-regions, import-catalogue, makemigrations."""
 
 from __future__ import annotations
 

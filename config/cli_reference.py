@@ -1,5 +1,7 @@
-"""`expertbot import-regions [FILE]`: the administrative divisions into the database (the
-list this release ships without FILE). Exit status 0 done, 2 a file it cannot read."""
+"""Reference data from files: `expertbot import-regions [FILE]` (the administrative
+divisions; the list this release ships without FILE) and `expertbot import-catalogue FILE
+[--name N] [--dry-run] [--current]` (a specialty catalogue, checked row by row). Exit
+status 0 done, 1 rows refused (nothing stored), 2 a file it cannot read."""
 
 from __future__ import annotations
 
@@ -19,6 +21,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("file", nargs="?", metavar="FILE", default=None,
                         help="CSV (code,name) or JSON; default: the list this release ships")
     parser.set_defaults(func=cmd_import_regions)
+    catalogue = sub.add_parser("import-catalogue", help="check and load a specialty catalogue "
+                               "(Excel or CSV: 代码, 名称, 上级代码, 层级[, 行业主管部门])")
+    catalogue.add_argument("file", metavar="FILE")
+    catalogue.add_argument("--name", default="", help="the version's name (default: the file's)")
+    catalogue.add_argument("--dry-run", action="store_true", help="check only, store nothing")
+    catalogue.add_argument("--current", action="store_true",
+                           help="make it current once stored")
+    catalogue.set_defaults(func=cmd_import_catalogue)
 
 
 def cmd_import_regions(args: argparse.Namespace) -> None:
@@ -61,3 +71,48 @@ async def seed_reference(settings: Settings) -> bool:
 
     async with database(settings):
         return await seed_regions(datetime.now(UTC))
+
+
+def cmd_import_catalogue(args: argparse.Namespace) -> None:
+    from config.database import database
+    from config.logging_setup import setup_logging
+    from services.common.errors import DomainError
+    from services.common.texts import Texts
+    from services.reference.catalogue_import import import_catalogue
+
+    settings, _ = settings_or_exit()
+    setup_logging(settings.log_level, settings.logs_as)
+    texts = Texts(settings.texts_dir)
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+    async def run() -> int:
+        async with database(settings.for_batch_work()):
+            report = await import_catalogue(raw, Path(args.file).name, args.name,
+                                            datetime.now(UTC), None, dry_run=args.dry_run,
+                                            make_current=args.current)
+        for p in report.problems:
+            print(f"row {p.row}, {p.column}: {texts.error(p.error)}")
+        if report.problems:
+            print(f"{len(report.problems)} problems in {report.rows} rows: nothing stored")
+            return 1
+        print(f"{report.items} specialties ({report.leaves} selectable, down to level "
+              f"{report.depth}): {len(report.added)} new, {len(report.removed)} no longer listed, "
+              f"{len(report.renamed)} renamed against the current catalogue; "
+              f"{report.held_missing} codes experts hold are not in it")
+        if report.version is None:
+            print("checked only: nothing stored")
+        else:
+            state = "current" if args.current else "not current (make it current in the " \
+                "console, or run again with --current)"
+            print(f"stored as version {report.version}, {state}")
+        return 0
+
+    try:
+        raise SystemExit(asyncio.run(run()))
+    except DomainError as exc:  # the file is not a table
+        print(texts.error(exc), file=sys.stderr)
+        raise SystemExit(2) from None

@@ -65,7 +65,7 @@ from services.people.codes import VerificationCodes
 from services.people.persons import People
 from services.people.realname import RealNameCheck
 from services.people.registration import Registration
-from services.reference.regions import keep_fresh, load_regions
+from services.reference.snapshots import first_read, keep_fresh
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -169,8 +169,8 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         arq = make_arq(redis_url, settings)
         stack.push_async_callback(arq.aclose)
         await stack.enter_async_context(database(settings))
-        await load_regions()  # reference data every process reads without awaiting
-        refresh = asyncio.create_task(keep_fresh(), name="regions")
+        # reference data every process reads without awaiting: read now, then kept fresh
+        refresh = asyncio.create_task(keep_fresh(await first_read()), name="reference")
         stack.push_async_callback(cancel_and_wait, refresh)
         background = Background()
         stack.push_async_callback(background.drain, 10.0)

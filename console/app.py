@@ -25,6 +25,7 @@ from console.sessions import SESSION_COOKIE, password_stamp
 from miniapp_api.routes import (
     admin,
     admin_desk,
+    admin_reference,
     agency,
     draw_prep,
     feedback_desk,
@@ -72,7 +73,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("marking", "/console/marking", marking.queue),
     ("feedback", "/console/feedback", feedback_desk.list_feedback),
     ("notifications", "/console/notifications", admin_desk.stuck),
-    ("payments", "/console/payments", admin_desk.payments)]
+    ("payments", "/console/payments", admin_desk.payments),
+    ("catalogues", "/console/catalogues", admin_reference.catalogues)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

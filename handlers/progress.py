@@ -41,7 +41,8 @@ async def progress(person: Person | None, texts: Texts, applications: Applicatio
         decision_stage=decision.stage_title if decision else None,
         decision_at=china_time(decision.at) if decision else None,
         reason=app.last_reason if decision and decision.action != "approve" else None,
-        items=describe_items(app.returned_items) if app.status == AppStatus.RETURNED else None,
+        items=describe_items(app.returned_items, app.catalogue_version)
+        if app.status == AppStatus.RETURNED else None,
         next_step=texts.render("chat/progress/next_step.j2", status=str(app.status),
                                until=current_deadline(app)))
 

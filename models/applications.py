@@ -75,6 +75,7 @@ class Application(Model):
     # [{"code", "primary": bool, "admitted": bool | None}]
     specialties: list[Any] = fields.JSONField(default=list)
     specialties_fixed = fields.BooleanField(default=False)  # Hunan: fixed once submitted
+    catalogue_version = fields.IntField(null=True)  # None: the catalogue the release ships
     returned_items: list[Any] = fields.JSONField(default=list)
     last_reason = fields.TextField(null=True)
     printed_at = fields.DatetimeField(null=True)

@@ -189,8 +189,10 @@ class Condition(Model):
     notice_id: int  # the column, read without a query
     region_mode = fields.CharField(max_length=12, default="residence")  # RegionMode
     regions: list[str] = fields.JSONField()  # region codes (province, city or county)
-    main_specialty = fields.CharField(max_length=8)
-    alternate_specialty = fields.CharField(max_length=8, null=True)
+    # a specialty of any level: it takes every one under it (catalogue_version's tree)
+    main_specialty = fields.CharField(max_length=16)
+    alternate_specialty = fields.CharField(max_length=16, null=True)
+    catalogue_version = fields.IntField(null=True)  # None: the catalogue the release ships
     title_level = fields.CharField(max_length=8, null=True)
     qualification = fields.CharField(max_length=64, null=True)
     industry = fields.CharField(max_length=16, null=True)

@@ -39,7 +39,7 @@ class ExpertSpecialty(Model):
     expert: fields.ForeignKeyRelation[ExpertProfile] = fields.ForeignKeyField(
         "models.ExpertProfile", related_name="specialties", on_delete=fields.CASCADE)
     expert_id: int  # the column, read without a query
-    code = fields.CharField(max_length=8, db_index=True)
+    code = fields.CharField(max_length=16, db_index=True)
     is_primary = fields.BooleanField(default=False)
 
     class Meta:

@@ -19,3 +19,21 @@ class Region(Model):
 
     class Meta:
         table = "region"
+
+
+class CatalogueVersion(Model):
+    """One version of the evaluation-specialty catalogue a province loaded (its items as
+    rows of code, name, parent, level, industry); one is current. Applications and draw
+    conditions keep the version they were made with."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=64)
+    filename = fields.CharField(max_length=128, null=True)
+    items: list[dict[str, object]] = fields.JSONField()
+    item_count = fields.IntField()
+    current = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField()
+    created_by = fields.BigIntField(null=True)  # the administrator (person id)
+
+    class Meta:
+        table = "catalogue_version"

@@ -33,6 +33,7 @@ from sandbox.pay_gateway import PayGateway, pay_gateway_app
 from sandbox.platform import Platform
 from sandbox.wechat_push import Pusher
 from services.common.pii import Vault
+from services.reference.snapshots import forget
 from tests.helpers import (
     AES_KEY,
     APPID,
@@ -344,6 +345,14 @@ def no_unmasked_personal_data() -> Iterator[None]:
     for kept in (LEAKS, OUTPUTS, KNOWN_PHONES, KNOWN_IDS, VENUE_PHONES, PLATFORMS):
         kept.clear()
     assert not leaks, f"personal data left the service in clear: {leaks[:20]}"
+
+
+@pytest.fixture(autouse=True)
+def shipped_reference_data() -> Iterator[None]:
+    """Each test starts on the shipped regions and catalogue: one that imports a newer list
+    or makes a catalogue current changes its process's copy, not the next test's."""
+    yield
+    forget()
 
 
 @pytest.fixture(autouse=True)

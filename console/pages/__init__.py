@@ -11,6 +11,7 @@ from console.pages import (  # noqa: F401
     followups,
     home,
     prepare,
+    reference,
     review,
     verify,
 )

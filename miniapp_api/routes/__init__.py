@@ -7,6 +7,7 @@ from miniapp_api.routes import (
     admin,
     admin_bills,
     admin_desk,
+    admin_reference,
     agency,
     applications,
     attendance,
@@ -36,7 +37,7 @@ from miniapp_api.routes import (
 MODULES = (auth, me, subscriptions, applications, review, expert, education, lessons,
            marking, payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
            draw_followups, attendance, verify, draw_log, roles, admin, admin_desk, admin_bills,
-           invoices, feedback_desk, reference)
+           invoices, feedback_desk, reference, admin_reference)
 
 
 def api() -> Api:

@@ -159,15 +159,17 @@ def _application_out(call: Call, app: Application, attachments: list[Attachment]
                                    content_type=a.content_type) for a in attachments],
         required_attachments={k: ATTACHMENTS[k].title
                               for k in required_attachments(AppKind(app.kind))},
-        returned_items=describe_items(app.returned_items), last_reason=app.last_reason,
+        returned_items=describe_items(app.returned_items, app.catalogue_version),
+        last_reason=app.last_reason,
         log=[LogOut(at=e.at, stage=e.stage_title, action=e.action, actor=e.actor_name,
-                    reason=e.reason, items=describe_items(e.items)) for e in log])
+                    reason=e.reason, items=describe_items(e.items, app.catalogue_version))
+             for e in log])
 
 
 def _tree(code: str | None) -> list[SpecialtyNode]:
     cat = catalogue()
-    codes = [c for c, s in cat.items.items() if s.parent == code] if code else \
-        [c for c, s in cat.items.items() if s.level == 0]
+    codes = cat.children.get(code, []) if code else \
+        [c for c, s in cat.items.items() if s.parent is None]
     return [SpecialtyNode(code=c, name=cat.items[c].name, selectable=cat.is_leaf(c),
                           children=_tree(c)) for c in sorted(codes)]
 

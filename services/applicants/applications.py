@@ -51,7 +51,12 @@ from services.notifications.kinds import notify_application
 from services.notifications.outbox import Outbox
 from services.people.identity_rules import require_applicant_age
 from services.people.persons import People
-from services.reference.catalogue import catalogue
+from services.reference.catalogue import (
+    Catalogue,
+    catalogue_for,
+    catalogue_of,
+    current_version,
+)
 from services.reference.regions import regions, within
 from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 
@@ -139,7 +144,7 @@ class Applications:
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
             return await Application.create(person_id=person.id, batch=batch, kind=kind,
-                                            data={})
+                                            data={}, catalogue_version=current_version())
         except IntegrityError:
             raise Conflict("application.exists") from None
 
@@ -171,7 +176,8 @@ class Applications:
         app = await Application.create(person_id=person.id, batch=batch, kind=kind,
                                        data=ApplicationDraft.model_validate(data).model_dump(
                                            mode="json"), region=profile.region,
-                                       industry=profile.industry)
+                                       industry=profile.industry,
+                                       catalogue_version=current_version())
         app.specialties = [{"code": c, "primary": p, "admitted": None} for c, p in codes]
         await app.save(update_fields=["specialties"])
         return app
@@ -206,18 +212,20 @@ class Applications:
                               or not within(merged.region, app.batch.province)):
             raise BadInput("application.region_outside_province",
                            province=regions().name(app.batch.province))
-        if merged.practice_specialty and catalogue().level_of_code(
-                merged.practice_specialty) != 2:
+        if app.printed_at is None:  # a draft moves to the current catalogue
+            app.catalogue_version = current_version()
+        cat = await catalogue_for(app.catalogue_version)
+        if merged.practice_specialty and cat.level_of_code(merged.practice_specialty) != 2:
             raise BadInput("application.practice_specialty", code=merged.practice_specialty)
         app.data = merged.model_dump(mode="json", exclude_none=False)
         app.region = merged.region
-        self._set_specialties(app, merged)
+        self._set_specialties(app, merged, cat)
         await app.save()
 
-    def _set_specialties(self, app: Application, draft: ApplicationDraft) -> None:
+    def _set_specialties(self, app: Application, draft: ApplicationDraft,
+                         cat: Catalogue) -> None:
         if app.specialties_fixed:
             return
-        cat = catalogue()
         for code in draft.specialties:
             if cat.get(code) is None:
                 raise BadInput("application.unknown_specialty", code=code)
@@ -233,7 +241,8 @@ class Applications:
         require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
         enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
                                Selection(tuple(draft.specialties),
-                                         tuple(draft.primary_specialties)), catalogue())
+                                         tuple(draft.primary_specialties)),
+                               catalogue_of(app.catalogue_version))
         if len(draft.qualifications) > app.batch.max_qualifications:
             raise BadInput("application.too_many_qualifications",
                            limit=app.batch.max_qualifications)

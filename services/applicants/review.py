@@ -31,11 +31,13 @@ from services.education.exams import Exams, next_step_after_approval
 from services.notifications.kinds import notify_application
 from services.notifications.outbox import Outbox
 from services.people.experts import apply_to_profile
-from services.reference.catalogue import catalogue
+from services.reference.catalogue import catalogue_of
 
 
-def describe_items(items: list[str]) -> str:
-    cat = catalogue()
+def describe_items(items: list[str], version: int | None) -> str:
+    """The returned items in words (a specialty by its name in the application's catalogue,
+    `version`)."""
+    cat = catalogue_of(version)
     out = []
     for item in items:
         kind, _, ref = item.partition(":")
@@ -143,7 +145,8 @@ class Review:
             require_known_items(items, app)
             values.update(status=AppStatus.RETURNED, returned_items=items)
             kind = "application.returned"
-            extra = {"stage": stage.title, "reason": reason, "items": describe_items(items),
+            extra = {"stage": stage.title, "reason": reason,
+                     "items": describe_items(items, app.catalogue_version),
                      "deadline": china_time(app.batch.review_until)}
         elif action == "reject":
             values.update(status=AppStatus.REJECTED, decided_at=now)

@@ -16,7 +16,7 @@ from services.applicants.form import ApplicationDraft
 from services.common.clock import china_time
 from services.common.pii import mask_phone
 from services.common.texts import Texts
-from services.reference.catalogue import catalogue
+from services.reference.catalogue import catalogue_of
 from services.reference.regions import regions
 
 
@@ -48,7 +48,7 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
         return "" if value is None else w("yes" if value else "no")
 
     form = ApplicationDraft.model_validate(app.data)
-    cat = catalogue()
+    cat = catalogue_of(app.catalogue_version)
     titles = "；".join([f"{form.title_name or ''}（{form.title_level or ''}）"] + [
         f"{t.name}（{t.level}）" for t in form.more_titles])
     practice = (f"{form.practice_specialty} {cat.path_name(form.practice_specialty)}"

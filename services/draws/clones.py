@@ -22,7 +22,7 @@ from services.notifications.outbox import Outbox
 NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
                  "contact_phone", "notes")
 CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_specialty",
-                    "title_level", "qualification", "industry", "planned")
+                    "catalogue_version", "title_level", "qualification", "industry", "planned")
 
 
 class Cloning:

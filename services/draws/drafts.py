@@ -25,6 +25,7 @@ from services.draws.oplog import Actor, record
 from services.draws.pool import candidate_pool
 from services.draws.setup import DrawSetup, require_earlier_activities, require_time_order
 from services.people.identity_rules import parse_credit_code
+from services.reference.catalogue import current_version
 
 ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_minutes",
                    "on_site", "supervisors", "avoid_drawn", "avoid_activity_ids")
@@ -158,6 +159,7 @@ async def update_condition(activity: DrawActivity, condition_id: int,
         await _notice(activity, int(values["notice_id"]))
     for key, value in values.items():
         setattr(condition, key, value)
+    condition.catalogue_version = current_version()  # checked against the current one
     await condition.save()
     return condition
 
@@ -170,5 +172,5 @@ async def delete_condition(activity: DrawActivity, condition_id: int) -> None:
 async def preview(activity: DrawActivity, values: dict[str, Any]) -> int:
     """How many experts a condition (saved or not) matches now, avoidances applied."""
     DrawSetup.require_valid_condition(values)
-    probe = Condition(activity_id=activity.id, **values)
+    probe = Condition(activity_id=activity.id, catalogue_version=current_version(), **values)
     return len(await candidate_pool(activity, probe, probe.main_specialty))

@@ -21,6 +21,7 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA
+from services.reference.catalogue import catalogue_for
 from services.reference.regions import overlaps, within_any
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
@@ -51,7 +52,9 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     """Active formal experts with `specialty` who match the condition and are not avoided
     (staff of an avoided unit, the agency and the tenderer included, experts who declared
     an avoided unit, avoided persons), as sorted expert ids."""
-    query = ExpertProfile.filter(specialties__code=specialty, active=True)
+    # a specialty of any level takes every one under it, in the condition's catalogue
+    codes = (await catalogue_for(condition.catalogue_version)).within(specialty)
+    query = ExpertProfile.filter(specialties__code__in=sorted(codes), active=True)
     willing_mode = condition.region_mode == "willing"
     if not willing_mode:  # residence: living in one of the places, or within one
         query = query.filter(lives_in(condition.regions))

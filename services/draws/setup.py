@@ -35,7 +35,7 @@ from services.draws.oplog import Actor, record, require_reason
 from services.draws.seal import check_hidden
 from services.notifications.outbox import Outbox
 from services.people.identity_rules import parse_credit_code, parse_id_number
-from services.reference.catalogue import catalogue
+from services.reference.catalogue import catalogue, current_version
 from services.reference.regions import regions as region_list
 
 EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
@@ -234,10 +234,10 @@ class DrawSetup:
     @staticmethod
     def require_valid_condition(values: dict[str, Any]) -> None:
         require_regions(values["regions"])
-        tree = catalogue()
+        tree = catalogue()  # a condition of any level takes every specialty under it
         for key in ("main_specialty", "alternate_specialty"):
             code = values.get(key)
-            if code and not tree.is_leaf(code):
+            if code and (tree.get(code) is None or tree.level_of_code(code) == 0):
                 raise BadInput("condition.specialty", code=code)
         if values.get("alternate_specialty") == values["main_specialty"]:
             raise BadInput("condition.same_alternate")
@@ -253,7 +253,8 @@ class DrawSetup:
         notice = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
         if notice is None:
             raise BadInput("condition.notice")
-        return await Condition.create(activity=activity, notice=notice, **values)
+        return await Condition.create(activity=activity, notice=notice,
+                                      catalogue_version=current_version(), **values)
 
     # -- verification ----------------------------------------------------------------------
     async def submit(self, activity: DrawActivity, now: datetime, actor: Actor,

@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from redis.asyncio import Redis
@@ -270,7 +270,9 @@ class Payments:
             if order.status in (OrderStatus.PAID, OrderStatus.DUPLICATE, OrderStatus.REFUNDED):
                 return "already"
             payable = await Payable.select_for_update().get(id=order.payable_id)
-            paid_at = trade.success_time or now
+            # in UTC, as every stored time (SQLite compares the text: a +08:00 time after
+            # 16:00 China time would fall outside its own day's span)
+            paid_at = (trade.success_time or now).astimezone(UTC)
             order.transaction_id, order.paid_at, order.settled_by = \
                 trade.transaction_id, paid_at, source
             if payable.paid_at is not None:

@@ -1,18 +1,25 @@
-"""Reference data: the evaluation-specialty catalogue (a category letter, then three levels).
-The administrative divisions are in services/reference/regions.py."""
+"""Reference data: the evaluation-specialty catalogue, a tree of any depth (the shipped one:
+a category letter, then three levels). A province loads its own as a version
+(services/reference/catalogue_import.py); an application and a draw condition keep the
+version they were made with. The administrative divisions are in regions.py.
+
+Each process holds every version in memory (a catalogue is a few thousand rows), read at
+start and every REFRESH after (services/reference/snapshots.py): validators, printed forms
+and the draw read them without awaiting."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
+
+from models.reference import CatalogueVersion
 
 DATA = Path(__file__).parent / "data"
 
-
-# code length per level: the category letter (大类别, not a level: XJ-SIGNUP "在 A-工程大类别
-# 中选取") is 0, then 一级 A04, 二级 A0401, 三级 A040101
+# the shipped catalogue's code lengths per level: the category letter (大类别, not a level:
+# XJ-SIGNUP "在 A-工程大类别中选取") is 0, then 一级 A04, 二级 A0401, 三级 A040101
 LENGTHS = {0: 1, 1: 3, 2: 5, 3: 7}
 LEVELS = {length: level for level, length in LENGTHS.items()}
 
@@ -21,16 +28,19 @@ LEVELS = {length: level for level, length in LENGTHS.items()}
 class Specialty:
     code: str
     name: str
-    level: int  # 0 (the category), 1, 2 or 3
+    level: int  # 0 (a category), 1, 2, 3, ...
     parent: str | None
     industry: str | None
 
 
 class Catalogue:
     """A (工程, the category) -> A04 (一级, 设计) -> A0401 (二级, 建筑工程设计) -> A040101
-    (三级): each level adds two digits (XJ-SIGNUP's form shows 一级 A04设计, 二级 A0401建筑工程)."""
+    (三级) in the shipped one; a loaded one names each item's parent and level."""
 
-    def __init__(self, items: list[Specialty]) -> None:
+    def __init__(self, items: list[Specialty], version: int | None = None,
+                 name: str = "") -> None:
+        self.version = version  # None: the catalogue this release ships
+        self.name = name
         self.items = {s.code: s for s in items}
         self.children: dict[str, list[str]] = {}
         for s in items:
@@ -41,10 +51,10 @@ class Catalogue:
         return self.items.get(code)
 
     def is_leaf(self, code: str) -> bool:
-        """Selectable: a 三级 specialty, or a 二级 one without children (XJ-SIGNUP: 二级类别下
-        没有三级类别的，将该二级类别视同一个三级类别)."""
+        """Selectable: an item without children below the category (XJ-SIGNUP: 二级类别下没有
+        三级类别的，将该二级类别视同一个三级类别)."""
         s = self.items.get(code)
-        return s is not None and (s.level == 3 or (s.level == 2 and code not in self.children))
+        return s is not None and s.level >= 1 and code not in self.children
 
     def level_of_code(self, code: str) -> int | None:
         """The level of a known code (None for an unknown one)."""
@@ -54,32 +64,55 @@ class Catalogue:
     def leaves(self) -> list[str]:
         return sorted(c for c in self.items if self.is_leaf(c))
 
+    def lineage(self, code: str) -> Iterator[Specialty]:
+        """The item and its ancestors, nearest first."""
+        seen: set[str] = set()
+        spec = self.items.get(code)
+        while spec is not None and spec.code not in seen:
+            seen.add(spec.code)
+            yield spec
+            spec = self.items.get(spec.parent) if spec.parent else None
+
     def level_of(self, code: str, level: int) -> str:
-        """The ancestor of `code` at `level` (0: its category; itself at its own level)."""
-        return code[: LENGTHS[level]]
+        """The code of the ancestor of `code` at `level` (itself at its own level; "" when
+        the catalogue has no such level above it)."""
+        return next((s.code for s in self.lineage(code) if s.level == level), "")
+
+    def within(self, code: str) -> set[str]:
+        """The code and every code under it (a condition on 一级 A08 takes A0801, A080101,
+        ...)."""
+        out, todo = set(), [code]
+        while todo:
+            current = todo.pop()
+            if current not in out:
+                out.add(current)
+                todo.extend(self.children.get(current, []))
+        return out
 
     def industry(self, code: str) -> str | None:
         """The reviewing industry department: the nearest ancestor that names one."""
-        while code:
-            s = self.items.get(code)
-            if s and s.industry:
-                return s.industry
-            code = s.parent if s and s.parent else ""
-        return None
+        return next((s.industry for s in self.lineage(code) if s.industry), None)
 
     def path_name(self, code: str) -> str:
         """工程 / 设计 / 建筑工程设计"""
-        names = []
-        for level, length in LENGTHS.items():
-            if len(code) >= length:
-                s = self.items.get(self.level_of(code, level))
-                if s:
-                    names.append(s.name)
-        return " / ".join(names)
+        return " / ".join(reversed([s.name for s in self.lineage(code)]))
+
+    def as_rows(self) -> list[dict[str, object]]:
+        """The items as a version stores them."""
+        return [{"code": s.code, "name": s.name, "parent": s.parent, "level": s.level,
+                 "industry": s.industry} for s in self.items.values()]
 
 
-@cache
-def catalogue() -> Catalogue:
+def from_rows(rows: list[dict[str, object]], version: int | None = None,
+              name: str = "") -> Catalogue:
+    return Catalogue([Specialty(str(r["code"]), str(r["name"]), int(str(r["level"])),
+                                str(r["parent"]) if r.get("parent") else None,
+                                str(r["industry"]) if r.get("industry") else None)
+                      for r in rows], version, name)
+
+
+def shipped() -> Catalogue:
+    """The catalogue this release ships (the parent of each code is its prefix)."""
     raw = json.loads((DATA / "catalogue.json").read_text())["specialties"]
     items = []
     for entry in raw:
@@ -88,3 +121,56 @@ def catalogue() -> Catalogue:
         parent = None if level == 0 else code[: LENGTHS[level - 1]]
         items.append(Specialty(code, entry["name"], level, parent, entry.get("industry")))
     return Catalogue(items)
+
+
+_shipped: list[Catalogue] = []
+_versions: dict[int, Catalogue] = {}  # every loaded version, by id
+_current: list[int] = []  # the id of the current version, when one is
+
+
+def shipped_once() -> Catalogue:
+    if not _shipped:
+        _shipped.append(shipped())
+    return _shipped[0]
+
+
+def catalogue() -> Catalogue:
+    """The current catalogue: what new applications and conditions use."""
+    if _current and _current[0] in _versions:
+        return _versions[_current[0]]
+    return shipped_once()
+
+
+def current_version() -> int | None:
+    return catalogue().version
+
+
+def catalogue_of(version: int | None) -> Catalogue:
+    """The catalogue a record was made with, as this process has it (the current one for a
+    version it has not read yet: catalogue_for reads it)."""
+    if version is None:
+        return shipped_once()
+    return _versions.get(version) or catalogue()
+
+
+async def catalogue_for(version: int | None) -> Catalogue:
+    """The catalogue an application or a condition was made with (None: the shipped one);
+    a version made by another process since the last read is read now."""
+    if version is None:
+        return shipped_once()
+    if version not in _versions:
+        await load_catalogues()
+    return _versions.get(version) or catalogue()
+
+
+def forget_catalogues() -> None:
+    _versions.clear()
+    _current.clear()
+
+
+async def load_catalogues() -> None:
+    """Read every version, and which is current."""
+    rows = await CatalogueVersion.all()
+    _versions.clear()
+    _versions.update({r.id: from_rows(r.items, r.id, r.name) for r in rows})
+    _current[:] = [r.id for r in rows if r.current][:1]

@@ -218,16 +218,3 @@ async def seed_regions(now: datetime) -> bool:
     await import_regions(shipped_data(), now)
     return True
 
-
-async def keep_fresh(sleep: float | None = None) -> None:
-    """Read the list again every REFRESH for ever (a process's background task); a failed
-    read keeps the snapshot it has and is tried again next time."""
-    import asyncio
-    import logging
-
-    while True:
-        await asyncio.sleep(sleep if sleep is not None else REFRESH.total_seconds())
-        try:
-            await load_regions()
-        except Exception:  # the database away for a while: the old list still answers
-            logging.getLogger(__name__).warning("could not read the region list", exc_info=True)

@@ -51,7 +51,8 @@ def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catal
         # 选报，不得超过 2 项，三级类别须在选定的二级类别下选报，共不得超过 4 项（二级类别
         # 下没有三级类别的，将该二级类别视同一个三级类别）, the limits counting 首选 and 备选
         # together; and all "在 A-工程大类别中选取"
-        if any(cat.level_of(c, 0) != "A" for c in codes):
+        categories = any(s.level == 0 for s in cat.items.values())
+        if categories and any(cat.level_of(c, 0) != "A" for c in codes):
             raise BadInput("specialty.xinjiang_category_a")
         level1 = {cat.level_of(c, 1) for c in codes}
         if len(level1) > 1:

@@ -1,0 +1,59 @@
+"""The administrator's reference data: the specialty catalogue's versions, a new one checked
+(every refused row shown with its row and column) and loaded, and which one is current."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from console.app import api, done, page, redirect, render
+from console.context import CONSOLE
+from console.forms import text
+from miniapp_api.routes import admin_reference
+
+BACK = "/console/catalogues"
+
+
+@page("GET", "/catalogues", uses=admin_reference.catalogues)
+async def catalogues(request: web.Request) -> web.Response:
+    listed = await api(request).call(admin_reference.catalogues)
+    return render(request, "catalogues.html", catalogues=listed.catalogues, report=None,
+                  version_name="")
+
+
+@page("POST", "/catalogues", uses=admin_reference.import_file)
+async def load(request: web.Request) -> web.Response:
+    """Checked, and saved unless 只检查 was chosen or a row is refused: the report is shown
+    on the page, with the name typed kept."""
+    form = await request.post()
+    upload = form.get("file")
+    if not isinstance(upload, web.FileField):
+        return redirect(request, BACK, done(request, "no_sheet"))
+    action = text(form, "action")
+    calls = api(request, back=BACK)
+    query = calls.fields(admin_reference.CatalogueImportQuery, {
+        "name": text(form, "name"), "dry_run": action == "check",
+        "make_current": action == "current"})
+    report = await calls.call(admin_reference.import_file, query,
+                              file=(upload.filename, upload.file.read()))
+    listed = await calls.call(admin_reference.catalogues)
+    return render(request, "catalogues.html", catalogues=listed.catalogues, report=report,
+                  version_name=query.name, filename=upload.filename, checked=action == "check")
+
+
+@page("POST", "/catalogues/current", uses=admin_reference.set_current)
+async def set_current(request: web.Request) -> web.Response:
+    calls = api(request, back=BACK)
+    made = await calls.call(admin_reference.set_current, calls.fields(
+        admin_reference.VersionIn, {"version": text(await request.post(), "version")}))
+    name = next(c.name for c in made.catalogues if c.current)
+    return redirect(request, BACK, done(request, "catalogue_current", name=name))
+
+
+@page("GET", "/catalogues/template.csv", uses=admin_reference.catalogues)
+async def template(request: web.Request) -> web.Response:
+    """The header row and a few example rows (UTF-8 with a BOM, so Excel reads it)."""
+    body = request.app[CONSOLE].texts.render("console/examples/catalogue.j2") + "\n"
+    return web.Response(body=("\ufeff" + body).encode(), content_type="text/csv",
+                        charset="utf-8", headers={
+                            "Content-Disposition": "attachment; filename*=UTF-8''"
+                            "%E4%B8%93%E4%B8%9A%E7%9B%AE%E5%BD%95%E6%A8%A1%E6%9D%BF.csv"})

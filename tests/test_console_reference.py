@@ -1,0 +1,63 @@
+"""An administrator loads the province's specialty catalogue at the desk, in Chromium: a
+sheet with mistakes shows every refused row (row, column, what to fix) with the version's
+name still typed, a checked sheet says what would change, and the saved one becomes current
+(the catalogue as data an administrator manages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestServer
+
+from tests.test_catalogue import BAD, GOOD, workbook
+from tests.test_console_journeys import browser, signed_in
+from tests.test_simulator_browser import CHROMIUM, sandbox
+
+assert sandbox and browser  # the fixtures
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason=(
+    "browser tests need Debian's chromium: apt-get install -y chromium chromium-driver "
+    "fonts-noto-cjk"))
+
+
+async def test_an_administrator_loads_and_switches_the_catalogue(
+        sandbox: TestServer, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    admin = await signed_in(browser, sandbox, "13800000007", "/console/home")
+    await admin.get_by_role("link", name="专业目录").click()
+    await expect(admin.get_by_test_id("catalogues")).to_contain_text("系统内置目录")
+    await admin.get_by_label("版本名称").fill("广东省评标专家专业分类（2025年修订）")
+    await admin.get_by_label("文件").set_input_files(files=[{
+        "name": "专业目录.xlsx", "mimeType": "application/octet-stream",
+        "buffer": workbook(BAD)}])
+    await admin.get_by_test_id("save-current").click()
+    problems = admin.get_by_test_id("problems")
+    await expect(admin.get_by_test_id("report")).to_contain_text("4 处问题，未保存")
+    await expect(problems).to_contain_text("第 4 行已有")
+    await expect(problems).to_contain_text("上级代码 A0899 在表中找不到")
+    # what was typed is still there
+    name = admin.get_by_label("版本名称")
+    await expect(name).to_have_value("广东省评标专家专业分类（2025年修订）")
+    await admin.screenshot(path="var/console-catalogue-problems.png", full_page=True)
+    await admin.get_by_label("文件").set_input_files(files=[{
+        "name": "专业目录.csv", "mimeType": "text/csv", "buffer": GOOD.encode()}])
+    await admin.get_by_test_id("check").click()
+    await expect(admin.get_by_test_id("report")).to_contain_text("检查通过")
+    await expect(admin.get_by_test_id("report")).to_contain_text("可选的末级专业 4 个")
+    await admin.get_by_label("文件").set_input_files(files=[{
+        "name": "专业目录.csv", "mimeType": "text/csv", "buffer": GOOD.encode()}])
+    await admin.get_by_test_id("save-current").click()
+    await expect(admin.get_by_test_id("report")).to_contain_text("已保存并启用")
+    rows = admin.get_by_test_id("catalogues").locator("tr")
+    await expect(rows.nth(1)).to_contain_text("广东省评标专家专业分类（2025年修订）")
+    await expect(rows.nth(1)).to_contain_text("当前")
+    await admin.screenshot(path="var/console-catalogues.png", full_page=True)
+    # back to the shipped one is not offered; another saved version can be switched to
+    await admin.get_by_label("文件").set_input_files(files=[{
+        "name": "专业目录-2.csv", "mimeType": "text/csv", "buffer": GOOD.encode()}])
+    await admin.get_by_label("版本名称").fill("第二版")
+    await admin.get_by_test_id("save").click()
+    await expect(admin.get_by_test_id("report")).to_contain_text("已保存")
+    await admin.locator("[data-testid^='use-']").first.click()
+    await expect(admin.get_by_test_id("flash")).to_contain_text("已启用专业目录“第二版”")
