@@ -74,7 +74,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("feedback", "/console/feedback", feedback_desk.list_feedback),
     ("notifications", "/console/notifications", admin_desk.stuck),
     ("payments", "/console/payments", admin_desk.payments),
-    ("catalogues", "/console/catalogues", admin_reference.catalogues)]
+    ("catalogues", "/console/catalogues", admin_reference.catalogues),
+    ("units", "/console/units", admin_reference.units)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

@@ -37,3 +37,21 @@ class CatalogueVersion(Model):
 
     class Meta:
         table = "catalogue_version"
+
+
+class WorkUnit(Model):
+    """A unit as people pick it (work unit, avoidance unit, agency, tenderer): one per
+    unified social credit code, or by name while its code is not known. The other names it
+    was typed as are kept; a duplicate an administrator merged points to the unit kept."""
+
+    id = fields.BigIntField(primary_key=True)
+    credit_code = fields.CharField(max_length=18, null=True, unique=True)
+    name = fields.CharField(max_length=128, db_index=True)
+    other_names: list[str] = fields.JSONField(default=list)
+    region = fields.CharField(max_length=6, null=True)  # the code's registration authority
+    merged_into = fields.BigIntField(null=True, db_index=True)
+    source = fields.CharField(max_length=16)  # applicant / agency / admin / import
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "work_unit"

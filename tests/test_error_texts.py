@@ -41,7 +41,7 @@ def _scan() -> tuple[set[str], dict[str, list[set[str]]]]:
                 if (isinstance(node, ast.Constant) and isinstance(node.value, str)
                         and CODE.match(node.value) and node.value.split(".")[0] in AREAS
                         and not Path(ROOT, "texts", "notify", node.value).is_dir()
-                        and not node.value.endswith(".html")):
+                        and not node.value.endswith((".html", ".json", ".csv"))):
                     named.add(node.value)
                 if (isinstance(node, ast.Call) and node.args
                         and isinstance(node.args[0], ast.Constant)

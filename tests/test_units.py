@@ -1,178 +1,92 @@
-"""Pure pieces: scene codec, text normalization, settings rules."""
+"""The register of units (HN-APPLY: the work unit is chosen from a searchable 单位列表): one
+unit per unified social credit code (GB-32100) however it is typed, a unit typed by name
+takes the code the register knows, an administrator merges a duplicate, and avoidance by
+unit then finds the experts of every name and code the unit had."""
 
 from __future__ import annotations
 
-import dataclasses
+from aiohttp.test_utils import TestClient
 
-import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from models.draws import Avoidance
+from models.experts import ExpertProfile
+from models.reference import WorkUnit
+from services.demo import demo_credit_code
+from tests.draw_world import make_experts, prepared
+from tests.helpers import Api
+from tests.test_applications import applicant, form, make_batch
 
-from bot.filters import normalize
-from config.settings import Settings, SettingsError
-from services.common import pii
-from services.common.pii import mask_text
-from services.common.scenes import MAX_SCENE, SceneCodec, SceneError, scene_type
-
-
-@scene_type("tst")
-@dataclasses.dataclass(frozen=True)
-class DemoScene:
-    ticket: str
-    number: int
+BUILDER = "广州市第一建筑工程有限公司"
 
 
-codec = SceneCodec("secret-one")
-tickets = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=30)
+async def test_a_unit_typed_twice_with_one_code_is_one_unit_and_is_avoided_by_it(
+        api: Api, client: TestClient, demo: dict) -> None:
+    code = demo_credit_code(77)
+    # an applicant works there and types it in full
+    person = await applicant(api, demo)
+    batch = await make_batch()
+    app = await api.call("POST", "/applications", person, {"batch_id": batch.id})
+    saved = await api.call("PUT", f"/applications/{app.data['id']}", person,
+                           form(work_unit=BUILDER, unit_credit_code=code))
+    assert saved.status == 200, saved.data
+    # and saves it again with the short name people use: the same unit, a second name
+    again = await api.call("PUT", f"/applications/{app.data['id']}", person,
+                           {"work_unit": "广州一建"})
+    assert again.status == 200, again.data
+    # experts of that unit: one registered under its code, one under a short name only
+    await make_experts(client, 1, first=1000, unit_code=code)
+    named = await make_experts(client, 1, first=1010)
+    await ExpertProfile.filter(id=named[0].id).update(work_unit="广州一建", unit_credit_code=None)
+    others = await make_experts(client, 2, first=1020)
+    # the agency avoids it by its full name and code: the register keeps one unit
+    aid, token = await prepared(api, demo, total=2, submitted=False)
+    before = await matching(api, token, aid)
+    typed = await api.call("POST", f"/draws/activities/{aid}/avoidances", token, {
+        "kind": "unit", "name": BUILDER, "code": code, "reason": "投标人"})
+    assert typed.status == 200, typed.data
+    (unit,) = await WorkUnit.filter(credit_code=code)
+    assert (unit.name, unit.other_names, unit.region) == (BUILDER, ["广州一建"], "4401")
+    found = await api.call("GET", "/reference/units?q=第一建筑", token)
+    assert [(u["name"], u["credit_code"]) for u in found.data["units"]] == [(BUILDER, code)]
+    # avoidance finds both: the expert under the code, and the one registered under the
+    # short name alone, which only the register knows to be the same unit
+    assert await matching(api, token, aid) == before - 2
+    assert others
 
 
-@given(tickets, st.integers(min_value=0, max_value=10**9))
-def test_scene_round_trip(ticket: str, number: int) -> None:
-    scene = DemoScene(ticket, number)
-    text = codec.encode(scene)
-    assert len(text) <= MAX_SCENE
-    assert codec.decode(text) == scene
+async def matching(api: Api, token: str, aid: int) -> int:
+    """How many experts a 4401 / A0401 condition finds now, avoidances applied."""
+    answer = await api.call("POST", f"/draws/activities/{aid}/preview", token, {
+        "regions": ["4401"], "main_specialty": "A0401"})
+    assert answer.status == 200, answer.data
+    return int(answer.data["matching"])
 
 
-@given(tickets, st.integers(min_value=0, max_value=10**6), st.integers(min_value=0))
-def test_any_single_character_change_is_rejected(ticket: str, number: int, pos: int) -> None:
-    text = codec.encode(DemoScene(ticket, number))
-    i = pos % len(text)
-    changed = text[:i] + ("A" if text[i] != "A" else "B") + text[i + 1:]
-    with pytest.raises(SceneError):
-        codec.decode(changed)
-
-
-def test_scene_from_another_key_or_unknown_kind_is_rejected() -> None:
-    other = SceneCodec("secret-two").encode(DemoScene("t", 1))
-    with pytest.raises(SceneError):
-        codec.decode(other)
-    with pytest.raises(SceneError):
-        codec.decode("nope:1:AAAAAAAAAAAA")
-    with pytest.raises(SceneError):
-        codec.decode("x" * 65)
-
-
-def test_scene_that_would_not_fit_is_refused_when_made() -> None:
-    with pytest.raises(ValueError, match="over 64"):
-        codec.encode(DemoScene("a" * 60, 1))
-    with pytest.raises(ValueError, match="':'"):
-        codec.encode(DemoScene("a:b", 1))
-
-
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("帮助", "帮助"), (" 帮助。", "帮助"), ("ＨＥＬＰ！", "help"), ("？", "?"),
-    ("１", "1"), ("【取消】", "取消"),
-])
-def test_normalize(raw: str, expected: str) -> None:
-    assert normalize(raw) == expected
-
-
-def _prod(**env: str) -> Settings:
-    base = {"EXPERTBOT_ENV": "production", "WECHAT_TOKEN": "t", "WECHAT_APPID": "wx1",
-            "WECHAT_SECRET": "s", "WECHAT_AES_KEY": "k" * 43, "MINIAPP_APPID": "wx2",
-            "MINIAPP_SECRET": "s2", "SECRET_KEY": "sk", "ID_ENCRYPTION_KEY": "ik",
-            "DATABASE_URL": "postgres://db/x", "REDIS_URL": "redis://r",
-            "PUBLIC_BASE_URL": "https://bot.example.cn", "SMS_PROVIDER": "tencent"}
-    base.update(env)
-    return Settings(**base)  # type: ignore[arg-type]
-
-
-def test_production_names_the_missing_secret() -> None:
-    assert _prod().is_production and not _prod().sandbox
-    with pytest.raises(SettingsError, match="WECHAT_TOKEN"):
-        _prod(WECHAT_TOKEN="")
-    with pytest.raises(SettingsError, match="ID_ENCRYPTION_KEY"):
-        _prod(ID_ENCRYPTION_KEY="")
-    with pytest.raises(SettingsError, match="REDIS_URL"):
-        _prod(REDIS_URL="")
-    # a production that would write login codes to its log refuses to start
-    with pytest.raises(SettingsError, match="SMS_PROVIDER must be set"):
-        _prod(SMS_PROVIDER="")
-    assert _prod(SMS_PROVIDER="log").sms_mode == "log"  # chosen knowingly
-
-
-def test_sandbox_cannot_be_turned_on_in_production() -> None:
-    with pytest.raises(SettingsError, match="WECHAT_SANDBOX"):
-        _prod(WECHAT_SANDBOX="1")
-
-
-def test_dedup_memory_cannot_be_shorter_than_a_minute() -> None:
-    from pydantic import ValidationError
-
-    with pytest.raises(ValidationError, match="DEDUP_TTL"):
-        Settings(EXPERTBOT_ENV="test", DEDUP_TTL=30)  # type: ignore[call-arg]
-    assert Settings(EXPERTBOT_ENV="test", DEDUP_TTL=60,  # type: ignore[call-arg]
-                    CALLBACK_MAX_AGE=60).dedup_ttl == 60
-    # an exact replay inside the timestamp window must still find its dedup record
-    with pytest.raises(SettingsError, match="DEDUP_TTL must be at least CALLBACK_MAX_AGE"):
-        Settings(EXPERTBOT_ENV="test", DEDUP_TTL=120,  # type: ignore[call-arg]
-                 CALLBACK_MAX_AGE=300)
-
-
-def test_development_defaults() -> None:
-    dev = Settings(EXPERTBOT_ENV="development", DATABASE_URL="", WECHAT_API_BASE="",  # type: ignore[call-arg]
-                   WECHAT_SANDBOX=None, EXPERTBOT_INPROCESS_WORKER=None)
-    assert dev.sandbox and dev.inprocess_worker
-    assert dev.db_url.startswith("sqlite://") and dev.db_url.endswith("var/expertbot.sqlite3")
-    assert dev.api_base("http://127.0.0.1:8080") == "http://127.0.0.1:8080/sandbox"
-
-
-def test_an_edited_text_is_picked_up_without_a_restart(tmp_path) -> None:
-    import os
-
-    from services.common.texts import Texts
-
-    (tmp_path / "chat").mkdir()
-    path = tmp_path / "chat" / "hello.j2"
-    path.write_text("你好，{{ name }}")
-    texts = Texts(tmp_path, check_interval=0.0)
-    assert texts.render("chat/hello.j2", name="张三") == "你好，张三"
-    path.write_text("您好，{{ name }}！")
-    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
-    assert texts.render("chat/hello.j2", name="张三") == "您好，张三！"
-
-
-def test_api_masking_spares_the_fields_a_model_declares_opaque() -> None:
-    """A payment signature or nonce may hold a run of digits shaped like a phone: masking it
-    would break the payment; every other field is still masked."""
-    import json
-    from typing import ClassVar
-
-    from miniapp_api.framework import masked_json
-    from miniapp_api.schemas import Model
-
-    class Out(Model):
-        OPAQUE: ClassVar[frozenset[str]] = frozenset({"jsapi"})
-        contact: str
-        jsapi: dict[str, str]
-
-    data = json.loads(masked_json(Out(contact="13812345678",
-                                      jsapi={"nonceStr": "ab13912345678cd"})))
-    assert data == {"contact": "138****5678", "jsapi": {"nonceStr": "ab13912345678cd"}}
-
-
-def test_a_long_response_is_masked_as_a_short_one_is() -> None:
-    """mask_text finds candidates in long texts (API lists) by byte search, in short ones by
-    regex: a phone or ID number is masked wherever it sits in a long text, and digits that
-    only look close (6 in a row, 3+2 split, full-width) leave the text untouched."""
-    filler = "抽取中，已确认 3/72；时间 2026-11-26T05:12:33.123456Z。" * 80
-    assert len(filler) > 2000
-    for secret, shown in (("13800000002", "138****0002"), ("138-0000-0002", "138****0002"),
-                          ("440101199001011234", "440101********1234")):
-        for at in (0, len(filler) // 2, len(filler)):
-            text = f"{filler[:at]} {secret} {filler[at:]}"
-            masked = mask_text(text)
-            assert secret not in masked and shown in masked
-    for harmless in ("123456", "123 45", "１３８００００００２", "12-3456"):
-        text = f"{filler} {harmless} {filler}"
-        assert mask_text(text) == text
-    # a lone surrogate (json.loads accepts one from a request body) is no reason to fail
-    odd = f"{filler}\ud800 13800000002"
-    assert mask_text(odd).endswith("\ud800 138****0002")
-
-
-@given(st.text(alphabet="0123456789 -x号１", min_size=0, max_size=60))
-def test_the_long_text_check_finds_what_the_regex_finds(middle: str) -> None:
-    text = "评" * 2100 + middle + "标" * 10
-    assert pii._maybe(text) == (pii._MAYBE_RE.search(text) is not None)
+async def test_a_unit_typed_by_name_takes_its_code_and_merged_duplicates_are_avoided(
+        api: Api, client: TestClient, demo: dict) -> None:
+    admin = await api.login(demo["admin"].mp_openid)
+    code = demo_credit_code(78)
+    aid, token = await prepared(api, demo, total=1, submitted=False)
+    # known by its code from an earlier project, typed now by name alone
+    await api.call("POST", f"/draws/activities/{aid}/avoidances", token, {
+        "kind": "unit", "name": BUILDER, "code": code})
+    await api.call("POST", f"/draws/activities/{aid}/avoidances", token, {
+        "kind": "unit", "name": BUILDER})
+    assert [a.credit_code for a in await Avoidance.filter(activity_id=aid, name=BUILDER)] \
+        == [code, code]
+    # a migrated expert's unit was typed without a code under another name: a duplicate
+    stray = await make_experts(client, 1, first=1030)
+    await ExpertProfile.filter(id=stray[0].id).update(work_unit="第一建筑公司",
+                                                      unit_credit_code=None)
+    await WorkUnit.create(name="第一建筑公司", source="import",
+                          created_at=(await WorkUnit.get(credit_code=code)).created_at)
+    listed = await api.call("GET", "/admin/units?q=第一建筑", admin)
+    ids = {u["name"]: u["id"] for u in listed.data["units"]}
+    merged = await api.call("POST", "/admin/units/merge", admin,
+                            {"keep": ids[BUILDER], "merge": [ids["第一建筑公司"]]})
+    assert merged.status == 200, merged.data
+    assert merged.data["experts"] == 1 and "第一建筑公司" in merged.data["kept"]["other_names"]
+    moved = await ExpertProfile.get(id=stray[0].id)
+    assert (moved.work_unit, moved.unit_credit_code) == (BUILDER, code)
+    again = await api.call("POST", "/admin/units/merge", admin,
+                           {"keep": ids[BUILDER], "merge": [ids["第一建筑公司"]]})
+    assert again.status == 404 and "已并入其他单位" in again.message

@@ -1,14 +1,19 @@
 """The administrator's reference data: the specialty catalogue's versions, a new one checked
-(every refused row shown with its row and column) and loaded, and which one is current."""
+(every refused row shown with its row and column) and loaded, and which one is current; the
+register of units, searched and its duplicates merged."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text
+from console.invoke import fields
 from miniapp_api.routes import admin_reference
+from miniapp_api.routes.reference import UnitsQuery
 
 BACK = "/console/catalogues"
 
@@ -57,3 +62,26 @@ async def template(request: web.Request) -> web.Response:
                         charset="utf-8", headers={
                             "Content-Disposition": "attachment; filename*=UTF-8''"
                             "%E4%B8%93%E4%B8%9A%E7%9B%AE%E5%BD%95%E6%A8%A1%E6%9D%BF.csv"})
+
+
+@page("GET", "/units", uses=admin_reference.units)
+async def units(request: web.Request) -> web.Response:
+    """Found by name or code; duplicates merged from the list found."""
+    q = request.query.get("q", "").strip()[:64]
+    found = (await api(request).call(admin_reference.units, fields(
+        UnitsQuery, {"q": q}))).units if q else []
+    return render(request, "units.html", q=q, units=found)
+
+
+@page("POST", "/units/merge", uses=admin_reference.merge_units)
+async def merge(request: web.Request) -> web.Response:
+    form = await request.post()
+    q = text(form, "q")
+    back = "/console/units" + (f"?{urlencode({'q': q})}" if q else "")
+    calls = api(request, back=back)
+    keep = text(form, "keep")
+    merged = await calls.call(admin_reference.merge_units, calls.fields(
+        admin_reference.MergeIn, {"keep": keep, "merge": [
+            v for v in form.getall("merge", []) if isinstance(v, str) and v != keep]}))
+    return redirect(request, back, done(request, "units_merged", name=merged.kept.name,
+                                        experts=merged.experts))

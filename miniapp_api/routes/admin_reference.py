@@ -1,5 +1,6 @@
 """An administrator's reference data: the specialty catalogue's versions, a new one loaded
-from Excel or CSV (checked first, every refused row named), and which one is current."""
+from Excel or CSV (checked first, every refused row named), and which one is current; the
+register of units, its duplicates merged."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.routes.reference import UnitOut, UnitsOut, UnitsQuery, unit_out
 from miniapp_api.schemas import Model
 from models.people import Person, Role
 from models.reference import CatalogueVersion
@@ -15,6 +17,7 @@ from services.common.errors import BadInput
 from services.common.sheets import FILE_MAX
 from services.reference.catalogue import current_version, shipped_once
 from services.reference.catalogue_import import CatalogueReport, import_catalogue, make_current
+from services.reference.units import merge, search
 
 api = Api()
 TAG = "管理"
@@ -124,3 +127,28 @@ async def import_file(call: Call, query: CatalogueImportQuery) -> CatalogueRepor
 async def set_current(call: Call, body: VersionIn) -> CataloguesOut:
     await make_current(body.version)
     return await catalogues(call)
+
+
+class MergeIn(Model):
+    keep: int = Field(ge=1, description="保留的单位")
+    merge: list[int] = Field(min_length=1, max_length=20, description="并入它的重复单位")
+
+
+class MergedOut(Model):
+    kept: UnitOut
+    experts: int = Field(description="改为保留单位的专家数")
+    avoid_units: int = Field(description="改为保留单位的回避单位数")
+
+
+@api.route("GET", "/admin/units", access=ADMIN, query=UnitsQuery, response=UnitsOut,
+           summary="单位列表：查找（合并重复单位前）", tag=TAG)
+async def units(call: Call, query: UnitsQuery) -> UnitsOut:
+    return UnitsOut(units=[unit_out(u) for u in await search(query.q, 50)])
+
+
+@api.route("POST", "/admin/units/merge", access=ADMIN, body=MergeIn, response=MergedOut,
+           summary="合并重复单位：其名称记为保留单位的曾用名，专家和回避单位改为保留单位", tag=TAG)
+async def merge_units(call: Call, body: MergeIn) -> MergedOut:
+    done = await merge(body.keep, body.merge)
+    return MergedOut(kept=unit_out(done.kept), experts=done.experts,
+                     avoid_units=done.avoid_units)

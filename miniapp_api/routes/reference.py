@@ -1,4 +1,5 @@
-"""Reference data a picker reads: the administrative divisions (GB/T 2260)."""
+"""Reference data a picker reads: the administrative divisions (GB/T 2260) and the register
+of units."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
+from models.reference import WorkUnit
 from services.reference.regions import regions
+from services.reference.units import search
 
 api = Api()
 TAG = "参考数据"
@@ -41,3 +44,33 @@ async def list_regions(call: Call, query: RegionsQuery) -> RegionsOut:
         RegionOut(code=c, name=snapshot.name(c), full_name=snapshot.full_name(c),
                   level=snapshot.places[c].level, has_children=c in snapshot.children)
         for c in codes])
+
+
+class UnitsQuery(Model):
+    q: str = Field(min_length=1, max_length=64,
+                   description="单位名称的一部分，或统一社会信用代码的开头")
+
+
+class UnitOut(Model):
+    id: int
+    name: str
+    credit_code: str | None
+    other_names: list[str] = Field(description="也曾被填写为")
+    region: str | None = Field(description="登记机关所在地（全称）")
+
+
+class UnitsOut(Model):
+    units: list[UnitOut]
+
+
+def unit_out(unit: WorkUnit) -> UnitOut:
+    return UnitOut(id=unit.id, name=unit.name, credit_code=unit.credit_code,
+                   other_names=unit.other_names,
+                   region=regions().full_name(unit.region) if unit.region else None)
+
+
+@api.route("GET", "/reference/units", access=Access.BOUND, query=UnitsQuery,
+           response=UnitsOut, tag=TAG,
+           summary="单位列表：按名称或统一社会信用代码查找（填写工作单位、回避单位时选用）")
+async def find_units(call: Call, query: UnitsQuery) -> UnitsOut:
+    return UnitsOut(units=[unit_out(u) for u in await search(query.q)])

@@ -3,7 +3,7 @@ roles with their scope, open batches, schedule a batch's exam."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -14,6 +14,7 @@ from models.people import Agency, Person, Role, RoleGrant
 from services.common.errors import BadInput, NotFound
 from services.education.exams import Exams
 from services.people.persons import People
+from services.reference.units import remember
 
 
 class GrantSpec(BaseModel):
@@ -57,9 +58,12 @@ class Administration:
         if role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER):
             if not spec.agency_credit_code:
                 raise BadInput("admin.agency_code_required")
-            agency, _ = await Agency.get_or_create(
+            agency, made = await Agency.get_or_create(
                 credit_code=spec.agency_credit_code,
                 defaults={"name": spec.agency_name or spec.agency_credit_code})
+            if made and spec.agency_name:
+                await remember(spec.agency_name, agency.credit_code, "admin",
+                               datetime.now(UTC))
         if role == Role.EXPERT and not spec.expert_number:
             raise BadInput("admin.expert_number_required")
         if role == Role.REVIEWER and (spec.level not in ("city", "province") or not spec.region):

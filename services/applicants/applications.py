@@ -34,6 +34,7 @@ from services.applicants.attachments import (
     shortfall,
     sniff,
 )
+from services.applicants.draft_reference import apply_reference
 from services.applicants.form import ApplicationDraft, require_complete
 from services.applicants.returns import require_returned_attachment, require_unlocked
 from services.applicants.review_scope import notify_reviewers
@@ -52,12 +53,9 @@ from services.notifications.outbox import Outbox
 from services.people.identity_rules import require_applicant_age
 from services.people.persons import People
 from services.reference.catalogue import (
-    Catalogue,
-    catalogue_for,
     catalogue_of,
     current_version,
 )
-from services.reference.regions import regions, within
 from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
@@ -208,31 +206,9 @@ class Applications:
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
         require_unlocked(app, merged)
-        if merged.region and (not regions().known(merged.region)
-                              or not within(merged.region, app.batch.province)):
-            raise BadInput("application.region_outside_province",
-                           province=regions().name(app.batch.province))
-        if app.printed_at is None:  # a draft moves to the current catalogue
-            app.catalogue_version = current_version()
-        cat = await catalogue_for(app.catalogue_version)
-        if merged.practice_specialty and cat.level_of_code(merged.practice_specialty) != 2:
-            raise BadInput("application.practice_specialty", code=merged.practice_specialty)
+        await apply_reference(app, merged, now)
         app.data = merged.model_dump(mode="json", exclude_none=False)
-        app.region = merged.region
-        self._set_specialties(app, merged, cat)
         await app.save()
-
-    def _set_specialties(self, app: Application, draft: ApplicationDraft,
-                         cat: Catalogue) -> None:
-        if app.specialties_fixed:
-            return
-        for code in draft.specialties:
-            if cat.get(code) is None:
-                raise BadInput("application.unknown_specialty", code=code)
-        app.specialties = [{"code": c, "primary": c in draft.primary_specialties,
-                            "admitted": None} for c in draft.specialties]
-        primary = draft.primary_specialty or (draft.specialties[0] if draft.specialties else None)
-        app.industry = cat.industry(primary) if primary else None
 
     @staticmethod
     def require_printable(app: Application) -> ApplicationDraft:

@@ -23,6 +23,7 @@ from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA
 from services.reference.catalogue import catalogue_for
 from services.reference.regions import overlaps, within_any
+from services.reference.units import widen
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 
@@ -35,8 +36,9 @@ def eval_days(activity: DrawActivity) -> tuple[date, date]:
 async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[int], set[int]]:
     """The activity's avoided unit codes and names, avoided persons and experts."""
     rows = await Avoidance.filter(activity_id=activity.id)
-    codes = {r.credit_code for r in rows if r.kind == "unit" and r.credit_code}
-    names = {r.name for r in rows if r.kind == "unit"}
+    # with every name each unit was typed as, and the units merged with it (the register)
+    codes, names = await widen({r.credit_code for r in rows if r.kind == "unit" and
+                                r.credit_code}, {r.name for r in rows if r.kind == "unit"})
     hashes = [r.id_hash for r in rows if r.kind == "person" and r.id_hash]
     persons = set(await column(Person.filter(id_number_hash__in=hashes), "id")) if hashes else set()
     experts = {r.expert_id for r in rows if r.expert_id}

@@ -8,7 +8,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -37,6 +37,7 @@ from services.notifications.outbox import Outbox
 from services.people.identity_rules import parse_credit_code, parse_id_number
 from services.reference.catalogue import catalogue, current_version
 from services.reference.regions import regions as region_list
+from services.reference.units import code_for, remember
 
 EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
 # words that make an address name a unit (the gathering address must not name one)
@@ -94,6 +95,8 @@ class DrawSetup:
         if len({n for n, _ in sections}) != len(sections):
             raise BadInput("draw.section_numbers_repeat")
         async with in_transaction():
+            await remember(data["tenderer_name"], data["tenderer_credit_code"], "agency",
+                           datetime.now(UTC))
             project = await Project.create(agency_id=agency_id, created_by=person_id, **data)
             for number, name in sections or [("1", data["name"])]:  # no sections: one
                 await Section.create(project=project, number=number, name=name)
@@ -161,11 +164,18 @@ class DrawSetup:
                                                                          reason)])
 
     async def add_avoidances(self, activity: DrawActivity, rows: list[AvoidanceRow]) -> int:
+        """A unit typed without its code takes the code the register knows for that name,
+        and the register learns the units typed."""
         self.require_editable(activity)
+        now = datetime.now(UTC)
         async with in_transaction():
             for row in rows:
+                code = row.credit_code
+                if row.kind == "unit":
+                    code = code or await code_for(row.name)
+                    await remember(row.name, code, "agency", now)
                 await Avoidance.create(activity=activity, kind=row.kind, name=row.name,
-                                       credit_code=row.credit_code, id_hash=row.id_hash,
+                                       credit_code=code, id_hash=row.id_hash,
                                        reason=row.reason)
         return len(rows)
 

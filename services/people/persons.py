@@ -4,6 +4,7 @@ passwords and phone changes, under the identity rules."""
 from __future__ import annotations
 
 import contextlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -27,6 +28,9 @@ from services.people.identity_rules import (
     verify_password,
 )
 
+# A migrated expert's password until changed: the last 8 characters of the ID number, read
+# from the encrypted number at login (an import of tens of thousands then costs no scrypt)
+FROM_ID = "id-last-8"
 # The scrypt hash of a random password nobody knows: checked when no person (or no password)
 # matches a login, so that a known and an unknown account cost the same scrypt work.
 DUMMY_PASSWORD_HASH = ("scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
@@ -119,9 +123,7 @@ class People:
         holder = await Person.filter(phone=phone, deregistered_at=None).first()
         if holder is not None:
             raise AlreadyRegistered("people.phone_taken", "phone", holder.id)
-        if migrated:
-            password = default_password(number.value)
-        elif password is not None:
+        if password is not None and not migrated:
             require_strong_password(password)
         lookup = self.vault.lookup_hash(number.value)
         try:
@@ -131,7 +133,8 @@ class People:
                 id_masked=number.value[:6] + "*" * 8 + number.value[-4:],
                 gender=number.gender, birth_year=number.birth_date.year, phone=phone,
                 email=(new.email or None), must_change_password=migrated,
-                password_hash=await hash_password(password) if password else None)
+                password_hash=FROM_ID if migrated else
+                await hash_password(password) if password else None)
         except IntegrityError:
             owner = await Person.filter(id_number_hash=lookup).first()
             raise AlreadyRegistered("people.id_taken", "id", owner.id if owner else None) \
@@ -180,16 +183,25 @@ class People:
         """The person, or None. The scrypt check runs whether or not the account exists
         (against a dummy hash when it does not), so the time taken does not tell."""
         person = await self.by_account(account)
-        stored = person.password_hash if person is not None else None
-        matches = await verify_password(password, stored or DUMMY_PASSWORD_HASH)
-        if person is None or not stored or not matches:
+        if person is None or not person.password_hash:
+            await verify_password(password, DUMMY_PASSWORD_HASH)
             return None
-        return person
+        return person if await self._password_is(person, password) else None
+
+    async def _password_is(self, person: Person, password: str) -> bool:
+        """Whether `password` is the person's: a migrated expert's is the last 8 characters
+        of the ID number until changed (FROM_ID: checked against the ID, at the same scrypt
+        cost as any other, so that the time taken does not tell)."""
+        if person.password_hash != FROM_ID:
+            return await verify_password(password, person.password_hash)
+        await verify_password(password, DUMMY_PASSWORD_HASH)
+        expected = default_password(self.id_number_of(person))
+        return hmac.compare_digest(password.strip().upper().encode(), expected.encode())
 
     async def change_password(self, person: Person, old: str, new: str) -> None:
         """WrongPassword unless `old` is the current password (Binding.change_password
         counts such attempts); then the new one must be strong and different."""
-        if not await verify_password(old, person.password_hash):
+        if not await self._password_is(person, old):
             raise WrongPassword("people.wrong_password")
         require_strong_password(new)
         if new == old:

@@ -17,6 +17,7 @@ from pathlib import Path
 from models.reference import CatalogueVersion
 
 DATA = Path(__file__).parent / "data"
+SHIPPED = DATA / "catalogue.json"  # the catalogue this release ships
 
 # the shipped catalogue's code lengths per level: the category letter (大类别, not a level:
 # XJ-SIGNUP "在 A-工程大类别中选取") is 0, then 一级 A04, 二级 A0401, 三级 A040101
@@ -113,7 +114,7 @@ def from_rows(rows: list[dict[str, object]], version: int | None = None,
 
 def shipped() -> Catalogue:
     """The catalogue this release ships (the parent of each code is its prefix)."""
-    raw = json.loads((DATA / "catalogue.json").read_text())["specialties"]
+    raw = json.loads(SHIPPED.read_text())["specialties"]
     items = []
     for entry in raw:
         code = entry["code"]

@@ -1,0 +1,40 @@
+"""What a saved draft's reference data must be: a residence in the batch's province (a city
+or a county of the region list), specialties of the application's catalogue (the current
+one while it is a draft), the work unit in the register of units."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from models.applications import Application
+from services.applicants.form import ApplicationDraft
+from services.common.errors import BadInput
+from services.reference.catalogue import catalogue_for, current_version
+from services.reference.regions import regions, within
+from services.reference.units import remember
+
+
+async def apply_reference(app: Application, draft: ApplicationDraft, now: datetime) -> None:
+    """Check the draft against the reference data and set what follows from it on `app`
+    (its region, catalogue version, specialties and industry); BadInput saying what to fix."""
+    if draft.region and (not regions().known(draft.region)
+                         or not within(draft.region, app.batch.province)):
+        raise BadInput("application.region_outside_province",
+                       province=regions().name(app.batch.province))
+    if app.printed_at is None:  # a draft moves to the current catalogue
+        app.catalogue_version = current_version()
+    cat = await catalogue_for(app.catalogue_version)
+    if draft.practice_specialty and cat.level_of_code(draft.practice_specialty) != 2:
+        raise BadInput("application.practice_specialty", code=draft.practice_specialty)
+    app.region = draft.region
+    if not app.specialties_fixed:
+        for code in draft.specialties:
+            if cat.get(code) is None:
+                raise BadInput("application.unknown_specialty", code=code)
+        app.specialties = [{"code": c, "primary": c in draft.primary_specialties,
+                            "admitted": None} for c in draft.specialties]
+        primary = draft.primary_specialty or (draft.specialties[0] if draft.specialties
+                                              else None)
+        app.industry = cat.industry(primary) if primary else None
+    if draft.work_unit:  # HN-APPLY's 单位列表 grows from what applicants enter
+        await remember(draft.work_unit, draft.unit_credit_code, "applicant", now)
