@@ -1,5 +1,5 @@
 """The `expertbot` command: serve, worker, migrate, demo, menu, audit, doctor, reconcile,
-route, import-regions, import-catalogue, makemigrations."""
+route, import-regions, import-catalogue, import-experts, makemigrations."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import asyncio
 from config.cli_audit import add_parser as add_audit
 from config.cli_reconcile import add_parser as add_reconcile
 from config.cli_reference import add_parser as add_import_regions
+from config.cli_register import add_parser as add_import_experts
 from config.cli_route import add_parser as add_route
 from config.logging_setup import setup_logging
 from config.metrics_dir import use_metrics_dir
@@ -143,6 +144,7 @@ def main(argv: list[str] | None = None) -> None:
     add_reconcile(sub)
     add_route(sub)
     add_import_regions(sub)
+    add_import_experts(sub)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)
     mk.set_defaults(func=cmd_makemigrations)

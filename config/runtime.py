@@ -64,6 +64,7 @@ from services.people.binding import Binding
 from services.people.codes import VerificationCodes
 from services.people.persons import People
 from services.people.realname import RealNameCheck
+from services.people.register_import import RegisterImports
 from services.people.registration import Registration
 from services.reference.snapshots import first_read, keep_fresh
 
@@ -123,6 +124,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                               settings.minutes(settings.urge_minutes), draws.answer_link),
         agencies=Agencies(people), administration=Administration(people, exams),
+        register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox))
 
 

@@ -30,6 +30,7 @@ from services.jobs import (
     draw_invitation_timeout,
     draw_sealed_requests,
     exam_timeout,
+    import_register,
     reconcile_bill,
     reconcile_payments,
     sweep_draws,
@@ -43,6 +44,8 @@ def job_functions() -> list[Any]:
     """Every job the worker runs."""
     return [process_message, exam_timeout, draw_invitation_timeout, draw_invitation_call,
             draw_sealed_requests,
+            # a register of tens of thousands takes minutes; a stopped one is resumed by hand
+            func(import_register, timeout=3600, max_tries=1, keep_result=0),
             # no kept result: a nudge while it runs must be able to queue the next run
             func(relay_outbox, keep_result=0, max_tries=1)]
 

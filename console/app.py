@@ -26,6 +26,7 @@ from miniapp_api.routes import (
     admin,
     admin_desk,
     admin_reference,
+    admin_register,
     agency,
     draw_prep,
     feedback_desk,
@@ -75,7 +76,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("notifications", "/console/notifications", admin_desk.stuck),
     ("payments", "/console/payments", admin_desk.payments),
     ("catalogues", "/console/catalogues", admin_reference.catalogues),
-    ("units", "/console/units", admin_reference.units)]
+    ("units", "/console/units", admin_reference.units),
+    ("register", "/console/register", admin_register.list_imports)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

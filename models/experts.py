@@ -74,3 +74,29 @@ class Unavailability(Model):
 
     class Meta:
         table = "unavailability"
+
+
+class RegisterImport(Model):
+    """One import of an existing expert register (or its dry run): its progress, counts and
+    the rows it refused (row, column, the refusal's code and parameters; never an ID
+    number). The file is kept until the import ends, so that a stopped one resumes."""
+
+    id = fields.BigIntField(primary_key=True)
+    sha256 = fields.CharField(max_length=64, db_index=True)
+    filename = fields.CharField(max_length=128)
+    dry_run = fields.BooleanField(default=False)
+    status = fields.CharField(max_length=12, default="queued")  # ImportStatus
+    total = fields.IntField(default=0)  # rows in the sheet
+    done = fields.IntField(default=0)  # rows gone through (a resumed import starts here)
+    created = fields.IntField(default=0)
+    updated = fields.IntField(default=0)
+    refused = fields.IntField(default=0)  # rows
+    problems: list[dict[str, Any]] = fields.JSONField(default=list)  # the first PROBLEMS_KEPT
+    file_key = fields.CharField(max_length=128, null=True)
+    started_by = fields.BigIntField(null=True)
+    started_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)  # a running one not moving is stopped
+
+    class Meta:
+        table = "register_import"

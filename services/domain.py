@@ -30,6 +30,7 @@ from services.people.agencies import Agencies
 from services.people.binding import Binding
 from services.people.codes import VerificationCodes
 from services.people.persons import People
+from services.people.register_import import RegisterImports
 from services.people.registration import Registration
 
 
@@ -57,6 +58,7 @@ class Domain:
     draw_followups: DrawFollowups
     attendance: Attendance
     agencies: Agencies
+    register: RegisterImports
     administration: Administration
     feedback: FeedbackDesk
 

@@ -91,3 +91,8 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts["reminders"] = await domain.attendance.remind(now)
     counts.update(await domain.attendance.sweep(now))
     return counts
+
+
+async def import_register(ctx: dict[str, Any], run_id: int) -> None:
+    """An expert register uploaded in the console (services/people/register_import.py)."""
+    await domain_of(ctx).register.run(run_id, lambda: datetime.now(UTC))

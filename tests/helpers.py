@@ -27,6 +27,7 @@ from sandbox.wechat_push import Mode, Push, Pusher, event_fields, text_fields
 from services.common.errors import DomainError
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
+from services.reference.snapshots import forget
 
 # Phones and ID numbers found unmasked in anything the service sent during the current test
 # (chat replies, API responses, log records); an autouse fixture fails the test on any.
@@ -133,6 +134,7 @@ async def reset_state(app: web.Application) -> None:
                 await conn.execute_script(f"DELETE FROM {table}")
         finally:
             await conn.execute_script("PRAGMA foreign_keys = ON")
+    forget()  # the reference data the process read from the tables just emptied
 
 
 @dataclass

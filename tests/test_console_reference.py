@@ -61,3 +61,40 @@ async def test_an_administrator_loads_and_switches_the_catalogue(
     await expect(admin.get_by_test_id("report")).to_contain_text("已保存")
     await admin.locator("[data-testid^='use-']").first.click()
     await expect(admin.get_by_test_id("flash")).to_contain_text("已启用专业目录“第二版”")
+
+
+async def test_an_administrator_imports_a_register_and_sees_the_refused_rows(
+        sandbox: TestServer, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    from tests.test_register_import import person_id, register, row
+
+    admin = await signed_in(browser, sandbox, "13800000007", "/console/home")
+    await admin.get_by_role("link", name="导入专家").click()
+    async with admin.expect_download() as download:
+        await admin.get_by_test_id("template").click()
+    assert (await download.value).suggested_filename == "专家名册模板.xlsx"
+    sheet = register(row(41), row(42), row(43, id_number=person_id(41)), row(44, region="火星"))
+    await admin.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(files=[{
+        "name": "旧系统专家名册.xlsx", "mimeType": "application/octet-stream",
+        "buffer": sheet}])
+    await admin.get_by_test_id("check").click()
+    await expect(admin.get_by_test_id("summary")).to_be_visible(timeout=20_000)
+    await admin.screenshot(path="var/console-register-check.png", full_page=True)
+    await expect(admin.get_by_test_id("summary")).to_contain_text(
+        "共 4 行：将新建 2 位专家，将更新 0 位，2 行不能导入", timeout=20_000)
+    problems = admin.get_by_test_id("problems")
+    await expect(problems).to_contain_text("与第 2 行重复")
+    await expect(problems).to_contain_text("地区“火星”不在行政区划表中")
+    await admin.screenshot(path="var/console-register-check.png", full_page=True)
+    await admin.get_by_role("link", name="返回").click()
+    await admin.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(files=[{
+        "name": "旧系统专家名册.xlsx", "mimeType": "application/octet-stream",
+        "buffer": sheet}])
+    await admin.get_by_test_id("import").click()
+    await expect(admin.get_by_test_id("summary")).to_contain_text("新建 2 位专家",
+                                                                  timeout=20_000)
+    await expect(admin.get_by_test_id("status")).to_have_text("已完成")
+    await admin.get_by_role("link", name="返回").click()
+    await expect(admin.get_by_test_id("imports").locator("tr").nth(1)).to_contain_text("导入")
+    await admin.screenshot(path="var/console-register.png", full_page=True)

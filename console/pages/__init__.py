@@ -12,6 +12,7 @@ from console.pages import (  # noqa: F401
     home,
     prepare,
     reference,
+    register,
     review,
     verify,
 )

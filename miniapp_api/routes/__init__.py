@@ -8,6 +8,7 @@ from miniapp_api.routes import (
     admin_bills,
     admin_desk,
     admin_reference,
+    admin_register,
     agency,
     applications,
     attendance,
@@ -37,7 +38,8 @@ from miniapp_api.routes import (
 MODULES = (auth, me, subscriptions, applications, review, expert, education, lessons,
            marking, payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
            draw_followups, attendance, verify, draw_log, roles, admin, admin_desk, admin_bills,
-           invoices, feedback_desk, reference, admin_reference)
+           invoices, feedback_desk, reference, admin_reference,
+           admin_register)
 
 
 def api() -> Api:

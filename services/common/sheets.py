@@ -38,23 +38,24 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
-def read_table(raw: bytes, filename: str, max_rows: int) -> Table:
-    """The header row and the rows under it (blank rows skipped). BadInput sheet.* when the
-    file is too large, not a table, or has more than `max_rows` rows."""
+def read_table(raw: bytes, filename: str, max_rows: int, header_only: bool = False) -> Table:
+    """The header row and the rows under it (blank rows skipped; none with `header_only`,
+    a quick look that the file is a table). BadInput sheet.* when the file is too large,
+    not a table, or has more than `max_rows` rows."""
     if len(raw) > FILE_MAX:
         raise BadInput("sheet.too_large", limit=FILE_MAX // (1024 * 1024))
     if raw[:2] != b"PK":
-        return _table(_csv(raw), filename, max_rows)
+        return _table(_csv(raw), filename, max_rows, header_only)
     book = _workbook(raw)
     try:
         lines = enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
-        return _table(lines, filename, max_rows)
+        return _table(lines, filename, max_rows, header_only)
     finally:
         book.close()
 
 
 def _table(lines: Iterable[tuple[int, Sequence[object]]], filename: str,
-           max_rows: int) -> Table:
+           max_rows: int, header_only: bool = False) -> Table:
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     for number, cells in lines:
@@ -63,6 +64,8 @@ def _table(lines: Iterable[tuple[int, Sequence[object]]], filename: str,
             continue
         if header is None:
             header = values
+            if header_only:
+                break
             continue
         if len(rows) >= max_rows:
             raise BadInput("sheet.too_many_rows", limit=max_rows)

@@ -12,12 +12,12 @@ and is answered like a chat reply."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.draws import AnsweredVia, DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification, Status
+from services.common.schedule import Schedule
 from services.draws.notices import invitation_params, notice_of
 from services.notifications.outbox import Outbox, with_error
 
@@ -26,7 +26,6 @@ CALL_JOB = "draw_invitation_call"
 MAX_ATTEMPTS = 3  # GD-DRAW: 3 次拨打
 # the ways an answer comes (Invitation.answered_via)
 VIA: tuple[AnsweredVia, ...] = ("chat", "miniapp", "sms", "link", "voice")
-Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
 
 
 def call_key(invitation_id: int, attempt: int) -> str:

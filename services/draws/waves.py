@@ -5,7 +5,7 @@ end the draw when it is complete or no candidate is left."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from models import column
@@ -19,6 +19,7 @@ from models.draws import (
     SkippedCandidate,
 )
 from services.common.clock import china_time
+from services.common.schedule import Schedule
 from services.draws.audit import POOLS, draw_key, order
 from services.draws.calls import DrawCalls, invitation_key
 from services.draws.counts import Counts, draw_counts
@@ -32,7 +33,6 @@ from services.notifications.outbox import Change, Outbox
 log = logging.getLogger(__name__)
 
 RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
-Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
 
 
 class Waves:

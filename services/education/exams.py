@@ -6,7 +6,6 @@ passing an entry exam makes a formal expert, passing a course test earns its cer
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,6 +20,7 @@ from models.payments import FeeKind, Payable
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.links import Links
+from services.common.schedule import Schedule
 from services.education.courses import Education
 from services.education.papers import MAX_ANSWER, check_paper, essays, grade
 from services.notifications.outbox import Change, Outbox
@@ -28,7 +28,6 @@ from services.people.experts import make_formal_expert
 
 EXAM_LINK = "exam"
 # (job name, run at, args, job id): the worker runs `exam_timeout(attempt_id)` at the deadline
-Schedule = Callable[[str, datetime, tuple[Any, ...], str], Awaitable[None]]
 
 
 class Exams:

@@ -48,6 +48,8 @@ class Regions:
 
     def __init__(self, places: list[Place]) -> None:
         self.places = {p.code: p for p in places}
+        self._names: dict[str, list[str]] | None = None  # full name -> codes, when asked
+        self._resolved: dict[str, str | None] = {}
         self.children: dict[str | None, list[str]] = {}
         for p in sorted(places, key=lambda p: p.code):
             if not p.retired:
@@ -72,6 +74,32 @@ class Regions:
                 if name not in NOT_A_CITY and (not names or names[-1] != name):
                     names.append(name)
         return sep.join(names) or code
+
+    def resolve(self, text: str) -> str | None:
+        """The current place a person wrote: its code (2, 4 or 6 digits, or 民政部's 6), or
+        its name, whole (广东省广州市天河区) or from the end (广州市天河区, 天河区) when only one
+        place ends so; None when none or several do."""
+        text = "".join(text.split())
+        if text not in self._resolved:  # a register repeats a few places many times
+            self._resolved[text] = self._resolve(text)
+        return self._resolved[text]
+
+    def _resolve(self, text: str) -> str | None:
+        if not text:
+            return None
+        if text.isdigit():
+            code = normalise(text)
+            return code if self.known(code) else None
+        if self._names is None:
+            self._names = {}
+            for code, place in self.places.items():
+                if not place.retired:
+                    self._names.setdefault(self.full_name(code), []).append(code)
+        found = self._names.get(text) or [c for name, codes in self._names.items()
+                                          if name.endswith(text) for c in codes]
+        found.sort(key=len)
+        # one place, or a municipality and its city (北京市 11 and 1101): the deepest
+        return found[-1] if found and all(c.startswith(found[0]) for c in found) else None
 
     def search(self, text: str, limit: int = 20) -> list[Place]:
         """Current places whose name contains `text`, or whose code starts with it."""
