@@ -89,6 +89,12 @@ async def test_a_condition_or_an_application_takes_any_known_place(api: Api,
         "notice_id": notice, "regions": ["4401", "4499"], "main_specialty": "A0401",
         "planned": 1})
     assert unknown.status == 400 and "4499" in unknown.message
+    # GD-DRAW: the gathering address "填写到具体的市+区": a city and district of the list
+    nowhere = await api.call("POST", f"/draws/activities/{aid}/notices", token, {
+        "venue": "评标室", "city": "广州市", "district": "南山区", "street": "天润路333号",
+        "contact_name": "陈志强", "contact_phone": "020-12345678",
+        "gather_at": shown.data["eval_start"]})
+    assert nowhere.status == 400 and "广州市南山区”不在行政区划表中" in nowhere.message
     # an applicant may live in a county; a willing region the list does not have is refused
     # with the code named, and nothing else of the form is lost
     person = await applicant(api, demo)

@@ -124,7 +124,8 @@ async def update_notice(activity: DrawActivity, notice_id: int,
                         values: dict[str, Any]) -> Notice:
     _require_editable(activity)
     notice = await _notice(activity, notice_id)
-    merged = {k: values.get(k, getattr(notice, k)) for k in ("street", "notes", "gather_at")}
+    merged = {k: values.get(k, getattr(notice, k)) for k in ("street", "notes", "gather_at",
+                                                             "city", "district")}
     DrawSetup.require_valid_notice(merged, activity)
     for key, value in values.items():
         setattr(notice, key, value)

@@ -217,6 +217,10 @@ class DrawSetup:
     def require_valid_notice(values: dict[str, Any], activity: DrawActivity) -> None:
         if UNIT_WORDS.search(values["street"]):
             raise BadInput("notice.unit_in_address")
+        # GD-DRAW: "注意填写到具体的市+区+详细地址名称": a city and district of the region list
+        if "city" in values and region_list().resolve(
+                f"{values['city']}{values['district']}") is None:
+            raise BadInput("notice.place", city=values["city"], district=values["district"])
         if len(values.get("notes") or "") > NOTES_MAX:
             raise BadInput("notice.notes_too_long", limit=NOTES_MAX)
         if not values["gather_at"] < activity.eval_end:
