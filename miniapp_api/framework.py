@@ -84,6 +84,8 @@ class Call:
         if self.file is not None:
             require_size(len(self.file[1]))
             return self.file
+        if not self.request.content_type.startswith("multipart/"):
+            raise BadInput("api.upload_field")
         reader = await self.request.multipart()
         part = await reader.next()
         if not isinstance(part, BodyPartReader) or part.name != "file":

@@ -204,7 +204,10 @@ class Api:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         resp = await self.client.request(method, "/miniapp/v1" + path, json=json,
                                          params=params, headers=headers)
-        text = await resp.text()
+        body = await resp.read()
+        if resp.content_type.startswith(("application/pdf", "application/vnd.", "image/")):
+            return ApiAnswer(resp.status, {"body": body})  # a binary download
+        text = body.decode()
         scan(f"API {method} {path}", text)
         import json as jsonlib
 

@@ -25,7 +25,7 @@ from services.common.texts import Texts
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
-    "approve": True, "travels": True,
+    "approve": True, "travels": True, "experts": 3,
     "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
     "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
     "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,

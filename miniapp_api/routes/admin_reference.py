@@ -5,10 +5,11 @@ register of units, its duplicates merged."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
-from miniapp_api.framework import Api, Call
+from miniapp_api.framework import MAX_ID, Api, Call
 from miniapp_api.routes.reference import UnitOut, UnitsOut, UnitsQuery, unit_out
 from miniapp_api.schemas import Model
 from models.people import Person, Role
@@ -70,7 +71,7 @@ class CatalogueReportOut(Model):
 
 
 class VersionIn(Model):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
 
 
 def require_catalogue_size(size: int) -> None:
@@ -130,8 +131,9 @@ async def set_current(call: Call, body: VersionIn) -> CataloguesOut:
 
 
 class MergeIn(Model):
-    keep: int = Field(ge=1, description="保留的单位")
-    merge: list[int] = Field(min_length=1, max_length=20, description="并入它的重复单位")
+    keep: int = Field(ge=1, le=MAX_ID, description="保留的单位")
+    merge: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(
+        min_length=1, max_length=20, description="并入它的重复单位")
 
 
 class MergedOut(Model):
