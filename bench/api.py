@@ -50,7 +50,7 @@ MP_OPENID = "o_api_mp_{}"
 async def prepare() -> dict[str, list[int]]:
     """The rows the requests name: activity ids, and open invitations per expert openid."""
     from config.database import database
-    from config.settings import Settings
+    from config.settings import Settings, make_vault
     from models.draws import (
         Condition,
         DrawActivity,
@@ -61,15 +61,16 @@ async def prepare() -> dict[str, list[int]]:
         Project,
     )
     from models.experts import ExpertProfile
-    from models.people import Person, Role, RoleGrant
+    from models.people import Person, Role, RoleGrant, phone_is, sealed_phone
     from models.wechat import Channel, WeChatIdentity
 
+    make_vault(Settings())  # installs the phones' sealer
     async with database(Settings().for_batch_work()):
-        handler = await Person.get(phone="13800000004")
+        handler = await Person.get(phone_is("13800000004"))
         agency_id = (await RoleGrant.get(person_id=handler.id, role=Role.AGENCY_HANDLER)
                      ).agency_id
-        bench_people = await Person.filter(phone__startswith="166").values_list("id",
-                                                                                  flat=True)
+        bench_people = await Person.filter(id_number_hash__startswith="bench").values_list(
+            "id", flat=True)
         left = await Invitation.filter(person_id__in=list(bench_people),
                                        status=InvitationStatus.SENT).count()
         if left < EXPERTS * PER_EXPERT // 2:  # used up by earlier runs: start again
@@ -81,10 +82,10 @@ async def prepare() -> dict[str, list[int]]:
             await Project.filter(number__startswith="BENCH-").delete()
             people = [Person(name=f"专家{n}", id_number_enc="-", id_number_hash=f"bench{n}",
                              id_masked="440104********0000", gender="M", birth_year=1970,
-                             phone=f"166{n:08d}") for n in range(EXPERTS)]
-            if not await Person.filter(phone__startswith="166").exists():
+                             **sealed_phone(f"166{n:08d}")) for n in range(EXPERTS)]
+            if not await Person.filter(id_number_hash__startswith="bench").exists():
                 await Person.bulk_create(people)
-                made = await Person.filter(phone__startswith="166").order_by("phone")
+                made = await Person.filter(id_number_hash__startswith="bench").order_by("id")
                 await RoleGrant.bulk_create([RoleGrant(person_id=p.id, role=Role.EXPERT,
                                                        expert_number=f"API-{p.phone}")
                                              for p in made])
@@ -95,7 +96,7 @@ async def prepare() -> dict[str, list[int]]:
                 await WeChatIdentity.bulk_create([WeChatIdentity(
                     openid=MP_OPENID.format(n), channel=Channel.MINI_PROGRAM, person_id=p.id,
                     subscribed=True) for n, p in enumerate(made)])
-            made = await Person.filter(phone__startswith="166").order_by("phone")
+            made = await Person.filter(id_number_hash__startswith="bench").order_by("id")
             profiles = {e.person_id: e.id for e in await ExpertProfile.filter(
                 person_id__in=[p.id for p in made])}
             now = datetime.now(UTC)

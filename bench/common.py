@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import re
@@ -11,6 +12,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,3 +150,24 @@ def wrk(lua: Path, port: int, duration: int, connections: int, threads: int,
     return {"rps": int(values["requests"]) / seconds, "p50": int(values["p50_us"]) / 1000,
             "p99": int(values["p99_us"]) / 1000, "errors": int(values["errors"]),
             "bad": int(values["bad"]), "requests": int(values["requests"])}
+
+def main_over_rows(run: Callable[[int, str], Awaitable[list[list[str]]]],
+                   headers: list[str]) -> None:
+    """A benchmark over N rows (--rows, default 50,000) on PostgreSQL (BENCH_DATABASE_URL)
+    or, with --sqlite FILE, on SQLite: runs `run(rows, url)` and prints its table."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--sqlite", metavar="FILE", default=None,
+                        help="run on a SQLite file instead of PostgreSQL")
+    args = parser.parse_args()
+    if args.sqlite:
+        Path(args.sqlite).unlink(missing_ok=True)
+        url, where = f"sqlite://{args.sqlite}", "SQLite"
+    else:
+        ensure_database()
+        url, where = DATABASE_URL, "PostgreSQL"
+    rows = asyncio.run(run(args.rows, url))
+    print()
+    print(f"rows={args.rows} ({where})")
+    print()
+    print(table(headers, rows))

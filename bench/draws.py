@@ -154,7 +154,7 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
     from config.app import create_app
     from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
     from models.experts import ExpertProfile, ExpertSpecialty
-    from models.people import Person
+    from models.people import Person, sealed_phone
     from models.wechat import Channel, WeChatIdentity
     from sandbox.wechat_push import Pusher, text_fields
     from web.context import DOMAIN
@@ -179,7 +179,7 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
                                 id_number_enc=vault.encrypt(number),
                                 id_number_hash=vault.lookup_hash(number),
                                 id_masked="44010*****", gender="M",
-                                birth_year=1970, phone=f"15{expert_id:09d}")
+                                birth_year=1970, **sealed_phone(f"15{expert_id:09d}"))
             await WeChatIdentity.create(openid=f"o_b_{expert_id}", person_id=person_id,
                                         channel=Channel.OFFICIAL_ACCOUNT, subscribed=True,
                                         bound_at=datetime.now(UTC))

@@ -56,8 +56,9 @@ async def prepare(experts: int) -> None:
 
     from config.database import database
     from config.settings import Settings
+    from models import sealing
     from models.notifications import Notification
-    from models.people import Person, Role, RoleGrant
+    from models.people import Person, Role, RoleGrant, sealed_phone
     from models.wechat import Channel, WeChatIdentity
     from services.common.pii import Vault
 
@@ -69,6 +70,7 @@ async def prepare(experts: int) -> None:
         if have >= experts:
             return
         vault = Vault(SECRETS["ID_ENCRYPTION_KEY"])
+        sealing.install(vault)
         for start_at in range(have, experts, 1000):
             people = []
             for n in range(start_at, min(start_at + 1000, experts)):
@@ -76,7 +78,8 @@ async def prepare(experts: int) -> None:
                 people.append(Person(name=f"专家{n}", id_number_enc=vault.encrypt(number),
                                      id_number_hash=vault.lookup_hash(number),
                                      id_masked=number[:6] + "********" + number[-4:],
-                                     gender="M", birth_year=1970, phone=f"159{n:08d}"))
+                                     gender="M", birth_year=1970,
+                                     **sealed_phone(f"159{n:08d}")))
             await Person.bulk_create(people)
             made = await Person.filter(phone__in=[p.phone for p in people])
             await RoleGrant.bulk_create([RoleGrant(person_id=p.id, role=Role.EXPERT,

@@ -8,8 +8,6 @@ second and the process's peak resident memory after each step.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import io
 import os
 import resource
@@ -18,7 +16,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.common import DATABASE_URL, SECRETS, ensure_database, table
+from bench.common import SECRETS, main_over_rows
 
 TABLES = ("expert_avoid_unit", "expert_specialty", "expert_profile", "role_grant", "person",
           "work_unit", "register_import")
@@ -56,15 +54,14 @@ async def run(rows: int, url: str) -> list[list[str]]:
     from tortoise import connections
 
     from config.database import database, run_migrations
-    from config.settings import Settings
+    from config.settings import Settings, make_vault
     from services.common.files import DiskStore
-    from services.common.pii import Vault
     from services.people.persons import People
     from services.people.register_import import RegisterImports
 
     os.environ.update(SECRETS)
     settings = Settings(_env_file=None, env="test", database_url=url,  # type: ignore[call-arg]
-                        redis_url="redis://127.0.0.1:6379/2")
+                        redis_url="redis://127.0.0.1:6379/2").for_batch_work()  # as the job
     await run_migrations(settings, echo=False)
     out: list[list[str]] = []
     t = time.perf_counter()
@@ -75,7 +72,7 @@ async def run(rows: int, url: str) -> list[list[str]]:
         for name in TABLES:
             await connections.get("default").execute_script(f"DELETE FROM {name}")
         with tempfile.TemporaryDirectory() as files:
-            imports = RegisterImports(People(Vault(settings.id_encryption_key)),
+            imports = RegisterImports(People(make_vault(settings)),
                                       DiskStore(Path(files)))
             for step, dry in (("dry run (check every row)", True), ("import", False),
                               ("import again (all updates)", False)):
@@ -90,22 +87,7 @@ async def run(rows: int, url: str) -> list[list[str]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--sqlite", metavar="FILE", default=None,
-                        help="run on a SQLite file instead of PostgreSQL")
-    args = parser.parse_args()
-    if args.sqlite:
-        Path(args.sqlite).unlink(missing_ok=True)
-        url, where = f"sqlite://{args.sqlite}", "SQLite"
-    else:
-        ensure_database()
-        url, where = DATABASE_URL, "PostgreSQL"
-    rows = asyncio.run(run(args.rows, url))
-    print()
-    print(f"rows={args.rows} ({where})")
-    print()
-    print(table(["step", "seconds", "rows/s", "result", "peak RSS (MB)"], rows))
+    main_over_rows(run, ["step", "seconds", "rows/s", "result", "peak RSS (MB)"])
 
 
 if __name__ == "__main__":

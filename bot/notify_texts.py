@@ -1,6 +1,7 @@
 """Notification texts: texts/notify/<kind>/ holds chat.j2 (customer-service message),
-template.j2 (template message fields, one `key: value` per line), subscribe.j2 (mini-program
-subscribe message fields, same format) and sms.j2; a kind has the channels it has files for.
+template.j2 (template message fields, one `key: value` per line after the field's label as
+the registered template shows it, `{# 集合时间 #}time1: ...`), subscribe.j2 (mini-program subscribe
+message fields, same format) and sms.j2; a kind has the channels it has files for.
 Template ids are configuration: WECHAT_TEMPLATES / MINIAPP_TEMPLATES (kind -> id); the
 sandbox makes up one per kind."""
 
@@ -14,7 +15,10 @@ from services.common.texts import Texts
 
 CHANNEL_FILES = {"cs": "chat.j2", "template": "template.j2", "subscribe": "subscribe.j2",
                  "sms": "sms.j2", "voice": "voice.j2"}
-_KEY_LINE = re.compile(r"^\s*([a-z_]+[0-9]*)\s*:", re.M)
+# a field line: `{# 集合时间 #}time1: {{ gather_at }}` (the label first: a comment at the end
+# of a line would take its newline with it)
+_KEY_LINE = re.compile(r"^\s*(?:\{#.*?#\})?\s*([a-z_]+[0-9]*)\s*:", re.M)
+_LABEL_LINE = re.compile(r"^\s*\{#\s*(.+?)\s*#\}\s*([a-z_]+[0-9]*)\s*:", re.M)
 
 
 class NotifyTexts:
@@ -56,6 +60,11 @@ class NotifyTexts:
         name = f"notify/{kind}/{CHANNEL_FILES[channel]}"
         source = self.texts.source(name)
         return _KEY_LINE.findall(source)
+
+    def field_labels(self, kind: str, channel: str) -> dict[str, str]:
+        """Each field's label (集合时间), as WeChat shows the message."""
+        source = self.texts.source(f"notify/{kind}/{CHANNEL_FILES[channel]}")
+        return {key: label for label, key in _LABEL_LINE.findall(source)}
 
     def text(self, kind: str, channel: str, params: dict[str, Any]) -> str:
         return self.texts.render(f"notify/{kind}/{CHANNEL_FILES[channel]}", **params)

@@ -17,6 +17,7 @@ from bot.callback import read_capped
 from bot.errors import TooLarge
 from bot.wechatpay import NotificationVerifier, parse_trade
 from services.common.metrics import PAY_NOTIFICATIONS
+from services.payments.einvoices import EInvoices
 from services.payments.gateway import NotificationRejected
 from services.payments.orders import PaymentMismatch, Payments
 
@@ -31,6 +32,7 @@ class PayNotifications:
 
     verifier: NotificationVerifier
     payments: Payments
+    einvoices: EInvoices | None = None  # 电子发票: FAPIAO.ISSUED / FAPIAO.REVERSED
 
 
 # unset while payments are not configured: the endpoint then answers 404
@@ -56,6 +58,11 @@ async def pay_notify(request: web.Request) -> web.Response:
         PAY_NOTIFICATIONS.labels("refused").inc()
         return _fail(401, "signature verification failed")
     event = data.pop("event_type", "")
+    if event.startswith("FAPIAO.") and pay.einvoices is not None:
+        apply_id = str(data.get("fapiao_apply_id", ""))
+        followed = await pay.einvoices.notified(apply_id, datetime.now(UTC))
+        log.info("fapiao notification %s: %s", event, "followed" if followed else "unknown")
+        return web.Response(status=204)
     if not event.startswith("TRANSACTION."):
         return web.Response(status=204)  # refund results: our refund calls already recorded them
     try:

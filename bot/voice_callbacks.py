@@ -31,7 +31,7 @@ from redis.asyncio import Redis
 
 from bot.sms_callbacks import REPLY_SEEN_TTL, Refused, answer, callback_json
 from models.notifications import ChannelKind, Notification, Status
-from models.people import Person
+from models.people import Person, phone_is
 from services.common.redis_keys import RedisKeys
 from services.notifications.outbox import with_error
 
@@ -64,7 +64,7 @@ VOICE_INBOX = web.AppKey("voice_inbox", VoiceInbox)
 async def _adopted(callid: str, mobile: str, now: datetime) -> Notification | None:
     """The call behind an unknown CallId: the one voice notification to this number placed
     lately whose CallId never came back (the provider's answer was lost); it takes it."""
-    people = await Person.filter(phone=mobile[:11], deregistered_at=None).values_list(
+    people = await Person.filter(phone_is(mobile[:11]), deregistered_at=None).values_list(
         "id", flat=True)
     if not mobile or len(people) != 1:
         return None

@@ -13,16 +13,23 @@ from aiohttp import web
 from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from bot.channels import CHANNELS
 from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
+from bot.privacy_callbacks import setup_privacy_callbacks
 from bot.sms_callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
 from bot.voice_callbacks import VOICE_INBOX, setup_voice_callbacks
-from config.clients import message_crypto, sandbox_realname_keys, sms_callback_token
+from config.clients import (
+    message_crypto,
+    privacy_setup,
+    sandbox_realname_keys,
+    sms_callback_token,
+)
 from config.health import READINESS, Readiness, setup_health
+from config.invoicing import MAIL_CATCHER
 from config.logging_setup import install_pii_masking
 from config.metrics import MetricsAccess, setup_metrics
 from config.observe import observe
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.serve import LIFECYCLE, setup_lifecycle
-from config.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError, second_factor_roles
 from config.worker import inprocess_worker
 from console.context import CONSOLE, ConsoleServices
 from console.invoke import Endpoints
@@ -37,8 +44,10 @@ from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
 from web.draw_results import setup_draw_results
+from web.invoices import setup_invoice_files
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
+from web.personal_data import setup_personal_data
 from web.rate import proxy_networks
 
 log = logging.getLogger(__name__)
@@ -64,24 +73,33 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5,
                                app[LIFECYCLE])
+    if rt.invoicing.catcher is not None:
+        app[MAIL_CATCHER] = rt.invoicing.catcher
     if rt.pay is not None:
-        app[PAY_NOTIFY] = PayNotifications(rt.pay.notifications, rt.domain.payments)
+        app[PAY_NOTIFY] = PayNotifications(rt.pay.notifications, rt.domain.payments,
+                                           rt.domain.einvoices)
     notify = rt.channels.notify_texts
     miniapp[MINIAPP] = MiniappServices(
         domain=rt.domain, sessions=rt.sessions, texts=rt.texts, login=rt.channels.mini,
         qr=rt.channels.official,
         subscribe_templates={kind: tid for kind in notify.kinds()
-                             if (tid := notify.subscribe_id(kind))})
+                             if (tid := notify.subscribe_id(kind))},
+        second_factor_roles=second_factor_roles(rt.settings.desk_2fa_roles),
+        password_days=rt.settings.desk_password_days)
     console_sessions = ConsoleSessions(rt.redis, rt.keys)
     console[CONSOLE] = ConsoleServices(
         domain=rt.domain, texts=rt.texts, endpoints=Endpoints(endpoints, miniapp[MINIAPP]),
         sessions=console_sessions, secret=rt.settings.secret_key.encode(),
-        secure_cookies=rt.settings.is_production)
+        secure_cookies=rt.settings.is_production,
+        second_factor_roles=second_factor_roles(rt.settings.desk_2fa_roles),
+        password_days=rt.settings.desk_password_days)
     if rt.settings.sandbox:
         from sandbox.context import SANDBOX, SandboxServices
 
         app[SANDBOX] = SandboxServices(domain=rt.domain, notify_texts=notify, redis=rt.redis,
                                        keys=rt.keys, voice=rt.voice.sandbox,
+                                       privacy=rt.privacy.sandbox,
+                                       mail_catcher=rt.invoicing.catcher,
                                        sms_callback_token=sms_callback_token(rt.settings),
                                        realname_keys=sandbox_realname_keys(rt.settings)
                                        if rt.settings.realname_mode == "sandbox" else None,
@@ -140,6 +158,7 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_pay_notify(app)
     setup_sms_callbacks(app, sms_callback_token(settings))
     setup_voice_callbacks(app)
+    setup_privacy_callbacks(app, privacy_setup(settings, settings.api_base(own)).callback_token)
     app.add_subapp(MINIAPP_PREFIX, miniapp)
     app.router.add_get("/console", console_root)
     app.add_subapp("/console", console)
@@ -148,6 +167,8 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
     setup_certificates(app)
     setup_pay_pages(app)
     setup_draw_results(app)
+    setup_invoice_files(app)
+    setup_personal_data(app)
     if settings.sandbox:
         if settings.is_production:
             raise RuntimeError("the sandbox cannot run in production")

@@ -7,13 +7,15 @@ import argparse
 import asyncio
 
 from config.cli_audit import add_parser as add_audit
+from config.cli_audit_log import add_parser as add_audit_log
 from config.cli_reconcile import add_parser as add_reconcile
+from config.cli_reencrypt import add_parser as add_reencrypt
 from config.cli_reference import add_parser as add_import_regions
 from config.cli_register import add_parser as add_import_experts
 from config.cli_route import add_parser as add_route
 from config.logging_setup import setup_logging
 from config.metrics_dir import use_metrics_dir
-from config.settings import settings_or_exit
+from config.settings import Settings, settings_or_exit
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -33,13 +35,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print(f"  web console: {own_url}/console/")
     if settings.sandbox:
         print(f"  sandbox simulator: {own_url}/sandbox/  (fake WeChat API under /sandbox/)")
-        from services.demo import DEMO_PASSWORD, DEMO_PEOPLE
+        from services.common.pii import mask_phone
+        from services.demo import DEMO_PEOPLE
 
-        print(f"  demo users (console sign-in: phone + password {DEMO_PASSWORD}, or "
+        # never a phone or a password in a log: the README's demo table gives the sign-in
+        print(f"  demo users (their phones and password: the README's demo table; or "
               f"{own_url}/sandbox/console-as?key=<key>):")
         for demo in DEMO_PEOPLE:
             if not demo.migrated:
-                print(f"    {demo.key:<18} {demo.name}  {demo.phone}")
+                print(f"    {demo.key:<18} {demo.name}  {mask_phone(demo.phone)}")
     serve(create_app(settings, own_url), args.host, args.port, reuse_port=args.reuse_port,
           drain=settings.shutdown_drain, grace=settings.shutdown_grace)
 
@@ -56,17 +60,40 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from config.cli_reference import seed_reference
     from config.database import run_migrations
 
-    settings, _ = settings_or_exit()
+    settings, _ = settings_or_exit(fill_dev_secrets=True)  # the key that seals phones
     setup_logging(settings.log_level, settings.logs_as)
     asyncio.run(run_migrations(settings))
     if asyncio.run(seed_reference(settings)):
         print("  loaded the administrative divisions (expertbot import-regions updates them)")
+    if sealed := asyncio.run(seal_clear(settings)):
+        print(f"  sealed {sealed} phones, form phones and draw seeds kept in clear before "
+              "(SM4-GCM), or ID lookup hashes made before HMAC-SM3")
     print("database is up to date")
+
+
+async def seal_clear(settings: Settings) -> int:
+    """Phones and draw seeds written before they were sealed, sealed now."""
+    from config.database import database
+    from config.settings import make_vault
+    from services.people.reencrypt import (
+        rehash_ids,
+        seal_clear_phones,
+        seal_form_phones,
+        seal_seeds,
+    )
+
+    if not settings.id_encryption_key:
+        return 0
+    vault = make_vault(settings)
+    async with database(settings.for_batch_work()):
+        return (await seal_clear_phones(vault) + await seal_seeds(vault)
+                + await seal_form_phones() + await rehash_ids(vault))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     from config.database import database
-    from services.common.pii import Vault
+    from config.settings import make_vault
+    from services.common.files import DiskStore
     from services.demo import load_demo
     from services.people.persons import People
 
@@ -75,7 +102,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     async def run() -> str:
         async with database(settings.for_batch_work()):
-            return await load_demo(People(Vault(settings.id_encryption_key)))
+            return await load_demo(People(make_vault(settings)),
+                                   DiskStore(settings.var_dir / "files"))
 
     print(asyncio.run(run()))
 
@@ -144,6 +172,8 @@ def main(argv: list[str] | None = None) -> None:
     add_reconcile(sub)
     add_route(sub)
     add_import_regions(sub)
+    add_audit_log(sub)
+    add_reencrypt(sub)
     add_import_experts(sub)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)

@@ -29,10 +29,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def cmd_import_experts(args: argparse.Namespace) -> None:
     from config.database import database
     from config.logging_setup import setup_logging
+    from config.settings import make_vault
     from models.experts import RegisterImport
     from services.common.errors import BadInput, DomainError
     from services.common.files import DiskStore
-    from services.common.pii import Vault
     from services.common.texts import Texts
     from services.people.persons import People
     from services.people.register_import import PROBLEMS_KEPT, RegisterImports
@@ -62,7 +62,7 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
     async def run() -> int:
         async with database(settings.for_batch_work()):
             await load_reference()  # the regions and the catalogue the rows are read with
-            imports = RegisterImports(People(Vault(settings.id_encryption_key)),
+            imports = RegisterImports(People(make_vault(settings)),
                                       DiskStore(settings.var_dir / "files"))
             started = await imports.start(raw, Path(args.file).name, args.dry_run, None,
                                           datetime.now(UTC))

@@ -11,12 +11,14 @@ from dataclasses import dataclass
 import aiohttp
 
 from bot.crypto import MessageCrypto
+from bot.privacy_aliyun import SandboxPrivacy, sandbox_privacy
 from bot.sms import LoggingSms, SandboxSms, load_provider_class
 from bot.voice_tencent import SandboxVoice, sandbox_voice
 from bot.wechatpay import WeChatPayClient
 from config.settings import Settings, SettingsError
 from config.voice_settings import TencentVoiceSettings
 from services.common.texts import Texts
+from services.notifications.privacy import NumberPrivacy
 from services.notifications.sms import SmsGateway
 from services.notifications.voice import VoiceGateway
 from services.people.realname import RealNameCheck
@@ -151,3 +153,36 @@ def realname_check(settings: Settings, session: aiohttp.ClientSession,
         return TencentRealName(session, TencentRealNameConfig(keys.secret_id,
                                                               keys.secret_key))
     raise SettingsError(f"REALNAME_PROVIDER={mode}: expected sandbox, tencent or off")
+
+
+@dataclass(frozen=True)
+class PrivacySetup:
+    """How this process binds middle numbers: `make(session)` gives the gateway (None:
+    PRIVACY_PROVIDER is off), `callback_token` the secret of the call-record address, and in
+    sandbox mode the stand-in account the fake is configured with."""
+
+    make: Callable[[aiohttp.ClientSession], NumberPrivacy | None]
+    callback_token: str = ""
+    sandbox: SandboxPrivacy | None = None
+
+
+def privacy_setup(settings: Settings, api_base: str) -> PrivacySetup:
+    """The number-privacy provider PRIVACY_PROVIDER names; a start-up error when it is
+    unknown or its credentials are missing."""
+    from bot.privacy_aliyun import AliyunPrivacy
+
+    mode = settings.privacy_mode
+    if mode == "off":
+        return PrivacySetup(lambda session: None)
+    if mode == "sandbox":
+        stand_in = sandbox_privacy(settings.secret_key, api_base, settings.wechat_api_timeout)
+        return PrivacySetup(lambda session: AliyunPrivacy(session, stand_in.config),
+                            stand_in.callback_token, stand_in)
+    if mode == "aliyun":
+        from config.privacy_settings import AliyunPrivacySettings
+
+        aliyun = AliyunPrivacySettings()
+        config = aliyun.config()  # refuses to start without its credentials
+        return PrivacySetup(lambda session: AliyunPrivacy(session, config),
+                            aliyun.callback_token)
+    raise SettingsError(f"PRIVACY_PROVIDER={mode}: expected sandbox, aliyun or off")

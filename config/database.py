@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 
-from config.settings import Settings
-from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, tortoise_config
+from config.replica_settings import replica_settings
+from config.settings import Settings, make_vault
+from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, tortoise_config
+from services.common.replica import REPLICA
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +68,11 @@ def _ensure_sqlite_dir(settings: Settings) -> None:
 async def database(settings: Settings) -> AsyncIterator[TortoiseContext]:
     """Initialise tortoise for this process. Its context is published as the global fallback
     because aiohttp serves requests (and arq runs jobs) in tasks that do not inherit the
-    start-up task's context."""
+    start-up task's context. The settings' keys are installed as the models' sealer (sealed
+    phones and seeds read through it), whatever the command."""
     _ensure_sqlite_dir(settings)
+    if settings.id_encryption_key:
+        make_vault(settings)
     ctx = TortoiseContext()
     with ctx:  # current only while initialising; afterwards reached through the fallback
         await ctx.init(config=tortoise_config(settings), _enable_global_fallback=True)
@@ -73,6 +80,28 @@ async def database(settings: Settings) -> AsyncIterator[TortoiseContext]:
         yield ctx
     finally:
         await ctx.close_connections()
+
+
+@contextlib.asynccontextmanager
+async def replica_database(settings: Settings) -> AsyncIterator[BaseDBAsyncClient | None]:
+    """The read replica's connection (DATABASE_REPLICA_URL), or None when unset: a tortoise
+    client of its own, passed as `using_db` by the reads that can lag. It is not in
+    tortoise's config, where a second connection would make every `in_transaction()`
+    without a connection name refuse to choose; its pool opens at the first read, so a
+    replica down at start-up does not stop the process."""
+    url = replica_settings(settings.db_url).url
+    if not url:
+        yield None
+        return
+    info = connection_config(settings, url=url)
+    engine = importlib.import_module(info["engine"])
+    client: BaseDBAsyncClient = engine.client_class(**info["credentials"],
+                                                    connection_name=REPLICA)
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):  # a replica gone is no reason to fail a stop
+            await client.close()
 
 
 async def run_migrations(settings: Settings, echo: bool = True) -> None:

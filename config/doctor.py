@@ -16,7 +16,10 @@ from typing import Literal
 
 import aiohttp
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
+from config.redis_client import RedisTarget, make_redis
+from config.redis_settings import redis_target
 from config.settings import Settings, SettingsError, load_settings
 
 Status = Literal["ok", "FAIL", "skip"]
@@ -91,7 +94,60 @@ async def database(settings: Settings, http: aiohttp.ClientSession) -> str:
     return "reachable, migrations applied"
 
 
+async def _sentinel_says(target: RedisTarget, host: str, port: int,
+                         timeout: float) -> tuple[str, str] | str:
+    """The master one sentinel names for the service, or why it names none."""
+    client = Redis(host=host, port=port, password=target.sentinel_password or None,
+                   socket_timeout=timeout, socket_connect_timeout=timeout,
+                   decode_responses=True)
+    try:
+        master = await client.sentinel_get_master_addr_by_name(  # type: ignore[no-untyped-call]
+            target.service)
+    except (RedisError, OSError) as exc:
+        return f"{host}:{port} {_short(exc)}"
+    finally:
+        await client.aclose()
+    if not master:
+        return f"{host}:{port} does not monitor {target.service!r} (REDIS_SENTINEL_SERVICE)"
+    return str(master[0]), str(master[1])
+
+
+async def _through_sentinels(settings: Settings, target: RedisTarget) -> str:
+    """Every sentinel asked for the master; a majority must answer and agree, and the master
+    they name must answer as a master."""
+    timeout = settings.redis_timeout + 1
+    said = await asyncio.gather(*(_sentinel_says(target, host, port, timeout)
+                                  for host, port in target.sentinels))
+    masters = {f"{s[0]}:{s[1]}" for s in said if isinstance(s, tuple)}
+    silent = [s for s in said if isinstance(s, str)]
+    sentinels = ", ".join(f"{host}:{port}" for host, port in target.sentinels)
+    if len(masters) > 1:
+        raise Problem(f"the sentinels disagree on the master of {target.service!r}: "
+                      f"{sorted(masters)} (a failover under way?)")
+    if len(said) - len(silent) <= len(said) // 2:  # no majority: no failover either
+        raise Problem(f"{len(said) - len(silent)} of {len(said)} sentinels answer (a failover "
+                      f"needs a majority): {'; '.join(silent)}")
+    client = make_redis(target, settings.model_copy(update={"redis_timeout": timeout}))
+    try:
+        role = (await client.info("replication")).get("role")
+        version = (await client.info("server")).get("redis_version", "?")
+    finally:
+        await client.aclose()
+    master = masters.pop()
+    if role != "master":
+        raise Problem(f"{master} answers as {role}, not as the master")
+    unanswered = f"; not answering: {'; '.join(silent)}" if silent else ""
+    return (f"master {master} (Redis {version}) of {target.service!r}, named by "
+            f"sentinels {sentinels}{unanswered}")
+
+
 async def redis(settings: Settings, http: aiohttp.ClientSession) -> str:
+    try:
+        target = redis_target(settings.redis_url)
+    except SettingsError as exc:
+        raise Problem(str(exc)) from None
+    if target.through_sentinel:
+        return await _through_sentinels(settings, target)
     if not settings.redis_url:
         if settings.is_production:
             raise Problem("set REDIS_URL")

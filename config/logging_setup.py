@@ -129,6 +129,23 @@ def setup_logging(level: str = "INFO", fmt: str = "text") -> None:
     root.setLevel(level.upper())
     for name, logger_level in logger_levels(fmt).items():
         logging.getLogger(name).setLevel(logger_level)
+    logging.getLogger("aiohttp.server").addFilter(BadRequestsBriefly())
+
+
+class BadRequestsBriefly(logging.Filter):
+    """aiohttp logs a malformed request (a request line over 8 KB, a broken header) as an
+    ERROR with a traceback: anyone could flood the error log with ordinary 400s. Such a
+    record becomes one WARNING line naming the problem, without the traceback or the line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from aiohttp.http_exceptions import HttpProcessingError
+
+        problem = record.exc_info[1] if record.exc_info else None
+        if isinstance(problem, HttpProcessingError):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg, record.args = "bad request refused: %s", (type(problem).__name__,)
+            record.exc_info = record.exc_text = None
+        return True
 
 
 def logger_levels(fmt: str) -> dict[str, int]:

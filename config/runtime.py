@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import aiohttp
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bot.background import Background, cancel_and_wait
 from bot.channels import Channels
@@ -25,21 +26,32 @@ from bot.voice_callbacks import VoiceInbox
 from bot.wechat_api import WeChatAPI
 from bot.wechatpay import WeChatPayClient
 from config.chat import build_engine
-from config.clients import VoiceSetup, pay_client, realname_check, sms_factory, voice_setup
-from config.database import database
+from config.clients import (
+    PrivacySetup,
+    VoiceSetup,
+    pay_client,
+    privacy_setup,
+    realname_check,
+    sms_factory,
+    voice_setup,
+)
+from config.database import database, replica_database
 from config.embedded_redis import embedded_redis
+from config.invoicing import Invoicing, invoicing, mail_text
 from config.job_trace import traced_kwargs
-from config.redis_client import make_arq, make_redis
-from config.settings import Settings
+from config.redis_client import RedisTarget, make_arq, make_redis
+from config.redis_settings import redis_target
+from config.replica_settings import lagging_reads
+from config.settings import Settings, make_vault
 from miniapp_api.sessions import Sessions
 from services.admin.actions import Administration
+from services.admin.audit_chain import AuditChain, audit_key
 from services.admin.feedback import FeedbackDesk
 from services.applicants.applications import Applications
 from services.applicants.public_notice import PublicNotice
 from services.applicants.review import Review
 from services.common.files import DiskStore
 from services.common.links import ANSWER_LINK, Links
-from services.common.pii import Vault
 from services.common.redis_keys import RedisKeys
 from services.common.scenes import SceneCodec
 from services.common.texts import Texts
@@ -48,31 +60,39 @@ from services.draws.attendance import Attendance
 from services.draws.calls import CallPolicy, DrawCalls
 from services.draws.engine import DrawEngine
 from services.draws.followups import DrawFollowups
+from services.draws.recall import Recall
 from services.draws.setup import DrawSetup
+from services.draws.virtual_calls import VirtualCalls
 from services.draws.voice_answers import VoiceReplies
 from services.education.courses import Education
 from services.education.exams import Exams
 from services.notifications.outbox import ALL_CHANNELS, Outbox
+from services.notifications.privacy import NumberPrivacy
 from services.notifications.sms import CodeSms, SmsGateway
 from services.notifications.voice import VoiceGateway
 from services.payments.bill import BillReconcile
+from services.payments.einvoices import EInvoices
 from services.payments.gateway import PayGateway
 from services.payments.invoices import Invoices
 from services.payments.orders import Payments
 from services.people.agencies import Agencies
 from services.people.binding import Binding
 from services.people.codes import VerificationCodes
+from services.people.personal_data import PersonalData
 from services.people.persons import People
 from services.people.realname import RealNameCheck
 from services.people.register_import import RegisterImports
 from services.people.registration import Registration
+from services.people.retention import Retention, RetentionJob
+from services.people.second_factor import SecondFactor
+from services.people.security_desk import SecurityDesk
 from services.reference.snapshots import first_read, keep_fresh
 
 
 @dataclass(frozen=True, kw_only=True)
 class Runtime:
     settings: Settings
-    redis_url: str
+    redis_target: RedisTarget  # REDIS_URL, or the sentinels' master
     redis: Redis
     keys: RedisKeys
     texts: Texts
@@ -84,12 +104,17 @@ class Runtime:
     sessions: Sessions
     pay: WeChatPayClient | None  # None while payments are not configured
     voice: VoiceSetup  # the voice provider's callback secret (and the sandbox's stand-in)
+    privacy: PrivacySetup  # the number-privacy provider's (and the sandbox's stand-in)
+    invoicing: Invoicing  # the e-invoice provider and the mailer (and the sandbox's catcher)
 
 
 def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqRedis,
                  outbox: Outbox, texts: Texts, sms: SmsGateway, public_url: str,
                  pay: PayGateway | None, voice: VoiceGateway | None = None,
-                 realname: RealNameCheck | None = None) -> Domain:
+                 realname: RealNameCheck | None = None,
+                 privacy: NumberPrivacy | None = None,
+                 invoicing: Invoicing | None = None,
+                 replica: BaseDBAsyncClient | None = None) -> Domain:
     """The domain services, each given what it uses."""
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
@@ -97,7 +122,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when,
                               **traced_kwargs())
 
-    vault = Vault(settings.id_encryption_key)
+    vault = make_vault(settings)
     links = Links(settings.secret_key, public_url)
     people = People(vault, outbox)
     codes = VerificationCodes(redis, keys, on_person_locked=people.tell_locked)
@@ -111,6 +136,9 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     draws = DrawEngine(outbox, schedule, answer_link=lambda invitation_id: links.address(
         "/a/" + links.short(ANSWER_LINK, str(invitation_id))), calls=calls)
     setup = DrawSetup(outbox, vault)
+    second_factor = SecondFactor(vault, audit_key(settings.secret_key + "/2fa"))
+    reads = lagging_reads(settings, replica)
+    audit = AuditChain(audit_key(settings.secret_key), reads)
     return Domain(
         vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,
         scenes=SceneCodec(settings.secret_key),
@@ -125,7 +153,17 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                               settings.minutes(settings.urge_minutes), draws.answer_link),
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
-        feedback=FeedbackDesk(outbox))
+        feedback=FeedbackDesk(outbox), virtual_calls=VirtualCalls(privacy),
+        einvoices=EInvoices(outbox, files, links, invoicing.provider if invoicing else None,
+                            invoicing.mailer if invoicing else None, schedule,
+                            mail_text(texts), invoicing.auto if invoicing else False),
+        recall=Recall(outbox), audit=audit, reads=reads,
+        second_factor=second_factor, security=SecurityDesk(second_factor, codes.lockout),
+        personal_data=PersonalData(texts, settings.retention_days, settings.log_retention_days,
+                                   audit),
+        retention=RetentionJob(Retention(timedelta(days=settings.retention_days),
+                                         timedelta(days=settings.log_retention_days)),
+                               vault, files, texts, audit))
 
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,
@@ -156,21 +194,25 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
     deployment's web process listens (the sandbox WeChat API lives under it)."""
     make_sms = sms_factory(settings)  # before anything starts
     texts = Texts(settings.texts_dir)
+    # desk roles' pushes point to where the work is done: the console of this deployment
+    texts.env.globals["console_url"] = own_url.rstrip("/") + "/console/"
     voice = voice_setup(settings, texts, settings.api_base(own_url))
+    privacy = privacy_setup(settings, settings.api_base(own_url))
+    target = redis_target(settings.redis_url)  # a bad REDIS_SENTINELS is named here
     async with contextlib.AsyncExitStack() as stack:
-        redis_url = settings.redis_url
-        if not redis_url:
+        if not settings.redis_url and not target.through_sentinel:
             persist = settings.env == "development"
-            redis_url = await stack.enter_async_context(
-                embedded_redis(settings.var_dir / "redis", persist=persist))
+            target = RedisTarget(await stack.enter_async_context(
+                embedded_redis(settings.var_dir / "redis", persist=persist)))
         keys = RedisKeys(settings.redis_prefix)
-        redis = make_redis(redis_url, settings)
+        redis = make_redis(target, settings)
         stack.push_async_callback(redis.aclose)
-        conv_redis = make_redis(redis_url, settings, read_timeout=False)
+        conv_redis = make_redis(target, settings, read_timeout=False)
         stack.push_async_callback(conv_redis.aclose)
-        arq = make_arq(redis_url, settings)
+        arq = make_arq(target, settings)
         stack.push_async_callback(arq.aclose)
         await stack.enter_async_context(database(settings))
+        replica = await stack.enter_async_context(replica_database(settings))
         # reference data every process reads without awaiting: read now, then kept fresh
         refresh = asyncio.create_task(keep_fresh(await first_read()), name="reference")
         stack.push_async_callback(cancel_and_wait, refresh)
@@ -190,20 +232,22 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
         pay = None
         if settings.payments_on:
             pay = await stack.enter_async_context(pay_client(settings, own_url, public_url))
+        invoices = await stack.enter_async_context(invoicing(settings, pay))
         domain = build_domain(settings, redis=redis, keys=keys, arq=arq, outbox=outbox,
                               texts=texts, sms=sms, public_url=public_url, pay=pay,
-                              voice=phone,
-                              realname=realname_check(settings, http, settings.api_base(own_url)))
+                              voice=phone, privacy=privacy.make(http), invoicing=invoices,
+                              realname=realname_check(settings, http, settings.api_base(own_url)),
+                              replica=replica)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,
                                   texts=texts, sms=sms, own_url=own_url, voice=phone)
         engine = build_engine(settings, keys=keys, conv_redis=conv_redis, arq=arq,
                               texts=texts, background=background, domain=domain,
                               channels=channels)
-        yield Runtime(settings=settings, redis_url=redis_url, redis=redis, keys=keys,
+        yield Runtime(settings=settings, redis_target=target, redis=redis, keys=keys,
                       texts=texts, background=background, http=http, domain=domain,
                       channels=channels, engine=engine, sessions=Sessions(redis, keys),
-                      pay=pay, voice=voice)
+                      pay=pay, voice=voice, privacy=privacy, invoicing=invoices)
 
 
 def voice_inbox(rt: Runtime) -> VoiceInbox | None:

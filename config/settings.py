@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import base64
+import binascii
 import json
 import os
-import secrets
 import sys
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from config.dev_secrets import PAY_SECRET_NAMES, generate_pay_secrets, generate_secrets
+from models import sealing
+from models.people import Role
+from services.common.pii import Vault, parse_sm4_keys
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,6 +91,10 @@ class Settings(BaseSettings):
     voice_after_minutes: float = Field(3.0, ge=0, validation_alias="VOICE_AFTER_MINUTES")
     voice_retry_minutes: float = Field(5.0, gt=0, validation_alias="VOICE_RETRY_MINUTES")
     voice_attempts: int = Field(3, ge=1, le=3, validation_alias="VOICE_ATTEMPTS")
+    # Calls through a middle number (虚拟呼叫): "aliyun" (Alibaba Cloud 号码隐私保护 with
+    # config/privacy_settings.py), "sandbox" (the same client against the sandbox's fake) or
+    # "off"; default: sandbox in sandbox mode, off otherwise.
+    privacy_provider: str = Field("", validation_alias="PRIVACY_PROVIDER")
     # The real-name check at registration: "tencent" (Tencent Cloud 身份信息认证 with
     # TENCENTCLOUD_SECRET_ID/KEY), "sandbox" (the same client against the sandbox's fake) or
     # "off" (identity is checked at review); default: sandbox in sandbox mode, off otherwise.
@@ -106,6 +114,10 @@ class Settings(BaseSettings):
     outbox_user_rate: int = Field(20, validation_alias="OUTBOX_USER_RATE")  # per minute
     outbox_max_attempts: int = Field(8, validation_alias="OUTBOX_MAX_ATTEMPTS")
     outbox_lease: float = Field(60.0, validation_alias="OUTBOX_LEASE")  # s a claim is held
+    # days after deregistration before a person is anonymised, and notification rows are kept
+    # (docs/rules-that-are-ours.md; the log period at least 6 months, 网络安全法 Art. 21)
+    retention_days: int = Field(5479, ge=1, validation_alias="PERSONAL_DATA_RETENTION_DAYS")
+    log_retention_days: int = Field(365, ge=183, validation_alias="LOG_RETENTION_DAYS")
 
     # WeChat Pay (APIv3). Payments are off while WECHATPAY_MCHID is empty; once it is set the
     # rest must be. Keys are PEM text. The WeChat Pay public key (and its PUB_KEY_ID_...) checks
@@ -131,6 +143,13 @@ class Settings(BaseSettings):
     # HMAC master key (QR scenes, signed links) and the ID-number encryption key (AES-256, base64).
     secret_key: str = Field("", validation_alias="SECRET_KEY")
     id_encryption_key: str = Field("", validation_alias="ID_ENCRYPTION_KEY")
+    # SM4 keys by version ("1:<base64 16 bytes>,2:..."); empty: version 1 derived from the above
+    sm4_keys: str = Field("", validation_alias="SM4_KEYS")
+    # desk roles signing in with a second factor (TOTP or a recovery code), comma-separated
+    desk_2fa_roles: str = Field("admin,security_admin,audit_admin,verifier",
+                                validation_alias="DESK_2FA_ROLES")
+    # days a desk password lasts before it must be changed (0: never)
+    desk_password_days: int = Field(90, ge=0, le=3650, validation_alias="DESK_PASSWORD_DAYS")
 
     # Time budgets, in seconds. WeChat drops a callback after 5 s; library defaults exceed that.
     reply_budget: float = Field(3.0, validation_alias="REPLY_BUDGET")
@@ -263,6 +282,10 @@ class Settings(BaseSettings):
     def voice_mode(self) -> str:
         return self.voice_provider or ("sandbox" if self.sandbox else "off")
 
+    @property
+    def privacy_mode(self) -> str:
+        return self.privacy_provider or ("sandbox" if self.sandbox else "off")
+
     def api_base(self, own_base_url: str) -> str:
         """Where outgoing WeChat API calls go: the sandbox in sandbox mode unless overridden."""
         if self.wechat_api_base:
@@ -270,53 +293,6 @@ class Settings(BaseSettings):
         if self.sandbox:
             return own_base_url.rstrip("/") + "/sandbox"
         return "https://api.weixin.qq.com"
-
-
-def generate_secrets() -> dict[str, str]:
-    """Fresh development secrets in the formats WeChat uses."""
-    return {
-        "WECHAT_TOKEN": secrets.token_hex(16),
-        "WECHAT_APPID": "wx" + secrets.token_hex(8),
-        "WECHAT_SECRET": secrets.token_hex(16),
-        # EncodingAESKey: 43 characters, base64 of 32 bytes without the trailing '='.
-        "WECHAT_AES_KEY": base64.b64encode(secrets.token_bytes(32)).decode()[:43],
-        "MINIAPP_APPID": "wx" + secrets.token_hex(8),
-        "MINIAPP_SECRET": secrets.token_hex(16),
-        "SECRET_KEY": secrets.token_urlsafe(32),
-        "ID_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
-    }
-
-
-PAY_SECRET_NAMES = ("WECHATPAY_MCHID", "WECHATPAY_PRIVATE_KEY", "WECHATPAY_CERT_SERIAL",
-                    "WECHATPAY_APIV3_KEY", "WECHATPAY_PUBLIC_KEY", "WECHATPAY_PUBLIC_KEY_ID",
-                    "SANDBOX_WECHATPAY_PRIVATE_KEY")
-
-
-def _rsa_pem() -> tuple[str, str]:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo)
-    return private, public.decode()
-
-
-def generate_pay_secrets() -> dict[str, str]:
-    """A merchant for the sandbox: its key pair, and the fake gateway's key pair."""
-    merchant_private, _ = _rsa_pem()
-    gateway_private, gateway_public = _rsa_pem()
-    return {
-        "WECHATPAY_MCHID": "19" + "".join(secrets.choice("0123456789") for _ in range(8)),
-        "WECHATPAY_PRIVATE_KEY": merchant_private,
-        "WECHATPAY_CERT_SERIAL": secrets.token_hex(20).upper(),
-        "WECHATPAY_APIV3_KEY": secrets.token_hex(16),
-        "WECHATPAY_PUBLIC_KEY": gateway_public,
-        "WECHATPAY_PUBLIC_KEY_ID": "PUB_KEY_ID_" + secrets.token_hex(16).upper(),
-        "SANDBOX_WECHATPAY_PRIVATE_KEY": gateway_private,
-    }
 
 
 def settings_or_exit(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, str]]:
@@ -334,7 +310,9 @@ def load_settings(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, s
 
     Returns the settings and the secrets that were filled in (to print them once).
     """
-    settings = Settings()
+    # SECRETS_DIR: a directory of key files named as the variables (ID_ENCRYPTION_KEY,
+    # SM4_KEYS, SECRET_KEY, ...; e.g. mounted secrets); the environment wins over a file
+    settings = Settings(_secrets_dir=os.environ.get("SECRETS_DIR") or None)
     if settings.is_production or not fill_dev_secrets:
         return settings, {}
     path = settings.var_dir / "dev-secrets.json"
@@ -360,3 +338,22 @@ def load_settings(fill_dev_secrets: bool = False) -> tuple[Settings, dict[str, s
     if filled:
         settings = settings.model_copy(update={k.lower(): v for k, v in filled.items()})
     return settings, filled
+
+
+def make_vault(settings: Settings) -> Vault:
+    """The vault of these settings, installed as the models' sealer (phones); a SettingsError
+    naming a malformed key."""
+    try:
+        vault = Vault(settings.id_encryption_key, parse_sm4_keys(settings.sm4_keys))
+    except (ValueError, binascii.Error) as exc:
+        raise SettingsError(f"ID_ENCRYPTION_KEY / SM4_KEYS: {exc}") from None
+    sealing.install(vault)
+    return vault
+
+
+def second_factor_roles(text: str) -> frozenset[Role]:
+    """DESK_2FA_ROLES: a SettingsError naming a role that does not exist."""
+    try:
+        return frozenset(Role(r.strip()) for r in text.split(",") if r.strip())
+    except ValueError as exc:
+        raise SettingsError(f"DESK_2FA_ROLES: {exc}") from None

@@ -20,6 +20,11 @@ MODEL_MODULES = [
     "models.draws",
     "models.reconciliation",
     "models.reference",
+    "models.audit",
+    "models.calls",
+    "models.desk_auth",
+    "models.retention",
+    "models.fees",
 ]
 
 
@@ -34,10 +39,11 @@ async def _reset_connection(conn: Any) -> None:
 MIGRATION_STATEMENT_TIMEOUT = 600.0  # an ALTER on a big table may legitimately take minutes
 
 
-def connection_config(settings: Settings, statement_timeout: float | None = None
-                      ) -> dict[str, Any]:
-    """The default connection with explicit short timeouts (asyncpg waits 60 s by default)."""
-    conn = expand_db_url(settings.db_url)
+def connection_config(settings: Settings, statement_timeout: float | None = None,
+                      url: str = "") -> dict[str, Any]:
+    """The default connection (or the read replica's, at `url`) with explicit short timeouts
+    (asyncpg waits 60 s by default)."""
+    conn = expand_db_url(url or settings.db_url)
     creds = conn["credentials"]
     if conn["engine"] == "tortoise.backends.asyncpg":
         creds.setdefault("timeout", settings.db_timeout)  # connect timeout

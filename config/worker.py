@@ -26,15 +26,20 @@ from services.common.infra import infrastructure_errors
 from services.common.metrics import count_unavailable
 from services.jobs import (
     DOMAIN_CTX,
+    anchor_audit,
+    chain_audit,
     draw_invitation_call,
     draw_invitation_timeout,
     draw_sealed_requests,
+    enforce_retention,
     exam_timeout,
+    follow_invoice,
     import_register,
     reconcile_bill,
     reconcile_payments,
     sweep_draws,
     sweep_exams,
+    sweep_invoices,
 )
 
 log = logging.getLogger(__name__)
@@ -43,7 +48,7 @@ log = logging.getLogger(__name__)
 def job_functions() -> list[Any]:
     """Every job the worker runs."""
     return [process_message, exam_timeout, draw_invitation_timeout, draw_invitation_call,
-            draw_sealed_requests,
+            draw_sealed_requests, follow_invoice,
             # a register of tens of thousands takes minutes; a stopped one is resumed by hand
             func(import_register, timeout=3600, max_tries=1, keep_result=0),
             # no kept result: a nudge while it runs must be able to queue the next run
@@ -57,6 +62,12 @@ def cron_jobs() -> list[Any]:
             cron(apply_receipts, second=set(range(60)), keep_result=0, max_tries=1,
                  timeout=50),
             cron(sweep_exams, second={15, 45}, keep_result=0, max_tries=1),
+            cron(sweep_invoices, second={8, 38}, keep_result=0, max_tries=1, timeout=50),
+            cron(chain_audit, second=set(range(3, 60, 5)), keep_result=0, max_tries=1),
+            cron(anchor_audit, hour={0}, minute={5}, keep_result=0, max_tries=1),
+            # the 清单's retention, nightly (a run that stops is completed by the next)
+            cron(enforce_retention, hour={3}, minute={20}, keep_result=0, max_tries=1,
+                 timeout=600),
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
             # WeChat Pay's trade bill of yesterday: 10:30 China time, then while unavailable
             # (hours in CRON_TIMEZONE, whatever the machine's own timezone)
@@ -82,7 +93,7 @@ def build_worker(rt: Runtime) -> Worker:
         functions=traced_all(job_functions()),
         cron_jobs=traced_all(cron_jobs()),
         timezone=CRON_TIMEZONE,
-        redis_pool=make_arq(rt.redis_url, rt.settings),
+        redis_pool=make_arq(rt.redis_target, rt.settings),
         # what the jobs use, read back through typed accessors (bot.jobs, services.jobs)
         ctx={DOMAIN_CTX: rt.domain, ENGINE_CTX: rt.engine, CHANNELS_CTX: rt.channels,
              VOICE_CTX: voice_inbox(rt)},

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -19,34 +20,51 @@ from urllib.parse import quote
 from aiohttp import web
 
 from console.context import CONSOLE, PAGES, VISITOR, Visitor
-from console.forms import said
+from console.forms import problems, said
 from console.invoke import AnyHandler, GoBack, PersonCalls
 from console.sessions import SESSION_COOKIE, password_stamp
+from miniapp_api.audit import audit_denied
 from miniapp_api.routes import (
     admin,
+    admin_audit,
     admin_desk,
     admin_reference,
     admin_register,
+    admin_security,
     agency,
+    draw_log,
     draw_prep,
+    education,
+    fee_standards,
     feedback_desk,
+    invoices,
     marking,
     projects,
     review,
     verify,
 )
-from models.people import Person, Role
+from models.people import ADMINISTRATORS, Person, Role
 from services.applicants.attachments import MB
-from services.common.errors import DomainError, TooLarge, Unavailable, http_status
-from services.common.infra import infrastructure_errors
+from services.common.errors import (
+    BadInput,
+    DomainError,
+    NotAllowed,
+    TooLarge,
+    Unavailable,
+    http_status,
+)
+from services.common.infra import bad_value, infrastructure_errors
 from services.common.pii import mask_text
 from services.draws.evidence import EVIDENCE_MAX
+from services.people.password_age import password_expired
 
 log = logging.getLogger(__name__)
 PRE_COOKIE, FLASH_COOKIE = "eb_console_pre", "eb_flash"
+FLASH_MAX = 1500  # characters of a message shown once (a cookie holds 4 KB)
 View = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # the pages open to a signed-in person who must still change an initial password
-INITIAL_OK = frozenset({"/password", "/sign-out"})
+INITIAL_OK = frozenset({"/password", "/sign-out", "/second-factor", "/second-factor/sms"})
+SECOND_OK = frozenset({"/second-factor", "/second-factor/sms", "/sign-out"})
 
 
 @dataclass(frozen=True)
@@ -69,15 +87,23 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("handlers", "/console/handlers", agency.list_handlers),
     ("verify", "/console/verify", verify.pending),
     ("review", "/console/review", review.queue),
+    ("draws", "/console/draws", draw_log.day_draws),
     ("batches", "/console/batches", admin_desk.list_batches),
+    ("public_notice", "/console/public-notice", admin.in_notice),
     ("people", "/console/people", admin.find_people),
+    ("courses", "/console/courses", education.course_list),
     ("marking", "/console/marking", marking.queue),
     ("feedback", "/console/feedback", feedback_desk.list_feedback),
     ("notifications", "/console/notifications", admin_desk.stuck),
     ("payments", "/console/payments", admin_desk.payments),
+    ("invoices", "/console/invoices", invoices.invoice_list),
     ("catalogues", "/console/catalogues", admin_reference.catalogues),
     ("units", "/console/units", admin_reference.units),
-    ("register", "/console/register", admin_register.list_imports)]
+    ("register", "/console/register", admin_register.list_imports),
+    ("security", "/console/security", admin_security.find_standing),
+    ("audit_trail", "/console/audit-trail", admin_audit.audit_trail),
+    ("access_log", "/console/access-log", admin_audit.access_log),
+    ("fee_standards", "/console/fee-standards", fee_standards.versions)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,
@@ -129,7 +155,7 @@ def _unsign(secret: bytes, value: str) -> str | None:
     if not same(mac, hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:20]):
         return None
     try:
-        return base64.urlsafe_b64decode(body.encode()).decode()[:300]
+        return base64.urlsafe_b64decode(body.encode()).decode()[:FLASH_MAX]
     except (ValueError, UnicodeDecodeError):
         return None
 
@@ -144,11 +170,37 @@ def see_other(to: str) -> web.Response:
     return web.Response(status=303, headers={"Location": to})
 
 
-def redirect(request: web.Request, to: str, flash: str | None = None) -> web.Response:
+@dataclass(frozen=True)
+class Flash:
+    """A message shown once on the next page. `kind`: done (an action succeeded), refused
+    (the page's forms come back as they were typed, `fields` marked with their problem) or
+    kept (a preview: the forms come back too)."""
+
+    text: str
+    kind: str = "done"
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def dump(self) -> str:
+        return json.dumps({"t": self.text, "k": self.kind, "f": self.fields},
+                          ensure_ascii=False)
+
+    @classmethod
+    def load(cls, raw: str) -> Flash | None:
+        try:
+            got = json.loads(raw)
+            return cls(str(got["t"]), str(got["k"]),
+                       tuple((str(f), str(m)) for f, m in got.get("f", [])))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def redirect(request: web.Request, to: str, flash: str | Flash | None = None) -> web.Response:
     """A 303 to another console page, with a message shown once there."""
     response = see_other(to)
     if flash:
-        cookie(request, response, FLASH_COOKIE, _sign(request.app[CONSOLE].secret, flash), 60)
+        said = flash if isinstance(flash, Flash) else Flash(flash)
+        cookie(request, response, FLASH_COOKIE,
+               _sign(request.app[CONSOLE].secret, said.dump()[:FLASH_MAX]), 60)
     return response
 
 
@@ -156,11 +208,15 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any
            ) -> web.Response:
     services, seen = request.app[CONSOLE], visitor(request)
     flash = request.cookies.get(FLASH_COOKIE)
+    raw = _unsign(services.secret, flash) if flash else None
     nav = [(services.texts.render("console/nav.j2", page=key), href) for key, href, uses in NAV
            if uses is None or services.endpoints.admits(seen.roles, uses)]
+    if seen.session is not None and not seen.session.second:
+        nav = []  # a half-done sign-in leads nowhere but its second factor
     html = request.app[PAGES].get_template(name).render(
-        visitor=seen, nav=nav, path=request.path, csrf=seen.csrf or pre_csrf(
-            services.secret, seen.pre), flash=_unsign(services.secret, flash) if flash else None,
+        visitor=seen, nav=nav, path=request.path, word=services.texts.word,
+        csrf=seen.csrf or pre_csrf(services.secret, seen.pre),
+        flash=Flash.load(raw) if raw else None,
         **values)
     response = web.Response(text=mask_text(html), content_type="text/html", status=status)
     if flash:
@@ -175,6 +231,16 @@ def _protect(response: web.StreamResponse) -> None:
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
     response.headers["X-Content-Type-Options"] = "nosniff"
+
+
+def _no_role(request: web.Request, uses: AnyHandler, roles: set[Role]) -> str:
+    """Why a page is closed: an administrator at another administrator's page is told
+    whose it is (三权分立), as the API tells them (miniapp_api/auth.py)."""
+    services = request.app[CONSOLE]
+    duties = sorted((services.endpoints.endpoint(uses).roles or frozenset()) & ADMINISTRATORS)
+    if duties and roles & ADMINISTRATORS:
+        return services.texts.error(NotAllowed("auth.role_required", duties=duties))
+    return services.texts.render("console/no_role.j2")
 
 
 def refused(request: web.Request, message: str, status: int) -> web.Response:
@@ -212,6 +278,9 @@ async def _csrf_ok(request: web.Request, seen: Visitor) -> bool:
 UPLOAD_MAX = EVIDENCE_MAX + MB
 
 
+EXPORTS = (".xlsx", ".csv", ".pdf", "/file")  # the console's downloads
+
+
 def guarded(spec: Page) -> View:
     async def view(request: web.Request) -> web.StreamResponse:
         seen, fresh = await _visitor(request, spec.touch)
@@ -241,18 +310,44 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
         return see_other("/console/sign-in?next=" + quote(back, safe=""))
     if request.method == "POST" and not await _csrf_ok(request, seen):
         return refused(request, request.app[CONSOLE].texts.render("console/csrf.j2"), 403)
-    if seen.person is not None and seen.person.must_change_password and \
-            spec.path not in INITIAL_OK and not spec.open:
+    if seen.session is not None and not seen.session.second and \
+            spec.path not in SECOND_OK and not spec.open:  # the sign-in is half done
+        return see_other("/console/second-factor")
+    if seen.person is not None and spec.path not in INITIAL_OK and not spec.open and (
+            seen.person.must_change_password or password_expired(
+                seen.person, seen.roles, datetime.now(UTC),
+                request.app[CONSOLE].password_days)):
         return see_other("/console/password")
     if spec.uses is not None and not request.app[CONSOLE].endpoints.admits(seen.roles,
                                                                         spec.uses):
-        return refused(request, request.app[CONSOLE].texts.render("console/no_role.j2"), 403)
+        await audit_denied(request.app[CONSOLE].domain, seen.person, seen.roles,
+                           f"页面 {spec.path}", request.path, datetime.now(UTC))
+        return refused(request, _no_role(request, spec.uses, seen.roles), 403)
     try:
-        return await spec.view(request)
+        response = await spec.view(request)
+        if request.method == "GET" and spec.path.endswith(EXPORTS) and \
+                response.status == 200 and seen.person is not None:
+            # a file the desk takes away: on the audit trail (changes are recorded where
+            # the API runs them, console/invoke.py)
+            await request.app[CONSOLE].domain.audit.append(
+                "export", datetime.now(UTC), person_id=seen.person.id, name=seen.person.name,
+                op=f"GET /console{spec.path}",
+                title=request.app[CONSOLE].texts.render("console/export_title.j2"),
+                params=dict(request.match_info))
+        return response
     except GoBack as back:
-        return redirect(request, back.page, said(request.app[CONSOLE].texts, back.refusal))
+        texts = request.app[CONSOLE].texts
+        return redirect(request, back.page, Flash(
+            said(texts, back.refusal), "refused", tuple(problems(texts, back.refusal))))
     except DomainError as exc:
         return refused(request, request.app[CONSOLE].texts.error(exc), http_status(exc))
     except infrastructure_errors() as exc:
         log.warning("infrastructure unavailable on %s: %r", request.path, exc)
         return refused(request, request.app[CONSOLE].texts.error(Unavailable("api.busy")), 503)
+    except Exception as exc:  # the last line: never a 500 for a value
+        if not bad_value(exc):
+            raise
+        log.warning("a value the database cannot take on %s: %s", request.path,
+                    type(exc).__name__)
+        return refused(request, request.app[CONSOLE].texts.error(
+            BadInput("api.invalid_value")), 400)

@@ -22,6 +22,9 @@ class ConsoleServices:
     sessions: ConsoleSessions
     secret: bytes  # signs the pre-sign-in CSRF token and the flash message
     secure_cookies: bool  # production: cookies only over HTTPS
+    # the desk roles whose sign-in takes a second factor (DESK_2FA_ROLES)
+    second_factor_roles: frozenset[Role] = frozenset()
+    password_days: int = 0  # DESK_PASSWORD_DAYS: a desk password older is changed first
 
 
 @dataclass

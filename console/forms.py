@@ -28,10 +28,36 @@ def many(form: MultiDictProxy[Any], name: str) -> list[str]:
     return [v.strip() for v in form.getall(name, []) if isinstance(v, str) and v.strip()]
 
 
+# the form fields a refusal of the service is about (a refusal by field names them itself)
+FIELDS_OF: dict[str, tuple[str, ...]] = {
+    "notice.place": ("city", "district"), "notice.unit_in_address": ("street",),
+    "notice.gathering_after_end": ("gather_at",), "notice.notes_too_long": ("notes",),
+    "notice.ruling_required": ("ruling",),
+    "condition.regions": ("regions",), "condition.specialty": ("main_specialty",),
+    "condition.same_alternate": ("alternate_specialty",),
+    "condition.region_mode": ("region_mode",), "condition.notice": ("notice_id",),
+    "review.items_required": ("items",), "review.reason_required": ("reason",),
+    "review.unknown_action": ("action",), "review.primary_not_admitted": ("admitted",),
+    "review.admitted_not_chosen": ("admitted",), "verify.reason_required": ("comment",),
+    "avoidance.name_required": ("name",), "avoidance.kind": ("kind",),
+    "avoidance.csv_empty": ("csv",), "avoidance.csv_header": ("csv",),
+    "avoidance.csv_lines": ("csv",), "fee.reason_needed": ("reason",),
+    "fee.reason_long": ("reason",), "fee_standard.name": ("name",),
+    "fee_standard.past": ("effective_from",), "fee_standard.base_hours": ("base_hours",),
+    "fee_standard.cap_below_base": ("daily_cap_yuan",)}
+
+
+def problems(texts: Texts, exc: DomainError) -> list[tuple[str, str]]:
+    """Each field the refusal names, with its problem in words (for marking the field)."""
+    if not isinstance(exc, InvalidFields):
+        return [(field, texts.error(exc)) for field in FIELDS_OF.get(exc.code, ())]
+    return [(p.field.split(".")[0], texts.error(p.refusal) if p.refusal else p.message)
+            for p in exc.problems]
+
+
 def said(texts: Texts, exc: DomainError) -> str:
     """The refusal in words, each field's problem named."""
     if isinstance(exc, InvalidFields):
-        return "；".join(
-            f"{texts.render('console/labels.j2', field=p.field.split('.')[0])}："
-            f"{texts.error(p.refusal) if p.refusal else p.message}" for p in exc.problems)
+        return "；".join(f"{texts.render('console/labels.j2', field=field)}：{message}"
+                        for field, message in problems(texts, exc))
     return texts.error(exc)

@@ -13,10 +13,12 @@ from typing import Any, TypeVar, overload
 from aiohttp import web
 from pydantic import BaseModel, ValidationError
 
+from miniapp_api.audit import audit_call, audit_refusal
 from miniapp_api.auth import admit
 from miniapp_api.caller import Caller
 from miniapp_api.context import MiniappServices
 from miniapp_api.framework import Access, Call, Endpoint, InvalidFields, field_problems
+from miniapp_api.path_params import require_path
 from models.people import Person, Role
 from services.common.errors import DomainError
 
@@ -107,16 +109,29 @@ class PersonCalls:
     async def _run(self, handler: AnyHandler, arg: BaseModel | None,
                    path: Mapping[str, str] | None, file: tuple[str, bytes] | None) -> Any:
         ep = self._endpoints.endpoint(handler)
+        result, call = await self._invoke(ep, arg, path, file)
+        if ep.method != "GET":  # a change, as the API records it (downloads: console/app.py)
+            await audit_call(call, ep, path or {})
+        return result
+
+    async def _invoke(self, ep: Endpoint, arg: BaseModel | None,
+                      path: Mapping[str, str] | None, file: tuple[str, bytes] | None
+                      ) -> tuple[Any, Call]:
+        require_path(ep.path, path or {})  # as the API checks its own path's values
         caller = Caller(person=self._person)
         if ep.access != Access.PUBLIC:
             await admit(caller, ep, self._endpoints.services)
         call = Call(self._request, caller, datetime.now(UTC), self._endpoints.services,
                     params=dict(path or {}), file=file)
         declared = ep.body or ep.query
-        if declared is None:
-            return await ep.handler(call)
         # what the API would have validated: a model of the declared type (a page that
         # built its body some other way is a fault of ours, not the visitor's)
-        if not isinstance(arg, declared):
+        if declared is not None and not isinstance(arg, declared):
             raise TypeError(f"{ep.method} {ep.path} takes a {declared.__name__}")
-        return await ep.handler(call, arg)
+        try:
+            return (await ep.handler(call) if declared is None
+                    else await ep.handler(call, arg)), call
+        except DomainError as exc:  # a refused change is on the trail too, as in the API
+            if ep.method != "GET":
+                await audit_refusal(call, ep, path or {}, exc.code)
+            raise

@@ -11,7 +11,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from console import pages
 from console.app import PAGE_TABLE, guarded
 from console.context import PAGES
+from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA, china_time
+from services.reference.catalogue import catalogue
 from services.reference.regions import regions
 
 HERE = Path(__file__).parent
@@ -27,6 +29,14 @@ def create_console() -> web.Application:
     app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"
     # a region code as a person reads it: 广东省韶关市
     app[PAGES].filters["region"] = lambda code: regions().full_name(code) if code else ""
+    # a specialty code as a person reads it: 工程 / 设计 / 建筑工程设计
+    app[PAGES].filters["specialty"] = lambda code: catalogue().path_name(code) or code
+    # the lists a condition picks from: title levels, the catalogue's industry departments
+    app[PAGES].globals["title_levels"] = TITLE_LEVELS
+    app[PAGES].globals["industries"] = lambda: sorted(
+        {s.industry for s in catalogue().items.values() if s.industry})
+    app[PAGES].globals["provinces"] = lambda: [(c, regions().name(c))
+                                               for c in regions().children.get(None, [])]
     for spec in PAGE_TABLE:
         if spec.method == "GET":
             app.router.add_get(spec.path, guarded(spec))  # HEAD too

@@ -17,6 +17,7 @@ from models.people import Person
 from services.common.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, RedisKeys
 
 SESSION_COOKIE = "eb_console"  # the signed-in session's cookie
+SECOND_FACTOR_WAIT = 5 * 60  # s a password sign-in waits for its second factor
 
 @dataclass(frozen=True)
 class ConsoleSession:
@@ -25,6 +26,8 @@ class ConsoleSession:
     csrf: str
     started: float
     stamp: str  # of the password it was opened with (password_stamp)
+    second: bool = True  # the second factor given (or not needed): False, only that page
+    first: str = ""  # how the first factor was given: password / sms
 
 
 def password_stamp(person: Person) -> str:
@@ -41,13 +44,14 @@ class ConsoleSessions:
     def _key(self, token: str) -> str:
         return self._keys.console_session(hashlib.sha256(token.encode()).hexdigest())
 
-    async def create(self, person_id: int, stamp: str) -> ConsoleSession:
+    async def create(self, person_id: int, stamp: str, second: bool = True,
+                     first: str = "") -> ConsoleSession:
         token = secrets.token_urlsafe(32)
         session = ConsoleSession(token, person_id, secrets.token_urlsafe(24), time.time(),
-                                 stamp)
+                                 stamp, second, first)
         await self._redis.set(self._key(token), json.dumps(
-            {"p": person_id, "c": session.csrf, "s": session.started, "w": stamp}),
-            ex=CONSOLE_IDLE)
+            {"p": person_id, "c": session.csrf, "s": session.started, "w": stamp,
+             "f": second, "h": first}), ex=CONSOLE_IDLE if second else SECOND_FACTOR_WAIT)
         return session
 
     async def sign_in(self, person: Person) -> tuple[str, str]:
@@ -67,10 +71,28 @@ class ConsoleSessions:
         if time.time() - float(record["s"]) > CONSOLE_MAX_AGE:
             await self._redis.delete(key)
             return None
-        if touch:
+        if touch and record.get("f", True):  # a half-done sign-in keeps its short wait
             await self._redis.expire(key, CONSOLE_IDLE)
         return ConsoleSession(token, int(record["p"]), str(record["c"]), float(record["s"]),
-                              str(record.get("w", "")))
+                              str(record.get("w", "")), bool(record.get("f", True)),
+                              str(record.get("h", "")))
 
     async def drop(self, token: str) -> None:
         await self._redis.delete(self._key(token))
+
+    async def enrolling(self, token: str, secret: str | None = None) -> str | None:
+        """The TOTP secret being enrolled in this half-done sign-in (kept while it waits):
+        set it with `secret`, read it without."""
+        key = self._key(token) + ":enrol"
+        if secret is not None:
+            await self._redis.set(key, secret, ex=SECOND_FACTOR_WAIT)
+            return secret
+        raw = await self._redis.get(key)
+        return raw.decode() if isinstance(raw, bytes) else raw
+
+    async def second_failure(self, token: str) -> int:
+        """One more wrong second factor in this sign-in: how many so far."""
+        key = self._key(token) + ":fails"
+        count = int(await self._redis.incr(key))
+        await self._redis.expire(key, SECOND_FACTOR_WAIT)
+        return count

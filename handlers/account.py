@@ -164,7 +164,7 @@ async def keep_binding(fsm: FSMContext, texts: Texts) -> str:
     return texts.render("chat/account/unbind_kept.j2")
 
 
-@router.message(Text("我的信息", "个人信息", "我的账户", "我的资料"))
+@router.message(Text("我的信息", "我的账户", "我的资料"))
 @router.event(MenuClick("ME"))
 async def my_info(texts: Texts, person: Person | None, people: People, now: datetime) -> str:
     if person is None:

@@ -6,7 +6,7 @@ the QR image follows as a customer-service image (one passive reply holds one me
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.filters import Keyword, MenuClick, Text
 from bot.incoming import Incoming
@@ -18,6 +18,7 @@ from services.common.clock import china_time
 from services.common.qr import qr_png
 from services.common.texts import Texts
 from services.notifications.outbox import Outbox
+from services.payments.einvoices import EInvoices
 from services.payments.orders import Payments
 
 log = logging.getLogger(__name__)
@@ -28,12 +29,14 @@ router = Router("pay")
 @router.message(Text("缴费记录", "缴费历史", "支付记录", "付款记录", "我的缴费", "已缴费用",
                      "发票", "电子发票", "开发票", "收据", "缴费凭证", "缴费收据"))
 @router.message(Keyword("缴费记录", "支付记录", "发票", "收据", "凭证"))
-async def payment_history(person: Person | None, texts: Texts, payments: Payments) -> str:
-    """What was paid (and what is still due), with order numbers and the invoice request;
-    never a new order."""
+async def payment_history(person: Person | None, texts: Texts, payments: Payments,
+                          einvoices: EInvoices) -> str:
+    """What was paid (and what is still due), with order numbers, the invoice request and
+    the e-invoices with their links; never a new order."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    return texts.render("chat/pay/history.j2", records=await payments.history(person.id))
+    return texts.render("chat/pay/history.j2", records=await payments.history(person.id),
+                        invoices=await einvoices.of_person(person.id, datetime.now(UTC)))
 
 
 @router.message(Text("缴费", "交费", "支付", "缴纳培训费", "培训费", "缴纳费用"))

@@ -11,8 +11,10 @@ from handlers import (
     draw_reply,
     fallback,
     feedback,
+    fees,
     guide,
     pay,
+    privacy,
     progress,
     questions,
 )
@@ -20,6 +22,6 @@ from handlers import (
 
 def routers() -> list[Router]:
     """Every router, global commands first and the fallback last."""
-    return [common.router, account.router, progress.router,
-            pay.router, feedback.router, draw_reply.router, checkin.router, questions.router,
+    return [common.router, account.router, progress.router, pay.router, fees.router, privacy.router,
+            feedback.router, draw_reply.router, checkin.router, questions.router,
             guide.router, desk.router, fallback.router]

@@ -16,7 +16,7 @@ from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
 from miniapp_api.signatures import check_endpoints
 from services.common.errors import HTTP_STATUS, BadInput, DomainError, Unavailable, http_status
-from services.common.infra import infrastructure_errors
+from services.common.infra import bad_value, infrastructure_errors
 from services.common.metrics import count_unavailable
 from services.common.pii import mask_text
 
@@ -60,7 +60,11 @@ async def errors(request: web.Request,
                     exc)
         count_unavailable(exc, "api")
         return refusal(request, Unavailable("api.busy"), 503)
-    except Exception:
+    except Exception as exc:
+        if bad_value(exc):  # the last line: never a 500 for a value (the value not logged)
+            log.warning("a value the database cannot take on %s %s: %s", request.method,
+                        request.path, type(exc).__name__)
+            return refusal(request, BadInput("api.invalid_value"), 400)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return refusal(request, Unavailable("api.internal_error"), 500)
 

@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
+from miniapp_api.audit import audit_denied
 from miniapp_api.caller import Caller, SignInRequired
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
-from models.people import RoleGrant
+from models.people import ADMINISTRATORS, RoleGrant
 from services.common.errors import NotAllowed
 from services.people.callers import signed_identity
 
@@ -37,7 +38,20 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
     caller = Caller(token, signed.identity, signed.person)
     if ep.access == Access.SESSION:
         return caller
-    return await admit(caller, ep, services, signed.grants)
+    try:
+        admitted = await admit(caller, ep, services, signed.grants)
+    except NotAllowed as exc:
+        if exc.code == "auth.role_required":
+            await audit_denied(services.domain, signed.person, {g.role for g in caller.grants},
+                               f"{ep.method} {ep.path}", ep.summary, now)
+        raise
+    if ep.roles is not None and services.second_factor_roles:
+        # a mini-program session has one factor: work that only roles signing in with two
+        # may do (administrators, verifiers by default) is the console's
+        mine = {g.role for g in admitted.grants} & ep.roles
+        if mine and mine <= services.second_factor_roles:
+            raise NotAllowed("auth.second_factor_desk")
+    return admitted
 
 
 async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
@@ -51,5 +65,7 @@ async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")
     if ep.roles is not None and not caller.has(*ep.roles):
-        raise NotAllowed("auth.role_required")
+        # an administrator at another administrator's work is told whose it is (三权分立)
+        duties = sorted(ep.roles & ADMINISTRATORS) if caller.has(*ADMINISTRATORS) else []
+        raise NotAllowed("auth.role_required", **({"duties": duties} if duties else {}))
     return caller

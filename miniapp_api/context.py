@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from miniapp_api.sessions import SessionStore
+from models.people import Role
 from services.common.ports import MiniLogin, QrImages
 from services.common.texts import Texts
 from services.domain import Domain
@@ -21,6 +22,9 @@ class MiniappServices:
     login: MiniLogin  # wx.login() codes (the mini-program's WeChat API)
     qr: QrImages  # parametric QR codes of the official account
     subscribe_templates: Mapping[str, str]  # notification kind -> subscribe template id
+    # roles whose work needs a second factor (DESK_2FA_ROLES): done in the console only
+    second_factor_roles: frozenset[Role] = frozenset()
+    password_days: int = 0  # DESK_PASSWORD_DAYS (shown to the security administrator)
 
 
 MINIAPP = web.AppKey("miniapp", MiniappServices)

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, ValidationError
 
+from miniapp_api.audit import audit_call, audit_refusal
 from miniapp_api.caller import Caller
 from miniapp_api.context import MINIAPP, MiniappServices
+from miniapp_api.path_params import MAX_ID, check_declared, require_path
 from models.people import Role
 from services.common.errors import BadInput, DomainError, NotFound
 from services.common.pii import mask_text
@@ -94,10 +97,20 @@ class Call:
         while chunk := await part.read_chunk(256 * 1024):
             data.extend(chunk)
             require_size(len(data))
-        return part.filename or "", bytes(data)
+        return file_name(part.filename or ""), bytes(data)
 
 
-MAX_ID = 2**63 - 1  # ids are BIGINT
+def file_name(sent: str) -> str:
+    """An upload's file name as the person named it: some clients (aiohttp's, for one)
+    send a non-ASCII name percent-encoded, browsers send it as UTF-8."""
+    if sent.isascii() and "%" in sent:
+        try:
+            return unquote(sent, errors="strict")
+        except UnicodeDecodeError:
+            return sent
+    return sent
+
+
 
 Handler = Callable[..., Awaitable[BaseModel | web.StreamResponse]]  # a file download
 H = TypeVar("H", bound=Handler)  # a handler keeps its own signature once registered
@@ -115,6 +128,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     allow_initial_password: bool = False
+    files: tuple[str, ...] = ()  # a download's media types (response None)
 
     @property
     def roles(self) -> frozenset[Role] | None:
@@ -194,7 +208,8 @@ class Api:
     def route(self, method: str, path: str, *, access: Access | set[Role] | frozenset[Role],
               summary: str, tag: str, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
-              allow_initial_password: bool = False) -> Callable[[H], H]:
+              allow_initial_password: bool = False, files: tuple[str, ...] = ()
+              ) -> Callable[[H], H]:
         if isinstance(access, set):
             access = frozenset(access)
         if isinstance(access, frozenset) and not access:
@@ -202,7 +217,8 @@ class Api:
 
         def register(handler: H) -> H:
             self.endpoints.append(Endpoint(method.upper(), path, handler, access, summary, tag,
-                                           body, query, response, allow_initial_password))
+                                           body, query, response, allow_initial_password,
+                                           files))
             return handler
 
         return register
@@ -212,6 +228,7 @@ class Api:
 
     def install(self, app: web.Application,
                 authorize: Callable[[web.Request, Endpoint], Awaitable[Caller]]) -> None:
+        check_declared(ep.path for ep in self.endpoints)
         for ep in self.endpoints:
             app.router.add_route(ep.method, ep.path, self._view(ep, authorize))
 
@@ -220,6 +237,7 @@ class Api:
               ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
         async def view(request: web.Request) -> web.StreamResponse:
             caller = await authorize(request, ep)
+            require_path(ep.path, request.match_info)
             args: list[Any] = [Call(request, caller, datetime.now(UTC), request.app[MINIAPP])]
             try:
                 if ep.body is not None:
@@ -229,7 +247,12 @@ class Api:
                     args.append(ep.query.model_validate(dict(request.query)))
             except ValidationError as exc:
                 raise InvalidFields(field_problems(exc)) from None
-            result = await ep.handler(*args)
+            try:
+                result = await ep.handler(*args)
+            except DomainError as exc:
+                await audit_refusal(args[0], ep, request.match_info, exc.code)
+                raise
+            await audit_call(args[0], ep, request.match_info)
             if isinstance(result, web.StreamResponse):  # a file download
                 return result
             return web.Response(text=masked_json(result), content_type="application/json")

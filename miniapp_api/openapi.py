@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from miniapp_api.framework import MAX_ID, Access, Api
+from miniapp_api.framework import Access, Api
+from miniapp_api.path_params import MAX_ID, WORDS
 
 _ERRORS = {
     "400": "请求有误", "401": "未登录或登录已过期",
@@ -44,8 +45,11 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
             "summary": ep.summary,
             "tags": [ep.tag],
             "x-access": sorted(ep.roles) if ep.roles is not None else str(ep.access),
-            "responses": {"200": {"description": "成功", "content": {"application/json": {
-                "schema": ref(ep.response) if ep.response else {"type": "object"}}}}},
+            # a download is documented as the file it is (PDF, XLSX, CSV, images), not JSON
+            "responses": {"200": {"description": "成功", "content": {
+                media: {"schema": {"type": "string", "format": "binary"}} for media in ep.files}
+                if ep.files else {"application/json": {
+                    "schema": ref(ep.response) if ep.response else {"type": "object"}}}}},
         }
         for code, text in _ERRORS.items():
             op["responses"][code] = {"description": text, "content": {"application/json": {
@@ -60,7 +64,8 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
         if ep.query is not None:
             for name, f in ep.query.model_fields.items():
                 params.append({"name": name, "in": "query", "required": f.is_required(),
-                               "schema": {"type": "string"}, "description": f.description or ""})
+                               "schema": _query_schema(ep.query, name),
+                               "description": f.description or ""})
         if params:
             op["parameters"] = params
         paths.setdefault(ep.path, {})[ep.method.lower()] = op
@@ -76,9 +81,22 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
 
 
 def _path_schema(name: str) -> dict[str, Any]:
+    """A path value's rule (miniapp_api/path_params.py) as a schema."""
     if name.endswith("_id"):
         return {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-    return {"type": "string", "maxLength": 32}
+    return {"type": "string", "pattern": "^" + WORDS[name].pattern + "$"}
+
+
+def _query_schema(model: type[BaseModel], name: str) -> dict[str, Any]:
+    """A query value's schema as its model declares it (type, range, pattern), without the
+    null an optional field allows (a query value is absent instead)."""
+    found = dict(model.model_json_schema()["properties"].get(name, {"type": "string"}))
+    options = [o for o in found.pop("anyOf", []) if o.get("type") != "null"]
+    if len(options) == 1:
+        found.update(options[0])
+    for key in ("title", "default", "description"):
+        found.pop(key, None)
+    return found or {"type": "string"}
 
 
 def _path_params(path: str) -> list[str]:

@@ -57,6 +57,10 @@ def problems_of(ep: Endpoint) -> list[str]:
     elif not (isinstance(returned, type) and issubclass(returned, web.StreamResponse)):
         found.append(f"returns {_name(returned)}, but declares no response model "
                      "(only a file download may)")
+    elif not ep.files:
+        found.append("is a download that declares no media types (files=...)")
+    if ep.files and ep.response is not None:
+        found.append("declares both a response model and a download's media types")
     return [f"{_where(ep)}: {problem}" for problem in found]
 
 

@@ -9,11 +9,16 @@ from typing import Any, Literal
 from tortoise import fields
 from tortoise.models import Model
 
+from models import sealing
+
+SEED = b"draw-seed"  # the associated data a seed is sealed under
+
 # The values of the plain text columns below, as types (the columns stay varchar):
 AvoidKind = Literal["unit", "person"]  # Avoidance.kind
 RegionMode = Literal["residence", "willing"]  # Condition.region_mode: 常驻地区 / 意愿评标区
 PoolName = Literal["main", "alt"]  # Invitation.pool: the main or the alternate specialty's
-AnsweredVia = Literal["chat", "miniapp", "sms", "link", "voice"]  # Invitation.answered_via
+# Invitation.answered_via (call: a 复评 agreed on the phone, services/draws/recall.py)
+AnsweredVia = Literal["chat", "miniapp", "sms", "link", "voice", "call"]
 ActorRole = Literal["agency", "verifier", "admin", "system"]  # DrawLog.role
 EvidencePurpose = Literal["submission", "withdrawal"]  # DrawEvidence.purpose
 
@@ -110,12 +115,19 @@ class DrawActivity(Model):
     finished_at = fields.DatetimeField(null=True)
     supervisors: list[str] = fields.JSONField(default=list)  # names of the supervisors present
     response_minutes = fields.IntField(default=10)
+    # 复评 by calls (GD-DRAW: the staff call the original experts through a middle number and
+    # submit what was agreed): drawing, but no wave is sent (services/draws/recall.py)
+    by_calls = fields.BooleanField(default=False)
     verifier_id = fields.BigIntField(null=True)
     verified_at = fields.DatetimeField(null=True)
     refuse_reason = fields.CharField(max_length=200, null=True)
     submit_reason = fields.CharField(max_length=200, null=True)  # 提交审核原因 (GD-DRAW)
     seed_hash = fields.CharField(max_length=64, null=True)  # shown at the start
-    seed = fields.CharField(max_length=64, null=True)  # revealed at the end
+    # the seed, sealed (SM4-GCM, models/sealing.py): whoever reads the database before the
+    # draw ends cannot foresee its order; revealed at the end through the API; `seed_clear`
+    # holds a seed an older release wrote until `expertbot migrate` seals it
+    seed_clear = fields.CharField(max_length=64, null=True, source_field="seed")
+    seed_enc = fields.CharField(max_length=200, null=True)
     nonce = fields.CharField(max_length=32, null=True)  # entered by the handler at the start
     started_at = fields.DatetimeField(null=True)
     ended_at = fields.DatetimeField(null=True)
@@ -129,6 +141,24 @@ class DrawActivity(Model):
 
     class Meta:
         table = "draw_activity"
+
+    @property
+    def seed(self) -> str | None:
+        """The seed in clear (opened from its seal), None before verification."""
+        if self.seed_enc:
+            return sealing.sealer().decrypt(self.seed_enc, SEED)
+        return self.seed_clear
+
+    @seed.setter
+    def seed(self, value: str | None) -> None:
+        self.seed_enc = sealing.sealer().encrypt(value, SEED) if value is not None else None
+        self.seed_clear = None
+
+
+def sealed_seed(seed: str | None) -> dict[str, str | None]:
+    """The column values of a seed, for a queryset update."""
+    return {"seed_enc": sealing.sealer().encrypt(seed, SEED) if seed is not None else None,
+            "seed_clear": None}
 
 
 class Avoidance(Model):
@@ -246,6 +276,10 @@ class Invitation(Model):
     fee_fen = fields.IntField(null=True)
     fee_paid = fields.BooleanField(default=False)
     fee_recorded_at = fields.DatetimeField(null=True)
+    # what the published standard gave when the fee was recorded, and the agency's reason
+    # when the amount recorded differs from it
+    fee_computed_fen = fields.IntField(null=True)
+    fee_reason = fields.CharField(max_length=200, null=True)
     # attendance: check-in and check-out at the venue, urges (the system's and the agency's
     # counted apart, GD-DRAW: 系统语音催促最多 3 次)
     checkin_at = fields.DatetimeField(null=True)

@@ -73,3 +73,43 @@ class PayOrder(Model):
 
     class Meta:
         table = "pay_order"
+
+
+class FapiaoState(StrEnum):
+    ISSUING = "issuing"  # asked; WeChat Pay accepted it (ISSUE_ACCEPTED), not issued yet
+    ISSUED = "issued"
+    FAILED = "failed"  # refused; the finance desk may try again
+    REVERSING = "reversing"  # 冲红 asked (REVERSE_ACCEPTED)
+    REVERSED = "reversed"  # a red invoice cancels it
+
+
+class EInvoice(Model):
+    """The e-invoice (电子发票) of one paid fee, issued through the provider: its number, its
+    file kept, whether it was e-mailed, and its reversal (红票) after a refund."""
+
+    id = fields.BigIntField(primary_key=True)
+    payable: fields.OneToOneRelation[Payable] = fields.OneToOneField(
+        "models.Payable", related_name="einvoice", on_delete=fields.RESTRICT)
+    payable_id: int  # the column, read without a query
+    apply_id = fields.CharField(max_length=32, unique=True)  # fapiao_apply_id
+    fapiao_id = fields.CharField(max_length=32, unique=True)  # 商户发票单号 (ours)
+    state = fields.CharField(max_length=12, default=FapiaoState.ISSUING, db_index=True)
+    number = fields.CharField(max_length=20, null=True)  # 发票号码
+    code = fields.CharField(max_length=12, null=True)  # 发票代码 (none for 数电票)
+    issued_at = fields.DatetimeField(null=True)
+    file_key = fields.CharField(max_length=128, null=True)
+    file_type = fields.CharField(max_length=4, null=True)  # pdf / ofd
+    emailed_at = fields.DatetimeField(null=True)  # the SMTP server took it
+    emailed_to = fields.CharField(max_length=128, null=True)
+    told_at = fields.DatetimeField(null=True)  # the payer was pushed the outcome
+    error = fields.CharField(max_length=200, null=True)  # the last refusal, in words
+    red_number = fields.CharField(max_length=20, null=True)
+    reverse_reason = fields.CharField(max_length=32, null=True)
+    reversed_at = fields.DatetimeField(null=True)
+    red_file_key = fields.CharField(max_length=128, null=True)
+    checks = fields.IntField(default=0)  # queries of the provider so far
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "einvoice"

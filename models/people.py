@@ -10,11 +10,15 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.expressions import Q
 from tortoise.manager import Manager
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.signals import pre_save
 
+from models import sealing
+
+SEALED_PHONE = ("phone_enc", "phone_hash", "phone_masked", "phone_clear")  # set_phone writes
 IMMUTABLE = ("name", "id_number_enc", "id_number_hash", "id_masked", "gender", "birth_year")
 
 
@@ -25,7 +29,16 @@ class Role(StrEnum):
     AGENCY_HANDLER = "agency_handler"  # a handler linked to a legal person (经办人)
     REVIEWER = "reviewer"  # city / province industry department or finance (审核人)
     VERIFIER = "verifier"  # trading-centre draw terminal (交易中心核验)
-    ADMIN = "admin"
+    ADMIN = "admin"  # system administrator (系统管理员): people, roles, batches, reference data
+    SECURITY_ADMIN = "security_admin"  # security administrator (安全管理员): second factor, unlock
+    AUDIT_ADMIN = "audit_admin"  # audit administrator (审计管理员): reads the audit trail only
+
+
+# GB/T 22239-2019 level 3 (三权分立): the three administrators, no person holding two of them
+ADMINISTRATORS = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# the roles that work at a desk (the console), beside the experts and applicants
+DESK_ROLES = frozenset({Role.AGENCY_LEGAL, Role.AGENCY_HANDLER, Role.REVIEWER, Role.VERIFIER,
+                        *ADMINISTRATORS})
 
 
 class ImmutableFieldError(Exception):
@@ -49,6 +62,30 @@ class _PersonQuerySet(QuerySet["Person"]):
         return super().bulk_update(objects, fields, batch_size)
 
 
+async def rewrap_id_number(person_id: int, old: str, new: str) -> bool:
+    """The ID number sealed again under another key, its value unchanged (the caller has
+    checked both open to the same number): the one write of an identity field the guard lets
+    through, and only while the stored ciphertext is still `old` (a concurrent writer wins)."""
+    plain = QuerySet(Person)  # not the guarded queryset
+    return bool(await plain.filter(id=person_id, id_number_enc=old).update(id_number_enc=new))
+
+
+async def anonymise_identity(person_id: int, **values: Any) -> bool:
+    """The retention job's one write of the identity fields (PIPL Art. 47: personal data is
+    deleted or anonymised once its retention ends; services/people/retention.py): past the
+    guard, and only for a person who deregistered. Nothing else may call it."""
+    plain = QuerySet(Person)  # not the guarded queryset
+    return bool(await plain.filter(id=person_id, deregistered_at__not_isnull=True)
+                .update(**values))
+
+
+async def rehash_id_number(person_id: int, old: str, new: str) -> bool:
+    """The ID number's lookup hash made again (HMAC-SM3 for HMAC-SHA256; the caller has
+    checked both are the same number's): past the guard, only while the row holds `old`."""
+    plain = QuerySet(Person)  # not the guarded queryset
+    return bool(await plain.filter(id=person_id, id_number_hash=old).update(id_number_hash=new))
+
+
 class _PersonManager(Manager):
     def get_queryset(self) -> QuerySet[Person]:
         return _PersonQuerySet(self._model)
@@ -57,15 +94,22 @@ class _PersonManager(Manager):
 class Person(Model):
     id = fields.BigIntField(primary_key=True)
     name = fields.CharField(max_length=32)
-    id_number_enc = fields.TextField()  # AES-GCM, services.common.pii.Vault
+    id_number_enc = fields.TextField()  # SM4-GCM ("sm4:<key version>:"), or AES-GCM before
     id_number_hash = fields.CharField(max_length=64, unique=True)
     id_masked = fields.CharField(max_length=18)  # 110105********002X, for display
     gender = fields.CharField(max_length=1)
     birth_year = fields.IntField()  # the rest of the birth date only in the ID number
-    phone = fields.CharField(max_length=11, db_index=True)
+    # the phone sealed (SM4-GCM, see models/sealing.py), its keyed lookup hash (HMAC-SM3) and
+    # its masked display; `phone_clear` holds a phone written before sealing existed until
+    # `expertbot migrate` / `expertbot reencrypt` seals it (NULL after)
+    phone_clear = fields.CharField(max_length=11, null=True, db_index=True)
+    phone_enc = fields.TextField(default="", db_default="")
+    phone_hash = fields.CharField(max_length=64, default="", db_default="", db_index=True)
+    phone_masked = fields.CharField(max_length=11, default="", db_default="")
     phone_changed_at = fields.DatetimeField(null=True)
     email = fields.CharField(max_length=128, null=True)
     password_hash = fields.CharField(max_length=160, null=True)
+    password_changed_at = fields.DatetimeField(null=True)  # NULL: set when the row was made
     must_change_password = fields.BooleanField(default=False)
     deregistered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -74,6 +118,31 @@ class Person(Model):
     class Meta:
         table = "person"
         manager = _PersonManager()
+
+    @property
+    def phone(self) -> str:
+        """The phone in clear, opened from its seal (or a not yet sealed clear value)."""
+        if self.phone_enc:
+            return sealing.sealer().open_phone(self.phone_enc)
+        return self.phone_clear or ""
+
+    def set_phone(self, phone: str) -> list[str]:
+        """Seal `phone` into this row (not saved); the fields written, for update_fields."""
+        for name, value in {**sealed_phone(phone), "phone_clear": None}.items():
+            setattr(self, name, value)
+        return list(SEALED_PHONE)
+
+
+def sealed_phone(phone: str) -> dict[str, Any]:
+    """The column values of a person's phone, for Person(**...) and create()."""
+    seal = sealing.sealer()
+    return {"phone_enc": seal.seal_phone(phone), "phone_hash": seal.phone_key(phone),
+            "phone_masked": f"{phone[:3]}****{phone[-4:]}"}
+
+
+def phone_is(phone: str) -> Q:
+    """The filter of the people whose phone is `phone`, sealed or not yet."""
+    return Q(phone_hash=sealing.sealer().phone_key(phone)) | Q(phone_clear=phone)
 
 
 @pre_save(Person)

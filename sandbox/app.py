@@ -17,11 +17,15 @@ from models.wechat import Channel, WeChatIdentity
 from sandbox.console_links import setup_console_links
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxSettings
 from sandbox.events import CallbackClient
+from sandbox.fake_aliyun_pls import ALIYUN_PLS
+from sandbox.fake_aliyun_pls import stand_in as pls_stand_in
 from sandbox.fake_api import fake_api_app
 from sandbox.fake_tencent_faceid import TENCENT_FACEID
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
-from sandbox.pay_gateway import PayGateway, pay_gateway_app
+from sandbox.pay_app import pay_gateway_app
+from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
+from sandbox.privacy_sim import setup_privacy_simulator
 from sandbox.simulator import (
     CALLBACK,
     PAY_GATEWAY,
@@ -29,6 +33,7 @@ from sandbox.simulator import (
     setup_pay_simulator,
     setup_simulator,
 )
+from sandbox.smtp_catcher import MAIL_CATCHER, setup_mail_simulator, show_mail
 from sandbox.wechat_push import Pusher
 
 STATIC = Path(__file__).parent / "static"
@@ -42,6 +47,9 @@ def register_templates(platform: Platform, texts: NotifyTexts) -> None:
     for kind in texts.kinds():
         if (tid := texts.template_id(kind)) is not None:
             platform.templates[tid] = texts.field_keys(kind, "template")
+            platform.labels[tid] = texts.field_labels(kind, "template")
+        if (mid := texts.subscribe_id(kind)) is not None:
+            platform.labels[mid] = texts.field_labels(kind, "subscribe")
 
 
 async def sync_followers(platform: Platform) -> None:
@@ -66,6 +74,8 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     sub = fake_api_app(platform)
     setup_simulator(sub, platform)
     setup_draw_simulator(sub)
+    setup_privacy_simulator(sub)
+    setup_mail_simulator(sub)
     setup_console_links(sub, platform)
     if settings.pay is not None:
         pay = settings.pay
@@ -86,6 +96,11 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
         register_templates(platform, app[SANDBOX].notify_texts)
         if (voice := app[SANDBOX].voice) is not None:
             stand_in(sub[TENCENT_VMS], voice, settings.own_url)
+        if (privacy := app[SANDBOX].privacy) is not None:
+            pls_stand_in(sub[ALIYUN_PLS], privacy, settings.own_url)
+        if (catcher := app[SANDBOX].mail_catcher) is not None:
+            catcher.on_mail = lambda mail: show_mail(platform, mail)
+            sub[MAIL_CATCHER] = catcher
         if (keys := app[SANDBOX].realname_keys) is not None:
             faceid = sub[TENCENT_FACEID]  # the sandbox's registry takes anyone, first come
             faceid.keys, faceid.lenient = {keys[0]: keys[1]}, True

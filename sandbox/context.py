@@ -11,6 +11,7 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from bot.notify_texts import NotifyTexts
+from bot.privacy_aliyun import SandboxPrivacy
 from bot.voice_tencent import SandboxVoice
 from models.people import Person
 from services.common.redis_keys import RedisKeys
@@ -54,6 +55,8 @@ class SandboxServices:
     redis: Redis
     keys: RedisKeys
     voice: SandboxVoice | None = None  # the stand-in VMS account, when VOICE_PROVIDER=sandbox
+    privacy: SandboxPrivacy | None = None  # the stand-in number pool (PRIVACY_PROVIDER=sandbox)
+    mail_catcher: Any = None  # sandbox/smtp_catcher.py MailCatcher (MAIL_PROVIDER=sandbox)
     sms_callback_token: str = ""  # how the simulator's SMS replies reach the service
     realname_keys: tuple[str, str] | None = None  # the fake real-name service's API key
     # opens a console session for a person: the cookie's name and value

@@ -12,6 +12,8 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
+from sandbox.fake_aliyun_pls import ALIYUN_PLS, AliyunPlsFake
+from sandbox.fake_aliyun_pls import endpoint as aliyun_pls_endpoint
 from sandbox.fake_tencent_faceid import TENCENT_FACEID, TencentFaceIdFake
 from sandbox.fake_tencent_faceid import endpoint as tencent_faceid_endpoint
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
@@ -226,4 +228,6 @@ def fake_api_app(platform: Platform) -> web.Application:
     app.router.add_post("/tencent-vms", tencent_vms_endpoint)
     app[TENCENT_FACEID] = TencentFaceIdFake()
     app.router.add_post("/tencent-faceid", tencent_faceid_endpoint)
+    app[ALIYUN_PLS] = AliyunPlsFake(platform)
+    app.router.add_post("/aliyun-pls/", aliyun_pls_endpoint)
     return app

@@ -24,7 +24,6 @@ from aiohttp import web
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wechatpayv3.utils import load_private_key, rsa_sign
 
-from sandbox.pay_bill import bill_download, trade_bill
 from services.common.clock import CHINA
 from services.payments.gateway import BillRow
 
@@ -96,6 +95,9 @@ class PayGateway:
         self.bill_not_ready = False  # answer STATEMENT_CREATING
         self.bill_tampered = False  # serve a file whose SHA1 is not the one announced
         self.bill_files: dict[str, tuple[bytes, float]] = {}  # download token -> (file, until)
+        # 电子发票 (sandbox/pay_fapiao.py): fapiao_id -> invoice; the next issue's refusal
+        self.fapiaos: dict[str, Any] = {}
+        self.fapiao_refuse = ""
 
     # -- signing, as WeChat Pay does it ----------------------------------------------------
     def sign_headers(self, body: str, *, timestamp: int | None = None,
@@ -322,24 +324,3 @@ async def refund(request: web.Request, gateway: PayGateway, data: Body) -> web.S
                                   "create_time": datetime.now(UTC).isoformat(),
                                   "amount": {"refund": amount.get("refund"),
                                              "total": order.total, "currency": "CNY"}})
-
-
-def pay_gateway_app(gateway: PayGateway) -> web.Application:
-    """The fake gateway as an aiohttp app (mounted at /sandbox/pay, or served on its own)."""
-    app = web.Application()
-    app[GATEWAY] = gateway
-
-    async def lifecycle(app: web.Application) -> Any:
-        gateway.session = aiohttp.ClientSession()
-        yield
-        await gateway.close()
-
-    app.cleanup_ctx.append(lifecycle)
-    app.router.add_post("/v3/pay/transactions/native", native)
-    app.router.add_post("/v3/pay/transactions/jsapi", jsapi)
-    app.router.add_get("/v3/pay/transactions/out-trade-no/{no}", query)
-    app.router.add_post("/v3/pay/transactions/out-trade-no/{no}/close", close)
-    app.router.add_post("/v3/refund/domestic/refunds", refund)
-    app.router.add_get("/v3/bill/tradebill", gateway_view(trade_bill))
-    app.router.add_get("/v3/billdownload/file", gateway_view(bill_download))
-    return app

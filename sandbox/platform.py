@@ -17,7 +17,8 @@ from typing import Any
 
 SERVICE_WINDOW = 48 * 3600
 # the events that open the customer-service window (a user's own act)
-WINDOW_EVENTS = frozenset({"subscribe", "SCAN", "CLICK", "scancode_push", "scancode_waitmsg"})
+# (compared lower-cased: WeChat writes CLICK and SCAN, the service reads events lower-cased)
+WINDOW_EVENTS = frozenset({"subscribe", "scan", "click", "scancode_push", "scancode_waitmsg"})
 TOKEN_LIFETIME = 7200
 CLIENT_MSG_ID_WINDOW = 600
 
@@ -113,6 +114,8 @@ class Platform:
         self.calls: dict[str, int] = {}
         self.users: dict[str, FakeUser] = {}
         self.templates: dict[str, list[str]] = {}  # template_id -> field keys
+        # template or subscribe id -> each field's label, as the registered template shows it
+        self.labels: dict[str, dict[str, str]] = {}
         self.sent: list[Sent] = []
         self.client_msg_ids: dict[tuple[str, str], tuple[int, float]] = {}
         self.media: dict[str, tuple[bytes, str]] = {}
@@ -136,7 +139,7 @@ class Platform:
         """A push the service was sent: a message, a subscription, a scan or a menu click
         opens the window (WeChat's list); a receipt, a menu link or a reported location
         does not."""
-        if msg_type != "event" or event in WINDOW_EVENTS:
+        if msg_type != "event" or event.lower() in WINDOW_EVENTS:
             self.interact(openid)
 
     def interact(self, openid: str) -> None:

@@ -8,9 +8,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
+from tortoise.expressions import Subquery
 
 from bot.conversation import forget_identity
-from models.people import Person, RoleGrant
+from models import column
+from models.payments import Payable
+from models.people import Person, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices
 from sandbox.events import CallbackClient
@@ -158,7 +161,7 @@ async def sms_reply(request: web.Request) -> web.Response:
         return web.json_response({"ok": resp.status == 200}, status=resp.status)
 
 
-def _show(item: Sent, api_base: str) -> dict[str, Any]:
+def _show(item: Sent, api_base: str, labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     out: dict[str, Any] = {"seq": item.seq, "kind": item.kind, "at": item.at}
     if item.kind == "custom_text":
         out["text"] = item.payload["content"]
@@ -166,9 +169,15 @@ def _show(item: Sent, api_base: str) -> dict[str, Any]:
         out["image"] = f"{api_base}/media?media_id={item.payload['media_id']}"
     elif item.kind in ("template", "subscribe"):
         out["template_id"] = item.payload["template_id"]
-        out["fields"] = item.payload["data"]
+        # as WeChat shows a template message: each field under its label (集合时间), not its key
+        named = labels.get(item.payload["template_id"], {})
+        out["fields"] = {named.get(k, k): v for k, v in item.payload["data"].items()}
     else:
         out["text"] = item.payload.get("text", "")
+    if item.kind == "mail":  # attachments of a caught mail, downloadable
+        out["files"] = [{"name": name, "url": f"{api_base}/api/mail-file?mail="
+                         f"{item.payload['mail']}&n={n}"}
+                        for n, name in enumerate(item.payload.get("attachments", []))]
     return out
 
 
@@ -179,13 +188,23 @@ async def inbox(request: web.Request) -> web.Response:
     after = int(request.query.get("after", "0"))
     identity = await WeChatIdentity.get_or_none(openid=openid)
     targets = {openid}
-    if identity is not None and identity.person_id is not None:
+    if identity is None or identity.person_id is None:
+        # someone not bound yet: the SMS to people no WeChat account is bound to (a binding
+        # code lands there), as if this were their phone
+        bound = WeChatIdentity.filter(person_id__not_isnull=True).values("person_id")
+        people = await Person.filter(id__not_in=Subquery(bound)).limit(100)
+        targets |= {person.phone for person in people}
+    else:
         person = await Person.get(id=identity.person_id)
         targets.add(person.phone)
+        # their mailboxes: their own address, and where their invoices go
+        mailboxes = await column(Payable.filter(person_id=person.id), "invoice_email")
+        targets |= {str(e) for e in [person.email, *mailboxes] if e}
         mp = await WeChatIdentity.get_or_none(person_id=person.id, channel=Channel.MINI_PROGRAM)
         if mp is not None:
             targets.add(mp.openid)
-    items = [_show(s, "/sandbox") for s in request.app[PLATFORM].sent
+    platform = request.app[PLATFORM]
+    items = [_show(s, "/sandbox", platform.labels) for s in platform.sent
              if s.seq > after and s.openid in targets]
     return web.json_response(items)
 
@@ -282,7 +301,7 @@ async def demo_draw(request: web.Request) -> web.Response:
     from services.demo import AGENCY, DEMO_POOL_SPECIALTY, demo_credit_code
 
     domain = _services(request).domain
-    handler = await Person.get_or_none(phone="13800000004")
+    handler = await Person.filter(phone_is("13800000004")).first()
     agency = await Agency.get_or_none(credit_code=AGENCY[1])
     if handler is None or agency is None:
         return web.json_response({"error": "demo", "message": "请先运行 expertbot demo"},

@@ -4,11 +4,14 @@ the simulator and the tests can act as each of them."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from models.people import Agency, Person, Role, RoleGrant
+from models.people import Agency, Person, Role, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
+from services.common.files import FileStore
 from services.people.identity_rules import id_check_character
 from services.people.persons import NewPerson, People
 
@@ -66,18 +69,29 @@ DEMO_PEOPLE = [
     DemoPerson("reviewer_final", "吴敏", Role.REVIEWER,
                demo_id("440106", date(1979, 7, 7), 101, False), "13800000010",
                scope=("province", "44", None)),
+    # the separated administrators (GB/T 22239-2019 level 3, 三权分立): three people
+    DemoPerson("security_admin", "钱安", Role.SECURITY_ADMIN,
+               demo_id("440104", date(1984, 2, 14), 111, True), "13800000012"),
+    DemoPerson("audit_admin", "孔审", Role.AUDIT_ADMIN,
+               demo_id("440106", date(1986, 10, 21), 121, False), "13800000013"),
 ]
 VISITOR_OPENID = "o_demo_visitor"
+# a person on record who has never used WeChat: the visitor can bind to them (绑定, their ID
+# number, the code sent to their phone)
+UNBOUND = ("郑小雨", demo_id("440103", date(1990, 5, 12), 31, False), "13800000011")
 
 
-async def load_demo(people: People) -> str:
+async def load_demo(people: People, files: FileStore | None = None) -> str:
     """Create the demo rows that do not exist yet; returns a summary line."""
     created = 0
     now = datetime.now(UTC)
     agency, _ = await Agency.get_or_create(credit_code=AGENCY[1], defaults={"name": AGENCY[0]})
     await WeChatIdentity.get_or_create(openid=VISITOR_OPENID, defaults={"subscribed": True})
+    if not await Person.exists(phone_is(UNBOUND[2])):
+        await people.create(NewPerson(UNBOUND[0], UNBOUND[1], UNBOUND[2], None),
+                            password=DEMO_PASSWORD)
     for demo in DEMO_PEOPLE:
-        person = await Person.get_or_none(phone=demo.phone)
+        person = await Person.filter(phone_is(demo.phone)).first()
         if person is None:
             person = await people.create(
                 NewPerson(demo.name, demo.id_number, demo.phone,
@@ -98,7 +112,7 @@ async def load_demo(people: People) -> str:
             await WeChatIdentity.get_or_create(
                 openid=openid, defaults={"channel": channel, "person_id": person.id,
                                          "bound_at": now, "subscribed": True})
-    await load_lifecycle(people, now)
+    await load_lifecycle(people, now, files)
     await load_draw_pool(people, now)
     total = len(DEMO_PEOPLE)
     return f"demo data ready: {created} people created, {total - created} already present"
@@ -153,7 +167,7 @@ def demo_credit_code(seq: int) -> str:
     return first17 + uscc_check_char(first17)
 
 
-async def load_lifecycle(people: People, now: datetime) -> None:
+async def load_lifecycle(people: People, now: datetime, files: FileStore | None = None) -> None:
     """Batches, an exam, an application in review and profiles for the demo experts."""
     from models.applications import Application, AppStatus, Batch, ReviewAction
     from models.exams import Exam
@@ -179,7 +193,7 @@ async def load_lifecycle(people: People, now: datetime) -> None:
         await Exam.create(batch_id=collect.id, title="2026年第二批评标专家入库考试",
                           opens_at=now - timedelta(days=1), closes_at=now + timedelta(days=30),
                           duration_minutes=60, pass_score=60, questions=EXAM_QUESTIONS)
-    applicant = await Person.get(phone="13800000001")
+    applicant = await Person.get(phone_is("13800000001"))
     form = {**DEMO_FORM, "unit_credit_code": demo_credit_code(1)}
     app, created = await Application.get_or_create(person_id=applicant.id, batch=collect, defaults={
         "kind": "new", "status": AppStatus.IN_REVIEW, "stage": 0, "version": 2, "data": form,
@@ -190,6 +204,8 @@ async def load_lifecycle(people: People, now: datetime) -> None:
         await ReviewAction.create(application_id=app.id, version=2, stage_key="city_pre",
                                   stage_title="市州行业部门预审", actor_id=applicant.id,
                                   actor_name=applicant.name, action="submit")
+        if files is not None:  # with its files, so a return can be corrected and resubmitted
+            await demo_attachments(app.id, files)
     # a paid course 李建国 has enrolled in: `缴费` in chat shows its QR code
     from models.education import Course, Enrollment
 
@@ -213,12 +229,12 @@ async def load_lifecycle(people: People, now: datetime) -> None:
                               {"id": "9", "kind": "essay", "options": [], "answer": "",
                                "text": "结合本课程，简述评标专家应当回避的情形。",
                                "points": 60}])
-    expert = await Person.get(phone="13800000002")
+    expert = await Person.get(phone_is("13800000002"))
     await Enrollment.get_or_create(course=course, person_id=expert.id)
     for seq, phone, number, region, codes in (
             (2, "13800000002", "GD-ZJ-000001", "4401", ["A0401", "A0402"]),
             (3, "13800000008", "GD-ZJ-000002", "4406", ["A0101", "A0102"])):
-        person = await Person.get(phone=phone)
+        person = await Person.get(phone_is(phone))
         profile, created = await ExpertProfile.get_or_create(person_id=person.id, defaults={
             "expert_number": number, "region": region, "willing_regions": [region],
             "work_unit": f"示例工程咨询公司{seq}", "unit_credit_code": demo_credit_code(seq),
@@ -242,7 +258,7 @@ async def load_draw_pool(people: People, now: datetime) -> None:
     from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 
     for n, (name, phone) in enumerate(DEMO_POOL, start=1):
-        person = await Person.get_or_none(phone=phone)
+        person = await Person.filter(phone_is(phone)).first()
         if person is None:
             person = await people.create(
                 NewPerson(name, demo_id("440106", date(1975, n, 10 + n), 200 + n, n % 2 == 1),
@@ -264,3 +280,28 @@ async def load_draw_pool(people: People, now: datetime) -> None:
             await ExpertAvoidUnit.create(expert=profile, unit_name=profile.work_unit,
                                          credit_code=profile.unit_credit_code,
                                          reason="本人工作单位")
+
+
+# the demo application's files: tiny, but real by their bytes (types are read from them)
+DEMO_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQ"
+                            "DwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+async def demo_attachments(app_id: int, files: FileStore) -> None:
+    """Every required attachment of the demo application, as if uploaded before it was
+    submitted: certificates and forms as PDF, the ID card and photo as images."""
+    from models.applications import Attachment
+    from services.applicants.attachments import ATTACHMENTS
+
+    for kind, spec in ATTACHMENTS.items():
+        if not spec.required and kind != "qualification":  # its form names one (一级注册建筑师)
+            continue
+        data, ext = (DEMO_PNG, "png") if "image/png" in spec.types and \
+            "application/pdf" not in spec.types else (DEMO_PDF, "pdf")
+        key = f"applications/{app_id}/{kind}-demo"
+        await files.put(key, data)
+        await Attachment.create(application_id=app_id, kind=kind, filename=f"{spec.title}.{ext}",
+                                content_type="image/png" if ext == "png" else "application/pdf",
+                                size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                                storage_key=key)

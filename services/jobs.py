@@ -83,16 +83,46 @@ async def draw_sealed_requests(ctx: dict[str, Any]) -> int:
 
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     """Invitations whose timer was lost, results that just unsealed, withdrawal notices not
-    yet acknowledged, reminders, automatic urges and absences."""
+    yet acknowledged, reminders, automatic urges and absences, call bindings past their
+    time."""
     now, domain = datetime.now(UTC), domain_of(ctx)
     counts = dict(await domain.draws.sweep(now))
     counts["withdrawal_notices"] = await domain.draw_followups.renotify(now)
     counts["sealed_requests"] = await domain.draw_followups.apply_pending(now)
     counts["reminders"] = await domain.attendance.remind(now)
     counts.update(await domain.attendance.sweep(now))
+    counts["call_bindings_expired"] = await domain.virtual_calls.release_expired(now)
     return counts
 
 
 async def import_register(ctx: dict[str, Any], run_id: int) -> None:
     """An expert register uploaded in the console (services/people/register_import.py)."""
     await domain_of(ctx).register.run(run_id, lambda: datetime.now(UTC))
+
+
+async def follow_invoice(ctx: dict[str, Any], einvoice_id: int) -> str:
+    """One e-invoice followed: issued yet? then its file, the mail and the push
+    (services/payments/einvoices.py)."""
+    return await domain_of(ctx).einvoices.follow(einvoice_id, datetime.now(UTC))
+
+
+async def sweep_invoices(ctx: dict[str, Any]) -> dict[str, int]:
+    """Paid fees to invoice by themselves, and invoices whose follow-up was lost."""
+    return dict(await domain_of(ctx).einvoices.sweep(datetime.now(UTC)))
+
+
+async def chain_audit(ctx: dict[str, Any]) -> int:
+    """The operation-log rows written since the last run, joined to the audit chain."""
+    return await domain_of(ctx).audit.chain_draw_logs(datetime.now(UTC))
+
+
+async def anchor_audit(ctx: dict[str, Any]) -> dict[str, Any]:
+    """The audit chain's end, written to the log each night (shipped off the box)."""
+    return await domain_of(ctx).audit.anchor(datetime.now(UTC))
+
+
+async def enforce_retention(ctx: dict[str, Any]) -> dict[str, int]:
+    """The retention the 清单 declares: the deregistered past their period anonymised,
+    expired log rows removed, a report row and an audit entry (services/people/retention.py)."""
+    run = await domain_of(ctx).retention.run(datetime.now(UTC))
+    return dict(run.counts)

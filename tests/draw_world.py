@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
-from models.people import Person, Role, RoleGrant
+from models.people import Person, Role, RoleGrant, sealed_phone
 from models.wechat import Channel, WeChatIdentity
 from services.demo import demo_credit_code, demo_id
 from tests.helpers import Api, ApiAnswer, Chat
@@ -31,7 +31,7 @@ async def make_experts(client: TestClient, count: int, *, first: int = 1000,
         person = await Person.create(
             name=f"专家{n}", id_number_enc=vault.encrypt(number),
             id_number_hash=vault.lookup_hash(number), id_masked=number[:6] + "********" +
-            number[-4:], gender="M", birth_year=int(number[6:10]), phone=f"139{n:08d}")
+            number[-4:], gender="M", birth_year=int(number[6:10]), **sealed_phone(f"139{n:08d}"))
         await RoleGrant.create(person=person, role=Role.EXPERT, expert_number=f"T-{n}")
         await WeChatIdentity.create(openid=f"o_ex_{n}", channel=Channel.OFFICIAL_ACCOUNT,
                                     person_id=person.id, subscribed=True,

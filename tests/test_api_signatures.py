@@ -88,6 +88,12 @@ def test_a_handler_that_differs_from_its_declaration_stops_the_start_up(
 def test_only_a_file_download_may_declare_no_response() -> None:
     api = Api()
     api.route("GET", "/file", access=Access.SESSION, summary="x", tag="x")(file_download)
+    # a download says what it answers with (the OpenAPI documents it as that file)
+    with pytest.raises(EndpointMismatch, match="declares no media types"):
+        check_endpoints(api.endpoints)
+    api = Api()
+    api.route("GET", "/file", access=Access.SESSION, summary="x", tag="x",
+              files=("application/pdf",))(file_download)
     check_endpoints(api.endpoints)
     api.route("GET", "/note", access=Access.SESSION, summary="x", tag="x")(no_body)
     with pytest.raises(EndpointMismatch, match="declares no response model"):

@@ -5,18 +5,21 @@ resubmit), reviewer scope, pushes and 进度."""
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
+from tortoise import connections
 
 from models.applications import Application, Batch
 from models.notifications import Notification
-from models.people import Person, Role, RoleGrant
+from models.people import Person, Role, RoleGrant, phone_is, sealed_phone
 from services.applicants.applications import require_window_open
 from services.common.errors import ClosedWindow
 from services.demo import DEMO_FORM, FINANCE_STAGES, GD_STAGES, demo_credit_code
+from services.people.reencrypt import seal_form_phones
 from tests.helpers import Api, Chat, said
 from web.context import DOMAIN
 
@@ -41,7 +44,7 @@ def form(**over: object) -> dict:
 
 
 async def applicant(api: Api, demo: dict, key: str = "applicant") -> str:
-    await Application.filter(person_id=(await Person.get(phone=demo[key].phone)).id).delete()
+    await Application.filter(person_id=(await Person.get(phone_is(demo[key].phone))).id).delete()
     return await api.login(demo[key].mp_openid)
 
 
@@ -187,7 +190,7 @@ async def test_review_workflow_transition_table(api: Api, chat: Chat, demo: dict
     assert actions == ["submit", "return", "resubmit", "approve", "approve", "approve",
                        "approve"]
     kinds = await Notification.filter(person_id=(await Person.get(
-        phone=demo["applicant"].phone)).id).values_list("kind", flat=True)
+        phone_is(demo["applicant"].phone))).id).values_list("kind", flat=True)
     assert kinds.count("application.submitted") == 2
     assert {"application.returned", "application.stage_passed", "application.approved"} \
         <= set(kinds)
@@ -195,7 +198,7 @@ async def test_review_workflow_transition_table(api: Api, chat: Chat, demo: dict
     # although applications reached their stage several times
     waiting = await Notification.filter(kind="review.waiting").values_list("person_id",
                                                                            flat=True)
-    reviewers = {(await Person.get(phone=demo[k].phone)).id: k for k in tokens}
+    reviewers = {(await Person.get(phone_is(demo[k].phone))).id: k for k in tokens}
     assert sorted(reviewers[p] for p in waiting) == sorted(tokens)
 
 
@@ -228,7 +231,7 @@ async def test_reviewers_act_only_within_their_scope(api: Api, demo: dict,
     people = client.app[DOMAIN].people
     other = await people.by_phone(demo["reviewer_province"].phone)
     assert other is not None
-    await RoleGrant.create(person_id=(await Person.get(phone=demo["verifier"].phone)).id,
+    await RoleGrant.create(person_id=(await Person.get(phone_is(demo["verifier"].phone))).id,
                            role=Role.REVIEWER, level="city", region="4403", industry="住建")
     for key in ("verifier", "reviewer_province"):
         t = await api.login(demo[key].mp_openid)
@@ -251,7 +254,7 @@ async def test_two_reviewers_at_once_one_decision(api: Api, demo: dict,
     batch = await make_batch(stages=FINANCE_STAGES)
     app_id = await ready_to_submit(api, token, batch)
     await api.call("POST", f"/applications/{app_id}/submit", token)
-    second = await Person.get(phone=demo["verifier"].phone)
+    second = await Person.get(phone_is(demo["verifier"].phone))
     await RoleGrant.create(person_id=second.id, role=Role.REVIEWER, level="city", region="4401")
     tokens = [await api.login(demo[k].mp_openid) for k in ("reviewer", "verifier")]
     a, b = await asyncio.gather(*(api.call(
@@ -294,7 +297,7 @@ async def test_a_renewal_keeps_the_age_limit(api: Api, client: TestClient, demo:
     person = await Person.create(name="老专家", id_number_enc=vault.encrypt(old),
                                  id_number_hash=vault.lookup_hash(old),
                                  id_masked=old[:6] + "********" + old[-4:], gender="M",
-                                 birth_year=1950, phone="13900007777")
+                                 birth_year=1950, **sealed_phone("13900007777"))
     await RoleGrant.create(person=person, role=Role.EXPERT, expert_number="T-7777")
     await ExpertProfile.create(person_id=person.id, expert_number="T-7777", region="4401",
                                willing_regions=["4401"], work_unit="某设计院",
@@ -435,7 +438,7 @@ async def test_the_review_form_is_a_pdf_once_printed(api: Api, demo: dict) -> No
     body = await resp.read()
     assert resp.status == 200 and body.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
-    person = await Person.get(phone=demo["applicant"].phone)
+    person = await Person.get(phone_is(demo["applicant"].phone))
     for expected in ("申请和资格审查表", "2026年第二批评标专家征集（新疆）", person.name,
                      person.id_masked, "A0401", "首选", "本人签字", "单位盖章"):
         assert expected in text, expected
@@ -505,3 +508,36 @@ async def test_printing_locks_the_attachments_too(api: Api, demo: dict) -> None:
     signed = next(a for a in listed if a["kind"] == "review_form")
     assert (await api.call("DELETE", f"{base}/review_form/{signed['id']}", token)
             ).status == 200
+
+
+async def test_the_applicants_own_phones_in_the_form_are_sealed_at_rest(
+        api: Api, demo: dict) -> None:
+    """GB-39786 (docs/sources.md: SM4 for important data at rest): the form's 备用手机 and 办公电话
+    are the applicant's own numbers; the database holds their seals, the applicant reads them
+    back (masked, as every reply masks a mobile), and the printed form's check (the data it
+    shows, unchanged) still holds; a form an older release wrote in clear is sealed by
+    `expertbot migrate`."""
+    token = await applicant(api, demo)
+    app_id = await ready_to_submit(api, token, await make_batch(),
+                                   backup_phone="13912340000", office_phone="020-88886666")
+    rows = await connections.get("default").execute_query_dict(
+        "SELECT data FROM application")
+    stored = " ".join(str(r["data"]) for r in rows)
+    assert "13912340000" not in stored and "88886666" not in stored and "sm4:" in stored
+    mine = await api.call("GET", f"/applications/{app_id}", token)
+    assert mine.data["data"]["backup_phone"] == "139****0000"  # opened, masked as every reply
+    assert mine.data["data"]["office_phone"] == "020-88886666"
+    submitted = await api.call("POST", f"/applications/{app_id}/submit", token)
+    assert submitted.status == 200, submitted.data  # the printed form still matches
+    # as an older release wrote it: the phone in clear in the JSON
+    plain = json.dumps({**(await Application.get(id=app_id)).data})
+    await connections.get("default").execute_query(
+        "UPDATE application SET data = " + ("$1" if connections.get("default").capabilities
+                                             .dialect == "postgres" else "?")
+        + f" WHERE id = {int(app_id)}", [plain])
+    assert "13912340000" in str(await connections.get("default").execute_query_dict(
+        "SELECT data FROM application"))
+    assert (await Application.get(id=app_id)).data["backup_phone"] == "13912340000"
+    assert await seal_form_phones() == 1
+    assert "13912340000" not in str(await connections.get("default").execute_query_dict(
+        "SELECT data FROM application"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestClient
 
-from models.people import Person
+from models.people import Person, phone_is
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.common.scenes import BindScene
@@ -94,7 +94,7 @@ async def test_five_wrong_codes_lock_the_openid_not_the_owner(
     assert LOCKED in replies[4]
     redis = redis_of(client.app)
     assert 1790 < await redis.ttl("t:code:lock:oa:o_attacker") <= 1800
-    person = await Person.get(phone=expert.phone)
+    person = await Person.get(phone_is(expert.phone))
     assert await redis.get(f"t:code:lock:p:{person.id}") is None  # the owner is not locked
     # the same openid cannot start again
     again = await chat.say("o_attacker", "绑定")

@@ -13,9 +13,10 @@ from aiohttp.test_utils import TestClient
 
 from console.app import PAGE_TABLE
 from console.context import CONSOLE
+from models.applications import Application
 from models.draws import DrawActivity, Invitation
 from models.notifications import Notification
-from models.people import Person, Role
+from models.people import Person, Role, phone_is
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.demo import DEMO_PEOPLE
@@ -124,7 +125,7 @@ async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
         roles: set[Role] = set()
         if who is not None:
             assert (await desk.sign_in(who.phone)).status == 303, who.key
-            person = await Person.get(phone=who.phone)
+            person = await Person.get(phone_is(who.phone))
             roles = {Role(g.role) for g in await table.services.domain.people.active_roles(
                 person.id, datetime.now(UTC))}
         for spec in pages:
@@ -187,11 +188,11 @@ async def test_a_reviewer_reads_an_application_as_printed_and_returns_one_item(
     desk = Desk(client)
     await desk.sign_in(demo["reviewer"].phone)
     _, home = await desk.get("/console/home")
-    assert "待审核 1 份申请" in home
+    assert "待审核 1 份申请" in home and 'data-testid="review-due"' in home
     _, queue = await desk.get("/console/review")
     assert f'data-testid="open-{app_id}"' in queue and demo["applicant"].phone not in queue
     shown, page = await desk.get(f"/console/review/{app_id}")
-    person = await Person.get(phone=demo["applicant"].phone)
+    person = await Person.get(phone_is(demo["applicant"].phone))
     assert shown.status == 200 and person.id_masked in page and "职称证书" in page
     assert demo["applicant"].id_number not in page
     listed = (await api.call("GET", f"/applications/{app_id}", token)).data["attachments"]
@@ -205,6 +206,12 @@ async def test_a_reviewer_reads_an_application_as_printed_and_returns_one_item(
     assert "已提交审核决定：退回修改" in queue
     status = (await api.call("GET", f"/applications/{app_id}", token)).data
     assert status["status"] == "returned" and "职称" in status["returned_items"]
+    # the reviewer's own record, and the application still readable (not decidable) there
+    _, mine = await desk.get("/console/review/history")
+    assert mine.count("退回修改") == 2 and "职称证书不清晰，请重新上传" in mine  # mine; now
+    again, page = await desk.get(f"/console/review/{app_id}")
+    assert again.status == 200 and 'data-testid="read-only"' in page
+    assert 'data-testid="decide"' not in page
     # a reviewer of another level (the province's) cannot open it at the city's stage,
     # and one without the role is refused by the page itself
     for key in ("reviewer_province", "verifier"):
@@ -256,11 +263,19 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     _, page = await desk.get(page_path)
     notice = re.search(r'name="notice_id"><option value="(\d+)"', page)
     assert notice, "the notice was not added"
+    # the seed's conditions: title level, qualification, industry department (GD-DRAW)
     condition = {"notice_id": notice.group(1), "region_list": "4401",
-                 "main_specialty": "A0103", "planned": "2"}
+                 "main_specialty": "A0103", "title_level": "副高", "industry": "住建",
+                 "qualification": "", "planned": "2"}
+    await desk.post(f"/console/activities/{aid}/preview", {**condition,
+                                                          "qualification": "一级建造师"})
+    assert "当前符合条件、未被回避的专家：0 人" in await desk.flash(page_path)
     await desk.post(f"/console/activities/{aid}/preview", condition)
-    assert "当前符合条件、未被回避的专家" in await desk.flash(page_path)
+    said = await desk.flash(page_path)
+    assert "当前符合条件、未被回避的专家" in said and "：0 人" not in said
     await desk.post(f"{do}condition", condition)
+    _, page = await desk.get(page_path)
+    assert "职称 副高及以上；行业 住建" in page  # in words, as it will be drawn
     await desk.post(f"{do}avoid", {"kind": "unit", "name": "广州某某建设集团有限公司",
                                    "reason": "投标人"})
     await desk.post(f"{do}submit", {"reason": "按招标计划抽取评标专家"})
@@ -359,3 +374,29 @@ async def test_an_administrator_answers_feedback_and_marks_an_essay(
     await expert.sign_in(demo["verifier"].phone)
     denied, _ = await expert.get("/console/marking")
     assert denied.status == 403
+
+
+async def test_the_demo_application_goes_the_whole_review_road(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """The demo's 王晓明 waits at 市州行业部门预审 with every required file, so the road a
+    newcomer tries works end to end: returned for one item, corrected, printed, signed,
+    resubmitted, and back with the reviewer (HN-APPLY: 打回…修改信息)."""
+    app = await Application.get(person_id=(await Person.get(phone_is(demo["applicant"].phone))).id)
+    token = await api.login(demo["applicant"].mp_openid)
+    reviewer = await api.login(demo["reviewer"].mp_openid)
+    shown = await api.call("GET", f"/review/applications/{app.id}", reviewer)
+    assert shown.status == 200 and len(shown.data["attachments"]) >= 7
+    returned = await api.call("POST", f"/review/applications/{app.id}/decision", reviewer, {
+        "action": "return", "reason": "职称证书不清晰", "items": ["attachment:title_cert"]})
+    assert returned.status == 200, returned.data
+    base = f"/applications/{app.id}"
+    upload = await api.upload(f"{base}/attachments/title_cert", token, PDF, "职称.pdf",
+                              "application/pdf")
+    assert upload.status == 200, upload.data
+    assert (await api.call("POST", f"{base}/print", token)).status == 200
+    signed = await api.upload(f"{base}/attachments/review_form", token, PDF, "表.pdf",
+                              "application/pdf")
+    assert signed.status == 200, signed.data
+    again = await api.call("POST", f"{base}/submit", token)
+    assert again.status == 200 and again.data["status"] == "in_review", again.data
+    assert (await api.call("GET", f"/review/applications/{app.id}", reviewer)).status == 200

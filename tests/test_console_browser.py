@@ -5,6 +5,8 @@ mini-program login codes."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import pytest
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient, TestServer
@@ -54,7 +56,13 @@ async def test_the_handler_watches_the_draw_count_up_without_reloading(
                   "--disable-background-networking"])
         desk = await browser.new_page(viewport={"width": 1280, "height": 800})
         await desk.goto(str(client.make_url(f"/console/activities/{aid}")))
+        # a mistyped password: refused, the account still in its box, the password not
         await desk.get_by_label("手机号或身份证号").fill(demo["handler"].phone)
+        await desk.get_by_label("密码").fill("Wrong2026ok")
+        await desk.get_by_test_id("sign-in").click()
+        await expect(desk.get_by_test_id("error")).to_be_visible()
+        await expect(desk.get_by_label("手机号或身份证号")).to_have_value(demo["handler"].phone)
+        await expect(desk.get_by_label("密码")).to_have_value("")
         await desk.get_by_label("密码").fill(DEMO_PASSWORD)
         await desk.get_by_test_id("sign-in").click()
         await expect(desk.get_by_test_id("status")).to_be_visible()  # back where it started
@@ -96,16 +104,38 @@ async def test_a_reviewer_returns_then_approves_in_the_browser(
         await desk.get_by_test_id(f"open-{app_id}").click()
         await desk.wait_for_url(f"**/console/review/{app_id}")
         await desk.wait_for_load_state()
+        # no decision is made for the reviewer: nothing is chosen until they choose
+        for action in ("action-approve", "action-return"):
+            await expect(desk.get_by_test_id(action)).not_to_be_checked()
         await desk.get_by_test_id("action-return").check()
         reason = desk.get_by_label("原因（退回、不通过时必填，申请人会收到）")
         await reason.fill("职称证书不清晰")
+        # the form as it will be sent (twice, under CI load, it went without its reason)
+        await expect(reason).to_have_value("职称证书不清晰")
+        await expect(desk.get_by_test_id("action-return")).to_be_checked()
+        # a return without the item to correct is refused, and the form comes back as it
+        # was: still 退回修改, the reason still there, the missing choice marked
+        # the POST itself, waited for (a page of five scanned PDFs in frames: under CI load
+        # the answer and its reload have taken over 20 s)
+        async with desk.expect_response(lambda r: r.request.method == "POST" and
+                                        f"/console/review/{app_id}" in r.url,
+                                        timeout=60_000) as posted:
+            await desk.get_by_test_id("decide").click()
+        sent = parse_qs((await posted.value).request.post_data or "")
+        assert sent.get("reason") == ["职称证书不清晰"] and sent.get("action") == ["return"], sent
+        await expect(desk.get_by_test_id("flash")).to_have_attribute("data-kind", "refused",
+                                                                     timeout=60_000)
+        await expect(desk.get_by_test_id("action-return")).to_be_checked()
+        await expect(desk.get_by_test_id("action-approve")).not_to_be_checked()
+        await expect(reason).to_have_value("职称证书不清晰")
+        await desk.screenshot(path="var/console-review-refused.png", full_page=True)
         await desk.get_by_label("职称", exact=True).check()
         # the form as it will be sent (once, under CI load, it went without its reason)
         await expect(reason).to_have_value("职称证书不清晰")
         await expect(desk.get_by_test_id("action-return")).to_be_checked()
         await desk.screenshot(path="var/console-review.png", full_page=True)
         await desk.get_by_test_id("decide").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("退回修改")
+        await expect(desk.get_by_test_id("flash")).to_contain_text("退回修改", timeout=20_000)
         # the applicant prints again, signs, resubmits; the reviewer approves
         base = f"/applications/{app_id}"
         assert (await api.call("POST", f"{base}/print", token)).status == 200
@@ -113,6 +143,8 @@ async def test_a_reviewer_returns_then_approves_in_the_browser(
                          "application/pdf")
         assert (await api.call("POST", f"{base}/submit", token)).status == 200
         await desk.goto(str(client.make_url(f"/console/review/{app_id}")))
+        await desk.get_by_test_id("action-approve").check()
         await desk.get_by_test_id("decide").click()
-        await expect(desk.get_by_test_id("flash")).to_contain_text("省行业部门审核")
+        await expect(desk.get_by_test_id("flash")).to_contain_text("省行业部门审核",
+                                                                   timeout=20_000)
         await browser.close()

@@ -16,11 +16,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from openpyxl import load_workbook
 
 from console.context import CONSOLE
+from models.audit import AuditEntry
 from models.draws import DrawActivity, DrawLog, Invitation, Project
 from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.payments import PayOrder
-from models.people import Person, RoleGrant
+from models.people import Person, RoleGrant, phone_is
 from sandbox.app import SANDBOX_PLATFORM
 from sandbox.pay_gateway import PayGateway
 from sandbox.wechat_push import Pusher, text_fields
@@ -36,7 +37,8 @@ from tests.test_simulator_browser import sandbox
 assert sandbox  # the service in sandbox mode on a real port (a fixture)
 
 LOCAL = "%Y-%m-%dT%H:%M"
-PHONE = re.compile(r"1[3-9]\d{9}")
+# a phone standing on its own (a hex digest such as the seed may hold a run of digits)
+PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 
 
 def book(body: bytes) -> dict[str, list[tuple[object, ...]]]:
@@ -193,7 +195,7 @@ async def test_an_administrator_finds_people_grants_roles_and_exports_the_regist
     await desk.get("/console/people")
     found, page = await desk.post("/console/people/find", {"key": demo["expert"].phone})
     assert found.status == 200 and "评标专家" in page and demo["expert"].phone not in page
-    person = await Person.get(phone=demo["expert"].phone)
+    person = await Person.get(phone_is(demo["expert"].phone))
     await desk.post("/console/people/roles", {"person_id": str(person.id), "role": "verifier",
                                               "region": "4401"})
     assert "角色已授予" in await desk.flash("/console/people")
@@ -215,6 +217,20 @@ async def test_an_administrator_finds_people_grants_roles_and_exports_the_regist
         walked += [e["expert_number"] for e in got.data["experts"]]
         after = got.data["next_after"]
     assert sorted(walked) == sorted(str(r[0]) for r in rows[1:])
+    # the office that keeps the register reads it in full, and each reading is recorded
+    assert await AuditEntry.filter(action="unmask_register").count() == 0
+    full = (await download(client, "/console/experts.xlsx?unmasked=1"))["专家名册"]
+    assert any(r[1] == person.name and r[2] == demo["expert"].phone for r in full[1:])
+    assert "工程" in str(full)  # specialties by name, not by code
+    recorded = await AuditEntry.filter(action="unmask_register")
+    assert recorded and sum(e.detail["rows"] for e in recorded) == len(full) - 1
+    # the record of those readings is the audit administrator's to read (三权分立)
+    assert (await desk.get("/console/access-log"))[0].status == 403
+    auditor = Desk(client)
+    await auditor.sign_in(demo["audit_admin"].phone)
+    _, page = await auditor.get("/console/access-log")
+    assert "完整读取专家名册" in page and "周*" in page
+    await desk.sign_in(demo["admin"].phone)  # one browser: the administrator's tab again
     _, page = await desk.get("/console/batches")
     batch = re.search(r'/console/batches/(\d+)/applications.xlsx', page)
     assert batch
@@ -225,7 +241,7 @@ async def test_an_administrator_finds_people_grants_roles_and_exports_the_regist
 
 async def test_an_administrator_resends_a_dead_notification_and_reads_the_orders(
         api: Api, client: TestClient, demo: dict, pay_gateway: PayGateway) -> None:
-    person = await Person.get(phone=demo["expert"].phone)
+    person = await Person.get(phone_is(demo["expert"].phone))
     dead = await Notification.create(
         kind="feedback.answered", person_id=person.id, params={
             "number": "F000001", "category": "功能建议", "content": "已处理",
@@ -340,7 +356,7 @@ async def test_the_history_is_the_centres_own_decisions(api: Api, client: TestCl
     _, history = await desk.get("/console/verify/history")
     assert "申请附件不清晰" in history and "林*" not in history
     # Shenzhen's centre (4403) sees neither Guangzhou's queue nor its decisions
-    other = await Person.get(phone=demo["applicant"].phone)
+    other = await Person.get(phone_is(demo["applicant"].phone))
     await RoleGrant.create(person=other, role="verifier", region="4403")
     await desk.sign_in(demo["applicant"].phone)
     _, history = await desk.get("/console/verify/history")
@@ -369,6 +385,11 @@ async def test_the_sandbox_learns_that_a_user_acted_from_any_push_to_the_callbac
     assert platform.user("o_curl_user").last_interaction is None
     assert await push(text_fields("o_curl_user", "帮助")) == 200
     assert platform.user("o_curl_user").last_interaction is not None
+    # a menu click opens it as WeChat does (WeChat writes the event CLICK)
+    click = {**receipt, "FromUserName": "o_menu_user", "Event": "CLICK", "EventKey": "HELP"}
+    del click["MsgID"], click["Status"]
+    assert await push(click) == 200
+    assert platform.user("o_menu_user").last_interaction is not None
 
 
 async def test_in_production_the_console_cookies_go_over_https_only(

@@ -40,7 +40,11 @@ from aiohttp import web
 from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
-from config.settings import ROOT, SECRET_FIELDS, Settings, generate_secrets
+from config.dev_secrets import generate_secrets
+from config.invoice_settings import InvoiceSettings
+from config.privacy_settings import AliyunPrivacySettings
+from config.redis_settings import RedisSentinelSettings
+from config.settings import ROOT, SECRET_FIELDS, Settings
 from config.sms_settings import TencentSmsSettings
 from config.voice_settings import TencentVoiceSettings
 from sandbox.wechat_push import Pusher, text_fields
@@ -110,7 +114,8 @@ def read_env_file(path: Path) -> dict[str, str]:
     return values
 
 
-SETTINGS_CLASSES = (Settings, TencentSmsSettings, TencentVoiceSettings)
+SETTINGS_CLASSES = (Settings, TencentSmsSettings, TencentVoiceSettings, AliyunPrivacySettings,
+                    InvoiceSettings, RedisSentinelSettings)
 
 
 def known_variables() -> set[str]:
@@ -396,7 +401,9 @@ async def _logged_as_json(http: aiohttp.ClientSession, base: str, pusher: Pusher
             p.log.read_text(errors="replace") for p in serving))
         lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
         mine = [line for line in lines if line.get("request_id") == "nginx-0f1e2d3c4b5a6978"]
-        if mine:
+        # each process writes its buffer within half a second: wait for both, not only the
+        # one that answered the proxied request
+        if mine and len(lines) > 6:
             break
         assert time.monotonic() < deadline, text[-2000:]
         await asyncio.sleep(0.2)

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestServer
 
+from config.dev_secrets import generate_pay_secrets
 from config.doctor import Finding, examine
-from config.settings import generate_pay_secrets
 from sandbox.pay_gateway import PayGateway
 from tests.conftest import make_settings
 from tests.helpers import process_env

@@ -25,7 +25,8 @@ from models.draws import (
     SkippedCandidate,
 )
 from models.experts import ExpertProfile, Unavailability
-from models.people import Person
+from models.people import Person, phone_is
+from services.common.clock import CHINA
 from services.draws.audit import audit, draw_key, order
 from services.draws.merkle import pool_root
 from services.draws.results import audit_records
@@ -62,7 +63,7 @@ async def test_the_pools_are_committed_at_verification_and_audited_after_the_dra
     first_in_order = order(draw_key(activity.seed or "", NONCE), committed.id, "main",
                            committed.pool or [])[0]
     away = await ExpertProfile.get(id=first_in_order)
-    day = activity.eval_start.date()
+    day = activity.eval_start.astimezone(CHINA).date()  # a day off is a China day
     await Unavailability.create(person_id=away.person_id, date_from=day, date_to=day)
     # the start changes no pool: the roots stay the published ones
     assert (await start_draw(api, token, aid)).status == 200
@@ -79,7 +80,7 @@ async def test_the_pools_are_committed_at_verification_and_audited_after_the_dra
     # a skip reason made up after the fact is caught: someone else's day off
     skip = await SkippedCandidate.get(condition_id=after.id, rank=0)
     assert skip.expert_id == away.id and skip.reason.startswith("unavailable:")
-    someone = await Person.get(phone=demo["applicant"].phone)
+    someone = await Person.get(phone_is(demo["applicant"].phone))
     other = await Unavailability.create(person_id=someone.id, date_from=day, date_to=day)
     await SkippedCandidate.filter(id=skip.id).update(reason=f"unavailable:{other.id}")
     code, out = await cli(settings, "audit", str(aid))

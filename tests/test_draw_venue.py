@@ -24,7 +24,8 @@ from models.draws import (
     Notice,
 )
 from models.notifications import Notification
-from models.people import Person
+from models.people import Person, Role, RoleGrant, phone_is
+from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
 from tests.draw_world import (
     NONCE,
@@ -435,3 +436,29 @@ async def test_an_on_site_evaluation_ends_when_every_expert_has_left(
     await DrawActivity.filter(id=other).update(eval_end=now - timedelta(minutes=1))
     assert (await client.app[DOMAIN].attendance.sweep(now))["finished"] == 1
     assert (await DrawActivity.get(id=other)).finished_at is not None
+
+
+async def test_a_handler_without_wechat_hears_of_arrivals_and_absences_by_sms(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+    """GD-DRAW's agency follows the venue in a web system; a handler at the venue who never
+    followed the official account gets the same news as SMS (the relay's channel planner
+    falls back to SMS for a person no WeChat channel reaches)."""
+    await make_experts(client, 4)
+    aid, token = await drawn(api, chat, demo)
+    handler = await Person.get(phone_is(demo["handler"].phone))
+    # never followed the official account (the desk's mini-program login stays: no
+    # subscribe consent, so nothing reaches it there)
+    await WeChatIdentity.filter(person_id=handler.id, channel=Channel.OFFICIAL_ACCOUNT).delete()
+    await RoleGrant.filter(role=Role.AGENCY_LEGAL).update(revoked_at=datetime.now(UTC))
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now)  # gathered 31 minutes ago
+    scan = scanner(chat, await venue_scene(api, token, aid, platform), now)
+    first = await Invitation.filter(activity_id=aid).order_by("id").first()
+    assert first is not None
+    assert "签到成功" in await scan(await openid_of(first.person_id))
+    # half an hour after the gathering the other has not come: the agency is told
+    await client.app[DOMAIN].attendance.sweep(now)
+    # the arrival and the absence are two notifications, relayed each in its own time
+    await eventually(lambda: sum(
+        ("到场情况：已到场 1/2" in t) + ("仍有1位专家未签到" in t and "登记缺席后补抽" in t)
+        for t in platform.sms_to(handler.phone)) >= 2, timeout=15)

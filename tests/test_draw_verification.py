@@ -8,7 +8,8 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from models.notifications import Notification
-from models.people import Person
+from models.people import Person, phone_is
+from sandbox.platform import Platform
 from tests.draw_world import PDF, ask_withdrawal, drawn, make_experts, prepared
 from tests.helpers import Api, Chat
 
@@ -37,7 +38,7 @@ async def test_a_submission_carries_a_reason_and_an_attachment_the_verifier_open
                           {"reason": "一标段施工评标"})
     assert sent.status == 200 and sent.data["submit_reason"] == "一标段施工评标"
     pushed = await Notification.filter(kind="draw.awaiting_verification").order_by("-id")
-    verifier_person = await Person.get(phone=demo["verifier"].phone)
+    verifier_person = await Person.get(phone_is(demo["verifier"].phone))
     assert len(pushed) == before + 1 and pushed[0].person_id == verifier_person.id
     verifier = await api.login(demo["verifier"].mp_openid)
     queue = (await api.call("GET", "/verify/activities", verifier)).data["activities"]
@@ -52,6 +53,17 @@ async def test_a_submission_carries_a_reason_and_an_attachment_the_verifier_open
         f"/miniapp/v1/verify/activities/{aid}/evidence/{evidence['id']}",
         headers={"Authorization": f"Bearer {token}"})
     assert stranger.status == 403
+    # the whole request, in names, for the verifier only; an approval keeps its comment
+    whole = await api.call("GET", f"/verify/activities/{aid}", verifier)
+    assert whole.status == 200 and not whole.data["refused_before"]
+    parts = {p["part"]: p["items"] for p in whole.data["request"]}
+    assert parts["evidence"] == ["专家抽取申请.pdf"] and len(parts["conditions"]) == 1
+    assert (await api.call("GET", f"/verify/activities/{aid}", token)).status == 403
+    approved = await api.call("POST", f"/verify/activities/{aid}", verifier,
+                              {"approve": True, "reason": "材料齐全"})
+    assert approved.status == 200
+    decided = (await api.call("GET", "/verify/history", verifier)).data["decisions"]
+    assert (decided[0]["activity_id"], decided[0]["reason"]) == (aid, "材料齐全")
 
 
 async def test_the_verifier_refuses_a_withdrawal_with_a_reason_and_the_draw_goes_on(
@@ -81,3 +93,22 @@ async def test_the_verifier_refuses_a_withdrawal_with_a_reason_and_the_draw_goes
     log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
     assert [e["action"] for e in log][-2:] == ["withdrawal_request", "withdrawal_refuse"]
     assert log[-1]["reason"] == "证明材料未盖章" and log[-1]["role"] == "verifier"
+
+
+async def test_a_handler_without_wechat_hears_of_the_verification_by_sms(
+        api: Api, client: TestClient, demo: dict, platform: Platform) -> None:
+    """Reach without WeChat: the agency's handler who never follows the official account
+    learns that the trading centre verified (or refused) the request by SMS, as every desk
+    push kind now has an SMS text."""
+    from models.wechat import WeChatIdentity
+    from tests.helpers import eventually
+
+    aid, _ = await prepared(api, demo, total=1, verify=False)
+    handler = await Person.get(phone_is(demo["handler"].phone))
+    await WeChatIdentity.filter(person_id=handler.id).update(person_id=None)
+    verifier = await api.login(demo["verifier"].mp_openid)
+    refused = await api.call("POST", f"/verify/activities/{aid}", verifier,
+                             {"approve": False, "reason": "回避名单不全"})
+    assert refused.status == 200
+    await eventually(lambda: any("未通过交易中心核验" in t and "回避名单不全" in t
+                                 for t in platform.sms_to(handler.phone)), timeout=10)

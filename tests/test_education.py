@@ -13,10 +13,11 @@ from aiohttp.test_utils import TestClient
 
 from models.education import Course, Enrollment, Lesson
 from models.notifications import Notification
-from models.people import Person, Role, RoleGrant
+from models.people import Person, Role, RoleGrant, phone_is
 from sandbox.platform import Platform
 from services.education import courseware
 from services.education.courseware import BEAT_EVERY
+from tests.console_helpers import Desk
 from tests.draw_world import make_experts
 from tests.helpers import Api, eventually
 from web.context import DOMAIN
@@ -249,7 +250,7 @@ async def test_a_free_course_opens_at_once_and_needs_a_formal_expert(api: Api,
     assert twice.status == 409 and "已报名" in twice.message
     applicant = await api.login(demo["applicant"].mp_openid)
     assert (await api.call("GET", "/education/courses", applicant)).status == 403
-    assert await Person.exists(phone=demo["expert"].phone)
+    assert await Person.exists(phone_is(demo["expert"].phone))
 
 
 async def test_study_window_and_the_makeup_limit(api: Api, client: TestClient,
@@ -310,3 +311,33 @@ async def test_a_new_course_is_announced_to_every_formal_expert_once(
     await eventually(lambda: any("2027年度评标专家继续教育" in str(s.payload)
                                  for s in platform.received_by(demo["expert"].openid)),
                      timeout=10)
+
+
+async def test_the_administrator_builds_a_course_at_the_desk(
+        client: TestClient, demo: dict) -> None:
+    """XJ-CE's course, built in the console: created (in China time), a lesson added, the
+    test set from question lines; a bad line is refused by its number, the form kept."""
+    desk = Desk(client)
+    assert (await desk.sign_in(demo["admin"].phone)).status == 303
+    await desk.get("/console/courses")
+    made, _ = await desk.post("/console/courses", {
+        "title": "2027年度评标专家继续教育", "year": "2027", "hours": "24",
+        "study_from": "2027-01-04T09:00", "study_until": "2027-03-31T18:00", "fee_yuan": "200"})
+    assert "已创建课程" in await desk.flash(made.headers["Location"])
+    course = await Course.get(title="2027年度评标专家继续教育")
+    assert course.study_from == datetime(2027, 1, 4, 1, 0, tzinfo=UTC)  # 09:00 China time
+    await desk.post(f"/console/courses/{course.id}/lessons", {
+        "title": "评标专家职业道德", "kind": "document", "body": "评标专家应当客观公正。",
+        "minutes": "30"})
+    assert "课时已添加" in await desk.flash("/console/courses")
+    assert await Lesson.filter(course_id=course.id).count() == 1
+    bad, _ = await desk.post(f"/console/courses/{course.id}/test", {
+        "title": "继续教育考试", "duration_minutes": "60", "pass_score": "60",
+        "questions": "单选 | 评标委员会成员人数为几人以上单数？ | 三人; 五人 | B | 分"})
+    assert "第1行" in await desk.flash(bad.headers["Location"])
+    await desk.post(f"/console/courses/{course.id}/test", {
+        "title": "继续教育考试", "duration_minutes": "60", "pass_score": "10",
+        "questions": "判断 | 评标专家可以私下接触投标人。 |  | F | 20"})
+    assert "课程考试已安排" in await desk.flash("/console/courses")
+    _, shown = await desk.get("/console/courses")
+    assert "评标专家职业道德" in shown and "继续教育考试" in shown and "200.00" in shown

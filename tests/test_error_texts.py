@@ -18,7 +18,7 @@ from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
 
-PRODUCT = ("services", "bot", "handlers", "miniapp_api", "web", "config", "sandbox")
+PRODUCT = ("services", "bot", "handlers", "miniapp_api", "web", "config", "sandbox", "console")
 CODE = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 TEXTS = Texts(ROOT / "texts")
 AREAS = {p.name for p in (ROOT / "texts" / "errors").iterdir() if p.is_dir()}

@@ -15,7 +15,7 @@ from models.education import Course
 from models.exams import ExamAttempt
 from models.experts import ExpertProfile
 from models.notifications import Notification
-from models.people import Person
+from models.people import Person, phone_is
 from services.demo import EXAM_QUESTIONS
 from tests.helpers import Api, Chat
 from tests.test_education import PAPER, _lessons, _path, _study
@@ -139,7 +139,7 @@ async def test_a_course_test_with_an_essay_in_a_phone_browser(
         await expect(phone.get_by_test_id("result")).to_contain_text("主观题正在批阅")
         await phone.screenshot(path="var/course-test-done.png", full_page=True)
         await browser.close()
-    expert = await Person.get(phone=demo["expert"].phone)
+    expert = await Person.get(phone_is(demo["expert"].phone))
     attempt = await ExamAttempt.get(person_id=expert.id)
     assert attempt.answers == {"1": "A", "2": "评标专家应当遵守回避、保密和独立评审的纪律。"}
     assert (attempt.score, attempt.passed) == (40, None)

@@ -13,7 +13,7 @@ from models.applications import Application, AppStatus, Batch
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile, ExpertSpecialty
 from models.notifications import Notification
-from models.people import Person, RoleGrant
+from models.people import Person, RoleGrant, phone_is
 from services.common.errors import DomainError
 from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES, demo_credit_code
 from tests.helpers import Chat, eventually, said
@@ -25,7 +25,7 @@ RIGHT = {"1": "B", "2": "T", "3": "ABC", "4": "F", "5": "B"}
 async def approved_applicant(client: TestClient, demo: dict, closes_in: float = 3600,
                              duration: int = 60) -> tuple[Exam, Person]:
     now = datetime.now(UTC)
-    person = await Person.get(phone=demo["applicant"].phone)
+    person = await Person.get(phone_is(demo["applicant"].phone))
     await Application.filter(person_id=person.id).delete()
     batch = await Batch.create(name="考试批次", kind="collect", province="44",
                                specialty_rule="xinjiang", stages=GD_STAGES,

@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient
 
 from models.applications import Application
 from models.experts import ExpertProfile, Unavailability
-from models.people import Person
+from models.people import Person, phone_is
 from services.common.clock import china_today
 from services.demo import demo_credit_code
 from tests.helpers import Api, Chat
@@ -113,7 +113,7 @@ async def test_deregistration_makes_the_account_unusable(api: Api, chat: Chat,
     again = await api.login(demo["expert"].mp_openid)
     assert (await api.call("GET", "/me", again)).error == "auth.not_bound"
     assert "还没有绑定" in (await chat.say(demo["expert"].openid, "我的信息")).text
-    person = await Person.get(phone=demo["expert"].phone)
+    person = await Person.get(phone_is(demo["expert"].phone))
     assert person.deregistered_at is not None
     assert not (await ExpertProfile.get(person_id=person.id)).active
     # nobody can bind to a deregistered account either

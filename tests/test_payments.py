@@ -20,7 +20,7 @@ from models.applications import Application, AppStatus, Batch
 from models.education import Course, Enrollment
 from models.notifications import Notification
 from models.payments import OrderStatus, Payable, PayOrder
-from models.people import Person
+from models.people import Person, phone_is
 from sandbox.pay_gateway import FakeOrder, PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
@@ -33,7 +33,7 @@ from web.context import DOMAIN
 async def course_fee(api: Api, demo: dict, fee_fen: int = 20000) -> tuple[int, str]:
     """The demo expert enrols in a paid course; returns the enrolment id and an API token."""
     now = datetime.now(UTC)
-    expert = await Person.get(phone=demo["expert"].phone)
+    expert = await Person.get(phone_is(demo["expert"].phone))
     await Enrollment.filter(person_id=expert.id).delete()  # the demo's own course fee
     course = await Course.create(title="2026年度评标专家继续教育", year=2026, hours=24,
                                  study_from=now - timedelta(days=1),
@@ -49,7 +49,7 @@ def payments(client: TestClient) -> Payments:
 
 
 async def due(client: TestClient, demo: dict) -> tuple[int, FeeItem]:
-    person = await Person.get(phone=demo["expert"].phone)
+    person = await Person.get(phone_is(demo["expert"].phone))
     return person.id, await payments(client).due(person.id, datetime.now(UTC))
 
 
@@ -102,7 +102,7 @@ async def test_pay_by_chat_from_qr_to_receipt(chat: Chat, client: TestClient, ap
     assert pay_gateway.notified == [(order.out_trade_no, 204)]
     payable = await Payable.get()
     assert payable.order_no == order.out_trade_no
-    assert payable.invoice_email == (await Person.get(phone=demo["expert"].phone)).email
+    assert payable.invoice_email == (await Person.get(phone_is(demo["expert"].phone))).email
     enrollment = await Enrollment.get(id=enrollment_id)
     assert enrollment.access_from - enrollment.paid_at == timedelta(days=2)
     receipt = await Notification.get(kind="payment.paid")
@@ -214,7 +214,7 @@ async def approved_with_fee(demo: dict, approved_days_ago: float,
                             **batch: object) -> tuple[Person, Batch, Application]:
     """The demo applicant, approved `approved_days_ago` days ago in a batch with a 350-yuan
     training fee payable until 3 days from now."""
-    applicant = await Person.get(phone=demo["applicant"].phone)
+    applicant = await Person.get(phone_is(demo["applicant"].phone))
     now = datetime.now(UTC)
     made = await Batch.create(name="2026年第三批评标专家征集", province="44",
                               stages=[{"key": "final", "title": "终审", "level": "province"}],
@@ -433,7 +433,7 @@ async def test_the_training_fee_invoice_goes_to_the_forms_email_or_to_one_given_
     assert "f***@example.cn" in receipt.params["invoice"]
     # a payer with no email anywhere: the receipt says where to give one, and it is used
     await course_fee(api, demo)
-    expert_id = (await Person.get(phone=demo["expert"].phone)).id
+    expert_id = (await Person.get(phone_is(demo["expert"].phone))).id
     await Person.filter(id=expert_id).update(email=None)
     course_item = await payments(client).due(expert_id, datetime.now(UTC))
     order = await payments(client).checkout(expert_id, course_item, datetime.now(UTC))

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from aiohttp.test_utils import TestClient
+
 from models.applications import Application, AppStatus, Batch
 from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.people import Role, RoleGrant
 from services.demo import FINANCE_STAGES
+from tests.console_helpers import Desk
 from tests.helpers import Api
 from tests.test_applications import applicant, make_batch, ready_to_submit
 from web.context import DOMAIN
@@ -101,3 +104,25 @@ async def test_objections_sustained_dismissed_and_pending(api: Api, demo: dict) 
     assert noted == [("公示", "objection", "提供的职称证书系伪造"),
                      ("公示", "sustained", "经核实，职称证书与发证机关记录不符")]
     assert {e["actor"] for e in log if e["stage"] == "公示"} == {demo["admin"].name}
+
+
+async def test_the_administrator_rules_on_an_objection_at_the_desk(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """The same 公示 in the console: recorded as received, no ruling chosen for the
+    administrator, sustained with its reason told to the applicant."""
+    app = await _in_notice(api, demo)
+    desk = Desk(client)
+    assert (await desk.sign_in(demo["admin"].phone)).status == 303
+    _, shown = await desk.get("/console/public-notice")
+    assert f'data-testid="notice-{app.id}"' in shown and "吉林省政府采购评审专家征集" in shown
+    await desk.post(f"/console/public-notice/{app.id}/objection",
+                    {"reason": "群众反映其与投标人存在利害关系"})
+    assert "异议已登记" in await desk.flash("/console/public-notice")
+    unchosen, _ = await desk.post(f"/console/public-notice/{app.id}/ruling", {"note": "核实"})
+    assert "请选择处理结论" in await desk.flash(unchosen.headers["Location"])
+    await desk.post(f"/console/public-notice/{app.id}/ruling",
+                    {"ruling": "sustained", "note": "经核实存在利害关系"})
+    assert "不予入库" in await desk.flash("/console/public-notice")
+    assert (await Application.get(id=app.id)).status == AppStatus.REJECTED
+    told = await Notification.get(kind="application.rejected", person_id=app.person_id)
+    assert "经核实存在利害关系" in str(told.params)

@@ -27,7 +27,8 @@ from tests.helpers import Api, Chat, eventually
 NOBODY = "13912345678"  # a phone no one drew
 
 
-IDS = {"id", "activity_id", "invitation_id", "condition_id", "notice_id"}
+IDS = {"id", "activity_id", "invitation_id", "condition_id", "notice_id",
+       "number"}  # an activity's number is its id written for people (CQSQ00000012)
 MOMENT = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+(\+00:00|Z)?$|\d{4}年\d\d月\d\d日 \d\d:\d\d$")
 
 

@@ -135,3 +135,57 @@ async def test_development_start_up_names_the_secrets_file_never_the_keys(
     assert "dev-secrets.json" in printed and "ID_ENCRYPTION_KEY" in printed
     leaked = [name for name, value in secrets.items() if value and value in printed]
     assert leaked == [], f"printed the value of {leaked}"
+
+
+async def test_the_start_up_and_a_flood_of_long_request_lines_log_no_personal_data(
+        tmp_path: Path) -> None:
+    """`serve` in development printed every demo user's phone and the demo password, and a
+    request line over 8 KB made aiohttp log a traceback at ERROR: anyone could fill the
+    error log. Now the banner masks phones and names no password (the README's demo table
+    has them), and a long request line is one WARNING line."""
+    import os
+    import re
+
+    from services.demo import DEMO_PASSWORD, DEMO_PEOPLE
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("WECHAT", "DATABASE_URL", "REDIS_URL", "SECRET_KEY",
+                                "ID_ENCRYPTION", "MINIAPP", "EXPERTBOT"))}
+    port = _free_port()
+    env.update(EXPERTBOT_VAR_DIR=str(tmp_path / "var"), EXPERTBOT_INPROCESS_WORKER="0")
+    out, err = tmp_path / "out.log", tmp_path / "err.log"
+    migrated = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "config.cli",
+                                                        "migrate"], env=env, timeout=300,
+                                       capture_output=True)
+    assert migrated.returncode == 0, migrated.stderr[-2000:]
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        proc = subprocess.Popen(  # noqa: ASYNC220
+            [sys.executable, "-m", "config.cli", "serve", "--port", str(port)], env=env,
+            stdout=stdout, stderr=stderr)
+        try:
+            for _ in range(300):  # listening?
+                try:
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    break
+                except OSError:
+                    await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("serve did not start")
+            for _ in range(3):
+                writer.write(b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+                await writer.drain()
+                answer = await asyncio.wait_for(reader.read(200), 10)
+                assert answer.startswith((b"HTTP/1.0 400", b"HTTP/1.1 400")), answer
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+        finally:
+            proc.send_signal(signal.SIGINT)
+            await asyncio.to_thread(proc.wait, 20)
+    printed = out.read_text() + err.read_text()
+    assert "demo users" in printed and "138****0004" in printed
+    assert DEMO_PASSWORD not in printed
+    assert not [d.phone for d in DEMO_PEOPLE if d.phone in printed]
+    assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)|\d{17}[\dX]", printed)
+    assert "Traceback" not in printed and " ERROR " not in printed, printed[-2000:]
+    assert printed.count("bad request refused") == 3

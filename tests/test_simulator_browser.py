@@ -40,7 +40,7 @@ async def sandbox(aiohttp_server, infra: dict[str, str],
     app = create_app(settings, own_url=own)
     server = await aiohttp_server(app, port=port)
     await reset_state(app)
-    await load_demo(app[DOMAIN].people)
+    await load_demo(app[DOMAIN].people, app[DOMAIN].files)
     yield server
 
 
@@ -78,7 +78,9 @@ async def test_chat_push_and_menu_in_the_simulator(page) -> None:  # type: ignor
     # once the window has closed, the next push is a template message
     await page.get_by_test_id("close-window").click()
     await page.get_by_test_id("notify").click()
-    await expect(page.get_by_test_id("inbox-template")).to_contain_text("thing1")
+    # shown as WeChat shows it: each field under its label, never its key (thing1)
+    await expect(page.get_by_test_id("inbox-template")).to_contain_text("内容")
+    await expect(page.get_by_test_id("inbox-template")).not_to_contain_text("thing1")
 
     # the custom menu, as pushed to the (fake) platform
     await page.get_by_role("button", name="我的", exact=True).click()
@@ -158,3 +160,30 @@ async def test_an_sms_reply_and_a_keypress_in_the_simulator(  # type: ignore[no-
     await expect(page.locator(".keypad").first).to_contain_text("已按 2", timeout=10_000)
     declined = await Invitation.get(id=second.id)
     assert declined.status == InvitationStatus.DECLINED and declined.answered_via == "voice"
+
+
+async def test_a_visitor_binds_with_the_code_sent_to_their_phone(page) -> None:  # type: ignore[no-untyped-def]
+    """A follower who has never bound (o_demo_visitor) binds to 郑小雨, a person on record
+    who never used WeChat: 绑定, the ID number, and the code that SMS brought to her phone,
+    shown in the simulator as her phone would show it."""
+    import re
+
+    from playwright.async_api import expect
+
+    from services.demo import UNBOUND
+
+    await page.get_by_test_id("user-o_demo_visitor").click()
+    await page.get_by_test_id("text").fill("绑定")
+    await page.get_by_test_id("send").click()
+    await expect(page.get_by_test_id("reply").last).to_contain_text("身份证号")
+    await page.get_by_test_id("text").fill(UNBOUND[1])
+    await page.get_by_test_id("send").click()
+    await expect(page.get_by_test_id("reply").last).to_contain_text("验证码")
+    sms = page.get_by_test_id("inbox-sms").first
+    await expect(sms).to_contain_text("验证码", timeout=15_000)
+    code = re.search(r"\d{6}", await sms.inner_text())
+    assert code, await sms.inner_text()
+    await page.get_by_test_id("text").fill(code.group(0))
+    await page.get_by_test_id("send").click()
+    await expect(page.get_by_test_id("reply").last).to_contain_text("绑定成功")
+    await expect(page.get_by_test_id("reply").last).to_contain_text("郑小雨")

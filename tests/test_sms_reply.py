@@ -22,10 +22,11 @@ from models.draws import (
     InvitationStatus,
     Notice,
     Project,
+    sealed_seed,
 )
 from models.experts import ExpertProfile
 from models.notifications import Notification
-from models.people import Person, Role, RoleGrant
+from models.people import Person, Role, RoleGrant, phone_is
 from sandbox.platform import Platform
 from tests.test_sms_tencent import TOKEN, _world
 from web.context import DOMAIN
@@ -51,7 +52,7 @@ async def _invited(person_id: int, now: datetime, number: str = "SMS-1") -> Invi
     activity = await DrawActivity.create(
         project=project, agency_id=handler.agency_id, handler_id=handler.person_id,
         status=DrawStatus.DRAWING, bid_open_at=start, eval_start=start,
-        eval_end=start + timedelta(hours=4), total=1, started_at=now, seed="5" * 64)
+        eval_end=start + timedelta(hours=4), total=1, started_at=now, **sealed_seed("5" * 64))
     notice = await Notice.create(activity=activity, venue="评标室302", city="广州市",
                                  district="天河区", street="天润路333号",
                                  gather_at=start - timedelta(minutes=30), contact_name="陈",
@@ -130,7 +131,7 @@ async def test_a_phone_answers_only_its_own_persons_invitation(
     all."""
     app, client, _, invitation = await _setup(aiohttp_client, infra, wechat, platform,
                                                   monkeypatch)
-    other = (await Person.get(phone="13800000001")).phone
+    other = (await Person.get(phone_is("13800000001"))).phone
     await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(other, "1"))
     await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply("13912345678", "1"))
     assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.SENT

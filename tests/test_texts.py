@@ -4,7 +4,7 @@ notification's template fields fit their WeChat types."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -22,10 +22,18 @@ from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
 
+FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": date(2026, 1, 1),
+                "base_hours": 3, "base_fen": 40000, "hour_fen": 10000, "part_hour_counts": True,
+                "daily_cap_fen": 80000, "cancel_fen": 20000, "travel_fen": 15000,
+                "meal_fen": 10000, "notes": "依据省财政厅文件"}
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
     "approve": True, "travels": True, "experts": 3,
+    "invoices": [{"title": "课程费", "number": "25442000000123456789", "state": "issued",
+                  "red_number": None, "link": "https://pb.example.cn/invoices/FP1.pdf"}],
+    "red_no": "25442000000123456790", "asked": 2, "refused": ["没有这笔待开票的缴费。"],
+    "middle": "020-66668888", "staff": "139****5678", "expert": "张三", "names": "张三、李四",
     "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
     "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
     "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,
@@ -92,6 +100,25 @@ SAMPLES: dict[str, object] = {
     "more": 2, "pools": [{"activity": 12, "eval_start": "2026年11月23日 09:00", "pool": "main",
                           "invited": True, "root": "9f2c4e1a7b3d5f60"}],
     "value": True, "key": "draft", "channel": "公众号模板消息", "meaning": "此人未关注公众号",
+    "part": "times", "payer": "王晓明", "console_url": "https://bot.example.cn/console/",
+    "sustained": True,  # a part of a request (draw/request_*.j2)
+    "hours": 1, "log_days": 365,  # the 清单's link and retention periods
+    "kinds": [{"title": "身份信息", "purpose": "核验专家身份",
+               "retention": "注销后保存15年（政府采购法第四十二条），期满后匿名化"}],
+    "entry": {"bid_open_at": "2026年11月26日 08:00", "eval_start": "2026年11月26日 09:00",
+              "eval_end": "2026年11月26日 15:00", "total": 3},
+    # fees by the published standard (draw/fee_*.j2, chat/fees/*.j2)
+    "day": "2026年12月1日",
+    "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD],
+    "computed": {"total_fen": 80000, "situation": "served", "items": [
+        {"kind": "base", "fen": 40000, "day": 0, "minutes": 600, "hours": 3},
+        {"kind": "extra", "fen": 70000, "day": 0, "hours": 7, "each_fen": 10000},
+        {"kind": "cap", "fen": -30000, "day": 0, "each_fen": 80000},
+        {"kind": "travel", "fen": 15000, "day": 0},
+        {"kind": "meal", "fen": 10000, "day": 0, "days": 1, "each_fen": 10000}]},
+    "fees": [{"day": "2026年12月1日", "venue": "广州公共资源交易中心", "amount": 65000,
+              "paid": True, "reason": "评审延长半小时",
+              "breakdown": "评标5小时，3小时以内 400.00元"}],
     "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
                     "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
 }
@@ -127,6 +154,10 @@ def test_every_notification_template_fits_its_field_types() -> None:
                 continue
             keys = notify.field_keys(kind, channel)
             assert keys, f"{kind}/{channel} declares no fields"
+            # each field carries its label, as WeChat shows the message (集合时间, not time1)
+            labels = notify.field_labels(kind, channel)
+            assert list(labels) == keys and all(
+                "\u4e00" <= label[0] <= "\u9fff" for label in labels.values()), (kind, labels)
             source = TEXTS.source(f"notify/{kind}/{channel}.j2")
             needed = meta.find_undeclared_variables(TEXTS.env.parse(source))
             fields = notify.fields(kind, channel, {k: SAMPLES[k] for k in needed})
@@ -170,3 +201,12 @@ def test_the_console_says_what_was_done_in_words() -> None:
     used |= set(ACTIONS) | {"redraw", "reeval"}
     have = {n.rsplit("/", 1)[1].removesuffix(".j2") for n in TEXTS.names("console/done/")}
     assert used and used <= have, sorted(used - have)
+
+
+def test_every_notification_kind_reaches_someone_without_wechat() -> None:
+    """Each kind has an SMS text, but the two written down as not needing one
+    (docs/rules-that-are-ours.md): a chat reply, and the voice call whose written twin has."""
+    notify = NotifyTexts(TEXTS, {}, {}, sandbox=True)
+    without = {"chat.reply", "draw.invitation.call"}
+    assert [k for k in notify.kinds() if not notify.has(k, "sms") and k not in without] == []
+    assert all(not notify.has(k, "sms") for k in without)

@@ -10,11 +10,20 @@ from aiohttp import web
 
 from models.draws import (
     DrawActivity,
+    DrawStatus,
     Notice,
     Project,
 )
 from services.common.clock import china_time
 from services.common.links import LinkError
+from services.draws.request_record import (
+    PARTS,
+    in_words,
+    part_title,
+    project_head,
+    request_of,
+    words_of,
+)
 from services.draws.results import draw_results
 from services.draws.seal import CHECKIN_LINK, RESULT_LINK
 from services.reference.catalogue import catalogue
@@ -40,9 +49,16 @@ async def page(request: web.Request) -> web.Response:
     experts = [{"name": r.name, "number": r.expert_number, "unit": r.work_unit,
                 "specialty": tree.path_name(r.specialty), "code": r.shown_code,
                 "situation": r.said(texts)} for r in rows]
+    # the record around the names: what was asked and how the order was fixed (GD-DRAW)
+    asked = in_words(await request_of(activity), words_of(texts))
+    head = await project_head(activity)
     return render(request, "draw_result.html", project=project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
-                  printed=china_time(now))
+                  printed=china_time(now), asked=asked,
+                  parts={p: part_title(texts, p) for p in PARTS},
+                  region=head["project_region"], agency=head["agency"],
+                  sections="；".join(head["sections"]),
+                  seed=activity.seed if activity.status == DrawStatus.ENDED else None)
 
 
 async def checkin_page(request: web.Request) -> web.Response:

@@ -18,8 +18,8 @@ from models.applications import Application
 from models.exams import Exam
 from models.people import Person
 from services.common.clock import china_time
-from services.common.errors import DomainError, Unavailable, http_status
-from services.common.infra import infrastructure_errors
+from services.common.errors import BadInput, DomainError, Unavailable, http_status
+from services.common.infra import bad_value, infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
 from services.documents.form_sheet import sheet
@@ -65,6 +65,15 @@ def add_page(app: web.Application, method: str, path: str, view: View) -> None:
             return render(request, "message.html", status=503,
                           title=texts.render("web/refused_title.j2"),
                           message=texts.error(Unavailable("api.busy")))
+        except Exception as exc:  # the last line: never a 500 for a value
+            if not bad_value(exc):
+                raise
+            log.warning("a value the database cannot take on %s: %s", request.path,
+                        type(exc).__name__)
+            texts = request.app[TEXTS]
+            return render(request, "message.html", status=400,
+                          title=texts.render("web/refused_title.j2"),
+                          message=texts.error(BadInput("api.invalid_value")))
 
     app.router.add_route(method, path, page)
 

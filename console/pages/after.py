@@ -72,3 +72,21 @@ async def follow_up(request: web.Request) -> web.Response:
             path={**path, "invitation_id": text(form, "invitation_id")})
         return redirect(request, back, done(request, "absence_undone"))
     raise web.HTTPNotFound()
+
+
+@page("GET", "/activities/{activity_id}/contacts", uses=drawing.contacts)
+async def contacts(request: web.Request) -> web.Response:
+    """How each drawn expert was reached and answered (names once confirmed and unsealed)."""
+    calls = api(request)
+    shown = await calls.call(draw_prep.show, path=request.match_info)
+    reached = await calls.call(drawing.contacts, path=request.match_info)
+    return render(request, "contacts.html", activity=shown, invitations=reached.invitations)
+
+
+@page("GET", "/activities/{activity_id}/audit", uses=drawing.audit_view)
+async def audit(request: web.Request) -> web.Response:
+    """随机性核对: the committed hashes, the seed once revealed, and the check's result."""
+    calls = api(request)
+    shown = await calls.call(draw_prep.show, path=request.match_info)
+    checked = await calls.call(drawing.audit_view, path=request.match_info)
+    return render(request, "audit.html", activity=shown, audit=checked)

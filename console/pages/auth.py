@@ -5,6 +5,7 @@ initial password, and sign-out."""
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -19,12 +20,14 @@ from console.app import (
 )
 from console.context import CONSOLE
 from console.sessions import SESSION_COOKIE, password_stamp
-from models.people import Person
+from models.people import Person, Role
 from services.common.errors import DomainError
+from services.common.pii import mask_text
 from services.people.binding import LOGIN
+from services.people.password_age import password_expired
 
 
-def _actor(request: web.Request) -> str:
+def browser_actor(request: web.Request) -> str:
     """Who asks, for lockout and for the SMS code: this browser."""
     return "console:" + hashlib.sha256(visitor(request).pre.encode()).hexdigest()[:24]
 
@@ -42,12 +45,27 @@ def _form(request: web.Request, tab: str = "password", error: str | None = None,
                   next=_next(request))
 
 
-async def _signed_in(request: web.Request, person: Person) -> web.Response:
-    sessions = request.app[CONSOLE].sessions
+async def _audit(request: web.Request, action: str, person: Person | None = None,
+                 **detail: str) -> None:
+    """Sign-in, a refused sign-in and sign-out into the audit trail (the browser by its
+    hashed marker, a typed account masked)."""
+    await request.app[CONSOLE].domain.audit.append(
+        action, datetime.now(UTC), person_id=person.id if person else 0,
+        name=person.name if person else "", browser=browser_actor(request)[8:20], **detail)
+
+
+async def _signed_in(request: web.Request, person: Person, how: str) -> web.Response:
+    await _audit(request, "sign_in", person, how=how)
+    services = request.app[CONSOLE]
+    sessions = services.sessions
     if (old := visitor(request).session) is not None:  # signing in again: one session
         await sessions.drop(old.token)
-    session = await sessions.create(person.id, password_stamp(person))
-    response = see_other(_next(request) if not person.must_change_password
+    roles = {Role(g.role) for g in await services.domain.people.active_roles(
+        person.id, datetime.now(UTC))}
+    second = not roles & services.second_factor_roles  # else: only its page until given
+    session = await sessions.create(person.id, password_stamp(person), second, how)
+    response = see_other("/console/second-factor" if not second else
+                         _next(request) if not person.must_change_password
                          else "/console/password")
     cookie(request, response, SESSION_COOKIE, session.token)
     return response
@@ -69,10 +87,12 @@ async def sign_in(request: web.Request) -> web.Response:
     account, password = str(form.get("account", "")), str(form.get("password", ""))
     try:
         person = await request.app[CONSOLE].domain.binding.password_login(
-            _actor(request), account, password)
+            browser_actor(request), account, password)
     except DomainError as exc:
+        await _audit(request, "sign_in_failed", how="password", account=mask_text(account)[:24],
+                     refusal=exc.code)
         return _form(request, error=request.app[CONSOLE].texts.error(exc), status=400)
-    return await _signed_in(request, person)
+    return await _signed_in(request, person, "password")
 
 
 @page("POST", "/sign-in/code", open_=True)
@@ -81,7 +101,7 @@ async def send_code(request: web.Request) -> web.Response:
     phone = str(form.get("phone", ""))
     texts = request.app[CONSOLE].texts
     try:
-        await request.app[CONSOLE].domain.binding.start_sms_login(_actor(request), phone)
+        await request.app[CONSOLE].domain.binding.start_sms_login(browser_actor(request), phone)
     except DomainError as exc:
         return _form(request, "sms", error=texts.error(exc), status=400)
     return _form(request, "sms", notice=texts.render("console/code_sent.j2"))
@@ -92,15 +112,26 @@ async def sign_in_sms(request: web.Request) -> web.Response:
     form = await request.post()
     try:
         person = await request.app[CONSOLE].domain.binding.confirm(
-            _actor(request), str(form.get("code", "")), LOGIN)
+            browser_actor(request), str(form.get("code", "")), LOGIN)
     except DomainError as exc:
+        await _audit(request, "sign_in_failed", how="sms", refusal=exc.code)
         return _form(request, "sms", error=request.app[CONSOLE].texts.error(exc), status=400)
-    return await _signed_in(request, person)
+    return await _signed_in(request, person, "sms")
+
+
+def _expired(request: web.Request) -> int | None:
+    """The password's days when it has expired (the forced change says so), else None."""
+    seen, days = visitor(request), request.app[CONSOLE].password_days
+    person = person_of(request)
+    if password_expired(person, seen.roles, datetime.now(UTC), days):
+        return days
+    return None
 
 
 @page("GET", "/password")
 async def password_page(request: web.Request) -> web.Response:
-    return render(request, "password.html", forced=person_of(request).must_change_password)
+    return render(request, "password.html", forced=person_of(request).must_change_password,
+                  expired=_expired(request))
 
 
 @page("POST", "/password")
@@ -110,11 +141,11 @@ async def change_password(request: web.Request) -> web.Response:
     services = request.app[CONSOLE]
     try:
         await services.domain.binding.change_password(
-            _actor(request), person, str(form.get("old_password", "")),
+            browser_actor(request), person, str(form.get("old_password", "")),
             str(form.get("new_password", "")))
     except DomainError as exc:
         return render(request, "password.html", status=400, error=services.texts.error(exc),
-                      forced=person.must_change_password)
+                      forced=person.must_change_password, expired=_expired(request))
     # every session opened under the old password has ended, this one too: a new one here
     old = visitor(request).session
     assert old is not None
@@ -131,6 +162,7 @@ async def sign_out(request: web.Request) -> web.Response:
     seen = visitor(request)
     if seen.session is not None:
         await request.app[CONSOLE].sessions.drop(seen.session.token)
+        await _audit(request, "sign_out", seen.person)
     response = redirect(request, "/console/sign-in",
                         request.app[CONSOLE].texts.render("console/signed_out.j2"))
     response.del_cookie(SESSION_COOKIE, path="/console")

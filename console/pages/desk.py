@@ -9,7 +9,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from console import admin_forms
-from console.app import api, done, page, redirect, render
+from console.app import Flash, api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
 from console.invoke import fields
@@ -18,8 +18,9 @@ from miniapp_api.schemas import GrantIn, PeopleQuery
 from models.applications import AppStatus
 
 
-def line_error(request: web.Request, exc: admin_forms.LineError) -> str:
-    return request.app[CONSOLE].texts.render(f"console/line/{exc.what}.j2", n=exc.number)
+def line_error(request: web.Request, exc: admin_forms.LineError) -> Flash:
+    return Flash(request.app[CONSOLE].texts.render(f"console/line/{exc.what}.j2", n=exc.number),
+                 "refused")
 
 
 @page("GET", "/batches", uses=admin_desk.list_batches)

@@ -5,19 +5,32 @@ unseal, as the API has it)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from aiohttp import web
 
 from console.app import api, page, render
-from console.invoke import fields
 from miniapp_api.routes import draw_prep, drawing
 
 
 @page("GET", "/activities", uses=draw_prep.activities)
 async def activities(request: web.Request) -> web.Response:
-    listed = await api(request).call(draw_prep.activities,
-                                     fields(draw_prep.ActivitiesQuery, {"limit": 200}))
-    return render(request, "activities.html", activities=listed.activities)
+    """Searched and filtered by the API, a page of PAGE at a time (newest first)."""
+    asked = {k: v.strip() for k, v in request.query.items() if k in FILTERS and v.strip()}
+    calls = api(request, back="/console/activities")
+    listed = await calls.call(draw_prep.activities, calls.fields(
+        draw_prep.ActivitiesQuery, {**asked, "limit": PAGE}))
+    kept = {k: v for k, v in asked.items() if k != "before"}
+    return render(request, "activities.html", activities=listed.activities, asked=asked,
+                  next_page=urlencode({**kept, "before": listed.next_before})
+                  if listed.next_before else None, first_page=urlencode(kept),
+                  statuses=STATUSES)
+
+
+PAGE = 20
+FILTERS = ("q", "status", "kind", "region", "eval_from", "eval_until", "before")
+STATUSES = ("draft", "submitted", "refused", "verified", "drawing", "paused", "ended",
+            "withdrawn", "cancelled")
 
 
 @page("GET", "/activities/{activity_id}", uses=draw_prep.show)
@@ -25,7 +38,10 @@ async def activity(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=request.match_info)
     counts = await calls.call(drawing.progress, path=request.match_info)
-    return render(request, "activity.html", activity=shown, counts=counts)
+    # ?edit=notice-5 / condition-3 / times: that item's form, filled, on the page
+    kind, _, item = request.query.get("edit", "").partition("-")
+    return render(request, "activity.html", activity=shown, counts=counts, editing_kind=kind,
+                  editing_id=int(item) if item.isdigit() and len(item) < 19 else None)
 
 
 @page("GET", "/activities/{activity_id}/progress", uses=drawing.progress, touch=False)

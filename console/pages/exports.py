@@ -16,7 +16,8 @@ from console.context import CONSOLE
 from console.invoke import fields
 from console.xlsx import sheet, xlsx
 from miniapp_api.framework import Call
-from miniapp_api.routes import admin_desk, attendance, drawing, review
+from miniapp_api.routes import admin_desk, attendance, draw_record, drawing, review
+from services.reference.catalogue import catalogue
 from services.reference.regions import regions
 
 
@@ -32,7 +33,15 @@ async def results(request: web.Request) -> web.Response:
     calls, path, texts = api(request), request.match_info, request.app[CONSOLE].texts
     drawn = await calls.call(drawing.results, path=path)
     seen = await calls.call(attendance.attendance, path=path)
+    filed = await calls.call(draw_record.record, path=path)
+    about = [("项目名称", filed.project), ("项目编号", filed.project_number),
+             ("项目所在地", filed.project_region), ("招标人", filed.tenderer),
+             ("代理机构", filed.agency), ("标段", filed.sections),
+             *[(p.title, w) for p in filed.request for w in p.items],
+             ("种子摘要", filed.seed_hash), ("经办人随机串", filed.nonce),
+             ("随机种子", filed.seed)]
     return await xlsx(texts, "results", [
+        sheet(texts, "record", about),
         sheet(texts, "results", [(e.name, e.expert_number, e.work_unit, e.specialty,
                                   e.verification_code, e.situation) for e in drawn.experts]),
         sheet(texts, "attendance", [(a.name, a.verification_code, a.checkin_at, a.checkout_at,
@@ -51,11 +60,12 @@ async def review_queue(request: web.Request) -> web.Response:
 
 async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[BaseModel]],
                  query: type[BaseModel], field: str, path: dict[str, str] | None = None,
-                 cursor: str = "after") -> AsyncIterator[Any]:
+                 cursor: str = "after", values: dict[str, Any] | None = None
+                 ) -> AsyncIterator[Any]:
     """Every row of a paged API list, PAGE at a time: `cursor` is the query parameter, and
     `next_<cursor>` in the answer gives its next value (none: the last page)."""
     calls = api(request)
-    values: dict[str, Any] = {"limit": PAGE}
+    values = {**(values or {}), "limit": PAGE}
     while True:
         got = await calls.call(handler, fields(query, values), path=path)
         for row in getattr(got, field):
@@ -67,20 +77,25 @@ async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[
 
 @page("GET", "/batches/{batch_id}/applications.xlsx", uses=admin_desk.batch_applications)
 async def applications(request: web.Request) -> web.Response:
-    rows = [(a.id, a.applicant, a.id_number, a.kind, a.status_title, place(a.region), a.industry,
+    texts = request.app[CONSOLE].texts
+    rows = [(a.id, a.applicant, a.id_number, texts.word("application_kind", a.kind),
+             a.status_title, place(a.region), a.industry,
              a.last_step, a.last_reason, a.last_at) async for a in _pages(
         request, admin_desk.batch_applications, admin_desk.PageQuery, "applications",
         dict(request.match_info))]
-    texts = request.app[CONSOLE].texts
     return await xlsx(texts, "applications", [sheet(texts, "applications", rows)],
                       id=request.match_info["batch_id"])
 
 
 @page("GET", "/experts.xlsx", uses=admin_desk.experts)
 async def experts(request: web.Request) -> web.Response:
+    """The register, masked; with ?unmasked=1 names and phones in full for the office that
+    keeps it, every page read recorded by the API (个人信息访问记录)."""
+    tree, unmasked = catalogue(), request.query.get("unmasked") == "1"
     rows = [(e.expert_number, e.name, e.phone, place(e.region), e.industry, e.title_level,
-             e.work_unit, e.specialties, e.active) async for e in _pages(
-        request, admin_desk.experts, admin_desk.PageQuery, "experts")]
+             e.work_unit, [tree.path_name(c) or c for c in e.specialties], e.active)
+            async for e in _pages(request, admin_desk.experts, admin_desk.ExpertsQuery,
+                                  "experts", values={"unmasked": unmasked})]
     texts = request.app[CONSOLE].texts
     return await xlsx(texts, "experts", [sheet(texts, "experts", rows)])
 
@@ -91,5 +106,6 @@ async def orders(request: web.Request) -> web.Response:
                                       "orders", cursor="before")]
     texts = request.app[CONSOLE].texts
     return await xlsx(texts, "payments", [sheet(texts, "payments", [
-        (o.out_trade_no, o.title, o.payer, o.amount_fen, o.status, o.transaction_id, o.paid_at,
-         o.settled_by, o.checked_at, o.created_at) for o in listed])])
+        (o.out_trade_no, o.title, o.payer, o.amount_fen / 100, texts.word("order_status", o.status),
+         o.transaction_id, o.paid_at, texts.word("settled_by", o.settled_by or ""),
+         o.checked_at, o.created_at) for o in listed])])

@@ -11,9 +11,10 @@ from decimal import Decimal, InvalidOperation
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import Flash, api, done, page, redirect, render
 from console.forms import text, when
-from miniapp_api.routes import attendance, draw_followups, draw_log, draw_prep
+from miniapp_api.routes import draw_followups, draw_log, draw_prep
+from miniapp_api.routes import fees as fee_routes
 
 CLONES = {"redraw": draw_followups.redraw, "reeval": draw_followups.reeval}
 
@@ -30,25 +31,27 @@ async def operation_log(request: web.Request) -> web.Response:
     return render(request, "log.html", activity=shown, entries=entries.entries)
 
 
-@page("GET", "/activities/{activity_id}/fees", uses=attendance.fees)
+@page("GET", "/activities/{activity_id}/fees", uses=fee_routes.fees)
 async def fees(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=_aid(request))
-    rows = await calls.call(attendance.fees, path=_aid(request))
-    return render(request, "fees.html", activity=shown, experts=rows.experts)
+    rows = await calls.call(fee_routes.fees, path=_aid(request))
+    return render(request, "fees.html", activity=shown, experts=rows.experts,
+                  standard=rows.standard)
 
 
-@page("POST", "/activities/{activity_id}/fees/{invitation_id}", uses=attendance.record_fee)
+@page("POST", "/activities/{activity_id}/fees/{invitation_id}", uses=fee_routes.record_fee)
 async def fee(request: web.Request) -> web.Response:
     form = await request.post()
     back = f"/console/activities/{request.match_info['activity_id']}/fees"
     try:
         amount = Decimal(text(form, "amount_yuan") or "x")
     except InvalidOperation:
-        return redirect(request, back, done(request, "fee_amount"))
+        return redirect(request, back, Flash(done(request, "fee_amount"), "refused"))
     calls = api(request, back=back)
-    await calls.call(attendance.record_fee, calls.fields(attendance.FeeIn, {
-        "amount_yuan": str(amount), "paid": form.get("paid") == "1"}), path=request.match_info)
+    await calls.call(fee_routes.record_fee, calls.fields(fee_routes.FeeIn, {
+        "amount_yuan": str(amount), "paid": form.get("paid") == "1",
+        "reason": text(form, "reason")}), path=request.match_info)
     return redirect(request, back, done(request, "fee"))
 
 

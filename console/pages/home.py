@@ -7,7 +7,22 @@ from aiohttp import web
 
 from console.app import api, page, render, visitor
 from console.context import CONSOLE
-from miniapp_api.routes import attendance, review, verify
+from console.invoke import fields
+from miniapp_api.routes import (
+    admin,
+    admin_audit,
+    admin_bills,
+    admin_desk,
+    admin_security,
+    agency,
+    attendance,
+    draw_log,
+    feedback_desk,
+    invoices,
+    review,
+    roles,
+    verify,
+)
 
 
 @page("GET", "/home")
@@ -17,8 +32,47 @@ async def home(request: web.Request) -> web.Response:
     dashboard = pending = reviews = None
     if endpoints.admits(seen_roles, attendance.dashboard):
         dashboard = await calls.call(attendance.dashboard)
+    soonest = due = None
     if endpoints.admits(seen_roles, verify.pending):
-        pending = len((await calls.call(verify.pending)).activities)
+        waiting = (await calls.call(verify.pending)).activities
+        pending = len(waiting)  # the soonest evaluation is the deadline that matters
+        soonest = min((a.eval_start for a in waiting), default=None)
     if endpoints.admits(seen_roles, review.queue):
-        reviews = len((await calls.call(review.queue)).applications)
-    return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews)
+        queue = (await calls.call(review.queue)).applications
+        reviews = len(queue)
+        due = min((a.review_until for a in queue if a.review_until), default=None)
+    # who the visitor acts as: the agency (and until when), a reviewer's or verifier's scope
+    standing = []
+    for handler in (agency.membership, roles.reviewer_scope, roles.verifier_scope):
+        if endpoints.admits(seen_roles, handler):
+            standing.append(await calls.call(handler))
+    desk = await _administrator(request) if endpoints.admits(seen_roles, draw_log.day_draws) \
+        else None
+    # the security and audit administrators' duties (三权分立): what each may do here; the
+    # trail is not read from here (each reading is an entry of its own)
+    duties = [duty for duty, handler in (("security", admin_security.find_standing),
+                                          ("audit", admin_audit.audit_trail))
+              if endpoints.admits(seen_roles, handler)]
+    return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews,
+                  standing=standing, desk=desk, soonest=soonest, due=due, duties=duties)
+
+
+async def _administrator(request: web.Request) -> dict[str, int]:
+    """What waits for an administrator today: the day's draws, notifications nobody
+    received, reconciliation days with differences, feedback, invoices, objections."""
+    calls = api(request)
+    today = await calls.call(draw_log.day_draws, fields(draw_log.DayQuery, {}))
+    stuck = await calls.call(admin_desk.stuck, fields(admin_desk.StuckQuery, {}))
+    bills = await calls.call(admin_bills.reconciliation,
+                             fields(admin_bills.ReconciliationQuery, {"days": 7}))
+    feedback = await calls.call(feedback_desk.list_feedback,
+                                fields(feedback_desk.FeedbackQuery, {"state": "open"}))
+    waiting = await calls.call(invoices.invoice_list, fields(invoices.InvoicesQuery, {}))
+    notices = await calls.call(admin.in_notice)
+    return {"draws": len(today.draws),
+            "drawing": sum(d.status == "drawing" for d in today.draws),
+            "stuck": len(stuck.notifications),
+            "differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
+            "feedback": len(feedback.feedback), "invoices": len(waiting.invoices),
+            "objections": sum(a.objection is not None and a.objection_ruling is None
+                              for a in notices.applications)}

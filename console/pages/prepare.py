@@ -13,7 +13,7 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from pydantic import BaseModel
 
-from console.app import api, done, page, redirect, render
+from console.app import Flash, api, done, page, redirect, render
 from console.forms import many, text, when
 from miniapp_api.routes import draw_drafts, draw_prep, drawing, projects
 
@@ -33,7 +33,9 @@ def _sections(raw: str) -> list[dict[str, str]]:
 @page("GET", "/projects", uses=projects.projects)
 async def project_list(request: web.Request) -> web.Response:
     listed = await api(request).call(projects.projects)
-    return render(request, "projects.html", projects=listed.projects)
+    edit = request.query.get("edit", "")
+    editing = next((p for p in listed.projects if str(p.id) == edit), None)
+    return render(request, "projects.html", projects=listed.projects, editing=editing)
 
 
 @page("POST", "/projects", uses=projects.create_project)
@@ -68,17 +70,21 @@ async def new_activity(request: web.Request) -> web.Response:
     return redirect(request, f"/console/activities/{made.id}", done(request, "activity"))
 
 
-def _notice(form: Form) -> dict[str, Any]:
+def notice_body(form: Form) -> dict[str, Any]:
     return {**{k: text(form, k) for k in ("venue", "city", "district", "street", "room",
                                            "contact_name", "contact_phone", "notes")},
             "gather_at": when(form, "gather_at")}
 
 
-def _condition(form: Form) -> dict[str, Any]:
-    return {"notice_id": text(form, "notice_id"), "regions": many(form, "regions") or
-            text(form, "region_list").replace("，", ",").split(","),
+def condition_body(form: Form) -> dict[str, Any]:
+    # the picker's codes, comma-separated in one field (or several fields, or typed)
+    typed = ",".join(many(form, "regions") + many(form, "region_list")).replace("，", ",")
+    return {"notice_id": text(form, "notice_id"),
+            "regions": [r.strip() for r in typed.split(",") if r.strip()],
+            "region_mode": text(form, "region_mode") or "residence",
             "main_specialty": text(form, "main_specialty"),
             "alternate_specialty": text(form, "alternate_specialty") or None,
+            **{k: text(form, k) or None for k in ("title_level", "qualification", "industry")},
             "planned": text(form, "planned")}
 
 
@@ -94,8 +100,8 @@ Handler = Callable[..., Awaitable[Any]]
 Body = tuple[type[BaseModel], Callable[[Form], dict[str, Any]]]
 # action -> the endpoint, its body and how the form gives it (done: texts/console/done/<action>)
 ACTIONS: dict[str, tuple[Handler, Body | None]] = {
-    "notice": (draw_prep.add_notice, (draw_prep.NoticeIn, _notice)),
-    "condition": (draw_prep.add_condition, (draw_prep.ConditionIn, _condition)),
+    "notice": (draw_prep.add_notice, (draw_prep.NoticeIn, notice_body)),
+    "condition": (draw_prep.add_condition, (draw_prep.ConditionIn, condition_body)),
     "avoid": (draw_prep.add_avoidance,
               (draw_prep.AvoidanceIn, _fields("kind", "name", "code", "reason"))),
     "import": (draw_prep.import_avoidances, (draw_prep.CsvIn, _fields("csv"))),
@@ -132,11 +138,13 @@ async def preview(request: web.Request) -> web.Response:
     """How many experts the condition would find now (names never shown)."""
     form = await request.post()
     back = f"/console/activities/{request.match_info['activity_id']}"
-    values = {k: v for k, v in _condition(form).items() if k not in ("notice_id", "planned")}
+    values = {k: v for k, v in condition_body(form).items() if k not in ("notice_id", "planned")}
     calls = api(request, back=back)
     counted = await calls.call(draw_drafts.preview, calls.fields(draw_drafts.PreviewIn, values),
                                path=request.match_info)
-    return redirect(request, back, done(request, "preview", matching=counted.matching))
+    # the condition form comes back as typed: the preview is a step before adding it
+    return redirect(request, back, Flash(done(request, "preview", matching=counted.matching),
+                                         "kept"))
 
 
 @page("POST", "/activities/{activity_id}/evidence", uses=draw_prep.show)
@@ -148,7 +156,7 @@ async def evidence(request: web.Request) -> web.Response:
     back = f"/console/activities/{aid}" + ("/withdrawal" if purpose == "withdrawal" else "")
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
-        return redirect(request, back, done(request, "no_file"))
+        return redirect(request, back, Flash(done(request, "no_file"), "refused"))
     await api(request, back=back).call(
         draw_prep.upload_evidence, path={"activity_id": aid, "purpose": purpose},
         file=(upload.filename, upload.file.read()))

@@ -4,15 +4,16 @@ register of units, searched and its duplicates merged."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import Flash, api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text
 from console.invoke import fields
-from miniapp_api.routes import admin_reference
+from miniapp_api.routes import admin_reference, reference
 from miniapp_api.routes.reference import UnitsQuery
 
 BACK = "/console/catalogues"
@@ -32,7 +33,7 @@ async def load(request: web.Request) -> web.Response:
     form = await request.post()
     upload = form.get("file")
     if not isinstance(upload, web.FileField):
-        return redirect(request, BACK, done(request, "no_sheet"))
+        return redirect(request, BACK, Flash(done(request, "no_sheet"), "refused"))
     action = text(form, "action")
     calls = api(request, back=BACK)
     query = calls.fields(admin_reference.CatalogueImportQuery, {
@@ -85,3 +86,16 @@ async def merge(request: web.Request) -> web.Response:
             v for v in form.getall("merge", []) if isinstance(v, str) and v != keep]}))
     return redirect(request, back, done(request, "units_merged", name=merged.kept.name,
                                         experts=merged.experts))
+
+
+@page("GET", "/units/find", uses=reference.find_units, touch=False)
+async def find_units(request: web.Request) -> web.Response:
+    """The unit picker's suggestions (JSON): units whose name or credit code matches."""
+    typed = request.query.get("q", "").strip()[:64]
+    if not typed:
+        return web.json_response({"units": []})
+    found = await api(request).call(reference.find_units, fields(UnitsQuery, {"q": typed}))
+    return web.json_response({"units": [
+        {"name": u.name, "credit_code": u.credit_code or "", "region": u.region or ""}
+        for u in found.units[:20]]}, headers={"Cache-Control": "no-store"},
+        dumps=lambda d: json.dumps(d, ensure_ascii=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import Flash, api, done, page, redirect, render
 from console.forms import text
 from console.invoke import fields
 from miniapp_api.routes import admin_register
@@ -29,7 +29,7 @@ async def upload(request: web.Request) -> web.Response:
     form = await request.post()
     sheet = form.get("file")
     if not isinstance(sheet, web.FileField):
-        return redirect(request, BACK, done(request, "no_sheet"))
+        return redirect(request, BACK, Flash(done(request, "no_sheet"), "refused"))
     calls = api(request, back=BACK)
     started = await calls.call(admin_register.start_import, fields(
         admin_register.ImportQuery, {"dry_run": text(form, "action") == "check"}),

@@ -32,12 +32,23 @@ async def queue(request: web.Request) -> web.Response:
 @page("GET", "/review/{app_id}", uses=review.view)
 async def application(request: web.Request) -> web.Response:
     """Read through the API (which checks the reviewer's scope), shown as printed."""
-    shown = await api(request).call(review.view, path=request.match_info)
+    calls = api(request)
+    shown = await calls.call(review.view, path=request.match_info)
+    # decided before and gone on: read-only (the decision form only where it waits for them)
+    waiting = {a.id for a in (await calls.call(review.queue)).applications}
     app = await Application.get(id=shown.id).prefetch_related("batch")
     applicant = await Person.get(id=app.person_id)
     return render(request, "review_app.html", app=shown,
                   sheet=sheet(request.app[CONSOLE].texts, app, applicant), sections=SECTIONS,
-                  attachment_titles={k: v.title for k, v in ATTACHMENTS.items()})
+                  attachment_titles={k: v.title for k, v in ATTACHMENTS.items()},
+                  decidable=shown.id in waiting)
+
+
+@page("GET", "/review/history", uses=review.history)
+async def history(request: web.Request) -> web.Response:
+    """The reviewer's own decisions, newest first, with where each application is now."""
+    listed = await api(request).call(review.history)
+    return render(request, "review_history.html", decisions=listed.decisions)
 
 
 @page("GET", "/review/{app_id}/attachments/{attachment_id}", uses=review.attachment)

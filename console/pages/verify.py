@@ -8,7 +8,7 @@ from aiohttp import web
 
 from console.app import api, page, redirect, render
 from console.context import CONSOLE
-from miniapp_api.routes import draw_log
+from miniapp_api.routes import draw_log, verify_request
 from miniapp_api.routes import verify as verify_api
 
 
@@ -24,7 +24,10 @@ async def decide(request: web.Request) -> web.Response:
     approve = form.get("decision") == "approve"
     handler = verify_api.decide_withdrawal if form.get("request") == "withdrawal" \
         else verify_api.decide
-    calls = api(request, back="/console/verify")
+    aid = request.match_info["activity_id"]
+    # refused, back where the decision was taken: the queue or the whole request
+    calls = api(request, back=f"/console/verify/{aid}/request" if form.get("page") == "request"
+                else "/console/verify")
     await calls.call(handler, calls.fields(verify_api.DecisionIn, {
         "approve": approve, "reason": str(form.get("reason", ""))}), path=request.match_info)
     return redirect(request, "/console/verify",
@@ -51,3 +54,11 @@ async def operation_log(request: web.Request) -> web.Response:
     entries = await api(request).call(draw_log.verifier_log, path=request.match_info)
     return render(request, "log.html", activity=None, entries=entries.entries,
                   activity_id=int(request.match_info["activity_id"]))
+
+
+@page("GET", "/verify/{activity_id}/request", uses=verify_request.request)
+async def whole_request(request: web.Request) -> web.Response:
+    """The whole request: what is asked, its history, what changed since a refusal."""
+    shown = await api(request).call(verify_request.request, path=request.match_info)
+    pending = shown.activity.status == "submitted"
+    return render(request, "verify_request.html", r=shown, a=shown.activity, pending=pending)

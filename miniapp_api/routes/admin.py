@@ -1,5 +1,6 @@
-"""Administration: find people (masked), create migrated experts, grant roles, batches and
-exams, and the public notice's objections (exam-less batches)."""
+"""The system administrator's desk (系统管理员): find people (masked), create migrated
+experts, grant roles, batches and exams, and the public notice's objections (exam-less
+batches)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from miniapp_api.schemas import (
 from models.applications import Application
 from models.people import Person, Role
 from services.admin.actions import GrantSpec
-from services.common.pii import mask_phone
+from services.common.pii import mask_name, mask_phone
 from services.people.persons import NewPerson
 
 api = Api()
@@ -63,8 +64,12 @@ async def create_person(call: Call, body: PersonIn) -> PersonSummaryOut:
 @api.route("POST", "/admin/roles", access=ADMIN, body=GrantIn, response=GrantOut,
            summary="授予角色", tag=TAG)
 async def grant_role(call: Call, body: GrantIn) -> GrantOut:
+    by = call.caller.need_person()
     grant = await call.domain.administration.grant_role(
-        body.person_id, GrantSpec(**body.model_dump(exclude={"person_id"})))
+        body.person_id, GrantSpec(**body.model_dump(exclude={"person_id"})), by)
+    # who got which role, on the trail (the generic entry of a change names no body)
+    await call.domain.audit.append("role_granted", call.now, person_id=by.id, name=by.name,
+                                   to=body.person_id, role=grant.role)
     return GrantOut(id=grant.id, person_id=body.person_id, role=grant.role)
 
 
@@ -148,6 +153,27 @@ class NoticeOut(Model):
     notice_until: datetime | None
     objection: str | None
     objection_ruling: str | None
+
+
+class InNoticeOut(NoticeOut):
+    applicant: str = Field(description="申请人（脱敏）")
+    batch: str
+    objection_ruling_title: str | None = Field(description="异议成立 / 异议不成立")
+
+
+class InNoticeListOut(Model):
+    applications: list[InNoticeOut]
+
+
+@api.route("GET", "/admin/public-notice", access=ADMIN, response=InNoticeListOut,
+           summary="公示中的申请（无考试批次）及其异议，公示先结束的在前", tag=TAG)
+async def in_notice(call: Call) -> InNoticeListOut:
+    texts = call.services.texts
+    return InNoticeListOut(applications=[InNoticeOut(
+        **_notice_out(a).model_dump(), applicant=mask_name(p.name), batch=a.batch.name,
+        objection_ruling_title=texts.render("review/action.j2", action=a.objection_ruling)
+        if a.objection_ruling else None)
+        for a, p in await call.domain.public_notice.listing()])
 
 
 def _notice_out(app: Application) -> NoticeOut:

@@ -9,7 +9,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from miniapp_api.framework import MAX_ID, Api, Call
+from miniapp_api.framework import Api, Call
+from miniapp_api.path_params import MAX_ID
 from miniapp_api.routes.reference import UnitOut, UnitsOut, UnitsQuery, unit_out
 from miniapp_api.schemas import Model
 from models.people import Person, Role

@@ -75,6 +75,7 @@ async def import_out(call: Call, run: RegisterImport) -> ImportOut:
 
 
 @api.route("GET", "/admin/register/template.xlsx", access=ADMIN, response=None, tag=TAG,
+           files=(XLSX,),
            summary="下载专家名册导入模板（表头、示例行和填写说明）")
 async def register_template(call: Call) -> web.Response:
     notes = call.services.texts.render("documents/register_template.j2")

@@ -273,6 +273,7 @@ async def withdraw(call: Call) -> ApplicationOut:
 
 
 @api.route("GET", "/applications/{app_id}/pledge.pdf", access=Access.BOUND, response=None,
+           files=("application/pdf",),
            summary="下载诚信承诺书（已填入本人信息，打印签字后扫描上传）", tag=TAG)
 async def pledge(call: Call) -> web.Response:
     app = await _own(call)
@@ -287,6 +288,7 @@ async def pledge(call: Call) -> web.Response:
 
 
 @api.route("GET", "/applications/{app_id}/review-form.pdf", access=Access.BOUND, response=None,
+           files=("application/pdf",),
            summary="下载申请和资格审查表 PDF（打印锁定后；本人签字、单位盖章后扫描上传）",
            tag=TAG)
 async def review_form(call: Call) -> web.Response:

@@ -4,17 +4,14 @@ results unseal), manual urging, and the dashboard."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
-from models.draws import DrawActivity, InvitationStatus
-from services.draws import fees as expert_fees
+from models.draws import InvitationStatus
 from services.draws.dashboard import dashboard as dashboard_counts
-from services.draws.fees import fees_of
 from services.draws.scope import visible_activities
 from services.draws.seal import CHECKIN_LINK
 from services.draws.urges import MAX_MANUAL_URGES
@@ -104,44 +101,3 @@ async def urge(call: Call, body: UrgeIn) -> UrgeOut:
 async def dashboard(call: Call) -> DashboardOut:
     ids = [a.id for a in await visible_activities(agency(call), call.now)]
     return DashboardOut(**await dashboard_counts(ids, call.now))
-
-
-class FeeIn(Model):
-    amount_yuan: Decimal = Field(ge=0, max_digits=9, decimal_places=2)
-    paid: bool
-
-
-class FeeRowOut(Model):
-    invitation_id: int
-    name: str
-    supplementary: bool
-    amount_yuan: Decimal | None
-    paid: bool
-    recorded_at: datetime | None
-
-
-class FeesOut(Model):
-    experts: list[FeeRowOut]
-
-
-async def fees_out(activity: DrawActivity) -> FeesOut:
-    return FeesOut(experts=[FeeRowOut(
-        invitation_id=r.invitation.id, name=r.name, supplementary=r.invitation.supplementary,
-        amount_yuan=None if r.invitation.fee_fen is None else Decimal(r.invitation.fee_fen) / 100,
-        paid=r.invitation.fee_paid, recorded_at=r.invitation.fee_recorded_at)
-        for r in await fees_of(activity)])
-
-
-@api.route("GET", "/draws/activities/{activity_id}/fees", access=AGENCY, response=FeesOut,
-           summary="专家酬劳支付情况（评标结束后）", tag=TAG)
-async def fees(call: Call) -> FeesOut:
-    return await fees_out(await activity_in_path(call))
-
-
-@api.route("PUT", "/draws/activities/{activity_id}/fees/{invitation_id}", access=AGENCY,
-           body=FeeIn, response=FeesOut, summary="登记一位专家的酬劳与是否已支付", tag=TAG)
-async def record_fee(call: Call, body: FeeIn) -> FeesOut:
-    activity = await activity_in_path(call)
-    await expert_fees.record_fee(activity, call.path_int("invitation_id"),
-                                 int(body.amount_yuan * 100), body.paid, call.now, actor(call))
-    return await fees_out(activity)

@@ -11,13 +11,14 @@ from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
 from models.draws import ActorRole, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
+from services.common.pii import public
 from services.draws.counts import Counts
 from services.draws.notices import notice_contact
 from services.draws.oplog import Actor
 from services.draws.scope import AgencyRole, agency_role, visible_activity
 from services.draws.seal import SEAL_BEFORE
 from services.draws.supplements import supplement_time_default
-from services.draws.views import ActivityFile, activity_file
+from services.draws.views import ActivityFile, activity_file, activity_number
 
 TAG = "专家抽取"
 AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}
@@ -51,6 +52,13 @@ class NoticeOut(Model):
     gather_at: datetime
     contact: str
     notes: str
+    # the parts, as a form edits them
+    city: str = ""
+    district: str = ""
+    street: str = ""
+    room: str = ""
+    contact_name: str = ""
+    contact_phone: str = Field(default="", description="评标地点联系电话（非专家个人信息）")
 
 
 class ConditionOut(Model):
@@ -60,6 +68,9 @@ class ConditionOut(Model):
     regions: list[str]
     main_specialty: str
     alternate_specialty: str | None
+    title_level: str | None = Field(default=None, description="职称等级（及以上）")
+    qualification: str | None = Field(default=None, description="执业资格")
+    industry: str | None = Field(default=None, description="所属行业主管部门")
     planned: int
     pool_hash: str | None = Field(description="候选池摘要（核验时公布，开始抽取前已固定）")
     alt_pool_hash: str | None = Field(description="备选专业候选池摘要")
@@ -75,6 +86,7 @@ class CountsOut(Model):
 
 class ActivityOut(Model):
     id: int
+    number: str = Field(default="", description="活动编号，如 CQSQ00000012")
     project: str
     kind: str = Field(description="normal 抽取 / supplement 补抽 / redraw 重新抽取 / reeval 复评")
     status: str
@@ -84,6 +96,7 @@ class ActivityOut(Model):
     eval_end: datetime
     total: int
     on_site: bool
+    by_calls: bool = Field(default=False, description="复评：以虚拟呼叫逐一通知原专家（而非抽取）")
     submit_reason: str | None
     nonce: str | None  # the handler's, mixed into the committed seed at the start
     evidence: list[EvidenceOut]
@@ -124,7 +137,10 @@ def counts_out(counts: Counts) -> CountsOut:
 
 
 async def display_status(call: Call, activity: DrawActivity) -> str:
-    """The status a person reads: 待补抽 for an ended draw with an uncovered absence."""
+    """The status a person reads: 待补抽 for an ended draw with an uncovered absence,
+    复评通知中 for a re-evaluation being called."""
+    if activity.by_calls and activity.status == DrawStatus.DRAWING:
+        return "recalling"
     waiting = await call.domain.draw_followups.awaiting_supplement([activity], call.now)
     return "awaiting_supplement" if activity.id in waiting else activity.status
 
@@ -134,11 +150,13 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
     """The activity as the agency sees it (`file`: already read with it)."""
     f = file or await activity_file(activity)
     return ActivityOut(
-        id=activity.id, project=f.project.name, kind=activity.kind, status=activity.status,
+        id=activity.id, number=activity_number(activity.id), project=f.project.name,
+        kind=activity.kind, status=activity.status,
         status_title=call.services.texts.word("draw_status", await display_status(
             call, activity)),
         bid_open_at=activity.bid_open_at, eval_start=activity.eval_start,
         eval_end=activity.eval_end, total=activity.total, on_site=activity.on_site,
+        by_calls=activity.by_calls,
         submit_reason=activity.submit_reason, nonce=activity.nonce,
         evidence=[evidence_out(e) for e in f.evidence],
         avoid_drawn=activity.avoid_drawn, avoid_activity_ids=activity.avoid_activity_ids,
@@ -151,10 +169,16 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         avoidances=[AvoidanceOut(id=a.id, kind=a.kind, name=a.name, fixed=a.fixed,
                                  reason=a.reason) for a in f.avoidances],
         notices=[NoticeOut(id=n.id, venue=n.venue, address=n.address, gather_at=n.gather_at,
-                           contact=notice_contact(n), notes=n.notes) for n in f.notices],
+                           contact=notice_contact(n), notes=n.notes, city=n.city,
+                           district=n.district, street=n.street, room=n.room,
+                           contact_name=n.contact_name,
+                           contact_phone=public(n.contact_phone))
+                 for n in f.notices],
         conditions=[ConditionOut(id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
                                  regions=c.regions, main_specialty=c.main_specialty,
-                                 alternate_specialty=c.alternate_specialty, planned=c.planned,
+                                 alternate_specialty=c.alternate_specialty,
+                                 title_level=c.title_level, qualification=c.qualification,
+                                 industry=c.industry, planned=c.planned,
                                  pool_hash=c.pool_hash, alt_pool_hash=c.alt_pool_hash)
                     for c in f.conditions],
         counts=counts_out(f.counts))

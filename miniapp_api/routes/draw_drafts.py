@@ -63,6 +63,9 @@ class NoticeEdit(Model):
     notes: str | None = Field(default=None, max_length=200)
 
 
+CLEARABLE = ("alternate_specialty", "title_level", "qualification", "industry")
+
+
 class ConditionEdit(Model):
     notice_id: int | None = None
     region_mode: str | None = None
@@ -162,8 +165,10 @@ async def delete_notice(call: Call) -> ActivityOut:
            body=ConditionEdit, response=ActivityOut, summary="修改抽取条件", tag=TAG)
 async def edit_condition(call: Call, body: ConditionEdit) -> ActivityOut:
     activity = await activity_in_path(call)
-    await drafts.update_condition(activity, call.path_int("condition_id"),
-                                  body.model_dump(exclude_none=True))
+    # a null clears what may be empty (备选专业, 职称, 执业资格, 行业); left out, it stays
+    values = {k: v for k, v in body.model_dump(exclude_unset=True).items()
+              if v is not None or k in CLEARABLE}
+    await drafts.update_condition(activity, call.path_int("condition_id"), values)
     return await activity_out(call, activity)
 
 

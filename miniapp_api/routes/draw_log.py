@@ -4,14 +4,18 @@ any."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+
+from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, activity_in_path
 from miniapp_api.schemas import Model
-from models.draws import DrawActivity
-from models.people import Role
+from models.draws import DrawActivity, DrawStatus
+from models.people import Agency, Role
+from services.common.clock import CHINA
+from services.draws.counts import draw_counts
 from services.draws.family import root_of
 from services.draws.oplog import log_of
 from services.draws.scope import any_activity, verifiable_activity
@@ -68,3 +72,50 @@ async def verifier_log(call: Call) -> LogOut:
            summary="抽取活动的操作记录（管理员）", tag=TAG)
 async def admin_log(call: Call) -> LogOut:
     return await log_out(call, await any_activity(call.path_int("activity_id")))
+
+
+class DayQuery(Model):
+    day: date | None = Field(default=None, description="评标日期（中国时间），默认今天")
+
+
+class DayDrawOut(Model):
+    id: int
+    project: str
+    agency: str
+    kind: str
+    status: str
+    status_title: str
+    eval_start: datetime
+    planned: int
+    confirmed: int
+
+
+class DayDrawsOut(Model):
+    day: date
+    draws: list[DayDrawOut]
+
+
+@api.route("GET", "/admin/draws", access={Role.ADMIN}, query=DayQuery, response=DayDrawsOut,
+           summary="某日（默认今天）评标的全部抽取活动：状态与人数（管理员）", tag=TAG)
+async def day_draws(call: Call, query: DayQuery) -> DayDrawsOut:
+    day = query.day or call.now.astimezone(CHINA).date()
+    # in UTC, as every stored time (SQLite compares the text: a +08:00 bound would drop the
+    # evaluations between 00:00 and 08:00 China time, whose UTC date is the day before)
+    start = datetime.combine(day, time(0), CHINA).astimezone(UTC)
+    found = await DrawActivity.filter(
+        eval_start__gte=start, eval_start__lt=start + timedelta(days=1)).exclude(
+        status=DrawStatus.CANCELLED).order_by("eval_start", "id").limit(500).prefetch_related(
+        "project")
+    agencies = dict(await Agency.filter(id__in={a.agency_id for a in found}).values_list(
+        "id", "name"))
+    texts = call.services.texts
+    out = []
+    for a in found:
+        counts = await draw_counts(a.id)
+        out.append(DayDrawOut(
+            id=a.id, project=a.project.name, agency=str(agencies.get(a.agency_id, "")),
+            kind=texts.render("console/activity_kind.j2", kind=a.kind).strip(),
+            status=a.status, status_title=texts.word("draw_status", a.status),
+            eval_start=a.eval_start,
+            planned=counts.planned, confirmed=counts.confirmed))
+    return DayDrawsOut(day=day, draws=out)

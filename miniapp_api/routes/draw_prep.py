@@ -5,11 +5,12 @@ created; the legal person sees all of its agency's."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.path_params import MAX_ID
 from miniapp_api.routes.draw_common import (
     AGENCY,
     TAG,
@@ -23,9 +24,16 @@ from miniapp_api.routes.draw_common import (
     evidence_out,
 )
 from miniapp_api.schemas import Model, Ok
+from services.common.clock import CHINA
 from services.draws.evidence import attach, remove, require_evidence_size
 from services.draws.scope import agency_project
-from services.draws.views import visible_file, visible_summaries
+from services.draws.views import (
+    ActivityFilter,
+    activity_number,
+    number_in,
+    visible_file,
+    visible_summaries,
+)
 
 api = Api()
 
@@ -50,6 +58,7 @@ class ActivitySummaryOut(Model):
     """An activity in a list: what it is and how far it got (its details: GET one)."""
 
     id: int
+    number: str = Field(default="", description="活动编号，如 CQSQ00000012")
     project: str
     status: str
     status_title: str
@@ -64,10 +73,21 @@ class ActivitySummaryOut(Model):
 
 class ActivitiesOut(Model):
     activities: list[ActivitySummaryOut]
+    next_before: int | None = Field(default=None, description="还有更早的：下一页的 before")
 
 
 class ActivitiesQuery(Model):
     limit: int = Field(default=50, ge=1, le=200, description="最多返回多少个（最新在前）")
+    q: str = Field(default="", max_length=64, description="项目名称、项目编号或活动编号")
+    status: str | None = Field(default=None, pattern="^[a-z_]{2,16}$",
+                               description="draft / submitted / verified / refused / drawing / "
+                                           "paused / ended / withdrawn / cancelled")
+    kind: str | None = Field(default=None, pattern="^(normal|redraw|reeval|supplement)$")
+    region: str | None = Field(default=None, pattern=r"^\d{2,6}$", description="项目所在地代码")
+    eval_from: date | None = Field(default=None, description="评标日期起（中国时间）")
+    eval_until: date | None = Field(default=None, description="评标日期止（含当日）")
+    before: int | None = Field(default=None, ge=1, le=MAX_ID,
+                               description="下一页：上一页的 next_before")
 
 
 class AvoidanceIn(Model):
@@ -125,14 +145,25 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            response=ActivitiesOut,
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
-    listed = await visible_summaries(agency(call), query.limit, call.now)
+    def day(d: date) -> datetime:  # in UTC, as stored (SQLite compares the text)
+        return datetime.combine(d, time(0), CHINA).astimezone(UTC)
+
+    narrowed = ActivityFilter(
+        words=query.q.strip(), number=number_in(query.q), status=query.status,
+        kind=query.kind, region=query.region,
+        eval_from=day(query.eval_from) if query.eval_from else None,
+        eval_until=day(query.eval_until) + timedelta(days=1) if query.eval_until else None,
+        before=query.before)
+    listed = await visible_summaries(agency(call), query.limit + 1, call.now, narrowed)
+    more, listed = len(listed) > query.limit, listed[:query.limit]
     texts = call.services.texts
     waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
-            {**a.__dict__, "status_title": texts.word(
+            {**a.__dict__, "number": activity_number(a.id), "status_title": texts.word(
                 "draw_status", "awaiting_supplement" if a.id in waiting else a.status)},
-            from_attributes=True) for a in listed])
+            from_attributes=True) for a in listed],
+        next_before=listed[-1].id if more and listed else None)
 
 
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,

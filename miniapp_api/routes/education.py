@@ -14,6 +14,7 @@ from models.education import Course, Enrollment
 from models.people import Role
 from services.applicants.applications import window_text
 from services.common.errors import Conflict
+from services.education.course_rows import course_rows
 
 api = Api()
 TAG = "继续教育"
@@ -174,3 +175,33 @@ async def add_test(call: Call, body: CourseTestIn) -> CourseTestOut:
         **body.model_dump(exclude={"questions"}),
         "questions": [q.model_dump() for q in body.questions]})
     return CourseTestOut(id=exam.id, opens_at=exam.opens_at, closes_at=exam.closes_at)
+
+
+class CourseRowOut(Model):
+    id: int
+    title: str
+    year: int
+    hours: int
+    study_from: datetime
+    study_until: datetime
+    fee_yuan: float
+    lessons: list[str] = Field(description="课时（按顺序）：标题")
+    test: str | None = Field(description="课程考试的名称（未安排时为空）")
+    enrolled: int
+    paid: int
+    completed: int
+
+
+class CourseListOut(Model):
+    courses: list[CourseRowOut]
+
+
+@api.route("GET", "/admin/courses", access=ADMIN, response=CourseListOut,
+           summary="继续教育课程：课时、考试和报名、缴费、合格人数", tag=TAG)
+async def course_list(call: Call) -> CourseListOut:
+    rows = await course_rows()
+    return CourseListOut(courses=[CourseRowOut(
+        id=c.id, title=c.title, year=c.year, hours=c.hours, study_from=c.study_from,
+        study_until=c.study_until, fee_yuan=c.fee_fen / 100, lessons=lessons, test=test,
+        enrolled=enrolled, paid=paid, completed=completed)
+        for c, lessons, test, (enrolled, paid, completed) in rows])

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -14,8 +13,6 @@ from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
 from models.experts import Unavailability
 from models.people import Role
-from services.common.clock import CHINA
-from services.draws import fees as expert_fees
 from services.people.schedule import (
     add_unavailability,
     deregister,
@@ -97,25 +94,3 @@ async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
     if call.caller.token:
         await call.services.sessions.drop(call.caller.token)
     return Ok(message="已注销。感谢您对评标工作的支持。")
-
-
-class MyFeeOut(Model):
-    eval_day: date
-    venue: str
-    amount_yuan: Decimal | None
-    paid: bool
-    recorded_at: datetime | None
-
-
-class MyFeesOut(Model):
-    fees: list[MyFeeOut]
-
-
-@api.route("GET", "/expert/fees", access=EXPERT, response=MyFeesOut,
-           summary="我的评标酬劳（代理机构登记的金额与支付情况）", tag=TAG)
-async def my_fees(call: Call) -> MyFeesOut:
-    return MyFeesOut(fees=[MyFeeOut(
-        eval_day=f.notice.gather_at.astimezone(CHINA).date(), venue=f.notice.venue,
-        amount_yuan=None if f.invitation.fee_fen is None else Decimal(f.invitation.fee_fen) / 100,
-        paid=f.invitation.fee_paid, recorded_at=f.invitation.fee_recorded_at)
-        for f in await expert_fees.my_fees(call.caller.need_person().id)])

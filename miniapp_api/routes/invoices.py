@@ -10,7 +10,9 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
+from models.payments import EInvoice, Payable
 from models.people import Role
+from services.common.errors import NotFound
 from services.payments.invoices import InvoiceRow
 
 api = Api()
@@ -28,6 +30,14 @@ class InvoiceOut(Model):
     email: str = Field(description="电子发票的接收邮箱")
     requested_at: datetime
     invoice_no: str | None
+    state: str | None = Field(default=None, description=(
+        "电子发票：issuing 开具中 / issued 已开具 / failed 开具失败 / reversing 冲红中 / "
+        "reversed 已冲红；为空表示未通过接口开具"))
+    state_title: str = Field(default="", description="状态（中文）")
+    error: str | None = Field(default=None, description="最近一次失败的原因")
+    emailed_at: datetime | None = Field(default=None, description="邮件服务器接收发票邮件的时间")
+    file_type: str | None = Field(default=None, description="pdf / ofd：已保存的发票文件")
+    red_no: str | None = Field(default=None, description="红字发票号码")
 
 
 class InvoicesOut(Model):
@@ -42,10 +52,28 @@ class InvoiceIn(Model):
     invoice_no: str = Field(min_length=4, max_length=64, description="发票号码或电子发票号")
 
 
-def _out(r: InvoiceRow) -> InvoiceOut:
+class IssueManyIn(Model):
+    payable_ids: list[int] = Field(min_length=1, max_length=200, description="要开具的缴费编号")
+
+
+class IssuedManyOut(Model):
+    asked: int = Field(description="已提交开具的张数")
+    refused: dict[str, str] = Field(description="未能提交的：缴费编号 → 原因")
+
+
+class ReverseIn(Model):
+    reason: str = Field(pattern="^(SALES_RETURN|SERVICE_SUSPENSION|ISSUE_ERROR|SALES_DISCOUNT)$",
+                        description="冲红原因：SALES_RETURN 销货退回（退款）/ SERVICE_SUSPENSION "
+                                    "服务中止 / ISSUE_ERROR 开票有误 / SALES_DISCOUNT 销售折让")
+
+
+def _out(r: InvoiceRow, call: Call | None = None) -> InvoiceOut:
+    title = call.services.texts.word("fapiao_state", r.state) if call and r.state else ""
     return InvoiceOut(payable_id=r.payable_id, title=r.title, amount_yuan=r.amount,
                       paid_at=r.paid_at, order_no=r.order_no, payer=r.payer, email=r.email,
-                      requested_at=r.requested_at, invoice_no=r.invoice_no)
+                      requested_at=r.requested_at, invoice_no=r.invoice_no, state=r.state,
+                      state_title=title, error=r.error, emailed_at=r.emailed_at,
+                      file_type=r.file_type, red_no=r.red_no)
 
 
 @api.route("GET", "/admin/invoices", access=FINANCE, query=InvoicesQuery,
@@ -53,10 +81,11 @@ def _out(r: InvoiceRow) -> InvoiceOut:
            tag=TAG)
 async def invoice_list(call: Call, query: InvoicesQuery) -> InvoicesOut:
     rows = await call.domain.invoices.requests(issued=query.issued)
-    return InvoicesOut(invoices=[_out(r) for r in rows])
+    return InvoicesOut(invoices=[_out(r, call) for r in rows])
 
 
 @api.route("GET", "/admin/invoices.csv", access=FINANCE, query=InvoicesQuery, response=None,
+           files=("text/csv",),
            summary="导出发票申请（CSV，Excel 可直接打开）", tag=TAG)
 async def invoice_export(call: Call, query: InvoicesQuery) -> web.Response:
     invoices = call.domain.invoices
@@ -67,9 +96,54 @@ async def invoice_export(call: Call, query: InvoicesQuery) -> web.Response:
 
 
 @api.route("POST", "/admin/invoices/{payable_id}", access=FINANCE, body=InvoiceIn,
-           response=InvoiceOut, summary="登记已开具的发票号码（缴费人会收到通知）", tag=TAG)
+           response=InvoiceOut, tag=TAG,
+           summary="登记已开具的发票号码（缴费人会收到通知）")
 async def invoice_record(call: Call, body: InvoiceIn) -> InvoiceOut:
     invoices = call.domain.invoices
     payable = await invoices.record(call.path_int("payable_id"), body.invoice_no, call.now)
     (row,) = await invoices.rows([payable])
-    return _out(row)
+    return _out(row, call)
+
+
+async def _row(call: Call, payable_id: int) -> InvoiceOut:
+    (row,) = await call.domain.invoices.rows([await Payable.get(id=payable_id)])
+    return _out(row, call)
+
+
+@api.route("POST", "/admin/invoices/{payable_id}/issue", access=FINANCE, response=InvoiceOut,
+           tag=TAG, summary="通过微信支付电子发票接口开具（之后保存文件、发邮件并通知缴费人）")
+async def invoice_issue(call: Call) -> InvoiceOut:
+    item = await call.domain.einvoices.issue(call.path_int("payable_id"), call.now)
+    return await _row(call, item.payable_id)
+
+
+@api.route("POST", "/admin/invoices/issue", access=FINANCE, body=IssueManyIn,
+           response=IssuedManyOut, tag=TAG,
+           summary="批量开具电子发票（逐张提交，一张失败不影响其余）")
+async def invoice_issue_many(call: Call, body: IssueManyIn) -> IssuedManyOut:
+    asked, refused = await call.domain.einvoices.issue_many(body.payable_ids, call.now)
+    texts = call.services.texts
+    return IssuedManyOut(asked=asked, refused={str(payable_id): texts.error(exc)
+                                               for payable_id, exc in refused})
+
+
+@api.route("POST", "/admin/invoices/{payable_id}/reverse", access=FINANCE, body=ReverseIn,
+           response=InvoiceOut, tag=TAG,
+           summary="冲红电子发票（退款后开具红字发票，缴费人会收到通知）")
+async def invoice_reverse(call: Call, body: ReverseIn) -> InvoiceOut:
+    item = await call.domain.einvoices.reverse(call.path_int("payable_id"), body.reason,
+                                               call.now)
+    return await _row(call, item.payable_id)
+
+
+@api.route("GET", "/admin/invoices/{payable_id}/file", access=FINANCE, response=None,
+           files=("application/pdf", "application/ofd"),
+           summary="下载已开具的电子发票文件", tag=TAG)
+async def invoice_download(call: Call) -> web.Response:
+    item = await EInvoice.get_or_none(payable_id=call.path_int("payable_id"))
+    if item is None or item.file_key is None:
+        raise NotFound("invoice.not_found")
+    body = await call.domain.files.get(item.file_key)
+    kind = "application/pdf" if item.file_type == "pdf" else "application/ofd"
+    return web.Response(body=body, content_type=kind, headers={
+        "Content-Disposition": f'attachment; filename="fapiao-{item.number}.{item.file_type}"'})

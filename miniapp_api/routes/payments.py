@@ -100,3 +100,32 @@ async def orders(call: Call) -> OrdersOut:
     person = call.caller.need_person()
     rows = await call.domain.payments.orders_of(person.id)
     return OrdersOut(orders=[OrderOut(**row) for row in rows])
+
+
+class MyInvoiceOut(Model):
+    payable_id: int
+    title: str
+    amount: str = Field(description="金额，如 200.00元")
+    state: str = Field(description="issuing 开具中 / issued 已开具 / failed 开具失败 / "
+                                   "reversing 冲红中 / reversed 已冲红")
+    state_title: str
+    number: str | None = Field(description="发票号码")
+    red_number: str | None = Field(description="红字发票号码（冲红后）")
+    issued_at: datetime | None
+    url: str | None = Field(description="发票文件（PDF/OFD）的下载地址，30天内有效")
+
+
+class MyInvoicesOut(Model):
+    invoices: list[MyInvoiceOut]
+
+
+@api.route("GET", "/payments/invoices", access=Access.BOUND, response=MyInvoicesOut,
+           summary="我的电子发票（含下载地址）", tag=TAG)
+async def my_invoices(call: Call) -> MyInvoicesOut:
+    person = call.caller.need_person()
+    texts = call.services.texts
+    rows = await call.domain.einvoices.of_person(person.id, call.now)
+    return MyInvoicesOut(invoices=[MyInvoiceOut(
+        payable_id=r.payable_id, title=r.title, amount=r.amount, state=r.state,
+        state_title=texts.word("fapiao_state", r.state), number=r.number,
+        red_number=r.red_number, issued_at=r.issued_at, url=r.link) for r in rows])

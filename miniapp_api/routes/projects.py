@@ -50,6 +50,9 @@ class ProjectOut(Model):
     number: str
     tenderer_name: str
     sections: list[SectionOut]
+    kind: str = ""
+    region: str = Field(default="", description="项目所在地（地区代码）")
+    tenderer_credit_code: str = ""
 
 
 class ProjectsOut(Model):
@@ -58,7 +61,8 @@ class ProjectsOut(Model):
 
 def project_out(project: Project, sections: list[Section]) -> ProjectOut:
     return ProjectOut(id=project.id, name=project.name, number=project.number,
-                      tenderer_name=project.tenderer_name,
+                      tenderer_name=project.tenderer_name, kind=project.kind,
+                      region=project.region, tenderer_credit_code=project.tenderer_credit_code,
                       sections=[SectionOut(id=s.id, number=s.number, name=s.name,
                                            drawn=s.activity_id is not None) for s in sections])
 

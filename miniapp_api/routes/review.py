@@ -3,6 +3,7 @@ decisions (approve / return per item / reject)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
 
 from aiohttp import web
@@ -11,7 +12,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
-from models.people import Role
+from models.people import Person, Role
 from services.applicants.review_scope import stages
 from services.common.pii import mask_phone
 
@@ -28,7 +29,8 @@ class QueueItem(Model):
     region: str | None
     industry: str | None
     stage: str
-    submitted_at: str | None
+    submitted_at: datetime | None
+    review_until: datetime | None = Field(default=None, description="批次审核截止")
 
 
 class QueueOut(Model):
@@ -50,19 +52,21 @@ async def queue(call: Call) -> QueueOut:
     return QueueOut(applications=[QueueItem(
         id=a.id, batch=a.batch.name, applicant=person.name, phone=mask_phone(person.phone),
         region=a.region, industry=a.industry, stage=stages(a.batch)[a.stage].title,
-        submitted_at=a.submitted_at.isoformat() if a.submitted_at else None)
+        submitted_at=a.submitted_at, review_until=a.batch.review_until)
         for a, person in entries])
 
 
 @api.route("GET", "/review/applications/{app_id}", access=REVIEWER, response=ApplicationOut,
            summary="审核：查看申请（仅限本人范围内的当前环节）", tag=TAG)
 async def view(call: Call) -> ApplicationOut:
-    app = await call.domain.review.reviewable(call.path_int("app_id"), call.caller.grants)
+    app = await call.domain.review.readable(call.path_int("app_id"), call.caller.grants,
+                                            call.caller.need_person().id)
     return await application_out(call, app)
 
 
 @api.route("GET", "/review/applications/{app_id}/attachments/{attachment_id}",
-           access=REVIEWER, summary="审核：下载附件", tag=TAG)
+           access=REVIEWER, summary="审核：下载附件", tag=TAG,
+           files=("application/pdf", "image/jpeg", "image/png"))
 async def attachment(call: Call) -> web.Response:
     app = await call.domain.review.reviewable(call.path_int("app_id"), call.caller.grants)
     item, data = await call.domain.applications.attachment_file(
@@ -79,3 +83,33 @@ async def decide(call: Call, body: DecisionIn) -> ApplicationOut:
         call.now, reason=body.reason, items=body.items, admitted=body.admitted)
     await app.fetch_related("batch")
     return await application_out(call, app)
+
+
+class DecidedOut(Model):
+    application_id: int
+    batch: str
+    applicant: str
+    stage: str | None
+    action: str
+    title: str = Field(description="审核通过 / 退回修改 / 审核不通过")
+    reason: str | None
+    at: datetime
+    status_title: str = Field(description="申请现在的状态")
+
+
+class DecidedListOut(Model):
+    decisions: list[DecidedOut]
+
+
+@api.route("GET", "/review/history", access=REVIEWER, response=DecidedListOut,
+           summary="我的审核记录（最近200条，最新在前）及申请现在的状态", tag=TAG)
+async def history(call: Call) -> DecidedListOut:
+    texts = call.services.texts
+    rows = await call.domain.review.decided_by(call.caller.need_person().id)
+    names = dict(await Person.filter(id__in={a.person_id for _, a in rows}).values_list(
+        "id", "name"))
+    return DecidedListOut(decisions=[DecidedOut(
+        application_id=a.id, batch=a.batch.name, applicant=str(names.get(a.person_id, "")),
+        stage=e.stage_title, action=e.action,
+        title=texts.render("review/action.j2", action=e.action).strip(), reason=e.reason,
+        at=e.at, status_title=texts.word("application_status", a.status)) for e, a in rows])

@@ -14,7 +14,7 @@ from miniapp_api.routes.draw_common import EvidenceOut, actor, evidence_out
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
 from models.people import Role
-from services.draws.evidence import evidence_file, evidence_of
+from services.draws.evidence import EVIDENCE_TYPES, evidence_file, evidence_of
 from services.draws.scope import decided_in_scope, verifiable_activity, waiting_verification
 
 api = Api()
@@ -114,7 +114,8 @@ async def history(call: Call) -> HistoryOut:
 
 
 @api.route("GET", "/verify/activities/{activity_id}/evidence/{evidence_id}",
-           access=VERIFIER, response=None, summary="下载申请附件", tag=TAG)
+           access=VERIFIER, response=None, summary="下载申请附件", tag=TAG,
+           files=tuple(sorted(EVIDENCE_TYPES)))
 async def download_evidence(call: Call) -> web.Response:
     activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
     item, data = await evidence_file(call.domain.files, activity,

@@ -188,13 +188,15 @@ function renderItem(item) {
   div.className = "item";
   div.dataset.testid = "inbox-" + item.kind;
   const names = { custom_text: "客服消息", custom_image: "客服图片", template: "模板消息",
-                  subscribe: "订阅消息", sms: "短信", voice: "来电" };
+                  subscribe: "订阅消息", sms: "短信", voice: "来电", privacy_call: "虚拟号码来电",
+                  mail: "邮件" };
   const tag = document.createElement("span");
   tag.className = "tag " + item.kind;
   tag.textContent = names[item.kind] || item.kind;
   div.appendChild(tag);
   const when = document.createElement("small");
-  when.textContent = new Date(item.at * 1000).toLocaleTimeString();
+  // China time, whatever the time zone of the machine that opens the simulator
+  when.textContent = new Date(item.at * 1000).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
   div.appendChild(when);
   if (item.fields) {
     const dl = document.createElement("dl");
@@ -214,6 +216,12 @@ function renderItem(item) {
   }
   if (item.kind === "voice") div.appendChild(keypad(item.seq));
   if (item.kind === "sms") div.appendChild(smsReply(item.seq));
+  for (const file of item.files || []) {  // a mail's attachments
+    const a = document.createElement("a");
+    a.href = file.url; a.textContent = "附件：" + file.name; a.download = file.name;
+    a.dataset.testid = "mail-file"; a.style.display = "block";
+    div.appendChild(a);
+  }
   $("#inbox").prepend(div);
   if (item.kind === "custom_text") bubble("bot", item.text, "pushed");
 }
@@ -272,6 +280,43 @@ async function loadPayOrders() {
   }
 }
 setInterval(loadPayOrders, 2000);
+
+function callButton(label, testid, action) {
+  const button = document.createElement("button");
+  button.textContent = label; button.type = "button"; button.dataset.testid = testid;
+  button.addEventListener("click", async () => {
+    await action().catch((err) => bubble("note", "出错了：" + err.message));
+    loadPrivacy();
+  });
+  return button;
+}
+
+async function loadPrivacy() {
+  const list = $("#privacy");
+  const rows = await api("privacy/bindings").catch(() => []);
+  list.innerHTML = "";
+  for (const b of rows) {
+    const li = document.createElement("li");
+    const info = document.createElement("span");
+    info.textContent = "虚拟号 " + b.middle_number + "：工作人员 " + b.staff + " ⇄ 专家 " + b.expert +
+      "（" + Math.max(1, Math.round(b.expires_in / 60)) + " 分钟后解绑）";
+    li.append(info,
+      callButton("工作人员拨打", "dial-staff-" + b.subs_id,
+                 () => api("privacy/dial", { subs_id: b.subs_id, side: "staff" })),
+      callButton("专家回拨", "dial-expert-" + b.subs_id,
+                 () => api("privacy/dial", { subs_id: b.subs_id, side: "expert" })));
+    for (const c of b.calls) {
+      const line = document.createElement("div");
+      line.textContent = (c.from_staff ? "工作人员 → 专家" : "专家 → 工作人员") + (c.answered ? "：通话中" : "：响铃中");
+      if (!c.answered) line.append(callButton("接听", "answer-" + c.call_id, () => api("privacy/answer", { call_id: c.call_id })));
+      line.append(callButton("挂断", "hang-up-" + c.call_id, () => api("privacy/hang-up", { call_id: c.call_id, seconds: 95 })));
+      li.append(line);
+    }
+    list.appendChild(li);
+  }
+}
+setInterval(loadPrivacy, 2000);
+loadPrivacy();
 
 $("#demo-draw").addEventListener("click", async () => {
   await api("demo-draw", {}).then(

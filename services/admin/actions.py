@@ -1,5 +1,7 @@
-"""What administrators do: find people, record people (such as migrated experts), grant
-roles with their scope, open batches, schedule a batch's exam."""
+"""What the system administrator does: find people, record people (such as migrated
+experts), grant roles with their scope, open batches, schedule a batch's exam. Grants keep
+the three administrators apart (GB/T 22239-2019 level 3, 三权分立): nobody grants themselves
+a role, and nobody holds two of system, security and audit administrator."""
 
 from __future__ import annotations
 
@@ -7,11 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+from tortoise.transactions import in_transaction
 
 from models.applications import Application, AppStatus, Batch
 from models.exams import Exam
-from models.people import Agency, Person, Role, RoleGrant
-from services.common.errors import BadInput, NotFound
+from models.people import ADMINISTRATORS, Agency, Person, Role, RoleGrant
+from services.common.errors import BadInput, NotAllowed, NotFound
 from services.education.exams import Exams
 from services.people.persons import People
 from services.reference.units import remember
@@ -45,15 +48,31 @@ class Administration:
             return await self.people.by_phone(phone)
         raise BadInput("admin.find_key")
 
-    @staticmethod
-    async def grant_role(person_id: int, spec: GrantSpec) -> RoleGrant:
+    async def grant_role(self, person_id: int, spec: GrantSpec, by: Person) -> RoleGrant:
+        """The role granted by `by` (never to themselves); an administrator role only to a
+        person who holds none of the other two, checked under the person's row lock."""
         try:
             role = Role(spec.role)
         except ValueError:
             raise BadInput("admin.unknown_role", role=spec.role) from None
-        person = await Person.get_or_none(id=person_id)
-        if person is None:
-            raise NotFound("admin.no_person")
+        if person_id == by.id:
+            raise NotAllowed("admin.grant_yourself")
+        async with in_transaction():
+            person = await Person.select_for_update().get_or_none(id=person_id)
+            if person is None:
+                raise NotFound("admin.no_person")
+            if role in ADMINISTRATORS:
+                now = datetime.now(UTC)  # a grant that starts later counts too
+                held = {g.role for g in await RoleGrant.filter(
+                    person_id=person.id, revoked_at=None, role__in=ADMINISTRATORS - {role})
+                    if g.valid_until is None or g.valid_until > now}
+                if held:
+                    raise NotAllowed("admin.administrators_apart", name=person.name,
+                                     held=sorted(held)[0], role=role.value)
+            return await self._grant(person, role, spec)
+
+    @staticmethod
+    async def _grant(person: Person, role: Role, spec: GrantSpec) -> RoleGrant:
         agency = None
         if role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER):
             if not spec.agency_credit_code:

@@ -1,7 +1,9 @@
 """What the administrator's desk reads: every batch with its windows and
 how many applications stand where, the notifications that failed or died with their last
 error, and the payment orders with their reconciliation state — each in a fixed number of
-queries, whatever the number of rows."""
+queries, whatever the number of rows. The overview and the long lists take the connection of
+reads that can lag (`db`: the replica when fit, services/common/replica.py); the stuck
+notifications (resent from that page) and the payment orders read the primary."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Count
 
 from models.applications import Application, Batch, ReviewAction
@@ -29,15 +32,14 @@ class BatchView:
     applications: Counter[str]  # by status
 
 
-async def batches() -> list[BatchView]:
-    rows = await Batch.all().order_by("-apply_from").limit(LIMIT)
+async def batches(db: BaseDBAsyncClient | None = None) -> list[BatchView]:
+    rows = await Batch.all().order_by("-apply_from").limit(LIMIT).using_db(db)
     ids = [b.id for b in rows]
-    exams = {e.batch_id: e for e in await Exam.filter(batch_id__in=ids).order_by("id")}
+    exams = {e.batch_id: e for e in await Exam.filter(batch_id__in=ids).order_by("id"
+                                                                                ).using_db(db)}
     counted: dict[int, Counter[str]] = {i: Counter() for i in ids}
-    for row in await Application.filter(batch_id__in=ids).group_by("batch_id", "status"
-                                                                   ).annotate(n=Count("id")
-                                                                              ).values(
-            "batch_id", "status", "n"):
+    for row in await Application.filter(batch_id__in=ids).using_db(db).group_by(
+            "batch_id", "status").annotate(n=Count("id")).values("batch_id", "status", "n"):
         counted[int(row["batch_id"])][str(row["status"])] = int(row["n"])
     return [BatchView(b, exams.get(b.id), counted[b.id]) for b in rows]
 
@@ -72,31 +74,35 @@ def next_cursor(rows: list[Any], limit: int) -> int | None:
     return int(rows[-1].id) if len(rows) == limit else None
 
 
-async def experts_page(after: int, limit: int
+async def experts_page(after: int, limit: int, db: BaseDBAsyncClient | None = None
                        ) -> tuple[list[tuple[ExpertProfile, Person, list[str]]], int | None]:
     """The expert register, by id after `after` (keyset paging: an export of 50,000 reads
     it in pages), each with its person and its specialty codes (首选 first); and the next
     page's cursor."""
-    rows = await ExpertProfile.filter(id__gt=after).order_by("id").limit(limit)
-    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+    rows = await ExpertProfile.filter(id__gt=after).order_by("id").limit(limit).using_db(db)
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows]
+                                                   ).using_db(db)}
     codes: dict[int, list[str]] = {r.id: [] for r in rows}
-    for s in await ExpertSpecialty.filter(expert_id__in=list(codes)).order_by("-is_primary",
-                                                                               "id"):
+    for s in await ExpertSpecialty.filter(expert_id__in=list(codes)).order_by(
+            "-is_primary", "id").using_db(db):
         codes[s.expert_id].append(s.code)
     return ([(r, people[r.person_id], codes[r.id]) for r in rows if r.person_id in people],
             next_cursor(rows, limit))
 
 
-async def applications_page(batch_id: int, after: int, limit: int
+async def applications_page(batch_id: int, after: int, limit: int,
+                            db: BaseDBAsyncClient | None = None
                             ) -> tuple[list[tuple[Application, Person, ReviewAction | None]],
                                        int | None]:
     """A batch's applications by id after `after`, each with its applicant and the last
     step of its review log; and the next page's cursor."""
-    apps = await Application.filter(batch_id=batch_id, id__gt=after).order_by("id").limit(limit)
-    people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps])}
+    apps = await Application.filter(batch_id=batch_id, id__gt=after).order_by("id").limit(
+        limit).using_db(db)
+    people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps]
+                                                   ).using_db(db)}
     last: dict[int, ReviewAction] = {}
     for step in await ReviewAction.filter(application_id__in=[a.id for a in apps]
-                                          ).order_by("id"):
+                                          ).order_by("id").using_db(db):
         last[step.application_id] = step
     return ([(a, people[a.person_id], last.get(a.id)) for a in apps if a.person_id in people],
             next_cursor(apps, limit))

@@ -85,6 +85,14 @@ class PublicNotice:
             await _log(app, actor, SUSTAINED if sustained else DISMISSED, note.strip())
         return app
 
+    @staticmethod
+    async def listing(limit: int = 200) -> list[tuple[Application, Person]]:
+        """The applications in their notice (公示), the soonest to end first, with who."""
+        apps = await Application.filter(status=AppStatus.IN_NOTICE).order_by(
+            "notice_until", "id").limit(limit).prefetch_related("batch")
+        people = {p.id: p for p in await Person.filter(id__in={a.person_id for a in apps})}
+        return [(a, people[a.person_id]) for a in apps]
+
     async def close_due(self, now: datetime) -> int:
         """Notices that ended with no objection standing: formal experts, each told."""
         made = 0

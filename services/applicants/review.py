@@ -33,6 +33,8 @@ from services.notifications.outbox import Outbox
 from services.people.experts import apply_to_profile
 from services.reference.catalogue import catalogue_of
 
+DECISIONS = ("approve", "return", "reject")  # a reviewer's own steps in the log
+
 
 def describe_items(items: list[str], version: int | None) -> str:
     """The returned items in words (a specialty by its name in the application's catalogue,
@@ -95,6 +97,29 @@ class Review:
                                                         for g in grants):
             raise NotAllowed("review.out_of_scope")
         return app
+
+    async def readable(self, app_id: int, grants: list[RoleGrant], person_id: int
+                       ) -> Application:
+        """The application, if it waits for this reviewer or they decided on it before (to
+        read what they decided; nothing can be changed there)."""
+        try:
+            return await self.reviewable(app_id, grants)
+        except NotAllowed:
+            if not await ReviewAction.exists(application_id=app_id, actor_id=person_id,
+                                             action__in=DECISIONS):
+                raise
+        app = await Application.get(id=app_id).prefetch_related("batch")
+        return app
+
+    @staticmethod
+    async def decided_by(person_id: int, limit: int = 200
+                         ) -> list[tuple[ReviewAction, Application]]:
+        """A reviewer's own decisions, newest first, with the application as it is now."""
+        entries = await ReviewAction.filter(actor_id=person_id, action__in=DECISIONS).order_by(
+            "-at", "-id").limit(limit)
+        apps = {a.id: a for a in await Application.filter(
+            id__in={e.application_id for e in entries}).prefetch_related("batch")}
+        return [(e, apps[e.application_id]) for e in entries if e.application_id in apps]
 
     async def decide(self, app_id: int, reviewer: Person, grants: list[RoleGrant],
                      action: str, now: datetime, reason: str = "",

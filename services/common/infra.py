@@ -33,3 +33,26 @@ def infrastructure_errors() -> tuple[type[BaseException], ...]:
     return (ConnectionError, TimeoutError, socket.gaierror, RedisConnectionError,
             RedisTimeoutError, ReadOnlyError, DBConnectionError, PostgresConnectionError,
             OperatorInterventionError, InsufficientResourcesError, InternalClientError)
+
+
+@functools.cache
+def bad_value_errors() -> tuple[type[BaseException], ...]:
+    """A value the edge let through that the database cannot take: a string longer than its
+    column (tortoise's ValidationError), an integer beyond 64 bits (OverflowError from the
+    driver, PostgreSQL's class 22 data exceptions). Each edge answers them as a bad request,
+    never a 500: the last line behind the edge's own validation."""
+    from asyncpg.exceptions import DataError
+    from tortoise.exceptions import ValidationError
+
+    return (ValidationError, OverflowError, DataError)
+
+
+def bad_value(exc: BaseException) -> bool:
+    """Whether `exc` is a value the database cannot take (bad_value_errors), also as
+    tortoise wraps it on PostgreSQL (an OperationalError caused by asyncpg's DataError)."""
+    from tortoise.exceptions import OperationalError
+
+    if isinstance(exc, bad_value_errors()):
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(exc, OperationalError) and isinstance(cause, bad_value_errors())

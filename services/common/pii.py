@@ -10,6 +10,9 @@ import hmac
 import os
 import re
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 # A mainland mobile number standing on its own: 13800000002, with the country code
@@ -119,26 +122,98 @@ def find_unmasked(text: str) -> list[str]:
             + [m.group(0) for m in PHONE_RE.finditer(text)])
 
 
-class Vault:
-    """AES-256-GCM for ID numbers, and an HMAC for looking them up, from ID_ENCRYPTION_KEY
-    (a base64 32-byte key kept outside the database)."""
+def _derived_sm4(key: bytes) -> bytes:
+    mac = crypto_hmac.HMAC(key, hashes.SM3())
+    mac.update(b"expertbot/id-encryption/sm4")
+    return mac.finalize()[:16]
 
-    def __init__(self, key_b64: str) -> None:
+
+def parse_sm4_keys(text: str) -> dict[int, bytes] | None:
+    """SM4_KEYS: "1:<base64>,2:<base64>" (None when empty); ValueError when malformed."""
+    if not text.strip():
+        return None
+    keys = {}
+    for part in text.split(","):
+        version, _, value = part.strip().partition(":")
+        keys[int(version)] = base64.b64decode(value, validate=True)
+    return keys
+
+
+SM3_MARK = "sm3:"  # an ID number's lookup hash made with HMAC-SM3
+
+
+class Vault:
+    """ID numbers sealed with SM4-GCM (GB/T 32907; 密评 asks the national algorithms for
+    important data at rest), each ciphertext naming its key version ("sm4:1:<base64>"); what
+    was sealed with AES-256-GCM before stays readable until `expertbot reencrypt` has sealed
+    it again. An HMAC for looking numbers up. Keys: ID_ENCRYPTION_KEY (a base64 32-byte key
+    kept outside the database), from which SM4 key 1 is derived unless SM4_KEYS gives the
+    versions ("1:<base64 16 bytes>,2:..."; the highest seals)."""
+
+    def __init__(self, key_b64: str, sm4_keys: dict[int, bytes] | None = None) -> None:
         key = base64.b64decode(key_b64)
         if len(key) != 32:
             raise ValueError("ID_ENCRYPTION_KEY must be 32 bytes, base64-encoded")
         self._aead = AESGCM(hmac.new(key, b"expertbot/id-encryption", hashlib.sha256).digest())
         self._hash_key = hmac.new(key, b"expertbot/id-lookup", hashlib.sha256).digest()
+        self._sm4 = sm4_keys or {1: _derived_sm4(key)}
+        mac = crypto_hmac.HMAC(key, hashes.SM3())
+        mac.update(b"expertbot/phone-lookup")
+        self._phone_key = mac.finalize()
+        mac = crypto_hmac.HMAC(key, hashes.SM3())
+        mac.update(b"expertbot/id-lookup-sm3")
+        self._id_key = mac.finalize()
+        if any(len(k) != 16 for k in self._sm4.values()):
+            raise ValueError("SM4 keys are 16 bytes, base64-encoded")
+        self.version = max(self._sm4)
 
-    def encrypt(self, value: str) -> str:
+    def encrypt(self, value: str, purpose: bytes = b"id-number") -> str:
         nonce = os.urandom(12)
-        sealed = self._aead.encrypt(nonce, value.encode(), b"id-number")
-        return base64.b64encode(nonce + sealed).decode()
+        sealer = Cipher(algorithms.SM4(self._sm4[self.version]), modes.GCM(nonce)).encryptor()
+        sealer.authenticate_additional_data(purpose)
+        sealed = sealer.update(value.encode()) + sealer.finalize() + sealer.tag
+        return f"sm4:{self.version}:" + base64.b64encode(nonce + sealed).decode()
 
-    def decrypt(self, token: str) -> str:
-        raw = base64.b64decode(token)
+    def decrypt(self, token: str, purpose: bytes = b"id-number") -> str:
+        if token.startswith("sm4:"):
+            _, version, body = token.split(":", 2)
+            raw = base64.b64decode(body)
+            opener = Cipher(algorithms.SM4(self._sm4[int(version)]),
+                            modes.GCM(raw[:12], raw[-16:])).decryptor()
+            opener.authenticate_additional_data(purpose)
+            return (opener.update(raw[12:-16]) + opener.finalize()).decode()
+        raw = base64.b64decode(token)  # before SM4: AES-256-GCM
         return self._aead.decrypt(raw[:12], raw[12:], b"id-number").decode()
 
+    def is_current(self, token: str) -> bool:
+        """Sealed with the current SM4 key (nothing to re-encrypt)."""
+        return token.startswith(f"sm4:{self.version}:")
+
+    # a person's phone (models/sealing.py's Sealer): sealed like ID numbers under its own
+    # associated data, so a phone's ciphertext never opens as an ID number; looked up by an
+    # HMAC-SM3 of its 11 digits
+    def seal_phone(self, phone: str) -> str:
+        return self.encrypt(phone, b"phone")
+
+    def open_phone(self, token: str) -> str:
+        return self.decrypt(token, b"phone")
+
+    def phone_key(self, phone: str) -> str:
+        mac = crypto_hmac.HMAC(self._phone_key, hashes.SM3())
+        mac.update(phone.strip().encode())
+        return mac.finalize().hex()
+
     def lookup_hash(self, value: str) -> str:
-        """A keyed hash: equal for equal numbers, useless without the key."""
+        """A keyed hash: equal for equal numbers, useless without the key. HMAC-SM3, marked
+        "sm3:" (240 bits kept, to fit the column beside the mark)."""
+        mac = crypto_hmac.HMAC(self._id_key, hashes.SM3())
+        mac.update(value.upper().encode())
+        return SM3_MARK + mac.finalize().hex()[:60]
+
+    def legacy_lookup_hash(self, value: str) -> str:
+        """The HMAC-SHA256 a release before SM3 kept (until `expertbot migrate` rehashes)."""
         return hmac.new(self._hash_key, value.upper().encode(), hashlib.sha256).hexdigest()
+
+    def lookup_hashes(self, value: str) -> list[str]:
+        """Both, for a lookup that must find rows not rehashed yet."""
+        return [self.lookup_hash(value), self.legacy_lookup_hash(value)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,11 @@ def china_clock(moment: datetime) -> str:
     return f"{moment.astimezone(CHINA):%H:%M}"
 
 
+def yuan(fen: int) -> str:
+    """Money kept in fen, written in yuan with two decimals: 800.50元."""
+    return f"{Decimal(fen) / 100:.2f}元"
+
+
 class Texts:
     """Renders `texts/<name>` (plain text, no HTML escaping, strict about missing variables).
 
@@ -46,7 +52,10 @@ class Texts:
         )
         # times are given as datetimes and written in Beijing time by the text itself
         self.env.filters.update(china_time=china_time, china_date=china_date,
-                                china_clock=china_clock)
+                                china_clock=china_clock, yuan=yuan)
+        # where desk roles work (a push points there): the deployment's address is set by the
+        # runtime (config/runtime.py); a text rendered elsewhere still reads
+        self.env.globals["console_url"] = "/console/"
         self._interval = check_interval
         self._memo: dict[tuple[Any, ...], str] = {}
         self._stamp = self._snapshot()

@@ -14,7 +14,7 @@ from models.draws import (
     Invitation,
     InvitationStatus,
 )
-from models.people import Person
+from models.people import Person, phone_is
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, Locked, NotFound
 from services.draws.clones import Cloning
@@ -52,7 +52,7 @@ class Absences(Cloning):
             raise Locked("draw.absence_phone_limit", limit=PHONE_ATTEMPTS,
                          minutes=int(PHONE_ATTEMPTS_PER.total_seconds() // 60))
         if sealed:  # out of sight: the same work and the same answer for any phone
-            person = await Person.get_or_none(phone=key)
+            person = await Person.filter(phone_is(key)).first()
             entry = await record(activity, actor, "absence_phone", now, kind,
                                  pending=person.id if person else 0)
             await self.engine.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
@@ -61,7 +61,7 @@ class Absences(Cloning):
                                   status=InvitationStatus.CONFIRMED)
         found = await query.filter(code=key).first() if len(key) <= 8 else None
         if found is None and by_phone:
-            person = await Person.get_or_none(phone=key)
+            person = await Person.filter(phone_is(key)).first()
             if person is not None:
                 found = await query.filter(person_id=person.id).first()
         async with self.outbox.change(now) as change:

@@ -25,7 +25,7 @@ CALL_KIND = "draw.invitation.call"
 CALL_JOB = "draw_invitation_call"
 MAX_ATTEMPTS = 3  # GD-DRAW: 3 次拨打
 # the ways an answer comes (Invitation.answered_via)
-VIA: tuple[AnsweredVia, ...] = ("chat", "miniapp", "sms", "link", "voice")
+VIA: tuple[AnsweredVia, ...] = ("chat", "miniapp", "sms", "link", "voice", "call")
 
 
 def call_key(invitation_id: int, attempt: int) -> str:

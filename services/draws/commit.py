@@ -23,7 +23,7 @@ async def commit(activity: DrawActivity) -> dict[str, Any]:
     if activity.seed is None:
         activity.seed = new_seed()
         activity.seed_hash = seed_hash(activity.seed)
-        await activity.save(update_fields=["seed", "seed_hash"])
+        await activity.save(update_fields=["seed_enc", "seed_clear", "seed_hash"])
     published: dict[str, dict[str, str | None]] = {}
     for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
         await commit_condition(activity, condition)

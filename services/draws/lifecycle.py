@@ -36,8 +36,8 @@ class Lifecycle(Waves):
                 await commit(activity)
             activity.status, activity.started_at = DrawStatus.DRAWING, now
             activity.nonce = nonce.strip()[:32] or None
-            await activity.save(update_fields=["status", "started_at", "seed", "seed_hash",
-                                               "nonce"])
+            await activity.save(update_fields=["status", "started_at", "seed_enc",
+                                               "seed_clear", "seed_hash", "nonce"])
             await record(activity, actor, "start", now, seed_hash=activity.seed_hash,
                          nonce=activity.nonce)
             await notify_agency(change, activity, "draw.started", total=str(activity.total),

@@ -22,6 +22,7 @@ from models.draws import (
     Notice,
     Project,
     Section,
+    sealed_seed,
 )
 from models.people import Agency, Role, RoleGrant
 from services.applicants.form import TITLE_LEVELS
@@ -32,6 +33,7 @@ from services.draws.audit import new_seed, seed_hash
 from services.draws.commit import commit
 from services.draws.evidence import notify_verifiers, require_evidence
 from services.draws.oplog import Actor, record, require_reason
+from services.draws.request_record import request_of
 from services.draws.seal import check_hidden
 from services.notifications.outbox import Outbox
 from services.people.identity_rules import parse_credit_code, parse_id_number
@@ -288,7 +290,9 @@ class DrawSetup:
         async with self.outbox.change(now) as change:
             activity.status, activity.submit_reason = DrawStatus.SUBMITTED, why
             await activity.save(update_fields=["status", "submit_reason"])
-            await record(activity, actor, "submit", now, why)
+            # the request as asked, for the verifier to see what a resubmission changed
+            await record(activity, actor, "submit", now, why,
+                         request=await request_of(activity))
             await notify_verifiers(change, activity, activity.kind)
         return activity
 
@@ -311,7 +315,8 @@ class DrawSetup:
         async with self.outbox.change(now) as change:
             updated = await DrawActivity.filter(id=activity.id,
                                                 status=DrawStatus.SUBMITTED).update(
-                seed=seed if approve else None, seed_hash=seed_hash(seed) if approve else None,
+                **sealed_seed(seed if approve else None),
+                seed_hash=seed_hash(seed) if approve else None,
                 status=DrawStatus.VERIFIED if approve else DrawStatus.REFUSED,
                 verifier_id=actor.person_id, verified_at=now,
                 refuse_reason=None if approve else reason.strip())
@@ -320,8 +325,9 @@ class DrawSetup:
             await activity.refresh_from_db()
             # approved: the seed and the pools are committed now, before the handler's value
             published = await commit(activity) if approve else {}
+            # the verifier's words kept either way: an approval's comment too
             await record(activity, actor, "verify" if approve else "refuse", now,
-                         activity.refuse_reason, **published)
+                         reason.strip() or None, **published)
             await notify_agency(change, activity, "draw.verified" if approve
                                 else "draw.refused", reason=activity.refuse_reason or "")
         return activity

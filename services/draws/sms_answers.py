@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from models.draws import Invitation, InvitationStatus
-from models.people import Person
+from models.people import Person, phone_is
 from services.common.pii import mask_phone
 from services.common.texts import Texts
 from services.draws.answers import (
@@ -43,7 +43,7 @@ class SmsReplies:
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
         """What the person with this phone is told back (also queued as an SMS to them);
         None when no person has this phone (nothing is sent to an unknown number)."""
-        person = await Person.get_or_none(phone=phone, deregistered_at=None)
+        person = await Person.filter(phone_is(phone), deregistered_at=None).first()
         if person is None:
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None

@@ -37,8 +37,8 @@ class Sweep(Waves):
             counts["expired"] += await self.expire(int(invitation_id), now)
         # a draw whose next wave was never sent (a process died between a change and its
         # advance, or a lost start): the database says what is still needed
-        for activity_id in await column(DrawActivity.filter(status=DrawStatus.DRAWING)
-                                        .limit(500), "id"):
+        drawing = DrawActivity.filter(status=DrawStatus.DRAWING, by_calls=False)
+        for activity_id in await column(drawing.limit(500), "id"):
             counts["invited"] += await self.advance(int(activity_id), now)
         for activity in await DrawActivity.filter(
                 status=DrawStatus.ENDED, unsealed_pushed=False,

@@ -30,6 +30,20 @@ MAX_MANUAL_URGES = 3  # the agency's own urges of one expert, counted apart
 URGE_GAP = timedelta(minutes=3)  # between two urges of one expert by the same side
 
 
+async def require_urgeable(item: Invitation | None, now: datetime) -> Notice:
+    """GD-DRAW: "在专家未进场且在专家集合时间至集合时间后 30 分钟的时间段，才能发起系统语音催促或
+    虚拟通话催促" — a confirmed expert not checked in, inside the window; their notice."""
+    if item is None or item.status != InvitationStatus.CONFIRMED:
+        raise Conflict("urge.not_confirmed")
+    if item.checkin_at is not None:
+        raise Conflict("urge.arrived")
+    notice = await notice_of(item)
+    if not notice.gather_at <= now <= notice.gather_at + URGE_WINDOW:
+        raise ClosedWindow("urge.window", gather_at=notice.gather_at,
+                           minutes=int(URGE_WINDOW.total_seconds() // 60))
+    return notice
+
+
 class Urging(Reminders):
     async def urge_expert(self, activity: DrawActivity, invitation_id: int, now: datetime,
                           actor: Actor) -> Invitation:
@@ -49,14 +63,8 @@ class Urging(Reminders):
         was over 3 minutes ago — checked in one conditional update, so urges racing cannot
         pass the cap."""
         item = await Invitation.get_or_none(id=invitation_id)
-        if item is None or item.status != InvitationStatus.CONFIRMED:
-            raise Conflict("urge.not_confirmed")
-        if item.checkin_at is not None:
-            raise Conflict("urge.arrived")
-        notice = await notice_of(item)
-        if not notice.gather_at <= now <= notice.gather_at + URGE_WINDOW:
-            raise ClosedWindow("urge.window", gather_at=notice.gather_at,
-                               minutes=int(URGE_WINDOW.total_seconds() // 60))
+        notice = await require_urgeable(item, now)
+        assert item is not None
         count, last, limit = (("manual_urges", "last_manual_urge_at", MAX_MANUAL_URGES)
                               if manual else ("urges", "last_urge_at", MAX_URGES))
         never: dict[str, Any] = {last: None}

@@ -3,6 +3,7 @@ avoidance list, the notices, the conditions and the progress as counts (never na
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -99,19 +100,76 @@ class ActivitySummary:
     counts: Counts
 
 
-async def visible_summaries(role: AgencyRole, limit: int, now: datetime
-                            ) -> list[ActivitySummary]:
+NUMBER_PREFIX = "CQSQ"  # 抽取申请 (seed 004's activity numbers begin so)
+
+
+def activity_number(activity_id: int) -> str:
+    """The activity's number as people read and search it: CQSQ00000012."""
+    return f"{NUMBER_PREFIX}{activity_id:08d}"
+
+
+def number_in(text: str) -> int | None:
+    """The activity id a typed number names (CQSQ00000012, cqsq12 or 12), if it is one."""
+    digits = text.strip().upper().removeprefix(NUMBER_PREFIX)
+    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """What a list of activities is narrowed to: words of the project's name or number (or
+    the activity's number), a status, a kind, a region (its code's prefix), evaluation days
+    [from, until) and, for the next page, ids below `before`."""
+
+    words: str = ""
+    number: int | None = None
+    status: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    eval_from: datetime | None = None
+    eval_until: datetime | None = None
+    before: int | None = None
+
+    def sql(self, agency_id: int) -> tuple[str, list[Any]]:
+        where, args = [], []
+        if self.words or self.number is not None:
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", self.words) + "%"
+            where.append("(project_id IN (SELECT id FROM draw_project WHERE agency_id = ? AND "
+                         "(name LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\')) OR id = ?)")
+            args += [agency_id, like, like, self.number or 0]
+        for column, value in (("status", self.status), ("kind", self.kind)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if self.region:
+            where.append("project_id IN (SELECT id FROM draw_project WHERE agency_id = ? AND "
+                         "region LIKE ?)")
+            args += [agency_id, self.region + "%"]
+        for clause, moment in (("eval_start >= ?", self.eval_from),
+                               ("eval_start < ?", self.eval_until)):
+            if moment is not None:
+                where.append(clause)
+                args.append(moment)
+        if self.before is not None:
+            where.append("id < ?")
+            args.append(self.before)
+        return "".join(f" AND {w}" for w in where), args
+
+
+async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
+                            narrowed: ActivityFilter | None = None) -> list[ActivitySummary]:
     """The activities this role may see (draw_scope.visible_activities), newest first, each
     with its project's name and its counts: one statement however many there are, and no
     model built per row."""
     mine = "" if role.legal else " AND handler_id = ?"
+    extra, args = (narrowed or ActivityFilter()).sql(role.agency_id)
     found = await rows(with_counts(
         "SELECT id, project_id, kind, status, bid_open_at, eval_start, eval_end, total, "
         f"on_site FROM draw_activity WHERE agency_id = ?{mine} "
-        f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?) ORDER BY id DESC LIMIT ?",
+        f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?){extra} ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
         "a.on_site, p.name AS project", "JOIN draw_project p ON p.id = a.project_id"),
-        role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, limit)
+        role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, *args,
+        limit)
     return [ActivitySummary(
         int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
         as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),

@@ -69,8 +69,8 @@ class Waves:
     async def _advance(self, change: Change, activity: DrawActivity, now: datetime
                        ) -> list[Invitation]:
         """`advance` inside the caller's transaction, the activity's row locked."""
-        if activity.status != DrawStatus.DRAWING:
-            return []
+        if activity.status != DrawStatus.DRAWING or activity.by_calls:
+            return []  # a 复评 by calls is decided on the phone (services/draws/recall.py)
         timers: list[Invitation] = []
         done = short = 0
         last = await Invitation.filter(activity_id=activity.id).order_by("-wave").first()

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.applications import Application
-from models.payments import FeeKind, Payable
+from models.payments import EInvoice, FeeKind, Payable
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import Conflict, NotFound
-from services.common.pii import mask_email
 from services.notifications.outbox import Outbox
 
 
@@ -30,6 +29,12 @@ class InvoiceRow:
     email: str  # where the e-invoice goes: the finance staff need it whole
     requested_at: datetime
     invoice_no: str | None
+    # the e-invoice issued through the provider (services/payments/einvoices.py), if any
+    state: str | None = None  # FapiaoState
+    error: str | None = None
+    emailed_at: datetime | None = None
+    file_type: str | None = None
+    red_no: str | None = None
 
 
 async def invoice_email(payable: Payable, person: Person) -> str | None:
@@ -65,11 +70,19 @@ class Invoices:
     @staticmethod
     async def rows(rows: list[Payable]) -> list[InvoiceRow]:
         people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
-        return [InvoiceRow(r.id, r.title, f"{r.amount_fen / 100:.2f}", r.paid_at or
-                           r.created_at, r.order_no or "", people[r.person_id].name,
-                           r.invoice_email or people[r.person_id].email or "",
-                           r.invoice_requested_at or r.created_at, r.invoice_no)
-                for r in rows]
+        issued = {e.payable_id: e for e in await EInvoice.filter(
+            payable_id__in=[r.id for r in rows])}
+        out = []
+        for r in rows:
+            e = issued.get(r.id)
+            out.append(InvoiceRow(
+                r.id, r.title, f"{r.amount_fen / 100:.2f}", r.paid_at or r.created_at,
+                r.order_no or "", people[r.person_id].name,
+                r.invoice_email or people[r.person_id].email or "",
+                r.invoice_requested_at or r.created_at, r.invoice_no,
+                e.state if e else None, e.error if e else None, e.emailed_at if e else None,
+                e.file_type if e and e.file_key else None, e.red_number if e else None))
+        return out
 
     @staticmethod
     def csv(rows: list[InvoiceRow]) -> str:
@@ -100,6 +113,7 @@ class Invoices:
             await change.notify("payment.invoiced", {
                 "item": payable.title, "amount": f"{payable.amount_fen / 100:.2f}元",
                 "invoice_no": payable.invoice_no or "", "at": china_time(now),
-                "email": mask_email(payable.invoice_email) if payable.invoice_email else ""},
+                # typed by the desk, issued elsewhere: no file here, no mail sent by us
+                "email": "", "link": ""},
                 person_id=payable.person_id)
         return payable

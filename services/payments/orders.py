@@ -275,6 +275,8 @@ class Payments:
             paid_at = (trade.success_time or now).astimezone(UTC)
             order.transaction_id, order.paid_at, order.settled_by = \
                 trade.transaction_id, paid_at, source
+            # who paid (a QR code is scanned by anyone): the e-invoice's file is theirs
+            order.payer_openid = order.payer_openid or trade.payer_openid or None
             if payable.paid_at is not None:
                 order.status = OrderStatus.DUPLICATE
                 await order.save(update_fields=["status", "transaction_id", "paid_at",
@@ -287,7 +289,7 @@ class Payments:
                 return "duplicate"
             order.status = OrderStatus.PAID
             await order.save(update_fields=["status", "transaction_id", "paid_at",
-                                            "settled_by"])
+                                            "settled_by", "payer_openid"])
             person = await Person.get(id=payable.person_id)
             payable.paid_at, payable.order_no = paid_at, order.out_trade_no
             email = await invoice_email(payable, person)

@@ -35,6 +35,7 @@ from services.people.persons import People, WrongPassword
 
 PURPOSE = "bind"
 LOGIN = "login"
+SECOND_FACTOR = "second_factor"  # a desk sign-in's SMS code after its password
 
 _SEPARATORS = re.compile(r"[\s\-()]")
 
@@ -91,6 +92,10 @@ class Binding:
         phone = parse_phone(normalise_identifier(phone_raw))
         person = await self.people.by_phone(phone)
         await self._issue(LOGIN, actor, person, phone)
+
+    async def start_second_factor(self, actor: str, person: Person) -> None:
+        """A code to the phone on record, as the second factor of a password sign-in."""
+        await self._issue(SECOND_FACTOR, actor, person, person.phone)
 
     async def _issue(self, purpose: str, actor: str, person: Person | None,
                      identifier: str) -> None:

@@ -40,6 +40,13 @@ def person_parties(subject: str, *, by_code: bool) -> tuple[Party, ...]:
     return (Party(subject, PERSON_FAILURES),)
 
 
+def second_factor_party(person_id: int) -> Party:
+    """Wrong second-factor codes about one person, from every half-done sign-in together (a
+    password that checks out opens a new one, so a per-sign-in count alone is no limit);
+    forgotten after a right code, lifted by a security administrator."""
+    return Party(f"p:{person_id}#2fa", CODE_GUESSES)
+
+
 # KEYS: n lock keys, n failure counters, then (if ARGV[6] is given) the guarded key. ARGV:
 # n, now, LOCK_TTL, the lock's end if this attempt sets it, (unused), the value the guarded
 # key must still hold (or ''), then per party its budget and 1 if its lock blocks this
@@ -182,4 +189,16 @@ class Lockout:
         await self._redis.delete(*[self._fails(p.key) for p in parties],
                                  *[self._lock(k) for k in lift])
 
+    async def locked_until(self, party: str) -> datetime | None:
+        """When the party's lock ends, None when it is not locked."""
+        raw = await self._redis.get(self._lock(party))
+        if raw is None or float(raw) <= self._clock():
+            return None
+        return datetime.fromtimestamp(float(raw), UTC)
 
+    async def lift(self, *parties: str) -> int:
+        """A security administrator's unlock: the parties' locks and their failures so far
+        are gone; how many locks were lifted."""
+        lifted = await self._redis.delete(*[self._lock(p) for p in parties])
+        await self._redis.delete(*[self._fails(p) for p in parties])
+        return int(lifted)

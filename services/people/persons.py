@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from tortoise.exceptions import IntegrityError
 
-from models.people import Agency, Person, Role, RoleGrant
+from models.people import Agency, Person, Role, RoleGrant, phone_is, sealed_phone
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict
 from services.common.pii import Vault
@@ -72,11 +72,11 @@ class People:
 
     async def by_id_number(self, raw: str) -> Person | None:
         number = parse_id_number(raw)
-        return await Person.get_or_none(id_number_hash=self.vault.lookup_hash(number.value),
-                                        deregistered_at=None)
+        return await Person.filter(id_number_hash__in=self.vault.lookup_hashes(number.value),
+                                   deregistered_at=None).first()
 
     async def by_phone(self, raw: str) -> Person | None:
-        return await Person.filter(phone=parse_phone(raw), deregistered_at=None).first()
+        return await Person.filter(phone_is(parse_phone(raw)), deregistered_at=None).first()
 
     async def by_account(self, account: str) -> Person | None:
         """Login name: a phone number or an ID number."""
@@ -120,7 +120,7 @@ class People:
         `migrated`: an expert brought over from the old system, whose password is the last 8
         characters of the ID number until they change it."""
         number, name, phone = self.parse_form(new)
-        holder = await Person.filter(phone=phone, deregistered_at=None).first()
+        holder = await Person.filter(phone_is(phone), deregistered_at=None).first()
         if holder is not None:
             raise AlreadyRegistered("people.phone_taken", "phone", holder.id)
         if password is not None and not migrated:
@@ -128,12 +128,15 @@ class People:
         person = self.person(number, name, phone, new.email or None, migrated=migrated)
         if password and not migrated:
             person.password_hash = await hash_password(password)
-        lookup = person.id_number_hash
+            person.password_changed_at = datetime.now(UTC)
+        lookups = self.vault.lookup_hashes(number.value)
         try:
+            if await Person.exists(id_number_hash__in=lookups[1:]):  # not rehashed yet
+                raise IntegrityError("id_number_hash")
             await person.save()
             return person
         except IntegrityError:
-            owner = await Person.filter(id_number_hash=lookup).first()
+            owner = await Person.filter(id_number_hash__in=lookups).first()
             raise AlreadyRegistered("people.id_taken", "id", owner.id if owner else None) \
                 from None
 
@@ -145,8 +148,8 @@ class People:
         return Person(name=name, id_number_enc=self.vault.encrypt(number.value),
                       id_number_hash=self.vault.lookup_hash(number.value),
                       id_masked=number.value[:6] + "*" * 8 + number.value[-4:],
-                      gender=number.gender, birth_year=number.birth_date.year, phone=phone,
-                      email=email, must_change_password=migrated,
+                      gender=number.gender, birth_year=number.birth_date.year,
+                      **sealed_phone(phone), email=email, must_change_password=migrated,
                       password_hash=FROM_ID if migrated else None)
 
     async def register_applicant(self, new: NewPerson, password: str, today: date,
@@ -217,7 +220,9 @@ class People:
             raise BadInput("people.same_password")
         person.password_hash = await hash_password(new)
         person.must_change_password = False
-        await person.save(update_fields=["password_hash", "must_change_password", "updated_at"])
+        person.password_changed_at = datetime.now(UTC)
+        await person.save(update_fields=["password_hash", "must_change_password",
+                                         "password_changed_at", "updated_at"])
 
     async def change_phone(self, person: Person, raw: str, now: datetime) -> None:
         """The phone receives every notice, so it may change at most once a year."""
@@ -225,10 +230,12 @@ class People:
         require_phone_change_allowed(person.phone_changed_at, now)
         if phone == person.phone:
             raise BadInput("people.same_phone")
-        if await Person.filter(phone=phone, deregistered_at=None).exclude(id=person.id).exists():
+        if await Person.filter(phone_is(phone), deregistered_at=None).exclude(
+                id=person.id).exists():
             raise Conflict("people.phone_in_use")
-        person.phone, person.phone_changed_at = phone, now
-        await person.save(update_fields=["phone", "phone_changed_at", "updated_at"])
+        person.phone_changed_at = now
+        await person.save(update_fields=[*person.set_phone(phone), "phone_changed_at",
+                                         "updated_at"])
 
     async def agency_of(self, person_id: int, now: datetime) -> Agency | None:
         for grant in await self.active_roles(person_id, now):

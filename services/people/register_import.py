@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty, RegisterImport
-from models.people import Person, Role, RoleGrant
+from models.people import SEALED_PHONE, Person, Role, RoleGrant
 from services.common.errors import BadInput, NotFound
 from services.common.files import FileStore
 from services.common.schedule import Schedule
@@ -130,10 +131,14 @@ class RegisterImports:
         good = [row for row in rows if not row.refusals]
         vault = self.people.vault
         hashes = {vault.lookup_hash(row.id_number): row for row in good}
-        persons = {p.id_number_hash: p for p in await Person.filter(
-            id_number_hash__in=list(hashes))}
+        # a person not rehashed since SM3 is found by the older hash, kept under the new one
+        legacy = {vault.legacy_lookup_hash(row.id_number): digest
+                  for digest, row in hashes.items()}
+        persons = {legacy.get(p.id_number_hash, p.id_number_hash): p for p in await
+                   Person.filter(id_number_hash__in=[*hashes, *legacy])}
         phones = {p.phone: p.id for p in await Person.filter(
-            phone__in=[r.phone for r in good], deregistered_at=None)}
+            Q(phone_hash__in=[vault.phone_key(r.phone) for r in good])
+            | Q(phone_clear__in=[r.phone for r in good]), deregistered_at=None)}
         numbers = dict(await ExpertProfile.filter(
             expert_number__in=[r.expert_number for r in good]).values_list(
             "expert_number", "person_id"))
@@ -151,7 +156,9 @@ class RegisterImports:
                                                       row.name, row.phone, row.email,
                                                       migrated=True)))
             else:
-                person.phone, person.email = row.phone, row.email or person.email
+                if person.phone != row.phone:
+                    person.set_phone(row.phone)
+                person.email = row.email or person.email
                 kept.append((row, person))
         refused.sort(key=lambda r: r.row)
         if dry_run:
@@ -162,7 +169,7 @@ class RegisterImports:
                 id_number_hash__in=[p.id_number_hash for _, p in fresh])}
             fresh = [(row, made[p.id_number_hash]) for row, p in fresh]
         if kept:
-            await Person.bulk_update([p for _, p in kept], ["phone", "email"],
+            await Person.bulk_update([p for _, p in kept], [*SEALED_PHONE, "email"],
                                      batch_size=CHUNK)
         experts = set(await RoleGrant.filter(
             person_id__in=[p.id for _, p in kept], role=Role.EXPERT, revoked_at=None

@@ -1,0 +1,111 @@
+"""Correcting a request before the trading centre has it (GD-DRAW: the request can be changed
+until it is submitted): a notice or a condition edited or deleted, an avoidance or an
+attachment removed, the activity's times and count changed, the draft cancelled; and, while
+a draw is paused (GD-DRAW's reason to pause), the gathering time moved. Each is the API's
+endpoint, refused in its words with the form kept."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+
+from console.app import api, done, page, redirect
+from console.forms import text, when
+from console.pages.prepare import Form, condition_body, notice_body
+from miniapp_api.routes import draw_drafts, draw_prep, projects
+
+Body = tuple[type[BaseModel], Callable[[Form], dict[str, Any]]]
+
+
+# (item, operation) -> the endpoint, the path parameter naming the item, the body
+ITEMS: dict[tuple[str, str], tuple[Callable[..., Awaitable[Any]], str, Body | None]] = {
+    ("notice", "edit"): (draw_drafts.edit_notice, "notice_id",
+                         (draw_drafts.NoticeEdit, notice_body)),
+    ("notice", "delete"): (draw_drafts.delete_notice, "notice_id", None),
+    ("notice", "gathering"): (draw_prep.change_gathering, "notice_id",
+                              (draw_prep.GatheringIn,
+                               lambda form: {"gather_at": when(form, "gather_at")})),
+    ("condition", "edit"): (draw_drafts.edit_condition, "condition_id",
+                            (draw_drafts.ConditionEdit, condition_body)),
+    ("condition", "delete"): (draw_drafts.delete_condition, "condition_id", None),
+    ("avoidance", "delete"): (draw_prep.remove_avoidance, "avoidance_id", None),
+    ("evidence", "delete"): (draw_prep.delete_evidence, "evidence_id", None),
+}
+
+
+@page("POST", "/activities/{activity_id}/items/{kind}/{item_id}/{op}", uses=draw_prep.show)
+async def item(request: web.Request) -> web.Response:
+    form = await request.post()
+    aid, kind, op = (request.match_info[k] for k in ("activity_id", "kind", "op"))
+    found = ITEMS.get((kind, op))
+    if found is None:
+        raise web.HTTPNotFound()
+    handler, name, body = found
+    page_path = f"/console/activities/{aid}"
+    # refused, back to the form it came from (an edit: the item's form, as it was typed)
+    calls = api(request, back=f"{page_path}?edit={kind}-{request.match_info['item_id']}"
+                if op == "edit" else page_path)
+    path = {"activity_id": aid, name: request.match_info["item_id"]}
+    if body is None:
+        await calls.call(handler, path=path)
+    else:
+        model, read = body
+        await calls.call(handler, calls.fields(model, read(form)), path=path)
+    return redirect(request, page_path, done(request, f"{kind}_{op}"))
+
+
+@page("POST", "/activities/{activity_id}/times", uses=draw_drafts.edit_activity)
+async def times(request: web.Request) -> web.Response:
+    """开标 and 评标 times and the number of experts, before submission."""
+    form = await request.post()
+    aid = request.match_info["activity_id"]
+    calls = api(request, back=f"/console/activities/{aid}?edit=times")
+    await calls.call(draw_drafts.edit_activity, calls.fields(draw_drafts.ActivityEdit, {
+        **{k: when(form, k) for k in ("bid_open_at", "eval_start", "eval_end")},
+        "total": text(form, "total")}), path=request.match_info)
+    return redirect(request, f"/console/activities/{aid}", done(request, "times"))
+
+
+@page("POST", "/activities/{activity_id}/cancel", uses=draw_drafts.cancel_activity)
+async def cancel(request: web.Request) -> web.Response:
+    """A draft given up: its sections are free for a new activity."""
+    aid = request.match_info["activity_id"]
+    await api(request, back=f"/console/activities/{aid}").call(
+        draw_drafts.cancel_activity, path=request.match_info)
+    return redirect(request, "/console/activities", done(request, "cancelled"))
+
+
+PROJECT_FIELDS = ("name", "number", "kind", "region", "tenderer_name", "tenderer_credit_code")
+
+
+@page("POST", "/projects/{project_id}/{op}", uses=draw_drafts.edit_project)
+async def project(request: web.Request) -> web.Response:
+    """A project corrected (before its activities are submitted) or deleted (none yet)."""
+    form, pid, op = await request.post(), request.match_info["project_id"], \
+        request.match_info["op"]
+    path = {"project_id": pid}
+    calls = api(request, back=f"/console/projects?edit={pid}" if op == "edit"
+                else "/console/projects")
+    if op == "edit":
+        await calls.call(draw_drafts.edit_project, calls.fields(
+            draw_drafts.ProjectEdit, {k: text(form, k) or None for k in PROJECT_FIELDS}),
+            path=path)
+    elif op == "delete":
+        await calls.call(draw_drafts.delete_project, path=path)
+    elif op == "section":
+        await calls.call(draw_drafts.add_section, calls.fields(projects.SectionIn, {
+            "number": text(form, "number"), "name": text(form, "name")}), path=path)
+    else:
+        raise web.HTTPNotFound()
+    return redirect(request, "/console/projects", done(request, f"project_{op}"))
+
+
+@page("POST", "/projects/{project_id}/sections/{section_id}/delete",
+      uses=draw_drafts.remove_section)
+async def section_delete(request: web.Request) -> web.Response:
+    await api(request, back="/console/projects").call(draw_drafts.remove_section,
+                                                      path=request.match_info)
+    return redirect(request, "/console/projects", done(request, "section_delete"))

@@ -1,0 +1,38 @@
+"""Experts' fees in chat: the published standard (劳务费标准, anyone may ask) and one's own
+fees with how each came about (the same service the mini-program's /expert/fees calls)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.filters import Keyword, Text
+from bot.router import Router
+from models.people import Person
+from services.common.clock import CHINA, china_today
+from services.common.texts import Texts
+from services.draws import fee_standards
+from services.draws.fees import my_fees
+
+router = Router("fees")
+
+
+@router.message(Text("劳务费标准", "评标劳务费标准", "专家费标准", "酬劳标准", "评审费标准",
+                     "劳务费"))
+@router.message(Keyword("劳务费标准", "酬劳标准", "专家费标准"))
+async def standard(texts: Texts, now: datetime) -> str:
+    """The standard in force today and any published to apply later."""
+    current, later = await fee_standards.published(china_today(now))
+    return texts.render("chat/fees/standard.j2", current=current, later=later)
+
+
+@router.message(Text("我的劳务费", "我的酬劳", "我的专家费", "评标费", "评审费"))
+async def mine(person: Person | None, texts: Texts) -> str:
+    """The expert's fees of the evaluations that are over, newest first."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    fees = [{"day": f"{f.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
+             "venue": f.notice.venue, "amount": f.invitation.fee_fen,
+             "paid": f.invitation.fee_paid, "reason": f.invitation.fee_reason,
+             "breakdown": texts.render("draw/fee_breakdown.j2", computed=f.computed)
+             if f.computed else ""} for f in (await my_fees(person.id))[:5]]
+    return texts.render("chat/fees/mine.j2", fees=fees)

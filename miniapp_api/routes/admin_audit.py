@@ -1,0 +1,141 @@
+"""The audit trail for the audit administrator (审计管理员; GB/T 22239-2019 level 3, 安全审计
+and the separation of administrators): the latest entries with who, when, what and on which
+item, whether the chain of the last days holds (the whole chain: `expertbot audit-log
+verify`), and the record of access to personal data. Read only: nothing edits the trail;
+each reading is itself an entry, so the auditor's own work is audited too."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.schemas import Model
+from models.people import Role
+from services.admin.audit import recent_access
+from services.common.clock import CHINA
+from services.common.errors import DomainError
+
+api = Api()
+TAG = "审计"
+AUDIT = {Role.AUDIT_ADMIN}
+
+
+class TrailEntryOut(Model):
+    seq: int | None = Field(description="在链中的序号（链建立之前的记录为空）")
+    at: datetime
+    who: str = Field(description="操作人（脱敏）；系统或未识别为空")
+    action: str
+    title: str
+    what: str = Field(description="操作的接口或页面，及其编号")
+
+
+class TrailOut(Model):
+    entries: list[TrailEntryOut]
+    earlier: int | None = Field(default=None, description="更早一页：下次请求的 before")
+    holds: bool = Field(description="所校验天数内的审计链完整")
+    days: int
+    checked: int
+    broken_at: int | None
+    why: str
+
+
+class TrailQuery(Model):
+    action: str | None = Field(default=None, pattern="^[a-z_]{1,24}$")
+    days: int = Field(default=7, ge=1, le=366, description="校验最近多少天的审计链")
+    day: date | None = Field(default=None, description="只看这一天（北京时间）的记录")
+    before: int | None = Field(default=None, ge=1, le=2**63 - 1,
+                               description="翻页：只看编号小于此值的记录（上一页的 earlier）")
+
+
+HOW = {"password": "密码", "sms": "短信验证码", "totp": "身份验证器", "recovery": "恢复码",
+       "enrolled": "首次绑定身份验证器"}
+WORDS = {"activity_id": "活动", "payable_id": "缴费", "app_id": "申请", "batch_id": "批次",
+         "person_id": "人员", "call_id": "呼叫", "invitation_id": "邀请", "project_id": "项目"}
+
+
+def _outcome(detail: dict[str, Any], texts: Any) -> str:
+    """Whether the change was done (安全审计 b): "事件是否成功"), a refusal in its words."""
+    if detail.get("outcome") != "refused":
+        return "；成功" if detail.get("outcome") == "done" else ""
+    try:  # the refusal's words without its parameters (they may name people)
+        said = texts.error(DomainError(str(detail.get("error", ""))))
+    except Exception:
+        said = ""
+    return "；未成功" + (f"：{said.split('。')[0]}" if said else "")
+
+
+def _what(detail: dict[str, Any], texts: Any) -> str:
+    if "role" in detail and "to" in detail:  # a grant: to whom, which role
+        return f"人员 {detail['to']}：{texts.word('role', detail['role'])}"
+    if "days" in detail:  # an auditor's reading and the verification it ran
+        held = "完整" if detail.get("holds") else f"在第 {detail.get('broken_at')} 条处断开"
+        return f"校验最近{detail['days']}天的审计链：{held}"
+    if detail.get("filter") == "access_log":
+        return "个人信息访问记录"
+    if "op" in detail:
+        params = "、".join(f"{WORDS.get(k, '编号')} {v}"
+                          for k, v in (detail.get("params") or {}).items())
+        done = str(detail.get("title") or detail["op"]) + (f"（{params}）" if params else "")
+        return done + _outcome(detail, texts)
+    if "log" in detail:
+        return f"抽取操作记录第{detail['log']}条"
+    if "how" in detail:  # a sign-in or its second factor: by what
+        account = f"，账号 {detail['account']}" if detail.get("account") else ""
+        return "方式：" + HOW.get(str(detail["how"]), str(detail["how"])) + account
+    return "、".join(f"{k}={v}" for k, v in detail.items() if k != "browser")
+
+
+PAGE = 100
+
+
+@api.route("GET", "/admin/audit-trail", access=AUDIT, query=TrailQuery,
+           response=TrailOut, tag=TAG,
+           summary="审计记录（每页100条，可按日期和操作筛选、向前翻页）与最近几天审计链的校验结果")
+async def audit_trail(call: Call, query: TrailQuery) -> TrailOut:
+    chain, texts = call.domain.audit, call.services.texts
+    await chain.chain_draw_logs(call.now)  # what the sweep has not joined yet
+    found = await chain.verify(call.now - timedelta(days=query.days))
+    start = datetime.combine(query.day, time(), CHINA) if query.day else None
+    entries = await chain.recent(PAGE + 1, [query.action] if query.action else None,
+                                 before=query.before, start=start,
+                                 end=start + timedelta(days=1) if start else None)
+    earlier = entries[PAGE - 1].id if len(entries) > PAGE else None
+    reader = call.caller.need_person()  # this reading and its result, on the trail itself
+    await chain.append("audit_read", call.now, person_id=reader.id, name=reader.name,
+                       days=query.days, holds=found.broken_at is None,
+                       broken_at=found.broken_at, filter=query.action or "",
+                       **({"day": query.day.isoformat()} if query.day else {}))
+    return TrailOut(entries=[TrailEntryOut(
+        seq=e.seq, at=e.at, who=e.actor_name, action=e.action,
+        title=texts.word("access_action", e.action), what=_what(e.detail, texts))
+        for e in entries[:PAGE]], earlier=earlier, holds=found.broken_at is None,
+        checked=found.checked, broken_at=found.broken_at, why=found.why, days=query.days)
+
+
+class AccessOut(Model):
+    at: datetime
+    who: str = Field(description="管理员（脱敏）")
+    action: str
+    title: str
+    rows: int | None
+
+
+class AccessListOut(Model):
+    entries: list[AccessOut]
+
+
+@api.route("GET", "/admin/access-log", access=AUDIT, response=AccessListOut, tag=TAG,
+           summary="个人信息访问记录：完整读取专家名册和导出文件的每一次（最近200条）")
+async def access_log(call: Call) -> AccessListOut:
+    texts = call.services.texts
+    entries = await recent_access()
+    reader = call.caller.need_person()
+    await call.domain.audit.append("audit_read", call.now, person_id=reader.id,
+                                   name=reader.name, filter="access_log")
+    return AccessListOut(entries=[AccessOut(
+        at=e.at, who=e.actor_name, action=e.action,
+        title=texts.word("access_action", e.action), rows=e.detail.get("rows"))
+        for e in entries])

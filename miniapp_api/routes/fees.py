@@ -1,0 +1,113 @@
+"""Experts' fees (专家酬劳支付情况, GD-DRAW): the agency sees, per expert who served, what the
+published standard gives and how, records the amount (another one with its reason) and
+whether it was paid; each expert sees their own fees the same way."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
+from miniapp_api.schemas import Model
+from models.draws import DrawActivity
+from models.people import Role
+from services.common.clock import CHINA
+from services.common.texts import Texts
+from services.draws import fees as expert_fees
+from services.draws.fee_rule import Computed
+
+api = Api()
+CENT = Decimal("0.01")
+EXPERT = {Role.EXPERT}
+
+
+def yuan(fen: int | None) -> Decimal | None:
+    return None if fen is None else (Decimal(fen) / 100).quantize(CENT)
+
+
+def breakdown(texts: Texts, computed: Computed | None) -> str:
+    """How the standard's amount came about, in words ("" without a standard)."""
+    return "" if computed is None else texts.render("draw/fee_breakdown.j2", computed=computed)
+
+
+class FeeIn(Model):
+    amount_yuan: Decimal = Field(ge=0, max_digits=9, decimal_places=2)
+    paid: bool
+    reason: str = Field(default="", max_length=200,
+                        description="调整原因：金额与按标准计算的不同时必填")
+
+
+class FeeFields(Model):
+    """One expert's fee, as the agency and the expert both read it."""
+
+    computed_yuan: Decimal | None = Field(description="按劳务费标准计算的金额（未发布标准时为空）")
+    breakdown: str = Field(description="计算方式（文字）")
+    amount_yuan: Decimal | None = Field(description="代理机构登记的金额")
+    reason: str | None = Field(description="登记金额与标准不同的原因")
+    paid: bool
+    recorded_at: datetime | None
+
+
+class FeeRowOut(FeeFields):
+    invitation_id: int
+    name: str
+    supplementary: bool
+
+
+class FeesOut(Model):
+    standard: str | None = Field(description="适用的劳务费标准（评标当日有效的版本）")
+    experts: list[FeeRowOut]
+
+
+async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
+    rows = await expert_fees.fees_of(activity)
+    texts = call.services.texts
+    standard = await expert_fees.standard_for(activity)
+    return FeesOut(standard=standard.name if standard else None, experts=[FeeRowOut(
+        invitation_id=r.invitation.id, name=r.name, supplementary=r.invitation.supplementary,
+        computed_yuan=yuan(r.computed.total_fen) if r.computed else None,
+        breakdown=breakdown(texts, r.computed), amount_yuan=yuan(r.invitation.fee_fen),
+        reason=r.invitation.fee_reason, paid=r.invitation.fee_paid,
+        recorded_at=r.invitation.fee_recorded_at) for r in rows])
+
+
+@api.route("GET", "/draws/activities/{activity_id}/fees", access=AGENCY, response=FeesOut,
+           summary="专家酬劳支付情况（评标结束后；按劳务费标准计算并说明）", tag=TAG)
+async def fees(call: Call) -> FeesOut:
+    return await fees_out(call, await activity_in_path(call))
+
+
+@api.route("PUT", "/draws/activities/{activity_id}/fees/{invitation_id}", access=AGENCY,
+           body=FeeIn, response=FeesOut, tag=TAG,
+           summary="登记一位专家的酬劳与是否已支付（与标准不同须写明原因）")
+async def record_fee(call: Call, body: FeeIn) -> FeesOut:
+    activity = await activity_in_path(call)
+    await expert_fees.record_fee(activity, call.path_int("invitation_id"),
+                                 int(body.amount_yuan * 100), body.paid, body.reason,
+                                 call.now, actor(call))
+    return await fees_out(call, activity)
+
+
+class MyFeeOut(FeeFields):
+    eval_day: date
+    venue: str
+
+
+class MyFeesOut(Model):
+    fees: list[MyFeeOut]
+
+
+@api.route("GET", "/expert/fees", access=EXPERT, response=MyFeesOut, tag="专家",
+           summary="我的评标劳务费（评标结束后：按标准计算的金额与方式、登记金额与支付情况）")
+async def my_fees(call: Call) -> MyFeesOut:
+    texts = call.services.texts
+    return MyFeesOut(fees=[MyFeeOut(
+        eval_day=f.notice.gather_at.astimezone(CHINA).date(), venue=f.notice.venue,
+        computed_yuan=yuan(f.computed.total_fen) if f.computed else None,
+        breakdown=breakdown(texts, f.computed), amount_yuan=yuan(f.invitation.fee_fen),
+        reason=f.invitation.fee_reason, paid=f.invitation.fee_paid,
+        recorded_at=f.invitation.fee_recorded_at)
+        for f in await expert_fees.my_fees(call.caller.need_person().id)])

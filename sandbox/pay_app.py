@@ -1,0 +1,45 @@
+"""The fake WeChat Pay gateway as an aiohttp app: payments and refunds
+(sandbox/pay_gateway.py), the trade bill (sandbox/pay_bill.py) and 电子发票
+(sandbox/pay_fapiao.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from sandbox.pay_bill import bill_download, trade_bill
+from sandbox.pay_fapiao import add_fapiao_routes
+from sandbox.pay_gateway import (
+    GATEWAY,
+    PayGateway,
+    close,
+    gateway_view,
+    jsapi,
+    native,
+    query,
+    refund,
+)
+
+
+def pay_gateway_app(gateway: PayGateway) -> web.Application:
+    """The fake gateway as an aiohttp app (mounted at /sandbox/pay, or served on its own)."""
+    app = web.Application()
+    app[GATEWAY] = gateway
+
+    async def lifecycle(app: web.Application) -> Any:
+        gateway.session = aiohttp.ClientSession()
+        yield
+        await gateway.close()
+
+    app.cleanup_ctx.append(lifecycle)
+    app.router.add_post("/v3/pay/transactions/native", native)
+    app.router.add_post("/v3/pay/transactions/jsapi", jsapi)
+    app.router.add_get("/v3/pay/transactions/out-trade-no/{no}", query)
+    app.router.add_post("/v3/pay/transactions/out-trade-no/{no}/close", close)
+    app.router.add_post("/v3/refund/domestic/refunds", refund)
+    app.router.add_get("/v3/bill/tradebill", gateway_view(trade_bill))
+    app.router.add_get("/v3/billdownload/file", gateway_view(bill_download))
+    add_fapiao_routes(app)
+    return app

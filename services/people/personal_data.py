@@ -1,0 +1,195 @@
+"""What the service holds about one person, kind by kind as the 清单 declares
+(services/people/data_inventory.py): the list a person reads (PIPL Art. 44, 45) and the
+machine-readable copy they download (Art. 45: 可以向个人信息处理者请求复制其个人信息). Only rows
+that are the person's own (their person id); phones and ID numbers masked as the 清单 says,
+times in China time, stored values in words."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from models import column
+from models.applications import Application, Attachment, ReviewAction
+from models.draws import DrawActivity, Invitation, Project
+from models.education import Course, Enrollment
+from models.exams import Exam, ExamAttempt
+from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+from models.notifications import Notification
+from models.payments import Payable
+from models.people import Person, RoleGrant
+from models.wechat import WeChatIdentity
+from services.admin.audit_chain import AuditChain
+from services.applicants.attachments import ATTACHMENTS
+from services.common.clock import china_time
+from services.common.pii import mask_email, mask_phone
+from services.common.texts import Texts
+from services.people.data_inventory import INVENTORY, DataKind, Mask
+
+Values = dict[str, Any]
+EXPORT_ACTION = "personal_data_export"  # the audit trail's action for a copy made
+
+
+def _when(moment: datetime | None) -> str | None:
+    return china_time(moment) if moment else None
+
+
+def masked(value: Any, mask: Mask) -> Any:
+    """A value as the 清单 lets it be shown."""
+    if not isinstance(value, str) or not value:
+        return value
+    if mask == Mask.PHONE:
+        return mask_phone(value)
+    if mask == Mask.EMAIL:
+        return mask_email(value)
+    return value
+
+
+class PersonalData:
+    """Reads one person's data, each kind by its own collector."""
+
+    def __init__(self, texts: Texts, days: int, log_days: int, audit: AuditChain) -> None:
+        self.texts, self.audit = texts, audit
+        self.days, self.log_days = days, log_days  # the retention periods, for the words
+
+    def word(self, table: str, key: str | None) -> str | None:
+        return self.texts.word(table, key) if key else None
+
+    async def collect(self, person: Person) -> dict[str, Values]:
+        """Every declared kind with the person's own values, masked as declared."""
+        out: dict[str, Values] = {}
+        for item in INVENTORY:
+            raw = await getattr(self, f"_{item.key}")(person)
+            out[item.key] = {f.key: masked(raw.get(f.key), f.mask) for f in item.fields}
+        return out
+
+    async def listing(self, person: Person) -> list[Values]:
+        """Each kind in words with the person's own values."""
+        values = await self.collect(person)
+        return [{**self.describe(k), "values": values[k.key]} for k in INVENTORY]
+
+    async def copy(self, person: Person, now: datetime, via: str) -> bytes:
+        """The machine-readable copy (JSON, UTF-8), its making on the audit trail."""
+        body = {"generated_at": china_time(now), "kinds": await self.listing(person)}
+        await self.audit.append(EXPORT_ACTION, now, person_id=person.id, name=person.name,
+                                via=via)
+        return json.dumps(body, ensure_ascii=False, indent=1, default=str).encode()
+
+    def describe(self, item: DataKind) -> Values:
+        """A kind in words: title, fields, purpose, legal basis, where kept, how long."""
+        def w(prefix: str, key: str) -> str:
+            return self.texts.render("words/personal_data.j2", key=f"{prefix}.{key}",
+                                     days=self.days, log_days=self.log_days)
+        return {"key": item.key, "title": w("kind", item.key),
+                "fields": [w("field", f.key) for f in item.fields],
+                "purpose": w("purpose", item.key), "basis": w("basis", item.key),
+                "where": w("where", item.key), "retention": w("keep", item.key)}
+
+    async def _identity(self, person: Person) -> Values:
+        return {"name": person.name, "gender": self.word("gender", person.gender),
+                "birth_year": person.birth_year, "id_number": person.id_masked}
+
+    async def _contact(self, person: Person) -> Values:
+        return {"phone": person.phone, "email": person.email}
+
+    async def _account(self, person: Person) -> Values:
+        grants = await RoleGrant.filter(person_id=person.id).order_by("id")
+        channels = await column(WeChatIdentity.filter(person_id=person.id), "channel")
+        return {"roles": [{"role": self.word("role", g.role), "granted_at": _when(g.granted_at),
+                           "revoked_at": _when(g.revoked_at)} for g in grants],
+                "expert_number": next((g.expert_number for g in grants if g.expert_number),
+                                      None),
+                "wechat": [self.word("channel", c) for c in sorted(channels)],
+                "password_set": bool(person.password_hash),
+                "registered_at": _when(person.created_at),
+                "deregistered_at": _when(person.deregistered_at)}
+
+    async def _expert(self, person: Person) -> Values:
+        profile = await ExpertProfile.get_or_none(person_id=person.id)
+        if profile is None:
+            return {}
+        return {"region": profile.region, "willing_regions": profile.willing_regions,
+                "work_unit": profile.work_unit, "title_level": profile.title_level,
+                "industry": profile.industry,
+                "specialties": await column(ExpertSpecialty.filter(expert_id=profile.id),
+                                            "code"),
+                "avoid_units": await column(ExpertAvoidUnit.filter(expert_id=profile.id),
+                                            "unit_name")}
+
+    async def _applications(self, person: Person) -> Values:
+        apps = await Application.filter(person_id=person.id).order_by("id")
+        ids = [a.id for a in apps]
+        log = await ReviewAction.filter(application_id__in=ids).order_by("id")
+        files = await Attachment.filter(application_id__in=ids).order_by("id")
+        return {"applications": [{"id": a.id, "status": self.word("application_status",
+                                                                  a.status),
+                                  "form": _masked_form(a.data)} for a in apps],
+                "review_log": [{"application": r.application_id, "stage": r.stage_title,
+                                "decision": self.word("review_decision", r.action),
+                                "reason": r.reason, "at": _when(r.at)} for r in log],
+                "attachments": [{"application": f.application_id,
+                                 "kind": _attachment_title(f.kind),
+                                 "file": f.filename, "at": _when(f.uploaded_at)}
+                                for f in files]}
+
+    async def _draws(self, person: Person) -> Values:
+        items = await Invitation.filter(person_id=person.id).order_by("id")
+        acts = {a.id: a for a in await DrawActivity.filter(
+            id__in={i.activity_id for i in items})}
+        projects = dict(await Project.filter(id__in={a.project_id for a in acts.values()}
+                                             ).values_list("id", "name"))
+        return {"invitations": [{
+            "project": projects.get(acts[i.activity_id].project_id),
+            "evaluation_start": _when(acts[i.activity_id].eval_start),
+            "status": self.word("invitation_status", i.status), "answered_at":
+                _when(i.replied_at), "checked_in_at": _when(i.checkin_at)} for i in items]}
+
+    async def _payments(self, person: Person) -> Values:
+        return {"payables": [{"title": p.title, "amount_yuan": p.amount_fen / 100,
+                              "paid_at": _when(p.paid_at)}
+                             for p in await Payable.filter(person_id=person.id).order_by("id")]}
+
+    async def _education(self, person: Person) -> Values:
+        enrolled = await Enrollment.filter(person_id=person.id).order_by("id")
+        courses = dict(await Course.filter(id__in={e.course_id for e in enrolled}
+                                           ).values_list("id", "title"))
+        tries = await ExamAttempt.filter(person_id=person.id).order_by("id")
+        exams = dict(await Exam.filter(id__in={t.exam_id for t in tries}
+                                       ).values_list("id", "title"))
+        return {"courses": [{"course": courses.get(e.course_id), "progress": e.progress,
+                             "grading": self.word("grading", e.grading),
+                             "completed_at": _when(e.completed_at)} for e in enrolled],
+                "exams": [{"exam": exams.get(t.exam_id), "score": t.score,
+                           "passed": t.passed, "submitted_at": _when(t.submitted_at)}
+                          for t in tries]}
+
+    async def _notifications(self, person: Person) -> Values:
+        # all of them: the retention job keeps them LOG_RETENTION_DAYS at most
+        sent = await Notification.filter(person_id=person.id).order_by("-id")
+        return {"notifications": [{"kind": self.word("notification_kind", n.kind),
+                                   "at": _when(n.created_at),
+                                   "status": self.word("send_status", n.status)}
+                                  for n in sent]}
+
+    async def _codes(self, person: Person) -> Values:
+        return {}
+
+
+# the application form's own phone fields (services/applicants/form.py), masked in the copy
+_FORM_PHONES = ("backup_phone", "office_phone")
+
+
+def _masked_form(data: dict[str, Any]) -> dict[str, Any]:
+    form = dict(data)
+    for key in _FORM_PHONES:
+        if form.get(key):
+            form[key] = mask_phone(str(form[key]))
+    if form.get("email"):
+        form["email"] = mask_email(str(form["email"]))
+    return form
+
+
+def _attachment_title(kind: str) -> str:
+    spec = ATTACHMENTS.get(kind)
+    return spec.title if spec else kind
