@@ -5,6 +5,7 @@ mini-program login codes."""
 
 from __future__ import annotations
 
+import asyncio
 from urllib.parse import parse_qs
 
 import pytest
@@ -109,7 +110,14 @@ async def test_a_reviewer_returns_then_approves_in_the_browser(
             await expect(desk.get_by_test_id(action)).not_to_be_checked()
         await desk.get_by_test_id("action-return").check()
         reason = desk.get_by_label("原因（退回、不通过时必填，申请人会收到）")
-        await reason.fill("职称证书不清晰")
+        # Chromium's PDF viewer takes the focus when an attachment's frame finishes loading
+        # (late, under CI load), and the keys typed then go to the frame: the reviewer, who
+        # reads the attachments first, types once they have settled
+        for _ in range(10):
+            await reason.fill("职称证书不清晰")
+            await asyncio.sleep(0.3)
+            if await reason.input_value() == "职称证书不清晰":
+                break
         # the form as it will be sent (twice, under CI load, it went without its reason)
         await expect(reason).to_have_value("职称证书不清晰")
         await expect(desk.get_by_test_id("action-return")).to_be_checked()
