@@ -84,6 +84,7 @@ from services.people.realname import RealNameCheck
 from services.people.register_import import RegisterImports
 from services.people.registration import Registration
 from services.people.retention import Retention, RetentionJob
+from services.people.sanctions import SanctionDesk
 from services.people.second_factor import SecondFactor
 from services.people.security_desk import SecurityDesk
 from services.reference.snapshots import first_read, keep_fresh
@@ -153,7 +154,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                               settings.minutes(settings.urge_minutes), draws.answer_link),
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
-        feedback=FeedbackDesk(outbox), virtual_calls=VirtualCalls(privacy),
+        feedback=FeedbackDesk(outbox), sanctions=SanctionDesk(outbox),
+        virtual_calls=VirtualCalls(privacy),
         einvoices=EInvoices(outbox, files, links, invoicing.provider if invoicing else None,
                             invoicing.mailer if invoicing else None, schedule,
                             mail_text(texts), invoicing.auto if invoicing else False),

@@ -19,6 +19,10 @@ class ExpertProfile(Model):
     willing_regions: list[str] = fields.JSONField(default=list)  # 意愿评标区 (city or county codes)
     work_unit = fields.CharField(max_length=128)
     unit_credit_code = fields.CharField(max_length=18, null=True, db_index=True)
+    # declared by staff of an administrative supervision department (行政监督部门) or of a
+    # body under one: that department (empty for everyone else)
+    dept_name = fields.CharField(max_length=128, default="", db_default="")
+    dept_credit_code = fields.CharField(max_length=18, default="", db_default="")
     title_level = fields.CharField(max_length=8, null=True)  # 初级 / 中级 / 副高 / 正高
     qualifications: list[dict[str, Any]] = fields.JSONField(default=list)
     industry = fields.CharField(max_length=16, null=True)

@@ -39,6 +39,7 @@ from services.people.persons import People
 from services.people.register_import import RegisterImports
 from services.people.registration import Registration
 from services.people.retention import RetentionJob
+from services.people.sanctions import SanctionDesk
 from services.people.second_factor import SecondFactor
 from services.people.security_desk import SecurityDesk
 
@@ -70,6 +71,7 @@ class Domain:
     register: RegisterImports
     administration: Administration
     feedback: FeedbackDesk
+    sanctions: SanctionDesk
     virtual_calls: VirtualCalls
     recall: Recall
     einvoices: EInvoices

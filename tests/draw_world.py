@@ -56,16 +56,18 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
                    alternate: str | None = None, response_minutes: int = 10,
                    verify: bool = True, contact_phone: str = "020-12345678",
                    on_site: bool = False, regions: tuple[str, ...] = ("4401",),
-                   region_mode: str = "residence", submitted: bool = True
-                   ) -> tuple[int, str]:
+                   region_mode: str = "residence", submitted: bool = True,
+                   tenderer: tuple[str, str] = TENDERER,
+                   supervisor: tuple[str, str] = ("", "")) -> tuple[int, str]:
     """A verified activity (or only submitted, or a draft); returns its id and the
     handler's token."""
     token = await api.login(demo["handler"].mp_openid)
     now = datetime.now(UTC)
     project = await api.call("POST", "/draws/projects", token, {
         "name": "某市第一中学教学楼新建工程", "number": f"GZ-{now.timestamp():.6f}",
-        "kind": "工程", "region": "4401", "tenderer_name": TENDERER[0],
-        "tenderer_credit_code": TENDERER[1],
+        "kind": "工程", "region": "4401", "tenderer_name": tenderer[0],
+        "tenderer_credit_code": tenderer[1], "supervisor_name": supervisor[0],
+        "supervisor_credit_code": supervisor[1],
         "sections": [{"number": "1", "name": "施工"}, {"number": "2", "name": "监理"}]})
     assert project.status == 200, project.data
     start = now + eval_in

@@ -13,6 +13,7 @@ import secrets
 from collections import Counter
 from typing import Any
 
+import pytest
 import schemathesis
 from aiohttp.test_utils import TestClient
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -142,6 +143,9 @@ def _fuzz_operation(strategy: Any, base: str, token: str, role: str,
     call()
 
 
+# its time grows with the operations (seven roles, four cases each): about 60 s alone, past
+# the suite's 120 s limit on a loaded machine
+@pytest.mark.timeout(480)
 async def test_schemathesis_over_the_mini_program_api(client: TestClient, api: Api,
                                                       demo: dict) -> None:
     """Every operation of the OpenAPI document, positive and negative data, as four roles:

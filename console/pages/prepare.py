@@ -42,7 +42,8 @@ async def project_list(request: web.Request) -> web.Response:
 async def new_project(request: web.Request) -> web.Response:
     form = await request.post()
     body: dict[str, Any] = {k: text(form, k) for k in (
-        "name", "number", "kind", "region", "tenderer_name", "tenderer_credit_code")}
+        "name", "number", "kind", "region", "tenderer_name", "tenderer_credit_code",
+        "supervisor_name", "supervisor_credit_code")}
     body["sections"] = _sections(text(form, "sections"))
     calls = api(request, back="/console/projects")
     made = await calls.call(projects.create_project, calls.fields(projects.ProjectIn, body))

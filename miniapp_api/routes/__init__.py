@@ -38,6 +38,7 @@ from miniapp_api.routes import (
     reference,
     review,
     roles,
+    sanctions,
     subscriptions,
     verify,
     verify_request,
@@ -49,7 +50,7 @@ MODULES = (auth, me, personal_data, subscriptions, applications, review, expert,
            draw_record, draw_followups, attendance, verify, verify_request, draw_log, roles,
            admin, admin_desk, admin_bills, invoices, feedback_desk, reference, admin_reference,
            admin_register, virtual_calls, admin_audit, admin_security, admin_retention, fees,
-           fee_standards)
+           fee_standards, sanctions)
 
 
 def api() -> Api:

@@ -11,8 +11,9 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
-from models.experts import Unavailability
+from models.experts import ExpertProfile, Unavailability
 from models.people import Role
+from services.people.identity_rules import parse_credit_code
 from services.people.schedule import (
     add_unavailability,
     deregister,
@@ -94,3 +95,26 @@ async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
     if call.caller.token:
         await call.services.sessions.drop(call.caller.token)
     return Ok(message="已注销。感谢您对评标工作的支持。")
+
+
+class DepartmentBody(Model):
+    dept_name: str = Field(default="", max_length=128,
+                           description="所在的行政监督部门（不是则留空）")
+    dept_credit_code: str = Field(default="", max_length=24)
+
+
+@api.route("GET", "/expert/department", access=EXPERT, response=DepartmentBody,
+           summary="我所在的行政监督部门（申报）", tag=TAG)
+async def department(call: Call) -> DepartmentBody:
+    profile = await ExpertProfile.get(person_id=call.caller.need_person().id)
+    return DepartmentBody(dept_name=profile.dept_name, dept_credit_code=profile.dept_credit_code)
+
+
+@api.route("PUT", "/expert/department", access=EXPERT, body=DepartmentBody,
+           response=DepartmentBody, tag=TAG,
+           summary="申报所在的行政监督部门：该部门监督的项目不会抽取您（实施条例第四十六条）")
+async def declare_department(call: Call, body: DepartmentBody) -> DepartmentBody:
+    code = parse_credit_code(body.dept_credit_code) if body.dept_credit_code.strip() else ""
+    await ExpertProfile.filter(person_id=call.caller.need_person().id).update(
+        dept_name=body.dept_name.strip(), dept_credit_code=code)
+    return DepartmentBody(dept_name=body.dept_name.strip(), dept_credit_code=code)

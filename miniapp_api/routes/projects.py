@@ -34,6 +34,9 @@ class ProjectIn(Model):
     tenderer_credit_code: str
     contact_name: str = ""
     contact_phone: str = ""
+    supervisor_name: str = Field(default="", max_length=128,
+                                 description="项目的行政监督部门（其工作人员不会被抽取）")
+    supervisor_credit_code: str = Field(default="", max_length=24)
     sections: list[SectionIn] = Field(default_factory=list, description="无标段时留空")
 
 
@@ -53,6 +56,7 @@ class ProjectOut(Model):
     kind: str = ""
     region: str = Field(default="", description="项目所在地（地区代码）")
     tenderer_credit_code: str = ""
+    supervisor_name: str = ""
 
 
 class ProjectsOut(Model):
@@ -63,6 +67,7 @@ def project_out(project: Project, sections: list[Section]) -> ProjectOut:
     return ProjectOut(id=project.id, name=project.name, number=project.number,
                       tenderer_name=project.tenderer_name, kind=project.kind,
                       region=project.region, tenderer_credit_code=project.tenderer_credit_code,
+                      supervisor_name=project.supervisor_name,
                       sections=[SectionOut(id=s.id, number=s.number, name=s.name,
                                            drawn=s.activity_id is not None) for s in sections])
 

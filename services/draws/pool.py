@@ -21,6 +21,7 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA
+from services.draws.rules import kept_out
 from services.reference.catalogue import catalogue_for
 from services.reference.regions import overlaps, within_any
 from services.reference.units import widen
@@ -156,6 +157,8 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
             out[expert_id] = "inactive"
     for expert_id in await avoided(activity, expert_ids):
         out.setdefault(expert_id, "avoided")
+    for expert_id, why in (await kept_out(activity, profiles, eval_days(activity))).items():
+        out.setdefault(expert_id, why)
     persons = {p.person_id: p.id for p in profiles.values()}
     first, last = eval_days(activity)
     for person_id, day_off in await Unavailability.filter(

@@ -92,6 +92,8 @@ class DrawSetup:
     async def create_project(self, agency_id: int, person_id: int, data: dict[str, Any],
                              sections: list[tuple[str, str]]) -> Project:
         data = {**data, "tenderer_credit_code": parse_credit_code(data["tenderer_credit_code"])}
+        if data.get("supervisor_credit_code"):
+            data["supervisor_credit_code"] = parse_credit_code(data["supervisor_credit_code"])
         if await Project.exists(agency_id=agency_id, number=data["number"]):
             raise Conflict("draw.project_number_taken", number=data["number"])
         if len({n for n, _ in sections}) != len(sections):

@@ -1,7 +1,8 @@
 """Every candidate a draw passed over is recorded with why and the record that shows it
 (services/draws/pool.py `blocked`): "unavailable:<unavailability id>" (a day off declared on
 an evaluation day), "booked:<activity id>" (invited or confirmed for an overlapping
-evaluation there), "invited:<invitation id>" (already invited by this one), "inactive". The
+evaluation there), "invited:<invitation id>" (already invited by this one), "inactive", and
+the library's rules (services/draws/rules.py: sanctions, supervisors, caps). The
 audit reads that record again and checks it bears the reason out, so a skip cannot be made
 up to pass over the candidate the order put next. The evidence travels with an exported
 record, so the check runs offline too."""
@@ -14,6 +15,9 @@ from typing import Any
 from models.draws import DrawActivity, Invitation
 from models.experts import ExpertProfile, Unavailability
 from services.draws.pool import avoided, eval_days
+from services.draws.rules import rule_evidence, rule_problem
+
+RULES = ("sanction", "supervisor", "cap", "tenderer_cap")
 
 
 async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> dict[str, Any]:
@@ -24,6 +28,8 @@ async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> di
                              "expert_active": profile.active if profile else None}
     if kind == "avoided":
         found["avoided"] = expert_id in await avoided(activity, [expert_id])
+    if kind in RULES:
+        found.update(await rule_evidence(activity, expert_id, kind, ref))
     if not ref.isdigit():
         return found
     if kind == "unavailable":
@@ -49,6 +55,8 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
     """What is wrong with one recorded skip (None: its record bears it out). `activity` is
     the draw's own id, evaluation start and end (ISO) and evaluation days."""
     kind, _, ref = reason.partition(":")
+    if kind in RULES:
+        return rule_problem(kind, ref, expert_id, evidence, activity)
     if kind == "avoided":
         return None if evidence.get("avoided") else \
             f"expert {expert_id} skipped as avoided, whom the activity does not avoid"

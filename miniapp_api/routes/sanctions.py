@@ -1,0 +1,178 @@
+"""Sanctions (招标投标法实施条例 Art. 71–72) decided by the system administrator, the expert's
+appeal and its ruling; the library's draw caps. An expert reads their own and appeals from
+the mini-program."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.schemas import Model
+from models.experts import ExpertProfile
+from models.people import Person, Role
+from models.sanctions import DrawPolicy, Sanction, SanctionKind
+from services.common.clock import china_today
+from services.common.errors import NotFound
+from services.people import sanctions
+from services.people.sanctions import KIND_WORDS, NewSanction, period_words
+
+api = Api()
+TAG = "处分与抽取规则"
+ADMIN = {Role.ADMIN}
+EXPERT = {Role.EXPERT}
+OUTCOME_WORDS = {"": "", "upheld": "维持处理", "revoked": "撤销处理"}
+
+
+class SanctionOut(Model):
+    id: int
+    expert_id: int
+    expert_name: str
+    expert_number: str
+    kind: str
+    kind_title: str
+    conduct: list[str] = Field(description="违规行为（实施条例第七十一条所列）的代码")
+    reason: str
+    decided_on: date
+    starts_on: date
+    ends_on: date | None
+    period: str = Field(description="期限（文字）")
+    in_force: bool = Field(description="今天是否使该专家不能被抽取")
+    appeal: str
+    appealed_at: datetime | None
+    outcome: str
+    outcome_title: str
+    ruling: str
+    ruled_at: datetime | None
+
+
+class SanctionsOut(Model):
+    items: list[SanctionOut]
+
+
+class SanctionIn(Model):
+    expert_number: str = Field(min_length=1, max_length=32, description="专家编号")
+    kind: Literal["warning", "suspension", "removal", "ban"]
+    reason: str = Field(min_length=1, max_length=300)
+    starts_on: date
+    ends_on: date | None = Field(default=None, description="暂停评标资格的截止日期（含）")
+    conduct: list[str] = Field(default_factory=list, max_length=10)
+
+
+class SanctionsQuery(Model):
+    view: Literal["in_force", "appealed", "all"] = "all"
+    expert_number: str | None = Field(default=None, max_length=32)
+
+
+class AppealIn(Model):
+    appeal: str = Field(min_length=1, max_length=500)
+
+
+class RulingIn(Model):
+    outcome: Literal["upheld", "revoked"]
+    ruling: str = Field(min_length=1, max_length=300)
+
+
+class PolicyBody(Model):
+    expert_cap: int | None = Field(default=None, ge=1, le=366,
+                                   description="每名专家在期间内最多参加的评标次数（空：不限）")
+    expert_months: int = Field(default=12, ge=1, le=60)
+    tenderer_cap: int | None = Field(
+        default=None, ge=1, le=366,
+        description="每名专家在期间内为同一招标人最多参加的评标次数（空：不限）")
+    tenderer_months: int = Field(default=12, ge=1, le=60)
+
+
+async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
+    experts = {p.id: p for p in await ExpertProfile.filter(
+        id__in=list({s.expert_id for s in items}))}
+    names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
+                 .values_list("id", "name"))
+    today = china_today(call.now)
+    out = []
+    for s in items:
+        profile = experts.get(s.expert_id)
+        out.append(SanctionOut(
+            id=s.id, expert_id=s.expert_id,
+            expert_name=str(names.get(profile.person_id, "")) if profile else "",
+            expert_number=profile.expert_number if profile else "", kind=s.kind,
+            kind_title=KIND_WORDS[SanctionKind(s.kind)], conduct=list(s.conduct), reason=s.reason,
+            decided_on=s.decided_on, starts_on=s.starts_on, ends_on=s.ends_on,
+            period=period_words(s), in_force=s.excludes_on(today, today), appeal=s.appeal,
+            appealed_at=s.appealed_at, outcome=s.outcome,
+            outcome_title=OUTCOME_WORDS.get(s.outcome, s.outcome), ruling=s.ruling,
+            ruled_at=s.ruled_at))
+    return out
+
+
+async def _expert_by_number(number: str) -> ExpertProfile:
+    profile = await ExpertProfile.get_or_none(expert_number=number.strip())
+    if profile is None:
+        raise NotFound("sanction.no_expert")
+    return profile
+
+
+@api.route("GET", "/admin/sanctions", access=ADMIN, query=SanctionsQuery,
+           response=SanctionsOut, tag=TAG, summary="处分记录（生效中、待复核申诉或全部）")
+async def sanction_list(call: Call, query: SanctionsQuery) -> SanctionsOut:
+    expert = await _expert_by_number(query.expert_number) if query.expert_number else None
+    items = await sanctions.listing(china_today(call.now), query.view == "in_force",
+                                    query.view == "appealed",
+                                    expert.id if expert else None)
+    return SanctionsOut(items=await _outs(call, items))
+
+
+@api.route("POST", "/admin/sanctions", access=ADMIN, body=SanctionIn, response=SanctionOut,
+           tag=TAG, summary="作出处分（专家会收到通知，可申诉一次）")
+async def decide(call: Call, body: SanctionIn) -> SanctionOut:
+    expert = await _expert_by_number(body.expert_number)
+    made = await call.domain.sanctions.decide(NewSanction(
+        expert_id=expert.id, kind=body.kind, reason=body.reason, starts_on=body.starts_on,
+        ends_on=body.ends_on, conduct=tuple(body.conduct)), call.caller.need_person().id,
+        call.now)
+    return (await _outs(call, [made]))[0]
+
+
+@api.route("POST", "/admin/sanctions/{sanction_id}/ruling", access=ADMIN, body=RulingIn,
+           response=SanctionOut, tag=TAG, summary="复核专家的申诉：维持或撤销（专家会收到通知）")
+async def rule(call: Call, body: RulingIn) -> SanctionOut:
+    item = await call.domain.sanctions.rule(call.path_int("sanction_id"), body.outcome,
+                                            body.ruling, call.caller.need_person().id,
+                                            call.now)
+    return (await _outs(call, [item]))[0]
+
+
+@api.route("GET", "/expert/sanctions", access=EXPERT, response=SanctionsOut, tag="专家",
+           summary="我的处分记录")
+async def mine(call: Call) -> SanctionsOut:
+    items = await call.domain.sanctions.mine(call.caller.need_person().id)
+    return SanctionsOut(items=await _outs(call, items))
+
+
+@api.route("POST", "/expert/sanctions/{sanction_id}/appeal", access=EXPERT, body=AppealIn,
+           response=SanctionOut, tag="专家", summary="对处分提出申诉（一次）")
+async def appeal(call: Call, body: AppealIn) -> SanctionOut:
+    item = await call.domain.sanctions.appeal(call.caller.need_person().id,
+                                              call.path_int("sanction_id"), body.appeal,
+                                              call.now)
+    return (await _outs(call, [item]))[0]
+
+
+@api.route("GET", "/admin/draw-policy", access=ADMIN, response=PolicyBody, tag=TAG,
+           summary="抽取次数限制")
+async def policy(call: Call) -> PolicyBody:
+    row = await DrawPolicy.get_or_none(id=1)
+    if row is None:
+        return PolicyBody()
+    return PolicyBody(expert_cap=row.expert_cap, expert_months=row.expert_months,
+                      tenderer_cap=row.tenderer_cap, tenderer_months=row.tenderer_months)
+
+
+@api.route("PUT", "/admin/draw-policy", access=ADMIN, body=PolicyBody, response=PolicyBody,
+           tag=TAG, summary="设置抽取次数限制（此后的每次邀请按新限制检查）")
+async def set_policy(call: Call, body: PolicyBody) -> PolicyBody:
+    await DrawPolicy.update_or_create(id=1, defaults={
+        **body.model_dump(), "updated_by": call.caller.need_person().id})
+    return body

@@ -1,0 +1,74 @@
+"""Sanctions on experts (招标投标法实施条例 Art. 71–72: 责令改正, a ban for a period, removal,
+a permanent ban) with the expert's appeal, and the library's draw policy (caps on how often
+one expert is drawn, in all and for one tenderer)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class SanctionKind(StrEnum):
+    WARNING = "warning"  # 警告 / 责令改正: recorded, excludes from nothing
+    SUSPENSION = "suspension"  # 暂停评标资格 for a period (Art. 71: 一定期限内)
+    REMOVAL = "removal"  # 取消评标专家资格 (Art. 71: 取消其担任评标委员会成员的资格)
+    BAN = "ban"  # 终身禁入 (Art. 72: 不得再参加任何依法必须进行招标的项目的评标)
+
+
+EXCLUDING = (SanctionKind.SUSPENSION, SanctionKind.REMOVAL, SanctionKind.BAN)
+
+
+class AppealOutcome(StrEnum):
+    NONE = ""  # no appeal, or one not yet ruled on
+    UPHELD = "upheld"  # 维持
+    REVOKED = "revoked"  # 撤销: the sanction is void from the ruling on
+
+
+class Sanction(Model):
+    """One decision on one expert. A suspension runs from `starts_on` to `ends_on`
+    (inclusive, China dates); a removal or a ban has no end. A revoked one excludes nobody."""
+
+    id = fields.BigIntField(primary_key=True)
+    expert_id = fields.BigIntField(db_index=True)
+    kind = fields.CharField(max_length=12)  # SanctionKind
+    conduct: list[str] = fields.JSONField(default=list)  # offences' codes (Art. 71 list)
+    reason = fields.CharField(max_length=300)  # the facts, in the decider's words
+    decided_on = fields.DateField()
+    starts_on = fields.DateField()
+    ends_on = fields.DateField(null=True)
+    decided_by = fields.BigIntField()  # person id
+    appeal = fields.CharField(max_length=500, default="")  # the expert's, once
+    appealed_at = fields.DatetimeField(null=True)
+    outcome = fields.CharField(max_length=8, default="")  # AppealOutcome
+    ruling = fields.CharField(max_length=300, default="")  # the administrator's words
+    ruled_by = fields.BigIntField(null=True)
+    ruled_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "expert_sanction"
+
+    def excludes_on(self, first: date, last: date) -> bool:
+        """Whether it keeps the expert from an evaluation held on these days."""
+        return (self.kind in EXCLUDING and self.outcome != AppealOutcome.REVOKED
+                and self.starts_on <= last and (self.ends_on is None or self.ends_on >= first))
+
+
+class DrawPolicy(Model):
+    """The library's caps, one row (id 1), a cap of None being off. Counted over the months
+    before an evaluation's start: the evaluations an expert confirmed, in all and for the
+    same tenderer (by credit code)."""
+
+    id = fields.IntField(primary_key=True)
+    expert_cap = fields.IntField(null=True)
+    expert_months = fields.IntField(default=12)
+    tenderer_cap = fields.IntField(null=True)
+    tenderer_months = fields.IntField(default=12)
+    updated_by = fields.BigIntField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "draw_policy"
