@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "models.desk_auth",
     "models.retention",
     "models.fees",
+    "models.performance",
 ]
 
 
