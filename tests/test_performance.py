@@ -118,10 +118,10 @@ async def test_the_agency_records_a_late_arrival_and_an_offence_the_expert_repli
     assert [r["id"] for r in queue.data["waiting"]] == [record["id"]]
     assert queue.data["waiting"][0]["reply"].startswith("当天因地铁故障迟到")
     refused = await api.call("POST", f"/admin/performance/{record['id']}/review", admin,
-                             {"outcome": "corrected", "note": "经核实离开系经同意"})
+                             {"outcome": "corrected", "review_note": "经核实离开系经同意"})
     assert refused.status == 400 and "更正后的" in refused.message
     reviewed = await api.call("POST", f"/admin/performance/{record['id']}/review", admin, {
-        "outcome": "corrected", "note": "经核实，离开评标室系经评标委员会同意，撤销擅离职守",
+        "outcome": "corrected", "review_note": "经核实，离开评标室系经评标委员会同意，撤销擅离职守",
         "correction": {"late": True, "conduct": [], "score": 85,
                        "comment": LATE_AND_AWAY["comment"]}})
     assert reviewed.status == 200, reviewed.data

@@ -113,7 +113,7 @@ async def disputed(call: Call) -> DisputedOut:
 
 class ReviewIn(Model):
     outcome: Literal["kept", "corrected"] = Field(description="kept 维持 / corrected 更正")
-    note: str = Field(min_length=1, max_length=500, description="复核意见（专家可见）")
+    review_note: str = Field(min_length=1, max_length=500, description="复核意见（专家可见）")
     correction: PerformanceIn | None = Field(default=None, description="更正后的记录")
 
 
@@ -121,6 +121,7 @@ class ReviewIn(Model):
            response=DisputedOut, tag=TAG, summary="复核一条有异议的履职记录（维持或更正）")
 async def review(call: Call, body: ReviewIn) -> DisputedOut:
     await performance.review(
-        call.domain.outbox, call.path_int("record_id"), ReviewOutcome(body.outcome), body.note,
-        body.correction.entry() if body.correction else None, call.now, actor(call, "admin"))
+        call.domain.outbox, call.path_int("record_id"), ReviewOutcome(body.outcome),
+        body.review_note, body.correction.entry() if body.correction else None, call.now,
+        actor(call, "admin"))
     return await disputed_out(call)

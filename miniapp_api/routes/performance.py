@@ -5,7 +5,7 @@ each expert's own records and their single reply (说明)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from pydantic import Field
 
@@ -89,9 +89,15 @@ class EvaluationOut(Model):
     eval_start: datetime
     finished_at: datetime | None = Field(description="评标结束时间")
     deadline: datetime | None = Field(description="记录截止时间（评标结束后第 N 个工作日 24 时）")
+    last_day: date | None = Field(description="可记录的最后一天（北京时间，含当天）")
     open: bool = Field(description="仍可记录或修改")
     served: int = Field(description="参加评标的专家人数")
     recorded: int = Field(description="已记录人数")
+
+
+def last_day(deadline: datetime | None) -> date | None:
+    """The deadline is midnight after the last working day: that day, as people say it."""
+    return (deadline.astimezone(CHINA) - timedelta(seconds=1)).date() if deadline else None
 
 
 class EvaluationsOut(Model):
@@ -111,7 +117,7 @@ async def evaluations(call: Call) -> EvaluationsOut:
         out.append(EvaluationOut(
             id=a.id, number=activity_number(a.id), project=f.project.name,
             eval_start=a.eval_start, finished_at=a.finished_at, deadline=got.deadline,
-            open=got.open, served=len(got.rows),
+            last_day=last_day(got.deadline), open=got.open, served=len(got.rows),
             recorded=sum(1 for r in got.rows if r.record is not None)))
     return EvaluationsOut(deadline_days=await conduct.deadline_days(), evaluations=out)
 
@@ -150,7 +156,8 @@ async def sheet_out(call: Call) -> SheetOut:
     a = got.activity
     return SheetOut(evaluation=EvaluationOut(
         id=a.id, number=activity_number(a.id), project=f.project.name, eval_start=a.eval_start,
-        finished_at=a.finished_at, deadline=got.deadline, open=got.open, served=len(rows),
+        finished_at=a.finished_at, deadline=got.deadline, last_day=last_day(got.deadline),
+        open=got.open, served=len(rows),
         recorded=sum(1 for r in rows if r.record)),
         items=[conduct_out(i) for i in await conduct.items(active_only=True)], experts=rows)
 
