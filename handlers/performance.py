@@ -31,4 +31,4 @@ async def mine(person: Person | None, texts: Texts) -> str:
         "comment": s.record.comment, "reply": s.record.reply, "disputed": s.record.disputed,
         "outcome": s.record.review_outcome, "note": s.record.review_note}
         for s in (await my_records(person.id))[:SHOWN]]
-    return texts.render("chat/performance/mine.j2", records=records)
+    return texts.render("chat/performance/mine.j2", performance_records=records)
