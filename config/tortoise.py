@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "models.retention",
     "models.fees",
     "models.sanctions",
+    "models.performance",
 ]
 
 

@@ -28,6 +28,7 @@ from miniapp_api.routes import (
     admin,
     admin_audit,
     admin_desk,
+    admin_performance,
     admin_reference,
     admin_register,
     admin_security,
@@ -39,6 +40,7 @@ from miniapp_api.routes import (
     feedback_desk,
     invoices,
     marking,
+    performance,
     projects,
     review,
     verify,
@@ -85,6 +87,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("activities", "/console/activities", draw_prep.activities),
     ("projects", "/console/projects", projects.projects),
     ("handlers", "/console/handlers", agency.list_handlers),
+    ("performance", "/console/performance", performance.evaluations),
     ("verify", "/console/verify", verify.pending),
     ("review", "/console/review", review.queue),
     ("draws", "/console/draws", draw_log.day_draws),
@@ -103,7 +106,9 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("security", "/console/security", admin_security.find_standing),
     ("audit_trail", "/console/audit-trail", admin_audit.audit_trail),
     ("access_log", "/console/access-log", admin_audit.access_log),
-    ("fee_standards", "/console/fee-standards", fee_standards.versions)]
+    ("fee_standards", "/console/fee-standards", fee_standards.versions),
+    ("conduct_items", "/console/conduct-items", admin_performance.catalogue),
+    ("performance_disputes", "/console/performance-disputes", admin_performance.disputed)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

@@ -44,7 +44,10 @@ FIELDS_OF: dict[str, tuple[str, ...]] = {
     "avoidance.csv_lines": ("csv",), "fee.reason_needed": ("reason",),
     "fee.reason_long": ("reason",), "fee_standard.name": ("name",),
     "fee_standard.past": ("effective_from",), "fee_standard.base_hours": ("base_hours",),
-    "fee_standard.cap_below_base": ("daily_cap_yuan",)}
+    "fee_standard.cap_below_base": ("daily_cap_yuan",), "performance.score": ("score",),
+    "performance.too_long": ("comment",), "performance.conduct_unknown": ("conduct",),
+    "performance.note_required": ("review_note",), "conduct.name": ("name",),
+    "conduct.duplicate": ("name",), "conduct.deadline_days": ("deadline_days",)}
 
 
 def problems(texts: Texts, exc: DomainError) -> list[tuple[str, str]]:

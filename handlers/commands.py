@@ -14,7 +14,7 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
     VISITOR: ("绑定",),
     BOUND: ("我的信息", "解绑"),
     Role.APPLICANT: ("审核进度", "考试", "考试成绩", "缴费", "缴费记录"),
-    Role.EXPERT: ("我的邀请", "请假", "抽取池", "缴费", "缴费记录", "考试成绩"),
+    Role.EXPERT: ("我的邀请", "请假", "抽取池", "我的履职记录", "缴费", "缴费记录", "考试成绩"),
     Role.AGENCY_HANDLER: ("抽取进度", "到场情况"),
     Role.AGENCY_LEGAL: ("抽取进度", "到场情况"),
     Role.REVIEWER: ("待审核", "待办"),

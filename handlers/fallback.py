@@ -14,7 +14,17 @@ from bot.flow import ANY
 from bot.fsm import FSMContext
 from bot.incoming import Incoming
 from bot.router import HandlerFunc, Router
-from handlers import account, common, desk, feedback, guide, pay, progress, questions
+from handlers import (
+    account,
+    common,
+    desk,
+    feedback,
+    guide,
+    pay,
+    performance,
+    progress,
+    questions,
+)
 from handlers.commands import AUDIENCES, audiences_of
 from models.people import Person
 from services.common.pii import mask_text
@@ -32,12 +42,12 @@ HANDLERS: dict[str, HandlerFunc] = {
     "审核进度": progress.progress, "考试": progress.exam_link,
     "考试成绩": guide.exam_results, "缴费": pay.pay, "缴费记录": pay.payment_history,
     "我的邀请": questions.my_evaluations, "请假": questions.ask_for_leave,
-    "抽取池": questions.my_pools,
+    "抽取池": questions.my_pools, "我的履职记录": performance.mine,
     "抽取进度": questions.agency_progress, "到场情况": questions.agency_progress,
     "待审核": desk.to_review, "待核验": desk.to_verify, "待办": desk.to_do,
 }
 ROUTERS = (common.router, account.router, feedback.router, guide.router, progress.router,
-           pay.router, questions.router, desk.router)
+           pay.router, questions.router, desk.router, performance.router)
 
 
 @functools.cache

@@ -14,6 +14,7 @@ from handlers import (
     fees,
     guide,
     pay,
+    performance,
     privacy,
     progress,
     questions,
@@ -22,6 +23,7 @@ from handlers import (
 
 def routers() -> list[Router]:
     """Every router, global commands first and the fallback last."""
-    return [common.router, account.router, progress.router, pay.router, fees.router, privacy.router,
+    return [common.router, account.router, progress.router, pay.router, fees.router,
+            performance.router, privacy.router,
             feedback.router, draw_reply.router, checkin.router, questions.router,
             guide.router, desk.router, fallback.router]

@@ -16,6 +16,7 @@ from console.pages import (  # noqa: F401
     followups,
     home,
     oversight,
+    performance,
     prepare,
     public_notice,
     reference,

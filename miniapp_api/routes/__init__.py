@@ -8,6 +8,7 @@ from miniapp_api.routes import (
     admin_audit,
     admin_bills,
     admin_desk,
+    admin_performance,
     admin_reference,
     admin_register,
     admin_retention,
@@ -33,6 +34,7 @@ from miniapp_api.routes import (
     marking,
     me,
     payments,
+    performance,
     personal_data,
     projects,
     reference,
@@ -50,7 +52,7 @@ MODULES = (auth, me, personal_data, subscriptions, applications, review, expert,
            draw_record, draw_followups, attendance, verify, verify_request, draw_log, roles,
            admin, admin_desk, admin_bills, invoices, feedback_desk, reference, admin_reference,
            admin_register, virtual_calls, admin_audit, admin_security, admin_retention, fees,
-           fee_standards, sanctions)
+           fee_standards, sanctions, performance, admin_performance)
 
 
 def api() -> Api:

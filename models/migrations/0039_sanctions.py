@@ -10,7 +10,7 @@ from tortoise import fields
 from models.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0037_fee_standard')]
+    dependencies = [('models', '0038_performance')]
 
     initial = False
 

@@ -1,0 +1,34 @@
+"""An expert's performance records in chat (履职记录, 财库〔2016〕198号: the expert may read
+the record and explain): the latest records with the review of any disputed one (the same
+service the mini-program's /me/performance calls). The reply (说明) is written in the
+mini-program, where the whole record is in view; the chat says so."""
+
+from __future__ import annotations
+
+from bot.filters import Keyword, Text
+from bot.router import Router
+from models.people import Person
+from services.common.clock import CHINA
+from services.common.texts import Texts
+from services.draws import conduct
+from services.draws.performance import mine as my_records
+
+router = Router("performance")
+SHOWN = 5  # the latest records a chat reply lists
+
+
+@router.message(Text("我的履职记录", "履职记录", "我的履职情况", "履职情况", "履职评价",
+                     "我的履职评价", "我的评价"))
+@router.message(Keyword("履职记录", "履职情况", "履职评价"))
+async def mine(person: Person | None, texts: Texts) -> str:
+    """The expert's latest records, newest first."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    records = [{
+        "day": f"{s.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}", "venue": s.notice.venue,
+        "agency": s.agency, "late": s.record.late, "left_early": s.record.left_early,
+        "conduct": await conduct.names(s.record.conduct), "score": s.record.score,
+        "comment": s.record.comment, "reply": s.record.reply, "disputed": s.record.disputed,
+        "outcome": s.record.review_outcome, "note": s.record.review_note}
+        for s in (await my_records(person.id))[:SHOWN]]
+    return texts.render("chat/performance/mine.j2", performance_records=records)

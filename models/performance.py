@@ -1,0 +1,73 @@
+"""Experts' performance records (财库〔2016〕198号: the agency records each expert's
+performance after the review; the expert may read it and explain): the conduct items an
+administrator maintains (招标投标法实施条例 Art. 71–72), one record per expert who served an
+evaluation, the expert's single reply, and an administrator's review of a disputed record."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ReviewOutcome(StrEnum):
+    KEPT = "kept"  # the record stands as the agency wrote it
+    CORRECTED = "corrected"  # the administrator changed it
+
+
+class ConductItem(Model):
+    """One conduct item the agency may tick (an offence of Art. 71 or 72, or one an
+    administrator adds). Never deleted once a record uses it: deactivated instead."""
+
+    id = fields.BigIntField(primary_key=True)
+    code = fields.CharField(max_length=32, unique=True)  # stable key the records keep
+    name = fields.CharField(max_length=200)
+    article = fields.CharField(max_length=64, default="")  # where it comes from
+    active = fields.BooleanField(default=True)
+    position = fields.IntField(default=0)  # the order the form lists them in
+    changed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "conduct_item"
+
+
+class PerformanceRecord(Model):
+    """One expert's performance at one evaluation (the root activity: its 补抽 included)."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(db_index=True)  # the evaluation (root activity)
+    invitation_id = fields.BigIntField(unique=True)
+    expert_id = fields.BigIntField()
+    person_id = fields.BigIntField(db_index=True)
+    late = fields.BooleanField(default=False)  # 迟到
+    left_early = fields.BooleanField(default=False)  # 早退 (neither: 准时)
+    conduct: list[str] = fields.JSONField(default=list)  # ConductItem codes
+    score = fields.IntField()  # 0-100
+    comment = fields.CharField(max_length=500, default="")
+    recorded_by = fields.BigIntField()  # person id
+    recorded_at = fields.DatetimeField()
+    reply = fields.CharField(max_length=500, null=True)  # the expert's 说明, once
+    replied_at = fields.DatetimeField(null=True)
+    disputed = fields.BooleanField(default=False)  # the reply asks for a review
+    review_outcome = fields.CharField(max_length=12, null=True)  # ReviewOutcome
+    review_note = fields.CharField(max_length=500, null=True)
+    reviewed_by = fields.BigIntField(null=True)
+    reviewed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "performance_record"
+        unique_together = (("activity_id", "expert_id"),)
+
+
+class PerformanceSettings(Model):
+    """The administrator's settings of performance records: one row (id 1), none means the
+    defaults."""
+
+    id = fields.IntField(primary_key=True)
+    deadline_days = fields.IntField(default=5)  # working days after the evaluation ends
+    changed_by = fields.BigIntField(null=True)
+    changed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "performance_settings"
