@@ -43,6 +43,7 @@ from miniapp_api.routes import (
     performance,
     projects,
     review,
+    sanctions,
     verify,
 )
 from models.people import ADMINISTRATORS, Person, Role
@@ -108,7 +109,9 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("access_log", "/console/access-log", admin_audit.access_log),
     ("fee_standards", "/console/fee-standards", fee_standards.versions),
     ("conduct_items", "/console/conduct-items", admin_performance.catalogue),
-    ("performance_disputes", "/console/performance-disputes", admin_performance.disputed)]
+    ("performance_disputes", "/console/performance-disputes", admin_performance.disputed),
+    ("sanctions", "/console/sanctions", sanctions.sanction_list),
+    ("draw_policy", "/console/draw-policy", sanctions.policy)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

@@ -22,6 +22,7 @@ from console.pages import (  # noqa: F401
     reference,
     register,
     review,
+    sanctions,
     second_factor,
     security,
     verify,

@@ -16,6 +16,7 @@ from models.people import Person, Role
 from models.sanctions import DrawPolicy, Sanction, SanctionKind
 from services.common.clock import china_today
 from services.common.errors import NotFound
+from services.draws import conduct
 from services.people import sanctions
 from services.people.sanctions import KIND_WORDS, NewSanction, period_words
 
@@ -33,7 +34,8 @@ class SanctionOut(Model):
     expert_number: str
     kind: str
     kind_title: str
-    conduct: list[str] = Field(description="违规行为（实施条例第七十一条所列）的代码")
+    conduct: list[str] = Field(description="违规行为（实施条例第七十一、七十二条所列）的代码")
+    conduct_names: list[str] = Field(description="违规行为（文字）")
     reason: str
     decided_on: date
     starts_on: date
@@ -98,7 +100,8 @@ async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
             id=s.id, expert_id=s.expert_id,
             expert_name=str(names.get(profile.person_id, "")) if profile else "",
             expert_number=profile.expert_number if profile else "", kind=s.kind,
-            kind_title=KIND_WORDS[SanctionKind(s.kind)], conduct=list(s.conduct), reason=s.reason,
+            kind_title=KIND_WORDS[SanctionKind(s.kind)], conduct=list(s.conduct),
+            conduct_names=await conduct.names(list(s.conduct)), reason=s.reason,
             decided_on=s.decided_on, starts_on=s.starts_on, ends_on=s.ends_on,
             period=period_words(s), in_force=s.excludes_on(today, today), appeal=s.appeal,
             appealed_at=s.appealed_at, outcome=s.outcome,

@@ -16,6 +16,7 @@ from models.experts import ExpertProfile
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
+from services.draws import conduct
 from services.notifications.outbox import Outbox
 
 REASON_MAX, APPEAL_MAX, RULING_MAX, CONDUCT_MAX = 300, 500, 300, 10
@@ -56,8 +57,8 @@ async def _check(new: NewSanction, today: date) -> None:
         raise BadInput("sanction.period")
     if new.ends_on is not None and new.ends_on < today:
         raise BadInput("sanction.ended", today=today.isoformat())
-    if len(new.conduct) > CONDUCT_MAX or any(
-            not code or len(code) > 16 for code in new.conduct):
+    known = {i.code for i in await conduct.items(active_only=True)}
+    if len(new.conduct) > CONDUCT_MAX or any(code not in known for code in new.conduct):
         raise BadInput("sanction.conduct")
 
 

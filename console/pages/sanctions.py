@@ -1,0 +1,68 @@
+"""Sanctions in the console (招标投标法实施条例 Art. 71–72): the system administrator decides
+one on an expert found by number, reads those in force or waiting for a ruling, rules on an
+appeal; and sets the library's caps on how often one expert is drawn."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from console.app import api, done, page, redirect, render
+from console.forms import many, text
+from miniapp_api.routes import admin_performance, sanctions
+
+BACK = "/console/sanctions"
+POLICY = "/console/draw-policy"
+VIEWS = ("in_force", "appealed", "all")
+
+
+@page("GET", "/sanctions", uses=sanctions.sanction_list)
+async def sanction_list(request: web.Request) -> web.Response:
+    view = request.query.get("view", "in_force")
+    view = view if view in VIEWS else "in_force"
+    number = request.query.get("expert_number", "").strip()[:32]
+    calls = api(request)
+    listed = await calls.call(sanctions.sanction_list, calls.fields(
+        sanctions.SanctionsQuery, {"view": view, "expert_number": number or None}))
+    catalogue = await calls.call(admin_performance.catalogue)
+    return render(request, "sanctions.html", items=listed.items, view=view, number=number,
+                  conduct=[i for i in catalogue.items if i.active])
+
+
+@page("POST", "/sanctions", uses=sanctions.decide)
+async def decide(request: web.Request) -> web.Response:
+    form = await request.post()
+    calls = api(request, back=BACK)
+    body = {k: text(form, k) for k in ("expert_number", "kind", "reason", "starts_on")}
+    made = await calls.call(sanctions.decide, calls.fields(sanctions.SanctionIn, {
+        **body, "ends_on": text(form, "ends_on") or None, "conduct": many(form, "conduct")}))
+    return redirect(request, f"{BACK}?view=all&expert_number={made.expert_number}",
+                    done(request, "sanction", name=made.expert_name, kind=made.kind_title))
+
+
+@page("POST", "/sanctions/{sanction_id}/ruling", uses=sanctions.rule)
+async def rule(request: web.Request) -> web.Response:
+    form = await request.post()
+    calls = api(request, back=f"{BACK}?view=appealed")
+    ruled = await calls.call(sanctions.rule, calls.fields(sanctions.RulingIn, {
+        "outcome": text(form, "outcome"), "ruling": text(form, "ruling")}),
+        path=request.match_info)
+    return redirect(request, f"{BACK}?view=appealed",
+                    done(request, "sanction_ruling", name=ruled.expert_name,
+                         outcome=ruled.outcome_title))
+
+
+@page("GET", "/draw-policy", uses=sanctions.policy)
+async def policy(request: web.Request) -> web.Response:
+    return render(request, "draw_policy.html", policy=await api(request).call(sanctions.policy))
+
+
+@page("POST", "/draw-policy", uses=sanctions.set_policy)
+async def set_policy(request: web.Request) -> web.Response:
+    form = await request.post()
+    calls = api(request, back=POLICY)
+    await calls.call(sanctions.set_policy, calls.fields(sanctions.PolicyBody, {
+        "expert_cap": text(form, "expert_cap") or None,
+        "expert_months": text(form, "expert_months") or "12",
+        "tenderer_cap": text(form, "tenderer_cap") or None,
+        "tenderer_months": text(form, "tenderer_months") or "12"}))
+    return redirect(request, POLICY, done(request, "draw_policy"))
