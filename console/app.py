@@ -33,6 +33,7 @@ from miniapp_api.routes import (
     admin_register,
     admin_security,
     agency,
+    credit,
     draw_log,
     draw_prep,
     education,
@@ -111,7 +112,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("conduct_items", "/console/conduct-items", admin_performance.catalogue),
     ("performance_disputes", "/console/performance-disputes", admin_performance.disputed),
     ("sanctions", "/console/sanctions", sanctions.sanction_list),
-    ("draw_policy", "/console/draw-policy", sanctions.policy)]
+    ("draw_policy", "/console/draw-policy", sanctions.policy),
+    ("credit_rule", "/console/credit-rule", credit.credit_rule)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

@@ -72,3 +72,41 @@ class DrawPolicy(Model):
 
     class Meta:
         table = "draw_policy"
+
+
+class CreditRule(Model):
+    """The administrator's credit rule, one row (id 1), none meaning the defaults: from the
+    mean performance score of the window's records (100 without any), points off for each
+    conduct item, late arrival or early leaving, and for each warning or suspension; a
+    removal or a ban makes it 0. Levels by score."""
+
+    id = fields.IntField(primary_key=True)
+    window_months = fields.IntField(default=36)
+    conduct_points = fields.IntField(default=10)
+    attendance_points = fields.IntField(default=2)
+    warning_points = fields.IntField(default=10)
+    suspension_points = fields.IntField(default=30)
+    level_a = fields.IntField(default=90)
+    level_b = fields.IntField(default=75)
+    level_c = fields.IntField(default=60)
+    updated_by = fields.BigIntField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "credit_rule"
+
+
+class CreditScore(Model):
+    """An expert's credit now, and each change of it (the history)."""
+
+    id = fields.BigIntField(primary_key=True)
+    expert_id = fields.BigIntField(db_index=True)
+    score = fields.IntField()
+    level = fields.CharField(max_length=1)  # A / B / C / D
+    records = fields.IntField(default=0)  # performance records counted
+    sanctions = fields.IntField(default=0)  # sanctions counted
+    cause = fields.CharField(max_length=32)  # what changed it: performance, sanction, rule
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "credit_score"

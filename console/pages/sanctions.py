@@ -8,10 +8,11 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import many, text
-from miniapp_api.routes import admin_performance, sanctions
+from miniapp_api.routes import admin_performance, credit, sanctions
 
 BACK = "/console/sanctions"
 POLICY = "/console/draw-policy"
+RULE = "/console/credit-rule"
 VIEWS = ("in_force", "appealed", "all")
 
 
@@ -24,8 +25,12 @@ async def sanction_list(request: web.Request) -> web.Response:
     listed = await calls.call(sanctions.sanction_list, calls.fields(
         sanctions.SanctionsQuery, {"view": view, "expert_number": number or None}))
     catalogue = await calls.call(admin_performance.catalogue)
+    standing = None
+    if number and listed.items:  # an expert found: their credit beside their sanctions
+        standing = await calls.call(credit.expert_credit, calls.fields(
+            credit.CreditQuery, {"expert_number": number}))
     return render(request, "sanctions.html", items=listed.items, view=view, number=number,
-                  conduct=[i for i in catalogue.items if i.active])
+                  conduct=[i for i in catalogue.items if i.active], standing=standing)
 
 
 @page("POST", "/sanctions", uses=sanctions.decide)
@@ -66,3 +71,17 @@ async def set_policy(request: web.Request) -> web.Response:
         "tenderer_cap": text(form, "tenderer_cap") or None,
         "tenderer_months": text(form, "tenderer_months") or "12"}))
     return redirect(request, POLICY, done(request, "draw_policy"))
+
+
+@page("GET", "/credit-rule", uses=credit.credit_rule)
+async def credit_rule(request: web.Request) -> web.Response:
+    return render(request, "credit_rule.html", rule=await api(request).call(credit.credit_rule))
+
+
+@page("POST", "/credit-rule", uses=credit.set_credit_rule)
+async def set_credit_rule(request: web.Request) -> web.Response:
+    form = await request.post()
+    calls = api(request, back=RULE)
+    await calls.call(credit.set_credit_rule, calls.fields(credit.RuleBody, {
+        k: text(form, k) for k in credit.RuleBody.model_fields}))
+    return redirect(request, RULE, done(request, "credit_rule"))

@@ -21,6 +21,7 @@ from services.draws.family import root_of, serving
 from services.draws.notices import notice_of, notices_of
 from services.draws.oplog import Actor, record
 from services.notifications.outbox import Change, Outbox
+from services.people import credit
 
 SCORE = (0, 100)  # 百分制
 TEXT_MAX = 500  # a comment, a reply, a review note
@@ -139,6 +140,7 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
                      late=entry.late, left_early=entry.left_early, conduct=entry.conduct,
                      score=entry.score, changed=row.record is not None)
         await _tell(change, "performance.recorded", item, row.notice)
+    await credit.recompute(item.expert_id, "performance", now)
     return item
 
 
@@ -189,6 +191,8 @@ async def reply(person_id: int, record_id: int, text: str, dispute: bool, now: d
     if item.replied_at is not None or not await PerformanceRecord.filter(
             id=item.id, replied_at=None).update(reply=said, replied_at=now, disputed=dispute):
         raise Conflict("performance.already_replied", at=china_time(item.replied_at or now))
+    if dispute:  # waits for the review: out of the credit until then
+        await credit.recompute(item.expert_id, "dispute", now)
     return await PerformanceRecord.get(id=item.id)
 
 
@@ -235,4 +239,5 @@ async def review(outbox: Outbox, record_id: int, outcome: ReviewOutcome, note: s
                      invitation=item.invitation_id, outcome=outcome, before=before)
         await _tell(change, "performance.reviewed", item, await notice_of(invitation),
                     outcome=str(outcome), note=why)
+    await credit.recompute(item.expert_id, "review", now)
     return item

@@ -18,6 +18,7 @@ from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
 from services.draws import conduct
 from services.notifications.outbox import Outbox
+from services.people import credit
 
 REASON_MAX, APPEAL_MAX, RULING_MAX, CONDUCT_MAX = 300, 500, 300, 10
 KIND_WORDS = {SanctionKind.WARNING: "警告", SanctionKind.SUSPENSION: "暂停评标资格",
@@ -84,6 +85,7 @@ class SanctionDesk:
                     "period": period_words(made), "reason": made.reason,
                     "at": china_time(now)}, person_id=profile.person_id,
                     dedupe_key=f"sanction:{made.id}")
+        await credit.recompute(made.expert_id, "sanction", now)
         return made
 
     @staticmethod
@@ -141,6 +143,7 @@ class SanctionDesk:
                     "outcome": "撤销处理" if outcome == AppealOutcome.REVOKED else "维持处理",
                     "ruling": words, "at": china_time(now)}, person_id=profile.person_id,
                     dedupe_key=f"sanction-ruling:{item.id}")
+        await credit.recompute(item.expert_id, "appeal", now)
         return item
 
 

@@ -1,0 +1,111 @@
+"""Experts' credit (招标投标法实施条例 Art. 78: a credit system; 26号令: performance and credit
+records): a score and a level from the performance records and sanctions of the last
+months, by the administrator's rule (models/sanctions.py CreditRule). Recomputed when a
+record, a sanction or the rule changes; each change of score or level is kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.expressions import Q
+
+from models import column
+from models.performance import PerformanceRecord
+from models.sanctions import AppealOutcome, CreditRule, CreditScore, Sanction, SanctionKind
+from services.common.errors import BadInput
+from services.draws.rules import months_before
+
+LEVELS = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class Credit:
+    score: int
+    level: str
+    records: int
+    sanctions: int
+
+
+async def rule() -> CreditRule:
+    return await CreditRule.get_or_none(id=1) or CreditRule(id=1)
+
+
+def level_of(score: int, r: CreditRule) -> str:
+    for level, floor in zip(LEVELS, (r.level_a, r.level_b, r.level_c), strict=False):
+        if score >= floor:
+            return level
+    return "D"
+
+
+def check_rule(r: CreditRule) -> None:
+    points = (r.conduct_points, r.attendance_points, r.warning_points, r.suspension_points)
+    if not 1 <= r.window_months <= 120 or any(not 0 <= p <= 100 for p in points):
+        raise BadInput("credit.rule_range")
+    if not 100 >= r.level_a > r.level_b > r.level_c >= 0:
+        raise BadInput("credit.levels")
+
+
+async def compute(expert_id: int, now: datetime, r: CreditRule | None = None) -> Credit:
+    """The expert's credit by the rule: records in dispute and not yet reviewed wait."""
+    r = r or await rule()
+    since = months_before(now, r.window_months)
+    records = await PerformanceRecord.filter(
+        Q(disputed=False) | Q(reviewed_at__isnull=False), expert_id=expert_id,
+        recorded_at__gte=since)
+    sanctions = await Sanction.filter(expert_id=expert_id, decided_on__gte=since.date()
+                                      ).exclude(outcome=AppealOutcome.REVOKED)
+    if any(s.kind in (SanctionKind.REMOVAL, SanctionKind.BAN) for s in sanctions):
+        return Credit(0, "D", len(records), len(sanctions))
+    score = round(sum(x.score for x in records) / len(records)) if records else 100
+    score -= sum(len(x.conduct) * r.conduct_points
+                 + (int(x.late) + int(x.left_early)) * r.attendance_points for x in records)
+    score -= sum(r.warning_points if s.kind == SanctionKind.WARNING else r.suspension_points
+                 for s in sanctions)
+    score = max(0, min(100, score))
+    return Credit(score, level_of(score, r), len(records), len(sanctions))
+
+
+async def current(expert_ids: list[int]) -> dict[int, CreditScore]:
+    """Each expert's latest credit (none for one never computed: full credit)."""
+    out: dict[int, CreditScore] = {}
+    for row in await CreditScore.filter(expert_id__in=expert_ids).order_by("id"):
+        out[row.expert_id] = row
+    return out
+
+
+async def recompute(expert_id: int, cause: str, now: datetime,
+                    r: CreditRule | None = None) -> CreditScore | None:
+    """Computes again; a change of score or level is kept as a new row."""
+    got = await compute(expert_id, now, r)
+    last = (await current([expert_id])).get(expert_id)
+    if last is not None and (last.score, last.level) == (got.score, got.level):
+        return None
+    if last is None and (got.score, got.records, got.sanctions) == (100, 0, 0):
+        return None  # nothing on record: full credit, nothing to keep
+    return await CreditScore.create(expert_id=expert_id, score=got.score, level=got.level,
+                                    records=got.records, sanctions=got.sanctions,
+                                    cause=cause, at=now)
+
+
+async def history(expert_id: int, limit: int = 50) -> list[CreditScore]:
+    return list(await CreditScore.filter(expert_id=expert_id).order_by("-id").limit(limit))
+
+
+async def set_rule(values: dict[str, int], by: int, now: datetime) -> CreditRule:
+    """A new rule: checked, saved, and every expert with anything on record recomputed."""
+    r = await rule()
+    for name, value in values.items():
+        setattr(r, name, value)
+    check_rule(r)
+    r.updated_by = by
+    await r.save()
+    since = months_before(now, 120)
+    experts: set[int] = set()
+    for query in (PerformanceRecord.filter(recorded_at__gte=since),
+                  Sanction.filter(Q(decided_on__gte=since.date())), CreditScore.all()):
+        experts |= {int(e) for e in await column(query, "expert_id")}
+    for expert_id in sorted(experts):
+        await recompute(expert_id, "rule", now, r)
+    return r
+
