@@ -43,6 +43,7 @@ HANDLERS: dict[str, HandlerFunc] = {
     "考试成绩": guide.exam_results, "缴费": pay.pay, "缴费记录": pay.payment_history,
     "我的邀请": questions.my_evaluations, "请假": questions.ask_for_leave,
     "抽取池": questions.my_pools, "我的履职记录": performance.mine,
+    "我的信用": performance.standing,
     "抽取进度": questions.agency_progress, "到场情况": questions.agency_progress,
     "待审核": desk.to_review, "待核验": desk.to_verify, "待办": desk.to_do,
 }

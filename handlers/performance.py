@@ -5,13 +5,19 @@ mini-program, where the whole record is in view; the chat says so."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from bot.filters import Keyword, Text
 from bot.router import Router
+from models.experts import ExpertProfile
 from models.people import Person
+from models.sanctions import Sanction, SanctionKind
 from services.common.clock import CHINA
 from services.common.texts import Texts
 from services.draws import conduct
 from services.draws.performance import mine as my_records
+from services.people import credit
+from services.people.sanctions import KIND_WORDS, period_words
 
 router = Router("performance")
 SHOWN = 5  # the latest records a chat reply lists
@@ -32,3 +38,25 @@ async def mine(person: Person | None, texts: Texts) -> str:
         "outcome": s.record.review_outcome, "note": s.record.review_note}
         for s in (await my_records(person.id))[:SHOWN]]
     return texts.render("chat/performance/mine.j2", performance_records=records)
+
+
+@router.message(Text("我的信用", "信用", "信用分", "我的信用分", "我的处分", "处分记录",
+                     "我的处分记录"))
+@router.message(Keyword("信用分", "处分记录"))
+async def standing(person: Person | None, texts: Texts) -> str:
+    """The expert's credit (score, level, what counts) and their sanctions with any appeal:
+    the same as the mini-program's /expert/credit and /expert/sanctions."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    profile = await ExpertProfile.get_or_none(person_id=person.id)
+    if profile is None:
+        return texts.render("chat/performance/not_expert.j2")
+    now = datetime.now(UTC)
+    got = await credit.compute(profile.id, now)
+    today = now.astimezone(CHINA).date()
+    items = [{"kind": KIND_WORDS[SanctionKind(s.kind)], "period": period_words(s),
+              "reason": s.reason, "in_force": s.excludes_on(today, today),
+              "appealed": s.appealed_at is not None, "outcome": s.outcome}
+             for s in await Sanction.filter(expert_id=profile.id).order_by("-id").limit(SHOWN)]
+    return texts.render("chat/performance/standing.j2", score=got.score, level=got.level,
+                        counted=got.records, sanction_items=items)

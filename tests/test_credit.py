@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from models.experts import ExpertProfile
 from services.common.clock import CHINA
+from tests.draw_world import openid_of
 from tests.helpers import Api, Chat
 from tests.test_performance import LATE_AND_AWAY, ended_evaluation, mini_token
 
@@ -55,6 +56,10 @@ async def test_a_record_and_a_sanction_lower_the_credit_a_dispute_waits_and_the_
     now = await api.call("GET", "/expert/credit", expert)
     assert (now.data["score"], now.data["level"]) == (80, "B")
     assert now.data["history"][0]["cause"] == "信用规则调整"
+    # the expert reads the same in chat, with the warning and how to appeal
+    said = (await chat.say(await openid_of(first.person_id), "我的信用")).text
+    assert "我的信用分：80 分，等级 B" in said and "警告" in said and "未按时到场" in said
+    assert "申诉" in said
     # a handler has no access to anyone's credit
     assert (await api.call("GET", "/admin/credit", token,
                            params={"expert_number": profile.expert_number})).status == 403
