@@ -29,6 +29,7 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    "first": "2025年12月", "last": "2026年11月", "ranked": 10, "today": "2026年11月25日",
     "period": "2026年11月24日至2027年2月23日", "ruling": "未能提供离开前报告的记录，维持处理。",
     "approve": True, "travels": True, "experts": 3,
     "invoices": [{"title": "课程费", "number": "25442000000123456789", "state": "issued",
