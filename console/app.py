@@ -45,6 +45,7 @@ from miniapp_api.routes import (
     projects,
     review,
     sanctions,
+    statistics,
     verify,
 )
 from models.people import ADMINISTRATORS, Person, Role
@@ -113,7 +114,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("performance_disputes", "/console/performance-disputes", admin_performance.disputed),
     ("sanctions", "/console/sanctions", sanctions.sanction_list),
     ("draw_policy", "/console/draw-policy", sanctions.policy),
-    ("credit_rule", "/console/credit-rule", credit.credit_rule)]
+    ("credit_rule", "/console/credit-rule", credit.credit_rule),
+    ("statistics", "/console/statistics", statistics.statistics)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

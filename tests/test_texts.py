@@ -32,6 +32,7 @@ SAMPLES: dict[str, object] = {
     "level": "B", "counted": 3, "sanction_items": [{
         "kind": "警告", "period": "2026年11月25日起记录在案", "reason": "未按时到场",
         "in_force": False, "appealed": True, "outcome": "upheld"}],
+    "first": "2025年12月", "last": "2026年11月", "ranked": 10, "today": "2026年11月25日",
     "period": "2026年11月24日至2027年2月23日", "ruling": "未能提供离开前报告的记录，维持处理。",
     "approve": True, "travels": True, "experts": 3,
     "invoices": [{"title": "课程费", "number": "25442000000123456789", "state": "issued",

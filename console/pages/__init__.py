@@ -25,5 +25,6 @@ from console.pages import (  # noqa: F401
     sanctions,
     second_factor,
     security,
+    statistics,
     verify,
 )

@@ -1,0 +1,145 @@
+"""The system administrator's statistics (issue 35): draws by month and by the project's city,
+invitations and their answers, decline and absence rates, the experts most and least often
+confirmed, sanctions in force and fees — as figures, and as one Excel workbook."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from decimal import Decimal
+
+from aiohttp import web
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.schemas import Model
+from models.people import Role
+from services.admin import statistics as stats
+from services.admin.statistics_sheets import workbook
+from services.common.clock import china_today
+
+api = Api()
+TAG = "统计"
+ADMIN = {Role.ADMIN}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# 评标统计.xlsx
+FILENAME = "%E8%AF%84%E6%A0%87%E7%BB%9F%E8%AE%A1"
+
+
+class StatisticsQuery(Model):
+    from_month: str | None = Field(default=None, max_length=20,
+                                   description="起始月份，如 2026-01；默认截止月份前11个月")
+    to_month: str | None = Field(default=None, max_length=20,
+                                 description="截止月份（含），如 2026-12；默认本月")
+
+
+class MonthOut(Model):
+    month: str = Field(description="月份，ISO（2026-11）；合计行为空")
+    month_title: str = Field(description="月份（文字，如 2026年11月），合计行为“合计”")
+    draws: int = Field(description="评标开始于该月、已开始抽取的抽取活动数")
+    invited: int = Field(description="发出的邀请")
+    confirmed: int = Field(description="确认参加（含之后登记缺席的）")
+    declined: int = Field(description="不参加（回复 2）")
+    avoided: int = Field(description="需回避（回复 3）")
+    no_answer: int = Field(description="超时未答复")
+    absent: int = Field(description="登记缺席、请假或现场回避")
+    answered: int = Field(description="已答复（1、2、3）")
+    decline_rate: Decimal | None = Field(description="拒绝率（%）= 不参加 ÷ 已答复；无答复时为空")
+    absence_rate: Decimal | None = Field(description="缺席率（%）= 登记缺席 ÷ 确认参加")
+    fees_recorded_yuan: Decimal = Field(description="已登记的劳务费（元）")
+    fees_paid_yuan: Decimal = Field(description="其中已支付（元）")
+
+
+class RegionOut(Model):
+    region: str = Field(description="城市代码（GB/T 2260 前4位）")
+    region_name: str
+    draws: int
+
+
+class ExpertOut(Model):
+    expert_number: str
+    name: str
+    evaluations: int = Field(description="统计期间内确认参加评标的次数（不含登记缺席的）")
+
+
+class SanctionCountOut(Model):
+    kind: str
+    kind_title: str
+    count: int
+
+
+class StatisticsOut(Model):
+    from_month: str
+    to_month: str
+    from_title: str
+    to_title: str
+    today: date = Field(description="处分按这一天（北京时间）统计")
+    months: list[MonthOut]
+    total: MonthOut
+    regions: list[RegionOut]
+    most_drawn: list[ExpertOut] = Field(description="确认参加次数最多的10名在库专家")
+    least_drawn: list[ExpertOut] = Field(description="确认参加次数最少的10名在库专家（含0次）")
+    active_experts: int
+    sanctions: list[SanctionCountOut]
+    rules: list[tuple[str, str]] = Field(description="各项数字的统计口径（名称、说明）")
+
+
+def month_out(m: stats.MonthFigures, title: str | None = None) -> MonthOut:
+    s = m.statuses
+    return MonthOut(
+        month="" if title else m.month.iso, month_title=title or m.month.words,
+        draws=m.draws, invited=m.invited, confirmed=m.confirmed,
+        declined=s[stats.S.DECLINED], avoided=s[stats.S.AVOIDED], no_answer=s[stats.S.TIMEOUT],
+        absent=s[stats.S.ABSENT], answered=m.answered, decline_rate=m.decline_rate,
+        absence_rate=m.absence_rate, fees_recorded_yuan=stats.yuan(m.fee_recorded_fen),
+        fees_paid_yuan=stats.yuan(m.fee_paid_fen))
+
+
+async def _figures(call: Call, query: StatisticsQuery
+                   ) -> tuple[stats.Statistics, list[stats.Month], date]:
+    today = china_today(call.now)
+    months = stats.parse_period(query.from_month, query.to_month, today)
+    return await stats.statistics(months, today, await call.domain.reads.db()), months, today
+
+
+def _rules(call: Call, months: list[stats.Month], today: date) -> str:
+    return call.services.texts.render(
+        "documents/statistics_rules.j2", first=months[0].words, last=months[-1].words,
+        ranked=stats.RANKED, today=f"{today.year}年{today.month}月{today.day}日")
+
+
+@api.route("GET", "/admin/statistics", access=ADMIN, query=StatisticsQuery,
+           response=StatisticsOut, tag=TAG,
+           summary="统计：按月的抽取、答复、拒绝率、缺席率和劳务费，按地区的抽取，抽中最多最少的专家，生效中的处分")
+async def statistics(call: Call, query: StatisticsQuery) -> StatisticsOut:
+    found, months, today = await _figures(call, query)
+    total = call.services.texts.render("documents/statistics_total.j2")
+    return StatisticsOut(
+        from_month=months[0].iso, to_month=months[-1].iso, from_title=months[0].words,
+        to_title=months[-1].words, today=today, months=[month_out(m) for m in found.months],
+        total=month_out(found.total, total),
+        regions=[RegionOut(region=r.code, region_name=r.name, draws=r.draws)
+                 for r in found.regions],
+        most_drawn=[ExpertOut(expert_number=e.expert_number, name=e.name,
+                              evaluations=e.evaluations) for e in found.most],
+        least_drawn=[ExpertOut(expert_number=e.expert_number, name=e.name,
+                               evaluations=e.evaluations) for e in found.least],
+        active_experts=found.active_experts,
+        sanctions=[SanctionCountOut(kind=s.kind, kind_title=s.words, count=s.count)
+                   for s in found.sanctions],
+        rules=[(a, b) for a, _, b in (line.partition("|") for line in
+                                      _rules(call, months, today).splitlines()) if b])
+
+
+@api.route("GET", "/admin/statistics.xlsx", access=ADMIN, query=StatisticsQuery,
+           response=None, files=(XLSX,), tag=TAG,
+           summary="下载统计（Excel，每张表一个工作表）")
+async def statistics_xlsx(call: Call, query: StatisticsQuery) -> web.Response:
+    found, months, today = await _figures(call, query)
+    sheets = call.services.texts.render("documents/statistics_sheets.j2",
+                                        total=call.services.texts.render(
+                                            "documents/statistics_total.j2"))
+    body = await asyncio.to_thread(workbook, found, sheets, _rules(call, months, today))
+    name = f"{FILENAME}{months[0].iso}_{months[-1].iso}.xlsx"
+    return web.Response(body=body, content_type=XLSX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{name}"})

@@ -1,0 +1,259 @@
+"""The administrator's statistics over a period of China-time months: draws, invitations and
+their answers, decline and absence rates and fees by the month of the evaluation; draws by the
+project's city; the experts most and least often confirmed; sanctions in force today.
+
+A month's figures are those of the draws whose evaluation starts in it (China time), counted
+once drawing started (drawing, paused or ended: a draft, one waiting for or refused by the
+trading centre, a withdrawn or a cancelled one is no draw). Every table is one aggregate
+query or one pass over a table, whatever the number of rows, on the connection of reads
+that can lag (`db`: the replica when fit, services/common/replica.py)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
+from tortoise.functions import Count, Sum
+
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Project
+from models.experts import ExpertProfile
+from models.people import Person
+from models.sanctions import AppealOutcome, Sanction, SanctionKind
+from services.common.clock import CHINA
+from services.common.errors import BadInput
+from services.people.sanctions import KIND_WORDS
+from services.reference.regions import regions
+
+DEFAULT_MONTHS, MOST_MONTHS, RANKED = 12, 36, 10
+DRAWN = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED)  # a draw once it started
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+S = InvitationStatus
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    @property
+    def iso(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def words(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    def next(self) -> Month:
+        return Month(self.year + self.month // 12, self.month % 12 + 1)
+
+    def back(self, months: int) -> Month:
+        index = self.year * 12 + self.month - 1 - months
+        return Month(index // 12, index % 12 + 1)
+
+    def start(self) -> datetime:
+        """Its first moment, China time (an aware datetime)."""
+        return datetime(self.year, self.month, 1, tzinfo=CHINA)
+
+    @classmethod
+    def of(cls, moment: datetime | date) -> Month:
+        if isinstance(moment, datetime):
+            moment = moment.astimezone(CHINA)
+        return cls(moment.year, moment.month)
+
+
+def parse_month(text: str | None, name: str) -> Month | None:
+    """2026-11 as a month; None when not given. BadInput statistics.month when it is not one."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    found = _MONTH.match(text)
+    if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
+        raise BadInput("statistics.month", field=name, value=text[:20])
+    return Month(int(found.group(1)), int(found.group(2)))
+
+
+def parse_period(from_text: str | None, to_text: str | None, today: date) -> list[Month]:
+    """The months asked for, first to last: by default the last 12 up to this month (or 12
+    from the first month given); refused when the first is after the last or there are more
+    than 36."""
+    first, last = parse_month(from_text, "from_month"), parse_month(to_text, "to_month")
+    if last is None:
+        last = first.back(1 - DEFAULT_MONTHS) if first else Month.of(today)
+    if first is None:
+        first = last.back(DEFAULT_MONTHS - 1)
+    if first > last:
+        raise BadInput("statistics.order", first=first.words, last=last.words)
+    months = [first]
+    while months[-1] < last:
+        months.append(months[-1].next())
+        if len(months) > MOST_MONTHS:
+            raise BadInput("statistics.too_long", most=MOST_MONTHS)
+    return months
+
+
+@dataclass
+class MonthFigures:
+    month: Month
+    draws: int = 0
+    invited: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)  # invitations by status
+    fee_recorded_fen: int = 0
+    fee_paid_fen: int = 0
+
+    @property
+    def confirmed(self) -> int:
+        """Confirmed, including those later registered absent (they had confirmed)."""
+        return self.statuses[S.CONFIRMED] + self.statuses[S.ABSENT]
+
+    @property
+    def answered(self) -> int:
+        """Replied 1, 2 or 3 (a late 1 that found the places full included)."""
+        return self.confirmed + self.statuses[S.DECLINED] + self.statuses[S.AVOIDED] \
+            + self.statuses[S.RELEASED]
+
+    @property
+    def decline_rate(self) -> Decimal | None:
+        return percent(self.statuses[S.DECLINED], self.answered)
+
+    @property
+    def absence_rate(self) -> Decimal | None:
+        return percent(self.statuses[S.ABSENT], self.confirmed)
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    code: str  # the city's (4 digits), or the project's own code when it is a province's
+    name: str
+    draws: int
+
+
+@dataclass(frozen=True)
+class ExpertFigures:
+    expert_id: int
+    expert_number: str
+    name: str
+    evaluations: int
+
+
+@dataclass(frozen=True)
+class SanctionFigures:
+    kind: str
+    words: str
+    count: int
+
+
+@dataclass
+class Statistics:
+    months: list[MonthFigures]
+    regions: list[RegionFigures]
+    most: list[ExpertFigures]
+    least: list[ExpertFigures]
+    sanctions: list[SanctionFigures]
+    active_experts: int
+
+    @property
+    def total(self) -> MonthFigures:
+        """The period's sums (its `month` is the first month)."""
+        whole = MonthFigures(self.months[0].month)
+        for m in self.months:
+            whole.draws += m.draws
+            whole.invited += m.invited
+            whole.statuses.update(m.statuses)
+            whole.fee_recorded_fen += m.fee_recorded_fen
+            whole.fee_paid_fen += m.fee_paid_fen
+        return whole
+
+
+def percent(part: int, whole: int) -> Decimal | None:
+    """part / whole in per cent, to one decimal; None without a whole."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def yuan(fen: int) -> Decimal:
+    return (Decimal(fen) / 100).quantize(Decimal("0.01"))
+
+
+async def statistics(months: list[Month], today: date,
+                     db: BaseDBAsyncClient | None = None) -> Statistics:
+    """The figures of `months` (from parse_period); sanctions as in force on `today`."""
+    start, end = months[0].start(), months[-1].next().start()
+    figures = {m: MonthFigures(m) for m in months}
+    drawn = await DrawActivity.filter(
+        eval_start__gte=start, eval_start__lt=end, status__in=list(DRAWN)
+    ).using_db(db).values_list("id", "eval_start", "project_id")
+    month_of: dict[int, Month] = {}
+    per_project: Counter[int] = Counter()
+    for activity_id, eval_start, project_id in drawn:
+        month_of[activity_id] = Month.of(eval_start)
+        figures[month_of[activity_id]].draws += 1
+        per_project[project_id] += 1
+    in_period = Q(activity__eval_start__gte=start, activity__eval_start__lt=end,
+                  activity__status__in=list(DRAWN))
+    for row in await Invitation.filter(in_period).using_db(db).group_by(
+            "activity_id", "status", "fee_paid").annotate(
+            n=Count("id"), fen=Sum("fee_fen")).values(
+            "activity_id", "status", "fee_paid", "n", "fen"):
+        month = month_of.get(int(row["activity_id"]))
+        if month is None:  # drawn between the two reads: counted next time
+            continue
+        one = figures[month]
+        one.invited += int(row["n"])
+        one.statuses[str(row["status"])] += int(row["n"])
+        one.fee_recorded_fen += int(row["fen"] or 0)
+        if row["fee_paid"]:
+            one.fee_paid_fen += int(row["fen"] or 0)
+    most, least, active = await _ranked(in_period, db)
+    return Statistics(list(figures.values()), await _by_city(per_project, db), most, least,
+                      await _sanctions(today, db), active)
+
+
+async def _by_city(per_project: Counter[int], db: BaseDBAsyncClient | None
+                   ) -> list[RegionFigures]:
+    cities: Counter[str] = Counter()
+    for project_id, code in await Project.filter(id__in=list(per_project)).using_db(
+            db).values_list("id", "region"):
+        cities[code[:4] if len(code) >= 4 else code] += per_project[project_id]
+    names = regions()
+    return [RegionFigures(code, names.full_name(code), n)
+            for code, n in sorted(cities.items(), key=lambda c: (-c[1], c[0]))]
+
+
+async def _ranked(in_period: Q, db: BaseDBAsyncClient | None
+                  ) -> tuple[list[ExpertFigures], list[ExpertFigures], int]:
+    """The active experts most and least often confirmed (those with none included), ties
+    by expert number; and how many active experts there are."""
+    confirmed = dict(await Invitation.filter(in_period, status=S.CONFIRMED).using_db(
+        db).group_by("expert_id").annotate(n=Count("id")).values_list("expert_id", "n"))
+    active = await ExpertProfile.filter(active=True).using_db(db).values_list(
+        "id", "expert_number", "person_id")
+    counted = [(int(confirmed.get(i, 0)), str(number), i, person)
+               for i, number, person in active]
+    most = sorted(counted, key=lambda c: (-c[0], c[1]))[:RANKED]
+    least = sorted(counted, key=lambda c: (c[0], c[1]))[:RANKED]
+    names = dict(await Person.filter(id__in=[c[3] for c in most + least]).using_db(
+        db).values_list("id", "name"))
+
+    def out(rows: list[tuple[int, str, int, int]]) -> list[ExpertFigures]:
+        return [ExpertFigures(i, number, str(names.get(person, "")), n)
+                for n, number, i, person in rows]
+    return out(most), out(least), len(counted)
+
+
+async def _sanctions(today: date, db: BaseDBAsyncClient | None) -> list[SanctionFigures]:
+    """Each kind with how many are in force today: a suspension between its start and end
+    date, a removal or a ban from its start, a warning (which keeps nobody out) on record
+    from its start; none that an appeal revoked."""
+    counted = Counter(dict(await Sanction.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today) | Q(kind=SanctionKind.WARNING),
+        starts_on__lte=today).exclude(outcome=AppealOutcome.REVOKED).using_db(db).group_by(
+        "kind").annotate(n=Count("id")).values_list("kind", "n")))
+    return [SanctionFigures(str(kind), KIND_WORDS[kind], int(counted.get(kind, 0)))
+            for kind in SanctionKind]
+

@@ -1,0 +1,59 @@
+"""The statistics as one workbook, a sheet per table (openpyxl in write-only mode; call it in
+a worker thread). The sheets' titles and headings are texts/documents/statistics_sheets.j2,
+the rules of counting texts/documents/statistics_rules.j2; amounts in yuan, rates in per
+cent, months in words. A text Excel would run as a formula is written as text."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from services.admin.statistics import MonthFigures, Statistics, yuan
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def month_row(m: MonthFigures, title: str) -> list[Any]:
+    s = m.statuses
+    return [title, m.draws, m.invited, m.confirmed, s["declined"], s["avoided"], s["timeout"],
+            s["absent"], m.answered, m.decline_rate, m.absence_rate, yuan(m.fee_recorded_fen),
+            yuan(m.fee_paid_fen)]
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def workbook(stats: Statistics, sheets: str, rules: str) -> bytes:
+    """The workbook's bytes. `sheets`: "key|title|heading|…" lines; `rules`: "name|meaning"
+    lines."""
+    from openpyxl import Workbook
+
+    titles: dict[str, list[str]] = {}
+    for line in sheets.splitlines():
+        if line.strip():
+            key, *rest = line.split("|")
+            titles[key.strip()] = rest
+    tables: list[tuple[str, Sequence[Sequence[Any]]]] = [
+        ("months", [*(month_row(m, m.month.words) for m in stats.months),
+                    month_row(stats.total, titles["total"][0])]),
+        ("regions", [(r.name, r.draws) for r in stats.regions]),
+        ("most", [(n, e.expert_number, e.name, e.evaluations)
+                  for n, e in enumerate(stats.most, 1)]),
+        ("least", [(n, e.expert_number, e.name, e.evaluations)
+                   for n, e in enumerate(stats.least, 1)]),
+        ("sanctions", [(s.words, s.count) for s in stats.sanctions]),
+        ("rules", [line.split("|", 1) for line in rules.splitlines() if "|" in line])]
+    book = Workbook(write_only=True)
+    for key, rows in tables:
+        title, *header = titles[key]
+        page = book.create_sheet(title[:31])
+        page.append(header)
+        for row in rows:
+            page.append([_safe(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
