@@ -34,6 +34,7 @@ from miniapp_api.routes import (
     admin_security,
     agency,
     credit,
+    dishonesty,
     draw_log,
     draw_prep,
     education,
@@ -113,7 +114,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("performance_disputes", "/console/performance-disputes", admin_performance.disputed),
     ("sanctions", "/console/sanctions", sanctions.sanction_list),
     ("draw_policy", "/console/draw-policy", sanctions.policy),
-    ("credit_rule", "/console/credit-rule", credit.credit_rule)]
+    ("credit_rule", "/console/credit-rule", credit.credit_rule),
+    ("dishonesty", "/console/dishonesty", dishonesty.flag_list)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,
