@@ -95,10 +95,10 @@ async def test_an_admitted_expert_is_checked_and_a_listed_one_is_flagged(
     assert (await ExpertProfile.get(id=profile.id)).active
     # handled with a note, once
     path = f"/admin/dishonesty/flags/{flag['id']}/handled"
-    done = await api.call("POST", path, admin, {"note": "已核实，作出暂停评标资格处分"})
+    done = await api.call("POST", path, admin, {"handling": "已核实，作出暂停评标资格处分"})
     assert done.status == 200 and done.data["status"] == "handled"
     assert done.data["handled_by"] == "周平"
-    again = await api.call("POST", path, admin, {"note": "再次处理"})
+    again = await api.call("POST", path, admin, {"handling": "再次处理"})
     assert again.status == 409 and "已经处理过" in again.message
     assert (await api.call("GET", "/admin/dishonesty/flags", admin)).data["items"] == []
 
@@ -190,6 +190,6 @@ async def test_only_the_administrator_has_the_check(
     for method, path in (("GET", "/admin/dishonesty/flags"), ("GET", "/admin/dishonesty/runs"),
                          ("POST", "/admin/dishonesty/runs"),
                          ("POST", "/admin/dishonesty/flags/1/handled")):
-        answer = await api.call(method, path, handler, {"note": "x"} if method == "POST"
+        answer = await api.call(method, path, handler, {"handling": "x"} if method == "POST"
                                 else None)
         assert answer.status == 403, (path, answer.data)

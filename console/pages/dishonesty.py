@@ -31,7 +31,7 @@ async def handle(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
     flag = await calls.call(dishonesty.handle, calls.fields(dishonesty.HandleIn, {
-        "note": text(form, "note")}), path=request.match_info)
+        "handling": text(form, "handling")}), path=request.match_info)
     return redirect(request, BACK, done(request, "dishonesty_handled", name=flag.expert_name))
 
 

@@ -50,8 +50,8 @@ class FlagsQuery(Model):
 
 
 class HandleIn(Model):
-    note: str = Field(min_length=1, max_length=300,
-                      description="处理意见（例如已作出处分，或核实非本人）")
+    handling: str = Field(min_length=1, max_length=300,
+                          description="处理意见（例如已作出处分，或核实非本人）")
 
 
 class RunOut(Model):
@@ -126,7 +126,7 @@ async def flag_list(call: Call, query: FlagsQuery) -> FlagsOut:
            response=FlagOut, tag=TAG,
            summary="处理一条核查提示并写明处理意见（是否处分在处分管理中另行作出）")
 async def handle(call: Call, body: HandleIn) -> FlagOut:
-    flag = await call.domain.dishonesty.handle(call.path_int("flag_id"), body.note,
+    flag = await call.domain.dishonesty.handle(call.path_int("flag_id"), body.handling,
                                                call.caller.need_person().id, call.now)
     return (await _flags(call, [flag]))[0]
 
