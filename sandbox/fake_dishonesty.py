@@ -77,7 +77,7 @@ async def endpoint(request: web.Request) -> web.Response:
         query = json.loads(body)
         parse_id_number(str(query.get("id_number", "")))
         if not str(query.get("name", "")).strip():
-            raise BadInput("identity.name")
+            raise ValueError("no name")
     except (ValueError, AttributeError, BadInput):
         return _answer(400)
     cases = fake.listed.get(query["id_number"], [])
