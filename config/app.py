@@ -19,6 +19,7 @@ from bot.voice_callbacks import VOICE_INBOX, setup_voice_callbacks
 from config.clients import (
     message_crypto,
     privacy_setup,
+    sandbox_dishonesty_keys,
     sandbox_realname_keys,
     sms_callback_token,
 )
@@ -103,6 +104,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
                                        sms_callback_token=sms_callback_token(rt.settings),
                                        realname_keys=sandbox_realname_keys(rt.settings)
                                        if rt.settings.realname_mode == "sandbox" else None,
+                                       dishonesty_keys=sandbox_dishonesty_keys(rt.settings)
+                                       if rt.settings.dishonesty_mode == "sandbox" else None,
                                        console_sign_in=console_sessions.sign_in)
 
 

@@ -21,6 +21,7 @@ from services.common.texts import Texts
 from services.notifications.privacy import NumberPrivacy
 from services.notifications.sms import SmsGateway
 from services.notifications.voice import VoiceGateway
+from services.people.dishonesty import DishonestyCheck
 from services.people.realname import RealNameCheck
 
 
@@ -153,6 +154,34 @@ def realname_check(settings: Settings, session: aiohttp.ClientSession,
         return TencentRealName(session, TencentRealNameConfig(keys.secret_id,
                                                               keys.secret_key))
     raise SettingsError(f"REALNAME_PROVIDER={mode}: expected sandbox, tencent or off")
+
+
+def sandbox_dishonesty_keys(settings: Settings) -> tuple[str, str]:
+    """The sandbox's stand-in key for the fake 失信被执行人 provider, from SECRET_KEY."""
+    secret = hmac.new(settings.secret_key.encode(), b"sandbox-dishonesty-secret",
+                      hashlib.sha256).hexdigest()[:32]
+    return "sandbox-dishonesty", secret
+
+
+def dishonesty_check(settings: Settings, session: aiohttp.ClientSession,
+                     api_base: str) -> DishonestyCheck | None:
+    """The 失信被执行人 provider DISHONESTY_PROVIDER names (None: off); a start-up error when
+    it is neither a URL, sandbox nor off, or its key is missing."""
+    from bot.dishonesty_http import DishonestyConfig, DishonestyHttp
+
+    mode = settings.dishonesty_mode
+    if mode == "off":
+        return None
+    if mode == "sandbox":
+        key, secret = sandbox_dishonesty_keys(settings)
+        return DishonestyHttp(session, DishonestyConfig(
+            key, secret, f"{api_base.rstrip('/')}/dishonesty", settings.wechat_api_timeout))
+    if not mode.startswith(("https://", "http://")):
+        raise SettingsError(f"DISHONESTY_PROVIDER={mode}: expected a URL, sandbox or off")
+    if not settings.dishonesty_key or not settings.dishonesty_secret:
+        raise SettingsError("DISHONESTY_PROVIDER needs DISHONESTY_KEY, DISHONESTY_SECRET")
+    return DishonestyHttp(session, DishonestyConfig(settings.dishonesty_key,
+                                                    settings.dishonesty_secret, mode))
 
 
 @dataclass(frozen=True)

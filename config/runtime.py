@@ -29,6 +29,7 @@ from config.chat import build_engine
 from config.clients import (
     PrivacySetup,
     VoiceSetup,
+    dishonesty_check,
     pay_client,
     privacy_setup,
     realname_check,
@@ -78,6 +79,8 @@ from services.payments.orders import Payments
 from services.people.agencies import Agencies
 from services.people.binding import Binding
 from services.people.codes import VerificationCodes
+from services.people.dishonesty import DishonestyCheck
+from services.people.dishonesty_runs import DishonestyChecks
 from services.people.personal_data import PersonalData
 from services.people.persons import People
 from services.people.realname import RealNameCheck
@@ -113,6 +116,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  outbox: Outbox, texts: Texts, sms: SmsGateway, public_url: str,
                  pay: PayGateway | None, voice: VoiceGateway | None = None,
                  realname: RealNameCheck | None = None,
+                 dishonesty: DishonestyCheck | None = None,
                  privacy: NumberPrivacy | None = None,
                  invoicing: Invoicing | None = None,
                  replica: BaseDBAsyncClient | None = None) -> Domain:
@@ -155,6 +159,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox), sanctions=SanctionDesk(outbox),
+        dishonesty=DishonestyChecks(vault, dishonesty, schedule,
+                                    timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),
         einvoices=EInvoices(outbox, files, links, invoicing.provider if invoicing else None,
                             invoicing.mailer if invoicing else None, schedule,
@@ -239,6 +245,8 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
                               texts=texts, sms=sms, public_url=public_url, pay=pay,
                               voice=phone, privacy=privacy.make(http), invoicing=invoices,
                               realname=realname_check(settings, http, settings.api_base(own_url)),
+                              dishonesty=dishonesty_check(settings, http,
+                                                          settings.api_base(own_url)),
                               replica=replica)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,

@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     # TENCENTCLOUD_SECRET_ID/KEY), "sandbox" (the same client against the sandbox's fake) or
     # "off" (identity is checked at review); default: sandbox in sandbox mode, off otherwise.
     realname_provider: str = Field("", validation_alias="REALNAME_PROVIDER")
+    # The 失信被执行人 check (bot/dishonesty_http.py): the provider's base URL (with
+    # DISHONESTY_KEY/SECRET), "sandbox" (the same client against the sandbox's fake) or "off";
+    # default: sandbox in sandbox mode, off otherwise. Every active expert is checked again
+    # DISHONESTY_EVERY_DAYS days after the last full run started.
+    dishonesty_provider: str = Field("", validation_alias="DISHONESTY_PROVIDER")
+    dishonesty_key: str = Field("", validation_alias="DISHONESTY_KEY")
+    dishonesty_secret: str = Field("", validation_alias="DISHONESTY_SECRET")
+    dishonesty_every_days: int = Field(7, ge=1, le=366, validation_alias="DISHONESTY_EVERY_DAYS")
     # Kinds sent on several groups of channels at the same time, one notification per group
     # (JSON: kind -> list of groups; channels cs, template, subscribe, sms, voice); every
     # other kind goes out on the first channel that reaches the person.
@@ -277,6 +285,10 @@ class Settings(BaseSettings):
     @property
     def realname_mode(self) -> str:
         return self.realname_provider or ("sandbox" if self.sandbox else "off")
+
+    @property
+    def dishonesty_mode(self) -> str:
+        return self.dishonesty_provider or ("sandbox" if self.sandbox else "off")
 
     @property
     def voice_mode(self) -> str:

@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "models.fees",
     "models.sanctions",
     "models.performance",
+    "models.dishonesty",
 ]
 
 

@@ -28,6 +28,9 @@ from services.jobs import (
     DOMAIN_CTX,
     anchor_audit,
     chain_audit,
+    dishonesty_due,
+    dishonesty_run,
+    dishonesty_sweep,
     draw_invitation_call,
     draw_invitation_timeout,
     draw_sealed_requests,
@@ -51,6 +54,8 @@ def job_functions() -> list[Any]:
             draw_sealed_requests, follow_invoice,
             # a register of tens of thousands takes minutes; a stopped one is resumed by hand
             func(import_register, timeout=3600, max_tries=1, keep_result=0),
+            # a share of a 失信被执行人 run (its budget is 5 min); the sweep queues the rest
+            func(dishonesty_run, timeout=600, max_tries=1, keep_result=0),
             # no kept result: a nudge while it runs must be able to queue the next run
             func(relay_outbox, keep_result=0, max_tries=1)]
 
@@ -75,7 +80,11 @@ def cron_jobs() -> list[Any]:
                  max_tries=1, timeout=300),
             cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1),
             # voice callbacks that came before their call (bot/voice_callbacks.py)
-            cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1)]
+            cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1),
+            # 失信被执行人: admissions and stopped runs to a worker; the periodic full run is
+            # started at night (China time) once DISHONESTY_EVERY_DAYS have passed
+            cron(dishonesty_sweep, second=set(range(4, 60, 5)), keep_result=0, max_tries=1),
+            cron(dishonesty_due, hour={2}, minute={40}, keep_result=0, max_tries=1)]
 
 
 # the timezone arq reads cron hours in (its default is the machine's: a server set to China

@@ -34,6 +34,7 @@ from miniapp_api.routes import (
     admin_security,
     agency,
     credit,
+    dishonesty,
     draw_log,
     draw_prep,
     education,
@@ -115,7 +116,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("sanctions", "/console/sanctions", sanctions.sanction_list),
     ("draw_policy", "/console/draw-policy", sanctions.policy),
     ("credit_rule", "/console/credit-rule", credit.credit_rule),
-    ("statistics", "/console/statistics", statistics.statistics)]
+    ("statistics", "/console/statistics", statistics.statistics),
+    ("dishonesty", "/console/dishonesty", dishonesty.flag_list)]
 
 
 def page(method: str, path: str, uses: AnyHandler | None = None,

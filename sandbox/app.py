@@ -20,6 +20,7 @@ from sandbox.events import CallbackClient
 from sandbox.fake_aliyun_pls import ALIYUN_PLS
 from sandbox.fake_aliyun_pls import stand_in as pls_stand_in
 from sandbox.fake_api import fake_api_app
+from sandbox.fake_dishonesty import DISHONESTY
 from sandbox.fake_tencent_faceid import TENCENT_FACEID
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.pay_app import pay_gateway_app
@@ -104,6 +105,8 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
         if (keys := app[SANDBOX].realname_keys) is not None:
             faceid = sub[TENCENT_FACEID]  # the sandbox's registry takes anyone, first come
             faceid.keys, faceid.lenient = {keys[0]: keys[1]}, True
+        if (keys := app[SANDBOX].dishonesty_keys) is not None:
+            sub[DISHONESTY].keys = {keys[0]: keys[1]}
         await sync_followers(platform)
         async with aiohttp.ClientSession() as session:
             mode: Literal["safe", "plain"] = "safe" if settings.aes_key else "plain"

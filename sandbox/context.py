@@ -59,6 +59,7 @@ class SandboxServices:
     mail_catcher: Any = None  # sandbox/smtp_catcher.py MailCatcher (MAIL_PROVIDER=sandbox)
     sms_callback_token: str = ""  # how the simulator's SMS replies reach the service
     realname_keys: tuple[str, str] | None = None  # the fake real-name service's API key
+    dishonesty_keys: tuple[str, str] | None = None  # the fake 失信被执行人 provider's key
     # opens a console session for a person: the cookie's name and value
     console_sign_in: Callable[[Person], Awaitable[tuple[str, str]]] | None = None
 

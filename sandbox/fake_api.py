@@ -14,6 +14,7 @@ from aiohttp import BodyPartReader, web
 
 from sandbox.fake_aliyun_pls import ALIYUN_PLS, AliyunPlsFake
 from sandbox.fake_aliyun_pls import endpoint as aliyun_pls_endpoint
+from sandbox.fake_dishonesty import add_routes as add_dishonesty
 from sandbox.fake_tencent_faceid import TENCENT_FACEID, TencentFaceIdFake
 from sandbox.fake_tencent_faceid import endpoint as tencent_faceid_endpoint
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
@@ -228,6 +229,7 @@ def fake_api_app(platform: Platform) -> web.Application:
     app.router.add_post("/tencent-vms", tencent_vms_endpoint)
     app[TENCENT_FACEID] = TencentFaceIdFake()
     app.router.add_post("/tencent-faceid", tencent_faceid_endpoint)
+    add_dishonesty(app)
     app[ALIYUN_PLS] = AliyunPlsFake(platform)
     app.router.add_post("/aliyun-pls/", aliyun_pls_endpoint)
     return app

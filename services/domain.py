@@ -34,6 +34,7 @@ from services.payments.orders import Payments
 from services.people.agencies import Agencies
 from services.people.binding import Binding
 from services.people.codes import VerificationCodes
+from services.people.dishonesty_runs import DishonestyChecks
 from services.people.personal_data import PersonalData
 from services.people.persons import People
 from services.people.register_import import RegisterImports
@@ -72,6 +73,7 @@ class Domain:
     administration: Administration
     feedback: FeedbackDesk
     sanctions: SanctionDesk
+    dishonesty: DishonestyChecks
     virtual_calls: VirtualCalls
     recall: Recall
     einvoices: EInvoices

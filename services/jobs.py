@@ -126,3 +126,19 @@ async def enforce_retention(ctx: dict[str, Any]) -> dict[str, int]:
     expired log rows removed, a report row and an audit entry (services/people/retention.py)."""
     run = await domain_of(ctx).retention.run(datetime.now(UTC))
     return dict(run.counts)
+
+
+async def dishonesty_run(ctx: dict[str, Any], run_id: int) -> None:
+    """A 失信被执行人 check run, for a while from where it stopped
+    (services/people/dishonesty_runs.py)."""
+    await domain_of(ctx).dishonesty.run(run_id, lambda: datetime.now(UTC))
+
+
+async def dishonesty_sweep(ctx: dict[str, Any]) -> int:
+    """Check runs not finished (an admission, a run whose job stopped), to a worker."""
+    return await domain_of(ctx).dishonesty.sweep(datetime.now(UTC))
+
+
+async def dishonesty_due(ctx: dict[str, Any]) -> bool:
+    """The periodic check of every active expert, when DISHONESTY_EVERY_DAYS have passed."""
+    return await domain_of(ctx).dishonesty.due(datetime.now(UTC)) is not None

@@ -8,6 +8,7 @@ from console.pages import (  # noqa: F401
     calls,
     courses,
     desk,
+    dishonesty,
     drafts,
     draws,
     exports,

@@ -16,6 +16,7 @@ from miniapp_api.routes import (
     admin_security,
     agency,
     attendance,
+    dishonesty,
     draw_log,
     feedback_desk,
     invoices,
@@ -59,7 +60,8 @@ async def home(request: web.Request) -> web.Response:
 
 async def _administrator(request: web.Request) -> dict[str, int]:
     """What waits for an administrator today: the day's draws, notifications nobody
-    received, reconciliation days with differences, feedback, invoices, objections."""
+    received, reconciliation days with differences, feedback, invoices, objections,
+    experts found on the list of dishonest judgment debtors."""
     calls = api(request)
     today = await calls.call(draw_log.day_draws, fields(draw_log.DayQuery, {}))
     stuck = await calls.call(admin_desk.stuck, fields(admin_desk.StuckQuery, {}))
@@ -69,10 +71,12 @@ async def _administrator(request: web.Request) -> dict[str, int]:
                                 fields(feedback_desk.FeedbackQuery, {"state": "open"}))
     waiting = await calls.call(invoices.invoice_list, fields(invoices.InvoicesQuery, {}))
     notices = await calls.call(admin.in_notice)
+    flags = await calls.call(dishonesty.flag_list, fields(dishonesty.FlagsQuery, {}))
     return {"draws": len(today.draws),
             "drawing": sum(d.status == "drawing" for d in today.draws),
             "stuck": len(stuck.notifications),
             "differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
             "feedback": len(feedback.feedback), "invoices": len(waiting.invoices),
             "objections": sum(a.objection is not None and a.objection_ruling is None
-                              for a in notices.applications)}
+                              for a in notices.applications),
+            "dishonesty": len(flags.items)}

@@ -18,6 +18,7 @@ from miniapp_api.routes import (
     attendance,
     auth,
     credit,
+    dishonesty,
     draw_drafts,
     draw_followups,
     draw_log,
@@ -54,7 +55,7 @@ MODULES = (auth, me, personal_data, subscriptions, applications, review, expert,
            draw_record, draw_followups, attendance, verify, verify_request, draw_log, roles,
            admin, admin_desk, admin_bills, invoices, feedback_desk, reference, admin_reference,
            admin_register, virtual_calls, admin_audit, admin_security, admin_retention, fees,
-           fee_standards, sanctions, performance, admin_performance, credit, statistics)
+           fee_standards, sanctions, performance, admin_performance, credit, statistics, dishonesty)
 
 
 def api() -> Api:

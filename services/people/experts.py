@@ -12,6 +12,7 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Role, RoleGrant
 from services.applicants.form import ApplicationDraft
 from services.common.clock import CHINA
+from services.people.dishonesty_runs import admission_check
 
 
 async def _next_number(province: str, now: datetime) -> str:
@@ -62,6 +63,7 @@ async def make_formal_expert(app: Application, now: datetime) -> ExpertProfile:
             except IntegrityError:
                 continue
         assert profile is not None
+        await admission_check(profile.id, now)  # 失信被执行人, by a worker after the commit
     profile.active = True
     await apply_to_profile(profile, app)
     if not await RoleGrant.exists(person_id=app.person_id, role=Role.EXPERT, revoked_at=None):
