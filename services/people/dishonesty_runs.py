@@ -16,7 +16,7 @@ from tortoise.transactions import in_transaction
 from models.dishonesty import DishonestyFlag, DishonestyRun, FlagStatus, RunStatus, RunTrigger
 from models.experts import ExpertProfile
 from models.people import Person
-from services.common.errors import BadInput, Conflict, NotFound, Unavailable
+from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.common.schedule import Schedule
 from services.people.dishonesty import (
@@ -61,7 +61,7 @@ class DishonestyChecks:
                     trigger: RunTrigger = RunTrigger.ADMIN) -> DishonestyRun:
         """A check of every active expert (the full run going on, if there is one)."""
         if not self.enabled:
-            raise Unavailable("dishonesty.off")
+            raise Conflict("dishonesty.off")  # a setting, not an outage: no retry helps
         run = await DishonestyRun.filter(status=RunStatus.RUNNING, expert_id=None
                                          ).order_by("-id").first()
         if run is None:
