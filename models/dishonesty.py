@@ -1,4 +1,4 @@
-"""The 失信被执行人 check (issue 35): each finding on an expert as a flag for the
+"""The 失信被执行人 check: each finding on an expert as a flag for the
 administrator, and each run of the check with its progress. The ID number asked about is
 never stored here, only what the provider said about the cases."""
 

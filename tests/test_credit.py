@@ -1,7 +1,7 @@
 """Experts' credit from their performance records and sanctions (招标投标法实施条例 Art. 78:
-"国家建立招标投标信用制度"; issue 35: "a score and level per expert derived from the records
-and sanctions by a rule an administrator configures … recomputed on change, history kept,
-shown to the expert and the administrator"). The formula and its defaults are ours
+"国家建立招标投标信用制度"): a score and level per expert from the records and sanctions by
+the administrator's rule, recomputed on each change with its history, shown to the expert
+and the administrator. The formula and its defaults are ours
 (docs/rules-that-are-ours.md)."""
 
 from __future__ import annotations

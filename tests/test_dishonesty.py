@@ -1,4 +1,4 @@
-"""The 失信被执行人 check (issue 35 item 2) against the loopback fake provider, over real HTTP
+"""The 失信被执行人 check against the loopback fake provider, over real HTTP
 and the in-process worker: an admitted expert is checked after the admission commits and a
 listed one is flagged; the periodic run flags a newly listed expert once, and a new case
 grows the open flag; a temporary error is retried, and failures are counted; a bad

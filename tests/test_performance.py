@@ -1,4 +1,4 @@
-"""Performance records (issue 35 item 1), over real HTTP and chat as the agency, the expert and
+"""Performance records, over real HTTP and chat as the agency, the expert and
 the administrator use them. CK-198 (财库〔2016〕198号): "采购人或者采购代理机构应当于评审活动
 结束后5个工作日内……记录评审专家的职责履行情况"; the expert "可以……查询本人职责履行情况记录，
 并就有关情况作出说明". TBL-REG (招标投标法实施条例) Art. 71–72: the offences the agency

@@ -3,8 +3,8 @@ them: each keeps an expert out with a recorded skip reason the audit reads again
 
 Sources: 招标投标法实施条例 Art. 71 (TBL-REG): "责令改正…情节严重的，禁止其在一定期限内参加依法
 必须进行招标的项目的评标；情节特别严重的，取消其担任评标委员会成员的资格"; Art. 46: "行政监督部门的
-工作人员不得担任本部门负责监督项目的评标委员会成员"; issue 35 asks for caps per expert and per
-expert and tenderer (their values are the library's: docs/rules-that-are-ours.md)."""
+工作人员不得担任本部门负责监督项目的评标委员会成员"; the library's caps per expert and per
+expert and tenderer (their values are ours: docs/rules-that-are-ours.md)."""
 
 from __future__ import annotations
 

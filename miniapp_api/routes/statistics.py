@@ -1,4 +1,4 @@
-"""The system administrator's statistics (issue 35): draws by month and by the project's city,
+"""The system administrator's statistics: draws by month and by the project's city,
 invitations and their answers, decline and absence rates, the experts most and least often
 confirmed, sanctions in force and fees — as figures, and as one Excel workbook."""
 
