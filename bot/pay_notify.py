@@ -16,7 +16,9 @@ from aiohttp import web
 from bot.callback import read_capped
 from bot.errors import TooLarge
 from bot.wechatpay import NotificationVerifier, parse_trade
+from bot.wechatpay_transfer import parse_bill
 from services.common.metrics import PAY_NOTIFICATIONS
+from services.draws.payouts import PayoutMismatch, Payouts
 from services.payments.einvoices import EInvoices
 from services.payments.gateway import NotificationRejected
 from services.payments.orders import PaymentMismatch, Payments
@@ -33,6 +35,7 @@ class PayNotifications:
     verifier: NotificationVerifier
     payments: Payments
     einvoices: EInvoices | None = None  # 电子发票: FAPIAO.ISSUED / FAPIAO.REVERSED
+    payouts: Payouts | None = None  # 商家转账: MCHTRANSFER.BILL.FINISHED
 
 
 # unset while payments are not configured: the endpoint then answers 404
@@ -63,6 +66,8 @@ async def pay_notify(request: web.Request) -> web.Response:
         followed = await pay.einvoices.notified(apply_id, datetime.now(UTC))
         log.info("fapiao notification %s: %s", event, "followed" if followed else "unknown")
         return web.Response(status=204)
+    if event.startswith("MCHTRANSFER.") and pay.payouts is not None:
+        return await _transfer(pay.payouts, data)
     if not event.startswith("TRANSACTION."):
         return web.Response(status=204)  # refund results: our refund calls already recorded them
     try:
@@ -79,6 +84,24 @@ async def pay_notify(request: web.Request) -> web.Response:
         return _fail(400, "order mismatch")
     log.info("pay notification %s: %s", trade.out_trade_no, outcome)
     PAY_NOTIFICATIONS.labels(outcome).inc()
+    return web.Response(status=204)
+
+
+async def _transfer(payouts: Payouts, data: dict[str, object]) -> web.Response:
+    """A transfer bill's final state, applied once (a repeat changes nothing)."""
+    try:
+        bill = parse_bill(data)
+        outcome = await payouts.apply(bill, datetime.now(UTC))
+    except NotificationRejected as exc:
+        log.warning("transfer notification malformed: %s", exc)
+        PAY_NOTIFICATIONS.labels("malformed").inc()
+        return _fail(400, "malformed notification")
+    except PayoutMismatch as exc:
+        log.error("transfer notification does not match our bill: %s", exc)
+        PAY_NOTIFICATIONS.labels("mismatch").inc()
+        return _fail(400, "bill mismatch")
+    log.info("transfer notification %s: %s", bill.out_bill_no, outcome)
+    PAY_NOTIFICATIONS.labels(f"transfer_{outcome}").inc()
     return web.Response(status=204)
 
 

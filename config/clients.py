@@ -15,6 +15,7 @@ from bot.privacy_aliyun import SandboxPrivacy, sandbox_privacy
 from bot.sms import LoggingSms, SandboxSms, load_provider_class
 from bot.voice_tencent import SandboxVoice, sandbox_voice
 from bot.wechatpay import WeChatPayClient
+from bot.wechatpay_transfer import WeChatPayTransfers
 from config.settings import Settings, SettingsError
 from config.voice_settings import TencentVoiceSettings
 from services.common.texts import Texts
@@ -34,6 +35,18 @@ def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayCl
         public_key_id=settings.wechatpay_public_key_id, appid=settings.wechat_appid,
         miniapp_appid=settings.miniapp_appid, notify_url=f"{public_url.rstrip('/')}/pay/notify",
         cert_dir=settings.wechatpay_platform_cert_dir, timeout=settings.wechatpay_timeout)
+
+
+def transfers_of(settings: Settings, texts: Texts, pay: WeChatPayClient | None,
+                 public_url: str) -> WeChatPayTransfers | None:
+    """商家转账 for experts' fees, over the payment client (None while payments are off):
+    the expert confirms in the mini-program; what the expert reads is in texts/payout/."""
+    if pay is None:
+        return None
+    return WeChatPayTransfers(
+        pay, settings.miniapp_appid, f"{public_url.rstrip('/')}/pay/notify",
+        settings.wechatpay_transfer_scene, texts.render("payout/perception.j2").strip(),
+        texts.render("payout/post.j2").strip(), texts.render("payout/note.j2").strip())
 
 
 SmsFactory = Callable[[aiohttp.ClientSession, str], SmsGateway]

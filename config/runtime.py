@@ -34,6 +34,7 @@ from config.clients import (
     privacy_setup,
     realname_check,
     sms_factory,
+    transfers_of,
     voice_setup,
 )
 from config.database import database, replica_database
@@ -51,6 +52,7 @@ from services.admin.feedback import FeedbackDesk
 from services.applicants.applications import Applications
 from services.applicants.public_notice import PublicNotice
 from services.applicants.review import Review
+from services.common.clock import china_time
 from services.common.files import DiskStore
 from services.common.links import ANSWER_LINK, Links
 from services.common.redis_keys import RedisKeys
@@ -61,6 +63,7 @@ from services.draws.attendance import Attendance
 from services.draws.calls import CallPolicy, DrawCalls
 from services.draws.engine import DrawEngine
 from services.draws.followups import DrawFollowups
+from services.draws.payouts import Payouts
 from services.draws.recall import Recall
 from services.draws.setup import DrawSetup
 from services.draws.virtual_calls import VirtualCalls
@@ -76,6 +79,7 @@ from services.payments.einvoices import EInvoices
 from services.payments.gateway import PayGateway
 from services.payments.invoices import Invoices
 from services.payments.orders import Payments
+from services.payments.transfers import TransferGateway
 from services.people.agencies import Agencies
 from services.people.binding import Binding
 from services.people.codes import VerificationCodes
@@ -119,7 +123,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  dishonesty: DishonestyCheck | None = None,
                  privacy: NumberPrivacy | None = None,
                  invoicing: Invoicing | None = None,
-                 replica: BaseDBAsyncClient | None = None) -> Domain:
+                 replica: BaseDBAsyncClient | None = None,
+                 transfers: TransferGateway | None = None) -> Domain:
     """The domain services, each given what it uses."""
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
@@ -159,6 +164,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox), sanctions=SanctionDesk(outbox),
+        payouts=Payouts(transfers, outbox, lambda at: texts.render(
+            "payout/remark.j2", day=china_time(at).split(" ")[0])),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),
@@ -247,7 +254,8 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
                               realname=realname_check(settings, http, settings.api_base(own_url)),
                               dishonesty=dishonesty_check(settings, http,
                                                           settings.api_base(own_url)),
-                              replica=replica)
+                              replica=replica,
+                              transfers=transfers_of(settings, texts, pay, public_url))
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,
                                   texts=texts, sms=sms, own_url=own_url, voice=phone)

@@ -141,6 +141,8 @@ class Settings(BaseSettings):
     wechatpay_platform_cert_dir: str = Field("", validation_alias="WECHATPAY_PLATFORM_CERT_DIR")
     wechatpay_api_base: str = Field("", validation_alias="WECHATPAY_API_BASE")
     wechatpay_timeout: float = Field(3.0, validation_alias="WECHATPAY_TIMEOUT")
+    # 商家转账's scene for experts' fees: 1005 佣金报酬 (the merchant opens it on the platform)
+    wechatpay_transfer_scene: str = Field("1005", validation_alias="WECHATPAY_TRANSFER_SCENE")
     sandbox_wechatpay_private_key: str = Field("", validation_alias="SANDBOX_WECHATPAY_PRIVATE_KEY")
 
     # Attendance: reminders before the gathering time, and after it the system's own reminders

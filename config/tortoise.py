@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "models.sanctions",
     "models.performance",
     "models.dishonesty",
+    "models.payouts",
 ]
 
 

@@ -43,6 +43,7 @@ from services.jobs import (
     sweep_draws,
     sweep_exams,
     sweep_invoices,
+    sweep_payouts,
 )
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def cron_jobs() -> list[Any]:
             cron(enforce_retention, hour={3}, minute={20}, keep_result=0, max_tries=1,
                  timeout=600),
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
+            cron(sweep_payouts, second={40}, keep_result=0, max_tries=1, timeout=50),
             # WeChat Pay's trade bill of yesterday: 10:30 China time, then while unavailable
             # (hours in CRON_TIMEZONE, whatever the machine's own timezone)
             cron(reconcile_bill, hour={10, 11, 12, 14, 16}, minute={30}, keep_result=0,

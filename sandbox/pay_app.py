@@ -1,6 +1,6 @@
 """The fake WeChat Pay gateway as an aiohttp app: payments and refunds
 (sandbox/pay_gateway.py), the trade bill (sandbox/pay_bill.py) and 电子发票
-(sandbox/pay_fapiao.py)."""
+(sandbox/pay_fapiao.py) and 商家转账 (sandbox/pay_transfer.py)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from sandbox.pay_gateway import (
     query,
     refund,
 )
+from sandbox.pay_transfer import add_transfer_routes
 
 
 def pay_gateway_app(gateway: PayGateway) -> web.Application:
@@ -42,4 +43,5 @@ def pay_gateway_app(gateway: PayGateway) -> web.Application:
     app.router.add_get("/v3/bill/tradebill", gateway_view(trade_bill))
     app.router.add_get("/v3/billdownload/file", gateway_view(bill_download))
     add_fapiao_routes(app)
+    add_transfer_routes(app)
     return app

@@ -15,6 +15,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -98,6 +99,12 @@ class PayGateway:
         # 电子发票 (sandbox/pay_fapiao.py): fapiao_id -> invoice; the next issue's refusal
         self.fapiaos: dict[str, Any] = {}
         self.fapiao_refuse = ""
+        # 商家转账 (sandbox/pay_transfer.py): out_bill_no -> bill
+        self.transfers: dict[str, Any] = {}
+        self.transfer_scenes = {"1005"}  # the scenes the merchant has opened (佣金报酬)
+        self.transfer_balance_fen: int | None = None  # the operating account; None: ample
+        self.transfer_paid_fen = 0
+        self.transfer_fail_next = ""  # the next confirmed transfer fails with this reason
 
     # -- signing, as WeChat Pay does it ----------------------------------------------------
     def sign_headers(self, body: str, *, timestamp: int | None = None,
@@ -110,21 +117,24 @@ class PayGateway:
                 "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048",
                 "Request-ID": secrets.token_hex(8)}
 
-    def notification(self, order: FakeOrder, *, event: str = "TRANSACTION.SUCCESS",
-                     resource: dict[str, Any] | None = None,
-                     timestamp: int | None = None) -> tuple[dict[str, str], str]:
-        """Headers and body of a notification for `order`, encrypted and signed."""
-        plain = json.dumps(resource or order.as_transaction(), ensure_ascii=False)
+    def notification(self, order: FakeOrder | None, *, event: str = "TRANSACTION.SUCCESS",
+                     resource: dict[str, Any] | None = None, timestamp: int | None = None,
+                     original_type: str = "transaction",
+                     summary: str = "支付成功") -> tuple[dict[str, str], str]:
+        """Headers and body of a notification for `order` (or of `resource`), encrypted and
+        signed; the resource's original type is also its associated data."""
+        data = resource if resource is not None else order.as_transaction() if order else {}
+        plain = json.dumps(data, ensure_ascii=False)
         nonce = secrets.token_hex(6)
         sealed = AESGCM(self.apiv3_key.encode()).encrypt(nonce.encode(), plain.encode(),
-                                                         b"transaction")
+                                                         original_type.encode())
         body = json.dumps({
             "id": secrets.token_hex(16), "create_time": datetime.now(CHINA).isoformat(
                 timespec="seconds"), "resource_type": "encrypt-resource",
-            "event_type": event, "summary": "支付成功",
-            "resource": {"original_type": "transaction", "algorithm": "AEAD_AES_256_GCM",
+            "event_type": event, "summary": summary,
+            "resource": {"original_type": original_type, "algorithm": "AEAD_AES_256_GCM",
                          "ciphertext": base64.b64encode(sealed).decode(),
-                         "associated_data": "transaction", "nonce": nonce}},
+                         "associated_data": original_type, "nonce": nonce}},
             ensure_ascii=False)
         headers = self.sign_headers(body, timestamp=timestamp)
         headers["Content-Type"] = "application/json"
@@ -173,23 +183,29 @@ class PayGateway:
         task.add_done_callback(self._tasks.discard)
 
     async def _notify(self, order: FakeOrder) -> None:
+        await self.deliver(order.notify_url, order.out_trade_no,
+                           lambda: self.notification(order))
+
+    async def deliver(self, url: str, no: str,
+                      make: Callable[[], tuple[dict[str, str], str]]) -> None:
+        """Post a notification (made afresh for each try, as its timestamp is) until it is
+        acknowledged, on WeChat Pay's retry schedule (compressed)."""
         if self.drop_notifications > 0:
             self.drop_notifications -= 1
             return
         assert self.session is not None
         for delay in (0.0, *RETRY_DELAYS):
             await asyncio.sleep(delay)
-            headers, body = self.notification(order)
+            headers, body = make()
             try:
-                async with self.session.post(self.notify_to or order.notify_url,
-                                             data=body.encode(),
+                async with self.session.post(self.notify_to or url, data=body.encode(),
                                              headers=headers,
                                              timeout=aiohttp.ClientTimeout(total=5)) as resp:
-                    self.notified.append((order.out_trade_no, resp.status))
+                    self.notified.append((no, resp.status))
                     if resp.status in (200, 204):
                         return
             except (aiohttp.ClientError, TimeoutError) as exc:
-                log.info("sandbox pay: notification to %s failed: %r", order.notify_url, exc)
+                log.info("sandbox pay: notification to %s failed: %r", url, exc)
 
     async def close(self) -> None:
         for task in list(self._tasks):

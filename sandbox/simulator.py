@@ -19,6 +19,7 @@ from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices
 from sandbox.events import CallbackClient
 from sandbox.fake_tencent_vms import TENCENT_VMS
 from sandbox.pay_gateway import PayGateway
+from sandbox.pay_transfer import TransferDesk
 from sandbox.platform import Platform, Sent
 from sandbox.wechat_push import Mode, Pusher, event_fields, text_fields
 from services.common.pii import mask_phone
@@ -288,9 +289,36 @@ async def pay_scan(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "transaction_id": order.transaction_id})
 
 
+async def transfers(request: web.Request) -> web.Response:
+    """Experts' fee transfers waiting for the payee's confirmation (商家转账)."""
+    gateway = request.app[PAY_GATEWAY]
+    return web.json_response([
+        {"out_bill_no": t.out_bill_no, "openid": t.openid, "amount": t.amount,
+         "remark": t.remark, "created": t.created}
+        for t in reversed(gateway.transfers.values()) if t.state == "WAIT_USER_CONFIRM"][:10])
+
+
+async def transfer_confirm(request: web.Request) -> web.Response:
+    """The payee taps 收款 on wx.requestMerchantTransfer's page (or, with "expire": true,
+    lets the 24 hours pass); the notification goes to the service."""
+    body = await request.json()
+    desk = TransferDesk(request.app[PAY_GATEWAY])
+    no = str(body.get("out_bill_no", ""))
+    try:
+        if body.get("expire"):
+            bill = desk.expire(no)
+        else:
+            bill = desk.confirm(no, str(body.get("openid", "")))
+    except (LookupError, KeyError) as exc:
+        return web.json_response({"error": "transfer", "message": str(exc)}, status=409)
+    return web.json_response({"ok": True, "state": bill.state})
+
+
 def setup_pay_simulator(app: web.Application) -> None:
     app.router.add_get("/api/pay-orders", pay_orders)
     app.router.add_post("/api/pay-scan", pay_scan)
+    app.router.add_get("/api/transfers", transfers)
+    app.router.add_post("/api/transfer-confirm", transfer_confirm)
 
 
 async def demo_draw(request: web.Request) -> web.Response:

@@ -21,6 +21,7 @@ from services.common.scenes import SceneCodec
 from services.draws.attendance import Attendance
 from services.draws.engine import DrawEngine
 from services.draws.followups import DrawFollowups
+from services.draws.payouts import Payouts
 from services.draws.recall import Recall
 from services.draws.setup import DrawSetup
 from services.draws.virtual_calls import VirtualCalls
@@ -73,6 +74,7 @@ class Domain:
     administration: Administration
     feedback: FeedbackDesk
     sanctions: SanctionDesk
+    payouts: Payouts  # experts' fees through WeChat Pay's merchant transfer
     dishonesty: DishonestyChecks
     virtual_calls: VirtualCalls
     recall: Recall

@@ -44,6 +44,12 @@ async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
     return dict(await domain_of(ctx).payments.reconcile(datetime.now(UTC)))
 
 
+async def sweep_payouts(ctx: dict[str, Any]) -> int:
+    """Experts' fee transfers nothing was heard of for 5 minutes, and those past their 24
+    hours: asked of WeChat Pay and settled (services/draws/payouts.py)."""
+    return await domain_of(ctx).payouts.sweep(datetime.now(UTC))
+
+
 async def reconcile_bill(ctx: dict[str, Any]) -> str:
     """Yesterday's payments (China time) against WeChat Pay's trade bill
     (services/payments/bill.py). WeChat Pay makes a day's bill from 09:00 China time the

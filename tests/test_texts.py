@@ -55,7 +55,7 @@ SAMPLES: dict[str, object] = {
     "status": "退回修改", "stages": "市州行业部门预审 → 终审", "decision": "退回修改",
     "decision_stage": "市州行业部门预审", "decision_at": "2026年11月21日 10:00", "passed": True,
     "course": "2026年度评标专家继续教育", "certificate_no": "JX2026000001", "makeups_left": 1,
-    "until": "2026年12月31日 23:59",
+    "until": "2026年12月31日 23:59", "state": "expired",
     "item": "2026年第二批评标专家征集 培训费", "amount": "350.00元",
     "order_no": "EB261121103000A1B2C3D4E5",
     "invoice": "发票申请已登记，财务人员开具后会将电子发票发送至 z***@example.com",

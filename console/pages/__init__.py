@@ -17,6 +17,7 @@ from console.pages import (  # noqa: F401
     followups,
     home,
     oversight,
+    payouts,
     performance,
     prepare,
     public_notice,

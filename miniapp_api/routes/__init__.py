@@ -36,6 +36,7 @@ from miniapp_api.routes import (
     marking,
     me,
     payments,
+    payouts,
     performance,
     personal_data,
     projects,
@@ -55,7 +56,8 @@ MODULES = (auth, me, personal_data, subscriptions, applications, review, expert,
            draw_record, draw_followups, attendance, verify, verify_request, draw_log, roles,
            admin, admin_desk, admin_bills, invoices, feedback_desk, reference, admin_reference,
            admin_register, virtual_calls, admin_audit, admin_security, admin_retention, fees,
-           fee_standards, sanctions, performance, admin_performance, credit, statistics, dishonesty)
+           fee_standards, sanctions, performance, admin_performance, credit, statistics, dishonesty,
+           payouts)
 
 
 def api() -> Api:

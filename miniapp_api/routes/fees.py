@@ -13,10 +13,13 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
+from models.payouts import Payout
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
 from services.draws import fees as expert_fees
+from services.draws import payouts
+from services.draws.family import root_of
 from services.draws.fee_rule import Computed
 
 api = Api()
@@ -51,27 +54,60 @@ class FeeFields(Model):
     recorded_at: datetime | None
 
 
+class PayoutOut(Model):
+    """The latest WeChat Pay transfer of one expert's fee."""
+
+    id: int
+    state: str
+    state_title: str
+    amount_yuan: Decimal
+    created_at: datetime
+    expires_at: datetime = Field(description="须在此前确认收款（24小时）")
+    finished_at: datetime | None
+
+
 class FeeRowOut(FeeFields):
     invitation_id: int
     name: str
     supplementary: bool
+    payout: PayoutOut | None = Field(description="通过微信支付发放时：最近一笔转账")
 
 
 class FeesOut(Model):
     standard: str | None = Field(description="适用的劳务费标准（评标当日有效的版本）")
+    channel: str = Field(description="支付方式：platform 微信支付发放 / elsewhere 线下支付并登记")
+    channel_title: str
+    platform_available: bool = Field(description="本系统是否已开通微信支付商家转账")
     experts: list[FeeRowOut]
+
+
+def payout_out(texts: Texts, payout: Payout | None) -> PayoutOut | None:
+    if payout is None:
+        return None
+    return PayoutOut(id=payout.id, state=payout.state,
+                     state_title=texts.word("payout_state", payout.state),
+                     amount_yuan=yuan(payout.amount_fen) or Decimal(0),
+                     created_at=payout.created_at, expires_at=payout.expires_at,
+                     finished_at=payout.finished_at)
 
 
 async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
     rows = await expert_fees.fees_of(activity)
     texts = call.services.texts
     standard = await expert_fees.standard_for(activity)
-    return FeesOut(standard=standard.name if standard else None, experts=[FeeRowOut(
-        invitation_id=r.invitation.id, name=r.name, supplementary=r.invitation.supplementary,
-        computed_yuan=yuan(r.computed.total_fen) if r.computed else None,
-        breakdown=breakdown(texts, r.computed), amount_yuan=yuan(r.invitation.fee_fen),
-        reason=r.invitation.fee_reason, paid=r.invitation.fee_paid,
-        recorded_at=r.invitation.fee_recorded_at) for r in rows])
+    channel = await payouts.channel_of((await root_of(activity)).id)
+    latest = {p.invitation_id: p for p in await Payout.filter(
+        invitation_id__in=[r.invitation.id for r in rows]).order_by("id")}
+    return FeesOut(
+        standard=standard.name if standard else None, channel=channel,
+        channel_title=texts.word("fee_channel", channel),
+        platform_available=call.domain.payouts.available, experts=[FeeRowOut(
+            invitation_id=r.invitation.id, name=r.name, supplementary=r.invitation.supplementary,
+            computed_yuan=yuan(r.computed.total_fen) if r.computed else None,
+            breakdown=breakdown(texts, r.computed), amount_yuan=yuan(r.invitation.fee_fen),
+            reason=r.invitation.fee_reason, paid=r.invitation.fee_paid,
+            recorded_at=r.invitation.fee_recorded_at,
+            payout=payout_out(texts, latest.get(r.invitation.id))) for r in rows])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/fees", access=AGENCY, response=FeesOut,

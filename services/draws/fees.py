@@ -14,9 +14,10 @@ from tortoise.transactions import in_transaction
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.experts import ExpertProfile
 from models.fees import FeeStandard
+from models.payouts import OPEN, FeeChannel, FeeChannelChoice, Payout, PayoutState
 from models.people import Person
 from services.common.clock import china_today
-from services.common.errors import BadInput, ClosedWindow, NotFound
+from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.draws.family import root_of, serving
 from services.draws.fee_rule import Computed, Situation, compute
 from services.draws.fee_standards import in_force
@@ -112,6 +113,7 @@ async def record_fee(activity: DrawActivity, invitation_id: int, amount_fen: int
     item = next((r for r in await _paid_for(activity) if r.id == invitation_id), None)
     if item is None:
         raise NotFound("urge.not_in_activity")
+    await _guard_platform(activity, item, amount_fen, paid)
     computed = await fee_by_standard(activity, item, await notice_of(item),
                                      await standard_for(activity))
     reason = " ".join(reason.split())
@@ -130,6 +132,21 @@ async def record_fee(activity: DrawActivity, invitation_id: int, amount_fen: int
                      fen=amount_fen, paid=paid,
                      computed=computed.total_fen if computed else None)
     return item
+
+
+async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: int,
+                          paid: bool) -> None:
+    """Paid through the platform, "paid" is the transfer's outcome, never a tick; and a fee
+    on its way to the expert (or paid) is not changed under it."""
+    root = await root_of(activity)
+    choice = await FeeChannelChoice.get_or_none(activity_id=root.id)
+    if choice is None or choice.channel != FeeChannel.PLATFORM:
+        return
+    if paid != item.fee_paid:
+        raise BadInput("fee.paid_by_platform")
+    if amount_fen != item.fee_fen and await Payout.filter(
+            invitation_id=item.id, state__in=[*OPEN, PayoutState.PAID]).exists():
+        raise Conflict("fee.payout_sent")
 
 
 async def my_fees(person_id: int) -> list[MyFee]:

@@ -1,0 +1,128 @@
+"""Experts' fees paid through WeChat Pay's 商家转账: the agency chooses per activity whether
+its fees are paid through the platform or recorded as paid elsewhere, sends each recorded
+fee as a transfer bill and may withdraw one not yet confirmed; the expert sees their bills
+and confirms one in the mini-program (wx.requestMerchantTransfer with the parameters given
+here), then asks for its outcome."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
+from miniapp_api.routes.fees import EXPERT, FeesOut, fees_out, yuan
+from miniapp_api.schemas import Model
+from models.draws import DrawActivity
+from models.payouts import FeeChannel, Payout
+from services.common.clock import CHINA
+from services.common.errors import Conflict, NotFound
+
+api = Api()
+
+
+class ChannelIn(Model):
+    channel: Literal["platform", "elsewhere"] = Field(
+        description="platform：通过微信支付发放；elsewhere：线下支付并登记")
+
+
+class PayoutIn(Model):
+    invitation_id: int = Field(ge=1)
+
+
+@api.route("PUT", "/draws/activities/{activity_id}/fee-channel", access=AGENCY, body=ChannelIn,
+           response=FeesOut, tag=TAG,
+           summary="选择专家费支付方式（微信支付发放 / 线下支付并登记）")
+async def choose_channel(call: Call, body: ChannelIn) -> FeesOut:
+    activity = await activity_in_path(call)
+    await call.domain.payouts.choose(activity, FeeChannel(body.channel), actor(call), call.now)
+    return await fees_out(call, activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/payouts", access=AGENCY, body=PayoutIn,
+           response=FeesOut, tag=TAG,
+           summary="通过微信支付向一位专家发放已登记的专家费（专家在小程序确认收款）")
+async def send_payout(call: Call, body: PayoutIn) -> FeesOut:
+    activity = await activity_in_path(call)
+    await call.domain.payouts.start(activity, body.invitation_id, actor(call), call.now)
+    return await fees_out(call, activity)
+
+
+@api.route("POST", "/draws/activities/{activity_id}/payouts/{payout_id}/cancel", access=AGENCY,
+           response=FeesOut, tag=TAG, summary="撤销一笔专家尚未确认收款的转账")
+async def cancel_payout(call: Call) -> FeesOut:
+    activity = await activity_in_path(call)
+    await call.domain.payouts.cancel(activity, call.path_int("payout_id"), actor(call),
+                                     call.now)
+    return await fees_out(call, activity)
+
+
+class ConfirmOut(Model):
+    """wx.requestMerchantTransfer's parameters (mchId, appId, package, openId)."""
+
+    OPAQUE: ClassVar[frozenset[str]] = frozenset({"package"})
+    mchId: str
+    appId: str
+    package: str
+    openId: str
+
+
+class MyPayoutOut(Model):
+    id: int
+    eval_day: date
+    amount_yuan: Decimal
+    state: str
+    state_title: str
+    expires_at: datetime = Field(description="须在此前确认收款")
+    finished_at: datetime | None
+    can_confirm: bool = Field(description="待确认收款：可取 confirm 参数调起确认收款页")
+
+
+class MyPayoutsOut(Model):
+    payouts: list[MyPayoutOut]
+
+
+async def _mine(call: Call, payout: Payout) -> MyPayoutOut:
+    activity = await DrawActivity.get(id=payout.activity_id)
+    return MyPayoutOut(
+        id=payout.id, eval_day=activity.eval_start.astimezone(CHINA).date(),
+        amount_yuan=yuan(payout.amount_fen) or Decimal(0), state=payout.state,
+        state_title=call.services.texts.word("payout_state", payout.state),
+        expires_at=payout.expires_at, finished_at=payout.finished_at,
+        can_confirm=call.domain.payouts.confirm_params(payout) is not None)
+
+
+@api.route("GET", "/expert/payouts", access=EXPERT, response=MyPayoutsOut, tag="专家",
+           summary="我的专家费转账（待确认收款的可在此领取）")
+async def my_payouts(call: Call) -> MyPayoutsOut:
+    rows = await Payout.filter(person_id=call.caller.need_person().id).order_by(
+        "-id").limit(50)
+    return MyPayoutsOut(payouts=[await _mine(call, p) for p in rows])
+
+
+async def _own(call: Call) -> Payout:
+    payout = await Payout.get_or_none(id=call.path_int("payout_id"),
+                                      person_id=call.caller.need_person().id)
+    if payout is None:
+        raise NotFound("payout.not_found")
+    return payout
+
+
+@api.route("GET", "/expert/payouts/{payout_id}/confirm", access=EXPERT, response=ConfirmOut,
+           tag="专家", summary="确认收款：传给 wx.requestMerchantTransfer 的参数")
+async def confirm_payout(call: Call) -> ConfirmOut:
+    payout = await _own(call)
+    params = call.domain.payouts.confirm_params(payout)
+    if params is None:
+        raise Conflict("payout.not_waiting", state=payout.state)
+    return ConfirmOut(mchId=params.mch_id, appId=params.app_id, package=params.package,
+                      openId=params.open_id)
+
+
+@api.route("POST", "/expert/payouts/{payout_id}/check", access=EXPERT, response=MyPayoutOut,
+           tag="专家", summary="确认收款后查询这笔转账的结果")
+async def check_payout(call: Call) -> MyPayoutOut:
+    return await _mine(call, await call.domain.payouts.check(await _own(call), call.now))

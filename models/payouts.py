@@ -1,0 +1,64 @@
+"""Experts' fees paid through the platform (WeChat Pay's 商家转账): per activity, whether its
+fees are paid here or recorded as paid elsewhere, and each transfer bill with its state."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class FeeChannel(StrEnum):
+    ELSEWHERE = "elsewhere"  # paid by the agency its own way, recorded here (the default)
+    PLATFORM = "platform"  # paid through WeChat Pay from the centre's merchant account
+
+
+class PayoutState(StrEnum):
+    WAITING = "waiting"  # made at WeChat Pay, waiting for the expert to confirm (24 h)
+    TRANSFERRING = "transferring"  # confirmed, the money on its way
+    PAID = "paid"
+    FAILED = "failed"  # WeChat Pay could not pay (the reason kept)
+    CANCELLED = "cancelled"  # withdrawn by the agency before the expert confirmed
+    EXPIRED = "expired"  # not confirmed within 24 hours: closed, the money stays with us
+
+
+OPEN = (PayoutState.WAITING, PayoutState.TRANSFERRING)
+
+
+class FeeChannelChoice(Model):
+    """How one activity's fees are paid (no row: elsewhere), and who chose it when."""
+
+    activity_id = fields.BigIntField(primary_key=True)
+    channel = fields.CharField(max_length=16, default=FeeChannel.ELSEWHERE)
+    chosen_by = fields.BigIntField()
+    chosen_at = fields.DatetimeField()
+
+    class Meta:
+        table = "fee_channel_choice"
+
+
+class Payout(Model):
+    """One transfer of one expert's fee for one evaluation (a new one after a cancelled,
+    expired or failed one; at most one open at a time)."""
+
+    id = fields.BigIntField(primary_key=True)
+    invitation_id = fields.BigIntField(db_index=True)
+    activity_id = fields.BigIntField(db_index=True)  # the root activity
+    person_id = fields.BigIntField(db_index=True)  # the payee
+    out_bill_no = fields.CharField(max_length=32, unique=True)
+    amount_fen = fields.IntField()
+    openid = fields.CharField(max_length=64)  # the payee's mini-program openid
+    state = fields.CharField(max_length=16, default=PayoutState.WAITING, db_index=True)
+    wx_state = fields.CharField(max_length=24, default="")  # WeChat Pay's last word
+    transfer_bill_no = fields.CharField(max_length=64, default="")
+    package_info = fields.TextField(default="")  # for wx.requestMerchantTransfer
+    fail_reason = fields.CharField(max_length=64, default="")
+    created_by = fields.BigIntField()
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField(db_index=True)
+    finished_at = fields.DatetimeField(null=True)
+    checked_at = fields.DatetimeField(null=True)  # last asked WeChat Pay (reconciliation)
+
+    class Meta:
+        table = "payout"

@@ -1,0 +1,66 @@
+"""What the payout service needs from WeChat Pay's merchant transfer (商家转账, user
+confirmation mode, in force since 2025-01-15), without its wire format: the gateway protocol
+(bot/wechatpay_transfer.py implements it over APIv3) and the bill it reports.
+
+A transfer bill is made by the merchant (POST /v3/fund-app/mch-transfer/transfer-bills) and
+waits for the payee to confirm it in the mini-program (wx.requestMerchantTransfer with the
+bill's package_info); a bill not confirmed within 24 hours is closed by WeChat Pay and the
+money stays with the merchant; the merchant may cancel one that is waiting. Final states
+(SUCCESS, FAIL, CANCELLED) are notified (MCHTRANSFER.BILL.FINISHED) and can be queried."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+FINAL = frozenset({"SUCCESS", "FAIL", "CANCELLED"})
+# WeChat Pay's bill states: ACCEPTED (受理), PROCESSING (锁定资金), WAIT_USER_CONFIRM,
+# TRANSFERING, SUCCESS, FAIL, CANCELING, CANCELLED; NOTEXIST is ours (never made there)
+STATES = frozenset({"ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING", "CANCELING",
+                    "NOTEXIST"}) | FINAL
+
+
+@dataclass(frozen=True)
+class TransferRequest:
+    """One transfer to one payee (amount in fen; `user_name` only from 2,000 yuan, where
+    WeChat Pay checks the payee's real name)."""
+
+    out_bill_no: str
+    openid: str
+    amount_fen: int
+    remark: str  # the payee sees it; at most 32 characters
+    user_name: str = ""
+
+
+@dataclass(frozen=True)
+class TransferBill:
+    """A transfer bill as WeChat Pay reports it (the answer to a create or a query, or a
+    notification)."""
+
+    out_bill_no: str
+    state: str
+    transfer_bill_no: str = ""
+    package_info: str = ""  # only while WAIT_USER_CONFIRM, for wx.requestMerchantTransfer
+    amount_fen: int | None = None
+    openid: str = ""
+    mchid: str = ""
+    fail_reason: str = ""
+    updated_at: datetime | None = None
+
+
+class TransferGateway(Protocol):
+    mchid: str
+    appid: str  # the mini-program's: the payee confirms there
+
+    async def create(self, request: TransferRequest) -> TransferBill:
+        """Make the bill (the same out_bill_no again answers the bill already made)."""
+        ...
+
+    async def query(self, out_bill_no: str) -> TransferBill:
+        """The bill's state (NOTEXIST when WeChat Pay has none by that number)."""
+        ...
+
+    async def cancel(self, out_bill_no: str) -> TransferBill:
+        """Cancel a bill the payee has not confirmed (CANCELING, then CANCELLED)."""
+        ...
