@@ -10,9 +10,12 @@ with 200 activities being drawn, each with its notice, a condition and 24 open i
 review. Every user signs in as the mini-program does (wx.login code -> /auth/login).
 
 Reads: the agency's activity list (all 200), one activity's detail, its progress, an expert's
-invitations, the applicant's applications. Write: an expert accepts an invitation (each
-request a different invitation, none twice). The load generator is wrk (Debian package `wrk`).
-Prints a markdown table; "bad" counts answers other than 200.
+invitations, the applicant's applications. Writes: an expert accepts an invitation (each
+request a different invitation, none twice), the replies spread over 100 activities in turn
+(each activity's row lock is taken by one reply at a time, as on a draw morning), and the
+worst case: every reply to one activity of 600 invitations (all 32 connections queue on its
+lock). The load generator is wrk (Debian package `wrk`). Prints a markdown table; "bad"
+counts answers other than 200.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from bench.common import (
 LUA = ROOT / "bench" / "wrk_api.lua"
 PREFIX = "/miniapp/v1"
 ACTIVITIES, EXPERTS, PER_EXPERT = 200, 600, 8
+SPREAD = 100  # the activities the spread replies go to, in turn
 MP_OPENID = "o_api_mp_{}"
 
 
@@ -72,8 +76,11 @@ async def prepare() -> dict[str, list[int]]:
         bench_people = await Person.filter(id_number_hash__startswith="bench").values_list(
             "id", flat=True)
         left = await Invitation.filter(person_id__in=list(bench_people),
-                                       status=InvitationStatus.SENT).count()
-        if left < EXPERTS * PER_EXPERT // 2:  # used up by earlier runs: start again
+                                       status=InvitationStatus.SENT,
+                                       activity__project__number__not="BENCH-ONE").count()
+        one_left = await Invitation.filter(activity__project__number="BENCH-ONE",
+                                           status=InvitationStatus.SENT).count()
+        if left < EXPERTS * PER_EXPERT // 2 or one_left < EXPERTS // 2:  # used up: again
             old = list(await DrawActivity.filter(project__number__startswith="BENCH-")
                        .values_list("id", flat=True))
             for model in (Invitation, Condition, Notice):  # conditions RESTRICT their notice
@@ -105,39 +112,52 @@ async def prepare() -> dict[str, list[int]]:
             for n, person in enumerate(made):
                 for k in range(PER_EXPERT):
                     invited.setdefault((n * PER_EXPERT + k) % ACTIVITIES, []).append(person)
-            for i in range(ACTIVITIES):
+            for i in range(ACTIVITIES + 1):  # the last: BENCH-ONE, everyone invited
+                one = i == ACTIVITIES
                 project = await Project.create(
                     agency_id=agency_id, created_by=handler.id, name=f"压测项目{i}",
-                    number=f"BENCH-{i}", kind="工程", region="4401", tenderer_name="某中学",
-                    tenderer_credit_code="91440101MA59X0000A")
-                start_at = now + timedelta(days=2, hours=5 * i)
+                    number="BENCH-ONE" if one else f"BENCH-{i}", kind="工程", region="4401",
+                    tenderer_name="某中学", tenderer_credit_code="91440101MA59X0000A")
+                start_at = now + timedelta(days=2, hours=5 * i)  # no two overlap
                 activity = await DrawActivity.create(
                     project=project, agency_id=agency_id, handler_id=handler.id,
                     status=DrawStatus.DRAWING, bid_open_at=start_at - timedelta(days=1),
                     eval_start=start_at, eval_end=start_at + timedelta(hours=4),
-                    total=per_activity, started_at=now, response_minutes=600)
+                    total=EXPERTS if one else per_activity, started_at=now,
+                    response_minutes=600)
                 notice = await Notice.create(
                     activity=activity, venue="评标室", city="广州市", district="天河区",
                     street="天润路333号", gather_at=start_at - timedelta(minutes=30),
                     contact_name="陈", contact_phone="020-1")
                 condition = await Condition.create(activity=activity, notice=notice,
                                                    regions=["4401"], main_specialty="A0401",
-                                                   planned=per_activity)
+                                                   planned=EXPERTS if one else per_activity)
                 await Invitation.bulk_create([Invitation(
                     activity=activity, condition=condition, expert_id=profiles[p.id],
                     person_id=p.id, rank=r, wave=1, sent_at=now,
                     due_at=now + timedelta(hours=10), status=InvitationStatus.SENT)
-                    for r, p in enumerate(invited[i])])
+                    for r, p in enumerate(made if one else invited[i])])
         activity_ids = list(await DrawActivity.filter(
-            project__number__startswith="BENCH-").values_list("id", flat=True))
+            project__number__startswith="BENCH-").exclude(project__number="BENCH-ONE")
+            .order_by("id").values_list("id", flat=True))
+        one_id = (await DrawActivity.get(project__number="BENCH-ONE")).id
         by_person: dict[int, list[int]] = {}
-        for inv_id, person_id in await Invitation.filter(
-                activity_id__in=activity_ids, status=InvitationStatus.SENT
-        ).values_list("id", "person_id"):
-            by_person.setdefault(person_id, []).append(inv_id)
+        by_activity: dict[int, list[tuple[int, int]]] = {}
+        for inv_id, person_id, activity_id in await Invitation.filter(
+                activity_id__in=[*activity_ids, one_id], status=InvitationStatus.SENT
+        ).order_by("id").values_list("id", "person_id", "activity_id"):
+            by_activity.setdefault(activity_id, []).append((inv_id, person_id))
+            if activity_id != one_id:
+                by_person.setdefault(person_id, []).append(inv_id)
         openids = {i.person_id: i.openid for i in await WeChatIdentity.filter(
             openid__startswith="o_api_mp_")}
+    spread = [by_activity[a] for a in activity_ids if a in by_activity][:SPREAD]
     return {"activities": activity_ids,
+            # "<invitation> <openid>": the r-th reply of each activity in turn
+            "spread": [f"{inv} {openids[p]}" for r in range(max(map(len, spread), default=0))
+                       for replies in spread if r < len(replies)
+                       for inv, p in [replies[r]]],
+            "one": [f"{inv} {openids[p]}" for inv, p in by_activity.get(one_id, [])],
             **{openids[p]: ids for p, ids in by_person.items() if p in openids}}
 
 
@@ -159,7 +179,7 @@ def requests_for(rows: dict[str, list[int]], tokens: dict[str, str]
 
     demo = {d.key: tokens[d.mp_openid] for d in DEMO_PEOPLE if d.mp_openid in tokens}
     activities = rows["activities"]
-    experts = [o for o in rows if o != "activities"]
+    experts = [o for o in rows if o not in ("activities", "spread", "one")]
     reply = json.dumps({"choice": 1})
     return {
         "agency: activity list (200)": [
@@ -174,10 +194,12 @@ def requests_for(rows: dict[str, list[int]], tokens: dict[str, str]
         "expert: my invitations": [f"GET\t{PREFIX}/expert/invitations\t{tokens[o]}\t"
                                    for o in experts],
         "applicant: my applications": [f"GET\t{PREFIX}/applications\t{demo['applicant']}\t"],
-        "expert: reply 参加 (write)": [
+        "expert: reply 参加, over 100 activities (write)": [
             f"POST\t{PREFIX}/expert/invitations/{i}/reply\t{tokens[o]}\t{reply}"
-            for k in range(PER_EXPERT) for o in experts if k < len(rows[o])
-            for i in [rows[o][k]]],
+            for line in rows["spread"] for i, o in [str(line).split()]],
+        "expert: reply 参加, all to one activity (write)": [
+            f"POST\t{PREFIX}/expert/invitations/{i}/reply\t{tokens[o]}\t{reply}"
+            for line in rows["one"] for i, o in [str(line).split()]],
     }
 
 
@@ -212,7 +234,7 @@ def main() -> None:
         wait_ready(serve_port, serve)
         from services.demo import DEMO_PEOPLE
 
-        openids = [o for o in rows if o != "activities"] + [
+        openids = [o for o in rows if o not in ("activities", "spread", "one")] + [
             d.mp_openid for d in DEMO_PEOPLE if d.key in ("handler", "applicant")]
         tokens = {o: login(api_base, serve_port, o) for o in openids}
         with tempfile.TemporaryDirectory() as tmp:
