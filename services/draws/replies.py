@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from models import column
-from models.draws import Condition, DrawActivity, Invitation, InvitationStatus, Notice
+from tortoise.expressions import Subquery
+
+from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
+from models.statements import rows
 from services.common.errors import BadInput, NotFound
 from services.draws.calls import cancel_calls
 from services.draws.notices import invitation_with_notice, invitations_with_notices
@@ -18,6 +20,17 @@ from services.draws.pool import booked
 from services.draws.setup import notify_agency
 from services.draws.waves import RUNNING, Waves
 from services.notifications.outbox import Change
+
+# a condition's planned and confirmed (the statuses are the enum's constants, not input)
+PLANNED_SQL = (
+    "SELECT c.planned, (SELECT COUNT(*) FROM draw_invitation v WHERE v.condition_id = c.id "
+    f"AND v.status = '{InvitationStatus.CONFIRMED.value}') AS confirmed "
+    "FROM draw_condition c WHERE c.id = ?")
+# confirmed with its venue code unless another invitation of the activity has that code
+CONFIRM_SQL = (
+    f"UPDATE draw_invitation SET status = '{InvitationStatus.CONFIRMED.value}', "
+    "replied_at = ?, code = ?, answered_via = ? WHERE id = ? AND NOT EXISTS "
+    "(SELECT 1 FROM draw_invitation o WHERE o.activity_id = ? AND o.code = ?) RETURNING id")
 
 ReplyStatus = Literal["confirmed", "released", "declined", "avoided", "late", "duplicate"]
 
@@ -47,11 +60,12 @@ class Replies(Waves):
         if choice not in (1, 2, 3):
             raise BadInput("invitation.choice")
         async with self.outbox.change(now) as change:
-            activity_id = await Invitation.filter(id=invitation_id, person_id=person_id
-                                                  ).first().values_list("activity_id", flat=True)
-            if activity_id is None:
+            # the activity of the caller's own invitation, locked (one statement)
+            activity = await DrawActivity.select_for_update().filter(id=Subquery(
+                Invitation.filter(id=invitation_id, person_id=person_id).values("activity_id")
+            )).first()
+            if activity is None:
                 raise NotFound("invitation.not_found")
-            activity = await DrawActivity.select_for_update().get(id=activity_id)
             # under the lock: the invitation and its notice as they are now (one statement)
             found = await invitation_with_notice(invitation_id, person_id)
             assert found is not None  # an invitation is never deleted
@@ -59,7 +73,8 @@ class Replies(Waves):
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
             invitation.answered_via = via  # saved with the status below
-            await cancel_calls(invitation.id)
+            if self.calls is not None:  # no calls are ever queued without a voice provider
+                await cancel_calls(invitation.id)
             if now > invitation.due_at:
                 invitation.status = InvitationStatus.TIMEOUT
                 await invitation.save(update_fields=["status", "answered_via"])
@@ -82,24 +97,25 @@ class Replies(Waves):
 
     async def _accept(self, change: Change, activity: DrawActivity, invitation: Invitation,
                       notice: Notice, now: datetime) -> ReplyOutcome:
-        condition = await Condition.get(id=invitation.condition_id)
-        confirmed = await Invitation.filter(condition_id=condition.id,
-                                            status=InvitationStatus.CONFIRMED).count()
+        (planned_row,) = await rows(PLANNED_SQL, invitation.condition_id)
+        planned, confirmed = int(planned_row["planned"]), int(planned_row["confirmed"])
         taken_elsewhere = await booked(activity, [invitation.expert_id], now,
                                        confirmed_only=True)
         invitation.replied_at = now
-        if confirmed >= condition.planned or taken_elsewhere:
+        if confirmed >= planned or taken_elsewhere:
             invitation.status = InvitationStatus.RELEASED
-            invitation.reason = "名额已满" if confirmed >= condition.planned else "同一时段已有评标"
+            invitation.reason = "名额已满" if confirmed >= planned else "同一时段已有评标"
             await invitation.save(update_fields=["status", "replied_at", "reason",
                                                  "answered_via"])
             return ReplyOutcome("released", invitation, notice)
-        taken = set(await column(Invitation.filter(activity_id=activity.id, code__not_isnull=True)
-                    , "code"))
-        code = next(c for c in iter(lambda: f"{secrets.randbelow(10**6):06d}", None)
-                    if c not in taken)
+        # a venue code no other expert of the activity has, set in the same statement as
+        # the status (one in a million is taken: another is drawn)
+        while True:
+            code = f"{secrets.randbelow(10**6):06d}"
+            if await rows(CONFIRM_SQL, now, code, invitation.answered_via, invitation.id,
+                          activity.id, code):
+                break
         invitation.status, invitation.code = InvitationStatus.CONFIRMED, code
-        await invitation.save(update_fields=["status", "replied_at", "code", "answered_via"])
         counts = await self.counts(activity.id)
         await notify_agency(change, activity, "draw.progress", progress=counts.text)
         if counts.confirmed >= counts.planned and activity.status in RUNNING:

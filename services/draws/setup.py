@@ -13,7 +13,6 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import column
 from models.draws import (
     Avoidance,
     Condition,
@@ -24,7 +23,8 @@ from models.draws import (
     Section,
     sealed_seed,
 )
-from models.people import Agency, Role, RoleGrant
+from models.people import Agency, Role
+from models.statements import rows
 from services.applicants.form import TITLE_LEVELS
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, DomainError, NotFound
@@ -335,6 +335,12 @@ class DrawSetup:
         return activity
 
 
+# a project's name with its agency's legal persons (none: one row, person_id NULL)
+AGENCY_SQL = (
+    "SELECT p.name, g.person_id FROM draw_project p LEFT JOIN role_grant g ON g.agency_id = ? "
+    f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL WHERE p.id = ?")
+
+
 async def notify_agency(change: Any, activity: DrawActivity, kind: str, *,
                         dedupe: str | None = None, **params: Any) -> None:
     """Push to the activity's handler and to the agency's legal person(s); counts only,
@@ -342,11 +348,15 @@ async def notify_agency(change: Any, activity: DrawActivity, kind: str, *,
     news waits while its results are sealed (seal.check_hidden): the agency reads it then."""
     if check_hidden(activity.kind, activity.eval_start, change.now):
         return
-    project = await Project.get(id=activity.project_id)
-    legal = await column(RoleGrant.filter(agency_id=activity.agency_id, role=Role.AGENCY_LEGAL,
-                                   revoked_at=None), "person_id")
-    base = {"project": project.name[:20], "activity": activity.id,
+    # the project's name and the agency's legal persons: one statement
+    found = await rows(AGENCY_SQL, activity.agency_id, activity.project_id)
+    legal = [int(r["person_id"]) for r in found if r["person_id"] is not None]
+    base = {"project": str(found[0]["name"])[:20] if found else "", "activity": activity.id,
             "at": china_time(change.now), **params}
-    for person_id in {activity.handler_id, *legal}:
+    people = list(dict.fromkeys([activity.handler_id, *legal]))
+    if dedupe is None:
+        await change.notify_each(kind, base, people)
+        return
+    for person_id in people:
         await change.notify(kind, base, person_id=int(person_id),
-                            dedupe_key=f"{dedupe}:{person_id}" if dedupe else None)
+                            dedupe_key=f"{dedupe}:{person_id}")

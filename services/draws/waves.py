@@ -18,6 +18,7 @@ from models.draws import (
     Notice,
     SkippedCandidate,
 )
+from models.statements import rows
 from services.common.clock import china_time
 from services.common.schedule import Schedule
 from services.draws.audit import POOLS, draw_key, order
@@ -33,6 +34,17 @@ from services.notifications.outbox import Change, Outbox
 log = logging.getLogger(__name__)
 
 RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
+# each condition of an activity (`?` 2) with its planned, its confirmed, its invitations out
+# and still in their window (`?` 1: now) and its last wave (the statuses are the enum's own
+# constants, not input)
+ADVANCE_SQL = (
+    "SELECT c.id, c.planned, c.exhausted, "
+    f"SUM(CASE WHEN v.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 ELSE 0 END)"
+    " AS confirmed, "
+    f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ? THEN 1"
+    " ELSE 0 END) AS waiting, MAX(v.wave) AS wave FROM draw_condition c "
+    "LEFT JOIN draw_invitation v ON v.condition_id = c.id WHERE c.activity_id = ? "
+    "GROUP BY c.id, c.planned, c.exhausted ORDER BY c.id")
 
 
 class Waves:
@@ -73,31 +85,29 @@ class Waves:
             return []  # a 复评 by calls is decided on the phone (services/draws/recall.py)
         timers: list[Invitation] = []
         done = short = 0
-        last = await Invitation.filter(activity_id=activity.id).order_by("-wave").first()
-        wave = (last.wave if last else 0) + 1
-        conditions = await Condition.filter(activity_id=activity.id).order_by("id")
-        for condition in conditions:
-            rows = await Invitation.filter(condition_id=condition.id).values_list(
-                "status", "due_at")
-            confirmed = sum(1 for s, _ in rows if s == InvitationStatus.CONFIRMED)
-            waiting = sum(1 for s, due in rows if s == InvitationStatus.SENT and due > now)
-            need = condition.planned - confirmed - waiting
+        # each condition's planned, confirmed and waiting, and the last wave: one statement
+        found = await rows(ADVANCE_SQL, now, activity.id)
+        wave = max((int(r["wave"] or 0) for r in found), default=0) + 1
+        for row in found:
+            planned, confirmed = int(row["planned"]), int(row["confirmed"] or 0)
+            waiting = int(row["waiting"] or 0)
+            need = planned - confirmed - waiting
             if need > 0:
+                condition = await Condition.get(id=row["id"])
                 sent = await self._invite(change, activity, condition, need, wave, now)
                 timers += sent
                 waiting += len(sent)
-            if confirmed >= condition.planned:
+            if confirmed >= planned:
                 done += 1
             elif waiting == 0:
                 short += 1
-                if not condition.exhausted:
-                    condition.exhausted = True
-                    await condition.save(update_fields=["exhausted"])
+                if not row["exhausted"]:
+                    await Condition.filter(id=row["id"]).update(exhausted=True)
                     await notify_agency(change, activity, "draw.shortage",
-                                        progress=f"{confirmed}/{condition.planned}")
-        if done == len(conditions):
+                                        progress=f"{confirmed}/{planned}")
+        if done == len(found):
             await self._end(change, activity, "complete")
-        elif done + short == len(conditions):
+        elif done + short == len(found):
             await self._end(change, activity, "exhausted")
         return timers
 

@@ -111,6 +111,21 @@ class Change:
             first = first or item
         return first
 
+    async def notify_each(self, kind: str, params: dict[str, Any],
+                          person_ids: list[int]) -> None:
+        """The same notification to a few people, in one statement (no dedupe key; a kind
+        sent on several channels at once goes person by person through `notify`)."""
+        if kind in self.at_once:
+            for person_id in person_ids:
+                await self.notify(kind, params, person_id=person_id)
+            return
+        rows = [Notification(kind=kind, params=params, person_id=p, next_attempt_at=self.now,
+                             ruled_out="", client_msg_id="eb-" + secrets.token_hex(12))
+                for p in dict.fromkeys(person_ids)]
+        if rows:
+            await Notification.bulk_create(rows)
+            self.added.extend(rows[:1])  # the relay is woken once the change commits
+
     async def notify_all(self, kind: str, params: dict[str, Any], person_ids: list[int], *,
                          dedupe_prefix: str) -> int:
         """One notification per person in one statement per thousand (a mass notice to a
