@@ -11,13 +11,25 @@ for leaf as before."""
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 
-from models.draws import Condition
+from models.draws import Condition, DrawActivity
 from models.sanctions import DrawPolicy
+from services.common.errors import BadInput
+from services.common.texts import Texts
 from services.people import credit
 
 LEVEL_FIELDS = {"A": "weight_a", "B": "weight_b", "C": "weight_c", "D": "weight_d"}
 WEIGHT_MIN, WEIGHT_MAX = 1, 10  # a weight the administrator may set
+
+
+def check_weights(weights: list[int]) -> None:
+    """The weights of levels A to D: whole numbers 1–10 (the API's bounds), never higher for
+    a lower level: a ladder that favours the better credit (A ≥ B ≥ C ≥ D)."""
+    if any(not WEIGHT_MIN <= w <= WEIGHT_MAX for w in weights):
+        raise BadInput("draw_policy.weight_range")
+    if any(lower > higher for higher, lower in pairwise(weights)):
+        raise BadInput("draw_policy.weight_order")
 
 
 def table_of(policy: DrawPolicy) -> dict[str, int]:
@@ -50,3 +62,23 @@ def loaded(column: dict[str, int] | None) -> dict[int, int] | None:
 def pool_weights(condition: Condition, name: str) -> dict[int, int] | None:
     """The committed weights of one of the condition's pools (None: unweighted)."""
     return loaded(condition.pool_weights if name == "main" else condition.alt_pool_weights)
+
+
+def said(texts: Texts, table: dict[str, int] | None) -> str:
+    """How a pool was drawn, in words: equal chances, or weighted with these weights."""
+    return texts.render("draw/weighting.j2", weighting=table).strip()
+
+
+async def weighted_words(texts: Texts, activity_ids: list[int]) -> list[str]:
+    """For the printed record: how each weighted draw of these activities (an evaluation's
+    draw and its 补抽) was weighted, a 补抽's marked; nothing when none was weighted."""
+    kinds = dict(await DrawActivity.filter(id__in=activity_ids).values_list("id", "kind"))
+    out: list[str] = []
+    for condition in await Condition.filter(activity_id__in=activity_ids).order_by("id"):
+        if condition.weighting is None:
+            continue
+        words = ("补抽：" if kinds.get(condition.activity_id) == "supplement" else "") + \
+            said(texts, condition.weighting)
+        if words not in out:
+            out.append(words)
+    return out
