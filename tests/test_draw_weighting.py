@@ -28,6 +28,7 @@ from services.draws.merkle import check_proof, pool_root, prove
 from services.draws.oplog import log_export
 from services.draws.results import audit_records
 from services.draws.skips import activity_facts
+from tests.console_helpers import Desk
 from tests.draw_world import (
     NONCE,
     finish,
@@ -127,6 +128,9 @@ async def test_weighting_off_by_default_leaves_the_draw_and_its_audit_as_before(
     assert audit(activity.seed or "", activity.seed_hash or "", records, NONCE).ok
     exported = export_record(aid, activity.seed or "", activity.seed_hash or "", records)
     assert all("weights" not in p for p in exported["pools"])  # type: ignore[union-attr]
+    await the_results_unseal(aid, datetime.now(UTC))
+    link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
+    assert "抽取方式" not in await (await client.get(link[link.index("/draws/"):])).text()
     shown = await api.call("GET", f"/draws/activities/{aid}/audit", token)
     assert shown.data["ok"] and shown.data["pools"][0]["weighted"] is False
     assert shown.data["pools"][0]["weighting"] == "等概率随机抽取（未按信用等级加权）"
@@ -186,6 +190,10 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     assert shown.data["ok"] and shown.data["pools"][0]["weighted"] is True
     assert shown.data["pools"][0]["weighting"].startswith(
         "按信用等级加权抽取（A 级权重 4、B 级权重 3、C 级权重 2、D 级权重 1")
+    desk = Desk(client)  # the console's 随机性核对 says so too, in words
+    assert (await desk.sign_in(demo["handler"].phone)).status == 303
+    _, page = await desk.get(f"/console/activities/{aid}/audit")
+    assert "一致" in page and "按信用等级加权抽取（A 级权重 4" in page
     # the exported record carries the weights; one changed there fails the offline audit
     record = export_record(aid, activity.seed or "", activity.seed_hash or "", records,
                            await log_export(activity), NONCE, activity_facts(activity))
@@ -230,6 +238,11 @@ async def test_an_experts_proof_of_a_weighted_draw_carries_their_weight(
     mp = await WeChatIdentity.get(person_id=invited.person_id, channel=Channel.MINI_PROGRAM)
     expert = await api.login(mp.openid)
     await the_results_unseal(aid, datetime.now(UTC))
+    # the printed record says how the draw was weighted, in words
+    link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
+    html = await (await client.get(link[link.index("/draws/"):])).text()
+    assert "抽取方式" in html and "按信用等级加权抽取（A 级权重 5、B 级权重 3、C 级权重 3、" \
+        "D 级权重 2" in html and "weight_a" not in html
     shown = await api.call("GET", "/expert/pools", expert)
     (mine,) = [p for p in shown.data["pools"] if p["activity_id"] == aid]
     assert mine["proof"]["weight"] == 5  # nothing on record: full credit, level A
