@@ -2,9 +2,10 @@
 or offline from a record exported earlier (`--export`, `--file`): every position against
 the order the seed and the handler's value give, every pool against the root published
 before the start, every skip against the record it names. `--proof FILE` checks an
-expert's proof of being in a draw's pool (as the mini-program gives it) against its root,
-and against the root the draw published when the database is at hand. Exit status: 0 all
-holds, 1 something does not, 2 the command could not run."""
+expert's proof of being in a draw's pool (as the mini-program gives it; in a draw weighted
+by credit level, with the weight committed in their leaf) against its root, and against the
+root the draw published when the database is at hand. Exit status: 0 all holds, 1
+something does not, 2 the command could not run."""
 
 from __future__ import annotations
 
@@ -72,8 +73,9 @@ def check_proof_file(path: str, activity_id: int | None) -> int:
             print(f"FAILED: activity {activity_id} published another root for that pool "
                   f"({published or 'none'})")
             return 1
+    weight = f" with weight {proof['weight']}" if proof.get("weight") is not None else ""
     print(f"OK: expert {proof['expert_id']} is in the {proof['pool']} pool of condition "
-          f"{proof['condition_id']} (root {str(proof['root'])[:16]}…)")
+          f"{proof['condition_id']}{weight} (root {str(proof['root'])[:16]}…)")
     return 0
 
 

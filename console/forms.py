@@ -47,7 +47,9 @@ FIELDS_OF: dict[str, tuple[str, ...]] = {
     "fee_standard.cap_below_base": ("daily_cap_yuan",), "performance.score": ("score",),
     "performance.too_long": ("comment",), "performance.conduct_unknown": ("conduct",),
     "performance.note_required": ("review_note",), "conduct.name": ("name",),
-    "conduct.duplicate": ("name",), "conduct.deadline_days": ("deadline_days",)}
+    "conduct.duplicate": ("name",), "conduct.deadline_days": ("deadline_days",),
+    "draw_policy.weight_range": ("weight_a", "weight_b", "weight_c", "weight_d"),
+    "draw_policy.weight_order": ("weight_a", "weight_b", "weight_c", "weight_d")}
 
 
 def problems(texts: Texts, exc: DomainError) -> list[tuple[str, str]]:

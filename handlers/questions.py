@@ -42,7 +42,8 @@ async def my_pools(person: Person | None, texts: Texts, now: datetime) -> str:
     found = await memberships(person.id, now)
     return texts.render("chat/questions/pools.j2", pools=[
         {"activity": m.activity_id, "eval_start": china_time(m.eval_start),
-         "pool": m.pool, "invited": m.invited, "root": str(m.proof["root"])[:16]}
+         "pool": m.pool, "invited": m.invited, "root": str(m.proof["root"])[:16],
+         "weight": m.proof.get("weight")}
         for m in found[:10]], more=max(0, len(found) - 10))
 
 

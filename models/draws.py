@@ -236,6 +236,11 @@ class Condition(Model):
     # alternate pool, fixed when first needed
     alt_pool: list[int] | None = fields.JSONField(null=True)
     alt_pool_hash = fields.CharField(max_length=64, null=True)
+    # the weighting by credit level the pools were committed with (level -> weight), and
+    # each candidate's weight ({"<expert id>": weight}); None: an unweighted draw
+    weighting: dict[str, int] | None = fields.JSONField(null=True)
+    pool_weights: dict[str, int] | None = fields.JSONField(null=True)
+    alt_pool_weights: dict[str, int] | None = fields.JSONField(null=True)
     exhausted = fields.BooleanField(default=False)
     source_id = fields.BigIntField(null=True)  # the condition a supplement / clone comes from
 

@@ -60,13 +60,20 @@ class Sanction(Model):
 class DrawPolicy(Model):
     """The library's caps, one row (id 1), a cap of None being off. Counted over the months
     before an evaluation's start: the evaluations an expert confirmed, in all and for the
-    same tenderer (by credit code)."""
+    same tenderer (by credit code). And the weighting by credit level (阶梯抽取概率), off by
+    default: when on, an expert of level A has `weight_a` chances to a D-level's `weight_d`
+    (services/draws/weighting.py)."""
 
     id = fields.IntField(primary_key=True)
     expert_cap = fields.IntField(null=True)
     expert_months = fields.IntField(default=12)
     tenderer_cap = fields.IntField(null=True)
     tenderer_months = fields.IntField(default=12)
+    weighted = fields.BooleanField(default=False, db_default=False)
+    weight_a = fields.IntField(default=4, db_default=4)
+    weight_b = fields.IntField(default=3, db_default=3)
+    weight_c = fields.IntField(default=2, db_default=2)
+    weight_d = fields.IntField(default=1, db_default=1)
     updated_by = fields.BigIntField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

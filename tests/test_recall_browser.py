@@ -57,7 +57,7 @@ async def ended_draw_and_its_reeval(server: TestServer) -> tuple[int, list[int]]
         activity, "reeval", {"bid_open_at": start - timedelta(hours=1), "eval_start": start,
                              "eval_end": start + timedelta(hours=4)}, datetime.now(UTC),
         Actor("agency", handler.id, handler.name))
-    await commit(child)  # as verification does
+    await commit(child, datetime.now(UTC))  # as verification does
     await DrawActivity.filter(id=child.id).update(status="verified")
     originals = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
                                         ).values_list("person_id", flat=True)

@@ -103,7 +103,8 @@ SAMPLES: dict[str, object] = {
     # the console's words: done/, line/, files/, labels, nav, yes_no; the word tables
     "invited": 12, "id": 42, "matching": 8, "n": 3, "field": "gather_at", "page": "home",
     "more": 2, "pools": [{"activity": 12, "eval_start": "2026年11月23日 09:00", "pool": "main",
-                          "invited": True, "root": "9f2c4e1a7b3d5f60"}],
+                          "invited": True, "root": "9f2c4e1a7b3d5f60", "weight": 3}],
+    "weighting": {"A": 4, "B": 3, "C": 2, "D": 1}, "weighted": True,
     "value": True, "key": "draft", "channel": "公众号模板消息", "meaning": "此人未关注公众号",
     "part": "times", "payer": "王晓明", "console_url": "https://bot.example.cn/console/",
     "sustained": True,  # a part of a request (draw/request_*.j2)

@@ -16,6 +16,7 @@ from models.draws import (
 )
 from services.common.clock import china_time
 from services.common.links import LinkError
+from services.draws.family import family
 from services.draws.request_record import (
     PARTS,
     in_words,
@@ -26,6 +27,7 @@ from services.draws.request_record import (
 )
 from services.draws.results import draw_results
 from services.draws.seal import CHECKIN_LINK, RESULT_LINK
+from services.draws.weighting import weighted_words
 from services.reference.catalogue import catalogue
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
@@ -52,12 +54,13 @@ async def page(request: web.Request) -> web.Response:
     # the record around the names: what was asked and how the order was fixed (GD-DRAW)
     asked = in_words(await request_of(activity), words_of(texts))
     head = await project_head(activity)
+    weighted = await weighted_words(texts, await family(activity))
     return render(request, "draw_result.html", project=project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
                   printed=china_time(now), asked=asked,
                   parts={p: part_title(texts, p) for p in PARTS},
                   region=head["project_region"], agency=head["agency"],
-                  sections="；".join(head["sections"]),
+                  sections="；".join(head["sections"]), weighted=weighted,
                   seed=activity.seed if activity.status == DrawStatus.ENDED else None)
 
 

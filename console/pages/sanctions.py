@@ -1,6 +1,7 @@
 """Sanctions in the console (招标投标法实施条例 Art. 71–72): the system administrator decides
 one on an expert found by number, reads those in force or waiting for a ruling, rules on an
-appeal; and sets the library's caps on how often one expert is drawn."""
+appeal; and sets the library's caps on how often one expert is drawn and its weighting of
+draws by credit level."""
 
 from __future__ import annotations
 
@@ -69,8 +70,11 @@ async def set_policy(request: web.Request) -> web.Response:
         "expert_cap": text(form, "expert_cap") or None,
         "expert_months": text(form, "expert_months") or "12",
         "tenderer_cap": text(form, "tenderer_cap") or None,
-        "tenderer_months": text(form, "tenderer_months") or "12"}))
-    return redirect(request, POLICY, done(request, "draw_policy"))
+        "tenderer_months": text(form, "tenderer_months") or "12",
+        "weighted": form.get("weighted") == "1",
+        **{k: text(form, k) for k in ("weight_a", "weight_b", "weight_c", "weight_d")}}))
+    return redirect(request, POLICY, done(request, "draw_policy",
+                                          weighted=form.get("weighted") == "1"))
 
 
 @page("GET", "/credit-rule", uses=credit.credit_rule)

@@ -24,6 +24,7 @@ from miniapp_api.schemas import Model
 from services.draws.contacts import contact_report
 from services.draws.counts import visible_counts
 from services.draws.results import draw_results, pool_audit, result_link
+from services.draws.weighting import said
 from services.reference.catalogue import catalogue
 
 api = Api()
@@ -64,7 +65,9 @@ class LinkOut(Model):
 class AuditOut(Model):
     seed_hash: str | None
     seed: str | None
-    pools: list[dict[str, object]]
+    pools: list[dict[str, object]] = Field(description=(
+        "每个候选池：条件、主/备选、人数、摘要、已用位置；weighted 是否按信用等级加权，"
+        "weighting 抽取方式（文字，含各信用等级的权重）"))
     ok: bool | None
     problems: list[str] = Field(default_factory=list)
 
@@ -183,7 +186,10 @@ async def audit_view(call: Call) -> AuditOut:
     records, report = await pool_audit(activity)
     pools: list[dict[str, object]] = [
         {"condition_id": r.condition_id, "pool": r.name, "size": len(r.expert_ids),
-         "hash": r.published_hash, "positions_used": len(r.used)} for r in records]
+         "hash": r.published_hash, "positions_used": len(r.used),
+         "weighted": r.weights is not None,
+         "weighting": said(call.services.texts, r.weighting if r.weights is not None else None)}
+        for r in records]
     if report is None:
         return AuditOut(seed_hash=activity.seed_hash, seed=None, pools=pools, ok=None)
     return AuditOut(seed_hash=activity.seed_hash, seed=activity.seed, pools=pools,

@@ -68,7 +68,7 @@ class PoolProofOut(Model):
     invited: bool = Field(description="是否被抽中邀请")
     proof: dict[str, object] = Field(description=(
         "默克尔证明：审计人员可用 expertbot audit --proof 核验，"
-        "与抽取开始前公布的候选池摘要一致"))
+        "与抽取开始前公布的候选池摘要一致；按信用等级加权的抽取另含 weight（该专家的权重）"))
 
 
 class PoolProofsOut(Model):

@@ -1,6 +1,6 @@
 """Sanctions (招标投标法实施条例 Art. 71–72) decided by the system administrator, the expert's
-appeal and its ruling; the library's draw caps. An expert reads their own and appeals from
-the mini-program."""
+appeal and its ruling; the library's draw caps and its weighting by credit level. An expert
+reads their own and appeals from the mini-program."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from models.sanctions import DrawPolicy, Sanction, SanctionKind
 from services.common.clock import china_today
 from services.common.errors import NotFound
 from services.draws import conduct
+from services.draws.weighting import WEIGHT_MAX, WEIGHT_MIN, check_weights
 from services.people import sanctions
 from services.people.sanctions import KIND_WORDS, NewSanction, period_words
 
@@ -85,6 +86,13 @@ class PolicyBody(Model):
         default=None, ge=1, le=366,
         description="每名专家在期间内为同一招标人最多参加的评标次数（空：不限）")
     tenderer_months: int = Field(default=12, ge=1, le=60)
+    weighted: bool = Field(default=False, description=(
+        "按信用等级加权抽取（阶梯抽取概率，默认关闭）：此后核验的抽取，候选池按各专家当时的信用等级"
+        "加权，权重随候选池一并公布摘要，可审计"))
+    weight_a: int = Field(default=4, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="A 级专家的权重")
+    weight_b: int = Field(default=3, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="B 级专家的权重")
+    weight_c: int = Field(default=2, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="C 级专家的权重")
+    weight_d: int = Field(default=1, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="D 级专家的权重")
 
 
 async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
@@ -170,12 +178,16 @@ async def policy(call: Call) -> PolicyBody:
     if row is None:
         return PolicyBody()
     return PolicyBody(expert_cap=row.expert_cap, expert_months=row.expert_months,
-                      tenderer_cap=row.tenderer_cap, tenderer_months=row.tenderer_months)
+                      tenderer_cap=row.tenderer_cap, tenderer_months=row.tenderer_months,
+                      weighted=row.weighted, weight_a=row.weight_a, weight_b=row.weight_b,
+                      weight_c=row.weight_c, weight_d=row.weight_d)
 
 
 @api.route("PUT", "/admin/draw-policy", access=ADMIN, body=PolicyBody, response=PolicyBody,
-           tag=TAG, summary="设置抽取次数限制（此后的每次邀请按新限制检查）")
+           tag=TAG, summary="设置抽取次数限制（此后的每次邀请按新限制检查）和按信用等级加权抽取"
+                            "（此后固定的候选池按新设置加权）")
 async def set_policy(call: Call, body: PolicyBody) -> PolicyBody:
+    check_weights([body.weight_a, body.weight_b, body.weight_c, body.weight_d])
     await DrawPolicy.update_or_create(id=1, defaults={
         **body.model_dump(), "updated_by": call.caller.need_person().id})
     return body

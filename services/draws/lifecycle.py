@@ -31,9 +31,9 @@ class Lifecycle(Waves):
                 raise Conflict("draw.evaluation_over", eval_end=activity.eval_end)
             for condition in await Condition.filter(activity_id=activity.id, pool=None):
                 # verified before pools were committed at verification: fixed now, as then
-                await commit_condition(activity, condition)
+                await commit_condition(activity, condition, now)
             if activity.seed is None:
-                await commit(activity)
+                await commit(activity, now)
             activity.status, activity.started_at = DrawStatus.DRAWING, now
             activity.nonce = nonce.strip()[:32] or None
             await activity.save(update_fields=["status", "started_at", "seed_enc",

@@ -1,19 +1,30 @@
 """A draw's candidate pool as a Merkle tree: its root is the pool's published hash, so that
 an expert can be shown that they were (or were not, by the absence of a proof) among the
 candidates of a draw without anyone seeing the others. A leaf is SHA-256 of
-"<condition>:<pool>:<expert id>"; leaves are sorted by expert id; a node is SHA-256 of its
+"<condition>:<pool>:<expert id>", and in a draw weighted by credit level (services/draws/
+weighting.py) "<condition>:<pool>:<expert id>:<weight>", so that the weights are committed
+with the pool; leaves are sorted by expert id; a node is SHA-256 of its
 two children, an odd one out is carried up as it is. `expertbot audit --proof` checks a
 proof against the root."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+Weights = Mapping[int, int]  # expert id -> weight, in a weighted draw
 
-def leaf(condition_id: int, pool_name: str, expert_id: int) -> str:
-    return hashlib.sha256(f"{condition_id}:{pool_name}:{expert_id}".encode()).hexdigest()
+
+def leaf(condition_id: int, pool_name: str, expert_id: int, weight: int | None = None) -> str:
+    body = f"{condition_id}:{pool_name}:{expert_id}" + ("" if weight is None else f":{weight}")
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _leaves(condition_id: int, pool_name: str, ids: list[int],
+            weights: Weights | None) -> list[str]:
+    return [leaf(condition_id, pool_name, i, None if weights is None else weights[i])
+            for i in ids]
 
 
 def _node(left: str, right: str) -> str:
@@ -29,12 +40,14 @@ def _levels(leaves: list[str]) -> list[list[str]]:
     return levels
 
 
-def pool_root(condition_id: int, pool_name: str, expert_ids: Sequence[int]) -> str:
-    """The pool's hash: the root of its tree (an empty pool: the hash of its label)."""
+def pool_root(condition_id: int, pool_name: str, expert_ids: Sequence[int],
+              weights: Weights | None = None) -> str:
+    """The pool's hash: the root of its tree (an empty pool: the hash of its label). With
+    `weights`, every member's weight is in their leaf (KeyError for a member without one)."""
     ids = sorted(set(expert_ids))
     if not ids:
         return hashlib.sha256(f"{condition_id}:{pool_name}:".encode()).hexdigest()
-    return _levels([leaf(condition_id, pool_name, i) for i in ids])[-1][0]
+    return _levels(_leaves(condition_id, pool_name, ids, weights))[-1][0]
 
 
 @dataclass(frozen=True)
@@ -47,34 +60,40 @@ class Proof:
     expert_id: int
     root: str
     path: list[tuple[str, str]]  # (sibling, "left" or "right")
+    weight: int | None = None  # in a weighted draw: the expert's committed weight
 
     def as_dict(self) -> dict[str, object]:
-        return {"condition_id": self.condition_id, "pool": self.pool_name,
-                "expert_id": self.expert_id, "root": self.root,
+        out: dict[str, object] = {"condition_id": self.condition_id, "pool": self.pool_name,
+                                  "expert_id": self.expert_id}
+        if self.weight is not None:  # an unweighted proof keeps its form
+            out["weight"] = self.weight
+        return {**out, "root": self.root,
                 "path": [{"hash": h, "side": side} for h, side in self.path]}
 
 
 def prove(condition_id: int, pool_name: str, expert_ids: Sequence[int],
-          expert_id: int) -> Proof | None:
+          expert_id: int, weights: Weights | None = None) -> Proof | None:
     """The proof of one member, or None when the expert is not in the pool."""
     ids = sorted(set(expert_ids))
     if expert_id not in ids:
         return None
-    levels = _levels([leaf(condition_id, pool_name, i) for i in ids])
+    levels = _levels(_leaves(condition_id, pool_name, ids, weights))
     index, path = ids.index(expert_id), []
     for level in levels[:-1]:
         sibling = index ^ 1
         if sibling < len(level):
             path.append((level[sibling], "left" if sibling < index else "right"))
         index //= 2
-    return Proof(condition_id, pool_name, expert_id, levels[-1][0], path)
+    return Proof(condition_id, pool_name, expert_id, levels[-1][0], path,
+                 None if weights is None else weights[expert_id])
 
 
 def check_proof(data: dict[str, object]) -> bool:
     """Whether a proof (as_dict's form) leads from its expert's leaf to its root."""
     try:
+        weight = data.get("weight")
         value = leaf(int(str(data["condition_id"])), str(data["pool"]),
-                     int(str(data["expert_id"])))
+                     int(str(data["expert_id"])), None if weight is None else int(str(weight)))
         steps = data["path"]
         assert isinstance(steps, list)
         for step in steps:

@@ -1,7 +1,8 @@
 """An expert's own view of the draws whose candidate pools they were in, each with a proof
 (a Merkle path to the root the draw published before it started: services/draws/merkle.py)
-that `expertbot audit --proof` checks. Only once a draw's results unseal (until then, who
-was a candidate is as sealed as who was drawn), and only their own."""
+that `expertbot audit --proof` checks (in a draw weighted by credit level, with the
+expert's committed weight, which is in their leaf). Only once a draw's results unseal
+(until then, who was a candidate is as sealed as who was drawn), and only their own."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from models.draws import Condition, DrawActivity, DrawStatus, Invitation
 from models.experts import ExpertProfile
 from services.draws.merkle import prove
 from services.draws.seal import SEAL_BEFORE
+from services.draws.weighting import pool_weights
 
 LOOK_BACK = timedelta(days=180)  # the draws an expert can ask about (ours)
 STARTED = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED, DrawStatus.WITHDRAWN)
@@ -41,7 +43,8 @@ async def memberships(person_id: int, now: datetime) -> list[Membership]:
     for condition in await Condition.filter(activity_id__in=list(activities)).order_by("-id"):
         for name, pool in (("main", condition.pool), ("alt", condition.alt_pool)):
             for expert_id in experts & set(pool or []):
-                proof = prove(condition.id, name, pool or [], expert_id)
+                proof = prove(condition.id, name, pool or [], expert_id,
+                              pool_weights(condition, name))
                 if proof is not None:
                     activity = activities[condition.activity_id]
                     found.append(Membership(activity.id, activity.eval_start, name,

@@ -27,6 +27,7 @@ from services.draws.family import family
 from services.draws.pool import travels
 from services.draws.seal import RESULT_LINK, require_unsealed
 from services.draws.skips import activity_facts, evidence_of, skip_problem
+from services.draws.weighting import pool_weights
 
 RESULT_LINK_TTL = timedelta(hours=1)
 
@@ -114,7 +115,9 @@ async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
             record = PoolRecord(condition.id, name, list(pool), digest,
                                 {int(k): int(v) for k, v in used.items()},
                                 {s.rank: s.reason for s in skipped},
-                                committed.get((condition.id, name)))
+                                committed.get((condition.id, name)),
+                                weights=pool_weights(condition, name),
+                                weighting=condition.weighting)
             for s in skipped:
                 record.evidence[s.rank] = await evidence_of(activity, s.expert_id, s.reason)
                 why = skip_problem(s.reason, s.expert_id, record.evidence[s.rank], facts)

@@ -89,10 +89,12 @@ class SealedRequests(Supplements):
             else None
         child = await self._prepare(activity, need, detail.get("regions"), gather_at,
                                     SYSTEM, now, logged=False)
+        conditions = await Condition.filter(activity_id=child.id)
+        weighting = {str(c.id): c.weighting for c in conditions if c.weighting is not None}
         return {"child": child.id, "places": sum(need.values()),
                 "seed_hash": child.seed_hash, "pools": {
                     str(c.id): {"main": c.pool_hash, "alt": c.alt_pool_hash}
-                    for c in await Condition.filter(activity_id=child.id)}}
+                    for c in conditions}, **({"weighting": weighting} if weighting else {})}
 
     async def _apply_start(self, activity: DrawActivity, detail: dict[str, Any],
                            now: datetime) -> dict[str, Any]:

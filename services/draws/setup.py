@@ -326,7 +326,7 @@ class DrawSetup:
                 raise Conflict("draw.not_waiting_verification")
             await activity.refresh_from_db()
             # approved: the seed and the pools are committed now, before the handler's value
-            published = await commit(activity) if approve else {}
+            published = await commit(activity, now) if approve else {}
             # the verifier's words kept either way: an approval's comment too
             await record(activity, actor, "verify" if approve else "refuse", now,
                          reason.strip() or None, **published)

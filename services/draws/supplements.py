@@ -128,7 +128,7 @@ class Supplements(Absences):
                                       need=need, regions=regions, gather_at=gather_at)
             invited = await column(Invitation.filter(activity_id__in=ids), "expert_id")
             await self._avoid_experts(child, set(invited), "原抽取已邀请")
-            published = await commit(child)
+            published = await commit(child, now)
             if logged:
                 await record(activity, actor, "supplement", now, child=child.id,
                              places=sum(need.values()), **published)

@@ -29,6 +29,7 @@ from services.draws.notices import answer_params, invitation_params
 from services.draws.pool import blocked, candidate_pool
 from services.draws.seal import unseal_at
 from services.draws.setup import notify_agency
+from services.draws.weighting import pool_weights, stored, weights_of
 from services.notifications.outbox import Change, Outbox
 
 log = logging.getLogger(__name__)
@@ -117,7 +118,7 @@ class Waves:
         sent: list[Invitation] = []
         notice = await Notice.get(id=condition.notice_id)
         for name in POOLS:
-            pool = await self._pool(activity, condition, name)
+            pool = await self._pool(activity, condition, name, now)
             if pool is None:
                 continue
             used = set(await column(Invitation.filter(condition_id=condition.id, pool=name)
@@ -125,7 +126,7 @@ class Waves:
             used |= set(await column(SkippedCandidate.filter(condition_id=condition.id, pool=name)
                         , "rank"))
             ordered = order(draw_key(activity.seed, activity.nonce or ""), condition.id, name,
-                            pool)
+                            pool, pool_weights(condition, name))
             rank = len(used)
             while len(sent) < need and rank < len(ordered):
                 chunk = ordered[rank:rank + max(need - len(sent), 8)]
@@ -144,8 +145,8 @@ class Waves:
                 break
         return sent
 
-    async def _pool(self, activity: DrawActivity, condition: Condition,
-                    name: str) -> list[int] | None:
+    async def _pool(self, activity: DrawActivity, condition: Condition, name: str,
+                    now: datetime) -> list[int] | None:
         if name == "main":
             return list(condition.pool or [])
         if not condition.alternate_specialty:
@@ -154,9 +155,14 @@ class Waves:
             main = set(condition.pool or [])
             pool = await candidate_pool(activity, condition, condition.alternate_specialty,
                                         exclude=main)
+            # weighted as its main pool was
+            weights = None if condition.weighting is None else await weights_of(
+                pool, condition.weighting, now)
             condition.alt_pool, condition.alt_pool_hash = pool, pool_root(condition.id, "alt",
-                                                                          pool)
-            await condition.save(update_fields=["alt_pool", "alt_pool_hash"])
+                                                                          pool, weights)
+            condition.alt_pool_weights = stored(weights)
+            await condition.save(update_fields=["alt_pool", "alt_pool_hash",
+                                                "alt_pool_weights"])
         return list(condition.alt_pool)
 
     async def _send(self, change: Change, activity: DrawActivity, condition: Condition,

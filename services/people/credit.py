@@ -17,6 +17,7 @@ from services.common.errors import BadInput
 from services.draws.rules import months_before
 
 LEVELS = ("A", "B", "C", "D")
+CHUNK = 500  # experts per query (SQLite's limit on a statement's parameters)
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,30 @@ def check_rule(r: CreditRule) -> None:
 
 async def compute(expert_id: int, now: datetime, r: CreditRule | None = None) -> Credit:
     """The expert's credit by the rule: records in dispute and not yet reviewed wait."""
+    return (await compute_many([expert_id], now, r))[expert_id]
+
+
+async def compute_many(expert_ids: list[int], now: datetime,
+                       r: CreditRule | None = None) -> dict[int, Credit]:
+    """compute() for many experts at once, a few queries for a whole draw's pool."""
     r = r or await rule()
     since = months_before(now, r.window_months)
-    records = await PerformanceRecord.filter(
-        Q(disputed=False) | Q(reviewed_at__isnull=False), expert_id=expert_id,
-        recorded_at__gte=since)
-    sanctions = await Sanction.filter(expert_id=expert_id, decided_on__gte=since.date()
-                                      ).exclude(outcome=AppealOutcome.REVOKED)
+    records: dict[int, list[PerformanceRecord]] = {e: [] for e in expert_ids}
+    sanctions: dict[int, list[Sanction]] = {e: [] for e in expert_ids}
+    for start in range(0, len(expert_ids), CHUNK):
+        chunk = expert_ids[start:start + CHUNK]
+        for x in await PerformanceRecord.filter(
+                Q(disputed=False) | Q(reviewed_at__isnull=False), expert_id__in=chunk,
+                recorded_at__gte=since):
+            records[x.expert_id].append(x)
+        for s in await Sanction.filter(expert_id__in=chunk, decided_on__gte=since.date()
+                                       ).exclude(outcome=AppealOutcome.REVOKED):
+            sanctions[s.expert_id].append(s)
+    return {e: _credit(records[e], sanctions[e], r) for e in expert_ids}
+
+
+def _credit(records: list[PerformanceRecord], sanctions: list[Sanction],
+            r: CreditRule) -> Credit:
     if any(s.kind in (SanctionKind.REMOVAL, SanctionKind.BAN) for s in sanctions):
         return Credit(0, "D", len(records), len(sanctions))
     score = round(sum(x.score for x in records) / len(records)) if records else 100
