@@ -11,7 +11,7 @@ from tortoise import fields
 from models.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0041_dishonesty')]
+    dependencies = [('models', '0042_payouts')]
 
     initial = False
 
