@@ -80,15 +80,15 @@ async def prepare(experts: int) -> None:
                                      id_masked=number[:6] + "********" + number[-4:],
                                      gender="M", birth_year=1970,
                                      **sealed_phone(f"159{n:08d}")))
-            await Person.bulk_create(people)
-            made = await Person.filter(phone__in=[p.phone for p in people])
+            await Person.bulk_create(people, ignore_conflicts=True)  # a run that stopped
+            made = await Person.filter(phone_hash__in=[p.phone_hash for p in people])
             await RoleGrant.bulk_create([RoleGrant(person_id=p.id, role=Role.EXPERT,
                                                    expert_number=f"MN-{p.phone}")
-                                         for p in made])
+                                         for p in made], ignore_conflicts=True)
             await WeChatIdentity.bulk_create([
                 WeChatIdentity(openid=OPENID.format(int(p.phone[3:])),
                                channel=Channel.OFFICIAL_ACCOUNT, person_id=p.id,
-                               subscribed=True) for p in made])
+                               subscribed=True) for p in made], ignore_conflicts=True)
         print(f"  {experts - have} experts created", file=sys.stderr)
 
 
