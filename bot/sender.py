@@ -46,7 +46,8 @@ from bot.wechat_errors import (
     WeChatAPIError,
 )
 from models.notifications import ChannelKind, Notification, SubscribeConsent
-from models.people import Person
+from models.people import opened_phone
+from models.statements import columns, id_list, models_from, one_of, rows
 from models.wechat import Channel, WeChatIdentity, in_service_window
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
@@ -101,11 +102,17 @@ class Sender:
         """Who each notification goes to, resolved for the whole batch in a few queries."""
         person_ids = {i.person_id for i in items if i.person_id is not None}
         openids = {i.openid for i in items if i.person_id is None and i.openid}
-        phones = {p.id: p.phone for p in await Person.filter(id__in=person_ids,
-                                                             deregistered_at=None)}
         by_person: dict[int, dict[str, WeChatIdentity]] = {}
         by_openid: dict[str, WeChatIdentity] = {}
-        identities = await WeChatIdentity.filter(person_id__in=person_ids) if person_ids else []
+        # each person's sealed phone with their identities: one statement for the batch
+        found = await rows(
+            f"SELECT p.id AS pid, p.phone_enc, p.phone_clear, p.deregistered_at, "
+            f"{columns(WeChatIdentity, 'w')} FROM person p LEFT JOIN wechat_identity w "
+            f"ON w.person_id = p.id WHERE {one_of('p.id')}", id_list(person_ids)
+        ) if person_ids else []
+        phones = {int(r["pid"]): opened_phone(r["phone_enc"], r["phone_clear"])
+                  for r in found if r["deregistered_at"] is None}
+        identities = [w for w in models_from(WeChatIdentity, found, "w") if w is not None]
         identities += await WeChatIdentity.filter(openid__in=openids) if openids else []
         for identity in identities:
             by_openid[identity.openid] = identity

@@ -122,9 +122,7 @@ class Person(Model):
     @property
     def phone(self) -> str:
         """The phone in clear, opened from its seal (or a not yet sealed clear value)."""
-        if self.phone_enc:
-            return sealing.sealer().open_phone(self.phone_enc)
-        return self.phone_clear or ""
+        return opened_phone(self.phone_enc, self.phone_clear)
 
     def set_phone(self, phone: str) -> list[str]:
         """Seal `phone` into this row (not saved); the fields written, for update_fields."""
@@ -138,6 +136,13 @@ def sealed_phone(phone: str) -> dict[str, Any]:
     seal = sealing.sealer()
     return {"phone_enc": seal.seal_phone(phone), "phone_hash": seal.phone_key(phone),
             "phone_masked": f"{phone[:3]}****{phone[-4:]}"}
+
+
+def opened_phone(sealed: str | None, clear: str | None) -> str:
+    """A phone from its columns: opened from its seal, or a not yet sealed clear value."""
+    if sealed:
+        return sealing.sealer().open_phone(sealed)
+    return clear or ""
 
 
 def phone_is(phone: str) -> Q:

@@ -109,3 +109,20 @@ def models_in(model: type[M], value: Any) -> list[M]:
         out.append(model._init_from_db(**item))
     out.sort(key=lambda m: m.pk)
     return out
+
+
+def one_of(column: str) -> str:
+    """`column` is one of a list bound as a single value (`id_list`): one statement text for
+    any number of ids, so the driver's prepared statement is reused (an `IN (?, ?, …)` would
+    be a new statement for each length)."""
+    if connections.get("default").capabilities.dialect == "postgres":
+        return f"{column} = ANY(?)"
+    return f"{column} IN (SELECT value FROM json_each(?))"
+
+
+def id_list(values: list[int] | set[int]) -> Any:
+    """The bound value `one_of` takes: an array for asyncpg, JSON text for SQLite."""
+    ids = sorted(int(v) for v in values)
+    if connections.get("default").capabilities.dialect == "postgres":
+        return ids
+    return json.dumps(ids)
