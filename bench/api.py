@@ -234,7 +234,9 @@ def main() -> None:
         wait_ready(serve_port, serve)
         from services.demo import DEMO_PEOPLE
 
-        openids = [o for o in rows if o not in ("activities", "spread", "one")] + [
+        openids = sorted({o for o in rows if o not in ("activities", "spread", "one")}
+                         | {str(line).split()[1] for line in [*rows["spread"], *rows["one"]]})
+        openids += [
             d.mp_openid for d in DEMO_PEOPLE if d.key in ("handler", "applicant")]
         tokens = {o: login(api_base, serve_port, o) for o in openids}
         with tempfile.TemporaryDirectory() as tmp:

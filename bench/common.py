@@ -145,6 +145,8 @@ def wrk(lua: Path, port: int, duration: int, connections: int, threads: int,
     found = re.search(r"RESULT (.*)", out)
     if not found:
         raise RuntimeError(f"wrk printed no result:\n{out}")
+    for bad_line in re.findall(r"BAD .*", out):
+        print("  " + bad_line, file=sys.stderr)
     values = dict(kv.split("=") for kv in found.group(1).split())
     seconds = int(values["duration_us"]) / 1e6
     return {"rps": int(values["requests"]) / seconds, "p50": int(values["p50_us"]) / 1000,

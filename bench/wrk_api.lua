@@ -36,7 +36,10 @@ function request()
 end
 
 function response(status, hdrs, body)
-  if status ~= 200 then bad = bad + 1 end
+  if status ~= 200 then
+    bad = bad + 1
+    if bad < 4 then io.write("BAD " .. status .. " " .. string.sub(body or "", 1, 200) .. "\n") end
+  end
 end
 
 function done(summary, latency, requests)
