@@ -25,6 +25,7 @@ from models.draws import (
 )
 from models.experts import ExpertProfile
 from models.people import Person, phone_is
+from models.wechat import Channel, WeChatIdentity
 from services.applicants.reads import applications_of
 from services.draws.scope import AgencyRole
 from services.draws.views import visible_file
@@ -170,3 +171,30 @@ async def test_the_applicant_statement_reads_what_the_orm_reads(api: Api, demo: 
             rows = await model.filter(application_id=f.application.id).order_by("id")
             assert [_fields(m) for m in got] == [_fields(m) for m in rows]
     assert any(f.attachments for f in files) and any(f.log for f in files)
+
+
+async def test_a_reply_costs_the_same_whatever_else_the_activity_holds(
+        api: Api, client, demo: dict) -> None:
+    """An expert's acceptance (under the activity's row lock: every statement in it holds
+    up the other replies to that activity) sends a fixed number of statements, the same
+    with 2 invitations out as with 6."""
+    experts = await make_experts(client, 6)
+    handler = await Person.get(phone_is(demo["handler"].phone))
+    counts = []
+    for n, many in ((0, experts[:2]), (1, experts)):
+        activity = (await _activities(handler, n + 1, many))[0]
+        item = await Invitation.filter(activity_id=activity.id).order_by("-id").first()
+        assert item is not None
+        mini = await WeChatIdentity.get(person_id=item.person_id, channel=Channel.MINI_PROGRAM)
+        token = await api.login(mini.openid)
+        async with QueryCounter() as counted:
+            answer = await api.call("POST", f"/expert/invitations/{item.id}/reply", token,
+                                    {"choice": 1})
+        assert answer.status == 200 and answer.data["status"] == "confirmed", answer.data
+        counts.append(counted.count)
+    # the caller; the locked activity; the invitation with its notice; the condition's
+    # quota; the expert booked elsewhere; the status with its code; the counts; the
+    # agency's names; its notifications; each condition's progress; (and BEGIN/COMMIT
+    # where the driver sends them as statements)
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 12, counts
