@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.experts import ExpertProfile
 from models.people import Person, Role
@@ -50,7 +51,7 @@ class SanctionOut(Model):
     ruled_at: datetime | None
 
 
-class SanctionsOut(Model):
+class SanctionsOut(PageOut):
     items: list[SanctionOut]
 
 
@@ -63,7 +64,7 @@ class SanctionIn(Model):
     conduct: list[str] = Field(default_factory=list, max_length=10)
 
 
-class SanctionsQuery(Model):
+class SanctionsQuery(PageQuery):
     view: Literal["in_force", "appealed", "all"] = "all"
     expert_number: str | None = Field(default=None, max_length=32)
 
@@ -121,10 +122,10 @@ async def _expert_by_number(number: str) -> ExpertProfile:
            response=SanctionsOut, tag=TAG, summary="处分记录（生效中、待复核申诉或全部）")
 async def sanction_list(call: Call, query: SanctionsQuery) -> SanctionsOut:
     expert = await _expert_by_number(query.expert_number) if query.expert_number else None
-    items = await sanctions.listing(china_today(call.now), query.view == "in_force",
+    found = await sanctions.listing(china_today(call.now), query.view == "in_force",
                                     query.view == "appealed",
-                                    expert.id if expert else None)
-    return SanctionsOut(items=await _outs(call, items))
+                                    expert.id if expert else None, query.limit, query.after)
+    return SanctionsOut(items=await _outs(call, found.rows), next=found.next)
 
 
 @api.route("POST", "/admin/sanctions", access=ADMIN, body=SanctionIn, response=SanctionOut,
