@@ -94,6 +94,7 @@ async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
     names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
                  .values_list("id", "name"))
     today = china_today(call.now)
+    catalogue = await conduct.items()  # once for the page, not once a row
     out = []
     for s in items:
         profile = experts.get(s.expert_id)
@@ -102,7 +103,7 @@ async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
             expert_name=str(names.get(profile.person_id, "")) if profile else "",
             expert_number=profile.expert_number if profile else "", kind=s.kind,
             kind_title=KIND_WORDS[SanctionKind(s.kind)], conduct=list(s.conduct),
-            conduct_names=await conduct.names(list(s.conduct)), reason=s.reason,
+            conduct_names=conduct.names_in(catalogue, list(s.conduct)), reason=s.reason,
             decided_on=s.decided_on, starts_on=s.starts_on, ends_on=s.ends_on,
             period=period_words(s), in_force=s.excludes_on(today, today), appeal=s.appeal,
             appealed_at=s.appealed_at, outcome=s.outcome,
