@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from aiohttp.test_utils import TestClient
+
 from models.applications import Application, ReviewAction
 from models.dishonesty import DishonestyFlag
 from models.draws import DrawLog
@@ -21,6 +23,7 @@ from services.common.paging import decode, encode
 from services.people.persons import phone_is
 from tests.draw_world import prepared
 from tests.helpers import Api
+from web.context import DOMAIN
 
 BAD = ("!!", "eyJ4IjoxfQ", encode(1, 2, 3), "x" * 201)  # not base64, not a list, too long
 
@@ -232,3 +235,17 @@ async def test_the_register_pages_with_next_and_its_older_cursor(api: Api, demo:
     assert every.data["next"] is None and every.data["next_after"] is None
     refused = await api.call("GET", "/admin/experts", token, params={"after": "!!"})
     assert refused.status == 400 and refused.data["error"] == "page.bad_cursor"
+
+
+async def test_the_access_record_pages(api: Api, client: TestClient, demo: dict) -> None:
+    chain = client.app[DOMAIN].audit
+
+    async def read_in_full(n: int) -> None:
+        await chain.append("unmask_register", datetime.now(UTC), person_id=1, name="周平",
+                           rows=n)
+
+    for n in range(5):
+        await read_in_full(n)
+    seen = await walk(api, "/admin/access-log", await api.login(demo["audit_admin"].mp_openid),
+                      "entries", "rows", lambda: read_in_full(99))
+    assert seen == [4, 3, 2, 1, 0]

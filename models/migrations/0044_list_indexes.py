@@ -15,6 +15,10 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.AddIndex(
+            model_name='AuditEntry',
+            index=Index(fields=['action', 'id']),
+        ),
+        ops.AddIndex(
             model_name='DishonestyFlag',
             index=Index(fields=['status', 'found_at', 'id']),
         ),
