@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.draws
 	$(BIN)/python -m bench.mass_notice
 	$(BIN)/python -m bench.api
+	$(BIN)/python -m bench.lists
 	$(BIN)/python -m bench.register
 
 clean:

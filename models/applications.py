@@ -135,3 +135,4 @@ class ReviewAction(Model):
 
     class Meta:
         table = "review_action"
+        indexes = (("actor_id", "at", "id"),)  # a reviewer's own decisions, newest first

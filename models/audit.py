@@ -24,6 +24,8 @@ class AuditEntry(Model):
 
     class Meta:
         table = "audit_entry"
+        # the record of access to personal data and the trail by action, newest first
+        indexes = (("action", "id"),)
 
 
 class AuditHead(Model):

@@ -45,6 +45,8 @@ class DishonestyFlag(Model):
 
     class Meta:
         table = "dishonesty_flag"
+        # the administrator's list, newest first: open ones, or all
+        indexes = (("status", "found_at", "id"), ("found_at", "id"))
 
 
 class DishonestyRun(Model):

@@ -144,6 +144,9 @@ class DrawActivity(Model):
 
     class Meta:
         table = "draw_activity"
+        # the agency's list, newest first a page at a time (the legal person's: all the
+        # agency's; a handler's: their own)
+        indexes = (("agency_id", "id"), ("handler_id", "id"))
 
     @property
     def seed(self) -> str | None:
@@ -336,6 +339,7 @@ class DrawLog(Model):
 
     class Meta:
         table = "draw_log"
+        indexes = (("role", "at", "id"),)  # the verifiers' 核验记录, newest first
 
 
 class DrawEvidence(Model):

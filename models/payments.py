@@ -48,6 +48,7 @@ class Payable(Model):
     class Meta:
         table = "payable"
         unique_together = (("kind", "ref_id"),)
+        indexes = (("invoice_requested_at", "id"),)  # the invoice desk, in order asked
 
 
 class PayOrder(Model):

@@ -8,16 +8,20 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import text
-from console.invoke import fields
+from console.paging import asked, pager
 from miniapp_api.routes import feedback_desk, marking
 
 
 @page("GET", "/feedback", uses=feedback_desk.list_feedback)
 async def feedback(request: web.Request) -> web.Response:
     state = request.query.get("state", "open")
-    listed = await api(request).call(feedback_desk.list_feedback, fields(
-        feedback_desk.FeedbackQuery, {"state": state} if state in ("open", "answered") else {}))
-    return render(request, "feedback.html", items=listed.feedback, state=state)
+    filters = {**asked(request, ("after",)), "state": state}
+    calls = api(request, back="/console/feedback")
+    listed = await calls.call(feedback_desk.list_feedback, calls.fields(
+        feedback_desk.FeedbackQuery,
+        filters if state in ("open", "answered") else asked(request, ("after",))))
+    return render(request, "feedback.html", items=listed.feedback, state=state,
+                  pager=pager(request, filters, listed.next))
 
 
 @page("POST", "/feedback/{feedback_id}", uses=feedback_desk.answer_feedback)

@@ -13,6 +13,7 @@ from console.app import Flash, api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
 from console.invoke import fields
+from console.paging import PAGE, asked, pager
 from miniapp_api.routes import admin, admin_bills, admin_desk
 from miniapp_api.schemas import GrantIn, PeopleQuery
 from models.applications import AppStatus
@@ -110,9 +111,12 @@ async def grant(request: web.Request) -> web.Response:
 @page("GET", "/notifications", uses=admin_desk.stuck)
 async def notifications(request: web.Request) -> web.Response:
     state = request.query.get("state", "")
-    listed = await api(request).call(admin_desk.stuck, fields(
-        admin_desk.StuckQuery, {"state": state} if state in ("failed", "dead") else {}))
-    return render(request, "notifications.html", items=listed.notifications, state=state)
+    filters = {**({"state": state} if state in ("failed", "dead") else {}),
+               **asked(request, ("after",))}
+    calls = api(request, back="/console/notifications")
+    listed = await calls.call(admin_desk.stuck, calls.fields(admin_desk.StuckQuery, filters))
+    return render(request, "notifications.html", items=listed.notifications, state=state,
+                  pager=pager(request, filters, listed.next))
 
 
 @page("POST", "/notifications/{notification_id}/resend", uses=admin_desk.resend)
@@ -124,12 +128,14 @@ async def resend(request: web.Request) -> web.Response:
 
 @page("GET", "/payments", uses=admin_desk.payments)
 async def payments(request: web.Request) -> web.Response:
-    status, before = request.query.get("status", ""), request.query.get("before", "")
-    calls = api(request)
-    listed = await calls.call(admin_desk.payments, fields(admin_desk.OrdersQuery, {
-        k: v for k, v in (("status", status), ("before", before)) if v}))
+    filters = asked(request, ("status", "before", "after"))
+    calls = api(request, back="/console/payments")
+    listed = await calls.call(admin_desk.payments, calls.fields(admin_desk.OrdersQuery, {
+        **filters, "limit": PAGE}))
     # the daily reconciliation against WeChat Pay's trade bill, on the first page only
-    runs = None if before else (await calls.call(admin_bills.reconciliation, fields(
+    later = "before" in filters or "after" in filters
+    runs = None if later else (await calls.call(admin_bills.reconciliation, fields(
         admin_bills.ReconciliationQuery, {"days": 14}))).runs
-    return render(request, "payments.html", orders=listed.orders, chosen=status,
-                  next_before=listed.next_before, runs=runs)
+    return render(request, "payments.html", orders=listed.orders,
+                  chosen=filters.get("status", ""), runs=runs,
+                  pager=pager(request, filters, listed.next))

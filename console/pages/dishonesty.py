@@ -8,6 +8,7 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import text
+from console.paging import asked, pager
 from miniapp_api.routes import dishonesty
 
 BACK = "/console/dishonesty"
@@ -18,12 +19,12 @@ VIEWS = ("open", "all")
 async def flag_list(request: web.Request) -> web.Response:
     view = request.query.get("view", "open")
     view = view if view in VIEWS else "open"
-    calls = api(request)
-    flags = await calls.call(dishonesty.flag_list, calls.fields(dishonesty.FlagsQuery,
-                                                                {"view": view}))
+    calls = api(request, back=BACK)
+    filters = {"view": view, **asked(request, ("after",))}
+    flags = await calls.call(dishonesty.flag_list, calls.fields(dishonesty.FlagsQuery, filters))
     runs = await calls.call(dishonesty.run_list)
     return render(request, "dishonesty.html", flags=flags.items, enabled=flags.enabled,
-                  runs=runs.runs, view=view)
+                  runs=runs.runs, view=view, pager=pager(request, filters, flags.next))
 
 
 @page("POST", "/dishonesty/flags/{flag_id}/handled", uses=dishonesty.handle)

@@ -5,30 +5,28 @@ unseal, as the API has it)."""
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
 from aiohttp import web
 
 from console.app import api, page, render
+from console.paging import CURSORS, asked, pager
 from miniapp_api.routes import draw_prep, drawing
 
 
 @page("GET", "/activities", uses=draw_prep.activities)
 async def activities(request: web.Request) -> web.Response:
     """Searched and filtered by the API, a page of PAGE at a time (newest first)."""
-    asked = {k: v.strip() for k, v in request.query.items() if k in FILTERS and v.strip()}
+    filters = asked(request, FILTERS)
     calls = api(request, back="/console/activities")
     listed = await calls.call(draw_prep.activities, calls.fields(
-        draw_prep.ActivitiesQuery, {**asked, "limit": PAGE}))
-    kept = {k: v for k, v in asked.items() if k != "before"}
-    return render(request, "activities.html", activities=listed.activities, asked=asked,
-                  next_page=urlencode({**kept, "before": listed.next_before})
-                  if listed.next_before else None, first_page=urlencode(kept),
-                  statuses=STATUSES)
+        draw_prep.ActivitiesQuery, {**filters, "limit": PAGE}))
+    return render(request, "activities.html", activities=listed.activities,
+                  asked={k: v for k, v in filters.items() if k not in CURSORS},
+                  pager=pager(request, filters, listed.next), statuses=STATUSES)
 
 
 PAGE = 20
-FILTERS = ("q", "status", "kind", "region", "eval_from", "eval_until", "before")
+FILTERS = ("q", "status", "kind", "region", "eval_from", "eval_until", "before", "after")
 STATUSES = ("draft", "submitted", "refused", "verified", "drawing", "paused", "ended",
             "withdrawn", "cancelled")
 

@@ -16,6 +16,7 @@ from console.context import CONSOLE
 from console.invoke import fields
 from console.xlsx import sheet, xlsx
 from miniapp_api.framework import Call
+from miniapp_api.paging import PageOut
 from miniapp_api.routes import admin_desk, attendance, draw_record, drawing, review
 from services.reference.catalogue import catalogue
 from services.reference.regions import regions
@@ -58,21 +59,20 @@ async def review_queue(request: web.Request) -> web.Response:
         for a in listed.applications])])
 
 
-async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[BaseModel]],
+async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[PageOut]],
                  query: type[BaseModel], field: str, path: dict[str, str] | None = None,
-                 cursor: str = "after", values: dict[str, Any] | None = None
-                 ) -> AsyncIterator[Any]:
-    """Every row of a paged API list, PAGE at a time: `cursor` is the query parameter, and
-    `next_<cursor>` in the answer gives its next value (none: the last page)."""
+                 values: dict[str, Any] | None = None) -> AsyncIterator[Any]:
+    """Every row of a paged API list, PAGE at a time: `next` in the answer is the next
+    page's `after` (none: the last page)."""
     calls = api(request)
     values = {**(values or {}), "limit": PAGE}
     while True:
         got = await calls.call(handler, fields(query, values), path=path)
         for row in getattr(got, field):
             yield row
-        if (following := getattr(got, f"next_{cursor}")) is None:
+        if (following := got.next) is None:
             return
-        values[cursor] = following
+        values["after"] = following
 
 
 @page("GET", "/batches/{batch_id}/applications.xlsx", uses=admin_desk.batch_applications)
@@ -81,7 +81,7 @@ async def applications(request: web.Request) -> web.Response:
     rows = [(a.id, a.applicant, a.id_number, texts.word("application_kind", a.kind),
              a.status_title, place(a.region), a.industry,
              a.last_step, a.last_reason, a.last_at) async for a in _pages(
-        request, admin_desk.batch_applications, admin_desk.PageQuery, "applications",
+        request, admin_desk.batch_applications, admin_desk.LongPageQuery, "applications",
         dict(request.match_info))]
     return await xlsx(texts, "applications", [sheet(texts, "applications", rows)],
                       id=request.match_info["batch_id"])
@@ -103,7 +103,7 @@ async def experts(request: web.Request) -> web.Response:
 @page("GET", "/payments.xlsx", uses=admin_desk.payments)
 async def orders(request: web.Request) -> web.Response:
     listed = [o async for o in _pages(request, admin_desk.payments, admin_desk.OrdersQuery,
-                                      "orders", cursor="before")]
+                                      "orders")]
     texts = request.app[CONSOLE].texts
     return await xlsx(texts, "payments", [sheet(texts, "payments", [
         (o.out_trade_no, o.title, o.payer, o.amount_fen / 100, texts.word("order_status", o.status),

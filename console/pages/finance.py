@@ -9,6 +9,7 @@ from aiohttp import web
 from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.invoke import fields
+from console.paging import asked, pager
 from miniapp_api.routes import invoices
 
 BACK = "/console/invoices"
@@ -21,9 +22,12 @@ def _issued(request: web.Request) -> bool:
 @page("GET", "/invoices", uses=invoices.invoice_list)
 async def invoice_desk(request: web.Request) -> web.Response:
     issued = _issued(request)
-    listed = await api(request).call(invoices.invoice_list,
-                                     fields(invoices.InvoicesQuery, {"issued": issued}))
-    return render(request, "invoices.html", invoices=listed.invoices, issued=issued)
+    filters = {**({"issued": "1"} if issued else {}), **asked(request, ("after",))}
+    calls = api(request, back="/console/invoices")
+    listed = await calls.call(invoices.invoice_list, calls.fields(
+        invoices.InvoicesPageQuery, {**filters, "issued": issued}))
+    return render(request, "invoices.html", invoices=listed.invoices, issued=issued,
+                  pager=pager(request, filters, listed.next))
 
 
 @page("GET", "/invoices.csv", uses=invoices.invoice_export)

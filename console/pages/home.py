@@ -3,6 +3,8 @@ agencies: today's activities, drawing now, finished today, this week)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from console.app import api, page, render, visitor
@@ -24,6 +26,7 @@ from miniapp_api.routes import (
     roles,
     verify,
 )
+from services.common.paging import MOST
 
 
 @page("GET", "/home")
@@ -58,25 +61,33 @@ async def home(request: web.Request) -> web.Response:
                   standing=standing, desk=desk, soonest=soonest, due=due, duties=duties)
 
 
-async def _administrator(request: web.Request) -> dict[str, int]:
+def _counted(rows: list[Any], more: str | None) -> int | str:
+    """How many a page of a paged list holds: "100+" when more pages follow."""
+    return f"{len(rows)}+" if more else len(rows)
+
+
+async def _administrator(request: web.Request) -> dict[str, int | str]:
     """What waits for an administrator today: the day's draws, notifications nobody
     received, reconciliation days with differences, feedback, invoices, objections,
     experts found on the list of dishonest judgment debtors."""
     calls = api(request)
     today = await calls.call(draw_log.day_draws, fields(draw_log.DayQuery, {}))
-    stuck = await calls.call(admin_desk.stuck, fields(admin_desk.StuckQuery, {}))
+    most = {"limit": MOST}
+    stuck = await calls.call(admin_desk.stuck, fields(admin_desk.StuckQuery, most))
     bills = await calls.call(admin_bills.reconciliation,
                              fields(admin_bills.ReconciliationQuery, {"days": 7}))
     feedback = await calls.call(feedback_desk.list_feedback,
-                                fields(feedback_desk.FeedbackQuery, {"state": "open"}))
-    waiting = await calls.call(invoices.invoice_list, fields(invoices.InvoicesQuery, {}))
+                                fields(feedback_desk.FeedbackQuery, {**most, "state": "open"}))
+    waiting = await calls.call(invoices.invoice_list,
+                               fields(invoices.InvoicesPageQuery, most))
     notices = await calls.call(admin.in_notice)
-    flags = await calls.call(dishonesty.flag_list, fields(dishonesty.FlagsQuery, {}))
+    flags = await calls.call(dishonesty.flag_list, fields(dishonesty.FlagsQuery, most))
     return {"draws": len(today.draws),
             "drawing": sum(d.status == "drawing" for d in today.draws),
-            "stuck": len(stuck.notifications),
+            "stuck": _counted(stuck.notifications, stuck.next),
             "differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
-            "feedback": len(feedback.feedback), "invoices": len(waiting.invoices),
+            "feedback": _counted(feedback.feedback, feedback.next),
+            "invoices": _counted(waiting.invoices, waiting.next),
             "objections": sum(a.objection is not None and a.objection_ruling is None
                               for a in notices.applications),
-            "dishonesty": len(flags.items)}
+            "dishonesty": _counted(flags.items, flags.next)}

@@ -8,6 +8,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from console.app import api, page, render
+from console.paging import asked, pager
+from miniapp_api.paging import PageQuery
 from miniapp_api.routes import admin_audit, admin_retention, draw_log
 
 
@@ -32,8 +34,11 @@ async def log(request: web.Request) -> web.Response:
 @page("GET", "/access-log", uses=admin_audit.access_log)
 async def access_log(request: web.Request) -> web.Response:
     """Who read personal data in full, when and how much (PIPL Art. 51)."""
-    listed = await api(request).call(admin_audit.access_log)
-    return render(request, "access_log.html", entries=listed.entries)
+    filters = asked(request, ("after",))
+    calls = api(request, back="/console/access-log")
+    listed = await calls.call(admin_audit.access_log, calls.fields(PageQuery, filters))
+    return render(request, "access_log.html", entries=listed.entries,
+                  pager=pager(request, filters, listed.next))
 
 
 @page("GET", "/audit-trail", uses=admin_audit.audit_trail)

@@ -9,6 +9,8 @@ from aiohttp import web
 
 from console.app import api, page, redirect, render
 from console.context import CONSOLE
+from console.paging import asked, pager
+from miniapp_api.paging import PageQuery
 from miniapp_api.routes import review
 from models.applications import Application
 from models.people import Person
@@ -47,8 +49,11 @@ async def application(request: web.Request) -> web.Response:
 @page("GET", "/review/history", uses=review.history)
 async def history(request: web.Request) -> web.Response:
     """The reviewer's own decisions, newest first, with where each application is now."""
-    listed = await api(request).call(review.history)
-    return render(request, "review_history.html", decisions=listed.decisions)
+    filters = asked(request, ("after",))
+    calls = api(request, back="/console/review/history")
+    listed = await calls.call(review.history, calls.fields(PageQuery, filters))
+    return render(request, "review_history.html", decisions=listed.decisions,
+                  pager=pager(request, filters, listed.next))
 
 
 @page("GET", "/review/{app_id}/attachments/{attachment_id}", uses=review.attachment)

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import many, text
+from console.paging import asked, pager
 from miniapp_api.routes import admin_performance, credit, sanctions
 
 BACK = "/console/sanctions"
@@ -22,16 +23,19 @@ async def sanction_list(request: web.Request) -> web.Response:
     view = request.query.get("view", "in_force")
     view = view if view in VIEWS else "in_force"
     number = request.query.get("expert_number", "").strip()[:32]
-    calls = api(request)
+    calls = api(request, back=BACK)
+    filters = {"view": view, **({"expert_number": number} if number else {}),
+               **asked(request, ("after",))}
     listed = await calls.call(sanctions.sanction_list, calls.fields(
-        sanctions.SanctionsQuery, {"view": view, "expert_number": number or None}))
+        sanctions.SanctionsQuery, filters))
     catalogue = await calls.call(admin_performance.catalogue)
     standing = None
     if number and listed.items:  # an expert found: their credit beside their sanctions
         standing = await calls.call(credit.expert_credit, calls.fields(
             credit.CreditQuery, {"expert_number": number}))
     return render(request, "sanctions.html", items=listed.items, view=view, number=number,
-                  conduct=[i for i in catalogue.items if i.active], standing=standing)
+                  conduct=[i for i in catalogue.items if i.active], standing=standing,
+                  pager=pager(request, filters, listed.next))
 
 
 @page("POST", "/sanctions", uses=sanctions.decide)

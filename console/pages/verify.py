@@ -8,6 +8,8 @@ from aiohttp import web
 
 from console.app import api, page, redirect, render
 from console.context import CONSOLE
+from console.paging import asked, pager
+from miniapp_api.paging import PageQuery
 from miniapp_api.routes import draw_log, verify_request
 from miniapp_api.routes import verify as verify_api
 
@@ -44,8 +46,11 @@ async def evidence(request: web.Request) -> web.StreamResponse:
 @page("GET", "/verify/history", uses=verify_api.history)
 async def history(request: web.Request) -> web.Response:
     """The decisions taken in the centre's region (审核记录), newest first."""
-    listed = await api(request).call(verify_api.history)
-    return render(request, "verify_history.html", decisions=listed.decisions)
+    filters = asked(request, ("after",))
+    calls = api(request, back="/console/verify/history")
+    listed = await calls.call(verify_api.history, calls.fields(PageQuery, filters))
+    return render(request, "verify_history.html", decisions=listed.decisions,
+                  pager=pager(request, filters, listed.next))
 
 
 @page("GET", "/verify/{activity_id}/log", uses=draw_log.verifier_log)

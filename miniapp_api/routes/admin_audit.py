@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.admin.audit import recent_access
@@ -123,19 +124,20 @@ class AccessOut(Model):
     rows: int | None
 
 
-class AccessListOut(Model):
+class AccessListOut(PageOut):
     entries: list[AccessOut]
 
 
-@api.route("GET", "/admin/access-log", access=AUDIT, response=AccessListOut, tag=TAG,
-           summary="个人信息访问记录：完整读取专家名册和导出文件的每一次（最近200条）")
-async def access_log(call: Call) -> AccessListOut:
+@api.route("GET", "/admin/access-log", access=AUDIT, query=PageQuery, response=AccessListOut,
+           tag=TAG,
+           summary="个人信息访问记录：完整读取专家名册和导出文件的每一次（最新在前，分页）")
+async def access_log(call: Call, query: PageQuery) -> AccessListOut:
     texts = call.services.texts
-    entries = await recent_access()
+    found = await recent_access(query.limit, query.after)
     reader = call.caller.need_person()
     await call.domain.audit.append("audit_read", call.now, person_id=reader.id,
                                    name=reader.name, filter="access_log")
     return AccessListOut(entries=[AccessOut(
         at=e.at, who=e.actor_name, action=e.action,
         title=texts.word("access_action", e.action), rows=e.detail.get("rows"))
-        for e in entries])
+        for e in found.rows], next=found.next)

@@ -9,11 +9,13 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applications import BatchOut, batch_out
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.admin import views as admin_views
 from services.common.errors import Conflict
+from services.common.paging import CURSOR_MAX, decode, encode
 from services.common.pii import mask_name, mask_phone, public
 from services.notifications.failures import failure_words
 
@@ -59,7 +61,7 @@ async def list_batches(call: Call) -> BatchOverviewsOut:
     return BatchOverviewsOut(batches=out)
 
 
-class StuckQuery(Model):
+class StuckQuery(PageQuery):
     state: str | None = Field(default=None, pattern="^(failed|dead)$",
                               description="failed 无渠道可达 / dead 重试用尽；不填为两者")
 
@@ -78,14 +80,15 @@ class StuckOut(Model):
     created_at: datetime
 
 
-class StuckListOut(Model):
+class StuckListOut(PageOut):
     notifications: list[StuckOut]
 
 
 @api.route("GET", "/admin/notifications", access=ADMIN, query=StuckQuery,
-           response=StuckListOut, summary="发送失败的通知（最近200条）及最后的错误", tag=TAG)
+           response=StuckListOut, summary="发送失败的通知（最新在前，分页）及最后的错误", tag=TAG)
 async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
-    rows = await admin_views.stuck_notifications(query.state)
+    found = await admin_views.stuck_notifications(query.state, query.limit, query.after)
+    rows = found.rows
     names = await admin_views.names_of({r.person_id for r in rows if r.person_id})
     texts = call.services.texts
     out = []
@@ -97,7 +100,7 @@ async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
             status=r.status, channel=r.channel, attempts=r.attempts, last_error=last,
             channel_title=texts.word("channel_kind", r.channel) if r.channel else None,
             reason=failure_words(texts, last), created_at=r.created_at))
-    return StuckListOut(notifications=out)
+    return StuckListOut(notifications=out, next=found.next)
 
 
 class ResentOut(Model):
@@ -120,6 +123,8 @@ class OrdersQuery(Model):
                                            "duplicate / refunded")
     since: datetime | None = None
     before: int | None = Field(default=None, ge=1, description="上一页的 next_before")
+    after: str | None = Field(default=None, max_length=CURSOR_MAX,
+                              description="下一页：上一页返回的 next")
     limit: int = Field(default=200, ge=1, le=1000)
 
 
@@ -137,7 +142,7 @@ class OrderOut(Model):
     created_at: datetime
 
 
-class OrdersOut(Model):
+class OrdersOut(PageOut):
     orders: list[OrderOut]
     next_before: int | None = Field(description="更早一页的 before；为空表示没有更多")
 
@@ -145,7 +150,11 @@ class OrdersOut(Model):
 @api.route("GET", "/admin/payments", access=ADMIN, query=OrdersQuery, response=OrdersOut,
            summary="支付订单及对账状态（新的在前，分页）", tag=TAG)
 async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
-    rows = await admin_views.orders(query.status, query.since, query.before, query.limit)
+    after = decode(query.after, int)  # newest first by id: the key is the id
+    below = [k for k in (query.before, after[0] if after else None) if k is not None]
+    rows = await admin_views.orders(query.status, query.since, min(below) if below else None,
+                                    query.limit + 1)
+    more, rows = len(rows) > query.limit, rows[:query.limit]
     names = await admin_views.names_of({r.payable.person_id for r in rows})
     return OrdersOut(orders=[OrderOut(
         out_trade_no=r.out_trade_no, title=r.payable.title,
@@ -153,15 +162,23 @@ async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
         amount_fen=r.amount_fen, status=r.status, trade_type=r.trade_type,
         transaction_id=r.transaction_id, paid_at=r.paid_at, settled_by=r.settled_by,
         checked_at=r.checked_at, created_at=r.created_at) for r in rows],
-        next_before=admin_views.next_cursor(rows, query.limit))
+        next_before=rows[-1].id if more else None, next=encode(rows[-1].id) if more else None)
 
 
-class PageQuery(Model):
-    after: int = Field(default=0, ge=0, description="上一页最后一条的编号")
+class LongPageQuery(Model):
+    """The register's and a batch's long lists, read whole by the exports a page at a time
+    (oldest first by id)."""
+
+    after: str | None = Field(default=None, max_length=CURSOR_MAX,
+                              description="下一页：上一页返回的 next（或 next_after）")
     limit: int = Field(default=500, ge=1, le=1000)
 
+    def after_id(self) -> int:
+        key = decode(self.after, int)
+        return key[0] if key else 0
 
-class ExpertsQuery(PageQuery):
+
+class ExpertsQuery(LongPageQuery):
     unmasked: bool = Field(default=False, description=(
         "是：完整姓名和手机号（管理专家库的办公室使用；每次读取都记入访问记录）"))
 
@@ -179,7 +196,7 @@ class ExpertRowOut(Model):
     active: bool
 
 
-class ExpertsOut(Model):
+class ExpertsOut(PageOut):
     experts: list[ExpertRowOut]
     next_after: int | None = Field(description="下一页的 after；为空表示没有更多")
 
@@ -188,19 +205,20 @@ class ExpertsOut(Model):
            summary="专家名册（分页；默认脱敏，完整姓名和手机号的每次读取都有记录）", tag=TAG)
 async def experts(call: Call, query: ExpertsQuery) -> ExpertsOut:
     # the listing may lag (the replica); the record of an unmasked read goes to the primary
-    rows, after = await admin_views.experts_page(query.after, query.limit,
+    rows, after = await admin_views.experts_page(query.after_id(), query.limit,
                                                  await call.domain.reads.db())
     if query.unmasked:  # the office that keeps the register reads it in full, on record
         person = call.caller.need_person()
         await call.domain.audit.append("unmask_register", call.now, person_id=person.id,
-                                       name=person.name, rows=len(rows), after=query.after)
+                                       name=person.name, rows=len(rows),
+                                       after=query.after_id())
     return ExpertsOut(experts=[ExpertRowOut(
         id=e.id, expert_number=e.expert_number,
         name=p.name if query.unmasked else mask_name(p.name),
         phone=public(p.phone) if query.unmasked else mask_phone(p.phone),
         region=e.region, industry=e.industry,
         title_level=e.title_level, work_unit=e.work_unit, specialties=codes, active=e.active)
-        for e, p, codes in rows], next_after=after)
+        for e, p, codes in rows], next_after=after, next=encode(after) if after else None)
 
 
 class ApplicationRowOut(Model):
@@ -217,15 +235,16 @@ class ApplicationRowOut(Model):
     last_at: datetime | None
 
 
-class ApplicationsOut(Model):
+class ApplicationsOut(PageOut):
     applications: list[ApplicationRowOut]
     next_after: int | None
 
 
-@api.route("GET", "/admin/batches/{batch_id}/applications", access=ADMIN, query=PageQuery,
+@api.route("GET", "/admin/batches/{batch_id}/applications", access=ADMIN, query=LongPageQuery,
            response=ApplicationsOut, summary="批次的申请及审核结果（分页，已脱敏）", tag=TAG)
-async def batch_applications(call: Call, query: PageQuery) -> ApplicationsOut:
-    rows, after = await admin_views.applications_page(call.path_int("batch_id"), query.after,
+async def batch_applications(call: Call, query: LongPageQuery) -> ApplicationsOut:
+    rows, after = await admin_views.applications_page(call.path_int("batch_id"),
+                                                      query.after_id(),
                                                       query.limit, await call.domain.reads.db())
     texts = call.services.texts
     return ApplicationsOut(applications=[ApplicationRowOut(
@@ -235,4 +254,4 @@ async def batch_applications(call: Call, query: PageQuery) -> ApplicationsOut:
         last_step=None if step is None else
         f"{step.stage_title or ''} {texts.render('review/action.j2', action=step.action)}".strip(),
         last_reason=step.reason if step else None, last_at=step.at if step else None)
-        for a, p, step in rows], next_after=after)
+        for a, p, step in rows], next_after=after, next=encode(after) if after else None)

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.dishonesty import DishonestyFlag, DishonestyRun
 from models.experts import ExpertProfile
@@ -40,12 +41,12 @@ class FlagOut(Model):
     handled_at: datetime | None
 
 
-class FlagsOut(Model):
+class FlagsOut(PageOut):
     enabled: bool = Field(description="是否已配置核查服务")
     items: list[FlagOut]
 
 
-class FlagsQuery(Model):
+class FlagsQuery(PageQuery):
     view: Literal["open", "all"] = "open"
 
 
@@ -118,8 +119,9 @@ async def _runs(call: Call, runs: list[DishonestyRun]) -> list[RunOut]:
            response=FlagsOut, tag=TAG, summary="失信被执行人核查提示（待处理或全部）")
 async def flag_list(call: Call, query: FlagsQuery) -> FlagsOut:
     checks = call.domain.dishonesty
-    return FlagsOut(enabled=checks.enabled,
-                    items=await _flags(call, await checks.flags(query.view == "open")))
+    found = await checks.flags(query.view == "open", query.limit, query.after)
+    return FlagsOut(enabled=checks.enabled, items=await _flags(call, found.rows),
+                    next=found.next)
 
 
 @api.route("POST", "/admin/dishonesty/flags/{flag_id}/handled", access=ADMIN, body=HandleIn,

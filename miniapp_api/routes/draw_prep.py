@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut
 from miniapp_api.path_params import MAX_ID
 from miniapp_api.routes.draw_common import (
     AGENCY,
@@ -25,6 +26,7 @@ from miniapp_api.routes.draw_common import (
 )
 from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
+from services.common.paging import CURSOR_MAX, PAGE, decode, encode
 from services.draws.evidence import attach, remove, require_evidence_size
 from services.draws.scope import agency_project
 from services.draws.views import (
@@ -71,13 +73,15 @@ class ActivitySummaryOut(Model):
     counts: CountsOut
 
 
-class ActivitiesOut(Model):
+class ActivitiesOut(PageOut):
     activities: list[ActivitySummaryOut]
     next_before: int | None = Field(default=None, description="还有更早的：下一页的 before")
 
 
 class ActivitiesQuery(Model):
-    limit: int = Field(default=50, ge=1, le=200, description="最多返回多少个（最新在前）")
+    limit: int = Field(default=PAGE, ge=1, le=200, description="最多返回多少个（最新在前）")
+    after: str | None = Field(default=None, max_length=CURSOR_MAX,
+                              description="下一页：上一页返回的 next")
     q: str = Field(default="", max_length=64, description="项目名称、项目编号或活动编号")
     status: str | None = Field(default=None, pattern="^[a-z_]{2,16}$",
                                description="draft / submitted / verified / refused / drawing / "
@@ -145,6 +149,9 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
            response=ActivitiesOut,
            summary="我能查看的抽取活动（经办人：本人发起的；法人：本机构全部）", tag=TAG)
 async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
+    after = decode(query.after, int)  # newest first by id: the key is the id
+    below = [k for k in (query.before, after[0] if after else None) if k is not None]
+
     def day(d: date) -> datetime:  # in UTC, as stored (SQLite compares the text)
         return datetime.combine(d, time(0), CHINA).astimezone(UTC)
 
@@ -153,7 +160,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         kind=query.kind, region=query.region,
         eval_from=day(query.eval_from) if query.eval_from else None,
         eval_until=day(query.eval_until) + timedelta(days=1) if query.eval_until else None,
-        before=query.before)
+        before=min(below) if below else None)
     listed = await visible_summaries(agency(call), query.limit + 1, call.now, narrowed)
     more, listed = len(listed) > query.limit, listed[:query.limit]
     texts = call.services.texts
@@ -163,7 +170,8 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
             {**a.__dict__, "number": activity_number(a.id), "status_title": texts.word(
                 "draw_status", "awaiting_supplement" if a.id in waiting else a.status)},
             from_attributes=True) for a in listed],
-        next_before=listed[-1].id if more and listed else None)
+        next_before=listed[-1].id if more and listed else None,
+        next=encode(listed[-1].id) if more and listed else None)
 
 
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,

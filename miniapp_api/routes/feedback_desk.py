@@ -8,6 +8,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.people import Role
 from models.wechat import Feedback
@@ -17,7 +18,7 @@ TAG = "意见反馈"
 ADMIN = {Role.ADMIN}
 
 
-class FeedbackQuery(Model):
+class FeedbackQuery(PageQuery):
     category: str | None = Field(default=None, description="使用问题 / 功能建议 / 投诉")
     state: str | None = Field(default=None, pattern="^(open|answered)$",
                               description="open 待回复 / answered 已回复")
@@ -34,7 +35,7 @@ class FeedbackOut(Model):
     answered_by: str | None
 
 
-class FeedbackListOut(Model):
+class FeedbackListOut(PageOut):
     feedback: list[FeedbackOut]
 
 
@@ -52,8 +53,9 @@ def feedback_out(item: Feedback) -> FeedbackOut:
            response=FeedbackListOut, summary="意见反馈（最新在前，可按类型、状态筛选）", tag=TAG)
 async def list_feedback(call: Call, query: FeedbackQuery) -> FeedbackListOut:
     answered = None if query.state is None else query.state == "answered"
-    items = await call.domain.feedback.listing(query.category, answered)
-    return FeedbackListOut(feedback=[feedback_out(i) for i in items])
+    found = await call.domain.feedback.listing(query.category, answered, query.limit,
+                                               query.after)
+    return FeedbackListOut(feedback=[feedback_out(i) for i in found.rows], next=found.next)
 
 
 @api.route("POST", "/admin/feedback/{feedback_id}/answer", access=ADMIN, body=AnswerIn,

@@ -9,6 +9,7 @@ from aiohttp import web
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.payments import EInvoice, Payable
 from models.people import Role
@@ -40,12 +41,16 @@ class InvoiceOut(Model):
     red_no: str | None = Field(default=None, description="红字发票号码")
 
 
-class InvoicesOut(Model):
+class InvoicesOut(PageOut):
     invoices: list[InvoiceOut]
 
 
 class InvoicesQuery(Model):
     issued: bool = Field(default=False, description="是：已开具的；否：待开具的")
+
+
+class InvoicesPageQuery(InvoicesQuery, PageQuery):
+    pass
 
 
 class InvoiceIn(Model):
@@ -76,12 +81,12 @@ def _out(r: InvoiceRow, call: Call | None = None) -> InvoiceOut:
                       file_type=r.file_type, red_no=r.red_no)
 
 
-@api.route("GET", "/admin/invoices", access=FINANCE, query=InvoicesQuery,
+@api.route("GET", "/admin/invoices", access=FINANCE, query=InvoicesPageQuery,
            response=InvoicesOut, summary="发票申请：待开具（默认）或已开具，按申请时间排列",
            tag=TAG)
-async def invoice_list(call: Call, query: InvoicesQuery) -> InvoicesOut:
-    rows = await call.domain.invoices.requests(issued=query.issued)
-    return InvoicesOut(invoices=[_out(r, call) for r in rows])
+async def invoice_list(call: Call, query: InvoicesPageQuery) -> InvoicesOut:
+    found = await call.domain.invoices.page(query.issued, query.limit, query.after)
+    return InvoicesOut(invoices=[_out(r, call) for r in found.rows], next=found.next)
 
 
 @api.route("GET", "/admin/invoices.csv", access=FINANCE, query=InvoicesQuery, response=None,

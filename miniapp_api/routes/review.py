@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Person, Role
@@ -97,19 +98,23 @@ class DecidedOut(Model):
     status_title: str = Field(description="申请现在的状态")
 
 
-class DecidedListOut(Model):
+class DecidedListOut(PageOut):
     decisions: list[DecidedOut]
 
 
-@api.route("GET", "/review/history", access=REVIEWER, response=DecidedListOut,
-           summary="我的审核记录（最近200条，最新在前）及申请现在的状态", tag=TAG)
-async def history(call: Call) -> DecidedListOut:
+@api.route("GET", "/review/history", access=REVIEWER, query=PageQuery,
+           response=DecidedListOut, summary="我的审核记录（最新在前，分页）及申请现在的状态",
+           tag=TAG)
+async def history(call: Call, query: PageQuery) -> DecidedListOut:
     texts = call.services.texts
-    rows = await call.domain.review.decided_by(call.caller.need_person().id)
+    found = await call.domain.review.decided_by(call.caller.need_person().id, query.limit,
+                                                query.after)
+    rows = found.rows
     names = dict(await Person.filter(id__in={a.person_id for _, a in rows}).values_list(
         "id", "name"))
     return DecidedListOut(decisions=[DecidedOut(
         application_id=a.id, batch=a.batch.name, applicant=str(names.get(a.person_id, "")),
         stage=e.stage_title, action=e.action,
         title=texts.render("review/action.j2", action=e.action).strip(), reason=e.reason,
-        at=e.at, status_title=texts.word("application_status", a.status)) for e, a in rows])
+        at=e.at, status_title=texts.word("application_status", a.status)) for e, a in rows],
+        next=found.next)

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.experts import ExpertProfile
 from models.people import Person, Role
@@ -51,7 +52,7 @@ class SanctionOut(Model):
     ruled_at: datetime | None
 
 
-class SanctionsOut(Model):
+class SanctionsOut(PageOut):
     items: list[SanctionOut]
 
 
@@ -64,7 +65,7 @@ class SanctionIn(Model):
     conduct: list[str] = Field(default_factory=list, max_length=10)
 
 
-class SanctionsQuery(Model):
+class SanctionsQuery(PageQuery):
     view: Literal["in_force", "appealed", "all"] = "all"
     expert_number: str | None = Field(default=None, max_length=32)
 
@@ -101,6 +102,7 @@ async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
     names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
                  .values_list("id", "name"))
     today = china_today(call.now)
+    catalogue = await conduct.items()  # once for the page, not once a row
     out = []
     for s in items:
         profile = experts.get(s.expert_id)
@@ -109,7 +111,7 @@ async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
             expert_name=str(names.get(profile.person_id, "")) if profile else "",
             expert_number=profile.expert_number if profile else "", kind=s.kind,
             kind_title=KIND_WORDS[SanctionKind(s.kind)], conduct=list(s.conduct),
-            conduct_names=await conduct.names(list(s.conduct)), reason=s.reason,
+            conduct_names=conduct.names_in(catalogue, list(s.conduct)), reason=s.reason,
             decided_on=s.decided_on, starts_on=s.starts_on, ends_on=s.ends_on,
             period=period_words(s), in_force=s.excludes_on(today, today), appeal=s.appeal,
             appealed_at=s.appealed_at, outcome=s.outcome,
@@ -129,10 +131,10 @@ async def _expert_by_number(number: str) -> ExpertProfile:
            response=SanctionsOut, tag=TAG, summary="处分记录（生效中、待复核申诉或全部）")
 async def sanction_list(call: Call, query: SanctionsQuery) -> SanctionsOut:
     expert = await _expert_by_number(query.expert_number) if query.expert_number else None
-    items = await sanctions.listing(china_today(call.now), query.view == "in_force",
+    found = await sanctions.listing(china_today(call.now), query.view == "in_force",
                                     query.view == "appealed",
-                                    expert.id if expert else None)
-    return SanctionsOut(items=await _outs(call, items))
+                                    expert.id if expert else None, query.limit, query.after)
+    return SanctionsOut(items=await _outs(call, found.rows), next=found.next)
 
 
 @api.route("POST", "/admin/sanctions", access=ADMIN, body=SanctionIn, response=SanctionOut,

@@ -10,6 +10,7 @@ from aiohttp import web
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.draw_common import EvidenceOut, actor, evidence_out
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
@@ -98,19 +99,20 @@ class DecidedOut(Model):
     reason: str | None
 
 
-class HistoryOut(Model):
+class HistoryOut(PageOut):
     decisions: list[DecidedOut]
 
 
-@api.route("GET", "/verify/history", access=VERIFIER, response=HistoryOut,
-           summary="核验记录（本交易中心辖区，最近100条）", tag=TAG)
-async def history(call: Call) -> HistoryOut:
+@api.route("GET", "/verify/history", access=VERIFIER, query=PageQuery, response=HistoryOut,
+           summary="核验记录（本交易中心辖区，最新在前，分页）", tag=TAG)
+async def history(call: Call, query: PageQuery) -> HistoryOut:
     texts = call.services.texts
+    found = await decided_in_scope(call.caller.grants, query.limit, query.after)
     return HistoryOut(decisions=[DecidedOut(
         activity_id=a.id, project=a.project.name, project_number=a.project.number,
         kind=a.kind, at=e.at, action=e.action,
         title=texts.render("draw/action.j2", action=e.action), verifier=e.actor_name,
-        reason=e.reason) for e, a in await decided_in_scope(call.caller.grants)])
+        reason=e.reason) for e, a in found.rows], next=found.next)
 
 
 @api.route("GET", "/verify/activities/{activity_id}/evidence/{evidence_id}",

@@ -5,9 +5,12 @@ are written and chained by services/admin/audit_chain.py."""
 from __future__ import annotations
 
 from models.audit import AuditEntry
+from services.common.paging import PAGE, Page, keyset
 
 ACCESS = ("unmask_register", "export")
 
 
-async def recent_access(limit: int = 200) -> list[AuditEntry]:
-    return await AuditEntry.filter(action__in=ACCESS).order_by("-at", "-id").limit(limit)
+async def recent_access(limit: int = PAGE, after: str | None = None) -> Page[AuditEntry]:
+    """A page after the cursor `after` (keyset paging by id: entries are appended in time
+    order)."""
+    return await keyset(AuditEntry.filter(action__in=ACCESS), limit, after)

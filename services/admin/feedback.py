@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from models.wechat import Feedback, WeChatIdentity
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.paging import PAGE, Page, keyset
 from services.common.pii import mask_name
 from services.notifications.outbox import Outbox
 
@@ -28,14 +29,15 @@ class FeedbackDesk:
 
     @staticmethod
     async def listing(category: str | None, answered: bool | None,
-                      limit: int = 50) -> list[Feedback]:
-        """Newest first, by category and by whether it was answered."""
+                      limit: int = PAGE, after: str | None = None) -> Page[Feedback]:
+        """Newest first, by category and by whether it was answered, a page after the
+        cursor `after` (keyset paging by id)."""
         query = Feedback.all()
         if category:
             query = query.filter(category=category)
         if answered is not None:
             query = query.filter(answered_at__isnull=not answered)
-        return await query.order_by("-id").limit(limit)
+        return await keyset(query, limit, after)
 
     async def answer(self, feedback_id: int, text: str, by_name: str,
                      now: datetime) -> Feedback:

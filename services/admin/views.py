@@ -21,6 +21,7 @@ from models.experts import ExpertProfile, ExpertSpecialty
 from models.notifications import Notification, Status
 from models.payments import PayOrder
 from models.people import Person
+from services.common.paging import PAGE, Page, keyset
 
 LIMIT = 200
 
@@ -48,12 +49,13 @@ async def names_of(person_ids: set[int]) -> dict[int, str]:
     return dict(await Person.filter(id__in=person_ids).values_list("id", "name"))
 
 
-async def stuck_notifications(state: str | None) -> list[Notification]:
+async def stuck_notifications(state: str | None, limit: int = PAGE,
+                              after: str | None = None) -> Page[Notification]:
     """Failed (no channel could reach the person) and dead (every attempt used), newest
-    first."""
+    first, a page after the cursor `after` (keyset paging by id, read from a partial index
+    of those two statuses: models/migrations/0044_list_indexes.py)."""
     wanted = [state] if state in (Status.FAILED, Status.DEAD) else [Status.FAILED, Status.DEAD]
-    return await Notification.filter(status__in=wanted).order_by("-created_at", "-id"
-                                                                  ).limit(LIMIT)
+    return await keyset(Notification.filter(status__in=wanted), limit, after)
 
 
 async def orders(status: str | None, since: datetime | None, before: int | None,
@@ -70,8 +72,9 @@ async def orders(status: str | None, since: datetime | None, before: int | None,
 
 
 def next_cursor(rows: list[Any], limit: int) -> int | None:
-    """The cursor of the page after a full one (keyset paging by id)."""
-    return int(rows[-1].id) if len(rows) == limit else None
+    """The cursor of the page after this one, read with one row beyond `limit` (keyset
+    paging by id); None at the end."""
+    return int(rows[limit - 1].id) if len(rows) > limit else None
 
 
 async def experts_page(after: int, limit: int, db: BaseDBAsyncClient | None = None
@@ -79,7 +82,9 @@ async def experts_page(after: int, limit: int, db: BaseDBAsyncClient | None = No
     """The expert register, by id after `after` (keyset paging: an export of 50,000 reads
     it in pages), each with its person and its specialty codes (首选 first); and the next
     page's cursor."""
-    rows = await ExpertProfile.filter(id__gt=after).order_by("id").limit(limit).using_db(db)
+    rows = await ExpertProfile.filter(id__gt=after).order_by("id").limit(limit + 1).using_db(db)
+    following = next_cursor(rows, limit)
+    rows = rows[:limit]
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows]
                                                    ).using_db(db)}
     codes: dict[int, list[str]] = {r.id: [] for r in rows}
@@ -87,7 +92,7 @@ async def experts_page(after: int, limit: int, db: BaseDBAsyncClient | None = No
             "-is_primary", "id").using_db(db):
         codes[s.expert_id].append(s.code)
     return ([(r, people[r.person_id], codes[r.id]) for r in rows if r.person_id in people],
-            next_cursor(rows, limit))
+            following)
 
 
 async def applications_page(batch_id: int, after: int, limit: int,
@@ -97,7 +102,9 @@ async def applications_page(batch_id: int, after: int, limit: int,
     """A batch's applications by id after `after`, each with its applicant and the last
     step of its review log; and the next page's cursor."""
     apps = await Application.filter(batch_id=batch_id, id__gt=after).order_by("id").limit(
-        limit).using_db(db)
+        limit + 1).using_db(db)
+    following = next_cursor(apps, limit)
+    apps = apps[:limit]
     people = {p.id: p for p in await Person.filter(id__in=[a.person_id for a in apps]
                                                    ).using_db(db)}
     last: dict[int, ReviewAction] = {}
@@ -105,4 +112,4 @@ async def applications_page(batch_id: int, after: int, limit: int,
                                           ).order_by("id").using_db(db):
         last[step.application_id] = step
     return ([(a, people[a.person_id], last.get(a.id)) for a in apps if a.person_id in people],
-            next_cursor(apps, limit))
+            following)

@@ -27,6 +27,7 @@ from services.applicants.returns import SECTIONS
 from services.applicants.review_scope import in_scope, notify_reviewers, stages
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
+from services.common.paging import PAGE, Page, keyset
 from services.education.exams import Exams, next_step_after_approval
 from services.notifications.kinds import notify_application
 from services.notifications.outbox import Outbox
@@ -112,14 +113,16 @@ class Review:
         return app
 
     @staticmethod
-    async def decided_by(person_id: int, limit: int = 200
-                         ) -> list[tuple[ReviewAction, Application]]:
-        """A reviewer's own decisions, newest first, with the application as it is now."""
-        entries = await ReviewAction.filter(actor_id=person_id, action__in=DECISIONS).order_by(
-            "-at", "-id").limit(limit)
+    async def decided_by(person_id: int, limit: int = PAGE, after: str | None = None
+                         ) -> Page[tuple[ReviewAction, Application]]:
+        """A reviewer's own decisions, newest first, with the application as it is now; a
+        page after the cursor `after` (keyset paging by the decision's time and id)."""
+        found = await keyset(ReviewAction.filter(actor_id=person_id, action__in=DECISIONS),
+                             limit, after, ("-at", "-id"), (datetime, int))
         apps = {a.id: a for a in await Application.filter(
-            id__in={e.application_id for e in entries}).prefetch_related("batch")}
-        return [(e, apps[e.application_id]) for e in entries if e.application_id in apps]
+            id__in={e.application_id for e in found.rows}).prefetch_related("batch")}
+        return Page([(e, apps[e.application_id]) for e in found.rows
+                     if e.application_id in apps], found.next)
 
     async def decide(self, app_id: int, reviewer: Person, grants: list[RoleGrant],
                      action: str, now: datetime, reason: str = "",

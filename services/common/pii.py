@@ -93,19 +93,26 @@ def mask_text(text: str) -> str:
     return _mask(text)
 
 
-# digits -> "0", space and hyphen kept, every other byte -> "x": a text holds a match of
-# _MAYBE_RE exactly when its translation holds one of _MAYBE_RUNS (byte substring searches,
-# three times faster than the regex over a long API response, slower on a short reply)
-_DIGIT_CLASSES = bytes(0x30 if 0x30 <= c <= 0x39 else c if c in (0x20, 0x2D) else 0x78
+# digits -> "0", ASCII letters -> "a", space and hyphen kept, every other byte -> "x". Every
+# match of PHONE_RE or ID_RE starts after a byte that is not a letter or digit, and its first
+# run of digits (the number itself, or the country code's "86" glued to it, or after the code
+# and a separator) is one of the bodies below: so a text holds a match only if its
+# translation, after a leading "x", holds one of _MAYBE_RUNS (byte substring searches, much
+# faster than the regex over a long API response; an activity number such as CQSQ00000012,
+# digits after letters, is no candidate).
+_DIGIT_CLASSES = bytes(0x30 if 0x30 <= c <= 0x39 else c if c in (0x20, 0x2D)
+                       else 0x61 if (0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A) else 0x78
                        for c in range(256))
-_MAYBE_RUNS = (b"0000000", b"000 0000", b"000-0000")
+_MAYBE_RUNS = tuple(before + body for before in (b"x", b" ", b"-")
+                    for body in (b"0000000", b"000 0000", b"000-0000",
+                                 b"00000 0000", b"00000-0000"))  # the last two: +86138 ...
 _LONG = 2000
 
 
 def _maybe(text: str) -> bool:
     if len(text) < _LONG:
         return _MAYBE_RE.search(text) is not None
-    classes = text.encode("utf-8", "surrogatepass").translate(_DIGIT_CLASSES)
+    classes = b"x" + text.encode("utf-8", "surrogatepass").translate(_DIGIT_CLASSES)
     return any(run in classes for run in _MAYBE_RUNS)
 
 

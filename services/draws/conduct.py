@@ -47,7 +47,12 @@ async def items(active_only: bool = False) -> list[ConductItem]:
 
 async def names(codes: list[str]) -> list[str]:
     """The items' names, in the catalogue's order (a code no longer known: itself)."""
-    known = {i.code: i for i in await items()}
+    return names_in(await items(), codes)
+
+
+def names_in(catalogue: list[ConductItem], codes: list[str]) -> list[str]:
+    """`names` with the catalogue already read (a list names many records' items)."""
+    known = {i.code: i for i in catalogue}
     ordered = sorted(codes, key=lambda c: (known[c].position, known[c].id) if c in known
                      else (1 << 30, 0))
     return [known[c].name if c in known else c for c in ordered]

@@ -12,6 +12,7 @@ from tortoise.expressions import Q, Subquery
 from models.draws import DrawActivity, DrawLog, DrawStatus, Project
 from models.people import Role, RoleGrant
 from services.common.errors import BadInput, NotAllowed, NotFound
+from services.common.paging import PAGE, Page, keyset
 from services.draws.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
 
 
@@ -119,13 +120,14 @@ async def waiting_verification(grants: list[RoleGrant]) -> list[DrawActivity]:
 DECISIONS = ("verify", "refuse", "withdrawal_approve", "withdrawal_refuse")
 
 
-async def decided_in_scope(grants: list[RoleGrant], limit: int = 100
-                           ) -> list[tuple[DrawLog, DrawActivity]]:
-    """The verifications decided in the verifier's region (审核记录), newest first."""
+async def decided_in_scope(grants: list[RoleGrant], limit: int = PAGE,
+                           after: str | None = None) -> Page[tuple[DrawLog, DrawActivity]]:
+    """The verifications decided in the verifier's region (审核记录), newest first, a page
+    after the cursor `after` (keyset paging by the decision's time and id)."""
     in_scope = DrawActivity.filter(verifier_scope(verifier_regions(grants))).values("id")
-    entries = await DrawLog.filter(role="verifier", action__in=DECISIONS,
-                                   activity_id__in=Subquery(in_scope)
-                                   ).order_by("-at", "-id").limit(limit)
+    found = await keyset(DrawLog.filter(role="verifier", action__in=DECISIONS,
+                                        activity_id__in=Subquery(in_scope)),
+                         limit, after, ("-at", "-id"), (datetime, int))
     by_id = {a.id: a for a in await DrawActivity.filter(
-        id__in={e.activity_id for e in entries}).prefetch_related("project")}
-    return [(e, by_id[e.activity_id]) for e in entries]
+        id__in={e.activity_id for e in found.rows}).prefetch_related("project")}
+    return Page([(e, by_id[e.activity_id]) for e in found.rows], found.next)

@@ -15,6 +15,7 @@ from models.payments import EInvoice, FeeKind, Payable
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import Conflict, NotFound
+from services.common.paging import PAGE, Page, keyset
 from services.notifications.outbox import Outbox
 
 
@@ -66,6 +67,17 @@ class Invoices:
         return await Invoices.rows(await Payable.filter(
             paid_at__not_isnull=True, invoice_requested_at__not_isnull=True,
             invoice_no__isnull=not issued).order_by("invoice_requested_at").limit(limit))
+
+    @staticmethod
+    async def page(issued: bool, limit: int = PAGE,
+                   after: str | None = None) -> Page[InvoiceRow]:
+        """The same list a page at a time after the cursor `after` (keyset paging by the
+        time the invoice was asked for and the id)."""
+        found = await keyset(Payable.filter(
+            paid_at__not_isnull=True, invoice_requested_at__not_isnull=True,
+            invoice_no__isnull=not issued), limit, after, ("invoice_requested_at", "id"),
+            (datetime, int))
+        return Page(await Invoices.rows(found.rows), found.next)
 
     @staticmethod
     async def rows(rows: list[Payable]) -> list[InvoiceRow]:

@@ -17,6 +17,7 @@ from models.dishonesty import DishonestyFlag, DishonestyRun, FlagStatus, RunStat
 from models.experts import ExpertProfile
 from models.people import Person
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.paging import PAGE, Page, keyset
 from services.common.pii import Vault
 from services.common.schedule import Schedule
 from services.people.dishonesty import (
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 RUN_JOB = "dishonesty_run"
 BATCH = 50  # experts read at a time
 BUDGET = timedelta(minutes=5)  # one job's share of a run: the sweep queues the rest
-LISTED_MAX = 500
 
 
 async def admission_check(expert_id: int, now: datetime) -> DishonestyRun:
@@ -178,12 +178,14 @@ class DishonestyChecks:
         return flag
 
     @staticmethod
-    async def flags(open_only: bool) -> list[DishonestyFlag]:
-        """The flags, newest first (open ones only, or all)."""
+    async def flags(open_only: bool, limit: int = PAGE,
+                    after: str | None = None) -> Page[DishonestyFlag]:
+        """The flags, newest first (open ones only, or all), a page after the cursor
+        `after` (keyset paging by the time found and the id)."""
         query = DishonestyFlag.all()
         if open_only:
             query = query.filter(status=FlagStatus.OPEN)
-        return await query.order_by("-found_at", "-id").limit(LISTED_MAX)
+        return await keyset(query, limit, after, ("-found_at", "-id"), (datetime, int))
 
     @staticmethod
     async def runs(limit: int = 10) -> list[DishonestyRun]:

@@ -16,6 +16,7 @@ from models.experts import ExpertProfile
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.paging import PAGE, Page, keyset
 from services.draws import conduct
 from services.notifications.outbox import Outbox
 from services.people import credit
@@ -148,8 +149,10 @@ class SanctionDesk:
 
 
 async def listing(today: date, in_force: bool, appealed: bool,
-                  expert_id: int | None = None, limit: int = 100) -> list[Sanction]:
-    """Newest first: those keeping someone out today, those waiting for a ruling, or all."""
+                  expert_id: int | None = None, limit: int = PAGE,
+                  after: str | None = None) -> Page[Sanction]:
+    """Newest first: those keeping someone out today, those waiting for a ruling, or all; a
+    page after the cursor `after` (keyset paging by id)."""
     query = Sanction.all()
     if expert_id is not None:
         query = query.filter(expert_id=expert_id)
@@ -158,4 +161,4 @@ async def listing(today: date, in_force: bool, appealed: bool,
             outcome=AppealOutcome.REVOKED).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     if appealed:
         query = query.filter(appealed_at__isnull=False, outcome="")
-    return list(await query.order_by("-id").limit(limit))
+    return await keyset(query, limit, after)
