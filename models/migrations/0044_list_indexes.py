@@ -9,7 +9,7 @@ from tortoise.indexes import Index
 from models.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0042_payouts')]
+    dependencies = [('models', '0043_draw_weights')]
 
     initial = False
 
