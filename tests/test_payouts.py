@@ -78,7 +78,7 @@ async def told(item: Invitation, kind: str) -> int:
 async def test_the_expert_confirms_and_is_paid_once_whatever_is_replayed(
         api: Api, chat: Chat, client: TestClient, demo: dict,
         pay_gateway: PayGateway) -> None:
-    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    aid, token, (item, other) = await fees_ready(api, chat, client, demo)
     # today's behaviour until the agency chooses otherwise: recorded as paid elsewhere
     fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
     assert (fees.data["channel"], fees.data["platform_available"]) == ("elsewhere", True)
@@ -120,7 +120,7 @@ async def test_the_expert_confirms_and_is_paid_once_whatever_is_replayed(
     assert params.status == 200
     assert params.data == {"mchId": pay_gateway.mchid, "appId": bill.appid,
                            "package": bill.package_info, "openId": mini.openid}
-    someone_else = await api.login(demo["expert"].mp_openid)
+    someone_else = await expert_token(api, other)  # the other expert who served
     assert (await api.call("GET", f"/expert/payouts/{own['id']}/confirm",
                            someone_else)).status == 404
     TransferDesk(pay_gateway).confirm(params.data["package"], mini.openid)
