@@ -53,6 +53,8 @@ MP_OPENID = "o_api_mp_{}"
 
 async def prepare() -> dict[str, list[int]]:
     """The rows the requests name: activity ids, and open invitations per expert openid."""
+    from tortoise import connections
+
     from config.database import database
     from config.settings import Settings, make_vault
     from models.draws import (
@@ -151,6 +153,8 @@ async def prepare() -> dict[str, list[int]]:
                 by_person.setdefault(person_id, []).append(inv_id)
         openids = {i.person_id: i.openid for i in await WeChatIdentity.filter(
             openid__startswith="o_api_mp_")}
+        # planner statistics for what was just made (this machine's autovacuum may be off)
+        await connections.get("default").execute_script("ANALYZE")
     spread = [by_activity[a] for a in activity_ids if a in by_activity][:SPREAD]
     return {"activities": activity_ids,
             # "<invitation> <openid>": the r-th reply of each activity in turn
