@@ -20,7 +20,8 @@ BIN = Path(sys.executable).parent
 
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL",
                               "postgres://postgres@127.0.0.1:5432/expertbot_bench")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
+# not 1, 2, …: the test suite on this machine uses those (database 1 + its xdist worker)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 SECRETS = {
     "WECHAT_TOKEN": "benchtoken",

@@ -16,7 +16,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.common import SECRETS, main_over_rows
+from bench.common import REDIS_URL, SECRETS, main_over_rows
 
 TABLES = ("expert_avoid_unit", "expert_specialty", "expert_profile", "role_grant", "person",
           "work_unit", "register_import")
@@ -61,7 +61,7 @@ async def run(rows: int, url: str) -> list[list[str]]:
 
     os.environ.update(SECRETS)
     settings = Settings(_env_file=None, env="test", database_url=url,  # type: ignore[call-arg]
-                        redis_url="redis://127.0.0.1:6379/2").for_batch_work()  # as the job
+                        redis_url=REDIS_URL).for_batch_work()  # as the job
     await run_migrations(settings, echo=False)
     out: list[list[str]] = []
     t = time.perf_counter()

@@ -18,7 +18,7 @@ import os
 import time
 from datetime import date, timedelta
 
-from bench.common import SECRETS, main_over_rows
+from bench.common import REDIS_URL, SECRETS, main_over_rows
 
 
 def aes_sealed(key_b64: str, number: str) -> str:
@@ -44,7 +44,7 @@ async def run(rows: int, url: str) -> list[list[str]]:
 
     os.environ.update(SECRETS)
     settings = Settings(_env_file=None, env="test", database_url=url,  # type: ignore[call-arg]
-                        redis_url="redis://127.0.0.1:6379/2").for_batch_work()
+                        redis_url=REDIS_URL).for_batch_work()
     await run_migrations(settings, echo=False)
     key = SECRETS["ID_ENCRYPTION_KEY"]
     vault = Vault(key)
