@@ -1,8 +1,8 @@
 """Experts' fees paid through the platform: WeChat Pay's 商家转账 (user confirmation mode,
-since 2025-01-15). The agency (or the centre) chooses per activity whether its fees are paid
-here or recorded as paid elsewhere (the default, as before); paid here, each expert's
-recorded fee becomes a transfer bill the expert confirms in the mini-program within 24
-hours. WeChat Pay's word (its notification, or our query when none came) settles a bill
+since 2025-01-15). The agency (its handler or legal person) chooses per activity whether
+its fees are paid here or recorded as paid elsewhere (the default, as before); paid here,
+each expert's recorded fee becomes a transfer bill the expert confirms in the mini-program
+within 24 hours. WeChat Pay's word (its notification, or our query when none came) settles a bill
 once: paid, failed, cancelled by the agency, or expired (the money stays with the centre;
 the agency may send it again). Never two open bills for one fee, never a bill for a fee
 already paid."""
