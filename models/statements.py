@@ -111,11 +111,16 @@ def models_in(model: type[M], value: Any) -> list[M]:
     return out
 
 
+def on_postgres() -> bool:
+    """Whether the default connection is PostgreSQL (else SQLite)."""
+    return bool(connections.get("default").capabilities.dialect == "postgres")
+
+
 def one_of(column: str) -> str:
     """`column` is one of a list bound as a single value (`id_list`): one statement text for
     any number of ids, so the driver's prepared statement is reused (an `IN (?, ?, …)` would
     be a new statement for each length)."""
-    if connections.get("default").capabilities.dialect == "postgres":
+    if on_postgres():
         return f"{column} = ANY(?)"
     return f"{column} IN (SELECT value FROM json_each(?))"
 
@@ -123,6 +128,6 @@ def one_of(column: str) -> str:
 def id_list(values: list[int] | set[int]) -> Any:
     """The bound value `one_of` takes: an array for asyncpg, JSON text for SQLite."""
     ids = sorted(int(v) for v in values)
-    if connections.get("default").capabilities.dialect == "postgres":
+    if on_postgres():
         return ids
     return json.dumps(ids)

@@ -53,13 +53,6 @@ async def invitations_with_notices(person_id: int, since: datetime
                                person_id, since)
 
 
-async def invitation_with_notice(invitation_id: int, person_id: int
-                                 ) -> tuple[Invitation, Notice] | None:
-    """One of the person's invitations with its notice (one statement), or None."""
-    found = await _with_notices("v.id = ? AND v.person_id = ?", invitation_id, person_id)
-    return found[0] if found else None
-
-
 def notice_contact(notice: Notice) -> str:
     """The venue's contact as every invitation, reminder and page writes it: their phone is
     the venue's, not personal data, so it reaches the expert unmasked (a mobile too)."""

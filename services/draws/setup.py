@@ -342,17 +342,21 @@ AGENCY_SQL = (
 
 
 async def notify_agency(change: Any, activity: DrawActivity, kind: str, *,
-                        dedupe: str | None = None, **params: Any) -> None:
+                        dedupe: str | None = None, agency: tuple[str, list[int]] | None = None,
+                        **params: Any) -> None:
     """Push to the activity's handler and to the agency's legal person(s); counts only,
-    never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`). A 补抽's
+    never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`). `agency`:
+    the project's name and the legal persons, when the caller read them already. A 补抽's
     news waits while its results are sealed (seal.check_hidden): the agency reads it then."""
     if check_hidden(activity.kind, activity.eval_start, change.now):
         return
-    # the project's name and the agency's legal persons: one statement
-    found = await rows(AGENCY_SQL, activity.agency_id, activity.project_id)
-    legal = [int(r["person_id"]) for r in found if r["person_id"] is not None]
-    base = {"project": str(found[0]["name"])[:20] if found else "", "activity": activity.id,
-            "at": china_time(change.now), **params}
+    if agency is None:  # the project's name and the agency's legal persons: one statement
+        found = await rows(AGENCY_SQL, activity.agency_id, activity.project_id)
+        agency = (str(found[0]["name"]) if found else "",
+                  [int(r["person_id"]) for r in found if r["person_id"] is not None])
+    name, legal = agency
+    base = {"project": name[:20], "activity": activity.id, "at": china_time(change.now),
+            **params}
     people = list(dict.fromkeys([activity.handler_id, *legal]))
     if dedupe is None:
         await change.notify_each(kind, base, people)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from models import column
 from models.draws import (
@@ -36,16 +37,27 @@ log = logging.getLogger(__name__)
 
 RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
 # each condition of an activity (`?` 2) with its planned, its confirmed, its invitations out
-# and still in their window (`?` 1: now) and its last wave (the statuses are the enum's own
-# constants, not input)
+# and still in their window (`?` 1: now) and its last wave; and what the agency's counts add
+# up (those confirmed or registered absent, every invitation out, every one sent). The
+# statuses are the enum's own constants, not input.
 ADVANCE_SQL = (
     "SELECT c.id, c.planned, c.exhausted, "
     f"SUM(CASE WHEN v.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 ELSE 0 END)"
     " AS confirmed, "
     f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ? THEN 1"
-    " ELSE 0 END) AS waiting, MAX(v.wave) AS wave FROM draw_condition c "
+    " ELSE 0 END) AS waiting, MAX(v.wave) AS wave, "
+    f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
+    f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS shown_confirmed, "
+    f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 END) AS out, "
+    "COUNT(v.id) AS invited FROM draw_condition c "
     "LEFT JOIN draw_invitation v ON v.condition_id = c.id WHERE c.activity_id = ? "
     "GROUP BY c.id, c.planned, c.exhausted ORDER BY c.id")
+
+
+def counts_of(found: list[dict[str, Any]]) -> Counts:
+    """The agency's counts (counts.draw_counts) from the rows of ADVANCE_SQL."""
+    return Counts(*(sum(int(r[k] or 0) for r in found)
+                    for k in ("planned", "shown_confirmed", "out", "invited")))
 
 
 class Waves:
@@ -79,15 +91,17 @@ class Waves:
         if self.calls is not None:
             await self.calls.plan(invited)
 
-    async def _advance(self, change: Change, activity: DrawActivity, now: datetime
-                       ) -> list[Invitation]:
-        """`advance` inside the caller's transaction, the activity's row locked."""
+    async def _advance(self, change: Change, activity: DrawActivity, now: datetime,
+                       found: list[dict[str, Any]] | None = None) -> list[Invitation]:
+        """`advance` inside the caller's transaction, the activity's row locked; `found`:
+        ADVANCE_SQL's rows, when the caller read them since its last change."""
         if activity.status != DrawStatus.DRAWING or activity.by_calls:
             return []  # a 复评 by calls is decided on the phone (services/draws/recall.py)
         timers: list[Invitation] = []
         done = short = 0
         # each condition's planned, confirmed and waiting, and the last wave: one statement
-        found = await rows(ADVANCE_SQL, now, activity.id)
+        if found is None:
+            found = await rows(ADVANCE_SQL, now, activity.id)
         wave = max((int(r["wave"] or 0) for r in found), default=0) + 1
         for row in found:
             planned, confirmed = int(row["planned"]), int(row["confirmed"] or 0)
