@@ -67,6 +67,7 @@ async def prepare() -> dict[str, list[int]]:
         Project,
     )
     from models.experts import ExpertProfile
+    from models.notifications import Notification
     from models.people import Person, Role, RoleGrant, phone_is, sealed_phone
     from models.wechat import Channel, WeChatIdentity
 
@@ -153,8 +154,12 @@ async def prepare() -> dict[str, list[int]]:
                 by_person.setdefault(person_id, []).append(inv_id)
         openids = {i.person_id: i.openid for i in await WeChatIdentity.filter(
             openid__startswith="o_api_mp_")}
-        # planner statistics for what was just made (this machine's autovacuum may be off)
-        await connections.get("default").execute_script("ANALYZE")
+        # what earlier runs queued for the agency (its progress notices) is not this run's
+        # work: left, the worker would start every run behind thousands of them
+        await Notification.all().delete()
+        # planner statistics for what was just made, and earlier runs' dead rows gone
+        # (this machine's autovacuum may be off)
+        await connections.get("default").execute_script("VACUUM ANALYZE")
     spread = [by_activity[a] for a in activity_ids if a in by_activity][:SPREAD]
     return {"activities": activity_ids,
             # "<invitation> <openid>": the r-th reply of each activity in turn

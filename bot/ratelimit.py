@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
@@ -49,12 +50,17 @@ class RateLimits:
         if wait_us > 0:
             await asyncio.sleep(wait_us / 1_000_000)
 
-    async def user_delay(self, who: str) -> float:
-        """0 if `who` may get another message now, else the seconds until they may."""
+    async def user_wait(self, who: str) -> datetime | None:
+        """None if `who` may get another message now, else the moment they may. Those
+        over the limit are spread over the minutes to come, `per_user_minute` to each
+        (the n-th over this minute's limit waits for minute 1 + (n - 1) // limit): a
+        recipient's backlog comes back a minute's worth at a time, not all of it every
+        minute to be counted and put back again."""
         if self.per_user_minute <= 0:
-            return 0.0
+            return None
         window = int(time.time() // 60)
-        if await self._incr(self._keys.user_rate(who, window), USER_RATE_TTL) \
-                <= self.per_user_minute:
-            return 0.0
-        return (window + 1) * 60 - time.time()
+        count = await self._incr(self._keys.user_rate(who, window), USER_RATE_TTL)
+        if count <= self.per_user_minute:
+            return None
+        minutes = 1 + (count - self.per_user_minute - 1) // self.per_user_minute
+        return datetime.fromtimestamp((window + minutes) * 60, UTC)

@@ -200,10 +200,10 @@ class Sender:
             self.outbox.failed(item, f"not sent: {why}")
             return
         for channel in self.plan(item, to, now):
-            wait = await self.limits.user_delay(to.key)
-            if wait > 0:
+            until = await self.limits.user_wait(to.key)
+            if until is not None:  # from the batch's `now`: the moment itself, not earlier
                 self.outbox.retry(item, now, "per-recipient rate limit", self.max_attempts,
-                                  delay=timedelta(seconds=wait), count_attempt=False)
+                                  delay=until - now, count_attempt=False)
                 return
             await self.limits.wait_global()
             if lease is not None and not lease.holds():

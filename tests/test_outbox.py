@@ -220,6 +220,15 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     assert len(platform.sent_to("o_r0")) == 1 + 2  # 1 earlier + 2 more this minute
     assert len(later) == 3 and all(n.next_attempt_at > datetime.now(UTC) for n in later)
     assert all(n.attempts == 0 for n in later)  # waiting for the limit is not an attempt
+    # a longer backlog is spread, 3 to each minute to come (not all of it again next minute)
+    for _ in range(4):
+        await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS, openid="o_r0")
+    await app[CHANNELS].relay.run()
+    minute = int(time.time() // 60)
+    later = await Notification.filter(openid="o_r0", status=Status.QUEUED)
+    waits = sorted(int(n.next_attempt_at.timestamp() // 60) - minute for n in later)
+    assert waits == [1, 1, 1, 2, 2, 2, 3], waits
+    assert len(platform.sent_to("o_r0")) == 3  # nothing more this minute
 
 
 async def test_a_receipt_that_arrives_before_the_relay_saved_is_not_lost(
