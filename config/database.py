@@ -82,6 +82,16 @@ async def database(settings: Settings) -> AsyncIterator[TortoiseContext]:
         await ctx.close_connections()
 
 
+def open_client(settings: Settings, url: str, name: str) -> BaseDBAsyncClient:
+    """A tortoise client of its own for `url` (not in tortoise's config), with the settings'
+    timeouts and pool; its pool opens at its first statement."""
+    info = connection_config(settings, url=url)
+    engine = importlib.import_module(info["engine"])
+    client: BaseDBAsyncClient = engine.client_class(**info["credentials"],
+                                                    connection_name=name)
+    return client
+
+
 @contextlib.asynccontextmanager
 async def replica_database(settings: Settings) -> AsyncIterator[BaseDBAsyncClient | None]:
     """The read replica's connection (DATABASE_REPLICA_URL), or None when unset: a tortoise
@@ -93,10 +103,7 @@ async def replica_database(settings: Settings) -> AsyncIterator[BaseDBAsyncClien
     if not url:
         yield None
         return
-    info = connection_config(settings, url=url)
-    engine = importlib.import_module(info["engine"])
-    client: BaseDBAsyncClient = engine.client_class(**info["credentials"],
-                                                    connection_name=REPLICA)
+    client = open_client(settings, url, REPLICA)
     try:
         yield client
     finally:

@@ -268,9 +268,33 @@ async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:
     return "Tencent Cloud SMS reachable, API key accepted"
 
 
-CHECKS: list[tuple[str, Check]] = [("database", database), ("redis", redis),
-                                   ("wechat", wechat), ("wechat pay", wechat_pay),
-                                   ("sms", sms)]
+async def replica(settings: Settings, http: aiohttp.ClientSession) -> str:
+    """The read replica (DATABASE_REPLICA_URL) measured against the primary as the service
+    measures it (services/common/replica.py): read, or why not."""
+    from config.database import open_client, replica_database
+    from config.replica_settings import lagging_reads, replica_settings
+
+    if not replica_settings(settings.db_url).url:
+        return "none configured (DATABASE_REPLICA_URL): reports read the primary"
+    primary = open_client(settings, settings.db_url, "doctor-primary")
+    try:
+        async with replica_database(settings) as client:
+            reads = lagging_reads(settings, client)
+            reads.primary = primary
+            state = await reads.check()
+    finally:
+        with contextlib.suppress(Exception):
+            await primary.close()
+    if not state.usable:
+        raise Problem(f"not read, reports go to the primary: {state.why} (limit "
+                      f"DATABASE_REPLICA_MAX_LAG={reads.max_lag:g} s)")
+    return (f"a streaming standby, {state.behind or 0:.1f} s behind: statistics, exports "
+            "and verification read it")
+
+
+CHECKS: list[tuple[str, Check]] = [("database", database), ("read replica", replica),
+                                   ("redis", redis), ("wechat", wechat),
+                                   ("wechat pay", wechat_pay), ("sms", sms)]
 
 
 @contextlib.asynccontextmanager

@@ -1,10 +1,15 @@
 """Prometheus multiprocess mode for `expertbot serve` and `expertbot worker`: called by the
 CLI before anything creates a metric. Each process's files in PROMETHEUS_MULTIPROC_DIR are
 named after the host and the pid, so that containers sharing one directory (whose processes
-may all have the same pid) do not write into each other's files."""
+may all have the same pid) do not write into each other's files. A process that stops
+(normally, or on SIGTERM) removes its gauges of the live modes, so that the replica's state
+is the live processes' (prometheus_client's `mark_process_dead`, for these file names)."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import glob
 import os
 import socket
 import sys
@@ -23,3 +28,10 @@ def use_metrics_dir() -> None:
     host = socket.gethostname().replace("_", "-")
     values.ValueClass = values.MultiProcessValue(  # type: ignore[no-untyped-call]
         lambda: f"{host}-{os.getpid()}")
+    atexit.register(_forget_live_gauges, path, host)
+
+
+def _forget_live_gauges(path: str, host: str) -> None:
+    for name in glob.glob(os.path.join(path, f"gauge_live*_{host}-{os.getpid()}.db")):
+        with contextlib.suppress(OSError):
+            os.remove(name)

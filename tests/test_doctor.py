@@ -44,8 +44,9 @@ def by_part(findings: list[Finding]) -> dict[str, Finding]:
 
 async def test_a_ready_machine_is_ok_on_every_line(healthy: dict[str, str]) -> None:
     found = by_part(await examine())
-    assert [f.status for f in found.values()] == ["ok"] * 6, found
+    assert [f.status for f in found.values()] == ["ok"] * 7, found
     assert found["database"].detail == "reachable, migrations applied"
+    assert found["read replica"].detail.startswith("none configured")
     assert found["wechat"].detail.startswith("access token obtainable")
     assert found["wechat pay"].detail.startswith("keys consistent")
 
@@ -96,7 +97,7 @@ async def test_production_without_its_variables_is_named_and_nothing_else_runs(
     _use(monkeypatch, {"EXPERTBOT_ENV": "production", "PUBLIC_BASE_URL": ""})
     found = await examine()
     assert found[0].status == "FAIL" and "PUBLIC_BASE_URL" in found[0].detail
-    assert [f.status for f in found[1:]] == ["skip"] * 5
+    assert [f.status for f in found[1:]] == ["skip"] * 6
 
 
 async def test_the_sms_provider_and_its_keys(healthy: dict[str, str], wechat: TestServer,
@@ -134,8 +135,8 @@ async def test_the_command_prints_a_line_a_part_and_exits_1_on_a_fault(
     status, lines, err = await _doctor({**healthy, "REDIS_URL": "redis://127.0.0.1:1/0"})
     assert status == 1, err
     assert [line[6:20].strip() for line in lines] == [
-        "configuration", "database", "redis", "wechat", "wechat pay", "sms"]
-    assert lines[2].startswith("FAIL  redis")
+        "configuration", "database", "read replica", "redis", "wechat", "wechat pay", "sms"]
+    assert lines[3].startswith("FAIL  redis")
     status, lines, err = await _doctor(healthy)
     assert status == 0, "\n".join(lines) + err
     assert all(line.startswith("ok    ") for line in lines) and not err

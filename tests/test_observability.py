@@ -214,4 +214,5 @@ def test_processes_sharing_a_metrics_directory_write_files_of_their_own(tmp_path
                           text=True, timeout=60, cwd=Path(__file__).parent.parent)
     assert done.returncode == 0, done.stderr
     host, pid = done.stdout.split()
+    # the counters' file stays; the gauges of the live modes went with the process
     assert os.listdir(tmp_path / "metrics") == [f"counter_{host}-{pid}.db"]

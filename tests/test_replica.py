@@ -14,12 +14,14 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import asyncpg
 import pytest
 from aiohttp.test_utils import TestClient
 from tortoise import connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
+from config import doctor
 from config.app import create_app
 from config.database import replica_database, run_migrations
 from config.replica_settings import DatabaseReplicaSettings, lagging_reads
@@ -34,6 +36,7 @@ from services.demo import DEMO_PEOPLE, load_demo
 from tests.conftest import make_settings
 from tests.helpers import Api, eventually
 from tests.pg_streaming import StreamingPair, streaming_pair
+from tests.test_observability import scrape, total
 from web.context import DOMAIN
 
 
@@ -129,9 +132,21 @@ async def _listed(api: Api, token: str) -> dict[str, dict[str, Any]]:
     return {e["expert_number"]: e for e in got.data["experts"]}
 
 
+async def _doctor(settings: Any) -> str:
+    """`expertbot doctor`'s line for the replica: its detail, or FAIL and why."""
+    async with aiohttp.ClientSession() as http:
+        try:
+            return await doctor.replica(settings, http)
+        except doctor.Problem as exc:
+            return f"FAIL {exc}"
+
+
 async def test_reads_that_can_lag_go_to_the_replica_and_never_to_a_lagging_one(
-        pair: StreamingPair, served: TestClient, platform: Platform) -> None:
+        pair: StreamingPair, served: TestClient, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch, infra: dict[str, str]) -> None:
     domain = served.app[DOMAIN]
+    assert pair.primary is not None
+    settings = make_settings(infra, DATABASE_URL=pair.primary.url())
     reads: LaggingReads = domain.reads
     assert reads.configured
     api = Api(served, platform)
@@ -151,9 +166,15 @@ async def test_reads_that_can_lag_go_to_the_replica_and_never_to_a_lagging_one(
         except Exception:  # its tables not replayed yet
             return False
     await eventually(replica_has_it, timeout=30)
-    before = dict(reads.served)
+    before, scraped = dict(reads.served), await scrape(served)
     assert number in await _listed(api, token)
     assert reads.served[REPLICA] == before[REPLICA] + 1  # the listing read the replica
+    # what an operator sees: the metrics, and the doctor's line
+    now = await scrape(served)
+    assert total(now, "expertbot_lagging_reads_total", database="replica") == \
+        total(scraped, "expertbot_lagging_reads_total", database="replica") + 1
+    assert total(now, "expertbot_replica_usable") == 1
+    assert (await _doctor(settings)).startswith("a streaming standby")
     assert (await domain.audit.verify()).checked == chained
 
     # replay paused: the replica lags; within the limit, it is still read ...
@@ -178,6 +199,11 @@ async def test_reads_that_can_lag_go_to_the_replica_and_never_to_a_lagging_one(
     assert reads.served[REPLICA] == before[REPLICA]
     state = await reads.state()
     assert not state.usable and "behind" in state.why
+    assert total(await scrape(served), "expertbot_replica_usable") == 0
+    monkeypatch.setenv("DATABASE_REPLICA_MAX_LAG", "0")
+    said = await _doctor(settings)
+    assert said.startswith("FAIL not read, reports go to the primary: behind by more"), said
+    monkeypatch.setenv("DATABASE_REPLICA_MAX_LAG", "3600")
 
     # replay resumed: it catches up and is read again
     await _replica_sql(pair, "SELECT pg_wal_replay_resume()")
@@ -196,6 +222,7 @@ async def test_reads_that_can_lag_go_to_the_replica_and_never_to_a_lagging_one(
     assert number in await _listed(api, token)
     assert reads.served[REPLICA] == before[REPLICA]
     assert not (await reads.state()).usable
+    assert (await _doctor(settings)).startswith("FAIL not read, reports go to the primary")
 
 
 async def _paused(pair: StreamingPair) -> bool:

@@ -9,7 +9,7 @@ results): never an openid, a phone or an id."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 # seconds: WeChat gives a push 5 s; the API's target is tens of milliseconds
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -47,6 +47,19 @@ UNAVAILABLE = Counter(
 JOB_SECONDS = Histogram(
     "expertbot_job_seconds", "Worker jobs by name and result (ok, error, cancelled)",
     ["job", "result"], buckets=JOB_BUCKETS)
+LAGGING_READS = Counter(
+    "expertbot_lagging_reads",
+    "Reads that can lag (statistics, exports, the audit trail's verification) by the database "
+    "that answered them (replica, primary)", ["database"])
+REPLICA_USABLE = Gauge(
+    "expertbot_replica_usable",
+    "1 while the last check of the read replica found it fit, 0 when it was skipped (down, "
+    "too far behind, promoted): the lowest of the live processes", multiprocess_mode="livemin")
+REPLICA_BEHIND = Gauge(
+    "expertbot_replica_behind_seconds",
+    "Seconds the read replica's last replayed commit was behind the primary at the last check "
+    "(0 when it had replayed everything): the highest of the live processes",
+    multiprocess_mode="livemax")
 
 
 def component_of(exc: BaseException) -> str:

@@ -28,6 +28,8 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.connection import get_connection
 
+from services.common.metrics import LAGGING_READS, REPLICA_BEHIND, REPLICA_USABLE
+
 log = logging.getLogger(__name__)
 
 PRIMARY = "default"  # tortoise's connection name of the primary (config/tortoise.py)
@@ -59,6 +61,7 @@ class LaggingReads:
     check_every: float = 5.0
     timeout: float = 1.0
     clock: Callable[[], float] = time.monotonic
+    primary: BaseDBAsyncClient | None = None  # measured against; None: tortoise's default
 
     @property
     def configured(self) -> bool:
@@ -82,6 +85,7 @@ class LaggingReads:
 
     def _hand(self, name: str, conn: BaseDBAsyncClient) -> BaseDBAsyncClient:
         self.served[name] += 1
+        LAGGING_READS.labels("replica" if name == REPLICA else "primary").inc()
         return conn
 
     async def state(self) -> ReplicaState:
@@ -99,6 +103,9 @@ class LaggingReads:
                         log.warning("read replica skipped, reads go to the primary: %s",
                                     state.why)
                 self._state, self._checked_at = state, self.clock()
+                REPLICA_USABLE.set(1 if state.usable else 0)
+                if state.behind is not None:
+                    REPLICA_BEHIND.set(state.behind)
         return self._state
 
     def forget(self) -> None:
@@ -119,8 +126,8 @@ class LaggingReads:
             return ReplicaState(False, f"{type(exc).__name__}: {exc}")
 
     async def _measure(self) -> ReplicaState:
-        primary: dict[str, Any] = (await get_connection(PRIMARY).execute_query_dict(
-            _PRIMARY_NOW))[0]
+        primary: dict[str, Any] = (await (self.primary or get_connection(PRIMARY))
+                                   .execute_query_dict(_PRIMARY_NOW))[0]
         assert self.replica is not None
         row = (await self.replica.execute_query_dict(
             _REPLICA_STATE, [primary["lsn"], primary["now"]]))[0]
