@@ -1,12 +1,26 @@
-"""The tortoise-orm configuration dict, built from settings (never at import)."""
+"""The tortoise-orm configuration dict, built from settings (never at import).
+
+On SQLite a time is text, compared as text: every aware time is written in UTC (tortoise's
+own adapter writes it with whatever offset it came in, so a time the agency's page sent as
++08:00 compared wrongly with the UTC ones beside it)."""
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
+import tortoise.backends.sqlite.executor  # noqa: F401  (registers the adapters replaced below)
 from tortoise.backends.base.config_generator import expand_db_url
 
 from config.settings import Settings
+
+
+def _utc_text(value: datetime) -> str:
+    return (value.astimezone(UTC) if value.tzinfo is not None else value).isoformat(" ")
+
+
+sqlite3.register_adapter(datetime, _utc_text)
 
 MODEL_MODULES = [
     "models.wechat",

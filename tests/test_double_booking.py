@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.wechat import Channel, WeChatIdentity
+from services.common.clock import CHINA
 from tests.draw_world import make_experts, prepared, start_draw
 from tests.helpers import Api
 
@@ -28,10 +29,12 @@ async def test_two_acceptances_at_once_for_overlapping_evaluations_confirm_one(
     invitations = await Invitation.filter(expert_id=expert.id).order_by("activity_id")
     assert [i.activity_id for i in invitations] == [first, second]
     assert all(i.status == InvitationStatus.SENT for i in invitations)
-    # the second evaluation is moved to overlap the first while both invitations are out
+    # the second evaluation is moved to overlap the first while both invitations are out,
+    # in China time as the agency's page sends it (stored as UTC like every other time)
     one = await DrawActivity.get(id=first)
-    await DrawActivity.filter(id=second).update(eval_start=one.eval_start + timedelta(hours=1),
-                                                eval_end=one.eval_end + timedelta(hours=1))
+    await DrawActivity.filter(id=second).update(
+        eval_start=(one.eval_start + timedelta(hours=1)).astimezone(CHINA),
+        eval_end=(one.eval_end + timedelta(hours=1)).astimezone(CHINA))
     mini = await WeChatIdentity.get(person_id=expert.person_id, channel=Channel.MINI_PROGRAM)
     expert_token = await api.login(mini.openid)
     answers = await asyncio.gather(*(

@@ -20,12 +20,13 @@ from services.draws.setup import notify_agency
 from services.draws.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
 from services.notifications.outbox import Change
 
-# the activity of the caller's own invitation (`?` 3, 4), locked. On PostgreSQL the expert
-# is locked first (`?` 1, 2: an advisory lock on the expert's id, taken by replies alone and
-# always before the activity's row): two acceptances of one expert for overlapping
-# evaluations, each under its own activity's lock, are applied one after the other, so the
-# second sees the first (SQLite runs one write transaction at a time). The id is folded into
-# the lock's 32-bit key: two experts sharing a key only wait for each other.
+# the activity of the caller's own invitation (the last two `?`: invitation, person), locked.
+# On PostgreSQL the expert is locked first (the first three `?`: the lock's class, then the
+# invitation and person again; an advisory lock on the expert's id, taken by replies alone,
+# evaluated below the row lock and so always before it): two acceptances of one expert for
+# overlapping evaluations, each under its own activity's lock, are applied one after the
+# other, so the second sees the first (SQLite runs one write transaction at a time). The id
+# is folded into the lock's 32-bit key: two experts sharing a key only wait for each other.
 _LOCK_SQL = ("SELECT {activity}{expert_lock} FROM draw_activity a WHERE a.id = "
              "(SELECT activity_id FROM draw_invitation WHERE id = ? AND person_id = ?){update}")
 _EXPERT_LOCK = (", pg_advisory_xact_lock(CAST(? AS INTEGER), (SELECT CAST(MOD(expert_id, "
