@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
+from models.draws import Condition, DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Person, Role, RoleGrant, sealed_phone
 from models.wechat import Channel, WeChatIdentity
@@ -177,3 +177,26 @@ async def supplement(api: Api, token: str, aid: int, nonce: str = NONCE,
         return prepared_
     return await api.call("POST", f"/draws/activities/{aid}/supplement/start", token,
                           {"nonce": nonce})
+
+
+async def confirmed_elsewhere(activity: DrawActivity, expert_id: int, person_id: int
+                              ) -> DrawActivity:
+    """Another evaluation of the same agency an hour later (overlapping `activity`'s), its
+    draw ended, the expert confirmed there."""
+    other = await DrawActivity.create(
+        project_id=activity.project_id, agency_id=activity.agency_id,
+        handler_id=activity.handler_id, status=DrawStatus.ENDED,
+        bid_open_at=activity.bid_open_at, eval_start=activity.eval_start + timedelta(hours=1),
+        eval_end=activity.eval_end + timedelta(hours=1), total=1)
+    notice = await Notice.create(activity=other, venue="另一评标室", city="广州市",
+                                 district="越秀区", street="东风中路1号",
+                                 gather_at=other.eval_start, contact_name="李",
+                                 contact_phone="020-1")
+    condition = await Condition.create(activity=other, notice=notice, regions=["4401"],
+                                       main_specialty="A0401", planned=1)
+    now = datetime.now(UTC)
+    await Invitation.create(activity=other, condition=condition, expert_id=expert_id,
+                            person_id=person_id, rank=0, wave=1, sent_at=now, due_at=now,
+                            status=InvitationStatus.CONFIRMED, code="1")
+    return other
+

@@ -19,12 +19,11 @@ from models.draws import (
     DrawStatus,
     Invitation,
     InvitationStatus,
-    Notice,
 )
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.reference.catalogue import catalogue
-from tests.draw_world import TENDERER, make_experts, prepared, start_draw
+from tests.draw_world import TENDERER, confirmed_elsewhere, make_experts, prepared, start_draw
 from tests.helpers import Api
 from web.context import DOMAIN
 
@@ -64,23 +63,7 @@ async def shape(experts: list[ExpertProfile], traits: list[str],
             await Unavailability.create(person_id=profile.person_id, date_from=day,
                                         date_to=day + timedelta(days=1), reason="出差")
         elif trait == "booked":  # confirmed for another evaluation at an overlapping time
-            other = await DrawActivity.create(
-                project_id=activity.project_id,
-                agency_id=activity.agency_id, handler_id=activity.handler_id,
-                status=DrawStatus.ENDED, bid_open_at=activity.bid_open_at,
-                eval_start=activity.eval_start + timedelta(hours=1),
-                eval_end=activity.eval_end + timedelta(hours=1), total=1)
-            notice = await Notice.create(activity=other, venue="另一评标室", city="广州市",
-                                         district="越秀区", street="东风中路1号",
-                                         gather_at=other.eval_start, contact_name="李",
-                                         contact_phone="020-1")
-            condition = await Condition.create(activity=other, notice=notice,
-                                               regions=["4401"], main_specialty="A0401",
-                                               planned=1)
-            now = datetime.now(UTC)
-            await Invitation.create(activity=other, condition=condition, expert_id=profile.id,
-                                    person_id=profile.person_id, rank=0, wave=1, sent_at=now,
-                                    due_at=now, status=InvitationStatus.CONFIRMED, code="1")
+            await confirmed_elsewhere(activity, profile.id, profile.person_id)
     return forbidden
 
 

@@ -29,7 +29,7 @@ from bot.privacy_aliyun import AliyunPrivacy, pop_signature, sandbox_privacy, si
 from config.clients import privacy_setup
 from config.settings import Settings, SettingsError
 from models.calls import VirtualCall, VirtualCallRecord
-from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
 from models.people import Person
 from sandbox.fake_aliyun_pls import ALIYUN_PLS, AliyunPlsFake, stand_in
@@ -39,6 +39,7 @@ from services.notifications.privacy import PrivacyError
 from tests.conftest import make_settings
 from tests.draw_world import (
     ask_withdrawal,
+    confirmed_elsewhere,
     drawn,
     make_experts,
     openid_of,
@@ -114,6 +115,7 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
     assert again.data["id"] == placed.data["id"] and len(fake.bindings) == 1  # not bound twice
     await talk(fake, middle)
     experts = {p.id: p for p in await Person.filter(name__in=[first["name"], second["name"]])}
+    experts_by_name = {p.name: p.id for p in experts.values()}
     expert_phone = next(p.phone for p in experts.values() if p.name == first["name"])
     # the expert's phone rang with the middle number, never the staff's
     rang = [s.payload["text"] for s in platform.sent if s.openid == expert_phone
@@ -124,6 +126,17 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
                                token, {"outcome": "attend",
                                        "gather_at": (start - timedelta(days=1)).isoformat()})
     assert wrong_day.status == 400 and "同一天" in wrong_day.message
+    # confirmed for another evaluation at the same time: "attend" is refused in words
+    # (nobody sits on two committees at once: docs/rules-that-are-ours.md) ...
+    reeval = await DrawActivity.get(id=rid)
+    elsewhere = await confirmed_elsewhere(reeval, first["expert_id"],
+                                          experts_by_name[first["name"]])
+    busy = await api.call("POST", f"/draws/activities/{rid}/calls/{placed.data['id']}/outcome",
+                          token, {"outcome": "attend", "gather_at": agreed.isoformat()})
+    assert busy.status == 409 and first["name"] in busy.message, busy.data
+    assert "同一时段已确认参加其他评标" in busy.message
+    # ... until that evaluation is cancelled (it books nobody then)
+    await DrawActivity.filter(id=elsewhere.id).update(status=DrawStatus.CANCELLED)
     ended = await api.call("POST", f"/draws/activities/{rid}/calls/{placed.data['id']}/outcome",
                            token, {"outcome": "attend", "gather_at": agreed.isoformat(),
                                    "note": "专家同意提前集合"})
@@ -143,7 +156,13 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
     state = await api.call("GET", f"/draws/activities/{rid}/recall", token)
     assert [e["outcome"] for e in state.data["experts"]] == ["attend", "decline"]
     assert state.data["ready"]
-    # 3. the final confirmation, once
+    # 3. the final confirmation, once; refused while an attending expert has been confirmed
+    # elsewhere at the same time since the call
+    await DrawActivity.filter(id=elsewhere.id).update(status=DrawStatus.ENDED)
+    busy = await api.call("POST", f"/draws/activities/{rid}/recall/submit", token)
+    assert busy.status == 409 and first["name"] in busy.message, busy.data
+    assert await Invitation.filter(activity_id=rid).count() == 0  # nothing half done
+    await DrawActivity.filter(id=elsewhere.id).update(status=DrawStatus.CANCELLED)
     done = await api.call("POST", f"/draws/activities/{rid}/recall/submit", token)
     assert done.status == 200, done.data
     twice = await api.call("POST", f"/draws/activities/{rid}/recall/submit", token)

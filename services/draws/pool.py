@@ -123,13 +123,14 @@ async def avoided(activity: DrawActivity, expert_ids: list[int]) -> set[int]:
             or p.id in experts or p.id in declared}
 
 
-async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime
-                 ) -> dict[int, int]:
-    """Those confirmed or invited and still in their window for another evaluation at an
-    overlapping time: expert id -> that other activity's id. A withdrawn or cancelled
-    evaluation books nobody, and one that finished early (an on-site evaluation whose experts
-    have all left) books them only until it finished. (An acceptance checks the confirmed
-    alone, by the same rule, in its own statement: replies._READ_SQL.)"""
+async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
+                 confirmed_only: bool = False) -> dict[int, int]:
+    """Those confirmed (or, unless `confirmed_only`, invited and still in their window) for
+    another evaluation at an overlapping time: expert id -> that other activity's id. A
+    withdrawn or cancelled evaluation books nobody, and one that finished early (an on-site
+    evaluation whose experts have all left) books them only until it finished. (An
+    acceptance checks the confirmed alone, by the same rule, in its own statement:
+    replies._READ_SQL.)"""
     rows = await Invitation.filter(
         expert_id__in=expert_ids, status__in=list(LIVE),
         activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
@@ -139,7 +140,7 @@ async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime
         activity__status__in=[DrawStatus.WITHDRAWN, DrawStatus.CANCELLED]).values_list(
         "expert_id", "status", "due_at", "activity_id")
     return {int(e): int(other) for e, status, due_at, other in rows
-            if status == InvitationStatus.CONFIRMED or due_at > now}
+            if status == InvitationStatus.CONFIRMED or (due_at > now and not confirmed_only)}
 
 
 async def blocked(activity: DrawActivity, expert_ids: list[int],

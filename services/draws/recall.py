@@ -26,6 +26,7 @@ from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.counts import draw_counts
 from services.draws.notices import invitation_params
 from services.draws.oplog import Actor, record
+from services.draws.pool import booked
 from services.draws.seal import unseal_at
 from services.draws.setup import notify_agency
 from services.notifications.outbox import Outbox
@@ -93,6 +94,16 @@ async def check_agreed_time(activity: DrawActivity, gather_at: datetime | None,
         raise BadInput("recall.gather_at_day", eval_start=activity.eval_start)
 
 
+async def require_free(activity: DrawActivity, people: dict[int, str], now: datetime
+                       ) -> None:
+    """The experts who attend (expert id -> name) are not confirmed for another evaluation
+    at an overlapping time: nobody sits on two committees at once (pool.booked's rule,
+    docs/rules-that-are-ours.md), whether the system or the staff's call confirms them."""
+    taken = await booked(activity, list(people), now, confirmed_only=True)
+    if taken:
+        raise Conflict("recall.booked", names="、".join(people[e] for e in people if e in taken))
+
+
 class Recall:
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
@@ -122,6 +133,9 @@ class Recall:
             locked = await DrawActivity.filter(id=activity.id).select_for_update().first()
             if locked is None or locked.status != DrawStatus.DRAWING:
                 raise Conflict("recall.submitted")
+            # booked elsewhere since the call: the staff calls again and records it
+            await require_free(locked, {o.expert_id: o.name for o in rows
+                                        if o.outcome == "attend"}, now)
             attend = await self._confirm(locked, rows, times, now)
             counts = await draw_counts(locked.id)
             reason = "complete" if counts.confirmed >= counts.planned else "exhausted"

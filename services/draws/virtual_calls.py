@@ -121,9 +121,11 @@ class VirtualCalls:
         if call.outcome is not None:
             raise Conflict("call.already_ended")
         if call.purpose == "recall" and outcome == "attend":
-            from services.draws.recall import check_agreed_time
+            from services.draws.recall import check_agreed_time, require_free
 
             await check_agreed_time(activity, gather_at, now)
+            person = await Person.get(id=call.person_id)
+            await require_free(activity, {call.expert_id: person.name}, now)
         async with in_transaction():
             changed = await VirtualCall.filter(id=call.id, outcome=None).update(
                 outcome=outcome, note=note.strip()[:100], ended_at=now, state="ended",
