@@ -105,6 +105,9 @@ class PayGateway:
         self.transfer_balance_fen: int | None = None  # the operating account; None: ample
         self.transfer_paid_fen = 0
         self.transfer_fail_next = ""  # the next confirmed transfer fails with this reason
+        # a withdrawn bill's CANCELLED notification is delivered before the cancel call is
+        # answered (WeChat Pay promises no order between the two)
+        self.transfer_notify_first = False
 
     # -- signing, as WeChat Pay does it ----------------------------------------------------
     def sign_headers(self, body: str, *, timestamp: int | None = None,

@@ -92,15 +92,22 @@ class TransferDesk:
             (t for t in self.bills.values() if t.package_info == package_or_no), None)
 
     def _finish(self, bill: FakeTransfer, state: str, reason: str = "") -> None:
+        self._settle(bill, state, reason)
+        self.gateway._spawn(self._notify(bill))
+
+    def _settle(self, bill: FakeTransfer, state: str, reason: str = "") -> None:
         bill.state, bill.fail_reason, bill.updated = state, reason, _now()
         bill.package_info = bill.package_info if state == "WAIT_USER_CONFIRM" else ""
         if state == "SUCCESS":
             self.gateway.transfer_paid_fen += bill.amount
+
+    def _notify(self, bill: FakeTransfer) -> Any:
+        """The signed final-state notification, retried until acknowledged (a coroutine)."""
         gateway = self.gateway
-        gateway._spawn(gateway.deliver(bill.notify_url, bill.out_bill_no, lambda: (
+        return gateway.deliver(bill.notify_url, bill.out_bill_no, lambda: (
             gateway.notification(None, event="MCHTRANSFER.BILL.FINISHED",
                                  resource=bill.finished(gateway.mchid),
-                                 original_type="mch_payment", summary="商家转账单据终态通知"))))
+                                 original_type="mch_payment", summary="商家转账单据终态通知")))
 
     def confirm(self, package_or_no: str, openid: str) -> FakeTransfer:
         """The payee taps 收款 on the confirmation page: the money moves (or fails, when
@@ -229,7 +236,12 @@ async def cancel_transfer(request: web.Request, gateway: PayGateway,
     if bill.state not in ("ACCEPTED", "WAIT_USER_CONFIRM", "CANCELING"):
         return _error(400, "INVALID_REQUEST", "当前转账单状态不支持撤销")
     if bill.state != "CANCELING":
-        TransferDesk(gateway)._finish(bill, "CANCELLED")
+        desk = TransferDesk(gateway)
+        if gateway.transfer_notify_first:  # the notification arrives before the answer
+            desk._settle(bill, "CANCELLED")
+            await desk._notify(bill)
+        else:
+            desk._finish(bill, "CANCELLED")
     return _signed(gateway, 200, {"out_bill_no": bill.out_bill_no,
                                   "transfer_bill_no": bill.transfer_bill_no,
                                   "state": "CANCELING", "update_time": bill.updated})

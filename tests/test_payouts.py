@@ -237,6 +237,9 @@ async def test_the_agency_withdraws_a_bill_corrects_the_fee_and_sends_it(
     assert (await platform(api, aid, token)).status == 200
     assert (await record(api, aid, token, item)).status == 200
     sent = await send(api, aid, token, item)
+    # the CANCELLED notification comes before the cancel call's answer: still the agency's
+    # withdrawal, not the 24-hour expiry
+    pay_gateway.transfer_notify_first = True
     withdrawn = await api.call(
         "POST", f"/draws/activities/{aid}/payouts/{row_of(sent, item)['payout']['id']}/cancel",
         token)

@@ -31,6 +31,7 @@ from services.payments.gateway import PayError
 from services.payments.transfers import TransferBill, TransferGateway, TransferRequest
 
 log = logging.getLogger(__name__)
+CANCELLED_BY_AGENCY = "CANCELLED_BY_AGENCY"  # a bill the agency withdrew (not expired)
 
 CONFIRM_WITHIN = timedelta(hours=24)  # WeChat Pay closes a bill not confirmed by then
 CHECK_AFTER = timedelta(minutes=5)  # a bill WeChat Pay has said nothing of: ask it
@@ -151,14 +152,18 @@ class Payouts:
             raise NotFound("payout.not_found")
         if payout.state != PayoutState.WAITING or self.gateway is None:
             raise Conflict("payout.not_waiting", state=payout.state)
+        # the agency's intent first: WeChat Pay's CANCELLED notification may arrive before
+        # the cancel call's answer, and must not read as the 24-hour expiry
+        await Payout.filter(id=payout.id, state=PayoutState.WAITING).update(
+            fail_reason=CANCELLED_BY_AGENCY)
         try:
             bill = await self.gateway.cancel(payout.out_bill_no)
         except PayError as exc:
             log.warning("transfer %s cancel refused: %s", payout.out_bill_no, exc.code)
+            await Payout.filter(id=payout.id, state=PayoutState.WAITING,
+                                fail_reason=CANCELLED_BY_AGENCY).update(fail_reason="")
             raise Conflict("payout.not_waiting", state=payout.state) from None
-        async with in_transaction():
-            await Payout.filter(id=payout.id).update(fail_reason="CANCELLED_BY_AGENCY")
-            await record(root, actor, "payout_cancel", now, None, bill=payout.out_bill_no)
+        await record(root, actor, "payout_cancel", now, None, bill=payout.out_bill_no)
         await self.apply(bill, now)
         return await Payout.get(id=payout.id)
 
@@ -186,7 +191,7 @@ class Payouts:
             if payout.state not in OPEN:
                 return "duplicate"
             if bill.state == "CANCELLED":
-                state = PayoutState.CANCELLED if payout.fail_reason == "CANCELLED_BY_AGENCY" \
+                state = PayoutState.CANCELLED if payout.fail_reason == CANCELLED_BY_AGENCY \
                     else PayoutState.EXPIRED
             else:
                 state = BY_STATE.get(bill.state, PayoutState(payout.state))
