@@ -126,6 +126,9 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
                                token, {"outcome": "attend",
                                        "gather_at": (start - timedelta(days=1)).isoformat()})
     assert wrong_day.status == 400 and "同一天" in wrong_day.message
+    # the original evaluation's planned window still covering the 复评's day does not
+    # count: its experts are the ones being called back
+    await DrawActivity.filter(id=aid).update(eval_end=start + timedelta(hours=8))
     # confirmed for another evaluation at the same time: "attend" is refused in words
     # (nobody sits on two committees at once: docs/rules-that-are-ours.md) ...
     reeval = await DrawActivity.get(id=rid)

@@ -124,19 +124,21 @@ async def avoided(activity: DrawActivity, expert_ids: list[int]) -> set[int]:
 
 
 async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
-                 confirmed_only: bool = False) -> dict[int, int]:
+                 confirmed_only: bool = False, besides: tuple[int, ...] = ()
+                 ) -> dict[int, int]:
     """Those confirmed (or, unless `confirmed_only`, invited and still in their window) for
     another evaluation at an overlapping time: expert id -> that other activity's id. A
     withdrawn or cancelled evaluation books nobody, and one that finished early (an on-site
     evaluation whose experts have all left) books them only until it finished. (An
     acceptance checks the confirmed alone, by the same rule, in its own statement:
-    replies._READ_SQL.)"""
+    replies._READ_SQL.) `besides`: other activities that do not count (a 复评's original
+    evaluation, whose experts it calls back)."""
     rows = await Invitation.filter(
         expert_id__in=expert_ids, status__in=list(LIVE),
         activity__eval_start__lt=activity.eval_end, activity__eval_end__gt=activity.eval_start,
     ).filter(Q(activity__finished_at__isnull=True)
              | Q(activity__finished_at__gt=activity.eval_start)
-             ).exclude(activity_id=activity.id).exclude(
+             ).exclude(activity_id__in=[activity.id, *besides]).exclude(
         activity__status__in=[DrawStatus.WITHDRAWN, DrawStatus.CANCELLED]).values_list(
         "expert_id", "status", "due_at", "activity_id")
     return {int(e): int(other) for e, status, due_at, other in rows

@@ -24,6 +24,7 @@ from models.people import Person
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.counts import draw_counts
+from services.draws.family import family
 from services.draws.notices import invitation_params
 from services.draws.oplog import Actor, record
 from services.draws.pool import booked
@@ -98,8 +99,13 @@ async def require_free(activity: DrawActivity, people: dict[int, str], now: date
                        ) -> None:
     """The experts who attend (expert id -> name) are not confirmed for another evaluation
     at an overlapping time: nobody sits on two committees at once (pool.booked's rule,
-    docs/rules-that-are-ours.md), whether the system or the staff's call confirms them."""
-    taken = await booked(activity, list(people), now, confirmed_only=True)
+    docs/rules-that-are-ours.md), whether the system or the staff's call confirms them. The
+    original evaluation (and its 补抽) is theirs already: it does not count, even on the
+    same day."""
+    original = await DrawActivity.get_or_none(id=activity.parent_id) \
+        if activity.parent_id is not None else None
+    besides = tuple(await family(original)) if original is not None else ()
+    taken = await booked(activity, list(people), now, confirmed_only=True, besides=besides)
     if taken:
         raise Conflict("recall.booked", names="、".join(people[e] for e in people if e in taken))
 
