@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from models.calls import VirtualCall
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification
 from models.people import Person
@@ -22,6 +23,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
 from services.draws.commit import commit
 from services.draws.oplog import Actor
+from tests.draw_world import confirmed_elsewhere
 from tests.test_console_journeys import browser, signed_in
 from tests.test_simulator_browser import CHROMIUM, sandbox
 from web.context import DOMAIN
@@ -119,6 +121,22 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
             await card.get_by_label("备注").fill("出差" if n == 1 else "回拨后告知不参加")
         if n == 0:
             await desk.screenshot(path="var/console-recall-calling.png", full_page=True)
+            # the expert was confirmed elsewhere at the same time meanwhile: refused in
+            # words, with what was typed still there; once that evaluation is cancelled the
+            # same form goes through
+            call = await VirtualCall.filter(activity_id=rid).order_by("-id").first()
+            assert call is not None
+            elsewhere = await confirmed_elsewhere(await DrawActivity.get(id=rid),
+                                                  call.expert_id, call.person_id)
+            await card.get_by_role("button", name="登记结果并挂断解绑").click()
+            await expect(desk.get_by_test_id("flash")).to_contain_text(
+                "同一时段已确认参加其他评标")
+            await desk.screenshot(path="var/console-recall-booked.png", full_page=True)
+            card = desk.locator("[data-testid^=call-]").filter(has=desk.get_by_test_id(
+                "middle-number")).first
+            await expect(card.get_by_label("商定的集合时间（参加时填写）")).to_have_value(
+                agreed.astimezone(CHINA).strftime("%Y-%m-%dT%H:%M"))
+            await DrawActivity.filter(id=elsewhere.id).update(status="cancelled")
         await card.get_by_role("button", name="登记结果并挂断解绑").click()
         await expect(desk.get_by_test_id("flash")).to_contain_text("已登记")
     await sim.screenshot(path="var/simulator-privacy-calls.png", full_page=True)
