@@ -102,8 +102,8 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     async def run() -> str:
         async with database(settings.for_batch_work()):
-            return await load_demo(People(make_vault(settings)),
-                                   DiskStore(settings.var_dir / "files"))
+            people = People(make_vault(settings), password_cost=settings.password_cost)
+            return await load_demo(people, DiskStore(settings.var_dir / "files"))
 
     print(asyncio.run(run()))
 

@@ -62,8 +62,8 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
     async def run() -> int:
         async with database(settings.for_batch_work()):
             await load_reference()  # the regions and the catalogue the rows are read with
-            imports = RegisterImports(People(make_vault(settings)),
-                                      DiskStore(settings.var_dir / "files"))
+            people = People(make_vault(settings), password_cost=settings.password_cost)
+            imports = RegisterImports(people, DiskStore(settings.var_dir / "files"))
             started = await imports.start(raw, Path(args.file).name, args.dry_run, None,
                                           datetime.now(UTC))
             if started.done:

@@ -134,7 +134,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
 
     vault = make_vault(settings)
     links = Links(settings.secret_key, public_url)
-    people = People(vault, outbox)
+    people = People(vault, outbox, settings.password_cost)
     codes = VerificationCodes(redis, keys, on_person_locked=people.tell_locked)
     code_sms = CodeSms(sms, texts)
     files = DiskStore(settings.var_dir / "files")

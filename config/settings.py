@@ -160,6 +160,9 @@ class Settings(BaseSettings):
                                 validation_alias="DESK_2FA_ROLES")
     # days a desk password lasts before it must be changed (0: never)
     desk_password_days: int = Field(90, ge=0, le=3650, validation_alias="DESK_PASSWORD_DAYS")
+    # scrypt's cost for new password hashes (log2 N); below the default only in the tests,
+    # where hundreds of demo worlds would otherwise spend minutes hashing on purpose
+    password_cost: int = Field(14, ge=1, le=20, validation_alias="PASSWORD_SCRYPT_LOG_N")
 
     # Time budgets, in seconds. WeChat drops a callback after 5 s; library defaults exceed that.
     reply_budget: float = Field(3.0, validation_alias="REPLY_BUDGET")
@@ -220,6 +223,12 @@ class Settings(BaseSettings):
             for name in PAY_FIELDS:
                 if not getattr(self, name):
                     raise SettingsError(f"{name.upper()} must be set when WECHATPAY_MCHID is")
+        return self
+
+    @model_validator(mode="after")
+    def _password_cost_is_weak_only_in_tests(self) -> Settings:
+        if self.password_cost < 14 and self.env != "test":
+            raise SettingsError("PASSWORD_SCRYPT_LOG_N below 14 is for EXPERTBOT_ENV=test only")
         return self
 
     @staticmethod

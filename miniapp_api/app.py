@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -75,10 +76,12 @@ def create_miniapp(public_base: str) -> tuple[web.Application, Api]:
     check_endpoints(api.endpoints)
     app = web.Application(middlewares=[errors])
     api.install(app, authorize)
-    document = build_openapi(api, public_base.rstrip("/") + PREFIX)
+    built: list[dict[str, Any]] = []  # the document, made at its first request
 
     async def openapi(request: web.Request) -> web.Response:
-        return web.json_response(document)
+        if not built:
+            built.append(build_openapi(api, public_base.rstrip("/") + PREFIX))
+        return web.json_response(built[0])
 
     app.router.add_get("/openapi.json", openapi)
     return app, api

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -22,6 +23,7 @@ from tortoise.signals import post_save
 
 from bot.channels import CHANNELS
 from config.app import create_app
+from config.database import run_migrations
 from config.logging_setup import install_pii_masking
 from config.settings import Settings
 from models import sealing
@@ -64,11 +66,18 @@ ID_ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 PLATFORMS: list[Platform] = []
 
 
-def _reset_postgres(url: str) -> None:
+def _pg(url: str) -> str:
+    return url.replace("postgres://", "postgresql://", 1)
+
+
+def _migrate_postgres(url: str, settings: Settings) -> None:
+    """Empty the given database and migrate it: the template every worker copies."""
     import asyncpg
 
+    from config.database import run_migrations
+
     async def run() -> None:
-        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1), timeout=5)
+        conn = await asyncpg.connect(_pg(url), timeout=5)
         try:
             # a test database: end whatever else is connected (a run cut off earlier) so the
             # drop cannot wait on its locks
@@ -78,28 +87,25 @@ def _reset_postgres(url: str) -> None:
             await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         finally:
             await conn.close()
+        await run_migrations(settings, echo=False)
 
     asyncio.run(run())
 
 
-def _own_database(url: str, worker: int) -> str:
-    """Under pytest-xdist every worker but the first gets a database of its own beside the
-    given one (`test` → `test_w1`), created when missing: tests empty their tables at will."""
-    if worker == 0:
-        return url
+def _copy_postgres(template_url: str, worker: int) -> str:
+    """A database of this worker's own beside the template (`test` → `test_w1`), made anew
+    from it: tests empty their tables at will."""
     import asyncpg
 
-    base, _, name = url.rpartition("/")
+    base, _, name = template_url.rpartition("/")
     own = f"{name}_w{worker}"
 
     async def run() -> None:
-        # through the maintenance database: the first worker ends every other connection
-        # to the given one while it resets it
-        maintenance = f"{base}/postgres".replace("postgres://", "postgresql://", 1)
-        conn = await asyncpg.connect(maintenance, timeout=5)
+        # through the maintenance database: nobody may be connected to the template
+        conn = await asyncpg.connect(_pg(f"{base}/postgres"), timeout=5)
         try:
-            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", own):
-                await conn.execute(f'CREATE DATABASE "{own}"')
+            await conn.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{own}" TEMPLATE "{name}"')
         finally:
             await conn.close()
 
@@ -122,28 +128,56 @@ def _worker_index() -> int:
     return int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:] or 0)
 
 
+@contextlib.contextmanager
+def _run_lock(shared: Path) -> Iterator[None]:
+    """Held by one worker of the run at a time (a file lock in the run's shared folder)."""
+    import fcntl
+
+    with open(shared / "migrate.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
 def infra(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    """Database and Redis for the whole session, migrated once from the real migrations
-    (one of each per pytest-xdist worker)."""
-    from config.database import run_migrations
+    """Database and Redis for the whole session, one of each per pytest-xdist worker. The
+    real migrations run once per run, into a template that every worker copies (a SQLite
+    file, or a PostgreSQL `CREATE DATABASE … TEMPLATE`)."""
     from config.embedded_redis import start_server, stop_server, wait_ready
 
     base: Path = tmp_path_factory.mktemp("infra")
-    proc = None
     worker = _worker_index()
+    # the run's folder, shared by its workers (each worker's basetemp is inside it)
+    shared = tmp_path_factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent
+    proc = None
     redis_url = os.environ.get("REDIS_URL", "")
     if redis_url:
         redis_url = _own_redis_db(redis_url, worker)
     else:
         proc, redis_url = start_server(base / "redis", persist=False)
         wait_ready(proc, redis_url)
-    db_url = os.environ.get("DATABASE_URL", "") or f"sqlite://{base / 'test.sqlite3'}"
-    if db_url.startswith(("postgres://", "postgresql://")):
-        db_url = _own_database(db_url, worker)
-        _reset_postgres(db_url)
-    infra = {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "VAR": str(base / "var")}
-    asyncio.run(run_migrations(make_settings(infra), echo=False))
+    given = os.environ.get("DATABASE_URL", "")
+    template = given or f"sqlite://{shared / 'template.sqlite3'}"
+    infra = {"DATABASE_URL": template, "REDIS_URL": redis_url, "VAR": str(base / "var"),
+             "TEMPLATE_URL": template}
+    with _run_lock(shared):
+        if not (shared / "migrated").exists():
+            if given:
+                _migrate_postgres(given, make_settings(infra))
+            else:
+                asyncio.run(run_migrations(make_settings(infra), echo=False))
+            (shared / "migrated").touch()
+        if given:
+            infra["DATABASE_URL"] = _copy_postgres(given, worker)
+        else:
+            own = base / "test.sqlite3"
+            shutil.copyfile(shared / "template.sqlite3", own)
+            infra["DATABASE_URL"] = f"sqlite://{own}"
     yield infra
     stop_server(proc)
 
@@ -175,6 +209,8 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         # a loaded 2-core CI machine stalls PostgreSQL now and then for longer than the web
         # default (0.6 s); the hung-database test sets the default back explicitly
         "DB_STATEMENT_TIMEOUT": 10.0,
+        # a test-only password cost (the default is for attackers, not for demo worlds)
+        "PASSWORD_SCRYPT_LOG_N": 4,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -247,6 +283,7 @@ async def client(request: pytest.FixtureRequest, aiohttp_client, settings: Setti
                                   Pusher(TOKEN, APPID), platform)
         platform.on_template_sent = callback.template_finished
         yield test_client
+        await test_client.close()  # the app stops while its callbacks can still reach it
 
 
 @pytest.fixture

@@ -110,6 +110,25 @@ async def test_password_hash_round_trip() -> None:
     assert not await verify_password("Abcdef124", stored)
 
 
+async def test_a_hash_is_checked_at_the_cost_it_was_made_with() -> None:
+    """The tests' cheap hashes say their cost; the default's keep the stored form they had
+    (hashes already in a database still verify)."""
+    cheap = await hash_password("Abcdef123", log_n=4)
+    assert cheap.startswith("scrypt$4$") and await verify_password("Abcdef123", cheap)
+    assert not await verify_password("Abcdef124", cheap)
+    assert (await hash_password("Abcdef123")).count("$") == 2
+    assert await verify_password("Abcdef123", "scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
+                                 "vb0B/4MhCI4DKh0ol1sbhNkGbJpAra5C7Q/59Esx0/E=") is False
+
+
+def test_a_cheap_password_cost_is_refused_outside_the_tests() -> None:
+    from config.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match="PASSWORD_SCRYPT_LOG_N"):
+        Settings(EXPERTBOT_ENV="development", PASSWORD_SCRYPT_LOG_N=4)  # type: ignore[call-arg]
+    assert Settings(EXPERTBOT_ENV="test", PASSWORD_SCRYPT_LOG_N=4).password_cost == 4  # type: ignore[call-arg]
+
+
 async def test_hashing_leaves_the_event_loop_free() -> None:
     """Other users' messages keep being handled while a password is hashed: a task that
     wakes every millisecond keeps running during the scrypt work (a hash on the loop would

@@ -101,25 +101,31 @@ def default_password(id_number: str) -> str:
     return id_number[-8:]
 
 
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+PASSWORD_COST = 14  # scrypt's N = 2**14 (r 8, p 1): about 60 ms on one core, on purpose
 
 
-def _hash_sync(password: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(password.encode(), salt=salt, dklen=32, **_SCRYPT)
+def _hash_sync(password: str, salt: bytes, log_n: int) -> bytes:
+    return hashlib.scrypt(password.encode(), salt=salt, dklen=32, n=2**log_n, r=8, p=1)
 
 
-async def hash_password(password: str) -> str:
-    """scrypt, off the event loop (it takes tens of milliseconds on purpose)."""
+async def hash_password(password: str, log_n: int = PASSWORD_COST) -> str:
+    """scrypt, off the event loop (it takes tens of milliseconds on purpose). The hash says
+    its cost when it is not the default (`scrypt$<log N>$salt$digest`), so that a hash is
+    checked at the cost it was made with whatever the process's setting."""
     salt = os.urandom(16)
-    digest = await asyncio.to_thread(_hash_sync, password, salt)
-    return "scrypt$" + base64.b64encode(salt).decode() + "$" + base64.b64encode(digest).decode()
+    digest = await asyncio.to_thread(_hash_sync, password, salt, log_n)
+    cost = "" if log_n == PASSWORD_COST else f"{log_n}$"
+    return (f"scrypt${cost}" + base64.b64encode(salt).decode() + "$"
+            + base64.b64encode(digest).decode())
 
 
 async def verify_password(password: str, stored: str | None) -> bool:
     if not stored or not stored.startswith("scrypt$"):
         return False
-    _, salt_b64, digest_b64 = stored.split("$")
-    digest = await asyncio.to_thread(_hash_sync, password, base64.b64decode(salt_b64))
+    parts = stored.split("$")
+    log_n = int(parts[1]) if len(parts) == 4 else PASSWORD_COST
+    salt_b64, digest_b64 = parts[-2:]
+    digest = await asyncio.to_thread(_hash_sync, password, base64.b64decode(salt_b64), log_n)
     return hmac.compare_digest(digest, base64.b64decode(digest_b64))
 
 

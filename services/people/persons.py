@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import hmac
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -17,6 +18,7 @@ from services.common.pii import Vault
 from services.common.redis_keys import LOCK_TTL
 from services.notifications.outbox import Outbox
 from services.people.identity_rules import (
+    PASSWORD_COST,
     IdNumber,
     default_password,
     hash_password,
@@ -66,9 +68,19 @@ class NewPerson:
 class People:
     """Everything about persons that more than one channel needs."""
 
-    def __init__(self, vault: Vault, outbox: Outbox | None = None) -> None:
+    def __init__(self, vault: Vault, outbox: Outbox | None = None,
+                 password_cost: int = PASSWORD_COST) -> None:
         self.vault = vault
         self.outbox = outbox or Outbox()  # the service's own wakes the relay at once
+        self.password_cost = password_cost  # scrypt's log2 N for new hashes (PASSWORD_COST)
+        self._dummy: str | None = None if password_cost != PASSWORD_COST \
+            else DUMMY_PASSWORD_HASH
+
+    async def _dummy_hash(self) -> str:
+        """A hash of a random password at this service's cost (made once)."""
+        if self._dummy is None:
+            self._dummy = await hash_password(os.urandom(16).hex(), self.password_cost)
+        return self._dummy
 
     async def by_id_number(self, raw: str) -> Person | None:
         number = parse_id_number(raw)
@@ -127,7 +139,7 @@ class People:
             require_strong_password(password)
         person = self.person(number, name, phone, new.email or None, migrated=migrated)
         if password and not migrated:
-            person.password_hash = await hash_password(password)
+            person.password_hash = await hash_password(password, self.password_cost)
             person.password_changed_at = datetime.now(UTC)
         lookups = self.vault.lookup_hashes(number.value)
         try:
@@ -196,7 +208,7 @@ class People:
         (against a dummy hash when it does not), so the time taken does not tell."""
         person = await self.by_account(account)
         if person is None or not person.password_hash:
-            await verify_password(password, DUMMY_PASSWORD_HASH)
+            await verify_password(password, await self._dummy_hash())
             return None
         return person if await self._password_is(person, password) else None
 
@@ -206,7 +218,7 @@ class People:
         cost as any other, so that the time taken does not tell)."""
         if person.password_hash != FROM_ID:
             return await verify_password(password, person.password_hash)
-        await verify_password(password, DUMMY_PASSWORD_HASH)
+        await verify_password(password, await self._dummy_hash())
         expected = default_password(self.id_number_of(person))
         return hmac.compare_digest(password.strip().upper().encode(), expected.encode())
 
@@ -218,7 +230,7 @@ class People:
         require_strong_password(new)
         if new == old:
             raise BadInput("people.same_password")
-        person.password_hash = await hash_password(new)
+        person.password_hash = await hash_password(new, self.password_cost)
         person.must_change_password = False
         person.password_changed_at = datetime.now(UTC)
         await person.save(update_fields=["password_hash", "must_change_password",
