@@ -26,7 +26,7 @@ def _sqlite_transactions_survive_cancellation() -> None:
     aiosqlite's thread) before its `async with` body starts: a task cancelled there (a
     stopping worker cancels its jobs) never released the lock, and every later transaction
     of the process waited for ever. Here the opening releases the lock, and ends what BEGIN
-    may have started, when it does not complete (tests/test_faults.py). Idempotent."""
+    may have started, when it does not complete (tests/process/test_faults.py). Idempotent."""
     from tortoise.backends.sqlite.client import SqliteTransactionContext
     from tortoise.connection import get_connections
 

@@ -204,6 +204,14 @@ async def _drain(app: web.Application) -> None:
         task.cancel()
 
 
+async def stop_pushing(app: web.Application, platform: Platform) -> None:
+    """No more events pushed to the service, and those on their way delivered: for a
+    service about to stop (a push arriving while it closes would find no one to answer)."""
+    platform.on_template_sent = None
+    pending: set[asyncio.Task[None]] = app[_PENDING]
+    await asyncio.gather(*pending, return_exceptions=True)
+
+
 def fake_api_app(platform: Platform) -> web.Application:
     """The fake API as an aiohttp app (mounted under /sandbox, or served on its own)."""
     app = web.Application()

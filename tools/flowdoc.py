@@ -1,6 +1,6 @@
 """Writes each flow module's transition table into its docstring, from the declarations
 (`bot.flowcheck.flow_table`). `python tools/flowdoc.py` rewrites what drifted;
-`--check` only reports it (tests/test_flow_declarations.py checks the same)."""
+`--check` only reports it (tests/house/test_flow_declarations.py checks the same)."""
 
 from __future__ import annotations
 

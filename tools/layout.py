@@ -119,6 +119,28 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def test_imports(root: Path = ROOT) -> list[str]:
+    """Modules under tests/ that import a test module (`test_*`) or a conftest."""
+    found = []
+    for path in sorted((root / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                targets = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            for target in targets:
+                last = target.split(".")[-1]
+                if target.startswith("tests.") and (last.startswith("test_")
+                                                    or last == "conftest"):
+                    found.append(f"{path.relative_to(root)} imports {target} (a test module "
+                                 f"imports no other: share it through tests/support/ or a "
+                                 f"conftest fixture)")
+                    break
+    return found
+
+
 def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     """What is wrong with the tree at `root`, the warnings, and a summary."""
     known = modules(root)
@@ -132,6 +154,8 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     problems += [f"{name} imports {dep} (only config/ may import config)"
                  for name, deps in sorted(graph.items()) if not name.startswith("config")
                  for dep in sorted(deps) if dep.split(".")[0] == "config"]
+    if (root / "tests").is_dir():
+        problems += test_imports(root)
     sizes = {name: len(path.read_text().splitlines()) for name, path in known.items()}
     problems += [f"{name} has {n} lines (at most {MAX_LINES})"
                  for name, n in sorted(sizes.items()) if n > MAX_LINES]

@@ -1,0 +1,110 @@
+"""The layout gate of `make test` (tools/layout.py) on small trees made for the purpose: it
+passes a clean tree and fails on each rule it keeps, and the repository itself passes."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _layout() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("layout_gate", ROOT / "tools" / "layout.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("layout_gate", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+layout = _layout()
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    for package in layout.PACKAGES:
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("")
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return tmp_path
+
+
+CLEAN = {
+    "services/draws/__init__.py": "",
+    "services/draws/answers.py": "from models import x\n",
+    "handlers/draw_reply.py": "from services.draws import answers\nfrom bot import router\n",
+    "web/answer.py": "from services.draws.answers import said\n",
+    "console/pages.py": "from miniapp_api import endpoints\n",
+    "miniapp_api/endpoints.py": "from services.draws import answers\n",
+    "bot/router.py": "",
+    "models/x.py": "",
+}
+
+
+def test_the_repository_passes_its_own_gate() -> None:
+    problems, _, summary = layout.check()
+    assert problems == []
+    assert "no cycle" in summary
+
+
+def test_a_clean_tree_passes(tmp_path: Path) -> None:
+    problems, warnings, _ = layout.check(_tree(tmp_path, CLEAN))
+    assert problems == [] and warnings == []
+
+
+@pytest.mark.parametrize(("extra", "found"), [
+    # an edge importing another edge: the web page reaching into a chat flow
+    ({"web/answer.py": "from handlers.draw_reply import said\n"},
+     "web.answer imports handlers.draw_reply (an edge imports no other edge"),
+    ({"sandbox/links.py": "from console.pages import x\n"},
+     "sandbox.links imports console.pages (an edge imports no other edge"),
+    # ... also inside a function
+    ({"miniapp_api/endpoints.py": "def f():\n    from web.answer import said\n"},
+     "miniapp_api.endpoints imports web.answer"),
+    # the domain importing an edge, the transport, a wire library
+    ({"services/draws/answers.py": "from bot.router import x\n"},
+     "services.draws.answers imports bot.router (the domain and the models import no edge)"),
+    ({"services/draws/answers.py": "from aiohttp import web\n"},
+     "services.draws.answers imports aiohttp"),
+    ({"models/x.py": "import wechatpy\n"}, "models.x imports wechatpy"),
+    # config is the composition root
+    ({"handlers/draw_reply.py": "from config.settings import Settings\n",
+      "config/settings.py": ""},
+     "handlers.draw_reply imports config.settings (only config/ may import config)"),
+    # a cycle
+    ({"services/a.py": "from services.b import x\n", "services/b.py": "from services.a import y\n"},
+     "import cycle: services.a <-> services.b"),
+    # size
+    ({"services/big.py": "x = 1\n" * 401}, "services.big has 401 lines (at most 400)"),
+    # a test module importing another (its helpers belong in tests/support/)
+    ({"tests/draws/test_b.py": "from tests.draws.test_a import world\n"},
+     "tests/draws/test_b.py imports tests.draws.test_a (a test module imports no other"),
+    ({"tests/console/test_c.py": "import tests.draws.test_a\n"},
+     "tests/console/test_c.py imports tests.draws.test_a"),
+    ({"tests/support/x.py": "from tests.conftest import make_settings\n"},
+     "tests/support/x.py imports tests.conftest"),
+])
+def test_each_rule_fails_the_gate(tmp_path: Path, extra: dict[str, str], found: str) -> None:
+    problems, _, _ = layout.check(_tree(tmp_path, {**CLEAN, **extra}))
+    assert any(found in p for p in problems), problems
+
+
+def test_tests_may_share_through_the_support_package(tmp_path: Path) -> None:
+    problems, _, _ = layout.check(_tree(tmp_path, {
+        **CLEAN, "tests/support/world.py": "x = 1\n",
+        "tests/draws/test_a.py": "from tests.support.world import x\nimport tests.support\n"}))
+    assert problems == []
+
+
+def test_a_long_module_is_warned_about_before_it_fails(tmp_path: Path) -> None:
+    problems, warnings, _ = layout.check(_tree(tmp_path, {**CLEAN,
+                                                          "services/long.py": "x = 1\n" * 351}))
+    assert problems == []
+    assert warnings == ["services.long has 351 lines (split it before 400)"]

@@ -1,0 +1,225 @@
+"""Every text in texts/ renders (with sample values for its variables), and every
+notification's template fields fit their WeChat types."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from jinja2 import meta
+
+from bot.notify_texts import NotifyTexts
+from config.settings import ROOT
+from handlers.commands import HELP
+from models.applications import AppStatus, BatchKind
+from models.draws import DrawStatus, InvitationStatus
+from models.education import Grading
+from models.people import Role
+from sandbox.platform import check_field
+from services.common.clock import CHINA
+from services.common.pii import find_unmasked
+from services.common.texts import Texts
+
+FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": date(2026, 1, 1),
+                "base_hours": 3, "base_fen": 40000, "hour_fen": 10000, "part_hour_counts": True,
+                "daily_cap_fen": 80000, "cancel_fen": 20000, "travel_fen": 15000,
+                "meal_fen": 10000, "notes": "依据省财政厅文件"}
+# A sample value for every variable any text uses. A new variable without a sample fails the
+# test below, so that every text keeps being rendered here.
+SAMPLES: dict[str, object] = {
+    "level": "B", "counted": 3, "sanction_items": [{
+        "kind": "警告", "period": "2026年11月25日起记录在案", "reason": "未按时到场",
+        "in_force": False, "appealed": True, "outcome": "upheld"}],
+    "first": "2025年12月", "last": "2026年11月", "ranked": 10, "today": "2026年11月25日",
+    "period": "2026年11月24日至2027年2月23日", "ruling": "未能提供离开前报告的记录，维持处理。",
+    "approve": True, "travels": True, "experts": 3,
+    "invoices": [{"title": "课程费", "number": "25442000000123456789", "state": "issued",
+                  "red_number": None, "link": "https://pb.example.cn/invoices/FP1.pdf"}],
+    "red_no": "25442000000123456790", "asked": 2, "refused": ["没有这笔待开票的缴费。"],
+    "middle": "020-66668888", "staff": "139****5678", "expert": "张三", "names": "张三、李四",
+    "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
+    "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
+    "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,
+    "max_len": 500, "length": 600, "problem": "身份证号码校验位不正确。", "roles": "评标专家",
+    "gender": "男", "birth_year": "1980年", "what": "身份证号", "id_masked": "110105********002X",
+    "email": "z***@example.com", "expert_number": "GD-ZJ-000001", "channels": "公众号、小程序",
+    "must_change_password": True, "flow_title": "意见反馈",
+    "batch": "2026年第二批评标专家征集", "stage": "市州行业部门预审",
+    "reason": "职称证书扫描件不清晰", "items": "附件「职称证书」",
+    "deadline": "2026年12月03日 18:30",
+    "next_step": "系统会统一安排考试，考试通知会发到这里，请留意。", "exam": "2026年第二批入库考试",
+    "opens": "2026-12-10 09:00", "closes": "2026-12-10 17:00", "minutes": 90,
+    "link": "https://bot.example.cn/exam/1?t=1.2.x", "score": 86, "pass_score": 60,
+    "status": "退回修改", "stages": "市州行业部门预审 → 终审", "decision": "退回修改",
+    "decision_stage": "市州行业部门预审", "decision_at": "2026年11月21日 10:00", "passed": True,
+    "course": "2026年度评标专家继续教育", "certificate_no": "JX2026000001", "makeups_left": 1,
+    "until": "2026年12月31日 23:59", "state": "expired",
+    "item": "2026年第二批评标专家征集 培训费", "amount": "350.00元",
+    "order_no": "EB261121103000A1B2C3D4E5",
+    "invoice": "发票申请已登记，财务人员开具后会将电子发票发送至 z***@example.com",
+    "invoice_no": "25442000000123456789", "days": "5",
+    "fee_title": "2026年第二批评标专家征集 培训费", "pay_link": "https://bot.example.cn/pay/EB1",
+    "project": "某市第一中学教学楼新建工程", "activity": 12, "total": "5",
+    "seed_hash": "9f2c4e1a7b3d5f60",
+    "progress": "已确认 2/5", "outcome": "抽取完成", "unseal": "2026年11月23日 08:30",
+    "gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+    "address": "广州市天河区天润路333号5楼", "contact": "陈志强 020-12345678",
+    "notes": "请携带身份证",
+    "due": "2026年11月21日 10:10", "invitations": 2, "verification_code": "482913",
+    "eval_start": "2026年11月23日 09:00", "attempt": "1", "when": "明天", "count": "1",
+    "by": "系统", "arrived": 3, "expected": 5, "again": "pay", "kind": "缺席",
+    "request_kind": "withdrawal", "action": "pause",
+    "waiting": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                 "due": "2026年11月21日 10:10"}],
+    "confirmed": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                   "address": "广州市天河区天润路333号5楼", "code": "482913"}],
+    "evaluations": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                     "contact": "陈志强 020-12345678"}],
+    "choices": [{"id": 7, "gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
+                 "due": "2026年11月21日 10:10"},
+                {"id": 9, "gather_at": "2026年11月25日 13:30", "venue": "佛山市公共资源交易中心",
+                 "due": "2026年11月21日 10:12"}],
+    "batches": [{"name": "2026年第二批评标专家征集", "kind": "征集（新申请）", "open": True,
+                 "from": "2026年11月15日 10:30", "until": "2026年12月02日 18:30"}],
+    "exams": [{"title": "2026年第二批入库考试", "submitted": True, "graded": True, "score": 86,
+               "passed": True, "pass_score": 60}],
+    "courses": [{"title": "2026年度评标专家继续教育", "progress": 100, "grading": "合格",
+                 "certificate": "JX2026000001"}],
+    "records": [{"title": "2026年第二批评标专家征集 培训费", "amount": "350.00元",
+                 "paid_at": datetime(2026, 11, 21, 10, 30, tzinfo=CHINA),
+                 "order_no": "EB261121103000A1B2C3D4E5", "transaction_id": "4200001234202611",
+                 "invoice_requested_at": datetime(2026, 11, 21, 10, 30, tzinfo=CHINA)},
+                {"title": "2026年度继续教育", "amount": "200.00元", "paid_at": None,
+                 "order_no": None, "transaction_id": None, "invoice_requested_at": None}],
+    "counts": [("《2026年第二批评标专家征集》市州行业部门预审", 3)],
+    "review": [("《2026年第二批评标专家征集》市州行业部门预审", 3)],
+    "verify": [("抽取申请", 2), ("退选申请", 1)], "feedback": 4, "who": "审核人",
+    "suggestions": ("考试成绩", "考试"), "sections": HELP, "fee": "200.00元",
+    "pages": {"appid": "wxminiapp", "url": "https://bot.example.cn/",
+              "review": "pages/review/index", "verify": "pages/verify/index",
+              "feedback": "pages/admin/feedback"},
+    # the console's words: done/, line/, files/, labels, nav, yes_no; the word tables
+    "invited": 12, "id": 42, "matching": 8, "n": 3, "field": "gather_at", "page": "home",
+    "more": 2, "pools": [{"activity": 12, "eval_start": "2026年11月23日 09:00", "pool": "main",
+                          "invited": True, "root": "9f2c4e1a7b3d5f60", "weight": 3}],
+    "weighting": {"A": 4, "B": 3, "C": 2, "D": 1}, "weighted": True,
+    "value": True, "key": "draft", "channel": "公众号模板消息", "meaning": "此人未关注公众号",
+    "part": "times", "payer": "王晓明", "console_url": "https://bot.example.cn/console/",
+    "sustained": True,  # a part of a request (draw/request_*.j2)
+    "hours": 1, "log_days": 365,  # the 清单's link and retention periods
+    "kinds": [{"title": "身份信息", "purpose": "核验专家身份",
+               "retention": "注销后保存15年（政府采购法第四十二条），期满后匿名化"}],
+    "entry": {"bid_open_at": "2026年11月26日 08:00", "eval_start": "2026年11月26日 09:00",
+              "eval_end": "2026年11月26日 15:00", "total": 3},
+    # fees by the published standard (draw/fee_*.j2, chat/fees/*.j2)
+    "day": "2026年12月1日",
+    "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD],
+    "computed": {"total_fen": 80000, "situation": "served", "items": [
+        {"kind": "base", "fen": 40000, "day": 0, "minutes": 600, "hours": 3},
+        {"kind": "extra", "fen": 70000, "day": 0, "hours": 7, "each_fen": 10000},
+        {"kind": "cap", "fen": -30000, "day": 0, "each_fen": 80000},
+        {"kind": "travel", "fen": 15000, "day": 0},
+        {"kind": "meal", "fen": 10000, "day": 0, "days": 1, "each_fen": 10000}]},
+    "fees": [{"day": "2026年12月1日", "venue": "广州公共资源交易中心", "amount": 65000,
+              "paid": True, "reason": "评审延长半小时",
+              "breakdown": "评标5小时，3小时以内 400.00元"}],
+    "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
+                    "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
+    "eval_day": "2026年12月1日", "late": True, "left_early": False, "conduct": ["擅离职守"],
+    "note": "经核实，离开评标室系经评标委员会同意",
+    "performance_records": [{"day": "2026年12月1日", "venue": "广州公共资源交易中心",
+                             "agency": "广州市示例招标代理有限公司", "late": True,
+                             "left_early": False, "conduct": ["擅离职守"], "score": 70,
+                             "comment": "开标后40分钟到场", "reply": "地铁故障",
+                             "disputed": True, "outcome": "corrected", "note": "经核实"}],
+}
+
+TEXTS = Texts(ROOT / "texts")
+MOMENT = datetime(2026, 12, 3, 18, 30, tzinfo=CHINA)  # for variables a text writes as a time
+# refusals are rendered by tests/house/test_error_texts.py, with typed parameters
+ALL = [n for n in TEXTS.names() if not n.startswith("errors/")]
+
+
+def test_there_are_texts_for_chat_sms_and_notifications() -> None:
+    assert {n.split("/")[0] for n in ALL} >= {"chat", "sms", "notify"}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_every_text_renders(name: str) -> None:
+    source = TEXTS.source(name)
+    needed = meta.find_undeclared_variables(TEXTS.env.parse(source))
+    missing = needed - SAMPLES.keys()
+    times = {name: MOMENT for name in re.findall(r"(\w+)\s*\|\s*china_", source)}
+    assert not missing, f"{name} uses {sorted(missing)}: add sample values to SAMPLES"
+    rendered = TEXTS.render(name, **{k: times.get(k, SAMPLES[k]) for k in needed})
+    assert rendered.strip(), f"{name} rendered empty"
+    assert "None" not in rendered and not find_unmasked(rendered)
+
+
+def test_every_notification_template_fits_its_field_types() -> None:
+    notify = NotifyTexts(TEXTS, {}, {}, sandbox=True)
+    checked = 0
+    for kind in notify.kinds():
+        for channel in ("template", "subscribe"):
+            if not notify.has(kind, channel):
+                continue
+            keys = notify.field_keys(kind, channel)
+            assert keys, f"{kind}/{channel} declares no fields"
+            # each field carries its label, as WeChat shows the message (集合时间, not time1)
+            labels = notify.field_labels(kind, channel)
+            assert list(labels) == keys and all(
+                "\u4e00" <= label[0] <= "\u9fff" for label in labels.values()), (kind, labels)
+            source = TEXTS.source(f"notify/{kind}/{channel}.j2")
+            needed = meta.find_undeclared_variables(TEXTS.env.parse(source))
+            fields = notify.fields(kind, channel, {k: SAMPLES[k] for k in needed})
+            assert list(fields) == keys
+            for key, value in fields.items():
+                assert check_field(key, value), (kind, key, value)
+                checked += 1
+    assert checked > 0
+
+
+def test_texts_live_in_one_folder() -> None:
+    assert Path(TEXTS.directory) == ROOT / "texts"
+
+
+# every stored value a person may read, with the table of its words (texts/words/)
+WORD_TABLES = {"draw_status": DrawStatus, "application_status": AppStatus, "grading": Grading,
+               "role": Role, "invitation_status": InvitationStatus, "batch_kind": BatchKind}
+
+
+@pytest.mark.parametrize("table", sorted(WORD_TABLES))
+def test_every_stored_value_has_its_words(table: str) -> None:
+    """Desks and experts read words, never a raw value (draft, in_review, agency_handler)."""
+    for member in WORD_TABLES[table]:
+        word = TEXTS.word(table, member.value)
+        assert word and word != member.value, (table, member)
+        assert re.search(r"[\u4e00-\u9fff]", word), (table, member, word)
+
+
+def test_the_console_says_what_was_done_in_words() -> None:
+    """Every action a console page confirms has its words (texts/console/done/)."""
+    import ast
+
+    used = set()
+    for path in (ROOT / "console").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "done" \
+                    and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+                used.add(node.args[1].value)
+    from console.pages.prepare import ACTIONS
+
+    used |= set(ACTIONS) | {"redraw", "reeval"}
+    have = {n.rsplit("/", 1)[1].removesuffix(".j2") for n in TEXTS.names("console/done/")}
+    assert used and used <= have, sorted(used - have)
+
+
+def test_every_notification_kind_reaches_someone_without_wechat() -> None:
+    """Each kind has an SMS text, but the two written down as not needing one
+    (docs/rules-that-are-ours.md): a chat reply, and the voice call whose written twin has."""
+    notify = NotifyTexts(TEXTS, {}, {}, sandbox=True)
+    without = {"chat.reply", "draw.invitation.call"}
+    assert [k for k in notify.kinds() if not notify.has(k, "sms") and k not in without] == []
+    assert all(not notify.has(k, "sms") for k in without)

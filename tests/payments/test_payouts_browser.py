@@ -1,0 +1,66 @@
+"""The agency pays experts' fees through WeChat Pay at its desk, in Chromium: the activity
+switched to 通过微信支付发放, a recorded fee sent, withdrawn, sent again, and shown paid once
+the expert confirms (the fake gateway stands in for WeChat Pay and the expert's phone).
+The issue: "The agency or the centre chooses per activity whether fees are paid through the
+platform or recorded as paid elsewhere"; GD-DRAW: the agency records 专家酬劳支付情况."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import Invitation
+from models.payouts import Payout
+from sandbox.pay_gateway import PayGateway
+from sandbox.pay_transfer import TransferDesk
+from tests.support.api import Api
+from tests.support.browser import signed_in
+from tests.support.helpers import eventually
+from tests.support.payouts import bill_of, fees_ready, record
+from tests.support.wechat import Chat
+
+
+async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
+        api: Api, chat: Chat, client: TestClient, demo: dict, browser: Any,
+        pay_gateway: PayGateway) -> None:
+    from playwright.async_api import expect
+
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    desk = await signed_in(browser, client.server, demo["handler"].phone,
+                           f"/console/activities/{aid}/fees")
+    channel = desk.get_by_test_id("fee-channel")
+    await expect(channel).to_contain_text("线下支付并登记")
+    await channel.get_by_role("button", name="改为通过微信支付发放").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("专家在小程序中确认收款")
+    await expect(desk.get_by_test_id("fee-channel")).to_contain_text("通过微信支付发放")
+    assert (await record(api, aid, token, item)).status == 200
+    await desk.reload()
+    row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
+    await row.get_by_role("button", name="发放 400.00元").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("24小时内")
+    row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
+    await expect(row.get_by_test_id("payout")).to_contain_text("待专家确认收款")
+    await row.get_by_role("button", name="撤销转账").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已撤销")
+
+    async def cancelled() -> bool:
+        return await Payout.filter(invitation_id=item.id, state="cancelled").exists()
+    await eventually(cancelled, timeout=10)
+    await desk.reload()
+    row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
+    await expect(row.get_by_test_id("payout")).to_contain_text("已撤销")
+    await row.get_by_role("button", name="重新发放 400.00元").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("24小时内")
+    bill = bill_of(pay_gateway, item)
+    TransferDesk(pay_gateway).confirm(bill.package_info, bill.openid)
+
+    async def paid() -> bool:
+        return (await Invitation.get(id=item.id)).fee_paid
+    await eventually(paid, timeout=10)
+    await desk.reload()
+    row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
+    await expect(row.get_by_test_id("payout")).to_contain_text("已到账")
+    await expect(row).to_contain_text("是")
+    await expect(row.get_by_role("button", name="撤销转账")).to_have_count(0)
+    await desk.screenshot(path="var/console-payouts.png", full_page=True)

@@ -1,0 +1,117 @@
+"""Performance records at the desk, in headless Chromium on the service as `make run` starts
+it (CK-198, 财库〔2016〕198号: "评审活动结束后5个工作日内……记录评审专家的职责履行情况"; the
+expert "可以……查询本人职责履行情况记录，并就有关情况作出说明"; TBL-REG Art. 71 (二): 擅离职守):
+the agency's handler records a late arrival and an offence (a score out of range is refused
+with what was typed kept), the expert disputes it, and the system administrator reviews it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.notifications import Notification
+from models.people import Person
+from models.performance import PerformanceRecord
+from models.wechat import Channel, WeChatIdentity
+from services.draws.performance import reply
+from tests.support.browser import signed_in
+
+COMMENT = "开标后40分钟到场，评审中离开评标室约1小时"
+
+
+async def ended_evaluation(server: TestServer) -> tuple[int, list[Invitation]]:
+    """The simulator's demo draw answered 1 by every invited expert in chat; the evaluation
+    then held and over five minutes ago."""
+    async with aiohttp.ClientSession() as http:
+        started = await http.post(server.make_url("/sandbox/api/demo-draw"), json={})
+        aid = (await started.json())["activity"]
+        for _ in range(6):
+            waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
+            if not waiting:
+                break
+            for item in waiting:
+                openid = (await WeChatIdentity.get(
+                    person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
+                await http.post(server.make_url("/sandbox/api/send"),
+                                json={"openid": openid, "text": "1", "aes": True})
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(
+        eval_start=now - timedelta(hours=6), eval_end=now - timedelta(minutes=5),
+        finished_at=now - timedelta(minutes=5))
+    served = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
+                                     ).order_by("id")
+    return aid, list(served)
+
+
+async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
+        sandbox: TestServer, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    _, served = await ended_evaluation(sandbox)
+    first = served[0]
+    name = (await Person.get(id=first.person_id)).name
+    desk = await signed_in(browser, sandbox, "13800000004", "/console/performance")
+    listed = desk.get_by_test_id("performance-evaluations")
+    await expect(listed).to_contain_text(f"0/{len(served)} 人")
+    await listed.get_by_role("link", name="记录").click()
+    await expect(desk.get_by_test_id("performance-deadline")).to_contain_text("前记录")
+    card = desk.get_by_test_id(f"performance-{first.id}")
+    await expect(card).to_contain_text(name)
+    await card.get_by_label("迟到").check()
+    await card.get_by_label("擅离职守").check()
+    await card.get_by_label("评分（0–100）").fill("150")
+    await card.get_by_label("评语").fill(COMMENT)
+    await card.get_by_role("button", name="保存记录").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("评分")
+    # what was typed is still there
+    card = desk.get_by_test_id(f"performance-{first.id}")
+    await expect(card.get_by_label("迟到")).to_be_checked()
+    await expect(card.get_by_label("擅离职守")).to_be_checked()
+    await expect(card.get_by_label("评语")).to_have_value(COMMENT)
+    await card.get_by_label("评分（0–100）").fill("70")
+    await card.get_by_role("button", name="保存记录").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("履职情况已记录")
+    card = desk.get_by_test_id(f"performance-{first.id}")
+    await expect(card).to_contain_text("已记录")
+    await expect(card.get_by_role("button", name="修改记录")).to_be_visible()
+    await desk.screenshot(path="var/console-performance.png", full_page=True)
+    # the expert is told
+    assert await Notification.exists(kind="performance.recorded", person_id=first.person_id)
+
+    # the expert disputes it (the mini-program's reply, the same service)
+    record = await PerformanceRecord.get(invitation_id=first.id)
+    await reply(first.person_id, record.id, "因地铁故障迟到，已电话告知；离开系经评标委员会同意",
+                True, datetime.now(UTC))
+    await desk.reload()
+    card = desk.get_by_test_id(f"performance-{first.id}")
+    await expect(card.get_by_test_id("reply")).to_contain_text("已申请复核")
+    await expect(card.get_by_role("button", name="修改记录")).to_have_count(0)
+
+    admin = await signed_in(browser, sandbox, "13800000007", "/console/performance-disputes")
+    dispute = admin.get_by_test_id(f"dispute-{record.id}")
+    await expect(dispute).to_contain_text("因地铁故障迟到")
+    await expect(dispute).to_contain_text("到场：迟到")
+    await expect(dispute).to_contain_text("擅离职守")
+    await admin.screenshot(path="var/console-performance-disputes.png", full_page=True)
+    await dispute.get_by_label("更正记录（按下面的内容）").check()
+    await dispute.get_by_text("更正后的记录").click()
+    await dispute.get_by_label("擅离职守").uncheck()
+    await dispute.get_by_label("评分（0–100）").fill("85")
+    await dispute.get_by_label("复核意见（专家可见）").fill("经核实离开系经同意，撤销擅离职守")
+    await dispute.get_by_role("button", name="提交复核").click()
+    await expect(admin.get_by_test_id("flash")).to_contain_text("复核已提交")
+    await expect(admin.get_by_test_id("no-disputes")).to_be_visible()
+    await expect(admin.get_by_test_id("reviewed")).to_contain_text("已更正记录")
+    assert await Notification.exists(kind="performance.reviewed", person_id=first.person_id)
+    await admin.screenshot(path="var/console-performance-reviewed.png", full_page=True)
+    await admin.goto(str(sandbox.make_url("/console/conduct-items")))
+    await expect(admin.get_by_test_id("conduct-items").get_by_label("名称").first
+                 ).to_have_value("应当回避而不回避")
+    await admin.screenshot(path="var/console-conduct-items.png", full_page=True)
+    # the handler has no administrator's page
+    await desk.goto(str(sandbox.make_url("/console/conduct-items")))
+    await expect(desk.locator("body")).not_to_contain_text("新增履职问题")

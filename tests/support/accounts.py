@@ -1,0 +1,9 @@
+"""The WeChat accounts the tests play: the official account and the mini-program."""
+
+TOKEN = "testtoken"
+APPID = "wx1234567890abcdef"
+SECRET = "test-secret"
+MINI_APPID = "wxminiapp00000001"
+MINI_SECRET = "mini-secret"
+AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+OLD_AES_KEY = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"

@@ -1,0 +1,73 @@
+"""The mini-program as the tests play it: calls to /miniapp/v1 with a session token."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from aiohttp.test_utils import TestClient
+
+from sandbox.platform import Platform
+from tests.support.leaks import scan
+
+
+@dataclass
+class ApiAnswer:
+    status: int
+    data: dict
+
+    @property
+    def error(self) -> str:
+        return str(self.data.get("error", ""))
+
+    @property
+    def message(self) -> str:
+        return str(self.data.get("message", ""))
+
+
+class Api:
+    """Calls the mini-program API as the mini-program does."""
+
+    def __init__(self, client: TestClient, platform: Platform) -> None:
+        self.client = client
+        self.platform = platform
+
+    async def call(self, method: str, path: str, token: str | None = None,
+                   json: dict | None = None, params: dict | None = None) -> ApiAnswer:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        resp = await self.client.request(method, "/miniapp/v1" + path, json=json,
+                                         params=params, headers=headers)
+        body = await resp.read()
+        if resp.content_type.startswith(("application/pdf", "application/vnd.", "image/")):
+            return ApiAnswer(resp.status, {"body": body})  # a binary download
+        text = body.decode()
+        scan(f"API {method} {path}", text)
+        import json as jsonlib
+
+        if resp.content_type != "application/json":  # a download (a CSV export, a file)
+            return ApiAnswer(resp.status, {"body": text})
+        return ApiAnswer(resp.status, jsonlib.loads(text) if text else {})
+
+    async def upload(self, path: str, token: str, content: bytes, filename: str = "f.jpg",
+                     content_type: str = "image/jpeg") -> ApiAnswer:
+        import json as jsonlib
+
+        import aiohttp
+
+        form = aiohttp.FormData()
+        form.add_field("file", io.BytesIO(content), filename=filename,
+                       content_type=content_type)
+        resp = await self.client.post("/miniapp/v1" + path, data=form,
+                                      headers={"Authorization": f"Bearer {token}"})
+        text = await resp.text()
+        scan(f"API POST {path}", text)
+        return ApiAnswer(resp.status, jsonlib.loads(text) if text else {})
+
+    async def login(self, mp_openid: str, unionid: str | None = None) -> str:
+        """wx.login() as `mp_openid`, then our login: the session token."""
+        if unionid:
+            self.platform.user(mp_openid).unionid = unionid
+        answer = await self.call("POST", "/auth/login",
+                                 json={"code": self.platform.login_code(mp_openid)})
+        assert answer.status == 200, answer.data
+        return str(answer.data["token"])

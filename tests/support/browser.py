@@ -1,0 +1,68 @@
+"""Debian's Chromium for the browser tests: one per worker for the whole run, started here
+with a DevTools endpoint that each test connects to (tests/conftest.py's `browser`), and a
+desk signed in as a demo person."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from aiohttp.test_utils import TestServer
+
+from services.demo import DEMO_PASSWORD
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NO_CHROMIUM = ("browser tests need Debian's chromium (never a downloaded browser): "
+               "apt-get install -y chromium chromium-driver fonts-noto-cjk")
+# headless, and nothing that would call out of this closed network
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_chromium(profile: Path) -> Iterator[str]:
+    """Chromium in the background with an empty profile in `profile`: its DevTools address
+    (ws://…), for Playwright's connect_over_cdp. Stopped at the end."""
+    assert CHROMIUM is not None
+    profile.mkdir(parents=True, exist_ok=True)
+    log = profile / "chromium.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen([CHROMIUM, *ARGS, "--remote-debugging-port=0",
+                                 f"--user-data-dir={profile / 'profile'}", "about:blank"],
+                                stdout=subprocess.DEVNULL, stderr=out)
+    try:
+        deadline = time.monotonic() + 30
+        # "DevTools listening on ws://127.0.0.1:…/devtools/browser/…"
+        while not (found := re.search(r"(ws://\S+)", log.read_text(errors="replace"))):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"chromium did not listen: {log.read_text()[-2000:]}")
+            time.sleep(0.05)
+        yield found.group(1)
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+async def signed_in(browser: Any, server: TestServer, phone: str, path: str) -> Any:
+    """A new browser context (its own cookies) signed in at `path`."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 800},
+                                        accept_downloads=True)
+    page = await context.new_page()
+    await page.goto(str(server.make_url(path)))
+    await page.get_by_label("手机号或身份证号").fill(phone)
+    await page.get_by_label("密码").fill(DEMO_PASSWORD)
+    await page.get_by_test_id("sign-in").click()
+    return page

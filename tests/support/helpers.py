@@ -1,0 +1,68 @@
+"""Small helpers shared by the tests: the words of a refusal, waiting for work, a
+subprocess's environment, China time typed into a form."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import os
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from config.health import READINESS
+from config.settings import ROOT, Settings
+from services.common.errors import DomainError
+from services.common.texts import Texts
+
+TEXTS = Texts(ROOT / "texts")  # the service's texts, to say what a reply should say
+
+
+def said(exc: DomainError) -> str:
+    """The words a refusal is answered with."""
+    return TEXTS.error(exc)
+
+
+def redis_of(app: web.Application) -> Redis:
+    """The service's own Redis client (the one /readyz pings)."""
+    return app[READINESS].redis
+
+
+async def eventually(check: Callable[[], Awaitable[bool] | bool], timeout: float = 5.0) -> None:
+    """Wait until `check()` holds (work done by the worker or a background task)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        await asyncio.sleep(0.05)
+
+
+def process_env(settings: Settings) -> dict[str, str]:
+    """The environment that gives an `expertbot` subprocess these settings."""
+    env = dict(os.environ)
+    for name, field in Settings.model_fields.items():
+        value = getattr(settings, name)
+        if value is None or field.validation_alias is None:
+            continue
+        if isinstance(value, dict | list):
+            value = json.dumps(value)
+        elif isinstance(value, bool):
+            value = "1" if value else "0"
+        env[str(field.validation_alias)] = str(value)
+    return env
+
+
+def china_input(moment: datetime) -> str:
+    """A moment as a person types it into a datetime-local field: China time, minutes."""
+    from services.common.clock import CHINA
+
+    return f"{moment.astimezone(CHINA):%Y-%m-%dT%H:%M}"

@@ -1,0 +1,43 @@
+"""Experts' fees paid out through WeChat Pay: an evaluation whose fees are ready, a fee
+recorded, the fake gateway's transfer bill for it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import Invitation
+from sandbox.pay_gateway import PayGateway
+from sandbox.pay_transfer import FakeTransfer
+from services.common.clock import china_today
+from tests.support.api import Api
+from tests.support.draw_world import drawn, make_experts
+from tests.support.fees import evaluation_over, nine_today, publish, worked
+from tests.support.wechat import Chat
+
+
+async def fees_ready(api: Api, chat: Chat, client: TestClient, demo: dict,
+                     ) -> tuple[int, str, list[Invitation]]:
+    """A finished evaluation whose two experts each worked 2.5 hours (400.00 yuan by the
+    example standard): (activity, the agency's token, the experts' invitations)."""
+    await make_experts(client, 4)
+    assert (await publish(api, demo, china_today(datetime.now(UTC)))).status == 200
+    aid, token = await drawn(api, chat, demo)
+    now = await evaluation_over(aid)
+    served = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
+    for item in served:
+        await worked(item, nine_today(now), 2.5)
+    return aid, token, list(served)
+
+
+async def record(api: Api, aid: int, token: str, item: Invitation, yuan: str = "400.00",
+                 reason: str = "", paid: bool = False) -> Any:
+    return await api.call("PUT", f"/draws/activities/{aid}/fees/{item.id}", token,
+                          {"amount_yuan": yuan, "paid": paid, "reason": reason})
+
+
+def bill_of(gateway: PayGateway, item: Invitation) -> FakeTransfer:
+    return next(b for b in reversed(gateway.transfers.values())
+                if b.out_bill_no.startswith(f"FEE{item.id:010d}"))

@@ -1,0 +1,40 @@
+"""An evaluation that took place and the performance record an agency keeps of it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import DrawActivity, Invitation
+from models.wechat import Channel, WeChatIdentity
+from sandbox.app import sync_followers
+from tests.support.api import Api
+from tests.support.draw_world import finish, make_experts, prepared, start_draw
+from tests.support.wechat import Chat
+
+LATE_AND_AWAY = {"late": True, "left_early": False, "conduct": ["tbl71-2"], "score": 70,
+                 "comment": "开标后40分钟到场，评审中离开评标室约1小时"}
+
+
+async def ended_evaluation(api: Api, chat: Chat, client: TestClient, demo: dict,
+                           ended_ago: timedelta = timedelta(minutes=5)
+                           ) -> tuple[int, str, list[Invitation]]:
+    """Two experts (who follow the official account) drawn, confirmed and served; the
+    evaluation ended `ended_ago`."""
+    await make_experts(client, 3, first=4000, specialty="A0802")
+    await sync_followers(api.platform)
+    aid, token = await prepared(api, demo, total=2, specialty="A0802")
+    assert (await start_draw(api, token, aid)).status == 200
+    served = await finish(chat, aid)
+    assert len(served) == 2
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(
+        eval_start=now - ended_ago - timedelta(hours=6), eval_end=now - ended_ago,
+        finished_at=now - ended_ago)
+    return aid, token, served
+
+
+async def mini_token(api: Api, person_id: int) -> str:
+    mp = await WeChatIdentity.get(person_id=person_id, channel=Channel.MINI_PROGRAM)
+    return await api.login(mp.openid)

@@ -1,0 +1,56 @@
+"""Counting the statements the ORM sends."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Awaitable, Callable
+
+
+class QueryCounter:
+    """Counts the statements the ORM sends while active (`async with QueryCounter() as q`),
+    whatever the database: every execute_* of every tortoise client class, counted once
+    when one calls another."""
+
+    METHODS = ("execute_insert", "execute_many", "execute_query", "execute_query_dict",
+               "execute_query_dict_with_affected", "execute_script")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._saved: list[tuple[type, str, object]] = []
+        self._inside: contextvars.ContextVar[bool] = contextvars.ContextVar("counting",
+                                                                            default=False)
+
+    def _wrap(self, original: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[object]]:
+        inside = self._inside
+
+        async def counted(*args: object, **kwargs: object) -> object:
+            if inside.get():
+                return await original(*args, **kwargs)
+            self.count += 1
+            token = inside.set(True)
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                inside.reset(token)
+
+        return counted
+
+    async def __aenter__(self) -> QueryCounter:
+        from tortoise.backends.base.client import BaseDBAsyncClient
+
+        todo, classes = [BaseDBAsyncClient], []
+        while todo:
+            cls = todo.pop()
+            classes.append(cls)
+            todo.extend(cls.__subclasses__())
+        for cls in classes:
+            for name in self.METHODS:
+                if name in cls.__dict__:
+                    original = cls.__dict__[name]
+                    self._saved.append((cls, name, original))
+                    setattr(cls, name, self._wrap(original))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for cls, name, original in reversed(self._saved):
+            setattr(cls, name, original)

@@ -1,0 +1,50 @@
+"""Signing in and its limits: the SMS codes sent, wrong guesses, a clock moved by hand."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from models.wechat import WeChatIdentity
+from sandbox.platform import Platform
+from services.demo import DemoPerson
+from tests.support.helpers import eventually
+
+
+def sent_code(platform: Platform, phone: str) -> str:
+    found = re.search(r"验证码(\d{6})", platform.sms_to(phone)[-1])
+    assert found
+    return found.group(1)
+
+
+
+LOCKED = "已锁定30分钟"
+
+
+class Clock:
+    """The clock the verification codes, locks and tickets are judged by, moved by hand."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
+async def sms_code(platform: Platform, phone: str, nth: int = 1) -> str:
+    """The code in the `nth` SMS to `phone` (codes are sent in the background: wait)."""
+    await eventually(lambda: len(platform.sms_to(phone)) >= nth)
+    found = re.search(r"验证码(\d{6})", platform.sms_to(phone)[nth - 1])
+    assert found
+    return found.group(1)
+
+
+def wrong_codes(right: str, n: int) -> list[str]:
+    return [g for g in (f"{k:06d}" for k in range(n + 1)) if g != right][:n]
+
+
+async def unbind_mp(person: DemoPerson) -> None:
+    await WeChatIdentity.filter(openid=person.mp_openid).update(person_id=None)
