@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import importlib
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
@@ -16,48 +14,15 @@ from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 from config.replica_settings import replica_settings
 from config.settings import Settings, make_vault
 from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, tortoise_config
+from config.tortoise_mends import transactions_survive_cancellation
 from services.common.replica import REPLICA
 
 log = logging.getLogger(__name__)
 
 
-def _sqlite_transactions_survive_cancellation() -> None:
-    """tortoise's SQLite transaction takes the client's lock, then awaits BEGIN (run in
-    aiosqlite's thread) before its `async with` body starts: a task cancelled there (a
-    stopping worker cancels its jobs) never released the lock, and every later transaction
-    of the process waited for ever. Here the opening releases the lock, and ends what BEGIN
-    may have started, when it does not complete (tests/process/test_faults.py). Idempotent."""
-    from tortoise.backends.sqlite.client import SqliteTransactionContext
-    from tortoise.connection import get_connections
-
-    if getattr(SqliteTransactionContext, "_expertbot_safe", False):
-        return
-
-    async def enter(self: Any) -> Any:
-        await self._trxlock.acquire()
-        token = None
-        try:
-            await self.ensure_connection()
-            token = get_connections().set(self.connection_name, self.connection)
-            await self.connection.begin()
-        except BaseException:
-            with contextlib.suppress(Exception):  # no transaction began: nothing to end
-                await asyncio.shield(self.connection._connection.rollback())
-            if token is not None:
-                get_connections().reset(token)
-            self._trxlock.release()
-            raise
-        self.token = token
-        return self.connection
-
-    SqliteTransactionContext.__aenter__ = enter  # type: ignore[method-assign]
-    SqliteTransactionContext._expertbot_safe = True  # type: ignore[attr-defined]
-
-
-def _ensure_sqlite_dir(settings: Settings) -> None:
+def _prepare(settings: Settings) -> None:
     url = settings.db_url
-    if url.startswith("sqlite://"):
-        _sqlite_transactions_survive_cancellation()
+    transactions_survive_cancellation()
     if url.startswith("sqlite://") and ":memory:" not in url:
         from pathlib import Path
 
@@ -70,7 +35,7 @@ async def database(settings: Settings) -> AsyncIterator[TortoiseContext]:
     because aiohttp serves requests (and arq runs jobs) in tasks that do not inherit the
     start-up task's context. The settings' keys are installed as the models' sealer (sealed
     phones and seeds read through it), whatever the command."""
-    _ensure_sqlite_dir(settings)
+    _prepare(settings)
     if settings.id_encryption_key:
         make_vault(settings)
     ctx = TortoiseContext()
@@ -113,7 +78,7 @@ async def replica_database(settings: Settings) -> AsyncIterator[BaseDBAsyncClien
 
 async def run_migrations(settings: Settings, echo: bool = True) -> None:
     """Apply every pending migration (tortoise-orm's built-in migrations)."""
-    _ensure_sqlite_dir(settings)
+    _prepare(settings)
 
     def progress(event: str, app_label: str, name: str) -> None:
         if echo and event == "apply_done":

@@ -67,10 +67,10 @@ async def database(settings: Settings, http: aiohttp.ClientSession) -> str:
     from tortoise.context import TortoiseContext
     from tortoise.migrations.executor import MigrationExecutor
 
-    from config.database import _ensure_sqlite_dir
+    from config.database import _prepare
     from config.tortoise import tortoise_config
 
-    _ensure_sqlite_dir(settings)
+    _prepare(settings)
     config = tortoise_config(settings)
     async with TortoiseContext():
         try:
