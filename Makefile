@@ -1,4 +1,5 @@
 # Two set-up commands: `make run` and `make test`. Both create the virtualenv on first use.
+# `make check` is the fast tier a developer runs between changes (README, "The tests").
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +7,11 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: run test bench clean
+# Python's own bytecode cache, whatever the shell says: every pytest worker would otherwise
+# compile the whole service and rewrite every test module's asserts again (~8 s each)
+unexport PYTHONDONTWRITEBYTECODE
+
+.PHONY: run test check bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "expertbot needs Python >= 3.11: run make with PYTHON=python3.11")'
@@ -26,6 +31,14 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python tools/layout.py
 	$(BIN)/pytest
+
+# ruff, the layout rules, mypy (incremental) and every test but those in a browser, in their
+# own processes or marked slow; the migrated SQLite template is kept in var/ between runs
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python tools/layout.py
+	$(BIN)/mypy
+	EXPERTBOT_TEST_TEMPLATES=var/test-templates $(BIN)/pytest -m "not browser and not process and not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.callback

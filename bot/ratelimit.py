@@ -5,11 +5,11 @@ per-recipient rate per minute (WeChat refuses too many messages to one user: 431
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.redis_keys import PACE_TTL_MS, USER_RATE_TTL, RedisKeys
 
 _PACE = """
@@ -30,9 +30,10 @@ return n
 
 class RateLimits:
     def __init__(self, redis: Redis, keys: RedisKeys, per_second: int,
-                 per_user_minute: int) -> None:
+                 per_user_minute: int, clock: Clock = SYSTEM_CLOCK) -> None:
         self._redis = redis
         self._keys = keys
+        self._clock = clock  # the minutes the per-recipient limit counts in
         self.per_second = per_second
         self.per_user_minute = per_user_minute
         self._count = redis.register_script(_COUNT)
@@ -58,7 +59,7 @@ class RateLimits:
         minute to be counted and put back again."""
         if self.per_user_minute <= 0:
             return None
-        window = int(time.time() // 60)
+        window = int(self._clock.time() // 60)
         count = await self._incr(self._keys.user_rate(who, window), USER_RATE_TTL)
         if count <= self.per_user_minute:
             return None

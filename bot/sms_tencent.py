@@ -1,8 +1,8 @@
 """Tencent Cloud SMS (API 3.0, SendSms of version 2021-01-11) over the process's aiohttp
 session: a thin async client, signed with TC3-HMAC-SHA256 exactly as the official SDK signs
 (tests/notifications/test_sms_tencent.py compares the two). Messages in mainland China go
-out only through templates approved in the console: each message kind names its template id and which of our
-parameters fill its {1}, {2}, ... (TENCENT_SMS_TEMPLATES).
+out only through templates approved in the console: each message kind names its template
+id and which of our parameters fill its {1}, {2}, ... (TENCENT_SMS_TEMPLATES).
 
 The delivery reports Tencent Cloud pushes to the status callback carry the `sid` (SerialNo)
 this client returns, which the outbox keeps on the notification (`sms_id`)."""

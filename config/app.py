@@ -40,6 +40,7 @@ from miniapp_api.app import PREFIX as MINIAPP_PREFIX
 from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Endpoint
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.draws.sms_answers import SmsReplies
 from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
@@ -65,7 +66,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
         proxies = proxy_networks(rt.settings.trusted_proxies)
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
-    app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys, proxies)
+    app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys, proxies, rt.clock)
     app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts,
                                          rt.domain.draw_followups).answer,
                               rt.redis, rt.keys)
@@ -87,7 +88,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
                              if (tid := notify.subscribe_id(kind))},
         second_factor_roles=second_factor_roles(rt.settings.desk_2fa_roles),
         password_days=rt.settings.desk_password_days)
-    console_sessions = ConsoleSessions(rt.redis, rt.keys)
+    console_sessions = ConsoleSessions(rt.redis, rt.keys, rt.clock)
     console[CONSOLE] = ConsoleServices(
         domain=rt.domain, texts=rt.texts, endpoints=Endpoints(endpoints, miniapp[MINIAPP]),
         sessions=console_sessions, secret=rt.settings.secret_key.encode(),
@@ -110,10 +111,10 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
 
 
 def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application,
-                 console: web.Application, endpoints: list[Endpoint]
+                 console: web.Application, endpoints: list[Endpoint], clock: Clock
                  ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        async with open_runtime(settings, own_url) as rt:
+        async with open_runtime(settings, own_url, clock) as rt:
             hand_over(rt, app, miniapp, console, endpoints)
             async with contextlib.AsyncExitStack() as stack:
                 if settings.inprocess_worker:
@@ -132,9 +133,11 @@ async def console_root(request: web.Request) -> web.Response:
     return web.Response(status=308, headers={"Location": "/console/"})
 
 
-def create_app(settings: Settings, own_url: str | None = None) -> web.Application:
+def create_app(settings: Settings, own_url: str | None = None,
+               clock: Clock = SYSTEM_CLOCK) -> web.Application:
     """The whole service. `own_url` is the address it is reached at (default PUBLIC_BASE_URL
-    or http://127.0.0.1:8080), used for the sandbox API base and links."""
+    or http://127.0.0.1:8080), used for the sandbox API base and links; `clock` is what
+    counts and expires by the clock reads (the system's; a test's own in the tests)."""
     # One root middleware (config/observe.py: request id, latency, access line); every
     # one costs each request, and the message server is the hot path. Each edge answers its
     # own errors (the callback never lets one escape; the mini-program API has its
@@ -154,7 +157,8 @@ def create_app(settings: Settings, own_url: str | None = None) -> web.Applicatio
                                mode=settings.wechat_mode, max_age=settings.callback_max_age)
     miniapp, api = create_miniapp(own)
     console = create_console()
-    app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp, console, api.endpoints))
+    app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp, console, api.endpoints,
+                                        clock))
     setup_lifecycle(app)
     setup_callback(app)
     setup_health(app)

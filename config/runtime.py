@@ -52,7 +52,7 @@ from services.admin.feedback import FeedbackDesk
 from services.applicants.applications import Applications
 from services.applicants.public_notice import PublicNotice
 from services.applicants.review import Review
-from services.common.clock import china_time
+from services.common.clock import SYSTEM_CLOCK, Clock, china_time
 from services.common.files import DiskStore
 from services.common.links import ANSWER_LINK, Links
 from services.common.redis_keys import RedisKeys
@@ -114,6 +114,7 @@ class Runtime:
     voice: VoiceSetup  # the voice provider's callback secret (and the sandbox's stand-in)
     privacy: PrivacySetup  # the number-privacy provider's (and the sandbox's stand-in)
     invoicing: Invoicing  # the e-invoice provider and the mailer (and the sandbox's catcher)
+    clock: Clock  # what counts and expires by the clock reads it (a test's own in tests)
 
 
 def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqRedis,
@@ -124,7 +125,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  privacy: NumberPrivacy | None = None,
                  invoicing: Invoicing | None = None,
                  replica: BaseDBAsyncClient | None = None,
-                 transfers: TransferGateway | None = None) -> Domain:
+                 transfers: TransferGateway | None = None,
+                 clock: Clock = SYSTEM_CLOCK) -> Domain:
     """The domain services, each given what it uses."""
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
@@ -135,7 +137,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     vault = make_vault(settings)
     links = Links(settings.secret_key, public_url)
     people = People(vault, outbox, settings.password_cost)
-    codes = VerificationCodes(redis, keys, on_person_locked=people.tell_locked)
+    codes = VerificationCodes(redis, keys, clock, on_person_locked=people.tell_locked)
     code_sms = CodeSms(sms, texts)
     files = DiskStore(settings.var_dir / "files")
     education = Education(outbox, links, settings.secret_key)
@@ -183,7 +185,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,
                    keys: RedisKeys, outbox: Outbox, texts: Texts, sms: SmsGateway,
-                   own_url: str, voice: VoiceGateway | None = None) -> Channels:
+                   own_url: str, voice: VoiceGateway | None = None,
+                   clock: Clock = SYSTEM_CLOCK) -> Channels:
     """The WeChat APIs, SMS and the outbox relay."""
     base = settings.api_base(own_url)
     qr_base = base if settings.sandbox or settings.wechat_api_base else \
@@ -195,18 +198,20 @@ def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Re
     # made-up template ids only where the WeChat API is a fake (sandbox, tests)
     notify_texts = NotifyTexts(texts, settings.wechat_templates, settings.miniapp_templates,
                                settings.sandbox or settings.env == "test")
-    limits = RateLimits(redis, keys, settings.outbox_rate, settings.outbox_user_rate)
+    limits = RateLimits(redis, keys, settings.outbox_rate, settings.outbox_user_rate, clock)
     sender = Sender(outbox, official, mini, sms, notify_texts, limits, redis, keys,
                     settings.outbox_max_attempts, settings.miniapp_appid, voice)
     return Channels(official=official, mini=mini, sms=sms, voice=voice,
                     notify_texts=notify_texts,
-                    relay=Relay(outbox, sender, redis, keys))
+                    relay=Relay(outbox, sender, redis, keys, clock=clock.now))
 
 
 @contextlib.asynccontextmanager
-async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtime]:
+async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_CLOCK
+                       ) -> AsyncIterator[Runtime]:
     """Start every resource in order and stop them in reverse. `own_url` is where this
-    deployment's web process listens (the sandbox WeChat API lives under it)."""
+    deployment's web process listens (the sandbox WeChat API lives under it); `clock` is
+    what counts and expires by the clock reads (the system's but in tests)."""
     make_sms = sms_factory(settings)  # before anything starts
     texts = Texts(settings.texts_dir)
     # desk roles' pushes point to where the work is done: the console of this deployment
@@ -255,17 +260,19 @@ async def open_runtime(settings: Settings, own_url: str) -> AsyncIterator[Runtim
                               dishonesty=dishonesty_check(settings, http,
                                                           settings.api_base(own_url)),
                               replica=replica,
-                              transfers=transfers_of(settings, texts, pay, public_url))
+                              transfers=transfers_of(settings, texts, pay, public_url),
+                              clock=clock)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,
-                                  texts=texts, sms=sms, own_url=own_url, voice=phone)
+                                  texts=texts, sms=sms, own_url=own_url, voice=phone,
+                                  clock=clock)
         engine = build_engine(settings, keys=keys, conv_redis=conv_redis, arq=arq,
                               texts=texts, background=background, domain=domain,
                               channels=channels)
         yield Runtime(settings=settings, redis_target=target, redis=redis, keys=keys,
                       texts=texts, background=background, http=http, domain=domain,
                       channels=channels, engine=engine, sessions=Sessions(redis, keys),
-                      pay=pay, voice=voice, privacy=privacy, invoicing=invoices)
+                      pay=pay, voice=voice, privacy=privacy, invoicing=invoices, clock=clock)
 
 
 def voice_inbox(rt: Runtime) -> VoiceInbox | None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import time
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from models.people import Person
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, RedisKeys
 
 SESSION_COOKIE = "eb_console"  # the signed-in session's cookie
@@ -37,9 +37,10 @@ def password_stamp(person: Person) -> str:
 
 
 class ConsoleSessions:
-    def __init__(self, redis: Redis, keys: RedisKeys) -> None:
+    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock = SYSTEM_CLOCK) -> None:
         self._redis = redis
         self._keys = keys
+        self._clock = clock  # a session's start and its longest day
 
     def _key(self, token: str) -> str:
         return self._keys.console_session(hashlib.sha256(token.encode()).hexdigest())
@@ -47,7 +48,7 @@ class ConsoleSessions:
     async def create(self, person_id: int, stamp: str, second: bool = True,
                      first: str = "") -> ConsoleSession:
         token = secrets.token_urlsafe(32)
-        session = ConsoleSession(token, person_id, secrets.token_urlsafe(24), time.time(),
+        session = ConsoleSession(token, person_id, secrets.token_urlsafe(24), self._clock.time(),
                                  stamp, second, first)
         await self._redis.set(self._key(token), json.dumps(
             {"p": person_id, "c": session.csrf, "s": session.started, "w": stamp,
@@ -68,7 +69,7 @@ class ConsoleSessions:
         if raw is None:
             return None
         record = json.loads(raw)
-        if time.time() - float(record["s"]) > CONSOLE_MAX_AGE:
+        if self._clock.time() - float(record["s"]) > CONSOLE_MAX_AGE:
             await self._redis.delete(key)
             return None
         if touch and record.get("f", True):  # a half-done sign-in keeps its short wait

@@ -7,6 +7,7 @@ console's typed calls would tell a different story from the code."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import typing
 from typing import Any
@@ -30,13 +31,19 @@ def _name(kind: object) -> str:
     return getattr(kind, "__name__", repr(kind))
 
 
+@functools.cache
+def _signature(handler: Any) -> tuple[dict[str, Any], list[inspect.Parameter]]:
+    """A handler's resolved annotations and parameters (read once per process: every app
+    the process makes checks the same functions)."""
+    return typing.get_type_hints(handler), list(inspect.signature(handler).parameters.values())
+
+
 def problems_of(ep: Endpoint) -> list[str]:
     """What is wrong with one endpoint's handler, in words."""
     try:
-        hints = typing.get_type_hints(ep.handler)
+        hints, params = _signature(ep.handler)
     except NameError as exc:
         return [f"{_where(ep)}: an annotation cannot be resolved ({exc})"]
-    params = list(inspect.signature(ep.handler).parameters.values())
     expected: list[tuple[str, Any]] = [("the call", Call)]
     if ep.body is not None:
         expected.append(("the body", ep.body))

@@ -34,12 +34,20 @@ from services.reference.snapshots import forget
 from tests.support.accounts import APPID, MINI_APPID, MINI_SECRET, SECRET, TOKEN
 from tests.support.api import Api
 from tests.support.browser import CHROMIUM, NO_CHROMIUM, free_port, running_chromium
-from tests.support.infra import worker_infra
+from tests.support.clock import MovedClock
+from tests.support.infra import migrate_beside, worker_infra
 from tests.support.leaks import PLATFORMS, keep_response, watching_for_leaks
 from tests.support.notification_check import check_made
 from tests.support.settings import make_settings
 from tests.support.wechat import Chat
 from tests.support.world import demo_world, reset_state
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core. A test waits on loopback much of its time (the fake
+    WeChat and WeChat Pay servers, the in-process worker, Redis, the database): one worker
+    per core leaves the cores a third idle (README, "The tests")."""
+    return 2 * (os.cpu_count() or 1)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -51,6 +59,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
         if "process" in Path(str(item.path)).parts[-2:-1]:
             item.add_marker(pytest.mark.process)
+    # first those that need no database (they run while the template is migrated: see
+    # pytest_sessionstart), then the long ones: the workers share out the many short ones
+    # at the end, instead of one worker finishing a long test alone (the same order on
+    # every worker)
+    items.sort(key=lambda item: ("infra" in getattr(item, "fixturenames", ()),
+                                 not any(item.get_closest_marker(m)
+                                         for m in ("slow", "process", "browser"))))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under pytest-xdist the controller migrates the run's template in a process of its
+    own, beside the workers (tests/support/infra.py)."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    if config.option.collectonly:
+        return
+    shared = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    config.stash[MIGRATION] = migrate_beside(shared)
+
+
+MIGRATION = pytest.StashKey[Any]()
 
 
 @pytest.fixture(scope="session")
@@ -115,11 +145,17 @@ def settings(request: pytest.FixtureRequest, infra: dict[str, str],
 
 
 @pytest.fixture
+def clock() -> MovedClock:
+    """The clock the `client`'s service reads, moved by hand (tests/support/clock.py)."""
+    return MovedClock()
+
+
+@pytest.fixture
 async def client(request: pytest.FixtureRequest, aiohttp_client, settings: Settings,
-                 platform: Platform) -> AsyncIterator[TestClient]:
+                 platform: Platform, clock: MovedClock) -> AsyncIterator[TestClient]:
     """The service over real HTTP on loopback, with an empty database and Redis; the fake
     platform pushes its events (TEMPLATESENDJOBFINISH) to it."""
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     app.on_response_prepare.append(keep_response)
     test_client = await aiohttp_client(app)
     if "pay_gateway" in request.fixturenames:
@@ -272,13 +308,19 @@ def hung_test_watchdog() -> Iterator[None]:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """A SQLite connection reopened after its app closed (a task touching the database too
+    """The controller's migration, still running when a run stops early, is stopped.
+    A SQLite connection reopened after its app closed (a task touching the database too
     late) keeps a non-daemon thread that would hang the interpreter's exit, and CI with it:
     stop such threads, and say so."""
     import gc
     import sys
 
     import aiosqlite.core
+
+    migration = session.config.stash.get(MIGRATION, None)
+    if migration is not None and migration.poll() is None:
+        migration.terminate()
+        migration.wait()
 
     leaked = [obj for obj in gc.get_objects()
               if isinstance(obj, aiosqlite.core.Connection) and obj._running]

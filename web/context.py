@@ -10,6 +10,7 @@ from aiohttp import web
 from jinja2 import Environment
 from redis.asyncio import Redis
 
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
 from services.domain import Domain
@@ -27,6 +28,7 @@ class PageRedis:
     redis: Redis
     keys: RedisKeys
     proxies: tuple[IPv4Network | IPv6Network, ...] = ()
+    clock: Clock = SYSTEM_CLOCK  # the minutes the counters count in
 
 
 PAGE_REDIS = web.AppKey("page_redis", PageRedis)

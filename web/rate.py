@@ -7,7 +7,6 @@ out, or nobody."""
 from __future__ import annotations
 
 import ipaddress
-import time
 
 from aiohttp import web
 
@@ -58,7 +57,7 @@ async def count(request: web.Request, page: str, subject: str, *, add: int = 1) 
     """How often `subject` has been counted on `page` this minute, after adding `add` (0:
     only read)."""
     store = request.app[PAGE_REDIS]
-    key = store.keys.page_rate(page, subject, int(time.time() // 60))
+    key = store.keys.page_rate(page, subject, int(store.clock.time() // 60))
     if not add:
         return int(await store.redis.get(key) or 0)
     async with store.redis.pipeline(transaction=True) as pipe:

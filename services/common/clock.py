@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import time
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -15,3 +16,21 @@ def china_today(now: datetime) -> date:
 def china_time(moment: datetime) -> str:
     """2026年11月21日 14:30"""
     return f"{moment.astimezone(CHINA):%Y年%m月%d日 %H:%M}"
+
+
+class Clock:
+    """What time it is, for everything that counts or expires by the clock: the windows of
+    the send limits, the pages' limits and the SMS budgets, the codes' and locks' deadlines,
+    the desks' sessions, the outbox's claims. The service reads the system's; a test hands
+    the app one it moves by hand, so that nothing waits for the wall clock."""
+
+    def time(self) -> float:
+        """Seconds since the epoch."""
+        return time.time()
+
+    def now(self) -> datetime:
+        """This moment, aware, in UTC."""
+        return datetime.fromtimestamp(self.time(), UTC)
+
+
+SYSTEM_CLOCK = Clock()

@@ -197,7 +197,7 @@ class Binding:
     async def issue_ticket(self, person: Person) -> str:
         """A one-time binding ticket for this person, valid TICKET_TTL seconds."""
         ticket = secrets.token_urlsafe(12)
-        expires = self.codes.clock() + TICKET_TTL
+        expires = self.codes.clock.time() + TICKET_TTL
         await self._redis.set(self._keys.bind_ticket(ticket), f"{person.id}:{expires!r}",
                               ex=TICKET_TTL)
         return ticket
@@ -208,7 +208,7 @@ class Binding:
         value = await self._redis.getdel(self._keys.bind_ticket(ticket))
         person_id, _, expires = (value or "").partition(":")
         person = None
-        if person_id and self.codes.clock() < float(expires or math.inf):
+        if person_id and self.codes.clock.time() < float(expires or math.inf):
             person = await Person.get_or_none(id=int(person_id))
         if person is None:
             raise Conflict("binding.ticket_invalid")

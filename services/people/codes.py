@@ -10,7 +10,7 @@ PERSON_FAILURES from everyone together (then the person is locked for everyone, 
 guesses at codes sent to that person's phone CODE_GUESSES. An SMS code to the owner's phone
 lifts the person's lock: the code path is not blocked by it.
 
-Deadlines (code expiry, lock end, resend wait) are stored and judged by `clock()`, which
+Deadlines (code expiry, lock end, resend wait) are stored and judged by `clock`, which
 tests move; the Redis TTLs only clean up.
 """
 
@@ -23,16 +23,16 @@ import json
 import logging
 import math
 import secrets
-import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
 from redis.asyncio import Redis
 
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.errors import BadInput, Locked
 from services.common.redis_keys import CODE_TTL, RESEND_INTERVAL, RedisKeys
-from services.people.lockout import Clock, Lockout, PersonLocked, asker, locked, person_parties
+from services.people.lockout import Lockout, PersonLocked, asker, locked, person_parties
 
 log = logging.getLogger(__name__)
 
@@ -141,12 +141,12 @@ class Pending:
 
 
 class VerificationCodes:
-    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock = time.time,
+    def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock = SYSTEM_CLOCK,
                  on_person_locked: PersonLocked | None = None) -> None:
         self._redis = redis
         self._keys = keys
-        self.clock = clock  # replaceable: every deadline is judged by it
-        self.lockout = Lockout(redis, keys, lambda: self.clock(), on_person_locked)
+        self.clock = clock  # every deadline, lock and budget is judged by it
+        self.lockout = Lockout(redis, keys, clock.time, on_person_locked)
         self._issue = redis.register_script(_ISSUE)
         self._take = redis.register_script(_TAKE)
         self._deliveries: set[asyncio.Task[None]] = set()
@@ -169,7 +169,7 @@ class VerificationCodes:
         number the asker did not type (the phone on record behind an ID number): its
         budget holds too, but silently (the code is then not sent), since telling would
         show that the ID number is on record."""
-        now = self.clock()
+        now = self.clock.time()
         code = f"{secrets.randbelow(10**6):06d}"
         record = json.dumps({"s": subject, "i": shown or subject, "p": payload,
                              "h": self._hash(actor, code), "x": now + CODE_TTL})
@@ -207,7 +207,7 @@ class VerificationCodes:
             await self.lockout.require_unlocked(actor)  # a code dropped by a lock: say so
             raise no_code()
         record = json.loads(raw)
-        if self.clock() >= float(record.get("x", math.inf)):
+        if self.clock.time() >= float(record.get("x", math.inf)):
             await self._redis.delete(key)
             raise no_code()
         subject = record["s"]

@@ -13,6 +13,7 @@ reads the database, at start-up and every REFRESH after."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from dataclasses import dataclass
@@ -133,7 +134,9 @@ def shipped_data() -> dict[str, str]:
     return data
 
 
+@functools.cache
 def shipped() -> Regions:
+    """The shipped list, read once per process (a snapshot is never changed, only replaced)."""
     return Regions([Place(c, n, LEVELS[len(c)], parent_of(c))
                     for c, n in shipped_data().items()])
 

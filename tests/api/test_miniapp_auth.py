@@ -14,7 +14,8 @@ from sandbox.platform import Platform
 from services.common.clock import china_today
 from services.demo import DEMO_PASSWORD, DemoPerson, demo_id
 from tests.support.api import Api
-from tests.support.sign_in import Clock, sent_code
+from tests.support.clock import MovedClock
+from tests.support.sign_in import sent_code
 from tests.support.wechat import Chat
 
 
@@ -119,7 +120,8 @@ async def _register(api: Api, platform: Platform, openid: str, id_number: str,
     return token, answer
 
 
-async def test_registration_and_the_65_year_limit(api: Api, platform: Platform) -> None:
+async def test_registration_and_the_65_year_limit(api: Api, platform: Platform,
+                                                  clock: MovedClock) -> None:
     from models.notifications import Notification
     from tests.support.helpers import eventually
     from web.context import DOMAIN
@@ -141,9 +143,7 @@ async def test_registration_and_the_65_year_limit(api: Api, platform: Platform) 
     # it is the same as for a phone that has an account; the owner is told by SMS instead
     _, twice = await _register(api, platform, "mp_reg3", ok_id, "13900000003")
     fresh_id = demo_id("440106", date(1980, 5, 6), 8, False)
-    clock = Clock()  # a number gets one code a minute, whoever asks
-    api.client.app[DOMAIN].codes.clock = clock
-    clock.advance(61)
+    clock.advance(61)  # a number gets one code a minute, whoever asks
     _, phone_taken = await _register(api, platform, "mp_reg4", fresh_id, "13900000001")
     assert twice.status == phone_taken.status == 400 and twice.data == phone_taken.data
     assert "已注册" not in twice.message and "身份证号已" not in twice.message

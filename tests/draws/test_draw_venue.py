@@ -90,10 +90,11 @@ async def test_an_absence_at_the_venue_is_replaced_and_the_new_expert_checks_in(
     await the_evaluation_starts_now(aid, now)
     scan = scanner(chat, await venue_scene(api, token, aid, platform), now)
     assert "签到成功" in await scan(first_openid)
-    # gathering + 31 minutes: the agency is told who has not come, nobody is marked absent
+    # gathering + 31 minutes: the agency is told who has not come, once, nobody is marked
+    # absent (the in-process worker's own sweep may come first: whichever does, it is once)
     attendance = client.app[DOMAIN].attendance
-    assert (await attendance.sweep(now))["not_arrived"] == 1
-    await attendance.sweep(now + timedelta(minutes=1))  # once only
+    await attendance.sweep(now)
+    await attendance.sweep(now + timedelta(minutes=1))
     told = await Notification.filter(kind="draw.not_arrived")
     assert told and all(n.params["count"] == "1" for n in told)
     assert len({n.person_id for n in told}) == len(told)
@@ -430,9 +431,9 @@ async def test_an_on_site_evaluation_ends_when_every_expert_has_left(
                           await api.login(openids[0].replace("o_ex_", "mp_ex_")))
     assert mine.status == 200 and len(mine.data["fees"]) == 1
     assert mine.data["fees"][0]["paid"] is True
-    # the other evaluation ends at its expected end, by the sweep
+    # the other evaluation ends at its expected end, by the sweep (this one or the worker's)
     await DrawActivity.filter(id=other).update(eval_end=now - timedelta(minutes=1))
-    assert (await client.app[DOMAIN].attendance.sweep(now))["finished"] == 1
+    await client.app[DOMAIN].attendance.sweep(now)
     assert (await DrawActivity.get(id=other)).finished_at is not None
 
 

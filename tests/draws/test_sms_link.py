@@ -7,8 +7,6 @@ last test clicks through it in Chromium."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,7 +15,9 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from models.draws import Invitation, InvitationStatus
 from sandbox.platform import Platform
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.links import ANSWER_LINK
+from tests.support.clock import MovedClock
 from tests.support.draw_world import invited_by_sms
 from tests.support.sms import sms_world
 from web.context import DOMAIN
@@ -28,17 +28,11 @@ async def _link(client: TestClient, invitation: Invitation) -> str:
     return "/a/" + links.short(ANSWER_LINK, str(invitation.id))
 
 
-async def _fresh_minute() -> None:
-    """The limits count per clock minute: a test of them starts well inside one."""
-    if (second := time.time() % 60) > 50:
-        await asyncio.sleep(60.5 - second)
-
-
 async def _setup(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-                 platform: Platform, monkeypatch: pytest.MonkeyPatch
-                 ) -> tuple[TestClient, Invitation, str]:
+                 platform: Platform, monkeypatch: pytest.MonkeyPatch,
+                 clock: Clock = SYSTEM_CLOCK) -> tuple[TestClient, Invitation, str]:
     _, client, _, person_id, _ = await sms_world(aiohttp_client, infra, wechat, platform,
-                                              monkeypatch)
+                                                 monkeypatch, clock)
     invitation = await invited_by_sms(person_id, datetime.now(UTC))
     return client, invitation, await _link(client, invitation)
 
@@ -93,7 +87,7 @@ async def test_forged_expired_and_hammered_links_are_refused_plainly(
 
 async def test_a_guessing_address_is_slowed_and_experts_behind_the_proxy_are_not(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, clock: MovedClock) -> None:
     """Behind nginx every connection comes from 127.0.0.1: the client is the address the
     trusted proxy appends to X-Forwarded-For. Ten bad links from one address this minute
     and that address is refused even a good link; an expert at another address (or the
@@ -101,8 +95,8 @@ async def test_a_guessing_address_is_slowed_and_experts_behind_the_proxy_are_not
     invitation's page opened 30 times in a minute is refused, another's still opens."""
     monkeypatch.setenv("TRUSTED_PROXIES", "127.0.0.1, ::1")
     client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
-                                            monkeypatch)
-    await _fresh_minute()
+                                            monkeypatch, clock)
+    clock.early_in_a_minute(20)  # the limits count per clock minute
     guesser = {"X-Forwarded-For": "203.0.113.7"}
     expert = {"X-Forwarded-For": "198.51.100.20"}
     forged = link[:-1] + ("A" if link[-1] != "A" else "B")
@@ -126,12 +120,13 @@ async def test_a_guessing_address_is_slowed_and_experts_behind_the_proxy_are_not
 
 async def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, clock: MovedClock) -> None:
     """Nobody set TRUSTED_PROXIES: a client writing its own X-Forwarded-For on each
     request is still one address to the limit."""
-    client, _, link = await _setup(aiohttp_client, infra, wechat, platform, monkeypatch)
+    client, _, link = await _setup(aiohttp_client, infra, wechat, platform, monkeypatch,
+                                   clock)
     forged = link[:-1] + ("A" if link[-1] != "A" else "B")
-    await _fresh_minute()
+    clock.early_in_a_minute(20)  # the limits count per clock minute
     statuses = [(await client.get(forged, headers={"X-Forwarded-For": f"203.0.113.{n}"})
                  ).status for n in range(11)]
     assert statuses == [403] * 10 + [429]

@@ -26,6 +26,7 @@ from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers
 from sandbox.platform import Fault, Platform, check_field
 from services.notifications.sms import SmsMessage
+from tests.support.clock import MovedClock
 from tests.support.helpers import eventually
 from tests.support.settings import make_settings
 from tests.support.world import reset_state
@@ -188,19 +189,18 @@ async def test_dead_after_the_maximum_number_of_attempts(aiohttp_client, infra,
 
 
 async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServer,
-                                        platform: Platform) -> None:
+                                        platform: Platform, clock: MovedClock) -> None:
     settings = make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
                              OUTBOX_RATE=4, OUTBOX_USER_RATE=3,
                              EXPERTBOT_INPROCESS_WORKER=False)
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     await aiohttp_client(app)
     await reset_state(app)
     register_templates(platform, app[CHANNELS].notify_texts)
     # a person's limit counts per calendar minute (bot/ratelimit.py): start early in a minute
     # so that both runs below fall in the same one (the first takes over 2 s)
-    if datetime.now(UTC).second > 40:
-        await asyncio.sleep(61 - datetime.now(UTC).second)
-    now = datetime.now(UTC)
+    clock.early_in_a_minute()
+    now = clock.now()
     for i in range(10):
         await WeChatIdentity.create(openid=f"o_r{i}", subscribed=True, last_seen_at=now)
         platform.interact(f"o_r{i}")
@@ -215,21 +215,36 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     assert min(b - a for a, b in zip(stamps, stamps[4:], strict=False)) >= 0.75
     # one person: 3 a minute, the rest waits for the next minute, nothing is lost
     for _ in range(5):
-        await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS, openid="o_r0")
+        await app[DOMAIN].outbox.notify(clock.now(), "system.test", PARAMS, openid="o_r0")
     await app[CHANNELS].relay.run()
     later = await Notification.filter(openid="o_r0", status=Status.QUEUED)
     assert len(platform.sent_to("o_r0")) == 1 + 2  # 1 earlier + 2 more this minute
-    assert len(later) == 3 and all(n.next_attempt_at > datetime.now(UTC) for n in later)
+    assert len(later) == 3 and all(n.next_attempt_at > clock.now() for n in later)
     assert all(n.attempts == 0 for n in later)  # waiting for the limit is not an attempt
     # a longer backlog is spread, 3 to each minute to come (not all of it again next minute)
     for _ in range(4):
-        await app[DOMAIN].outbox.notify(datetime.now(UTC), "system.test", PARAMS, openid="o_r0")
+        await app[DOMAIN].outbox.notify(clock.now(), "system.test", PARAMS, openid="o_r0")
     await app[CHANNELS].relay.run()
-    minute = int(time.time() // 60)
+    minute = int(clock.time() // 60)
     later = await Notification.filter(openid="o_r0", status=Status.QUEUED)
     waits = sorted(int(n.next_attempt_at.timestamp() // 60) - minute for n in later)
     assert waits == [1, 1, 1, 2, 2, 2, 3], waits
     assert len(platform.sent_to("o_r0")) == 3  # nothing more this minute
+
+
+async def test_a_recipients_limit_counts_in_the_minutes_of_the_services_clock(
+        client: TestClient, clock: MovedClock) -> None:
+    """The per-recipient limit reads the clock the service is given, not the wall clock:
+    moved to the next minute, a recipient over this minute's limit may be sent to again,
+    and the wait it is told is measured from that clock."""
+    limits = client.app[CHANNELS].relay.sender.limits
+    clock.early_in_a_minute()
+    minute = int(clock.time() // 60)
+    waits = [await limits.user_wait("o_clock") for _ in range(limits.per_user_minute + 1)]
+    assert waits[:-1] == [None] * limits.per_user_minute
+    assert waits[-1] == datetime.fromtimestamp((minute + 1) * 60, UTC)
+    clock.advance(60)
+    assert await limits.user_wait("o_clock") is None
 
 
 async def test_a_receipt_that_arrives_before_the_relay_saved_is_not_lost(

@@ -12,7 +12,6 @@ import re
 import time
 from typing import Any
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from models.wechat import WeChatIdentity
@@ -21,34 +20,19 @@ from services.demo import DEMO_PASSWORD, DemoPerson
 from services.people.identity_rules import id_check_character
 from services.people.lockout import CODE_GUESSES, PERSON_FAILURES
 from tests.support.api import Api, ApiAnswer
+from tests.support.clock import MovedClock
 from tests.support.helpers import eventually
-from tests.support.sign_in import LOCKED, Clock, sms_code, unbind_mp, wrong_codes
+from tests.support.sign_in import LOCKED, sms_code, unbind_mp, wrong_codes
 from tests.support.wechat import Chat
-from web.context import DOMAIN
 
 CODE_SENT = "如果信息正确，验证码已发送到登记的手机号，5分钟内有效。"
 UNKNOWN_PHONE = "13912345678"
 UNKNOWN_ID = "44010619991212001" + id_check_character("44010619991212001")
 
 
-
-
-@pytest.fixture
-def clock(client: TestClient) -> Clock:
-    moved = Clock()
-    client.app[DOMAIN].codes.clock = moved
-    return moved
-
-
-
-
-
-
 def tries_left(answers: list[ApiAnswer]) -> list[int]:
     found = [re.search(r"还可以再试 (\d) 次", a.message) for a in answers]
     return sorted(int(m.group(1)) for m in found if m)
-
-
 
 
 async def password_login(api: Api, openid: str, account: str, password: str) -> ApiAnswer:
@@ -76,7 +60,7 @@ async def test_sms_login_happy_path(api: Api, platform: Platform, demo: dict) ->
 
 
 async def test_sms_login_wrong_code_and_expiry(api: Api, platform: Platform, demo: dict,
-                                               clock: Clock) -> None:
+                                               clock: MovedClock) -> None:
     expert: DemoPerson = demo["expert"]
     await unbind_mp(expert)
     token = await api.login("mp_sms_slow")
@@ -101,7 +85,7 @@ async def test_sms_login_wrong_code_and_expiry(api: Api, platform: Platform, dem
 
 
 async def test_five_wrong_codes_lock_the_asker_not_the_owner(
-        api: Api, platform: Platform, demo: dict, clock: Clock) -> None:
+        api: Api, platform: Platform, demo: dict, clock: MovedClock) -> None:
     expert: DemoPerson = demo["expert"]
     await unbind_mp(expert)
     token = await api.login("mp_sms_bad")
@@ -162,7 +146,7 @@ async def test_five_wrong_passwords_lock_the_asker_however_the_account_is_writte
 
 
 async def test_others_attempts_lock_the_person_only_together_then_the_owner_is_told_and_unlocks(
-        api: Api, platform: Platform, demo: dict, clock: Clock) -> None:
+        api: Api, platform: Platform, demo: dict, clock: MovedClock) -> None:
     """PERSON_FAILURES wrong passwords from many askers lock the person for everyone; the
     owner is told by SMS how to lift it, and an SMS code to their phone lifts it at once."""
     expert: DemoPerson = demo["expert"]
@@ -203,7 +187,7 @@ async def test_password_login_with_any_spelling_of_the_account(api: Api, demo: d
 # --- one budget for the person, whatever the path -----------------------------------------
 
 async def test_codes_guessed_in_chat_and_in_the_mini_program_count_together(
-        chat: Chat, api: Api, platform: Platform, demo: dict, clock: Clock) -> None:
+        chat: Chat, api: Api, platform: Platform, demo: dict, clock: MovedClock) -> None:
     """CODE_GUESSES wrong codes about one person, whoever and wherever, stop codes being
     issued for that person; the owner's password still works."""
     expert: DemoPerson = demo["expert"]
@@ -337,7 +321,7 @@ async def test_concurrent_password_guesses(api: Api, demo: dict) -> None:
 # --- the SMS gateway's speed and failures show nowhere ------------------------------------
 
 async def test_bind_start_answers_alike_whatever_the_sms_gateway_does(
-        api: Api, platform: Platform, demo: dict, clock: Clock) -> None:
+        api: Api, platform: Platform, demo: dict, clock: MovedClock) -> None:
     expert: DemoPerson = demo["expert"]
     for start_path, field, known, unknown in (
             ("/auth/bind/start", "id_number", expert.id_number, UNKNOWN_ID),

@@ -30,26 +30,25 @@ ROLE_HOLDERS = {Role.APPLICANT: "applicant", Role.EXPERT: "expert",
                 Role.SECURITY_ADMIN: "security_admin", Role.AUDIT_ADMIN: "audit_admin"}
 
 
-async def test_each_role_gets_403_from_every_other_roles_endpoints(api: Api, demo: dict) -> None:
-    tokens = {role: await api.login(demo[key].mp_openid) for role, key in ROLE_HOLDERS.items()}
+@pytest.mark.parametrize("role", list(ROLE_HOLDERS), ids=lambda r: str(r.value))
+async def test_each_role_gets_403_from_every_other_roles_endpoints(
+        api: Api, demo: dict, role: Role) -> None:
+    token = await api.login(demo[ROLE_HOLDERS[role]].mp_openid)
     restricted = [ep for ep in collect().endpoints if ep.roles is not None]
-    assert {r for ep in restricted for r in ep.roles} >= {
-        Role.EXPERT, Role.AGENCY_LEGAL, Role.AGENCY_HANDLER, Role.REVIEWER, Role.VERIFIER,
-        Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN}
+    assert {r for ep in restricted for r in ep.roles} >= set(ROLE_HOLDERS) - {Role.APPLICANT}
     checked = 0
     for ep in restricted:
         path = re.sub(r"{\w+}", "1", ep.path)
-        for role, token in tokens.items():
-            answer = await api.call(ep.method, path, token,
-                                    json={} if ep.method in ("POST", "PUT") else None)
-            if role in ep.roles:  # let in (whatever the domain then says of item 1)
-                assert answer.error not in ("auth.role_required", "auth.sign_in"), (
-                    ep.path, role, answer.data)
-            else:
-                assert answer.status == 403, (ep.path, role, answer.data)
-                assert answer.error == "auth.role_required" and "没有权限" in answer.message
-                checked += 1
-    assert checked >= 40
+        answer = await api.call(ep.method, path, token,
+                                json={} if ep.method in ("POST", "PUT") else None)
+        if role in ep.roles:  # let in (whatever the domain then says of item 1)
+            assert answer.error not in ("auth.role_required", "auth.sign_in"), (
+                ep.path, role, answer.data)
+        else:
+            assert answer.status == 403, (ep.path, role, answer.data)
+            assert answer.error == "auth.role_required" and "没有权限" in answer.message
+            checked += 1
+    assert checked >= 5  # every role is refused somewhere
 
 
 async def test_a_handler_past_its_validity_loses_the_role(api: Api, demo: dict) -> None:
@@ -333,6 +332,7 @@ async def test_name_and_id_number_cannot_change_by_any_path(client: TestClient,
     assert people.id_number_of(await Person.get(id=person.id)) == expert.id_number
 
 
+@pytest.mark.slow  # migrates a database of its own twice
 async def test_migration_0010_keeps_the_year_and_drops_the_date(tmp_path: Path) -> None:
     """From a database at 0009 with people in it: the year is filled in, the date column is
     gone, and the rows that reference a person are still there (no table rebuild)."""

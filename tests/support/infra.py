@@ -1,21 +1,57 @@
 """The databases and Redis of a test run: the real migrations run once per run into a
 template (a SQLite file, or the given PostgreSQL database), and every pytest-xdist worker
 copies it (a file copy, or `CREATE DATABASE … TEMPLATE`) and uses a Redis database of its
-own."""
+own. The fast tier (`make check`) may keep the SQLite template between runs (TEMPLATES)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from config.database import run_migrations
 from config.embedded_redis import start_server, stop_server, wait_ready
 from tests.support.settings import make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+# EXPERTBOT_TEST_TEMPLATES=<folder> (`make check`): keep the SQLite template migrated from
+# scratch there, named by what made it, and copy it while nothing that made it has changed
+TEMPLATES = os.environ.get("EXPERTBOT_TEST_TEMPLATES", "")
+
+
+def _schema_key() -> str:
+    """What a migrated database is made of: the models, their migrations, the config that
+    runs them and the ORM's version."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(version("tortoise-orm").encode())
+    sources = sorted((ROOT / "models").rglob("*.py"))
+    for path in [*sources, ROOT / "config" / "database.py", ROOT / "config" / "tortoise.py"]:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _migrate_sqlite(template: Path, infra: dict[str, str]) -> None:
+    """The real migrations into `template`, or a copy of the same made by an earlier run."""
+    kept = Path(TEMPLATES) / f"sqlite-{_schema_key()}.sqlite3" if TEMPLATES else None
+    if kept is not None and kept.exists():
+        shutil.copyfile(kept, template)
+        return
+    asyncio.run(run_migrations(make_settings(infra), echo=False))
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        for old in kept.parent.glob("sqlite-*.sqlite3"):  # made by a schema that has changed
+            old.unlink(missing_ok=True)
+        shutil.copyfile(template, kept.with_suffix(".part"))
+        os.replace(kept.with_suffix(".part"), kept)
 
 
 def _pg(url: str) -> str:
@@ -89,6 +125,43 @@ def _run_lock(shared: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _migrate_template(shared: Path, redis_url: str) -> None:
+    """The run's template, migrated once (whoever comes first, under the run's lock)."""
+    given = os.environ.get("DATABASE_URL", "")
+    template = given or f"sqlite://{shared / 'template.sqlite3'}"
+    infra = {"DATABASE_URL": template, "REDIS_URL": redis_url, "VAR": str(shared / "var")}
+    with _run_lock(shared):
+        if not (shared / "migrated").exists():
+            if given:
+                _migrate_postgres(given, infra)
+            else:
+                _migrate_sqlite(shared / "template.sqlite3", infra)
+            (shared / "migrated").touch()
+
+
+def migrate_beside(shared: Path) -> subprocess.Popen[bytes]:
+    """Under pytest-xdist, the controller migrates the template in a process of its own
+    while the workers start and run the tests that need no database (tests/conftest.py
+    puts them first); a worker waits for it only at its first test that does."""
+    (shared / "migrating").touch()
+    with open(shared / "migrate.log", "wb") as log:  # the child keeps its own copy
+        return subprocess.Popen([sys.executable, "-m", "tests.support.infra", str(shared)],
+                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+
+
+MIGRATION_WAIT = 300  # s: a migration from scratch takes about 15 (a stuck one fails the run)
+
+
+def _wait_for_template(shared: Path) -> None:
+    """Wait for the controller's migration (migrate_beside), failing with its output."""
+    deadline = time.monotonic() + MIGRATION_WAIT
+    while not (shared / "migrated").exists():
+        if (shared / "migrate.failed").exists() or time.monotonic() > deadline:
+            raise RuntimeError("migrating the test template failed:\n"
+                               + (shared / "migrate.log").read_text(errors="replace"))
+        time.sleep(0.1)
+
+
 @contextlib.contextmanager
 def worker_infra(own: Path, shared: Path) -> Iterator[dict[str, str]]:
     """This worker's database and Redis (DATABASE_URL, REDIS_URL, VAR), in `own`; `shared`
@@ -105,18 +178,27 @@ def worker_infra(own: Path, shared: Path) -> Iterator[dict[str, str]]:
     template = given or f"sqlite://{shared / 'template.sqlite3'}"
     infra = {"DATABASE_URL": template, "REDIS_URL": redis_url, "VAR": str(own / "var")}
     try:
+        if (shared / "migrating").exists():
+            _wait_for_template(shared)
+        else:
+            _migrate_template(shared, redis_url)
         with _run_lock(shared):
-            if not (shared / "migrated").exists():
-                if given:
-                    _migrate_postgres(given, infra)
-                else:
-                    asyncio.run(run_migrations(make_settings(infra), echo=False))
-                (shared / "migrated").touch()
             if given:
                 infra["DATABASE_URL"] = _copy_postgres(given, worker)
             else:
                 shutil.copyfile(shared / "template.sqlite3", own / "test.sqlite3")
                 infra["DATABASE_URL"] = f"sqlite://{own / 'test.sqlite3'}"
+                # the run's own migration from scratch, for tests that read a fresh database
+                infra["SQLITE_TEMPLATE"] = str(shared / "template.sqlite3")
         yield infra
     finally:
         stop_server(proc)
+
+
+if __name__ == "__main__":  # migrate_beside's process: python -m tests.support.infra <shared>
+    _shared = Path(sys.argv[1])
+    try:
+        _migrate_template(_shared, "redis://127.0.0.1:1/0")  # migrations never reach Redis
+    except BaseException:
+        (_shared / "migrate.failed").touch()
+        raise

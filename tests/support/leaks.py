@@ -52,7 +52,7 @@ _ID_WRITTEN = re.compile(r"(?<![0-9])[1-9]" + (_SEP + "[0-9]") * 16 + _SEP + r"[
 
 
 # A phone, masked or not, in any of its written forms: what agency views must never show.
-PHONE_LIKE = re.compile(r"(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9*]{4}){2}(?![0-9])")
+PHONE_LIKE = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?1[3-9][0-9](?:[ -]?[0-9*]{4}){2}(?![0-9])")
 
 
 def scan(where: str, text: str) -> None:

@@ -57,10 +57,10 @@ class SentinelCluster:
     binary: str
     nodes: dict[str, Node] = field(default_factory=dict)
 
-    def _start(self, name: str, args: list[str]) -> Node:
+    def _start(self, name: str, args: list[str], port: int | None = None) -> Node:
         directory = self.base / name
         directory.mkdir(parents=True, exist_ok=True)
-        port = free_port()
+        port = port or free_port()
         log = directory / "redis.log"
         conf = directory / "redis.conf"
         conf.write_text("\n".join([f"port {port}", "bind 127.0.0.1", "daemonize no",
@@ -73,15 +73,27 @@ class SentinelCluster:
         return node
 
     def start(self) -> None:
-        master = self._start("master", ['save ""', "appendonly no"])
-        self._start("replica", ['save ""', "appendonly no",
-                                f"replicaof 127.0.0.1 {master.port}"])
+        """The master, the replica, then the sentinels, each told at start what it would
+        otherwise learn from the master's INFO and the others' hellos (every 10 s and 2 s):
+        the replica and the other two sentinels, by the run ids they are given."""
+        # a replica's first sync starts at once (Redis waits 5 s by default for more
+        # replicas to share one diskless transfer)
+        nodes = ['save ""', "appendonly no", "repl-diskless-sync-delay 0"]
+        master = self._start("master", nodes)
+        replica = self._start("replica", [*nodes,
+                                          f"replicaof 127.0.0.1 {master.port}"])
+        ports = [free_port() for _ in range(3)]
+        ids = [f"{i + 1:040x}" for i in range(3)]
         for i in range(3):
             self._start(f"sentinel{i}", [
+                f"sentinel myid {ids[i]}",
                 f"sentinel monitor {SERVICE} 127.0.0.1 {master.port} {QUORUM}",
                 f"sentinel down-after-milliseconds {SERVICE} {DOWN_AFTER_MS}",
                 f"sentinel failover-timeout {SERVICE} {FAILOVER_TIMEOUT_MS}",
-                f"sentinel parallel-syncs {SERVICE} 1"])
+                f"sentinel parallel-syncs {SERVICE} 1",
+                f"sentinel known-replica {SERVICE} 127.0.0.1 {replica.port}",
+                *(f"sentinel known-sentinel {SERVICE} 127.0.0.1 {ports[j]} {ids[j]}"
+                  for j in range(3) if j != i)], port=ports[i])
 
     @property
     def sentinels(self) -> list[Node]:
@@ -129,6 +141,14 @@ class SentinelCluster:
                     return False
                 fields = dict(zip(state[::2], state[1::2], strict=True))  # type: ignore[index]
                 if int(fields["num-other-sentinels"]) < 2 or int(fields["num-slaves"]) < 1:
+                    return False
+                # and each has read the replica's own INFO: a replica it has not heard from
+                # is no candidate for an election (NOGOODSLAVE)
+                replicas = await self._ask(node, "SENTINEL", "REPLICAS", SERVICE)
+                seen = [dict(zip(r[::2], r[1::2], strict=True))
+                        for r in replicas]  # type: ignore[attr-defined]
+                if not any(r.get("flags") == "slave" and r.get("master-link-status") == "ok"
+                           for r in seen):
                     return False
             return True
 

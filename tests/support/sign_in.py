@@ -1,9 +1,8 @@
-"""Signing in and its limits: the SMS codes sent, wrong guesses, a clock moved by hand."""
+"""Signing in and its limits: the SMS codes sent, wrong guesses."""
 
 from __future__ import annotations
 
 import re
-import time
 
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
@@ -19,19 +18,6 @@ def sent_code(platform: Platform, phone: str) -> str:
 
 
 LOCKED = "已锁定30分钟"
-
-
-class Clock:
-    """The clock the verification codes, locks and tickets are judged by, moved by hand."""
-
-    def __init__(self) -> None:
-        self.offset = 0.0
-
-    def __call__(self) -> float:
-        return time.time() + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += seconds
 
 
 async def sms_code(platform: Platform, phone: str, nth: int = 1) -> str:

@@ -16,6 +16,7 @@ from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
 from sandbox.platform import Platform
+from services.common.clock import SYSTEM_CLOCK, Clock
 from tests.support.settings import make_settings
 from tests.support.world import reset_state
 
@@ -52,10 +53,11 @@ def sms_env(wechat: TestServer, monkeypatch: pytest.MonkeyPatch, **extra: str) -
 
 
 async def sms_app(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-               platform: Platform) -> tuple[web.Application, TestClient]:
+                  platform: Platform, clock: Clock = SYSTEM_CLOCK
+                  ) -> tuple[web.Application, TestClient]:
     settings = make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
                              EXPERTBOT_INPROCESS_WORKER=False, SMS_PROVIDER="tencent")
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     client = await aiohttp_client(app)
     await reset_state(app)
     register_templates(platform, app[CHANNELS].notify_texts)
@@ -75,11 +77,12 @@ async def sms_only_expert(app: web.Application, platform: Platform) -> tuple[int
 
 
 async def sms_world(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
-                 platform: Platform, monkeypatch: pytest.MonkeyPatch
-                 ) -> tuple[web.Application, TestClient, TencentSmsFake, int, str]:
+                    platform: Platform, monkeypatch: pytest.MonkeyPatch,
+                    clock: Clock = SYSTEM_CLOCK
+                    ) -> tuple[web.Application, TestClient, TencentSmsFake, int, str]:
     """The service with SMS_PROVIDER=tencent, the fake provider, and an SMS-only expert."""
     sms_env(wechat, monkeypatch)
     fake = sms_fake(wechat)
-    app, client = await sms_app(aiohttp_client, infra, wechat, platform)
+    app, client = await sms_app(aiohttp_client, infra, wechat, platform, clock)
     person_id, phone = await sms_only_expert(app, platform)
     return app, client, fake, person_id, phone

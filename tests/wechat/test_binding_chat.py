@@ -3,7 +3,6 @@ reply reveals whether an ID number exists; 解绑; 我的信息; binding by scan
 
 from __future__ import annotations
 
-import pytest
 from aiohttp.test_utils import TestClient
 
 from models.people import Person, phone_is
@@ -13,19 +12,13 @@ from services.common.scenes import BindScene
 from services.demo import DemoPerson
 from services.people.identity_rules import id_check_character
 from tests.support.api import Api
+from tests.support.clock import MovedClock
 from tests.support.helpers import eventually, redis_of
-from tests.support.sign_in import LOCKED, Clock, sms_code, wrong_codes
+from tests.support.sign_in import LOCKED, sms_code, wrong_codes
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
 UNKNOWN_ID = "44010619991212001" + id_check_character("44010619991212001")  # valid, unknown
-
-
-@pytest.fixture
-def clock(client: TestClient) -> Clock:
-    moved = Clock()
-    client.app[DOMAIN].codes.clock = moved
-    return moved
 
 
 async def _code(platform: Platform, phone: str) -> str:
@@ -78,7 +71,7 @@ async def test_malformed_id_number_is_explained_and_the_flow_waits(chat: Chat) -
 
 async def test_five_wrong_codes_lock_the_openid_not_the_owner(
         client: TestClient, chat: Chat, platform: Platform, demo: dict,
-        clock: Clock) -> None:
+        clock: MovedClock) -> None:
     expert: DemoPerson = demo["expert"]
     await WeChatIdentity.filter(openid=expert.openid).update(person_id=None)
     # the real owner asks for a code first
@@ -114,7 +107,7 @@ async def test_five_wrong_codes_lock_the_openid_not_the_owner(
 
 
 async def test_a_code_lives_five_minutes(client: TestClient, chat: Chat, platform: Platform,
-                                         demo: dict, clock: Clock) -> None:
+                                         demo: dict, clock: MovedClock) -> None:
     expert: DemoPerson = demo["expert"]
     await WeChatIdentity.filter(openid=expert.openid).update(person_id=None)
     await chat.say("o_slowpoke", "绑定")
@@ -193,7 +186,7 @@ async def test_scan_a_ticket_to_bind(client: TestClient, chat: Chat, api: Api,
 
 async def test_a_ticket_lives_ten_minutes(client: TestClient, chat: Chat, api: Api,
                                           platform: Platform, demo: dict,
-                                          clock: Clock) -> None:
+                                          clock: MovedClock) -> None:
     applicant: DemoPerson = demo["applicant"]
     await WeChatIdentity.filter(openid=applicant.openid).update(person_id=None)
     scene = await _ticket_scene(client, api, platform, applicant)

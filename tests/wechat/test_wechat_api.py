@@ -199,12 +199,13 @@ async def test_a_token_rejected_again_right_after_the_refresh_is_not_retried_aga
 
 async def test_a_slow_token_fetch_keeps_the_lock_until_it_ends(
         client: TestClient, wechat: TestServer, platform: Platform) -> None:
-    """Two processes: the first fetch times out three times (over 10 s in all) and then
-    succeeds; the second process waits for it instead of fetching beside it."""
+    """Two processes: the first fetch times out three times (three times its timeout in
+    all) and then succeeds; the second process waits for it instead of fetching beside
+    it (the refresh lock lasts as long as the slowest fetch may)."""
     async with aiohttp.ClientSession() as s1, aiohttp.ClientSession() as s2:
-        first = _api(client, wechat, s1, timeout=3.4, attempts=4, backoff=0.01)
-        second = _api(client, wechat, s2, timeout=3.4, attempts=4, backoff=0.01)
-        platform.inject(Fault("/cgi-bin/stable_token", delay=3.6, times=3))
+        first = _api(client, wechat, s1, timeout=1.0, attempts=4, backoff=0.01)
+        second = _api(client, wechat, s2, timeout=1.0, attempts=4, backoff=0.01)
+        platform.inject(Fault("/cgi-bin/stable_token", delay=1.2, times=3))
         fetching = asyncio.create_task(first.tokens.get())
         await asyncio.sleep(0.2)
         token = await second.tokens.get()
