@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from bot.event import Event, Outcome
 from bot.filters import Filter, normalize
@@ -32,8 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # the groups of the dispatcher's order for a message, as it tries them
 
-WRONG_STATE, REJECTED = "wrong state", "rejected"
-MAY_DECLINE, ANSWERS = "takes it, may decline (returns PASS)", "answers"
+WRONG_STATE: Final = "wrong state"
+REJECTED: Final = "rejected"
+MAY_DECLINE: Final = "takes it, may decline (returns PASS)"
+ANSWERS: Final = "answers"
+Verdict = Literal["wrong state", "rejected", "takes it, may decline (returns PASS)", "answers"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ class Step:
 
     handler: Handler
     group: str
-    verdict: str  # WRONG_STATE, REJECTED, MAY_DECLINE or ANSWERS
+    verdict: Verdict
     why: str
 
 

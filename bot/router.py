@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from bot.filters import Filter
 from bot.flow import ANY, Flow, State, StateSpec, Target
@@ -18,6 +18,7 @@ class Pass:
 
 
 PASS = Pass()
+HandlerKind = Literal["message", "event"]
 F = TypeVar("F", bound=HandlerFunc)  # a decorated handler keeps its own signature
 
 
@@ -25,7 +26,7 @@ F = TypeVar("F", bound=HandlerFunc)  # a decorated handler keeps its own signatu
 class Handler:
     func: HandlerFunc
     filters: tuple[Filter, ...]
-    kind: str  # "message" | "event"
+    kind: HandlerKind
     state: StateSpec
     params: tuple[str, ...] = ()
     command: bool = False  # a global command (取消, 帮助): tried first, in every state
@@ -97,7 +98,7 @@ class Router:
         """Tried after every router's handlers failed to match a message."""
         return self._register(self.fallbacks, filters, "message", state, ())
 
-    def _register(self, target: list[Handler], filters: tuple[Filter, ...], kind: str,
+    def _register(self, target: list[Handler], filters: tuple[Filter, ...], kind: HandlerKind,
                   state: StateSpec, goto: Moves, command: bool = False) -> Callable[[F], F]:
         def decorate(func: F) -> F:
             target.append(Handler(func, tuple(filters), kind, state, command=command,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from tortoise import fields
 from tortoise.expressions import Q
@@ -19,6 +19,7 @@ from tortoise.signals import pre_save
 from models import sealing
 
 SEALED_PHONE = ("phone_enc", "phone_hash", "phone_masked", "phone_clear")  # set_phone writes
+Gender = Literal["M", "F"]  # Person.gender, from the ID number (GB 11643)
 IMMUTABLE = ("name", "id_number_enc", "id_number_hash", "id_masked", "gender", "birth_year")
 
 
@@ -97,7 +98,7 @@ class Person(Model):
     id_number_enc = fields.TextField()  # SM4-GCM ("sm4:<key version>:"), or AES-GCM before
     id_number_hash = fields.CharField(max_length=64, unique=True)
     id_masked = fields.CharField(max_length=18)  # 110105********002X, for display
-    gender = fields.CharField(max_length=1)
+    gender = fields.CharField(max_length=1)  # Gender
     birth_year = fields.IntField()  # the rest of the birth date only in the ID number
     # the phone sealed (SM4-GCM, see models/sealing.py), its keyed lookup hash (HMAC-SM3) and
     # its masked display; `phone_clear` holds a phone written before sealing existed until

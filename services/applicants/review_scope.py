@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from models.applications import Application, Batch
 from models.people import Role, RoleGrant
 from services.common.clock import china_time
 from services.notifications.outbox import Change
 
+StageLevel = Literal["city", "province"]  # which reviewers a stage goes to
+
 
 @dataclass(frozen=True)
 class Stage:
     key: str
     title: str
-    level: str  # city | province
+    level: StageLevel
     by_industry: bool
 
     @classmethod

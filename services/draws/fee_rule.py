@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Literal
 
 from models.fees import FeeStandard
 from services.common.clock import CHINA
@@ -17,12 +18,16 @@ class Situation:
     WITHDREW = "withdrew"  # came, and had to withdraw on arrival (现场回避)
 
 
+# the steps of a fee (texts/draw/fee_breakdown.j2)
+FeeStep = Literal["base", "extra", "cap", "cancel", "travel", "meal"]
+
+
 @dataclass(frozen=True)
 class FeeItem:
     """One step: `kind` names it (texts/draw/fee_breakdown.j2), `fen` is what it adds (a
     cap takes away)."""
 
-    kind: str  # base / extra / cap / cancel / travel / meal
+    kind: FeeStep
     fen: int
     day: int = 0  # the evaluation day it belongs to (1, 2, ...) when there are several
     minutes: int = 0  # base: the minutes worked that day

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from models.draws import Condition, DrawActivity, DrawStatus, Invitation
+from models.draws import Condition, DrawActivity, DrawStatus, Invitation, PoolName
 from models.experts import ExpertProfile
 from services.draws.merkle import prove
 from services.draws.seal import SEAL_BEFORE
@@ -24,7 +24,7 @@ STARTED = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED, DrawStatus.W
 class Membership:
     activity_id: int
     eval_start: datetime
-    pool: str  # main / alt
+    pool: PoolName
     invited: bool
     proof: dict[str, Any]
 
@@ -41,7 +41,9 @@ async def memberships(person_id: int, now: datetime) -> list[Membership]:
         activities)).values_list("condition_id", flat=True))
     found = []
     for condition in await Condition.filter(activity_id__in=list(activities)).order_by("-id"):
-        for name, pool in (("main", condition.pool), ("alt", condition.alt_pool)):
+        pools: tuple[tuple[PoolName, list[int] | None], ...] = (
+            ("main", condition.pool), ("alt", condition.alt_pool))
+        for name, pool in pools:
             for expert_id in experts & set(pool or []):
                 proof = prove(condition.id, name, pool or [], expert_id,
                               pool_weights(condition, name))

@@ -16,6 +16,7 @@ import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, cast, get_args
 
 from models.calls import VirtualCall
 from models.draws import Condition, DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
@@ -32,6 +33,12 @@ from services.draws.seal import unseal_at
 from services.draws.setup import notify_agency
 from services.notifications.outbox import Outbox
 
+CallOutcome = Literal["attend", "decline", "unreached"]  # a 复评 call's
+
+
+def _outcome(value: str | None) -> CallOutcome | None:
+    return cast(CallOutcome, value) if value in get_args(CallOutcome) else None
+
 
 @dataclass(frozen=True)
 class Original:
@@ -41,7 +48,7 @@ class Original:
     person_id: int
     condition_id: int
     name: str
-    outcome: str | None  # the last call's: attend / decline / unreached (None: not called)
+    outcome: CallOutcome | None  # the last call's (None: not called)
     agreed_gather_at: datetime | None
     calls: int
 
@@ -70,7 +77,7 @@ async def originals(activity: DrawActivity) -> list[Original]:
         last = done[-1] if done else None
         person = experts.get(expert_id, 0)
         out.append(Original(expert_id, person, condition_id, str(names.get(person, "")),
-                            last.outcome if last else None,
+                            _outcome(last.outcome) if last else None,
                             last.agreed_gather_at if last else None, len(calls[expert_id])))
     return out
 

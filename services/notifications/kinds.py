@@ -1,4 +1,5 @@
-"""The parameters of each notification kind the lifecycle sends (texts: texts/notify/<kind>/)."""
+"""The parameters of each notification kind the lifecycle sends (texts: texts/notify/<kind>/;
+the kinds themselves: services/notifications/kind_registry.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from services.common.clock import china_time
 if TYPE_CHECKING:
     from models.applications import Application
     from services.notifications.outbox import Change
+
 
 MINIPROGRAM_APPLICATION_PAGE = "pages/application/index"
 

@@ -23,6 +23,7 @@ from models import column
 from models.notifications import Notification, Status
 from models.statements import columns, models_from, rows
 from services.common.metrics import SENDS
+from services.notifications.kind_registry import known_kind
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class Change:
                      without: frozenset[str] = frozenset()) -> Notification | None:
         """Queue a notification; with a `dedupe_key` already used, nothing (idempotent).
         `without`: channels this one may not take (an urge past the 3 calls, say)."""
+        known_kind(kind)
         if person_id is None and openid is None:
             raise ValueError("a notification needs a person or an openid")
         if dedupe_key and await Notification.exists(dedupe_key=dedupe_key):
@@ -115,6 +117,7 @@ class Change:
                           person_ids: list[int]) -> None:
         """The same notification to a few people, in one statement (no dedupe key; a kind
         sent on several channels at once goes person by person through `notify`)."""
+        known_kind(kind)
         if kind in self.at_once:
             for person_id in person_ids:
                 await self.notify(kind, params, person_id=person_id)
@@ -131,6 +134,7 @@ class Change:
         """One notification per person in one statement per thousand (a mass notice to a
         provincial list of 30-50 thousand experts); `dedupe_prefix:<person>` keeps it
         idempotent (a person already told is skipped). Returns how many were queued."""
+        known_kind(kind)
         before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
         rows = [Notification(kind=kind, params=params, person_id=p,
                              dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from models.applications import AppKind, Application, AppStatus
 from models.experts import ExpertProfile
@@ -24,12 +25,16 @@ IDENTITY = ("name", "id_number", "gender", "birth_year")  # gender and birth fro
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # as PUT /me/email checks it
 
 
+CorrectionOutcome = Literal[
+    "email_changed", "phone_by_code", "change_request", "edit_application"]
+
+
 @dataclass(frozen=True)
 class Correction:
     """What became of a request: `done` (changed now) or where it went; words in
     texts/privacy/corrected.j2 by `outcome`."""
 
-    outcome: str  # email_changed | phone_by_code | change_request | edit_application
+    outcome: CorrectionOutcome
     application_id: int | None = None
 
 

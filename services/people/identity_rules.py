@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from models.people import Gender
 from services.common.errors import BadInput, ClosedWindow, NotAllowed
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -31,7 +32,7 @@ def id_check_character(first17: str) -> str:
 class IdNumber:
     value: str
     birth_date: date
-    gender: str  # "M" or "F"
+    gender: Gender
 
 
 def parse_id_number(raw: str, today: date | None = None) -> IdNumber:

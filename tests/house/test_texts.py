@@ -4,8 +4,10 @@ notification's template fields fit their WeChat types."""
 from __future__ import annotations
 
 import re
+import typing
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import meta
@@ -13,14 +15,24 @@ from jinja2 import meta
 from bot.notify_texts import NotifyTexts
 from config.settings import ROOT
 from handlers.commands import HELP
-from models.applications import AppStatus, BatchKind
-from models.draws import DrawStatus, InvitationStatus
+from models.applications import AppKind, AppStatus, BatchKind
+from models.dishonesty import FlagStatus, RunStatus, RunTrigger
+from models.draws import AnsweredVia, DrawStatus, InvitationStatus
 from models.education import Grading
-from models.people import Role
+from models.notifications import ChannelKind, Status
+from models.payments import FapiaoState, OrderStatus, SettledBy
+from models.payouts import FeeChannel, PayoutState
+from models.people import Gender, Role
+from models.performance import ReviewOutcome
+from models.wechat import Channel
 from sandbox.platform import check_field
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
+from services.notifications.kind_registry import NotificationKind
+from services.people.data_inventory import Keep
+from services.people.register_import import ImportStatus
+from tests.support.words import table_keys
 
 FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": date(2026, 1, 1),
                 "base_hours": 3, "base_fen": 40000, "hour_fen": 10000, "part_hour_counts": True,
@@ -185,18 +197,73 @@ def test_texts_live_in_one_folder() -> None:
     assert Path(TEXTS.directory) == ROOT / "texts"
 
 
-# every stored value a person may read, with the table of its words (texts/words/)
-WORD_TABLES = {"draw_status": DrawStatus, "application_status": AppStatus, "grading": Grading,
-               "role": Role, "invitation_status": InvitationStatus, "batch_kind": BatchKind}
+def _values(kind: Any) -> set[str]:
+    """The values of an enum or a Literal."""
+    args = typing.get_args(kind)
+    return {str(a) for a in args} if args else {str(m.value) for m in kind}
+
+
+# every stored value a person may read, with the table of its words (texts/words/): the
+# enum or Literal of its values, and the words for values shown but not stored
+WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
+    "application_kind": (_values(AppKind), set()),
+    "application_status": (_values(AppStatus), set()),
+    "batch_kind": (_values(BatchKind), set()),
+    "dishonesty_flag": (_values(FlagStatus), set()),
+    "dishonesty_run_status": (_values(RunStatus), set()),
+    "dishonesty_trigger": (_values(RunTrigger), set()),
+    "fapiao_state": (_values(FapiaoState), set()),
+    "fee_channel": (_values(FeeChannel), set()),
+    "grading": (_values(Grading), set()),
+    "notification_kind": (_values(NotificationKind), set()),
+    "order_status": (_values(OrderStatus), set()),
+    "payout_state": (_values(PayoutState), set()),
+    "review_outcome": (_values(ReviewOutcome), set()),
+    "role": (_values(Role), set()),
+    "answered_via": (_values(AnsweredVia), set()),
+    "settled_by": (_values(SettledBy), set()),
+    "import_status": (_values(ImportStatus), set()),
+    "retention_keep": (_values(Keep), set()),
+    "channel": ({Channel.OFFICIAL_ACCOUNT, Channel.MINI_PROGRAM}, set()),
+    "gender": (_values(Gender), set()),
+    # shown, not stored: an activity waiting for its 补抽, a 复评 calling its experts back
+    "draw_status": (_values(DrawStatus), {"awaiting_supplement", "recalling"}),
+    # the digits an expert answers with (1 参加 / 2 不参加 / 3 需回避)
+    "invitation_status": (_values(InvitationStatus), {"1", "2", "3"}),
+    # a notification no WeChat channel reached
+    "channel_kind": (_values(ChannelKind), {"wechat"}),
+    # a notification the relay chose not to send
+    "send_status": (_values(Status), {"skipped"}),
+}
+# tables of words for what no enum holds, and why
+OTHER_TABLES = {
+    "access_action": "what the audit trail records, by its entries' action",
+    "document": "the fields and sections of the printed forms",
+    "personal_data": "the data inventory's categories and bases (data_inventory.py)",
+    "review_decision": "the decisions among a review log's actions (submit is not shown)",
+    "send_error_code": "WeChat's own error codes",
+    "situation": "a drawn expert's place on the printed result",
+}
+
+
+def test_every_word_table_is_held_to_its_values_or_says_why_not() -> None:
+    tables = {p.stem for p in (ROOT / "texts" / "words").glob("*.j2")}
+    assert tables == set(WORD_TABLES) | set(OTHER_TABLES), (
+        "a word table neither held to its enum (WORD_TABLES) nor explained (OTHER_TABLES)")
 
 
 @pytest.mark.parametrize("table", sorted(WORD_TABLES))
-def test_every_stored_value_has_its_words(table: str) -> None:
-    """Desks and experts read words, never a raw value (draft, in_review, agency_handler)."""
-    for member in WORD_TABLES[table]:
-        word = TEXTS.word(table, member.value)
-        assert word and word != member.value, (table, member)
-        assert re.search(r"[\u4e00-\u9fff]", word), (table, member, word)
+def test_every_stored_value_has_its_words_and_every_word_a_value(table: str) -> None:
+    """Desks and experts read words, never a raw value (draft, in_review, agency_handler);
+    a value renamed or dropped leaves no stale word behind."""
+    values, shown = WORD_TABLES[table]
+    keys = table_keys(TEXTS, table)
+    assert values - keys == set(), f"{table}: values without words"
+    assert keys - values - shown == set(), f"{table}: words for no value"
+    for value in values | shown:
+        word = TEXTS.word(table, value)
+        assert word and word != value, (table, value)
+        assert re.search(r"[\u4e00-\u9fff]", word), (table, value, word)
 
 
 def test_the_console_says_what_was_done_in_words() -> None:
