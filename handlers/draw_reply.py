@@ -35,8 +35,10 @@ from services.common.texts import Texts
 from services.draws.answers import (
     ACKNOWLEDGE,
     ANSWER,
+    NotAnAnswer,
+    Several,
     answer_from,
-    latest_invitation,
+    decide,
     listed,
 )
 from services.draws.answers import said as said_text
@@ -69,24 +71,17 @@ async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: Dr
     choice, reason = said.choice, said.reason
     if person is None:  # an expert invited by SMS who follows but never bound
         return texts.render("chat/draw/unbound.j2") if said.plain else PASS
-    waiting = await draws.open_invitations(person.id, now)
-    if len(waiting) > 1:
+    decision = await decide(draws, person.id, said, now, via="chat")
+    if isinstance(decision, NotAnAnswer):  # the words' usual routes
+        return PASS
+    if isinstance(decision, Several):
         values = {"decision": texts.word("invitation_status", str(choice)), "choice": choice,
-                  "reason": reason,
-                  "choices": await listed(waiting)}
+                  "reason": reason, "choices": await listed(decision.invitations)}
         fsm.goto(PICK, **values)
         return texts.render("chat/draw/pick.j2", **values)
-    if not waiting:
-        recent = await latest_invitation(person.id, now)
-        if recent is None or not said.plain:  # not an answer: the words' usual routes
-            return PASS
-        target = recent
-    else:
-        target = waiting[0]
-    text, ask = said_text(texts, await draws.reply(target.id, person.id, choice, now, reason),
-                      reason)
+    text, ask = said_text(texts, decision.outcome, reason)
     if ask:
-        fsm.goto(ASK_REASON, invitations=[target.id])
+        fsm.goto(ASK_REASON, invitations=[decision.outcome.invitation.id])
     return text
 
 

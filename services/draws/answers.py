@@ -1,16 +1,17 @@
 """How an expert answers an invitation, whichever way the answer comes (chat, SMS, a keypress
 on a call, the answer page): the words that mean 1 参加 / 2 不参加 / 3 需回避 (GD-DRAW), which
-invitation a lone answer is for, the list shown when several are open, and the words of the
-reply to an applied answer. Each channel parses and replies through here and applies the
-answer with the engine's `reply`, so that one decision means the same everywhere."""
+invitation a lone answer is for (`decide`), the list shown when several are open, and the
+words of the reply to an applied answer. Each channel parses and replies through here, so
+that one decision means the same everywhere."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-from models.draws import Invitation, InvitationStatus
+from models.draws import AnsweredVia, Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.texts import Texts
 from services.draws.notices import invitation_params, notices_of
@@ -54,6 +55,59 @@ def parse_answer(text: str) -> Answer | None:
 def check_acknowledgement(text: str) -> bool:
     """Whether the text is a 收到 (of a withdrawal notice)."""
     return text.strip().rstrip("。.!！") in ACKNOWLEDGE
+
+
+class Answering(Protocol):
+    """What the decision needs of the draw engine (services/draws/replies.py)."""
+
+    async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]: ...
+
+    async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
+                    reason: str = "", via: AnsweredVia = "chat") -> ReplyOutcome: ...
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The answer was applied to its one invitation (an open one, or the latest one sent
+    in RECENT when none is open: the outcome then says it came late, or what was
+    answered before)."""
+
+    outcome: ReplyOutcome
+
+
+@dataclass(frozen=True)
+class Several:
+    """Several invitations are open: which one a lone answer is for cannot be told, and
+    it is applied to none (the channel lists them)."""
+
+    invitations: list[Invitation]
+
+
+@dataclass(frozen=True)
+class NotAnAnswer:
+    """Nothing open and nothing recent, or an everyday word (好的, 没空) with nothing open:
+    the words go their usual ways."""
+
+
+Decision = Applied | Several | NotAnAnswer
+
+
+async def decide(draws: Answering, person_id: int, said: Answer, now: datetime,
+                 via: AnsweredVia) -> Decision:
+    """Which invitation a lone answer is for, applied when there is one: the one rule every
+    channel that cannot name the invitation (chat, SMS) renders."""
+    waiting = await draws.open_invitations(person_id, now)
+    if len(waiting) > 1:
+        return Several(waiting)
+    if waiting:
+        target = waiting[0]
+    else:
+        recent = await latest_invitation(person_id, now)
+        if recent is None or not said.plain:
+            return NotAnAnswer()
+        target = recent
+    return Applied(await draws.reply(target.id, person_id, said.choice, now, said.reason,
+                                     via=via))
 
 
 async def latest_invitation(person_id: int, now: datetime) -> Invitation | None:

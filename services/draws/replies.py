@@ -10,7 +10,14 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, Literal
 
-from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from models.draws import (
+    AnsweredVia,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+)
 from models.people import Role
 from models.statements import columns, model_from, on_postgres, rows
 from services.common.errors import BadInput, NotFound
@@ -122,7 +129,7 @@ class Replies(Waves):
                                        due_at__gt=now).order_by("sent_at")
 
     async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
-                    reason: str = "", via: str = "chat") -> ReplyOutcome:
+                    reason: str = "", via: AnsweredVia = "chat") -> ReplyOutcome:
         """1 参加, 2 不参加, 3 需回避, applied under the activity's lock; `via` is the way it
         came (chat, miniapp, sms, link, voice): kept, and calls still pending are dropped."""
         if choice not in (1, 2, 3):

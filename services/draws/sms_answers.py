@@ -3,9 +3,10 @@ SMS (上行), from the phone on record, is answered exactly as the same words in
 same patterns (1 / 2 / 3 or words, a reason may follow), the same engine call with the same
 races (late, already answered, places taken), the same texts — and the answer goes back by
 SMS. SMS has no conversation state: a reason sent on its own is kept for the person's latest
-2 不参加 / 3 需回避 without one; with several invitations open the answer applies to none and
-the SMS lists them, each with its own link (which one it was for cannot be told from an
-SMS). 收到 acknowledges a withdrawal notice, as in chat."""
+2 不参加 / 3 需回避 without one. Which invitation an answer is for is the chat's own decision
+(services/draws/answers.py `decide`): with several open it applies to none and the SMS lists
+them, each with its own link; with none open an everyday word (好的, 没空) is no answer. 收到
+acknowledges a withdrawal notice, as in chat."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from services.common.pii import mask_phone
 from services.common.texts import Texts
 from services.draws.answers import (
     RECENT,
+    NotAnAnswer,
+    Several,
     check_acknowledgement,
-    latest_invitation,
+    decide,
     listed,
     parse_answer,
     said_parts,
@@ -61,24 +64,17 @@ class SmsReplies:
         said = parse_answer(text)
         if said is None:
             return await self._reason(person, text, now)
-        choice, reason = said.choice, said.reason
-        waiting = await self.draws.open_invitations(person.id, now)
-        if len(waiting) > 1:
-            shown = await listed(waiting)
+        decision = await decide(self.draws, person.id, said, now, via="sms")
+        if isinstance(decision, NotAnAnswer):
+            return "sms/no_invitation.j2", {}
+        if isinstance(decision, Several):
+            shown = await listed(decision.invitations)
             link = self.draws.answer_link
-            for row, item in zip(shown, waiting, strict=True):
+            for row, item in zip(shown, decision.invitations, strict=True):
                 row["link"] = link(item.id) if link else ""
             return "sms/reply_several.j2", {"choices": shown, "count": str(len(shown))}
-        if waiting:
-            target = waiting[0]
-        else:  # the chat's rule: a recent one is answered as late or already answered
-            recent = await latest_invitation(person.id, now)
-            if recent is None:
-                return "sms/no_invitation.j2", {}
-            target = recent
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
-        name, values, _ = said_parts(self.texts, await self.draws.reply(
-            target.id, person.id, choice, now, reason, via="sms"), reason)
+        name, values, _ = said_parts(self.texts, decision.outcome, said.reason)
         return name, values
 
     async def _reason(self, person: Person, text: str, now: datetime
