@@ -22,6 +22,7 @@ from models.people import Person
 from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA
 from services.draws.rules import kept_out
+from services.draws.skip_reasons import Skip, for_record
 from services.reference.catalogue import catalogue_for
 from services.reference.regions import overlaps, within_any
 from services.reference.units import widen
@@ -151,16 +152,17 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
     needs to check it: "inactive", "avoided" (since the pool was committed: a new unit, an
     avoidance unit declared), "unavailable:<unavailability id>" (a declared day off on
     an evaluation day), "booked:<activity id>" (confirmed or invited for an overlapping
-    time there), "invited:<invitation id>" (by this activity already)."""
+    time there), "invited:<invitation id>" (by this activity already): the texts of
+    services/draws/skip_reasons.py."""
     if not expert_ids:
         return {}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=expert_ids)}
     out: dict[int, str] = {}
     for expert_id in expert_ids:
         if expert_id not in profiles or not profiles[expert_id].active:
-            out[expert_id] = "inactive"
+            out[expert_id] = Skip("inactive").text()
     for expert_id in await avoided(activity, expert_ids):
-        out.setdefault(expert_id, "avoided")
+        out.setdefault(expert_id, Skip("avoided").text())
     for expert_id, why in (await kept_out(activity, profiles, eval_days(activity))).items():
         out.setdefault(expert_id, why)
     persons = {p.person_id: p.id for p in profiles.values()}
@@ -168,12 +170,12 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
     for person_id, day_off in await Unavailability.filter(
             person_id__in=list(persons), date_from__lte=last, date_to__gte=first
     ).values_list("person_id", "id"):
-        out.setdefault(persons[int(person_id)], f"unavailable:{day_off}")
+        out.setdefault(persons[int(person_id)], for_record("unavailable", int(day_off)))
     for expert_id, other in (await booked(activity, expert_ids, now)).items():
-        out.setdefault(expert_id, f"booked:{other}")
+        out.setdefault(expert_id, for_record("booked", other))
     for expert_id, invitation_id in await Invitation.filter(
             activity_id=activity.id, expert_id__in=expert_ids).values_list("expert_id", "id"):
-        out.setdefault(int(expert_id), f"invited:{invitation_id}")
+        out.setdefault(int(expert_id), for_record("invited", int(invitation_id)))
     return out
 
 

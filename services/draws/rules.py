@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from tortoise.expressions import Q
 
@@ -20,6 +20,7 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from models.experts import ExpertProfile
 from models.sanctions import EXCLUDING, AppealOutcome, DrawPolicy, Sanction
 from services.common.clock import CHINA
+from services.draws.skip_reasons import Skip, for_cap, for_record
 from services.reference.units import widen
 
 
@@ -41,7 +42,7 @@ async def sanctioned(expert_ids: list[int], days: tuple[Any, Any]) -> dict[int, 
         Q(ends_on__isnull=True) | Q(ends_on__gte=first)).order_by("id")
     out: dict[int, str] = {}
     for row in rows:
-        out.setdefault(row.expert_id, f"sanction:{row.id}")
+        out.setdefault(row.expert_id, for_record("sanction", row.id))
     return out
 
 
@@ -87,14 +88,15 @@ async def kept_out(activity: DrawActivity, profiles: dict[int, ExpertProfile],
     if codes or names:
         for expert_id, profile in profiles.items():
             if serves_under(profile, codes, names):
-                out.setdefault(expert_id, "supervisor")
+                out.setdefault(expert_id, Skip("supervisor").text())
     policy = await DrawPolicy.get_or_none(id=1)
     if policy is None:
         return out
-    for cap, months, tenderer, word in (
-            (policy.expert_cap, policy.expert_months, None, "cap"),
-            (policy.tenderer_cap, policy.tenderer_months, project.tenderer_credit_code,
-             "tenderer_cap")):
+    caps: tuple[tuple[int | None, int, str | None, Literal["cap", "tenderer_cap"]], ...] = (
+        (policy.expert_cap, policy.expert_months, None, "cap"),
+        (policy.tenderer_cap, policy.tenderer_months, project.tenderer_credit_code,
+         "tenderer_cap"))
+    for cap, months, tenderer, word in caps:
         if not cap:
             continue
         counts: dict[int, int] = {}
@@ -102,22 +104,21 @@ async def kept_out(activity: DrawActivity, profiles: dict[int, ExpertProfile],
             counts[expert_id] = counts.get(expert_id, 0) + 1
         for expert_id, count in counts.items():
             if count >= cap:
-                out.setdefault(expert_id, f"{word}:{cap}:{months}")
+                out.setdefault(expert_id, for_cap(word, cap, months))
     return out
 
 
-async def rule_evidence(activity: DrawActivity, expert_id: int, kind: str,
-                        ref: str) -> dict[str, Any]:
+async def rule_evidence(activity: DrawActivity, expert_id: int, skip: Skip) -> dict[str, Any]:
     """The record a rule's skip names, read again (for the audit and the export)."""
     found: dict[str, Any] = {}
-    if kind == "sanction" and ref.isdigit():
-        row = await Sanction.get_or_none(id=int(ref))
+    if skip.kind == "sanction" and skip.record is not None:
+        row = await Sanction.get_or_none(id=skip.record)
         if row is not None:
             found["sanction"] = {
                 "expert_id": row.expert_id, "kind": row.kind, "outcome": row.outcome,
                 "starts_on": row.starts_on.isoformat(),
                 "ends_on": row.ends_on.isoformat() if row.ends_on else None}
-    elif kind == "supervisor":
+    elif skip.kind == "supervisor":
         project = await Project.get(id=activity.project_id)
         codes, names = await supervisor_family(project)
         profile = await ExpertProfile.get_or_none(id=expert_id)
@@ -125,43 +126,40 @@ async def rule_evidence(activity: DrawActivity, expert_id: int, kind: str,
         if profile is not None:
             found["expert_units"] = [profile.dept_credit_code, profile.unit_credit_code,
                                      profile.dept_name, profile.work_unit]
-    elif kind in ("cap", "tenderer_cap"):
-        _, _, months = ref.partition(":")
+    elif skip.kind in ("cap", "tenderer_cap"):
         project = await Project.get(id=activity.project_id)
         found["tenderer"] = project.tenderer_credit_code
         found["served"] = [list(row[1:]) for row in await served(
-            [expert_id], activity, int(months) if months.isdigit() else 0,
-            project.tenderer_credit_code if kind == "tenderer_cap" else None)]
+            [expert_id], activity, skip.months or 0,
+            project.tenderer_credit_code if skip.kind == "tenderer_cap" else None)]
     return found
 
 
-def rule_problem(kind: str, ref: str, expert_id: int, evidence: dict[str, Any],
+def rule_problem(skip: Skip, expert_id: int, evidence: dict[str, Any],
                  activity: dict[str, Any]) -> str | None:
     """What is wrong with one rule's skip (None: the record bears it out)."""
-    if kind == "sanction":
+    if skip.kind == "sanction":
         row = evidence.get("sanction")
         if row is None or row["expert_id"] != expert_id:
-            return f"expert {expert_id} skipped for sanction {ref}, which is not theirs"
+            return f"expert {expert_id} skipped for sanction {skip.record}, which is not theirs"
         first, last = activity["days"]
         if row["kind"] not in EXCLUDING or row["outcome"] == AppealOutcome.REVOKED \
                 or row["starts_on"] > last or (row["ends_on"] or "9999") < first:
-            return f"expert {expert_id} skipped for sanction {ref}, not in force then"
+            return f"expert {expert_id} skipped for sanction {skip.record}, not in force then"
         return None
-    if kind == "supervisor":
+    if skip.kind == "supervisor":
         unit = set(evidence.get("expert_units") or []) - {"", None}
         wanted = set(evidence.get("supervisor", {}).get("codes", [])) | set(
             evidence.get("supervisor", {}).get("names", []))
         return None if unit & wanted else \
             f"expert {expert_id} skipped as the supervising department's staff, whom it " \
             "does not employ"
-    cap, _, months = ref.partition(":")
+    cap, months = skip.cap or 0, skip.months or 0
     rows = evidence.get("served") or []
-    if not cap.isdigit() or not months.isdigit():
-        return f"expert {expert_id} skipped for a cap no rule has: {ref!r}"
     start = datetime.fromisoformat(activity["eval_start"])
-    since = months_before(start, int(months))
+    since = months_before(start, months)
     counted = [r for r in rows if since <= datetime.fromisoformat(r[1]) < start and
-               (kind == "cap" or r[2] == evidence.get("tenderer"))]
-    return None if len(counted) >= int(cap) else \
+               (skip.kind == "cap" or r[2] == evidence.get("tenderer"))]
+    return None if len(counted) >= cap else \
         f"expert {expert_id} skipped at a cap of {cap} with {len(counted)} evaluations " \
         f"in {months} months"

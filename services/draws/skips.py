@@ -16,35 +16,34 @@ from models.draws import DrawActivity, Invitation
 from models.experts import ExpertProfile, Unavailability
 from services.draws.pool import avoided, eval_days
 from services.draws.rules import rule_evidence, rule_problem
-
-RULES = ("sanction", "supervisor", "cap", "tenderer_cap")
+from services.draws.skip_reasons import RULES, read
 
 
 async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> dict[str, Any]:
     """The record a skip names, as JSON (an empty dict when it does not exist)."""
-    kind, _, ref = reason.partition(":")
+    skip = read(reason)
     profile = await ExpertProfile.get_or_none(id=expert_id)
     found: dict[str, Any] = {"expert_person_id": profile.person_id if profile else None,
                              "expert_active": profile.active if profile else None}
-    if kind == "avoided":
-        found["avoided"] = expert_id in await avoided(activity, [expert_id])
-    if kind in RULES:
-        found.update(await rule_evidence(activity, expert_id, kind, ref))
-    if not ref.isdigit():
+    if skip is None:
         return found
-    if kind == "unavailable":
-        row = await Unavailability.get_or_none(id=int(ref))
+    if skip.kind == "avoided":
+        found["avoided"] = expert_id in await avoided(activity, [expert_id])
+    if skip.kind in RULES:
+        found.update(await rule_evidence(activity, expert_id, skip))
+    if skip.kind == "unavailable":
+        row = await Unavailability.get_or_none(id=skip.record)
         if row is not None:
             found.update(person_id=row.person_id, date_from=row.date_from.isoformat(),
                          date_to=row.date_to.isoformat())
-    elif kind == "booked":
-        other = await DrawActivity.get_or_none(id=int(ref))
-        there = await Invitation.filter(activity_id=int(ref), expert_id=expert_id).first()
+    elif skip.kind == "booked":
+        other = await DrawActivity.get_or_none(id=skip.record)
+        there = await Invitation.filter(activity_id=skip.record, expert_id=expert_id).first()
         if other is not None and there is not None:
             found.update(eval_start=other.eval_start.isoformat(),
                          eval_end=other.eval_end.isoformat(), invitation=there.id)
-    elif kind == "invited":
-        invitation = await Invitation.get_or_none(id=int(ref))
+    elif skip.kind == "invited":
+        invitation = await Invitation.get_or_none(id=skip.record)
         if invitation is not None:
             found.update(activity_id=invitation.activity_id, expert_id=invitation.expert_id)
     return found
@@ -54,9 +53,12 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
                  activity: dict[str, Any]) -> str | None:
     """What is wrong with one recorded skip (None: its record bears it out). `activity` is
     the draw's own id, evaluation start and end (ISO) and evaluation days."""
-    kind, _, ref = reason.partition(":")
+    skip = read(reason)
+    if skip is None:
+        return f"expert {expert_id} skipped for a reason no rule has: {reason!r}"
+    kind, ref = skip.kind, skip.ref
     if kind in RULES:
-        return rule_problem(kind, ref, expert_id, evidence, activity)
+        return rule_problem(skip, expert_id, evidence, activity)
     if kind == "avoided":
         return None if evidence.get("avoided") else \
             f"expert {expert_id} skipped as avoided, whom the activity does not avoid"
