@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Literal, cast
 
 from models.draws import DrawActivity, Invitation, InvitationStatus
-from models.notifications import Notification
+from models.notifications import Notification, Status
 from models.people import Person
 from services.draws.calls import contact_keys
 from services.draws.family import family, root_of
@@ -25,7 +25,7 @@ AttemptChannel = Literal["cs", "template", "subscribe", "sms", "voice", "wechat"
 @dataclass(frozen=True)
 class Attempt:
     channel: AttemptChannel
-    status: str  # the notification's: queued, sent, delivered, failed, dead
+    status: Status  # the notification's
     at: datetime | None  # when it went out
 
 
@@ -44,7 +44,8 @@ def _attempt(item: Notification) -> Attempt:
     key = item.dedupe_key or ""
     group = "sms" if key.endswith("#1") else "voice" if key.startswith("draw-call:") \
         else "wechat"
-    return Attempt(cast(AttemptChannel, item.channel or group), item.status, item.sent_at)
+    return Attempt(cast(AttemptChannel, item.channel or group), Status(item.status),
+                   item.sent_at)
 
 
 async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactRow]:

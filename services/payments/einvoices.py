@@ -47,7 +47,7 @@ class MyInvoice:
     payable_id: int
     title: str
     amount: str
-    state: str  # FapiaoState
+    state: FapiaoState
     number: str | None
     red_number: str | None
     issued_at: datetime | None
@@ -262,7 +262,7 @@ class EInvoices:
         rows = await EInvoice.filter(payable__person_id=person_id).order_by(
             "-id").prefetch_related("payable").limit(20)
         return [MyInvoice(e.payable_id, e.payable.title, f"{e.payable.amount_fen / 100:.2f}元",
-                          str(e.state), e.number, e.red_number, e.issued_at,
+                          FapiaoState(e.state), e.number, e.red_number, e.issued_at,
                           self.file_link(e, person_id, now) if e.file_key else None)
                 for e in rows]
 

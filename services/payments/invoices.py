@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.applications import Application
-from models.payments import EInvoice, FeeKind, Payable
+from models.payments import EInvoice, FapiaoState, FeeKind, Payable
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import Conflict, NotFound
@@ -31,7 +31,7 @@ class InvoiceRow:
     requested_at: datetime
     invoice_no: str | None
     # the e-invoice issued through the provider (services/payments/einvoices.py), if any
-    state: str | None = None  # FapiaoState
+    state: FapiaoState | None = None
     error: str | None = None
     emailed_at: datetime | None = None
     file_type: str | None = None
@@ -92,7 +92,8 @@ class Invoices:
                 r.order_no or "", people[r.person_id].name,
                 r.invoice_email or people[r.person_id].email or "",
                 r.invoice_requested_at or r.created_at, r.invoice_no,
-                e.state if e else None, e.error if e else None, e.emailed_at if e else None,
+                FapiaoState(e.state) if e else None, e.error if e else None,
+                e.emailed_at if e else None,
                 e.file_type if e and e.file_key else None, e.red_number if e else None))
         return out
 
