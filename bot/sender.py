@@ -51,7 +51,7 @@ from models.statements import columns, id_list, models_from, one_of, rows
 from models.wechat import Channel, WeChatIdentity, in_service_window
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
-from services.notifications.checks import moot
+from services.notifications.checks import MootChecks
 from services.notifications.outbox import Lease, Outbox
 from services.notifications.sms import SmsMessage
 from services.notifications.voice import VoiceCall, VoiceGateway
@@ -85,8 +85,9 @@ class Sender:
     def __init__(self, outbox: Outbox, api: WeChatAPI, mp_api: WeChatAPI, sms: SmsProvider,
                  texts: NotifyTexts, limits: RateLimits, redis: Redis, keys: RedisKeys,
                  max_attempts: int, miniprogram_appid: str,
-                 voice: VoiceGateway | None = None) -> None:
+                 voice: VoiceGateway | None = None, moot: MootChecks | None = None) -> None:
         self.outbox = outbox
+        self.moot = moot or MootChecks()  # whose kinds lose their point, by kind
         self.voice = voice
         self.api = api
         self.mp_api = mp_api
@@ -196,7 +197,7 @@ class Sender:
         if until and now > datetime.fromisoformat(until):  # e.g. a call after its window
             self.outbox.failed(item, f"expired at {until} before it could be sent")
             return
-        if (why := await moot(item, now)) is not None:  # answered, checked in, ...
+        if (why := await self.moot.why_moot(item, now)) is not None:  # answered, checked in, ...
             self.outbox.failed(item, f"not sent: {why}")
             return
         for channel in self.plan(item, to, now):

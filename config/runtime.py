@@ -63,6 +63,7 @@ from services.draws.attendance import Attendance
 from services.draws.calls import CallPolicy, DrawCalls
 from services.draws.engine import DrawEngine
 from services.draws.followups import DrawFollowups
+from services.draws.moot import DRAW_MOOT
 from services.draws.payouts import Payouts
 from services.draws.recall import Recall
 from services.draws.setup import DrawSetup
@@ -70,6 +71,7 @@ from services.draws.virtual_calls import VirtualCalls
 from services.draws.voice_answers import VoiceReplies
 from services.education.courses import Education
 from services.education.exams import Exams
+from services.notifications.checks import MootChecks
 from services.notifications.outbox import ALL_CHANNELS, Outbox
 from services.notifications.privacy import NumberPrivacy
 from services.notifications.sms import CodeSms, SmsGateway
@@ -200,7 +202,8 @@ def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Re
                                settings.sandbox or settings.env == "test")
     limits = RateLimits(redis, keys, settings.outbox_rate, settings.outbox_user_rate, clock)
     sender = Sender(outbox, official, mini, sms, notify_texts, limits, redis, keys,
-                    settings.outbox_max_attempts, settings.miniapp_appid, voice)
+                    settings.outbox_max_attempts, settings.miniapp_appid, voice,
+                    MootChecks(DRAW_MOOT))
     return Channels(official=official, mini=mini, sms=sms, voice=voice,
                     notify_texts=notify_texts,
                     relay=Relay(outbox, sender, redis, keys, clock=clock.now))

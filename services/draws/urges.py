@@ -3,7 +3,7 @@
 agency who has not arrived once that window closes. Absence is never inferred from the
 clock: the agency registers it (请假 / 缺席 / 现场回避), and an expert who arrives late checks
 in as any other. An urge not yet sent when the expert checks in is not sent
-(services/notifications/checks.py)."""
+(services/draws/moot.py)."""
 
 from __future__ import annotations
 

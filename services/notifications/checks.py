@@ -1,36 +1,26 @@
-"""Whether a queued notification still has a point when its turn comes: a call about an
-invitation that has been answered (whichever way) or has closed, an urge to an expert who
-has checked in since. The relay asks just before it sends (bot/sender.py): rows cancelled
-when the business changed cover the queued ones, this covers a row already claimed, or
-queued by a transaction that raced the change."""
+"""Whether a queued notification still has a point when its turn comes. The relay asks just
+before it sends (bot/sender.py): rows cancelled when the business changed cover the queued
+ones, this covers a row already claimed, or queued by a transaction that raced the change.
+The checks belong to the contexts whose kinds they are (a draw's call or urge:
+services/draws/moot.py) and are handed to the sender at composition (config/runtime.py):
+notifications imports no context above it."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.draws import Invitation, InvitationStatus
 from models.notifications import Notification
-from services.draws.calls import CALL_KIND
 
-URGE_KIND = "draw.urge"
-CHECKED = frozenset({CALL_KIND, URGE_KIND})  # the kinds that may become moot
+# why the notification should no longer be sent, or None
+MootCheck = Callable[[Notification, datetime], Awaitable[str | None]]
 
 
-async def moot(item: Notification, now: datetime) -> str | None:
-    """Why `item` should no longer be sent, or None."""
-    if item.kind not in CHECKED or "invitation" not in item.params:
-        return None
-    invitation = await Invitation.get_or_none(id=int(item.params["invitation"]))
-    if invitation is None:
-        return "its invitation is gone"
-    if item.kind == CALL_KIND:
-        if invitation.status != InvitationStatus.SENT:
-            return f"the invitation was answered or closed first ({invitation.status})"
-        if invitation.due_at <= now:
-            return "the invitation's window closed"
-        return None
-    if invitation.checkin_at is not None:
-        return "the expert checked in"
-    if invitation.status != InvitationStatus.CONFIRMED:
-        return f"the expert is no longer expected ({invitation.status})"
-    return None
+@dataclass(frozen=True)
+class MootChecks:
+    by_kind: Mapping[str, MootCheck] = field(default_factory=dict)
+
+    async def why_moot(self, item: Notification, now: datetime) -> str | None:
+        check = self.by_kind.get(item.kind)
+        return await check(item, now) if check is not None else None
