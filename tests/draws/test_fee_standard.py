@@ -10,13 +10,13 @@ administrator's (here an example version)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Invitation, InvitationStatus
-from services.common.clock import china_today
+from services.common.clock import CHINA, china_today
 from tests.support.api import Api
 from tests.support.browser import signed_in
 from tests.support.draw_world import (
@@ -190,7 +190,9 @@ async def test_the_standard_is_published_by_version_and_read_by_experts(
     aid, token = await drawn(api, chat, demo)
     await evaluation_over(aid)
     item = (await Invitation.filter(activity_id=aid, status="confirmed").order_by("id"))[0]
-    start = datetime.now(UTC) + timedelta(days=31)
+    # 09:00 China time: a two-hour evaluation within one day whenever the test runs (from
+    # now + 31 days it crossed midnight between 22:00 and 24:00 and was paid for two days)
+    start = datetime.combine(today + timedelta(days=31), time(9), tzinfo=CHINA)
     await DrawActivity.filter(id=aid).update(eval_start=start,
                                              eval_end=start + timedelta(hours=2))
     await Invitation.filter(activity_id=aid).update(checkin_at=None, checkout_at=None)
