@@ -17,11 +17,11 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from models.people import Person
 from services.common.errors import ClosedWindow, Conflict, NotFound
 from services.common.scenes import CheckinScene
+from services.draws.agency_news import notify_agency
 from services.draws.family import arrivals, family, root_of, serving
 from services.draws.notices import notice_contact, notice_of
 from services.draws.reminders import LIVE
 from services.draws.seal import check_sealed
-from services.draws.setup import notify_agency
 from services.draws.urges import Urging
 
 CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering

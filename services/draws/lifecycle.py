@@ -9,9 +9,9 @@ from tortoise.transactions import in_transaction
 
 from models.draws import Condition, DrawActivity, DrawStatus
 from services.common.errors import Conflict
+from services.draws.agency_news import notify_agency
 from services.draws.commit import commit, commit_condition
 from services.draws.oplog import Actor, record, require_reason
-from services.draws.setup import notify_agency
 from services.draws.waves import RUNNING, Waves
 
 

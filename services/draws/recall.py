@@ -24,13 +24,13 @@ from models.experts import ExpertProfile
 from models.people import Person
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
+from services.draws.agency_news import notify_agency
 from services.draws.counts import draw_counts
 from services.draws.family import family
 from services.draws.notices import invitation_params
 from services.draws.oplog import Actor, record
 from services.draws.pool import booked
 from services.draws.seal import unseal_at
-from services.draws.setup import notify_agency
 from services.notifications.outbox import Outbox
 
 CallOutcome = Literal["attend", "decline", "unreached"]  # a 复评 call's

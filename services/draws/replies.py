@@ -21,9 +21,9 @@ from models.draws import (
 from models.people import Role
 from models.statements import columns, model_from, on_postgres, rows
 from services.common.errors import BadInput, NotFound
+from services.draws.agency_news import notify_agency
 from services.draws.calls import cancel_calls
 from services.draws.notices import invitations_with_notices
-from services.draws.setup import notify_agency
 from services.draws.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
 from services.notifications.outbox import Change
 

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
+from services.draws.agency_news import notify_agency
 from services.draws.calls import cancel_calls
 from services.draws.seal import SEAL_BEFORE
-from services.draws.setup import notify_agency
 from services.draws.waves import Waves
 
 

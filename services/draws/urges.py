@@ -17,12 +17,12 @@ from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
 from services.common.clock import china_time
 from services.common.errors import ClosedWindow, Conflict, DomainError, Locked, NotFound
+from services.draws.agency_news import notify_agency
 from services.draws.family import arrivals, family, root_of
 from services.draws.notices import invitation_params, notice_of
 from services.draws.oplog import SYSTEM, Actor, record
 from services.draws.reminders import LIVE, Reminders
 from services.draws.seal import check_sealed, require_unsealed
-from services.draws.setup import notify_agency
 
 URGE_WINDOW = timedelta(minutes=30)
 MAX_URGES = 3  # the automatic urges of one expert

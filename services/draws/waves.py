@@ -22,6 +22,7 @@ from models.draws import (
 from models.statements import rows
 from services.common.clock import china_time
 from services.common.schedule import Schedule
+from services.draws.agency_news import notify_agency
 from services.draws.audit import POOLS, draw_key, order
 from services.draws.calls import DrawCalls, invitation_key
 from services.draws.counts import Counts, draw_counts
@@ -29,7 +30,6 @@ from services.draws.merkle import pool_root
 from services.draws.notices import answer_params, invitation_params
 from services.draws.pool import blocked, candidate_pool
 from services.draws.seal import unseal_at
-from services.draws.setup import notify_agency
 from services.draws.weighting import pool_weights, stored, weights_of
 from services.notifications.outbox import Change, Outbox
 

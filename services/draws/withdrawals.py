@@ -21,13 +21,13 @@ from models.draws import (
 )
 from services.common.clock import china_time
 from services.common.errors import ClosedWindow, Conflict, NotFound
+from services.draws.agency_news import notify_agency
 from services.draws.calls import cancel_calls
 from services.draws.clones import Cloning
 from services.draws.evidence import notify_verifiers, require_evidence
 from services.draws.family import family, root_of, serving, serving_seen
 from services.draws.notices import answer_params
 from services.draws.oplog import Actor, record, require_reason
-from services.draws.setup import notify_agency
 from services.notifications.outbox import Change
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
