@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
 from models import column
 from models.applications import Application, AppStatus, Batch
@@ -145,9 +146,15 @@ class Exams:
             raise NotFound("exam.no_question")
         if len(value) > MAX_ANSWER:
             raise BadInput("exam.answer_too_long", limit=MAX_ANSWER)
-        attempt.answers = {**attempt.answers, question_id: value}
-        await ExamAttempt.filter(id=attempt.id, submitted_at=None).update(
-            answers=attempt.answers)
+        # read again under the row's lock: two answers saved at once (a choice ticked, then
+        # an essay left a moment later) each wrote the whole set, and one was lost
+        async with in_transaction():
+            locked = await ExamAttempt.select_for_update().get(id=attempt.id)
+            if locked.submitted_at is not None:
+                raise Conflict("exam.submitted")
+            attempt.answers = {**locked.answers, question_id: value}
+            await ExamAttempt.filter(id=attempt.id, submitted_at=None).update(
+                answers=attempt.answers)
 
     async def submit(self, attempt_id: int, now: datetime, by: str) -> ExamAttempt:
         """Hand in the paper (once), grade its objective part, and act on the result, or,

@@ -81,6 +81,19 @@ async def test_at_zero_the_worker_hands_the_paper_in(client: TestClient, demo: d
     assert late is not None and late.submitted_at is not None
 
 
+async def test_answers_saved_at_once_are_all_kept(client: TestClient, demo: dict) -> None:
+    """A phone saves each answer as it is given: a choice ticked and the next one given a
+    moment later reach the service at once, and neither is lost."""
+    exam, person = await approved_applicant(client, demo)
+    exams = client.app[DOMAIN].exams
+    # each save with the attempt as its request read it, before the other's write
+    copies = [await exams.attempt(exam, person.id) or await exams.start(
+        exam, person.id, datetime.now(UTC)) for _ in RIGHT]
+    await asyncio.gather(*(exams.answer(copy, exam, qid, value, datetime.now(UTC))
+                           for copy, (qid, value) in zip(copies, RIGHT.items(), strict=True)))
+    assert (await ExamAttempt.get(id=copies[0].id)).answers == RIGHT
+
+
 async def _submitted(attempt_id: int) -> bool:
     return (await ExamAttempt.get(id=attempt_id)).submitted_at is not None
 
