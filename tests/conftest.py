@@ -33,11 +33,12 @@ from services.demo import DemoPerson
 from services.reference.snapshots import forget
 from tests.support.accounts import APPID, MINI_APPID, MINI_SECRET, SECRET, TOKEN
 from tests.support.api import Api
-from tests.support.browser import CHROMIUM, NO_CHROMIUM, free_port, running_chromium
+from tests.support.browser import CHROMIUM, NO_CHROMIUM, running_chromium
 from tests.support.clock import MovedClock
 from tests.support.infra import migrate_beside, worker_infra
 from tests.support.leaks import PLATFORMS, keep_response, watching_for_leaks
 from tests.support.notification_check import check_made
+from tests.support.ports import free_port
 from tests.support.settings import make_settings
 from tests.support.wechat import Chat
 from tests.support.world import demo_world, reset_state

@@ -26,7 +26,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -49,6 +48,7 @@ from config.sms_settings import TencentSmsSettings
 from config.voice_settings import TencentVoiceSettings
 from sandbox.wechat_push import Pusher, text_fields
 from services.common.trace import hashed_openid
+from tests.support.ports import free_port
 
 DEPLOY = ROOT / "deploy"
 UNITS = DEPLOY / "systemd"
@@ -233,11 +233,6 @@ class Process:
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         return "\n".join(text.splitlines()[-lines:])
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _start(name: str, argv: list[str], env: dict[str, str], cwd: Path, logs: Path) -> Process:
@@ -424,12 +419,12 @@ def _enabled() -> tuple[str, str]:
 
 
 @pytest.mark.timeout(150)
-async def test_the_systemd_variant_serves_a_signed_message(tmp_path: Path, aiohttp_server
-                                                           ) -> None:
+async def test_the_systemd_variant_serves_a_signed_message(tmp_path: Path, aiohttp_server,
+                                                           infra: dict[str, str]) -> None:
     database, redis = _enabled()
     migrate, serve, worker = (unit("expertbot-migrate.service"), unit("expertbot-serve@.service"),
                               unit("expertbot-worker@.service"))
-    port = _free_port()
+    port = free_port()
     run, var, logs = tmp_path / "run" / "expertbot", tmp_path / "var", tmp_path / "logs"
     for folder in (run / "metrics", var, logs):
         folder.mkdir(parents=True)
@@ -458,14 +453,16 @@ async def test_the_systemd_variant_serves_a_signed_message(tmp_path: Path, aioht
     fake.router.add_route("*", "/{path:.*}", wechat)
     wechat_api = await aiohttp_server(fake)
 
-    # a database and a Redis database of its own, beside those of the suite's workers
+    # a database and a Redis database of its own, beside those of the suite's workers; the
+    # database a copy of the run's migrated template (`infra` waits for it): migrating from
+    # scratch is what every run does to make that template, and here took 20 s of one worker
     redis_url = await _own_redis(redis)
     name = f"test_deploy_{os.getpid()}"
     began = time.monotonic()
     admin = await _admin(database)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{database.rpartition("/")[2]}"')
     finally:
         await admin.close()
     own_redis = Redis.from_url(redis_url)

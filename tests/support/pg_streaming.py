@@ -12,12 +12,13 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.ports import free_port
 
 DATABASE = "expertbot"
 HOW_TO_ENABLE = ("needs PostgreSQL's server binaries (initdb, pg_ctl, pg_basebackup: the "
@@ -45,11 +46,6 @@ def _as_postgres() -> list[str]:
     pwd.getpwnam("postgres")  # KeyError: no user to run as
     return ["runuser", "-u", "postgres", "--"]
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

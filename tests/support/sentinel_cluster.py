@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import shutil
 import signal
-import socket
 import subprocess
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,6 +19,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from tests.support.helpers import eventually
+from tests.support.ports import free_port
 
 SERVICE = "mymaster"
 QUORUM = 2
@@ -32,11 +32,6 @@ def redis_server() -> str | None:
     return shutil.which("redis-server") or (
         "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass

@@ -1,0 +1,67 @@
+"""Ports for the servers tests start (Redis, sentinels, PostgreSQL, Chromium, the service).
+
+A port from `bind(("127.0.0.1", 0))` comes from the kernel's ephemeral range, the same range
+every outgoing connection of every worker draws from: between the test choosing it and its
+server binding it, a client connection can take it ("Address already in use"). These come from
+below that range, where only an explicit bind lands, and each pytest-xdist worker has a block of
+its own, so two workers never hand out the same port."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import socket
+
+FLOOR = 10_000  # below this live well-known services
+WORKERS = 16  # blocks; a worker index past this shares a block (and the bind check holds)
+
+
+def _ephemeral_low() -> int:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32_768
+
+
+def _worker() -> int:
+    name = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(name[2:]) if name[2:].isdigit() else 0
+
+
+def _block() -> range:
+    low = _ephemeral_low()
+    size = (low - FLOOR) // WORKERS
+    if size < 50:  # an unusual machine: no room below the ephemeral range
+        return range(0)
+    start = FLOOR + (_worker() % WORKERS) * size
+    return range(start, start + size)
+
+
+_BLOCK = _block()
+# a random start, so that two runs on one machine (CI's stages, a developer's second terminal)
+# rarely begin at the same port; the bind check below settles the rest
+_NEXT = itertools.cycle(
+    [*_BLOCK[(cut := random.randrange(len(_BLOCK))):], *_BLOCK[:cut]] if _BLOCK else [0])
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def free_port() -> int:
+    """A port nothing listens on, outside the ephemeral range and this worker's alone."""
+    if not _BLOCK:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return int(s.getsockname()[1])
+    for port in itertools.islice(_NEXT, len(_BLOCK)):
+        if _bindable(port):
+            return port
+    raise RuntimeError(f"no free port in {_BLOCK.start}-{_BLOCK.stop - 1}")
