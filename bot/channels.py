@@ -12,8 +12,7 @@ from aiohttp import web
 from bot.notify_texts import NotifyTexts
 from bot.relay import Relay
 from bot.wechat_api import WeChatAPI
-from services.notifications.sms import SmsGateway
-from services.notifications.voice import VoiceGateway
+from services.notifications import SmsGateway, VoiceGateway
 
 
 @dataclass(frozen=True, kw_only=True)

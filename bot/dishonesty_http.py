@@ -34,7 +34,7 @@ from typing import Any
 
 import aiohttp
 
-from services.people.dishonesty import (
+from services.people import (
     Case,
     DishonestyBadQuery,
     DishonestyRefused,

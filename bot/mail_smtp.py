@@ -12,7 +12,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Literal
 
-from services.notifications.mail import Mail, MailError
+from services.notifications import Mail, MailError
 
 Security = Literal["none", "starttls", "ssl"]
 

@@ -18,10 +18,8 @@ from bot.errors import TooLarge
 from bot.wechatpay import NotificationVerifier, parse_trade
 from bot.wechatpay_transfer import parse_bill
 from services.common.metrics import PAY_NOTIFICATIONS
-from services.draws.payouts import PayoutMismatch, Payouts
-from services.payments.einvoices import EInvoices
-from services.payments.gateway import NotificationRejected
-from services.payments.orders import PaymentMismatch, Payments
+from services.draws import PayoutMismatch, Payouts
+from services.payments import EInvoices, NotificationRejected, PaymentMismatch, Payments
 
 log = logging.getLogger(__name__)
 

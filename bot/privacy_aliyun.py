@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import aiohttp
 
-from services.notifications.privacy import Line, PrivacyError
+from services.notifications import Line, PrivacyError
 
 VERSION = "2017-05-25"
 ENDPOINT = "https://dyplsapi.aliyuncs.com/"

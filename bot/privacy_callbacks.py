@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.callback import read_capped
 from bot.errors import TooLarge
 from bot.privacy_aliyun import CALLBACK_PATH
-from services.draws.virtual_calls import apply_reports
+from services.draws import apply_reports
 
 log = logging.getLogger(__name__)
 

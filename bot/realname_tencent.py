@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 
 from bot.sms_tencent import Api3NoAnswer, Api3Unreachable, api3_headers, api3_post, host_of
-from services.people.realname import Verdict
+from services.people import Verdict
 
 SERVICE, VERSION, ACTION = "faceid", "2018-03-01", "IdCardVerification"
 VERDICTS = {"0": Verdict.MATCH, "-1": Verdict.MISMATCH, "-5": Verdict.NO_RECORD}

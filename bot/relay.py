@@ -23,7 +23,7 @@ from bot.receipts import ReceiptInbox
 from bot.sender import Recipient, Sender
 from models.notifications import Notification, Status
 from services.common.redis_keys import EARLY_RECEIPT_TTL, OUTBOX_DIRTY_TTL, RedisKeys
-from services.notifications.outbox import Lease, Outbox
+from services.notifications import Lease, Outbox
 
 log = logging.getLogger(__name__)
 

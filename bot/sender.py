@@ -51,10 +51,7 @@ from models.statements import columns, id_list, models_from, one_of, rows
 from models.wechat import Channel, WeChatIdentity, in_service_window
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
-from services.notifications.checks import MootChecks
-from services.notifications.outbox import Lease, Outbox
-from services.notifications.sms import SmsMessage
-from services.notifications.voice import VoiceCall, VoiceGateway
+from services.notifications import Lease, MootChecks, Outbox, SmsMessage, VoiceCall, VoiceGateway
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from typing import cast
 import aiohttp
 
 from services.common.pii import mask_phone
-from services.notifications.sms import SmsGateway, SmsMessage
+from services.notifications import SmsGateway, SmsMessage
 
 log = logging.getLogger(__name__)
 

@@ -27,7 +27,7 @@ from bot.callback import read_capped
 from bot.errors import TooLarge
 from models.notifications import Notification, Status
 from services.common.redis_keys import RedisKeys
-from services.notifications.outbox import with_error
+from services.notifications import with_error
 
 log = logging.getLogger(__name__)
 

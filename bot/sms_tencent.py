@@ -20,7 +20,7 @@ from typing import Any
 import aiohttp
 
 from bot.sms import SmsError, SmsOutcomeUnknown
-from services.notifications.sms import SmsMessage
+from services.notifications import SmsMessage
 
 SERVICE, VERSION, ACTION = "sms", "2021-01-11", "SendSms"
 CONTENT_TYPE = "application/json; charset=utf-8"

@@ -33,7 +33,7 @@ from bot.sms_callbacks import REPLY_SEEN_TTL, Refused, answer, callback_json
 from models.notifications import ChannelKind, Notification, Status
 from models.people import Person, phone_is
 from services.common.redis_keys import RedisKeys
-from services.notifications.outbox import with_error
+from services.notifications import with_error
 
 log = logging.getLogger(__name__)
 

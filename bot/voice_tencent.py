@@ -27,7 +27,7 @@ from bot.sms_tencent import (
 )
 from bot.voice import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable, template
 from services.common.texts import Texts
-from services.notifications.voice import VoiceCall
+from services.notifications import VoiceCall
 
 SERVICE, VERSION, ACTION = "vms", "2020-09-02", "SendTtsVoice"
 CALLBACK_PATH = "/voice/tencent/callback"  # where the console sends every voice callback

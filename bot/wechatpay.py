@@ -33,7 +33,7 @@ from wechatpayv3.utils import (
 
 from bot.wechatpay_bill import BillTicket, bill_path, check_hash, download, parse_bill, parse_ticket
 from services.common.clock import CHINA
-from services.payments.gateway import BillRow, NotificationRejected, PayError, Trade
+from services.payments import BillRow, NotificationRejected, PayError, Trade
 
 log = logging.getLogger(__name__)
 

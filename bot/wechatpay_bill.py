@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 from services.common.clock import CHINA
-from services.payments.gateway import UNREADABLE, BillRow, PayError
+from services.payments import UNREADABLE, BillRow, PayError
 
 MAX_BILL_BYTES = 32 * 1024 * 1024  # a day of this merchant's trades is far smaller
 MAX_LINE = 4096  # characters; a real line is about 300

@@ -15,8 +15,7 @@ from wechatpayv3.utils import build_authorization
 
 from bot.wechatpay import WeChatPayClient
 from bot.wechatpay_bill import BillTicket, download
-from services.payments.fapiao import FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus
-from services.payments.gateway import PayError
+from services.payments import FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus, PayError
 
 MAX_FILE = 5 * 1024 * 1024  # an invoice PDF is some 100 KB
 

@@ -14,8 +14,7 @@ from urllib.parse import quote
 from wechatpayv3.async_.type import RequestType
 
 from bot.wechatpay import WeChatPayClient
-from services.payments.gateway import NotificationRejected, PayError
-from services.payments.transfers import STATES, TransferBill, TransferRequest
+from services.payments import STATES, NotificationRejected, PayError, TransferBill, TransferRequest
 
 ROUTE = "/v3/fund-app/mch-transfer/transfer-bills"
 NAME_FROM_FEN = 200_000  # from 2,000 yuan WeChat Pay checks the payee's real name

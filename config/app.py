@@ -41,7 +41,7 @@ from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Endpoint
 from services.common.clock import SYSTEM_CLOCK, Clock
-from services.draws.sms_answers import SmsReplies
+from services.draws import SmsReplies
 from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis

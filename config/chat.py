@@ -30,7 +30,7 @@ from handlers.routing import routers
 from services.common.redis_keys import RedisKeys
 from services.common.texts import Texts
 from services.domain import Domain
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 
 class OutboxLateDelivery:

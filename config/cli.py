@@ -75,7 +75,7 @@ async def seal_clear(settings: Settings) -> int:
     """Phones and draw seeds written before they were sealed, sealed now."""
     from config.database import database
     from config.settings import make_vault
-    from services.people.reencrypt import (
+    from services.people import (
         rehash_ids,
         seal_clear_phones,
         seal_form_phones,
@@ -95,7 +95,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
     from config.settings import make_vault
     from services.common.files import DiskStore
     from services.demo import load_demo
-    from services.people.persons import People
+    from services.people import People
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)

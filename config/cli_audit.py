@@ -18,7 +18,7 @@ from config.settings import settings_or_exit
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from services.draws.audit import audit, export_record, import_record, report_text
+    from services.draws import audit, export_record, import_record, report_text
 
     if args.proof:
         raise SystemExit(check_proof_file(args.proof, args.activity))
@@ -43,9 +43,7 @@ async def _load(activity_id: int) -> tuple[str, str, list[Any], list[dict[str, A
                                            dict[str, Any]]:
     from config.database import database
     from models.draws import DrawActivity
-    from services.draws.oplog import log_export
-    from services.draws.results import audit_records
-    from services.draws.skips import activity_facts
+    from services.draws import activity_facts, audit_records, log_export
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     async with database(settings.for_batch_work()):
@@ -59,7 +57,7 @@ async def _load(activity_id: int) -> tuple[str, str, list[Any], list[dict[str, A
 def check_proof_file(path: str, activity_id: int | None) -> int:
     """0: the proof leads to its root (and the root is the one the draw published, when an
     activity is given); 1 otherwise."""
-    from services.draws.merkle import check_proof
+    from services.draws import check_proof
 
     with open(path, encoding="utf-8") as fh:
         proof = json.load(fh)
@@ -82,7 +80,7 @@ def check_proof_file(path: str, activity_id: int | None) -> int:
 async def _published_root(activity_id: int, condition_id: int, pool: str) -> str | None:
     from config.database import database
     from models.draws import DrawActivity
-    from services.draws.commit import published_roots
+    from services.draws import published_roots
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     async with database(settings.for_batch_work()):

@@ -1,5 +1,5 @@
 """`expertbot audit-log verify [--from DAY] [--to DAY] [--anchor SEQ:MAC ...] [--anchors
-FILE]`: walk the audit trail's chain (services/admin/audit_chain.py) and name the first entry
+FILE]`: walk the audit trail's chain (services/audit/chain.py) and name the first entry
 that was changed, removed or inserted, or an operation-log row changed or deleted since it was
 chained; then check the anchors shipped off the box (the nightly log lines, or SEQ:MAC by hand)
 still agree, which catches a chain cut back at its end or rebuilt with the key. `anchor`
@@ -60,7 +60,7 @@ def cmd_audit_log(args: argparse.Namespace) -> None:
 async def _run(args: argparse.Namespace) -> int:
     from config.database import database, replica_database
     from config.replica_settings import lagging_reads
-    from services.admin.audit_chain import AuditChain, audit_key
+    from services.audit import AuditChain, audit_key
 
     anchors = _anchors(args)
     settings, _ = settings_or_exit(fill_dev_secrets=True)

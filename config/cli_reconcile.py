@@ -16,7 +16,7 @@ from config.settings import Settings, settings_or_exit
 from models.reconciliation import RunStatus
 from services.common.clock import china_today
 from services.common.errors import DomainError
-from services.payments.bill import Report
+from services.payments import Report
 
 EXIT = {RunStatus.OK: 0, RunStatus.MISMATCHES: 1, RunStatus.BILL_UNAVAILABLE: 2,
         RunStatus.FAILED: 2}

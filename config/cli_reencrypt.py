@@ -17,7 +17,7 @@ def cmd_reencrypt(args: argparse.Namespace) -> None:
 
 async def _run(args: argparse.Namespace) -> None:
     from config.database import database
-    from services.people.reencrypt import reencrypt, remaining
+    from services.people import reencrypt, remaining
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     vault = make_vault(settings)

@@ -34,7 +34,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def cmd_import_regions(args: argparse.Namespace) -> None:
     from config.database import database
     from config.logging_setup import setup_logging
-    from services.reference.regions import (
+    from services.reference import (
         REFRESH,
         import_regions,
         parse_regions,
@@ -67,7 +67,7 @@ def cmd_import_regions(args: argparse.Namespace) -> None:
 async def seed_reference(settings: Settings) -> bool:
     """The shipped region list into an empty table (`expertbot migrate`); whether it did."""
     from config.database import database
-    from services.reference.regions import seed_regions
+    from services.reference import seed_regions
 
     async with database(settings):
         return await seed_regions(datetime.now(UTC))
@@ -78,7 +78,7 @@ def cmd_import_catalogue(args: argparse.Namespace) -> None:
     from config.logging_setup import setup_logging
     from services.common.errors import DomainError
     from services.common.texts import Texts
-    from services.reference.catalogue_import import import_catalogue
+    from services.reference import import_catalogue
 
     settings, _ = settings_or_exit()
     setup_logging(settings.log_level, settings.logs_as)

@@ -34,10 +34,8 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
     from services.common.errors import BadInput, DomainError
     from services.common.files import DiskStore
     from services.common.texts import Texts
-    from services.people.persons import People
-    from services.people.register_import import PROBLEMS_KEPT, RegisterImports
-    from services.people.register_rows import template
-    from services.reference.snapshots import load_reference
+    from services.people import PROBLEMS_KEPT, People, RegisterImports, template
+    from services.reference import load_reference
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)

@@ -19,11 +19,8 @@ from bot.wechatpay_transfer import WeChatPayTransfers
 from config.settings import Settings, SettingsError
 from config.voice_settings import TencentVoiceSettings
 from services.common.texts import Texts
-from services.notifications.privacy import NumberPrivacy
-from services.notifications.sms import SmsGateway
-from services.notifications.voice import VoiceGateway
-from services.people.dishonesty import DishonestyCheck
-from services.people.realname import RealNameCheck
+from services.notifications import NumberPrivacy, SmsGateway, VoiceGateway
+from services.people import DishonestyCheck, RealNameCheck
 
 
 def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayClient:

@@ -200,7 +200,7 @@ async def wechat_pay(settings: Settings, http: aiohttp.ClientSession) -> str:
     if not settings.payments_on:
         return "off (WECHATPAY_MCHID not set)"
     from config.clients import pay_client
-    from services.payments.gateway import PayError
+    from services.payments import PayError
 
     own = settings.own_url
     try:

@@ -16,8 +16,8 @@ from bot.wechatpay_fapiao import WeChatPayFapiao
 from config.invoice_settings import InvoiceSettings
 from config.settings import Settings
 from services.common.texts import Texts
-from services.notifications.mail import Mailer
-from services.payments.fapiao import EInvoicing
+from services.notifications import Mailer
+from services.payments import EInvoicing
 
 # the sandbox's SMTP catcher, on the app while MAIL_PROVIDER=sandbox (the tests read it)
 MAIL_CATCHER = web.AppKey("mail_catcher", object)

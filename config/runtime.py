@@ -46,12 +46,9 @@ from config.redis_settings import redis_target
 from config.replica_settings import lagging_reads
 from config.settings import Settings, make_vault
 from miniapp_api.sessions import Sessions
-from services.admin.actions import Administration
-from services.admin.audit_chain import AuditChain, audit_key
-from services.admin.feedback import FeedbackDesk
-from services.applicants.applications import Applications
-from services.applicants.public_notice import PublicNotice
-from services.applicants.review import Review
+from services.admin import Administration, FeedbackDesk
+from services.applicants import Applications, PublicNotice, Review
+from services.audit import AuditChain, audit_key
 from services.common.clock import SYSTEM_CLOCK, Clock, china_time
 from services.common.files import DiskStore
 from services.common.links import ANSWER_LINK, Links
@@ -59,44 +56,53 @@ from services.common.redis_keys import RedisKeys
 from services.common.scenes import SceneCodec
 from services.common.texts import Texts
 from services.domain import Domain
-from services.draws.attendance import Attendance
-from services.draws.calls import CallPolicy, DrawCalls
-from services.draws.engine import DrawEngine
-from services.draws.followups import DrawFollowups
-from services.draws.moot import DRAW_MOOT
-from services.draws.payouts import Payouts
-from services.draws.recall import Recall
-from services.draws.setup import DrawSetup
-from services.draws.virtual_calls import VirtualCalls
-from services.draws.voice_answers import VoiceReplies
-from services.education.courses import Education
-from services.education.exams import Exams
-from services.notifications.checks import MootChecks
-from services.notifications.outbox import ALL_CHANNELS, Outbox
-from services.notifications.privacy import NumberPrivacy
-from services.notifications.sms import CodeSms, SmsGateway
-from services.notifications.voice import VoiceGateway
-from services.payments.bill import BillReconcile
-from services.payments.einvoices import EInvoices
-from services.payments.gateway import PayGateway
-from services.payments.invoices import Invoices
-from services.payments.orders import Payments
-from services.payments.transfers import TransferGateway
-from services.people.agencies import Agencies
-from services.people.binding import Binding
-from services.people.codes import VerificationCodes
-from services.people.dishonesty import DishonestyCheck
-from services.people.dishonesty_runs import DishonestyChecks
-from services.people.personal_data import PersonalData
-from services.people.persons import People
-from services.people.realname import RealNameCheck
-from services.people.register_import import RegisterImports
-from services.people.registration import Registration
-from services.people.retention import Retention, RetentionJob
-from services.people.sanctions import SanctionDesk
-from services.people.second_factor import SecondFactor
-from services.people.security_desk import SecurityDesk
-from services.reference.snapshots import first_read, keep_fresh
+from services.draws import (
+    DRAW_MOOT,
+    Attendance,
+    CallPolicy,
+    DrawCalls,
+    DrawEngine,
+    DrawFollowups,
+    DrawSetup,
+    Payouts,
+    Recall,
+    VirtualCalls,
+    VoiceReplies,
+)
+from services.education import Education, Exams
+from services.notifications import (
+    ALL_CHANNELS,
+    CodeSms,
+    MootChecks,
+    NumberPrivacy,
+    Outbox,
+    SmsGateway,
+    VoiceGateway,
+)
+from services.payments import (
+    BillReconcile,
+    EInvoices,
+    Invoices,
+    PayGateway,
+    Payments,
+    TransferGateway,
+)
+from services.people import (
+    Agencies,
+    Binding,
+    DishonestyCheck,
+    DishonestyChecks,
+    People,
+    RealNameCheck,
+    RegisterImports,
+    Registration,
+    SecondFactor,
+    SecurityDesk,
+    VerificationCodes,
+)
+from services.reference import first_read, keep_fresh
+from services.rights import PersonalData, Retention, RetentionJob
+from services.standing import SanctionDesk
 
 
 @dataclass(frozen=True, kw_only=True)

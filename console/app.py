@@ -50,7 +50,7 @@ from miniapp_api.routes import (
     verify,
 )
 from models.people import ADMINISTRATORS, Person, Role
-from services.applicants.attachments import MB
+from services.applicants import MB
 from services.common.errors import (
     BadInput,
     DomainError,
@@ -61,8 +61,8 @@ from services.common.errors import (
 )
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.pii import mask_text
-from services.draws.evidence import EVIDENCE_MAX
-from services.people.password_age import password_expired
+from services.draws import EVIDENCE_MAX
+from services.people import password_expired
 
 log = logging.getLogger(__name__)
 PRE_COOKIE, FLASH_COOKIE = "eb_console_pre", "eb_flash"

@@ -11,10 +11,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from console import pages
 from console.app import PAGE_TABLE, guarded
 from console.context import PAGES
-from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA, china_time
-from services.reference.catalogue import catalogue
-from services.reference.regions import regions
+from services.people import TITLE_LEVELS
+from services.reference import catalogue, regions
 
 HERE = Path(__file__).parent
 assert pages  # imported for the pages it registers

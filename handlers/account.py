@@ -49,10 +49,7 @@ from services.common.errors import BadInput, DomainError, Locked
 from services.common.pii import mask_phone
 from services.common.scenes import BindScene
 from services.common.texts import Texts
-from services.people.binding import Binding
-from services.people.codes import TooSoon, WrongCode
-from services.people.persons import People
-from services.people.profile import profile_of
+from services.people import Binding, People, TooSoon, WrongCode, profile_of
 
 bind = Flow("bind", title="绑定账户", timeout=600)
 ASK_ID = bind.state("ask_id", prompt="chat/account/bind_ask_id.j2")

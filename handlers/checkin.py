@@ -14,7 +14,7 @@ from models.people import Person
 from services.common.clock import china_time
 from services.common.scenes import CheckinScene
 from services.common.texts import Texts
-from services.draws.attendance import Attendance, CheckResult
+from services.draws import Attendance, CheckResult
 
 router = Router("checkin")
 

@@ -25,13 +25,12 @@ from bot.router import Router
 from bot.wechat_api import WeChatAPI
 from models.draws import DrawStatus
 from models.people import Person, Role, RoleGrant
-from services.admin.feedback import FeedbackDesk
-from services.applicants.review import Review
-from services.applicants.review_scope import stages
+from services.admin import FeedbackDesk
+from services.applicants import Review, stages
 from services.common.links import Links
 from services.common.texts import Texts
-from services.draws.scope import waiting_verification
-from services.people.persons import People
+from services.draws import waiting_verification
+from services.people import People
 
 router = Router("desk")
 # the mini-program pages the replies link to (a text link WeChat opens in the mini-program)

@@ -32,18 +32,18 @@ from bot.incoming import Incoming
 from bot.router import PASS, Pass, Router
 from models.people import Person
 from services.common.texts import Texts
-from services.draws.answers import (
+from services.draws import (
     ACKNOWLEDGE,
     ANSWER,
+    DrawEngine,
+    DrawFollowups,
     NotAnAnswer,
     Several,
     answer_from,
     decide,
     listed,
 )
-from services.draws.answers import said as said_text
-from services.draws.engine import DrawEngine
-from services.draws.followups import DrawFollowups
+from services.draws import said as said_text
 
 # which of several invitations: its number in the list (第2个), or all of them
 PICK_ANSWER = r"^(?:第\s*)?(?P<number>\d{1,2})\s*(?:个|号)?$|^(?P<all>全部|都|全都|所有|都是)$"

@@ -29,7 +29,7 @@ from handlers.commands import AUDIENCES, audiences_of
 from models.people import Person
 from services.common.pii import mask_text
 from services.common.texts import Texts
-from services.people.persons import People
+from services.people import People
 
 CLOSE_ENOUGH = 0.45  # similarity (difflib ratio) below which a command is not suggested
 MOST = 3

@@ -10,8 +10,7 @@ from bot.router import Router
 from models.people import Person
 from services.common.clock import CHINA, china_today
 from services.common.texts import Texts
-from services.draws import fee_standards
-from services.draws.fees import my_fees
+from services.draws import fee_standards, my_fees
 
 router = Router("fees")
 

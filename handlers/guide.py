@@ -12,7 +12,7 @@ from bot.router import Router
 from models.education import Enrollment
 from models.exams import ExamAttempt
 from models.people import Person
-from services.applicants.applications import Applications
+from services.applicants import Applications
 from services.common.clock import china_time
 from services.common.texts import Texts
 

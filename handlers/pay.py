@@ -17,9 +17,8 @@ from models.people import Person
 from services.common.clock import china_time
 from services.common.qr import qr_png
 from services.common.texts import Texts
-from services.notifications.outbox import Outbox
-from services.payments.einvoices import EInvoices
-from services.payments.orders import Payments
+from services.notifications import Outbox
+from services.payments import EInvoices, Payments
 
 log = logging.getLogger(__name__)
 

@@ -14,10 +14,8 @@ from models.people import Person
 from models.sanctions import Sanction, SanctionKind
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import conduct
-from services.draws.performance import mine as my_records
-from services.people import credit
-from services.people.sanctions import KIND_WORDS, period_words
+from services.draws import mine as my_records
+from services.standing import KIND_WORDS, conduct, credit, period_words
 
 router = Router("performance")
 SHOWN = 5  # the latest records a chat reply lists

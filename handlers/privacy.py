@@ -11,8 +11,7 @@ from bot.router import Router
 from models.people import Person
 from services.common.links import Links
 from services.common.texts import Texts
-from services.people.data_inventory import COPY_LINK, COPY_PATH, INVENTORY
-from services.people.personal_data import PersonalData
+from services.rights import COPY_LINK, COPY_PATH, INVENTORY, PersonalData
 
 router = Router("privacy")
 LINK_HOURS = 1

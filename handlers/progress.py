@@ -8,12 +8,10 @@ from bot.filters import Keyword, MenuClick, Text
 from bot.router import Router
 from models.applications import AppStatus, ReviewAction
 from models.people import Person
-from services.applicants.applications import Applications, current_deadline
-from services.applicants.review import describe_items
-from services.applicants.review_scope import stages
+from services.applicants import Applications, current_deadline, describe_items, stages
 from services.common.clock import china_time
 from services.common.texts import Texts
-from services.education.exams import Exams
+from services.education import Exams
 
 router = Router("progress")
 

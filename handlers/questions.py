@@ -21,13 +21,16 @@ from models.people import Person, Role
 from services.common.clock import china_time
 from services.common.errors import BadInput
 from services.common.texts import Texts
-from services.draws.attendance import Attendance
-from services.draws.counts import draw_counts
-from services.draws.notices import notice_contact
-from services.draws.proofs import memberships
-from services.draws.scope import agency_role, visible_activities
-from services.draws.views import expert_evaluations
-from services.people.persons import People
+from services.draws import (
+    Attendance,
+    agency_role,
+    draw_counts,
+    expert_evaluations,
+    memberships,
+    notice_contact,
+    visible_activities,
+)
+from services.people import People
 
 router = Router("questions")
 RECENT_ACTIVITIES = 5

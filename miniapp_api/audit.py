@@ -1,4 +1,4 @@
-"""Desk actions into the audit trail (services/admin/audit_chain.py): each change (any call
+"""Desk actions into the audit trail (services/audit/chain.py): each change (any call
 but a GET) and each export (a file download) made by a person holding a desk role, through
 the API or the console alike, with the operation and its path values — never a body, which
 may carry personal data."""

@@ -13,7 +13,7 @@ from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
 from models.people import ADMINISTRATORS, RoleGrant
 from services.common.errors import NotAllowed
-from services.people.callers import signed_identity
+from services.people import signed_identity
 
 
 def _bearer(request: web.Request) -> str | None:

@@ -38,7 +38,7 @@ class Access(StrEnum):
 @dataclass(frozen=True)
 class FieldProblem:
     """One field that did not validate: pydantic's message, or a domain refusal raised by a
-    field validator (services.applicants.form.field_refusal), whose words are ours."""
+    field validator (services.people.particulars.field_refusal), whose words are ours."""
 
     field: str
     message: str

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.admin.actions import GrantSpec
+from services.admin import GrantSpec
 
 
 class Model(BaseModel):

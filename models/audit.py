@@ -2,7 +2,7 @@
 deletion, modification or overwrite): what desks did — sign-in and sign-out, failed sign-ins,
 each change, each reading of personal data unmasked (PIPL Art. 51), each export — and every
 row of the draws' operation log, each entry chained with HMAC-SM3 over the previous entry's
-MAC (services/admin/audit_chain.py). Entries before the chain began have no MAC."""
+MAC (services/audit/chain.py). Entries before the chain began have no MAC."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ async def rewrap_id_number(person_id: int, old: str, new: str) -> bool:
 
 async def anonymise_identity(person_id: int, **values: Any) -> bool:
     """The retention job's one write of the identity fields (PIPL Art. 47: personal data is
-    deleted or anonymised once its retention ends; services/people/retention.py): past the
+    deleted or anonymised once its retention ends; services/rights/retention.py): past the
     guard, and only for a person who deregistered. Nothing else may call it."""
     plain = QuerySet(Person)  # not the guarded queryset
     return bool(await plain.filter(id=person_id, deregistered_at__not_isnull=True)

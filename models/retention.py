@@ -1,5 +1,5 @@
-"""The retention job's report (services/people/retention.py): one row per run, with what it
-anonymised or removed per kind of the 清单 (services/people/data_inventory.py)."""
+"""The retention job's report (services/rights/retention.py): one row per run, with what it
+anonymised or removed per kind of the 清单 (services/rights/data_inventory.py)."""
 
 from __future__ import annotations
 

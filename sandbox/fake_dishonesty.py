@@ -17,7 +17,7 @@ from aiohttp import web
 
 from bot.dishonesty_http import KEY, NONCE, PATH, SIGNATURE, TIMESTAMP, signature
 from services.common.errors import BadInput
-from services.people.identity_rules import parse_id_number
+from services.people import parse_id_number
 
 MAX_AGE = 300  # s
 CODES = {400: "BAD_REQUEST", 401: "AUTH_FAILED", 403: "FORBIDDEN", 429: "RATE_LIMITED",

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from sandbox.fake_tencent_sms import _checked, _error
 from services.common.errors import BadInput
-from services.people.identity_rules import parse_id_number
+from services.people import parse_id_number
 
 NAME = re.compile(r"[\u4e00-\u9fa5·]{2,32}")
 DESCRIPTIONS = {"0": "姓名和身份证号一致", "-1": "姓名和身份证号不一致",

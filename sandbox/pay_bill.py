@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from aiohttp import web
 
 from services.common.clock import CHINA, china_today
-from services.payments.gateway import BillRow
+from services.payments import BillRow
 
 HEADER = ("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,"
           "交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,"

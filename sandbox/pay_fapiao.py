@@ -179,7 +179,7 @@ def invoice_pdf(f: FakeFapiao) -> bytes:
     from reportlab.lib.pagesizes import A5, landscape
     from reportlab.pdfgen.canvas import Canvas
 
-    from services.documents.pdf import cjk_font
+    from services.documents import cjk_font
 
     buf = io.BytesIO()
     page = Canvas(buf, pagesize=landscape(A5))

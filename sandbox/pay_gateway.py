@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from wechatpayv3.utils import load_private_key, rsa_sign
 
 from services.common.clock import CHINA
-from services.payments.gateway import BillRow
+from services.payments import BillRow
 
 log = logging.getLogger(__name__)
 

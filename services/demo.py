@@ -12,8 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from models.people import Agency, Person, Role, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.common.files import FileStore
-from services.people.identity_rules import id_check_character
-from services.people.persons import NewPerson, People
+from services.people import NewPerson, People, id_check_character
 
 DEMO_PASSWORD = "Demo2026ok"
 AGENCY = ("广州市示例招标代理有限公司", "91440101MA5DEMO001")
@@ -161,7 +160,7 @@ DEMO_FORM = {
 
 
 def demo_credit_code(seq: int) -> str:
-    from services.people.identity_rules import uscc_check_char
+    from services.people import uscc_check_char
 
     first17 = f"91440101MA5D{seq:05d}"
     return first17 + uscc_check_char(first17)
@@ -213,7 +212,7 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
         "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),
         "study_until": now + timedelta(days=60), "fee_fen": 20000})
     if made:  # its lessons: studied for their minutes, as the server measures them
-        from services.education.courseware import add_lesson
+        from services.education import add_lesson
 
         for title, kind, body, minutes in (
                 ("评标专家管理办法解读", "document", "《评标专家和评标专家库管理办法》要点：专家的"
@@ -292,7 +291,7 @@ async def demo_attachments(app_id: int, files: FileStore) -> None:
     """Every required attachment of the demo application, as if uploaded before it was
     submitted: certificates and forms as PDF, the ID card and photo as images."""
     from models.applications import Attachment
-    from services.applicants.attachments import ATTACHMENTS
+    from services.applicants import ATTACHMENTS
 
     for kind, spec in ATTACHMENTS.items():
         if not spec.required and kind != "qualification":  # its form names one (一级注册建筑师)

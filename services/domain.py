@@ -7,43 +7,39 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from services.admin.actions import Administration
-from services.admin.audit_chain import AuditChain
-from services.admin.feedback import FeedbackDesk
-from services.applicants.applications import Applications
-from services.applicants.public_notice import PublicNotice
-from services.applicants.review import Review
+from services.admin import Administration, FeedbackDesk
+from services.applicants import Applications, PublicNotice, Review
+from services.audit import AuditChain
 from services.common.files import FileStore
 from services.common.links import Links
 from services.common.pii import Vault
 from services.common.replica import LaggingReads
 from services.common.scenes import SceneCodec
-from services.draws.attendance import Attendance
-from services.draws.engine import DrawEngine
-from services.draws.followups import DrawFollowups
-from services.draws.payouts import Payouts
-from services.draws.recall import Recall
-from services.draws.setup import DrawSetup
-from services.draws.virtual_calls import VirtualCalls
-from services.education.courses import Education
-from services.education.exams import Exams
-from services.notifications.outbox import Outbox
-from services.payments.bill import BillReconcile
-from services.payments.einvoices import EInvoices
-from services.payments.invoices import Invoices
-from services.payments.orders import Payments
-from services.people.agencies import Agencies
-from services.people.binding import Binding
-from services.people.codes import VerificationCodes
-from services.people.dishonesty_runs import DishonestyChecks
-from services.people.personal_data import PersonalData
-from services.people.persons import People
-from services.people.register_import import RegisterImports
-from services.people.registration import Registration
-from services.people.retention import RetentionJob
-from services.people.sanctions import SanctionDesk
-from services.people.second_factor import SecondFactor
-from services.people.security_desk import SecurityDesk
+from services.draws import (
+    Attendance,
+    DrawEngine,
+    DrawFollowups,
+    DrawSetup,
+    Payouts,
+    Recall,
+    VirtualCalls,
+)
+from services.education import Education, Exams
+from services.notifications import Outbox
+from services.payments import BillReconcile, EInvoices, Invoices, Payments
+from services.people import (
+    Agencies,
+    Binding,
+    DishonestyChecks,
+    People,
+    RegisterImports,
+    Registration,
+    SecondFactor,
+    SecurityDesk,
+    VerificationCodes,
+)
+from services.rights import PersonalData, RetentionJob
+from services.standing import SanctionDesk
 
 
 @dataclass(frozen=True, kw_only=True)

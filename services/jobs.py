@@ -129,7 +129,7 @@ async def anchor_audit(ctx: dict[str, Any]) -> dict[str, Any]:
 
 async def enforce_retention(ctx: dict[str, Any]) -> dict[str, int]:
     """The retention the 清单 declares: the deregistered past their period anonymised,
-    expired log rows removed, a report row and an audit entry (services/people/retention.py)."""
+    expired log rows removed, a report row and an audit entry (services/rights/retention.py)."""
     run = await domain_of(ctx).retention.run(datetime.now(UTC))
     return dict(run.counts)
 

@@ -2,7 +2,9 @@
 cycle, type-only and function-level imports included; nothing outside config/ imports
 config; the edges (handlers, web, miniapp_api, console, sandbox) import none of each other
 but for the console calling the API's endpoints; the domain and the models import no edge,
-no transport and no HTTP or WeChat library; no module is over 400 lines (a warning past
+no transport and no HTTP or WeChat library; the contexts of services/ (its sub-packages)
+import each other in layers, with no cycle at the package level, and only through each
+other's front door (the package's `__all__`); no module is over 400 lines (a warning past
 350). Prints what is wrong and exits 1, or prints a summary."""
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ EDGE_CROSSINGS = {("console", "miniapp_api")}
 INNER = ("services", "models")
 OUTER = ("bot", "config", *EDGES)
 INNER_FORBIDDEN_LIBRARIES = ("aiohttp", "wechatpy", "wechatpayv3")
+# services/common is the library every context uses, not a context
+LIBRARY = "services.common"
 MAX_LINES = 400
 WARN_LINES = 350  # a module this long is warned about: split it by concept before it must be
 
@@ -119,6 +123,85 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+def context_of(name: str, known: dict[str, Path]) -> str | None:
+    """The context (`services.<x>`, a package) a module belongs to, if any."""
+    parts = name.split(".")
+    if parts[0] != "services" or len(parts) < 2:
+        return None
+    context = f"services.{parts[1]}"
+    if context == LIBRARY or known.get(context, Path()).name != "__init__.py":
+        return None
+    return context
+
+
+def package_cycles(graph: dict[str, set[str]], known: dict[str, Path]) -> list[str]:
+    """Cycles among the contexts, each with the imports that make its arrows."""
+    arrows: dict[str, set[str]] = {}
+    why: dict[tuple[str, str], list[str]] = {}
+    for name, deps in graph.items():
+        here = context_of(name, known)
+        if here is None:
+            continue
+        arrows.setdefault(here, set())
+        for dep in deps:
+            there = context_of(dep, known)
+            if there is not None and there != here:
+                arrows[here].add(there)
+                arrows.setdefault(there, set())
+                why.setdefault((here, there), []).append(f"{name} imports {dep}")
+    found = []
+    for component in cycles(arrows):
+        inside = [f"{a} -> {b} ({sorted(why[(a, b)])[0]})" for a in component
+                  for b in sorted(arrows[a]) if b in component]
+        found.append(f"package cycle: {' <-> '.join(component)}: {'; '.join(inside)} "
+                     f"(move what both need down into a context below them)")
+    return found
+
+
+def exported(init: Path) -> set[str] | None:
+    """The names a context's front door lists in `__all__` (None: it has none)."""
+    for node in ast.parse(init.read_text()).body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            value = ast.literal_eval(node.value)
+            return {str(v) for v in value}
+    return None
+
+
+def past_front_doors(known: dict[str, Path]) -> list[str]:
+    """Imports of a context from outside it that go past its package (`services.x.y`), or
+    ask the package for a name its `__all__` does not list."""
+    found = []
+    for name, path in sorted(known.items()):
+        here = context_of(name, known)
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join([*parts, base] if base else parts)
+                pairs = [(base, a.name) for a in node.names]
+            elif isinstance(node, ast.Import):
+                pairs = [(a.name, None) for a in node.names]
+            else:
+                continue
+            for target, asked in pairs:
+                probe = target
+                while probe and probe not in known:
+                    probe = probe.rpartition(".")[0]
+                there = context_of(probe, known) if probe else None
+                if there is None or there == here:
+                    continue
+                if target != there:
+                    found.append(f"{name} imports {target} past the front door of {there} "
+                                 f"(import it from {there}, which lists it in __all__)")
+                elif asked is not None and asked not in (exported(known[there]) or set()):
+                    found.append(f"{name} asks {there} for {asked}, which its front door "
+                                 f"does not list in __all__")
+    return found
+
+
 def test_imports(root: Path = ROOT) -> list[str]:
     """Modules under tests/ that import a test module (`test_*`) or a conftest."""
     found = []
@@ -147,6 +230,8 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     libraries: dict[str, set[str]] = {name: set() for name in known}
     graph = {name: imports(name, path, known, libraries[name]) for name, path in known.items()}
     problems = [f"import cycle: {' <-> '.join(c)}" for c in cycles(graph)]
+    problems += package_cycles(graph, known)
+    problems += past_front_doors(known)
     problems += crossings(graph)
     problems += [f"{name} imports {lib} (the domain knows no wire format or web library)"
                  for name, libs in sorted(libraries.items()) if name.split(".")[0] in INNER

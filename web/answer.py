@@ -18,8 +18,7 @@ from aiohttp import web
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.links import ANSWER_LINK, LinkError
-from services.draws.answers import said
-from services.draws.notices import invitation_params, notice_of
+from services.draws import invitation_params, notice_of, said
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 from web.rate import client_address, count, over_limit

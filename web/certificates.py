@@ -15,7 +15,7 @@ from models.people import Person
 from services.common.clock import CHINA
 from services.common.links import LinkError
 from services.common.qr import qr_svg_sync
-from services.documents.pdf import cjk_font
+from services.documents import cjk_font
 from web.context import DOMAIN, PAGES
 from web.pages import add_page, bad_link, render
 

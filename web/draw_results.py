@@ -16,19 +16,20 @@ from models.draws import (
 )
 from services.common.clock import china_time
 from services.common.links import LinkError
-from services.draws.family import family
-from services.draws.request_record import (
+from services.draws import (
+    CHECKIN_LINK,
     PARTS,
+    RESULT_LINK,
+    draw_results,
+    family,
     in_words,
     part_title,
     project_head,
     request_of,
+    weighted_words,
     words_of,
 )
-from services.draws.results import draw_results
-from services.draws.seal import CHECKIN_LINK, RESULT_LINK
-from services.draws.weighting import weighted_words
-from services.reference.catalogue import catalogue
+from services.reference import catalogue
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 

@@ -22,9 +22,8 @@ from services.common.errors import BadInput, DomainError, Unavailable, http_stat
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
-from services.documents.form_sheet import sheet
-from services.education.exams import Exams
-from services.education.papers import public_questions
+from services.documents import sheet
+from services.education import Exams, public_questions
 from web.context import DOMAIN, PAGES, TEXTS
 
 log = logging.getLogger(__name__)

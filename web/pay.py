@@ -13,7 +13,7 @@ from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import LinkError
 from services.common.qr import qr_svg
-from services.payments.orders import PAY_LINK, FeeItem
+from services.payments import PAY_LINK, FeeItem
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 

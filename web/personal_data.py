@@ -10,7 +10,7 @@ from aiohttp import web
 
 from models.people import Person
 from services.common.links import LinkError
-from services.people.data_inventory import COPY_LINK, COPY_PATH
+from services.rights import COPY_LINK, COPY_PATH
 from web.context import DOMAIN
 from web.pages import add_page, bad_link
 

@@ -23,8 +23,7 @@ from console.sessions import SESSION_COOKIE, password_stamp
 from models.people import Person, Role
 from services.common.errors import DomainError
 from services.common.pii import mask_text
-from services.people.binding import LOGIN
-from services.people.password_age import password_expired
+from services.people import LOGIN, password_expired
 
 
 def browser_actor(request: web.Request) -> str:

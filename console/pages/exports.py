@@ -18,8 +18,7 @@ from console.xlsx import sheet, xlsx
 from miniapp_api.framework import Call
 from miniapp_api.paging import PageOut
 from miniapp_api.routes import admin_desk, attendance, draw_record, drawing, review
-from services.reference.catalogue import catalogue
-from services.reference.regions import regions
+from services.reference import catalogue, regions
 
 
 def place(code: str | None) -> str:

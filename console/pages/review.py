@@ -14,9 +14,8 @@ from miniapp_api.paging import PageQuery
 from miniapp_api.routes import review
 from models.applications import Application
 from models.people import Person
-from services.applicants.attachments import ATTACHMENTS
-from services.applicants.returns import SECTIONS
-from services.documents.form_sheet import sheet
+from services.applicants import ATTACHMENTS, SECTIONS
+from services.documents import sheet
 
 
 @page("GET", "/review", uses=review.queue)

@@ -18,8 +18,7 @@ from console.sessions import SESSION_COOKIE, password_stamp
 from services.common.errors import BadInput, DomainError, Locked
 from services.common.pii import mask_phone
 from services.common.qr import qr_svg
-from services.people.binding import SECOND_FACTOR
-from services.people.lockout import second_factor_party
+from services.people import SECOND_FACTOR, second_factor_party
 
 MAX_FAILURES = 5
 

@@ -21,9 +21,9 @@ from miniapp_api.schemas import (
 )
 from models.applications import Application
 from models.people import Person, Role
-from services.admin.actions import GrantSpec
+from services.admin import GrantSpec
 from services.common.pii import mask_name, mask_phone
-from services.people.persons import NewPerson
+from services.people import NewPerson
 
 api = Api()
 TAG = "管理"

@@ -15,7 +15,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.admin.audit import recent_access
+from services.audit import recent_access
 from services.common.clock import CHINA
 from services.common.errors import DomainError
 

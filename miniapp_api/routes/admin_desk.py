@@ -17,7 +17,7 @@ from services.admin import views as admin_views
 from services.common.errors import Conflict
 from services.common.paging import CURSOR_MAX, decode, encode
 from services.common.pii import mask_name, mask_phone, public
-from services.notifications.failures import failure_words
+from services.notifications import failure_words
 
 api = Api()
 TAG = "管理"

@@ -15,7 +15,8 @@ from miniapp_api.routes.performance import PerformanceIn, RecordOut, record_out
 from miniapp_api.schemas import Model, Ok
 from models.people import Role
 from models.performance import ConductItem, ReviewOutcome
-from services.draws import conduct, performance
+from services.draws import performance
+from services.standing import conduct
 
 api = Api()
 TAG = "履职评价"

@@ -17,9 +17,15 @@ from models.people import Person, Role
 from models.reference import CatalogueVersion
 from services.common.errors import BadInput
 from services.common.sheets import FILE_MAX
-from services.reference.catalogue import current_version, shipped_once
-from services.reference.catalogue_import import CatalogueReport, import_catalogue, make_current
-from services.reference.units import merge, search
+from services.reference import (
+    CatalogueReport,
+    current_version,
+    import_catalogue,
+    make_current,
+    merge,
+    search,
+    shipped_once,
+)
 
 api = Api()
 TAG = "管理"

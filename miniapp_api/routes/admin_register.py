@@ -16,7 +16,7 @@ from models.experts import RegisterImport
 from models.people import Person, Role
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.sheets import FILE_MAX
-from services.people.register_rows import template
+from services.people import template
 
 api = Api()
 TAG = "管理"

@@ -1,6 +1,6 @@
 """The retention report for administrators: the declared retention per kind of personal data
-(the 清单, services/people/data_inventory.py) and what each run of the retention job
-anonymised or removed (services/people/retention.py)."""
+(the 清单, services/rights/data_inventory.py) and what each run of the retention job
+anonymised or removed (services/rights/retention.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
 from models.retention import RetentionRun
-from services.people.data_inventory import INVENTORY
+from services.rights import INVENTORY
 
 api = Api()
 TAG = "个人信息保护"

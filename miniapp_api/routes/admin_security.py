@@ -15,8 +15,7 @@ from miniapp_api.schemas import Model, PeopleQuery
 from models.people import Person, Role
 from services.common.pii import mask_phone
 from services.common.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, LOCK_TTL
-from services.people.lockout import MAX_FAILURES, PERSON_FAILURES
-from services.people.reencrypt import remaining
+from services.people import MAX_FAILURES, PERSON_FAILURES, remaining
 
 api = Api()
 TAG = "安全"

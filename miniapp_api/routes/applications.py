@@ -19,23 +19,23 @@ from models.applications import (
     Batch,
     ReviewAction,
 )
-from services.applicants.applications import Applications, window_text
-from services.applicants.attachments import (
+from services.applicants import (
     ATTACHMENTS,
+    Applications,
+    applications_of,
     attachment_kind,
+    describe_items,
+    logs_of,
     require_size,
     required_attachments,
+    stages,
+    window_text,
 )
-from services.applicants.form import ApplicationDraft, missing_parts
-from services.applicants.reads import applications_of
-from services.applicants.review import describe_items, logs_of
-from services.applicants.review_scope import stages
 from services.common.errors import Conflict
 from services.common.texts import china_date
-from services.documents.form_sheet import sheet
-from services.documents.pdf import pledge_of, pledge_pdf, review_form_pdf
-from services.reference.catalogue import catalogue
-from services.reference.regions import regions
+from services.documents import pledge_of, pledge_pdf, review_form_pdf, sheet
+from services.people import ApplicationDraft, missing_parts
+from services.reference import catalogue, regions
 
 api = Api()
 TAG = "申报"

@@ -11,10 +11,8 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import InvitationStatus
-from services.draws.dashboard import dashboard as dashboard_counts
-from services.draws.scope import visible_activities
-from services.draws.seal import CHECKIN_LINK
-from services.draws.urges import MAX_MANUAL_URGES
+from services.draws import CHECKIN_LINK, MAX_MANUAL_URGES, visible_activities
+from services.draws import dashboard as dashboard_counts
 
 api = Api()
 

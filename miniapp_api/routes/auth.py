@@ -23,8 +23,7 @@ from models.people import Person
 from services.common.errors import Conflict
 from services.common.redis_keys import TICKET_TTL
 from services.common.scenes import BindScene
-from services.people.binding import LOGIN
-from services.people.persons import NewPerson
+from services.people import LOGIN, NewPerson
 
 api = Api()
 TAG = "账户"

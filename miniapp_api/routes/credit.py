@@ -12,7 +12,7 @@ from miniapp_api.schemas import Model
 from models.experts import ExpertProfile
 from models.people import Person, Role
 from services.common.errors import NotFound
-from services.people import credit
+from services.standing import credit
 
 api = Api()
 TAG = "处分与抽取规则"

@@ -12,13 +12,19 @@ from miniapp_api.schemas import Model
 from models.draws import ActorRole, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
 from services.common.pii import public
-from services.draws.counts import Counts
-from services.draws.notices import notice_contact
-from services.draws.oplog import Actor
-from services.draws.scope import AgencyRole, agency_role, visible_activity
-from services.draws.seal import SEAL_BEFORE
-from services.draws.supplements import supplement_time_default
-from services.draws.views import ActivityFile, activity_file, activity_number
+from services.draws import (
+    SEAL_BEFORE,
+    ActivityFile,
+    Actor,
+    AgencyRole,
+    Counts,
+    activity_file,
+    activity_number,
+    agency_role,
+    notice_contact,
+    supplement_time_default,
+    visible_activity,
+)
 
 TAG = "专家抽取"
 AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}

@@ -21,9 +21,7 @@ from miniapp_api.routes.draw_common import (
 )
 from miniapp_api.routes.projects import ProjectOut, SectionIn, project_out
 from miniapp_api.schemas import Model, Ok
-from services.draws import drafts
-from services.draws.scope import agency_project
-from services.draws.views import project_sections
+from services.draws import agency_project, drafts, project_sections
 
 api = Api()
 

@@ -18,7 +18,7 @@ from miniapp_api.routes.draw_common import (
 )
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity, DrawStatus
-from services.draws.withdrawal_report import withdrawal_follow_up as notice_states
+from services.draws import withdrawal_follow_up as notice_states
 
 api = Api()
 

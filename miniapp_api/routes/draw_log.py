@@ -15,12 +15,15 @@ from miniapp_api.schemas import Model
 from models.draws import DrawActivity, DrawStatus
 from models.people import Agency, Role
 from services.common.clock import CHINA
-from services.draws.counts import draw_counts
-from services.draws.family import root_of
-from services.draws.oplog import log_of
-from services.draws.scope import any_activity, verifiable_activity
-from services.draws.seal import check_sealed
-from services.draws.sealed import SEALED_ACTIONS
+from services.draws import (
+    SEALED_ACTIONS,
+    any_activity,
+    check_sealed,
+    draw_counts,
+    log_of,
+    root_of,
+    verifiable_activity,
+)
 
 api = Api()
 TAG = "操作记录"

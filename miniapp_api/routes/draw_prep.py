@@ -27,12 +27,14 @@ from miniapp_api.routes.draw_common import (
 from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
 from services.common.paging import CURSOR_MAX, PAGE, decode, encode
-from services.draws.evidence import attach, remove, require_evidence_size
-from services.draws.scope import agency_project
-from services.draws.views import (
+from services.draws import (
     ActivityFilter,
     activity_number,
+    agency_project,
+    attach,
     number_in,
+    remove,
+    require_evidence_size,
     visible_file,
     visible_summaries,
 )

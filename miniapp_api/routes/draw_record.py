@@ -11,7 +11,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, activity_in_path
 from miniapp_api.routes.verify_request import PartOut, ProjectHeadOut
 from models.draws import DrawStatus
-from services.draws.request_record import (
+from services.draws import (
     PARTS,
     in_words,
     part_title,

@@ -21,11 +21,15 @@ from miniapp_api.routes.draw_common import (
     counts_out,
 )
 from miniapp_api.schemas import Model
-from services.draws.contacts import contact_report
-from services.draws.counts import visible_counts
-from services.draws.results import draw_results, pool_audit, result_link
-from services.draws.weighting import said
-from services.reference.catalogue import catalogue
+from services.draws import (
+    contact_report,
+    draw_results,
+    pool_audit,
+    result_link,
+    visible_counts,
+    weighting_said,
+)
+from services.reference import catalogue
 
 api = Api()
 
@@ -188,7 +192,8 @@ async def audit_view(call: Call) -> AuditOut:
         {"condition_id": r.condition_id, "pool": r.name, "size": len(r.expert_ids),
          "hash": r.published_hash, "positions_used": len(r.used),
          "weighted": r.weights is not None,
-         "weighting": said(call.services.texts, r.weighting if r.weights is not None else None)}
+         "weighting": weighting_said(call.services.texts,
+                                     r.weighting if r.weights is not None else None)}
         for r in records]
     if report is None:
         return AuditOut(seed_hash=activity.seed_hash, seed=None, pools=pools, ok=None)

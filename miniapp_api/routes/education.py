@@ -12,9 +12,9 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model, QuestionIn
 from models.education import Course, Enrollment
 from models.people import Role
-from services.applicants.applications import window_text
+from services.applicants import window_text
 from services.common.errors import Conflict
-from services.education.course_rows import course_rows
+from services.education import course_rows
 
 api = Api()
 TAG = "继续教育"

@@ -13,10 +13,10 @@ from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
 from models.experts import ExpertProfile, Unavailability
 from models.people import Role
-from services.people.identity_rules import parse_credit_code
-from services.people.schedule import (
+from services.people import (
     add_unavailability,
     deregister,
+    parse_credit_code,
     remove_unavailability,
     upcoming,
 )

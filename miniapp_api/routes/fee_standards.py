@@ -14,8 +14,7 @@ from miniapp_api.schemas import Model
 from models.fees import FeeStandard
 from models.people import Role
 from services.common.clock import china_today
-from services.draws import fee_standards
-from services.draws.fee_standards import NewStandard
+from services.draws import NewStandard, fee_standards
 
 api = Api()
 CENT = Decimal("0.01")

@@ -17,10 +17,8 @@ from models.payouts import Payout
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
+from services.draws import Computed, payouts, root_of
 from services.draws import fees as expert_fees
-from services.draws import payouts
-from services.draws.family import root_of
-from services.draws.fee_rule import Computed
 
 api = Api()
 CENT = Decimal("0.01")

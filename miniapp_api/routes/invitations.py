@@ -10,8 +10,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.draws import Invitation, Notice
 from models.people import Role
-from services.draws.notices import notice_contact
-from services.draws.proofs import memberships
+from services.draws import memberships, notice_contact
 
 api = Api()
 TAG = "评标邀请"

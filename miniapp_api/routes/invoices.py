@@ -14,7 +14,7 @@ from miniapp_api.schemas import Model
 from models.payments import EInvoice, Payable
 from models.people import Role
 from services.common.errors import NotFound
-from services.payments.invoices import InvoiceRow
+from services.payments import InvoiceRow
 
 api = Api()
 TAG = "发票"

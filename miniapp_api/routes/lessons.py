@@ -10,8 +10,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.education import ADMIN, EXPERT, TAG
 from miniapp_api.schemas import Model
 from models.education import Enrollment
-from services.education import courseware
-from services.education.courseware import BEAT_EVERY, LessonState
+from services.education import BEAT_EVERY, LessonState, courseware
 
 api = Api()
 

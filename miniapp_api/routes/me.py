@@ -7,7 +7,7 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model, Ok, PhoneCodeIn, PhoneIn, ProfileOut
 from models.people import Person
-from services.people.profile import profile_of
+from services.people import profile_of
 
 api = Api()
 TAG = "我的"

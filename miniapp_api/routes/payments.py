@@ -13,7 +13,7 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from services.common.qr import qr_png
-from services.payments.orders import FeeItem
+from services.payments import FeeItem
 
 api = Api()
 TAG = "缴费"

@@ -17,11 +17,16 @@ from models.people import Agency, Role
 from models.performance import ConductItem, PerformanceRecord
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import conduct, performance
-from services.draws.family import SUPPLEMENT
-from services.draws.performance import Entry, Shown
-from services.draws.scope import visible_activities
-from services.draws.views import activity_file, activity_number
+from services.draws import (
+    SUPPLEMENT,
+    Entry,
+    Shown,
+    activity_file,
+    activity_number,
+    performance,
+    visible_activities,
+)
+from services.standing import conduct
 
 api = Api()
 TAG = "履职评价"

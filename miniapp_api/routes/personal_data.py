@@ -12,7 +12,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
-from services.people.corrections import request_correction
+from services.rights import request_correction
 
 api = Api()
 TAG = "我的"

@@ -9,7 +9,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, TAG, agency
 from miniapp_api.schemas import Model
 from models.draws import Project, Section
-from services.draws.views import agency_projects, project_sections
+from services.draws import agency_projects, project_sections
 
 api = Api()
 

@@ -8,8 +8,7 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.reference import WorkUnit
-from services.reference.regions import regions
-from services.reference.units import search
+from services.reference import regions, search
 
 api = Api()
 TAG = "参考数据"

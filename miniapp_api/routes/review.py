@@ -14,7 +14,7 @@ from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Person, Role
-from services.applicants.review_scope import stages
+from services.applicants import stages
 from services.common.pii import mask_phone
 
 api = Api()

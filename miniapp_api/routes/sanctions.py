@@ -17,10 +17,8 @@ from models.people import Person, Role
 from models.sanctions import DrawPolicy, Sanction, SanctionKind
 from services.common.clock import china_today
 from services.common.errors import NotFound
-from services.draws import conduct
-from services.draws.weighting import WEIGHT_MAX, WEIGHT_MIN, check_weights
-from services.people import sanctions
-from services.people.sanctions import KIND_WORDS, NewSanction, period_words
+from services.draws import WEIGHT_MAX, WEIGHT_MIN, check_weights
+from services.standing import KIND_WORDS, NewSanction, conduct, period_words, sanctions
 
 api = Api()
 TAG = "处分与抽取规则"

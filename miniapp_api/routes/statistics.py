@@ -15,7 +15,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.admin import statistics as stats
-from services.admin.statistics_sheets import workbook
+from services.admin import workbook
 from services.common.clock import china_today
 
 api = Api()

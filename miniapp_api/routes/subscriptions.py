@@ -7,7 +7,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model, Ok
-from services.notifications.consents import record_consents
+from services.notifications import record_consents
 
 api = Api()
 TAG = "订阅消息"

@@ -15,8 +15,14 @@ from miniapp_api.routes.draw_common import EvidenceOut, actor, evidence_out
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
 from models.people import Role
-from services.draws.evidence import EVIDENCE_TYPES, evidence_file, evidence_of
-from services.draws.scope import decided_in_scope, verifiable_activity, waiting_verification
+from services.draws import (
+    EVIDENCE_TYPES,
+    decided_in_scope,
+    evidence_file,
+    evidence_of,
+    verifiable_activity,
+    waiting_verification,
+)
 
 api = Api()
 TAG = "交易中心核验"

@@ -13,7 +13,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import ActivityOut, activity_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.draws.request_record import (
+from services.draws import (
     PARTS,
     changes,
     in_words,
@@ -22,9 +22,9 @@ from services.draws.request_record import (
     refused_request,
     request_of,
     rounds,
+    verifiable_activity,
     words_of,
 )
-from services.draws.scope import verifiable_activity
 
 api = Api()
 TAG = "交易中心核验"

@@ -14,7 +14,7 @@ from miniapp_api.schemas import Model
 from models.calls import VirtualCall
 from models.people import Person
 from services.common.pii import public
-from services.draws.recall import originals
+from services.draws import originals
 
 api = Api()
 

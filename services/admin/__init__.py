@@ -1,0 +1,18 @@
+"""The administrators' desk work: actions on people and batches, feedback, statistics.
+
+The front door: what edges and other contexts may use (tools/layout.py holds them to it);
+the modules behind it are the context's own."""
+
+from services.admin import statistics, views
+from services.admin.actions import Administration, GrantSpec
+from services.admin.feedback import FeedbackDesk
+from services.admin.statistics_sheets import workbook
+
+__all__ = [
+    "Administration",
+    "FeedbackDesk",
+    "GrantSpec",
+    "statistics",
+    "views",
+    "workbook",
+]

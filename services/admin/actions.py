@@ -15,9 +15,9 @@ from models.applications import Application, AppStatus, Batch
 from models.exams import Exam
 from models.people import ADMINISTRATORS, Agency, Person, Role, RoleGrant
 from services.common.errors import BadInput, NotAllowed, NotFound
-from services.education.exams import Exams
-from services.people.persons import People
-from services.reference.units import remember
+from services.education import Exams
+from services.people import People
+from services.reference import remember
 
 
 class GrantSpec(BaseModel):

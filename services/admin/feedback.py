@@ -13,7 +13,7 @@ from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.common.pii import mask_name
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 ANSWER_MAX = 500
 

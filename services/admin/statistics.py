@@ -26,8 +26,8 @@ from models.people import Person
 from models.sanctions import AppealOutcome, Sanction, SanctionKind
 from services.common.clock import CHINA
 from services.common.errors import BadInput
-from services.people.sanctions import KIND_WORDS
-from services.reference.regions import regions
+from services.reference import regions
+from services.standing import KIND_WORDS
 
 DEFAULT_MONTHS, MOST_MONTHS, RANKED = 12, 36, 10
 DRAWN = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED)  # a draw once it started

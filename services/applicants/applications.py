@@ -35,28 +35,27 @@ from services.applicants.attachments import (
     sniff,
 )
 from services.applicants.draft_reference import apply_reference
-from services.applicants.form import ApplicationDraft, require_complete
 from services.applicants.returns import require_returned_attachment, require_unlocked
 from services.applicants.review_scope import notify_reviewers
 from services.common.clock import CHINA, china_today
 from services.common.errors import (
     BadInput,
-    ClosedWindow,
     Conflict,
     NotAllowed,
     NotFound,
 )
 from services.common.files import FileStore
 from services.common.links import Links
-from services.notifications.kinds import notify_application
-from services.notifications.outbox import Outbox
-from services.people.identity_rules import require_applicant_age
-from services.people.persons import People
-from services.reference.catalogue import (
+from services.common.windows import require_window_open
+from services.notifications import Outbox, notify_application
+from services.people import ApplicationDraft, People, require_applicant_age, require_complete
+from services.reference import (
+    Selection,
+    SpecialtyRule,
     catalogue_of,
     current_version,
+    enforce_specialty_rule,
 )
-from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
 
@@ -65,15 +64,6 @@ def window_text(start: datetime, end: datetime) -> str:
     fmt = "%Y年%m月%d日 %H:%M"
     return f"{start.astimezone(CHINA):{fmt}} 至 {end.astimezone(CHINA):{fmt}}"
 
-
-def require_window_open(start: datetime, end: datetime, now: datetime, what: str) -> None:
-    """Refuse outside [start, end], saying when the window is. `what` names the action
-    (texts/errors/window/_words.j2): apply, edit, review, upload, submit, withdraw, study,
-    request."""
-    if now < start:
-        raise ClosedWindow("window.not_open", what=what, start=start, end=end)
-    if now > end:
-        raise ClosedWindow("window.closed", what=what, start=start, end=end)
 
 
 def data_hash(data: dict[str, Any]) -> str:

@@ -7,11 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.applications import Application
-from services.applicants.form import ApplicationDraft
 from services.common.errors import BadInput
-from services.reference.catalogue import catalogue_for, current_version
-from services.reference.regions import regions, within
-from services.reference.units import remember
+from services.people import ApplicationDraft
+from services.reference import catalogue_for, current_version, regions, remember, within
 
 
 async def apply_reference(app: Application, draft: ApplicationDraft, now: datetime) -> None:

@@ -17,9 +17,8 @@ from datetime import datetime
 from models.applications import Application, AppStatus, ReviewAction
 from models.people import Person
 from services.common.errors import BadInput, Conflict, NotFound
-from services.notifications.kinds import notify_application
-from services.notifications.outbox import Outbox
-from services.people.experts import make_formal_expert
+from services.notifications import Outbox, notify_application
+from services.people import make_formal_expert
 
 SUSTAINED, DISMISSED = "sustained", "dismissed"
 NOTICE = "公示"

@@ -10,13 +10,13 @@ from typing import Any
 
 from models.applications import Application
 from services.applicants.attachments import ATTACHMENTS
-from services.applicants.form import ApplicationDraft
 from services.common.errors import BadInput
+from services.people import ApplicationDraft
 
 SECTIONS = {"basic": "基本信息", "work": "工作经历", "education": "学历信息", "title": "职称",
             "qualifications": "执业资格", "specialties": "评标专业", "avoid": "回避单位",
             "attachments": "附件"}
-# the section each field of the form (services/applicants/form.py) belongs to; the rest
+# the section each field of the form (services/people/particulars.py) belongs to; the rest
 # of the fields are the basic information
 FIELD_SECTIONS = {
     "work_history": "work", "practice_specialty": "work", "practice_years": "work",

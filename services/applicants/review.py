@@ -21,18 +21,17 @@ from typing import Any
 from models.applications import AppKind, Application, AppStatus, ReviewAction
 from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
-from services.applicants.applications import require_window_open
 from services.applicants.attachments import ATTACHMENTS
 from services.applicants.returns import SECTIONS
 from services.applicants.review_scope import in_scope, notify_reviewers, stages
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.common.paging import PAGE, Page, keyset
-from services.education.exams import Exams, next_step_after_approval
-from services.notifications.kinds import notify_application
-from services.notifications.outbox import Outbox
-from services.people.experts import apply_to_profile
-from services.reference.catalogue import catalogue_of
+from services.common.windows import require_window_open
+from services.education import Exams, next_step_after_approval
+from services.notifications import Outbox, notify_application
+from services.people import apply_to_profile
+from services.reference import catalogue_of
 
 DECISIONS = ("approve", "return", "reject")  # a reviewer's own steps in the log
 

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from models.applications import Application, Batch
 from models.people import Role, RoleGrant
 from services.common.clock import china_time
-from services.notifications.outbox import Change
+from services.notifications import Change
 
 StageLevel = Literal["city", "province"]  # which reviewers a stage goes to
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from calendar import monthrange
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -34,3 +35,12 @@ class Clock:
 
 
 SYSTEM_CLOCK = Clock()
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same China day and time `months` calendar months earlier (the month's last day
+    when it is shorter)."""
+    local = moment.astimezone(CHINA)
+    index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(local.day, monthrange(year, month + 1)[1])
+    return local.replace(year=year, month=month + 1, day=day)

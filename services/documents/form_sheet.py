@@ -12,12 +12,11 @@ from datetime import UTC, datetime
 
 from models.applications import Application
 from models.people import Person
-from services.applicants.form import ApplicationDraft
 from services.common.clock import china_time
 from services.common.pii import mask_phone
 from services.common.texts import Texts
-from services.reference.catalogue import catalogue_of
-from services.reference.regions import regions
+from services.people import ApplicationDraft
+from services.reference import catalogue_of, regions
 
 
 @dataclass(frozen=True)

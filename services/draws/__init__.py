@@ -1,0 +1,213 @@
+"""Draws (seed 004): a project's activities, their conditions and pools, the running draw
+(invitations, answers by chat, SMS, voice and link, waves, 补抽), the venue (check-in,
+absences), the record, follow-ups (复评, withdrawals) and the experts' fees and payouts.
+Above standing, people, applicants and payments, which it reads.
+
+The front door: what edges and other contexts may use (tools/layout.py holds them to it);
+the modules behind it are the context's own."""
+
+from services.draws import drafts, fee_standards, fees, payouts, performance
+from services.draws.answers import (
+    ACKNOWLEDGE,
+    ANSWER,
+    NotAnAnswer,
+    Several,
+    answer_from,
+    decide,
+    listed,
+    said,
+)
+from services.draws.attendance import Attendance, CheckResult
+from services.draws.audit import audit, export_record, import_record, report_text
+from services.draws.calls import CallPolicy, DrawCalls
+from services.draws.commit import published_roots
+from services.draws.contacts import contact_report
+from services.draws.counts import Counts, draw_counts, visible_counts
+from services.draws.dashboard import dashboard
+from services.draws.engine import DrawEngine
+from services.draws.evidence import (
+    EVIDENCE_MAX,
+    EVIDENCE_TYPES,
+    attach,
+    evidence_file,
+    evidence_of,
+    remove,
+    require_evidence_size,
+)
+from services.draws.family import SUPPLEMENT, family, root_of
+from services.draws.fee_rule import Computed
+from services.draws.fee_standards import NewStandard
+from services.draws.fees import my_fees
+from services.draws.followups import DrawFollowups
+from services.draws.merkle import check_proof
+from services.draws.moot import DRAW_MOOT
+from services.draws.notices import invitation_params, notice_contact, notice_of
+from services.draws.oplog import Actor, log_export, log_of
+from services.draws.payouts import PayoutMismatch, Payouts
+from services.draws.performance import Entry, Shown, mine
+from services.draws.proofs import memberships
+from services.draws.recall import Recall, originals
+from services.draws.request_record import (
+    PARTS,
+    changes,
+    in_words,
+    part_title,
+    project_head,
+    refused_request,
+    request_of,
+    rounds,
+    words_of,
+)
+from services.draws.results import audit_records, draw_results, pool_audit, result_link
+from services.draws.scope import (
+    AgencyRole,
+    agency_project,
+    agency_role,
+    any_activity,
+    decided_in_scope,
+    verifiable_activity,
+    visible_activities,
+    visible_activity,
+    waiting_verification,
+)
+from services.draws.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE, check_sealed
+from services.draws.sealed import SEALED_ACTIONS
+from services.draws.setup import DrawSetup
+from services.draws.skips import activity_facts
+from services.draws.sms_answers import SmsReplies
+from services.draws.supplements import supplement_time_default
+from services.draws.urges import MAX_MANUAL_URGES
+from services.draws.views import (
+    ActivityFile,
+    ActivityFilter,
+    activity_file,
+    activity_number,
+    agency_projects,
+    expert_evaluations,
+    number_in,
+    project_sections,
+    visible_file,
+    visible_summaries,
+)
+from services.draws.virtual_calls import VirtualCalls, apply_reports
+from services.draws.voice_answers import VoiceReplies
+from services.draws.weighting import (
+    WEIGHT_MAX,
+    WEIGHT_MIN,
+    check_weights,
+    weighted_words,
+    weighting_said,
+)
+from services.draws.withdrawal_report import withdrawal_follow_up
+
+__all__ = [
+    "ACKNOWLEDGE",
+    "ANSWER",
+    "CHECKIN_LINK",
+    "DRAW_MOOT",
+    "EVIDENCE_MAX",
+    "EVIDENCE_TYPES",
+    "MAX_MANUAL_URGES",
+    "PARTS",
+    "RESULT_LINK",
+    "SEALED_ACTIONS",
+    "SEAL_BEFORE",
+    "SUPPLEMENT",
+    "WEIGHT_MAX",
+    "WEIGHT_MIN",
+    "ActivityFile",
+    "ActivityFilter",
+    "Actor",
+    "AgencyRole",
+    "Attendance",
+    "CallPolicy",
+    "CheckResult",
+    "Computed",
+    "Counts",
+    "DrawCalls",
+    "DrawEngine",
+    "DrawFollowups",
+    "DrawSetup",
+    "Entry",
+    "NewStandard",
+    "NotAnAnswer",
+    "PayoutMismatch",
+    "Payouts",
+    "Recall",
+    "Several",
+    "Shown",
+    "SmsReplies",
+    "VirtualCalls",
+    "VoiceReplies",
+    "activity_facts",
+    "activity_file",
+    "activity_number",
+    "agency_project",
+    "agency_projects",
+    "agency_role",
+    "answer_from",
+    "any_activity",
+    "apply_reports",
+    "attach",
+    "audit",
+    "audit_records",
+    "changes",
+    "check_proof",
+    "check_sealed",
+    "check_weights",
+    "contact_report",
+    "dashboard",
+    "decide",
+    "decided_in_scope",
+    "drafts",
+    "draw_counts",
+    "draw_results",
+    "evidence_file",
+    "evidence_of",
+    "expert_evaluations",
+    "export_record",
+    "family",
+    "fee_standards",
+    "fees",
+    "import_record",
+    "in_words",
+    "invitation_params",
+    "listed",
+    "log_export",
+    "log_of",
+    "memberships",
+    "mine",
+    "my_fees",
+    "notice_contact",
+    "notice_of",
+    "number_in",
+    "originals",
+    "part_title",
+    "payouts",
+    "performance",
+    "pool_audit",
+    "project_head",
+    "project_sections",
+    "published_roots",
+    "refused_request",
+    "remove",
+    "report_text",
+    "request_of",
+    "require_evidence_size",
+    "result_link",
+    "root_of",
+    "rounds",
+    "said",
+    "supplement_time_default",
+    "verifiable_activity",
+    "visible_activities",
+    "visible_activity",
+    "visible_counts",
+    "visible_file",
+    "visible_summaries",
+    "waiting_verification",
+    "weighted_words",
+    "weighting_said",
+    "withdrawal_follow_up",
+    "words_of",
+]

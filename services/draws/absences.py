@@ -22,7 +22,7 @@ from services.draws.family import family, open_places, root_of
 from services.draws.notices import invitation_params, notice_contact, notice_of
 from services.draws.oplog import Actor, record, require_reason
 from services.draws.seal import check_sealed, require_unsealed, unseal_at
-from services.notifications.outbox import Change
+from services.notifications import Change
 
 # registrations by phone before the results unseal, per activity
 PHONE_ATTEMPTS, PHONE_ATTEMPTS_PER = 5, timedelta(hours=1)

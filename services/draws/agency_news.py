@@ -11,7 +11,7 @@ from models.people import Role
 from models.statements import rows
 from services.common.clock import china_time
 from services.draws.seal import check_hidden
-from services.notifications.outbox import Change
+from services.notifications import Change
 
 # a project's name with its agency's legal persons (none: one row, person_id NULL)
 AGENCY_SQL = (

@@ -19,7 +19,7 @@ from models.draws import AnsweredVia, DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
 from services.draws.notices import invitation_params, notice_of
-from services.notifications.outbox import Outbox, with_error
+from services.notifications import Outbox, with_error
 
 CALL_KIND = "draw.invitation.call"
 CALL_JOB = "draw_invitation_call"

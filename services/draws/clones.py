@@ -17,7 +17,7 @@ from models.experts import ExpertProfile
 from models.people import Person
 from services.common.pii import mask_name
 from services.draws.engine import DrawEngine
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
                  "contact_phone", "notes")

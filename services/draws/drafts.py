@@ -24,8 +24,8 @@ from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.oplog import Actor, record
 from services.draws.pool import candidate_pool
 from services.draws.setup import DrawSetup, require_earlier_activities, require_time_order
-from services.people.identity_rules import parse_credit_code
-from services.reference.catalogue import current_version
+from services.people import parse_credit_code
+from services.reference import current_version
 
 ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_minutes",
                    "on_site", "supervisors", "avoid_drawn", "avoid_activity_ids")

@@ -10,11 +10,11 @@ from datetime import datetime
 
 from models.draws import DrawActivity, DrawEvidence, Project
 from models.people import Role, RoleGrant
-from services.applicants.attachments import MB, TYPE_NAMES, sniff
+from services.applicants import MB, TYPE_NAMES, sniff
 from services.common.clock import china_time
 from services.common.errors import BadInput, NotFound, TooLarge
 from services.common.files import FileStore
-from services.notifications.outbox import Change
+from services.notifications import Change
 
 EVIDENCE_TYPES = frozenset({"application/pdf", "image/jpeg"})
 EVIDENCE_MAX = 10 * MB

@@ -23,7 +23,7 @@ from services.draws.fee_rule import Computed, Situation, compute
 from services.draws.fee_standards import in_force
 from services.draws.notices import notice_of
 from services.draws.oplog import Actor, record
-from services.reference.regions import regions
+from services.reference import regions
 
 MAX_FEE_FEN = 10_000_000  # 100 000 yuan: above it, a typo
 ON_ARRIVAL = "现场回避"  # the absence of an expert who came and had to withdraw

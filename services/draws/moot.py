@@ -9,8 +9,7 @@ from datetime import datetime
 from models.draws import Invitation, InvitationStatus
 from models.notifications import Notification
 from services.draws.calls import CALL_KIND
-from services.notifications.checks import MootCheck
-from services.notifications.kind_registry import NotificationKind
+from services.notifications import MootCheck, NotificationKind
 
 
 async def _invitation(item: Notification) -> Invitation | None:

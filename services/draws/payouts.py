@@ -17,18 +17,17 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+import services.draws.fees as expert_fees
 from models.draws import DrawActivity, Invitation
 from models.payouts import OPEN, FeeChannel, FeeChannelChoice, Payout, PayoutState
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
-from services.draws import fees as expert_fees
 from services.draws.family import root_of
 from services.draws.oplog import SYSTEM, Actor, record
-from services.notifications.outbox import Outbox
-from services.payments.gateway import PayError
-from services.payments.transfers import TransferBill, TransferGateway, TransferRequest
+from services.notifications import Outbox
+from services.payments import PayError, TransferBill, TransferGateway, TransferRequest
 
 log = logging.getLogger(__name__)
 CANCELLED_BY_AGENCY = "CANCELLED_BY_AGENCY"  # a bill the agency withdrew (not expired)

@@ -16,12 +16,11 @@ from models.people import Agency, Person
 from models.performance import PerformanceRecord, ReviewOutcome
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
-from services.draws import conduct
 from services.draws.family import root_of, serving
 from services.draws.notices import notice_of, notices_of
 from services.draws.oplog import Actor, record
-from services.notifications.outbox import Change, Outbox
-from services.people import credit
+from services.notifications import Change, Outbox
+from services.standing import conduct, credit
 
 SCORE = (0, 100)  # 百分制
 TEXT_MAX = 500  # a comment, a reply, a review note

@@ -19,13 +19,11 @@ from models.draws import (
 )
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
-from services.applicants.form import TITLE_LEVELS
 from services.common.clock import CHINA
 from services.draws.rules import kept_out
 from services.draws.skip_reasons import Skip, for_record
-from services.reference.catalogue import catalogue_for
-from services.reference.regions import overlaps, within_any
-from services.reference.units import widen
+from services.people import TITLE_LEVELS
+from services.reference import catalogue_for, overlaps, widen, within_any
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 

@@ -31,7 +31,7 @@ from services.draws.notices import invitation_params
 from services.draws.oplog import Actor, record
 from services.draws.pool import booked
 from services.draws.seal import unseal_at
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 CallOutcome = Literal["attend", "decline", "unreached"]  # a 复评 call's
 

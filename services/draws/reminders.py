@@ -10,7 +10,7 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from services.draws.notices import answer_params, invitation_params
 from services.draws.oplog import Actor, record
 from services.draws.setup import DrawSetup
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 REMINDER_GRACE = timedelta(minutes=30)  # a reminder missed by more than this is skipped
 LIVE = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED)

@@ -25,7 +25,7 @@ from services.draws.agency_news import notify_agency
 from services.draws.calls import cancel_calls
 from services.draws.notices import invitations_with_notices
 from services.draws.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
-from services.notifications.outbox import Change
+from services.notifications import Change
 
 # the activity of the caller's own invitation (the last two `?`: invitation, person), locked.
 # On PostgreSQL the expert is locked first (the first three `?`: the lock's class, then the

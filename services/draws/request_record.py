@@ -23,8 +23,7 @@ from models.people import Agency
 from services.common.clock import china_time
 from services.common.texts import Texts
 from services.draws.notices import notice_contact
-from services.reference.catalogue import catalogue
-from services.reference.regions import regions
+from services.reference import catalogue, regions
 
 # the parts of a request, in the order a verifier reads them
 PARTS = ("times", "notices", "conditions", "avoidances", "evidence")

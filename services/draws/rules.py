@@ -10,7 +10,6 @@ skip reason with the record that bears it out (services/draws/skips.py):
 
 from __future__ import annotations
 
-from calendar import monthrange
 from datetime import datetime
 from typing import Any, Literal
 
@@ -19,19 +18,9 @@ from tortoise.expressions import Q
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Project
 from models.experts import ExpertProfile
 from models.sanctions import EXCLUDING, AppealOutcome, DrawPolicy, Sanction
-from services.common.clock import CHINA
+from services.common.clock import months_before
 from services.draws.skip_reasons import Skip, for_cap, for_record
-from services.reference.units import widen
-
-
-def months_before(moment: datetime, months: int) -> datetime:
-    """The same China day and time `months` calendar months earlier (the month's last day
-    when it is shorter)."""
-    local = moment.astimezone(CHINA)
-    index = local.year * 12 + local.month - 1 - months
-    year, month = divmod(index, 12)
-    day = min(local.day, monthrange(year, month + 1)[1])
-    return local.replace(year=year, month=month + 1, day=day)
+from services.reference import widen
 
 
 async def sanctioned(expert_ids: list[int], days: tuple[Any, Any]) -> dict[int, str]:

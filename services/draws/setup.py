@@ -24,7 +24,6 @@ from models.draws import (
     sealed_seed,
 )
 from models.people import Agency
-from services.applicants.form import TITLE_LEVELS
 from services.common.errors import BadInput, Conflict, DomainError, NotFound
 from services.common.pii import Vault
 from services.draws.agency_news import notify_agency
@@ -33,11 +32,10 @@ from services.draws.commit import commit
 from services.draws.evidence import notify_verifiers, require_evidence
 from services.draws.oplog import Actor, record, require_reason
 from services.draws.request_record import request_of
-from services.notifications.outbox import Outbox
-from services.people.identity_rules import parse_credit_code, parse_id_number
-from services.reference.catalogue import catalogue, current_version
-from services.reference.regions import regions as region_list
-from services.reference.units import code_for, remember
+from services.notifications import Outbox
+from services.people import TITLE_LEVELS, parse_credit_code, parse_id_number
+from services.reference import catalogue, code_for, current_version, remember
+from services.reference import regions as region_list
 
 EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
 # words that make an address name a unit (the gathering address must not name one)

@@ -31,7 +31,7 @@ from services.draws.answers import (
 )
 from services.draws.engine import DrawEngine
 from services.draws.followups import DrawFollowups
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
 

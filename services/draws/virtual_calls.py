@@ -26,7 +26,7 @@ from services.draws.oplog import Actor, record
 from services.draws.seal import require_unsealed
 from services.draws.urges import require_urgeable
 from services.draws.withdrawals import TOLD
-from services.notifications.privacy import Line, NumberPrivacy, PrivacyError
+from services.notifications import Line, NumberPrivacy, PrivacyError
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from services.draws.calls import CALL_KIND
 from services.draws.engine import DrawEngine
 from services.draws.followups import BY_VOICE, DrawFollowups
 from services.draws.sms_answers import reply_params
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
 KEYS = {"1": 1, "2": 2, "3": 3}

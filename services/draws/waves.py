@@ -31,7 +31,7 @@ from services.draws.notices import answer_params, invitation_params
 from services.draws.pool import blocked, candidate_pool
 from services.draws.seal import unseal_at
 from services.draws.weighting import pool_weights, stored, weights_of
-from services.notifications.outbox import Change, Outbox
+from services.notifications import Change, Outbox
 
 log = logging.getLogger(__name__)
 

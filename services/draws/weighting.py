@@ -1,7 +1,7 @@
 """A draw weighted by credit level (阶梯抽取概率), off by default: one of ours
 (docs/rules-that-are-ours.md, "Sanctions and caps"). When the administrator turns it on
 (models/sanctions.py DrawPolicy), a pool committed from then on carries each candidate's
-weight, from their credit level at that moment (services/people/credit.py, as the expert's
+weight, from their credit level at that moment (services/standing/credit.py, as the expert's
 credit page shows it; an expert with nothing on record has full credit, the level the rule
 gives 100). The weights are in the pool's Merkle leaves and its order is derived from them
 and the published randomness alone (services/draws/audit.py `order`), so the audit re-derives
@@ -17,7 +17,7 @@ from models.draws import Condition, DrawActivity
 from models.sanctions import DrawPolicy
 from services.common.errors import BadInput
 from services.common.texts import Texts
-from services.people import credit
+from services.standing import credit
 
 LEVEL_FIELDS = {"A": "weight_a", "B": "weight_b", "C": "weight_c", "D": "weight_d"}
 WEIGHT_MIN, WEIGHT_MAX = 1, 10  # a weight the administrator may set
@@ -64,7 +64,7 @@ def pool_weights(condition: Condition, name: str) -> dict[int, int] | None:
     return loaded(condition.pool_weights if name == "main" else condition.alt_pool_weights)
 
 
-def said(texts: Texts, table: dict[str, int] | None) -> str:
+def weighting_said(texts: Texts, table: dict[str, int] | None) -> str:
     """How a pool was drawn, in words: equal chances, or weighted with these weights."""
     return texts.render("draw/weighting.j2", weighting=table).strip()
 
@@ -78,7 +78,7 @@ async def weighted_words(texts: Texts, activity_ids: list[int]) -> list[str]:
         if condition.weighting is None:
             continue
         words = ("补抽：" if kinds.get(condition.activity_id) == "supplement" else "") + \
-            said(texts, condition.weighting)
+            weighting_said(texts, condition.weighting)
         if words not in out:
             out.append(words)
     return out

@@ -28,7 +28,7 @@ from services.draws.evidence import notify_verifiers, require_evidence
 from services.draws.family import family, root_of, serving, serving_seen
 from services.draws.notices import answer_params
 from services.draws.oplog import Actor, record, require_reason
-from services.notifications.outbox import Change
+from services.notifications import Change
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3

@@ -16,19 +16,19 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+import services.education.courseware as courseware
 from models import column
 from models.education import Course, Enrollment, Grading
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
-from services.applicants.applications import require_window_open
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.links import Links
-from services.education import courseware
+from services.common.windows import require_window_open
 from services.education.courseware import LessonState
 from services.education.papers import check_paper
-from services.notifications.outbox import Change, Outbox
+from services.notifications import Change, Outbox
 
 ACCESS_DELAY = timedelta(days=2)
 MAX_MAKEUPS = 2

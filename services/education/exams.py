@@ -24,8 +24,8 @@ from services.common.links import Links
 from services.common.schedule import Schedule
 from services.education.courses import Education
 from services.education.papers import MAX_ANSWER, check_paper, essays, grade
-from services.notifications.outbox import Change, Outbox
-from services.people.experts import make_formal_expert
+from services.notifications import Change, Outbox
+from services.people import make_formal_expert
 
 EXAM_LINK = "exam"
 # (job name, run at, args, job id): the worker runs `exam_timeout(attempt_id)` at the deadline

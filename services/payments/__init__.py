@@ -1,0 +1,47 @@
+"""Payments: orders and WeChat Pay, refunds, transfers to experts, invoices, the bill and
+its reconciliation.
+
+The front door: what edges and other contexts may use (tools/layout.py holds them to it);
+the modules behind it are the context's own."""
+
+from services.payments.bill import BillReconcile, Report
+from services.payments.einvoices import EInvoices
+from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus
+from services.payments.gateway import (
+    UNREADABLE,
+    BillRow,
+    NotificationRejected,
+    PayError,
+    PayGateway,
+    Trade,
+)
+from services.payments.invoices import InvoiceRow, Invoices
+from services.payments.orders import PAY_LINK, FeeItem, PaymentMismatch, Payments
+from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
+
+__all__ = [
+    "PAY_LINK",
+    "STATES",
+    "UNREADABLE",
+    "BillReconcile",
+    "BillRow",
+    "EInvoices",
+    "EInvoicing",
+    "FapiaoError",
+    "FapiaoFile",
+    "FapiaoOrder",
+    "FapiaoStatus",
+    "FeeItem",
+    "InvoiceRow",
+    "Invoices",
+    "NotificationRejected",
+    "PayError",
+    "PayGateway",
+    "PaymentMismatch",
+    "Payments",
+    "Report",
+    "Trade",
+    "TransferBill",
+    "TransferGateway",
+    "TransferRequest",
+]

@@ -25,8 +25,7 @@ from services.common.errors import BadInput, Conflict, DomainError, NotFound, Un
 from services.common.files import FileStore
 from services.common.links import Links
 from services.common.pii import mask_email
-from services.notifications.mail import Attachment, Mail, Mailer, MailError
-from services.notifications.outbox import Outbox
+from services.notifications import Attachment, Mail, Mailer, MailError, Outbox
 from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoOrder, FapiaoStatus
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import Conflict, NotFound
 from services.common.paging import PAGE, Page, keyset
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,8 @@ from services.common.errors import ClosedWindow, Conflict, Locked, NotFound, Una
 from services.common.links import Links
 from services.common.pii import mask_email
 from services.common.redis_keys import CHECKOUT_LOCK_TTL, RedisKeys
-from services.education.courses import Education
-from services.notifications.outbox import Change, Outbox
+from services.education import Education
+from services.notifications import Change, Outbox
 from services.payments.gateway import PayError, PayGateway, Trade
 from services.payments.invoices import invoice_email
 

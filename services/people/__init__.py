@@ -1,0 +1,107 @@
+"""People: persons and their identities, binding and sign-in, lockout and second factor,
+experts and their particulars (the application form's parts), agencies, the register
+import, dishonest-debtor checks.
+
+The front door: what edges and other contexts may use (tools/layout.py holds them to it);
+the modules behind it are the context's own."""
+
+from services.people.agencies import Agencies
+from services.people.binding import LOGIN, SECOND_FACTOR, Binding
+from services.people.callers import signed_identity
+from services.people.codes import TooSoon, VerificationCodes, WrongCode
+from services.people.dishonesty import (
+    Case,
+    DishonestyBadQuery,
+    DishonestyCheck,
+    DishonestyRefused,
+    DishonestyUnavailable,
+    Finding,
+)
+from services.people.dishonesty_runs import DishonestyChecks
+from services.people.experts import apply_to_profile, make_formal_expert
+from services.people.identity_rules import (
+    id_check_character,
+    parse_credit_code,
+    parse_id_number,
+    require_applicant_age,
+    uscc_check_char,
+)
+from services.people.lockout import MAX_FAILURES, PERSON_FAILURES, second_factor_party
+from services.people.particulars import (
+    TITLE_LEVELS,
+    ApplicationDraft,
+    missing_parts,
+    require_complete,
+)
+from services.people.password_age import password_expired
+from services.people.persons import NewPerson, People
+from services.people.profile import profile_of
+from services.people.realname import RealNameCheck, Verdict
+from services.people.reencrypt import (
+    reencrypt,
+    rehash_ids,
+    remaining,
+    seal_clear_phones,
+    seal_form_phones,
+    seal_seeds,
+)
+from services.people.register_import import PROBLEMS_KEPT, RegisterImports
+from services.people.register_rows import template
+from services.people.registration import Registration
+from services.people.schedule import add_unavailability, deregister, remove_unavailability, upcoming
+from services.people.second_factor import SecondFactor
+from services.people.security_desk import SecurityDesk
+
+__all__ = [
+    "LOGIN",
+    "MAX_FAILURES",
+    "PERSON_FAILURES",
+    "PROBLEMS_KEPT",
+    "SECOND_FACTOR",
+    "TITLE_LEVELS",
+    "Agencies",
+    "ApplicationDraft",
+    "Binding",
+    "Case",
+    "DishonestyBadQuery",
+    "DishonestyCheck",
+    "DishonestyChecks",
+    "DishonestyRefused",
+    "DishonestyUnavailable",
+    "Finding",
+    "NewPerson",
+    "People",
+    "RealNameCheck",
+    "RegisterImports",
+    "Registration",
+    "SecondFactor",
+    "SecurityDesk",
+    "TooSoon",
+    "Verdict",
+    "VerificationCodes",
+    "WrongCode",
+    "add_unavailability",
+    "apply_to_profile",
+    "deregister",
+    "id_check_character",
+    "make_formal_expert",
+    "missing_parts",
+    "parse_credit_code",
+    "parse_id_number",
+    "password_expired",
+    "profile_of",
+    "reencrypt",
+    "rehash_ids",
+    "remaining",
+    "remove_unavailability",
+    "require_applicant_age",
+    "require_complete",
+    "seal_clear_phones",
+    "seal_form_phones",
+    "seal_seeds",
+    "second_factor_party",
+    "signed_identity",
+    "template",
+    "upcoming",
+    "uscc_check_char",
+]

@@ -27,7 +27,7 @@ from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.errors import BadInput, Conflict
 from services.common.redis_keys import TICKET_TTL, RedisKeys
-from services.notifications.sms import CodeSms
+from services.notifications import CodeSms
 from services.people.codes import VerificationCodes
 from services.people.identity_rules import parse_id_number, parse_phone
 from services.people.lockout import asker, person_parties

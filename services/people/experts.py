@@ -10,9 +10,9 @@ from tortoise.exceptions import IntegrityError
 from models.applications import Application
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Role, RoleGrant
-from services.applicants.form import ApplicationDraft
 from services.common.clock import CHINA
 from services.people.dishonesty_runs import admission_check
+from services.people.particulars import ApplicationDraft
 
 
 async def _next_number(province: str, now: datetime) -> str:

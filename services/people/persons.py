@@ -16,7 +16,7 @@ from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict
 from services.common.pii import Vault
 from services.common.redis_keys import LOCK_TTL
-from services.notifications.outbox import Outbox
+from services.notifications import Outbox
 from services.people.identity_rules import (
     PASSWORD_COST,
     IdNumber,

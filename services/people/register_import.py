@@ -25,9 +25,7 @@ from services.common.sheets import read_table
 from services.people.identity_rules import parse_id_number
 from services.people.persons import People
 from services.people.register_rows import ExpertRow, Refusal, read_rows
-from services.reference.catalogue import catalogue
-from services.reference.regions import regions
-from services.reference.units import remember
+from services.reference import catalogue, regions, remember
 
 ImportStatus = Literal["queued", "running", "done", "failed"]
 CHUNK = 500  # rows per transaction (ours)

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from services.applicants.form import TITLE_LEVELS
 from services.common.errors import BadInput, DomainError
 from services.common.sheets import Table
 from services.people.identity_rules import parse_credit_code, parse_id_number, parse_phone
-from services.reference.catalogue import Catalogue
-from services.reference.regions import Regions
+from services.people.particulars import TITLE_LEVELS
+from services.reference import Catalogue, Regions
 
 # the template's header, in order (* in the template: required); a column is found by its
 # header word wherever it stands

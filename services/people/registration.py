@@ -9,7 +9,7 @@ from datetime import datetime
 from models.people import Person
 from services.common.clock import china_today
 from services.common.errors import BadInput
-from services.notifications.sms import CodeSms
+from services.notifications import CodeSms
 from services.people.codes import VerificationCodes
 from services.people.identity_rules import parse_phone, require_phone_change_allowed
 from services.people.persons import NewPerson, People

@@ -1,0 +1,62 @@
+"""Reference data: administrative divisions, the specialty catalogue, units, industries.
+
+The front door: what edges and other contexts may use (tools/layout.py holds them to it);
+the modules behind it are the context's own."""
+
+from services.reference.catalogue import (
+    Catalogue,
+    catalogue,
+    catalogue_for,
+    catalogue_of,
+    current_version,
+    shipped_once,
+)
+from services.reference.catalogue_import import CatalogueReport, import_catalogue, make_current
+from services.reference.regions import (
+    REFRESH,
+    Regions,
+    import_regions,
+    overlaps,
+    parse_regions,
+    regions,
+    seed_regions,
+    shipped_data,
+    within,
+    within_any,
+)
+from services.reference.snapshots import first_read, keep_fresh, load_reference
+from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
+from services.reference.units import code_for, merge, remember, search, widen
+
+__all__ = [
+    "REFRESH",
+    "Catalogue",
+    "CatalogueReport",
+    "Regions",
+    "Selection",
+    "SpecialtyRule",
+    "catalogue",
+    "catalogue_for",
+    "catalogue_of",
+    "code_for",
+    "current_version",
+    "enforce_specialty_rule",
+    "first_read",
+    "import_catalogue",
+    "import_regions",
+    "keep_fresh",
+    "load_reference",
+    "make_current",
+    "merge",
+    "overlaps",
+    "parse_regions",
+    "regions",
+    "remember",
+    "search",
+    "seed_regions",
+    "shipped_data",
+    "shipped_once",
+    "widen",
+    "within",
+    "within_any",
+]

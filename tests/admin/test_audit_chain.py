@@ -22,7 +22,7 @@ from aiohttp.test_utils import TestClient
 from models.audit import AuditEntry, AuditHead
 from models.draws import DrawLog
 from models.people import Person, phone_is
-from services.admin.audit_chain import sm3
+from services.audit.chain import sm3
 from services.common.clock import CHINA
 from services.jobs import DOMAIN_CTX, anchor_audit
 from tests.support.api import Api

@@ -16,8 +16,8 @@ from tortoise import connections
 from models.applications import Application, Batch
 from models.notifications import Notification
 from models.people import Person, Role, RoleGrant, phone_is, sealed_phone
-from services.applicants.applications import require_window_open
 from services.common.errors import ClosedWindow
+from services.common.windows import require_window_open
 from services.demo import FINANCE_STAGES, demo_credit_code
 from services.people.reencrypt import seal_form_phones
 from tests.support.api import Api

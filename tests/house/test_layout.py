@@ -37,10 +37,20 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 CLEAN = {
-    "services/draws/__init__.py": "",
-    "services/draws/answers.py": "from models import x\n",
+    # a context: its front door lists what others may use; inside, modules import modules
+    "services/draws/__init__.py": "from services.draws.answers import said\n"
+                                  "from services.draws import answers\n"
+                                  "__all__ = ['answers', 'said']\n",
+    "services/draws/answers.py": "from models import x\nfrom services.standing import credit\n"
+                                 "from services.draws.rules import r\n",
+    "services/draws/rules.py": "from services.common.clock import now\n",
+    "services/standing/__init__.py": "from services.standing import credit\n"
+                                     "__all__ = ['credit']\n",
+    "services/standing/credit.py": "from services.common.clock import now\n",
+    "services/common/__init__.py": "",
+    "services/common/clock.py": "",
     "handlers/draw_reply.py": "from services.draws import answers\nfrom bot import router\n",
-    "web/answer.py": "from services.draws.answers import said\n",
+    "web/answer.py": "from services.draws import said\n",
     "console/pages.py": "from miniapp_api import endpoints\n",
     "miniapp_api/endpoints.py": "from services.draws import answers\n",
     "bot/router.py": "",
@@ -81,6 +91,18 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
     # a cycle
     ({"services/a.py": "from services.b import x\n", "services/b.py": "from services.a import y\n"},
      "import cycle: services.a <-> services.b"),
+    # contexts in a cycle at the package level, though no two modules import each other
+    ({"services/standing/credit.py": "from services.draws import answers\n"},
+     "package cycle: services.draws <-> services.standing: services.draws -> "
+     "services.standing (services.draws.answers imports services.standing"),
+    # an import past a context's front door, from an edge or from another context
+    ({"web/answer.py": "from services.draws.answers import said\n"},
+     "web.answer imports services.draws.answers past the front door of services.draws"),
+    ({"services/standing/credit.py": "import services.draws.rules\n"},
+     "services.standing.credit imports services.draws.rules past the front door"),
+    # ... or asking the front door for what it does not list
+    ({"handlers/draw_reply.py": "from services.draws import rules\n"},
+     "handlers.draw_reply asks services.draws for rules, which its front door does not list"),
     # size
     ({"services/big.py": "x = 1\n" * 401}, "services.big has 401 lines (at most 400)"),
     # a test module importing another (its helpers belong in tests/support/)

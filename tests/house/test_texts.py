@@ -30,8 +30,8 @@ from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
 from services.notifications.kind_registry import NotificationKind
-from services.people.data_inventory import Keep
 from services.people.register_import import ImportStatus
+from services.rights.data_inventory import Keep
 from tests.support.words import table_keys
 
 FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": date(2026, 1, 1),

@@ -15,7 +15,7 @@ from models.people import Agency, RoleGrant
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.demo import demo_credit_code
-from services.draws.conduct import deadline
+from services.standing.conduct import deadline
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, openid_of
 from tests.support.helpers import eventually

@@ -20,7 +20,7 @@ from models.people import Person, phone_is
 from models.retention import RetentionRun
 from models.wechat import Channel, WeChatIdentity
 from services.jobs import DOMAIN_CTX, enforce_retention
-from services.people.data_inventory import INVENTORY
+from services.rights.data_inventory import INVENTORY
 from tests.support.api import Api
 from tests.support.draw_world import drawn, make_experts
 from tests.support.settings import make_settings

@@ -23,11 +23,11 @@ from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
 from models.people import Person, anonymise_identity
 from models.retention import RetentionRun
-from services.admin.audit_chain import AuditChain
+from services.audit import AuditChain
 from services.common.files import FileStore
 from services.common.pii import Vault
 from services.common.texts import Texts
-from services.people.data_inventory import INVENTORY
+from services.rights.data_inventory import INVENTORY
 
 log = logging.getLogger(__name__)
 

@@ -20,12 +20,12 @@ from models.notifications import Notification
 from models.payments import Payable
 from models.people import Person, RoleGrant
 from models.wechat import WeChatIdentity
-from services.admin.audit_chain import AuditChain
-from services.applicants.attachments import ATTACHMENTS
+from services.applicants import ATTACHMENTS
+from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.pii import mask_email, mask_phone
 from services.common.texts import Texts
-from services.people.data_inventory import INVENTORY, DataKind, Mask
+from services.rights.data_inventory import INVENTORY, DataKind, Mask
 
 Values = dict[str, Any]
 EXPORT_ACTION = "personal_data_export"  # the audit trail's action for a copy made

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from services.common.errors import BadInput, DomainError
 from services.people.identity_rules import parse_credit_code
-from services.reference.regions import regions
+from services.reference import regions
 
 TitleLevel = Literal["初级", "中级", "副高", "正高"]
 Political = Literal["中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众"]

@@ -16,10 +16,10 @@ from typing import Literal
 from models.applications import AppKind, Application, AppStatus
 from models.experts import ExpertProfile
 from models.people import Person
-from services.applicants.applications import Applications
-from services.applicants.form import ApplicationDraft
+from services.applicants import Applications
 from services.common.errors import BadInput, Conflict, NotFound
-from services.payments.invoices import Invoices
+from services.payments import Invoices
+from services.people import ApplicationDraft
 
 IDENTITY = ("name", "id_number", "gender", "birth_year")  # gender and birth from the ID number
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # as PUT /me/email checks it

@@ -13,8 +13,8 @@ from tortoise.expressions import Q
 from models import column
 from models.performance import PerformanceRecord
 from models.sanctions import AppealOutcome, CreditRule, CreditScore, Sanction, SanctionKind
+from services.common.clock import months_before
 from services.common.errors import BadInput
-from services.draws.rules import months_before
 
 LEVELS = ("A", "B", "C", "D")
 CHUNK = 500  # experts per query (SQLite's limit on a statement's parameters)

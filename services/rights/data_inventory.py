@@ -2,7 +2,7 @@
 data processed, the purpose, how and where it is kept, how long; PIPL Art. 17 and 44): one
 declaration in code, the single source of the list shown to a person (mini-program and chat),
 of the copy they download (PIPL Art. 45) and of the retention job
-(services/people/retention.py). The words a person reads for each key are in
+(services/rights/retention.py). The words a person reads for each key are in
 texts/words/personal_data.j2 (`kind.<key>`, `field.<key>`, `purpose.<key>`, `basis.<key>`,
 `where.<key>`, `keep.<key>`)."""
 

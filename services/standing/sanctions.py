@@ -12,14 +12,14 @@ from datetime import date, datetime
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+import services.standing.conduct as conduct
+import services.standing.credit as credit
 from models.experts import ExpertProfile
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.paging import PAGE, Page, keyset
-from services.draws import conduct
-from services.notifications.outbox import Outbox
-from services.people import credit
+from services.notifications import Outbox
 
 REASON_MAX, APPEAL_MAX, RULING_MAX, CONDUCT_MAX = 300, 500, 300, 10
 KIND_WORDS = {SanctionKind.WARNING: "警告", SanctionKind.SUSPENSION: "暂停评标资格",

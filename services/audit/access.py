@@ -1,6 +1,6 @@
 """The record of desks' access to personal data (PIPL Art. 51): the audit trail's entries
 for each reading of the expert register in full and each export, newest first. The entries
-are written and chained by services/admin/audit_chain.py."""
+are written and chained by services/audit/chain.py."""
 
 from __future__ import annotations
 
