@@ -15,13 +15,18 @@ from services.draws.oplog import Actor, record, require_reason
 from services.draws.waves import RUNNING, Waves
 
 
-class Lifecycle(Waves):
+class Lifecycle:
+    """Start, pause, resume and force end, over the waves."""
+
+    def __init__(self, waves: Waves) -> None:
+        self.waves = waves
+
     async def start(self, activity_id: int, now: datetime, actor: Actor,
                     nonce: str = "") -> DrawActivity:
         """Invite the first wave. The seed and the pools were committed (their hashes shown)
         when the activity was verified (a 补抽: prepared); the handler's `nonce` is mixed in
         now, so neither the server nor the agency alone chooses the order."""
-        async with self.outbox.change(now) as change:
+        async with self.waves.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status != DrawStatus.VERIFIED:
                 raise Conflict("draw.not_verified")
@@ -42,7 +47,7 @@ class Lifecycle(Waves):
                          nonce=activity.nonce)
             await notify_agency(change, activity, "draw.started", total=str(activity.total),
                                 seed_hash=(activity.seed_hash or "")[:16])
-        await self.advance(activity.id, now)
+        await self.waves.advance(activity.id, now)
         return await DrawActivity.get(id=activity.id)
 
     async def pause(self, activity_id: int, now: datetime, actor: Actor,
@@ -55,7 +60,7 @@ class Lifecycle(Waves):
     async def resume(self, activity_id: int, now: datetime, actor: Actor) -> DrawActivity:
         activity = await self._move(activity_id, DrawStatus.PAUSED, DrawStatus.DRAWING,
                                     "draw.not_paused", actor, "resume", now)
-        await self.advance(activity_id, now)
+        await self.waves.advance(activity_id, now)
         return activity
 
     async def force_end(self, activity_id: int, now: datetime, actor: Actor,
@@ -63,12 +68,12 @@ class Lifecycle(Waves):
         """GD-DRAW: "输入原因后，系统会结束本次抽取"; invitations already out may still be
         answered."""
         why = require_reason(reason, "draw.end_reason")
-        async with self.outbox.change(now) as change:
+        async with self.waves.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status not in RUNNING:
                 raise Conflict("draw.not_running")
             await record(activity, actor, "force_end", now, why)
-            await self._end(change, activity, "forced")
+            await self.waves.end(change, activity, "forced")
         return activity
 
     @staticmethod

@@ -117,7 +117,12 @@ class ReplyOutcome:
     notice: Notice
 
 
-class Replies(Waves):
+class Replies:
+    """The experts' answers, applied under the activity's lock, over the waves."""
+
+    def __init__(self, waves: Waves) -> None:
+        self.waves = waves
+
     @staticmethod
     async def recent_invitations(person_id: int, now: datetime,
                                  days: int = 30) -> list[tuple[Invitation, Notice]]:
@@ -134,7 +139,7 @@ class Replies(Waves):
         came (chat, miniapp, sms, link, voice): kept, and calls still pending are dropped."""
         if choice not in (1, 2, 3):
             raise BadInput("invitation.choice")
-        async with self.outbox.change(now) as change:
+        async with self.waves.outbox.change(now) as change:
             # the activity of the caller's own invitation, locked (one statement)
             activity = await _lock(invitation_id, person_id)
             if activity is None:
@@ -144,7 +149,7 @@ class Replies(Waves):
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
             invitation.answered_via = via  # saved with the status below
-            if self.calls is not None:  # no calls are ever queued without a voice provider
+            if self.waves.calls is not None:  # no calls are ever queued without a voice provider
                 await cancel_calls(invitation.id)
             if now > invitation.due_at:
                 invitation.status = InvitationStatus.TIMEOUT
@@ -162,8 +167,8 @@ class Replies(Waves):
                                        notice)
             # in the same transaction: a decline invites the next candidate, an acceptance
             # may leave nothing to wait for; a crash cannot leave the one without the other
-            timers = await self._advance(change, activity, now, progress)
-        await self._start_timers(timers)
+            timers = await self.waves.advance_locked(change, activity, now, progress)
+        await self.waves.start_timers(timers)
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, found: _Found,
@@ -192,7 +197,7 @@ class Replies(Waves):
         await notify_agency(change, activity, "draw.progress", progress=counts.text,
                             agency=found.agency)
         if counts.confirmed >= counts.planned and activity.status in RUNNING:
-            await self._end(change, activity, "complete")
+            await self.waves.end(change, activity, "complete")
         return ReplyOutcome("confirmed", invitation, notice), progress
 
     async def set_reason(self, invitation_id: int, person_id: int, reason: str) -> None:

@@ -15,7 +15,12 @@ from services.draws.seal import SEAL_BEFORE
 from services.draws.waves import Waves
 
 
-class Sweep(Waves):
+class Sweep:
+    """Windows that closed, draws short of invitations, results that unsealed."""
+
+    def __init__(self, waves: Waves) -> None:
+        self.waves = waves
+
     async def expire(self, invitation_id: int, now: datetime) -> bool:
         """The response window closed without a reply: the next candidate is invited."""
         item = await Invitation.get_or_none(id=invitation_id)
@@ -25,7 +30,7 @@ class Sweep(Waves):
             status=InvitationStatus.TIMEOUT)
         if updated:
             await cancel_calls(item.id)
-            await self.advance(item.activity_id, now)
+            await self.waves.advance(item.activity_id, now)
         return bool(updated)
 
     async def sweep(self, now: datetime) -> Counter[str]:
@@ -39,14 +44,14 @@ class Sweep(Waves):
         # advance, or a lost start): the database says what is still needed
         drawing = DrawActivity.filter(status=DrawStatus.DRAWING, by_calls=False)
         for activity_id in await column(drawing.limit(500), "id"):
-            counts["invited"] += await self.advance(int(activity_id), now)
+            counts["invited"] += await self.waves.advance(int(activity_id), now)
         for activity in await DrawActivity.filter(
                 status=DrawStatus.ENDED, unsealed_pushed=False,
                 eval_start__lte=now + SEAL_BEFORE).limit(100):
-            async with self.outbox.change(now) as change:
+            async with self.waves.outbox.change(now) as change:
                 if await DrawActivity.filter(id=activity.id, unsealed_pushed=False).update(
                         unsealed_pushed=True):
                     await notify_agency(change, activity, "draw.unsealed",
-                                        progress=(await self.counts(activity.id)).text)
+                                        progress=(await self.waves.counts(activity.id)).text)
                     counts["unsealed"] += 1
         return counts

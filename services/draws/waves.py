@@ -61,6 +61,8 @@ def counts_of(found: list[dict[str, Any]]) -> Counts:
 
 
 class Waves:
+    """The wave mechanism the engine's parts share: advance, the response timers, the end."""
+
     def __init__(self, outbox: Outbox, schedule: Schedule,
                  answer_link: Callable[[int], str] | None = None,
                  calls: DrawCalls | None = None) -> None:
@@ -79,11 +81,11 @@ class Waves:
         candidate is left. Returns how many were invited."""
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
-            timers = await self._advance(change, activity, now)
-        await self._start_timers(timers)
+            timers = await self.advance_locked(change, activity, now)
+        await self.start_timers(timers)
         return len(timers)
 
-    async def _start_timers(self, invited: list[Invitation]) -> None:
+    async def start_timers(self, invited: list[Invitation]) -> None:
         """Each invitation's response window; a timer lost here is found by the sweep."""
         for item in invited:
             await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
@@ -91,7 +93,7 @@ class Waves:
         if self.calls is not None:
             await self.calls.plan(invited)
 
-    async def _advance(self, change: Change, activity: DrawActivity, now: datetime,
+    async def advance_locked(self, change: Change, activity: DrawActivity, now: datetime,
                        found: list[dict[str, Any]] | None = None) -> list[Invitation]:
         """`advance` inside the caller's transaction, the activity's row locked; `found`:
         ADVANCE_SQL's rows, when the caller read them since its last change."""
@@ -121,9 +123,9 @@ class Waves:
                     await notify_agency(change, activity, "draw.shortage",
                                         progress=f"{confirmed}/{planned}")
         if done == len(found):
-            await self._end(change, activity, "complete")
+            await self.end(change, activity, "complete")
         elif done + short == len(found):
-            await self._end(change, activity, "exhausted")
+            await self.end(change, activity, "exhausted")
         return timers
 
     async def _invite(self, change: Change, activity: DrawActivity, condition: Condition,
@@ -196,7 +198,7 @@ class Waves:
                             dedupe_key=invitation_key(invitation.id))
         return invitation
 
-    async def _end(self, change: Change, activity: DrawActivity, reason: str) -> None:
+    async def end(self, change: Change, activity: DrawActivity, reason: str) -> None:
         activity.status, activity.ended_at, activity.end_reason = \
             DrawStatus.ENDED, change.now, reason
         await activity.save(update_fields=["status", "ended_at", "end_reason"])
