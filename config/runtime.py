@@ -155,7 +155,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
     draws = DrawEngine(outbox, schedule, answer_link=lambda invitation_id: links.address(
         "/a/" + links.short(ANSWER_LINK, str(invitation_id))), calls=calls)
-    setup = DrawSetup(outbox, vault)
+    setup = DrawSetup(outbox, vault, texts)
     second_factor = SecondFactor(vault, audit_key(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(audit_key(settings.secret_key), reads)

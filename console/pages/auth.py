@@ -21,6 +21,7 @@ from console.app import (
 from console.context import CONSOLE
 from console.sessions import SESSION_COOKIE, password_stamp
 from models.people import Person, Role
+from services.audit import SignInHow
 from services.common.errors import DomainError
 from services.common.pii import mask_text
 from services.people import LOGIN, password_expired
@@ -53,7 +54,8 @@ async def _audit(request: web.Request, action: str, person: Person | None = None
         name=person.name if person else "", browser=browser_actor(request)[8:20], **detail)
 
 
-async def _signed_in(request: web.Request, person: Person, how: str) -> web.Response:
+async def _signed_in(request: web.Request, person: Person, how: SignInHow
+                     ) -> web.Response:
     await _audit(request, "sign_in", person, how=how)
     services = request.app[CONSOLE]
     sessions = services.sessions

@@ -34,12 +34,13 @@ async def results(request: web.Request) -> web.Response:
     drawn = await calls.call(drawing.results, path=path)
     seen = await calls.call(attendance.attendance, path=path)
     filed = await calls.call(draw_record.record, path=path)
-    about = [("项目名称", filed.project), ("项目编号", filed.project_number),
-             ("项目所在地", filed.project_region), ("招标人", filed.tenderer),
-             ("代理机构", filed.agency), ("标段", filed.sections),
+    def field(*names: str) -> list[tuple[str, Any]]:  # texts/words/record_field.j2
+        return [(texts.word("record_field", n), getattr(filed, n)) for n in names]
+
+    about = [*field("project", "project_number", "project_region", "tenderer", "agency",
+                    "sections"),
              *[(p.title, w) for p in filed.request for w in p.items],
-             ("种子摘要", filed.seed_hash), ("经办人随机串", filed.nonce),
-             ("随机种子", filed.seed)]
+             *field("seed_hash", "nonce", "seed")]
     return await xlsx(texts, "results", [
         sheet(texts, "record", about),
         sheet(texts, "results", [(e.name, e.expert_number, e.work_unit, e.specialty,

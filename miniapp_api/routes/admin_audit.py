@@ -51,41 +51,40 @@ class TrailQuery(Model):
                                description="翻页：只看编号小于此值的记录（上一页的 earlier）")
 
 
-HOW = {"password": "密码", "sms": "短信验证码", "totp": "身份验证器", "recovery": "恢复码",
-       "enrolled": "首次绑定身份验证器"}
-WORDS = {"activity_id": "活动", "payable_id": "缴费", "app_id": "申请", "batch_id": "批次",
-         "person_id": "人员", "call_id": "呼叫", "invitation_id": "邀请", "project_id": "项目"}
-
-
-def _outcome(detail: dict[str, Any], texts: Any) -> str:
-    """Whether the change was done (安全审计 b): "事件是否成功"), a refusal in its words."""
-    if detail.get("outcome") != "refused":
-        return "；成功" if detail.get("outcome") == "done" else ""
-    try:  # the refusal's words without its parameters (they may name people)
+def _refusal(detail: dict[str, Any], texts: Any) -> str:
+    """A refused change's reason (安全审计 b): "事件是否成功"), without its parameters (they
+    may name people)."""
+    try:
         said = texts.error(DomainError(str(detail.get("error", ""))))
     except Exception:
         said = ""
-    return "；未成功" + (f"：{said.split('。')[0]}" if said else "")
+    return str(said).split("。")[0]
 
 
 def _what(detail: dict[str, Any], texts: Any) -> str:
+    """The entry in words (texts/audit/what.j2), by what its detail holds."""
+    def say(case: str, **values: Any) -> str:
+        return str(texts.render("audit/what.j2", case=case, **values)).strip()
+
     if "role" in detail and "to" in detail:  # a grant: to whom, which role
-        return f"人员 {detail['to']}：{texts.word('role', detail['role'])}"
+        return say("grant", to=detail["to"], role=texts.word("role", detail["role"]))
     if "days" in detail:  # an auditor's reading and the verification it ran
-        held = "完整" if detail.get("holds") else f"在第 {detail.get('broken_at')} 条处断开"
-        return f"校验最近{detail['days']}天的审计链：{held}"
+        return say("verify", days=detail["days"], holds=detail.get("holds"),
+                   broken_at=detail.get("broken_at"))
     if detail.get("filter") == "access_log":
-        return "个人信息访问记录"
+        return say("access_log")
     if "op" in detail:
-        params = "、".join(f"{WORDS.get(k, '编号')} {v}"
+        params = "、".join(f"{texts.word('audit_param', k)} {v}"
                           for k, v in (detail.get("params") or {}).items())
-        done = str(detail.get("title") or detail["op"]) + (f"（{params}）" if params else "")
-        return done + _outcome(detail, texts)
+        outcome = detail.get("outcome")
+        return say("op", title=str(detail.get("title") or detail["op"]), params=params,
+                   outcome=outcome,
+                   refusal=_refusal(detail, texts) if outcome == "refused" else "")
     if "log" in detail:
-        return f"抽取操作记录第{detail['log']}条"
+        return say("draw_log", log=detail["log"])
     if "how" in detail:  # a sign-in or its second factor: by what
-        account = f"，账号 {detail['account']}" if detail.get("account") else ""
-        return "方式：" + HOW.get(str(detail["how"]), str(detail["how"])) + account
+        return say("sign_in", how=texts.word("sign_in_how", str(detail["how"])),
+                   account=detail.get("account") or "")
     return "、".join(f"{k}={v}" for k, v in detail.items() if k != "browser")
 
 

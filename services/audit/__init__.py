@@ -6,10 +6,11 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.audit.access import recent_access
-from services.audit.chain import AuditChain, audit_key
+from services.audit.chain import AuditChain, SignInHow, audit_key
 
 __all__ = [
     "AuditChain",
+    "SignInHow",
     "audit_key",
     "recent_access",
 ]

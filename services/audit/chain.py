@@ -14,7 +14,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from cryptography.hazmat.primitives import hashes, hmac
 from tortoise.transactions import in_transaction
@@ -26,6 +26,9 @@ from services.common.pii import mask_name
 from services.common.replica import LaggingReads
 
 log = logging.getLogger("expertbot.audit")
+
+# how a desk signed in or passed its second factor, as the trail records it
+SignInHow = Literal["password", "sms", "totp", "recovery", "enrolled"]
 
 GENESIS = "0" * 64
 DRAW_LOG = "draw_log"  # the action of an entry that chains an operation-log row

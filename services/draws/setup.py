@@ -26,6 +26,7 @@ from models.draws import (
 from models.people import Agency
 from services.common.errors import BadInput, Conflict, DomainError, NotFound
 from services.common.pii import Vault
+from services.common.texts import Texts
 from services.draws.agency_news import notify_agency
 from services.draws.audit import new_seed, seed_hash
 from services.draws.commit import commit
@@ -42,7 +43,6 @@ EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
 UNIT_WORDS = re.compile(r"公司|集团|有限|局|委员会|研究院|设计院|医院|学校|大学|银行|事务所|"
                         r"招标|代理|交易中心")
 NOTES_MAX = 50  # characters of a notice's notes (GD-DRAW)
-CSV_HEADER = ["类型", "名称", "统一社会信用代码或身份证号", "原因"]
 
 
 def require_regions(regions: list[str]) -> None:
@@ -80,9 +80,11 @@ def require_time_order(bid_open_at: datetime, eval_start: datetime, eval_end: da
 
 
 class DrawSetup:
-    def __init__(self, outbox: Outbox, vault: Vault) -> None:
+    def __init__(self, outbox: Outbox, vault: Vault, texts: Texts) -> None:
         self.outbox = outbox
         self.vault = vault
+        # the avoidance import's first row (texts/draw/avoidance_columns.j2)
+        self.avoidance_columns = texts.render("draw/avoidance_columns.j2").split()
 
     # -- projects --------------------------------------------------------------------------
     async def create_project(self, agency_id: int, person_id: int, data: dict[str, Any],
@@ -185,8 +187,9 @@ class DrawSetup:
         self.require_editable(activity)
         reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
         header = next(reader, None)
-        if header is None or [h.strip() for h in header[:4]] != CSV_HEADER:
-            raise BadInput("avoidance.csv_header", header=",".join(CSV_HEADER))
+        columns = self.avoidance_columns
+        if header is None or [h.strip() for h in header[:len(columns)]] != columns:
+            raise BadInput("avoidance.csv_header", header=",".join(columns))
         rows: list[AvoidanceRow] = []
         errors: list[tuple[int, DomainError]] = []
         for line, cells in enumerate(reader, start=2):

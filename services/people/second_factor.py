@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from typing import Literal
 
 import pyotp
 from cryptography.hazmat.primitives import hashes
@@ -71,7 +72,8 @@ class SecondFactor:
             raise Conflict("second_factor.already_enrolled")
         return codes
 
-    async def check(self, person: Person, code: str, now: datetime) -> str:
+    async def check(self, person: Person, code: str, now: datetime
+                    ) -> Literal["totp", "recovery"]:
         """"totp" or "recovery" when the code is good (and now spent); BadInput otherwise."""
         factor = await DeskFactor.get_or_none(person_id=person.id)
         if factor is None:

@@ -26,6 +26,7 @@ from models.people import Gender, Role
 from models.performance import ReviewOutcome
 from models.wechat import Channel
 from sandbox.platform import check_field
+from services.audit import SignInHow
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
@@ -41,6 +42,8 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
+    "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
     "level": "B", "counted": 3, "sanction_items": [{
         "kind": "警告", "period": "2026年11月25日起记录在案", "reason": "未按时到场",
         "in_force": False, "appealed": True, "outcome": "upheld"}],
@@ -226,6 +229,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "retention_keep": (_values(Keep), set()),
     "channel": ({Channel.OFFICIAL_ACCOUNT, Channel.MINI_PROGRAM}, set()),
     "gender": (_values(Gender), set()),
+    "sign_in_how": (_values(SignInHow), set()),
     # shown, not stored: an activity waiting for its 补抽, a 复评 calling its experts back
     "draw_status": (_values(DrawStatus), {"awaiting_supplement", "recalling"}),
     # the digits an expert answers with (1 参加 / 2 不参加 / 3 需回避)
@@ -239,6 +243,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
 OTHER_TABLES = {
     "access_action": "what the audit trail records, by its entries' action",
     "document": "the fields and sections of the printed forms",
+    "audit_param": "what an id in an API operation's path names, on the audit trail",
+    "record_field": "the drawn record's fields on the results spreadsheet (exports.py)",
     "personal_data": "the data inventory's categories and bases (data_inventory.py)",
     "review_decision": "the decisions among a review log's actions (submit is not shown)",
     "send_error_code": "WeChat's own error codes",
