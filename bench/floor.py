@@ -10,11 +10,11 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.crypto import MessageCrypto
-from bot.incoming import Incoming
-from bot.replies import Text, render_reply
-from bot.signature import check_msg_signature, check_signature
-from bot.xmlparse import parse_xml
+from bot.wechat.crypto import MessageCrypto
+from bot.wechat.incoming import Incoming
+from bot.wechat.replies import Text, render_reply
+from bot.wechat.signature import check_msg_signature, check_signature
+from bot.wechat.xmlparse import parse_xml
 from handlers.commands import HELP
 from services.common.texts import Texts
 

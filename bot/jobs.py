@@ -6,9 +6,9 @@ from typing import Any
 
 from arq import Retry
 
-from bot.channels import Channels
-from bot.engine import Engine
-from bot.incoming import Incoming
+from bot.conversation.engine import Engine
+from bot.relay.channels import Channels
+from bot.wechat.incoming import Incoming
 
 # The worker's context (arq passes it to every job) holds these under these names; the
 # composition root fills them, the accessors below read them typed.

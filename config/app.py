@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
-from bot.callback import ENGINE, TRANSPORT, Transport, setup_callback
-from bot.channels import CHANNELS
-from bot.pay_notify import PAY_NOTIFY, PayNotifications, setup_pay_notify
-from bot.privacy_callbacks import setup_privacy_callbacks
-from bot.sms_callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
-from bot.voice_callbacks import VOICE_INBOX, setup_voice_callbacks
+from bot.providers.pay.callbacks import PAY_NOTIFY, PayNotifications, setup_pay_notify
+from bot.providers.privacy.callbacks import setup_privacy_callbacks
+from bot.providers.sms.callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
+from bot.providers.voice.callbacks import VOICE_INBOX, setup_voice_callbacks
+from bot.relay.channels import CHANNELS
+from bot.wechat.callback import ENGINE, TRANSPORT, Transport, setup_callback
 from config.clients import (
     message_crypto,
     privacy_setup,

@@ -9,21 +9,21 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from bot.background import Background
-from bot.channels import Channels
-from bot.conversation import RedisConversationStore
-from bot.dispatcher import Dispatcher, Middleware
-from bot.engine import Engine
-from bot.flow import State
-from bot.middlewares import (
+from bot.conversation.dispatcher import Dispatcher, Middleware
+from bot.conversation.engine import Engine
+from bot.conversation.flow import State
+from bot.conversation.middlewares import (
     ConversationMiddleware,
     ErrorsMiddleware,
     IdentityMiddleware,
     RefusalsMiddleware,
 )
-from bot.receipts import FastEvents, ReceiptInbox
+from bot.conversation.receipts import FastEvents, ReceiptInbox
+from bot.conversation.store import RedisConversationStore
 from bot.redis_batch import ScriptBatcher
-from bot.replay import ReplayGuard
-from bot.replies import Image, Reply, Text
+from bot.relay.channels import Channels
+from bot.wechat.replay import ReplayGuard
+from bot.wechat.replies import Image, Reply, Text
 from config.job_trace import traced_kwargs
 from config.settings import Settings
 from handlers.routing import routers

@@ -1,6 +1,6 @@
 """`expertbot route TEXT [--state FLOW:STATE] [--roles ROLE,...]`: which chat handler
-answers a text and why each one tried before it did not (bot/explain.py), from the routing
-tables alone: no database, no Redis. Exit status: 0 a handler answers, 1 only the fallback
+answers a text and why each one tried before it did not (bot/conversation/explain.py), from the
+routing tables alone: no database, no Redis. Exit status: 0 a handler answers, 1 only the fallback
 does (or nothing), 2 bad arguments (an unknown state or role)."""
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def describe_sender(roles: set[Role] | None) -> str:
 def run_route(text: str, state: str | None = None, roles: str | None = None, *,
               out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Print the route of `text` as `expertbot route` does; returns the exit status."""
-    from bot.explain import explain, render, states_of
-    from bot.router import FALLBACKS
+    from bot.conversation.explain import explain, render, states_of
+    from bot.conversation.router import FALLBACKS
     from handlers.fallback import suggestions
     from handlers.routing import routers
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from bot.crypto import MessageCrypto
-from bot.privacy_aliyun import SandboxPrivacy, sandbox_privacy
-from bot.sms import LoggingSms, SandboxSms, load_provider_class
-from bot.voice_tencent import SandboxVoice, sandbox_voice
-from bot.wechatpay import WeChatPayClient
-from bot.wechatpay_transfer import WeChatPayTransfers
+from bot.providers.pay.client import WeChatPayClient
+from bot.providers.pay.transfer import WeChatPayTransfers
+from bot.providers.privacy.aliyun import SandboxPrivacy, sandbox_privacy
+from bot.providers.sms.gateway import LoggingSms, SandboxSms, load_provider_class
+from bot.providers.voice.tencent import SandboxVoice, sandbox_voice
+from bot.wechat.crypto import MessageCrypto
 from config.settings import Settings, SettingsError
 from config.voice_settings import TencentVoiceSettings
 from services.common.texts import Texts
@@ -58,7 +58,7 @@ def sms_factory(settings: Settings) -> SmsFactory:
     if mode == "log":
         return lambda session, base: LoggingSms()
     if mode == "tencent":
-        from bot.sms_tencent import TencentSms
+        from bot.providers.sms.tencent import TencentSms
         from config.sms_settings import TencentSmsSettings
 
         tencent = TencentSmsSettings()
@@ -109,7 +109,7 @@ class VoiceSetup:
 def voice_setup(settings: Settings, texts: Texts, api_base: str) -> VoiceSetup:
     """The voice provider VOICE_PROVIDER names; a start-up error when it is unknown or its
     credentials are missing."""
-    from bot.voice_tencent import TencentVoice
+    from bot.providers.voice.tencent import TencentVoice
 
     mode = settings.voice_mode
     if mode == "off":
@@ -144,7 +144,7 @@ def realname_check(settings: Settings, session: aiohttp.ClientSession,
                    api_base: str) -> RealNameCheck | None:
     """The real-name check REALNAME_PROVIDER names (None: off); a start-up error when it is
     unknown or its credentials are missing."""
-    from bot.realname_tencent import TencentRealName, TencentRealNameConfig
+    from bot.providers.realname.tencent import TencentRealName, TencentRealNameConfig
 
     mode = settings.realname_mode
     if mode == "off":
@@ -177,7 +177,7 @@ def dishonesty_check(settings: Settings, session: aiohttp.ClientSession,
                      api_base: str) -> DishonestyCheck | None:
     """The 失信被执行人 provider DISHONESTY_PROVIDER names (None: off); a start-up error when
     it is neither a URL, sandbox nor off, or its key is missing."""
-    from bot.dishonesty_http import DishonestyConfig, DishonestyHttp
+    from bot.providers.dishonesty.http import DishonestyConfig, DishonestyHttp
 
     mode = settings.dishonesty_mode
     if mode == "off":
@@ -208,7 +208,7 @@ class PrivacySetup:
 def privacy_setup(settings: Settings, api_base: str) -> PrivacySetup:
     """The number-privacy provider PRIVACY_PROVIDER names; a start-up error when it is
     unknown or its credentials are missing."""
-    from bot.privacy_aliyun import AliyunPrivacy
+    from bot.providers.privacy.aliyun import AliyunPrivacy
 
     mode = settings.privacy_mode
     if mode == "off":

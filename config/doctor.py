@@ -231,7 +231,7 @@ async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:
         return "sandbox: messages stay in the simulator"
     if mode != "tencent":
         return f"{mode}: a provider class of yours (not checked)"
-    from bot.sms_tencent import (
+    from bot.providers.sms.tencent import (
         ACTION,
         SERVICE,
         VERSION,

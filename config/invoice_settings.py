@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.mail_smtp import SmtpConfig
+from bot.providers.mail.smtp import SmtpConfig
 from config.settings import Settings, SettingsError
 
 SANDBOX_TAX_CODE = "3070201020000000000"  # what the sandbox's merchant was approved for

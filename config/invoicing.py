@@ -10,9 +10,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.mail_smtp import SmtpMailer
-from bot.wechatpay import WeChatPayClient
-from bot.wechatpay_fapiao import WeChatPayFapiao
+from bot.providers.mail.smtp import SmtpMailer
+from bot.providers.pay.client import WeChatPayClient
+from bot.providers.pay.fapiao import WeChatPayFapiao
 from config.invoice_settings import InvoiceSettings
 from config.settings import Settings
 from services.common.texts import Texts

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.privacy_aliyun import ENDPOINT, AliyunPrivacyConfig
+from bot.providers.privacy.aliyun import ENDPOINT, AliyunPrivacyConfig
 from config.settings import SettingsError
 from config.sms_settings import check_callback_token
 

@@ -16,15 +16,15 @@ from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from bot.background import Background, cancel_and_wait
-from bot.channels import Channels
-from bot.engine import Engine
-from bot.notify_texts import NotifyTexts
-from bot.ratelimit import RateLimits
-from bot.relay import RELAY_JOB, RELAY_JOB_ID, OutboxNudge, Relay
-from bot.sender import Sender
-from bot.voice_callbacks import VoiceInbox
-from bot.wechat_api import WeChatAPI
-from bot.wechatpay import WeChatPayClient
+from bot.conversation.engine import Engine
+from bot.providers.pay.client import WeChatPayClient
+from bot.providers.voice.callbacks import VoiceInbox
+from bot.relay.channels import Channels
+from bot.relay.notify_texts import NotifyTexts
+from bot.relay.ratelimit import RateLimits
+from bot.relay.relay import RELAY_JOB, RELAY_JOB_ID, OutboxNudge, Relay
+from bot.relay.sender import Sender
+from bot.wechat.api import WeChatAPI
 from config.chat import build_engine
 from config.clients import (
     PrivacySetup,

@@ -76,9 +76,9 @@ class Settings(BaseSettings):
     # X-Forwarded-For names the client: the answer pages' limits count per client address
     trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")
     # SMS: "sandbox" (the sandbox platform records it), "log", or "package.module:ClassName",
-    # a class implementing bot.sms.SmsProvider (loaded and checked at start-up, where a bad
-    # one is an error naming SMS_PROVIDER); default: sandbox in sandbox mode, log otherwise
-    # (production must name one: an SMS written to the log reaches nobody).
+    # a class implementing bot.providers.sms.gateway.SmsProvider (loaded and checked at start-up,
+    # where a bad one is an error naming SMS_PROVIDER); default: sandbox in sandbox mode, log
+    # otherwise (production must name one: an SMS written to the log reaches nobody).
     # SMS_API_BASE defaults to the WeChat API base (the sandbox).
     sms_provider: str = Field("", validation_alias="SMS_PROVIDER")
     sms_api_base: str = Field("", validation_alias="SMS_API_BASE")
@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     # TENCENTCLOUD_SECRET_ID/KEY), "sandbox" (the same client against the sandbox's fake) or
     # "off" (identity is checked at review); default: sandbox in sandbox mode, off otherwise.
     realname_provider: str = Field("", validation_alias="REALNAME_PROVIDER")
-    # The 失信被执行人 check (bot/dishonesty_http.py): the provider's base URL (with
+    # The 失信被执行人 check (bot/providers/dishonesty/http.py): the provider's base URL (with
     # DISHONESTY_KEY/SECRET), "sandbox" (the same client against the sandbox's fake) or "off";
     # default: sandbox in sandbox mode, off otherwise. Every active expert is checked again
     # DISHONESTY_EVERY_DAYS days after the last full run started.

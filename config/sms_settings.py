@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.sms_tencent import Template, TencentSmsConfig
+from bot.providers.sms.tencent import Template, TencentSmsConfig
 from config.settings import SettingsError
 
 TENCENT_ENDPOINT = "https://sms.tencentcloudapi.com"

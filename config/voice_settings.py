@@ -1,5 +1,5 @@
 """Settings of the voice provider Tencent Cloud VMS, read only when VOICE_PROVIDER=tencent
-(the sandbox's stand-in account is bot.voice_tencent.sandbox_voice)."""
+(the sandbox's stand-in account is bot.providers.voice.tencent.sandbox_voice)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.sms_tencent import Template
-from bot.voice_tencent import TencentVoiceConfig
+from bot.providers.sms.tencent import Template
+from bot.providers.voice.tencent import TencentVoiceConfig
 from config.settings import SettingsError
 from config.sms_settings import check_callback_token
 

@@ -17,7 +17,7 @@ from arq.worker import Worker, func
 
 from bot.background import cancel_and_wait
 from bot.jobs import CHANNELS_CTX, ENGINE_CTX, apply_receipts, process_message, relay_outbox
-from bot.voice_callbacks import VOICE_CTX, voice_parked
+from bot.providers.voice.callbacks import VOICE_CTX, voice_parked
 from config.job_trace import traced_all
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime, voice_inbox
@@ -81,7 +81,7 @@ def cron_jobs() -> list[Any]:
             cron(reconcile_bill, hour={10, 11, 12, 14, 16}, minute={30}, keep_result=0,
                  max_tries=1, timeout=300),
             cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1),
-            # voice callbacks that came before their call (bot/voice_callbacks.py)
+            # voice callbacks that came before their call (bot/providers/voice/callbacks.py)
             cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1),
             # 失信被执行人: admissions and stopped runs to a worker; the periodic full run is
             # started at night (China time) once DISHONESTY_EVERY_DAYS have passed

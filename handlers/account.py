@@ -37,12 +37,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.event import Event
-from bot.filters import MenuClick, Regex, Scene, Text
-from bot.flow import END, Flow
-from bot.fsm import FSMContext
-from bot.incoming import Incoming
-from bot.router import Router
+from bot.conversation.event import Event
+from bot.conversation.filters import MenuClick, Regex, Scene, Text
+from bot.conversation.flow import END, Flow
+from bot.conversation.fsm import FSMContext
+from bot.conversation.router import Router
+from bot.wechat.incoming import Incoming
 from models.people import Person
 from models.wechat import WeChatIdentity
 from services.common.errors import BadInput, DomainError, Locked

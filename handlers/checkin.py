@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.filters import Regex, Scene
-from bot.router import Router
+from bot.conversation.filters import Regex, Scene
+from bot.conversation.router import Router
 from models.people import Person
 from services.common.clock import china_time
 from services.common.scenes import CheckinScene

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.filters import MenuClick, Text
-from bot.flow import END
-from bot.fsm import FSMContext
-from bot.router import Router
+from bot.conversation.filters import MenuClick, Text
+from bot.conversation.flow import END
+from bot.conversation.fsm import FSMContext
+from bot.conversation.router import Router
 from handlers.commands import HELP
 from services.common.texts import Texts
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-from bot.filters import Text
-from bot.router import Router
-from bot.wechat_api import WeChatAPI
+from bot.conversation.filters import Text
+from bot.conversation.router import Router
+from bot.wechat.api import WeChatAPI
 from models.draws import DrawStatus
 from models.people import Person, Role, RoleGrant
 from services.admin import FeedbackDesk

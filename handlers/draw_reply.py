@@ -25,11 +25,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from bot.filters import MsgType, Regex, Text
-from bot.flow import END, Flow
-from bot.fsm import FSMContext
-from bot.incoming import Incoming
-from bot.router import PASS, Pass, Router
+from bot.conversation.filters import MsgType, Regex, Text
+from bot.conversation.flow import END, Flow
+from bot.conversation.fsm import FSMContext
+from bot.conversation.router import PASS, Pass, Router
+from bot.wechat.incoming import Incoming
 from models.people import Person
 from services.common.texts import Texts
 from services.draws import (

@@ -8,12 +8,12 @@ import functools
 from datetime import datetime
 from difflib import SequenceMatcher
 
-from bot.event import Event
-from bot.filters import BadScene, EventIs, Keyword, Text
-from bot.flow import ANY
-from bot.fsm import FSMContext
-from bot.incoming import Incoming
-from bot.router import HandlerFunc, Router
+from bot.conversation.event import Event
+from bot.conversation.filters import BadScene, EventIs, Keyword, Text
+from bot.conversation.flow import ANY
+from bot.conversation.fsm import FSMContext
+from bot.conversation.router import HandlerFunc, Router
+from bot.wechat.incoming import Incoming
 from handlers import (
     account,
     common,

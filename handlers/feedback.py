@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import re
 
-from bot.filters import MenuClick, MsgType, Regex, Text
-from bot.flow import END, Flow
-from bot.fsm import FSMContext
-from bot.incoming import Incoming
-from bot.router import Router
+from bot.conversation.filters import MenuClick, MsgType, Regex, Text
+from bot.conversation.flow import END, Flow
+from bot.conversation.fsm import FSMContext
+from bot.conversation.router import Router
+from bot.wechat.incoming import Incoming
 from models.wechat import Feedback, WeChatIdentity
 from services.common.texts import Texts
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.filters import Keyword, Text
-from bot.router import Router
+from bot.conversation.filters import Keyword, Text
+from bot.conversation.router import Router
 from models.people import Person
 from services.common.clock import CHINA, china_today
 from services.common.texts import Texts

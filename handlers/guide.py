@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.filters import Keyword, Text
-from bot.router import Router
+from bot.conversation.filters import Keyword, Text
+from bot.conversation.router import Router
 from models.education import Enrollment
 from models.exams import ExamAttempt
 from models.people import Person

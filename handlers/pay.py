@@ -8,11 +8,11 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 
-from bot.filters import Keyword, MenuClick, Text
-from bot.incoming import Incoming
-from bot.router import Router
-from bot.wechat_api import WeChatAPI
-from bot.wechat_errors import WeChatAPIError
+from bot.conversation.filters import Keyword, MenuClick, Text
+from bot.conversation.router import Router
+from bot.wechat.api import WeChatAPI
+from bot.wechat.errors import WeChatAPIError
+from bot.wechat.incoming import Incoming
 from models.people import Person
 from services.common.clock import china_time
 from services.common.qr import qr_png

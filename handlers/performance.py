@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.filters import Keyword, Text
-from bot.router import Router
+from bot.conversation.filters import Keyword, Text
+from bot.conversation.router import Router
 from models.experts import ExpertProfile
 from models.people import Person
 from models.sanctions import Sanction, SanctionKind

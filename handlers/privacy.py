@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.filters import Keyword, Text
-from bot.router import Router
+from bot.conversation.filters import Keyword, Text
+from bot.conversation.router import Router
 from models.people import Person
 from services.common.links import Links
 from services.common.texts import Texts

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.filters import Keyword, MenuClick, Text
-from bot.router import Router
+from bot.conversation.filters import Keyword, MenuClick, Text
+from bot.conversation.router import Router
 from models.applications import AppStatus, ReviewAction
 from models.people import Person
 from services.applicants import Applications, current_deadline, describe_items, stages

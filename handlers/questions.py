@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.filters import Text
-from bot.router import Router
+from bot.conversation.filters import Text
+from bot.conversation.router import Router
 from models.people import Person, Role
 from services.common.clock import china_time
 from services.common.errors import BadInput

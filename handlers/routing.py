@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.router import Router
+from bot.conversation.router import Router
 from handlers import (
     account,
     checkin,

@@ -10,8 +10,8 @@ from typing import Literal
 import aiohttp
 from aiohttp import web
 
-from bot.callback import SEEN
-from bot.notify_texts import NotifyTexts
+from bot.relay.notify_texts import NotifyTexts
+from bot.wechat.callback import SEEN
 from models import column
 from models.wechat import Channel, WeChatIdentity
 from sandbox.console_links import setup_console_links

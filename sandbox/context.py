@@ -10,9 +10,9 @@ from typing import Any
 from aiohttp import web
 from redis.asyncio import Redis
 
-from bot.notify_texts import NotifyTexts
-from bot.privacy_aliyun import SandboxPrivacy
-from bot.voice_tencent import SandboxVoice
+from bot.providers.privacy.aliyun import SandboxPrivacy
+from bot.providers.voice.tencent import SandboxVoice
+from bot.relay.notify_texts import NotifyTexts
 from models.people import Person
 from services.common.redis_keys import RedisKeys
 from services.domain import Domain

@@ -24,7 +24,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.privacy_aliyun import CALLBACK_PATH, SandboxPrivacy, pop_signature
+from bot.providers.privacy.aliyun import CALLBACK_PATH, SandboxPrivacy, pop_signature
 from sandbox.platform import Platform
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{9,11})$")

@@ -1,4 +1,5 @@
-"""A fake 失信被执行人 provider on loopback, answering as bot/dishonesty_http.py documents:
+"""A fake 失信被执行人 provider on loopback, answering as
+bot/providers/dishonesty/http.py documents:
 the key, the timestamp (300 s), the single-use nonce and the HMAC signature checked first
 (401), then 400 for a malformed query, then the finding. Nobody is listed until someone is:
 tests (and the simulator) call `list_person`. `failures` holds statuses answered to the
@@ -15,7 +16,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.dishonesty_http import KEY, NONCE, PATH, SIGNATURE, TIMESTAMP, signature
+from bot.providers.dishonesty.http import KEY, NONCE, PATH, SIGNATURE, TIMESTAMP, signature
 from services.common.errors import BadInput
 from services.people import parse_id_number
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sms_tencent import tc3_authorization
+from bot.providers.sms.tencent import tc3_authorization
 from sandbox.platform import Platform, PlatformError
 
 MAX_AGE = 300  # s: older requests are AuthFailure.SignatureExpire

@@ -21,7 +21,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.voice_tencent import CALLBACK_PATH, SandboxVoice
+from bot.providers.voice.tencent import CALLBACK_PATH, SandboxVoice
 from sandbox.fake_tencent_sms import _checked, _error
 from sandbox.platform import Platform, PlatformError
 

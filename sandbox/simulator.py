@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp import web
 from tortoise.expressions import Subquery
 
-from bot.conversation import forget_identity
+from bot.conversation.store import forget_identity
 from models import column
 from models.payments import Payable
 from models.people import Person, RoleGrant, phone_is
@@ -48,7 +48,7 @@ def _client(request: web.Request, aes: bool) -> CallbackClient:
 async def _push(request: web.Request, fields: dict[str, str | int], aes: bool
                 ) -> web.Response:
     """The push through the real callback (which tells the fake platform the user acted:
-    bot/callback.py SEEN)."""
+    bot/wechat/callback.py SEEN)."""
     start = time.monotonic()
     status, reply = await _client(request, aes).push(fields)
     out: dict[str, Any] = {"status": status, "elapsed_ms": round((time.monotonic() - start)

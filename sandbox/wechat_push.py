@@ -11,8 +11,8 @@ from xml.sax.saxutils import escape
 
 from wechatpy.crypto import WeChatCrypto
 
-from bot.signature import sign
-from bot.xmlparse import parse_xml
+from bot.wechat.signature import sign
+from bot.wechat.xmlparse import parse_xml
 
 Mode = Literal["plain", "compat", "safe"]
 

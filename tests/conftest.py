@@ -19,7 +19,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels import CHANNELS
+from bot.relay.channels import CHANNELS
 from config.app import create_app
 from config.settings import Settings
 from sandbox.app import register_templates, sync_followers

@@ -1,5 +1,5 @@
 """What the domain and its edges need from the WeChat platform, as protocols without its wire
-format (bot.wechat_api implements them). Their refusals are domain errors."""
+format (bot.wechat.api implements them). Their refusals are domain errors."""
 
 from __future__ import annotations
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# -- the conversation (bot.conversation) ---------------------------------------------------
+# -- the conversation (bot.conversation.store) ---------------------------------------------------
 # dedup record of a push: DEDUP_TTL (setting, at least 60 s); the user's lock: LOCK_TTL_MS;
-# the FSM record: the flow's timeout + EXPIRY_MEMORY (bot.fsm); the identity cache:
+# the FSM record: the flow's timeout + EXPIRY_MEMORY (bot.conversation.fsm); the identity cache:
 # IDENTITY_TTL; the tombstone of an abandoned opening: ABANDON_TOMBSTONE_MS.
 # A user's lock is first taken for USER_LOCK_TTL s and extended by as much, every half of
 # it, only while its push is being handled here: an opening whose answer was lost (a Redis
@@ -34,11 +34,11 @@ SESSION_TTL = 7 * 24 * 3600
 CONSOLE_IDLE = 30 * 60
 CONSOLE_MAX_AGE = 12 * 3600
 
-# -- WeChat access tokens (bot.wechat_token) -----------------------------------------------
-# the token: its expires_in minus EARLY_REFRESH (bot.wechat_token); the refresh lock: the
+# -- WeChat access tokens (bot.wechat.token) -----------------------------------------------
+# the token: its expires_in minus EARLY_REFRESH (bot.wechat.token); the refresh lock: the
 # fetch budget plus a margin (TokenCache.lock_ttl)
 
-# -- the outbox (bot.relay, bot.sender, bot.ratelimit) -------------------------------------
+# -- the outbox (bot.relay.relay, bot.relay.sender, bot.relay.ratelimit) ------------------
 OUTBOX_DIRTY_TTL = 3600  # "more was queued while the relay ran"
 EARLY_RECEIPT_TTL = 3600  # a TEMPLATESENDJOBFINISH that came before its row was saved
 SEND_MARKER_TTL = 86400  # "this row was sent on an unkeyed channel" (no second send)
@@ -118,7 +118,7 @@ class RedisKeys:
 
     def voice_parked(self) -> str:
         """Hash digest -> JSON: voice callbacks naming a call not found yet, retried by the
-        worker (bot/voice_callbacks.py)."""
+        worker (bot/providers/voice/callbacks.py)."""
         return f"{self.prefix}voice:parked"
 
     def voice_key(self, digest: str) -> str:

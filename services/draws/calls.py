@@ -7,8 +7,8 @@ at most `attempts` times and never after its response window (a call placed late
 only be answered as late). Each call is a notification of its own (kind CALL_KIND, voice
 only), written through the outbox like every other: an answer, whichever way it comes,
 drops the calls still queued, and a call the relay reaches after the window is not
-placed. The key pressed comes back through the provider's callback (bot/voice_callbacks.py)
-and is answered like a chat reply."""
+placed. The key pressed comes back through the provider's callback
+(bot/providers/voice/callbacks.py) and is answered like a chat reply."""
 
 from __future__ import annotations
 

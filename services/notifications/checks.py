@@ -1,5 +1,5 @@
 """Whether a queued notification still has a point when its turn comes. The relay asks just
-before it sends (bot/sender.py): rows cancelled when the business changed cover the queued
+before it sends (bot/relay/sender.py): rows cancelled when the business changed cover the queued
 ones, this covers a row already claimed, or queued by a transaction that raced the change.
 The checks belong to the contexts whose kinds they are (a draw's call or urge:
 services/draws/moot.py) and are handed to the sender at composition (config/runtime.py):

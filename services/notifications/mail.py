@@ -1,5 +1,5 @@
 """E-mail: the invoice PDF to the payer's address (XJ-SIGNUP: 培训费发票将发送到此邮箱). The
-gateway the service sends through (bot/mail_smtp.py implements it over SMTP)."""
+gateway the service sends through (bot/providers/mail/smtp.py implements it over SMTP)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Calls through a middle number (虚拟呼叫, GD-DRAW): the staff's phone and the expert's phone
 bound to a temporary number X of a number-privacy provider (an AXB binding), so that either
 reaches the other by dialling X and neither ever learns the other's number. The gateway the
-service binds through (bot/privacy_aliyun.py implements it)."""
+service binds through (bot/providers/privacy/aliyun.py implements it)."""
 
 from __future__ import annotations
 

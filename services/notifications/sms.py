@@ -1,5 +1,6 @@
-"""Text messages to a phone: the gateway the service sends through (bot.sms implements it)
-and the verification codes sent with it, in the words of texts/sms/<purpose>_code.j2."""
+"""Text messages to a phone: the gateway the service sends through (bot.providers.sms.gateway
+implements it) and the verification codes sent with it, in the words of
+texts/sms/<purpose>_code.j2."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class SmsMessage:
 
 class SmsGateway(Protocol):
     """Sends one SMS and returns the provider's id for it (None when it gives none); raises
-    (bot.sms.SmsError) when the gateway does not take it."""
+    (bot.providers.sms.gateway.SmsError) when the gateway does not take it."""
 
     async def send(self, message: SmsMessage) -> str | None: ...
 

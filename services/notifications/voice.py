@@ -1,5 +1,5 @@
 """Voice calls to a phone (GD-DRAW: the system phones each drawn expert, who presses 1, 2 or
-3): the gateway the service calls through (bot.voice implements it)."""
+3): the gateway the service calls through (bot.providers.voice.gateway implements it)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,6 @@ class VoiceCall:
 
 class VoiceGateway(Protocol):
     """Places one call and returns the provider's id for it (None when it gives none);
-    raises (bot.voice.VoiceError) when the provider does not take it."""
+    raises (bot.providers.voice.gateway.VoiceError) when the provider does not take it."""
 
     async def call(self, call: VoiceCall) -> str | None: ...

@@ -1,5 +1,5 @@
 """E-invoices (电子发票) through a provider: the interface the service issues, follows, fetches
-and reverses them through (bot/wechatpay_fapiao.py implements it over WeChat Pay's
+and reverses them through (bot/providers/pay/fapiao.py implements it over WeChat Pay's
 电子发票 API: a fee paid with WeChat Pay is invoiced under its transaction, 开票场景
 WITH_WECHATPAY). Issuing and reversing are accepted first and completed later: the provider
 calls back, and the service also asks (查询电子发票)."""

@@ -1,5 +1,5 @@
 """What the payments service needs from WeChat Pay, without its wire format: the gateway
-protocol (bot.wechatpay implements it over APIv3) and the values it returns."""
+protocol (bot.providers.pay.client implements it over APIv3) and the values it returns."""
 
 from __future__ import annotations
 

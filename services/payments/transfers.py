@@ -1,6 +1,6 @@
 """What the payout service needs from WeChat Pay's merchant transfer (商家转账, user
 confirmation mode, in force since 2025-01-15), without its wire format: the gateway protocol
-(bot/wechatpay_transfer.py implements it over APIv3) and the bill it reports.
+(bot/providers/pay/transfer.py implements it over APIv3) and the bill it reports.
 
 A transfer bill is made by the merchant (POST /v3/fund-app/mch-transfer/transfer-bills) and
 waits for the payee to confirm it in the mini-program (wx.requestMerchantTransfer with the

@@ -1,6 +1,6 @@
 """The 失信被执行人 check: whether a person is on the Supreme People's Court list of
 dishonest judgment debtors, asked of a licensed data provider by name and ID number. The
-provider's wire format lives in bot/dishonesty_http.py; here, what the domain sees: listed
+provider's wire format lives in bot/providers/dishonesty/http.py; here, what the domain sees: listed
 or not with the cases, or one of three failures, and the retry with backoff."""
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.incoming import Incoming
-from bot.replies import Text, render_reply
-from bot.xmlparse import parse_xml
+from bot.wechat.incoming import Incoming
+from bot.wechat.replies import Text, render_reply
+from bot.wechat.xmlparse import parse_xml
 from models.draws import DrawActivity
 from models.people import Agency, Person, Role, RoleGrant, phone_is
 from sandbox.platform import Platform

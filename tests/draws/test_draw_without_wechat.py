@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels import CHANNELS
-from bot.voice_tencent import sandbox_voice
+from bot.providers.voice.tencent import sandbox_voice
+from bot.relay.channels import CHANNELS
 from config.settings import Settings
 from models import column
 from models.draws import DrawActivity, Invitation, InvitationStatus

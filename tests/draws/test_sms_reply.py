@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels import CHANNELS
+from bot.relay.channels import CHANNELS
 from models.draws import (
     DrawActivity,
     DrawStatus,

@@ -25,7 +25,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.privacy_aliyun import AliyunPrivacy, pop_signature, sandbox_privacy, signed
+from bot.providers.privacy.aliyun import AliyunPrivacy, pop_signature, sandbox_privacy, signed
 from config.clients import privacy_setup
 from config.settings import Settings, SettingsError
 from models.calls import VirtualCall, VirtualCallRecord

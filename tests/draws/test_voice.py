@@ -15,8 +15,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.channels import CHANNELS
-from bot.voice_callbacks import VOICE_INBOX, retry_parked
+from bot.providers.voice.callbacks import VOICE_INBOX, retry_parked
+from bot.relay.channels import CHANNELS
 from config.runtime import open_runtime
 from config.settings import SettingsError
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
-from bot.channels import CHANNELS
+from bot.relay.channels import CHANNELS
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.notifications import Notification, Status
 from sandbox.platform import Platform

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.flow import ANY, END, Flow, UndeclaredTransition
-from bot.flowcheck import FlowDeclarationError, check_flows
-from bot.fsm import FSMContext
-from bot.router import Router
+from bot.conversation.flow import ANY, END, Flow, UndeclaredTransition
+from bot.conversation.flowcheck import FlowDeclarationError, check_flows
+from bot.conversation.fsm import FSMContext
+from bot.conversation.router import Router
 from handlers.routing import routers
 from tools import flowdoc
 

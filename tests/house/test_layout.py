@@ -53,7 +53,7 @@ CLEAN = {
     "web/answer.py": "from services.draws import said\n",
     "console/pages.py": "from miniapp_api import endpoints\n",
     "miniapp_api/endpoints.py": "from services.draws import answers\n",
-    "bot/router.py": "",
+    "bot/conversation/router.py": "",
     "models/x.py": "",
 }
 
@@ -79,8 +79,9 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
     ({"miniapp_api/endpoints.py": "def f():\n    from web.answer import said\n"},
      "miniapp_api.endpoints imports web.answer"),
     # the domain importing an edge, the transport, a wire library
-    ({"services/draws/answers.py": "from bot.router import x\n"},
-     "services.draws.answers imports bot.router (the domain and the models import no edge)"),
+    ({"services/draws/answers.py": "from bot.conversation.router import x\n"},
+     "services.draws.answers imports bot.conversation.router (the domain and the models "
+     "import no edge)"),
     ({"services/draws/answers.py": "from aiohttp import web\n"},
      "services.draws.answers imports aiohttp"),
     ({"models/x.py": "import wechatpy\n"}, "models.x imports wechatpy"),

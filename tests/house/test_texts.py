@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jinja2 import meta
 
-from bot.notify_texts import NotifyTexts
+from bot.relay.notify_texts import NotifyTexts
 from config.settings import ROOT
 from handlers.commands import HELP
 from models.applications import AppKind, AppStatus, BatchKind

@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels import CHANNELS
-from bot.template_fields import fit
+from bot.relay.channels import CHANNELS
+from bot.wechat.template_fields import fit
 from config.app import create_app
 from config.runtime import open_runtime
 from config.settings import Settings, SettingsError
@@ -197,7 +197,7 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     await aiohttp_client(app)
     await reset_state(app)
     register_templates(platform, app[CHANNELS].notify_texts)
-    # a person's limit counts per calendar minute (bot/ratelimit.py): start early in a minute
+    # a person's limit counts per calendar minute (bot/relay/ratelimit.py): start early in a minute
     # so that both runs below fall in the same one (the first takes over 2 s)
     clock.early_in_a_minute()
     now = clock.now()
@@ -291,7 +291,7 @@ async def test_a_run_stops_at_its_budget_and_the_next_run_sends_the_rest(
         client: TestClient, demo: dict, platform: Platform) -> None:
     """A mass notice takes longer than one job may run: a run stops between batches when its
     time is up (never between a batch's sends and the saving of their outcomes)."""
-    from bot.relay import Relay
+    from bot.relay.relay import Relay
 
     shared = client.app[CHANNELS].relay
     later = datetime.now(UTC) + timedelta(days=1)  # not due for the in-process relay

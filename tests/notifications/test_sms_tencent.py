@@ -13,10 +13,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from bot.channels import CHANNELS
-from bot.sms import SmsError
-from bot.sms_callbacks import sent_at
-from bot.sms_tencent import Template, TencentSms, TencentSmsConfig, tc3_authorization
+from bot.providers.sms.callbacks import sent_at
+from bot.providers.sms.gateway import SmsError
+from bot.providers.sms.tencent import Template, TencentSms, TencentSmsConfig, tc3_authorization
+from bot.relay.channels import CHANNELS
 from config.runtime import open_runtime
 from config.settings import SettingsError
 from models.notifications import Notification, Status

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.wechatpay_bill import MAX_UNREADABLE, parse_bill, yuan_to_fen
+from bot.providers.pay.bill import MAX_UNREADABLE, parse_bill, yuan_to_fen
 from config.settings import Settings
 from models.payments import OrderStatus, PayOrder
 from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus

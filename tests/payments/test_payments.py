@@ -293,7 +293,7 @@ def test_a_platform_certificate_is_accepted_during_a_switch(tmp_path, pay_secret
     from cryptography.hazmat.primitives import serialization
     from cryptography.x509.oid import NameOID
 
-    from bot.wechatpay import NotificationVerifier
+    from bot.providers.pay.client import NotificationVerifier
     from services.payments.gateway import NotificationRejected
 
     platform_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)

@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.dishonesty_http import DishonestyConfig, DishonestyHttp
+from bot.providers.dishonesty.http import DishonestyConfig, DishonestyHttp
 from config.clients import sandbox_dishonesty_keys
 from config.settings import Settings
 from models.dishonesty import DishonestyFlag, DishonestyRun

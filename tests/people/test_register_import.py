@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
-from bot.channels import CHANNELS
+from bot.relay.channels import CHANNELS
 from config.settings import Settings
 from models.draws import Invitation
 from models.experts import ExpertProfile, ExpertSpecialty, RegisterImport

@@ -21,8 +21,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
-from bot.channels import CHANNELS
-from bot.receipts import ReceiptInbox
+from bot.conversation.receipts import ReceiptInbox
+from bot.relay.channels import CHANNELS
 from config.embedded_redis import start_server, stop_server, wait_ready
 from config.health import WORKER_HEARTBEAT
 from config.settings import Settings

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels import CHANNELS
+from bot.relay.channels import CHANNELS
 from config.settings import Settings
 from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity

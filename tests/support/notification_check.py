@@ -14,8 +14,8 @@ from typing import Any
 
 from tortoise.signals import post_save
 
-from bot.notify_texts import CHANNEL_FILES, NotifyTexts
-from bot.template_fields import FieldFormatError
+from bot.relay.notify_texts import CHANNEL_FILES, NotifyTexts
+from bot.wechat.template_fields import FieldFormatError
 from models.notifications import Notification
 from sandbox.platform import check_field
 from services.common.texts import Texts

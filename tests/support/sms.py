@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels import CHANNELS
+from bot.relay.channels import CHANNELS
 from config.app import create_app
 from models.wechat import WeChatIdentity
 from sandbox.app import register_templates, sync_followers

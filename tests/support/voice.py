@@ -9,8 +9,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels import CHANNELS
-from bot.voice_tencent import sandbox_voice
+from bot.providers.voice.tencent import sandbox_voice
+from bot.relay.channels import CHANNELS
 from config.app import create_app
 from models.draws import DrawActivity, DrawStatus
 from sandbox.app import register_templates

@@ -7,8 +7,8 @@ import time
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.callback import ENGINE
-from bot.signature import sign
+from bot.wechat.callback import ENGINE
+from bot.wechat.signature import sign
 from models.wechat import Feedback, WeChatIdentity
 from sandbox.wechat_push import Push, Pusher, text_fields
 from tests.support.accounts import AES_KEY, APPID, OLD_AES_KEY, TOKEN
@@ -181,7 +181,7 @@ async def test_an_error_after_the_handler_answers_success_without_traceback(
         raise ValueError("reply rendering failed")
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("bot.callback.render_reply", broken)
+        mp.setattr("bot.wechat.callback.render_reply", broken)
         answer = await chat.say("o_render", "帮助")
     assert answer.status == 200 and answer.body == "success"
     assert any(r.levelname == "ERROR" and r.exc_info for r in caplog.records)

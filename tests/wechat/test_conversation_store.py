@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.conversation import (
+from bot.conversation.fsm import FSMRecord
+from bot.conversation.store import (
     Closing,
     ConversationStore,
     MemoryConversationStore,
     RedisConversationStore,
     is_pending,
 )
-from bot.fsm import FSMRecord
 from services.common.redis_keys import RedisKeys
 from tests.support.helpers import eventually, redis_of
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.conversation import forget_identity
+from bot.conversation.store import forget_identity
 from handlers.commands import AUDIENCES
 from handlers.fallback import HANDLERS, synonyms
 from handlers.routing import routers

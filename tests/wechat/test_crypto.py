@@ -5,9 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wechatpy.crypto import WeChatCrypto
 
-from bot.crypto import MessageCrypto
 from bot.errors import BadRequest
-from bot.xmlparse import parse_xml
+from bot.wechat.crypto import MessageCrypto
+from bot.wechat.xmlparse import parse_xml
 from tests.support.accounts import AES_KEY, APPID, OLD_AES_KEY, TOKEN
 
 

@@ -13,17 +13,25 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 from yarl import URL
 
-from bot.conversation import ConversationStore, MemoryConversationStore, RedisConversationStore
-from bot.dispatcher import Dispatcher
-from bot.event import Outcome
-from bot.filters import EventIs, Text
-from bot.flow import ANY, END, Flow
-from bot.incoming import Incoming
-from bot.middlewares import ConversationMiddleware, ErrorsMiddleware, IdentityMiddleware
+from bot.conversation.dispatcher import Dispatcher
+from bot.conversation.event import Outcome
+from bot.conversation.filters import EventIs, Text
+from bot.conversation.flow import ANY, END, Flow
+from bot.conversation.middlewares import (
+    ConversationMiddleware,
+    ErrorsMiddleware,
+    IdentityMiddleware,
+)
+from bot.conversation.router import Router
+from bot.conversation.store import (
+    ConversationStore,
+    MemoryConversationStore,
+    RedisConversationStore,
+)
 from bot.redis_batch import ScriptBatcher
-from bot.replies import SILENCE
-from bot.replies import Text as TextReply
-from bot.router import Router
+from bot.wechat.incoming import Incoming
+from bot.wechat.replies import SILENCE
+from bot.wechat.replies import Text as TextReply
 from sandbox.wechat_push import event_fields, text_fields
 from services.common.redis_keys import RedisKeys
 from services.common.scenes import SceneCodec

@@ -147,7 +147,7 @@ async def test_subscribe_with_a_forged_scene_says_the_code_is_invalid(chat: Chat
 async def test_template_finish_event_does_not_count_as_interaction(chat: Chat) -> None:
     answer = await chat.event("o_tpl", "TEMPLATESENDJOBFINISH", Status="success", MsgID=1)
     assert answer.silent
-    # the fast path (bot/receipts.py) writes nothing about the user on the request
+    # the fast path (bot/conversation/receipts.py) writes nothing about the user on the request
     assert not await WeChatIdentity.filter(openid="o_tpl").exists()
     await chat.say("o_tpl", "帮助")
     assert (await WeChatIdentity.get(openid="o_tpl")).last_seen_at is not None

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 from aiohttp.test_utils import TestClient
 
 from bot.background import Background
-from bot.dispatcher import Dispatcher
-from bot.engine import Engine
-from bot.flow import ANY
-from bot.incoming import Incoming
-from bot.replies import SILENCE
-from bot.router import Router
+from bot.conversation.dispatcher import Dispatcher
+from bot.conversation.engine import Engine
+from bot.conversation.flow import ANY
+from bot.conversation.router import Router
+from bot.wechat.incoming import Incoming
+from bot.wechat.replies import SILENCE
 from config.chat import OutboxLateDelivery
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform

@@ -15,9 +15,16 @@ from unittest.mock import Mock
 
 import pytest
 
-from bot.dispatcher import EVENT_NAMES, Dispatcher
-from bot.explain import ANSWERS, MAY_DECLINE, explain, states_of, synthetic_event, where
-from bot.router import Handler, Router
+from bot.conversation.dispatcher import EVENT_NAMES, Dispatcher
+from bot.conversation.explain import (
+    ANSWERS,
+    MAY_DECLINE,
+    explain,
+    states_of,
+    synthetic_event,
+    where,
+)
+from bot.conversation.router import Handler, Router
 from config.cli_route import run_route
 from handlers import account, common, draw_reply, fallback, feedback
 from handlers.routing import routers

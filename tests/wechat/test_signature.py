@@ -1,6 +1,6 @@
 """Signature vectors from WeChat's documentation and from wechatpy."""
 
-from bot.signature import check_msg_signature, check_signature, sign
+from bot.wechat.signature import check_msg_signature, check_signature, sign
 
 
 def test_official_vector() -> None:

@@ -11,9 +11,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.channels import CHANNELS
-from bot.wechat_api import WeChatAPI
-from bot.wechat_errors import (
+from bot.relay.channels import CHANNELS
+from bot.wechat.api import WeChatAPI
+from bot.wechat.errors import (
     InvalidField,
     NotFollowing,
     NotSent,
@@ -24,7 +24,7 @@ from bot.wechat_errors import (
     TokenUnavailable,
     TransportError,
 )
-from bot.wechat_token import TokenCache
+from bot.wechat.token import TokenCache
 from sandbox.platform import Fault, Platform
 from services.common.redis_keys import RedisKeys
 from tests.support.accounts import APPID, SECRET
@@ -162,7 +162,7 @@ async def test_a_refused_connection_is_retried_even_for_a_custom_message(
     async with aiohttp.ClientSession() as session:
         api = WeChatAPI(session, closed, APPID, SECRET, redis_of(client.app), RedisKeys("t:"),
                         timeout=0.5, backoff=0.01)
-        caplog.set_level(logging.WARNING, logger="bot.wechat_api")
+        caplog.set_level(logging.WARNING, logger="bot.wechat.api")
         with pytest.raises(NotSent):
             await api.call("POST", "/cgi-bin/message/custom/send", token=False,
                            idempotent=False, json_body={"touser": "o_r", "msgtype": "text",
@@ -268,7 +268,7 @@ async def test_client_msg_id_makes_a_resend_a_no_op(client: TestClient,
 
 async def test_mini_program_login_code_is_single_use(client: TestClient,
                                                      platform: Platform) -> None:
-    from bot.wechat_errors import BadCode
+    from bot.wechat.errors import BadCode
 
     mp = client.app[CHANNELS].mini
     code = platform.login_code("mp_openid_1")
@@ -288,7 +288,7 @@ async def test_media_qr_menu_user_info_and_oauth(client: TestClient, wechat: Tes
     qr = await api.create_qr("bind:abc:0123456789ab", 600)
     image = await client.session.get(api.qr_image_url(qr["ticket"]))
     assert image.status == 200 and image.content_type == "image/png"
-    from bot.wechat_errors import WeChatAPIError
+    from bot.wechat.errors import WeChatAPIError
 
     with pytest.raises(WeChatAPIError):  # 4 top-level buttons: WeChat refuses (40016)
         await api.create_menu([{"type": "click", "name": "x", "key": "K"}] * 4)

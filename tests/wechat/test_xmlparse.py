@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.errors import BadRequest
-from bot.xmlparse import _flat, parse_xml
+from bot.wechat.xmlparse import _flat, parse_xml
 
 
 def slow(body: bytes) -> dict[str, str]:

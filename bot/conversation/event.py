@@ -1,0 +1,67 @@
+"""One push on its way through the middlewares to a handler, and how it was answered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.conversation.fsm import FSMContext
+from bot.wechat.incoming import Incoming
+from models.people import Person
+from models.wechat import IdentityRow, WeChatIdentity
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How a push was answered, for the transport and for tests."""
+
+    late: bool = False  # the reply goes out later as a customer-service message
+    deferred: bool = False  # queued for a worker: the user's previous message still runs
+    duplicate: bool = False  # a WeChat retry of a push already handled
+    busy: bool = False  # Redis or the database was unreachable
+    failed: bool = False  # the handler raised
+    handler: str = ""
+
+
+@dataclass(eq=False)
+class Event:
+    """One push on its way through the middlewares."""
+
+    msg: Incoming
+    now: datetime
+    outcome: Outcome
+    deferred: bool = False
+    text: str = ""
+    scene: Any = None
+    scene_error: str | None = None
+    identity_row: IdentityRow | None = None
+    fsm: FSMContext | None = None
+    handler_started: bool = False
+    cached_identity: str = ""  # the identity cache entry read with the conversation
+    identity_cache: str = ""  # a fresh entry to write back with the conversation
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    _identity: WeChatIdentity | None = None
+    _person: Person | None = None
+    _person_loaded: bool = False
+
+    async def load_person(self) -> Person | None:
+        """The person the sender's identity is bound to (None if unbound or deregistered)."""
+        if not self._person_loaded and self.identity_row is not None:
+            self._person = await Person.filter(wechat_identities__id=self.identity_row.id,
+                                               deregistered_at=None).first()
+            self._person_loaded = True
+        return self._person
+
+    @property
+    def identity(self) -> WeChatIdentity | None:
+        """The sender's WeChatIdentity row object, built on first use."""
+        if self._identity is None and self.identity_row is not None:
+            self._identity = self.identity_row.model()
+        return self._identity
+
+    def start_handler(self) -> None:
+        self.handler_started = True
+
+

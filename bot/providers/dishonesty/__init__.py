@@ -1,0 +1,1 @@
+"""The dishonesty provider and its callbacks."""

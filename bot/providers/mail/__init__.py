@@ -1,0 +1,1 @@
+"""The mail provider and its callbacks."""

@@ -1,0 +1,1 @@
+"""The pay provider and its callbacks."""

@@ -1,0 +1,107 @@
+"""`POST /pay/notify`: WeChat Pay's payment notifications.
+
+Verify the signature over the raw body (probes and stale timestamps refused), decrypt, check
+against our order under a row lock and apply once; answer 204 only after the commit. Any
+refusal is a 4xx (WeChat Pay retries, and nothing was credited); a failure of ours is a 500."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from bot.errors import TooLarge
+from bot.providers.pay.client import NotificationVerifier, parse_trade
+from bot.providers.pay.transfer import parse_bill
+from bot.wechat.callback import read_capped
+from services.common.metrics import PAY_NOTIFICATIONS
+from services.draws import PayoutMismatch, Payouts
+from services.payments import EInvoices, NotificationRejected, PaymentMismatch, Payments
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 16 * 1024
+
+
+@dataclass(frozen=True)
+class PayNotifications:
+    """What the notification endpoint uses: the verifier and the payments service."""
+
+    verifier: NotificationVerifier
+    payments: Payments
+    einvoices: EInvoices | None = None  # 电子发票: FAPIAO.ISSUED / FAPIAO.REVERSED
+    payouts: Payouts | None = None  # 商家转账: MCHTRANSFER.BILL.FINISHED
+
+
+# unset while payments are not configured: the endpoint then answers 404
+PAY_NOTIFY = web.AppKey("pay_notify", PayNotifications)
+
+
+def _fail(status: int, message: str) -> web.Response:
+    return web.json_response({"code": "FAIL", "message": message}, status=status)
+
+
+async def pay_notify(request: web.Request) -> web.Response:
+    pay = request.app.get(PAY_NOTIFY)
+    if pay is None:
+        return _fail(404, "payments are not configured")
+    try:
+        raw = await read_capped(request, MAX_BODY)
+    except TooLarge:
+        return _fail(413, "body too large")
+    try:
+        data = pay.verifier.open(request.headers, raw.decode("utf-8"), time.time())
+    except (NotificationRejected, UnicodeDecodeError) as exc:
+        log.warning("pay notification refused: %s", exc)
+        PAY_NOTIFICATIONS.labels("refused").inc()
+        return _fail(401, "signature verification failed")
+    event = data.pop("event_type", "")
+    if event.startswith("FAPIAO.") and pay.einvoices is not None:
+        apply_id = str(data.get("fapiao_apply_id", ""))
+        followed = await pay.einvoices.notified(apply_id, datetime.now(UTC))
+        log.info("fapiao notification %s: %s", event, "followed" if followed else "unknown")
+        return web.Response(status=204)
+    if event.startswith("MCHTRANSFER.") and pay.payouts is not None:
+        return await _transfer(pay.payouts, data)
+    if not event.startswith("TRANSACTION."):
+        return web.Response(status=204)  # refund results: our refund calls already recorded them
+    try:
+        trade = parse_trade(data)
+    except NotificationRejected as exc:
+        log.warning("pay notification malformed: %s", exc)
+        PAY_NOTIFICATIONS.labels("malformed").inc()
+        return _fail(400, "malformed notification")
+    try:
+        outcome = await pay.payments.settle(trade, datetime.now(UTC), "notify")
+    except PaymentMismatch as exc:
+        log.error("pay notification does not match our order: %s", exc)
+        PAY_NOTIFICATIONS.labels("mismatch").inc()
+        return _fail(400, "order mismatch")
+    log.info("pay notification %s: %s", trade.out_trade_no, outcome)
+    PAY_NOTIFICATIONS.labels(outcome).inc()
+    return web.Response(status=204)
+
+
+async def _transfer(payouts: Payouts, data: dict[str, object]) -> web.Response:
+    """A transfer bill's final state, applied once (a repeat changes nothing)."""
+    try:
+        bill = parse_bill(data)
+        outcome = await payouts.apply(bill, datetime.now(UTC))
+    except NotificationRejected as exc:
+        log.warning("transfer notification malformed: %s", exc)
+        PAY_NOTIFICATIONS.labels("malformed").inc()
+        return _fail(400, "malformed notification")
+    except PayoutMismatch as exc:
+        log.error("transfer notification does not match our bill: %s", exc)
+        PAY_NOTIFICATIONS.labels("mismatch").inc()
+        return _fail(400, "bill mismatch")
+    log.info("transfer notification %s: %s", bill.out_bill_no, outcome)
+    PAY_NOTIFICATIONS.labels(f"transfer_{outcome}").inc()
+    return web.Response(status=204)
+
+
+def setup_pay_notify(app: web.Application) -> None:
+    app.router.add_post("/pay/notify", pay_notify)

@@ -1,0 +1,1 @@
+"""The privacy provider and its callbacks."""

@@ -1,0 +1,1 @@
+"""The realname provider and its callbacks."""

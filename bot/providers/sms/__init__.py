@@ -1,0 +1,1 @@
+"""The sms provider and its callbacks."""

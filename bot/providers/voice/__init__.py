@@ -1,0 +1,1 @@
+"""The voice provider and its callbacks."""

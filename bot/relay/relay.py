@@ -1,0 +1,206 @@
+"""The outbox relay: claims due notifications and sends them, a bounded number at a time,
+until nothing is due. Woken by a nudge after each business change, and by a periodic sweep
+(scheduled retries, and claims whose relay died).
+
+Runs overlap (a sweep every 2 s, nudges, several workers), so a claim must not lapse while
+its rows still wait for the send rate: a run claims no more rows than the global rate sends
+in half the lease, renews the lease while it works, and sends nothing once the lease is
+nearly over (`Lease`)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import cast
+
+from redis.asyncio import Redis
+
+from bot.conversation.receipts import ReceiptInbox
+from bot.relay.sender import Recipient, Sender
+from models.notifications import Notification, Status
+from services.common.redis_keys import EARLY_RECEIPT_TTL, OUTBOX_DIRTY_TTL, RedisKeys
+from services.notifications import Lease, Outbox
+
+log = logging.getLogger(__name__)
+
+RELAY_JOB = "relay_outbox"
+RELAY_JOB_ID = "relay-outbox"
+LEASE_SHARE = 0.5  # a claim is sized to be sent, at the global rate, within this share
+RUN_BUDGET = 40.0  # s a run sends for (the job timeout is 60 s)
+RENEWALS = 3  # lease renewals per lease period (and the margin left unused: 1/RENEWALS)
+
+
+class OutboxNudge:
+    """What the outbox calls after a change committed: wake a relay now. It notes that more
+    was queued (a relay already running goes round once more) and enqueues the relay job
+    (one at a time: its job id is fixed)."""
+
+    def __init__(self, redis: Redis, keys: RedisKeys,
+                 enqueue: Callable[[], Awaitable[object]]) -> None:
+        self._redis = redis
+        self._dirty = keys.outbox_dirty()
+        self._enqueue = enqueue
+
+    async def __call__(self) -> None:
+        await self._redis.set(self._dirty, "1", ex=OUTBOX_DIRTY_TTL)
+        await self._enqueue()
+
+
+class Relay:
+    def __init__(self, outbox: Outbox, sender: Sender, redis: Redis, keys: RedisKeys,
+                 batch: int = 200, concurrency: int = 32,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.outbox = outbox
+        self.sender = sender
+        self._redis = redis
+        self._keys = keys
+        self._dirty = keys.outbox_dirty()
+        self._parked = keys.early_receipts()
+        self.batch = batch
+        self._sem = asyncio.Semaphore(concurrency)
+        self.clock = clock
+        self.receipts = ReceiptInbox(redis, keys)
+
+    async def apply_receipts(self, receipts: list[tuple[int, str]], now: datetime) -> None:
+        """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid no row
+        has yet (WeChat can report before the relay has saved the batch, or before a send
+        whose answer was lost is repeated) is parked and tried again every second."""
+        unknown = await self.outbox.templates_finished(receipts, now)
+        if unknown:
+            stamp = int(now.timestamp())
+            await cast("Awaitable[int]", self._redis.hset(self._parked, mapping={
+                str(m): f"{s}|{stamp}" for m, s in unknown}))
+
+    async def apply_parked(self, now: datetime) -> int:
+        """Parked receipts whose row has been saved since are applied; one parked for longer
+        than EARLY_RECEIPT_TTL is dropped (its row was never saved). Returns how many were
+        applied."""
+        # (redis-py types these as "awaitable or not", for its sync and async clients alike)
+        raw = await cast("Awaitable[dict[bytes, bytes]]", self._redis.hgetall(self._parked))
+        if not raw:
+            return 0
+        parked: list[tuple[int, str]] = []
+        stale: list[str] = []
+        for key, value in raw.items():
+            status, _, stamp = _text(value).rpartition("|")
+            if now.timestamp() - int(stamp or 0) > EARLY_RECEIPT_TTL:
+                stale.append(_text(key))
+            else:
+                parked.append((int(_text(key)), status))
+        still = {m for m, _ in await self.outbox.templates_finished(parked, now)}
+        done = [str(m) for m, _ in parked if m not in still]
+        if done or stale:
+            await cast("Awaitable[int]", self._redis.hdel(self._parked, *done, *stale))
+        if stale:
+            log.warning("dropped %d receipt(s) whose notification never had its msgid",
+                        len(stale))
+        return len(done)
+
+    async def drain_receipts(self) -> int:
+        """Apply what the fast path kept, then what was parked (the receipts job, every
+        second)."""
+        now = self.clock()
+        applied = await self.receipts.apply(self.apply_receipts, now)
+        await self.apply_parked(now)
+        return applied
+
+    async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
+                   now: datetime, lease: Lease) -> None:
+        async with self._sem:
+            await self.sender.deliver(item, to, marker, now, lease)
+
+    async def _hand_back(self, items: list[Notification], now: datetime) -> None:
+        """Rows with no outcome yet go back to the queue at once (a send that was under way
+        left its marker, so the next relay will not repeat it); the rest are recorded."""
+        for item in items:
+            if item.status == Status.SENDING:
+                self.outbox.give_back(item, now)
+        await self.outbox.save(items)
+        log.info("stopping: handed back %d unsent notification(s)",
+                 sum(1 for i in items if i.status == Status.QUEUED))
+
+    def claim_size(self) -> int:
+        """How many rows a claim takes: what the global rate sends in part of the lease."""
+        rate = self.sender.limits.per_second
+        if rate <= 0:
+            return self.batch
+        fits = int(rate * self.outbox.lease.total_seconds() * LEASE_SHARE)
+        return max(1, min(self.batch, fits))
+
+    @contextlib.asynccontextmanager
+    async def _holding(self, items: list[Notification], now: datetime
+                       ) -> AsyncIterator[Lease]:
+        """The claimed rows' lease, renewed in the background while the batch is sent."""
+        lease = Lease(now + self.outbox.lease, self.outbox.lease / RENEWALS, self.clock)
+        period = self.outbox.lease.total_seconds() / RENEWALS
+
+        held = sum(1 for i in items if i.claim_token)
+
+        async def renew() -> None:
+            while True:
+                await asyncio.sleep(period)
+                at = self.clock()
+                if at >= lease.until:
+                    return  # lapsed: another relay may hold the rows now; never take it back
+                try:
+                    renewed = await self.outbox.extend(items, at)
+                except Exception as exc:  # the lease runs down; sending stops before it ends
+                    log.warning("could not renew the outbox lease: %r", exc)
+                    continue
+                if renewed < held:  # some rows were claimed again meanwhile: stop sending
+                    log.warning("outbox lease lost (%d of %d rows still held)", renewed, held)
+                    lease.until = at
+                    return
+                lease.until = at + self.outbox.lease
+
+        task = asyncio.create_task(renew(), name="outbox-lease")
+        try:
+            yield lease
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run(self, budget: float = RUN_BUDGET) -> int:
+        """Send what is due, batch after batch, for at most `budget` seconds: a mass notice
+        takes minutes, and the job's timeout must not cut a batch off between its sends and
+        the saving of their outcomes. What is left goes out from the next run (the sweep
+        starts one every 2 s). Returns how many notifications were handled."""
+        total = 0
+        ends = time.monotonic() + budget
+        while True:
+            await self._redis.delete(self._dirty)
+            while time.monotonic() < ends:
+                now = self.clock()
+                items = await self.outbox.claim(now, self.claim_size(),
+                                                self.sender.max_attempts)
+                if not items:
+                    break
+                try:
+                    async with self._holding(items, now) as lease:
+                        recipients, markers = await self.sender.prepare(items)
+                        await asyncio.gather(*(self._one(i, recipients.get(i.id),
+                                                         markers.get(i.id), now, lease)
+                                               for i in items))
+                except asyncio.CancelledError:  # the worker is stopping: hand the rest back
+                    await asyncio.shield(self._hand_back(items, now))
+                    raise
+                # sent is sent: a cancellation now must not roll the outcomes back
+                await asyncio.shield(self.outbox.save(items))
+                total += len(items)
+            else:
+                log.info("relay handled %d notification(s), the rest is for the next run",
+                         total)
+                return total
+            if not await self._redis.get(self._dirty):  # nobody added more meanwhile
+                if total:
+                    log.info("relay handled %d notification(s)", total)
+                return total
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

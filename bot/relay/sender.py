@@ -1,0 +1,316 @@
+"""The notification sender: picks a channel for each claimed notification, renders it, sends
+it, and records the outcome.
+
+Channels, in order: a customer-service message inside the user's 48 h window; a template
+message (official account); a mini-program subscribe message where the user granted one;
+SMS; a voice call for kinds that have words for one (voice.j2). A channel that cannot
+reach the person (not following, window closed, no consent, a
+field value no template can take, ...) is ruled out for the row, with the error kept on it,
+and the next one tried; a transient failure (-1, 5xx, timeout) is retried later with backoff;
+after the maximum number of attempts the notification is dead.
+
+Customer-service and subscribe messages have no idempotency key: one whose outcome is
+unknown (WeChat may have taken it) is counted as sent, not repeated. For them and for SMS a
+Redis marker says "attempting" before the call and "sent" after it (and is dropped when the
+call was plainly refused): a relay that takes over a lapsed claim whose relay died during
+the call finds "attempting", counts the outcome as unknown and does not send again (at most
+once), and one that finds "sent" does not either. An SMS provider's error is retried (its
+interface cannot tell an unknown outcome from a refusal). Template messages carry
+client_msg_id and are retried (exactly once: WeChat drops a repeat).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from redis.asyncio import Redis
+from tortoise.expressions import F
+
+from bot.providers.sms.gateway import SmsError, SmsOutcomeUnknown, SmsProvider
+from bot.providers.voice.gateway import VoiceError, VoiceOutcomeUnknown, VoiceUnreachable
+from bot.relay.notify_texts import NotifyTexts
+from bot.relay.ratelimit import RateLimits
+from bot.wechat.api import WeChatAPI
+from bot.wechat.errors import (
+    InvalidField,
+    NoSubscribeConsent,
+    NotFollowing,
+    OutcomeUnknown,
+    OutsideServiceWindow,
+    TemplateMissing,
+    TooFrequent,
+    UserBlocked,
+    WeChatAPIError,
+)
+from bot.wechat.template_fields import FieldFormatError
+from models.notifications import ChannelKind, Notification, SubscribeConsent
+from models.people import opened_phone
+from models.statements import columns, id_list, models_from, one_of, rows
+from models.wechat import Channel, WeChatIdentity, in_service_window
+from services.common.pii import mask_text
+from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys
+from services.notifications import Lease, MootChecks, Outbox, SmsMessage, VoiceCall, VoiceGateway
+
+log = logging.getLogger(__name__)
+
+# Errors that mean "this channel cannot reach this person": try the next channel. A value
+# `fit` cannot format is one too: every attempt on that channel would fail the same way.
+UNREACHABLE = (NotFollowing, OutsideServiceWindow, NoSubscribeConsent, InvalidField,
+               UserBlocked, TemplateMissing, FieldFormatError, VoiceUnreachable)
+# Errors of our own texts or configuration rather than of the person: logged as warnings.
+OUR_FAULT = (TemplateMissing, InvalidField, FieldFormatError)
+# Channels without an idempotency key: each send is remembered in Redis (the send marker).
+UNKEYED = (ChannelKind.CHAT, ChannelKind.SUBSCRIBE, ChannelKind.SMS, ChannelKind.VOICE)
+ATTEMPTING = "attempting:"  # the send marker's value while the call is under way
+
+
+@dataclass
+class Recipient:
+    oa: WeChatIdentity | None
+    mp_openid: str | None
+    phone: str | None
+    consents: dict[str, int]
+
+    @property
+    def key(self) -> str:
+        return self.oa.openid if self.oa else (self.mp_openid or self.phone or "?")
+
+
+class Sender:
+    def __init__(self, outbox: Outbox, api: WeChatAPI, mp_api: WeChatAPI, sms: SmsProvider,
+                 texts: NotifyTexts, limits: RateLimits, redis: Redis, keys: RedisKeys,
+                 max_attempts: int, miniprogram_appid: str,
+                 voice: VoiceGateway | None = None, moot: MootChecks | None = None) -> None:
+        self.outbox = outbox
+        self.moot = moot or MootChecks()  # whose kinds lose their point, by kind
+        self.voice = voice
+        self.api = api
+        self.mp_api = mp_api
+        self.sms = sms
+        self.texts = texts
+        self.limits = limits
+        self._redis = redis
+        self._keys = keys
+        self.max_attempts = max_attempts
+        self._mp_appid = miniprogram_appid
+
+    async def recipients(self, items: list[Notification]) -> dict[int, Recipient]:
+        """Who each notification goes to, resolved for the whole batch in a few queries."""
+        person_ids = {i.person_id for i in items if i.person_id is not None}
+        openids = {i.openid for i in items if i.person_id is None and i.openid}
+        by_person: dict[int, dict[str, WeChatIdentity]] = {}
+        by_openid: dict[str, WeChatIdentity] = {}
+        # each person's sealed phone with their identities: one statement for the batch
+        found = await rows(
+            f"SELECT p.id AS pid, p.phone_enc, p.phone_clear, p.deregistered_at, "
+            f"{columns(WeChatIdentity, 'w')} FROM person p LEFT JOIN wechat_identity w "
+            f"ON w.person_id = p.id WHERE {one_of('p.id')}", id_list(person_ids)
+        ) if person_ids else []
+        phones = {int(r["pid"]): opened_phone(r["phone_enc"], r["phone_clear"])
+                  for r in found if r["deregistered_at"] is None}
+        identities = [w for w in models_from(WeChatIdentity, found, "w") if w is not None]
+        identities += await WeChatIdentity.filter(openid__in=openids) if openids else []
+        for identity in identities:
+            by_openid[identity.openid] = identity
+            if identity.person_id is not None:
+                by_person.setdefault(identity.person_id, {})[identity.channel] = identity
+        mp_openids = [d[Channel.MINI_PROGRAM].openid for d in by_person.values()
+                      if Channel.MINI_PROGRAM in d]
+        consents: dict[str, dict[str, int]] = {}
+        if mp_openids:
+            for c in await SubscribeConsent.filter(mp_openid__in=mp_openids, remaining__gt=0):
+                consents.setdefault(c.mp_openid, {})[c.template_id] = c.remaining
+        out = {}
+        for item in items:
+            if item.person_id is not None:
+                own = by_person.get(item.person_id, {})
+                oa, mp = own.get(Channel.OFFICIAL_ACCOUNT), own.get(Channel.MINI_PROGRAM)
+                out[item.id] = Recipient(oa, mp.openid if mp else None,
+                                         phones.get(item.person_id),
+                                         consents.get(mp.openid, {}) if mp else {})
+            else:
+                out[item.id] = Recipient(by_openid.get(item.openid or ""), None, None, {})
+        return out
+
+    def plan(self, item: Notification, to: Recipient, now: datetime) -> list[str]:
+        kind, ruled = item.kind, item.ruled_out_channels()
+        out = []
+        if to.oa and self.texts.has(kind, "cs") and in_service_window(to.oa.last_seen_at, now):
+            out.append(ChannelKind.CHAT)
+        if to.oa and self.texts.template_id(kind):
+            out.append(ChannelKind.TEMPLATE)
+        sub = self.texts.subscribe_id(kind)
+        if to.mp_openid and sub and to.consents.get(sub, 0) > 0:
+            out.append(ChannelKind.SUBSCRIBE)
+        if to.phone and self.texts.has(kind, "sms"):
+            out.append(ChannelKind.SMS)
+        if to.phone and self.voice is not None and self.texts.has(kind, "voice"):
+            out.append(ChannelKind.VOICE)
+        return [c for c in out if c not in ruled]
+
+    async def prepare(self, items: list[Notification]) -> tuple[dict[int, Recipient],
+                                                                dict[int, str]]:
+        """Recipients and send markers for a claimed batch."""
+        markers = await self._redis.mget([self._keys.send_marker(i.id) for i in items])
+        done = {i.id: m for i, m in zip(items, markers, strict=True) if m}
+        return await self.recipients(items), done
+
+    async def deliver(self, item: Notification, to: Recipient | None, marker: str | None,
+                      now: datetime, lease: Lease | None = None) -> None:
+        """Send one claimed notification and set its outcome on it; never raises. With a
+        `lease`, nothing is sent once too little of it is left (the row goes back)."""
+        try:
+            if marker:  # its relay died during or after a send: never sent again
+                self._taken_over(item, marker, now)
+                return
+            assert to is not None
+            await self._deliver(item, to, now, lease)
+        except Exception as exc:
+            log.exception("notification %s (%s) failed unexpectedly", item.id, item.kind)
+            self.outbox.retry(item, now, f"unexpected: {exc!r}", self.max_attempts)
+
+    def _taken_over(self, item: Notification, marker: str, now: datetime) -> None:
+        if marker.startswith(ATTEMPTING):  # it died during the call: WeChat may have it
+            channel = marker.removeprefix(ATTEMPTING)
+            self.outbox.note(item, f"{channel}: outcome unknown (its relay stopped during the "
+                                   "send), not re-sent")
+            self.outbox.sent(item, channel, now)
+        else:
+            self.outbox.sent(item, marker, now, delivered=marker == ChannelKind.CHAT)
+
+    async def _mark(self, item: Notification, value: str | None) -> None:
+        """The send marker of an unkeyed channel: set, or dropped (None)."""
+        key = self._keys.send_marker(item.id)
+        if value is None:
+            await self._redis.delete(key)
+        else:
+            await self._redis.set(key, value, ex=SEND_MARKER_TTL)
+
+    async def _deliver(self, item: Notification, to: Recipient, now: datetime,
+                       lease: Lease | None) -> None:
+        until = item.params.get("expires_iso")
+        if until and now > datetime.fromisoformat(until):  # e.g. a call after its window
+            self.outbox.failed(item, f"expired at {until} before it could be sent")
+            return
+        if (why := await self.moot.why_moot(item, now)) is not None:  # answered, checked in, ...
+            self.outbox.failed(item, f"not sent: {why}")
+            return
+        for channel in self.plan(item, to, now):
+            until = await self.limits.user_wait(to.key)
+            if until is not None:  # from the batch's `now`: the moment itself, not earlier
+                self.outbox.retry(item, now, "per-recipient rate limit", self.max_attempts,
+                                  delay=until - now, count_attempt=False)
+                return
+            await self.limits.wait_global()
+            if lease is not None and not lease.holds():
+                # another relay may claim the row once the lease lapses: do not send it here
+                self.outbox.give_back(item, now)
+                return
+            confirmed = True
+            unkeyed = channel in UNKEYED
+            if unkeyed:  # before the call: a relay that dies during it leaves this behind
+                await self._mark(item, ATTEMPTING + channel)
+            try:
+                msgid = await self._send(channel, item, to)
+            except UNREACHABLE as exc:
+                if unkeyed:
+                    await self._mark(item, None)
+                log.log(logging.WARNING if isinstance(exc, OUR_FAULT) else logging.INFO,
+                        "notification %s (%s): %s cannot reach them: %s", item.id, item.kind,
+                        channel, exc)
+                self.outbox.rule_out(item, channel, str(exc))
+                continue
+            except TooFrequent as exc:
+                if unkeyed:
+                    await self._mark(item, None)
+                if channel == ChannelKind.CHAT and exc.errcode == 45047:
+                    # 45047: the window's message count is used up until the user writes
+                    # again; waiting will not help, the next channel will
+                    self.outbox.rule_out(item, channel, str(exc))
+                    continue
+                self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts,
+                                  delay=timedelta(seconds=60))
+                return
+            except (OutcomeUnknown, SmsOutcomeUnknown, VoiceOutcomeUnknown) as exc:
+                if channel not in UNKEYED:  # client_msg_id makes a re-send harmless
+                    self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
+                    return
+                # WeChat may have sent it, and a second send could arrive as a second
+                # message: counted as sent (not delivered), never sent again
+                log.warning("notification %s (%s): %s outcome unknown, not re-sent: %s",
+                            item.id, item.kind, channel, exc)
+                self.outbox.note(item, f"{channel}: outcome unknown, not re-sent: {exc}")
+                msgid, confirmed = None, False
+            except (WeChatAPIError, SmsError, VoiceError) as exc:  # refused for now: retry
+                if unkeyed:
+                    await self._mark(item, None)
+                self.outbox.retry(item, now, f"{channel}: {exc}", self.max_attempts)
+                return
+            if unkeyed:
+                # no idempotency key exists for these: remember the send before anything
+                # else can fail, so a relay that takes the row over does not send it twice
+                await self._mark(item, channel)
+            if channel == ChannelKind.SUBSCRIBE:  # one consent, one message
+                await SubscribeConsent.filter(
+                    mp_openid=to.mp_openid, template_id=self.texts.subscribe_id(item.kind),
+                    remaining__gt=0).update(remaining=F("remaining") - 1)
+            self.outbox.sent(item, channel, now, wx_msgid=msgid,
+                             delivered=channel == ChannelKind.CHAT and confirmed)
+            return
+        self.outbox.failed(item, "no channel can reach this person")
+
+    async def _send(self, channel: str, item: Notification, to: Recipient) -> int | None:
+        kind, params = item.kind, dict(item.params)
+        if channel == ChannelKind.CHAT:
+            assert to.oa is not None
+            if "media_id" in params:
+                await self.api.send_image(to.oa.openid, params["media_id"])
+            else:
+                await self.api.send_text(to.oa.openid,
+                                         mask_text(self.texts.text(kind, "cs", params)))
+            return None
+        if channel == ChannelKind.TEMPLATE:
+            assert to.oa is not None
+            template_id = self.texts.template_id(kind)
+            assert template_id is not None
+            page = params.get("page")
+            return await self.api.send_template(
+                to.oa.openid, template_id, self._masked(self.texts.fields(kind, "template",
+                                                                         params)),
+                client_msg_id=item.client_msg_id, url=params.get("url"),
+                miniprogram={"appid": self._mp_appid, "pagepath": page} if page else None)
+        if channel == ChannelKind.SUBSCRIBE:
+            assert to.mp_openid is not None
+            template_id = self.texts.subscribe_id(kind)
+            assert template_id is not None
+            await self.mp_api.send_subscribe(
+                to.mp_openid, template_id,
+                self._masked(self.texts.fields(kind, "subscribe", params)),
+                page=params.get("page", ""))
+            return None
+        assert to.phone is not None
+        if channel == ChannelKind.VOICE:
+            assert self.voice is not None
+            item.sms_id = await self.voice.call(VoiceCall(
+                to.phone, kind, mask_text(self.texts.text(kind, "voice", params)),
+                self._spoken(params), reference=str(item.id)))
+            # at once, not with the batch: the callee's key names this CallId in seconds
+            await Notification.filter(id=item.id).update(sms_id=item.sms_id)
+            return None
+        variant = params.get("variant")  # one of a kind's replies: its own template
+        item.sms_id = await self.sms.send(SmsMessage(
+            to.phone, f"{kind}:{variant}" if variant else kind,
+            mask_text(self.texts.text(kind, "sms", params)),
+            self._spoken(params), reference=str(item.id)))
+        return None
+
+    @staticmethod
+    def _spoken(params: dict[str, object]) -> dict[str, str]:
+        """The parameters a provider's template takes, masked as the text is."""
+        return {k: mask_text(str(v)) for k, v in params.items() if isinstance(v, str | int)}
+
+    @staticmethod
+    def _masked(fields: dict[str, str]) -> dict[str, str]:
+        return {k: mask_text(v) for k, v in fields.items()}
