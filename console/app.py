@@ -269,7 +269,7 @@ async def _visitor(request: web.Request, touch: bool) -> tuple[Visitor, bool]:
     seen = Visitor(pre=secrets.token_urlsafe(24) if fresh else pre)
     session = await services.sessions.resolve(request.cookies.get(SESSION_COOKIE, ""), touch)
     if session is not None:
-        person = await Person.get_or_none(id=session.person_id, deregistered_at=None)
+        person = await services.domain.people.by_id(session.person_id)
         if person is not None and not same(session.stamp, password_stamp(person)):
             await services.sessions.drop(session.token)  # the password changed since
             person = None

@@ -27,9 +27,10 @@ import re
 from bot.conversation.filters import MenuClick, MsgType, Regex, Text
 from bot.conversation.flow import END, Flow
 from bot.conversation.fsm import FSMContext
-from bot.conversation.router import Router
 from bot.wechat.incoming import Incoming
-from models.wechat import Feedback, WeChatIdentity
+from bot.conversation.router import Router
+from models.wechat import WeChatIdentity
+from services.admin import FeedbackDesk
 from services.common.texts import Texts
 
 CATEGORIES = {"1": "使用问题", "2": "功能建议", "3": "投诉"}
@@ -74,7 +75,8 @@ async def not_a_category(texts: Texts) -> str:
 
 
 @router.message(MsgType("text"), state=WRITE_CONTENT, goto=END)
-async def write(fsm: FSMContext, texts: Texts, msg: Incoming, identity: WeChatIdentity) -> str:
+async def write(fsm: FSMContext, texts: Texts, msg: Incoming, identity: WeChatIdentity,
+                feedback: FeedbackDesk) -> str:
     """A text of 5 to 500 characters is saved, with a number; shorter or longer is asked
     again."""
     content = msg.content.strip()
@@ -83,7 +85,7 @@ async def write(fsm: FSMContext, texts: Texts, msg: Incoming, identity: WeChatId
     if len(content) > MAX_LEN:
         return texts.render("chat/feedback/too_long.j2", length=len(content), max_len=MAX_LEN)
     category = fsm.data["category"]
-    saved = await Feedback.create(identity=identity, category=category, content=content)
+    saved = await feedback.leave(identity, category, content)
     fsm.finish()
     return texts.render("chat/feedback/thanks.j2", category=category, number=f"F{saved.id:06d}")
 

@@ -9,14 +9,14 @@ from datetime import datetime
 
 from bot.conversation.filters import Keyword, Text
 from bot.conversation.router import Router
-from models.education import Enrollment
-from models.exams import ExamAttempt
 from models.people import Person
 from services.applicants import Applications
 from services.common.clock import china_time
 from services.common.texts import Texts
+from services.education import results_of
 
 router = Router("guide")
+SHOWN = 3  # the latest exams and courses a chat reply lists
 
 
 @router.message(Text("我要报名", "怎么申请", "如何申请", "申请入库", "我要申请", "报名",
@@ -38,15 +38,12 @@ async def exam_results(person: Person | None, texts: Texts) -> str:
     """The entry exam's result and the continuing-education courses' grading."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    attempts = await ExamAttempt.filter(person_id=person.id).prefetch_related("exam"
-                                                                            ).order_by("-id")
-    courses = await Enrollment.filter(person_id=person.id).prefetch_related("course"
-                                                                           ).order_by("-id")
+    results = await results_of(person.id, SHOWN)
     return texts.render(
         "chat/guide/exam_results.j2",
         exams=[{"title": a.exam.title, "submitted": a.submitted_at is not None,
                 "graded": a.passed is not None, "score": a.score, "passed": a.passed,
-                "pass_score": a.exam.pass_score} for a in attempts[:3]],
+                "pass_score": a.exam.pass_score} for a in results.attempts],
         courses=[{"title": e.course.title, "progress": e.progress,
                   "grading": texts.word("grading", e.grading),
-                  "certificate": e.certificate_no or ""} for e in courses[:3]])
+                  "certificate": e.certificate_no or ""} for e in results.enrollments])

@@ -9,13 +9,12 @@ from datetime import UTC, datetime
 
 from bot.conversation.filters import Keyword, Text
 from bot.conversation.router import Router
-from models.experts import ExpertProfile
 from models.people import Person
-from models.sanctions import Sanction, SanctionKind
+from models.sanctions import SanctionKind
 from services.common.clock import CHINA
 from services.common.texts import Texts
 from services.draws import mine as my_records
-from services.standing import KIND_WORDS, conduct, credit, period_words
+from services.standing import KIND_WORDS, conduct, period_words, standing_of
 
 router = Router("performance")
 SHOWN = 5  # the latest records a chat reply lists
@@ -46,15 +45,15 @@ async def standing(person: Person | None, texts: Texts) -> str:
     the same as the mini-program's /expert/credit and /expert/sanctions."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    profile = await ExpertProfile.get_or_none(person_id=person.id)
-    if profile is None:
-        return texts.render("chat/performance/not_expert.j2")
     now = datetime.now(UTC)
-    got = await credit.compute(profile.id, now)
+    shown = await standing_of(person.id, now, SHOWN)
+    if shown is None:
+        return texts.render("chat/performance/not_expert.j2")
+    got = shown.credit
     today = now.astimezone(CHINA).date()
     items = [{"kind": KIND_WORDS[SanctionKind(s.kind)], "period": period_words(s),
               "reason": s.reason, "in_force": s.excludes_on(today, today),
               "appealed": s.appealed_at is not None, "outcome": s.outcome}
-             for s in await Sanction.filter(expert_id=profile.id).order_by("-id").limit(SHOWN)]
+             for s in shown.sanctions]
     return texts.render("chat/performance/standing.j2", score=got.score, level=got.level,
                         counted=got.records, sanction_items=items)

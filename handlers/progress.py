@@ -6,9 +6,15 @@ from datetime import datetime
 
 from bot.conversation.filters import Keyword, MenuClick, Text
 from bot.conversation.router import Router
-from models.applications import AppStatus, ReviewAction
+from models.applications import AppStatus
 from models.people import Person
-from services.applicants import Applications, current_deadline, describe_items, stages
+from services.applicants import (
+    Applications,
+    current_deadline,
+    describe_items,
+    progress_of,
+    stages,
+)
 from services.common.clock import china_time
 from services.common.texts import Texts
 from services.education import Exams
@@ -19,15 +25,13 @@ router = Router("progress")
 @router.message(Text("审核进度", "进度", "申请进度", "我的申请", "审核状态"))
 @router.message(Keyword("审核进度", "申请进度", "审核状态", "审核结果", "审到哪", "审核到哪"))
 @router.event(MenuClick("PROGRESS"))
-async def progress(person: Person | None, texts: Texts, applications: Applications) -> str:
+async def progress(person: Person | None, texts: Texts) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    app = await applications.latest(person.id)
-    if app is None:
+    stands = await progress_of(person.id)
+    if stands is None:
         return texts.render("chat/progress/none.j2")
-    decision = await ReviewAction.filter(application_id=app.id,
-                                         action__in=["approve", "return", "reject"]
-                                         ).order_by("-id").first()
+    app, decision = stands.application, stands.decision
     all_stages = stages(app.batch)
     return texts.render(
         "chat/progress/status.j2", batch=app.batch.name,

@@ -11,14 +11,14 @@ evaluation is withdrawn it says so and takes the expert's 收到."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from aiohttp import web
 
-from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
+from models.draws import Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.links import ANSWER_LINK, LinkError
-from services.draws import invitation_params, notice_of, said
+from services.draws import answer_view, invitation_params, linked_invitation, said
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 from web.rate import client_address, count, over_limit
@@ -27,37 +27,28 @@ OPENS_PER_MINUTE = 30  # per invitation: its expert opening and answering it
 BAD_LINKS_PER_MINUTE = 10  # per client address: a guessing run is slowed to a crawl
 
 
-LATE_GRACE = timedelta(days=1)  # after its deadline an unconfirmed invitation's link says so
-
-
 async def _invitation(request: web.Request) -> Invitation | None:
-    """The link's invitation while the link lives: an invitation not confirmed until a day
-    after its reply deadline (to say it is over), a confirmed one until its evaluation ends
-    (its time, place and verification code); None for a forged or expired link."""
+    """The link's invitation while the link lives (services.draws.linked_invitation); None
+    for a forged or expired link."""
     try:
         subject = request.app[DOMAIN].links.check_short(ANSWER_LINK,
                                                         request.match_info["token"])
-        invitation = await Invitation.get_or_none(id=int(subject))
+        invitation_id = int(subject)
     except (LinkError, ValueError):
         return None
-    if invitation is None:
-        return None
-    now = datetime.now(UTC)
-    if invitation.status == InvitationStatus.CONFIRMED:
-        activity = await DrawActivity.get(id=invitation.activity_id)
-        return invitation if now <= activity.eval_end else None
-    return invitation if now <= invitation.due_at + LATE_GRACE else None
+    return await linked_invitation(invitation_id, datetime.now(UTC))
 
 
-async def _page(request: web.Request, invitation: Invitation, said: str = "") -> web.Response:
-    notice = await notice_of(invitation)
+async def _page(request: web.Request, given: Invitation | int,
+                said: str = "") -> web.Response:
+    """The page of the invitation (or, its id, of the invitation as it is now)."""
+    shown = await answer_view(given)
+    invitation = shown.invitation
     now = datetime.now(UTC)
     status = InvitationStatus(invitation.status)
-    activity = await DrawActivity.get(id=invitation.activity_id)
-    withdrawn = activity.status == DrawStatus.WITHDRAWN and status == InvitationStatus.CONFIRMED
-    return render(request, "answer.html", said=said, info=invitation_params(notice, invitation,
-                                                                            0),
-                  withdrawn=withdrawn, acknowledged=invitation.acknowledged_at is not None,
+    return render(request, "answer.html", said=said,
+                  info=invitation_params(shown.notice, invitation, 0),
+                  withdrawn=shown.withdrawn, acknowledged=invitation.acknowledged_at is not None,
                   open=status == InvitationStatus.SENT and now <= invitation.due_at,
                   late=status == InvitationStatus.SENT and now > invitation.due_at,
                   decision=request.app[TEXTS].word("invitation_status", status),
@@ -103,7 +94,7 @@ async def answer_post(request: web.Request) -> web.Response:
     if form.get("acknowledge") == "1":  # 收到 of a withdrawal notice, as in chat
         await request.app[DOMAIN].draw_followups.acknowledge_invitation(
             invitation.id, invitation.person_id, datetime.now(UTC))
-        return await _page(request, await Invitation.get(id=invitation.id),
+        return await _page(request, invitation.id,  # as it is now
                            request.app[TEXTS].render("chat/draw/acknowledged.j2"))
     try:
         choice = int(str(form.get("choice", "")))

@@ -5,30 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import io
-from dataclasses import dataclass
 
 import qrcode
 from aiohttp import web
 
-from models.education import Course, Enrollment, Grading
-from models.people import Person
-from services.common.clock import CHINA
-from services.common.links import LinkError
 from services.common.qr import qr_svg_sync
 from services.documents import cjk_font
+from services.education import Certificate
 from web.context import DOMAIN, PAGES
 from web.pages import add_page, bad_link, render
-
-
-@dataclass(frozen=True)
-class Certificate:
-    no: str
-    name: str
-    course: str
-    hours: int
-    year: int
-    issued: str
-    verify_url: str
 
 
 def masked_name(name: str) -> str:
@@ -39,28 +24,11 @@ def masked_name(name: str) -> str:
 
 
 async def _load(request: web.Request, public: bool = False) -> Certificate | None:
-    no = request.match_info["no"]
-    education = request.app[DOMAIN].education
-    item = await Enrollment.get_or_none(certificate_no=no, grading=Grading.PASSED)
-    if item is None:
-        return None
-    if public:
-        if request.query.get("c") != education.certificate_code(no):
-            return None
-    else:
-        try:
-            if education.links.verify("certificate", no, request.query.get("t", "")) \
-                    != item.person_id:
-                return None
-        except LinkError:
-            return None
-    course = await Course.get(id=item.course_id)
-    person = await Person.get(id=item.person_id)
-    assert item.completed_at is not None
-    return Certificate(no=no, name=person.name, course=course.title, hours=course.hours,
-                       year=course.year,
-                       issued=f"{item.completed_at.astimezone(CHINA):%Y年%m月%d日}",
-                       verify_url=education.links_for(item).verify)
+    """The certificate of the link: the holder's (its token `t`), or, `public`, anyone's
+    checking it (its check code `c`)."""
+    proof = request.query.get("c" if public else "t", "")
+    return await request.app[DOMAIN].education.shown_certificate(request.match_info["no"],
+                                                                 proof, public)
 
 
 async def page(request: web.Request) -> web.Response:

@@ -8,27 +8,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from models.draws import (
-    DrawActivity,
-    DrawStatus,
-    Notice,
-    Project,
-)
+from models.draws import DrawStatus
 from services.common.clock import china_time
 from services.common.links import LinkError
-from services.draws import (
-    CHECKIN_LINK,
-    PARTS,
-    RESULT_LINK,
-    draw_results,
-    family,
-    in_words,
-    part_title,
-    project_head,
-    request_of,
-    weighted_words,
-    words_of,
-)
+from services.draws import CHECKIN_LINK, PARTS, RESULT_LINK, part_title, result_sheet
 from services.reference import catalogue
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
@@ -41,27 +24,23 @@ async def page(request: web.Request) -> web.Response:
         domain.links.verify(RESULT_LINK, activity_id, request.query.get("t", ""))
     except LinkError:
         return bad_link(request, "result")
-    activity = await DrawActivity.get_or_none(id=int(activity_id))
-    if activity is None:
-        return bad_link(request, "result")
     now = datetime.now(UTC)
-    rows = await draw_results(activity, now)
-    project = await Project.get(id=activity.project_id)
-    tree = catalogue()
     texts = request.app[TEXTS]
+    shown = await result_sheet(int(activity_id), texts, now)
+    if shown is None:
+        return bad_link(request, "result")
+    activity, head = shown.activity, shown.head
+    tree = catalogue()
     experts = [{"name": r.name, "number": r.expert_number, "unit": r.work_unit,
                 "specialty": tree.path_name(r.specialty), "code": r.shown_code,
-                "situation": r.said(texts)} for r in rows]
+                "situation": r.said(texts)} for r in shown.rows]
     # the record around the names: what was asked and how the order was fixed (GD-DRAW)
-    asked = in_words(await request_of(activity), words_of(texts))
-    head = await project_head(activity)
-    weighted = await weighted_words(texts, await family(activity))
-    return render(request, "draw_result.html", project=project, activity=activity,
+    return render(request, "draw_result.html", project=shown.project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
-                  printed=china_time(now), asked=asked,
+                  printed=china_time(now), asked=shown.asked,
                   parts={p: part_title(texts, p) for p in PARTS},
                   region=head["project_region"], agency=head["agency"],
-                  sections="；".join(head["sections"]), weighted=weighted,
+                  sections="；".join(head["sections"]), weighted=shown.weighted,
                   seed=activity.seed if activity.status == DrawStatus.ENDED else None)
 
 
@@ -74,16 +53,13 @@ async def checkin_page(request: web.Request) -> web.Response:
         domain.links.verify(CHECKIN_LINK, f"{activity_id}|{image}", request.query.get("t", ""))
     except LinkError:
         return bad_link(request, "checkin")
-    activity = await DrawActivity.get_or_none(id=int(activity_id))
-    notice = await Notice.filter(activity_id=activity.id).order_by("gather_at").first() \
-        if activity else None
-    if activity is None or notice is None:
+    poster = await domain.attendance.poster(int(activity_id))
+    if poster is None:
         return bad_link(request, "checkin")
-    project = await Project.get(id=activity.project_id)
-    opens, closes = await domain.attendance.window(activity)
-    return render(request, "checkin_qr.html", project=project, image=image,
+    notice = poster.notice
+    return render(request, "checkin_qr.html", project=poster.project, image=image,
                   venue=f"{notice.venue} {notice.room}", gather_at=china_time(notice.gather_at),
-                  valid_from=china_time(opens), valid_until=china_time(closes))
+                  valid_from=china_time(poster.opens), valid_until=china_time(poster.closes))
 
 
 def setup_draw_results(app: web.Application) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from models.payments import EInvoice, Payable
 from services.common.links import LinkError
 from web.context import DOMAIN
 from web.pages import add_page, bad_link
@@ -17,16 +16,16 @@ TYPES = {"pdf": "application/pdf", "ofd": "application/ofd"}
 async def invoice_file(request: web.Request) -> web.Response:
     fapiao_id, ext = request.match_info["fapiao_id"], request.match_info["ext"]
     domain = request.app[DOMAIN]
-    item = await EInvoice.get_or_none(fapiao_id=fapiao_id[:32])
-    if item is None or item.file_key is None or item.file_type != ext:
+    found = await domain.einvoices.with_file(fapiao_id[:32], ext)
+    if found is None:
         return bad_link(request, "invoice")
-    payable = await Payable.get(id=item.payable_id)
+    item, payer_id = found
     try:
-        if domain.links.verify("invoice", fapiao_id, request.query.get("t", "")) \
-                != payable.person_id:
+        if domain.links.verify("invoice", fapiao_id, request.query.get("t", "")) != payer_id:
             return bad_link(request, "invoice")
     except LinkError:
         return bad_link(request, "invoice")
+    assert item.file_key is not None
     body = await domain.files.get(item.file_key)
     return web.Response(body=body, content_type=TYPES[ext], headers={
         "Content-Disposition": f'attachment; filename="fapiao-{item.number}.{ext}"',

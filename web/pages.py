@@ -14,9 +14,8 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from models.applications import Application
 from models.exams import Exam
-from models.people import Person
+from services.applicants import form_of
 from services.common.clock import china_time
 from services.common.errors import BadInput, DomainError, Unavailable, http_status
 from services.common.infra import bad_value, infrastructure_errors
@@ -88,12 +87,10 @@ async def review_form(request: web.Request) -> web.Response:
         person_id = _person_from(request, "form", app_id)
     except LinkError:
         return bad_link(request, "form")
-    app = await Application.get_or_none(id=int(app_id), person_id=person_id).prefetch_related(
-        "batch")
-    if app is None:
+    form = await form_of(int(app_id), person_id)
+    if form is None:
         return bad_link(request, "form")
-    person = await Person.get(id=person_id)
-    shown = sheet(request.app[TEXTS], app, person)
+    shown = sheet(request.app[TEXTS], form.application, form.applicant)
     return render(request, "review_form.html", sheet=shown, title=shown.title,
                   promise=shown.promise, sign=shown.sign)
 
@@ -101,7 +98,7 @@ async def review_form(request: web.Request) -> web.Response:
 async def _exam_call(request: web.Request) -> tuple[Exam, int]:
     exam_id = request.match_info["exam_id"]
     person_id = _person_from(request, "exam", exam_id)
-    exam = await Exam.get_or_none(id=int(exam_id))
+    exam = await request.app[DOMAIN].exams.exam(int(exam_id))
     if exam is None:
         raise LinkError("no exam")
     return exam, person_id

@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from models.people import Person
 from services.common.links import LinkError
 from services.rights import COPY_LINK, COPY_PATH
 from web.context import DOMAIN
@@ -21,7 +20,7 @@ async def personal_data_copy(request: web.Request) -> web.Response:
         person_id = domain.links.verify(COPY_LINK, "copy", request.query.get("t", ""))
     except LinkError:
         return bad_link(request, "personal_data")
-    person = await Person.get_or_none(id=person_id, deregistered_at=None)
+    person = await domain.people.by_id(person_id)
     if person is None:
         return bad_link(request, "personal_data")
     body = await domain.personal_data.copy(person, datetime.now(UTC), "chat")

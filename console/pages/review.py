@@ -12,9 +12,8 @@ from console.context import CONSOLE
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
 from miniapp_api.routes import review
-from models.applications import Application
-from models.people import Person
-from services.applicants import ATTACHMENTS, SECTIONS
+from services.applicants import ATTACHMENTS, SECTIONS, form_of
+from services.common.errors import NotFound
 from services.documents import sheet
 
 
@@ -37,10 +36,12 @@ async def application(request: web.Request) -> web.Response:
     shown = await calls.call(review.view, path=request.match_info)
     # decided before and gone on: read-only (the decision form only where it waits for them)
     waiting = {a.id for a in (await calls.call(review.queue)).applications}
-    app = await Application.get(id=shown.id).prefetch_related("batch")
-    applicant = await Person.get(id=app.person_id)
+    form = await form_of(shown.id)
+    if form is None:
+        raise NotFound("application.not_found")
     return render(request, "review_app.html", app=shown,
-                  sheet=sheet(request.app[CONSOLE].texts, app, applicant), sections=SECTIONS,
+                  sheet=sheet(request.app[CONSOLE].texts, form.application, form.applicant),
+                  sections=SECTIONS,
                   attachment_titles={k: v.title for k, v in ATTACHMENTS.items()},
                   decidable=shown.id in waiting)
 

@@ -23,6 +23,11 @@ class FeedbackDesk:
         self.outbox = outbox
 
     @staticmethod
+    async def leave(identity: WeChatIdentity, category: str, content: str) -> Feedback:
+        """Feedback left in chat, as the sender wrote it (its number: F and its id)."""
+        return await Feedback.create(identity=identity, category=category, content=content)
+
+    @staticmethod
     async def unanswered() -> int:
         """How many wait for an answer."""
         return await Feedback.filter(answered_at__isnull=True).count()

@@ -15,7 +15,7 @@ from services.applicants.attachments import (
     sniff,
 )
 from services.applicants.public_notice import PublicNotice
-from services.applicants.reads import applications_of
+from services.applicants.reads import applications_of, form_of, progress_of
 from services.applicants.returns import SECTIONS
 from services.applicants.review import Review, describe_items, logs_of
 from services.applicants.review_scope import stages
@@ -32,7 +32,9 @@ __all__ = [
     "attachment_kind",
     "current_deadline",
     "describe_items",
+    "form_of",
     "logs_of",
+    "progress_of",
     "require_size",
     "required_attachments",
     "sniff",

@@ -35,6 +35,7 @@ from services.applicants.attachments import (
     sniff,
 )
 from services.applicants.draft_reference import apply_reference
+from services.applicants.reads import latest_of
 from services.applicants.returns import require_returned_attachment, require_unlocked
 from services.applicants.review_scope import notify_reviewers
 from services.common.clock import CHINA, china_today
@@ -112,8 +113,7 @@ class Applications:
         return item, await self.files.get(item.storage_key)
 
     async def latest(self, person_id: int) -> Application | None:
-        return await Application.filter(person_id=person_id).order_by("-id").prefetch_related(
-            "batch").first()
+        return await latest_of(person_id)
 
     # --- applicant actions --------------------------------------------------------------
 

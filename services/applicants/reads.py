@@ -1,13 +1,16 @@
 """An applicant's applications as the status page shows them, in one statement (the
 the applicant's status is a hot read): each application with its batch, its attachments and
-its review log."""
+its review log; the latest application with the reviewers' last decision, as the chat tells
+it; an application with its applicant, as its form is printed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from models.applications import Application, Attachment, Batch, ReviewAction
+from models.people import Person
 from models.statements import columns, json_rows, model_from, models_in, rows
+from services.applicants.review import DECISIONS
 
 
 @dataclass(frozen=True)
@@ -33,3 +36,43 @@ async def applications_of(person_id: int) -> list[ApplicationFile]:
         out.append(ApplicationFile(application, models_in(Attachment, row["attachments"]),
                                    models_in(ReviewAction, row["log"])))
     return out
+
+
+async def latest_of(person_id: int) -> Application | None:
+    """The person's latest application, its batch loaded."""
+    return await Application.filter(person_id=person_id).order_by("-id").prefetch_related(
+        "batch").first()
+
+
+@dataclass(frozen=True)
+class Progress:
+    application: Application  # its batch loaded
+    decision: ReviewAction | None  # the reviewers' last decision (approve, return, reject)
+
+
+async def progress_of(person_id: int) -> Progress | None:
+    """Where the person's latest application stands (审核进度); None: they have none."""
+    app = await latest_of(person_id)
+    if app is None:
+        return None
+    decision = await ReviewAction.filter(application_id=app.id, action__in=list(DECISIONS)
+                                         ).order_by("-id").first()
+    return Progress(app, decision)
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    application: Application  # its batch loaded
+    applicant: Person
+
+
+async def form_of(app_id: int, person_id: int | None = None) -> PrintedForm | None:
+    """An application and its applicant, for the form as printed (services.documents.sheet);
+    `person_id`: only this person's. None: no such application."""
+    found = Application.filter(id=app_id)
+    if person_id is not None:
+        found = found.filter(person_id=person_id)
+    app = await found.prefetch_related("batch").first()
+    if app is None:
+        return None
+    return PrintedForm(app, await Person.get(id=app.person_id))

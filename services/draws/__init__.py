@@ -58,7 +58,13 @@ from services.draws.request_record import (
     rounds,
     words_of,
 )
-from services.draws.results import audit_records, draw_results, pool_audit, result_link
+from services.draws.results import (
+    audit_records,
+    draw_results,
+    pool_audit,
+    result_link,
+    result_sheet,
+)
 from services.draws.scope import (
     AgencyRole,
     agency_project,
@@ -83,7 +89,9 @@ from services.draws.views import (
     activity_file,
     activity_number,
     agency_projects,
+    answer_view,
     expert_evaluations,
+    linked_invitation,
     number_in,
     project_sections,
     visible_file,
@@ -146,6 +154,7 @@ __all__ = [
     "agency_projects",
     "agency_role",
     "answer_from",
+    "answer_view",
     "any_activity",
     "apply_reports",
     "attach",
@@ -172,6 +181,7 @@ __all__ = [
     "import_record",
     "in_words",
     "invitation_params",
+    "linked_invitation",
     "listed",
     "log_export",
     "log_of",
@@ -195,6 +205,7 @@ __all__ = [
     "request_of",
     "require_evidence_size",
     "result_link",
+    "result_sheet",
     "root_of",
     "rounds",
     "said",

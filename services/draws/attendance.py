@@ -13,7 +13,14 @@ from typing import Literal
 from tortoise.expressions import F, Subquery
 
 from models import column
-from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from models.draws import (
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+)
 from models.people import Person
 from services.common.errors import ClosedWindow, Conflict, NotFound
 from services.common.scenes import CheckinScene
@@ -45,6 +52,18 @@ class Roster:
     experts: list[tuple[Invitation, str]]
 
 
+@dataclass(frozen=True)
+class CheckinPoster:
+    """The venue's check-in QR code as a page to print and post (web/draw_results.py): the
+    project, the first gathering and when the code works."""
+
+    activity: DrawActivity
+    project: Project
+    notice: Notice  # the earliest gathering of the activity
+    opens: datetime
+    closes: datetime
+
+
 class Attendance(Urging):
     @staticmethod
     async def window(activity: DrawActivity) -> tuple[datetime, datetime]:
@@ -53,6 +72,17 @@ class Attendance(Urging):
         times = await column(Notice.filter(activity_id__in=await family(activity)), "gather_at")
         first = min(times, default=activity.eval_start)
         return first - CHECKIN_OPENS, activity.eval_end + CHECKOUT_UNTIL
+
+    async def poster(self, activity_id: int) -> CheckinPoster | None:
+        """The activity's check-in poster; None: no such activity, or it has no notice."""
+        activity = await DrawActivity.get_or_none(id=activity_id)
+        notice = await Notice.filter(activity_id=activity.id).order_by("gather_at").first() \
+            if activity else None
+        if activity is None or notice is None:
+            return None
+        project = await Project.get(id=activity.project_id)
+        opens, closes = await self.window(activity)
+        return CheckinPoster(activity, project, notice, opens, closes)
 
     async def checkin_scene(self, activity: DrawActivity, now: datetime
                             ) -> tuple[CheckinScene, datetime, datetime]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from models.draws import (
     Condition,
@@ -15,6 +16,7 @@ from models.draws import (
     Invitation,
     InvitationStatus,
     PoolName,
+    Project,
     SkippedCandidate,
 )
 from models.experts import ExpertProfile
@@ -25,9 +27,10 @@ from services.draws.audit import AuditReport, PoolRecord, audit
 from services.draws.commit import published_roots
 from services.draws.family import family
 from services.draws.pool import travels
+from services.draws.request_record import in_words, project_head, request_of, words_of
 from services.draws.seal import RESULT_LINK, require_unsealed
 from services.draws.skips import activity_facts, evidence_of, skip_problem
-from services.draws.weighting import pool_weights
+from services.draws.weighting import pool_weights, weighted_words
 
 RESULT_LINK_TTL = timedelta(hours=1)
 
@@ -85,6 +88,33 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
                       travels=conditions[r.condition_id].region_mode == "willing" and travels(
                           profiles[r.expert_id].region, conditions[r.condition_id].regions))
             for r in rows]
+
+
+@dataclass(frozen=True)
+class ResultSheet:
+    """The printable result (web/draw_results.py): the results, with the record around the
+    names — what was asked and how the order was fixed (GD-DRAW)."""
+
+    activity: DrawActivity
+    project: Project
+    rows: list[ResultRow]
+    asked: dict[str, list[str]]  # the request's parts in words (request_record.in_words)
+    head: dict[str, Any]  # request_record.project_head
+    weighted: list[str]  # weighting.weighted_words
+
+
+async def result_sheet(activity_id: int, texts: Texts, now: datetime) -> ResultSheet | None:
+    """The activity's printable result, once unsealed (ClosedWindow draw.sealed before); None:
+    no such activity."""
+    activity = await DrawActivity.get_or_none(id=activity_id)
+    if activity is None:
+        return None
+    rows = await draw_results(activity, now)
+    project = await Project.get(id=activity.project_id)
+    asked = in_words(await request_of(activity), words_of(texts))
+    head = await project_head(activity)
+    weighted = await weighted_words(texts, await family(activity))
+    return ResultSheet(activity, project, rows, asked, head, weighted)
 
 
 def result_link(links: Links, activity: DrawActivity, person_id: int,

@@ -1,11 +1,12 @@
 """What an agency sees of one of its draw activities: the activity with its project, the
-avoidance list, the notices, the conditions and the progress as counts (never names)."""
+avoidance list, the notices, the conditions and the progress as counts (never names); and
+what an expert sees of their invitations, in chat and on an answer link's page."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from models.draws import (
@@ -13,6 +14,7 @@ from models.draws import (
     Condition,
     DrawActivity,
     DrawEvidence,
+    DrawStatus,
     Invitation,
     InvitationStatus,
     Notice,
@@ -22,7 +24,7 @@ from models.draws import (
 from models.statements import as_datetime, columns, json_rows, model_from, models_in, rows
 from services.common.errors import NotFound
 from services.draws.counts import Counts, counts_in, with_counts
-from services.draws.notices import notices_of
+from services.draws.notices import notice_of, notices_of
 from services.draws.scope import AgencyRole, require_visible
 from services.draws.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
 
@@ -212,3 +214,39 @@ async def expert_evaluations(person_id: int, now: datetime
                                                             await notices_of(confirmed),
                                                             strict=True)],
                    key=lambda e: e.notice.gather_at))
+
+
+LATE_GRACE = timedelta(days=1)  # after its deadline an unconfirmed invitation's link says so
+
+
+async def linked_invitation(invitation_id: int, now: datetime) -> Invitation | None:
+    """The invitation of an answer link (web/answer.py) while the link lives: one not
+    confirmed until a day after its reply deadline (to say it is over), a confirmed one until
+    its evaluation ends (its time, place and verification code); None after, or for none."""
+    invitation = await Invitation.get_or_none(id=invitation_id)
+    if invitation is None:
+        return None
+    if invitation.status == InvitationStatus.CONFIRMED:
+        activity = await DrawActivity.get(id=invitation.activity_id)
+        return invitation if now <= activity.eval_end else None
+    return invitation if now <= invitation.due_at + LATE_GRACE else None
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """An invitation as its answer page shows it: the notice it was sent under, and whether
+    the evaluation was withdrawn after the expert confirmed."""
+
+    invitation: Invitation
+    notice: Notice
+    withdrawn: bool
+
+
+async def answer_view(invitation: Invitation | int) -> AnswerView:
+    """The answer page's invitation: as given, or (its id) as it is now."""
+    if isinstance(invitation, int):
+        invitation = await Invitation.get(id=invitation)
+    notice = await notice_of(invitation)
+    activity = await DrawActivity.get(id=invitation.activity_id)
+    return AnswerView(invitation, notice, withdrawn=activity.status == DrawStatus.WITHDRAWN
+                      and invitation.status == InvitationStatus.CONFIRMED)

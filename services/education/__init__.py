@@ -5,13 +5,15 @@ the modules behind it are the context's own."""
 
 from services.education import courseware, marking
 from services.education.course_rows import course_rows
-from services.education.courses import Education
+from services.education.courses import Certificate, Education
 from services.education.courseware import BEAT_EVERY, LessonState, add_lesson
 from services.education.exams import Exams, next_step_after_approval
 from services.education.papers import public_questions
+from services.education.views import results_of
 
 __all__ = [
     "BEAT_EVERY",
+    "Certificate",
     "Education",
     "Exams",
     "LessonState",
@@ -21,4 +23,5 @@ __all__ = [
     "marking",
     "next_step_after_approval",
     "public_questions",
+    "results_of",
 ]

@@ -24,7 +24,7 @@ from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
-from services.common.links import Links
+from services.common.links import LinkError, Links
 from services.common.windows import require_window_open
 from services.education.courseware import LessonState
 from services.education.papers import check_paper
@@ -41,6 +41,19 @@ class CertificateLinks:
     svg: str
     pdf: str
     verify: str
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A certificate as its pages, image and PDF show it (web/certificates.py)."""
+
+    no: str
+    name: str
+    course: str
+    hours: int
+    year: int
+    issued: str
+    verify_url: str
 
 
 class Education:
@@ -77,6 +90,31 @@ class Education:
         if item.certificate_no is None:
             raise Conflict("course.no_certificate")
         return self.links_for(item)
+
+    async def shown_certificate(self, no: str, proof: str, public: bool = False
+                                ) -> Certificate | None:
+        """The certificate of a course passed, to its holder (`proof`: their link's token)
+        or to anyone checking it (`public`; `proof`: the check code on the certificate);
+        None: no such certificate, or the proof does not hold."""
+        item = await Enrollment.get_or_none(certificate_no=no, grading=Grading.PASSED)
+        if item is None:
+            return None
+        if public:
+            if proof != self.certificate_code(no):
+                return None
+        else:
+            try:
+                if self.links.verify(CERT_LINK, no, proof) != item.person_id:
+                    return None
+            except LinkError:
+                return None
+        course = await Course.get(id=item.course_id)
+        person = await Person.get(id=item.person_id)
+        assert item.completed_at is not None
+        return Certificate(no=no, name=person.name, course=course.title, hours=course.hours,
+                           year=course.year,
+                           issued=f"{item.completed_at.astimezone(CHINA):%Y年%m月%d日}",
+                           verify_url=self.links_for(item).verify)
 
     async def own(self, person: Person, enrollment_id: int) -> Enrollment:
         item = await Enrollment.get_or_none(id=enrollment_id, person_id=person.id

@@ -43,6 +43,10 @@ class Exams:
         return self.links.url(f"/exam/{exam.id}", EXAM_LINK, str(exam.id), person_id,
                               exam.closes_at.timestamp())
 
+    @staticmethod
+    async def exam(exam_id: int) -> Exam | None:
+        return await Exam.get_or_none(id=exam_id)
+
     async def current_for(self, app: Application) -> Exam | None:
         return await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
 

@@ -245,6 +245,15 @@ class EInvoices:
         return self.links.url(f"/invoices/{item.fapiao_id}.{item.file_type or 'pdf'}",
                               "invoice", item.fapiao_id, person_id, expires)
 
+    @staticmethod
+    async def with_file(fapiao_id: str, file_type: str) -> tuple[EInvoice, int] | None:
+        """The e-invoice whose file (of this type: pdf, ofd) the link asks for, and its
+        payer's person id; None: no such file."""
+        item = await EInvoice.get_or_none(fapiao_id=fapiao_id)
+        if item is None or item.file_key is None or item.file_type != file_type:
+            return None
+        return item, (await Payable.get(id=item.payable_id)).person_id
+
     async def _tell(self, item: EInvoice, payable: Payable, now: datetime) -> None:
         if self._mail_due(item, payable):
             return  # the mail is still to go: the push waits, so that it says 已发送 truly

@@ -82,6 +82,11 @@ class People:
             self._dummy = await hash_password(os.urandom(16).hex(), self.password_cost)
         return self._dummy
 
+    @staticmethod
+    async def by_id(person_id: int) -> Person | None:
+        """The person, unless they deregistered."""
+        return await Person.get_or_none(id=person_id, deregistered_at=None)
+
     async def by_id_number(self, raw: str) -> Person | None:
         number = parse_id_number(raw)
         return await Person.filter(id_number_hash__in=self.vault.lookup_hashes(number.value),

@@ -6,6 +6,7 @@ the modules behind it are the context's own."""
 
 from services.standing import conduct, credit, sanctions
 from services.standing.sanctions import KIND_WORDS, NewSanction, SanctionDesk, period_words
+from services.standing.views import standing_of
 
 __all__ = [
     "KIND_WORDS",
@@ -15,4 +16,5 @@ __all__ = [
     "credit",
     "period_words",
     "sanctions",
+    "standing_of",
 ]
