@@ -1,6 +1,6 @@
 """Replying to a draw invitation (GD-DRAW: 1 参加, 2 不参加, 3 需回避), or in words (参加,
-不参加, 回避, 好的, 没空, ... — the words of services/draws/answers.py); a reason may follow the
-answer, or is asked for. With several invitations open at once (two agencies drawing from
+不参加, 回避, 好的, 没空, ... — the words of services/draws/running/answers.py); a reason may
+follow the answer, or is asked for. With several invitations open at once (two agencies drawing from
 one small pool), the expert picks which one the answer is for, by its number in the list, or
 全部 for all of them. Outside flows only: another flow the user is in owns its input. An
 expert who never bound is told how to (the digits and the decision words); everyday words

@@ -27,8 +27,8 @@ import re
 from bot.conversation.filters import MenuClick, MsgType, Regex, Text
 from bot.conversation.flow import END, Flow
 from bot.conversation.fsm import FSMContext
-from bot.wechat.incoming import Incoming
 from bot.conversation.router import Router
+from bot.wechat.incoming import Incoming
 from models.wechat import WeChatIdentity
 from services.admin import FeedbackDesk
 from services.common.texts import Texts

@@ -39,7 +39,7 @@ RECENT_ACTIVITIES = 5
 @router.message(Text("抽取池", "候选池", "我是否入池", "入池证明", "我的抽取池"))
 async def my_pools(person: Person | None, texts: Texts, now: datetime) -> str:
     """The unsealed draws whose candidate pools held the expert; the proofs are files the
-    mini-program gives (services/draws/proofs.py)."""
+    mini-program gives (services/draws/randomness/proofs.py)."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     found = await memberships(person.id, now)

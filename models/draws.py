@@ -17,7 +17,7 @@ SEED = b"draw-seed"  # the associated data a seed is sealed under
 AvoidKind = Literal["unit", "person"]  # Avoidance.kind
 RegionMode = Literal["residence", "willing"]  # Condition.region_mode: 常驻地区 / 意愿评标区
 PoolName = Literal["main", "alt"]  # Invitation.pool: the main or the alternate specialty's
-# Invitation.answered_via (call: a 复评 agreed on the phone, services/draws/recall.py)
+# Invitation.answered_via (call: a 复评 agreed on the phone, services/draws/followups/recall.py)
 AnsweredVia = Literal["chat", "miniapp", "sms", "link", "voice", "call"]
 ActorRole = Literal["agency", "verifier", "admin", "system"]  # DrawLog.role
 EvidencePurpose = Literal["submission", "withdrawal"]  # DrawEvidence.purpose
@@ -119,7 +119,7 @@ class DrawActivity(Model):
     supervisors: list[str] = fields.JSONField(default=list)  # names of the supervisors present
     response_minutes = fields.IntField(default=10)
     # 复评 by calls (GD-DRAW: the staff call the original experts through a middle number and
-    # submit what was agreed): drawing, but no wave is sent (services/draws/recall.py)
+    # submit what was agreed): drawing, but no wave is sent (services/draws/followups/recall.py)
     by_calls = fields.BooleanField(default=False)
     verifier_id = fields.BigIntField(null=True)
     verified_at = fields.DatetimeField(null=True)
@@ -333,7 +333,7 @@ class DrawLog(Model):
     role = fields.CharField(max_length=16)  # ActorRole
     actor_id = fields.BigIntField(null=True)  # person id (none for the system)
     actor_name = fields.CharField(max_length=32)  # masked: 陈*强
-    action = fields.CharField(max_length=24)  # services.draws.oplog.ACTIONS
+    action = fields.CharField(max_length=24)  # services.draws.record.oplog.ACTIONS
     reason = fields.CharField(max_length=200, null=True)
     detail: dict[str, Any] = fields.JSONField(default=dict)
 

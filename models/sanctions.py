@@ -62,7 +62,7 @@ class DrawPolicy(Model):
     before an evaluation's start: the evaluations an expert confirmed, in all and for the
     same tenderer (by credit code). And the weighting by credit level (阶梯抽取概率), off by
     default: when on, an expert of level A has `weight_a` chances to a D-level's `weight_d`
-    (services/draws/weighting.py)."""
+    (services/draws/randomness/weighting.py)."""
 
     id = fields.IntField(primary_key=True)
     expert_cap = fields.IntField(null=True)

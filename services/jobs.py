@@ -46,7 +46,7 @@ async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def sweep_payouts(ctx: dict[str, Any]) -> int:
     """Experts' fee transfers nothing was heard of for 5 minutes, and those past their 24
-    hours: asked of WeChat Pay and settled (services/draws/payouts.py)."""
+    hours: asked of WeChat Pay and settled (services/draws/fees/payouts.py)."""
     return await domain_of(ctx).payouts.sweep(datetime.now(UTC))
 
 
@@ -76,14 +76,14 @@ async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> No
 
 
 async def draw_invitation_call(ctx: dict[str, Any], invitation_id: int, attempt: int) -> None:
-    """A drawn expert has not answered yet: their phone rings (services/draws/calls.py)."""
+    """A drawn expert has not answered yet: their phone rings (services/draws/running/calls.py)."""
     calls = domain_of(ctx).draws.calls
     if calls is not None:
         await calls.call(invitation_id, attempt, datetime.now(UTC))
 
 
 async def draw_sealed_requests(ctx: dict[str, Any]) -> int:
-    """What the agency asked while the results are sealed (services/draws/sealed.py)."""
+    """What the agency asked while the results are sealed (services/draws/running/sealed.py)."""
     return await domain_of(ctx).draw_followups.apply_pending(datetime.now(UTC))
 
 

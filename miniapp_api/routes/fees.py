@@ -17,8 +17,7 @@ from models.payouts import Payout
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import Computed, payouts, root_of
-from services.draws import fees as expert_fees
+from services.draws import Computed, expert_fees, payouts, root_of
 
 api = Api()
 CENT = Decimal("0.01")

@@ -6,84 +6,41 @@ Above standing, people, applicants and payments, which it reads.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.draws import drafts, fee_standards, fees, payouts, performance
-from services.draws.answers import (
-    ACKNOWLEDGE,
-    ANSWER,
-    NotAnAnswer,
-    Several,
-    answer_from,
-    decide,
-    listed,
-    said,
+from services.draws.fees import expert_fees, fee_standards, payouts
+from services.draws.fees.expert_fees import my_fees
+from services.draws.fees.fee_rule import Computed
+from services.draws.fees.fee_standards import NewStandard
+from services.draws.fees.payouts import PayoutMismatch, Payouts
+from services.draws.followups.after_draw import DrawFollowups
+from services.draws.followups.recall import Recall, originals
+from services.draws.followups.supplements import supplement_time_default
+from services.draws.followups.virtual_calls import VirtualCalls, apply_reports
+from services.draws.followups.withdrawal_report import withdrawal_follow_up
+from services.draws.randomness.audit import audit, export_record, import_record, report_text
+from services.draws.randomness.commit import published_roots
+from services.draws.randomness.merkle import check_proof
+from services.draws.randomness.proofs import memberships
+from services.draws.randomness.weighting import (
+    WEIGHT_MAX,
+    WEIGHT_MIN,
+    check_weights,
+    weighted_words,
+    weighting_said,
 )
-from services.draws.attendance import Attendance, CheckResult
-from services.draws.audit import audit, export_record, import_record, report_text
-from services.draws.calls import CallPolicy, DrawCalls
-from services.draws.commit import published_roots
-from services.draws.contacts import contact_report
-from services.draws.counts import Counts, draw_counts, visible_counts
-from services.draws.dashboard import dashboard
-from services.draws.engine import DrawEngine
-from services.draws.evidence import (
-    EVIDENCE_MAX,
-    EVIDENCE_TYPES,
-    attach,
-    evidence_file,
-    evidence_of,
-    remove,
-    require_evidence_size,
-)
-from services.draws.family import SUPPLEMENT, family, root_of
-from services.draws.fee_rule import Computed
-from services.draws.fee_standards import NewStandard
-from services.draws.fees import my_fees
-from services.draws.followups import DrawFollowups
-from services.draws.merkle import check_proof
-from services.draws.moot import DRAW_MOOT
-from services.draws.notices import invitation_params, notice_contact, notice_of
-from services.draws.oplog import Actor, log_export, log_of
-from services.draws.payouts import PayoutMismatch, Payouts
-from services.draws.performance import Entry, Shown, mine
-from services.draws.proofs import memberships
-from services.draws.recall import Recall, originals
-from services.draws.request_record import (
-    PARTS,
-    changes,
-    in_words,
-    part_title,
-    project_head,
-    refused_request,
-    request_of,
-    rounds,
-    words_of,
-)
-from services.draws.results import (
+from services.draws.record import performance
+from services.draws.record.contacts import contact_report
+from services.draws.record.dashboard import dashboard
+from services.draws.record.family import SUPPLEMENT, family, root_of
+from services.draws.record.oplog import Actor, log_export, log_of
+from services.draws.record.performance import Entry, Shown, mine
+from services.draws.record.results import (
     audit_records,
     draw_results,
     pool_audit,
     result_link,
     result_sheet,
 )
-from services.draws.scope import (
-    AgencyRole,
-    agency_project,
-    agency_role,
-    any_activity,
-    decided_in_scope,
-    verifiable_activity,
-    visible_activities,
-    visible_activity,
-    waiting_verification,
-)
-from services.draws.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE, check_sealed
-from services.draws.sealed import SEALED_ACTIONS
-from services.draws.setup import DrawSetup
-from services.draws.skips import activity_facts
-from services.draws.sms_answers import SmsReplies
-from services.draws.supplements import supplement_time_default
-from services.draws.urges import MAX_MANUAL_URGES
-from services.draws.views import (
+from services.draws.record.views import (
     ActivityFile,
     ActivityFilter,
     activity_file,
@@ -97,16 +54,61 @@ from services.draws.views import (
     visible_file,
     visible_summaries,
 )
-from services.draws.virtual_calls import VirtualCalls, apply_reports
-from services.draws.voice_answers import VoiceReplies
-from services.draws.weighting import (
-    WEIGHT_MAX,
-    WEIGHT_MIN,
-    check_weights,
-    weighted_words,
-    weighting_said,
+from services.draws.running.answers import (
+    ACKNOWLEDGE,
+    ANSWER,
+    NotAnAnswer,
+    Several,
+    answer_from,
+    decide,
+    listed,
+    said,
 )
-from services.draws.withdrawal_report import withdrawal_follow_up
+from services.draws.running.calls import CallPolicy, DrawCalls
+from services.draws.running.counts import Counts, draw_counts, visible_counts
+from services.draws.running.engine import DrawEngine
+from services.draws.running.moot import DRAW_MOOT
+from services.draws.running.notices import invitation_params, notice_contact, notice_of
+from services.draws.running.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE, check_sealed
+from services.draws.running.sealed import SEALED_ACTIONS
+from services.draws.running.skips import activity_facts
+from services.draws.running.sms_answers import SmsReplies
+from services.draws.running.voice_answers import VoiceReplies
+from services.draws.scope import (
+    AgencyRole,
+    agency_project,
+    agency_role,
+    any_activity,
+    decided_in_scope,
+    verifiable_activity,
+    visible_activities,
+    visible_activity,
+    waiting_verification,
+)
+from services.draws.setup import drafts
+from services.draws.setup.activities import DrawSetup
+from services.draws.setup.evidence import (
+    EVIDENCE_MAX,
+    EVIDENCE_TYPES,
+    attach,
+    evidence_file,
+    evidence_of,
+    remove,
+    require_evidence_size,
+)
+from services.draws.setup.request_record import (
+    PARTS,
+    changes,
+    in_words,
+    part_title,
+    project_head,
+    refused_request,
+    request_of,
+    rounds,
+    words_of,
+)
+from services.draws.venue.attendance import Attendance, CheckResult
+from services.draws.venue.urges import MAX_MANUAL_URGES
 
 __all__ = [
     "ACKNOWLEDGE",
@@ -174,10 +176,10 @@ __all__ = [
     "evidence_file",
     "evidence_of",
     "expert_evaluations",
+    "expert_fees",
     "export_record",
     "family",
     "fee_standards",
-    "fees",
     "import_record",
     "in_words",
     "invitation_params",

@@ -2,7 +2,7 @@
 before it sends (bot/relay/sender.py): rows cancelled when the business changed cover the queued
 ones, this covers a row already claimed, or queued by a transaction that raced the change.
 The checks belong to the contexts whose kinds they are (a draw's call or urge:
-services/draws/moot.py) and are handed to the sender at composition (config/runtime.py):
+services/draws/running/moot.py) and are handed to the sender at composition (config/runtime.py):
 notifications imports no context above it."""
 
 from __future__ import annotations

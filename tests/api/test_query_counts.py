@@ -27,8 +27,8 @@ from models.experts import ExpertProfile
 from models.people import Person, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.applicants.reads import applications_of
+from services.draws.record.views import visible_file
 from services.draws.scope import AgencyRole
-from services.draws.views import visible_file
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, prepared, start_draw
 from tests.support.queries import QueryCounter

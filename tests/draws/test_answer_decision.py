@@ -1,4 +1,4 @@
-"""Which invitation a lone answer is for is one decision (services/draws/answers.py
+"""Which invitation a lone answer is for is one decision (services/draws/running/answers.py
 `decide`): applied to the one open invitation, or to the latest one sent when none is open
 (told it came late or what was answered before), several open (listed, applied to none), or
 not an answer at all (an everyday word with nothing open). Chat and SMS only render it: one
@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation, InvitationStatus
 from models.people import Person, phone_is
-from services.draws.sms_answers import SmsReplies
+from services.draws.running.sms_answers import SmsReplies
 from tests.support.draw_world import invited_by_sms
 from tests.support.wechat import Chat
 from web.context import DOMAIN, TEXTS

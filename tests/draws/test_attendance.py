@@ -22,7 +22,7 @@ from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.errors import DomainError
 from services.common.scenes import CheckinScene
-from services.draws.attendance import Attendance
+from services.draws.venue.attendance import Attendance
 from tests.support.api import Api
 from tests.support.draw_world import drawn, make_experts, openid_of, prepared, start_draw
 from tests.support.helpers import said

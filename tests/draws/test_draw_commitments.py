@@ -25,9 +25,9 @@ from models.draws import (
 from models.experts import ExpertProfile, Unavailability
 from models.people import Person, phone_is
 from services.common.clock import CHINA
-from services.draws.audit import audit, draw_key, order
-from services.draws.merkle import pool_root
-from services.draws.results import audit_records
+from services.draws.randomness.audit import audit, draw_key, order
+from services.draws.randomness.merkle import pool_root
+from services.draws.record.results import audit_records
 from tests.support.api import Api
 from tests.support.cli import cli
 from tests.support.draw_world import NONCE, drawn, finish, make_experts, prepared, start_draw

@@ -23,11 +23,11 @@ from models.experts import ExpertProfile
 from models.sanctions import Sanction
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_today
-from services.draws.audit import audit, draw_key, export_record, import_record, order
-from services.draws.merkle import check_proof, pool_root, prove
-from services.draws.oplog import log_export
-from services.draws.results import audit_records
-from services.draws.skips import activity_facts
+from services.draws.randomness.audit import audit, draw_key, export_record, import_record, order
+from services.draws.randomness.merkle import check_proof, pool_root, prove
+from services.draws.record.oplog import log_export
+from services.draws.record.results import audit_records
+from services.draws.running.skips import activity_facts
 from tests.support.api import Api
 from tests.support.cli import cli
 from tests.support.console import Desk

@@ -26,8 +26,8 @@ from sandbox.fake_tencent_sms import TENCENT_SMS
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.platform import Platform
 from services.common.texts import Texts
-from services.draws.calls import invitation_key
-from services.draws.contacts import contact_report
+from services.draws.record.contacts import contact_report
+from services.draws.running.calls import invitation_key
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, prepared, start_draw
 from tests.support.settings import make_settings

@@ -21,8 +21,8 @@ from models.experts import Unavailability
 from models.notifications import Notification
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.draws.audit import audit, export_record
-from services.draws.results import audit_records
+from services.draws.randomness.audit import audit, export_record
+from services.draws.record.results import audit_records
 from tests.support.api import Api
 from tests.support.draw_world import NONCE, make_experts, prepared, start_draw, submit
 from tests.support.leaks import PHONE_LIKE

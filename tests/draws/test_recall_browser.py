@@ -20,8 +20,8 @@ from models.notifications import Notification
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
-from services.draws.commit import commit
-from services.draws.oplog import Actor
+from services.draws.randomness.commit import commit
+from services.draws.record.oplog import Actor
 from tests.support.browser import signed_in
 from tests.support.draw_world import confirmed_elsewhere
 from web.context import DOMAIN

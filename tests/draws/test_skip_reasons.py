@@ -1,4 +1,4 @@
-"""A skip's reason is written and read by one codec (services/draws/skip_reasons.py): every
+"""A skip's reason is written and read by one codec (services/draws/running/skip_reasons.py): every
 kind a rule writes reads back as itself, and a text no rule writes reads as nothing (the
 audit then reports it instead of guessing at its parts)."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.draws.skip_reasons import Skip, for_cap, for_record, read
+from services.draws.running.skip_reasons import Skip, for_cap, for_record, read
 
 
 @pytest.mark.parametrize("text", [

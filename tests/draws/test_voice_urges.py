@@ -17,8 +17,8 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from models.notifications import Notification, Status
 from sandbox.platform import Platform
 from services.common.pii import mask_phone
-from services.draws.calls import call_key
-from services.draws.withdrawal_report import withdrawal_follow_up
+from services.draws.followups.withdrawal_report import withdrawal_follow_up
+from services.draws.running.calls import call_key
 from tests.support.draw_world import invited_by_sms
 from tests.support.voice import voice_world, withdraw_evaluation
 from web.context import DOMAIN

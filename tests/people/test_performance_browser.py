@@ -17,7 +17,7 @@ from models.notifications import Notification
 from models.people import Person
 from models.performance import PerformanceRecord
 from models.wechat import Channel, WeChatIdentity
-from services.draws.performance import reply
+from services.draws.record.performance import reply
 from tests.support.browser import signed_in
 
 COMMENT = "开标后40分钟到场，评审中离开评标室约1小时"

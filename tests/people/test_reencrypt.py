@@ -28,7 +28,7 @@ from models.desk_auth import DeskFactor
 from models.draws import Avoidance, DrawActivity
 from models.people import Person, phone_is, rehash_id_number, rewrap_id_number
 from services.common.pii import Vault
-from services.draws.audit import seed_hash
+from services.draws.randomness.audit import seed_hash
 from services.people.reencrypt import reencrypt, rehash_ids, remaining, seal_seeds
 from tests.support.api import Api
 from tests.support.console import Desk

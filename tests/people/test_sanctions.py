@@ -21,8 +21,8 @@ from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.demo import demo_credit_code
-from services.draws.audit import audit, draw_key, order
-from services.draws.results import audit_records
+from services.draws.randomness.audit import audit, draw_key, order
+from services.draws.record.results import audit_records
 from tests.support.api import Api
 from tests.support.draw_world import NONCE, finish, make_experts, prepared, start_draw
 from tests.support.helpers import eventually

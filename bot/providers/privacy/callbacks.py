@@ -4,7 +4,7 @@ after each call over a binding (HTTP batch push, a JSON array of SecretReport re
 The push carries no signature, so the address set in the console carries a secret of ours
 (ALIYUN_PLS_CALLBACK_TOKEN), compared in constant time; the body is capped and parsed as the
 documented JSON array. A record names our binding by OutId and is applied once by its call_id
-(services/draws/virtual_calls.py): the provider retries until it reads `{"code": 0}`. The
+(services/draws/followups/virtual_calls.py): the provider retries until it reads `{"code": 0}`. The
 numbers a record carries are never stored or logged."""
 
 from __future__ import annotations

@@ -1,0 +1,169 @@
+"""专家酬劳支付情况 (GD-DRAW): after the evaluation the agency records, per expert who
+served it, the fee and whether it was paid; the fee the published standard gives is
+computed from the expert's check-in and check-out (the evaluation's planned times where one
+is missing), and an amount other than it needs a reason, kept and shown. Each expert sees
+their own fees with how they came about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from models.experts import ExpertProfile
+from models.fees import FeeStandard
+from models.payouts import OPEN, FeeChannel, FeeChannelChoice, Payout, PayoutState
+from models.people import Person
+from services.common.clock import china_today
+from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
+from services.draws.fees.fee_rule import Computed, Situation, compute
+from services.draws.fees.fee_standards import in_force
+from services.draws.record.family import root_of, serving
+from services.draws.record.oplog import Actor, record
+from services.draws.running.notices import notice_of
+from services.reference import regions
+
+MAX_FEE_FEN = 10_000_000  # 100 000 yuan: above it, a typo
+ON_ARRIVAL = "现场回避"  # the absence of an expert who came and had to withdraw
+REASON_MAX = 200
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    invitation: Invitation
+    name: str  # the agency sees who served once the evaluation is over
+    computed: Computed | None  # None: no standard in force on the evaluation day
+    standard: FeeStandard | None
+
+
+@dataclass(frozen=True)
+class MyFee:
+    invitation: Invitation
+    notice: Notice
+    computed: Computed | None
+    standard: FeeStandard | None
+
+
+def _closed(activity: DrawActivity) -> bool:
+    return activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN
+
+
+def _require_finished(activity: DrawActivity) -> None:
+    if not _closed(activity):
+        raise ClosedWindow("fee.not_finished", eval_end=activity.eval_end)
+
+
+def city_of(code: str | None) -> str | None:
+    return code[:4] if code and len(code) >= 4 else None
+
+
+def venue_city(notice: Notice) -> str | None:
+    """The city (4-digit code) of the venue the notice names, when the place list knows it."""
+    places = regions()
+    return city_of(places.resolve(f"{notice.city}{notice.district}")
+                   or places.resolve(notice.city))
+
+
+async def _paid_for(activity: DrawActivity) -> list[Invitation]:
+    """Those the fee is for: who served, and who came and withdrew on arrival."""
+    rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
+    return [r for r in rows if r.status == InvitationStatus.CONFIRMED or r.absence == ON_ARRIVAL]
+
+
+async def standard_for(activity: DrawActivity) -> FeeStandard | None:
+    """The standard in force on the evaluation's day."""
+    return await in_force(china_today(activity.eval_start))
+
+
+async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
+                          standard: FeeStandard | None) -> Computed | None:
+    """What the standard gives this expert for this evaluation."""
+    if standard is None:
+        return None
+    situation = Situation.CANCELLED if root.status == DrawStatus.WITHDRAWN else \
+        Situation.WITHDREW if item.absence == ON_ARRIVAL else Situation.SERVED
+    profile = await ExpertProfile.get_or_none(id=item.expert_id)
+    venue = venue_city(notice)
+    away = bool(profile and venue and city_of(profile.region) != venue)
+    return compute(standard, item.checkin_at or root.eval_start,
+                   item.checkout_at or root.eval_end, situation, away)
+
+
+async def fees_of(activity: DrawActivity) -> list[FeeRow]:
+    """Every expert who served the evaluation (its 补抽 included), with their fee record and
+    what the standard gives."""
+    _require_finished(activity)
+    rows = await _paid_for(activity)
+    names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
+        "id", "name"))
+    standard = await standard_for(activity)
+    return [FeeRow(r, str(names.get(r.person_id, "")),
+                   await fee_by_standard(activity, r, await notice_of(r), standard), standard)
+            for r in rows]
+
+
+async def record_fee(activity: DrawActivity, invitation_id: int, amount_fen: int, paid: bool,
+                     reason: str, now: datetime, actor: Actor) -> Invitation:
+    """The fee recorded: an amount other than the standard's needs a reason."""
+    _require_finished(activity)
+    if not 0 <= amount_fen <= MAX_FEE_FEN:
+        raise BadInput("fee.amount", most=MAX_FEE_FEN // 100)
+    item = next((r for r in await _paid_for(activity) if r.id == invitation_id), None)
+    if item is None:
+        raise NotFound("urge.not_in_activity")
+    await _guard_platform(activity, item, amount_fen, paid)
+    computed = await fee_by_standard(activity, item, await notice_of(item),
+                                     await standard_for(activity))
+    reason = " ".join(reason.split())
+    if len(reason) > REASON_MAX:
+        raise BadInput("fee.reason_long", most=REASON_MAX)
+    if computed is not None and amount_fen != computed.total_fen and not reason:
+        raise BadInput("fee.reason_needed", computed=f"{computed.total_fen / 100:.2f}")
+    changed = computed is not None and amount_fen != computed.total_fen
+    async with in_transaction():
+        item.fee_fen, item.fee_paid, item.fee_recorded_at = amount_fen, paid, now
+        item.fee_computed_fen = computed.total_fen if computed else None
+        item.fee_reason = reason if changed or (computed is None and reason) else None
+        await item.save(update_fields=["fee_fen", "fee_paid", "fee_recorded_at",
+                                       "fee_computed_fen", "fee_reason"])
+        await record(activity, actor, "fee", now, item.fee_reason, invitation=item.id,
+                     fen=amount_fen, paid=paid,
+                     computed=computed.total_fen if computed else None)
+    return item
+
+
+async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: int,
+                          paid: bool) -> None:
+    """Paid through the platform, "paid" is the transfer's outcome, never a tick; and a fee
+    on its way to the expert (or paid) is not changed under it."""
+    root = await root_of(activity)
+    choice = await FeeChannelChoice.get_or_none(activity_id=root.id)
+    if choice is None or choice.channel != FeeChannel.PLATFORM:
+        return
+    if paid != item.fee_paid:
+        raise BadInput("fee.paid_by_platform")
+    if amount_fen != item.fee_fen and await Payout.filter(
+            invitation_id=item.id, state__in=[*OPEN, PayoutState.PAID]).exists():
+        raise Conflict("fee.payout_sent")
+
+
+async def my_fees(person_id: int) -> list[MyFee]:
+    """An expert's own fees, newest first: every evaluation they served (or came to and
+    withdrew from, or that was cancelled after they agreed) once it is over."""
+    rows = await Invitation.filter(
+        person_id=person_id, status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
+    ).order_by("-id").limit(100)
+    out = []
+    for r in rows:
+        if r.status == InvitationStatus.ABSENT and r.absence != ON_ARRIVAL:
+            continue
+        root = await root_of(await DrawActivity.get(id=r.activity_id))
+        if not _closed(root) and r.fee_recorded_at is None:
+            continue  # not over yet: nothing to show
+        notice = await notice_of(r)
+        standard = await standard_for(root)
+        out.append(MyFee(r, notice, await fee_by_standard(root, r, notice, standard),
+                         standard))
+    return out

@@ -1,0 +1,262 @@
+"""Experts' fees paid through the platform: WeChat Pay's 商家转账 (user confirmation mode,
+since 2025-01-15). The agency (its handler or legal person) chooses per activity whether
+its fees are paid here or recorded as paid elsewhere (the default, as before); paid here,
+each expert's recorded fee becomes a transfer bill the expert confirms in the mini-program
+within 24 hours. WeChat Pay's word (its notification, or our query when none came) settles a bill
+once: paid, failed, cancelled by the agency, or expired (the money stays with the centre;
+the agency may send it again). Never two open bills for one fee, never a bill for a fee
+already paid."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+import services.draws.fees.expert_fees as expert_fees
+from models.draws import DrawActivity, Invitation
+from models.payouts import OPEN, FeeChannel, FeeChannelChoice, Payout, PayoutState
+from models.people import Person
+from models.wechat import Channel, WeChatIdentity
+from services.common.clock import china_time
+from services.common.errors import BadInput, Conflict, NotFound, Unavailable
+from services.draws.record.family import root_of
+from services.draws.record.oplog import SYSTEM, Actor, record
+from services.notifications import Outbox
+from services.payments import PayError, TransferBill, TransferGateway, TransferRequest
+
+log = logging.getLogger(__name__)
+CANCELLED_BY_AGENCY = "CANCELLED_BY_AGENCY"  # a bill the agency withdrew (not expired)
+
+CONFIRM_WITHIN = timedelta(hours=24)  # WeChat Pay closes a bill not confirmed by then
+CHECK_AFTER = timedelta(minutes=5)  # a bill WeChat Pay has said nothing of: ask it
+BY_STATE = {"ACCEPTED": PayoutState.WAITING, "PROCESSING": PayoutState.WAITING,
+            "WAIT_USER_CONFIRM": PayoutState.WAITING, "CANCELING": PayoutState.WAITING,
+            "TRANSFERING": PayoutState.TRANSFERRING, "SUCCESS": PayoutState.PAID,
+            "FAIL": PayoutState.FAILED}
+
+
+class PayoutMismatch(Exception):
+    """A notification or answer that does not fit our bill (merchant, amount or payee)."""
+
+
+@dataclass(frozen=True)
+class ConfirmParams:
+    """What wx.requestMerchantTransfer takes to show the expert the bill to confirm."""
+
+    mch_id: str
+    app_id: str
+    package: str
+    open_id: str
+
+
+async def channel_of(activity_id: int) -> FeeChannel:
+    choice = await FeeChannelChoice.get_or_none(activity_id=activity_id)
+    return FeeChannel(choice.channel) if choice else FeeChannel.ELSEWHERE
+
+
+class Payouts:
+    def __init__(self, gateway: TransferGateway | None, outbox: Outbox,
+                 remark: Callable[[datetime], str]) -> None:
+        self.gateway = gateway
+        self.outbox = outbox
+        self._remark = remark  # the words the expert reads on the bill, by evaluation day
+
+    @property
+    def available(self) -> bool:
+        return self.gateway is not None
+
+    async def choose(self, activity: DrawActivity, channel: FeeChannel, actor: Actor,
+                     now: datetime) -> FeeChannel:
+        """Fees paid here or elsewhere; back to elsewhere only while nothing was sent."""
+        root = await root_of(activity)
+        if channel == FeeChannel.PLATFORM and self.gateway is None:
+            raise Conflict("payout.off")
+        async with in_transaction():
+            choice = await FeeChannelChoice.select_for_update().get_or_none(activity_id=root.id)
+            if channel == FeeChannel.ELSEWHERE and await Payout.filter(
+                    activity_id=root.id, state__in=[*OPEN, PayoutState.PAID]).exists():
+                raise Conflict("payout.channel_locked")
+            if choice is None:
+                await FeeChannelChoice.create(activity_id=root.id, channel=channel,
+                                              chosen_by=actor.person_id or 0, chosen_at=now)
+            elif choice.channel != channel:
+                choice.channel, choice.chosen_by, choice.chosen_at = \
+                    channel, actor.person_id or 0, now
+                await choice.save(update_fields=["channel", "chosen_by", "chosen_at"])
+            else:
+                return channel
+            await record(root, actor, "fee_channel", now, None, channel=str(channel))
+        return channel
+
+    async def start(self, activity: DrawActivity, invitation_id: int, actor: Actor,
+                    now: datetime) -> Payout:
+        """Send one expert's recorded fee as a transfer bill for the expert to confirm."""
+        root = await root_of(activity)
+        if await channel_of(root.id) != FeeChannel.PLATFORM:
+            raise Conflict("payout.not_platform")
+        if self.gateway is None:
+            raise Conflict("payout.off")
+        rows = [r.invitation for r in await expert_fees.fees_of(root)]
+        if not any(r.id == invitation_id for r in rows):
+            raise NotFound("urge.not_in_activity")
+        async with in_transaction():
+            item = await Invitation.select_for_update().get(id=invitation_id)
+            if not item.fee_fen:
+                raise BadInput("payout.no_fee")
+            if item.fee_paid:
+                raise Conflict("payout.paid")
+            if await Payout.filter(invitation_id=item.id, state__in=list(OPEN)).exists():
+                raise Conflict("payout.open")
+            mini = await WeChatIdentity.filter(person_id=item.person_id,
+                                               channel=Channel.MINI_PROGRAM).first()
+            if mini is None:
+                raise Conflict("payout.no_miniapp")
+            payout = await Payout.create(
+                invitation_id=item.id, activity_id=root.id, person_id=item.person_id,
+                out_bill_no=f"FEE{item.id:010d}{secrets.token_hex(5)}",
+                amount_fen=item.fee_fen, openid=mini.openid, created_by=actor.person_id or 0,
+                created_at=now, expires_at=now + CONFIRM_WITHIN)
+            await record(root, actor, "payout", now, None, invitation=item.id,
+                         fen=item.fee_fen, bill=payout.out_bill_no)
+        person = await Person.get(id=item.person_id)
+        request = TransferRequest(payout.out_bill_no, payout.openid, payout.amount_fen,
+                                  self._remark(root.eval_start), person.name)
+        try:
+            bill = await self.gateway.create(request)
+        except PayError as exc:
+            # never a new number before the first is known to have failed (WeChat Pay's rule)
+            log.warning("transfer %s refused or unknown: %s", payout.out_bill_no, exc.code)
+            known = await self._ask(payout)
+            if known is None:
+                raise Unavailable("payout.unknown") from None
+            if known.state == "NOTEXIST":
+                await self._close(payout, PayoutState.FAILED, exc.code, now)
+                raise Conflict("payout.refused", reason=exc.code) from None
+            bill = known
+        await self.apply(bill, now)
+        return await Payout.get(id=payout.id)
+
+    async def cancel(self, activity: DrawActivity, payout_id: int, actor: Actor,
+                     now: datetime) -> Payout:
+        """Withdraw a bill the expert has not confirmed yet (the fee can then be corrected
+        and sent again)."""
+        root = await root_of(activity)
+        payout = await Payout.get_or_none(id=payout_id, activity_id=root.id)
+        if payout is None:
+            raise NotFound("payout.not_found")
+        if payout.state != PayoutState.WAITING or self.gateway is None:
+            raise Conflict("payout.not_waiting", state=payout.state)
+        # the agency's intent first: WeChat Pay's CANCELLED notification may arrive before
+        # the cancel call's answer, and must not read as the 24-hour expiry
+        await Payout.filter(id=payout.id, state=PayoutState.WAITING).update(
+            fail_reason=CANCELLED_BY_AGENCY)
+        try:
+            bill = await self.gateway.cancel(payout.out_bill_no)
+        except PayError as exc:
+            log.warning("transfer %s cancel refused: %s", payout.out_bill_no, exc.code)
+            await Payout.filter(id=payout.id, state=PayoutState.WAITING,
+                                fail_reason=CANCELLED_BY_AGENCY).update(fail_reason="")
+            raise Conflict("payout.not_waiting", state=payout.state) from None
+        await record(root, actor, "payout_cancel", now, None, bill=payout.out_bill_no)
+        await self.apply(bill, now)
+        return await Payout.get(id=payout.id)
+
+    async def _ask(self, payout: Payout) -> TransferBill | None:
+        assert self.gateway is not None
+        try:
+            return await self.gateway.query(payout.out_bill_no)
+        except PayError as exc:
+            log.warning("transfer %s query failed: %s", payout.out_bill_no, exc.code)
+            return None
+
+    async def apply(self, bill: TransferBill, now: datetime) -> str:
+        """WeChat Pay's word on a bill, applied once under a row lock; "unknown" for a bill
+        that is not ours, "duplicate" when it changes nothing. PayoutMismatch when it does
+        not fit the bill we made."""
+        async with in_transaction():
+            payout = await Payout.select_for_update().get_or_none(out_bill_no=bill.out_bill_no)
+            if payout is None:
+                return "unknown"
+            gateway_mchid = self.gateway.mchid if self.gateway else ""
+            if (bill.mchid and bill.mchid != gateway_mchid) or (
+                    bill.amount_fen is not None and bill.amount_fen != payout.amount_fen) or (
+                    bill.openid and bill.openid != payout.openid):
+                raise PayoutMismatch(f"bill {payout.out_bill_no} differs from ours")
+            if payout.state not in OPEN:
+                return "duplicate"
+            if bill.state == "CANCELLED":
+                state = PayoutState.CANCELLED if payout.fail_reason == CANCELLED_BY_AGENCY \
+                    else PayoutState.EXPIRED
+            else:
+                state = BY_STATE.get(bill.state, PayoutState(payout.state))
+            updates = {"wx_state": bill.state, "checked_at": now,
+                       "transfer_bill_no": bill.transfer_bill_no or payout.transfer_bill_no}
+            if bill.package_info:
+                updates["package_info"] = bill.package_info
+            if state in OPEN:
+                await Payout.filter(id=payout.id).update(state=state, **updates)
+                if state == PayoutState.WAITING and not payout.wx_state:
+                    await self._tell(payout, "fee.payout_ready", now)
+                return "pending" if payout.state == state else "changed"
+            reason = bill.fail_reason or payout.fail_reason
+            await Payout.filter(id=payout.id).update(state=state, finished_at=now,
+                                                     fail_reason=reason[:64], **updates)
+            if state == PayoutState.PAID:
+                await Invitation.filter(id=payout.invitation_id).update(fee_paid=True)
+            await record(payout.activity_id, SYSTEM, "payout_result", now, None,
+                         bill=payout.out_bill_no, state=str(state))
+            kind = "fee.payout_paid" if state == PayoutState.PAID else "fee.payout_closed"
+            await self._tell(payout, kind, now, state=state)
+        return str(state)
+
+    async def _tell(self, payout: Payout, kind: str, now: datetime,
+                    state: PayoutState = PayoutState.WAITING) -> None:
+        activity = await DrawActivity.get(id=payout.activity_id)
+        async with self.outbox.change(now) as change:
+            await change.notify(kind, {
+                "amount": f"{payout.amount_fen / 100:.2f}", "state": str(state),
+                "day": china_time(activity.eval_start).split(" ")[0],
+                "until": china_time(payout.expires_at)}, person_id=payout.person_id,
+                dedupe_key=f"payout:{payout.id}:{kind}")
+
+    async def _close(self, payout: Payout, state: PayoutState, reason: str,
+                     now: datetime) -> None:
+        await Payout.filter(id=payout.id, state__in=list(OPEN)).update(
+            state=state, fail_reason=reason[:64], finished_at=now, checked_at=now)
+
+    async def check(self, payout: Payout, now: datetime) -> Payout:
+        """Ask WeChat Pay about one open bill and apply its answer (the expert's page does
+        after confirming; the sweep does for bills nothing was heard of)."""
+        if payout.state in OPEN and self.gateway is not None:
+            bill = await self._ask(payout)
+            if bill is not None and bill.state != "NOTEXIST":
+                await self.apply(bill, now)
+            elif bill is not None and now >= payout.expires_at:
+                await self._close(payout, PayoutState.FAILED, "NOTEXIST", now)
+            else:
+                await Payout.filter(id=payout.id).update(checked_at=now)
+        return await Payout.get(id=payout.id)
+
+    async def sweep(self, now: datetime, limit: int = 100) -> int:
+        """Reconcile the open bills nothing was heard of for a while (a lost notification,
+        a create whose answer never came, a bill past its 24 hours)."""
+        if self.gateway is None:
+            return 0
+        stale = await Payout.filter(state__in=list(OPEN), created_at__lte=now - CHECK_AFTER
+                                    ).order_by("checked_at", "id").limit(limit)
+        for payout in stale:
+            if payout.checked_at is None or payout.checked_at <= now - CHECK_AFTER \
+                    or payout.expires_at <= now:
+                await self.check(payout, now)
+        return len(stale)
+
+    def confirm_params(self, payout: Payout) -> ConfirmParams | None:
+        if payout.state != PayoutState.WAITING or not payout.package_info or not self.gateway:
+            return None
+        return ConfirmParams(self.gateway.mchid, self.gateway.appid, payout.package_info,
+                             payout.openid)

@@ -1,0 +1,212 @@
+"""Withdrawal (退选, GD-DRAW): "因流标、不能预见、不能避免并不能克服的客观情况等不可抗力原因导致
+评标不能如期开展的，可进行退选专家操作" — asked at least 5 hours before the evaluation starts,
+with a reason and evidence, verified by the trading centre; then 启动退选 tells every expert
+(calls, SMS, the chat), who acknowledges; outcomes the agency obtained another way are
+recorded by hand."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from models import column
+from models.draws import (
+    DrawActivity,
+    DrawEvidence,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Section,
+)
+from services.common.clock import china_time
+from services.common.errors import ClosedWindow, Conflict, NotFound
+from services.draws.followups.clones import Cloning
+from services.draws.record.family import family, root_of, serving, serving_seen
+from services.draws.record.oplog import Actor, record, require_reason
+from services.draws.running.agency_news import notify_agency
+from services.draws.running.calls import cancel_calls
+from services.draws.running.notices import answer_params
+from services.draws.setup.evidence import notify_verifiers, require_evidence
+from services.notifications import Change
+
+WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
+MAX_WITHDRAWAL_NOTICES = 3
+BY_VOICE = "voice"  # acknowledged_by of a withdrawal notice whose call was answered
+RENOTIFY_AFTER = timedelta(minutes=10)
+# who is told: every expert who confirmed, one registered absent too (true for them, and the
+# counts the agency sees stay those of the draw: docs/seal.md)
+TOLD = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
+
+
+class Withdrawals(Cloning):
+    async def request_withdrawal(self, activity: DrawActivity, reason: str,
+                                 now: datetime, actor: Actor) -> DrawActivity:
+        if activity.status not in (DrawStatus.VERIFIED, DrawStatus.DRAWING,
+                                   DrawStatus.PAUSED, DrawStatus.ENDED):
+            raise Conflict("draw.not_withdrawable")
+        self._require_withdrawal_time(activity, now)
+        why = require_reason(reason, "draw.withdrawal_reason")
+        if activity.withdraw_requested_at is not None:
+            raise Conflict("draw.withdrawal_pending")
+        await require_evidence(activity, "withdrawal")
+        async with self.outbox.change(now) as change:
+            activity.withdraw_reason, activity.withdraw_requested_at = why, now
+            await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at"])
+            await record(activity, actor, "withdrawal_request", now, why)
+            await notify_verifiers(change, activity, "withdrawal")
+        return activity
+
+    async def take_back_withdrawal(self, activity: DrawActivity, now: datetime,
+                                   actor: Actor) -> DrawActivity:
+        """The agency takes back a withdrawal request the verifier has not decided."""
+        if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
+            raise Conflict("draw.no_withdrawal_request")
+        async with in_transaction():
+            activity.withdraw_requested_at = None
+            await activity.save(update_fields=["withdraw_requested_at"])
+            await DrawEvidence.filter(activity_id=activity.id, purpose="withdrawal").delete()
+            await record(activity, actor, "withdrawal_take_back", now)
+        return activity
+
+    async def refuse_withdrawal(self, activity_id: int, actor: Actor, reason: str,
+                                now: datetime) -> DrawActivity:
+        """The verifier refuses, saying why: the activity goes on, the agency is told."""
+        why = require_reason(reason, "verify.reason_required")
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
+                raise Conflict("draw.no_withdrawal_request")
+            activity.withdraw_requested_at = None
+            await activity.save(update_fields=["withdraw_requested_at"])
+            await record(activity, actor, "withdrawal_refuse", now, why)
+            await notify_agency(change, activity, "draw.withdrawal_refused", reason=why)
+        return activity
+
+    @staticmethod
+    def _require_withdrawal_time(activity: DrawActivity, now: datetime) -> None:
+        if activity.eval_start - now < WITHDRAW_MIN:
+            raise ClosedWindow("draw.withdrawal_too_late", eval_start=activity.eval_start,
+                               hours=int(WITHDRAW_MIN.total_seconds() // 3600))
+
+    async def approve_withdrawal(self, activity_id: int, actor: Actor,
+                                 now: datetime) -> DrawActivity:
+        """Verified: the activity and its supplementary draws are withdrawn (their experts'
+        time free for other draws at once), open invitations cancelled, and the agency told
+        to start the notices (启动退选). The 5-hour rule was checked when the agency asked: a
+        verifier deciding later does not undo a timely request."""
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
+                raise Conflict("draw.no_withdrawal_request")
+            activity.status, activity.ended_at, activity.end_reason = \
+                DrawStatus.WITHDRAWN, now, "withdrawn"
+            activity.verifier_id = actor.person_id
+            await record(activity, actor, "withdrawal_approve", now)
+            await activity.save(update_fields=["status", "ended_at", "end_reason",
+                                               "verifier_id"])
+            ids = await family(activity)
+            await DrawActivity.filter(id__in=ids[1:]).exclude(
+                status=DrawStatus.WITHDRAWN).update(status=DrawStatus.WITHDRAWN, ended_at=now,
+                                                   end_reason="withdrawn")
+            still_open = await column(Invitation.filter(activity_id__in=ids,
+                                                        status=InvitationStatus.SENT), "id")
+            await Invitation.filter(id__in=still_open).update(status=InvitationStatus.CANCELLED)
+            for invitation_id in still_open:  # no "请按键" call after the withdrawal
+                await cancel_calls(invitation_id)
+            await Section.filter(activity_id=activity.id).update(activity_id=None)
+            await notify_agency(change, activity, "draw.withdrawn",
+                                reason=activity.withdraw_reason or "")
+        return activity
+
+    async def start_withdrawal(self, activity: DrawActivity, now: datetime,
+                               actor: Actor) -> DrawActivity:
+        """启动退选 (GD-DRAW: "核验通过后系统上点击“启动退选”即会对应拨打专家电话"): every
+        expert who confirmed for the evaluation or its 补抽s is told (a call, an SMS, the
+        chat) and asked to acknowledge; once."""
+        async with self.outbox.change(now) as change:
+            locked = await DrawActivity.select_for_update().get(id=activity.id)
+            if locked.status != DrawStatus.WITHDRAWN:
+                raise Conflict("draw.not_withdrawn")
+            if locked.withdrawal_started_at is not None:
+                raise Conflict("draw.withdrawal_started", at=locked.withdrawal_started_at)
+            locked.withdrawal_started_at = now
+            await locked.save(update_fields=["withdrawal_started_at"])
+            for item in await serving(locked, *TOLD):
+                await self._tell(change, locked, item)
+            await record(locked, actor, "withdrawal_start", now)
+        return locked
+
+    async def _tell(self, change: Change, activity: DrawActivity, item: Invitation) -> None:
+        item.withdrawal_notices += 1
+        await item.save(update_fields=["withdrawal_notices"])
+        await change.notify("draw.cancelled", {
+            "eval_start": china_time(activity.eval_start), "reason": activity.withdraw_reason
+            or "不可抗力", "attempt": str(item.withdrawal_notices), "invitation": str(item.id),
+            **answer_params(self.engine.answer_link, item.id)},
+            person_id=item.person_id)
+
+    async def acknowledge(self, person_id: int, now: datetime) -> Invitation | None:
+        """The expert's 收到 in chat: the withdrawal notice was delivered."""
+        item = await Invitation.filter(person_id=person_id, status__in=list(TOLD),
+                                       activity__status=DrawStatus.WITHDRAWN,
+                                       acknowledged_at=None).order_by("-id").first()
+        if item is not None:
+            item.acknowledged_at = now
+            await item.save(update_fields=["acknowledged_at"])
+        return item
+
+    @staticmethod
+    async def acknowledge_invitation(invitation_id: int, person_id: int, now: datetime,
+                                     by: str | None = None) -> bool:
+        """This invitation's withdrawal notice reached the expert: 收到 on its page (`by`
+        None), or its call answered (BY_VOICE; GD-DRAW: 接听电话后...语音通知状态显示为
+        “已送达”...系统将自动将该专家退选状态调整为“已确认”)."""
+        item = await Invitation.get_or_none(id=invitation_id, person_id=person_id,
+                                            acknowledged_at=None).prefetch_related("activity")
+        if item is None or item.activity.status != DrawStatus.WITHDRAWN:
+            return False
+        return bool(await Invitation.filter(id=item.id, acknowledged_at=None).update(
+            acknowledged_at=now, acknowledged_by=by))
+
+    async def renotify(self, now: datetime) -> int:
+        """Up to 3 notices, 10 minutes apart, to experts who have not acknowledged."""
+        sent = 0
+        for item in await Invitation.filter(
+                status__in=list(TOLD), activity__status=DrawStatus.WITHDRAWN,
+                acknowledged_at=None, withdrawal_notices__gte=1,
+                withdrawal_notices__lt=MAX_WITHDRAWAL_NOTICES
+        ).prefetch_related("activity").limit(200):
+            started = (await root_of(item.activity)).withdrawal_started_at
+            if started and now >= started + RENOTIFY_AFTER * item.withdrawal_notices:
+                async with self.outbox.change(now) as change:
+                    await self._tell(change, item.activity, item)
+                sent += 1
+        return sent
+
+    async def record_outcome(self, activity: DrawActivity, invitation_id: int, note: str,
+                             now: datetime, actor: Actor) -> Invitation:
+        """The agency reached an expert another way (by phone, say): the notice counts as
+        acknowledged, with who recorded it and when."""
+        why = require_reason(note, "draw.outcome_note")[:100]
+        if activity.status != DrawStatus.WITHDRAWN:
+            raise Conflict("draw.not_withdrawn")
+        item = next((r for r in await serving(activity, *TOLD) if r.id == invitation_id), None)
+        if item is None:
+            raise NotFound("urge.not_in_activity")
+        if item.acknowledged_at is not None:
+            raise Conflict("draw.already_acknowledged", at=item.acknowledged_at)
+        async with in_transaction():
+            item.acknowledged_at, item.acknowledged_by = now, actor.shown
+            item.acknowledged_note = why
+            await item.save(update_fields=["acknowledged_at", "acknowledged_by",
+                                           "acknowledged_note"])
+            await record(activity, actor, "manual_outcome", now, why, invitation=item.id)
+        return item
+
+    async def withdrawal_status(self, activity: DrawActivity, now: datetime
+                                ) -> tuple[int, int]:
+        """(delivered, undelivered) withdrawal notices: counts only, never names."""
+        rows = [r.acknowledged_at for r in await serving_seen(activity, now, *TOLD)]
+        delivered = sum(1 for r in rows if r is not None)
+        return delivered, len(rows) - delivered

@@ -1,0 +1,1 @@
+"""A draw's randomness and its audit: the seed and the order (audit), the pools committed as\nMerkle roots (commit, merkle), weighting by credit level, an expert's proofs."""

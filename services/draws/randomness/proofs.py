@@ -1,0 +1,55 @@
+"""An expert's own view of the draws whose candidate pools they were in, each with a proof
+(a Merkle path to the root the draw published before it started:
+services/draws/randomness/merkle.py) that `expertbot audit --proof` checks (in a draw weighted by
+credit level, with the expert's committed weight, which is in their leaf). Only once a draw's
+results unseal (until then, who was a candidate is as sealed as who was drawn), and only their
+own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from models.draws import Condition, DrawActivity, DrawStatus, Invitation, PoolName
+from models.experts import ExpertProfile
+from services.draws.randomness.merkle import prove
+from services.draws.randomness.weighting import pool_weights
+from services.draws.running.seal import SEAL_BEFORE
+
+LOOK_BACK = timedelta(days=180)  # the draws an expert can ask about (ours)
+STARTED = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED, DrawStatus.WITHDRAWN)
+
+
+@dataclass(frozen=True)
+class Membership:
+    activity_id: int
+    eval_start: datetime
+    pool: PoolName
+    invited: bool
+    proof: dict[str, Any]
+
+
+async def memberships(person_id: int, now: datetime) -> list[Membership]:
+    """The unsealed draws of the last LOOK_BACK whose pools held this person, newest first."""
+    experts = {p.id for p in await ExpertProfile.filter(person_id=person_id)}
+    if not experts:
+        return []
+    activities = {a.id: a for a in await DrawActivity.filter(
+        status__in=list(STARTED), eval_start__gte=now - LOOK_BACK,
+        eval_start__lte=now + SEAL_BEFORE)}
+    invited = set(await Invitation.filter(person_id=person_id, activity_id__in=list(
+        activities)).values_list("condition_id", flat=True))
+    found = []
+    for condition in await Condition.filter(activity_id__in=list(activities)).order_by("-id"):
+        pools: tuple[tuple[PoolName, list[int] | None], ...] = (
+            ("main", condition.pool), ("alt", condition.alt_pool))
+        for name, pool in pools:
+            for expert_id in experts & set(pool or []):
+                proof = prove(condition.id, name, pool or [], expert_id,
+                              pool_weights(condition, name))
+                if proof is not None:
+                    activity = activities[condition.activity_id]
+                    found.append(Membership(activity.id, activity.eval_start, name,
+                                            condition.id in invited, proof.as_dict()))
+    return found

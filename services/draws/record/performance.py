@@ -1,0 +1,242 @@
+"""Performance records (财库〔2016〕198号: "采购人或者采购代理机构应当于评审活动结束后5个工作日
+内……记录评审专家的职责履行情况", and the expert "可以……查询本人职责履行情况记录，并就有关
+情况作出说明"): after an evaluation ends the agency records, for each expert who served it,
+attendance, conduct items (招标投标法实施条例 Art. 71–72), a score and a comment, until the
+deadline; the expert is told, reads it and may reply once; a reply that disputes the record
+goes to an administrator, whose review the expert is told of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.draws import DrawActivity, DrawStatus, Invitation, Notice
+from models.people import Agency, Person
+from models.performance import PerformanceRecord, ReviewOutcome
+from services.common.clock import CHINA, china_time
+from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
+from services.draws.record.family import root_of, serving
+from services.draws.record.oplog import Actor, record
+from services.draws.running.notices import notice_of, notices_of
+from services.notifications import Change, Outbox
+from services.standing import conduct, credit
+
+SCORE = (0, 100)  # 百分制
+TEXT_MAX = 500  # a comment, a reply, a review note
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the agency records (and an administrator may correct)."""
+
+    late: bool
+    left_early: bool
+    conduct: list[str]
+    score: int
+    comment: str
+
+
+@dataclass(frozen=True)
+class Row:
+    invitation: Invitation
+    name: str
+    notice: Notice
+    record: PerformanceRecord | None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """An ended evaluation's experts with their records, and until when they may change."""
+
+    activity: DrawActivity
+    deadline: datetime | None  # None: the evaluation is not over
+    open: bool
+    rows: list[Row]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A record with what a reader needs beside it: the evaluation's day and venue."""
+
+    record: PerformanceRecord
+    notice: Notice
+    agency: str
+    expert: str
+
+
+def _ended(activity: DrawActivity) -> bool:
+    return activity.status == DrawStatus.ENDED and activity.finished_at is not None
+
+
+async def deadline_of(root: DrawActivity) -> datetime | None:
+    if not _ended(root) or root.finished_at is None:
+        return None
+    return conduct.deadline(root.finished_at, await conduct.deadline_days())
+
+
+async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
+    """The experts who served the evaluation (confirmed, not registered absent, its 补抽
+    included), each with their record."""
+    root = await root_of(activity)
+    due = await deadline_of(root)
+    if due is None:
+        return Sheet(root, None, False, [])
+    served = await serving(root)
+    names = dict(await Person.filter(id__in=[i.person_id for i in served]).values_list(
+        "id", "name"))
+    kept = {r.invitation_id: r for r in await PerformanceRecord.filter(activity_id=root.id)}
+    return Sheet(root, due, now < due, [
+        Row(i, str(names.get(i.person_id, "")), n, kept.get(i.id))
+        for i, n in zip(served, await notices_of(served), strict=True)])
+
+
+def _check(entry: Entry, allowed: set[str]) -> Entry:
+    if not SCORE[0] <= entry.score <= SCORE[1]:
+        raise BadInput("performance.score", least=SCORE[0], most=SCORE[1])
+    comment = " ".join(entry.comment.split())
+    if len(comment) > TEXT_MAX:
+        raise BadInput("performance.too_long", most=TEXT_MAX)
+    unknown = [c for c in entry.conduct if c not in allowed]
+    if unknown:
+        raise BadInput("performance.conduct_unknown")
+    return Entry(entry.late, entry.left_early, list(dict.fromkeys(entry.conduct)),
+                 entry.score, comment)
+
+
+async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_id: int,
+                             entry: Entry, now: datetime, actor: Actor) -> PerformanceRecord:
+    """The agency's record of one expert, made or changed until the deadline (not once the
+    expert has replied: the record they answered stays as it was); the expert is told."""
+    got = await sheet(activity, now)
+    if got.deadline is None:
+        raise ClosedWindow("performance.not_finished")
+    if not got.open:
+        raise ClosedWindow("performance.past_deadline", deadline=china_time(got.deadline),
+                           days=await conduct.deadline_days())
+    row = next((r for r in got.rows if r.invitation.id == invitation_id), None)
+    if row is None:
+        raise NotFound("performance.not_served")
+    if row.record is not None and row.record.replied_at is not None:
+        raise Conflict("performance.replied")
+    kept = set(row.record.conduct) if row.record else set()
+    entry = _check(entry, {i.code for i in await conduct.items(active_only=True)} | kept)
+    values: dict[str, Any] = {
+        "late": entry.late, "left_early": entry.left_early, "conduct": entry.conduct,
+        "score": entry.score, "comment": entry.comment, "recorded_by": actor.person_id,
+        "recorded_at": now}
+    async with outbox.change(now) as change:
+        item = row.record
+        if item is None:
+            item = await PerformanceRecord.create(
+                activity_id=got.activity.id, invitation_id=row.invitation.id,
+                expert_id=row.invitation.expert_id, person_id=row.invitation.person_id,
+                **values)
+        else:
+            await PerformanceRecord.filter(id=item.id, replied_at=None).update(**values)
+            item = await PerformanceRecord.get(id=item.id)
+        await record(got.activity, actor, "performance", now, None, invitation=row.invitation.id,
+                     late=entry.late, left_early=entry.left_early, conduct=entry.conduct,
+                     score=entry.score, changed=row.record is not None)
+        await _tell(change, "performance.recorded", item, row.notice)
+    await credit.recompute(item.expert_id, "performance", now)
+    return item
+
+
+async def _tell(change: Change, kind: str, item: PerformanceRecord, notice: Notice,
+                **extra: str) -> None:
+    """The expert told of the record as it now stands (texts/notify/<kind>/)."""
+    await change.notify(kind, {
+        "eval_day": f"{notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
+        "at": china_time(notice.gather_at), "venue": notice.venue,
+        "late": item.late, "left_early": item.left_early,
+        "conduct": await conduct.names(item.conduct), "score": str(item.score),
+        **extra}, person_id=item.person_id)
+
+
+async def _shown(items: list[PerformanceRecord]) -> list[Shown]:
+    invitations = {i.id: i for i in await Invitation.filter(
+        id__in=[r.invitation_id for r in items])}
+    ordered = [invitations[r.invitation_id] for r in items]
+    notices = await notices_of(ordered)
+    activities = {a.id: a.agency_id for a in await DrawActivity.filter(
+        id__in={r.activity_id for r in items})}
+    agencies = dict(await Agency.filter(id__in=set(activities.values())).values_list(
+        "id", "name"))
+    people = dict(await Person.filter(id__in={r.person_id for r in items}).values_list(
+        "id", "name"))
+    return [Shown(r, n, str(agencies.get(activities.get(r.activity_id, 0), "")),
+                  str(people.get(r.person_id, ""))) for r, n in zip(items, notices, strict=True)]
+
+
+async def mine(person_id: int, limit: int = 50) -> list[Shown]:
+    """An expert's own records, newest first."""
+    return await _shown(list(await PerformanceRecord.filter(person_id=person_id).order_by(
+        "-recorded_at", "-id").limit(limit)))
+
+
+async def reply(person_id: int, record_id: int, text: str, dispute: bool, now: datetime
+                ) -> PerformanceRecord:
+    """The expert's 说明, once; with `dispute` it asks an administrator to review the
+    record."""
+    said = " ".join(text.split())
+    if not said:
+        raise BadInput("performance.reply_empty")
+    if len(said) > TEXT_MAX:
+        raise BadInput("performance.too_long", most=TEXT_MAX)
+    item = await PerformanceRecord.get_or_none(id=record_id, person_id=person_id)
+    if item is None:
+        raise NotFound("performance.not_found")
+    if item.replied_at is not None or not await PerformanceRecord.filter(
+            id=item.id, replied_at=None).update(reply=said, replied_at=now, disputed=dispute):
+        raise Conflict("performance.already_replied", at=china_time(item.replied_at or now))
+    if dispute:  # waits for the review: out of the credit until then
+        await credit.recompute(item.expert_id, "dispute", now)
+    return await PerformanceRecord.get(id=item.id)
+
+
+async def disputed(limit: int = 100) -> list[Shown]:
+    """Disputed records: those waiting for a review first (oldest reply first), then the
+    reviewed ones, newest review first."""
+    waiting = await PerformanceRecord.filter(disputed=True, reviewed_at=None).order_by(
+        "replied_at", "id").limit(limit)
+    done = await PerformanceRecord.filter(disputed=True, reviewed_at__not_isnull=True
+                                          ).order_by("-reviewed_at", "-id").limit(limit)
+    return await _shown([*waiting, *done])
+
+
+async def review(outbox: Outbox, record_id: int, outcome: ReviewOutcome, note: str,
+                 correction: Entry | None, now: datetime, actor: Actor) -> PerformanceRecord:
+    """An administrator's review of a disputed record: kept as it is, or corrected; the
+    note is required and the expert is told."""
+    why = " ".join(note.split())
+    if not why:
+        raise BadInput("performance.note_required")
+    if len(why) > TEXT_MAX:
+        raise BadInput("performance.too_long", most=TEXT_MAX)
+    item = await PerformanceRecord.get_or_none(id=record_id)
+    if item is None or not item.disputed:
+        raise NotFound("performance.not_disputed")
+    if item.reviewed_at is not None:
+        raise Conflict("performance.already_reviewed", at=china_time(item.reviewed_at))
+    values: dict[str, object] = {"review_outcome": outcome, "review_note": why,
+                                 "reviewed_by": actor.person_id, "reviewed_at": now}
+    before = {"late": item.late, "left_early": item.left_early, "conduct": item.conduct,
+              "score": item.score}
+    if outcome == ReviewOutcome.CORRECTED:
+        if correction is None:
+            raise BadInput("performance.correction_required")
+        fixed = _check(correction, {i.code for i in await conduct.items()})
+        values.update(late=fixed.late, left_early=fixed.left_early, conduct=fixed.conduct,
+                      score=fixed.score, comment=fixed.comment)
+    async with outbox.change(now) as change:
+        if not await PerformanceRecord.filter(id=item.id, reviewed_at=None).update(**values):
+            raise Conflict("performance.already_reviewed", at=china_time(now))
+        item = await PerformanceRecord.get(id=item.id)
+        invitation = await Invitation.get(id=item.invitation_id)
+        await record(item.activity_id, actor, "performance_review", now, why,
+                     invitation=item.invitation_id, outcome=outcome, before=before)
+        await _tell(change, "performance.reviewed", item, await notice_of(invitation),
+                    outcome=str(outcome), note=why)
+    await credit.recompute(item.expert_id, "review", now)
+    return item

@@ -1,0 +1,166 @@
+"""What a draw's results are, for the agency's API, the printable record and the export
+alike: every expert who confirmed for the activity or its supplementary draws, with what
+became of them (情形: 参加, 补抽, or the absence the agency registered: 请假 / 缺席 / 现场回避),
+sealed until 30 minutes before the evaluation starts (GD-DRAW)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    PoolName,
+    Project,
+    SkippedCandidate,
+)
+from models.experts import ExpertProfile
+from models.people import Person
+from services.common.links import Links
+from services.common.texts import Texts
+from services.draws.randomness.audit import AuditReport, PoolRecord, audit
+from services.draws.randomness.commit import published_roots
+from services.draws.randomness.weighting import pool_weights, weighted_words
+from services.draws.record.family import family
+from services.draws.running.pool import travels
+from services.draws.running.seal import RESULT_LINK, require_unsealed
+from services.draws.running.skips import activity_facts, evidence_of, skip_problem
+from services.draws.setup.request_record import in_words, project_head, request_of, words_of
+
+RESULT_LINK_TTL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One confirmed expert as the agency sees them: never their phone, not even masked."""
+
+    invitation_id: int
+    name: str
+    expert_number: str
+    work_unit: str
+    specialty: str  # the condition's main specialty (code)
+    verification_code: str
+    supplementary: bool  # drawn by a 补抽 (* before the code: "验证码前加*号的为补抽专家")
+    condition_id: int
+    absence: str | None  # 请假 / 缺席 / 现场回避 once registered, else None
+    # drawn by the willing-region mode from elsewhere (异地): GD-DRAW's agency pays them the
+    # travel and accommodation allowance (异地评标评审专家交通补助与压差补助)
+    travels: bool = False
+
+    @property
+    def situation(self) -> str:
+        """The key of its 情形 (texts/words/situation.j2): an absence as registered, else
+        confirmed or supplementary."""
+        return self.absence or ("supplementary" if self.supplementary else "confirmed")
+
+    def said(self, texts: Texts) -> str:
+        """Its 情形 in words (异地 marked)."""
+        return texts.render("words/situation.j2", key=self.situation, travels=self.travels)
+
+    @property
+    def shown_code(self) -> str:
+        """The verification code as the record prints it: * before a 补抽 expert's."""
+        return ("*" if self.supplementary else "") + self.verification_code
+
+
+async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]:
+    """The results, once unsealed (NotAllowed draw.sealed before)."""
+    require_unsealed(activity, now)
+    ids = await family(activity)
+    rows = await Invitation.filter(activity_id__in=ids, status__in=[
+        InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id")
+    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+    profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
+    conditions = {c.id: c for c in await Condition.filter(activity_id__in=ids)}
+    return [ResultRow(invitation_id=r.id, name=people[r.person_id].name,
+                      expert_number=profiles[r.expert_id].expert_number,
+                      work_unit=profiles[r.expert_id].work_unit,
+                      specialty=conditions[r.condition_id].main_specialty,
+                      verification_code=r.code or "", supplementary=r.supplementary,
+                      condition_id=r.condition_id,
+                      absence=(r.absence or "缺席") if r.status == InvitationStatus.ABSENT
+                      else None,
+                      travels=conditions[r.condition_id].region_mode == "willing" and travels(
+                          profiles[r.expert_id].region, conditions[r.condition_id].regions))
+            for r in rows]
+
+
+@dataclass(frozen=True)
+class ResultSheet:
+    """The printable result (web/draw_results.py): the results, with the record around the
+    names — what was asked and how the order was fixed (GD-DRAW)."""
+
+    activity: DrawActivity
+    project: Project
+    rows: list[ResultRow]
+    asked: dict[str, list[str]]  # the request's parts in words (request_record.in_words)
+    head: dict[str, Any]  # request_record.project_head
+    weighted: list[str]  # weighting.weighted_words
+
+
+async def result_sheet(activity_id: int, texts: Texts, now: datetime) -> ResultSheet | None:
+    """The activity's printable result, once unsealed (ClosedWindow draw.sealed before); None:
+    no such activity."""
+    activity = await DrawActivity.get_or_none(id=activity_id)
+    if activity is None:
+        return None
+    rows = await draw_results(activity, now)
+    project = await Project.get(id=activity.project_id)
+    asked = in_words(await request_of(activity), words_of(texts))
+    head = await project_head(activity)
+    weighted = await weighted_words(texts, await family(activity))
+    return ResultSheet(activity, project, rows, asked, head, weighted)
+
+
+def result_link(links: Links, activity: DrawActivity, person_id: int,
+                now: datetime) -> tuple[str, datetime]:
+    """The printable result page, for this person for an hour, once the results unseal."""
+    require_unsealed(activity, now)
+    expires = now + RESULT_LINK_TTL
+    return links.url(f"/draws/{activity.id}/result", RESULT_LINK, str(activity.id), person_id,
+                     expires.timestamp()), expires
+
+
+async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
+    """What the draw recorded for every pool of the activity (for the auditor), with the
+    roots published before its start and every skip checked against its record."""
+    records = []
+    committed, facts = await published_roots(activity), activity_facts(activity)
+    for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
+        pools: tuple[tuple[PoolName, list[int] | None, str | None], ...] = (
+            ("main", condition.pool, condition.pool_hash),
+            ("alt", condition.alt_pool, condition.alt_pool_hash))
+        for name, pool, digest in pools:
+            if pool is None or digest is None:
+                continue
+            used = dict(await Invitation.filter(condition_id=condition.id, pool=name)
+                        .values_list("rank", "expert_id"))
+            skipped = await SkippedCandidate.filter(condition_id=condition.id, pool=name)
+            used.update({s.rank: s.expert_id for s in skipped})
+            record = PoolRecord(condition.id, name, list(pool), digest,
+                                {int(k): int(v) for k, v in used.items()},
+                                {s.rank: s.reason for s in skipped},
+                                committed.get((condition.id, name)),
+                                weights=pool_weights(condition, name),
+                                weighting=condition.weighting)
+            for s in skipped:
+                record.evidence[s.rank] = await evidence_of(activity, s.expert_id, s.reason)
+                why = skip_problem(s.reason, s.expert_id, record.evidence[s.rank], facts)
+                if why:
+                    record.skip_problems[s.rank] = why
+            records.append(record)
+    return records
+
+
+async def pool_audit(activity: DrawActivity) -> tuple[list[PoolRecord], AuditReport | None]:
+    """What the draw recorded for every pool; once it ended, the re-derivation's report."""
+    records = await audit_records(activity)
+    if activity.status != DrawStatus.ENDED or activity.seed is None:
+        return records, None
+    return records, audit(activity.seed, activity.seed_hash or "", records,
+                          activity.nonce or "")

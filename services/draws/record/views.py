@@ -1,0 +1,252 @@
+"""What an agency sees of one of its draw activities: the activity with its project, the
+avoidance list, the notices, the conditions and the progress as counts (never names); and
+what an expert sees of their invitations, in chat and on an answer link's page."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from models.draws import (
+    Avoidance,
+    Condition,
+    DrawActivity,
+    DrawEvidence,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+    Section,
+)
+from models.statements import as_datetime, columns, json_rows, model_from, models_in, rows
+from services.common.errors import NotFound
+from services.draws.running.counts import Counts, counts_in, with_counts
+from services.draws.running.notices import notice_of, notices_of
+from services.draws.running.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
+from services.draws.scope import AgencyRole, require_visible
+
+
+@dataclass(frozen=True)
+class ActivityFile:
+    activity: DrawActivity
+    project: Project
+    avoidances: list[Avoidance]
+    notices: list[Notice]
+    conditions: list[Condition]
+    evidence: list[DrawEvidence]
+    counts: Counts
+
+
+async def activity_file(activity: DrawActivity) -> ActivityFile:
+    """The activity's file (after a change: the activity as just saved)."""
+    found = await _file_rows(activity.id)
+    if not found:
+        raise NotFound("draw.not_found")
+    project = model_from(Project, found[0], "p")
+    assert project is not None
+    return _file(activity, project, found[0])
+
+
+async def visible_file(role: AgencyRole, activity_id: int, now: datetime) -> ActivityFile:
+    """The activity's file, if this role may see it (draw_scope.visible_activity's checks),
+    in one statement: the activity, its project, its counts and its lists."""
+    found = await _file_rows(activity_id, with_activity=True)
+    if not found:
+        raise NotFound("draw.not_found")
+    activity, project = model_from(DrawActivity, found[0], "a"), model_from(Project, found[0], "p")
+    assert activity is not None and project is not None
+    if check_hidden(activity.kind, activity.eval_start, now):
+        raise NotFound("draw.not_found")
+    require_visible(role, activity.agency_id, activity.handler_id)
+    return _file(activity, project, found[0])
+
+
+async def _file_rows(activity_id: int, with_activity: bool = False
+                     ) -> list[dict[str, Any]]:
+    lists = ", ".join(
+        f"{json_rows(model, 'x.activity_id = a.id')} AS {name}"
+        for name, model in (("avoidances", Avoidance), ("notices", Notice),
+                            ("conditions", Condition), ("evidence", DrawEvidence)))
+    activity = f"{columns(DrawActivity, 'a')}, " if with_activity else ""
+    return await rows(with_counts(
+        "SELECT * FROM draw_activity WHERE id = ?",
+        f"{activity}{columns(Project, 'p')}, {lists}",
+        "JOIN draw_project p ON p.id = a.project_id"), activity_id)
+
+
+def _file(activity: DrawActivity, project: Project, row: dict[str, Any]) -> ActivityFile:
+    return ActivityFile(
+        activity=activity, project=project, avoidances=models_in(Avoidance, row["avoidances"]),
+        notices=models_in(Notice, row["notices"]),
+        conditions=models_in(Condition, row["conditions"]),
+        evidence=models_in(DrawEvidence, row["evidence"]), counts=counts_in(row))
+
+
+@dataclass(frozen=True)
+class ActivitySummary:
+    """An activity as a list shows it: what it is, its project's name and its progress
+    (the fields of the API's ActivitySummaryOut, read from it by attribute)."""
+
+    id: int
+    project: str  # its name
+    status: str
+    kind: str
+    bid_open_at: datetime
+    eval_start: datetime
+    eval_end: datetime
+    total: int
+    on_site: bool
+    counts: Counts
+
+
+NUMBER_PREFIX = "CQSQ"  # 抽取申请 (seed 004's activity numbers begin so)
+
+
+def activity_number(activity_id: int) -> str:
+    """The activity's number as people read and search it: CQSQ00000012."""
+    return f"{NUMBER_PREFIX}{activity_id:08d}"
+
+
+def number_in(text: str) -> int | None:
+    """The activity id a typed number names (CQSQ00000012, cqsq12 or 12), if it is one."""
+    digits = text.strip().upper().removeprefix(NUMBER_PREFIX)
+    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """What a list of activities is narrowed to: words of the project's name or number (or
+    the activity's number), a status, a kind, a region (its code's prefix), evaluation days
+    [from, until) and, for the next page, ids below `before`."""
+
+    words: str = ""
+    number: int | None = None
+    status: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    eval_from: datetime | None = None
+    eval_until: datetime | None = None
+    before: int | None = None
+
+    def sql(self, agency_id: int) -> tuple[str, list[Any]]:
+        where, args = [], []
+        if self.words or self.number is not None:
+            like = "%" + re.sub(r"([\\%_])", r"\\\1", self.words) + "%"
+            where.append("(project_id IN (SELECT id FROM draw_project WHERE agency_id = ? AND "
+                         "(name LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\')) OR id = ?)")
+            args += [agency_id, like, like, self.number or 0]
+        for column, value in (("status", self.status), ("kind", self.kind)):
+            if value:
+                where.append(f"{column} = ?")
+                args.append(value)
+        if self.region:
+            where.append("project_id IN (SELECT id FROM draw_project WHERE agency_id = ? AND "
+                         "region LIKE ?)")
+            args += [agency_id, self.region + "%"]
+        for clause, moment in (("eval_start >= ?", self.eval_from),
+                               ("eval_start < ?", self.eval_until)):
+            if moment is not None:
+                where.append(clause)
+                args.append(moment)
+        if self.before is not None:
+            where.append("id < ?")
+            args.append(self.before)
+        return "".join(f" AND {w}" for w in where), args
+
+
+async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
+                            narrowed: ActivityFilter | None = None) -> list[ActivitySummary]:
+    """The activities this role may see (draw_scope.visible_activities), newest first, each
+    with its project's name and its counts: one statement however many there are, and no
+    model built per row."""
+    mine = "" if role.legal else " AND handler_id = ?"
+    extra, args = (narrowed or ActivityFilter()).sql(role.agency_id)
+    found = await rows(with_counts(
+        "SELECT id, project_id, kind, status, bid_open_at, eval_start, eval_end, total, "
+        f"on_site FROM draw_activity WHERE agency_id = ?{mine} "
+        f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?){extra} ORDER BY id DESC LIMIT ?",
+        "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
+        "a.on_site, p.name AS project", "JOIN draw_project p ON p.id = a.project_id"),
+        role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, *args,
+        limit)
+    return [ActivitySummary(
+        int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
+        as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),
+        int(r["total"]), bool(r["on_site"]), counts_in(r)) for r in found]
+
+
+async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:
+    """An agency's projects, newest first, each with its sections (two queries)."""
+    projects = await Project.filter(agency_id=agency_id).order_by("-id").limit(limit)
+    sections: dict[int, list[Section]] = {p.id: [] for p in projects}
+    for section in await Section.filter(project_id__in=list(sections)).order_by("id"):
+        sections[section.project_id].append(section)
+    return [(p, sections[p.id]) for p in projects]
+
+
+async def project_sections(project: Project) -> list[Section]:
+    return await Section.filter(project_id=project.id).order_by("id")
+
+
+@dataclass(frozen=True)
+class ExpertEvaluation:
+    """An invitation as its expert sees it in chat: where and when, and their code."""
+
+    invitation: Invitation
+    notice: Notice
+
+
+async def expert_evaluations(person_id: int, now: datetime
+                             ) -> tuple[list[ExpertEvaluation], list[ExpertEvaluation]]:
+    """An expert's invitations waiting for an answer, and the evaluations they confirmed
+    that have not ended, soonest first."""
+    waiting = await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,
+                                      due_at__gt=now).order_by("due_at").limit(10)
+    confirmed = await Invitation.filter(person_id=person_id,
+                                        status=InvitationStatus.CONFIRMED,
+                                        activity__eval_end__gt=now).order_by("id").limit(10)
+    return ([ExpertEvaluation(i, n) for i, n in zip(waiting, await notices_of(waiting),
+                                                     strict=True)],
+            sorted([ExpertEvaluation(i, n) for i, n in zip(confirmed,
+                                                            await notices_of(confirmed),
+                                                            strict=True)],
+                   key=lambda e: e.notice.gather_at))
+
+
+LATE_GRACE = timedelta(days=1)  # after its deadline an unconfirmed invitation's link says so
+
+
+async def linked_invitation(invitation_id: int, now: datetime) -> Invitation | None:
+    """The invitation of an answer link (web/answer.py) while the link lives: one not
+    confirmed until a day after its reply deadline (to say it is over), a confirmed one until
+    its evaluation ends (its time, place and verification code); None after, or for none."""
+    invitation = await Invitation.get_or_none(id=invitation_id)
+    if invitation is None:
+        return None
+    if invitation.status == InvitationStatus.CONFIRMED:
+        activity = await DrawActivity.get(id=invitation.activity_id)
+        return invitation if now <= activity.eval_end else None
+    return invitation if now <= invitation.due_at + LATE_GRACE else None
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """An invitation as its answer page shows it: the notice it was sent under, and whether
+    the evaluation was withdrawn after the expert confirmed."""
+
+    invitation: Invitation
+    notice: Notice
+    withdrawn: bool
+
+
+async def answer_view(invitation: Invitation | int) -> AnswerView:
+    """The answer page's invitation: as given, or (its id) as it is now."""
+    if isinstance(invitation, int):
+        invitation = await Invitation.get(id=invitation)
+    notice = await notice_of(invitation)
+    activity = await DrawActivity.get(id=invitation.activity_id)
+    return AnswerView(invitation, notice, withdrawn=activity.status == DrawStatus.WITHDRAWN
+                      and invitation.status == InvitationStatus.CONFIRMED)

@@ -1,0 +1,44 @@
+"""What the agency is told as a draw goes (progress, the end, arrivals, absences, ...): the
+activity's handler and the agency's legal persons, counts only, never who was drawn. One
+place that the setup and the running draw both call (neither imports the other for it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.draws import DrawActivity
+from models.people import Role
+from models.statements import rows
+from services.common.clock import china_time
+from services.draws.running.seal import check_hidden
+from services.notifications import Change
+
+# a project's name with its agency's legal persons (none: one row, person_id NULL)
+AGENCY_SQL = (
+    "SELECT p.name, g.person_id FROM draw_project p LEFT JOIN role_grant g ON g.agency_id = ? "
+    f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL WHERE p.id = ?")
+
+
+async def notify_agency(change: Change, activity: DrawActivity, kind: str, *,
+                        dedupe: str | None = None, agency: tuple[str, list[int]] | None = None,
+                        **params: Any) -> None:
+    """Push to the activity's handler and to the agency's legal person(s); counts only,
+    never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`). `agency`:
+    the project's name and the legal persons, when the caller read them already. A 补抽's
+    news waits while its results are sealed (seal.check_hidden): the agency reads it then."""
+    if check_hidden(activity.kind, activity.eval_start, change.now):
+        return
+    if agency is None:  # the project's name and the agency's legal persons: one statement
+        found = await rows(AGENCY_SQL, activity.agency_id, activity.project_id)
+        agency = (str(found[0]["name"]) if found else "",
+                  [int(r["person_id"]) for r in found if r["person_id"] is not None])
+    name, legal = agency
+    base = {"project": name[:20], "activity": activity.id, "at": china_time(change.now),
+            **params}
+    people = list(dict.fromkeys([activity.handler_id, *legal]))
+    if dedupe is None:
+        await change.notify_each(kind, base, people)
+        return
+    for person_id in people:
+        await change.notify(kind, base, person_id=int(person_id),
+                            dedupe_key=f"{dedupe}:{person_id}")

@@ -1,0 +1,106 @@
+"""Calling the experts who have not answered (GD-DRAW: the system phones each
+drawn expert, who presses 1 参加, 2 不参加 or 3 需回避).
+
+An invitation goes out on WeChat and by SMS at once; when no answer has come after
+`after`, the expert's phone rings, and again every `gap` while the invitation stays open,
+at most `attempts` times and never after its response window (a call placed later could
+only be answered as late). Each call is a notification of its own (kind CALL_KIND, voice
+only), written through the outbox like every other: an answer, whichever way it comes,
+drops the calls still queued, and a call the relay reaches after the window is not
+placed. The key pressed comes back through the provider's callback
+(bot/providers/voice/callbacks.py) and is answered like a chat reply."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models.draws import AnsweredVia, DrawActivity, Invitation, InvitationStatus
+from models.notifications import Notification, Status
+from services.common.schedule import Schedule
+from services.draws.running.notices import invitation_params, notice_of
+from services.notifications import Outbox, with_error
+
+CALL_KIND = "draw.invitation.call"
+CALL_JOB = "draw_invitation_call"
+MAX_ATTEMPTS = 3  # GD-DRAW: 3 次拨打
+# the ways an answer comes (Invitation.answered_via)
+VIA: tuple[AnsweredVia, ...] = ("chat", "miniapp", "sms", "link", "voice", "call")
+
+
+def call_key(invitation_id: int, attempt: int) -> str:
+    """The dedupe key of an invitation's call: one notification per attempt."""
+    return f"draw-call:{invitation_id}:{attempt}"
+
+
+def call_keys(invitation_id: int) -> list[str]:
+    return [call_key(invitation_id, n) for n in range(1, MAX_ATTEMPTS + 1)]
+
+
+def invitation_key(invitation_id: int) -> str:
+    """The dedupe key of an invitation's notice (its SMS copy's is this + "#1")."""
+    return f"invitation:{invitation_id}"
+
+
+def contact_keys(invitation_id: int) -> list[str]:
+    """Every notification that tried to reach the expert about this invitation."""
+    key = invitation_key(invitation_id)
+    return [key, key + "#1", *call_keys(invitation_id)]
+
+
+async def cancel_calls(invitation_id: int) -> int:
+    """The invitation was answered or its window closed: calls still queued are not
+    placed (inside the caller's transaction)."""
+    pending = await Notification.filter(dedupe_key__in=call_keys(invitation_id),
+                                        status=Status.QUEUED)
+    for item in pending:
+        await Notification.filter(id=item.id, status=Status.QUEUED).update(
+            status=Status.FAILED, last_error=with_error(
+                item.last_error, "not placed: the invitation was answered or closed first"))
+    return len(pending)
+
+
+@dataclass(frozen=True)
+class CallPolicy:
+    after: timedelta  # from the invitation to the first call
+    gap: timedelta  # between two calls
+    attempts: int  # at most (GD-DRAW: 3)
+
+
+class DrawCalls:
+    def __init__(self, outbox: Outbox, schedule: Schedule, policy: CallPolicy) -> None:
+        self.outbox = outbox
+        self.schedule = schedule
+        self.policy = policy
+
+    async def plan(self, invited: list[Invitation]) -> None:
+        """The first call of each new invitation, if its window is long enough for one."""
+        for item in invited:
+            await self._schedule(item, 1, item.sent_at + self.policy.after)
+
+    async def _schedule(self, invitation: Invitation, attempt: int, when: datetime) -> None:
+        if attempt <= min(self.policy.attempts, MAX_ATTEMPTS) and when < invitation.due_at:
+            await self.schedule(CALL_JOB, when, (invitation.id, attempt),
+                                call_key(invitation.id, attempt))
+
+    async def call(self, invitation_id: int, attempt: int, now: datetime) -> bool:
+        """Attempt `attempt` at calling, if the invitation is still open; the next one is
+        scheduled. False when nothing was queued."""
+        found = await Invitation.get_or_none(id=invitation_id)
+        if found is None:
+            return False
+        async with self.outbox.change(now) as change:
+            # under the activity's lock, as answers are applied: an answer either comes
+            # first (nothing is queued) or finds this call queued and drops it
+            activity = await DrawActivity.select_for_update().get(id=found.activity_id)
+            invitation = await Invitation.get(id=invitation_id)
+            if invitation.status != InvitationStatus.SENT or invitation.due_at <= now:
+                return False
+            params = invitation_params(await notice_of(invitation), invitation,
+                                       activity.response_minutes)
+            params.update(invitation=str(invitation.id), attempt=str(attempt),
+                          expires_iso=invitation.due_at.isoformat())
+            queued = await change.notify(CALL_KIND, params, person_id=invitation.person_id,
+                                         dedupe_key=call_key(invitation.id, attempt))
+        await self._schedule(invitation, attempt + 1, now + self.policy.gap)
+        return queued is not None

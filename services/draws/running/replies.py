@@ -1,0 +1,207 @@
+"""An expert's answer to an invitation (1 参加, 2 不参加, 3 需回避), whichever way it came,
+applied under the activity's row lock: never more confirmed than planned, never one expert
+booked twice at the same time, and the next wave in the same transaction."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any, Literal
+
+from models.draws import (
+    AnsweredVia,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+)
+from models.people import Role
+from models.statements import columns, model_from, on_postgres, rows
+from services.common.errors import BadInput, NotFound
+from services.draws.running.agency_news import notify_agency
+from services.draws.running.calls import cancel_calls
+from services.draws.running.notices import invitations_with_notices
+from services.draws.running.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
+from services.notifications import Change
+
+# the activity of the caller's own invitation (the last two `?`: invitation, person), locked.
+# On PostgreSQL the expert is locked first (the first three `?`: the lock's class, then the
+# invitation and person again; an advisory lock on the expert's id, taken by replies alone,
+# evaluated below the row lock and so always before it): two acceptances of one expert for
+# overlapping evaluations, each under its own activity's lock, are applied one after the
+# other, so the second sees the first (SQLite runs one write transaction at a time). The id
+# is folded into the lock's 32-bit key: two experts sharing a key only wait for each other.
+_LOCK_SQL = ("SELECT {activity}{expert_lock} FROM draw_activity a WHERE a.id = "
+             "(SELECT activity_id FROM draw_invitation WHERE id = ? AND person_id = ?){update}")
+_EXPERT_LOCK = (", pg_advisory_xact_lock(CAST(? AS INTEGER), (SELECT CAST(MOD(expert_id, "
+                "2147483647) AS INTEGER) FROM draw_invitation WHERE id = ? AND person_id = ?))"
+                " AS expert_locked")
+EXPERT_LOCKS = 0x45585054  # the advisory locks' first key: "EXPT"
+# under the lock, one statement: the invitation and its notice as they are now; its
+# condition's planned and confirmed; the other activity where the expert is confirmed at an
+# overlapping time, if any (pool.booked's rule: neither withdrawn nor cancelled, nor finished
+# before this one starts); the project's name and the agency's legal persons, for the
+# agency's notification. The statuses and the role are the enums' constants, not input.
+_READ_SQL = (
+    "SELECT {invitation}, {notice}, c.planned AS q_planned, "
+    "(SELECT COUNT(*) FROM draw_invitation x WHERE x.condition_id = v.condition_id "
+    f"AND x.status = '{InvitationStatus.CONFIRMED.value}') AS q_confirmed, "
+    "(SELECT MIN(o.id) FROM draw_invitation w JOIN draw_activity o ON o.id = w.activity_id "
+    f"WHERE w.expert_id = v.expert_id AND w.status = '{InvitationStatus.CONFIRMED.value}' "
+    "AND o.id <> a.id AND o.eval_start < a.eval_end AND o.eval_end > a.eval_start "
+    "AND (o.finished_at IS NULL OR o.finished_at > a.eval_start) "
+    f"AND o.status NOT IN ('{DrawStatus.WITHDRAWN.value}', '{DrawStatus.CANCELLED.value}')"
+    ") AS q_booked, p.name AS q_project, "
+    "(SELECT {joined} FROM role_grant g WHERE g.agency_id = a.agency_id "
+    f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL) AS q_legal "
+    "FROM draw_invitation v JOIN draw_condition c ON c.id = v.condition_id "
+    "JOIN draw_notice n ON n.id = c.notice_id JOIN draw_activity a ON a.id = v.activity_id "
+    "LEFT JOIN draw_project p ON p.id = a.project_id WHERE v.id = ? AND v.person_id = ?")
+# venue code set with the status unless another invitation of the activity has that code
+CONFIRM_SQL = (
+    f"UPDATE draw_invitation SET status = '{InvitationStatus.CONFIRMED.value}', "
+    "replied_at = ?, code = ?, answered_via = ? WHERE id = ? AND NOT EXISTS "
+    "(SELECT 1 FROM draw_invitation o WHERE o.activity_id = ? AND o.code = ?) RETURNING id")
+
+
+@cache
+def _statements(postgres: bool) -> tuple[str, str]:
+    lock = _LOCK_SQL.format(activity=columns(DrawActivity, "a"),
+                            expert_lock=_EXPERT_LOCK if postgres else "",
+                            update=" FOR UPDATE" if postgres else "")
+    read = _READ_SQL.format(
+        invitation=columns(Invitation, "v"), notice=columns(Notice, "n"),
+        joined="string_agg(CAST(g.person_id AS TEXT), ',')" if postgres
+        else "group_concat(g.person_id, ',')")
+    return lock, read
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the reply reads under the lock."""
+    invitation: Invitation
+    notice: Notice
+    planned: int
+    confirmed: int
+    booked: bool  # confirmed elsewhere at an overlapping time
+    agency: tuple[str, list[int]]  # the project's name, the agency's legal persons
+
+
+async def _lock(invitation_id: int, person_id: int) -> DrawActivity | None:
+    lock, _read = _statements(on_postgres())
+    values = ((EXPERT_LOCKS, invitation_id, person_id) if on_postgres() else ())
+    found = await rows(lock, *values, invitation_id, person_id)
+    return model_from(DrawActivity, found[0], "a") if found else None
+
+
+async def _read(invitation_id: int, person_id: int) -> _Found:
+    _lock_sql, read = _statements(on_postgres())
+    (row,) = await rows(read, invitation_id, person_id)  # never deleted; its activity locked
+    invitation, notice = model_from(Invitation, row, "v"), model_from(Notice, row, "n")
+    assert invitation is not None and notice is not None
+    legal = [int(p) for p in str(row["q_legal"] or "").split(",") if p]
+    return _Found(invitation, notice, int(row["q_planned"]), int(row["q_confirmed"]),
+                  row["q_booked"] is not None, (str(row["q_project"] or ""), legal))
+
+
+ReplyStatus = Literal["confirmed", "released", "declined", "avoided", "late", "duplicate"]
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    status: ReplyStatus
+    invitation: Invitation
+    notice: Notice
+
+
+class Replies:
+    """The experts' answers, applied under the activity's lock, over the waves."""
+
+    def __init__(self, waves: Waves) -> None:
+        self.waves = waves
+
+    @staticmethod
+    async def recent_invitations(person_id: int, now: datetime,
+                                 days: int = 30) -> list[tuple[Invitation, Notice]]:
+        """An expert's invitations of the last `days` days, newest first, with their notices."""
+        return await invitations_with_notices(person_id, now - timedelta(days=days))
+
+    async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]:
+        return await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,
+                                       due_at__gt=now).order_by("sent_at")
+
+    async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
+                    reason: str = "", via: AnsweredVia = "chat") -> ReplyOutcome:
+        """1 参加, 2 不参加, 3 需回避, applied under the activity's lock; `via` is the way it
+        came (chat, miniapp, sms, link, voice): kept, and calls still pending are dropped."""
+        if choice not in (1, 2, 3):
+            raise BadInput("invitation.choice")
+        async with self.waves.outbox.change(now) as change:
+            # the activity of the caller's own invitation, locked (one statement)
+            activity = await _lock(invitation_id, person_id)
+            if activity is None:
+                raise NotFound("invitation.not_found")
+            found = await _read(invitation_id, person_id)  # under the lock: one statement
+            invitation, notice, progress = found.invitation, found.notice, None
+            if invitation.status != InvitationStatus.SENT:
+                return ReplyOutcome("duplicate", invitation, notice)
+            invitation.answered_via = via  # saved with the status below
+            if self.waves.calls is not None:  # no calls are ever queued without a voice provider
+                await cancel_calls(invitation.id)
+            if now > invitation.due_at:
+                invitation.status = InvitationStatus.TIMEOUT
+                await invitation.save(update_fields=["status", "answered_via"])
+                outcome = ReplyOutcome("late", invitation, notice)
+            elif choice == 1:
+                outcome, progress = await self._accept(change, activity, found, now)
+            else:
+                invitation.status = (InvitationStatus.DECLINED if choice == 2
+                                     else InvitationStatus.AVOIDED)
+                invitation.replied_at, invitation.reason = now, reason.strip()[:100] or None
+                await invitation.save(update_fields=["status", "replied_at", "reason",
+                                                     "answered_via"])
+                outcome = ReplyOutcome("declined" if choice == 2 else "avoided", invitation,
+                                       notice)
+            # in the same transaction: a decline invites the next candidate, an acceptance
+            # may leave nothing to wait for; a crash cannot leave the one without the other
+            timers = await self.waves.advance_locked(change, activity, now, progress)
+        await self.waves.start_timers(timers)
+        return outcome
+
+    async def _accept(self, change: Change, activity: DrawActivity, found: _Found,
+                      now: datetime) -> tuple[ReplyOutcome, list[dict[str, Any]] | None]:
+        """Confirmed, or released (the quota is full, or the expert is confirmed elsewhere
+        at the same time); with the conditions' progress (waves.ADVANCE_SQL) read after."""
+        invitation, notice = found.invitation, found.notice
+        invitation.replied_at = now
+        if found.confirmed >= found.planned or found.booked:
+            invitation.status = InvitationStatus.RELEASED
+            full = found.confirmed >= found.planned
+            invitation.reason = "名额已满" if full else "同一时段已有评标"
+            await invitation.save(update_fields=["status", "replied_at", "reason",
+                                                 "answered_via"])
+            return ReplyOutcome("released", invitation, notice), None
+        # a venue code no other expert of the activity has, set in the same statement as
+        # the status (one in a million is taken: another is drawn)
+        while True:
+            code = f"{secrets.randbelow(10**6):06d}"
+            if await rows(CONFIRM_SQL, now, code, invitation.answered_via, invitation.id,
+                          activity.id, code):
+                break
+        invitation.status, invitation.code = InvitationStatus.CONFIRMED, code
+        progress = await rows(ADVANCE_SQL, now, activity.id)
+        counts = counts_of(progress)
+        await notify_agency(change, activity, "draw.progress", progress=counts.text,
+                            agency=found.agency)
+        if counts.confirmed >= counts.planned and activity.status in RUNNING:
+            await self.waves.end(change, activity, "complete")
+        return ReplyOutcome("confirmed", invitation, notice), progress
+
+    async def set_reason(self, invitation_id: int, person_id: int, reason: str) -> None:
+        await Invitation.filter(id=invitation_id, person_id=person_id,
+                                status__in=[InvitationStatus.DECLINED,
+                                            InvitationStatus.AVOIDED]).update(
+            reason=reason.strip()[:100])

@@ -1,0 +1,62 @@
+"""Why a draw passed over a candidate, as a value (SkippedCandidate.reason keeps its text;
+an exported record carries the text too, so the format is fixed):
+- "sanction:<sanction id>", "unavailable:<day off id>", "booked:<activity id>",
+  "invited:<invitation id>": the record that bears it out;
+- "cap:<n>:<months>", "tenderer_cap:<n>:<months>": the library's caps;
+- "supervisor", "inactive", "avoided": nothing more.
+`read` gives None for a text no rule writes (the audit reports it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, cast, get_args
+
+SkipKind = Literal["sanction", "unavailable", "booked", "invited", "cap", "tenderer_cap",
+                   "supervisor", "inactive", "avoided"]
+WITH_RECORD = ("sanction", "unavailable", "booked", "invited")
+CAPS = ("cap", "tenderer_cap")
+RULES = ("sanction", "supervisor", "cap", "tenderer_cap")  # services/draws/running/rules.py
+
+
+@dataclass(frozen=True)
+class Skip:
+    kind: SkipKind
+    record: int | None = None  # the record's id (WITH_RECORD)
+    cap: int | None = None  # a cap's number of evaluations (CAPS)
+    months: int | None = None  # ... in this many months before the evaluation
+
+    def text(self) -> str:
+        if self.kind in WITH_RECORD:
+            return f"{self.kind}:{self.record}"
+        if self.kind in CAPS:
+            return f"{self.kind}:{self.cap}:{self.months}"
+        return self.kind
+
+    @property
+    def ref(self) -> str:
+        """What follows the kind in the text ("" when nothing does)."""
+        return self.text().partition(":")[2]
+
+
+def read(text: str) -> Skip | None:
+    """The skip a stored reason says, or None when no rule writes such a text."""
+    kind, _, rest = text.partition(":")
+    if kind not in get_args(SkipKind):
+        return None
+    known = cast(SkipKind, kind)
+    if kind in WITH_RECORD:
+        return Skip(known, record=int(rest)) if rest.isdigit() else None
+    if kind in CAPS:
+        cap, _, months = rest.partition(":")
+        return Skip(known, cap=int(cap), months=int(months)) \
+            if cap.isdigit() and months.isdigit() else None
+    return None if rest else Skip(known)
+
+
+def for_record(kind: Literal["sanction", "unavailable", "booked", "invited"],
+               record: int) -> str:
+    return Skip(kind, record=record).text()
+
+
+def for_cap(kind: Literal["cap", "tenderer_cap"], cap: int, months: int) -> str:
+    return Skip(kind, cap=cap, months=months).text()

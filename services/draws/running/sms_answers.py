@@ -1,0 +1,101 @@
+"""Answering an invitation by SMS: the reply an expert sends to the invitation's
+SMS (上行), from the phone on record, is answered exactly as the same words in chat are — the
+same patterns (1 / 2 / 3 or words, a reason may follow), the same engine call with the same
+races (late, already answered, places taken), the same texts — and the answer goes back by
+SMS. SMS has no conversation state: a reason sent on its own is kept for the person's latest
+2 不参加 / 3 需回避 without one. Which invitation an answer is for is the chat's own decision
+(services/draws/running/answers.py `decide`): with several open it applies to none and the SMS lists
+them, each with its own link; with none open an everyday word (好的, 没空) is no answer. 收到
+acknowledges a withdrawal notice, as in chat."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from models.draws import Invitation, InvitationStatus
+from models.people import Person, phone_is
+from services.common.pii import mask_phone
+from services.common.texts import Texts
+from services.draws.followups.after_draw import DrawFollowups
+from services.draws.running.answers import (
+    RECENT,
+    NotAnAnswer,
+    Several,
+    check_acknowledgement,
+    decide,
+    listed,
+    parse_answer,
+    said_parts,
+)
+from services.draws.running.engine import DrawEngine
+from services.notifications import Outbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SmsReplies:
+    draws: DrawEngine
+    outbox: Outbox
+    texts: Texts
+    followups: DrawFollowups | None = None  # 收到 acknowledges a withdrawal notice
+
+    async def answer(self, phone: str, text: str, now: datetime) -> str | None:
+        """What the person with this phone is told back (also queued as an SMS to them);
+        None when no person has this phone (nothing is sent to an unknown number)."""
+        person = await Person.filter(phone_is(phone), deregistered_at=None).first()
+        if person is None:
+            log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
+            return None
+        name, values = await self._reply(person, text.strip()[:200], now)
+        reply = self.texts.render(name, **values)
+        await self.outbox.notify(now, "sms.reply", reply_params(reply, name, values),
+                                 person_id=person.id)
+        return reply
+
+    async def _reply(self, person: Person, text: str, now: datetime
+                     ) -> tuple[str, dict[str, Any]]:
+        if check_acknowledgement(text) and self.followups is not None \
+                and await self.followups.acknowledge(person.id, now) is not None:
+            return "chat/draw/acknowledged.j2", {}
+        said = parse_answer(text)
+        if said is None:
+            return await self._reason(person, text, now)
+        decision = await decide(self.draws, person.id, said, now, via="sms")
+        if isinstance(decision, NotAnAnswer):
+            return "sms/no_invitation.j2", {}
+        if isinstance(decision, Several):
+            shown = await listed(decision.invitations)
+            link = self.draws.answer_link
+            for row, item in zip(shown, decision.invitations, strict=True):
+                row["link"] = link(item.id) if link else ""
+            return "sms/reply_several.j2", {"choices": shown, "count": str(len(shown))}
+        # (a decline without a reason asks for one: the next SMS that is no answer is it)
+        name, values, _ = said_parts(self.texts, decision.outcome, said.reason)
+        return name, values
+
+    async def _reason(self, person: Person, text: str, now: datetime
+                      ) -> tuple[str, dict[str, Any]]:
+        """Text that is no answer: the reason of the latest decline without one, if any."""
+        latest = await Invitation.filter(
+            person_id=person.id, replied_at__gt=now - RECENT, reason=None,
+            status__in=[InvitationStatus.DECLINED, InvitationStatus.AVOIDED]
+        ).order_by("-replied_at").first()
+        if latest is not None and text:
+            await self.draws.set_reason(latest.id, person.id, text)
+            return "chat/draw/reason_saved.j2", {}
+        if await self.draws.open_invitations(person.id, now):
+            return "sms/reply_help.j2", {}
+        return "sms/no_invitation.j2", {}
+
+
+def reply_params(text: str, name: str, values: dict[str, Any]) -> dict[str, str]:
+    """An SMS reply's notification: its words, and which reply it is with its values (a
+    provider that sends approved templates only has one per `variant`: the template
+    `sms.reply:confirmed`, say, with the verification code, time and place)."""
+    variant = name.rpartition("/")[2].removesuffix(".j2")
+    return {"text": text, "variant": variant,
+            **{k: str(v) for k, v in values.items() if isinstance(v, str | int)}}

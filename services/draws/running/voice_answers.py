@@ -1,0 +1,59 @@
+"""Answering an invitation by a key pressed on its call (GD-DRAW): 1 参加,
+2 不参加, 3 需回避, applied by the same engine call as a chat reply (the same races: late,
+already answered, places taken), and the outcome sent back by SMS, in the chat's words. The
+call names the invitation and the person (ours, kept on the notification), never the
+number the provider reports: a keypress cannot answer anyone else's invitation."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from models.notifications import Notification
+from models.people import Person
+from services.common.pii import mask_phone
+from services.common.texts import Texts
+from services.draws.followups.after_draw import BY_VOICE, DrawFollowups
+from services.draws.running.answers import said_parts
+from services.draws.running.calls import CALL_KIND
+from services.draws.running.engine import DrawEngine
+from services.draws.running.sms_answers import reply_params
+from services.notifications import Outbox
+
+log = logging.getLogger(__name__)
+KEYS = {"1": 1, "2": 2, "3": 3}
+WITHDRAWAL_KIND = "draw.cancelled"
+
+
+@dataclass
+class VoiceReplies:
+    draws: DrawEngine
+    followups: DrawFollowups
+    outbox: Outbox
+    texts: Texts
+
+    async def answered(self, call: Notification, now: datetime) -> None:
+        """A call was picked up: a withdrawal notice's is its delivery (GD-DRAW)."""
+        if call.kind == WITHDRAWAL_KIND and call.person_id is not None \
+                and "invitation" in call.params:
+            await self.followups.acknowledge_invitation(
+                int(call.params["invitation"]), call.person_id, now, by=BY_VOICE)
+
+    async def keypress(self, call: Notification, key: str, mobile: str,
+                       now: datetime) -> str | None:
+        """What the callee is told back by SMS; None when the key or call answers nothing."""
+        if call.kind != CALL_KIND or call.person_id is None or key not in KEYS:
+            return None
+        person = await Person.get_or_none(id=call.person_id, deregistered_at=None)
+        if person is None or person.phone != mobile:
+            log.warning("keypress on call %s from %s, not the number called: ignored",
+                        call.id, mask_phone(mobile))
+            return None
+        outcome = await self.draws.reply(int(call.params["invitation"]), person.id, KEYS[key],
+                                         now, via="voice")
+        name, values, _ = said_parts(self.texts, outcome, "")
+        said = self.texts.render(name, **values)
+        await self.outbox.notify(now, "sms.reply", reply_params(said, name, values),
+                                 person_id=person.id)
+        return said

@@ -1,0 +1,210 @@
+"""A draw's waves: invite as many candidates as each condition still needs, in the committed
+order, skipping (and recording why) those who cannot serve at the moment of the invitation;
+end the draw when it is complete or no candidate is left."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from models import column
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    SkippedCandidate,
+)
+from models.statements import rows
+from services.common.clock import china_time
+from services.common.schedule import Schedule
+from services.draws.randomness.audit import POOLS, draw_key, order
+from services.draws.randomness.merkle import pool_root
+from services.draws.randomness.weighting import pool_weights, stored, weights_of
+from services.draws.running.agency_news import notify_agency
+from services.draws.running.calls import DrawCalls, invitation_key
+from services.draws.running.counts import Counts, draw_counts
+from services.draws.running.notices import answer_params, invitation_params
+from services.draws.running.pool import blocked, candidate_pool
+from services.draws.running.seal import unseal_at
+from services.notifications import Change, Outbox
+
+log = logging.getLogger(__name__)
+
+RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
+# each condition of an activity (`?` 2) with its planned, its confirmed, its invitations out
+# and still in their window (`?` 1: now) and its last wave; and what the agency's counts add
+# up (those confirmed or registered absent, every invitation out, every one sent). The
+# statuses are the enum's own constants, not input.
+ADVANCE_SQL = (
+    "SELECT c.id, c.planned, c.exhausted, "
+    f"SUM(CASE WHEN v.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 ELSE 0 END)"
+    " AS confirmed, "
+    f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ? THEN 1"
+    " ELSE 0 END) AS waiting, MAX(v.wave) AS wave, "
+    f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
+    f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS shown_confirmed, "
+    f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 END) AS out, "
+    "COUNT(v.id) AS invited FROM draw_condition c "
+    "LEFT JOIN draw_invitation v ON v.condition_id = c.id WHERE c.activity_id = ? "
+    "GROUP BY c.id, c.planned, c.exhausted ORDER BY c.id")
+
+
+def counts_of(found: list[dict[str, Any]]) -> Counts:
+    """The agency's counts (counts.draw_counts) from the rows of ADVANCE_SQL."""
+    return Counts(*(sum(int(r[k] or 0) for r in found)
+                    for k in ("planned", "shown_confirmed", "out", "invited")))
+
+
+class Waves:
+    """The wave mechanism the engine's parts share: advance, the response timers, the end."""
+
+    def __init__(self, outbox: Outbox, schedule: Schedule,
+                 answer_link: Callable[[int], str] | None = None,
+                 calls: DrawCalls | None = None) -> None:
+        self.outbox = outbox
+        self.schedule = schedule
+        self.calls = calls  # voice calls to the experts who have not answered
+        # an invitation's answer page (web/answer.py), carried by its SMS
+        self.answer_link = answer_link
+
+    async def counts(self, activity_id: int) -> Counts:
+        """The progress as the agency may see it: counts only."""
+        return await draw_counts(activity_id)
+
+    async def advance(self, activity_id: int, now: datetime) -> int:
+        """Invite as many as are still needed; end the draw when it is complete or no
+        candidate is left. Returns how many were invited."""
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            timers = await self.advance_locked(change, activity, now)
+        await self.start_timers(timers)
+        return len(timers)
+
+    async def start_timers(self, invited: list[Invitation]) -> None:
+        """Each invitation's response window; a timer lost here is found by the sweep."""
+        for item in invited:
+            await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
+                                f"draw-timeout:{item.id}")
+        if self.calls is not None:
+            await self.calls.plan(invited)
+
+    async def advance_locked(self, change: Change, activity: DrawActivity, now: datetime,
+                       found: list[dict[str, Any]] | None = None) -> list[Invitation]:
+        """`advance` inside the caller's transaction, the activity's row locked; `found`:
+        ADVANCE_SQL's rows, when the caller read them since its last change."""
+        if activity.status != DrawStatus.DRAWING or activity.by_calls:
+            # a 复评 by calls is decided on the phone (services/draws/followups/recall.py)
+            return []
+        timers: list[Invitation] = []
+        done = short = 0
+        # each condition's planned, confirmed and waiting, and the last wave: one statement
+        if found is None:
+            found = await rows(ADVANCE_SQL, now, activity.id)
+        wave = max((int(r["wave"] or 0) for r in found), default=0) + 1
+        for row in found:
+            planned, confirmed = int(row["planned"]), int(row["confirmed"] or 0)
+            waiting = int(row["waiting"] or 0)
+            need = planned - confirmed - waiting
+            if need > 0:
+                condition = await Condition.get(id=row["id"])
+                sent = await self._invite(change, activity, condition, need, wave, now)
+                timers += sent
+                waiting += len(sent)
+            if confirmed >= planned:
+                done += 1
+            elif waiting == 0:
+                short += 1
+                if not row["exhausted"]:
+                    await Condition.filter(id=row["id"]).update(exhausted=True)
+                    await notify_agency(change, activity, "draw.shortage",
+                                        progress=f"{confirmed}/{planned}")
+        if done == len(found):
+            await self.end(change, activity, "complete")
+        elif done + short == len(found):
+            await self.end(change, activity, "exhausted")
+        return timers
+
+    async def _invite(self, change: Change, activity: DrawActivity, condition: Condition,
+                      need: int, wave: int, now: datetime) -> list[Invitation]:
+        assert activity.seed is not None
+        sent: list[Invitation] = []
+        notice = await Notice.get(id=condition.notice_id)
+        for name in POOLS:
+            pool = await self._pool(activity, condition, name, now)
+            if pool is None:
+                continue
+            used = set(await column(Invitation.filter(condition_id=condition.id, pool=name)
+                       , "rank"))
+            used |= set(await column(SkippedCandidate.filter(condition_id=condition.id, pool=name)
+                        , "rank"))
+            ordered = order(draw_key(activity.seed, activity.nonce or ""), condition.id, name,
+                            pool, pool_weights(condition, name))
+            rank = len(used)
+            while len(sent) < need and rank < len(ordered):
+                chunk = ordered[rank:rank + max(need - len(sent), 8)]
+                why = await blocked(activity, chunk, now)
+                for expert_id in chunk:
+                    if len(sent) >= need:
+                        break
+                    if expert_id in why:
+                        await SkippedCandidate.create(condition=condition, expert_id=expert_id,
+                                                      pool=name, rank=rank, reason=why[expert_id])
+                    else:
+                        sent.append(await self._send(change, activity, condition, notice,
+                                                     expert_id, name, rank, wave, now))
+                    rank += 1
+            if len(sent) >= need:
+                break
+        return sent
+
+    async def _pool(self, activity: DrawActivity, condition: Condition, name: str,
+                    now: datetime) -> list[int] | None:
+        if name == "main":
+            return list(condition.pool or [])
+        if not condition.alternate_specialty:
+            return None
+        if condition.alt_pool is None:  # fixed the first time the main pool runs out
+            main = set(condition.pool or [])
+            pool = await candidate_pool(activity, condition, condition.alternate_specialty,
+                                        exclude=main)
+            # weighted as its main pool was
+            weights = None if condition.weighting is None else await weights_of(
+                pool, condition.weighting, now)
+            condition.alt_pool, condition.alt_pool_hash = pool, pool_root(condition.id, "alt",
+                                                                          pool, weights)
+            condition.alt_pool_weights = stored(weights)
+            await condition.save(update_fields=["alt_pool", "alt_pool_hash",
+                                                "alt_pool_weights"])
+        return list(condition.alt_pool)
+
+    async def _send(self, change: Change, activity: DrawActivity, condition: Condition,
+                    notice: Notice, expert_id: int, pool: str, rank: int, wave: int,
+                    now: datetime) -> Invitation:
+        from models.experts import ExpertProfile
+
+        person_id = (await ExpertProfile.get(id=expert_id)).person_id
+        invitation = await Invitation.create(
+            activity=activity, condition=condition, expert_id=expert_id, person_id=person_id,
+            pool=pool, rank=rank, wave=wave, sent_at=now,
+            due_at=now + timedelta(minutes=activity.response_minutes),
+            supplementary=activity.kind == "supplement")
+        params = {**invitation_params(notice, invitation, activity.response_minutes),
+                  **answer_params(self.answer_link, invitation.id)}
+        await change.notify("draw.invitation", params, person_id=person_id,
+                            dedupe_key=invitation_key(invitation.id))
+        return invitation
+
+    async def end(self, change: Change, activity: DrawActivity, reason: str) -> None:
+        activity.status, activity.ended_at, activity.end_reason = \
+            DrawStatus.ENDED, change.now, reason
+        await activity.save(update_fields=["status", "ended_at", "end_reason"])
+        counts = await self.counts(activity.id)
+        await notify_agency(change, activity, "draw.ended", outcome={
+            "complete": "抽取完成", "exhausted": "专家不足，抽取结束",
+            "forced": "已强制结束"}[reason], progress=counts.text,
+            unseal=china_time(unseal_at(activity)))

@@ -1,0 +1,334 @@
+"""Preparing a draw (GD-DRAW): projects and sections, the activity and its times, the
+avoidance list (the agency and the tenderer fixed, more by hand or by CSV), notices,
+conditions, and verification by the trading centre."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models.draws import (
+    Avoidance,
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Notice,
+    Project,
+    Section,
+    sealed_seed,
+)
+from models.people import Agency
+from services.common.errors import BadInput, Conflict, DomainError, NotFound
+from services.common.pii import Vault
+from services.common.texts import Texts
+from services.draws.randomness.audit import new_seed, seed_hash
+from services.draws.randomness.commit import commit
+from services.draws.record.oplog import Actor, record, require_reason
+from services.draws.running.agency_news import notify_agency
+from services.draws.setup.evidence import notify_verifiers, require_evidence
+from services.draws.setup.request_record import request_of
+from services.notifications import Outbox
+from services.people import TITLE_LEVELS, parse_credit_code, parse_id_number
+from services.reference import catalogue, code_for, current_version, remember
+from services.reference import regions as region_list
+
+EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
+# words that make an address name a unit (the gathering address must not name one)
+UNIT_WORDS = re.compile(r"公司|集团|有限|局|委员会|研究院|设计院|医院|学校|大学|银行|事务所|"
+                        r"招标|代理|交易中心")
+NOTES_MAX = 50  # characters of a notice's notes (GD-DRAW)
+
+
+def require_regions(regions: list[str]) -> None:
+    """Draw regions are places of the region list (a province, city or county: each takes
+    the places within it)."""
+    unknown = [r for r in regions if not region_list().known(r)]
+    if not regions or unknown:
+        raise BadInput("condition.regions", codes="、".join(unknown))
+
+
+@dataclass(frozen=True)
+class AvoidanceRow:
+    kind: str
+    name: str
+    credit_code: str | None
+    id_hash: str | None
+    reason: str
+
+
+async def require_earlier_activities(agency_id: int, ids: list[int]) -> None:
+    """The activities ticked under 是否已抽专家: the agency's own, their draw finished."""
+    found = await DrawActivity.filter(id__in=ids, agency_id=agency_id,
+                                      status=DrawStatus.ENDED).count()
+    if found != len(set(ids)):
+        raise BadInput("draft.earlier_activities")
+
+
+def require_time_order(bid_open_at: datetime, eval_start: datetime, eval_end: datetime,
+                       now: datetime) -> None:
+    """Bid opening < evaluation start < evaluation end, all still ahead."""
+    if not bid_open_at < eval_start < eval_end:
+        raise BadInput("draw.time_order")
+    if eval_start <= now:
+        raise BadInput("draw.eval_start_past", eval_start=eval_start)
+
+
+class DrawSetup:
+    def __init__(self, outbox: Outbox, vault: Vault, texts: Texts) -> None:
+        self.outbox = outbox
+        self.vault = vault
+        # the avoidance import's first row (texts/draw/avoidance_columns.j2)
+        self.avoidance_columns = texts.render("draw/avoidance_columns.j2").split()
+
+    # -- projects --------------------------------------------------------------------------
+    async def create_project(self, agency_id: int, person_id: int, data: dict[str, Any],
+                             sections: list[tuple[str, str]]) -> Project:
+        data = {**data, "tenderer_credit_code": parse_credit_code(data["tenderer_credit_code"])}
+        if data.get("supervisor_credit_code"):
+            data["supervisor_credit_code"] = parse_credit_code(data["supervisor_credit_code"])
+        if await Project.exists(agency_id=agency_id, number=data["number"]):
+            raise Conflict("draw.project_number_taken", number=data["number"])
+        if len({n for n, _ in sections}) != len(sections):
+            raise BadInput("draw.section_numbers_repeat")
+        async with in_transaction():
+            await remember(data["tenderer_name"], data["tenderer_credit_code"], "agency",
+                           datetime.now(UTC))
+            project = await Project.create(agency_id=agency_id, created_by=person_id, **data)
+            for number, name in sections or [("1", data["name"])]:  # no sections: one
+                await Section.create(project=project, number=number, name=name)
+        return project
+
+    # -- activities ------------------------------------------------------------------------
+    async def create_activity(self, project: Project, handler_id: int, section_ids: list[int],
+                              values: dict[str, Any], now: datetime) -> DrawActivity:
+        require_time_order(values["bid_open_at"], values["eval_start"], values["eval_end"], now)
+        if values.get("avoid_activity_ids"):
+            await require_earlier_activities(project.agency_id, values["avoid_activity_ids"])
+        sections = await Section.filter(id__in=section_ids, project_id=project.id)
+        if not section_ids or len(sections) != len(set(section_ids)):
+            raise BadInput("draw.sections_of_project")
+        taken = [s for s in sections if s.activity_id is not None]
+        if taken and await DrawActivity.filter(
+                id__in=[s.activity_id for s in taken]).exclude(
+                status=DrawStatus.WITHDRAWN).exists():
+            raise Conflict("draw.sections_drawn")
+        agency = await Agency.get(id=project.agency_id)
+        async with in_transaction():
+            activity = await DrawActivity.create(project=project, agency_id=project.agency_id,
+                                                 handler_id=handler_id, **values)
+            await Section.filter(id__in=section_ids).update(activity_id=activity.id)
+            await Avoidance.create(activity=activity, kind="unit", name=agency.name,
+                                   credit_code=agency.credit_code, fixed=True,
+                                   reason="招标代理机构")
+            await Avoidance.create(activity=activity, kind="unit", name=project.tenderer_name,
+                                   credit_code=project.tenderer_credit_code, fixed=True,
+                                   reason="招标人")
+        return activity
+
+    @staticmethod
+    def require_editable(activity: DrawActivity) -> None:
+        if activity.status not in EDITABLE:
+            raise Conflict("draw.not_editable")
+
+    async def update_times(self, activity: DrawActivity, values: dict[str, Any],
+                           now: datetime) -> DrawActivity:
+        self.require_editable(activity)
+        require_time_order(values["bid_open_at"], values["eval_start"], values["eval_end"], now)
+        for key, value in values.items():
+            setattr(activity, key, value)
+        await activity.save()
+        return activity
+
+    # -- avoidance -------------------------------------------------------------------------
+    def parse_avoidance(self, kind: str, name: str, code: str, reason: str) -> AvoidanceRow:
+        name = name.strip()
+        if not name:
+            raise BadInput("avoidance.name_required")
+        if kind in ("unit", "单位"):
+            return AvoidanceRow("unit", name, parse_credit_code(code) if code.strip() else None,
+                                None, reason.strip()[:64])
+        if kind in ("person", "个人"):
+            number = parse_id_number(code)
+            return AvoidanceRow("person", name, None, self.vault.lookup_hash(number.value),
+                                reason.strip()[:64])
+        raise BadInput("avoidance.kind")
+
+    async def add_avoidance(self, activity: DrawActivity, kind: str, name: str, code: str,
+                            reason: str) -> int:
+        """One unit or person typed by hand."""
+        return await self.add_avoidances(activity, [self.parse_avoidance(kind, name, code,
+                                                                         reason)])
+
+    async def add_avoidances(self, activity: DrawActivity, rows: list[AvoidanceRow]) -> int:
+        """A unit typed without its code takes the code the register knows for that name,
+        and the register learns the units typed."""
+        self.require_editable(activity)
+        now = datetime.now(UTC)
+        async with in_transaction():
+            for row in rows:
+                code = row.credit_code
+                if row.kind == "unit":
+                    code = code or await code_for(row.name)
+                    await remember(row.name, code, "agency", now)
+                await Avoidance.create(activity=activity, kind=row.kind, name=row.name,
+                                       credit_code=code, id_hash=row.id_hash,
+                                       reason=row.reason)
+        return len(rows)
+
+    async def import_avoidances(self, activity: DrawActivity, text: str) -> int:
+        """A CSV in the template's columns; any bad row refuses the whole file, naming every
+        bad line, and nothing is imported."""
+        self.require_editable(activity)
+        reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+        header = next(reader, None)
+        columns = self.avoidance_columns
+        if header is None or [h.strip() for h in header[:len(columns)]] != columns:
+            raise BadInput("avoidance.csv_header", header=",".join(columns))
+        rows: list[AvoidanceRow] = []
+        errors: list[tuple[int, DomainError]] = []
+        for line, cells in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            cells = [*cells, "", "", "", ""][:4]
+            try:
+                rows.append(self.parse_avoidance(*cells))
+            except DomainError as exc:
+                errors.append((line, exc))
+        if errors:
+            raise BadInput("avoidance.csv_lines", lines=errors[:20])
+        if not rows:
+            raise BadInput("avoidance.csv_empty")
+        return await self.add_avoidances(activity, rows)
+
+    async def remove_avoidance(self, activity: DrawActivity, avoidance_id: int) -> None:
+        self.require_editable(activity)
+        item = await Avoidance.get_or_none(id=avoidance_id, activity_id=activity.id)
+        if item is None:
+            raise NotFound("avoidance.not_found")
+        if item.fixed:
+            raise Conflict("avoidance.fixed", name=item.name, reason=item.reason)
+        await item.delete()
+
+    # -- notices and conditions ------------------------------------------------------------
+    @staticmethod
+    def require_valid_notice(values: dict[str, Any], activity: DrawActivity) -> None:
+        if UNIT_WORDS.search(values["street"]):
+            raise BadInput("notice.unit_in_address")
+        # GD-DRAW: "注意填写到具体的市+区+详细地址名称": a city and district of the region list
+        if "city" in values and region_list().resolve(
+                f"{values['city']}{values['district']}") is None:
+            raise BadInput("notice.place", city=values["city"], district=values["district"])
+        if len(values.get("notes") or "") > NOTES_MAX:
+            raise BadInput("notice.notes_too_long", limit=NOTES_MAX)
+        if not values["gather_at"] < activity.eval_end:
+            raise BadInput("notice.gathering_after_end")
+
+    async def add_notice(self, activity: DrawActivity, values: dict[str, Any]) -> Notice:
+        self.require_editable(activity)
+        self.require_valid_notice(values, activity)
+        return await Notice.create(activity=activity, **values)
+
+    async def change_gathering_time(self, activity: DrawActivity, notice_id: int,
+                                    gather_at: datetime) -> Notice:
+        """While paused (or before the start), only the gathering time may change."""
+        notice = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
+        if notice is None:
+            raise NotFound("notice.not_found")
+        if activity.status not in (*EDITABLE, DrawStatus.VERIFIED, DrawStatus.PAUSED):
+            raise Conflict("notice.pause_first")
+        self.require_valid_notice({"street": notice.street, "notes": notice.notes,
+                                   "gather_at": gather_at}, activity)
+        notice.gather_at = gather_at
+        await notice.save(update_fields=["gather_at"])
+        return notice
+
+    @staticmethod
+    def require_valid_condition(values: dict[str, Any]) -> None:
+        require_regions(values["regions"])
+        tree = catalogue()  # a condition of any level takes every specialty under it
+        for key in ("main_specialty", "alternate_specialty"):
+            code = values.get(key)
+            if code and (tree.get(code) is None or tree.level_of_code(code) == 0):
+                raise BadInput("condition.specialty", code=code)
+        if values.get("alternate_specialty") == values["main_specialty"]:
+            raise BadInput("condition.same_alternate")
+        if values.get("title_level") and values["title_level"] not in TITLE_LEVELS:
+            raise BadInput("condition.title_level", levels=list(TITLE_LEVELS))
+        if values["region_mode"] not in ("residence", "willing"):
+            raise BadInput("condition.region_mode")
+
+    async def add_condition(self, activity: DrawActivity, notice_id: int,
+                            values: dict[str, Any]) -> Condition:
+        self.require_editable(activity)
+        self.require_valid_condition(values)
+        notice = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
+        if notice is None:
+            raise BadInput("condition.notice")
+        return await Condition.create(activity=activity, notice=notice,
+                                      catalogue_version=current_version(), **values)
+
+    # -- verification ----------------------------------------------------------------------
+    async def submit(self, activity: DrawActivity, now: datetime, actor: Actor,
+                     reason: str) -> DrawActivity:
+        """To the trading centre (GD-DRAW): with its reason (提交审核原因) and at least one
+        attachment; the verifiers of the project's region are told at once."""
+        self.require_editable(activity)
+        conditions = await Condition.filter(activity_id=activity.id)
+        if not conditions:
+            raise BadInput("draw.no_conditions")
+        planned = sum(c.planned for c in conditions)
+        if planned != activity.total:
+            raise BadInput("draw.counts_mismatch", planned=planned, total=activity.total)
+        require_time_order(activity.bid_open_at, activity.eval_start, activity.eval_end, now)
+        why = require_reason(reason, "draw.submit_reason")
+        await require_evidence(activity, "submission")
+        async with self.outbox.change(now) as change:
+            activity.status, activity.submit_reason = DrawStatus.SUBMITTED, why
+            await activity.save(update_fields=["status", "submit_reason"])
+            # the request as asked, for the verifier to see what a resubmission changed
+            await record(activity, actor, "submit", now, why,
+                         request=await request_of(activity))
+            await notify_verifiers(change, activity, activity.kind)
+        return activity
+
+    async def withdraw_submission(self, activity: DrawActivity, now: datetime, actor: Actor
+                                  ) -> DrawActivity:
+        if activity.status != DrawStatus.SUBMITTED:
+            raise Conflict("draw.not_submitted")
+        async with in_transaction():
+            activity.status = DrawStatus.DRAFT
+            await activity.save(update_fields=["status"])
+            await record(activity, actor, "take_back", now)
+        return activity
+
+    async def verify(self, activity: DrawActivity, actor: Actor, approve: bool,
+                     reason: str, now: datetime) -> DrawActivity:
+        """The trading centre's decision; a refusal says why."""
+        if not approve and not reason.strip():
+            raise BadInput("verify.reason_required")
+        seed = new_seed()  # committed now, before any pool is fixed; revealed at the end
+        async with self.outbox.change(now) as change:
+            updated = await DrawActivity.filter(id=activity.id,
+                                                status=DrawStatus.SUBMITTED).update(
+                **sealed_seed(seed if approve else None),
+                seed_hash=seed_hash(seed) if approve else None,
+                status=DrawStatus.VERIFIED if approve else DrawStatus.REFUSED,
+                verifier_id=actor.person_id, verified_at=now,
+                refuse_reason=None if approve else reason.strip())
+            if not updated:
+                raise Conflict("draw.not_waiting_verification")
+            await activity.refresh_from_db()
+            # approved: the seed and the pools are committed now, before the handler's value
+            published = await commit(activity, now) if approve else {}
+            # the verifier's words kept either way: an approval's comment too
+            await record(activity, actor, "verify" if approve else "refuse", now,
+                         reason.strip() or None, **published)
+            await notify_agency(change, activity, "draw.verified" if approve
+                                else "draw.refused", reason=activity.refuse_reason or "")
+        return activity

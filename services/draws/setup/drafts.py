@@ -1,0 +1,181 @@
+"""Correcting a draw before it is submitted (and after a refusal): projects and their
+sections, an activity's times and fields, its notices and conditions; cancelling a draft,
+which frees its sections; and a preview of how many experts a condition matches now (a
+count, never names)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models import column
+from models.draws import (
+    Avoidance,
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Notice,
+    Project,
+    Section,
+)
+from services.common.errors import BadInput, Conflict, NotFound
+from services.draws.record.oplog import Actor, record
+from services.draws.running.pool import candidate_pool
+from services.draws.setup.activities import (
+    DrawSetup,
+    require_earlier_activities,
+    require_time_order,
+)
+from services.people import parse_credit_code
+from services.reference import current_version
+
+ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_minutes",
+                   "on_site", "supervisors", "avoid_drawn", "avoid_activity_ids")
+
+
+async def _require_project_editable(project: Project) -> None:
+    """A project changes only while none of its activities went past a draft."""
+    if await DrawActivity.filter(project_id=project.id).exclude(
+            status__in=[DrawStatus.DRAFT, DrawStatus.REFUSED, DrawStatus.CANCELLED]).exists():
+        raise Conflict("draft.project_in_use")
+
+
+async def update_project(project: Project, values: dict[str, Any]) -> Project:
+    await _require_project_editable(project)
+    if "tenderer_credit_code" in values:
+        values = {**values, "tenderer_credit_code": parse_credit_code(
+            values["tenderer_credit_code"])}
+    if "number" in values and values["number"] != project.number and await Project.exists(
+            agency_id=project.agency_id, number=values["number"]):
+        raise Conflict("draw.project_number_taken", number=values["number"])
+    async with in_transaction():
+        for key, value in values.items():
+            setattr(project, key, value)
+        await project.save()
+        if "tenderer_name" in values or "tenderer_credit_code" in values:
+            # the tenderer is a fixed avoided unit of every (draft) activity of the project
+            drafts = await column(DrawActivity.filter(project_id=project.id), "id")
+            await Avoidance.filter(activity_id__in=drafts, fixed=True, reason="招标人").update(
+                name=project.tenderer_name, credit_code=project.tenderer_credit_code)
+    return project
+
+
+async def delete_project(project: Project) -> None:
+    if await DrawActivity.filter(project_id=project.id).exists():
+        raise Conflict("draft.project_has_activities")
+    async with in_transaction():
+        await Section.filter(project_id=project.id).delete()
+        await project.delete()
+
+
+async def add_section(project: Project, number: str, name: str) -> Section:
+    """A new section may be added at any time (a later tender of the same project)."""
+    if await Section.exists(project_id=project.id, number=number):
+        raise BadInput("draw.section_numbers_repeat")
+    return await Section.create(project=project, number=number, name=name)
+
+
+async def remove_section(project: Project, section_id: int) -> None:
+    section = await Section.get_or_none(id=section_id, project_id=project.id)
+    if section is None:
+        raise NotFound("draft.no_such_section")
+    if section.activity_id is not None:
+        raise Conflict("draft.section_in_activity")
+    await section.delete()
+
+
+def _require_editable(activity: DrawActivity) -> None:
+    DrawSetup.require_editable(activity)
+
+
+async def update_activity(activity: DrawActivity, values: dict[str, Any],
+                          now: datetime) -> DrawActivity:
+    """Times and fields of a draft; the times keep their order (bid opening < evaluation
+    start < evaluation end, all ahead)."""
+    _require_editable(activity)
+    if values.get("avoid_activity_ids"):
+        await require_earlier_activities(activity.agency_id, values["avoid_activity_ids"])
+    merged = {k: values.get(k, getattr(activity, k)) for k in ACTIVITY_FIELDS}
+    require_time_order(merged["bid_open_at"], merged["eval_start"], merged["eval_end"], now)
+    for key, value in values.items():
+        if key in ACTIVITY_FIELDS:
+            setattr(activity, key, value)
+    await activity.save()
+    return activity
+
+
+async def cancel(activity: DrawActivity, now: datetime, actor: Actor) -> DrawActivity:
+    """A draft the agency gives up: its sections are free for another activity."""
+    _require_editable(activity)
+    async with in_transaction():
+        activity.status = DrawStatus.CANCELLED
+        await activity.save(update_fields=["status"])
+        await Section.filter(activity_id=activity.id).update(activity_id=None)
+        await record(activity, actor, "cancel", now)
+    return activity
+
+
+async def _notice(activity: DrawActivity, notice_id: int) -> Notice:
+    notice = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
+    if notice is None:
+        raise NotFound("notice.not_found")
+    return notice
+
+
+async def update_notice(activity: DrawActivity, notice_id: int,
+                        values: dict[str, Any]) -> Notice:
+    _require_editable(activity)
+    notice = await _notice(activity, notice_id)
+    merged = {k: values.get(k, getattr(notice, k)) for k in ("street", "notes", "gather_at",
+                                                             "city", "district")}
+    DrawSetup.require_valid_notice(merged, activity)
+    for key, value in values.items():
+        setattr(notice, key, value)
+    await notice.save()
+    return notice
+
+
+async def delete_notice(activity: DrawActivity, notice_id: int) -> None:
+    _require_editable(activity)
+    notice = await _notice(activity, notice_id)
+    if await Condition.exists(notice_id=notice.id):
+        raise Conflict("draft.notice_has_conditions")
+    await notice.delete()
+
+
+async def _condition(activity: DrawActivity, condition_id: int) -> Condition:
+    condition = await Condition.get_or_none(id=condition_id, activity_id=activity.id)
+    if condition is None:
+        raise NotFound("draft.no_such_condition")
+    return condition
+
+
+async def update_condition(activity: DrawActivity, condition_id: int,
+                           values: dict[str, Any]) -> Condition:
+    _require_editable(activity)
+    condition = await _condition(activity, condition_id)
+    merged = {k: getattr(condition, k) for k in ("region_mode", "regions", "main_specialty",
+                                                 "alternate_specialty", "title_level")}
+    merged.update(values)
+    DrawSetup.require_valid_condition(merged)
+    if "notice_id" in values:
+        await _notice(activity, int(values["notice_id"]))
+    for key, value in values.items():
+        setattr(condition, key, value)
+    condition.catalogue_version = current_version()  # checked against the current one
+    await condition.save()
+    return condition
+
+
+async def delete_condition(activity: DrawActivity, condition_id: int) -> None:
+    _require_editable(activity)
+    await (await _condition(activity, condition_id)).delete()
+
+
+async def preview(activity: DrawActivity, values: dict[str, Any]) -> int:
+    """How many experts a condition (saved or not) matches now, avoidances applied."""
+    DrawSetup.require_valid_condition(values)
+    probe = Condition(activity_id=activity.id, catalogue_version=current_version(), **values)
+    return len(await candidate_pool(activity, probe, probe.main_specialty))

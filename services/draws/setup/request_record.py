@@ -1,0 +1,138 @@
+"""What an agency asks the trading centre to verify (GD-DRAW: 提交交易中心核验), kept as it
+was at each submission: the times, the count, the notices, the conditions, the avoidances
+and the attachments. The verifier reads the request whole and, after a refusal, what changed
+between the refused request and the one in front of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from models.draws import (
+    Avoidance,
+    Condition,
+    DrawActivity,
+    DrawEvidence,
+    DrawLog,
+    Notice,
+    Project,
+    Section,
+)
+from models.people import Agency
+from services.common.clock import china_time
+from services.common.texts import Texts
+from services.draws.running.notices import notice_contact
+from services.reference import catalogue, regions
+
+# the parts of a request, in the order a verifier reads them
+PARTS = ("times", "notices", "conditions", "avoidances", "evidence")
+# the log's entries that make a request's history: asked, taken back, decided
+ROUNDS = ("submit", "take_back", "verify", "refuse")
+
+Request = dict[str, list[dict[str, Any]]]
+
+
+async def project_head(activity: DrawActivity) -> dict[str, Any]:
+    """What a request or a record is about: the project, its place (named), who tenders,
+    which agency, and the activity's sections."""
+    project = await Project.get(id=activity.project_id)
+    agency = await Agency.get_or_none(id=activity.agency_id)
+    sections = await Section.filter(project_id=project.id, activity_id=activity.id
+                                    ).order_by("id")
+    return {"project": project.name, "project_number": project.number,
+            "project_region": regions().full_name(project.region) or project.region,
+            "tenderer": project.tenderer_name, "agency": agency.name if agency else "",
+            "sections": [f"{s.number} {s.name}" for s in sections]}
+
+
+async def request_of(activity: DrawActivity) -> Request:
+    """The request as it stands, as plain values (kept in the log at each submission)."""
+    notices = await Notice.filter(activity_id=activity.id).order_by("id")
+    venue = {n.id: n.venue for n in notices}
+    conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+    avoidances = await Avoidance.filter(activity_id=activity.id).order_by("id")
+    evidence = await DrawEvidence.filter(activity_id=activity.id,
+                                         purpose="submission").order_by("id")
+    return {
+        "times": [{"bid_open_at": china_time(activity.bid_open_at),
+                   "eval_start": china_time(activity.eval_start),
+                   "eval_end": china_time(activity.eval_end), "total": activity.total}],
+        "notices": [{"venue": n.venue, "address": f"{n.city}{n.district}{n.street}{n.room}",
+                     "gather_at": china_time(n.gather_at), "contact": notice_contact(n),
+                     "notes": n.notes} for n in notices],
+        "conditions": [{"notice": venue.get(c.notice_id, ""), "region_mode": c.region_mode,
+                        "regions": list(c.regions), "main_specialty": c.main_specialty,
+                        "alternate_specialty": c.alternate_specialty,
+                        "title_level": c.title_level, "qualification": c.qualification,
+                        "industry": c.industry, "planned": c.planned} for c in conditions],
+        "avoidances": [{"kind": a.kind, "name": a.name, "reason": a.reason,
+                        "fixed": a.fixed} for a in avoidances],
+        "evidence": [{"filename": e.filename} for e in evidence],
+    }
+
+
+def named(part: str, item: dict[str, Any]) -> dict[str, Any]:
+    """An item with names where it keeps codes (regions, specialties), for the words."""
+    if part != "conditions":
+        return item
+    found, tree = regions(), catalogue()
+    return {**item, "regions": [found.full_name(r) or r for r in item["regions"]],
+            "main_specialty": tree.path_name(item["main_specialty"]) or item["main_specialty"],
+            "alternate_specialty": (tree.path_name(item["alternate_specialty"])
+                                    or item["alternate_specialty"])
+            if item.get("alternate_specialty") else None}
+
+
+Words = Callable[[str, dict[str, Any]], str]
+
+
+def words_of(texts: Texts) -> Words:
+    """An item in words: texts/draw/request_item.j2."""
+    return lambda part, item: texts.render("draw/request_item.j2", part=part, entry=item).strip()
+
+
+def part_title(texts: Texts, part: str) -> str:
+    return texts.render("draw/request_part.j2", part=part).strip()
+
+
+@dataclass(frozen=True)
+class Change:
+    part: str
+    removed: list[str]
+    added: list[str]
+
+
+def in_words(request: Request, words: Words) -> dict[str, list[str]]:
+    """Each part's items as a person reads them."""
+    return {part: [words(part, named(part, item)) for item in request.get(part, [])]
+            for part in PARTS}
+
+
+def changes(before: Request, after: Request, words: Words) -> list[Change]:
+    """What the second request removed and added, part by part (an edited item is one
+    removed and one added)."""
+    old, new = in_words(before, words), in_words(after, words)
+    out = []
+    for part in PARTS:
+        removed = [w for w in old[part] if w not in new[part]]
+        added = [w for w in new[part] if w not in old[part]]
+        if removed or added:
+            out.append(Change(part, removed, added))
+    return out
+
+
+async def rounds(activity_id: int) -> list[DrawLog]:
+    """The request's history: each submission, taking back and decision, oldest first."""
+    return await DrawLog.filter(activity_id=activity_id, action__in=ROUNDS).order_by("at", "id")
+
+
+def refused_request(history: list[DrawLog]) -> Request | None:
+    """The request the last refusal was about, if the log kept it (submissions are kept
+    with their request since this record began)."""
+    refusals = [i for i, e in enumerate(history) if e.action == "refuse"]
+    if not refusals:
+        return None
+    asked = [e for e in history[:refusals[-1]] if e.action == "submit"]
+    kept = asked[-1].detail.get("request") if asked else None
+    return kept if isinstance(kept, dict) else None

@@ -1,0 +1,1 @@
+"""At the venue: attendance (check-in and check-out), absences and their replacement, urging\nthose not arrived, reminders before the gathering time."""

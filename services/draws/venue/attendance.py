@@ -1,0 +1,183 @@
+"""Attendance (GD-DRAW): check-in and check-out at the venue (QR scan or verification code),
+the arrivals the agency watches, and who is serving once the results unseal. Reminders
+(services/draws/venue/reminders.py) and urges (services/draws/venue/urges.py) are parts of the same
+object."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from tortoise.expressions import F, Subquery
+
+from models import column
+from models.draws import (
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+)
+from models.people import Person
+from services.common.errors import ClosedWindow, Conflict, NotFound
+from services.common.scenes import CheckinScene
+from services.draws.record.family import arrivals, family, root_of, serving
+from services.draws.running.agency_news import notify_agency
+from services.draws.running.notices import notice_contact, notice_of
+from services.draws.running.seal import check_sealed
+from services.draws.venue.reminders import LIVE
+from services.draws.venue.urges import Urging
+
+CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering
+CHECKOUT_UNTIL = timedelta(hours=2)  # ... to 2 h after the evaluation's expected end
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    action: Literal["in", "out", "again"]
+    invitation: Invitation
+    arrived: int
+    expected: int
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Arrivals as counts, and (once the results unseal) who: names, never phones."""
+
+    arrived: int
+    expected: int
+    experts: list[tuple[Invitation, str]]
+
+
+@dataclass(frozen=True)
+class CheckinPoster:
+    """The venue's check-in QR code as a page to print and post (web/draw_results.py): the
+    project, the first gathering and when the code works."""
+
+    activity: DrawActivity
+    project: Project
+    notice: Notice  # the earliest gathering of the activity
+    opens: datetime
+    closes: datetime
+
+
+class Attendance(Urging):
+    @staticmethod
+    async def window(activity: DrawActivity) -> tuple[datetime, datetime]:
+        """When the venue code works: 2 h before the earliest gathering to 2 h after the
+        evaluation's expected end."""
+        times = await column(Notice.filter(activity_id__in=await family(activity)), "gather_at")
+        first = min(times, default=activity.eval_start)
+        return first - CHECKIN_OPENS, activity.eval_end + CHECKOUT_UNTIL
+
+    async def poster(self, activity_id: int) -> CheckinPoster | None:
+        """The activity's check-in poster; None: no such activity, or it has no notice."""
+        activity = await DrawActivity.get_or_none(id=activity_id)
+        notice = await Notice.filter(activity_id=activity.id).order_by("gather_at").first() \
+            if activity else None
+        if activity is None or notice is None:
+            return None
+        project = await Project.get(id=activity.project_id)
+        opens, closes = await self.window(activity)
+        return CheckinPoster(activity, project, notice, opens, closes)
+
+    async def checkin_scene(self, activity: DrawActivity, now: datetime
+                            ) -> tuple[CheckinScene, datetime, datetime]:
+        """The venue QR code's scene and when it works; none once the evaluation is over."""
+        opens, closes = await self.window(activity)
+        if now > closes:
+            raise ClosedWindow("checkin.qr_over")
+        return CheckinScene(activity.id, int(closes.timestamp())), opens, closes
+
+    async def checkin(self, activity_id: int, person_id: int, now: datetime,
+                    code: str | None = None) -> CheckResult:
+        """Check a confirmed expert of the evaluation (its draw or a supplementary one) in, or
+        out on a later scan."""
+        found = await DrawActivity.get_or_none(id=activity_id)
+        if found is None:
+            raise NotFound("checkin.no_evaluation")
+        activity = await root_of(found)
+        if activity.status not in LIVE:
+            raise NotFound("checkin.no_evaluation")
+        if activity.on_site and activity.finished_at is not None:
+            raise ClosedWindow("checkin.finished", at=activity.finished_at)
+        opens, closes = await self.window(activity)
+        if not opens <= now <= closes:
+            raise ClosedWindow("checkin.window", opens=opens, closes=closes)
+        mine = Invitation.filter(activity_id__in=await family(activity), person_id=person_id)
+        if code is not None:
+            mine = mine.filter(code=code)
+        item = await mine.filter(status=InvitationStatus.CONFIRMED).first()
+        if item is None:
+            absent = await mine.filter(status=InvitationStatus.ABSENT).first()
+            if absent is not None:  # registered by the agency, perhaps by mistake
+                raise Conflict("checkin.registered_absent", kind=absent.absence or "缺席",
+                               contact=notice_contact(await notice_of(absent)))
+            raise NotFound("checkin.not_confirmed")
+        action: Literal["in", "out", "again"] = "again"
+        if item.checkin_at is None:
+            item.checkin_at, action = now, "in"
+        elif item.checkout_at is None and now - item.checkin_at >= timedelta(minutes=10):
+            item.checkout_at, action = now, "out"
+        await item.save(update_fields=["checkin_at", "checkout_at"])
+        if action == "out" and activity.on_site:
+            await self._finish_when_all_left(activity, now)
+        arrived, expected = await self.arrivals(activity, now)
+        if action == "in":
+            async with self.outbox.change(now) as change:
+                await notify_agency(change, activity, "draw.arrival",
+                                    progress=f"已到场 {arrived}/{expected}")
+        return CheckResult(action, item, arrived, expected)
+
+    @staticmethod
+    async def _finish_when_all_left(activity: DrawActivity, now: datetime) -> None:
+        """进场项目 (GD-DRAW): "需对应的进场场所完成专家进出场登记以结束项目" — the
+        evaluation is over once every confirmed expert has checked out."""
+        if all(i.checkout_at is not None for i in await serving(activity)):
+            await DrawActivity.filter(id__in=await family(activity), finished_at=None).update(
+                finished_at=now)
+
+    async def checkin_by_code(self, person_id: int, code: str, now: datetime) -> CheckResult:
+        """Check in by sending the verification code in chat."""
+        item = await Invitation.filter(
+            person_id=person_id, code=code,
+            status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
+        ).order_by("-id").first()
+        if item is None:
+            raise NotFound("checkin.wrong_code")
+        return await self.checkin(item.activity_id, person_id, now, code=code)
+
+    @staticmethod
+    async def arrivals(activity: DrawActivity, now: datetime) -> tuple[int, int]:
+        """Arrived and expected: the confirmed experts of the whole evaluation."""
+        return await arrivals(activity, now)
+
+    async def sweep(self, now: datetime) -> Counter[str]:
+        """The urges' sweep, and the end of evaluations whose time is over: at the expected
+        end ("如填写否，将按照预计评标结束时间结束项目"); an on-site one (进场项目: "需对应的进场
+        场所完成专家进出场登记以结束项目") when its experts have all checked out, or once the
+        venue code stops working if some never did."""
+        counts = await super().sweep(now)
+        ended = DrawActivity.filter(status=DrawStatus.ENDED, finished_at=None
+                                    ).exclude(kind="supplement")
+        counts["finished"] = await ended.filter(on_site=False, eval_end__lte=now).update(
+            finished_at=F("eval_end")) + await ended.filter(
+            on_site=True, eval_end__lte=now - CHECKOUT_UNTIL).update(finished_at=now)
+        # their 补抽s with them
+        await DrawActivity.filter(kind="supplement", finished_at=None, parent_id__in=Subquery(
+            DrawActivity.filter(finished_at__not_isnull=True).values("id"))).update(
+            finished_at=now)
+        return counts
+
+    async def roster(self, activity: DrawActivity, now: datetime) -> Roster:
+        arrived, expected = await self.arrivals(activity, now)
+        if check_sealed(activity, now):
+            return Roster(arrived, expected, [])
+        rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
+        names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
+            "id", "name"))
+        return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows])
+

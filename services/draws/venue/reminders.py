@@ -1,0 +1,73 @@
+"""Reminders to the confirmed experts before the gathering time, and a changed gathering time
+pushed at once (GD-DRAW: the gathering time is what may change while a draw is paused)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from services.draws.record.oplog import Actor, record
+from services.draws.running.notices import answer_params, invitation_params
+from services.draws.setup.activities import DrawSetup
+from services.notifications import Outbox
+
+REMINDER_GRACE = timedelta(minutes=30)  # a reminder missed by more than this is skipped
+LIVE = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED)
+
+
+class Reminders:
+    def __init__(self, outbox: Outbox, setup: DrawSetup, reminders: list[int],
+                 urges: list[int], answer_link: Callable[[int], str] | None = None) -> None:
+        self.outbox = outbox
+        self.setup = setup
+        self.answer_link = answer_link  # the invitation's page, carried by reminders
+        self.reminders = sorted({timedelta(minutes=m) for m in reminders}, reverse=True)
+        self.urge_at = sorted(timedelta(minutes=m) for m in urges)
+
+    async def remind(self, now: datetime) -> int:
+        """Reminders due now (the day before and 2 hours before, by default). The gathering
+        time is part of each reminder's key, so a changed time gets its own reminders."""
+        sent = 0
+        horizon = now + max(self.reminders, default=timedelta(0))
+        for notice in await Notice.filter(gather_at__gt=now, gather_at__lte=horizon,
+                                          activity__status__in=list(LIVE)):
+            for offset in self.reminders:
+                due = notice.gather_at - offset
+                if not due <= now < due + REMINDER_GRACE:
+                    continue
+                for item in await Invitation.filter(condition__notice_id=notice.id,
+                                                    status=InvitationStatus.CONFIRMED):
+                    key = f"remind:{item.id}:{int(offset.total_seconds())}:" \
+                          f"{int(notice.gather_at.timestamp())}"
+                    async with self.outbox.change(now) as change:
+                        made = await change.notify("draw.reminder", {
+                            **invitation_params(notice, item, 0), "code": item.code or "",
+                            "when": "明天" if offset >= timedelta(hours=12)
+                            else f"{int(offset.total_seconds() // 3600) or 1}小时后",
+                            **answer_params(self.answer_link, item.id)},
+                            person_id=item.person_id, dedupe_key=key)
+                    sent += made is not None
+        return sent
+
+    async def reschedule(self, activity: DrawActivity, notice_id: int, gather_at: datetime,
+                         now: datetime, actor: Actor) -> Notice:
+        """A new gathering time (before the start, or while paused): the confirmed experts
+        hear of it at once, and their reminders follow the new time."""
+        notice = await self.setup.change_gathering_time(activity, notice_id, gather_at)
+        await record(activity, actor, "gathering", now, notice=notice.id,
+                     gather_at=gather_at.isoformat())
+        await self.gathering_changed(notice, now)
+        return notice
+
+    async def gathering_changed(self, notice: Notice, now: datetime) -> int:
+        """A new gathering time is pushed at once to every confirmed expert of the notice."""
+        count = 0
+        async with self.outbox.change(now) as change:
+            for item in await Invitation.filter(condition__notice_id=notice.id,
+                                                status=InvitationStatus.CONFIRMED):
+                await change.notify("draw.gathering_changed", invitation_params(
+                    notice, item, 0), person_id=item.person_id)
+                count += 1
+        return count
+
