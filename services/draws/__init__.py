@@ -37,13 +37,13 @@ from services.draws.evidence import (
 from services.draws.family import SUPPLEMENT, family, root_of
 from services.draws.fee_rule import Computed
 from services.draws.fee_standards import NewStandard
-from services.draws.fees import my_fees
+from services.draws.fees import FeeSheet, fee_sheet, my_fees
 from services.draws.followups import DrawFollowups
 from services.draws.merkle import check_proof
 from services.draws.moot import DRAW_MOOT
 from services.draws.notices import invitation_params, notice_contact, notice_of
 from services.draws.oplog import Actor, log_export, log_of
-from services.draws.payouts import PayoutMismatch, Payouts
+from services.draws.payouts import MyPayout, PayoutMismatch, Payouts
 from services.draws.performance import Entry, Shown, mine
 from services.draws.proofs import memberships
 from services.draws.recall import Recall, originals
@@ -131,6 +131,8 @@ __all__ = [
     "DrawFollowups",
     "DrawSetup",
     "Entry",
+    "FeeSheet",
+    "MyPayout",
     "NewStandard",
     "NotAnAnswer",
     "PayoutMismatch",
@@ -170,6 +172,7 @@ __all__ = [
     "expert_evaluations",
     "export_record",
     "family",
+    "fee_sheet",
     "fee_standards",
     "fees",
     "import_record",
