@@ -89,7 +89,12 @@ from services.draws.views import (
     visible_file,
     visible_summaries,
 )
-from services.draws.virtual_calls import VirtualCalls, apply_reports
+from services.draws.virtual_calls import (
+    CallView,
+    VirtualCalls,
+    apply_reports,
+    call_view,
+)
 from services.draws.voice_answers import VoiceReplies
 from services.draws.weighting import (
     WEIGHT_MAX,
@@ -123,6 +128,7 @@ __all__ = [
     "AgencyRole",
     "Attendance",
     "CallPolicy",
+    "CallView",
     "CheckResult",
     "Computed",
     "Counts",
@@ -155,6 +161,7 @@ __all__ = [
     "attach",
     "audit",
     "audit_records",
+    "call_view",
     "changes",
     "check_proof",
     "check_sealed",
