@@ -23,7 +23,7 @@ from services.draws.calls import CallPolicy, DrawCalls
 from services.draws.commit import published_roots
 from services.draws.contacts import contact_report
 from services.draws.counts import Counts, draw_counts, visible_counts
-from services.draws.dashboard import dashboard
+from services.draws.dashboard import DayEvaluation, dashboard, evaluations_on
 from services.draws.engine import DrawEngine
 from services.draws.evidence import (
     EVIDENCE_MAX,
@@ -44,7 +44,7 @@ from services.draws.moot import DRAW_MOOT
 from services.draws.notices import invitation_params, notice_contact, notice_of
 from services.draws.oplog import Actor, log_export, log_of
 from services.draws.payouts import MyPayout, PayoutMismatch, Payouts
-from services.draws.performance import Entry, Shown, mine
+from services.draws.performance import Entry, SheetView, Shown, mine, sheet_view
 from services.draws.proofs import memberships
 from services.draws.recall import Recall, originals
 from services.draws.request_record import (
@@ -132,6 +132,7 @@ __all__ = [
     "CheckResult",
     "Computed",
     "Counts",
+    "DayEvaluation",
     "DrawCalls",
     "DrawEngine",
     "DrawFollowups",
@@ -145,6 +146,7 @@ __all__ = [
     "Payouts",
     "Recall",
     "Several",
+    "SheetView",
     "Shown",
     "SmsReplies",
     "VirtualCalls",
@@ -174,6 +176,7 @@ __all__ = [
     "draw_counts",
     "draw_policy",
     "draw_results",
+    "evaluations_on",
     "evidence_file",
     "evidence_of",
     "expert_evaluations",
@@ -212,6 +215,7 @@ __all__ = [
     "rounds",
     "said",
     "set_draw_policy",
+    "sheet_view",
     "supplement_time_default",
     "verifiable_activity",
     "visible_activities",
