@@ -58,7 +58,6 @@ class DeregisterIn(Model):
 async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
     app = await call.domain.applications.start_request(
         call.caller.need_person(), AppKind(body.kind), call.now)
-    await app.fetch_related("batch")
     return await application_out(call, app)
 
 

@@ -82,7 +82,6 @@ async def decide(call: Call, body: DecisionIn) -> ApplicationOut:
     app = await call.domain.review.decide(
         call.path_int("app_id"), call.caller.need_person(), call.caller.grants, body.action,
         call.now, reason=body.reason, items=body.items, admitted=body.admitted)
-    await app.fetch_related("batch")
     return await application_out(call, app)
 
 
