@@ -118,4 +118,5 @@ async def confirm_payout(call: Call) -> ConfirmOut:
 async def check_payout(call: Call) -> MyPayoutOut:
     payouts = call.domain.payouts
     payout = await payouts.own(call.caller.need_person().id, call.path_int("payout_id"))
-    return _mine(call, await payouts.seen(await payouts.check(payout, call.now)))
+    (mine,) = await payouts.seen([await payouts.check(payout, call.now)])
+    return _mine(call, mine)

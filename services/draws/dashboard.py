@@ -74,4 +74,4 @@ async def evaluations_on(day: date) -> list[DayEvaluation]:
     agencies = dict(await Agency.filter(id__in={a.agency_id for a in found}).values_list(
         "id", "name"))
     return [DayEvaluation(a, a.project.name, str(agencies.get(a.agency_id, "")),
-                    await draw_counts(a.id)) for a in found]
+                          await draw_counts(a.id)) for a in found]

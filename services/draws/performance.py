@@ -104,6 +104,7 @@ async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
 
 
 async def sheet_view(activity: DrawActivity, now: datetime) -> SheetView:
+    """sheet(), with what the agency's page shows beside it."""
     got = await sheet(activity, now)
     f = await activity_file(got.activity)
     owner = await Agency.get_or_none(id=got.activity.agency_id)

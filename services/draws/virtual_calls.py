@@ -50,7 +50,7 @@ class CallView:
 
 
 async def call_views(calls: list[VirtualCall]) -> list[CallView]:
-    """The calls (their records fetched) with the experts' names, in one query."""
+    """The calls (their records already fetched) with the experts' names, in one query."""
     persons = {p.id: p.name for p in await Person.filter(
         id__in={c.person_id for c in calls})}
     return [CallView(c, persons.get(c.person_id, "")) for c in calls]

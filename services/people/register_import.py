@@ -23,7 +23,7 @@ from services.common.files import FileStore
 from services.common.schedule import Schedule
 from services.common.sheets import read_table
 from services.people.identity_rules import parse_id_number
-from services.people.persons import People
+from services.people.persons import People, names_of
 from services.people.register_rows import ExpertRow, Refusal, read_rows
 from services.reference import catalogue, regions, remember
 
@@ -71,14 +71,18 @@ class RegisterImports:
         await self.schedule(IMPORT_JOB, now, (run.id,), f"{IMPORT_JOB}:{run.id}:{run.done}")
 
     @staticmethod
-    async def view(run: RegisterImport) -> ImportView:
-        who = await Person.get_or_none(id=run.started_by) if run.started_by else None
-        return ImportView(run, who.name if who else None)
+    async def views(runs: list[RegisterImport]) -> list[ImportView]:
+        names = await names_of({r.started_by for r in runs if r.started_by})
+        return [ImportView(r, names.get(r.started_by) if r.started_by else None)
+                for r in runs]
+
+    async def view(self, run: RegisterImport) -> ImportView:
+        (view,) = await self.views([run])
+        return view
 
     async def recent(self, limit: int = 20) -> list[ImportView]:
         """The latest runs, newest first."""
-        return [await self.view(r) for r in await RegisterImport.all().order_by("-id").limit(
-            limit)]
+        return await self.views(await RegisterImport.all().order_by("-id").limit(limit))
 
     async def one(self, run_id: int) -> ImportView:
         run = await RegisterImport.get_or_none(id=run_id)
