@@ -13,8 +13,8 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.path_params import MAX_ID
 from miniapp_api.routes.reference import UnitOut, UnitsOut, UnitsQuery, unit_out
 from miniapp_api.schemas import Model
-from models.people import Person, Role
-from models.reference import CatalogueVersion
+from models.people import Role
+from services.admin import catalogue_versions
 from services.common.errors import BadInput
 from services.common.sheets import FILE_MAX
 from services.reference import (
@@ -89,15 +89,11 @@ def require_catalogue_size(size: int) -> None:
 @api.route("GET", "/admin/catalogues", access=ADMIN, response=CataloguesOut,
            summary="评标专业目录的各个版本（当前启用的一个）", tag=TAG)
 async def catalogues(call: Call) -> CataloguesOut:
-    rows = await CatalogueVersion.all().order_by("-id").values(
-        "id", "name", "filename", "item_count", "current", "created_at", "created_by")
-    names = dict(await Person.filter(id__in=[r["created_by"] for r in rows if r["created_by"]]
-                                     ).values_list("id", "name"))
+    rows = await catalogue_versions()
     current = current_version()
-    listed = [CatalogueOut(id=r["id"], name=r["name"], filename=r["filename"],
-                           items=r["item_count"], current=r["id"] == current,
-                           created_at=r["created_at"], created_by=names.get(r["created_by"]))
-              for r in rows]
+    listed = [CatalogueOut(id=v.id, name=v.name, filename=v.filename, items=v.items,
+                           current=v.id == current, created_at=v.created_at, created_by=who)
+              for v, who in rows]
     listed.append(CatalogueOut(id=None, name=call.services.texts.render(
         "console/catalogue_shipped.j2"), filename=None, items=len(shipped_once().items),
         current=current is None, created_at=None, created_by=None))

@@ -5,23 +5,21 @@ resumed."""
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from aiohttp import web
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
-from models.experts import RegisterImport
-from models.people import Person, Role
-from services.common.errors import BadInput, Conflict, NotFound
+from models.people import Role
+from services.common.errors import BadInput
 from services.common.sheets import FILE_MAX
-from services.people import template
+from services.people import ImportView, template
 
 api = Api()
 TAG = "管理"
 ADMIN = {Role.ADMIN}
-STALLED = timedelta(minutes=5)  # a running import not moving for this long has stopped
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -61,16 +59,15 @@ def require_register_size(size: int) -> None:
         raise BadInput("sheet.too_large", limit=FILE_MAX // (1024 * 1024))
 
 
-async def import_out(call: Call, run: RegisterImport) -> ImportOut:
-    texts = call.services.texts
-    who = await Person.get_or_none(id=run.started_by) if run.started_by else None
+def import_out(call: Call, view: ImportView) -> ImportOut:
+    texts, run = call.services.texts, view.run
     return ImportOut(
         id=run.id, filename=run.filename, dry_run=run.dry_run, status=run.status,
         status_title=texts.word("import_status", run.status), total=run.total,
         done=run.done, created=run.created, updated=run.updated, refused=run.refused,
         problems=[ProblemOut(row=p["row"], column=p["column"], message=texts.error(
             BadInput(p["code"], **p["params"]))) for p in run.problems],
-        started_by=who.name if who else None, started_at=run.started_at,
+        started_by=view.started_by, started_at=run.started_at,
         finished_at=run.finished_at)
 
 
@@ -94,32 +91,24 @@ async def start_import(call: Call, query: ImportQuery) -> ImportOut:
     run = await register.start(data, filename, query.dry_run, call.caller.need_person().id,
                                call.now)
     await register.queue(run, call.now)
-    return await import_out(call, run)
+    return import_out(call, await register.view(run))
 
 
 @api.route("GET", "/admin/register/imports", access=ADMIN, response=ImportsOut, tag=TAG,
            summary="最近的专家名册导入")
 async def list_imports(call: Call) -> ImportsOut:
-    runs = await RegisterImport.all().order_by("-id").limit(20)
-    return ImportsOut(imports=[await import_out(call, r) for r in runs])
+    runs = await call.domain.register.recent()
+    return ImportsOut(imports=[import_out(call, r) for r in runs])
 
 
 @api.route("GET", "/admin/register/imports/{import_id}", access=ADMIN, response=ImportOut,
            tag=TAG, summary="一次导入的进度、结果和未导入的行")
 async def show_import(call: Call) -> ImportOut:
-    run = await RegisterImport.get_or_none(id=call.path_int("import_id"))
-    if run is None:
-        raise NotFound("register.not_found")
-    return await import_out(call, run)
+    return import_out(call, await call.domain.register.one(call.path_int("import_id")))
 
 
 @api.route("POST", "/admin/register/imports/{import_id}/resume", access=ADMIN,
            response=ImportOut, tag=TAG, summary="接着进行中断的导入（从中断的行开始）")
 async def resume_import(call: Call) -> ImportOut:
-    run = await RegisterImport.get_or_none(id=call.path_int("import_id"))
-    if run is None or run.file_key is None:
-        raise NotFound("register.not_found")
-    if run.status == "running" and call.now - run.updated_at < STALLED:
-        raise Conflict("register.running")
-    await call.domain.register.queue(run, call.now)
-    return await import_out(call, run)
+    return import_out(call, await call.domain.register.resume(call.path_int("import_id"),
+                                                              call.now))

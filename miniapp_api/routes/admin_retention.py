@@ -11,7 +11,6 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from models.retention import RetentionRun
 from services.rights import INVENTORY
 
 api = Api()
@@ -48,7 +47,7 @@ class RetentionOut(Model):
 async def retention_report(call: Call) -> RetentionOut:
     pd, texts = call.domain.personal_data, call.services.texts
     titles = {k.key: pd.describe(k) for k in INVENTORY}
-    runs = await RetentionRun.all().order_by("-id").limit(50)
+    runs = await call.domain.retention.runs()
     return RetentionOut(
         policy=[PolicyOut(key=k.key, title=titles[k.key]["title"],
                           retention=titles[k.key]["retention"],

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model, PeopleQuery
-from models.people import Person, Role
+from models.people import Role
 from services.common.pii import mask_phone
 from services.common.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, LOCK_TTL
 from services.people import MAX_FAILURES, PERSON_FAILURES, remaining
@@ -38,9 +38,8 @@ class StandingsOut(Model):
 
 
 async def _standing(call: Call, person_id: int) -> StandingOut:
-    person = await Person.get(id=person_id)
-    seen = await call.domain.security.standing(person)
-    roles = sorted(g.role for g in await call.domain.people.active_roles(person.id, call.now))
+    seen = await call.domain.security.standing(person_id, call.now)
+    person, roles = seen.person, seen.roles
     return StandingOut(id=person.id, name=person.name, id_number=person.id_masked,
                        phone=mask_phone(person.phone), roles=roles,
                        role_titles=[call.services.texts.word("role", r) for r in roles],

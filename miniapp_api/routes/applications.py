@@ -198,7 +198,6 @@ async def _own(call: Call) -> Application:
 async def start(call: Call, body: StartIn) -> ApplicationOut:
     app = await call.domain.applications.start(call.caller.need_person(), body.batch_id,
                                                call.now)
-    await app.fetch_related("batch")
     return await application_out(call, app)
 
 
@@ -277,7 +276,6 @@ async def withdraw(call: Call) -> ApplicationOut:
            summary="下载诚信承诺书（已填入本人信息，打印签字后扫描上传）", tag=TAG)
 async def pledge(call: Call) -> web.Response:
     app = await _own(call)
-    await app.fetch_related("batch")
     person = call.caller.need_person()
     draft = ApplicationDraft.model_validate(app.data)
     words = pledge_of(call.services.texts, person.name, person.id_masked, app.batch.name,
@@ -296,7 +294,6 @@ async def review_form(call: Call) -> web.Response:
     app = await _own(call)
     if app.printed_at is None or app.status in (AppStatus.DRAFT, AppStatus.RETURNED):
         raise Conflict("application.not_printed")
-    await app.fetch_related("batch")
     body = await asyncio.to_thread(review_form_pdf, sheet(call.services.texts, app,
                                                           call.caller.need_person()))
     return web.Response(body=body, content_type="application/pdf", headers={

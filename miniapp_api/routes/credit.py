@@ -9,10 +9,8 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
-from models.experts import ExpertProfile
-from models.people import Person, Role
-from services.common.errors import NotFound
-from services.standing import credit
+from models.people import Role
+from services.standing import CreditView, credit, credit_view, expert_by_number, expert_of_person
 
 api = Api()
 TAG = "处分与抽取规则"
@@ -54,32 +52,27 @@ class RuleBody(Model):
     level_c: int = Field(default=60, ge=0, le=100, description="C 级最低分")
 
 
-async def credit_out(call: Call, profile: ExpertProfile) -> CreditOut:
-    got = await credit.compute(profile.id, call.now)
-    person = await Person.get(id=profile.person_id)
+def credit_out(view: CreditView) -> CreditOut:
+    got = view.credit
     return CreditOut(
-        expert_name=person.name, expert_number=profile.expert_number, score=got.score,
+        expert_name=view.expert_name, expert_number=view.expert_number, score=got.score,
         level=got.level, records=got.records, sanctions=got.sanctions,
         history=[ChangeOut(score=h.score, level=h.level, cause=CAUSES.get(h.cause, h.cause),
-                           at=h.at) for h in await credit.history(profile.id)])
+                           at=h.at) for h in view.history])
 
 
 @api.route("GET", "/expert/credit", access=EXPERT, response=CreditOut, tag="专家",
            summary="我的信用分、等级及其变化")
 async def mine(call: Call) -> CreditOut:
-    profile = await ExpertProfile.get_or_none(person_id=call.caller.need_person().id)
-    if profile is None:
-        raise NotFound("sanction.no_expert")
-    return await credit_out(call, profile)
+    profile = await expert_of_person(call.caller.need_person().id)
+    return credit_out(await credit_view(profile, call.now))
 
 
 @api.route("GET", "/admin/credit", access=ADMIN, query=CreditQuery, response=CreditOut,
            tag=TAG, summary="专家的信用分、等级及其变化")
 async def expert_credit(call: Call, query: CreditQuery) -> CreditOut:
-    profile = await ExpertProfile.get_or_none(expert_number=query.expert_number.strip())
-    if profile is None:
-        raise NotFound("sanction.no_expert")
-    return await credit_out(call, profile)
+    profile = await expert_by_number(query.expert_number)
+    return credit_out(await credit_view(profile, call.now))
 
 
 @api.route("GET", "/admin/credit-rule", access=ADMIN, response=RuleBody, tag=TAG,

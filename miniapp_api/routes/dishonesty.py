@@ -12,9 +12,8 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
-from models.dishonesty import DishonestyFlag, DishonestyRun
-from models.experts import ExpertProfile
-from models.people import Person, Role
+from models.people import Role
+from services.people import FlagView, RunView, flag_views, run_views
 
 api = Api()
 TAG = "失信核查"
@@ -77,42 +76,24 @@ class RunsOut(Model):
     runs: list[RunOut]
 
 
-async def _names(person_ids: set[int]) -> dict[int, str]:
-    return dict(await Person.filter(id__in=list(person_ids)).values_list("id", "name"))
+def _flag(call: Call, view: FlagView) -> FlagOut:
+    f, words = view.flag, call.services.texts.word
+    return FlagOut(
+        id=f.id, expert_id=f.expert_id, expert_name=view.expert_name,
+        expert_number=view.expert_number, found_at=f.found_at,
+        cases=[CaseOut.model_validate(c) for c in f.cases], status=f.status,
+        status_title=words("dishonesty_flag", f.status), note=f.note,
+        handled_by=view.handled_by, handled_at=f.handled_at)
 
 
-async def _flags(call: Call, flags: list[DishonestyFlag]) -> list[FlagOut]:
-    experts = {p.id: p for p in await ExpertProfile.filter(
-        id__in=list({f.expert_id for f in flags}))}
-    names = await _names({p.person_id for p in experts.values()}
-                         | {f.handled_by for f in flags if f.handled_by})
-    words = call.services.texts.word
-    out = []
-    for f in flags:
-        profile = experts.get(f.expert_id)
-        out.append(FlagOut(
-            id=f.id, expert_id=f.expert_id,
-            expert_name=names.get(profile.person_id, "") if profile else "",
-            expert_number=profile.expert_number if profile else "", found_at=f.found_at,
-            cases=[CaseOut.model_validate(c) for c in f.cases], status=f.status,
-            status_title=words("dishonesty_flag", f.status), note=f.note,
-            handled_by=names.get(f.handled_by) if f.handled_by else None,
-            handled_at=f.handled_at))
-    return out
-
-
-async def _runs(call: Call, runs: list[DishonestyRun]) -> list[RunOut]:
-    numbers = dict(await ExpertProfile.filter(
-        id__in=[r.expert_id for r in runs if r.expert_id]).values_list("id", "expert_number"))
-    names = await _names({r.started_by for r in runs if r.started_by})
-    words = call.services.texts.word
-    return [RunOut(
+def _run(call: Call, view: RunView) -> RunOut:
+    r, words = view.run, call.services.texts.word
+    return RunOut(
         id=r.id, trigger=r.trigger, trigger_title=words("dishonesty_trigger", r.trigger),
-        expert_number=numbers.get(r.expert_id) if r.expert_id else None, status=r.status,
-        status_title=words("dishonesty_run_status", r.status),
-        started_by=names.get(r.started_by) if r.started_by else None,
+        expert_number=view.expert_number, status=r.status,
+        status_title=words("dishonesty_run_status", r.status), started_by=view.started_by,
         started_at=r.started_at, finished_at=r.finished_at, total=r.total, checked=r.checked,
-        found=r.found, flagged=r.flagged, failed=r.failed) for r in runs]
+        found=r.found, flagged=r.flagged, failed=r.failed)
 
 
 @api.route("GET", "/admin/dishonesty/flags", access=ADMIN, query=FlagsQuery,
@@ -120,7 +101,7 @@ async def _runs(call: Call, runs: list[DishonestyRun]) -> list[RunOut]:
 async def flag_list(call: Call, query: FlagsQuery) -> FlagsOut:
     checks = call.domain.dishonesty
     found = await checks.flags(query.view == "open", query.limit, query.after)
-    return FlagsOut(enabled=checks.enabled, items=await _flags(call, found.rows),
+    return FlagsOut(enabled=checks.enabled, items=[_flag(call, v) for v in found.rows],
                     next=found.next)
 
 
@@ -130,18 +111,20 @@ async def flag_list(call: Call, query: FlagsQuery) -> FlagsOut:
 async def handle(call: Call, body: HandleIn) -> FlagOut:
     flag = await call.domain.dishonesty.handle(call.path_int("flag_id"), body.handling,
                                                call.caller.need_person().id, call.now)
-    return (await _flags(call, [flag]))[0]
+    (view,) = await flag_views([flag])
+    return _flag(call, view)
 
 
 @api.route("POST", "/admin/dishonesty/runs", access=ADMIN, response=RunOut, tag=TAG,
            summary="立即核查全部在库专家（已有进行中的核查时，返回该次核查）")
 async def start_run(call: Call) -> RunOut:
     run = await call.domain.dishonesty.start(call.now, call.caller.need_person().id)
-    return (await _runs(call, [run]))[0]
+    (view,) = await run_views([run])
+    return _run(call, view)
 
 
 @api.route("GET", "/admin/dishonesty/runs", access=ADMIN, response=RunsOut, tag=TAG,
            summary="最近的核查（定期、管理员发起和入库核查）及进度")
 async def run_list(call: Call) -> RunsOut:
     checks = call.domain.dishonesty
-    return RunsOut(enabled=checks.enabled, runs=await _runs(call, await checks.runs()))
+    return RunsOut(enabled=checks.enabled, runs=[_run(call, v) for v in await checks.runs()])

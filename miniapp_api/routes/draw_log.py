@@ -4,7 +4,7 @@ any."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import Field
@@ -12,14 +12,14 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, activity_in_path
 from miniapp_api.schemas import Model
-from models.draws import DrawActivity, DrawStatus
-from models.people import Agency, Role
+from models.draws import DrawActivity
+from models.people import Role
 from services.common.clock import CHINA
 from services.draws import (
     SEALED_ACTIONS,
     any_activity,
     check_sealed,
-    draw_counts,
+    evaluations_on,
     log_of,
     root_of,
     verifiable_activity,
@@ -102,23 +102,11 @@ class DayDrawsOut(Model):
            summary="某日（默认今天）评标的全部抽取活动：状态与人数（管理员）", tag=TAG)
 async def day_draws(call: Call, query: DayQuery) -> DayDrawsOut:
     day = query.day or call.now.astimezone(CHINA).date()
-    # in UTC, as every stored time (SQLite compares the text: a +08:00 bound would drop the
-    # evaluations between 00:00 and 08:00 China time, whose UTC date is the day before)
-    start = datetime.combine(day, time(0), CHINA).astimezone(UTC)
-    found = await DrawActivity.filter(
-        eval_start__gte=start, eval_start__lt=start + timedelta(days=1)).exclude(
-        status=DrawStatus.CANCELLED).order_by("eval_start", "id").limit(500).prefetch_related(
-        "project")
-    agencies = dict(await Agency.filter(id__in={a.agency_id for a in found}).values_list(
-        "id", "name"))
     texts = call.services.texts
-    out = []
-    for a in found:
-        counts = await draw_counts(a.id)
-        out.append(DayDrawOut(
-            id=a.id, project=a.project.name, agency=str(agencies.get(a.agency_id, "")),
-            kind=texts.render("console/activity_kind.j2", kind=a.kind).strip(),
-            status=a.status, status_title=texts.word("draw_status", a.status),
-            eval_start=a.eval_start,
-            planned=counts.planned, confirmed=counts.confirmed))
-    return DayDrawsOut(day=day, draws=out)
+    found = await evaluations_on(day)
+    return DayDrawsOut(day=day, draws=[DayDrawOut(
+        id=d.activity.id, project=d.project, agency=d.agency,
+        kind=texts.render("console/activity_kind.j2", kind=d.activity.kind).strip(),
+        status=d.activity.status, status_title=texts.word("draw_status", d.activity.status),
+        eval_start=d.activity.eval_start,
+        planned=d.counts.planned, confirmed=d.counts.confirmed) for d in found])

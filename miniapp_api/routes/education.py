@@ -116,7 +116,6 @@ async def courses(call: Call) -> CoursesOut:
 async def enroll(call: Call) -> EnrollmentOut:
     item = await call.domain.education.enroll(call.caller.need_person(),
                                                  call.path_int("course_id"), call.now)
-    await item.fetch_related("course")
     return enrollment_out(call, item, item.course.title)
 
 

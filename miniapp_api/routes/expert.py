@@ -11,13 +11,14 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
-from models.experts import ExpertProfile, Unavailability
+from models.experts import Unavailability
 from models.people import Role
 from services.people import (
     add_unavailability,
+    department_of,
     deregister,
-    parse_credit_code,
     remove_unavailability,
+    set_department,
     upcoming,
 )
 
@@ -57,7 +58,6 @@ class DeregisterIn(Model):
 async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
     app = await call.domain.applications.start_request(
         call.caller.need_person(), AppKind(body.kind), call.now)
-    await app.fetch_related("batch")
     return await application_out(call, app)
 
 
@@ -106,15 +106,14 @@ class DepartmentBody(Model):
 @api.route("GET", "/expert/department", access=EXPERT, response=DepartmentBody,
            summary="我所在的行政监督部门（申报）", tag=TAG)
 async def department(call: Call) -> DepartmentBody:
-    profile = await ExpertProfile.get(person_id=call.caller.need_person().id)
-    return DepartmentBody(dept_name=profile.dept_name, dept_credit_code=profile.dept_credit_code)
+    got = await department_of(call.caller.need_person().id)
+    return DepartmentBody(dept_name=got.name, dept_credit_code=got.credit_code)
 
 
 @api.route("PUT", "/expert/department", access=EXPERT, body=DepartmentBody,
            response=DepartmentBody, tag=TAG,
            summary="申报所在的行政监督部门：该部门监督的项目不会抽取您（实施条例第四十六条）")
 async def declare_department(call: Call, body: DepartmentBody) -> DepartmentBody:
-    code = parse_credit_code(body.dept_credit_code) if body.dept_credit_code.strip() else ""
-    await ExpertProfile.filter(person_id=call.caller.need_person().id).update(
-        dept_name=body.dept_name.strip(), dept_credit_code=code)
-    return DepartmentBody(dept_name=body.dept_name.strip(), dept_credit_code=code)
+    got = await set_department(call.caller.need_person().id, body.dept_name,
+                               body.dept_credit_code)
+    return DepartmentBody(dept_name=got.name, dept_credit_code=got.credit_code)

@@ -17,7 +17,7 @@ from models.payouts import Payout
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import Computed, expert_fees, payouts, root_of
+from services.draws import Computed, expert_fees, fee_sheet
 
 api = Api()
 CENT = Decimal("0.01")
@@ -89,12 +89,9 @@ def payout_out(texts: Texts, payout: Payout | None) -> PayoutOut | None:
 
 
 async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
-    rows = await expert_fees.fees_of(activity)
+    sheet = await fee_sheet(activity)
     texts = call.services.texts
-    standard = await expert_fees.standard_for(activity)
-    channel = await payouts.channel_of((await root_of(activity)).id)
-    latest = {p.invitation_id: p for p in await Payout.filter(
-        invitation_id__in=[r.invitation.id for r in rows]).order_by("id")}
+    rows, standard, channel, latest = sheet.rows, sheet.standard, sheet.channel, sheet.latest
     return FeesOut(
         standard=standard.name if standard else None, channel=channel,
         channel_title=texts.word("fee_channel", channel),

@@ -11,9 +11,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
-from models.payments import EInvoice, Payable
 from models.people import Role
-from services.common.errors import NotFound
 from services.payments import InvoiceRow
 
 api = Api()
@@ -111,8 +109,7 @@ async def invoice_record(call: Call, body: InvoiceIn) -> InvoiceOut:
 
 
 async def _row(call: Call, payable_id: int) -> InvoiceOut:
-    (row,) = await call.domain.invoices.rows([await Payable.get(id=payable_id)])
-    return _out(row, call)
+    return _out(await call.domain.invoices.row(payable_id), call)
 
 
 @api.route("POST", "/admin/invoices/{payable_id}/issue", access=FINANCE, response=InvoiceOut,
@@ -145,10 +142,7 @@ async def invoice_reverse(call: Call, body: ReverseIn) -> InvoiceOut:
            files=("application/pdf", "application/ofd"),
            summary="下载已开具的电子发票文件", tag=TAG)
 async def invoice_download(call: Call) -> web.Response:
-    item = await EInvoice.get_or_none(payable_id=call.path_int("payable_id"))
-    if item is None or item.file_key is None:
-        raise NotFound("invoice.not_found")
-    body = await call.domain.files.get(item.file_key)
+    item, body = await call.domain.einvoices.file_of(call.path_int("payable_id"))
     kind = "application/pdf" if item.file_type == "pdf" else "application/ofd"
     return web.Response(body=body, content_type=kind, headers={
         "Content-Disposition": f'attachment; filename="fapiao-{item.number}.{item.file_type}"'})

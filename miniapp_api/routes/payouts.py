@@ -16,10 +16,9 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.routes.fees import EXPERT, FeesOut, fees_out, yuan
 from miniapp_api.schemas import Model
-from models.draws import DrawActivity
-from models.payouts import FeeChannel, Payout
-from services.common.clock import CHINA
-from services.common.errors import Conflict, NotFound
+from models.payouts import FeeChannel
+from services.common.errors import Conflict
+from services.draws import MyPayout
 
 api = Api()
 
@@ -85,37 +84,29 @@ class MyPayoutsOut(Model):
     payouts: list[MyPayoutOut]
 
 
-async def _mine(call: Call, payout: Payout) -> MyPayoutOut:
-    activity = await DrawActivity.get(id=payout.activity_id)
+def _mine(call: Call, mine: MyPayout) -> MyPayoutOut:
+    payout = mine.payout
     return MyPayoutOut(
-        id=payout.id, eval_day=activity.eval_start.astimezone(CHINA).date(),
+        id=payout.id, eval_day=mine.eval_day,
         amount_yuan=yuan(payout.amount_fen) or Decimal(0), state=payout.state,
         state_title=call.services.texts.word("payout_state", payout.state),
         expires_at=payout.expires_at, finished_at=payout.finished_at,
-        can_confirm=call.domain.payouts.confirm_params(payout) is not None)
+        can_confirm=mine.can_confirm)
 
 
 @api.route("GET", "/expert/payouts", access=EXPERT, response=MyPayoutsOut, tag="专家",
            summary="我的专家费转账（待确认收款的可在此领取）")
 async def my_payouts(call: Call) -> MyPayoutsOut:
-    rows = await Payout.filter(person_id=call.caller.need_person().id).order_by(
-        "-id").limit(50)
-    return MyPayoutsOut(payouts=[await _mine(call, p) for p in rows])
-
-
-async def _own(call: Call) -> Payout:
-    payout = await Payout.get_or_none(id=call.path_int("payout_id"),
-                                      person_id=call.caller.need_person().id)
-    if payout is None:
-        raise NotFound("payout.not_found")
-    return payout
+    rows = await call.domain.payouts.mine(call.caller.need_person().id)
+    return MyPayoutsOut(payouts=[_mine(call, p) for p in rows])
 
 
 @api.route("GET", "/expert/payouts/{payout_id}/confirm", access=EXPERT, response=ConfirmOut,
            tag="专家", summary="确认收款：传给 wx.requestMerchantTransfer 的参数")
 async def confirm_payout(call: Call) -> ConfirmOut:
-    payout = await _own(call)
-    params = call.domain.payouts.confirm_params(payout)
+    payouts = call.domain.payouts
+    payout = await payouts.own(call.caller.need_person().id, call.path_int("payout_id"))
+    params = payouts.confirm_params(payout)
     if params is None:
         raise Conflict("payout.not_waiting", state=payout.state)
     return ConfirmOut(mchId=params.mch_id, appId=params.app_id, package=params.package,
@@ -125,4 +116,7 @@ async def confirm_payout(call: Call) -> ConfirmOut:
 @api.route("POST", "/expert/payouts/{payout_id}/check", access=EXPERT, response=MyPayoutOut,
            tag="专家", summary="确认收款后查询这笔转账的结果")
 async def check_payout(call: Call) -> MyPayoutOut:
-    return await _mine(call, await call.domain.payouts.check(await _own(call), call.now))
+    payouts = call.domain.payouts
+    payout = await payouts.own(call.caller.need_person().id, call.path_int("payout_id"))
+    (mine,) = await payouts.seen([await payouts.check(payout, call.now)])
+    return _mine(call, mine)

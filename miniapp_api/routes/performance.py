@@ -13,7 +13,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
-from models.people import Agency, Role
+from models.people import Role
 from models.performance import ConductItem, PerformanceRecord
 from services.common.clock import CHINA
 from services.common.texts import Texts
@@ -24,6 +24,7 @@ from services.draws import (
     activity_file,
     activity_number,
     performance,
+    sheet_view,
     visible_activities,
 )
 from services.standing import conduct
@@ -145,14 +146,11 @@ class SheetOut(Model):
 
 async def sheet_out(call: Call) -> SheetOut:
     activity = await activity_in_path(call)
-    got = await performance.sheet(activity, call.now)
-    f = await activity_file(got.activity)
-    texts = call.services.texts
-    owner = await Agency.get_or_none(id=got.activity.agency_id)
+    view = await sheet_view(activity, call.now)
+    got, texts = view.sheet, call.services.texts
     rows = []
     for r in got.rows:
-        shown = Shown(r.record, r.notice, owner.name if owner else "", r.name) \
-            if r.record else None
+        shown = Shown(r.record, r.notice, view.agency, r.name) if r.record else None
         rows.append(ExpertRowOut(
             invitation_id=r.invitation.id, name=r.name,
             supplementary=r.invitation.supplementary, gather_at=r.notice.gather_at,
@@ -160,11 +158,11 @@ async def sheet_out(call: Call) -> SheetOut:
             record=await record_out(texts, shown) if shown else None))
     a = got.activity
     return SheetOut(evaluation=EvaluationOut(
-        id=a.id, number=activity_number(a.id), project=f.project.name, eval_start=a.eval_start,
+        id=a.id, number=activity_number(a.id), project=view.project, eval_start=a.eval_start,
         finished_at=a.finished_at, deadline=got.deadline, last_day=last_day(got.deadline),
         open=got.open, served=len(rows),
         recorded=sum(1 for r in rows if r.record)),
-        items=[conduct_out(i) for i in await conduct.items(active_only=True)], experts=rows)
+        items=[conduct_out(i) for i in view.items], experts=rows)
 
 
 @api.route("GET", "/draws/activities/{activity_id}/performance", access=AGENCY,

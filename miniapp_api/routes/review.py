@@ -13,7 +13,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
-from models.people import Person, Role
+from models.people import Role
 from services.applicants import stages
 from services.common.pii import mask_phone
 
@@ -82,7 +82,6 @@ async def decide(call: Call, body: DecisionIn) -> ApplicationOut:
     app = await call.domain.review.decide(
         call.path_int("app_id"), call.caller.need_person(), call.caller.grants, body.action,
         call.now, reason=body.reason, items=body.items, admitted=body.admitted)
-    await app.fetch_related("batch")
     return await application_out(call, app)
 
 
@@ -109,12 +108,10 @@ async def history(call: Call, query: PageQuery) -> DecidedListOut:
     texts = call.services.texts
     found = await call.domain.review.decided_by(call.caller.need_person().id, query.limit,
                                                 query.after)
-    rows = found.rows
-    names = dict(await Person.filter(id__in={a.person_id for _, a in rows}).values_list(
-        "id", "name"))
     return DecidedListOut(decisions=[DecidedOut(
-        application_id=a.id, batch=a.batch.name, applicant=str(names.get(a.person_id, "")),
-        stage=e.stage_title, action=e.action,
-        title=texts.render("review/action.j2", action=e.action).strip(), reason=e.reason,
-        at=e.at, status_title=texts.word("application_status", a.status)) for e, a in rows],
-        next=found.next)
+        application_id=d.application.id, batch=d.application.batch.name,
+        applicant=d.applicant, stage=d.entry.stage_title, action=d.entry.action,
+        title=texts.render("review/action.j2", action=d.entry.action).strip(),
+        reason=d.entry.reason, at=d.entry.at,
+        status_title=texts.word("application_status", d.application.status))
+        for d in found.rows], next=found.next)

@@ -12,13 +12,19 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
-from models.experts import ExpertProfile
-from models.people import Person, Role
-from models.sanctions import DrawPolicy, Sanction, SanctionKind
+from models.people import Role
+from models.sanctions import SanctionKind
 from services.common.clock import china_today
-from services.common.errors import NotFound
-from services.draws import WEIGHT_MAX, WEIGHT_MIN, check_weights
-from services.standing import KIND_WORDS, NewSanction, conduct, period_words, sanctions
+from services.draws import WEIGHT_MAX, WEIGHT_MIN, draw_policy, set_draw_policy
+from services.standing import (
+    KIND_WORDS,
+    NewSanction,
+    SanctionView,
+    expert_by_number,
+    period_words,
+    sanction_page,
+    sanction_views,
+)
 
 api = Api()
 TAG = "处分与抽取规则"
@@ -94,22 +100,16 @@ class PolicyBody(Model):
     weight_d: int = Field(default=1, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="D 级专家的权重")
 
 
-async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
-    experts = {p.id: p for p in await ExpertProfile.filter(
-        id__in=list({s.expert_id for s in items}))}
-    names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
-                 .values_list("id", "name"))
+def _outs(call: Call, views: list[SanctionView]) -> list[SanctionOut]:
     today = china_today(call.now)
-    catalogue = await conduct.items()  # once for the page, not once a row
     out = []
-    for s in items:
-        profile = experts.get(s.expert_id)
+    for v in views:
+        s = v.sanction
         out.append(SanctionOut(
-            id=s.id, expert_id=s.expert_id,
-            expert_name=str(names.get(profile.person_id, "")) if profile else "",
-            expert_number=profile.expert_number if profile else "", kind=s.kind,
+            id=s.id, expert_id=s.expert_id, expert_name=v.expert_name,
+            expert_number=v.expert_number, kind=s.kind,
             kind_title=KIND_WORDS[SanctionKind(s.kind)], conduct=list(s.conduct),
-            conduct_names=conduct.names_in(catalogue, list(s.conduct)), reason=s.reason,
+            conduct_names=v.conduct_names, reason=s.reason,
             decided_on=s.decided_on, starts_on=s.starts_on, ends_on=s.ends_on,
             period=period_words(s), in_force=s.excludes_on(today, today), appeal=s.appeal,
             appealed_at=s.appealed_at, outcome=s.outcome,
@@ -118,32 +118,24 @@ async def _outs(call: Call, items: list[Sanction]) -> list[SanctionOut]:
     return out
 
 
-async def _expert_by_number(number: str) -> ExpertProfile:
-    profile = await ExpertProfile.get_or_none(expert_number=number.strip())
-    if profile is None:
-        raise NotFound("sanction.no_expert")
-    return profile
-
-
 @api.route("GET", "/admin/sanctions", access=ADMIN, query=SanctionsQuery,
            response=SanctionsOut, tag=TAG, summary="处分记录（生效中、待复核申诉或全部）")
 async def sanction_list(call: Call, query: SanctionsQuery) -> SanctionsOut:
-    expert = await _expert_by_number(query.expert_number) if query.expert_number else None
-    found = await sanctions.listing(china_today(call.now), query.view == "in_force",
-                                    query.view == "appealed",
-                                    expert.id if expert else None, query.limit, query.after)
-    return SanctionsOut(items=await _outs(call, found.rows), next=found.next)
+    found = await sanction_page(china_today(call.now), query.view == "in_force",
+                                query.view == "appealed", query.expert_number, query.limit,
+                                query.after)
+    return SanctionsOut(items=_outs(call, found.rows), next=found.next)
 
 
 @api.route("POST", "/admin/sanctions", access=ADMIN, body=SanctionIn, response=SanctionOut,
            tag=TAG, summary="作出处分（专家会收到通知，可申诉一次）")
 async def decide(call: Call, body: SanctionIn) -> SanctionOut:
-    expert = await _expert_by_number(body.expert_number)
+    expert = await expert_by_number(body.expert_number)
     made = await call.domain.sanctions.decide(NewSanction(
         expert_id=expert.id, kind=body.kind, reason=body.reason, starts_on=body.starts_on,
         ends_on=body.ends_on, conduct=tuple(body.conduct)), call.caller.need_person().id,
         call.now)
-    return (await _outs(call, [made]))[0]
+    return _outs(call, await sanction_views([made]))[0]
 
 
 @api.route("POST", "/admin/sanctions/{sanction_id}/ruling", access=ADMIN, body=RulingIn,
@@ -152,14 +144,14 @@ async def rule(call: Call, body: RulingIn) -> SanctionOut:
     item = await call.domain.sanctions.rule(call.path_int("sanction_id"), body.outcome,
                                             body.ruling, call.caller.need_person().id,
                                             call.now)
-    return (await _outs(call, [item]))[0]
+    return _outs(call, await sanction_views([item]))[0]
 
 
 @api.route("GET", "/expert/sanctions", access=EXPERT, response=SanctionsOut, tag="专家",
            summary="我的处分记录")
 async def mine(call: Call) -> SanctionsOut:
     items = await call.domain.sanctions.mine(call.caller.need_person().id)
-    return SanctionsOut(items=await _outs(call, items))
+    return SanctionsOut(items=_outs(call, await sanction_views(items)))
 
 
 @api.route("POST", "/expert/sanctions/{sanction_id}/appeal", access=EXPERT, body=AppealIn,
@@ -168,13 +160,13 @@ async def appeal(call: Call, body: AppealIn) -> SanctionOut:
     item = await call.domain.sanctions.appeal(call.caller.need_person().id,
                                               call.path_int("sanction_id"), body.appeal,
                                               call.now)
-    return (await _outs(call, [item]))[0]
+    return _outs(call, await sanction_views([item]))[0]
 
 
 @api.route("GET", "/admin/draw-policy", access=ADMIN, response=PolicyBody, tag=TAG,
            summary="抽取次数限制")
 async def policy(call: Call) -> PolicyBody:
-    row = await DrawPolicy.get_or_none(id=1)
+    row = await draw_policy()
     if row is None:
         return PolicyBody()
     return PolicyBody(expert_cap=row.expert_cap, expert_months=row.expert_months,
@@ -187,7 +179,5 @@ async def policy(call: Call) -> PolicyBody:
            tag=TAG, summary="设置抽取次数限制（此后的每次邀请按新限制检查）和按信用等级加权抽取"
                             "（此后固定的候选池按新设置加权）")
 async def set_policy(call: Call, body: PolicyBody) -> PolicyBody:
-    check_weights([body.weight_a, body.weight_b, body.weight_c, body.weight_d])
-    await DrawPolicy.update_or_create(id=1, defaults={
-        **body.model_dump(), "updated_by": call.caller.need_person().id})
+    await set_draw_policy(body.model_dump(), call.caller.need_person().id)
     return body

@@ -11,10 +11,8 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.schemas import Model
-from models.calls import VirtualCall
-from models.people import Person
 from services.common.pii import public
-from services.draws import originals
+from services.draws import CallView, call_view, originals
 
 api = Api()
 
@@ -78,11 +76,10 @@ class RecallOut(Model):
     ready: bool = Field(description="每位原专家都已登记参加或不参加，可以提交")
 
 
-async def calls_out(activity_calls: list[VirtualCall]) -> CallsOut:
-    persons = {p.id: p.name for p in await Person.filter(
-        id__in={c.person_id for c in activity_calls})}
-    return CallsOut(calls=[CallOut(
-        id=c.id, purpose=c.purpose, expert_id=c.expert_id, expert=persons.get(c.person_id, ""),
+def call_out(view: CallView) -> CallOut:
+    c = view.call
+    return CallOut(
+        id=c.id, purpose=c.purpose, expert_id=c.expert_id, expert=view.expert,
         invitation_id=c.invitation_id, staff=c.staff_name, staff_phone=c.staff_phone,
         # the middle number is the provider's, not a person's: shown as it is
         middle_number=public(c.middle_number) if c.middle_number and c.state == "bound"
@@ -92,14 +89,14 @@ async def calls_out(activity_calls: list[VirtualCall]) -> CallsOut:
             from_staff=r.from_staff, dialled_at=r.dialled_at,
             answered=r.answered_at is not None, seconds=r.seconds, recorded=r.recorded)
             for r in sorted(c.records, key=lambda r: r.dialled_at)])
-        for c in activity_calls])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/calls", access=AGENCY, response=CallsOut,
            summary="本活动的虚拟呼叫及其通话记录", tag=TAG)
 async def list_calls(call: Call) -> CallsOut:
     activity = await activity_in_path(call)
-    return await calls_out(await call.domain.virtual_calls.of_activity(activity))
+    return CallsOut(calls=[call_out(v) for v in
+                           await call.domain.virtual_calls.of_activity(activity)])
 
 
 @api.route("POST", "/draws/activities/{activity_id}/calls", access=AGENCY, body=PlaceIn,
@@ -110,8 +107,7 @@ async def place_call(call: Call, body: PlaceIn) -> CallOut:
     made = await call.domain.virtual_calls.place(activity, body.purpose,  # type: ignore[arg-type]
                                                  body.target, body.staff_phone, call.now,
                                                  actor(call))
-    await made.fetch_related("records")
-    return (await calls_out([made])).calls[0]
+    return call_out(await call_view(made))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/calls/{call_id}/outcome", access=AGENCY,
@@ -122,8 +118,7 @@ async def call_outcome(call: Call, body: OutcomeIn) -> CallOut:
     done = await call.domain.virtual_calls.finish(
         activity, call.path_int("call_id"), body.outcome, call.now, actor(call),
         gather_at=body.gather_at, note=body.note)
-    await done.fetch_related("records")
-    return (await calls_out([done])).calls[0]
+    return call_out(await call_view(done))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/recall", access=AGENCY, response=RecallOut,

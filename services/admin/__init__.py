@@ -7,11 +7,13 @@ from services.admin import statistics, views
 from services.admin.actions import Administration, GrantSpec
 from services.admin.feedback import FeedbackDesk
 from services.admin.statistics_sheets import workbook
+from services.admin.views import catalogue_versions
 
 __all__ = [
     "Administration",
     "FeedbackDesk",
     "GrantSpec",
+    "catalogue_versions",
     "statistics",
     "views",
     "workbook",

@@ -22,6 +22,7 @@ from models.notifications import Notification, Status
 from models.payments import PayOrder
 from models.people import Person
 from services.common.paging import PAGE, Page, keyset
+from services.reference import LoadedVersion, loaded_versions
 
 LIMIT = 200
 
@@ -47,6 +48,14 @@ async def batches(db: BaseDBAsyncClient | None = None) -> list[BatchView]:
 
 async def names_of(person_ids: set[int]) -> dict[int, str]:
     return dict(await Person.filter(id__in=person_ids).values_list("id", "name"))
+
+
+async def catalogue_versions() -> list[tuple[LoadedVersion, str | None]]:
+    """The specialty catalogue's loaded versions, newest first, each with the name of the
+    administrator who loaded it."""
+    rows = await loaded_versions()
+    names = await names_of({v.created_by for v in rows if v.created_by})
+    return [(v, names.get(v.created_by) if v.created_by else None) for v in rows]
 
 
 async def stuck_notifications(state: str | None, limit: int = PAGE,

@@ -17,7 +17,7 @@ from services.applicants.attachments import (
 from services.applicants.public_notice import PublicNotice
 from services.applicants.reads import applications_of, form_of, progress_of
 from services.applicants.returns import SECTIONS
-from services.applicants.review import Review, describe_items, logs_of
+from services.applicants.review import Decided, Review, describe_items, logs_of
 from services.applicants.review_scope import stages
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "SECTIONS",
     "TYPE_NAMES",
     "Applications",
+    "Decided",
     "PublicNotice",
     "Review",
     "applications_of",

@@ -15,6 +15,7 @@ rejects. Every step is in the review log and pushed to the applicant.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -30,10 +31,20 @@ from services.common.paging import PAGE, Page, keyset
 from services.common.windows import require_window_open
 from services.education import Exams, next_step_after_approval
 from services.notifications import Outbox, notify_application
-from services.people import apply_to_profile
+from services.people import apply_to_profile, names_of
 from services.reference import catalogue_of
 
 DECISIONS = ("approve", "return", "reject")  # a reviewer's own steps in the log
+
+
+@dataclass(frozen=True)
+class Decided:
+    """One of a reviewer's decisions, with the application as it is now and its
+    applicant's name."""
+
+    entry: ReviewAction
+    application: Application
+    applicant: str
 
 
 def describe_items(items: list[str], version: int | None) -> str:
@@ -113,15 +124,17 @@ class Review:
 
     @staticmethod
     async def decided_by(person_id: int, limit: int = PAGE, after: str | None = None
-                         ) -> Page[tuple[ReviewAction, Application]]:
+                         ) -> Page[Decided]:
         """A reviewer's own decisions, newest first, with the application as it is now; a
         page after the cursor `after` (keyset paging by the decision's time and id)."""
         found = await keyset(ReviewAction.filter(actor_id=person_id, action__in=DECISIONS),
                              limit, after, ("-at", "-id"), (datetime, int))
         apps = {a.id: a for a in await Application.filter(
             id__in={e.application_id for e in found.rows}).prefetch_related("batch")}
-        return Page([(e, apps[e.application_id]) for e in found.rows
-                     if e.application_id in apps], found.next)
+        rows = [(e, apps[e.application_id]) for e in found.rows if e.application_id in apps]
+        names = await names_of({a.person_id for _, a in rows})
+        return Page([Decided(e, a, str(names.get(a.person_id, ""))) for e, a in rows],
+                    found.next)
 
     async def decide(self, app_id: int, reviewer: Person, grants: list[RoleGrant],
                      action: str, now: datetime, reason: str = "",

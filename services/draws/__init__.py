@@ -7,14 +7,19 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.draws.fees import expert_fees, fee_standards, payouts
-from services.draws.fees.expert_fees import my_fees
+from services.draws.fees.expert_fees import FeeSheet, fee_sheet, my_fees
 from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
-from services.draws.fees.payouts import PayoutMismatch, Payouts
+from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
 from services.draws.followups.after_draw import DrawFollowups
 from services.draws.followups.recall import Recall, originals
 from services.draws.followups.supplements import supplement_time_default
-from services.draws.followups.virtual_calls import VirtualCalls, apply_reports
+from services.draws.followups.virtual_calls import (
+    CallView,
+    VirtualCalls,
+    apply_reports,
+    call_view,
+)
 from services.draws.followups.withdrawal_report import withdrawal_follow_up
 from services.draws.randomness.audit import audit, export_record, import_record, report_text
 from services.draws.randomness.commit import published_roots
@@ -24,15 +29,17 @@ from services.draws.randomness.weighting import (
     WEIGHT_MAX,
     WEIGHT_MIN,
     check_weights,
+    draw_policy,
+    set_draw_policy,
     weighted_words,
     weighting_said,
 )
 from services.draws.record import performance
 from services.draws.record.contacts import contact_report
-from services.draws.record.dashboard import dashboard
+from services.draws.record.dashboard import DayEvaluation, dashboard, evaluations_on
 from services.draws.record.family import SUPPLEMENT, family, root_of
 from services.draws.record.oplog import Actor, log_export, log_of
-from services.draws.record.performance import Entry, Shown, mine
+from services.draws.record.performance import Entry, SheetView, Shown, mine, sheet_view
 from services.draws.record.results import (
     audit_records,
     draw_results,
@@ -131,20 +138,25 @@ __all__ = [
     "AgencyRole",
     "Attendance",
     "CallPolicy",
+    "CallView",
     "CheckResult",
     "Computed",
     "Counts",
+    "DayEvaluation",
     "DrawCalls",
     "DrawEngine",
     "DrawFollowups",
     "DrawSetup",
     "Entry",
+    "FeeSheet",
+    "MyPayout",
     "NewStandard",
     "NotAnAnswer",
     "PayoutMismatch",
     "Payouts",
     "Recall",
     "Several",
+    "SheetView",
     "Shown",
     "SmsReplies",
     "VirtualCalls",
@@ -162,6 +174,7 @@ __all__ = [
     "attach",
     "audit",
     "audit_records",
+    "call_view",
     "changes",
     "check_proof",
     "check_sealed",
@@ -172,13 +185,16 @@ __all__ = [
     "decided_in_scope",
     "drafts",
     "draw_counts",
+    "draw_policy",
     "draw_results",
+    "evaluations_on",
     "evidence_file",
     "evidence_of",
     "expert_evaluations",
     "expert_fees",
     "export_record",
     "family",
+    "fee_sheet",
     "fee_standards",
     "import_record",
     "in_words",
@@ -211,6 +227,8 @@ __all__ = [
     "root_of",
     "rounds",
     "said",
+    "set_draw_policy",
+    "sheet_view",
     "supplement_time_default",
     "verifiable_activity",
     "visible_activities",

@@ -274,6 +274,13 @@ class EInvoices:
                           self.file_link(e, person_id, now) if e.file_key else None)
                 for e in rows]
 
+    async def file_of(self, payable_id: int) -> tuple[EInvoice, bytes]:
+        """The issued e-invoice of this fee and its file (the finance staff's download)."""
+        item = await EInvoice.get_or_none(payable_id=payable_id)
+        if item is None or item.file_key is None:
+            raise NotFound("invoice.not_found")
+        return item, await self.files.get(item.file_key)
+
     # -- reversing --------------------------------------------------------------------------
     async def reverse(self, payable_id: int, reason: str, now: datetime) -> EInvoice:
         """冲红: a red invoice cancels the fee's invoice (after a refund)."""

@@ -98,6 +98,11 @@ class Invoices:
         return out
 
     @staticmethod
+    async def row(payable_id: int) -> InvoiceRow:
+        (row,) = await Invoices.rows([await Payable.get(id=payable_id)])
+        return row
+
+    @staticmethod
     def csv(rows: list[InvoiceRow]) -> str:
         """The export, with a BOM so that Excel reads the Chinese as UTF-8."""
         out = io.StringIO()

@@ -17,8 +17,20 @@ from services.people.dishonesty import (
     DishonestyUnavailable,
     Finding,
 )
-from services.people.dishonesty_runs import DishonestyChecks
-from services.people.experts import apply_to_profile, make_formal_expert
+from services.people.dishonesty_runs import (
+    DishonestyChecks,
+    FlagView,
+    RunView,
+    flag_views,
+    run_views,
+)
+from services.people.experts import (
+    Department,
+    apply_to_profile,
+    department_of,
+    make_formal_expert,
+    set_department,
+)
 from services.people.identity_rules import (
     id_check_character,
     parse_credit_code,
@@ -34,7 +46,7 @@ from services.people.particulars import (
     require_complete,
 )
 from services.people.password_age import password_expired
-from services.people.persons import NewPerson, People
+from services.people.persons import NewPerson, People, names_of
 from services.people.profile import profile_of
 from services.people.realname import RealNameCheck, Verdict
 from services.people.reencrypt import (
@@ -45,7 +57,7 @@ from services.people.reencrypt import (
     seal_form_phones,
     seal_seeds,
 )
-from services.people.register_import import PROBLEMS_KEPT, RegisterImports
+from services.people.register_import import PROBLEMS_KEPT, ImportView, RegisterImports
 from services.people.register_rows import template
 from services.people.registration import Registration
 from services.people.schedule import add_unavailability, deregister, remove_unavailability, upcoming
@@ -63,17 +75,21 @@ __all__ = [
     "ApplicationDraft",
     "Binding",
     "Case",
+    "Department",
     "DishonestyBadQuery",
     "DishonestyCheck",
     "DishonestyChecks",
     "DishonestyRefused",
     "DishonestyUnavailable",
     "Finding",
+    "FlagView",
+    "ImportView",
     "NewPerson",
     "People",
     "RealNameCheck",
     "RegisterImports",
     "Registration",
+    "RunView",
     "SecondFactor",
     "SecurityDesk",
     "TooSoon",
@@ -82,10 +98,13 @@ __all__ = [
     "WrongCode",
     "add_unavailability",
     "apply_to_profile",
+    "department_of",
     "deregister",
+    "flag_views",
     "id_check_character",
     "make_formal_expert",
     "missing_parts",
+    "names_of",
     "parse_credit_code",
     "parse_id_number",
     "password_expired",
@@ -96,10 +115,12 @@ __all__ = [
     "remove_unavailability",
     "require_applicant_age",
     "require_complete",
+    "run_views",
     "seal_clear_phones",
     "seal_form_phones",
     "seal_seeds",
     "second_factor_party",
+    "set_department",
     "signed_identity",
     "template",
     "upcoming",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -28,12 +29,55 @@ from services.people.dishonesty import (
     DishonestyRefused,
     query_with_retries,
 )
+from services.people.persons import names_of
 
 log = logging.getLogger(__name__)
 
 RUN_JOB = "dishonesty_run"
 BATCH = 50  # experts read at a time
 BUDGET = timedelta(minutes=5)  # one job's share of a run: the sweep queues the rest
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """A flag as the administrator reads it: whose, and who handled it."""
+
+    flag: DishonestyFlag
+    expert_name: str
+    expert_number: str
+    handled_by: str | None
+
+
+@dataclass(frozen=True)
+class RunView:
+    """A run as the administrator reads it: the admitted expert's number, who started it."""
+
+    run: DishonestyRun
+    expert_number: str | None
+    started_by: str | None
+
+
+async def flag_views(flags: list[DishonestyFlag]) -> list[FlagView]:
+    experts = {p.id: p for p in await ExpertProfile.filter(
+        id__in=list({f.expert_id for f in flags}))}
+    names = await names_of({p.person_id for p in experts.values()}
+                           | {f.handled_by for f in flags if f.handled_by})
+    out = []
+    for f in flags:
+        profile = experts.get(f.expert_id)
+        out.append(FlagView(
+            f, names.get(profile.person_id, "") if profile else "",
+            profile.expert_number if profile else "",
+            names.get(f.handled_by) if f.handled_by else None))
+    return out
+
+
+async def run_views(runs: list[DishonestyRun]) -> list[RunView]:
+    numbers = dict(await ExpertProfile.filter(
+        id__in=[r.expert_id for r in runs if r.expert_id]).values_list("id", "expert_number"))
+    names = await names_of({r.started_by for r in runs if r.started_by})
+    return [RunView(r, numbers.get(r.expert_id) if r.expert_id else None,
+                    names.get(r.started_by) if r.started_by else None) for r in runs]
 
 
 async def admission_check(expert_id: int, now: datetime) -> DishonestyRun:
@@ -179,15 +223,16 @@ class DishonestyChecks:
 
     @staticmethod
     async def flags(open_only: bool, limit: int = PAGE,
-                    after: str | None = None) -> Page[DishonestyFlag]:
+                    after: str | None = None) -> Page[FlagView]:
         """The flags, newest first (open ones only, or all), a page after the cursor
         `after` (keyset paging by the time found and the id)."""
         query = DishonestyFlag.all()
         if open_only:
             query = query.filter(status=FlagStatus.OPEN)
-        return await keyset(query, limit, after, ("-found_at", "-id"), (datetime, int))
+        found = await keyset(query, limit, after, ("-found_at", "-id"), (datetime, int))
+        return Page(await flag_views(found.rows), found.next)
 
     @staticmethod
-    async def runs(limit: int = 10) -> list[DishonestyRun]:
+    async def runs(limit: int = 10) -> list[RunView]:
         """The latest runs, full ones and admission checks."""
-        return await DishonestyRun.all().order_by("-id").limit(limit)
+        return await run_views(await DishonestyRun.all().order_by("-id").limit(limit))

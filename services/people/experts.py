@@ -3,6 +3,7 @@ draw engine selects on."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -12,6 +13,7 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Role, RoleGrant
 from services.common.clock import CHINA
 from services.people.dishonesty_runs import admission_check
+from services.people.identity_rules import parse_credit_code
 from services.people.particulars import ApplicationDraft
 
 
@@ -72,3 +74,25 @@ async def make_formal_expert(app: Application, now: datetime) -> ExpertProfile:
     await RoleGrant.filter(person_id=app.person_id, role=Role.APPLICANT, revoked_at=None
                            ).update(revoked_at=now)
     return profile
+
+
+@dataclass(frozen=True)
+class Department:
+    """The administrative supervision department (行政监督部门) an expert declared they
+    work for: the draw keeps them out of the projects it supervises (实施条例 Art. 46)."""
+
+    name: str
+    credit_code: str
+
+
+async def department_of(person_id: int) -> Department:
+    profile = await ExpertProfile.get(person_id=person_id)
+    return Department(profile.dept_name, profile.dept_credit_code)
+
+
+async def set_department(person_id: int, name: str, credit_code: str) -> Department:
+    """The expert's declaration (both empty: none); the credit code is checked."""
+    code = parse_credit_code(credit_code) if credit_code.strip() else ""
+    await ExpertProfile.filter(person_id=person_id).update(dept_name=name.strip(),
+                                                           dept_credit_code=code)
+    return Department(name.strip(), code)

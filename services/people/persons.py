@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -63,6 +64,17 @@ class NewPerson:
     id_number: str
     phone: str
     email: str | None = None
+
+
+async def names_of(person_ids: Iterable[int]) -> dict[int, str]:
+    """Each person's name, by id (a page of rows that name people: one query)."""
+    return dict(await Person.filter(id__in=list(person_ids)).values_list("id", "name"))
+
+
+async def active_roles(person_id: int, now: datetime) -> list[RoleGrant]:
+    """The person's roles in force now."""
+    grants = await RoleGrant.filter(person_id=person_id, revoked_at=None)
+    return [g for g in grants if g.active(now)]
 
 
 class People:
@@ -205,8 +217,7 @@ class People:
                 dedupe_key=f"{ACCOUNT_LOCKED}:{person_id}:{int(now.timestamp()) // LOCK_TTL}")
 
     async def active_roles(self, person_id: int, now: datetime) -> list[RoleGrant]:
-        grants = await RoleGrant.filter(person_id=person_id, revoked_at=None)
-        return [g for g in grants if g.active(now)]
+        return await active_roles(person_id, now)
 
     async def login_with_password(self, account: str, password: str) -> Person | None:
         """The person, or None. The scrypt check runs whether or not the account exists

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from tortoise.expressions import Q
@@ -18,12 +18,12 @@ from tortoise.transactions import in_transaction
 
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty, RegisterImport
 from models.people import SEALED_PHONE, Person, Role, RoleGrant
-from services.common.errors import BadInput, NotFound
+from services.common.errors import BadInput, Conflict, NotFound
 from services.common.files import FileStore
 from services.common.schedule import Schedule
 from services.common.sheets import read_table
 from services.people.identity_rules import parse_id_number
-from services.people.persons import People
+from services.people.persons import People, names_of
 from services.people.register_rows import ExpertRow, Refusal, read_rows
 from services.reference import catalogue, regions, remember
 
@@ -32,6 +32,7 @@ CHUNK = 500  # rows per transaction (ours)
 ROWS_MAX = 100_000
 PROBLEMS_KEPT = 1000  # refused rows listed (the count says the rest)
 OWN_UNIT = "本人工作单位"
+STALLED = timedelta(minutes=5)  # a running import not moving for this long has stopped
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ def _kept(refusals: list[Refusal]) -> list[dict[str, object]]:
                         if isinstance(v, str | int)}} for r in refusals]
 
 
+@dataclass(frozen=True)
+class ImportView:
+    """A run as the administrator follows it: its row, and who started it."""
+
+    run: RegisterImport
+    started_by: str | None
+
+
 IMPORT_JOB = "import_register"
 
 
@@ -60,6 +69,36 @@ class RegisterImports:
         if self.schedule is None:
             raise RuntimeError("no job queue in this process")
         await self.schedule(IMPORT_JOB, now, (run.id,), f"{IMPORT_JOB}:{run.id}:{run.done}")
+
+    @staticmethod
+    async def views(runs: list[RegisterImport]) -> list[ImportView]:
+        names = await names_of({r.started_by for r in runs if r.started_by})
+        return [ImportView(r, names.get(r.started_by) if r.started_by else None)
+                for r in runs]
+
+    async def view(self, run: RegisterImport) -> ImportView:
+        (view,) = await self.views([run])
+        return view
+
+    async def recent(self, limit: int = 20) -> list[ImportView]:
+        """The latest runs, newest first."""
+        return await self.views(await RegisterImport.all().order_by("-id").limit(limit))
+
+    async def one(self, run_id: int) -> ImportView:
+        run = await RegisterImport.get_or_none(id=run_id)
+        if run is None:
+            raise NotFound("register.not_found")
+        return await self.view(run)
+
+    async def resume(self, run_id: int, now: datetime) -> ImportView:
+        """A stopped run, to a worker again (it goes on from the row it stopped at)."""
+        run = await RegisterImport.get_or_none(id=run_id)
+        if run is None or run.file_key is None:
+            raise NotFound("register.not_found")
+        if run.status == "running" and now - run.updated_at < STALLED:
+            raise Conflict("register.running")
+        await self.queue(run, now)
+        return await self.view(run)
 
     async def start(self, raw: bytes, filename: str, dry_run: bool, actor: int | None,
                     now: datetime) -> RegisterImport:

@@ -11,16 +11,19 @@ from datetime import datetime
 from models.people import Person
 from services.common.errors import Conflict, NotAllowed, NotFound
 from services.people.lockout import Lockout, person_parties, second_factor_party
+from services.people.persons import active_roles
 from services.people.second_factor import SecondFactor
 
 
 @dataclass(frozen=True)
 class Standing:
-    """A person's sign-in standing: enrolled a second factor, locked until when."""
+    """A person's sign-in standing: enrolled a second factor, locked until when, and the
+    roles they hold now."""
 
     person: Person
     enrolled: bool
     locked_until: datetime | None
+    roles: list[str]  # role codes, sorted
 
 
 def _parties(person_id: int) -> tuple[str, ...]:
@@ -35,11 +38,13 @@ class SecurityDesk:
         self.second_factor = second_factor
         self.lockout = lockout
 
-    async def standing(self, person: Person) -> Standing:
+    async def standing(self, person_id: int, now: datetime) -> Standing:
+        person = await Person.get(id=person_id)
         ends = [t for t in [await self.lockout.locked_until(k)
                             for k in _parties(person.id)] if t is not None]
-        return Standing(person, await self.second_factor.enrolled(person.id),
-                        max(ends, default=None))
+        enrolled = await self.second_factor.enrolled(person.id)
+        roles = sorted(g.role for g in await active_roles(person.id, now))
+        return Standing(person, enrolled, max(ends, default=None), roles)
 
     @staticmethod
     async def _other(person_id: int, by: Person) -> Person:

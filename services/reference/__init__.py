@@ -11,7 +11,13 @@ from services.reference.catalogue import (
     current_version,
     shipped_once,
 )
-from services.reference.catalogue_import import CatalogueReport, import_catalogue, make_current
+from services.reference.catalogue_import import (
+    CatalogueReport,
+    LoadedVersion,
+    import_catalogue,
+    loaded_versions,
+    make_current,
+)
 from services.reference.regions import (
     REFRESH,
     Regions,
@@ -32,6 +38,7 @@ __all__ = [
     "REFRESH",
     "Catalogue",
     "CatalogueReport",
+    "LoadedVersion",
     "Regions",
     "Selection",
     "SpecialtyRule",
@@ -46,6 +53,7 @@ __all__ = [
     "import_regions",
     "keep_fresh",
     "load_reference",
+    "loaded_versions",
     "make_current",
     "merge",
     "overlaps",

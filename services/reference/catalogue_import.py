@@ -47,6 +47,26 @@ class CatalogueReport:
     version: int | None = None  # once stored
 
 
+@dataclass(frozen=True)
+class LoadedVersion:
+    """A loaded version as the administrator's list shows it (without its items)."""
+
+    id: int
+    name: str
+    filename: str | None
+    items: int
+    created_at: datetime
+    created_by: int | None  # the administrator (person id)
+
+
+async def loaded_versions() -> list[LoadedVersion]:
+    """Every loaded version, newest first."""
+    rows = await CatalogueVersion.all().order_by("-id").values(
+        "id", "name", "filename", "item_count", "created_at", "created_by")
+    return [LoadedVersion(r["id"], r["name"], r["filename"], r["item_count"],
+                          r["created_at"], r["created_by"]) for r in rows]
+
+
 def _columns(header: list[str]) -> tuple[dict[str, int], list[Problem]]:
     found: dict[str, int] = {}
     for index, word in enumerate(header):

@@ -82,6 +82,11 @@ class RetentionJob:
         log.info("retention run %s: %s persons anonymised, %s", report.id, persons, counts)
         return report
 
+    @staticmethod
+    async def runs(limit: int = 50) -> list[RetentionRun]:
+        """The latest runs, newest first (the administrator's retention report)."""
+        return await RetentionRun.all().order_by("-id").limit(limit)
+
     async def anonymise(self, person_id: int) -> dict[str, int]:
         """One person's identifying fields replaced, within the models' constraints; their
         records stay. Rows changed or removed, per kind."""

@@ -5,16 +5,33 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.standing import conduct, credit, sanctions
-from services.standing.sanctions import KIND_WORDS, NewSanction, SanctionDesk, period_words
+from services.standing.credit import CreditView, credit_view
+from services.standing.experts import expert_by_number, expert_of_person
+from services.standing.sanctions import (
+    KIND_WORDS,
+    NewSanction,
+    SanctionDesk,
+    SanctionView,
+    period_words,
+    sanction_page,
+    sanction_views,
+)
 from services.standing.views import standing_of
 
 __all__ = [
     "KIND_WORDS",
+    "CreditView",
     "NewSanction",
     "SanctionDesk",
+    "SanctionView",
     "conduct",
     "credit",
+    "credit_view",
+    "expert_by_number",
+    "expert_of_person",
     "period_words",
+    "sanction_page",
+    "sanction_views",
     "sanctions",
     "standing_of",
 ]

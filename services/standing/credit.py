@@ -11,6 +11,8 @@ from datetime import datetime
 from tortoise.expressions import Q
 
 from models import column
+from models.experts import ExpertProfile
+from models.people import Person
 from models.performance import PerformanceRecord
 from models.sanctions import AppealOutcome, CreditRule, CreditScore, Sanction, SanctionKind
 from services.common.clock import months_before
@@ -26,6 +28,16 @@ class Credit:
     level: str
     records: int
     sanctions: int
+
+
+@dataclass(frozen=True)
+class CreditView:
+    """An expert's credit as their page and the administrator's read it."""
+
+    expert_name: str
+    expert_number: str
+    credit: Credit
+    history: list[CreditScore]
 
 
 async def rule() -> CreditRule:
@@ -108,6 +120,13 @@ async def recompute(expert_id: int, cause: str, now: datetime,
 
 async def history(expert_id: int, limit: int = 50) -> list[CreditScore]:
     return list(await CreditScore.filter(expert_id=expert_id).order_by("-id").limit(limit))
+
+
+async def credit_view(profile: ExpertProfile, now: datetime) -> CreditView:
+    """The expert's credit now, with who they are and how it changed."""
+    got = await compute(profile.id, now)
+    person = await Person.get(id=profile.person_id)
+    return CreditView(person.name, profile.expert_number, got, await history(profile.id))
 
 
 async def set_rule(values: dict[str, int], by: int, now: datetime) -> CreditRule:

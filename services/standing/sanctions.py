@@ -15,11 +15,13 @@ from tortoise.transactions import in_transaction
 import services.standing.conduct as conduct
 import services.standing.credit as credit
 from models.experts import ExpertProfile
+from models.people import Person
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.notifications import Outbox
+from services.standing.experts import expert_by_number
 
 REASON_MAX, APPEAL_MAX, RULING_MAX, CONDUCT_MAX = 300, 500, 300, 10
 KIND_WORDS = {SanctionKind.WARNING: "警告", SanctionKind.SUSPENSION: "暂停评标资格",
@@ -34,6 +36,17 @@ class NewSanction:
     starts_on: date
     ends_on: date | None = None
     conduct: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SanctionView:
+    """A sanction as the administrator and the expert read it: whose, and its conduct in
+    words."""
+
+    sanction: Sanction
+    expert_name: str
+    expert_number: str
+    conduct_names: list[str]
 
 
 def period_words(s: Sanction) -> str:
@@ -162,3 +175,31 @@ async def listing(today: date, in_force: bool, appealed: bool,
     if appealed:
         query = query.filter(appealed_at__isnull=False, outcome="")
     return await keyset(query, limit, after)
+
+
+async def sanction_views(items: list[Sanction]) -> list[SanctionView]:
+    """Each sanction with its expert's name and number and its conduct's names (a few
+    queries for the whole page)."""
+    experts = {p.id: p for p in await ExpertProfile.filter(
+        id__in=list({s.expert_id for s in items}))}
+    names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
+                 .values_list("id", "name"))
+    catalogue = await conduct.items()  # once for the page, not once a row
+    out = []
+    for s in items:
+        profile = experts.get(s.expert_id)
+        out.append(SanctionView(
+            s, str(names.get(profile.person_id, "")) if profile else "",
+            profile.expert_number if profile else "",
+            conduct.names_in(catalogue, list(s.conduct))))
+    return out
+
+
+async def sanction_page(today: date, in_force: bool, appealed: bool,
+                        expert_number: str | None = None, limit: int = PAGE,
+                        after: str | None = None) -> Page[SanctionView]:
+    """listing(), of one expert when their number is given, as the desk reads it."""
+    expert = await expert_by_number(expert_number) if expert_number else None
+    found = await listing(today, in_force, appealed, expert.id if expert else None, limit,
+                          after)
+    return Page(await sanction_views(found.rows), found.next)

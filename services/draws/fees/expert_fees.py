@@ -39,6 +39,17 @@ class FeeRow:
 
 
 @dataclass(frozen=True)
+class FeeSheet:
+    """The agency's page of an evaluation's fees: each expert's fee, the standard, how the
+    fees are paid and each fee's latest transfer (by invitation id) when paid here."""
+
+    rows: list[FeeRow]
+    standard: FeeStandard | None
+    channel: FeeChannel
+    latest: dict[int, Payout]
+
+
+@dataclass(frozen=True)
 class MyFee:
     invitation: Invitation
     notice: Notice
@@ -102,6 +113,23 @@ async def fees_of(activity: DrawActivity) -> list[FeeRow]:
     return [FeeRow(r, str(names.get(r.person_id, "")),
                    await fee_by_standard(activity, r, await notice_of(r), standard), standard)
             for r in rows]
+
+
+async def channel_of(activity_id: int) -> FeeChannel:
+    """How the evaluation's fees are paid: through the platform, or elsewhere (the
+    default)."""
+    choice = await FeeChannelChoice.get_or_none(activity_id=activity_id)
+    return FeeChannel(choice.channel) if choice else FeeChannel.ELSEWHERE
+
+
+async def fee_sheet(activity: DrawActivity) -> FeeSheet:
+    """fees_of() with the standard, the channel and the latest transfer of each fee."""
+    rows = await fees_of(activity)
+    standard = await standard_for(activity)
+    channel = await channel_of((await root_of(activity)).id)
+    latest = {p.invitation_id: p for p in await Payout.filter(
+        invitation_id__in=[r.invitation.id for r in rows]).order_by("id")}
+    return FeeSheet(rows, standard, channel, latest)
 
 
 async def record_fee(activity: DrawActivity, invitation_id: int, amount_fen: int, paid: bool,

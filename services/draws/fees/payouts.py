@@ -13,7 +13,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
@@ -22,7 +22,7 @@ from models.draws import DrawActivity, Invitation
 from models.payouts import OPEN, FeeChannel, FeeChannelChoice, Payout, PayoutState
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.common.clock import china_time
+from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.draws.record.family import root_of
 from services.draws.record.oplog import SYSTEM, Actor, record
@@ -45,6 +45,16 @@ class PayoutMismatch(Exception):
 
 
 @dataclass(frozen=True)
+class MyPayout:
+    """A transfer as the expert sees it: for which evaluation day, and whether it waits
+    for their confirmation."""
+
+    payout: Payout
+    eval_day: date  # China time
+    can_confirm: bool
+
+
+@dataclass(frozen=True)
 class ConfirmParams:
     """What wx.requestMerchantTransfer takes to show the expert the bill to confirm."""
 
@@ -52,11 +62,6 @@ class ConfirmParams:
     app_id: str
     package: str
     open_id: str
-
-
-async def channel_of(activity_id: int) -> FeeChannel:
-    choice = await FeeChannelChoice.get_or_none(activity_id=activity_id)
-    return FeeChannel(choice.channel) if choice else FeeChannel.ELSEWHERE
 
 
 class Payouts:
@@ -97,7 +102,7 @@ class Payouts:
                     now: datetime) -> Payout:
         """Send one expert's recorded fee as a transfer bill for the expert to confirm."""
         root = await root_of(activity)
-        if await channel_of(root.id) != FeeChannel.PLATFORM:
+        if await expert_fees.channel_of(root.id) != FeeChannel.PLATFORM:
             raise Conflict("payout.not_platform")
         if self.gateway is None:
             raise Conflict("payout.off")
@@ -254,6 +259,26 @@ class Payouts:
                     or payout.expires_at <= now:
                 await self.check(payout, now)
         return len(stale)
+
+    @staticmethod
+    async def own(person_id: int, payout_id: int) -> Payout:
+        """One of the expert's own transfers."""
+        payout = await Payout.get_or_none(id=payout_id, person_id=person_id)
+        if payout is None:
+            raise NotFound("payout.not_found")
+        return payout
+
+    async def mine(self, person_id: int, limit: int = 50) -> list[MyPayout]:
+        """The expert's own transfers, newest first."""
+        return await self.seen(list(await Payout.filter(person_id=person_id).order_by(
+            "-id").limit(limit)))
+
+    async def seen(self, payouts: list[Payout]) -> list[MyPayout]:
+        """The transfers as the expert sees them (the evaluations read in one query)."""
+        days = {a.id: a.eval_start.astimezone(CHINA).date() for a in await DrawActivity.filter(
+            id__in={p.activity_id for p in payouts})}
+        return [MyPayout(p, days[p.activity_id], self.confirm_params(p) is not None)
+                for p in payouts]
 
     def confirm_params(self, payout: Payout) -> ConfirmParams | None:
         if payout.state != PayoutState.WAITING or not payout.package_info or not self.gateway:

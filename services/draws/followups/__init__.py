@@ -1,1 +1,2 @@
-"""After a draw: 补抽 (supplements), 复评 by calls (recall, virtual_calls), withdrawal\n(退选) and its report, copies into new activities (clones); after_draw holds them together."""
+"""After a draw: 补抽 (supplements), 复评 by calls (recall, virtual_calls), withdrawal
+(退选) and its report, copies into new activities (clones); after_draw holds them together."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -38,6 +39,28 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "withdrawal": ("informed", "unreached"),
 }
 BY_CALL = "虚拟呼叫"  # acknowledged_by of a withdrawal notice the staff gave on the phone
+
+
+@dataclass(frozen=True)
+class CallView:
+    """A call as the agency reads it: with its call records and the expert's name."""
+
+    call: VirtualCall
+    expert: str
+
+
+async def call_views(calls: list[VirtualCall]) -> list[CallView]:
+    """The calls (their records already fetched) with the experts' names, in one query."""
+    persons = {p.id: p.name for p in await Person.filter(
+        id__in={c.person_id for c in calls})}
+    return [CallView(c, persons.get(c.person_id, "")) for c in calls]
+
+
+async def call_view(call: VirtualCall) -> CallView:
+    """One call just placed or finished, with its records and the expert's name."""
+    await call.fetch_related("records")
+    (view,) = await call_views([call])
+    return view
 
 
 class VirtualCalls:
@@ -159,10 +182,10 @@ class VirtualCalls:
         return await VirtualCall.filter(state="bound", expires_at__lte=now).update(
             state="ended", ended_at=now, released_at=now)
 
-    async def of_activity(self, activity: DrawActivity) -> list[VirtualCall]:
+    async def of_activity(self, activity: DrawActivity) -> list[CallView]:
         """The activity's calls, newest first, with their call records."""
-        return await VirtualCall.filter(activity_id=activity.id).order_by(
-            "-id").prefetch_related("records")
+        return await call_views(await VirtualCall.filter(activity_id=activity.id).order_by(
+            "-id").prefetch_related("records"))
 
 
 def _beijing(value: object) -> datetime | None:

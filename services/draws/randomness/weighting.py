@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import pairwise
+from typing import Any
 
 from models.draws import Condition, DrawActivity
 from models.sanctions import DrawPolicy
@@ -37,9 +38,23 @@ def table_of(policy: DrawPolicy) -> dict[str, int]:
     return {level: int(getattr(policy, name)) for level, name in LEVEL_FIELDS.items()}
 
 
+async def draw_policy() -> DrawPolicy | None:
+    """The library's draw caps and weighting as the administrator set them (None: never
+    set, the defaults)."""
+    return await DrawPolicy.get_or_none(id=1)
+
+
+async def set_draw_policy(values: dict[str, Any], by: int) -> None:
+    """The administrator's caps and weighting: each invitation from now on is checked
+    against the caps, each pool committed from now on weighted by the weights."""
+    check_weights([values["weight_a"], values["weight_b"], values["weight_c"],
+                   values["weight_d"]])
+    await DrawPolicy.update_or_create(id=1, defaults={**values, "updated_by": by})
+
+
 async def weighting_now() -> dict[str, int] | None:
     """The level table when weighting is on now, else None."""
-    policy = await DrawPolicy.get_or_none(id=1)
+    policy = await draw_policy()
     return table_of(policy) if policy is not None and policy.weighted else None
 
 

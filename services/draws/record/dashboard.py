@@ -1,15 +1,32 @@
 """The agency's 工作台 (GD-DRAW: 今日项目抽取活动数, 当前正在抽取项目数, 今日已完成抽取项目数,
-本周项目抽取数据, 专家补抽; today's experts arrived and not arrived)."""
+本周项目抽取数据, 专家补抽; today's experts arrived and not arrived), and the administrator's
+view of one day's evaluations across agencies."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
+from models.people import Agency
 from services.common.clock import CHINA
 from services.draws.record.family import open_places
+from services.draws.running.counts import Counts, draw_counts
 from services.draws.running.seal import check_sealed
+
+DAY_LIMIT = 500  # activities listed for one day
+
+
+@dataclass(frozen=True)
+class DayEvaluation:
+    """One evaluation of the day: the activity, its project's and agency's names, its
+    counts."""
+
+    activity: DrawActivity
+    project: str
+    agency: str
+    counts: Counts
 
 
 async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, int]:
@@ -42,3 +59,19 @@ async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, int]:
         "not_arrived_today": sum(1 for r in rows if r is None),
         "awaiting_supplement": awaiting,
     }
+
+
+async def evaluations_on(day: date) -> list[DayEvaluation]:
+    """Every activity whose evaluation starts on this day (China time), but cancelled ones,
+    in the order they start."""
+    # in UTC, as every stored time (SQLite compares the text: a +08:00 bound would drop the
+    # evaluations between 00:00 and 08:00 China time, whose UTC date is the day before)
+    start = datetime.combine(day, time(0), CHINA).astimezone(UTC)
+    found = await DrawActivity.filter(
+        eval_start__gte=start, eval_start__lt=start + timedelta(days=1)).exclude(
+        status=DrawStatus.CANCELLED).order_by("eval_start", "id").limit(
+        DAY_LIMIT).prefetch_related("project")
+    agencies = dict(await Agency.filter(id__in={a.agency_id for a in found}).values_list(
+        "id", "name"))
+    return [DayEvaluation(a, a.project.name, str(agencies.get(a.agency_id, "")),
+                          await draw_counts(a.id)) for a in found]

@@ -13,11 +13,12 @@ from typing import Any
 
 from models.draws import DrawActivity, DrawStatus, Invitation, Notice
 from models.people import Agency, Person
-from models.performance import PerformanceRecord, ReviewOutcome
+from models.performance import ConductItem, PerformanceRecord, ReviewOutcome
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.draws.record.family import root_of, serving
 from services.draws.record.oplog import Actor, record
+from services.draws.record.views import activity_file
 from services.draws.running.notices import notice_of, notices_of
 from services.notifications import Change, Outbox
 from services.standing import conduct, credit
@@ -56,6 +57,17 @@ class Sheet:
 
 
 @dataclass(frozen=True)
+class SheetView:
+    """The sheet as the agency's page reads it: with the project's and the recording
+    agency's names, and the conduct items it may choose from."""
+
+    sheet: Sheet
+    project: str
+    agency: str
+    items: list[ConductItem]
+
+
+@dataclass(frozen=True)
 class Shown:
     """A record with what a reader needs beside it: the evaluation's day and venue."""
 
@@ -89,6 +101,15 @@ async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
     return Sheet(root, due, now < due, [
         Row(i, str(names.get(i.person_id, "")), n, kept.get(i.id))
         for i, n in zip(served, await notices_of(served), strict=True)])
+
+
+async def sheet_view(activity: DrawActivity, now: datetime) -> SheetView:
+    """sheet(), with what the agency's page shows beside it."""
+    got = await sheet(activity, now)
+    f = await activity_file(got.activity)
+    owner = await Agency.get_or_none(id=got.activity.agency_id)
+    return SheetView(got, f.project.name, owner.name if owner else "",
+                     await conduct.items(active_only=True))
 
 
 def _check(entry: Entry, allowed: set[str]) -> Entry:

@@ -1,1 +1,3 @@
-"""Preparing a draw: projects, sections and activities (activities), corrections before\nsubmission (drafts), what the request to the trading centre carries (evidence) and keeps\n(request_record)."""
+"""Preparing a draw: projects, sections and activities (activities), corrections before
+submission (drafts), what the request to the trading centre carries (evidence) and keeps
+(request_record)."""

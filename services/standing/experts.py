@@ -1,0 +1,21 @@
+"""The expert a sanction or a credit is about: found by their expert number (the
+administrator's desk) or as the person signed in (the expert's own pages)."""
+
+from __future__ import annotations
+
+from models.experts import ExpertProfile
+from services.common.errors import NotFound
+
+
+async def expert_by_number(number: str) -> ExpertProfile:
+    profile = await ExpertProfile.get_or_none(expert_number=number.strip())
+    if profile is None:
+        raise NotFound("sanction.no_expert")
+    return profile
+
+
+async def expert_of_person(person_id: int) -> ExpertProfile:
+    profile = await ExpertProfile.get_or_none(person_id=person_id)
+    if profile is None:
+        raise NotFound("sanction.no_expert")
+    return profile
