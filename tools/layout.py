@@ -4,7 +4,8 @@ config; the edges (handlers, web, miniapp_api, console, sandbox) import none of 
 but for the console calling the API's endpoints; the domain and the models import no edge,
 no transport and no HTTP or WeChat library; the contexts of services/ (its sub-packages)
 import each other in layers, with no cycle at the package level, and only through each
-other's front door (the package's `__all__`); no module is over 400 lines (a warning past
+other's front door (the package's `__all__`); the edges that serve people query no model;
+no module is over 400 lines (a warning past
 350). Prints what is wrong and exits 1, or prints a summary."""
 
 from __future__ import annotations
@@ -24,6 +25,13 @@ EDGE_CROSSINGS = {("console", "miniapp_api")}
 INNER = ("services", "models")
 OUTER = ("bot", "config", *EDGES)
 INNER_FORBIDDEN_LIBRARIES = ("aiohttp", "wechatpy", "wechatpayv3")
+# the edges that serve people ask services and render: no model query in them (the
+# transport and the sandbox's fakes are not among them)
+QUERYLESS = ("handlers", "web", "miniapp_api", "console")
+QUERIES = frozenset({"all", "annotate", "bulk_create", "bulk_update", "count", "create",
+                     "exclude", "exists", "filter", "first", "get", "get_or_create",
+                     "get_or_none", "in_bulk", "raw", "select_for_update",
+                     "update_or_create"})
 # services/common is the library every context uses, not a context
 LIBRARY = "services.common"
 MAX_LINES = 400
@@ -202,6 +210,26 @@ def past_front_doors(known: dict[str, Path]) -> list[str]:
     return found
 
 
+def edge_queries(known: dict[str, Path]) -> list[str]:
+    """Model queries (`Person.filter(...)`, `Payout.get_or_none(...)`) in an edge that serves
+    people: it asks a service instead."""
+    found = []
+    for name, path in sorted(known.items()):
+        if name.split(".")[0] not in QUERYLESS:
+            continue
+        tree = ast.parse(path.read_text())
+        models = {alias.asname or alias.name for node in ast.walk(tree)
+                  if isinstance(node, ast.ImportFrom) and node.module
+                  and node.module.split(".")[0] == "models" for alias in node.names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and isinstance(node.func.value, ast.Name) \
+                    and node.func.value.id in models and node.func.attr in QUERIES:
+                found.append(f"{name} queries {node.func.value.id}.{node.func.attr} (line "
+                             f"{node.lineno}: an edge asks a service, which assembles the view)")
+    return found
+
+
 def test_imports(root: Path = ROOT) -> list[str]:
     """Modules under tests/ that import a test module (`test_*`) or a conftest."""
     found = []
@@ -232,6 +260,7 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     problems = [f"import cycle: {' <-> '.join(c)}" for c in cycles(graph)]
     problems += package_cycles(graph, known)
     problems += past_front_doors(known)
+    problems += edge_queries(known)
     problems += crossings(graph)
     problems += [f"{name} imports {lib} (the domain knows no wire format or web library)"
                  for name, libs in sorted(libraries.items()) if name.split(".")[0] in INNER

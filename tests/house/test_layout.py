@@ -104,6 +104,10 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
     # ... or asking the front door for what it does not list
     ({"handlers/draw_reply.py": "from services.draws import rules\n"},
      "handlers.draw_reply asks services.draws for rules, which its front door does not list"),
+    # a model queried in an edge instead of asking a service
+    ({"web/answer.py": "from models.draws import Invitation\n"
+                       "async def f():\n    return await Invitation.get_or_none(id=1)\n"},
+     "web.answer queries Invitation.get_or_none (line 3: an edge asks a service"),
     # size
     ({"services/big.py": "x = 1\n" * 401}, "services.big has 401 lines (at most 400)"),
     # a test module importing another (its helpers belong in tests/support/)
