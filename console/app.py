@@ -24,31 +24,24 @@ from console.forms import problems, said
 from console.invoke import AnyHandler, GoBack, PersonCalls
 from console.sessions import SESSION_COOKIE, password_stamp
 from miniapp_api.audit import audit_denied
-from miniapp_api.routes import (
-    admin,
-    admin_audit,
-    admin_desk,
-    admin_performance,
-    admin_reference,
-    admin_register,
-    admin_security,
-    agency,
-    credit,
-    dishonesty,
-    draw_log,
-    draw_prep,
-    education,
-    fee_standards,
-    feedback_desk,
-    invoices,
-    marking,
-    performance,
-    projects,
-    review,
-    sanctions,
-    statistics,
-    verify,
-)
+from miniapp_api.routes.admin import audit as admin_audit
+from miniapp_api.routes.admin import batches as admin_desk
+from miniapp_api.routes.admin import feedback as feedback_desk
+from miniapp_api.routes.admin import statistics
+from miniapp_api.routes.applicants import review
+from miniapp_api.routes.draws import fee_standards, performance, projects, verify
+from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.draws import performance_desk as admin_performance
+from miniapp_api.routes.draws import prep as draw_prep
+from miniapp_api.routes.education import courses as education
+from miniapp_api.routes.education import marking
+from miniapp_api.routes.payments import invoices
+from miniapp_api.routes.people import agency, dishonesty
+from miniapp_api.routes.people import people_desk as admin
+from miniapp_api.routes.people import register as admin_register
+from miniapp_api.routes.people import security as admin_security
+from miniapp_api.routes.reference import catalogues as admin_reference
+from miniapp_api.routes.standing import credit, sanctions
 from models.people import ADMINISTRATORS, Person, Role
 from services.applicants import MB
 from services.common.errors import (

@@ -9,7 +9,8 @@ from aiohttp import web
 from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.paging import asked, pager
-from miniapp_api.routes import feedback_desk, marking
+from miniapp_api.routes.admin import feedback as feedback_desk
+from miniapp_api.routes.education import marking
 
 
 @page("GET", "/feedback", uses=feedback_desk.list_feedback)

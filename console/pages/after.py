@@ -8,7 +8,9 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render, see_other
 from console.forms import text, when
-from miniapp_api.routes import attendance, draw_followups, draw_prep, drawing
+from miniapp_api.routes.draws import attendance, drawing
+from miniapp_api.routes.draws import followups as draw_followups
+from miniapp_api.routes.draws import prep as draw_prep
 
 
 @page("GET", "/activities/{activity_id}/results", uses=drawing.results)

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import text, when
-from miniapp_api.routes import agency
+from miniapp_api.routes.people import agency
 from miniapp_api.schemas import HandlerLinkIn
 
 

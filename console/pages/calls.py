@@ -10,7 +10,8 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import text, when
-from miniapp_api.routes import draw_prep, virtual_calls
+from miniapp_api.routes.draws import prep as draw_prep
+from miniapp_api.routes.draws import virtual_calls
 
 PURPOSES = ("recall", "urge", "withdrawal")
 

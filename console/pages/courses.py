@@ -12,7 +12,8 @@ from console.app import api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
 from console.pages.desk import line_error
-from miniapp_api.routes import education, lessons
+from miniapp_api.routes.education import courses as education
+from miniapp_api.routes.education import lessons
 
 BACK = "/console/courses"
 

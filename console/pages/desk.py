@@ -14,7 +14,9 @@ from console.context import CONSOLE
 from console.forms import text, when
 from console.invoke import fields
 from console.paging import PAGE, asked, pager
-from miniapp_api.routes import admin, admin_bills, admin_desk
+from miniapp_api.routes.admin import batches as admin_desk
+from miniapp_api.routes.payments import bills as admin_bills
+from miniapp_api.routes.people import people_desk as admin
 from miniapp_api.schemas import GrantIn, PeopleQuery
 from models.applications import AppStatus
 

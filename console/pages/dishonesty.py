@@ -9,7 +9,7 @@ from aiohttp import web
 from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.paging import asked, pager
-from miniapp_api.routes import dishonesty
+from miniapp_api.routes.people import dishonesty
 
 BACK = "/console/dishonesty"
 VIEWS = ("open", "all")

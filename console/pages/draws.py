@@ -10,7 +10,8 @@ from aiohttp import web
 
 from console.app import api, page, render
 from console.paging import CURSORS, asked, pager
-from miniapp_api.routes import draw_prep, drawing
+from miniapp_api.routes.draws import drawing
+from miniapp_api.routes.draws import prep as draw_prep
 
 
 @page("GET", "/activities", uses=draw_prep.activities)

@@ -17,7 +17,10 @@ from console.invoke import fields
 from console.xlsx import sheet, xlsx
 from miniapp_api.framework import Call
 from miniapp_api.paging import PageOut
-from miniapp_api.routes import admin_desk, attendance, draw_record, drawing, review
+from miniapp_api.routes.admin import batches as admin_desk
+from miniapp_api.routes.applicants import review
+from miniapp_api.routes.draws import attendance, drawing
+from miniapp_api.routes.draws import record as draw_record
 from services.reference import catalogue, regions
 
 

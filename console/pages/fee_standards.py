@@ -7,7 +7,7 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import text
-from miniapp_api.routes import fee_standards
+from miniapp_api.routes.draws import fee_standards
 
 BACK = "/console/fee-standards"
 AMOUNTS = ("base_yuan", "hour_yuan", "daily_cap_yuan", "cancel_yuan", "travel_yuan",

@@ -10,7 +10,7 @@ from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.invoke import fields
 from console.paging import asked, pager
-from miniapp_api.routes import invoices
+from miniapp_api.routes.payments import invoices
 
 BACK = "/console/invoices"
 

@@ -13,8 +13,10 @@ from aiohttp import web
 
 from console.app import Flash, api, done, page, redirect, render
 from console.forms import text, when
-from miniapp_api.routes import draw_followups, draw_log, draw_prep
-from miniapp_api.routes import fees as fee_routes
+from miniapp_api.routes.draws import fees as fee_routes
+from miniapp_api.routes.draws import followups as draw_followups
+from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.draws import prep as draw_prep
 
 CLONES = {"redraw": draw_followups.redraw, "reeval": draw_followups.reeval}
 

@@ -10,22 +10,17 @@ from aiohttp import web
 from console.app import api, page, render, visitor
 from console.context import CONSOLE
 from console.invoke import fields
-from miniapp_api.routes import (
-    admin,
-    admin_audit,
-    admin_bills,
-    admin_desk,
-    admin_security,
-    agency,
-    attendance,
-    dishonesty,
-    draw_log,
-    feedback_desk,
-    invoices,
-    review,
-    roles,
-    verify,
-)
+from miniapp_api.routes.admin import audit as admin_audit
+from miniapp_api.routes.admin import batches as admin_desk
+from miniapp_api.routes.admin import feedback as feedback_desk
+from miniapp_api.routes.applicants import review
+from miniapp_api.routes.draws import attendance, verify
+from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.payments import bills as admin_bills
+from miniapp_api.routes.payments import invoices
+from miniapp_api.routes.people import agency, dishonesty, roles
+from miniapp_api.routes.people import people_desk as admin
+from miniapp_api.routes.people import security as admin_security
 from services.common.paging import MOST
 
 

@@ -10,7 +10,9 @@ from aiohttp import web
 from console.app import api, page, render
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
-from miniapp_api.routes import admin_audit, admin_retention, draw_log
+from miniapp_api.routes.admin import audit as admin_audit
+from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.rights import retention as admin_retention
 
 
 @page("GET", "/draws", uses=draw_log.day_draws)

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect
 from console.forms import text
-from miniapp_api.routes import payouts
+from miniapp_api.routes.draws import payouts
 
 
 def _back(request: web.Request) -> str:

@@ -12,7 +12,9 @@ from multidict import MultiDictProxy
 
 from console.app import api, done, page, redirect, render
 from console.forms import many, text
-from miniapp_api.routes import admin_performance, draw_prep, performance
+from miniapp_api.routes.draws import performance
+from miniapp_api.routes.draws import performance_desk as admin_performance
+from miniapp_api.routes.draws import prep as draw_prep
 
 ITEMS = "/console/conduct-items"
 DISPUTES = "/console/performance-disputes"

@@ -15,7 +15,9 @@ from pydantic import BaseModel
 
 from console.app import Flash, api, done, page, redirect, render
 from console.forms import many, text, when
-from miniapp_api.routes import draw_drafts, draw_prep, drawing, projects
+from miniapp_api.routes.draws import drafts as draw_drafts
+from miniapp_api.routes.draws import drawing, projects
+from miniapp_api.routes.draws import prep as draw_prep
 
 Form = MultiDictProxy[Any]
 

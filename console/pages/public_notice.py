@@ -10,7 +10,7 @@ from aiohttp import web
 from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.invoke import GoBack
-from miniapp_api.routes import admin
+from miniapp_api.routes.people import people_desk as admin
 from services.common.errors import BadInput
 
 BACK = "/console/public-notice"

@@ -13,8 +13,9 @@ from console.app import Flash, api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text
 from console.invoke import fields
-from miniapp_api.routes import admin_reference, reference
-from miniapp_api.routes.reference import UnitsQuery
+from miniapp_api.routes.reference import catalogues as admin_reference
+from miniapp_api.routes.reference import pickers as reference
+from miniapp_api.routes.reference.pickers import UnitsQuery
 
 BACK = "/console/catalogues"
 

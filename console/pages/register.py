@@ -8,7 +8,7 @@ from aiohttp import web
 from console.app import Flash, api, done, page, redirect, render
 from console.forms import text
 from console.invoke import fields
-from miniapp_api.routes import admin_register
+from miniapp_api.routes.people import register as admin_register
 
 BACK = "/console/register"
 

@@ -11,7 +11,7 @@ from console.app import api, page, redirect, render
 from console.context import CONSOLE
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
-from miniapp_api.routes import review
+from miniapp_api.routes.applicants import review
 from services.applicants import ATTACHMENTS, SECTIONS, form_of
 from services.common.errors import NotFound
 from services.documents import sheet

@@ -10,7 +10,8 @@ from aiohttp import web
 from console.app import api, done, page, redirect, render
 from console.forms import many, text
 from console.paging import asked, pager
-from miniapp_api.routes import admin_performance, credit, sanctions
+from miniapp_api.routes.draws import performance_desk as admin_performance
+from miniapp_api.routes.standing import credit, sanctions
 
 BACK = "/console/sanctions"
 POLICY = "/console/draw-policy"

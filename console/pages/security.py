@@ -9,7 +9,7 @@ from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import text
-from miniapp_api.routes import admin_security
+from miniapp_api.routes.people import security as admin_security
 from miniapp_api.schemas import PeopleQuery
 
 BACK = "/console/security"

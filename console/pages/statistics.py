@@ -12,7 +12,7 @@ from console.app import api, page, render
 from console.charts import chart
 from console.context import CONSOLE
 from console.invoke import fields
-from miniapp_api.routes import statistics as figures
+from miniapp_api.routes.admin import statistics as figures
 from services.common.errors import DomainError
 
 MONTHS = ("from_month", "to_month")

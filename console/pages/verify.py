@@ -10,8 +10,9 @@ from console.app import api, page, redirect, render
 from console.context import CONSOLE
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
-from miniapp_api.routes import draw_log, verify_request
-from miniapp_api.routes import verify as verify_api
+from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.draws import verify as verify_api
+from miniapp_api.routes.draws import verify_request
 
 
 @page("GET", "/verify", uses=verify_api.pending)

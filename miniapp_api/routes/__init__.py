@@ -1,63 +1,103 @@
-"""One route table per resource; `api()` gathers them."""
+"""One route table per resource, in a folder per context (people, applicants, education,
+payments, draws, standing, admin, reference, rights); `api()` gathers them."""
 
 from __future__ import annotations
 
 from miniapp_api.framework import Api
-from miniapp_api.routes import (
-    admin,
-    admin_audit,
-    admin_bills,
-    admin_desk,
-    admin_performance,
-    admin_reference,
-    admin_register,
-    admin_retention,
-    admin_security,
-    agency,
-    applications,
-    attendance,
-    auth,
-    credit,
-    dishonesty,
-    draw_drafts,
-    draw_followups,
-    draw_log,
-    draw_prep,
-    draw_record,
-    drawing,
-    education,
-    expert,
-    fee_standards,
-    feedback_desk,
-    fees,
-    invitations,
-    invoices,
-    lessons,
-    marking,
-    me,
-    payments,
-    payouts,
-    performance,
-    personal_data,
-    projects,
-    reference,
-    review,
-    roles,
-    sanctions,
-    statistics,
-    subscriptions,
-    verify,
-    verify_request,
-    virtual_calls,
-)
+from miniapp_api.routes.admin import audit as admin_audit
+from miniapp_api.routes.admin import batches as admin_batches
+from miniapp_api.routes.admin import feedback as admin_feedback
+from miniapp_api.routes.admin import statistics as admin_statistics
+from miniapp_api.routes.applicants import applications as applicants_applications
+from miniapp_api.routes.applicants import review as applicants_review
+from miniapp_api.routes.draws import attendance as draws_attendance
+from miniapp_api.routes.draws import drafts as draws_drafts
+from miniapp_api.routes.draws import drawing as draws_drawing
+from miniapp_api.routes.draws import fee_standards as draws_fee_standards
+from miniapp_api.routes.draws import fees as draws_fees
+from miniapp_api.routes.draws import followups as draws_followups
+from miniapp_api.routes.draws import invitations as draws_invitations
+from miniapp_api.routes.draws import log as draws_log
+from miniapp_api.routes.draws import payouts as draws_payouts
+from miniapp_api.routes.draws import performance as draws_performance
+from miniapp_api.routes.draws import performance_desk as draws_performance_desk
+from miniapp_api.routes.draws import prep as draws_prep
+from miniapp_api.routes.draws import projects as draws_projects
+from miniapp_api.routes.draws import record as draws_record
+from miniapp_api.routes.draws import verify as draws_verify
+from miniapp_api.routes.draws import verify_request as draws_verify_request
+from miniapp_api.routes.draws import virtual_calls as draws_virtual_calls
+from miniapp_api.routes.education import courses as education_courses
+from miniapp_api.routes.education import lessons as education_lessons
+from miniapp_api.routes.education import marking as education_marking
+from miniapp_api.routes.payments import bills as payments_bills
+from miniapp_api.routes.payments import invoices as payments_invoices
+from miniapp_api.routes.payments import payments_due as payments_payments_due
+from miniapp_api.routes.people import agency as people_agency
+from miniapp_api.routes.people import auth as people_auth
+from miniapp_api.routes.people import dishonesty as people_dishonesty
+from miniapp_api.routes.people import expert as people_expert
+from miniapp_api.routes.people import me as people_me
+from miniapp_api.routes.people import people_desk as people_people_desk
+from miniapp_api.routes.people import register as people_register
+from miniapp_api.routes.people import roles as people_roles
+from miniapp_api.routes.people import security as people_security
+from miniapp_api.routes.people import subscriptions as people_subscriptions
+from miniapp_api.routes.reference import catalogues as reference_catalogues
+from miniapp_api.routes.reference import pickers as reference_pickers
+from miniapp_api.routes.rights import personal_data as rights_personal_data
+from miniapp_api.routes.rights import retention as rights_retention
+from miniapp_api.routes.standing import credit as standing_credit
+from miniapp_api.routes.standing import sanctions as standing_sanctions
 
-MODULES = (auth, me, personal_data, subscriptions, applications, review, expert, education, lessons,
-           marking, payments, invitations, agency, projects, draw_prep, draw_drafts, drawing,
-           draw_record, draw_followups, attendance, verify, verify_request, draw_log, roles,
-           admin, admin_desk, admin_bills, invoices, feedback_desk, reference, admin_reference,
-           admin_register, virtual_calls, admin_audit, admin_security, admin_retention, fees,
-           fee_standards, sanctions, performance, admin_performance, credit, statistics, dishonesty,
-           payouts)
+# the order routes are added in (a literal path before a parameterised one)
+MODULES = (
+    people_auth,
+    people_me,
+    rights_personal_data,
+    people_subscriptions,
+    applicants_applications,
+    applicants_review,
+    people_expert,
+    education_courses,
+    education_lessons,
+    education_marking,
+    payments_payments_due,
+    draws_invitations,
+    people_agency,
+    draws_projects,
+    draws_prep,
+    draws_drafts,
+    draws_drawing,
+    draws_record,
+    draws_followups,
+    draws_attendance,
+    draws_verify,
+    draws_verify_request,
+    draws_log,
+    people_roles,
+    people_people_desk,
+    admin_batches,
+    payments_bills,
+    payments_invoices,
+    admin_feedback,
+    reference_pickers,
+    reference_catalogues,
+    people_register,
+    draws_virtual_calls,
+    admin_audit,
+    people_security,
+    rights_retention,
+    draws_fees,
+    draws_fee_standards,
+    standing_sanctions,
+    draws_performance,
+    draws_performance_desk,
+    standing_credit,
+    admin_statistics,
+    people_dishonesty,
+    draws_payouts,
+)
 
 
 def api() -> Api:

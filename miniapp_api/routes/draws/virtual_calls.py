@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
+from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.schemas import Model
 from services.common.pii import public
 from services.draws import CallView, call_view, originals

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.education import ADMIN, EXPERT, TAG
+from miniapp_api.routes.education.courses import ADMIN, EXPERT, TAG
 from miniapp_api.schemas import Model
 from models.education import Enrollment
 from services.education import BEAT_EVERY, LessonState, courseware

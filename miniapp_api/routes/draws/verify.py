@@ -11,7 +11,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
-from miniapp_api.routes.draw_common import EvidenceOut, actor, evidence_out
+from miniapp_api.routes.draws.common import EvidenceOut, actor, evidence_out
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
 from models.people import Role

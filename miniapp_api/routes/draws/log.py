@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, activity_in_path
+from miniapp_api.routes.draws.common import AGENCY, activity_in_path
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
 from models.people import Role

@@ -10,7 +10,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import (
+from miniapp_api.routes.draws.common import (
     AGENCY,
     TAG,
     ActivityOut,
@@ -19,7 +19,7 @@ from miniapp_api.routes.draw_common import (
     actor,
     agency,
 )
-from miniapp_api.routes.projects import ProjectOut, SectionIn, project_out
+from miniapp_api.routes.draws.projects import ProjectOut, SectionIn, project_out
 from miniapp_api.schemas import Model, Ok
 from services.draws import agency_project, drafts, project_sections
 

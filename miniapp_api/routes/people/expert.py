@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.applications import ApplicationOut, application_out
+from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
 from models.experts import Unavailability

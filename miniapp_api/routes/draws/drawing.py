@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import (
+from miniapp_api.routes.draws.common import (
     AGENCY,
     TAG,
     ActivityOut,

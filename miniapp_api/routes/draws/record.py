@@ -8,8 +8,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, activity_in_path
-from miniapp_api.routes.verify_request import PartOut, ProjectHeadOut
+from miniapp_api.routes.draws.common import AGENCY, activity_in_path
+from miniapp_api.routes.draws.verify_request import PartOut, ProjectHeadOut
 from models.draws import DrawStatus
 from services.draws import (
     PARTS,

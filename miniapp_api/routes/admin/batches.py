@@ -10,7 +10,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
-from miniapp_api.routes.applications import BatchOut, batch_out
+from miniapp_api.routes.applicants.applications import BatchOut, batch_out
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.admin import views as admin_views

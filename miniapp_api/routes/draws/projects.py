@@ -6,7 +6,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, TAG, agency
+from miniapp_api.routes.draws.common import AGENCY, TAG, agency
 from miniapp_api.schemas import Model
 from models.draws import Project, Section
 from services.draws import agency_projects, project_sections

@@ -10,8 +10,8 @@ from typing import Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import actor
-from miniapp_api.routes.performance import PerformanceIn, RecordOut, record_out
+from miniapp_api.routes.draws.common import actor
+from miniapp_api.routes.draws.performance import PerformanceIn, RecordOut, record_out
 from miniapp_api.schemas import Model, Ok
 from models.people import Role
 from models.performance import ConductItem, ReviewOutcome

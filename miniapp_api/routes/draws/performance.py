@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, activity_in_path, actor, agency
+from miniapp_api.routes.draws.common import AGENCY, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
 from models.people import Role

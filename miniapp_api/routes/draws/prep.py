@@ -12,7 +12,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut
 from miniapp_api.path_params import MAX_ID
-from miniapp_api.routes.draw_common import (
+from miniapp_api.routes.draws.common import (
     AGENCY,
     TAG,
     ActivityOut,

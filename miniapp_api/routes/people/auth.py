@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from miniapp_api.caller import Caller
 from miniapp_api.framework import Access, Api, Call
-from miniapp_api.routes.me import profile_out
+from miniapp_api.routes.people.me import profile_out
 from miniapp_api.schemas import (
     BindStartIn,
     BoundOut,

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
+from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
 from models.payouts import Payout

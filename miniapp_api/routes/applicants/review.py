@@ -11,7 +11,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
-from miniapp_api.routes.applications import ApplicationOut, application_out
+from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.applicants import stages

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor, agency
+from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import InvitationStatus
 from services.draws import CHECKIN_LINK, MAX_MANUAL_URGES, visible_activities

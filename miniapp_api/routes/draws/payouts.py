@@ -13,8 +13,8 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import AGENCY, TAG, activity_in_path, actor
-from miniapp_api.routes.fees import EXPERT, FeesOut, fees_out, yuan
+from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
+from miniapp_api.routes.draws.fees import EXPERT, FeesOut, fees_out, yuan
 from miniapp_api.schemas import Model
 from models.payouts import FeeChannel
 from services.common.errors import Conflict

@@ -10,7 +10,7 @@ from datetime import datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
-from miniapp_api.routes.draw_common import ActivityOut, activity_out
+from miniapp_api.routes.draws.common import ActivityOut, activity_out
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.draws import (

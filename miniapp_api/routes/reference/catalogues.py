@@ -11,7 +11,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.path_params import MAX_ID
-from miniapp_api.routes.reference import UnitOut, UnitsOut, UnitsQuery, unit_out
+from miniapp_api.routes.reference.pickers import UnitOut, UnitsOut, UnitsQuery, unit_out
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.admin import catalogue_versions
