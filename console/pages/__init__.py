@@ -1,32 +1,33 @@
-"""The console's pages; importing this registers them (console/app.py PAGE_TABLE)."""
+"""The console's pages, in a folder per context (people, applicants, education, payments,
+draws, standing, admin, reference) and the home page; importing this registers them
+(console/app.py PAGE_TABLE)."""
 
-from console.pages import (  # noqa: F401
-    admin,
+from console.pages import home  # noqa: F401
+from console.pages.admin import desk, feedback_marking, statistics  # noqa: F401
+from console.pages.applicants import public_notice, review  # noqa: F401
+from console.pages.draws import (  # noqa: F401
+    activities,
     after,
-    agency,
-    auth,
     calls,
-    courses,
-    desk,
-    dishonesty,
     drafts,
-    draws,
     exports,
     fee_standards,
-    finance,
     followups,
-    home,
     oversight,
     payouts,
     performance,
     prepare,
-    public_notice,
-    reference,
-    register,
-    review,
-    sanctions,
-    second_factor,
-    security,
-    statistics,
     verify,
 )
+from console.pages.education import courses  # noqa: F401
+from console.pages.payments import finance  # noqa: F401
+from console.pages.people import (  # noqa: F401
+    agency,
+    auth,
+    dishonesty,
+    register,
+    second_factor,
+    security,
+)
+from console.pages.reference import catalogues  # noqa: F401
+from console.pages.standing import sanctions  # noqa: F401

@@ -22,7 +22,7 @@ EXCEPTIONS: dict[str, str] = {}
 
 
 def console_source() -> str:
-    files = [*ROOT.joinpath("console").glob("*.py"), *ROOT.joinpath("console/pages").glob("*.py")]
+    files = [*ROOT.joinpath("console").glob("*.py"), *ROOT.joinpath("console/pages").rglob("*.py")]
     return "\n".join(f.read_text(encoding="utf-8") for f in files)
 
 

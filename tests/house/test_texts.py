@@ -282,7 +282,7 @@ def test_the_console_says_what_was_done_in_words() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "done" \
                     and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
                 used.add(node.args[1].value)
-    from console.pages.prepare import ACTIONS
+    from console.pages.draws.prepare import ACTIONS
 
     used |= set(ACTIONS) | {"redraw", "reeval"}
     have = {n.rsplit("/", 1)[1].removesuffix(".j2") for n in TEXTS.names("console/done/")}

@@ -11,7 +11,7 @@ from console import admin_forms
 from console.app import api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
-from console.pages.desk import line_error
+from console.pages.admin.desk import line_error
 from miniapp_api.routes.education import courses as education
 from miniapp_api.routes.education import lessons
 

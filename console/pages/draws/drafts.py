@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from console.app import api, done, page, redirect
 from console.forms import text, when
-from console.pages.prepare import Form, condition_body, notice_body
+from console.pages.draws.prepare import Form, condition_body, notice_body
 from miniapp_api.routes.draws import drafts as draw_drafts
 from miniapp_api.routes.draws import prep as draw_prep
 from miniapp_api.routes.draws import projects

@@ -13,7 +13,7 @@ from aiohttp import web
 
 from console.app import cookie, page, redirect, render, see_other, visitor
 from console.context import CONSOLE
-from console.pages.auth import browser_actor
+from console.pages.people.auth import browser_actor
 from console.sessions import SESSION_COOKIE, password_stamp
 from services.common.errors import BadInput, DomainError, Locked
 from services.common.pii import mask_phone

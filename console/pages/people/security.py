@@ -23,7 +23,8 @@ async def security(request: web.Request) -> web.Response:
 
 @page("POST", "/security/find", uses=admin_security.find_standing)
 async def find(request: web.Request) -> web.Response:
-    """Found by a number typed into a form, never one in an address (console/pages/desk.py)."""
+    """Found by a number typed into a form, never one in an address
+    (console/pages/admin/desk.py)."""
     key = text(await request.post(), "key")
     calls = api(request, back=BACK)
     found = await calls.call(admin_security.find_standing, calls.fields(
