@@ -11,6 +11,7 @@ from models.applications import Application, Batch
 from models.people import Role, RoleGrant
 from services.common.clock import china_time
 from services.notifications import Change
+from services.reference import within
 
 StageLevel = Literal["city", "province"]  # which reviewers a stage goes to
 
@@ -32,15 +33,13 @@ def stages(batch: Batch) -> list[Stage]:
 
 
 def in_scope(grant: RoleGrant, stage: Stage, app: Application) -> bool:
-    """A city reviewer acts on applications of their city, a province reviewer on their
-    province's; an industry stage also needs the application's industry (a reviewer with
+    """A city reviewer acts on applications of their city and its counties, a province
+    reviewer on their province's (the residence may be a county: 天河区 440106 lies in
+    广州市 4401); an industry stage also needs the application's industry (a reviewer with
     no industry covers all)."""
     if grant.role != Role.REVIEWER or grant.level != stage.level or not grant.region:
         return False
-    region = app.region or ""
-    if stage.level == "city" and grant.region != region:
-        return False
-    if stage.level == "province" and not region.startswith(grant.region):
+    if not within(app.region or "", grant.region):
         return False
     return not (stage.by_industry and grant.industry and grant.industry != app.industry)
 
