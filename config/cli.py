@@ -6,16 +6,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from config.cli_audit import add_parser as add_audit
-from config.cli_audit_log import add_parser as add_audit_log
-from config.cli_reconcile import add_parser as add_reconcile
-from config.cli_reencrypt import add_parser as add_reencrypt
-from config.cli_reference import add_parser as add_import_regions
-from config.cli_register import add_parser as add_import_experts
-from config.cli_route import add_parser as add_route
-from config.logging_setup import setup_logging
 from config.metrics_dir import use_metrics_dir
-from config.settings import Settings, settings_or_exit
+
+# Prometheus multiprocess mode is chosen before any metric exists: the subcommands' modules
+# below import the contexts' front doors, which load the modules that create metrics
+use_metrics_dir()
+
+from config.cli_audit import add_parser as add_audit  # noqa: E402
+from config.cli_audit_log import add_parser as add_audit_log  # noqa: E402
+from config.cli_reconcile import add_parser as add_reconcile  # noqa: E402
+from config.cli_reencrypt import add_parser as add_reencrypt  # noqa: E402
+from config.cli_reference import add_parser as add_import_regions  # noqa: E402
+from config.cli_register import add_parser as add_import_experts  # noqa: E402
+from config.cli_route import add_parser as add_route  # noqa: E402
+from config.logging_setup import setup_logging  # noqa: E402
+from config.settings import Settings, settings_or_exit  # noqa: E402
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -153,7 +158,7 @@ def cmd_makemigrations(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    use_metrics_dir()  # before any metric is made
+    use_metrics_dir()  # done on import already; here for callers of main() alone
     parser = argparse.ArgumentParser(prog="expertbot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the web service")

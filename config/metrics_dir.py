@@ -14,12 +14,16 @@ import os
 import socket
 import sys
 
+_CHOSEN: list[str] = []  # the directory this process's metrics write to, once chosen
+
 
 def use_metrics_dir() -> None:
-    """Create PROMETHEUS_MULTIPROC_DIR if it is set and name this process's files there."""
+    """Create PROMETHEUS_MULTIPROC_DIR if it is set and name this process's files there
+    (once: a second call does nothing)."""
     path = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
-    if not path:
+    if not path or _CHOSEN:
         return
+    _CHOSEN.append(path)
     os.makedirs(path, exist_ok=True)
     if "services.common.metrics" in sys.modules:  # its metrics would already write elsewhere
         raise RuntimeError("use_metrics_dir() must run before services.common.metrics is imported")

@@ -201,3 +201,15 @@ def test_processes_sharing_a_metrics_directory_write_files_of_their_own(tmp_path
     host, pid = done.stdout.split()
     # the counters' file stays; the gauges of the live modes went with the process
     assert os.listdir(tmp_path / "metrics") == [f"counter_{host}-{pid}.db"]
+
+
+def test_the_command_writes_its_metrics_to_the_shared_directory(tmp_path) -> None:
+    """`expertbot` chooses the shared directory before any metric exists, although its
+    subcommands' modules import the contexts' front doors, which create metrics: with
+    PROMETHEUS_MULTIPROC_DIR set, `expertbot migrate` once failed at start-up."""
+    script = "from config.cli import main\nmain(['route', '帮助'])\n"
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=60, cwd=Path(__file__).parents[2])
+    assert done.returncode == 0, done.stderr
+    assert "on_help" in done.stdout and (tmp_path / "metrics").is_dir()
