@@ -145,6 +145,16 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
     assert back.status == 200 and not back.data["requested"]
     asked = await ask_withdrawal(api, token, aid, "台风停工")
     assert asked.status == 200 and asked.data["requested"]
+    # a timely request the verifier comes to only once the evaluation has begun: refused,
+    # saying what the agency does instead, and nothing withdrawn
+    late = activity.eval_start + timedelta(minutes=1)
+    try:
+        await followups.approve_withdrawal(aid, Actor("verifier", None, "交易中心"), late)
+    except DomainError as exc:
+        assert "评标已于" in said(exc) and "登记缺席" in said(exc)
+    else:
+        raise AssertionError("a withdrawal was approved after the evaluation began")
+    assert (await DrawActivity.get(id=aid)).status != "withdrawn"
     verifier = await api.login(demo["verifier"].mp_openid)
     approved = await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier,
                               {"approve": True})

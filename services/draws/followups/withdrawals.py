@@ -94,11 +94,16 @@ class Withdrawals(Cloning):
         """Verified: the activity and its supplementary draws are withdrawn (their experts'
         time free for other draws at once), open invitations cancelled, and the agency told
         to start the notices (启动退选). The 5-hour rule was checked when the agency asked: a
-        verifier deciding later does not undo a timely request."""
+        verifier deciding later does not undo a timely request, but once the evaluation has
+        begun nothing is withdrawn (the experts came and serve; their fees stay fees): the
+        verifier is told the agency registers absences instead."""
         async with self.outbox.change(now) as change:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.withdraw_requested_at is None or activity.status == DrawStatus.WITHDRAWN:
                 raise Conflict("draw.no_withdrawal_request")
+            if now >= activity.eval_start:
+                raise ClosedWindow("draw.withdrawal_after_start",
+                                   eval_start=activity.eval_start)
             activity.status, activity.ended_at, activity.end_reason = \
                 DrawStatus.WITHDRAWN, now, "withdrawn"
             activity.verifier_id = actor.person_id
