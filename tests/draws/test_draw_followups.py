@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp.test_utils import TestClient
 
 from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Section
+from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.people import Person
 from services.common.clock import CHINA
@@ -52,13 +53,26 @@ async def test_absence_then_a_supplementary_draw_marked_on_the_result(
     phone = (await Person.get(id=second.person_id)).phone
     assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
                            {"key": phone})).status == 200
+    # an expert who said yes when the places were already full (released): the most
+    # willing replacement, not avoided by the 补抽 as those who declined are
+    drawn_ids = set(await Invitation.filter(activity_id=aid).values_list("expert_id",
+                                                                        flat=True))
+    spare = next(p for p in await ExpertProfile.all().order_by("id")
+                 if p.id not in drawn_ids)
+    await Invitation.create(activity_id=aid, condition_id=first.condition_id,
+                            expert_id=spare.id, person_id=spare.person_id, rank=99, wave=9,
+                            sent_at=first.sent_at, due_at=first.due_at,
+                            status=InvitationStatus.RELEASED, reason="名额已满")
     child = await supplement(api, token, aid, gather_at=new_time.isoformat())
     assert child.status == 200, child.data
     assert child.data["status"] == "drawing" and child.data["counts"]["waiting"] == 2
+    avoided = set(await Avoidance.filter(activity_id=child.data["id"],
+                                         expert_id__not_isnull=True
+                                         ).values_list("expert_id", flat=True))
+    assert avoided == drawn_ids and spare.id not in avoided
     invited = await Invitation.filter(activity_id=child.data["id"])
-    originals = set(await Invitation.filter(activity_id=aid).values_list("expert_id",
-                                                                        flat=True))
-    assert not {i.expert_id for i in invited} & originals  # everyone invited before avoided
+    originals = drawn_ids
+    assert not {i.expert_id for i in invited} & originals  # everyone who declined avoided
     assert all(i.supplementary for i in invited)
     invitation = await Notification.filter(kind="draw.invitation").order_by("-id").first()
     assert invitation is not None

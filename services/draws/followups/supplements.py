@@ -19,6 +19,7 @@ from models.draws import (
     DrawActivity,
     DrawStatus,
     Invitation,
+    InvitationStatus,
     Notice,
 )
 from services.common.errors import BadInput, Conflict
@@ -126,7 +127,10 @@ class Supplements(Absences):
                                        "eval_start": activity.eval_start,
                                        "eval_end": activity.eval_end},
                                       need=need, regions=regions, gather_at=gather_at)
-            invited = await column(Invitation.filter(activity_id__in=ids), "expert_id")
+            # everyone the evaluation invited, but those released (they said yes when the
+            # places were full): the most willing replacements
+            invited = await column(Invitation.filter(activity_id__in=ids).exclude(
+                status=InvitationStatus.RELEASED), "expert_id")
             await self._avoid_experts(child, set(invited), "原抽取已邀请")
             published = await commit(child, now)
             if logged:
