@@ -419,6 +419,13 @@ async def test_an_on_site_evaluation_ends_when_every_expert_has_left(
     # 专家酬劳支付情况: recorded per expert once the evaluation is over, seen by the expert
     early = await api.call("GET", f"/draws/activities/{other}/fees", token)
     assert early.status == 400 and "评标结束后" in early.message
+    # not on site, every expert has left: the evaluation still ends at its expected end,
+    # but its fees open, as their page says ("或全部专家离场后")
+    await Invitation.filter(activity_id=other, status=InvitationStatus.CONFIRMED).update(
+        checkin_at=now - timedelta(hours=3), checkout_at=now - timedelta(minutes=5))
+    opened = await api.call("GET", f"/draws/activities/{other}/fees", token)
+    assert opened.status == 200 and len(opened.data["experts"]) == 2, opened.data
+    assert (await DrawActivity.get(id=other)).finished_at is None
     first_invitation = (await api.call("GET", f"/draws/activities/{aid}/fees",
                                        token)).data["experts"][0]["invitation_id"]
     paid = await api.call("PUT", f"/draws/activities/{aid}/fees/{first_invitation}", token,

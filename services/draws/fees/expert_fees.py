@@ -57,12 +57,18 @@ class MyFee:
     standard: FeeStandard | None
 
 
-def _closed(activity: DrawActivity) -> bool:
-    return activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN
+async def _closed(activity: DrawActivity) -> bool:
+    """Over for its fees: finished (at its expected end, or an on-site one when all left),
+    withdrawn, or every expert who served has checked out, on site or not — the fee page's
+    "评标结束后（… 或全部专家离场后）"."""
+    if activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN:
+        return True
+    served = await serving(activity)
+    return bool(served) and all(i.checkout_at is not None for i in served)
 
 
-def _require_finished(activity: DrawActivity) -> None:
-    if not _closed(activity):
+async def _require_finished(activity: DrawActivity) -> None:
+    if not await _closed(activity):
         raise ClosedWindow("fee.not_finished", eval_end=activity.eval_end)
 
 
@@ -105,7 +111,7 @@ async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
 async def fees_of(activity: DrawActivity) -> list[FeeRow]:
     """Every expert who served the evaluation (its 补抽 included), with their fee record and
     what the standard gives."""
-    _require_finished(activity)
+    await _require_finished(activity)
     rows = await _paid_for(activity)
     names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
         "id", "name"))
@@ -135,7 +141,7 @@ async def fee_sheet(activity: DrawActivity) -> FeeSheet:
 async def record_fee(activity: DrawActivity, invitation_id: int, amount_fen: int, paid: bool,
                      reason: str, now: datetime, actor: Actor) -> Invitation:
     """The fee recorded: an amount other than the standard's needs a reason."""
-    _require_finished(activity)
+    await _require_finished(activity)
     if not 0 <= amount_fen <= MAX_FEE_FEN:
         raise BadInput("fee.amount", most=MAX_FEE_FEN // 100)
     item = next((r for r in await _paid_for(activity) if r.id == invitation_id), None)
@@ -188,7 +194,7 @@ async def my_fees(person_id: int) -> list[MyFee]:
         if r.status == InvitationStatus.ABSENT and r.absence != ON_ARRIVAL:
             continue
         root = await root_of(await DrawActivity.get(id=r.activity_id))
-        if not _closed(root) and r.fee_recorded_at is None:
+        if not await _closed(root) and r.fee_recorded_at is None:
             continue  # not over yet: nothing to show
         notice = await notice_of(r)
         standard = await standard_for(root)
