@@ -468,3 +468,29 @@ async def test_a_handler_without_wechat_hears_of_arrivals_and_absences_by_sms(
     await eventually(lambda: sum(
         ("到场情况：已到场 1/2" in t) + ("仍有1位专家未签到" in t and "登记缺席后补抽" in t)
         for t in platform.sms_to(handler.phone)) >= 2, timeout=15)
+
+
+async def test_an_expert_suspended_after_confirming_is_refused_at_check_in(
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+    """实施条例 Art. 72: a suspended expert takes no part in an evaluation, even with a
+    place confirmed before the suspension; the venue's scan says so and who to ask, and the
+    other expert checks in as before."""
+    from models.sanctions import Sanction, SanctionKind
+    from services.common.clock import china_today
+
+    await make_experts(client, 4)
+    aid, token = await drawn(api, chat, demo)
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now)
+    scene = await venue_scene(api, token, aid, platform)
+    first, second = await Invitation.filter(activity_id=aid,
+                                            status=InvitationStatus.CONFIRMED).order_by("id")
+    today = china_today(now)
+    await Sanction.create(expert_id=first.expert_id, kind=SanctionKind.SUSPENSION,
+                          reason="无正当理由不按时参加评标", decided_on=today, starts_on=today,
+                          ends_on=today + timedelta(days=180), decided_by=1)
+    scan = scanner(chat, scene, now)
+    refused = await scan(await openid_of(first.person_id))
+    assert "评标资格目前处于暂停或已被取消" in refused and "现场联系人" in refused
+    assert (await Invitation.get(id=first.id)).checkin_at is None
+    assert "签到成功" in await scan(await openid_of(second.person_id))

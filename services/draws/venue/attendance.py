@@ -22,11 +22,13 @@ from models.draws import (
     Project,
 )
 from models.people import Person
-from services.common.errors import ClosedWindow, Conflict, NotFound
+from services.common.errors import ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.scenes import CheckinScene
 from services.draws.record.family import arrivals, family, root_of, serving
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.notices import notice_contact, notice_of
+from services.draws.running.pool import eval_days
+from services.draws.running.rules import sanctioned
 from services.draws.running.seal import check_sealed
 from services.draws.venue.reminders import LIVE
 from services.draws.venue.urges import Urging
@@ -117,6 +119,10 @@ class Attendance(Urging):
                 raise Conflict("checkin.registered_absent", kind=absent.absence or "缺席",
                                contact=notice_contact(await notice_of(absent)))
             raise NotFound("checkin.not_confirmed")
+        if item.checkin_at is None and await sanctioned([item.expert_id], eval_days(activity)):
+            # 实施条例 Art. 72: a suspended, removed or banned expert takes no part, even with
+            # a place confirmed before the sanction (the agency registers the absence)
+            raise NotAllowed("checkin.sanctioned", contact=notice_contact(await notice_of(item)))
         action: Literal["in", "out", "again"] = "again"
         if item.checkin_at is None:
             item.checkin_at, action = now, "in"
