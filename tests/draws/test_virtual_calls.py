@@ -167,6 +167,19 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
     assert busy.status == 409 and first["name"] in busy.message, busy.data
     assert await Invitation.filter(activity_id=rid).count() == 0  # nothing half done
     await DrawActivity.filter(id=elsewhere.id).update(status=DrawStatus.CANCELLED)
+    # ... and while an attending expert is suspended since the call (实施条例 Art. 72)
+    from models.sanctions import Sanction, SanctionKind
+    from services.common.clock import china_today
+
+    today = china_today(datetime.now(UTC))
+    suspension = await Sanction.create(
+        expert_id=first["expert_id"], kind=SanctionKind.SUSPENSION, reason="无故缺席评标",
+        decided_on=today, starts_on=today, ends_on=today + timedelta(days=90), decided_by=1)
+    barred = await api.call("POST", f"/draws/activities/{rid}/recall/submit", token)
+    assert barred.status == 409 and first["name"] in barred.message, barred.data
+    assert "不能参加评标" in barred.message
+    assert await Invitation.filter(activity_id=rid).count() == 0
+    await suspension.delete()
     done = await api.call("POST", f"/draws/activities/{rid}/recall/submit", token)
     assert done.status == 200, done.data
     twice = await api.call("POST", f"/draws/activities/{rid}/recall/submit", token)

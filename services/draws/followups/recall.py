@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast, get_args
 
+from models import column
 from models.calls import VirtualCall
 from models.draws import Condition, DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.experts import ExpertProfile
@@ -29,7 +30,8 @@ from services.draws.record.oplog import Actor, record
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.counts import draw_counts
 from services.draws.running.notices import invitation_params
-from services.draws.running.pool import booked
+from services.draws.running.pool import booked, eval_days
+from services.draws.running.rules import sanctioned
 from services.draws.running.seal import unseal_at
 from services.notifications import Outbox
 
@@ -117,6 +119,18 @@ async def require_free(activity: DrawActivity, people: dict[int, str], now: date
         raise Conflict("recall.booked", names="、".join(people[e] for e in people if e in taken))
 
 
+async def require_eligible(activity: DrawActivity, people: dict[int, str]) -> None:
+    """The experts who attend (expert id -> name) may still serve: active (not
+    deregistered) and under no sanction in force on the evaluation's days (实施条例
+    Art. 72), as the draw's own rules check at each invitation."""
+    active = set(await column(ExpertProfile.filter(id__in=list(people), active=True), "id"))
+    barred = await sanctioned(list(people), eval_days(activity))
+    out = [name for expert_id, name in people.items()
+           if expert_id not in active or expert_id in barred]
+    if out:
+        raise Conflict("recall.ineligible", names="、".join(out))
+
+
 class Recall:
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
@@ -147,8 +161,9 @@ class Recall:
             if locked is None or locked.status != DrawStatus.DRAWING:
                 raise Conflict("recall.submitted")
             # booked elsewhere since the call: the staff calls again and records it
-            await require_free(locked, {o.expert_id: o.name for o in rows
-                                        if o.outcome == "attend"}, now)
+            attending = {o.expert_id: o.name for o in rows if o.outcome == "attend"}
+            await require_eligible(locked, attending)
+            await require_free(locked, attending, now)
             attend = await self._confirm(locked, rows, times, now)
             counts = await draw_counts(locked.id)
             reason = "complete" if counts.confirmed >= counts.planned else "exhausted"
