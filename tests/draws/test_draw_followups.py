@@ -25,6 +25,7 @@ from tests.support.draw_world import (
     start_draw,
     submit,
     supplement,
+    the_evaluation_is_over,
     the_results_unseal,
 )
 from tests.support.helpers import said
@@ -97,6 +98,10 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
     start = datetime.now(UTC) + timedelta(days=4)
     times = {"bid_open_at": (start - timedelta(hours=1)).isoformat(),
              "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=4)).isoformat()}
+    # a 复评 only of an evaluation held: refused before, in words saying when
+    early = await api.call("POST", f"/draws/activities/{aid}/reeval", token, times)
+    assert early.status == 400 and "评标结束后才能发起复评" in early.message, early.data
+    await the_evaluation_is_over(aid, datetime.now(UTC))
     verifier = await api.login(demo["verifier"].mp_openid)
     reeval = await api.call("POST", f"/draws/activities/{aid}/reeval", token, times)
     assert reeval.status == 200 and reeval.data["status"] == "draft"

@@ -23,7 +23,7 @@ from services.common.clock import CHINA
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import Actor
 from tests.support.browser import signed_in
-from tests.support.draw_world import confirmed_elsewhere
+from tests.support.draw_world import confirmed_elsewhere, the_evaluation_is_over
 from web.context import DOMAIN
 
 STAFF = "13712340000"
@@ -44,8 +44,9 @@ async def ended_draw_and_its_reeval(server: TestServer) -> tuple[int, list[int]]
                     person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
                 await http.post(server.make_url("/sandbox/api/send"),
                                 json={"openid": openid, "text": "1", "aes": True})
+    assert (await DrawActivity.get(id=aid)).status == "ended"
+    await the_evaluation_is_over(aid, datetime.now(UTC))
     activity = await DrawActivity.get(id=aid)
-    assert activity.status == "ended"
     start = (datetime.now(UTC) + timedelta(days=3)).replace(hour=1, minute=30, second=0,
                                                             microsecond=0)
     handler = await Person.get(id=activity.handler_id)

@@ -44,6 +44,7 @@ from tests.support.draw_world import (
     make_experts,
     openid_of,
     submit,
+    the_evaluation_is_over,
     the_results_unseal,
 )
 from tests.support.settings import make_settings
@@ -82,6 +83,7 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
     fake = pool(wechat, client, settings)
     await make_experts(client, 6)
     aid, token = await drawn(api, chat, demo)  # two experts served the original evaluation
+    await the_evaluation_is_over(aid, datetime.now(UTC))
     # 10:00 China time three days on: the agreed gathering (45 minutes earlier) on the same
     # day, whatever the hour the test runs at
     start = datetime.combine((datetime.now(CHINA) + timedelta(days=3)).date(), day_time(10),

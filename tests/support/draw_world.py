@@ -242,3 +242,10 @@ async def the_evaluation_starts_now(aid: int, now: datetime) -> None:
     await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(minutes=1),
                                              eval_end=now + timedelta(hours=5))
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=31))
+
+
+async def the_evaluation_is_over(aid: int, now: datetime) -> None:
+    """The evaluation took place yesterday (a 复评 follows an evaluation held)."""
+    await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(days=1, hours=5),
+                                             eval_end=now - timedelta(days=1))
+    await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(days=1, hours=6))

@@ -16,7 +16,7 @@ from models.draws import (
     InvitationStatus,
     Section,
 )
-from services.common.errors import Conflict
+from services.common.errors import ClosedWindow, Conflict
 from services.draws.followups.withdrawals import BY_VOICE, MAX_WITHDRAWAL_NOTICES, Withdrawals
 from services.draws.record.family import family
 from services.draws.record.oplog import Actor, record
@@ -37,6 +37,9 @@ class DrawFollowups(SealedRequests, Withdrawals):
             raise Conflict("draw.redraw_not_ended")
         if kind == "reeval" and activity.status != DrawStatus.ENDED:
             raise Conflict("draw.reeval_not_ended")
+        if kind == "reeval" and activity.finished_at is None and now < activity.eval_end:
+            # 复评 re-evaluates an evaluation held (GD-DRAW: "复评 / 通知原专家")
+            raise ClosedWindow("draw.reeval_before_evaluation", eval_end=activity.eval_end)
         require_time_order(times["bid_open_at"], times["eval_start"], times["eval_end"], now)
         async with in_transaction():
             child = await self._clone(activity, kind, DrawStatus.DRAFT, times,
