@@ -19,16 +19,19 @@ from services.applicants.reads import applications_of, form_of, progress_of
 from services.applicants.returns import SECTIONS
 from services.applicants.review import Decided, Review, describe_items, logs_of
 from services.applicants.review_scope import stages
+from services.applicants.standing_view import ApplicantStanding, applicant_standing
 
 __all__ = [
     "ATTACHMENTS",
     "MB",
     "SECTIONS",
     "TYPE_NAMES",
+    "ApplicantStanding",
     "Applications",
     "Decided",
     "PublicNotice",
     "Review",
+    "applicant_standing",
     "applications_of",
     "attachment_kind",
     "current_deadline",

@@ -39,7 +39,9 @@ async def application(request: web.Request) -> web.Response:
     form = await form_of(shown.id)
     if form is None:
         raise NotFound("application.not_found")
-    return render(request, "review_app.html", app=shown,
+    # a 续聘 or a change: what the applicant's record as an expert holds
+    standing = await calls.call(review.standing, path=request.match_info)
+    return render(request, "review_app.html", app=shown, standing=standing,
                   sheet=sheet(request.app[CONSOLE].texts, form.application, form.applicant),
                   sections=SECTIONS,
                   attachment_titles={k: v.title for k, v in ATTACHMENTS.items()},

@@ -14,7 +14,7 @@ from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.applicants import stages
+from services.applicants import applicant_standing, stages
 from services.common.pii import mask_phone
 
 api = Api()
@@ -115,3 +115,47 @@ async def history(call: Call, query: PageQuery) -> DecidedListOut:
         reason=d.entry.reason, at=d.entry.at,
         status_title=texts.word("application_status", d.application.status))
         for d in found.rows], next=found.next)
+
+
+class SanctionLineOut(Model):
+    kind: str = Field(description="处理种类（文字）")
+    period: str
+    reason: str
+    in_force: bool = Field(description="今日仍在执行")
+    revoked: bool = Field(description="申诉后已撤销")
+
+
+class FlagLineOut(Model):
+    found_at: datetime
+    cases: int = Field(description="查得的失信案件数")
+    open: bool = Field(description="待管理员处理")
+    note: str = Field(description="管理员的处理意见")
+
+
+class StandingOut(Model):
+    expert: bool = Field(description="申请人是否（曾）为评标专家；否则以下为空")
+    expert_number: str | None = None
+    active: bool | None = Field(default=None, description="否：已注销")
+    credit_score: int | None = None
+    credit_level: str | None = None
+    sanctions: list[SanctionLineOut] = Field(default_factory=list)
+    flags: list[FlagLineOut] = Field(default_factory=list)
+
+
+@api.route("GET", "/review/applications/{app_id}/standing", access=REVIEWER,
+           response=StandingOut, tag=TAG,
+           summary="审核：申请人作为评标专家的记录（信用、处理、失信被执行人核查），续聘与变更时参考")
+async def standing(call: Call) -> StandingOut:
+    app = await call.domain.review.readable(call.path_int("app_id"), call.caller.grants,
+                                            call.caller.need_person().id)
+    found = await applicant_standing(app.person_id, call.now)
+    if found is None:
+        return StandingOut(expert=False)
+    return StandingOut(
+        expert=True, expert_number=found.expert_number, active=found.active,
+        credit_score=found.score, credit_level=found.level,
+        sanctions=[SanctionLineOut(kind=s.kind, period=s.period, reason=s.reason,
+                                   in_force=s.in_force, revoked=s.revoked)
+                   for s in found.sanctions],
+        flags=[FlagLineOut(found_at=f.found_at, cases=f.cases, open=f.open, note=f.note)
+               for f in found.flags])
