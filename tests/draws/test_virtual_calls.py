@@ -107,6 +107,10 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
     bad = await api.call("POST", f"/draws/activities/{rid}/calls", token, {
         "purpose": "recall", "target": first["expert_id"], "staff_phone": "12345678"})
     assert bad.status == 400 and "本人的电话号码" in bad.message
+    # ... a short one too, in the same words (not "至少 7 个字符" of the field's length)
+    short = await api.call("POST", f"/draws/activities/{rid}/calls", token, {
+        "purpose": "recall", "target": first["expert_id"], "staff_phone": "8888"})
+    assert short.status == 400 and "本人的电话号码" in short.message, short.data
     assert not fake.bindings
     # 1. the first expert: called, agrees to come at a new gathering time on the day
     placed = await api.call("POST", f"/draws/activities/{rid}/calls", token, {

@@ -53,7 +53,7 @@ class PlaceIn(Model):
     purpose: str = Field(pattern="^(recall|urge|withdrawal)$")
     target: int = Field(ge=1, le=2**63 - 1, description=(
         "recall：原评标专家的 expert_id；urge、withdrawal：专家的 invitation_id"))
-    staff_phone: str = Field(min_length=7, max_length=20, description=(
+    staff_phone: str = Field(max_length=20, description=(
         "工作人员本人电话（手机或带区号的固话）；只交给服务商绑定，不保存、不显示给专家"))
 
 
