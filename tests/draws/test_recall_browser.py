@@ -140,7 +140,8 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
     page_text = await desk.content()
     assert not any(phone in page_text for phone in phones)  # never the experts' numbers
     await desk.get_by_test_id("submit-recall").click()
-    await expect(desk.get_by_test_id("flash")).to_contain_text("已提交复评参评情况")
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已提交复评参评情况：参加 1 位")
+    await expect(desk.get_by_test_id("flash")).to_contain_text("不参加 2 位：")
     (written,) = await Notification.filter(kind="draw.recalled")
     assert f"{agreed.astimezone(CHINA):%H:%M}" in written.params["gather_at"]
     assert (await DrawActivity.get(id=rid)).status == "ended"

@@ -42,6 +42,7 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    "attend": 2, "declined": ["张三"],
     "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
     "level": "B", "counted": 3, "sanction_items": [{

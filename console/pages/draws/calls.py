@@ -82,6 +82,10 @@ async def start(request: web.Request) -> web.Response:
 @page("POST", "/activities/{activity_id}/recall/submit", uses=virtual_calls.recall_submit)
 async def submit(request: web.Request) -> web.Response:
     back = _back(request, "recall")
-    await api(request, back=back).call(virtual_calls.recall_submit, path=_aid(request))
+    state = await api(request, back=back).call(virtual_calls.recall_submit,
+                                               path=_aid(request))
+    # who attends, and by name who does not: the committee may now be short
+    attend = sum(1 for e in state.experts if e.outcome == "attend")
+    declined = [e.name for e in state.experts if e.outcome == "decline"]
     return redirect(request, f"/console/activities/{request.match_info['activity_id']}",
-                    done(request, "recall_submit"))
+                    done(request, "recall_submit", attend=attend, declined=declined))
