@@ -7,6 +7,7 @@ import asyncio
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiohttp.test_utils import TestClient
 
@@ -278,11 +279,25 @@ async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> No
     assert (await api.call("POST", f"/draws/activities/{aid}/avoidances/import", token,
                            {"csv": good_csv})).status == 200
     nid = after.data["notices"][0]["id"]
-    unit_street = await api.call("POST", f"/draws/activities/{aid}/notices", token, {
-        "venue": "评标室", "city": "广州市", "district": "天河区", "street": "某某建设集团大楼",
-        "contact_name": "陈", "contact_phone": "020-1234567",
-        "gather_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()})
-    assert unit_street.status == 400 and "单位名称" in unit_street.message
+    # the gathering address names no unit (GD-DRAW: "不能出现单位的具体名称"): not the
+    # tenderer, not a unit of the register; streets named after common words pass
+    from models.reference import WorkUnit
+
+    await WorkUnit.create(name="广州市示例建设集团有限公司", source="admin",
+                          created_at=datetime.now(UTC))
+
+    async def notice_at(street: str) -> Any:
+        return await api.call("POST", f"/draws/activities/{aid}/notices", token, {
+            "venue": "评标室", "city": "广州市", "district": "天河区", "street": street,
+            "contact_name": "陈", "contact_phone": "020-1234567",
+            "gather_at": (datetime.now(UTC) + timedelta(days=1)).isoformat()})
+
+    for street, unit in (("某市第一中学教学楼三楼", "某市第一中学"),
+                         ("广州市示例建设集团有限公司大楼", "广州市示例建设集团有限公司")):
+        unit_street = await notice_at(street)
+        assert unit_street.status == 400 and f"「{unit}」" in unit_street.message, street
+    for street in ("大学城外环西路100号", "医院路8号", "局前街3号"):
+        assert (await notice_at(street)).status == 200, street
     more = await api.call("POST", f"/draws/activities/{aid}/conditions", token, {
         "notice_id": nid, "regions": ["4401"], "main_specialty": "A0401", "planned": 1})
     assert more.status == 200

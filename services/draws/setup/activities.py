@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +30,7 @@ from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import Actor, record, require_reason
 from services.draws.running.agency_news import notify_agency
+from services.draws.setup.addresses import require_no_unit_name
 from services.draws.setup.evidence import notify_verifiers, require_evidence
 from services.draws.setup.request_record import request_of
 from services.notifications import Outbox
@@ -39,9 +39,6 @@ from services.reference import catalogue, code_for, current_version, remember
 from services.reference import regions as region_list
 
 EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
-# words that make an address name a unit (the gathering address must not name one)
-UNIT_WORDS = re.compile(r"公司|集团|有限|局|委员会|研究院|设计院|医院|学校|大学|银行|事务所|"
-                        r"招标|代理|交易中心")
 NOTES_MAX = 50  # characters of a notice's notes (GD-DRAW)
 
 
@@ -218,8 +215,6 @@ class DrawSetup:
     # -- notices and conditions ------------------------------------------------------------
     @staticmethod
     def require_valid_notice(values: dict[str, Any], activity: DrawActivity) -> None:
-        if UNIT_WORDS.search(values["street"]):
-            raise BadInput("notice.unit_in_address")
         # GD-DRAW: "注意填写到具体的市+区+详细地址名称": a city and district of the region list
         if "city" in values and region_list().resolve(
                 f"{values['city']}{values['district']}") is None:
@@ -232,6 +227,7 @@ class DrawSetup:
     async def add_notice(self, activity: DrawActivity, values: dict[str, Any]) -> Notice:
         self.require_editable(activity)
         self.require_valid_notice(values, activity)
+        await require_no_unit_name(values["street"], activity)
         return await Notice.create(activity=activity, **values)
 
     async def change_gathering_time(self, activity: DrawActivity, notice_id: int,

@@ -28,6 +28,7 @@ from services.draws.setup.activities import (
     require_earlier_activities,
     require_time_order,
 )
+from services.draws.setup.addresses import require_no_unit_name
 from services.people import parse_credit_code
 from services.reference import current_version
 
@@ -131,6 +132,7 @@ async def update_notice(activity: DrawActivity, notice_id: int,
     merged = {k: values.get(k, getattr(notice, k)) for k in ("street", "notes", "gather_at",
                                                              "city", "district")}
     DrawSetup.require_valid_notice(merged, activity)
+    await require_no_unit_name(merged["street"], activity)
     for key, value in values.items():
         setattr(notice, key, value)
     await notice.save()
