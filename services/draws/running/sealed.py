@@ -28,7 +28,16 @@ RETRY_APPLYING = timedelta(minutes=5)  # one claimed but never finished (a proce
 
 class SealedRequests(Supplements):
     async def apply_pending(self, now: datetime) -> int:
-        """Apply the sealed requests still pending; returns how many."""
+        """Apply the sealed requests still pending; returns how many. Rounds until one
+        applies nothing: a request logged while this one applied an earlier one of the same
+        activity was skipped by its own job (the earlier one was still being applied), and
+        is this one's to apply, not the next sweep's."""
+        done = 0
+        while applied := await self._apply_round(now):
+            done += applied
+        return done
+
+    async def _apply_round(self, now: datetime) -> int:
         done = 0
         behind: set[int] = set()  # activities with an earlier request not finished yet
         for entry in await DrawLog.filter(action__in=SEALED_ACTIONS,
