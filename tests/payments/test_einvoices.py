@@ -85,7 +85,9 @@ async def test_a_paid_fee_is_invoiced_mailed_linked_and_reversed_after_a_refund(
     admin = await api.login(demo["admin"].mp_openid)
     reversed_ = await api.call("POST", f"/admin/invoices/{payable.id}/reverse", admin,
                                {"reason": "SALES_RETURN"})
-    assert reversed_.status == 200 and reversed_.data["state"] == "reversing"
+    # the answer is the row as it stands: 冲红中, or already 已冲红 when the provider's
+    # callback (on loopback) came before the row was read back
+    assert reversed_.status == 200 and reversed_.data["state"] in ("reversing", "reversed")
     await eventually(lambda: Notification.exists(kind="payment.invoice_reversed"))
     red = await EInvoice.get(id=item.id)
     assert red.state == "reversed" and red.red_number and red.red_number != item.number
