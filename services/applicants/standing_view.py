@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.dishonesty import DishonestyFlag, FlagStatus
-from models.experts import ExpertProfile
-from models.sanctions import AppealOutcome, Sanction, SanctionKind
+from models.sanctions import AppealOutcome, SanctionKind
 from services.common.clock import china_today
-from services.standing import KIND_WORDS, credit, period_words
+from services.standing import KIND_WORDS, period_words, standing_of
 
 SHOWN = 20  # the newest sanctions and flags shown
 
@@ -46,17 +45,16 @@ class ApplicantStanding:
 
 async def applicant_standing(person_id: int, now: datetime) -> ApplicantStanding | None:
     """The applicant's standing as an expert; None when they never were one."""
-    profile = await ExpertProfile.get_or_none(person_id=person_id)
-    if profile is None:
+    shown = await standing_of(person_id, now, SHOWN)
+    if shown is None:
         return None
     today = china_today(now)
-    got = await credit.compute(profile.id, now)
-    sanctions = await Sanction.filter(expert_id=profile.id).order_by("-id").limit(SHOWN)
+    profile = shown.profile
     flags = await DishonestyFlag.filter(expert_id=profile.id).order_by("-id").limit(SHOWN)
     return ApplicantStanding(
-        profile.expert_number or "", profile.active, got.score, got.level,
+        profile.expert_number or "", profile.active, shown.credit.score, shown.credit.level,
         [SanctionLine(KIND_WORDS[SanctionKind(s.kind)], period_words(s), s.reason,
                       s.excludes_on(today, today), s.outcome == AppealOutcome.REVOKED)
-         for s in sanctions],
+         for s in shown.sanctions],
         [FlagLine(f.found_at, len(f.cases), f.status == FlagStatus.OPEN, f.note)
          for f in flags])

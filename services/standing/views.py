@@ -1,5 +1,6 @@
-"""An expert's standing as they read it in chat (我的信用): their credit and their latest
-sanctions, the same as the mini-program's /expert/credit and /expert/sanctions."""
+"""An expert's standing as they read it in chat (我的信用), and as the reviewer of their
+next application reads it: their credit and their latest sanctions, the same as the
+mini-program's /expert/credit and /expert/sanctions."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from models.sanctions import Sanction
 
 @dataclass(frozen=True)
 class Standing:
+    profile: ExpertProfile
     credit: credit.Credit
     sanctions: list[Sanction]  # the latest, newest first
 
@@ -24,4 +26,4 @@ async def standing_of(person_id: int, now: datetime, latest: int) -> Standing | 
         return None
     got = await credit.compute(profile.id, now)
     sanctions = await Sanction.filter(expert_id=profile.id).order_by("-id").limit(latest)
-    return Standing(got, list(sanctions))
+    return Standing(profile, got, list(sanctions))

@@ -1,7 +1,8 @@
 """The reviewer of an application by someone who is (or was) an expert — a 续聘 or a change —
 reads their record: credit, sanctions (in force, revoked) and the dishonest-debtor flags found
-on them (issue 48: a removed expert applied for 续聘 and the reviewer saw none of it). An
-applicant who never was an expert has no record to show."""
+on them: a removed expert (TBL-REG Art. 72) must not be renewed unseen (HN-APPLY: 续聘 is
+reviewed like a new application). An applicant who never was an expert has no record to
+show."""
 
 from __future__ import annotations
 
