@@ -151,9 +151,9 @@ def _fuzz_operation(strategy: Any, base: str, token: str, role: str,
     call()
 
 
-# every role's run takes 5-10 s (over two hundred operations, four cases each of the role's
-# own and one of the others'): a test of its own per role, so that the runs spread over the
-# workers
+# every role's run takes 7-11 s in a full run (over two hundred operations, four cases each
+# of the role's own and one of the others'): a test of its own per role, so that the runs
+# spread over the workers
 @pytest.mark.slow
 @pytest.mark.parametrize("role", ROLES)
 async def test_schemathesis_over_the_mini_program_api(client: TestClient, api: Api,
