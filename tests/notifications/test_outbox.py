@@ -210,9 +210,10 @@ async def test_rate_limits_are_honoured(aiohttp_client, infra, wechat: TestServe
     assert time.monotonic() - start >= 2.0  # 10 messages paced at 4 a second
     stamps = sorted(s.at for s in platform.sent)
     assert len(stamps) == 10
-    # any 5 consecutive sends span about a second (less for network jitter on a loaded
-    # machine; unpaced, they would take a few milliseconds)
-    assert min(b - a for a, b in zip(stamps, stamps[4:], strict=False)) >= 0.75
+    # any 5 consecutive sends span about a second: the stamps are the fake platform's
+    # arrival times, which jitter on a loaded machine (0.69 s once in CI), so the bound is
+    # half that; unpaced, they would take a few milliseconds
+    assert min(b - a for a, b in zip(stamps, stamps[4:], strict=False)) >= 0.5
     # one person: 3 a minute, the rest waits for the next minute, nothing is lost
     for _ in range(5):
         await app[DOMAIN].outbox.notify(clock.now(), "system.test", PARAMS, openid="o_r0")
