@@ -52,6 +52,7 @@ from services.audit import AuditChain, audit_key
 from services.common.clock import SYSTEM_CLOCK, Clock, china_time
 from services.common.files import DiskStore
 from services.common.links import ANSWER_LINK, Links
+from services.common.reactions import Reactions
 from services.common.redis_keys import RedisKeys
 from services.common.scenes import SceneCodec
 from services.common.texts import Texts
@@ -100,6 +101,7 @@ from services.people import (
     SecurityDesk,
     VerificationCodes,
 )
+from services.reactions import table as reaction_table
 from services.reference import first_read, keep_fresh
 from services.rights import PersonalData, Retention, RetentionJob
 from services.standing import SanctionDesk
@@ -173,7 +175,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                               settings.minutes(settings.urge_minutes), draws.answer_link),
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
-        feedback=FeedbackDesk(outbox), sanctions=SanctionDesk(outbox),
+        feedback=FeedbackDesk(outbox),
+        sanctions=SanctionDesk(outbox, Reactions(reaction_table(outbox))),
         payouts=Payouts(transfers, outbox, lambda at: texts.render(
             "payout/remark.j2", day=china_time(at).split(" ")[0])),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,

@@ -115,6 +115,7 @@ from services.draws.setup.request_record import (
     words_of,
 )
 from services.draws.venue.attendance import Attendance, CheckResult
+from services.draws.venue.sanction_release import SANCTIONED, release_for_sanction
 from services.draws.venue.urges import MAX_MANUAL_URGES
 
 __all__ = [
@@ -127,6 +128,7 @@ __all__ = [
     "MAX_MANUAL_URGES",
     "PARTS",
     "RESULT_LINK",
+    "SANCTIONED",
     "SEALED_ACTIONS",
     "SEAL_BEFORE",
     "SUPPLEMENT",
@@ -218,6 +220,7 @@ __all__ = [
     "project_sections",
     "published_roots",
     "refused_request",
+    "release_for_sanction",
     "remove",
     "report_text",
     "request_of",

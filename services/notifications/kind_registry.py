@@ -33,6 +33,8 @@ class NotificationKind(StrEnum):
     DRAW_INVITATION = "draw.invitation"
     DRAW_INVITATION_CALL = "draw.invitation.call"
     DRAW_NOT_ARRIVED = "draw.not_arrived"
+    DRAW_PLACE_OPENED = "draw.place_opened"
+    DRAW_PLACE_RELEASED = "draw.place_released"
     DRAW_PROGRESS = "draw.progress"
     DRAW_RECALLED = "draw.recalled"
     DRAW_REFUSED = "draw.refused"

@@ -20,6 +20,7 @@ from models.sanctions import EXCLUDING, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.paging import PAGE, Page, keyset
+from services.common.reactions import Announcer, Happened, Happening
 from services.notifications import Outbox
 from services.standing.experts import expert_by_number
 
@@ -78,8 +79,12 @@ async def _check(new: NewSanction, today: date) -> None:
 
 
 class SanctionDesk:
-    def __init__(self, outbox: Outbox) -> None:
+    """`announcer`: the contexts above hear of a decision and a revocation in its transaction
+    (services/reactions.py: a suspension in force on an evaluation's day takes the place)."""
+
+    def __init__(self, outbox: Outbox, announcer: Announcer) -> None:
         self.outbox = outbox
+        self.announcer = announcer
 
     async def decide(self, new: NewSanction, by: int, now: datetime) -> Sanction:
         """Records the decision and tells the expert (with how to appeal)."""
@@ -99,6 +104,12 @@ class SanctionDesk:
                     "period": period_words(made), "reason": made.reason,
                     "at": china_time(now)}, person_id=profile.person_id,
                     dedupe_key=f"sanction:{made.id}")
+            await self.announcer.announce(Happened(
+                Happening.SANCTION_DECIDED, profile.person_id, now, {
+                    "expert_id": profile.id, "number": f"S{made.id:06d}",
+                    "kind": KIND_WORDS[SanctionKind(made.kind)],
+                    "excludes": made.kind in EXCLUDING, "starts_on": made.starts_on,
+                    "ends_on": made.ends_on}))
         await credit.recompute(made.expert_id, "sanction", now)
         return made
 
@@ -157,6 +168,10 @@ class SanctionDesk:
                     "outcome": "撤销处理" if outcome == AppealOutcome.REVOKED else "维持处理",
                     "ruling": words, "at": china_time(now)}, person_id=profile.person_id,
                     dedupe_key=f"sanction-ruling:{item.id}")
+            if outcome == AppealOutcome.REVOKED:
+                await self.announcer.announce(Happened(
+                    Happening.SANCTION_REVOKED, profile.person_id, now,
+                    {"expert_id": profile.id, "number": f"S{item.id:06d}"}))
         await credit.recompute(item.expert_id, "appeal", now)
         return item
 

@@ -36,9 +36,11 @@ from tests.support.draw_world import (
     make_experts,
     openid_of,
     prepared,
+    scanner,
     start_draw,
     supplement,
     the_evaluation_starts_now,
+    venue_scene,
 )
 from tests.support.helpers import eventually
 from tests.support.wechat import Chat
@@ -47,21 +49,6 @@ from web.context import DOMAIN
 VENUE_MOBILE = "18088888888"
 
 
-
-
-async def venue_scene(api: Api, token: str, aid: int, platform: Platform) -> str:
-    qr = await api.call("GET", f"/draws/activities/{aid}/checkin-qr", token)
-    assert qr.status == 200, qr.data
-    return next(s for s, _ in reversed(platform.qr_tickets.values()) if s.startswith("ci:"))
-
-
-def scanner(chat: Chat, scene: str, now: datetime):  # type: ignore[no-untyped-def]
-    stamp = iter(range(int(now.timestamp()), int(now.timestamp()) + 100))
-
-    async def scan(openid: str) -> str:
-        return (await chat.event(openid, "SCAN", scene, create_time=next(stamp))).text
-
-    return scan
 
 
 async def status_title(api: Api, token: str, aid: int) -> str:

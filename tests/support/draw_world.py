@@ -21,6 +21,7 @@ from models.draws import (
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Person, Role, RoleGrant, sealed_phone
 from models.wechat import Channel, WeChatIdentity
+from sandbox.platform import Platform
 from services.demo import demo_credit_code, demo_id
 from tests.support.api import Api, ApiAnswer
 from tests.support.wechat import Chat
@@ -249,3 +250,18 @@ async def the_evaluation_is_over(aid: int, now: datetime) -> None:
     await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(days=1, hours=5),
                                              eval_end=now - timedelta(days=1))
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(days=1, hours=6))
+
+
+async def venue_scene(api: Api, token: str, aid: int, platform: Platform) -> str:
+    qr = await api.call("GET", f"/draws/activities/{aid}/checkin-qr", token)
+    assert qr.status == 200, qr.data
+    return next(s for s, _ in reversed(platform.qr_tickets.values()) if s.startswith("ci:"))
+
+
+def scanner(chat: Chat, scene: str, now: datetime):  # type: ignore[no-untyped-def]
+    stamp = iter(range(int(now.timestamp()), int(now.timestamp()) + 100))
+
+    async def scan(openid: str) -> str:
+        return (await chat.event(openid, "SCAN", scene, create_time=next(stamp))).text
+
+    return scan

@@ -21,7 +21,8 @@ from services.draws.record.family import family, open_places
 from services.draws.record.oplog import SYSTEM, Actor
 
 log = logging.getLogger(__name__)
-SEALED_ACTIONS = ("absence_phone", "supplement_request", "supplement_start")
+SEALED_ACTIONS = ("absence_phone", "supplement_request", "supplement_start",
+                  "sanction_release")
 LOOK_BACK = timedelta(days=2)  # pending requests are found again this far back
 RETRY_APPLYING = timedelta(minutes=5)  # one claimed but never finished (a process died)
 

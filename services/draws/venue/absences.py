@@ -22,6 +22,7 @@ from services.draws.record.family import family, open_places, root_of
 from services.draws.record.oplog import Actor, record, require_reason
 from services.draws.running.notices import invitation_params, notice_contact, notice_of
 from services.draws.running.seal import check_sealed, require_unsealed, unseal_at
+from services.draws.venue.sanction_release import SANCTIONED
 from services.notifications import Change
 
 # registrations by phone before the results unseal, per activity
@@ -93,6 +94,8 @@ class Absences(Cloning):
                                             activity_id__in=await family(activity))
         if item is None:
             raise NotFound("draw.no_such_absence")
+        if item.absence == SANCTIONED:  # the sanction's, not the agency's: not theirs to undo
+            raise Conflict("draw.absence_sanctioned")
         root = await root_of(activity)
         condition = await Condition.get(id=item.condition_id)
         original = condition.id if condition.activity_id == root.id else condition.source_id

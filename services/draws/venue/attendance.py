@@ -31,6 +31,7 @@ from services.draws.running.pool import eval_days
 from services.draws.running.rules import sanctioned
 from services.draws.running.seal import check_sealed
 from services.draws.venue.reminders import LIVE
+from services.draws.venue.sanction_release import SANCTIONED
 from services.draws.venue.urges import Urging
 
 CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering
@@ -115,13 +116,17 @@ class Attendance(Urging):
         item = await mine.filter(status=InvitationStatus.CONFIRMED).first()
         if item is None:
             absent = await mine.filter(status=InvitationStatus.ABSENT).first()
+            if absent is not None and absent.absence == SANCTIONED:  # the place was released
+                raise NotAllowed("checkin.sanctioned",
+                                 contact=notice_contact(await notice_of(absent)))
             if absent is not None:  # registered by the agency, perhaps by mistake
                 raise Conflict("checkin.registered_absent", kind=absent.absence or "缺席",
                                contact=notice_contact(await notice_of(absent)))
             raise NotFound("checkin.not_confirmed")
         if item.checkin_at is None and await sanctioned([item.expert_id], eval_days(activity)):
             # 实施条例 Art. 72: a suspended, removed or banned expert takes no part, even with
-            # a place confirmed before the sanction (the agency registers the absence)
+            # a place confirmed before the sanction: one decided after the evaluation began
+            # (an earlier one released the place: services/draws/venue/sanction_release.py)
             raise NotAllowed("checkin.sanctioned", contact=notice_contact(await notice_of(item)))
         action: Literal["in", "out", "again"] = "again"
         if item.checkin_at is None:

@@ -1,0 +1,108 @@
+"""What every context does about each thing that can happen to a person: the one table
+(issue 48). A reaction with `run` is called by the announcing context inside its change's
+transaction (services/common/reactions.py): the context below cannot call the one above,
+so the table, built by the composition root, calls it. A reaction with `where` is done in
+the announcing call itself, or is a read of the fact at the moment it matters (a draw, a
+check-in, a review); `where` names that function. tests/house/test_reactions.py walks the
+table: every happening has its row, every `where` exists, every announced happening is in
+it; the journeys in tests/draws/test_sanction_reach.py run the called ones."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from services.common.reactions import Happened, Happening, Reaction
+from services.draws import release_for_sanction
+from services.notifications import Outbox
+
+R = Reaction
+Table = Mapping[Happening, Sequence[Reaction]]
+
+
+def table(outbox: Outbox) -> Table:
+    async def release(happened: Happened) -> None:
+        await release_for_sanction(outbox, happened)
+
+    return {
+        Happening.SANCTION_DECIDED: (
+            R("notifications", "the expert is told the sanction, its period and how to appeal",
+              where="services.standing.sanctions:SanctionDesk.decide"),
+            R("standing", "credit is computed again with the sanction counted",
+              where="services.standing.credit:recompute"),
+            R("draws", "a confirmed place on an evaluation the sanction covers, not yet "
+              "begun, is released: the expert told, the agency told a place opened (no "
+              "name), the place open for a 补抽", run=release),
+            R("draws", "not drawn (a 补抽 neither) for an evaluation on a day it covers",
+              where="services.draws.running.rules:sanctioned"),
+            R("draws", "check-in at the venue refused in words",
+              where="services.draws.venue.attendance:Attendance.checkin"),
+            R("draws", "a 复评 by calls refuses to re-confirm them",
+              where="services.draws.followups.recall:require_eligible"),
+            R("applicants", "the reviewer of a 续聘 or change sees it with the credit level "
+              "and 失信 flags", where="services.standing.views:standing_of"),
+        ),
+        Happening.SANCTION_REVOKED: (
+            R("notifications", "the expert is told the ruling",
+              where="services.standing.sanctions:SanctionDesk.rule"),
+            R("standing", "credit is computed again without it",
+              where="services.standing.credit:recompute"),
+            R("draws", "drawn again from now on; a place it released is not given back (a "
+              "补抽 may have filled it: docs/rules-that-are-ours.md)",
+              where="services.draws.running.rules:sanctioned"),
+        ),
+        Happening.SANCTION_ENDED: (
+            R("draws", "drawn again for evaluations after its last day (a date the rules "
+              "read, no call)", where="services.draws.running.rules:sanctioned"),
+            R("draws", "check-in allowed again on later days",
+              where="services.draws.venue.attendance:Attendance.checkin"),
+        ),
+        Happening.ABSENCE_REGISTERED: (
+            R("notifications", "the expert is told at once (a false registration is caught)",
+              where="services.draws.venue.absences:Absences.register_absence"),
+            R("draws", "the place is open for a 补抽 once the results unseal (before, out of "
+              "sight: docs/seal.md)", where="services.draws.record.family:open_places"),
+            R("draws", "the draw's counts do not move (the seal)",
+              where="services.draws.running.counts:draw_counts"),
+        ),
+        Happening.ABSENCE_UNDONE: (
+            R("notifications", "the expert is told, with the verification code again",
+              where="services.draws.venue.absences:Absences.undo_absence"),
+        ),
+        Happening.DEREGISTERED: (
+            R("people", "refused while a confirmed evaluation lies ahead; then roles revoked, "
+              "WeChat unbound, the profile inactive", where="services.people.schedule:deregister"),
+            R("draws", "an inactive expert is not drawn", where="services.draws.running.pool:"
+              "candidate_pool"),
+        ),
+        Happening.ANONYMISED: (
+            R("rights", "after the retention period the person's particulars are erased",
+              where="services.rights.retention:RetentionJob.anonymise"),
+        ),
+        Happening.RESIDENCE_CHANGED: (
+            R("people", "an approved change or 续聘 writes the new residence to the profile",
+              where="services.people.experts:apply_to_profile"),
+            R("applicants", "the review stage's scope contains the residence (a county in its "
+              "city)", where="services.applicants.review_scope:in_scope"),
+            R("draws", "the draw's residence condition reads the profile when it draws",
+              where="services.draws.running.pool:candidate_pool"),
+        ),
+        Happening.PHONE_CHANGED: (
+            R("people", "changed only with a code sent to the new phone",
+              where="services.people.registration:Registration.change_phone"),
+            R("notifications", "every later SMS and call goes to the phone read when it is "
+              "sent", where="bot.relay.sender:Sender.recipients"),
+        ),
+        Happening.CE_PASSED: (
+            R("education", "the certificate is issued and the expert told",
+              where="services.education.courses:Education.test_result"),
+        ),
+        Happening.CE_FAILED: (
+            R("education", "the expert is told and may take the make-up",
+              where="services.education.courses:Education.makeup"),
+        ),
+        Happening.IMPORTED: (
+            R("people", "a row creates or updates the person and the profile; a row whose "
+              "phone belongs to someone else is refused",
+              where="services.people.register_import:RegisterImports.run"),
+        ),
+    }
