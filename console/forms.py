@@ -31,7 +31,8 @@ def many(form: MultiDictProxy[Any], name: str) -> list[str]:
 # the form fields a refusal of the service is about (a refusal by field names them itself)
 FIELDS_OF: dict[str, tuple[str, ...]] = {
     "notice.place": ("city", "district"), "notice.unit_in_address": ("street",),
-    "notice.gathering_after_end": ("gather_at",), "notice.notes_too_long": ("notes",),
+    "notice.gathering_after_end": ("gather_at",), "notice.gathering_past": ("gather_at",),
+    "notice.notes_too_long": ("notes",),
     "notice.ruling_required": ("ruling",),
     "condition.regions": ("regions",), "condition.specialty": ("main_specialty",),
     "condition.same_alternate": ("alternate_specialty",),

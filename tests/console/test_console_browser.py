@@ -6,12 +6,15 @@ mini-program login codes."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
 from aiohttp import ClientSession, CookieJar
 from aiohttp.test_utils import TestClient, TestServer
 
+from models.draws import Notice
+from services.common.clock import CHINA
 from services.demo import DEMO_PASSWORD
 from tests.support.api import Api
 from tests.support.applications import PDF, applicant, make_batch, ready_to_submit
@@ -64,6 +67,21 @@ async def test_the_handler_watches_the_draw_count_up_without_reloading(
     await expect(desk.get_by_test_id("confirmed")).to_have_text("2", timeout=10_000)
     await expect(desk.get_by_test_id("status")).not_to_have_text("已核验")
     await desk.screenshot(path="var/console-activity.png", full_page=True)
+    # ended, the evaluation two days away: the gathering time can still be corrected; a
+    # time already past is refused in words, what was typed stays in its box
+    notice = await Notice.get(activity_id=aid)
+    await desk.reload()
+    await expect(desk.get_by_test_id("gathering-hint")).to_be_visible()
+    box = desk.get_by_label("新的集合时间")
+    await box.fill("2020-01-01T09:00")
+    await desk.get_by_test_id(f"gathering-{notice.id}").click()
+    await expect(desk.get_by_role("alert").first).to_contain_text("集合时间已经过去")
+    await expect(box).to_have_value("2020-01-01T09:00")
+    later = (notice.gather_at + timedelta(hours=1)).astimezone(CHINA)
+    await box.fill(f"{later:%Y-%m-%dT%H:%M}")
+    await desk.get_by_test_id(f"gathering-{notice.id}").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("集合时间已修改")
+    await desk.screenshot(path="var/console-gathering-corrected.png", full_page=True)
     await desk.goto(str(client.make_url("/console/home")))
     await expect(desk.get_by_test_id("dashboard")).to_be_visible()
     await desk.screenshot(path="var/console-home.png", full_page=True)

@@ -5,6 +5,7 @@ unseal, as the API has it)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -39,8 +40,12 @@ async def activity(request: web.Request) -> web.Response:
     counts = await calls.call(drawing.progress, path=request.match_info)
     # ?edit=notice-5 / condition-3 / times: that item's form, filled, on the page
     kind, _, item = request.query.get("edit", "").partition("-")
+    # the gathering time: moved while paused, corrected after the draw until the evaluation
+    gathering = shown.status == "paused" or (
+        shown.status == "ended" and shown.eval_start > datetime.now(UTC))
     return render(request, "activity.html", activity=shown, counts=counts, editing_kind=kind,
-                  editing_id=int(item) if item.isdigit() and len(item) < 19 else None)
+                  editing_id=int(item) if item.isdigit() and len(item) < 19 else None,
+                  gathering=gathering)
 
 
 @page("GET", "/activities/{activity_id}/progress", uses=drawing.progress, touch=False)

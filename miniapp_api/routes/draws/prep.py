@@ -220,7 +220,8 @@ async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
 
 @api.route("PUT", "/draws/activities/{activity_id}/notices/{notice_id}/gathering",
            access=AGENCY, body=GatheringIn, response=ActivityOut,
-           summary="修改集合时间（抽取中需先暂停）", tag=TAG)
+           summary="修改集合时间（抽取中需先暂停；抽取结束后、评标开始前可更正，已确认的专家会收到新时间）",
+           tag=TAG)
 async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
     activity = await activity_in_path(call)
     await call.domain.attendance.reschedule(activity, call.path_int("notice_id"),

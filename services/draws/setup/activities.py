@@ -231,13 +231,19 @@ class DrawSetup:
         return await Notice.create(activity=activity, **values)
 
     async def change_gathering_time(self, activity: DrawActivity, notice_id: int,
-                                    gather_at: datetime) -> Notice:
-        """While paused (or before the start), only the gathering time may change."""
+                                    gather_at: datetime, now: datetime) -> Notice:
+        """Before the start, while paused, or once the draw has ended and until the
+        evaluation begins (a correction: issue 48), only the gathering time may change."""
         notice = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
         if notice is None:
             raise NotFound("notice.not_found")
-        if activity.status not in (*EDITABLE, DrawStatus.VERIFIED, DrawStatus.PAUSED):
+        if activity.status == DrawStatus.ENDED and activity.eval_start <= now:
+            raise Conflict("notice.evaluation_begun")
+        if activity.status not in (*EDITABLE, DrawStatus.VERIFIED, DrawStatus.PAUSED,
+                                   DrawStatus.ENDED):
             raise Conflict("notice.pause_first")
+        if activity.status == DrawStatus.ENDED and gather_at <= now:
+            raise BadInput("notice.gathering_past")
         self.require_valid_notice({"street": notice.street, "notes": notice.notes,
                                    "gather_at": gather_at}, activity)
         notice.gather_at = gather_at

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from tortoise.transactions import in_transaction
+
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from services.draws.record.family import family
 from services.draws.record.oplog import Actor, record
 from services.draws.running.notices import answer_params, invitation_params
 from services.draws.setup.activities import DrawSetup
@@ -52,12 +55,25 @@ class Reminders:
 
     async def reschedule(self, activity: DrawActivity, notice_id: int, gather_at: datetime,
                          now: datetime, actor: Actor) -> Notice:
-        """A new gathering time (before the start, or while paused): the confirmed experts
-        hear of it at once, and their reminders follow the new time."""
-        notice = await self.setup.change_gathering_time(activity, notice_id, gather_at)
-        await record(activity, actor, "gathering", now, notice=notice.id,
-                     gather_at=gather_at.isoformat())
-        await self.gathering_changed(notice, now)
+        """A new gathering time (before the start, while paused, or a correction once the
+        draw has ended, until the evaluation begins): the confirmed experts hear of it at
+        once, and their reminders follow the new time (their key holds it). A 补抽 that
+        gathers its experts at the same place and time follows the correction."""
+        async with in_transaction():  # all of it or none
+            before = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
+            notice = await self.setup.change_gathering_time(activity, notice_id, gather_at, now)
+            await record(activity, actor, "gathering", now, notice=notice.id,
+                         gather_at=gather_at.isoformat())
+            notices = [notice]
+            if before is not None and activity.status == DrawStatus.ENDED:
+                children = [i for i in await family(activity) if i != activity.id]
+                for other in await Notice.filter(activity_id__in=children,
+                                                 gather_at=before.gather_at, venue=before.venue):
+                    other.gather_at = gather_at
+                    await other.save(update_fields=["gather_at"])
+                    notices.append(other)
+            for each in notices:
+                await self.gathering_changed(each, now)
         return notice
 
     async def gathering_changed(self, notice: Notice, now: datetime) -> int:
