@@ -77,6 +77,12 @@ def table(outbox: Outbox) -> Table:
         Happening.ANONYMISED: (
             R("rights", "after the retention period the person's particulars are erased",
               where="services.rights.retention:RetentionJob.anonymise"),
+            R("rights", "under a removal or lifetime ban the ID number's keyed hash is kept",
+              where="services.rights.retention:RetentionJob._kept_hash"),
+            R("applicants", "a new account with a barred ID number cannot apply",
+              where="services.applicants.applications:Applications.start"),
+            R("people", "a register import refuses a barred ID number's row",
+              where="services.people.register_import:RegisterImports.run"),
         ),
         Happening.RESIDENCE_CHANGED: (
             R("people", "an approved change or 续聘 writes the new residence to the profile",

@@ -147,6 +147,15 @@ def parse_sm4_keys(text: str) -> dict[int, bytes] | None:
 
 
 SM3_MARK = "sm3:"  # an ID number's lookup hash made with HMAC-SM3
+# the hash slot of an anonymised person a permanent sanction still bars (anonymised: "anon:")
+BARRED_MARK = "anon:b:"
+
+
+def barred_key(lookup_hash: str) -> str:
+    """What an anonymised person's ID lookup hash becomes while a removal or a lifetime ban
+    bars them (docs/rules-that-are-ours.md): found again by their ID number, by nothing
+    else; the keyed hash cut to fit the column beside the mark (228 bits)."""
+    return BARRED_MARK + lookup_hash.removeprefix(SM3_MARK)[:64 - len(BARRED_MARK)]
 
 
 class Vault:

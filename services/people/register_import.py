@@ -16,10 +16,12 @@ from typing import Literal
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty, RegisterImport
 from models.people import SEALED_PHONE, Person, Role, RoleGrant
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.files import FileStore
+from services.common.pii import barred_key
 from services.common.schedule import Schedule
 from services.common.sheets import read_table
 from services.people.identity_rules import parse_id_number
@@ -181,11 +183,15 @@ class RegisterImports:
             "expert_number", "person_id"))
         profiles = {p.person_id: p for p in await ExpertProfile.filter(
             person_id__in=[p.id for p in persons.values()])}
+        barred = {str(h) for h in await column(Person.filter(id_number_hash__in=[
+            barred_key(d) for d in hashes]), "id_number_hash")}
         fresh: list[tuple[ExpertRow, Person]] = []
         kept: list[tuple[ExpertRow, Person]] = []
         for digest, row in hashes.items():
             person = persons.get(digest)
-            why = self._conflict(row, person, phones, numbers, profiles)
+            why = Refusal(row.row, "身份证号", BadInput("register.barred")) \
+                if barred_key(digest) in barred \
+                else self._conflict(row, person, phones, numbers, profiles)
             if why is not None:
                 refused.append(why)
             elif person is None:

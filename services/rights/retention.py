@@ -23,9 +23,10 @@ from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
 from models.people import Person, anonymise_identity
 from models.retention import RetentionRun
+from models.sanctions import AppealOutcome, Sanction, SanctionKind
 from services.audit import AuditChain
 from services.common.files import FileStore
-from services.common.pii import Vault
+from services.common.pii import Vault, barred_key
 from services.common.texts import Texts
 from services.rights.data_inventory import INVENTORY
 
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 ANONYMISED = "anon:"  # the id_number_hash prefix of an anonymised person (unique per id)
 FINISHED = (Status.SENT, Status.DELIVERED, Status.FAILED, Status.DEAD)
 BATCH = 200
+PERMANENT = (SanctionKind.REMOVAL, SanctionKind.BAN)  # no end date: they outlive anonymisation
 
 
 def anonymous_phone() -> dict[str, Any]:
@@ -87,6 +89,20 @@ class RetentionJob:
         """The latest runs, newest first (the administrator's retention report)."""
         return await RetentionRun.all().order_by("-id").limit(limit)
 
+    async def _kept_hash(self, person_id: int) -> str:
+        """`anon:<id>`, or for a person a removal or lifetime ban (实施条例 Art. 71/72: no end)
+        still bars, their ID number's keyed hash: a new account with that number cannot
+        become an expert again (services/applicants, the register import)."""
+        person = await Person.get(id=person_id)
+        profiles = await column(ExpertProfile.filter(person_id=person_id), "id")
+        if not await Sanction.filter(expert_id__in=profiles, kind__in=list(PERMANENT),
+                                     ends_on=None).exclude(
+                outcome=AppealOutcome.REVOKED).exists():
+            return f"{ANONYMISED}{person_id}"
+        number = self.vault.decrypt(person.id_number_enc) if person.id_number_enc else ""
+        return barred_key(self.vault.lookup_hash(number)) if number \
+            else f"{ANONYMISED}{person_id}"
+
     async def anonymise(self, person_id: int) -> dict[str, int]:
         """One person's identifying fields replaced, within the models' constraints; their
         records stay. Rows changed or removed, per kind."""
@@ -96,7 +112,7 @@ class RetentionJob:
         async with in_transaction():
             if not await anonymise_identity(
                     person_id, name=name[:32], id_number_enc=self.vault.encrypt(""),
-                    id_number_hash=f"{ANONYMISED}{person_id}", id_masked="", gender="",
+                    id_number_hash=await self._kept_hash(person_id), id_masked="", gender="",
                     birth_year=0):
                 return done
             await Person.filter(id=person_id).update(
