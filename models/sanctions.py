@@ -19,6 +19,8 @@ class SanctionKind(StrEnum):
 
 
 EXCLUDING = (SanctionKind.SUSPENSION, SanctionKind.REMOVAL, SanctionKind.BAN)
+# no end date (实施条例 Art. 71 取消资格, Art. 72 不得再参加): they bar a new application too
+PERMANENT = (SanctionKind.REMOVAL, SanctionKind.BAN)
 
 
 class AppealOutcome(StrEnum):

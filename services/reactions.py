@@ -38,8 +38,11 @@ def table(outbox: Outbox) -> Table:
               where="services.draws.venue.attendance:Attendance.checkin"),
             R("draws", "a 复评 by calls refuses to re-confirm them",
               where="services.draws.followups.recall:require_eligible"),
-            R("applicants", "the reviewer of a 续聘 or change sees it with the credit level "
-              "and 失信 flags", where="services.standing.views:standing_of"),
+            R("applicants", "the reviewer of a 续聘 or change sees it with the credit level, "
+              "失信 flags and continuing education",
+              where="services.applicants.standing_view:applicant_standing"),
+            R("applicants", "a removal or lifetime ban: no new application",
+              where="services.applicants.standing_view:barred"),
         ),
         Happening.SANCTION_REVOKED: (
             R("notifications", "the expert is told the ruling",
@@ -80,7 +83,7 @@ def table(outbox: Outbox) -> Table:
             R("rights", "under a removal or lifetime ban the ID number's keyed hash is kept",
               where="services.rights.retention:RetentionJob._kept_hash"),
             R("applicants", "a new account with a barred ID number cannot apply",
-              where="services.applicants.applications:Applications.start"),
+              where="services.applicants.standing_view:barred"),
             R("people", "a register import refuses a barred ID number's row",
               where="services.people.register_import:RegisterImports.run"),
         ),
@@ -101,10 +104,14 @@ def table(outbox: Outbox) -> Table:
         Happening.CE_PASSED: (
             R("education", "the certificate is issued and the expert told",
               where="services.education.courses:Education.test_result"),
+            R("applicants", "the reviewer of a 续聘 reads the course and its grading",
+              where="services.applicants.standing_view:applicant_standing"),
         ),
         Happening.CE_FAILED: (
             R("education", "the expert is told and may take the make-up",
               where="services.education.courses:Education.makeup"),
+            R("applicants", "the reviewer of a 续聘 reads the course and its grading",
+              where="services.applicants.standing_view:applicant_standing"),
         ),
         Happening.IMPORTED: (
             R("people", "a row creates or updates the person and the profile; a row whose "

@@ -38,6 +38,7 @@ from services.applicants.draft_reference import apply_reference
 from services.applicants.reads import latest_of
 from services.applicants.returns import require_returned_attachment, require_unlocked
 from services.applicants.review_scope import notify_reviewers
+from services.applicants.standing_view import barred
 from services.common.clock import CHINA, china_today
 from services.common.errors import (
     BadInput,
@@ -47,7 +48,6 @@ from services.common.errors import (
 )
 from services.common.files import FileStore
 from services.common.links import Links
-from services.common.pii import barred_key
 from services.common.windows import require_window_open
 from services.notifications import Outbox, notify_application
 from services.people import ApplicationDraft, People, require_applicant_age, require_complete
@@ -128,8 +128,8 @@ class Applications:
             raise NotAllowed("application.renewal_for_experts")
         if batch.kind == BatchKind.COLLECT and profile is not None:
             raise Conflict("application.already_expert")
-        if await Person.exists(id_number_hash=barred_key(person.id_number_hash)):
-            raise NotAllowed("application.barred")  # a permanent sanction outlives 注销
+        if await barred(person):
+            raise NotAllowed("application.barred")
         # HN-APPLY's application form, for 征集 and 续聘 alike: "超过65周岁无法申请成为专家"
         require_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW

@@ -23,7 +23,7 @@ from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
 from models.people import Person, anonymise_identity
 from models.retention import RetentionRun
-from models.sanctions import AppealOutcome, Sanction, SanctionKind
+from models.sanctions import PERMANENT, AppealOutcome, Sanction
 from services.audit import AuditChain
 from services.common.files import FileStore
 from services.common.pii import Vault, barred_key
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 ANONYMISED = "anon:"  # the id_number_hash prefix of an anonymised person (unique per id)
 FINISHED = (Status.SENT, Status.DELIVERED, Status.FAILED, Status.DEAD)
 BATCH = 200
-PERMANENT = (SanctionKind.REMOVAL, SanctionKind.BAN)  # no end date: they outlive anonymisation
 
 
 def anonymous_phone() -> dict[str, Any]:

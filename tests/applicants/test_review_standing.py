@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.dishonesty import DishonestyFlag
+from models.education import Course, Enrollment
 from models.experts import ExpertProfile
 from models.people import Person, phone_is
 from models.sanctions import Sanction, SanctionKind
@@ -45,6 +46,13 @@ async def test_the_reviewer_reads_the_applicants_record_as_an_expert(api: Api,
                           starts_on=today - timedelta(days=700), decided_by=1)
     await DishonestyFlag.create(expert_id=profile.id, found_at=datetime.now(UTC),
                                 cases=[{"case": "（2025）粤0106执1号"}])
+    # continuing education: one course passed, one paid and never handed in
+    now = datetime.now(UTC)
+    for title, grading in (("2026年评标专家继续教育", "passed"), ("政府采购法规更新", "")):
+        course = await Course.create(title=title, year=2026, hours=16, study_from=now,
+                                     study_until=now + timedelta(days=90))
+        await Enrollment.create(course=course, person_id=person.id, paid_at=now,
+                                grading=grading, completed_at=now if grading else None)
     read = await api.call("GET", path, reviewer)
     assert read.status == 200 and read.data["expert"] is True, read.data
     assert read.data["expert_number"] == "GD2019000777" and read.data["active"] is False
@@ -52,6 +60,8 @@ async def test_the_reviewer_reads_the_applicants_record_as_an_expert(api: Api,
     kinds = {s["kind"]: s for s in read.data["sanctions"]}
     assert kinds["取消评标专家资格"]["in_force"] and not kinds["警告"]["in_force"]
     assert [(f["cases"], f["open"]) for f in read.data["flags"]] == [(1, True)]
+    assert {(c["title"], c["grading_title"]) for c in read.data["courses"]} == {
+        ("2026年评标专家继续教育", "合格"), ("政府采购法规更新", "未提交")}
     # only a reviewer in scope reads it
     other = await api.call("GET", path, await api.login(demo["reviewer_province"].mp_openid))
     assert other.status == 403
@@ -85,5 +95,6 @@ async def test_the_review_page_shows_the_record_beside_the_decision(
     await expect(card).to_contain_text("取消评标专家资格")
     await expect(card).to_contain_text("执行中")
     await expect(card).to_contain_text("已注销")
+    await expect(card).to_contain_text("没有已缴费的继续教育课程")
     await desk.screenshot(path="var/console-review-standing.png", full_page=True)
     await desk.context.close()

@@ -6,7 +6,7 @@ nor through a register import; a deregistered expert without one can."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from config.settings import Settings
 from models.experts import ExpertProfile, RegisterImport
 from models.people import Person, phone_is, rehash_id_number
+from models.sanctions import Sanction, SanctionKind
 from services.common.clock import china_today
 from services.jobs import DOMAIN_CTX, enforce_retention
 from tests.support.api import Api
@@ -45,6 +46,24 @@ async def _imported(api: Api, admin: str, *rows: list[str]) -> dict:
     await eventually(ended, timeout=30)
     return dict((await api.call("GET", f"/admin/register/imports/{started.data['id']}",
                                 admin)).data)
+
+
+async def test_a_removed_expert_cannot_apply_again(api: Api, demo: dict) -> None:
+    """Before anonymisation too: the own record's removal bars a new application."""
+    token = await applicant(api, demo)
+    me = await Person.get(phone_is(demo["applicant"].phone))
+    profile = await ExpertProfile.create(person_id=me.id, expert_number="GD2019000778",
+                                         region="4401", work_unit="广州市某设计院", active=False)
+    await Sanction.create(expert_id=profile.id, kind=SanctionKind.REMOVAL,
+                          reason="私下接触投标人", decided_on=date(2025, 3, 1),
+                          starts_on=date(2025, 3, 1), decided_by=1)
+    batch = await make_batch("2026年评标专家征集")
+    refused = await api.call("POST", "/applications", token, {"batch_id": batch.id})
+    assert refused.status == 403 and "不能再申请成为评标专家" in refused.message
+    # revoked on appeal: the bar goes with it
+    await Sanction.filter(expert_id=profile.id).update(outcome="revoked")
+    assert (await api.call("POST", "/applications", token, {"batch_id": batch.id})
+            ).status == 200
 
 
 async def test_a_banned_expert_stays_barred_after_anonymisation(

@@ -132,6 +132,14 @@ class FlagLineOut(Model):
     note: str = Field(description="管理员的处理意见")
 
 
+class CourseLineOut(Model):
+    title: str
+    hours: int = Field(description="学时")
+    grading: str = Field(description="考核结果代码：空（未提交）/ pending / passed / failed")
+    grading_title: str = Field(description="考核结果（文字）")
+    completed_at: datetime | None = Field(default=None, description="完成时间")
+
+
 class StandingOut(Model):
     expert: bool = Field(description="申请人是否（曾）为评标专家；否则以下为空")
     expert_number: str | None = None
@@ -140,6 +148,8 @@ class StandingOut(Model):
     credit_level: str | None = None
     sanctions: list[SanctionLineOut] = Field(default_factory=list)
     flags: list[FlagLineOut] = Field(default_factory=list)
+    courses: list[CourseLineOut] = Field(default_factory=list,
+                                         description="继续教育：已缴费的课程及考核结果（最新在前）")
 
 
 @api.route("GET", "/review/applications/{app_id}/standing", access=REVIEWER,
@@ -158,4 +168,8 @@ async def standing(call: Call) -> StandingOut:
                                    in_force=s.in_force, revoked=s.revoked)
                    for s in found.sanctions],
         flags=[FlagLineOut(found_at=f.found_at, cases=f.cases, open=f.open, note=f.note)
-               for f in found.flags])
+               for f in found.flags],
+        courses=[CourseLineOut(title=c.title, hours=c.hours, grading=c.grading,
+                               grading_title=call.services.texts.word("grading", c.grading),
+                               completed_at=c.completed_at)
+                 for c in found.courses])
