@@ -117,5 +117,8 @@ def table(outbox: Outbox) -> Table:
             R("people", "a row creates or updates the person and the profile; a row whose "
               "phone belongs to someone else is refused",
               where="services.people.register_import:RegisterImports.run"),
+            R("people", "a new phone for a person already here does not replace the one "
+              "that signs in: the row says so and the person is told how to change it",
+              where="services.people.register_import:RegisterImports.run"),
         ),
     }

@@ -62,6 +62,7 @@ class NotificationKind(StrEnum):
     PAYMENT_PAID = "payment.paid"
     PERFORMANCE_RECORDED = "performance.recorded"
     PERFORMANCE_REVIEWED = "performance.reviewed"
+    REGISTER_PHONE_DIFFERS = "register.phone_differs"
     REVIEW_WAITING = "review.waiting"
     SMS_REPLY = "sms.reply"
     SYSTEM_TEST = "system.test"

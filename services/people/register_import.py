@@ -18,10 +18,11 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty, RegisterImport
-from models.people import SEALED_PHONE, Person, Role, RoleGrant
+from models.people import Person, Role, RoleGrant
+from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.files import FileStore
-from services.common.pii import barred_key
+from services.common.pii import barred_key, mask_phone
 from services.common.schedule import Schedule
 from services.common.sheets import read_table
 from services.people.identity_rules import parse_id_number
@@ -42,10 +43,11 @@ class ChunkCounts:
     created: int
     updated: int
     refused: list[Refusal]
+    waiting: list[Refusal]  # rows imported, but for a new phone the person must confirm
 
 
-def _kept(refusals: list[Refusal]) -> list[dict[str, object]]:
-    return [{"row": r.row, "column": r.column, "code": r.error.code,
+def _kept(refusals: list[Refusal], imported: bool = False) -> list[dict[str, object]]:
+    return [{"row": r.row, "column": r.column, "code": r.error.code, "imported": imported,
              "params": {k: v for k, v in r.error.params.items()
                         if isinstance(v, str | int)}} for r in refusals]
 
@@ -146,7 +148,9 @@ class RegisterImports:
                     run.refused += len({r.row for r in counts.refused})
                     room = PROBLEMS_KEPT - len(run.problems)
                     if room > 0:
-                        run.problems = [*run.problems, *_kept(counts.refused[:room])]
+                        run.problems = [*run.problems, *_kept(counts.refused[:room]),
+                                        *_kept(counts.waiting[:room], imported=True)][
+                            :PROBLEMS_KEPT]
                     await run.save(update_fields=["done", "created", "updated", "refused",
                                                   "problems"])
                 if progress is not None:
@@ -187,6 +191,8 @@ class RegisterImports:
             barred_key(d) for d in hashes]), "id_number_hash")}
         fresh: list[tuple[ExpertRow, Person]] = []
         kept: list[tuple[ExpertRow, Person]] = []
+        waiting: list[Refusal] = []
+        moved: list[tuple[Person, str]] = []
         for digest, row in hashes.items():
             person = persons.get(digest)
             why = Refusal(row.row, "身份证号", BadInput("register.barred")) \
@@ -199,21 +205,26 @@ class RegisterImports:
                                                       row.name, row.phone, row.email,
                                                       migrated=True)))
             else:
-                if person.phone != row.phone:
-                    person.set_phone(row.phone)
+                if person.phone != row.phone:  # the sign-in phone: theirs to change
+                    waiting.append(Refusal(row.row, "手机号", BadInput(
+                        "register.phone_to_confirm", phone=mask_phone(row.phone))))
+                    moved.append((person, row.phone))
                 person.email = row.email or person.email
                 kept.append((row, person))
         refused.sort(key=lambda r: r.row)
         if dry_run:
-            return ChunkCounts(len(fresh), len(kept), refused)
+            return ChunkCounts(len(fresh), len(kept), refused, waiting)
+        async with self.people.outbox.change(now) as change:
+            for person, phone in moved:  # told where they are reached today
+                await change.notify("register.phone_differs", {
+                    "phone": mask_phone(phone), "at": china_time(now)}, person_id=person.id)
         if fresh:
             await Person.bulk_create([p for _, p in fresh], batch_size=CHUNK)
             made = {p.id_number_hash: p for p in await Person.filter(
                 id_number_hash__in=[p.id_number_hash for _, p in fresh])}
             fresh = [(row, made[p.id_number_hash]) for row, p in fresh]
         if kept:
-            await Person.bulk_update([p for _, p in kept], [*SEALED_PHONE, "email"],
-                                     batch_size=CHUNK)
+            await Person.bulk_update([p for _, p in kept], ["email"], batch_size=CHUNK)
         experts = set(await RoleGrant.filter(
             person_id__in=[p.id for _, p in kept], role=Role.EXPERT, revoked_at=None
         ).values_list("person_id", flat=True)) if kept else set()
@@ -224,7 +235,7 @@ class RegisterImports:
         await self._profiles(fresh + kept, profiles)
         for name, code in {(r.work_unit, r.unit_credit_code) for r in good}:
             await remember(name, code, "import", now)
-        return ChunkCounts(len(fresh), len(kept), refused)
+        return ChunkCounts(len(fresh), len(kept), refused, waiting)
 
     @staticmethod
     def _conflict(row: ExpertRow, person: Person | None, phones: dict[str, int],

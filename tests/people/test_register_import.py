@@ -157,3 +157,40 @@ async def test_the_command_writes_the_template_and_imports(
     code, said = await cli(settings, "import-experts", str(sheet))
     assert code == 1 and "1 experts were created" in said
     assert await ExpertProfile.filter(expert_number="SG-00031").exists()
+
+
+async def test_a_new_phone_in_a_reimported_register_waits_for_the_person(
+        api: Api, client: TestClient, demo: dict, platform: Platform) -> None:
+    """Seed 000: "手机号一年仅允许修改一次" — the phone that signs in and receives every notice
+    is the person's to change: an import that brings another leaves it, says so for the row,
+    and tells the person (at the phone they have) how to change it themselves."""
+    admin = await api.login(demo["admin"].mp_openid)
+    assert (await upload(api, admin, register(row(41)), dry_run=False))["created"] == 1
+    person = await Person.get(id_number_hash=client.app[DOMAIN].vault.lookup_hash(
+        person_id(41)))
+    checked = await upload(api, admin, register(row(41, phone="13811112222")), dry_run=True)
+    (note,) = checked["problems"]
+    assert note["imported"] and note["column"] == "手机号" and "138****2222" in note["message"]
+    assert checked["refused"] == 0 and checked["updated"] == 1
+    again = await upload(api, admin, register(row(41, phone="13811112222")), dry_run=False)
+    assert again["updated"] == 1 and again["problems"][0]["imported"]
+    assert (await Person.get(id=person.id)).phone == "13700000041"  # unchanged
+    # told where they are reached today, with the new number masked
+    await eventually(lambda: any("138****2222" in t and "登录手机号未改动" in t
+                                 for t in platform.sms_to("13700000041")), timeout=15)
+    assert not platform.sms_to("13811112222")
+    # the person changes it with a code sent to the new phone (the existing way)
+    token = await api.login("mp_imported_41")
+    initial = person_id(41)[-8:]
+    assert (await api.call("POST", "/auth/password-login", token,
+                           {"account": "13700000041", "password": initial})).status == 200
+    assert (await api.call("POST", "/auth/password", token,
+                           {"old_password": initial, "new_password": "Shaoguan2026"})
+            ).status == 200
+    assert (await api.call("POST", "/me/phone/start", token,
+                           {"phone": "13811112222"})).status == 200
+    new_code = await sms_code(platform, "13811112222")
+    changed = await api.call("POST", "/me/phone", token,
+                             {"phone": "13811112222", "code": new_code})
+    assert changed.status == 200, changed.data
+    assert (await Person.get(id=person.id)).phone == "13811112222"

@@ -31,6 +31,8 @@ class ProblemOut(Model):
     row: int = Field(description="表格中的行号（第1行为表头）")
     column: str
     message: str
+    imported: bool = Field(default=False,
+                           description="该行已导入，只有此项待本人确认（如名册中的新手机号）")
 
 
 class ImportOut(Model):
@@ -44,7 +46,8 @@ class ImportOut(Model):
     created: int = Field(description="新建（只检查时：将新建）的专家数")
     updated: int = Field(description="更新（只检查时：将更新）的专家数")
     refused: int = Field(description="未导入的行数")
-    problems: list[ProblemOut] = Field(description="未导入的行及原因（最多1000条）")
+    problems: list[ProblemOut] = Field(
+        description="未导入的行及原因，和已导入但有一项待本人确认的行（合计最多1000条）")
     started_by: str | None
     started_at: datetime
     finished_at: datetime | None
@@ -66,7 +69,8 @@ def import_out(call: Call, view: ImportView) -> ImportOut:
         status_title=texts.word("import_status", run.status), total=run.total,
         done=run.done, created=run.created, updated=run.updated, refused=run.refused,
         problems=[ProblemOut(row=p["row"], column=p["column"], message=texts.error(
-            BadInput(p["code"], **p["params"]))) for p in run.problems],
+            BadInput(p["code"], **p["params"])), imported=bool(p.get("imported")))
+            for p in run.problems],
         started_by=view.started_by, started_at=run.started_at,
         finished_at=run.finished_at)
 
