@@ -114,6 +114,20 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
         else:
             await card.get_by_label("通话结果").select_option(label="不参加")
             await card.get_by_label("备注").fill("出差" if n == 1 else "回拨后告知不参加")
+        if n == 2:  # nobody answered: no outcome but 未接通 until the expert calls back
+            await card.get_by_role("button", name="登记结果并挂断解绑").click()
+            await expect(desk.get_by_test_id("flash")).to_contain_text("还没有接通的通话记录")
+            await sim.reload()
+            binding = sim.get_by_test_id("privacy").locator("li").last
+            await binding.get_by_role("button", name="专家回拨").click()
+            await binding.get_by_role("button", name="接听").click()
+            await binding.get_by_role("button", name="挂断").click()
+            await desk.reload()
+            card = desk.locator("[data-testid^=call-]").filter(has=desk.get_by_test_id(
+                "middle-number")).first
+            await expect(card.get_by_test_id("call-records")).to_contain_text("已接通")
+            await card.get_by_label("通话结果").select_option(label="不参加")
+            await card.get_by_label("备注").fill("回拨后告知不参加")
         if n == 0:
             await desk.screenshot(path="var/console-recall-calling.png", full_page=True)
             # the expert was confirmed elsewhere at the same time meanwhile: refused in

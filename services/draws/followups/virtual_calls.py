@@ -38,6 +38,7 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "urge": ("coming", "not_coming", "unreached"),
     "withdrawal": ("informed", "unreached"),
 }
+UNTALKED = ("unreached",)  # the one outcome recorded without a call answered on the binding
 BY_CALL = "虚拟呼叫"  # acknowledged_by of a withdrawal notice the staff gave on the phone
 
 
@@ -143,6 +144,9 @@ class VirtualCalls:
             raise BadInput("call.outcome")
         if call.outcome is not None:
             raise Conflict("call.already_ended")
+        if outcome not in UNTALKED and not await VirtualCallRecord.filter(
+                call_id=call.id, answered_at__not_isnull=True).exists():
+            raise Conflict("call.not_talked")  # what the expert said needs a conversation
         if call.purpose == "recall" and outcome == "attend":
             from services.draws.followups.recall import check_agreed_time, require_free
 
