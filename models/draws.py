@@ -35,6 +35,13 @@ class DrawStatus(StrEnum):
     CANCELLED = "cancelled"  # a draft the agency gave up (its sections are free again)
 
 
+class ActivityKind(StrEnum):  # DrawActivity.kind
+    NORMAL = "normal"
+    SUPPLEMENT = "supplement"  # 补抽
+    REDRAW = "redraw"  # 重新抽取
+    REEVAL = "reeval"  # 复评
+
+
 class InvitationStatus(StrEnum):
     SENT = "sent"  # waiting for the expert's reply
     CONFIRMED = "confirmed"  # 1 参加

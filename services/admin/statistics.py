@@ -20,7 +20,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.functions import Count, Sum
 
-from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Project
+from models.draws import (
+    ActivityKind,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Project,
+)
 from models.experts import ExpertProfile
 from models.people import Person
 from models.sanctions import AppealOutcome, Sanction, SanctionKind
@@ -99,7 +106,12 @@ def parse_period(from_text: str | None, to_text: str | None, today: date) -> lis
 @dataclass
 class MonthFigures:
     month: Month
-    draws: int = 0
+    draws: int = 0  # activities drawn at random: the draws, their 补抽 and 重新抽取
+    supplements: int = 0  # of which 补抽
+    redraws: int = 0  # of which 重新抽取
+    reevals: int = 0  # 复评: the original experts asked again (by calls or by a draw)
+    recall_attended: int = 0  # original experts who agreed to a 复评
+    recall_declined: int = 0  # ... and who said no (a phoned 不参加 is no refusal of an invitation)
     invited: int = 0
     statuses: Counter[str] = field(default_factory=Counter)  # invitations by status
     fee_recorded_fen: int = 0
@@ -162,6 +174,11 @@ class Statistics:
         whole = MonthFigures(self.months[0].month)
         for m in self.months:
             whole.draws += m.draws
+            whole.supplements += m.supplements
+            whole.redraws += m.redraws
+            whole.reevals += m.reevals
+            whole.recall_attended += m.recall_attended
+            whole.recall_declined += m.recall_declined
             whole.invited += m.invited
             whole.statuses.update(m.statuses)
             whole.fee_recorded_fen += m.fee_recorded_fen
@@ -187,12 +204,19 @@ async def statistics(months: list[Month], today: date,
     figures = {m: MonthFigures(m) for m in months}
     drawn = await DrawActivity.filter(
         eval_start__gte=start, eval_start__lt=end, status__in=list(DRAWN)
-    ).using_db(db).values_list("id", "eval_start", "project_id")
+    ).using_db(db).values_list("id", "eval_start", "project_id", "kind")
     month_of: dict[int, Month] = {}
+    recalls: set[int] = set()  # 复评: counted apart, their answers too
     per_project: Counter[int] = Counter()
-    for activity_id, eval_start, project_id in drawn:
-        month_of[activity_id] = Month.of(eval_start)
-        figures[month_of[activity_id]].draws += 1
+    for activity_id, eval_start, project_id, kind in drawn:
+        month_of[activity_id] = one = Month.of(eval_start)
+        if kind == ActivityKind.REEVAL:
+            figures[one].reevals += 1
+            recalls.add(activity_id)
+            continue
+        figures[one].draws += 1
+        figures[one].supplements += kind == ActivityKind.SUPPLEMENT
+        figures[one].redraws += kind == ActivityKind.REDRAW
         per_project[project_id] += 1
     in_period = Q(activity__eval_start__gte=start, activity__eval_start__lt=end,
                   activity__status__in=list(DRAWN))
@@ -204,8 +228,13 @@ async def statistics(months: list[Month], today: date,
         if month is None:  # drawn between the two reads: counted next time
             continue
         one = figures[month]
-        one.invited += int(row["n"])
-        one.statuses[str(row["status"])] += int(row["n"])
+        status, n = str(row["status"]), int(row["n"])
+        if int(row["activity_id"]) in recalls:
+            one.recall_attended += n if status in (S.CONFIRMED, S.ABSENT) else 0
+            one.recall_declined += n if status == S.DECLINED else 0
+        else:
+            one.invited += n
+            one.statuses[status] += n
         one.fee_recorded_fen += int(row["fen"] or 0)
         if row["fee_paid"]:
             one.fee_paid_fen += int(row["fen"] or 0)

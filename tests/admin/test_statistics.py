@@ -59,6 +59,19 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
     registered = await api.call("POST", f"/draws/activities/{aid}/absences", token,
                                 {"key": absent.code, "kind": "缺席"})
     assert registered.status == 200, registered.data
+    # a 复评 of this month's evaluation by calls: one original expert agreed, one said no on
+    # the phone (no invitation, no refusal: counted apart)
+    done = await DrawActivity.get(id=aid)
+    reeval = await DrawActivity.create(
+        project_id=done.project_id, agency_id=done.agency_id, handler_id=done.handler_id,
+        status="ended", kind="reeval", parent_id=aid, by_calls=True, total=2,
+        bid_open_at=done.bid_open_at, eval_start=done.eval_start + timedelta(minutes=5),
+        eval_end=done.eval_end)
+    for item, status in zip(confirmed, ("declined", "confirmed"), strict=True):
+        await Invitation.create(activity_id=reeval.id, condition_id=item.condition_id,
+                                expert_id=item.expert_id, person_id=item.person_id,
+                                status=status, wave=1, rank=0,
+                                sent_at=done.eval_start, due_at=done.eval_start)
     # a draft is no draw; fees are recorded by the agency (not what is tested here)
     await prepared(api, demo, total=1, submitted=False)
     await Invitation.filter(id=confirmed[1].id).update(fee_fen=30000, fee_paid=True)
@@ -66,8 +79,9 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
     # sanctions: a warning and a suspension in force today
     admin = await api.login(demo["admin"].mp_openid)
     today = china_today(now)
+    serving = {i.expert_id for i in confirmed}  # a suspension would take their place
     numbers = [p.expert_number for p in await ExpertProfile.filter(
-        expert_number__startswith="T-").order_by("id")]
+        expert_number__startswith="T-").exclude(id__in=serving).order_by("id")]
     for number, kind, ends in ((numbers[0], "warning", None),
                                (numbers[1], "suspension", today + timedelta(days=30))):
         made = await api.call("POST", "/admin/sanctions", admin, {
@@ -85,6 +99,9 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
     assert data["months"][0]["month_title"] == f"{then.year}年{then.month}月"
     old, middle, current = data["months"]
     assert (old["draws"], middle["draws"], current["draws"]) == (1, 0, 1)
+    assert (current["reevals"], current["recall_attended"], current["recall_declined"]) == (
+        1, 1, 1)
+    assert (current["supplements"], current["redraws"]) == (0, 0)
     statuses = Counter(await Invitation.filter(activity_id=aid).values_list("status",
                                                                            flat=True))
     assert current["invited"] == sum(statuses.values())
@@ -100,10 +117,11 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
     assert middle["decline_rate"] is None and middle["absence_rate"] is None
     assert data["total"]["draws"] == 2 and data["total"]["month_title"] == "合计"
     assert data["regions"] == [{"region": "4401", "region_name": "广东省广州市", "draws": 2}]
-    # the most drawn: each confirmed once (the absent one's evaluation does not count)
-    served = await Invitation.filter(activity_id__in=[earlier, aid],
+    # the most drawn: each evaluation served (a 复评 attended too; the absent one's evaluation
+    # does not count)
+    served = await Invitation.filter(activity_id__in=[earlier, aid, reeval.id],
                                      status=InvitationStatus.CONFIRMED)
-    assert len(served) == 2
+    assert len(served) == 3
     on_top = Counter([(await ExpertProfile.get(id=i.expert_id)).expert_number
                       for i in served])
     ranked = [(e["expert_number"], e["evaluations"]) for e in data["most_drawn"]]
@@ -129,12 +147,12 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
     assert book.sheetnames == ["按月统计", "按地区统计", "抽中最多的专家", "抽中最少的专家",
                                "生效中的处分", "口径说明"]
     rows = list(book["按月统计"].iter_rows(values_only=True))
-    assert rows[0][:4] == ("月份", "抽取次数", "发出邀请", "确认参加")
+    assert rows[0][:5] == ("月份", "抽取次数", "其中补抽", "其中重新抽取", "复评次数")
     assert rows[3][0] == f"{this.year}年{this.month}月"
-    assert rows[3][1:9] == (1, current["invited"], 2, 1, 0, 0, 1, answered)
-    assert Decimal(str(rows[3][9])) == Decimal(current["decline_rate"])
-    assert Decimal(str(rows[3][11])) == Decimal("550.50")
-    assert Decimal(str(rows[3][12])) == Decimal("300.00")
+    assert rows[3][1:14] == (1, 0, 0, 1, 1, 1, current["invited"], 2, 1, 0, 0, 1, answered)
+    assert Decimal(str(rows[3][14])) == Decimal(current["decline_rate"])
+    assert Decimal(str(rows[3][16])) == Decimal("550.50")
+    assert Decimal(str(rows[3][17])) == Decimal("300.00")
     assert rows[4][:2] == ("合计", 2)
     assert list(book["按地区统计"].iter_rows(values_only=True))[1] == ("广东省广州市", 2)
     top = list(book["抽中最多的专家"].iter_rows(values_only=True))[1:]

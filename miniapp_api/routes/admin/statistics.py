@@ -36,7 +36,13 @@ class StatisticsQuery(Model):
 class MonthOut(Model):
     month: str = Field(description="月份，ISO（2026-11）；合计行为空")
     month_title: str = Field(description="月份（文字，如 2026年11月），合计行为“合计”")
-    draws: int = Field(description="评标开始于该月、已开始抽取的抽取活动数")
+    draws: int = Field(
+        description="评标开始于该月、已开始随机抽取的活动数（含补抽、重新抽取；不含复评）")
+    supplements: int = Field(description="其中补抽")
+    redraws: int = Field(description="其中重新抽取")
+    reevals: int = Field(description="复评（通知原专家）次数，不计入抽取和邀请")
+    recall_attended: int = Field(description="复评时原专家同意参加的人数")
+    recall_declined: int = Field(description="复评时原专家表示不参加的人数（不计入拒绝率）")
     invited: int = Field(description="发出的邀请")
     confirmed: int = Field(description="确认参加（含之后登记缺席的）")
     declined: int = Field(description="不参加（回复 2）")
@@ -88,7 +94,9 @@ def month_out(m: stats.MonthFigures, title: str | None = None) -> MonthOut:
     s = m.statuses
     return MonthOut(
         month="" if title else m.month.iso, month_title=title or m.month.words,
-        draws=m.draws, invited=m.invited, confirmed=m.confirmed,
+        draws=m.draws, supplements=m.supplements, redraws=m.redraws, reevals=m.reevals,
+        recall_attended=m.recall_attended, recall_declined=m.recall_declined,
+        invited=m.invited, confirmed=m.confirmed,
         declined=s[stats.S.DECLINED], avoided=s[stats.S.AVOIDED], no_answer=s[stats.S.TIMEOUT],
         absent=s[stats.S.ABSENT], answered=m.answered, decline_rate=m.decline_rate,
         absence_rate=m.absence_rate, fees_recorded_yuan=stats.yuan(m.fee_recorded_fen),
