@@ -209,14 +209,14 @@ async def statistics(months: list[Month], today: date,
     recalls: set[int] = set()  # 复评: counted apart, their answers too
     per_project: Counter[int] = Counter()
     for activity_id, eval_start, project_id, kind in drawn:
-        month_of[activity_id] = one = Month.of(eval_start)
+        month_of[activity_id] = held = Month.of(eval_start)
         if kind == ActivityKind.REEVAL:
-            figures[one].reevals += 1
+            figures[held].reevals += 1
             recalls.add(activity_id)
             continue
-        figures[one].draws += 1
-        figures[one].supplements += kind == ActivityKind.SUPPLEMENT
-        figures[one].redraws += kind == ActivityKind.REDRAW
+        figures[held].draws += 1
+        figures[held].supplements += kind == ActivityKind.SUPPLEMENT
+        figures[held].redraws += kind == ActivityKind.REDRAW
         per_project[project_id] += 1
     in_period = Q(activity__eval_start__gte=start, activity__eval_start__lt=end,
                   activity__status__in=list(DRAWN))

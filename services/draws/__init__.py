@@ -76,6 +76,7 @@ from services.draws.running.counts import Counts, draw_counts, visible_counts
 from services.draws.running.engine import DrawEngine
 from services.draws.running.moot import DRAW_MOOT
 from services.draws.running.notices import invitation_params, notice_contact, notice_of
+from services.draws.running.rules import SANCTIONED
 from services.draws.running.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE, check_sealed
 from services.draws.running.sealed import SEALED_ACTIONS
 from services.draws.running.skips import activity_facts
@@ -115,7 +116,7 @@ from services.draws.setup.request_record import (
     words_of,
 )
 from services.draws.venue.attendance import Attendance, CheckResult
-from services.draws.venue.sanction_release import SANCTIONED, release_for_sanction
+from services.draws.venue.sanction_release import release_for_sanction
 from services.draws.venue.urges import MAX_MANUAL_URGES
 
 __all__ = [

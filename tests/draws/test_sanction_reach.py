@@ -138,3 +138,20 @@ async def test_a_warning_or_a_later_suspension_leaves_the_place(
     assert {i.status for i in await Invitation.filter(activity_id=aid)} == {
         InvitationStatus.CONFIRMED}
     assert not await Notification.exists(kind="draw.place_opened")
+
+
+async def test_an_expert_suspended_while_invited_is_not_confirmed_by_a_later_yes(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    await make_experts(client, 6)
+    aid, _ = await prepared(api, demo, total=1, eval_in=NEXT_WEEK)
+    token = await api.login(demo["handler"].mp_openid)
+    assert (await start_draw(api, token, aid)).status == 200
+    invited = await Invitation.get(activity_id=aid, status=InvitationStatus.SENT)
+    await _sanction(api, demo, invited, "suspension")
+    said = (await chat.say(await openid_of(invited.person_id), "1")).text
+    assert "处理期间" in said and "无需前往" in said
+    item = await Invitation.get(id=invited.id)
+    assert (item.status, item.reason) == (InvitationStatus.RELEASED, "受处理")
+    # the place is offered to the next candidate at once
+    nxt = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
+    assert len(nxt) == 1 and nxt[0].expert_id != invited.expert_id

@@ -24,6 +24,8 @@ from services.common.errors import BadInput, NotFound
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls
 from services.draws.running.notices import invitations_with_notices
+from services.draws.running.pool import eval_days
+from services.draws.running.rules import SANCTIONED, sanctioned
 from services.draws.running.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
 from services.notifications import Change
 
@@ -177,10 +179,13 @@ class Replies:
         at the same time); with the conditions' progress (waves.ADVANCE_SQL) read after."""
         invitation, notice = found.invitation, found.notice
         invitation.replied_at = now
-        if found.confirmed >= found.planned or found.booked:
+        # a sanction decided after the invitation went out (实施条例 Art. 71/72): not confirmed
+        barred = bool(await sanctioned([invitation.expert_id], eval_days(activity)))
+        if found.confirmed >= found.planned or found.booked or barred:
             invitation.status = InvitationStatus.RELEASED
             full = found.confirmed >= found.planned
-            invitation.reason = "名额已满" if full else "同一时段已有评标"
+            invitation.reason = SANCTIONED if barred else "名额已满" if full \
+                else "同一时段已有评标"
             await invitation.save(update_fields=["status", "replied_at", "reason",
                                                  "answered_via"])
             return ReplyOutcome("released", invitation, notice), None

@@ -22,6 +22,10 @@ from services.common.clock import months_before
 from services.draws.running.skip_reasons import Skip, for_cap, for_record
 from services.reference import widen
 
+# why a place or an answer went: a sanction, not the agency or the quota (an absence's kind,
+# a released invitation's reason)
+SANCTIONED = "受处理"
+
 
 async def sanctioned(expert_ids: list[int], days: tuple[Any, Any]) -> dict[int, str]:
     first, last = days

@@ -21,8 +21,8 @@ from services.draws.followups.clones import Cloning
 from services.draws.record.family import family, open_places, root_of
 from services.draws.record.oplog import Actor, record, require_reason
 from services.draws.running.notices import invitation_params, notice_contact, notice_of
+from services.draws.running.rules import SANCTIONED
 from services.draws.running.seal import check_sealed, require_unsealed, unseal_at
-from services.draws.venue.sanction_release import SANCTIONED
 from services.notifications import Change
 
 # registrations by phone before the results unseal, per activity

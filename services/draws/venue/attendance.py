@@ -28,10 +28,9 @@ from services.draws.record.family import arrivals, family, root_of, serving
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.notices import notice_contact, notice_of
 from services.draws.running.pool import eval_days
-from services.draws.running.rules import sanctioned
+from services.draws.running.rules import SANCTIONED, sanctioned
 from services.draws.running.seal import check_sealed
 from services.draws.venue.reminders import LIVE
-from services.draws.venue.sanction_release import SANCTIONED
 from services.draws.venue.urges import Urging
 
 CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering

@@ -17,9 +17,9 @@ from services.common.reactions import Happened
 from services.draws.record.oplog import SYSTEM, record
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.notices import notice_contact, notice_of
+from services.draws.running.rules import SANCTIONED
 from services.notifications import Outbox
 
-SANCTIONED = "受处理"  # the absence's kind when a sanction, not the agency, opened the place
 OVER = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
 
 
