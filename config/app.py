@@ -42,6 +42,7 @@ from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Endpoint
 from services.common.clock import SYSTEM_CLOCK, Clock
 from services.draws import SmsReplies
+from web.act import setup_act_pages
 from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
@@ -171,6 +172,7 @@ def create_app(settings: Settings, own_url: str | None = None,
     app.add_subapp("/console", console)
     setup_pages(app)
     setup_answer_pages(app)
+    setup_act_pages(app)
     setup_certificates(app)
     setup_pay_pages(app)
     setup_draw_results(app)

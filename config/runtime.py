@@ -173,7 +173,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                               settings.minutes(settings.urge_minutes), draws.answer_link),
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
-        feedback=FeedbackDesk(outbox), sanctions=SanctionDesk(outbox),
+        feedback=FeedbackDesk(outbox), sanctions=SanctionDesk(outbox, links),
         payouts=Payouts(transfers, outbox, lambda at: texts.render(
             "payout/remark.j2", day=china_time(at).split(" ")[0])),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,

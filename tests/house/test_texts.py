@@ -85,7 +85,7 @@ SAMPLES: dict[str, object] = {
     "notes": "请携带身份证",
     "due": "2026年11月21日 10:10", "invitations": 2, "verification_code": "482913",
     "eval_start": "2026年11月23日 09:00", "attempt": "1", "when": "明天", "count": "1",
-    "by": "系统", "arrived": 3, "expected": 5, "again": "pay", "kind": "缺席",
+    "by": "系统", "arrived": 3, "expected": 5, "again": "pay", "purpose": "appeal", "kind": "缺席",
     "request_kind": "withdrawal", "action": "pause",
     "waiting": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
                  "due": "2026年11月21日 10:10"}],
