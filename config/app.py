@@ -50,6 +50,7 @@ from web.draw_results import setup_draw_results
 from web.invoices import setup_invoice_files
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
+from web.payout_page import setup_payout_page
 from web.personal_data import setup_personal_data
 from web.rate import proxy_networks
 
@@ -173,6 +174,7 @@ def create_app(settings: Settings, own_url: str | None = None,
     setup_pages(app)
     setup_answer_pages(app)
     setup_act_pages(app)
+    setup_payout_page(app)
     setup_certificates(app)
     setup_pay_pages(app)
     setup_draw_results(app)

@@ -64,6 +64,7 @@ from services.draws import (
     DrawEngine,
     DrawFollowups,
     DrawSetup,
+    PayoutAccounts,
     Payouts,
     Recall,
     VirtualCalls,
@@ -175,7 +176,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox), sanctions=SanctionDesk(outbox, links),
         payouts=Payouts(transfers, outbox, lambda at: texts.render(
-            "payout/remark.j2", day=china_time(at).split(" ")[0])),
+            "payout/remark.j2", day=china_time(at).split(" ")[0]),
+            PayoutAccounts(outbox, vault, links)),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),

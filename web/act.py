@@ -38,11 +38,11 @@ CSRF_COOKIE = "eb_act"
 Found = tuple[int, int]  # the row's id and its person's
 
 
-def _csrf(request: web.Request) -> str:
+def form_token(request: web.Request) -> str:
     return request.cookies.get(CSRF_COOKIE, "") or secrets.token_urlsafe(18)
 
 
-def _with_csrf(request: web.Request, response: web.Response, token: str) -> web.Response:
+def with_token(request: web.Request, response: web.Response, token: str) -> web.Response:
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, path="/", httponly=True, samesite="Strict",
                             secure=request.secure)
@@ -57,7 +57,7 @@ def _message(request: web.Request, status: int, title: str, message: str,
                   message=texts.render(f"web/{message}.j2", **values))
 
 
-async def _checked(request: web.Request, purpose: str,
+async def checked(request: web.Request, purpose: str,
                    owner: Callable[[int], Awaitable[int | None]]) -> Found | web.Response:
     """The link's row and its person, or the page that refuses it: too many bad links from
     this address this minute, a forged one, an expired one (with where to act instead),
@@ -81,7 +81,7 @@ async def _checked(request: web.Request, purpose: str,
     return row_id, person_id
 
 
-async def _form(request: web.Request) -> dict[str, str] | web.Response:
+async def posted_form(request: web.Request) -> dict[str, str] | web.Response:
     """The posted form, or the refusal of one too large or without the page's token."""
     if (request.content_length or 0) > FORM_MAX:
         return _message(request, 413, "refused_title", "too_large")
@@ -108,8 +108,8 @@ async def _appeal_page(request: web.Request, sanction_id: int, said: str = "",
     assert found is not None
     view = found[1]
     s = view.sanction
-    token = _csrf(request)
-    return _with_csrf(request, render(
+    token = form_token(request)
+    return with_token(request, render(
         request, "act_appeal.html", status=status, said=said, error=error, csrf=token,
         view=view, number=f"S{s.id:06d}", kind=KIND_WORDS[SanctionKind(s.kind)],
         period=period_words(s), appealed_at=china_time(s.appealed_at) if s.appealed_at else "",
@@ -118,17 +118,17 @@ async def _appeal_page(request: web.Request, sanction_id: int, said: str = "",
 
 
 async def appeal_page(request: web.Request) -> web.Response:
-    found = await _checked(request, APPEAL_LINK, lambda i: _sanction_owner(request, i))
+    found = await checked(request, APPEAL_LINK, lambda i: _sanction_owner(request, i))
     if isinstance(found, web.Response):
         return found
     return await _appeal_page(request, found[0])
 
 
 async def appeal_post(request: web.Request) -> web.Response:
-    found = await _checked(request, APPEAL_LINK, lambda i: _sanction_owner(request, i))
+    found = await checked(request, APPEAL_LINK, lambda i: _sanction_owner(request, i))
     if isinstance(found, web.Response):
         return found
-    form = await _form(request)
+    form = await posted_form(request)
     if isinstance(form, web.Response):
         return form
     sanction_id, person_id = found
@@ -155,8 +155,8 @@ async def _reply_page(request: web.Request, record_id: int, said: str = "", erro
     assert shown is not None
     r = shown.record
     texts = request.app[TEXTS]
-    token = _csrf(request)
-    return _with_csrf(request, render(
+    token = form_token(request)
+    return with_token(request, render(
         request, "act_reply.html", status=status, said=said, error=error, csrf=token,
         shown=shown, day=china_time(shown.notice.gather_at).split(" ")[0],
         conduct=await conduct.names(list(r.conduct)),
@@ -169,17 +169,17 @@ async def _reply_page(request: web.Request, record_id: int, said: str = "", erro
 
 
 async def reply_page(request: web.Request) -> web.Response:
-    found = await _checked(request, REPLY_LINK, _record_owner)
+    found = await checked(request, REPLY_LINK, _record_owner)
     if isinstance(found, web.Response):
         return found
     return await _reply_page(request, found[0])
 
 
 async def reply_post(request: web.Request) -> web.Response:
-    found = await _checked(request, REPLY_LINK, _record_owner)
+    found = await checked(request, REPLY_LINK, _record_owner)
     if isinstance(found, web.Response):
         return found
-    form = await _form(request)
+    form = await posted_form(request)
     if isinstance(form, web.Response):
         return form
     record_id, person_id = found

@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 ANSWER_LINK = "answer"  # an invitation's answer page, from its SMS (web/answer.py)
 # the pages a notice that asks something of an expert links to from its SMS (web/act.py):
 # purpose -> the page's path
-APPEAL_LINK, REPLY_LINK = "appeal", "reply"
-NOTICE_PAGES = {APPEAL_LINK: "/s/", REPLY_LINK: "/r/"}
+APPEAL_LINK, REPLY_LINK, PAYOUT_LINK = "appeal", "reply", "payout"
+NOTICE_PAGES = {APPEAL_LINK: "/s/", REPLY_LINK: "/r/", PAYOUT_LINK: "/f/"}
 NOTICE_LINK_DAYS = 30  # docs/rules-that-are-ours.md: "A notice's link lives 30 days"
 
 

@@ -8,7 +8,6 @@ the mini-program); 财库〔2016〕198号 (CK-198): the expert "可以……查�
 
 from __future__ import annotations
 
-import re
 import time
 from datetime import UTC, datetime
 
@@ -23,28 +22,10 @@ from services.common.clock import CHINA
 from services.common.links import APPEAL_LINK, REPLY_LINK
 from tests.support.api import Api
 from tests.support.draw_world import make_experts
-from tests.support.helpers import eventually
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation
+from tests.support.sms import opened, sms_link
 from tests.support.wechat import Chat
 from web.context import DOMAIN
-
-CSRF = re.compile(r'name="_csrf" value="([^"]+)"')
-
-
-async def _sms_link(platform: Platform, phone: str, path: str) -> str:
-    """The page's path in the SMS the phone received (waiting for the relay)."""
-    await eventually(lambda: any(path in t for t in platform.sms_to(phone)), timeout=15)
-    text = next(t for t in platform.sms_to(phone) if path in t)
-    return path + text.split(path, 1)[1].split(" ", 1)[0]
-
-
-async def _opened(client: TestClient, link: str) -> tuple[str, str]:
-    """The page as the phone shows it, and its form's token."""
-    page = await client.get(link)
-    assert page.status == 200, await page.text()
-    text = await page.text()
-    found = CSRF.search(text)
-    return text, found.group(1) if found else ""
 
 
 async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
@@ -59,12 +40,12 @@ async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
         "reason": "2026年11月某项目评标时迟到40分钟", "starts_on": today.isoformat()})
     assert decided.status == 200, decided.data
     # the SMS tells it and carries the appeal page
-    link = await _sms_link(platform, phone, "/s/")
+    link = await sms_link(platform, phone, "/s/")
     assert "警告" in platform.sms_to(phone)[-1] and "申诉" in platform.sms_to(phone)[-1]
     # a post from elsewhere (not from the page: no token of its own) is refused
     bare = await client.post(link, data={"appeal": "x", "_csrf": "made-up"})
     assert bare.status == 403 and "重新打开短信中的链接" in await bare.text()
-    text, csrf = await _opened(client, link)
+    text, csrf = await opened(client, link)
     assert "评标时迟到40分钟" in text and "警告" in text and csrf
     forged = await client.post(link, data={"appeal": "x", "_csrf": csrf + "x"})
     assert forged.status == 403
@@ -84,7 +65,7 @@ async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
     waiting = await api.call("GET", "/admin/sanctions", admin, params={"view": "appealed"})
     assert [i["id"] for i in waiting.data["items"]] == [sid]
     # the link again: the appeal stands, a second one is refused in words
-    again, _ = await _opened(client, link)  # no form: the same token posts again
+    again, _ = await opened(client, link)  # no form: the same token posts again
     assert "您已于" in again and "appeal-form" not in again
     twice = await client.post(link, data={"appeal": "再申诉", "_csrf": csrf})
     assert "只能申诉一次" in await twice.text()
@@ -114,8 +95,8 @@ async def test_an_sms_only_expert_replies_to_a_performance_record_from_its_link(
     made = await api.call("PUT", f"/draws/activities/{aid}/performance/{first.id}", token,
                           LATE_AND_AWAY)
     assert made.status == 200, made.data
-    link = await _sms_link(platform, phone, "/r/")
-    text, csrf = await _opened(client, link)
+    link = await sms_link(platform, phone, "/r/")
+    text, csrf = await opened(client, link)
     assert "迟到" in text and "擅离职守" in text and LATE_AND_AWAY["comment"] in text
     sent = await client.post(link, data={
         "reply": "当天因地铁故障迟到，离开评标室系经组长同意。", "dispute": "1", "_csrf": csrf})
@@ -127,7 +108,7 @@ async def test_an_sms_only_expert_replies_to_a_performance_record_from_its_link(
     queue = await api.call("GET", "/admin/performance/disputed", admin)
     assert [r["id"] for r in queue.data["waiting"]] == [record.id]
     # once only: the page shows the reply, a second one is refused in words
-    again, _ = await _opened(client, link)  # no form: the same token posts again
+    again, _ = await opened(client, link)  # no form: the same token posts again
     assert "您已于" in again and "申请复核" in again and "reply-form" not in again
     twice = await client.post(link, data={"reply": "补充说明", "_csrf": csrf})
     assert "只能说明一次" in await twice.text()

@@ -24,6 +24,7 @@ from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
+from services.draws.fees.payout_accounts import PayoutAccounts
 from services.draws.record.family import root_of
 from services.draws.record.oplog import SYSTEM, Actor, record
 from services.notifications import Outbox
@@ -66,9 +67,10 @@ class ConfirmParams:
 
 class Payouts:
     def __init__(self, gateway: TransferGateway | None, outbox: Outbox,
-                 remark: Callable[[datetime], str]) -> None:
+                 remark: Callable[[datetime], str], accounts: PayoutAccounts) -> None:
         self.gateway = gateway
         self.outbox = outbox
+        self.accounts = accounts  # another way to be paid (payout_accounts.py)
         self._remark = remark  # the words the expert reads on the bill, by evaluation day
 
     @property
@@ -99,8 +101,9 @@ class Payouts:
         return channel
 
     async def start(self, activity: DrawActivity, invitation_id: int, actor: Actor,
-                    now: datetime) -> Payout:
-        """Send one expert's recorded fee as a transfer bill for the expert to confirm."""
+                    now: datetime) -> Payout | None:
+        """Send one expert's recorded fee as a transfer bill for the expert to confirm; an
+        expert without the mini-program is asked for a bank account instead (None)."""
         root = await root_of(activity)
         if await expert_fees.channel_of(root.id) != FeeChannel.PLATFORM:
             raise Conflict("payout.not_platform")
@@ -119,15 +122,17 @@ class Payouts:
                 raise Conflict("payout.open")
             mini = await WeChatIdentity.filter(person_id=item.person_id,
                                                channel=Channel.MINI_PROGRAM).first()
-            if mini is None:
-                raise Conflict("payout.no_miniapp")
-            payout = await Payout.create(
+            payout = None if mini is None else await Payout.create(
                 invitation_id=item.id, activity_id=root.id, person_id=item.person_id,
                 out_bill_no=f"FEE{item.id:010d}{secrets.token_hex(5)}",
                 amount_fen=item.fee_fen, openid=mini.openid, created_by=actor.person_id or 0,
                 created_at=now, expires_at=now + CONFIRM_WITHIN)
-            await record(root, actor, "payout", now, None, invitation=item.id,
-                         fen=item.fee_fen, bill=payout.out_bill_no)
+            if payout is not None:
+                await record(root, actor, "payout", now, None, invitation=item.id,
+                             fen=item.fee_fen, bill=payout.out_bill_no)
+        if payout is None:  # WeChat Pay cannot reach them: asked for a bank account instead
+            await self.accounts.ask(root, item, actor, now)
+            return None
         person = await Person.get(id=item.person_id)
         request = TransferRequest(payout.out_bill_no, payout.openid, payout.amount_fen,
                                   self._remark(root.eval_start), person.name)
