@@ -13,7 +13,8 @@ ANSWER_LINK = "answer"  # an invitation's answer page, from its SMS (web/answer.
 # the pages a notice that asks something of an expert links to from its SMS (web/act.py):
 # purpose -> the page's path
 APPEAL_LINK, REPLY_LINK, PAYOUT_LINK = "appeal", "reply", "payout"
-NOTICE_PAGES = {APPEAL_LINK: "/s/", REPLY_LINK: "/r/", PAYOUT_LINK: "/f/"}
+TRANSFER_LINK = "transfer"  # a WeChat Pay transfer bill waiting: another way to be paid
+NOTICE_PAGES = {APPEAL_LINK: "/s/", REPLY_LINK: "/r/", PAYOUT_LINK: "/f/", TRANSFER_LINK: "/w/"}
 NOTICE_LINK_DAYS = 30  # docs/rules-that-are-ours.md: "A notice's link lives 30 days"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawLog, Invitation
+from models.notifications import Notification
 from models.payouts import Payout, PayoutAccount
 from models.people import Person
 from models.wechat import WeChatIdentity
@@ -20,10 +21,10 @@ from services.common.pii import find_unmasked
 from tests.support.api import Api
 from tests.support.fees import row_of
 from tests.support.helpers import eventually
-from tests.support.payouts import fees_ready, record
+from tests.support.payouts import bill_of, fees_ready, record
 from tests.support.sms import opened, sms_link
 from tests.support.wechat import Chat
-from web.context import DOMAIN
+from web.context import DOMAIN, TEXTS
 
 NUMBER = "6222 0212 3456 7890 123"
 
@@ -103,3 +104,48 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     token_part = link.removeprefix("/f/")
     assert (await client.get("/f/" + token_part[:-1] + ("A" if token_part[-1] != "A" else "B"))
             ).status == 403
+
+
+async def test_an_expert_who_cannot_take_the_wechat_transfer_chooses_a_bank_account(
+        api: Api, chat: Chat, client: TestClient, demo: dict, pay_gateway: PayGateway,
+        platform: Platform) -> None:
+    """The bill's SMS links a page: the transfer is confirmed in the mini-program only
+    (WX-PAY), or the expert chooses a bank account, which withdraws the bill."""
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    assert (await record(api, aid, token, item)).status == 200
+    sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                          {"invitation_id": item.id})
+    assert sent.status == 200 and row_of(sent, item)["payout"]["state"] == "waiting"
+    told = await Notification.get(kind="fee.payout_ready", person_id=item.person_id)
+    link = "/w/" + told.params["link"].split("/w/", 1)[1]
+    assert link in client.app[TEXTS].render("notify/fee.payout_ready/sms.j2", **told.params)
+    text, csrf = await opened(client, link)
+    assert "400.00元" in text and "小程序" in text and "改为银行转账收款" in text
+    chosen = await client.post(link, data={"_csrf": csrf}, allow_redirects=False)
+    assert chosen.status == 303 and chosen.headers["Location"].startswith("/f/")
+    # the bill is withdrawn (not read as expired, and the expert is not told it was)
+    await eventually(lambda: bill_of(pay_gateway, item).state == "CANCELLED", timeout=10)
+
+    async def withdrawn() -> bool:
+        return await Payout.filter(invitation_id=item.id, state="cancelled").exists()
+    await eventually(withdrawn, timeout=10)
+    assert not await Notification.exists(kind="fee.payout_closed", person_id=item.person_id)
+    page, csrf = await opened(client, chosen.headers["Location"])
+    assert "account-form" in page
+    person = await Person.get(id=item.person_id)
+    given = await client.post(chosen.headers["Location"], data={
+        "holder": person.name, "bank": "中国建设银行", "number": "6217000011112222333",
+        "_csrf": csrf})
+    assert given.status == 200 and "**** **** 2333" in await given.text()
+    # the bill's page now says it can no longer be confirmed; the agency sees the account,
+    # and 发放 again asks for the account rather than making a new bill
+    again, _ = await opened(client, link)
+    assert "已不能确认收款" in again and "another-way-form" not in again
+    fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
+    assert row_of(fees, item)["account"]["number_masked"] == "**** **** 2333"
+    bills = await Payout.filter(invitation_id=item.id).count()
+    resent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                            {"invitation_id": item.id})
+    assert resent.status == 200 and await Payout.filter(invitation_id=item.id).count() == bills

@@ -18,7 +18,7 @@ from models.payouts import PayoutAccount
 from models.people import Person
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound
-from services.common.links import NOTICE_LINK_DAYS, PAYOUT_LINK, Links
+from services.common.links import NOTICE_LINK_DAYS, PAYOUT_LINK, TRANSFER_LINK, Links
 from services.common.pii import Vault
 from services.draws.record.family import root_of
 from services.draws.record.oplog import Actor, record
@@ -56,12 +56,24 @@ class PayoutAccounts:
         self.vault = vault
         self.links = links
 
-    def _link(self, account_id: int, now: datetime) -> dict[str, str]:
+    def link(self, purpose: str, row_id: int, until: datetime) -> dict[str, str]:
+        """The page for an SMS (`link`, and `link_token` for a provider whose approved
+        template holds the fixed address): an account's (PAYOUT_LINK) or a waiting WeChat
+        Pay bill's (TRANSFER_LINK, where the expert may choose a bank account instead)."""
         if self.links is None:
             return {"link": "", "link_token": ""}
-        link = self.links.notice_link(PAYOUT_LINK, account_id,
-                                      (now + timedelta(days=NOTICE_LINK_DAYS)).timestamp())
+        link = self.links.notice_link(purpose, row_id, until.timestamp())
         return {"link": link, "link_token": link.rpartition("/")[2]}
+
+    def _link(self, account_id: int, now: datetime) -> dict[str, str]:
+        return self.link(PAYOUT_LINK, account_id, now + timedelta(days=NOTICE_LINK_DAYS))
+
+    def transfer_link(self, payout_id: int, until: datetime) -> dict[str, str]:
+        return self.link(TRANSFER_LINK, payout_id, until)
+
+    def account_address(self, account_id: int, now: datetime) -> str:
+        """The account's page, for the expert who just chose it."""
+        return self._link(account_id, now)["link"]
 
     async def ask(self, root: DrawActivity, item: Invitation, actor: Actor,
                   now: datetime) -> PayoutAccount:
@@ -87,6 +99,12 @@ class PayoutAccounts:
                     **self._link(account.id, now)}, person_id=item.person_id,
                     dedupe_key=f"payout-account:{account.id}:{int(now.timestamp())}")
         return account
+
+    @staticmethod
+    async def pending(invitation_id: int) -> bool:
+        """Whether the expert was asked for (or chose) a bank account not yet paid into: the
+        fee is then sent that way, not as a WeChat Pay bill."""
+        return await PayoutAccount.filter(invitation_id=invitation_id, paid_at=None).exists()
 
     @staticmethod
     async def linked(account_id: int) -> AccountView | None:
