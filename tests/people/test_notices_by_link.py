@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from aiohttp.test_utils import TestClient
 
+from models.notifications import Notification
 from models.people import Person
 from models.performance import PerformanceRecord
 from models.sanctions import Sanction
@@ -25,7 +26,7 @@ from tests.support.draw_world import make_experts
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation
 from tests.support.sms import opened, sms_link
 from tests.support.wechat import Chat
-from web.context import DOMAIN
+from web.context import DOMAIN, TEXTS
 
 
 async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
@@ -42,6 +43,9 @@ async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
     # the SMS tells it and carries the appeal page
     link = await sms_link(platform, phone, "/s/")
     assert "警告" in platform.sms_to(phone)[-1] and "申诉" in platform.sms_to(phone)[-1]
+    # a follower without the mini-program reads the same link in chat
+    told = await Notification.get(kind="expert.sanctioned", person_id=expert.person_id)
+    assert link in client.app[TEXTS].render("notify/expert.sanctioned/chat.j2", **told.params)
     # a post from elsewhere (not from the page: no token of its own) is refused
     bare = await client.post(link, data={"appeal": "x", "_csrf": "made-up"})
     assert bare.status == 403 and "重新打开短信中的链接" in await bare.text()
