@@ -56,7 +56,8 @@ class Links:
 
     def notice_link(self, purpose: str, row_id: int, expires: float) -> str:
         """The short signed page of one row a notice asks the expert to act on (a sanction
-        to appeal, a record to reply to), valid until `expires`: the row says whose it is."""
+        to appeal, a record to reply to, a fee's bank account or WeChat Pay bill), valid
+        until `expires`: the row says whose it is."""
         subject = f"{row_id}-{int(expires)}"
         return self.address(NOTICE_PAGES[purpose] + self.short(purpose, subject))
 
