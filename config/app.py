@@ -42,6 +42,7 @@ from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Endpoint
 from services.common.clock import SYSTEM_CLOCK, Clock
 from services.draws import SmsReplies
+from web.act import setup_act_pages
 from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
@@ -49,6 +50,7 @@ from web.draw_results import setup_draw_results
 from web.invoices import setup_invoice_files
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
+from web.payout_page import setup_payout_page
 from web.personal_data import setup_personal_data
 from web.rate import proxy_networks
 
@@ -171,6 +173,8 @@ def create_app(settings: Settings, own_url: str | None = None,
     app.add_subapp("/console", console)
     setup_pages(app)
     setup_answer_pages(app)
+    setup_act_pages(app)
+    setup_payout_page(app)
     setup_certificates(app)
     setup_pay_pages(app)
     setup_draw_results(app)

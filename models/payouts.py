@@ -62,3 +62,28 @@ class Payout(Model):
 
     class Meta:
         table = "payout"
+
+
+class PayoutAccount(Model):
+    """Another way to pay one expert's fee: a bank account the expert gives on the page
+    their SMS links to (an expert WeChat Pay cannot reach: no mini-program), and the
+    payer's record of the transfer made to it. The account number is sealed (Vault)."""
+
+    id = fields.BigIntField(primary_key=True)
+    invitation_id = fields.BigIntField(unique=True)
+    activity_id = fields.BigIntField(db_index=True)  # the root activity
+    person_id = fields.BigIntField(db_index=True)  # the payee
+    amount_fen = fields.IntField()  # the fee recorded when the expert was asked
+    asked_by = fields.BigIntField()
+    asked_at = fields.DatetimeField()
+    holder = fields.CharField(max_length=30, default="")  # 户名
+    bank = fields.CharField(max_length=40, default="")  # 开户银行
+    number_enc = fields.TextField(default="")  # the account number, sealed
+    number_masked = fields.CharField(max_length=24, default="")
+    given_at = fields.DatetimeField(null=True)
+    paid_at = fields.DatetimeField(null=True)
+    paid_by = fields.BigIntField(null=True)
+    paid_ref = fields.CharField(max_length=64, default="")  # the bank's transfer reference
+
+    class Meta:
+        table = "payout_account"

@@ -10,6 +10,12 @@ import time
 from urllib.parse import urlencode
 
 ANSWER_LINK = "answer"  # an invitation's answer page, from its SMS (web/answer.py)
+# the pages a notice that asks something of an expert links to from its SMS (web/act.py):
+# purpose -> the page's path
+APPEAL_LINK, REPLY_LINK, PAYOUT_LINK = "appeal", "reply", "payout"
+TRANSFER_LINK = "transfer"  # a WeChat Pay transfer bill waiting: another way to be paid
+NOTICE_PAGES = {APPEAL_LINK: "/s/", REPLY_LINK: "/r/", PAYOUT_LINK: "/f/", TRANSFER_LINK: "/w/"}
+NOTICE_LINK_DAYS = 30  # docs/rules-that-are-ours.md: "A notice's link lives 30 days"
 
 
 class LinkError(ValueError):
@@ -47,6 +53,26 @@ class Links:
         if not subject or not hmac.compare_digest(self.short(purpose, subject), token):
             raise LinkError("bad signature")
         return subject
+
+    def notice_link(self, purpose: str, row_id: int, expires: float) -> str:
+        """The short signed page of one row a notice asks the expert to act on (a sanction
+        to appeal, a record to reply to, a fee's bank account or WeChat Pay bill), valid
+        until `expires`: the row says whose it is."""
+        subject = f"{row_id}-{int(expires)}"
+        return self.address(NOTICE_PAGES[purpose] + self.short(purpose, subject))
+
+    def check_notice(self, purpose: str, token: str, now: float | None = None) -> int:
+        """The row of a notice link; LinkError("expired") once past its time, LinkError
+        otherwise when forged or malformed."""
+        subject = self.check_short(purpose, token)
+        row, _, expires = subject.partition("-")
+        try:
+            row_id, until = int(row), int(expires)
+        except ValueError:
+            raise LinkError("bad link") from None
+        if (now if now is not None else time.time()) > until:
+            raise LinkError("expired")
+        return row_id
 
     def token(self, purpose: str, subject: str, person_id: int, expires: float) -> str:
         body = f"{purpose}.{subject}.{person_id}.{int(expires)}"

@@ -10,6 +10,7 @@ from services.draws.fees import expert_fees, fee_standards, payouts
 from services.draws.fees.expert_fees import FeeSheet, fee_sheet, my_fees
 from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
+from services.draws.fees.payout_accounts import AccountView, PayoutAccounts
 from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
 from services.draws.followups.after_draw import DrawFollowups
 from services.draws.followups.recall import Recall, originals
@@ -135,6 +136,7 @@ __all__ = [
     "SUPPLEMENT",
     "WEIGHT_MAX",
     "WEIGHT_MIN",
+    "AccountView",
     "ActivityFile",
     "ActivityFilter",
     "Actor",
@@ -155,6 +157,7 @@ __all__ = [
     "MyPayout",
     "NewStandard",
     "NotAnAnswer",
+    "PayoutAccounts",
     "PayoutMismatch",
     "Payouts",
     "Recall",

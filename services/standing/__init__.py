@@ -9,6 +9,7 @@ from services.standing.credit import CreditView, credit_view
 from services.standing.experts import expert_by_number, expert_of_person
 from services.standing.sanctions import (
     KIND_WORDS,
+    OUTCOME_WORDS,
     NewSanction,
     SanctionDesk,
     SanctionView,
@@ -20,6 +21,7 @@ from services.standing.views import standing_of
 
 __all__ = [
     "KIND_WORDS",
+    "OUTCOME_WORDS",
     "CreditView",
     "NewSanction",
     "SanctionDesk",

@@ -7,7 +7,7 @@ expert out of every draw on the days it covers (services/draws/running/rules.py)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -19,6 +19,7 @@ from models.people import Person
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.links import APPEAL_LINK, NOTICE_LINK_DAYS, Links
 from services.common.paging import PAGE, Page, keyset
 from services.common.reactions import Announcer, Happened, Happening
 from services.notifications import Outbox
@@ -27,6 +28,7 @@ from services.standing.experts import expert_by_number
 REASON_MAX, APPEAL_MAX, RULING_MAX, CONDUCT_MAX = 300, 500, 300, 10
 KIND_WORDS = {SanctionKind.WARNING: "警告", SanctionKind.SUSPENSION: "暂停评标资格",
               SanctionKind.REMOVAL: "取消评标专家资格", SanctionKind.BAN: "终身禁止参加评标"}
+OUTCOME_WORDS = {"": "", AppealOutcome.UPHELD: "维持处理", AppealOutcome.REVOKED: "撤销处理"}
 
 
 @dataclass(frozen=True)
@@ -80,11 +82,23 @@ async def _check(new: NewSanction, today: date) -> None:
 
 class SanctionDesk:
     """`announcer`: the contexts above hear of a decision and a revocation in its transaction
-    (services/reactions.py: a suspension in force on an evaluation's day takes the place)."""
+    (services/reactions.py: a suspension in force on an evaluation's day takes the place);
+    `links`: the SMS's appeal page (web/act.py; None: no link)."""
 
-    def __init__(self, outbox: Outbox, announcer: Announcer) -> None:
+    def __init__(self, outbox: Outbox, announcer: Announcer,
+                 links: Links | None = None) -> None:
         self.outbox = outbox
         self.announcer = announcer
+        self.links = links
+
+    def _link(self, sanction_id: int, now: datetime) -> dict[str, str]:
+        """The appeal page for the SMS: `link`, and `link_token` for a provider whose
+        approved template holds the fixed address (services.draws answer_params)."""
+        if self.links is None:
+            return {"link": "", "link_token": ""}
+        link = self.links.notice_link(APPEAL_LINK, sanction_id,
+                                      (now + timedelta(days=NOTICE_LINK_DAYS)).timestamp())
+        return {"link": link, "link_token": link.rpartition("/")[2]}
 
     async def decide(self, new: NewSanction, by: int, now: datetime) -> Sanction:
         """Records the decision and tells the expert (with how to appeal)."""
@@ -102,7 +116,8 @@ class SanctionDesk:
                 await change.notify("expert.sanctioned", {
                     "number": f"S{made.id:06d}", "kind": KIND_WORDS[SanctionKind(made.kind)],
                     "period": period_words(made), "reason": made.reason,
-                    "at": china_time(now)}, person_id=profile.person_id,
+                    "at": china_time(now), **self._link(made.id, now)},
+                    person_id=profile.person_id,
                     dedupe_key=f"sanction:{made.id}")
             await self.announcer.announce(Happened(
                 Happening.SANCTION_DECIDED, profile.person_id, now, {
@@ -120,6 +135,16 @@ class SanctionDesk:
         if profile is None:
             return []
         return list(await Sanction.filter(expert_id=profile.id).order_by("-id"))
+
+    @staticmethod
+    async def linked(sanction_id: int) -> tuple[int, SanctionView] | None:
+        """The sanction an appeal link names, with the person it was decided for."""
+        item = await Sanction.get_or_none(id=sanction_id)
+        profile = await ExpertProfile.get_or_none(id=item.expert_id) if item else None
+        if item is None or profile is None:
+            return None
+        (view,) = await sanction_views([item])
+        return profile.person_id, view
 
     async def appeal(self, person_id: int, sanction_id: int, text: str,
                      now: datetime) -> Sanction:
@@ -165,7 +190,7 @@ class SanctionDesk:
             async with self.outbox.change(now) as change:
                 await change.notify("expert.appeal_ruled", {
                     "number": f"S{item.id:06d}", "kind": KIND_WORDS[SanctionKind(item.kind)],
-                    "outcome": "撤销处理" if outcome == AppealOutcome.REVOKED else "维持处理",
+                    "outcome": OUTCOME_WORDS[outcome],
                     "ruling": words, "at": china_time(now)}, person_id=profile.person_id,
                     dedupe_key=f"sanction-ruling:{item.id}")
             if outcome == AppealOutcome.REVOKED:

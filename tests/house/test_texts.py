@@ -45,6 +45,7 @@ SAMPLES: dict[str, object] = {
     "attend": 2, "declined": ["张三"],
     "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
+    "bank": "中国工商银行天河支行",
     "level": "B", "counted": 3, "sanction_items": [{
         "kind": "警告", "period": "2026年11月25日起记录在案", "reason": "未按时到场",
         "in_force": False, "appealed": True, "outcome": "upheld"}],
@@ -85,7 +86,7 @@ SAMPLES: dict[str, object] = {
     "notes": "请携带身份证",
     "due": "2026年11月21日 10:10", "invitations": 2, "verification_code": "482913",
     "eval_start": "2026年11月23日 09:00", "attempt": "1", "when": "明天", "count": "1",
-    "by": "系统", "arrived": 3, "expected": 5, "again": "pay", "kind": "缺席",
+    "by": "系统", "arrived": 3, "expected": 5, "again": "pay", "purpose": "appeal", "kind": "缺席",
     "request_kind": "withdrawal", "action": "pause",
     "waiting": [{"gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
                  "due": "2026年11月21日 10:10"}],

@@ -4,6 +4,7 @@ reached only by SMS."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from sandbox.app import register_templates, sync_followers
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
 from sandbox.platform import Platform
 from services.common.clock import SYSTEM_CLOCK, Clock
+from tests.support.helpers import eventually
 from tests.support.settings import make_settings
 from tests.support.world import reset_state
 
@@ -86,3 +88,23 @@ async def sms_world(aiohttp_client: Any, infra: dict[str, str], wechat: TestServ
     app, client = await sms_app(aiohttp_client, infra, wechat, platform, clock)
     person_id, phone = await sms_only_expert(app, platform)
     return app, client, fake, person_id, phone
+
+
+FORM_TOKEN = re.compile(r'name="_csrf" value="([^"]+)"')
+
+
+async def sms_link(platform: Platform, phone: str, path: str) -> str:
+    """The path of the page (`/s/`, `/r/`, `/f/`...) the latest SMS to `phone` that links
+    one carries (waiting for the relay)."""
+    await eventually(lambda: any(path in t for t in platform.sms_to(phone)), timeout=15)
+    text = next(t for t in reversed(platform.sms_to(phone)) if path in t)
+    return path + text.split(path, 1)[1].split(" ", 1)[0]
+
+
+async def opened(client: TestClient, link: str) -> tuple[str, str]:
+    """A link's page as the phone shows it, and its form's token ("" without a form)."""
+    page = await client.get(link)
+    assert page.status == 200, await page.text()
+    text = await page.text()
+    found = FORM_TOKEN.search(text)
+    return text, found.group(1) if found else ""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect
+from console.app import api, done, page, redirect, render
 from console.forms import text
 from miniapp_api.routes.draws import payouts
 
@@ -30,10 +30,35 @@ async def channel(request: web.Request) -> web.Response:
 async def send(request: web.Request) -> web.Response:
     back = _back(request)
     calls = api(request, back=back)
-    await calls.call(payouts.send_payout, calls.fields(payouts.PayoutIn, {
+    rows = await calls.call(payouts.send_payout, calls.fields(payouts.PayoutIn, {
         "invitation_id": request.match_info["invitation_id"]}),
         path={"activity_id": request.match_info["activity_id"]})
-    return redirect(request, back, done(request, "payout_sent"))
+    row = next((e for e in rows.experts
+                if str(e.invitation_id) == request.match_info["invitation_id"]), None)
+    asked = row is not None and row.account is not None and row.payout is None
+    return redirect(request, back, done(request, "payout_account_asked" if asked
+                                        else "payout_sent"))
+
+
+@page("POST", "/activities/{activity_id}/payout-accounts/{invitation_id}/number",
+      uses=payouts.account_number)
+async def account_number(request: web.Request) -> web.Response:
+    """The whole account number on a page of its own (never in a cookie or an address), for
+    the payer to transfer to; the API logs each reading."""
+    found = await api(request, back=_back(request)).call(payouts.account_number,
+                                                        path=request.match_info)
+    return render(request, "payout_account.html", account=found, back=_back(request))
+
+
+@page("POST", "/activities/{activity_id}/payout-accounts/{invitation_id}/paid",
+      uses=payouts.account_paid)
+async def account_paid(request: web.Request) -> web.Response:
+    form = await request.post()
+    back = _back(request)
+    calls = api(request, back=back)
+    await calls.call(payouts.account_paid, calls.fields(payouts.TransferredIn, {
+        "reference": text(form, "reference")}), path=request.match_info)
+    return redirect(request, back, done(request, "payout_account_paid"))
 
 
 @page("POST", "/activities/{activity_id}/payouts/{payout_id}/cancel",

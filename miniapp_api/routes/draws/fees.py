@@ -13,7 +13,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
-from models.payouts import Payout
+from models.payouts import Payout, PayoutAccount
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
@@ -63,11 +63,25 @@ class PayoutOut(Model):
     finished_at: datetime | None
 
 
+class AccountOut(Model):
+    """The bank account an expert without the mini-program gave for their fee (masked)."""
+
+    asked_at: datetime = Field(description="短信请专家提供账户的时间")
+    holder: str = Field(description="户名（专家未填写时为空）")
+    bank: str
+    number_masked: str = Field(description="账号（只显示后四位）")
+    given_at: datetime | None = Field(description="专家提交账户的时间")
+    paid_at: datetime | None = Field(description="登记已转账的时间")
+    paid_ref: str = Field(description="转账凭证号")
+
+
 class FeeRowOut(FeeFields):
     invitation_id: int
     name: str
     supplementary: bool
     payout: PayoutOut | None = Field(description="通过微信支付发放时：最近一笔转账")
+    account: AccountOut | None = Field(
+        description="专家未使用小程序时：其提供的银行收款账户及转账登记")
 
 
 class FeesOut(Model):
@@ -88,8 +102,17 @@ def payout_out(texts: Texts, payout: Payout | None) -> PayoutOut | None:
                      finished_at=payout.finished_at)
 
 
+def account_out(account: PayoutAccount | None) -> AccountOut | None:
+    if account is None:
+        return None
+    return AccountOut(asked_at=account.asked_at, holder=account.holder, bank=account.bank,
+                      number_masked=account.number_masked, given_at=account.given_at,
+                      paid_at=account.paid_at, paid_ref=account.paid_ref)
+
+
 async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
     sheet = await fee_sheet(activity)
+    accounts = await call.domain.payouts.accounts.of_activity(activity)
     texts = call.services.texts
     rows, standard, channel, latest = sheet.rows, sheet.standard, sheet.channel, sheet.latest
     return FeesOut(
@@ -101,7 +124,8 @@ async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
             breakdown=breakdown(texts, r.computed), amount_yuan=yuan(r.invitation.fee_fen),
             reason=r.invitation.fee_reason, paid=r.invitation.fee_paid,
             recorded_at=r.invitation.fee_recorded_at,
-            payout=payout_out(texts, latest.get(r.invitation.id))) for r in rows])
+            payout=payout_out(texts, latest.get(r.invitation.id)),
+            account=account_out(accounts.get(r.invitation.id))) for r in rows])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/fees", access=AGENCY, response=FeesOut,

@@ -189,7 +189,7 @@ class PerformanceIn(Model):
 async def record_performance(call: Call, body: PerformanceIn) -> SheetOut:
     await performance.record_performance(
         call.domain.outbox, await activity_in_path(call), call.path_int("invitation_id"),
-        body.entry(), call.now, actor(call))
+        body.entry(), call.now, actor(call), call.domain.links)
     return await sheet_out(call)
 
 

@@ -18,6 +18,7 @@ from services.common.clock import china_today
 from services.draws import WEIGHT_MAX, WEIGHT_MIN, draw_policy, set_draw_policy
 from services.standing import (
     KIND_WORDS,
+    OUTCOME_WORDS,
     NewSanction,
     SanctionView,
     expert_by_number,
@@ -30,9 +31,6 @@ api = Api()
 TAG = "处分与抽取规则"
 ADMIN = {Role.ADMIN}
 EXPERT = {Role.EXPERT}
-OUTCOME_WORDS = {"": "", "upheld": "维持处理", "revoked": "撤销处理"}
-
-
 class SanctionOut(Model):
     id: int
     expert_id: int

@@ -19,11 +19,19 @@ from tortoise.transactions import in_transaction
 
 import services.draws.fees.expert_fees as expert_fees
 from models.draws import DrawActivity, Invitation
-from models.payouts import OPEN, FeeChannel, FeeChannelChoice, Payout, PayoutState
+from models.payouts import (
+    OPEN,
+    FeeChannel,
+    FeeChannelChoice,
+    Payout,
+    PayoutAccount,
+    PayoutState,
+)
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
+from services.draws.fees.payout_accounts import PayoutAccounts
 from services.draws.record.family import root_of
 from services.draws.record.oplog import SYSTEM, Actor, record
 from services.notifications import Outbox
@@ -31,6 +39,8 @@ from services.payments import PayError, TransferBill, TransferGateway, TransferR
 
 log = logging.getLogger(__name__)
 CANCELLED_BY_AGENCY = "CANCELLED_BY_AGENCY"  # a bill the agency withdrew (not expired)
+CHOSE_ANOTHER_WAY = "EXPERT_CHOSE_BANK"  # withdrawn as the expert chose a bank account
+WITHDRAWN = (CANCELLED_BY_AGENCY, CHOSE_ANOTHER_WAY)
 
 CONFIRM_WITHIN = timedelta(hours=24)  # WeChat Pay closes a bill not confirmed by then
 CHECK_AFTER = timedelta(minutes=5)  # a bill WeChat Pay has said nothing of: ask it
@@ -66,9 +76,10 @@ class ConfirmParams:
 
 class Payouts:
     def __init__(self, gateway: TransferGateway | None, outbox: Outbox,
-                 remark: Callable[[datetime], str]) -> None:
+                 remark: Callable[[datetime], str], accounts: PayoutAccounts) -> None:
         self.gateway = gateway
         self.outbox = outbox
+        self.accounts = accounts  # another way to be paid (payout_accounts.py)
         self._remark = remark  # the words the expert reads on the bill, by evaluation day
 
     @property
@@ -99,8 +110,9 @@ class Payouts:
         return channel
 
     async def start(self, activity: DrawActivity, invitation_id: int, actor: Actor,
-                    now: datetime) -> Payout:
-        """Send one expert's recorded fee as a transfer bill for the expert to confirm."""
+                    now: datetime) -> Payout | None:
+        """Send one expert's recorded fee as a transfer bill for the expert to confirm; an
+        expert without the mini-program is asked for a bank account instead (None)."""
         root = await root_of(activity)
         if await expert_fees.channel_of(root.id) != FeeChannel.PLATFORM:
             raise Conflict("payout.not_platform")
@@ -119,15 +131,19 @@ class Payouts:
                 raise Conflict("payout.open")
             mini = await WeChatIdentity.filter(person_id=item.person_id,
                                                channel=Channel.MINI_PROGRAM).first()
-            if mini is None:
-                raise Conflict("payout.no_miniapp")
-            payout = await Payout.create(
+            if await self.accounts.pending(item.id):  # asked for, or chose, a bank account
+                mini = None
+            payout = None if mini is None else await Payout.create(
                 invitation_id=item.id, activity_id=root.id, person_id=item.person_id,
                 out_bill_no=f"FEE{item.id:010d}{secrets.token_hex(5)}",
                 amount_fen=item.fee_fen, openid=mini.openid, created_by=actor.person_id or 0,
                 created_at=now, expires_at=now + CONFIRM_WITHIN)
-            await record(root, actor, "payout", now, None, invitation=item.id,
-                         fen=item.fee_fen, bill=payout.out_bill_no)
+            if payout is not None:
+                await record(root, actor, "payout", now, None, invitation=item.id,
+                             fen=item.fee_fen, bill=payout.out_bill_no)
+        if payout is None:  # WeChat Pay cannot reach them: asked for a bank account instead
+            await self.accounts.ask(root, item, actor, now)
+            return None
         person = await Person.get(id=item.person_id)
         request = TransferRequest(payout.out_bill_no, payout.openid, payout.amount_fen,
                                   self._remark(root.eval_start), person.name)
@@ -154,22 +170,43 @@ class Payouts:
         payout = await Payout.get_or_none(id=payout_id, activity_id=root.id)
         if payout is None:
             raise NotFound("payout.not_found")
-        if payout.state != PayoutState.WAITING or self.gateway is None:
-            raise Conflict("payout.not_waiting", state=payout.state)
-        # the agency's intent first: WeChat Pay's CANCELLED notification may arrive before
-        # the cancel call's answer, and must not read as the 24-hour expiry
-        await Payout.filter(id=payout.id, state=PayoutState.WAITING).update(
-            fail_reason=CANCELLED_BY_AGENCY)
-        try:
-            bill = await self.gateway.cancel(payout.out_bill_no)
-        except PayError as exc:
-            log.warning("transfer %s cancel refused: %s", payout.out_bill_no, exc.code)
-            await Payout.filter(id=payout.id, state=PayoutState.WAITING,
-                                fail_reason=CANCELLED_BY_AGENCY).update(fail_reason="")
-            raise Conflict("payout.not_waiting", state=payout.state) from None
+        bill = await self._withdraw(payout, CANCELLED_BY_AGENCY)
         await record(root, actor, "payout_cancel", now, None, bill=payout.out_bill_no)
         await self.apply(bill, now)
         return await Payout.get(id=payout.id)
+
+    async def _withdraw(self, payout: Payout, why: str) -> TransferBill:
+        """Cancel a bill still waiting for the expert at WeChat Pay, `why` kept first: its
+        CANCELLED notification may arrive before the cancel call's answer, and must not read
+        as the 24-hour expiry."""
+        if payout.state != PayoutState.WAITING or self.gateway is None:
+            raise Conflict("payout.not_waiting", state=payout.state)
+        await Payout.filter(id=payout.id, state=PayoutState.WAITING).update(fail_reason=why)
+        try:
+            return await self.gateway.cancel(payout.out_bill_no)
+        except PayError as exc:
+            log.warning("transfer %s cancel refused: %s", payout.out_bill_no, exc.code)
+            await Payout.filter(id=payout.id, state=PayoutState.WAITING,
+                                fail_reason=why).update(fail_reason="")
+            raise Conflict("payout.not_waiting", state=payout.state) from None
+
+    async def another_way(self, person_id: int, payout_id: int, now: datetime
+                          ) -> PayoutAccount:
+        """The expert, from the bill's SMS link, cannot take a WeChat transfer: the bill is
+        withdrawn and they give a bank account instead (payout_accounts.py)."""
+        payout = await self.own(person_id, payout_id)
+        bill = await self._withdraw(payout, CHOSE_ANOTHER_WAY)
+        root = await DrawActivity.get(id=payout.activity_id)
+        await record(root, SYSTEM, "payout_cancel", now, None, bill=payout.out_bill_no,
+                     chosen="bank")
+        await self.apply(bill, now)
+        item = await Invitation.get(id=payout.invitation_id)
+        return await self.accounts.ask(root, item, SYSTEM, now)
+
+    @staticmethod
+    async def linked(payout_id: int) -> Payout | None:
+        """The bill a transfer link names."""
+        return await Payout.get_or_none(id=payout_id)
 
     async def _ask(self, payout: Payout) -> TransferBill | None:
         assert self.gateway is not None
@@ -195,7 +232,7 @@ class Payouts:
             if payout.state not in OPEN:
                 return "duplicate"
             if bill.state == "CANCELLED":
-                state = PayoutState.CANCELLED if payout.fail_reason == CANCELLED_BY_AGENCY \
+                state = PayoutState.CANCELLED if payout.fail_reason in WITHDRAWN \
                     else PayoutState.EXPIRED
             else:
                 state = BY_STATE.get(bill.state, PayoutState(payout.state))
@@ -216,7 +253,8 @@ class Payouts:
             await record(payout.activity_id, SYSTEM, "payout_result", now, None,
                          bill=payout.out_bill_no, state=str(state))
             kind = "fee.payout_paid" if state == PayoutState.PAID else "fee.payout_closed"
-            await self._tell(payout, kind, now, state=state)
+            if payout.fail_reason != CHOSE_ANOTHER_WAY:  # they know: they chose it
+                await self._tell(payout, kind, now, state=state)
         return str(state)
 
     async def _tell(self, payout: Payout, kind: str, now: datetime,
@@ -226,7 +264,9 @@ class Payouts:
             await change.notify(kind, {
                 "amount": f"{payout.amount_fen / 100:.2f}", "state": str(state),
                 "day": china_time(activity.eval_start).split(" ")[0],
-                "until": china_time(payout.expires_at)}, person_id=payout.person_id,
+                "until": china_time(payout.expires_at),
+                **(self.accounts.transfer_link(payout.id, payout.expires_at)
+                   if kind == "fee.payout_ready" else {})}, person_id=payout.person_id,
                 dedupe_key=f"payout:{payout.id}:{kind}")
 
     async def _close(self, payout: Payout, state: PayoutState, reason: str,

@@ -8,7 +8,7 @@ goes to an administrator, whose review the expert is told of."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from models.draws import DrawActivity, DrawStatus, Invitation, Notice
@@ -16,6 +16,7 @@ from models.people import Agency, Person
 from models.performance import ConductItem, PerformanceRecord, ReviewOutcome
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
+from services.common.links import NOTICE_LINK_DAYS, REPLY_LINK, Links
 from services.draws.record.family import root_of, serving
 from services.draws.record.oplog import Actor, record
 from services.draws.record.views import activity_file
@@ -126,9 +127,11 @@ def _check(entry: Entry, allowed: set[str]) -> Entry:
 
 
 async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_id: int,
-                             entry: Entry, now: datetime, actor: Actor) -> PerformanceRecord:
+                             entry: Entry, now: datetime, actor: Actor,
+                             links: Links | None = None) -> PerformanceRecord:
     """The agency's record of one expert, made or changed until the deadline (not once the
-    expert has replied: the record they answered stays as it was); the expert is told."""
+    expert has replied: the record they answered stays as it was); the expert is told, the
+    SMS with the page to reply on (`links`; web/act.py)."""
     got = await sheet(activity, now)
     if got.deadline is None:
         raise ClosedWindow("performance.not_finished")
@@ -159,9 +162,20 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
         await record(got.activity, actor, "performance", now, None, invitation=row.invitation.id,
                      late=entry.late, left_early=entry.left_early, conduct=entry.conduct,
                      score=entry.score, changed=row.record is not None)
-        await _tell(change, "performance.recorded", item, row.notice)
+        await _tell(change, "performance.recorded", item, row.notice,
+                    **_reply_link(links, item.id, now))
     await credit.recompute(item.expert_id, "performance", now)
     return item
+
+
+def _reply_link(links: Links | None, record_id: int, now: datetime) -> dict[str, str]:
+    """The reply page for the SMS: `link`, and `link_token` for a provider whose approved
+    template holds the fixed address (as the invitation's answer link)."""
+    if links is None:
+        return {"link": "", "link_token": ""}
+    link = links.notice_link(REPLY_LINK, record_id,
+                             (now + timedelta(days=NOTICE_LINK_DAYS)).timestamp())
+    return {"link": link, "link_token": link.rpartition("/")[2]}
 
 
 async def _tell(change: Change, kind: str, item: PerformanceRecord, notice: Notice,
@@ -194,6 +208,12 @@ async def mine(person_id: int, limit: int = 50) -> list[Shown]:
     """An expert's own records, newest first."""
     return await _shown(list(await PerformanceRecord.filter(person_id=person_id).order_by(
         "-recorded_at", "-id").limit(limit)))
+
+
+async def linked(record_id: int) -> Shown | None:
+    """The record a reply link names, as its expert reads it."""
+    item = await PerformanceRecord.get_or_none(id=record_id)
+    return (await _shown([item]))[0] if item else None
 
 
 async def reply(person_id: int, record_id: int, text: str, dispute: bool, now: datetime

@@ -1,0 +1,151 @@
+"""An expert WeChat Pay cannot pay is paid another way (issue 48, item 6: "an expert who
+cannot receive a WeChat transfer is paid another way that finance records"). WeChat Pay's
+商家转账 is confirmed by the payee in the mini-program (WX-PAY); an expert without it (as
+every expert is right after a register import) is asked by SMS for a bank account in their
+own name, gives it on the page the SMS links to, and the payer records the transfer made to
+it; the number is sealed at rest and shown masked, in full only on the payer's request,
+which the activity's log records."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import DrawLog, Invitation
+from models.notifications import Notification
+from models.payouts import Payout, PayoutAccount
+from models.people import Person
+from models.wechat import WeChatIdentity
+from sandbox.pay_gateway import PayGateway
+from sandbox.platform import Platform
+from services.common.pii import find_unmasked
+from tests.support.api import Api
+from tests.support.fees import row_of
+from tests.support.helpers import eventually
+from tests.support.payouts import bill_of, fees_ready, record
+from tests.support.sms import opened, sms_link
+from tests.support.wechat import Chat
+from web.context import DOMAIN, TEXTS
+
+NUMBER = "6222 0212 3456 7890 123"
+
+
+async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_paid_into_it(
+        api: Api, chat: Chat, client: TestClient, demo: dict, pay_gateway: PayGateway,
+        platform: Platform) -> None:
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    await WeChatIdentity.filter(person_id=item.person_id).delete()  # no WeChat at all
+    person = await Person.get(id=item.person_id)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    assert (await record(api, aid, token, item)).status == 200
+    # 发放: no transfer bill (WeChat Pay could not reach them); the expert is asked by SMS
+    sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                          {"invitation_id": item.id})
+    assert sent.status == 200, sent.data
+    row = row_of(sent, item)
+    assert row["payout"] is None and row["account"]["given_at"] is None
+    assert not await Payout.exists(invitation_id=item.id)
+    link = await sms_link(platform, person.phone or "", "/f/")
+    assert "400.00元" in platform.sms_to(person.phone or "")[-1]
+    # recording a transfer before the expert gave an account is refused in words
+    early = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/paid",
+                           token, {"reference": "X1"})
+    assert early.status == 409 and "尚未提供收款银行账户" in early.message
+    # the expert's page: the day and the amount; someone else's name is refused
+    text, csrf = await opened(client, link)
+    assert "400.00元" in text and "account-form" in text
+    other = await client.post(link, data={"holder": "张三", "bank": "中国工商银行天河支行",
+                                          "number": NUMBER, "_csrf": csrf})
+    assert other.status == 400 and "本人" in await other.text()
+    short = await client.post(link, data={"holder": person.name, "bank": "中国工商银行",
+                                          "number": "1234", "_csrf": csrf})
+    assert short.status == 400 and "位数字" in await short.text()
+    given = await client.post(link, data={"holder": person.name, "bank": "中国工商银行天河支行",
+                                          "number": NUMBER, "_csrf": csrf})
+    assert given.status == 200
+    page = await given.text()
+    assert "收款账户已提交" in page and "**** **** 0123" in page
+    assert "6222021234567890123" not in page and "6222 0212" not in page
+    # sealed at rest
+    account = await PayoutAccount.get(invitation_id=item.id)
+    assert "6222021234567890123" not in account.number_enc
+    assert client.app[DOMAIN].vault.decrypt(account.number_enc, b"payout-account") == \
+        "6222021234567890123"
+    # the agency sees it masked on its fees page, and in full only when it asks
+    fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
+    shown = row_of(fees, item)["account"]
+    assert (shown["holder"], shown["number_masked"]) == (person.name, "**** **** 0123")
+    assert "6222021234567890123" not in str(fees.data)
+    full = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/number",
+                          token)
+    assert full.status == 200 and full.data["number"] == "6222021234567890123"
+    assert await DrawLog.exists(activity_id=aid, action="payout_account_read")
+    # the payer records the transfer: the fee is paid, the expert told by SMS
+    paid = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/paid",
+                          token, {"reference": "ICBC20261125001"})
+    assert paid.status == 200, paid.data
+    row = row_of(paid, item)
+    assert row["paid"] and row["account"]["paid_ref"] == "ICBC20261125001"
+    assert (await Invitation.get(id=item.id)).fee_paid
+    await eventually(lambda: any("已转入您提供的银行账户" in t
+                                 for t in platform.sms_to(person.phone or "")), timeout=15)
+    assert "**** **** 0123" in platform.sms_to(person.phone or "")[-1]
+    twice = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/paid",
+                           token, {"reference": "ICBC20261125002"})
+    assert twice.status == 409
+    # the link again: paid, the account can no longer be changed
+    again, _ = await opened(client, link)
+    assert "已于" in again and "ICBC20261125001" in again and "account-form" not in again
+    late = await client.post(link, data={"holder": person.name, "bank": "中国银行",
+                                         "number": "6217000011112222333", "_csrf": csrf})
+    assert late.status == 409 and "不能再更改" in await late.text()
+    assert not find_unmasked(again)
+    # a tampered link is refused
+    token_part = link.removeprefix("/f/")
+    assert (await client.get("/f/" + token_part[:-1] + ("A" if token_part[-1] != "A" else "B"))
+            ).status == 403
+
+
+async def test_an_expert_who_cannot_take_the_wechat_transfer_chooses_a_bank_account(
+        api: Api, chat: Chat, client: TestClient, demo: dict, pay_gateway: PayGateway,
+        platform: Platform) -> None:
+    """The bill's SMS links a page: the transfer is confirmed in the mini-program only
+    (WX-PAY), or the expert chooses a bank account, which withdraws the bill."""
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    assert (await record(api, aid, token, item)).status == 200
+    sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                          {"invitation_id": item.id})
+    assert sent.status == 200 and row_of(sent, item)["payout"]["state"] == "waiting"
+    told = await Notification.get(kind="fee.payout_ready", person_id=item.person_id)
+    link = "/w/" + told.params["link"].split("/w/", 1)[1]
+    assert link in client.app[TEXTS].render("notify/fee.payout_ready/sms.j2", **told.params)
+    text, csrf = await opened(client, link)
+    assert "400.00元" in text and "小程序" in text and "改为银行转账收款" in text
+    chosen = await client.post(link, data={"_csrf": csrf}, allow_redirects=False)
+    assert chosen.status == 303 and chosen.headers["Location"].startswith("/f/")
+    # the bill is withdrawn (not read as expired, and the expert is not told it was)
+    await eventually(lambda: bill_of(pay_gateway, item).state == "CANCELLED", timeout=10)
+
+    async def withdrawn() -> bool:
+        return await Payout.filter(invitation_id=item.id, state="cancelled").exists()
+    await eventually(withdrawn, timeout=10)
+    assert not await Notification.exists(kind="fee.payout_closed", person_id=item.person_id)
+    page, csrf = await opened(client, chosen.headers["Location"])
+    assert "account-form" in page
+    person = await Person.get(id=item.person_id)
+    given = await client.post(chosen.headers["Location"], data={
+        "holder": person.name, "bank": "中国建设银行", "number": "6217000011112222333",
+        "_csrf": csrf})
+    assert given.status == 200 and "**** **** 2333" in await given.text()
+    # the bill's page now says it can no longer be confirmed; the agency sees the account,
+    # and 发放 again asks for the account rather than making a new bill
+    again, _ = await opened(client, link)
+    assert "已不能确认收款" in again and "another-way-form" not in again
+    fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
+    assert row_of(fees, item)["account"]["number_masked"] == "**** **** 2333"
+    bills = await Payout.filter(invitation_id=item.id).count()
+    resent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                            {"invitation_id": item.id})
+    assert resent.status == 200 and await Payout.filter(invitation_id=item.id).count() == bills

@@ -1,0 +1,73 @@
+"""An expert without the mini-program is paid into a bank account, in Chromium: the agency's
+发放 asks the expert by SMS, the expert gives the account on the phone page the SMS links to,
+the agency reads the whole number once to make the transfer and records it (issue 48, item 6:
+"an expert who cannot receive a WeChat transfer is paid another way that finance records")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from models.people import Person
+from models.wechat import WeChatIdentity
+from sandbox.pay_gateway import PayGateway
+from sandbox.platform import Platform
+from tests.support.api import Api
+from tests.support.browser import signed_in
+from tests.support.payouts import fees_ready, record
+from tests.support.sms import sms_link
+from tests.support.wechat import Chat
+
+
+async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
+        api: Api, chat: Chat, client: TestClient, demo: dict, browser: Any,
+        pay_gateway: PayGateway, platform: Platform) -> None:
+    from playwright.async_api import expect
+
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    await WeChatIdentity.filter(person_id=item.person_id).delete()
+    person = await Person.get(id=item.person_id)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    assert (await record(api, aid, token, item)).status == 200
+    desk = await signed_in(browser, client.server, demo["handler"].phone,
+                           f"/console/activities/{aid}/fees")
+    row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
+    await row.get_by_role("button", name="发放 400.00元").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("短信请专家填写本人银行收款账户")
+    row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
+    await expect(row.get_by_test_id("account")).to_contain_text("待专家提供银行账户")
+    await desk.screenshot(path="var/console-payout-account-asked.png", full_page=True)
+
+    # the expert, on a phone, from the SMS
+    link = await sms_link(platform, person.phone or "", "/f/")
+    phone = await (await browser.new_context(viewport={"width": 390, "height": 844})
+                   ).new_page()
+    await phone.goto(str(client.server.make_url(link)))
+    await phone.get_by_label("户名（须为本人姓名）").fill(person.name)
+    await phone.get_by_label("开户银行（含支行）").fill("中国工商银行广州天河支行")
+    await phone.get_by_label("银行账号").fill("6222 0212 3456 7890 123")
+    await phone.get_by_test_id("give").click()
+    await expect(phone.get_by_test_id("said")).to_contain_text("收款账户已提交")
+    await expect(phone.get_by_test_id("account")).to_contain_text("**** **** 0123")
+    await phone.screenshot(path="var/phone-payout-account.png", full_page=True)
+
+    # the agency reads the number to transfer to, then records the transfer
+    await desk.reload()
+    row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
+    await expect(row.get_by_test_id("account")).to_contain_text("**** **** 0123")
+    await expect(row).not_to_contain_text("6222021234567890123")
+    await row.get_by_role("button", name="查看完整账号").click()
+    await expect(desk.get_by_test_id("number")).to_have_text("6222021234567890123")
+    await desk.screenshot(path="var/console-payout-account-number.png", full_page=True)
+    await desk.get_by_role("link", name="返回专家费页面").click()
+    row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
+    await row.get_by_label(f"{person.name}的转账凭证号").fill("ICBC20261125001")
+    await row.get_by_role("button", name="登记已转账").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已登记银行转账")
+    row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
+    await expect(row.get_by_test_id("account")).to_contain_text("已银行转账")
+    await expect(row.get_by_test_id("account")).to_contain_text("ICBC20261125001")
+    await expect(row).to_contain_text("是")
+    await desk.screenshot(path="var/console-payout-account-paid.png", full_page=True)

@@ -1,0 +1,120 @@
+"""`/w/{token}`: the link in the SMS of a WeChat Pay transfer bill waiting for the expert
+(fee.payout_ready). The bill is confirmed in the mini-program only (WX-PAY: the payee
+confirms with wx.requestMerchantTransfer), so the page says so, shows the bill's state, and
+offers the other way: a bank account (the bill is then withdrawn, and the page goes on to
+the account's page below).
+
+`/f/{token}`: an expert WeChat Pay cannot pay (no mini-program) gives the bank account
+their fee is to be paid into, from the link in the SMS the agency's 发放 sent
+(services/draws/fees/payout_accounts.py). The page shows the evaluation day and the amount,
+then the account as given (masked) and, once the payer has recorded the transfer, that it was
+paid; the account may be given again until then. The link's checks, form token and size cap
+are the notice pages' (web/act.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from services.common.clock import china_time
+from services.common.errors import DomainError
+from services.common.links import PAYOUT_LINK, TRANSFER_LINK
+from web.act import checked, form_token, posted_form, with_token
+from web.context import DOMAIN, TEXTS
+from web.pages import add_page, render
+
+
+async def _page(request: web.Request, account_id: int, said: str = "", error: str = "",
+                status: int = 200) -> web.Response:
+    shown = await request.app[DOMAIN].payouts.accounts.linked(account_id)
+    assert shown is not None
+    a = shown.account
+    token = form_token(request)
+    return with_token(request, render(
+        request, "act_payout.html", status=status, said=said, error=error, csrf=token,
+        shown=shown, day=f"{shown.eval_day.year}年{shown.eval_day.month}月{shown.eval_day.day}日",
+        given_at=china_time(a.given_at) if a.given_at else "",
+        paid_at=china_time(a.paid_at) if a.paid_at else ""), token)
+
+
+async def _owner(request: web.Request, account_id: int) -> int | None:
+    shown = await request.app[DOMAIN].payouts.accounts.linked(account_id)
+    return shown.account.person_id if shown else None
+
+
+async def payout_page(request: web.Request) -> web.Response:
+    found = await checked(request, PAYOUT_LINK, lambda i: _owner(request, i))
+    if isinstance(found, web.Response):
+        return found
+    return await _page(request, found[0])
+
+
+async def payout_post(request: web.Request) -> web.Response:
+    found = await checked(request, PAYOUT_LINK, lambda i: _owner(request, i))
+    if isinstance(found, web.Response):
+        return found
+    form = await posted_form(request)
+    if isinstance(form, web.Response):
+        return form
+    account_id, person_id = found
+    try:
+        await request.app[DOMAIN].payouts.accounts.give(
+            account_id, person_id, form.get("holder", ""), form.get("bank", ""),
+            form.get("number", ""), datetime.now(UTC))
+    except DomainError as exc:
+        return await _page(request, account_id, error=request.app[TEXTS].error(exc),
+                           status=409 if exc.code == "payout.account_paid" else 400)
+    return await _page(request, account_id,
+                       said=request.app[TEXTS].render("web/account_given.j2"))
+
+
+async def _bill_owner(request: web.Request, payout_id: int) -> int | None:
+    payout = await request.app[DOMAIN].payouts.linked(payout_id)
+    return payout.person_id if payout else None
+
+
+async def _bill_page(request: web.Request, payout_id: int, error: str = "",
+                     status: int = 200) -> web.Response:
+    payouts = request.app[DOMAIN].payouts
+    payout = await payouts.linked(payout_id)
+    assert payout is not None
+    (mine,) = await payouts.seen([payout])
+    token = form_token(request)
+    return with_token(request, render(
+        request, "act_transfer.html", status=status, error=error, csrf=token, payout=payout,
+        day=f"{mine.eval_day.year}年{mine.eval_day.month}月{mine.eval_day.day}日",
+        amount=f"{payout.amount_fen / 100:.2f}", until=china_time(payout.expires_at),
+        state=request.app[TEXTS].word("payout_state", payout.state)), token)
+
+
+async def bill_page(request: web.Request) -> web.Response:
+    found = await checked(request, TRANSFER_LINK, lambda i: _bill_owner(request, i))
+    if isinstance(found, web.Response):
+        return found
+    return await _bill_page(request, found[0])
+
+
+async def bill_post(request: web.Request) -> web.Response:
+    found = await checked(request, TRANSFER_LINK, lambda i: _bill_owner(request, i))
+    if isinstance(found, web.Response):
+        return found
+    form = await posted_form(request)
+    if isinstance(form, web.Response):
+        return form
+    payout_id, person_id = found
+    now = datetime.now(UTC)
+    try:
+        account = await request.app[DOMAIN].payouts.another_way(person_id, payout_id, now)
+    except DomainError as exc:
+        return await _bill_page(request, payout_id, error=request.app[TEXTS].error(exc),
+                                status=409)
+    address = request.app[DOMAIN].payouts.accounts.account_address(account.id, now)
+    raise web.HTTPSeeOther("/f/" + address.rpartition("/f/")[2])
+
+
+def setup_payout_page(app: web.Application) -> None:
+    add_page(app, "GET", "/w/{token}", bill_page)
+    add_page(app, "POST", "/w/{token}", bill_post)
+    add_page(app, "GET", "/f/{token}", payout_page)
+    add_page(app, "POST", "/f/{token}", payout_post)
