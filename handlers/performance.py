@@ -30,6 +30,7 @@ async def mine(person: Person | None, texts: Texts) -> str:
     records = [{
         "day": f"{s.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}", "venue": s.notice.venue,
         "agency": s.agency, "late": s.record.late, "left_early": s.record.left_early,
+        "absence": s.record.absence,
         "conduct": await conduct.names(s.record.conduct), "score": s.record.score,
         "comment": s.record.comment, "reply": s.record.reply, "disputed": s.record.disputed,
         "outcome": s.record.review_outcome, "note": s.record.review_note}

@@ -144,12 +144,14 @@ SAMPLES: dict[str, object] = {
     "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
                     "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
     "eval_day": "2026年12月1日", "late": True, "left_early": False, "conduct": ["擅离职守"],
+    "absence": "缺席",
     "note": "经核实，离开评标室系经评标委员会同意",
     "performance_records": [{"day": "2026年12月1日", "venue": "广州公共资源交易中心",
                              "agency": "广州市示例招标代理有限公司", "late": True,
                              "left_early": False, "conduct": ["擅离职守"], "score": 70,
                              "comment": "开标后40分钟到场", "reply": "地铁故障",
-                             "disputed": True, "outcome": "corrected", "note": "经核实"}],
+                             "disputed": True, "outcome": "corrected", "note": "经核实",
+                             "absence": None}],
 }
 
 TEXTS = Texts(ROOT / "texts")
