@@ -3,10 +3,10 @@
 (models/sanctions.py DrawPolicy), a pool committed from then on carries each candidate's
 weight, from their credit level at that moment (services/standing/credit.py, as the expert's
 credit page shows it), an expert with no performance record of service holding at most level
-B's weight: full credit without a record is no evidence of good service. The weights are in the pool's Merkle leaves and its order is derived from them
-and the published randomness alone (services/draws/randomness/audit.py `order`), so the audit
-re-derives it and a changed weight fails it. A pool committed while it is off stays unweighted, leaf
-for leaf as before."""
+B's weight: full credit without a record is no evidence of good service. The weights are in
+the pool's Merkle leaves and its order is derived from them and the published randomness
+alone (services/draws/randomness/audit.py `order`), so the audit re-derives it and a changed
+weight fails it. A pool committed while it is off stays unweighted, leaf for leaf as before."""
 
 from __future__ import annotations
 
