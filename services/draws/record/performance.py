@@ -93,7 +93,7 @@ def _ended(activity: DrawActivity) -> bool:
 async def deadline_of(root: DrawActivity) -> datetime | None:
     if not _ended(root) or root.finished_at is None:
         return None
-    return conduct.deadline(root.finished_at, await conduct.deadline_days())
+    return await conduct.due(root.finished_at, await conduct.deadline_days())
 
 
 async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
