@@ -78,6 +78,7 @@ SAMPLES: dict[str, object] = {
     "invoice_no": "25442000000123456789", "days": "5",
     "fee_title": "2026年第二批评标专家征集 培训费", "pay_link": "https://bot.example.cn/pay/EB1",
     "project": "某市第一中学教学楼新建工程", "activity": 12, "total": "5",
+    "last_day": "2026年10月13日",
     "seed_hash": "9f2c4e1a7b3d5f60",
     "progress": "已确认 2/5", "outcome": "抽取完成", "unseal": "2026年11月23日 08:30",
     "gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",

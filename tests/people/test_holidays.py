@@ -10,10 +10,15 @@ from datetime import UTC, date, datetime, timedelta
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity
+from models.notifications import Notification
 from services.common.clock import CHINA
+from services.draws import remind_performance_due
+from services.draws.record.performance_due import reminder_at
+from services.standing.conduct import due as due_by_calendar
 from tests.support.api import Api
-from tests.support.performance import ended_evaluation
+from tests.support.performance import LATE_AND_AWAY, ended_evaluation
 from tests.support.wechat import Chat
+from web.context import DOMAIN
 
 
 async def test_the_deadline_skips_the_national_holidays_counts_make_up_days_and_follows_the_administrator(  # noqa: E501
@@ -66,3 +71,35 @@ async def test_the_deadline_skips_the_national_holidays_counts_make_up_days_and_
     assert (await api.call("PUT", "/admin/holidays", token, {
         "day": "2026-10-12", "off": True})).status == 403
     assert date(2026, 10, 13).weekday() == 1  # the dates above are read as China's
+
+
+async def test_the_agency_is_reminded_on_the_last_working_day_once_unless_the_record_is_in(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """The issue: "nothing reminds the agency before it". The evaluation ended on Wednesday
+    30 September 2026: the last working day is Tuesday 13 October (the 国庆 holidays and the
+    make-up Saturday counted), so the reminder goes that morning, once."""
+    aid, token, served = await ended_evaluation(api, chat, client, demo)
+    outbox = client.app[DOMAIN].outbox
+    ended = datetime(2026, 9, 30, 19, 0, tzinfo=CHINA).astimezone(UTC)
+    await DrawActivity.filter(id=aid).update(eval_start=ended - timedelta(hours=6),
+                                             eval_end=ended, finished_at=ended)
+    monday_evening = datetime(2026, 10, 12, 20, 0, tzinfo=CHINA)
+    assert await remind_performance_due(outbox, monday_evening) == 0
+    tuesday_morning = datetime(2026, 10, 13, 9, 5, tzinfo=CHINA)
+    assert await remind_performance_due(outbox, tuesday_morning) == 1
+    handler = (await DrawActivity.get(id=aid)).handler_id
+    told = await Notification.get(kind="performance.due", person_id=handler)
+    assert (told.params["count"], told.params["last_day"]) == ("2", "2026年10月13日")
+    assert await remind_performance_due(outbox, tuesday_morning + timedelta(hours=2)) == 0
+    log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
+    assert "提醒履职记录即将截止" in [e["title"] for e in log]
+
+    # an evaluation whose records are all in is not reminded
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(finished_at=now - timedelta(minutes=5))
+    await Notification.filter(kind="performance.due").delete()
+    for item in served:
+        assert (await api.call("PUT", f"/draws/activities/{aid}/performance/{item.id}", token,
+                               LATE_AND_AWAY)).status == 200
+    due = await due_by_calendar(now - timedelta(minutes=5), 5)
+    assert await remind_performance_due(outbox, reminder_at(due)) == 0

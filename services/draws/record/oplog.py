@@ -21,7 +21,8 @@ ACTIONS = frozenset({
     "withdrawal_take_back", "withdrawal_approve", "withdrawal_refuse", "urge", "auto_urge",
     "auto_absence", "manual_outcome", "cancel", "fee", "not_arrived", "absence_undo",
     "withdrawal_start", "supplement_request", "supplement_start", "virtual_call", "call_outcome",
-    "recall_start", "recall_submit", "performance", "performance_review", "fee_channel",
+    "recall_start", "recall_submit", "performance", "performance_review", "performance_due",
+    "fee_channel",
     "payout", "payout_cancel", "payout_result"})
 # (auto_absence: the entries of the time absence was inferred from the clock, kept as they are)
 
