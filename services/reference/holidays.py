@@ -143,11 +143,11 @@ def parse_csv(text: str) -> list[CalendarEntry]:
     return out
 
 
-async def import_csv(text: str, by: int, now: datetime) -> int:
+async def import_csv(text: str, by: int, now: datetime) -> list[CalendarEntry]:
     """The CSV's days written into the calendar (each replacing that day's entry), all or
-    none; how many."""
+    none; the days written."""
     rows = parse_csv(text)
     async with in_transaction():
         for row in rows:
             await set_day(row.day, row.off, row.name, by, now)
-    return len(rows)
+    return rows

@@ -93,7 +93,6 @@ class ImportedOut(CalendarOut):
            response=ImportedOut, tag=TAG,
            summary="导入节假日安排（CSV：日期,放假|上班,名称；全部导入或全部不导入）")
 async def import_days(call: Call, body: ImportIn) -> ImportedOut:
-    rows = holidays.parse_csv(body.csv)
-    count = await holidays.import_csv(body.csv, call.caller.need_person().id, call.now)
+    rows = await holidays.import_csv(body.csv, call.caller.need_person().id, call.now)
     shown = await calendar_out(rows[0].day.year)
-    return ImportedOut(**shown.model_dump(), imported=count)
+    return ImportedOut(**shown.model_dump(), imported=len(rows))
