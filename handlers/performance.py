@@ -57,4 +57,4 @@ async def standing(person: Person | None, texts: Texts) -> str:
               "appealed": s.appealed_at is not None, "outcome": s.outcome}
              for s in shown.sanctions]
     return texts.render("chat/performance/standing.j2", score=got.score, level=got.level,
-                        counted=got.records, sanction_items=items)
+                        counted=got.records, absences=got.absences, sanction_items=items)

@@ -45,7 +45,7 @@ SAMPLES: dict[str, object] = {
     "attend": 2, "declined": ["张三"],
     "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
-    "level": "B", "counted": 3, "sanction_items": [{
+    "level": "B", "counted": 3, "absences": 1, "sanction_items": [{
         "kind": "警告", "period": "2026年11月25日起记录在案", "reason": "未按时到场",
         "in_force": False, "appealed": True, "outcome": "upheld"}],
     "first": "2025年12月", "last": "2026年11月", "ranked": 10, "today": "2026年11月25日",

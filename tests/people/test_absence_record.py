@@ -86,6 +86,8 @@ async def test_a_no_show_is_registered_recorded_and_moves_the_credit_by_the_rule
     said = (await chat.say(await openid_of(stayed_away.person_id), "我的履职记录")).text
     assert "到场：未到场（缺席）" in said and "评分" not in said.split("到场：未到场")[1][:8]
     assert await credit_of(api, expert) == (80, "B", 1)
+    standing = (await chat.say(await openid_of(stayed_away.person_id), "我的信用")).text
+    assert "我的信用分：80 分，等级 B" in standing and "缺席或请假登记 1 次" in standing
 
     # the administrator's rule: 30 points a 缺席 from now on, recomputed at once
     assert (await api.call("PUT", "/admin/credit-rule", admin, {"absence_points": 30})
