@@ -95,3 +95,15 @@ async def test_a_no_show_is_registered_recorded_and_moves_the_credit_by_the_rule
     assert await credit_of(api, expert) == (70, "C", 1)
     rule = (await api.call("GET", "/admin/credit-rule", admin)).data
     assert (rule["absence_points"], rule["leave_points"]) == (30, 0)
+
+    # the expert says they came and disputes it: the absence waits for the review
+    mine = (await api.call("GET", "/me/performance", expert)).data["records"]
+    assert [r["attendance"] for r in mine] == ["未到场（缺席）"]
+    assert (await api.call("POST", f"/me/performance/{mine[0]['id']}/reply", expert, {
+        "text": "当天到场后因身份核验排队，并非缺席", "dispute": True})).status == 200
+    assert await credit_of(api, expert) == (100, "A", 0)
+    # kept by the administrator: it counts again
+    kept = await api.call("POST", f"/admin/performance/{mine[0]['id']}/review", admin, {
+        "outcome": "kept", "review_note": "场地签到记录显示未到场，维持"})
+    assert kept.status == 200, kept.data
+    assert await credit_of(api, expert) == (70, "C", 1)
