@@ -41,6 +41,7 @@ from miniapp_api.routes.people import people_desk as admin
 from miniapp_api.routes.people import register as admin_register
 from miniapp_api.routes.people import security as admin_security
 from miniapp_api.routes.reference import catalogues as admin_reference
+from miniapp_api.routes.reference import holidays as reference_holidays
 from miniapp_api.routes.standing import credit, sanctions
 from models.people import ADMINISTRATORS, Person, Role
 from services.applicants import MB
@@ -109,6 +110,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("sanctions", "/console/sanctions", sanctions.sanction_list),
     ("draw_policy", "/console/draw-policy", sanctions.policy),
     ("credit_rule", "/console/credit-rule", credit.credit_rule),
+    ("holidays", "/console/holidays", reference_holidays.calendar),
     ("statistics", "/console/statistics", statistics.statistics),
     ("dishonesty", "/console/dishonesty", dishonesty.flag_list)]
 

@@ -30,6 +30,7 @@ async def mine(person: Person | None, texts: Texts) -> str:
     records = [{
         "day": f"{s.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}", "venue": s.notice.venue,
         "agency": s.agency, "late": s.record.late, "left_early": s.record.left_early,
+        "absence": s.record.absence,
         "conduct": await conduct.names(s.record.conduct), "score": s.record.score,
         "comment": s.record.comment, "reply": s.record.reply, "disputed": s.record.disputed,
         "outcome": s.record.review_outcome, "note": s.record.review_note}
@@ -56,4 +57,4 @@ async def standing(person: Person | None, texts: Texts) -> str:
               "appealed": s.appealed_at is not None, "outcome": s.outcome}
              for s in shown.sanctions]
     return texts.render("chat/performance/standing.j2", score=got.score, level=got.level,
-                        counted=got.records, sanction_items=items)
+                        counted=got.records, absences=got.absences, sanction_items=items)

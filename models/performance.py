@@ -42,8 +42,11 @@ class PerformanceRecord(Model):
     person_id = fields.BigIntField(db_index=True)
     late = fields.BooleanField(default=False)  # 迟到
     left_early = fields.BooleanField(default=False)  # 早退 (neither: 准时)
+    # the registered absence (缺席 / 请假 / 现场回避, GD-DRAW) of an expert who did not come:
+    # no attendance ticks, no conduct and no score (0 is stored, never counted)
+    absence = fields.CharField(max_length=8, null=True)
     conduct: list[str] = fields.JSONField(default=list)  # ConductItem codes
-    score = fields.IntField()  # 0-100
+    score = fields.IntField()  # 0-100 (0 and not counted for an absence)
     comment = fields.CharField(max_length=500, default="")
     recorded_by = fields.BigIntField()  # person id
     recorded_at = fields.DatetimeField()
@@ -71,3 +74,19 @@ class PerformanceSettings(Model):
 
     class Meta:
         table = "performance_settings"
+
+
+class CalendarDay(Model):
+    """A day the holiday calendar the administrator keeps sets apart from the week's rule
+    (Monday to Friday work): a day off on a weekday (放假) or a working day on a weekend
+    (调休上班). The records' deadline counts working days by it."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField(unique=True)
+    off = fields.BooleanField()  # True: 放假; False: 调休上班
+    name = fields.CharField(max_length=32, default="")  # 春节, 国庆节 ...
+    changed_by = fields.BigIntField(null=True)
+    changed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "calendar_day"

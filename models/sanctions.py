@@ -86,7 +86,8 @@ class DrawPolicy(Model):
 class CreditRule(Model):
     """The administrator's credit rule, one row (id 1), none meaning the defaults: from the
     mean performance score of the window's records (100 without any), points off for each
-    conduct item, late arrival or early leaving, and for each warning or suspension; a
+    conduct item, late arrival or early leaving, registered absence (缺席; 请假 by its own
+    points, 现场回避 never), and for each warning or suspension; a
     removal or a ban makes it 0. Levels by score."""
 
     id = fields.IntField(primary_key=True)
@@ -95,6 +96,8 @@ class CreditRule(Model):
     attendance_points = fields.IntField(default=2)
     warning_points = fields.IntField(default=10)
     suspension_points = fields.IntField(default=30)
+    absence_points = fields.IntField(default=20, db_default=20)  # each 缺席 registered
+    leave_points = fields.IntField(default=0, db_default=0)  # each 请假 registered
     level_a = fields.IntField(default=90)
     level_b = fields.IntField(default=75)
     level_c = fields.IntField(default=60)

@@ -8,6 +8,7 @@ from typing import Any
 from models.exams import ExamAttempt
 from services.common.clock import china_today
 from services.domain import Domain
+from services.draws import remind_performance_due
 
 DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
 
@@ -90,7 +91,7 @@ async def draw_sealed_requests(ctx: dict[str, Any]) -> int:
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     """Invitations whose timer was lost, results that just unsealed, withdrawal notices not
     yet acknowledged, reminders, automatic urges and absences, call bindings past their
-    time."""
+    time, and agencies whose performance records are due by the end of today."""
     now, domain = datetime.now(UTC), domain_of(ctx)
     counts = dict(await domain.draws.sweep(now))
     counts["withdrawal_notices"] = await domain.draw_followups.renotify(now)
@@ -98,6 +99,7 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts["reminders"] = await domain.attendance.remind(now)
     counts.update(await domain.attendance.sweep(now))
     counts["call_bindings_expired"] = await domain.virtual_calls.release_expired(now)
+    counts["performance_due"] = await remind_performance_due(domain.outbox, now)
     return counts
 
 

@@ -66,10 +66,18 @@ def table(outbox: Outbox) -> Table:
               "sight: docs/seal.md)", where="services.draws.record.family:open_places"),
             R("draws", "the draw's counts do not move (the seal)",
               where="services.draws.running.counts:draw_counts"),
+            R("standing", "credit computed again: 缺席 and 请假 cost the rule's points, "
+              "现场回避 and a sanction's 受处理 nothing",
+              where="services.standing.credit:on_absence"),
+            R("draws", "the agency records the absent expert on the performance sheet "
+              "(not one whose place a sanction took)",
+              where="services.draws.record.performance:sheet"),
         ),
         Happening.ABSENCE_UNDONE: (
             R("notifications", "the expert is told, with the verification code again",
               where="services.draws.venue.absences:Absences.undo_absence"),
+            R("standing", "credit computed again without it",
+              where="services.standing.credit:on_absence"),
         ),
         Happening.DEREGISTERED: (
             R("people", "refused while a confirmed evaluation lies ahead; then roles revoked, "

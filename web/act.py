@@ -161,7 +161,7 @@ async def _reply_page(request: web.Request, record_id: int, said: str = "", erro
         shown=shown, day=china_time(shown.notice.gather_at).split(" ")[0],
         conduct=await conduct.names(list(r.conduct)),
         attendance=texts.render("performance/attendance.j2", late=r.late,
-                                left_early=r.left_early),
+                                left_early=r.left_early, absence=r.absence),
         recorded_at=china_time(r.recorded_at),
         replied_at=china_time(r.replied_at) if r.replied_at else "",
         outcome=texts.word("review_outcome", r.review_outcome) if r.review_outcome else ""),

@@ -29,5 +29,5 @@ from console.pages.people import (  # noqa: F401
     second_factor,
     security,
 )
-from console.pages.reference import catalogues  # noqa: F401
+from console.pages.reference import catalogues, holidays  # noqa: F401
 from console.pages.standing import sanctions  # noqa: F401

@@ -44,6 +44,7 @@ from miniapp_api.routes.people import roles as people_roles
 from miniapp_api.routes.people import security as people_security
 from miniapp_api.routes.people import subscriptions as people_subscriptions
 from miniapp_api.routes.reference import catalogues as reference_catalogues
+from miniapp_api.routes.reference import holidays as reference_holidays
 from miniapp_api.routes.reference import pickers as reference_pickers
 from miniapp_api.routes.rights import personal_data as rights_personal_data
 from miniapp_api.routes.rights import retention as rights_retention
@@ -83,6 +84,7 @@ MODULES = (
     admin_feedback,
     reference_pickers,
     reference_catalogues,
+    reference_holidays,
     people_register,
     draws_virtual_calls,
     admin_audit,

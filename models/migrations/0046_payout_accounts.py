@@ -8,7 +8,7 @@ from models.sqlite_indexes import restore as restore_sqlite_indexes
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0044_list_indexes')]
+    dependencies = [('models', '0045_absence_record')]
 
     initial = False
 

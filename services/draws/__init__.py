@@ -41,6 +41,7 @@ from services.draws.record.dashboard import DayEvaluation, dashboard, evaluation
 from services.draws.record.family import SUPPLEMENT, family, root_of
 from services.draws.record.oplog import Actor, log_export, log_of
 from services.draws.record.performance import Entry, SheetView, Shown, mine, sheet_view
+from services.draws.record.performance_due import remind as remind_performance_due
 from services.draws.record.results import (
     audit_records,
     draw_results,
@@ -225,6 +226,7 @@ __all__ = [
     "published_roots",
     "refused_request",
     "release_for_sanction",
+    "remind_performance_due",
     "remove",
     "report_text",
     "request_of",

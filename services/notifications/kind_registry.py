@@ -62,6 +62,7 @@ class NotificationKind(StrEnum):
     PAYMENT_INVOICE_REVERSED = "payment.invoice_reversed"
     PAYMENT_INVOICED = "payment.invoiced"
     PAYMENT_PAID = "payment.paid"
+    PERFORMANCE_DUE = "performance.due"
     PERFORMANCE_RECORDED = "performance.recorded"
     PERFORMANCE_REVIEWED = "performance.reviewed"
     REGISTER_PHONE_DIFFERS = "register.phone_differs"

@@ -3,6 +3,7 @@
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
+from services.reference import holidays
 from services.reference.catalogue import (
     Catalogue,
     catalogue,
@@ -49,6 +50,7 @@ __all__ = [
     "current_version",
     "enforce_specialty_rule",
     "first_read",
+    "holidays",
     "import_catalogue",
     "import_regions",
     "keep_fresh",

@@ -1,16 +1,18 @@
 """The conduct items an administrator maintains for performance records (the offences of
 招标投标法实施条例 Art. 71 and 72, in the regulation's words, and any the administrator adds),
-and the deadline for recording (财库〔2016〕198号: within 5 working days of the review)."""
+and the deadline for recording (财库〔2016〕198号: within 5 working days of the review),
+working days by the holiday calendar the administrator keeps."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from tortoise.transactions import in_transaction
 
 from models.performance import ConductItem, PerformanceRecord, PerformanceSettings
 from services.common.clock import CHINA
 from services.common.errors import BadInput, Conflict, NotFound
+from services.reference import holidays
 
 ART_71 = "招标投标法实施条例第七十一条"
 ART_72 = "招标投标法实施条例第七十二条"
@@ -32,6 +34,7 @@ STATUTORY = [
 DEFAULT_DEADLINE_DAYS = 5  # 财库〔2016〕198号
 DEADLINE_DAYS = (1, 30)  # what an administrator may set
 NAME_MAX, ARTICLE_MAX = 200, 64
+CALENDAR_SPAN = timedelta(days=90)  # the calendar read for one deadline
 
 
 async def items(active_only: bool = False) -> list[ConductItem]:
@@ -122,12 +125,21 @@ async def set_deadline_days(days: int, person_id: int, now: datetime) -> int:
     return days
 
 
-def deadline(ended: datetime, days: int) -> datetime:
-    """The end (midnight, China time) of the `days`-th working day (Monday to Friday) after
-    the day the evaluation ended: no holiday calendar is known."""
+def deadline(ended: datetime, days: int,
+             calendar: dict[date, bool] | None = None) -> datetime:
+    """The end (midnight, China time) of the `days`-th working day after the day the
+    evaluation ended: Monday to Friday, but for the holiday calendar's days off and make-up
+    working days ({day: off}, services/reference/holidays.py)."""
     day, counted = ended.astimezone(CHINA).date(), 0
     while counted < days:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if holidays.is_working(day, calendar or {}):
             counted += 1
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=CHINA)
+
+
+async def due(ended: datetime, days: int) -> datetime:
+    """deadline() by the calendar the administrator keeps."""
+    first = ended.astimezone(CHINA).date()
+    # 30 working days fit in 90 calendar days even across the Spring Festival
+    return deadline(ended, days, await holidays.exceptions(first, first + CALENDAR_SPAN))

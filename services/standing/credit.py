@@ -1,7 +1,8 @@
 """Experts' credit (招标投标法实施条例 Art. 78: a credit system; 26号令: performance and credit
-records): a score and a level from the performance records and sanctions of the last
-months, by the administrator's rule (models/sanctions.py CreditRule). Recomputed when a
-record, a sanction or the rule changes; each change of score or level is kept."""
+records): a score and a level from the performance records, registered absences and
+sanctions of the last months, by the administrator's rule (models/sanctions.py CreditRule).
+Recomputed when a record, an absence, a sanction or the rule changes; each change of score or
+level is kept."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime
 from tortoise.expressions import Q
 
 from models import column
+from models.draws import DrawStatus, Invitation, InvitationStatus
 from models.experts import ExpertProfile
 from models.people import Person
 from models.performance import PerformanceRecord
@@ -19,6 +21,9 @@ from services.common.clock import months_before
 from services.common.errors import BadInput
 
 LEVELS = ("A", "B", "C", "D")
+# registered absences (GD-DRAW 缺席登记) the rule takes points for; 现场回避 never: avoiding is
+# the expert's duty (招标投标法实施条例 Art. 71 (一) sanctions not avoiding)
+ABSENCE_FIELDS = {"缺席": "absence_points", "请假": "leave_points"}
 CHUNK = 500  # experts per query (SQLite's limit on a statement's parameters)
 
 
@@ -28,6 +33,7 @@ class Credit:
     level: str
     records: int
     sanctions: int
+    absences: int = 0  # registered absences that cost points
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,8 @@ def level_of(score: int, r: CreditRule) -> str:
 
 
 def check_rule(r: CreditRule) -> None:
-    points = (r.conduct_points, r.attendance_points, r.warning_points, r.suspension_points)
+    points = (r.conduct_points, r.attendance_points, r.warning_points, r.suspension_points,
+              r.absence_points, r.leave_points)
     if not 1 <= r.window_months <= 120 or any(not 0 <= p <= 100 for p in points):
         raise BadInput("credit.rule_range")
     if not 100 >= r.level_a > r.level_b > r.level_c >= 0:
@@ -71,29 +78,40 @@ async def compute_many(expert_ids: list[int], now: datetime,
     since = months_before(now, r.window_months)
     records: dict[int, list[PerformanceRecord]] = {e: [] for e in expert_ids}
     sanctions: dict[int, list[Sanction]] = {e: [] for e in expert_ids}
+    absences: dict[int, list[str]] = {e: [] for e in expert_ids}
     for start in range(0, len(expert_ids), CHUNK):
         chunk = expert_ids[start:start + CHUNK]
-        for x in await PerformanceRecord.filter(
-                Q(disputed=False) | Q(reviewed_at__isnull=False), expert_id__in=chunk,
-                recorded_at__gte=since):
-            records[x.expert_id].append(x)
+        waiting: set[int] = set()  # absences whose record is disputed or corrected
+        for x in await PerformanceRecord.filter(expert_id__in=chunk, recorded_at__gte=since):
+            if x.disputed and (x.reviewed_at is None or x.review_outcome == "corrected"):
+                waiting.add(x.invitation_id)
+            if x.absence is None and (not x.disputed or x.reviewed_at is not None):
+                records[x.expert_id].append(x)
         for s in await Sanction.filter(expert_id__in=chunk, decided_on__gte=since.date()
                                        ).exclude(outcome=AppealOutcome.REVOKED):
             sanctions[s.expert_id].append(s)
-    return {e: _credit(records[e], sanctions[e], r) for e in expert_ids}
+        for invitation_id, expert_id, kind in await Invitation.filter(
+                expert_id__in=chunk, status=InvitationStatus.ABSENT,
+                absence__in=list(ABSENCE_FIELDS), activity__eval_start__gte=since,
+        ).exclude(activity__status__in=[DrawStatus.WITHDRAWN, DrawStatus.CANCELLED]
+                  ).values_list("id", "expert_id", "absence"):
+            if invitation_id not in waiting:
+                absences[expert_id].append(kind)
+    return {e: _credit(records[e], sanctions[e], absences[e], r) for e in expert_ids}
 
 
-def _credit(records: list[PerformanceRecord], sanctions: list[Sanction],
+def _credit(records: list[PerformanceRecord], sanctions: list[Sanction], absences: list[str],
             r: CreditRule) -> Credit:
     if any(s.kind in (SanctionKind.REMOVAL, SanctionKind.BAN) for s in sanctions):
-        return Credit(0, "D", len(records), len(sanctions))
+        return Credit(0, "D", len(records), len(sanctions), len(absences))
     score = round(sum(x.score for x in records) / len(records)) if records else 100
     score -= sum(len(x.conduct) * r.conduct_points
                  + (int(x.late) + int(x.left_early)) * r.attendance_points for x in records)
     score -= sum(r.warning_points if s.kind == SanctionKind.WARNING else r.suspension_points
                  for s in sanctions)
+    score -= sum(int(getattr(r, ABSENCE_FIELDS[kind])) for kind in absences)
     score = max(0, min(100, score))
-    return Credit(score, level_of(score, r), len(records), len(sanctions))
+    return Credit(score, level_of(score, r), len(records), len(sanctions), len(absences))
 
 
 async def current(expert_ids: list[int]) -> dict[int, CreditScore]:
@@ -111,11 +129,18 @@ async def recompute(expert_id: int, cause: str, now: datetime,
     last = (await current([expert_id])).get(expert_id)
     if last is not None and (last.score, last.level) == (got.score, got.level):
         return None
-    if last is None and (got.score, got.records, got.sanctions) == (100, 0, 0):
+    if last is None and (got.score, got.records, got.sanctions) == (100, 0, 0) \
+            and not got.absences:
         return None  # nothing on record: full credit, nothing to keep
     return await CreditScore.create(expert_id=expert_id, score=got.score, level=got.level,
                                     records=got.records, sanctions=got.sanctions,
                                     cause=cause, at=now)
+
+
+async def on_absence(expert_id: int, now: datetime) -> None:
+    """Reaction to an absence registered or undone (GD-DRAW 缺席登记): the expert's credit
+    computed again, the change kept with the cause `absence`."""
+    await recompute(expert_id, "absence", now)
 
 
 async def history(expert_id: int, limit: int = 50) -> list[CreditScore]:
@@ -140,7 +165,10 @@ async def set_rule(values: dict[str, int], by: int, now: datetime) -> CreditRule
     since = months_before(now, 120)
     experts: set[int] = set()
     for query in (PerformanceRecord.filter(recorded_at__gte=since),
-                  Sanction.filter(Q(decided_on__gte=since.date())), CreditScore.all()):
+                  Sanction.filter(Q(decided_on__gte=since.date())), CreditScore.all(),
+                  Invitation.filter(status=InvitationStatus.ABSENT,
+                                    absence__in=list(ABSENCE_FIELDS),
+                                    activity__eval_start__gte=since)):
         experts |= {int(e) for e in await column(query, "expert_id")}
     for expert_id in sorted(experts):
         await recompute(expert_id, "rule", now, r)

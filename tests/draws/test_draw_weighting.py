@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient
 from config.settings import Settings
 from models.draws import Condition, DrawActivity, DrawLog, Invitation, InvitationStatus
 from models.experts import ExpertProfile
+from models.performance import PerformanceRecord
 from models.sanctions import Sanction
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_today
@@ -105,6 +106,46 @@ async def _warnings(expert: ExpertProfile, count: int, by: int) -> None:
                               decided_on=today, starts_on=today, decided_by=by)
 
 
+async def _records(expert: ExpertProfile, scores: list[int], by: int) -> None:
+    """Evaluations served and recorded by agencies (CK-198), one score each."""
+    now = datetime.now(UTC)
+    for n, score in enumerate(scores):
+        await PerformanceRecord.create(
+            activity_id=900000 + expert.id * 100 + n, invitation_id=900000 + expert.id * 100 + n,
+            expert_id=expert.id, person_id=expert.person_id, score=score, recorded_by=by,
+            recorded_at=now)
+
+
+async def test_an_expert_with_no_record_is_not_weighted_above_experts_with_good_records(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """Issue 48: "with the weighting on an expert with no record at all is level A and
+    outweighs a long-serving B". Ours (docs/rules-that-are-ours.md): without a record of
+    service an expert holds at most level B's weight; a good record (A) earns more."""
+    experts = await make_experts(client, 4, first=5400)
+    admin = await api.login(demo["admin"].mp_openid)
+    by = (await WeChatIdentity.get(openid=demo["admin"].mp_openid)).person_id
+    await _records(experts[0], [95, 92, 98], by)  # a good record: A
+    await _records(experts[1], [80] * 6, by)  # long-serving B
+    # experts[2] and experts[3]: nothing on record, full credit (100, A) on their page
+    shown = await api.call("GET", "/admin/credit", admin,
+                           params={"expert_number": experts[2].expert_number})
+    assert (shown.data["score"], shown.data["level"]) == (100, "A")
+    assert (await api.call("PUT", "/admin/draw-policy", admin, {"weighted": True})
+            ).status == 200
+    aid, _ = await prepared(api, demo, total=2)
+    (condition,) = await Condition.filter(activity_id=aid)
+    weights = {int(k): v for k, v in (condition.pool_weights or {}).items()}
+    assert [weights[e.id] for e in experts[:3]] == [4, 3, 3]
+    # the administrator's weights decide what "at most B" is
+    assert (await api.call("PUT", "/admin/draw-policy", admin, {
+        "weighted": True, "weight_a": 6, "weight_b": 2, "weight_c": 2, "weight_d": 1})
+            ).status == 200
+    aid, _ = await prepared(api, demo, total=2)
+    (condition,) = await Condition.filter(activity_id=aid)
+    weights = {int(k): v for k, v in (condition.pool_weights or {}).items()}
+    assert [weights[e.id] for e in experts[:3]] == [6, 2, 2]
+
+
 async def test_weighting_off_by_default_leaves_the_draw_and_its_audit_as_before(
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     await make_experts(client, 6, first=5100)
@@ -168,7 +209,8 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     (condition,) = await Condition.filter(activity_id=aid)
     weights = {int(k): v for k, v in (condition.pool_weights or {}).items()}
     assert condition.weighting == TABLE and set(weights) == set(condition.pool or [])
-    assert [weights[e.id] for e in experts[:4]] == [3, 2, 1, 4]  # B, C, D, nothing on record
+    # B, C, D, and nothing on record: at most B's weight (issue 48)
+    assert [weights[e.id] for e in experts[:4]] == [3, 2, 1, 3]
     assert condition.pool_hash == pool_root(condition.id, "main", condition.pool or [],
                                             weights)
     assert condition.pool_hash != pool_root(condition.id, "main", condition.pool or [])
@@ -246,12 +288,13 @@ async def test_an_experts_proof_of_a_weighted_draw_carries_their_weight(
         "D 级权重 2" in html and "weight_a" not in html
     shown = await api.call("GET", "/expert/pools", expert)
     (mine,) = [p for p in shown.data["pools"] if p["activity_id"] == aid]
-    assert mine["proof"]["weight"] == 5  # nothing on record: full credit, level A
+    # nothing on record: full credit, level A, but at most B's weight
+    assert mine["proof"]["weight"] == 3
     said = await chat.say(await openid_of(invited.person_id), "抽取池")
-    assert "按信用等级加权，您的权重为 5" in said.text
+    assert "按信用等级加权，您的权重为 3" in said.text
     proof = tmp_path / "proof.json"
     proof.write_text(json.dumps(mine["proof"]))
     code, out = await cli(settings, "audit", "--proof", str(proof), str(aid))
-    assert code == 0 and "with weight 5" in out
+    assert code == 0 and "with weight 3" in out
     proof.write_text(json.dumps(dict(mine["proof"], weight=2)))
     assert (await cli(settings, "audit", "--proof", str(proof), str(aid)))[0] == 1

@@ -46,7 +46,7 @@ SAMPLES: dict[str, object] = {
     "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
     "bank": "中国工商银行天河支行",
-    "level": "B", "counted": 3, "sanction_items": [{
+    "level": "B", "counted": 3, "absences": 1, "sanction_items": [{
         "kind": "警告", "period": "2026年11月25日起记录在案", "reason": "未按时到场",
         "in_force": False, "appealed": True, "outcome": "upheld"}],
     "first": "2025年12月", "last": "2026年11月", "ranked": 10, "today": "2026年11月25日",
@@ -79,6 +79,7 @@ SAMPLES: dict[str, object] = {
     "invoice_no": "25442000000123456789", "days": "5",
     "fee_title": "2026年第二批评标专家征集 培训费", "pay_link": "https://bot.example.cn/pay/EB1",
     "project": "某市第一中学教学楼新建工程", "activity": 12, "total": "5",
+    "last_day": "2026年10月13日",
     "seed_hash": "9f2c4e1a7b3d5f60",
     "progress": "已确认 2/5", "outcome": "抽取完成", "unseal": "2026年11月23日 08:30",
     "gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
@@ -145,12 +146,14 @@ SAMPLES: dict[str, object] = {
     "activities": [{"id": 12, "status": "抽取中", "eval_start": "2026年11月23日 09:00",
                     "progress": "已确认 2/5", "arrived": 0, "expected": 2}],
     "eval_day": "2026年12月1日", "late": True, "left_early": False, "conduct": ["擅离职守"],
+    "absence": "缺席",
     "note": "经核实，离开评标室系经评标委员会同意",
     "performance_records": [{"day": "2026年12月1日", "venue": "广州公共资源交易中心",
                              "agency": "广州市示例招标代理有限公司", "late": True,
                              "left_early": False, "conduct": ["擅离职守"], "score": 70,
                              "comment": "开标后40分钟到场", "reply": "地铁故障",
-                             "disputed": True, "outcome": "corrected", "note": "经核实"}],
+                             "disputed": True, "outcome": "corrected", "note": "经核实",
+                             "absence": None}],
 }
 
 TEXTS = Texts(ROOT / "texts")

@@ -139,7 +139,7 @@ async def test_a_record_after_the_deadline_is_refused(
 
 
 def test_the_deadline_counts_working_days_in_china_time() -> None:
-    """CK-198: 5个工作日 — Monday to Friday (no holiday calendar); an evaluation ending on a
+    """CK-198: 5个工作日 — Monday to Friday (March 2026 has no holiday); an evaluation ending on a
     Friday evening (China time) may be recorded until the next Friday ends."""
     friday_evening = datetime(2026, 3, 6, 20, 0, tzinfo=CHINA)  # 12:00 UTC
     assert deadline(friday_evening.astimezone(UTC), 5) == datetime(2026, 3, 14, 0, 0,

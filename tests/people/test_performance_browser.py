@@ -115,3 +115,38 @@ async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
     # the handler has no administrator's page
     await desk.goto(str(sandbox.make_url("/console/conduct-items")))
     await expect(desk.locator("body")).not_to_contain_text("新增履职问题")
+
+
+async def test_the_agency_registers_a_no_show_records_it_and_the_credit_rule_counts_it(
+        sandbox: TestServer, browser: Any) -> None:
+    """Issue 48: absence is part of the record. GD-DRAW: "登记专家缺席原因并提交缺席登记"."""
+    from playwright.async_api import expect
+
+    aid, served = await ended_evaluation(sandbox)
+    absent = served[-1]
+    desk = await signed_in(browser, sandbox, "13800000004", f"/console/activities/{aid}")
+    await desk.get_by_label("专家手机号或验证码").fill(absent.code or "")
+    await desk.get_by_label("情形").select_option("缺席")
+    await desk.get_by_test_id("register-absence").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已登记")
+    await desk.goto(str(sandbox.make_url(f"/console/activities/{aid}/performance")))
+    card = desk.get_by_test_id(f"performance-{absent.id}")
+    await expect(card.get_by_test_id("absence")).to_have_text("登记缺席")
+    await expect(card).to_contain_text("未到场（已登记缺席）")
+    await expect(card.get_by_label("评分（0–100）")).to_have_count(0)
+    await card.get_by_label("评语").fill("未到场，未提前请假")
+    await card.get_by_role("button", name="保存记录").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("履职情况已记录")
+    card = desk.get_by_test_id(f"performance-{absent.id}")
+    await expect(card).to_contain_text("已记录")
+    await desk.screenshot(path="var/console-performance-absent.png", full_page=True)
+    record = await PerformanceRecord.get(invitation_id=absent.id)
+    assert (record.absence, record.comment) == ("缺席", "未到场，未提前请假")
+
+    admin = await signed_in(browser, sandbox, "13800000007", "/console/credit-rule")
+    await expect(admin.get_by_label("每次登记缺席扣分")).to_have_value("20")
+    await admin.get_by_label("每次登记请假扣分").fill("5")
+    await admin.get_by_test_id("save-credit-rule").click()
+    await expect(admin.get_by_test_id("flash")).to_contain_text("信用规则已保存")
+    await expect(admin.get_by_label("每次登记请假扣分")).to_have_value("5")
+    await admin.screenshot(path="var/console-credit-rule.png", full_page=True)

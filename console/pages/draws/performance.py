@@ -23,7 +23,7 @@ DISPUTES = "/console/performance-disputes"
 def entry(form: MultiDictProxy[Any]) -> dict[str, Any]:
     """The record's fields as a form sends them."""
     return {"late": form.get("late") == "1", "left_early": form.get("left_early") == "1",
-            "conduct": many(form, "conduct"), "score": text(form, "score"),
+            "conduct": many(form, "conduct"), "score": text(form, "score") or None,
             "comment": text(form, "comment")}
 
 

@@ -53,10 +53,12 @@ class RecordOut(Model):
     expert: str = Field(description="专家姓名")
     late: bool = Field(description="迟到")
     left_early: bool = Field(description="早退")
-    attendance: str = Field(description="到场情况（文字）：准时 / 迟到 / 早退 / 迟到、早退")
+    absence: str | None = Field(description="登记的缺席原因：缺席 / 请假 / 现场回避（到场的为空）")
+    attendance: str = Field(
+        description="到场情况（文字）：准时 / 迟到 / 早退 / 迟到、早退 / 未到场（缺席等）")
     conduct: list[ConductOut] = Field(
         description="履职问题（招标投标法实施条例第七十一、七十二条等）")
-    score: int = Field(description="评分（百分制）")
+    score: int | None = Field(description="评分（百分制；未到场的没有评分）")
     comment: str
     recorded_at: datetime
     reply: str | None = Field(description="专家的说明（限一次）")
@@ -70,7 +72,7 @@ class RecordOut(Model):
 
 def attendance_words(texts: Texts, record: PerformanceRecord) -> str:
     return texts.render("performance/attendance.j2", late=record.late,
-                        left_early=record.left_early).strip()
+                        left_early=record.left_early, absence=record.absence).strip()
 
 
 async def record_out(texts: Texts, shown: Shown) -> RecordOut:
@@ -80,9 +82,10 @@ async def record_out(texts: Texts, shown: Shown) -> RecordOut:
         id=r.id, invitation_id=r.invitation_id,
         eval_day=shown.notice.gather_at.astimezone(CHINA).date(), venue=shown.notice.venue,
         agency=shown.agency, expert=shown.expert, late=r.late, left_early=r.left_early,
-        attendance=attendance_words(texts, r),
+        absence=r.absence, attendance=attendance_words(texts, r),
         conduct=[conduct_out(i) for i in sorted(chosen, key=lambda i: (i.position, i.id))],
-        score=r.score, comment=r.comment, recorded_at=r.recorded_at, reply=r.reply,
+        score=None if r.absence else r.score, comment=r.comment, recorded_at=r.recorded_at,
+        reply=r.reply,
         replied_at=r.replied_at, disputed=r.disputed, review_outcome=r.review_outcome,
         review_title=texts.word("review_outcome", r.review_outcome)
         if r.review_outcome else None, review_note=r.review_note, reviewed_at=r.reviewed_at)
@@ -97,7 +100,7 @@ class EvaluationOut(Model):
     deadline: datetime | None = Field(description="记录截止时间（评标结束后第 N 个工作日 24 时）")
     last_day: date | None = Field(description="可记录的最后一天（北京时间，含当天）")
     open: bool = Field(description="仍可记录或修改")
-    served: int = Field(description="参加评标的专家人数")
+    served: int = Field(description="确定参加评标的专家人数（含登记缺席的）")
     recorded: int = Field(description="已记录人数")
 
 
@@ -132,6 +135,7 @@ class ExpertRowOut(Model):
     invitation_id: int
     name: str
     supplementary: bool = Field(description="补抽的专家")
+    absence: str | None = Field(description="登记的缺席原因：缺席 / 请假 / 现场回避（到场的为空）")
     gather_at: datetime
     checkin_at: datetime | None = Field(description="签到时间")
     checkout_at: datetime | None = Field(description="签退时间")
@@ -153,7 +157,8 @@ async def sheet_out(call: Call) -> SheetOut:
         shown = Shown(r.record, r.notice, view.agency, r.name) if r.record else None
         rows.append(ExpertRowOut(
             invitation_id=r.invitation.id, name=r.name,
-            supplementary=r.invitation.supplementary, gather_at=r.notice.gather_at,
+            supplementary=r.invitation.supplementary, absence=r.absence,
+            gather_at=r.notice.gather_at,
             checkin_at=r.invitation.checkin_at, checkout_at=r.invitation.checkout_at,
             record=await record_out(texts, shown) if shown else None))
     a = got.activity
@@ -176,7 +181,8 @@ class PerformanceIn(Model):
     late: bool = Field(default=False, description="迟到")
     left_early: bool = Field(default=False, description="早退")
     conduct: list[str] = Field(default=[], max_length=20, description="履职问题的 code")
-    score: int = Field(ge=0, le=100, description="评分（百分制）")
+    score: int | None = Field(default=None, ge=0, le=100,
+                              description="评分（百分制；登记缺席的专家不填）")
     comment: str = Field(default="", max_length=500)
 
     def entry(self) -> Entry:
@@ -185,7 +191,8 @@ class PerformanceIn(Model):
 
 @api.route("PUT", "/draws/activities/{activity_id}/performance/{invitation_id}",
            access=AGENCY, body=PerformanceIn, response=SheetOut, tag=TAG,
-           summary="记录或修改一位专家的履职情况（截止时间前；专家作出说明后不能修改）")
+           summary="记录或修改一位专家的履职情况（截止时间前；专家作出说明后不能修改；"
+                   "登记缺席的专家只记评语，记录注明缺席原因）")
 async def record_performance(call: Call, body: PerformanceIn) -> SheetOut:
     await performance.record_performance(
         call.domain.outbox, await activity_in_path(call), call.path_int("invitation_id"),

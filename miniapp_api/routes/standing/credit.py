@@ -17,7 +17,8 @@ TAG = "处分与抽取规则"
 ADMIN = {Role.ADMIN}
 EXPERT = {Role.EXPERT}
 CAUSES = {"performance": "履职记录", "review": "履职记录复核", "dispute": "履职记录有异议待复核",
-          "sanction": "处分", "appeal": "申诉复核", "rule": "信用规则调整"}
+          "sanction": "处分", "appeal": "申诉复核", "rule": "信用规则调整",
+          "absence": "缺席登记或撤销"}
 
 
 class ChangeOut(Model):
@@ -34,6 +35,7 @@ class CreditOut(Model):
     level: str = Field(description="信用等级 A / B / C / D")
     records: int = Field(description="计入的履职记录数")
     sanctions: int = Field(description="计入的处分数")
+    absences: int = Field(description="计入的缺席、请假登记数")
     history: list[ChangeOut]
 
 
@@ -47,6 +49,8 @@ class RuleBody(Model):
     attendance_points: int = Field(default=2, ge=0, le=100, description="每次迟到或早退扣分")
     warning_points: int = Field(default=10, ge=0, le=100, description="每次警告扣分")
     suspension_points: int = Field(default=30, ge=0, le=100, description="每次暂停评标资格扣分")
+    absence_points: int = Field(default=20, ge=0, le=100, description="每次登记缺席扣分")
+    leave_points: int = Field(default=0, ge=0, le=100, description="每次登记请假扣分")
     level_a: int = Field(default=90, ge=0, le=100, description="A 级最低分")
     level_b: int = Field(default=75, ge=0, le=100, description="B 级最低分")
     level_c: int = Field(default=60, ge=0, le=100, description="C 级最低分")
@@ -56,7 +60,7 @@ def credit_out(view: CreditView) -> CreditOut:
     got = view.credit
     return CreditOut(
         expert_name=view.expert_name, expert_number=view.expert_number, score=got.score,
-        level=got.level, records=got.records, sanctions=got.sanctions,
+        level=got.level, records=got.records, sanctions=got.sanctions, absences=got.absences,
         history=[ChangeOut(score=h.score, level=h.level, cause=CAUSES.get(h.cause, h.cause),
                            at=h.at) for h in view.history])
 

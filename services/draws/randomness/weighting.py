@@ -2,11 +2,11 @@
 (docs/rules-that-are-ours.md, "Sanctions and caps"). When the administrator turns it on
 (models/sanctions.py DrawPolicy), a pool committed from then on carries each candidate's
 weight, from their credit level at that moment (services/standing/credit.py, as the expert's
-credit page shows it; an expert with nothing on record has full credit, the level the rule
-gives 100). The weights are in the pool's Merkle leaves and its order is derived from them
-and the published randomness alone (services/draws/randomness/audit.py `order`), so the audit
-re-derives it and a changed weight fails it. A pool committed while it is off stays unweighted, leaf
-for leaf as before."""
+credit page shows it), an expert with no performance record of service holding at most level
+B's weight: full credit without a record is no evidence of good service. The weights are in
+the pool's Merkle leaves and its order is derived from them and the published randomness
+alone (services/draws/randomness/audit.py `order`), so the audit re-derives it and a changed
+weight fails it. A pool committed while it is off stays unweighted, leaf for leaf as before."""
 
 from __future__ import annotations
 
@@ -22,6 +22,9 @@ from services.standing import credit
 
 LEVEL_FIELDS = {"A": "weight_a", "B": "weight_b", "C": "weight_c", "D": "weight_d"}
 WEIGHT_MIN, WEIGHT_MAX = 1, 10  # a weight the administrator may set
+# the level whose weight an expert without any record of service holds at most (ours: a
+# newcomer is never drawn ahead of a long-serving B, and a good record earns more)
+UNRECORDED_AT_MOST = "B"
 
 
 def check_weights(weights: list[int]) -> None:
@@ -60,9 +63,12 @@ async def weighting_now() -> dict[str, int] | None:
 
 async def weights_of(expert_ids: list[int], table: dict[str, int],
                      now: datetime) -> dict[int, int]:
-    """Each expert's weight by their credit level now."""
+    """Each expert's weight by their credit level now; one with no performance record of
+    service in the credit's window at most level B's."""
     credits = await credit.compute_many(sorted(set(expert_ids)), now)
-    return {expert_id: table[got.level] for expert_id, got in credits.items()}
+    return {expert_id: table[got.level] if got.records
+            else min(table[got.level], table[UNRECORDED_AT_MOST])
+            for expert_id, got in credits.items()}
 
 
 def stored(weights: dict[int, int] | None) -> dict[str, int] | None:

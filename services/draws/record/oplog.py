@@ -21,9 +21,9 @@ ACTIONS = frozenset({
     "withdrawal_take_back", "withdrawal_approve", "withdrawal_refuse", "urge", "auto_urge",
     "auto_absence", "manual_outcome", "cancel", "fee", "not_arrived", "absence_undo",
     "withdrawal_start", "supplement_request", "supplement_start", "virtual_call", "call_outcome",
-    "recall_start", "recall_submit", "performance", "performance_review", "fee_channel",
-    "payout", "payout_cancel", "payout_result", "payout_account_ask", "payout_account_read",
-    "payout_account_paid", "sanction_release"})
+    "recall_start", "recall_submit", "performance", "performance_review", "performance_due",
+    "fee_channel", "payout", "payout_cancel", "payout_result", "payout_account_ask",
+    "payout_account_read", "payout_account_paid", "sanction_release"})
 # (auto_absence: the entries of the time absence was inferred from the clock, kept as they are)
 
 

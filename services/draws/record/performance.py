@@ -2,8 +2,10 @@
 内……记录评审专家的职责履行情况", and the expert "可以……查询本人职责履行情况记录，并就有关
 情况作出说明"): after an evaluation ends the agency records, for each expert who served it,
 attendance, conduct items (招标投标法实施条例 Art. 71–72), a score and a comment, until the
-deadline; the expert is told, reads it and may reply once; a reply that disputes the record
-goes to an administrator, whose review the expert is told of."""
+deadline; an expert registered absent (GD-DRAW 缺席登记: 缺席 / 请假 / 现场回避) is on the
+sheet too, and the agency's record of them names the registered absence; the expert is told,
+reads it and may reply once; a reply that disputes the record goes to an administrator, whose
+review the expert is told of."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from models.draws import DrawActivity, DrawStatus, Invitation, Notice
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.people import Agency, Person
 from models.performance import ConductItem, PerformanceRecord, ReviewOutcome
 from services.common.clock import CHINA, china_time
@@ -21,6 +23,7 @@ from services.draws.record.family import root_of, serving
 from services.draws.record.oplog import Actor, record
 from services.draws.record.views import activity_file
 from services.draws.running.notices import notice_of, notices_of
+from services.draws.running.rules import SANCTIONED
 from services.notifications import Change, Outbox
 from services.standing import conduct, credit
 
@@ -30,12 +33,13 @@ TEXT_MAX = 500  # a comment, a reply, a review note
 
 @dataclass(frozen=True)
 class Entry:
-    """What the agency records (and an administrator may correct)."""
+    """What the agency records (and an administrator may correct). For an absent expert only
+    the comment: no attendance ticks, conduct or score."""
 
     late: bool
     left_early: bool
     conduct: list[str]
-    score: int
+    score: int | None
     comment: str
 
 
@@ -45,6 +49,12 @@ class Row:
     name: str
     notice: Notice
     record: PerformanceRecord | None
+
+    @property
+    def absence(self) -> str | None:
+        """The registered absence (缺席 / 请假 / 现场回避), None for an expert who served."""
+        return self.invitation.absence if self.invitation.status == InvitationStatus.ABSENT \
+            else None
 
 
 @dataclass(frozen=True)
@@ -85,17 +95,19 @@ def _ended(activity: DrawActivity) -> bool:
 async def deadline_of(root: DrawActivity) -> datetime | None:
     if not _ended(root) or root.finished_at is None:
         return None
-    return conduct.deadline(root.finished_at, await conduct.deadline_days())
+    return await conduct.due(root.finished_at, await conduct.deadline_days())
 
 
 async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
-    """The experts who served the evaluation (confirmed, not registered absent, its 补抽
-    included), each with their record."""
+    """The experts confirmed for the evaluation (its 补抽 included): those who served and
+    those registered absent, each with their record; not one whose place a sanction took
+    (the sanction is their record: services/draws/venue/sanction_release.py)."""
     root = await root_of(activity)
     due = await deadline_of(root)
     if due is None:
         return Sheet(root, None, False, [])
-    served = await serving(root)
+    served = [i for i in await serving(root, InvitationStatus.CONFIRMED,
+                                       InvitationStatus.ABSENT) if i.absence != SANCTIONED]
     names = dict(await Person.filter(id__in=[i.person_id for i in served]).values_list(
         "id", "name"))
     kept = {r.invitation_id: r for r in await PerformanceRecord.filter(activity_id=root.id)}
@@ -113,7 +125,11 @@ async def sheet_view(activity: DrawActivity, now: datetime) -> SheetView:
                      await conduct.items(active_only=True))
 
 
-def _check(entry: Entry, allowed: set[str]) -> Entry:
+def _check(entry: Entry, allowed: set[str], absent: bool = False) -> Entry:
+    if absent:  # the registered absence is the record: ticks, conduct and score do not apply
+        entry = Entry(False, False, [], 0, entry.comment)
+    if entry.score is None:
+        raise BadInput("performance.score_required", least=SCORE[0], most=SCORE[1])
     if not SCORE[0] <= entry.score <= SCORE[1]:
         raise BadInput("performance.score", least=SCORE[0], most=SCORE[1])
     comment = " ".join(entry.comment.split())
@@ -144,11 +160,12 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
     if row.record is not None and row.record.replied_at is not None:
         raise Conflict("performance.replied")
     kept = set(row.record.conduct) if row.record else set()
-    entry = _check(entry, {i.code for i in await conduct.items(active_only=True)} | kept)
+    entry = _check(entry, {i.code for i in await conduct.items(active_only=True)} | kept,
+                   absent=row.absence is not None)
     values: dict[str, Any] = {
         "late": entry.late, "left_early": entry.left_early, "conduct": entry.conduct,
-        "score": entry.score, "comment": entry.comment, "recorded_by": actor.person_id,
-        "recorded_at": now}
+        "score": entry.score, "comment": entry.comment, "absence": row.absence,
+        "recorded_by": actor.person_id, "recorded_at": now}
     async with outbox.change(now) as change:
         item = row.record
         if item is None:
@@ -161,7 +178,7 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
             item = await PerformanceRecord.get(id=item.id)
         await record(got.activity, actor, "performance", now, None, invitation=row.invitation.id,
                      late=entry.late, left_early=entry.left_early, conduct=entry.conduct,
-                     score=entry.score, changed=row.record is not None)
+                     score=entry.score, absence=row.absence, changed=row.record is not None)
         await _tell(change, "performance.recorded", item, row.notice,
                     **_reply_link(links, item.id, now))
     await credit.recompute(item.expert_id, "performance", now)
@@ -184,7 +201,7 @@ async def _tell(change: Change, kind: str, item: PerformanceRecord, notice: Noti
     await change.notify(kind, {
         "eval_day": f"{notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
         "at": china_time(notice.gather_at), "venue": notice.venue,
-        "late": item.late, "left_early": item.left_early,
+        "late": item.late, "left_early": item.left_early, "absence": item.absence,
         "conduct": await conduct.names(item.conduct), "score": str(item.score),
         **extra}, person_id=item.person_id)
 
@@ -263,13 +280,14 @@ async def review(outbox: Outbox, record_id: int, outcome: ReviewOutcome, note: s
     values: dict[str, object] = {"review_outcome": outcome, "review_note": why,
                                  "reviewed_by": actor.person_id, "reviewed_at": now}
     before = {"late": item.late, "left_early": item.left_early, "conduct": item.conduct,
-              "score": item.score}
+              "score": item.score, "absence": item.absence}
     if outcome == ReviewOutcome.CORRECTED:
         if correction is None:
             raise BadInput("performance.correction_required")
         fixed = _check(correction, {i.code for i in await conduct.items()})
+        # a corrected absence becomes a served record: the registration no longer counts
         values.update(late=fixed.late, left_early=fixed.left_early, conduct=fixed.conduct,
-                      score=fixed.score, comment=fixed.comment)
+                      score=fixed.score, comment=fixed.comment, absence=None)
     async with outbox.change(now) as change:
         if not await PerformanceRecord.filter(id=item.id, reviewed_at=None).update(**values):
             raise Conflict("performance.already_reviewed", at=china_time(now))

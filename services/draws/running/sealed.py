@@ -87,7 +87,7 @@ class SealedRequests(Supplements):
             status=InvitationStatus.CONFIRMED).first() if person_id else None
         if found is not None:
             async with self.outbox.change(now) as change:
-                await self._absent(change, activity, found, kind)
+                await self._absent(change, activity, found, kind, now)
         return {"matched": found is not None}
 
     async def _apply_supplement(self, activity: DrawActivity, detail: dict[str, Any],

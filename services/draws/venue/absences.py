@@ -24,6 +24,7 @@ from services.draws.running.notices import invitation_params, notice_contact, no
 from services.draws.running.rules import SANCTIONED
 from services.draws.running.seal import check_sealed, require_unsealed, unseal_at
 from services.notifications import Change
+from services.standing import credit
 
 # registrations by phone before the results unseal, per activity
 PHONE_ATTEMPTS, PHONE_ATTEMPTS_PER = 5, timedelta(hours=1)
@@ -70,15 +71,17 @@ class Absences(Cloning):
                          kind, matched=found is not None)
             if found is None:
                 raise NotFound("draw.no_such_expert")
-            await self._absent(change, activity, found, kind)
+            await self._absent(change, activity, found, kind, now)
         return found
 
     @staticmethod
     async def _absent(change: Change, activity: DrawActivity, found: Invitation,
-                      kind: str) -> None:
-        """The registration itself: the expert is told at once (a false one is caught)."""
+                      kind: str, now: datetime) -> None:
+        """The registration itself: the expert is told at once (a false one is caught), and
+        their credit follows it (standing's reaction `credit.on_absence`)."""
         found.status, found.absence = InvitationStatus.ABSENT, kind
         await found.save(update_fields=["status", "absence"])
+        await credit.on_absence(found.expert_id, now)
         notice = await notice_of(found)
         await change.notify("draw.absence_registered", {
             "kind": kind, "eval_start": china_time(activity.eval_start),
@@ -111,4 +114,5 @@ class Absences(Cloning):
             await change.notify("draw.absence_undone", {
                 **invitation_params(notice, item, 0), "kind": item.absence or "缺席",
                 "verification_code": item.code or ""}, person_id=item.person_id)
+            await credit.on_absence(item.expert_id, now)
         return await Invitation.get(id=item.id)
