@@ -48,7 +48,7 @@ class ExpertOut(Model):
     situation: str = Field(description="情形：参加 / 补抽 / 请假 / 缺席 / 现场回避")
     absent: bool = Field(description="已登记请假、缺席或现场回避（可撤销，名额未被补抽时）")
     travels: bool = Field(default=False,
-                          description="按意愿评标区抽到的异地专家（支付交通补助与压差补助）")
+                          description="异地专家：常驻城市不是评标地点所在城市（支付交通补助与餐费补助）")
     condition_id: int
 
 
