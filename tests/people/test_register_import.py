@@ -157,3 +157,25 @@ async def test_the_command_writes_the_template_and_imports(
     code, said = await cli(settings, "import-experts", str(sheet))
     assert code == 1 and "1 experts were created" in said
     assert await ExpertProfile.filter(expert_number="SG-00031").exists()
+
+
+async def test_the_registers_answer_to_remote_evaluation_is_kept_and_a_blank_declines_nothing(
+        api: Api, demo: dict) -> None:
+    """XJ-SIGNUP's 是否接受异地评标 as an optional column: 否 keeps the expert from venues in
+    another city (tests/draws/test_remote.py); a blank is nobody's 否, and a file run again
+    without the answer keeps the one on record."""
+    admin = await api.login(demo["admin"].mp_openid)
+    sheet = register(row(31, remote_ok="否"), row(32), row(33, remote_ok="不去"))
+    checked = await upload(api, admin, sheet, dry_run=False)
+    assert (checked["created"], checked["refused"]) == (2, 1)
+    (problem,) = checked["problems"]
+    assert (problem["row"], problem["column"]) == (4, "是否接受异地评标")
+    assert "“不去”" in problem["message"] and "是 或 否" in problem["message"]
+
+    async def answers() -> dict[str, bool]:
+        return dict(await ExpertProfile.filter(expert_number__in=["SG-00031", "SG-00032"])
+                    .values_list("expert_number", "remote_ok"))
+
+    assert await answers() == {"SG-00031": False, "SG-00032": True}
+    await upload(api, admin, register(row(31), row(32, remote_ok="否")), dry_run=False)
+    assert await answers() == {"SG-00031": False, "SG-00032": False}
