@@ -9,6 +9,7 @@ allowances, and nowhere else. The seeds' shapes: experts living in 韶关市武�
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from aiohttp.test_utils import TestClient
 
@@ -16,6 +17,7 @@ from models.draws import Condition, DrawActivity, Invitation, SkippedCandidate
 from models.experts import ExpertProfile
 from services.common.clock import china_today
 from tests.support.api import Api
+from tests.support.browser import signed_in
 from tests.support.draw_world import (
     finish,
     make_experts,
@@ -87,11 +89,11 @@ async def test_who_declined_is_never_drawn_for_another_city_and_fee_matches_reco
         assert row["computed_yuan"] == ("650.00" if expert["travels"] else "400.00")
 
 
-async def test_an_answer_changed_to_no_after_the_pool_was_fixed_is_honoured_and_audited(
-        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
-    """The pool is fixed at verification; an expert whose 否 came after it (a change
-    approved since) is passed over at the invitation, with the reason on record, and the
-    audit finds the record bears it out."""
+async def _declined_since_the_pool_was_fixed(api: Api, chat: Chat, client: TestClient,
+                                           demo: dict) -> tuple[int, str, int]:
+    """A 韶关 and a 广州 expert in the pool of a draw for a 广州 venue; the 韶关 expert's 否
+    comes after verification (a change approved since); the draw run, the results unsealed.
+    The activity, the handler's token, the 韶关 expert."""
     away = await make_experts(client, 1, first=1200, region=SHAOGUAN, specialty=SPECIALTY)
     local = await make_experts(client, 1, first=1210, region=TIANHE, specialty=SPECIALTY)
     aid, token = await prepared(api, demo, total=2, regions=("4401", "4402"),
@@ -101,13 +103,41 @@ async def test_an_answer_changed_to_no_after_the_pool_was_fixed_is_honoured_and_
     assert (await start_draw(api, token, aid)).status == 200
     served = await finish(chat, aid)
     assert [i.expert_id for i in served] == [local[0].id]
+    await the_results_unseal(aid, datetime.now(UTC))
+    return aid, token, away[0].id
+
+
+SAID = "不接受异地评标，评标地点广东省广州市天河区不在其常驻城市"
+
+
+async def test_an_answer_changed_to_no_after_the_pool_was_fixed_is_honoured_and_audited(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """The pool is fixed at verification; an expert whose 否 came after it is passed over
+    at the invitation, with the reason on record and in words, and the audit finds the
+    record bears it out."""
+    aid, token, away = await _declined_since_the_pool_was_fixed(api, chat, client, demo)
     assert (await DrawActivity.get(id=aid)).end_reason == "exhausted"  # the agency is told
-    skipped = await SkippedCandidate.get(expert_id=away[0].id)
+    skipped = await SkippedCandidate.get(expert_id=away)
     assert skipped.reason == f"remote:{TIANHE}"
     audit = await api.call("GET", f"/draws/activities/{aid}/audit", token)
     assert audit.status == 200 and audit.data["ok"] is True, audit.data
+    assert [s["reason"] for s in audit.data["pools"][0]["skipped"]] == [SAID]
     # a skip naming a venue in the expert's own city would be found out
     await SkippedCandidate.filter(id=skipped.id).update(reason="remote:4402")
     audit = await api.call("GET", f"/draws/activities/{aid}/audit", token)
     assert audit.data["ok"] is False
     assert any("异地" in p for p in audit.data["problems"]), audit.data
+
+
+async def test_the_audit_page_says_who_was_passed_over_for_declining_and_why(
+        api: Api, chat: Chat, client: TestClient, demo: dict, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    aid, _, _ = await _declined_since_the_pool_was_fixed(api, chat, client, demo)
+    desk = await signed_in(browser, client.server, demo["handler"].phone,
+                           f"/console/activities/{aid}/audit")
+    await expect(desk.get_by_test_id("audit-result")).to_contain_text("一致")
+    skipped = desk.get_by_test_id("skipped")
+    await expect(skipped).to_contain_text("条件1 主专业")
+    await expect(skipped).to_contain_text(SAID)
+    await desk.screenshot(path="var/console-audit-remote.png", full_page=True)

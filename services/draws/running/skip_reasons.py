@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
+from services.common.texts import Texts
+from services.reference import regions
+
 SkipKind = Literal["sanction", "unavailable", "booked", "invited", "cap", "tenderer_cap",
                    "supervisor", "inactive", "avoided", "remote"]
 WITH_RECORD = ("sanction", "unavailable", "booked", "invited")
@@ -72,3 +75,13 @@ def for_cap(kind: Literal["cap", "tenderer_cap"], cap: int, months: int) -> str:
 
 def for_place(kind: Literal["remote"], place: str) -> str:
     return Skip(kind, place=place).text()
+
+
+def skip_said(text: str, texts: Texts) -> str:
+    """A stored reason in words (texts/words/skip_reason.j2); a text no rule writes as it is."""
+    skip = read(text)
+    if skip is None:
+        return text
+    return texts.render("words/skip_reason.j2", kind=skip.kind, cap=skip.cap,
+                        months=skip.months,
+                        place=regions().full_name(skip.place) if skip.place else "")
