@@ -70,7 +70,8 @@ async def populate(count: int) -> None:
             city = rng.choice(CITIES)
             profiles.append((i, 1_000_000 + i, f"B-{i:06d}", True, city, f'["{city}"]',
                              f"单位{unit}", units[unit], rng.choice(TITLES), "[]", "住建",
-                             False, False, now, now))
+                             # 是否接受异地评标 是: the pools stay those of the draw regions
+                             True, False, now, now))
             for n, code in enumerate(rng.sample(leaves, rng.randint(1, 3))):
                 specialties.append((len(specialties) + 1, i, code, n == 0))
             declared.append((i, i, f"单位{unit}", units[unit], "本人工作单位"))

@@ -102,6 +102,9 @@ def table(outbox: Outbox) -> Table:
               "city)", where="services.applicants.review_scope:in_scope"),
             R("draws", "the draw's residence condition reads the profile when it draws",
               where="services.draws.running.pool:candidate_pool"),
+            R("draws", "异地 (another city than the residence's) is read again: who declined "
+              "it is not drawn there, the record marks it and the fee pays travel for it",
+              where="services.reference.regions:elsewhere"),
         ),
         Happening.PHONE_CHANGED: (
             R("people", "changed only with a code sent to the new phone",

@@ -81,6 +81,7 @@ from services.draws.running.notices import invitation_params, notice_contact, no
 from services.draws.running.rules import SANCTIONED
 from services.draws.running.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE, check_sealed
 from services.draws.running.sealed import SEALED_ACTIONS
+from services.draws.running.skip_reasons import skip_said
 from services.draws.running.skips import activity_facts
 from services.draws.running.sms_answers import SmsReplies
 from services.draws.running.voice_answers import VoiceReplies
@@ -238,6 +239,7 @@ __all__ = [
     "said",
     "set_draw_policy",
     "sheet_view",
+    "skip_said",
     "supplement_time_default",
     "verifiable_activity",
     "visible_activities",

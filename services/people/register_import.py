@@ -260,7 +260,7 @@ class RegisterImports:
     async def _profiles(rows: list[tuple[ExpertRow, Person]],
                         existing: dict[int, ExpertProfile]) -> None:
         """Each person's profile as the register has it: region, units, title, status,
-        specialties (首选 primary), and their own unit to be avoided."""
+        是否接受异地评标, specialties (首选 primary), and their own unit to be avoided."""
         new: list[ExpertProfile] = []
         old: list[ExpertProfile] = []
         for row, person in rows:
@@ -270,11 +270,15 @@ class RegisterImports:
             profile.work_unit, profile.unit_credit_code = row.work_unit, row.unit_credit_code
             profile.title_level, profile.industry = row.title_level, row.industry
             profile.active = row.active
+            # 是否接受异地评标: a blank keeps the answer on record; a new expert whom the
+            # register does not ask has declined nothing
+            if row.remote_ok is not None or person.id not in existing:
+                profile.remote_ok = row.remote_ok is not False
             (old if person.id in existing else new).append(profile)
         if old:
             await ExpertProfile.bulk_update(old, [
                 "region", "willing_regions", "work_unit", "unit_credit_code", "title_level",
-                "industry", "active"], batch_size=CHUNK)
+                "industry", "active", "remote_ok"], batch_size=CHUNK)
         if new:
             await ExpertProfile.bulk_create(new, batch_size=CHUNK)
         ids = {p.person_id: p.id for p in await ExpertProfile.filter(

@@ -20,16 +20,19 @@ COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "手机号",
            "unit_credit_code": "统一社会信用代码", "region": "常驻地区",
            "willing_regions": "意愿评标区", "primary": "首选专业", "alternate": "备选专业",
            "title_name": "职称名称", "title_level": "职称级别", "industry": "行业主管部门",
-           "status": "状态", "email": "邮箱"}
+           "status": "状态", "email": "邮箱", "remote_ok": "是否接受异地评标"}
 REQUIRED = ("name", "id_number", "phone", "expert_number", "work_unit", "region", "primary")
 EXAMPLE = {"name": "张伟", "phone": "13800000000",
            "expert_number": "GD2019000123", "work_unit": "广州市第一建筑工程有限公司",
            "unit_credit_code": "", "region": "广东省广州市天河区",
            "willing_regions": "广州市、佛山市", "primary": "A0401", "alternate": "A0402",
            "title_name": "高级工程师", "title_level": "副高", "industry": "住建",
-           "status": "在库", "email": ""}
+           "status": "在库", "email": "", "remote_ok": "是"}
 STATUS = {"在库": True, "正常": True, "启用": True, "暂停": False, "停用": False, "出库": False,
           "注销": False, "": True}
+# XJ-SIGNUP's 是否接受异地评标; blank: the register does not say (register_import keeps an
+# answer already on record, and takes 是 for a new expert: docs/rules-that-are-ours.md)
+YES_NO = {"是": True, "否": False, "": None}
 SEPARATORS = re.compile(r"[、，,；;\s]+")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LIST_MAX = 10
@@ -60,6 +63,7 @@ class ExpertRow:
     industry: str | None
     active: bool
     email: str | None
+    remote_ok: bool | None = None  # 是否接受异地评标 (None: not in the register)
     refusals: list[Refusal] = field(default_factory=list)
 
 
@@ -126,6 +130,10 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
     status = cell("status")
     if status not in STATUS:
         refuse("status", BadInput("register.status", value=status))
+    remote = cell("remote_ok")
+    if remote not in YES_NO:
+        refuse("remote_ok", BadInput("register.yes_no", column=COLUMNS["remote_ok"],
+                                     value=remote))
     email = cell("email")
     if email and not EMAIL.match(email):
         refuse("email", BadInput("register.email"))
@@ -141,7 +149,8 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
         title_name=cell("title_name")[:64] or None, title_level=level or None,
         industry=cell("industry")[:16] or (cat.industry(specialties["primary"][0])
                                            if specialties["primary"] else None),
-        active=STATUS.get(status, True), email=email or None, refusals=refusals)
+        active=STATUS.get(status, True), email=email or None, remote_ok=YES_NO.get(remote),
+        refusals=refusals)
 
 
 def read_rows(table: Table, regions: Regions, cat: Catalogue

@@ -122,6 +122,33 @@ def within_any(code: str | None, areas: list[str]) -> bool:
     return bool(code) and any(within(code or "", a) for a in areas)
 
 
+def city_of(code: str | None) -> str | None:
+    """The city a place lies in, as 异地 compares them (docs/rules-that-are-ours.md): a
+    county's city (440106 -> 4401), a city itself; a county-level city answering to its
+    province (429004 仙桃市, 659001 石河子市: the list's stand-ins, NOT_A_CITY) is a city of
+    its own, and a municipality is one city (500229 of 重庆's 县 -> 5001). None for a
+    province or nothing."""
+    if not code or len(code) < 4:
+        return None
+    city = code[:4]
+    places = regions()
+    if places.name(city) not in NOT_A_CITY:
+        return city
+    first = code[:2] + "01"
+    if places.name(first) == places.name(code[:2]):  # a municipality: 重庆市 5001
+        return first
+    return code if len(code) == 6 else city
+
+
+def elsewhere(residence: str | None, venue: str | None) -> bool:
+    """Whether a venue is 异地 for an expert: the venue's city is not the city the expert
+    lives in (city_of; a county counts as its city). The draw (who declined 异地评标 is not
+    drawn), the record (marked 异地) and the fees (the travel and meal allowances) all ask
+    this; False when either place is unknown."""
+    mine, there = city_of(residence), city_of(venue)
+    return mine is not None and there is not None and mine != there
+
+
 def overlaps(a: str, b: str) -> bool:
     """Whether one of two places lies in the other (an expert willing to evaluate in 广州市
     is willing for 天河区, and one willing for 天河区 is for a draw in 广州市)."""

@@ -85,14 +85,15 @@ async def test_a_withdrawn_evaluation_frees_its_experts_for_another_draw_at_once
     confirmed = sorted(i.expert_id for i in await finish(chat, aid))
     other, _ = await prepared(api, demo, total=1, eval_in=timedelta(days=1))
     later = await DrawActivity.get(id=other)
+    venue = await Notice.get(activity_id=other)
     now = datetime.now(UTC)
     # while the evaluation stands, its experts are booked for those hours
-    assert await blocked(later, confirmed, now) == {e: f"booked:{aid}" for e in confirmed}
+    assert await blocked(later, venue, confirmed, now) == {e: f"booked:{aid}" for e in confirmed}
     assert (await ask_withdrawal(api, token, aid, "项目终止")).status == 200
     verifier = await api.login(demo["verifier"].mp_openid)
     assert (await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier,
                            {"approve": True})).status == 200
     # withdrawn: free at once (their invitations are kept, for the notices)
-    assert await blocked(later, confirmed, now) == {}
+    assert await blocked(later, venue, confirmed, now) == {}
     assert await Invitation.filter(activity_id=aid,
                                    status=InvitationStatus.CONFIRMED).count() == 2

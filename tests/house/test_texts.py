@@ -51,7 +51,8 @@ SAMPLES: dict[str, object] = {
         "in_force": False, "appealed": True, "outcome": "upheld"}],
     "first": "2025年12月", "last": "2026年11月", "ranked": 10, "today": "2026年11月25日",
     "period": "2026年11月24日至2027年2月23日", "ruling": "未能提供离开前报告的记录，维持处理。",
-    "approve": True, "travels": True, "experts": 3,
+    "approve": True, "travels": True, "experts": 3, "cap": 6, "months": 12,
+    "place": "广东省广州市天河区",
     "invoices": [{"title": "课程费", "number": "25442000000123456789", "state": "issued",
                   "red_number": None, "link": "https://pb.example.cn/invoices/FP1.pdf"}],
     "red_no": "25442000000123456790", "asked": 2, "refused": ["没有这笔待开票的缴费。"],
@@ -254,6 +255,9 @@ OTHER_TABLES = {
     "review_decision": "the decisions among a review log's actions (submit is not shown)",
     "send_error_code": "WeChat's own error codes",
     "situation": "a drawn expert's place on the printed result",
+    "skip_reason": "why a draw passed over a candidate (SkipKind; those with a cap or a "
+                   "place are sentences of their own: tests/draws/test_skip_reasons.py "
+                   "says every kind)",
 }
 
 

@@ -194,3 +194,25 @@ async def test_a_new_phone_in_a_reimported_register_waits_for_the_person(
                              {"phone": "13811112222", "code": new_code})
     assert changed.status == 200, changed.data
     assert (await Person.get(id=person.id)).phone == "13811112222"
+
+
+async def test_the_registers_answer_to_remote_evaluation_is_kept_and_a_blank_declines_nothing(
+        api: Api, demo: dict) -> None:
+    """XJ-SIGNUP's 是否接受异地评标 as an optional column: 否 keeps the expert from venues in
+    another city (tests/draws/test_remote.py); a blank is nobody's 否, and a file run again
+    without the answer keeps the one on record."""
+    admin = await api.login(demo["admin"].mp_openid)
+    sheet = register(row(31, remote_ok="否"), row(32), row(33, remote_ok="不去"))
+    checked = await upload(api, admin, sheet, dry_run=False)
+    assert (checked["created"], checked["refused"]) == (2, 1)
+    (problem,) = checked["problems"]
+    assert (problem["row"], problem["column"]) == (4, "是否接受异地评标")
+    assert "“不去”" in problem["message"] and "是 或 否" in problem["message"]
+
+    async def answers() -> dict[str, bool]:
+        return dict(await ExpertProfile.filter(expert_number__in=["SG-00031", "SG-00032"])
+                    .values_list("expert_number", "remote_ok"))
+
+    assert await answers() == {"SG-00031": False, "SG-00032": True}
+    await upload(api, admin, register(row(31), row(32, remote_ok="否")), dry_run=False)
+    assert await answers() == {"SG-00031": False, "SG-00032": False}

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from config.settings import Settings
 from models.draws import Condition
 from models.reference import Region
-from services.reference.regions import import_regions, load_regions, regions, shipped_data
+from services.reference.regions import (
+    elsewhere,
+    import_regions,
+    load_regions,
+    regions,
+    shipped_data,
+)
 from tests.support.api import Api
 from tests.support.applications import applicant, make_batch
 from tests.support.cli import cli
@@ -137,3 +144,19 @@ async def test_an_import_renames_adds_and_keeps_retired_codes_readable(
     await Region.all().delete()
     await load_regions()
     assert regions().known("220122")  # an empty table: the shipped list
+
+
+@pytest.mark.parametrize(("residence", "venue", "away"), [
+    ("440203", "440106", True),  # 韶关市武江区 to 广州市天河区
+    ("4402", "440106", True),  # a city to a county of another
+    ("440106", "440104", False),  # two districts of 广州市: one city
+    ("4401", "440106", False),  # the city itself and one of its counties
+    ("429004", "429005", True),  # 仙桃市 and 潜江市: county-level cities of their own
+    ("659001", "659004", True),  # 石河子市 and 五家渠市 (新疆, 自治区直辖县级)
+    ("500229", "500101", False),  # 重庆's 县 and 区: one municipality
+    ("110105", "110108", False),  # 北京市朝阳区 and 海淀区
+    ("44", "440106", False), ("", "440106", False), ("440203", None, False),  # unknown
+])
+def test_elsewhere_compares_cities_a_county_counting_as_its_city(
+        residence: str, venue: str | None, away: bool) -> None:
+    assert elsewhere(residence, venue) is away

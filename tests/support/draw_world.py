@@ -32,10 +32,10 @@ TENDERER = ("某市第一中学", demo_credit_code(50))
 
 async def make_experts(client: TestClient, count: int, *, first: int = 1000,
                        region: str = "4401", specialty: str = "A0401",
-                       unit_code: str | None = None, willing: tuple[str, ...] | None = None
-                       ) -> list[ExpertProfile]:
+                       unit_code: str | None = None, willing: tuple[str, ...] | None = None,
+                       remote_ok: bool = True) -> list[ExpertProfile]:
     """`count` formal experts who follow the official account (openid o_ex_<n>) and use the
-    mini-program (mp_ex_<n>)."""
+    mini-program (mp_ex_<n>); `remote_ok`: their answer to 是否接受异地评标."""
     vault = client.app[DOMAIN].vault
     made = []
     for n in range(first, first + count):
@@ -55,7 +55,7 @@ async def make_experts(client: TestClient, count: int, *, first: int = 1000,
             willing_regions=list(willing if willing is not None else (region,)),
             work_unit=f"单位{n}",
             unit_credit_code=unit_code or demo_credit_code(n), title_level="正高",
-            industry="住建")
+            industry="住建", remote_ok=remote_ok)
         await ExpertSpecialty.create(expert=profile, code=specialty, is_primary=True)
         await ExpertAvoidUnit.create(expert=profile, unit_name=profile.work_unit,
                                      credit_code=profile.unit_credit_code, reason="本人工作单位")

@@ -27,7 +27,8 @@ def row(n: int, **over: str) -> list[str]:
               "work_unit": UNIT, "unit_credit_code": demo_credit_code(900),
               "region": "韶关市武江区", "willing_regions": "韶关市、广州市",
               "primary": "A0401", "alternate": "A0402", "title_name": "高级工程师",
-              "title_level": "副高", "industry": "", "status": "在库", "email": "", **over}
+              "title_level": "副高", "industry": "", "status": "在库", "email": "",
+              "remote_ok": "", **over}
     return [values[k] for k in COLUMNS]
 
 

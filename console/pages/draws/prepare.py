@@ -141,7 +141,9 @@ async def preview(request: web.Request) -> web.Response:
     """How many experts the condition would find now (names never shown)."""
     form = await request.post()
     back = f"/console/activities/{request.match_info['activity_id']}"
-    values = {k: v for k, v in condition_body(form).items() if k not in ("notice_id", "planned")}
+    values = {k: v for k, v in condition_body(form).items() if k != "planned"}
+    # the chosen notice's venue decides who is 异地 (those who declined it are not counted)
+    values["notice_id"] = values["notice_id"] or None
     calls = api(request, back=back)
     counted = await calls.call(draw_drafts.preview, calls.fields(draw_drafts.PreviewIn, values),
                                path=request.match_info)

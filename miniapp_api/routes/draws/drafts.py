@@ -77,6 +77,8 @@ class ConditionEdit(Model):
 
 
 class PreviewIn(Model):
+    notice_id: int | None = Field(default=None, description=(
+        "专家通知：给出时，不接受异地评标且评标地点对其为异地的专家不计入"))
     region_mode: str = "residence"
     regions: list[str] = Field(min_length=1)
     main_specialty: str

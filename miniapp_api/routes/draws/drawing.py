@@ -22,10 +22,12 @@ from miniapp_api.routes.draws.common import (
 )
 from miniapp_api.schemas import Model
 from services.draws import (
+    check_sealed,
     contact_report,
     draw_results,
     pool_audit,
     result_link,
+    skip_said,
     visible_counts,
     weighting_said,
 )
@@ -48,7 +50,7 @@ class ExpertOut(Model):
     situation: str = Field(description="情形：参加 / 补抽 / 请假 / 缺席 / 现场回避")
     absent: bool = Field(description="已登记请假、缺席或现场回避（可撤销，名额未被补抽时）")
     travels: bool = Field(default=False,
-                          description="按意愿评标区抽到的异地专家（支付交通补助与压差补助）")
+                          description="异地专家：常驻城市不是评标地点所在城市（支付交通补助与餐费补助）")
     condition_id: int
 
 
@@ -71,7 +73,8 @@ class AuditOut(Model):
     seed: str | None
     pools: list[dict[str, object]] = Field(description=(
         "每个候选池：条件、主/备选、人数、摘要、已用位置；weighted 是否按信用等级加权，"
-        "weighting 抽取方式（文字，含各信用等级的权重）"))
+        "weighting 抽取方式（文字，含各信用等级的权重）；抽取结束且结果解封后，skipped "
+        "列出被跳过的位置（第几位）及原因（文字）"))
     ok: bool | None
     problems: list[str] = Field(default_factory=list)
 
@@ -197,5 +200,10 @@ async def audit_view(call: Call) -> AuditOut:
         for r in records]
     if report is None:
         return AuditOut(seed_hash=activity.seed_hash, seed=None, pools=pools, ok=None)
+    if not check_sealed(activity, call.now):  # who was passed over, and why, in words
+        for pool, r in zip(pools, records, strict=True):
+            pool["skipped"] = [{"position": rank + 1,
+                                "reason": skip_said(why, call.services.texts)}
+                               for rank, why in sorted(r.skipped.items())]
     return AuditOut(seed_hash=activity.seed_hash, seed=activity.seed, pools=pools,
                     ok=report.ok, problems=report.problems)

@@ -22,8 +22,8 @@ from services.draws.fees.fee_rule import Computed, Situation, compute
 from services.draws.fees.fee_standards import in_force
 from services.draws.record.family import root_of, serving
 from services.draws.record.oplog import Actor, record
-from services.draws.running.notices import notice_of
-from services.reference import regions
+from services.draws.running.notices import notice_of, venue_region
+from services.reference import elsewhere
 
 MAX_FEE_FEN = 10_000_000  # 100 000 yuan: above it, a typo
 ON_ARRIVAL = "现场回避"  # the absence of an expert who came and had to withdraw
@@ -72,17 +72,6 @@ async def _require_finished(activity: DrawActivity) -> None:
         raise ClosedWindow("fee.not_finished", eval_end=activity.eval_end)
 
 
-def city_of(code: str | None) -> str | None:
-    return code[:4] if code and len(code) >= 4 else None
-
-
-def venue_city(notice: Notice) -> str | None:
-    """The city (4-digit code) of the venue the notice names, when the place list knows it."""
-    places = regions()
-    return city_of(places.resolve(f"{notice.city}{notice.district}")
-                   or places.resolve(notice.city))
-
-
 async def _paid_for(activity: DrawActivity) -> list[Invitation]:
     """Those the fee is for: who served, and who came and withdrew on arrival."""
     rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
@@ -102,8 +91,8 @@ async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
     situation = Situation.CANCELLED if root.status == DrawStatus.WITHDRAWN else \
         Situation.WITHDREW if item.absence == ON_ARRIVAL else Situation.SERVED
     profile = await ExpertProfile.get_or_none(id=item.expert_id)
-    venue = venue_city(notice)
-    away = bool(profile and venue and city_of(profile.region) != venue)
+    # 异地 as the record marks it and the draw honours it (services/reference: elsewhere)
+    away = profile is not None and elsewhere(profile.region, venue_region(notice))
     return compute(standard, item.checkin_at or root.eval_start,
                    item.checkout_at or root.eval_end, situation, away)
 

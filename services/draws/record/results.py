@@ -15,6 +15,7 @@ from models.draws import (
     DrawStatus,
     Invitation,
     InvitationStatus,
+    Notice,
     PoolName,
     Project,
     SkippedCandidate,
@@ -27,10 +28,11 @@ from services.draws.randomness.audit import AuditReport, PoolRecord, audit
 from services.draws.randomness.commit import published_roots
 from services.draws.randomness.weighting import pool_weights, weighted_words
 from services.draws.record.family import family
-from services.draws.running.pool import travels
+from services.draws.running.notices import venue_region
 from services.draws.running.seal import RESULT_LINK, require_unsealed
 from services.draws.running.skips import activity_facts, evidence_of, skip_problem
 from services.draws.setup.request_record import in_words, project_head, request_of, words_of
+from services.reference import elsewhere
 
 RESULT_LINK_TTL = timedelta(hours=1)
 
@@ -48,8 +50,9 @@ class ResultRow:
     supplementary: bool  # drawn by a 补抽 (* before the code: "验证码前加*号的为补抽专家")
     condition_id: int
     absence: str | None  # 请假 / 缺席 / 现场回避 once registered, else None
-    # drawn by the willing-region mode from elsewhere (异地): GD-DRAW's agency pays them the
-    # travel and accommodation allowance (异地评标评审专家交通补助与压差补助)
+    # the venue is 异地 for them (another city than their residence's, whatever the region
+    # mode: services/reference elsewhere): GD-DRAW's agency pays them the travel and
+    # accommodation allowance (异地评标评审专家交通补助与压差补助), as the fee does
     travels: bool = False
 
     @property
@@ -77,6 +80,8 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
     conditions = {c.id: c for c in await Condition.filter(activity_id__in=ids)}
+    venues = {n.id: venue_region(n) for n in await Notice.filter(
+        id__in={c.notice_id for c in conditions.values()})}
     return [ResultRow(invitation_id=r.id, name=people[r.person_id].name,
                       expert_number=profiles[r.expert_id].expert_number,
                       work_unit=profiles[r.expert_id].work_unit,
@@ -85,8 +90,8 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
                       condition_id=r.condition_id,
                       absence=(r.absence or "缺席") if r.status == InvitationStatus.ABSENT
                       else None,
-                      travels=conditions[r.condition_id].region_mode == "willing" and travels(
-                          profiles[r.expert_id].region, conditions[r.condition_id].regions))
+                      travels=elsewhere(profiles[r.expert_id].region,
+                                        venues[conditions[r.condition_id].notice_id]))
             for r in rows]
 
 

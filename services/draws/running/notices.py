@@ -11,12 +11,21 @@ from models.draws import Condition, Invitation, Notice
 from models.statements import columns, models_from, rows
 from services.common.clock import china_time
 from services.common.pii import public
+from services.reference import regions
 
 
 async def notice_of(invitation: Invitation) -> Notice:
     """The notice (where and when to gather) an invitation was sent under."""
     condition = await Condition.get(id=invitation.condition_id)
     return await Notice.get(id=condition.notice_id)
+
+
+def venue_region(notice: Notice) -> str | None:
+    """Where the venue is: the region code of the notice's city and district (a notice is
+    refused unless the region list has them: services/draws/setup/activities.py), or of its
+    city alone when a later list no longer knows the district."""
+    places = regions()
+    return places.resolve(f"{notice.city}{notice.district}") or places.resolve(notice.city)
 
 
 async def notices_of(invitations: list[Invitation]) -> list[Notice]:

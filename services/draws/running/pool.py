@@ -16,14 +16,16 @@ from models.draws import (
     DrawStatus,
     Invitation,
     InvitationStatus,
+    Notice,
 )
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.common.clock import CHINA
+from services.draws.running.notices import venue_region
 from services.draws.running.rules import kept_out
-from services.draws.running.skip_reasons import Skip, for_record
+from services.draws.running.skip_reasons import Skip, for_place, for_record
 from services.people import TITLE_LEVELS
-from services.reference import catalogue_for, overlaps, widen, within_any
+from services.reference import catalogue_for, elsewhere, overlaps, widen, within_any
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 
@@ -53,7 +55,8 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
                          exclude: AbstractSet[int] = frozenset()) -> list[int]:
     """Active formal experts with `specialty` who match the condition and are not avoided
     (staff of an avoided unit, the agency and the tenderer included, experts who declared
-    an avoided unit, avoided persons), as sorted expert ids."""
+    an avoided unit, avoided persons), nor answered 否 to 是否接受异地评标 when the
+    condition's venue is 异地 for them, as sorted expert ids."""
     # a specialty of any level takes every one under it, in the condition's catalogue
     codes = (await catalogue_for(condition.catalogue_version)).within(specialty)
     query = ExpertProfile.filter(specialties__code__in=sorted(codes), active=True)
@@ -66,9 +69,9 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
         query = query.filter(title_level__in=list(
             TITLE_LEVELS[TITLE_LEVELS.index(condition.title_level):]))
     # the JSON columns cost a decode per row: read them only when the condition needs them
-    columns = ["id", "person_id", "work_unit", "unit_credit_code"]
+    columns = ["id", "person_id", "work_unit", "unit_credit_code", "region", "remote_ok"]
     if willing_mode:
-        columns += ["region", "willing_regions"]
+        columns.append("willing_regions")
     if condition.qualification:
         columns.append("qualifications")
     codes, names, persons, experts = await _avoidance(activity)
@@ -76,9 +79,15 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     query = query.exclude(id__in=Subquery(ExpertAvoidUnit.filter(
         Q(credit_code__in=list(codes)) | Q(unit_name__in=list(names))).values("expert_id")))
     rows = [dict(zip(columns, r, strict=True)) for r in await query.values_list(*columns)]
+    # a preview's condition may name no notice yet: its venue is then not known
+    notice = await Notice.get_or_none(id=condition.notice_id) \
+        if getattr(condition, "notice_id", None) else None
+    venue = venue_region(notice) if notice is not None else None
     pool = []
     for row in rows:
         expert_id = row["id"]
+        if declines(row["remote_ok"], row["region"], venue):
+            continue
         if willing_mode and not willing_to_come(row["region"], row["willing_regions"] or [],
                                                 condition.regions):
             continue
@@ -105,9 +114,11 @@ def willing_to_come(region: str | None, willing: list[str], areas: list[str]) ->
     return within_any(region, areas) or any(overlaps(w, a) for w in willing for a in areas)
 
 
-def travels(region: str | None, areas: list[str]) -> bool:
-    """An expert from elsewhere (异地: GD-DRAW's travel and accommodation allowance)."""
-    return not within_any(region, areas)
+def declines(remote_ok: bool, region: str | None, venue: str | None) -> bool:
+    """The expert answered 否 to 是否接受异地评标 (XJ-SIGNUP's application; XJ-CE: 是否接受
+    远程异地评标) and the venue is 异地 for them: they are not drawn for it, whatever the
+    region mode (a willing region does not outweigh the 否)."""
+    return not remote_ok and elsewhere(region, venue)
 
 
 async def avoided(activity: DrawActivity, expert_ids: list[int]) -> set[int]:
@@ -144,11 +155,13 @@ async def booked(activity: DrawActivity, expert_ids: list[int], now: datetime,
             if status == InvitationStatus.CONFIRMED or (due_at > now and not confirmed_only)}
 
 
-async def blocked(activity: DrawActivity, expert_ids: list[int],
+async def blocked(activity: DrawActivity, notice: Notice, expert_ids: list[int],
                   now: datetime) -> dict[int, str]:
-    """Why each of these experts cannot be invited now, if they cannot, with what an auditor
-    needs to check it: "inactive", "avoided" (since the pool was committed: a new unit, an
-    avoidance unit declared), "unavailable:<unavailability id>" (a declared day off on
+    """Why each of these experts cannot be invited now to the notice's venue, if they
+    cannot, with what an auditor needs to check it: "inactive", "avoided" (since the pool
+    was committed: a new unit, an avoidance unit declared), "remote:<venue>" (answered 否
+    to 异地评标 since, and the venue is 异地 for them), "unavailable:<unavailability id>" (a
+    declared day off on
     an evaluation day), "booked:<activity id>" (confirmed or invited for an overlapping
     time there), "invited:<invitation id>" (by this activity already): the texts of
     services/draws/running/skip_reasons.py."""
@@ -161,6 +174,10 @@ async def blocked(activity: DrawActivity, expert_ids: list[int],
             out[expert_id] = Skip("inactive").text()
     for expert_id in await avoided(activity, expert_ids):
         out.setdefault(expert_id, Skip("avoided").text())
+    venue = venue_region(notice)
+    for expert_id, profile in profiles.items():
+        if venue is not None and declines(profile.remote_ok, profile.region, venue):
+            out.setdefault(expert_id, for_place("remote", venue))
     for expert_id, why in (await kept_out(activity, profiles, eval_days(activity))).items():
         out.setdefault(expert_id, why)
     persons = {p.person_id: p.id for p in profiles.values()}

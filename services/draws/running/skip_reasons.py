@@ -3,6 +3,8 @@ an exported record carries the text too, so the format is fixed):
 - "sanction:<sanction id>", "unavailable:<day off id>", "booked:<activity id>",
   "invited:<invitation id>": the record that bears it out;
 - "cap:<n>:<months>", "tenderer_cap:<n>:<months>": the library's caps;
+- "remote:<venue region code>": the expert answered 否 to 是否接受异地评标 (XJ-SIGNUP) and
+  the venue is 异地 for them (services/reference elsewhere);
 - "supervisor", "inactive", "avoided": nothing more.
 `read` gives None for a text no rule writes (the audit reports it)."""
 
@@ -11,10 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
+from services.common.texts import Texts
+from services.reference import regions
+
 SkipKind = Literal["sanction", "unavailable", "booked", "invited", "cap", "tenderer_cap",
-                   "supervisor", "inactive", "avoided"]
+                   "supervisor", "inactive", "avoided", "remote"]
 WITH_RECORD = ("sanction", "unavailable", "booked", "invited")
 CAPS = ("cap", "tenderer_cap")
+PLACES = ("remote",)
 RULES = ("sanction", "supervisor", "cap", "tenderer_cap")  # services/draws/running/rules.py
 
 
@@ -24,10 +30,13 @@ class Skip:
     record: int | None = None  # the record's id (WITH_RECORD)
     cap: int | None = None  # a cap's number of evaluations (CAPS)
     months: int | None = None  # ... in this many months before the evaluation
+    place: str | None = None  # a region code (PLACES)
 
     def text(self) -> str:
         if self.kind in WITH_RECORD:
             return f"{self.kind}:{self.record}"
+        if self.kind in PLACES:
+            return f"{self.kind}:{self.place}"
         if self.kind in CAPS:
             return f"{self.kind}:{self.cap}:{self.months}"
         return self.kind
@@ -46,6 +55,8 @@ def read(text: str) -> Skip | None:
     known = cast(SkipKind, kind)
     if kind in WITH_RECORD:
         return Skip(known, record=int(rest)) if rest.isdigit() else None
+    if kind in PLACES:
+        return Skip(known, place=rest) if rest.isdigit() and len(rest) in (2, 4, 6) else None
     if kind in CAPS:
         cap, _, months = rest.partition(":")
         return Skip(known, cap=int(cap), months=int(months)) \
@@ -60,3 +71,17 @@ def for_record(kind: Literal["sanction", "unavailable", "booked", "invited"],
 
 def for_cap(kind: Literal["cap", "tenderer_cap"], cap: int, months: int) -> str:
     return Skip(kind, cap=cap, months=months).text()
+
+
+def for_place(kind: Literal["remote"], place: str) -> str:
+    return Skip(kind, place=place).text()
+
+
+def skip_said(text: str, texts: Texts) -> str:
+    """A stored reason in words (texts/words/skip_reason.j2); a text no rule writes as it is."""
+    skip = read(text)
+    if skip is None:
+        return text
+    return texts.render("words/skip_reason.j2", kind=skip.kind, cap=skip.cap,
+                        months=skip.months,
+                        place=regions().full_name(skip.place) if skip.place else "")

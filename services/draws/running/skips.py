@@ -1,11 +1,12 @@
 """Every candidate a draw passed over is recorded with why and the record that shows it
-(services/draws/running/pool.py `blocked`): "unavailable:<unavailability id>" (a day off declared on
-an evaluation day), "booked:<activity id>" (invited or confirmed for an overlapping
-evaluation there), "invited:<invitation id>" (already invited by this one), "inactive", and
-the library's rules (services/draws/running/rules.py: sanctions, supervisors, caps). The
-audit reads that record again and checks it bears the reason out, so a skip cannot be made
-up to pass over the candidate the order put next. The evidence travels with an exported
-record, so the check runs offline too."""
+(services/draws/running/pool.py `blocked`): "unavailable:<unavailability id>" (a day off
+declared on an evaluation day), "remote:<venue region>" (否 answered to 异地评标, the venue
+异地 for them), "booked:<activity id>" (invited or confirmed for an overlapping evaluation there),
+"invited:<invitation id>" (already invited by this one), "inactive", and the library's rules
+(services/draws/running/rules.py: sanctions, supervisors, caps). The audit reads that record
+again and checks it bears the reason out, so a skip cannot be made up to pass over the
+candidate the order put next. The evidence travels with an exported record, so the check
+runs offline too."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from models.experts import ExpertProfile, Unavailability
 from services.draws.running.pool import avoided, eval_days
 from services.draws.running.rules import rule_evidence, rule_problem
 from services.draws.running.skip_reasons import RULES, read
+from services.reference import elsewhere
 
 
 async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> dict[str, Any]:
@@ -29,6 +31,8 @@ async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> di
         return found
     if skip.kind == "avoided":
         found["avoided"] = expert_id in await avoided(activity, [expert_id])
+    if skip.kind == "remote" and profile is not None:
+        found.update(region=profile.region, remote_ok=profile.remote_ok)
     if skip.kind in RULES:
         found.update(await rule_evidence(activity, expert_id, skip))
     if skip.kind == "unavailable":
@@ -62,6 +66,11 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
     if kind == "avoided":
         return None if evidence.get("avoided") else \
             f"expert {expert_id} skipped as avoided, whom the activity does not avoid"
+    if kind == "remote":
+        return None if evidence.get("remote_ok") is False and elsewhere(
+            evidence.get("region"), skip.place) else \
+            f"expert {expert_id} skipped as declining 异地 evaluation at {ref}, which is " \
+            "not 异地 for them or they accept"
     if kind == "inactive":
         return None if evidence.get("expert_person_id") is not None else \
             f"expert {expert_id} skipped as inactive does not exist"

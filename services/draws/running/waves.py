@@ -147,7 +147,7 @@ class Waves:
             rank = len(used)
             while len(sent) < need and rank < len(ordered):
                 chunk = ordered[rank:rank + max(need - len(sent), 8)]
-                why = await blocked(activity, chunk, now)
+                why = await blocked(activity, notice, chunk, now)
                 for expert_id in chunk:
                     if len(sent) >= need:
                         break

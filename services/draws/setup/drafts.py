@@ -177,7 +177,13 @@ async def delete_condition(activity: DrawActivity, condition_id: int) -> None:
 
 
 async def preview(activity: DrawActivity, values: dict[str, Any]) -> int:
-    """How many experts a condition (saved or not) matches now, avoidances applied."""
+    """How many experts a condition (saved or not) matches now, avoidances applied (and,
+    with its notice, those who declined 异地评标 when its venue is 异地 for them)."""
     DrawSetup.require_valid_condition(values)
+    values = dict(values)
+    if values.get("notice_id") is not None:
+        await _notice(activity, int(values["notice_id"]))
+    else:
+        values.pop("notice_id", None)
     probe = Condition(activity_id=activity.id, catalogue_version=current_version(), **values)
     return len(await candidate_pool(activity, probe, probe.main_specialty))
