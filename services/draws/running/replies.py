@@ -19,13 +19,14 @@ from models.draws import (
     Notice,
 )
 from models.people import Role
+from models.sanctions import EXCLUDING, AppealOutcome
 from models.statements import columns, model_from, on_postgres, rows
 from services.common.errors import BadInput, NotFound
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls
 from services.draws.running.notices import invitations_with_notices
 from services.draws.running.pool import eval_days
-from services.draws.running.rules import SANCTIONED, sanctioned
+from services.draws.running.rules import SANCTIONED
 from services.draws.running.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
 from services.notifications import Change
 
@@ -56,7 +57,13 @@ _READ_SQL = (
     "AND o.id <> a.id AND o.eval_start < a.eval_end AND o.eval_end > a.eval_start "
     "AND (o.finished_at IS NULL OR o.finished_at > a.eval_start) "
     f"AND o.status NOT IN ('{DrawStatus.WITHDRAWN.value}', '{DrawStatus.CANCELLED.value}')"
-    ") AS q_booked, p.name AS q_project, "
+    ") AS q_booked, "
+    # a suspension, removal or ban (not revoked) on any of the evaluation's days (the two
+    # `?` before the invitation's: its last and first China date; running/rules.sanctioned)
+    "(SELECT MIN(s.id) FROM expert_sanction s WHERE s.expert_id = v.expert_id "
+    f"AND s.kind IN ({', '.join(repr(k.value) for k in EXCLUDING)}) "
+    f"AND s.outcome <> '{AppealOutcome.REVOKED.value}' AND s.starts_on <= ? "
+    "AND (s.ends_on IS NULL OR s.ends_on >= ?)) AS q_sanctioned, p.name AS q_project, "
     "(SELECT {joined} FROM role_grant g WHERE g.agency_id = a.agency_id "
     f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL) AS q_legal "
     "FROM draw_invitation v JOIN draw_condition c ON c.id = v.condition_id "
@@ -89,6 +96,7 @@ class _Found:
     planned: int
     confirmed: int
     booked: bool  # confirmed elsewhere at an overlapping time
+    sanctioned: bool  # a sanction in force on a day of the evaluation
     agency: tuple[str, list[int]]  # the project's name, the agency's legal persons
 
 
@@ -99,14 +107,18 @@ async def _lock(invitation_id: int, person_id: int) -> DrawActivity | None:
     return model_from(DrawActivity, found[0], "a") if found else None
 
 
-async def _read(invitation_id: int, person_id: int) -> _Found:
+async def _read(activity: DrawActivity, invitation_id: int, person_id: int) -> _Found:
     _lock_sql, read = _statements(on_postgres())
-    (row,) = await rows(read, invitation_id, person_id)  # never deleted; its activity locked
+    first, last = eval_days(activity)
+    days = (last, first) if on_postgres() else (last.isoformat(), first.isoformat())
+    # never deleted; its activity locked
+    (row,) = await rows(read, *days, invitation_id, person_id)
     invitation, notice = model_from(Invitation, row, "v"), model_from(Notice, row, "n")
     assert invitation is not None and notice is not None
     legal = [int(p) for p in str(row["q_legal"] or "").split(",") if p]
     return _Found(invitation, notice, int(row["q_planned"]), int(row["q_confirmed"]),
-                  row["q_booked"] is not None, (str(row["q_project"] or ""), legal))
+                  row["q_booked"] is not None, row["q_sanctioned"] is not None,
+                  (str(row["q_project"] or ""), legal))
 
 
 ReplyStatus = Literal["confirmed", "released", "declined", "avoided", "late", "duplicate"]
@@ -146,7 +158,7 @@ class Replies:
             activity = await _lock(invitation_id, person_id)
             if activity is None:
                 raise NotFound("invitation.not_found")
-            found = await _read(invitation_id, person_id)  # under the lock: one statement
+            found = await _read(activity, invitation_id, person_id)  # one statement, locked
             invitation, notice, progress = found.invitation, found.notice, None
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
@@ -180,7 +192,7 @@ class Replies:
         invitation, notice = found.invitation, found.notice
         invitation.replied_at = now
         # a sanction decided after the invitation went out (实施条例 Art. 71/72): not confirmed
-        barred = bool(await sanctioned([invitation.expert_id], eval_days(activity)))
+        barred = found.sanctioned
         if found.confirmed >= found.planned or found.booked or barred:
             invitation.status = InvitationStatus.RELEASED
             full = found.confirmed >= found.planned
