@@ -72,6 +72,8 @@ INVENTORY: tuple[DataKind, ...] = (
              ("draw_invitation", "draw_log"), Keep.KEPT, None),
     DataKind("payments", (DataField("payables"),), ("payable", "pay_order", "einvoice"),
              Keep.KEPT, None),
+    DataKind("payout_accounts", (DataField("bank_accounts"),), ("payout_account",),
+             Keep.ANONYMISE, "after_deregistration"),
     DataKind("education", (DataField("courses"), DataField("exams")),
              ("enrollment", "lesson_study", "exam_attempt"), Keep.KEPT, None),
     DataKind("notifications", (DataField("notifications"),), ("notification",),

@@ -18,6 +18,7 @@ from models.exams import Exam, ExamAttempt
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.notifications import Notification
 from models.payments import Payable
+from models.payouts import PayoutAccount
 from models.people import Person, RoleGrant
 from models.wechat import WeChatIdentity
 from services.applicants import ATTACHMENTS
@@ -149,6 +150,13 @@ class PersonalData:
         return {"payables": [{"title": p.title, "amount_yuan": p.amount_fen / 100,
                               "paid_at": _when(p.paid_at)}
                              for p in await Payable.filter(person_id=person.id).order_by("id")]}
+
+    async def _payout_accounts(self, person: Person) -> Values:
+        return {"bank_accounts": [{
+            "holder": a.holder, "bank": a.bank, "number": a.number_masked,
+            "amount_yuan": a.amount_fen / 100, "given_at": _when(a.given_at),
+            "paid_at": _when(a.paid_at)}
+            for a in await PayoutAccount.filter(person_id=person.id).order_by("id")]}
 
     async def _education(self, person: Person) -> Values:
         enrolled = await Enrollment.filter(person_id=person.id).order_by("id")

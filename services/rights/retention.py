@@ -21,6 +21,7 @@ from models.applications import Application, Attachment, ReviewAction
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
+from models.payouts import PayoutAccount
 from models.people import Person, anonymise_identity
 from models.retention import RetentionRun
 from models.sanctions import PERMANENT, AppealOutcome, Sanction
@@ -131,6 +132,8 @@ class RetentionJob:
                 + await Attachment.filter(application_id__in=apps).delete()
             payables = await column(Payable.filter(person_id=person_id), "id")
             await Payable.filter(id__in=payables).update(invoice_email=None)
+            done["payout_accounts"] = await PayoutAccount.filter(person_id=person_id).update(
+                holder="", bank="", number_enc="", number_masked="")
             await EInvoice.filter(payable_id__in=payables).update(emailed_to=None)
             done["notifications"] = await Notification.filter(person_id=person_id).delete()
         for key in keys:  # the files once their rows are gone (a crash leaves only files)

@@ -16,6 +16,7 @@ from config.settings import Settings
 from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation
 from models.notifications import Notification
+from models.payouts import PayoutAccount
 from models.people import Person, phone_is
 from models.retention import RetentionRun
 from models.wechat import Channel, WeChatIdentity
@@ -145,8 +146,20 @@ async def test_a_deregistered_expert_is_anonymised_after_retention_and_records_s
                                     next_attempt_at=now, client_msg_id="old")
     await Notification.filter(id=old.id).update(created_at=now - timedelta(days=400))
 
+    # the bank account they gave for a fee (sealed, shown by its last 4 digits)
+    vault = client.app[DOMAIN].vault
+    paid = await PayoutAccount.create(
+        invitation_id=invited[0].id, activity_id=aid, person_id=first.id, amount_fen=80000,
+        asked_by=1, asked_at=now, holder=first.name, bank="中国工商银行天河支行",
+        number_enc=vault.encrypt("6222020200112233445", b"payout-account"),
+        number_masked="****3445", given_at=now, paid_at=now, paid_ref="HX20261125001")
+
     counts = await enforce_retention({DOMAIN_CTX: client.app[DOMAIN]})
 
+    account = await PayoutAccount.get(id=paid.id)  # the transfer stays, whose account not
+    assert (account.holder, account.bank, account.number_enc, account.number_masked) == (
+        "", "", "", "")
+    assert (account.amount_fen, account.paid_ref) == (80000, "HX20261125001")
     gone = await Person.get(id=first.id)
     assert gone.name == f"已注销用户{first.id}"
     assert (gone.phone, gone.email, gone.id_masked, gone.birth_year) == ("", None, "", 0)
