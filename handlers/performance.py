@@ -14,7 +14,7 @@ from models.sanctions import SanctionKind
 from services.common.clock import CHINA
 from services.common.texts import Texts
 from services.draws import mine as my_records
-from services.standing import KIND_WORDS, conduct, period_words, standing_of
+from services.standing import KIND_WORDS, conduct, credit, period_words, standing_of
 
 router = Router("performance")
 SHOWN = 5  # the latest records a chat reply lists
@@ -56,5 +56,7 @@ async def standing(person: Person | None, texts: Texts) -> str:
               "reason": s.reason, "in_force": s.excludes_on(today, today),
               "appealed": s.appealed_at is not None, "outcome": s.outcome}
              for s in shown.sanctions]
+    how = texts.render("performance/credit_explained.j2", **await credit.explained(got))
     return texts.render("chat/performance/standing.j2", score=got.score, level=got.level,
-                        counted=got.records, absences=got.absences, sanction_items=items)
+                        counted=got.records, absences=got.absences, sanction_items=items,
+                        explained=[line.strip() for line in how.splitlines() if line.strip()])

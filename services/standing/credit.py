@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.expressions import Q
 
@@ -28,12 +29,23 @@ CHUNK = 500  # experts per query (SQLite's limit on a statement's parameters)
 
 
 @dataclass(frozen=True)
+class Step:
+    """One line of how the score came about: what (texts/words/credit_step.j2), how many,
+    and the points it gives (the start) or takes."""
+
+    what: str  # start, start_none, conduct, attendance, warning, suspension, 缺席, 请假, barred
+    count: int
+    points: int
+
+
+@dataclass(frozen=True)
 class Credit:
     score: int
     level: str
     records: int
     sanctions: int
     absences: int = 0  # registered absences that cost points
+    steps: tuple[Step, ...] = ()  # how the score came about, by the rule
 
 
 @dataclass(frozen=True)
@@ -102,16 +114,33 @@ async def compute_many(expert_ids: list[int], now: datetime,
 
 def _credit(records: list[PerformanceRecord], sanctions: list[Sanction], absences: list[str],
             r: CreditRule) -> Credit:
+    counted = (len(records), len(sanctions), len(absences))
     if any(s.kind in (SanctionKind.REMOVAL, SanctionKind.BAN) for s in sanctions):
-        return Credit(0, "D", len(records), len(sanctions), len(absences))
-    score = round(sum(x.score for x in records) / len(records)) if records else 100
-    score -= sum(len(x.conduct) * r.conduct_points
-                 + (int(x.late) + int(x.left_early)) * r.attendance_points for x in records)
-    score -= sum(r.warning_points if s.kind == SanctionKind.WARNING else r.suspension_points
-                 for s in sanctions)
-    score -= sum(int(getattr(r, ABSENCE_FIELDS[kind])) for kind in absences)
-    score = max(0, min(100, score))
-    return Credit(score, level_of(score, r), len(records), len(sanctions), len(absences))
+        return Credit(0, "D", *counted, steps=(Step("barred", 1, 0),))
+    start = round(sum(x.score for x in records) / len(records)) if records else 100
+    steps = [Step("start" if records else "start_none", len(records), start)]
+    conduct = sum(len(x.conduct) for x in records)
+    attendance = sum(int(x.late) + int(x.left_early) for x in records)
+    warnings = sum(s.kind == SanctionKind.WARNING for s in sanctions)
+    steps += [Step("conduct", conduct, -conduct * r.conduct_points),
+              Step("attendance", attendance, -attendance * r.attendance_points),
+              Step("warning", warnings, -warnings * r.warning_points),
+              Step("suspension", len(sanctions) - warnings,
+                   -(len(sanctions) - warnings) * r.suspension_points)]
+    steps += [Step(kind, absences.count(kind), -absences.count(kind) * int(getattr(r, field)))
+              for kind, field in ABSENCE_FIELDS.items()]
+    steps = [x for x in steps if x.count or x.what.startswith("start")]
+    score = max(0, min(100, sum(x.points for x in steps)))
+    return Credit(score, level_of(score, r), *counted, steps=tuple(steps))
+
+
+async def explained(got: Credit) -> dict[str, Any]:
+    """What the words of how a credit came about need (texts/performance/
+    credit_explained.j2): its steps and the rule's window and levels."""
+    r = await rule()
+    return {"steps": [{"what": x.what, "count": x.count, "points": x.points}
+                      for x in got.steps],
+            "months": r.window_months, "a": r.level_a, "b": r.level_b, "c": r.level_c}
 
 
 async def current(expert_ids: list[int]) -> dict[int, CreditScore]:

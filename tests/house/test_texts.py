@@ -42,6 +42,10 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    "explained": ["最近36个月计入的 2 条履职记录平均 88 分", "警告 1 次，扣 10 分"],
+    "steps": [{"what": "start", "count": 2, "points": 88},
+              {"what": "warning", "count": 1, "points": -10}],
+    "a": 90, "b": 75, "c": 60,
     "attend": 2, "declined": ["张三"],
     "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",

@@ -32,6 +32,11 @@ async def test_a_record_and_a_sanction_lower_the_credit_a_dispute_waits_and_the_
                            LATE_AND_AWAY)).status == 200
     after = await api.call("GET", "/expert/credit", expert)
     assert (after.data["score"], after.data["level"], after.data["records"]) == (58, "D", 1)
+    # ... and it says how: the start, each deduction, the levels
+    assert after.data["explanation"] == [
+        "最近36个月计入的 1 条履职记录平均 70 分", "履职问题 1 项，扣 10 分",
+        "迟到或早退 1 次，扣 2 分",
+        "等级：90 分及以上为 A，75 分及以上为 B，60 分及以上为 C，其余为 D（分数在 0 至 100 之间）"]
     assert after.data["history"][0]["cause"] == "履职记录"
     # disputed: it waits for the review, out of the credit meanwhile
     record = (await api.call("GET", "/me/performance", expert)).data["records"][0]
@@ -60,6 +65,8 @@ async def test_a_record_and_a_sanction_lower_the_credit_a_dispute_waits_and_the_
     # the expert reads the same in chat, with the warning and how to appeal
     said = (await chat.say(await openid_of(first.person_id), "我的信用")).text
     assert "我的信用分：80 分，等级 B" in said and "警告" in said and "未按时到场" in said
+    assert "没有计入的履职记录，按满分 100 分起算" in said and "警告 1 次，扣 20 分" in said
+    assert "85 分及以上为 A" in said
     assert "申诉" in said
     # a handler has no access to anyone's credit
     assert (await api.call("GET", "/admin/credit", token,

@@ -62,6 +62,13 @@ async def test_the_administrator_suspends_an_expert_and_rules_on_the_appeal(
     await desk.get_by_test_id("view-all").click()
     await expect(desk.get_by_test_id(f"sanction-{item.id}")).to_contain_text("维持处理")
     await desk.screenshot(path="var/console-sanctions-ruled.png", full_page=True)
+    # one expert's sanctions with their credit, and how it came about
+    await desk.goto(str(sandbox.make_url(
+        "/console/sanctions?view=all&expert_number=GD-ZJ-000001")))
+    how = desk.get_by_test_id("credit-explained")
+    await expect(how).to_contain_text("暂停评标资格 1 次，扣 30 分")
+    await expect(how).to_contain_text("90 分及以上为 A")
+    await desk.screenshot(path="var/console-sanctions-credit.png", full_page=True)
     # the caps: saved and shown again
     await desk.goto(str(sandbox.make_url("/console/draw-policy")))
     await desk.get_by_label("为同一招标人最多参加（次）").fill("2")

@@ -36,6 +36,8 @@ class CreditOut(Model):
     records: int = Field(description="计入的履职记录数")
     sanctions: int = Field(description="计入的处分数")
     absences: int = Field(description="计入的缺席、请假登记数")
+    explanation: list[str] = Field(
+        description="信用分的由来：起算分、各项扣分，最后一行为等级规则")
     history: list[ChangeOut]
 
 
@@ -56,11 +58,15 @@ class RuleBody(Model):
     level_c: int = Field(default=60, ge=0, le=100, description="C 级最低分")
 
 
-def credit_out(view: CreditView) -> CreditOut:
+async def credit_out(call: Call, view: CreditView) -> CreditOut:
     got = view.credit
+    words = call.services.texts.render("performance/credit_explained.j2",
+                                       **await credit.explained(got))
     return CreditOut(
         expert_name=view.expert_name, expert_number=view.expert_number, score=got.score,
-        level=got.level, records=got.records, sanctions=got.sanctions, absences=got.absences,
+        level=got.level, records=got.records, sanctions=got.sanctions,
+        absences=got.absences,
+        explanation=[line.strip() for line in words.splitlines() if line.strip()],
         history=[ChangeOut(score=h.score, level=h.level, cause=CAUSES.get(h.cause, h.cause),
                            at=h.at) for h in view.history])
 
@@ -69,14 +75,14 @@ def credit_out(view: CreditView) -> CreditOut:
            summary="我的信用分、等级及其变化")
 async def mine(call: Call) -> CreditOut:
     profile = await expert_of_person(call.caller.need_person().id)
-    return credit_out(await credit_view(profile, call.now))
+    return await credit_out(call, await credit_view(profile, call.now))
 
 
 @api.route("GET", "/admin/credit", access=ADMIN, query=CreditQuery, response=CreditOut,
            tag=TAG, summary="专家的信用分、等级及其变化")
 async def expert_credit(call: Call, query: CreditQuery) -> CreditOut:
     profile = await expert_by_number(query.expert_number)
-    return credit_out(await credit_view(profile, call.now))
+    return await credit_out(call, await credit_view(profile, call.now))
 
 
 @api.route("GET", "/admin/credit-rule", access=ADMIN, response=RuleBody, tag=TAG,
