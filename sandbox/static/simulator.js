@@ -17,10 +17,28 @@ async function api(path, body) {
 // label as one, and the page it opens as its title (built as text nodes, never as HTML).
 const TEXT_LINK = /<a\s[^>]*?(?:data-miniprogram-path="([^"]*)")?[^>]*>(.*?)<\/a>/g;
 
+// An address in a message (the answer, appeal, reply and payout pages an SMS or a chat
+// text links) opens in a new tab, as the phone would open it: built as an element whose
+// href is only ever an http(s) address, never as HTML.
+const URL_IN_TEXT = /https?:\/\/[^\s，。；）)"<>]+/g;
+
+function appendPlain(div, text) {
+  let last = 0;
+  for (const m of text.matchAll(URL_IN_TEXT)) {
+    div.appendChild(document.createTextNode(text.slice(last, m.index)));
+    const a = document.createElement("a");
+    a.href = m[0]; a.textContent = m[0]; a.target = "_blank"; a.rel = "noopener";
+    a.dataset.testid = "message-link";
+    div.appendChild(a);
+    last = m.index + m[0].length;
+  }
+  div.appendChild(document.createTextNode(text.slice(last)));
+}
+
 function fillText(div, text) {
   let last = 0;
   for (const m of text.matchAll(TEXT_LINK)) {
-    div.appendChild(document.createTextNode(text.slice(last, m.index)));
+    appendPlain(div, text.slice(last, m.index));
     const link = document.createElement("span");
     link.className = "textlink";
     link.textContent = m[2];
@@ -28,7 +46,7 @@ function fillText(div, text) {
     div.appendChild(link);
     last = m.index + m[0].length;
   }
-  div.appendChild(document.createTextNode(text.slice(last)));
+  appendPlain(div, text.slice(last));
 }
 
 function bubble(cls, text, testid) {
@@ -210,7 +228,7 @@ function renderItem(item) {
     const img = document.createElement("img"); img.src = item.image; img.width = 160;
     div.appendChild(img);
   } else {
-    const p = document.createElement("div"); p.className = "text"; p.textContent = item.text;
+    const p = document.createElement("div"); p.className = "text"; fillText(p, item.text);
     p.style.whiteSpace = "pre-wrap";
     div.appendChild(p);
   }

@@ -136,3 +136,31 @@ async def test_a_visitor_binds_with_the_code_sent_to_their_phone(page) -> None: 
     await page.get_by_test_id("send").click()
     await expect(page.get_by_test_id("reply").last).to_contain_text("绑定成功")
     await expect(page.get_by_test_id("reply").last).to_contain_text("郑小雨")
+
+
+async def test_a_link_in_a_message_opens_its_page_as_the_phone_would(  # type: ignore[no-untyped-def]
+        page, sandbox: TestServer) -> None:
+    """What an expert does from a message's link (answer an invitation; appeal a sanction,
+    reply to a record, give a bank account for a fee) the simulator does too: the address in
+    the SMS is a link that opens the page in a new tab."""
+    from playwright.async_api import expect
+
+    from models.draws import Invitation, InvitationStatus
+    from models.wechat import Channel, WeChatIdentity
+
+    await page.get_by_test_id("user-o_demo_expert").click()
+    await page.get_by_test_id("demo-draw").click()
+    await expect(page.get_by_text("已开始演示抽取")).to_be_visible()
+    first = await Invitation.filter(status=InvitationStatus.SENT).order_by("id").first()
+    assert first is not None
+    openid = (await WeChatIdentity.get(person_id=first.person_id,
+                                       channel=Channel.OFFICIAL_ACCOUNT)).openid
+    await page.get_by_test_id(f"user-{openid}").click()
+    sms = page.get_by_test_id("inbox-sms").filter(has_text="直接回复本短信")
+    link = sms.get_by_test_id("message-link").first
+    assert "/a/" in (await link.get_attribute("href") or "")  # the invitation's answer page
+    async with page.context.expect_page() as opened:
+        await link.click()
+    answer = await opened.value
+    await expect(answer.locator("body")).to_contain_text("参加")
+    await answer.screenshot(path="var/simulator-link-page.png", full_page=True)
