@@ -66,6 +66,9 @@ UNKEYED = (ChannelKind.CHAT, ChannelKind.SUBSCRIBE, ChannelKind.SMS, ChannelKind
 ATTEMPTING = "attempting:"  # the send marker's value while the call is under way
 
 
+TO_THE_LEAVER = "account.deregistered"  # the one notice a deregistered person still gets
+
+
 @dataclass
 class Recipient:
     oa: WeChatIdentity | None
@@ -109,7 +112,9 @@ class Sender:
             f"ON w.person_id = p.id WHERE {one_of('p.id')}", id_list(person_ids)
         ) if person_ids else []
         phones = {int(r["pid"]): opened_phone(r["phone_enc"], r["phone_clear"])
-                  for r in found if r["deregistered_at"] is None}
+                  for r in found}
+        # a deregistered person's phone takes only the confirmation of their 注销
+        gone = {int(r["pid"]) for r in found if r["deregistered_at"] is not None}
         identities = [w for w in models_from(WeChatIdentity, found, "w") if w is not None]
         identities += await WeChatIdentity.filter(openid__in=openids) if openids else []
         for identity in identities:
@@ -127,8 +132,9 @@ class Sender:
             if item.person_id is not None:
                 own = by_person.get(item.person_id, {})
                 oa, mp = own.get(Channel.OFFICIAL_ACCOUNT), own.get(Channel.MINI_PROGRAM)
+                reach = item.person_id not in gone or item.kind == TO_THE_LEAVER
                 out[item.id] = Recipient(oa, mp.openid if mp else None,
-                                         phones.get(item.person_id),
+                                         phones.get(item.person_id) if reach else None,
                                          consents.get(mp.openid, {}) if mp else {})
             else:
                 out[item.id] = Recipient(by_openid.get(item.openid or ""), None, None, {})

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 
 class NotificationKind(StrEnum):
+    ACCOUNT_DEREGISTERED = "account.deregistered"
     ACCOUNT_LOCKED = "account.locked"
     ACCOUNT_REGISTER_ATTEMPT = "account.register_attempt"
     APPLICATION_APPROVED = "application.approved"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from tortoise.transactions import in_transaction
-
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.experts import ExpertProfile, Unavailability
@@ -13,6 +11,7 @@ from models.people import Person, RoleGrant
 from models.wechat import WeChatIdentity
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
+from services.notifications import Outbox
 
 MAX_SPAN = timedelta(days=90)
 DEREGISTER_WORDS = "确认注销"  # what the expert types to confirm deregistration
@@ -51,18 +50,23 @@ async def engagements(person_id: int, now: datetime) -> list[DrawActivity]:
         status=DrawStatus.WITHDRAWN).order_by("eval_start")
 
 
-async def deregister(person: Person, confirmation: str, now: datetime) -> None:
+async def deregister(person: Person, confirmation: str, now: datetime, outbox: Outbox,
+                     period: str) -> None:
     """注销: the account becomes unusable: roles revoked, WeChat unbound, not drawn again.
     The expert confirms by typing DEREGISTER_WORDS; refused while an evaluation they
-    confirmed lies ahead (it is in the agency's results)."""
+    confirmed lies ahead (it is in the agency's results). Their phone is told, with what
+    stays and for how long (`period`: the retention after deregistration, in words): WeChat
+    is unbound by then, so the SMS is the channel left (a stranger's 注销 is caught too)."""
     if confirmation != DEREGISTER_WORDS:
         raise BadInput("schedule.deregister_confirm", words=DEREGISTER_WORDS)
     ahead = await engagements(person.id, now)
     if ahead:  # the agency counts on them: decline or withdraw those first
         raise Conflict("schedule.deregister_engaged",
                        dates="、".join(china_time(a.eval_start) for a in ahead))
-    async with in_transaction():
+    async with outbox.change(now) as change:
         await ExpertProfile.filter(person_id=person.id).update(active=False)
         await RoleGrant.filter(person_id=person.id, revoked_at=None).update(revoked_at=now)
         await WeChatIdentity.filter(person_id=person.id).update(person_id=None, bound_at=None)
         await Person.filter(id=person.id).update(deregistered_at=now)
+        await change.notify("account.deregistered", {"at": china_time(now), "period": period},
+                            person_id=person.id)

@@ -26,7 +26,7 @@ from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.pii import mask_email, mask_phone
 from services.common.texts import Texts
-from services.rights.data_inventory import INVENTORY, DataKind, Mask
+from services.rights.data_inventory import INVENTORY, DataKind, Keep, Mask
 
 Values = dict[str, Any]
 EXPORT_ACTION = "personal_data_export"  # the audit trail's action for a copy made
@@ -76,6 +76,17 @@ class PersonalData:
         await self.audit.append(EXPORT_ACTION, now, person_id=person.id, name=person.name,
                                 via=via)
         return json.dumps(body, ensure_ascii=False, indent=1, default=str).encode()
+
+    def what_stays(self) -> str:
+        """What a person leaving (注销) is told stays, for how long and why, and what is
+        anonymised or removed then: the 清单's own words (PIPL Art. 17, 47)."""
+        by = {keep: [self.describe(k) for k in INVENTORY if k.keep == keep] for keep in Keep}
+        return self.texts.render("privacy/deregistered.j2", kept=by[Keep.KEPT],
+                                 anonymised=by[Keep.ANONYMISE], deleted=by[Keep.DELETE])
+
+    def period_words(self) -> str:
+        """The retention after deregistration in words (15年, or days when shorter)."""
+        return f"{self.days // 365}年" if self.days >= 365 else f"{self.days}天"
 
     def describe(self, item: DataKind) -> Values:
         """A kind in words: title, fields, purpose, legal basis, where kept, how long."""

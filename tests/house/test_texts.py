@@ -42,6 +42,10 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    "kept": [{"title": "抽取与评标记录", "retention": "不少于15年且不删除",
+              "basis": "政府采购法第四十二条"}],
+    "anonymised": [{"title": "身份信息", "retention": "注销后保存15年，期满后匿名化"}],
+    "deleted": [{"title": "通知发送记录", "retention": "发送后保存365天，期满删除"}],
     "explained": ["最近36个月计入的 2 条履职记录平均 88 分", "警告 1 次，扣 10 分"],
     "steps": [{"what": "start", "count": 2, "points": 88},
               {"what": "warning", "count": 1, "points": -10}],

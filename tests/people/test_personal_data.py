@@ -139,6 +139,12 @@ async def test_a_deregistered_expert_is_anonymised_after_retention_and_records_s
         done = await api.call("POST", "/expert/deregister", await api.login(mp),
                               {"confirm": "确认注销"})
         assert done.status == 200, done.data
+        # told what stays, for how long and why, and what is anonymised then (PIPL 17, 47)
+        said = done.message
+        assert "抽取与评标记录：不少于15年" in said and "政府采购法第四十二条" in said
+        assert f"注销后保存{RETENTION_DAYS}天" in said and "匿名化" in said
+        told = await Notification.get(kind="account.deregistered", person_id=person.id)
+        assert told.params["period"] == f"{RETENTION_DAYS}天"
     await Person.filter(id=first.id).update(deregistered_at=now - timedelta(days=31))
     await Person.filter(id=second.id).update(deregistered_at=now - timedelta(days=29))
     expert = await Person.get(phone_is(demo["expert"].phone))

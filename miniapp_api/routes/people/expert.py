@@ -89,12 +89,16 @@ async def remove(call: Call) -> Ok:
 
 
 @api.route("POST", "/expert/deregister", access=EXPERT, body=DeregisterIn, response=Ok,
-           summary="注销：账户将不能再使用，且不会再被抽取", tag=TAG)
+           summary="注销：账户将不能再使用，且不会再被抽取；message 说明哪些记录按规定继续保存、"
+                   "保存多久、其余何时匿名化",
+           tag=TAG)
 async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
-    await deregister(call.caller.need_person(), body.confirm, call.now)
+    rights = call.domain.personal_data
+    await deregister(call.caller.need_person(), body.confirm, call.now, call.domain.outbox,
+                     rights.period_words())
     if call.caller.token:
         await call.services.sessions.drop(call.caller.token)
-    return Ok(message="已注销。感谢您对评标工作的支持。")
+    return Ok(message=rights.what_stays())  # what stays, how long and why (PIPL Art. 17, 47)
 
 
 class DepartmentBody(Model):
