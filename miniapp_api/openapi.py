@@ -45,9 +45,11 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
             "summary": ep.summary,
             "tags": [ep.tag],
             "x-access": sorted(ep.roles) if ep.roles is not None else str(ep.access),
-            # a download is documented as the file it is (PDF, XLSX, CSV, images), not JSON
+            # a download is documented as the file it is (PDF, XLSX, CSV, images), not JSON;
+            # a JSON file (the personal-data copy) as the JSON object it is, not as bytes
             "responses": {"200": {"description": "成功", "content": {
-                media: {"schema": {"type": "string", "format": "binary"}} for media in ep.files}
+                media: {"schema": {"type": "object"} if media == "application/json"
+                        else {"type": "string", "format": "binary"}} for media in ep.files}
                 if ep.files else {"application/json": {
                     "schema": ref(ep.response) if ep.response else {"type": "object"}}}}},
         }
