@@ -1,5 +1,6 @@
 """What every context does about each thing that can happen to a person: the one table
-(issue 48). A reaction with `run` is called by the announcing context inside its change's
+(docs/rules-that-are-ours.md states the rules each applies). A reaction with `run` is called
+by the announcing context inside its change's
 transaction (services/common/reactions.py): the context below cannot call the one above,
 so the table, built by the composition root, calls it. A reaction with `where` is done in
 the announcing call itself, or is a read of the fact at the moment it matters (a draw, a

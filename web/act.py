@@ -1,14 +1,14 @@
 """`/s/{token}` and `/r/{token}`: a notice that asks something of an expert, acted on from
-the link in its SMS, in any phone browser, without WeChat (issue 48: an expert imported from
-the register is told by SMS and must be able to act): the appeal of a sanction (招标投标法
-实施条例 Art. 71–72; the appeal is ours, SanctionDesk.appeal) and the reply (说明) to a
-performance record (财库〔2016〕198号: the expert "可以……查询本人职责履行情况记录，并就有关情况
-作出说明"). The token is the row's id, its expiry and a MAC (services.common.links
-notice_link); the row says whose it is. The page calls the same service as the
-mini-program, so one appeal / one reply stands: a second one shows the first. A forged link
-is refused plainly, an expired one says where to act instead; an address trying bad links
-is slowed to a crawl. The form carries a double-submit token (a SameSite=Strict cookie)
-and the body is capped."""
+the link in its SMS, in any phone browser, without WeChat (an expert imported from the
+register is told by SMS and must be able to act on what they are told): the appeal of a
+sanction (招标投标法实施条例 Art. 71–72; the appeal is ours, SanctionDesk.appeal)
+and the reply (说明) to a performance record (财库〔2016〕198号: the expert
+"可以……查询本人职责履行情况记录，并就有关情况作出说明"). The token is the row's id, its
+expiry and a MAC (services.common.links notice_link); the row says whose it is. The page
+calls the same service as the mini-program, so one appeal / one reply stands: a second
+one shows the first. A forged link is refused plainly, an expired one says where to act
+instead; an address trying bad links is slowed to a crawl. The form carries a
+double-submit token (a SameSite=Strict cookie) and the body is capped."""
 
 from __future__ import annotations
 

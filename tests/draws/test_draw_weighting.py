@@ -118,9 +118,9 @@ async def _records(expert: ExpertProfile, scores: list[int], by: int) -> None:
 
 async def test_an_expert_with_no_record_is_not_weighted_above_experts_with_good_records(
         api: Api, client: TestClient, demo: dict) -> None:
-    """Issue 48: "with the weighting on an expert with no record at all is level A and
-    outweighs a long-serving B". Ours (docs/rules-that-are-ours.md): without a record of
-    service an expert holds at most level B's weight; a good record (A) earns more."""
+    """With full credit counted as A, a newcomer outweighed a long-serving B. Ours
+    (docs/rules-that-are-ours.md): without a record of service an expert holds at most
+    level B's weight; a good record (A) earns more."""
     experts = await make_experts(client, 4, first=5400)
     admin = await api.login(demo["admin"].mp_openid)
     by = (await WeChatIdentity.get(openid=demo["admin"].mp_openid)).person_id
@@ -209,7 +209,7 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     (condition,) = await Condition.filter(activity_id=aid)
     weights = {int(k): v for k, v in (condition.pool_weights or {}).items()}
     assert condition.weighting == TABLE and set(weights) == set(condition.pool or [])
-    # B, C, D, and nothing on record: at most B's weight (issue 48)
+    # B, C, D, and nothing on record: at most B's weight
     assert [weights[e.id] for e in experts[:4]] == [3, 2, 1, 3]
     assert condition.pool_hash == pool_root(condition.id, "main", condition.pool or [],
                                             weights)

@@ -1,7 +1,7 @@
-"""The gathering time corrected after the draw has ended (issue 48): until the evaluation
-begins the agency may correct it; every confirmed expert, a 补抽's too, hears the new time
-at once and the reminders follow it; a time already past and a correction once the
-evaluation has begun are refused in words."""
+"""The gathering time corrected after the draw has ended (docs/rules-that-are-ours.md):
+until the evaluation begins the agency may correct it; every confirmed expert, a 补抽's too,
+hears the new time at once and the reminders follow it; a time already past and a correction
+once the evaluation has begun are refused in words."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A sanction reaches the committee already formed (实施条例 Art. 71/72; issue 48): an expert
+"""A sanction reaches the committee already formed (TBL-REG Art. 71/72; docs/seal.md): an expert
 confirmed for next week and then suspended loses the place; the expert is told why, the
 agency that a place opened (no name: nothing before T-30 tells who was drawn, docs/seal.md);
 a 补抽 fills it; the agency cannot undo it; the venue refuses the expert's scan. A warning

@@ -1,5 +1,5 @@
-"""An expert WeChat Pay cannot pay is paid another way (issue 48, item 6: "an expert who
-cannot receive a WeChat transfer is paid another way that finance records"). WeChat Pay's
+"""An expert WeChat Pay cannot pay is paid another way (an expert who
+cannot receive a WeChat transfer is paid another way the payer records). WeChat Pay's
 商家转账 is confirmed by the payee in the mini-program (WX-PAY); an expert without it (as
 every expert is right after a register import) is asked by SMS for a bank account in their
 own name, gives it on the page the SMS links to, and the payer records the transfer made to

@@ -1,7 +1,7 @@
 """An expert without the mini-program is paid into a bank account, in Chromium: the agency's
 发放 asks the expert by SMS, the expert gives the account on the phone page the SMS links to,
-the agency reads the whole number once to make the transfer and records it (issue 48, item 6:
-"an expert who cannot receive a WeChat transfer is paid another way that finance records")."""
+the agency reads the whole number once to make the transfer and records it (an expert
+who cannot receive a WeChat transfer is paid another way the payer records)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Absence is part of the record (issue 48): an expert registered absent (GD-DRAW: "登记专家
+"""Absence is part of the record : an expert registered absent (GD-DRAW: "登记专家
 缺席原因并提交缺席登记") costs credit by the administrator's rule from the registration on,
 undone with it, and the agency's performance record (CK-198: "评审活动结束后5个工作日内……记录
 评审专家的职责履行情况") names the registered absence. Over real HTTP and chat, with the

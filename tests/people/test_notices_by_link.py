@@ -1,4 +1,4 @@
-"""Everyone can act on what they are told (issue 48, item 6): an expert who has no WeChat at
+"""Everyone can act on what they are told : an expert who has no WeChat at
 all (as every expert is right after a register import) is told of a sanction and of a
 performance record by SMS, and appeals and replies from the link in it, in a phone browser.
 

@@ -1,5 +1,5 @@
-"""The appeal and the reply from an SMS link, in Chromium at a phone's size (issue 48, item
-6): an expert with no WeChat appeals a warning and replies to a performance record."""
+"""The appeal and the reply from an SMS link, in Chromium at a phone's size: an expert with
+no WeChat appeals a warning and replies to a performance record."""
 
 from __future__ import annotations
 

@@ -119,7 +119,7 @@ async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
 
 async def test_the_agency_registers_a_no_show_records_it_and_the_credit_rule_counts_it(
         sandbox: TestServer, browser: Any) -> None:
-    """Issue 48: absence is part of the record. GD-DRAW: "登记专家缺席原因并提交缺席登记"."""
+    """Absence is part of the record. GD-DRAW: "登记专家缺席原因并提交缺席登记"."""
     from playwright.async_api import expect
 
     aid, served = await ended_evaluation(sandbox)

@@ -1,5 +1,5 @@
 """A permanent sanction outlives anonymisation (实施条例 Art. 71: 取消其担任评标委员会成员的资格;
-Art. 72: 不得再参加任何依法必须进行招标的项目的评标; issue 48): when the retention period after
+Art. 72: 不得再参加任何依法必须进行招标的项目的评标): when the retention period after
 deregistration ends, a removed or banned expert's identity is erased but their ID number's
 keyed hash is kept, so the same person cannot come back as a stranger, neither by applying
 nor through a register import; a deregistered expert without one can."""

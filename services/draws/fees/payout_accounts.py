@@ -1,5 +1,5 @@
-"""Another way to be paid (issue 48: "an expert who cannot receive a WeChat transfer is paid
-another way that finance records"). WeChat Pay's 商家转账 reaches only an expert who uses the
+"""Another way to be paid (an expert who cannot receive a WeChat transfer is still paid,
+another way the payer records). WeChat Pay's 商家转账 reaches only an expert who uses the
 mini-program (the payee confirms there, WX-PAY); for anyone else the agency's 发放 asks the
 expert, by SMS with a signed link (web/payout_page.py), for a bank account in their name; the
 account number is sealed (Vault) and shown masked, in full only to the payer on request

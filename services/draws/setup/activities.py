@@ -233,7 +233,8 @@ class DrawSetup:
     async def change_gathering_time(self, activity: DrawActivity, notice_id: int,
                                     gather_at: datetime, now: datetime) -> Notice:
         """Before the start, while paused, or once the draw has ended and until the
-        evaluation begins (a correction: issue 48), only the gathering time may change."""
+        evaluation begins (a correction; docs/rules-that-are-ours.md), only the
+        gathering time may change."""
         notice = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
         if notice is None:
             raise NotFound("notice.not_found")
