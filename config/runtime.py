@@ -148,7 +148,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     vault = make_vault(settings)
     links = Links(settings.secret_key, public_url)
     people = People(vault, outbox, settings.password_cost)
-    codes = VerificationCodes(redis, keys, clock, on_person_locked=people.tell_locked)
+    codes = VerificationCodes(redis, keys, clock, on_person_locked=people.tell_locked,
+                              per_hour=settings.sms_codes_per_hour)
     code_sms = CodeSms(sms, texts)
     files = DiskStore(settings.var_dir / "files")
     education = Education(outbox, links, settings.secret_key)

@@ -118,6 +118,9 @@ class Settings(BaseSettings):
     # Template ids from the WeChat console, per notification kind (JSON objects).
     wechat_templates: dict[str, str] = Field({}, validation_alias="WECHAT_TEMPLATES")
     miniapp_templates: dict[str, str] = Field({}, validation_alias="MINIAPP_TEMPLATES")
+    # verification-code SMS to every number together in one clock hour (0: no such budget);
+    # the service warns at 80 % of it (services/people/codes.py)
+    sms_codes_per_hour: int = Field(600, ge=0, validation_alias="SMS_CODES_PER_HOUR")
     outbox_rate: int = Field(200, validation_alias="OUTBOX_RATE")  # per second, 0 = off
     outbox_user_rate: int = Field(20, validation_alias="OUTBOX_USER_RATE")  # per minute
     outbox_max_attempts: int = Field(8, validation_alias="OUTBOX_MAX_ATTEMPTS")

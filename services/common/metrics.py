@@ -61,6 +61,18 @@ REPLICA_BEHIND = Gauge(
     "(0 when it had replayed everything): the highest of the live processes",
     multiprocess_mode="livemax")
 
+SMS_CODES = Counter(
+    "expertbot_sms_codes",
+    "Verification codes asked for, by result: sent; withheld_number (the phone on record "
+    "behind an ID number had its budget used up: issued, not sent, answered alike); "
+    "refused_number (the number typed had); refused_hour (the hourly budget of all codes had)",
+    ["result"])
+SMS_CODE_BUDGET_USED = Gauge(
+    "expertbot_sms_code_budget_used",
+    "Share of this hour's budget of verification-code SMS (SMS_CODES_PER_HOUR) used, at the "
+    "last code sent: alert from 0.8 (the service logs a warning there)",
+    multiprocess_mode="livemax")
+
 
 def component_of(exc: BaseException) -> str:
     """Which part an infrastructure error came from: redis, database or network."""

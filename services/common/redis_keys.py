@@ -71,6 +71,10 @@ class RedisKeys:
         """Recent codes to one number (`destination`: its keyed hash)."""
         return f"{self.prefix}smsb:{destination}"
 
+    def sms_hour(self, hour: int) -> str:
+        """Codes sent to every number together in one clock hour (hours since the epoch)."""
+        return f"{self.prefix}smsh:{hour}"
+
     def code(self, purpose: str, actor: str) -> str:
         return f"{self.prefix}code:{purpose}:{actor}"
 

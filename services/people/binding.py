@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.common.errors import BadInput, Conflict
+from services.common.errors import BadInput, Conflict, Locked
 from services.common.redis_keys import TICKET_TTL, RedisKeys
 from services.notifications import CodeSms
 from services.people.codes import VerificationCodes
@@ -123,13 +123,22 @@ class Binding:
         """The person whose phone or ID number `account` is and whose password this is;
         BadCredentials (with the tries left) or Locked otherwise. At most MAX_FAILURES
         passwords are checked per asker, and PERSON_FAILURES per person from everyone,
-        within the lock window (services/people/codes.py)."""
+        within the lock window (services/people/lockout.py); past those, the person's
+        password is refused for everyone (`auth.password_paused`) until an SMS code to the
+        phone on record signs them in, which lifts it."""
         identifier = normalise_identifier(account)
         person = await self.people.by_account(identifier)
         parties = (asker(actor), *person_parties(self._subject(person, identifier),
                                                  by_code=False))
         lockout = self.codes.lockout
-        attempt = await lockout.reserve(parties)
+        try:
+            attempt = await lockout.reserve(parties)
+        except Locked as exc:
+            if await lockout.locked_until(parties[0].key) is not None:
+                raise  # the asker's own failures: they wait
+            # everyone's failures together: the password alone no longer signs in; an SMS
+            # code to the phone on record does, and lifts this (an unknown account alike)
+            raise Locked("auth.password_paused", **exc.params) from None
         assert attempt is not None  # no guard
         found = await self.people.login_with_password(identifier, password)
         if found is not None and person is not None and found.id == person.id:

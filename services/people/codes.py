@@ -4,11 +4,9 @@ A code is issued to an *actor* (who asks: an openid) about a *subject* (what it 
 person once known, else the identifier asked about, so that unknown ones lock too). Every
 attempt, a code or a password, is counted for every party *before* it is compared, in one
 Lua call that also checks the locks: however many arrive at once, no party has more
-attempts compared than its budget. Budgets (`Party`): the asker MAX_FAILURES (their own
-failures lock them, and only them, for 30 minutes); the person behind the identifier
-PERSON_FAILURES from everyone together (then the person is locked for everyone, and told);
-guesses at codes sent to that person's phone CODE_GUESSES. An SMS code to the owner's phone
-lifts the person's lock: the code path is not blocked by it.
+attempts compared than its budget (services/people/lockout.py): the asker's, the person's
+wrong passwords from everyone, and the guesses at codes sent to the person's phone, apart.
+An SMS code to the owner's phone lifts the person's locks.
 
 Deadlines (code expiry, lock end, resend wait) are stored and judged by `clock`, which
 tests move; the Redis TTLs only clean up.
@@ -31,20 +29,30 @@ from redis.asyncio import Redis
 
 from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.errors import BadInput, Locked
+from services.common.metrics import SMS_CODE_BUDGET_USED, SMS_CODES
 from services.common.redis_keys import CODE_TTL, RESEND_INTERVAL, RedisKeys
-from services.people.lockout import Lockout, PersonLocked, asker, locked, person_parties
+from services.people.lockout import (
+    Lockout,
+    PersonLocked,
+    asker,
+    locked,
+    person_keys,
+    person_parties,
+)
 
 log = logging.getLogger(__name__)
 
 
-# KEYS: actor lock, subject lock, resend throttle, code, then one sorted set of recent sends
-# per destination (the numbers a code would go to, whoever asks): first the ones whose budget
-# the asker is told about, then the quiet ones (a number the asker did not type: when its
-# budget is used up, the code is issued but not sent, and the answer is the same). ARGV: now,
-# the end of the resend wait, RESEND_INTERVAL, the code record, CODE_TTL, this send's id,
-# how many destinations are told, then the budget as window seconds and limits. Answers
-# {0, 1 to send or 0 not}, {1, lock end}, {3, end of the resend wait} or {4, seconds until
-# a told destination's budget allows another code}.
+# KEYS: actor lock, subject lock, resend throttle, code, the counter of codes sent in this
+# clock hour (every number together), then one sorted set of recent sends per destination
+# (the numbers a code would go to, whoever asks): first the ones whose budget the asker is
+# told about, then the quiet ones (a number the asker did not type: when its budget is used
+# up, the code is issued but not sent, and the answer is the same). ARGV: now, the end of
+# the resend wait, RESEND_INTERVAL, the code record, CODE_TTL, this send's id, how many
+# destinations are told, the hourly limit of all codes (0: none), the seconds left in this
+# hour, then the budget as window seconds and limits. Answers {0, 1 to send or 0 not, codes
+# sent this hour}, {1, lock end}, {3, end of the resend wait}, {4, seconds until a told
+# destination's budget allows another code} or {5, seconds until the hour's budget renews}.
 _ISSUE = """
 local now = tonumber(ARGV[1])
 local function locked(key)
@@ -55,7 +63,7 @@ end
 local function opens(key)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 86400)
   local longest = 0
-  for r = 8, #ARGV, 2 do
+  for r = 10, #ARGV, 2 do
     local window, limit = tonumber(ARGV[r]), tonumber(ARGV[r + 1])
     local recent = redis.call('ZRANGEBYSCORE', key, now - window, '+inf', 'WITHSCORES')
     local count = #recent / 2
@@ -74,28 +82,41 @@ v = locked(KEYS[2])
 if v then return {1, v} end
 local told = tonumber(ARGV[7])
 local longest = 0
-for i = 5, 4 + told do
+for i = 6, 5 + told do
   local at = opens(KEYS[i])
   if at > longest then longest = at end
 end
 if longest > 0 then return {4, tostring(longest)} end
+local hourly = tonumber(ARGV[8])
+local sent = tonumber(redis.call('GET', KEYS[5]) or '0')
+if hourly > 0 and sent >= hourly then return {5, ARGV[9]} end
 local send = 1
-for i = 5 + told, #KEYS do
+for i = 6 + told, #KEYS do
   if opens(KEYS[i]) > 0 then send = 0 end
 end
+-- a told number is charged whether or not a quiet one holds the code back, so that its
+-- answers never depend on what is on record behind it
+local last = 5 + told
+if send == 1 then last = #KEYS end
+for i = 6, last do
+  redis.call('ZADD', KEYS[i], now, ARGV[6])
+  redis.call('EXPIRE', KEYS[i], 86400)
+end
 if send == 1 then
-  for i = 5, #KEYS do
-    redis.call('ZADD', KEYS[i], now, ARGV[6])
-    redis.call('EXPIRE', KEYS[i], 86400)
-  end
+  sent = redis.call('INCR', KEYS[5])
+  redis.call('EXPIRE', KEYS[5], 7200)
 end
 redis.call('SET', KEYS[3], ARGV[2], 'EX', ARGV[3])
 redis.call('SET', KEYS[4], ARGV[4], 'EX', ARGV[5])
-return {0, send}
+return {0, send, sent}
 """
 
 # How many codes one number may receive, whoever asks: (window seconds, limit).
 SMS_BUDGET = ((60, 1), (3600, 5), (86400, 10))
+# How many codes every number together may receive in one clock hour (SMS_CODES_PER_HOUR),
+# and the share of it past which the operators are alerted (a log warning, the metric).
+SMS_CODES_PER_HOUR = 600
+ALERT_SHARE = 0.8
 
 
 # Delete KEYS[1] only if it still holds ARGV[1]: 1 if it did.
@@ -121,6 +142,15 @@ class OverBudget(Locked):
         self.seconds = seconds
 
 
+class Busy(Locked):
+    """The hour's budget of codes, every number together, is used up: when it renews. The
+    same for every number, so it shows nothing about the one asked for."""
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__("code.busy", minutes=max(1, math.ceil(seconds / 60)))
+        self.seconds = seconds
+
+
 class WrongCode(BadInput):
     """A wrong code, with tries left (the code stays valid)."""
 
@@ -142,10 +172,12 @@ class Pending:
 
 class VerificationCodes:
     def __init__(self, redis: Redis, keys: RedisKeys, clock: Clock = SYSTEM_CLOCK,
-                 on_person_locked: PersonLocked | None = None) -> None:
+                 on_person_locked: PersonLocked | None = None,
+                 per_hour: int = SMS_CODES_PER_HOUR) -> None:
         self._redis = redis
         self._keys = keys
         self.clock = clock  # every deadline, lock and budget is judged by it
+        self.per_hour = per_hour  # codes to every number together in a clock hour; 0: none
         self.lockout = Lockout(redis, keys, clock.time, on_person_locked)
         self._issue = redis.register_script(_ISSUE)
         self._take = redis.register_script(_TAKE)
@@ -166,9 +198,11 @@ class VerificationCodes:
         `destinations`: keyed hashes of the numbers the code goes to, or would go to (the
         number typed, whether known or not, so that the answer is the same): each may get
         SMS_BUDGET codes, whoever asks (OverBudget says when the next may go). `quiet`: a
-        number the asker did not type (the phone on record behind an ID number): its
-        budget holds too, but silently (the code is then not sent), since telling would
-        show that the ID number is on record."""
+        number the asker did not type (the phone on record behind an ID number): a
+        budget of its own holds too, but silently (the code is then not sent), since
+        telling would show that the ID number is on record; it is kept apart from the
+        number's told budget, whose answers would otherwise show which ID number is
+        behind a phone (so a phone on record gets at most twice SMS_BUDGET)."""
         now = self.clock.time()
         code = f"{secrets.randbelow(10**6):06d}"
         record = json.dumps({"s": subject, "i": shown or subject, "p": payload,
@@ -180,23 +214,48 @@ class VerificationCodes:
         keys = [self._keys.code_lock(actor), self._keys.code_lock(person_parties(
                     subject, by_code=True)[0].key),
                 self._keys.code_sent(purpose, actor), self._keys.code(purpose, actor),
-                *(self._keys.sms_budget(d) for d in told + silent)]
+                self._keys.sms_hour(int(now // 3600)),
+                *(self._keys.sms_budget(d) for d in told),
+                *(self._keys.sms_budget("q:" + d) for d in silent)]
         budget = [x for rule in SMS_BUDGET for x in rule]
-        answer = await self._issue(keys=keys, args=[repr(now), repr(now + RESEND_INTERVAL),
-                                                    RESEND_INTERVAL, record, CODE_TTL,
-                                                    secrets.token_hex(8), len(told), *budget])
-        if int(answer[0]) == 1:
+        answer = await self._issue(keys=keys, args=[
+            repr(now), repr(now + RESEND_INTERVAL), RESEND_INTERVAL, record, CODE_TTL,
+            secrets.token_hex(8), len(told), self.per_hour, repr(3600 - now % 3600), *budget])
+        outcome = int(answer[0])
+        if outcome == 1:
             raise locked(float(answer[1]))
-        if int(answer[0]) == 3:
+        if outcome == 3:
             raise TooSoon(max(1, math.ceil(float(answer[1]) - now)))
-        if int(answer[0]) == 4:
+        if outcome == 4:
+            SMS_CODES.labels("refused_number").inc()
             raise OverBudget(max(1, math.ceil(float(answer[1]))))
+        if outcome == 5:
+            SMS_CODES.labels("refused_hour").inc()
+            log.error("verification codes: this hour's budget of %d SMS is used up; codes are "
+                      "refused until the hour ends (SMS_CODES_PER_HOUR)", self.per_hour)
+            raise Busy(max(1, math.ceil(float(answer[1]))))
+        if int(answer[1]):
+            self._count_sent(int(answer[2]))
+        else:
+            SMS_CODES.labels("withheld_number").inc()
         if deliver is None or not int(answer[1]):
             return
         if detach:
             self._spawn(deliver(code), f"code-delivery:{purpose}")
         else:
             await deliver(code)
+
+    def _count_sent(self, sent: int) -> None:
+        """A code counted against the hour's budget: the metric, and one warning when the
+        hour's count reaches ALERT_SHARE of it."""
+        SMS_CODES.labels("sent").inc()
+        if self.per_hour <= 0:
+            return
+        SMS_CODE_BUDGET_USED.set(sent / self.per_hour)
+        if sent == math.ceil(self.per_hour * ALERT_SHARE):
+            log.warning("verification codes: %d SMS this hour, %d%% of the hourly budget of %d "
+                        "(SMS_CODES_PER_HOUR): someone may be pumping codes", sent,
+                        round(ALERT_SHARE * 100), self.per_hour)
 
     async def redeem(self, purpose: str, actor: str, code: str) -> Pending:
         """The pending record if `code` is right (the code is used up); WrongCode, Locked or
@@ -221,7 +280,7 @@ class VerificationCodes:
             if not await self._take(keys=[key], args=[raw]):
                 raise no_code()
             await self._redis.delete(self._keys.code_sent(purpose, actor))
-            await self.lockout.clear(parties, lift=tuple(p.key for p in parties[1:]))
+            await self.lockout.clear(parties, lift=person_keys(subject))
             return Pending(subject, record["p"])
         try:
             failure = await self.lockout.failed(attempt, parties)

@@ -1,10 +1,11 @@
 """Brute-force locks, in Redis. Every attempt, a code or a password, is counted for every
 party *before* it is compared, in one Lua call that also checks the locks: however many
 arrive at once, no party has more attempts compared than its budget. Budgets (`Party`): the
-asker MAX_FAILURES (their own failures lock them, and only them, for 30 minutes); the person
-behind the identifier PERSON_FAILURES from everyone together (then the person is locked for
-everyone, and told); guesses at codes sent to that person's phone CODE_GUESSES. An SMS code
-to the owner's phone lifts the person's lock: the code path is not blocked by it."""
+asker MAX_FAILURES (their own failures lock them, and only them, for 30 minutes); wrong
+passwords about the person behind the identifier PERSON_FAILURES from everyone together (then
+the password is paused for everyone, and the owner told); guesses at codes sent to that
+person's phone CODE_GUESSES. An SMS code to the owner's phone lifts the pause: the code path
+is not blocked by it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ Clock = Callable[[], float]  # seconds since the epoch
 PersonLocked = Callable[[int], Coroutine[Any, Any, None]]  # tell a person they are locked
 
 MAX_FAILURES = 5  # an asker's wrong codes or passwords before they are locked
-PERSON_FAILURES = 20  # wrong passwords or codes about one person, from everyone together
+PERSON_FAILURES = 10  # wrong passwords about one person, from everyone together
 CODE_GUESSES = 10  # wrong codes about one person, from everyone (the path the lock allows)
 
 
@@ -31,13 +32,18 @@ def asker(actor: str) -> Party:
 
 
 def person_parties(subject: str, *, by_code: bool) -> tuple[Party, ...]:
-    """The parties of the person (or unknown identifier) an attempt is about. A password
-    attempt is refused while the person is locked; a code attempt is not (the code went to
-    the owner's phone and lifts the lock), but has a budget of its own."""
+    """The party of the person (or unknown identifier) an attempt is about. Passwords and
+    codes count apart: strangers' wrong passwords pause the password for everyone but leave
+    the code to the owner's phone, which lifts the pause; their wrong codes stop codes
+    being issued but leave the owner's password."""
     if by_code:
-        return (Party(subject + "#code", CODE_GUESSES), Party(subject, PERSON_FAILURES,
-                                                               blocks=False))
+        return (Party(subject + "#code", CODE_GUESSES),)
     return (Party(subject, PERSON_FAILURES),)
+
+
+def person_keys(subject: str) -> tuple[str, ...]:
+    """The person's own locks, both paths: what a right code or an administrator lifts."""
+    return (subject + "#code", subject)
 
 
 def second_factor_party(person_id: int) -> Party:
@@ -93,13 +99,10 @@ def locked(until: float) -> Locked:
 
 @dataclass(frozen=True)
 class Party:
-    """Whom an attempt counts against, with its budget of failures; a party whose lock does
-    not `block` is counted and locked, but its lock does not refuse this kind of attempt
-    (the person's lock does not refuse the SMS code that lifts it)."""
+    """Whom an attempt counts against, with its budget of failures."""
 
     key: str  # `oa:<openid>`, `p:<person id>`, `u:<identifier hash>`, ...
     budget: int
-    blocks: bool = True
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,7 @@ class Lockout:
         args: list[str | int] = [len(parties), repr(now), LOCK_TTL, repr(now + LOCK_TTL), "",
                                  guard[1] if guard else ""]
         for p in parties:
-            args += [p.budget, "1" if p.blocks else "0"]
+            args += [p.budget, "1"]  # every party's lock refuses the attempt
         if guard is not None:
             keys.append(guard[0])
         answer = await self._reserve(keys=keys, args=args)

@@ -116,7 +116,7 @@ async def test_the_security_administrator_resets_a_second_factor_and_unlocks_on_
     await locked_out.get("/console/sign-in")
     refused, said = await locked_out.post("/console/sign-in", {
         "account": demo["admin"].phone, "password": DEMO_PASSWORD})
-    assert refused.status == 400 and "已锁定" in said
+    assert refused.status == 400 and "密码登录已暂停" in said
     desk = Desk(client)
     await desk.sign_in(demo["security_admin"].phone)
     _, home = await desk.get("/console/home")

@@ -18,6 +18,8 @@ def sent_code(platform: Platform, phone: str) -> str:
 
 
 LOCKED = "已锁定30分钟"
+# the person's password refused for everyone, with the way back in
+PAUSED = "密码登录已暂停"
 
 
 async def sms_code(platform: Platform, phone: str, nth: int = 1) -> str:

@@ -77,7 +77,8 @@ class PolicyOut(Model):
     two_factor_roles: list[str] = Field(description="登录须第二重验证的角色（中文）")
     password_days: int = Field(description="工作台密码使用天数上限，0 为不限")
     asker_failures: int = Field(description="同一来源连续失败几次后锁定")
-    person_failures: int = Field(description="针对同一人员的失败合计几次后锁定该人员")
+    person_failures: int = Field(
+        description="针对同一人员的错误密码（不论来自几个会话）合计几次后暂停其密码登录，需改用短信验证码登录")
     lock_minutes: int
     idle_minutes: int = Field(description="工作台无操作多少分钟后退出")
     session_hours: int = Field(description="工作台一次登录最长几小时")
