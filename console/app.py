@@ -23,7 +23,7 @@ from console.context import CONSOLE, PAGES, VISITOR, Visitor
 from console.forms import problems, said
 from console.invoke import AnyHandler, GoBack, PersonCalls
 from console.sessions import SESSION_COOKIE, password_stamp
-from miniapp_api.audit import audit_denied
+from miniapp_api.audit import audit_denied, audit_reading
 from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
@@ -329,20 +329,20 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
         return see_other("/console/password")
     if spec.uses is not None and not request.app[CONSOLE].endpoints.admits(seen.roles,
                                                                         spec.uses):
+        menu = spec.path.strip("/").replace("-", "_")  # a menu page's key (texts/console/nav)
         await audit_denied(request.app[CONSOLE].domain, seen.person, seen.roles,
-                           f"页面 {spec.path}", request.path, datetime.now(UTC))
+                           f"GET /console{spec.path}", datetime.now(UTC),
+                           area=request.app[CONSOLE].endpoints.endpoint(spec.uses).tag,
+                           page=menu if any(key == menu for key, _, _ in NAV) else "")
         return refused(request, _no_role(request, spec.uses, seen.roles), 403)
     try:
         response = await spec.view(request)
-        if request.method == "GET" and spec.path.endswith(EXPORTS) and \
-                response.status == 200 and seen.person is not None:
-            # a file the desk takes away: on the audit trail (changes are recorded where
-            # the API runs them, console/invoke.py)
-            await request.app[CONSOLE].domain.audit.append(
-                "export", datetime.now(UTC), person_id=seen.person.id, name=seen.person.name,
-                op=f"GET /console{spec.path}",
-                title=request.app[CONSOLE].texts.render("console/export_title.j2"),
-                params=dict(request.match_info))
+        if request.method == "GET" and response.status == 200 and seen.person is not None:
+            # a file the desk takes away, or personal data read in full: on the audit trail
+            # (changes are recorded where the API runs them, console/invoke.py)
+            await audit_reading(request.app[CONSOLE].domain, seen.person, request,
+                                f"GET /console{spec.path}", request.match_info,
+                                datetime.now(UTC), file=spec.path.endswith(EXPORTS))
         return response
     except GoBack as back:
         texts = request.app[CONSOLE].texts

@@ -1,36 +1,79 @@
 """Desk actions into the audit trail (services/audit/chain.py): each change (any call
-but a GET) and each export (a file download) made by a person holding a desk role, through
-the API or the console alike, with the operation and its path values — never a body, which
-may carry personal data."""
+but a GET) and each download made by a person holding a desk role, through the API or the
+console alike, with the operation, its path values and the record they name in words
+(services/admin/trail_subjects.py) — never a body, which may carry personal data; and each
+reading of personal data in full. A download says how many people's personal data it
+handed out (PIPL Art. 51, 个人信息访问记录): one with none (a blank template, statistics) is
+a download, not an access to personal data."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from aiohttp import web
+
 from models.people import DESK_ROLES
+from services.admin import named
 
 log = logging.getLogger("expertbot.audit")
 
 DESK = DESK_ROLES
+# the request's note of the personal data it handed out
+HANDED_OUT = web.RequestKey("audit_handed_out", dict[str, Any])
+
+
+def handed_out(request: web.Request, *, people: int | None = None, rows: int | None = None,
+               full: bool = False) -> None:
+    """What the request's reading or file holds: `people` distinct persons' personal data,
+    or `rows` records each naming a person (a person may have several: orders, invoices);
+    `full`: names and phones unmasked. Neither: none at all."""
+    request[HANDED_OUT] = {k: v for k, v in (("people", people), ("rows", rows))
+                           if v is not None} | ({"full": True} if full else {})
 
 
 async def audit_call(call: Any, ep: Any, params: Mapping[str, str],
                      refused: str | None = None) -> None:
-    """One entry for a desk's change or export (`call`, `ep`: the framework's Call and
+    """One entry for a desk's change or download (`call`, `ep`: the framework's Call and
     Endpoint, which import this module), with its outcome (GB/T 22239-2019 安全审计 b):
-    "事件是否成功"): done, or refused with the refusal's code."""
+    "事件是否成功"): done, or refused with the refusal's code; or a reading its handler
+    noted as personal data in full (the register unmasked)."""
     person = call.caller.person
     if person is None or not call.caller.has(*DESK):
         return
-    if ep.method == "GET" and not ep.files:
+    if ep.method == "GET":
+        await audit_reading(call.domain, person, call.request, f"GET {ep.path}", params,
+                            call.now, file=bool(ep.files), refused=refused)
         return
     outcome = {"outcome": "refused", "error": refused} if refused else {"outcome": "done"}
     await call.domain.audit.append(
-        "export" if ep.method == "GET" else "change", call.now, person_id=person.id,
-        name=person.name, op=f"{ep.method} {ep.path}", title=ep.summary[:60],
-        params=dict(params), **outcome)
+        "change", call.now, person_id=person.id, name=person.name, op=f"{ep.method} {ep.path}",
+        params=dict(params), about=await named(params, call.noted), **outcome)
+
+
+async def audit_reading(domain: Any, person: Any, request: web.Request, op: str,
+                        params: Mapping[str, str], now: datetime, *, file: bool,
+                        refused: str | None = None) -> None:
+    """A download (`file`), or a reading its handler noted as personal data in full: an
+    export holding people's personal data (an access, listed in 个人信息访问记录), a
+    download holding none, the register read unmasked. A refused download handed out
+    nothing."""
+    noted: dict[str, Any] | None = request.get(HANDED_OUT)
+    held = noted or {}
+    if not file and not (held.get("full") and not refused):
+        return
+    if refused:
+        action, held = "download", {"outcome": "refused", "error": refused}
+    elif not file:
+        action = "unmask_register"
+    else:  # a download whose handler noted nothing is counted as personal data: listed
+        action = "download" if noted is not None and not held.get("people") \
+            and not held.get("rows") else "export"
+    about = await named(params) if file else {}
+    await domain.audit.append(action, now, person_id=person.id, name=person.name, op=op,
+                              params=dict(params), about=about, **held)
 
 
 async def audit_refusal(call: Any, ep: Any, params: Mapping[str, str], code: str) -> None:
@@ -42,15 +85,16 @@ async def audit_refusal(call: Any, ep: Any, params: Mapping[str, str], code: str
                     exc_info=True)
 
 
-async def audit_denied(domain: Any, person: Any, roles: Any, op: str, title: str,
-                       now: Any) -> None:
-    """A desk person refused at another role's work (an endpoint or a console page): on the
-    trail, as level 3 asks of access control; an expert or applicant refused is not (they
-    reach no desk work at all, and their mistakes would drown the desk's)."""
+async def audit_denied(domain: Any, person: Any, roles: Any, op: str, now: Any, *,
+                       area: str = "", page: str = "") -> None:
+    """A desk person refused at another role's work (an endpoint, by its area, or a console
+    page, by its menu name): on the trail, as level 3 asks of access control; an expert or
+    applicant refused is not (they reach no desk work at all, and their mistakes would
+    drown the desk's)."""
     if person is None or not DESK & set(roles):
         return
     try:
         await domain.audit.append("access_denied", now, person_id=person.id, name=person.name,
-                                  op=op, title=title[:60], outcome="refused")
+                                  op=op, area=area[:32], page=page, outcome="refused")
     except Exception:
         log.warning("audit: a refused access to %s was not recorded", op, exc_info=True)

@@ -43,7 +43,7 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
     except NotAllowed as exc:
         if exc.code == "auth.role_required":
             await audit_denied(services.domain, signed.person, {g.role for g in caller.grants},
-                               f"{ep.method} {ep.path}", ep.summary, now)
+                               f"{ep.method} {ep.path}", now, area=ep.tag)
         raise
     if ep.roles is not None and services.second_factor_roles:
         # a mini-program session has one factor: work that only roles signing in with two

@@ -63,6 +63,9 @@ class Call:
     services: MiniappServices
     params: Mapping[str, str] | None = None  # the path's values, when not the request's own
     file: tuple[str, bytes] | None = None  # an upload already read (the console's forms)
+    # the records a change acted on that its path does not name (the payee of a payout sent,
+    # the expert of a sanction), by kind and id: the audit trail names them in words
+    noted: dict[str, int] = field(default_factory=dict)
 
     @property
     def domain(self) -> Domain:

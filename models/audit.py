@@ -18,7 +18,9 @@ class AuditEntry(Model):
     person_id = fields.BigIntField(db_index=True)  # who (a desk person; 0: nobody known)
     actor_name = fields.CharField(max_length=32)  # masked: 周*
     action = fields.CharField(max_length=24)  # unmask_register, sign_in, change, draw_log ...
-    detail: dict[str, Any] = fields.JSONField(default=dict)  # rows read, the page's cursor
+    # what it was done to: the operation, its path's ids, the record they named in words
+    # (masked), how many people's data a download held; never a body
+    detail: dict[str, Any] = fields.JSONField(default=dict)
     seq = fields.BigIntField(null=True, unique=True)  # its place in the chain
     mac = fields.CharField(max_length=64, null=True)  # HMAC-SM3(previous MAC, this entry)
 

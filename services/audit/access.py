@@ -1,6 +1,7 @@
 """The record of desks' access to personal data (PIPL Art. 51): the audit trail's entries
-for each reading of the expert register in full and each export, newest first. The entries
-are written and chained by services/audit/chain.py."""
+for each reading of the expert register in full and each export holding people's personal
+data (a download holding none is a `download`, not listed), newest first. The entries are
+written by miniapp_api/audit.py and chained by services/audit/chain.py."""
 
 from __future__ import annotations
 

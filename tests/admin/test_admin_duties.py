@@ -20,6 +20,7 @@ from miniapp_api.routes import api as collect
 from models.audit import AuditEntry
 from models.desk_auth import DeskFactor
 from models.people import ADMINISTRATORS, Person, phone_is
+from services.common.pii import mask_name
 from services.demo import DEMO_PASSWORD
 from services.people.lockout import PERSON_FAILURES
 from tests.support.api import Api
@@ -138,12 +139,10 @@ async def test_the_security_administrator_resets_a_second_factor_and_unlocks_on_
     token = await api.login(demo["security_admin"].mp_openid)
     own = await api.call("POST", f"/security/people/{me.id}/second-factor/reset", token)
     assert own.status == 403 and "另一位安全管理员" in own.message
-    # both on the trail, by the security administrator's name, on the admin's number
+    # both on the trail, by the security administrator's name, on the admin's masked name
     changes = [e for e in await trail(api, demo, "change") if e["who"] == "钱*"]
-    assert any(e["what"] == f"重置第二重验证：该人员下次登录工作台时重新绑定身份验证器"
-               f"（人员 {admin.id}）；成功" for e in changes), changes
-    assert any(e["what"] == f"解除因多次登录失败而锁定的账号（人员 {admin.id}）；成功"
-               for e in changes), changes
+    assert any(e["what"] == "重置第二重验证：人员 周*；成功" for e in changes), changes
+    assert any(e["what"] == "解除账号锁定：人员 周*；成功" for e in changes), changes
 
 
 async def test_no_person_holds_two_administrator_roles_nor_grants_themselves_one(
@@ -182,7 +181,7 @@ async def test_no_person_holds_two_administrator_roles_nor_grants_themselves_one
     assert '<option value="audit_admin">审计管理员</option>' in page
     granted = await trail(api, demo, "role_granted")
     assert [e["what"] for e in granted if e["who"] == "周*"] == [
-        f"人员 {reviewer.id}：审计管理员"]
+        f"{mask_name(reviewer.name)}，角色：审计管理员"]
     assert await AuditEntry.filter(action="role_granted").count() == 1  # refusals grant nothing
 
 

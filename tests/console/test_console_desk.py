@@ -216,19 +216,25 @@ async def test_an_administrator_finds_people_grants_roles_and_exports_the_regist
         walked += [e["expert_number"] for e in got.data["experts"]]
         after = got.data["next_after"]
     assert sorted(walked) == sorted(str(r[0]) for r in rows[1:])
-    # the office that keeps the register reads it in full, and each reading is recorded
+    # the office that keeps the register reads it in full, and each reading is recorded:
+    # the API's reading (a page), the console's export (the whole file, once)
     assert await AuditEntry.filter(action="unmask_register").count() == 0
+    read = await client.get("/miniapp/v1/admin/experts?limit=2&unmasked=true",
+                            headers={"Authorization": f"Bearer {token}"})  # not kept: in full
+    assert read.status == 200
     full = (await download(client, "/console/experts.xlsx?unmasked=1"))["专家名册"]
     assert any(r[1] == person.name and r[2] == demo["expert"].phone for r in full[1:])
     assert "工程" in str(full)  # specialties by name, not by code
-    recorded = await AuditEntry.filter(action="unmask_register")
-    assert recorded and sum(e.detail["rows"] for e in recorded) == len(full) - 1
+    assert (await AuditEntry.get(action="unmask_register")).detail["people"] == 2
+    exported = await AuditEntry.filter(action="export").order_by("-id").first()
+    assert exported and exported.detail["people"] == len(full) - 1 and exported.detail["full"]
     # the record of those readings is the audit administrator's to read (三权分立)
     assert (await desk.get("/console/access-log"))[0].status == 403
     auditor = Desk(client)
     await auditor.sign_in(demo["audit_admin"].phone)
     _, page = await auditor.get("/console/access-log")
-    assert "完整读取专家名册" in page and "周*" in page
+    assert "完整读取专家名册：2 人的姓名、手机号" in page and "周*" in page
+    assert f"导出专家名册（含 {len(full) - 1} 人的姓名、手机号，未脱敏）" in page
     await desk.sign_in(demo["admin"].phone)  # one browser: the administrator's tab again
     _, page = await desk.get("/console/batches")
     batch = re.search(r'/console/batches/(\d+)/applications.xlsx', page)

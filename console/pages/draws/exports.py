@@ -15,6 +15,7 @@ from console.app import api, page
 from console.context import CONSOLE
 from console.invoke import fields
 from console.xlsx import sheet, xlsx
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Call
 from miniapp_api.paging import PageOut
 from miniapp_api.routes.admin import batches as admin_desk
@@ -37,6 +38,7 @@ async def results(request: web.Request) -> web.Response:
     drawn = await calls.call(drawing.results, path=path)
     seen = await calls.call(attendance.attendance, path=path)
     filed = await calls.call(draw_record.record, path=path)
+    handed_out(request, people=len(drawn.experts))  # the drawn experts (attendance: the same)
     def field(*names: str) -> list[tuple[str, Any]]:  # texts/words/record_field.j2
         return [(texts.word("record_field", n), getattr(filed, n)) for n in names]
 
@@ -57,6 +59,7 @@ async def results(request: web.Request) -> web.Response:
 @page("GET", "/review.xlsx", uses=review.queue)
 async def review_queue(request: web.Request) -> web.Response:
     listed, texts = await api(request).call(review.queue), request.app[CONSOLE].texts
+    handed_out(request, rows=len(listed.applications))  # each names its applicant
     return await xlsx(texts, "review", [sheet(texts, "review", [
         (a.id, a.batch, a.applicant, a.phone, place(a.region), a.industry, a.stage, a.submitted_at)
         for a in listed.applications])])
@@ -86,6 +89,7 @@ async def applications(request: web.Request) -> web.Response:
              a.last_step, a.last_reason, a.last_at) async for a in _pages(
         request, admin_desk.batch_applications, admin_desk.LongPageQuery, "applications",
         dict(request.match_info))]
+    handed_out(request, people=len(rows))  # one application a person in a batch
     return await xlsx(texts, "applications", [sheet(texts, "applications", rows)],
                       id=request.match_info["batch_id"])
 
@@ -99,6 +103,7 @@ async def experts(request: web.Request) -> web.Response:
              e.work_unit, [tree.path_name(c) or c for c in e.specialties], e.active)
             async for e in _pages(request, admin_desk.experts, admin_desk.ExpertsQuery,
                                   "experts", values={"unmasked": unmasked})]
+    handed_out(request, people=len(rows), full=unmasked)  # the file's, not a page's
     texts = request.app[CONSOLE].texts
     return await xlsx(texts, "experts", [sheet(texts, "experts", rows)])
 
@@ -107,6 +112,7 @@ async def experts(request: web.Request) -> web.Response:
 async def orders(request: web.Request) -> web.Response:
     listed = [o async for o in _pages(request, admin_desk.payments, admin_desk.OrdersQuery,
                                       "orders")]
+    handed_out(request, rows=sum(1 for o in listed if o.payer))  # each names its payer
     texts = request.app[CONSOLE].texts
     return await xlsx(texts, "payments", [sheet(texts, "payments", [
         (o.out_trade_no, o.title, o.payer, o.amount_fen / 100, texts.word("order_status", o.status),

@@ -13,6 +13,7 @@ from console.app import Flash, api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text
 from console.invoke import fields
+from miniapp_api.audit import handed_out
 from miniapp_api.routes.reference import catalogues as admin_reference
 from miniapp_api.routes.reference import pickers as reference
 from miniapp_api.routes.reference.pickers import UnitsQuery
@@ -60,6 +61,7 @@ async def set_current(request: web.Request) -> web.Response:
 async def template(request: web.Request) -> web.Response:
     """The header row and a few example rows (UTF-8 with a BOM, so Excel reads it)."""
     body = request.app[CONSOLE].texts.render("console/examples/catalogue.j2") + "\n"
+    handed_out(request)  # example rows of specialties: nobody's personal data
     return web.Response(body=("\ufeff" + body).encode(), content_type="text/csv",
                         charset="utf-8", headers={
                             "Content-Disposition": "attachment; filename*=UTF-8''"

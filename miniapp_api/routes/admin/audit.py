@@ -7,7 +7,6 @@ each reading is itself an entry, so the auditor's own work is audited too."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from pydantic import Field
 
@@ -15,9 +14,9 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.people import Role
+from services.admin import TrailWords
 from services.audit import recent_access
 from services.common.clock import CHINA
-from services.common.errors import DomainError
 
 api = Api()
 TAG = "审计"
@@ -30,7 +29,7 @@ class TrailEntryOut(Model):
     who: str = Field(description="操作人（脱敏）；系统或未识别为空")
     action: str
     title: str
-    what: str = Field(description="操作的接口或页面，及其编号")
+    what: str = Field(description="做了什么、对哪条记录（名称和编号、脱敏姓名、金额）、是否成功")
 
 
 class TrailOut(Model):
@@ -49,43 +48,6 @@ class TrailQuery(Model):
     day: date | None = Field(default=None, description="只看这一天（北京时间）的记录")
     before: int | None = Field(default=None, ge=1, le=2**63 - 1,
                                description="翻页：只看编号小于此值的记录（上一页的 earlier）")
-
-
-def _refusal(detail: dict[str, Any], texts: Any) -> str:
-    """A refused change's reason (安全审计 b): "事件是否成功"), without its parameters (they
-    may name people)."""
-    try:
-        said = texts.error(DomainError(str(detail.get("error", ""))))
-    except Exception:
-        said = ""
-    return str(said).split("。")[0]
-
-
-def _what(detail: dict[str, Any], texts: Any) -> str:
-    """The entry in words (texts/audit/what.j2), by what its detail holds."""
-    def say(case: str, **values: Any) -> str:
-        return str(texts.render("audit/what.j2", case=case, **values)).strip()
-
-    if "role" in detail and "to" in detail:  # a grant: to whom, which role
-        return say("grant", to=detail["to"], role=texts.word("role", detail["role"]))
-    if "days" in detail:  # an auditor's reading and the verification it ran
-        return say("verify", days=detail["days"], holds=detail.get("holds"),
-                   broken_at=detail.get("broken_at"))
-    if detail.get("filter") == "access_log":
-        return say("access_log")
-    if "op" in detail:
-        params = "、".join(f"{texts.word('audit_param', k)} {v}"
-                          for k, v in (detail.get("params") or {}).items())
-        outcome = detail.get("outcome")
-        return say("op", title=str(detail.get("title") or detail["op"]), params=params,
-                   outcome=outcome,
-                   refusal=_refusal(detail, texts) if outcome == "refused" else "")
-    if "log" in detail:
-        return say("draw_log", log=detail["log"])
-    if "how" in detail:  # a sign-in or its second factor: by what
-        return say("sign_in", how=texts.word("sign_in_how", str(detail["how"])),
-                   account=detail.get("account") or "")
-    return "、".join(f"{k}={v}" for k, v in detail.items() if k != "browser")
 
 
 PAGE = 100
@@ -108,11 +70,13 @@ async def audit_trail(call: Call, query: TrailQuery) -> TrailOut:
                        days=query.days, holds=found.broken_at is None,
                        broken_at=found.broken_at, filter=query.action or "",
                        **({"day": query.day.isoformat()} if query.day else {}))
+    said = await TrailWords(texts).say(entries[:PAGE])
     return TrailOut(entries=[TrailEntryOut(
         seq=e.seq, at=e.at, who=e.actor_name, action=e.action,
-        title=texts.word("access_action", e.action), what=_what(e.detail, texts))
-        for e in entries[:PAGE]], earlier=earlier, holds=found.broken_at is None,
-        checked=found.checked, broken_at=found.broken_at, why=found.why, days=query.days)
+        title=texts.word("access_action", e.action), what=what)
+        for e, what in zip(entries[:PAGE], said, strict=True)], earlier=earlier,
+        holds=found.broken_at is None, checked=found.checked, broken_at=found.broken_at,
+        why=found.why, days=query.days)
 
 
 class AccessOut(Model):
@@ -120,7 +84,8 @@ class AccessOut(Model):
     who: str = Field(description="管理员（脱敏）")
     action: str
     title: str
-    rows: int | None
+    what: str = Field(description="读取或导出了什么、含多少人的个人信息")
+    rows: int | None = Field(description="含多少人（或多少条记录）的个人信息；未记录人数的为空")
 
 
 class AccessListOut(PageOut):
@@ -129,14 +94,16 @@ class AccessListOut(PageOut):
 
 @api.route("GET", "/admin/access-log", access=AUDIT, query=PageQuery, response=AccessListOut,
            tag=TAG,
-           summary="个人信息访问记录：完整读取专家名册和导出文件的每一次（最新在前，分页）")
+           summary="个人信息访问记录：完整读取专家名册和导出含个人信息的文件的每一次（最新在前，分页）")
 async def access_log(call: Call, query: PageQuery) -> AccessListOut:
     texts = call.services.texts
     found = await recent_access(query.limit, query.after)
     reader = call.caller.need_person()
     await call.domain.audit.append("audit_read", call.now, person_id=reader.id,
                                    name=reader.name, filter="access_log")
+    said = await TrailWords(texts).say(found.rows)
     return AccessListOut(entries=[AccessOut(
         at=e.at, who=e.actor_name, action=e.action,
-        title=texts.word("access_action", e.action), rows=e.detail.get("rows"))
-        for e in found.rows], next=found.next)
+        title=texts.word("access_action", e.action), what=what,
+        rows=e.detail.get("people", e.detail.get("rows")))
+        for e, what in zip(found.rows, said, strict=True)], next=found.next)

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import Field
 
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.applications import (
@@ -281,6 +282,7 @@ async def pledge(call: Call) -> web.Response:
     words = pledge_of(call.services.texts, person.name, person.id_masked, app.batch.name,
                       draft.work_unit or "", china_date(call.now))
     body = await asyncio.to_thread(pledge_pdf, words)
+    handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=pledge.pdf"})
 
@@ -296,5 +298,6 @@ async def review_form(call: Call) -> web.Response:
         raise Conflict("application.not_printed")
     body = await asyncio.to_thread(review_form_pdf, sheet(call.services.texts, app,
                                                           call.caller.need_person()))
+    handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=review-form.pdf"})

@@ -9,6 +9,7 @@ from typing import Literal
 from aiohttp import web
 from pydantic import Field
 
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
@@ -72,6 +73,7 @@ async def attachment(call: Call) -> web.Response:
     app = await call.domain.review.reviewable(call.path_int("app_id"), call.caller.grants)
     item, data = await call.domain.applications.attachment_file(
         app, call.path_int("attachment_id"))
+    handed_out(call.request, people=1)  # one applicant's
     return web.Response(body=data, content_type=item.content_type)
 
 

@@ -139,6 +139,7 @@ async def fees(call: Call) -> FeesOut:
            summary="登记一位专家的酬劳与是否已支付（与标准不同须写明原因）")
 async def record_fee(call: Call, body: FeeIn) -> FeesOut:
     activity = await activity_in_path(call)
+    call.noted["payee"] = call.path_int("invitation_id")  # the trail names payee and amount
     await expert_fees.record_fee(activity, call.path_int("invitation_id"),
                                  int(body.amount_yuan * 100), body.paid, body.reason,
                                  call.now, actor(call))

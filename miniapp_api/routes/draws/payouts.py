@@ -48,6 +48,7 @@ async def choose_channel(call: Call, body: ChannelIn) -> FeesOut:
                    "未使用小程序的专家，短信请其提供银行收款账户）")
 async def send_payout(call: Call, body: PayoutIn) -> FeesOut:
     activity = await activity_in_path(call)
+    call.noted["payee"] = body.invitation_id  # the trail names payee and amount
     await call.domain.payouts.start(activity, body.invitation_id, actor(call), call.now)
     return await fees_out(call, activity)
 
@@ -76,6 +77,7 @@ async def account_number(call: Call) -> AccountNumberOut:
            summary="登记已向专家提供的银行账户转账（专家费记为已支付，并通知专家）")
 async def account_paid(call: Call, body: TransferredIn) -> FeesOut:
     activity = await activity_in_path(call)
+    call.noted["payee"] = call.path_int("invitation_id")
     await call.domain.payouts.accounts.record_paid(
         activity, call.path_int("invitation_id"), body.reference, actor(call), call.now)
     return await fees_out(call, activity)

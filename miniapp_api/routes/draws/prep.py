@@ -144,6 +144,7 @@ async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
     activity = await call.domain.draw_setup.create_activity(
         project, role.person_id, body.section_ids,
         body.model_dump(exclude={"project_id", "section_ids"}), call.now)
+    call.noted["activity"] = activity.id  # the trail names the activity made
     return await activity_out(call, activity)
 
 

@@ -80,6 +80,7 @@ async def create_project(call: Call, body: ProjectIn) -> ProjectOut:
     role = agency(call)
     project = await call.domain.draw_setup.create_project(
         role.agency_id, role.person_id, data, [(s.number, s.name) for s in body.sections])
+    call.noted["project"] = project.id  # the trail names the project made
     return project_out(project, await project_sections(project))
 
 

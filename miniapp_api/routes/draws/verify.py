@@ -9,6 +9,7 @@ from urllib.parse import quote
 from aiohttp import web
 from pydantic import Field
 
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.draws.common import EvidenceOut, actor, evidence_out
@@ -128,5 +129,6 @@ async def download_evidence(call: Call) -> web.Response:
     activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
     item, data = await evidence_file(call.domain.files, activity,
                                      call.path_int("evidence_id"))
+    handed_out(call.request)  # the agency's request for the draw: nobody's personal data
     return web.Response(body=data, content_type=item.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(item.filename)}"})

@@ -163,6 +163,7 @@ async def create_course(call: Call, body: CourseIn) -> CourseOut:
     values = body.model_dump(exclude={"fee_yuan"})
     course = await call.domain.education.create_course(
         {**values, "fee_fen": round(body.fee_yuan * 100)}, call.now)
+    call.noted["course"] = course.id  # the trail names the course made
     return course_out(course, None)
 
 

@@ -21,7 +21,7 @@ from miniapp_api.schemas import (
 )
 from models.applications import Application
 from models.people import Person, Role
-from services.admin import GrantSpec
+from services.admin import GrantSpec, named
 from services.common.pii import mask_name, mask_phone
 from services.people import NewPerson
 
@@ -58,6 +58,7 @@ async def create_person(call: Call, body: PersonIn) -> PersonSummaryOut:
     person = await call.domain.people.create(
         NewPerson(body.name, body.id_number, body.phone, body.email),
         migrated=body.migrated)
+    call.noted["person"] = person.id  # the trail names the person entered, masked
     return await _summary(call, person)
 
 
@@ -69,7 +70,8 @@ async def grant_role(call: Call, body: GrantIn) -> GrantOut:
         body.person_id, GrantSpec(**body.model_dump(exclude={"person_id"})), by)
     # who got which role, on the trail (the generic entry of a change names no body)
     await call.domain.audit.append("role_granted", call.now, person_id=by.id, name=by.name,
-                                   to=body.person_id, role=grant.role)
+                                   to=body.person_id, role=grant.role,
+                                   about=await named({}, {"person": body.person_id}))
     return GrantOut(id=grant.id, person_id=body.person_id, role=grant.role)
 
 
@@ -110,6 +112,7 @@ async def create_batch(call: Call, body: BatchIn) -> BatchCreatedOut:
     batch = await call.domain.administration.create_batch(
         {**values, "stages": [s.model_dump() for s in body.stages],
          "fee_fen": round(body.fee_yuan * 100)})
+    call.noted["batch"] = batch.id  # the trail names the batch made
     return BatchCreatedOut(id=batch.id, name=batch.name)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import Field
 
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from services.rights import request_correction
@@ -52,6 +53,7 @@ async def personal_data(call: Call) -> PersonalDataOut:
            files=("application/json",), tag=TAG, allow_initial_password=True,
            summary="下载个人信息副本（JSON，可机读；只含您本人的数据）")
 async def export(call: Call) -> web.Response:
+    handed_out(call.request, people=1)  # the caller's own
     return await copy_response(call)
 
 

@@ -129,6 +129,7 @@ async def sanction_list(call: Call, query: SanctionsQuery) -> SanctionsOut:
            tag=TAG, summary="作出处分（专家会收到通知，可申诉一次）")
 async def decide(call: Call, body: SanctionIn) -> SanctionOut:
     expert = await expert_by_number(body.expert_number)
+    call.noted["expert"] = expert.id  # the trail names whom the sanction is on
     made = await call.domain.sanctions.decide(NewSanction(
         expert_id=expert.id, kind=body.kind, reason=body.reason, starts_on=body.starts_on,
         ends_on=body.ends_on, conduct=tuple(body.conduct)), call.caller.need_person().id,

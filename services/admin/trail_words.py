@@ -1,0 +1,164 @@
+"""The audit trail in words, as the audit administrator reads it (GB/T 22239-2019 安全审计
+d): "应对审计记录进行…分析"): each entry says who did what to which record — an act in
+words (texts/audit/act.j2, texts/draw/action.j2), the record by its name (an activity by
+its project and number, a payee by the masked name and the amount in yuan), whether it was
+done — and never a field name, a path, a media type or a counter. An entry's words come
+from what it holds: the record named when it was written, or, for the operation log's rows
+(chained with their digest) and entries written before records were named, the ids it
+holds looked up now. Stored entries are never rewritten: the chain verifies as it was."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from models.audit import AuditEntry
+from models.draws import DrawLog
+from services.admin.trail_subjects import (
+    Named,
+    activity_names,
+    invitation_experts,
+    person_names,
+    yuan,
+)
+from services.common.errors import DomainError
+from services.common.texts import Texts
+from services.draws import activity_number
+
+DRAW_LOG = "draw_log"
+# the operation log's actions that name the expert they concern on the trail: a fee and
+# its payment, a performance record (after the evaluation); the others name the activity
+# only (a sealed 补抽's rows must not say who was drawn before the results unseal)
+NAMES_EXPERT = frozenset({"fee", "payout", "payout_account_ask", "payout_account_read",
+                          "payout_account_paid", "performance", "performance_review"})
+FILES = ("export", "download")
+
+
+class TrailWords:
+    def __init__(self, texts: Texts) -> None:
+        self.texts = texts
+
+    async def say(self, entries: Sequence[AuditEntry]) -> list[str]:
+        """Each entry in words, in the order given (a page of the trail: a few queries)."""
+        logs = {r.id: r for r in await DrawLog.filter(id__in=[
+            int(e.detail.get("log", 0)) for e in entries if e.action == DRAW_LOG])}
+        unnamed = [int(v) for e in entries if e.action != DRAW_LOG and "about" not in e.detail
+                   for k, v in (e.detail.get("params") or {}).items()
+                   if k == "activity_id" and str(v).isdigit()]
+        activities = await activity_names([r.activity_id for r in logs.values()] + unnamed)
+        experts = await invitation_experts(
+            int(r.detail["invitation"]) for r in logs.values()
+            if r.action in NAMES_EXPERT and str(r.detail.get("invitation", "")).isdigit())
+        granted = await person_names(int(e.detail["to"]) for e in entries
+                                     if e.action == "role_granted" and "about" not in e.detail
+                                     and str(e.detail.get("to", "")).isdigit())
+        return [self._say(e, logs, activities, experts, granted) for e in entries]
+
+    def _say(self, entry: AuditEntry, logs: Mapping[int, DrawLog],
+             activities: Mapping[int, Named], experts: Mapping[int, str],
+             granted: Mapping[int, str]) -> str:
+        d, action = entry.detail, entry.action
+        if action == DRAW_LOG:
+            row = logs.get(int(d.get("log", 0)))
+            return self._draw_log(row, activities, experts) if row else self._what("draw_log")
+        if action in FILES:
+            return self._what("file", act=self._act(d, action), record=self._record(
+                d, activities), outcome=d.get("outcome", ""), refusal=self._refusal(d),
+                people=d.get("people", 0), rows=d.get("rows", 0), full=bool(d.get("full")),
+                blank=action == "download")
+        if action == "unmask_register":
+            return self._what("register", people=d.get("people", d.get("rows", 0)))
+        if action == "access_denied":
+            return self._denied(d)
+        if "op" in d:  # a change, done or refused
+            return self._what("op", act=self._act(d, action), record=self._record(
+                d, activities), outcome=d.get("outcome", ""), refusal=self._refusal(d))
+        if action == "role_granted":
+            to = (d.get("about") or {}).get("person") or granted.get(int(d.get("to") or 0))
+            return self._what("grant", to=to or f"人员 {d.get('to')}",
+                              role=self.texts.word("role", str(d.get("role", ""))))
+        if "days" in d:  # an auditor's reading and the verification it ran
+            return self._what("verify", days=d["days"], holds=d.get("holds"),
+                              broken_at=d.get("broken_at"))
+        if d.get("filter") == "access_log":
+            return self._what("access_log")
+        if "how" in d:  # a sign-in or its second factor: by what
+            return self._what("sign_in", how=self.texts.word("sign_in_how", str(d["how"])),
+                              account=d.get("account") or "", refusal=self._refusal(d))
+        if action == "second_factor_failed":
+            return self._what("second_factor_failed", failures=d.get("failures", 1))
+        if action == "personal_data_export":
+            return self._what("copy", via=d.get("via", ""))
+        if action == "retention":
+            return self._what("retention", persons=d.get("persons", 0),
+                              tally=self._tally(d.get("counts") or {}))
+        # an entry of a kind not named here: its values, never its keys
+        return self._what("other", text="、".join(
+            str(v) for k, v in d.items() if k != "browser" and not isinstance(v, dict | list)))
+
+    def _what(self, case: str, **values: Any) -> str:
+        defaults = {"act": "", "record": "", "outcome": "", "refusal": ""}
+        return self.texts.render("audit/what.j2", case=case, **{**defaults, **values})
+
+    def _act(self, d: Mapping[str, Any], action: str) -> str:
+        """What a change or a download did, by its operation; an operation no longer served
+        (an entry older than a rename) by the kind of entry."""
+        params = d.get("params") or {}
+        return self.texts.render("audit/act.j2", op=str(d.get("op", "")),
+                                 purpose=str(params.get("purpose", ""))) \
+            or self.texts.word("access_action", action)
+
+    def _record(self, d: Mapping[str, Any], activities: Mapping[int, Named]) -> str:
+        """The record named when the entry was written; for an entry from before, the
+        activity its path held, by its project and number."""
+        about = d.get("about")
+        if about is None:
+            raw = (d.get("params") or {}).get("activity_id", "")
+            key = int(raw) if str(raw).isdigit() else 0
+            about = activities.get(key, {"activity_no": activity_number(key)}) if key else {}
+        return self.texts.render("audit/record.j2", about=about)
+
+    def _draw_log(self, row: DrawLog, activities: Mapping[int, Named],
+                  experts: Mapping[int, str]) -> str:
+        activity = activities.get(row.activity_id) or {
+            "activity_no": activity_number(row.activity_id)}
+        concerns: Named = {}
+        if row.action in NAMES_EXPERT:
+            expert = experts.get(int(row.detail.get("invitation") or 0))
+            concerns |= {"expert": expert} if expert else {}
+            fen = row.detail.get("fen")
+            concerns |= {"yuan": yuan(fen)} if isinstance(fen, int) and fen else {}
+        return self._what("draw_log", record=self.texts.render("audit/record.j2", about=activity),
+                          act=self.texts.render("draw/action.j2", action=row.action),
+                          concerns=self.texts.render("audit/record.j2", about=concerns))
+
+    def _denied(self, d: Mapping[str, Any]) -> str:
+        """A refused attempt at another role's work: the console page by its menu name, or
+        the API's area; an entry from before by the page its operation named."""
+        page = str(d.get("page") or "")
+        op = str(d.get("op", ""))
+        if not page and op.startswith("页面 /"):  # written before pages were named
+            page = op.removeprefix("页面 /").replace("-", "_")
+        try:
+            menu = self.texts.render("console/nav.j2", page=page) if page else ""
+        except Exception:  # a page no longer on the menu
+            menu = ""
+        return self._what("denied", menu=menu, area=str(d.get("area") or ""))
+
+    def _refusal(self, d: Mapping[str, Any]) -> str:
+        """A refusal's reason (安全审计 b): "事件是否成功"), without its parameters (they
+        may name people): its first sentence."""
+        code = str(d.get("error") or d.get("refusal") or "")
+        if not code:
+            return ""
+        try:
+            said = self.texts.error(DomainError(code))
+        except Exception:
+            said = ""
+        return str(said).split("。")[0]
+
+    def _tally(self, counts: Mapping[str, Any]) -> str:
+        """A retention run's records by kind of personal data (texts/words/personal_data)."""
+        return "、".join(
+            f"{self.texts.render('words/personal_data.j2', key=f'kind.{k}', days=0, log_days=0)}"
+            f" {n} 条" for k, n in counts.items() if n)
