@@ -68,6 +68,9 @@ async def test_a_fee_above_800_yuan_is_transferred_less_its_tax_and_the_expert_r
     (own,) = (await api.call("GET", "/expert/payouts", mine)).data["payouts"]
     assert (own["gross_yuan"], own["tax_yuan"], own["amount_yuan"], own["amount_words"]) == (
         "900.00", "20.00", "880.00", WORDS)
+    # the mini-program's list of fees
+    fees = (await api.call("GET", "/expert/fees", mine)).data["fees"]
+    assert [f["payout"]["amount_words"] for f in fees if f["payout"]] == [WORDS]
     # the page the SMS links to
     told = await Notification.get(kind="fee.payout_ready", person_id=item.person_id)
     page, _ = await opened(client, "/w/" + told.params["link"].split("/w/", 1)[1])

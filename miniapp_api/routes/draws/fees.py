@@ -160,6 +160,8 @@ async def record_fee(call: Call, body: FeeIn) -> FeesOut:
 class MyFeeOut(FeeFields):
     eval_day: date
     venue: str
+    payout: PayoutOut | None = Field(
+        description="通过微信支付发放时：最近一笔转账（应发、代扣个人所得税、实发）")
 
 
 class MyFeesOut(Model):
@@ -175,5 +177,5 @@ async def my_fees(call: Call) -> MyFeesOut:
         computed_yuan=yuan(f.computed.total_fen) if f.computed else None,
         breakdown=breakdown(texts, f.computed), amount_yuan=yuan(f.invitation.fee_fen),
         reason=f.invitation.fee_reason, paid=f.invitation.fee_paid,
-        recorded_at=f.invitation.fee_recorded_at)
+        recorded_at=f.invitation.fee_recorded_at, payout=payout_out(texts, f.payout))
         for f in await expert_fees.my_fees(call.caller.need_person().id)])
