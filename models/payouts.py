@@ -47,7 +47,13 @@ class Payout(Model):
     activity_id = fields.BigIntField(db_index=True)  # the root activity
     person_id = fields.BigIntField(db_index=True)  # the payee
     out_bill_no = fields.CharField(max_length=32, unique=True)
-    amount_fen = fields.IntField()
+    amount_fen = fields.IntField()  # the transfer: 实发, the fee less the tax withheld
+    # the fee (应发) and its pre-withholding (TAX-61 Art. 8, services/draws/fees/withholding):
+    # a bill made before withholding has gross = amount and no tax
+    gross_fen = fields.IntField(default=0, db_default=0)
+    taxable_fen = fields.IntField(default=0, db_default=0)  # 预扣预缴应纳税所得额
+    tax_rate = fields.SmallIntField(default=0, db_default=0)  # 预扣率, %
+    tax_fen = fields.IntField(default=0, db_default=0)  # 代扣个人所得税
     openid = fields.CharField(max_length=64)  # the payee's mini-program openid
     state = fields.CharField(max_length=16, default=PayoutState.WAITING, db_index=True)
     wx_state = fields.CharField(max_length=24, default="")  # WeChat Pay's last word

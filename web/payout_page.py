@@ -20,6 +20,7 @@ from aiohttp import web
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import PAYOUT_LINK, TRANSFER_LINK
+from services.draws import payout_amounts
 from web.act import checked, form_token, posted_form, with_token
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, render
@@ -84,7 +85,7 @@ async def _bill_page(request: web.Request, payout_id: int, error: str = "",
     return with_token(request, render(
         request, "act_transfer.html", status=status, error=error, csrf=token, payout=payout,
         day=f"{mine.eval_day.year}年{mine.eval_day.month}月{mine.eval_day.day}日",
-        amount=f"{payout.amount_fen / 100:.2f}", until=china_time(payout.expires_at),
+        **payout_amounts(payout), until=china_time(payout.expires_at),
         state=request.app[TEXTS].word("payout_state", payout.state)), token)
 
 

@@ -12,6 +12,7 @@ from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
 from services.draws.fees.payout_accounts import AccountView, PayoutAccounts
 from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
+from services.draws.fees.payouts import amounts as payout_amounts
 from services.draws.followups.after_draw import DrawFollowups
 from services.draws.followups.recall import Recall, originals
 from services.draws.followups.supplements import supplement_time_default
@@ -219,6 +220,7 @@ __all__ = [
     "number_in",
     "originals",
     "part_title",
+    "payout_amounts",
     "payouts",
     "performance",
     "pool_audit",

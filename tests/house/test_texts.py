@@ -152,6 +152,7 @@ SAMPLES: dict[str, object] = {
               "eval_end": "2026年11月26日 15:00", "total": 3},
     # fees by the published standard (draw/fee_*.j2, chat/fees/*.j2)
     "day": "2026年12月1日",
+    "gross": "900.00", "tax": "20.00",  # a fee and the tax withheld from it (texts/payout)
     "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD],
     "computed": {"total_fen": 80000, "situation": "served", "items": [
         {"kind": "base", "fen": 40000, "day": 0, "minutes": 600, "hours": 3},

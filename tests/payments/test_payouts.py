@@ -234,7 +234,8 @@ async def test_the_agency_withdraws_a_bill_corrects_the_fee_and_sends_it(
     assert (await send(api, aid, token, item)).status == 200
     bill = bill_of(pay_gateway, item)
     person = await Person.get(id=item.person_id)
-    assert (bill.amount, bill.user_name) == (250000, person.name)
+    # (2,500 − 800) × 20 % = 340.00 withheld (TAX-61 Art. 8): 2,160.00 transferred
+    assert (bill.amount, bill.user_name) == (216000, person.name)
     assert bill.params["user_name"] != person.name  # encrypted on the wire
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import Field
 
@@ -17,7 +18,7 @@ from models.payouts import Payout, PayoutAccount
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import Computed, expert_fees, fee_sheet
+from services.draws import Computed, expert_fees, fee_sheet, payout_amounts
 
 api = Api()
 CENT = Decimal("0.01")
@@ -57,7 +58,11 @@ class PayoutOut(Model):
     id: int
     state: str
     state_title: str
-    amount_yuan: Decimal
+    amount_yuan: Decimal = Field(description="实发：转账金额（专家费减代扣个人所得税）")
+    gross_yuan: Decimal = Field(description="应发：登记的专家费")
+    tax_yuan: Decimal = Field(description="代扣个人所得税（劳务报酬预扣预缴；0：未扣）")
+    amount_words: str = Field(description="金额说明，如“应发 900.00元，代扣个人所得税 20.00元，"
+                                          "实发 880.00元”")
     created_at: datetime
     expires_at: datetime = Field(description="须在此前确认收款（24小时）")
     finished_at: datetime | None
@@ -92,14 +97,21 @@ class FeesOut(Model):
     experts: list[FeeRowOut]
 
 
+def money_out(texts: Texts, payout: Payout) -> dict[str, Any]:
+    """A transfer's money: transferred (实发), the fee (应发), the tax withheld, in words."""
+    return {"amount_yuan": yuan(payout.amount_fen) or Decimal(0),
+            "gross_yuan": yuan(payout.gross_fen or payout.amount_fen) or Decimal(0),
+            "tax_yuan": yuan(payout.tax_fen) or Decimal(0),
+            "amount_words": texts.render("payout/amounts.j2", **payout_amounts(payout))}
+
+
 def payout_out(texts: Texts, payout: Payout | None) -> PayoutOut | None:
     if payout is None:
         return None
     return PayoutOut(id=payout.id, state=payout.state,
                      state_title=texts.word("payout_state", payout.state),
-                     amount_yuan=yuan(payout.amount_fen) or Decimal(0),
-                     created_at=payout.created_at, expires_at=payout.expires_at,
-                     finished_at=payout.finished_at)
+                     **money_out(texts, payout), created_at=payout.created_at,
+                     expires_at=payout.expires_at, finished_at=payout.finished_at)
 
 
 def account_out(account: PayoutAccount | None) -> AccountOut | None:
@@ -149,6 +161,8 @@ async def record_fee(call: Call, body: FeeIn) -> FeesOut:
 class MyFeeOut(FeeFields):
     eval_day: date
     venue: str
+    payout: PayoutOut | None = Field(
+        description="通过微信支付发放时：最近一笔转账（应发、代扣个人所得税、实发）")
 
 
 class MyFeesOut(Model):
@@ -164,5 +178,5 @@ async def my_fees(call: Call) -> MyFeesOut:
         computed_yuan=yuan(f.computed.total_fen) if f.computed else None,
         breakdown=breakdown(texts, f.computed), amount_yuan=yuan(f.invitation.fee_fen),
         reason=f.invitation.fee_reason, paid=f.invitation.fee_paid,
-        recorded_at=f.invitation.fee_recorded_at)
+        recorded_at=f.invitation.fee_recorded_at, payout=payout_out(texts, f.payout))
         for f in await expert_fees.my_fees(call.caller.need_person().id)])

@@ -14,7 +14,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
-from miniapp_api.routes.draws.fees import EXPERT, FeesOut, fees_out, yuan
+from miniapp_api.routes.draws.fees import EXPERT, FeesOut, fees_out, money_out
 from miniapp_api.schemas import Model
 from models.payouts import FeeChannel
 from services.common.errors import Conflict
@@ -105,7 +105,11 @@ class ConfirmOut(Model):
 class MyPayoutOut(Model):
     id: int
     eval_day: date
-    amount_yuan: Decimal
+    amount_yuan: Decimal = Field(description="实发：转账金额（专家费减代扣个人所得税）")
+    gross_yuan: Decimal = Field(description="应发：登记的专家费")
+    tax_yuan: Decimal = Field(description="代扣个人所得税（劳务报酬预扣预缴；0：未扣）")
+    amount_words: str = Field(description="金额说明，如“应发 900.00元，代扣个人所得税 20.00元，"
+                                          "实发 880.00元”")
     state: str
     state_title: str
     expires_at: datetime = Field(description="须在此前确认收款")
@@ -121,7 +125,7 @@ def _mine(call: Call, mine: MyPayout) -> MyPayoutOut:
     payout = mine.payout
     return MyPayoutOut(
         id=payout.id, eval_day=mine.eval_day,
-        amount_yuan=yuan(payout.amount_fen) or Decimal(0), state=payout.state,
+        **money_out(call.services.texts, payout), state=payout.state,
         state_title=call.services.texts.word("payout_state", payout.state),
         expires_at=payout.expires_at, finished_at=payout.finished_at,
         can_confirm=mine.can_confirm)

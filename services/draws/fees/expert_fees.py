@@ -55,6 +55,7 @@ class MyFee:
     notice: Notice
     computed: Computed | None
     standard: FeeStandard | None
+    payout: Payout | None = None  # the latest WeChat Pay transfer of the fee, if any
 
 
 async def _closed(activity: DrawActivity) -> bool:
@@ -178,6 +179,8 @@ async def my_fees(person_id: int) -> list[MyFee]:
     rows = await Invitation.filter(
         person_id=person_id, status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
     ).order_by("-id").limit(100)
+    latest = {p.invitation_id: p for p in await Payout.filter(
+        invitation_id__in=[r.id for r in rows]).order_by("id")}
     out = []
     for r in rows:
         if r.status == InvitationStatus.ABSENT and r.absence != ON_ARRIVAL:
@@ -188,5 +191,5 @@ async def my_fees(person_id: int) -> list[MyFee]:
         notice = await notice_of(r)
         standard = await standard_for(root)
         out.append(MyFee(r, notice, await fee_by_standard(root, r, notice, standard),
-                         standard))
+                         standard, latest.get(r.id)))
     return out

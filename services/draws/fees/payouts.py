@@ -32,6 +32,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.draws.fees.payout_accounts import PayoutAccounts
+from services.draws.fees.withholding import withhold
 from services.draws.record.family import root_of
 from services.draws.record.oplog import SYSTEM, Actor, record
 from services.notifications import Outbox
@@ -48,6 +49,15 @@ BY_STATE = {"ACCEPTED": PayoutState.WAITING, "PROCESSING": PayoutState.WAITING,
             "WAIT_USER_CONFIRM": PayoutState.WAITING, "CANCELING": PayoutState.WAITING,
             "TRANSFERING": PayoutState.TRANSFERRING, "SUCCESS": PayoutState.PAID,
             "FAIL": PayoutState.FAILED}
+
+
+def amounts(payout: Payout) -> dict[str, str]:
+    """A bill's money as texts/payout/_amounts.j2 says it, in yuan: `amount` transferred
+    (实发), `gross` the fee (应发), `tax` withheld ("" when none: a fee up to 800 yuan, or a
+    bill made before withholding)."""
+    return {"amount": f"{payout.amount_fen / 100:.2f}",
+            "gross": f"{(payout.gross_fen or payout.amount_fen) / 100:.2f}",
+            "tax": f"{payout.tax_fen / 100:.2f}" if payout.tax_fen else ""}
 
 
 class PayoutMismatch(Exception):
@@ -133,14 +143,19 @@ class Payouts:
                                                channel=Channel.MINI_PROGRAM).first()
             if await self.accounts.pending(item.id):  # asked for, or chose, a bank account
                 mini = None
+            # one evaluation's fee to one expert is one payment (每次收入, TAX-61 Art. 8): its
+            # tax withheld here, the payer being the withholding agent (IIT-LAW Art. 9)
+            tax = withhold(item.fee_fen)
             payout = None if mini is None else await Payout.create(
                 invitation_id=item.id, activity_id=root.id, person_id=item.person_id,
                 out_bill_no=f"FEE{item.id:010d}{secrets.token_hex(5)}",
-                amount_fen=item.fee_fen, openid=mini.openid, created_by=actor.person_id or 0,
-                created_at=now, expires_at=now + CONFIRM_WITHIN)
+                amount_fen=tax.net_fen, gross_fen=tax.gross_fen, taxable_fen=tax.taxable_fen,
+                tax_rate=tax.rate_pct, tax_fen=tax.tax_fen, openid=mini.openid,
+                created_by=actor.person_id or 0, created_at=now,
+                expires_at=now + CONFIRM_WITHIN)
             if payout is not None:
                 await record(root, actor, "payout", now, None, invitation=item.id,
-                             fen=item.fee_fen, bill=payout.out_bill_no)
+                             fen=item.fee_fen, tax=tax.tax_fen, bill=payout.out_bill_no)
         if payout is None:  # WeChat Pay cannot reach them: asked for a bank account instead
             await self.accounts.ask(root, item, actor, now)
             return None
@@ -262,7 +277,7 @@ class Payouts:
         activity = await DrawActivity.get(id=payout.activity_id)
         async with self.outbox.change(now) as change:
             await change.notify(kind, {
-                "amount": f"{payout.amount_fen / 100:.2f}", "state": str(state),
+                **amounts(payout), "state": str(state),
                 "day": china_time(activity.eval_start).split(" ")[0],
                 "until": china_time(payout.expires_at),
                 **(self.accounts.transfer_link(payout.id, payout.expires_at)
