@@ -128,7 +128,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     allow_initial_password: bool = False
-    files: tuple[str, ...] = ()  # a download's media types (response None)
+    files: tuple[str, ...] = ()  # a download's media types (a JSON file's model: response)
 
     @property
     def roles(self) -> frozenset[Role] | None:
