@@ -106,11 +106,12 @@ class Contract:
         validator = self._validators.get(key)
         if validator is None:
             validator = self._validators[key] = self._compile(content[media]["schema"])
-        error = next(validator.iter_errors(data), None)
-        if error is not None:
-            at = "/".join(str(p) for p in error.instance_path) or "(the body)"
-            raise ContractBroken(f"{where}: the body breaks its schema at {at}: "
-                                 f"{error.message[:300]}")
+        if validator.is_valid(data):
+            return
+        error = next(validator.iter_errors(data))  # the first, in the message
+        at = "/".join(str(p) for p in error.instance_path) or "(the body)"
+        raise ContractBroken(f"{where}: the body breaks its schema at {at}: "
+                             f"{error.message[:300]}")
 
     def _compile(self, schema: dict[str, Any]) -> Any:
         """One validator per distinct schema (most answers are a `$ref` to a model), with
