@@ -131,7 +131,7 @@ class Endpoint:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     allow_initial_password: bool = False
-    files: tuple[str, ...] = ()  # a download's media types (response None)
+    files: tuple[str, ...] = ()  # a download's media types (a JSON file's model: response)
 
     @property
     def roles(self) -> frozenset[Role] | None:
@@ -141,15 +141,30 @@ class Endpoint:
 def masked_json(result: object) -> str:
     """The response as JSON with phones and ID numbers masked, even where a handler forgot,
     except in the fields a model declares OPAQUE (signed values such as a payment's nonce
-    and signature, which masking would corrupt and which never carry personal data)."""
+    and signature, which masking would corrupt and which never carry personal data). Only
+    strings are masked: a number (an id, an amount) that looks like a phone or an ID number
+    stays the number its schema says, where masking the text would leave no JSON at all."""
     if not isinstance(result, BaseModel):
         return "{}"
     opaque: frozenset[str] = getattr(type(result), "OPAQUE", frozenset())
-    if not opaque:
-        return mask_text(result.model_dump_json())
-    data = json.loads(mask_text(result.model_dump_json(exclude=set(opaque))))
-    data.update(result.model_dump(mode="json", include=set(opaque)))
-    return json.dumps(data, ensure_ascii=False)
+    text = result.model_dump_json()
+    if not opaque and mask_text(text) == text:  # nothing to mask (most answers)
+        return text
+    data = json.loads(text)
+    return json.dumps({key: value if key in opaque else _masked(value)
+                       for key, value in data.items()}, ensure_ascii=False,
+                      separators=(",", ":"))
+
+
+def _masked(value: Any) -> Any:
+    """Every string in a JSON value masked (mask_text), the rest as it is."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, dict):
+        return {mask_text(key): _masked(item) for key, item in value.items()}
+    return value
 
 
 # pydantic's error types -> our words (texts/errors/field/), the parameters each one uses

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from miniapp_api.framework import Access, Api
+from miniapp_api.framework import Access, Api, Endpoint
 from miniapp_api.path_params import MAX_ID, WORDS
 
 _ERRORS = {
@@ -45,13 +46,7 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
             "summary": ep.summary,
             "tags": [ep.tag],
             "x-access": sorted(ep.roles) if ep.roles is not None else str(ep.access),
-            # a download is documented as the file it is (PDF, XLSX, CSV, images), not JSON;
-            # a JSON file (the personal-data copy) as the JSON object it is, not as bytes
-            "responses": {"200": {"description": "成功", "content": {
-                media: {"schema": {"type": "object"} if media == "application/json"
-                        else {"type": "string", "format": "binary"}} for media in ep.files}
-                if ep.files else {"application/json": {
-                    "schema": ref(ep.response) if ep.response else {"type": "object"}}}}},
+            "responses": {"200": {"description": "成功", "content": _content(ep, ref)}},
         }
         for code, text in _ERRORS.items():
             op["responses"][code] = {"description": text, "content": {"application/json": {
@@ -80,6 +75,19 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
             "bearer": {"type": "http", "scheme": "bearer",
                        "description": "POST /auth/login 返回的 token"}}},
     }
+
+
+def _content(ep: Endpoint, ref: Callable[[type[BaseModel]], dict[str, Any]]
+             ) -> dict[str, Any]:
+    """A success's media types and schemas: JSON as its response model; a download as the
+    file it is (PDF, XLSX, CSV, images), not JSON; a JSON file (the personal-data copy) as
+    the model it is made to (signatures.py: a JSON download declares one)."""
+    if ep.response is None and (not ep.files or "application/json" in ep.files):
+        raise ValueError(f"{ep.method} {ep.path}: no model for its JSON (signatures.py "
+                         "refuses such an endpoint table)")
+    return {media: {"schema": ref(ep.response) if media == "application/json" and ep.response
+                    else {"type": "string", "format": "binary"}}
+            for media in ep.files or ("application/json",)}
 
 
 def _path_schema(name: str) -> dict[str, Any]:

@@ -1,9 +1,10 @@
 """The start-up check of the endpoint table, as chat handlers' declarations are checked: each
 handler takes the call, then the declared body model, then the declared query model, and
-nothing else, and returns the declared response model (or a file response where none is
-declared). A mismatch stops the start-up, naming the handler and what differs: the API would
-otherwise validate one model and hand the handler another, and the OpenAPI document and the
-console's typed calls would tell a different story from the code."""
+nothing else, and returns the declared response model (or a file response where media
+types are declared; a JSON file declares its model as well). A mismatch stops the start-up,
+naming the handler and what differs: the API would otherwise validate one model and hand
+the handler another, and the OpenAPI document and the console's typed calls would tell a
+different story from the code."""
 
 from __future__ import annotations
 
@@ -57,18 +58,31 @@ def problems_of(ep: Endpoint) -> list[str]:
         if hints.get(param.name) is not kind:
             found.append(f"parameter {param.name!r} is {_name(hints.get(param.name))}, "
                          f"{what} is declared {_name(kind)}")
-    returned = hints.get("return")
+    found.extend(_result_problems(ep, hints.get("return")))
+    return [f"{_where(ep)}: {problem}" for problem in found]
+
+
+def _result_problems(ep: Endpoint, returned: Any) -> list[str]:
+    """A handler answers its response model; a download answers a file response with its
+    media types declared, and a JSON file declares its model too (the document's schema)."""
+    is_file = isinstance(returned, type) and issubclass(returned, web.StreamResponse)
+    if ep.files:
+        json_file = "application/json" in ep.files
+        if not is_file:
+            return [f"returns {_name(returned)}, but declares a download's media types"]
+        if json_file and ep.response is None:
+            return ["is a JSON download that declares no model (response=...)"]
+        if ep.response is not None and not json_file:
+            return ["declares a response model for a download that is not JSON"]
+        return []
     if ep.response is not None:
         if not (isinstance(returned, type) and issubclass(returned, ep.response)):
-            found.append(f"returns {_name(returned)}, declared {_name(ep.response)}")
-    elif not (isinstance(returned, type) and issubclass(returned, web.StreamResponse)):
-        found.append(f"returns {_name(returned)}, but declares no response model "
-                     "(only a file download may)")
-    elif not ep.files:
-        found.append("is a download that declares no media types (files=...)")
-    if ep.files and ep.response is not None:
-        found.append("declares both a response model and a download's media types")
-    return [f"{_where(ep)}: {problem}" for problem in found]
+            return [f"returns {_name(returned)}, declared {_name(ep.response)}"]
+        return []
+    if not is_file:
+        return [f"returns {_name(returned)}, but declares no response model "
+                "(only a file download may)"]
+    return ["is a download that declares no media types (files=...)"]
 
 
 def check_endpoints(endpoints: list[Endpoint]) -> None:

@@ -100,6 +100,30 @@ def test_only_a_file_download_may_declare_no_response() -> None:
         check_endpoints(api.endpoints)
 
 
+def test_a_json_download_declares_the_model_of_its_file() -> None:
+    """A JSON file is documented by its model (the OpenAPI schema of the file), which no
+    other download may declare."""
+    api = Api()
+    api.route("GET", "/copy", access=Access.SESSION, summary="x", tag="x",
+              files=("application/json",))(file_download)
+    with pytest.raises(EndpointMismatch, match="a JSON download that declares no model"):
+        check_endpoints(api.endpoints)
+    api = Api()
+    api.route("GET", "/copy", access=Access.SESSION, summary="x", tag="x", response=NoteOut,
+              files=("application/json",))(file_download)
+    check_endpoints(api.endpoints)
+    api = Api()
+    api.route("GET", "/file", access=Access.SESSION, summary="x", tag="x", response=NoteOut,
+              files=("application/pdf",))(file_download)
+    with pytest.raises(EndpointMismatch, match="a response model for a download that is not"):
+        check_endpoints(api.endpoints)
+    api = Api()
+    api.route("GET", "/note", access=Access.SESSION, summary="x", tag="x", response=NoteOut,
+              files=("application/json",))(no_body)
+    with pytest.raises(EndpointMismatch, match="returns NoteOut, but declares a download's"):
+        check_endpoints(api.endpoints)
+
+
 def test_one_handler_serving_two_routes_is_refused() -> None:
     api = _table(good)
     api.route("PUT", "/notes", access=Access.SESSION, summary="x", tag="x", body=NoteIn,

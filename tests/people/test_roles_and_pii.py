@@ -247,6 +247,26 @@ def test_the_api_mask_spares_opaque_fields_only() -> None:
     assert out["signature"] == "a+86 138 0000 0002="
 
 
+def test_the_api_mask_masks_strings_and_leaves_numbers_numbers() -> None:
+    """A number shaped like a phone or an ID number (a row id, which the document allows up
+    to 2^63 - 1) is no personal data and stays the number its schema says: masked in the
+    JSON text it left the answer no JSON at all. A string holding one is masked, keys too."""
+    from miniapp_api.framework import masked_json
+    from miniapp_api.schemas import Model
+
+    class Out(Model):
+        id: int
+        ids: list[int]
+        note: str
+        values: dict[str, object]
+
+    out = json.loads(masked_json(Out(
+        id=13800000002, ids=[110105198001010023], note="13800000002",
+        values={"13800000002": [13800000002, "110105198001010023"]})))
+    assert out == {"id": 13800000002, "ids": [110105198001010023], "note": "138****0002",
+                   "values": {"138****0002": [13800000002, "110105********0023"]}}
+
+
 def test_log_lines_mask_phones_with_country_code_and_groups(
         caplog: pytest.LogCaptureFixture) -> None:
     from config.logging_setup import install_pii_masking

@@ -36,6 +36,8 @@ KNOWN_IDS: set[str] = set()
 # venues' contact phones: not personal data, shown unmasked on purpose (GD-DRAW's contacts
 # are mobiles); collected below as notices are saved
 VENUE_PHONES: set[str] = set()
+# numbers a test made that only look like a phone or an ID number (a row id), as written
+NOT_PERSONAL: set[str] = set()
 
 
 # A phone or ID number however its digits are written apart (+86 138 0000 0002,
@@ -61,9 +63,11 @@ def scan(where: str, text: str) -> None:
 
 
 def personal(text: str) -> list[str]:
-    """What find_unmasked finds in `text`, but for venues' contact phones."""
+    """What find_unmasked finds in `text`, but for venues' contact phones and the numbers a
+    test declared NOT_PERSONAL."""
     return [found for found in find_unmasked(text)
-            if re.sub(r"[^0-9]", "", found)[-11:] not in VENUE_PHONES]
+            if re.sub(r"[^0-9]", "", found)[-11:] not in VENUE_PHONES
+            and found not in NOT_PERSONAL]
 
 
 def known_leak_finder(phones: set[str], ids: set[str]) -> Callable[[str], list[str]]:
@@ -146,7 +150,8 @@ def _delivered(platform: Platform) -> list[tuple[str, str]]:
 
 
 def _forget_all() -> None:
-    for kept in (LEAKS, OUTPUTS, KNOWN_PHONES, KNOWN_IDS, VENUE_PHONES, PLATFORMS):
+    for kept in (LEAKS, OUTPUTS, KNOWN_PHONES, KNOWN_IDS, VENUE_PHONES, NOT_PERSONAL,
+                 PLATFORMS):
         kept.clear()
 
 
