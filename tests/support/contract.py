@@ -6,7 +6,8 @@ validate against the declared schema (OpenAPI 3.1: JSON Schema 2020-12, formats 
 
 The document is built once per process from the same declarations the app serves
 (`build_openapi` over `miniapp_api.routes.api()`; tests/api/test_contract.py checks that it
-is the one served), and each schema's validator is compiled once per process."""
+is the one served), and each answer's validator is compiled once per process, at its first
+use: a `$ref` into the document, registered once."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import jsonschema_rs
 
@@ -23,6 +24,7 @@ from miniapp_api.openapi import build_openapi
 from miniapp_api.routes import api as collect
 
 PREFIX = "/miniapp/v1"
+DOCUMENT = "urn:expertbot:openapi"  # the document's name in the validators' registry
 # what aiohttp's router answers itself, for a path no operation has or a method it lacks
 UNROUTED = {"no path": "404", "no method": "405"}
 VARIABLE = re.compile(r"\\\{\w+\\\}")  # a path value in an escaped template: \{app_id\}
@@ -39,9 +41,12 @@ class Contract:
     document: dict[str, Any]
     _index: dict[str, list[tuple[re.Pattern[str], str]]] = field(init=False)
     _validators: dict[tuple[str, ...], Any] = field(init=False, default_factory=dict)
-    _by_schema: dict[str, Any] = field(init=False, default_factory=dict)
+    _registry: Any = field(init=False)
 
     def __post_init__(self) -> None:
+        # the document as one resource: each validator is a $ref into it, so the schemas'
+        # own references (#/components/schemas/...) resolve in place, parsed once
+        self._registry = jsonschema_rs.Registry([(DOCUMENT, self.document)])
         # the templates as aiohttp's router indexes them: by the literal part before the
         # first variable, cut back to a whole segment; a variable is one segment
         self._index = {}
@@ -80,13 +85,15 @@ class Contract:
             if str(status) != UNROUTED[missing]:
                 raise ContractBroken(f"{where}: {missing} in the OpenAPI document, yet the "
                                      f"answer is not {UNROUTED[missing]}")
-            answer = {"content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+            answer = {"content": {"application/json": {}}}
+            at: tuple[str, ...] = ("components", "schemas", "ErrorOut")
         else:
             answer = op["responses"].get(str(status))
             if answer is None:
                 raise ContractBroken(f"{where}: status {status} is not declared (declared: "
                                      f"{', '.join(sorted(op['responses']))})")
+            at = ("paths", template, method.lower(), "responses", str(status), "content",
+                  media, "schema")
         content = answer.get("content", {})
         if not content:
             if body:
@@ -102,25 +109,22 @@ class Contract:
             data = json.loads(body)
         except ValueError as exc:
             raise ContractBroken(f"{where}: the body is not JSON ({exc})") from None
-        key = (method.lower(), template, str(status), media)
-        validator = self._validators.get(key)
-        if validator is None:
-            validator = self._validators[key] = self._compile(content[media]["schema"])
+        validator = self._validators.get(at)
+        if validator is None:  # compiled once per operation and status
+            validator = self._validators[at] = jsonschema_rs.Draft202012Validator(
+                {"$ref": _pointer(at)}, registry=self._registry, validate_formats=True)
         if validator.is_valid(data):
             return
         error = next(validator.iter_errors(data))  # the first, in the message
-        at = "/".join(str(p) for p in error.instance_path) or "(the body)"
-        raise ContractBroken(f"{where}: the body breaks its schema at {at}: "
+        where_in = "/".join(str(p) for p in error.instance_path) or "(the body)"
+        raise ContractBroken(f"{where}: the body breaks its schema at {where_in}: "
                              f"{error.message[:300]}")
 
-    def _compile(self, schema: dict[str, Any]) -> Any:
-        """One validator per distinct schema (most answers are a `$ref` to a model), with
-        the document's components for its references to resolve against."""
-        text = json.dumps(schema, sort_keys=True)
-        if text not in self._by_schema:
-            self._by_schema[text] = jsonschema_rs.Draft202012Validator(
-                {**schema, "components": self.document["components"]}, validate_formats=True)
-        return self._by_schema[text]
+
+def _pointer(parts: tuple[str, ...]) -> str:
+    """The URI of a place in the document: a JSON pointer (RFC 6901) as a URI fragment."""
+    return DOCUMENT + "#/" + "/".join(quote(p.replace("~", "~0").replace("/", "~1"), safe="")
+                                      for p in parts)
 
 
 @functools.cache
