@@ -4,6 +4,8 @@ handler that differs stops the start-up with words that name it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from aiohttp import web
 from pydantic import BaseModel
@@ -100,28 +102,29 @@ def test_only_a_file_download_may_declare_no_response() -> None:
         check_endpoints(api.endpoints)
 
 
-def test_a_json_download_declares_the_model_of_its_file() -> None:
+def _download(handler: Any, media: str, response: type[NoteOut] | None) -> Api:
+    api = Api()
+    api.route("GET", "/file", access=Access.SESSION, summary="x", tag="x", response=response,
+              files=(media,))(handler)
+    return api
+
+
+@pytest.mark.parametrize(("handler", "media", "response", "refusal"), [
+    (file_download, "application/json", None, "a JSON download that declares no model"),
+    (file_download, "application/json", NoteOut, None),
+    (file_download, "application/pdf", NoteOut, "a response model for a download that is not"),
+    (no_body, "application/json", NoteOut, "returns NoteOut, but declares a download's"),
+])
+def test_a_json_download_declares_the_model_of_its_file(
+        handler: Any, media: str, response: type[NoteOut] | None, refusal: str | None) -> None:
     """A JSON file is documented by its model (the OpenAPI schema of the file), which no
     other download may declare."""
-    api = Api()
-    api.route("GET", "/copy", access=Access.SESSION, summary="x", tag="x",
-              files=("application/json",))(file_download)
-    with pytest.raises(EndpointMismatch, match="a JSON download that declares no model"):
+    api = _download(handler, media, response)
+    if refusal is None:
         check_endpoints(api.endpoints)
-    api = Api()
-    api.route("GET", "/copy", access=Access.SESSION, summary="x", tag="x", response=NoteOut,
-              files=("application/json",))(file_download)
-    check_endpoints(api.endpoints)
-    api = Api()
-    api.route("GET", "/file", access=Access.SESSION, summary="x", tag="x", response=NoteOut,
-              files=("application/pdf",))(file_download)
-    with pytest.raises(EndpointMismatch, match="a response model for a download that is not"):
-        check_endpoints(api.endpoints)
-    api = Api()
-    api.route("GET", "/note", access=Access.SESSION, summary="x", tag="x", response=NoteOut,
-              files=("application/json",))(no_body)
-    with pytest.raises(EndpointMismatch, match="returns NoteOut, but declares a download's"):
-        check_endpoints(api.endpoints)
+    else:
+        with pytest.raises(EndpointMismatch, match=refusal):
+            check_endpoints(api.endpoints)
 
 
 def test_one_handler_serving_two_routes_is_refused() -> None:
