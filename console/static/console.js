@@ -8,6 +8,16 @@ document.addEventListener("submit", (event) => {
   }
 }, true);
 
+// A PDF attachment loads when it is opened, not with the page: Chromium's PDF viewer takes the
+// focus as its frame finishes loading, which moved the page and sent the reason being typed
+// into the frame; five viewers at once also made the review page slow to come back.
+document.addEventListener("toggle", (event) => {
+  const box = event.target;
+  if (!(box instanceof HTMLDetailsElement) || !box.open || !box.hasAttribute("data-frame-on-open")) return;
+  const frame = box.querySelector("iframe[data-src]");
+  if (frame && !frame.getAttribute("src")) frame.src = frame.dataset.src;
+}, true);
+
 // Counts that update by themselves: the activity page polls its progress every 3 s.
 (function () {
   const box = document.getElementById("counts");

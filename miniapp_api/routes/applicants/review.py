@@ -70,7 +70,8 @@ async def view(call: Call) -> ApplicationOut:
            access=REVIEWER, summary="审核：下载附件", tag=TAG,
            files=("application/pdf", "image/jpeg", "image/png"))
 async def attachment(call: Call) -> web.Response:
-    app = await call.domain.review.reviewable(call.path_int("app_id"), call.caller.grants)
+    app = await call.domain.review.readable(call.path_int("app_id"), call.caller.grants,
+                                            call.caller.need_person().id)
     item, data = await call.domain.applications.attachment_file(
         app, call.path_int("attachment_id"))
     handed_out(call.request, people=1)  # one applicant's
