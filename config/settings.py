@@ -159,7 +159,7 @@ class Settings(BaseSettings):
     # SM4 keys by version ("1:<base64 16 bytes>,2:..."); empty: version 1 derived from the above
     sm4_keys: str = Field("", validation_alias="SM4_KEYS")
     # desk roles signing in with a second factor (TOTP or a recovery code), comma-separated
-    desk_2fa_roles: str = Field("admin,security_admin,audit_admin,verifier",
+    desk_2fa_roles: str = Field("admin,security_admin,audit_admin,verifier,finance",
                                 validation_alias="DESK_2FA_ROLES")
     # days a desk password lasts before it must be changed (0: never)
     desk_password_days: int = Field(90, ge=0, le=3650, validation_alias="DESK_PASSWORD_DAYS")

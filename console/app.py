@@ -43,7 +43,7 @@ from miniapp_api.routes.people import security as admin_security
 from miniapp_api.routes.reference import catalogues as admin_reference
 from miniapp_api.routes.reference import holidays as reference_holidays
 from miniapp_api.routes.standing import credit, sanctions
-from models.people import ADMINISTRATORS, Person, Role
+from models.people import ADMINISTRATORS, NAMED_DUTIES, Person, Role
 from services.applicants import MB
 from services.common.errors import (
     BadInput,
@@ -243,10 +243,10 @@ def _protect(response: web.StreamResponse) -> None:
 
 
 def _no_role(request: web.Request, uses: AnyHandler, roles: set[Role]) -> str:
-    """Why a page is closed: an administrator at another administrator's page is told
-    whose it is (三权分立), as the API tells them (miniapp_api/auth.py)."""
+    """Why a page is closed: an administrator at another administrator's (or finance's)
+    page is told whose it is (三权分立), as the API tells them (miniapp_api/auth.py)."""
     services = request.app[CONSOLE]
-    duties = sorted((services.endpoints.endpoint(uses).roles or frozenset()) & ADMINISTRATORS)
+    duties = sorted((services.endpoints.endpoint(uses).roles or frozenset()) & NAMED_DUTIES)
     if duties and roles & ADMINISTRATORS:
         return services.texts.error(NotAllowed("auth.role_required", duties=duties))
     return services.texts.render("console/no_role.j2")

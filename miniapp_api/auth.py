@@ -11,7 +11,7 @@ from miniapp_api.audit import audit_denied
 from miniapp_api.caller import Caller, SignInRequired
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
-from models.people import ADMINISTRATORS, RoleGrant
+from models.people import ADMINISTRATORS, NAMED_DUTIES, RoleGrant
 from services.common.errors import NotAllowed
 from services.people import signed_identity
 
@@ -65,7 +65,8 @@ async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")
     if ep.roles is not None and not caller.has(*ep.roles):
-        # an administrator at another administrator's work is told whose it is (三权分立)
-        duties = sorted(ep.roles & ADMINISTRATORS) if caller.has(*ADMINISTRATORS) else []
+        # an administrator at another administrator's work, or at finance's, is told whose
+        # it is (三权分立)
+        duties = sorted(ep.roles & NAMED_DUTIES) if caller.has(*ADMINISTRATORS) else []
         raise NotAllowed("auth.role_required", **({"duties": duties} if duties else {}))
     return caller

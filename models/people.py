@@ -28,18 +28,21 @@ class Role(StrEnum):
     EXPERT = "expert"  # formal expert with an expert number (正式专家)
     AGENCY_LEGAL = "agency_legal"  # an agency's or tenderer's legal-person account (法人)
     AGENCY_HANDLER = "agency_handler"  # a handler linked to a legal person (经办人)
-    REVIEWER = "reviewer"  # city / province industry department or finance (审核人)
+    REVIEWER = "reviewer"  # city / province industry department (审核人)
     VERIFIER = "verifier"  # trading-centre draw terminal (交易中心核验)
     ADMIN = "admin"  # system administrator (系统管理员): people, roles, batches, reference data
     SECURITY_ADMIN = "security_admin"  # security administrator (安全管理员): second factor, unlock
     AUDIT_ADMIN = "audit_admin"  # audit administrator (审计管理员): reads the audit trail only
+    FINANCE = "finance"  # the centre's finance (财务): payments, invoices, experts' fees, ledgers
 
 
 # GB/T 22239-2019 level 3 (三权分立): the three administrators, no person holding two of them
 ADMINISTRATORS = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# whose work an administrator at someone else's page or endpoint is told by name
+NAMED_DUTIES = frozenset({*ADMINISTRATORS, Role.FINANCE})
 # the roles that work at a desk (the console), beside the experts and applicants
 DESK_ROLES = frozenset({Role.AGENCY_LEGAL, Role.AGENCY_HANDLER, Role.REVIEWER, Role.VERIFIER,
-                        *ADMINISTRATORS})
+                        Role.FINANCE, *ADMINISTRATORS})
 
 
 class ImmutableFieldError(Exception):

@@ -73,6 +73,9 @@ DEMO_PEOPLE = [
                demo_id("440104", date(1984, 2, 14), 111, True), "13800000012"),
     DemoPerson("audit_admin", "孔审", Role.AUDIT_ADMIN,
                demo_id("440106", date(1986, 10, 21), 121, False), "13800000013"),
+    # the centre's finance: payments and their reconciliation, invoices, experts' fees
+    DemoPerson("finance", "何静", Role.FINANCE, demo_id("440103", date(1985, 3, 8), 131, False),
+               "13800000014"),
 ]
 VISITOR_OPENID = "o_demo_visitor"
 # a person on record who has never used WeChat: the visitor can bind to them (绑定, their ID

@@ -47,13 +47,16 @@ async def home(request: web.Request) -> web.Response:
             standing.append(await calls.call(handler))
     desk = await _administrator(request) if endpoints.admits(seen_roles, draw_log.day_draws) \
         else None
+    money = await _finance(request) if endpoints.admits(seen_roles, admin_bills.reconciliation) \
+        else None
     # the security and audit administrators' duties (三权分立): what each may do here; the
     # trail is not read from here (each reading is an entry of its own)
     duties = [duty for duty, handler in (("security", admin_security.find_standing),
                                           ("audit", admin_audit.audit_trail))
               if endpoints.admits(seen_roles, handler)]
     return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews,
-                  standing=standing, desk=desk, soonest=soonest, due=due, duties=duties)
+                  standing=standing, desk=desk, money=money, soonest=soonest, due=due,
+                  duties=duties)
 
 
 def _counted(rows: list[Any], more: str | None) -> int | str:
@@ -63,26 +66,31 @@ def _counted(rows: list[Any], more: str | None) -> int | str:
 
 async def _administrator(request: web.Request) -> dict[str, int | str]:
     """What waits for an administrator today: the day's draws, notifications nobody
-    received, reconciliation days with differences, feedback, invoices, objections,
-    experts found on the list of dishonest judgment debtors."""
+    received, feedback, objections, experts found on the list of dishonest judgment
+    debtors."""
     calls = api(request)
     today = await calls.call(draw_log.day_draws, fields(draw_log.DayQuery, {}))
     most = {"limit": MOST}
     stuck = await calls.call(admin_desk.stuck, fields(admin_desk.StuckQuery, most))
-    bills = await calls.call(admin_bills.reconciliation,
-                             fields(admin_bills.ReconciliationQuery, {"days": 7}))
     feedback = await calls.call(feedback_desk.list_feedback,
                                 fields(feedback_desk.FeedbackQuery, {**most, "state": "open"}))
-    waiting = await calls.call(invoices.invoice_list,
-                               fields(invoices.InvoicesPageQuery, most))
     notices = await calls.call(admin.in_notice)
     flags = await calls.call(dishonesty.flag_list, fields(dishonesty.FlagsQuery, most))
     return {"draws": len(today.draws),
             "drawing": sum(d.status == "drawing" for d in today.draws),
             "stuck": _counted(stuck.notifications, stuck.next),
-            "differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
             "feedback": _counted(feedback.feedback, feedback.next),
-            "invoices": _counted(waiting.invoices, waiting.next),
             "objections": sum(a.objection is not None and a.objection_ruling is None
                               for a in notices.applications),
             "dishonesty": _counted(flags.items, flags.next)}
+
+
+async def _finance(request: web.Request) -> dict[str, int | str]:
+    """What waits for finance: reconciliation days with differences, invoices to issue."""
+    calls = api(request)
+    bills = await calls.call(admin_bills.reconciliation,
+                             fields(admin_bills.ReconciliationQuery, {"days": 7}))
+    waiting = await calls.call(invoices.invoice_list,
+                               fields(invoices.InvoicesPageQuery, {"limit": MOST}))
+    return {"differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
+            "invoices": _counted(waiting.invoices, waiting.next)}

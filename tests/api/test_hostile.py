@@ -355,7 +355,7 @@ async def test_every_download_answers_as_the_document_says(
                                 ).data["activities"] if a["id"] == aid)["evidence"][0]["id"]
     await fetch("verifier", "/verify/activities/{activity_id}/evidence/{evidence_id}",
                 activity_id=aid, evidence_id=evidence)
-    await fetch("admin", "/admin/invoices.csv")
+    await fetch("finance", "/admin/invoices.csv")
     await fetch("admin", "/admin/register/template.xlsx")
     printed = await ready_to_submit(api, await applicant(api, demo),
                                     await make_batch("2026年第三批评标专家征集"))

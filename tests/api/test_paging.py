@@ -77,6 +77,10 @@ async def _admin(api: Api, demo: dict) -> str:
     return await api.login(demo["admin"].mp_openid)
 
 
+async def _finance(api: Api, demo: dict) -> str:
+    return await api.login(demo["finance"].mp_openid)
+
+
 async def test_feedback_pages(api: Api, demo: dict) -> None:
     identity = await WeChatIdentity.get(openid=demo["expert"].openid)
     made = [await Feedback.create(identity_id=identity.id, category="功能建议",
@@ -146,7 +150,7 @@ async def test_invoice_requests_page_in_the_order_asked(api: Api, demo: dict) ->
                                     invoice_requested_at=at + timedelta(minutes=min(n, 3)))
 
     made = [await asked(n) for n in range(5)]
-    seen = await walk(api, "/admin/invoices", await _admin(api, demo), "invoices",
+    seen = await walk(api, "/admin/invoices", await _finance(api, demo), "invoices",
                       "payable_id", lambda: asked(9))
     # oldest first: the one asked between two loads comes last, once
     assert seen[:5] == [p.id for p in made] and len(seen) == 6
@@ -165,7 +169,7 @@ async def test_payment_orders_page_by_after_and_by_before(api: Api, demo: dict) 
                                      expires_at=datetime.now(UTC))
 
     made = [await order(n) for n in range(5)]
-    token = await _admin(api, demo)
+    token = await _finance(api, demo)
     seen = await walk(api, "/admin/payments", token, "orders", "out_trade_no",
                       lambda: order(9))
     assert seen[:5] == [o.out_trade_no for o in reversed(made)]

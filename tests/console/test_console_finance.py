@@ -26,7 +26,7 @@ async def test_finance_records_an_issued_invoice_and_the_payer_is_told(
     await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
     payable = await Payable.get(paid_at__not_isnull=True)
     desk = Desk(client)
-    assert (await desk.sign_in(demo["admin"].phone)).status == 303
+    assert (await desk.sign_in(demo["finance"].phone)).status == 303
     _, shown = await desk.get("/console/invoices")
     assert f'data-testid="invoice-{payable.id}"' in shown and "200.00" in shown
     assert checkout.order.out_trade_no in shown

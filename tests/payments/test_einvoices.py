@@ -82,7 +82,7 @@ async def test_a_paid_fee_is_invoiced_mailed_linked_and_reversed_after_a_refund(
     assert len(client.app[MAIL_CATCHER].to("lijianguo@example.cn")) == 1  # type: ignore[attr-defined]
     assert await Notification.filter(kind="payment.invoiced").count() == 1
     # the fee is refunded: finance reverses the invoice (冲红) with a red one
-    admin = await api.login(demo["admin"].mp_openid)
+    admin = await api.login(demo["finance"].mp_openid)
     reversed_ = await api.call("POST", f"/admin/invoices/{payable.id}/reverse", admin,
                                {"reason": "SALES_RETURN"})
     # the answer is the row as it stands: 冲红中, or already 已冲红 when the provider's
@@ -105,7 +105,7 @@ async def test_manual_issue_to_an_address_the_server_refuses_never_says_sent(
     einvoices = client.app[DOMAIN].einvoices
     await einvoices.sweep(datetime.now(UTC))
     assert not await EInvoice.exists()  # INVOICE_ISSUE=manual: the desk issues
-    admin = await api.login(demo["admin"].mp_openid)
+    admin = await api.login(demo["finance"].mp_openid)
     pay_gateway.fapiao_refuse = "NO_AUTH"  # the merchant's e-invoicing is not ready yet
     refused = await api.call("POST", f"/admin/invoices/{payable.id}/issue", admin)
     assert refused.status == 503 and "稍后再试" in refused.message

@@ -46,7 +46,7 @@ async def test_finance_sees_the_invoice_issued_and_the_payer_finds_it_in_the_mai
         return await EInvoice.exists(told_at__not_isnull=True)
 
     await eventually(invoiced, timeout=15)
-    desk = await signed_in(browser, sandbox, "13800000007", "/console/invoices?issued=1")
+    desk = await signed_in(browser, sandbox, "13800000014", "/console/invoices?issued=1")
     row = desk.locator("[data-testid^=invoice-]").first
     await expect(row).to_contain_text("已开具")
     await expect(row).to_contain_text("已发邮件")

@@ -371,7 +371,7 @@ async def test_an_invoice_request_is_followed_to_the_push(chat: Chat, client: Te
     await eventually(lambda: Payable.exists(paid_at__not_isnull=True))
     receipt = await Notification.get(kind="payment.paid")
     assert "财务人员开具后" in receipt.params["invoice"]
-    admin = await api.login(demo["admin"].mp_openid)
+    admin = await api.login(demo["finance"].mp_openid)
     waiting = await api.call("GET", "/admin/invoices", admin)
     (row,) = waiting.data["invoices"]
     assert row["amount_yuan"] == "200.00" and row["email"] and row["invoice_no"] is None

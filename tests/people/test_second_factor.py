@@ -143,7 +143,7 @@ async def test_the_mini_program_api_is_no_way_around_the_second_factor(
     same person's own, one-factor business (their profile) still works, and so does a role
     not configured (the handler)."""
     admin = await api.login(demo["admin"].mp_openid)
-    refused = await api.call("GET", "/admin/reconciliation", admin, params={"days": "7"})
+    refused = await api.call("GET", "/admin/batches", admin)
     assert refused.status == 403 and "工作台" in refused.data["message"] \
         and "第二重验证" in refused.data["message"]
     assert (await api.call("GET", "/me", admin)).status == 200

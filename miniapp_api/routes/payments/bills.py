@@ -13,7 +13,7 @@ from models.people import Role
 
 api = Api()
 TAG = "管理"
-ADMIN = {Role.ADMIN}
+FINANCE = {Role.FINANCE}
 
 
 class ReconciliationQuery(Model):
@@ -50,7 +50,7 @@ class ReconciliationOut(Model):
     runs: list[RunOut]
 
 
-@api.route("GET", "/admin/reconciliation", access=ADMIN, query=ReconciliationQuery,
+@api.route("GET", "/admin/reconciliation", access=FINANCE, query=ReconciliationQuery,
            response=ReconciliationOut, summary="每日对账：本系统订单与微信支付交易账单的差异",
            tag=TAG)
 async def reconciliation(call: Call, query: ReconciliationQuery) -> ReconciliationOut:

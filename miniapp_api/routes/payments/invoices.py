@@ -17,7 +17,7 @@ from services.payments import InvoiceRow
 
 api = Api()
 TAG = "发票"
-FINANCE = {Role.ADMIN}
+FINANCE = {Role.FINANCE}
 
 
 class InvoiceOut(Model):
