@@ -19,7 +19,7 @@ RegionMode = Literal["residence", "willing"]  # Condition.region_mode: 常驻地
 PoolName = Literal["main", "alt"]  # Invitation.pool: the main or the alternate specialty's
 # Invitation.answered_via (call: a 复评 agreed on the phone, services/draws/followups/recall.py)
 AnsweredVia = Literal["chat", "miniapp", "sms", "link", "voice", "call"]
-ActorRole = Literal["agency", "verifier", "admin", "system"]  # DrawLog.role
+ActorRole = Literal["agency", "verifier", "admin", "finance", "system"]  # DrawLog.role
 EvidencePurpose = Literal["submission", "withdrawal"]  # DrawEvidence.purpose
 
 

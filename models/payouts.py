@@ -93,3 +93,33 @@ class PayoutAccount(Model):
 
     class Meta:
         table = "payout_account"
+
+
+class FundingState(StrEnum):
+    SUBMITTED = "submitted"  # the agency sent the sheet's total and says so: finance checks
+    APPROVED = "approved"  # finance saw the money arrive and approved the sheet
+    RETURNED = "returned"  # finance sent it back with its reason: the agency corrects, resubmits
+
+
+# the sheet's amounts are fixed: waiting for finance, or approved
+FUNDING_HELD = (FundingState.SUBMITTED, FundingState.APPROVED)
+
+
+class FeeFunding(Model):
+    """The agency's funding of one activity's experts' fees paid from the centre's merchant
+    account, and finance's approval of the sheet: the amounts as submitted (by invitation
+    id) are the only ones a transfer may carry, and none goes out before the approval."""
+
+    activity_id = fields.BigIntField(primary_key=True)  # the root activity
+    state = fields.CharField(max_length=16, default=FundingState.SUBMITTED, db_index=True)
+    amounts: dict[str, int] = fields.JSONField(default=dict)  # {invitation id: fen}
+    total_fen = fields.IntField()
+    reference = fields.CharField(max_length=64)  # the agency's bank transfer reference
+    submitted_by = fields.BigIntField()
+    submitted_at = fields.DatetimeField()
+    decided_by = fields.BigIntField(null=True)  # finance
+    decided_at = fields.DatetimeField(null=True)
+    returned_reason = fields.CharField(max_length=200, default="")
+
+    class Meta:
+        table = "fee_funding"

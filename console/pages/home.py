@@ -14,7 +14,7 @@ from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import attendance, verify
+from miniapp_api.routes.draws import attendance, fee_funding, verify
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.payments import invoices
@@ -86,11 +86,15 @@ async def _administrator(request: web.Request) -> dict[str, int | str]:
 
 
 async def _finance(request: web.Request) -> dict[str, int | str]:
-    """What waits for finance: reconciliation days with differences, invoices to issue."""
+    """What waits for finance: experts' fee sheets to approve, reconciliation days with
+    differences, invoices to issue."""
     calls = api(request)
+    sheets = await calls.call(fee_funding.fee_sheets,
+                              fields(fee_funding.SheetsQuery, {"state": "submitted"}))
     bills = await calls.call(admin_bills.reconciliation,
                              fields(admin_bills.ReconciliationQuery, {"days": 7}))
     waiting = await calls.call(invoices.invoice_list,
                                fields(invoices.InvoicesPageQuery, {"limit": MOST}))
-    return {"differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
+    return {"sheets": len(sheets.sheets),
+            "differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
             "invoices": _counted(waiting.invoices, waiting.next)}

@@ -13,6 +13,7 @@ from miniapp_api.routes.applicants import review as applicants_review
 from miniapp_api.routes.draws import attendance as draws_attendance
 from miniapp_api.routes.draws import drafts as draws_drafts
 from miniapp_api.routes.draws import drawing as draws_drawing
+from miniapp_api.routes.draws import fee_funding as draws_fee_funding
 from miniapp_api.routes.draws import fee_standards as draws_fee_standards
 from miniapp_api.routes.draws import fees as draws_fees
 from miniapp_api.routes.draws import followups as draws_followups
@@ -76,6 +77,7 @@ MODULES = (
     draws_verify,
     draws_verify_request,
     draws_log,
+    draws_fee_funding,
     people_roles,
     people_people_desk,
     admin_batches,

@@ -6,7 +6,7 @@ Above standing, people, applicants and payments, which it reads.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.draws.fees import expert_fees, fee_standards, payouts
+from services.draws.fees import expert_fees, fee_standards, funding, payouts
 from services.draws.fees.expert_fees import FeeSheet, fee_sheet, my_fees
 from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
@@ -205,6 +205,7 @@ __all__ = [
     "family",
     "fee_sheet",
     "fee_standards",
+    "funding",
     "import_record",
     "in_words",
     "invitation_params",

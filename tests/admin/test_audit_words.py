@@ -30,7 +30,7 @@ from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import prepared
 from tests.support.helpers import TEXTS
-from tests.support.payouts import fees_ready, record
+from tests.support.payouts import fees_ready, funded, record
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
@@ -64,6 +64,7 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
     assert (await record(api, aid, token, item, yuan="900.00", reason="评标延长")).status == 200
+    await funded(api, demo, aid, token)
     sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
                           {"invitation_id": item.id})
     assert sent.status == 200, sent.data
@@ -100,6 +101,9 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     assert f"修改数据｜登记专家酬劳：{named}，专家 {payee}，900.00元；成功" in said
     assert f"修改数据｜通过微信支付发放专家费：{named}，专家 {payee}，900.00元；成功" in said
     assert f"抽取操作记录｜{named}：通过微信支付发放专家费，专家 {payee}，900.00元" in said
+    # the sheet the agency funded, and finance's approval, on the same activity
+    assert f"修改数据｜提交专家费清单（已转账）：{named}；成功" in said
+    assert f"抽取操作记录｜{named}：财务批准专家费清单" in said
     # the administrator's day: the sanction on whom, the refusal and why, the files
     assert f"修改数据｜作出处分：专家 {on_whom}（GD-ZJ-000001）；成功" in said
     assert "修改数据｜授予角色；未成功：不能给自己授予角色：请由另一位系统管理员办理" in said

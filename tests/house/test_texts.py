@@ -21,7 +21,7 @@ from models.draws import AnsweredVia, DrawStatus, InvitationStatus
 from models.education import Grading
 from models.notifications import ChannelKind, Status
 from models.payments import FapiaoState, OrderStatus, SettledBy
-from models.payouts import FeeChannel, PayoutState
+from models.payouts import FeeChannel, FundingState, PayoutState
 from models.people import Gender, Role
 from models.performance import ReviewOutcome
 from models.wechat import Channel
@@ -242,6 +242,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "dishonesty_trigger": (_values(RunTrigger), set()),
     "fapiao_state": (_values(FapiaoState), set()),
     "fee_channel": (_values(FeeChannel), set()),
+    "funding_state": (_values(FundingState), set()),
     "grading": (_values(Grading), set()),
     "notification_kind": (_values(NotificationKind), set()),
     "order_status": (_values(OrderStatus), set()),

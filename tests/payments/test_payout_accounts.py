@@ -21,7 +21,7 @@ from services.common.pii import find_unmasked
 from tests.support.api import Api
 from tests.support.fees import row_of
 from tests.support.helpers import eventually
-from tests.support.payouts import bill_of, fees_ready, record
+from tests.support.payouts import bill_of, fees_ready, funded, record
 from tests.support.sms import opened, sms_link
 from tests.support.wechat import Chat
 from web.context import DOMAIN, TEXTS
@@ -38,6 +38,7 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
     assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
     # 发放: no transfer bill (WeChat Pay could not reach them); the expert is asked by SMS
     sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
                           {"invitation_id": item.id})
@@ -115,6 +116,7 @@ async def test_an_expert_who_cannot_take_the_wechat_transfer_chooses_a_bank_acco
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
     assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
     sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
                           {"invitation_id": item.id})
     assert sent.status == 200 and row_of(sent, item)["payout"]["state"] == "waiting"

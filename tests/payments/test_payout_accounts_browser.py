@@ -15,7 +15,7 @@ from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
 from tests.support.api import Api
 from tests.support.browser import signed_in
-from tests.support.payouts import fees_ready, record
+from tests.support.payouts import fees_ready, funded, record
 from tests.support.sms import sms_link
 from tests.support.wechat import Chat
 
@@ -31,11 +31,19 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
     assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
     desk = await signed_in(browser, client.server, demo["handler"].phone,
                            f"/console/activities/{aid}/fees")
+    said: list[str] = []
+
+    async def accept(dialog: Any) -> None:  # the payer is asked first, told to whom
+        said.append(dialog.message)
+        await dialog.accept()
+    desk.on("dialog", accept)
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await row.get_by_role("button", name="发放 400.00元").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("短信请专家填写本人银行收款账户")
+    assert said and person.name in said[0] and "应发 400.00元" in said[0]
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("待专家提供银行账户")
     await desk.screenshot(path="var/console-payout-account-asked.png", full_page=True)

@@ -17,7 +17,7 @@ from sandbox.pay_transfer import TransferDesk
 from tests.support.api import Api
 from tests.support.fees import row_of
 from tests.support.helpers import eventually
-from tests.support.payouts import bill_of, fees_ready, record
+from tests.support.payouts import bill_of, fees_ready, funded, record
 from tests.support.sms import opened
 from tests.support.wechat import Chat
 from web.context import TEXTS
@@ -41,6 +41,7 @@ async def test_a_fee_above_800_yuan_is_transferred_less_its_tax_and_the_expert_r
                            {"channel": "platform"})).status == 200
     assert (await record(api, aid, token, item, "900.00", "连续评审，经双方确认")).status == 200
     assert (await record(api, aid, token, other)).status == 200  # 400.00: nothing taxable
+    await funded(api, demo, aid, token)
     for expert in (item, other):
         sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
                               {"invitation_id": expert.id})

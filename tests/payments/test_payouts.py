@@ -27,7 +27,7 @@ from sandbox.pay_transfer import TransferDesk
 from tests.support.api import Api
 from tests.support.fees import row_of
 from tests.support.helpers import eventually
-from tests.support.payouts import bill_of, fees_ready, record
+from tests.support.payouts import bill_of, fees_ready, funded, record
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
@@ -70,6 +70,11 @@ async def test_the_expert_confirms_and_is_paid_once_whatever_is_replayed(
     unrecorded = await send(api, aid, token, item)
     assert unrecorded.status == 400 and "先登记" in unrecorded.message
     assert (await record(api, aid, token, item)).status == 200
+    # the centre's money goes out only from a sheet the agency funded and finance approved
+    unfunded = await send(api, aid, token, item)
+    assert unfunded.status == 409 and "请先提交专家费清单" in unfunded.message
+    assert not pay_gateway.transfers
+    await funded(api, demo, aid, token)
 
     sent = await send(api, aid, token, item)
     assert sent.status == 200, sent.data
@@ -155,6 +160,7 @@ async def test_an_unconfirmed_transfer_expires_and_is_sent_again(
     assert (await platform(api, aid, token)).status == 200
     for item in (first, second):
         assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
     assert (await send(api, aid, token, first)).status == 200
     old = bill_of(pay_gateway, first)
     TransferDesk(pay_gateway).expire(old.out_bill_no)
@@ -194,6 +200,7 @@ async def test_a_lost_notification_is_made_good_by_asking(
     aid, token, (item, _) = await fees_ready(api, chat, client, demo)
     assert (await platform(api, aid, token)).status == 200
     assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
     assert (await send(api, aid, token, item)).status == 200
     bill = bill_of(pay_gateway, item)
     pay_gateway.drop_notifications += 1
@@ -216,6 +223,7 @@ async def test_the_agency_withdraws_a_bill_corrects_the_fee_and_sends_it(
     aid, token, (item, _) = await fees_ready(api, chat, client, demo)
     assert (await platform(api, aid, token)).status == 200
     assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
     sent = await send(api, aid, token, item)
     # the CANCELLED notification comes before the cancel call's answer: still the agency's
     # withdrawal, not the 24-hour expiry
@@ -229,8 +237,29 @@ async def test_the_agency_withdraws_a_bill_corrects_the_fee_and_sends_it(
         return await Payout.filter(invitation_id=item.id, state="cancelled").exists()
     await eventually(cancelled, timeout=10)
     assert await told(item, "fee.payout_closed") == 1
+    # the approved sheet holds its amounts: finance returns it for the correction
+    held = await record(api, aid, token, item, "2500.00", "连续两日评审，经双方确认")
+    assert held.status == 409 and "联系财务退回清单" in held.message
+    finance = await api.login(demo["finance"].mp_openid)
+    again = await api.call("POST", f"/finance/fee-sheets/{aid}/decision", finance,
+                           {"approve": True, "total_yuan": "800.00"})
+    assert again.status == 409 and "已经批准" in again.message  # approved once
+    returned = await api.call("POST", f"/finance/fee-sheets/{aid}/decision", finance,
+                              {"approve": False, "total_yuan": "0", "reason": "  "})
+    assert returned.status == 400 and "写明原因" in returned.message
+    returned = await api.call("POST", f"/finance/fee-sheets/{aid}/decision", finance,
+                              {"approve": False, "total_yuan": "0",
+                               "reason": "金额需按两日评审更正"})
+    assert returned.status == 200 and returned.data["state_title"].startswith("财务已退回")
+    fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
+    assert fees.data["funding"]["returned_reason"] == "金额需按两日评审更正"
+    refused = await send(api, aid, token, item)
+    assert refused.status == 409 and "财务退回" in refused.message
     corrected = await record(api, aid, token, item, "2500.00", "连续两日评审，经双方确认")
     assert corrected.status == 200, corrected.data
+    sheet = await funded(api, demo, aid, token, "HX2026002")
+    assert sheet["total_yuan"] == "2900.00" and sheet["reference"] == "HX2026002"
+    assert [r["off_standard"] for r in sheet["experts"]] == [True, False]
     assert (await send(api, aid, token, item)).status == 200
     bill = bill_of(pay_gateway, item)
     person = await Person.get(id=item.person_id)
@@ -248,6 +277,7 @@ async def test_a_refused_transfer_says_why_and_leaves_nothing_open(
     assert (await platform(api, aid, token)).status == 200
     for expert in (item, other):
         assert (await record(api, aid, token, expert)).status == 200
+    await funded(api, demo, aid, token)
     pay_gateway.transfer_balance_fen = 10000
     refused = await send(api, aid, token, item)
     assert refused.status == 409 and "NOT_ENOUGH" in refused.message

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
 from models.payouts import Payout
+from models.people import Person
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk
 from tests.support.api import Api
@@ -26,7 +27,7 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
         pay_gateway: PayGateway) -> None:
     from playwright.async_api import expect
 
-    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    aid, token, (item, other) = await fees_ready(api, chat, client, demo)
     desk = await signed_in(browser, client.server, demo["handler"].phone,
                            f"/console/activities/{aid}/fees")
     channel = desk.get_by_test_id("fee-channel")
@@ -34,11 +35,41 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await channel.get_by_role("button", name="改为通过微信支付发放").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("专家在小程序中确认收款")
     await expect(desk.get_by_test_id("fee-channel")).to_contain_text("通过微信支付发放")
-    assert (await record(api, aid, token, item)).status == 200
+    for expert in (item, other):
+        assert (await record(api, aid, token, expert)).status == 200
     await desk.reload()
+    # nothing leaves the centre's account before the sheet is funded and approved
+    row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
+    await expect(row.get_by_role("button", name="发放 400.00元")).to_be_disabled()
+    said: list[str] = []
+
+    async def accept(dialog: Any) -> None:  # each action that moves money asks first
+        said.append(dialog.message)
+        await dialog.accept()
+    desk.on("dialog", accept)
+    await desk.get_by_label("银行转账凭证号（合计 800.00元）").fill("HX20261125001")
+    await desk.get_by_test_id("submit-funding").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已提交给财务")
+    assert "800.00元" in said[-1] and "转入交易中心账户" in said[-1]
+    await expect(desk.get_by_test_id("funding")).to_contain_text("待财务确认到账并批准")
+    # finance, at its own desk: the sheet, each fee beside the standard's, approved
+    money = await signed_in(browser, client.server, demo["finance"].phone,
+                            "/console/fee-sheets")
+    money.on("dialog", accept)
+    sheet = money.get_by_test_id(f"sheet-{aid}")
+    await expect(sheet).to_contain_text("HX20261125001")
+    await expect(sheet).to_contain_text("800.00元")
+    await money.screenshot(path="var/console-fee-sheets.png", full_page=True)
+    await sheet.get_by_test_id(f"approve-{aid}").click()
+    await expect(money.get_by_test_id("flash")).to_contain_text("已批准")
+    names = [r.name for r in await Person.filter(id__in=[item.person_id, other.person_id])]
+    assert all(f"{n} 400.00元" in said[-1] for n in names) and "800.00元" in said[-1], said
+    await desk.reload()
+    await expect(desk.get_by_test_id("funding")).to_contain_text("财务已批准")
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await row.get_by_role("button", name="发放 400.00元").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("24小时内")
+    assert "应发 400.00元" in said[-1] and "确认发放" in said[-1]
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await expect(row.get_by_test_id("payout")).to_contain_text("待专家确认收款")
     await row.get_by_role("button", name="撤销转账").click()

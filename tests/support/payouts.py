@@ -41,3 +41,23 @@ async def record(api: Api, aid: int, token: str, item: Invitation, yuan: str = "
 def bill_of(gateway: PayGateway, item: Invitation) -> FakeTransfer:
     return next(b for b in reversed(gateway.transfers.values())
                 if b.out_bill_no.startswith(f"FEE{item.id:010d}"))
+
+
+async def funded(api: Api, demo: dict, aid: int, token: str, reference: str = "HX2026001"
+                 ) -> dict[str, Any]:
+    """The agency records every fee not yet recorded (the standard's 400.00), funds the sheet
+    (its bank transfer's reference) and finance approves it: the approved sheet."""
+    fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
+    for row in fees.data["experts"]:
+        if row["amount_yuan"] is None:
+            assert (await api.call("PUT", f"/draws/activities/{aid}/fees/{row['invitation_id']}",
+                                   token, {"amount_yuan": "400.00", "paid": False,
+                                           "reason": ""})).status == 200
+    submitted = await api.call("POST", f"/draws/activities/{aid}/fee-funding", token,
+                               {"reference": reference})
+    assert submitted.status == 200, submitted.data
+    finance = await api.login(demo["finance"].mp_openid)
+    approved = await api.call("POST", f"/finance/fee-sheets/{aid}/decision", finance, {
+        "approve": True, "total_yuan": submitted.data["funding"]["total_yuan"]})
+    assert approved.status == 200, approved.data
+    return dict(approved.data)

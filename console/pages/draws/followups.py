@@ -40,7 +40,8 @@ async def fees(request: web.Request) -> web.Response:
     rows = await calls.call(fee_routes.fees, path=_aid(request))
     return render(request, "fees.html", activity=shown, experts=rows.experts,
                   standard=rows.standard, channel=rows.channel,
-                  channel_title=rows.channel_title, platform_available=rows.platform_available)
+                  channel_title=rows.channel_title, platform_available=rows.platform_available,
+                  funding=rows.funding)
 
 
 @page("POST", "/activities/{activity_id}/fees/{invitation_id}", uses=fee_routes.record_fee)

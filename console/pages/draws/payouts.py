@@ -67,3 +67,13 @@ async def cancel(request: web.Request) -> web.Response:
     back = _back(request)
     await api(request, back=back).call(payouts.cancel_payout, path=request.match_info)
     return redirect(request, back, done(request, "payout_cancelled"))
+
+
+@page("POST", "/activities/{activity_id}/fee-funding", uses=payouts.submit_funding)
+async def submit_funding(request: web.Request) -> web.Response:
+    form = await request.post()
+    back = _back(request)
+    calls = api(request, back=back)
+    await calls.call(payouts.submit_funding, calls.fields(payouts.FundingIn, {
+        "reference": text(form, "reference")}), path=request.match_info)
+    return redirect(request, back, done(request, "funding_submitted"))

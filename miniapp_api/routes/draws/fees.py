@@ -14,11 +14,11 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity
-from models.payouts import Payout, PayoutAccount
+from models.payouts import FeeFunding, Payout, PayoutAccount
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import Computed, expert_fees, fee_sheet, payout_amounts
+from services.draws import Computed, expert_fees, fee_sheet, funding, payout_amounts, root_of
 
 api = Api()
 CENT = Decimal("0.01")
@@ -89,11 +89,26 @@ class FeeRowOut(FeeFields):
         description="专家未使用小程序时：其提供的银行收款账户及转账登记")
 
 
+class FundingOut(Model):
+    """The sheet the agency funded (fees paid through WeChat Pay from the centre's account)."""
+
+    state: str = Field(description="submitted 待财务确认到账并批准 / approved 已批准 / "
+                                   "returned 已退回")
+    state_title: str
+    total_yuan: Decimal = Field(description="清单合计（代理机构已转入交易中心账户的金额）")
+    reference: str = Field(description="代理机构的银行转账凭证号")
+    submitted_at: datetime
+    decided_at: datetime | None
+    returned_reason: str = Field(description="财务退回的原因")
+
+
 class FeesOut(Model):
     standard: str | None = Field(description="适用的劳务费标准（评标当日有效的版本）")
     channel: str = Field(description="支付方式：platform 微信支付发放 / elsewhere 线下支付并登记")
     channel_title: str
     platform_available: bool = Field(description="本系统是否已开通微信支付商家转账")
+    funding: FundingOut | None = Field(
+        description="通过微信支付发放时：专家费清单的到账与财务批准（批准后才能发放）")
     experts: list[FeeRowOut]
 
 
@@ -114,6 +129,15 @@ def payout_out(texts: Texts, payout: Payout | None) -> PayoutOut | None:
                      expires_at=payout.expires_at, finished_at=payout.finished_at)
 
 
+def funding_out(texts: Texts, found: FeeFunding | None) -> FundingOut | None:
+    if found is None:
+        return None
+    return FundingOut(state=found.state, state_title=texts.word("funding_state", found.state),
+                      total_yuan=yuan(found.total_fen) or Decimal(0), reference=found.reference,
+                      submitted_at=found.submitted_at, decided_at=found.decided_at,
+                      returned_reason=found.returned_reason)
+
+
 def account_out(account: PayoutAccount | None) -> AccountOut | None:
     if account is None:
         return None
@@ -130,7 +154,9 @@ async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
     return FeesOut(
         standard=standard.name if standard else None, channel=channel,
         channel_title=texts.word("fee_channel", channel),
-        platform_available=call.domain.payouts.available, experts=[FeeRowOut(
+        platform_available=call.domain.payouts.available,
+        funding=funding_out(texts, await funding.funding_of((await root_of(activity)).id)),
+        experts=[FeeRowOut(
             invitation_id=r.invitation.id, name=r.name, supplementary=r.invitation.supplementary,
             computed_yuan=yuan(r.computed.total_fen) if r.computed else None,
             breakdown=breakdown(texts, r.computed), amount_yuan=yuan(r.invitation.fee_fen),

@@ -19,7 +19,7 @@ from miniapp_api.schemas import Model
 from models.payouts import FeeChannel
 from services.common.errors import Conflict
 from services.common.pii import public
-from services.draws import MyPayout
+from services.draws import MyPayout, funding
 
 api = Api()
 
@@ -31,6 +31,20 @@ class ChannelIn(Model):
 
 class PayoutIn(Model):
     invitation_id: int = Field(ge=1)
+
+
+class FundingIn(Model):
+    reference: str = Field(min_length=1, max_length=64,
+                           description="把清单合计转入交易中心账户的银行流水号或凭证号")
+
+
+@api.route("POST", "/draws/activities/{activity_id}/fee-funding", access=AGENCY,
+           body=FundingIn, response=FeesOut, tag=TAG,
+           summary="提交专家费清单：合计已转入交易中心账户（附凭证号），财务确认到账并批准后才能发放")
+async def submit_funding(call: Call, body: FundingIn) -> FeesOut:
+    activity = await activity_in_path(call)
+    await funding.submit(activity, body.reference, actor(call), call.now)
+    return await fees_out(call, activity)
 
 
 @api.route("PUT", "/draws/activities/{activity_id}/fee-channel", access=AGENCY, body=ChannelIn,

@@ -14,7 +14,15 @@ from tortoise.transactions import in_transaction
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.experts import ExpertProfile
 from models.fees import FeeStandard
-from models.payouts import OPEN, FeeChannel, FeeChannelChoice, Payout, PayoutState
+from models.payouts import (
+    FUNDING_HELD,
+    OPEN,
+    FeeChannel,
+    FeeChannelChoice,
+    FeeFunding,
+    Payout,
+    PayoutState,
+)
 from models.people import Person
 from services.common.clock import china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
@@ -168,6 +176,11 @@ async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: 
         return
     if paid != item.fee_paid:
         raise BadInput("fee.paid_by_platform")
+    # the sheet submitted for funding, or approved, holds its amounts (services/draws/fees/
+    # funding): finance returns it for a change
+    if amount_fen != item.fee_fen and await FeeFunding.filter(
+            activity_id=root.id, state__in=list(FUNDING_HELD)).exists():
+        raise Conflict("funding.held")
     if amount_fen != item.fee_fen and await Payout.filter(
             invitation_id=item.id, state__in=[*OPEN, PayoutState.PAID]).exists():
         raise Conflict("fee.payout_sent")

@@ -18,11 +18,14 @@ from datetime import date, datetime, timedelta
 from tortoise.transactions import in_transaction
 
 import services.draws.fees.expert_fees as expert_fees
+import services.draws.fees.funding as funding
 from models.draws import DrawActivity, Invitation
 from models.payouts import (
+    FUNDING_HELD,
     OPEN,
     FeeChannel,
     FeeChannelChoice,
+    FeeFunding,
     Payout,
     PayoutAccount,
     PayoutState,
@@ -107,6 +110,9 @@ class Payouts:
             if channel == FeeChannel.ELSEWHERE and await Payout.filter(
                     activity_id=root.id, state__in=[*OPEN, PayoutState.PAID]).exists():
                 raise Conflict("payout.channel_locked")
+            if channel == FeeChannel.ELSEWHERE and await FeeFunding.filter(
+                    activity_id=root.id, state__in=list(FUNDING_HELD)).exists():
+                raise Conflict("funding.held")
             if choice is None:
                 await FeeChannelChoice.create(activity_id=root.id, channel=channel,
                                               chosen_by=actor.person_id or 0, chosen_at=now)
@@ -139,6 +145,9 @@ class Payouts:
                 raise Conflict("payout.paid")
             if await Payout.filter(invitation_id=item.id, state__in=list(OPEN)).exists():
                 raise Conflict("payout.open")
+            # the agency funded the sheet and finance approved it: only then, and only the
+            # amount approved, leaves the centre's account
+            await funding.require_approved(root, item)
             mini = await WeChatIdentity.filter(person_id=item.person_id,
                                                channel=Channel.MINI_PROGRAM).first()
             if await self.accounts.pending(item.id):  # asked for, or chose, a bank account

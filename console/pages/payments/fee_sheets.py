@@ -1,0 +1,38 @@
+"""Finance's desk of experts' fee sheets: the sheets agencies funded, waiting first, each fee
+beside the standard's (an amount other than the standard's highlighted with its reason), and
+the decision — approve once the money arrived (the confirmation states the total and how
+many experts are paid) or return with a reason."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from console.app import api, done, page, redirect, render
+from console.forms import text
+from console.invoke import fields
+from miniapp_api.routes.draws import fee_funding
+
+BACK = "/console/fee-sheets"
+STATES = ("submitted", "approved", "returned", "")
+
+
+@page("GET", "/fee-sheets", uses=fee_funding.fee_sheets)
+async def fee_sheets(request: web.Request) -> web.Response:
+    state = request.query.get("state", "submitted")
+    state = state if state in STATES else "submitted"
+    listed = await api(request).call(fee_funding.fee_sheets, fields(
+        fee_funding.SheetsQuery, {"state": state}))
+    return render(request, "fee_sheets.html", sheets=listed.sheets, state=state)
+
+
+@page("POST", "/fee-sheets/{activity_id}", uses=fee_funding.decide)
+async def decide(request: web.Request) -> web.Response:
+    form = await request.post()
+    calls = api(request, back=BACK)
+    approve = text(form, "decision") == "approve"
+    decided = await calls.call(fee_funding.decide, calls.fields(fee_funding.DecisionIn, {
+        "approve": approve, "total_yuan": text(form, "total_yuan") or "0",
+        "reason": text(form, "reason")}), path=request.match_info)
+    said = done(request, "funding_approved" if approve else "funding_returned",
+                project=decided.project, total=f"{decided.total_yuan:.2f}")
+    return redirect(request, BACK, said)

@@ -1,0 +1,99 @@
+"""Finance's desk of experts' fee sheets: every sheet an agency funded (fees paid through
+WeChat Pay from the centre's merchant account), each fee beside what the standard gives (an
+amount other than the standard's highlighted with the agency's reason), and the decision —
+approve once the money arrived (the confirmation states the total, which must still be the
+sheet's), or return with a reason. No transfer goes out before the approval."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draws.common import TAG, actor
+from miniapp_api.routes.draws.fees import yuan
+from miniapp_api.schemas import Model
+from models.payouts import FundingState
+from models.people import Role
+from services.draws import funding
+
+api = Api()
+FINANCE = {Role.FINANCE}
+
+
+class SheetsQuery(Model):
+    state: Literal["submitted", "approved", "returned", ""] = Field(
+        default="submitted", description="submitted 待批准（默认）/ approved / returned / 空：全部")
+
+
+class SheetRowOut(Model):
+    invitation_id: int
+    name: str
+    computed_yuan: Decimal | None = Field(description="按劳务费标准计算的金额（未发布标准时为空）")
+    amount_yuan: Decimal = Field(description="清单金额（应发）")
+    reason: str | None = Field(description="与标准不同的原因（代理机构填写）")
+    off_standard: bool = Field(description="金额与标准不同（须财务特别核对）")
+
+
+class SheetOut(Model):
+    activity_id: int
+    project: str
+    agency: str
+    eval_start: datetime
+    state: str
+    state_title: str
+    total_yuan: Decimal
+    reference: str = Field(description="代理机构的银行转账凭证号")
+    submitted_by: str
+    submitted_at: datetime
+    decided_at: datetime | None
+    returned_reason: str
+    experts: list[SheetRowOut]
+
+
+class SheetsOut(Model):
+    sheets: list[SheetOut]
+
+
+class DecisionIn(Model):
+    approve: bool
+    total_yuan: Decimal = Field(ge=0, max_digits=11, decimal_places=2,
+                                description="财务确认的合计（须与清单一致）")
+    reason: str = Field(default="", max_length=200, description="退回原因（退回时必填）")
+
+
+def sheet_out(call: Call, found: funding.SheetView) -> SheetOut:
+    row = found.funding
+    return SheetOut(
+        activity_id=row.activity_id, project=found.project, agency=found.agency,
+        eval_start=found.eval_start, state=row.state,
+        state_title=call.services.texts.word("funding_state", row.state),
+        total_yuan=yuan(row.total_fen) or Decimal(0), reference=row.reference,
+        submitted_by=found.submitter, submitted_at=row.submitted_at,
+        decided_at=row.decided_at, returned_reason=row.returned_reason,
+        experts=[SheetRowOut(invitation_id=r.invitation_id, name=r.name,
+                             computed_yuan=yuan(r.computed_fen),
+                             amount_yuan=yuan(r.amount_fen) or Decimal(0), reason=r.reason,
+                             off_standard=r.off_standard) for r in found.rows])
+
+
+@api.route("GET", "/finance/fee-sheets", access=FINANCE, query=SheetsQuery,
+           response=SheetsOut, tag=TAG,
+           summary="财务：专家费清单（代理机构已转账，待确认到账并批准）")
+async def fee_sheets(call: Call, query: SheetsQuery) -> SheetsOut:
+    state = FundingState(query.state) if query.state else None
+    return SheetsOut(sheets=[sheet_out(call, s) for s in await funding.sheets(state)])
+
+
+@api.route("POST", "/finance/fee-sheets/{activity_id}/decision", access=FINANCE,
+           body=DecisionIn, response=SheetOut, tag=TAG,
+           summary="财务：确认到账并批准专家费清单，或退回（写明原因）")
+async def decide(call: Call, body: DecisionIn) -> SheetOut:
+    activity_id = call.path_int("activity_id")
+    call.noted["fen"] = int(body.total_yuan * 100)
+    await funding.decide(activity_id, body.approve, body.reason, int(body.total_yuan * 100),
+                         actor(call, "finance"), call.now)
+    return sheet_out(call, await funding.sheet(activity_id))

@@ -1,0 +1,181 @@
+"""Experts' fees paid from the centre's merchant account are the drawing unit's money (seed
+004: "抽取单位是按照…专家酬劳的管理办法支付"): the agency funds the activity's fee sheet — it
+transfers the sheet's total to the centre and submits the sheet with the transfer's
+reference — and finance, having seen the money arrive, approves the sheet or returns it with
+its reason. No transfer goes out before the approval, and each carries exactly the amount
+approved; a fee is not changed under a submitted or approved sheet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+import services.draws.fees.expert_fees as expert_fees
+from models.draws import DrawActivity, Invitation
+from models.payouts import FUNDING_HELD, OPEN, FeeChannel, FeeFunding, FundingState, Payout
+from models.people import Agency, Person
+from services.common.errors import BadInput, Conflict, NotFound
+from services.draws.record.family import root_of
+from services.draws.record.oplog import Actor, record
+
+REFERENCE_MAX = 64
+REASON_MAX = 200
+# why a sheet cannot be submitted again, or decided again, by its state
+SUBMITTED_AGAIN = {FundingState.SUBMITTED: "funding.held_submitted",
+                   FundingState.APPROVED: "funding.held_approved"}
+DECIDED = {FundingState.APPROVED: "funding.decided_approved",
+           FundingState.RETURNED: "funding.decided_returned"}
+NOT_APPROVED = {None: "funding.not_approved_none",
+                FundingState.SUBMITTED: "funding.not_approved_submitted",
+                FundingState.RETURNED: "funding.not_approved_returned"}
+
+
+@dataclass(frozen=True)
+class FundingRow:
+    """One fee as finance reads it: what the standard gives, the amount submitted and the
+    agency's reason where the two differ (highlighted)."""
+
+    invitation_id: int
+    name: str
+    computed_fen: int | None
+    amount_fen: int
+    reason: str | None
+
+    @property
+    def off_standard(self) -> bool:
+        return self.computed_fen is not None and self.amount_fen != self.computed_fen
+
+
+async def funding_of(activity_id: int) -> FeeFunding | None:
+    return await FeeFunding.get_or_none(activity_id=activity_id)
+
+
+async def require_approved(root: DrawActivity, item: Invitation) -> None:
+    """A transfer only from an approved sheet, and only the amount approved."""
+    funding = await funding_of(root.id)
+    if funding is None or funding.state != FundingState.APPROVED:
+        raise Conflict(NOT_APPROVED[FundingState(funding.state) if funding else None])
+    if funding.amounts.get(str(item.id)) != item.fee_fen:
+        raise Conflict("funding.amount_changed")
+
+
+async def submit(activity: DrawActivity, reference: str, actor: Actor, now: datetime
+                 ) -> FeeFunding:
+    """The agency submits the sheet, every fee recorded, with its bank transfer's reference."""
+    root = await root_of(activity)
+    if await expert_fees.channel_of(root.id) != FeeChannel.PLATFORM:
+        raise Conflict("payout.not_platform")
+    reference = " ".join(reference.split())
+    if not 1 <= len(reference) <= REFERENCE_MAX:
+        raise BadInput("funding.reference", most=REFERENCE_MAX)
+    rows = [r.invitation for r in await expert_fees.fees_of(root)]
+    missing = [r for r in rows if r.fee_fen is None]
+    if missing or not rows:
+        raise BadInput("funding.incomplete", count=len(missing))
+    amounts = {str(r.id): int(r.fee_fen or 0) for r in rows if not r.fee_paid}
+    total = sum(amounts.values())
+    if total <= 0:
+        raise BadInput("funding.nothing")
+    async with in_transaction():
+        funding = await FeeFunding.select_for_update().get_or_none(activity_id=root.id)
+        if funding is not None and funding.state in FUNDING_HELD:
+            raise Conflict(SUBMITTED_AGAIN[FundingState(funding.state)])
+        values: dict[str, Any] = {
+            "state": FundingState.SUBMITTED, "amounts": amounts, "total_fen": total,
+            "reference": reference, "submitted_by": actor.person_id or 0, "submitted_at": now,
+            "decided_by": None, "decided_at": None, "returned_reason": ""}
+        if funding is None:
+            funding = await FeeFunding.create(activity_id=root.id, **values)
+        else:
+            funding.update_from_dict(values)
+            await funding.save()
+        await record(root, actor, "funding_submit", now, None, fen=total,
+                     reference=reference, experts=len(amounts))
+    return funding
+
+
+async def rows_of(funding: FeeFunding) -> list[FundingRow]:
+    """The submitted amounts beside what the standard gives, by the sheet's own rows."""
+    root = await DrawActivity.get(id=funding.activity_id)
+    named = {r.invitation.id: r for r in await expert_fees.fees_of(root)}
+    out = []
+    for key, fen in funding.amounts.items():
+        row = named.get(int(key))
+        if row is None:
+            continue
+        out.append(FundingRow(row.invitation.id, row.name,
+                              row.computed.total_fen if row.computed else None, fen,
+                              row.invitation.fee_reason))
+    return out
+
+
+async def decide(activity_id: int, approve: bool, reason: str, total_fen: int,
+                 actor: Actor, now: datetime) -> FeeFunding:
+    """Finance approves the submitted sheet (the total it confirms must be the sheet's: what
+    the confirmation said is what is approved) or returns it with its reason — an approved
+    one too, for a correction, while none of its transfers is on its way."""
+    reason = " ".join(reason.split())
+    if not approve and not reason:
+        raise BadInput("funding.reason_needed")
+    if len(reason) > REASON_MAX:
+        raise BadInput("funding.reason_long", most=REASON_MAX)
+    async with in_transaction():
+        funding = await FeeFunding.select_for_update().get_or_none(activity_id=activity_id)
+        if funding is None:
+            raise NotFound("funding.not_found")
+        # an approved sheet may be returned for a correction while no transfer is on its way
+        if funding.state == FundingState.RETURNED or (
+                funding.state == FundingState.APPROVED and approve):
+            raise Conflict(DECIDED[FundingState(funding.state)])
+        if funding.state == FundingState.APPROVED and await Payout.filter(
+                activity_id=activity_id, state__in=list(OPEN)).exists():
+            raise Conflict("funding.payout_open")
+        if approve and total_fen != funding.total_fen:
+            raise Conflict("funding.total_changed", total=f"{funding.total_fen / 100:.2f}")
+        funding.state = FundingState.APPROVED if approve else FundingState.RETURNED
+        funding.decided_by, funding.decided_at = actor.person_id, now
+        funding.returned_reason = "" if approve else reason
+        await funding.save(update_fields=["state", "decided_by", "decided_at",
+                                          "returned_reason"])
+        await record(activity_id, actor, "funding_approve" if approve else "funding_return",
+                     now, None if approve else reason, fen=funding.total_fen,
+                     reference=funding.reference)
+    return funding
+
+
+@dataclass(frozen=True)
+class SheetView:
+    """A sheet as finance reads it: whose evaluation, who submitted it, its fees."""
+
+    funding: FeeFunding
+    project: str
+    agency: str
+    eval_start: datetime
+    submitter: str
+    rows: list[FundingRow]
+
+
+async def view(funding: FeeFunding) -> SheetView:
+    root = await DrawActivity.get(id=funding.activity_id).prefetch_related("project")
+    agency = await Agency.get_or_none(id=root.agency_id)
+    submitter = await Person.get_or_none(id=funding.submitted_by)
+    return SheetView(funding, root.project.name, agency.name if agency else "",
+                     root.eval_start, submitter.name if submitter else "",
+                     await rows_of(funding))
+
+
+async def sheets(state: FundingState | None, limit: int = 50) -> list[SheetView]:
+    """Finance's list: the sheets in one state (all when None), the oldest submitted first."""
+    found = FeeFunding.all() if state is None else FeeFunding.filter(state=state)
+    return [await view(f) for f in
+            await found.order_by("submitted_at", "activity_id").limit(limit)]
+
+
+async def sheet(activity_id: int) -> SheetView:
+    funding = await funding_of(activity_id)
+    if funding is None:
+        raise NotFound("funding.not_found")
+    return await view(funding)
