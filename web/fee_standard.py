@@ -19,7 +19,6 @@ from services.draws import fee_standards
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, render
 
-PATH = "/fee-standard"
 CACHE = "public, max-age=60"
 
 
@@ -51,4 +50,4 @@ async def page(request: web.Request) -> web.Response:
 
 
 def setup_fee_standard_page(app: web.Application) -> None:
-    add_page(app, "GET", PATH, page)
+    add_page(app, "GET", fee_standards.PAGE_PATH, page)

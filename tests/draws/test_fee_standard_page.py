@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from html import unescape
+from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
@@ -18,6 +19,7 @@ from services.common.clock import china_today
 from services.demo import DEMO_FEE_NAME, load_fee_standard
 from tests.support.api import Api
 from tests.support.fees import publish
+from tests.support.wechat import Chat
 from web.context import DOMAIN
 
 PAGE = "/fee-standard"
@@ -94,8 +96,8 @@ async def test_the_page_and_the_api_show_the_standard_in_force_and_the_next(
     assert data["payment"] == ways
 
 
-async def test_without_a_standard_both_say_so_plainly(api: Api, client: TestClient,
-                                                     demo: dict) -> None:
+async def test_without_a_standard_both_say_so_plainly(api: Api, chat: Chat,
+                                                     client: TestClient, demo: dict) -> None:
     html = await (await client.get(PAGE)).text()
     text = words(html)
     assert "本专家库尚未发布评标专家劳务费标准" in text
@@ -105,6 +107,11 @@ async def test_without_a_standard_both_say_so_plainly(api: Api, client: TestClie
     assert shown.data["current"] is None and shown.data["later"] == []
     assert shown.data["notice"].startswith("本专家库尚未发布评标专家劳务费标准")
     assert shown.data["payment"] == items(html, "payment")
+    # the chat's 劳务费标准 says so too, and links the page for how fees are paid
+    said = (await chat.say(demo["expert"].openid, "劳务费标准")).text
+    assert "劳务费标准尚未发布" in said
+    link = said.split("专家劳务费的支付方式：", 1)[1].split()[0]
+    assert link.endswith(PAGE) and (await client.get(urlsplit(link).path)).status == 200
 
     # one published for a later day only: nothing is in force yet, and the page says when
     later = china_today(datetime.now(UTC)) + timedelta(days=10)
