@@ -47,6 +47,7 @@ from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
 from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
 from web.draw_results import setup_draw_results
+from web.fee_standard import setup_fee_standard_page
 from web.invoices import setup_invoice_files
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
@@ -180,6 +181,7 @@ def create_app(settings: Settings, own_url: str | None = None,
     setup_draw_results(app)
     setup_invoice_files(app)
     setup_personal_data(app)
+    setup_fee_standard_page(app)
     if settings.sandbox:
         if settings.is_production:
             raise RuntimeError("the sandbox cannot run in production")

@@ -9,6 +9,7 @@ from bot.conversation.filters import Keyword, Text
 from bot.conversation.router import Router
 from models.people import Person
 from services.common.clock import CHINA, china_today
+from services.common.links import Links
 from services.common.texts import Texts
 from services.draws import fee_standards, my_fees
 
@@ -18,10 +19,12 @@ router = Router("fees")
 @router.message(Text("劳务费标准", "评标劳务费标准", "专家费标准", "酬劳标准", "评审费标准",
                      "劳务费"))
 @router.message(Keyword("劳务费标准", "酬劳标准", "专家费标准"))
-async def standard(texts: Texts, now: datetime) -> str:
-    """The standard in force today and any published to apply later."""
+async def standard(texts: Texts, links: Links, now: datetime) -> str:
+    """The standard in force today and any published to apply later, and where the public
+    page tells how fees are paid."""
     current, later = await fee_standards.published(china_today(now))
-    return texts.render("chat/fees/standard.j2", current=current, later=later)
+    return texts.render("chat/fees/standard.j2", current=current, later=later,
+                        page=links.address(fee_standards.PAGE_PATH))
 
 
 @router.message(Text("我的劳务费", "我的酬劳", "我的专家费", "评标费", "评审费"))

@@ -83,8 +83,11 @@ VISITOR_OPENID = "o_demo_visitor"
 UNBOUND = ("郑小雨", demo_id("440103", date(1990, 5, 12), 31, False), "13800000011")
 
 
-async def load_demo(people: People, files: FileStore | None = None) -> str:
-    """Create the demo rows that do not exist yet; returns a summary line."""
+async def load_demo(people: People, files: FileStore | None = None,
+                    fee_standard: bool = True) -> str:
+    """Create the demo rows that do not exist yet; returns a summary line. `fee_standard`:
+    publish the example fee standard too (the tests' world leaves it out: what a fee needs
+    with and without a standard is theirs to set up)."""
     created = 0
     now = datetime.now(UTC)
     agency, _ = await Agency.get_or_create(credit_code=AGENCY[1], defaults={"name": AGENCY[0]})
@@ -116,6 +119,8 @@ async def load_demo(people: People, files: FileStore | None = None) -> str:
                                          "bound_at": now, "subscribed": True})
     await load_lifecycle(people, now, files)
     await load_draw_pool(people, now)
+    if fee_standard:
+        await load_fee_standard(now)
     total = len(DEMO_PEOPLE)
     return f"demo data ready: {created} people created, {total - created} already present"
 
@@ -282,6 +287,30 @@ async def load_draw_pool(people: People, now: datetime) -> None:
             await ExpertAvoidUnit.create(expert=profile, unit_name=profile.work_unit,
                                          credit_code=profile.unit_credit_code,
                                          reason="本人工作单位")
+
+
+# The demo's fee standard (FG-807: a library publishes one; the public page /fee-standard and
+# the mini-program show it). No source gives amounts (CK-198: each province sets its own), so
+# these are an example, named and noted as such (docs/rules-that-are-ours.md); a deployment's
+# administrator publishes its province's standard instead.
+DEMO_FEE_NAME = "评标专家劳务费标准（演示数据）"
+DEMO_FEE_NOTES = ("演示数据：金额仅为示例，不是任何省份发布的标准；"
+                  "正式使用前由系统管理员按本省规定发布。")
+
+
+async def load_fee_standard(now: datetime) -> None:
+    """The example standard, in force from the day the demo is loaded (once: not when any
+    version is published already)."""
+    from services.common.clock import china_today
+    from services.draws import NewStandard, fee_standards
+
+    if await fee_standards.versions():
+        return
+    admin = await Person.get(phone_is("13800000007"))
+    await fee_standards.publish(NewStandard(
+        name=DEMO_FEE_NAME, effective_from=china_today(now), base_hours=3, base_fen=40000,
+        hour_fen=10000, part_hour_counts=True, daily_cap_fen=80000, cancel_fen=20000,
+        travel_fen=15000, meal_fen=10000, notes=DEMO_FEE_NOTES), admin.id, now)
 
 
 # the demo application's files: tiny, but real by their bytes (types are read from them)

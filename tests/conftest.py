@@ -189,7 +189,8 @@ def api(client: TestClient, platform: Platform) -> Api:
 
 @pytest.fixture
 async def demo(client: TestClient, platform: Platform) -> dict[str, DemoPerson]:
-    """The documented demo data set, as `expertbot demo` loads it (tests/support/world.py);
+    """The documented demo data set, as `expertbot demo` loads it but for its example fee
+    standard (tests/support/world.py);
     the demo people follow the official account on the (fake) platform."""
     people = await demo_world(client.app)
     await sync_followers(platform)

@@ -185,6 +185,7 @@ async def test_the_standard_is_published_by_version_and_read_by_experts(
     said = (await chat.say(demo["expert"].openid, "劳务费标准")).text
     assert "【现行劳务费标准】" in said and "每人每天最高800.00元" in said
     assert "【即将生效】" in said and "500.00元" in said
+    assert "支付方式与代扣个税：http" in said and said.rstrip().endswith("/fee-standard")
     # an evaluation 30 days on uses the later version
     await make_experts(client, 4)
     aid, token = await drawn(api, chat, demo)

@@ -153,7 +153,7 @@ SAMPLES: dict[str, object] = {
     # fees by the published standard (draw/fee_*.j2, chat/fees/*.j2)
     "day": "2026年12月1日",
     "gross": "900.00", "tax": "20.00",  # a fee and the tax withheld from it (texts/payout)
-    "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD],
+    "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD], "transfers": True,
     "computed": {"total_fen": 80000, "situation": "served", "items": [
         {"kind": "base", "fen": 40000, "day": 0, "minutes": 600, "hours": 3},
         {"kind": "extra", "fen": 70000, "day": 0, "hours": 7, "each_fen": 10000},

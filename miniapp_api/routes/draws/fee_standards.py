@@ -1,6 +1,7 @@
-"""The published fee standard (劳务费标准, 发改办法规〔2025〕807号: each library publishes its
-fee standard): anyone reads the version in force and those published to apply later; the
-system administrator publishes new versions."""
+"""The published fee standard (劳务费标准, FG-807: each library publishes its fee standard and
+payment method): anyone, signed in or not, reads the version in force, those published to
+apply later and how experts' fees are paid (the public page web/fee_standard.py says the
+same); the system administrator publishes new versions."""
 
 from __future__ import annotations
 
@@ -40,8 +41,12 @@ class FeeStandardOut(Model):
 
 
 class PublishedOut(Model):
+    today: date = Field(description="今天（北京时间）")
     current: FeeStandardOut | None = Field(description="今天有效的版本")
     later: list[FeeStandardOut] = Field(description="已发布、以后生效的版本")
+    notice: str | None = Field(description="今天没有有效版本时的说明（有时为空）")
+    payment: list[str] = Field(
+        description="支付单位、支付方式、代扣个人所得税与查询方式，每项一段（文字）")
 
 
 class VersionsOut(Model):
@@ -83,11 +88,23 @@ def standard_out(call: Call, s: FeeStandard) -> FeeStandardOut:
 
 
 @api.route("GET", "/fee-standards", access=Access.PUBLIC, response=PublishedOut, tag=TAG,
-           summary="评标专家劳务费标准（现行版本与即将生效的版本）")
+           summary="评标专家劳务费标准（现行与即将生效的版本）和支付方式")
 async def published(call: Call) -> PublishedOut:
-    current, later = await fee_standards.published(china_today(call.now))
-    return PublishedOut(current=standard_out(call, current) if current else None,
-                        later=[standard_out(call, s) for s in later])
+    today = china_today(call.now)
+    current, later = await fee_standards.published(today)
+    texts = call.services.texts
+    return PublishedOut(
+        today=today, current=standard_out(call, current) if current else None,
+        later=[standard_out(call, s) for s in later],
+        notice=None if current else texts.render("draw/fee_standard_none.j2",
+                                                 later=bool(later)).strip(),
+        payment=paragraphs(texts.render("draw/fee_payment.j2",
+                                        transfers=call.domain.payouts.available)))
+
+
+def paragraphs(text: str) -> list[str]:
+    """A text's non-empty lines, one paragraph each."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 @api.route("GET", "/admin/fee-standards", access=ADMIN, response=VersionsOut, tag=TAG,

@@ -11,6 +11,7 @@ from models.fees import FeeStandard
 from services.common.clock import china_today
 from services.common.errors import BadInput
 
+PAGE_PATH = "/fee-standard"  # the public page (web/fee_standard.py), for links to it
 MAX_AMOUNT_FEN = 10_000_000  # 100 000 yuan: above it, a typo
 MONEY = ("base_fen", "hour_fen", "daily_cap_fen", "cancel_fen", "travel_fen", "meal_fen")
 
