@@ -15,8 +15,8 @@ from services.payments.gateway import (
     PayGateway,
     Trade,
 )
-from services.payments.invoices import InvoiceRow, Invoices
-from services.payments.orders import PAY_LINK, FeeItem, PaymentMismatch, Payments
+from services.payments.invoices import InvoiceRow, Invoices, InvoiceTitle, parse_title
+from services.payments.orders import PAY_LINK, FeeItem, InvoiceWords, PaymentMismatch, Payments
 from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
 
 __all__ = [
@@ -33,6 +33,8 @@ __all__ = [
     "FapiaoStatus",
     "FeeItem",
     "InvoiceRow",
+    "InvoiceTitle",
+    "InvoiceWords",
     "Invoices",
     "NotificationRejected",
     "PayError",
@@ -44,4 +46,5 @@ __all__ = [
     "TransferBill",
     "TransferGateway",
     "TransferRequest",
+    "parse_title",
 ]

@@ -27,6 +27,7 @@ from services.common.links import Links
 from services.common.pii import mask_email
 from services.notifications import Attachment, Mail, Mailer, MailError, Outbox
 from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoOrder, FapiaoStatus
+from services.payments.invoices import title_of
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +96,12 @@ class EInvoices:
                 payable_id=payable.id, apply_id=order.transaction_id,
                 fapiao_id=f"FP{payable.id:014d}", created_at=now, updated_at=now)
         person = await Person.get(id=payable.person_id)
+        title = title_of(payable)  # read at each try: a re-issue after a refusal keeps it
         try:
-            await provider.issue(FapiaoOrder(item.apply_id, item.fapiao_id, person.name,
-                                             payable.title, payable.amount_fen))
+            await provider.issue(FapiaoOrder(
+                item.apply_id, item.fapiao_id, title.unit_name or person.name, payable.title,
+                payable.amount_fen, "ORGANIZATION" if title.is_unit else "INDIVIDUAL",
+                title.unit_code))
         except FapiaoError as exc:
             await self._failed(item, exc, now)
             raise Unavailable("invoice.provider_refused") from exc
