@@ -52,6 +52,7 @@ class MyInvoice:
     red_number: str | None
     issued_at: datetime | None
     link: str | None  # the file, signed for the payer
+    buyer: str = ""  # its title: the unit's name, or the payer's own
 
 
 def backoff(checks: int) -> timedelta:
@@ -273,9 +274,11 @@ class EInvoices:
         """A payer's e-invoices, newest first, each with its link while it has a file."""
         rows = await EInvoice.filter(payable__person_id=person_id).order_by(
             "-id").prefetch_related("payable").limit(20)
+        person = await Person.get(id=person_id)
         return [MyInvoice(e.payable_id, e.payable.title, f"{e.payable.amount_fen / 100:.2f}元",
                           FapiaoState(e.state), e.number, e.red_number, e.issued_at,
-                          self.file_link(e, person_id, now) if e.file_key else None)
+                          self.file_link(e, person_id, now) if e.file_key else None,
+                          title_of(e.payable).unit_name or person.name)
                 for e in rows]
 
     async def file_of(self, payable_id: int) -> tuple[EInvoice, bytes]:
