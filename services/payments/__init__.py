@@ -15,7 +15,13 @@ from services.payments.gateway import (
     PayGateway,
     Trade,
 )
-from services.payments.invoices import InvoiceRow, Invoices, InvoiceTitle, parse_title
+from services.payments.invoices import (
+    InvoiceRow,
+    Invoices,
+    InvoiceTitle,
+    TitleKind,
+    parse_title,
+)
 from services.payments.orders import PAY_LINK, FeeItem, InvoiceWords, PaymentMismatch, Payments
 from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
 
@@ -42,6 +48,7 @@ __all__ = [
     "PaymentMismatch",
     "Payments",
     "Report",
+    "TitleKind",
     "Trade",
     "TransferBill",
     "TransferGateway",

@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from models.applications import Application
 from models.payments import EInvoice, FapiaoState, FeeKind, Payable
@@ -35,6 +35,7 @@ class Fee(Protocol):
     @property
     def amount_fen(self) -> int: ...
 
+TitleKind = Literal["person", "unit"]  # the invoice's title: the payer, or a unit
 PERSON, UNIT = "person", "unit"
 UNIT_NAME_MAX = 100  # ours: the longest registered unit names run to some 60 characters
 
