@@ -113,7 +113,7 @@ async def test_a_unit_title_invoice_is_issued_to_the_unit_mailed_and_reversed_wi
     assert mine.data["invoices"][0]["buyer"] == UNIT
     # issued: the title is fixed
     late = await api.call("PUT", path, token, {"title_type": "person"})
-    assert late.status == 409 and "冲红" in late.message
+    assert late.status == 409 and "不能再改" in late.message
     # the desk sees the unit, by name and code, in words
     admin = await api.login(demo["admin"].mp_openid)
     (row,) = (await api.call("GET", "/admin/invoices?issued=true", admin)).data["invoices"]
