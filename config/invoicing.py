@@ -17,7 +17,7 @@ from config.invoice_settings import InvoiceSettings
 from config.settings import Settings
 from services.common.texts import Texts
 from services.notifications import Mailer
-from services.payments import EInvoicing
+from services.payments import EInvoicing, InvoiceTitle, InvoiceWords
 
 # the sandbox's SMTP catcher, on the app while MAIL_PROVIDER=sandbox (the tests read it)
 MAIL_CATCHER = web.AppKey("mail_catcher", object)
@@ -63,3 +63,19 @@ def mail_text(texts: Texts) -> Callable[[dict[str, str]], tuple[str, str]]:
         return subject.strip(), body.strip() + "\n"
 
     return render
+
+
+def invoice_words(texts: Texts, invoicing: Invoicing | None) -> InvoiceWords:
+    """The receipt's words on the invoice (texts/payment/invoice_promise.j2), true to how this
+    process invoices: issued by itself (INVOICE_ISSUE=auto) or from the desk through the
+    provider, or elsewhere (FAPIAO_PROVIDER=off); mailed only when a mailer is set."""
+    mode = ("elsewhere" if invoicing is None or invoicing.provider is None
+            else "auto" if invoicing.auto else "desk")
+    mailed = invoicing is not None and invoicing.mailer is not None
+
+    def words(title: InvoiceTitle, email: str) -> str:
+        return texts.render("payment/invoice_promise.j2", mode=mode, mailed=mailed,
+                            email=email, unit_name=title.unit_name or "",
+                            unit_code=title.unit_code or "")
+
+    return words

@@ -39,7 +39,7 @@ from config.clients import (
 )
 from config.database import database, replica_database
 from config.embedded_redis import embedded_redis
-from config.invoicing import Invoicing, invoicing, mail_text
+from config.invoicing import Invoicing, invoice_words, invoicing, mail_text
 from config.job_trace import traced_kwargs
 from config.redis_client import RedisTarget, make_arq, make_redis
 from config.redis_settings import redis_target
@@ -170,7 +170,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         registration=Registration(people, codes, code_sms, realname),
         applications=Applications(outbox, files, people), exams=exams,
         review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
-        payments=Payments(pay, outbox, education, redis, keys, links), invoices=Invoices(outbox),
+        payments=Payments(pay, outbox, education, redis, keys, links,
+                          invoice_words(texts, invoicing)), invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),

@@ -40,6 +40,11 @@ class Payable(Model):
     order_no = fields.CharField(max_length=32, null=True)  # the order that paid it
     invoice_email = fields.CharField(max_length=128, null=True)  # 发票 goes there
     invoice_requested_at = fields.DatetimeField(null=True)
+    # the invoice's title (抬头): the payer as a person, or the unit that reimburses the fee
+    # with its unified social credit code (纳税人识别号); fixed once the invoice is issued
+    invoice_title = fields.CharField(max_length=8, default="person", db_default="person")
+    invoice_unit_name = fields.CharField(max_length=100, null=True)
+    invoice_unit_code = fields.CharField(max_length=18, null=True)
     # recorded by the finance staff once the invoice is issued (the payer is told)
     invoice_no = fields.CharField(max_length=64, null=True)
     invoiced_at = fields.DatetimeField(null=True)

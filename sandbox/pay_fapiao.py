@@ -3,9 +3,10 @@
 line adding up to the invoice, never above what was paid), 查询 (ISSUE_ACCEPTED, then ISSUED
 with a 20-digit 数电票 number), 获取发票下载信息 and the download (a PDF made on the spot, only
 for the payer's openid and the invoice's number), 冲红 (202, then REVERSED with a red
-invoice). Each completion is pushed as a FAPIAO.ISSUED / FAPIAO.REVERSED notification,
-encrypted and signed, to the payment's notify_url. `fapiao_refuse` makes the next issue
-answer that error code."""
+invoice). The buyer (发票抬头) is INDIVIDUAL or ORGANIZATION; an ORGANIZATION needs its
+taxpayer_id (纳税人识别号), and the invoice keeps both. Each completion is pushed as a
+FAPIAO.ISSUED / FAPIAO.REVERSED notification, encrypted and signed, to the payment's
+notify_url. `fapiao_refuse` makes the next issue answer that error code."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ class FakeFapiao:
     buyer: str
     item: str
     amount: int
+    buyer_type: str = "INDIVIDUAL"
+    taxpayer_id: str = ""
     status: str = "ISSUE_ACCEPTED"
     number: str = ""
     issued: str = ""
@@ -48,8 +51,10 @@ def _paid(gateway: PayGateway, transaction_id: str) -> FakeOrder | None:
 
 
 def _shown(f: FakeFapiao) -> dict[str, Any]:
+    buyer = {"type": f.buyer_type, "name": f.buyer,
+             **({"taxpayer_id": f.taxpayer_id} if f.taxpayer_id else {})}
     out: dict[str, Any] = {"fapiao_id": f.fapiao_id, "status": f.status,
-                           "total_amount": f.amount}
+                           "total_amount": f.amount, "buyer_information": buyer}
     if f.number:
         out["blue_fapiao"] = {"fapiao_code": "", "fapiao_number": f.number,
                               "check_code": "", "password": "", "fapiao_time": f.issued}
@@ -97,6 +102,10 @@ async def issue(request: web.Request, gateway: PayGateway, data: Body) -> web.St
     invoices = data.get("fapiao_information") or []
     if not buyer.get("name") or buyer.get("type") not in ("INDIVIDUAL", "ORGANIZATION"):
         return _error(400, "PARAM_ERROR", "购买方信息不完整")
+    if len(str(buyer["name"])) > 256 or len(str(buyer.get("taxpayer_id") or "")) > 32:
+        return _error(400, "PARAM_ERROR", "购买方名称或纳税人识别号过长")
+    if buyer["type"] == "ORGANIZATION" and not str(buyer.get("taxpayer_id") or "").strip():
+        return _error(400, "PARAM_ERROR", "购买方类型为ORGANIZATION时纳税人识别号必填")
     if not isinstance(invoices, list) or not 1 <= len(invoices) <= 5:
         return _error(400, "PARAM_ERROR", "同一个开票申请单最多申请5张发票")
     fapiaos = _fapiaos(gateway)
@@ -112,7 +121,8 @@ async def issue(request: web.Request, gateway: PayGateway, data: Body) -> web.St
             return _error(400, "INVALID_REQUEST", "商户发票单号重复")
     for info in invoices:
         f = FakeFapiao(apply_id, str(info["fapiao_id"]), str(buyer["name"]),
-                       str(info["items"][0].get("goods_name", "")), int(info["total_amount"]))
+                       str(info["items"][0].get("goods_name", "")), int(info["total_amount"]),
+                       str(buyer["type"]), str(buyer.get("taxpayer_id") or ""))
         fapiaos[f.fapiao_id] = f
         gateway._spawn(_complete(gateway, f, "FAPIAO.ISSUED"))
     return _signed(gateway, 202, None)
@@ -188,6 +198,7 @@ def invoice_pdf(f: FakeFapiao) -> bytes:
     page.drawString(60, 360, "电子发票（普通发票）  沙箱示例，非真实发票")
     page.setFont(font, 11)
     lines = [f"发票号码：{f.number}", f"开票日期：{f.issued[:10]}", f"购买方：{f.buyer}",
+             *([f"纳税人识别号：{f.taxpayer_id}"] if f.taxpayer_id else []),
              f"项目：{f.item}", f"价税合计：¥{f.amount / 100:.2f}"]
     for n, line in enumerate(lines):
         page.drawString(60, 320 - 24 * n, line)

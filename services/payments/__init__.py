@@ -15,8 +15,14 @@ from services.payments.gateway import (
     PayGateway,
     Trade,
 )
-from services.payments.invoices import InvoiceRow, Invoices
-from services.payments.orders import PAY_LINK, FeeItem, PaymentMismatch, Payments
+from services.payments.invoices import (
+    InvoiceRow,
+    Invoices,
+    InvoiceTitle,
+    TitleKind,
+    parse_title,
+)
+from services.payments.orders import PAY_LINK, FeeItem, InvoiceWords, PaymentMismatch, Payments
 from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
 
 __all__ = [
@@ -33,6 +39,8 @@ __all__ = [
     "FapiaoStatus",
     "FeeItem",
     "InvoiceRow",
+    "InvoiceTitle",
+    "InvoiceWords",
     "Invoices",
     "NotificationRejected",
     "PayError",
@@ -40,8 +48,10 @@ __all__ = [
     "PaymentMismatch",
     "Payments",
     "Report",
+    "TitleKind",
     "Trade",
     "TransferBill",
     "TransferGateway",
     "TransferRequest",
+    "parse_title",
 ]

@@ -27,6 +27,7 @@ from services.common.links import Links
 from services.common.pii import mask_email
 from services.notifications import Attachment, Mail, Mailer, MailError, Outbox
 from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoOrder, FapiaoStatus
+from services.payments.invoices import title_of
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class MyInvoice:
     red_number: str | None
     issued_at: datetime | None
     link: str | None  # the file, signed for the payer
+    buyer: str = ""  # its title: the unit's name, or the payer's own
 
 
 def backoff(checks: int) -> timedelta:
@@ -95,9 +97,12 @@ class EInvoices:
                 payable_id=payable.id, apply_id=order.transaction_id,
                 fapiao_id=f"FP{payable.id:014d}", created_at=now, updated_at=now)
         person = await Person.get(id=payable.person_id)
+        title = title_of(payable)  # read at each try: a re-issue after a refusal keeps it
         try:
-            await provider.issue(FapiaoOrder(item.apply_id, item.fapiao_id, person.name,
-                                             payable.title, payable.amount_fen))
+            await provider.issue(FapiaoOrder(
+                item.apply_id, item.fapiao_id, title.unit_name or person.name, payable.title,
+                payable.amount_fen, "ORGANIZATION" if title.is_unit else "INDIVIDUAL",
+                title.unit_code))
         except FapiaoError as exc:
             await self._failed(item, exc, now)
             raise Unavailable("invoice.provider_refused") from exc
@@ -269,9 +274,11 @@ class EInvoices:
         """A payer's e-invoices, newest first, each with its link while it has a file."""
         rows = await EInvoice.filter(payable__person_id=person_id).order_by(
             "-id").prefetch_related("payable").limit(20)
+        person = await Person.get(id=person_id)
         return [MyInvoice(e.payable_id, e.payable.title, f"{e.payable.amount_fen / 100:.2f}元",
                           FapiaoState(e.state), e.number, e.red_number, e.issued_at,
-                          self.file_link(e, person_id, now) if e.file_key else None)
+                          self.file_link(e, person_id, now) if e.file_key else None,
+                          title_of(e.payable).unit_name or person.name)
                 for e in rows]
 
     async def file_of(self, payable_id: int) -> tuple[EInvoice, bytes]:

@@ -14,13 +14,16 @@ FileType = Literal["pdf", "ofd"]
 
 @dataclass(frozen=True)
 class FapiaoOrder:
-    """What one invoice is for: the payer as its title (抬头), one line."""
+    """What one invoice is for: its title (抬头, WeChat Pay's buyer_information: the payer
+    as INDIVIDUAL, or a unit as ORGANIZATION with its taxpayer id), one line."""
 
     apply_id: str  # fapiao_apply_id: the WeChat Pay transaction id of the payment
     fapiao_id: str  # ours, unique per invoice
     buyer_name: str
     item: str
     amount_fen: int
+    buyer_type: Literal["INDIVIDUAL", "ORGANIZATION"] = "INDIVIDUAL"
+    taxpayer_id: str | None = None  # the unit's unified social credit code (ORGANIZATION)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Invoices that keep the receipt's promise: every paid fee registers an invoice
 request (services/payments/orders.py); the finance staff see the requests waiting (a list and a CSV
 export for their invoicing system), record the invoice number (or the e-invoice id) once it is
-issued, and the payer is told the number."""
+issued, and the payer is told the number. The invoice's title (抬头) is the payer as a person,
+or the unit that reimburses the fee with its unified social credit code (GB-32100): the payer
+chooses it before paying or until the invoice is issued."""
 
 from __future__ import annotations
 
@@ -9,14 +11,74 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal, Protocol
 
 from models.applications import Application
 from models.payments import EInvoice, FapiaoState, FeeKind, Payable
 from models.people import Person
 from services.common.clock import china_time
-from services.common.errors import Conflict, NotFound
+from services.common.errors import BadInput, Conflict, DomainError, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.notifications import Outbox
+from services.people import parse_credit_code
+
+
+class Fee(Protocol):
+    """A fee as services/payments/orders.py's FeeItem describes it."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def ref_id(self) -> int: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def amount_fen(self) -> int: ...
+
+TitleKind = Literal["person", "unit"]  # the invoice's title: the payer, or a unit
+PERSON, UNIT = "person", "unit"
+UNIT_NAME_MAX = 100  # ours: the longest registered unit names run to some 60 characters
+
+
+@dataclass(frozen=True)
+class InvoiceTitle:
+    """Whom the invoice is made out to: the payer (`person`), or a unit by its name and
+    unified social credit code, which is its taxpayer id (纳税人识别号)."""
+
+    kind: str = PERSON
+    unit_name: str | None = None
+    unit_code: str | None = None
+
+    @property
+    def is_unit(self) -> bool:
+        return self.kind == UNIT
+
+
+def parse_title(kind: str, unit_name: str | None = None,
+                unit_code: str | None = None) -> InvoiceTitle:
+    """The title asked for, checked: a unit needs its name and a valid credit code; the
+    refusal names the field."""
+    if kind == PERSON:
+        return InvoiceTitle()
+    if kind != UNIT:
+        raise BadInput("invoice.title_kind")
+    name = " ".join((unit_name or "").split())
+    if not 2 <= len(name) <= UNIT_NAME_MAX:
+        raise BadInput("invoice.title_unit_name", max=UNIT_NAME_MAX)
+    if not (unit_code or "").strip():
+        raise BadInput("invoice.title_unit_code_missing")
+    try:
+        code = parse_credit_code(unit_code or "")
+    except DomainError as exc:  # the identity words name the code; these name the invoice's
+        raise BadInput("invoice.title_unit_code_check" if exc.code.endswith("check_character")
+                       else "invoice.title_unit_code_format") from None
+    return InvoiceTitle(UNIT, name, code)
+
+
+def title_of(payable: Payable) -> InvoiceTitle:
+    if payable.invoice_title == UNIT and payable.invoice_unit_name and payable.invoice_unit_code:
+        return InvoiceTitle(UNIT, payable.invoice_unit_name, payable.invoice_unit_code)
+    return InvoiceTitle()
 
 
 @dataclass(frozen=True)
@@ -36,6 +98,7 @@ class InvoiceRow:
     emailed_at: datetime | None = None
     file_type: str | None = None
     red_no: str | None = None
+    buyer: InvoiceTitle = InvoiceTitle()  # the invoice's title: the payer, or a unit
 
 
 async def invoice_email(payable: Payable, person: Person) -> str | None:
@@ -94,7 +157,8 @@ class Invoices:
                 r.invoice_requested_at or r.created_at, r.invoice_no,
                 FapiaoState(e.state) if e else None, e.error if e else None,
                 e.emailed_at if e else None,
-                e.file_type if e and e.file_key else None, e.red_number if e else None))
+                e.file_type if e and e.file_key else None, e.red_number if e else None,
+                title_of(r)))
         return out
 
     @staticmethod
@@ -109,12 +173,39 @@ class Invoices:
         out.write("\ufeff")
         writer = csv.writer(out)
         writer.writerow(["编号", "缴费项目", "金额（元）", "缴费时间", "订单号", "缴费人", "邮箱",
-                         "申请时间", "发票号码"])
+                         "申请时间", "抬头类型", "发票抬头", "统一社会信用代码", "发票号码"])
         for r in rows:
+            unit = r.buyer.is_unit
             writer.writerow([r.payable_id, r.title, r.amount, china_time(r.paid_at),
                              r.order_no, r.payer, r.email, china_time(r.requested_at),
-                             r.invoice_no or ""])
+                             "单位" if unit else "个人", r.buyer.unit_name if unit else r.payer,
+                             r.buyer.unit_code if unit else "", r.invoice_no or ""])
         return out.getvalue()
+
+    @staticmethod
+    async def title(person_id: int, kind: str, ref_id: int) -> InvoiceTitle:
+        """The title asked for this fee of the person (a person's, until one is chosen)."""
+        payable = await Payable.get_or_none(kind=kind, ref_id=ref_id, person_id=person_id)
+        return title_of(payable) if payable is not None else InvoiceTitle()
+
+    @staticmethod
+    async def set_title(person_id: int, item: Fee, title: InvoiceTitle) -> InvoiceTitle:
+        """The payer's choice of title for one of their fees, before paying or until its
+        invoice is issued (an issued one is changed only by reversing it)."""
+        payable, _ = await Payable.get_or_create(kind=item.kind, ref_id=item.ref_id, defaults={
+            "person_id": person_id, "title": item.title, "amount_fen": item.amount_fen})
+        issuing = await EInvoice.filter(payable_id=payable.id).exclude(
+            state=FapiaoState.FAILED).exists()
+        if payable.person_id != person_id:
+            raise NotFound("invoice.not_found")
+        if payable.invoice_no or issuing:
+            raise Conflict("invoice.title_fixed", item=payable.title)
+        changed = await Payable.filter(id=payable.id, invoice_no=None).update(
+            invoice_title=title.kind, invoice_unit_name=title.unit_name,
+            invoice_unit_code=title.unit_code)
+        if not changed:
+            raise Conflict("invoice.title_fixed", item=payable.title)
+        return title
 
     async def record(self, payable_id: int, invoice_no: str, now: datetime) -> Payable:
         """The invoice issued for this fee: kept once, and the payer told."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,7 +32,7 @@ from services.common.redis_keys import CHECKOUT_LOCK_TTL, RedisKeys
 from services.education import Education
 from services.notifications import Change, Outbox
 from services.payments.gateway import PayError, PayGateway, Trade
-from services.payments.invoices import invoice_email
+from services.payments.invoices import InvoiceTitle, invoice_email, title_of
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ REUSE_FOR = timedelta(minutes=110)
 OPENS_AFTER_APPROVAL = timedelta(days=5)
 NOTIFY_GRACE = timedelta(minutes=1)  # the reconciler leaves younger orders to the notification
 PAY_LINK = "pay"
+# the receipt's words on the invoice (the title, masked email): what this service will do
+InvoiceWords = Callable[[InvoiceTitle, str], str]
 UNSETTLED = (OrderStatus.CREATING, OrderStatus.OPEN, OrderStatus.CLOSING)
 
 
@@ -104,8 +107,10 @@ def new_trade_no(now: datetime) -> str:
 
 class Payments:
     def __init__(self, gateway: PayGateway | None, outbox: Outbox, education: Education,
-                 redis: Redis, keys: RedisKeys, links: Links) -> None:
+                 redis: Redis, keys: RedisKeys, links: Links,
+                 invoice_words: InvoiceWords) -> None:
         self.gateway = gateway
+        self.invoice_words = invoice_words  # the receipt's words on how it is invoiced
         self.links = links
         self.outbox = outbox
         self.education = education
@@ -300,10 +305,8 @@ class Payments:
             await change.notify("payment.paid", {
                 "item": payable.title, "amount": f"{order.amount_fen / 100:.2f}元",
                 "at": china_time(paid_at), "order_no": order.out_trade_no,
-                "invoice": (f"发票申请已登记，财务人员开具后会将电子发票发送至 "
-                            f"{mask_email(email)}，并在这里告诉您发票号码"
-                            if email else "发票申请已登记；请在小程序「我的」中填写邮箱以便接收"
-                                          "电子发票，开具后会在这里告诉您发票号码")},
+                "invoice": self.invoice_words(title_of(payable),
+                                              mask_email(email) if email else "")},
                 person_id=payable.person_id)
         return "paid"
 

@@ -31,6 +31,7 @@ from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
 from services.notifications.kind_registry import NotificationKind
+from services.payments import TitleKind
 from services.people.register_import import ImportStatus
 from services.rights.data_inventory import Keep
 from tests.support.words import table_keys
@@ -50,6 +51,9 @@ SAMPLES: dict[str, object] = {
     "steps": [{"what": "start", "count": 2, "points": 88},
               {"what": "warning", "count": 1, "points": -10}],
     "a": 90, "b": 75, "c": 60,
+    # the receipt's invoice words: how this service invoices, and a unit's title
+    "mode": "auto", "mailed": True, "unit_name": "广州市示例建设工程有限公司",
+    "unit_code": "91440101MA5D00007U",
     "attend": 2, "declined": ["张三"],
     "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
@@ -255,6 +259,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "retention_keep": (_values(Keep), set()),
     "channel": ({Channel.OFFICIAL_ACCOUNT, Channel.MINI_PROGRAM}, set()),
     "gender": (_values(Gender), set()),
+    "invoice_title": (_values(TitleKind), set()),
     "sign_in_how": (_values(SignInHow), set()),
     # shown, not stored: an activity waiting for its 补抽, a 复评 calling its experts back
     "draw_status": (_values(DrawStatus), {"awaiting_supplement", "recalling"}),

@@ -1,7 +1,8 @@
 """The invoice desk and the payer's mailbox in headless Chromium, on the service as `make run`
 starts it (sandbox mode: WeChat Pay's 电子发票 on the fake gateway, the SMTP catcher shown in
 the simulator). A course fee is paid by scanning its QR code; the invoice issues by itself
-(INVOICE_ISSUE=auto), finance sees it 已开具 and mailed, downloads it, and the payer finds
+(INVOICE_ISSUE=auto) to the unit he chose as its title, finance sees it 已开具 to that unit
+and mailed, downloads it, and the payer finds
 the mail with the PDF attached in the simulator. XJ-SIGNUP: 培训费发票将发送到此邮箱."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from aiohttp.test_utils import TestServer
 from models.education import Course, Enrollment
 from models.payments import EInvoice
 from models.people import Person, phone_is
+from services.payments import parse_title
 from tests.support.browser import signed_in
 from tests.support.helpers import eventually
 from web.context import DOMAIN
@@ -34,8 +36,11 @@ async def test_finance_sees_the_invoice_issued_and_the_payer_finds_it_in_the_mai
                                  study_until=now + timedelta(days=60), fee_fen=20000)
     await domain.education.enroll(expert, course.id, now)
     now = datetime.now(UTC)
-    checkout = await domain.payments.checkout(expert.id, await domain.payments.due(
-        expert.id, now), now)
+    fee = await domain.payments.due(expert.id, now)
+    # his unit reimburses the course: the invoice is made out to it
+    await domain.invoices.set_title(expert.id, fee, parse_title(
+        "unit", "广州市示例建设工程有限公司", "91440101MA5D00007U"))
+    checkout = await domain.payments.checkout(expert.id, fee, now)
     async with aiohttp.ClientSession() as http:
         scanned = await http.post(sandbox.make_url("/sandbox/api/pay-scan"), json={
             "out_trade_no": checkout.order.out_trade_no, "openid": "o_demo_expert"})
@@ -50,6 +55,9 @@ async def test_finance_sees_the_invoice_issued_and_the_payer_finds_it_in_the_mai
     row = desk.locator("[data-testid^=invoice-]").first
     await expect(row).to_contain_text("已开具")
     await expect(row).to_contain_text("已发邮件")
+    title = row.locator("[data-testid^=title-]")
+    await expect(title).to_contain_text("单位：广州市示例建设工程有限公司")
+    await expect(title).to_contain_text("统一社会信用代码 91440101MA5D00007U")
     async with desk.expect_download() as got:
         await row.get_by_role("link", name="下载发票（PDF）").click()
     assert (await (await got.value).path()).read_bytes().startswith(b"%PDF-")

@@ -36,9 +36,12 @@ class WeChatPayFapiao:
 
     async def issue(self, order: FapiaoOrder) -> None:
         pay = self._client._pay
+        buyer = {"type": order.buyer_type, "name": order.buyer_name}
+        if order.buyer_type == "ORGANIZATION":  # WX-PAY: taxpayer_id 购买方类型为ORGANIZATION时必填
+            buyer["taxpayer_id"] = order.taxpayer_id or ""
         await self._call("fapiao issue", lambda: pay.fapiao_applications(
             fapiao_apply_id=order.apply_id,
-            buyer_information={"type": "INDIVIDUAL", "name": order.buyer_name},
+            buyer_information=buyer,
             fapiao_information=[{
                 "fapiao_id": order.fapiao_id, "total_amount": order.amount_fen,
                 "need_list": False, "items": [{

@@ -38,6 +38,11 @@ class InvoiceOut(Model):
     emailed_at: datetime | None = Field(default=None, description="邮件服务器接收发票邮件的时间")
     file_type: str | None = Field(default=None, description="pdf / ofd：已保存的发票文件")
     red_no: str | None = Field(default=None, description="红字发票号码")
+    buyer_type: str = Field(default="person", description="发票抬头类型：person 个人 / unit 单位")
+    buyer_type_title: str = Field(default="", description="抬头类型（中文）")
+    buyer: str = Field(default="", description="发票抬头：单位名称，或个人抬头时缴费人的姓名")
+    buyer_code: str | None = Field(default=None,
+                                   description="单位的统一社会信用代码（纳税人识别号）")
 
 
 class InvoicesOut(PageOut):
@@ -77,7 +82,10 @@ def _out(r: InvoiceRow, call: Call | None = None) -> InvoiceOut:
                       paid_at=r.paid_at, order_no=r.order_no, payer=r.payer, email=r.email,
                       requested_at=r.requested_at, invoice_no=r.invoice_no, state=r.state,
                       state_title=title, error=r.error, emailed_at=r.emailed_at,
-                      file_type=r.file_type, red_no=r.red_no)
+                      file_type=r.file_type, red_no=r.red_no, buyer_type=r.buyer.kind,
+                      buyer_type_title=call.services.texts.word("invoice_title", r.buyer.kind)
+                      if call else "", buyer=r.buyer.unit_name or r.payer,
+                      buyer_code=r.buyer.unit_code)
 
 
 @api.route("GET", "/admin/invoices", access=FINANCE, query=InvoicesPageQuery,

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
+from services.common.errors import NotFound
 from services.common.qr import qr_png
-from services.payments import FeeItem
+from services.payments import FeeItem, InvoiceTitle, parse_title
 
 api = Api()
 TAG = "缴费"
@@ -109,6 +110,7 @@ class MyInvoiceOut(Model):
     state: str = Field(description="issuing 开具中 / issued 已开具 / failed 开具失败 / "
                                    "reversing 冲红中 / reversed 已冲红")
     state_title: str
+    buyer: str = Field(description="发票抬头：单位名称，或个人抬头时缴费人的姓名")
     number: str | None = Field(description="发票号码")
     red_number: str | None = Field(description="红字发票号码（冲红后）")
     issued_at: datetime | None
@@ -127,5 +129,55 @@ async def my_invoices(call: Call) -> MyInvoicesOut:
     rows = await call.domain.einvoices.of_person(person.id, call.now)
     return MyInvoicesOut(invoices=[MyInvoiceOut(
         payable_id=r.payable_id, title=r.title, amount=r.amount, state=r.state,
-        state_title=texts.word("fapiao_state", r.state), number=r.number,
+        state_title=texts.word("fapiao_state", r.state), buyer=r.buyer, number=r.number,
         red_number=r.red_number, issued_at=r.issued_at, url=r.link) for r in rows])
+
+
+class InvoiceTitleIn(Model):
+    title_type: Literal["person", "unit"] = Field(
+        description="发票抬头类型：person 个人（缴费人本人）/ unit 单位（如单位报销培训费）")
+    unit_name: str | None = Field(default=None, max_length=100,
+                                  description="单位名称（抬头类型为单位时必填）")
+    credit_code: str | None = Field(default=None, max_length=32, description=(
+        "单位的统一社会信用代码，即纳税人识别号（抬头类型为单位时必填，按 GB 32100 校验）"))
+
+
+class InvoiceTitleOut(Model):
+    title_type: str = Field(description="person 个人 / unit 单位")
+    title_type_title: str = Field(description="抬头类型（中文）")
+    unit_name: str | None = Field(description="单位名称（单位抬头）")
+    credit_code: str | None = Field(description="单位的统一社会信用代码（单位抬头）")
+
+
+async def _fee(call: Call) -> FeeItem:
+    """The caller's own fee named by the path."""
+    kind, ref_id = call.path("kind"), call.path_int("ref_id")
+    person = call.caller.need_person()
+    for item in await call.domain.payments.fee_items(person.id):
+        if item.kind == kind and item.ref_id == ref_id:
+            return item
+    raise NotFound("invoice.no_such_fee")
+
+
+def title_out(call: Call, title: InvoiceTitle) -> InvoiceTitleOut:
+    return InvoiceTitleOut(title_type=title.kind,
+                           title_type_title=call.services.texts.word("invoice_title", title.kind),
+                           unit_name=title.unit_name, credit_code=title.unit_code)
+
+
+@api.route("GET", "/payments/fees/{kind}/{ref_id}/invoice-title", access=Access.BOUND,
+           response=InvoiceTitleOut, summary="这笔费用的发票抬头（个人或单位）", tag=TAG)
+async def invoice_title(call: Call) -> InvoiceTitleOut:
+    item = await _fee(call)
+    return title_out(call, await call.domain.invoices.title(
+        call.caller.need_person().id, item.kind, item.ref_id))
+
+
+@api.route("PUT", "/payments/fees/{kind}/{ref_id}/invoice-title", access=Access.BOUND,
+           body=InvoiceTitleIn, response=InvoiceTitleOut, tag=TAG,
+           summary="选择发票抬头：个人，或单位名称和统一社会信用代码（缴费前或开票前可改）")
+async def set_invoice_title(call: Call, body: InvoiceTitleIn) -> InvoiceTitleOut:
+    item = await _fee(call)
+    title = parse_title(body.title_type, body.unit_name, body.credit_code)
+    return title_out(call, await call.domain.invoices.set_title(
+        call.caller.need_person().id, item, title))
