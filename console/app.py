@@ -29,7 +29,14 @@ from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import statistics
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import fee_funding, fee_standards, performance, projects, verify
+from miniapp_api.routes.draws import (
+    declaration,
+    fee_funding,
+    fee_standards,
+    performance,
+    projects,
+    verify,
+)
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
@@ -99,6 +106,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("payments", "/console/payments", admin_desk.payments),
     ("invoices", "/console/invoices", invoices.invoice_list),
     ("fee_sheets", "/console/fee-sheets", fee_funding.fee_sheets),
+    ("withholding", "/console/withholding", declaration.declaration),
     ("catalogues", "/console/catalogues", admin_reference.catalogues),
     ("units", "/console/units", admin_reference.units),
     ("register", "/console/register", admin_register.list_imports),

@@ -11,6 +11,7 @@ from miniapp_api.routes.admin import statistics as admin_statistics
 from miniapp_api.routes.applicants import applications as applicants_applications
 from miniapp_api.routes.applicants import review as applicants_review
 from miniapp_api.routes.draws import attendance as draws_attendance
+from miniapp_api.routes.draws import declaration as draws_declaration
 from miniapp_api.routes.draws import drafts as draws_drafts
 from miniapp_api.routes.draws import drawing as draws_drawing
 from miniapp_api.routes.draws import fee_funding as draws_fee_funding
@@ -78,6 +79,7 @@ MODULES = (
     draws_verify_request,
     draws_log,
     draws_fee_funding,
+    draws_declaration,
     people_roles,
     people_people_desk,
     admin_batches,

@@ -9,7 +9,7 @@ from models.sqlite_indexes import restore as restore_sqlite_indexes
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0047_payout_withholding')]
+    dependencies = [('models', '0048_fee_funding')]
 
     initial = False
 

@@ -7,6 +7,7 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.draws.fees import expert_fees, fee_standards, funding, payouts
+from services.draws.fees.declaration import Declared, declared
 from services.draws.fees.expert_fees import FeeSheet, fee_sheet, my_fees
 from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
@@ -151,6 +152,7 @@ __all__ = [
     "Computed",
     "Counts",
     "DayEvaluation",
+    "Declared",
     "DrawCalls",
     "DrawEngine",
     "DrawFollowups",
@@ -192,6 +194,7 @@ __all__ = [
     "dashboard",
     "decide",
     "decided_in_scope",
+    "declared",
     "drafts",
     "draw_counts",
     "draw_policy",

@@ -6,14 +6,12 @@ submits the forms."""
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from aiohttp.test_utils import TestClient, TestServer
-from openpyxl import load_workbook
 
 from console.context import CONSOLE
 from models.audit import AuditEntry
@@ -29,7 +27,7 @@ from services.common.clock import CHINA
 from tests.support.accounts import AES_KEY, APPID, TOKEN
 from tests.support.api import Api
 from tests.support.applications import PDF
-from tests.support.console import Desk
+from tests.support.console import Desk, download
 from tests.support.draw_world import drawn, make_experts, prepared, start_draw, the_results_unseal
 from tests.support.helpers import china_input, eventually
 from tests.support.payments import course_fee
@@ -38,20 +36,6 @@ from tests.support.wechat import Chat
 LOCAL = "%Y-%m-%dT%H:%M"
 # a phone standing on its own (a hex digest such as the seed may hold a run of digits)
 PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
-
-
-def book(body: bytes) -> dict[str, list[tuple[object, ...]]]:
-    """The workbook's sheets as rows (the header first)."""
-    wb = load_workbook(io.BytesIO(body), read_only=True)
-    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
-
-
-async def download(client: TestClient, path: str) -> dict[str, list[tuple[object, ...]]]:
-    resp = await client.get(path)
-    assert resp.status == 200, (path, await resp.text())
-    assert resp.content_type.endswith("spreadsheetml.sheet")
-    assert "attachment" in resp.headers["Content-Disposition"]
-    return book(await resp.read())
 
 
 async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_redraws(

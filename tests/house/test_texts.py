@@ -50,7 +50,7 @@ SAMPLES: dict[str, object] = {
     "explained": ["最近36个月计入的 2 条履职记录平均 88 分", "警告 1 次，扣 10 分"],
     "steps": [{"what": "start", "count": 2, "points": 88},
               {"what": "warning", "count": 1, "points": -10}],
-    "a": 90, "b": 75, "c": 60,
+    "a": 90, "b": 75, "c": 60, "month": "2026-11",
     # the receipt's invoice words: how this service invoices, and a unit's title
     "mode": "auto", "mailed": True, "unit_name": "广州市示例建设工程有限公司",
     "unit_code": "91440101MA5D00007U",

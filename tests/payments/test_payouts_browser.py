@@ -95,3 +95,9 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(row).to_contain_text("是")
     await expect(row.get_by_role("button", name="撤销转账")).to_have_count(0)
     await desk.screenshot(path="var/console-payouts.png", full_page=True)
+    # finance's month: the transfer on the withholding declaration, the tax beside it
+    await money.goto(str(client.make_url("/console/withholding")))
+    await expect(money.get_by_test_id("withholding")).to_contain_text("400.00")
+    await expect(money.get_by_test_id("withholding-totals")).to_contain_text("1")
+    await expect(money.get_by_test_id("export")).to_be_visible()
+    await money.screenshot(path="var/console-withholding.png", full_page=True)

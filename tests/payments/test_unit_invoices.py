@@ -114,8 +114,8 @@ async def test_a_unit_title_invoice_is_issued_to_the_unit_mailed_and_reversed_wi
     # issued: the title is fixed
     late = await api.call("PUT", path, token, {"title_type": "person"})
     assert late.status == 409 and "不能再改" in late.message
-    # the desk sees the unit, by name and code, in words
-    admin = await api.login(demo["admin"].mp_openid)
+    # finance's desk sees the unit, by name and code, in words
+    admin = await api.login(demo["finance"].mp_openid)
     (row,) = (await api.call("GET", "/admin/invoices?issued=true", admin)).data["invoices"]
     assert (row["buyer_type_title"], row["buyer"], row["buyer_code"]) == ("单位", UNIT, CODE)
     export = await api.client.get("/miniapp/v1/admin/invoices.csv?issued=true",
@@ -144,7 +144,7 @@ async def test_manual_a_refused_unit_invoice_is_issued_again_to_the_unit(
     chosen = await api.call("PUT", f"/payments/fees/training/{app.id}/invoice-title", token,
                             {"title_type": "unit", "unit_name": UNIT, "credit_code": CODE})
     assert chosen.status == 200
-    admin = await api.login(demo["admin"].mp_openid)
+    admin = await api.login(demo["finance"].mp_openid)
     (row,) = (await api.call("GET", "/admin/invoices", admin)).data["invoices"]
     assert row["buyer"] == UNIT and row["buyer_code"] == CODE
     pay_gateway.fapiao_refuse = "NO_AUTH"

@@ -10,6 +10,7 @@ from typing import Any
 
 from aiohttp import ClientResponse, FormData
 from aiohttp.test_utils import TestClient
+from openpyxl import load_workbook
 
 from services.demo import DEMO_PASSWORD
 
@@ -62,3 +63,17 @@ class Desk:
         _, text = await self.get(path)
         found = FLASH.search(text)
         return found.group(1) if found else ""
+
+
+def book(body: bytes) -> dict[str, list[tuple[object, ...]]]:
+    """The workbook's sheets as rows (the header first)."""
+    wb = load_workbook(io.BytesIO(body), read_only=True)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+async def download(client: TestClient, path: str) -> dict[str, list[tuple[object, ...]]]:
+    resp = await client.get(path)
+    assert resp.status == 200, (path, await resp.text())
+    assert resp.content_type.endswith("spreadsheetml.sheet")
+    assert "attachment" in resp.headers["Content-Disposition"]
+    return book(await resp.read())

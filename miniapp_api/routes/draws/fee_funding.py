@@ -14,7 +14,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import TAG, actor
-from miniapp_api.routes.draws.fees import yuan
+from miniapp_api.routes.draws.fees import fen_yuan, yuan
 from miniapp_api.schemas import Model
 from models.payouts import FundingState
 from models.people import Role
@@ -71,12 +71,12 @@ def sheet_out(call: Call, found: funding.SheetView) -> SheetOut:
         activity_id=row.activity_id, project=found.project, agency=found.agency,
         eval_start=found.eval_start, state=row.state,
         state_title=call.services.texts.word("funding_state", row.state),
-        total_yuan=yuan(row.total_fen) or Decimal(0), reference=row.reference,
+        total_yuan=fen_yuan(row.total_fen), reference=row.reference,
         submitted_by=found.submitter, submitted_at=row.submitted_at,
         decided_at=row.decided_at, returned_reason=row.returned_reason,
         experts=[SheetRowOut(invitation_id=r.invitation_id, name=r.name,
                              computed_yuan=yuan(r.computed_fen),
-                             amount_yuan=yuan(r.amount_fen) or Decimal(0), reason=r.reason,
+                             amount_yuan=fen_yuan(r.amount_fen), reason=r.reason,
                              off_standard=r.off_standard) for r in found.rows])
 
 

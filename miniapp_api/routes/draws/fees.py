@@ -26,7 +26,12 @@ EXPERT = {Role.EXPERT}
 
 
 def yuan(fen: int | None) -> Decimal | None:
-    return None if fen is None else (Decimal(fen) / 100).quantize(CENT)
+    return None if fen is None else fen_yuan(fen)
+
+
+def fen_yuan(fen: int) -> Decimal:
+    """An amount in fen as yuan, with its two decimals (0 is 0.00)."""
+    return (Decimal(fen) / 100).quantize(CENT)
 
 
 def breakdown(texts: Texts, computed: Computed | None) -> str:
@@ -114,9 +119,9 @@ class FeesOut(Model):
 
 def money_out(texts: Texts, payout: Payout) -> dict[str, Any]:
     """A transfer's money: transferred (实发), the fee (应发), the tax withheld, in words."""
-    return {"amount_yuan": yuan(payout.amount_fen) or Decimal(0),
-            "gross_yuan": yuan(payout.gross_fen or payout.amount_fen) or Decimal(0),
-            "tax_yuan": yuan(payout.tax_fen) or Decimal(0),
+    return {"amount_yuan": fen_yuan(payout.amount_fen),
+            "gross_yuan": fen_yuan(payout.gross_fen or payout.amount_fen),
+            "tax_yuan": fen_yuan(payout.tax_fen),
             "amount_words": texts.render("payout/amounts.j2", **payout_amounts(payout))}
 
 
@@ -133,7 +138,7 @@ def funding_out(texts: Texts, found: FeeFunding | None) -> FundingOut | None:
     if found is None:
         return None
     return FundingOut(state=found.state, state_title=texts.word("funding_state", found.state),
-                      total_yuan=yuan(found.total_fen) or Decimal(0), reference=found.reference,
+                      total_yuan=fen_yuan(found.total_fen), reference=found.reference,
                       submitted_at=found.submitted_at, decided_at=found.decided_at,
                       returned_reason=found.returned_reason)
 

@@ -63,3 +63,14 @@ def withhold(gross_fen: int) -> Withholding:
     rate, quick = next((r, q) for limit, r, q in RATES if limit is None or taxable <= limit)
     tax = _half_up(taxable * Fraction(rate, 100) - quick)
     return Withholding(gross_fen, _half_up(taxable), rate, quick, tax)
+
+
+def deduction(gross_fen: int) -> int:
+    """减除费用 of one payment (TAX-61 Art. 8): 800 yuan up to 4,000, else 20 % (to the fen)."""
+    return FLAT_DEDUCTION_FEN if gross_fen <= FLAT_UP_TO_FEN \
+        else _half_up(gross_fen * SHARE_DEDUCTED)
+
+
+def quick_for(rate_pct: int) -> int:
+    """速算扣除数 of a rate of the table (0 for no tax)."""
+    return next((q for _, r, q in RATES if r == rate_pct), 0)
