@@ -72,14 +72,21 @@ class Payout(Model):
 
 class PayoutAccount(Model):
     """Another way to pay one expert's fee: a bank account the expert gives on the page
-    their SMS links to (an expert WeChat Pay cannot reach: no mini-program), and the
-    payer's record of the transfer made to it. The account number is sealed (Vault)."""
+    their SMS links to (an expert WeChat Pay cannot reach: no mini-program), and finance's
+    record of the transfer made to it from the funded sheet, the tax withheld as for a
+    WeChat transfer. The account number is sealed (Vault)."""
 
     id = fields.BigIntField(primary_key=True)
     invitation_id = fields.BigIntField(unique=True)
     activity_id = fields.BigIntField(db_index=True)  # the root activity
     person_id = fields.BigIntField(db_index=True)  # the payee
-    amount_fen = fields.IntField()  # the fee recorded when the expert was asked
+    amount_fen = fields.IntField()  # the transfer: 实发, the fee less the tax withheld
+    # the fee (应发) and its pre-withholding (TAX-61 Art. 8), as on Payout; a row made before
+    # withholding has gross = amount and no tax
+    gross_fen = fields.IntField(default=0, db_default=0)
+    taxable_fen = fields.IntField(default=0, db_default=0)
+    tax_rate = fields.SmallIntField(default=0, db_default=0)
+    tax_fen = fields.IntField(default=0, db_default=0)
     asked_by = fields.BigIntField()
     asked_at = fields.DatetimeField()
     holder = fields.CharField(max_length=30, default="")  # 户名

@@ -35,6 +35,7 @@ async def _page(request: web.Request, account_id: int, said: str = "", error: st
     return with_token(request, render(
         request, "act_payout.html", status=status, said=said, error=error, csrf=token,
         shown=shown, day=f"{shown.eval_day.year}年{shown.eval_day.month}月{shown.eval_day.day}日",
+        amount_words=request.app[TEXTS].render("payout/amounts.j2", **shown.amounts),
         given_at=china_time(a.given_at) if a.given_at else "",
         paid_at=china_time(a.paid_at) if a.paid_at else ""), token)
 

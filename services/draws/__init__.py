@@ -13,7 +13,8 @@ from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
 from services.draws.fees.payout_accounts import AccountView, PayoutAccounts
 from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
-from services.draws.fees.payouts import amounts as payout_amounts
+from services.draws.fees.withholding import amounts as payout_amounts
+from services.draws.fees.withholding import fee_amounts
 from services.draws.followups.after_draw import DrawFollowups
 from services.draws.followups.recall import Recall, originals
 from services.draws.followups.supplements import supplement_time_default
@@ -206,6 +207,7 @@ __all__ = [
     "expert_fees",
     "export_record",
     "family",
+    "fee_amounts",
     "fee_sheet",
     "fee_standards",
     "funding",

@@ -17,6 +17,7 @@ from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
+from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from tests.support.api import Api
 from tests.support.fees import row_of
@@ -37,8 +38,10 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     person = await Person.get(id=item.person_id)
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
-    assert (await record(api, aid, token, item)).status == 200
+    assert (await record(api, aid, token, item, "900.00", "连续评审，经双方确认")).status == 200
     await funded(api, demo, aid, token)
+    finance = await api.login(demo["finance"].mp_openid)
+    sheet = f"/finance/fee-sheets/{aid}/accounts/{item.id}"
     # 发放: no transfer bill (WeChat Pay could not reach them); the expert is asked by SMS
     sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
                           {"invitation_id": item.id})
@@ -47,14 +50,15 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     assert row["payout"] is None and row["account"]["given_at"] is None
     assert not await Payout.exists(invitation_id=item.id)
     link = await sms_link(platform, person.phone or "", "/f/")
-    assert "400.00元" in platform.sms_to(person.phone or "")[-1]
+    # the tax is withheld as for a WeChat transfer: (900 − 800) × 20 % = 20.00
+    words = "应发 900.00元，代扣个人所得税 20.00元，实发 880.00元"
+    assert words in platform.sms_to(person.phone or "")[-1]
     # recording a transfer before the expert gave an account is refused in words
-    early = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/paid",
-                           token, {"reference": "X1"})
+    early = await api.call("POST", f"{sheet}/paid", finance, {"reference": "X1"})
     assert early.status == 409 and "尚未提供收款银行账户" in early.message
     # the expert's page: the day and the amount; someone else's name is refused
     text, csrf = await opened(client, link)
-    assert "400.00元" in text and "account-form" in text
+    assert words in text and "account-form" in text
     other = await client.post(link, data={"holder": "张三", "bank": "中国工商银行天河支行",
                                           "number": NUMBER, "_csrf": csrf})
     assert other.status == 400 and "本人" in await other.text()
@@ -72,28 +76,37 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     assert "6222021234567890123" not in account.number_enc
     assert client.app[DOMAIN].vault.decrypt(account.number_enc, b"payout-account") == \
         "6222021234567890123"
-    # the agency sees it masked on its fees page, and in full only when it asks
+    # the agency sees it masked on its fees page; the money is the funded sheet's, at the
+    # centre: finance reads the number in full, transfers and records it, not the agency
     fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
     shown = row_of(fees, item)["account"]
     assert (shown["holder"], shown["number_masked"]) == (person.name, "**** **** 0123")
     assert "6222021234567890123" not in str(fees.data)
-    full = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/number",
-                          token)
+    assert (await api.call("POST", f"{sheet}/number", token)).status == 403
+    assert (await api.call("POST", f"{sheet}/paid", token, {"reference": "X1"})).status == 403
+    full = await api.call("POST", f"{sheet}/number", finance)
     assert full.status == 200 and full.data["number"] == "6222021234567890123"
     assert await DrawLog.exists(activity_id=aid, action="payout_account_read")
-    # the payer records the transfer: the fee is paid, the expert told by SMS
-    paid = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/paid",
-                          token, {"reference": "ICBC20261125001"})
+    # finance records the transfer of the net: the fee is paid, the expert told by SMS
+    paid = await api.call("POST", f"{sheet}/paid", finance, {"reference": "ICBC20261125001"})
     assert paid.status == 200, paid.data
-    row = row_of(paid, item)
+    row = next(r for r in paid.data["experts"] if r["invitation_id"] == item.id)
     assert row["paid"] and row["account"]["paid_ref"] == "ICBC20261125001"
     assert (await Invitation.get(id=item.id)).fee_paid
+    account = await PayoutAccount.get(invitation_id=item.id)
+    assert (account.gross_fen, account.tax_fen, account.amount_fen) == (90000, 2000, 88000)
     await eventually(lambda: any("已转入您提供的银行账户" in t
                                  for t in platform.sms_to(person.phone or "")), timeout=15)
     assert "**** **** 0123" in platform.sms_to(person.phone or "")[-1]
-    twice = await api.call("POST", f"/draws/activities/{aid}/payout-accounts/{item.id}/paid",
-                           token, {"reference": "ICBC20261125002"})
+    assert words in platform.sms_to(person.phone or "")[-1]
+    twice = await api.call("POST", f"{sheet}/paid", finance, {"reference": "ICBC20261125002"})
     assert twice.status == 409
+    # on the month's withholding declaration, as a bank transfer
+    month = f"{account.paid_at.astimezone(CHINA):%Y-%m}" if account.paid_at else ""
+    declared = await api.call("GET", "/finance/withholding", finance, params={"month": month})
+    (bank,) = [r for r in declared.data["payments"] if r["by_bank"]]
+    assert (bank["gross_yuan"], bank["tax_yuan"], bank["net_yuan"]) == (
+        "900.00", "20.00", "880.00")
     # the link again: paid, the account can no longer be changed
     again, _ = await opened(client, link)
     assert "已于" in again and "ICBC20261125001" in again and "account-form" not in again

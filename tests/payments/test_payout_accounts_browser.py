@@ -61,19 +61,30 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     await expect(phone.get_by_test_id("account")).to_contain_text("**** **** 0123")
     await phone.screenshot(path="var/phone-payout-account.png", full_page=True)
 
-    # the agency reads the number to transfer to, then records the transfer
+    # the agency sees it masked; finance, at the centre that holds the funded money, reads
+    # the number to transfer to, then records the transfer of the fee less its tax
     await desk.reload()
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("**** **** 0123")
+    await expect(row.get_by_test_id("account")).to_contain_text("由交易中心财务")
     await expect(row).not_to_contain_text("6222021234567890123")
-    await row.get_by_role("button", name="查看完整账号").click()
-    await expect(desk.get_by_test_id("number")).to_have_text("6222021234567890123")
-    await desk.screenshot(path="var/console-payout-account-number.png", full_page=True)
-    await desk.get_by_role("link", name="返回专家费页面").click()
-    row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
-    await row.get_by_label(f"{person.name}的转账凭证号").fill("ICBC20261125001")
-    await row.get_by_role("button", name="登记已转账").click()
-    await expect(desk.get_by_test_id("flash")).to_contain_text("已登记银行转账")
+    money = await signed_in(browser, client.server, demo["finance"].phone,
+                            "/console/fee-sheets?state=approved")
+    money.on("dialog", accept)
+    due = money.get_by_test_id(f"account-{item.id}")
+    await expect(due).to_contain_text("**** **** 0123")
+    await due.get_by_role("button", name="查看完整账号").click()
+    await expect(money.get_by_test_id("number")).to_have_text("6222021234567890123")
+    await money.screenshot(path="var/console-payout-account-number.png", full_page=True)
+    await money.get_by_role("link", name="返回专家费清单").click()
+    due = money.get_by_test_id(f"account-{item.id}")
+    await due.get_by_label(f"{person.name}的转账凭证号").fill("ICBC20261125001")
+    await due.get_by_role("button", name="登记已转账").click()
+    await expect(money.get_by_test_id("flash")).to_contain_text("已登记银行转账")
+    assert person.name in said[-1] and "400.00元" in said[-1] and "**** **** 0123" in said[-1]
+    await expect(money.get_by_test_id(f"row-{item.id}")).to_contain_text("ICBC20261125001")
+    await money.screenshot(path="var/console-fee-sheet-paid.png", full_page=True)
+    await desk.reload()
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("已银行转账")
     await expect(row.get_by_test_id("account")).to_contain_text("ICBC20261125001")

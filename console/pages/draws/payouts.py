@@ -1,12 +1,13 @@
 """The agency's payout actions on its experts' fees page: the activity's payment channel
-(paid through WeChat Pay's 商家转账, or recorded as paid elsewhere), sending one expert's
-recorded fee for the expert to confirm, withdrawing a bill not yet confirmed."""
+(paid through WeChat Pay's 商家转账, or recorded as paid elsewhere), the sheet funded for
+finance's approval, sending one expert's recorded fee for the expert to confirm, withdrawing
+a bill not yet confirmed."""
 
 from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import api, done, page, redirect
 from console.forms import text
 from miniapp_api.routes.draws import payouts
 
@@ -38,27 +39,6 @@ async def send(request: web.Request) -> web.Response:
     asked = row is not None and row.account is not None and row.payout is None
     return redirect(request, back, done(request, "payout_account_asked" if asked
                                         else "payout_sent"))
-
-
-@page("POST", "/activities/{activity_id}/payout-accounts/{invitation_id}/number",
-      uses=payouts.account_number)
-async def account_number(request: web.Request) -> web.Response:
-    """The whole account number on a page of its own (never in a cookie or an address), for
-    the payer to transfer to; the API logs each reading."""
-    found = await api(request, back=_back(request)).call(payouts.account_number,
-                                                        path=request.match_info)
-    return render(request, "payout_account.html", account=found, back=_back(request))
-
-
-@page("POST", "/activities/{activity_id}/payout-accounts/{invitation_id}/paid",
-      uses=payouts.account_paid)
-async def account_paid(request: web.Request) -> web.Response:
-    form = await request.post()
-    back = _back(request)
-    calls = api(request, back=back)
-    await calls.call(payouts.account_paid, calls.fields(payouts.TransferredIn, {
-        "reference": text(form, "reference")}), path=request.match_info)
-    return redirect(request, back, done(request, "payout_account_paid"))
 
 
 @page("POST", "/activities/{activity_id}/payouts/{payout_id}/cancel",

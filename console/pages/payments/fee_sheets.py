@@ -36,3 +36,25 @@ async def decide(request: web.Request) -> web.Response:
     said = done(request, "funding_approved" if approve else "funding_returned",
                 project=decided.project, total=f"{decided.total_yuan:.2f}")
     return redirect(request, BACK, said)
+
+
+@page("POST", "/fee-sheets/{activity_id}/accounts/{invitation_id}/number",
+      uses=fee_funding.account_number)
+async def account_number(request: web.Request) -> web.Response:
+    """The whole account number on a page of its own (never in a cookie or an address), for
+    finance to transfer to; the API logs each reading."""
+    back = f"{BACK}?state=approved"
+    found = await api(request, back=back).call(fee_funding.account_number,
+                                               path=request.match_info)
+    return render(request, "payout_account.html", account=found, back=back)
+
+
+@page("POST", "/fee-sheets/{activity_id}/accounts/{invitation_id}/paid",
+      uses=fee_funding.account_paid)
+async def account_paid(request: web.Request) -> web.Response:
+    form = await request.post()
+    back = f"{BACK}?state=approved"
+    calls = api(request, back=back)
+    await calls.call(fee_funding.account_paid, calls.fields(fee_funding.TransferredIn, {
+        "reference": text(form, "reference")}), path=request.match_info)
+    return redirect(request, back, done(request, "payout_account_paid"))

@@ -1,8 +1,8 @@
 """Finance's monthly withholding declaration list (扣缴申报, IIT-LAW Art. 9, TAX-61 Art. 8):
-every expert's fee WeChat Pay paid in a China month, each with the income, deduction,
-taxable income, rate, quick deduction, tax and the amount transferred, and the month's
-totals. ID numbers are masked unless asked for in full (for the declaration itself), and
-such a reading is recorded (个人信息访问记录)."""
+every expert's fee paid in a China month (a WeChat transfer, or into a bank account), each
+with the income, deduction, taxable income, rate, quick deduction, tax and the amount
+transferred, and the month's totals. ID numbers are masked unless asked for in full (for
+the declaration itself), and such a reading is recorded (个人信息访问记录)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ class DeclaredOut(Model):
     tax_yuan: Decimal = Field(description="应扣缴税额（已代扣）")
     net_yuan: Decimal = Field(description="实发")
     paid_on: date = Field(description="支付日期（北京时间）")
+    by_bank: bool = Field(description="银行转账（否则为微信支付转账）")
 
 
 class DeclarationOut(Model):
@@ -81,11 +82,12 @@ async def declaration(call: Call, query: DeclarationQuery) -> DeclarationOut:
         id_number=public(people.id_number_of(r.person)) if query.unmasked
         else r.person.id_masked,
         income_item=texts.render("payout/income_item.j2").strip(),
-        gross_yuan=fen_yuan(r.payout.gross_fen or r.payout.amount_fen),
+        gross_yuan=fen_yuan(r.paid.gross_fen or r.paid.amount_fen),
         deduction_yuan=fen_yuan(r.deduction_fen),
-        taxable_yuan=fen_yuan(r.payout.taxable_fen), rate_pct=r.payout.tax_rate,
-        quick_yuan=fen_yuan(r.quick_fen), tax_yuan=fen_yuan(r.payout.tax_fen),
-        net_yuan=fen_yuan(r.payout.amount_fen), paid_on=r.paid_on) for r in rows]
+        taxable_yuan=fen_yuan(r.paid.taxable_fen), rate_pct=r.paid.tax_rate,
+        quick_yuan=fen_yuan(r.quick_fen), tax_yuan=fen_yuan(r.paid.tax_fen),
+        net_yuan=fen_yuan(r.paid.amount_fen), paid_on=r.paid_on, by_bank=r.by_bank)
+        for r in rows]
     return DeclarationOut(month=f"{month:%Y-%m}", payments=out,
                           gross_yuan=sum((p.gross_yuan for p in out), zero),
                           tax_yuan=sum((p.tax_yuan for p in out), zero),

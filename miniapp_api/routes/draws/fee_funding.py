@@ -14,11 +14,12 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import TAG, actor
-from miniapp_api.routes.draws.fees import fen_yuan, yuan
+from miniapp_api.routes.draws.fees import AccountOut, account_out, fen_yuan, yuan
 from miniapp_api.schemas import Model
 from models.payouts import FundingState
 from models.people import Role
-from services.draws import funding
+from services.common.pii import public
+from services.draws import fee_amounts, funding
 
 api = Api()
 FINANCE = {Role.FINANCE}
@@ -36,6 +37,10 @@ class SheetRowOut(Model):
     amount_yuan: Decimal = Field(description="清单金额（应发）")
     reason: str | None = Field(description="与标准不同的原因（代理机构填写）")
     off_standard: bool = Field(description="金额与标准不同（须财务特别核对）")
+    net_words: str = Field(description="应发、代扣个人所得税与实发（文字）")
+    paid: bool = Field(description="已支付（微信转账到账，或已登记银行转账）")
+    account: AccountOut | None = Field(
+        description="专家未使用小程序时：其提供的银行收款账户（财务转账并登记）")
 
 
 class SheetOut(Model):
@@ -77,7 +82,11 @@ def sheet_out(call: Call, found: funding.SheetView) -> SheetOut:
         experts=[SheetRowOut(invitation_id=r.invitation_id, name=r.name,
                              computed_yuan=yuan(r.computed_fen),
                              amount_yuan=fen_yuan(r.amount_fen), reason=r.reason,
-                             off_standard=r.off_standard) for r in found.rows])
+                             off_standard=r.off_standard,
+                             net_words=call.services.texts.render(
+                                 "payout/amounts.j2", **fee_amounts(r.amount_fen)),
+                             paid=r.paid, account=account_out(r.account))
+                 for r in found.rows])
 
 
 @api.route("GET", "/finance/fee-sheets", access=FINANCE, query=SheetsQuery,
@@ -96,4 +105,37 @@ async def decide(call: Call, body: DecisionIn) -> SheetOut:
     call.noted["fen"] = int(body.total_yuan * 100)
     await funding.decide(activity_id, body.approve, body.reason, int(body.total_yuan * 100),
                          actor(call, "finance"), call.now)
+    return sheet_out(call, await funding.sheet(activity_id))
+
+
+class TransferredIn(Model):
+    reference: str = Field(min_length=1, max_length=64, description="银行转账的流水号或凭证号")
+
+
+class AccountNumberOut(Model):
+    holder: str
+    bank: str
+    number: str = Field(description="完整账号（每次查看记入活动的操作记录）")
+
+
+@api.route("POST", "/finance/fee-sheets/{activity_id}/accounts/{invitation_id}/number",
+           access=FINANCE, response=AccountNumberOut, tag=TAG,
+           summary="财务：查看专家提供的完整收款账号，用于银行转账（每次查看均记录）")
+async def account_number(call: Call) -> AccountNumberOut:
+    activity = await funding.funded_activity(call.path_int("activity_id"))
+    account, number = await call.domain.payouts.accounts.full_number(
+        activity, call.path_int("invitation_id"), actor(call, "finance"), call.now)
+    return AccountNumberOut(holder=account.holder, bank=account.bank, number=public(number))
+
+
+@api.route("POST", "/finance/fee-sheets/{activity_id}/accounts/{invitation_id}/paid",
+           access=FINANCE, body=TransferredIn, response=SheetOut, tag=TAG,
+           summary="财务：登记已向专家的银行账户转账（代扣个人所得税后的实发；专家费记为已支付，"
+                   "并通知专家）")
+async def account_paid(call: Call, body: TransferredIn) -> SheetOut:
+    activity_id = call.path_int("activity_id")
+    call.noted["payee"] = call.path_int("invitation_id")
+    await call.domain.payouts.accounts.record_paid(
+        await funding.funded_activity(activity_id), call.path_int("invitation_id"),
+        body.reference, actor(call, "finance"), call.now)
     return sheet_out(call, await funding.sheet(activity_id))

@@ -18,7 +18,6 @@ from miniapp_api.routes.draws.fees import EXPERT, FeesOut, fees_out, money_out
 from miniapp_api.schemas import Model
 from models.payouts import FeeChannel
 from services.common.errors import Conflict
-from services.common.pii import public
 from services.draws import MyPayout, funding
 
 api = Api()
@@ -64,36 +63,6 @@ async def send_payout(call: Call, body: PayoutIn) -> FeesOut:
     activity = await activity_in_path(call)
     call.noted["payee"] = body.invitation_id  # the trail names payee and amount
     await call.domain.payouts.start(activity, body.invitation_id, actor(call), call.now)
-    return await fees_out(call, activity)
-
-
-class TransferredIn(Model):
-    reference: str = Field(min_length=1, max_length=64, description="银行转账的流水号或凭证号")
-
-
-class AccountNumberOut(Model):
-    holder: str
-    bank: str
-    number: str = Field(description="完整账号（每次查看记入活动的操作记录）")
-
-
-@api.route("POST", "/draws/activities/{activity_id}/payout-accounts/{invitation_id}/number",
-           access=AGENCY, response=AccountNumberOut, tag=TAG,
-           summary="查看专家提供的完整收款账号，用于银行转账（每次查看均记录）")
-async def account_number(call: Call) -> AccountNumberOut:
-    account, number = await call.domain.payouts.accounts.full_number(
-        await activity_in_path(call), call.path_int("invitation_id"), actor(call), call.now)
-    return AccountNumberOut(holder=account.holder, bank=account.bank, number=public(number))
-
-
-@api.route("POST", "/draws/activities/{activity_id}/payout-accounts/{invitation_id}/paid",
-           access=AGENCY, body=TransferredIn, response=FeesOut, tag=TAG,
-           summary="登记已向专家提供的银行账户转账（专家费记为已支付，并通知专家）")
-async def account_paid(call: Call, body: TransferredIn) -> FeesOut:
-    activity = await activity_in_path(call)
-    call.noted["payee"] = call.path_int("invitation_id")
-    await call.domain.payouts.accounts.record_paid(
-        activity, call.path_int("invitation_id"), body.reference, actor(call), call.now)
     return await fees_out(call, activity)
 
 

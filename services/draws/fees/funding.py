@@ -15,7 +15,15 @@ from tortoise.transactions import in_transaction
 
 import services.draws.fees.expert_fees as expert_fees
 from models.draws import DrawActivity, Invitation
-from models.payouts import FUNDING_HELD, OPEN, FeeChannel, FeeFunding, FundingState, Payout
+from models.payouts import (
+    FUNDING_HELD,
+    OPEN,
+    FeeChannel,
+    FeeFunding,
+    FundingState,
+    Payout,
+    PayoutAccount,
+)
 from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.record.family import root_of
@@ -43,6 +51,8 @@ class FundingRow:
     computed_fen: int | None
     amount_fen: int
     reason: str | None
+    paid: bool
+    account: PayoutAccount | None  # the bank account finance pays into, if the expert gave one
 
     @property
     def off_standard(self) -> bool:
@@ -51,6 +61,17 @@ class FundingRow:
 
 async def funding_of(activity_id: int) -> FeeFunding | None:
     return await FeeFunding.get_or_none(activity_id=activity_id)
+
+
+async def funded_activity(activity_id: int) -> DrawActivity:
+    """The activity of an approved sheet: finance pays into experts' bank accounts only
+    from one."""
+    funding = await funding_of(activity_id)
+    if funding is None:
+        raise NotFound("funding.not_found")
+    if funding.state != FundingState.APPROVED:
+        raise Conflict(NOT_APPROVED[FundingState(funding.state)])
+    return await DrawActivity.get(id=activity_id)
 
 
 async def require_approved(root: DrawActivity, item: Invitation) -> None:
@@ -101,6 +122,7 @@ async def rows_of(funding: FeeFunding) -> list[FundingRow]:
     """The submitted amounts beside what the standard gives, by the sheet's own rows."""
     root = await DrawActivity.get(id=funding.activity_id)
     named = {r.invitation.id: r for r in await expert_fees.fees_of(root)}
+    accounts = {a.invitation_id: a for a in await PayoutAccount.filter(activity_id=root.id)}
     out = []
     for key, fen in funding.amounts.items():
         row = named.get(int(key))
@@ -108,7 +130,8 @@ async def rows_of(funding: FeeFunding) -> list[FundingRow]:
             continue
         out.append(FundingRow(row.invitation.id, row.name,
                               row.computed.total_fen if row.computed else None, fen,
-                              row.invitation.fee_reason))
+                              row.invitation.fee_reason, row.invitation.fee_paid,
+                              accounts.get(row.invitation.id)))
     return out
 
 

@@ -1,15 +1,17 @@
 """Another way to be paid (an expert who cannot receive a WeChat transfer is still paid,
-another way the payer records). WeChat Pay's 商家转账 reaches only an expert who uses the
+another way finance records). WeChat Pay's 商家转账 reaches only an expert who uses the
 mini-program (the payee confirms there, WX-PAY); for anyone else the agency's 发放 asks the
 expert, by SMS with a signed link (web/payout_page.py), for a bank account in their name; the
-account number is sealed (Vault) and shown masked, in full only to the payer on request
-(the request is logged); the payer records the transfer made and its reference, which marks
-the fee paid and tells the expert."""
+account number is sealed (Vault) and shown masked. The money is the funded sheet's, at the
+centre: finance reads the number in full on request (the reading is logged), transfers the
+fee less the tax withheld (TAX-61 Art. 8, as for a WeChat transfer) and records it with its
+reference, which marks the fee paid and tells the expert."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -20,6 +22,8 @@ from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.links import NOTICE_LINK_DAYS, PAYOUT_LINK, TRANSFER_LINK, Links
 from services.common.pii import Vault
+from services.draws.fees.funding import require_approved
+from services.draws.fees.withholding import amounts, withhold
 from services.draws.record.family import root_of
 from services.draws.record.oplog import Actor, record
 from services.notifications import Outbox
@@ -31,16 +35,24 @@ NUMBER_DIGITS = (8, 30)  # a bank card (16–19) or a corporate-style account (u
 
 @dataclass(frozen=True)
 class AccountView:
-    """The account as the expert's page shows it: for which evaluation day and how much."""
+    """The account as the expert's page shows it: for which evaluation day and how much
+    (texts/payout/_amounts.j2's amount, gross and tax)."""
 
     account: PayoutAccount
     eval_day: date
-    amount_yuan: str
+    amounts: dict[str, str]
 
 
 def masked(number: str) -> str:
     """The last four digits only."""
     return f"**** **** {number[-4:]}"
+
+
+def _withheld(fee_fen: int) -> dict[str, Any]:
+    """A fee's transfer and its tax (one evaluation's fee is one payment, TAX-61 Art. 8)."""
+    tax = withhold(fee_fen)
+    return {"amount_fen": tax.net_fen, "gross_fen": tax.gross_fen,
+            "taxable_fen": tax.taxable_fen, "tax_rate": tax.rate_pct, "tax_fen": tax.tax_fen}
 
 
 def _digits(number: str) -> str:
@@ -83,18 +95,19 @@ class PayoutAccounts:
                 invitation_id=item.id)
             if account is not None and account.paid_at is not None:
                 raise Conflict("payout.paid")
+            money = _withheld(item.fee_fen or 0)
             if account is None:
                 account = await PayoutAccount.create(
                     invitation_id=item.id, activity_id=root.id, person_id=item.person_id,
-                    amount_fen=item.fee_fen or 0, asked_by=actor.person_id or 0, asked_at=now)
+                    asked_by=actor.person_id or 0, asked_at=now, **money)
             else:
-                account.amount_fen, account.asked_at = item.fee_fen or 0, now
-                await account.save(update_fields=["amount_fen", "asked_at"])
+                account.update_from_dict({**money, "asked_at": now})
+                await account.save(update_fields=[*money, "asked_at"])
             await record(root, actor, "payout_account_ask", now, None, invitation=item.id,
-                         fen=account.amount_fen)
+                         fen=account.gross_fen)
             async with self.outbox.change(now) as change:
                 await change.notify("fee.payout_account", {
-                    "amount": f"{account.amount_fen / 100:.2f}",
+                    **amounts(account),
                     "day": china_time(root.eval_start).split(" ")[0],
                     **self._link(account.id, now)}, person_id=item.person_id,
                     dedupe_key=f"payout-account:{account.id}:{int(now.timestamp())}")
@@ -114,7 +127,7 @@ class PayoutAccounts:
             return None
         root = await DrawActivity.get(id=account.activity_id)
         return AccountView(account, root.eval_start.astimezone(CHINA).date(),
-                           f"{account.amount_fen / 100:.2f}")
+                           amounts(account))
 
     async def give(self, account_id: int, person_id: int, holder: str, bank: str,
                    number: str, now: datetime) -> PayoutAccount:
@@ -166,28 +179,30 @@ class PayoutAccounts:
 
     async def record_paid(self, activity: DrawActivity, invitation_id: int, reference: str,
                           actor: Actor, now: datetime) -> PayoutAccount:
-        """The payer's record of the transfer made to the account: the fee paid, the expert
-        told."""
+        """Finance's record of the transfer made to the account, from the approved sheet:
+        the fee less its tax, the fee paid, the expert told."""
         ref = " ".join(reference.split())
         if not ref or len(ref) > REF_MAX:
             raise BadInput("payout.account_reference", most=REF_MAX)
         account = await self._given(activity, invitation_id)
+        root = await root_of(activity)
         async with in_transaction():
             item = await Invitation.select_for_update().get(id=invitation_id)
             if not item.fee_fen:
                 raise BadInput("payout.no_fee")
+            await require_approved(root, item)
+            money = _withheld(item.fee_fen)
             if not await PayoutAccount.filter(id=account.id, paid_at=None).update(
-                    paid_at=now, paid_by=actor.person_id or 0, paid_ref=ref,
-                    amount_fen=item.fee_fen):
+                    paid_at=now, paid_by=actor.person_id or 0, paid_ref=ref, **money):
                 raise Conflict("payout.account_paid", at=china_time(account.paid_at or now))
-            account.amount_fen = item.fee_fen
+            account.update_from_dict(money)
             await Invitation.filter(id=invitation_id).update(fee_paid=True)
             await record(account.activity_id, actor, "payout_account_paid", now, None,
-                         invitation=invitation_id, fen=account.amount_fen)
-            root = await DrawActivity.get(id=account.activity_id)
+                         invitation=invitation_id, fen=account.gross_fen,
+                         tax=account.tax_fen)
             async with self.outbox.change(now) as change:
                 await change.notify("fee.payout_transferred", {
-                    "amount": f"{account.amount_fen / 100:.2f}",
+                    **amounts(account),
                     "day": china_time(root.eval_start).split(" ")[0],
                     "bank": account.bank, "account": account.number_masked},
                     person_id=account.person_id, dedupe_key=f"payout-account-paid:{account.id}")

@@ -35,7 +35,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.draws.fees.payout_accounts import PayoutAccounts
-from services.draws.fees.withholding import withhold
+from services.draws.fees.withholding import amounts, withhold
 from services.draws.record.family import root_of
 from services.draws.record.oplog import SYSTEM, Actor, record
 from services.notifications import Outbox
@@ -52,15 +52,6 @@ BY_STATE = {"ACCEPTED": PayoutState.WAITING, "PROCESSING": PayoutState.WAITING,
             "WAIT_USER_CONFIRM": PayoutState.WAITING, "CANCELING": PayoutState.WAITING,
             "TRANSFERING": PayoutState.TRANSFERRING, "SUCCESS": PayoutState.PAID,
             "FAIL": PayoutState.FAILED}
-
-
-def amounts(payout: Payout) -> dict[str, str]:
-    """A bill's money as texts/payout/_amounts.j2 says it, in yuan: `amount` transferred
-    (实发), `gross` the fee (应发), `tax` withheld ("" when none: a fee up to 800 yuan, or a
-    bill made before withholding)."""
-    return {"amount": f"{payout.amount_fen / 100:.2f}",
-            "gross": f"{(payout.gross_fen or payout.amount_fen) / 100:.2f}",
-            "tax": f"{payout.tax_fen / 100:.2f}" if payout.tax_fen else ""}
 
 
 class PayoutMismatch(Exception):

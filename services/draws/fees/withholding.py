@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Protocol
 
 FLAT_UP_TO_FEN = 400_000  # 4,000 yuan: up to it 800 yuan are deducted, above it 20 %
 FLAT_DEDUCTION_FEN = 80_000  # 800 yuan
@@ -74,3 +75,27 @@ def deduction(gross_fen: int) -> int:
 def quick_for(rate_pct: int) -> int:
     """速算扣除数 of a rate of the table (0 for no tax)."""
     return next((q for _, r, q in RATES if r == rate_pct), 0)
+
+
+class Withheld(Protocol):
+    """A fee paid with its tax withheld (a WeChat transfer, a bank transfer)."""
+
+    amount_fen: int  # 实发
+    gross_fen: int  # 应发 (0: a row made before withholding, whose amount is the fee)
+    tax_fen: int
+
+
+def amounts(paid: Withheld) -> dict[str, str]:
+    """A fee's money as texts/payout/_amounts.j2 says it, in yuan: `amount` transferred
+    (实发), `gross` the fee (应发), `tax` withheld ("" when none: a fee up to 800 yuan, or a
+    row made before withholding)."""
+    return {"amount": f"{paid.amount_fen / 100:.2f}",
+            "gross": f"{(paid.gross_fen or paid.amount_fen) / 100:.2f}",
+            "tax": f"{paid.tax_fen / 100:.2f}" if paid.tax_fen else ""}
+
+
+def fee_amounts(gross_fen: int) -> dict[str, str]:
+    """What a fee will be paid as, before it is: amounts() of its withholding."""
+    tax = withhold(gross_fen)
+    return {"amount": f"{tax.net_fen / 100:.2f}", "gross": f"{gross_fen / 100:.2f}",
+            "tax": f"{tax.tax_fen / 100:.2f}" if tax.tax_fen else ""}
