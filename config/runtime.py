@@ -163,6 +163,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     second_factor = SecondFactor(vault, audit_key(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(audit_key(settings.secret_key), reads)
+    reactions = Reactions(reaction_table(outbox))  # services/reactions.py
     return Domain(
         vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,
         scenes=SceneCodec(settings.secret_key),
@@ -171,7 +172,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         applications=Applications(outbox, files, people), exams=exams,
         review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
         payments=Payments(pay, outbox, education, redis, keys, links,
-                          invoice_words(texts, invoicing)), invoices=Invoices(outbox),
+                          invoice_words(texts, invoicing), reactions),
+        invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
@@ -179,7 +181,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox),
-        sanctions=SanctionDesk(outbox, Reactions(reaction_table(outbox)), links),
+        sanctions=SanctionDesk(outbox, reactions, links),
         payouts=Payouts(transfers, outbox, lambda at: texts.render(
             "payout/remark.j2", day=china_time(at).split(" ")[0]),
             PayoutAccounts(outbox, vault, links)),

@@ -14,6 +14,7 @@ SettledBy = Literal["notify", "reconcile"]  # PaymentOrder.settled_by: who saw i
 class FeeKind(StrEnum):
     TRAINING = "training"  # the batch training fee, after approval (培训费)
     COURSE = "course"  # a continuing-education course fee
+    FEE_SHEET = "fee_sheet"  # an agency funds its experts' fees (ref: the root activity)
 
 
 class OrderStatus(StrEnum):

@@ -103,13 +103,14 @@ class PayoutAccount(Model):
 
 
 class FundingState(StrEnum):
+    PAYING = "paying"  # the agency is paying the total by WeChat Pay (its QR code shown)
     SUBMITTED = "submitted"  # the agency sent the sheet's total and says so: finance checks
     APPROVED = "approved"  # finance saw the money arrive and approved the sheet
     RETURNED = "returned"  # finance sent it back with its reason: the agency corrects, resubmits
 
 
-# the sheet's amounts are fixed: waiting for finance, or approved
-FUNDING_HELD = (FundingState.SUBMITTED, FundingState.APPROVED)
+# the sheet's amounts are fixed: being paid, waiting for finance, or approved
+FUNDING_HELD = (FundingState.PAYING, FundingState.SUBMITTED, FundingState.APPROVED)
 
 
 class FeeFunding(Model):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from services.common.reactions import Happened, Happening, Reaction
-from services.draws import release_for_sanction
+from services.draws import funding, release_for_sanction
 from services.notifications import Outbox
 
 R = Reaction
@@ -132,5 +132,13 @@ def table(outbox: Outbox) -> Table:
             R("people", "a new phone for a person already here does not replace the one "
               "that signs in: the row says so and the person is told how to change it",
               where="services.people.register_import:RegisterImports.run"),
+        ),
+        Happening.FEES_FUNDED: (
+            R("payments", "the order is settled once (verified, idempotent), no invoice asked "
+              "for (the experts' money passing through)",
+              where="services.payments.orders:Payments.settle"),
+            R("draws", "the sheet being paid goes to finance with the transaction as its "
+              "reference; paid for a sheet not waiting for it, the payment is logged for "
+              "finance", run=funding.on_paid),
         ),
     }

@@ -25,6 +25,7 @@ class Happening(StrEnum):
     CE_PASSED = "education:passed"
     CE_FAILED = "education:failed"
     IMPORTED = "person:imported"  # a row of a register import
+    FEES_FUNDED = "payment:fees_funded"  # an agency person paid a fee sheet's total
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ the modules behind it are the context's own."""
 from services.payments.bill import BillReconcile, Report
 from services.payments.einvoices import EInvoices
 from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus
+from services.payments.fee_items import FeeItem
 from services.payments.gateway import (
     UNREADABLE,
     BillRow,
@@ -22,7 +23,7 @@ from services.payments.invoices import (
     TitleKind,
     parse_title,
 )
-from services.payments.orders import PAY_LINK, FeeItem, InvoiceWords, PaymentMismatch, Payments
+from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Payments
 from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
 
 __all__ = [

@@ -9,10 +9,8 @@ second."""
 from __future__ import annotations
 
 import logging
-import secrets
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,13 +22,15 @@ from models.applications import AppKind, Application, AppStatus
 from models.education import Enrollment
 from models.payments import FeeKind, OrderStatus, Payable, PayOrder
 from models.people import Person
-from services.common.clock import CHINA, china_time
-from services.common.errors import ClosedWindow, Conflict, Locked, NotFound, Unavailable
+from services.common.clock import china_time
+from services.common.errors import Conflict, Locked, NotFound, Unavailable
 from services.common.links import Links
 from services.common.pii import mask_email
+from services.common.reactions import Announcer, Happened, Happening
 from services.common.redis_keys import CHECKOUT_LOCK_TTL, RedisKeys
 from services.education import Education
 from services.notifications import Change, Outbox
+from services.payments.fee_items import Checkout, FeeItem, PaidRecord, new_trade_no
 from services.payments.gateway import PayError, PayGateway, Trade
 from services.payments.invoices import InvoiceTitle, invoice_email, title_of
 
@@ -50,66 +50,12 @@ class PaymentMismatch(Exception):
     """A verified transaction does not match our order (mchid, appid, amount, order)."""
 
 
-@dataclass(frozen=True)
-class FeeItem:
-    kind: FeeKind
-    ref_id: int
-    title: str
-    amount_fen: int
-    opens: datetime
-    closes: datetime
-    paid_at: datetime | None = None
-
-    @property
-    def amount_text(self) -> str:
-        return f"{self.amount_fen / 100:.2f}元"
-
-    def require_open(self, now: datetime) -> None:
-        """Refuse outside the payment window, saying when it opens or that it closed."""
-        if now < self.opens:
-            raise ClosedWindow("payment.not_open", item=self.title, opens=self.opens)
-        if now > self.closes:
-            raise ClosedWindow("payment.closed", item=self.title, closes=self.closes)
-
-    def require_unpaid(self) -> None:
-        if self.paid_at is not None:
-            raise Conflict("payment.already_paid", item=self.title, paid_at=self.paid_at)
-
-
-@dataclass(frozen=True, slots=True)
-class PaidRecord:
-    """One fee as the payment history shows it."""
-
-    title: str
-    amount: str
-    paid_at: datetime | None
-    order_no: str | None
-    transaction_id: str | None
-    invoice_requested_at: datetime | None
-    invoice_no: str | None = None  # once the finance staff issued it
-
-
-@dataclass(frozen=True)
-class Checkout:
-    item: FeeItem
-    order: PayOrder
-    reused: bool
-
-    @property
-    def deadline(self) -> datetime:
-        return min(self.order.expires_at, self.item.closes)
-
-
-def new_trade_no(now: datetime) -> str:
-    """EB + China time to the second + 10 random characters: 26 characters, unique per try."""
-    return f"EB{now.astimezone(CHINA):%y%m%d%H%M%S}{secrets.token_hex(5).upper()}"
-
-
 class Payments:
     def __init__(self, gateway: PayGateway | None, outbox: Outbox, education: Education,
                  redis: Redis, keys: RedisKeys, links: Links,
-                 invoice_words: InvoiceWords) -> None:
+                 invoice_words: InvoiceWords, announcer: Announcer | None = None) -> None:
         self.gateway = gateway
+        self.announcer = announcer  # tells the contexts above of a fee sheet paid
         self.invoice_words = invoice_words  # the receipt's words on how it is invoiced
         self.links = links
         self.outbox = outbox
@@ -176,8 +122,18 @@ class Payments:
                                   now: datetime) -> tuple[Checkout, dict[str, str]]:
         """Both ways to pay one fee from the mini-program: the QR code's order (for another
         phone or a PC) and wx.requestPayment's signed parameters of a JSAPI order."""
-        item = await self.item(person_id, kind, ref_id)
+        native, params = await self.pay_item(person_id, await self.item(person_id, kind, ref_id),
+                                             openid, now)
+        assert params is not None
+        return native, params
+
+    async def pay_item(self, person_id: int, item: FeeItem, openid: str | None,
+                       now: datetime) -> tuple[Checkout, dict[str, str] | None]:
+        """The QR code's order of `item`, and with the payer's mini-program `openid`
+        wx.requestPayment's parameters of a JSAPI order too."""
         native = await self.checkout(person_id, item, now)
+        if openid is None:
+            return native, None
         inside = await self.checkout(person_id, item, now, trade_type="jsapi", openid=openid)
         assert inside.order.prepay_id is not None
         return native, self._gateway().jsapi_params(inside.order.prepay_id)
@@ -297,23 +253,32 @@ class Payments:
                                             "settled_by", "payer_openid"])
             person = await Person.get(id=payable.person_id)
             payable.paid_at, payable.order_no = paid_at, order.out_trade_no
-            email = await invoice_email(payable, person)
-            payable.invoice_email, payable.invoice_requested_at = email, now
+            # an agency's fee sheet is the experts' money passing through: no invoice
+            invoiced = payable.kind != FeeKind.FEE_SHEET
+            email = await invoice_email(payable, person) if invoiced else None
+            payable.invoice_email, payable.invoice_requested_at = email, now if invoiced else None
             await payable.save(update_fields=["paid_at", "order_no", "invoice_email",
                                               "invoice_requested_at"])
-            await self._grant(payable, paid_at, change)
+            await self._grant(payable, order, paid_at, change)
             await change.notify("payment.paid", {
                 "item": payable.title, "amount": f"{order.amount_fen / 100:.2f}元",
                 "at": china_time(paid_at), "order_no": order.out_trade_no,
-                "invoice": self.invoice_words(title_of(payable),
-                                              mask_email(email) if email else "")},
+                "invoice": self.invoice_words(title_of(payable), mask_email(email) if email
+                                              else "") if invoiced else ""},
                 person_id=payable.person_id)
         return "paid"
 
-    async def _grant(self, payable: Payable, paid_at: datetime, change: Change) -> None:
-        """What the fee buys: a course opens 2 days later; the training fee is on record."""
+    async def _grant(self, payable: Payable, order: PayOrder, paid_at: datetime,
+                     change: Change) -> None:
+        """What the fee buys: a course opens 2 days later; the training fee is on record; a
+        fee sheet's total is announced (the draws context submits the sheet to finance)."""
         if payable.kind == FeeKind.COURSE:
             await self.education.on_paid(payable.ref_id, paid_at, change)
+        if payable.kind == FeeKind.FEE_SHEET and self.announcer is not None:
+            await self.announcer.announce(Happened(Happening.FEES_FUNDED, payable.person_id,
+                                                   paid_at, {
+                "activity_id": payable.ref_id, "amount_fen": order.amount_fen,
+                "transaction_id": order.transaction_id or order.out_trade_no}))
 
     # -- the backstop ----------------------------------------------------------------------
     async def reconcile(self, now: datetime, limit: int = 200) -> Counter[str]:

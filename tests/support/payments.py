@@ -8,7 +8,8 @@ from aiohttp.test_utils import TestClient
 
 from models.education import Course, Enrollment
 from models.people import Person, phone_is
-from services.payments.orders import FeeItem, Payments
+from services.payments.fee_items import FeeItem
+from services.payments.orders import Payments
 from tests.support.api import Api
 from web.context import DOMAIN
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect
+from console.app import api, done, page, redirect, render
 from console.forms import text
 from miniapp_api.routes.draws import payouts
 
@@ -57,3 +57,12 @@ async def submit_funding(request: web.Request) -> web.Response:
     await calls.call(payouts.submit_funding, calls.fields(payouts.FundingIn, {
         "reference": text(form, "reference")}), path=request.match_info)
     return redirect(request, back, done(request, "funding_submitted"))
+
+
+@page("POST", "/activities/{activity_id}/fee-funding/checkout", uses=payouts.pay_funding)
+async def pay_funding(request: web.Request) -> web.Response:
+    """The sheet's total as a WeChat Pay QR code to scan with the agency's phone; once paid,
+    the sheet is with finance (the fee page says so)."""
+    back = _back(request)
+    paying = await api(request, back=back).call(payouts.pay_funding, path=request.match_info)
+    return render(request, "fee_pay.html", paying=paying, back=back)

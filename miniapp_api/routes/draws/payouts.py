@@ -6,7 +6,8 @@ here), then asks for its outcome."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import base64
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import ClassVar, Literal
 
@@ -14,13 +15,17 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
-from miniapp_api.routes.draws.fees import EXPERT, FeesOut, fees_out, money_out
+from miniapp_api.routes.draws.fees import EXPERT, FeesOut, fees_out, fen_yuan, money_out
 from miniapp_api.schemas import Model
+from models.payments import FeeKind
 from models.payouts import FeeChannel
 from services.common.errors import Conflict
+from services.common.qr import qr_png
 from services.draws import MyPayout, funding
+from services.payments import FeeItem
 
 api = Api()
+FUNDING_PAY_WITHIN = timedelta(hours=2)  # the QR code's order stays payable this long
 
 
 class ChannelIn(Model):
@@ -35,6 +40,37 @@ class PayoutIn(Model):
 class FundingIn(Model):
     reference: str = Field(min_length=1, max_length=64,
                            description="把清单合计转入交易中心账户的银行流水号或凭证号")
+
+
+class FundingPayOut(Model):
+    out_trade_no: str
+    title: str
+    amount_yuan: Decimal = Field(description="清单合计（应付）")
+    deadline: datetime = Field(description="二维码在此前有效")
+    code_url: str = Field(description="微信支付 Native 二维码内容")
+    qr_png: str = Field(description="二维码图片（data URL）")
+    jsapi: dict[str, str] | None = Field(
+        description="在小程序内调用时：wx.requestPayment 的参数（工作台为空）")
+
+
+@api.route("POST", "/draws/activities/{activity_id}/fee-funding/checkout", access=AGENCY,
+           response=FundingPayOut, tag=TAG,
+           summary="微信扫码（或小程序内）支付专家费清单合计：到账后清单自动提交财务批准")
+async def pay_funding(call: Call) -> FundingPayOut:
+    person = call.caller.need_person()
+    root, title, total = await funding.start_paying(await activity_in_path(call), actor(call),
+                                                    call.now)
+    item = FeeItem(FeeKind.FEE_SHEET, root.id, title, total, call.now - timedelta(minutes=1),
+                   call.now + FUNDING_PAY_WITHIN)
+    native, jsapi = await call.domain.payments.pay_item(
+        person.id, item, call.caller.identity.openid if call.caller.identity else None,
+        call.now)
+    code_url = native.order.code_url or ""
+    png = await qr_png(code_url)
+    return FundingPayOut(out_trade_no=native.order.out_trade_no, title=title,
+                         amount_yuan=fen_yuan(total), deadline=native.deadline,
+                         code_url=code_url, jsapi=jsapi,
+                         qr_png="data:image/png;base64," + base64.b64encode(png).decode())
 
 
 @api.route("POST", "/draws/activities/{activity_id}/fee-funding", access=AGENCY,

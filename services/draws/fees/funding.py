@@ -7,6 +7,7 @@ approved; a fee is not changed under a submitted or approved sheet."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,9 +15,8 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 import services.draws.fees.expert_fees as expert_fees
-from models.draws import DrawActivity, Invitation
+from models.draws import DrawActivity, Invitation, Project
 from models.payouts import (
-    FUNDING_HELD,
     OPEN,
     FeeChannel,
     FeeFunding,
@@ -26,9 +26,11 @@ from models.payouts import (
 )
 from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.reactions import Happened
 from services.draws.record.family import root_of
 from services.draws.record.oplog import Actor, record
 
+log = logging.getLogger(__name__)
 REFERENCE_MAX = 64
 REASON_MAX = 200
 # why a sheet cannot be submitted again, or decided again, by its state
@@ -37,6 +39,7 @@ SUBMITTED_AGAIN = {FundingState.SUBMITTED: "funding.held_submitted",
 DECIDED = {FundingState.APPROVED: "funding.decided_approved",
            FundingState.RETURNED: "funding.decided_returned"}
 NOT_APPROVED = {None: "funding.not_approved_none",
+                FundingState.PAYING: "funding.not_approved_paying",
                 FundingState.SUBMITTED: "funding.not_approved_submitted",
                 FundingState.RETURNED: "funding.not_approved_returned"}
 
@@ -83,26 +86,33 @@ async def require_approved(root: DrawActivity, item: Invitation) -> None:
         raise Conflict("funding.amount_changed")
 
 
-async def submit(activity: DrawActivity, reference: str, actor: Actor, now: datetime
-                 ) -> FeeFunding:
-    """The agency submits the sheet, every fee recorded, with its bank transfer's reference."""
-    root = await root_of(activity)
+async def _sheet_amounts(root: DrawActivity) -> dict[str, int]:
+    """The sheet as it stands: every fee recorded (or refused), those not yet paid."""
     if await expert_fees.channel_of(root.id) != FeeChannel.PLATFORM:
         raise Conflict("payout.not_platform")
-    reference = " ".join(reference.split())
-    if not 1 <= len(reference) <= REFERENCE_MAX:
-        raise BadInput("funding.reference", most=REFERENCE_MAX)
     rows = [r.invitation for r in await expert_fees.fees_of(root)]
     missing = [r for r in rows if r.fee_fen is None]
     if missing or not rows:
         raise BadInput("funding.incomplete", count=len(missing))
     amounts = {str(r.id): int(r.fee_fen or 0) for r in rows if not r.fee_paid}
-    total = sum(amounts.values())
-    if total <= 0:
+    if sum(amounts.values()) <= 0:
         raise BadInput("funding.nothing")
+    return amounts
+
+
+async def submit(activity: DrawActivity, reference: str, actor: Actor, now: datetime
+                 ) -> FeeFunding:
+    """The agency submits the sheet, every fee recorded, with its bank transfer's reference."""
+    root = await root_of(activity)
+    reference = " ".join(reference.split())
+    if not 1 <= len(reference) <= REFERENCE_MAX:
+        raise BadInput("funding.reference", most=REFERENCE_MAX)
+    amounts = await _sheet_amounts(root)
+    total = sum(amounts.values())
     async with in_transaction():
         funding = await FeeFunding.select_for_update().get_or_none(activity_id=root.id)
-        if funding is not None and funding.state in FUNDING_HELD:
+        # a sheet being paid by WeChat Pay may still be submitted as paid by bank transfer
+        if funding is not None and funding.state in SUBMITTED_AGAIN:
             raise Conflict(SUBMITTED_AGAIN[FundingState(funding.state)])
         values: dict[str, Any] = {
             "state": FundingState.SUBMITTED, "amounts": amounts, "total_fen": total,
@@ -149,6 +159,8 @@ async def decide(activity_id: int, approve: bool, reason: str, total_fen: int,
         funding = await FeeFunding.select_for_update().get_or_none(activity_id=activity_id)
         if funding is None:
             raise NotFound("funding.not_found")
+        if funding.state == FundingState.PAYING:  # the money has not arrived
+            raise Conflict(NOT_APPROVED[FundingState.PAYING])
         # an approved sheet may be returned for a correction while no transfer is on its way
         if funding.state == FundingState.RETURNED or (
                 funding.state == FundingState.APPROVED and approve):
@@ -202,3 +214,53 @@ async def sheet(activity_id: int) -> SheetView:
     if funding is None:
         raise NotFound("funding.not_found")
     return await view(funding)
+
+
+async def start_paying(activity: DrawActivity, actor: Actor, now: datetime
+                       ) -> tuple[DrawActivity, str, int]:
+    """The agency pays the sheet's total by WeChat Pay: the sheet is held as it stands (every
+    fee recorded) while it is paid; (the root activity, the order's title, the total)."""
+    root = await root_of(activity)
+    amounts = await _sheet_amounts(root)
+    total = sum(amounts.values())
+    async with in_transaction():
+        funding = await FeeFunding.select_for_update().get_or_none(activity_id=root.id)
+        if funding is not None and funding.state in (FundingState.SUBMITTED,
+                                                     FundingState.APPROVED):
+            raise Conflict(SUBMITTED_AGAIN[FundingState(funding.state)])
+        if funding is None or funding.state != FundingState.PAYING:
+            values: dict[str, Any] = {
+                "state": FundingState.PAYING, "amounts": amounts, "total_fen": total,
+                "reference": "", "submitted_by": actor.person_id or 0, "submitted_at": now,
+                "decided_by": None, "decided_at": None, "returned_reason": ""}
+            if funding is None:
+                funding = await FeeFunding.create(activity_id=root.id, **values)
+            else:
+                funding.update_from_dict(values)
+                await funding.save()
+            await record(root, actor, "funding_pay", now, None, fen=total,
+                         experts=len(amounts))
+    project = await Project.get(id=root.project_id)
+    return root, f"{project.name[:24]} 专家劳务费", funding.total_fen
+
+
+async def on_paid(happened: Happened) -> None:
+    """A sheet's total paid by WeChat Pay (verified, applied once by the payments context):
+    the sheet goes to finance with the transaction as its reference. Paid for a sheet no
+    longer waiting for it (submitted by bank transfer meanwhile), it is logged for finance."""
+    activity_id = int(happened.details["activity_id"])
+    paid = int(happened.details["amount_fen"])
+    reference = f"微信支付 {happened.details['transaction_id']}"[:REFERENCE_MAX]
+    funding = await FeeFunding.select_for_update().get_or_none(activity_id=activity_id)
+    payer = Actor("agency", happened.person_id, "")
+    if funding is None or funding.state != FundingState.PAYING or funding.total_fen != paid:
+        log.warning("fee sheet %s paid by WeChat Pay (%s fen) while not waiting for it",
+                    activity_id, paid)
+        await record(activity_id, payer, "funding_paid_apart", happened.at, reference,
+                     fen=paid)
+        return
+    funding.state, funding.reference, funding.submitted_at = \
+        FundingState.SUBMITTED, reference, happened.at
+    await funding.save(update_fields=["state", "reference", "submitted_at"])
+    await record(activity_id, payer, "funding_submit", happened.at, None, fen=paid,
+                 reference=reference, experts=len(funding.amounts))
