@@ -106,6 +106,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("payments", "/console/payments", admin_desk.payments),
     ("invoices", "/console/invoices", invoices.invoice_list),
     ("fee_sheets", "/console/fee-sheets", fee_funding.fee_sheets),
+    ("transfers", "/console/transfers", fee_funding.transfer_list),
     ("withholding", "/console/withholding", declaration.declaration),
     ("catalogues", "/console/catalogues", admin_reference.catalogues),
     ("units", "/console/units", admin_reference.units),

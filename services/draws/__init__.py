@@ -13,6 +13,7 @@ from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
 from services.draws.fees.payout_accounts import AccountView, PayoutAccounts
 from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
+from services.draws.fees.transfers_desk import TransferRow, transfers
 from services.draws.fees.withholding import amounts as payout_amounts
 from services.draws.fees.withholding import fee_amounts
 from services.draws.followups.after_draw import DrawFollowups
@@ -171,6 +172,7 @@ __all__ = [
     "SheetView",
     "Shown",
     "SmsReplies",
+    "TransferRow",
     "VirtualCalls",
     "VoiceReplies",
     "activity_facts",
@@ -249,6 +251,7 @@ __all__ = [
     "sheet_view",
     "skip_said",
     "supplement_time_default",
+    "transfers",
     "verifiable_activity",
     "visible_activities",
     "visible_activity",

@@ -119,6 +119,16 @@ async def test_the_expert_confirms_and_is_paid_once_whatever_is_replayed(
     assert (checked.data["state_title"], checked.data["can_confirm"]) == ("已到账", False)
     row = row_of(await api.call("GET", f"/draws/activities/{aid}/fees", token), item)
     assert row["paid"] is True and row["payout"]["state_title"] == "已到账"
+    # finance sees every transfer across agencies, by state, the payee masked
+    finance = await api.login(demo["finance"].mp_openid)
+    (seen,) = (await api.call("GET", "/finance/transfers", finance,
+                              params={"state": "paid"})).data["transfers"]
+    assert (seen["id"], seen["state_title"], seen["amount_yuan"]) == (own["id"], "已到账",
+                                                                      "400.00")
+    assert "*" in seen["payee"] and seen["project"] and seen["agency"]
+    assert (await api.call("GET", "/finance/transfers", finance,
+                           params={"state": "waiting"})).data["transfers"] == []
+    assert (await api.call("GET", "/finance/transfers", token)).status == 403
 
     # the same notification again (WeChat Pay repeats them): acknowledged, nothing changes
     headers, body = pay_gateway.notification(

@@ -101,3 +101,8 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(money.get_by_test_id("withholding-totals")).to_contain_text("1")
     await expect(money.get_by_test_id("export")).to_be_visible()
     await money.screenshot(path="var/console-withholding.png", full_page=True)
+    # and every transfer, across agencies, on finance's list
+    await money.goto(str(client.make_url("/console/transfers?state=paid")))
+    await expect(money.get_by_test_id("transfers")).to_contain_text("已到账")
+    await expect(money.get_by_test_id("transfers")).to_contain_text("400.00元")
+    await money.screenshot(path="var/console-transfers.png", full_page=True)

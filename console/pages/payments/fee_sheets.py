@@ -10,6 +10,7 @@ from aiohttp import web
 from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.invoke import fields
+from console.paging import asked, pager
 from miniapp_api.routes.draws import fee_funding
 
 BACK = "/console/fee-sheets"
@@ -58,3 +59,14 @@ async def account_paid(request: web.Request) -> web.Response:
     await calls.call(fee_funding.account_paid, calls.fields(fee_funding.TransferredIn, {
         "reference": text(form, "reference")}), path=request.match_info)
     return redirect(request, back, done(request, "payout_account_paid"))
+
+
+@page("GET", "/transfers", uses=fee_funding.transfer_list)
+async def transfers(request: web.Request) -> web.Response:
+    """Every expert's fee transfer across agencies, newest first, by state."""
+    filters = asked(request, ("state", "after"))
+    calls = api(request, back="/console/transfers")
+    listed = await calls.call(fee_funding.transfer_list, calls.fields(
+        fee_funding.TransfersQuery, filters))
+    return render(request, "transfers.html", transfers=listed.transfers,
+                  state=filters.get("state", ""), pager=pager(request, filters, listed.next))

@@ -13,13 +13,14 @@ from typing import Literal
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.draws.common import TAG, actor
-from miniapp_api.routes.draws.fees import AccountOut, account_out, fen_yuan, yuan
+from miniapp_api.routes.draws.fees import AccountOut, account_out, fen_yuan, money_out, yuan
 from miniapp_api.schemas import Model
-from models.payouts import FundingState
+from models.payouts import FundingState, PayoutState
 from models.people import Role
-from services.common.pii import public
-from services.draws import fee_amounts, funding
+from services.common.pii import mask_name, public
+from services.draws import fee_amounts, funding, transfers
 
 api = Api()
 FINANCE = {Role.FINANCE}
@@ -139,3 +140,43 @@ async def account_paid(call: Call, body: TransferredIn) -> SheetOut:
         await funding.funded_activity(activity_id), call.path_int("invitation_id"),
         body.reference, actor(call, "finance"), call.now)
     return sheet_out(call, await funding.sheet(activity_id))
+
+
+class TransfersQuery(PageQuery):
+    state: Literal["waiting", "transferring", "paid", "failed", "cancelled", "expired", ""] = \
+        Field(default="", description="转账状态（空：全部）")
+
+
+class TransferOut(Model):
+    id: int
+    activity_id: int
+    project: str
+    agency: str
+    payee: str = Field(description="收款专家（脱敏）")
+    state: str
+    state_title: str
+    amount_yuan: Decimal = Field(description="实发")
+    gross_yuan: Decimal = Field(description="应发")
+    tax_yuan: Decimal = Field(description="代扣个人所得税")
+    amount_words: str
+    created_at: datetime
+    finished_at: datetime | None
+
+
+class TransfersOut(PageOut):
+    transfers: list[TransferOut]
+
+
+@api.route("GET", "/finance/transfers", access=FINANCE, query=TransfersQuery,
+           response=TransfersOut, tag=TAG,
+           summary="财务：专家费微信转账（全部代理机构，新的在前，可按状态筛选）")
+async def transfer_list(call: Call, query: TransfersQuery) -> TransfersOut:
+    texts = call.services.texts
+    found = await transfers(PayoutState(query.state) if query.state else None, query.limit,
+                            query.after)
+    return TransfersOut(transfers=[TransferOut(
+        id=r.payout.id, activity_id=r.payout.activity_id, project=r.project, agency=r.agency,
+        payee=mask_name(r.payee), state=r.payout.state,
+        state_title=texts.word("payout_state", r.payout.state),
+        **money_out(texts, r.payout), created_at=r.payout.created_at,
+        finished_at=r.payout.finished_at) for r in found.rows], next=found.next)
