@@ -60,7 +60,7 @@ class Project(Model):
     agency_id = fields.BigIntField(db_index=True)
     created_by = fields.BigIntField()  # person id of the handler
     name = fields.CharField(max_length=128)
-    number = fields.CharField(max_length=64)
+    number = fields.CharField(max_length=64, null=True)  # none: seed 004 "如无编号则不需要填写"
     kind = fields.CharField(max_length=32)  # 工程 / 货物 / 服务
     region = fields.CharField(max_length=6)  # project location (region code)
     funding = fields.CharField(max_length=64, default="")

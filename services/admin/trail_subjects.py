@@ -32,9 +32,9 @@ def yuan(fen: int) -> str:
 async def activity_names(ids: Iterable[int]) -> dict[int, Named]:
     """Each activity by its project's name and its own number."""
     wanted = sorted(set(ids))
-    rows = await DrawActivity.filter(id__in=wanted).values_list("id", "project__name")
-    return {int(i): {"activity": str(name), "activity_no": activity_number(int(i))}
-            for i, name in rows}
+    rows = await DrawActivity.filter(id__in=wanted).values_list("id", "project__name", "kind")
+    return {int(i): {"activity": str(name), "activity_no": activity_number(int(i), str(kind))}
+            for i, name, kind in rows}
 
 
 async def person_names(ids: Iterable[int]) -> dict[int, str]:
@@ -56,7 +56,7 @@ async def _activity(key: int) -> Named:
 
 async def _project(key: int) -> Named:
     found = await Project.get_or_none(id=key)
-    return {"project": found.name, "project_no": found.number} if found else {}
+    return {"project": found.name, "project_no": found.number or ""} if found else {}
 
 
 async def _expert_of_invitation(key: int) -> Named:

@@ -35,6 +35,7 @@ async def test_activities_are_searched_filtered_and_paged_by_the_server(
 
     assert (await ids(q="门诊楼"))[0] == [hospital]
     assert (await ids(q=f"CQSQ{school:08d}"))[0] == [school]  # the number as printed
+    assert (await ids(q=f"cqne{school}"))[0] == [school]  # any of seed 004's prefixes
     assert (await ids(status="draft"))[0] == [hospital]
     assert (await ids(status="submitted"))[0] == [water, school]
     assert (await ids(region="4401"))[0] == [water, school, hospital]

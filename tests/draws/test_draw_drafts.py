@@ -149,3 +149,18 @@ async def test_experts_of_a_ticked_earlier_activity_are_avoided(
         drawn_ids |= {i.expert_id for i in confirmed}
         earlier.append(aid)
     assert await Invitation.filter(status=InvitationStatus.CONFIRMED).count() == 4
+
+
+async def test_a_project_without_a_number_is_registered(api: Api, demo: dict) -> None:
+    """Seed 004: "非进场项目如无编号则不需要填写" — two projects with no number are two
+    projects; a number given is still unique to the agency."""
+    token = await api.login(demo["handler"].mp_openid)
+    body = {"name": "某村道路硬化工程", "kind": "工程", "region": "4401",
+            "tenderer_name": TENDERER[0], "tenderer_credit_code": TENDERER[1]}
+    first = await api.call("POST", "/draws/projects", token, body)
+    second = await api.call("POST", "/draws/projects", token, {**body, "number": "  "})
+    assert (first.status, second.status) == (200, 200), (first.data, second.data)
+    assert first.data["number"] == second.data["number"] == ""
+    numbered = await api.call("POST", "/draws/projects", token, {**body, "number": "GZ-N-1"})
+    again = await api.call("POST", "/draws/projects", token, {**body, "number": "GZ-N-1"})
+    assert numbered.status == 200 and again.status == 409

@@ -106,6 +106,8 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
     reeval = await api.call("POST", f"/draws/activities/{aid}/reeval", token, times)
     assert reeval.status == 200 and reeval.data["status"] == "draft"
     rid = reeval.data["id"]
+    # numbered as seed 004 numbers them: 通知原专家 CQRE…, 重新抽取 CQNE…
+    assert reeval.data["number"] == f"CQRE{rid:08d}"
     await submit(api, token, rid)
     await api.call("POST", f"/verify/activities/{rid}", verifier, {"approve": True})
     started = await start_draw(api, token, rid)
@@ -118,6 +120,7 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
         "eval_end": (start + timedelta(days=1, hours=4)).isoformat()})
     assert redraw.status == 200, redraw.data
     did = redraw.data["id"]
+    assert redraw.data["number"] == f"CQNE{did:08d}"
     avoided = set(await Avoidance.filter(activity_id=did, expert_id__not_isnull=True
                                          ).values_list("expert_id", flat=True))
     assert avoided == originals

@@ -156,7 +156,8 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
     """The activity as the agency sees it (`file`: already read with it)."""
     f = file or await activity_file(activity)
     return ActivityOut(
-        id=activity.id, number=activity_number(activity.id), project=f.project.name,
+        id=activity.id, number=activity_number(activity.id, activity.kind),
+        project=f.project.name,
         kind=activity.kind, status=activity.status,
         status_title=call.services.texts.word("draw_status", await display_status(
             call, activity)),

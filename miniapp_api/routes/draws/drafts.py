@@ -28,7 +28,7 @@ api = Api()
 
 class ProjectEdit(Model):
     name: str | None = Field(default=None, min_length=2, max_length=128)
-    number: str | None = Field(default=None, min_length=2, max_length=64)
+    number: str | None = Field(default=None, max_length=64, description="项目编号（可清空）")
     kind: str | None = Field(default=None, min_length=1, max_length=32)
     region: str | None = Field(default=None, pattern=r"^\d{4,6}$")
     tenderer_name: str | None = Field(default=None, min_length=2, max_length=128)

@@ -124,7 +124,7 @@ async def evaluations(call: Call) -> EvaluationsOut:
         got = await performance.sheet(a, call.now)
         f = await activity_file(a)
         out.append(EvaluationOut(
-            id=a.id, number=activity_number(a.id), project=f.project.name,
+            id=a.id, number=activity_number(a.id, a.kind), project=f.project.name,
             eval_start=a.eval_start, finished_at=a.finished_at, deadline=got.deadline,
             last_day=last_day(got.deadline), open=got.open, served=len(got.rows),
             recorded=sum(1 for r in got.rows if r.record is not None)))
@@ -163,7 +163,8 @@ async def sheet_out(call: Call) -> SheetOut:
             record=await record_out(texts, shown) if shown else None))
     a = got.activity
     return SheetOut(evaluation=EvaluationOut(
-        id=a.id, number=activity_number(a.id), project=view.project, eval_start=a.eval_start,
+        id=a.id, number=activity_number(a.id, a.kind), project=view.project,
+        eval_start=a.eval_start,
         finished_at=a.finished_at, deadline=got.deadline, last_day=last_day(got.deadline),
         open=got.open, served=len(rows),
         recorded=sum(1 for r in rows if r.record)),

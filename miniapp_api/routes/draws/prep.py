@@ -170,7 +170,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
     waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
-            {**a.__dict__, "number": activity_number(a.id), "status_title": texts.word(
+            {**a.__dict__, "number": activity_number(a.id, a.kind), "status_title": texts.word(
                 "draw_status", "awaiting_supplement" if a.id in waiting else a.status)},
             from_attributes=True) for a in listed],
         next_before=listed[-1].id if more and listed else None,

@@ -21,7 +21,8 @@ class SectionIn(Model):
 
 class ProjectIn(Model):
     name: str = Field(min_length=2, max_length=128)
-    number: str = Field(min_length=2, max_length=64)
+    number: str = Field(default="", max_length=64,
+                        description="项目编号（非进场项目如无编号可不填）")
     kind: str = Field(min_length=1, max_length=32, description="工程 / 货物 / 服务")
     region: str = Field(pattern=r"^\d{4,6}$", description="项目所在地区代码")
     funding: str = ""
@@ -64,7 +65,7 @@ class ProjectsOut(Model):
 
 
 def project_out(project: Project, sections: list[Section]) -> ProjectOut:
-    return ProjectOut(id=project.id, name=project.name, number=project.number,
+    return ProjectOut(id=project.id, name=project.name, number=project.number or "",
                       tenderer_name=project.tenderer_name, kind=project.kind,
                       region=project.region, tenderer_credit_code=project.tenderer_credit_code,
                       supervisor_name=project.supervisor_name,

@@ -68,7 +68,7 @@ async def pending(call: Call) -> PendingListOut:
             id=a.id, request=request, kind=a.kind,
             reason=a.submit_reason if request == "submission" else a.withdraw_reason,
             evidence=[evidence_out(e) for e in await evidence_of(a, request)],
-            project=a.project.name, project_number=a.project.number,
+            project=a.project.name, project_number=a.project.number or "",
             tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total))
     return PendingListOut(activities=out)
 
@@ -116,7 +116,7 @@ async def history(call: Call, query: PageQuery) -> HistoryOut:
     texts = call.services.texts
     found = await decided_in_scope(call.caller.grants, query.limit, query.after)
     return HistoryOut(decisions=[DecidedOut(
-        activity_id=a.id, project=a.project.name, project_number=a.project.number,
+        activity_id=a.id, project=a.project.name, project_number=a.project.number or "",
         kind=a.kind, at=e.at, action=e.action,
         title=texts.render("draw/action.j2", action=e.action), verifier=e.actor_name,
         reason=e.reason) for e, a in found.rows], next=found.next)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from models.draws import (
+    ActivityKind,
     Avoidance,
     Condition,
     DrawActivity,
@@ -103,17 +104,23 @@ class ActivitySummary:
 
 
 NUMBER_PREFIX = "CQSQ"  # 抽取申请 (seed 004's activity numbers begin so)
+# seed 004 numbers a 通知原专家 (复评) activity CQRE…, a 重新抽取 one CQNE…
+PREFIXES = {ActivityKind.REEVAL: "CQRE", ActivityKind.REDRAW: "CQNE"}
 
 
-def activity_number(activity_id: int) -> str:
-    """The activity's number as people read and search it: CQSQ00000012."""
-    return f"{NUMBER_PREFIX}{activity_id:08d}"
+def activity_number(activity_id: int, kind: str = ActivityKind.NORMAL) -> str:
+    """The activity's number as people read and search it: CQSQ00000012 (CQRE… for a 复评,
+    CQNE… for a 重新抽取)."""
+    return f"{PREFIXES.get(ActivityKind(kind), NUMBER_PREFIX)}{activity_id:08d}"
 
 
 def number_in(text: str) -> int | None:
-    """The activity id a typed number names (CQSQ00000012, cqsq12 or 12), if it is one."""
-    digits = text.strip().upper().removeprefix(NUMBER_PREFIX)
-    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+    """The activity id a typed number names (CQSQ00000012, cqre12, CQNE12 or 12), if it is
+    one."""
+    typed = text.strip().upper()
+    for prefix in (NUMBER_PREFIX, *PREFIXES.values()):
+        typed = typed.removeprefix(prefix)
+    return int(typed) if typed.isdigit() and len(typed) <= 12 else None
 
 
 @dataclass(frozen=True)

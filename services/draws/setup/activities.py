@@ -89,7 +89,9 @@ class DrawSetup:
         data = {**data, "tenderer_credit_code": parse_credit_code(data["tenderer_credit_code"])}
         if data.get("supervisor_credit_code"):
             data["supervisor_credit_code"] = parse_credit_code(data["supervisor_credit_code"])
-        if await Project.exists(agency_id=agency_id, number=data["number"]):
+        # seed 004: "非进场项目如无编号则不需要填写" — a blank number is no number
+        data["number"] = " ".join(str(data.get("number") or "").split()) or None
+        if data["number"] and await Project.exists(agency_id=agency_id, number=data["number"]):
             raise Conflict("draw.project_number_taken", number=data["number"])
         if len({n for n, _ in sections}) != len(sections):
             raise BadInput("draw.section_numbers_repeat")

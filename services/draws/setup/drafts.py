@@ -48,7 +48,9 @@ async def update_project(project: Project, values: dict[str, Any]) -> Project:
     if "tenderer_credit_code" in values:
         values = {**values, "tenderer_credit_code": parse_credit_code(
             values["tenderer_credit_code"])}
-    if "number" in values and values["number"] != project.number and await Project.exists(
+    if "number" in values:
+        values = {**values, "number": " ".join(str(values["number"] or "").split()) or None}
+    if values.get("number") and values["number"] != project.number and await Project.exists(
             agency_id=project.agency_id, number=values["number"]):
         raise Conflict("draw.project_number_taken", number=values["number"])
     async with in_transaction():

@@ -40,7 +40,7 @@ async def project_head(activity: DrawActivity) -> dict[str, Any]:
     agency = await Agency.get_or_none(id=activity.agency_id)
     sections = await Section.filter(project_id=project.id, activity_id=activity.id
                                     ).order_by("id")
-    return {"project": project.name, "project_number": project.number,
+    return {"project": project.name, "project_number": project.number or "",
             "project_region": regions().full_name(project.region) or project.region,
             "tenderer": project.tenderer_name, "agency": agency.name if agency else "",
             "sections": [f"{s.number} {s.name}" for s in sections]}
