@@ -100,6 +100,21 @@ async def _sheet_amounts(root: DrawActivity) -> dict[str, int]:
     return amounts
 
 
+async def _hold(root: DrawActivity, funding: FeeFunding | None, state: FundingState,
+                amounts: dict[str, int], reference: str, actor: Actor, now: datetime
+                ) -> FeeFunding:
+    """The sheet as it stands, held in `state` (a new one, or one returned or being paid)."""
+    values: dict[str, Any] = {
+        "state": state, "amounts": amounts, "total_fen": sum(amounts.values()),
+        "reference": reference, "submitted_by": actor.person_id or 0, "submitted_at": now,
+        "decided_by": None, "decided_at": None, "returned_reason": ""}
+    if funding is None:
+        return await FeeFunding.create(activity_id=root.id, **values)
+    funding.update_from_dict(values)
+    await funding.save()
+    return funding
+
+
 async def submit(activity: DrawActivity, reference: str, actor: Actor, now: datetime
                  ) -> FeeFunding:
     """The agency submits the sheet, every fee recorded, with its bank transfer's reference."""
@@ -114,15 +129,8 @@ async def submit(activity: DrawActivity, reference: str, actor: Actor, now: date
         # a sheet being paid by WeChat Pay may still be submitted as paid by bank transfer
         if funding is not None and funding.state in SUBMITTED_AGAIN:
             raise Conflict(SUBMITTED_AGAIN[FundingState(funding.state)])
-        values: dict[str, Any] = {
-            "state": FundingState.SUBMITTED, "amounts": amounts, "total_fen": total,
-            "reference": reference, "submitted_by": actor.person_id or 0, "submitted_at": now,
-            "decided_by": None, "decided_at": None, "returned_reason": ""}
-        if funding is None:
-            funding = await FeeFunding.create(activity_id=root.id, **values)
-        else:
-            funding.update_from_dict(values)
-            await funding.save()
+        funding = await _hold(root, funding, FundingState.SUBMITTED, amounts, reference,
+                              actor, now)
         await record(root, actor, "funding_submit", now, None, fen=total,
                      reference=reference, experts=len(amounts))
     return funding
@@ -229,15 +237,7 @@ async def start_paying(activity: DrawActivity, actor: Actor, now: datetime
                                                      FundingState.APPROVED):
             raise Conflict(SUBMITTED_AGAIN[FundingState(funding.state)])
         if funding is None or funding.state != FundingState.PAYING:
-            values: dict[str, Any] = {
-                "state": FundingState.PAYING, "amounts": amounts, "total_fen": total,
-                "reference": "", "submitted_by": actor.person_id or 0, "submitted_at": now,
-                "decided_by": None, "decided_at": None, "returned_reason": ""}
-            if funding is None:
-                funding = await FeeFunding.create(activity_id=root.id, **values)
-            else:
-                funding.update_from_dict(values)
-                await funding.save()
+            funding = await _hold(root, funding, FundingState.PAYING, amounts, "", actor, now)
             await record(root, actor, "funding_pay", now, None, fen=total,
                          experts=len(amounts))
     project = await Project.get(id=root.project_id)
