@@ -10,6 +10,7 @@ from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoFile, Fapiao
 from services.payments.gateway import (
     UNREADABLE,
     BillRow,
+    FundFlowRow,
     NotificationRejected,
     PayError,
     PayGateway,
@@ -23,6 +24,7 @@ from services.payments.invoices import (
     parse_title,
 )
 from services.payments.orders import PAY_LINK, FeeItem, InvoiceWords, PaymentMismatch, Payments
+from services.payments.transfer_bill import FundFlowGateway, TransferReconcile, TransferReport
 from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
 
 __all__ = [
@@ -38,6 +40,8 @@ __all__ = [
     "FapiaoOrder",
     "FapiaoStatus",
     "FeeItem",
+    "FundFlowGateway",
+    "FundFlowRow",
     "InvoiceRow",
     "InvoiceTitle",
     "InvoiceWords",
@@ -52,6 +56,8 @@ __all__ = [
     "Trade",
     "TransferBill",
     "TransferGateway",
+    "TransferReconcile",
+    "TransferReport",
     "TransferRequest",
     "parse_title",
 ]
