@@ -55,7 +55,7 @@ def fundflow_lines(gateway: PayGateway, day: date, account: str = "OPERATION"
             found.append((when, bill))
     balance = gateway.transfer_balance_fen
     balance = OPENING_FEN if balance is None else balance
-    lines = []
+    lines: list[list[str]] = []
     for when, bill in sorted(found, key=lambda f: f[0]):
         fen = gateway.fundflow_amount_override.get(bill.out_bill_no, bill.amount)
         balance -= fen
