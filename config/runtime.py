@@ -84,10 +84,12 @@ from services.notifications import (
 from services.payments import (
     BillReconcile,
     EInvoices,
+    FundFlowGateway,
     Invoices,
     PayGateway,
     Payments,
     TransferGateway,
+    TransferReconcile,
 )
 from services.people import (
     Agencies,
@@ -137,6 +139,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  invoicing: Invoicing | None = None,
                  replica: BaseDBAsyncClient | None = None,
                  transfers: TransferGateway | None = None,
+                 fund_flow: FundFlowGateway | None = None,
                  clock: Clock = SYSTEM_CLOCK) -> Domain:
     """The domain services, each given what it uses."""
 
@@ -175,6 +178,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                           invoice_words(texts, invoicing), reactions),
         invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
+        transfer_reconcile=TransferReconcile(fund_flow),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
         attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                               settings.minutes(settings.urge_minutes), draws.answer_link),
@@ -279,6 +283,7 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
                                                           settings.api_base(own_url)),
                               replica=replica,
                               transfers=transfers_of(settings, texts, pay, public_url),
+                              fund_flow=pay,
                               clock=clock)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,

@@ -37,6 +37,9 @@ from miniapp_api.routes.draws import (
     projects,
     verify,
 )
+from miniapp_api.routes.draws import (
+    ledger as fee_ledger,
+)
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
@@ -108,6 +111,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("fee_sheets", "/console/fee-sheets", fee_funding.fee_sheets),
     ("transfers", "/console/transfers", fee_funding.transfer_list),
     ("withholding", "/console/withholding", declaration.declaration),
+    ("fee_ledger", "/console/fee-ledger", fee_ledger.fee_ledger),
     ("catalogues", "/console/catalogues", admin_reference.catalogues),
     ("units", "/console/units", admin_reference.units),
     ("register", "/console/register", admin_register.list_imports),

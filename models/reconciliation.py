@@ -61,3 +61,43 @@ class BillMismatch(Model):
 
     class Meta:
         table = "bill_mismatch"
+
+
+class TransferBillRun(Model):
+    """The last reconciliation of one China day's transfers to experts (商家转账) against
+    WeChat Pay's fund-flow bill of the operating account (services/payments/transfer_bill.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    bill_date = fields.DateField(unique=True)
+    ran_at = fields.DatetimeField()
+    status = fields.CharField(max_length=16)  # a RunStatus
+    bill_rows = fields.IntField(default=0)  # transfer lines in the bill
+    our_paid = fields.IntField(default=0)  # our transfers paid that day
+    mismatch_count = fields.IntField(default=0)
+    note = fields.CharField(max_length=200, null=True)
+
+    mismatches: fields.ReverseRelation[TransferBillMismatch]
+
+    class Meta:
+        table = "transfer_bill_run"
+
+
+class TransferBillMismatch(Model):
+    """One difference between the fund-flow bill's transfer lines and our transfers (kinds:
+    missing_here, missing_there, amount_differs, unreadable)."""
+
+    id = fields.BigIntField(primary_key=True)
+    run: fields.ForeignKeyRelation[TransferBillRun] = fields.ForeignKeyField(
+        "models.TransferBillRun", related_name="mismatches", on_delete=fields.CASCADE,
+        db_index=True)
+    run_id: int
+    kind = fields.CharField(max_length=16)
+    out_bill_no = fields.CharField(max_length=32)  # empty when the line names none
+    transfer_bill_no = fields.CharField(max_length=64, null=True)
+    our_fen = fields.IntField(null=True)  # the transfer here (None: no such transfer)
+    their_fen = fields.IntField(null=True)  # the amount in the bill
+    our_state = fields.CharField(max_length=16, null=True)
+    note = fields.CharField(max_length=128, null=True)
+
+    class Meta:
+        table = "transfer_bill_mismatch"

@@ -1,5 +1,6 @@
 """The fake WeChat Pay gateway as an aiohttp app: payments and refunds
-(sandbox/pay_gateway.py), the trade bill (sandbox/pay_bill.py) and 电子发票
+(sandbox/pay_gateway.py), the trade bill (sandbox/pay_bill.py), the fund-flow bill
+(sandbox/pay_fundflow.py), 电子发票
 (sandbox/pay_fapiao.py) and 商家转账 (sandbox/pay_transfer.py)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from aiohttp import web
 
 from sandbox.pay_bill import bill_download, trade_bill
 from sandbox.pay_fapiao import add_fapiao_routes
+from sandbox.pay_fundflow import fund_flow_bill
 from sandbox.pay_gateway import (
     GATEWAY,
     PayGateway,
@@ -41,6 +43,7 @@ def pay_gateway_app(gateway: PayGateway) -> web.Application:
     app.router.add_post("/v3/pay/transactions/out-trade-no/{no}/close", close)
     app.router.add_post("/v3/refund/domestic/refunds", refund)
     app.router.add_get("/v3/bill/tradebill", gateway_view(trade_bill))
+    app.router.add_get("/v3/bill/fundflowbill", gateway_view(fund_flow_bill))
     app.router.add_get("/v3/billdownload/file", gateway_view(bill_download))
     add_fapiao_routes(app)
     add_transfer_routes(app)

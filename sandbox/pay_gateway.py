@@ -96,6 +96,9 @@ class PayGateway:
         self.bill_not_ready = False  # answer STATEMENT_CREATING
         self.bill_tampered = False  # serve a file whose SHA1 is not the one announced
         self.bill_files: dict[str, tuple[bytes, float]] = {}  # download token -> (file, until)
+        # the fund-flow bill's transfer lines (sandbox/pay_fundflow.py), made to disagree
+        self.fundflow_dropped: set[str] = set()  # out_bill_no left out of the bill
+        self.fundflow_amount_override: dict[str, int] = {}  # out_bill_no -> fen in the bill
         # 电子发票 (sandbox/pay_fapiao.py): fapiao_id -> invoice; the next issue's refusal
         self.fapiaos: dict[str, Any] = {}
         self.fapiao_refuse = ""

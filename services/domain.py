@@ -26,7 +26,7 @@ from services.draws import (
 )
 from services.education import Education, Exams
 from services.notifications import Outbox
-from services.payments import BillReconcile, EInvoices, Invoices, Payments
+from services.payments import BillReconcile, EInvoices, Invoices, Payments, TransferReconcile
 from services.people import (
     Agencies,
     Binding,
@@ -60,6 +60,7 @@ class Domain:
     education: Education
     payments: Payments
     bill_reconcile: BillReconcile
+    transfer_reconcile: TransferReconcile
     invoices: Invoices
     draw_setup: DrawSetup
     draws: DrawEngine

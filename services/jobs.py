@@ -61,14 +61,23 @@ async def reconcile_bill(ctx: dict[str, Any]) -> str:
     bill was not available yet (STATEMENT_CREATING: WeChat Pay advises asking again about
     half an hour later) or the attempt failed (WeChat Pay unreachable, a file that did not
     match its SHA1). A day still unavailable after the last run stays so, for an
-    administrator to see and run `expertbot reconcile --date` for."""
-    service, now = domain_of(ctx).bill_reconcile, datetime.now(UTC)
-    if not service.enabled:
+    administrator to see and run `expertbot reconcile --date` for. Yesterday's transfers to
+    experts are checked the same way against the fund-flow bill
+    (services/payments/transfer_bill.py)."""
+    domain, now = domain_of(ctx), datetime.now(UTC)
+    if not domain.bill_reconcile.enabled:
         return "payments off"
     day = china_today(now) - timedelta(days=1)
-    if await service.settled(day):
-        return "already reconciled"
-    return str((await service.reconcile_day(day, now)).status)
+    said = []
+    # the trade bill (payments), then the fund-flow bill (transfers to experts), each once
+    # it has a result read from its bill
+    for name, service in (("payments", domain.bill_reconcile),
+                          ("transfers", domain.transfer_reconcile)):
+        if await service.settled(day):
+            said.append(f"{name}: already reconciled")
+        else:
+            said.append(f"{name}: {(await service.reconcile_day(day, now)).status}")
+    return "; ".join(said)
 
 
 async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> None:

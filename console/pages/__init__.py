@@ -20,7 +20,7 @@ from console.pages.draws import (  # noqa: F401
     verify,
 )
 from console.pages.education import courses  # noqa: F401
-from console.pages.payments import fee_sheets, finance, withholding  # noqa: F401
+from console.pages.payments import fee_ledger, fee_sheets, finance, withholding  # noqa: F401
 from console.pages.people import (  # noqa: F401
     agency,
     auth,

@@ -87,7 +87,8 @@ async def _administrator(request: web.Request) -> dict[str, int | str]:
 
 async def _finance(request: web.Request) -> dict[str, int | str]:
     """What waits for finance: experts' fee sheets to approve, reconciliation days with
-    differences, invoices to issue."""
+    differences (payments against the trade bill, transfers against the fund-flow bill),
+    invoices to issue."""
     calls = api(request)
     sheets = await calls.call(fee_funding.fee_sheets,
                               fields(fee_funding.SheetsQuery, {"state": "submitted"}))
@@ -97,4 +98,6 @@ async def _finance(request: web.Request) -> dict[str, int | str]:
                                fields(invoices.InvoicesPageQuery, {"limit": MOST}))
     return {"sheets": len(sheets.sheets),
             "differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
+            "transfer_differences": sum(r.status in ("mismatches", "failed")
+                                        for r in bills.transfer_runs),
             "invoices": _counted(waiting.invoices, waiting.next)}

@@ -19,6 +19,7 @@ from miniapp_api.routes.draws import fee_standards as draws_fee_standards
 from miniapp_api.routes.draws import fees as draws_fees
 from miniapp_api.routes.draws import followups as draws_followups
 from miniapp_api.routes.draws import invitations as draws_invitations
+from miniapp_api.routes.draws import ledger as draws_ledger
 from miniapp_api.routes.draws import log as draws_log
 from miniapp_api.routes.draws import payouts as draws_payouts
 from miniapp_api.routes.draws import performance as draws_performance
@@ -80,6 +81,7 @@ MODULES = (
     draws_log,
     draws_fee_funding,
     draws_declaration,
+    draws_ledger,
     people_roles,
     people_people_desk,
     admin_batches,

@@ -11,6 +11,7 @@ from services.draws.fees.declaration import Declared, declared
 from services.draws.fees.expert_fees import FeeSheet, fee_sheet, my_fees
 from services.draws.fees.fee_rule import Computed
 from services.draws.fees.fee_standards import NewStandard
+from services.draws.fees.ledger import AgencyLedger, ledger
 from services.draws.fees.payout_accounts import AccountView, PayoutAccounts
 from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
 from services.draws.fees.transfers_desk import TransferRow, transfers
@@ -146,6 +147,7 @@ __all__ = [
     "ActivityFile",
     "ActivityFilter",
     "Actor",
+    "AgencyLedger",
     "AgencyRole",
     "Attendance",
     "CallPolicy",
@@ -216,6 +218,7 @@ __all__ = [
     "import_record",
     "in_words",
     "invitation_params",
+    "ledger",
     "linked_invitation",
     "listed",
     "log_export",

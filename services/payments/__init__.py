@@ -11,6 +11,7 @@ from services.payments.fee_items import FeeItem
 from services.payments.gateway import (
     UNREADABLE,
     BillRow,
+    FundFlowRow,
     NotificationRejected,
     PayError,
     PayGateway,
@@ -24,6 +25,7 @@ from services.payments.invoices import (
     parse_title,
 )
 from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Payments
+from services.payments.transfer_bill import FundFlowGateway, TransferReconcile, TransferReport
 from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
 
 __all__ = [
@@ -39,6 +41,8 @@ __all__ = [
     "FapiaoOrder",
     "FapiaoStatus",
     "FeeItem",
+    "FundFlowGateway",
+    "FundFlowRow",
     "InvoiceRow",
     "InvoiceTitle",
     "InvoiceWords",
@@ -53,6 +57,8 @@ __all__ = [
     "Trade",
     "TransferBill",
     "TransferGateway",
+    "TransferReconcile",
+    "TransferReport",
     "TransferRequest",
     "parse_title",
 ]

@@ -61,6 +61,26 @@ class BillRow:
     problem: str = ""  # why an UNREADABLE line was not read
 
 
+@dataclass(frozen=True)
+class FundFlowRow:
+    """One line of WeChat Pay's daily fund-flow bill (资金账单) of one account: a movement of
+    the merchant's money. Amounts are in fen, read from the bill's yuan. `wx_no` is
+    微信支付业务单号, `voucher` 业务凭证号 (for a 商家转账: WeChat Pay's transfer bill number and
+    the merchant's out_bill_no). A line that could not be read comes back with kind
+    UNREADABLE, its line number and what is wrong with it."""
+
+    wx_no: str
+    flow_no: str
+    name: str  # 业务名称
+    kind: str  # 业务类型, or UNREADABLE
+    direction: str  # 收支类型: 收入 or 支出
+    amount_fen: int
+    voucher: str = ""
+    time: datetime | None = None  # 记账时间 (China time)
+    line: int = 0
+    problem: str = ""
+
+
 class PayGateway(Protocol):
     mchid: str
 

@@ -156,6 +156,9 @@ SAMPLES: dict[str, object] = {
               "eval_end": "2026年11月26日 15:00", "total": 3},
     # fees by the published standard (draw/fee_*.j2, chat/fees/*.j2)
     "day": "2026年12月1日",
+    "payments_said": "一致",
+    "by_bank": True, "funding": "approved", "agency_name": "广州市示例招标代理有限公司",
+    "transfers_said": "有差异（1处）",
     "gross": "900.00", "tax": "20.00",  # a fee and the tax withheld from it (texts/payout)
     "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD], "transfers": True,
     "computed": {"total_fen": 80000, "situation": "served", "items": [

@@ -39,8 +39,9 @@ from bot.providers.pay.bill import (
     parse_bill,
     parse_ticket,
 )
+from bot.providers.pay.fundflow import fundflow_path, parse_fundflow
 from services.common.clock import CHINA
-from services.payments import BillRow, NotificationRejected, PayError, Trade
+from services.payments import BillRow, FundFlowRow, NotificationRejected, PayError, Trade
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +261,20 @@ class WeChatPayClient:
         for row in rows:
             if row.problem:  # the line number only: the line holds the payer's openid
                 log.warning("trade bill %s line %s unreadable: %s", day, row.line, row.problem)
+        return rows
+
+    async def fund_flow_bill(self, day: date, account_type: str) -> list[FundFlowRow]:
+        """The fund-flow bill (资金账单) of one account for a China day, checked by its SHA1."""
+        _, body = await self._call("fund-flow bill", lambda: self._pay._core.request(
+            fundflow_path(day, account_type)))
+        ticket = parse_ticket(body, self._base)
+        _, raw = await self._call("bill download", lambda: self._download(ticket))
+        check_hash(raw, ticket)
+        rows = parse_fundflow(raw)
+        for row in rows:
+            if row.problem:
+                log.warning("fund-flow bill %s line %s unreadable: %s", day, row.line,
+                            row.problem)
         return rows
 
     async def _download(self, ticket: BillTicket) -> tuple[int, bytes]:

@@ -6,6 +6,8 @@ trade bill."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from aiohttp import web
 
 from console import admin_forms
@@ -19,6 +21,7 @@ from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.people import people_desk as admin
 from miniapp_api.schemas import GrantIn, PeopleQuery
 from models.applications import AppStatus
+from services.common.clock import china_today
 
 
 def line_error(request: web.Request, exc: admin_forms.LineError) -> Flash:
@@ -136,8 +139,32 @@ async def payments(request: web.Request) -> web.Response:
         **filters, "limit": PAGE}))
     # the daily reconciliation against WeChat Pay's trade bill, on the first page only
     later = "before" in filters or "after" in filters
-    runs = None if later else (await calls.call(admin_bills.reconciliation, fields(
-        admin_bills.ReconciliationQuery, {"days": 14}))).runs
+    found = None if later else await calls.call(admin_bills.reconciliation, fields(
+        admin_bills.ReconciliationQuery, {"days": 14}))
     return render(request, "payments.html", orders=listed.orders,
-                  chosen=filters.get("status", ""), runs=runs,
+                  chosen=filters.get("status", ""), runs=found and found.runs,
+                  transfer_runs=found and found.transfer_runs,
+                  yesterday=china_today(datetime.now(UTC)) - timedelta(days=1),
                   pager=pager(request, filters, listed.next))
+
+
+OUTCOMES = {"ok": "一致", "mismatches": "有差异", "bill_unavailable": "账单尚未生成",
+            "failed": "获取账单失败"}
+
+
+def _outcome(run: admin_bills.RunOut | admin_bills.TransferRunOut) -> str:
+    said = OUTCOMES.get(run.status, run.status)
+    return f"{said}（{run.mismatch_count}处）" if run.mismatch_count else said
+
+
+@page("POST", "/payments/reconcile", uses=admin_bills.reconcile_now)
+async def reconcile_now(request: web.Request) -> web.Response:
+    """A day's payments and transfers reconciled now, from finance's desk."""
+    back = "/console/payments"
+    calls = api(request, back=back)
+    ran = await calls.call(admin_bills.reconcile_now, calls.fields(
+        admin_bills.RunIn, {"bill_date": text(await request.post(), "bill_date")}))
+    return redirect(request, back, done(
+        request, "reconciled", day=f"{ran.payments.bill_date:%Y年%-m月%-d日}",
+        payments_said=_outcome(ran.payments),
+        transfers_said=_outcome(ran.transfers)))

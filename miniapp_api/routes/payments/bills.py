@@ -1,5 +1,7 @@
-"""The administrator's view of the daily reconciliation against WeChat Pay's trade bill
-(services/payments/bill.py): each recent day's run and what differed."""
+"""Finance's view of the daily reconciliation: payments against WeChat Pay's trade bill
+(services/payments/bill.py) and transfers to experts against its fund-flow bill
+(services/payments/transfer_bill.py), each recent day's run and what differed; and a day run
+now, both bills, from finance's desk."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
+from services.payments import Report, TransferReport
 
 api = Api()
 TAG = "管理"
@@ -46,8 +49,63 @@ class RunOut(Model):
     mismatches: list[MismatchOut] = Field(description="差异（每天最多列出200条）")
 
 
+class TransferMismatchOut(Model):
+    kind: str = Field(description="missing_here 资金账单中有商家转账、本系统未记为已发放 / "
+                                  "missing_there 本系统已发放、资金账单中没有 / amount_differs "
+                                  "金额不符 / unreadable 账单行无法识别")
+    out_bill_no: str = Field(description="商户单号（业务凭证号）")
+    transfer_bill_no: str | None = Field(description="微信转账单号（微信支付业务单号）")
+    our_fen: int | None = Field(description="本系统实发金额（分）；为空表示本系统无此转账")
+    their_fen: int | None = Field(description="资金账单中的支出金额（分）")
+    our_state: str | None = Field(description="本系统转账状态；为空表示无此转账")
+    note: str | None = Field(description="无法识别的账单行：行号和原因")
+
+
+class TransferRunOut(Model):
+    bill_date: date
+    ran_at: datetime
+    status: str = Field(description="ok 一致 / mismatches 有差异 / bill_unavailable "
+                                    "账单尚未生成 / failed 获取或读取账单失败")
+    bill_rows: int = Field(description="资金账单（运营账户）中的商家转账笔数")
+    our_paid: int = Field(description="本系统当天发放成功的转账数")
+    mismatch_count: int
+    note: str | None = Field(description="账单不可用或失败的原因（微信支付的错误码）")
+    mismatches: list[TransferMismatchOut] = Field(description="差异（每天最多列出200条）")
+
+
 class ReconciliationOut(Model):
     runs: list[RunOut]
+    transfer_runs: list[TransferRunOut] = Field(
+        description="专家劳务费商家转账与微信支付资金账单的核对")
+
+
+class RunIn(Model):
+    bill_date: date = Field(description="要核对的日期（中国时间），须早于今天")
+
+
+class RunNowOut(Model):
+    payments: RunOut
+    transfers: TransferRunOut
+
+
+def run_out(r: Report) -> RunOut:
+    return RunOut(
+        bill_date=r.day, ran_at=r.ran_at, status=r.status, bill_rows=r.bill_rows,
+        our_paid=r.our_paid, mismatch_count=r.mismatch_count, note=r.note,
+        mismatches=[MismatchOut(kind=m.kind, out_trade_no=m.out_trade_no,
+                                transaction_id=m.transaction_id, our_fen=m.our_fen,
+                                their_fen=m.their_fen, our_status=m.our_status, note=m.note)
+                    for m in r.mismatches])
+
+
+def transfer_run_out(r: TransferReport) -> TransferRunOut:
+    return TransferRunOut(
+        bill_date=r.day, ran_at=r.ran_at, status=r.status, bill_rows=r.bill_rows,
+        our_paid=r.our_paid, mismatch_count=r.mismatch_count, note=r.note,
+        mismatches=[TransferMismatchOut(
+            kind=m.kind, out_bill_no=m.out_bill_no, transfer_bill_no=m.transfer_bill_no,
+            our_fen=m.our_fen, their_fen=m.their_fen, our_state=m.our_state, note=m.note)
+            for m in r.mismatches])
 
 
 @api.route("GET", "/admin/reconciliation", access=FINANCE, query=ReconciliationQuery,
@@ -55,10 +113,16 @@ class ReconciliationOut(Model):
            tag=TAG)
 async def reconciliation(call: Call, query: ReconciliationQuery) -> ReconciliationOut:
     reports = await call.domain.bill_reconcile.recent(query.days, call.now)
-    return ReconciliationOut(runs=[RunOut(
-        bill_date=r.day, ran_at=r.ran_at, status=r.status, bill_rows=r.bill_rows,
-        our_paid=r.our_paid, mismatch_count=r.mismatch_count, note=r.note,
-        mismatches=[MismatchOut(kind=m.kind, out_trade_no=m.out_trade_no,
-                                transaction_id=m.transaction_id, our_fen=m.our_fen,
-                                their_fen=m.their_fen, our_status=m.our_status, note=m.note)
-                    for m in r.mismatches]) for r in reports])
+    transfers = await call.domain.transfer_reconcile.recent(query.days, call.now)
+    return ReconciliationOut(runs=[run_out(r) for r in reports],
+                             transfer_runs=[transfer_run_out(r) for r in transfers])
+
+
+@api.route("POST", "/admin/reconciliation/run", access=FINANCE, body=RunIn,
+           response=RunNowOut, tag=TAG,
+           summary="立即核对某一天：交易账单（缴费）和资金账单（专家劳务费转账），结果替换当天原有结果")
+async def reconcile_now(call: Call, body: RunIn) -> RunNowOut:
+    domain = call.domain
+    payments = await domain.bill_reconcile.reconcile_day(body.bill_date, call.now)
+    transfers = await domain.transfer_reconcile.reconcile_day(body.bill_date, call.now)
+    return RunNowOut(payments=run_out(payments), transfers=transfer_run_out(transfers))

@@ -1,0 +1,229 @@
+"""Each China day's transfers to experts (商家转账) checked against WeChat Pay's fund-flow bill
+(资金账单) of the operating account, which the transfers leave (WX-PAY-FUNDFLOW). The
+payments' trade bill is services/payments/bill.py; this reads the other bill the same way,
+on the same schedule, and records what differs in transfer_bill_run / transfer_bill_mismatch.
+
+For day D (China time), over the bill's transfer lines (业务类型 商家转账, 支出; ours: see
+docs/rules-that-are-ours.md) and our transfers (Payout):
+- missing_here: a transfer line naming (业务凭证号 = out_bill_no, or 微信支付业务单号 =
+  transfer_bill_no) no transfer of ours that is paid here;
+- missing_there: a transfer of ours paid during D (finished_at: when we learned it) with no
+  transfer line in D's bill;
+- amount_differs: on both sides, for different amounts (the net transferred);
+- unreadable: a line of the bill that could not be read.
+Other lines (a top-up, a refund of a failed transfer, fees) are not transfers of ours and are
+not compared. The bill's availability is read as for the trade bill (not ready, none that
+day), and a re-run replaces the day's result unless it could not read the bill."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from models.payouts import Payout, PayoutState
+from models.reconciliation import (
+    MismatchKind,
+    RunStatus,
+    TransferBillMismatch,
+    TransferBillRun,
+)
+from services.common.clock import china_today
+from services.common.errors import BadInput, Unavailable
+from services.payments.bill import SETTLED, SHOWN_MISMATCHES, bill_ready_at, day_span
+from services.payments.gateway import BILL_NONE, BILL_NOT_READY, UNREADABLE, FundFlowRow, PayError
+
+log = logging.getLogger(__name__)
+
+ACCOUNT = "OPERATION"  # 运营账户: where 商家转账 is paid from
+TRANSFER_KIND = "商家转账"  # 业务类型 of a transfer line (ours, see the module's doc)
+OUT = "支出"
+LOOKUP_CHUNK = 500
+
+
+class FundFlowGateway(Protocol):
+    async def fund_flow_bill(self, day: date, account_type: str) -> list[FundFlowRow]:
+        """WeChat Pay's fund-flow bill of one account for a China day; PayError
+        STATEMENT_CREATING while it is being made, NO_STATEMENT_EXIST when there is none."""
+        ...
+
+
+@dataclass(frozen=True)
+class TransferMismatch:
+    kind: MismatchKind
+    out_bill_no: str
+    transfer_bill_no: str | None
+    our_fen: int | None
+    their_fen: int | None
+    our_state: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class TransferReport:
+    day: date
+    status: RunStatus
+    ran_at: datetime
+    bill_rows: int
+    our_paid: int
+    mismatch_count: int
+    mismatches: tuple[TransferMismatch, ...]
+    note: str | None = None
+
+
+def is_transfer(row: FundFlowRow) -> bool:
+    return row.kind == UNREADABLE or (row.kind == TRANSFER_KIND and row.direction == OUT)
+
+
+def compare_transfers(rows: Iterable[FundFlowRow], paid_that_day: Iterable[Payout],
+                      known: Sequence[Payout]) -> list[TransferMismatch]:
+    """The differences between the bill's transfer lines and our transfers (the module's
+    rules): `known` are our transfers the lines name, by either number."""
+    by_out = {p.out_bill_no: p for p in known}
+    by_wx = {p.transfer_bill_no: p for p in known if p.transfer_bill_no}
+    found: list[TransferMismatch] = []
+    named: set[int] = set()
+    for row in rows:
+        payout = by_out.get(row.voucher) or by_wx.get(row.wx_no)
+        ours = None if payout is None else payout.amount_fen
+        state = None if payout is None else payout.state
+        out_bill_no = payout.out_bill_no if payout is not None else row.voucher[:32]
+        if payout is not None:
+            named.add(payout.id)
+        if row.kind == UNREADABLE:
+            found.append(TransferMismatch(MismatchKind.UNREADABLE, out_bill_no,
+                                          row.wx_no or None, ours, None, state,
+                                          f"line {row.line}: {row.problem}"[:128]))
+        elif payout is None or payout.state != PayoutState.PAID:
+            found.append(TransferMismatch(MismatchKind.MISSING_HERE, out_bill_no, row.wx_no,
+                                          ours, row.amount_fen, state))
+        elif row.amount_fen != payout.amount_fen:
+            found.append(TransferMismatch(MismatchKind.AMOUNT_DIFFERS, out_bill_no,
+                                          row.wx_no, ours, row.amount_fen, state))
+    for payout in paid_that_day:
+        if payout.id not in named:
+            found.append(TransferMismatch(MismatchKind.MISSING_THERE, payout.out_bill_no,
+                                          payout.transfer_bill_no or None, payout.amount_fen,
+                                          None, payout.state))
+    return found
+
+
+async def _known(rows: Sequence[FundFlowRow]) -> list[Payout]:
+    found: dict[int, Payout] = {}
+    for field, numbers in (("out_bill_no", {r.voucher for r in rows}),
+                           ("transfer_bill_no", {r.wx_no for r in rows})):
+        unique = sorted(numbers - {""})
+        for at in range(0, len(unique), LOOKUP_CHUNK):
+            for payout in await Payout.filter(**{f"{field}__in": unique[at:at + LOOKUP_CHUNK]}):
+                found[payout.id] = payout
+    return list(found.values())
+
+
+class TransferReconcile:
+    """Reconciles a day's transfers with WeChat Pay's fund-flow bill and keeps the result."""
+
+    def __init__(self, gateway: FundFlowGateway | None) -> None:
+        self.gateway = gateway
+
+    @property
+    def enabled(self) -> bool:
+        return self.gateway is not None
+
+    async def reconcile_day(self, day: date, now: datetime) -> TransferReport:
+        """Reconcile `day` (China time) and record the result, replacing an earlier one."""
+        if day >= china_today(now):
+            raise BadInput("payment.bill_day_open", day=f"{day:%Y年%m月%d日}")
+        if self.gateway is None:
+            raise Unavailable("payment.off")
+        start, end = day_span(day)
+        paid = await Payout.filter(state=PayoutState.PAID, finished_at__gte=start,
+                                   finished_at__lt=end).order_by("finished_at")
+        status, note, rows = await self._bill(self.gateway, day, now)
+        mismatches: list[TransferMismatch] = []
+        if rows is not None:
+            rows = [r for r in rows if is_transfer(r)]
+            mismatches = compare_transfers(rows, paid, await _known(rows))
+            status = RunStatus.MISMATCHES if mismatches else RunStatus.OK
+        report = TransferReport(day=day, status=status, ran_at=now, bill_rows=len(rows or ()),
+                                our_paid=len(paid), mismatch_count=len(mismatches),
+                                mismatches=tuple(mismatches), note=note)
+        if not await self._record(report):
+            log.warning("fund-flow bill %s: %s (%s); the result read before is kept", day,
+                        status, note)
+            return report
+        for m in mismatches:
+            log.warning("fund-flow bill %s: %s, transfer %s (%s): ours %s fen, theirs %s fen"
+                        "%s", day, m.kind, m.out_bill_no or "-", m.transfer_bill_no or "-",
+                        m.our_fen, m.their_fen, f" ({m.note})" if m.note else "")
+        log.info("fund-flow bill %s: %s, %d transfer lines, %d paid here, %d mismatches",
+                 day, status, report.bill_rows, report.our_paid, report.mismatch_count)
+        return report
+
+    @staticmethod
+    async def _bill(gateway: FundFlowGateway, day: date, now: datetime
+                    ) -> tuple[RunStatus, str | None, list[FundFlowRow] | None]:
+        try:
+            return RunStatus.OK, None, await gateway.fund_flow_bill(day, ACCOUNT)
+        except PayError as exc:
+            if exc.code == BILL_NONE and now >= bill_ready_at(day):
+                return RunStatus.OK, None, []  # no money moved that day
+            if exc.code in (BILL_NONE, BILL_NOT_READY):
+                return RunStatus.BILL_UNAVAILABLE, exc.code, None
+            log.warning("fund-flow bill %s could not be fetched: %s", day, exc)
+            return RunStatus.FAILED, str(exc)[:200], None
+
+    @staticmethod
+    async def _record(report: TransferReport) -> bool:
+        values: dict[str, Any] = {"ran_at": report.ran_at, "status": report.status,
+                                  "bill_rows": report.bill_rows, "our_paid": report.our_paid,
+                                  "mismatch_count": report.mismatch_count,
+                                  "note": report.note}
+        for attempt in (1, 2):
+            try:
+                async with in_transaction():
+                    run = await TransferBillRun.select_for_update().get_or_none(
+                        bill_date=report.day)
+                    if run is None:
+                        run = await TransferBillRun.create(bill_date=report.day, **values)
+                    elif run.status in SETTLED and report.status not in SETTLED:
+                        return False
+                    else:
+                        await TransferBillRun.filter(id=run.id).update(**values)
+                        await TransferBillMismatch.filter(run_id=run.id).delete()
+                    if report.mismatches:
+                        await TransferBillMismatch.bulk_create([TransferBillMismatch(
+                            run_id=run.id, kind=m.kind, out_bill_no=m.out_bill_no,
+                            transfer_bill_no=m.transfer_bill_no, our_fen=m.our_fen,
+                            their_fen=m.their_fen, our_state=m.our_state, note=m.note)
+                            for m in report.mismatches], batch_size=500)
+                return True
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def settled(self, day: date) -> bool:
+        return await TransferBillRun.exists(bill_date=day, status__in=list(SETTLED))
+
+    async def recent(self, days: int, now: datetime) -> list[TransferReport]:
+        """The runs of the last `days` China days, newest first, each with its first
+        SHOWN_MISMATCHES differences."""
+        runs = await TransferBillRun.filter(
+            bill_date__gte=china_today(now) - timedelta(days=days)).order_by("-bill_date")
+        shown: dict[int, list[TransferMismatch]] = {r.id: [] for r in runs}
+        with_any = [r.id for r in runs if r.mismatch_count]
+        for m in await TransferBillMismatch.filter(run_id__in=with_any).order_by("id") \
+                if with_any else []:
+            if len(kept := shown[m.run_id]) < SHOWN_MISMATCHES:
+                kept.append(TransferMismatch(MismatchKind(m.kind), m.out_bill_no,
+                                             m.transfer_bill_no, m.our_fen, m.their_fen,
+                                             m.our_state, m.note))
+        return [TransferReport(day=r.bill_date, status=RunStatus(r.status), ran_at=r.ran_at,
+                               bill_rows=r.bill_rows, our_paid=r.our_paid,
+                               mismatch_count=r.mismatch_count, mismatches=tuple(shown[r.id]),
+                               note=r.note) for r in runs]
