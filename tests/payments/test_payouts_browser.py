@@ -106,3 +106,10 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(money.get_by_test_id("transfers")).to_contain_text("已到账")
     await expect(money.get_by_test_id("transfers")).to_contain_text("400.00元")
     await money.screenshot(path="var/console-transfers.png", full_page=True)
+    # the month's ledger of the agency: the sheet funded, the fee paid, the totals
+    await money.goto(str(client.make_url("/console/fee-ledger")))
+    ledger = money.locator("[data-testid^=ledger-]").first
+    await expect(ledger).to_contain_text("HX20261125001")
+    await expect(ledger).to_contain_text("400.00")
+    await expect(money.get_by_test_id("export")).to_be_visible()
+    await money.screenshot(path="var/console-fee-ledger.png", full_page=True)
