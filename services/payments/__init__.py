@@ -23,12 +23,22 @@ from services.payments.invoices import (
     parse_title,
 )
 from services.payments.orders import PAY_LINK, FeeItem, InvoiceWords, PaymentMismatch, Payments
-from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
+from services.payments.transfers import (
+    AUTHORIZATION_STATES,
+    STATES,
+    AuthorizationRequest,
+    TransferAuthorization,
+    TransferBill,
+    TransferGateway,
+    TransferRequest,
+)
 
 __all__ = [
+    "AUTHORIZATION_STATES",
     "PAY_LINK",
     "STATES",
     "UNREADABLE",
+    "AuthorizationRequest",
     "BillReconcile",
     "BillRow",
     "EInvoices",
@@ -50,6 +60,7 @@ __all__ = [
     "Report",
     "TitleKind",
     "Trade",
+    "TransferAuthorization",
     "TransferBill",
     "TransferGateway",
     "TransferRequest",
