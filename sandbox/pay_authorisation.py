@@ -115,7 +115,7 @@ class AuthorisationDesk:
     def close(self, out_authorization_no: str, reason: str = "USER_CLOSE") -> FakeAuthorization:
         """The payee closes it in WeChat (or, with USER_OVERDUE_UNCONFIRMED, lets the 24
         hours pass without agreeing)."""
-        auth = self.gateway.transfer_authorizations[out_authorization_no]
+        auth: FakeAuthorization = self.gateway.transfer_authorizations[out_authorization_no]
         if auth.state not in LIVE:
             raise LookupError("该授权已关闭")
         self._change(auth, "CLOSED", reason)
@@ -197,7 +197,7 @@ def _authorisation_of(data: Body, gateway: PayGateway) -> FakeAuthorization | st
     if bool(by_id) == bool(by_no):
         return "微信免确认收款授权单号和商户授权单号须且只须传入一个"
     table = gateway.transfer_authorizations
-    auth = table.get(str(by_no)) if by_no else next(
+    auth: FakeAuthorization | None = table.get(str(by_no)) if by_no else next(
         (a for a in table.values() if a.authorization_id == by_id), None)
     if auth is None or auth.state == "WAIT_USER_CONFIRM":
         return "用户未完成免确认收款授权"
