@@ -40,7 +40,7 @@ class AuthorisationOut(Model):
 
 async def authorisation_out(call: Call, person_id: int) -> AuthorisationOut:
     authorisations = call.domain.payouts.authorisations
-    held = await authorisations.current(person_id)
+    held = await authorisations.latest(person_id)
     state = held.state if held is not None else "none"
     return AuthorisationOut(
         available=authorisations.available,

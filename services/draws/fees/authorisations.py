@@ -69,6 +69,11 @@ class TransferAuthorisations:
         return await TransferAuthorisation.filter(
             person_id=person_id, state__in=list(LIVE)).order_by("-id").first()
 
+    @staticmethod
+    async def latest(person_id: int) -> TransferAuthorisation | None:
+        """The expert's last authorisation, live or closed (what their page shows)."""
+        return await TransferAuthorisation.filter(person_id=person_id).order_by("-id").first()
+
     async def active(self, person_id: int) -> TransferAuthorisation | None:
         """The authorisation a transfer to this expert goes under (None: they confirm)."""
         if not self.available:
@@ -163,7 +168,13 @@ class TransferAuthorisations:
                     answer.openid and answer.openid != held.openid):
                 raise AuthorisationMismatch(f"authorisation {held.out_authorization_no}")
             state = BY_STATE.get(answer.state, AuthorisationState(held.state))
-            if held.state == AuthorisationState.CLOSED or state == held.state:
+            if held.state == AuthorisationState.CLOSED:
+                return "duplicate"
+            if state == held.state:  # the package of one waiting comes with the answer
+                if answer.package_info and answer.package_info != held.package_info:
+                    await TransferAuthorisation.filter(id=held.id).update(
+                        package_info=answer.package_info, wx_state=answer.state)
+                    return "pending"
                 return "duplicate"
             updates: dict[str, object] = {"state": state, "wx_state": answer.state}
             if state == AuthorisationState.WAITING:
