@@ -12,7 +12,6 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from config.settings import Settings
-
 from models.draws import Invitation
 from models.notifications import Notification
 from models.payouts import Payout, TransferAuthorisation
