@@ -68,6 +68,7 @@ from services.draws import (
     PayoutAccounts,
     Payouts,
     Recall,
+    TransferAuthorisations,
     VirtualCalls,
     VoiceReplies,
 )
@@ -188,7 +189,9 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         sanctions=SanctionDesk(outbox, reactions, links),
         payouts=Payouts(transfers, outbox, lambda at: texts.render(
             "payout/remark.j2", day=china_time(at).split(" ")[0]),
-            PayoutAccounts(outbox, vault, links)),
+            PayoutAccounts(outbox, vault, links), TransferAuthorisations(
+                transfers, settings.transfer_authorised,
+                lambda name: texts.render("payout/authorisation_name.j2", name=name).strip())),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),

@@ -146,6 +146,11 @@ class Settings(BaseSettings):
     wechatpay_timeout: float = Field(3.0, validation_alias="WECHATPAY_TIMEOUT")
     # 商家转账's scene for experts' fees: 1005 佣金报酬 (the merchant opens it on the platform)
     wechatpay_transfer_scene: str = Field("1005", validation_alias="WECHATPAY_TRANSFER_SCENE")
+    # 用户授权免确认: the merchant has WeChat Pay's authorised transfers (granted by WeChat Pay,
+    # not self-service): experts may authorise once and are then paid without confirming.
+    # Unset: on in sandbox mode (the fake gateway has it), off otherwise
+    wechatpay_transfer_authorised: bool | None = Field(
+        None, validation_alias="WECHATPAY_TRANSFER_AUTHORISED")
     sandbox_wechatpay_private_key: str = Field("", validation_alias="SANDBOX_WECHATPAY_PRIVATE_KEY")
 
     # Attendance: reminders before the gathering time, and after it the system's own reminders
@@ -307,6 +312,12 @@ class Settings(BaseSettings):
     @property
     def voice_mode(self) -> str:
         return self.voice_provider or ("sandbox" if self.sandbox else "off")
+
+    @property
+    def transfer_authorised(self) -> bool:
+        if self.wechatpay_transfer_authorised is None:
+            return self.sandbox
+        return self.wechatpay_transfer_authorised
 
     @property
     def privacy_mode(self) -> str:

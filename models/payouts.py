@@ -65,9 +65,39 @@ class Payout(Model):
     expires_at = fields.DatetimeField(db_index=True)
     finished_at = fields.DatetimeField(null=True)
     checked_at = fields.DatetimeField(null=True)  # last asked WeChat Pay (reconciliation)
+    # sent under the expert's 免确认收款授权 (its out_authorization_no): no confirmation
+    authorisation_no = fields.CharField(max_length=32, default="", db_default="")
 
     class Meta:
         table = "payout"
+
+
+class AuthorisationState(StrEnum):
+    WAITING = "waiting"  # asked at WeChat Pay, the expert has not agreed yet (24 h)
+    ACTIVE = "active"  # agreed: transfers to them need no confirmation
+    CLOSED = "closed"  # revoked (by the expert, here or in WeChat), expired or refused
+
+
+class TransferAuthorisation(Model):
+    """An expert's 免确认收款授权 at WeChat Pay (WX-PAY): asked once, agreed in the
+    mini-program, then every fee transfer to them goes without a confirmation until it is
+    revoked. At most one waiting or active per expert."""
+
+    id = fields.BigIntField(primary_key=True)
+    person_id = fields.BigIntField(db_index=True)
+    openid = fields.CharField(max_length=64)  # the expert's mini-program openid
+    out_authorization_no = fields.CharField(max_length=32, unique=True)  # ours
+    authorization_id = fields.CharField(max_length=64, default="")  # WeChat Pay's
+    state = fields.CharField(max_length=16, default=AuthorisationState.WAITING, db_index=True)
+    wx_state = fields.CharField(max_length=24, default="")  # WeChat Pay's last word
+    package_info = fields.TextField(default="")  # for wx.requestMerchantTransfer, while waiting
+    close_reason = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField()
+    granted_at = fields.DatetimeField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "transfer_authorisation"
 
 
 class PayoutAccount(Model):

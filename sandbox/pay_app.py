@@ -1,7 +1,7 @@
 """The fake WeChat Pay gateway as an aiohttp app: payments and refunds
 (sandbox/pay_gateway.py), the trade bill (sandbox/pay_bill.py), the fund-flow bill
-(sandbox/pay_fundflow.py), 电子发票
-(sandbox/pay_fapiao.py) and 商家转账 (sandbox/pay_transfer.py)."""
+(sandbox/pay_fundflow.py), 电子发票 (sandbox/pay_fapiao.py) and 商家转账
+(sandbox/pay_transfer.py, its 用户授权免确认 in sandbox/pay_authorisation.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from sandbox.pay_authorisation import add_authorisation_routes
 from sandbox.pay_bill import bill_download, trade_bill
 from sandbox.pay_fapiao import add_fapiao_routes
 from sandbox.pay_fundflow import fund_flow_bill
@@ -47,4 +48,5 @@ def pay_gateway_app(gateway: PayGateway) -> web.Application:
     app.router.add_get("/v3/billdownload/file", gateway_view(bill_download))
     add_fapiao_routes(app)
     add_transfer_routes(app)
+    add_authorisation_routes(app)
     return app

@@ -111,6 +111,10 @@ class PayGateway:
         # a withdrawn bill's CANCELLED notification is delivered before the cancel call is
         # answered (WeChat Pay promises no order between the two)
         self.transfer_notify_first = False
+        # 免确认收款授权 (sandbox/pay_authorisation.py): out_authorization_no -> authorisation;
+        # whether the merchant has the mode (without it: NO_AUTH)
+        self.transfer_authorizations: dict[str, Any] = {}
+        self.transfer_authorization_open = True
 
     # -- signing, as WeChat Pay does it ----------------------------------------------------
     def sign_headers(self, body: str, *, timestamp: int | None = None,

@@ -21,6 +21,7 @@ from miniapp_api.routes.draws import followups as draws_followups
 from miniapp_api.routes.draws import invitations as draws_invitations
 from miniapp_api.routes.draws import ledger as draws_ledger
 from miniapp_api.routes.draws import log as draws_log
+from miniapp_api.routes.draws import payout_authorisation as draws_payout_authorisation
 from miniapp_api.routes.draws import payouts as draws_payouts
 from miniapp_api.routes.draws import performance as draws_performance
 from miniapp_api.routes.draws import performance_desk as draws_performance_desk
@@ -105,6 +106,7 @@ MODULES = (
     admin_statistics,
     people_dishonesty,
     draws_payouts,
+    draws_payout_authorisation,
 )
 
 

@@ -7,6 +7,11 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.draws.fees import expert_fees, fee_standards, funding, payouts
+from services.draws.fees.authorisations import (
+    AuthorisationMismatch,
+    AuthoriseParams,
+    TransferAuthorisations,
+)
 from services.draws.fees.declaration import Declared, declared
 from services.draws.fees.expert_fees import FeeSheet, fee_sheet, my_fees
 from services.draws.fees.fee_rule import Computed
@@ -150,6 +155,8 @@ __all__ = [
     "AgencyLedger",
     "AgencyRole",
     "Attendance",
+    "AuthorisationMismatch",
+    "AuthoriseParams",
     "CallPolicy",
     "CallView",
     "CheckResult",
@@ -174,6 +181,7 @@ __all__ = [
     "SheetView",
     "Shown",
     "SmsReplies",
+    "TransferAuthorisations",
     "TransferRow",
     "VirtualCalls",
     "VoiceReplies",

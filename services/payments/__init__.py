@@ -26,12 +26,22 @@ from services.payments.invoices import (
 )
 from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Payments
 from services.payments.transfer_bill import FundFlowGateway, TransferReconcile, TransferReport
-from services.payments.transfers import STATES, TransferBill, TransferGateway, TransferRequest
+from services.payments.transfers import (
+    AUTHORIZATION_STATES,
+    STATES,
+    AuthorizationRequest,
+    TransferAuthorization,
+    TransferBill,
+    TransferGateway,
+    TransferRequest,
+)
 
 __all__ = [
+    "AUTHORIZATION_STATES",
     "PAY_LINK",
     "STATES",
     "UNREADABLE",
+    "AuthorizationRequest",
     "BillReconcile",
     "BillRow",
     "EInvoices",
@@ -55,6 +65,7 @@ __all__ = [
     "Report",
     "TitleKind",
     "Trade",
+    "TransferAuthorization",
     "TransferBill",
     "TransferGateway",
     "TransferReconcile",

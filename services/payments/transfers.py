@@ -31,6 +31,10 @@ class TransferRequest:
     amount_fen: int
     remark: str  # the payee sees it; at most 32 characters
     user_name: str = ""
+    # the payee's 免确认收款授权 (WeChat Pay's authorization_id): the bill is then made by
+    # 用户授权后转账 (POST .../transfer-bills/transfer), without the openid, and needs no
+    # confirmation
+    authorization_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,35 @@ class TransferBill:
     updated_at: datetime | None = None
 
 
+# 免确认收款授权's states (WX-PAY 商户单号查询授权结果): WAIT_USER_CONFIRM (the user has 24
+# hours to agree), CONFIRMED, CLOSED (closed by the user or the merchant, or not agreed in time)
+AUTHORIZATION_STATES = frozenset({"WAIT_USER_CONFIRM", "CONFIRMED", "CLOSED", "NOTEXIST"})
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """发起免确认收款授权 for one payee (the scene and the notification address are the
+    gateway's)."""
+
+    out_authorization_no: str
+    openid: str
+    display_name: str  # 用户展示名称: the account the payee reads in the authorisation
+
+
+@dataclass(frozen=True)
+class TransferAuthorization:
+    """A 免确认收款授权 as WeChat Pay reports it (an answer or a notification's resource)."""
+
+    out_authorization_no: str
+    state: str
+    authorization_id: str = ""
+    package_info: str = ""  # only while WAIT_USER_CONFIRM, for wx.requestMerchantTransfer
+    openid: str = ""
+    mchid: str = ""
+    close_reason: str = ""
+    updated_at: datetime | None = None
+
+
 class TransferGateway(Protocol):
     mchid: str
     appid: str  # the mini-program's: the payee confirms there
@@ -63,4 +96,16 @@ class TransferGateway(Protocol):
 
     async def cancel(self, out_bill_no: str) -> TransferBill:
         """Cancel a bill the payee has not confirmed (CANCELING, then CANCELLED)."""
+        ...
+
+    async def authorize(self, request: AuthorizationRequest) -> TransferAuthorization:
+        """发起免确认收款授权 (the same number again answers the authorisation made)."""
+        ...
+
+    async def authorization(self, out_authorization_no: str) -> TransferAuthorization:
+        """商户单号查询授权结果 (NOTEXIST when WeChat Pay has none by that number)."""
+        ...
+
+    async def close_authorization(self, out_authorization_no: str) -> TransferAuthorization:
+        """解除免确认收款授权."""
         ...

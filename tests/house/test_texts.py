@@ -21,7 +21,7 @@ from models.draws import AnsweredVia, DrawStatus, InvitationStatus
 from models.education import Grading
 from models.notifications import ChannelKind, Status
 from models.payments import FapiaoState, OrderStatus, SettledBy
-from models.payouts import FeeChannel, FundingState, PayoutState
+from models.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
 from models.people import Gender, Role
 from models.performance import ReviewOutcome
 from models.wechat import Channel
@@ -254,6 +254,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "notification_kind": (_values(NotificationKind), set()),
     "order_status": (_values(OrderStatus), set()),
     "payout_state": (_values(PayoutState), set()),
+    # an expert who never asked for 免确认收款
+    "authorisation_state": (_values(AuthorisationState), {"none"}),
     "review_outcome": (_values(ReviewOutcome), set()),
     "role": (_values(Role), set()),
     "answered_via": (_values(AnsweredVia), set()),

@@ -15,10 +15,10 @@ from aiohttp import web
 
 from bot.errors import TooLarge
 from bot.providers.pay.client import NotificationVerifier, parse_trade
-from bot.providers.pay.transfer import parse_bill
+from bot.providers.pay.transfer import parse_authorization, parse_bill
 from bot.wechat.callback import read_capped
 from services.common.metrics import PAY_NOTIFICATIONS
-from services.draws import PayoutMismatch, Payouts
+from services.draws import AuthorisationMismatch, PayoutMismatch, Payouts
 from services.payments import EInvoices, NotificationRejected, PaymentMismatch, Payments
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,9 @@ class PayNotifications:
     verifier: NotificationVerifier
     payments: Payments
     einvoices: EInvoices | None = None  # 电子发票: FAPIAO.ISSUED / FAPIAO.REVERSED
-    payouts: Payouts | None = None  # 商家转账: MCHTRANSFER.BILL.FINISHED
+    # 商家转账: MCHTRANSFER.BILL.FINISHED, and MCHTRANSFER.AUTHORIZATION.CONFIRMED / .CLOSED
+    # of an expert's 免确认收款授权
+    payouts: Payouts | None = None
 
 
 # unset while payments are not configured: the endpoint then answers 404
@@ -64,6 +66,8 @@ async def pay_notify(request: web.Request) -> web.Response:
         followed = await pay.einvoices.notified(apply_id, datetime.now(UTC))
         log.info("fapiao notification %s: %s", event, "followed" if followed else "unknown")
         return web.Response(status=204)
+    if event.startswith("MCHTRANSFER.AUTHORIZATION.") and pay.payouts is not None:
+        return await _authorisation(pay.payouts, data)
     if event.startswith("MCHTRANSFER.") and pay.payouts is not None:
         return await _transfer(pay.payouts, data)
     if not event.startswith("TRANSACTION."):
@@ -100,6 +104,24 @@ async def _transfer(payouts: Payouts, data: dict[str, object]) -> web.Response:
         return _fail(400, "bill mismatch")
     log.info("transfer notification %s: %s", bill.out_bill_no, outcome)
     PAY_NOTIFICATIONS.labels(f"transfer_{outcome}").inc()
+    return web.Response(status=204)
+
+
+async def _authorisation(payouts: Payouts, data: dict[str, object]) -> web.Response:
+    """An expert's 免确认收款授权 agreed or closed, applied once (a repeat changes nothing)."""
+    try:
+        auth = parse_authorization(data)
+        outcome = await payouts.authorisations.apply(auth, datetime.now(UTC))
+    except NotificationRejected as exc:
+        log.warning("authorisation notification malformed: %s", exc)
+        PAY_NOTIFICATIONS.labels("malformed").inc()
+        return _fail(400, "malformed notification")
+    except AuthorisationMismatch as exc:
+        log.error("authorisation notification does not match ours: %s", exc)
+        PAY_NOTIFICATIONS.labels("mismatch").inc()
+        return _fail(400, "authorisation mismatch")
+    log.info("authorisation notification %s: %s", auth.out_authorization_no, outcome)
+    PAY_NOTIFICATIONS.labels(f"authorisation_{outcome}").inc()
     return web.Response(status=204)
 
 

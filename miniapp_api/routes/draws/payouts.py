@@ -133,11 +133,14 @@ class MyPayoutOut(Model):
     state_title: str
     expires_at: datetime = Field(description="须在此前确认收款")
     finished_at: datetime | None
-    can_confirm: bool = Field(description="待确认收款：可取 confirm 参数调起确认收款页")
+    can_confirm: bool = Field(description="待确认收款：可取 confirm 参数调起确认收款页"
+                                          "（免确认收款的转账无需确认）")
 
 
 class MyPayoutsOut(Model):
     payouts: list[MyPayoutOut]
+    authorised: bool = Field(description="已开通免确认收款：新的转账直接到账，无需确认")
+    authorisation_available: bool = Field(description="可在此开通免确认收款")
 
 
 def _mine(call: Call, mine: MyPayout) -> MyPayoutOut:
@@ -153,8 +156,12 @@ def _mine(call: Call, mine: MyPayout) -> MyPayoutOut:
 @api.route("GET", "/expert/payouts", access=EXPERT, response=MyPayoutsOut, tag="专家",
            summary="我的专家费转账（待确认收款的可在此领取）")
 async def my_payouts(call: Call) -> MyPayoutsOut:
-    rows = await call.domain.payouts.mine(call.caller.need_person().id)
-    return MyPayoutsOut(payouts=[_mine(call, p) for p in rows])
+    person_id = call.caller.need_person().id
+    rows = await call.domain.payouts.mine(person_id)
+    authorisations = call.domain.payouts.authorisations
+    return MyPayoutsOut(payouts=[_mine(call, p) for p in rows],
+                        authorised=await authorisations.active(person_id) is not None,
+                        authorisation_available=authorisations.available)
 
 
 @api.route("GET", "/expert/payouts/{payout_id}/confirm", access=EXPERT, response=ConfirmOut,

@@ -5,7 +5,8 @@ each expert's recorded fee becomes a transfer bill the expert confirms in the mi
 within 24 hours. WeChat Pay's word (its notification, or our query when none came) settles a bill
 once: paid, failed, cancelled by the agency, or expired (the money stays with the centre;
 the agency may send it again). Never two open bills for one fee, never a bill for a fee
-already paid."""
+already paid. An expert who authorised transfers (authorisations.py) is sent the fee without
+a confirmation: the bill goes straight to transferring or paid on WeChat Pay's word."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
+from services.draws.fees.authorisations import TransferAuthorisations, refusal_words
 from services.draws.fees.payout_accounts import PayoutAccounts
 from services.draws.fees.withholding import amounts, withhold
 from services.draws.record.family import root_of
@@ -80,8 +82,10 @@ class ConfirmParams:
 
 class Payouts:
     def __init__(self, gateway: TransferGateway | None, outbox: Outbox,
-                 remark: Callable[[datetime], str], accounts: PayoutAccounts) -> None:
+                 remark: Callable[[datetime], str], accounts: PayoutAccounts,
+                 authorisations: TransferAuthorisations | None = None) -> None:
         self.gateway = gateway
+        self.authorisations = authorisations or TransferAuthorisations(gateway, False, str)
         self.outbox = outbox
         self.accounts = accounts  # another way to be paid (payout_accounts.py)
         self._remark = remark  # the words the expert reads on the bill, by evaluation day
@@ -146,13 +150,16 @@ class Payouts:
             # one evaluation's fee to one expert is one payment (每次收入, TAX-61 Art. 8): its
             # tax withheld here, the payer being the withholding agent (IIT-LAW Art. 9)
             tax = withhold(item.fee_fen)
+            # the expert authorised transfers (用户授权免确认): no confirmation is asked
+            auth = None if mini is None else await self.authorisations.active(item.person_id)
             payout = None if mini is None else await Payout.create(
                 invitation_id=item.id, activity_id=root.id, person_id=item.person_id,
                 out_bill_no=f"FEE{item.id:010d}{secrets.token_hex(5)}",
                 amount_fen=tax.net_fen, gross_fen=tax.gross_fen, taxable_fen=tax.taxable_fen,
                 tax_rate=tax.rate_pct, tax_fen=tax.tax_fen, openid=mini.openid,
                 created_by=actor.person_id or 0, created_at=now,
-                expires_at=now + CONFIRM_WITHIN)
+                expires_at=now + CONFIRM_WITHIN,
+                authorisation_no=auth.out_authorization_no if auth else "")
             if payout is not None:
                 await record(root, actor, "payout", now, None, invitation=item.id,
                              fen=item.fee_fen, tax=tax.tax_fen, bill=payout.out_bill_no)
@@ -161,7 +168,8 @@ class Payouts:
             return None
         person = await Person.get(id=item.person_id)
         request = TransferRequest(payout.out_bill_no, payout.openid, payout.amount_fen,
-                                  self._remark(root.eval_start), person.name)
+                                  self._remark(root.eval_start), person.name,
+                                  auth.authorization_id if auth else "")
         try:
             bill = await self.gateway.create(request)
         except PayError as exc:
@@ -172,6 +180,10 @@ class Payouts:
                 raise Unavailable("payout.unknown") from None
             if known.state == "NOTEXIST":
                 await self._close(payout, PayoutState.FAILED, exc.code, now)
+                if auth is not None:  # revoked in WeChat, perhaps: asked, the next one knows
+                    await self.authorisations.check(item.person_id, now)
+                    raise Conflict("payout.authorised_refused",
+                                   reason=refusal_words(exc)) from None
                 raise Conflict("payout.refused", reason=exc.code) from None
             bill = known
         await self.apply(bill, now)
@@ -251,6 +263,8 @@ class Payouts:
                     else PayoutState.EXPIRED
             else:
                 state = BY_STATE.get(bill.state, PayoutState(payout.state))
+            if state == PayoutState.WAITING and payout.authorisation_no:
+                state = PayoutState.TRANSFERRING  # authorised: nobody's confirmation awaited
             updates = {"wx_state": bill.state, "checked_at": now,
                        "transfer_bill_no": bill.transfer_bill_no or payout.transfer_bill_no}
             if bill.package_info:
