@@ -55,6 +55,7 @@ async def _reset_connection(conn: Any) -> None:
 
 
 MIGRATION_STATEMENT_TIMEOUT = 600.0  # an ALTER on a big table may legitimately take minutes
+SQLITE_BUSY = 5.0  # seconds a SQLite writer waits for another process's write to end
 
 
 def connection_config(settings: Settings, statement_timeout: float | None = None,
@@ -70,7 +71,10 @@ def connection_config(settings: Settings, statement_timeout: float | None = None
         creds.setdefault("maxsize", settings.db_pool_max)
         creds.setdefault("reset", _reset_connection)
     elif conn["engine"] == "tortoise.backends.sqlite":
-        creds.setdefault("busy_timeout", int(settings.db_timeout * 1000))
+        # SQLite takes one writer at a time across every process on the file (serve, worker,
+        # an operator's command): a writer waits its turn rather than failing; a local file
+        # is never "down", which is what the short timeouts guard against
+        creds.setdefault("busy_timeout", int(max(settings.db_timeout, SQLITE_BUSY) * 1000))
     return conn
 
 
