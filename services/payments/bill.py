@@ -25,15 +25,12 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
-
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models.payments import OrderStatus, PayOrder
 from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
 from services.common.clock import CHINA, china_today
 from services.common.errors import BadInput, Unavailable
+from services.payments.bill_runs import SETTLED, recent_runs, record_run
 from services.payments.gateway import (
     BILL_NONE,
     BILL_NOT_READY,
@@ -49,8 +46,6 @@ PAID = (OrderStatus.PAID, OrderStatus.DUPLICATE, OrderStatus.REFUNDED)  # paid a
 REFUNDING = (OrderStatus.DUPLICATE, OrderStatus.REFUNDED)  # refunded, or about to be
 BILL_READY = time(10, 0)  # China time, the next day: WeChat Pay's advice
 LOOKUP_CHUNK = 500  # order numbers per query
-SHOWN_MISMATCHES = 200  # per run, in `recent`: the count is always whole
-SETTLED = (RunStatus.OK, RunStatus.MISMATCHES)  # a run that read the bill
 
 
 @dataclass(frozen=True)
@@ -196,34 +191,14 @@ class BillReconcile:
 
     @staticmethod
     async def _record(report: Report) -> bool:
-        """Replace the day's run and its differences, in one transaction; a run that could
-        not read the bill never replaces one that did (False: the earlier result kept)."""
-        values: dict[str, Any] = {"ran_at": report.ran_at, "status": report.status,
-                  "bill_rows": report.bill_rows, "our_paid": report.our_paid,
-                  "mismatch_count": report.mismatch_count, "note": report.note}
-        for attempt in (1, 2):
-            try:
-                async with in_transaction():
-                    run = await BillRun.select_for_update().get_or_none(bill_date=report.day)
-                    if run is None:
-                        run = await BillRun.create(bill_date=report.day, **values)
-                    elif run.status in SETTLED and report.status not in SETTLED:
-                        return False
-                    else:
-                        await BillRun.filter(id=run.id).update(**values)
-                        await BillMismatch.filter(run_id=run.id).delete()
-                    if report.mismatches:
-                        await BillMismatch.bulk_create([BillMismatch(
-                            run_id=run.id, kind=m.kind, out_trade_no=m.out_trade_no,
-                            transaction_id=m.transaction_id, our_fen=m.our_fen,
-                            their_fen=m.their_fen, our_status=m.our_status, note=m.note)
-                            for m in report.mismatches], batch_size=500)
-                return True
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-                # a run of the same day made its row first: replace that one
-        raise AssertionError("unreachable")
+        """The day's run and its differences kept (services/payments/bill_runs)."""
+        return await record_run(BillRun, BillMismatch, report.day, {
+            "ran_at": report.ran_at, "status": report.status, "bill_rows": report.bill_rows,
+            "our_paid": report.our_paid, "mismatch_count": report.mismatch_count,
+            "note": report.note}, lambda run_id: [BillMismatch(
+                run_id=run_id, kind=m.kind, out_trade_no=m.out_trade_no,
+                transaction_id=m.transaction_id, our_fen=m.our_fen, their_fen=m.their_fen,
+                our_status=m.our_status, note=m.note) for m in report.mismatches])
 
     async def settled(self, day: date) -> bool:
         """Whether `day` has a result read from its bill (ok or mismatches)."""
@@ -232,16 +207,10 @@ class BillReconcile:
     async def recent(self, days: int, now: datetime) -> list[Report]:
         """The runs of the last `days` China days, newest first, each with its first
         SHOWN_MISMATCHES differences (two queries, however many days)."""
-        runs = await BillRun.filter(
-            bill_date__gte=china_today(now) - timedelta(days=days)).order_by("-bill_date")
-        shown: dict[int, list[Mismatch]] = {r.id: [] for r in runs}
-        with_any = [r.id for r in runs if r.mismatch_count]
-        for m in await BillMismatch.filter(run_id__in=with_any).order_by("id") \
-                if with_any else []:
-            if len(kept := shown[m.run_id]) < SHOWN_MISMATCHES:
-                kept.append(Mismatch(MismatchKind(m.kind), m.out_trade_no, m.transaction_id,
-                                     m.our_fen, m.their_fen, m.our_status, m.note))
         return [Report(day=r.bill_date, status=RunStatus(r.status), ran_at=r.ran_at,
                        bill_rows=r.bill_rows, our_paid=r.our_paid,
-                       mismatch_count=r.mismatch_count, mismatches=tuple(shown[r.id]),
-                       note=r.note) for r in runs]
+                       mismatch_count=r.mismatch_count, note=r.note, mismatches=tuple(
+                           Mismatch(MismatchKind(m.kind), m.out_trade_no, m.transaction_id,
+                                    m.our_fen, m.their_fen, m.our_status, m.note)
+                           for m in shown))
+                for r, shown in await recent_runs(BillRun, BillMismatch, days, now)]

@@ -20,11 +20,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any, Protocol
-
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from datetime import date, datetime
+from typing import Protocol
 
 from models.payouts import Payout, PayoutState
 from models.reconciliation import (
@@ -35,7 +32,8 @@ from models.reconciliation import (
 )
 from services.common.clock import china_today
 from services.common.errors import BadInput, Unavailable
-from services.payments.bill import SETTLED, SHOWN_MISMATCHES, bill_ready_at, day_span
+from services.payments.bill import bill_ready_at, day_span
+from services.payments.bill_runs import SETTLED, recent_runs, record_run
 from services.payments.gateway import BILL_NONE, BILL_NOT_READY, UNREADABLE, FundFlowRow, PayError
 
 log = logging.getLogger(__name__)
@@ -179,33 +177,15 @@ class TransferReconcile:
 
     @staticmethod
     async def _record(report: TransferReport) -> bool:
-        values: dict[str, Any] = {"ran_at": report.ran_at, "status": report.status,
-                                  "bill_rows": report.bill_rows, "our_paid": report.our_paid,
-                                  "mismatch_count": report.mismatch_count,
-                                  "note": report.note}
-        for attempt in (1, 2):
-            try:
-                async with in_transaction():
-                    run = await TransferBillRun.select_for_update().get_or_none(
-                        bill_date=report.day)
-                    if run is None:
-                        run = await TransferBillRun.create(bill_date=report.day, **values)
-                    elif run.status in SETTLED and report.status not in SETTLED:
-                        return False
-                    else:
-                        await TransferBillRun.filter(id=run.id).update(**values)
-                        await TransferBillMismatch.filter(run_id=run.id).delete()
-                    if report.mismatches:
-                        await TransferBillMismatch.bulk_create([TransferBillMismatch(
-                            run_id=run.id, kind=m.kind, out_bill_no=m.out_bill_no,
-                            transfer_bill_no=m.transfer_bill_no, our_fen=m.our_fen,
-                            their_fen=m.their_fen, our_state=m.our_state, note=m.note)
-                            for m in report.mismatches], batch_size=500)
-                return True
-            except IntegrityError:
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        """The day's run and its differences kept (services/payments/bill_runs)."""
+        return await record_run(TransferBillRun, TransferBillMismatch, report.day, {
+            "ran_at": report.ran_at, "status": report.status, "bill_rows": report.bill_rows,
+            "our_paid": report.our_paid, "mismatch_count": report.mismatch_count,
+            "note": report.note}, lambda run_id: [TransferBillMismatch(
+                run_id=run_id, kind=m.kind, out_bill_no=m.out_bill_no,
+                transfer_bill_no=m.transfer_bill_no, our_fen=m.our_fen,
+                their_fen=m.their_fen, our_state=m.our_state, note=m.note)
+                for m in report.mismatches])
 
     async def settled(self, day: date) -> bool:
         return await TransferBillRun.exists(bill_date=day, status__in=list(SETTLED))
@@ -213,17 +193,10 @@ class TransferReconcile:
     async def recent(self, days: int, now: datetime) -> list[TransferReport]:
         """The runs of the last `days` China days, newest first, each with its first
         SHOWN_MISMATCHES differences."""
-        runs = await TransferBillRun.filter(
-            bill_date__gte=china_today(now) - timedelta(days=days)).order_by("-bill_date")
-        shown: dict[int, list[TransferMismatch]] = {r.id: [] for r in runs}
-        with_any = [r.id for r in runs if r.mismatch_count]
-        for m in await TransferBillMismatch.filter(run_id__in=with_any).order_by("id") \
-                if with_any else []:
-            if len(kept := shown[m.run_id]) < SHOWN_MISMATCHES:
-                kept.append(TransferMismatch(MismatchKind(m.kind), m.out_bill_no,
-                                             m.transfer_bill_no, m.our_fen, m.their_fen,
-                                             m.our_state, m.note))
-        return [TransferReport(day=r.bill_date, status=RunStatus(r.status), ran_at=r.ran_at,
-                               bill_rows=r.bill_rows, our_paid=r.our_paid,
-                               mismatch_count=r.mismatch_count, mismatches=tuple(shown[r.id]),
-                               note=r.note) for r in runs]
+        return [TransferReport(
+            day=r.bill_date, status=RunStatus(r.status), ran_at=r.ran_at,
+            bill_rows=r.bill_rows, our_paid=r.our_paid, mismatch_count=r.mismatch_count,
+            note=r.note, mismatches=tuple(TransferMismatch(
+                MismatchKind(m.kind), m.out_bill_no, m.transfer_bill_no, m.our_fen,
+                m.their_fen, m.our_state, m.note) for m in shown))
+            for r, shown in await recent_runs(TransferBillRun, TransferBillMismatch, days, now)]
