@@ -16,6 +16,9 @@ from bot.providers.sms.callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
 from bot.providers.voice.callbacks import VOICE_INBOX, setup_voice_callbacks
 from bot.relay.channels import CHANNELS
 from bot.wechat.callback import ENGINE, TRANSPORT, Transport, setup_callback
+from bot.wechat.crypto import MessageCrypto
+from bot.wechat.mini_push import MINI_TRANSPORT, setup_mini_push
+from bot.wechat.privacy_push import PRIVACY
 from config.clients import (
     message_crypto,
     privacy_setup,
@@ -23,6 +26,7 @@ from config.clients import (
     sandbox_realname_keys,
     sms_callback_token,
 )
+from config.federation import hand_federation, setup_federation
 from config.health import READINESS, Readiness, setup_health
 from config.invoicing import MAIL_CATCHER
 from config.logging_setup import install_pii_masking
@@ -31,7 +35,7 @@ from config.observe import observe
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.serve import LIFECYCLE, setup_lifecycle
 from config.settings import Settings, SettingsError, second_factor_roles
-from config.worker import inprocess_worker
+from config.worker import INPROCESS_WORKER, inprocess_worker
 from console.context import CONSOLE, ConsoleServices
 from console.invoke import Endpoints
 from console.routes import create_console
@@ -49,10 +53,12 @@ from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
 from web.draw_results import setup_draw_results
 from web.fee_standard import setup_fee_standard_page
 from web.invoices import setup_invoice_files
+from web.materials import setup_material_files
 from web.pages import setup_pages
 from web.pay import setup_pay_pages
 from web.payout_page import setup_payout_page
 from web.personal_data import setup_personal_data
+from web.public_notice import setup_public_notice_page
 from web.rate import proxy_networks
 
 log = logging.getLogger(__name__)
@@ -62,9 +68,12 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
               console: web.Application, endpoints: list[Endpoint]) -> None:
     """Give each edge what it uses."""
     app[ENGINE] = rt.engine  # the message server
+    app[PRIVACY] = rt.domain.wechat_privacy  # WeChat's privacy events, both servers
     app[CHANNELS] = rt.channels
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
+    hand_federation(app, rt.redis, rt.keys, rt.domain.audit, rt.texts, rt.clock,
+                    rt.domain.lending)
     try:
         proxies = proxy_networks(rt.settings.trusted_proxies)
     except ValueError as exc:
@@ -121,7 +130,8 @@ def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application,
             hand_over(rt, app, miniapp, console, endpoints)
             async with contextlib.AsyncExitStack() as stack:
                 if settings.inprocess_worker:
-                    await stack.enter_async_context(inprocess_worker(rt))
+                    app[INPROCESS_WORKER] = await stack.enter_async_context(
+                        inprocess_worker(rt))
                 # Everything built at start-up lives as long as the process: moving it out
                 # of the collector's reach keeps full collections short (they were the p99
                 # of a push).
@@ -130,6 +140,19 @@ def _runtime_ctx(settings: Settings, own_url: str, miniapp: web.Application,
                 yield
 
     return ctx
+
+
+def mini_transport(settings: Settings) -> Transport:
+    """The mini-program's message server: its own Token, EncodingAESKey and mode (without
+    MINIAPP_TOKEN no push is signed right: every one is refused)."""
+    if settings.miniapp_token and settings.miniapp_mode != "plain" \
+            and not settings.miniapp_aes_key:
+        raise SettingsError(f"MINIAPP_MESSAGE_MODE={settings.miniapp_mode} needs "
+                            "MINIAPP_AES_KEY")
+    crypto = MessageCrypto(settings.miniapp_token, [settings.miniapp_aes_key],
+                           settings.miniapp_appid) if settings.miniapp_aes_key else None
+    return Transport(token=settings.miniapp_token, crypto=crypto, max_body=settings.max_body,
+                     mode=settings.miniapp_mode, max_age=settings.callback_max_age)
 
 
 async def console_root(request: web.Request) -> web.Response:
@@ -158,12 +181,14 @@ def create_app(settings: Settings, own_url: str | None = None,
     app[TRANSPORT] = Transport(token=settings.wechat_token, crypto=crypto,
                                max_body=settings.max_body, retry_hold=settings.retry_hold,
                                mode=settings.wechat_mode, max_age=settings.callback_max_age)
+    app[MINI_TRANSPORT] = mini_transport(settings)
     miniapp, api = create_miniapp(own)
     console = create_console()
     app.cleanup_ctx.append(_runtime_ctx(settings, own, miniapp, console, api.endpoints,
                                         clock))
     setup_lifecycle(app)
     setup_callback(app)
+    setup_mini_push(app)
     setup_health(app)
     setup_pay_notify(app)
     setup_sms_callbacks(app, sms_callback_token(settings))
@@ -180,8 +205,11 @@ def create_app(settings: Settings, own_url: str | None = None,
     setup_pay_pages(app)
     setup_draw_results(app)
     setup_invoice_files(app)
+    setup_material_files(app)
     setup_personal_data(app)
     setup_fee_standard_page(app)
+    setup_public_notice_page(app)
+    setup_federation(app, settings)
     if settings.sandbox:
         if settings.is_production:
             raise RuntimeError("the sandbox cannot run in production")
@@ -199,5 +227,7 @@ def create_app(settings: Settings, own_url: str | None = None,
             token=settings.wechat_token, appid=settings.wechat_appid, mode=settings.wechat_mode,
             secret=settings.wechat_secret, aes_key=settings.wechat_aes_key,
             miniapp_appid=settings.miniapp_appid, miniapp_secret=settings.miniapp_secret,
+            miniapp_token=settings.miniapp_token, miniapp_aes_key=settings.miniapp_aes_key,
+            miniapp_mode=settings.miniapp_mode,
             own_url=own, pay=pay, menu=menu(settings.miniapp_appid, own)))
     return app

@@ -1,5 +1,5 @@
 """The `expertbot` command: serve, worker, migrate, demo, menu, audit, doctor, reconcile,
-route, import-regions, import-catalogue, import-experts, makemigrations."""
+route, import-regions, import-catalogue, import-experts, federation, makemigrations."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ use_metrics_dir()
 
 from config.cli_audit import add_parser as add_audit  # noqa: E402
 from config.cli_audit_log import add_parser as add_audit_log  # noqa: E402
+from config.cli_federation import add_parser as add_federation  # noqa: E402
 from config.cli_reconcile import add_parser as add_reconcile  # noqa: E402
 from config.cli_reencrypt import add_parser as add_reencrypt  # noqa: E402
 from config.cli_reference import add_parser as add_import_regions  # noqa: E402
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     add_audit_log(sub)
     add_reencrypt(sub)
     add_import_experts(sub)
+    add_federation(sub)
     mk = sub.add_parser("makemigrations", help="write a migration for model changes")
     mk.add_argument("--name", default=None)
     mk.set_defaults(func=cmd_makemigrations)

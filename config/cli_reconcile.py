@@ -10,16 +10,16 @@ import argparse
 import asyncio
 import sys
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from config.logging_setup import setup_logging
 from config.settings import Settings, settings_or_exit
-from models.reconciliation import RunStatus
-from services.common.clock import china_today
-from services.common.errors import DomainError
-from services.payments import Report
 
-EXIT = {RunStatus.OK: 0, RunStatus.MISMATCHES: 1, RunStatus.BILL_UNAVAILABLE: 2,
-        RunStatus.FAILED: 2}
+if TYPE_CHECKING:  # the payments context is imported by the command, not by `expertbot`
+    from services.payments import Report
+
+# the exit status by the run's RunStatus (models/reconciliation.py)
+EXIT = {"ok": 0, "mismatches": 1, "bill_unavailable": 2, "failed": 2}
 
 
 def parse_day(text: str) -> date:
@@ -67,6 +67,8 @@ async def reconcile(settings: Settings, day: date | None) -> int:
     """Reconcile `day` (default: yesterday, China time) as `expertbot reconcile` does:
     prints the report, returns the exit status."""
     from config.runtime import open_runtime
+    from services.common.clock import china_today
+    from services.common.errors import DomainError
 
     async with open_runtime(settings, settings.own_url) as rt:
         now = datetime.now(UTC)

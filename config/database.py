@@ -11,6 +11,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 
+from config.migration_states import lazy_migration_states
 from config.replica_settings import replica_settings
 from config.settings import Settings, make_vault
 from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, tortoise_config
@@ -79,6 +80,7 @@ async def replica_database(settings: Settings) -> AsyncIterator[BaseDBAsyncClien
 async def run_migrations(settings: Settings, echo: bool = True) -> None:
     """Apply every pending migration (tortoise-orm's built-in migrations)."""
     _prepare(settings)
+    lazy_migration_states()
 
     def progress(event: str, app_label: str, name: str) -> None:
         if echo and event == "apply_done":

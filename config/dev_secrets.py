@@ -17,6 +17,8 @@ def generate_secrets() -> dict[str, str]:
         "WECHAT_AES_KEY": base64.b64encode(secrets.token_bytes(32)).decode()[:43],
         "MINIAPP_APPID": "wx" + secrets.token_hex(8),
         "MINIAPP_SECRET": secrets.token_hex(16),
+        "MINIAPP_TOKEN": secrets.token_hex(16),
+        "MINIAPP_AES_KEY": base64.b64encode(secrets.token_bytes(32)).decode()[:43],
         "SECRET_KEY": secrets.token_urlsafe(32),
         "ID_ENCRYPTION_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }

@@ -39,6 +39,8 @@ from config.clients import (
 )
 from config.database import database, replica_database
 from config.embedded_redis import embedded_redis
+from config.face_settings import face_verifier
+from config.federation import peer_desk
 from config.invoicing import Invoicing, invoice_words, invoicing, mail_text
 from config.job_trace import traced_kwargs
 from config.redis_client import RedisTarget, make_arq, make_redis
@@ -47,11 +49,12 @@ from config.replica_settings import lagging_reads
 from config.settings import Settings, make_vault
 from miniapp_api.sessions import Sessions
 from services.admin import Administration, FeedbackDesk
-from services.applicants import Applications, PublicNotice, Review
+from services.applicants import Applications, PublicNotice, Review, UnitRequests
 from services.audit import AuditChain, audit_key
 from services.common.clock import SYSTEM_CLOCK, Clock, china_time
 from services.common.files import DiskStore
 from services.common.links import ANSWER_LINK, Links
+from services.common.ports import FaceVerifier
 from services.common.reactions import Reactions
 from services.common.redis_keys import RedisKeys
 from services.common.scenes import SceneCodec
@@ -59,20 +62,25 @@ from services.common.texts import Texts
 from services.domain import Domain
 from services.draws import (
     DRAW_MOOT,
+    HOSTED_TERMS,
     Attendance,
     CallPolicy,
     DrawCalls,
     DrawEngine,
     DrawFollowups,
     DrawSetup,
+    FaceCheckIns,
+    IdentityChecks,
     PayoutAccounts,
     Payouts,
     Recall,
     TransferAuthorisations,
     VirtualCalls,
     VoiceReplies,
+    use_venue_role_texts,
 )
-from services.education import Education, Exams
+from services.education import Education, Exams, Materials, Training
+from services.federation import PeerAsks, PeerDesk, PeerLending, hosted_terms
 from services.notifications import (
     ALL_CHANNELS,
     CodeSms,
@@ -89,6 +97,7 @@ from services.payments import (
     Invoices,
     PayGateway,
     Payments,
+    TrainingRefunds,
     TransferGateway,
     TransferReconcile,
 )
@@ -104,6 +113,7 @@ from services.people import (
     SecondFactor,
     SecurityDesk,
     VerificationCodes,
+    WeChatPrivacy,
 )
 from services.reactions import table as reaction_table
 from services.reference import first_read, keep_fresh
@@ -141,6 +151,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  replica: BaseDBAsyncClient | None = None,
                  transfers: TransferGateway | None = None,
                  fund_flow: FundFlowGateway | None = None,
+                 peers: PeerDesk | None = None,
+                 face: FaceVerifier | None = None,
                  clock: Clock = SYSTEM_CLOCK) -> Domain:
     """The domain services, each given what it uses."""
 
@@ -158,6 +170,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     files = DiskStore(settings.var_dir / "files")
     education = Education(outbox, links, settings.secret_key)
     exams = Exams(outbox, links, education, schedule)
+    training = Training(outbox)
     calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
         timedelta(minutes=settings.voice_after_minutes),
         timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
@@ -168,6 +181,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     reads = lagging_reads(settings, replica)
     audit = AuditChain(audit_key(settings.secret_key), reads)
     reactions = Reactions(reaction_table(outbox))  # services/reactions.py
+    attendance = Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
+                            settings.minutes(settings.urge_minutes), draws.answer_link)
     return Domain(
         vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,
         scenes=SceneCodec(settings.secret_key),
@@ -175,14 +190,16 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         registration=Registration(people, codes, code_sms, realname),
         applications=Applications(outbox, files, people), exams=exams,
         review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
-        payments=Payments(pay, outbox, education, redis, keys, links,
+        materials=Materials(files, links), unit_requests=UnitRequests(outbox),
+        training=training, refunds=TrainingRefunds(pay, training, outbox),
+        payments=Payments(pay, outbox, education, redis, keys, links, training,
                           invoice_words(texts, invoicing), reactions),
         invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
         transfer_reconcile=TransferReconcile(fund_flow),
         draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
-        attendance=Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
-                              settings.minutes(settings.urge_minutes), draws.answer_link),
+        attendance=attendance, identity_checks=IdentityChecks(attendance),
+        face_checkins=FaceCheckIns(attendance, face, vault, redis, keys),
         agencies=Agencies(people), administration=Administration(people, exams),
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox),
@@ -204,7 +221,10 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                                    audit),
         retention=RetentionJob(Retention(timedelta(days=settings.retention_days),
                                          timedelta(days=settings.log_retention_days)),
-                               vault, files, texts, audit))
+                               vault, files, texts, audit),
+        wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
+        lending=PeerLending(draws, audit), asking=PeerAsks(peers or PeerDesk.off(), draws,
+                                                           audit))
 
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,
@@ -241,6 +261,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
     texts = Texts(settings.texts_dir)
     # desk roles' pushes point to where the work is done: the console of this deployment
     texts.env.globals["console_url"] = own_url.rstrip("/") + "/console/"
+    use_venue_role_texts(texts)  # 主场 / 副场 in the experts' notices
+    HOSTED_TERMS.add(hosted_terms)  # a 副场 served here for another library's 主场
     voice = voice_setup(settings, texts, settings.api_base(own_url))
     privacy = privacy_setup(settings, settings.api_base(own_url))
     target = redis_target(settings.redis_url)  # a bad REDIS_SENTINELS is named here
@@ -287,6 +309,9 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
                               replica=replica,
                               transfers=transfers_of(settings, texts, pay, public_url),
                               fund_flow=pay,
+                              peers=peer_desk(settings, http, redis, keys),
+                              face=face_verifier(settings, http, redis, keys,
+                                                 settings.api_base(own_url)),
                               clock=clock)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,

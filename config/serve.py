@@ -59,7 +59,7 @@ def _busy(conn: RequestHandler) -> bool:
     return bool(conn._request_in_progress or conn._messages or conn._request_count == 0)
 
 
-async def _quiet(runner: web.AppRunner, grace: float) -> int:
+async def quiet(runner: web.BaseRunner, grace: float) -> int:
     """Wait until no connection is busy, at most `grace` s; returns how many still were."""
     deadline = time.monotonic() + grace
     while True:
@@ -89,7 +89,7 @@ async def _serve(app: web.Application, host: str, port: int, reuse_port: bool,
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(signals.get(), drain)  # a second signal: stop at once
         await site.stop()
-        left = await _quiet(runner, grace)
+        left = await quiet(runner, grace)
         if left:
             log.warning("%d connection(s) still busy after %.1f s; closing them", left, grace)
     finally:

@@ -43,6 +43,9 @@ MODEL_MODULES = [
     "models.performance",
     "models.dishonesty",
     "models.payouts",
+    "models.training",
+    "models.venues",
+    "models.federated_draws",
 ]
 
 

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta, timezone
 from typing import Any
 
+from aiohttp import web
 from arq.cron import cron
 from arq.typing import StartupShutdown
 from arq.worker import Worker, func
@@ -95,6 +96,7 @@ CRON_TIMEZONE = timezone(timedelta(hours=8), "CST")
 HEALTH_INTERVAL = 5  # s: a polling worker refreshes arq's health-check key this often
 STOP_GRACE = 10.0  # s a stopping worker lets its running jobs finish before cancelling them
 RESTART_MAX = 30.0  # s: the longest wait between two attempts to run a worker again
+STOP_POLL_TURNS = 5  # poll delays a stopping worker's loop has to end by itself
 
 
 def build_worker(rt: Runtime) -> Worker:
@@ -137,6 +139,13 @@ async def _run_once(worker: Worker, stop: asyncio.Event) -> BaseException | None
         running = [t for t in worker.tasks.values() if not t.done()]
         if running:
             await asyncio.wait(running, timeout=STOP_GRACE)
+        # The poll loop is asked to end at its next turn (arq's burst mode with no job left
+        # to start returns before any Redis call) rather than cancelled inside one: a cancel
+        # that lands in a Redis read can be swallowed there, and the loop then runs on until
+        # cancel_and_wait cancels it again a second later (every stop of a worker waited
+        # that second about one time in four).
+        worker.burst, worker.max_burst_jobs = True, 0
+        await asyncio.wait({main}, timeout=STOP_POLL_TURNS * worker.poll_delay_s)
         await cancel_and_wait(main)
     jobs = list(worker.tasks.values())
     try:
@@ -187,23 +196,59 @@ def _announce_recovery(down_since: float) -> StartupShutdown:
     return running
 
 
-@contextlib.asynccontextmanager
-async def inprocess_worker(rt: Runtime) -> AsyncIterator[None]:
-    """Run the worker as a held task of this process (`supervise`).
+class InprocessWorker:
+    """The worker as a held task of this process (`supervise`), started and stopped again
+    at will: `serve` in development runs it for its whole life; the tests stop it between
+    two tests that share one service, so that no job of one runs into the next."""
 
-    Stopping does not cancel the loop itself: its worker is asked to stop, then it closes
-    and every job task it started has ended before the runtime closes the database; a job
-    left running would reopen it."""
-    stop = asyncio.Event()
-    task = rt.background.spawn(supervise(rt, stop), name="inprocess-worker")
-    try:
-        yield
-    finally:
+    def __init__(self, rt: Runtime) -> None:
+        self._rt = rt
+        self._running: tuple[asyncio.Task[None], asyncio.Event] | None = None
+
+    def start(self) -> None:
+        """Start polling (nothing if it already does)."""
+        if self._running is None:
+            stop = asyncio.Event()
+            task = self._rt.background.spawn(supervise(self._rt, stop), name="inprocess-worker")
+            self._running = (task, stop)
+
+    async def stop(self) -> None:
+        """Take no new job, let the running ones finish (STOP_GRACE), and close.
+
+        Stopping does not cancel the loop itself: its worker is asked to stop, then it closes
+        and every job task it started has ended before the caller goes on (the runtime
+        closes the database next at shutdown; a job left running would reopen it)."""
+        if self._running is None:
+            return
+        task, stop = self._running
+        self._running = None
         stop.set()
         _, late = await asyncio.wait({task}, timeout=STOP_GRACE + 5)
         if late:  # not expected: stop it the hard way rather than hang the shutdown
             log.warning("in-process worker did not stop in time; cancelling it")
             await cancel_and_wait(task)
+
+    async def settle(self) -> None:
+        """Stop, and let what requests started in the background end (a slow chat reply, a
+        verification code on its way): nothing of this process is at work afterwards."""
+        await self.stop()
+        await self._rt.background.drain(10.0)
+        await self._rt.domain.codes.drain()
+
+
+# where create_app keeps it (EXPERTBOT_INPROCESS_WORKER)
+INPROCESS_WORKER: web.AppKey[InprocessWorker] = web.AppKey("inprocess_worker", InprocessWorker)
+
+
+@contextlib.asynccontextmanager
+async def inprocess_worker(rt: Runtime) -> AsyncIterator[InprocessWorker]:
+    """The in-process worker, polling while the context is open."""
+    worker = InprocessWorker(rt)
+    worker.start()
+    try:
+        yield worker
+    finally:
+        await worker.stop()
 
 
 async def run_worker(settings: Settings) -> None:

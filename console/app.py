@@ -26,6 +26,7 @@ from console.sessions import SESSION_COOKIE, password_stamp
 from miniapp_api.audit import audit_denied, audit_reading
 from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
+from miniapp_api.routes.admin import federation as peers
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import statistics
 from miniapp_api.routes.applicants import review
@@ -35,6 +36,7 @@ from miniapp_api.routes.draws import (
     fee_standards,
     performance,
     projects,
+    venues,
     verify,
 )
 from miniapp_api.routes.draws import (
@@ -51,6 +53,7 @@ from miniapp_api.routes.people import people_desk as admin
 from miniapp_api.routes.people import register as admin_register
 from miniapp_api.routes.people import security as admin_security
 from miniapp_api.routes.reference import catalogues as admin_reference
+from miniapp_api.routes.reference import contacts as consult_contacts
 from miniapp_api.routes.reference import holidays as reference_holidays
 from miniapp_api.routes.standing import credit, sanctions
 from models.people import ADMINISTRATORS, NAMED_DUTIES, Person, Role
@@ -66,6 +69,7 @@ from services.common.errors import (
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.pii import mask_text
 from services.draws import EVIDENCE_MAX
+from services.education import MATERIAL_MAX
 from services.people import password_expired
 
 log = logging.getLogger(__name__)
@@ -97,6 +101,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("handlers", "/console/handlers", agency.list_handlers),
     ("performance", "/console/performance", performance.evaluations),
     ("verify", "/console/verify", verify.pending),
+    ("venue_checks", "/console/venue-checks", venues.venue_day),
+    ("venues", "/console/venues", venues.venues),
     ("review", "/console/review", review.queue),
     ("draws", "/console/draws", draw_log.day_draws),
     ("batches", "/console/batches", admin_desk.list_batches),
@@ -114,6 +120,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("fee_ledger", "/console/fee-ledger", fee_ledger.fee_ledger),
     ("catalogues", "/console/catalogues", admin_reference.catalogues),
     ("units", "/console/units", admin_reference.units),
+    ("consult_contacts", "/console/consult-contacts", consult_contacts.contact_list),
     ("register", "/console/register", admin_register.list_imports),
     ("security", "/console/security", admin_security.find_standing),
     ("audit_trail", "/console/audit-trail", admin_audit.audit_trail),
@@ -126,6 +133,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("credit_rule", "/console/credit-rule", credit.credit_rule),
     ("holidays", "/console/holidays", reference_holidays.calendar),
     ("statistics", "/console/statistics", statistics.statistics),
+    ("federation", "/console/federation", peers.peers),
+    ("federation_requests", "/console/federation-requests", peers.lent_requests),
     ("dishonesty", "/console/dishonesty", dishonesty.flag_list)]
 
 
@@ -140,7 +149,9 @@ def page(method: str, path: str, uses: AnyHandler | None = None,
 def api(request: web.Request, back: str | None = None) -> PersonCalls:
     """The API as the signed-in visitor; with `back`, a form's action: refused, the visitor
     is taken back to that page with the refusal in words."""
-    return request.app[CONSOLE].endpoints.as_person(request, person_of(request), back)
+    session = visitor(request).session
+    return request.app[CONSOLE].endpoints.as_person(
+        request, person_of(request), back, acting=session.agency if session else None)
 
 
 def done(request: web.Request, what: str, **values: Any) -> str:
@@ -299,6 +310,7 @@ async def _csrf_ok(request: web.Request, seen: Visitor) -> bool:
 # a form with a file (the evidence: 10 MB at most) and its fields; aiohttp's default for a
 # request body is 1 MiB, and a scanned PDF is often more
 UPLOAD_MAX = EVIDENCE_MAX + MB
+MATERIAL_UPLOAD = MATERIAL_MAX + MB  # a batch's training material (a video, a slide deck)
 
 
 EXPORTS = (".xlsx", ".csv", ".pdf", "/file")  # the console's downloads
@@ -311,13 +323,15 @@ def guarded(spec: Page) -> View:
                 request.content_type == "multipart/form-data":
             # for a signed-in person only; raised in place, not on a clone: aiohttp closes
             # the form's temporary files when the request it made finishes
-            request._client_max_size = UPLOAD_MAX
+            request._client_max_size = MATERIAL_UPLOAD if request.path.endswith(
+                "/materials") else UPLOAD_MAX
         request[VISITOR] = seen
         try:
             response = await _answer(request, spec, seen)
         except web.HTTPRequestEntityTooLarge:
             response = refused(request, request.app[CONSOLE].texts.error(TooLarge(
-                "evidence.too_large", mb=EVIDENCE_MAX // MB)), 413)
+                "material.too_large", mb=MATERIAL_MAX // MB) if request.path.endswith(
+                "/materials") else TooLarge("evidence.too_large", mb=EVIDENCE_MAX // MB)), 413)
         if fresh:
             cookie(request, response, PRE_COOKIE, seen.pre)
         _protect(response)

@@ -60,9 +60,10 @@ class Endpoints:
         ep = self.endpoint(handler)
         return ep.roles is None or bool(ep.roles & roles)
 
-    def as_person(self, request: web.Request, person: Person, back: str | None = None
-                  ) -> PersonCalls:
-        return PersonCalls(self, request, person, back)
+    def as_person(self, request: web.Request, person: Person, back: str | None = None,
+                  acting: int | None = None) -> PersonCalls:
+        """`acting`: the agency the console session chose to act for (a person of several)."""
+        return PersonCalls(self, request, person, back, acting)
 
 
 class PersonCalls:
@@ -70,9 +71,10 @@ class PersonCalls:
     visitor to that page (GoBack) with the refusal in words."""
 
     def __init__(self, endpoints: Endpoints, request: web.Request, person: Person,
-                 back: str | None) -> None:
+                 back: str | None, acting: int | None = None) -> None:
         self._endpoints, self._request, self._person, self._back = \
             endpoints, request, person, back
+        self._acting = acting
 
     def fields(self, model: type[M], values: Mapping[str, object]) -> M:
         """A request body read from a form (see `fields`); with `back`, a field that does
@@ -118,7 +120,7 @@ class PersonCalls:
                       path: Mapping[str, str] | None, file: tuple[str, bytes] | None
                       ) -> tuple[Any, Call]:
         require_path(ep.path, path or {})  # as the API checks its own path's values
-        caller = Caller(person=self._person)
+        caller = Caller(person=self._person, acting_agency=self._acting)
         if ep.access != Access.PUBLIC:
             await admit(caller, ep, self._endpoints.services)
         call = Call(self._request, caller, datetime.now(UTC), self._endpoints.services,

@@ -28,6 +28,7 @@ class ConsoleSession:
     stamp: str  # of the password it was opened with (password_stamp)
     second: bool = True  # the second factor given (or not needed): False, only that page
     first: str = ""  # how the first factor was given: password / sms
+    agency: int | None = None  # whom a person of several agencies acts for (set_acting)
 
 
 def password_stamp(person: Person) -> str:
@@ -76,7 +77,16 @@ class ConsoleSessions:
             await self._redis.expire(key, CONSOLE_IDLE)
         return ConsoleSession(token, int(record["p"]), str(record["c"]), float(record["s"]),
                               str(record.get("w", "")), bool(record.get("f", True)),
-                              str(record.get("h", "")))
+                              str(record.get("h", "")), record.get("a"))
+
+    async def set_acting(self, token: str, agency_id: int) -> None:
+        """This session acts for `agency_id` (checked by the API first) from now on (GD-DRAW:
+        登录后选择以经办企业的身份进入系统); its idle time is untouched."""
+        key = self._key(token)
+        raw = await self._redis.get(key)
+        if raw is not None:
+            await self._redis.set(key, json.dumps({**json.loads(raw), "a": agency_id}),
+                                  keepttl=True)
 
     async def drop(self, token: str) -> None:
         await self._redis.delete(self._key(token))

@@ -10,10 +10,11 @@ from models.people import Role
 EVERYONE, VISITOR, BOUND = "everyone", "visitor", "bound"
 # audience -> its commands, in the order help lists them; the titles are in chat/help.j2
 AUDIENCES: dict[str, tuple[str, ...]] = {
-    EVERYONE: ("帮助", "菜单", "取消", "反馈", "怎么申请"),
+    EVERYONE: ("帮助", "菜单", "取消", "反馈", "怎么申请", "报名咨询"),
     VISITOR: ("绑定",),
     BOUND: ("我的信息", "解绑"),
-    Role.APPLICANT: ("审核进度", "考试", "考试成绩", "缴费", "缴费记录"),
+    Role.APPLICANT: ("审核进度", "考试资料", "考试", "考试成绩", "缴费", "缴费记录", "培训",
+                     "退费"),
     Role.EXPERT: ("我的邀请", "请假", "抽取池", "我的履职记录", "我的信用", "缴费", "缴费记录",
                   "考试成绩"),
     Role.AGENCY_HANDLER: ("抽取进度", "到场情况"),

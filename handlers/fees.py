@@ -11,7 +11,7 @@ from models.people import Person
 from services.common.clock import CHINA, china_today
 from services.common.links import Links
 from services.common.texts import Texts
-from services.draws import fee_standards, my_fees
+from services.draws import fee_standards, my_fees, venue_label
 
 router = Router("fees")
 
@@ -33,7 +33,7 @@ async def mine(person: Person | None, texts: Texts) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     fees = [{"day": f"{f.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
-             "venue": f.notice.venue, "amount": f.invitation.fee_fen,
+             "venue": venue_label(f.notice), "amount": f.invitation.fee_fen,
              "paid": f.invitation.fee_paid, "reason": f.invitation.fee_reason,
              "breakdown": texts.render("draw/fee_breakdown.j2", computed=f.computed)
              if f.computed else ""} for f in (await my_fees(person.id))[:5]]

@@ -1,6 +1,7 @@
 """Questions of applicants and of anyone who wants to become one, answered with what to do
 next: how to apply (the open batches and their windows, HN-APPLY / XJ-SIGNUP: applications only
-inside a batch's window), and exam results (the entry exam, HN-APPLY; continuing-education
+inside a batch's window), where to ask (XJ-SIGNUP's consultation contacts per region), and
+exam results (the entry exam, HN-APPLY; continuing-education
 courses, XJ-CE). All outside flows; how to apply needs no binding."""
 
 from __future__ import annotations
@@ -14,9 +15,25 @@ from services.applicants import Applications
 from services.common.clock import china_time
 from services.common.texts import Texts
 from services.education import results_of
+from services.reference import contacts, regions
 
 router = Router("guide")
 SHOWN = 3  # the latest exams and courses a chat reply lists
+CONTACTS_SHOWN = 8  # consultation contacts in one reply
+
+
+@router.message(Text("报名咨询", "咨询电话", "咨询方式", "政策咨询", "咨询", "联系方式",
+                     "报名咨询电话", "咨询热线"))
+@router.message(Keyword("报名咨询", "咨询电话", "咨询方式", "政策咨询"))
+async def consult(person: Person | None, texts: Texts, applications: Applications) -> str:
+    """XJ-SIGNUP: 申报人员可根据《各地州市评标专家报名咨询方式》进行咨询 — the applicant's own
+    region's contacts first (its county, city, province), else every region's."""
+    app = await applications.latest(person.id) if person is not None else None
+    found = await contacts.for_region(app.region if app is not None else None)
+    return texts.render("chat/guide/consult.j2", contacts=[{
+        "region": regions().full_name(c.region), "department": c.department,
+        "phone": c.phone, "address": c.address, "hours": c.hours}
+        for c in found[:CONTACTS_SHOWN]], more=max(0, len(found) - CONTACTS_SHOWN))
 
 
 @router.message(Text("我要报名", "怎么申请", "如何申请", "申请入库", "我要申请", "报名",

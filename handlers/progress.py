@@ -1,4 +1,5 @@
-"""审核进度 / 进度: where the application stands; 考试: the exam link."""
+"""审核进度 / 进度: where the application stands; 考试: the exam link; 考试资料: the training
+material to download before the exam."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from services.applicants import (
     describe_items,
     progress_of,
     stages,
+    waiting_industries,
 )
 from services.common.clock import china_time
 from services.common.texts import Texts
-from services.education import Exams
+from services.education import MATERIAL_LINK_DAYS, Exams, Materials
 
 router = Router("progress")
+MATERIALS_SHOWN = 8  # files listed in one reply (a chat message is short)
 
 
 @router.message(Text("审核进度", "进度", "申请进度", "我的申请", "审核状态"))
@@ -39,6 +42,8 @@ async def progress(person: Person | None, texts: Texts) -> str:
         stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
                                                             AppStatus.RETURNED) else None,
         stages=" → ".join(s.title for s in all_stages),
+        passed_industries=app.industries_passed if app.status == AppStatus.IN_REVIEW else [],
+        waiting_industries=waiting_industries(app),
         decision=texts.word("review_decision", decision.action) if decision else None,
         decision_stage=decision.stage_title if decision else None,
         decision_at=china_time(decision.at) if decision else None,
@@ -71,3 +76,17 @@ async def exam_link(person: Person | None, texts: Texts, applications: Applicati
     return texts.render("chat/progress/exam_link.j2", exam=exam.title,
                         opens=china_time(exam.opens_at), closes=china_time(exam.closes_at),
                         minutes=exam.duration_minutes, link=exams.link(exam, person.id))
+
+
+@router.message(Text("考试资料", "培训资料", "资料下载", "学习资料", "下载资料", "复习资料"))
+@router.message(Keyword("考试资料", "培训资料", "资料下载"))
+async def materials(person: Person | None, texts: Texts, materials: Materials,
+                    now: datetime) -> str:
+    """HN-APPLY: 申请人可进入该栏目下载培训资料进行学习 — each file with its own link."""
+    if person is None:
+        return texts.render("chat/account/not_bound.j2")
+    found = await materials.for_person(person.id)
+    return texts.render("chat/progress/materials.j2", materials=[
+        {"title": v.material.title, "batch": v.batch, "exam": v.exam,
+         "link": materials.link(v.material, person.id, now)} for v in found[:MATERIALS_SHOWN]],
+        more=max(0, len(found) - MATERIALS_SHOWN), days=MATERIAL_LINK_DAYS)

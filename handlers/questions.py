@@ -28,6 +28,7 @@ from services.draws import (
     expert_evaluations,
     memberships,
     notice_contact,
+    venue_label,
     visible_activities,
 )
 from services.people import People
@@ -57,9 +58,9 @@ async def my_evaluations(person: Person | None, texts: Texts, now: datetime) -> 
     waiting, confirmed = await expert_evaluations(person.id, now)
     return texts.render(
         "chat/questions/my_evaluations.j2",
-        waiting=[{"gather_at": china_time(e.notice.gather_at), "venue": e.notice.venue,
+        waiting=[{"gather_at": china_time(e.notice.gather_at), "venue": venue_label(e.notice),
                   "due": china_time(e.invitation.due_at)} for e in waiting],
-        confirmed=[{"gather_at": china_time(e.notice.gather_at), "venue": e.notice.venue,
+        confirmed=[{"gather_at": china_time(e.notice.gather_at), "venue": venue_label(e.notice),
                     "address": e.notice.address, "code": e.invitation.code or ""}
                    for e in confirmed])
 
@@ -72,7 +73,7 @@ async def ask_for_leave(person: Person | None, texts: Texts, now: datetime) -> s
         return texts.render("chat/account/not_bound.j2")
     _, confirmed = await expert_evaluations(person.id, now)
     return texts.render("chat/questions/leave.j2", evaluations=[
-        {"gather_at": china_time(e.notice.gather_at), "venue": e.notice.venue,
+        {"gather_at": china_time(e.notice.gather_at), "venue": venue_label(e.notice),
          "contact": notice_contact(e.notice)} for e in confirmed])
 
 

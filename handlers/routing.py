@@ -18,12 +18,14 @@ from handlers import (
     privacy,
     progress,
     questions,
+    training,
 )
 
 
 def routers() -> list[Router]:
     """Every router, global commands first and the fallback last."""
-    return [common.router, account.router, progress.router, pay.router, fees.router,
+    return [common.router, account.router, progress.router, training.router, pay.router,
+            fees.router,
             performance.router, privacy.router,
             feedback.router, draw_reply.router, checkin.router, questions.router,
             guide.router, desk.router, fallback.router]

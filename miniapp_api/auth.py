@@ -13,7 +13,7 @@ from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
 from models.people import ADMINISTRATORS, NAMED_DUTIES, RoleGrant
 from services.common.errors import NotAllowed
-from services.people import signed_identity
+from services.people import AGENCY_ROLES, acting_grants, agencies_held, signed_identity
 
 
 def _bearer(request: web.Request) -> str | None:
@@ -38,6 +38,8 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
     caller = Caller(token, signed.identity, signed.person)
     if ep.access == Access.SESSION:
         return caller
+    if len(agencies_held(signed.grants)) > 1:  # whom this sign-in acts for
+        caller.acting_agency = await services.sessions.acting(token)
     try:
         admitted = await admit(caller, ep, services, signed.grants)
     except NotAllowed as exc:
@@ -58,12 +60,18 @@ async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
                 grants: list[RoleGrant] | None = None) -> Caller:
     """The endpoint's roles for a caller bound to a person, the forced password change
     first: the one check the API and the console (console/invoke.py) share. `grants`: the
-    person's active grants when already read with the identity."""
+    person's active grants when already read with the identity; of a person of several
+    agencies, those of the agency the sign-in chose act (`caller.acting_agency`)."""
     person = caller.need_person()
-    caller.grants = (grants if grants is not None
-                     else await services.domain.people.active_roles(person.id, datetime.now(UTC)))
+    caller.held = (grants if grants is not None
+                   else await services.domain.people.active_roles(person.id, datetime.now(UTC)))
+    caller.grants = acting_grants(caller.held, caller.acting_agency)
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")
+    if ep.roles is not None and not caller.has(*ep.roles) and ep.roles & AGENCY_ROLES and \
+            any(g.role in ep.roles for g in caller.held):
+        # an agency's work, by a person of several agencies who has not chosen one yet
+        raise NotAllowed("agency.choose_first", count=len(agencies_held(caller.held)))
     if ep.roles is not None and not caller.has(*ep.roles):
         # an administrator at another administrator's work, or at finance's, is told whose
         # it is (三权分立)

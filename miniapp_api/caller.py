@@ -18,7 +18,11 @@ class Caller:
     token: str | None = None
     identity: WeChatIdentity | None = None
     person: Person | None = None
-    grants: list[RoleGrant] = field(default_factory=list)
+    grants: list[RoleGrant] = field(default_factory=list)  # as this sign-in acts (below)
+    # a person of several agencies acts for the one chosen for this sign-in (GD-DRAW:
+    # 登录后选择以经办企业的身份进入系统): its id, and every active grant before that choice
+    acting_agency: int | None = None
+    held: list[RoleGrant] = field(default_factory=list)
 
     def has(self, *roles: Role) -> bool:
         return any(g.role in roles for g in self.grants)

@@ -204,6 +204,8 @@ def _words_of(err: Any) -> DomainError:
     if err["type"] == "refused":
         return DomainError(ctx["code"], **ctx.get("params", {}))
     code, names = FIELD_WORDS.get(err["type"], ("field.invalid", ()))
+    if err["type"] == "string_pattern_mismatch" and err.get("input") == "":
+        code = "field.empty"  # an empty pick (a region, a list) is not a bad format
     params = {("limit" if n in ("ge", "gt", "le", "lt") else n): str(ctx.get(n, ""))[:60]
               for n in names}
     return DomainError(code, **params)

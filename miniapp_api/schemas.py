@@ -48,7 +48,8 @@ class PhoneCodeIn(Model):
 
 
 class PasswordLoginIn(Model):
-    account: str = Field(min_length=11, max_length=20, description="手机号或身份证号")
+    account: str = Field(min_length=2, max_length=64,
+                         description="手机号、身份证号，或迁移专家在原系统的账号（如姓名拼音）")
     password: str = Field(min_length=1, max_length=128)
 
 
@@ -103,6 +104,9 @@ class MemberOut(Model):
     name: str
     role: str
     valid_until: datetime | None
+    state: str = Field(default="accepted", description="pending 待经办人确认 / accepted 已接受 / "
+                                                       "refused 经办人已拒绝")
+    state_title: str = Field(default="已接受", description="state 的文字")
 
 
 class MembershipOut(Model):

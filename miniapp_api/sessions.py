@@ -22,6 +22,10 @@ class SessionStore(Protocol):
 
     async def drop(self, token: str) -> None: ...
 
+    async def acting(self, token: str) -> int | None: ...
+
+    async def set_acting(self, token: str, agency_id: int) -> None: ...
+
 
 class Sessions:
     """Sessions in Redis."""
@@ -48,3 +52,18 @@ class Sessions:
 
     async def drop(self, token: str) -> None:
         await self._redis.delete(self._key(token))
+
+    async def acting(self, token: str) -> int | None:
+        """The agency this session acts for, chosen by a person of several (GD-DRAW:
+        登录后选择以经办企业的身份进入系统); None until chosen."""
+        raw = await self._redis.get(self._key(token))
+        chosen = json.loads(raw).get("a") if raw is not None else None
+        return int(chosen) if chosen else None
+
+    async def set_acting(self, token: str, agency_id: int) -> None:
+        key = self._key(token)
+        raw = await self._redis.get(key)
+        if raw is None:
+            return
+        record = {**json.loads(raw), "a": agency_id}
+        await self._redis.set(key, json.dumps(record), keepttl=True)

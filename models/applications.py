@@ -6,8 +6,8 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from tortoise import fields
-from tortoise.models import Model
 
+from models.base import Model
 from models.sealed_json import SealedJSONField
 
 FORM_PHONES = ("backup_phone", "office_phone")  # the applicant's own numbers in the form
@@ -56,6 +56,8 @@ class Batch(Model):
     # JL-GP (Jilin): no exam; after the last review, a public notice (公示) of notice_days
     exam_required = fields.BooleanField(default=True)
     notice_days = fields.IntField(default=5)
+    # where and how the public raises an objection during the notice (the published 公示)
+    objection_contact = fields.CharField(max_length=200, default="", db_default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -80,6 +82,9 @@ class Application(Model):
     # [{"code", "primary": bool, "admitted": bool | None}]
     specialties: list[Any] = fields.JSONField(default=list)
     specialties_fixed = fields.BooleanField(default=False)  # Hunan: fixed once submitted
+    # at an industry stage, the industries whose departments approved their specialties
+    # (HN-APPLY: 根据申请人填写的专业给到对应的市州行业部门预审); emptied at each new stage
+    industries_passed: list[str] = fields.JSONField(default=list, db_default=[])
     catalogue_version = fields.IntField(null=True)  # None: the catalogue the release ships
     returned_items: list[Any] = fields.JSONField(default=list)
     last_reason = fields.TextField(null=True)
@@ -126,6 +131,7 @@ class ReviewAction(Model):
     version = fields.IntField()
     stage_key = fields.CharField(max_length=32, null=True)
     stage_title = fields.CharField(max_length=32, null=True)
+    industry = fields.CharField(max_length=32, null=True)  # the department's, at an industry stage
     actor_id = fields.BigIntField(null=True)  # a person (applicant or reviewer)
     actor_name = fields.CharField(max_length=32, null=True)
     action = fields.CharField(max_length=16)

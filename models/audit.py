@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 
 class AuditEntry(Model):

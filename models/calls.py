@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Literal
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 CallPurpose = Literal["recall", "urge", "withdrawal"]  # VirtualCall.purpose
 # VirtualCall.outcome, by purpose: recall attend / decline / unreached; urge coming /

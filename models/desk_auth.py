@@ -5,7 +5,8 @@ used (a code is accepted once), and the one-time recovery codes, kept as keyed h
 from __future__ import annotations
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 
 class DeskFactor(Model):

@@ -8,7 +8,8 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 
 class FlagStatus(StrEnum):

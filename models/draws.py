@@ -7,9 +7,9 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from tortoise import fields
-from tortoise.models import Model
 
 from models import sealing
+from models.base import Model
 
 SEED = b"draw-seed"  # the associated data a seed is sealed under
 
@@ -40,6 +40,7 @@ class ActivityKind(StrEnum):  # DrawActivity.kind
     SUPPLEMENT = "supplement"  # 补抽
     REDRAW = "redraw"  # 重新抽取
     REEVAL = "reeval"  # 复评
+    PEER = "peer"  # drawn here for another library (services/draws/setup/for_peer.py)
 
 
 class InvitationStatus(StrEnum):
@@ -69,6 +70,8 @@ class Project(Model):
     organisation = fields.CharField(max_length=16, default="委托招标")
     tenderer_type = fields.CharField(max_length=32, default="")
     investment_fen = fields.BigIntField(default=0)
+    # 投资项目统一代码: the project's code on the investment approval platform (optional)
+    investment_code = fields.CharField(max_length=32, default="", db_default="")
     tenderer_name = fields.CharField(max_length=128)
     tenderer_credit_code = fields.CharField(max_length=18)
     # 行政监督部门: its staff never sit on this project's committees (实施条例 Art. 46)
@@ -92,6 +95,7 @@ class Section(Model):
     project_id: int  # the column, read without a query
     number = fields.CharField(max_length=32)
     name = fields.CharField(max_length=128)
+    investment_fen = fields.BigIntField(default=0, db_default=0)  # 标段投资额
     activity_id = fields.BigIntField(null=True, db_index=True)
 
     class Meta:
@@ -111,6 +115,19 @@ class DrawActivity(Model):
     kind = fields.CharField(max_length=12, default="normal")  # normal/supplement/redraw/reeval
     parent_id = fields.BigIntField(null=True)
     status = fields.CharField(max_length=12, default=DrawStatus.DRAFT, db_index=True)
+    # seed 004's 活动信息 (services/draws/setup/activity_info.py): the activity's name, where
+    # the tender was announced (公告发布媒体), where the bids open (开标地点, a region code),
+    # remarks, and the handler (经办人) whose phone and ID number are sealed like a
+    # person's (models/draw_handler.py), kept masked beside them for display
+    name = fields.CharField(max_length=128, default="", db_default="")
+    media = fields.CharField(max_length=64, default="", db_default="")
+    bid_open_region = fields.CharField(max_length=6, default="", db_default="")
+    remarks = fields.CharField(max_length=200, default="", db_default="")
+    handler_name = fields.CharField(max_length=32, default="", db_default="")
+    handler_phone_enc = fields.TextField(default="", db_default="")
+    handler_phone_masked = fields.CharField(max_length=11, default="", db_default="")
+    handler_id_enc = fields.TextField(default="", db_default="")
+    handler_id_masked = fields.CharField(max_length=18, default="", db_default="")
     bid_open_at = fields.DatetimeField()
     eval_start = fields.DatetimeField()
     eval_end = fields.DatetimeField()
@@ -123,7 +140,9 @@ class DrawActivity(Model):
     # the evaluation is over: at its end, or for an on-site project (进场项目) once every
     # confirmed expert has checked out at the venue, whichever comes first (GD-DRAW)
     finished_at = fields.DatetimeField(null=True)
-    supervisors: list[str] = fields.JSONField(default=list)  # names of the supervisors present
+    # 监督人员: {name, department, phone_enc, phone_masked} each (models/draw_handler.py);
+    # an older release kept names only (a plain string)
+    supervisors: list[Any] = fields.JSONField(default=list)
     response_minutes = fields.IntField(default=10)
     # 复评 by calls (GD-DRAW: the staff call the original experts through a middle number and
     # submit what was agreed): drawing, but no wave is sent (services/draws/followups/recall.py)
@@ -132,6 +151,9 @@ class DrawActivity(Model):
     verified_at = fields.DatetimeField(null=True)
     refuse_reason = fields.CharField(max_length=200, null=True)
     submit_reason = fields.CharField(max_length=200, null=True)  # 提交审核原因 (GD-DRAW)
+    # 选择提交终端 (GD-DRAW): the trading centre the request goes to, by the region it serves
+    # (a province's or a city's code); "": none chosen, the project's region decides
+    terminal = fields.CharField(max_length=12, default="", db_default="")
     seed_hash = fields.CharField(max_length=64, null=True)  # shown at the start
     # the seed, sealed (SM4-GCM, models/sealing.py): whoever reads the database before the
     # draw ends cannot foresee its order; revealed at the end through the API; `seed_clear`
@@ -194,8 +216,12 @@ class Avoidance(Model):
         table = "draw_avoidance"
 
 
+NoticeRole = Literal["main", "secondary"]  # Notice.role: 主场 / 副场 (FG-807 远程异地评标)
+
+
 class Notice(Model):
-    """The invitation's content (the seed's 语音通知): where and when experts gather."""
+    """The invitation's content (the seed's 语音通知): where and when experts gather; a
+    remote evaluation's 主场 or one of its 副场 (services/draws/running/venue_roles.py)."""
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
@@ -210,6 +236,9 @@ class Notice(Model):
     contact_name = fields.CharField(max_length=32)
     contact_phone = fields.CharField(max_length=20)
     notes = fields.CharField(max_length=50, default="")
+    role = fields.CharField(max_length=12, default="main", db_default="main")  # NoticeRole
+    # not a column: "主场" / "副场" when the activity has a 副场, else "" (set by the loaders)
+    role_word: str = ""
 
     class Meta:
         table = "draw_notice"

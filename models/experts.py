@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 
 class ExpertProfile(Model):
@@ -29,6 +30,9 @@ class ExpertProfile(Model):
     remote_ok = fields.BooleanField(default=False)
     emergency_ok = fields.BooleanField(default=False)
     application_id = fields.BigIntField(null=True)  # the approved application it came from
+    # brought over from the old system (the register's import): XJ-CE's order applies —
+    # 完善信息 (续聘) → its review → 继续教育 → only then 异动 and 修改 (services/onboarding)
+    migrated = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -5,7 +5,8 @@ fen."""
 from __future__ import annotations
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 
 class FeeStandard(Model):
@@ -27,6 +28,8 @@ class FeeStandard(Model):
     travel_fen = fields.IntField()  # from another city (异地): once per evaluation
     meal_fen = fields.IntField()  # from another city: per evaluation day
     notes = fields.CharField(max_length=200, default="")
+    # how a 副场's experts are paid (FG-807): "ours", "theirs" or "higher" (就高)
+    secondary_rule = fields.CharField(max_length=8, default="higher", db_default="higher")
     published_by = fields.BigIntField()  # person id
     published_at = fields.DatetimeField()
 

@@ -6,7 +6,8 @@ from enum import StrEnum
 from typing import Literal
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 TradeType = Literal["native", "jsapi"]  # PaymentOrder.trade_type
 SettledBy = Literal["notify", "reconcile"]  # PaymentOrder.settled_by: who saw it paid
@@ -49,6 +50,7 @@ class Payable(Model):
     # recorded by the finance staff once the invoice is issued (the payer is told)
     invoice_no = fields.CharField(max_length=64, null=True)
     invoiced_at = fields.DatetimeField(null=True)
+    refunded_at = fields.DatetimeField(null=True)  # a training fee refunded before training
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

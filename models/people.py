@@ -12,11 +12,11 @@ from typing import Any, Literal
 from tortoise import fields
 from tortoise.expressions import Q
 from tortoise.manager import Manager
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.signals import pre_save
 
 from models import sealing
+from models.base import Model
 
 SEALED_PHONE = ("phone_enc", "phone_hash", "phone_masked", "phone_clear")  # set_phone writes
 Gender = Literal["M", "F"]  # Person.gender, from the ID number (GB 11643)
@@ -34,6 +34,14 @@ class Role(StrEnum):
     SECURITY_ADMIN = "security_admin"  # security administrator (安全管理员): second factor, unlock
     AUDIT_ADMIN = "audit_admin"  # audit administrator (审计管理员): reads the audit trail only
     FINANCE = "finance"  # the centre's finance (财务): payments, invoices, experts' fees, ledgers
+
+
+class LinkState(StrEnum):
+    """A handler's link to a legal person, as the person answered it (GD-DRAW)."""
+
+    PENDING = "pending"  # asked by the legal person, not yet answered
+    ACCEPTED = "accepted"  # the person is the agency's handler (every other grant too)
+    REFUSED = "refused"  # the person said no; the legal person sees it until it is removed
 
 
 # GB/T 22239-2019 level 3 (三权分立): the three administrators, no person holding two of them
@@ -115,6 +123,10 @@ class Person(Model):
     password_hash = fields.CharField(max_length=160, null=True)
     password_changed_at = fields.DatetimeField(null=True)  # NULL: set when the row was made
     must_change_password = fields.BooleanField(default=False)
+    # a migrated expert's account in the old system (XJ-CE: "登录账号为原注册时的【账号】（账号
+    # 一般为初始注册时的姓名拼音或手机号）"), kept only as its keyed hash (account_key()): it
+    # signs in beside the phone and the ID number, and may itself be an old phone number
+    account_key = fields.CharField(max_length=64, null=True, db_index=True)
     deregistered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -147,6 +159,12 @@ def opened_phone(sealed: str | None, clear: str | None) -> str:
     if sealed:
         return sealing.sealer().open_phone(sealed)
     return clear or ""
+
+
+def account_key(account: str) -> str:
+    """The keyed hash an old system's account name is found by (the name as normalised by
+    services.people's normalise_identifier), apart from any phone's hash."""
+    return sealing.sealer().phone_key(f"account:{account}")
 
 
 def phone_is(phone: str) -> Q:
@@ -198,13 +216,18 @@ class RoleGrant(Model):
     valid_until = fields.DatetimeField(null=True)
     granted_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
+    # a handler's link asked by a legal person waits for the person (GD-DRAW: "个人账户进入
+    # 账户管理处理关联申请, 即可成为该企业经办人"): LinkState; every other grant is accepted
+    link_state = fields.CharField(max_length=8, default="accepted", db_default="accepted")
+    answered_at = fields.DatetimeField(null=True)  # when the person accepted or refused
 
     class Meta:
         table = "role_grant"
 
     def active(self, now: datetime) -> bool:
-        """Granted, not revoked, and inside its validity period."""
-        if self.revoked_at is not None:
+        """Granted (a handler's link accepted), not revoked, and inside its validity
+        period."""
+        if self.revoked_at is not None or self.link_state != LinkState.ACCEPTED:
             return False
         if self.valid_from is not None and now < self.valid_from:
             return False

@@ -4,7 +4,8 @@ anonymised or removed per kind of the 清单 (services/rights/data_inventory.py)
 from __future__ import annotations
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 
 class RetentionRun(Model):

@@ -8,7 +8,8 @@ from datetime import date
 from enum import StrEnum
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 
 class SanctionKind(StrEnum):

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tortoise import fields
-from tortoise.models import Model
+
+from models.base import Model
 
 if TYPE_CHECKING:
     from models.people import Person
@@ -112,3 +113,21 @@ class Feedback(Model):
 
     class Meta:
         table = "feedback"
+
+
+class WeChatPrivacyEvent(Model):
+    """A privacy event WeChat pushed about one of our users (WX-MP-PRIVACY 授权用户信息变更:
+    资料变更, 撤回, 注销) and when the service applied it. The openid is not kept: `key` is a
+    digest of the push (openid, CreateTime, event, RevokeInfo), so WeChat's retries of one
+    push apply once."""
+
+    id = fields.BigIntField(primary_key=True)
+    key = fields.CharField(max_length=64, unique=True)
+    person_id = fields.BigIntField(null=True, db_index=True)  # None: nobody bound
+    channel = fields.CharField(max_length=2, default=Channel.MINI_PROGRAM)
+    event = fields.CharField(max_length=40)  # services/people/wechat_privacy.py EVENTS
+    scopes: list[int] = fields.JSONField(default=list)  # RevokeInfo: what was withdrawn
+    applied_at = fields.DatetimeField()
+
+    class Meta:
+        table = "wechat_privacy_event"

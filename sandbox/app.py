@@ -35,6 +35,7 @@ from sandbox.simulator import (
     setup_simulator,
 )
 from sandbox.smtp_catcher import MAIL_CATCHER, setup_mail_simulator, show_mail
+from sandbox.wechat_privacy_sim import setup_wechat_privacy_simulator
 from sandbox.wechat_push import Pusher
 
 STATIC = Path(__file__).parent / "static"
@@ -77,6 +78,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     setup_draw_simulator(sub)
     setup_privacy_simulator(sub)
     setup_mail_simulator(sub)
+    setup_wechat_privacy_simulator(sub)
     setup_console_links(sub, platform)
     if settings.pay is not None:
         pay = settings.pay

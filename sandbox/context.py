@@ -41,6 +41,10 @@ class SandboxSettings:
     miniapp_secret: str
     own_url: str
     mode: str = "safe"  # the message mode the service expects (WECHAT_MESSAGE_MODE)
+    # the mini-program's message server (MINIAPP_TOKEN, MINIAPP_AES_KEY, MINIAPP_MESSAGE_MODE)
+    miniapp_token: str = ""
+    miniapp_aes_key: str = ""
+    miniapp_mode: str = "safe"
     pay: SandboxPay | None = None
     # the official account's custom menu, as if `expertbot menu` had pushed it
     menu: list[dict[str, Any]] = field(default_factory=list)

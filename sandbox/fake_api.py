@@ -15,6 +15,7 @@ from aiohttp import BodyPartReader, web
 from sandbox.fake_aliyun_pls import ALIYUN_PLS, AliyunPlsFake
 from sandbox.fake_aliyun_pls import endpoint as aliyun_pls_endpoint
 from sandbox.fake_dishonesty import add_routes as add_dishonesty
+from sandbox.fake_face import add_routes as add_face
 from sandbox.fake_tencent_faceid import TENCENT_FACEID, TencentFaceIdFake
 from sandbox.fake_tencent_faceid import endpoint as tencent_faceid_endpoint
 from sandbox.fake_tencent_sms import TENCENT_SMS, TencentSmsFake
@@ -238,6 +239,7 @@ def fake_api_app(platform: Platform) -> web.Application:
     app[TENCENT_FACEID] = TencentFaceIdFake()
     app.router.add_post("/tencent-faceid", tencent_faceid_endpoint)
     add_dishonesty(app)
+    add_face(app, platform)
     app[ALIYUN_PLS] = AliyunPlsFake(platform)
     app.router.add_post("/aliyun-pls/", aliyun_pls_endpoint)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import json
 import logging
 import re
@@ -32,6 +33,13 @@ log = logging.getLogger(__name__)
 
 AUTH_RE = re.compile(r'(\w+)="([^"]*)"')
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)  # WeChat Pay: 15s 15s 30s 3m ...; compressed here
+
+
+@functools.cache
+def _private_key(pem: str) -> Any:
+    """A PEM key parsed once per process (parsing checks the RSA key, some 20 ms): the
+    sandbox and the tests start a gateway with the same keys again and again."""
+    return load_private_key(pem)
 
 
 @dataclass
@@ -78,8 +86,8 @@ class PayGateway:
         self.mchid = mchid
         self.apiv3_key = apiv3_key
         self.public_key_id = public_key_id
-        self._merchant_public = load_private_key(merchant_private_key).public_key()
-        self._key = load_private_key(gateway_private_key)
+        self._merchant_public = _private_key(merchant_private_key).public_key()
+        self._key = _private_key(gateway_private_key)
         self.orders: dict[str, FakeOrder] = {}
         self.by_code: dict[str, str] = {}
         self.drop_notifications = 0  # lose the next N notifications entirely

@@ -338,14 +338,16 @@ async def demo_draw(request: web.Request) -> web.Response:
     start = (now + timedelta(days=1)).replace(hour=1, minute=30, second=0, microsecond=0)
     project = await Project.create(agency_id=agency.id, created_by=handler.id,
                                    name="演示：某市第一中学教学楼新建工程",
-                                   number=f"DEMO-{int(now.timestamp())}", kind="工程",
+                                   number=f"DEMO-{int(now.timestamp())}",
+                                   kind="工程建设项目招标投标/房屋建筑",
                                    region="4401", tenderer_name="某市第一中学",
                                    tenderer_credit_code=demo_credit_code(50))
     section = await Section.create(project=project, number="1", name="施工")
     activity = await domain.draw_setup.create_activity(
         project, handler.id, [section.id],
         {"bid_open_at": start - timedelta(hours=1), "eval_start": start,
-         "eval_end": start + timedelta(hours=6), "total": 3}, now)
+         "eval_end": start + timedelta(hours=6), "total": 3,
+         "media": "广东省招标投标监管网", "bid_open_region": "440106"}, now)
     notice = await Notice.create(activity=activity, venue="广州公共资源交易中心", city="广州市",
                                  district="天河区", street="天润路333号", room="5楼评标室",
                                  gather_at=start - timedelta(minutes=30), contact_name="陈志强",

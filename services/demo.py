@@ -78,6 +78,7 @@ DEMO_PEOPLE = [
                "13800000014"),
 ]
 VISITOR_OPENID = "o_demo_visitor"
+DEMO_OLD_ACCOUNT = "sunweidong"  # the migrated expert's account in the old system (XJ-CE)
 # a person on record who has never used WeChat: the visitor can bind to them (绑定, their ID
 # number, the code sent to their phone)
 UNBOUND = ("郑小雨", demo_id("440103", date(1990, 5, 12), 31, False), "13800000011")
@@ -101,7 +102,8 @@ async def load_demo(people: People, files: FileStore | None = None,
             person = await people.create(
                 NewPerson(demo.name, demo.id_number, demo.phone,
                           f"{demo.key}@example.com"),
-                password=None if demo.migrated else DEMO_PASSWORD, migrated=demo.migrated)
+                password=None if demo.migrated else DEMO_PASSWORD, migrated=demo.migrated,
+                old_account=DEMO_OLD_ACCOUNT if demo.migrated else None)
             created += 1
             if demo.role is not None:
                 level, region, industry = demo.scope
@@ -179,6 +181,7 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
     from models.applications import Application, AppStatus, Batch, ReviewAction
     from models.exams import Exam
     from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+    from services.reference import remember
 
     collect, created = await Batch.get_or_create(name="2026年第二批评标专家征集（广东）", defaults={
         "kind": "collect", "province": "44", "specialty_rule": "xinjiang", "stages": GD_STAGES,
@@ -202,6 +205,8 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
                           duration_minutes=60, pass_score=60, questions=EXAM_QUESTIONS)
     applicant = await Person.get(phone_is("13800000001"))
     form = {**DEMO_FORM, "unit_credit_code": demo_credit_code(1)}
+    # the unit the demo applicant picks from the register (HN-APPLY's 单位列表)
+    await remember(str(DEMO_FORM["work_unit"]), demo_credit_code(1), "admin", now)
     app, created = await Application.get_or_create(person_id=applicant.id, batch=collect, defaults={
         "kind": "new", "status": AppStatus.IN_REVIEW, "stage": 0, "version": 2, "data": form,
         "region": "4401", "industry": "住建", "submitted_at": now - timedelta(days=1),
@@ -245,7 +250,8 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
         profile, created = await ExpertProfile.get_or_create(person_id=person.id, defaults={
             "expert_number": number, "region": region, "willing_regions": [region],
             "work_unit": f"示例工程咨询公司{seq}", "unit_credit_code": demo_credit_code(seq),
-            "title_level": "正高", "industry": "住建", "remote_ok": True})
+            "title_level": "正高", "industry": "住建", "remote_ok": True,
+            "migrated": phone == "13800000008"})  # 孙卫东: brought over (XJ-CE's order)
         if created:
             await ExpertSpecialty.bulk_create([ExpertSpecialty(expert_id=profile.id, code=c,
                                                                is_primary=i == 0)

@@ -8,7 +8,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from services.admin import Administration, FeedbackDesk
-from services.applicants import Applications, PublicNotice, Review
+from services.applicants import Applications, PublicNotice, Review, UnitRequests
 from services.audit import AuditChain
 from services.common.files import FileStore
 from services.common.links import Links
@@ -20,13 +20,23 @@ from services.draws import (
     DrawEngine,
     DrawFollowups,
     DrawSetup,
+    FaceCheckIns,
+    IdentityChecks,
     Payouts,
     Recall,
     VirtualCalls,
 )
-from services.education import Education, Exams
+from services.education import Education, Exams, Materials, Training
+from services.federation import PeerAsks, PeerDesk, PeerLending
 from services.notifications import Outbox
-from services.payments import BillReconcile, EInvoices, Invoices, Payments, TransferReconcile
+from services.payments import (
+    BillReconcile,
+    EInvoices,
+    Invoices,
+    Payments,
+    TrainingRefunds,
+    TransferReconcile,
+)
 from services.people import (
     Agencies,
     Binding,
@@ -37,6 +47,7 @@ from services.people import (
     SecondFactor,
     SecurityDesk,
     VerificationCodes,
+    WeChatPrivacy,
 )
 from services.rights import PersonalData, RetentionJob
 from services.standing import SanctionDesk
@@ -56,8 +67,12 @@ class Domain:
     applications: Applications
     exams: Exams
     review: Review
+    unit_requests: UnitRequests  # units staff add on an applicant's request
     public_notice: PublicNotice
     education: Education
+    materials: Materials  # training material applicants download before the exam
+    training: Training  # a batch's training sessions and attendance
+    refunds: TrainingRefunds  # a training fee refunded before the training, or refused
     payments: Payments
     bill_reconcile: BillReconcile
     transfer_reconcile: TransferReconcile
@@ -66,6 +81,8 @@ class Domain:
     draws: DrawEngine
     draw_followups: DrawFollowups
     attendance: Attendance
+    identity_checks: IdentityChecks  # identity at the venues' check-in
+    face_checkins: FaceCheckIns  # ... by WeChat's face verification in the mini-program
     agencies: Agencies
     register: RegisterImports
     administration: Administration
@@ -82,6 +99,10 @@ class Domain:
     security: SecurityDesk
     personal_data: PersonalData
     retention: RetentionJob
+    wechat_privacy: WeChatPrivacy  # WeChat's privacy events (授权用户信息变更)
+    peers: PeerDesk  # the libraries this one trusts, and their directories
+    lending: PeerLending  # other libraries' requests for experts drawn here
+    asking: PeerAsks  # this library's conditions drawn by another library
 
     def services(self) -> dict[str, object]:
         """Each service by its field name (what chat handlers ask for by parameter name)."""

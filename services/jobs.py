@@ -109,6 +109,8 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts.update(await domain.attendance.sweep(now))
     counts["call_bindings_expired"] = await domain.virtual_calls.release_expired(now)
     counts["performance_due"] = await remind_performance_due(domain.outbox, now)
+    # conditions another library draws: requests sent, answers asked for
+    counts["peer_asks"] = await domain.asking.sweep(now)
     return counts
 
 

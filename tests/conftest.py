@@ -8,15 +8,17 @@ them (CI does both)."""
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 import os
 import signal
-import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.relay.channels import CHANNELS
@@ -34,12 +36,17 @@ from services.reference.snapshots import forget
 from tests.support.accounts import APPID, MINI_APPID, MINI_SECRET, SECRET, TOKEN
 from tests.support.api import Api
 from tests.support.browser import CHROMIUM, NO_CHROMIUM, running_chromium
+from tests.support.cli import Expertbot, cli
 from tests.support.clock import MovedClock
+from tests.support.federation import GUANGZHOU, SHAOGUAN
 from tests.support.infra import migrate_beside, worker_infra
 from tests.support.leaks import PLATFORMS, keep_response, watching_for_leaks
 from tests.support.notification_check import check_made
-from tests.support.ports import free_port
+from tests.support.peer_library import PeerLibrary
+from tests.support.ports import free_port, held_port
 from tests.support.settings import make_settings
+from tests.support.shared_service import SharedClient, SharedServices, leave_database
+from tests.support.watchdog import Watchdog
 from tests.support.wechat import Chat
 from tests.support.world import demo_world, reset_state
 
@@ -59,11 +66,13 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The tiers (README, "The tests"): `browser` for every test in Chromium, `process` for
     every test under tests/process/ (servers, workers and Redis or PostgreSQL clusters started
-    as processes of their own); `slow` is set by hand where a test is slow for other reasons."""
+    as processes of their own) and every test that runs the `expertbot` command (the
+    `expertbot` fixture); `slow` is set by hand where a test is slow for other reasons."""
     for item in items:
         if "chromium" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-        if "process" in Path(str(item.path)).parts[-2:-1]:
+        if ("process" in Path(str(item.path)).parts[-2:-1]
+                or "expertbot" in getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.process)
     # first those that need no database (they run while the template is migrated: see
     # pytest_sessionstart), then the long ones: the workers share out the many short ones
@@ -109,10 +118,33 @@ def platform() -> Platform:
     return platform
 
 
+@pytest.fixture(scope="session")
+def held_ports() -> dict[str, int]:
+    """The ports the fake WeChat platform and the WeChat Pay gateway of this worker listen
+    on, the same in every test: the shared service's settings name them
+    (tests/support/shared_service.py)."""
+    return {}
+
+
+async def _serve_held(aiohttp_server: Any, app: web.Application, ports: dict[str, int],
+                      name: str) -> TestServer:
+    """`app` served on this worker's port for `name` (another one if something else on
+    the machine took it meanwhile: the services that named the old one are not shared)."""
+    for attempt in range(3):
+        port = ports.setdefault(name, held_port())
+        try:
+            return await aiohttp_server(app, port=port)  # type: ignore[no-any-return]
+        except OSError:
+            del ports[name]
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture
-async def wechat(aiohttp_server, platform: Platform) -> TestServer:
+async def wechat(aiohttp_server, platform: Platform, held_ports: dict[str, int]) -> TestServer:
     """The fake WeChat API, served on loopback like the real one."""
-    return await aiohttp_server(fake_api_app(platform))
+    return await _serve_held(aiohttp_server, fake_api_app(platform), held_ports, "wechat")
 
 
 @pytest.fixture(scope="session")
@@ -124,14 +156,15 @@ def pay_secrets() -> dict[str, str]:
 
 
 @pytest.fixture
-async def pay_gateway(aiohttp_server, pay_secrets: dict[str, str]) -> PayGateway:
+async def pay_gateway(aiohttp_server, pay_secrets: dict[str, str],
+                      held_ports: dict[str, int]) -> PayGateway:
     """The fake WeChat Pay gateway, served on loopback like api.mch.weixin.qq.com."""
     gateway = PayGateway(mchid=pay_secrets["WECHATPAY_MCHID"],
                          apiv3_key=pay_secrets["WECHATPAY_APIV3_KEY"],
                          merchant_private_key=pay_secrets["WECHATPAY_PRIVATE_KEY"],
                          gateway_private_key=pay_secrets["SANDBOX_WECHATPAY_PRIVATE_KEY"],
                          public_key_id=pay_secrets["WECHATPAY_PUBLIC_KEY_ID"])
-    server = await aiohttp_server(pay_gateway_app(gateway))
+    server = await _serve_held(aiohttp_server, pay_gateway_app(gateway), held_ports, "pay")
     gateway.base_url = str(server.make_url("")).rstrip("/")
     return gateway
 
@@ -150,34 +183,73 @@ def settings(request: pytest.FixtureRequest, infra: dict[str, str],
     return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"), **pay)
 
 
-@pytest.fixture
-def clock() -> MovedClock:
-    """The clock the `client`'s service reads, moved by hand (tests/support/clock.py)."""
+@pytest.fixture(scope="session")
+def shared_clock() -> MovedClock:
     return MovedClock()
 
 
 @pytest.fixture
-async def client(request: pytest.FixtureRequest, aiohttp_client, settings: Settings,
-                 platform: Platform, clock: MovedClock) -> AsyncIterator[TestClient]:
+def clock(shared_clock: MovedClock) -> MovedClock:
+    """The clock the `client`'s service reads, moved by hand (tests/support/clock.py): at
+    the system's time when the test starts (one for the worker, which its shared services
+    read)."""
+    shared_clock.offset = 0.0
+    return shared_clock
+
+
+@pytest.fixture(scope="session")
+async def shared_services(shared_clock: MovedClock) -> AsyncIterator[SharedServices]:
+    """This worker's running services, shared by the tests with the same settings."""
+    services = SharedServices(shared_clock)
+    yield services
+    await services.close()
+
+
+@pytest.fixture(autouse=True)
+def no_shared_database() -> None:
+    """No shared service's database is tortoise's global fallback while a test starts
+    (one that starts a service of its own may: tortoise allows one at a time)."""
+    leave_database()
+
+
+@pytest.fixture
+async def client(request: pytest.FixtureRequest, settings: Settings,
+                 platform: Platform, clock: MovedClock,
+                 shared_services: SharedServices) -> AsyncIterator[TestClient]:
     """The service over real HTTP on loopback, with an empty database and Redis; the fake
-    platform pushes its events (TEMPLATESENDJOBFINISH) to it."""
-    app = create_app(settings, clock=clock)
-    app.on_response_prepare.append(keep_response)
-    test_client = await aiohttp_client(app)
+    platform pushes its events (TEMPLATESENDJOBFINISH) to it. A service of this worker
+    with the same settings is used again (tests/support/shared_service.py)."""
+    shared = await shared_services.get(settings)
+    shared.enter()
+    app = shared.app
+    test_client = SharedClient(shared.server)
+    await test_client.start_server()
     if "pay_gateway" in request.fixturenames:
         request.getfixturevalue("pay_gateway").notify_to = str(
             test_client.make_url("/pay/notify"))
     await reset_state(app)
     register_templates(platform, app[CHANNELS].notify_texts)
+    shared.resume()
     async with aiohttp.ClientSession() as session:
         callback = CallbackClient(session, str(test_client.make_url("/wechat/callback")),
                                   Pusher(TOKEN, APPID), platform)
         platform.on_template_sent = callback.template_finished
         yield test_client
-        # the platform stops pushing and delivers what is on its way, then the service stops
-        # (while the pushes' session is still open)
+        # the fakes stop pushing (the platform delivers what is on its way, the gateway's
+        # retries end), the test's own connections close, then the service finishes what
+        # it was doing: no request or job of this test reaches into the next one
         await stop_pushing(request.getfixturevalue("wechat").app, platform)
+        if "pay_gateway" in request.fixturenames:
+            await request.getfixturevalue("pay_gateway").close()
         await test_client.close()
+        await shared.pause()
+
+
+@pytest.fixture
+def expertbot(settings: Settings) -> Expertbot:
+    """`expertbot ...` as an operator runs it, in a process of its own, on the test's
+    database and Redis: `code, printed = await expertbot("audit", "12")`."""
+    return functools.partial(cli, settings)
 
 
 @pytest.fixture
@@ -301,17 +373,16 @@ def _dump_tasks(signum: int, frame: object) -> None:
 
 signal.signal(signal.SIGUSR2, _dump_tasks)
 WATCHDOG_SECONDS = 100  # pytest-timeout (pyproject) fails the test at 120 s
+WATCHDOG = Watchdog(WATCHDOG_SECONDS, lambda: os.kill(os.getpid(), signal.SIGUSR2))
 
 
 @pytest.fixture(autouse=True)
 def hung_test_watchdog() -> Iterator[None]:
     """A test still running after WATCHDOG_SECONDS gets its asyncio tasks dumped to stderr,
     so a hang in CI shows where it waits instead of only that it timed out."""
-    timer = threading.Timer(WATCHDOG_SECONDS, os.kill, (os.getpid(), signal.SIGUSR2))
-    timer.daemon = True
-    timer.start()
+    WATCHDOG.arm()
     yield
-    timer.cancel()
+    WATCHDOG.disarm()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -336,3 +407,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if leaked:
         print(f"\nwarning: {len(leaked)} SQLite connection(s) were left open by the suite",
               file=sys.stderr)
+
+
+@pytest.fixture
+async def shaoguan_library(aiohttp_server, held_ports: dict[str, int],
+                           monkeypatch: pytest.MonkeyPatch) -> PeerLibrary:
+    """韶关's library on a port this worker keeps, trusting this one, and this service
+    configured as 广州's, trusting it (before the service starts: ask for it first)."""
+    peer = PeerLibrary(identity=SHAOGUAN)
+    port = held_ports.setdefault("peer-library", held_port())
+    await aiohttp_server(peer.app(), port=port)
+    peer.trusting(GUANGZHOU, "http://127.0.0.1:1")
+    monkeypatch.setenv("FEDERATION_CODE", GUANGZHOU.code)
+    monkeypatch.setenv("FEDERATION_NAME", GUANGZHOU.name)
+    monkeypatch.setenv("FEDERATION_PRIVATE_KEY", GUANGZHOU.private_key)
+    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
+        "code": SHAOGUAN.code, "name": SHAOGUAN.name, "url": f"http://127.0.0.1:{port}",
+        "public_key": SHAOGUAN.public_key()}]))
+    return peer

@@ -1,5 +1,5 @@
-"""Continuing-education certificates: a page, an SVG image and a PDF for the holder (signed
-link), each with a QR code to the public check page."""
+"""Continuing-education certificates: a page, an image (PNG, and the SVG the page shows) and
+a PDF for the holder (signed link), each with a QR code to the public check page."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from aiohttp import web
 from services.common.qr import qr_svg_sync
 from services.documents import cjk_font
 from services.education import Certificate
+from web.certificate_png import certificate_png
 from web.context import DOMAIN, PAGES
 from web.pages import add_page, bad_link, render
 
@@ -97,6 +98,16 @@ async def download(request: web.Request) -> web.Response:
         "Content-Disposition": f'attachment; filename="{cert.no}.pdf"'})
 
 
+async def picture(request: web.Request) -> web.Response:
+    """下载图片 (XJ-CE): the certificate as a PNG to keep or send on."""
+    cert = await _load(request)
+    if cert is None:
+        return bad_link(request, "certificate")
+    body = await asyncio.to_thread(certificate_png, cert)
+    return web.Response(body=body, content_type="image/png", headers={
+        "Content-Disposition": f'attachment; filename="{cert.no}.png"'})
+
+
 async def verify(request: web.Request) -> web.Response:
     cert = await _load(request, public=True)
     if cert is None:
@@ -108,4 +119,5 @@ def setup_certificates(app: web.Application) -> None:
     add_page(app, "GET", "/certificates/{no}", page)
     add_page(app, "GET", "/certificates/{no}/image.svg", image)
     add_page(app, "GET", "/certificates/{no}/certificate.pdf", download)
+    add_page(app, "GET", "/certificates/{no}/certificate.png", picture)
     add_page(app, "GET", "/verify/certificates/{no}", verify)

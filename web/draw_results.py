@@ -11,7 +11,14 @@ from aiohttp import web
 from models.draws import DrawStatus
 from services.common.clock import china_time
 from services.common.links import LinkError
-from services.draws import CHECKIN_LINK, PARTS, RESULT_LINK, part_title, result_sheet
+from services.draws import (
+    CHECKIN_LINK,
+    PARTS,
+    RESULT_LINK,
+    part_title,
+    result_sheet,
+    venue_label,
+)
 from services.reference import catalogue
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
@@ -33,13 +40,13 @@ async def page(request: web.Request) -> web.Response:
     tree = catalogue()
     experts = [{"name": r.name, "number": r.expert_number, "unit": r.work_unit,
                 "specialty": tree.path_name(r.specialty), "code": r.shown_code,
-                "situation": r.said(texts)} for r in shown.rows]
+                "situation": r.said(texts), "venue": r.venue} for r in shown.rows]
     # the record around the names: what was asked and how the order was fixed (GD-DRAW)
     return render(request, "draw_result.html", project=shown.project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
                   printed=china_time(now), asked=shown.asked,
                   parts={p: part_title(texts, p) for p in PARTS},
-                  region=head["project_region"], agency=head["agency"],
+                  region=head["project_region"], agency=head["agency"], head=head,
                   sections="；".join(head["sections"]), weighted=shown.weighted,
                   seed=activity.seed if activity.status == DrawStatus.ENDED else None)
 
@@ -53,12 +60,15 @@ async def checkin_page(request: web.Request) -> web.Response:
         domain.links.verify(CHECKIN_LINK, f"{activity_id}|{image}", request.query.get("t", ""))
     except LinkError:
         return bad_link(request, "checkin")
-    poster = await domain.attendance.poster(int(activity_id))
+    venue_id = request.query.get("notice", "")  # one venue's poster (a 副场's, FG-807)
+    poster = await domain.attendance.poster(
+        int(activity_id), int(venue_id) if venue_id.isdigit() else None)
     if poster is None:
         return bad_link(request, "checkin")
     notice = poster.notice
     return render(request, "checkin_qr.html", project=poster.project, image=image,
-                  venue=f"{notice.venue} {notice.room}", gather_at=china_time(notice.gather_at),
+                  venue=f"{venue_label(notice)} {notice.room}",
+                  gather_at=china_time(notice.gather_at),
                   valid_from=china_time(poster.opens), valid_until=china_time(poster.closes))
 
 

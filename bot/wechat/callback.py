@@ -16,12 +16,15 @@ from bot.conversation.event import Outcome
 from bot.errors import BadRequest, Forbidden, TooLarge
 from bot.wechat.crypto import MessageCrypto
 from bot.wechat.incoming import Incoming
+from bot.wechat.privacy_push import apply_privacy, privacy_event
 from bot.wechat.replay import check_fresh
 from bot.wechat.replies import SUCCESS, Refused, Retry, render_reply
 from bot.wechat.signature import check_msg_signature, check_signature
 from bot.wechat.xmlparse import parse_xml
+from models.wechat import Channel
 from services.common.metrics import CALLBACK_SECONDS
 from services.common.trace import LOG_FIELDS, hashed_openid
+from services.people import EVENTS as PRIVACY_EVENTS
 
 log = logging.getLogger(__name__)
 access_log = logging.getLogger("expertbot.access")  # config/observe.py writes its lines
@@ -151,6 +154,8 @@ async def _push(request: web.Request, fields: dict[str, str]) -> web.StreamRespo
         fields["user"] = hashed_openid(msg.openid)
     if (seen := request.app.get(SEEN)) is not None:
         seen(msg)
+    if msg.is_event and msg.event in PRIVACY_EVENTS:  # WeChat's, not the user's: no reply
+        return await _privacy(request, msg, fields)
     engine = request.app[ENGINE]
     # plaintext: no signature covers the body, so the (timestamp, nonce) is used once
     use = engine.replays.use(q["timestamp"], q["nonce"], body) \
@@ -176,6 +181,23 @@ async def _push(request: web.Request, fields: dict[str, str]) -> web.StreamRespo
         fields["outcome"] = "failed"
         return web.Response(text=SUCCESS)
     return web.Response(text=xml, content_type="application/xml")
+
+
+async def _privacy(request: web.Request, msg: Incoming,
+                   fields: dict[str, str]) -> web.StreamResponse:
+    """A privacy event (WX-MP-PRIVACY) about an official-account user: applied as the
+    mini-program's are (services/people/wechat_privacy.py), answered `success`."""
+    fields["handler"] = "privacy"
+    try:
+        event = privacy_event(msg.raw, Channel.OFFICIAL_ACCOUNT)
+    except BadRequest as exc:
+        log.warning("rejected a privacy push: %s", exc)
+        return web.Response(status=400, text="bad request")
+    if not await apply_privacy(request, event):
+        fields["outcome"] = "busy"
+        return web.Response(status=503, text="busy")
+    fields["outcome"] = "answered"
+    return web.Response(text=SUCCESS)
 
 
 def setup_callback(app: web.Application) -> None:

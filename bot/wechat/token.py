@@ -72,6 +72,11 @@ class TokenCache:
         self._memo = (token, time.monotonic() + LOCAL_MEMO)
         return token
 
+    def forget(self) -> None:
+        """Drop what this process remembers of the token: the next call asks Redis (the
+        tests do this when the service they share starts a new test)."""
+        self._memo = None
+
     async def invalidate(self, rejected: str) -> str:
         """WeChat rejected `rejected`: drop it (if still cached) and get a fresh one."""
         self._memo = None

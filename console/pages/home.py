@@ -14,7 +14,7 @@ from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import attendance, fee_funding, verify
+from miniapp_api.routes.draws import attendance, fee_funding, templates, verify
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.payments import invoices
@@ -29,8 +29,17 @@ async def home(request: web.Request) -> web.Response:
     endpoints, calls = request.app[CONSOLE].endpoints, api(request)
     seen_roles = visitor(request).roles
     dashboard = pending = reviews = None
-    if endpoints.admits(seen_roles, attendance.dashboard):
+    downloads = []
+    # a person of several agencies chooses whom this sign-in acts for before any agency work
+    # (GD-DRAW: 登录后选择以经办企业的身份进入系统)
+    choices = await calls.call(agency.agency_choices)
+    agency_work = not choices.must_choose
+    if agency_work and endpoints.admits(seen_roles, attendance.dashboard):
         dashboard = await calls.call(attendance.dashboard)
+    if agency_work and endpoints.admits(seen_roles, templates.templates):  # 模板下载
+        downloads = (await calls.call(templates.templates)).templates
+    # legal persons' requests to act as their handler, answered here (GD-DRAW: 处理关联申请)
+    link_requests = (await calls.call(agency.link_requests)).requests
     soonest = due = None
     if endpoints.admits(seen_roles, verify.pending):
         waiting = (await calls.call(verify.pending)).activities
@@ -43,7 +52,8 @@ async def home(request: web.Request) -> web.Response:
     # who the visitor acts as: the agency (and until when), a reviewer's or verifier's scope
     standing = []
     for handler in (agency.membership, roles.reviewer_scope, roles.verifier_scope):
-        if endpoints.admits(seen_roles, handler):
+        if endpoints.admits(seen_roles, handler) and (agency_work or handler is not
+                                                      agency.membership):
             standing.append(await calls.call(handler))
     desk = await _administrator(request) if endpoints.admits(seen_roles, draw_log.day_draws) \
         else None
@@ -56,7 +66,8 @@ async def home(request: web.Request) -> web.Response:
               if endpoints.admits(seen_roles, handler)]
     return render(request, "home.html", dashboard=dashboard, pending=pending, reviews=reviews,
                   standing=standing, desk=desk, money=money, soonest=soonest, due=due,
-                  duties=duties)
+                  duties=duties, downloads=downloads, link_requests=link_requests,
+                  choices=choices)
 
 
 def _counted(rows: list[Any], more: str | None) -> int | str:

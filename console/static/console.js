@@ -122,6 +122,8 @@ document.addEventListener("toggle", (event) => {
       const el = all[n - 1];
       if (el) el.value = value;
     }
+    // a form folded in a <details> (不予新增, 修改) is shown open again, what was typed in sight
+    for (let d = form.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
   }
   if (kind !== "refused") return;
   let fields = [];

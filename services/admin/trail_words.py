@@ -89,6 +89,10 @@ class TrailWords:
             return self._what("second_factor_failed", failures=d.get("failures", 1))
         if action == "personal_data_export":
             return self._what("copy", via=d.get("via", ""))
+        if action == "federation":  # another library's signed call, answered
+            return self._what("federation", peer=d.get("peer", ""),
+                              peer_name=d.get("peer_name", ""),
+                              what=self.texts.word("federation_what", str(d.get("what", ""))))
         if action == "retention":
             return self._what("retention", persons=d.get("persons", 0),
                               tally=self._tally(d.get("counts") or {}))

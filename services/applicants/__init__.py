@@ -14,12 +14,14 @@ from services.applicants.attachments import (
     required_attachments,
     sniff,
 )
+from services.applicants.notice_board import BoardBatch, Listed, notice_board
 from services.applicants.public_notice import PublicNotice
 from services.applicants.reads import applications_of, form_of, progress_of
 from services.applicants.returns import SECTIONS
 from services.applicants.review import Decided, Review, describe_items, logs_of
-from services.applicants.review_scope import stages
+from services.applicants.review_scope import stages, waiting_industries
 from services.applicants.standing_view import ApplicantStanding, applicant_standing
+from services.applicants.unit_requests import RequestView, UnitRequests
 
 __all__ = [
     "ATTACHMENTS",
@@ -28,9 +30,13 @@ __all__ = [
     "TYPE_NAMES",
     "ApplicantStanding",
     "Applications",
+    "BoardBatch",
     "Decided",
+    "Listed",
     "PublicNotice",
+    "RequestView",
     "Review",
+    "UnitRequests",
     "applicant_standing",
     "applications_of",
     "attachment_kind",
@@ -38,10 +44,12 @@ __all__ = [
     "describe_items",
     "form_of",
     "logs_of",
+    "notice_board",
     "progress_of",
     "require_size",
     "required_attachments",
     "sniff",
     "stages",
+    "waiting_industries",
     "window_text",
 ]

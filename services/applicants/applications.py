@@ -39,6 +39,8 @@ from services.applicants.reads import latest_of
 from services.applicants.returns import require_returned_attachment, require_unlocked
 from services.applicants.review_scope import notify_reviewers
 from services.applicants.standing_view import barred
+from services.applicants.title_rule import TITLE_FIELDS, apply_title_rule
+from services.applicants.unit_requests import require_listed_unit
 from services.common.clock import CHINA, china_today
 from services.common.errors import (
     BadInput,
@@ -50,6 +52,7 @@ from services.common.files import FileStore
 from services.common.links import Links
 from services.common.windows import require_window_open
 from services.notifications import Outbox, notify_application
+from services.onboarding import require_steps
 from services.people import ApplicationDraft, People, require_applicant_age, require_complete
 from services.reference import (
     Selection,
@@ -60,6 +63,7 @@ from services.reference import (
 )
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
+TRANSFER_FIELDS = {"region", "willing_regions", "transfer_reason"}  # what a 异动 changes
 
 
 def window_text(start: datetime, end: datetime) -> str:
@@ -145,6 +149,8 @@ class Applications:
         profile = await ExpertProfile.get_or_none(person_id=person.id, active=True)
         if profile is None:
             raise NotAllowed("application.request_for_experts")
+        # XJ-CE: 待完成继续教育、考试后再在系统单独【异动申请】…【修改】
+        await require_steps(person.id, "education", kind.value)
         batch_kind = BatchKind.CHANGE if kind == AppKind.CHANGE else BatchKind.TRANSFER
         batch = await Batch.filter(kind=batch_kind, province=profile.region[:2]).first()
         if batch is None:
@@ -192,12 +198,17 @@ class Applications:
         if app.kind == AppKind.CHANGE and "region" in changes and \
                 changes["region"] != app.data.get("region"):
             raise BadInput("application.region_needs_transfer")
-        if app.kind == AppKind.TRANSFER and set(changes) - {"region", "willing_regions"}:
+        if app.kind == AppKind.TRANSFER and set(changes) - TRANSFER_FIELDS:
             raise BadInput("application.transfer_region_only")
+        if app.kind != AppKind.TRANSFER and changes.get("transfer_reason"):
+            raise BadInput("application.transfer_reason_only")
         if "primary_specialty" in changes and "primary_specialties" not in changes:
             changes["primary_specialties"] = []  # one 首选 row, sent the old way
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
+        if app.kind in (AppKind.NEW, AppKind.RENEWAL) or (
+                app.kind == AppKind.CHANGE and set(changes) & TITLE_FIELDS):
+            merged = apply_title_rule(merged, SpecialtyRule(app.batch.specialty_rule))
         require_unlocked(app, merged)
         await apply_reference(app, merged, now)
         app.data = merged.model_dump(mode="json", exclude_none=False)
@@ -208,6 +219,10 @@ class Applications:
         """Everything printing needs: a complete form and the batch's specialty rule."""
         draft = ApplicationDraft.model_validate(app.data)
         require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
+        if app.kind == AppKind.TRANSFER and not (draft.transfer_reason or "").strip():
+            raise BadInput("application.transfer_reason_required")  # JL-GP: 填写申请理由
+        if app.kind in (AppKind.NEW, AppKind.RENEWAL):  # a draft saved before the rule
+            apply_title_rule(draft, SpecialtyRule(app.batch.specialty_rule))
         enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
                                Selection(tuple(draft.specialties),
                                          tuple(draft.primary_specialties)),
@@ -244,6 +259,8 @@ class Applications:
         Every other attachment must be there first: printing locks them too (HN-APPLY)."""
         self.require_editable(app, now)
         draft = self.require_printable(app)
+        if app.kind in (AppKind.NEW, AppKind.RENEWAL):
+            await require_listed_unit(draft)  # HN-APPLY: 工作单位，可根据单位名称搜索选择
         missing = await self._missing_uploads(app, with_form=False)
         if missing:
             raise BadInput("application.upload_before_print", missing=missing)
@@ -321,14 +338,16 @@ class Applications:
         async with self.outbox.change(now) as change:
             updated = await Application.filter(id=app.id, status=AppStatus.PRINTED).update(
                 status=AppStatus.IN_REVIEW, submitted_at=now, version=app.version + 1,
-                returned_items=[], specialties_fixed=app.batch.specialty_rule
+                returned_items=[], industries_passed=[],
+                specialties_fixed=app.batch.specialty_rule
                 == SpecialtyRule.HUNAN or app.specialties_fixed)
             if not updated:
                 raise Conflict("application.state_changed")
             await ReviewAction.create(application_id=app.id, version=app.version + 1,
                                       stage_key=stage["key"], stage_title=stage["title"],
                                       actor_id=person.id, actor_name=person.name,
-                                      action="resubmit" if resubmit else "submit")
+                                      action="resubmit" if resubmit else "submit",
+                                      reason=app.data.get("transfer_reason") or None)
             await notify_application(change, app, "application.submitted",
                                      stage=stage["title"])
             await notify_reviewers(change, app, app.batch, app.stage, now)

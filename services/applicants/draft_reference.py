@@ -1,6 +1,7 @@
 """What a saved draft's reference data must be: a residence in the batch's province (a city
 or a county of the region list), specialties of the application's catalogue (the current
-one while it is a draft), the work unit in the register of units."""
+one while it is a draft). The work unit is checked against the register of units at printing
+(services/applicants/unit_requests.py): what an applicant types does not enter it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 from models.applications import Application
 from services.common.errors import BadInput
 from services.people import ApplicationDraft
-from services.reference import catalogue_for, current_version, regions, remember, within
+from services.reference import catalogue_for, current_version, regions, within
 
 
 async def apply_reference(app: Application, draft: ApplicationDraft, now: datetime) -> None:
@@ -34,5 +35,3 @@ async def apply_reference(app: Application, draft: ApplicationDraft, now: dateti
         primary = draft.primary_specialty or (draft.specialties[0] if draft.specialties
                                               else None)
         app.industry = cat.industry(primary) if primary else None
-    if draft.work_unit:  # HN-APPLY's 单位列表 grows from what applicants enter
-        await remember(draft.work_unit, draft.unit_credit_code, "applicant", now)

@@ -21,7 +21,8 @@ SECTIONS = {"basic": "基本信息", "work": "工作经历", "education": "学�
 FIELD_SECTIONS = {
     "work_history": "work", "practice_specialty": "work", "practice_years": "work",
     "evaluation_experience": "work", "education": "education", "title_name": "title",
-    "title_level": "title", "more_titles": "title", "qualifications": "qualifications",
+    "title_level": "title", "more_titles": "title", "title_from_qualification": "title",
+    "qualifications": "qualifications",
     "specialties": "specialties", "primary_specialty": "specialties",
     "primary_specialties": "specialties", "avoid_units": "avoid"}
 # the section an attachment belongs with: a returned 职称 reopens its certificates too

@@ -24,7 +24,14 @@ from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
 from services.applicants.attachments import ATTACHMENTS
 from services.applicants.returns import SECTIONS
-from services.applicants.review_scope import in_scope, notify_reviewers, stages
+from services.applicants.review_scope import (
+    acting_industries,
+    in_scope,
+    industries,
+    notify_reviewers,
+    passed_by,
+    stages,
+)
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.common.paging import PAGE, Page, keyset
@@ -63,6 +70,22 @@ def describe_items(items: list[str], version: int | None) -> str:
         else:
             out.append(SECTIONS.get(kind, kind))
     return "、".join(out)
+
+
+def require_own_specialties(items: list[str], app: Application, acting: frozenset[str]
+                            ) -> None:
+    """At an industry stage a department returns only specialties of its own industries
+    (HN-APPLY: 市州行业部门可打回该专业); a section or an attachment any of them."""
+    if not acting:
+        return
+    cat = catalogue_of(app.catalogue_version)
+    for item in items:
+        kind, _, code = item.partition(":")
+        if kind == "specialty" and (cat.industry(code) or app.industry) not in acting:
+            spec = cat.get(code)
+            raise NotAllowed("review.other_industry_specialty",
+                             name=spec.name if spec else code,
+                             industry=cat.industry(code) or app.industry or "")
 
 
 def require_known_items(items: list[str], app: Application) -> None:
@@ -145,56 +168,32 @@ class Review:
             raise NotFound("application.not_found")
         if app.status != AppStatus.IN_REVIEW:
             raise Conflict("review.not_in_review")
-        all_stages = stages(app.batch)
-        stage = all_stages[app.stage]
-        if not any(in_scope(g, stage, app) for g in grants):
-            if any(in_scope(g, earlier, app) for earlier in all_stages[:app.stage]
-                   for g in grants):  # a colleague at the same stage was quicker
-                raise Conflict("review.stage_passed")
-            raise NotAllowed("review.not_your_stage", stage=stage.title)
+        stage = stages(app.batch)[app.stage]
+        self._require_scope(app, grants)
         require_window_open(app.batch.apply_from, app.batch.review_until, now, "review")
         reason = reason.strip()
         if action in ("return", "reject") and not reason:
             raise BadInput("review.reason_required")
-        values: dict[str, Any] = {"last_reason": reason or None}
-        kind = ""
-        extra: dict[str, Any] = {}
-        if action == "approve":
-            last = app.stage == len(all_stages) - 1
-            if last and not app.batch.exam_required and app.kind in (AppKind.NEW,
-                                                                       AppKind.RENEWAL):
-                # JL-GP: 审核后，并经财政公示无异议后进入…评审专家库
-                until = now + timedelta(days=app.batch.notice_days)
-                values.update(status=AppStatus.IN_NOTICE, decided_at=now, notice_until=until,
-                              specialties=self._admit(app, admitted))
-                kind = "application.in_notice"
-                extra = {"until": china_time(until), "days": str(app.batch.notice_days)}
-            elif last:
-                values.update(status=AppStatus.APPROVED, decided_at=now,
-                              specialties=self._admit(app, admitted))
-                kind = "application.approved"
-                extra = {"next_step": "您的专家信息已按申请更新。" if app.kind in (
-                    AppKind.CHANGE, AppKind.TRANSFER) else await self._after_approval(app)}
-            else:
-                values.update(stage=app.stage + 1)
-                kind = "application.stage_passed"
-                extra = {"passed": stage.title, "stage": all_stages[app.stage + 1].title}
-        elif action == "return":
-            if not items:
-                raise BadInput("review.items_required")
-            require_known_items(items, app)
-            values.update(status=AppStatus.RETURNED, returned_items=items)
-            kind = "application.returned"
-            extra = {"stage": stage.title, "reason": reason,
-                     "items": describe_items(items, app.catalogue_version),
-                     "deadline": china_time(app.batch.review_until)}
-        elif action == "reject":
-            values.update(status=AppStatus.REJECTED, decided_at=now)
-            kind = "application.rejected"
-            extra = {"stage": stage.title, "reason": reason}
-        else:
+        if action not in DECISIONS:
             raise BadInput("review.unknown_action", action=action)
         async with self.outbox.change(now) as change:
+            # read again under the row's lock: two industries' departments approving at
+            # once each add their own to what passed (HN-APPLY: per specialty's industry)
+            locked = await Application.select_for_update().get(id=app.id)
+            if (locked.status, locked.stage, locked.version) != (app.status, app.stage,
+                                                                  app.version):
+                raise Conflict("review.taken")
+            app.industries_passed = locked.industries_passed
+            self._require_scope(app, grants)
+            acting = acting_industries(grants, stage, app) if stage.by_industry \
+                else frozenset()
+            # a department of one industry returns only its own specialties
+            own = acting if all(g.industry for g in grants if in_scope(g, stage, app)) \
+                else frozenset()
+            if action == "return":
+                require_own_specialties(items or [], app, own)
+            values, kind, extra = await self._outcome(app, action, reason, items, admitted,
+                                                      acting, now)
             updated = await Application.filter(id=app.id, status=AppStatus.IN_REVIEW,
                                                stage=app.stage, version=app.version
                                                ).update(**values)
@@ -202,12 +201,14 @@ class Review:
                 raise Conflict("review.taken")
             await ReviewAction.create(application_id=app.id, version=app.version,
                                       stage_key=stage.key, stage_title=stage.title,
+                                      industry="、".join(sorted(acting)) or None,
                                       actor_id=reviewer.id, actor_name=reviewer.name,
                                       action=action, reason=reason or None, items=items or [])
             batch = app.batch
             await app.refresh_from_db()
-            await notify_application(change, app, kind, **extra)
-            if app.status == AppStatus.IN_REVIEW:  # on to the next stage's reviewers
+            if kind:
+                await notify_application(change, app, kind, **extra)
+            if kind == "application.stage_passed":  # on to the next stage's reviewers
                 await notify_reviewers(change, app, batch, app.stage, now)
             if app.status == AppStatus.APPROVED and app.kind in (AppKind.CHANGE,
                                                                  AppKind.TRANSFER):
@@ -216,6 +217,69 @@ class Review:
             elif app.status == AppStatus.APPROVED:
                 await self.exams.invite_if_scheduled(change, app)
         return app
+
+    @staticmethod
+    def _require_scope(app: Application, grants: list[RoleGrant]) -> None:
+        """The application waits at a stage one of these grants may act on now."""
+        all_stages = stages(app.batch)
+        stage = all_stages[app.stage]
+        if any(in_scope(g, stage, app) for g in grants):
+            return
+        if stage.by_industry and any(passed_by(g, stage, app) for g in grants):
+            raise Conflict("review.industry_done", stage=stage.title)
+        if any(in_scope(g, earlier, app) for earlier in all_stages[:app.stage]
+               for g in grants):  # a colleague at the same stage was quicker
+            raise Conflict("review.stage_passed")
+        raise NotAllowed("review.not_your_stage", stage=stage.title)
+
+    async def _outcome(self, app: Application, action: str, reason: str,
+                       items: list[str] | None, admitted: list[str] | None,
+                       acting: frozenset[str], now: datetime
+                       ) -> tuple[dict[str, Any], str, dict[str, Any]]:
+        """The application's new values, the applicant's notification and its words; an
+        industry's approval while others' still wait changes only what passed, and the
+        applicant is told who approved and who still reviews (HN-APPLY's 行业部门预审)."""
+        all_stages = stages(app.batch)
+        stage = all_stages[app.stage]
+        values: dict[str, Any] = {"last_reason": reason or None}
+        if action == "approve":
+            passed = set(app.industries_passed) | acting
+            if stage.by_industry and (waiting := industries(app) - passed):
+                return {"industries_passed": sorted(passed)}, "application.industry_passed", {
+                    "stage": stage.title, "passed_industries": sorted(acting),
+                    "waiting_industries": sorted(waiting)}
+            values["industries_passed"] = []
+            last = app.stage == len(all_stages) - 1
+            if last and not app.batch.exam_required and app.kind in (AppKind.NEW,
+                                                                       AppKind.RENEWAL):
+                # JL-GP: 审核后，并经财政公示无异议后进入…评审专家库
+                notice_until = now + timedelta(days=app.batch.notice_days)
+                values.update(status=AppStatus.IN_NOTICE, decided_at=now,
+                              notice_until=notice_until,
+                              specialties=self._admit(app, admitted))
+                return values, "application.in_notice", {
+                    "until": china_time(notice_until), "days": str(app.batch.notice_days)}
+            if last:
+                values.update(status=AppStatus.APPROVED, decided_at=now,
+                              specialties=self._admit(app, admitted))
+                return values, "application.approved", {
+                    "next_step": "您的专家信息已按申请更新。" if app.kind in (
+                        AppKind.CHANGE, AppKind.TRANSFER) else await self._after_approval(app)}
+            values.update(stage=app.stage + 1)
+            return values, "application.stage_passed", {
+                "passed": stage.title, "stage": all_stages[app.stage + 1].title}
+        if action == "return":
+            if not items:
+                raise BadInput("review.items_required")
+            require_known_items(items, app)
+            values.update(status=AppStatus.RETURNED, returned_items=items,
+                          industries_passed=[])
+            return values, "application.returned", {
+                "stage": stage.title, "reason": reason,
+                "items": describe_items(items, app.catalogue_version),
+                "deadline": china_time(app.batch.review_until)}
+        values.update(status=AppStatus.REJECTED, decided_at=now, industries_passed=[])
+        return values, "application.rejected", {"stage": stage.title, "reason": reason}
 
     @staticmethod
     def _admit(app: Application, admitted: list[str] | None) -> list[dict[str, Any]]:

@@ -27,3 +27,30 @@ class QrImages(Protocol):
     async def qr_image(self, scene: str, expire_seconds: int) -> str:
         """The image address of a temporary parametric QR code (Unavailable on failure)."""
         ...
+
+
+@dataclass(frozen=True)
+class FaceSession:
+    """A face verification WeChat opened for one person (its verify_id goes to the
+    mini-program's wx.requestFacialVerify)."""
+
+    verify_id: str
+    expires_in: int  # seconds
+
+
+FACE_PASSED = 10000  # queryVerifyInfo's verify_ret: 识别成功
+
+
+class FaceVerifier(Protocol):
+    """WeChat's face verification 2.0 for the mini-program (WX-FACE)."""
+
+    async def face_session(self, out_seq_no: str, openid: str, name: str,
+                           id_number: str) -> FaceSession:
+        """getVerifyId for this person's name and ID number (Unavailable on failure)."""
+        ...
+
+    async def face_result(self, verify_id: str, out_seq_no: str, openid: str, name: str,
+                          id_number: str) -> int:
+        """queryVerifyInfo's verify_ret (FACE_PASSED: the face is the person's); Unavailable
+        when WeChat did not answer or refused the query."""
+        ...

@@ -144,3 +144,7 @@ class RedisKeys:
 
     def checkout_lock(self, kind: str, ref_id: int) -> str:
         return f"{self.prefix}pay:checkout:{kind}:{ref_id}"
+
+    def face_session(self, digest: str) -> str:
+        """A face verification under way: whose check-in a verify_id (by its digest) is."""
+        return f"{self.prefix}face:{digest}"

@@ -38,6 +38,12 @@ def text(value: object) -> str:
     return str(value).strip()
 
 
+def require_sheet_size(size: int) -> None:
+    """An upload of a table, refused as soon as it passes FILE_MAX."""
+    if size > FILE_MAX:
+        raise BadInput("sheet.too_large", limit=FILE_MAX // (1024 * 1024))
+
+
 def read_table(raw: bytes, filename: str, max_rows: int, header_only: bool = False) -> Table:
     """The header row and the rows under it (blank rows skipped; none with `header_only`,
     a quick look that the file is a table). BadInput sheet.* when the file is too large,
@@ -52,6 +58,30 @@ def read_table(raw: bytes, filename: str, max_rows: int, header_only: bool = Fal
         return _table(lines, filename, max_rows, header_only)
     finally:
         book.close()
+
+
+def read_tables(raw: bytes, filename: str, max_rows: int) -> list[tuple[str, Table]]:
+    """Every sheet that holds a table, with its title (a CSV: one, titled ""); the same
+    caps and refusals as `read_table`, `max_rows` per sheet."""
+    if len(raw) > FILE_MAX:
+        raise BadInput("sheet.too_large", limit=FILE_MAX // (1024 * 1024))
+    if raw[:2] != b"PK":
+        return [("", _table(_csv(raw), filename, max_rows))]
+    book = _workbook(raw)
+    found = []
+    try:
+        for page in book.worksheets:
+            lines = enumerate(page.iter_rows(values_only=True), start=1)
+            try:
+                found.append((str(page.title), _table(lines, filename, max_rows)))
+            except BadInput as exc:
+                if exc.code != "sheet.empty":
+                    raise
+    finally:
+        book.close()
+    if not found:
+        raise BadInput("sheet.empty", filename=filename)
+    return found
 
 
 def _table(lines: Iterable[tuple[int, Sequence[object]]], filename: str,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime
+from datetime import date, datetime
+from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,10 @@ from services.common.clock import CHINA, china_time
 from services.common.errors import DomainError
 
 _CACHE_LIMIT = 4096
+# arguments a rendered text may be remembered by: values, equal only when they read the same
+# (a model row hashes by its id alone, and a row read again after a change, or a new row
+# given a freed id, would get the old words)
+_PLAIN = (str, int, float, bool, type(None), Decimal, date, datetime, time_of_day)
 
 
 def china_date(moment: datetime) -> str:
@@ -33,11 +38,19 @@ def yuan(fen: int) -> str:
     return f"{Decimal(fen) / 100:.2f}元"
 
 
+def _plain(value: Any) -> bool:
+    """A value a text can be remembered by (tuples of such values too)."""
+    if isinstance(value, tuple):
+        return all(_plain(v) for v in value)
+    return isinstance(value, _PLAIN)
+
+
 class Texts:
     """Renders `texts/<name>` (plain text, no HTML escaping, strict about missing variables).
 
-    Rendered results are memoised per (template, arguments), since most replies are the same
-    few texts with the same few arguments; the memo is dropped when any file changes.
+    Rendered results are memoised per (template, arguments) when every argument is a plain
+    value (_PLAIN), since most replies are the same few texts with the same few arguments;
+    the memo is dropped when any file changes.
     """
 
     def __init__(self, directory: Path, check_interval: float = 2.0) -> None:
@@ -84,16 +97,13 @@ class Texts:
     def render(self, template: str, /, **values: Any) -> str:
         """The rendered text, surrounding whitespace trimmed."""
         self._maybe_reload()
-        key = (template, *sorted(values.items()))
-        try:
-            cached = self._memo.get(key)
-            hashable = True
-        except TypeError:  # unhashable arguments (lists, dicts): render every time
-            cached, hashable = None, False
+        plain = all(_plain(v) for v in values.values())
+        key = (template, *sorted(values.items())) if plain else None
+        cached = self._memo.get(key) if key is not None else None
         if cached is not None:
             return cached
         out = self.env.get_template(template).render(**values).strip()
-        if hashable:
+        if key is not None:
             if len(self._memo) >= _CACHE_LIMIT:
                 self._memo.clear()
             self._memo[key] = out

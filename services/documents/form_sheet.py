@@ -48,7 +48,9 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
 
     form = ApplicationDraft.model_validate(app.data)
     cat = catalogue_of(app.catalogue_version)
-    titles = "；".join([f"{form.title_name or ''}（{form.title_level or ''}）"] + [
+    main_title = f"{form.title_name or ''}（{w('title_from_qualification')}）" \
+        if form.title_from_qualification else f"{form.title_name or ''}（{form.title_level or ''}）"
+    titles = "；".join([main_title] + [
         f"{t.name}（{t.level}）" for t in form.more_titles])
     practice = (f"{form.practice_specialty} {cat.path_name(form.practice_specialty)}"
                 if form.practice_specialty else "")
@@ -62,7 +64,8 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
         (w("titles"), titles), (w("practice"), practice),
         (w("practice_years"), "" if form.practice_years is None
          else f"{form.practice_years}{w('years')}"),
-        (w("remote_ok"), yes(form.remote_ok)), (w("emergency_ok"), yes(form.emergency_ok))])
+        (w("remote_ok"), yes(form.remote_ok)), (w("emergency_ok"), yes(form.emergency_ok)),
+        *([(w("transfer_reason"), form.transfer_reason)] if form.transfer_reason else [])])
     avoid = [(form.work_unit or "", form.unit_credit_code or "", w("own_unit"))] + [
         (u.name, u.credit_code or "", u.reason) for u in form.avoid_units]
     printed = china_time(app.printed_at or datetime.now(UTC))

@@ -90,11 +90,12 @@ def _cells(rows: Sequence[tuple[str, ...]], style: Any, width: int) -> list[list
 
 
 def review_form_pdf(sheet: Sheet) -> bytes:
-    """The application form on A4 pages, sections as tables, lines to sign and stamp."""
+    """The application form on A4 pages, sections as tables, lines to sign and stamp (none
+    for a sheet without `sign`, such as the 个人信息表)."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     font = cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=10, leading=14, wordWrap="CJK")
@@ -122,6 +123,8 @@ def review_form_pdf(sheet: Sheet) -> bytes:
                    else ("SPAN", (1, n), (3, n)) for n, row in enumerate(pairs)]))
         table.setStyle(grid)
         flow.append(table)
+    if not sheet.sign:  # a sheet to keep (the 个人信息表), not one to sign
+        return _built(flow, sheet.title)
     flow += [Spacer(1, 12), Paragraph(sheet.promise, body), Spacer(1, 8)]
     signing = Table([[x for label in sheet.sign for x in (label, "")]], rowHeights=[48],
                     colWidths=[usable * w for w in (0.12, 0.22, 0.12, 0.22, 0.08, 0.24)])
@@ -129,7 +132,14 @@ def review_form_pdf(sheet: Sheet) -> bytes:
                                  ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                                  ("FONTNAME", (0, 0), (-1, -1), font)]))
     flow.append(signing)
+    return _built(flow, sheet.title)
+
+
+def _built(flow: list[Any], title: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
     buf = io.BytesIO()
-    SimpleDocTemplate(buf, pagesize=A4, title=sheet.title, leftMargin=72, rightMargin=72,
+    SimpleDocTemplate(buf, pagesize=A4, title=title, leftMargin=72, rightMargin=72,
                       topMargin=60, bottomMargin=60).build(flow)
     return buf.getvalue()

@@ -19,6 +19,7 @@ from services.draws.fees.fee_standards import NewStandard
 from services.draws.fees.ledger import AgencyLedger, ledger
 from services.draws.fees.payout_accounts import AccountView, PayoutAccounts
 from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
+from services.draws.fees.secondary_fees import HOSTED_TERMS
 from services.draws.fees.transfers_desk import TransferRow, transfers
 from services.draws.fees.withholding import amounts as payout_amounts
 from services.draws.fees.withholding import fee_amounts
@@ -46,6 +47,12 @@ from services.draws.randomness.weighting import (
     weighting_said,
 )
 from services.draws.record import performance
+from services.draws.record.condition_table import (
+    ConditionProgress,
+    agreed_in,
+    progress_of,
+    supplements_shown,
+)
 from services.draws.record.contacts import contact_report
 from services.draws.record.dashboard import DayEvaluation, dashboard, evaluations_on
 from services.draws.record.family import SUPPLEMENT, family, root_of
@@ -94,6 +101,8 @@ from services.draws.running.sealed import SEALED_ACTIONS
 from services.draws.running.skip_reasons import skip_said
 from services.draws.running.skips import activity_facts
 from services.draws.running.sms_answers import SmsReplies
+from services.draws.running.venue_roles import mark_roles, remote_venues, venue_label
+from services.draws.running.venue_roles import use_texts as use_venue_role_texts
 from services.draws.running.voice_answers import VoiceReplies
 from services.draws.scope import (
     AgencyRole,
@@ -108,6 +117,8 @@ from services.draws.scope import (
 )
 from services.draws.setup import drafts
 from services.draws.setup.activities import DrawSetup
+from services.draws.setup.avoidance_import import Imported as AvoidancesImported
+from services.draws.setup.avoidance_import import import_avoidances
 from services.draws.setup.evidence import (
     EVIDENCE_MAX,
     EVIDENCE_TYPES,
@@ -117,6 +128,8 @@ from services.draws.setup.evidence import (
     remove,
     require_evidence_size,
 )
+from services.draws.setup.for_peer import PEER, PeerOrder, confirmed_for_peer, prepare_for_peer
+from services.draws.setup.form_options import FormOptions, form_options
 from services.draws.setup.request_record import (
     PARTS,
     changes,
@@ -128,7 +141,22 @@ from services.draws.setup.request_record import (
     rounds,
     words_of,
 )
+from services.draws.setup.templates import (
+    TEMPLATE_KINDS,
+    template_file,
+    template_title,
+)
+from services.draws.setup.templates import XLSX as TEMPLATE_XLSX
+from services.draws.setup.terminals import Terminal, chosen_terminal, terminal_name
+from services.draws.setup.terminals import offered as offered_terminals
 from services.draws.venue.attendance import Attendance, CheckResult
+from services.draws.venue.face import FaceCheckIns, FaceStart
+from services.draws.venue.identity import IdentityChecks, Presented, StaffCheck, VenueDay
+from services.draws.venue.identity_rule import (
+    checking_venues,
+    identity_checked,
+    identity_required,
+)
 from services.draws.venue.sanction_release import release_for_sanction
 from services.draws.venue.urges import MAX_MANUAL_URGES
 
@@ -139,13 +167,17 @@ __all__ = [
     "DRAW_MOOT",
     "EVIDENCE_MAX",
     "EVIDENCE_TYPES",
+    "HOSTED_TERMS",
     "MAX_MANUAL_URGES",
     "PARTS",
+    "PEER",
     "RESULT_LINK",
     "SANCTIONED",
     "SEALED_ACTIONS",
     "SEAL_BEFORE",
     "SUPPLEMENT",
+    "TEMPLATE_KINDS",
+    "TEMPLATE_XLSX",
     "WEIGHT_MAX",
     "WEIGHT_MIN",
     "AccountView",
@@ -157,10 +189,12 @@ __all__ = [
     "Attendance",
     "AuthorisationMismatch",
     "AuthoriseParams",
+    "AvoidancesImported",
     "CallPolicy",
     "CallView",
     "CheckResult",
     "Computed",
+    "ConditionProgress",
     "Counts",
     "DayEvaluation",
     "Declared",
@@ -169,20 +203,29 @@ __all__ = [
     "DrawFollowups",
     "DrawSetup",
     "Entry",
+    "FaceCheckIns",
+    "FaceStart",
     "FeeSheet",
+    "FormOptions",
+    "IdentityChecks",
     "MyPayout",
     "NewStandard",
     "NotAnAnswer",
     "PayoutAccounts",
     "PayoutMismatch",
     "Payouts",
+    "PeerOrder",
+    "Presented",
     "Recall",
     "Several",
     "SheetView",
     "Shown",
     "SmsReplies",
+    "StaffCheck",
+    "Terminal",
     "TransferAuthorisations",
     "TransferRow",
+    "VenueDay",
     "VirtualCalls",
     "VoiceReplies",
     "activity_facts",
@@ -191,6 +234,7 @@ __all__ = [
     "agency_project",
     "agency_projects",
     "agency_role",
+    "agreed_in",
     "answer_from",
     "answer_view",
     "any_activity",
@@ -203,6 +247,9 @@ __all__ = [
     "check_proof",
     "check_sealed",
     "check_weights",
+    "checking_venues",
+    "chosen_terminal",
+    "confirmed_for_peer",
     "contact_report",
     "dashboard",
     "decide",
@@ -222,7 +269,11 @@ __all__ = [
     "fee_amounts",
     "fee_sheet",
     "fee_standards",
+    "form_options",
     "funding",
+    "identity_checked",
+    "identity_required",
+    "import_avoidances",
     "import_record",
     "in_words",
     "invitation_params",
@@ -231,24 +282,29 @@ __all__ = [
     "listed",
     "log_export",
     "log_of",
+    "mark_roles",
     "memberships",
     "mine",
     "my_fees",
     "notice_contact",
     "notice_of",
     "number_in",
+    "offered_terminals",
     "originals",
     "part_title",
     "payout_amounts",
     "payouts",
     "performance",
     "pool_audit",
+    "prepare_for_peer",
+    "progress_of",
     "project_head",
     "project_sections",
     "published_roots",
     "refused_request",
     "release_for_sanction",
     "remind_performance_due",
+    "remote_venues",
     "remove",
     "report_text",
     "request_of",
@@ -262,7 +318,13 @@ __all__ = [
     "sheet_view",
     "skip_said",
     "supplement_time_default",
+    "supplements_shown",
+    "template_file",
+    "template_title",
+    "terminal_name",
     "transfers",
+    "use_venue_role_texts",
+    "venue_label",
     "verifiable_activity",
     "visible_activities",
     "visible_activity",

@@ -1,6 +1,6 @@
 """Who may see which draw activities (GD-DRAW): an agency's handler the activities it
-created, its legal person all of the agency's; a trading-centre verifier the activities of
-projects in its region."""
+created, its legal person all of the agency's; a trading-centre verifier the activities
+whose requests went to a centre in its region (or, none chosen, of projects there)."""
 
 from __future__ import annotations
 
@@ -84,8 +84,11 @@ def verifier_regions(grants: list[RoleGrant]) -> list[str]:
     return [g.region for g in grants if g.role == Role.VERIFIER and g.region]
 
 
-def in_verifier_scope(regions: list[str], project: Project) -> bool:
-    return not regions or any(project.region.startswith(r) for r in regions)
+def in_verifier_scope(regions: list[str], activity: DrawActivity, project: Project) -> bool:
+    """The activity's request went to a centre in the verifier's region (选择提交终端), or,
+    none chosen, its project lies there."""
+    where = activity.terminal or project.region
+    return not regions or any(where.startswith(r) for r in regions)
 
 
 def verifier_scope(regions: list[str]) -> Q:
@@ -93,7 +96,8 @@ def verifier_scope(regions: list[str]) -> Q:
     limit (filtered after it, a busy neighbouring region would crowd the verifier's own out)."""
     scope = Q()
     for region in regions:
-        scope |= Q(project__region__startswith=region)
+        scope |= Q(terminal__startswith=region) | (
+            Q(terminal="") & Q(project__region__startswith=region))
     return scope
 
 
@@ -102,7 +106,7 @@ async def verifiable_activity(grants: list[RoleGrant], activity_id: int) -> Draw
     activity = await DrawActivity.get_or_none(id=activity_id).prefetch_related("project")
     if activity is None:
         raise NotFound("draw.not_found")
-    if not in_verifier_scope(verifier_regions(grants), activity.project):
+    if not in_verifier_scope(verifier_regions(grants), activity, activity.project):
         raise NotAllowed("verify.out_of_scope")
     return activity
 

@@ -29,6 +29,7 @@ from services.common.windows import require_window_open
 from services.education.courseware import LessonState
 from services.education.papers import check_paper
 from services.notifications import Change, Outbox
+from services.onboarding import require_steps
 
 ACCESS_DELAY = timedelta(days=2)
 MAX_MAKEUPS = 2
@@ -39,6 +40,7 @@ CERT_LINK = "certificate"
 class CertificateLinks:
     page: str
     svg: str
+    png: str
     pdf: str
     verify: str
 
@@ -126,6 +128,8 @@ class Education:
     async def enroll(self, person: Person, course_id: int, now: datetime) -> Enrollment:
         if not await ExpertProfile.exists(person_id=person.id, active=True):
             raise NotAllowed("course.experts_only")
+        # XJ-CE: 审核人员审核通过后，可点击【继续教育】即完成报名操作
+        await require_steps(person.id, "review", "education")
         course = await Course.get_or_none(id=course_id)
         if course is None:
             raise NotFound("course.not_found")
@@ -265,6 +269,7 @@ class Education:
         base = f"/certificates/{no}"
         return CertificateLinks(page=self.links.address(base, t=token),
                                 svg=self.links.address(f"{base}/image.svg", t=token),
+                                png=self.links.address(f"{base}/certificate.png", t=token),
                                 pdf=self.links.address(f"{base}/certificate.pdf", t=token),
                                 verify=self.links.address(f"/verify/certificates/{no}",
                                                           c=self.certificate_code(no)))

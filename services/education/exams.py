@@ -119,7 +119,8 @@ class Exams:
         if approved is None:
             raise NotAllowed("exam.not_listed")
         if approved.batch.exam_requires_payment and not await Payable.exists(
-                kind=FeeKind.TRAINING, ref_id=approved.id, paid_at__not_isnull=True):
+                kind=FeeKind.TRAINING, ref_id=approved.id, paid_at__not_isnull=True,
+                refunded_at=None):
             raise Conflict("exam.fee_unpaid")
         return await self._begin(exam, person_id, now, 0)
 

@@ -12,8 +12,11 @@ class NotificationKind(StrEnum):
     ACCOUNT_DEREGISTERED = "account.deregistered"
     ACCOUNT_LOCKED = "account.locked"
     ACCOUNT_REGISTER_ATTEMPT = "account.register_attempt"
+    AGENCY_LINK_ANSWERED = "agency.link_answered"
+    AGENCY_LINK_REQUEST = "agency.link_request"
     APPLICATION_APPROVED = "application.approved"
     APPLICATION_FORMAL = "application.formal"
+    APPLICATION_INDUSTRY_PASSED = "application.industry_passed"
     APPLICATION_IN_NOTICE = "application.in_notice"
     APPLICATION_REJECTED = "application.rejected"
     APPLICATION_RETURNED = "application.returned"
@@ -63,6 +66,7 @@ class NotificationKind(StrEnum):
     PAYMENT_INVOICE_REVERSED = "payment.invoice_reversed"
     PAYMENT_INVOICED = "payment.invoiced"
     PAYMENT_PAID = "payment.paid"
+    PAYMENT_REFUNDED = "payment.refunded"
     PERFORMANCE_DUE = "performance.due"
     PERFORMANCE_RECORDED = "performance.recorded"
     PERFORMANCE_REVIEWED = "performance.reviewed"
@@ -70,6 +74,11 @@ class NotificationKind(StrEnum):
     REVIEW_WAITING = "review.waiting"
     SMS_REPLY = "sms.reply"
     SYSTEM_TEST = "system.test"
+    WECHAT_CANCELLED = "wechat.cancelled"
+    TRAINING_SCHEDULED = "training.scheduled"
+    UNIT_ADDED = "unit.added"
+    UNIT_DECLINED = "unit.declined"
+    UNIT_REQUESTED = "unit.requested"
 
 
 def known_kind(kind: str) -> NotificationKind:

@@ -25,6 +25,7 @@ from services.payments.invoices import (
     parse_title,
 )
 from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Payments
+from services.payments.refunds import TrainingRefunds
 from services.payments.transfer_bill import FundFlowGateway, TransferReconcile, TransferReport
 from services.payments.transfers import (
     AUTHORIZATION_STATES,
@@ -65,6 +66,7 @@ __all__ = [
     "Report",
     "TitleKind",
     "Trade",
+    "TrainingRefunds",
     "TransferAuthorization",
     "TransferBill",
     "TransferGateway",

@@ -49,6 +49,7 @@ class PaidRecord:
     transaction_id: str | None
     invoice_requested_at: datetime | None
     invoice_no: str | None = None  # once the finance staff issued it
+    refunded_at: datetime | None = None  # a training fee refunded before the training
 
 
 @dataclass(frozen=True)

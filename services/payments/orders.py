@@ -28,7 +28,7 @@ from services.common.links import Links
 from services.common.pii import mask_email
 from services.common.reactions import Announcer, Happened, Happening
 from services.common.redis_keys import CHECKOUT_LOCK_TTL, RedisKeys
-from services.education import Education
+from services.education import Education, Training
 from services.notifications import Change, Outbox
 from services.payments.fee_items import Checkout, FeeItem, PaidRecord, new_trade_no
 from services.payments.gateway import PayError, PayGateway, Trade
@@ -52,9 +52,10 @@ class PaymentMismatch(Exception):
 
 class Payments:
     def __init__(self, gateway: PayGateway | None, outbox: Outbox, education: Education,
-                 redis: Redis, keys: RedisKeys, links: Links,
+                 redis: Redis, keys: RedisKeys, links: Links, training: Training,
                  invoice_words: InvoiceWords, announcer: Announcer | None = None) -> None:
         self.gateway = gateway
+        self.training = training  # an applicant who pays is told of the batch's sessions
         self.announcer = announcer  # tells the contexts above of a fee sheet paid
         self.invoice_words = invoice_words  # the receipt's words on how it is invoiced
         self.links = links
@@ -270,10 +271,13 @@ class Payments:
 
     async def _grant(self, payable: Payable, order: PayOrder, paid_at: datetime,
                      change: Change) -> None:
-        """What the fee buys: a course opens 2 days later; the training fee is on record; a
+        """What the fee buys: a course opens 2 days later; the training fee: the batch's
+        training sessions still to come are sent (XJ-SIGNUP: 查看培训及测试事项); a
         fee sheet's total is announced (the draws context submits the sheet to finance)."""
         if payable.kind == FeeKind.COURSE:
             await self.education.on_paid(payable.ref_id, paid_at, change)
+        if payable.kind == FeeKind.TRAINING:
+            await self.training.on_paid(payable.ref_id, change)
         if payable.kind == FeeKind.FEE_SHEET and self.announcer is not None:
             await self.announcer.announce(Happened(Happening.FEES_FUNDED, payable.person_id,
                                                    paid_at, {
@@ -342,7 +346,8 @@ class Payments:
             out_trade_no__in=[p.order_no for p in payables if p.order_no])}
         return [PaidRecord(p.title, f"{p.amount_fen / 100:.2f}元", p.paid_at, p.order_no,
                            paid[p.order_no].transaction_id if p.order_no in paid else None,
-                           p.invoice_requested_at, p.invoice_no) for p in payables]
+                           p.invoice_requested_at, p.invoice_no, p.refunded_at)
+                for p in payables]
 
     async def orders_of(self, person_id: int) -> list[dict[str, Any]]:
         """The person's orders, newest first (for the mini-program)."""

@@ -5,7 +5,7 @@ import, dishonest-debtor checks.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.people.agencies import Agencies
+from services.people.agencies import AGENCY_ROLES, Agencies, acting_grants, agencies_held
 from services.people.binding import LOGIN, SECOND_FACTOR, Binding
 from services.people.callers import signed_identity
 from services.people.codes import TooSoon, VerificationCodes, WrongCode
@@ -35,6 +35,7 @@ from services.people.identity_rules import (
     id_check_character,
     parse_credit_code,
     parse_id_number,
+    parse_phone,
     require_applicant_age,
     uscc_check_char,
 )
@@ -63,12 +64,22 @@ from services.people.registration import Registration
 from services.people.schedule import add_unavailability, deregister, remove_unavailability, upcoming
 from services.people.second_factor import SecondFactor
 from services.people.security_desk import SecurityDesk
+from services.people.wechat_privacy import (
+    EVENTS,
+    SCOPES,
+    PrivacyEvent,
+    WeChatPrivacy,
+    parse_scopes,
+)
 
 __all__ = [
+    "AGENCY_ROLES",
+    "EVENTS",
     "LOGIN",
     "MAX_FAILURES",
     "PERSON_FAILURES",
     "PROBLEMS_KEPT",
+    "SCOPES",
     "SECOND_FACTOR",
     "TITLE_LEVELS",
     "Agencies",
@@ -86,6 +97,7 @@ __all__ = [
     "ImportView",
     "NewPerson",
     "People",
+    "PrivacyEvent",
     "RealNameCheck",
     "RegisterImports",
     "Registration",
@@ -95,8 +107,11 @@ __all__ = [
     "TooSoon",
     "Verdict",
     "VerificationCodes",
+    "WeChatPrivacy",
     "WrongCode",
+    "acting_grants",
     "add_unavailability",
+    "agencies_held",
     "apply_to_profile",
     "department_of",
     "deregister",
@@ -107,6 +122,8 @@ __all__ = [
     "names_of",
     "parse_credit_code",
     "parse_id_number",
+    "parse_phone",
+    "parse_scopes",
     "password_expired",
     "profile_of",
     "reencrypt",

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 import secrets
-import unicodedata
 from datetime import datetime
 
 from redis.asyncio import Redis
@@ -29,7 +27,7 @@ from services.common.errors import BadInput, Conflict, Locked
 from services.common.redis_keys import TICKET_TTL, RedisKeys
 from services.notifications import CodeSms
 from services.people.codes import VerificationCodes
-from services.people.identity_rules import parse_id_number, parse_phone
+from services.people.identity_rules import normalise_identifier, parse_id_number, parse_phone
 from services.people.lockout import asker, person_parties
 from services.people.persons import People, WrongPassword
 
@@ -37,14 +35,6 @@ PURPOSE = "bind"
 LOGIN = "login"
 SECOND_FACTOR = "second_factor"  # a desk sign-in's SMS code after its password
 
-_SEPARATORS = re.compile(r"[\s\-()]")
-
-
-def normalise_identifier(raw: str) -> str:
-    """A phone or ID number as typed, made comparable: full-width forms folded, no spaces,
-    dashes or brackets, no +86 in front, X upper-case."""
-    value = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
-    return value[3:] if value.startswith("+86") else value
 
 
 class BoundElsewhere(Conflict):

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,6 +22,16 @@ _PROVINCES = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42
               46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91}
 MAX_APPLICANT_AGE = 65
 PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
+
+
+_SEPARATORS = re.compile(r"[\s\-()]")
+
+
+def normalise_identifier(raw: str) -> str:
+    """A phone, ID number or old account name as typed, made comparable: full-width forms
+    folded, no spaces, dashes or brackets, no +86 in front, upper-case."""
+    value = _SEPARATORS.sub("", unicodedata.normalize("NFKC", raw)).upper()
+    return value[3:] if value.startswith("+86") else value
 
 
 def id_check_character(first17: str) -> str:

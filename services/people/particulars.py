@@ -94,6 +94,9 @@ class ApplicationDraft(Part):
     education: list[EducationEntry] = Field(default=[], max_length=5)
     title_name: str | None = Field(default=None, max_length=64, description="职称名称")
     title_level: TitleLevel | None = None
+    # JL-GP: 如果没有职称，将执业资格填入“职称信息” (the title's name is then a qualification's)
+    title_from_qualification: bool = Field(
+        default=False, description="没有职称，职称信息填的是执业资格（仅吉林规则的批次）")
     more_titles: list[TitleEntry] = Field(default=[], max_length=4,
                                           description="其他职称（连同上面的职称最多5项）")
     # XJ-SIGNUP: * 从事专业类别（一级 / 二级）and * 从事专业年限
@@ -114,6 +117,9 @@ class ApplicationDraft(Part):
     evaluation_experience: str | None = Field(default=None, max_length=500,
                                               description="评标实践经验（没有请填“无”）")
     notes: str | None = Field(default=None, max_length=500, description="补充说明")
+    # JL-GP: 申请变更区划，选择变更的区划，填写申请理由，点击【确认】后进行提交
+    transfer_reason: str | None = Field(default=None, max_length=200,
+                                        description="申请理由（异动申请必填，其他申请不填）")
 
     @model_validator(mode="after")
     def _one_primary_list(self) -> ApplicationDraft:
@@ -132,10 +138,14 @@ class ApplicationDraft(Part):
     @field_validator("willing_regions")
     @classmethod
     def _regions(cls, v: list[str]) -> list[str]:
-        for code in v:
-            if not re.fullmatch(r"\d{4}(\d{2})?", code) or not regions().known(code):
+        kept = []
+        for code in v:  # 4402, or 440200 as the national list writes it
+            found = regions().canonical(code) if re.fullmatch(r"\d{4}(\d{2})?", code) \
+                else None
+            if found is None or len(found) < 4:
                 raise field_refusal(BadInput("application.willing_region_format", code=code))
-        return list(dict.fromkeys(v))
+            kept.append(found)
+        return list(dict.fromkeys(kept))
 
 
 REQUIRED = {
@@ -156,6 +166,8 @@ def missing_parts(draft: ApplicationDraft, application: bool = True) -> list[str
     """What is still missing before the form can be printed (`application`: a new or renewal
     application, which asks for more than a change request)."""
     required = {**REQUIRED, **APPLICATION_ONLY} if application else REQUIRED
+    if draft.title_from_qualification:  # a qualification in place of a title has no level
+        required = {k: v for k, v in required.items() if k != "title_level"}
     out = [title for name, title in required.items() if getattr(draft, name) in (None, "")]
     if not draft.work_history:
         out.append("至少一段工作经历")

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from tortoise.exceptions import IntegrityError
 
-from models.people import Agency, Person, Role, RoleGrant, phone_is, sealed_phone
+from models.people import Agency, Person, Role, RoleGrant, account_key, phone_is, sealed_phone
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict
 from services.common.pii import Vault
@@ -23,6 +23,7 @@ from services.people.identity_rules import (
     IdNumber,
     default_password,
     hash_password,
+    normalise_identifier,
     parse_id_number,
     parse_phone,
     require_applicant_age,
@@ -41,6 +42,7 @@ DUMMY_PASSWORD_HASH = ("scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
 # Registration with an ID number or phone that already has an account gets one answer
 # (people.register_refused) whichever it was, which does not say that either exists; the
 # account's owner is told by SMS on the phone on record (texts/notify/account.register_attempt/).
+ACCOUNT_MAX = 64  # an old account name, as normalised
 REGISTER_ATTEMPT = "account.register_attempt"
 ACCOUNT_LOCKED = "account.locked"
 
@@ -108,16 +110,43 @@ class People:
         return await Person.filter(phone_is(parse_phone(raw)), deregistered_at=None).first()
 
     async def by_account(self, account: str) -> Person | None:
-        """Login name: a phone number or an ID number."""
-        account = account.strip()
-        try:
-            return await self.by_phone(account)
-        except BadInput:
-            pass
-        try:
-            return await self.by_id_number(account)
-        except BadInput:
+        """Login name: a phone number, an ID number, or a migrated expert's account in the
+        old system (XJ-CE: 姓名拼音或手机号; an old phone number no longer theirs too)."""
+        account = normalise_identifier(account)
+        for finder in (self.by_phone, self.by_id_number):
+            try:
+                found = await finder(account)
+            except BadInput:
+                continue
+            if found is not None:
+                return found
+        if not 2 <= len(account) <= ACCOUNT_MAX:
             return None
+        return await Person.filter(account_key=account_key(account),
+                                   deregistered_at=None).first()
+
+    async def set_old_account(self, person: Person, account: str) -> None:
+        """The old system's account name a migrated expert signs in by (refused when it is
+        another's)."""
+        key = self.old_account_key(account)
+        if await self.old_account_holder(key, person.id):
+            raise BadInput("people.old_account_taken")
+        person.account_key = key
+        await person.save(update_fields=["account_key", "updated_at"])
+
+    @staticmethod
+    def old_account_key(account: str) -> str:
+        """The keyed hash of an old account name; BadInput when it cannot be one."""
+        name = normalise_identifier(account)
+        if not 2 <= len(name) <= ACCOUNT_MAX:
+            raise BadInput("people.old_account_length", min=2, max=ACCOUNT_MAX)
+        return account_key(name)
+
+    @staticmethod
+    async def old_account_holder(key: str, person_id: int | None) -> bool:
+        """Whether someone else signs in by this old account already."""
+        return await Person.filter(account_key=key, deregistered_at=None).exclude(
+            id=person_id or 0).exists()
 
     def id_number_of(self, person: Person) -> str:
         return self.vault.decrypt(person.id_number_enc)
@@ -144,17 +173,22 @@ class People:
         require_strong_password(password)
 
     async def create(self, new: NewPerson, *, password: str | None = None,
-                     migrated: bool = False) -> Person:
+                     migrated: bool = False, old_account: str | None = None) -> Person:
         """A person with the ID number encrypted and gender / birth year derived from it.
         `migrated`: an expert brought over from the old system, whose password is the last 8
-        characters of the ID number until they change it."""
+        characters of the ID number until they change it; `old_account`, their account name
+        there, which signs in too."""
         number, name, phone = self.parse_form(new)
+        key = self.old_account_key(old_account) if old_account else None
+        if key is not None and await self.old_account_holder(key, None):
+            raise BadInput("people.old_account_taken")
         holder = await Person.filter(phone_is(phone), deregistered_at=None).first()
         if holder is not None:
             raise AlreadyRegistered("people.phone_taken", "phone", holder.id)
         if password is not None and not migrated:
             require_strong_password(password)
         person = self.person(number, name, phone, new.email or None, migrated=migrated)
+        person.account_key = key
         if password and not migrated:
             person.password_hash = await hash_password(password, self.password_cost)
             person.password_changed_at = datetime.now(UTC)

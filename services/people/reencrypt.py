@@ -34,6 +34,7 @@ class Rewrapped:
     factors: int = 0  # desks' TOTP secrets sealed again
     seeds: int = 0  # draw seeds sealed (from clear or an older key)
     hashes: int = 0  # ID numbers' lookup hashes made again with HMAC-SM3
+    handlers: int = 0  # draw activities whose handler's or supervisors' seals were renewed
 
 
 async def reencrypt(vault: Vault, *, after: int = 0, batch: int = BATCH,
@@ -67,7 +68,40 @@ async def reencrypt(vault: Vault, *, after: int = 0, batch: int = BATCH,
     factors = await _reseal_factors(vault) if more else 0
     seeds = await seal_seeds(vault) if more else 0
     hashes = await rehash_ids(vault) if more else 0
-    return Rewrapped(rewritten, already, cursor, phones, factors, seeds, hashes)
+    handlers = await reseal_handlers(vault) if more else 0
+    return Rewrapped(rewritten, already, cursor, phones, factors, seeds, hashes, handlers)
+
+
+def _old(token: str, vault: Vault) -> bool:
+    return bool(token) and not vault.is_current(token)
+
+
+async def reseal_handlers(vault: Vault, batch: int = BATCH) -> int:
+    """Draw activities' handler phone and ID number and supervisors' phones
+    (models/draw_handler.py) sealed again where an older key sealed them, each row only
+    while it still holds what was read."""
+    done = cursor = 0
+    while rows := await DrawActivity.filter(id__gt=cursor).order_by("id").limit(
+            batch).values_list("id", "handler_phone_enc", "handler_id_enc", "supervisors"):
+        for activity_id, phone, number, supervisors in rows:
+            cursor = int(activity_id)
+            people = [dict(p) if isinstance(p, dict) else p for p in supervisors or []]
+            stale = [p for p in people
+                     if isinstance(p, dict) and _old(str(p.get("phone_enc", "")), vault)]
+            if not (_old(phone, vault) or _old(number, vault) or stale):
+                continue
+            fresh: dict[str, object] = {}
+            if _old(phone, vault):
+                fresh["handler_phone_enc"] = vault.seal_phone(vault.open_phone(phone))
+            if _old(number, vault):
+                fresh["handler_id_enc"] = vault.encrypt(vault.decrypt(number))
+            for p in stale:
+                p["phone_enc"] = vault.seal_phone(vault.open_phone(str(p["phone_enc"])))
+            if stale:
+                fresh["supervisors"] = people
+            done += await DrawActivity.filter(id=activity_id, handler_phone_enc=phone,
+                                              handler_id_enc=number).update(**fresh)
+    return done
 
 
 async def seal_seeds(vault: Vault, batch: int = BATCH) -> int:
@@ -128,7 +162,9 @@ async def remaining(vault: Vault) -> int:
     factors = await DeskFactor.exclude(secret_enc__startswith=prefix).count()
     seeds = await DrawActivity.filter(
         Q(seed_clear__not_isnull=True)
-        | (Q(seed_enc__not_isnull=True) & ~Q(seed_enc__startswith=prefix))).count()
+        | (Q(seed_enc__not_isnull=True) & ~Q(seed_enc__startswith=prefix))
+        | (~Q(handler_phone_enc="") & ~Q(handler_phone_enc__startswith=prefix))
+        | (~Q(handler_id_enc="") & ~Q(handler_id_enc__startswith=prefix))).count()
     return factors + seeds + await Person.filter(
         ~Q(id_number_enc__startswith=prefix) | Q(phone_clear__not_isnull=True)
         | (~Q(phone_enc="") & ~Q(phone_enc__startswith=prefix))

@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty, RegisterImport
-from models.people import Person, Role, RoleGrant
+from models.people import Person, Role, RoleGrant, account_key
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.files import FileStore
@@ -182,6 +182,9 @@ class RegisterImports:
         phones = {p.phone: p.id for p in await Person.filter(
             Q(phone_hash__in=[vault.phone_key(r.phone) for r in good])
             | Q(phone_clear__in=[r.phone for r in good]), deregistered_at=None)}
+        keys = {row.row: account_key(row.account) for row in good if row.account}
+        accounts = dict(await Person.filter(account_key__in=list(keys.values()),
+                                            deregistered_at=None).values_list("account_key", "id"))
         numbers = dict(await ExpertProfile.filter(
             expert_number__in=[r.expert_number for r in good]).values_list(
             "expert_number", "person_id"))
@@ -197,19 +200,22 @@ class RegisterImports:
             person = persons.get(digest)
             why = Refusal(row.row, "身份证号", BadInput("register.barred")) \
                 if barred_key(digest) in barred \
-                else self._conflict(row, person, phones, numbers, profiles)
+                else self._conflict(row, person, phones, numbers, profiles) \
+                or self._account_conflict(row, person, keys.get(row.row), accounts)
             if why is not None:
                 refused.append(why)
             elif person is None:
                 fresh.append((row, self.people.person(parse_id_number(row.id_number),
                                                       row.name, row.phone, row.email,
                                                       migrated=True)))
+                fresh[-1][1].account_key = keys.get(row.row)
             else:
                 if person.phone != row.phone:  # the sign-in phone: theirs to change
                     waiting.append(Refusal(row.row, "手机号", BadInput(
                         "register.phone_to_confirm", phone=mask_phone(row.phone))))
                     moved.append((person, row.phone))
                 person.email = row.email or person.email
+                person.account_key = keys.get(row.row) or person.account_key
                 kept.append((row, person))
         refused.sort(key=lambda r: r.row)
         if dry_run:
@@ -224,7 +230,8 @@ class RegisterImports:
                 id_number_hash__in=[p.id_number_hash for _, p in fresh])}
             fresh = [(row, made[p.id_number_hash]) for row, p in fresh]
         if kept:
-            await Person.bulk_update([p for _, p in kept], ["email"], batch_size=CHUNK)
+            await Person.bulk_update([p for _, p in kept], ["email", "account_key"],
+                                     batch_size=CHUNK)
         experts = set(await RoleGrant.filter(
             person_id__in=[p.id for _, p in kept], role=Role.EXPERT, revoked_at=None
         ).values_list("person_id", flat=True)) if kept else set()
@@ -257,6 +264,15 @@ class RegisterImports:
         return None
 
     @staticmethod
+    def _account_conflict(row: ExpertRow, person: Person | None, key: str | None,
+                          accounts: dict[str, int]) -> Refusal | None:
+        """原账号 already signs another person in."""
+        me = person.id if person is not None else None
+        if key is None or accounts.get(key, me) == me:
+            return None
+        return Refusal(row.row, "原账号", BadInput("people.old_account_taken"))
+
+    @staticmethod
     async def _profiles(rows: list[tuple[ExpertRow, Person]],
                         existing: dict[int, ExpertProfile]) -> None:
         """Each person's profile as the register has it: region, units, title, status,
@@ -264,8 +280,8 @@ class RegisterImports:
         new: list[ExpertProfile] = []
         old: list[ExpertProfile] = []
         for row, person in rows:
-            profile = existing.get(person.id) or ExpertProfile(
-                person_id=person.id, expert_number=row.expert_number)
+            profile = existing.get(person.id) or ExpertProfile(  # XJ-CE's order applies
+                person_id=person.id, expert_number=row.expert_number, migrated=True)
             profile.region, profile.willing_regions = row.region, row.willing_regions
             profile.work_unit, profile.unit_credit_code = row.work_unit, row.unit_credit_code
             profile.title_level, profile.industry = row.title_level, row.industry

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 
 from services.common.errors import BadInput, DomainError
 from services.common.sheets import Table
-from services.people.identity_rules import parse_credit_code, parse_id_number, parse_phone
+from services.people.identity_rules import (
+    normalise_identifier,
+    parse_credit_code,
+    parse_id_number,
+    parse_phone,
+)
 from services.people.particulars import TITLE_LEVELS
 from services.reference import Catalogue, Regions
 
@@ -20,14 +25,15 @@ COLUMNS = {"name": "姓名", "id_number": "身份证号", "phone": "手机号",
            "unit_credit_code": "统一社会信用代码", "region": "常驻地区",
            "willing_regions": "意愿评标区", "primary": "首选专业", "alternate": "备选专业",
            "title_name": "职称名称", "title_level": "职称级别", "industry": "行业主管部门",
-           "status": "状态", "email": "邮箱", "remote_ok": "是否接受异地评标"}
+           "status": "状态", "email": "邮箱", "remote_ok": "是否接受异地评标",
+           "account": "原账号"}
 REQUIRED = ("name", "id_number", "phone", "expert_number", "work_unit", "region", "primary")
 EXAMPLE = {"name": "张伟", "phone": "13800000000",
            "expert_number": "GD2019000123", "work_unit": "广州市第一建筑工程有限公司",
            "unit_credit_code": "", "region": "广东省广州市天河区",
            "willing_regions": "广州市、佛山市", "primary": "A0401", "alternate": "A0402",
            "title_name": "高级工程师", "title_level": "副高", "industry": "住建",
-           "status": "在库", "email": "", "remote_ok": "是"}
+           "status": "在库", "email": "", "remote_ok": "是", "account": "zhangwei"}
 STATUS = {"在库": True, "正常": True, "启用": True, "暂停": False, "停用": False, "出库": False,
           "注销": False, "": True}
 # XJ-SIGNUP's 是否接受异地评标; blank: the register does not say (register_import keeps an
@@ -64,6 +70,7 @@ class ExpertRow:
     active: bool
     email: str | None
     remote_ok: bool | None = None  # 是否接受异地评标 (None: not in the register)
+    account: str | None = None  # 原账号 (XJ-CE), normalised as the sign-in normalises it
     refusals: list[Refusal] = field(default_factory=list)
 
 
@@ -137,6 +144,9 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
     email = cell("email")
     if email and not EMAIL.match(email):
         refuse("email", BadInput("register.email"))
+    account = normalise_identifier(cell("account")) if cell("account") else ""
+    if account and not 2 <= len(account) <= 64:
+        refuse("account", BadInput("people.old_account_length", min=2, max=64))
     if len(cell("expert_number")) > 32 or len(cell("work_unit")) > 128:
         refuse("expert_number" if len(cell("expert_number")) > 32 else "work_unit",
                BadInput("register.too_long"))
@@ -150,7 +160,7 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
         industry=cell("industry")[:16] or (cat.industry(specialties["primary"][0])
                                            if specialties["primary"] else None),
         active=STATUS.get(status, True), email=email or None, remote_ok=YES_NO.get(remote),
-        refusals=refusals)
+        account=account or None, refusals=refusals)
 
 
 def read_rows(table: Table, regions: Regions, cat: Catalogue
@@ -164,7 +174,7 @@ def read_rows(table: Table, regions: Regions, cat: Catalogue
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
         for key, value in (("id_number", row.id_number), ("phone", row.phone),
-                           ("expert_number", row.expert_number)):
+                           ("expert_number", row.expert_number), ("account", row.account)):
             if not value:
                 continue
             first = seen.setdefault((key, value), row.row)

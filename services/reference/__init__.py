@@ -3,7 +3,7 @@
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.reference import holidays
+from services.reference import contacts, holidays
 from services.reference.catalogue import (
     Catalogue,
     catalogue,
@@ -25,6 +25,7 @@ from services.reference.regions import (
     city_of,
     elsewhere,
     import_regions,
+    normalise,
     overlaps,
     parse_regions,
     regions,
@@ -35,7 +36,8 @@ from services.reference.regions import (
 )
 from services.reference.snapshots import first_read, keep_fresh, load_reference
 from services.reference.specialties import Selection, SpecialtyRule, enforce_specialty_rule
-from services.reference.units import code_for, merge, remember, search, widen
+from services.reference.titles import Titles, TitleSeries, titles
+from services.reference.units import code_for, listed, merge, remember, search, widen
 
 __all__ = [
     "REFRESH",
@@ -45,11 +47,14 @@ __all__ = [
     "Regions",
     "Selection",
     "SpecialtyRule",
+    "TitleSeries",
+    "Titles",
     "catalogue",
     "catalogue_for",
     "catalogue_of",
     "city_of",
     "code_for",
+    "contacts",
     "current_version",
     "elsewhere",
     "enforce_specialty_rule",
@@ -58,10 +63,12 @@ __all__ = [
     "import_catalogue",
     "import_regions",
     "keep_fresh",
+    "listed",
     "load_reference",
     "loaded_versions",
     "make_current",
     "merge",
+    "normalise",
     "overlaps",
     "parse_regions",
     "regions",
@@ -70,6 +77,7 @@ __all__ = [
     "seed_regions",
     "shipped_data",
     "shipped_once",
+    "titles",
     "widen",
     "within",
     "within_any",

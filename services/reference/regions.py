@@ -61,6 +61,12 @@ class Regions:
         place = self.places.get(code)
         return place is not None and not place.retired
 
+    def canonical(self, code: str) -> str | None:
+        """A current place's code as the service keeps it, given as kept (4402) or as the
+        national list writes it (440200, 440000); None for no current place."""
+        code = normalise(code) if code.strip().isdigit() else code
+        return code if self.known(code) else None
+
     def name(self, code: str) -> str:
         place = self.places.get(code)
         return place.name if place else code
@@ -103,10 +109,13 @@ class Regions:
         return found[-1] if found and all(c.startswith(found[0]) for c in found) else None
 
     def search(self, text: str, limit: int = 20) -> list[Place]:
-        """Current places whose name contains `text`, or whose code starts with it."""
+        """Current places whose name contains `text`, or whose code starts with it (a code
+        as the national list writes it, 440200, found as the service keeps it, 4402)."""
         text = text.strip()
         if not text:
             return []
+        if text.isdigit():
+            text = normalise(text)
         found = [p for p in self.places.values() if not p.retired
                  and (text in p.name or p.code.startswith(text))]
         return sorted(found, key=lambda p: (p.level, p.code))[:limit]

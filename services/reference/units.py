@@ -1,6 +1,7 @@
 """The register of units people pick from, keyed by the unified social credit code (GB-32100)
 (HN-APPLY: "工作单位，可根据单位名称搜索选择。如若在“单位列表”中未找到对应单位…"): it grows
-from what applicants, agencies and imports enter, an administrator merges duplicates, and
+from what staff add on an applicant's request (services/applicants/unit_requests.py), what
+agencies and imports enter, an administrator merges duplicates, and
 avoidance by unit reads it, so that a unit typed under another name, or merged, is still
 avoided."""
 
@@ -61,6 +62,15 @@ async def _kept(unit: WorkUnit) -> WorkUnit:
         seen.add(unit.merged_into)
         unit = await WorkUnit.get(id=unit.merged_into)
     return unit
+
+
+async def listed(name: str, code: str | None) -> WorkUnit | None:
+    """The register's unit a form names: by its credit code when it has one, else by its
+    name (the unit a merged one points to); None when the register does not have it."""
+    name = " ".join(name.split())
+    unit = await (WorkUnit.get_or_none(credit_code=code) if code else
+                  WorkUnit.filter(name=name).order_by("id").first())
+    return None if unit is None else await _kept(unit)
 
 
 async def code_for(name: str) -> str | None:

@@ -20,12 +20,14 @@ from models.notifications import Notification
 from models.payments import Payable
 from models.payouts import PayoutAccount
 from models.people import Person, RoleGrant
-from models.wechat import WeChatIdentity
+from models.venues import IdentityCheck
+from models.wechat import WeChatIdentity, WeChatPrivacyEvent
 from services.applicants import ATTACHMENTS
 from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.pii import mask_email, mask_phone
 from services.common.texts import Texts
+from services.people import SCOPES
 from services.rights.data_inventory import INVENTORY, DataKind, Keep, Mask
 
 Values = dict[str, Any]
@@ -113,6 +115,12 @@ class PersonalData:
                 "expert_number": next((g.expert_number for g in grants if g.expert_number),
                                       None),
                 "wechat": [self.word("channel", c) for c in sorted(channels)],
+                "wechat_events": [{
+                    "event": self.word("wechat_event", e.event),
+                    "withdrawn": [SCOPES.get(n, str(n)) for n in e.scopes],
+                    "at": _when(e.applied_at)}
+                    for e in await WeChatPrivacyEvent.filter(person_id=person.id
+                                                             ).order_by("id")],
                 "password_set": bool(person.password_hash),
                 "registered_at": _when(person.created_at),
                 "deregistered_at": _when(person.deregistered_at)}
@@ -155,7 +163,12 @@ class PersonalData:
             "project": projects.get(acts[i.activity_id].project_id),
             "evaluation_start": _when(acts[i.activity_id].eval_start),
             "status": self.word("invitation_status", i.status), "answered_at":
-                _when(i.replied_at), "checked_in_at": _when(i.checkin_at)} for i in items]}
+                _when(i.replied_at), "checked_in_at": _when(i.checkin_at)} for i in items],
+            "identity_checks": [{
+                "method": self.word("check_method", c.method), "passed": c.passed,
+                "at": _when(c.at)}
+                for c in await IdentityCheck.filter(person_id=person.id).order_by("id")],
+            "handled_activities": await _handled(person)}
 
     async def _payments(self, person: Person) -> Values:
         return {"payables": [{"title": p.title, "amount_yuan": p.amount_fen / 100,
@@ -193,6 +206,21 @@ class PersonalData:
 
     async def _codes(self, person: Person) -> Values:
         return {}
+
+
+async def _handled(person: Person) -> list[Values]:
+    """The 经办人 details typed on each activity the person handles (GD-DRAW's 经办人信息:
+    "默认取当前登录的法人或经办人信息"): the phone and ID number as kept masked beside their
+    sealed copies (models/draw_handler.py); the sealed ones are not opened here."""
+    handled = await DrawActivity.filter(handler_id=person.id).order_by("id")
+    projects = dict(await Project.filter(id__in={a.project_id for a in handled}
+                                         ).values_list("id", "name"))
+    return [{"activity": a.name or projects.get(a.project_id), "project":
+             projects.get(a.project_id), "created_at": _when(a.created_at),
+             "handler_name": a.handler_name, "handler_phone": a.handler_phone_masked,
+             "handler_id_number": a.handler_id_masked}
+            for a in handled if a.handler_name or a.handler_phone_masked
+            or a.handler_id_masked]
 
 
 # the application form's own phone fields (services/applicants/form.py), masked in the copy

@@ -18,6 +18,8 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.applications import Application, Attachment, ReviewAction
+from models.draw_handler import HANDLER_SEALED
+from models.draws import DrawActivity
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
@@ -130,6 +132,10 @@ class RetentionJob:
             done["applications"] = await Application.filter(id__in=apps).update(data={}) \
                 + await ReviewAction.filter(actor_id=person_id).update(actor_name=name[:32]) \
                 + await Attachment.filter(application_id__in=apps).delete()
+            # the 经办人 typed on the activities they handled: the record stays, the name
+            # reads as theirs does, the phone and ID number go (sealed and masked alike)
+            done["draws"] = await DrawActivity.filter(handler_id=person_id).update(
+                handler_name=name[:32], **dict.fromkeys(HANDLER_SEALED, ""))
             payables = await column(Payable.filter(person_id=person_id), "id")
             await Payable.filter(id__in=payables).update(invoice_email=None)
             done["payout_accounts"] = await PayoutAccount.filter(person_id=person_id).update(

@@ -6,13 +6,9 @@ audit-log verify` at the right place."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import os
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -26,6 +22,7 @@ from services.audit.chain import sm3
 from services.common.clock import CHINA
 from services.jobs import DOMAIN_CTX, anchor_audit
 from tests.support.api import Api
+from tests.support.cli import Expertbot
 from tests.support.console import Desk
 from tests.support.draw_world import drawn, make_experts, the_results_unseal
 from tests.support.wechat import Chat
@@ -40,18 +37,8 @@ def test_sm3_is_the_standards_own() -> None:
                                  "6fdb70e5387e5765293dcba39c0c5732")
 
 
-async def cli_verify(infra: dict[str, str], *more: str) -> tuple[int, str]:
-    """`expertbot audit-log verify` against the test's database, as an operator runs it."""
-    env = {**os.environ, "DATABASE_URL": infra["DATABASE_URL"], "REDIS_URL": infra["REDIS_URL"],
-           "SECRET_KEY": "test-secret-key", "EXPERTBOT_ENV": "test"}
-    done = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "config.cli", "audit-log", "verify", *more],
-        env=env, capture_output=True, text=True, timeout=120)
-    return done.returncode, done.stdout + done.stderr
-
-
 async def test_desk_actions_and_the_operation_log_are_chained_and_tampering_is_found(
-        api: Api, chat: Chat, client: TestClient, demo: dict, infra: dict[str, str]) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict, expertbot: Expertbot) -> None:
     await make_experts(client, 4)
     aid, _ = await drawn(api, chat, demo)  # start, invitations, answers: operation-log rows
     chain = client.app[DOMAIN].audit
@@ -71,7 +58,7 @@ async def test_desk_actions_and_the_operation_log_are_chained_and_tampering_is_f
     failed = await AuditEntry.get(action="sign_in_failed")
     assert demo["handler"].phone not in str(failed.detail)  # the typed account masked
     assert (await chain.verify()).broken_at is None
-    code, said = await cli_verify(infra)
+    code, said = await expertbot("audit-log", "verify")
     assert code == 0 and "the chain holds" in said, said
     # someone with database access rewrites why a draw was paused: caught at its entry
     row = await DrawLog.filter(activity_id=aid).order_by("id").first()
@@ -87,7 +74,7 @@ async def test_desk_actions_and_the_operation_log_are_chained_and_tampering_is_f
     assert f"审计链在第 {entry.seq} 条处断开" in page and "有记录被修改" in page
     _, changes = await auditor.get("/console/audit-trail?action=change")
     assert "修改数据" in changes and "提交" in changes  # the handler's submit, by its words
-    code, said = await cli_verify(infra)
+    code, said = await expertbot("audit-log", "verify")
     assert code == 1 and f"BROKEN at entry {entry.seq}" in said, said
     await DrawLog.filter(id=row.id).update(actor_name=row.actor_name)
     assert (await chain.verify()).broken_at is None
@@ -103,7 +90,7 @@ async def test_desk_actions_and_the_operation_log_are_chained_and_tampering_is_f
 
 
 async def test_the_nightly_anchor_catches_a_chain_cut_back_at_its_end(
-        client: TestClient, infra: dict[str, str], tmp_path: Path,
+        client: TestClient, expertbot: Expertbot, tmp_path: Path,
         caplog: pytest.LogCaptureFixture) -> None:
     """安全审计 c) again: whoever can write the database could delete the newest entries and
     move the chain's head back — the rest of the chain still holds. The nightly anchor (the
@@ -120,16 +107,17 @@ async def test_the_nightly_anchor_catches_a_chain_cut_back_at_its_end(
     log_file = tmp_path / "shipped.log"
     log_file.write_text("not json\n" + json.dumps({"msg": "audit anchor",
                                                    "audit_anchor": anchor}) + "\n")
-    code, said = await cli_verify(infra, "--anchors", str(log_file))
+    code, said = await expertbot("audit-log", "verify", "--anchors", str(log_file))
     assert code == 0 and "1 anchors agree" in said, said
     # the last two entries deleted, the head moved back to the one before them
     last = await AuditEntry.filter(seq__not_isnull=True).order_by("-seq").limit(3)
     await AuditEntry.filter(id__in=[e.id for e in last[:2]]).delete()
     await AuditHead.filter(id=1).update(seq=last[2].seq, mac=last[2].mac)
     assert (await chain.verify()).broken_at is None  # the chain alone cannot tell
-    code, said = await cli_verify(infra, "--anchors", str(log_file))
+    code, said = await expertbot("audit-log", "verify", "--anchors", str(log_file))
     assert code == 1 and f"anchored entry {anchor['seq']} is missing" in said, said
-    code, said = await cli_verify(infra, "--anchor", f"{anchor['seq']}:{anchor['mac']}")
+    code, said = await expertbot("audit-log", "verify", "--anchor",
+                                 f"{anchor['seq']}:{anchor['mac']}")
     assert code == 1 and "cut back" in said, said
 
 

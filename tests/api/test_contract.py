@@ -30,6 +30,7 @@ from services.common.texts import Texts
 from services.demo import demo_credit_code
 from tests.support.api import Api
 from tests.support.contract import Contract, ContractBroken, served
+from tests.support.draw_world import PROJECT_FORM
 from tests.support.leaks import NOT_PERSONAL
 
 
@@ -184,8 +185,8 @@ async def test_an_id_shaped_like_a_phone_stays_a_number_in_the_answer(
     all (the check failed it: "the body is not JSON"); it is the number now."""
     token = await api.login(demo["handler"].mp_openid)
     made = await api.call("POST", "/draws/projects", token, {
-        "name": "某市图书馆改造工程", "number": "GZ-CONTRACT-1", "kind": "工程",
-        "region": "4401", "tenderer_name": "某市文化广电旅游局",
+        "name": "某市图书馆改造工程", "number": "GZ-CONTRACT-1", **PROJECT_FORM,
+        "tenderer_name": "某市文化广电旅游局",
         "tenderer_credit_code": demo_credit_code(3)})
     assert made.status == 200, made.data
     row = (await Project.filter(id=made.data["id"]).values())[0]

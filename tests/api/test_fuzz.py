@@ -59,6 +59,7 @@ BODIES = st.one_of(
 )
 
 
+@pytest.mark.slow  # hostile documents generated, each signed and sent
 @FUZZ
 @given(body=BODIES, encrypted=st.booleans())
 async def test_signed_hostile_xml_never_gets_a_5xx(chat: Chat, body: bytes,

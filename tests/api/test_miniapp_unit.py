@@ -34,6 +34,12 @@ class MemorySessions:
     async def drop(self, token: str) -> None:
         self.tokens.pop(token, None)
 
+    async def acting(self, token: str) -> int | None:
+        return None
+
+    async def set_acting(self, token: str, agency_id: int) -> None:
+        return None
+
 
 class WeChatDown:
     """jscode2session does not answer."""

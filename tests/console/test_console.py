@@ -25,6 +25,8 @@ from tests.support.api import Api
 from tests.support.applications import PDF, applicant, make_batch, ready_to_submit
 from tests.support.console import Desk
 from tests.support.draw_world import (
+    DESK_ACTIVITY_FORM,
+    DESK_PROJECT_FORM,
     TENDERER,
     drawn,
     finish,
@@ -239,8 +241,8 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     await desk.sign_in(demo["handler"].phone)
     await desk.get("/console/projects")
     made, _ = await desk.post("/console/projects", {
-        "name": "某区人民医院门诊楼改造工程", "number": "GZ-2026-1123", "kind": "工程",
-        "region": "4401", "tenderer_name": TENDERER[0], "tenderer_credit_code": TENDERER[1],
+        "name": "某区人民医院门诊楼改造工程", "number": "GZ-2026-1123", **DESK_PROJECT_FORM,
+        "tenderer_name": TENDERER[0], "tenderer_credit_code": TENDERER[1],
         "sections": "1 施工\n2 监理"})
     assert made.status == 303 and "activities/new?project_id=" in made.headers["Location"]
     _, page = await desk.get(made.headers["Location"])
@@ -249,11 +251,15 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     assert project and len(sections) == 2
     start = (datetime.now(UTC) + timedelta(days=2)).astimezone(CHINA)
     local = "%Y-%m-%dT%H:%M"
-    created, _ = await desk.post("/console/activities/new", {
-        "project_id": project.group(1), "section_ids": sections[0],
-        "bid_open_at": (start - timedelta(hours=1)).strftime(local),
-        "eval_start": start.strftime(local),
-        "eval_end": (start + timedelta(hours=6)).strftime(local), "total": "2"})
+    typed = {**DESK_ACTIVITY_FORM, "project_id": project.group(1), "section_ids": sections[0],
+             "bid_open_at": (start - timedelta(hours=1)).strftime(local),
+             "eval_start": start.strftime(local),
+             "eval_end": (start + timedelta(hours=6)).strftime(local), "total": "2"}
+    # no place of bid opening picked: said what to do, in words, not a pattern's "格式不正确"
+    refused, _ = await desk.post("/console/activities/new", {**typed, "bid_open_region": ""})
+    said = await desk.flash(refused.headers["Location"])
+    assert "请从地区列表中选择开标地点" in said and "格式不正确" not in said, said
+    created, _ = await desk.post("/console/activities/new", typed)
     assert created.status == 303, created.headers
     page_path = created.headers["Location"]
     aid = int(page_path.rsplit("/", 1)[1])
@@ -284,7 +290,8 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     assert "当前符合条件、未被回避的专家" in said and "：0 人" not in said
     await desk.post(f"{do}condition", condition)
     _, page = await desk.get(page_path)
-    assert "职称 副高及以上；行业 住建" in page  # in words, as it will be drawn
+    # in words, as it will be drawn, in seed 004's columns
+    assert "<td>副高及以上</td><td></td><td>住建</td>" in page
     await desk.post(f"{do}avoid", {"kind": "unit", "name": "广州某某建设集团有限公司",
                                    "reason": "投标人"})
     await desk.post(f"{do}submit", {"reason": "按招标计划抽取评标专家"})

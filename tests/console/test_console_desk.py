@@ -54,8 +54,10 @@ async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_
     confirmed = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
     codes = {row[4] for row in sheets["抽取结果"][1:]}
     assert sheets["抽取结果"][0] == (
-        "姓名", "专家编号", "工作单位", "专业", "验证码（*为补抽专家）", "情形")
+        "姓名", "专家编号", "工作单位", "专业", "验证码（*为补抽专家）", "情形", "评标场所")
     assert {row[5] for row in sheets["抽取结果"][1:]} == {"参加"}
+    # one venue: its name alone, no 主场 / 副场 (FG-807's words only for a remote evaluation)
+    assert {row[6] for row in sheets["抽取结果"][1:]} == {"广州公共资源交易中心"}
     assert codes == {i.code for i in confirmed}
     assert len(sheets["到场情况"]) == len(confirmed) + 1
     assert not PHONE.search(str(sheets))  # the agency never sees a phone
@@ -342,6 +344,7 @@ async def test_the_history_is_the_centres_own_decisions(api: Api, client: TestCl
     shenzhen, _ = await prepared(api, demo, verify=False)
     project_id = (await DrawActivity.get(id=shenzhen)).project_id
     await Project.filter(id=project_id).update(region="4403")
+    await DrawActivity.filter(id=shenzhen).update(terminal="4403")  # sent to its centre
     await DrawLog.bulk_create([DrawLog(activity_id=shenzhen, at=datetime.now(UTC), role="verifier",
                                        actor_name="林*", action="verify", detail={})
                                for _ in range(450)])
@@ -418,7 +421,7 @@ async def test_the_legal_person_links_and_unlinks_a_handler(client: TestClient,
     await desk.post("/console/handlers", {"phone": "13900000000", "valid_until": until})
     assert "手机号" in await desk.flash("/console/handlers")  # nobody registered with it
     await desk.post("/console/handlers", {"phone": demo["expert"].phone, "valid_until": until})
-    assert f"已关联经办人 {demo['expert'].name}" in await desk.flash("/console/handlers")
+    assert f"已向 {demo['expert'].name} 发出经办人关联申请" in await desk.flash("/console/handlers")
     _, page = await desk.get("/console/handlers")
     grant = re.findall(r'/console/handlers/(\d+)/unlink', page)
     assert len(grant) == 2

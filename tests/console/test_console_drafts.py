@@ -26,6 +26,7 @@ from services.demo import demo_credit_code
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import (
+    DESK_PROJECT_FORM,
     drawn,
     finish,
     make_experts,
@@ -121,7 +122,7 @@ async def test_a_clerk_corrects_a_project_and_its_sections(
     assert (await desk.sign_in(demo["handler"].phone)).status == 303
     await desk.get("/console/projects")
     made, _ = await desk.post("/console/projects", {
-        "name": "某区人民医院门诊楼改造工成", "number": "GZ-2026-1124-C", "kind": "工程",
+        "name": "某区人民医院门诊楼改造工成", "number": "GZ-2026-1124-C", **DESK_PROJECT_FORM,
         "region": "440106", "tenderer_name": "某区人民医院",
         "tenderer_credit_code": demo_credit_code(51), "sections": "1 施工"})
     assert made.status == 303
@@ -129,7 +130,7 @@ async def test_a_clerk_corrects_a_project_and_its_sections(
     _, shown = await desk.get(f"/console/projects?edit={project.id}")
     assert 'value="某区人民医院门诊楼改造工成"' in shown and 'value="440106"' in shown
     fixed, _ = await desk.post(f"/console/projects/{project.id}/edit", {
-        "name": "某区人民医院门诊楼改造工程", "number": "GZ-2026-1124-C", "kind": "工程",
+        "name": "某区人民医院门诊楼改造工程", "number": "GZ-2026-1124-C", **DESK_PROJECT_FORM,
         "region": "440106", "tenderer_name": "某区人民医院",
         "tenderer_credit_code": demo_credit_code(51)})
     assert "项目已修改" in await desk.flash(fixed.headers["Location"])
@@ -173,8 +174,16 @@ async def test_leave_the_day_before_and_a_supplement_from_new_regions(
                                                  status="drawing"), timeout=15)
     child = await DrawActivity.get(parent_id=aid, kind="supplement")
     assert [c.regions for c in await Condition.filter(activity_id=child.id)] == [["4402"]]
+    # the worker invites the 韶关 expert on its own time: wait for the invitation to be out
+    await eventually(lambda: Invitation.exists(activity_id=child.id,
+                                               status=InvitationStatus.SENT), timeout=15)
     await finish(chat, child.id)  # the 韶关 expert invited answers 1
     await the_results_unseal(aid, datetime.now(UTC))
     _, results = await desk.get(f"{page}/results")
     row = results.split(leaving.name)[1].split("</tr>")[0]
     assert "请假" in row
+    # seed 004's table of conditions now lists the 补抽's own: 补抽 是, its one place filled
+    _, shown = await desk.get(page)
+    extra = (await Condition.get(activity_id=child.id)).id
+    row = shown.split(f'data-testid="condition-{extra}"')[1].split("</tr>")[0]
+    assert "广东省韶关市" in row and "<td>是</td>" in row and "已满足" in row

@@ -62,9 +62,16 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await where.get_by_label("市").select_option(label="广州市")
     await where.get_by_label("区县").select_option(label="天河区")
     await expect(where).to_contain_text("广东省广州市天河区")
-    await desk.get_by_label("招标人", exact=True).fill("某区人民医院")
+    await desk.get_by_label("招标项目类型").select_option(label="工程建设项目招标投标 / 房屋建筑")
+    for label, picked in (("资金来源", "国家或政府投资项目"), ("招标方式", "公开招标"),
+                          ("招标组织形式", "委托招标"), ("招标人类别", "法人")):
+        await desk.get_by_label(label).select_option(label=picked)
+    await desk.get_by_label("项目投资总额（万元）").fill("150")
+    await desk.get_by_label("招标人名称").fill("某区人民医院")
     await desk.get_by_label("招标人统一社会信用代码").fill(demo_credit_code(51))
-    await desk.get_by_label("标段（每行一个：标段编号 名称）").fill("1 施工\n2 监理")
+    await desk.get_by_label("项目联系方式").fill("020-83838383")
+    await desk.get_by_label("项目联系人").fill("张三")
+    await desk.get_by_label("标段（每行一个").fill("1 施工\n2 监理")
     await desk.get_by_test_id("add-project").click()
     # 创建抽取活动 over the first section, one expert
     await expect(desk.get_by_test_id("flash")).to_contain_text("已登记项目")
@@ -72,7 +79,13 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await desk.get_by_label("开标时间").fill((start - timedelta(hours=1)).strftime(LOCAL))
     await desk.get_by_label("评标开始").fill(start.strftime(LOCAL))
     await desk.get_by_label("评标结束").fill((start + timedelta(hours=6)).strftime(LOCAL))
-    await desk.get_by_label("需要专家人数").fill("1")
+    await desk.get_by_label("拟抽取专家人数").fill("1")
+    await desk.get_by_label("公告发布媒体").fill("广东省招标投标监管网")
+    opening = desk.get_by_test_id("bid-open-region")
+    await opening.get_by_label("省").select_option(label="广东省")
+    await opening.get_by_label("市").select_option(label="广州市")
+    await opening.get_by_label("区县").select_option(label="天河区")
+    await desk.get_by_test_id("on-site").get_by_label("否").check()
     await desk.get_by_test_id("create-activity").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("抽取活动已创建")
     activity_url = desk.url
@@ -232,7 +245,8 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await (await download.value).save_as(saved)
     rows = list(load_workbook(io.BytesIO(saved.read_bytes()), read_only=True)["抽取结果"]
                 .iter_rows(values_only=True))
-    assert rows[0] == ("姓名", "专家编号", "工作单位", "专业", "验证码（*为补抽专家）", "情形")
+    assert rows[0] == ("姓名", "专家编号", "工作单位", "专业", "验证码（*为补抽专家）", "情形",
+                       "评标场所")
     about = dict(list(load_workbook(io.BytesIO(saved.read_bytes()), read_only=True)["抽取信息"]
                       .iter_rows(values_only=True))[1:])
     assert about["项目编号"] == "GZ-2026-1123-B" and about["项目所在地"] == "广东省广州市天河区"

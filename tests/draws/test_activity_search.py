@@ -55,3 +55,31 @@ async def test_activities_are_searched_filtered_and_paged_by_the_server(
     assert 'value="自来水"' in page  # the search stays in its box
     _, page = await desk.get("/console/activities?status=draft")
     assert f'data-testid="activity-{hospital}"' in page and 'data-testid="next-page"' not in page
+
+
+async def test_activities_are_found_by_their_name_in_the_api_and_at_the_desk(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """Seed 004's list searches by 活动名称 (a field of its own beside 活动编号 and 项目名称):
+    the name typed on the activity's form is shown in the list and searched."""
+    named = {}
+    for name in ("门诊楼改造工程(一标段)", "教学楼新建工程(二标段)"):
+        aid, token = await prepared(api, demo, total=1, verify=False, submitted=False)
+        edited = await api.call("PUT", f"/draws/activities/{aid}", token, {"name": name})
+        assert edited.status == 200 and edited.data["name"] == name, edited.data
+        named[name] = aid
+    hospital, school = named.values()
+    found = await api.call("GET", "/draws/activities", token, params={"name": "门诊楼"})
+    assert found.status == 200, found.data
+    assert [(a["id"], a["name"]) for a in found.data["activities"]] == [
+        (hospital, "门诊楼改造工程(一标段)")]
+    both = await api.call("GET", "/draws/activities", token, params={"name": "工程("})
+    assert [a["id"] for a in both.data["activities"]] == [school, hospital]
+    # the project's name is not the activity's: it is searched with q, not with name
+    assert (await api.call("GET", "/draws/activities", token,
+                           params={"name": "第一中学"})).data["activities"] == []
+    desk = Desk(client)
+    assert (await desk.sign_in(demo["handler"].phone)).status == 303
+    _, page = await desk.get("/console/activities?name=%E6%95%99%E5%AD%A6%E6%A5%BC")  # 教学楼
+    assert f'data-testid="activity-{school}"' in page and "教学楼新建工程(二标段)" in page
+    assert f'data-testid="activity-{hospital}"' not in page
+    assert 'value="教学楼"' in page and "活动名称" in page

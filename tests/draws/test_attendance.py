@@ -210,7 +210,8 @@ async def test_the_dashboard_against_a_known_data_set(api: Api, chat: Chat,
     expected_today = 1 if same_day else 0
     assert board.data == {"today": expected_today, "drawing": 1, "finished_today": 1,
                           "this_week": 2, "arrived_today": expected_today,
-                          "not_arrived_today": expected_today, "awaiting_supplement": 1}
+                          "not_arrived_today": expected_today, "awaiting_supplement": 1,
+                          "venues": []}  # no remote evaluation: no venue listed
     assert (await DrawActivity.get(id=drawing_aid)).status == DrawStatus.DRAWING
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
-from config.settings import Settings
 from models.draws import (
     Condition,
     DrawActivity,
@@ -29,13 +28,13 @@ from services.draws.randomness.audit import audit, draw_key, order
 from services.draws.randomness.merkle import pool_root
 from services.draws.record.results import audit_records
 from tests.support.api import Api
-from tests.support.cli import cli
+from tests.support.cli import Expertbot
 from tests.support.draw_world import NONCE, drawn, finish, make_experts, prepared, start_draw
 from tests.support.wechat import Chat
 
 
 async def test_the_pools_are_committed_at_verification_and_audited_after_the_draw(
-        api: Api, chat: Chat, client: TestClient, demo: dict, settings: Settings) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict, expertbot: Expertbot) -> None:
     await make_experts(client, 8)
     aid, token = await prepared(api, demo, total=2, alternate="A0402")
     # verified: the seed's hash and every pool's root are published, before any value
@@ -66,20 +65,20 @@ async def test_the_pools_are_committed_at_verification_and_audited_after_the_dra
     report = audit(activity.seed, activity.seed_hash or "", await audit_records(activity),
                    activity.nonce or "")
     assert report.ok, report.problems
-    assert (await cli(settings, "audit", str(aid)))[0] == 0
+    assert (await expertbot("audit", str(aid)))[0] == 0
     # a skip reason made up after the fact is caught: someone else's day off
     skip = await SkippedCandidate.get(condition_id=after.id, rank=0)
     assert skip.expert_id == away.id and skip.reason.startswith("unavailable:")
     someone = await Person.get(phone_is(demo["applicant"].phone))
     other = await Unavailability.create(person_id=someone.id, date_from=day, date_to=day)
     await SkippedCandidate.filter(id=skip.id).update(reason=f"unavailable:{other.id}")
-    code, out = await cli(settings, "audit", str(aid))
+    code, out = await expertbot("audit", str(aid))
     assert code == 1 and "someone else's" in out
     await SkippedCandidate.filter(id=skip.id).update(reason=f"booked:{aid}")
-    code, out = await cli(settings, "audit", str(aid))
+    code, out = await expertbot("audit", str(aid))
     assert code == 1 and "no invitation of theirs" in out
     await SkippedCandidate.filter(id=skip.id).update(reason=skip.reason)
-    assert (await cli(settings, "audit", str(aid)))[0] == 0
+    assert (await expertbot("audit", str(aid)))[0] == 0
     # a pool member dropped after the start (its hash recomputed to look consistent) is
     # caught against the root published at verification
     top = (await Invitation.filter(condition_id=after.id, pool="main").order_by("rank")
@@ -88,13 +87,13 @@ async def test_the_pools_are_committed_at_verification_and_audited_after_the_dra
     kept = [e for e in (after.pool or []) if e != top.expert_id]
     await Condition.filter(id=after.id).update(pool=kept,
                                                pool_hash=pool_root(after.id, "main", kept))
-    code, out = await cli(settings, "audit", str(aid))
+    code, out = await expertbot("audit", str(aid))
     assert code == 1 and "published before the draw started" in out
 
 
 async def test_an_expert_proves_they_were_in_the_pool_and_the_auditor_checks_it(
         api: Api, chat: Chat, client: TestClient, demo: dict, tmp_path: Path,
-        settings: Settings) -> None:
+        expertbot: Expertbot) -> None:
     await make_experts(client, 6)
     aid, _ = await drawn(api, chat, demo)
     invited = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
@@ -119,15 +118,15 @@ async def test_an_expert_proves_they_were_in_the_pool_and_the_auditor_checks_it(
     assert f"活动{aid}" in said.text and "并被抽中邀请" in said.text
     proof = tmp_path / "proof.json"
     proof.write_text(json.dumps(mine["proof"]))
-    code, out = await cli(settings, "audit", "--proof", str(proof), str(aid))
+    code, out = await expertbot("audit", "--proof", str(proof), str(aid))
     assert code == 0 and "OK" in out
     # a proof bent to another expert, or against another root, does not hold
     bent = dict(mine["proof"], expert_id=mine["proof"]["expert_id"] + 1)
     proof.write_text(json.dumps(bent))
-    assert (await cli(settings, "audit", "--proof", str(proof)))[0] == 1
+    assert (await expertbot("audit", "--proof", str(proof)))[0] == 1
     other_root = dict(mine["proof"], root="0" * 64)
     proof.write_text(json.dumps(other_root))
-    assert (await cli(settings, "audit", "--proof", str(proof)))[0] == 1
+    assert (await expertbot("audit", "--proof", str(proof)))[0] == 1
 
 
 async def test_a_supplement_is_committed_before_its_value_is_entered(
@@ -166,7 +165,7 @@ async def test_a_supplement_is_committed_before_its_value_is_entered(
 
 
 async def test_an_expert_avoided_after_the_pools_were_committed_is_skipped_not_invited(
-        api: Api, chat: Chat, client: TestClient, demo: dict, settings: Settings) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict, expertbot: Expertbot) -> None:
     """The pools are fixed at verification; the checks at each invitation still apply the
     avoidance as it is then (an expert who has since declared the tenderer as a unit to
     avoid), record why, and the audit bears the skip out."""
@@ -186,4 +185,4 @@ async def test_an_expert_avoided_after_the_pools_were_committed_is_skipped_not_i
     assert not await Invitation.filter(activity_id=aid, expert_id=first).exists()
     skip = await SkippedCandidate.get(condition_id=condition.id, rank=0)
     assert (skip.expert_id, skip.reason) == (first, "avoided")
-    assert (await cli(settings, "audit", str(aid)))[0] == 0
+    assert (await expertbot("audit", str(aid)))[0] == 0

@@ -12,14 +12,22 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation, InvitationStatus
 from tests.support.api import Api
-from tests.support.draw_world import TENDERER, finish, make_experts, start_draw, submit
+from tests.support.draw_world import (
+    ACTIVITY_FORM,
+    PROJECT_FORM,
+    TENDERER,
+    finish,
+    make_experts,
+    start_draw,
+    submit,
+)
 from tests.support.wechat import Chat
 
 
 async def new_project(api: Api, token: str) -> dict:
     project = await api.call("POST", "/draws/projects", token, {
         "name": "某市第二中学改建工程", "number": f"GZ-D-{datetime.now(UTC).timestamp():.6f}",
-        "kind": "工程", "region": "4401", "tenderer_name": TENDERER[0],
+        **PROJECT_FORM, "tenderer_name": TENDERER[0],
         "tenderer_credit_code": TENDERER[1],
         "sections": [{"number": "1", "name": "施工"}, {"number": "2", "name": "监理"}]})
     assert project.status == 200, project.data
@@ -30,6 +38,7 @@ async def new_activity(api: Api, token: str, project: dict, section: int, total:
                        **extra: object) -> dict:
     start = datetime.now(UTC) + timedelta(days=3)
     activity = await api.call("POST", "/draws/activities", token, {
+        **ACTIVITY_FORM,
         "project_id": project["id"], "section_ids": [project["sections"][section]["id"]],
         "bid_open_at": (start - timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=6)).isoformat(),
@@ -53,12 +62,10 @@ async def test_a_draft_is_corrected_and_submitted_and_another_cancelled_frees_it
     project = await new_project(api, token)
     a = await new_activity(api, token, project, 0, total=2)
     aid, notice_id = a["id"], a["notices"][0]["id"]
-    # the tenderer was typed wrong: corrected on the project, and in the draft's avoidance
+    # seed 004: "如果当前项目已关联了抽取活动，不能修改" — a draft links it already
     renamed = await api.call("PUT", f"/draws/projects/{project['id']}", token,
                              {"tenderer_name": "某市第二中学（更正）"})
-    assert renamed.status == 200 and renamed.data["tenderer_name"] == "某市第二中学（更正）"
-    avoided = (await api.call("GET", f"/draws/activities/{aid}", token)).data["avoidances"]
-    assert "某市第二中学（更正）" in {x["name"] for x in avoided if x["fixed"]}
+    assert renamed.status == 409 and "已关联了抽取活动" in renamed.message
     wrong = await api.call("POST", f"/draws/activities/{aid}/conditions", token,
                            {"notice_id": notice_id, **CONDITION, "planned": 3})
     condition_id = wrong.data["conditions"][0]["id"]
@@ -126,7 +133,8 @@ async def test_experts_of_a_ticked_earlier_activity_are_avoided(
     for section in (0, 1):
         if earlier:  # 是否已抽专家: 是, and the earlier activity ticked
             wrong = await api.call("POST", "/draws/activities", token, {
-                "project_id": project["id"], "section_ids": [project["sections"][1]["id"]],
+                **ACTIVITY_FORM, "project_id": project["id"],
+                "section_ids": [project["sections"][1]["id"]],
                 "bid_open_at": (datetime.now(UTC) + timedelta(days=2)).isoformat(), "total": 2,
                 "eval_start": (datetime.now(UTC) + timedelta(days=3)).isoformat(),
                 "eval_end": (datetime.now(UTC) + timedelta(days=3, hours=6)).isoformat(),
@@ -155,7 +163,7 @@ async def test_a_project_without_a_number_is_registered(api: Api, demo: dict) ->
     """Seed 004: "非进场项目如无编号则不需要填写" — two projects with no number are two
     projects; a number given is still unique to the agency."""
     token = await api.login(demo["handler"].mp_openid)
-    body = {"name": "某村道路硬化工程", "kind": "工程", "region": "4401",
+    body = {"name": "某村道路硬化工程", **PROJECT_FORM,
             "tenderer_name": TENDERER[0], "tenderer_credit_code": TENDERER[1]}
     first = await api.call("POST", "/draws/projects", token, body)
     second = await api.call("POST", "/draws/projects", token, {**body, "number": "  "})

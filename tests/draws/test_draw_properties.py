@@ -8,6 +8,7 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from aiohttp.test_utils import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -73,6 +74,7 @@ async def shape(experts: list[ExpertProfile], traits: list[str],
     return forbidden
 
 
+@pytest.mark.slow  # twelve random worlds, each drawn to its end
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(world=worlds())

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
-from config.settings import Settings
 from models.draws import Condition, DrawActivity, DrawLog, Invitation, InvitationStatus
 from models.experts import ExpertProfile
 from models.performance import PerformanceRecord
@@ -30,7 +29,7 @@ from services.draws.record.oplog import log_export
 from services.draws.record.results import audit_records
 from services.draws.running.skips import activity_facts
 from tests.support.api import Api
-from tests.support.cli import cli
+from tests.support.cli import Expertbot
 from tests.support.console import Desk
 from tests.support.draw_world import (
     NONCE,
@@ -195,8 +194,8 @@ async def test_bad_weights_are_refused_in_words_and_only_the_administrator_sets_
 
 
 async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a_changed_weight_fails(  # noqa: E501
-        api: Api, chat: Chat, client: TestClient, demo: dict, settings: Settings,
-        tmp_path: Path) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict,
+        tmp_path: Path, expertbot: Expertbot) -> None:
     experts = await make_experts(client, 8, first=5200)
     admin = await api.login(demo["admin"].mp_openid)
     by = (await WeChatIdentity.get(openid=demo["admin"].mp_openid)).person_id
@@ -228,7 +227,7 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     activity = await DrawActivity.get(id=aid)
     records = await audit_records(activity)
     assert audit(activity.seed or "", activity.seed_hash or "", records, NONCE).ok
-    assert (await cli(settings, "audit", str(aid)))[0] == 0
+    assert (await expertbot("audit", str(aid)))[0] == 0
     shown = await api.call("GET", f"/draws/activities/{aid}/audit", token)
     assert shown.data["ok"] and shown.data["pools"][0]["weighted"] is True
     assert shown.data["pools"][0]["weighting"].startswith(
@@ -242,11 +241,11 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
                            await log_export(activity), NONCE, activity_facts(activity))
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record, ensure_ascii=False))
-    assert (await cli(settings, "audit", "--file", str(path)))[0] == 0
+    assert (await expertbot("audit", "--file", str(path)))[0] == 0
     pool = record["pools"][0]  # type: ignore[index]
     pool["weights"][str(experts[2].id)] = 4  # the D-level expert made an A
     path.write_text(json.dumps(record, ensure_ascii=False))
-    code, out = await cli(settings, "audit", "--file", str(path))
+    code, out = await expertbot("audit", "--file", str(path))
     assert code == 1 and "a weight changed" in out
     # and so does one changed in the database, even with the pool's hash recomputed
     tampered = {**weights, experts[2].id: 4}
@@ -256,7 +255,7 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     report = audit(activity.seed or "", activity.seed_hash or "",
                    await audit_records(activity), NONCE)
     assert not report.ok and "published before the draw started" in report.problems[0]
-    assert (await cli(settings, "audit", str(aid)))[0] == 1
+    assert (await expertbot("audit", str(aid)))[0] == 1
     # a weight dropped from the record: refused before any root is computed
     seed, digest, pools, nonce = import_record(json.loads(path.read_text()))
     assert pools[0].weights is not None
@@ -265,8 +264,8 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
 
 
 async def test_an_experts_proof_of_a_weighted_draw_carries_their_weight(
-        api: Api, chat: Chat, client: TestClient, demo: dict, settings: Settings,
-        tmp_path: Path) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict,
+        tmp_path: Path, expertbot: Expertbot) -> None:
     await make_experts(client, 5, first=5300)
     admin = await api.login(demo["admin"].mp_openid)
     assert (await api.call("PUT", "/admin/draw-policy", admin, {
@@ -294,7 +293,7 @@ async def test_an_experts_proof_of_a_weighted_draw_carries_their_weight(
     assert "按信用等级加权，您的权重为 3" in said.text
     proof = tmp_path / "proof.json"
     proof.write_text(json.dumps(mine["proof"]))
-    code, out = await cli(settings, "audit", "--proof", str(proof), str(aid))
+    code, out = await expertbot("audit", "--proof", str(proof), str(aid))
     assert code == 0 and "with weight 3" in out
     proof.write_text(json.dumps(dict(mine["proof"], weight=2)))
-    assert (await cli(settings, "audit", "--proof", str(proof), str(aid)))[0] == 1
+    assert (await expertbot("audit", "--proof", str(proof), str(aid)))[0] == 1

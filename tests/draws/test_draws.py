@@ -25,7 +25,14 @@ from models.wechat import Channel, WeChatIdentity
 from services.draws.randomness.audit import audit, export_record
 from services.draws.record.results import audit_records
 from tests.support.api import Api
-from tests.support.draw_world import NONCE, make_experts, prepared, start_draw, submit
+from tests.support.draw_world import (
+    ACTIVITY_FORM,
+    NONCE,
+    make_experts,
+    prepared,
+    start_draw,
+    submit,
+)
 from tests.support.leaks import PHONE_LIKE
 from tests.support.wechat import Chat
 from web.context import DOMAIN
@@ -107,9 +114,12 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
     # specialties and verification codes only
     assert all(e["name"] in html and e["expert_number"] in html
                for e in unsealed.data["experts"])
-    shown = json.dumps(unsealed.data, ensure_ascii=False) + html
-    assert "phone" not in unsealed.data["experts"][0] and "电话" not in html
-    assert PHONE_LIKE.findall(shown) == [] and "****" not in shown
+    # the seed and its hash are printed on purpose; a run of digits inside their hex is no phone
+    shown = re.sub(r"[0-9a-f]{40,}", "", json.dumps(unsealed.data, ensure_ascii=False) + html)
+    # (the handler's own numbers are on the record, masked: seed 004's 经办人信息)
+    assert "phone" not in unsealed.data["experts"][0] and "139****" not in shown
+    handler = demo["handler"].phone
+    assert PHONE_LIKE.findall(shown.replace(f"{handler[:3]}****{handler[-4:]}", "")) == []
     assert (await client.get(f"/draws/{aid}/result?t=1.2.x")).status == 403
     # the auditor re-derives every position, and notices a tampered pool
     report = await api.call("GET", f"/draws/activities/{aid}/audit", token)
@@ -267,17 +277,19 @@ async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> No
     refused = await api.call("DELETE", f"/draws/activities/{aid}/avoidances/{fixed[0]['id']}",
                              token)
     assert refused.status == 409 and "不能删除" in refused.message
-    bad_csv = "类型,名称,统一社会信用代码或身份证号,原因\n单位,甲公司,91440101MA5D00001X,\n" \
-              "个人,张三,11010519491231002X,亲属\n部门,乙,,\n"
-    imported = await api.call("POST", f"/draws/activities/{aid}/avoidances/import", token,
-                              {"csv": bad_csv})
-    assert imported.status == 400 and "第2行" in imported.message and "第4行" in imported.message
-    assert "第3行" not in imported.message
+    # the avoidance template's units sheet saved as CSV: each bad row refused on its own
+    bad_csv = "单位名称,统一社会信用代码,回避原因\n甲公司,91440101MA5D00001X,投标人\n" \
+              "乙公司,,亲戚\n"
+    imported = await api.upload(f"/draws/activities/{aid}/avoidances/import", token,
+                                bad_csv.encode(), "回避单位.csv", "text/csv")
+    assert imported.status == 200 and imported.data["added"] == 0
+    assert [r["row"] for r in imported.data["refused"]] == [2, 3]
     after = await api.call("GET", f"/draws/activities/{aid}", token)
-    assert len(after.data["avoidances"]) == 2  # nothing half-imported
-    good_csv = "类型,名称,统一社会信用代码或身份证号,原因\n个人,张三,11010519491231002X,亲属\n"
-    assert (await api.call("POST", f"/draws/activities/{aid}/avoidances/import", token,
-                           {"csv": good_csv})).status == 200
+    assert len(after.data["avoidances"]) == 2  # bad rows are not imported
+    good_csv = "姓名,身份证号,回避原因\n张三,11010519491231002X,投标人\n"
+    good = await api.upload(f"/draws/activities/{aid}/avoidances/import", token,
+                            good_csv.encode(), "回避人员.csv", "text/csv")
+    assert good.status == 200 and good.data["added"] == 1 and not good.data["refused"]
     nid = after.data["notices"][0]["id"]
     # the gathering address names no unit (GD-DRAW: "不能出现单位的具体名称"): not the
     # tenderer, not a unit of the register; streets named after common words pass
@@ -307,12 +319,14 @@ async def test_preparation_rules(api: Api, client: TestClient, demo: dict) -> No
     project = (await api.call("GET", "/draws/projects", token)).data["projects"][0]
     start = datetime.now(UTC) + timedelta(days=3)
     wrong = await api.call("POST", "/draws/activities", token, {
+        **ACTIVITY_FORM,
         "project_id": project["id"], "section_ids": [project["sections"][1]["id"]],
         "bid_open_at": (start + timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=2)).isoformat(),
         "total": 1})
     assert wrong.status == 400 and "时间顺序" in wrong.message
     drawn = await api.call("POST", "/draws/activities", token, {
+        **ACTIVITY_FORM,
         "project_id": project["id"], "section_ids": [project["sections"][0]["id"]],
         "bid_open_at": (start - timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=2)).isoformat(),

@@ -222,6 +222,9 @@ async def test_the_agency_records_fees_on_its_page_in_the_browser(
     await expect(fees).to_contain_text("600.00元")
     await expect(fees).to_contain_text("超出2小时")
     row = fees.locator("tr", has_text="600.00元").first
+    # a button's word on one line, never 保/存 stacked in a squeezed column
+    box = await row.get_by_role("button", name="保存").bounding_box()
+    assert box is not None and box.get("height", 0) < 40, box
     await row.get_by_role("textbox").first.fill("650.00")
     await row.get_by_role("button", name="保存").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("调整原因")

@@ -23,6 +23,10 @@ async def test_the_administrator_publishes_the_fee_standard(sandbox: TestServer,
     await expect(desk.get_by_test_id("fee-standards")).to_contain_text("还没有发布劳务费标准")
     await desk.get_by_label("标准名称").fill("2025年评标专家劳务费标准")
     await desk.get_by_label("生效日期").fill((today - timedelta(days=1)).isoformat())
+    # the date box is as tall as the boxes beside it (it was left at the browser's bare look)
+    dated = await desk.get_by_label("生效日期").bounding_box()
+    named = await desk.get_by_label("标准名称").bounding_box()
+    assert dated and named and abs(dated["height"] - named["height"]) < 4, (dated, named)
     for label, value in (("基础金额（元）", "400"), ("超出后每小时（元）", "100"),
                          ("每人每天最高（元）", "800"), ("评标取消或到场回避补偿（元）", "200"),
                          ("异地交通补助（元/次）", "150"), ("异地餐费补助（元/天）", "100")):

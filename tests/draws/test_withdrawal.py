@@ -36,6 +36,10 @@ async def test_a_withdrawal_asked_in_time_is_approved_late_and_started_by_the_ag
     aid, token = await prepared(api, demo, total=2, eval_in=ASKED_AT)
     assert (await start_draw(api, token, aid)).status == 200
     confirmed = await finish(chat, aid)
+    # without its evidence: told to upload the 退选附件, as its page calls it
+    bare = await api.call("POST", f"/draws/activities/{aid}/withdrawal", token,
+                          {"reason": "招标文件需修改，评标不能如期进行"})
+    assert bare.status == 400 and "请先上传退选附件" in bare.message, bare.data
     asked = await ask_withdrawal(api, token, aid, "招标文件需修改，评标不能如期进行")
     assert asked.status == 200, asked.data
     # twenty minutes later the evaluation is 4 h 50 min away: the verifier still approves

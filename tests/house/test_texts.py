@@ -17,21 +17,25 @@ from config.settings import ROOT
 from handlers.commands import HELP
 from models.applications import AppKind, AppStatus, BatchKind
 from models.dishonesty import FlagStatus, RunStatus, RunTrigger
-from models.draws import AnsweredVia, DrawStatus, InvitationStatus
+from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
 from models.education import Grading
 from models.notifications import ChannelKind, Status
 from models.payments import FapiaoState, OrderStatus, SettledBy
 from models.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
-from models.people import Gender, Role
+from models.people import Gender, LinkState, Role
 from models.performance import ReviewOutcome
+from models.venues import CheckMethod
 from models.wechat import Channel
 from sandbox.platform import check_field
 from services.audit import SignInHow
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
+from services.draws.fees.secondary_fees import RULES as SECONDARY_RULES
+from services.draws.record.condition_table import ConditionState
 from services.notifications.kind_registry import NotificationKind
 from services.payments import TitleKind
+from services.people import EVENTS as PRIVACY_EVENTS
 from services.people.register_import import ImportStatus
 from services.rights.data_inventory import Keep
 from tests.support.words import table_keys
@@ -39,15 +43,17 @@ from tests.support.words import table_keys
 FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": date(2026, 1, 1),
                 "base_hours": 3, "base_fen": 40000, "hour_fen": 10000, "part_hour_counts": True,
                 "daily_cap_fen": 80000, "cancel_fen": 20000, "travel_fen": 15000,
-                "meal_fen": 10000, "notes": "依据省财政厅文件"}
+                "meal_fen": 10000, "notes": "依据省财政厅文件", "secondary_rule": "higher"}
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    "peer": "440200", "peer_name": "韶关市评标专家库", "tries": 2, "started": True,
     "kept": [{"title": "抽取与评标记录", "retention": "不少于15年且不删除",
               "basis": "政府采购法第四十二条"}],
     "anonymised": [{"title": "身份信息", "retention": "注销后保存15年，期满后匿名化"}],
     "deleted": [{"title": "通知发送记录", "retention": "发送后保存365天，期满删除"}],
     "explained": ["最近36个月计入的 2 条履职记录平均 88 分", "警告 1 次，扣 10 分"],
+    "step": "education", "doing": "transfer",
     "steps": [{"what": "start", "count": 2, "points": 88},
               {"what": "warning", "count": 1, "points": -10}],
     "a": 90, "b": 75, "c": 60, "month": "2026-11",
@@ -68,6 +74,8 @@ SAMPLES: dict[str, object] = {
               "payer": "张*", "course": "2026年度评标专家继续教育", "person": "张*",
               "expert": "李*国", "expert_no": "GD-ZJ-000001", "yuan": "900.00"},
     "bank": "中国工商银行天河支行",
+    "section": {"number": "123123123", "name": "一标段", "investment_wan": "100"},
+    "agency": "广州市示例招标代理有限公司", "accepted": True,
     "level": "B", "counted": 3, "absences": 1, "sanction_items": [{
         "kind": "警告", "period": "2026年11月25日起记录在案", "reason": "未按时到场",
         "in_force": False, "appealed": True, "outcome": "upheld"}],
@@ -80,6 +88,7 @@ SAMPLES: dict[str, object] = {
     "red_no": "25442000000123456790", "asked": 2, "refused": ["没有这笔待开票的缴费。"],
     "middle": "020-66668888", "staff": "139****5678", "expert": "张三", "names": "张三、李四",
     "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
+    "checked_in": False, "face": True, "ret": 90011, "on": True,
     "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
     "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,
     "max_len": 500, "length": 600, "problem": "身份证号码校验位不正确。", "roles": "评标专家",
@@ -143,6 +152,18 @@ SAMPLES: dict[str, object] = {
               "feedback": "pages/admin/feedback"},
     # the console's words: done/, line/, files/, labels, nav, yes_no; the word tables
     "invited": 12, "id": 42, "matching": 8, "n": 3, "field": "gather_at", "page": "home",
+    "materials": [{"title": "考试大纲", "batch": "2026年第二批评标专家征集", "exam": None,
+                   "link": "https://bot.example.cn/materials/1?t=1.2.x"}],
+    "starts": "2026年12月05日 09:00", "ends": "2026年12月05日 12:00",
+    "where": "乌鲁木齐市天山区新华北路165号",
+    "sessions": [{"title": "评标专家岗前培训", "starts": "2026年12月05日 09:00",
+                  "ends": "2026年12月05日 12:00", "place": "乌鲁木齐市天山区新华北路165号",
+                  "link": "https://meeting.example.cn/j/1", "note": "请携带身份证",
+                  "attended": "已参加"}],
+    "department": "广州市住房和城乡建设局",
+    "contacts": [{"region": "广东省广州市", "department": "广州市住房和城乡建设局",
+                  "phone": "020-83125678", "address": "广州市越秀区", "hours": "工作日"}],
+    "passed_industries": ["住建"], "waiting_industries": ["交通"],
     "more": 2, "pools": [{"activity": 12, "eval_start": "2026年11月23日 09:00", "pool": "main",
                           "invited": True, "root": "9f2c4e1a7b3d5f60", "weight": 3}],
     "weighting": {"A": 4, "B": 3, "C": 2, "D": 1}, "weighted": True,
@@ -161,7 +182,8 @@ SAMPLES: dict[str, object] = {
     "transfers_said": "有差异（1处）",
     "gross": "900.00", "tax": "20.00",  # a fee and the tax withheld from it (texts/payout)
     "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD], "transfers": True,
-    "computed": {"total_fen": 80000, "situation": "served", "items": [
+    "computed": {"total_fen": 80000, "situation": "served", "venue_rule": "higher",
+                 "which": "theirs", "standard_name": "韶关市评标专家劳务费标准", "items": [
         {"kind": "base", "fen": 40000, "day": 0, "minutes": 600, "hours": 3},
         {"kind": "extra", "fen": 70000, "day": 0, "hours": 7, "each_fen": 10000},
         {"kind": "cap", "fen": -30000, "day": 0, "each_fen": 80000},
@@ -228,6 +250,21 @@ def test_every_notification_template_fits_its_field_types() -> None:
     assert checked > 0
 
 
+def test_a_row_changed_under_the_same_id_is_written_with_its_new_words() -> None:
+    """A rendered text is remembered by its arguments; a model row equals any row with its
+    id (a standard read again after its change, or a new one given a freed id on SQLite),
+    so a text about a row is rendered anew each time, never read back from the memo."""
+    from models.fees import FeeStandard
+
+    texts = Texts(ROOT / "texts")
+    row = FeeStandard(id=1, **FEE_STANDARD)
+    first = texts.render("draw/fee_standard_terms.j2", s=row)
+    changed = FeeStandard(id=1, **{**FEE_STANDARD, "base_fen": 50000})
+    assert changed == row  # what made the memo answer with the first row's words
+    again = texts.render("draw/fee_standard_terms.j2", s=changed)
+    assert "400.00元" in first and "500.00元" in again and "400.00元" not in again
+
+
 def test_texts_live_in_one_folder() -> None:
     assert Path(TEXTS.directory) == ROOT / "texts"
 
@@ -242,6 +279,7 @@ def _values(kind: Any) -> set[str]:
 # enum or Literal of its values, and the words for values shown but not stored
 WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "application_kind": (_values(AppKind), set()),
+    "condition_state": (_values(ConditionState), set()),
     "application_status": (_values(AppStatus), set()),
     "batch_kind": (_values(BatchKind), set()),
     "dishonesty_flag": (_values(FlagStatus), set()),
@@ -258,14 +296,19 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "authorisation_state": (_values(AuthorisationState), {"none"}),
     "review_outcome": (_values(ReviewOutcome), set()),
     "role": (_values(Role), set()),
+    "link_state": (_values(LinkState), set()),
     "answered_via": (_values(AnsweredVia), set()),
     "settled_by": (_values(SettledBy), set()),
     "import_status": (_values(ImportStatus), set()),
     "retention_keep": (_values(Keep), set()),
     "channel": ({Channel.OFFICIAL_ACCOUNT, Channel.MINI_PROGRAM}, set()),
+    "wechat_event": (set(PRIVACY_EVENTS), set()),
+    "check_method": (_values(CheckMethod), set()),
     "gender": (_values(Gender), set()),
     "invoice_title": (_values(TitleKind), set()),
     "sign_in_how": (_values(SignInHow), set()),
+    "secondary_rule": (set(SECONDARY_RULES), set()),
+    "venue_role": (_values(NoticeRole), set()),
     # shown, not stored: an activity waiting for its 补抽, a 复评 calling its experts back
     "draw_status": (_values(DrawStatus), {"awaiting_supplement", "recalling"}),
     # the digits an expert answers with (1 参加 / 2 不参加 / 3 需回避)
@@ -277,12 +320,19 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
 }
 # tables of words for what no enum holds, and why
 OTHER_TABLES = {
+    "peer_draw_state": "another library's request as it stands here: a state read from the "
+                       "request and its draw (services/federation/lending.py state_of)",
     "access_action": "what the audit trail records, by its entries' action",
     "document": "the fields and sections of the printed forms",
+    "draw_template": "the names of GD-DRAW's 模板下载 files, by their kind in the path "
+                     "(TEMPLATE_KINDS; tests/draws/test_draw_templates.py lists them)",
     "audit_param": "what an id in an API operation's path names, on the audit trail",
     "record_field": "the drawn record's fields on the results spreadsheet (exports.py)",
     "personal_data": "the data inventory's categories and bases (data_inventory.py)",
     "review_decision": "the decisions among a review log's actions (submit is not shown)",
+    "federation_refusal": "why another library's signed request was refused (the reasons "
+                          "NotTrusted carries; tests/federation/ reads each in words)",
+    "federation_what": "what another library asked of this one, on the audit trail",
     "send_error_code": "WeChat's own error codes",
     "situation": "a drawn expert's place on the printed result",
     "skip_reason": "why a draw passed over a candidate (SkipKind; those with a cap or a "

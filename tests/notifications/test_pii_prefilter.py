@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from services.common import pii
 
 PAD = "中" * 1000  # long enough for the byte search
 
 
+@pytest.mark.slow  # 20,000 random texts
 def test_the_prefilter_misses_no_phone_or_id_number() -> None:
     rnd = random.Random(7)
     alphabet = "0123456789" * 6 + "  --+()abcQX中文:\","

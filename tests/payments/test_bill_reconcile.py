@@ -6,16 +6,14 @@ administrator's API and console page; and the bill file's reader on its own."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import sys
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.providers.pay.bill import MAX_UNREADABLE, parse_bill, yuan_to_fen
-from config.settings import Settings
+from config.cli_reconcile import EXIT
 from models.payments import OrderStatus, PayOrder
 from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
 from sandbox.pay_bill import HEADER, SUMMARY
@@ -26,8 +24,9 @@ from services.jobs import DOMAIN_CTX, reconcile_bill
 from services.payments.bill import BillReconcile, Report, bill_ready_at
 from services.payments.gateway import UNREADABLE, BillRow, PayError
 from tests.support.api import Api
+from tests.support.cli import Expertbot
 from tests.support.console import Desk
-from tests.support.helpers import eventually, process_env
+from tests.support.helpers import eventually
 from tests.support.payments import course_fee
 from web.context import DOMAIN
 
@@ -237,23 +236,13 @@ async def test_the_job_reconciles_yesterday_until_it_has_a_result(
     assert entry.max_tries == 1 and entry.keep_result_s == 0 and entry.timeout_s
 
 
-async def _cli(settings: Settings, day: date) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "config.cli", "reconcile", "--date", f"{day:%Y-%m-%d}",
-        env=process_env(settings), stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
-    assert proc.returncode is not None
-    return proc.returncode, out.decode(), err.decode()
-
-
 async def test_the_command_prints_the_report_and_exits_by_the_outcome(
         client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway,
-        settings: Settings) -> None:
+        expertbot: Expertbot) -> None:
     order = await pay(api, demo, pay_gateway)
     day = await days_ago(pay_gateway, order, 2)
     pay_gateway.bill_amount_override[order.out_trade_no] = 10000
-    status, out, _ = await _cli(settings, day)
+    status, out = await expertbot("reconcile", "--date", f"{day:%Y-%m-%d}")
     assert status == 1, out
     assert "mismatches" in out and "amount_differs" in out and order.out_trade_no in out
     assert "200.00" in out and "100.00" in out
@@ -261,10 +250,12 @@ async def test_the_command_prints_the_report_and_exits_by_the_outcome(
     run = await BillRun.get(bill_date=day)
     assert run.status == "mismatches"  # recorded by the command, as by the job
     pay_gateway.bill_not_ready = True
-    status, out, _ = await _cli(settings, day)
+    status, out = await expertbot("reconcile", "--date", f"{day:%Y-%m-%d}")
     assert status == 2 and "bill_unavailable" in out and "STATEMENT_CREATING" in out
-    status, _, err = await _cli(settings, china_today(datetime.now(UTC)))
-    assert status == 2 and "尚未结束" in err
+    status, said = await expertbot("reconcile", "--date",
+                                   f"{china_today(datetime.now(UTC)):%Y-%m-%d}")
+    assert status == 2 and "尚未结束" in said
+    assert set(EXIT) == set(RunStatus)  # every outcome has its exit status
 
 
 async def test_finance_sees_the_runs_in_the_api_and_the_console(

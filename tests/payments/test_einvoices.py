@@ -49,7 +49,9 @@ async def test_a_paid_fee_is_invoiced_mailed_linked_and_reversed_after_a_refund(
         client: TestClient, api: Api, chat: Chat, demo: dict, pay_gateway: PayGateway) -> None:
     payable = await paid(client, api, demo, pay_gateway, "lijianguo@example.cn")
     einvoices = client.app[DOMAIN].einvoices
-    assert (await einvoices.sweep(datetime.now(UTC)))["issued"] == 1  # INVOICE_ISSUE=auto
+    # INVOICE_ISSUE=auto: the sweep issues it (or the worker's own run of it did already)
+    await einvoices.sweep(datetime.now(UTC))
+    assert await EInvoice.filter(payable_id=payable.id).count() == 1
     # the provider completes it and calls back; the service follows at once
     await eventually(lambda: EInvoice.exists(payable_id=payable.id, told_at__not_isnull=True))
     item = await EInvoice.get(payable_id=payable.id)

@@ -4,6 +4,7 @@ unavailable dates, deregistration."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
@@ -78,10 +79,27 @@ async def test_a_region_change_only_changes_the_region(api: Api, demo: dict) -> 
     profile = await ExpertProfile.get(expert_number="GD-ZJ-000001")
     current = (await api.call("GET", f"/applications/{app_id}", token)).data["data"]
     await Application.filter(id=app_id).update(data={**current, **FILL})
+    # JL-GP: 选择变更的区划，填写申请理由，点击【确认】后进行提交 — no reason, no request
+    unreasoned = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert unreasoned.status == 400 and "请填写变更所在市州（区划）的申请理由" in unreasoned.message
+    reason = "工作单位调往韶关市，常住地随之变更"
+    assert (await api.call("PUT", f"/applications/{app_id}", token,
+                           {"transfer_reason": reason})).status == 200
+    printed = urlsplit((await api.call("POST", f"/applications/{app_id}/print", token)
+                        ).data["form_url"])
+    sheet = await (await api.client.get(f"{printed.path}?{printed.query}")).text()
+    assert f"变更区划的申请理由</th><td>{reason}" in sheet.replace("\n", "")
     await _submit(api, token, app_id)
+    # the reviewers read the reason in the review log too
+    shown = (await api.call("GET", f"/applications/{app_id}", token)).data
+    assert [e["reason"] for e in shown["log"] if e["action"] == "submit"] == [reason]
     await _approve_all(api, demo, app_id, 2)
     await profile.refresh_from_db()
     assert profile.region == "4406" and profile.willing_regions == ["4406", "4401"]
+    # a reason belongs to a region change only
+    change = (await api.call("POST", "/expert/requests", token, {"kind": "change"})).data["id"]
+    stray = await api.call("PUT", f"/applications/{change}", token, {"transfer_reason": "搬家"})
+    assert stray.status == 400 and "申请理由只在异动申请" in stray.message
 
 
 async def test_unavailable_dates(api: Api, demo: dict) -> None:

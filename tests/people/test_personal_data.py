@@ -23,7 +23,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.jobs import DOMAIN_CTX, enforce_retention
 from services.rights.data_inventory import INVENTORY
 from tests.support.api import Api
-from tests.support.draw_world import drawn, make_experts
+from tests.support.draw_world import drawn, make_experts, prepared
 from tests.support.settings import make_settings
 from tests.support.wechat import Chat
 from web.context import DOMAIN
@@ -81,6 +81,48 @@ async def test_an_expert_exports_what_the_list_says_and_nothing_of_others(
         "schema": {"$ref": "#/components/schemas/PersonalDataCopyOut"}}}
     again = await api.call("GET", "/me/personal-data/export", token)
     assert again.status == 200 and [k["key"] for k in again.data["kinds"]] == list(kinds)
+
+
+async def test_a_handler_finds_the_handler_details_typed_on_their_activities_masked(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """PIPL Art. 44/45 for the agency's 经办人: the phone and ID number typed on an activity
+    (seed 004's 经办人信息, sealed at rest) are data about the handler who signed in: their
+    list and their copy name the activity with the details masked, never in clear."""
+    aid, token = await prepared(api, demo, total=1, verify=False, submitted=False)
+    handler = demo["handler"]
+    listed = await api.call("GET", "/me/personal-data", token)
+    assert listed.status == 200, listed.data
+    draws = next(k for k in listed.data["kinds"] if k["key"] == "draws")
+    assert "经办人" in "".join(draws["fields"]) and "加密保存" in draws["where"]
+    (handled,) = draws["values"]["handled_activities"]
+    assert handled["activity"] == "某市第一中学教学楼新建工程(施工)"
+    assert (handled["handler_name"], handled["handler_phone"],
+            handled["handler_id_number"]) == (
+        handler.name, handler.phone[:3] + "****" + handler.phone[-4:],
+        handler.id_number[:6] + "********" + handler.id_number[-4:])
+    resp = await client.get("/miniapp/v1/me/personal-data/export",
+                            headers={"Authorization": f"Bearer {token}"})
+    text = await resp.text()
+    assert resp.status == 200 and handled["handler_phone"] in text
+    assert handler.phone not in text and handler.id_number not in text
+    copied = next(k for k in json.loads(text)["kinds"] if k["key"] == "draws")
+    assert copied["values"]["handled_activities"] == [handled]
+    # an expert handles nothing: their list says so, and holds nothing of the handler's
+    expert = await api.login(demo["expert"].mp_openid)
+    theirs = await api.call("GET", "/me/personal-data", expert)
+    assert next(k for k in theirs.data["kinds"] if k["key"] == "draws"
+                )["values"]["handled_activities"] == []
+    # PIPL Art. 47: once the handler's retention ends, the activity stays and reads as
+    # theirs does (已注销用户<id>), its phone and ID number gone, sealed and masked alike
+    me = await Person.get(phone_is(handler.phone))
+    await Person.filter(id=me.id).update(
+        deregistered_at=datetime.now(UTC) - timedelta(days=RETENTION_DAYS + 1))
+    counts = await enforce_retention({DOMAIN_CTX: client.app[DOMAIN]})
+    assert counts["draws"] == 1
+    row = (await DrawActivity.filter(id=aid).values())[0]
+    assert row["handler_name"] == f"已注销用户{me.id}"
+    assert [row[c] for c in ("handler_phone_enc", "handler_phone_masked", "handler_id_enc",
+                             "handler_id_masked")] == ["", "", "", ""]
 
 
 async def test_the_chat_keyword_answers_with_the_list_and_a_link_to_the_copy(

@@ -29,7 +29,13 @@ from models.draws import Avoidance, DrawActivity
 from models.people import Person, phone_is, rehash_id_number, rewrap_id_number
 from services.common.pii import Vault
 from services.draws.randomness.audit import seed_hash
-from services.people.reencrypt import reencrypt, rehash_ids, remaining, seal_seeds
+from services.people.reencrypt import (
+    reencrypt,
+    rehash_ids,
+    remaining,
+    reseal_handlers,
+    seal_seeds,
+)
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import make_experts, prepared
@@ -204,3 +210,24 @@ async def test_id_lookup_hashes_move_to_hmac_sm3_with_the_avoidances_that_copy_t
         handler.id_number)
     assert (await people.by_id_number(handler.id_number)).id == person.id
     assert await rehash_ids(vault) == 0  # nothing twice
+
+
+async def test_a_draws_handler_and_supervisors_are_sealed_again_with_a_new_key(
+        client: TestClient, api: Api, demo: dict) -> None:
+    """Seed 004's 经办人电话 and 经办人证件号 and a supervisor's phone rotate with the key, as
+    a person's do (else they would not open once the old key is retired)."""
+    aid, token = await prepared(api, demo, total=1, submitted=False)
+    added = await api.call("PUT", f"/draws/activities/{aid}", token, {"supervisors": [
+        {"name": "张三", "phone": "13922223333", "department": "广州市住房和城乡建设局"}]})
+    assert added.status == 200, added.data
+    vault: Vault = client.app[DOMAIN].vault
+    rotated = Vault(ID_ENCRYPTION_KEY, {1: vault._sm4[1], 2: bytes(range(16))})
+    assert await reseal_handlers(rotated) == 1
+    row = await DrawActivity.get(id=aid)
+    assert row.handler_phone_enc.startswith("sm4:2:") and row.handler_id_enc.startswith(
+        "sm4:2:") and row.supervisors[0]["phone_enc"].startswith("sm4:2:")
+    assert (rotated.open_phone(row.handler_phone_enc), rotated.decrypt(row.handler_id_enc),
+            rotated.open_phone(row.supervisors[0]["phone_enc"])) == (
+        demo["handler"].phone, demo["handler"].id_number, "13922223333")
+    assert row.supervisors[0]["phone_masked"] == "139****3333"
+    assert await reseal_handlers(rotated) == 0

@@ -14,7 +14,6 @@ from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
 from bot.relay.channels import CHANNELS
-from config.settings import Settings
 from models.draws import Invitation
 from models.experts import ExpertProfile, ExpertSpecialty, RegisterImport
 from models.people import Person, Role, RoleGrant
@@ -23,7 +22,7 @@ from sandbox.platform import Platform
 from services.demo import demo_credit_code
 from services.people import register_import
 from tests.support.api import Api
-from tests.support.cli import cli
+from tests.support.cli import Expertbot
 from tests.support.draw_world import prepared, start_draw
 from tests.support.helpers import eventually
 from tests.support.register import person_id, register, row
@@ -141,9 +140,9 @@ async def test_a_stopped_import_resumes_where_it_stopped(
 
 
 async def test_the_command_writes_the_template_and_imports(
-        client: TestClient, settings: Settings, tmp_path: Path) -> None:
+        client: TestClient, tmp_path: Path, expertbot: Expertbot) -> None:
     out = tmp_path / "template.xlsx"
-    code, said = await cli(settings, "import-experts", "--template", str(out))
+    code, said = await expertbot("import-experts", "--template", str(out))
     assert code == 0
     book = load_workbook(out)
     header, example = list(book["专家名册"].iter_rows(values_only=True))
@@ -151,10 +150,10 @@ async def test_the_command_writes_the_template_and_imports(
     assert "填写说明" in book.sheetnames
     sheet = tmp_path / "register.xlsx"
     sheet.write_bytes(register(row(31), row(32, phone="1370000")))
-    code, said = await cli(settings, "import-experts", str(sheet), "--dry-run")
+    code, said = await expertbot("import-experts", str(sheet), "--dry-run")
     assert code == 1 and "row 3, 手机号:" in said and "1 would be created" not in said
     assert "1 experts would be created" in said and person_id(32) not in said
-    code, said = await cli(settings, "import-experts", str(sheet))
+    code, said = await expertbot("import-experts", str(sheet))
     assert code == 1 and "1 experts were created" in said
     assert await ExpertProfile.filter(expert_number="SG-00031").exists()
 

@@ -352,6 +352,7 @@ async def test_name_and_id_number_cannot_change_by_any_path(client: TestClient,
     assert people.id_number_of(await Person.get(id=person.id)) == expert.id_number
 
 
+@pytest.mark.slow  # migrates a database of its own to 0010
 async def test_migration_0010_keeps_the_year_and_drops_the_date(tmp_path: Path) -> None:
     """From a database at 0009 with people in it: the year is filled in, the date column is
     gone, and the rows that reference a person are still there (no table rebuild)."""

@@ -41,9 +41,9 @@ from tests.support.wechat import Answer, Chat
 from web.context import DOMAIN
 
 BUSY = "系统繁忙"
-USERS = 6
+USERS = 4  # each a chat every 0.2 s: load, not a share of the suite's CPU
 MARK = "哨兵反馈"
-PAUSE = 0.1  # s a user waits between two feedbacks
+PAUSE = 0.2  # s a user waits between two feedbacks
 
 # The suite's filter for a Redis connection dropped at an app's shutdown and found later by
 # the collector (pyproject.toml) names Redis's own port; here the nodes listen on ports of

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from aiohttp.test_utils import TestClient
 
-from config.settings import Settings
 from models.applications import Application
 from models.draws import Condition
 from models.reference import CatalogueVersion
@@ -20,7 +19,7 @@ from services.reference.specialties import Selection, SpecialtyRule, enforce_spe
 from tests.support.api import Api
 from tests.support.applications import applicant, form, make_batch, ready_to_submit
 from tests.support.catalogue import BAD, GOOD, workbook
-from tests.support.cli import cli
+from tests.support.cli import Expertbot
 from tests.support.draw_world import make_experts, prepared
 
 
@@ -114,15 +113,15 @@ async def test_the_specialty_rules_hold_on_a_loaded_catalogue(api: Api, demo: di
     assert refused(SpecialtyRule.HUNAN, "A080101", "A0101") is None
 
 
-async def test_the_command_checks_and_loads_a_catalogue(client: TestClient, settings: Settings,
-                                                      tmp_path: Path) -> None:
+async def test_the_command_checks_and_loads_a_catalogue(client: TestClient,
+                                                      tmp_path: Path, expertbot: Expertbot) -> None:
     bad, good = tmp_path / "bad.xlsx", tmp_path / "good.csv"
     bad.write_bytes(workbook(BAD))
     good.write_text(GOOD, encoding="utf-8")
-    code, out = await cli(settings, "import-catalogue", str(bad))
+    code, out = await expertbot("import-catalogue", str(bad))
     assert code == 1 and "row 5, 代码: 代码 A0801 重复：第 4 行已有。" in out
     assert "nothing stored" in out
-    code, out = await cli(settings, "import-catalogue", str(good), "--current",
+    code, out = await expertbot("import-catalogue", str(good), "--current",
                           "--name", "广东2025")
     assert code == 0 and "stored as version" in out and ", current" in out
     assert (await CatalogueVersion.get(current=True)).name == "广东2025"

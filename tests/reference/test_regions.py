@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 import pytest
 from aiohttp.test_utils import TestClient
 
-from config.settings import Settings
 from models.draws import Condition
 from models.reference import Region
 from services.reference.regions import (
@@ -25,7 +24,7 @@ from services.reference.regions import (
 )
 from tests.support.api import Api
 from tests.support.applications import applicant, make_batch
-from tests.support.cli import cli
+from tests.support.cli import Expertbot
 from tests.support.draw_world import finish, make_experts, prepared, start_draw, the_results_unseal
 from tests.support.wechat import Chat
 
@@ -122,7 +121,7 @@ async def test_a_condition_or_an_application_takes_any_known_place(api: Api,
 
 
 async def test_an_import_renames_adds_and_keeps_retired_codes_readable(
-        client: TestClient, settings: Settings) -> None:
+        client: TestClient, expertbot: Expertbot) -> None:
     now = datetime.now(UTC)
     data = shipped_data()
     first = await import_regions(data, now)
@@ -139,7 +138,7 @@ async def test_an_import_renames_adds_and_keeps_retired_codes_readable(
     assert snapshot.known("440199") and snapshot.name("440104") == data["440104"]
     assert "220122" not in snapshot.children["2201"]
     # the command: a file it cannot read changes nothing and says why
-    code, out = await cli(settings, "import-regions", "/nonexistent.csv")
+    code, out = await expertbot("import-regions", "/nonexistent.csv")
     assert code == 2 and "cannot read" in out
     await Region.all().delete()
     await load_regions()

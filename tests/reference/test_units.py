@@ -21,17 +21,21 @@ BUILDER = "广州市第一建筑工程有限公司"
 async def test_a_unit_typed_twice_with_one_code_is_one_unit_and_is_avoided_by_it(
         api: Api, client: TestClient, demo: dict) -> None:
     code = demo_credit_code(77)
-    # an applicant works there and types it in full
+    # an applicant's unit is missing: staff add it on request (HN-APPLY: 待工作人员将单位
+    # 新增成功后，重新进行选择); what the applicant types does not enter the register
     person = await applicant(api, demo)
     batch = await make_batch()
     app = await api.call("POST", "/applications", person, {"batch_id": batch.id})
     saved = await api.call("PUT", f"/applications/{app.data['id']}", person,
-                           form(work_unit=BUILDER, unit_credit_code=code))
+                           form(work_unit="广州一建", unit_credit_code=None))
     assert saved.status == 200, saved.data
-    # and saves it again with the short name people use: the same unit, a second name
-    again = await api.call("PUT", f"/applications/{app.data['id']}", person,
-                           {"work_unit": "广州一建"})
-    assert again.status == 200, again.data
+    assert not await WorkUnit.filter(name="广州一建").exists()
+    asked = await api.call("POST", "/reference/unit-requests", person,
+                           {"name": BUILDER, "credit_code": code})
+    assert asked.status == 200, asked.data
+    admin = await api.login(demo["admin"].mp_openid)
+    added = await api.call("POST", f"/admin/unit-requests/{asked.data['id']}/add", admin, {})
+    assert added.status == 200, added.data
     # experts of that unit: one registered under its code, one under a short name only
     await make_experts(client, 1, first=1000, unit_code=code)
     named = await make_experts(client, 1, first=1010)
@@ -43,6 +47,10 @@ async def test_a_unit_typed_twice_with_one_code_is_one_unit_and_is_avoided_by_it
     typed = await api.call("POST", f"/draws/activities/{aid}/avoidances", token, {
         "kind": "unit", "name": BUILDER, "code": code, "reason": "投标人"})
     assert typed.status == 200, typed.data
+    # and the agency types it once more under the short name people use: one unit, two names
+    short = await api.call("POST", f"/draws/activities/{aid}/avoidances", token, {
+        "kind": "unit", "name": "广州一建", "code": code, "reason": "投标人"})
+    assert short.status == 200, short.data
     (unit,) = await WorkUnit.filter(credit_code=code)
     assert (unit.name, unit.other_names, unit.region) == (BUILDER, ["广州一建"], "4401")
     found = await api.call("GET", "/reference/units?q=第一建筑", token)

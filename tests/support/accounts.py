@@ -7,3 +7,5 @@ MINI_APPID = "wxminiapp00000001"
 MINI_SECRET = "mini-secret"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 OLD_AES_KEY = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"
+MINI_TOKEN = "minitoken"  # the mini-program's message server
+MINI_AES_KEY = "0123456789ABCDEFGabcdefghijklmnopqrstuvwxyz"

@@ -56,11 +56,12 @@ class Api:
         return ApiAnswer(resp.status, jsonlib.loads(text) if text else {})
 
     async def upload(self, path: str, token: str, content: bytes, filename: str = "f.jpg",
-                     content_type: str = "image/jpeg") -> ApiAnswer:
+                     content_type: str = "image/jpeg", params: dict | None = None
+                     ) -> ApiAnswer:
         form = aiohttp.FormData()
         form.add_field("file", io.BytesIO(content), filename=filename,
                        content_type=content_type)
-        resp = await self.client.post("/miniapp/v1" + path, data=form,
+        resp = await self.client.post("/miniapp/v1" + path, data=form, params=params,
                                       headers={"Authorization": f"Bearer {token}"})
         body = await resp.read()
         self._check("POST", path, resp, body)

@@ -33,7 +33,8 @@ async def make_batch(name: str = "测试批次", rule: str = "xinjiang", stages:
 
 
 def form(**over: object) -> dict:
-    return {**DEMO_FORM, "unit_credit_code": demo_credit_code(7), **over}
+    # the demo's unit, in the register (HN-APPLY: the work unit is picked from 单位列表)
+    return {**DEMO_FORM, "unit_credit_code": demo_credit_code(1), **over}
 
 
 async def applicant(api: Api, demo: dict, key: str = "applicant") -> str:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
 
 from config.settings import Settings
 from tests.support.helpers import process_env
+
+# the `expertbot` fixture: run(*argv) -> (exit status, what it printed)
+Expertbot = Callable[..., Awaitable[tuple[int, str]]]
 
 
 async def cli(settings: Settings, *argv: str) -> tuple[int, str]:

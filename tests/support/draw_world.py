@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 
 from models.draws import (
     Condition,
@@ -28,6 +28,18 @@ from tests.support.wechat import Chat
 from web.context import DOMAIN
 
 TENDERER = ("某市第一中学", demo_credit_code(50))
+# seed 004's starred project fields besides the name and the tenderer (招标项目信息)
+PROJECT_FORM = {"kind": "工程建设项目招标投标/房屋建筑", "region": "4401",
+                "funding": "国家或政府投资项目", "tender_method": "公开招标",
+                "organisation": "委托招标", "tenderer_type": "法人", "investment_yuan": 1500000,
+                "contact_name": "张三", "contact_phone": "020-83838383"}
+# seed 004's starred activity fields besides the times and the count (活动信息)
+ACTIVITY_FORM = {"media": "广东省招标投标监管网", "bid_open_region": "440103", "on_site": False}
+# the same as the console's forms take them (the investment in 万元, 是否进场项目 a radio)
+DESK_PROJECT_FORM = {**{k: str(v) for k, v in PROJECT_FORM.items() if k != "investment_yuan"},
+                     "investment_wan": "150"}
+DESK_ACTIVITY_FORM = {**{k: v for k, v in ACTIVITY_FORM.items() if k != "on_site"},
+                      "on_site": "0"}
 
 
 async def make_experts(client: TestClient, count: int, *, first: int = 1000,
@@ -77,13 +89,14 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
     now = datetime.now(UTC)
     project = await api.call("POST", "/draws/projects", token, {
         "name": "某市第一中学教学楼新建工程", "number": f"GZ-{now.timestamp():.6f}",
-        "kind": "工程", "region": "4401", "tenderer_name": tenderer[0],
+        **PROJECT_FORM, "tenderer_name": tenderer[0],
         "tenderer_credit_code": tenderer[1], "supervisor_name": supervisor[0],
         "supervisor_credit_code": supervisor[1],
         "sections": [{"number": "1", "name": "施工"}, {"number": "2", "name": "监理"}]})
     assert project.status == 200, project.data
     start = now + eval_in
     activity = await api.call("POST", "/draws/activities", token, {
+        **ACTIVITY_FORM,
         "project_id": project.data["id"], "section_ids": [project.data["sections"][0]["id"]],
         "bid_open_at": (start - timedelta(hours=1)).isoformat(),
         "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=6)).isoformat(),
@@ -265,3 +278,21 @@ def scanner(chat: Chat, scene: str, now: datetime):  # type: ignore[no-untyped-d
         return (await chat.event(openid, "SCAN", scene, create_time=next(stamp))).text
 
     return scan
+
+
+async def desk_draft(server: TestServer, number: str, total: int = 3) -> DrawActivity:
+    """A draft activity of the demo handler's, made through the draws context as the
+    desk's forms make one (the evaluation in 3 days)."""
+    grant = await RoleGrant.get(role=Role.AGENCY_HANDLER, revoked_at=None)
+    setup = server.app[DOMAIN].draw_setup
+    project = await setup.create_project(grant.agency_id or 0, grant.person_id, {
+        "name": "某市第一中学教学楼新建工程", "number": number, "kind": PROJECT_FORM["kind"],
+        "region": "440106", "tenderer_name": TENDERER[0],
+        "tenderer_credit_code": TENDERER[1]}, [("1", "施工", 0)])
+    start = datetime.now(UTC) + timedelta(days=3)
+    section = (await project.sections.all())[0]
+    activity: DrawActivity = await setup.create_activity(
+        project, grant.person_id, [section.id], {
+            "bid_open_at": start - timedelta(hours=1), "eval_start": start,
+            "eval_end": start + timedelta(hours=6), "total": total}, datetime.now(UTC))
+    return activity

@@ -46,6 +46,10 @@ _NEXT = itertools.cycle(
     [*_BLOCK[(cut := random.randrange(len(_BLOCK))):], *_BLOCK[:cut]] if _BLOCK else [0])
 
 
+# ports a server of this worker comes back to, test after test (held_port): not handed out
+_HELD: set[int] = set()
+
+
 def _bindable(port: int) -> bool:
     with socket.socket() as s:
         try:
@@ -62,6 +66,15 @@ def free_port() -> int:
             s.bind(("127.0.0.1", 0))
             return int(s.getsockname()[1])
     for port in itertools.islice(_NEXT, len(_BLOCK)):
-        if _bindable(port):
+        if port not in _HELD and _bindable(port):
             return port
     raise RuntimeError(f"no free port in {_BLOCK.start}-{_BLOCK.stop - 1}")
+
+
+def held_port() -> int:
+    """A free port this worker keeps for a server it starts again in test after test (a
+    fake provider whose address the shared service's settings name): free_port never
+    hands it out to anything else of the worker."""
+    port = free_port()
+    _HELD.add(port)
+    return port

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import os
+
 from config.settings import Settings
 from services.common.pii import Vault
-from tests.support.accounts import AES_KEY, APPID, MINI_APPID, MINI_SECRET, SECRET, TOKEN
+from tests.support.accounts import (
+    AES_KEY,
+    APPID,
+    MINI_AES_KEY,
+    MINI_APPID,
+    MINI_SECRET,
+    MINI_TOKEN,
+    SECRET,
+    TOKEN,
+)
 
 ID_ENCRYPTION_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
 TEST_VAULT = Vault(ID_ENCRYPTION_KEY)  # the same keys as every app the tests make
@@ -24,6 +35,8 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         "WECHAT_AES_KEY": AES_KEY,
         "MINIAPP_APPID": MINI_APPID,
         "MINIAPP_SECRET": MINI_SECRET,
+        "MINIAPP_TOKEN": MINI_TOKEN,
+        "MINIAPP_AES_KEY": MINI_AES_KEY,
         "SECRET_KEY": "test-secret-key",
         "ID_ENCRYPTION_KEY": ID_ENCRYPTION_KEY,
         "WECHAT_API_BASE": "http://127.0.0.1:9/unused",  # tests with a client get the fake
@@ -42,4 +55,20 @@ def make_settings(infra: dict[str, str], **overrides: object) -> Settings:
         "PASSWORD_SCRYPT_LOG_N": 4,
     }
     values.update(overrides)
-    return Settings(**values)  # type: ignore[arg-type]
+    # the same values and environment give the same settings: built once (reading them
+    # costs some 10 ms, and nothing changes a Settings once made)
+    key = repr((sorted(values.items()), environment()))
+    made = _MADE.get(key)
+    if made is None:
+        made = _MADE[key] = Settings(**values)  # type: ignore[arg-type]
+    return made
+
+
+_MADE: dict[str, Settings] = {}
+
+
+def environment() -> list[tuple[str, str]]:
+    """What the process's environment gives a service beyond its Settings (the invoicing,
+    the replica, the providers read their own): pytest's own variables left out, which
+    name the test running."""
+    return sorted((k, v) for k, v in os.environ.items() if not k.startswith("PYTEST_"))

@@ -1,5 +1,5 @@
-"""WeChat as the tests play it: the account's constants and a chat driver that pushes
-signed messages to /wechat/callback."""
+"""WeChat as the tests play it: the account's constants, a chat driver that pushes signed
+messages to /wechat/callback, and the mini-program's push service (/wechat/miniapp/callback)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ from dataclasses import dataclass
 
 from aiohttp.test_utils import TestClient
 
-from sandbox.wechat_push import Mode, Push, Pusher, event_fields, text_fields
-from tests.support.accounts import AES_KEY, APPID, TOKEN
+from sandbox.wechat_push import (
+    Format,
+    Mode,
+    Push,
+    Pusher,
+    event_fields,
+    privacy_fields,
+    text_fields,
+)
+from tests.support.accounts import AES_KEY, APPID, MINI_AES_KEY, MINI_APPID, MINI_TOKEN, TOKEN
 from tests.support.leaks import scan
 
 
@@ -52,3 +60,26 @@ class Chat:
 
     async def event(self, openid: str, event: str, key: str = "", **kw: str | int) -> Answer:
         return await self.post(self.pusher.build(event_fields(openid, event, key, **kw)))
+
+
+class MiniPush:
+    """WeChat's push service of the mini-program: signed (and, in safe mode, encrypted)
+    privacy events to /wechat/miniapp/callback."""
+
+    def __init__(self, client: TestClient, mode: Mode = "safe", fmt: Format = "xml",
+                 token: str = MINI_TOKEN, aes_key: str = MINI_AES_KEY) -> None:
+        self.client = client
+        self.pusher = Pusher(token, MINI_APPID, aes_key, mode, fmt)
+
+    async def post(self, push: Push) -> tuple[int, str]:
+        resp = await self.client.post("/wechat/miniapp/callback", params=push.query,
+                                      data=push.body)
+        return resp.status, await resp.text()
+
+    def build(self, openid: str, event: str, revoke: str = "", **kw: str | int) -> Push:
+        return self.pusher.build(privacy_fields(openid, event, revoke, MINI_APPID,
+                                                **kw))  # type: ignore[arg-type]
+
+    async def event(self, openid: str, event: str, revoke: str = "",
+                    **kw: str | int) -> tuple[int, str]:
+        return await self.post(self.build(openid, event, revoke, **kw))

@@ -51,6 +51,8 @@ async def new_batch(request: web.Request) -> web.Response:
             "fee_yuan": text(form, "fee_yuan") or "0",
             "max_qualifications": text(form, "max_qualifications") or "3",
             "exam_required": form.get("exam_required") == "1",
+            "notice_days": text(form, "notice_days") or "5",
+            "objection_contact": text(form, "objection_contact"),
             "exam_requires_payment": form.get("exam_requires_payment") == "1"}
     calls = api(request, back="/console/batches")
     made = await calls.call(admin.create_batch, calls.fields(admin.BatchIn, body))

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from console.app import api, page, render
 from console.paging import CURSORS, asked, pager
-from miniapp_api.routes.draws import drawing
+from miniapp_api.routes.draws import drawing, peer_draws, terminals
 from miniapp_api.routes.draws import prep as draw_prep
 
 
@@ -28,7 +28,7 @@ async def activities(request: web.Request) -> web.Response:
 
 
 PAGE = 20
-FILTERS = ("q", "status", "kind", "region", "eval_from", "eval_until", "before", "after")
+FILTERS = ("q", "name", "status", "kind", "region", "eval_from", "eval_until", "before", "after")
 STATUSES = ("draft", "submitted", "refused", "verified", "drawing", "paused", "ended",
             "withdrawn", "cancelled")
 
@@ -43,9 +43,15 @@ async def activity(request: web.Request) -> web.Response:
     # the gathering time: moved while paused, corrected after the draw until the evaluation
     gathering = shown.status == "paused" or (
         shown.status == "ended" and shown.eval_start > datetime.now(UTC))
+    # 选择提交终端: the centres to choose from before a submission, the one it went to after
+    centres = await calls.call(terminals.terminals, path=request.match_info) \
+        if shown.status in ("draft", "refused", "submitted") else None
+    # the libraries a condition can be drawn by (a 副场 in their region), while editable
+    libraries = (await calls.call(peer_draws.peer_libraries)).peers \
+        if shown.status in ("draft", "refused") else []
     return render(request, "activity.html", activity=shown, counts=counts, editing_kind=kind,
                   editing_id=int(item) if item.isdigit() and len(item) < 19 else None,
-                  gathering=gathering)
+                  gathering=gathering, centres=centres, libraries=libraries)
 
 
 @page("GET", "/activities/{activity_id}/progress", uses=drawing.progress, touch=False)

@@ -14,10 +14,17 @@ from pydantic import BaseModel
 
 from console.app import api, done, page, redirect
 from console.forms import text, when
-from console.pages.draws.prepare import Form, condition_body, notice_body
+from console.pages.draws.prepare import (
+    Form,
+    condition_body,
+    info_body,
+    notice_body,
+    project_body,
+    wan,
+)
 from miniapp_api.routes.draws import drafts as draw_drafts
+from miniapp_api.routes.draws import peer_draws, projects
 from miniapp_api.routes.draws import prep as draw_prep
-from miniapp_api.routes.draws import projects
 
 Body = tuple[type[BaseModel], Callable[[Form], dict[str, Any]]]
 
@@ -33,6 +40,12 @@ ITEMS: dict[tuple[str, str], tuple[Callable[..., Awaitable[Any]], str, Body | No
     ("condition", "edit"): (draw_drafts.edit_condition, "condition_id",
                             (draw_drafts.ConditionEdit, condition_body)),
     ("condition", "delete"): (draw_drafts.delete_condition, "condition_id", None),
+    # drawn by another library for a 副场 in its region (docs/federation.md), or here
+    ("condition", "peer"): (peer_draws.pick_peer, "condition_id",
+                            (peer_draws.PeerPick,
+                             lambda form: {"peer_code": text(form, "peer_code")})),
+    ("condition", "unpeer"): (peer_draws.drop_peer, "condition_id", None),
+    ("condition", "local"): (peer_draws.draw_here, "condition_id", None),
     ("avoidance", "delete"): (draw_prep.remove_avoidance, "avoidance_id", None),
     ("evidence", "delete"): (draw_prep.delete_evidence, "evidence_id", None),
 }
@@ -71,6 +84,20 @@ async def times(request: web.Request) -> web.Response:
     return redirect(request, f"/console/activities/{aid}", done(request, "times"))
 
 
+@page("POST", "/activities/{activity_id}/info", uses=draw_drafts.edit_activity)
+async def info(request: web.Request) -> web.Response:
+    """Seed 004's 活动信息, 经办人 and 监督人员, before submission (the handler's numbers are
+    shown masked: left blank, they stay)."""
+    form = await request.post()
+    aid = request.match_info["activity_id"]
+    body = {k: v for k, v in info_body(form).items()
+            if v or k not in ("handler_name", "handler_phone", "handler_id_number")}
+    calls = api(request, back=f"/console/activities/{aid}?edit=info")
+    await calls.call(draw_drafts.edit_activity, calls.fields(draw_drafts.ActivityEdit, body),
+                     path=request.match_info)
+    return redirect(request, f"/console/activities/{aid}", done(request, "info"))
+
+
 @page("POST", "/activities/{activity_id}/cancel", uses=draw_drafts.cancel_activity)
 async def cancel(request: web.Request) -> web.Response:
     """A draft given up: its sections are free for a new activity."""
@@ -80,7 +107,6 @@ async def cancel(request: web.Request) -> web.Response:
     return redirect(request, "/console/activities", done(request, "cancelled"))
 
 
-PROJECT_FIELDS = ("name", "number", "kind", "region", "tenderer_name", "tenderer_credit_code")
 
 
 @page("POST", "/projects/{project_id}/{op}", uses=draw_drafts.edit_project)
@@ -93,13 +119,14 @@ async def project(request: web.Request) -> web.Response:
                 else "/console/projects")
     if op == "edit":
         await calls.call(draw_drafts.edit_project, calls.fields(
-            draw_drafts.ProjectEdit, {k: text(form, k) or None for k in PROJECT_FIELDS}),
+            draw_drafts.ProjectEdit, {k: v or None for k, v in project_body(form).items()}),
             path=path)
     elif op == "delete":
         await calls.call(draw_drafts.delete_project, path=path)
     elif op == "section":
         await calls.call(draw_drafts.add_section, calls.fields(projects.SectionIn, {
-            "number": text(form, "number"), "name": text(form, "name")}), path=path)
+            "number": text(form, "number"), "name": text(form, "name"),
+            "investment_yuan": wan(text(form, "investment_wan") or "0")}), path=path)
     else:
         raise web.HTTPNotFound()
     return redirect(request, "/console/projects", done(request, f"project_{op}"))

@@ -42,16 +42,21 @@ async def results(request: web.Request) -> web.Response:
     def field(*names: str) -> list[tuple[str, Any]]:  # texts/words/record_field.j2
         return [(texts.word("record_field", n), getattr(filed, n)) for n in names]
 
-    about = [*field("project", "project_number", "project_region", "tenderer", "agency",
-                    "sections"),
+    about = [*field("project", "project_number", "project_kind", "project_region", "funding",
+                    "approval_no", "tender_method", "organisation", "tenderer_type",
+                    "investment_wan", "investment_code", "tenderer", "tenderer_credit_code",
+                    "agency", "agency_credit_code", "contact_name", "contact_phone"),
+             *[(texts.word("record_field", "section"), texts.render(
+                 "draw/section_line.j2", section=s).strip()) for s in filed.section_rows],
              *[(p.title, w) for p in filed.request for w in p.items],
              *field("seed_hash", "nonce", "seed")]
     return await xlsx(texts, "results", [
         sheet(texts, "record", about),
         sheet(texts, "results", [(e.name, e.expert_number, e.work_unit, e.specialty,
-                                  e.verification_code, e.situation) for e in drawn.experts]),
+                                  e.verification_code, e.situation, e.venue)
+                                 for e in drawn.experts]),
         sheet(texts, "attendance", [(a.name, a.verification_code, a.checkin_at, a.checkout_at,
-                                     a.urges, a.manual_urges, a.absent)
+                                     a.urges, a.manual_urges, a.absent, a.venue)
                                     for a in seen.experts])],
                       id=path["activity_id"])
 

@@ -28,7 +28,8 @@ async def publish(request: web.Request) -> web.Response:
     body = {**{k: text(form, k) for k in ("name", "effective_from", "notes")},
             **{k: text(form, k) or "0" for k in AMOUNTS},
             "base_hours": text(form, "base_hours") or "3",
-            "part_hour_counts": form.get("part_hour_counts") == "1"}
+            "part_hour_counts": form.get("part_hour_counts") == "1",
+            "secondary_rule": text(form, "secondary_rule") or "higher"}
     made = await calls.call(fee_standards.publish, calls.fields(fee_standards.FeeStandardIn,
                                                                 body))
     day = f"{made.effective_from.year}年{made.effective_from.month}月{made.effective_from.day}日"

@@ -17,6 +17,7 @@ from miniapp_api.routes.draws import fees as fee_routes
 from miniapp_api.routes.draws import followups as draw_followups
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import prep as draw_prep
+from miniapp_api.routes.draws import terminals
 
 CLONES = {"redraw": draw_followups.redraw, "reeval": draw_followups.reeval}
 
@@ -79,8 +80,11 @@ async def withdrawal(request: web.Request) -> web.Response:
     shown = await calls.call(draw_prep.show, path=_aid(request))
     state = await calls.call(draw_followups.withdrawal_status, path=_aid(request))
     experts = await calls.call(draw_followups.withdrawal_follow_up, path=_aid(request))
+    # 选择提交终端 on the request form (GD-DRAW's 退选申请), the activity's centre first
+    asking = not state.requested and shown.status != "withdrawn"
+    centres = await calls.call(terminals.terminals, path=_aid(request)) if asking else None
     return render(request, "withdrawal.html", activity=shown, state=state,
-                  experts=experts.experts)
+                  experts=experts.experts, centres=centres)
 
 
 @page("POST", "/activities/{activity_id}/withdrawal/{action}",
@@ -92,7 +96,9 @@ async def withdrawal_action(request: web.Request) -> web.Response:
     calls = api(request, back=back)
     if action == "request":
         await calls.call(draw_followups.request_withdrawal, calls.fields(
-            draw_followups.WithdrawalIn, {"reason": text(form, "reason")}), path=_aid(request))
+            draw_followups.WithdrawalIn, {"reason": text(form, "reason"),
+                                          "terminal": text(form, "terminal") or None}),
+            path=_aid(request))
         return redirect(request, back, done(request, "withdrawal_request"))
     if action == "start":
         await calls.call(draw_followups.start_withdrawal, path=_aid(request))

@@ -22,30 +22,59 @@ from miniapp_api.routes.draws import prep as draw_prep
 Form = MultiDictProxy[Any]
 
 
-def _sections(raw: str) -> list[dict[str, str]]:
-    """One section a line: its number, then its name (标段编号 名称)."""
-    out = []
+def wan(raw: str) -> object:
+    """万元 as typed (seed 004's unit for investments) in yuan; what is not a number goes on
+    as typed, for the API to refuse in its words."""
+    try:
+        return round(float(raw) * 10000, 2)
+    except ValueError:
+        return raw
+
+
+def _sections(raw: str) -> list[dict[str, Any]]:
+    """One section a line: its number, its name, and its investment in 万元 if given
+    (标段编号 名称 标段投资额)."""
+    out: list[dict[str, Any]] = []
     for line in raw.splitlines():
-        number, _, name = line.strip().partition(" ")
-        if number:
-            out.append({"number": number, "name": name.strip() or number})
+        parts = line.split()
+        if not parts:
+            continue
+        number, rest = parts[0], parts[1:]
+        invested = wan(rest[-1]) if len(rest) > 1 else ""
+        if isinstance(invested, float):
+            rest = rest[:-1]
+        out.append({"number": number, "name": " ".join(rest) or number,
+                    "investment_yuan": invested if isinstance(invested, float) else 0})
     return out
+
+
+PROJECT_TEXT = ("name", "number", "kind", "region", "funding", "approval_no", "tender_method",
+                "organisation", "tenderer_type", "investment_code", "tenderer_name",
+                "tenderer_credit_code", "contact_name", "contact_phone")
+
+
+def project_body(form: Form) -> dict[str, Any]:
+    """Seed 004's 招标项目信息 as typed (the investment in 万元)."""
+    return {**{k: text(form, k) for k in PROJECT_TEXT},
+            "investment_yuan": wan(text(form, "investment_wan"))}
 
 
 @page("GET", "/projects", uses=projects.projects)
 async def project_list(request: web.Request) -> web.Response:
-    listed = await api(request).call(projects.projects)
+    calls = api(request)
+    listed = await calls.call(projects.projects)
     edit = request.query.get("edit", "")
-    editing = next((p for p in listed.projects if str(p.id) == edit), None)
-    return render(request, "projects.html", projects=listed.projects, editing=editing)
+    # a project linked to an activity is not offered for editing (seed 004: 不能修改)
+    editing = next((p for p in listed.projects if str(p.id) == edit and not p.locked), None)
+    return render(request, "projects.html", projects=listed.projects, editing=editing,
+                  options=await calls.call(projects.options))
 
 
 @page("POST", "/projects", uses=projects.create_project)
 async def new_project(request: web.Request) -> web.Response:
     form = await request.post()
-    body: dict[str, Any] = {k: text(form, k) for k in (
-        "name", "number", "kind", "region", "tenderer_name", "tenderer_credit_code",
-        "supervisor_name", "supervisor_credit_code")}
+    body: dict[str, Any] = {**project_body(form), **{k: text(form, k) for k in (
+        "supervisor_name", "supervisor_credit_code")}}
     body["sections"] = _sections(text(form, "sections"))
     calls = api(request, back="/console/projects")
     made = await calls.call(projects.create_project, calls.fields(projects.ProjectIn, body))
@@ -55,9 +84,30 @@ async def new_project(request: web.Request) -> web.Response:
 
 @page("GET", "/activities/new", uses=draw_prep.create_activity)
 async def new_activity_page(request: web.Request) -> web.Response:
-    listed = await api(request).call(projects.projects)
+    calls = api(request)
+    listed = await calls.call(projects.projects)
     chosen = request.query.get("project_id", "")
-    return render(request, "activity_new.html", projects=listed.projects, chosen=chosen)
+    return render(request, "activity_new.html", projects=listed.projects, chosen=chosen,
+                  options=await calls.call(projects.options))
+
+
+INFO_TEXT = ("name", "media", "bid_open_region", "remarks", "handler_name", "handler_phone",
+             "handler_id_number")
+
+
+def info_body(form: Form) -> dict[str, Any]:
+    """Seed 004's 活动信息 besides the times: 是否进场项目 as chosen (not chosen: left out,
+    for the API to ask for), the supervisors' rows that have anything typed in them."""
+    body: dict[str, Any] = {k: text(form, k) for k in INFO_TEXT}
+    on_site = {"1": True, "0": False}.get(text(form, "on_site"))
+    if on_site is not None:
+        body["on_site"] = on_site
+    rows = zip(*(form.getall(f"supervisor_{k}", []) for k in ("name", "phone", "department")),
+               strict=False)
+    body["supervisors"] = [{"name": str(n).strip(), "phone": str(p).strip(),
+                            "department": str(d).strip()}
+                           for n, p, d in rows if any(str(v).strip() for v in (n, p, d))]
+    return body
 
 
 @page("POST", "/activities/new", uses=draw_prep.create_activity)
@@ -66,8 +116,7 @@ async def new_activity(request: web.Request) -> web.Response:
     body = {"project_id": text(form, "project_id"), "section_ids": many(form, "section_ids"),
             "bid_open_at": when(form, "bid_open_at"), "eval_start": when(form, "eval_start"),
             "eval_end": when(form, "eval_end"), "total": text(form, "total"),
-            "response_minutes": text(form, "response_minutes") or "10",
-            "on_site": form.get("on_site") == "1"}
+            "response_minutes": text(form, "response_minutes") or "10", **info_body(form)}
     calls = api(request, back="/console/activities/new?project_id=" + text(form, "project_id"))
     made = await calls.call(draw_prep.create_activity, calls.fields(draw_prep.ActivityIn, body))
     return redirect(request, f"/console/activities/{made.id}", done(request, "activity"))
@@ -76,7 +125,7 @@ async def new_activity(request: web.Request) -> web.Response:
 def notice_body(form: Form) -> dict[str, Any]:
     return {**{k: text(form, k) for k in ("venue", "city", "district", "street", "room",
                                            "contact_name", "contact_phone", "notes")},
-            "gather_at": when(form, "gather_at")}
+            "gather_at": when(form, "gather_at"), "role": text(form, "role") or "main"}
 
 
 def condition_body(form: Form) -> dict[str, Any]:
@@ -107,8 +156,8 @@ ACTIONS: dict[str, tuple[Handler, Body | None]] = {
     "condition": (draw_prep.add_condition, (draw_prep.ConditionIn, condition_body)),
     "avoid": (draw_prep.add_avoidance,
               (draw_prep.AvoidanceIn, _fields("kind", "name", "code", "reason"))),
-    "import": (draw_prep.import_avoidances, (draw_prep.CsvIn, _fields("csv"))),
-    "submit": (draw_prep.draw_submit, (draw_prep.SubmitIn, _reason)),
+    "submit": (draw_prep.draw_submit, (draw_prep.SubmitIn, lambda form: {
+        "reason": text(form, "reason"), "terminal": text(form, "terminal") or None})),
     "withdraw": (draw_prep.draw_withdraw, None),
     "start": (drawing.draw_start, (drawing.StartIn, _fields("nonce"))),
     "pause": (drawing.draw_pause, (drawing.ReasonIn, _reason)),
@@ -166,3 +215,20 @@ async def evidence(request: web.Request) -> web.Response:
         draw_prep.upload_evidence, path={"activity_id": aid, "purpose": purpose},
         file=(upload.filename, upload.file.read()))
     return redirect(request, back, done(request, "uploaded"))
+
+
+@page("POST", "/activities/{activity_id}/avoidances/import", uses=draw_prep.show)
+async def import_avoidances(request: web.Request) -> web.Response:
+    """The filled-in avoidance template: what was imported, and each row refused with why
+    (a page of its own: a long list does not fit a message)."""
+    form = await request.post()
+    aid = request.match_info["activity_id"]
+    back = f"/console/activities/{aid}"
+    upload = form.get("file")
+    if not isinstance(upload, web.FileField):
+        return redirect(request, back, Flash(done(request, "no_template_file"), "refused"))
+    result = await api(request, back=back).call(
+        draw_prep.import_avoidances, path={"activity_id": aid},
+        file=(upload.filename, upload.file.read()))
+    return render(request, "avoidance_import.html", result=result,
+                  activity=result.activity, filename=upload.filename)

@@ -16,6 +16,7 @@ from console.invoke import fields
 from miniapp_api.audit import handed_out
 from miniapp_api.routes.reference import catalogues as admin_reference
 from miniapp_api.routes.reference import pickers as reference
+from miniapp_api.routes.reference import unit_requests
 from miniapp_api.routes.reference.pickers import UnitsQuery
 
 BACK = "/console/catalogues"
@@ -74,7 +75,9 @@ async def units(request: web.Request) -> web.Response:
     q = request.query.get("q", "").strip()[:64]
     found = (await api(request).call(admin_reference.units, fields(
         UnitsQuery, {"q": q}))).units if q else []
-    return render(request, "units.html", q=q, units=found)
+    asked = await api(request).call(unit_requests.requests, fields(
+        unit_requests.RequestsQuery, {"status": "waiting"}))
+    return render(request, "units.html", q=q, units=found, asked=asked.requests)
 
 
 @page("POST", "/units/merge", uses=admin_reference.merge_units)

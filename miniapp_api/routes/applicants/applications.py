@@ -162,7 +162,8 @@ def _application_out(call: Call, app: Application, attachments: list[Attachment]
                               for k in required_attachments(AppKind(app.kind))},
         returned_items=describe_items(app.returned_items, app.catalogue_version),
         last_reason=app.last_reason,
-        log=[LogOut(at=e.at, stage=e.stage_title, action=e.action, actor=e.actor_name,
+        log=[LogOut(at=e.at, stage=f"{e.stage_title}（{e.industry}）" if e.industry
+                    else e.stage_title, action=e.action, actor=e.actor_name,
                     reason=e.reason, items=describe_items(e.items, app.catalogue_version))
              for e in log])
 

@@ -15,7 +15,7 @@ from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.applicants import applicant_standing, stages
+from services.applicants import applicant_standing, stages, waiting_industries
 from services.common.pii import mask_phone
 
 api = Api()
@@ -31,6 +31,8 @@ class QueueItem(Model):
     region: str | None
     industry: str | None
     stage: str
+    waiting_industries: list[str] = Field(
+        description="行业部门预审环节：还在等待预审的行业（每个评标专业由其所属行业部门预审）")
     submitted_at: datetime | None
     review_until: datetime | None = Field(default=None, description="批次审核截止")
 
@@ -54,7 +56,8 @@ async def queue(call: Call) -> QueueOut:
     return QueueOut(applications=[QueueItem(
         id=a.id, batch=a.batch.name, applicant=person.name, phone=mask_phone(person.phone),
         region=a.region, industry=a.industry, stage=stages(a.batch)[a.stage].title,
-        submitted_at=a.submitted_at, review_until=a.batch.review_until)
+        waiting_industries=waiting_industries(a) if stages(a.batch)[a.stage].by_industry
+        else [], submitted_at=a.submitted_at, review_until=a.batch.review_until)
         for a, person in entries])
 
 

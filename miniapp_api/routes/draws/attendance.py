@@ -11,10 +11,22 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import InvitationStatus
-from services.draws import CHECKIN_LINK, MAX_MANUAL_URGES, visible_activities
+from services.draws import (
+    CHECKIN_LINK,
+    MAX_MANUAL_URGES,
+    remote_venues,
+    venue_label,
+    visible_activities,
+)
 from services.draws import dashboard as dashboard_counts
 
 api = Api()
+
+
+class VenuePosterOut(Model):
+    notice_id: int
+    venue: str = Field(description="评标场所，注明主场或副场")
+    page: str
 
 
 class CheckinQrOut(Model):
@@ -22,6 +34,15 @@ class CheckinQrOut(Model):
     page: str = Field(description="可打印的签到页（张贴在集合地点），1天有效")
     valid_from: datetime
     valid_until: datetime
+    venues: list[VenuePosterOut] = Field(default_factory=list, description=(
+        "远程异地评标：每个场所（主场、副场）各自可打印的签到页（同一个二维码，专家在各自的"
+        "场所签到）；单一场所时为空"))
+
+
+class VenueArrivalsOut(Model):
+    venue: str = Field(description="评标场所，注明主场或副场")
+    arrived: int
+    not_arrived: int
 
 
 class ArrivalOut(Model):
@@ -33,6 +54,7 @@ class ArrivalOut(Model):
     urges: int = Field(description="系统自动提醒的次数（微信或短信，不打电话）")
     manual_urges: int = Field(description="代理机构的语音催促次数（每次一个电话，最多3次）")
     absent: bool
+    venue: str = Field(default="", description="评标场所（远程异地评标时注明主场或副场）")
 
 
 class AttendanceOut(Model):
@@ -58,6 +80,8 @@ class DashboardOut(Model):
     arrived_today: int
     not_arrived_today: int
     awaiting_supplement: int = Field(description="专家补抽：已登记缺席、尚待补抽的评标")
+    venues: list[VenueArrivalsOut] = Field(default_factory=list, description=(
+        "今日远程异地评标各场所（主场、副场）的专家到场情况；单一场所的评标不列"))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/checkin-qr", access=AGENCY,
@@ -71,7 +95,12 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
     page = call.domain.links.url(  # the image address is signed too
         f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
         call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image)
-    return CheckinQrOut(image=image, page=page, valid_from=opens, valid_until=closes)
+    venues = [VenuePosterOut(notice_id=n.id, venue=venue_label(n), page=call.domain.links.url(
+        f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
+        call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image,
+        notice=str(n.id))) for n in await remote_venues(activity.id)]
+    return CheckinQrOut(image=image, page=page, valid_from=opens, valid_until=closes,
+                        venues=venues)
 
 
 @api.route("GET", "/draws/activities/{activity_id}/attendance", access=AGENCY,
@@ -81,7 +110,8 @@ async def attendance(call: Call) -> AttendanceOut:
     return AttendanceOut(arrived=roster.arrived, expected=roster.expected, experts=[
         ArrivalOut(invitation_id=r.id, name=name, verification_code=r.code or "",
                    checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
-                   manual_urges=r.manual_urges, absent=r.status == InvitationStatus.ABSENT)
+                   manual_urges=r.manual_urges, absent=r.status == InvitationStatus.ABSENT,
+                   venue=roster.venues.get(r.id, ""))
         for r, name in roster.experts])
 
 

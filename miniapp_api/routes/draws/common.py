@@ -9,7 +9,8 @@ from pydantic import Field
 
 from miniapp_api.framework import Call
 from miniapp_api.schemas import Model
-from models.draws import ActorRole, DrawActivity, DrawEvidence, DrawStatus
+from models.draw_handler import supervisors_of
+from models.draws import ActorRole, Condition, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
 from services.common.pii import public
 from services.draws import (
@@ -17,14 +18,22 @@ from services.draws import (
     ActivityFile,
     Actor,
     AgencyRole,
+    ConditionProgress,
     Counts,
     activity_file,
     activity_number,
     agency_role,
+    agreed_in,
+    check_sealed,
     notice_contact,
+    progress_of,
     supplement_time_default,
+    supplements_shown,
+    terminal_name,
     visible_activity,
 )
+from services.federation import AskView
+from services.reference import regions
 
 TAG = "专家抽取"
 AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}
@@ -65,6 +74,8 @@ class NoticeOut(Model):
     room: str = ""
     contact_name: str = ""
     contact_phone: str = Field(default="", description="评标地点联系电话（非专家个人信息）")
+    role: str = Field(default="main", description="main 主场 / secondary 副场")
+    role_title: str = Field(default="主场", description="主场 / 副场")
 
 
 class ConditionOut(Model):
@@ -80,6 +91,44 @@ class ConditionOut(Model):
     planned: int
     pool_hash: str | None = Field(description="候选池摘要（核验时公布，开始抽取前已固定）")
     alt_pool_hash: str | None = Field(description="备选专业候选池摘要")
+    # seed 004's table of conditions (counts only)
+    needed: int = Field(default=0, description="实际需要人数（尚需抽取）")
+    agreed: int = Field(default=0, description="同意参评人数")
+    supplement: bool = Field(default=False, description="补抽的条件")
+    state: str = Field(default="new", description="new / drawing / full / short / ended / "
+                                                  "withdrawn / cancelled")
+    state_title: str = Field(default="", description="状态（新建、抽取中、已满足、人数不足…）")
+    peer: PeerConditionOut | None = Field(default=None, description=(
+        "由其他专家库为副场抽取时：对方专家库、进展和已确认的专家"))
+
+
+class PeerExpertOut(Model):
+    name: str = Field(description="专家姓名（对方专家库脱敏后给出，如 张*）")
+    specialty: str = Field(description="专业代码")
+    specialty_name: str = Field(description="专业名称")
+    code: str = Field(description="验证码（专家签到时出示）")
+
+
+class PeerConditionOut(Model):
+    peer_code: str = Field(description="抽取该条件的专家库代码")
+    peer_name: str = Field(description="抽取该条件的专家库名称")
+    status: str = Field(description="planned / asked / pending / drawing / done / short / "
+                                    "refused / unreachable / local")
+    said: str = Field(description="状态说明（含对方拒绝的原因、未应答时的重试）")
+    confirmed: int = Field(description="对方已确认参加的专家人数")
+    experts: list[PeerExpertOut] = Field(description="对方已确认的专家（结果解封后列出）")
+
+
+class SupervisorIn(Model):
+    name: str = Field(min_length=1, max_length=32, description="监督人姓名")
+    phone: str = Field(default="", max_length=20, description="监督人联系电话")
+    department: str = Field(default="", max_length=64, description="监督部门名称")
+
+
+class SupervisorOut(Model):
+    name: str
+    phone: str = Field(description="监督人联系电话（脱敏）")
+    department: str
 
 
 class CountsOut(Model):
@@ -94,6 +143,17 @@ class ActivityOut(Model):
     id: int
     number: str = Field(default="", description="活动编号，如 CQSQ00000012")
     project: str
+    name: str = Field(default="", description="活动名称")
+    media: str = Field(default="", description="公告发布媒体")
+    bid_open_region: str = Field(default="", description="开标地点（地区代码）")
+    bid_open_place: str = Field(default="", description="开标地点（名称）")
+    remarks: str = Field(default="", description="备注")
+    handler_name: str = Field(default="", description="经办人")
+    handler_phone: str = Field(default="", description="经办人电话（脱敏）")
+    handler_id_number: str = Field(default="", description="经办人证件号（脱敏）")
+    supervisors: list[SupervisorOut] = Field(default_factory=list, description="监督人员")
+    terminal_name: str = Field(default="", description=(
+        "提交终端：申请（提交核验或退选）所在的交易中心名称；未选择时为空"))
     kind: str = Field(description="normal 抽取 / supplement 补抽 / redraw 重新抽取 / reeval 复评")
     status: str
     status_title: str
@@ -118,6 +178,8 @@ class ActivityOut(Model):
     avoidances: list[AvoidanceOut]
     notices: list[NoticeOut]
     conditions: list[ConditionOut]
+    supplement_conditions: list[ConditionOut] = Field(
+        default_factory=list, description="补抽的抽取条件（结果解封后列出）")
     counts: CountsOut
 
 
@@ -155,9 +217,23 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
                        ) -> ActivityOut:
     """The activity as the agency sees it (`file`: already read with it)."""
     f = file or await activity_file(activity)
+    children, child_conditions = await supplements_shown(activity, call.now)
+    agreed = {**f.agreed, **await agreed_in(child_conditions)}
+    progress = progress_of([activity, *children], [*f.conditions, *child_conditions], agreed)
+    by_peer = await call.domain.asking.views(activity.id)
     return ActivityOut(
         id=activity.id, number=activity_number(activity.id, activity.kind),
-        project=f.project.name,
+        project=f.project.name, name=activity.name, media=activity.media,
+        bid_open_region=activity.bid_open_region,
+        bid_open_place=regions().full_name(activity.bid_open_region) or ""
+        if activity.bid_open_region else "",
+        remarks=activity.remarks, handler_name=activity.handler_name,
+        handler_phone=activity.handler_phone_masked,
+        handler_id_number=activity.handler_id_masked,
+        supervisors=[SupervisorOut(name=s.name, phone=s.phone_masked, department=s.department)
+                     for s in supervisors_of(activity.supervisors)],
+        terminal_name=terminal_name(call.services.texts, activity.terminal)
+        if activity.terminal else "",
         kind=activity.kind, status=activity.status,
         status_title=call.services.texts.word("draw_status", await display_status(
             call, activity)),
@@ -179,13 +255,38 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
                            contact=notice_contact(n), notes=n.notes, city=n.city,
                            district=n.district, street=n.street, room=n.room,
                            contact_name=n.contact_name,
-                           contact_phone=public(n.contact_phone))
+                           contact_phone=public(n.contact_phone), role=n.role,
+                           role_title=call.services.texts.word("venue_role", n.role))
                  for n in f.notices],
-        conditions=[ConditionOut(id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
-                                 regions=c.regions, main_specialty=c.main_specialty,
-                                 alternate_specialty=c.alternate_specialty,
-                                 title_level=c.title_level, qualification=c.qualification,
-                                 industry=c.industry, planned=c.planned,
-                                 pool_hash=c.pool_hash, alt_pool_hash=c.alt_pool_hash)
-                    for c in f.conditions],
+        conditions=[condition_out(call, c, progress[c.id], peer_out(
+            call, by_peer.get(c.id), check_sealed(activity, call.now),
+            activity.started_at is not None)) for c in f.conditions],
+        supplement_conditions=[condition_out(call, c, progress[c.id])
+                               for c in child_conditions],
         counts=counts_out(f.counts))
+
+
+def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool
+             ) -> PeerConditionOut | None:
+    """A condition another library draws: its state in words; its experts once unsealed."""
+    if view is None:
+        return None
+    said = call.services.texts.render("draw/peer_state.j2", peer=view.peer_name,
+                                      status=view.status, reason=view.reason, started=started,
+                                      tries=view.tries, confirmed=len(view.experts))
+    return PeerConditionOut(
+        peer_code=view.peer_code, peer_name=view.peer_name, status=view.status,
+        said=said.strip(), confirmed=len(view.experts),
+        experts=[] if sealed else [PeerExpertOut(**e) for e in view.experts])
+
+
+def condition_out(call: Call, c: Condition, shown: ConditionProgress,
+                  peer: PeerConditionOut | None = None) -> ConditionOut:
+    return ConditionOut(peer=peer, id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
+                        regions=c.regions, main_specialty=c.main_specialty,
+                        alternate_specialty=c.alternate_specialty, title_level=c.title_level,
+                        qualification=c.qualification, industry=c.industry, planned=c.planned,
+                        pool_hash=c.pool_hash, alt_pool_hash=c.alt_pool_hash,
+                        needed=shown.needed, agreed=shown.agreed, supplement=shown.supplement,
+                        state=shown.state,
+                        state_title=call.services.texts.word("condition_state", shown.state))

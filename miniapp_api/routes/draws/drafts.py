@@ -14,6 +14,7 @@ from miniapp_api.routes.draws.common import (
     AGENCY,
     TAG,
     ActivityOut,
+    SupervisorIn,
     activity_in_path,
     activity_out,
     actor,
@@ -27,23 +28,46 @@ api = Api()
 
 
 class ProjectEdit(Model):
+    """What is left out stays (the contact phone is shown masked: sent only to change it)."""
+
     name: str | None = Field(default=None, min_length=2, max_length=128)
     number: str | None = Field(default=None, max_length=64, description="项目编号（可清空）")
     kind: str | None = Field(default=None, min_length=1, max_length=32)
-    region: str | None = Field(default=None, pattern=r"^\d{4,6}$")
+    region: str | None = Field(default=None, pattern=r"^\d{2,6}$")
+    funding: str | None = Field(default=None, min_length=1, max_length=64)
+    approval_no: str | None = Field(default=None, max_length=64)
+    tender_method: str | None = Field(default=None, min_length=1, max_length=16)
+    organisation: str | None = Field(default=None, min_length=1, max_length=16)
+    tenderer_type: str | None = Field(default=None, min_length=1, max_length=32)
+    investment_yuan: float | None = Field(default=None, ge=0, le=1e12, allow_inf_nan=False)
+    investment_code: str | None = Field(default=None, max_length=32)
     tenderer_name: str | None = Field(default=None, min_length=2, max_length=128)
     tenderer_credit_code: str | None = None
-    contact_name: str | None = Field(default=None, max_length=32)
-    contact_phone: str | None = Field(default=None, max_length=20)
+    contact_name: str | None = Field(default=None, min_length=1, max_length=32)
+    contact_phone: str | None = Field(default=None, min_length=7, max_length=20)
 
 
 class ActivityEdit(Model):
+    """What is left out stays; the handler's phone and ID number are shown masked, so a
+    form sends them only when they change."""
+
+    name: str | None = Field(default=None, max_length=128, description="活动名称")
+    media: str | None = Field(default=None, min_length=2, max_length=64,
+                              description="公告发布媒体")
     bid_open_at: datetime | None = None
+    bid_open_region: str | None = Field(default=None, pattern=r"^\d{2,6}$",
+                                        description="开标地点（地区代码）")
     eval_start: datetime | None = None
     eval_end: datetime | None = None
     total: int | None = Field(default=None, ge=1, le=99)
     on_site: bool | None = None
-    supervisors: list[str] | None = None
+    remarks: str | None = Field(default=None, max_length=200, description="备注")
+    handler_name: str | None = Field(default=None, max_length=32, description="经办人")
+    handler_phone: str | None = Field(default=None, max_length=20, description="经办人电话")
+    handler_id_number: str | None = Field(default=None, max_length=18,
+                                          description="经办人证件号")
+    supervisors: list[SupervisorIn] | None = Field(default=None, max_length=10,
+                                                   description="监督人员（整体替换）")
     response_minutes: int | None = Field(default=None, ge=2, le=60)
     avoid_drawn: bool | None = Field(default=None, description="是否已抽专家")
     avoid_activity_ids: list[int] | None = Field(default=None, max_length=20)
@@ -59,6 +83,7 @@ class NoticeEdit(Model):
     contact_name: str | None = Field(default=None, min_length=1, max_length=32)
     contact_phone: str | None = Field(default=None, min_length=5, max_length=20)
     notes: str | None = Field(default=None, max_length=200)
+    role: str | None = Field(default=None, description="main 主场 / secondary 副场")
 
 
 CLEARABLE = ("alternate_specialty", "title_level", "qualification", "industry")
@@ -98,10 +123,13 @@ async def _project(call: Call) -> ProjectOut:
 
 
 @api.route("PUT", "/draws/projects/{project_id}", access=AGENCY, body=ProjectEdit,
-           response=ProjectOut, summary="修改招标项目（其活动提交核验前）", tag=TAG)
+           response=ProjectOut, summary="修改招标项目（尚未关联抽取活动时）", tag=TAG)
 async def edit_project(call: Call, body: ProjectEdit) -> ProjectOut:
     project = await agency_project(agency(call), call.path_int("project_id"))
-    await drafts.update_project(project, body.model_dump(exclude_none=True))
+    values = body.model_dump(exclude_none=True)
+    if "investment_yuan" in values:
+        values["investment_fen"] = round(values.pop("investment_yuan") * 100)
+    await drafts.update_project(project, values)
     return await _project(call)
 
 
@@ -117,7 +145,8 @@ async def delete_project(call: Call) -> Ok:
            response=ProjectOut, summary="添加标段", tag=TAG)
 async def add_section(call: Call, body: SectionIn) -> ProjectOut:
     project = await agency_project(agency(call), call.path_int("project_id"))
-    await drafts.add_section(project, body.number, body.name)
+    await drafts.add_section(project, body.number, body.name,
+                             round(body.investment_yuan * 100))
     return await _project(call)
 
 

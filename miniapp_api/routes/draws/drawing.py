@@ -52,6 +52,8 @@ class ExpertOut(Model):
     travels: bool = Field(default=False,
                           description="异地专家：常驻城市不是评标地点所在城市（支付交通补助与餐费补助）")
     condition_id: int
+    venue: str = Field(default="", description=(
+        "评标场所（远程异地评标时注明主场或副场，如“韶关市公共资源交易中心（副场）”）"))
 
 
 class ReasonIn(Model):
@@ -158,7 +160,7 @@ async def results(call: Call) -> ResultsOut:
                   work_unit=r.work_unit, specialty=tree.path_name(r.specialty),
                   verification_code=r.shown_code, supplementary=r.supplementary,
                   situation=r.said(texts), absent=r.absence is not None, travels=r.travels,
-                  condition_id=r.condition_id)
+                  condition_id=r.condition_id, venue=r.venue)
         for r in await draw_results(activity, call.now)])
 
 

@@ -36,6 +36,9 @@ class FeeStandardOut(Model):
     travel_yuan: Decimal = Field(description="异地专家交通补助（每次评标）")
     meal_yuan: Decimal = Field(description="异地专家餐费补助（每天）")
     notes: str
+    secondary_rule: str = Field(default="higher", description=(
+        "远程异地评标副场专家的劳务费：ours 本库标准 / theirs 副场所在库标准 / higher 就高"))
+    secondary_rule_title: str = Field(default="", description="副场专家劳务费规则（文字）")
     text: str = Field(description="标准全文（文字）")
     published_at: datetime
 
@@ -67,6 +70,9 @@ class FeeStandardIn(Model):
     travel_yuan: Decimal = Field(ge=0, max_digits=9, decimal_places=2)
     meal_yuan: Decimal = Field(ge=0, max_digits=9, decimal_places=2)
     notes: str = Field(default="", max_length=200)
+    secondary_rule: str = Field(default="higher", description=(
+        "副场专家劳务费：ours 本库标准 / theirs 副场所在库标准 / higher 就高（默认，"
+        "发改办法规〔2025〕807号鼓励就高不就低）"))
 
 
 def _yuan(fen: int) -> Decimal:
@@ -83,7 +89,8 @@ def standard_out(call: Call, s: FeeStandard) -> FeeStandardOut:
         base_yuan=_yuan(s.base_fen), hour_yuan=_yuan(s.hour_fen),
         part_hour_counts=s.part_hour_counts, daily_cap_yuan=_yuan(s.daily_cap_fen),
         cancel_yuan=_yuan(s.cancel_fen), travel_yuan=_yuan(s.travel_fen),
-        meal_yuan=_yuan(s.meal_fen), notes=s.notes,
+        meal_yuan=_yuan(s.meal_fen), notes=s.notes, secondary_rule=s.secondary_rule,
+        secondary_rule_title=call.services.texts.word("secondary_rule", s.secondary_rule),
         text=call.services.texts.render("draw/fee_standard.j2", s=s), published_at=s.published_at)
 
 
@@ -125,6 +132,7 @@ async def publish(call: Call, body: FeeStandardIn) -> FeeStandardOut:
         base_fen=_fen(body.base_yuan), hour_fen=_fen(body.hour_yuan),
         part_hour_counts=body.part_hour_counts, daily_cap_fen=_fen(body.daily_cap_yuan),
         cancel_fen=_fen(body.cancel_yuan), travel_fen=_fen(body.travel_yuan),
-        meal_fen=_fen(body.meal_yuan), notes=body.notes), call.caller.need_person().id,
+        meal_fen=_fen(body.meal_yuan), notes=body.notes,
+        secondary_rule=body.secondary_rule), call.caller.need_person().id,
         call.now)
     return standard_out(call, made)

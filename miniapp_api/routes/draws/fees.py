@@ -18,7 +18,15 @@ from models.payouts import FeeFunding, Payout, PayoutAccount
 from models.people import Role
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import Computed, expert_fees, fee_sheet, funding, payout_amounts, root_of
+from services.draws import (
+    Computed,
+    expert_fees,
+    fee_sheet,
+    funding,
+    payout_amounts,
+    root_of,
+    venue_label,
+)
 
 api = Api()
 CENT = Decimal("0.01")
@@ -205,7 +213,7 @@ class MyFeesOut(Model):
 async def my_fees(call: Call) -> MyFeesOut:
     texts = call.services.texts
     return MyFeesOut(fees=[MyFeeOut(
-        eval_day=f.notice.gather_at.astimezone(CHINA).date(), venue=f.notice.venue,
+        eval_day=f.notice.gather_at.astimezone(CHINA).date(), venue=venue_label(f.notice),
         computed_yuan=yuan(f.computed.total_fen) if f.computed else None,
         breakdown=breakdown(texts, f.computed), amount_yuan=yuan(f.invitation.fee_fen),
         reason=f.invitation.fee_reason, paid=f.invitation.fee_paid,

@@ -18,6 +18,7 @@ from miniapp_api.routes.draws.common import (
 )
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity, DrawStatus
+from services.draws import chosen_terminal
 from services.draws import withdrawal_follow_up as notice_states
 
 api = Api()
@@ -62,6 +63,10 @@ class CloneIn(Model):
 
 class WithdrawalIn(Model):
     reason: str = Field(min_length=2, max_length=200)
+    terminal: str | None = Field(
+        default=None, pattern=r"^\d{2}(\d{2})?$",
+        description="选择提交终端：GET …/terminals 列出的交易中心（其服务地区代码）；不填为本活动"
+                    "提交核验时所选的交易中心")
 
 
 class WithdrawalOut(Model):
@@ -144,8 +149,10 @@ async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
            body=WithdrawalIn, response=WithdrawalOut,
            summary="申请退选（评标开始前至少5小时，经交易中心核验后通知全部专家）", tag=TAG)
 async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
+    activity = await activity_in_path(call)
+    centre = await chosen_terminal(call.services.texts, activity, body.terminal, call.now)
     activity = await call.domain.draw_followups.request_withdrawal(
-        await activity_in_path(call), body.reason, call.now, actor(call))
+        activity, body.reason, call.now, actor(call), terminal=centre)
     return await withdrawal_out(call, activity)
 
 

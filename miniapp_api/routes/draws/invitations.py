@@ -10,7 +10,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.draws import Invitation, Notice
 from models.people import Role
-from services.draws import memberships, notice_contact
+from services.draws import checking_venues, memberships, notice_contact
 
 api = Api()
 TAG = "评标邀请"
@@ -22,11 +22,16 @@ class InvitationOut(Model):
     status: str
     gather_at: datetime
     venue: str
+    venue_role: str = Field(default="", description=(
+        "远程异地评标的主场或副场（活动没有副场时为空）"))
     address: str
     contact: str
     notes: str
     due_at: datetime
     verification_code: str | None
+    identity_check: bool = Field(default=False, description=(
+        "该场所签到需核验身份：刷脸签到（face_checkin 为真时）或出示身份证由工作人员核对"))
+    face_checkin: bool = Field(default=False, description="可在小程序中刷脸签到")
 
 
 class InvitationsOut(Model):
@@ -38,17 +43,23 @@ class ReplyIn(Model):
     reason: str = Field(default="", max_length=100)
 
 
-def invitation_out(item: Invitation, notice: Notice) -> InvitationOut:
+def invitation_out(item: Invitation, notice: Notice, checking: set[str] | None = None,
+                   face: bool = False) -> InvitationOut:
+    check = notice.venue.strip() in (checking or set())
     return InvitationOut(id=item.id, status=item.status, gather_at=notice.gather_at,
-                         venue=notice.venue, address=notice.address, contact=notice_contact(notice),
-                         notes=notice.notes, due_at=item.due_at, verification_code=item.code)
+                         venue=notice.venue, venue_role=notice.role_word,
+                         address=notice.address, contact=notice_contact(notice),
+                         notes=notice.notes, due_at=item.due_at, verification_code=item.code,
+                         identity_check=check, face_checkin=check and face)
 
 
 @api.route("GET", "/expert/invitations", access=EXPERT, response=InvitationsOut,
            summary="我的评标邀请（近30天）", tag=TAG)
 async def mine(call: Call) -> InvitationsOut:
     rows = await call.domain.draws.recent_invitations(call.caller.need_person().id, call.now)
-    return InvitationsOut(invitations=[invitation_out(r, n) for r, n in rows])
+    checking = await checking_venues({n.venue for _, n in rows})
+    face = call.domain.attendance.face_offered
+    return InvitationsOut(invitations=[invitation_out(r, n, checking, face) for r, n in rows])
 
 
 @api.route("POST", "/expert/invitations/{invitation_id}/reply", access=EXPERT, body=ReplyIn,

@@ -22,6 +22,7 @@ from services.draws import (
     evaluations_on,
     log_of,
     root_of,
+    terminal_name,
     verifiable_activity,
 )
 
@@ -91,6 +92,7 @@ class DayDrawOut(Model):
     eval_start: datetime
     planned: int
     confirmed: int
+    terminal_name: str = Field(default="", description="提交终端：核验本活动的交易中心名称")
 
 
 class DayDrawsOut(Model):
@@ -109,4 +111,6 @@ async def day_draws(call: Call, query: DayQuery) -> DayDrawsOut:
         kind=texts.render("console/activity_kind.j2", kind=d.activity.kind).strip(),
         status=d.activity.status, status_title=texts.word("draw_status", d.activity.status),
         eval_start=d.activity.eval_start,
-        planned=d.counts.planned, confirmed=d.counts.confirmed) for d in found])
+        planned=d.counts.planned, confirmed=d.counts.confirmed,
+        terminal_name=terminal_name(texts, d.activity.terminal) if d.activity.terminal
+        else "") for d in found])

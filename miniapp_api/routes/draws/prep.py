@@ -1,6 +1,6 @@
 """Preparing a draw (GD-DRAW): the activity over sections of a project, its avoidance list
-(by hand or by the CSV template), notices, conditions, and the request to the trading
-centre to verify it (withdrawable until verified). A handler sees the activities it
+(by hand or by importing the filled-in template), notices, conditions, and the request to
+the trading centre to verify it (withdrawable until verified). A handler sees the activities it
 created; the legal person sees all of its agency's."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from miniapp_api.routes.draws.common import (
     ActivityOut,
     CountsOut,
     EvidenceOut,
+    SupervisorIn,
     activity_in_path,
     activity_out,
     actor,
@@ -27,6 +28,7 @@ from miniapp_api.routes.draws.common import (
 from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
 from services.common.paging import CURSOR_MAX, PAGE, decode, encode
+from services.common.sheets import require_sheet_size
 from services.draws import (
     ActivityFilter,
     activity_number,
@@ -38,19 +40,38 @@ from services.draws import (
     visible_file,
     visible_summaries,
 )
+from services.draws import (
+    import_avoidances as import_avoidance_file,
+)
+from services.reference import normalise
 
 api = Api()
 
 
 class ActivityIn(Model):
+    """Seed 004's 活动信息: the starred (*) fields required; the handler (经办人) is the
+    signed-in person unless given."""
+
     project_id: int
     section_ids: list[int] = Field(min_length=1)
+    name: str = Field(default="", max_length=128,
+                      description="活动名称（不填：项目名称加标段名称）")
+    media: str = Field(min_length=2, max_length=64, description="公告发布媒体")
     bid_open_at: datetime
+    bid_open_region: str = Field(pattern=r"^(\d{2,6})?$",
+                                 description="开标地点（地区代码；空：拒绝并请选择）")
     eval_start: datetime
     eval_end: datetime
     total: int = Field(ge=1, le=99, description="需要的专家总数")
-    on_site: bool = False
-    supervisors: list[str] = Field(default_factory=list)
+    on_site: bool = Field(description="是否进场项目")
+    remarks: str = Field(default="", max_length=200, description="备注")
+    handler_name: str = Field(default="", max_length=32,
+                              description="经办人（不填：当前登录的法人或经办人）")
+    handler_phone: str = Field(default="", max_length=20, description="经办人电话（不填：本人）")
+    handler_id_number: str = Field(default="", max_length=18,
+                                   description="经办人证件号（不填：本人）")
+    supervisors: list[SupervisorIn] = Field(default_factory=list, max_length=10,
+                                            description="监督人员")
     response_minutes: int = Field(default=10, ge=2, le=60)
     avoid_drawn: bool = Field(default=False, description="是否已抽专家")
     avoid_activity_ids: list[int] = Field(
@@ -63,6 +84,7 @@ class ActivitySummaryOut(Model):
 
     id: int
     number: str = Field(default="", description="活动编号，如 CQSQ00000012")
+    name: str = Field(default="", description="活动名称（此前建立、没有名称的活动为空）")
     project: str
     status: str
     status_title: str
@@ -85,6 +107,7 @@ class ActivitiesQuery(Model):
     after: str | None = Field(default=None, max_length=CURSOR_MAX,
                               description="下一页：上一页返回的 next")
     q: str = Field(default="", max_length=64, description="项目名称、项目编号或活动编号")
+    name: str = Field(default="", max_length=128, description="活动名称（包含所填文字）")
     status: str | None = Field(default=None, pattern="^[a-z_]{2,16}$",
                                description="draft / submitted / verified / refused / drawing / "
                                            "paused / ended / withdrawn / cancelled")
@@ -103,10 +126,6 @@ class AvoidanceIn(Model):
     reason: str = ""
 
 
-class CsvIn(Model):
-    csv: str = Field(max_length=200_000, description="回避名单模板（CSV）的内容")
-
-
 class NoticeIn(Model):
     venue: str = Field(min_length=2, max_length=64)
     city: str = Field(min_length=2, max_length=16)
@@ -117,6 +136,8 @@ class NoticeIn(Model):
     contact_name: str = Field(min_length=1, max_length=32)
     contact_phone: str = Field(min_length=5, max_length=20)
     notes: str = Field(default="", max_length=200, description="不超过50个字")
+    role: str = Field(default="main", description=(
+        "场所：main 主场 / secondary 副场（远程异地评标，须已有一个主场）"))
 
 
 class GatheringIn(Model):
@@ -159,8 +180,9 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         return datetime.combine(d, time(0), CHINA).astimezone(UTC)
 
     narrowed = ActivityFilter(
-        words=query.q.strip(), number=number_in(query.q), status=query.status,
-        kind=query.kind, region=query.region,
+        words=query.q.strip(), number=number_in(query.q), name=query.name.strip(),
+        status=query.status,
+        kind=query.kind, region=normalise(query.region) if query.region else None,
         eval_from=day(query.eval_from) if query.eval_from else None,
         eval_until=day(query.eval_until) + timedelta(days=1) if query.eval_until else None,
         before=min(below) if below else None)
@@ -193,13 +215,31 @@ async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
     return await activity_out(call, activity)
 
 
+class RowRefusalOut(Model):
+    sheet: str = Field(description="表名（回避单位 / 回避人员）")
+    row: int = Field(description="行号（表头为第1行）")
+    message: str = Field(description="这一行未导入的原因及如何改正")
+
+
+class AvoidanceImportOut(Model):
+    added: int = Field(description="导入的回避单位和人员数")
+    refused: list[RowRefusalOut] = Field(description="未导入的行，逐行说明原因")
+    activity: ActivityOut
+
+
 @api.route("POST", "/draws/activities/{activity_id}/avoidances/import", access=AGENCY,
-           body=CsvIn, response=ActivityOut,
-           summary="按模板导入回避名单（CSV：类型,名称,统一社会信用代码或身份证号,原因）", tag=TAG)
-async def import_avoidances(call: Call, body: CsvIn) -> ActivityOut:
+           response=AvoidanceImportOut, tag=TAG,
+           summary="导入填写好的回避单位模板（multipart/form-data，字段名 file；Excel 或 CSV）："
+                   "逐行检查，有问题的行不导入并说明原因，其余各行导入")
+async def import_avoidances(call: Call) -> AvoidanceImportOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_setup.import_avoidances(activity, body.csv)
-    return await activity_out(call, activity)
+    filename, data = await call.upload(require_sheet_size)
+    done = await import_avoidance_file(call.domain.draw_setup, activity, data,
+                                       filename or "回避单位模板.xlsx")
+    texts = call.services.texts
+    return AvoidanceImportOut(added=done.added, refused=[
+        RowRefusalOut(sheet=r.sheet, row=r.row, message=texts.error(r.error))
+        for r in done.refused], activity=await activity_out(call, activity))
 
 
 @api.route("DELETE", "/draws/activities/{activity_id}/avoidances/{avoidance_id}",
@@ -262,13 +302,19 @@ async def delete_evidence(call: Call) -> Ok:
 
 class SubmitIn(Model):
     reason: str = Field(max_length=200, description="提交审核原因（必填）")
+    terminal: str | None = Field(
+        default=None, pattern=r"^\d{2}(\d{2})?$",
+        description="选择提交终端：GET …/terminals 列出的交易中心（其服务地区代码）；不填为上次"
+                    "所选或最近的一个")
 
 
 @api.route("POST", "/draws/activities/{activity_id}/submit", access=AGENCY, body=SubmitIn,
-           response=ActivityOut, summary="提交交易中心核验（须填写原因并上传附件）", tag=TAG)
+           response=ActivityOut, summary="提交交易中心核验（须填写原因并上传附件，可选择提交终端）",
+           tag=TAG)
 async def draw_submit(call: Call, body: SubmitIn) -> ActivityOut:
     activity = await call.domain.draw_setup.submit(await activity_in_path(call), call.now,
-                                                   actor(call), body.reason)
+                                                   actor(call), body.reason,
+                                                   body.terminal or None)
     return await activity_out(call, activity)
 
 

@@ -21,6 +21,7 @@ from services.draws import (
     decided_in_scope,
     evidence_file,
     evidence_of,
+    terminal_name,
     verifiable_activity,
     waiting_verification,
 )
@@ -41,6 +42,8 @@ class PendingOut(Model):
     tenderer: str
     eval_start: datetime
     total: int
+    terminal_name: str = Field(default="", description=(
+        "提交终端：申请所在的交易中心名称（选择提交终端；未选择时为空）"))
 
 
 class PendingListOut(Model):
@@ -69,7 +72,9 @@ async def pending(call: Call) -> PendingListOut:
             reason=a.submit_reason if request == "submission" else a.withdraw_reason,
             evidence=[evidence_out(e) for e in await evidence_of(a, request)],
             project=a.project.name, project_number=a.project.number or "",
-            tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total))
+            tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total,
+            terminal_name=terminal_name(call.services.texts, a.terminal) if a.terminal
+            else ""))
     return PendingListOut(activities=out)
 
 

@@ -51,6 +51,12 @@ class ChangeOut(Model):
     added: list[str]
 
 
+class SectionRowOut(Model):
+    number: str
+    name: str
+    investment_wan: str = Field(description="标段投资额（万元）")
+
+
 class ProjectHeadOut(Model):
     """What a request or a record is about: the project, its place, who tenders, which
     agency, and the activity's sections."""
@@ -61,6 +67,22 @@ class ProjectHeadOut(Model):
     tenderer: str
     agency: str
     sections: list[str] = Field(description="本次抽取的标段：编号 名称")
+    # seed 004's 招标项目信息
+    project_kind: str = Field(default="", description="招标项目类型")
+    funding: str = Field(default="", description="资金来源")
+    approval_no: str = Field(default="", description="项目审批文号")
+    tender_method: str = Field(default="", description="招标方式")
+    organisation: str = Field(default="", description="招标组织形式")
+    tenderer_type: str = Field(default="", description="招标人类别")
+    investment_yuan: float = Field(default=0, description="项目投资总额（元）")
+    investment_wan: str = Field(default="", description="项目投资总额（万元）")
+    investment_code: str = Field(default="", description="投资项目统一代码")
+    tenderer_credit_code: str = Field(default="", description="招标人统一社会信用代码")
+    agency_credit_code: str = Field(default="", description="招标代理机构统一社会信用代码")
+    contact_name: str = Field(default="", description="项目联系人")
+    contact_phone: str = Field(default="", description="项目联系方式（脱敏）")
+    section_rows: list[SectionRowOut] = Field(default_factory=list,
+                                              description="本次抽取的标段及其投资额")
 
 
 class RequestOut(ProjectHeadOut):

@@ -52,7 +52,8 @@ class CoursesOut(Model):
 class CertificateOut(Model):
     certificate_no: str
     page: str
-    image: str
+    image: str = Field(description="证书矢量图（SVG）")
+    png: str = Field(description="下载图片：证书图片（PNG）")
     pdf: str
     verify: str = Field(description="公开核验页（证书二维码指向这里）")
 
@@ -154,7 +155,7 @@ async def certificate(call: Call) -> CertificateOut:
     item = await _mine(call)
     links = call.domain.education.certificate(item)
     return CertificateOut(certificate_no=item.certificate_no or "", page=links.page,
-                          image=links.svg, pdf=links.pdf, verify=links.verify)
+                          image=links.svg, png=links.png, pdf=links.pdf, verify=links.verify)
 
 
 @api.route("POST", "/admin/courses", access=ADMIN, body=CourseIn, response=CourseOut,

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Literal
 
+from aiohttp import web
 from pydantic import Field
 
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
 from models.experts import Unavailability
 from models.people import Role
+from services.documents import info_sheet, review_form_pdf
+from services.onboarding import STEPS, progress_of
 from services.people import (
     add_unavailability,
     department_of,
@@ -30,6 +35,18 @@ EXPERT = {Role.EXPERT}
 class RequestIn(Model):
     kind: Literal["change", "transfer"] = Field(
         description="change：信息变更；transfer：异动（更换常驻地区）")
+
+
+class StepOut(Model):
+    step: str = Field(description="profile / review / education")
+    title: str
+    done: bool
+
+
+class StepsOut(Model):
+    applies: bool = Field(description="从原系统迁移的专家：须按顺序办理")
+    steps: list[StepOut]
+    message: str | None = Field(description="下一步做什么（都已完成或不适用时为空）")
 
 
 class DayRangeIn(Model):
@@ -59,6 +76,32 @@ async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
     app = await call.domain.applications.start_request(
         call.caller.need_person(), AppKind(body.kind), call.now)
     return await application_out(call, app)
+
+
+@api.route("GET", "/expert/steps", access=EXPERT, response=StepsOut, tag=TAG,
+           summary="迁移专家的办理顺序：完善信息（续聘）→ 续聘审核 → 继续教育，之后才能异动和修改")
+async def steps(call: Call) -> StepsOut:
+    texts = call.services.texts
+    progress = await progress_of(call.caller.need_person().id)
+    return StepsOut(
+        applies=progress.applies,
+        steps=[StepOut(step=s, title=texts.render("miniapp/onboarding_step.j2", step=s).strip(),
+                       done=s in progress.done) for s in STEPS] if progress.applies else [],
+        message=texts.render("errors/steps/in_order.j2", step=progress.next,
+                             doing="requests").strip() if progress.next else None)
+
+
+@api.route("GET", "/expert/info-sheet.pdf", access=EXPERT, response=None,
+           files=("application/pdf",), tag=TAG,
+           summary="下载个人信息表 PDF（身份证号、手机号已脱敏）")
+async def info_sheet_pdf(call: Call) -> web.Response:
+    """XJ-CE: 个人信息变更 — 点击【下载】可以下载个人信息表."""
+    person = call.caller.need_person()
+    sheet = await info_sheet(call.services.texts, person, call.now)
+    body = await asyncio.to_thread(review_form_pdf, sheet)
+    handed_out(call.request, people=1)  # the expert's own
+    return web.Response(body=body, content_type="application/pdf", headers={
+        "Content-Disposition": "attachment; filename=info-sheet.pdf"})
 
 
 def _out(item: Unavailability) -> DayRangeOut:

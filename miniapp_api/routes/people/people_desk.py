@@ -37,6 +37,9 @@ class PersonIn(Model):
     email: str | None = None
     migrated: bool = Field(default=False,
                            description="从旧系统迁移的专家：初始密码为身份证后8位，首次登录须修改")
+    old_account: str | None = Field(
+        default=None, max_length=64,
+        description="迁移专家在原系统的账号（一般为姓名拼音或手机号），也可用它登录")
 
 
 async def _summary(call: Call, person: Person) -> PersonSummaryOut:
@@ -57,7 +60,7 @@ async def find_people(call: Call, query: PeopleQuery) -> PeopleOut:
 async def create_person(call: Call, body: PersonIn) -> PersonSummaryOut:
     person = await call.domain.people.create(
         NewPerson(body.name, body.id_number, body.phone, body.email),
-        migrated=body.migrated)
+        migrated=body.migrated, old_account=body.old_account or None)
     call.noted["person"] = person.id  # the trail names the person entered, masked
     return await _summary(call, person)
 
@@ -98,6 +101,10 @@ class BatchIn(Model):
     exam_required: bool = Field(
         default=True, description="否：终审通过后公示，期满无异议即入库（吉林）")
     notice_days: int = Field(default=5, ge=1, le=30, description="公示天数")
+    objection_contact: str = Field(
+        default="", max_length=200,
+        description="公示期间受理异议的单位和联系方式（公示页上公开），如“吉林省财政厅政府采购监管处，"
+                    "电话0431-88888888”")
 
 
 class BatchCreatedOut(Model):

@@ -8,7 +8,7 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.reference import WorkUnit
-from services.reference import regions, search
+from services.reference import regions, search, titles
 
 api = Api()
 TAG = "参考数据"
@@ -73,3 +73,25 @@ def unit_out(unit: WorkUnit) -> UnitOut:
            summary="单位列表：按名称或统一社会信用代码查找（填写工作单位、回避单位时选用）")
 async def find_units(call: Call, query: UnitsQuery) -> UnitsOut:
     return UnitsOut(units=[unit_out(u) for u in await search(query.q)])
+
+
+class TitleLevelOut(Model):
+    level: str = Field(description="二级：正高 / 副高 / 中级 / 初级")
+    titles: list[str] = Field(description="三级：可选择的职称（最小一级）")
+
+
+class TitleSeriesOut(Model):
+    series: str = Field(description="一级：职称系列，如 工程技术")
+    levels: list[TitleLevelOut]
+
+
+class TitlesOut(Model):
+    series: list[TitleSeriesOut]
+
+
+@api.route("GET", "/reference/titles", access=Access.PUBLIC, response=TitlesOut, tag=TAG,
+           summary="职称列表：系列 → 级别 → 职称（吉林规则的批次须选到最小一级）")
+async def list_titles(call: Call) -> TitlesOut:
+    return TitlesOut(series=[TitleSeriesOut(series=s.name, levels=[
+        TitleLevelOut(level=lv, titles=list(names)) for lv, names in s.levels.items()])
+        for s in titles().series])

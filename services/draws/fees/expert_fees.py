@@ -26,8 +26,9 @@ from models.payouts import (
 from models.people import Person
 from services.common.clock import china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
-from services.draws.fees.fee_rule import Computed, Situation, compute
+from services.draws.fees.fee_rule import Computed, Situation
 from services.draws.fees.fee_standards import in_force
+from services.draws.fees.secondary_fees import fee_at_venue
 from services.draws.record.family import root_of, serving
 from services.draws.record.oplog import Actor, record
 from services.draws.running.notices import notice_of, venue_region
@@ -102,8 +103,10 @@ async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
     profile = await ExpertProfile.get_or_none(id=item.expert_id)
     # 异地 as the record marks it and the draw honours it (services/reference: elsewhere)
     away = profile is not None and elsewhere(profile.region, venue_region(notice))
-    return compute(standard, item.checkin_at or root.eval_start,
-                   item.checkout_at or root.eval_end, situation, away)
+    # at a 副场, the administrator's rule picks the standard (FG-807)
+    return await fee_at_venue(standard, notice, china_today(root.eval_start),
+                              item.checkin_at or root.eval_start,
+                              item.checkout_at or root.eval_end, situation, away)
 
 
 async def fees_of(activity: DrawActivity) -> list[FeeRow]:

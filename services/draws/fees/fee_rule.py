@@ -43,6 +43,11 @@ class Computed:
     days: int = 1
     away: bool = False
     situation: str = Situation.SERVED
+    # an expert at a 副场 (services/draws/fees/secondary_fees.py): the administrator's rule
+    # ("ours" / "theirs" / "higher"), whose standard applied and its name; "" at the 主场
+    venue_rule: str = ""
+    which: str = ""
+    standard_name: str = ""
 
 
 def minutes_by_day(start: datetime, end: datetime) -> list[int]:

@@ -29,6 +29,7 @@ class NewStandard:
     travel_fen: int
     meal_fen: int
     notes: str = ""
+    secondary_rule: str = "higher"  # 副场 experts' pay (secondary_fees.py; FG-807 就高)
 
 
 def check_standard(new: NewStandard, today: date) -> None:
@@ -45,6 +46,8 @@ def check_standard(new: NewStandard, today: date) -> None:
             raise BadInput("fee_standard.amount", most=MAX_AMOUNT_FEN // 100)
     if new.daily_cap_fen < new.base_fen:
         raise BadInput("fee_standard.cap_below_base")
+    if new.secondary_rule not in ("ours", "theirs", "higher"):
+        raise BadInput("fee_standard.secondary_rule")
 
 
 async def publish(new: NewStandard, person_id: int, now: datetime) -> FeeStandard:
@@ -55,7 +58,8 @@ async def publish(new: NewStandard, person_id: int, now: datetime) -> FeeStandar
         name=new.name.strip(), effective_from=new.effective_from, base_hours=new.base_hours,
         base_fen=new.base_fen, hour_fen=new.hour_fen, part_hour_counts=new.part_hour_counts,
         daily_cap_fen=new.daily_cap_fen, cancel_fen=new.cancel_fen, travel_fen=new.travel_fen,
-        meal_fen=new.meal_fen, notes=new.notes.strip(), published_by=person_id,
+        meal_fen=new.meal_fen, notes=new.notes.strip(), secondary_rule=new.secondary_rule,
+        published_by=person_id,
         published_at=now)
 
 

@@ -17,10 +17,11 @@ from models.experts import ExpertProfile
 from models.people import Person
 from services.common.pii import mask_name
 from services.draws.running.engine import DrawEngine
+from services.draws.setup.activity_info import INFO_COLUMNS
 from services.notifications import Outbox
 
 NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
-                 "contact_phone", "notes")
+                 "contact_phone", "notes", "role")
 CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_specialty",
                     "catalogue_version", "title_level", "qualification", "industry", "planned")
 
@@ -38,7 +39,8 @@ class Cloning:
             project_id=activity.project_id,
             agency_id=activity.agency_id, handler_id=activity.handler_id, kind=kind,
             parent_id=activity.id, status=status, on_site=activity.on_site,
-            supervisors=activity.supervisors, response_minutes=activity.response_minutes,
+            response_minutes=activity.response_minutes,
+            **{c: getattr(activity, c) for c in INFO_COLUMNS},
             total=sum(need.values()) if need else activity.total,
             bid_open_at=times["bid_open_at"], eval_start=times["eval_start"],
             eval_end=times["eval_end"])

@@ -33,6 +33,7 @@ from services.draws.running.notices import invitation_params
 from services.draws.running.pool import booked, eval_days
 from services.draws.running.rules import sanctioned
 from services.draws.running.seal import unseal_at
+from services.draws.running.venue_roles import mark_roles
 from services.notifications import Outbox
 
 CallOutcome = Literal["attend", "decline", "unreached"]  # a 复评 call's
@@ -201,6 +202,7 @@ class Recall:
                        ) -> list[tuple[Notice, Invitation]]:
         """The invitations as the calls decided them; the notices at the agreed times."""
         notices = {n.id: n for n in await Notice.filter(activity_id=activity.id)}
+        await mark_roles(notices.values())  # the expert told their own venue (FG-807)
         for notice_id, at in times.items():
             notices[notice_id].gather_at = at
             await notices[notice_id].save(update_fields=["gather_at"])

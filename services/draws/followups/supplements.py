@@ -96,7 +96,7 @@ class Supplements(Absences):
         if activity.kind == SUPPLEMENT or activity.status != DrawStatus.ENDED:
             raise Conflict("draw.supplement_not_ended")
         if regions is not None:
-            require_regions(regions)
+            regions = require_regions(regions)
         if check_sealed(activity, now):  # out of sight: the same answer, places or none
             require_supplement_time(activity, await Notice.filter(activity_id=activity.id),
                                     gather_at, now)

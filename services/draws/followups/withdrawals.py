@@ -41,7 +41,12 @@ TOLD = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
 
 class Withdrawals(Cloning):
     async def request_withdrawal(self, activity: DrawActivity, reason: str,
-                                 now: datetime, actor: Actor) -> DrawActivity:
+                                 now: datetime, actor: Actor, terminal: str = ""
+                                 ) -> DrawActivity:
+        """The request with its reason and evidence, to the trading centre chosen (GD-DRAW:
+        "填写退选原因并上传证明材料至抽取终端审核"; `terminal`: a centre offered for the
+        project, setup/terminals.py's chosen_terminal, "" to keep the activity's): that
+        centre's verifiers are told and decide it."""
         if activity.status not in (DrawStatus.VERIFIED, DrawStatus.DRAWING,
                                    DrawStatus.PAUSED, DrawStatus.ENDED):
             raise Conflict("draw.not_withdrawable")
@@ -52,7 +57,9 @@ class Withdrawals(Cloning):
         await require_evidence(activity, "withdrawal")
         async with self.outbox.change(now) as change:
             activity.withdraw_reason, activity.withdraw_requested_at = why, now
-            await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at"])
+            activity.terminal = terminal or activity.terminal
+            await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at",
+                                               "terminal"])
             await record(activity, actor, "withdrawal_request", now, why)
             await notify_verifiers(change, activity, "withdrawal")
         return activity

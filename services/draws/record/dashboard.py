@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from models import column
-from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
+from models.draws import Condition, DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.people import Agency
 from services.common.clock import CHINA
 from services.draws.record.family import open_places
 from services.draws.running.counts import Counts, draw_counts
 from services.draws.running.seal import check_sealed
+from services.draws.running.venue_roles import mark_roles, venue_label
 
 DAY_LIMIT = 500  # activities listed for one day
 
@@ -29,7 +31,7 @@ class DayEvaluation:
     counts: Counts
 
 
-async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, int]:
+async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, Any]:
     today = now.astimezone(CHINA).date()
     week_start = today - timedelta(days=today.weekday())
     activities = await DrawActivity.filter(id__in=activity_ids)
@@ -58,7 +60,28 @@ async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, int]:
         "arrived_today": sum(1 for r in rows if r is not None),
         "not_arrived_today": sum(1 for r in rows if r is None),
         "awaiting_supplement": awaiting,
+        "venues": await venue_arrivals(todays),
     }
+
+
+async def venue_arrivals(activity_ids: list[int]) -> list[dict[str, Any]]:
+    """Today's experts arrived and not, venue by venue, for the remote evaluations among
+    these activities (a 主场 and its 副场, FG-807); none for a single venue's."""
+    rows = await Invitation.filter(activity_id__in=activity_ids, status__in=[
+        InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).values_list(
+        "condition_id", "checkin_at")
+    if not rows:
+        return []
+    conditions = dict(await Condition.filter(id__in={c for c, _at in rows}).values_list(
+        "id", "notice_id"))
+    notices = {n.id: n for n in await Notice.filter(id__in=set(conditions.values()))}
+    await mark_roles(notices.values())
+    counts: dict[str, list[int]] = {}
+    for condition_id, at in rows:
+        notice = notices[conditions[condition_id]]
+        if notice.role_word:
+            counts.setdefault(venue_label(notice), [0, 0])[at is None] += 1
+    return [{"venue": v, "arrived": a, "not_arrived": n} for v, (a, n) in counts.items()]
 
 
 async def evaluations_on(day: date) -> list[DayEvaluation]:

@@ -24,6 +24,7 @@ from services.draws.record.oplog import Actor, record
 from services.draws.record.views import activity_file
 from services.draws.running.notices import notice_of, notices_of
 from services.draws.running.rules import SANCTIONED
+from services.draws.running.venue_roles import venue_label
 from services.notifications import Change, Outbox
 from services.standing import conduct, credit
 
@@ -200,7 +201,7 @@ async def _tell(change: Change, kind: str, item: PerformanceRecord, notice: Noti
     """The expert told of the record as it now stands (texts/notify/<kind>/)."""
     await change.notify(kind, {
         "eval_day": f"{notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
-        "at": china_time(notice.gather_at), "venue": notice.venue,
+        "at": china_time(notice.gather_at), "venue": venue_label(notice),
         "late": item.late, "left_early": item.left_early, "absence": item.absence,
         "conduct": await conduct.names(item.conduct), "score": str(item.score),
         **extra}, person_id=item.person_id)

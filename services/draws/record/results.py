@@ -31,6 +31,7 @@ from services.draws.record.family import family
 from services.draws.running.notices import venue_region
 from services.draws.running.seal import RESULT_LINK, require_unsealed
 from services.draws.running.skips import activity_facts, evidence_of, skip_problem
+from services.draws.running.venue_roles import mark_roles, venue_label
 from services.draws.setup.request_record import in_words, project_head, request_of, words_of
 from services.reference import elsewhere
 
@@ -54,6 +55,9 @@ class ResultRow:
     # mode: services/reference elsewhere): GD-DRAW's agency pays them the travel and
     # accommodation allowance (异地评标评审专家交通补助与压差补助), as the fee does
     travels: bool = False
+    # where they evaluate: the venue of their condition's notice, "（主场）" / "（副场）" after
+    # it when the activity has a 副场 (FG-807 远程异地评标)
+    venue: str = ""
 
     @property
     def situation(self) -> str:
@@ -80,8 +84,10 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=[r.expert_id for r in rows])}
     conditions = {c.id: c for c in await Condition.filter(activity_id__in=ids)}
-    venues = {n.id: venue_region(n) for n in await Notice.filter(
+    notices = {n.id: n for n in await Notice.filter(
         id__in={c.notice_id for c in conditions.values()})}
+    await mark_roles(notices.values())
+    venues = {i: venue_region(n) for i, n in notices.items()}
     return [ResultRow(invitation_id=r.id, name=people[r.person_id].name,
                       expert_number=profiles[r.expert_id].expert_number,
                       work_unit=profiles[r.expert_id].work_unit,
@@ -91,7 +97,8 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
                       absence=(r.absence or "缺席") if r.status == InvitationStatus.ABSENT
                       else None,
                       travels=elsewhere(profiles[r.expert_id].region,
-                                        venues[conditions[r.condition_id].notice_id]))
+                                        venues[conditions[r.condition_id].notice_id]),
+                      venue=venue_label(notices[conditions[r.condition_id].notice_id]))
             for r in rows]
 
 

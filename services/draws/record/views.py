@@ -4,8 +4,9 @@ what an expert sees of their invitations, in chat and on an answer link's page."
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,15 @@ from models.draws import (
     Project,
     Section,
 )
-from models.statements import as_datetime, columns, json_rows, model_from, models_in, rows
+from models.statements import (
+    as_datetime,
+    columns,
+    json_rows,
+    model_from,
+    models_in,
+    on_postgres,
+    rows,
+)
 from services.common.errors import NotFound
 from services.draws.running.counts import Counts, counts_in, with_counts
 from services.draws.running.notices import notice_of, notices_of
@@ -39,6 +48,8 @@ class ActivityFile:
     conditions: list[Condition]
     evidence: list[DrawEvidence]
     counts: Counts
+    # each condition's experts who agreed (confirmed, or registered absent since)
+    agreed: dict[int, int] = field(default_factory=dict)
 
 
 async def activity_file(activity: DrawActivity) -> ActivityFile:
@@ -74,16 +85,30 @@ async def _file_rows(activity_id: int, with_activity: bool = False
     activity = f"{columns(DrawActivity, 'a')}, " if with_activity else ""
     return await rows(with_counts(
         "SELECT * FROM draw_activity WHERE id = ?",
-        f"{activity}{columns(Project, 'p')}, {lists}",
+        f"{activity}{columns(Project, 'p')}, {lists}, {_agreed()} AS agreed",
         "JOIN draw_project p ON p.id = a.project_id"), activity_id)
 
 
+def _agreed() -> str:
+    """A scalar subquery: {condition id: experts who agreed} of the activity `a`."""
+    agreed = f"'{InvitationStatus.CONFIRMED.value}', '{InvitationStatus.ABSENT.value}'"
+    count = ("(SELECT COUNT(*) FROM draw_invitation v WHERE v.condition_id = c.id "
+             f"AND v.status IN ({agreed}))")
+    pairs, empty = ((f"json_object_agg(c.id, {count})", "'{}'::json") if on_postgres()
+                    else (f"json_group_object(c.id, {count})", "'{}'"))
+    return (f"(SELECT COALESCE({pairs}, {empty}) FROM draw_condition c "
+            "WHERE c.activity_id = a.id)")
+
+
 def _file(activity: DrawActivity, project: Project, row: dict[str, Any]) -> ActivityFile:
+    agreed = row.get("agreed") or {}
+    agreed = json.loads(agreed) if isinstance(agreed, str | bytes) else agreed
     return ActivityFile(
         activity=activity, project=project, avoidances=models_in(Avoidance, row["avoidances"]),
         notices=models_in(Notice, row["notices"]),
         conditions=models_in(Condition, row["conditions"]),
-        evidence=models_in(DrawEvidence, row["evidence"]), counts=counts_in(row))
+        evidence=models_in(DrawEvidence, row["evidence"]), counts=counts_in(row),
+        agreed={int(k): int(v) for k, v in agreed.items()})
 
 
 @dataclass(frozen=True)
@@ -101,11 +126,13 @@ class ActivitySummary:
     total: int
     on_site: bool
     counts: Counts
+    name: str = ""  # the activity's own name (活动名称; "" for one made before it had one)
 
 
 NUMBER_PREFIX = "CQSQ"  # 抽取申请 (seed 004's activity numbers begin so)
 # seed 004 numbers a 通知原专家 (复评) activity CQRE…, a 重新抽取 one CQNE…
-PREFIXES = {ActivityKind.REEVAL: "CQRE", ActivityKind.REDRAW: "CQNE"}
+PREFIXES = {ActivityKind.REEVAL: "CQRE", ActivityKind.REDRAW: "CQNE",
+            ActivityKind.PEER: "CQYD"}  # ours: 异地 (a draw made here for another library)
 
 
 def activity_number(activity_id: int, kind: str = ActivityKind.NORMAL) -> str:
@@ -126,11 +153,13 @@ def number_in(text: str) -> int | None:
 @dataclass(frozen=True)
 class ActivityFilter:
     """What a list of activities is narrowed to: words of the project's name or number (or
-    the activity's number), a status, a kind, a region (its code's prefix), evaluation days
-    [from, until) and, for the next page, ids below `before`."""
+    the activity's number), words of the activity's own name (活动名称), a status, a kind, a
+    region (its code's prefix), evaluation days [from, until) and, for the next page, ids
+    below `before`."""
 
     words: str = ""
     number: int | None = None
+    name: str = ""
     status: str | None = None
     kind: str | None = None
     region: str | None = None
@@ -141,10 +170,13 @@ class ActivityFilter:
     def sql(self, agency_id: int) -> tuple[str, list[Any]]:
         where, args = [], []
         if self.words or self.number is not None:
-            like = "%" + re.sub(r"([\\%_])", r"\\\1", self.words) + "%"
+            like = _like(self.words)
             where.append("(project_id IN (SELECT id FROM draw_project WHERE agency_id = ? AND "
                          "(name LIKE ? ESCAPE '\\' OR number LIKE ? ESCAPE '\\')) OR id = ?)")
             args += [agency_id, like, like, self.number or 0]
+        if self.name:
+            where.append("name LIKE ? ESCAPE '\\'")
+            args.append(_like(self.name))
         for column, value in (("status", self.status), ("kind", self.kind)):
             if value:
                 where.append(f"{column} = ?")
@@ -164,6 +196,11 @@ class ActivityFilter:
         return "".join(f" AND {w}" for w in where), args
 
 
+def _like(words: str) -> str:
+    """A LIKE pattern for words typed: a wildcard typed is a character searched."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", words) + "%"
+
+
 async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
                             narrowed: ActivityFilter | None = None) -> list[ActivitySummary]:
     """The activities this role may see (draw_scope.visible_activities), newest first, each
@@ -172,17 +209,17 @@ async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
     mine = "" if role.legal else " AND handler_id = ?"
     extra, args = (narrowed or ActivityFilter()).sql(role.agency_id)
     found = await rows(with_counts(
-        "SELECT id, project_id, kind, status, bid_open_at, eval_start, eval_end, total, "
+        "SELECT id, project_id, name, kind, status, bid_open_at, eval_start, eval_end, total, "
         f"on_site FROM draw_activity WHERE agency_id = ?{mine} "
         f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?){extra} ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
-        "a.on_site, p.name AS project", "JOIN draw_project p ON p.id = a.project_id"),
+        "a.on_site, a.name, p.name AS project", "JOIN draw_project p ON p.id = a.project_id"),
         role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, *args,
         limit)
     return [ActivitySummary(
         int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
         as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),
-        int(r["total"]), bool(r["on_site"]), counts_in(r)) for r in found]
+        int(r["total"]), bool(r["on_site"]), counts_in(r), str(r["name"] or "")) for r in found]
 
 
 async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:

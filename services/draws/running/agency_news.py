@@ -26,8 +26,8 @@ async def notify_agency(change: Change, activity: DrawActivity, kind: str, *,
     never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`). `agency`:
     the project's name and the legal persons, when the caller read them already. A 补抽's
     news waits while its results are sealed (seal.check_hidden): the agency reads it then."""
-    if check_hidden(activity.kind, activity.eval_start, change.now):
-        return
+    if check_hidden(activity.kind, activity.eval_start, change.now) or not activity.agency_id:
+        return  # no agency: a draw made for another library (services/draws/setup/for_peer.py)
     if agency is None:  # the project's name and the agency's legal persons: one statement
         found = await rows(AGENCY_SQL, activity.agency_id, activity.project_id)
         agency = (str(found[0]["name"]) if found else "",

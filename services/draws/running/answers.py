@@ -17,6 +17,7 @@ from services.common.texts import Texts
 from services.draws.running.notices import invitation_params, notices_of
 from services.draws.running.replies import ReplyOutcome
 from services.draws.running.rules import SANCTIONED
+from services.draws.running.venue_roles import venue_label
 
 # an answer with no invitation open is taken for the latest one sent this recently (it is
 # told it came late, or what was answered before)
@@ -120,7 +121,7 @@ async def latest_invitation(person_id: int, now: datetime) -> Invitation | None:
 
 async def listed(invitations: list[Invitation]) -> list[dict[str, str | int]]:
     """What a list of open invitations shows: time and place, never the project."""
-    return [{"id": item.id, "gather_at": china_time(notice.gather_at), "venue": notice.venue,
+    return [{"id": item.id, "gather_at": china_time(notice.gather_at), "venue": venue_label(notice),
              "due": china_time(item.due_at)}
             for item, notice in zip(invitations, await notices_of(invitations), strict=True)]
 

@@ -11,13 +11,17 @@ from models.draws import Condition, Invitation, Notice
 from models.statements import columns, models_from, rows
 from services.common.clock import china_time
 from services.common.pii import public
+from services.draws.running.venue_roles import PAIRED_SQL, mark_role, mark_roles, venue_label
 from services.reference import regions
 
 
 async def notice_of(invitation: Invitation) -> Notice:
-    """The notice (where and when to gather) an invitation was sent under."""
+    """The notice (where and when to gather) an invitation was sent under, its role word
+    set (主场 / 副场 when the activity has a 副场)."""
     condition = await Condition.get(id=invitation.condition_id)
-    return await Notice.get(id=condition.notice_id)
+    notice = await Notice.get(id=condition.notice_id)
+    await mark_roles([notice])
+    return notice
 
 
 def venue_region(notice: Notice) -> str | None:
@@ -29,16 +33,18 @@ def venue_region(notice: Notice) -> str | None:
 
 
 async def notices_of(invitations: list[Invitation]) -> list[Notice]:
-    """The notice of each invitation, in two queries however many there are."""
+    """The notice of each invitation (role words set), in three queries however many
+    there are."""
     if not invitations:
         return []
     conditions = {c.id: c.notice_id for c in await Condition.filter(
         id__in={i.condition_id for i in invitations})}
     notices = {n.id: n for n in await Notice.filter(id__in=set(conditions.values()))}
+    await mark_roles(notices.values())
     return [notices[conditions[i.condition_id]] for i in invitations]
 
 
-_WITH_NOTICES = ("SELECT {invitation}, {notice} FROM draw_invitation v "
+_WITH_NOTICES = ("SELECT {invitation}, {notice}, " + PAIRED_SQL + " FROM draw_invitation v "
                  "JOIN draw_condition c ON c.id = v.condition_id "
                  "JOIN draw_notice n ON n.id = c.notice_id WHERE ")
 
@@ -47,9 +53,10 @@ async def _with_notices(where: str, *values: object) -> list[tuple[Invitation, N
     found = await rows(_WITH_NOTICES.format(invitation=columns(Invitation, "v"),
                                             notice=columns(Notice, "n")) + where, *values)
     out = []
-    for invitation, notice in zip(models_from(Invitation, found, "v"),
-                                  models_from(Notice, found, "n"), strict=True):
+    for invitation, notice, row in zip(models_from(Invitation, found, "v"),
+                                       models_from(Notice, found, "n"), found, strict=True):
         assert invitation is not None and notice is not None
+        mark_role(notice, row["q_paired"] is not None)
         out.append((invitation, notice))
     return out
 
@@ -57,7 +64,7 @@ async def _with_notices(where: str, *values: object) -> list[tuple[Invitation, N
 async def invitations_with_notices(person_id: int, since: datetime
                                    ) -> list[tuple[Invitation, Notice]]:
     """A person's invitations sent after `since`, newest first, each with its notice: one
-    statement (the expert's invitation list, a hot read)."""
+    statement (the expert's invitation list, a hot read), the role words with it."""
     return await _with_notices("v.person_id = ? AND v.sent_at > ? ORDER BY v.id DESC",
                                person_id, since)
 
@@ -69,8 +76,10 @@ def notice_contact(notice: Notice) -> str:
 
 
 def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
-    """What the invitation tells the expert: never the project or the tenderer."""
-    return {"gather_at": china_time(notice.gather_at), "venue": notice.venue,
+    """What the invitation tells the expert: never the project or the tenderer; which
+    venue, 主场 or 副场, when the activity has a 副场 (a notice from the loaders above)."""
+    return {"gather_at": china_time(notice.gather_at), "venue": venue_label(notice),
+            "venue_role": notice.role_word,
             "address": notice.address, "contact": notice_contact(notice),
             "notes": notice.notes or "无", "due": china_time(invitation.due_at),
             "minutes": str(minutes)}

@@ -27,6 +27,7 @@ from services.draws.running.calls import cancel_calls
 from services.draws.running.notices import invitations_with_notices
 from services.draws.running.pool import eval_days
 from services.draws.running.rules import SANCTIONED
+from services.draws.running.venue_roles import PAIRED_SQL, mark_role
 from services.draws.running.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
 from services.notifications import Change
 
@@ -64,6 +65,7 @@ _READ_SQL = (
     f"AND s.kind IN ({', '.join(repr(k.value) for k in EXCLUDING)}) "
     f"AND s.outcome <> '{AppealOutcome.REVOKED.value}' AND s.starts_on <= ? "
     "AND (s.ends_on IS NULL OR s.ends_on >= ?)) AS q_sanctioned, p.name AS q_project, "
+    f"{PAIRED_SQL}, "
     "(SELECT {joined} FROM role_grant g WHERE g.agency_id = a.agency_id "
     f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL) AS q_legal "
     "FROM draw_invitation v JOIN draw_condition c ON c.id = v.condition_id "
@@ -115,6 +117,7 @@ async def _read(activity: DrawActivity, invitation_id: int, person_id: int) -> _
     (row,) = await rows(read, *days, invitation_id, person_id)
     invitation, notice = model_from(Invitation, row, "v"), model_from(Notice, row, "n")
     assert invitation is not None and notice is not None
+    mark_role(notice, row["q_paired"] is not None)  # the reply says 主场 / 副场 (FG-807)
     legal = [int(p) for p in str(row["q_legal"] or "").split(",") if p]
     return _Found(invitation, notice, int(row["q_planned"]), int(row["q_confirmed"]),
                   row["q_booked"] is not None, row["q_sanctioned"] is not None,

@@ -31,6 +31,7 @@ from services.draws.running.counts import Counts, draw_counts
 from services.draws.running.notices import answer_params, invitation_params
 from services.draws.running.pool import blocked, candidate_pool
 from services.draws.running.seal import unseal_at
+from services.draws.running.venue_roles import mark_roles
 from services.notifications import Change, Outbox
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,10 @@ ADVANCE_SQL = (
     f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
     f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS shown_confirmed, "
     f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 END) AS out, "
-    "COUNT(v.id) AS invited FROM draw_condition c "
+    "COUNT(v.id) AS invited, "
+    # a condition another library draws (services/federation/asking.py): its ask's state
+    "(SELECT k.status FROM peer_ask k WHERE k.condition_id = c.id AND k.status <> 'local')"
+    " AS peer FROM draw_condition c "
     "LEFT JOIN draw_invitation v ON v.condition_id = c.id WHERE c.activity_id = ? "
     "GROUP BY c.id, c.planned, c.exhausted ORDER BY c.id")
 
@@ -107,6 +111,10 @@ class Waves:
             found = await rows(ADVANCE_SQL, now, activity.id)
         wave = max((int(r["wave"] or 0) for r in found), default=0) + 1
         for row in found:
+            if row["peer"]:  # another library draws it: done or short when it says so
+                done += row["peer"] == "done"
+                short += row["peer"] == "short"
+                continue
             planned, confirmed = int(row["planned"]), int(row["confirmed"] or 0)
             waiting = int(row["waiting"] or 0)
             need = planned - confirmed - waiting
@@ -134,6 +142,7 @@ class Waves:
         assert activity.seed is not None
         sent: list[Invitation] = []
         notice = await Notice.get(id=condition.notice_id)
+        await mark_roles([notice])  # the invitation says 主场 / 副场 (FG-807)
         for name in POOLS:
             pool = await self._pool(activity, condition, name, now)
             if pool is None:

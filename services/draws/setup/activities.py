@@ -1,11 +1,10 @@
 """Preparing a draw (GD-DRAW): projects and sections, the activity and its times, the
-avoidance list (the agency and the tenderer fixed, more by hand or by CSV), notices,
+avoidance list (the agency and the tenderer fixed, more by hand or from the template:
+avoidance_import.py), notices,
 conditions, and verification by the trading centre."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -22,17 +21,28 @@ from models.draws import (
     Section,
     sealed_seed,
 )
-from models.people import Agency
-from services.common.errors import BadInput, Conflict, DomainError, NotFound
+from models.people import Agency, Person
+from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.common.texts import Texts
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import Actor, record, require_reason
 from services.draws.running.agency_news import notify_agency
+from services.draws.running.venue_roles import require_roles, role_of
+from services.draws.setup.activity_info import (
+    HANDLER_INPUT,
+    INFO_INPUT,
+    default_name,
+    handler_of,
+    info_columns,
+    project_fields,
+)
 from services.draws.setup.addresses import require_no_unit_name
 from services.draws.setup.evidence import notify_verifiers, require_evidence
 from services.draws.setup.request_record import request_of
+from services.draws.setup.templates import avoidance_template
+from services.draws.setup.terminals import chosen_terminal
 from services.notifications import Outbox
 from services.people import TITLE_LEVELS, parse_credit_code, parse_id_number
 from services.reference import catalogue, code_for, current_version, remember
@@ -42,12 +52,15 @@ EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
 NOTES_MAX = 50  # characters of a notice's notes (GD-DRAW)
 
 
-def require_regions(regions: list[str]) -> None:
+def require_regions(regions: list[str]) -> list[str]:
     """Draw regions are places of the region list (a province, city or county: each takes
-    the places within it)."""
-    unknown = [r for r in regions if not region_list().known(r)]
+    the places within it), as kept (4402) or as the national list writes them (440200);
+    the codes as the service keeps them."""
+    found = {r: region_list().canonical(r) for r in regions}
+    unknown = [r for r, code in found.items() if code is None]
     if not regions or unknown:
         raise BadInput("condition.regions", codes="、".join(unknown))
+    return list(dict.fromkeys(code for code in found.values() if code))
 
 
 @dataclass(frozen=True)
@@ -80,27 +93,31 @@ class DrawSetup:
     def __init__(self, outbox: Outbox, vault: Vault, texts: Texts) -> None:
         self.outbox = outbox
         self.vault = vault
-        # the avoidance import's first row (texts/draw/avoidance_columns.j2)
-        self.avoidance_columns = texts.render("draw/avoidance_columns.j2").split()
+        self.texts = texts
+        # the avoidance template's sheets and reasons (its import: avoidance_import.py)
+        self.avoidance = avoidance_template(texts)
 
     # -- projects --------------------------------------------------------------------------
     async def create_project(self, agency_id: int, person_id: int, data: dict[str, Any],
-                             sections: list[tuple[str, str]]) -> Project:
-        data = {**data, "tenderer_credit_code": parse_credit_code(data["tenderer_credit_code"])}
+                             sections: list[tuple[str, str, int]]) -> Project:
+        """Sections as (number, name, investment in fen); none: the project is one."""
+        data = project_fields(data)
+        data["tenderer_credit_code"] = parse_credit_code(data["tenderer_credit_code"])
         if data.get("supervisor_credit_code"):
             data["supervisor_credit_code"] = parse_credit_code(data["supervisor_credit_code"])
         # seed 004: "非进场项目如无编号则不需要填写" — a blank number is no number
         data["number"] = " ".join(str(data.get("number") or "").split()) or None
         if data["number"] and await Project.exists(agency_id=agency_id, number=data["number"]):
             raise Conflict("draw.project_number_taken", number=data["number"])
-        if len({n for n, _ in sections}) != len(sections):
+        if len({s[0] for s in sections}) != len(sections):
             raise BadInput("draw.section_numbers_repeat")
         async with in_transaction():
             await remember(data["tenderer_name"], data["tenderer_credit_code"], "agency",
                            datetime.now(UTC))
             project = await Project.create(agency_id=agency_id, created_by=person_id, **data)
-            for number, name in sections or [("1", data["name"])]:  # no sections: one
-                await Section.create(project=project, number=number, name=name)
+            for number, name, fen in sections or [("1", data["name"], 0)]:  # none: one
+                await Section.create(project=project, number=number, name=name,
+                                     investment_fen=fen)
         return project
 
     # -- activities ------------------------------------------------------------------------
@@ -118,9 +135,17 @@ class DrawSetup:
                 status=DrawStatus.WITHDRAWN).exists():
             raise Conflict("draw.sections_drawn")
         agency = await Agency.get(id=project.agency_id)
+        values = dict(values)
+        info = {k: values.pop(k) for k in (*INFO_INPUT, *HANDLER_INPUT) if k in values}
+        if not all(info.get(k) for k in HANDLER_INPUT):  # 默认取当前登录的法人或经办人信息
+            signed_in = handler_of(await Person.get(id=handler_id), self.vault)
+            info.update({k: info.get(k) or signed_in[k] for k in HANDLER_INPUT})
+        columns = info_columns(info)
+        columns["name"] = columns.get("name") or default_name(
+            project.name, sorted(sections, key=lambda s: s.id))
         async with in_transaction():
             activity = await DrawActivity.create(project=project, agency_id=project.agency_id,
-                                                 handler_id=handler_id, **values)
+                                                 handler_id=handler_id, **values, **columns)
             await Section.filter(id__in=section_ids).update(activity_id=activity.id)
             await Avoidance.create(activity=activity, kind="unit", name=agency.name,
                                    credit_code=agency.credit_code, fixed=True,
@@ -180,31 +205,6 @@ class DrawSetup:
                                        reason=row.reason)
         return len(rows)
 
-    async def import_avoidances(self, activity: DrawActivity, text: str) -> int:
-        """A CSV in the template's columns; any bad row refuses the whole file, naming every
-        bad line, and nothing is imported."""
-        self.require_editable(activity)
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-        header = next(reader, None)
-        columns = self.avoidance_columns
-        if header is None or [h.strip() for h in header[:len(columns)]] != columns:
-            raise BadInput("avoidance.csv_header", header=",".join(columns))
-        rows: list[AvoidanceRow] = []
-        errors: list[tuple[int, DomainError]] = []
-        for line, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            cells = [*cells, "", "", "", ""][:4]
-            try:
-                rows.append(self.parse_avoidance(*cells))
-            except DomainError as exc:
-                errors.append((line, exc))
-        if errors:
-            raise BadInput("avoidance.csv_lines", lines=errors[:20])
-        if not rows:
-            raise BadInput("avoidance.csv_empty")
-        return await self.add_avoidances(activity, rows)
-
     async def remove_avoidance(self, activity: DrawActivity, avoidance_id: int) -> None:
         self.require_editable(activity)
         item = await Avoidance.get_or_none(id=avoidance_id, activity_id=activity.id)
@@ -230,6 +230,9 @@ class DrawSetup:
         self.require_editable(activity)
         self.require_valid_notice(values, activity)
         await require_no_unit_name(values["street"], activity)
+        # the first notice is the 主场; a further one may be a 副场 (FG-807)
+        values = {**values, "role": role_of(values)}
+        await require_roles(activity.id, None, values["role"])
         return await Notice.create(activity=activity, **values)
 
     async def change_gathering_time(self, activity: DrawActivity, notice_id: int,
@@ -255,7 +258,8 @@ class DrawSetup:
 
     @staticmethod
     def require_valid_condition(values: dict[str, Any]) -> None:
-        require_regions(values["regions"])
+        """Checked; its regions put as the service keeps them (440200 -> 4402)."""
+        values["regions"] = require_regions(values["regions"])
         tree = catalogue()  # a condition of any level takes every specialty under it
         for key in ("main_specialty", "alternate_specialty"):
             code = values.get(key)
@@ -280,9 +284,10 @@ class DrawSetup:
 
     # -- verification ----------------------------------------------------------------------
     async def submit(self, activity: DrawActivity, now: datetime, actor: Actor,
-                     reason: str) -> DrawActivity:
+                     reason: str, terminal: str | None = None) -> DrawActivity:
         """To the trading centre (GD-DRAW): with its reason (提交审核原因) and at least one
-        attachment; the verifiers of the project's region are told at once."""
+        attachment, to the terminal chosen among those covering the project (选择提交终端;
+        terminals.py); that centre's verifiers are told at once."""
         self.require_editable(activity)
         conditions = await Condition.filter(activity_id=activity.id)
         if not conditions:
@@ -293,9 +298,11 @@ class DrawSetup:
         require_time_order(activity.bid_open_at, activity.eval_start, activity.eval_end, now)
         why = require_reason(reason, "draw.submit_reason")
         await require_evidence(activity, "submission")
+        centre = await chosen_terminal(self.texts, activity, terminal, now)
         async with self.outbox.change(now) as change:
             activity.status, activity.submit_reason = DrawStatus.SUBMITTED, why
-            await activity.save(update_fields=["status", "submit_reason"])
+            activity.terminal = centre
+            await activity.save(update_fields=["status", "submit_reason", "terminal"])
             # the request as asked, for the verifier to see what a resubmission changed
             await record(activity, actor, "submit", now, why,
                          request=await request_of(activity))

@@ -10,9 +10,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import column
 from models.draws import (
-    Avoidance,
     Condition,
     DrawActivity,
     DrawStatus,
@@ -23,28 +21,37 @@ from models.draws import (
 from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.record.oplog import Actor, record
 from services.draws.running.pool import candidate_pool
+from services.draws.running.venue_roles import require_roles, role_of
 from services.draws.setup.activities import (
     DrawSetup,
     require_earlier_activities,
     require_time_order,
+)
+from services.draws.setup.activity_info import (
+    HANDLER_INPUT,
+    INFO_INPUT,
+    info_columns,
+    project_fields,
 )
 from services.draws.setup.addresses import require_no_unit_name
 from services.people import parse_credit_code
 from services.reference import current_version
 
 ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_minutes",
-                   "on_site", "supervisors", "avoid_drawn", "avoid_activity_ids")
+                   "on_site", "avoid_drawn", "avoid_activity_ids")
 
 
 async def _require_project_editable(project: Project) -> None:
-    """A project changes only while none of its activities went past a draft."""
+    """Seed 004: "可在关联该项目抽取前进行修改并保存，如果当前项目已关联了抽取活动，不能修改"
+    — a project changes only while no activity (but one given up) draws for it."""
     if await DrawActivity.filter(project_id=project.id).exclude(
-            status__in=[DrawStatus.DRAFT, DrawStatus.REFUSED, DrawStatus.CANCELLED]).exists():
+            status=DrawStatus.CANCELLED).exists():
         raise Conflict("draft.project_in_use")
 
 
 async def update_project(project: Project, values: dict[str, Any]) -> Project:
     await _require_project_editable(project)
+    values = project_fields(values)
     if "tenderer_credit_code" in values:
         values = {**values, "tenderer_credit_code": parse_credit_code(
             values["tenderer_credit_code"])}
@@ -53,15 +60,9 @@ async def update_project(project: Project, values: dict[str, Any]) -> Project:
     if values.get("number") and values["number"] != project.number and await Project.exists(
             agency_id=project.agency_id, number=values["number"]):
         raise Conflict("draw.project_number_taken", number=values["number"])
-    async with in_transaction():
-        for key, value in values.items():
-            setattr(project, key, value)
-        await project.save()
-        if "tenderer_name" in values or "tenderer_credit_code" in values:
-            # the tenderer is a fixed avoided unit of every (draft) activity of the project
-            drafts = await column(DrawActivity.filter(project_id=project.id), "id")
-            await Avoidance.filter(activity_id__in=drafts, fixed=True, reason="招标人").update(
-                name=project.tenderer_name, credit_code=project.tenderer_credit_code)
+    for key, value in values.items():
+        setattr(project, key, value)
+    await project.save()
     return project
 
 
@@ -73,11 +74,13 @@ async def delete_project(project: Project) -> None:
         await project.delete()
 
 
-async def add_section(project: Project, number: str, name: str) -> Section:
+async def add_section(project: Project, number: str, name: str, investment_fen: int = 0
+                      ) -> Section:
     """A new section may be added at any time (a later tender of the same project)."""
     if await Section.exists(project_id=project.id, number=number):
         raise BadInput("draw.section_numbers_repeat")
-    return await Section.create(project=project, number=number, name=name)
+    return await Section.create(project=project, number=number, name=name,
+                                investment_fen=investment_fen)
 
 
 async def remove_section(project: Project, section_id: int) -> None:
@@ -102,8 +105,10 @@ async def update_activity(activity: DrawActivity, values: dict[str, Any],
         await require_earlier_activities(activity.agency_id, values["avoid_activity_ids"])
     merged = {k: values.get(k, getattr(activity, k)) for k in ACTIVITY_FIELDS}
     require_time_order(merged["bid_open_at"], merged["eval_start"], merged["eval_end"], now)
-    for key, value in values.items():
-        if key in ACTIVITY_FIELDS:
+    columns = info_columns({k: v for k, v in values.items()
+                            if k in (*INFO_INPUT, *HANDLER_INPUT)}, activity)
+    for key, value in {**values, **columns}.items():
+        if key in ACTIVITY_FIELDS or key in columns:
             setattr(activity, key, value)
     await activity.save()
     return activity
@@ -135,6 +140,9 @@ async def update_notice(activity: DrawActivity, notice_id: int,
                                                              "city", "district")}
     DrawSetup.require_valid_notice(merged, activity)
     await require_no_unit_name(merged["street"], activity)
+    if "role" in values:  # FG-807: a 副场 only beside exactly one 主场
+        values = {**values, "role": role_of(values)}
+        await require_roles(activity.id, notice.id, values["role"])
     for key, value in values.items():
         setattr(notice, key, value)
     await notice.save()
@@ -146,6 +154,7 @@ async def delete_notice(activity: DrawActivity, notice_id: int) -> None:
     notice = await _notice(activity, notice_id)
     if await Condition.exists(notice_id=notice.id):
         raise Conflict("draft.notice_has_conditions")
+    await require_roles(activity.id, notice.id, None)  # not the 主场 of standing 副场
     await notice.delete()
 
 
@@ -164,6 +173,8 @@ async def update_condition(activity: DrawActivity, condition_id: int,
                                                  "alternate_specialty", "title_level")}
     merged.update(values)
     DrawSetup.require_valid_condition(merged)
+    if "regions" in values:
+        values = {**values, "regions": merged["regions"]}
     if "notice_id" in values:
         await _notice(activity, int(values["notice_id"]))
     for key, value in values.items():

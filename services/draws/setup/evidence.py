@@ -69,17 +69,20 @@ async def evidence_of(activity: DrawActivity, purpose: str | None = None
 
 
 async def require_evidence(activity: DrawActivity, purpose: str) -> None:
+    """The refusal names the attachment as its page does: 申请附件 or 退选附件."""
     if not await DrawEvidence.exists(activity_id=activity.id, purpose=purpose):
-        raise BadInput("evidence.missing")
+        raise BadInput("evidence.missing", purpose=purpose)
 
 
 async def notify_verifiers(change: Change, activity: DrawActivity, what: str) -> None:
-    """Every trading-centre verifier whose region covers the project: a request waits;
-    `what` is the activity's kind (normal, redraw, reeval) or withdrawal."""
+    """Every verifier of the trading centre the request went to (选择提交终端; none chosen:
+    whose region covers the project): a request waits; `what` is the activity's kind
+    (normal, redraw, reeval) or withdrawal."""
     project = await Project.get(id=activity.project_id)
     grants = await RoleGrant.filter(role=Role.VERIFIER, revoked_at=None)
-    people = {g.person_id for g in grants
-              if not g.region or project.region.startswith(g.region)}
+    where = activity.terminal or project.region
+    people = {g.person_id for g in grants if g.active(change.now)
+              and (not g.region or where.startswith(g.region))}
     for person_id in people:
         await change.notify("draw.awaiting_verification", {
             "project": project.name[:20], "activity": activity.id, "request_kind": what,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from models.draw_handler import masked_phone, supervisors_of
 from models.draws import (
     Avoidance,
     Condition,
@@ -23,10 +24,12 @@ from models.people import Agency
 from services.common.clock import china_time
 from services.common.texts import Texts
 from services.draws.running.notices import notice_contact
+from services.draws.running.venue_roles import mark_roles, venue_label
 from services.reference import catalogue, regions
 
 # the parts of a request, in the order a verifier reads them
-PARTS = ("times", "notices", "conditions", "avoidances", "evidence")
+PARTS = ("info", "times", "handler", "supervisors", "notices", "conditions", "avoidances",
+         "evidence")
 # the log's entries that make a request's history: asked, taken back, decided
 ROUNDS = ("submit", "take_back", "verify", "refuse")
 
@@ -43,22 +46,57 @@ async def project_head(activity: DrawActivity) -> dict[str, Any]:
     return {"project": project.name, "project_number": project.number or "",
             "project_region": regions().full_name(project.region) or project.region,
             "tenderer": project.tenderer_name, "agency": agency.name if agency else "",
-            "sections": [f"{s.number} {s.name}" for s in sections]}
+            "sections": [f"{s.number} {s.name}" for s in sections],
+            # seed 004's 招标项目信息, every field the form has
+            "project_kind": project.kind.replace("/", " / "), "funding": project.funding,
+            "approval_no": project.approval_no, "tender_method": project.tender_method,
+            "organisation": project.organisation, "tenderer_type": project.tenderer_type,
+            "investment_yuan": project.investment_fen / 100,
+            "investment_wan": wan(project.investment_fen),
+            "investment_code": project.investment_code,
+            "tenderer_credit_code": project.tenderer_credit_code,
+            "agency_credit_code": agency.credit_code if agency else "",
+            "contact_name": project.contact_name,
+            "contact_phone": masked_phone(project.contact_phone) if project.contact_phone
+            else "",
+            "section_rows": [{"number": s.number, "name": s.name,
+                              "investment_wan": wan(s.investment_fen)} for s in sections]}
+
+
+def wan(fen: int) -> str:
+    """An amount in 万元, as seed 004's forms write investments: 1500000 yuan -> 150."""
+    return f"{fen / 1_000_000:.6f}".rstrip("0").rstrip(".")
+
+
+def info_of(activity: DrawActivity) -> dict[str, Any]:
+    """Seed 004's 活动信息 as plain values (the handler's numbers masked)."""
+    return {"name": activity.name, "media": activity.media,
+            "bid_open_place": regions().full_name(activity.bid_open_region, "-")
+            if activity.bid_open_region else "",
+            "on_site": activity.on_site, "avoid_drawn": activity.avoid_drawn,
+            "remarks": activity.remarks}
 
 
 async def request_of(activity: DrawActivity) -> Request:
     """The request as it stands, as plain values (kept in the log at each submission)."""
     notices = await Notice.filter(activity_id=activity.id).order_by("id")
-    venue = {n.id: n.venue for n in notices}
+    await mark_roles(notices)  # a remote evaluation's 主场 and 副场 said (FG-807)
+    venue = {n.id: venue_label(n) for n in notices}
     conditions = await Condition.filter(activity_id=activity.id).order_by("id")
     avoidances = await Avoidance.filter(activity_id=activity.id).order_by("id")
     evidence = await DrawEvidence.filter(activity_id=activity.id,
                                          purpose="submission").order_by("id")
     return {
+        "info": [info_of(activity)],
+        "handler": [{"name": activity.handler_name, "phone": activity.handler_phone_masked,
+                     "id_number": activity.handler_id_masked}]
+        if activity.handler_name else [],
+        "supervisors": [{"name": p.name, "phone": p.phone_masked, "department": p.department}
+                        for p in supervisors_of(activity.supervisors)],
         "times": [{"bid_open_at": china_time(activity.bid_open_at),
                    "eval_start": china_time(activity.eval_start),
                    "eval_end": china_time(activity.eval_end), "total": activity.total}],
-        "notices": [{"venue": n.venue, "address": f"{n.city}{n.district}{n.street}{n.room}",
+        "notices": [{"venue": venue_label(n), "address": f"{n.city}{n.district}{n.street}{n.room}",
                      "gather_at": china_time(n.gather_at), "contact": notice_contact(n),
                      "notes": n.notes} for n in notices],
         "conditions": [{"notice": venue.get(c.notice_id, ""), "region_mode": c.region_mode,

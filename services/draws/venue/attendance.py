@@ -6,7 +6,7 @@ object."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -26,10 +26,12 @@ from services.common.errors import ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.scenes import CheckinScene
 from services.draws.record.family import arrivals, family, root_of, serving
 from services.draws.running.agency_news import notify_agency
-from services.draws.running.notices import notice_contact, notice_of
+from services.draws.running.notices import notice_contact, notice_of, notices_of
 from services.draws.running.pool import eval_days
 from services.draws.running.rules import SANCTIONED, sanctioned
 from services.draws.running.seal import check_sealed
+from services.draws.running.venue_roles import mark_roles, venue_label
+from services.draws.venue.identity_rule import identity_required
 from services.draws.venue.reminders import LIVE
 from services.draws.venue.urges import Urging
 
@@ -43,6 +45,7 @@ class CheckResult:
     invitation: Invitation
     arrived: int
     expected: int
+    venue: str = ""  # the expert's own venue, 主场 / 副场, when the activity has a 副场
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Roster:
     arrived: int
     expected: int
     experts: list[tuple[Invitation, str]]
+    # each one's venue by invitation id (主场 / 副场 said when the activity has a 副场)
+    venues: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,14 @@ class CheckinPoster:
 
     activity: DrawActivity
     project: Project
-    notice: Notice  # the earliest gathering of the activity
+    notice: Notice  # the venue's (the earliest gathering of the activity unless one asked)
     opens: datetime
     closes: datetime
 
 
 class Attendance(Urging):
+    face_offered = False  # WeChat's face verification can be asked for in the mini-program
+
     @staticmethod
     async def window(activity: DrawActivity) -> tuple[datetime, datetime]:
         """When the venue code works: 2 h before the earliest gathering to 2 h after the
@@ -75,13 +82,19 @@ class Attendance(Urging):
         first = min(times, default=activity.eval_start)
         return first - CHECKIN_OPENS, activity.eval_end + CHECKOUT_UNTIL
 
-    async def poster(self, activity_id: int) -> CheckinPoster | None:
-        """The activity's check-in poster; None: no such activity, or it has no notice."""
+    async def poster(self, activity_id: int, notice_id: int | None = None
+                     ) -> CheckinPoster | None:
+        """The activity's check-in poster, for one venue (`notice_id`: a 副场's, FG-807) or
+        the earliest gathering; None: no such activity, or it has no such notice. The code
+        is the activity's: whoever scans it is checked in at their own venue."""
         activity = await DrawActivity.get_or_none(id=activity_id)
-        notice = await Notice.filter(activity_id=activity.id).order_by("gather_at").first() \
-            if activity else None
+        found = Notice.filter(activity_id=activity_id)
+        if notice_id is not None:
+            found = found.filter(id=notice_id)
+        notice = await found.order_by("gather_at", "id").first() if activity else None
         if activity is None or notice is None:
             return None
+        await mark_roles([notice])
         project = await Project.get(id=activity.project_id)
         opens, closes = await self.window(activity)
         return CheckinPoster(activity, project, notice, opens, closes)
@@ -94,10 +107,10 @@ class Attendance(Urging):
             raise ClosedWindow("checkin.qr_over")
         return CheckinScene(activity.id, int(closes.timestamp())), opens, closes
 
-    async def checkin(self, activity_id: int, person_id: int, now: datetime,
-                    code: str | None = None) -> CheckResult:
-        """Check a confirmed expert of the evaluation (its draw or a supplementary one) in, or
-        out on a later scan."""
+    async def confirmed(self, activity_id: int, person_id: int, now: datetime,
+                        code: str | None = None) -> tuple[DrawActivity, Invitation]:
+        """The evaluation and the expert's confirmed place in it (its draw or a supplementary
+        one), if the venue's check-in is open to them now; refused in words otherwise."""
         found = await DrawActivity.get_or_none(id=activity_id)
         if found is None:
             raise NotFound("checkin.no_evaluation")
@@ -127,6 +140,17 @@ class Attendance(Urging):
             # a place confirmed before the sanction: one decided after the evaluation began
             # (an earlier one released the place: services/draws/venue/sanction_release.py)
             raise NotAllowed("checkin.sanctioned", contact=notice_contact(await notice_of(item)))
+        return activity, item
+
+    async def checkin(self, activity_id: int, person_id: int, now: datetime,
+                      code: str | None = None, verified: str | None = None) -> CheckResult:
+        """Check a confirmed expert of the evaluation (its draw or a supplementary one) in, or
+        out on a later scan. At a venue that checks identity the first check-in needs the
+        check passed (`verified`: the way, services/draws/venue/identity.py)."""
+        activity, item = await self.confirmed(activity_id, person_id, now, code)
+        if item.checkin_at is None and verified is None and await identity_required(item):
+            raise NotAllowed("checkin.identity_required", code=item.code or "",
+                             face=self.face_offered)
         action: Literal["in", "out", "again"] = "again"
         if item.checkin_at is None:
             item.checkin_at, action = now, "in"
@@ -140,7 +164,9 @@ class Attendance(Urging):
             async with self.outbox.change(now) as change:
                 await notify_agency(change, activity, "draw.arrival",
                                     progress=f"已到场 {arrived}/{expected}")
-        return CheckResult(action, item, arrived, expected)
+        notice = await notice_of(item)  # the expert's own venue (FG-807: 主场 / 副场)
+        return CheckResult(action, item, arrived, expected,
+                           venue_label(notice) if notice.role_word else "")
 
     @staticmethod
     async def _finish_when_all_left(activity: DrawActivity, now: datetime) -> None:
@@ -189,5 +215,7 @@ class Attendance(Urging):
         rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
         names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
             "id", "name"))
-        return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows])
+        venues = {r.id: venue_label(n) for r, n in zip(rows, await notices_of(rows),
+                                                        strict=True)}
+        return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows], venues)
 

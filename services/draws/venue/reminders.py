@@ -12,6 +12,7 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from services.draws.record.family import family
 from services.draws.record.oplog import Actor, record
 from services.draws.running.notices import answer_params, invitation_params
+from services.draws.running.venue_roles import mark_roles
 from services.draws.setup.activities import DrawSetup
 from services.notifications import Outbox
 
@@ -33,8 +34,10 @@ class Reminders:
         time is part of each reminder's key, so a changed time gets its own reminders."""
         sent = 0
         horizon = now + max(self.reminders, default=timedelta(0))
-        for notice in await Notice.filter(gather_at__gt=now, gather_at__lte=horizon,
-                                          activity__status__in=list(LIVE)):
+        coming = await Notice.filter(gather_at__gt=now, gather_at__lte=horizon,
+                                     activity__status__in=list(LIVE))
+        await mark_roles(coming)  # each expert told their own venue, 主场 / 副场 (FG-807)
+        for notice in coming:
             for offset in self.reminders:
                 due = notice.gather_at - offset
                 if not due <= now < due + REMINDER_GRACE:
@@ -79,6 +82,7 @@ class Reminders:
     async def gathering_changed(self, notice: Notice, now: datetime) -> int:
         """A new gathering time is pushed at once to every confirmed expert of the notice."""
         count = 0
+        await mark_roles([notice])
         async with self.outbox.change(now) as change:
             for item in await Invitation.filter(condition__notice_id=notice.id,
                                                 status=InvitationStatus.CONFIRMED):

@@ -22,6 +22,7 @@ from services.draws.record.oplog import SYSTEM, Actor, record
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.notices import invitation_params, notice_of
 from services.draws.running.seal import check_sealed, require_unsealed
+from services.draws.running.venue_roles import mark_roles, venue_label
 from services.draws.venue.reminders import LIVE, Reminders
 
 URGE_WINDOW = timedelta(minutes=30)
@@ -127,6 +128,7 @@ class Urging(Reminders):
         if await Notification.exists(dedupe_key__startswith=key + ":"):
             return 0
         activity = await root_of(await DrawActivity.get(id=notice.activity_id))
+        await mark_roles([notice])  # which venue, 主场 / 副场, when there is a 副场
         arrived, expected = await arrivals(activity, now)
         # while sealed, one registered absent counts as not arrived (as arrivals has it)
         late = await Invitation.filter(condition__notice_id=notice.id, checkin_at=None,
@@ -137,6 +139,7 @@ class Urging(Reminders):
         async with self.outbox.change(now) as change:
             await notify_agency(change, activity, "draw.not_arrived", dedupe=key,
                                 count=str(late), progress=f"已到场 {arrived}/{expected}",
-                                gather_at=china_time(notice.gather_at))
+                                gather_at=china_time(notice.gather_at),
+                                venue=venue_label(notice) if notice.role_word else "")
             await record(activity, SYSTEM, "not_arrived", now, notice=notice.id, count=late)
         return 1

@@ -1,0 +1,156 @@
+"""`/federation/v1/...`: what this library answers another that it trusts. Every request is
+checked (signature, time, nonce) before anything is read; every answer is signed over the
+request's nonce. A refusal says why in Chinese and is not signed (the asker may not be a
+peer at all). Each answered read is on the audit trail with the peer's name."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.errors import TooLarge
+from bot.wechat.callback import read_capped
+from services.audit import AuditChain
+from services.common.clock import Clock, china_today
+from services.common.errors import DomainError
+from services.common.texts import Texts
+from services.federation import SMALL, Incoming, NotTrusted, PeerLending, Trust, directory
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/federation/v1"
+MAX_BODY = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FederationEdge:
+    trust: Trust
+    audit: AuditChain
+    texts: Texts
+    clock: Clock
+    lending: PeerLending | None = None
+
+
+FEDERATION = web.AppKey("federation", FederationEdge)
+
+
+def signed(edge: FederationEdge, incoming: Incoming, data: dict[str, Any],
+           status: int = 200) -> web.Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return web.Response(body=body, status=status, content_type="application/json",
+                        headers=edge.trust.sign_answer(incoming, status, body))
+
+
+class Refused(web.HTTPUnauthorized):
+    """401 with the reason's code and its words."""
+
+    def __init__(self, edge: FederationEdge, reason: str) -> None:
+        super().__init__(text=json.dumps({
+            "error": reason, "message": edge.texts.word("federation_refusal", reason)},
+            ensure_ascii=False), content_type="application/json")
+
+
+async def checked(request: web.Request) -> tuple[FederationEdge, Incoming, bytes]:
+    edge = request.app[FEDERATION]
+    try:
+        body = await read_capped(request, MAX_BODY)
+    except TooLarge:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=MAX_BODY + 1) from None
+    try:
+        incoming = await edge.trust.check_request(request.headers, request.method,
+                                                  request.path_qs, body,
+                                                  int(edge.clock.now().timestamp()))
+    except NotTrusted as exc:
+        log.warning("federation request refused: %s from %r", exc.reason,
+                    request.headers.get("X-Federation-From", "")[:16])
+        raise Refused(edge, exc.reason) from None
+    return edge, incoming, body
+
+
+async def read_directory(request: web.Request) -> web.Response:
+    edge, incoming, _ = await checked(request)
+    now = edge.clock.now()
+    specialty = request.query.get("specialty", "")[:16]
+    region = request.query.get("region", "")[:6]
+    found = await directory(china_today(now), specialty, region)
+    await edge.audit.append("federation", now, peer=incoming.peer.code,
+                            peer_name=incoming.peer.name, what="directory")
+    return signed(edge, incoming, {
+        "library": edge.trust.federation.identity.code if edge.trust.federation.identity
+        else "", "as_of": found.as_of.isoformat(), "small": SMALL, "total": found.total,
+        "asked": found.asked,
+        "by_specialty": [{"code": c.code, "name": c.name, "count": c.count}
+                         for c in found.by_specialty],
+        "by_region": [{"code": c.code, "name": c.name, "count": c.count}
+                      for c in found.by_region]})
+
+
+def refused(edge: FederationEdge, exc: DomainError, status: int = 400) -> web.Response:
+    """A request this library will not take, unsigned, with its words."""
+    return web.json_response({"error": exc.code.rpartition(".")[2],
+                              "message": edge.texts.error(exc)}, status=status)
+
+
+def said(edge: FederationEdge, answer: dict[str, Any]) -> dict[str, Any]:
+    """A refusal by the standing rule (accept = never) says so in words."""
+    if answer["status"] == "refused" and not answer["reason"]:
+        answer["reason"] = edge.texts.word("federation_refusal", "never")
+    return answer
+
+
+async def ask_draw(request: web.Request) -> web.Response:
+    """Another library asks for experts drawn here (docs/federation.md, draws)."""
+    edge, incoming, body = await checked(request)
+    if edge.lending is None:
+        raise web.HTTPNotFound()
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError:
+        return web.json_response({"error": "bad_request", "message": edge.texts.word(
+            "federation_refusal", "bad_request")}, status=400)
+    now = edge.clock.now()
+    try:
+        draw = await edge.lending.receive(incoming.peer, data, now)
+        return signed(edge, incoming, said(edge, await edge.lending.answer(
+            incoming.peer, draw.request_id, now)))
+    except DomainError as exc:
+        return refused(edge, exc)
+
+
+async def draw_state(request: web.Request) -> web.Response:
+    """Where a request for experts stands, and who confirmed (masked)."""
+    edge, incoming, _ = await checked(request)
+    if edge.lending is None:
+        raise web.HTTPNotFound()
+    try:
+        return signed(edge, incoming, said(edge, await edge.lending.answer(
+            incoming.peer, request.match_info["request_id"], edge.clock.now())))
+    except DomainError as exc:
+        return refused(edge, exc, 404)
+
+
+async def cancel_draw(request: web.Request) -> web.Response:
+    """The asking library's draw stopped: ours for it stops too."""
+    edge, incoming, _ = await checked(request)
+    if edge.lending is None:
+        raise web.HTTPNotFound()
+    request_id, now = request.match_info["request_id"], edge.clock.now()
+    try:
+        await edge.lending.cancel(incoming.peer, request_id, now)
+        return signed(edge, incoming, said(edge, await edge.lending.answer(
+            incoming.peer, request_id, now)))
+    except DomainError as exc:
+        return refused(edge, exc, 404)
+
+
+def setup_federation_server(app: web.Application) -> None:
+    app.router.add_get(f"{PREFIX}/directory", read_directory)
+    app.router.add_post(f"{PREFIX}/draws", ask_draw)
+    app.router.add_get(f"{PREFIX}/draws/{{request_id}}", draw_state)
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/cancel", cancel_draw)

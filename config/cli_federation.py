@@ -1,0 +1,93 @@
+"""`expertbot federation key [--new]`: this library's public key, to send to a peer's
+operator (with --new: a new private key to configure, and its public key).
+`expertbot federation directory CODE [--specialty S] [--region R]`: read a peer's
+directory over the signed protocol and print it (docs/federation.md). Exit status: 0 read,
+1 the peer refused or did not answer, 2 federation not configured or no such peer."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("federation", help="keys and reads between libraries")
+    actions = parser.add_subparsers(dest="action", required=True)
+    key = actions.add_parser("key", help="print this library's public key")
+    key.add_argument("--new", action="store_true", help="make a new private key")
+    key.set_defaults(func=cmd_key)
+    read = actions.add_parser("directory", help="read a peer's directory of counts")
+    read.add_argument("peer", metavar="CODE", help="the peer's code in FEDERATION_PEERS")
+    read.add_argument("--specialty", default="", help="a specialty code to count")
+    read.add_argument("--region", default="", help="a six-digit place code to count in")
+    read.set_defaults(func=cmd_directory)
+
+
+def cmd_key(args: argparse.Namespace) -> None:
+    from config.federation import federation_of
+    from config.settings import settings_or_exit
+    from services.federation import Identity, new_private_key
+
+    if args.new:
+        private = new_private_key()
+        print(f"FEDERATION_PRIVATE_KEY={private}")
+        print(f"public key (send it to the peers' operators): "
+              f"{Identity('-', '-', private).public_key()}")
+        return
+    settings, _ = settings_or_exit(fill_dev_secrets=True)
+    federation = federation_of(settings)
+    if federation.identity is None:
+        print("federation is off: set FEDERATION_CODE (and FEDERATION_PRIVATE_KEY)",
+              file=sys.stderr)
+        raise SystemExit(2)
+    print(f"{federation.identity.code} {federation.identity.name}: "
+          f"{federation.identity.public_key()}")
+
+
+def shown(n: object) -> str:
+    return "<3" if n is None else str(n)
+
+
+def cmd_directory(args: argparse.Namespace) -> None:
+    raise SystemExit(asyncio.run(read_directory(args.peer, args.specialty, args.region)))
+
+
+async def read_directory(code: str, specialty: str, region: str) -> int:
+    import aiohttp
+
+    from bot.providers.federation.client import FederationClient
+    from config.federation import FederationSettings, federation_of
+    from config.settings import settings_or_exit
+    from services.federation import PeerRefused, PeerUnavailable, Trust
+
+    settings, _ = settings_or_exit(fill_dev_secrets=True)
+    env = FederationSettings()
+    federation = federation_of(settings, env)
+    peer = federation.peer(code)
+    if federation.identity is None or peer is None:
+        print(f"no peer {code!r}: federation is off or FEDERATION_PEERS does not name it",
+              file=sys.stderr)
+        return 2
+    async with aiohttp.ClientSession() as session:
+        client = FederationClient(Trust(federation, None, ""), session, env.timeout)
+        try:
+            read = await client.directory(peer, int(time.time()), specialty, region)
+        except PeerRefused as exc:
+            print(f"{peer.name} refused: {exc.message} ({exc.reason})", file=sys.stderr)
+            return 1
+        except PeerUnavailable as exc:
+            print(f"{peer.name} did not answer as the protocol says: {exc}", file=sys.stderr)
+            return 1
+    print(f"{peer.name} ({peer.code}), as of {read.get('as_of')}: "
+          f"{shown(read.get('total'))} experts available")
+    if specialty or region:
+        print(f"  {specialty or '*'} in {region or '*'}: {shown(read.get('asked'))}")
+    for title, rows in (("by place", read.get("by_region", [])),
+                        ("by specialty", read.get("by_specialty", []))):
+        print(title)
+        for row in rows:
+            print(f"  {row.get('code', ''):<8} {shown(row.get('count')):>6}  "
+                  f"{row.get('name', '')}")
+    return 0

@@ -1,0 +1,130 @@
+"""Federation's settings and set-up (docs/federation.md): off unless FEDERATION_CODE names
+this library. Its private key is FEDERATION_PRIVATE_KEY (`expertbot federation key --new`
+makes one); outside production a library without one signs with a key derived from
+SECRET_KEY, so two development instances can be paired by copying public keys. Peers are
+FEDERATION_PEERS, a JSON list of {"code", "name", "url", "public_key", "accept"}."""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+from aiohttp import web
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from redis.asyncio import Redis
+
+from bot.providers.federation.client import FederationClient
+from bot.providers.federation.server import (
+    FEDERATION,
+    FederationEdge,
+    setup_federation_server,
+)
+from config.settings import Settings, SettingsError
+from services.audit import AuditChain
+from services.common.clock import Clock
+from services.common.redis_keys import RedisKeys
+from services.common.texts import Texts
+from services.federation import (
+    ACCEPT_MODES,
+    BadKey,
+    Federation,
+    Identity,
+    Peer,
+    PeerDesk,
+    PeerLending,
+    Trust,
+    check_key,
+    private_from_seed,
+)
+
+CODE_MAX = 16
+
+
+class FederationSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    code: str = Field("", validation_alias="FEDERATION_CODE")  # e.g. 440100
+    name: str = Field("", validation_alias="FEDERATION_NAME")  # 广州市评标专家库
+    private_key: str = Field("", validation_alias="FEDERATION_PRIVATE_KEY")
+    peers: str = Field("[]", validation_alias="FEDERATION_PEERS")
+    timeout: float = Field(10.0, gt=0, le=60, validation_alias="FEDERATION_TIMEOUT")
+
+
+def _peers(raw: str) -> dict[str, Peer]:
+    try:
+        items = json.loads(raw or "[]")
+    except ValueError:
+        raise SettingsError("FEDERATION_PEERS is not JSON (a list of peers)") from None
+    if not isinstance(items, list):
+        raise SettingsError("FEDERATION_PEERS must be a JSON list")
+    peers: dict[str, Peer] = {}
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise SettingsError(f"FEDERATION_PEERS item {n} is not an object")
+        missing = [k for k in ("code", "name", "url", "public_key") if not item.get(k)]
+        if missing:
+            raise SettingsError(f"FEDERATION_PEERS item {n} lacks {', '.join(missing)}")
+        accept = str(item.get("accept", "admin"))
+        if accept not in ACCEPT_MODES:
+            raise SettingsError(f"FEDERATION_PEERS item {n}: accept is one of "
+                                f"{', '.join(ACCEPT_MODES)}")
+        peer = Peer(str(item["code"])[:CODE_MAX], str(item["name"]), str(item["url"]),
+                    str(item["public_key"]), accept)
+        try:
+            check_key(peer.public_key, "public_key")
+        except BadKey as exc:
+            raise SettingsError(f"FEDERATION_PEERS item {n} ({peer.code}): {exc}") from None
+        peers[peer.code] = peer
+    return peers
+
+
+def federation_of(settings: Settings, env: FederationSettings | None = None) -> Federation:
+    """The configured federation (off: no identity, no peers); a SettingsError naming what
+    is wrong."""
+    env = env or FederationSettings()
+    if not env.code:
+        return Federation(None)
+    if not env.code.isalnum() or len(env.code) > CODE_MAX:
+        raise SettingsError("FEDERATION_CODE: letters and digits, at most 16")
+    key = env.private_key
+    if not key:
+        if settings.is_production:
+            raise SettingsError("FEDERATION_CODE is set: production needs FEDERATION_PRIVATE_KEY"
+                                " (expertbot federation key --new)")
+        key = private_from_seed(settings.secret_key.encode())
+    identity = Identity(env.code, env.name or env.code, key)
+    try:
+        identity.public_key()
+    except BadKey as exc:
+        raise SettingsError(str(exc)) from None
+    return Federation(identity, _peers(env.peers))
+
+
+FEDERATION_CONFIG = web.AppKey("federation_config", Federation)
+
+
+def setup_federation(app: web.Application, settings: Settings) -> None:
+    """Read the configuration (a bad one stops the start) and route the server if on."""
+    app[FEDERATION_CONFIG] = federation = federation_of(settings)
+    if federation.on:
+        setup_federation_server(app)
+
+
+def hand_federation(app: web.Application, redis: Redis, keys: RedisKeys, audit: AuditChain,
+                    texts: Texts, clock: Clock, lending: PeerLending | None = None) -> None:
+    federation = app[FEDERATION_CONFIG]
+    if federation.on:
+        app[FEDERATION] = FederationEdge(Trust(federation, redis, keys.prefix), audit, texts,
+                                         clock, lending)
+
+
+def peer_desk(settings: Settings, http: aiohttp.ClientSession, redis: Redis,
+              keys: RedisKeys) -> PeerDesk:
+    """The desk's reads of peers' directories, over the signed protocol."""
+    env = FederationSettings()
+    federation = federation_of(settings, env)
+    if not federation.on:
+        return PeerDesk(federation)
+    client = FederationClient(Trust(federation, redis, keys.prefix), http, env.timeout)
+    return PeerDesk(federation, client.directory, client.call)

@@ -1,0 +1,60 @@
+"""The trading centre at its venues (console): which venues check identity at check-in,
+and the door's identity check — the staff enter the verification code the expert shows,
+hold the ID card against the name and masked number it names, and check them in (the way
+that never needs a face; services/draws/venue/identity.py)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from console.app import api, done, page, redirect, render
+from console.forms import text
+from miniapp_api.routes.draws import venues as venues_api
+
+VENUES, CHECKS = "/console/venues", "/console/venue-checks"
+
+
+@page("GET", "/venues", uses=venues_api.venues)
+async def venue_list(request: web.Request) -> web.Response:
+    listed = await api(request).call(venues_api.venues)
+    return render(request, "venues.html", venues=listed.venues)
+
+
+@page("POST", "/venues", uses=venues_api.set_venue)
+async def set_venue(request: web.Request) -> web.Response:
+    form = await request.post()
+    calls = api(request, back=VENUES)
+    venue = await calls.call(venues_api.set_venue, calls.fields(venues_api.VenueIn, {
+        "name": text(form, "name"), "region": text(form, "region"),
+        "identity_check": text(form, "identity_check") == "1"}))
+    return redirect(request, VENUES, done(request, "venue", name=venue.name,
+                                          on=venue.identity_check))
+
+
+@page("GET", "/venue-checks", uses=venues_api.venue_day)
+async def venue_checks(request: web.Request) -> web.Response:
+    """The day's evaluations at venues that check identity; with an evaluation and a code,
+    whom the code names, to hold against the ID card."""
+    calls = api(request, back=CHECKS)
+    day = await calls.call(venues_api.venue_day, calls.fields(venues_api.DayQuery, {}))
+    aid, code = request.query.get("activity_id", ""), request.query.get("code", "").strip()
+    shown = None
+    if aid.isdigit() and code:
+        shown = await calls.call(venues_api.staff_check, calls.fields(
+            venues_api.StaffCheckIn, {"verification_code": code}),
+            path={"activity_id": aid})
+    return render(request, "venue_checks.html", day=day, shown=shown, activity_id=aid,
+                  code=code)
+
+
+@page("POST", "/venue-checks/{activity_id}", uses=venues_api.staff_check)
+async def staff_check(request: web.Request) -> web.Response:
+    form = await request.post()
+    aid, code = request.match_info["activity_id"], text(form, "code")
+    calls = api(request, back=f"{CHECKS}?{urlencode({'activity_id': aid, 'code': code})}")
+    checked = await calls.call(venues_api.staff_check, calls.fields(venues_api.StaffCheckIn, {
+        "verification_code": code, "id_card_matches": text(form, "matches") == "1"}),
+        path={"activity_id": aid})
+    return redirect(request, CHECKS, checked.message)

@@ -1,0 +1,71 @@
+"""The people a draw activity names (seed 004's 经办人信息 and 监督人员信息): the handler's
+phone and ID number and each supervisor's phone are sealed at rest as a person's are
+(models/sealing.py: SM4-GCM, a phone under the phone's associated data, an ID number under
+the ID number's), each with its masked display kept beside it, so that no page, answer or
+export ever needs the clear value to show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from models import sealing
+
+HANDLER_SEALED = ("handler_phone_enc", "handler_phone_masked", "handler_id_enc",
+                  "handler_id_masked")
+
+
+def masked_phone(phone: str) -> str:
+    """138****1234 (a landline: its last four digits shown)."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else "*" * len(phone)
+
+
+def masked_id(number: str) -> str:
+    """440104********1571: the birth date never shown."""
+    return f"{number[:6]}{'*' * (len(number) - 10)}{number[-4:]}" if len(number) >= 10 \
+        else "*" * len(number)
+
+
+def sealed_handler(name: str, phone: str, id_number: str) -> dict[str, str]:
+    """The columns of an activity's handler, for DrawActivity(**...) and an update."""
+    seal = sealing.sealer()
+    return {"handler_name": name,
+            "handler_phone_enc": seal.seal_phone(phone) if phone else "",
+            "handler_phone_masked": masked_phone(phone) if phone else "",
+            "handler_id_enc": seal.encrypt(id_number) if id_number else "",
+            "handler_id_masked": masked_id(id_number) if id_number else ""}
+
+
+def opened_handler(phone_enc: str, id_enc: str) -> tuple[str, str]:
+    """The handler's phone and ID number in clear (for the trading centre's use only)."""
+    seal = sealing.sealer()
+    return (seal.open_phone(phone_enc) if phone_enc else "",
+            seal.decrypt(id_enc) if id_enc else "")
+
+
+@dataclass(frozen=True)
+class Supervisor:
+    """A supervisor as every page shows them: the phone masked."""
+
+    name: str
+    department: str
+    phone_masked: str
+
+
+def sealed_supervisor(name: str, department: str, phone: str) -> dict[str, str]:
+    """One entry of DrawActivity.supervisors."""
+    return {"name": name, "department": department,
+            "phone_enc": sealing.sealer().seal_phone(phone) if phone else "",
+            "phone_masked": masked_phone(phone) if phone else ""}
+
+
+def supervisors_of(stored: list[Any]) -> list[Supervisor]:
+    """The supervisors as kept (an older release's plain names read as names alone)."""
+    out = []
+    for entry in stored or []:
+        if isinstance(entry, str):
+            out.append(Supervisor(entry, "", ""))
+        elif isinstance(entry, dict):
+            out.append(Supervisor(str(entry.get("name", "")), str(entry.get("department", "")),
+                                  str(entry.get("phone_masked", ""))))
+    return out

@@ -1,0 +1,70 @@
+"""Draws shared between two libraries (NDRC-26 异地抽取; FG-807 主场/副场, 最小化调用): a
+condition of this library's draw served by another library's pool (PeerAsk, the asking
+side), and another library's request for experts drawn here (PeerDraw, the answering side).
+Nothing personal about an expert is kept on the asking side but what the protocol returns:
+a masked name, the specialty and the verification code (docs/federation.md)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from tortoise import fields
+
+from models.base import Model
+
+# PeerAsk.status: planned (waiting for the draw's start), asked (sent, the peer said it
+# received it), pending (its administrator decides), drawing, done, short, refused,
+# unreachable (not answered: retried), local (the handler had it drawn here instead),
+# cancelled (our draw stopped first: the other library was told)
+AskStatus = Literal["planned", "asked", "pending", "drawing", "done", "short", "refused",
+                    "unreachable", "local", "cancelled"]
+# PeerDraw.status: pending (our administrator decides), refused, drawing (then done or short,
+# read from its draw), cancelled (the asking library stopped it)
+LendStatus = Literal["pending", "refused", "drawing", "cancelled"]
+
+
+class PeerAsk(Model):
+    """One condition of this library's draw that another library draws from its pool."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(db_index=True)
+    condition_id = fields.BigIntField(unique=True)
+    peer_code = fields.CharField(max_length=16)
+    peer_name = fields.CharField(max_length=64)
+    request_id = fields.CharField(max_length=40, unique=True)  # ours, sent to the peer
+    status = fields.CharField(max_length=12, default="planned", db_index=True)  # AskStatus
+    reason = fields.CharField(max_length=200, default="")  # the peer's words when it refused
+    tries = fields.IntField(default=0)  # calls not answered in a row
+    next_at = fields.DatetimeField(null=True)  # when to call the peer next
+    # per confirmed expert: {"name": masked, "specialty", "specialty_name", "code"}
+    experts: list[dict[str, Any]] = fields.JSONField(default=list)
+    asked_at = fields.DatetimeField(null=True)
+    answered_at = fields.DatetimeField(null=True)  # the peer's last signed answer
+
+    class Meta:
+        table = "peer_ask"
+
+
+class PeerDraw(Model):
+    """Another library's request for experts drawn from this library's pool."""
+
+    id = fields.BigIntField(primary_key=True)
+    peer_code = fields.CharField(max_length=16)
+    peer_name = fields.CharField(max_length=64)
+    request_id = fields.CharField(max_length=40)  # the asking library's
+    status = fields.CharField(max_length=12, default="pending", db_index=True)  # LendStatus
+    reason = fields.CharField(max_length=200, default="")  # why refused
+    specialty = fields.CharField(max_length=16)  # the catalogue's code
+    region = fields.CharField(max_length=6)  # as stored here (4402), sent as 440200
+    count = fields.IntField()
+    # the request as received (times, the notice, the nonce, the units to avoid)
+    request: dict[str, Any] = fields.JSONField(default=dict)
+    activity_id = fields.BigIntField(null=True)  # our draw for it, once accepted
+    decided_by = fields.BigIntField(null=True)  # person id; None: the standing rule
+    decided_at = fields.DatetimeField(null=True)
+    answered = fields.CharField(max_length=24, default="")  # the last answer's state:confirmed
+    received_at = fields.DatetimeField()
+
+    class Meta:
+        table = "peer_draw"
+        unique_together = (("peer_code", "request_id"),)

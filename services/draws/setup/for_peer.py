@@ -1,0 +1,108 @@
+"""A draw made here for another library (NDRC-26 异地抽取; FG-807 副场): one activity of kind
+"peer" with no agency and no handler here (the system acts), one notice (the asking
+library's venue), one condition (the specialty and the place asked, the count asked), the
+units the asking library avoids (the tenderer among them: tenderer avoidance travels).
+Its seed and pool are committed and published in the operation log (a "verify" by the
+system) before its start, which mixes in the asking handler's value: the same audit as
+every draw here (`expertbot audit`). What the asking library is told: per confirmed expert
+only a masked name, the specialty and the verification code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models.draws import (
+    ActivityKind,
+    Avoidance,
+    Condition,
+    DrawActivity,
+    DrawStatus,
+    Invitation,
+    InvitationStatus,
+    Notice,
+    Project,
+)
+from models.experts import ExpertProfile
+from models.people import Person
+from services.common.pii import mask_name
+from services.draws.randomness.audit import new_seed, seed_hash
+from services.draws.randomness.commit import commit
+from services.draws.record.oplog import SYSTEM, record
+from services.reference import catalogue
+
+PEER = ActivityKind.PEER.value  # DrawActivity.kind of a draw made for another library
+
+
+@dataclass(frozen=True)
+class PeerOrder:
+    """What the asking library asked, read and checked (services/federation/lending.py)."""
+
+    library: str  # its name, as the project's name here says
+    project: str
+    specialty: str
+    region: str  # as stored here (4402)
+    count: int
+    eval_start: datetime
+    eval_end: datetime
+    notice: dict[str, Any]  # venue, city, district, street, room, contact_name, ...
+    gather_at: datetime
+    units: list[tuple[str, str]]  # (name, credit code): the tenderer first
+    response_minutes: int = 10
+
+
+async def prepare_for_peer(order: PeerOrder, now: datetime) -> DrawActivity:
+    """The activity, verified by the system: its seed and pool committed and published."""
+    async with in_transaction():
+        tenderer = order.units[0] if order.units else ("", "")
+        project = await Project.create(
+            agency_id=0, created_by=0, name=f"{order.library}：{order.project}"[:128],
+            number=None, kind="工程", region=order.region, tenderer_name=tenderer[0][:128],
+            tenderer_credit_code=tenderer[1][:18])
+        seed = new_seed()
+        activity = await DrawActivity.create(
+            project=project, agency_id=0, handler_id=0, kind=PEER, name=order.project[:128],
+            bid_open_at=order.eval_start, eval_start=order.eval_start, eval_end=order.eval_end,
+            total=order.count, response_minutes=order.response_minutes,
+            status=DrawStatus.VERIFIED, verified_at=now, seed_hash=seed_hash(seed))
+        activity.seed = seed
+        await activity.save(update_fields=["seed_enc", "seed_clear"])
+        for name, code in order.units:
+            await Avoidance.create(activity=activity, kind="unit", name=name[:128],
+                                   credit_code=code[:18] or None, fixed=True,
+                                   reason="请求方回避单位")
+        n = order.notice
+        notice = await Notice.create(
+            activity=activity, venue=str(n["venue"])[:64], city=str(n["city"])[:16],
+            district=str(n.get("district", ""))[:16], street=str(n["street"])[:64],
+            room=str(n.get("room", ""))[:32], gather_at=order.gather_at,
+            contact_name=str(n["contact_name"])[:32],
+            contact_phone=str(n["contact_phone"])[:20], notes=str(n.get("notes", ""))[:50],
+            role="secondary")  # the asking library's 主场 is elsewhere: its experts are told
+        await Condition.create(activity=activity, notice=notice, regions=[order.region],
+                               main_specialty=order.specialty, planned=order.count)
+        published = await commit(activity, now)
+        await record(activity, SYSTEM, "verify", now, "为其他专家库抽取", **published)
+    return activity
+
+
+async def confirmed_for_peer(activity_id: int) -> list[dict[str, str]]:
+    """Per confirmed expert: a masked name, the specialty (code and name) and the
+    verification code — nothing else (FG-807 最小化调用)."""
+    condition = await Condition.filter(activity_id=activity_id).first()
+    if condition is None:
+        return []
+    tree = catalogue()
+    spec = tree.get(condition.main_specialty)
+    out = []
+    for invitation in await Invitation.filter(activity_id=activity_id,
+                                              status=InvitationStatus.CONFIRMED).order_by("id"):
+        profile = await ExpertProfile.get(id=invitation.expert_id)
+        person = await Person.get(id=profile.person_id)
+        out.append({"name": mask_name(person.name), "specialty": condition.main_specialty,
+                    "specialty_name": tree.path_name(spec.code) if spec else "",
+                    "code": invitation.code or ""})
+    return out

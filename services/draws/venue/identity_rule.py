@@ -1,0 +1,27 @@
+"""Whether a venue's check-in asks for an identity check, and whether an expert passed one
+(services/draws/venue/identity.py makes the checks)."""
+
+from __future__ import annotations
+
+from models.draws import Invitation
+from models.venues import CheckMethod, IdentityCheck, Venue
+from services.draws.running.notices import notice_of
+
+
+async def identity_required(invitation: Invitation) -> bool:
+    """Whether check-in at this invitation's venue asks for an identity check."""
+    notice = await notice_of(invitation)
+    return await Venue.exists(name=notice.venue.strip(), identity_check=True)
+
+
+async def checking_venues(names: set[str]) -> set[str]:
+    """Which of these venues ask for an identity check at check-in."""
+    found = await Venue.filter(name__in=[n.strip() for n in names], identity_check=True
+                               ).values_list("name", flat=True)
+    return {str(n) for n in found}
+
+
+async def identity_checked(invitation: Invitation) -> CheckMethod | None:
+    """The way this invitation's expert passed an identity check, if they did."""
+    passed = await IdentityCheck.filter(invitation_id=invitation.id, passed=True).first()
+    return passed.method if passed else None  # type: ignore[return-value]

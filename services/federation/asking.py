@@ -1,0 +1,238 @@
+"""This library asks another for experts (NDRC-26 异地抽取; FG-807 主场/副场): a condition of
+a draw here, for a 副场 in the other library's region, is drawn from that library's pool.
+When the draw starts the condition is not drawn here (services/draws/running/waves.py
+leaves it to its PeerAsk); the sweep sends the request, signed, with the handler's value
+entered at the start, the specialty by its catalogue code, the place by its six-digit code,
+the venue's notice and the units to avoid (the tenderer first) — nothing about an expert —
+and then polls the answer until the other library has drawn. A library that does not
+answer is asked again later (longer and longer, up to BACKOFF_MAX); one that refuses says
+why; either way the handler may have the condition drawn here instead."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.expressions import Q
+
+from models.draws import Avoidance, Condition, DrawActivity, DrawStatus, Notice, Project
+from models.federated_draws import PeerAsk
+from services.audit import AuditChain
+from services.common.clock import china_today
+from services.common.errors import Conflict, NotFound
+from services.draws import DrawEngine
+from services.federation.codes import gb_code
+from services.federation.fee_terms import terms_for
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
+
+POLL = timedelta(seconds=20)  # how often an answered request is asked about again
+BACKOFF = timedelta(seconds=15)  # the first wait after a call not answered; doubled each time
+BACKOFF_MAX = timedelta(minutes=10)
+CLAIM = timedelta(seconds=90)  # a sweep's hold on a request while it calls (> the timeout)
+OPEN = ("planned", "asked", "pending", "drawing", "unreachable")
+STATES = ("pending", "drawing", "done", "short", "refused", "cancelled")
+# our draw stopped while the other library was asked (force-ended, withdrawn): it is told
+STOPPED = (DrawStatus.ENDED, DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
+EXPERTS_MAX = 50
+# the request as the trading centre verifies it says which library draws each condition
+BEFORE_START = (DrawStatus.DRAFT, DrawStatus.REFUSED)
+
+
+@dataclass(frozen=True)
+class AskView:
+    condition_id: int
+    peer_code: str
+    peer_name: str
+    status: str
+    reason: str
+    tries: int
+    experts: list[dict[str, str]]
+
+
+def _expert(row: Any) -> dict[str, str]:
+    """One confirmed expert as the peer said, capped: nothing else is kept."""
+    if not isinstance(row, dict):
+        raise PeerUnavailable("an expert that is not an object")
+    return {k: str(row.get(k, ""))[:n] for k, n in (("name", 16), ("specialty", 16),
+                                                    ("specialty_name", 64), ("code", 8))}
+
+
+async def request_body(ask: PeerAsk, activity: DrawActivity) -> dict[str, Any]:
+    """What the other library is sent (docs/federation.md, draws): nothing about an expert."""
+    condition = await Condition.get(id=ask.condition_id)
+    notice = await Notice.get(id=condition.notice_id)
+    project = await Project.get(id=activity.project_id)
+    units = [{"name": project.tenderer_name, "credit_code": project.tenderer_credit_code}]
+    for row in await Avoidance.filter(activity_id=activity.id, kind="unit").order_by("id"):
+        if row.name != project.tenderer_name:
+            units.append({"name": row.name, "credit_code": row.credit_code or ""})
+    return {
+        "request_id": ask.request_id, "project": activity.name or project.name,
+        "specialty": condition.main_specialty, "region": gb_code(condition.regions[0]),
+        "count": condition.planned, "eval_start": activity.eval_start.isoformat(),
+        "eval_end": activity.eval_end.isoformat(), "nonce": activity.nonce or "",
+        "notice": {"venue": notice.venue, "city": notice.city, "district": notice.district,
+                   "street": notice.street, "room": notice.room,
+                   "gather_at": notice.gather_at.isoformat(),
+                   "contact_name": notice.contact_name, "contact_phone": notice.contact_phone,
+                   "notes": notice.notes},
+        "avoid_units": units[:50],
+        # how its 副场 experts are paid: our rule and standard (FG-807; None: none here)
+        "fee": await terms_for(china_today(activity.eval_start))}
+
+
+class PeerAsks:
+    """This library's side of the conditions another library draws."""
+
+    def __init__(self, desk: PeerDesk, engine: DrawEngine, audit: AuditChain) -> None:
+        self.desk = desk
+        self.engine = engine
+        self.audit = audit
+
+    async def ask(self, activity_id: int, condition_id: int, peer_code: str) -> PeerAsk:
+        """Mark a condition, before its draw starts, as drawn by a peer library."""
+        if not self.desk.federation.on or self.desk.call is None:
+            raise Conflict("federation.off")
+        peer = self.desk.federation.peer(peer_code)
+        if peer is None:
+            raise NotFound("federation.no_peer")
+        condition = await Condition.get_or_none(id=condition_id, activity_id=activity_id)
+        if condition is None:
+            raise NotFound("draw.not_found")
+        activity = await DrawActivity.get(id=condition.activity_id)
+        if activity.status not in BEFORE_START:
+            raise Conflict("federation.started")
+        await PeerAsk.filter(condition_id=condition_id).delete()
+        return await PeerAsk.create(
+            activity_id=activity.id, condition_id=condition_id, peer_code=peer.code,
+            peer_name=peer.name[:64], request_id=f"{self.desk.federation.identity.code}-"
+            f"{secrets.token_hex(8)}" if self.desk.federation.identity else secrets.token_hex(8))
+
+    async def clear(self, activity_id: int, condition_id: int) -> None:
+        """The condition drawn here after all (while the request may still be edited)."""
+        ask = await PeerAsk.get_or_none(condition_id=condition_id, activity_id=activity_id)
+        if ask is not None:
+            activity = await DrawActivity.get(id=ask.activity_id)
+            if activity.status not in BEFORE_START:
+                raise Conflict("federation.started")
+            await ask.delete()
+
+    async def local(self, activity_id: int, condition_id: int, now: datetime,
+                    person_id: int) -> None:
+        """The handler has a condition the peer did not draw drawn here instead."""
+        ask = await PeerAsk.get_or_none(condition_id=condition_id, activity_id=activity_id)
+        if ask is None or ask.status not in ("planned", "refused", "unreachable"):
+            raise Conflict("federation.not_fallback")
+        await PeerAsk.filter(id=ask.id).update(status="local")
+        await self._audit("ask_local", ask, now, person_id)
+        await self.engine.advance(ask.activity_id, now)
+
+    async def views(self, activity_id: int) -> dict[int, AskView]:
+        """The conditions of the activity another library draws; none without a statement
+        where this library shares with none (a condition is given to a peer only while one
+        is configured: the activity page reads no more than before)."""
+        if not self.desk.federation.on:
+            return {}
+        return {a.condition_id: AskView(a.condition_id, a.peer_code, a.peer_name, a.status,
+                                        a.reason, a.tries, list(a.experts))
+                for a in await PeerAsk.filter(activity_id=activity_id)}
+
+    async def sweep(self, now: datetime) -> int:
+        """Send the requests of draws started, and ask about those in progress whose time
+        has come; returns how many peers were called."""
+        called = 0
+        for ask in await PeerAsk.filter(status__in=list(OPEN)).order_by("id"):
+            activity = await DrawActivity.get_or_none(id=ask.activity_id)
+            status = activity.status if activity is not None else DrawStatus.CANCELLED
+            stopped = status in STOPPED
+            if not stopped and status not in (DrawStatus.DRAWING, DrawStatus.PAUSED):
+                continue  # not started yet
+            # a stopped draw tells the other library at once (unless that failed: backoff)
+            if ask.next_at is not None and ask.next_at > now and not (
+                    stopped and ask.tries == 0):
+                continue
+            # claimed, so that two workers' sweeps do not call the peer for it twice
+            when = Q(next_at__isnull=True) if ask.next_at is None else Q(next_at=ask.next_at)
+            if not await PeerAsk.filter(when, id=ask.id, status=ask.status).update(
+                    next_at=now + CLAIM):
+                continue
+            if stopped:
+                await self.cancel(ask, now)
+            else:
+                assert activity is not None
+                await self.call(ask, activity, now)
+            called += 1
+        return called
+
+    async def cancel(self, ask: PeerAsk, now: datetime) -> None:
+        """Our draw stopped before the other library answered in full: it is told to stop
+        drawing (a request never sent is simply dropped)."""
+        peer = self.desk.federation.peer(ask.peer_code)
+        if ask.status != "planned" and peer is not None and self.desk.call is not None:
+            try:
+                await self.desk.call(peer, "POST",
+                                     f"/federation/v1/draws/{ask.request_id}/cancel",
+                                     int(now.timestamp()))
+            except PeerRefused:
+                pass  # it has no such request, or will not hear of it: nothing to stop there
+            except PeerUnavailable:
+                wait = min(BACKOFF * 2 ** min(ask.tries, 10), BACKOFF_MAX)
+                await PeerAsk.filter(id=ask.id).update(tries=ask.tries + 1,
+                                                       next_at=now + wait)
+                return
+        await PeerAsk.filter(id=ask.id).update(status="cancelled", next_at=None)
+        await self._audit("ask_cancelled", ask, now)
+
+    async def call(self, ask: PeerAsk, activity: DrawActivity, now: datetime) -> None:
+        peer = self.desk.federation.peer(ask.peer_code)
+        if peer is None or self.desk.call is None:
+            return
+        first = ask.asked_at is None
+        try:
+            if first:
+                said = await self.desk.call(peer, "POST", "/federation/v1/draws",
+                                            int(now.timestamp()),
+                                            data=await request_body(ask, activity))
+            else:
+                said = await self.desk.call(peer, "GET",
+                                            f"/federation/v1/draws/{ask.request_id}",
+                                            int(now.timestamp()))
+            state = str(said.get("status", ""))
+            if state not in STATES:
+                raise PeerUnavailable("a state the protocol does not have")
+            experts = [_expert(r) for r in (said.get("experts") or [])[:EXPERTS_MAX]]
+        except PeerRefused as exc:
+            await self._settle(ask, activity, now, "refused", exc.message[:200], [])
+            return
+        except PeerUnavailable:
+            wait = min(BACKOFF * 2 ** min(ask.tries, 10), BACKOFF_MAX)
+            await PeerAsk.filter(id=ask.id).update(status="unreachable", tries=ask.tries + 1,
+                                                   next_at=now + wait)
+            if ask.tries == 0:
+                await self._audit("ask_unreachable", ask, now)
+            return
+        if first:
+            await PeerAsk.filter(id=ask.id).update(asked_at=now)
+            await self._audit("ask_sent", ask, now)
+        await self._settle(ask, activity, now, state, str(said.get("reason", ""))[:200],
+                           experts)
+
+    async def _settle(self, ask: PeerAsk, activity: DrawActivity, now: datetime, state: str,
+                      reason: str, experts: list[dict[str, str]]) -> None:
+        before = ask.status
+        await PeerAsk.filter(id=ask.id).update(status=state, reason=reason, tries=0,
+                                               experts=experts, answered_at=now,
+                                               next_at=now + POLL)
+        if state != before:
+            await self._audit("ask_refused" if state == "refused" else "ask_answered", ask,
+                              now, state=state, confirmed=len(experts))
+        if state in ("done", "short"):
+            await self.engine.advance(activity.id, now)
+
+    async def _audit(self, what: str, ask: PeerAsk, now: datetime, person_id: int = 0,
+                     **detail: Any) -> None:
+        await self.audit.append("federation", now, person_id=person_id, peer=ask.peer_code,
+                                peer_name=ask.peer_name, what=what, request=ask.request_id,
+                                activity=ask.activity_id, **detail)

@@ -1,0 +1,257 @@
+"""Another library asks this one for experts (NDRC-26 异地抽取; FG-807 主场/副场): N experts
+of a specialty for a 副场 in this library's region. The request is kept as received; it is
+decided as the peer's `accept` says (auto: the standing rule accepts at once; never:
+refused; admin: this library's system administrator decides, with a reason for a refusal).
+Accepted, it becomes a draw of this library's own (services/draws/setup/for_peer.py): its
+own seed committed and published, started with the asking handler's value, its own experts
+invited through its own channels. The asking library is answered only what it needs: per
+confirmed expert a masked name, the specialty and the verification code."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models.draws import DrawActivity, DrawStatus
+from models.federated_draws import PeerDraw
+from services.audit import AuditChain
+from services.common.errors import BadInput, Conflict, NotFound
+from services.draws import Actor, DrawEngine, PeerOrder, confirmed_for_peer, prepare_for_peer
+from services.federation.codes import from_gb, gb_code
+from services.federation.fee_terms import read_terms
+from services.federation.keys import Peer
+from services.reference import catalogue, regions
+
+COUNT_MAX = 50
+UNITS_MAX = 50
+REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+NOTICE_FIELDS = ("venue", "city", "street", "contact_name", "contact_phone")
+SYSTEM = Actor("system", None, "系统")
+
+
+def _text(data: dict[str, Any], key: str, limit: int, required: bool = True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise BadInput("federation.bad_request", field=key)
+    return value.strip()[:limit]
+
+
+def _when(data: dict[str, Any], key: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(_text(data, key, 40))
+    except ValueError:
+        raise BadInput("federation.bad_request", field=key) from None
+    if moment.tzinfo is None:
+        raise BadInput("federation.bad_request", field=key)
+    return moment
+
+
+@dataclass(frozen=True)
+class Asked:
+    request_id: str
+    nonce: str
+    order: PeerOrder
+
+
+def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
+    """The request as the protocol says (docs/federation.md), checked: BadInput naming the
+    first field that is not as it should be."""
+    request_id = _text(body, "request_id", 40)
+    if not REQUEST_ID.match(request_id):
+        raise BadInput("federation.bad_request", field="request_id")
+    specialty = _text(body, "specialty", 16)
+    if catalogue().get(specialty) is None:
+        raise BadInput("federation.bad_request", field="specialty")
+    region = _text(body, "region", 6)
+    if not (region.isdigit() and len(region) == 6) or not regions().known(from_gb(region)):
+        raise BadInput("federation.bad_request", field="region")
+    count = body.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= COUNT_MAX:
+        raise BadInput("federation.bad_request", field="count")
+    start, end = _when(body, "eval_start"), _when(body, "eval_end")
+    if end <= start:
+        raise BadInput("federation.bad_request", field="eval_end")
+    notice = body.get("notice")
+    if not isinstance(notice, dict):
+        raise BadInput("federation.bad_request", field="notice")
+    for key in NOTICE_FIELDS:
+        _text(notice, key, 64)
+    gather_at = _when(notice, "gather_at")
+    units = body.get("avoid_units", [])
+    if not isinstance(units, list) or len(units) > UNITS_MAX or not all(
+            isinstance(u, dict) for u in units):
+        raise BadInput("federation.bad_request", field="avoid_units")
+    pairs = [(_text(u, "name", 128), _text(u, "credit_code", 18, required=False))
+             for u in units]
+    read_terms(body.get("fee"))  # the 主场's rule and standard, if sent: checked here
+    nonce = body.get("nonce", "")
+    if not isinstance(nonce, str):
+        raise BadInput("federation.bad_request", field="nonce")
+    return Asked(request_id, nonce.strip()[:32], PeerOrder(
+        library=peer.name, project=_text(body, "project", 128, required=False) or "副场评标",
+        specialty=specialty, region=from_gb(region), count=count, eval_start=start,
+        eval_end=end, notice={k: str(v)[:64] for k, v in notice.items()
+                              if k != "gather_at"},
+        gather_at=gather_at, units=pairs))
+
+
+LISTED = 100
+
+
+@dataclass(frozen=True)
+class Lent:
+    """A request another library made, as this library's administrator reads it."""
+
+    id: int
+    peer_code: str
+    peer_name: str
+    request_id: str
+    specialty: str
+    region: str
+    count: int
+    state: str
+    reason: str
+    received_at: datetime
+    eval_start: str
+    venue: str
+    activity_id: int | None
+
+
+def state_of(draw: PeerDraw, activity: DrawActivity | None) -> str:
+    """pending / refused / drawing / done / short / cancelled."""
+    if activity is None or draw.status == "cancelled":
+        return draw.status
+    if activity.status in (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.VERIFIED):
+        return "drawing"
+    return "done" if activity.end_reason == "complete" else "short"
+
+
+class PeerLending:
+    """This library's side of a draw it makes for another."""
+
+    def __init__(self, engine: DrawEngine, audit: AuditChain) -> None:
+        self.engine = engine
+        self.audit = audit
+
+    async def receive(self, peer: Peer, body: dict[str, Any], now: datetime) -> PeerDraw:
+        """Keep the request and decide it as the peer's `accept` says. The same request id
+        again is the same request (an asker retrying after a lost answer): its state."""
+        asked = read_request(peer, body)
+        found = await PeerDraw.get_or_none(peer_code=peer.code, request_id=asked.request_id)
+        if found is not None:
+            return found
+        if asked.order.eval_end <= now:  # nothing left to draw for
+            raise BadInput("federation.bad_request", field="eval_end")
+        draw = await PeerDraw.create(
+            peer_code=peer.code, peer_name=peer.name[:64], request_id=asked.request_id,
+            specialty=asked.order.specialty, region=asked.order.region,
+            count=asked.order.count, request=body, received_at=now)
+        await self._audit("draw_received", draw, now)
+        if peer.accept == "auto":
+            return await self._accept(draw, now, None)
+        if peer.accept == "never":
+            return await self._refuse(draw, now, None, "")
+        return draw
+
+    async def decide(self, draw_id: int, accept: bool, reason: str, now: datetime,
+                     person_id: int) -> PeerDraw:
+        """The system administrator's decision on a request waiting for one; a refusal
+        says why."""
+        draw = await PeerDraw.get_or_none(id=draw_id)
+        if draw is None:
+            raise NotFound("federation.no_request")
+        if draw.status != "pending":
+            raise Conflict("federation.decided")
+        if accept:
+            return await self._accept(draw, now, person_id)
+        if not reason.strip():
+            raise BadInput("federation.refusal_reason")
+        return await self._refuse(draw, now, person_id, reason.strip()[:200])
+
+    async def _accept(self, draw: PeerDraw, now: datetime, person_id: int | None
+                      ) -> PeerDraw:
+        asked = read_request(Peer(draw.peer_code, draw.peer_name, "", ""), draw.request)
+        if asked.order.eval_end <= now:  # decided too late: the evaluation is over
+            raise Conflict("federation.too_late")
+        async with in_transaction():
+            if not await PeerDraw.filter(id=draw.id, status="pending").update(
+                    status="drawing", decided_by=person_id, decided_at=now):
+                raise Conflict("federation.decided")
+            activity = await prepare_for_peer(asked.order, now)
+            await PeerDraw.filter(id=draw.id).update(activity_id=activity.id)
+            await self._audit("draw_accepted", draw, now, person_id, activity=activity.id)
+        await self.engine.start(activity.id, now, SYSTEM, asked.nonce)
+        await self._audit("draw_started", draw, now, activity=activity.id,
+                          seed_hash=activity.seed_hash or "", nonce=asked.nonce)
+        return await PeerDraw.get(id=draw.id)
+
+    async def _refuse(self, draw: PeerDraw, now: datetime, person_id: int | None,
+                      reason: str) -> PeerDraw:
+        if not await PeerDraw.filter(id=draw.id, status="pending").update(
+                status="refused", reason=reason, decided_by=person_id, decided_at=now):
+            raise Conflict("federation.decided")
+        await self._audit("draw_refused", draw, now, person_id)
+        return await PeerDraw.get(id=draw.id)
+
+    async def cancel(self, peer: Peer, request_id: str, now: datetime) -> None:
+        """The asking library's draw stopped: ours for it stops too (no new invitation; those
+        out may still be answered, as at any force end)."""
+        draw = await PeerDraw.get_or_none(peer_code=peer.code, request_id=request_id[:40])
+        if draw is None:
+            raise NotFound("federation.no_request")
+        if draw.status == "cancelled":
+            return
+        await PeerDraw.filter(id=draw.id).update(status="cancelled")
+        activity = await DrawActivity.get_or_none(id=draw.activity_id) \
+            if draw.activity_id else None
+        if activity is not None and activity.status in (DrawStatus.DRAWING,
+                                                        DrawStatus.PAUSED):
+            await self.engine.force_end(activity.id, now, SYSTEM, "请求方专家库已取消本次请求")
+        await self._audit("draw_cancelled", draw, now)
+
+    async def answer(self, peer: Peer, request_id: str, now: datetime) -> dict[str, Any]:
+        """The request's state and, per confirmed expert, only what the asker needs; on
+        the audit trail each time it says something new (the asker polls)."""
+        draw = await PeerDraw.get_or_none(peer_code=peer.code, request_id=request_id[:40])
+        if draw is None:
+            raise NotFound("federation.no_request")
+        activity = await DrawActivity.get_or_none(id=draw.activity_id) \
+            if draw.activity_id else None
+        state = state_of(draw, activity)
+        experts = await confirmed_for_peer(activity.id) if activity is not None else []
+        said = f"{state}:{len(experts)}"
+        if draw.answered != said:
+            await PeerDraw.filter(id=draw.id).update(answered=said)
+            await self._audit("draw_answered", draw, now, state=state,
+                              confirmed=len(experts))
+        return {"request_id": draw.request_id, "status": state, "reason": draw.reason,
+                "count": draw.count, "specialty": draw.specialty,
+                "region": gb_code(draw.region), "confirmed": len(experts),
+                "experts": experts}
+
+    async def listing(self) -> list[Lent]:
+        """The latest requests, newest first, each with where it stands."""
+        draws = await PeerDraw.all().order_by("-id").limit(LISTED)
+        activities = {a.id: a for a in await DrawActivity.filter(
+            id__in=[d.activity_id for d in draws if d.activity_id])}
+        out = []
+        for d in draws:
+            activity = activities.get(d.activity_id or 0)
+            notice = d.request.get("notice") or {}
+            out.append(Lent(d.id, d.peer_code, d.peer_name, d.request_id, d.specialty,
+                            d.region, d.count, state_of(d, activity), d.reason, d.received_at,
+                            str(d.request.get("eval_start", "")),
+                            f"{notice.get('venue', '')}（{notice.get('city', '')}"
+                            f"{notice.get('district', '')}{notice.get('street', '')}）",
+                            d.activity_id))
+        return out
+
+    async def _audit(self, what: str, draw: PeerDraw, now: datetime,
+                     person_id: int | None = None, **detail: Any) -> None:
+        await self.audit.append("federation", now, person_id=person_id or 0,
+                                peer=draw.peer_code, peer_name=draw.peer_name, what=what,
+                                request=draw.request_id, **detail)

@@ -1,0 +1,58 @@
+"""The trading centre's verifier at the venue, in Chromium: turns the identity check on for
+the centre's venue, then at the door enters the code an expert shows, holds the ID card
+against the name and masked number it names, and checks them in (the non-face way)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import Invitation, InvitationStatus
+from models.people import Person
+from tests.support.api import Api
+from tests.support.browser import signed_in
+from tests.support.draw_world import drawn, make_experts, the_evaluation_starts_now
+from tests.support.wechat import Chat
+
+VENUE = "广州公共资源交易中心"
+
+
+async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door(
+        api: Api, chat: Chat, client: TestClient, demo: dict, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    await make_experts(client, 6)
+    aid, _ = await drawn(api, chat, demo)
+    await the_evaluation_starts_now(aid, datetime.now(UTC))
+    first = await Invitation.filter(activity_id=aid,
+                                    status=InvitationStatus.CONFIRMED).order_by("id").first()
+    assert first is not None and first.code
+    expert = await Person.get(id=first.person_id)
+
+    desk = await signed_in(browser, client.server, demo["verifier"].phone, "/console/venues")
+    await expect(desk.get_by_test_id("venues")).to_contain_text("还没有登记场所")
+    await desk.get_by_label("评标场所名称").fill(VENUE)
+    await desk.get_by_label("地区代码").fill("4401")
+    await desk.get_by_test_id("save-venue").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已开启签到身份核验")
+    await expect(desk.get_by_test_id("venues")).to_contain_text("广东省广州市")
+    await desk.screenshot(path="var/console-venues.png", full_page=True)
+
+    await desk.get_by_role("link", name="现场身份核验").click()
+    await expect(desk.get_by_test_id("evaluations")).to_contain_text(VENUE)
+    await desk.get_by_label("验证码").fill(first.code)
+    await desk.get_by_test_id(f"look-{aid}").click()
+    card = desk.get_by_test_id("presented")
+    await expect(card).to_contain_text(expert.name)
+    await expect(card).to_contain_text(expert.id_masked)
+    await desk.screenshot(path="var/console-venue-check.png", full_page=True)
+    await desk.get_by_test_id("matches").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已签到")
+    await expect(desk.get_by_test_id("evaluations")).to_contain_text("1/2")
+    assert (await Invitation.get(id=first.id)).checkin_at is not None
+    # a code nobody of this evaluation holds: refused in words, on the same page
+    await desk.get_by_label("验证码").fill("000000")
+    await desk.get_by_test_id(f"look-{aid}").click()
+    await expect(desk.get_by_role("alert").first).to_contain_text("验证码")

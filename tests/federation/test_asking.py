@@ -1,0 +1,177 @@
+"""This library asks another for the experts of a 副场 in its region (NDRC-26 异地抽取;
+FG-807 主场/副场): the agency picks the library for a condition while its request may be
+edited; at the start the condition is not drawn here, the request goes signed with the
+handler's value, the tenderer and no expert's data; the answer's masked names and codes are
+shown once the results unseal; a refusal or a library that does not answer leaves the
+condition in words, and it can then be drawn here."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from config.settings import Settings
+from models.audit import AuditEntry
+from models.draws import DrawActivity, Invitation
+from models.federated_draws import PeerAsk
+from tests.support.api import Api
+from tests.support.console import Desk
+from tests.support.draw_world import (
+    NONCE,
+    TENDERER,
+    make_experts,
+    prepared,
+    start_draw,
+    submit,
+    the_results_unseal,
+)
+from tests.support.federation import GUANGZHOU
+from tests.support.peer_library import PeerLibrary
+from web.context import DOMAIN
+
+OURS = GUANGZHOU
+
+
+
+
+@pytest.fixture
+def settings(shaoguan_library: PeerLibrary, settings: Settings) -> Settings:
+    """No in-process worker: the test runs the worker's sweep of requests by hand."""
+    return settings.model_copy(update={"run_worker": False})
+
+
+async def asked_of_shaoguan(api: Api, demo: dict) -> tuple[int, str, int]:
+    """A draft whose one condition (3 experts in 韶关) 韶关's library draws, submitted,
+    verified and started; the activity, the handler's token and the condition."""
+    aid, token = await prepared(api, demo, total=3, regions=("4402",), submitted=False)
+    listed = await api.call("GET", "/draws/peer-libraries", token)
+    assert listed.data["peers"] == [{"code": "440200", "name": "韶关市评标专家库"}]
+    condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+        "conditions"][0]["id"]
+    picked = await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                            token, {"peer_code": "440200"})
+    assert picked.status == 200, picked.data
+    assert picked.data["conditions"][0]["peer"]["said"] == \
+        "由韶关市评标专家库抽取：抽取开始后系统将向韶关市评标专家库发送请求"
+    assert (await submit(api, token, aid)).status == 200
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
+                           {"approve": True})).status == 200
+    # verified: which library draws is part of the request the centre verified
+    late = await api.call("DELETE", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                          token)
+    assert late.status == 409 and "提交审核前" in late.message
+    assert (await start_draw(api, token, aid)).status == 200
+    return aid, token, condition
+
+
+async def condition_shown(api: Api, token: str, aid: int) -> dict[str, Any]:
+    return (await api.call("GET", f"/draws/activities/{aid}", token)).data["conditions"][0]
+
+
+async def test_the_other_library_draws_the_condition_and_its_masked_answer_is_shown(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    await make_experts(client, 4, first=4000, region="440203")  # here, but not drawn here
+    aid, token, _ = await asked_of_shaoguan(api, demo)
+    assert not await Invitation.filter(activity_id=aid).exists()
+    assert (await condition_shown(api, token, aid))["peer"]["said"] == \
+        "由韶关市评标专家库抽取：正在向韶关市评标专家库发送抽取请求"
+    asking = client.app[DOMAIN].asking
+    now = datetime.now(UTC)
+    assert await asking.sweep(now) == 1
+    sent = shaoguan_library.draw_requests[-1]
+    assert sent["nonce"] == NONCE and sent["region"] == "440200"
+    assert sent["specialty"] == "A0401" and sent["count"] == 3
+    assert sent["avoid_units"][0] == {"name": TENDERER[0], "credit_code": TENDERER[1]}
+    assert sent["notice"]["venue"] == "广州公共资源交易中心"
+    assert "专家" not in json.dumps(sent, ensure_ascii=False)  # nothing about an expert
+    shown = await condition_shown(api, token, aid)
+    assert shown["peer"]["said"] == "韶关市评标专家库正在抽取（已确认 0 人）"
+    # 韶关 has drawn: three confirmed, masked
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": [
+        {"name": n, "specialty": "A0401", "specialty_name": "工程 / 设计 / 建筑工程设计",
+         "code": c} for n, c in (("张*", "3847"), ("李*华", "1290"), ("王*", "5521"))]}
+    assert await asking.sweep(now) == 0  # not yet its time to ask again
+    await asking.sweep(now + timedelta(minutes=1))
+    activity = await DrawActivity.get(id=aid)
+    assert activity.status == "ended" and activity.end_reason == "complete"
+    sealed = await condition_shown(api, token, aid)
+    assert sealed["peer"]["confirmed"] == 3 and sealed["peer"]["experts"] == []
+    await the_results_unseal(aid, datetime.now(UTC))
+    shown = await condition_shown(api, token, aid)
+    assert shown["peer"]["said"] == "韶关市评标专家库已抽取完成（已确认 3 人）"
+    assert [(e["name"], e["code"]) for e in shown["peer"]["experts"]] == [
+        ("张*", "3847"), ("李*华", "1290"), ("王*", "5521")]
+    desk = Desk(client)
+    await desk.sign_in("13800000004")
+    page, text = await desk.get(f"/console/activities/{aid}")
+    assert page.status == 200 and "韶关市评标专家库已抽取完成（已确认 3 人）" in text
+    assert "李*华" in text and "1290" in text and "440200" not in text
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    assert said == ["ask_sent", "ask_answered", "ask_answered"]
+
+
+async def test_a_refusal_and_a_library_down_are_said_and_the_condition_drawn_here(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    await make_experts(client, 4, first=4100, region="440203")
+    aid, token, condition = await asked_of_shaoguan(api, demo)
+    asking = client.app[DOMAIN].asking
+    now = datetime.now(UTC)
+    shaoguan_library.mode = "down"
+    await asking.sweep(now)
+    shown = await condition_shown(api, token, aid)
+    assert shown["peer"]["said"] == \
+        "韶关市评标专家库暂时没有应答（已尝试 1 次），系统将自动重试；也可改为本库抽取"
+    ask = await PeerAsk.get(condition_id=condition)
+    assert ask.next_at is not None and ask.next_at > now  # asked again later
+    assert (await DrawActivity.get(id=aid)).status == "drawing"
+    await asking.sweep(now + timedelta(seconds=16))
+    assert (await PeerAsk.get(condition_id=condition)).tries == 2
+    # back, and refusing
+    shaoguan_library.mode = "ok"
+    shaoguan_library.draw_state = {"status": "refused", "reason": "该时段本库专家已安排其他评标",
+                          "experts": []}
+    await asking.sweep(now + timedelta(minutes=5))
+    shown = await condition_shown(api, token, aid)
+    assert shown["peer"]["said"] == ("韶关市评标专家库拒绝了本次请求：该时段本库专家已安排其他"
+                                     "评标；可改为本库抽取，或强制结束本次抽取")
+    assert len(shaoguan_library.draw_requests) == 1  # sent once it answered
+    # the handler has it drawn here: this library's own pool, its committed order
+    desk = Desk(client)
+    await desk.sign_in("13800000004")
+    _, page = await desk.get(f"/console/activities/{aid}")
+    assert f'data-testid="peer-local-{condition}"' in page
+    here, _ = await desk.post(f"/console/activities/{aid}/items/condition/{condition}/local", {})
+    assert here.status == 303
+    assert "已改为本库抽取" in await desk.flash(f"/console/activities/{aid}")
+    shown = await condition_shown(api, token, aid)
+    assert shown["peer"]["said"] == "原请求韶关市评标专家库抽取，已改为本库抽取"
+    assert await Invitation.filter(activity_id=aid).count() == 3
+    again = await api.call("POST", f"/draws/activities/{aid}/conditions/{condition}/local",
+                           token)
+    assert again.status == 409
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    assert said == ["ask_unreachable", "ask_sent", "ask_refused", "ask_local"]
+
+
+async def test_a_draw_force_ended_here_tells_the_other_library_to_stop(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    aid, token, condition = await asked_of_shaoguan(api, demo)
+    asking = client.app[DOMAIN].asking
+    now = datetime.now(UTC)
+    await asking.sweep(now)
+    assert (await condition_shown(api, token, aid))["peer"]["status"] == "drawing"
+    ended = await api.call("POST", f"/draws/activities/{aid}/end", token,
+                           {"reason": "招标人通知项目暂停"})
+    assert ended.status == 200, ended.data
+    await asking.sweep(now)  # at once: no wait for the next poll
+    ask = await PeerAsk.get(condition_id=condition)
+    assert shaoguan_library.cancelled == [ask.request_id] and ask.status == "cancelled"
+    assert (await condition_shown(api, token, aid))["peer"]["said"] == \
+        "本次抽取已结束，已通知韶关市评标专家库停止抽取"
+    await asking.sweep(now + timedelta(minutes=5))
+    assert shaoguan_library.cancelled == [ask.request_id]  # told once

@@ -1,0 +1,244 @@
+"""Another library asks this one for experts for a 副场 here (NDRC-26 异地抽取; FG-807): the
+request is decided as that library's `accept` says (a standing rule, never, or this
+library's administrator with a reason), drawn from this library's pool with its own
+committed seed and the asking handler's value, its experts invited and confirming by chat
+here, and the asker told only the masked name, the specialty and the verification code of
+each confirmed expert. The draw audits like any other (`expertbot audit`)."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from config.settings import Settings
+from models.audit import AuditEntry
+from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Notice
+from models.federated_draws import PeerDraw
+from models.people import RoleGrant
+from services.common.clock import china_today
+from services.demo import demo_credit_code
+from services.federation import PeerRefused
+from tests.support.api import Api
+from tests.support.cli import Expertbot
+from tests.support.console import Desk
+from tests.support.draw_world import finish, make_experts, openid_of
+from tests.support.federation import ASKER, OURS, asking, draw_request
+from tests.support.fees import evaluation_over, nine_today, publish, worked
+from tests.support.wechat import Chat
+
+
+@pytest.fixture
+def settings(settings: Settings, monkeypatch: pytest.MonkeyPatch,
+             request: pytest.FixtureRequest) -> Settings:
+    """This service as 韶关's library, trusting 广州's, deciding its requests as the test's
+    parameter says (by default its administrator)."""
+    monkeypatch.setenv("FEDERATION_CODE", OURS[0])
+    monkeypatch.setenv("FEDERATION_NAME", OURS[1])
+    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
+        "code": ASKER.code, "name": ASKER.name, "url": "http://127.0.0.1:9",
+        "public_key": ASKER.public_key(), "accept": getattr(request, "param", "admin")}]))
+    return settings
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_a_standing_rule_accepts_draws_here_with_the_askers_value_and_answers_masked(
+        client: TestClient, settings: Settings, chat: Chat, api: Api, demo: dict,
+        expertbot: Expertbot) -> None:
+    # 韶关: 5 experts of the specialty, one of them working for the asker's tenderer
+    experts = await make_experts(client, 5, first=3000, region="440203", specialty="A0401")
+    tenderer_code = demo_credit_code(3004)
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=3, tenderer=("某市第一中学", tenderer_code))
+    async with session:
+        said = await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                                     data=body)
+        assert said["status"] == "drawing" and said["experts"] == []
+        draw = await PeerDraw.get(request_id=body["request_id"])
+        activity = await DrawActivity.get(id=draw.activity_id)
+        # this library's own draw: its seed committed, the asker's value mixed in
+        assert activity.kind == "peer" and activity.nonce == body["nonce"]
+        assert activity.seed_hash and activity.agency_id == 0
+        assert await Avoidance.filter(activity_id=activity.id,
+                                      credit_code=tenderer_code).exists()
+        invited = await Invitation.filter(activity_id=activity.id)
+        assert len(invited) == 3 and experts[4].id not in {i.expert_id for i in invited}
+        # the experts confirm here, by chat, as for any draw
+        reply = await chat.say(await openid_of(invited[0].person_id), "1")
+        assert reply.status == 200
+        confirmed = await finish(chat, activity.id)
+        assert len(confirmed) == 3
+        answer = await federation.call(peer, "GET",
+                                       f"/federation/v1/draws/{body['request_id']}",
+                                       int(time.time()))
+    assert answer["status"] == "done" and answer["confirmed"] == 3
+    assert answer["region"] == "440200" and answer["specialty"] == "A0401"
+    codes = {i.code for i in confirmed}
+    for expert in answer["experts"]:
+        assert set(expert) == {"name", "specialty", "specialty_name", "code"}
+        assert expert["name"].startswith("专*") and expert["code"] in codes
+        assert expert["specialty"] == "A0401" and "/" in expert["specialty_name"]
+    shown = json.dumps(answer, ensure_ascii=False)
+    for personal in ("1390000", "T-3", "单位", "o_ex_", "440104"):
+        assert personal not in shown
+    # both the exchange and this library's draw are on its trail; the draw audits
+    said_what = [e.detail["what"] for e in await AuditEntry.filter(
+        action="federation").order_by("id")]
+    assert said_what[:3] == ["draw_received", "draw_accepted", "draw_started"]
+    assert said_what.count("draw_answered") == 2  # drawing (none yet), then done with 3
+    assert (await expertbot("audit", str(activity.id)))[0] == 0
+    token = await api.login(demo["audit_admin"].mp_openid)
+    trail = await api.call("GET", "/admin/audit-trail", token)
+    words = [e["what"] for e in trail.data["entries"] if e["title"] == "其他专家库的库间调用"]
+    assert "广州市评标专家库（440100）请求本库为其副场抽取专家" in words
+
+
+async def test_the_administrator_decides_on_the_console_and_a_refusal_says_why(
+        client: TestClient, settings: Settings, api: Api, demo: dict) -> None:
+    await make_experts(client, 3, first=3100, region="440204", specialty="A0401")
+    federation, peer, session = asking(client, settings)
+    first, second = draw_request(count=2), draw_request(count=2)
+    async with session:
+        said = await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                                     data=first)
+        assert said["status"] == "pending"
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                              data=second)
+        token = await api.login(demo["admin"].mp_openid)
+        listed = await api.call("GET", "/admin/federation/requests", token)
+        assert [r["status_title"] for r in listed.data["requests"]] == ["待审核", "待审核"]
+        row = listed.data["requests"][1]
+        assert row["peer_name"] == "广州市评标专家库" and row["region_name"] == "广东省韶关市"
+        assert row["region"] == "440200" and row["count"] == 2
+        assert "建筑工程设计" in row["specialty_name"] and "韶关市公共资源交易中心" in row["venue"]
+        # on the console: a refusal without a reason is refused, what was typed kept
+        desk = Desk(client)
+        await desk.sign_in("13800000007")
+        page, text = await desk.get("/console/federation-requests")
+        assert page.status == 200 and "广东省韶关市" in text and "待审核" in text
+        waiting = await PeerDraw.get(request_id=first["request_id"])
+        refused, text = await desk.post(f"/console/federation-requests/{waiting.id}",
+                                        {"accept": "0", "reason": ""})
+        assert refused.status == 409 and "须填写原因" in text
+        refused, _ = await desk.post(f"/console/federation-requests/{waiting.id}",
+                                     {"accept": "0", "reason": "该时段本库专家已安排其他评标"})
+        assert refused.status == 303
+        assert "已拒绝广州市评标专家库的抽取请求" in await desk.flash(
+            "/console/federation-requests")
+        answer = await federation.call(peer, "GET",
+                                       f"/federation/v1/draws/{first['request_id']}",
+                                       int(time.time()))
+        assert answer["status"] == "refused"
+        assert answer["reason"] == "该时段本库专家已安排其他评标"
+        other = await PeerDraw.get(request_id=second["request_id"])
+        accepted = await api.call("POST", f"/admin/federation/requests/{other.id}/decision",
+                                  token, {"accept": True})
+        assert accepted.status == 200 and accepted.data["status_title"] == "抽取中"
+        assert accepted.data["activity_number"].startswith("CQYD")
+        again = await api.call("POST", f"/admin/federation/requests/{other.id}/decision",
+                               token, {"accept": False, "reason": "重复"})
+        assert again.status == 409
+        drawing = await federation.call(peer, "GET",
+                                        f"/federation/v1/draws/{second['request_id']}",
+                                        int(time.time()))
+        assert drawing["status"] == "drawing"
+        assert await Invitation.filter(status=InvitationStatus.SENT).count() == 2
+        # the asking library's draw stopped: ours for it stops, no new invitation
+        stopped = await federation.call(
+            peer, "POST", f"/federation/v1/draws/{second['request_id']}/cancel",
+            int(time.time()))
+        assert stopped["status"] == "cancelled"
+        activity = await DrawActivity.get(id=(await PeerDraw.get(id=other.id)).activity_id)
+        assert activity.status == "ended" and activity.end_reason == "forced"
+        listed = await api.call("GET", "/admin/federation/requests", token)
+        assert listed.data["requests"][0]["status_title"] == "请求方已取消"
+        # an agency's desk has no such list
+        handler = await api.login(demo["handler"].mp_openid)
+        assert (await api.call("GET", "/admin/federation/requests", handler)).status == 403
+
+
+@pytest.mark.parametrize("settings", ["never"], indirect=True)
+async def test_never_refuses_in_words_a_bad_request_and_a_replay_are_refused(
+        client: TestClient, settings: Settings) -> None:
+    federation, peer, session = asking(client, settings)
+    async with session:
+        said = await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                                     data=draw_request())
+        assert said["status"] == "refused" and "不接受" in said["reason"]
+        bad: dict[str, Any] = {**draw_request(), "region": "4402"}
+        path = "/federation/v1/draws"
+        payload = json.dumps(bad, ensure_ascii=False).encode()
+        headers = federation.trust.sign_request(peer, "POST", path, payload, int(time.time()))
+        headers["Content-Type"] = "application/json"
+        url = str(client.make_url(path))
+        async with session.post(url, data=payload, headers=headers) as refused:
+            answer = await refused.json()
+            assert refused.status == 400 and answer["error"] == "bad_request"
+            assert "六位行政区划代码" in answer["message"]
+        async with session.post(url, data=payload, headers=headers) as again:
+            assert again.status == 401 and (await again.json())["error"] == "replayed"
+    assert await PeerDraw.filter(request_id=bad["request_id"]).count() == 0
+    assert not await DrawActivity.filter(kind="peer").exists()
+
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_experts_lent_are_paid_by_the_asking_librarys_rule_between_both_standards(
+        client: TestClient, settings: Settings, chat: Chat, api: Api, demo: dict) -> None:
+    """FG-807: 副场 experts are paid by either side's standard, 就高不就低 encouraged. The
+    asking library (the 主场's) sends its administrator's rule and its standard; this
+    library pays its experts at the 副场 by that rule, and says which standard applied."""
+    await make_experts(client, 2, first=3200, region="440203", specialty="A0401")
+    today = china_today(datetime.now(UTC))
+    assert (await publish(api, demo, today)).status == 200  # ours: 400 yuan for 3 hours
+    federation, peer, session = asking(client, settings)
+    theirs = {"name": "广州库劳务费标准", "base_hours": 3, "base_fen": 50000,
+              "hour_fen": 12000, "part_hour_counts": True, "daily_cap_fen": 100000,
+              "cancel_fen": 20000, "travel_fen": 15000, "meal_fen": 10000}
+    async with session:
+        bad = draw_request(count=1)
+        bad["fee"] = {"rule": "higher", "standard": {**theirs, "base_fen": -1}}
+        with pytest.raises(PeerRefused) as refused:  # a bad field is named, nothing kept
+            await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                                  data=bad)
+        assert "劳务费标准的基础金额" in refused.value.message
+        assert not await PeerDraw.exists(request_id=bad["request_id"])
+        body = draw_request(count=1)
+        body["fee"] = {"rule": "higher", "standard": theirs}
+        said = await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                                     data=body)
+        assert said["status"] == "drawing"
+    draw = await PeerDraw.get(request_id=body["request_id"])
+    (served,) = await finish(chat, draw.activity_id)
+    # at the 副场: the centre's staff check the ID card and enter the code the asking
+    # library was given (the evaluation begins in 50 minutes, the gathering in 20)
+    soon = datetime.now(UTC)
+    await DrawActivity.filter(id=draw.activity_id).update(
+        eval_start=soon + timedelta(minutes=50), eval_end=soon + timedelta(hours=5))
+    await Notice.filter(activity_id=draw.activity_id).update(
+        gather_at=soon + timedelta(minutes=20))
+    # the demo's verifier keeps 广州's centre: here they keep 韶关's (this library's region)
+    await RoleGrant.filter(role="verifier", region="4401").update(region="4402")
+    staff = await api.login(demo["verifier"].mp_openid)
+    checked = await api.call("POST", f"/venues/activities/{draw.activity_id}/identity-check",
+                             staff, {"verification_code": served.code,
+                                     "id_card_matches": True})
+    assert checked.status == 200 and checked.data["checked_in"], checked.data
+    now = await evaluation_over(draw.activity_id)
+    await worked(served, nine_today(now), 2.5)
+    fees = None
+    for n in (3200, 3201):  # whichever of the two was drawn
+        token = await api.login(f"mp_ex_{n}")
+        got = await api.call("GET", "/expert/fees", token)
+        if got.data["fees"]:
+            fees = got.data["fees"]
+    assert fees is not None and len(fees) == 1
+    (fee,) = fees
+    # the venue is named as a 副场, and the higher of the two standards paid, named
+    assert fee["venue"] == "韶关市公共资源交易中心（副场）"
+    assert fee["computed_yuan"] == "500.00"
+    assert "就高不就低，适用主场所在库标准「广州库劳务费标准」" in fee["breakdown"]

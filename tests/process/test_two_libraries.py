@@ -1,0 +1,162 @@
+"""Two libraries, two instances of the service on loopback (NDRC-26 异地抽取; FG-807
+主场/副场): 韶关's (this test's service) asks 广州's (`expertbot serve` of its own, on its
+own database and Redis, the demo's experts loaded) for two experts for a 副场 in 广州. 广州's
+standing rule accepts; it draws from its own pool with its own commitment and 韶关's
+handler's value, its experts confirm by WeChat at 广州, and 韶关 sees only masked names,
+the specialty and the verification codes. Each side's `expertbot audit` holds for its own
+draw; a replayed request is refused. 广州 down leaves 韶关's condition in words and retried;
+广州 configured to refuse says so."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.providers.federation.client import FederationClient
+from config.settings import Settings
+from models.draws import DrawActivity, Invitation
+from models.federated_draws import PeerAsk
+from sandbox.wechat_push import Pusher, text_fields
+from services.common.pii import mask_name
+from services.demo import DEMO_POOL, DEMO_POOL_SPECIALTY
+from services.federation import Federation, Identity, Peer, Trust, new_private_key
+from tests.support.accounts import APPID, TOKEN
+from tests.support.api import Api
+from tests.support.cli import Expertbot
+from tests.support.draw_world import prepared, start_draw, submit, the_results_unseal
+from tests.support.peer_process import LibraryProcess
+from web.context import DOMAIN
+
+SHAOGUAN = Identity("440200", "韶关市评标专家库", new_private_key())
+GUANGZHOU = Identity("440100", "广州市评标专家库", new_private_key())
+
+
+@pytest.fixture
+def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer) -> LibraryProcess:
+    if "SQLITE_TEMPLATE" not in infra:
+        pytest.skip("the other library runs on a SQLite copy of the migrated template")
+    return LibraryProcess(GUANGZHOU, infra, tmp_path / "guangzhou",
+                          str(wechat.make_url("")).rstrip("/"))
+
+
+@pytest.fixture
+def settings(guangzhou: LibraryProcess, settings: Settings,
+             monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """This service as 韶关's library trusting 广州's; the test runs the sweep by hand."""
+    monkeypatch.setenv("FEDERATION_CODE", SHAOGUAN.code)
+    monkeypatch.setenv("FEDERATION_NAME", SHAOGUAN.name)
+    monkeypatch.setenv("FEDERATION_PRIVATE_KEY", SHAOGUAN.private_key)
+    monkeypatch.setenv("FEDERATION_TIMEOUT", "5")
+    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
+        "code": GUANGZHOU.code, "name": GUANGZHOU.name, "url": guangzhou.url,
+        "public_key": GUANGZHOU.public_key()}]))
+    return settings.model_copy(update={"run_worker": False})
+
+
+async def asked_of_guangzhou(api: Api, demo: dict) -> tuple[int, str, int]:
+    """Two experts of the demo pool's specialty in 广州, drawn by 广州's library: started."""
+    aid, token = await prepared(api, demo, total=2, regions=("4401",),
+                                specialty=DEMO_POOL_SPECIALTY, submitted=False)
+    condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+        "conditions"][0]["id"]
+    picked = await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                            token, {"peer_code": GUANGZHOU.code})
+    assert picked.status == 200, picked.data
+    assert (await submit(api, token, aid)).status == 200
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
+                           {"approve": True})).status == 200
+    assert (await start_draw(api, token, aid)).status == 200
+    return aid, token, condition
+
+
+async def said_of(api: Api, token: str, aid: int) -> dict:
+    return (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+        "conditions"][0]["peer"]
+
+
+@pytest.mark.timeout(240)
+async def test_two_libraries_share_a_draw_over_loopback(
+        guangzhou: LibraryProcess, client: TestClient, api: Api, demo: dict,
+        expertbot: Expertbot) -> None:
+    mine = str(client.make_url("")).rstrip("/")
+    accepting = guangzhou.env(SHAOGUAN, mine, "auto")
+    guangzhou.prepare(accepting)
+    await guangzhou.start(accepting)
+    asking = client.app[DOMAIN].asking
+    try:
+        aid, token, condition = await asked_of_guangzhou(api, demo)
+        await asking.sweep(datetime.now(UTC))
+        shown = await said_of(api, token, aid)
+        assert shown["status"] == "drawing", shown
+        assert not await Invitation.filter(activity_id=aid).exists()  # none drawn here
+        # 广州's experts confirm by WeChat at 广州 (a signed callback over HTTP); those
+        # not invited are told they have nothing to answer
+        pusher = Pusher(TOKEN, APPID)
+        async with aiohttp.ClientSession() as http:
+            for n in range(1, len(DEMO_POOL) + 1):
+                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=70_000 + n))
+                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
+                                     data=push.body) as resp:
+                    assert resp.status == 200
+        await asking.sweep(datetime.now(UTC) + timedelta(minutes=1))
+        activity = await DrawActivity.get(id=aid)
+        assert activity.status == "ended" and activity.end_reason == "complete"
+        await the_results_unseal(aid, datetime.now(UTC))
+        shown = await said_of(api, token, aid)
+        assert shown["said"] == "广州市评标专家库已抽取完成（已确认 2 人）"
+        masked = {mask_name(name) for name, _ in DEMO_POOL}
+        assert len(shown["experts"]) == 2
+        for expert in shown["experts"]:
+            assert expert["name"] in masked and expert["code"]
+            assert expert["specialty"] == DEMO_POOL_SPECIALTY
+        stored = json.dumps((await PeerAsk.get(condition_id=condition)).experts,
+                            ensure_ascii=False)
+        assert "1390000" not in stored and "示例设计院" not in stored  # no phone, no unit
+        # each side audits its own part
+        assert (await expertbot("audit", str(aid)))[0] == 0
+        assert (await client.app[DOMAIN].audit.verify()).broken_at is None
+        ((theirs, nonce),) = guangzhou.read(
+            "SELECT id, nonce FROM draw_activity WHERE kind = 'peer'")
+        assert nonce == activity.nonce  # 韶关's handler's value, mixed into 广州's seed
+        code, out = await guangzhou.expertbot(accepting, "audit", str(theirs))
+        assert code == 0, out
+        code, out = await guangzhou.expertbot(accepting, "audit-log", "verify")
+        assert code == 0, out
+        # a request taken off the wire and sent again is refused
+        peer = Peer(GUANGZHOU.code, GUANGZHOU.name, guangzhou.url, GUANGZHOU.public_key())
+        ask = await PeerAsk.get(condition_id=condition)
+        async with aiohttp.ClientSession() as http:
+            trust = Trust(Federation(SHAOGUAN, {peer.code: peer}), None, "")
+            path = f"/federation/v1/draws/{ask.request_id}"
+            headers = trust.sign_request(peer, "GET", path, b"", int(time.time()))
+            async with http.get(guangzhou.url + path, headers=headers) as first:
+                assert first.status == 200
+            async with http.get(guangzhou.url + path, headers=headers) as again:
+                assert again.status == 401 and (await again.json())["error"] == "replayed"
+            read = await FederationClient(trust, http).call(peer, "GET", path,
+                                                             int(time.time()))
+            assert read["status"] == "done" and read["confirmed"] == 2
+        # 广州 down: the condition says so and is asked again later
+        await guangzhou.stop()
+        down, token, _ = await asked_of_guangzhou(api, demo)
+        now = datetime.now(UTC)
+        await asking.sweep(now)
+        shown = await said_of(api, token, down)
+        assert shown["status"] == "unreachable" and "暂时没有应答" in shown["said"]
+        assert "系统将自动重试" in shown["said"]
+        assert (await DrawActivity.get(id=down)).status == "drawing"
+        # 广州 back, configured to refuse 韶关's requests
+        await guangzhou.start(guangzhou.env(SHAOGUAN, mine, "never"))
+        await asking.sweep(now + timedelta(minutes=5))
+        shown = await said_of(api, token, down)
+        assert shown["status"] == "refused", shown
+        assert shown["said"].startswith("广州市评标专家库拒绝了本次请求：本专家库不接受")
+    finally:
+        await guangzhou.stop()

@@ -1,0 +1,66 @@
+"""Two libraries for the draws they share: this service as 韶关's library (OURS) answering
+广州's (ASKER), a signed client as 广州's, and a request for experts as docs/federation.md
+says one is sent."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestClient
+
+from bot.providers.federation.client import FederationClient
+from config.settings import Settings
+from services.demo import demo_credit_code
+from services.federation import (
+    Federation,
+    Identity,
+    Peer,
+    Trust,
+    new_private_key,
+    private_from_seed,
+)
+
+ASKER = Identity("440100", "广州市评标专家库", new_private_key())
+# this service as 广州's library asking, and 韶关's on loopback (tests/conftest.py:
+# shaoguan_library) answering
+GUANGZHOU = Identity("440100", "广州市评标专家库", new_private_key())
+SHAOGUAN = Identity("440200", "韶关市评标专家库", new_private_key())
+OURS = ("440200", "韶关市评标专家库")
+
+
+def asking(client: TestClient, settings: Settings, identity: Identity = ASKER
+           ) -> tuple[FederationClient, Peer, aiohttp.ClientSession]:
+    """A signed client as `identity`, and this service (its development key) as the peer
+    it calls."""
+    ours = Identity(*OURS, private_from_seed(settings.secret_key.encode()))
+    return signed_client(str(client.make_url("")), ours, identity)
+
+
+def signed_client(url: str, ours: Identity, identity: Identity = ASKER
+                  ) -> tuple[FederationClient, Peer, aiohttp.ClientSession]:
+    """A signed client as `identity`, calling the service at `url` whose identity is `ours`."""
+    peer = Peer(ours.code, ours.name, url, ours.public_key())
+    session = aiohttp.ClientSession()
+    trust = Trust(Federation(identity, {peer.code: peer}), None, "")
+    return FederationClient(trust, session, timeout=5), peer, session
+
+
+def draw_request(count: int = 2, specialty: str = "A0401", region: str = "440200",
+                 tenderer: tuple[str, str] = ("某市第一中学", demo_credit_code(50)),
+                 in_days: int = 2) -> dict[str, Any]:
+    """广州's request for `count` experts for a 副场 in 韶关."""
+    start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=in_days)
+    return {
+        "request_id": f"440100-{secrets.token_hex(8)}", "project": "某市第一中学教学楼新建工程",
+        "specialty": specialty, "region": region, "count": count,
+        "eval_start": start.isoformat(), "eval_end": (start + timedelta(hours=6)).isoformat(),
+        "nonce": "0815",
+        "notice": {"venue": "韶关市公共资源交易中心", "city": "韶关市", "district": "武江区",
+                   "street": "沿江路16号", "room": "3楼副场", "contact_name": "李明",
+                   "contact_phone": "0751-8888888", "notes": "请携带身份证",
+                   "gather_at": (start - timedelta(minutes=30)).isoformat()},
+        "avoid_units": [{"name": tenderer[0], "credit_code": tenderer[1]},
+                        {"name": "广州某招标代理有限公司", "credit_code": demo_credit_code(51)}]}

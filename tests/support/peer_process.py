@@ -1,0 +1,120 @@
+"""Another library as a process of its own: `expertbot serve` (with its in-process worker)
+on its own SQLite file (a copy of the run's migrated template, the demo loaded by
+`expertbot demo`) and its own Redis database and prefix, configured as a library that
+trusts the test's service. Started, stopped and started again with another configuration
+over the same database; its `expertbot` commands run with the same settings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+
+from services.federation import Identity
+from tests.support.helpers import process_env
+from tests.support.ports import free_port
+from tests.support.settings import make_settings
+
+REDIS_DB = 15  # the other library's Redis database (the service's own is another)
+
+
+def other_redis(url: str) -> str:
+    """The same Redis server, another database (a unix socket's given by `?db=`)."""
+    parts = urlsplit(url)
+    if parts.scheme == "unix":
+        query = "&".join([q for q in parts.query.split("&") if q and not q.startswith("db=")]
+                         + [f"db={REDIS_DB}"])
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{REDIS_DB}", parts.query, ""))
+
+
+@dataclass
+class LibraryProcess:
+    identity: Identity
+    infra: dict[str, str]
+    folder: Path
+    wechat_base: str
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def database(self) -> Path:
+        return self.folder / "library.sqlite3"
+
+    def env(self, trusting: Identity, their_url: str, accept: str) -> dict[str, str]:
+        settings = make_settings(
+            self.infra, DATABASE_URL=f"sqlite://{self.database}",
+            REDIS_URL=other_redis(self.infra["REDIS_URL"]), REDIS_PREFIX="peer:",
+            EXPERTBOT_VAR_DIR=str(self.folder / "var"), WECHAT_API_BASE=self.wechat_base,
+            EXPERTBOT_INPROCESS_WORKER=True)
+        env = process_env(settings)
+        env.update(FEDERATION_CODE=self.identity.code, FEDERATION_NAME=self.identity.name,
+                   FEDERATION_PRIVATE_KEY=self.identity.private_key,
+                   FEDERATION_TIMEOUT="5", FEDERATION_PEERS=json.dumps([{
+                       "code": trusting.code, "name": trusting.name, "url": their_url,
+                       "public_key": trusting.public_key(), "accept": accept}]))
+        return env
+
+    def prepare(self, env: dict[str, str]) -> None:
+        """Its database: the run's migrated template, with the demo's people."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(self.infra["SQLITE_TEMPLATE"], self.database)
+        done = subprocess.run([sys.executable, "-m", "config.cli", "demo"], env=env,
+                              capture_output=True, timeout=120)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+
+    async def start(self, env: dict[str, str]) -> None:
+        with (self.folder / "serve.log").open("ab") as log:
+            self.proc = subprocess.Popen(  # noqa: ASYNC220
+                [sys.executable, "-m", "config.cli", "serve", "--host", "127.0.0.1",
+                 "--port", str(self.port)], env=env, stdout=subprocess.DEVNULL, stderr=log)
+        async with aiohttp.ClientSession() as http:
+            for _ in range(600):
+                assert self.proc.poll() is None, self.log()
+                try:
+                    async with http.get(f"{self.url}/readyz") as resp:
+                        if resp.status == 200:
+                            return
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.1)
+        raise AssertionError("the other library did not start: " + self.log())
+
+    async def stop(self) -> None:
+        if self.proc is None:
+            return
+        proc, self.proc = self.proc, None
+        proc.terminate()
+        try:
+            await asyncio.to_thread(proc.wait, 20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            await asyncio.to_thread(proc.wait, 5)
+
+    def log(self) -> str:
+        path = self.folder / "serve.log"
+        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+
+    async def expertbot(self, env: dict[str, str], *args: str) -> tuple[int, str]:
+        done = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "config.cli", *args], env=env,
+            capture_output=True, timeout=120)
+        return done.returncode, (done.stdout + done.stderr).decode(errors="replace")
+
+    def read(self, sql: str, *values: Any) -> list[tuple[Any, ...]]:
+        """Its database read as its operator would (the draw it made, to audit it)."""
+        with sqlite3.connect(self.database) as db:
+            return list(db.execute(sql, values))
