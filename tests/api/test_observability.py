@@ -101,7 +101,10 @@ async def test_a_draw_is_counted_operation_by_operation(
 async def test_metrics_are_not_for_the_outside(aiohttp_client, infra: dict[str, str],
                                                allow: str, token: str,
                                                headers: dict[str, str], status: int) -> None:
-    app = create_app(make_settings(infra, METRICS_ALLOW=allow, METRICS_TOKEN=token))
+    # no in-process worker: who may scrape is the question here, and in a full PostgreSQL run
+    # two of these waited about 10 s at teardown (the worker's stop grace, STOP_GRACE)
+    app = create_app(make_settings(infra, METRICS_ALLOW=allow, METRICS_TOKEN=token,
+                                   EXPERTBOT_INPROCESS_WORKER=False))
     resp = await (await aiohttp_client(app)).get("/metrics", headers=headers)
     assert resp.status == status
     if status == 200:
