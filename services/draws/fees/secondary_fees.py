@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from models.draws import Notice
 from models.fees import FeeStandard
@@ -23,8 +23,7 @@ SecondaryRule = Literal["ours", "theirs", "higher"]
 RULES: tuple[SecondaryRule, ...] = ("ours", "theirs", "higher")
 DEFAULT_RULE: SecondaryRule = "higher"  # FG-807 encourages 就高不就低
 Which = Literal["ours", "theirs"]
-# the standard of the library serving a 副场 on the evaluation's day; None: this library's
-TheirStandard = Callable[[Notice, date], Awaitable[FeeStandard | None]]
+T = TypeVar("T")
 
 
 def secondary_fee(rule: str, ours: FeeStandard, theirs: FeeStandard | None,
@@ -42,28 +41,29 @@ def secondary_fee(rule: str, ours: FeeStandard, theirs: FeeStandard | None,
     return mine, "ours"
 
 
-class TheirStandards:
-    """The hook for 副场 served by another library: providers asked in turn for a notice's
-    "theirs" standard; none answering means this library's own."""
+class Providers(Generic[T]):
+    """A hook: providers asked in turn, the first answer (not None) taken; none answering
+    means the caller's own (this library's standard, or not a hosted 副场)."""
 
     def __init__(self) -> None:
-        self._providers: list[TheirStandard] = []
+        self._providers: list[Callable[[Notice, date], Awaitable[T | None]]] = []
+
+    def add(self, provider: Callable[[Notice, date], Awaitable[T | None]]) -> None:
+        """`provider` asked from now on (once, however many apps a process makes)."""
+        if provider not in self._providers:
+            self._providers.append(provider)
 
     @contextmanager
-    def provided(self, provider: TheirStandard) -> Iterator[None]:
-        """`provider` asked while the block runs (a peer draw's lifetime, or a test)."""
+    def provided(self, provider: Callable[[Notice, date], Awaitable[T | None]]
+                 ) -> Iterator[None]:
+        """`provider` asked while the block runs (a test's peer standard)."""
         self._providers.append(provider)
         try:
             yield
         finally:
             self._providers.remove(provider)
 
-    def add(self, provider: TheirStandard) -> None:
-        """`provider` asked from now on (the composition root's, for peer-served 副场)."""
-        self._providers.append(provider)
-
-    async def of(self, notice: Notice, day: date) -> FeeStandard | None:
-        """The standard of the library serving this 副场 on `day`; None: this library's."""
+    async def of(self, notice: Notice, day: date) -> T | None:
         for provider in list(self._providers):
             found = await provider(notice, day)
             if found is not None:
@@ -71,34 +71,13 @@ class TheirStandards:
         return None
 
 
-# declared once, like the reactions' tables: who may say which standard a 副场 pays by
-THEIR_STANDARDS = TheirStandards()
+# declared once, like the reactions' tables: the standard of the library serving a 副场 on
+# the evaluation's day (None: this library's)
+THEIR_STANDARDS: Providers[FeeStandard] = Providers()
 
 # a 副场 this library serves for another library's evaluation: that 主场 library's rule and
 # standard, as its request carried them (services/federation/fee_terms.py); None: not one
-HostTerms = Callable[[Notice, date], Awaitable[tuple[str, FeeStandard] | None]]
-
-
-class HostedTerms:
-    """The hook for a 副场 served here for a peer's 主场: its providers asked in turn."""
-
-    def __init__(self) -> None:
-        self._providers: list[HostTerms] = []
-
-    def add(self, provider: HostTerms) -> None:
-        """`provider` asked from now on (once, however many apps a process makes)."""
-        if provider not in self._providers:
-            self._providers.append(provider)
-
-    async def of(self, notice: Notice, day: date) -> tuple[str, FeeStandard] | None:
-        for provider in list(self._providers):
-            found = await provider(notice, day)
-            if found is not None:
-                return found
-        return None
-
-
-HOSTED_TERMS = HostedTerms()
+HOSTED_TERMS: Providers[tuple[str, FeeStandard]] = Providers()
 
 
 async def fee_at_venue(standard: FeeStandard, notice: Notice, day: date, start: datetime,
