@@ -19,6 +19,7 @@ from arq.worker import Worker, func
 from bot.background import cancel_and_wait
 from bot.jobs import CHANNELS_CTX, ENGINE_CTX, apply_receipts, process_message, relay_outbox
 from bot.providers.voice.callbacks import VOICE_CTX, voice_parked
+from config.cron_times import quick
 from config.job_trace import traced_all
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime, voice_inbox
@@ -63,7 +64,12 @@ def job_functions() -> list[Any]:
 
 
 def cron_jobs() -> list[Any]:
-    """Periodic sweeps (each occurrence runs on one worker only)."""
+    """Periodic sweeps (each occurrence runs on one worker only), their next runs computed
+    quickly (config/cron_times.py)."""
+    return [quick(job) for job in _crons()]
+
+
+def _crons() -> list[Any]:
     return [cron(relay_outbox, second=set(range(0, 60, 2)), run_at_startup=True,
                  keep_result=0, max_tries=1),
             cron(apply_receipts, second=set(range(60)), keep_result=0, max_tries=1,
