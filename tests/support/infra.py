@@ -34,7 +34,8 @@ def _schema_key() -> str:
 
     digest = hashlib.sha256(version("tortoise-orm").encode())
     sources = sorted((ROOT / "models").rglob("*.py"))
-    for path in [*sources, ROOT / "config" / "database.py", ROOT / "config" / "tortoise.py"]:
+    for path in [*sources, *(ROOT / "config" / name for name in (
+            "database.py", "tortoise.py", "migration_states.py"))]:
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -207,7 +208,7 @@ def worker_infra(own: Path, shared: Path) -> Iterator[dict[str, str]]:
                 infra["DATABASE_URL"] = _copy_postgres(given, worker)
             else:
                 shutil.copyfile(shared / "template.sqlite3", own / "test.sqlite3")
-                infra["DATABASE_URL"] = f"sqlite://{own / 'test.sqlite3'}"
+                infra["DATABASE_URL"] = f"sqlite://{own / 'test.sqlite3'}?synchronous=OFF"
                 # the run's own migration from scratch, for tests that read a fresh database
                 infra["SQLITE_TEMPLATE"] = str(shared / "template.sqlite3")
         yield infra
