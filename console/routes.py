@@ -12,6 +12,7 @@ from console import pages
 from console.app import PAGE_TABLE, guarded
 from console.context import PAGES
 from services.common.clock import CHINA, china_time
+from services.common.template_code import COMPILED
 from services.people import TITLE_LEVELS
 from services.reference import catalogue, regions
 
@@ -22,7 +23,7 @@ assert pages  # imported for the pages it registers
 def create_console() -> web.Application:
     app = web.Application()
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"),
-                             autoescape=select_autoescape(["html"]))
+                             autoescape=select_autoescape(["html"]), bytecode_cache=COMPILED)
     app[PAGES].filters["china_time"] = china_time
     # a moment as a datetime-local input shows it: China time, to the minute
     app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"

@@ -21,6 +21,7 @@ from services.common.errors import BadInput, DomainError, Unavailable, http_stat
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
+from services.common.template_code import COMPILED
 from services.documents import sheet
 from services.education import Exams, public_questions
 from web.context import DOMAIN, PAGES, TEXTS
@@ -168,7 +169,7 @@ async def _state(exams: Exams, exam: Exam, person_id: int, now: datetime) -> dic
 
 def setup_pages(app: web.Application) -> None:
     app[PAGES] = Environment(loader=FileSystemLoader(TEMPLATES),
-                             autoescape=select_autoescape(["html"]))
+                             autoescape=select_autoescape(["html"]), bytecode_cache=COMPILED)
     add_page(app, "GET", "/forms/applications/{app_id}", review_form)
     add_page(app, "GET", "/exam/{exam_id}", exam_page)
     app.router.add_route("*", "/exam/{exam_id}/api/{action}", exam_api)  # JSON, refusals above

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from services.common.clock import CHINA, china_time
 from services.common.errors import DomainError
+from services.common.template_code import COMPILED
 
 _CACHE_LIMIT = 4096
 # arguments a rendered text may be remembered by: values, equal only when they read the same
@@ -62,6 +63,10 @@ class Texts:
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,  # checked here, at most every check_interval, not per render
+            # every file of the folder stays compiled: there are some 1,200, and jinja's
+            # default of 400 made a long-running service compile the same texts again
+            cache_size=-1,
+            bytecode_cache=COMPILED,
         )
         # times are given as datetimes and written in Beijing time by the text itself
         self.env.filters.update(china_time=china_time, china_date=china_date,
@@ -75,11 +80,17 @@ class Texts:
         self._checked = time.monotonic()
 
     def _snapshot(self) -> tuple[int, int]:
-        newest, count = 0, 0
-        for root, _, files in os.walk(self.directory):
-            for name in files:
-                newest = max(newest, os.stat(os.path.join(root, name)).st_mtime_ns)
-                count += 1
+        """The newest file's time and how many files there are (os.scandir: half the cost
+        of walking and stating each path)."""
+        newest, count, folders = 0, 0, [str(self.directory)]
+        while folders:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                    else:
+                        newest = max(newest, entry.stat().st_mtime_ns)
+                        count += 1
         return newest, count
 
     def _maybe_reload(self) -> None:

@@ -3,6 +3,7 @@ notification's template fields fit their WeChat types."""
 
 from __future__ import annotations
 
+import os
 import re
 import typing
 from datetime import date, datetime
@@ -385,3 +386,43 @@ def test_every_notification_kind_reaches_someone_without_wechat() -> None:
     without = {"chat.reply", "draw.invitation.call"}
     assert [k for k in notify.kinds() if not notify.has(k, "sms") and k not in without] == []
     assert all(not notify.has(k, "sms") for k in without)
+
+
+def test_an_edited_text_is_read_without_a_restart(tmp_path: Path) -> None:
+    """An administrator edits a text, or adds one in a new folder, while the service runs:
+    the next render after the check interval uses the new words."""
+    (tmp_path / "chat").mkdir()
+    (tmp_path / "chat" / "hello.j2").write_text("您好", encoding="utf-8")
+    texts = Texts(tmp_path, check_interval=0)
+    assert texts.render("chat/hello.j2") == "您好"
+    edited = tmp_path / "chat" / "hello.j2"
+    edited.write_text("您好，{{ name }}", encoding="utf-8")
+    later = edited.stat().st_mtime_ns + 2_000_000_000
+    os.utime(edited, ns=(later, later))
+    assert texts.render("chat/hello.j2", name="张三") == "您好，张三"
+    (tmp_path / "chat" / "new").mkdir()
+    (tmp_path / "chat" / "new" / "bye.j2").write_text("再见", encoding="utf-8")
+    assert texts.render("chat/new/bye.j2") == "再见"
+
+
+def test_a_second_service_in_one_process_reuses_the_compiled_texts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each service a process starts has its own Texts: the second reads the first one's
+    compiled templates (services/common/template_code.py) instead of compiling them again,
+    and still compiles a text whose file changed."""
+    (tmp_path / "hello.j2").write_text("您好，{{ name }}", encoding="utf-8")
+    assert Texts(tmp_path).render("hello.j2", name="张三") == "您好，张三"
+    second = Texts(tmp_path, check_interval=0)
+    compiled: list[str] = []
+    compile_source = second.env.compile
+
+    def counted(source: str, name: str | None = None, filename: str | None = None,
+                raw: bool = False, defer_init: bool = False) -> Any:
+        compiled.append(str(name))
+        return compile_source(source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(second.env, "compile", counted)
+    assert second.render("hello.j2", name="李四") == "您好，李四"
+    assert compiled == []
+    (tmp_path / "hello.j2").write_text("再见，{{ name }}", encoding="utf-8")
+    assert Texts(tmp_path).render("hello.j2", name="王五") == "再见，王五"

@@ -428,3 +428,22 @@ async def test_the_training_fee_invoice_goes_to_the_forms_email_or_to_one_given_
     assert (await Payable.get(person_id=expert_id)).invoice_email == "li.jianguo@example.cn"
     bad = await api.call("PUT", "/me/email", token, {"email": "不是邮箱"})
     assert bad.status == 422
+
+
+def test_each_client_of_a_process_signs_with_the_key_parsed_once(
+        pay_secrets: dict[str, str]) -> None:
+    """Every runtime a process opens makes a WeChat Pay client: the merchant's key is parsed
+    (and its RSA check run) at the first, and the next one signs with the same key object."""
+    from bot.providers.pay.client import WeChatPayClient
+
+    def client() -> WeChatPayClient:
+        return WeChatPayClient(
+            base="http://127.0.0.1:9", mchid=pay_secrets["WECHATPAY_MCHID"],
+            private_key=pay_secrets["WECHATPAY_PRIVATE_KEY"], cert_serial="1",
+            apiv3_key=pay_secrets["WECHATPAY_APIV3_KEY"],
+            public_key=pay_secrets["WECHATPAY_PUBLIC_KEY"],
+            public_key_id=pay_secrets["WECHATPAY_PUBLIC_KEY_ID"], appid="wx1",
+            miniapp_appid="wx2", notify_url="http://127.0.0.1:9/pay/notify")
+
+    first, second = client(), client()
+    assert first._pay._core._private_key is second._pay._core._private_key

@@ -9,6 +9,7 @@ daily trade bill (its request, download and file format) is bot/providers/pay/bi
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import secrets
@@ -20,9 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import wechatpayv3.async_.core
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from wechatpayv3.async_ import AsyncWeChatPay
 from wechatpayv3.async_.type import WeChatPayType
+from wechatpayv3.async_.utils import load_private_key
 from wechatpayv3.utils import (
     aes_decrypt,
     build_authorization,
@@ -49,6 +52,19 @@ SIGNATURE_TYPE = "WECHATPAY2-SHA256-RSA2048"
 PROBE_PREFIX = "WECHATPAY/SIGNTEST/"
 MAX_SKEW = 300  # seconds: older (or future) notifications are refused
 TRANSIENT_CODES = {"SYSTEM_ERROR", "SYSTEMERROR", "FREQUENCY_LIMITED", "BANKERROR"}
+
+
+@functools.lru_cache(maxsize=4)
+def _merchant_key(pem: str) -> Any:
+    """The merchant's private key, parsed once per process: parsing checks the RSA key
+    (tens of ms), and every runtime the process opens (the web process and its worker, each
+    operator's command, each service a test starts) makes a client with the same key. A
+    rotated key is another PEM, parsed at its first use."""
+    return load_private_key(pem)
+
+
+# the library parses the key in each client it makes (AsyncCore.__init__)
+wechatpayv3.async_.core.load_private_key = _merchant_key
 
 
 def rfc3339(moment: datetime) -> str:
