@@ -4,7 +4,6 @@ against the name and masked number it names, and checks them in (the non-face wa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -12,7 +11,8 @@ from aiohttp.test_utils import TestClient
 from models.draws import Invitation, InvitationStatus
 from models.people import Person
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
+from tests.support.clock import MovedClock
 from tests.support.draw_world import drawn, make_experts, the_evaluation_starts_now
 from tests.support.wechat import Chat
 
@@ -20,12 +20,14 @@ VENUE = "广州公共资源交易中心"
 
 
 async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door(
-        api: Api, chat: Chat, client: TestClient, demo: dict, browser: Any) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict, browser: Any,
+        clock: MovedClock) -> None:
     from playwright.async_api import expect
 
     await make_experts(client, 6)
     aid, _ = await drawn(api, chat, demo)
-    await the_evaluation_starts_now(aid, datetime.now(UTC))
+    clock.clear_of_china_midnight()  # the day's list is by the gathering's China day
+    await the_evaluation_starts_now(aid, clock.now())
     first = await Invitation.filter(activity_id=aid,
                                     status=InvitationStatus.CONFIRMED).order_by("id").first()
     assert first is not None and first.code
@@ -38,7 +40,7 @@ async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door
     await desk.get_by_test_id("save-venue").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已开启签到身份核验")
     await expect(desk.get_by_test_id("venues")).to_contain_text("广东省广州市")
-    await desk.screenshot(path="var/console-venues.png", full_page=True)
+    await screenshot(desk, "var/console-venues.png")
 
     await desk.get_by_role("link", name="现场身份核验").click()
     await expect(desk.get_by_test_id("evaluations")).to_contain_text(VENUE)
@@ -47,7 +49,7 @@ async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door
     card = desk.get_by_test_id("presented")
     await expect(card).to_contain_text(expert.name)
     await expect(card).to_contain_text(expert.id_masked)
-    await desk.screenshot(path="var/console-venue-check.png", full_page=True)
+    await screenshot(desk, "var/console-venue-check.png")
     await desk.get_by_test_id("matches").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已签到")
     await expect(desk.get_by_test_id("evaluations")).to_contain_text("1/2")

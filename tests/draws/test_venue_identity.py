@@ -16,6 +16,7 @@ from models.people import Person
 from models.venues import IdentityCheck
 from sandbox.platform import Platform
 from tests.support.api import Api
+from tests.support.clock import MovedClock
 from tests.support.draw_world import (
     drawn,
     make_experts,
@@ -30,10 +31,12 @@ VENUE = "广州公共资源交易中心"  # the notices' venue in tests/support/
 
 
 async def test_the_staff_check_the_id_card_where_the_venue_asks_for_identity(
-        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform,
+        clock: MovedClock) -> None:
     await make_experts(client, 6)
     aid, agency = await drawn(api, chat, demo)
-    now = datetime.now(UTC)
+    clock.clear_of_china_midnight()  # the day's list is by the gathering's China day
+    now = clock.now()
     await the_evaluation_starts_now(aid, now)
     first, second = await Invitation.filter(activity_id=aid,
                                             status=InvitationStatus.CONFIRMED).order_by("id")
