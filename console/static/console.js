@@ -18,19 +18,38 @@ document.addEventListener("toggle", (event) => {
   if (frame && !frame.getAttribute("src")) frame.src = frame.dataset.src;
 }, true);
 
+// Whether a form on the page holds something the person changed and has not sent: a reload
+// would lose it.
+function unsentInput() {
+  return Array.from(document.querySelectorAll("form input, form textarea, form select")).some((el) => {
+    if (["hidden", "submit", "button", "reset"].includes(el.type)) return false;
+    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+    if (el.type === "file") return el.files !== null && el.files.length > 0;
+    if (el.tagName === "SELECT") return Array.from(el.options).some((o, i) => o.selected !== (
+      el.multiple ? o.defaultSelected : i === Math.max(0, Array.from(el.options).findIndex((d) => d.defaultSelected))));
+    return el.value !== el.defaultValue;
+  });
+}
+
 // Counts that update by themselves: the activity page polls its progress every 3 s.
 (function () {
   const box = document.getElementById("counts");
   if (!box) return;
   const status = document.querySelector("[data-count=status_title]");
   const shown = status ? status.textContent : null;
+  const changed = document.getElementById("status-changed");
   async function poll() {
     try {
       const resp = await fetch(box.dataset.url, { credentials: "same-origin" });
       if (resp.ok) {
         const counts = await resp.json();
-        // a new status brings other actions (the draw ended: its results): show them
-        if (shown !== null && counts.status_title !== shown) { location.reload(); return; }
+        // a new status brings other actions (the draw ended: its results): show them, unless
+        // that would lose what is being typed; then say so and keep it
+        if (shown !== null && counts.status_title !== shown) {
+          if (!unsentInput() || !changed) { location.reload(); return; }
+          changed.querySelector("[data-new-status]").textContent = counts.status_title;
+          changed.hidden = false;
+        }
         document.querySelectorAll("[data-count]").forEach((el) => {
           const value = counts[el.dataset.count];
           if (value !== undefined) el.textContent = value;

@@ -17,6 +17,7 @@ from services.common.clock import CHINA
 from services.demo import DEMO_PASSWORD
 from tests.support.api import Api
 from tests.support.applications import PDF, applicant, make_batch, ready_to_submit
+from tests.support.browser import screenshot
 from tests.support.draw_world import finish, make_experts, prepared, start_draw
 from tests.support.wechat import Chat
 
@@ -61,11 +62,17 @@ async def test_the_handler_watches_the_draw_count_up_without_reloading(
     await desk.get_by_test_id("sign-in").click()
     await expect(desk.get_by_test_id("status")).to_be_visible()  # back where it started
     await expect(desk.get_by_test_id("confirmed")).to_have_text("0")
+    # the handler has begun typing a random string when the draw starts elsewhere (the API):
+    # the new status is announced, the page is not reloaded under the typing
+    await desk.get_by_label("随机串").fill("73")
     assert (await start_draw(api, token, aid)).status == 200
     await finish(chat, aid)
     await expect(desk.get_by_test_id("confirmed")).to_have_text("2", timeout=10_000)
     await expect(desk.get_by_test_id("status")).not_to_have_text("已核验")
-    await desk.screenshot(path="var/console-activity.png", full_page=True)
+    await expect(desk.get_by_test_id("status-changed")).to_be_visible()
+    await expect(desk.get_by_test_id("status-changed")).to_contain_text("状态已变为「")
+    await expect(desk.get_by_label("随机串")).to_have_value("73")
+    await screenshot(desk, "var/console-activity.png")
     # ended, the evaluation two days away: the gathering time can still be corrected; a
     # time already past is refused in words, what was typed stays in its box
     notice = await Notice.get(activity_id=aid)
@@ -80,10 +87,10 @@ async def test_the_handler_watches_the_draw_count_up_without_reloading(
     await box.fill(f"{later:%Y-%m-%dT%H:%M}")
     await desk.get_by_test_id(f"gathering-{notice.id}").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("集合时间已修改")
-    await desk.screenshot(path="var/console-gathering-corrected.png", full_page=True)
+    await screenshot(desk, "var/console-gathering-corrected.png")
     await desk.goto(str(client.make_url("/console/home")))
     await expect(desk.get_by_test_id("dashboard")).to_be_visible()
-    await desk.screenshot(path="var/console-home.png", full_page=True)
+    await screenshot(desk, "var/console-home.png")
     await desk.get_by_test_id("sign-out").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已退出登录")
 
@@ -123,9 +130,9 @@ async def test_a_reviewer_returns_then_approves_in_the_browser(
     await expect(desk.get_by_test_id("action-return")).to_be_checked()
     await expect(desk.get_by_test_id("action-approve")).not_to_be_checked()
     await expect(reason).to_have_value("职称证书不清晰")
-    await desk.screenshot(path="var/console-review-refused.png", full_page=True)
+    await screenshot(desk, "var/console-review-refused.png")
     await desk.get_by_label("职称", exact=True).check()
-    await desk.screenshot(path="var/console-review.png", full_page=True)
+    await screenshot(desk, "var/console-review.png")
     await desk.get_by_test_id("decide").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("退回修改", timeout=20_000)
     # the applicant prints again, signs, resubmits; the reviewer approves

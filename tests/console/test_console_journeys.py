@@ -18,7 +18,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
 from services.demo import DEMO_POOL_SPECIALTY, demo_credit_code
 from tests.support.applications import PDF
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import the_results_unseal
 
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -108,7 +108,7 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
                          ("联系电话", "13912345678")):
         await expect(desk.get_by_label(label)).to_have_value(typed)
     await expect(desk.get_by_label("市", exact=True)).to_have_value("广洲市")
-    await desk.screenshot(path="var/console-notice-refused.png", full_page=True)
+    await screenshot(desk, "var/console-notice-refused.png")
     await desk.get_by_label("市", exact=True).fill("广州市")
     await desk.get_by_test_id("add-notice").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("通知已添加")
@@ -120,7 +120,7 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await expect(desk.get_by_test_id("main-specialty").get_by_role("searchbox")).to_have_value(
         "工程 / 房屋建筑 / 建筑智能化工程")
     await expect(desk.get_by_label("人数", exact=True)).to_have_value("1")
-    await desk.screenshot(path="var/console-condition-pickers.png", full_page=True)
+    await screenshot(desk, "var/console-condition-pickers.png")
     await desk.get_by_test_id("add-condition").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("抽取条件已添加")
     # 申请附件 and 提交核验
@@ -146,9 +146,10 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await verifier.get_by_test_id("refuse").click()
     await expect(verifier.get_by_test_id("flash")).to_contain_text("不通过")
     # the clerk corrects the request and sends it again (GD-DRAW: 修改后重新提交): a
-    # mistyped avoidance deleted (asked first), the right one added, the room put right
-    await desk.goto(activity_url)
-    await expect(desk.get_by_test_id("refused")).to_contain_text("回避名单缺少本项目的监理单位")
+    # mistyped avoidance deleted (asked first), the right one added, the room put right. The
+    # desk's page shows the refusal by itself (it polls every 3 s and reloads on a new status).
+    await expect(desk.get_by_test_id("refused")).to_contain_text(
+        "回避名单缺少本项目的监理单位", timeout=15_000)
     desk.on("dialog", lambda dialog: dialog.accept())
     await desk.get_by_label("名称或姓名").fill("广州市某工程监理有线公司")
     await desk.get_by_test_id("add-avoidance").click()
@@ -186,15 +187,16 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await expect(changed).not_to_contain_text("有线公司")  # added and deleted: no change
     await expect(verifier.get_by_test_id("history")).to_contain_text(
         "回避名单缺少本项目的监理单位")
-    await verifier.screenshot(path="var/console-verify-request.png", full_page=True)
+    await screenshot(verifier, "var/console-verify-request.png")
     await verifier.get_by_label("意见（通过时可填，不通过时必填，经办人会收到）").fill(
         "已核对回避名单")
     await verifier.get_by_test_id("approve").click()
     await expect(verifier.get_by_test_id("flash")).to_contain_text("通过")
     await verifier.goto(str(sandbox.make_url("/console/verify/history")))
     await expect(verifier.get_by_test_id("history")).to_contain_text("已核对回避名单")
-    # the handler starts the draw with a random string of their own
-    await desk.goto(activity_url)
+    # the handler starts the draw with a random string of their own, on the page that
+    # brought the approval by itself
+    await expect(desk.get_by_label("随机串")).to_be_visible(timeout=15_000)
     await desk.get_by_label("随机串").fill("7391")
     await desk.get_by_test_id("start").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("抽取已开始")
@@ -220,7 +222,7 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     invited = await Invitation.get(id=invited.id)  # its verification code, now
     await desk.get_by_test_id("results").click()
     await expect(desk.get_by_test_id("results")).to_contain_text(invited.code)
-    await desk.screenshot(path="var/console-results.png", full_page=True)
+    await screenshot(desk, "var/console-results.png")
     async with desk.expect_popup() as popup:
         await desk.get_by_test_id("print").click()
     printed = await popup.value
@@ -234,7 +236,7 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await expect(printed.get_by_test_id("randomness")).to_contain_text("7391")
     await expect(printed.get_by_test_id("signatures")).to_contain_text("监督人")
     await printed.emulate_media(media="print")
-    await printed.screenshot(path="var/console-print.png", full_page=True)
+    await screenshot(printed, "var/console-print.png")
     pdf = await printed.pdf(format="A4")
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page\r") + \
         pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page>") == 1  # one A4 page
@@ -278,7 +280,7 @@ async def test_an_administrator_opens_a_batch_and_answers_feedback_from_chat(
     await admin.get_by_test_id("create-batch").click()
     await expect(admin.get_by_test_id("flash")).to_contain_text("已创建批次")
     await expect(admin.get_by_test_id("batches")).to_contain_text("2027年第一批")
-    await admin.screenshot(path="var/console-batches.png", full_page=True)
+    await screenshot(admin, "var/console-batches.png")
     await admin.get_by_role("link", name="意见反馈").click()
     await admin.get_by_label("回复（发给反馈人）").first.fill("在「我的」-「缴费记录」中查看。")
     await admin.locator("[data-testid^='answer-']").first.click()
