@@ -284,23 +284,30 @@ def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield endpoint
 
 
-@pytest.fixture
-async def browser(chromium: str) -> AsyncIterator[Any]:
-    """The run's Chromium for one test: the contexts (cookies, pages) the test opens are
-    closed at its end, whatever its outcome (an open page would keep its connections to the
-    server past the test)."""
+@pytest.fixture(scope="session")
+async def connected_chromium(chromium: str) -> AsyncIterator[Any]:
+    """This worker's Playwright, connected to the run's Chromium once: starting Playwright's
+    driver (a Node.js process) and connecting cost each browser test half a second of CPU."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
         connected = await pw.chromium.connect_over_cdp(chromium)
-        before = list(connected.contexts)
-        try:
-            yield connected
-        finally:
-            for context in connected.contexts:
-                if context not in before:
-                    await context.close()
-            await connected.close()  # only disconnects: the browser stays for the next test
+        yield connected
+        await connected.close()  # only disconnects: the browser is stopped with `chromium`
+
+
+@pytest.fixture
+async def browser(connected_chromium: Any) -> AsyncIterator[Any]:
+    """The run's Chromium for one test: the contexts (cookies, pages) the test opens are
+    closed at its end, whatever its outcome (an open page would keep its connections to the
+    server past the test)."""
+    before = list(connected_chromium.contexts)
+    try:
+        yield connected_chromium
+    finally:
+        for context in connected_chromium.contexts:
+            if context not in before:
+                await context.close()
 
 
 @pytest.fixture

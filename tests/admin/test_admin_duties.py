@@ -24,7 +24,7 @@ from services.common.pii import mask_name
 from services.demo import DEMO_PASSWORD
 from services.people.lockout import PERSON_FAILURES
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.console import Desk
 from web.context import DOMAIN
 
@@ -200,10 +200,10 @@ async def test_the_audit_administrators_console_in_the_browser(
     await expect(page.get_by_test_id("duty-audit")).to_be_visible()
     menu = await page.locator("header nav a").all_inner_texts()
     assert menu == ["工作台", "审计记录", "个人信息访问记录"]
-    await page.screenshot(path="var/console-audit-admin-home.png", full_page=True)
+    await screenshot(page, "var/console-audit-admin-home.png")
     await page.get_by_role("link", name="查阅并校验审计记录").click()
     await expect(page.get_by_test_id("chain-state")).to_contain_text("审计链完整")
-    await page.screenshot(path="var/console-audit-trail.png", full_page=True)
+    await screenshot(page, "var/console-audit-trail.png")
 
 
 async def test_the_security_administrator_sees_the_policies_and_the_keys_in_the_browser(
@@ -228,4 +228,4 @@ async def test_the_security_administrator_sees_the_policies_and_the_keys_in_the_
     await page.get_by_role("button", name="查找").click()
     await expect(page.get_by_test_id("standing")).to_contain_text("未锁定")
     await expect(page.get_by_test_id("policy")).to_be_visible()  # still shown after a search
-    await page.screenshot(path="var/console-security.png", full_page=True)
+    await screenshot(page, "var/console-security.png")

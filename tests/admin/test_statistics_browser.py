@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from models.draws import Condition, DrawActivity, Invitation, Notice, Project
 from models.experts import ExpertProfile
 from services.common.clock import CHINA
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 # per draw: its months back, its city, and its invited experts' answers in rank order
 DRAWS = ((2, "440106", ("confirmed", "confirmed", "declined", "timeout")),
@@ -86,7 +86,7 @@ async def test_the_administrator_reads_the_statistics_and_downloads_them(
     body = desk.locator("main")
     for raw in ("declined", "confirmed", "4401", "fen", "UTC", "suspension"):
         await expect(body).not_to_contain_text(raw)
-    await desk.screenshot(path="var/console-statistics.png", full_page=True)
+    await screenshot(desk, "var/console-statistics.png")
     # the workbook of the same period
     async with desk.expect_download() as download:
         await desk.get_by_test_id("download").click()
@@ -100,7 +100,7 @@ async def test_the_administrator_reads_the_statistics_and_downloads_them(
     await expect(desk.get_by_test_id("refusal")).to_contain_text("晚于截止月份")
     await expect(desk.get_by_label("起始月份")).to_have_value(first)
     await expect(desk.get_by_label("截止月份（含）")).to_have_value(f"{month_back(now, 3):%Y-%m}")
-    await desk.screenshot(path="var/console-statistics-refused.png", full_page=True)
+    await screenshot(desk, "var/console-statistics-refused.png")
     await desk.get_by_label("起始月份").fill("2026-13")
     await desk.get_by_test_id("show").click()
     await expect(desk.get_by_test_id("refusal")).to_contain_text("起始月份“2026-13”不是月份")

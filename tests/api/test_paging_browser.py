@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from models.wechat import Feedback, WeChatIdentity
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 
 async def test_the_administrator_pages_through_feedback(sandbox: TestServer,
@@ -40,7 +40,7 @@ async def test_the_administrator_pages_through_feedback(sandbox: TestServer,
         await expect(desk.get_by_test_id(f"feedback-{made[n]}")).to_be_visible()
     await expect(desk.get_by_test_id("next-page")).to_have_count(0)
     await expect(desk.locator("body")).not_to_contain_text("新来的一条反馈")
-    await desk.screenshot(path="var/console-feedback-pages.png", full_page=True)
+    await screenshot(desk, "var/console-feedback-pages.png")
     await desk.get_by_test_id("first-page").click()
     await expect(desk.locator("body")).to_contain_text("新来的一条反馈")
     assert "after=" not in desk.url and "state=open" in desk.url

@@ -12,6 +12,7 @@ from models.applications import Batch
 from models.people import Person
 from tests.support.api import Api
 from tests.support.applications import in_notice
+from tests.support.browser import screenshot
 
 CONTACT = "吉林省财政厅政府采购监管处，电话0431-88888888"
 
@@ -38,5 +39,5 @@ async def test_the_public_notice_reads_on_a_desktop_and_a_phone(
         overflow = await page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (shape, overflow)
-        await page.screenshot(path=f"var/public-notice-{shape}.png", full_page=True)
+        await screenshot(page, f"var/public-notice-{shape}.png")
         await page.context.close()

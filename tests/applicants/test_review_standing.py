@@ -19,7 +19,7 @@ from models.sanctions import Sanction, SanctionKind
 from services.common.clock import china_today
 from tests.support.api import Api
 from tests.support.applications import applicant, make_batch, ready_to_submit
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 
 async def test_the_reviewer_reads_the_applicants_record_as_an_expert(api: Api,
@@ -96,5 +96,5 @@ async def test_the_review_page_shows_the_record_beside_the_decision(
     await expect(card).to_contain_text("执行中")
     await expect(card).to_contain_text("已注销")
     await expect(card).to_contain_text("没有已缴费的继续教育课程")
-    await desk.screenshot(path="var/console-review-standing.png", full_page=True)
+    await screenshot(desk, "var/console-review-standing.png")
     await desk.context.close()

@@ -16,7 +16,7 @@ from sandbox.platform import Platform
 from services.demo import demo_credit_code
 from tests.support.api import Api
 from tests.support.applications import FILES, applicant, form, make_batch
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.helpers import eventually
 from tests.support.wechat import Chat
 
@@ -131,7 +131,7 @@ async def test_staff_add_a_requested_unit_at_the_desk(
     await expect(reason).to_be_visible()
     await expect(reason).to_have_value("无")
     await admin.get_by_label("统一社会信用代码").first.fill(demo_credit_code(902))
-    await admin.screenshot(path="var/console-unit-requests.png", full_page=True)
+    await screenshot(admin, "var/console-unit-requests.png")
     await admin.locator("[data-testid^='add-unit-']").first.click()
     await expect(admin.get_by_test_id("flash")).to_contain_text(
         f"已新增单位“{DESIGN}”，申请人已收到通知")

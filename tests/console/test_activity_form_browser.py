@@ -17,6 +17,7 @@ from models.draws import Condition, DrawActivity
 from services.common.clock import CHINA
 from services.demo import DEMO_PASSWORD, demo_credit_code
 from tests.support.api import Api
+from tests.support.browser import screenshot
 from tests.support.draw_world import finish, make_experts, prepared, start_draw, submit
 from tests.support.wechat import Chat
 
@@ -55,7 +56,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
     await desk.get_by_label("项目联系方式").fill("020-83838383")
     await desk.get_by_label("项目联系人").fill("张三")
     await desk.get_by_label("标段（每行一个").fill("123123123 一标段 100\n1231231231 二标段 50")
-    await desk.screenshot(path="var/console-project-form.png", full_page=True)
+    await screenshot(desk, "var/console-project-form.png")
     await desk.get_by_test_id("add-project").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已登记项目")
     # 新建抽取: the first section, seed 004's 活动信息
@@ -74,7 +75,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
     await supervisor.get_by_label("监督人员1 姓名").fill("张三")
     await supervisor.get_by_label("联系电话").fill("13922223333")
     await supervisor.get_by_label("监督部门名称").fill("广州市住房和城乡建设局")
-    await desk.screenshot(path="var/console-activity-form.png", full_page=True)
+    await screenshot(desk, "var/console-activity-form.png")
     await desk.get_by_test_id("create-activity").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("抽取活动已创建")
     # the activity's page: the seed's fields, the handler the signed-in clerk, masked
@@ -114,7 +115,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
     await expect(row).to_contain_text("常驻地广东省广州市")
     for cell, shown in (("needed", "2"), ("agreed", "0"), ("state", "新建")):
         await expect(row.get_by_test_id(f"{cell}-{condition.id}")).to_have_text(shown)
-    await desk.screenshot(path="var/console-condition-table.png", full_page=True)
+    await screenshot(desk, "var/console-condition-table.png")
     # verified, drawn: both experts agree, the condition is full
     assert (await submit(api, token, aid)).status == 200
     verifier = await api.login(demo["verifier"].mp_openid)
@@ -127,7 +128,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
     for cell, shown in (("needed", "0"), ("agreed", "2"), ("state", "已满足")):
         await expect(row.get_by_test_id(f"{cell}-{condition.id}")).to_have_text(shown)
     await expect(row).to_contain_text("否")  # not a 补抽's
-    await desk.screenshot(path="var/console-condition-table-full.png", full_page=True)
+    await screenshot(desk, "var/console-condition-table-full.png")
 
 
 async def test_the_clerk_adds_a_secondary_venue_and_gives_it_a_condition(
@@ -165,4 +166,4 @@ async def test_the_clerk_adds_a_secondary_venue_and_gives_it_a_condition(
     await expect(desk.get_by_test_id(f"condition-venue-{condition.id}")).to_have_text(
         "副场：韶关市公共资源交易中心")
     await expect(desk.get_by_test_id("condition-table")).to_contain_text("场所")
-    await desk.screenshot(path="var/console-two-venues.png", full_page=True)
+    await screenshot(desk, "var/console-two-venues.png")

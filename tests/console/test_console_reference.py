@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestServer
 
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.catalogue import BAD, GOOD, workbook
 
 
@@ -32,7 +32,7 @@ async def test_an_administrator_loads_and_switches_the_catalogue(
     # what was typed is still there
     name = admin.get_by_label("版本名称")
     await expect(name).to_have_value("广东省评标专家专业分类（2025年修订）")
-    await admin.screenshot(path="var/console-catalogue-problems.png", full_page=True)
+    await screenshot(admin, "var/console-catalogue-problems.png")
     await admin.get_by_label("文件").set_input_files(files=[{
         "name": "专业目录.csv", "mimeType": "text/csv", "buffer": GOOD.encode()}])
     await admin.get_by_test_id("check").click()
@@ -45,7 +45,7 @@ async def test_an_administrator_loads_and_switches_the_catalogue(
     rows = admin.get_by_test_id("catalogues").locator("tr")
     await expect(rows.nth(1)).to_contain_text("广东省评标专家专业分类（2025年修订）")
     await expect(rows.nth(1)).to_contain_text("当前")
-    await admin.screenshot(path="var/console-catalogues.png", full_page=True)
+    await screenshot(admin, "var/console-catalogues.png")
     # back to the shipped one is not offered; another saved version can be switched to
     await admin.get_by_label("文件").set_input_files(files=[{
         "name": "专业目录-2.csv", "mimeType": "text/csv", "buffer": GOOD.encode()}])
@@ -73,13 +73,13 @@ async def test_an_administrator_imports_a_register_and_sees_the_refused_rows(
         "buffer": sheet}])
     await admin.get_by_test_id("check").click()
     await expect(admin.get_by_test_id("summary")).to_be_visible(timeout=20_000)
-    await admin.screenshot(path="var/console-register-check.png", full_page=True)
+    await screenshot(admin, "var/console-register-check.png")
     await expect(admin.get_by_test_id("summary")).to_contain_text(
         "共 4 行：将新建 2 位专家，将更新 0 位，2 行不能导入", timeout=20_000)
     problems = admin.get_by_test_id("problems")
     await expect(problems).to_contain_text("与第 2 行重复")
     await expect(problems).to_contain_text("地区“火星”不在行政区划表中")
-    await admin.screenshot(path="var/console-register-check.png", full_page=True)
+    await screenshot(admin, "var/console-register-check.png")
     await admin.get_by_role("link", name="返回").click()
     await admin.get_by_label("名册文件（.xlsx 或 .csv）").set_input_files(files=[{
         "name": "旧系统专家名册.xlsx", "mimeType": "application/octet-stream",
@@ -90,4 +90,4 @@ async def test_an_administrator_imports_a_register_and_sees_the_refused_rows(
     await expect(admin.get_by_test_id("status")).to_have_text("已完成")
     await admin.get_by_role("link", name="返回").click()
     await expect(admin.get_by_test_id("imports").locator("tr").nth(1)).to_contain_text("导入")
-    await admin.screenshot(path="var/console-register.png", full_page=True)
+    await screenshot(admin, "var/console-register.png")

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from openpyxl import load_workbook
 
 from services.demo import demo_credit_code
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import desk_draft
 
 HANDLER_PHONE = "13800000004"
@@ -28,7 +28,7 @@ async def test_the_handler_downloads_fills_in_and_imports_the_avoidance_template
     for name in ("专家抽取申请模板", "重新抽取专家申请模板", "通知原专家评标申请模板",
                  "退选专家申请模板", "回避单位模板"):
         await expect(listed).to_contain_text(f"《{name}》下载")
-    await desk.screenshot(path="var/console-templates-home.png", full_page=True)
+    await screenshot(desk, "var/console-templates-home.png")
     async with desk.expect_download() as got:
         await listed.get_by_test_id("template-draw").click()
     form = await got.value
@@ -62,7 +62,7 @@ async def test_the_handler_downloads_fills_in_and_imports_the_avoidance_template
     await expect(desk.get_by_test_id("avoidances-now")).not_to_contain_text("某监理公司")
     for raw in ("reason_not_listed", "BadInput", "unit"):
         await expect(desk.locator("main")).not_to_contain_text(raw)
-    await desk.screenshot(path="var/console-avoidance-import.png", full_page=True)
+    await screenshot(desk, "var/console-avoidance-import.png")
     await desk.get_by_test_id("back-to-activity").click()
     await expect(desk.get_by_test_id("avoidance-import")).to_be_visible()
-    await desk.screenshot(path="var/console-activity-avoidances.png", full_page=True)
+    await screenshot(desk, "var/console-activity-avoidances.png")

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from models.sanctions import DrawPolicy
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 
 async def test_the_administrator_turns_on_the_weighting_by_credit_level(
@@ -36,7 +36,7 @@ async def test_the_administrator_turns_on_the_weighting_by_credit_level(
     await expect(desk.get_by_test_id("flash")).to_contain_text("按信用等级加权抽取已开启")
     await expect(desk.get_by_test_id("weighted")).to_be_checked()
     await expect(desk.get_by_label("A 级权重")).to_have_value("6")
-    await desk.screenshot(path="var/console-draw-weighting.png", full_page=True)
+    await screenshot(desk, "var/console-draw-weighting.png")
     policy = await DrawPolicy.get(id=1)
     assert (policy.weighted, policy.weight_a, policy.weight_b, policy.weight_d) == \
         (True, 6, 3, 1)

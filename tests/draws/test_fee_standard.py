@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from services.common.clock import CHINA, china_today
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import (
     ask_withdrawal,
     drawn,
@@ -233,6 +233,6 @@ async def test_the_agency_records_fees_on_its_page_in_the_browser(
     await row.get_by_role("textbox").nth(1).fill("评审延长半小时，经双方确认")
     await row.get_by_role("button", name="保存").click()
     await expect(desk.get_by_test_id("fees")).to_contain_text("已登记 650.00元")
-    await desk.screenshot(path="var/console-fees.png", full_page=True)
+    await screenshot(desk, "var/console-fees.png")
     stored = await Invitation.get(id=item.id)
     assert stored.fee_fen == 65000 and stored.fee_reason == "评审延长半小时，经双方确认"

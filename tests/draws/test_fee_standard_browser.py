@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from services.common.clock import china_today
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 
 async def test_the_administrator_publishes_the_fee_standard(sandbox: TestServer,
@@ -44,7 +44,7 @@ async def test_the_administrator_publishes_the_fee_standard(sandbox: TestServer,
     await expect(table).to_contain_text("评标3小时以内（含3小时）400.00元")
     await expect(table).to_contain_text("每增加1小时加100.00元（不足1小时按1小时计）")
     await expect(table).to_contain_text("另发交通补助150.00元")
-    await desk.screenshot(path="var/console-fee-standards.png", full_page=True)
+    await screenshot(desk, "var/console-fee-standards.png")
     # an agency's handler has no such page
     handler = await signed_in(browser, sandbox, "13800000004", "/console/fee-standards")
     await expect(handler.locator("body")).not_to_contain_text("发布新版本")

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from sandbox.pay_gateway import PayGateway
 from services.common.clock import china_today
 from tests.support.api import Api
+from tests.support.browser import screenshot
 from tests.support.fees import publish
 
 
@@ -48,5 +49,5 @@ async def test_the_fee_standard_page_reads_on_a_desktop_and_a_phone(
         overflow = await page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (name, overflow)
-        await page.screenshot(path=f"var/fee-standard-{name}.png", full_page=True)
+        await screenshot(page, f"var/fee-standard-{name}.png")
         await page.context.close()

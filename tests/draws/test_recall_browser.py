@@ -22,7 +22,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import Actor
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import confirmed_elsewhere, the_evaluation_is_over
 from web.context import DOMAIN
 
@@ -129,7 +129,7 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
             await card.get_by_label("通话结果").select_option(label="不参加")
             await card.get_by_label("备注").fill("回拨后告知不参加")
         if n == 0:
-            await desk.screenshot(path="var/console-recall-calling.png", full_page=True)
+            await screenshot(desk, "var/console-recall-calling.png")
             # the expert was confirmed elsewhere at the same time meanwhile: refused in
             # words, with what was typed still there; once that evaluation is cancelled the
             # same form goes through
@@ -140,7 +140,7 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
             await card.get_by_role("button", name="登记结果并挂断解绑").click()
             await expect(desk.get_by_test_id("flash")).to_contain_text(
                 "同一时段已确认参加其他评标")
-            await desk.screenshot(path="var/console-recall-booked.png", full_page=True)
+            await screenshot(desk, "var/console-recall-booked.png")
             card = desk.locator("[data-testid^=call-]").filter(has=desk.get_by_test_id(
                 "middle-number")).first
             await expect(card.get_by_label("商定的集合时间（参加时填写）")).to_have_value(
@@ -148,9 +148,9 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
             await DrawActivity.filter(id=elsewhere.id).update(status="cancelled")
         await card.get_by_role("button", name="登记结果并挂断解绑").click()
         await expect(desk.get_by_test_id("flash")).to_contain_text("已登记")
-    await sim.screenshot(path="var/simulator-privacy-calls.png", full_page=True)
+    await screenshot(sim, "var/simulator-privacy-calls.png")
     await expect(desk.get_by_test_id("submit-recall")).to_be_enabled()
-    await desk.screenshot(path="var/console-recall.png", full_page=True)
+    await screenshot(desk, "var/console-recall.png")
     page_text = await desk.content()
     assert not any(phone in page_text for phone in phones)  # never the experts' numbers
     await desk.get_by_test_id("submit-recall").click()

@@ -17,7 +17,7 @@ from models.draws import Condition, DrawActivity, Invitation, SkippedCandidate
 from models.experts import ExpertProfile
 from services.common.clock import china_today
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import (
     finish,
     make_experts,
@@ -140,4 +140,4 @@ async def test_the_audit_page_says_who_was_passed_over_for_declining_and_why(
     skipped = desk.get_by_test_id("skipped")
     await expect(skipped).to_contain_text("条件1 主专业")
     await expect(skipped).to_contain_text(SAID)
-    await desk.screenshot(path="var/console-audit-remote.png", full_page=True)
+    await screenshot(desk, "var/console-audit-remote.png")

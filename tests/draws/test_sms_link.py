@@ -17,6 +17,7 @@ from models.draws import Invitation, InvitationStatus
 from sandbox.platform import Platform
 from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.links import ANSWER_LINK
+from tests.support.browser import screenshot
 from tests.support.clock import MovedClock
 from tests.support.draw_world import invited_by_sms
 from tests.support.sms import sms_world
@@ -142,11 +143,11 @@ async def test_an_expert_declines_with_a_reason_in_a_phone_browser(
     phone = await browser.new_page(viewport={"width": 375, "height": 740})
     await phone.goto(str(client.make_url(link)))
     await expect(phone.get_by_text("评标室302")).to_be_visible()
-    await phone.screenshot(path="var/answer-open.png", full_page=True)
+    await screenshot(phone, "var/answer-open.png")
     await phone.locator("#reason").fill("出差在外地")
     await phone.get_by_test_id("choice-2").click()
     await expect(phone.get_by_test_id("said")).to_contain_text("原因已记录")
-    await phone.screenshot(path="var/answer-page.png", full_page=True)
+    await screenshot(phone, "var/answer-page.png")
     declined = await Invitation.get(id=invitation.id)
     assert declined.status == InvitationStatus.DECLINED and declined.reason == "出差在外地"
 

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 
 from models.draws import DrawActivity
 from models.people import Person, Role, RoleGrant, phone_is
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import PDF, desk_draft
 from web.context import DOMAIN
 
@@ -53,16 +53,16 @@ async def test_the_handler_chooses_the_terminal_the_request_goes_to(
     await expect(desk.get_by_test_id("flash")).to_be_visible()
     await desk.get_by_label("申请原因").fill("按招标计划抽取评标专家")
     await desk.get_by_label("选择提交终端").select_option(label="广东省公共资源交易中心")
-    await desk.screenshot(path="var/console-terminal-choose.png", full_page=True)
+    await screenshot(desk, "var/console-terminal-choose.png")
     await desk.get_by_test_id("submit").click()
     await expect(desk.get_by_test_id("submitted-to")).to_contain_text(
         "已提交至广东省公共资源交易中心")
-    await desk.screenshot(path="var/console-terminal-submitted.png", full_page=True)
+    await screenshot(desk, "var/console-terminal-submitted.png")
     # the province's verifier reads the centre by its name on the queue and on the request
     verifier = await signed_in(browser, sandbox, PROVINCE_REVIEWER, "/console/verify")
     await expect(verifier.get_by_test_id(f"terminal-{aid}")).to_have_text(
         "广东省公共资源交易中心")
-    await verifier.screenshot(path="var/console-verify-terminal.png", full_page=True)
+    await screenshot(verifier, "var/console-verify-terminal.png")
     await verifier.goto(verifier.url.replace("/console/verify", f"/console/verify/{aid}/request"))
     await expect(verifier.get_by_test_id("terminal")).to_have_text("广东省公共资源交易中心")
     # the handler's list shows the activity's name (活动名称) and finds it by it
@@ -71,4 +71,4 @@ async def test_the_handler_chooses_the_terminal_the_request_goes_to(
     await desk.get_by_label("活动名称").fill(name[-6:])
     await desk.get_by_test_id("search").click()
     await expect(desk.get_by_test_id(f"activity-name-{aid}")).to_have_text(name)
-    await desk.screenshot(path="var/console-activities-by-name.png", full_page=True)
+    await screenshot(desk, "var/console-activities-by-name.png")

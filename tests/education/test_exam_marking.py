@@ -18,6 +18,7 @@ from models.notifications import Notification
 from models.people import Person, phone_is
 from services.demo import EXAM_QUESTIONS
 from tests.support.api import Api
+from tests.support.browser import screenshot
 from tests.support.education import (
     ESSAY,
     PAPER,
@@ -118,10 +119,10 @@ async def test_a_course_test_with_an_essay_in_a_phone_browser(
     await essay.fill("评标专家应当遵守回避、保密和独立评审的纪律。")
     await essay.blur()
     await expect(phone.locator("#q-2 .saving")).to_have_text("已保存")
-    await phone.screenshot(path="var/course-test.png", full_page=True)
+    await screenshot(phone, "var/course-test.png")
     await phone.get_by_test_id("submit").click()
     await expect(phone.get_by_test_id("result")).to_contain_text("主观题正在批阅")
-    await phone.screenshot(path="var/course-test-done.png", full_page=True)
+    await screenshot(phone, "var/course-test-done.png")
     expert = await Person.get(phone_is(demo["expert"].phone))
     attempt = await ExamAttempt.get(person_id=expert.id)
     assert attempt.answers == {"1": "A", "2": "评标专家应当遵守回避、保密和独立评审的纪律。"}

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from models.applications import Application, AppStatus, Batch
 from models.people import Person, phone_is
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.education import approved_applicant
 from tests.support.wechat import Chat
 
@@ -133,7 +133,7 @@ async def test_an_administrator_uploads_material_at_the_desk(
         "培训资料「评标专家考试大纲」已上传")
     await expect(admin.get_by_test_id("materials")).to_contain_text("考试大纲.pdf")
     await expect(admin.get_by_test_id("materials")).to_contain_text("整个批次")
-    await admin.screenshot(path="var/console-training-materials.png", full_page=True)
+    await screenshot(admin, "var/console-training-materials.png")
     async with admin.expect_download() as downloading:
         await admin.get_by_role("link", name="考试大纲.pdf").click()
     download = await downloading.value

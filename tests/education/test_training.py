@@ -21,7 +21,7 @@ from sandbox.pay_gateway import PayGateway
 from services.common.errors import DomainError
 from services.demo import EXAM_QUESTIONS
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.helpers import eventually, said
 from tests.support.wechat import Chat
 from web.context import DOMAIN
@@ -185,4 +185,4 @@ async def test_the_desk_schedules_a_training_and_records_attendance(
     await admin.get_by_test_id(f"record-{session.id}").click()
     await expect(admin.get_by_test_id("flash")).to_contain_text("出勤已登记")
     await expect(admin.get_by_test_id(f"attendance-{session.id}")).to_contain_text("未参加")
-    await admin.screenshot(path="var/console-training-sessions.png", full_page=True)
+    await screenshot(admin, "var/console-training-sessions.png")

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 
 from models.federated_draws import PeerDraw
 from services.federation import Identity, new_private_key
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.federation import ASKER, OURS, draw_request, signed_client
 
 SHAOGUAN = Identity(*OURS, new_private_key())
@@ -65,4 +65,4 @@ async def test_the_administrator_refuses_with_a_reason_and_accepts_in_the_consol
         "state")).to_contain_text("本库抽取活动 CQYD")  # drawn here at once
     for raw in ("None", "pending", "440100", "A0103"):
         await expect(desk.locator("main")).not_to_contain_text(raw)
-    await desk.screenshot(path="var/console-federation-requests.png", full_page=True)
+    await screenshot(desk, "var/console-federation-requests.png")

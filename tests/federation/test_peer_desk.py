@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.federation import GUANGZHOU
 from tests.support.peer_library import PeerLibrary
 
@@ -68,10 +68,10 @@ async def test_the_administrator_picks_a_library_by_name_in_the_console(
     body = desk.locator("main")
     for raw in ("None", "null", "4402<", "unknown_peer"):
         await expect(body).not_to_contain_text(raw)
-    await desk.screenshot(path="var/console-federation.png", full_page=True)
+    await screenshot(desk, "var/console-federation.png")
     # the library does not answer as the protocol says: the words, the choice kept
     shaoguan_library.mode = "forged"
     await desk.get_by_test_id("show").click()
     await expect(desk.get_by_test_id("refusal")).to_contain_text("韶关市评标专家库暂时没有应答")
     await expect(desk.get_by_test_id("peer")).to_have_value("440200")
-    await desk.screenshot(path="var/console-federation-refused.png", full_page=True)
+    await screenshot(desk, "var/console-federation-refused.png")

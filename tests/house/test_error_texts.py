@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import meta
@@ -17,6 +18,7 @@ from config.settings import ROOT
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
+from tests.support.once import from_sources
 
 PRODUCT = ("services", "bot", "handlers", "miniapp_api", "web", "config", "sandbox", "console")
 CODE = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
@@ -29,30 +31,43 @@ TIMES = {"opens", "closes", "until", "start", "end", "eval_start", "eval_end", "
 LISTS = {"allowed", "levels", "missing"}
 
 
-def _scan() -> tuple[set[str], dict[str, list[set[str]]]]:
+def _sources() -> list[Path]:
+    return [path for package in PRODUCT for path in Path(ROOT, package).rglob("*.py")]
+
+
+def _scan() -> dict[str, Any]:
     """Every code named in product code (not a notification's kind nor a page's file), and
     the keyword names given at each raise site (a site that splats a mapping is left out:
     its names are not known here)."""
     named: set[str] = set()
-    sites: dict[str, list[set[str]]] = defaultdict(list)
-    for package in PRODUCT:
-        for path in Path(ROOT, package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Constant) and isinstance(node.value, str)
-                        and CODE.match(node.value) and node.value.split(".")[0] in AREAS
-                        and not Path(ROOT, "texts", "notify", node.value).is_dir()
-                        and not node.value.endswith((".html", ".json", ".csv"))):
-                    named.add(node.value)
-                if (isinstance(node, ast.Call) and node.args
-                        and isinstance(node.args[0], ast.Constant)
-                        and isinstance(node.args[0].value, str)
-                        and node.args[0].value in TEMPLATES
-                        and all(k.arg for k in node.keywords)):
-                    sites[node.args[0].value].append({k.arg for k in node.keywords if k.arg})
-    return named, sites
+    sites: dict[str, list[list[str]]] = defaultdict(list)
+    for path in _sources():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                    and CODE.match(node.value) and node.value.split(".")[0] in AREAS
+                    and not Path(ROOT, "texts", "notify", node.value).is_dir()
+                    and not node.value.endswith((".html", ".json", ".csv"))):
+                named.add(node.value)
+            if (isinstance(node, ast.Call) and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                    and node.args[0].value in TEMPLATES
+                    and all(k.arg for k in node.keywords)):
+                sites[node.args[0].value].append(sorted(k.arg for k in node.keywords
+                                                        if k.arg))
+    return {"named": sorted(named), "sites": sites}
 
 
-NAMED, SITES = _scan()
+# the scan parses every product module (seconds): once per run and per change of the sources
+# (tests/support/once.py), though every worker collects this module; it reads the names of
+# the files under texts/errors/ and of the folders in texts/notify/, so those folders (whose
+# times change when a name in them does) are among its inputs
+_ERRORS, _NOTIFY = ROOT / "texts" / "errors", ROOT / "texts" / "notify"
+_SCANNED = from_sources("error-codes", [*_sources(), _ERRORS, *_ERRORS.iterdir(), _NOTIFY],
+                        _scan)
+NAMED: set[str] = set(_SCANNED["named"])
+SITES: dict[str, list[set[str]]] = {code: [set(given) for given in sites]
+                                    for code, sites in _SCANNED["sites"].items()}
 
 
 def _needs(code: str) -> set[str]:

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from sandbox.pay_gateway import PayGateway
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.payouts import fees_ready, record
 from tests.support.wechat import Chat
 
@@ -38,7 +38,7 @@ async def test_the_agency_pays_the_sheet_by_qr_in_the_console(
     assert "800.00元" in said[-1]
     card = desk.get_by_test_id("fee-pay")
     await expect(card).to_contain_text("应付 800.00元")
-    await desk.screenshot(path="var/console-fee-pay.png", full_page=True)
+    await screenshot(desk, "var/console-fee-pay.png")
     found = re.search(r"商户订单号 (\w+)", await card.inner_text())
     assert found
     await pay_gateway.scan_and_pay(found.group(1))  # the handler's phone scans it

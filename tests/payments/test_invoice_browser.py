@@ -17,7 +17,7 @@ from models.education import Course, Enrollment
 from models.payments import EInvoice
 from models.people import Person, phone_is
 from services.payments import parse_title
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.helpers import eventually
 from web.context import DOMAIN
 
@@ -61,18 +61,18 @@ async def test_finance_sees_the_invoice_issued_and_the_payer_finds_it_in_the_mai
     async with desk.expect_download() as got:
         await row.get_by_role("link", name="下载发票（PDF）").click()
     assert (await (await got.value).path()).read_bytes().startswith(b"%PDF-")
-    await desk.screenshot(path="var/console-invoices.png", full_page=True)
+    await screenshot(desk, "var/console-invoices.png")
     sim = await (await browser.new_context(viewport={"width": 1280, "height": 900})).new_page()
     await sim.goto(str(sandbox.make_url("/sandbox/")))
     await sim.get_by_test_id("user-o_demo_expert").click()
     mail = sim.get_by_test_id("inbox-mail").first
     await expect(mail).to_contain_text("电子发票")
     await expect(mail.get_by_test_id("mail-file")).to_contain_text(".pdf")
-    await sim.screenshot(path="var/simulator-invoice-mail.png", full_page=True)
+    await screenshot(sim, "var/simulator-invoice-mail.png")
     # the fee is refunded: finance reverses the invoice, picking the reason by its words
     await row.get_by_text("冲红（作废）").click()
     await row.get_by_label("冲红原因").select_option(label="销货退回（退款）")
-    await desk.screenshot(path="var/console-invoice-reverse.png", full_page=True)
+    await screenshot(desk, "var/console-invoice-reverse.png")
     await row.get_by_role("button", name="开具红字发票").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已提交冲红")
     await eventually(lambda: EInvoice.exists(state="reversed"), timeout=10)

@@ -14,7 +14,7 @@ from models.wechat import WeChatIdentity
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.payouts import fees_ready, funded, record
 from tests.support.sms import sms_link
 from tests.support.wechat import Chat
@@ -46,7 +46,7 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     assert said and person.name in said[0] and "应发 400.00元" in said[0]
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("待专家提供银行账户")
-    await desk.screenshot(path="var/console-payout-account-asked.png", full_page=True)
+    await screenshot(desk, "var/console-payout-account-asked.png")
 
     # the expert, on a phone, from the SMS
     link = await sms_link(platform, person.phone or "", "/f/")
@@ -59,7 +59,7 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     await phone.get_by_test_id("give").click()
     await expect(phone.get_by_test_id("said")).to_contain_text("收款账户已提交")
     await expect(phone.get_by_test_id("account")).to_contain_text("**** **** 0123")
-    await phone.screenshot(path="var/phone-payout-account.png", full_page=True)
+    await screenshot(phone, "var/phone-payout-account.png")
 
     # the agency sees it masked; finance, at the centre that holds the funded money, reads
     # the number to transfer to, then records the transfer of the fee less its tax
@@ -75,7 +75,7 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     await expect(due).to_contain_text("**** **** 0123")
     await due.get_by_role("button", name="查看完整账号").click()
     await expect(money.get_by_test_id("number")).to_have_text("6222021234567890123")
-    await money.screenshot(path="var/console-payout-account-number.png", full_page=True)
+    await screenshot(money, "var/console-payout-account-number.png")
     await money.get_by_role("link", name="返回专家费清单").click()
     due = money.get_by_test_id(f"account-{item.id}")
     await due.get_by_label(f"{person.name}的转账凭证号").fill("ICBC20261125001")
@@ -83,10 +83,10 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     await expect(money.get_by_test_id("flash")).to_contain_text("已登记银行转账")
     assert person.name in said[-1] and "400.00元" in said[-1] and "**** **** 0123" in said[-1]
     await expect(money.get_by_test_id(f"row-{item.id}")).to_contain_text("ICBC20261125001")
-    await money.screenshot(path="var/console-fee-sheet-paid.png", full_page=True)
+    await screenshot(money, "var/console-fee-sheet-paid.png")
     await desk.reload()
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("已银行转账")
     await expect(row.get_by_test_id("account")).to_contain_text("ICBC20261125001")
     await expect(row).to_contain_text("是")
-    await desk.screenshot(path="var/console-payout-account-paid.png", full_page=True)
+    await screenshot(desk, "var/console-payout-account-paid.png")

@@ -16,7 +16,7 @@ from models.people import Person
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.helpers import eventually
 from tests.support.payouts import bill_of, fees_ready, record
 from tests.support.wechat import Chat
@@ -59,7 +59,7 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     sheet = money.get_by_test_id(f"sheet-{aid}")
     await expect(sheet).to_contain_text("HX20261125001")
     await expect(sheet).to_contain_text("800.00元")
-    await money.screenshot(path="var/console-fee-sheets.png", full_page=True)
+    await screenshot(money, "var/console-fee-sheets.png")
     await sheet.get_by_test_id(f"approve-{aid}").click()
     await expect(money.get_by_test_id("flash")).to_contain_text("已批准")
     names = [r.name for r in await Person.filter(id__in=[item.person_id, other.person_id])]
@@ -94,22 +94,22 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(row.get_by_test_id("payout")).to_contain_text("已到账")
     await expect(row).to_contain_text("是")
     await expect(row.get_by_role("button", name="撤销转账")).to_have_count(0)
-    await desk.screenshot(path="var/console-payouts.png", full_page=True)
+    await screenshot(desk, "var/console-payouts.png")
     # finance's month: the transfer on the withholding declaration, the tax beside it
     await money.goto(str(client.make_url("/console/withholding")))
     await expect(money.get_by_test_id("withholding")).to_contain_text("400.00")
     await expect(money.get_by_test_id("withholding-totals")).to_contain_text("1")
     await expect(money.get_by_test_id("export")).to_be_visible()
-    await money.screenshot(path="var/console-withholding.png", full_page=True)
+    await screenshot(money, "var/console-withholding.png")
     # and every transfer, across agencies, on finance's list
     await money.goto(str(client.make_url("/console/transfers?state=paid")))
     await expect(money.get_by_test_id("transfers")).to_contain_text("已到账")
     await expect(money.get_by_test_id("transfers")).to_contain_text("400.00元")
-    await money.screenshot(path="var/console-transfers.png", full_page=True)
+    await screenshot(money, "var/console-transfers.png")
     # the month's ledger of the agency: the sheet funded, the fee paid, the totals
     await money.goto(str(client.make_url("/console/fee-ledger")))
     ledger = money.locator("[data-testid^=ledger-]").first
     await expect(ledger).to_contain_text("HX20261125001")
     await expect(ledger).to_contain_text("400.00")
     await expect(money.get_by_test_id("export")).to_be_visible()
-    await money.screenshot(path="var/console-fee-ledger.png", full_page=True)
+    await screenshot(money, "var/console-fee-ledger.png")

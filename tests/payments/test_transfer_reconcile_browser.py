@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from sandbox.pay_gateway import PayGateway
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.transfer_bill import days_back, paid_fees
 from tests.support.wechat import Chat
 
@@ -42,6 +42,6 @@ async def test_finance_runs_a_day_and_sees_the_transfer_findings(
     await expect(found).to_contain_text("本系统已发放，资金账单中没有")
     await expect(found).to_contain_text(dropped.out_bill_no)
     await expect(found.locator("tr", has_text=altered.out_bill_no)).to_contain_text("390.00")
-    await desk.screenshot(path="var/console-transfer-reconciliation.png", full_page=True)
+    await screenshot(desk, "var/console-transfer-reconciliation.png")
     home = await signed_in(browser, client.server, demo["finance"].phone, "/console/home")
     await expect(home.get_by_test_id("transfer-differences")).to_contain_text("1")

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from models.draws import Project
 from models.people import Agency, Person, Role, RoleGrant, phone_is
 from services.demo import demo_credit_code
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 HANDLER = "13800000004"
 SECOND = "佛山市示例工程咨询有限公司"
@@ -39,7 +39,7 @@ async def test_the_handler_chooses_whom_to_act_for_and_switches(
     await expect(acting).to_contain_text(SECOND)
     await expect(desk.get_by_test_id("acting-now")).to_have_count(0)
     await expect(desk.get_by_test_id("dashboard")).to_have_count(0)
-    await desk.screenshot(path="var/console-acting-choose.png", full_page=True)
+    await screenshot(desk, "var/console-acting-choose.png")
     await desk.goto(str(sandbox.make_url("/console/projects")))
     await expect(desk.locator("main")).to_contain_text("请先在工作台首页")
     await desk.goto(str(sandbox.make_url("/console/home")))
@@ -48,7 +48,7 @@ async def test_the_handler_chooses_whom_to_act_for_and_switches(
     await expect(desk.get_by_test_id(f"choice-{other.id}")).to_contain_text("当前办理机构")
     await expect(desk.get_by_test_id("standing")).to_contain_text(SECOND)
     await expect(desk.get_by_test_id("dashboard")).to_be_visible()
-    await desk.screenshot(path="var/console-acting-chosen.png", full_page=True)
+    await screenshot(desk, "var/console-acting-chosen.png")
     await desk.goto(str(sandbox.make_url("/console/projects")))
     await expect(desk.locator("main")).to_contain_text("佛山某中学改建工程")
     await expect(desk.locator("main")).not_to_contain_text("广州某中学新建工程")
@@ -58,4 +58,4 @@ async def test_the_handler_chooses_whom_to_act_for_and_switches(
     await desk.goto(str(sandbox.make_url("/console/projects")))
     await expect(desk.locator("main")).to_contain_text("广州某中学新建工程")
     await expect(desk.locator("main")).not_to_contain_text("佛山某中学改建工程")
-    await desk.screenshot(path="var/console-acting-projects.png", full_page=True)
+    await screenshot(desk, "var/console-acting-projects.png")

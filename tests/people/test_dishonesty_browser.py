@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from models.dishonesty import DishonestyRun
 from sandbox.fake_dishonesty import DISHONESTY, DishonestyFake
 from services.demo import DEMO_PEOPLE
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.helpers import eventually
 
 
@@ -47,7 +47,7 @@ async def test_the_administrator_sees_a_flag_and_handles_it(
     await expect(desk.locator("body")).not_to_contain_text("admin")
     link = flags.get_by_role("link", name="处分管理")
     assert "expert_number=GD-ZJ-000001" in (await link.get_attribute("href") or "")
-    await desk.screenshot(path="var/console-dishonesty.png", full_page=True)
+    await screenshot(desk, "var/console-dishonesty.png")
     note = flags.get_by_label("处理意见")
     await note.fill("   ")  # blank: refused, the page and the typed text kept
     await flags.get_by_role("button", name="标记为已处理").click()
@@ -59,7 +59,7 @@ async def test_the_administrator_sees_a_flag_and_handles_it(
     await expect(desk.get_by_test_id("flags")).to_contain_text("没有待处理的失信核查提示")
     await desk.get_by_test_id("view-all").click()
     await expect(desk.get_by_test_id("flags")).to_contain_text("已核实为本人")
-    await desk.screenshot(path="var/console-dishonesty-handled.png", full_page=True)
+    await screenshot(desk, "var/console-dishonesty-handled.png")
     # the administrator's home counts what waits here
     await desk.goto(str(sandbox.make_url("/console/home")))
     await expect(desk.get_by_test_id("dishonesty-count")).to_contain_text("0待处理的失信核查提示")

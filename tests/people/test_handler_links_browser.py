@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from services.common.clock import CHINA
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 LEGAL, APPLICANT, EXPERT = "13800000003", "13800000001", "13800000002"
 
@@ -28,13 +28,13 @@ async def test_a_handler_accepts_the_link_and_another_refuses_it(
         await legal.get_by_test_id("link-handler").click()
         await expect(legal.get_by_test_id("flash")).to_contain_text("发出经办人关联申请")
     await expect(legal.get_by_test_id("handlers")).to_contain_text("待经办人确认")
-    await legal.screenshot(path="var/console-handler-links-asked.png", full_page=True)
+    await screenshot(legal, "var/console-handler-links-asked.png")
 
     person = await signed_in(browser, sandbox, APPLICANT, "/console/home")
     requests = person.get_by_test_id("link-requests")
     await expect(requests).to_contain_text("广州市示例招标代理有限公司")
     await expect(requests).to_contain_text(f"有效期至 {until:%Y年%m月%d日}")
-    await person.screenshot(path="var/console-link-request.png", full_page=True)
+    await screenshot(person, "var/console-link-request.png")
     await requests.get_by_role("button", name="接受").click()
     await expect(person.get_by_test_id("flash")).to_contain_text(
         "您已成为广州市示例招标代理有限公司的经办人")
@@ -57,4 +57,4 @@ async def test_a_handler_accepts_the_link_and_another_refuses_it(
     await expect(rows.locator("tr", has_text="李建国")).to_contain_text("移除")
     for raw in ("pending", "refused", "accepted"):
         await expect(legal.locator("main")).not_to_contain_text(raw)
-    await legal.screenshot(path="var/console-handler-links-answered.png", full_page=True)
+    await screenshot(legal, "var/console-handler-links-answered.png")

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from models.performance import CalendarDay
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 
 async def test_the_administrator_keeps_the_holiday_calendar(
@@ -30,7 +30,7 @@ async def test_the_administrator_keeps_the_holiday_calendar(
     assert await CalendarDay.filter(day="2026-10-12", off=True).exists()
     # the rest of the national calendar was kept when the year was first changed
     assert await CalendarDay.filter(day="2026-10-10", off=False).exists()
-    await desk.screenshot(path="var/console-holidays.png", full_page=True)
+    await screenshot(desk, "var/console-holidays.png")
     await desk.get_by_role("button", name="删除2026-10-12").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("恢复按周一至周五计")
     await expect(table).not_to_contain_text("本地假日")
@@ -45,4 +45,4 @@ async def test_the_administrator_keeps_the_holiday_calendar(
     await expect(desk.get_by_test_id("flash")).to_contain_text("已导入 2 天")
     await expect(desk.get_by_test_id("holidays")).to_contain_text("2027年2月6日")
     await expect(desk.get_by_test_id("holidays-unknown")).to_have_count(0)
-    await desk.screenshot(path="var/console-holidays-2027.png", full_page=True)
+    await screenshot(desk, "var/console-holidays-2027.png")

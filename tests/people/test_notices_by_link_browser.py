@@ -14,6 +14,7 @@ from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from tests.support.api import Api
+from tests.support.browser import screenshot
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation
 from tests.support.sms import sms_link
 from tests.support.wechat import Chat
@@ -45,7 +46,7 @@ async def test_an_expert_appeals_and_replies_on_a_phone(
     await phone.get_by_test_id("appeal").click()
     await expect(phone.get_by_test_id("said")).to_contain_text("申诉已提交")
     await expect(phone.get_by_test_id("appealed")).to_contain_text("有签字记录")
-    await phone.screenshot(path="var/phone-appeal.png", full_page=True)
+    await screenshot(phone, "var/phone-appeal.png")
     await phone.goto(str(client.server.make_url(
         await sms_link(platform, person.phone or "", "/r/"))))
     await expect(phone.locator("table")).to_contain_text("擅离职守")
@@ -54,4 +55,4 @@ async def test_an_expert_appeals_and_replies_on_a_phone(
     await phone.get_by_test_id("reply").click()
     await expect(phone.get_by_test_id("said")).to_contain_text("说明已提交")
     await expect(phone.get_by_test_id("replied")).to_contain_text("并申请复核")
-    await phone.screenshot(path="var/phone-reply.png", full_page=True)
+    await screenshot(phone, "var/phone-reply.png")

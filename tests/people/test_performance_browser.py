@@ -18,7 +18,7 @@ from models.people import Person
 from models.performance import PerformanceRecord
 from models.wechat import Channel, WeChatIdentity
 from services.draws.record.performance import reply
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 COMMENT = "开标后40分钟到场，评审中离开评标室约1小时"
 
@@ -78,7 +78,7 @@ async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
     card = desk.get_by_test_id(f"performance-{first.id}")
     await expect(card).to_contain_text("已记录")
     await expect(card.get_by_role("button", name="修改记录")).to_be_visible()
-    await desk.screenshot(path="var/console-performance.png", full_page=True)
+    await screenshot(desk, "var/console-performance.png")
     # the expert is told
     assert await Notification.exists(kind="performance.recorded", person_id=first.person_id)
 
@@ -96,7 +96,7 @@ async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
     await expect(dispute).to_contain_text("因地铁故障迟到")
     await expect(dispute).to_contain_text("到场：迟到")
     await expect(dispute).to_contain_text("擅离职守")
-    await admin.screenshot(path="var/console-performance-disputes.png", full_page=True)
+    await screenshot(admin, "var/console-performance-disputes.png")
     await dispute.get_by_label("更正记录（按下面的内容）").check()
     await dispute.get_by_text("更正后的记录").click()
     await dispute.get_by_label("擅离职守").uncheck()
@@ -107,11 +107,11 @@ async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
     await expect(admin.get_by_test_id("no-disputes")).to_be_visible()
     await expect(admin.get_by_test_id("reviewed")).to_contain_text("已更正记录")
     assert await Notification.exists(kind="performance.reviewed", person_id=first.person_id)
-    await admin.screenshot(path="var/console-performance-reviewed.png", full_page=True)
+    await screenshot(admin, "var/console-performance-reviewed.png")
     await admin.goto(str(sandbox.make_url("/console/conduct-items")))
     await expect(admin.get_by_test_id("conduct-items").get_by_label("名称").first
                  ).to_have_value("应当回避而不回避")
-    await admin.screenshot(path="var/console-conduct-items.png", full_page=True)
+    await screenshot(admin, "var/console-conduct-items.png")
     # the handler has no administrator's page
     await desk.goto(str(sandbox.make_url("/console/conduct-items")))
     await expect(desk.locator("body")).not_to_contain_text("新增履职问题")
@@ -139,7 +139,7 @@ async def test_the_agency_registers_a_no_show_records_it_and_the_credit_rule_cou
     await expect(desk.get_by_test_id("flash")).to_contain_text("履职情况已记录")
     card = desk.get_by_test_id(f"performance-{absent.id}")
     await expect(card).to_contain_text("已记录")
-    await desk.screenshot(path="var/console-performance-absent.png", full_page=True)
+    await screenshot(desk, "var/console-performance-absent.png")
     record = await PerformanceRecord.get(invitation_id=absent.id)
     assert (record.absence, record.comment) == ("缺席", "未到场，未提前请假")
 
@@ -149,4 +149,4 @@ async def test_the_agency_registers_a_no_show_records_it_and_the_credit_rule_cou
     await admin.get_by_test_id("save-credit-rule").click()
     await expect(admin.get_by_test_id("flash")).to_contain_text("信用规则已保存")
     await expect(admin.get_by_label("每次登记请假扣分")).to_have_value("5")
-    await admin.screenshot(path="var/console-credit-rule.png", full_page=True)
+    await screenshot(admin, "var/console-credit-rule.png")

@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from models.people import Person, phone_is
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from web.context import DOMAIN
 
 
@@ -31,7 +31,7 @@ async def test_the_administrator_reads_the_retention_report(sandbox: TestServer,
     await expect(runs).to_contain_text("1 人")
     await expect(runs).to_contain_text("身份信息 1 条")
     await expect(runs).not_to_contain_text("UTC")
-    await desk.screenshot(path="var/console-retention.png", full_page=True)
+    await screenshot(desk, "var/console-retention.png")
     # an expert cannot open it
     expert = await signed_in(browser, sandbox, "13800000002", "/console/retention")
     await expect(expert.locator("body")).not_to_contain_text("处理记录")

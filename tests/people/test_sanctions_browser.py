@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestServer
 from models.experts import ExpertProfile
 from models.people import Person, Role, RoleGrant
 from services.common.clock import china_today
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 
 
 async def test_the_administrator_suspends_an_expert_and_rules_on_the_appeal(
@@ -45,7 +45,7 @@ async def test_the_administrator_suspends_an_expert_and_rules_on_the_appeal(
     end = today + timedelta(days=89)
     await expect(table).to_contain_text(f"至{end.year}年{end.month}月{end.day}日")
     await expect(table).not_to_contain_text("suspension")
-    await desk.screenshot(path="var/console-sanctions.png", full_page=True)
+    await screenshot(desk, "var/console-sanctions.png")
     # the expert appeals (in the mini-program); the administrator rules on it here
     person = await Person.get(id=(await RoleGrant.get(expert_number="GD-ZJ-000001",
                                                       role=Role.EXPERT)).person_id)
@@ -61,14 +61,14 @@ async def test_the_administrator_suspends_an_expert_and_rules_on_the_appeal(
     await expect(desk.get_by_test_id("flash")).to_contain_text("李建国的申诉已复核：维持处理")
     await desk.get_by_test_id("view-all").click()
     await expect(desk.get_by_test_id(f"sanction-{item.id}")).to_contain_text("维持处理")
-    await desk.screenshot(path="var/console-sanctions-ruled.png", full_page=True)
+    await screenshot(desk, "var/console-sanctions-ruled.png")
     # one expert's sanctions with their credit, and how it came about
     await desk.goto(str(sandbox.make_url(
         "/console/sanctions?view=all&expert_number=GD-ZJ-000001")))
     how = desk.get_by_test_id("credit-explained")
     await expect(how).to_contain_text("暂停评标资格 1 次，扣 30 分")
     await expect(how).to_contain_text("90 分及以上为 A")
-    await desk.screenshot(path="var/console-sanctions-credit.png", full_page=True)
+    await screenshot(desk, "var/console-sanctions-credit.png")
     # the caps: saved and shown again
     await desk.goto(str(sandbox.make_url("/console/draw-policy")))
     await desk.get_by_label("为同一招标人最多参加（次）").fill("2")
@@ -76,7 +76,7 @@ async def test_the_administrator_suspends_an_expert_and_rules_on_the_appeal(
     await expect(desk.get_by_test_id("flash")).to_contain_text("抽取次数限制已保存")
     await expect(desk.get_by_label("为同一招标人最多参加（次）")).to_have_value("2")
     await expect(desk.get_by_label("每名专家最多参加（次）")).to_have_value("")
-    await desk.screenshot(path="var/console-draw-policy.png", full_page=True)
+    await screenshot(desk, "var/console-draw-policy.png")
     # an agency's handler has no such page
     handler = await signed_in(browser, sandbox, "13800000004", "/console/sanctions")
     await expect(handler.locator("body")).not_to_contain_text("作出处分")

@@ -28,6 +28,7 @@ from services.common.errors import BadInput
 from services.common.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE
 from services.demo import DEMO_PASSWORD
 from tests.support.api import Api
+from tests.support.browser import screenshot
 from tests.support.console import Desk
 from tests.support.helpers import eventually, redis_of
 from tests.support.settings import make_settings
@@ -107,12 +108,12 @@ async def test_the_enrolment_in_the_browser(client: TestClient, demo: dict,
     await page.get_by_label("密码").fill(DEMO_PASSWORD)
     await page.get_by_test_id("sign-in").click()
     await expect(page.get_by_test_id("enrol-qr").locator("svg")).to_be_visible()
-    await page.screenshot(path="var/console-second-factor-enrol.png", full_page=True)
+    await screenshot(page, "var/console-second-factor-enrol.png")
     secret = (await page.get_by_test_id("enrol-secret").inner_text()).replace(" ", "")
     await page.get_by_label("应用显示的6位数字").fill(pyotp.TOTP(secret).now())
     await page.get_by_test_id("second-factor").click()
     await expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(8)
-    await page.screenshot(path="var/console-recovery-codes.png", full_page=True)
+    await screenshot(page, "var/console-recovery-codes.png")
     await page.get_by_test_id("continue").click()
     await expect(page.get_by_test_id("sign-out")).to_be_visible()
 

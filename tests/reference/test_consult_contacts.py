@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from models.applications import Application
 from models.people import Person, phone_is
 from tests.support.api import Api
-from tests.support.browser import signed_in
+from tests.support.browser import screenshot, signed_in
 from tests.support.wechat import Chat
 
 VISITOR = "o_demo_visitor"  # a follower who never bound nor applied
@@ -96,4 +96,4 @@ async def test_an_administrator_keeps_the_contacts_at_the_desk(
     table = admin.get_by_test_id("contacts")
     await expect(table).to_contain_text("广东省广州市")
     await expect(table).to_contain_text("020-83125678")
-    await admin.screenshot(path="var/console-consult-contacts.png", full_page=True)
+    await screenshot(admin, "var/console-consult-contacts.png")

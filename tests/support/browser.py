@@ -5,6 +5,7 @@ desk signed in as a demo person."""
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import shutil
 import subprocess
@@ -24,6 +25,15 @@ NO_CHROMIUM = ("browser tests need Debian's chromium (never a downloaded browser
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
+# EXPERTBOT_TEST_SCREENSHOTS=0: no screenshots (the PostgreSQL run of .ci/run shows the same
+# pages again, and each full-page screenshot costs Chromium about half a second of CPU)
+SCREENSHOTS = os.environ.get("EXPERTBOT_TEST_SCREENSHOTS", "1") != "0"
+
+
+async def screenshot(page: Any, path: str) -> None:
+    """The whole page as a person sees it, to look at: written to `path` (under var/)."""
+    if SCREENSHOTS:
+        await page.screenshot(path=path, full_page=True)
 
 
 @contextlib.contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestServer
 
+from tests.support.browser import screenshot
 from web.context import DOMAIN
 
 
@@ -163,4 +164,4 @@ async def test_a_link_in_a_message_opens_its_page_as_the_phone_would(  # type: i
         await link.click()
     answer = await opened.value
     await expect(answer.locator("body")).to_contain_text("参加")
-    await answer.screenshot(path="var/simulator-link-page.png", full_page=True)
+    await screenshot(answer, "var/simulator-link-page.png")
