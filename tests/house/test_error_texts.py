@@ -18,9 +18,8 @@ from config.settings import ROOT
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
-from tests.support.once import from_sources
+from tests.support.once import from_sources, product_sources
 
-PRODUCT = ("services", "bot", "handlers", "miniapp_api", "web", "config", "sandbox", "console")
 CODE = re.compile(r"^[a-z_]+\.[a-z0-9_]+$")
 TEXTS = Texts(ROOT / "texts")
 AREAS = {p.name for p in (ROOT / "texts" / "errors").iterdir() if p.is_dir()}
@@ -31,17 +30,13 @@ TIMES = {"opens", "closes", "until", "start", "end", "eval_start", "eval_end", "
 LISTS = {"allowed", "levels", "missing"}
 
 
-def _sources() -> list[Path]:
-    return [path for package in PRODUCT for path in Path(ROOT, package).rglob("*.py")]
-
-
 def _scan() -> dict[str, Any]:
     """Every code named in product code (not a notification's kind nor a page's file), and
     the keyword names given at each raise site (a site that splats a mapping is left out:
     its names are not known here)."""
     named: set[str] = set()
     sites: dict[str, list[list[str]]] = defaultdict(list)
-    for path in _sources():
+    for path in product_sources():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Constant) and isinstance(node.value, str)
                     and CODE.match(node.value) and node.value.split(".")[0] in AREAS
@@ -63,8 +58,8 @@ def _scan() -> dict[str, Any]:
 # the files under texts/errors/ and of the folders in texts/notify/, so those folders (whose
 # times change when a name in them does) are among its inputs
 _ERRORS, _NOTIFY = ROOT / "texts" / "errors", ROOT / "texts" / "notify"
-_SCANNED = from_sources("error-codes", [*_sources(), _ERRORS, *_ERRORS.iterdir(), _NOTIFY],
-                        _scan)
+_SCANNED = from_sources("error-codes",
+                        [*product_sources(), _ERRORS, *_ERRORS.iterdir(), _NOTIFY], _scan)
 NAMED: set[str] = set(_SCANNED["named"])
 SITES: dict[str, list[set[str]]] = {code: [set(given) for given in sites]
                                     for code, sites in _SCANNED["sites"].items()}

@@ -1,0 +1,110 @@
+"""The schema fuzz's cases, drawn once for the sources as they are.
+
+Drawing is most of the fuzz's work: schemathesis builds Hypothesis strategies out of the
+OpenAPI document and draws a few cases per operation, about a thousand per role. The cases
+are derandomized, so the same document and the same code draw the same cases in every run;
+the first run draws them and keeps them in var/test-cache/ (tests/support/once.py), and a
+run of the same sources (.ci/run's PostgreSQL run after its SQLite run, a developer's next
+run) sends the very same requests without drawing them again. Any change to the document,
+to a product module (Hypothesis mixes the code's own constants into what it draws) or to
+either library draws them anew."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pickle
+from collections.abc import Callable
+from typing import Any
+
+import hypothesis
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis.core import NOT_SET
+from schemathesis.generation.case import Case
+
+from tests.support.once import PRODUCT, from_sources, product_sources
+
+
+def _drawn(strategy: Any, examples: int) -> list[Case]:
+    """`examples` cases of one operation, as Hypothesis draws them for a test."""
+    cases: list[Case] = []
+
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))
+    @given(case=strategy)
+    def draw(case: Case) -> None:
+        cases.append(case)
+
+    try:
+        draw()
+    except Unsatisfiable:  # negative data for an operation with nothing to negate
+        return []
+    return cases
+
+
+def _case(state: dict[str, Any]) -> Case:
+    case = Case.__new__(Case)  # past Case.__setattr__, which expects a case already made
+    for name, value in state.items():
+        object.__setattr__(case, name, value)
+    return case
+
+
+class _Pickler(pickle.Pickler):
+    """A case without its operation (the document's, rebuilt by the run that reads it)."""
+
+    def __init__(self, out: io.BytesIO, operation: Any) -> None:
+        super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.operation = operation
+
+    def persistent_id(self, obj: Any) -> str | None:
+        if obj is self.operation:
+            return "operation"
+        if obj is self.operation.schema:
+            return "schema"
+        return "not-set" if obj is NOT_SET else None
+
+    def reducer_override(self, obj: Any) -> Any:
+        if type(obj) is Case:
+            return _case, ({name: getattr(obj, name) for name in Case.__slots__},)
+        return NotImplemented
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, data: bytes, operation: Any) -> None:
+        super().__init__(io.BytesIO(data))
+        self.operation = operation
+
+    def persistent_load(self, pid: Any) -> Any:
+        return {"operation": self.operation, "schema": self.operation.schema,
+                "not-set": NOT_SET}[pid]
+
+
+def _sealed(cases: list[Case], operation: Any) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, operation).dump(cases)
+    return out.getvalue()
+
+
+def fuzz_cases(name: str, doc: dict[str, Any], operations: list[Any],
+               mode: schemathesis.GenerationMode, examples: Callable[[Any], int]
+               ) -> dict[str, list[Case]]:
+    """The cases of each operation (by its label), `examples(operation)` of them in `mode`,
+    drawn once while the document, the product's code and the libraries are as they are."""
+    by_label = {operation.label: operation for operation in operations}
+    plan = {label: examples(operation) for label, operation in by_label.items()}
+
+    def draw() -> dict[str, bytes]:
+        return {label: _sealed(_drawn(operation.as_strategy(mode), plan[label]), operation)
+                for label, operation in by_label.items()}
+
+    # the document less its servers (the address of this run's service)
+    what = json.dumps([{k: v for k, v in doc.items() if k != "servers"}, plan, mode.value, hypothesis.__version__,
+                       schemathesis.__version__], sort_keys=True)
+    kept: dict[str, bytes] = from_sources(
+        f"fuzz-{name}", product_sources((*PRODUCT, "models")), draw, dump=pickle.dumps,
+        load=pickle.loads, also=hashlib.sha256(what.encode()).hexdigest())
+    return {label: _Unpickler(kept[label], operation).load()
+            for label, operation in by_label.items()}
