@@ -101,7 +101,8 @@ def fuzz_cases(name: str, doc: dict[str, Any], operations: list[Any],
                 for label, operation in by_label.items()}
 
     # the document less its servers (the address of this run's service)
-    what = json.dumps([{k: v for k, v in doc.items() if k != "servers"}, plan, mode.value, hypothesis.__version__,
+    document = {k: v for k, v in doc.items() if k != "servers"}
+    what = json.dumps([document, plan, mode.value, hypothesis.__version__,
                        schemathesis.__version__], sort_keys=True)
     kept: dict[str, bytes] = from_sources(
         f"fuzz-{name}", product_sources((*PRODUCT, "models")), draw, dump=pickle.dumps,
