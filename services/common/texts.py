@@ -76,6 +76,7 @@ class Texts:
         self.env.globals["console_url"] = "/console/"
         self._interval = check_interval
         self._memo: dict[tuple[Any, ...], str] = {}
+        self._sources: dict[str, str] = {}  # read for their declared fields, every send
         self._stamp = self._snapshot()
         self._checked = time.monotonic()
 
@@ -104,6 +105,7 @@ class Texts:
             if self.env.cache is not None:
                 self.env.cache.clear()
             self._memo.clear()
+            self._sources.clear()
 
     def render(self, template: str, /, **values: Any) -> str:
         """The rendered text, surrounding whitespace trimmed."""
@@ -140,9 +142,14 @@ class Texts:
         return value
 
     def source(self, name: str) -> str:
-        """The template's own text (to read the fields or variables it declares)."""
+        """The template's own text (to read the fields or variables it declares), read from
+        its file once until a file of the folder changes."""
         assert self.env.loader is not None
-        return self.env.loader.get_source(self.env, name)[0]
+        self._maybe_reload()
+        found = self._sources.get(name)
+        if found is None:
+            found = self._sources[name] = self.env.loader.get_source(self.env, name)[0]
+        return found
 
     def names(self, prefix: str = "") -> list[str]:
         """Every template under `prefix` (for the test that renders them all)."""

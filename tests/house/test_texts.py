@@ -395,11 +395,13 @@ def test_an_edited_text_is_read_without_a_restart(tmp_path: Path) -> None:
     (tmp_path / "chat" / "hello.j2").write_text("您好", encoding="utf-8")
     texts = Texts(tmp_path, check_interval=0)
     assert texts.render("chat/hello.j2") == "您好"
+    assert texts.source("chat/hello.j2") == "您好"
     edited = tmp_path / "chat" / "hello.j2"
     edited.write_text("您好，{{ name }}", encoding="utf-8")
     later = edited.stat().st_mtime_ns + 2_000_000_000
     os.utime(edited, ns=(later, later))
     assert texts.render("chat/hello.j2", name="张三") == "您好，张三"
+    assert texts.source("chat/hello.j2") == "您好，{{ name }}"  # the fields it declares
     (tmp_path / "chat" / "new").mkdir()
     (tmp_path / "chat" / "new" / "bye.j2").write_text("再见", encoding="utf-8")
     assert texts.render("chat/new/bye.j2") == "再见"

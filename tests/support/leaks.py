@@ -62,10 +62,18 @@ def scan(where: str, text: str) -> None:
     LEAKS.extend(f"{where}: {found}" for found in personal(text))
 
 
+# find_unmasked's findings by text, for the current test: a test's answers repeat (the same
+# refusal to every role of a matrix, the same page again)
+_UNMASKED: dict[str, list[str]] = {}
+
+
 def personal(text: str) -> list[str]:
     """What find_unmasked finds in `text`, but for venues' contact phones and the numbers a
     test declared NOT_PERSONAL."""
-    return [found for found in find_unmasked(text)
+    unmasked = _UNMASKED.get(text)
+    if unmasked is None:
+        unmasked = _UNMASKED[text] = find_unmasked(text)
+    return [found for found in unmasked
             if re.sub(r"[^0-9]", "", found)[-11:] not in VENUE_PHONES
             and found not in NOT_PERSONAL]
 
@@ -151,7 +159,7 @@ def _delivered(platform: Platform) -> list[tuple[str, str]]:
 
 def _forget_all() -> None:
     for kept in (LEAKS, OUTPUTS, KNOWN_PHONES, KNOWN_IDS, VENUE_PHONES, NOT_PERSONAL,
-                 PLATFORMS):
+                 PLATFORMS, _UNMASKED):
         kept.clear()
 
 
@@ -178,6 +186,11 @@ def watching_for_leaks() -> Iterator[list[str]]:
     for where, text in delivered:
         LEAKS.extend(f"{where}: {found}" for found in personal(text))
     find = known_leak_finder(KNOWN_PHONES, KNOWN_IDS)
-    known = [f"{where}: {found}" for where, text in OUTPUTS + delivered for found in find(text)]
+    found_in: dict[str, list[str]] = {}  # each text once (answers repeat)
+    known: list[str] = []
+    for where, text in OUTPUTS + delivered:
+        if text not in found_in:
+            found_in[text] = find(text)
+        known.extend(f"{where}: {found}" for found in found_in[text])
     leaks.extend(list(LEAKS) + known)
     _forget_all()
