@@ -122,6 +122,7 @@ async def test_an_initial_password_is_changed_before_anything_else(
     assert home.status == 200 and "密码已修改" in text
 
 
+@pytest.mark.slow  # every page and form as every demo person: the whole matrix
 @pytest.mark.parametrize("key", [d.key for d in DEMO_PEOPLE if d.key != "migrated"] + [None])
 async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
         client: TestClient, demo: dict, key: str | None) -> None:

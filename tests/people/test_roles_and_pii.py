@@ -30,6 +30,7 @@ ROLE_HOLDERS = {Role.APPLICANT: "applicant", Role.EXPERT: "expert",
                 Role.SECURITY_ADMIN: "security_admin", Role.AUDIT_ADMIN: "audit_admin"}
 
 
+@pytest.mark.slow  # every endpoint as every role: the whole matrix, as the fuzz
 @pytest.mark.parametrize("role", list(ROLE_HOLDERS), ids=lambda r: str(r.value))
 async def test_each_role_gets_403_from_every_other_roles_endpoints(
         api: Api, demo: dict, role: Role) -> None:

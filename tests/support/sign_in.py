@@ -11,9 +11,12 @@ from tests.support.helpers import eventually
 
 
 def sent_code(platform: Platform, phone: str) -> str:
-    found = re.search(r"验证码(\d{6})", platform.sms_to(phone)[-1])
-    assert found
-    return found.group(1)
+    """The code of the latest verification SMS to `phone` (an alert the worker sends to the
+    same number, say that someone tried its ID number, may arrive after it)."""
+    for text in reversed(platform.sms_to(phone)):
+        if found := re.search(r"验证码(\d{6})", text):
+            return found.group(1)
+    raise AssertionError(f"no verification code was sent to {phone}")
 
 
 
