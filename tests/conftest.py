@@ -35,7 +35,7 @@ from services.demo import DemoPerson
 from services.reference.snapshots import forget
 from tests.support.accounts import APPID, MINI_APPID, MINI_SECRET, SECRET, TOKEN
 from tests.support.api import Api
-from tests.support.browser import CHROMIUM, NO_CHROMIUM, KeptContexts, running_chromium
+from tests.support.browser import CHROMIUM, NO_CHROMIUM, running_chromium
 from tests.support.cli import Expertbot, cli
 from tests.support.clock import MovedClock
 from tests.support.federation import GUANGZHOU, SHAOGUAN
@@ -296,21 +296,18 @@ async def connected_chromium(chromium: str) -> AsyncIterator[Any]:
         await connected.close()  # only disconnects: the browser is stopped with `chromium`
 
 
-@pytest.fixture(scope="session")
-async def kept_contexts(connected_chromium: Any) -> KeptContexts:
-    """This worker's browser contexts, kept between its tests (tests/support/browser.py)."""
-    return KeptContexts(connected_chromium)
-
-
 @pytest.fixture
-async def browser(kept_contexts: KeptContexts) -> AsyncIterator[Any]:
-    """The run's Chromium for one test: at its end, whatever its outcome, the pages the test
-    opened are closed (an open page would keep its connections to the server past the
-    test), and the contexts it was lent lose their cookies before the next test has them."""
+async def browser(connected_chromium: Any) -> AsyncIterator[Any]:
+    """The run's Chromium for one test: the contexts (cookies, pages) the test opens are
+    closed at its end, whatever its outcome (an open page would keep its connections to the
+    server past the test)."""
+    before = list(connected_chromium.contexts)
     try:
-        yield kept_contexts
+        yield connected_chromium
     finally:
-        await kept_contexts.give_back()
+        for context in connected_chromium.contexts:
+            if context not in before:
+                await context.close()
 
 
 @pytest.fixture

@@ -18,17 +18,21 @@ document.addEventListener("toggle", (event) => {
   if (frame && !frame.getAttribute("src")) frame.src = frame.dataset.src;
 }, true);
 
-// Whether a form on the page holds something the person changed and has not sent: a reload
-// would lose it.
+// The forms the person changed here (typed, picked, removed a chosen region) and has not sent,
+// and those brought back after a refusal: a reload would lose them. Only the person's own
+// events count (isTrusted): a picker filling its field from a stored code is not an edit.
+const touched = new Set();
+for (const type of ["input", "change", "click"]) {
+  document.addEventListener(type, (event) => {
+    const el = event.target instanceof Element ? event.target : null;
+    if (!event.isTrusted || !el || (type === "click" && !el.closest("button[type=button]"))) return;
+    const form = el.closest("form");
+    if (form) touched.add(form);
+  }, true);
+}
 function unsentInput() {
-  return Array.from(document.querySelectorAll("form input, form textarea, form select")).some((el) => {
-    if (["hidden", "submit", "button", "reset"].includes(el.type)) return false;
-    if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
-    if (el.type === "file") return el.files !== null && el.files.length > 0;
-    if (el.tagName === "SELECT") return Array.from(el.options).some((o, i) => o.selected !== (
-      el.multiple ? o.defaultSelected : i === Math.max(0, Array.from(el.options).findIndex((d) => d.defaultSelected))));
-    return el.value !== el.defaultValue;
-  });
+  return Array.from(touched).some((form) => form.isConnected)
+    || document.querySelector("form[data-restored]") !== null;
 }
 
 // Counts that update by themselves: the activity page polls its progress every 3 s.
@@ -129,6 +133,7 @@ function unsentInput() {
     form = forms().filter((f) => (f.getAttribute("action") || "") === kept.action)[kept.index] || null;
   }
   if (form) {
+    form.dataset.restored = "1";  // unsent still (unsentInput)
     const seen = {};
     for (const [name, value, checked] of kept.values) {
       const all = Array.from(form.elements).filter((el) => el.name === name && !SKIP.has(el.type) && el.name !== "_csrf");

@@ -5,7 +5,6 @@ desk signed in as a demo person."""
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -59,43 +58,6 @@ def running_chromium(profile: Path) -> Iterator[str]:
     finally:
         proc.kill()
         proc.wait(timeout=10)
-
-
-class KeptContexts:
-    """The worker's Chromium as a test sees it (Playwright's Browser, for `new_context` and
-    `new_page`), with the browser contexts kept between tests: a new context costs Chromium
-    about a fifth of a second of CPU, and the browser tests open about a hundred. At a test's
-    end (`give_back`) each context it was lent loses its pages (their storage, listeners and
-    connections go with them), its cookies and its permissions, and waits for the next test
-    asking for one with the same options; one the test closed itself is dropped."""
-
-    def __init__(self, browser: Any) -> None:
-        self.browser = browser
-        self._idle: dict[str, list[Any]] = {}
-        self._lent: list[tuple[str, Any]] = []
-
-    async def new_context(self, **options: Any) -> Any:
-        key = json.dumps(options, sort_keys=True, default=str)
-        idle = self._idle.setdefault(key, [])
-        context = idle.pop() if idle else await self.browser.new_context(**options)
-        self._lent.append((key, context))
-        return context
-
-    async def new_page(self, **options: Any) -> Any:
-        """A page in a context of its own, as Playwright's `Browser.new_page`."""
-        return await (await self.new_context(**options)).new_page()
-
-    async def give_back(self) -> None:
-        """Every context lent since the last call, emptied, kept for the next tests."""
-        lent, self._lent = self._lent, []
-        for key, context in lent:
-            if context.is_closed():
-                continue
-            for page in list(context.pages):
-                await page.close()
-            await context.clear_cookies()
-            await context.clear_permissions()
-            self._idle[key].append(context)
 
 
 async def signed_in(browser: Any, server: TestServer, phone: str, path: str) -> Any:
