@@ -6,8 +6,11 @@ are derandomized, so the same document and the same code draw the same cases in 
 the first run draws them and keeps them in var/test-cache/ (tests/support/once.py), and a
 run of the same sources (.ci/run's PostgreSQL run after its SQLite run, a developer's next
 run) sends the very same requests without drawing them again. Any change to the document,
-to a product module (Hypothesis mixes the code's own constants into what it draws) or to
-either library draws them anew."""
+to a product module (Hypothesis mixes the code's own constants into what it draws), to the
+fuzz's own code or to either library draws them anew, as does a kept file that no longer
+reads. (Hypothesis takes those constants from every module loaded when it draws, which
+depends on what the worker ran before: two fresh draws of the same sources can differ, as
+they always could; a kept draw is one of them.)"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import io
 import json
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import hypothesis
@@ -25,6 +29,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.core import NOT_SET
 from schemathesis.generation.case import Case
 
+from config.settings import ROOT
 from tests.support.once import PRODUCT, from_sources, product_sources
 
 
@@ -104,8 +109,11 @@ def fuzz_cases(name: str, doc: dict[str, Any], operations: list[Any],
     document = {k: v for k, v in doc.items() if k != "servers"}
     what = json.dumps([document, plan, mode.value, hypothesis.__version__,
                        schemathesis.__version__], sort_keys=True)
+    # the code that draws and keeps them is among what names them
+    drawing = [Path(__file__), ROOT / "tests" / "api" / "test_fuzz.py"]
     kept: dict[str, bytes] = from_sources(
-        f"fuzz-{name}", product_sources((*PRODUCT, "models")), draw, dump=pickle.dumps,
+        f"fuzz-{name}", [*product_sources((*PRODUCT, "models")), *drawing], draw,
+        dump=pickle.dumps,
         load=pickle.loads, also=hashlib.sha256(what.encode()).hexdigest())
     return {label: _Unpickler(kept[label], operation).load()
             for label, operation in by_label.items()}

@@ -49,7 +49,10 @@ def from_sources(name: str, inputs: Iterable[Path], compute: Callable[[], Any], 
     with open(CACHE / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker computes, the others wait
         if kept.exists():
-            return load(kept.read_bytes())
+            try:
+                return load(kept.read_bytes())
+            except Exception:  # unreadable (written by other code): made again
+                pass
         value = compute()
         for old in CACHE.glob(f"{name}-*.kept"):  # from sources that have changed
             old.unlink(missing_ok=True)
