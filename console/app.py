@@ -5,10 +5,6 @@ every POST, the page's endpoint admitting the visitor's roles), and rendering.""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -23,6 +19,7 @@ from console.context import CONSOLE, PAGES, VISITOR, Visitor
 from console.forms import problems, said
 from console.invoke import AnyHandler, GoBack, PersonCalls
 from console.sessions import SESSION_COOKIE, password_stamp
+from console.signed import Flash, pre_csrf, same, sign, unsign
 from miniapp_api.audit import audit_denied, audit_reading
 from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
@@ -170,30 +167,6 @@ def person_of(request: web.Request) -> Person:
     return person
 
 
-def pre_csrf(secret: bytes, pre: str) -> str:
-    return hmac.new(secret, b"console-pre:" + pre.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def _sign(secret: bytes, text: str) -> str:
-    body = base64.urlsafe_b64encode(text.encode()).decode()
-    return body + "." + hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:20]
-
-
-def same(given: str, expected: str) -> bool:
-    """A constant-time comparison that any text may take (non-ASCII included)."""
-    return hmac.compare_digest(given.encode(), expected.encode())
-
-
-def _unsign(secret: bytes, value: str) -> str | None:
-    body, _, mac = value.partition(".")
-    if not same(mac, hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()[:20]):
-        return None
-    try:
-        return base64.urlsafe_b64decode(body.encode()).decode()[:FLASH_MAX]
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 def cookie(request: web.Request, response: web.StreamResponse, name: str, value: str,
            max_age: int | None = None) -> None:
     response.set_cookie(name, value, path="/console", httponly=True, samesite="Lax",
@@ -204,37 +177,13 @@ def see_other(to: str) -> web.Response:
     return web.Response(status=303, headers={"Location": to})
 
 
-@dataclass(frozen=True)
-class Flash:
-    """A message shown once on the next page. `kind`: done (an action succeeded), refused
-    (the page's forms come back as they were typed, `fields` marked with their problem) or
-    kept (a preview: the forms come back too)."""
-
-    text: str
-    kind: str = "done"
-    fields: tuple[tuple[str, str], ...] = ()
-
-    def dump(self) -> str:
-        return json.dumps({"t": self.text, "k": self.kind, "f": self.fields},
-                          ensure_ascii=False)
-
-    @classmethod
-    def load(cls, raw: str) -> Flash | None:
-        try:
-            got = json.loads(raw)
-            return cls(str(got["t"]), str(got["k"]),
-                       tuple((str(f), str(m)) for f, m in got.get("f", [])))
-        except (ValueError, KeyError, TypeError):
-            return None
-
-
 def redirect(request: web.Request, to: str, flash: str | Flash | None = None) -> web.Response:
     """A 303 to another console page, with a message shown once there."""
     response = see_other(to)
     if flash:
         said = flash if isinstance(flash, Flash) else Flash(flash)
         cookie(request, response, FLASH_COOKIE,
-               _sign(request.app[CONSOLE].secret, said.dump()[:FLASH_MAX]), 60)
+               sign(request.app[CONSOLE].secret, said.dump()[:FLASH_MAX]), 60)
     return response
 
 
@@ -242,7 +191,7 @@ def render(request: web.Request, name: str, status: int = 200, **values: Any
            ) -> web.Response:
     services, seen = request.app[CONSOLE], visitor(request)
     flash = request.cookies.get(FLASH_COOKIE)
-    raw = _unsign(services.secret, flash) if flash else None
+    raw = unsign(services.secret, flash, FLASH_MAX) if flash else None
     nav = [(services.texts.render("console/nav.j2", page=key), href) for key, href, uses in NAV
            if uses is None or services.endpoints.admits(seen.roles, uses)]
     if seen.session is not None and not seen.session.second:
@@ -318,7 +267,11 @@ EXPORTS = (".xlsx", ".csv", ".pdf", "/file")  # the console's downloads
 
 def guarded(spec: Page) -> View:
     async def view(request: web.Request) -> web.StreamResponse:
-        seen, fresh = await _visitor(request, spec.touch)
+        try:
+            seen, fresh = await _visitor(request, spec.touch)
+        except infrastructure_errors() as exc:  # the session lives in Redis, the person in
+            # the database: not known now, so the busy page names no one and leads nowhere
+            return _busy(request, Visitor(pre=""), exc)
         if seen.person is not None and request.method == "POST" and \
                 request.content_type == "multipart/form-data":
             # for a signed-in person only; raised in place, not on a clone: aiohttp closes
@@ -332,6 +285,8 @@ def guarded(spec: Page) -> View:
             response = refused(request, request.app[CONSOLE].texts.error(TooLarge(
                 "material.too_large", mb=MATERIAL_MAX // MB) if request.path.endswith(
                 "/materials") else TooLarge("evidence.too_large", mb=EVIDENCE_MAX // MB)), 413)
+        except infrastructure_errors() as exc:  # anywhere in the page, its audit included
+            return _busy(request, seen, exc)
         if fresh:
             cookie(request, response, PRE_COOKIE, seen.pre)
         _protect(response)
@@ -339,6 +294,16 @@ def guarded(spec: Page) -> View:
 
     view.__name__ = spec.view.__name__
     return view
+
+
+def _busy(request: web.Request, seen: Visitor, exc: BaseException) -> web.Response:
+    """Redis or the database not answering: the console's busy page (503), never aiohttp's
+    bare 500; the same words as the API's (api.busy)."""
+    log.warning("infrastructure unavailable on %s: %r", request.path, exc)
+    request[VISITOR] = seen
+    response = refused(request, request.app[CONSOLE].texts.error(Unavailable("api.busy")), 503)
+    _protect(response)
+    return response
 
 
 async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.StreamResponse:
@@ -378,9 +343,6 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
             said(texts, back.refusal), "refused", tuple(problems(texts, back.refusal))))
     except DomainError as exc:
         return refused(request, request.app[CONSOLE].texts.error(exc), http_status(exc))
-    except infrastructure_errors() as exc:
-        log.warning("infrastructure unavailable on %s: %r", request.path, exc)
-        return refused(request, request.app[CONSOLE].texts.error(Unavailable("api.busy")), 503)
     except Exception as exc:  # the last line: never a 500 for a value
         if not bad_value(exc):
             raise

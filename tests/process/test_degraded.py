@@ -109,3 +109,19 @@ async def test_ready_when_both_answer(client) -> None:
     assert resp.status == 200
     assert await resp.json() == {"status": "ready",
                                  "checks": {"database": "ok", "redis": "ok", "worker": "ok"}}
+
+
+async def test_redis_down_gives_the_console_its_busy_page(aiohttp_client, infra) -> None:
+    """A desk user whose session cannot be read (Redis refuses) reads the console's Chinese
+    busy page, not aiohttp's bare English 500; signed out, the sign-in page still opens."""
+    settings = make_settings(infra, REDIS_URL="redis://127.0.0.1:1/0")
+    client = await aiohttp_client(create_app(settings))
+    client.session.cookie_jar.update_cookies({"eb_console": "s" * 43})
+    page = await client.get("/console/sanctions?view=all&expert_number=E0001")
+    text = await page.text()
+    assert page.status == 503, text
+    assert "系统繁忙，请稍后再试" in text and "无法完成" in text
+    assert "Server got itself in trouble" not in text
+    assert page.headers["Cache-Control"] == "no-store"
+    client.session.cookie_jar.clear()
+    assert (await client.get("/console/sign-in")).status == 200

@@ -11,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 
 from console import admin_forms
-from console.app import Flash, api, done, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
 from console.invoke import fields
 from console.paging import PAGE, asked, pager
+from console.signed import Flash
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.people import people_desk as admin

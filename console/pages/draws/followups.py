@@ -11,8 +11,9 @@ from decimal import Decimal, InvalidOperation
 
 from aiohttp import web
 
-from console.app import Flash, api, done, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import text, when
+from console.signed import Flash
 from miniapp_api.routes.draws import fees as fee_routes
 from miniapp_api.routes.draws import followups as draw_followups
 from miniapp_api.routes.draws import log as draw_log

@@ -13,8 +13,9 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from pydantic import BaseModel
 
-from console.app import Flash, api, done, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import many, text, when
+from console.signed import Flash
 from miniapp_api.routes.draws import drafts as draw_drafts
 from miniapp_api.routes.draws import drawing, projects
 from miniapp_api.routes.draws import prep as draw_prep

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import Flash, api, done, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import many, text, when
+from console.signed import Flash
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.education import materials
 from miniapp_api.routes.education import training as sessions_api

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import Flash, api, done, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.forms import text
 from console.invoke import fields
+from console.signed import Flash
 from miniapp_api.routes.people import register as admin_register
 
 BACK = "/console/register"

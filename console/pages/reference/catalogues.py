@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.app import Flash, api, done, page, redirect, render
+from console.app import api, done, page, redirect, render
 from console.context import CONSOLE
 from console.forms import text
 from console.invoke import fields
+from console.signed import Flash
 from miniapp_api.audit import handed_out
 from miniapp_api.routes.reference import catalogues as admin_reference
 from miniapp_api.routes.reference import pickers as reference
