@@ -17,7 +17,7 @@ from models.draws import Condition, DrawActivity
 from services.common.clock import CHINA
 from services.demo import DEMO_PASSWORD, demo_credit_code
 from tests.support.api import Api
-from tests.support.browser import screenshot
+from tests.support.browser import reload, screenshot
 from tests.support.draw_world import finish, make_experts, prepared, start_draw, submit
 from tests.support.wechat import Chat
 
@@ -102,7 +102,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
         "notice_id": notice.data["notices"][0]["id"], "regions": ["4401"],
         "main_specialty": "A0401", "planned": 2})
     condition = await Condition.get(activity_id=aid)
-    await desk.reload()
+    await reload(desk)
     table = desk.get_by_test_id("condition-table")
     await expect(table).to_contain_text("计划需要抽取人数实际需要人数同意参评人数补抽状态")
     # a two-character heading on one line, never 补/抽 stacked in a squeezed column
@@ -124,7 +124,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
     assert (await start_draw(api, token, aid)).status == 200
     await finish(chat, aid)
     assert (await DrawActivity.get(id=aid)).status == "ended"
-    await desk.reload()
+    await reload(desk)
     for cell, shown in (("needed", "0"), ("agreed", "2"), ("state", "已满足")):
         await expect(row.get_by_test_id(f"{cell}-{condition.id}")).to_have_text(shown)
     await expect(row).to_contain_text("否")  # not a 补抽's
@@ -161,7 +161,7 @@ async def test_the_clerk_adds_a_secondary_venue_and_gives_it_a_condition(
         "planned": 2})
     assert added.status == 200, added.data
     condition = await Condition.get(notice_id=secondary["id"])
-    await desk.reload()
+    await reload(desk)
     await expect(desk.get_by_test_id("venue-role")).to_have_text(["主场", "副场"])
     await expect(desk.get_by_test_id(f"condition-venue-{condition.id}")).to_have_text(
         "副场：韶关市公共资源交易中心")

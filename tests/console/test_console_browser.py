@@ -17,7 +17,7 @@ from services.common.clock import CHINA
 from services.demo import DEMO_PASSWORD
 from tests.support.api import Api
 from tests.support.applications import PDF, applicant, make_batch, ready_to_submit
-from tests.support.browser import screenshot
+from tests.support.browser import reload, screenshot
 from tests.support.draw_world import finish, make_experts, prepared, start_draw
 from tests.support.wechat import Chat
 
@@ -76,7 +76,7 @@ async def test_the_handler_watches_the_draw_count_up_without_reloading(
     # ended, the evaluation two days away: the gathering time can still be corrected; a
     # time already past is refused in words, what was typed stays in its box
     notice = await Notice.get(activity_id=aid)
-    await desk.reload()
+    await reload(desk)
     await expect(desk.get_by_test_id("gathering-hint")).to_be_visible()
     box = desk.get_by_label("新的集合时间")
     await box.fill("2020-01-01T09:00")

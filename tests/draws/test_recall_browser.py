@@ -22,7 +22,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import Actor
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 from tests.support.draw_world import confirmed_elsewhere, the_evaluation_is_over
 from web.context import DOMAIN
 
@@ -100,9 +100,9 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
             await rows.nth(0).get_by_label("您本人的电话").fill(STAFF)
             await rows.nth(0).get_by_role("button", name="虚拟呼叫").click()
         await expect(desk.get_by_test_id("flash")).to_contain_text("已绑定虚拟号码 170")
-        await sim.reload()
+        await reload(sim)
         await call_in_the_simulator(sim, answered=n != 2)
-        await desk.reload()
+        await reload(desk)
         card = desk.locator("[data-testid^=call-]").filter(has=desk.get_by_test_id(
             "middle-number")).first
         await expect(card.get_by_test_id("call-records")).to_contain_text(
@@ -117,12 +117,12 @@ async def test_the_handler_calls_the_original_experts_and_submits_the_reevaluati
         if n == 2:  # nobody answered: no outcome but 未接通 until the expert calls back
             await card.get_by_role("button", name="登记结果并挂断解绑").click()
             await expect(desk.get_by_test_id("flash")).to_contain_text("还没有接通的通话记录")
-            await sim.reload()
+            await reload(sim)
             binding = sim.get_by_test_id("privacy").locator("li").last
             await binding.get_by_role("button", name="专家回拨").click()
             await binding.get_by_role("button", name="接听").click()
             await binding.get_by_role("button", name="挂断").click()
-            await desk.reload()
+            await reload(desk)
             card = desk.locator("[data-testid^=call-]").filter(has=desk.get_by_test_id(
                 "middle-number")).first
             await expect(card.get_by_test_id("call-records")).to_contain_text("已接通")

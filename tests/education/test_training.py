@@ -21,7 +21,7 @@ from sandbox.pay_gateway import PayGateway
 from services.common.errors import DomainError
 from services.demo import EXAM_QUESTIONS
 from tests.support.api import Api
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 from tests.support.helpers import eventually, said
 from tests.support.wechat import Chat
 from web.context import DOMAIN
@@ -181,7 +181,7 @@ async def test_the_desk_schedules_a_training_and_records_attendance(
     await TrainingSession.filter(id=session.id).update(
         starts_at=datetime.now(UTC) - timedelta(hours=3),
         ends_at=datetime.now(UTC) - timedelta(hours=1))
-    await admin.reload()
+    await reload(admin)
     await admin.get_by_test_id(f"record-{session.id}").click()
     await expect(admin.get_by_test_id("flash")).to_contain_text("出勤已登记")
     await expect(admin.get_by_test_id(f"attendance-{session.id}")).to_contain_text("未参加")

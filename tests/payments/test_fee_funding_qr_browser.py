@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from sandbox.pay_gateway import PayGateway
 from tests.support.api import Api
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 from tests.support.payouts import fees_ready, record
 from tests.support.wechat import Chat
 
@@ -48,7 +48,7 @@ async def test_the_agency_pays_the_sheet_by_qr_in_the_console(
         if "待财务确认到账并批准" in await funding.inner_text():
             break
         await desk.wait_for_timeout(250)
-        await desk.reload()
+        await reload(desk)
         funding = desk.get_by_test_id("funding")
     await expect(funding).to_contain_text("待财务确认到账并批准")
     await expect(funding).to_contain_text("微信支付")

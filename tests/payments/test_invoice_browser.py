@@ -17,7 +17,7 @@ from models.education import Course, Enrollment
 from models.payments import EInvoice
 from models.people import Person, phone_is
 from services.payments import parse_title
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 from tests.support.helpers import eventually
 from web.context import DOMAIN
 
@@ -76,5 +76,5 @@ async def test_finance_sees_the_invoice_issued_and_the_payer_finds_it_in_the_mai
     await row.get_by_role("button", name="开具红字发票").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已提交冲红")
     await eventually(lambda: EInvoice.exists(state="reversed"), timeout=10)
-    await desk.reload()
+    await reload(desk)
     await expect(desk.locator("[data-testid^=invoice-]").first).to_contain_text("已冲红")

@@ -14,7 +14,7 @@ from models.wechat import WeChatIdentity
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
 from tests.support.api import Api
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 from tests.support.payouts import fees_ready, funded, record
 from tests.support.sms import sms_link
 from tests.support.wechat import Chat
@@ -63,7 +63,7 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
 
     # the agency sees it masked; finance, at the centre that holds the funded money, reads
     # the number to transfer to, then records the transfer of the fee less its tax
-    await desk.reload()
+    await reload(desk)
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("**** **** 0123")
     await expect(row.get_by_test_id("account")).to_contain_text("由交易中心财务")
@@ -84,7 +84,7 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     assert person.name in said[-1] and "400.00元" in said[-1] and "**** **** 0123" in said[-1]
     await expect(money.get_by_test_id(f"row-{item.id}")).to_contain_text("ICBC20261125001")
     await screenshot(money, "var/console-fee-sheet-paid.png")
-    await desk.reload()
+    await reload(desk)
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("已银行转账")
     await expect(row.get_by_test_id("account")).to_contain_text("ICBC20261125001")

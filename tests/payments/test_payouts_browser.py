@@ -16,7 +16,7 @@ from models.people import Person
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk
 from tests.support.api import Api
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 from tests.support.helpers import eventually
 from tests.support.payouts import bill_of, fees_ready, record
 from tests.support.wechat import Chat
@@ -37,7 +37,7 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(desk.get_by_test_id("fee-channel")).to_contain_text("通过微信支付发放")
     for expert in (item, other):
         assert (await record(api, aid, token, expert)).status == 200
-    await desk.reload()
+    await reload(desk)
     # nothing leaves the centre's account before the sheet is funded and approved
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await expect(row.get_by_role("button", name="发放 400.00元")).to_be_disabled()
@@ -64,7 +64,7 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(money.get_by_test_id("flash")).to_contain_text("已批准")
     names = [r.name for r in await Person.filter(id__in=[item.person_id, other.person_id])]
     assert all(f"{n} 400.00元" in said[-1] for n in names) and "800.00元" in said[-1], said
-    await desk.reload()
+    await reload(desk)
     await expect(desk.get_by_test_id("funding")).to_contain_text("财务已批准")
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await row.get_by_role("button", name="发放 400.00元").click()
@@ -78,7 +78,7 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     async def cancelled() -> bool:
         return await Payout.filter(invitation_id=item.id, state="cancelled").exists()
     await eventually(cancelled, timeout=10)
-    await desk.reload()
+    await reload(desk)
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await expect(row.get_by_test_id("payout")).to_contain_text("已撤销")
     await row.get_by_role("button", name="重新发放 400.00元").click()
@@ -89,7 +89,7 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     async def paid() -> bool:
         return (await Invitation.get(id=item.id)).fee_paid
     await eventually(paid, timeout=10)
-    await desk.reload()
+    await reload(desk)
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await expect(row.get_by_test_id("payout")).to_contain_text("已到账")
     await expect(row).to_contain_text("是")

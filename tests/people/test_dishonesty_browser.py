@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestServer
 from models.dishonesty import DishonestyRun
 from sandbox.fake_dishonesty import DISHONESTY, DishonestyFake
 from services.demo import DEMO_PEOPLE
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 from tests.support.helpers import eventually
 
 
@@ -35,7 +35,7 @@ async def test_the_administrator_sees_a_flag_and_handles_it(
         return not await DishonestyRun.filter(status="running").exists()
 
     await eventually(finished, 20.0)
-    await desk.reload()
+    await reload(desk)
     flags = desk.get_by_test_id("flags")
     await expect(flags).to_contain_text("李建国")
     await expect(flags).to_contain_text("GD-ZJ-000001")

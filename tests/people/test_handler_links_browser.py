@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestServer
 
 from services.common.clock import CHINA
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 
 LEGAL, APPLICANT, EXPERT = "13800000003", "13800000001", "13800000002"
 
@@ -50,7 +50,7 @@ async def test_a_handler_accepts_the_link_and_another_refuses_it(
     await other.goto(str(sandbox.make_url("/console/activities")))
     await expect(other.locator("main")).not_to_contain_text("还没有抽取活动")
 
-    await legal.reload()
+    await reload(legal)
     rows = legal.get_by_test_id("handlers")
     await expect(rows.locator("tr", has_text="王晓明")).to_contain_text("已接受")
     await expect(rows.locator("tr", has_text="李建国")).to_contain_text("经办人已拒绝")

@@ -18,7 +18,7 @@ from models.people import Person
 from models.performance import PerformanceRecord
 from models.wechat import Channel, WeChatIdentity
 from services.draws.record.performance import reply
-from tests.support.browser import screenshot, signed_in
+from tests.support.browser import reload, screenshot, signed_in
 
 COMMENT = "开标后40分钟到场，评审中离开评标室约1小时"
 
@@ -86,7 +86,7 @@ async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
     record = await PerformanceRecord.get(invitation_id=first.id)
     await reply(first.person_id, record.id, "因地铁故障迟到，已电话告知；离开系经评标委员会同意",
                 True, datetime.now(UTC))
-    await desk.reload()
+    await reload(desk)
     card = desk.get_by_test_id(f"performance-{first.id}")
     await expect(card.get_by_test_id("reply")).to_contain_text("已申请复核")
     await expect(card.get_by_role("button", name="修改记录")).to_have_count(0)

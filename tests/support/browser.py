@@ -18,9 +18,15 @@ from aiohttp.test_utils import TestServer
 
 from services.demo import DEMO_PASSWORD
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-NO_CHROMIUM = ("browser tests need Debian's chromium (never a downloaded browser): "
-               "apt-get install -y chromium chromium-driver fonts-noto-cjk")
+# Debian's headless shell of the same Chromium (package chromium-headless-shell: the same
+# Blink and V8, without the browser's own windows and their web UI), as Playwright's own
+# headless Chromium is; it spends about a third of the CPU the whole browser does on the
+# same tests (tests/README.md, "The budget"). The whole browser when the shell is not
+# installed, or the one EXPERTBOT_TEST_CHROMIUM names (e.g. /usr/bin/chromium).
+CHROMIUM = (os.environ.get("EXPERTBOT_TEST_CHROMIUM") or shutil.which("chromium-headless-shell")
+            or shutil.which("chromium") or shutil.which("chromium-browser"))
+NO_CHROMIUM = ("browser tests need Debian's chromium (never a downloaded browser): apt-get "
+               "install -y chromium-headless-shell chromium chromium-driver fonts-noto-cjk")
 # headless, and nothing that would call out of this closed network
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -70,3 +76,17 @@ async def signed_in(browser: Any, server: TestServer, phone: str, path: str) -> 
     await page.get_by_label("密码").fill(DEMO_PASSWORD)
     await page.get_by_test_id("sign-in").click()
     return page
+
+
+async def reload(page: Any) -> None:
+    """`page` again, to read what changed elsewhere. A page that reloads itself (the activity
+    page, on a new status: console.js) may do so at the same moment; the browser then aborts
+    one of the two navigations, and the page's own stands for the test's."""
+    from playwright.async_api import Error
+
+    try:
+        await page.reload()
+    except Error as exc:
+        if "ERR_ABORTED" not in exc.message and "another navigation" not in exc.message:
+            raise
+        await page.wait_for_load_state("load")
