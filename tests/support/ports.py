@@ -14,6 +14,16 @@ import random
 import socket
 
 FLOOR = 10_000  # below this live well-known services
+# the Fetch standard's bad ports (https://fetch.spec.whatwg.org/#port-blocking): a browser
+# refuses to load a page from one (Chromium: net::ERR_UNSAFE_PORT), so a service a browser
+# test opens must never listen on one. Only 10080 (amanda) lies above FLOOR; the rest are
+# here so that a lower FLOOR or the kernel's own choice stays clear of them too.
+BAD_PORTS = frozenset({
+    1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101,
+    102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161, 179, 389,
+    427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636,
+    989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665,
+    6666, 6667, 6668, 6669, 6679, 6697, 10080})
 WORKERS = 16  # blocks; a worker index past this shares a block (and the bind check holds)
 
 
@@ -60,13 +70,16 @@ def _bindable(port: int) -> bool:
 
 
 def free_port() -> int:
-    """A port nothing listens on, outside the ephemeral range and this worker's alone."""
+    """A port nothing listens on, outside the ephemeral range and this worker's alone, and
+    one a browser loads pages from."""
     if not _BLOCK:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            return int(s.getsockname()[1])
+        while True:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                if (port := int(s.getsockname()[1])) not in BAD_PORTS:
+                    return port
     for port in itertools.islice(_NEXT, len(_BLOCK)):
-        if port not in _HELD and _bindable(port):
+        if port not in _HELD and port not in BAD_PORTS and _bindable(port):
             return port
     raise RuntimeError(f"no free port in {_BLOCK.start}-{_BLOCK.stop - 1}")
 
