@@ -8,6 +8,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -42,17 +43,27 @@ async def screenshot(page: Any, path: str) -> None:
         await page.screenshot(path=path, full_page=True)
 
 
+def _binary(command: str) -> str:
+    """The browser itself for Debian's launcher: /usr/bin/chromium and
+    /usr/bin/chromium-headless-shell are shell scripts that run /usr/lib/chromium/<name>
+    as their child, not in their place, so stopping the script left the browser running
+    (four of them after every run, past its end)."""
+    real = Path("/usr/lib/chromium") / Path(command).name
+    return str(real) if os.access(real, os.X_OK) else command
+
+
 @contextlib.contextmanager
 def running_chromium(profile: Path) -> Iterator[str]:
     """Chromium in the background with an empty profile in `profile`: its DevTools address
-    (ws://…), for Playwright's connect_over_cdp. Stopped at the end."""
+    (ws://…), for Playwright's connect_over_cdp. Stopped at the end, with every process it
+    started (its own process group)."""
     assert CHROMIUM is not None
     profile.mkdir(parents=True, exist_ok=True)
     log = profile / "chromium.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen([CHROMIUM, *ARGS, "--remote-debugging-port=0",
+        proc = subprocess.Popen([_binary(CHROMIUM), *ARGS, "--remote-debugging-port=0",
                                  f"--user-data-dir={profile / 'profile'}", "about:blank"],
-                                stdout=subprocess.DEVNULL, stderr=out)
+                                stdout=subprocess.DEVNULL, stderr=out, start_new_session=True)
     try:
         deadline = time.monotonic() + 30
         # "DevTools listening on ws://127.0.0.1:…/devtools/browser/…"
@@ -62,8 +73,16 @@ def running_chromium(profile: Path) -> Iterator[str]:
             time.sleep(0.05)
         yield found.group(1)
     finally:
-        proc.kill()
-        proc.wait(timeout=10)
+        # asked to end, the browser ends its own processes and collects them (killed, they
+        # would be left to an init that collects no one); whatever is left is killed
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 async def signed_in(browser: Any, server: TestServer, phone: str, path: str) -> Any:
