@@ -418,7 +418,6 @@ def _enabled() -> tuple[str, str]:
     return database, redis
 
 
-@pytest.mark.timeout(150)
 async def test_the_systemd_variant_serves_a_signed_message(tmp_path: Path, aiohttp_server,
                                                            infra: dict[str, str]) -> None:
     database, redis = _enabled()

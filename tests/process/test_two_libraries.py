@@ -81,7 +81,6 @@ async def said_of(api: Api, token: str, aid: int) -> dict:
         "conditions"][0]["peer"]
 
 
-@pytest.mark.timeout(240)
 async def test_two_libraries_share_a_draw_over_loopback(
         guangzhou: LibraryProcess, client: TestClient, api: Api, demo: dict,
         expertbot: Expertbot) -> None:
