@@ -33,6 +33,7 @@ from sandbox.platform import Platform
 from sandbox.wechat_push import Pusher
 from services.demo import DemoPerson
 from services.reference.snapshots import forget
+from tests.support import births
 from tests.support.accounts import APPID, MINI_APPID, MINI_SECRET, SECRET, TOKEN
 from tests.support.api import Api
 from tests.support.browser import CHROMIUM, NO_CHROMIUM, running_chromium
@@ -49,6 +50,15 @@ from tests.support.shared_service import SharedClient, SharedServices, leave_dat
 from tests.support.watchdog import Watchdog
 from tests.support.wechat import Chat
 from tests.support.world import demo_world, reset_state
+
+births.record()  # where each connection is made, for a report of one dropped unclosed
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """A report of an object finalised unclosed says where it was made
+    (tests/support/births.py): after pytest's own hook is in place."""
+    births.explain()
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
