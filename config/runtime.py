@@ -62,7 +62,6 @@ from services.common.texts import Texts
 from services.domain import Domain
 from services.draws import (
     DRAW_MOOT,
-    HOSTED_TERMS,
     Attendance,
     CallPolicy,
     DrawCalls,
@@ -71,16 +70,21 @@ from services.draws import (
     DrawSetup,
     FaceCheckIns,
     IdentityChecks,
-    PayoutAccounts,
-    Payouts,
     Recall,
-    TransferAuthorisations,
     VirtualCalls,
     VoiceReplies,
     use_venue_role_texts,
 )
 from services.education import Education, Exams, Materials, Training
 from services.federation import PeerAsks, PeerDesk, PeerLending, hosted_terms
+from services.fees import (
+    HOSTED_TERMS,
+    Fees,
+    Funding,
+    PayoutAccounts,
+    Payouts,
+    TransferAuthorisations,
+)
 from services.notifications import (
     ALL_CHANNELS,
     CodeSms,
@@ -181,6 +185,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     reads = lagging_reads(settings, replica)
     audit = AuditChain(audit_key(settings.secret_key), reads)
     reactions = Reactions(reaction_table(outbox))  # services/reactions.py
+    payments = Payments(pay, outbox, education, redis, keys, links, training,
+                        invoice_words(texts, invoicing), reactions)
     attendance = Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                             settings.minutes(settings.urge_minutes), draws.answer_link)
     return Domain(
@@ -192,8 +198,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
         materials=Materials(files, links), unit_requests=UnitRequests(outbox),
         training=training, refunds=TrainingRefunds(pay, training, outbox),
-        payments=Payments(pay, outbox, education, redis, keys, links, training,
-                          invoice_words(texts, invoicing), reactions),
+        payments=payments,
         invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
         transfer_reconcile=TransferReconcile(fund_flow),
@@ -204,11 +209,12 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox),
         sanctions=SanctionDesk(outbox, reactions, links),
-        payouts=Payouts(transfers, outbox, lambda at: texts.render(
+        fees=Fees(payouts=Payouts(transfers, outbox, lambda at: texts.render(
             "payout/remark.j2", day=china_time(at).split(" ")[0]),
             PayoutAccounts(outbox, vault, links), TransferAuthorisations(
                 transfers, settings.transfer_authorised,
                 lambda name: texts.render("payout/authorisation_name.j2", name=name).strip())),
+            funding=Funding(payments)),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),

@@ -27,23 +27,20 @@ from miniapp_api.routes.admin import federation as peers
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import statistics
 from miniapp_api.routes.applicants import review
+from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import (
-    declaration,
-    fee_funding,
-    fee_standards,
     performance,
     projects,
     venues,
     verify,
 )
-from miniapp_api.routes.draws import (
-    ledger as fee_ledger,
-)
-from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
 from miniapp_api.routes.education import courses as education
 from miniapp_api.routes.education import marking
+from miniapp_api.routes.fees import declaration, funding, payouts
+from miniapp_api.routes.fees import ledger as fee_ledger
+from miniapp_api.routes.fees import standards as fee_standards
 from miniapp_api.routes.payments import invoices
 from miniapp_api.routes.people import agency, dishonesty
 from miniapp_api.routes.people import people_desk as admin
@@ -111,8 +108,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("notifications", "/console/notifications", admin_desk.stuck),
     ("payments", "/console/payments", admin_desk.payments),
     ("invoices", "/console/invoices", invoices.invoice_list),
-    ("fee_sheets", "/console/fee-sheets", fee_funding.fee_sheets),
-    ("transfers", "/console/transfers", fee_funding.transfer_list),
+    ("fee_sheets", "/console/fee-sheets", funding.fee_sheets),
+    ("transfers", "/console/transfers", payouts.transfer_list),
     ("withholding", "/console/withholding", declaration.declaration),
     ("fee_ledger", "/console/fee-ledger", fee_ledger.fee_ledger),
     ("catalogues", "/console/catalogues", admin_reference.catalogues),

@@ -49,7 +49,7 @@ class Payout(Model):
     person_id = fields.BigIntField(db_index=True)  # the payee
     out_bill_no = fields.CharField(max_length=32, unique=True)
     amount_fen = fields.IntField()  # the transfer: 实发, the fee less the tax withheld
-    # the fee (应发) and its pre-withholding (TAX-61 Art. 8, services/draws/fees/withholding):
+    # the fee (应发) and its pre-withholding (TAX-61 Art. 8, services/fees/withholding.py):
     # a bill made before withholding has gross = amount and no tax
     gross_fen = fields.IntField(default=0, db_default=0)
     taxable_fen = fields.IntField(default=0, db_default=0)  # 预扣预缴应纳税所得额

@@ -308,12 +308,12 @@ async def load_fee_standard(now: datetime) -> None:
     """The example standard, in force from the day the demo is loaded (once: not when any
     version is published already)."""
     from services.common.clock import china_today
-    from services.draws import NewStandard, fee_standards
+    from services.fees import FeeStandards, NewStandard
 
-    if await fee_standards.versions():
+    if await FeeStandards.versions():
         return
     admin = await Person.get(phone_is("13800000007"))
-    await fee_standards.publish(NewStandard(
+    await FeeStandards.publish(NewStandard(
         name=DEMO_FEE_NAME, effective_from=china_today(now), base_hours=3, base_fen=40000,
         hour_fen=10000, part_hour_counts=True, daily_cap_fen=80000, cancel_fen=20000,
         travel_fen=15000, meal_fen=10000, notes=DEMO_FEE_NOTES), admin.id, now)

@@ -22,12 +22,12 @@ from services.draws import (
     DrawSetup,
     FaceCheckIns,
     IdentityChecks,
-    Payouts,
     Recall,
     VirtualCalls,
 )
 from services.education import Education, Exams, Materials, Training
 from services.federation import PeerAsks, PeerDesk, PeerLending
+from services.fees import Fees
 from services.notifications import Outbox
 from services.payments import (
     BillReconcile,
@@ -88,7 +88,7 @@ class Domain:
     administration: Administration
     feedback: FeedbackDesk
     sanctions: SanctionDesk
-    payouts: Payouts  # experts' fees through WeChat Pay's merchant transfer
+    fees: Fees  # experts' fees: standards, sheets, funding, payouts, tax, the ledger
     dishonesty: DishonestyChecks
     virtual_calls: VirtualCalls
     recall: Recall

@@ -47,8 +47,8 @@ async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def sweep_payouts(ctx: dict[str, Any]) -> int:
     """Experts' fee transfers nothing was heard of for 5 minutes, and those past their 24
-    hours: asked of WeChat Pay and settled (services/draws/fees/payouts.py)."""
-    return await domain_of(ctx).payouts.sweep(datetime.now(UTC))
+    hours: asked of WeChat Pay and settled (services/fees/payouts.py)."""
+    return await domain_of(ctx).fees.payouts.sweep(datetime.now(UTC))
 
 
 async def reconcile_bill(ctx: dict[str, Any]) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from services.common.reactions import Happened, Happening, Reaction
-from services.draws import funding, release_for_sanction
+from services.draws import release_for_sanction
+from services.fees import Funding
 from services.notifications import Outbox
 
 R = Reaction
@@ -137,8 +138,8 @@ def table(outbox: Outbox) -> Table:
             R("payments", "the order is settled once (verified, idempotent), no invoice asked "
               "for (the experts' money passing through)",
               where="services.payments.orders:Payments.settle"),
-            R("draws", "the sheet being paid goes to finance with the transaction as its "
+            R("fees", "the sheet being paid goes to finance with the transaction as its "
               "reference; paid for a sheet not waiting for it, the payment is logged for "
-              "finance", run=funding.on_paid),
+              "finance", run=Funding.on_paid),
         ),
     }

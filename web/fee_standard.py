@@ -15,7 +15,7 @@ from aiohttp import web
 
 from models.fees import FeeStandard
 from services.common.clock import china_today
-from services.draws import fee_standards
+from services.fees import FeeStandards
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, render
 
@@ -30,14 +30,14 @@ def china_day(day: date) -> str:
 async def page(request: web.Request) -> web.Response:
     texts = request.app[TEXTS]
     today = china_today(datetime.now(UTC))
-    current, later = await fee_standards.published(today)
+    current, later = await request.app[DOMAIN].fees.standards.published(today)
 
     def shown(s: FeeStandard) -> dict[str, str]:
         return {"name": s.name, "since": china_day(s.effective_from),
                 "text": texts.render("draw/fee_standard_terms.j2", s=s).strip()}
 
     payment = texts.render("draw/fee_payment.j2",
-                           transfers=request.app[DOMAIN].payouts.available)
+                           transfers=request.app[DOMAIN].fees.payouts.available)
     response = render(
         request, "fee_standard.html", today=china_day(today),
         intro=texts.render("web/fee_standard/intro.j2").strip(),
@@ -50,4 +50,4 @@ async def page(request: web.Request) -> web.Response:
 
 
 def setup_fee_standard_page(app: web.Application) -> None:
-    add_page(app, "GET", fee_standards.PAGE_PATH, page)
+    add_page(app, "GET", FeeStandards.PAGE_PATH, page)

@@ -6,7 +6,7 @@ the account's page below).
 
 `/f/{token}`: an expert WeChat Pay cannot pay (no mini-program) gives the bank account
 their fee is to be paid into, from the link in the SMS the agency's 发放 sent
-(services/draws/fees/payout_accounts.py). The page shows the evaluation day and the amount,
+(services/fees/accounts.py). The page shows the evaluation day and the amount,
 then the account as given (masked) and, once the payer has recorded the transfer, that it was
 paid; the account may be given again until then. The link's checks, form token and size cap
 are the notice pages' (web/act.py)."""
@@ -20,7 +20,7 @@ from aiohttp import web
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import PAYOUT_LINK, TRANSFER_LINK
-from services.draws import payout_amounts
+from services.fees import Amounts
 from web.act import checked, form_token, posted_form, with_token
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, render
@@ -28,7 +28,7 @@ from web.pages import add_page, render
 
 async def _page(request: web.Request, account_id: int, said: str = "", error: str = "",
                 status: int = 200) -> web.Response:
-    shown = await request.app[DOMAIN].payouts.accounts.linked(account_id)
+    shown = await request.app[DOMAIN].fees.accounts.linked(account_id)
     assert shown is not None
     a = shown.account
     token = form_token(request)
@@ -41,7 +41,7 @@ async def _page(request: web.Request, account_id: int, said: str = "", error: st
 
 
 async def _owner(request: web.Request, account_id: int) -> int | None:
-    shown = await request.app[DOMAIN].payouts.accounts.linked(account_id)
+    shown = await request.app[DOMAIN].fees.accounts.linked(account_id)
     return shown.account.person_id if shown else None
 
 
@@ -61,7 +61,7 @@ async def payout_post(request: web.Request) -> web.Response:
         return form
     account_id, person_id = found
     try:
-        await request.app[DOMAIN].payouts.accounts.give(
+        await request.app[DOMAIN].fees.accounts.give(
             account_id, person_id, form.get("holder", ""), form.get("bank", ""),
             form.get("number", ""), datetime.now(UTC))
     except DomainError as exc:
@@ -72,13 +72,13 @@ async def payout_post(request: web.Request) -> web.Response:
 
 
 async def _bill_owner(request: web.Request, payout_id: int) -> int | None:
-    payout = await request.app[DOMAIN].payouts.linked(payout_id)
+    payout = await request.app[DOMAIN].fees.payouts.linked(payout_id)
     return payout.person_id if payout else None
 
 
 async def _bill_page(request: web.Request, payout_id: int, error: str = "",
                      status: int = 200) -> web.Response:
-    payouts = request.app[DOMAIN].payouts
+    payouts = request.app[DOMAIN].fees.payouts
     payout = await payouts.linked(payout_id)
     assert payout is not None
     (mine,) = await payouts.seen([payout])
@@ -86,7 +86,7 @@ async def _bill_page(request: web.Request, payout_id: int, error: str = "",
     return with_token(request, render(
         request, "act_transfer.html", status=status, error=error, csrf=token, payout=payout,
         day=f"{mine.eval_day.year}年{mine.eval_day.month}月{mine.eval_day.day}日",
-        **payout_amounts(payout), until=china_time(payout.expires_at),
+        **Amounts.of_paid(payout).words(), until=china_time(payout.expires_at),
         state=request.app[TEXTS].word("payout_state", payout.state)), token)
 
 
@@ -107,11 +107,11 @@ async def bill_post(request: web.Request) -> web.Response:
     payout_id, person_id = found
     now = datetime.now(UTC)
     try:
-        account = await request.app[DOMAIN].payouts.another_way(person_id, payout_id, now)
+        account = await request.app[DOMAIN].fees.payouts.another_way(person_id, payout_id, now)
     except DomainError as exc:
         return await _bill_page(request, payout_id, error=request.app[TEXTS].error(exc),
                                 status=409)
-    address = request.app[DOMAIN].payouts.accounts.account_address(account.id, now)
+    address = request.app[DOMAIN].fees.accounts.account_address(account.id, now)
     raise web.HTTPSeeOther("/f/" + address.rpartition("/f/")[2])
 
 

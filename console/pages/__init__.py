@@ -1,5 +1,5 @@
 """The console's pages, in a folder per context (people, applicants, education, payments,
-draws, standing, admin, reference) and the home page; importing this registers them
+draws, fees, standing, admin, reference) and the home page; importing this registers them
 (console/app.py PAGE_TABLE)."""
 
 from console.pages import home  # noqa: F401
@@ -11,10 +11,8 @@ from console.pages.draws import (  # noqa: F401
     calls,
     drafts,
     exports,
-    fee_standards,
     followups,
     oversight,
-    payouts,
     performance,
     prepare,
     templates,
@@ -22,7 +20,16 @@ from console.pages.draws import (  # noqa: F401
     verify,
 )
 from console.pages.education import courses, training  # noqa: F401
-from console.pages.payments import fee_ledger, fee_sheets, finance, withholding  # noqa: F401
+from console.pages.fees import (  # noqa: F401
+    accounts,
+    declaration,
+    funding,
+    ledger,
+    payouts,
+    sheets,
+    standards,
+)
+from console.pages.payments import finance  # noqa: F401
 from console.pages.people import (  # noqa: F401
     agency,
     auth,

@@ -14,8 +14,9 @@ from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import attendance, fee_funding, templates, verify
+from miniapp_api.routes.draws import attendance, templates, verify
 from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.fees import funding
 from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.payments import invoices
 from miniapp_api.routes.people import agency, dishonesty, roles
@@ -101,8 +102,8 @@ async def _finance(request: web.Request) -> dict[str, int | str]:
     differences (payments against the trade bill, transfers against the fund-flow bill),
     invoices to issue."""
     calls = api(request)
-    sheets = await calls.call(fee_funding.fee_sheets,
-                              fields(fee_funding.SheetsQuery, {"state": "submitted"}))
+    sheets = await calls.call(funding.fee_sheets,
+                              fields(funding.SheetsQuery, {"state": "submitted"}))
     bills = await calls.call(admin_bills.reconciliation,
                              fields(admin_bills.ReconciliationQuery, {"days": 7}))
     waiting = await calls.call(invoices.invoice_list,

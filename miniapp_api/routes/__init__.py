@@ -1,5 +1,5 @@
 """One route table per resource, in a folder per context (people, applicants, education,
-payments, draws, standing, admin, reference, rights); `api()` gathers them."""
+payments, draws, fees, standing, admin, reference, rights); `api()` gathers them."""
 
 from __future__ import annotations
 
@@ -13,19 +13,12 @@ from miniapp_api.routes.applicants import applications as applicants_application
 from miniapp_api.routes.applicants import notice_board as applicants_notice_board
 from miniapp_api.routes.applicants import review as applicants_review
 from miniapp_api.routes.draws import attendance as draws_attendance
-from miniapp_api.routes.draws import declaration as draws_declaration
 from miniapp_api.routes.draws import drafts as draws_drafts
 from miniapp_api.routes.draws import drawing as draws_drawing
 from miniapp_api.routes.draws import face_checkin as draws_face_checkin
-from miniapp_api.routes.draws import fee_funding as draws_fee_funding
-from miniapp_api.routes.draws import fee_standards as draws_fee_standards
-from miniapp_api.routes.draws import fees as draws_fees
 from miniapp_api.routes.draws import followups as draws_followups
 from miniapp_api.routes.draws import invitations as draws_invitations
-from miniapp_api.routes.draws import ledger as draws_ledger
 from miniapp_api.routes.draws import log as draws_log
-from miniapp_api.routes.draws import payout_authorisation as draws_payout_authorisation
-from miniapp_api.routes.draws import payouts as draws_payouts
 from miniapp_api.routes.draws import peer_draws as draws_peer_draws
 from miniapp_api.routes.draws import performance as draws_performance
 from miniapp_api.routes.draws import performance_desk as draws_performance_desk
@@ -43,6 +36,14 @@ from miniapp_api.routes.education import lessons as education_lessons
 from miniapp_api.routes.education import marking as education_marking
 from miniapp_api.routes.education import materials as education_materials
 from miniapp_api.routes.education import training as education_training
+from miniapp_api.routes.fees import accounts as fees_accounts
+from miniapp_api.routes.fees import authorisations as fees_authorisations
+from miniapp_api.routes.fees import declaration as fees_declaration
+from miniapp_api.routes.fees import funding as fees_funding
+from miniapp_api.routes.fees import ledger as fees_ledger
+from miniapp_api.routes.fees import payouts as fees_payouts
+from miniapp_api.routes.fees import sheets as fees_sheets
+from miniapp_api.routes.fees import standards as fees_standards
 from miniapp_api.routes.payments import bills as payments_bills
 from miniapp_api.routes.payments import invoices as payments_invoices
 from miniapp_api.routes.payments import payments_due as payments_payments_due
@@ -99,9 +100,10 @@ MODULES = (
     draws_venues,
     draws_verify_request,
     draws_log,
-    draws_fee_funding,
-    draws_declaration,
-    draws_ledger,
+    fees_funding,
+    fees_accounts,
+    fees_declaration,
+    fees_ledger,
     people_roles,
     people_people_desk,
     admin_batches,
@@ -118,8 +120,8 @@ MODULES = (
     admin_audit,
     people_security,
     rights_retention,
-    draws_fees,
-    draws_fee_standards,
+    fees_sheets,
+    fees_standards,
     standing_sanctions,
     draws_performance,
     draws_performance_desk,
@@ -127,8 +129,8 @@ MODULES = (
     admin_statistics,
     admin_federation,
     people_dishonesty,
-    draws_payouts,
-    draws_payout_authorisation,
+    fees_payouts,
+    fees_authorisations,
 )
 
 

@@ -1,28 +1,12 @@
-"""Draws (seed 004): a project's activities, their conditions and pools, the running draw
+"""Draws (GD-DRAW): a project's activities, their conditions and pools, the running draw
 (invitations, answers by chat, SMS, voice and link, waves, 补抽), the venue (check-in,
-absences), the record, follow-ups (复评, withdrawals) and the experts' fees and payouts.
-Above standing, people, applicants and payments, which it reads.
+absences), the record and follow-ups (复评, withdrawals). Above standing, people,
+applicants and payments, which it reads; below fees, which reads its activities and writes
+to their operation log.
 
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.draws.fees import expert_fees, fee_standards, funding, payouts
-from services.draws.fees.authorisations import (
-    AuthorisationMismatch,
-    AuthoriseParams,
-    TransferAuthorisations,
-)
-from services.draws.fees.declaration import Declared, declared
-from services.draws.fees.expert_fees import FeeSheet, fee_sheet, my_fees
-from services.draws.fees.fee_rule import Computed
-from services.draws.fees.fee_standards import NewStandard
-from services.draws.fees.ledger import AgencyLedger, ledger
-from services.draws.fees.payout_accounts import AccountView, PayoutAccounts
-from services.draws.fees.payouts import MyPayout, PayoutMismatch, Payouts
-from services.draws.fees.secondary_fees import HOSTED_TERMS
-from services.draws.fees.transfers_desk import TransferRow, transfers
-from services.draws.fees.withholding import amounts as payout_amounts
-from services.draws.fees.withholding import fee_amounts
 from services.draws.followups.after_draw import DrawFollowups
 from services.draws.followups.recall import Recall, originals
 from services.draws.followups.supplements import supplement_time_default
@@ -55,8 +39,8 @@ from services.draws.record.condition_table import (
 )
 from services.draws.record.contacts import contact_report
 from services.draws.record.dashboard import DayEvaluation, dashboard, evaluations_on
-from services.draws.record.family import SUPPLEMENT, family, root_of
-from services.draws.record.oplog import Actor, log_export, log_of
+from services.draws.record.family import SUPPLEMENT, family, root_of, serving
+from services.draws.record.oplog import Actor, OperationLog, log_export, log_of
 from services.draws.record.performance import Entry, SheetView, Shown, mine, sheet_view
 from services.draws.record.performance_due import remind as remind_performance_due
 from services.draws.record.results import (
@@ -94,7 +78,12 @@ from services.draws.running.calls import CallPolicy, DrawCalls
 from services.draws.running.counts import Counts, draw_counts, visible_counts
 from services.draws.running.engine import DrawEngine
 from services.draws.running.moot import DRAW_MOOT
-from services.draws.running.notices import invitation_params, notice_contact, notice_of
+from services.draws.running.notices import (
+    invitation_params,
+    notice_contact,
+    notice_of,
+    venue_region,
+)
 from services.draws.running.rules import SANCTIONED
 from services.draws.running.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE, check_sealed
 from services.draws.running.sealed import SEALED_ACTIONS
@@ -167,7 +156,6 @@ __all__ = [
     "DRAW_MOOT",
     "EVIDENCE_MAX",
     "EVIDENCE_TYPES",
-    "HOSTED_TERMS",
     "MAX_MANUAL_URGES",
     "PARTS",
     "PEER",
@@ -180,24 +168,18 @@ __all__ = [
     "TEMPLATE_XLSX",
     "WEIGHT_MAX",
     "WEIGHT_MIN",
-    "AccountView",
     "ActivityFile",
     "ActivityFilter",
     "Actor",
-    "AgencyLedger",
     "AgencyRole",
     "Attendance",
-    "AuthorisationMismatch",
-    "AuthoriseParams",
     "AvoidancesImported",
     "CallPolicy",
     "CallView",
     "CheckResult",
-    "Computed",
     "ConditionProgress",
     "Counts",
     "DayEvaluation",
-    "Declared",
     "DrawCalls",
     "DrawEngine",
     "DrawFollowups",
@@ -205,15 +187,10 @@ __all__ = [
     "Entry",
     "FaceCheckIns",
     "FaceStart",
-    "FeeSheet",
     "FormOptions",
     "IdentityChecks",
-    "MyPayout",
-    "NewStandard",
     "NotAnAnswer",
-    "PayoutAccounts",
-    "PayoutMismatch",
-    "Payouts",
+    "OperationLog",
     "PeerOrder",
     "Presented",
     "Recall",
@@ -223,8 +200,6 @@ __all__ = [
     "SmsReplies",
     "StaffCheck",
     "Terminal",
-    "TransferAuthorisations",
-    "TransferRow",
     "VenueDay",
     "VirtualCalls",
     "VoiceReplies",
@@ -254,7 +229,6 @@ __all__ = [
     "dashboard",
     "decide",
     "decided_in_scope",
-    "declared",
     "drafts",
     "draw_counts",
     "draw_policy",
@@ -263,21 +237,15 @@ __all__ = [
     "evidence_file",
     "evidence_of",
     "expert_evaluations",
-    "expert_fees",
     "export_record",
     "family",
-    "fee_amounts",
-    "fee_sheet",
-    "fee_standards",
     "form_options",
-    "funding",
     "identity_checked",
     "identity_required",
     "import_avoidances",
     "import_record",
     "in_words",
     "invitation_params",
-    "ledger",
     "linked_invitation",
     "listed",
     "log_export",
@@ -285,15 +253,12 @@ __all__ = [
     "mark_roles",
     "memberships",
     "mine",
-    "my_fees",
     "notice_contact",
     "notice_of",
     "number_in",
     "offered_terminals",
     "originals",
     "part_title",
-    "payout_amounts",
-    "payouts",
     "performance",
     "pool_audit",
     "prepare_for_peer",
@@ -314,6 +279,7 @@ __all__ = [
     "root_of",
     "rounds",
     "said",
+    "serving",
     "set_draw_policy",
     "sheet_view",
     "skip_said",
@@ -322,9 +288,9 @@ __all__ = [
     "template_file",
     "template_title",
     "terminal_name",
-    "transfers",
     "use_venue_role_texts",
     "venue_label",
+    "venue_region",
     "verifiable_activity",
     "visible_activities",
     "visible_activity",

@@ -14,7 +14,7 @@ from models.draws import Notice
 from models.federated_draws import PeerDraw
 from models.fees import FeeStandard
 from services.common.errors import BadInput
-from services.draws import fee_standards
+from services.fees import FeeStandards
 
 RULES = ("ours", "theirs", "higher")
 MONEY = ("base_fen", "hour_fen", "daily_cap_fen", "cancel_fen", "travel_fen", "meal_fen")
@@ -24,7 +24,7 @@ MAX_FEN = 10_000_000  # as a standard published here may hold
 async def terms_for(day: date) -> dict[str, Any] | None:
     """This library's rule and standard in force on `day`, as a request carries them; None
     when no standard is published here (the other library's own then applies)."""
-    standard = await fee_standards.in_force(day)
+    standard = await FeeStandards.in_force(day)
     if standard is None:
         return None
     return {"rule": standard.secondary_rule, "standard": {

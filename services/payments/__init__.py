@@ -7,7 +7,7 @@ the modules behind it are the context's own."""
 from services.payments.bill import BillReconcile, Report
 from services.payments.einvoices import EInvoices
 from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus
-from services.payments.fee_items import FeeItem
+from services.payments.fee_items import Checkout, FeeItem
 from services.payments.gateway import (
     UNREADABLE,
     BillRow,
@@ -45,6 +45,7 @@ __all__ = [
     "AuthorizationRequest",
     "BillReconcile",
     "BillRow",
+    "Checkout",
     "EInvoices",
     "EInvoicing",
     "FapiaoError",

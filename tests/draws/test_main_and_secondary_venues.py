@@ -18,7 +18,7 @@ from models.fees import FeeStandard
 from models.notifications import Notification
 from sandbox.platform import Platform
 from services.common.clock import china_today
-from services.draws.fees.secondary_fees import THEIR_STANDARDS
+from services.fees import THEIR_STANDARDS
 from tests.support.api import Api
 from tests.support.console import Desk, download
 from tests.support.draw_world import (

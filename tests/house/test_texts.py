@@ -32,8 +32,8 @@ from services.audit import SignInHow
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import Texts
-from services.draws.fees.secondary_fees import RULES as SECONDARY_RULES
 from services.draws.record.condition_table import ConditionState
+from services.fees.secondary import RULES as SECONDARY_RULES
 from services.notifications.kind_registry import NotificationKind
 from services.payments import TitleKind
 from services.people import EVENTS as PRIVACY_EVENTS

@@ -18,7 +18,7 @@ from bot.providers.pay.client import NotificationVerifier, parse_trade
 from bot.providers.pay.transfer import parse_authorization, parse_bill
 from bot.wechat.callback import read_capped
 from services.common.metrics import PAY_NOTIFICATIONS
-from services.draws import AuthorisationMismatch, PayoutMismatch, Payouts
+from services.fees import AuthorisationMismatch, PayoutMismatch, Payouts
 from services.payments import EInvoices, NotificationRejected, PaymentMismatch, Payments
 
 log = logging.getLogger(__name__)

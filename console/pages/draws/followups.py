@@ -1,5 +1,5 @@
-"""What follows a draw at the agency's desk (GD-DRAW): the operation log (操作记录), the
-experts' fees (专家费), a re-draw (重新抽取: the original experts avoided) or a
+"""What follows a draw at the agency's desk (GD-DRAW): the operation log (操作记录), a
+re-draw (重新抽取: the original experts avoided) or a
 re-evaluation (复评: the original experts invited) as a new activity to be verified, and the
 withdrawal (退选: a request with reason and evidence, verified by the trading centre, then
 each expert's notice followed — calls, SMS, acknowledgement — with outcomes obtained another
@@ -7,14 +7,10 @@ way recorded by hand)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from aiohttp import web
 
 from console.app import api, done, page, redirect, render
 from console.forms import text, when
-from console.signed import Flash
-from miniapp_api.routes.draws import fees as fee_routes
 from miniapp_api.routes.draws import followups as draw_followups
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import prep as draw_prep
@@ -33,32 +29,6 @@ async def operation_log(request: web.Request) -> web.Response:
     shown = await calls.call(draw_prep.show, path=_aid(request))
     entries = await calls.call(draw_log.agency_log, path=_aid(request))
     return render(request, "log.html", activity=shown, entries=entries.entries)
-
-
-@page("GET", "/activities/{activity_id}/fees", uses=fee_routes.fees)
-async def fees(request: web.Request) -> web.Response:
-    calls = api(request)
-    shown = await calls.call(draw_prep.show, path=_aid(request))
-    rows = await calls.call(fee_routes.fees, path=_aid(request))
-    return render(request, "fees.html", activity=shown, experts=rows.experts,
-                  standard=rows.standard, channel=rows.channel,
-                  channel_title=rows.channel_title, platform_available=rows.platform_available,
-                  funding=rows.funding)
-
-
-@page("POST", "/activities/{activity_id}/fees/{invitation_id}", uses=fee_routes.record_fee)
-async def fee(request: web.Request) -> web.Response:
-    form = await request.post()
-    back = f"/console/activities/{request.match_info['activity_id']}/fees"
-    try:
-        amount = Decimal(text(form, "amount_yuan") or "x")
-    except InvalidOperation:
-        return redirect(request, back, Flash(done(request, "fee_amount"), "refused"))
-    calls = api(request, back=back)
-    await calls.call(fee_routes.record_fee, calls.fields(fee_routes.FeeIn, {
-        "amount_yuan": str(amount), "paid": form.get("paid") == "1",
-        "reason": text(form, "reason")}), path=request.match_info)
-    return redirect(request, back, done(request, "fee"))
 
 
 @page("POST", "/activities/{activity_id}/clone/{kind}", uses=draw_prep.show)

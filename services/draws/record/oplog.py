@@ -63,6 +63,19 @@ async def record(activity: DrawActivity | int, actor: Actor, action: str, now: d
                                 action=action, reason=reason or None, detail=detail)
 
 
+class OperationLog:
+    """The log as the contexts above draws write to it (experts' fees): their actions are
+    listed in ACTIONS like the draw's own."""
+
+    SYSTEM = SYSTEM
+
+    @staticmethod
+    async def write(activity: DrawActivity | int, actor: Actor, action: str, now: datetime,
+                    reason: str | None = None, **detail: Any) -> DrawLog:
+        """One entry; call it inside the change's transaction."""
+        return await record(activity, actor, action, now, reason, **detail)
+
+
 async def log_of(activity: DrawActivity) -> list[DrawLog]:
     """The log of the evaluation: the activity and its supplementary draws, oldest first."""
     return await DrawLog.filter(activity_id__in=await family(activity)).order_by("at", "id")

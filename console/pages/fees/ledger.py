@@ -1,0 +1,62 @@
+"""Finance's ledger of experts' fees per agency and per China month: the sheets the agencies
+funded and finance approved, each fee paid (gross, tax, net, the way, the date) and the
+totals; and the same as an Excel file with the experts' names in full (the API records that
+reading)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from console.app import api, page, render
+from console.context import CONSOLE
+from console.invoke import fields
+from console.xlsx import sheet, xlsx
+from miniapp_api.routes.fees import declaration
+from miniapp_api.routes.fees import ledger as fee_ledger
+
+
+def _asked(request: web.Request) -> dict[str, str]:
+    month = request.query.get("month", "")
+    agency = request.query.get("agency_id", "")
+    return {**({"month": month} if declaration.MONTH.match(month) else {}),
+            **({"agency_id": agency} if agency.isdigit() and agency != "0" else {})}
+
+
+@page("GET", "/fee-ledger", uses=fee_ledger.fee_ledger)
+async def ledger_page(request: web.Request) -> web.Response:
+    calls = api(request, back="/console/fee-ledger")
+    listed = await calls.call(fee_ledger.fee_ledger, calls.fields(
+        fee_ledger.LedgerQuery, _asked(request)))
+    return render(request, "fee_ledger.html", listed=listed,
+                  agency_id=_asked(request).get("agency_id", ""))
+
+
+def _date(day: Any) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+@page("GET", "/fee-ledger.xlsx", uses=fee_ledger.fee_ledger)
+async def ledger_file(request: web.Request) -> web.Response:
+    listed = await api(request).call(fee_ledger.fee_ledger, fields(
+        fee_ledger.LedgerQuery, {**_asked(request), "unmasked": True}))
+    texts = request.app[CONSOLE].texts
+    way = {True: texts.render("console/ledger_way.j2", by_bank=True).strip(),
+           False: texts.render("console/ledger_way.j2", by_bank=False).strip()}
+    state = {s: texts.render("console/ledger_state.j2", funding=s).strip()
+             for s in ("submitted", "approved", "returned")}
+    total = texts.render("console/ledger_total.j2").strip()
+    sheets, fees = [], []
+    for b in listed.agencies:
+        sheets += [(b.agency, s.project, s.total_yuan, s.reference, state.get(s.state, s.state),
+                    _date(s.submitted_on), _date(s.approved_on)) for s in b.sheets]
+        sheets.append((b.agency, total, b.funded_yuan, "", "", "", ""))
+        fees += [(b.agency, f.project, f.name, f.gross_yuan, f.tax_yuan, f.net_yuan,
+                  way[f.by_bank], _date(f.paid_on), f.reference) for f in b.fees]
+        fees.append((b.agency, total, "", b.gross_yuan, b.tax_yuan, b.net_yuan, "", "", ""))
+    one = next((b.agency for b in listed.agencies), "") if "agency_id" in _asked(request) \
+        else ""
+    return await xlsx(texts, "fee_ledger", [sheet(texts, "fee_ledger_sheets", sheets),
+                                           sheet(texts, "fee_ledger_fees", fees)],
+                      month=listed.month, agency_name=one)

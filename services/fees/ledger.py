@@ -1,0 +1,122 @@
+"""Finance's ledger of experts' fees, per agency and per China month: the fee sheets the
+agency funded in the month (total, its bank transfer's reference, finance's approval) and
+every fee paid in the month for the agency's activities (gross, tax withheld, net, by WeChat
+transfer or into a bank account, the China date), with totals: the net and the tax withheld
+add up to the gross, row by row and in total."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from models.draws import DrawActivity
+from models.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
+from models.people import Agency, Person
+from services.common.clock import CHINA
+from services.fees.declaration import month_bounds
+
+
+@dataclass(frozen=True)
+class LedgerSheet:
+    activity_id: int
+    project: str
+    total_fen: int
+    reference: str
+    state: str  # a FundingState
+    submitted_on: date
+    approved_on: date | None
+
+
+@dataclass(frozen=True)
+class LedgerFee:
+    activity_id: int
+    project: str
+    person: Person
+    gross_fen: int
+    tax_fen: int
+    net_fen: int
+    by_bank: bool
+    paid_on: date
+    reference: str  # WeChat Pay's transfer bill number, or the bank's reference
+
+
+@dataclass
+class AgencyLedger:
+    agency_id: int
+    agency: str
+    sheets: list[LedgerSheet] = field(default_factory=list)
+    fees: list[LedgerFee] = field(default_factory=list)
+
+    @property
+    def funded_fen(self) -> int:
+        return sum(s.total_fen for s in self.sheets)
+
+    @property
+    def gross_fen(self) -> int:
+        return sum(f.gross_fen for f in self.fees)
+
+    @property
+    def tax_fen(self) -> int:
+        return sum(f.tax_fen for f in self.fees)
+
+    @property
+    def net_fen(self) -> int:
+        return sum(f.net_fen for f in self.fees)
+
+
+async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger]:
+    """Each agency's ledger for the China month holding `month` (one agency's, when named),
+    agencies by name; an agency with neither a sheet nor a fee that month is left out."""
+    since, until = month_bounds(month)
+    fundings = await FeeFunding.filter(submitted_at__gte=since, submitted_at__lt=until)
+    wechat = await Payout.filter(state=PayoutState.PAID, finished_at__gte=since,
+                                 finished_at__lt=until)
+    bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
+    paid_rows: list[Payout | PayoutAccount] = [*wechat, *bank]
+    ids = {f.activity_id for f in fundings} | {p.activity_id for p in paid_rows}
+    activities = {a.id: a for a in await DrawActivity.filter(id__in=ids)
+                  .prefetch_related("project")} if ids else {}
+    if agency_id is not None:
+        activities = {k: a for k, a in activities.items() if a.agency_id == agency_id}
+    agencies = {a.id: a for a in await Agency.filter(
+        id__in={a.agency_id for a in activities.values()})}
+    people = {p.id: p for p in await Person.filter(
+        id__in={p.person_id for p in paid_rows})}
+    books: dict[int, AgencyLedger] = {}
+
+    def book(activity: DrawActivity) -> AgencyLedger:
+        found = agencies.get(activity.agency_id)
+        return books.setdefault(activity.agency_id, AgencyLedger(
+            activity.agency_id, found.name if found else ""))
+
+    for f in sorted(fundings, key=lambda f: (f.submitted_at, f.activity_id)):
+        if (activity := activities.get(f.activity_id)) is not None:
+            book(activity).sheets.append(LedgerSheet(
+                f.activity_id, activity.project.name, f.total_fen, f.reference, f.state,
+                f.submitted_at.astimezone(CHINA).date(),
+                f.decided_at.astimezone(CHINA).date()
+                if f.decided_at and f.state == "approved" else None))
+    paid: Sequence[tuple[Payout | PayoutAccount, bool]] = [
+        *((p, False) for p in wechat), *((a, True) for a in bank)]
+    for row, by_bank in sorted(paid, key=lambda r: (_when(r[0]), r[0].id)):
+        if (activity := activities.get(row.activity_id)) is None:
+            continue
+        book(activity).fees.append(LedgerFee(
+            row.activity_id, activity.project.name, people[row.person_id],
+            row.gross_fen or row.amount_fen, row.tax_fen, row.amount_fen, by_bank,
+            _when(row).astimezone(CHINA).date(),
+            row.paid_ref if isinstance(row, PayoutAccount) else row.transfer_bill_no))
+    return sorted(books.values(), key=lambda b: (b.agency, b.agency_id))
+
+
+def _when(row: Payout | PayoutAccount) -> datetime:
+    if isinstance(row, PayoutAccount):
+        return row.paid_at or row.asked_at
+    return row.finished_at or row.created_at
+
+
+class Ledger:
+    """Finance's ledger of experts' fees per agency and China month."""
+
+    of_month = staticmethod(ledger)

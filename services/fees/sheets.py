@@ -1,0 +1,222 @@
+"""专家酬劳支付情况 (GD-DRAW): after the evaluation the agency records, per expert who
+served it, the fee and whether it was paid; the fee the published standard gives is
+computed from the expert's check-in and check-out (the evaluation's planned times where one
+is missing), and an amount other than it needs a reason, kept and shown. Each expert sees
+their own fees with how they came about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from models.experts import ExpertProfile
+from models.fees import FeeStandard
+from models.payouts import (
+    FUNDING_HELD,
+    OPEN,
+    FeeChannel,
+    FeeChannelChoice,
+    FeeFunding,
+    Payout,
+    PayoutAccount,
+    PayoutState,
+)
+from models.people import Person
+from services.common.clock import china_today
+from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
+from services.draws import Actor, OperationLog, notice_of, root_of, serving, venue_region
+from services.fees.rule import Computed, Situation
+from services.fees.secondary import fee_at_venue
+from services.fees.standards import FeeStandards
+from services.reference import elsewhere
+
+MAX_FEE_FEN = 10_000_000  # 100 000 yuan: above it, a typo
+ON_ARRIVAL = "现场回避"  # the absence of an expert who came and had to withdraw
+REASON_MAX = 200
+
+
+@dataclass(frozen=True)
+class FeeRow:
+    invitation: Invitation
+    name: str  # the agency sees who served once the evaluation is over
+    computed: Computed | None  # None: no standard in force on the evaluation day
+    standard: FeeStandard | None
+
+
+@dataclass(frozen=True)
+class FeeSheet:
+    """The agency's page of an evaluation's fees: each expert's fee, the standard, how the
+    fees are paid and, when paid here, the sheet's funding, each fee's latest transfer and
+    the bank account an expert without the mini-program gave (both by invitation id)."""
+
+    rows: list[FeeRow]
+    standard: FeeStandard | None
+    channel: FeeChannel
+    funding: FeeFunding | None
+    latest: dict[int, Payout]
+    accounts: dict[int, PayoutAccount]
+
+
+@dataclass(frozen=True)
+class MyFee:
+    invitation: Invitation
+    notice: Notice
+    computed: Computed | None
+    standard: FeeStandard | None
+    payout: Payout | None = None  # the latest WeChat Pay transfer of the fee, if any
+
+
+async def _closed(activity: DrawActivity) -> bool:
+    """Over for its fees: finished (at its expected end, or an on-site one when all left),
+    withdrawn, or every expert who served has checked out, on site or not — the fee page's
+    "评标结束后（… 或全部专家离场后）"."""
+    if activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN:
+        return True
+    served = await serving(activity)
+    return bool(served) and all(i.checkout_at is not None for i in served)
+
+
+async def _require_finished(activity: DrawActivity) -> None:
+    if not await _closed(activity):
+        raise ClosedWindow("fee.not_finished", eval_end=activity.eval_end)
+
+
+async def _paid_for(activity: DrawActivity) -> list[Invitation]:
+    """Those the fee is for: who served, and who came and withdrew on arrival."""
+    rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
+    return [r for r in rows if r.status == InvitationStatus.CONFIRMED or r.absence == ON_ARRIVAL]
+
+
+async def standard_for(activity: DrawActivity) -> FeeStandard | None:
+    """The standard in force on the evaluation's day."""
+    return await FeeStandards.in_force(china_today(activity.eval_start))
+
+
+async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
+                          standard: FeeStandard | None) -> Computed | None:
+    """What the standard gives this expert for this evaluation."""
+    if standard is None:
+        return None
+    situation = Situation.CANCELLED if root.status == DrawStatus.WITHDRAWN else \
+        Situation.WITHDREW if item.absence == ON_ARRIVAL else Situation.SERVED
+    profile = await ExpertProfile.get_or_none(id=item.expert_id)
+    # 异地 as the record marks it and the draw honours it (services/reference: elsewhere)
+    away = profile is not None and elsewhere(profile.region, venue_region(notice))
+    # at a 副场, the administrator's rule picks the standard (FG-807)
+    return await fee_at_venue(standard, notice, china_today(root.eval_start),
+                              item.checkin_at or root.eval_start,
+                              item.checkout_at or root.eval_end, situation, away)
+
+
+async def fees_of(activity: DrawActivity) -> list[FeeRow]:
+    """Every expert who served the evaluation (its 补抽 included), with their fee record and
+    what the standard gives."""
+    await _require_finished(activity)
+    rows = await _paid_for(activity)
+    names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
+        "id", "name"))
+    standard = await standard_for(activity)
+    return [FeeRow(r, str(names.get(r.person_id, "")),
+                   await fee_by_standard(activity, r, await notice_of(r), standard), standard)
+            for r in rows]
+
+
+async def channel_of(activity_id: int) -> FeeChannel:
+    """How the evaluation's fees are paid: through the platform, or elsewhere (the
+    default)."""
+    choice = await FeeChannelChoice.get_or_none(activity_id=activity_id)
+    return FeeChannel(choice.channel) if choice else FeeChannel.ELSEWHERE
+
+
+async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: int,
+                          paid: bool) -> None:
+    """Paid through the platform, "paid" is the transfer's outcome, never a tick; and a fee
+    on its way to the expert (or paid) is not changed under it."""
+    root = await root_of(activity)
+    choice = await FeeChannelChoice.get_or_none(activity_id=root.id)
+    if choice is None or choice.channel != FeeChannel.PLATFORM:
+        return
+    if paid != item.fee_paid:
+        raise BadInput("fee.paid_by_platform")
+    # the sheet submitted for funding, or approved, holds its amounts (funding.py): finance
+    # returns it for a change
+    if amount_fen != item.fee_fen and await FeeFunding.filter(
+            activity_id=root.id, state__in=list(FUNDING_HELD)).exists():
+        raise Conflict("funding.held")
+    if amount_fen != item.fee_fen and await Payout.filter(
+            invitation_id=item.id, state__in=[*OPEN, PayoutState.PAID]).exists():
+        raise Conflict("fee.payout_sent")
+
+
+class FeeSheets:
+    """The fees of an evaluation as its agency records them, and an expert's own."""
+
+    @staticmethod
+    async def sheet(activity: DrawActivity) -> FeeSheet:
+        """fees_of() with the standard, the channel, the funding, and the latest transfer and
+        the bank account of each fee."""
+        rows = await fees_of(activity)
+        standard = await standard_for(activity)
+        root = await root_of(activity)
+        channel = await channel_of(root.id)
+        ids = [r.invitation.id for r in rows]
+        latest = {p.invitation_id: p for p in await Payout.filter(
+            invitation_id__in=ids).order_by("id")}
+        accounts = {a.invitation_id: a for a in await PayoutAccount.filter(
+            activity_id=root.id, invitation_id__in=ids)}
+        return FeeSheet(rows, standard, channel,
+                        await FeeFunding.get_or_none(activity_id=root.id), latest, accounts)
+
+    @staticmethod
+    async def record(activity: DrawActivity, invitation_id: int, amount_fen: int, paid: bool,
+                     reason: str, now: datetime, actor: Actor) -> Invitation:
+        """The fee recorded: an amount other than the standard's needs a reason."""
+        await _require_finished(activity)
+        if not 0 <= amount_fen <= MAX_FEE_FEN:
+            raise BadInput("fee.amount", most=MAX_FEE_FEN // 100)
+        item = next((r for r in await _paid_for(activity) if r.id == invitation_id), None)
+        if item is None:
+            raise NotFound("urge.not_in_activity")
+        await _guard_platform(activity, item, amount_fen, paid)
+        computed = await fee_by_standard(activity, item, await notice_of(item),
+                                         await standard_for(activity))
+        reason = " ".join(reason.split())
+        if len(reason) > REASON_MAX:
+            raise BadInput("fee.reason_long", most=REASON_MAX)
+        if computed is not None and amount_fen != computed.total_fen and not reason:
+            raise BadInput("fee.reason_needed", computed=f"{computed.total_fen / 100:.2f}")
+        changed = computed is not None and amount_fen != computed.total_fen
+        async with in_transaction():
+            item.fee_fen, item.fee_paid, item.fee_recorded_at = amount_fen, paid, now
+            item.fee_computed_fen = computed.total_fen if computed else None
+            item.fee_reason = reason if changed or (computed is None and reason) else None
+            await item.save(update_fields=["fee_fen", "fee_paid", "fee_recorded_at",
+                                           "fee_computed_fen", "fee_reason"])
+            await OperationLog.write(activity, actor, "fee", now, item.fee_reason,
+                                     invitation=item.id, fen=amount_fen, paid=paid,
+                                     computed=computed.total_fen if computed else None)
+        return item
+
+    @staticmethod
+    async def mine(person_id: int) -> list[MyFee]:
+        """An expert's own fees, newest first: every evaluation they served (or came to and
+        withdrew from, or that was cancelled after they agreed) once it is over."""
+        rows = await Invitation.filter(person_id=person_id, status__in=[
+            InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("-id").limit(100)
+        latest = {p.invitation_id: p for p in await Payout.filter(
+            invitation_id__in=[r.id for r in rows]).order_by("id")}
+        out = []
+        for r in rows:
+            if r.status == InvitationStatus.ABSENT and r.absence != ON_ARRIVAL:
+                continue
+            root = await root_of(await DrawActivity.get(id=r.activity_id))
+            if not await _closed(root) and r.fee_recorded_at is None:
+                continue  # not over yet: nothing to show
+            notice = await notice_of(r)
+            standard = await standard_for(root)
+            out.append(MyFee(r, notice, await fee_by_standard(root, r, notice, standard),
+                             standard, latest.get(r.id)))
+        return out
