@@ -34,14 +34,16 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python tools/layout.py
+	$(BIN)/python tools/unreferenced.py
 	$(BIN)/python -m compileall -q -j0 $(PACKAGES) >/dev/null
 	$(BIN)/pytest
 
-# ruff, the layout rules, mypy (incremental) and every test but those in a browser, in their
+# ruff, the layout rules, the unreferenced functions, mypy (incremental) and every test but those in a browser, in their
 # own processes or marked slow; the migrated SQLite template is kept in var/ between runs
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python tools/layout.py
+	$(BIN)/python tools/unreferenced.py
 	$(BIN)/mypy
 	EXPERTBOT_TEST_TEMPLATES=var/test-templates $(BIN)/pytest -m "not browser and not process and not slow"
 

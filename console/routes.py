@@ -29,7 +29,7 @@ def create_console() -> web.Application:
     app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"
     # a region code as a person reads it: 广东省韶关市
     app[PAGES].filters["region"] = lambda code: regions().full_name(code) if code else ""
-    # yuan as 万元, the unit seed 004's forms use for investments: 1500000 -> 150
+    # yuan as 万元, the unit GD-DRAW's forms use for investments: 1500000 -> 150
     app[PAGES].filters["wan"] = lambda yuan: f"{yuan / 10000:.6f}".rstrip("0").rstrip(".")
     # a specialty code as a person reads it: 工程 / 设计 / 建筑工程设计
     app[PAGES].filters["specialty"] = lambda code: catalogue().path_name(code) or code

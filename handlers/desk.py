@@ -64,7 +64,7 @@ async def to_review(person: Person | None, texts: Texts, people: People, review:
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
     if not any(g.role == Role.REVIEWER for g in grants):
-        return texts.render("chat/desk/not_for_you.j2", what="待审核", who="审核人")
+        return texts.render("chat/desk/not_for_you.j2", desk="review")
     return texts.render("chat/desk/review.j2", counts=await _review_counts(review, grants),
                         pages=_pages(mini, links))
 
@@ -77,7 +77,7 @@ async def to_verify(person: Person | None, texts: Texts, people: People, mini: W
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
     if not any(g.role == Role.VERIFIER for g in grants):
-        return texts.render("chat/desk/not_for_you.j2", what="待核验", who="交易中心核验员")
+        return texts.render("chat/desk/not_for_you.j2", desk="verify")
     return texts.render("chat/desk/verify.j2", counts=await _verify_counts(grants),
                         pages=_pages(mini, links))
 
@@ -91,8 +91,7 @@ async def to_do(person: Person | None, texts: Texts, people: People, review: Rev
     grants = await people.active_roles(person.id, now)
     roles = {g.role for g in grants}
     if not roles & {Role.REVIEWER, Role.VERIFIER, Role.ADMIN}:
-        return texts.render("chat/desk/not_for_you.j2", what="待办",
-                            who="审核人、交易中心核验员和管理员")
+        return texts.render("chat/desk/not_for_you.j2", desk="todo")
     return texts.render(
         "chat/desk/todo.j2",
         review=await _review_counts(review, grants) if Role.REVIEWER in roles else None,

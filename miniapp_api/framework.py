@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import unquote
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, hdrs, web
 from pydantic import BaseModel, ValidationError
 
 from miniapp_api.audit import audit_call, audit_refusal
@@ -24,6 +24,7 @@ from miniapp_api.path_params import MAX_ID, check_declared, require_path
 from models.people import Role
 from services.common.errors import BadInput, DomainError, NotFound
 from services.common.pii import mask_text
+from services.common.redis_keys import CODE_TTL
 from services.domain import Domain
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,11 @@ class Call:
     def domain(self) -> Domain:
         return self.services.domain
 
+    def said(self, key: str) -> str:
+        """What the mini-program says once a change is done (texts/miniapp/done.j2)."""
+        return self.services.texts.render("miniapp/done.j2", key=key,
+                                          minutes=CODE_TTL // 60).strip()
+
     def path(self, name: str) -> str:
         return (self.request.match_info if self.params is None else self.params)[name]
 
@@ -90,17 +96,44 @@ class Call:
         if self.file is not None:
             require_size(len(self.file[1]))
             return self.file
-        if not self.request.content_type.startswith("multipart/"):
+        if self.request.content_type != "multipart/form-data":
             raise BadInput("api.upload_field")
-        reader = await self.request.multipart()
-        part = await reader.next()
-        if not isinstance(part, BodyPartReader) or part.name != "file":
-            raise BadInput("api.upload_field")
-        data = bytearray()
-        while chunk := await part.read_chunk(256 * 1024):
-            data.extend(chunk)
-            require_size(len(data))
+        try:
+            reader = await self.request.multipart()
+            part = await reader.next()
+            if not isinstance(part, BodyPartReader) or part.name != "file":
+                raise BadInput("api.upload_field")
+            data = bytearray()
+            while chunk := await part.read_chunk(256 * 1024):
+                data.extend(chunk)
+                require_size(len(data))
+            if not part.at_eof():  # the body ended before the part's closing boundary
+                raise ValueError("cut short")
+        except (ValueError, AssertionError, web.HTTPBadRequest) as exc:
+            # no boundary, a body cut short, a part without its headers: aiohttp's reader
+            # says so in English, as a ValueError (or an AssertionError of its own checks)
+            log.info("a malformed upload on %s: %s", self.request.path, type(exc).__name__)
+            raise BadInput("api.upload_malformed") from None
         return file_name(part.filename or ""), bytes(data)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+async def json_body(request: web.Request, model: type[M]) -> M:
+    """The body as its model: JSON, said so by its content type (or none said); a body that is
+    not JSON at all (cut short, another format) is a bad request in words, not a form's
+    fields."""
+    declared = request.headers.get(hdrs.CONTENT_TYPE, "")
+    if declared and request.content_type != "application/json" \
+            and not request.content_type.endswith("+json"):
+        raise BadInput("api.content_type")
+    try:
+        return model.model_validate_json(await request.read() or b"{}")
+    except ValidationError as exc:
+        if any(e["type"] == "json_invalid" for e in exc.errors()):
+            raise BadInput("api.body_malformed") from None
+        raise
 
 
 def file_name(sent: str) -> str:
@@ -132,6 +165,7 @@ class Endpoint:
     response: type[BaseModel] | None = None
     allow_initial_password: bool = False
     files: tuple[str, ...] = ()  # a download's media types (a JSON file's model: response)
+    upload: bool = False  # takes a file as multipart/form-data (its field `file`)
 
     @property
     def roles(self) -> frozenset[Role] | None:
@@ -228,8 +262,8 @@ class Api:
     def route(self, method: str, path: str, *, access: Access | set[Role] | frozenset[Role],
               summary: str, tag: str, body: type[BaseModel] | None = None,
               query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
-              allow_initial_password: bool = False, files: tuple[str, ...] = ()
-              ) -> Callable[[H], H]:
+              allow_initial_password: bool = False, files: tuple[str, ...] = (),
+              upload: bool = False) -> Callable[[H], H]:
         if isinstance(access, set):
             access = frozenset(access)
         if isinstance(access, frozenset) and not access:
@@ -238,7 +272,7 @@ class Api:
         def register(handler: H) -> H:
             self.endpoints.append(Endpoint(method.upper(), path, handler, access, summary, tag,
                                            body, query, response, allow_initial_password,
-                                           files))
+                                           files, upload))
             return handler
 
         return register
@@ -261,8 +295,7 @@ class Api:
             args: list[Any] = [Call(request, caller, datetime.now(UTC), request.app[MINIAPP])]
             try:
                 if ep.body is not None:
-                    raw = await request.read()
-                    args.append(ep.body.model_validate_json(raw or b"{}"))
+                    args.append(await json_body(request, ep.body))
                 if ep.query is not None:
                     args.append(ep.query.model_validate(dict(request.query)))
             except ValidationError as exc:

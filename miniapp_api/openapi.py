@@ -56,6 +56,10 @@ def build_openapi(api: Api, base: str) -> dict[str, Any]:
         if ep.body is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": ref(ep.body)}}}
+        elif ep.upload:
+            op["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+                "schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}}}}}}
         params = [{"name": name, "in": "path", "required": True, "schema": _path_schema(name)}
                   for name in _path_params(ep.path)]
         if ep.query is not None:

@@ -1,7 +1,8 @@
 """The start-up check of the endpoint table, as chat handlers' declarations are checked: each
 handler takes the call, then the declared body model, then the declared query model, and
 nothing else, and returns the declared response model (or a file response where media
-types are declared; a JSON file declares its model as well). A mismatch stops the start-up,
+types are declared; a JSON file declares its model as well); one that reads an upload
+declares it, so the document says multipart/form-data. A mismatch stops the start-up,
 naming the handler and what differs: the API would otherwise validate one model and hand
 the handler another, and the OpenAPI document and the console's typed calls would tell a
 different story from the code."""
@@ -59,6 +60,12 @@ def problems_of(ep: Endpoint) -> list[str]:
             found.append(f"parameter {param.name!r} is {_name(hints.get(param.name))}, "
                          f"{what} is declared {_name(kind)}")
     found.extend(_result_problems(ep, hints.get("return")))
+    reads_upload = "upload" in ep.handler.__code__.co_names  # call.upload(...)
+    if reads_upload != ep.upload:
+        found.append("reads an upload without declaring it (upload=True)" if reads_upload
+                     else "declares an upload (upload=True) it never reads")
+    if ep.upload and ep.body is not None:
+        found.append("declares both a JSON body and an upload")
     return [f"{_where(ep)}: {problem}" for problem in found]
 
 

@@ -1,4 +1,4 @@
-"""The people a draw activity names (seed 004's 经办人信息 and 监督人员信息): the handler's
+"""The people a draw activity names (GD-DRAW's 经办人信息 and 监督人员信息): the handler's
 phone and ID number and each supervisor's phone are sealed at rest as a person's are
 (models/sealing.py: SM4-GCM, a phone under the phone's associated data, an ID number under
 the ID number's), each with its masked display kept beside it, so that no page, answer or

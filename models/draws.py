@@ -61,7 +61,7 @@ class Project(Model):
     agency_id = fields.BigIntField(db_index=True)
     created_by = fields.BigIntField()  # person id of the handler
     name = fields.CharField(max_length=128)
-    number = fields.CharField(max_length=64, null=True)  # none: seed 004 "如无编号则不需要填写"
+    number = fields.CharField(max_length=64, null=True)  # none: GD-DRAW "如无编号则不需要填写"
     kind = fields.CharField(max_length=32)  # 工程 / 货物 / 服务
     region = fields.CharField(max_length=6)  # project location (region code)
     funding = fields.CharField(max_length=64, default="")
@@ -115,7 +115,7 @@ class DrawActivity(Model):
     kind = fields.CharField(max_length=12, default="normal")  # normal/supplement/redraw/reeval
     parent_id = fields.BigIntField(null=True)
     status = fields.CharField(max_length=12, default=DrawStatus.DRAFT, db_index=True)
-    # seed 004's 活动信息 (services/draws/setup/activity_info.py): the activity's name, where
+    # GD-DRAW's 活动信息 (services/draws/setup/activity_info.py): the activity's name, where
     # the tender was announced (公告发布媒体), where the bids open (开标地点, a region code),
     # remarks, and the handler (经办人) whose phone and ID number are sealed like a
     # person's (models/draw_handler.py), kept masked beside them for display

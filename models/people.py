@@ -57,7 +57,7 @@ class ImmutableFieldError(Exception):
     """Name and ID number cannot change after registration."""
 
 
-IMMUTABLE_MESSAGE = "姓名和身份证号注册后不能修改。"
+IMMUTABLE_MESSAGE = "a person's name and ID number never change once registered"
 
 
 class _PersonQuerySet(QuerySet["Person"]):

@@ -6,6 +6,7 @@ the public check page."""
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import qrcode
@@ -23,8 +24,9 @@ RIGHT = 620 * SCALE  # where the text stops, short of the QR code
 PAPER, GOLD, RED, INK, GREY = "#fffdf5", "#b8860b", "#8b0000", "#222222", "#555555"
 
 
-def certificate_png(cert: Certificate) -> bytes:
-    """The PNG's bytes (Unavailable where the machine has no CJK font)."""
+def certificate_png(cert: Certificate, said: Mapping[str, str]) -> bytes:
+    """The PNG's bytes, its words `said` (texts/documents/certificate.j2; Unavailable where
+    the machine has no CJK font)."""
     from PIL import Image, ImageDraw
 
     def font(size: int) -> FreeTypeFont:
@@ -37,11 +39,11 @@ def certificate_png(cert: Certificate) -> bytes:
                    outline=GOLD, width=6 * SCALE)
     draw.rectangle((24 * SCALE, 24 * SCALE, 818 * SCALE, 571 * SCALE), outline=GOLD,
                    width=int(1.5 * SCALE))
-    draw.text((WIDTH // 2, 110 * SCALE), "继 续 教 育 合 格 证 书", font=title, fill=RED,
+    draw.text((WIDTH // 2, 110 * SCALE), said["spaced_title"], font=title, fill=RED,
               anchor="ms")
-    draw.text((90 * SCALE, 200 * SCALE), f"{cert.name} 同志：", font=font(22), fill=INK,
+    draw.text((90 * SCALE, 200 * SCALE), said["to"], font=font(22), fill=INK,
               anchor="ls")
-    text = f"参加 {cert.year} 年度「{cert.course}」（{cert.hours} 学时），经考核合格，特发此证。"
+    text = said["paragraph"]
     y, left = 250 * SCALE, 130 * SCALE  # the paragraph's first line indented, left of the QR
     while text:
         fits = len(text)
@@ -51,14 +53,14 @@ def certificate_png(cert: Certificate) -> bytes:
             fits -= 1  # a closing mark never starts a line: its word goes down with it
         draw.text((left, y), text[:fits], font=body, fill=INK, anchor="ls")
         text, y, left = text[fits:], y + 40 * SCALE, 90 * SCALE
-    draw.text((90 * SCALE, 520 * SCALE), f"证书编号：{cert.no}", font=small, fill=INK,
+    draw.text((90 * SCALE, 520 * SCALE), said["no"], font=small, fill=INK,
               anchor="ls")
-    draw.text((752 * SCALE, 520 * SCALE), f"发证日期：{cert.issued}", font=small, fill=INK,
+    draw.text((752 * SCALE, 520 * SCALE), said["issued"], font=small, fill=INK,
               anchor="rs")
     code = qrcode.make(cert.verify_url, box_size=8, border=1).get_image().convert("RGB")
     side = 130 * SCALE
     image.paste(code.resize((side, side)), (640 * SCALE, 170 * SCALE))
-    draw.text((705 * SCALE, 345 * SCALE), "扫码核验", font=small, fill=GREY, anchor="ms")
+    draw.text((705 * SCALE, 345 * SCALE), said["scan"], font=small, fill=GREY, anchor="ms")
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Mapping
 
 import qrcode
 from aiohttp import web
@@ -13,7 +14,7 @@ from services.common.qr import qr_svg_sync
 from services.documents import cjk_font
 from services.education import Certificate
 from web.certificate_png import certificate_png
-from web.context import DOMAIN, PAGES
+from web.context import DOMAIN, PAGES, TEXTS
 from web.pages import add_page, bad_link, render
 
 
@@ -55,7 +56,18 @@ async def image(request: web.Request) -> web.Response:
         "Content-Disposition": f'inline; filename="{cert.no}.svg"'})
 
 
-def _pdf(cert: Certificate) -> bytes:
+PIECES = ("title", "spaced_title", "file_title", "to", "paragraph", "line1", "line2", "no",
+          "issued", "scan")
+
+
+def _said(request: web.Request, cert: Certificate) -> dict[str, str]:
+    """The certificate's words, each part (texts/documents/certificate.j2)."""
+    texts = request.app[TEXTS]
+    return {piece: texts.render("documents/certificate.j2", piece=piece, cert=cert)
+            for piece in PIECES}
+
+
+def _pdf(cert: Certificate, said: Mapping[str, str]) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -64,26 +76,24 @@ def _pdf(cert: Certificate) -> bytes:
     buf = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buf, pagesize=(width, height))
-    pdf.setTitle(f"继续教育合格证书 {cert.no}")
+    pdf.setTitle(said["file_title"])
     pdf.setLineWidth(3)
     pdf.rect(30, 30, width - 60, height - 60)
     pdf.setFont("STSong-Light", 34)
-    pdf.drawCentredString(width / 2, height - 120, "继续教育合格证书")
+    pdf.drawCentredString(width / 2, height - 120, said["title"])
     pdf.setFont("STSong-Light", 18)
-    lines = [f"{cert.name} 同志：",
-             f"参加 {cert.year} 年度「{cert.course}」（{cert.hours} 学时），经考核合格。",
-             "特发此证。"]
+    lines = [said["to"], said["line1"], said["line2"]]
     for i, line in enumerate(lines):
         pdf.drawString(90, height - 200 - i * 40, line)
     pdf.setFont("STSong-Light", 14)
-    pdf.drawString(90, 90, f"证书编号：{cert.no}")
-    pdf.drawRightString(width - 90, 90, f"发证日期：{cert.issued}")
+    pdf.drawString(90, 90, said["no"])
+    pdf.drawRightString(width - 90, 90, said["issued"])
     qr = qrcode.make(cert.verify_url, box_size=4, border=1)
     png = io.BytesIO()
     qr.save(png, "PNG")
     png.seek(0)
     pdf.drawImage(ImageReader(png), width - 200, height - 250, 120, 120)
-    pdf.drawCentredString(width - 140, height - 270, "扫码核验")
+    pdf.drawCentredString(width - 140, height - 270, said["scan"])
     pdf.showPage()
     pdf.save()
     return buf.getvalue()
@@ -93,7 +103,7 @@ async def download(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
         return bad_link(request, "certificate")
-    body = await asyncio.to_thread(_pdf, cert)
+    body = await asyncio.to_thread(_pdf, cert, _said(request, cert))
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{cert.no}.pdf"'})
 
@@ -103,7 +113,7 @@ async def picture(request: web.Request) -> web.Response:
     cert = await _load(request)
     if cert is None:
         return bad_link(request, "certificate")
-    body = await asyncio.to_thread(certificate_png, cert)
+    body = await asyncio.to_thread(certificate_png, cert, _said(request, cert))
     return web.Response(body=body, content_type="image/png", headers={
         "Content-Disposition": f'attachment; filename="{cert.no}.png"'})
 

@@ -1,4 +1,4 @@
-"""A project without a number (seed 004: "非进场项目如无编号则不需要填写"): the number becomes
+"""A project without a number (GD-DRAW: "非进场项目如无编号则不需要填写"): the number becomes
 nullable, a blank one stored as NULL, so two projects without one are not the same number
 (the agency's unique (agency, number) still holds for numbers given). SQLite remakes the
 table; its indexes are put back from the migration state."""

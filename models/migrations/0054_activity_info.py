@@ -1,4 +1,4 @@
-"""Seed 004's forms in full: an activity's name, announcement media, place of bid opening,
+"""GD-DRAW's forms in full: an activity's name, announcement media, place of bid opening,
 remarks and handler (经办人: name, and the phone and ID number sealed with their masked
 display beside them); a project's 投资项目统一代码; a section's investment (标段投资额).
 Plain ADD COLUMNs with database defaults: no existing table is rebuilt."""

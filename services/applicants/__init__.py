@@ -1,4 +1,4 @@
-"""Applications to the library (seed 000/001): drafts, attachments, submission, the
+"""Applications to the library (HN-APPLY, XJ-SIGNUP): drafts, attachments, submission, the
 staged review and its scope, returns, the 公示 of the admitted.
 
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);

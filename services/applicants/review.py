@@ -36,7 +36,7 @@ from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.common.windows import require_window_open
-from services.education import Exams, next_step_after_approval
+from services.education import Exams, exam_opens
 from services.notifications import Outbox, notify_application
 from services.people import apply_to_profile, names_of
 from services.reference import catalogue_of
@@ -262,9 +262,10 @@ class Review:
             if last:
                 values.update(status=AppStatus.APPROVED, decided_at=now,
                               specialties=self._admit(app, admitted))
+                updated = app.kind in (AppKind.CHANGE, AppKind.TRANSFER)
                 return values, "application.approved", {
-                    "next_step": "您的专家信息已按申请更新。" if app.kind in (
-                        AppKind.CHANGE, AppKind.TRANSFER) else await self._after_approval(app)}
+                    "next": "updated" if updated else "exam",
+                    "exam_opens": "" if updated else await exam_opens(app)}
             values.update(stage=app.stage + 1)
             return values, "application.stage_passed", {
                 "passed": stage.title, "stage": all_stages[app.stage + 1].title}
@@ -292,10 +293,6 @@ class Review:
         if any(c["primary"] and c["code"] not in chosen for c in app.specialties):
             raise BadInput("review.primary_not_admitted")
         return [{**c, "admitted": c["code"] in chosen} for c in app.specialties]
-
-    @staticmethod
-    async def _after_approval(app: Application) -> str:
-        return await next_step_after_approval(app)
 
 
 async def log_of(app: Application) -> list[ReviewAction]:

@@ -1,4 +1,4 @@
-"""Seed 002's title rule (JL-GP, a batch under the Jilin rule): "职称信息中，职称需要选择最小
+"""JL-GP's title rule (a batch under the Jilin rule): "职称信息中，职称需要选择最小
 级；如果没有职称，将执业资格填入“职称信息”；职称附件必须上传".
 
 - Every title is one of the smallest level of the title picker (三级: 高级工程师, not the

@@ -7,7 +7,7 @@ from services.education import courseware, marking
 from services.education.course_rows import course_rows
 from services.education.courses import Certificate, Education
 from services.education.courseware import BEAT_EVERY, LessonState, add_lesson
-from services.education.exams import Exams, next_step_after_approval
+from services.education.exams import Exams, exam_opens
 from services.education.materials import LINK_DAYS as MATERIAL_LINK_DAYS
 from services.education.materials import MAX_SIZE as MATERIAL_MAX
 from services.education.materials import TYPES as MATERIAL_TYPES
@@ -35,8 +35,8 @@ __all__ = [
     "add_lesson",
     "course_rows",
     "courseware",
+    "exam_opens",
     "marking",
-    "next_step_after_approval",
     "public_questions",
     "require_material_size",
     "results_of",

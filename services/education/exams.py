@@ -16,7 +16,6 @@ from models import column
 from models.applications import Application, AppStatus, Batch
 from models.education import Enrollment
 from models.exams import Exam, ExamAttempt
-from models.experts import ExpertProfile
 from models.payments import FeeKind, Payable
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
@@ -210,12 +209,8 @@ class Exams:
         return len(due)
 
 
-async def next_step_after_approval(app: Application) -> str:
+async def exam_opens(app: Application) -> str:
+    """When the batch's latest exam opens (China time), "" when none is scheduled yet: what
+    an approved applicant is told to do next (texts/review/next_step.j2)."""
     exam = await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
-    if exam is not None:
-        return f"请按时参加考试（{china_time(exam.opens_at)} 开始），考试链接将发到这里。"
-    return "系统会统一安排考试，考试通知会发到这里，请留意。"
-
-
-async def formal_profile(person_id: int) -> ExpertProfile | None:
-    return await ExpertProfile.get_or_none(person_id=person_id, active=True)
+    return china_time(exam.opens_at) if exam is not None else ""

@@ -260,11 +260,6 @@ class Outbox:
             await self._wake()
         return bool(requeued)
 
-    async def next_due(self) -> datetime | None:
-        first = await Notification.filter(status=Status.QUEUED).order_by("next_attempt_at"
-                                                                         ).first()
-        return first.next_attempt_at if first else None
-
     # Outcomes are set on the claimed objects, then written together: one round trip for a
     # whole batch, and only for rows the relay still holds (its claim may have lapsed).
 

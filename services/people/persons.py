@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from tortoise.exceptions import IntegrityError
 
-from models.people import Agency, Person, Role, RoleGrant, account_key, phone_is, sealed_phone
+from models.people import Person, Role, RoleGrant, account_key, phone_is, sealed_phone
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict
 from services.common.pii import Vault
@@ -124,15 +124,6 @@ class People:
             return None
         return await Person.filter(account_key=account_key(account),
                                    deregistered_at=None).first()
-
-    async def set_old_account(self, person: Person, account: str) -> None:
-        """The old system's account name a migrated expert signs in by (refused when it is
-        another's)."""
-        key = self.old_account_key(account)
-        if await self.old_account_holder(key, person.id):
-            raise BadInput("people.old_account_taken")
-        person.account_key = key
-        await person.save(update_fields=["account_key", "updated_at"])
 
     @staticmethod
     def old_account_key(account: str) -> str:
@@ -298,9 +289,3 @@ class People:
         person.phone_changed_at = now
         await person.save(update_fields=[*person.set_phone(phone), "phone_changed_at",
                                          "updated_at"])
-
-    async def agency_of(self, person_id: int, now: datetime) -> Agency | None:
-        for grant in await self.active_roles(person_id, now):
-            if grant.role in (Role.AGENCY_LEGAL, Role.AGENCY_HANDLER) and grant.agency_id:
-                return await Agency.get(id=grant.agency_id)
-        return None

@@ -93,9 +93,5 @@ def kind(key: str) -> DataKind:
     return next(k for k in INVENTORY if k.key == key)
 
 
-def fields_of(key: str) -> list[str]:
-    return [f.key for f in kind(key).fields]
-
-
 COPY_PATH = "/personal-data.json"  # the copy's signed download (web/personal_data.py)
 COPY_LINK = "personal_data"  # the signed link's purpose

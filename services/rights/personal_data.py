@@ -7,6 +7,7 @@ times in China time, stored values in words."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -62,10 +63,19 @@ class PersonalData:
     async def collect(self, person: Person) -> dict[str, Values]:
         """Every declared kind with the person's own values, masked as declared."""
         out: dict[str, Values] = {}
+        collectors = self.collectors()
         for item in INVENTORY:
-            raw = await getattr(self, f"_{item.key}")(person)
+            raw = await collectors[item.key](person)
             out[item.key] = {f.key: masked(raw.get(f.key), f.mask) for f in item.fields}
         return out
+
+    def collectors(self) -> dict[str, Callable[[Person], Awaitable[Values]]]:
+        """The collector of each declared kind, by its key (data_inventory.INVENTORY)."""
+        return {"identity": self._identity, "contact": self._contact, "account": self._account,
+                "expert": self._expert, "applications": self._applications,
+                "draws": self._draws, "payments": self._payments,
+                "payout_accounts": self._payout_accounts, "education": self._education,
+                "notifications": self._notifications, "codes": self._codes}
 
     async def listing(self, person: Person) -> list[Values]:
         """Each kind in words with the person's own values."""

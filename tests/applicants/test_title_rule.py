@@ -1,4 +1,4 @@
-"""Seed 002's title rule (JL-GP: "职称信息中，职称需要选择最小级；如果没有职称，将执业资格填入
+"""JL-GP's title rule ("职称信息中，职称需要选择最小级；如果没有职称，将执业资格填入
 “职称信息”；职称附件必须上传") as an applicant to a Jilin batch meets it in the mini-program:
 a series or a level is refused with what to pick, a title of the smallest level gets the
 picker's level, and an applicant without a title enters a practice qualification as the title

@@ -1,4 +1,4 @@
-"""Seed 004's forms in Chromium, as the agency's clerk fills them at the desk: the project
+"""GD-DRAW's forms in Chromium, as the agency's clerk fills them at the desk: the project
 (招标项目信息) with its types, funding, method, organisation and tenderer category picked
 from lists, its place and the place of bid opening picked from the region list, the
 investments in 万元; the activity (活动信息) with its media, 是否进场项目, 备注, the handler
@@ -59,7 +59,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
     await screenshot(desk, "var/console-project-form.png")
     await desk.get_by_test_id("add-project").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已登记项目")
-    # 新建抽取: the first section, seed 004's 活动信息
+    # 新建抽取: the first section, GD-DRAW's 活动信息
     await desk.get_by_label("1231231231 二标段").uncheck()
     start = (datetime.now(UTC) + timedelta(days=3)).astimezone(CHINA).replace(
         hour=9, minute=30, second=0, microsecond=0)

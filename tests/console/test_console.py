@@ -291,7 +291,7 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     assert "当前符合条件、未被回避的专家" in said and "：0 人" not in said
     await desk.post(f"{do}condition", condition)
     _, page = await desk.get(page_path)
-    # in words, as it will be drawn, in seed 004's columns
+    # in words, as it will be drawn, in GD-DRAW's columns
     assert "<td>副高及以上</td><td></td><td>住建</td>" in page
     await desk.post(f"{do}avoid", {"kind": "unit", "name": "广州某某建设集团有限公司",
                                    "reason": "投标人"})

@@ -182,7 +182,7 @@ async def test_leave_the_day_before_and_a_supplement_from_new_regions(
     _, results = await desk.get(f"{page}/results")
     row = results.split(leaving.name)[1].split("</tr>")[0]
     assert "请假" in row
-    # seed 004's table of conditions now lists the 补抽's own: 补抽 是, its one place filled
+    # GD-DRAW's table of conditions now lists the 补抽's own: 补抽 是, its one place filled
     _, shown = await desk.get(page)
     extra = (await Condition.get(activity_id=child.id)).id
     row = shown.split(f'data-testid="condition-{extra}"')[1].split("</tr>")[0]

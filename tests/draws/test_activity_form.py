@@ -1,4 +1,4 @@
-"""Seed 004's forms in full, as the agency's clerk (经办人) fills them through the API: the
+"""GD-DRAW's forms in full, as the agency's clerk (经办人) fills them through the API: the
 project (招标项目信息) with every starred field, 投资项目统一代码 and each section's
 investment; the activity (活动信息) with its name, 公告发布媒体, 开标地点, 是否进场项目,
 备注, the handler ("默认取当前登录的法人或经办人信息": name, phone, ID number) and the
@@ -66,7 +66,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_the_handler_is_sealed_and_mas
             {"name": "张三", "phone": "13922223333", "department": "广州市住房和城乡建设局"}]))
     assert made.status == 200, made.data
     a = made.data
-    # the name defaults to the project and its section, as seed 004's list shows it
+    # the name defaults to the project and its section, as GD-DRAW's list shows it
     assert a["name"] == "招标代理演示项目0617(一标段)"
     assert (a["media"], a["bid_open_place"], a["on_site"], a["remarks"]) == (
         "广东省招标投标监管网", "广东省广州市荔湾区", False, "请按时到场")
@@ -133,7 +133,7 @@ async def test_a_starred_field_left_out_or_a_pick_off_its_list_is_refused_in_chi
 
 
 async def seed_activity(api: Api, token: str) -> int:
-    """Seed 004's activity, ready to submit: its project, one notice and one condition."""
+    """GD-DRAW's activity, ready to submit: its project, one notice and one condition."""
     project = (await api.call("POST", "/draws/projects", token, SEED_PROJECT)).data
     body = activity_body(project, total=1, remarks="请按时到场", supervisors=[
         {"name": "张三", "phone": "13922223333", "department": "广州市住房和城乡建设局"}])
@@ -193,7 +193,7 @@ async def test_the_verifier_the_printed_record_and_the_excel_show_every_starred_
     assert decided.status == 200, decided.data
     assert (await start_draw(api, token, aid)).status == 200
     await finish(chat, aid)
-    # seed 004's table of conditions, counts only: full once its expert agreed
+    # GD-DRAW's table of conditions, counts only: full once its expert agreed
     condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data["conditions"][0]
     assert (condition["planned"], condition["needed"], condition["agreed"],
             condition["supplement"], condition["state_title"]) == (1, 0, 1, False, "已满足")
@@ -213,7 +213,7 @@ async def test_the_verifier_the_printed_record_and_the_excel_show_every_starred_
 
 async def test_a_project_is_edited_until_an_activity_draws_for_it_then_refused_in_chinese(
         api: Api, client: TestClient, demo: dict) -> None:
-    """Seed 004: "可在关联该项目抽取前进行修改并保存，如果当前项目已关联了抽取活动，不能修改"."""
+    """GD-DRAW: "可在关联该项目抽取前进行修改并保存，如果当前项目已关联了抽取活动，不能修改"."""
     token = await api.login(demo["handler"].mp_openid)
     project = (await api.call("POST", "/draws/projects", token, SEED_PROJECT)).data
     path = f"/draws/projects/{project['id']}"

@@ -35,7 +35,7 @@ async def test_activities_are_searched_filtered_and_paged_by_the_server(
 
     assert (await ids(q="门诊楼"))[0] == [hospital]
     assert (await ids(q=f"CQSQ{school:08d}"))[0] == [school]  # the number as printed
-    assert (await ids(q=f"cqne{school}"))[0] == [school]  # any of seed 004's prefixes
+    assert (await ids(q=f"cqne{school}"))[0] == [school]  # any of GD-DRAW's prefixes
     assert (await ids(status="draft"))[0] == [hospital]
     assert (await ids(status="submitted"))[0] == [water, school]
     assert (await ids(region="4401"))[0] == [water, school, hospital]
@@ -59,7 +59,7 @@ async def test_activities_are_searched_filtered_and_paged_by_the_server(
 
 async def test_activities_are_found_by_their_name_in_the_api_and_at_the_desk(
         api: Api, client: TestClient, demo: dict) -> None:
-    """Seed 004's list searches by 活动名称 (a field of its own beside 活动编号 and 项目名称):
+    """GD-DRAW's list searches by 活动名称 (a field of its own beside 活动编号 and 项目名称):
     the name typed on the activity's form is shown in the list and searched."""
     named = {}
     for name in ("门诊楼改造工程(一标段)", "教学楼新建工程(二标段)"):

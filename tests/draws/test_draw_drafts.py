@@ -62,7 +62,7 @@ async def test_a_draft_is_corrected_and_submitted_and_another_cancelled_frees_it
     project = await new_project(api, token)
     a = await new_activity(api, token, project, 0, total=2)
     aid, notice_id = a["id"], a["notices"][0]["id"]
-    # seed 004: "如果当前项目已关联了抽取活动，不能修改" — a draft links it already
+    # GD-DRAW: "如果当前项目已关联了抽取活动，不能修改" — a draft links it already
     renamed = await api.call("PUT", f"/draws/projects/{project['id']}", token,
                              {"tenderer_name": "某市第二中学（更正）"})
     assert renamed.status == 409 and "已关联了抽取活动" in renamed.message
@@ -160,7 +160,7 @@ async def test_experts_of_a_ticked_earlier_activity_are_avoided(
 
 
 async def test_a_project_without_a_number_is_registered(api: Api, demo: dict) -> None:
-    """Seed 004: "非进场项目如无编号则不需要填写" — two projects with no number are two
+    """GD-DRAW: "非进场项目如无编号则不需要填写" — two projects with no number are two
     projects; a number given is still unique to the agency."""
     token = await api.login(demo["handler"].mp_openid)
     body = {"name": "某村道路硬化工程", **PROJECT_FORM,

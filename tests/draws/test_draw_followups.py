@@ -106,7 +106,7 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
     reeval = await api.call("POST", f"/draws/activities/{aid}/reeval", token, times)
     assert reeval.status == 200 and reeval.data["status"] == "draft"
     rid = reeval.data["id"]
-    # numbered as seed 004 numbers them: 通知原专家 CQRE…, 重新抽取 CQNE…
+    # numbered as GD-DRAW numbers them: 通知原专家 CQRE…, 重新抽取 CQNE…
     assert reeval.data["number"] == f"CQRE{rid:08d}"
     await submit(api, token, rid)
     await api.call("POST", f"/verify/activities/{rid}", verifier, {"approve": True})

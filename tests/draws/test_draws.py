@@ -116,7 +116,7 @@ async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestCl
                for e in unsealed.data["experts"])
     # the seed and its hash are printed on purpose; a run of digits inside their hex is no phone
     shown = re.sub(r"[0-9a-f]{40,}", "", json.dumps(unsealed.data, ensure_ascii=False) + html)
-    # (the handler's own numbers are on the record, masked: seed 004's 经办人信息)
+    # (the handler's own numbers are on the record, masked: GD-DRAW's 经办人信息)
     assert "phone" not in unsealed.data["experts"][0] and "139****" not in shown
     handler = demo["handler"].phone
     assert PHONE_LIKE.findall(shown.replace(f"{handler[:3]}****{handler[-4:]}", "")) == []
@@ -227,7 +227,7 @@ async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
     assert result.data["status"] == "ended" and result.data["counts"]["confirmed"] == 3
     assert await Notification.filter(kind="draw.shortage").exists()
     ended = await Notification.filter(kind="draw.ended").first()
-    assert ended is not None and "专家不足" in ended.params["outcome"]
+    assert ended is not None and ended.params["ending"] == "exhausted"
     records = await audit_records(await DrawActivity.get(id=aid))
     assert {r.name for r in records} == {"main", "alt"}
     activity = await DrawActivity.get(id=aid)

@@ -1,4 +1,4 @@
-"""An agency funds its experts' fees by scanning a WeChat Pay QR code (seed 004: the drawing
+"""An agency funds its experts' fees by scanning a WeChat Pay QR code (GD-DRAW: the drawing
 unit pays): the sheet is held while it is paid, the verified payment (applied once) submits
 it to finance with the transaction as its reference, no invoice is asked for; a payment for
 a sheet already submitted by bank transfer is logged for finance, never applied twice."""

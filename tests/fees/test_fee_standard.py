@@ -4,7 +4,7 @@ administrator, the agency and the expert use it. The standard's shape is the one
 财库〔2016〕198号 lets provinces set, as Shandong's does (the issue's words): "up to 3 h a
 base amount, then per hour, a daily cap; a compensation when the evaluation is cancelled or
 the expert must withdraw on arrival; travel and meal allowances for experts from another
-city"; GD-DRAW (seed 004) promises 意愿评标区 experts from other cities
+city"; GD-DRAW promises 意愿评标区 experts from other cities
 "交通补助与压差补助" and has the agency record 专家酬劳支付情况. The amounts are the
 administrator's (here an example version)."""
 
@@ -65,7 +65,7 @@ async def test_each_rule_case_gives_the_amount_the_standard_says(
     # a daily cap: 400 + 7 × 100 = 1100 is more than 800
     assert got[local[2].id]["computed_yuan"] == "800.00"
     assert "超过每日最高800.00元，按最高计" in got[local[2].id]["breakdown"]
-    # from another city: the travel allowance seed 004 promises, and meals
+    # from another city: the travel allowance GD-DRAW promises, and meals
     assert got[away.id]["computed_yuan"] == "650.00"
     assert "异地交通补助 150.00元" in got[away.id]["breakdown"]
     assert "异地餐费补助 1天 × 100.00元" in got[away.id]["breakdown"]

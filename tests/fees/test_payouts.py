@@ -6,7 +6,7 @@ acknowledged). The issue's words: "the merchant transfer (商家转账, transfer
 notifications verified like pay notifications, reconciliation ... The agency or the centre
 chooses per activity whether fees are paid through the platform or recorded as paid
 elsewhere (today's behaviour)"; its test: "a payout through the sandbox's transfer confirmed
-by the expert, one expired and refunded, a replayed notification changes nothing". Seed 004
+by the expert, one expired and refunded, a replayed notification changes nothing". GD-DRAW
 (GD-DRAW) has the agency record 专家酬劳支付情况 after the evaluation."""
 
 from __future__ import annotations

@@ -99,7 +99,8 @@ SAMPLES: dict[str, object] = {
     "batch": "2026年第二批评标专家征集", "stage": "市州行业部门预审",
     "reason": "职称证书扫描件不清晰", "items": "附件「职称证书」",
     "deadline": "2026年12月03日 18:30",
-    "next_step": "系统会统一安排考试，考试通知会发到这里，请留意。", "exam": "2026年第二批入库考试",
+    "next_step": "系统会统一安排考试，考试通知会发到这里，请留意。", "next": "exam",
+    "exam_opens": "2026年12月10日 09:00", "exam": "2026年第二批入库考试",
     "opens": "2026-12-10 09:00", "closes": "2026-12-10 17:00", "minutes": 90,
     "link": "https://bot.example.cn/exam/1?t=1.2.x", "score": 86, "pass_score": 60,
     "status": "退回修改", "stages": "市州行业部门预审 → 终审", "decision": "退回修改",
@@ -114,7 +115,8 @@ SAMPLES: dict[str, object] = {
     "project": "某市第一中学教学楼新建工程", "activity": 12, "total": "5",
     "last_day": "2026年10月13日",
     "seed_hash": "9f2c4e1a7b3d5f60",
-    "progress": "已确认 2/5", "outcome": "抽取完成", "unseal": "2026年11月23日 08:30",
+    "progress": "已确认 2/5", "outcome": "抽取完成", "ending": "complete",
+    "unseal": "2026年11月23日 08:30",
     "gather_at": "2026年11月23日 08:30", "venue": "广州公共资源交易中心",
     "address": "广州市天河区天润路333号5楼", "contact": "陈志强 020-12345678",
     "notes": "请携带身份证",
@@ -169,7 +171,10 @@ SAMPLES: dict[str, object] = {
                           "invited": True, "root": "9f2c4e1a7b3d5f60", "weight": 3}],
     "weighting": {"A": 4, "B": 3, "C": 2, "D": 1}, "weighted": True,
     "value": True, "key": "draft", "channel": "公众号模板消息", "meaning": "此人未关注公众号",
-    "part": "times", "payer": "王晓明", "console_url": "https://bot.example.cn/console/",
+    "part": "times", "piece": "paragraph", "desk": "todo", "trade_status": "ok",
+    "trade_count": "0", "fund_status": "mismatches", "fund_count": "2",
+    "cert": {"name": "李建国", "year": 2026, "course": "2026年度评标专家继续教育", "hours": 24,
+             "no": "JX2026000001", "issued": "2026年11月27日"}, "payer": "王晓明", "console_url": "https://bot.example.cn/console/",
     "sustained": True,  # a part of a request (draw/request_*.j2)
     "hours": 1, "log_days": 365,  # the 清单's link and retention periods
     "kinds": [{"title": "身份信息", "purpose": "核验专家身份",
@@ -336,6 +341,9 @@ OTHER_TABLES = {
     "federation_what": "what another library asked of this one, on the audit trail",
     "send_error_code": "WeChat's own error codes",
     "situation": "a drawn expert's place on the printed result",
+    "draw_ending": "how a draw ended in the agency's push (draw.ended's `ending`): the "
+                   "activity's end_reason (complete, exhausted, forced) or a 复评's calls "
+                   "submitted (recalled)",
     "skip_reason": "why a draw passed over a candidate (SkipKind; those with a cap or a "
                    "place are sentences of their own: tests/draws/test_skip_reasons.py "
                    "says every kind)",

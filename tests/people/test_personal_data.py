@@ -86,7 +86,7 @@ async def test_an_expert_exports_what_the_list_says_and_nothing_of_others(
 async def test_a_handler_finds_the_handler_details_typed_on_their_activities_masked(
         api: Api, client: TestClient, demo: dict) -> None:
     """PIPL Art. 44/45 for the agency's 经办人: the phone and ID number typed on an activity
-    (seed 004's 经办人信息, sealed at rest) are data about the handler who signed in: their
+    (GD-DRAW's 经办人信息, sealed at rest) are data about the handler who signed in: their
     list and their copy name the activity with the details masked, never in clear."""
     aid, token = await prepared(api, demo, total=1, verify=False, submitted=False)
     handler = demo["handler"]

@@ -214,7 +214,7 @@ async def test_id_lookup_hashes_move_to_hmac_sm3_with_the_avoidances_that_copy_t
 
 async def test_a_draws_handler_and_supervisors_are_sealed_again_with_a_new_key(
         client: TestClient, api: Api, demo: dict) -> None:
-    """Seed 004's 经办人电话 and 经办人证件号 and a supervisor's phone rotate with the key, as
+    """GD-DRAW's 经办人电话 and 经办人证件号 and a supervisor's phone rotate with the key, as
     a person's do (else they would not open once the old key is retired)."""
     aid, token = await prepared(api, demo, total=1, submitted=False)
     added = await api.call("PUT", f"/draws/activities/{aid}", token, {"supervisors": [

@@ -160,7 +160,7 @@ async def test_the_command_writes_the_template_and_imports(
 
 async def test_a_new_phone_in_a_reimported_register_waits_for_the_person(
         api: Api, client: TestClient, demo: dict, platform: Platform) -> None:
-    """Seed 000: "手机号一年仅允许修改一次" — the phone that signs in and receives every notice
+    """HN-APPLY: "手机号一年仅允许修改一次" — the phone that signs in and receives every notice
     is the person's to change: an import that brings another leaves it, says so for the row,
     and tells the person (at the phone they have) how to change it themselves."""
     admin = await api.login(demo["admin"].mp_openid)

@@ -28,12 +28,12 @@ from tests.support.wechat import Chat
 from web.context import DOMAIN
 
 TENDERER = ("某市第一中学", demo_credit_code(50))
-# seed 004's starred project fields besides the name and the tenderer (招标项目信息)
+# GD-DRAW's starred project fields besides the name and the tenderer (招标项目信息)
 PROJECT_FORM = {"kind": "工程建设项目招标投标/房屋建筑", "region": "4401",
                 "funding": "国家或政府投资项目", "tender_method": "公开招标",
                 "organisation": "委托招标", "tenderer_type": "法人", "investment_yuan": 1500000,
                 "contact_name": "张三", "contact_phone": "020-83838383"}
-# seed 004's starred activity fields besides the times and the count (活动信息)
+# GD-DRAW's starred activity fields besides the times and the count (活动信息)
 ACTIVITY_FORM = {"media": "广东省招标投标监管网", "bid_open_region": "440103", "on_site": False}
 # the same as the console's forms take them (the investment in 万元, 是否进场项目 a radio)
 DESK_PROJECT_FORM = {**{k: str(v) for k, v in PROJECT_FORM.items() if k != "investment_yuan"},

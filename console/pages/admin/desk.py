@@ -151,15 +151,6 @@ async def payments(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-OUTCOMES = {"ok": "一致", "mismatches": "有差异", "bill_unavailable": "账单尚未生成",
-            "failed": "获取账单失败"}
-
-
-def _outcome(run: admin_bills.RunOut | admin_bills.TransferRunOut) -> str:
-    said = OUTCOMES.get(run.status, run.status)
-    return f"{said}（{run.mismatch_count}处）" if run.mismatch_count else said
-
-
 @page("POST", "/payments/reconcile", uses=admin_bills.reconcile_now)
 async def reconcile_now(request: web.Request) -> web.Response:
     """A day's payments and transfers reconciled now, from finance's desk."""
@@ -169,5 +160,5 @@ async def reconcile_now(request: web.Request) -> web.Response:
         admin_bills.RunIn, {"bill_date": text(await request.post(), "bill_date")}))
     return redirect(request, back, done(
         request, "reconciled", day=f"{ran.payments.bill_date:%Y年%-m月%-d日}",
-        payments_said=_outcome(ran.payments),
-        transfers_said=_outcome(ran.transfers)))
+        trade_status=ran.payments.status, trade_count=str(ran.payments.mismatch_count),
+        fund_status=ran.transfers.status, fund_count=str(ran.transfers.mismatch_count)))

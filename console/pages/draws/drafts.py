@@ -86,7 +86,7 @@ async def times(request: web.Request) -> web.Response:
 
 @page("POST", "/activities/{activity_id}/info", uses=draw_drafts.edit_activity)
 async def info(request: web.Request) -> web.Response:
-    """Seed 004's 活动信息, 经办人 and 监督人员, before submission (the handler's numbers are
+    """GD-DRAW's 活动信息, 经办人 and 监督人员, before submission (the handler's numbers are
     shown masked: left blank, they stay)."""
     form = await request.post()
     aid = request.match_info["activity_id"]

@@ -24,7 +24,7 @@ Form = MultiDictProxy[Any]
 
 
 def wan(raw: str) -> object:
-    """万元 as typed (seed 004's unit for investments) in yuan; what is not a number goes on
+    """万元 as typed (GD-DRAW's unit for investments) in yuan; what is not a number goes on
     as typed, for the API to refuse in its words."""
     try:
         return round(float(raw) * 10000, 2)
@@ -55,7 +55,7 @@ PROJECT_TEXT = ("name", "number", "kind", "region", "funding", "approval_no", "t
 
 
 def project_body(form: Form) -> dict[str, Any]:
-    """Seed 004's 招标项目信息 as typed (the investment in 万元)."""
+    """GD-DRAW's 招标项目信息 as typed (the investment in 万元)."""
     return {**{k: text(form, k) for k in PROJECT_TEXT},
             "investment_yuan": wan(text(form, "investment_wan"))}
 
@@ -65,7 +65,7 @@ async def project_list(request: web.Request) -> web.Response:
     calls = api(request)
     listed = await calls.call(projects.projects)
     edit = request.query.get("edit", "")
-    # a project linked to an activity is not offered for editing (seed 004: 不能修改)
+    # a project linked to an activity is not offered for editing (GD-DRAW: 不能修改)
     editing = next((p for p in listed.projects if str(p.id) == edit and not p.locked), None)
     return render(request, "projects.html", projects=listed.projects, editing=editing,
                   options=await calls.call(projects.options))
@@ -97,7 +97,7 @@ INFO_TEXT = ("name", "media", "bid_open_region", "remarks", "handler_name", "han
 
 
 def info_body(form: Form) -> dict[str, Any]:
-    """Seed 004's 活动信息 besides the times: 是否进场项目 as chosen (not chosen: left out,
+    """GD-DRAW's 活动信息 besides the times: 是否进场项目 as chosen (not chosen: left out,
     for the API to ask for), the supervisors' rows that have anything typed in them."""
     body: dict[str, Any] = {k: text(form, k) for k in INFO_TEXT}
     on_site = {"1": True, "0": False}.get(text(form, "on_site"))

@@ -1,4 +1,4 @@
-"""Finance's invoice desk (seed 001: the training fee's invoice): the requests waiting, the
+"""Finance's invoice desk (XJ-SIGNUP: the training fee's invoice): the requests waiting, the
 invoices issued, the number recorded once an invoice is issued (the payer is told), and the
 list as a file for the invoicing system."""
 

@@ -226,7 +226,7 @@ async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
 
 
 @api.route("POST", "/applications/{app_id}/attachments/{kind}", access=Access.BOUND,
-           response=AttachmentOut, tag=TAG,
+           response=AttachmentOut, tag=TAG, upload=True,
            summary="上传附件（multipart/form-data，字段名 file；类型与大小会检查）")
 async def upload(call: Call) -> AttachmentOut:
     app = await _own(call)

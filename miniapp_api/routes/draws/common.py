@@ -91,7 +91,7 @@ class ConditionOut(Model):
     planned: int
     pool_hash: str | None = Field(description="候选池摘要（核验时公布，开始抽取前已固定）")
     alt_pool_hash: str | None = Field(description="备选专业候选池摘要")
-    # seed 004's table of conditions (counts only)
+    # GD-DRAW's table of conditions (counts only)
     needed: int = Field(default=0, description="实际需要人数（尚需抽取）")
     agreed: int = Field(default=0, description="同意参评人数")
     supplement: bool = Field(default=False, description="补抽的条件")

@@ -49,7 +49,7 @@ api = Api()
 
 
 class ActivityIn(Model):
-    """Seed 004's 活动信息: the starred (*) fields required; the handler (经办人) is the
+    """GD-DRAW's 活动信息: the starred (*) fields required; the handler (经办人) is the
     signed-in person unless given."""
 
     project_id: int
@@ -228,7 +228,7 @@ class AvoidanceImportOut(Model):
 
 
 @api.route("POST", "/draws/activities/{activity_id}/avoidances/import", access=AGENCY,
-           response=AvoidanceImportOut, tag=TAG,
+           response=AvoidanceImportOut, tag=TAG, upload=True,
            summary="导入填写好的回避单位模板（multipart/form-data，字段名 file；Excel 或 CSV）："
                    "逐行检查，有问题的行不导入并说明原因，其余各行导入")
 async def import_avoidances(call: Call) -> AvoidanceImportOut:
@@ -280,7 +280,7 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
 
 
 @api.route("POST", "/draws/activities/{activity_id}/evidence/{purpose}", access=AGENCY,
-           response=EvidenceOut, tag=TAG,
+           response=EvidenceOut, tag=TAG, upload=True,
            summary="上传申请附件（multipart/form-data，字段名 file；PDF 或 JPG，10MB 以内）："
                    "purpose 为 submission（抽取申请）或 withdrawal（退选申请）")
 async def upload_evidence(call: Call) -> EvidenceOut:

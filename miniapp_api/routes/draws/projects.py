@@ -23,7 +23,7 @@ class SectionIn(Model):
 
 
 class ProjectIn(Model):
-    """Seed 004's 招标项目信息: the starred (*) fields required; the lists to pick from are
+    """GD-DRAW's 招标项目信息: the starred (*) fields required; the lists to pick from are
     GET /draws/form-options."""
 
     name: str = Field(min_length=2, max_length=128, description="招标项目名称")
@@ -126,7 +126,7 @@ async def projects(call: Call) -> ProjectsOut:
 
 
 class FormOptionsOut(Model):
-    """The lists seed 004's project and activity forms pick from (names, kept as picked)."""
+    """The lists GD-DRAW's project and activity forms pick from (names, kept as picked)."""
 
     project_kinds: dict[str, list[str]] = Field(description="招标项目类型：大类 → 类型")
     funding_sources: list[str] = Field(description="资金来源")

@@ -67,7 +67,7 @@ class ProjectHeadOut(Model):
     tenderer: str
     agency: str
     sections: list[str] = Field(description="本次抽取的标段：编号 名称")
-    # seed 004's 招标项目信息
+    # GD-DRAW's 招标项目信息
     project_kind: str = Field(default="", description="招标项目类型")
     funding: str = Field(default="", description="资金来源")
     approval_no: str = Field(default="", description="项目审批文号")

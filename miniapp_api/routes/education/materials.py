@@ -90,7 +90,7 @@ async def batch_materials(call: Call) -> MaterialsOut:
 
 
 @api.route("POST", "/admin/batches/{batch_id}/materials", access=ADMIN, query=MaterialQuery,
-           response=MaterialOut, tag=TAG,
+           response=MaterialOut, tag=TAG, upload=True,
            summary="上传培训资料（multipart/form-data，字段名 file；PDF、Word、PPT、Excel、ZIP、"
                    "图片或 MP4，≤50MB）：该批次的申请人可在考前下载")
 async def upload(call: Call, query: MaterialQuery) -> MaterialOut:

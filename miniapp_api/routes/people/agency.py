@@ -68,7 +68,7 @@ async def link_handler(call: Call, body: HandlerLinkIn) -> MemberOut:
 async def unlink_handler(call: Call) -> Ok:
     agency, _ = await call.domain.agencies.membership(call.caller.grants, Role.AGENCY_LEGAL)
     await call.domain.agencies.unlink_handler(agency, call.path_int("grant_id"), call.now)
-    return Ok(message="已解除关联。")
+    return Ok(message=call.said("unlinked"))
 
 
 class LinkRequestOut(Model):

@@ -27,7 +27,6 @@ from services.people import LOGIN, NewPerson
 
 api = Api()
 TAG = "账户"
-CODE_SENT = "如果信息正确，验证码已发送到登记的手机号，5分钟内有效。"
 
 
 def _actor(caller: Caller) -> str:
@@ -58,7 +57,7 @@ async def bind_start(call: Call, body: BindStartIn) -> Ok:
     if call.caller.person is not None:
         raise Conflict("auth.already_bound")
     await call.domain.binding.start(_actor(call.caller), body.id_number)
-    return Ok(message=CODE_SENT)
+    return Ok(message=call.said("code_sent_if_known"))
 
 
 @api.route("POST", "/auth/bind/confirm", access=Access.SESSION, body=CodeIn,
@@ -80,7 +79,7 @@ async def password_login(call: Call, body: PasswordLoginIn) -> BoundOut:
            summary="短信登录：向手机号发送验证码", tag=TAG)
 async def sms_login_start(call: Call, body: PhoneIn) -> Ok:
     await call.domain.binding.start_sms_login(_actor(call.caller), body.phone)
-    return Ok(message=CODE_SENT)
+    return Ok(message=call.said("code_sent_if_known"))
 
 
 @api.route("POST", "/auth/sms-login/confirm", access=Access.SESSION, body=PhoneCodeIn,
@@ -94,7 +93,7 @@ async def sms_login_confirm(call: Call, body: PhoneCodeIn) -> BoundOut:
            summary="注册：向新手机号发送验证码", tag=TAG)
 async def register_start(call: Call, body: PhoneIn) -> Ok:
     await call.domain.registration.start(_actor(call.caller), body.phone)
-    return Ok(message="验证码已发送到该手机号，5分钟内有效。")
+    return Ok(message=call.said("code_sent"))
 
 
 @api.route("POST", "/auth/register", access=Access.SESSION, body=RegisterIn, response=BoundOut,
@@ -116,7 +115,7 @@ async def register(call: Call, body: RegisterIn) -> BoundOut:
 async def change_password(call: Call, body: PasswordChangeIn) -> Ok:
     await call.domain.binding.change_password(_actor(call.caller), call.caller.need_person(),
                                               body.old_password, body.new_password)
-    return Ok(message="密码已修改。")
+    return Ok(message=call.said("password_changed"))
 
 
 @api.route("POST", "/auth/unbind", access=Access.SESSION, response=Ok,
@@ -124,7 +123,7 @@ async def change_password(call: Call, body: PasswordChangeIn) -> Ok:
 async def unbind(call: Call) -> Ok:
     if not await call.domain.binding.unbind(call.caller.need_identity()):
         raise Conflict("auth.nothing_to_unbind")
-    return Ok(message="已解除绑定。")
+    return Ok(message=call.said("unbound"))
 
 
 @api.route("POST", "/auth/logout", access=Access.SESSION, response=Ok, summary="退出登录",
@@ -132,7 +131,7 @@ async def unbind(call: Call) -> Ok:
 async def logout(call: Call) -> Ok:
     if call.caller.token:
         await call.services.sessions.drop(call.caller.token)
-    return Ok(message="已退出。")
+    return Ok(message=call.said("signed_out"))
 
 
 @api.route("POST", "/auth/bind-ticket", access=Access.BOUND, response=TicketOut,

@@ -128,7 +128,7 @@ async def add(call: Call, body: DayRangeIn) -> DayRangeOut:
            summary="日程管理：删除一条", tag=TAG)
 async def remove(call: Call) -> Ok:
     await remove_unavailability(call.caller.need_person(), call.path_int("item_id"))
-    return Ok(message="已删除。")
+    return Ok(message=call.said("deleted"))
 
 
 @api.route("POST", "/expert/deregister", access=EXPERT, body=DeregisterIn, response=Ok,

@@ -32,7 +32,7 @@ async def me(call: Call) -> ProfileOut:
 async def phone_change_start(call: Call, body: PhoneIn) -> Ok:
     await call.domain.registration.start_phone_change(call.caller.need_person(),
                                                       body.phone, call.now)
-    return Ok(message="验证码已发送到新手机号，5分钟内有效。")
+    return Ok(message=call.said("code_sent_new_phone"))
 
 
 @api.route("POST", "/me/phone", access=Access.BOUND, body=PhoneCodeIn, response=ProfileOut,

@@ -89,7 +89,7 @@ async def register_template(call: Call) -> web.Response:
 
 
 @api.route("POST", "/admin/register/imports", access=ADMIN, query=ImportQuery,
-           response=ImportOut, tag=TAG,
+           response=ImportOut, tag=TAG, upload=True,
            summary="上传专家名册（Excel）：逐行检查，或由后台导入；同一文件未完成的导入会接着进行")
 async def start_import(call: Call, query: ImportQuery) -> ImportOut:
     filename, data = await call.upload(require_register_size)

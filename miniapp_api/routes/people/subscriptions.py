@@ -32,4 +32,4 @@ async def templates(call: Call) -> TemplatesOut:
 async def consent(call: Call, body: ConsentIn) -> Ok:
     await record_consents(call.caller.need_identity().openid, body.accepted,
                           set(call.services.subscribe_templates.values()))
-    return Ok(message="已记录。")
+    return Ok(message=call.said("recorded"))

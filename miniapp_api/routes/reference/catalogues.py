@@ -114,7 +114,7 @@ def report_out(call: Call, report: CatalogueReport) -> CatalogueReportOut:
 
 
 @api.route("POST", "/admin/catalogues", access=ADMIN, query=CatalogueImportQuery,
-           response=CatalogueReportOut, tag=TAG,
+           response=CatalogueReportOut, tag=TAG, upload=True,
            summary="导入评标专业目录（Excel 或 CSV：代码、名称、上级代码、层级、行业主管部门），"
                    "先检查，有问题的行全部列出且不保存")
 async def import_file(call: Call, query: CatalogueImportQuery) -> CatalogueReportOut:

@@ -176,7 +176,7 @@ class Recall:
                 await change.notify("draw.recalled", {
                     **invitation_params(notice, item, 0), "code": item.code or ""},
                     person_id=item.person_id)
-            await notify_agency(change, locked, "draw.ended", outcome="复评参评情况已提交",
+            await notify_agency(change, locked, "draw.ended", ending="recalled",
                                 progress=counts.text, unseal=china_time(unseal_at(locked)))
         return len(attend)
 

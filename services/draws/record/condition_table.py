@@ -1,4 +1,4 @@
-"""Seed 004's table of conditions (抽取条件设置): for each condition its planned count
+"""GD-DRAW's table of conditions (抽取条件设置): for each condition its planned count
 (计划需要抽取人数), the number still needed (实际需要人数), the experts who agreed (同意参评
 人数), whether it is a supplementary draw's (补抽) and its state (状态) — counts only, never
 names. An expert registered absent still counts as agreed, so no count moves when an absence

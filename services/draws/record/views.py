@@ -129,8 +129,8 @@ class ActivitySummary:
     name: str = ""  # the activity's own name (活动名称; "" for one made before it had one)
 
 
-NUMBER_PREFIX = "CQSQ"  # 抽取申请 (seed 004's activity numbers begin so)
-# seed 004 numbers a 通知原专家 (复评) activity CQRE…, a 重新抽取 one CQNE…
+NUMBER_PREFIX = "CQSQ"  # 抽取申请 (GD-DRAW's activity numbers begin so)
+# GD-DRAW numbers a 通知原专家 (复评) activity CQRE…, a 重新抽取 one CQNE…
 PREFIXES = {ActivityKind.REEVAL: "CQRE", ActivityKind.REDRAW: "CQNE",
             ActivityKind.PEER: "CQYD"}  # ours: 异地 (a draw made here for another library)
 

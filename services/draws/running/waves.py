@@ -213,7 +213,5 @@ class Waves:
             DrawStatus.ENDED, change.now, reason
         await activity.save(update_fields=["status", "ended_at", "end_reason"])
         counts = await self.counts(activity.id)
-        await notify_agency(change, activity, "draw.ended", outcome={
-            "complete": "抽取完成", "exhausted": "专家不足，抽取结束",
-            "forced": "已强制结束"}[reason], progress=counts.text,
-            unseal=china_time(unseal_at(activity)))
+        await notify_agency(change, activity, "draw.ended", ending=reason,
+                            progress=counts.text, unseal=china_time(unseal_at(activity)))

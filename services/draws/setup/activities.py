@@ -105,7 +105,7 @@ class DrawSetup:
         data["tenderer_credit_code"] = parse_credit_code(data["tenderer_credit_code"])
         if data.get("supervisor_credit_code"):
             data["supervisor_credit_code"] = parse_credit_code(data["supervisor_credit_code"])
-        # seed 004: "非进场项目如无编号则不需要填写" — a blank number is no number
+        # GD-DRAW: "非进场项目如无编号则不需要填写" — a blank number is no number
         data["number"] = " ".join(str(data.get("number") or "").split()) or None
         if data["number"] and await Project.exists(agency_id=agency_id, number=data["number"]):
             raise Conflict("draw.project_number_taken", number=data["number"])
@@ -159,15 +159,6 @@ class DrawSetup:
     def require_editable(activity: DrawActivity) -> None:
         if activity.status not in EDITABLE:
             raise Conflict("draw.not_editable")
-
-    async def update_times(self, activity: DrawActivity, values: dict[str, Any],
-                           now: datetime) -> DrawActivity:
-        self.require_editable(activity)
-        require_time_order(values["bid_open_at"], values["eval_start"], values["eval_end"], now)
-        for key, value in values.items():
-            setattr(activity, key, value)
-        await activity.save()
-        return activity
 
     # -- avoidance -------------------------------------------------------------------------
     def parse_avoidance(self, kind: str, name: str, code: str, reason: str) -> AvoidanceRow:

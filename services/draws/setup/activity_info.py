@@ -1,4 +1,4 @@
-"""The fields seed 004's forms list beside the times and counts, checked and put in their
+"""The fields GD-DRAW's forms list beside the times and counts, checked and put in their
 columns: a project's type, funding, tender method, organisation form, tenderer category
 (picked from their lists), its 投资项目统一代码 and contact phone; an activity's name,
 announcement media (公告发布媒体), place of bid opening (开标地点), remarks, handler (经办人,
@@ -143,6 +143,6 @@ def _supervisor(entry: dict[str, Any]) -> dict[str, str]:
 
 
 def default_name(project_name: str, sections: list[Section]) -> str:
-    """招标代理演示项目0617(一标段): the project and the sections drawn (seed 004's list)."""
+    """招标代理演示项目0617(一标段): the project and the sections drawn (GD-DRAW's list)."""
     named = "/".join(s.name for s in sections)
     return f"{project_name}({named})"[:128] if named else project_name[:128]

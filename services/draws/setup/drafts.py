@@ -42,7 +42,7 @@ ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_m
 
 
 async def _require_project_editable(project: Project) -> None:
-    """Seed 004: "可在关联该项目抽取前进行修改并保存，如果当前项目已关联了抽取活动，不能修改"
+    """GD-DRAW: "可在关联该项目抽取前进行修改并保存，如果当前项目已关联了抽取活动，不能修改"
     — a project changes only while no activity (but one given up) draws for it."""
     if await DrawActivity.filter(project_id=project.id).exclude(
             status=DrawStatus.CANCELLED).exists():

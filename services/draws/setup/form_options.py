@@ -1,4 +1,4 @@
-"""The lists a project's and an activity's forms pick from (seed 004's 招标项目信息 and
+"""The lists a project's and an activity's forms pick from (GD-DRAW's 招标项目信息 and
 活动信息): the project's type in two levels ("工程建设项目招标投标 / 房屋建筑"), its funding
 source, the tender method and organisation form and the tenderer's category, each as the law
 names them; and the media an announcement is commonly published in (a suggestion: any medium

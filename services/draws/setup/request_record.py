@@ -47,7 +47,7 @@ async def project_head(activity: DrawActivity) -> dict[str, Any]:
             "project_region": regions().full_name(project.region) or project.region,
             "tenderer": project.tenderer_name, "agency": agency.name if agency else "",
             "sections": [f"{s.number} {s.name}" for s in sections],
-            # seed 004's 招标项目信息, every field the form has
+            # GD-DRAW's 招标项目信息, every field the form has
             "project_kind": project.kind.replace("/", " / "), "funding": project.funding,
             "approval_no": project.approval_no, "tender_method": project.tender_method,
             "organisation": project.organisation, "tenderer_type": project.tenderer_type,
@@ -64,12 +64,12 @@ async def project_head(activity: DrawActivity) -> dict[str, Any]:
 
 
 def wan(fen: int) -> str:
-    """An amount in 万元, as seed 004's forms write investments: 1500000 yuan -> 150."""
+    """An amount in 万元, as GD-DRAW's forms write investments: 1500000 yuan -> 150."""
     return f"{fen / 1_000_000:.6f}".rstrip("0").rstrip(".")
 
 
 def info_of(activity: DrawActivity) -> dict[str, Any]:
-    """Seed 004's 活动信息 as plain values (the handler's numbers masked)."""
+    """GD-DRAW's 活动信息 as plain values (the handler's numbers masked)."""
     return {"name": activity.name, "media": activity.media,
             "bid_open_place": regions().full_name(activity.bid_open_region, "-")
             if activity.bid_open_region else "",
