@@ -56,8 +56,8 @@ async def prepare(experts: int) -> None:
 
     from config.database import database
     from config.settings import Settings
-    from models import sealing
     from models.notifications import Notification
+    from models.orm import sealing
     from models.people import Person, Role, RoleGrant, sealed_phone
     from models.wechat import Channel, WeChatIdentity
     from services.common.pii import Vault

@@ -17,7 +17,7 @@ from bot.providers.sms.gateway import LoggingSms, SandboxSms, load_provider_clas
 from bot.providers.voice.tencent import SandboxVoice, sandbox_voice
 from bot.wechat.crypto import MessageCrypto
 from config.settings import Settings, SettingsError
-from config.voice_settings import TencentVoiceSettings
+from config.settings.voice import TencentVoiceSettings
 from services.common.texts import Texts
 from services.notifications import NumberPrivacy, SmsGateway, VoiceGateway
 from services.people import DishonestyCheck, RealNameCheck
@@ -59,7 +59,7 @@ def sms_factory(settings: Settings) -> SmsFactory:
         return lambda session, base: LoggingSms()
     if mode == "tencent":
         from bot.providers.sms.tencent import TencentSms
-        from config.sms_settings import TencentSmsSettings
+        from config.settings.sms import TencentSmsSettings
 
         tencent = TencentSmsSettings()
         tencent.config(None)  # refuses to start without its credentials
@@ -89,7 +89,7 @@ def sms_callback_token(settings: Settings) -> str:
                         hashlib.sha256).hexdigest()[:32]
     if settings.sms_mode != "tencent":
         return ""
-    from config.sms_settings import TencentSmsSettings
+    from config.settings.sms import TencentSmsSettings
 
     return TencentSmsSettings().callback_token
 
@@ -155,7 +155,7 @@ def realname_check(settings: Settings, session: aiohttp.ClientSession,
             secret_id, secret_key, f"{api_base.rstrip('/')}/tencent-faceid",
             settings.wechat_api_timeout))
     if mode == "tencent":
-        from config.voice_settings import TencentVoiceSettings
+        from config.settings.voice import TencentVoiceSettings
 
         keys = TencentVoiceSettings()  # the same TENCENTCLOUD_SECRET_ID / _KEY
         if not keys.secret_id or not keys.secret_key:
@@ -218,7 +218,7 @@ def privacy_setup(settings: Settings, api_base: str) -> PrivacySetup:
         return PrivacySetup(lambda session: AliyunPrivacy(session, stand_in.config),
                             stand_in.callback_token, stand_in)
     if mode == "aliyun":
-        from config.privacy_settings import AliyunPrivacySettings
+        from config.settings.privacy import AliyunPrivacySettings
 
         aliyun = AliyunPrivacySettings()
         config = aliyun.config()  # refuses to start without its credentials

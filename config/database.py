@@ -12,8 +12,8 @@ from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 
 from config.migration_states import lazy_migration_states
-from config.replica_settings import replica_settings
 from config.settings import Settings, make_vault
+from config.settings.replica import replica_settings
 from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, tortoise_config
 from config.tortoise_mends import transactions_survive_cancellation
 from services.common.replica import REPLICA

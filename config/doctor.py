@@ -19,8 +19,8 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from config.redis_client import RedisTarget, make_redis
-from config.redis_settings import redis_target
 from config.settings import Settings, SettingsError, load_settings
+from config.settings.redis import redis_target
 
 Status = Literal["ok", "FAIL", "skip"]
 
@@ -241,7 +241,7 @@ async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:
         api3_post,
         host_of,
     )
-    from config.sms_settings import TencentSmsSettings
+    from config.settings.sms import TencentSmsSettings
 
     try:
         tencent = TencentSmsSettings().config(sandbox_base=None)
@@ -272,7 +272,7 @@ async def replica(settings: Settings, http: aiohttp.ClientSession) -> str:
     """The read replica (DATABASE_REPLICA_URL) measured against the primary as the service
     measures it (services/common/replica.py): read, or why not."""
     from config.database import open_client, replica_database
-    from config.replica_settings import lagging_reads, replica_settings
+    from config.settings.replica import lagging_reads, replica_settings
 
     if not replica_settings(settings.db_url).url:
         return "none configured (DATABASE_REPLICA_URL): reports read the primary"

@@ -1,4 +1,4 @@
-"""The e-invoice provider and the mailer this process uses (config/invoice_settings.py),
+"""The e-invoice provider and the mailer this process uses (config/settings/invoice.py),
 started with the runtime: in sandbox mode the SMTP catcher is started here, on loopback."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from aiohttp import web
 from bot.providers.mail.smtp import SmtpMailer
 from bot.providers.pay.client import WeChatPayClient
 from bot.providers.pay.fapiao import WeChatPayFapiao
-from config.invoice_settings import InvoiceSettings
 from config.settings import Settings
+from config.settings.invoice import InvoiceSettings
 from services.common.texts import Texts
 from services.notifications import Mailer
 from services.payments import EInvoicing, InvoiceTitle, InvoiceWords

@@ -1,5 +1,5 @@
 """Redis clients with explicit short timeouts (redis-py's defaults exceed WeChat's 5 s),
-connected to REDIS_URL's server or, when sentinels are configured (config/redis_settings.py),
+connected to REDIS_URL's server or, when sentinels are configured (config/settings/redis.py),
 to the master they name, found again after a failover."""
 
 from __future__ import annotations

@@ -39,14 +39,14 @@ from config.clients import (
 )
 from config.database import database, replica_database
 from config.embedded_redis import embedded_redis
-from config.face_settings import face_verifier
 from config.federation import peer_desk
 from config.invoicing import Invoicing, invoice_words, invoicing, mail_text
 from config.job_trace import traced_kwargs
 from config.redis_client import RedisTarget, make_arq, make_redis
-from config.redis_settings import redis_target
-from config.replica_settings import lagging_reads
 from config.settings import Settings, make_vault
+from config.settings.face import face_verifier
+from config.settings.redis import redis_target
+from config.settings.replica import lagging_reads
 from miniapp_api.sessions import Sessions
 from services.admin import Administration, FeedbackDesk
 from services.applicants import Applications, PublicNotice, Review, UnitRequests

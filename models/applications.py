@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 from tortoise import fields
 
-from models.base import Model
-from models.sealed_json import SealedJSONField
+from models.orm.base import Model
+from models.orm.sealed_json import SealedJSONField
 
 FORM_PHONES = ("backup_phone", "office_phone")  # the applicant's own numbers in the form
 
@@ -75,7 +75,7 @@ class Application(Model):
     stage = fields.IntField(default=0)
     version = fields.IntField(default=1)  # +1 at every (re)submission
     # the form's sections (miniapp_api schemas)
-    # the form; the applicant's own phones in it sealed at rest (models/sealed_json.py)
+    # the form; the applicant's own phones in it sealed at rest (models/orm/sealed_json.py)
     data: dict[str, Any] = SealedJSONField(FORM_PHONES, default=dict)
     region = fields.CharField(max_length=6, null=True, db_index=True)  # residence (city or county)
     industry = fields.CharField(max_length=16, null=True)  # of the primary specialty

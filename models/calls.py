@@ -10,7 +10,7 @@ from typing import Literal
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 CallPurpose = Literal["recall", "urge", "withdrawal"]  # VirtualCall.purpose
 # VirtualCall.outcome, by purpose: recall attend / decline / unreached; urge coming /

@@ -9,7 +9,7 @@ from typing import Any
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 
 class FlagStatus(StrEnum):

@@ -1,6 +1,6 @@
 """The people a draw activity names (GD-DRAW's 经办人信息 and 监督人员信息): the handler's
 phone and ID number and each supervisor's phone are sealed at rest as a person's are
-(models/sealing.py: SM4-GCM, a phone under the phone's associated data, an ID number under
+(models/orm/sealing.py: SM4-GCM, a phone under the phone's associated data, an ID number under
 the ID number's), each with its masked display kept beside it, so that no page, answer or
 export ever needs the clear value to show it."""
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from models import sealing
+from models.orm import sealing
 
 HANDLER_SEALED = ("handler_phone_enc", "handler_phone_masked", "handler_id_enc",
                   "handler_id_masked")

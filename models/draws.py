@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from tortoise import fields
 
-from models import sealing
-from models.base import Model
+from models.orm import sealing
+from models.orm.base import Model
 
 SEED = b"draw-seed"  # the associated data a seed is sealed under
 
@@ -155,7 +155,7 @@ class DrawActivity(Model):
     # (a province's or a city's code); "": none chosen, the project's region decides
     terminal = fields.CharField(max_length=12, default="", db_default="")
     seed_hash = fields.CharField(max_length=64, null=True)  # shown at the start
-    # the seed, sealed (SM4-GCM, models/sealing.py): whoever reads the database before the
+    # the seed, sealed (SM4-GCM, models/orm/sealing.py): whoever reads the database before the
     # draw ends cannot foresee its order; revealed at the end through the API; `seed_clear`
     # holds a seed an older release wrote until `expertbot migrate` seals it
     seed_clear = fields.CharField(max_length=64, null=True, source_field="seed")

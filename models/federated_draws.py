@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 # PeerAsk.status: planned (waiting for the draw's start), asked (sent, the peer said it
 # received it), pending (its administrator decides), drawing, done, short, refused,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 TradeType = Literal["native", "jsapi"]  # PaymentOrder.trade_type
 SettledBy = Literal["notify", "reconcile"]  # PaymentOrder.settled_by: who saw it paid

@@ -15,8 +15,8 @@ from tortoise.manager import Manager
 from tortoise.queryset import QuerySet
 from tortoise.signals import pre_save
 
-from models import sealing
-from models.base import Model
+from models.orm import sealing
+from models.orm.base import Model
 
 SEALED_PHONE = ("phone_enc", "phone_hash", "phone_masked", "phone_clear")  # set_phone writes
 Gender = Literal["M", "F"]  # Person.gender, from the ID number (GB 11643)
@@ -111,7 +111,7 @@ class Person(Model):
     id_masked = fields.CharField(max_length=18)  # 110105********002X, for display
     gender = fields.CharField(max_length=1)  # Gender
     birth_year = fields.IntField()  # the rest of the birth date only in the ID number
-    # the phone sealed (SM4-GCM, see models/sealing.py), its keyed lookup hash (HMAC-SM3) and
+    # the phone sealed (SM4-GCM, see models/orm/sealing.py), its keyed lookup hash (HMAC-SM3) and
     # its masked display; `phone_clear` holds a phone written before sealing existed until
     # `expertbot migrate` / `expertbot reencrypt` seals it (NULL after)
     phone_clear = fields.CharField(max_length=11, null=True, db_index=True)

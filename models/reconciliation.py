@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 
 class RunStatus(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 
 class RetentionRun(Model):

@@ -6,7 +6,7 @@ from typing import Literal
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 # IdentityCheck.method: WeChat's face verification in the mini-program, or the venue's
 # staff checking the ID card and entering the expert's verification code

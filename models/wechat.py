@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from tortoise import fields
 
-from models.base import Model
+from models.orm.base import Model
 
 if TYPE_CHECKING:
     from models.people import Person

@@ -5,8 +5,8 @@ but for the console calling the API's endpoints; the domain and the models impor
 no transport and no HTTP or WeChat library; the contexts of services/ (its sub-packages)
 import each other in layers, with no cycle at the package level, and only through each
 other's front door (the package's `__all__`); the edges that serve people query no model;
-no module is over 400 lines (a warning past
-350). Prints what is wrong and exits 1, or prints a summary."""
+no module is over 400 lines (a warning past 350) and no folder holds more than 25
+modules. Prints what is wrong and exits 1, or prints a summary."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ QUERIES = frozenset({"all", "annotate", "bulk_create", "bulk_update", "count", "
 # services/common is the library every context uses, not a context
 LIBRARY = "services.common"
 MAX_LINES = 400
+MAX_MODULES = 25  # a folder holding more is split into sub-packages named after what they hold
 WARN_LINES = 350  # a module this long is warned about: split it by concept before it must be
 
 
@@ -273,6 +274,12 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     sizes = {name: len(path.read_text().splitlines()) for name, path in known.items()}
     problems += [f"{name} has {n} lines (at most {MAX_LINES})"
                  for name, n in sorted(sizes.items()) if n > MAX_LINES]
+    folders: dict[Path, int] = {}
+    for path in known.values():
+        folders[path.parent] = folders.get(path.parent, 0) + 1
+    problems += [f"{folder.relative_to(root)}/ holds {n} modules (at most {MAX_MODULES}: split it "
+                 f"into sub-packages by concept)"
+                 for folder, n in sorted(folders.items()) if n > MAX_MODULES]
     warnings = [f"{name} has {n} lines (split it before {MAX_LINES})"
                 for name, n in sorted(sizes.items()) if WARN_LINES < n <= MAX_LINES]
     edges = sum(len(d) for d in graph.values())

@@ -46,8 +46,8 @@ from bot.wechat.errors import (
 )
 from bot.wechat.template_fields import FieldFormatError
 from models.notifications import ChannelKind, Notification, SubscribeConsent
+from models.orm.statements import columns, id_list, models_from, one_of, rows
 from models.people import opened_phone
-from models.statements import columns, id_list, models_from, one_of, rows
 from models.wechat import Channel, WeChatIdentity, in_service_window
 from services.common.pii import mask_text
 from services.common.redis_keys import SEND_MARKER_TTL, RedisKeys

@@ -1,13 +1,13 @@
 """Indexes on the foreign keys the hot paths filter by (PostgreSQL does not index a foreign key
 by itself): every signed-in request looked its roles up with a scan of role_grant. On SQLite,
 AlterField remakes each table without its separate indexes: they are all put back from the
-migration state (models/sqlite_indexes.py), unique_together included."""
+migration state (models/orm/sqlite_indexes.py), unique_together included."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0013_feedback_answers')]

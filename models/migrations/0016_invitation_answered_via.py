@@ -4,7 +4,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0015_notification_sms_id')]

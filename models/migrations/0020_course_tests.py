@@ -10,7 +10,7 @@ from json import dumps, loads
 from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 OLD_UNIQUE = "uid_exam_attemp_exam_id_54f3c9"  # the name tortoise gives (exam, person_id)
 

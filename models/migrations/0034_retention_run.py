@@ -5,7 +5,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from tortoise import fields
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0033_phone_sealed')]

@@ -9,7 +9,7 @@ from typing import Any
 from tortoise import fields, migrations
 from tortoise.migrations import operations as ops
 
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 
 class _StateOnly:

@@ -11,7 +11,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from tortoise import fields
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 ART_71 = '招标投标法实施条例第七十一条'
 ART_72 = '招标投标法实施条例第七十二条'

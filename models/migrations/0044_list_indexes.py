@@ -6,7 +6,7 @@ the outbox's hot rows stay out of it, so sending pays nothing for it."""
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0043_draw_weights')]

@@ -9,7 +9,7 @@ from typing import Any
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 
 # (first day, last day, off, name): the notice's own dates, 放假 (off) and 上班 (调休)
 NATIONAL_2026 = [

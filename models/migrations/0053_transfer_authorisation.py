@@ -4,7 +4,7 @@ default: no existing table is rebuilt)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 from tortoise import fields
 
 class Migration(migrations.Migration):

@@ -5,7 +5,7 @@ Plain ADD COLUMNs with database defaults: no existing table is rebuilt."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.sqlite_indexes import restore as restore_sqlite_indexes
+from models.orm.sqlite_indexes import restore as restore_sqlite_indexes
 from tortoise import fields
 
 class Migration(migrations.Migration):

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.applications import Application, Attachment, Batch, ReviewAction
+from models.orm.statements import columns, json_rows, model_from, models_in, rows
 from models.people import Person
-from models.statements import columns, json_rows, model_from, models_in, rows
 from services.applicants.review import DECISIONS
 
 

@@ -208,7 +208,7 @@ class Vault:
         """Sealed with the current SM4 key (nothing to re-encrypt)."""
         return token.startswith(f"sm4:{self.version}:")
 
-    # a person's phone (models/sealing.py's Sealer): sealed like ID numbers under its own
+    # a person's phone (models/orm/sealing.py's Sealer): sealed like ID numbers under its own
     # associated data, so a phone's ciphertext never opens as an ID number; looked up by an
     # HMAC-SM3 of its 11 digits
     def seal_phone(self, phone: str) -> str:

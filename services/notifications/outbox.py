@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.notifications import Notification, Status
-from models.statements import columns, models_from, rows
+from models.orm.statements import columns, models_from, rows
 from services.common.metrics import SENDS
 from services.notifications.kind_registry import known_kind
 

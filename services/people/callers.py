@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
+from models.orm.statements import columns, model_from, models_from, rows
 from models.people import Person, RoleGrant
-from models.statements import columns, model_from, models_from, rows
 from models.wechat import WeChatIdentity
 
 

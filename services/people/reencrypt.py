@@ -18,8 +18,8 @@ from tortoise.transactions import in_transaction
 from models.applications import FORM_PHONES, Application
 from models.desk_auth import DeskFactor
 from models.draws import SEED, Avoidance, DrawActivity, sealed_seed
+from models.orm.sealed_json import MARK
 from models.people import Person, rehash_id_number, rewrap_id_number, sealed_phone
-from models.sealed_json import MARK
 from services.common.pii import SM3_MARK, Vault
 
 BATCH = 500
@@ -187,7 +187,7 @@ async def seal_clear_phones(vault: Vault, batch: int = BATCH) -> int:
 
 async def seal_form_phones(batch: int = BATCH) -> int:
     """Applications whose form still holds the applicant's phones in clear (written before
-    they were sealed) saved again: the form's column seals them (models/sealed_json.py)."""
+    they were sealed) saved again: the form's column seals them (models/orm/sealed_json.py)."""
     sealed, cursor = 0, 0
     db = connections.get("default")
     while rows := await db.execute_query_dict(

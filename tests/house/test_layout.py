@@ -105,6 +105,7 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
      "web.answer queries Invitation.get_or_none (line 3: an edge asks a service"),
     # size
     ({"services/big.py": "x = 1\n" * 401}, "services.big has 401 lines (at most 400)"),
+    ({f"models/m{i}.py": "" for i in range(24)}, "models/ holds 26 modules (at most 25"),
     # a test module importing another (its helpers belong in tests/support/)
     ({"tests/draws/test_b.py": "from tests.draws.test_a import world\n"},
      "tests/draws/test_b.py imports tests.draws.test_a (a test module imports no other"),

@@ -1,7 +1,7 @@
 """A SQLite database migrated from scratch has every index the models declare — above all
 every unique_together, which the database enforces (two concurrent exam starts made two
 attempts when a table remake had dropped one: tortoise's AlterField copies a SQLite table
-without its separate indexes; models/sqlite_indexes.py puts them back)."""
+without its separate indexes; models/orm/sqlite_indexes.py puts them back)."""
 
 from __future__ import annotations
 

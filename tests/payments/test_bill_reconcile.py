@@ -13,7 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.providers.pay.bill import MAX_UNREADABLE, parse_bill, yuan_to_fen
-from config.cli_reconcile import EXIT
+from config.cli.reconcile import EXIT
 from models.payments import OrderStatus, PayOrder
 from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
 from sandbox.pay_bill import HEADER, SUMMARY

@@ -23,9 +23,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from tortoise import connections
 
 from config.settings import load_settings, make_vault
-from models import sealing
 from models.desk_auth import DeskFactor
 from models.draws import Avoidance, DrawActivity
+from models.orm import sealing
 from models.people import Person, phone_is, rehash_id_number, rewrap_id_number
 from services.common.pii import Vault
 from services.draws.randomness.audit import seed_hash

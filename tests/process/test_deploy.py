@@ -40,12 +40,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from redis.asyncio import Redis
 
 from config.dev_secrets import generate_secrets
-from config.invoice_settings import InvoiceSettings
-from config.privacy_settings import AliyunPrivacySettings
-from config.redis_settings import RedisSentinelSettings
 from config.settings import ROOT, SECRET_FIELDS, Settings
-from config.sms_settings import TencentSmsSettings
-from config.voice_settings import TencentVoiceSettings
+from config.settings.invoice import InvoiceSettings
+from config.settings.privacy import AliyunPrivacySettings
+from config.settings.redis import RedisSentinelSettings
+from config.settings.sms import TencentSmsSettings
+from config.settings.voice import TencentVoiceSettings
 from sandbox.wechat_push import Pusher, text_fields
 from services.common.trace import hashed_openid
 from tests.support.ports import free_port

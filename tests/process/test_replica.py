@@ -26,8 +26,8 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from config import doctor
 from config.app import create_app
 from config.database import replica_database, run_migrations
-from config.replica_settings import DatabaseReplicaSettings, lagging_reads
 from config.settings import SettingsError
+from config.settings.replica import DatabaseReplicaSettings, lagging_reads
 from config.tortoise import connection_config
 from models.audit import AuditHead
 from models.experts import ExpertProfile

@@ -28,8 +28,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from config import doctor
 from config.redis_client import make_arq
-from config.redis_settings import RedisSentinelSettings, parse_address, redis_target
 from config.settings import Settings, SettingsError
+from config.settings.redis import RedisSentinelSettings, parse_address, redis_target
 from models.notifications import Notification, Status
 from models.wechat import Feedback, WeChatIdentity
 from sandbox.platform import Platform

@@ -14,9 +14,9 @@ from aiohttp import web
 from tortoise.signals import post_save
 
 from config.logging_setup import install_pii_masking
-from models import sealing
 from models.calls import VirtualCall
 from models.draws import Notice
+from models.orm import sealing
 from models.people import Person
 from sandbox.platform import Platform
 from services.common.pii import find_unmasked

@@ -25,7 +25,7 @@ from bot.conversation.explain import (
     where,
 )
 from bot.conversation.router import Handler, Router
-from config.cli_route import run_route
+from config.cli.route import run_route
 from handlers import account, common, draw_reply, fallback, feedback
 from handlers.routing import routers
 from services.common.scenes import SceneCodec

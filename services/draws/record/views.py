@@ -23,7 +23,7 @@ from models.draws import (
     Project,
     Section,
 )
-from models.statements import (
+from models.orm.statements import (
     as_datetime,
     columns,
     json_rows,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from models.draws import DrawActivity
+from models.orm.statements import rows
 from models.people import Role
-from models.statements import rows
 from services.common.clock import china_time
 from services.draws.running.seal import check_hidden
 from services.notifications import Change

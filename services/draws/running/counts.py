@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from models.draws import InvitationStatus
-from models.statements import as_datetime, rows
+from models.orm.statements import as_datetime, rows
 from services.common.errors import NotFound
 from services.draws.running.seal import check_hidden
 from services.draws.scope import AgencyRole, require_visible

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from models.draws import Condition, Invitation, Notice
-from models.statements import columns, models_from, rows
+from models.orm.statements import columns, models_from, rows
 from services.common.clock import china_time
 from services.common.pii import public
 from services.draws.running.venue_roles import PAIRED_SQL, mark_role, mark_roles, venue_label

@@ -18,9 +18,9 @@ from models.draws import (
     InvitationStatus,
     Notice,
 )
+from models.orm.statements import columns, model_from, on_postgres, rows
 from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
-from models.statements import columns, model_from, on_postgres, rows
 from services.common.errors import BadInput, NotFound
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls

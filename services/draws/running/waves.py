@@ -19,7 +19,7 @@ from models.draws import (
     Notice,
     SkippedCandidate,
 )
-from models.statements import rows
+from models.orm.statements import rows
 from services.common.clock import china_time
 from services.common.schedule import Schedule
 from services.draws.randomness.audit import POOLS, draw_key, order

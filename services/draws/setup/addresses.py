@@ -7,8 +7,8 @@ unit's name may contain."""
 from __future__ import annotations
 
 from models.draws import DrawActivity, Project
+from models.orm.statements import rows
 from models.people import Agency
-from models.statements import rows
 from services.common.errors import BadInput
 
 SHORTEST = 4  # a shorter registered name (e.g. 某中学) is too likely a street's part

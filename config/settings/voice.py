@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.providers.sms.tencent import Template
 from bot.providers.voice.tencent import TencentVoiceConfig
 from config.settings import SettingsError
-from config.sms_settings import check_callback_token
+from config.settings.sms import check_callback_token
 
 TENCENT_VMS_ENDPOINT = "https://vms.tencentcloudapi.com"
 

@@ -8,7 +8,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.providers.privacy.aliyun import ENDPOINT, AliyunPrivacyConfig
 from config.settings import SettingsError
-from config.sms_settings import check_callback_token
+from config.settings.sms import check_callback_token
 
 
 class AliyunPrivacySettings(BaseSettings):

@@ -1,6 +1,6 @@
 """A JSON column some of whose keys are sealed at rest (an application's form keeps the
 applicant's backup and office phones): in Python the dict holds clear values; in the database
-those keys hold SM4-GCM seals (models/sealing.py), opened as the row is read. A value written
+those keys hold SM4-GCM seals (models/orm/sealing.py), opened as the row is read. A value written
 before sealing (clear) is read as it is and sealed at the row's next save. To the migrations
 it is an ordinary JSONField: the column and its type do not change."""
 
@@ -10,7 +10,7 @@ from typing import Any
 
 from tortoise import fields
 
-from models import sealing
+from models.orm import sealing
 
 PURPOSE = b"form-field"
 MARK = "sm4:"  # a sealed value starts so (a phone never does)

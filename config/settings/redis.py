@@ -1,4 +1,4 @@
-"""Redis through Sentinel, read from the environment beside REDIS_URL (config/settings.py).
+"""Redis through Sentinel, read from the environment beside REDIS_URL (config/settings/core.py).
 
 REDIS_SENTINELS: the sentinels, `host:port` comma-separated (`[::1]:26379` for IPv6); empty
 (the default) connects to REDIS_URL's address as before. When set, the sentinels name the

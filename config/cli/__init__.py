@@ -12,14 +12,14 @@ from config.metrics_dir import use_metrics_dir
 # below import the contexts' front doors, which load the modules that create metrics
 use_metrics_dir()
 
-from config.cli_audit import add_parser as add_audit  # noqa: E402
-from config.cli_audit_log import add_parser as add_audit_log  # noqa: E402
-from config.cli_federation import add_parser as add_federation  # noqa: E402
-from config.cli_reconcile import add_parser as add_reconcile  # noqa: E402
-from config.cli_reencrypt import add_parser as add_reencrypt  # noqa: E402
-from config.cli_reference import add_parser as add_import_regions  # noqa: E402
-from config.cli_register import add_parser as add_import_experts  # noqa: E402
-from config.cli_route import add_parser as add_route  # noqa: E402
+from config.cli.audit import add_parser as add_audit  # noqa: E402
+from config.cli.audit_log import add_parser as add_audit_log  # noqa: E402
+from config.cli.federation import add_parser as add_federation  # noqa: E402
+from config.cli.reconcile import add_parser as add_reconcile  # noqa: E402
+from config.cli.reencrypt import add_parser as add_reencrypt  # noqa: E402
+from config.cli.reference import add_parser as add_import_regions  # noqa: E402
+from config.cli.register import add_parser as add_import_experts  # noqa: E402
+from config.cli.route import add_parser as add_route  # noqa: E402
 from config.logging_setup import setup_logging  # noqa: E402
 from config.settings import Settings, settings_or_exit  # noqa: E402
 
@@ -63,7 +63,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from config.cli_reference import seed_reference
+    from config.cli.reference import seed_reference
     from config.database import run_migrations
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)  # the key that seals phones
@@ -187,7 +187,3 @@ def main(argv: list[str] | None = None) -> None:
     mk.set_defaults(func=cmd_makemigrations)
     args = parser.parse_args(argv)
     args.func(args)
-
-
-if __name__ == "__main__":
-    main()
