@@ -1,6 +1,6 @@
 """The web console at /console/: server-rendered pages for the people at desks,
 each page using the mini-program API's own endpoints in process (console/invoke.py). Here:
-the page table, the guard every request passes (session, forced password change, CSRF on
+the pages' tables, the guard every request passes (session, forced password change, CSRF on
 every POST, the page's endpoint admitting the visitor's roles), and rendering."""
 
 from __future__ import annotations
@@ -85,7 +85,6 @@ class Page:
     touch: bool  # a request here counts as activity (a page's own polling does not)
 
 
-PAGE_TABLE: list[Page] = []
 # the menu shows what the visitor may use
 # (the page's key in texts/console/nav.j2, its address, the endpoint that admits to it)
 NAV: list[tuple[str, str, AnyHandler | None]] = [
@@ -132,12 +131,27 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("dishonesty", "/console/dishonesty", dishonesty.flag_list)]
 
 
-def page(method: str, path: str, uses: AnyHandler | None = None,
-         open_: bool = False, touch: bool = True) -> Callable[[View], View]:
-    def register(view: View) -> View:
-        PAGE_TABLE.append(Page(method, path, view, uses, open_, touch))
-        return view
-    return register
+class PageTable:
+    """A module's pages, in the order they are written: its folder's table lists it, and the
+    console mounts every folder's (console/pages/__init__.py)."""
+
+    def __init__(self) -> None:
+        self.pages: list[Page] = []
+
+    def get(self, path: str, uses: AnyHandler | None = None, open_: bool = False,
+            touch: bool = True) -> Callable[[View], View]:
+        return self._add("GET", path, uses, open_, touch)
+
+    def post(self, path: str, uses: AnyHandler | None = None, open_: bool = False,
+             touch: bool = True) -> Callable[[View], View]:
+        return self._add("POST", path, uses, open_, touch)
+
+    def _add(self, method: str, path: str, uses: AnyHandler | None, open_: bool,
+             touch: bool) -> Callable[[View], View]:
+        def add(view: View) -> View:
+            self.pages.append(Page(method, path, view, uses, open_, touch))
+            return view
+        return add
 
 
 def api(request: web.Request, back: str | None = None) -> PersonCalls:

@@ -9,7 +9,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from console import pages
-from console.app import PAGE_TABLE, guarded
+from console.app import guarded
 from console.context import PAGES
 from services.common.clock import CHINA, china_time
 from services.common.template_code import COMPILED
@@ -17,7 +17,6 @@ from services.people import TITLE_LEVELS
 from services.reference import catalogue, regions
 
 HERE = Path(__file__).parent
-assert pages  # imported for the pages it registers
 
 
 def create_console() -> web.Application:
@@ -39,7 +38,7 @@ def create_console() -> web.Application:
         {s.industry for s in catalogue().items.values() if s.industry})
     app[PAGES].globals["provinces"] = lambda: [(c, regions().name(c))
                                                for c in regions().children.get(None, [])]
-    for spec in PAGE_TABLE:
+    for spec in pages.every_page():
         if spec.method == "GET":
             app.router.add_get(spec.path, guarded(spec))  # HEAD too
         else:

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from console.app import api, page, render, visitor
+from console.app import PageTable, api, render, visitor
 from console.context import CONSOLE
 from console.invoke import fields
 from miniapp_api.routes.admin import audit as admin_audit
@@ -24,8 +24,10 @@ from miniapp_api.routes.people import people_desk as admin
 from miniapp_api.routes.people import security as admin_security
 from services.common.paging import MOST
 
+pages = PageTable()
 
-@page("GET", "/home")
+
+@pages.get("/home")
 async def home(request: web.Request) -> web.Response:
     endpoints, calls = request.app[CONSOLE].endpoints, api(request)
     seen_roles = visitor(request).roles

@@ -17,7 +17,8 @@ from aiohttp.test_utils import TestClient
 from jinja2 import nodes
 
 import console.pages  # noqa: F401  (registers the console's pages)
-from console.app import EXPORTS, PAGE_TABLE
+from console.app import EXPORTS
+from console.pages import every_page
 from miniapp_api.routes import api as collect
 from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation, Project
@@ -175,7 +176,7 @@ def test_every_operation_the_trail_records_says_what_was_done_in_words() -> None
     recorded = {f"{ep.method} {ep.path}" for ep in collect().endpoints
                 if (ep.method != "GET" or ep.files)
                 and (ep.roles is None or ep.roles & DESK_ROLES)}
-    recorded |= {f"GET /console{p.path}" for p in PAGE_TABLE
+    recorded |= {f"GET /console{p.path}" for p in every_page()
                  if p.method == "GET" and p.path.endswith(EXPORTS)}
     for op in sorted(recorded):
         words = TEXTS.render("audit/act.j2", op=op, purpose="submission")

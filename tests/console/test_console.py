@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from aiohttp.test_utils import TestClient
 
-from console.app import PAGE_TABLE
 from console.context import CONSOLE
+from console.pages import every_page
 from models.applications import Application
 from models.draws import DrawActivity, Invitation
 from models.notifications import Notification
@@ -129,8 +129,8 @@ async def test_every_page_admits_exactly_the_roles_of_its_api_endpoint(
     """The console's matrix, as the API's: each page with each demo role and signed out."""
     console = next(app for app in client.app._subapps if CONSOLE in app)
     table = console[CONSOLE].endpoints
-    pages = [p for p in PAGE_TABLE if p.method == "GET" and p.uses is not None]
-    forms = [p for p in PAGE_TABLE if p.method == "POST" and p.uses is not None]
+    pages = [p for p in every_page() if p.method == "GET" and p.uses is not None]
+    forms = [p for p in every_page() if p.method == "POST" and p.uses is not None]
     assert len(pages) >= 6 and len(forms) >= 6
     who = next((d for d in DEMO_PEOPLE if d.key == key), None)
     desk = Desk(client)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import web
 
 from console import admin_forms
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
 from console.invoke import fields
@@ -24,13 +24,15 @@ from miniapp_api.schemas import GrantIn, PeopleQuery
 from models.applications import AppStatus
 from services.common.clock import china_today
 
+pages = PageTable()
+
 
 def line_error(request: web.Request, exc: admin_forms.LineError) -> Flash:
     return Flash(request.app[CONSOLE].texts.render(f"console/line/{exc.what}.j2", n=exc.number),
                  "refused")
 
 
-@page("GET", "/batches", uses=admin_desk.list_batches)
+@pages.get("/batches", uses=admin_desk.list_batches)
 async def batches(request: web.Request) -> web.Response:
     listed, texts = await api(request).call(admin_desk.list_batches), request.app[CONSOLE].texts
     return render(request, "batches.html", batches=listed.batches,
@@ -39,7 +41,7 @@ async def batches(request: web.Request) -> web.Response:
                   statuses={s: texts.word("application_status", s) for s in AppStatus})
 
 
-@page("POST", "/batches", uses=admin.create_batch)
+@pages.post("/batches", uses=admin.create_batch)
 async def new_batch(request: web.Request) -> web.Response:
     form = await request.post()
     try:
@@ -60,7 +62,7 @@ async def new_batch(request: web.Request) -> web.Response:
     return redirect(request, "/console/batches", done(request, "batch", name=made.name))
 
 
-@page("POST", "/batches/exam", uses=admin.create_exam)
+@pages.post("/batches/exam", uses=admin.create_exam)
 async def new_exam(request: web.Request) -> web.Response:
     form = await request.post()
     try:
@@ -76,12 +78,12 @@ async def new_exam(request: web.Request) -> web.Response:
     return redirect(request, "/console/batches", done(request, "exam", invited=made.invited))
 
 
-@page("GET", "/people", uses=admin.find_people)
+@pages.get("/people", uses=admin.find_people)
 async def people(request: web.Request) -> web.Response:
     return render(request, "people.html", found=None)
 
 
-@page("POST", "/people/find", uses=admin.find_people)
+@pages.post("/people/find", uses=admin.find_people)
 async def find(request: web.Request) -> web.Response:
     """Found by phone or ID number, typed into a form (never in an address: a number in a
     URL ends up in histories and access logs)."""
@@ -92,7 +94,7 @@ async def find(request: web.Request) -> web.Response:
     return render(request, "people.html", found=found.people)
 
 
-@page("POST", "/people", uses=admin.create_person)
+@pages.post("/people", uses=admin.create_person)
 async def new_person(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back="/console/people")
@@ -103,7 +105,7 @@ async def new_person(request: web.Request) -> web.Response:
                                                      id=made.id))
 
 
-@page("POST", "/people/roles", uses=admin.grant_role)
+@pages.post("/people/roles", uses=admin.grant_role)
 async def grant(request: web.Request) -> web.Response:
     form = await request.post()
     back = "/console/people"
@@ -116,7 +118,7 @@ async def grant(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "role"))
 
 
-@page("GET", "/notifications", uses=admin_desk.stuck)
+@pages.get("/notifications", uses=admin_desk.stuck)
 async def notifications(request: web.Request) -> web.Response:
     state = request.query.get("state", "")
     filters = {**({"state": state} if state in ("failed", "dead") else {}),
@@ -127,14 +129,14 @@ async def notifications(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("POST", "/notifications/{notification_id}/resend", uses=admin_desk.resend)
+@pages.post("/notifications/{notification_id}/resend", uses=admin_desk.resend)
 async def resend(request: web.Request) -> web.Response:
     await api(request, back="/console/notifications").call(admin_desk.resend,
                                                             path=request.match_info)
     return redirect(request, "/console/notifications", done(request, "resent"))
 
 
-@page("GET", "/payments", uses=admin_desk.payments)
+@pages.get("/payments", uses=admin_desk.payments)
 async def payments(request: web.Request) -> web.Response:
     filters = asked(request, ("status", "before", "after"))
     calls = api(request, back="/console/payments")
@@ -151,7 +153,7 @@ async def payments(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("POST", "/payments/reconcile", uses=admin_bills.reconcile_now)
+@pages.post("/payments/reconcile", uses=admin_bills.reconcile_now)
 async def reconcile_now(request: web.Request) -> web.Response:
     """A day's payments and transfers reconciled now, from finance's desk."""
     back = "/console/payments"

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.context import CONSOLE
 from console.invoke import fields
 from miniapp_api.routes.admin import federation as peers_api
 from services.common.errors import DomainError
 from services.federation import gb_code
 
+pages = PageTable()
+
 
 def _typed(request: web.Request) -> dict[str, str]:
     return {k: request.query.get(k, "").strip()[:16] for k in ("peer", "specialty", "region")}
 
 
-@page("GET", "/federation", uses=peers_api.peers)
+@pages.get("/federation", uses=peers_api.peers)
 async def federation(request: web.Request) -> web.Response:
     typed = _typed(request)
     listed = await api(request).call(peers_api.peers)
@@ -40,7 +42,7 @@ async def federation(request: web.Request) -> web.Response:
                   refusal=refusal)
 
 
-@page("GET", "/federation-requests", uses=peers_api.lent_requests)
+@pages.get("/federation-requests", uses=peers_api.lent_requests)
 async def lent_requests(request: web.Request) -> web.Response:
     return await _requests_page(request)
 
@@ -53,7 +55,7 @@ async def _requests_page(request: web.Request, refusal: str | None = None,
                   listed=listed.requests, refusal=refusal, typed=typed or {})
 
 
-@page("POST", "/federation-requests/{request_id}", uses=peers_api.decide)
+@pages.post("/federation-requests/{request_id}", uses=peers_api.decide)
 async def decide(request: web.Request) -> web.Response:
     """Accept, or refuse with a reason; a refusal refused (no reason) comes back on the page
     with what was typed."""

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.paging import asked, pager
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.education import marking
 
+pages = PageTable()
 
-@page("GET", "/feedback", uses=feedback_desk.list_feedback)
+
+@pages.get("/feedback", uses=feedback_desk.list_feedback)
 async def feedback(request: web.Request) -> web.Response:
     state = request.query.get("state", "open")
     filters = {**asked(request, ("after",)), "state": state}
@@ -25,7 +27,7 @@ async def feedback(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("POST", "/feedback/{feedback_id}", uses=feedback_desk.answer_feedback)
+@pages.post("/feedback/{feedback_id}", uses=feedback_desk.answer_feedback)
 async def answer(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back="/console/feedback")
@@ -35,13 +37,13 @@ async def answer(request: web.Request) -> web.Response:
     return redirect(request, "/console/feedback", done(request, "feedback_answered"))
 
 
-@page("GET", "/marking", uses=marking.queue)
+@pages.get("/marking", uses=marking.queue)
 async def marking_queue(request: web.Request) -> web.Response:
     queue = await api(request).call(marking.queue)
     return render(request, "marking.html", papers=queue.papers)
 
 
-@page("POST", "/marking/{attempt_id}", uses=marking.mark)
+@pages.post("/marking/{attempt_id}", uses=marking.mark)
 async def mark(request: web.Request) -> web.Response:
     form = await request.post()
     points = {key.removeprefix("q:"): value.strip() for key, value in form.items()

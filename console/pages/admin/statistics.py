@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.app import api, page, render
+from console.app import PageTable, api, render
 from console.charts import chart
 from console.context import CONSOLE
 from console.invoke import fields
 from miniapp_api.routes.admin import statistics as figures
 from services.common.errors import DomainError
+
+pages = PageTable()
 
 MONTHS = ("from_month", "to_month")
 
@@ -26,7 +28,7 @@ def _query(typed: dict[str, str]) -> figures.StatisticsQuery:
     return fields(figures.StatisticsQuery, {k: v or None for k, v in typed.items()})
 
 
-@page("GET", "/statistics", uses=figures.statistics)
+@pages.get("/statistics", uses=figures.statistics)
 async def statistics(request: web.Request) -> web.Response:
     typed = _typed(request)
     try:
@@ -51,6 +53,6 @@ async def statistics(request: web.Request) -> web.Response:
                   download=download, refusal=None, marked=set())
 
 
-@page("GET", "/statistics.xlsx", uses=figures.statistics_xlsx)
+@pages.get("/statistics.xlsx", uses=figures.statistics_xlsx)
 async def statistics_xlsx(request: web.Request) -> web.StreamResponse:
     return await api(request).call(figures.statistics_xlsx, _query(_typed(request)))

@@ -7,22 +7,24 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.invoke import GoBack
 from miniapp_api.routes.people import people_desk as admin
 from services.common.errors import BadInput
 
+pages = PageTable()
+
 BACK = "/console/public-notice"
 
 
-@page("GET", "/public-notice", uses=admin.in_notice)
+@pages.get("/public-notice", uses=admin.in_notice)
 async def listing(request: web.Request) -> web.Response:
     listed = await api(request).call(admin.in_notice)
     return render(request, "public_notice.html", applications=listed.applications)
 
 
-@page("POST", "/public-notice/{app_id}/objection", uses=admin.record_objection)
+@pages.post("/public-notice/{app_id}/objection", uses=admin.record_objection)
 async def objection(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -31,7 +33,7 @@ async def objection(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "objection"))
 
 
-@page("POST", "/public-notice/{app_id}/ruling", uses=admin.rule_objection)
+@pages.post("/public-notice/{app_id}/ruling", uses=admin.rule_objection)
 async def ruling(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)

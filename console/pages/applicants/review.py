@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page, redirect, render
+from console.app import PageTable, api, redirect, render
 from console.context import CONSOLE
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
@@ -16,8 +16,10 @@ from services.applicants import ATTACHMENTS, SECTIONS, form_of
 from services.common.errors import NotFound
 from services.documents import sheet
 
+pages = PageTable()
 
-@page("GET", "/review", uses=review.queue)
+
+@pages.get("/review", uses=review.queue)
 async def queue(request: web.Request) -> web.Response:
     listed = await api(request).call(review.queue)
     region, industry = request.query.get("region", ""), request.query.get("industry", "")
@@ -29,7 +31,7 @@ async def queue(request: web.Request) -> web.Response:
                   industries=sorted({a.industry for a in listed.applications if a.industry}))
 
 
-@page("GET", "/review/{app_id}", uses=review.view)
+@pages.get("/review/{app_id}", uses=review.view)
 async def application(request: web.Request) -> web.Response:
     """Read through the API (which checks the reviewer's scope), shown as printed."""
     calls = api(request)
@@ -48,7 +50,7 @@ async def application(request: web.Request) -> web.Response:
                   decidable=shown.id in waiting)
 
 
-@page("GET", "/review/history", uses=review.history)
+@pages.get("/review/history", uses=review.history)
 async def history(request: web.Request) -> web.Response:
     """The reviewer's own decisions, newest first, with where each application is now."""
     filters = asked(request, ("after",))
@@ -58,7 +60,7 @@ async def history(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("GET", "/review/{app_id}/attachments/{attachment_id}", uses=review.attachment)
+@pages.get("/review/{app_id}/attachments/{attachment_id}", uses=review.attachment)
 async def attachment(request: web.Request) -> web.StreamResponse:
     """An attachment shown inside the page (an image or a PDF)."""
     file = await api(request).call(review.attachment, path=request.match_info)
@@ -67,7 +69,7 @@ async def attachment(request: web.Request) -> web.StreamResponse:
     return file
 
 
-@page("POST", "/review/{app_id}", uses=review.decide)
+@pages.post("/review/{app_id}", uses=review.decide)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
     action = str(form.get("action", ""))

@@ -1,1 +1,20 @@
-"""The console's pages of the draws context."""
+"""The console's pages of the draws context, in the order they are matched."""
+
+from console.pages.draws import (
+    activities,
+    after,
+    calls,
+    drafts,
+    exports,
+    followups,
+    oversight,
+    performance,
+    prepare,
+    templates,
+    venues,
+    verify,
+)
+
+PAGES = (activities.pages, after.pages, calls.pages, prepare.pages, drafts.pages, exports.pages,
+         followups.pages, oversight.pages, performance.pages, templates.pages, venues.pages,
+         verify.pages)

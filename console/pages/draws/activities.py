@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from console.app import api, page, render
+from console.app import PageTable, api, render
 from console.paging import CURSORS, asked, pager
 from miniapp_api.routes.draws import drawing, peer_draws, terminals
 from miniapp_api.routes.draws import prep as draw_prep
 
+pages = PageTable()
 
-@page("GET", "/activities", uses=draw_prep.activities)
+
+@pages.get("/activities", uses=draw_prep.activities)
 async def activities(request: web.Request) -> web.Response:
     """Searched and filtered by the API, a page of PAGE at a time (newest first)."""
     filters = asked(request, FILTERS)
@@ -33,7 +35,7 @@ STATUSES = ("draft", "submitted", "refused", "verified", "drawing", "paused", "e
             "withdrawn", "cancelled")
 
 
-@page("GET", "/activities/{activity_id}", uses=draw_prep.show)
+@pages.get("/activities/{activity_id}", uses=draw_prep.show)
 async def activity(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=request.match_info)
@@ -54,7 +56,7 @@ async def activity(request: web.Request) -> web.Response:
                   gathering=gathering, centres=centres, libraries=libraries)
 
 
-@page("GET", "/activities/{activity_id}/progress", uses=drawing.progress, touch=False)
+@pages.get("/activities/{activity_id}/progress", uses=drawing.progress, touch=False)
 async def progress(request: web.Request) -> web.Response:
     """The counts and the status as JSON, polled by the activity page (no reload)."""
     calls = api(request)

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render, see_other
+from console.app import PageTable, api, done, redirect, render, see_other
 from console.forms import text, when
 from miniapp_api.routes.draws import attendance, drawing
 from miniapp_api.routes.draws import followups as draw_followups
 from miniapp_api.routes.draws import prep as draw_prep
 
+pages = PageTable()
 
-@page("GET", "/activities/{activity_id}/results", uses=drawing.results)
+
+@pages.get("/activities/{activity_id}/results", uses=drawing.results)
 async def results(request: web.Request) -> web.Response:
     calls = api(request)
     path = {"activity_id": request.match_info["activity_id"]}
@@ -24,20 +26,20 @@ async def results(request: web.Request) -> web.Response:
                   experts=shown.experts, attendance=seen)
 
 
-@page("GET", "/activities/{activity_id}/print", uses=drawing.result_page)
+@pages.get("/activities/{activity_id}/print", uses=drawing.result_page)
 async def printable(request: web.Request) -> web.Response:
     """The printable results (a personal link valid one hour)."""
     link = await api(request).call(drawing.result_page, path=request.match_info)
     return see_other(link.url)
 
 
-@page("GET", "/activities/{activity_id}/checkin", uses=attendance.checkin_qr)
+@pages.get("/activities/{activity_id}/checkin", uses=attendance.checkin_qr)
 async def checkin(request: web.Request) -> web.Response:
     qr = await api(request).call(attendance.checkin_qr, path=request.match_info)
     return render(request, "checkin.html", qr=qr, activity_id=request.match_info["activity_id"])
 
 
-@page("POST", "/activities/{activity_id}/after/{action}", uses=drawing.results)
+@pages.post("/activities/{activity_id}/after/{action}", uses=drawing.results)
 async def follow_up(request: web.Request) -> web.Response:
     form = await request.post()
     aid, action = request.match_info["activity_id"], request.match_info["action"]
@@ -76,7 +78,7 @@ async def follow_up(request: web.Request) -> web.Response:
     raise web.HTTPNotFound()
 
 
-@page("GET", "/activities/{activity_id}/contacts", uses=drawing.contacts)
+@pages.get("/activities/{activity_id}/contacts", uses=drawing.contacts)
 async def contacts(request: web.Request) -> web.Response:
     """How each drawn expert was reached and answered (names once confirmed and unsealed)."""
     calls = api(request)
@@ -85,7 +87,7 @@ async def contacts(request: web.Request) -> web.Response:
     return render(request, "contacts.html", activity=shown, invitations=reached.invitations)
 
 
-@page("GET", "/activities/{activity_id}/audit", uses=drawing.audit_view)
+@pages.get("/activities/{activity_id}/audit", uses=drawing.audit_view)
 async def audit(request: web.Request) -> web.Response:
     """随机性核对: the committed hashes, the seed once revealed, and the check's result."""
     calls = api(request)

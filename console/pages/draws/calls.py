@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text, when
 from miniapp_api.routes.draws import prep as draw_prep
 from miniapp_api.routes.draws import virtual_calls
+
+pages = PageTable()
 
 PURPOSES = ("recall", "urge", "withdrawal")
 
@@ -20,7 +22,7 @@ def _aid(request: web.Request) -> dict[str, str]:
     return {"activity_id": request.match_info["activity_id"]}
 
 
-@page("GET", "/activities/{activity_id}/recall", uses=virtual_calls.recall_state)
+@pages.get("/activities/{activity_id}/recall", uses=virtual_calls.recall_state)
 async def recall(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=_aid(request))
@@ -30,7 +32,7 @@ async def recall(request: web.Request) -> web.Response:
                   calls=[c for c in made.calls if c.purpose == "recall"])
 
 
-@page("GET", "/activities/{activity_id}/calls", uses=virtual_calls.list_calls)
+@pages.get("/activities/{activity_id}/calls", uses=virtual_calls.list_calls)
 async def calls_page(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=_aid(request))
@@ -47,7 +49,7 @@ def _back(request: web.Request, purpose: str) -> str:
     return f"/console/activities/{aid}/{'recall' if purpose == 'recall' else 'calls'}"
 
 
-@page("POST", "/activities/{activity_id}/calls", uses=virtual_calls.place_call)
+@pages.post("/activities/{activity_id}/calls", uses=virtual_calls.place_call)
 async def place(request: web.Request) -> web.Response:
     form = await request.post()
     purpose = text(form, "purpose")
@@ -60,8 +62,8 @@ async def place(request: web.Request) -> web.Response:
                                          staff=made.staff_phone, expert=made.expert))
 
 
-@page("POST", "/activities/{activity_id}/calls/{call_id}/outcome",
-      uses=virtual_calls.call_outcome)
+@pages.post("/activities/{activity_id}/calls/{call_id}/outcome",
+            uses=virtual_calls.call_outcome)
 async def outcome(request: web.Request) -> web.Response:
     form = await request.post()
     back = _back(request, text(form, "purpose"))
@@ -72,14 +74,14 @@ async def outcome(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "call_outcome", expert=ended.expert))
 
 
-@page("POST", "/activities/{activity_id}/recall/start", uses=virtual_calls.recall_start)
+@pages.post("/activities/{activity_id}/recall/start", uses=virtual_calls.recall_start)
 async def start(request: web.Request) -> web.Response:
     back = f"/console/activities/{request.match_info['activity_id']}"
     await api(request, back=back).call(virtual_calls.recall_start, path=_aid(request))
     return redirect(request, back + "/recall", done(request, "recall_start"))
 
 
-@page("POST", "/activities/{activity_id}/recall/submit", uses=virtual_calls.recall_submit)
+@pages.post("/activities/{activity_id}/recall/submit", uses=virtual_calls.recall_submit)
 async def submit(request: web.Request) -> web.Response:
     back = _back(request, "recall")
     state = await api(request, back=back).call(virtual_calls.recall_submit,

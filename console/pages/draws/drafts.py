@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from console.app import api, done, page, redirect
+from console.app import PageTable, api, done, redirect
 from console.forms import text, when
 from console.pages.draws.prepare import (
     Form,
@@ -25,6 +25,8 @@ from console.pages.draws.prepare import (
 from miniapp_api.routes.draws import drafts as draw_drafts
 from miniapp_api.routes.draws import peer_draws, projects
 from miniapp_api.routes.draws import prep as draw_prep
+
+pages = PageTable()
 
 Body = tuple[type[BaseModel], Callable[[Form], dict[str, Any]]]
 
@@ -51,7 +53,7 @@ ITEMS: dict[tuple[str, str], tuple[Callable[..., Awaitable[Any]], str, Body | No
 }
 
 
-@page("POST", "/activities/{activity_id}/items/{kind}/{item_id}/{op}", uses=draw_prep.show)
+@pages.post("/activities/{activity_id}/items/{kind}/{item_id}/{op}", uses=draw_prep.show)
 async def item(request: web.Request) -> web.Response:
     form = await request.post()
     aid, kind, op = (request.match_info[k] for k in ("activity_id", "kind", "op"))
@@ -72,7 +74,7 @@ async def item(request: web.Request) -> web.Response:
     return redirect(request, page_path, done(request, f"{kind}_{op}"))
 
 
-@page("POST", "/activities/{activity_id}/times", uses=draw_drafts.edit_activity)
+@pages.post("/activities/{activity_id}/times", uses=draw_drafts.edit_activity)
 async def times(request: web.Request) -> web.Response:
     """开标 and 评标 times and the number of experts, before submission."""
     form = await request.post()
@@ -84,7 +86,7 @@ async def times(request: web.Request) -> web.Response:
     return redirect(request, f"/console/activities/{aid}", done(request, "times"))
 
 
-@page("POST", "/activities/{activity_id}/info", uses=draw_drafts.edit_activity)
+@pages.post("/activities/{activity_id}/info", uses=draw_drafts.edit_activity)
 async def info(request: web.Request) -> web.Response:
     """GD-DRAW's 活动信息, 经办人 and 监督人员, before submission (the handler's numbers are
     shown masked: left blank, they stay)."""
@@ -98,7 +100,7 @@ async def info(request: web.Request) -> web.Response:
     return redirect(request, f"/console/activities/{aid}", done(request, "info"))
 
 
-@page("POST", "/activities/{activity_id}/cancel", uses=draw_drafts.cancel_activity)
+@pages.post("/activities/{activity_id}/cancel", uses=draw_drafts.cancel_activity)
 async def cancel(request: web.Request) -> web.Response:
     """A draft given up: its sections are free for a new activity."""
     aid = request.match_info["activity_id"]
@@ -109,7 +111,7 @@ async def cancel(request: web.Request) -> web.Response:
 
 
 
-@page("POST", "/projects/{project_id}/{op}", uses=draw_drafts.edit_project)
+@pages.post("/projects/{project_id}/{op}", uses=draw_drafts.edit_project)
 async def project(request: web.Request) -> web.Response:
     """A project corrected (before its activities are submitted) or deleted (none yet)."""
     form, pid, op = await request.post(), request.match_info["project_id"], \
@@ -132,8 +134,8 @@ async def project(request: web.Request) -> web.Response:
     return redirect(request, "/console/projects", done(request, f"project_{op}"))
 
 
-@page("POST", "/projects/{project_id}/sections/{section_id}/delete",
-      uses=draw_drafts.remove_section)
+@pages.post("/projects/{project_id}/sections/{section_id}/delete",
+            uses=draw_drafts.remove_section)
 async def section_delete(request: web.Request) -> web.Response:
     await api(request, back="/console/projects").call(draw_drafts.remove_section,
                                                       path=request.match_info)

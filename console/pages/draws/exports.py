@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import BaseModel
 
-from console.app import api, page
+from console.app import PageTable, api
 from console.context import CONSOLE
 from console.invoke import fields
 from console.xlsx import sheet, xlsx
@@ -24,6 +24,8 @@ from miniapp_api.routes.draws import attendance, drawing
 from miniapp_api.routes.draws import record as draw_record
 from services.reference import catalogue, regions
 
+pages = PageTable()
+
 
 def place(code: str | None) -> str:
     """A region code as a person reads it (广东省广州市)."""
@@ -32,7 +34,7 @@ def place(code: str | None) -> str:
 PAGE = 1000
 
 
-@page("GET", "/activities/{activity_id}/results.xlsx", uses=drawing.results)
+@pages.get("/activities/{activity_id}/results.xlsx", uses=drawing.results)
 async def results(request: web.Request) -> web.Response:
     calls, path, texts = api(request), request.match_info, request.app[CONSOLE].texts
     drawn = await calls.call(drawing.results, path=path)
@@ -61,7 +63,7 @@ async def results(request: web.Request) -> web.Response:
                       id=path["activity_id"])
 
 
-@page("GET", "/review.xlsx", uses=review.queue)
+@pages.get("/review.xlsx", uses=review.queue)
 async def review_queue(request: web.Request) -> web.Response:
     listed, texts = await api(request).call(review.queue), request.app[CONSOLE].texts
     handed_out(request, rows=len(listed.applications))  # each names its applicant
@@ -86,7 +88,7 @@ async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[
         values["after"] = following
 
 
-@page("GET", "/batches/{batch_id}/applications.xlsx", uses=admin_desk.batch_applications)
+@pages.get("/batches/{batch_id}/applications.xlsx", uses=admin_desk.batch_applications)
 async def applications(request: web.Request) -> web.Response:
     texts = request.app[CONSOLE].texts
     rows = [(a.id, a.applicant, a.id_number, texts.word("application_kind", a.kind),
@@ -99,7 +101,7 @@ async def applications(request: web.Request) -> web.Response:
                       id=request.match_info["batch_id"])
 
 
-@page("GET", "/experts.xlsx", uses=admin_desk.experts)
+@pages.get("/experts.xlsx", uses=admin_desk.experts)
 async def experts(request: web.Request) -> web.Response:
     """The register, masked; with ?unmasked=1 names and phones in full for the office that
     keeps it, every page read recorded by the API (个人信息访问记录)."""
@@ -113,7 +115,7 @@ async def experts(request: web.Request) -> web.Response:
     return await xlsx(texts, "experts", [sheet(texts, "experts", rows)])
 
 
-@page("GET", "/payments.xlsx", uses=admin_desk.payments)
+@pages.get("/payments.xlsx", uses=admin_desk.payments)
 async def orders(request: web.Request) -> web.Response:
     listed = [o async for o in _pages(request, admin_desk.payments, admin_desk.OrdersQuery,
                                       "orders")]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text, when
 from miniapp_api.routes.draws import followups as draw_followups
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import prep as draw_prep
 from miniapp_api.routes.draws import terminals
+
+pages = PageTable()
 
 CLONES = {"redraw": draw_followups.redraw, "reeval": draw_followups.reeval}
 
@@ -23,7 +25,7 @@ def _aid(request: web.Request) -> dict[str, str]:
     return {"activity_id": request.match_info["activity_id"]}
 
 
-@page("GET", "/activities/{activity_id}/log", uses=draw_log.agency_log)
+@pages.get("/activities/{activity_id}/log", uses=draw_log.agency_log)
 async def operation_log(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=_aid(request))
@@ -31,7 +33,7 @@ async def operation_log(request: web.Request) -> web.Response:
     return render(request, "log.html", activity=shown, entries=entries.entries)
 
 
-@page("POST", "/activities/{activity_id}/clone/{kind}", uses=draw_prep.show)
+@pages.post("/activities/{activity_id}/clone/{kind}", uses=draw_prep.show)
 async def clone(request: web.Request) -> web.Response:
     form = await request.post()
     kind = request.match_info["kind"]
@@ -45,7 +47,7 @@ async def clone(request: web.Request) -> web.Response:
     return redirect(request, f"/console/activities/{made.id}", done(request, kind))
 
 
-@page("GET", "/activities/{activity_id}/withdrawal", uses=draw_followups.withdrawal_status)
+@pages.get("/activities/{activity_id}/withdrawal", uses=draw_followups.withdrawal_status)
 async def withdrawal(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=_aid(request))
@@ -58,8 +60,8 @@ async def withdrawal(request: web.Request) -> web.Response:
                   experts=experts.experts, centres=centres)
 
 
-@page("POST", "/activities/{activity_id}/withdrawal/{action}",
-      uses=draw_followups.withdrawal_status)
+@pages.post("/activities/{activity_id}/withdrawal/{action}",
+            uses=draw_followups.withdrawal_status)
 async def withdrawal_action(request: web.Request) -> web.Response:
     form = await request.post()
     aid, action = request.match_info["activity_id"], request.match_info["action"]

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page, render
+from console.app import PageTable, api, render
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
 from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.rights import retention as admin_retention
 
+pages = PageTable()
 
-@page("GET", "/draws", uses=draw_log.day_draws)
+
+@pages.get("/draws", uses=draw_log.day_draws)
 async def day(request: web.Request) -> web.Response:
     chosen = request.query.get("day", "")
     calls = api(request, back="/console/draws")
@@ -24,7 +26,7 @@ async def day(request: web.Request) -> web.Response:
     return render(request, "draws_day.html", day=listed.day, draws=listed.draws)
 
 
-@page("GET", "/draws/{activity_id}/log", uses=draw_log.admin_log)
+@pages.get("/draws/{activity_id}/log", uses=draw_log.admin_log)
 async def log(request: web.Request) -> web.Response:
     entries = await api(request).call(draw_log.admin_log, path=request.match_info)
     return render(request, "log.html", activity=None, entries=entries.entries,
@@ -33,7 +35,7 @@ async def log(request: web.Request) -> web.Response:
 
 
 
-@page("GET", "/access-log", uses=admin_audit.access_log)
+@pages.get("/access-log", uses=admin_audit.access_log)
 async def access_log(request: web.Request) -> web.Response:
     """Who read personal data in full, when and how much (PIPL Art. 51)."""
     filters = asked(request, ("after",))
@@ -43,7 +45,7 @@ async def access_log(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("GET", "/audit-trail", uses=admin_audit.audit_trail)
+@pages.get("/audit-trail", uses=admin_audit.audit_trail)
 async def audit_trail(request: web.Request) -> web.Response:
     query = {k: request.query.get(k, "") for k in ("action", "days", "day", "before")}
     calls = api(request, back="/console/audit-trail")
@@ -53,7 +55,7 @@ async def audit_trail(request: web.Request) -> web.Response:
                   day=query["day"])
 
 
-@page("GET", "/retention", uses=admin_retention.retention_report)
+@pages.get("/retention", uses=admin_retention.retention_report)
 async def retention(request: web.Request) -> web.Response:
     """The declared retention per kind of personal data and each run's report (PIPL Art. 47;
     政府采购法 Art. 42; 网络安全法 Art. 21)."""

@@ -10,11 +10,13 @@ from typing import Any
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import many, text
 from miniapp_api.routes.draws import performance
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
+
+pages = PageTable()
 
 ITEMS = "/console/conduct-items"
 DISPUTES = "/console/performance-disputes"
@@ -27,13 +29,13 @@ def entry(form: MultiDictProxy[Any]) -> dict[str, Any]:
             "comment": text(form, "comment")}
 
 
-@page("GET", "/performance", uses=performance.evaluations)
+@pages.get("/performance", uses=performance.evaluations)
 async def evaluations(request: web.Request) -> web.Response:
     listed = await api(request).call(performance.evaluations)
     return render(request, "performance_list.html", listed=listed)
 
 
-@page("GET", "/activities/{activity_id}/performance", uses=performance.sheet)
+@pages.get("/activities/{activity_id}/performance", uses=performance.sheet)
 async def sheet(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=request.match_info)
@@ -41,8 +43,8 @@ async def sheet(request: web.Request) -> web.Response:
     return render(request, "performance.html", activity=shown, sheet=got)
 
 
-@page("POST", "/activities/{activity_id}/performance/{invitation_id}",
-      uses=performance.record_performance)
+@pages.post("/activities/{activity_id}/performance/{invitation_id}",
+            uses=performance.record_performance)
 async def record(request: web.Request) -> web.Response:
     form = await request.post()
     back = f"/console/activities/{request.match_info['activity_id']}/performance"
@@ -53,7 +55,7 @@ async def record(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "performance"))
 
 
-@page("GET", "/conduct-items", uses=admin_performance.catalogue)
+@pages.get("/conduct-items", uses=admin_performance.catalogue)
 async def items(request: web.Request) -> web.Response:
     got = await api(request).call(admin_performance.catalogue)
     return render(request, "conduct_items.html", catalogue=got)
@@ -64,7 +66,7 @@ def item_body(form: MultiDictProxy[Any]) -> dict[str, Any]:
             "position": text(form, "position") or "100", "active": form.get("active") == "1"}
 
 
-@page("POST", "/conduct-items", uses=admin_performance.add_item)
+@pages.post("/conduct-items", uses=admin_performance.add_item)
 async def add_item(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=ITEMS)
@@ -73,7 +75,7 @@ async def add_item(request: web.Request) -> web.Response:
     return redirect(request, ITEMS, done(request, "conduct_item", name=text(form, "name")))
 
 
-@page("POST", "/conduct-items/{item_id}", uses=admin_performance.change_item)
+@pages.post("/conduct-items/{item_id}", uses=admin_performance.change_item)
 async def change_item(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=ITEMS)
@@ -86,7 +88,7 @@ async def change_item(request: web.Request) -> web.Response:
     return redirect(request, ITEMS, done(request, "conduct_item", name=text(form, "name")))
 
 
-@page("POST", "/performance-settings", uses=admin_performance.settings)
+@pages.post("/performance-settings", uses=admin_performance.settings)
 async def settings(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=ITEMS)
@@ -96,7 +98,7 @@ async def settings(request: web.Request) -> web.Response:
                                          days=got.deadline_days))
 
 
-@page("GET", "/performance-disputes", uses=admin_performance.disputed)
+@pages.get("/performance-disputes", uses=admin_performance.disputed)
 async def disputes(request: web.Request) -> web.Response:
     calls = api(request)
     got = await calls.call(admin_performance.disputed)
@@ -105,7 +107,7 @@ async def disputes(request: web.Request) -> web.Response:
                   items=[i for i in catalogue.items if i.active])
 
 
-@page("POST", "/performance-disputes/{record_id}", uses=admin_performance.review)
+@pages.post("/performance-disputes/{record_id}", uses=admin_performance.review)
 async def review(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=DISPUTES)

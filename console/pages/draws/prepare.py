@@ -13,12 +13,14 @@ from aiohttp import web
 from multidict import MultiDictProxy
 from pydantic import BaseModel
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import many, text, when
 from console.signed import Flash
 from miniapp_api.routes.draws import drafts as draw_drafts
 from miniapp_api.routes.draws import drawing, projects
 from miniapp_api.routes.draws import prep as draw_prep
+
+pages = PageTable()
 
 Form = MultiDictProxy[Any]
 
@@ -60,7 +62,7 @@ def project_body(form: Form) -> dict[str, Any]:
             "investment_yuan": wan(text(form, "investment_wan"))}
 
 
-@page("GET", "/projects", uses=projects.projects)
+@pages.get("/projects", uses=projects.projects)
 async def project_list(request: web.Request) -> web.Response:
     calls = api(request)
     listed = await calls.call(projects.projects)
@@ -71,7 +73,7 @@ async def project_list(request: web.Request) -> web.Response:
                   options=await calls.call(projects.options))
 
 
-@page("POST", "/projects", uses=projects.create_project)
+@pages.post("/projects", uses=projects.create_project)
 async def new_project(request: web.Request) -> web.Response:
     form = await request.post()
     body: dict[str, Any] = {**project_body(form), **{k: text(form, k) for k in (
@@ -83,7 +85,7 @@ async def new_project(request: web.Request) -> web.Response:
                     done(request, "project", name=made.name))
 
 
-@page("GET", "/activities/new", uses=draw_prep.create_activity)
+@pages.get("/activities/new", uses=draw_prep.create_activity)
 async def new_activity_page(request: web.Request) -> web.Response:
     calls = api(request)
     listed = await calls.call(projects.projects)
@@ -111,7 +113,7 @@ def info_body(form: Form) -> dict[str, Any]:
     return body
 
 
-@page("POST", "/activities/new", uses=draw_prep.create_activity)
+@pages.post("/activities/new", uses=draw_prep.create_activity)
 async def new_activity(request: web.Request) -> web.Response:
     form = await request.post()
     body = {"project_id": text(form, "project_id"), "section_ids": many(form, "section_ids"),
@@ -167,7 +169,7 @@ ACTIONS: dict[str, tuple[Handler, Body | None]] = {
 }
 
 
-@page("POST", "/activities/{activity_id}/do/{action}", uses=draw_prep.show)
+@pages.post("/activities/{activity_id}/do/{action}", uses=draw_prep.show)
 async def do(request: web.Request) -> web.Response:
     form = await request.post()
     aid = request.match_info["activity_id"]
@@ -186,7 +188,7 @@ async def do(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, what))
 
 
-@page("POST", "/activities/{activity_id}/preview", uses=draw_prep.show)
+@pages.post("/activities/{activity_id}/preview", uses=draw_prep.show)
 async def preview(request: web.Request) -> web.Response:
     """How many experts the condition would find now (names never shown)."""
     form = await request.post()
@@ -202,7 +204,7 @@ async def preview(request: web.Request) -> web.Response:
                                          "kept"))
 
 
-@page("POST", "/activities/{activity_id}/evidence", uses=draw_prep.show)
+@pages.post("/activities/{activity_id}/evidence", uses=draw_prep.show)
 async def evidence(request: web.Request) -> web.Response:
     """The request's attachment (申请附件), uploaded before the submission."""
     form = await request.post()
@@ -218,7 +220,7 @@ async def evidence(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "uploaded"))
 
 
-@page("POST", "/activities/{activity_id}/avoidances/import", uses=draw_prep.show)
+@pages.post("/activities/{activity_id}/avoidances/import", uses=draw_prep.show)
 async def import_avoidances(request: web.Request) -> web.Response:
     """The filled-in avoidance template: what was imported, and each row refused with why
     (a page of its own: a long list does not fit a message)."""

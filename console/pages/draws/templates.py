@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page
+from console.app import PageTable, api
 from miniapp_api.routes.draws import templates
 
+pages = PageTable()
 
-@page("GET", "/templates/{kind}/file", uses=templates.download_template)
+
+@pages.get("/templates/{kind}/file", uses=templates.download_template)
 async def template_file(request: web.Request) -> web.StreamResponse:
     """One blank template, downloaded."""
     return await api(request).call(templates.download_template, path=request.match_info)

@@ -9,20 +9,22 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from miniapp_api.routes.draws import venues as venues_api
+
+pages = PageTable()
 
 VENUES, CHECKS = "/console/venues", "/console/venue-checks"
 
 
-@page("GET", "/venues", uses=venues_api.venues)
+@pages.get("/venues", uses=venues_api.venues)
 async def venue_list(request: web.Request) -> web.Response:
     listed = await api(request).call(venues_api.venues)
     return render(request, "venues.html", venues=listed.venues)
 
 
-@page("POST", "/venues", uses=venues_api.set_venue)
+@pages.post("/venues", uses=venues_api.set_venue)
 async def set_venue(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=VENUES)
@@ -33,7 +35,7 @@ async def set_venue(request: web.Request) -> web.Response:
                                           on=venue.identity_check))
 
 
-@page("GET", "/venue-checks", uses=venues_api.venue_day)
+@pages.get("/venue-checks", uses=venues_api.venue_day)
 async def venue_checks(request: web.Request) -> web.Response:
     """The day's evaluations at venues that check identity; with an evaluation and a code,
     whom the code names, to hold against the ID card."""
@@ -49,7 +51,7 @@ async def venue_checks(request: web.Request) -> web.Response:
                   code=code)
 
 
-@page("POST", "/venue-checks/{activity_id}", uses=venues_api.staff_check)
+@pages.post("/venue-checks/{activity_id}", uses=venues_api.staff_check)
 async def staff_check(request: web.Request) -> web.Response:
     form = await request.post()
     aid, code = request.match_info["activity_id"], text(form, "code")

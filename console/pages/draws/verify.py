@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page, redirect, render
+from console.app import PageTable, api, redirect, render
 from console.context import CONSOLE
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
@@ -14,14 +14,16 @@ from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import verify as verify_api
 from miniapp_api.routes.draws import verify_request
 
+pages = PageTable()
 
-@page("GET", "/verify", uses=verify_api.pending)
+
+@pages.get("/verify", uses=verify_api.pending)
 async def queue(request: web.Request) -> web.Response:
     listed = await api(request).call(verify_api.pending)
     return render(request, "verify.html", activities=listed.activities)
 
 
-@page("POST", "/verify/{activity_id}", uses=verify_api.decide)
+@pages.post("/verify/{activity_id}", uses=verify_api.decide)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
     approve = form.get("decision") == "approve"
@@ -37,14 +39,14 @@ async def decide(request: web.Request) -> web.Response:
                     request.app[CONSOLE].texts.render("console/verified.j2", approve=approve))
 
 
-@page("GET", "/verify/{activity_id}/evidence/{evidence_id}",
-      uses=verify_api.download_evidence)
+@pages.get("/verify/{activity_id}/evidence/{evidence_id}",
+           uses=verify_api.download_evidence)
 async def evidence(request: web.Request) -> web.StreamResponse:
     """An attachment of the request, opened in the browser."""
     return await api(request).call(verify_api.download_evidence, path=request.match_info)
 
 
-@page("GET", "/verify/history", uses=verify_api.history)
+@pages.get("/verify/history", uses=verify_api.history)
 async def history(request: web.Request) -> web.Response:
     """The decisions taken in the centre's region (审核记录), newest first."""
     filters = asked(request, ("after",))
@@ -54,7 +56,7 @@ async def history(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("GET", "/verify/{activity_id}/log", uses=draw_log.verifier_log)
+@pages.get("/verify/{activity_id}/log", uses=draw_log.verifier_log)
 async def operation_log(request: web.Request) -> web.Response:
     """An activity's operation log as the trading centre reads it (its region only)."""
     entries = await api(request).call(draw_log.verifier_log, path=request.match_info)
@@ -62,7 +64,7 @@ async def operation_log(request: web.Request) -> web.Response:
                   activity_id=int(request.match_info["activity_id"]))
 
 
-@page("GET", "/verify/{activity_id}/request", uses=verify_request.request)
+@pages.get("/verify/{activity_id}/request", uses=verify_request.request)
 async def whole_request(request: web.Request) -> web.Response:
     """The whole request: what is asked, its history, what changed since a refusal."""
     shown = await api(request).call(verify_request.request, path=request.match_info)

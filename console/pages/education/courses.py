@@ -8,24 +8,26 @@ from __future__ import annotations
 from aiohttp import web
 
 from console import admin_forms
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
 from console.pages.admin.desk import line_error
 from miniapp_api.routes.education import courses as education
 from miniapp_api.routes.education import lessons
 
+pages = PageTable()
+
 BACK = "/console/courses"
 
 
-@page("GET", "/courses", uses=education.course_list)
+@pages.get("/courses", uses=education.course_list)
 async def course_list(request: web.Request) -> web.Response:
     listed = await api(request).call(education.course_list)
     return render(request, "courses.html", courses=listed.courses, question_example=request.app[
         CONSOLE].texts.render("console/examples/questions.j2"))
 
 
-@page("POST", "/courses", uses=education.create_course)
+@pages.post("/courses", uses=education.create_course)
 async def new_course(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -36,7 +38,7 @@ async def new_course(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "course", title=made.title))
 
 
-@page("POST", "/courses/{course_id}/lessons", uses=lessons.add_lesson)
+@pages.post("/courses/{course_id}/lessons", uses=lessons.add_lesson)
 async def new_lesson(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -46,7 +48,7 @@ async def new_lesson(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "lesson"))
 
 
-@page("POST", "/courses/{course_id}/test", uses=education.add_test)
+@pages.post("/courses/{course_id}/test", uses=education.add_test)
 async def new_test(request: web.Request) -> web.Response:
     form = await request.post()
     try:

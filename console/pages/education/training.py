@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import many, text, when
 from console.signed import Flash
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.education import materials
 from miniapp_api.routes.education import training as sessions_api
 
+pages = PageTable()
+
 
 def _back(request: web.Request) -> str:
     return f"/console/batches/{request.match_info['batch_id']}/training"
 
 
-@page("GET", "/batches/{batch_id}/training", uses=materials.batch_materials)
+@pages.get("/batches/{batch_id}/training", uses=materials.batch_materials)
 async def training(request: web.Request) -> web.Response:
     calls = api(request)  # no such batch: the refusal's page (404)
     listed = await calls.call(materials.batch_materials, path=request.match_info)
@@ -29,7 +31,7 @@ async def training(request: web.Request) -> web.Response:
                   note=listed.note, sessions=sessions.sessions)
 
 
-@page("POST", "/batches/{batch_id}/training-sessions", uses=sessions_api.schedule)
+@pages.post("/batches/{batch_id}/training-sessions", uses=sessions_api.schedule)
 async def schedule(request: web.Request) -> web.Response:
     form = await request.post()
     back = _back(request)
@@ -40,8 +42,8 @@ async def schedule(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "training_session", title=made.title))
 
 
-@page("POST", "/batches/{batch_id}/training-sessions/{session_id}/attendance",
-      uses=sessions_api.attendance)
+@pages.post("/batches/{batch_id}/training-sessions/{session_id}/attendance",
+            uses=sessions_api.attendance)
 async def attendance(request: web.Request) -> web.Response:
     form = await request.post()
     back = _back(request)
@@ -52,7 +54,7 @@ async def attendance(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "training_attendance"))
 
 
-@page("POST", "/batches/{batch_id}/materials", uses=materials.upload)
+@pages.post("/batches/{batch_id}/materials", uses=materials.upload)
 async def upload(request: web.Request) -> web.Response:
     form = await request.post()
     back = _back(request)
@@ -66,7 +68,7 @@ async def upload(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "material", title=made.title))
 
 
-@page("POST", "/batches/{batch_id}/materials/{material_id}/delete", uses=materials.remove)
+@pages.post("/batches/{batch_id}/materials/{material_id}/delete", uses=materials.remove)
 async def remove(request: web.Request) -> web.Response:
     back = _back(request)
     await api(request, back=back).call(materials.remove, path={
@@ -74,6 +76,6 @@ async def remove(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "material_removed"))
 
 
-@page("GET", "/materials/{material_id}/file", uses=materials.admin_download)
+@pages.get("/materials/{material_id}/file", uses=materials.admin_download)
 async def material_file(request: web.Request) -> web.StreamResponse:
     return await api(request).call(materials.admin_download, path=request.match_info)

@@ -1,1 +1,6 @@
-"""The console's pages of the fees context."""
+"""The console's pages of the fees context, in the order they are matched."""
+
+from console.pages.fees import accounts, declaration, funding, ledger, payouts, sheets, standards
+
+PAGES = (accounts.pages, declaration.pages, funding.pages, ledger.pages, payouts.pages,
+         sheets.pages, standards.pages)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from miniapp_api.routes.fees import accounts
+
+pages = PageTable()
 
 BACK = "/console/fee-sheets"
 
 
-@page("POST", "/fee-sheets/{activity_id}/accounts/{invitation_id}/number",
-      uses=accounts.account_number)
+@pages.post("/fee-sheets/{activity_id}/accounts/{invitation_id}/number",
+            uses=accounts.account_number)
 async def account_number(request: web.Request) -> web.Response:
     """The whole account number on a page of its own (never in a cookie or an address), for
     finance to transfer to; the API logs each reading."""
@@ -23,8 +25,8 @@ async def account_number(request: web.Request) -> web.Response:
     return render(request, "payout_account.html", account=found, back=back)
 
 
-@page("POST", "/fee-sheets/{activity_id}/accounts/{invitation_id}/paid",
-      uses=accounts.account_paid)
+@pages.post("/fee-sheets/{activity_id}/accounts/{invitation_id}/paid",
+            uses=accounts.account_paid)
 async def account_paid(request: web.Request) -> web.Response:
     form = await request.post()
     back = f"{BACK}?state=approved"

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, page, render
+from console.app import PageTable, api, render
 from console.context import CONSOLE
 from console.invoke import fields
 from console.xlsx import sheet, xlsx
 from miniapp_api.routes.fees import declaration
+
+pages = PageTable()
 
 
 def _month(request: web.Request) -> dict[str, str]:
@@ -18,7 +20,7 @@ def _month(request: web.Request) -> dict[str, str]:
     return {"month": month} if declaration.MONTH.match(month) else {}
 
 
-@page("GET", "/withholding", uses=declaration.declaration)
+@pages.get("/withholding", uses=declaration.declaration)
 async def withholding(request: web.Request) -> web.Response:
     calls = api(request, back="/console/withholding")
     listed = await calls.call(declaration.declaration, calls.fields(
@@ -26,7 +28,7 @@ async def withholding(request: web.Request) -> web.Response:
     return render(request, "withholding.html", listed=listed)
 
 
-@page("GET", "/withholding.xlsx", uses=declaration.declaration)
+@pages.get("/withholding.xlsx", uses=declaration.declaration)
 async def withholding_file(request: web.Request) -> web.Response:
     listed = await api(request).call(declaration.declaration, fields(
         declaration.DeclarationQuery, {**_month(request), "unmasked": True}))

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.invoke import fields
 from miniapp_api.routes.fees import funding
+
+pages = PageTable()
 
 BACK = "/console/fee-sheets"
 STATES = ("submitted", "approved", "returned", "")
 
 
-@page("GET", "/fee-sheets", uses=funding.fee_sheets)
+@pages.get("/fee-sheets", uses=funding.fee_sheets)
 async def fee_sheets(request: web.Request) -> web.Response:
     state = request.query.get("state", "submitted")
     state = state if state in STATES else "submitted"
@@ -26,7 +28,7 @@ async def fee_sheets(request: web.Request) -> web.Response:
     return render(request, "fee_sheets.html", sheets=listed.sheets, state=state)
 
 
-@page("POST", "/fee-sheets/{activity_id}", uses=funding.decide)
+@pages.post("/fee-sheets/{activity_id}", uses=funding.decide)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -43,7 +45,7 @@ def _back(request: web.Request) -> str:
     return f"/console/activities/{request.match_info['activity_id']}/fees"
 
 
-@page("POST", "/activities/{activity_id}/fee-funding", uses=funding.submit_funding)
+@pages.post("/activities/{activity_id}/fee-funding", uses=funding.submit_funding)
 async def submit_funding(request: web.Request) -> web.Response:
     form = await request.post()
     back = _back(request)
@@ -53,7 +55,7 @@ async def submit_funding(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "funding_submitted"))
 
 
-@page("POST", "/activities/{activity_id}/fee-funding/checkout", uses=funding.pay_funding)
+@pages.post("/activities/{activity_id}/fee-funding/checkout", uses=funding.pay_funding)
 async def pay_funding(request: web.Request) -> web.Response:
     """The sheet's total as a WeChat Pay QR code to scan with the agency's phone; once paid,
     the sheet is with finance (the fee page says so)."""

@@ -9,12 +9,14 @@ from typing import Any
 
 from aiohttp import web
 
-from console.app import api, page, render
+from console.app import PageTable, api, render
 from console.context import CONSOLE
 from console.invoke import fields
 from console.xlsx import sheet, xlsx
 from miniapp_api.routes.fees import declaration
 from miniapp_api.routes.fees import ledger as fee_ledger
+
+pages = PageTable()
 
 
 def _asked(request: web.Request) -> dict[str, str]:
@@ -24,7 +26,7 @@ def _asked(request: web.Request) -> dict[str, str]:
             **({"agency_id": agency} if agency.isdigit() and agency != "0" else {})}
 
 
-@page("GET", "/fee-ledger", uses=fee_ledger.fee_ledger)
+@pages.get("/fee-ledger", uses=fee_ledger.fee_ledger)
 async def ledger_page(request: web.Request) -> web.Response:
     calls = api(request, back="/console/fee-ledger")
     listed = await calls.call(fee_ledger.fee_ledger, calls.fields(
@@ -37,7 +39,7 @@ def _date(day: Any) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
 
 
-@page("GET", "/fee-ledger.xlsx", uses=fee_ledger.fee_ledger)
+@pages.get("/fee-ledger.xlsx", uses=fee_ledger.fee_ledger)
 async def ledger_file(request: web.Request) -> web.Response:
     listed = await api(request).call(fee_ledger.fee_ledger, fields(
         fee_ledger.LedgerQuery, {**_asked(request), "unmasked": True}))

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.paging import asked, pager
 from miniapp_api.routes.fees import payouts
+
+pages = PageTable()
 
 
 def _back(request: web.Request) -> str:
     return f"/console/activities/{request.match_info['activity_id']}/fees"
 
 
-@page("POST", "/activities/{activity_id}/fee-channel", uses=payouts.choose_channel)
+@pages.post("/activities/{activity_id}/fee-channel", uses=payouts.choose_channel)
 async def channel(request: web.Request) -> web.Response:
     form = await request.post()
     back = _back(request)
@@ -28,7 +30,7 @@ async def channel(request: web.Request) -> web.Response:
     return redirect(request, back, done(request, "fee_channel", channel=chosen))
 
 
-@page("POST", "/activities/{activity_id}/payouts/{invitation_id}", uses=payouts.send_payout)
+@pages.post("/activities/{activity_id}/payouts/{invitation_id}", uses=payouts.send_payout)
 async def send(request: web.Request) -> web.Response:
     back = _back(request)
     calls = api(request, back=back)
@@ -42,15 +44,15 @@ async def send(request: web.Request) -> web.Response:
                                         else "payout_sent"))
 
 
-@page("POST", "/activities/{activity_id}/payouts/{payout_id}/cancel",
-      uses=payouts.cancel_payout)
+@pages.post("/activities/{activity_id}/payouts/{payout_id}/cancel",
+            uses=payouts.cancel_payout)
 async def cancel(request: web.Request) -> web.Response:
     back = _back(request)
     await api(request, back=back).call(payouts.cancel_payout, path=request.match_info)
     return redirect(request, back, done(request, "payout_cancelled"))
 
 
-@page("GET", "/transfers", uses=payouts.transfer_list)
+@pages.get("/transfers", uses=payouts.transfer_list)
 async def transfers(request: web.Request) -> web.Response:
     """Every expert's fee transfer across agencies, newest first, by state."""
     filters = asked(request, ("state", "after"))

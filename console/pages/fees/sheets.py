@@ -9,18 +9,20 @@ from decimal import Decimal, InvalidOperation
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.signed import Flash
 from miniapp_api.routes.draws import prep as draw_prep
 from miniapp_api.routes.fees import sheets
+
+pages = PageTable()
 
 
 def _aid(request: web.Request) -> dict[str, str]:
     return {"activity_id": request.match_info["activity_id"]}
 
 
-@page("GET", "/activities/{activity_id}/fees", uses=sheets.fees)
+@pages.get("/activities/{activity_id}/fees", uses=sheets.fees)
 async def fees(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=_aid(request))
@@ -31,7 +33,7 @@ async def fees(request: web.Request) -> web.Response:
                   funding=rows.funding)
 
 
-@page("POST", "/activities/{activity_id}/fees/{invitation_id}", uses=sheets.record_fee)
+@pages.post("/activities/{activity_id}/fees/{invitation_id}", uses=sheets.record_fee)
 async def fee(request: web.Request) -> web.Response:
     form = await request.post()
     back = f"/console/activities/{request.match_info['activity_id']}/fees"

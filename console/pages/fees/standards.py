@@ -5,23 +5,25 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from miniapp_api.routes.fees import standards as fee_standards
+
+pages = PageTable()
 
 BACK = "/console/fee-standards"
 AMOUNTS = ("base_yuan", "hour_yuan", "daily_cap_yuan", "cancel_yuan", "travel_yuan",
            "meal_yuan")
 
 
-@page("GET", "/fee-standards", uses=fee_standards.versions)
+@pages.get("/fee-standards", uses=fee_standards.versions)
 async def versions(request: web.Request) -> web.Response:
     listed = await api(request).call(fee_standards.versions)
     return render(request, "fee_standards.html", versions=listed.versions,
                   current_id=listed.current_id, today=listed.today)
 
 
-@page("POST", "/fee-standards", uses=fee_standards.publish)
+@pages.post("/fee-standards", uses=fee_standards.publish)
 async def publish(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.invoke import fields
 from console.paging import asked, pager
 from miniapp_api.routes.payments import invoices
+
+pages = PageTable()
 
 BACK = "/console/invoices"
 
@@ -19,7 +21,7 @@ def _issued(request: web.Request) -> bool:
     return request.query.get("issued", "") == "1"
 
 
-@page("GET", "/invoices", uses=invoices.invoice_list)
+@pages.get("/invoices", uses=invoices.invoice_list)
 async def invoice_desk(request: web.Request) -> web.Response:
     issued = _issued(request)
     filters = {**({"issued": "1"} if issued else {}), **asked(request, ("after",))}
@@ -30,13 +32,13 @@ async def invoice_desk(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("GET", "/invoices.csv", uses=invoices.invoice_export)
+@pages.get("/invoices.csv", uses=invoices.invoice_export)
 async def invoice_file(request: web.Request) -> web.StreamResponse:
     return await api(request).call(invoices.invoice_export, fields(
         invoices.InvoicesQuery, {"issued": _issued(request)}))
 
 
-@page("POST", "/invoices/{payable_id}", uses=invoices.invoice_record)
+@pages.post("/invoices/{payable_id}", uses=invoices.invoice_record)
 async def record(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -46,14 +48,14 @@ async def record(request: web.Request) -> web.Response:
                                         payer=recorded.payer, number=recorded.invoice_no))
 
 
-@page("POST", "/invoices/{payable_id}/issue", uses=invoices.invoice_issue)
+@pages.post("/invoices/{payable_id}/issue", uses=invoices.invoice_issue)
 async def issue(request: web.Request) -> web.Response:
     shown = await api(request, back=BACK).call(invoices.invoice_issue, path=request.match_info)
     return redirect(request, BACK, done(request, "invoice_issue", title=shown.title,
                                         payer=shown.payer))
 
 
-@page("POST", "/invoices/issue", uses=invoices.invoice_issue_many)
+@pages.post("/invoices/issue", uses=invoices.invoice_issue_many)
 async def issue_many(request: web.Request) -> web.Response:
     form = await request.post()
     chosen = [v for v in form.getall("payable_id", []) if isinstance(v, str) and v.isdigit()]
@@ -66,7 +68,7 @@ async def issue_many(request: web.Request) -> web.Response:
                                         refused=list(result.refused.values())))
 
 
-@page("POST", "/invoices/{payable_id}/reverse", uses=invoices.invoice_reverse)
+@pages.post("/invoices/{payable_id}/reverse", uses=invoices.invoice_reverse)
 async def reverse(request: web.Request) -> web.Response:
     form = await request.post()
     back = BACK + "?issued=1"
@@ -77,6 +79,6 @@ async def reverse(request: web.Request) -> web.Response:
                                         payer=shown.payer))
 
 
-@page("GET", "/invoices/{payable_id}/file", uses=invoices.invoice_download)
+@pages.get("/invoices/{payable_id}/file", uses=invoices.invoice_download)
 async def invoice_pdf(request: web.Request) -> web.StreamResponse:
     return await api(request).call(invoices.invoice_download, path=request.match_info)

@@ -1,1 +1,6 @@
-"""The console's pages of the people context."""
+"""The console's pages of the people context, in the order they are matched."""
+
+from console.pages.people import agency, auth, dishonesty, register, second_factor, security
+
+PAGES = (agency.pages, auth.pages, dishonesty.pages, register.pages, second_factor.pages,
+         security.pages)

@@ -7,20 +7,22 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render, visitor
+from console.app import PageTable, api, done, redirect, render, visitor
 from console.context import CONSOLE
 from console.forms import text, when
 from miniapp_api.routes.people import agency
 from miniapp_api.schemas import HandlerLinkIn
 
+pages = PageTable()
 
-@page("GET", "/handlers", uses=agency.list_handlers)
+
+@pages.get("/handlers", uses=agency.list_handlers)
 async def handlers(request: web.Request) -> web.Response:
     listed = await api(request).call(agency.list_handlers)
     return render(request, "handlers.html", agency=listed.agency, members=listed.members)
 
 
-@page("POST", "/handlers", uses=agency.link_handler)
+@pages.post("/handlers", uses=agency.link_handler)
 async def link(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back="/console/handlers")
@@ -29,14 +31,14 @@ async def link(request: web.Request) -> web.Response:
     return redirect(request, "/console/handlers", done(request, "handler_linked", name=made.name))
 
 
-@page("POST", "/handlers/{grant_id}/unlink", uses=agency.unlink_handler)
+@pages.post("/handlers/{grant_id}/unlink", uses=agency.unlink_handler)
 async def unlink(request: web.Request) -> web.Response:
     done = await api(request, back="/console/handlers").call(agency.unlink_handler,
                                                              path=request.match_info)
     return redirect(request, "/console/handlers", done.message)
 
 
-@page("POST", "/link-requests/{grant_id}/{answer}", uses=agency.accept_link)
+@pages.post("/link-requests/{grant_id}/{answer}", uses=agency.accept_link)
 async def answer(request: web.Request) -> web.Response:
     """The person's answer to a legal person's link request, from the front page."""
     handler = {"accept": agency.accept_link, "refuse": agency.refuse_link}.get(
@@ -49,7 +51,7 @@ async def answer(request: web.Request) -> web.Response:
     return redirect(request, "/console/home", done(request, what, agency=answered.agency.name))
 
 
-@page("POST", "/acting", uses=agency.choose_agency)
+@pages.post("/acting", uses=agency.choose_agency)
 async def choose(request: web.Request) -> web.Response:
     """Whom this sign-in acts for, for a person of several agencies (GD-DRAW: 登录后选择以
     经办企业的身份进入系统): checked by the API, kept in the console session."""

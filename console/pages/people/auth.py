@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from aiohttp import web
 
 from console.app import (
+    PageTable,
     cookie,
-    page,
     person_of,
     redirect,
     render,
@@ -25,6 +25,8 @@ from services.audit import SignInHow
 from services.common.errors import DomainError
 from services.common.pii import mask_text
 from services.people import LOGIN, password_expired
+
+pages = PageTable()
 
 
 def browser_actor(request: web.Request) -> str:
@@ -72,17 +74,17 @@ async def _signed_in(request: web.Request, person: Person, how: SignInHow
     return response
 
 
-@page("GET", "/", open_=True)
+@pages.get("/", open_=True)
 async def root(request: web.Request) -> web.Response:
     return see_other("/console/home" if visitor(request).person else "/console/sign-in")
 
 
-@page("GET", "/sign-in", open_=True)
+@pages.get("/sign-in", open_=True)
 async def sign_in_page(request: web.Request) -> web.Response:
     return _form(request, tab=request.query.get("tab", "password"))
 
 
-@page("POST", "/sign-in", open_=True)
+@pages.post("/sign-in", open_=True)
 async def sign_in(request: web.Request) -> web.Response:
     form = await request.post()
     account, password = str(form.get("account", "")), str(form.get("password", ""))
@@ -96,7 +98,7 @@ async def sign_in(request: web.Request) -> web.Response:
     return await _signed_in(request, person, "password")
 
 
-@page("POST", "/sign-in/code", open_=True)
+@pages.post("/sign-in/code", open_=True)
 async def send_code(request: web.Request) -> web.Response:
     form = await request.post()
     phone = str(form.get("phone", ""))
@@ -108,7 +110,7 @@ async def send_code(request: web.Request) -> web.Response:
     return _form(request, "sms", notice=texts.render("console/code_sent.j2"))
 
 
-@page("POST", "/sign-in/sms", open_=True)
+@pages.post("/sign-in/sms", open_=True)
 async def sign_in_sms(request: web.Request) -> web.Response:
     form = await request.post()
     try:
@@ -129,13 +131,13 @@ def _expired(request: web.Request) -> int | None:
     return None
 
 
-@page("GET", "/password")
+@pages.get("/password")
 async def password_page(request: web.Request) -> web.Response:
     return render(request, "password.html", forced=person_of(request).must_change_password,
                   expired=_expired(request))
 
 
-@page("POST", "/password")
+@pages.post("/password")
 async def change_password(request: web.Request) -> web.Response:
     form = await request.post()
     person = person_of(request)
@@ -158,7 +160,7 @@ async def change_password(request: web.Request) -> web.Response:
     return response
 
 
-@page("POST", "/sign-out")
+@pages.post("/sign-out")
 async def sign_out(request: web.Request) -> web.Response:
     seen = visitor(request)
     if seen.session is not None:

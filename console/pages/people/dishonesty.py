@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.paging import asked, pager
 from miniapp_api.routes.people import dishonesty
+
+pages = PageTable()
 
 BACK = "/console/dishonesty"
 VIEWS = ("open", "all")
 
 
-@page("GET", "/dishonesty", uses=dishonesty.flag_list)
+@pages.get("/dishonesty", uses=dishonesty.flag_list)
 async def flag_list(request: web.Request) -> web.Response:
     view = request.query.get("view", "open")
     view = view if view in VIEWS else "open"
@@ -27,7 +29,7 @@ async def flag_list(request: web.Request) -> web.Response:
                   runs=runs.runs, view=view, pager=pager(request, filters, flags.next))
 
 
-@page("POST", "/dishonesty/flags/{flag_id}/handled", uses=dishonesty.handle)
+@pages.post("/dishonesty/flags/{flag_id}/handled", uses=dishonesty.handle)
 async def handle(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -36,7 +38,7 @@ async def handle(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "dishonesty_handled", name=flag.expert_name))
 
 
-@page("POST", "/dishonesty/runs", uses=dishonesty.start_run)
+@pages.post("/dishonesty/runs", uses=dishonesty.start_run)
 async def start_run(request: web.Request) -> web.Response:
     run = await api(request, back=BACK).call(dishonesty.start_run)
     return redirect(request, BACK, done(request, "dishonesty_started", total=run.total))

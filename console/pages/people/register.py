@@ -5,27 +5,29 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.invoke import fields
 from console.signed import Flash
 from miniapp_api.routes.people import register as admin_register
 
+pages = PageTable()
+
 BACK = "/console/register"
 
 
-@page("GET", "/register", uses=admin_register.list_imports)
+@pages.get("/register", uses=admin_register.list_imports)
 async def register(request: web.Request) -> web.Response:
     listed = await api(request).call(admin_register.list_imports)
     return render(request, "register.html", imports=listed.imports)
 
 
-@page("GET", "/register/template.xlsx", uses=admin_register.register_template)
+@pages.get("/register/template.xlsx", uses=admin_register.register_template)
 async def template(request: web.Request) -> web.Response:
     return await api(request).call(admin_register.register_template)
 
 
-@page("POST", "/register", uses=admin_register.start_import)
+@pages.post("/register", uses=admin_register.start_import)
 async def upload(request: web.Request) -> web.Response:
     form = await request.post()
     sheet = form.get("file")
@@ -38,13 +40,13 @@ async def upload(request: web.Request) -> web.Response:
     return redirect(request, f"{BACK}/imports/{started.id}")
 
 
-@page("GET", "/register/imports/{import_id}", uses=admin_register.show_import, touch=False)
+@pages.get("/register/imports/{import_id}", uses=admin_register.show_import, touch=False)
 async def progress(request: web.Request) -> web.Response:
     run = await api(request).call(admin_register.show_import, path=request.match_info)
     return render(request, "register_import.html", run=run)
 
 
-@page("POST", "/register/imports/{import_id}/resume", uses=admin_register.resume_import)
+@pages.post("/register/imports/{import_id}/resume", uses=admin_register.resume_import)
 async def resume(request: web.Request) -> web.Response:
     back = f"{BACK}/imports/{request.match_info['import_id']}"
     await api(request, back=back).call(admin_register.resume_import, path=request.match_info)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from console.app import cookie, page, redirect, render, see_other, visitor
+from console.app import PageTable, cookie, redirect, render, see_other, visitor
 from console.context import CONSOLE
 from console.pages.people.auth import browser_actor
 from console.sessions import SESSION_COOKIE, password_stamp
@@ -20,10 +20,12 @@ from services.common.pii import mask_phone
 from services.common.qr import qr_svg
 from services.people import SECOND_FACTOR, second_factor_party
 
+pages = PageTable()
+
 MAX_FAILURES = 5
 
 
-@page("GET", "/second-factor")
+@pages.get("/second-factor")
 async def second_factor_page(request: web.Request) -> web.Response:
     seen = visitor(request)
     if seen.session is None or seen.person is None:
@@ -53,7 +55,7 @@ async def _form(request: web.Request, error: str | None = None, status: int = 20
                       "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))})
 
 
-@page("POST", "/second-factor")
+@pages.post("/second-factor")
 async def second_factor(request: web.Request) -> web.Response:
     seen = visitor(request)
     if seen.session is None or seen.person is None or seen.session.second:
@@ -113,7 +115,7 @@ async def second_factor(request: web.Request) -> web.Response:
     return response
 
 
-@page("POST", "/second-factor/sms")
+@pages.post("/second-factor/sms")
 async def send_sms(request: web.Request) -> web.Response:
     """A code to the phone on record instead of the app's (after a password only)."""
     seen = visitor(request)

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from miniapp_api.routes.people import security as admin_security
 from miniapp_api.schemas import PeopleQuery
 
+pages = PageTable()
+
 BACK = "/console/security"
 
 
-@page("GET", "/security", uses=admin_security.find_standing)
+@pages.get("/security", uses=admin_security.find_standing)
 async def security(request: web.Request) -> web.Response:
     return render(request, "security.html", found=None,
                   policy=await api(request).call(admin_security.policy))
 
 
-@page("POST", "/security/find", uses=admin_security.find_standing)
+@pages.post("/security/find", uses=admin_security.find_standing)
 async def find(request: web.Request) -> web.Response:
     """Found by a number typed into a form, never one in an address
     (console/pages/admin/desk.py)."""
@@ -33,15 +35,15 @@ async def find(request: web.Request) -> web.Response:
                   policy=await calls.call(admin_security.policy))
 
 
-@page("POST", "/security/{person_id}/second-factor/reset",
-      uses=admin_security.reset_second_factor)
+@pages.post("/security/{person_id}/second-factor/reset",
+            uses=admin_security.reset_second_factor)
 async def reset(request: web.Request) -> web.Response:
     done_for = await api(request, back=BACK).call(admin_security.reset_second_factor,
                                                   path=request.match_info)
     return redirect(request, BACK, done(request, "second_factor_reset", name=done_for.name))
 
 
-@page("POST", "/security/{person_id}/unlock", uses=admin_security.unlock)
+@pages.post("/security/{person_id}/unlock", uses=admin_security.unlock)
 async def unlock(request: web.Request) -> web.Response:
     done_for = await api(request, back=BACK).call(admin_security.unlock,
                                                   path=request.match_info)

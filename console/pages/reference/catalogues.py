@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.context import CONSOLE
 from console.forms import text
 from console.invoke import fields
@@ -20,17 +20,19 @@ from miniapp_api.routes.reference import pickers as reference
 from miniapp_api.routes.reference import unit_requests
 from miniapp_api.routes.reference.pickers import UnitsQuery
 
+pages = PageTable()
+
 BACK = "/console/catalogues"
 
 
-@page("GET", "/catalogues", uses=admin_reference.catalogues)
+@pages.get("/catalogues", uses=admin_reference.catalogues)
 async def catalogues(request: web.Request) -> web.Response:
     listed = await api(request).call(admin_reference.catalogues)
     return render(request, "catalogues.html", catalogues=listed.catalogues, report=None,
                   version_name="")
 
 
-@page("POST", "/catalogues", uses=admin_reference.import_file)
+@pages.post("/catalogues", uses=admin_reference.import_file)
 async def load(request: web.Request) -> web.Response:
     """Checked, and saved unless 只检查 was chosen or a row is refused: the report is shown
     on the page, with the name typed kept."""
@@ -50,7 +52,7 @@ async def load(request: web.Request) -> web.Response:
                   version_name=query.name, filename=upload.filename, checked=action == "check")
 
 
-@page("POST", "/catalogues/current", uses=admin_reference.set_current)
+@pages.post("/catalogues/current", uses=admin_reference.set_current)
 async def set_current(request: web.Request) -> web.Response:
     calls = api(request, back=BACK)
     made = await calls.call(admin_reference.set_current, calls.fields(
@@ -59,7 +61,7 @@ async def set_current(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "catalogue_current", name=name))
 
 
-@page("GET", "/catalogues/template.csv", uses=admin_reference.catalogues)
+@pages.get("/catalogues/template.csv", uses=admin_reference.catalogues)
 async def template(request: web.Request) -> web.Response:
     """The header row and a few example rows (UTF-8 with a BOM, so Excel reads it)."""
     body = request.app[CONSOLE].texts.render("console/examples/catalogue.j2") + "\n"
@@ -70,7 +72,7 @@ async def template(request: web.Request) -> web.Response:
                             "%E4%B8%93%E4%B8%9A%E7%9B%AE%E5%BD%95%E6%A8%A1%E6%9D%BF.csv"})
 
 
-@page("GET", "/units", uses=admin_reference.units)
+@pages.get("/units", uses=admin_reference.units)
 async def units(request: web.Request) -> web.Response:
     """Found by name or code; duplicates merged from the list found."""
     q = request.query.get("q", "").strip()[:64]
@@ -81,7 +83,7 @@ async def units(request: web.Request) -> web.Response:
     return render(request, "units.html", q=q, units=found, asked=asked.requests)
 
 
-@page("POST", "/units/merge", uses=admin_reference.merge_units)
+@pages.post("/units/merge", uses=admin_reference.merge_units)
 async def merge(request: web.Request) -> web.Response:
     form = await request.post()
     q = text(form, "q")
@@ -95,7 +97,7 @@ async def merge(request: web.Request) -> web.Response:
                                         experts=merged.experts))
 
 
-@page("GET", "/units/find", uses=reference.find_units, touch=False)
+@pages.get("/units/find", uses=reference.find_units, touch=False)
 async def find_units(request: web.Request) -> web.Response:
     """The unit picker's suggestions (JSON): units whose name or credit code matches."""
     typed = request.query.get("q", "").strip()[:64]

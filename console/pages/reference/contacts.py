@@ -6,21 +6,23 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from miniapp_api.routes.reference import contacts
+
+pages = PageTable()
 
 BACK = "/console/consult-contacts"
 FIELDS = ("region", "department", "phone", "address", "hours")
 
 
-@page("GET", "/consult-contacts", uses=contacts.contact_list)
+@pages.get("/consult-contacts", uses=contacts.contact_list)
 async def contact_list(request: web.Request) -> web.Response:
     listed = await api(request).call(contacts.contact_list)
     return render(request, "consult_contacts.html", contacts=listed.contacts, note=listed.note)
 
 
-@page("POST", "/consult-contacts", uses=contacts.add_contact)
+@pages.post("/consult-contacts", uses=contacts.add_contact)
 async def add(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -29,7 +31,7 @@ async def add(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "contact", department=made.department))
 
 
-@page("POST", "/consult-contacts/{contact_id}", uses=contacts.change_contact)
+@pages.post("/consult-contacts/{contact_id}", uses=contacts.change_contact)
 async def change(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -38,7 +40,7 @@ async def change(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "contact", department=made.department))
 
 
-@page("POST", "/consult-contacts/{contact_id}/delete", uses=contacts.remove_contact)
+@pages.post("/consult-contacts/{contact_id}/delete", uses=contacts.remove_contact)
 async def remove(request: web.Request) -> web.Response:
     await api(request, back=BACK).call(contacts.remove_contact, path=request.match_info)
     return redirect(request, BACK, done(request, "contact_removed"))

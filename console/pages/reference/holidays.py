@@ -8,9 +8,11 @@ from datetime import date
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from miniapp_api.routes.reference import holidays
+
+pages = PageTable()
 
 BACK = "/console/holidays"
 
@@ -25,7 +27,7 @@ def back_to(year: str) -> str:
     return f"{BACK}?year={year}" if year.isdigit() else BACK
 
 
-@page("GET", "/holidays", uses=holidays.calendar)
+@pages.get("/holidays", uses=holidays.calendar)
 async def calendar(request: web.Request) -> web.Response:
     calls = api(request)
     year = request.query.get("year", "").strip()[:4]
@@ -34,7 +36,7 @@ async def calendar(request: web.Request) -> web.Response:
     return render(request, "holidays.html", calendar=got)
 
 
-@page("POST", "/holidays", uses=holidays.set_day)
+@pages.post("/holidays", uses=holidays.set_day)
 async def set_day(request: web.Request) -> web.Response:
     form = await request.post()
     day = text(form, "day")
@@ -44,7 +46,7 @@ async def set_day(request: web.Request) -> web.Response:
     return redirect(request, back_to(day[:4]), done(request, "holiday", day=said_day(day)))
 
 
-@page("POST", "/holidays/remove", uses=holidays.remove_day)
+@pages.post("/holidays/remove", uses=holidays.remove_day)
 async def remove_day(request: web.Request) -> web.Response:
     form = await request.post()
     day = text(form, "day")
@@ -53,7 +55,7 @@ async def remove_day(request: web.Request) -> web.Response:
     return redirect(request, back_to(day[:4]), done(request, "holiday_removed", day=said_day(day)))
 
 
-@page("POST", "/holidays/import", uses=holidays.import_days)
+@pages.post("/holidays/import", uses=holidays.import_days)
 async def import_days(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)

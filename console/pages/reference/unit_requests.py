@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect
+from console.app import PageTable, api, done, redirect
 from console.forms import text
 from miniapp_api.routes.reference import unit_requests
+
+pages = PageTable()
 
 BACK = "/console/units"
 
 
-@page("POST", "/unit-requests/{request_id}/add", uses=unit_requests.add)
+@pages.post("/unit-requests/{request_id}/add", uses=unit_requests.add)
 async def add(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -23,7 +25,7 @@ async def add(request: web.Request) -> web.Response:
     return redirect(request, BACK, done(request, "unit_request_added", name=added.name))
 
 
-@page("POST", "/unit-requests/{request_id}/decline", uses=unit_requests.decline)
+@pages.post("/unit-requests/{request_id}/decline", uses=unit_requests.decline)
 async def decline(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)

@@ -1,1 +1,5 @@
-"""The console's pages of the standing context."""
+"""The console's pages of the standing context, in the order they are matched."""
+
+from console.pages.standing import sanctions
+
+PAGES = (sanctions.pages,)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from console.app import api, done, page, redirect, render
+from console.app import PageTable, api, done, redirect, render
 from console.forms import many, text
 from console.paging import asked, pager
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.standing import credit, sanctions
+
+pages = PageTable()
 
 BACK = "/console/sanctions"
 POLICY = "/console/draw-policy"
@@ -19,7 +21,7 @@ RULE = "/console/credit-rule"
 VIEWS = ("in_force", "appealed", "all")
 
 
-@page("GET", "/sanctions", uses=sanctions.sanction_list)
+@pages.get("/sanctions", uses=sanctions.sanction_list)
 async def sanction_list(request: web.Request) -> web.Response:
     view = request.query.get("view", "in_force")
     view = view if view in VIEWS else "in_force"
@@ -39,7 +41,7 @@ async def sanction_list(request: web.Request) -> web.Response:
                   pager=pager(request, filters, listed.next))
 
 
-@page("POST", "/sanctions", uses=sanctions.decide)
+@pages.post("/sanctions", uses=sanctions.decide)
 async def decide(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=BACK)
@@ -50,7 +52,7 @@ async def decide(request: web.Request) -> web.Response:
                     done(request, "sanction", name=made.expert_name, kind=made.kind_title))
 
 
-@page("POST", "/sanctions/{sanction_id}/ruling", uses=sanctions.rule)
+@pages.post("/sanctions/{sanction_id}/ruling", uses=sanctions.rule)
 async def rule(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=f"{BACK}?view=appealed")
@@ -62,12 +64,12 @@ async def rule(request: web.Request) -> web.Response:
                          outcome=ruled.outcome_title))
 
 
-@page("GET", "/draw-policy", uses=sanctions.policy)
+@pages.get("/draw-policy", uses=sanctions.policy)
 async def policy(request: web.Request) -> web.Response:
     return render(request, "draw_policy.html", policy=await api(request).call(sanctions.policy))
 
 
-@page("POST", "/draw-policy", uses=sanctions.set_policy)
+@pages.post("/draw-policy", uses=sanctions.set_policy)
 async def set_policy(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=POLICY)
@@ -82,12 +84,12 @@ async def set_policy(request: web.Request) -> web.Response:
                                           weighted=form.get("weighted") == "1"))
 
 
-@page("GET", "/credit-rule", uses=credit.credit_rule)
+@pages.get("/credit-rule", uses=credit.credit_rule)
 async def credit_rule(request: web.Request) -> web.Response:
     return render(request, "credit_rule.html", rule=await api(request).call(credit.credit_rule))
 
 
-@page("POST", "/credit-rule", uses=credit.set_credit_rule)
+@pages.post("/credit-rule", uses=credit.set_credit_rule)
 async def set_credit_rule(request: web.Request) -> web.Response:
     form = await request.post()
     calls = api(request, back=RULE)

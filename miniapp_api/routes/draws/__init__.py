@@ -1,1 +1,28 @@
-"""The mini-program API's routes of the draws context."""
+"""The mini-program API's routes of the draws context, a table per resource module."""
+
+from miniapp_api.routes.draws import (
+    attendance,
+    drafts,
+    drawing,
+    face_checkin,
+    followups,
+    invitations,
+    log,
+    peer_draws,
+    performance,
+    performance_desk,
+    prep,
+    projects,
+    record,
+    templates,
+    terminals,
+    venues,
+    verify,
+    verify_request,
+    virtual_calls,
+)
+
+ROUTES = (invitations.api, face_checkin.api, projects.api, prep.api, drafts.api, peer_draws.api,
+          templates.api, terminals.api, drawing.api, record.api, followups.api, attendance.api,
+          verify.api, venues.api, verify_request.api, log.api, virtual_calls.api, performance.api,
+          performance_desk.api)
