@@ -75,7 +75,7 @@ from services.draws import (
     VoiceReplies,
     use_venue_role_texts,
 )
-from services.education import Education, Exams, Materials, Training
+from services.education import Education, Exams, Materials, Training, TrainingRefunds
 from services.federation import PeerAsks, PeerDesk, PeerLending, hosted_terms
 from services.fees import (
     HOSTED_TERMS,
@@ -101,7 +101,6 @@ from services.payments import (
     Invoices,
     PayGateway,
     Payments,
-    TrainingRefunds,
     TransferGateway,
     TransferReconcile,
 )
@@ -184,9 +183,9 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     second_factor = SecondFactor(vault, audit_key(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(audit_key(settings.secret_key), reads)
-    reactions = Reactions(reaction_table(outbox))  # services/reactions.py
-    payments = Payments(pay, outbox, education, redis, keys, links, training,
-                        invoice_words(texts, invoicing), reactions)
+    reactions = Reactions(reaction_table(outbox, education, training))  # services/reactions.py
+    payments = Payments(pay, outbox, redis, keys, links, invoice_words(texts, invoicing),
+                        reactions)
     attendance = Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                             settings.minutes(settings.urge_minutes), draws.answer_link)
     return Domain(

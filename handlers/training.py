@@ -14,8 +14,7 @@ from services.applicants import Applications
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.texts import Texts
-from services.education import Training
-from services.payments import TrainingRefunds
+from services.education import Training, TrainingRefunds
 
 router = Router("training")
 ATTENDED = {True: "已参加", False: "未参加", None: ""}

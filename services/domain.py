@@ -25,7 +25,7 @@ from services.draws import (
     Recall,
     VirtualCalls,
 )
-from services.education import Education, Exams, Materials, Training
+from services.education import Education, Exams, Materials, Training, TrainingRefunds
 from services.federation import PeerAsks, PeerDesk, PeerLending
 from services.fees import Fees
 from services.notifications import Outbox
@@ -34,7 +34,6 @@ from services.payments import (
     EInvoices,
     Invoices,
     Payments,
-    TrainingRefunds,
     TransferReconcile,
 )
 from services.people import (

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from services.common.reactions import Happened, Happening, Reaction
+from models.payments import FeeKind
+from services.common.reactions import Happened, Happening, Paid, Reaction
 from services.draws import release_for_sanction
+from services.education import Education, Training
 from services.fees import Funding
 from services.notifications import Outbox
 
@@ -21,9 +23,27 @@ R = Reaction
 Table = Mapping[Happening, Sequence[Reaction]]
 
 
-def table(outbox: Outbox) -> Table:
+def paid_for(happened: Happened, kind: FeeKind) -> Paid | None:
+    """What a payment paid for, when it is `kind`."""
+    details = happened.details
+    return details if isinstance(details, Paid) and details.kind == kind else None
+
+
+def table(outbox: Outbox, education: Education, training: Training) -> Table:
     async def release(happened: Happened) -> None:
         await release_for_sanction(outbox, happened)
+
+    async def course_paid(happened: Happened) -> None:
+        if paid := paid_for(happened, FeeKind.COURSE):
+            await education.on_paid(paid.ref_id, happened.at, happened.change)
+
+    async def training_paid(happened: Happened) -> None:
+        if paid := paid_for(happened, FeeKind.TRAINING):
+            await training.on_paid(paid.ref_id, happened.change)
+
+    async def sheet_paid(happened: Happened) -> None:
+        if paid_for(happened, FeeKind.FEE_SHEET):
+            await Funding.on_paid(happened)
 
     return {
         Happening.SANCTION_DECIDED: (
@@ -134,12 +154,16 @@ def table(outbox: Outbox) -> Table:
               "that signs in: the row says so and the person is told how to change it",
               where="services.people.register_import:RegisterImports.run"),
         ),
-        Happening.FEES_FUNDED: (
-            R("payments", "the order is settled once (verified, idempotent), no invoice asked "
-              "for (the experts' money passing through)",
-              where="services.payments.orders:Payments.settle"),
+        Happening.PAID: (
+            R("payments", "the order is settled once (verified, idempotent), the payer told "
+              "and, but for a fee sheet (the experts' money passing through), an invoice "
+              "offered", where="services.payments.orders:Payments.settle"),
+            R("education", "a course paid opens two days later, the expert told",
+              run=course_paid),
+            R("education", "an applicant who paid the training fee is sent the batch's "
+              "sessions still to come", run=training_paid),
             R("fees", "the sheet being paid goes to finance with the transaction as its "
               "reference; paid for a sheet not waiting for it, the payment is logged for "
-              "finance", run=Funding.on_paid),
+              "finance", run=sheet_paid),
         ),
     }

@@ -37,7 +37,7 @@ from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.common.windows import require_window_open
 from services.education import Exams, exam_opens
-from services.notifications import Outbox, notify_application
+from services.notifications import NotificationKind, Outbox, notify_application
 from services.people import apply_to_profile, names_of
 from services.reference import catalogue_of
 
@@ -235,7 +235,8 @@ class Review:
     async def _outcome(self, app: Application, action: str, reason: str,
                        items: list[str] | None, admitted: list[str] | None,
                        acting: frozenset[str], now: datetime
-                       ) -> tuple[dict[str, Any], str, dict[str, Any]]:
+                       ) -> tuple[dict[str, Any], NotificationKind | None,
+                                  dict[str, Any]]:
         """The application's new values, the applicant's notification and its words; an
         industry's approval while others' still wait changes only what passed, and the
         applicant is told who approved and who still reviews (HN-APPLY's 行业部门预审)."""

@@ -6,8 +6,8 @@ context sees: the happenings, a reaction's shape, and the announcer a context is
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -25,7 +25,37 @@ class Happening(StrEnum):
     CE_PASSED = "education:passed"
     CE_FAILED = "education:failed"
     IMPORTED = "person:imported"  # a row of a register import
-    FEES_FUNDED = "payment:fees_funded"  # an agency person paid a fee sheet's total
+    PAID = "payment:paid"  # a fee settled once: a course, a training fee, a fee sheet's total
+
+
+# What a happening carries, one type per happening that carries anything
+
+
+@dataclass(frozen=True)
+class SanctionDecided:
+    expert_id: int
+    number: str  # S000012
+    kind: str  # in words (暂停评标资格 …)
+    excludes: bool  # keeps the expert out of draws (a warning does not)
+    starts_on: date
+    ends_on: date | None  # None: no end (a lifetime ban)
+
+
+@dataclass(frozen=True)
+class SanctionRevoked:
+    expert_id: int
+    number: str
+
+
+@dataclass(frozen=True)
+class Paid:
+    kind: str  # what was paid for (models.payments.FeeKind)
+    ref_id: int  # the enrollment, the application or the fee sheet's activity
+    amount_fen: int
+    transaction_id: str  # WeChat Pay's (our order number when it gave none)
+
+
+Details = SanctionDecided | SanctionRevoked | Paid | None
 
 
 @dataclass(frozen=True)
@@ -33,7 +63,10 @@ class Happened:
     what: Happening
     person_id: int
     at: datetime
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Details = None
+    # the announcing change's notifications (services.notifications.Change): a reaction
+    # that tells someone does it inside the same transaction
+    change: Any = None
 
 
 @dataclass(frozen=True)

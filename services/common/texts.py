@@ -9,7 +9,7 @@ from datetime import date, datetime
 from datetime import time as time_of_day
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -17,6 +17,59 @@ from services.common.clock import CHINA, china_time
 from services.common.errors import DomainError
 from services.common.template_code import COMPILED
 
+# every table of words (texts/words/<table>.j2), as a type: a table not here fails mypy, and
+# tests/house/test_texts.py holds this list to the folder both ways
+WordTable = Literal[
+    "access_action",
+    "answered_via",
+    "application_kind",
+    "application_status",
+    "audit_param",
+    "authorisation_state",
+    "batch_kind",
+    "channel",
+    "channel_kind",
+    "check_method",
+    "condition_state",
+    "dishonesty_flag",
+    "dishonesty_run_status",
+    "dishonesty_trigger",
+    "document",
+    "draw_ending",
+    "draw_status",
+    "draw_template",
+    "fapiao_state",
+    "federation_refusal",
+    "federation_what",
+    "fee_channel",
+    "funding_state",
+    "gender",
+    "grading",
+    "import_status",
+    "invitation_status",
+    "invoice_title",
+    "link_state",
+    "notification_kind",
+    "order_status",
+    "payout_state",
+    "peer_draw_state",
+    "personal_data",
+    "record_field",
+    "retention_keep",
+    "review_decision",
+    "review_outcome",
+    "role",
+    "secondary_rule",
+    "send_error_code",
+    "send_status",
+    "settled_by",
+    "sign_in_how",
+    "situation",
+    "skip_reason",
+    "venue_role",
+    "wechat_event",
+]
+WORD_TABLES: frozenset[str] = frozenset(get_args(WordTable))
 _CACHE_LIMIT = 4096
 # arguments a rendered text may be remembered by: values, equal only when they read the same
 # (a model row hashes by its id alone, and a row read again after a change, or a new row
@@ -122,7 +175,7 @@ class Texts:
             self._memo[key] = out
         return out
 
-    def word(self, table: str, key: str) -> str:
+    def word(self, table: WordTable, key: str) -> str:
         """The word a person reads for a stored value (a status, a role, a grading):
         texts/words/<table>.j2, never the value itself."""
         return self.render(f"words/{table}.j2", key=str(key))

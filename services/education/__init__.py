@@ -14,6 +14,7 @@ from services.education.materials import TYPES as MATERIAL_TYPES
 from services.education.materials import Materials, MaterialView, saved_as
 from services.education.materials import require_size as require_material_size
 from services.education.papers import public_questions
+from services.education.refunds import TrainingRefunds
 from services.education.training import SessionView, Standing, Training, TrainingStanding
 from services.education.views import results_of
 
@@ -31,6 +32,7 @@ __all__ = [
     "SessionView",
     "Standing",
     "Training",
+    "TrainingRefunds",
     "TrainingStanding",
     "add_lesson",
     "course_rows",

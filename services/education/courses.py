@@ -1,7 +1,7 @@
-"""Continuing education (继续教育): enrol, pay (the payments issue calls `on_paid`), study
-the lessons once access opens 2 days after payment (the server measuring the time:
-services/education/courseware.py), take the course's test through the exam engine
-(services/education/exams.py;
+"""Continuing education (继续教育): enrol, pay (the reactions table calls `on_paid` when the
+payment is announced), study the lessons once access opens 2 days after payment (the server
+measuring the time: services/education/courseware.py), take the course's test through the
+exam engine (services/education/exams.py;
 essays marked by an administrator: 待批阅 / 合格 / 不合格), make up (补学: the lessons and
 the test again), and get a certificate anyone can check once the test is passed (XJ-CE:
 "完成继续教育培训和考试合格")."""

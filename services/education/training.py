@@ -2,7 +2,7 @@
 并按照规定时间参加培训、测试,逾期未参加的,不予退费"): an administrator schedules sessions (a
 time, a place or an online link), every applicant who paid the batch's training fee is told
 (and one who pays later, at payment), attendance is recorded per session, and whether the
-applicant attended decides a refund (services/payments/refunds.py)."""
+applicant attended decides a refund (services/education/refunds.py)."""
 
 from __future__ import annotations
 

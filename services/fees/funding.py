@@ -29,7 +29,7 @@ from models.payouts import (
 )
 from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
-from services.common.reactions import Happened
+from services.common.reactions import Happened, Paid
 from services.draws import Actor, OperationLog, root_of
 from services.payments import Checkout, FeeItem, Payments
 
@@ -183,9 +183,10 @@ async def on_paid(happened: Happened) -> None:
     """A sheet's total paid by WeChat Pay (verified, applied once by the payments context):
     the sheet goes to finance with the transaction as its reference. Paid for a sheet no
     longer waiting for it (submitted by bank transfer meanwhile), it is logged for finance."""
-    activity_id = int(happened.details["activity_id"])
-    paid = int(happened.details["amount_fen"])
-    reference = f"微信支付 {happened.details['transaction_id']}"[:REFERENCE_MAX]
+    details = happened.details
+    assert isinstance(details, Paid) and details.kind == FeeKind.FEE_SHEET
+    activity_id, paid = details.ref_id, details.amount_fen
+    reference = f"微信支付 {details.transaction_id}"[:REFERENCE_MAX]
     funding = await FeeFunding.select_for_update().get_or_none(activity_id=activity_id)
     payer = Actor("agency", happened.person_id, "")
     if funding is None or funding.state != FundingState.PAYING or funding.total_fen != paid:
@@ -205,7 +206,7 @@ class Funding:
     """The fee sheet's funding: the agency submits (or pays) it, finance approves or returns
     it."""
 
-    on_paid = staticmethod(on_paid)  # the reactions table's (Happening.FEES_FUNDED)
+    on_paid = staticmethod(on_paid)  # the reactions table's (Happening.PAID, a fee sheet)
 
     def __init__(self, payments: Payments) -> None:
         self.payments = payments

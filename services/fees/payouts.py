@@ -40,7 +40,7 @@ from services.fees.accounts import PayoutAccounts
 from services.fees.authorisations import TransferAuthorisations, refusal_words
 from services.fees.transfer_list import transfers
 from services.fees.withholding import amounts, withhold
-from services.notifications import Outbox
+from services.notifications import NotificationKind, Outbox
 from services.payments import PayError, TransferBill, TransferGateway, TransferRequest
 
 note = OperationLog.write  # the activity's operation log
@@ -288,12 +288,13 @@ class Payouts:
                 await Invitation.filter(id=payout.invitation_id).update(fee_paid=True)
             await note(payout.activity_id, SYSTEM, "payout_result", now, None,
                          bill=payout.out_bill_no, state=str(state))
-            kind = "fee.payout_paid" if state == PayoutState.PAID else "fee.payout_closed"
+            kind: NotificationKind = "fee.payout_paid" if state == PayoutState.PAID \
+                else "fee.payout_closed"
             if payout.fail_reason != CHOSE_ANOTHER_WAY:  # they know: they chose it
                 await self._tell(payout, kind, now, state=state)
         return str(state)
 
-    async def _tell(self, payout: Payout, kind: str, now: datetime,
+    async def _tell(self, payout: Payout, kind: NotificationKind, now: datetime,
                     state: PayoutState = PayoutState.WAITING) -> None:
         activity = await DrawActivity.get(id=payout.activity_id)
         async with self.outbox.change(now) as change:

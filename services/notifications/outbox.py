@@ -23,7 +23,7 @@ from models import column
 from models.notifications import Notification, Status
 from models.orm.statements import columns, models_from, rows
 from services.common.metrics import SENDS
-from services.notifications.kind_registry import known_kind
+from services.notifications.kind_registry import NotificationKind, known_kind
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +84,9 @@ class Change:
     added: list[Notification] = field(default_factory=list)
     at_once: Groups = field(default_factory=dict)
 
-    async def notify(self, kind: str, params: dict[str, Any], *, person_id: int | None = None,
-                     openid: str | None = None, dedupe_key: str | None = None,
-                     not_before: datetime | None = None,
+    async def notify(self, kind: NotificationKind, params: dict[str, Any], *,
+                     person_id: int | None = None, openid: str | None = None,
+                     dedupe_key: str | None = None, not_before: datetime | None = None,
                      without: frozenset[str] = frozenset()) -> Notification | None:
         """Queue a notification; with a `dedupe_key` already used, nothing (idempotent).
         `without`: channels this one may not take (an urge past the 3 calls, say)."""
@@ -113,7 +113,7 @@ class Change:
             first = first or item
         return first
 
-    async def notify_each(self, kind: str, params: dict[str, Any],
+    async def notify_each(self, kind: NotificationKind, params: dict[str, Any],
                           person_ids: list[int]) -> None:
         """The same notification to a few people, in one statement (no dedupe key; a kind
         sent on several channels at once goes person by person through `notify`)."""
@@ -129,8 +129,8 @@ class Change:
             await Notification.bulk_create(rows)
             self.added.extend(rows[:1])  # the relay is woken once the change commits
 
-    async def notify_all(self, kind: str, params: dict[str, Any], person_ids: list[int], *,
-                         dedupe_prefix: str) -> int:
+    async def notify_all(self, kind: NotificationKind, params: dict[str, Any],
+                         person_ids: list[int], *, dedupe_prefix: str) -> int:
         """One notification per person in one statement per thousand (a mass notice to a
         provincial list of 30-50 thousand experts); `dedupe_prefix:<person>` keeps it
         idempotent (a person already told is skipped). Returns how many were queued."""
@@ -204,7 +204,7 @@ class Outbox:
         except Exception as exc:
             log.warning("could not wake the relay (its sweep will send): %r", exc)
 
-    async def notify(self, now: datetime, kind: str, params: dict[str, Any],
+    async def notify(self, now: datetime, kind: NotificationKind, params: dict[str, Any],
                      **kw: Any) -> Notification | None:
         """A notification that is its own change (no business row with it)."""
         async with self.change(now) as change:

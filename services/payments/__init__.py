@@ -1,5 +1,6 @@
-"""Payments: orders and WeChat Pay, refunds, transfers to experts, invoices, the bill and
-its reconciliation.
+"""Payments: orders and WeChat Pay, transfers to experts, invoices, the bill and its
+reconciliation. What a payment buys is announced (Happening.PAID): the contexts above act on
+it through the reactions table.
 
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
@@ -25,7 +26,6 @@ from services.payments.invoices import (
     parse_title,
 )
 from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Payments
-from services.payments.refunds import TrainingRefunds
 from services.payments.transfer_bill import FundFlowGateway, TransferReconcile, TransferReport
 from services.payments.transfers import (
     AUTHORIZATION_STATES,
@@ -67,7 +67,6 @@ __all__ = [
     "Report",
     "TitleKind",
     "Trade",
-    "TrainingRefunds",
     "TransferAuthorization",
     "TransferBill",
     "TransferGateway",

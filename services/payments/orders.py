@@ -26,9 +26,8 @@ from services.common.clock import china_time
 from services.common.errors import Conflict, Locked, NotFound, Unavailable
 from services.common.links import Links
 from services.common.pii import mask_email
-from services.common.reactions import Announcer, Happened, Happening
+from services.common.reactions import Announcer, Happened, Happening, Paid
 from services.common.redis_keys import CHECKOUT_LOCK_TTL, RedisKeys
-from services.education import Education, Training
 from services.notifications import Change, Outbox
 from services.payments.fee_items import Checkout, FeeItem, PaidRecord, new_trade_no
 from services.payments.gateway import PayError, PayGateway, Trade
@@ -51,16 +50,14 @@ class PaymentMismatch(Exception):
 
 
 class Payments:
-    def __init__(self, gateway: PayGateway | None, outbox: Outbox, education: Education,
-                 redis: Redis, keys: RedisKeys, links: Links, training: Training,
-                 invoice_words: InvoiceWords, announcer: Announcer | None = None) -> None:
+    def __init__(self, gateway: PayGateway | None, outbox: Outbox, redis: Redis,
+                 keys: RedisKeys, links: Links, invoice_words: InvoiceWords,
+                 announcer: Announcer) -> None:
         self.gateway = gateway
-        self.training = training  # an applicant who pays is told of the batch's sessions
-        self.announcer = announcer  # tells the contexts above of a fee sheet paid
+        self.announcer = announcer  # tells the contexts above what was paid
         self.invoice_words = invoice_words  # the receipt's words on how it is invoiced
         self.links = links
         self.outbox = outbox
-        self.education = education
         self.redis = redis
         self.keys = keys
 
@@ -271,18 +268,13 @@ class Payments:
 
     async def _grant(self, payable: Payable, order: PayOrder, paid_at: datetime,
                      change: Change) -> None:
-        """What the fee buys: a course opens 2 days later; the training fee: the batch's
-        training sessions still to come are sent (XJ-SIGNUP: 查看培训及测试事项); a
-        fee sheet's total is announced (the draws context submits the sheet to finance)."""
-        if payable.kind == FeeKind.COURSE:
-            await self.education.on_paid(payable.ref_id, paid_at, change)
-        if payable.kind == FeeKind.TRAINING:
-            await self.training.on_paid(payable.ref_id, change)
-        if payable.kind == FeeKind.FEE_SHEET and self.announcer is not None:
-            await self.announcer.announce(Happened(Happening.FEES_FUNDED, payable.person_id,
-                                                   paid_at, {
-                "activity_id": payable.ref_id, "amount_fen": order.amount_fen,
-                "transaction_id": order.transaction_id or order.out_trade_no}))
+        """What the fee buys is the business of the contexts above (services/reactions.py:
+        a course opens, the training's sessions are sent, a fee sheet goes to finance):
+        the payment is announced once, inside its own transaction."""
+        await self.announcer.announce(Happened(
+            Happening.PAID, payable.person_id, paid_at,
+            Paid(str(payable.kind), payable.ref_id, order.amount_fen,
+                 order.transaction_id or order.out_trade_no), change))
 
     # -- the backstop ----------------------------------------------------------------------
     async def reconcile(self, now: datetime, limit: int = 200) -> Counter[str]:

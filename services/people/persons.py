@@ -17,7 +17,7 @@ from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict
 from services.common.pii import Vault
 from services.common.redis_keys import LOCK_TTL
-from services.notifications import Outbox
+from services.notifications import NotificationKind, Outbox
 from services.people.identity_rules import (
     PASSWORD_COST,
     IdNumber,
@@ -43,8 +43,8 @@ DUMMY_PASSWORD_HASH = ("scrypt$SoUQ+MYt7wfZ0RGPC3nPqw==$"
 # (people.register_refused) whichever it was, which does not say that either exists; the
 # account's owner is told by SMS on the phone on record (texts/notify/account.register_attempt/).
 ACCOUNT_MAX = 64  # an old account name, as normalised
-REGISTER_ATTEMPT = "account.register_attempt"
-ACCOUNT_LOCKED = "account.locked"
+REGISTER_ATTEMPT: NotificationKind = "account.register_attempt"
+ACCOUNT_LOCKED: NotificationKind = "account.locked"
 
 
 class AlreadyRegistered(Conflict):

@@ -27,7 +27,7 @@ from services.applicants import ATTACHMENTS
 from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.pii import mask_email, mask_phone
-from services.common.texts import Texts
+from services.common.texts import Texts, WordTable
 from services.people import SCOPES
 from services.rights.data_inventory import INVENTORY, DataKind, Keep, Mask
 
@@ -57,7 +57,7 @@ class PersonalData:
         self.texts, self.audit = texts, audit
         self.days, self.log_days = days, log_days  # the retention periods, for the words
 
-    def word(self, table: str, key: str | None) -> str | None:
+    def word(self, table: WordTable, key: str | None) -> str | None:
         return self.texts.word(table, key) if key else None
 
     async def collect(self, person: Person) -> dict[str, Values]:

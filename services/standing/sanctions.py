@@ -21,7 +21,13 @@ from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.links import APPEAL_LINK, NOTICE_LINK_DAYS, Links
 from services.common.paging import PAGE, Page, keyset
-from services.common.reactions import Announcer, Happened, Happening
+from services.common.reactions import (
+    Announcer,
+    Happened,
+    Happening,
+    SanctionDecided,
+    SanctionRevoked,
+)
 from services.notifications import Outbox
 from services.standing.experts import expert_by_number
 
@@ -120,11 +126,9 @@ class SanctionDesk:
                     person_id=profile.person_id,
                     dedupe_key=f"sanction:{made.id}")
             await self.announcer.announce(Happened(
-                Happening.SANCTION_DECIDED, profile.person_id, now, {
-                    "expert_id": profile.id, "number": f"S{made.id:06d}",
-                    "kind": KIND_WORDS[SanctionKind(made.kind)],
-                    "excludes": made.kind in EXCLUDING, "starts_on": made.starts_on,
-                    "ends_on": made.ends_on}))
+                Happening.SANCTION_DECIDED, profile.person_id, now, SanctionDecided(
+                    profile.id, f"S{made.id:06d}", KIND_WORDS[SanctionKind(made.kind)],
+                    made.kind in EXCLUDING, made.starts_on, made.ends_on)))
         await credit.recompute(made.expert_id, "sanction", now)
         return made
 
@@ -196,7 +200,7 @@ class SanctionDesk:
             if outcome == AppealOutcome.REVOKED:
                 await self.announcer.announce(Happened(
                     Happening.SANCTION_REVOKED, profile.person_id, now,
-                    {"expert_id": profile.id, "number": f"S{item.id:06d}"}))
+                    SanctionRevoked(profile.id, f"S{item.id:06d}")))
         await credit.recompute(item.expert_id, "appeal", now)
         return item
 

@@ -13,7 +13,7 @@ import pytest
 
 from config.settings import ROOT
 from services.common.texts import Texts
-from services.notifications.kind_registry import NotificationKind
+from services.notifications.kind_registry import KINDS
 from services.notifications.outbox import Change
 from tests.support.words import table_keys
 
@@ -21,7 +21,7 @@ PRODUCT = ("services", "bot", "handlers", "miniapp_api", "web", "config", "sandb
 KIND_LIKE = re.compile(r"^[a-z_]+\.[a-z_]+(\.[a-z_]+)?$")
 TEXTS = Texts(ROOT / "texts")
 CHANNEL_FILES = ("chat.j2", "template.j2", "subscribe.j2", "sms.j2", "voice.j2")
-REGISTERED = {k.value for k in NotificationKind}
+REGISTERED = set(KINDS)
 
 
 def _queued_in_code() -> dict[str, list[str]]:

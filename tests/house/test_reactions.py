@@ -39,7 +39,7 @@ def _announced() -> set[str]:
 
 
 def test_every_happening_has_its_reactions_and_each_names_what_does_it() -> None:
-    rows = table(_NoOutbox())  # type: ignore[arg-type]
+    rows = table(_NoOutbox(), _NoOutbox(), _NoOutbox())  # type: ignore[arg-type]
     assert set(rows) == set(Happening)
     contexts = {p.name for p in (ROOT / "services").iterdir() if (p / "__init__.py").exists()}
     for happening, reactions in rows.items():
@@ -52,7 +52,7 @@ def test_every_happening_has_its_reactions_and_each_names_what_does_it() -> None
 
 
 def test_a_called_reaction_hangs_off_a_happening_the_code_announces() -> None:
-    rows = table(_NoOutbox())  # type: ignore[arg-type]
+    rows = table(_NoOutbox(), _NoOutbox(), _NoOutbox())  # type: ignore[arg-type]
     called = {h.name for h, reactions in rows.items() if any(r.run for r in reactions)}
     assert called  # the sanction's release, at least
     assert called <= _announced(), called - _announced()

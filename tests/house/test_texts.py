@@ -31,10 +31,11 @@ from sandbox.platform import check_field
 from services.audit import SignInHow
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
+from services.common.texts import WORD_TABLES as TABLE_TYPE
 from services.common.texts import Texts
 from services.draws.record.condition_table import ConditionState
 from services.fees.secondary import RULES as SECONDARY_RULES
-from services.notifications.kind_registry import NotificationKind
+from services.notifications.kind_registry import KINDS
 from services.payments import TitleKind
 from services.people import EVENTS as PRIVACY_EVENTS
 from services.people.register_import import ImportStatus
@@ -295,7 +296,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "fee_channel": (_values(FeeChannel), set()),
     "funding_state": (_values(FundingState), set()),
     "grading": (_values(Grading), set()),
-    "notification_kind": (_values(NotificationKind), set()),
+    "notification_kind": (set(KINDS), set()),
     "order_status": (_values(OrderStatus), set()),
     "payout_state": (_values(PayoutState), set()),
     # an expert who never asked for 免确认收款
@@ -354,6 +355,8 @@ def test_every_word_table_is_held_to_its_values_or_says_why_not() -> None:
     tables = {p.stem for p in (ROOT / "texts" / "words").glob("*.j2")}
     assert tables == set(WORD_TABLES) | set(OTHER_TABLES), (
         "a word table neither held to its enum (WORD_TABLES) nor explained (OTHER_TABLES)")
+    # the type code names a table by (services/common/texts.py WordTable) is the folder
+    assert tables == set(TABLE_TYPE), "texts/words/ and WordTable differ"
 
 
 @pytest.mark.parametrize("table", sorted(WORD_TABLES))

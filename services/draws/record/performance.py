@@ -25,7 +25,7 @@ from services.draws.record.views import activity_file
 from services.draws.running.notices import notice_of, notices_of
 from services.draws.running.rules import SANCTIONED
 from services.draws.running.venue_roles import venue_label
-from services.notifications import Change, Outbox
+from services.notifications import Change, NotificationKind, Outbox
 from services.standing import conduct, credit
 
 SCORE = (0, 100)  # 百分制
@@ -196,7 +196,7 @@ def _reply_link(links: Links | None, record_id: int, now: datetime) -> dict[str,
     return {"link": link, "link_token": link.rpartition("/")[2]}
 
 
-async def _tell(change: Change, kind: str, item: PerformanceRecord, notice: Notice,
+async def _tell(change: Change, kind: NotificationKind, item: PerformanceRecord, notice: Notice,
                 **extra: str) -> None:
     """The expert told of the record as it now stands (texts/notify/<kind>/)."""
     await change.notify(kind, {

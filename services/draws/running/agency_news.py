@@ -11,7 +11,7 @@ from models.orm.statements import rows
 from models.people import Role
 from services.common.clock import china_time
 from services.draws.running.seal import check_hidden
-from services.notifications import Change
+from services.notifications import Change, NotificationKind
 
 # a project's name with its agency's legal persons (none: one row, person_id NULL)
 AGENCY_SQL = (
@@ -19,7 +19,7 @@ AGENCY_SQL = (
     f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL WHERE p.id = ?")
 
 
-async def notify_agency(change: Change, activity: DrawActivity, kind: str, *,
+async def notify_agency(change: Change, activity: DrawActivity, kind: NotificationKind, *,
                         dedupe: str | None = None, agency: tuple[str, list[int]] | None = None,
                         **params: Any) -> None:
     """Push to the activity's handler and to the agency's legal person(s); counts only,

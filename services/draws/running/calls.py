@@ -19,9 +19,9 @@ from models.draws import AnsweredVia, DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
 from services.draws.running.notices import invitation_params, notice_of
-from services.notifications import Outbox, with_error
+from services.notifications import NotificationKind, Outbox, with_error
 
-CALL_KIND = "draw.invitation.call"
+CALL_KIND: NotificationKind = "draw.invitation.call"
 CALL_JOB = "draw_invitation_call"
 MAX_ATTEMPTS = 3  # GD-DRAW: 3 次拨打
 # the ways an answer comes (Invitation.answered_via)

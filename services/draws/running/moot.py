@@ -9,7 +9,7 @@ from datetime import datetime
 from models.draws import Invitation, InvitationStatus
 from models.notifications import Notification
 from services.draws.running.calls import CALL_KIND
-from services.notifications import MootCheck, NotificationKind
+from services.notifications import MootCheck
 
 
 async def _invitation(item: Notification) -> Invitation | None:
@@ -45,4 +45,4 @@ async def urge_moot(item: Notification, now: datetime) -> str | None:
     return None
 
 
-DRAW_MOOT: dict[str, MootCheck] = {CALL_KIND: call_moot, NotificationKind.DRAW_URGE: urge_moot}
+DRAW_MOOT: dict[str, MootCheck] = {CALL_KIND: call_moot, "draw.urge": urge_moot}

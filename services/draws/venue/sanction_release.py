@@ -13,7 +13,7 @@ from datetime import date
 
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.common.clock import china_time, china_today
-from services.common.reactions import Happened
+from services.common.reactions import Happened, SanctionDecided
 from services.draws.record.oplog import SYSTEM, record
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.notices import notice_contact, notice_of
@@ -32,10 +32,11 @@ def _covers(first: date, last: date | None, activity: DrawActivity) -> bool:
 async def release_for_sanction(outbox: Outbox, happened: Happened) -> list[Invitation]:
     """The places the sanction takes (the announcing decision's transaction: all or none)."""
     details = happened.details
-    if not details["excludes"]:  # a warning is recorded, it keeps nobody out
+    assert isinstance(details, SanctionDecided)
+    if not details.excludes:  # a warning is recorded, it keeps nobody out
         return []
-    first, last = details["starts_on"], details["ends_on"]
-    confirmed = await Invitation.filter(expert_id=details["expert_id"],
+    first, last = details.starts_on, details.ends_on
+    confirmed = await Invitation.filter(expert_id=details.expert_id,
                                         status=InvitationStatus.CONFIRMED)
     activities = {a.id: a for a in await DrawActivity.filter(
         id__in=[i.activity_id for i in confirmed], eval_start__gt=happened.at).exclude(
@@ -51,11 +52,11 @@ async def release_for_sanction(outbox: Outbox, happened: Happened) -> list[Invit
                                                     absence=SANCTIONED):
                 continue
             await record(activity, SYSTEM, "sanction_release", happened.at,
-                         invitation=item.id, sanction=details["number"])
+                         invitation=item.id, sanction=details.number)
             notice = await notice_of(item)
             await change.notify("draw.place_released", {
-                "eval_start": china_time(activity.eval_start), "kind": details["kind"],
-                "number": details["number"], "contact": notice_contact(notice)},
+                "eval_start": china_time(activity.eval_start), "kind": details.kind,
+                "number": details.number, "contact": notice_contact(notice)},
                 person_id=item.person_id, dedupe_key=f"sanction-release:{item.id}")
             await notify_agency(change, activity, "draw.place_opened",
                                 dedupe=f"place-opened:{item.id}",

@@ -13,9 +13,9 @@ from models.applications import Application
 from models.payments import FeeKind, OrderStatus, Payable, PayOrder
 from services.common.clock import china_time
 from services.common.errors import Conflict, NotFound, Unavailable
-from services.education import Standing, Training
+from services.education.training import Standing, Training
 from services.notifications import Outbox
-from services.payments.gateway import PayError, PayGateway
+from services.payments import PayError, PayGateway
 
 log = logging.getLogger(__name__)
 REASON = "培训前申请退费"  # the refund's reason at WeChat Pay
