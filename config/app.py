@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from aiohttp import web
 
 from bot.providers.pay.callbacks import PAY_NOTIFY, PayNotifications, setup_pay_notify
-from bot.providers.privacy.callbacks import setup_privacy_callbacks
+from bot.providers.privacy.callbacks import VIRTUAL_CALLS, setup_privacy_callbacks
 from bot.providers.sms.callbacks import SMS_INBOX, SmsInbox, setup_sms_callbacks
 from bot.providers.voice.callbacks import VOICE_INBOX, setup_voice_callbacks
 from bot.relay.channels import CHANNELS
@@ -87,6 +87,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5,
                                app[LIFECYCLE])
+    app[VIRTUAL_CALLS] = rt.domain.virtual_calls
     if rt.invoicing.catcher is not None:
         app[MAIL_CATCHER] = rt.invoicing.catcher
     if rt.pay is not None:

@@ -20,7 +20,8 @@ from config.settings import Settings, SettingsError
 from config.settings.voice import TencentVoiceSettings
 from services.common.texts import Texts
 from services.notifications import NumberPrivacy, SmsGateway, VoiceGateway
-from services.people import DishonestyCheck, RealNameCheck
+from services.people import RealNameCheck
+from services.people.dishonesty import DishonestyCheck
 
 
 def pay_client(settings: Settings, own_url: str, public_url: str) -> WeChatPayClient:

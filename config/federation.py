@@ -30,12 +30,11 @@ from services.federation import (
     BadKey,
     Federation,
     Identity,
+    Keys,
     Peer,
     PeerDesk,
     PeerLending,
     Trust,
-    check_key,
-    private_from_seed,
 )
 
 CODE_MAX = 16
@@ -72,7 +71,7 @@ def _peers(raw: str) -> dict[str, Peer]:
         peer = Peer(str(item["code"])[:CODE_MAX], str(item["name"]), str(item["url"]),
                     str(item["public_key"]), accept)
         try:
-            check_key(peer.public_key, "public_key")
+            Keys.check(peer.public_key, "public_key")
         except BadKey as exc:
             raise SettingsError(f"FEDERATION_PEERS item {n} ({peer.code}): {exc}") from None
         peers[peer.code] = peer
@@ -92,7 +91,7 @@ def federation_of(settings: Settings, env: FederationSettings | None = None) -> 
         if settings.is_production:
             raise SettingsError("FEDERATION_CODE is set: production needs FEDERATION_PRIVATE_KEY"
                                 " (expertbot federation key --new)")
-        key = private_from_seed(settings.secret_key.encode())
+        key = Keys.from_seed(settings.secret_key.encode())
     identity = Identity(env.code, env.name or env.code, key)
     try:
         identity.public_key()

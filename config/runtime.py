@@ -48,9 +48,21 @@ from config.settings.face import face_verifier
 from config.settings.redis import redis_target
 from config.settings.replica import lagging_reads
 from miniapp_api.sessions import Sessions
-from services.admin import Administration, FeedbackDesk
-from services.applicants import Applications, PublicNotice, Review, UnitRequests
-from services.audit import AuditChain, audit_key
+from services.admin import (
+    Administration,
+    AdminViews,
+    FeedbackDesk,
+    StatisticsDesk,
+    TrailWords,
+)
+from services.applicants import (
+    ApplicationReads,
+    Applications,
+    PublicNotice,
+    Review,
+    UnitRequests,
+)
+from services.audit import AuditChain
 from services.common.clock import SYSTEM_CLOCK, Clock, china_time
 from services.common.files import DiskStore
 from services.common.links import ANSWER_LINK, Links
@@ -59,24 +71,40 @@ from services.common.reactions import Reactions
 from services.common.redis_keys import RedisKeys
 from services.common.scenes import SceneCodec
 from services.common.texts import Texts
+from services.documents import Documents
 from services.domain import Domain
 from services.draws import (
-    DRAW_MOOT,
     Attendance,
+    AvoidanceImport,
     CallPolicy,
+    Drafts,
     DrawCalls,
     DrawEngine,
     DrawFollowups,
+    DrawRecord,
+    DrawScope,
     DrawSetup,
+    Evidence,
     FaceCheckIns,
     IdentityChecks,
+    Performance,
     Recall,
+    RequestRecord,
+    Templates,
+    Terminals,
     VirtualCalls,
     VoiceReplies,
-    use_venue_role_texts,
 )
-from services.education import Education, Exams, Materials, Training, TrainingRefunds
-from services.federation import PeerAsks, PeerDesk, PeerLending, hosted_terms
+from services.draws.running import DRAW_MOOT
+from services.education import (
+    Education,
+    Exams,
+    Marking,
+    Materials,
+    Training,
+    TrainingRefunds,
+)
+from services.federation import FeeTerms, PeerAsks, PeerDesk, PeerLending
 from services.fees import (
     HOSTED_TERMS,
     Fees,
@@ -94,6 +122,7 @@ from services.notifications import (
     SmsGateway,
     VoiceGateway,
 )
+from services.onboarding import Onboarding
 from services.payments import (
     BillReconcile,
     EInvoices,
@@ -107,10 +136,12 @@ from services.payments import (
 from services.people import (
     Agencies,
     Binding,
-    DishonestyCheck,
-    DishonestyChecks,
+    Callers,
+    Experts,
+    IdentityRules,
     People,
     RealNameCheck,
+    Reencryption,
     RegisterImports,
     Registration,
     SecondFactor,
@@ -118,10 +149,11 @@ from services.people import (
     VerificationCodes,
     WeChatPrivacy,
 )
+from services.people.dishonesty import DishonestyCheck, DishonestyChecks
 from services.reactions import table as reaction_table
-from services.reference import first_read, keep_fresh
+from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, Retention, RetentionJob
-from services.standing import SanctionDesk
+from services.standing import ConductCatalogue, CreditDesk, SanctionDesk
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,34 +212,47 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     draws = DrawEngine(outbox, schedule, answer_link=lambda invitation_id: links.address(
         "/a/" + links.short(ANSWER_LINK, str(invitation_id))), calls=calls)
     setup = DrawSetup(outbox, vault, texts)
-    second_factor = SecondFactor(vault, audit_key(settings.secret_key + "/2fa"))
+    second_factor = SecondFactor(vault, AuditChain.key_of(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
-    audit = AuditChain(audit_key(settings.secret_key), reads)
+    audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)
     reactions = Reactions(reaction_table(outbox, education, training))  # services/reactions.py
     payments = Payments(pay, outbox, redis, keys, links, invoice_words(texts, invoicing),
                         reactions)
     attendance = Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                             settings.minutes(settings.urge_minutes), draws.answer_link)
     return Domain(
-        vault=vault, people=people, codes=codes, outbox=outbox, files=files, links=links,
-        scenes=SceneCodec(settings.secret_key),
+        vault=vault, people=people, experts=Experts(), callers=Callers(),
+        identity_rules=IdentityRules(), reencryption=Reencryption(), codes=codes, outbox=outbox,
+        files=files, links=links,
+        documents=Documents(),
+        scenes=SceneCodec(settings.secret_key), reference=Reference(), holidays=Holidays(),
+        consult_contacts=ConsultContacts(),
         binding=Binding(people, codes, code_sms, redis, keys),
         registration=Registration(people, codes, code_sms, realname),
-        applications=Applications(outbox, files, people), exams=exams,
-        review=Review(outbox, exams), public_notice=PublicNotice(outbox), education=education,
+        applications=Applications(outbox, files, people), application_reads=ApplicationReads(),
+        exams=exams,
+        review=Review(outbox, exams), marking=Marking(exams), public_notice=PublicNotice(outbox),
+        education=education,
         materials=Materials(files, links), unit_requests=UnitRequests(outbox),
         training=training, refunds=TrainingRefunds(pay, training, outbox),
         payments=payments,
         invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
         transfer_reconcile=TransferReconcile(fund_flow),
-        draw_setup=setup, draws=draws, draw_followups=DrawFollowups(outbox, draws),
+        draw_setup=setup, drafts=Drafts(), draw_evidence=Evidence(), draw_requests=RequestRecord(),
+        draw_templates=Templates(), draw_terminals=Terminals(),
+        avoidance_import=AvoidanceImport(setup), draws=draws, draw_scope=DrawScope(),
+        draw_record=DrawRecord(), performance=Performance(outbox, links),
+        draw_followups=DrawFollowups(outbox, draws),
         attendance=attendance, identity_checks=IdentityChecks(attendance),
         face_checkins=FaceCheckIns(attendance, face, vault, redis, keys),
-        agencies=Agencies(people), administration=Administration(people, exams),
+        agencies=Agencies(people), onboarding=Onboarding(),
+        administration=Administration(people, exams),
+        admin_views=AdminViews(), statistics=StatisticsDesk(), trail_words=TrailWords(texts),
         register=RegisterImports(people, files, schedule),
         feedback=FeedbackDesk(outbox),
-        sanctions=SanctionDesk(outbox, reactions, links),
+        sanctions=SanctionDesk(outbox, reactions, links), conduct=ConductCatalogue(),
+        credit=CreditDesk(),
         fees=Fees(payouts=Payouts(transfers, outbox, lambda at: texts.render(
             "payout/remark.j2", day=china_time(at).split(" ")[0]),
             PayoutAccounts(outbox, vault, links), TransferAuthorisations(
@@ -266,8 +311,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
     texts = Texts(settings.texts_dir)
     # desk roles' pushes point to where the work is done: the console of this deployment
     texts.env.globals["console_url"] = own_url.rstrip("/") + "/console/"
-    use_venue_role_texts(texts)  # 主场 / 副场 in the experts' notices
-    HOSTED_TERMS.add(hosted_terms)  # a 副场 served here for another library's 主场
+    DrawEngine.venues.use_texts(texts)  # 主场 / 副场 in the experts' notices
+    HOSTED_TERMS.add(FeeTerms.hosted)  # a 副场 served here for another library's 主场
     voice = voice_setup(settings, texts, settings.api_base(own_url))
     privacy = privacy_setup(settings, settings.api_base(own_url))
     target = redis_target(settings.redis_url)  # a bad REDIS_SENTINELS is named here
@@ -286,7 +331,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
         await stack.enter_async_context(database(settings))
         replica = await stack.enter_async_context(replica_database(settings))
         # reference data every process reads without awaiting: read now, then kept fresh
-        refresh = asyncio.create_task(keep_fresh(await first_read()), name="reference")
+        refresh = asyncio.create_task(Reference.keep_fresh(await Reference.first_read()),
+                                      name="reference")
         stack.push_async_callback(cancel_and_wait, refresh)
         background = Background()
         stack.push_async_callback(background.drain, 10.0)

@@ -62,9 +62,8 @@ from services.common.errors import (
 )
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.pii import mask_text
-from services.draws import EVIDENCE_MAX
+from services.draws.setup import EVIDENCE_MAX
 from services.education import MATERIAL_MAX
-from services.people import password_expired
 
 log = logging.getLogger(__name__)
 PRE_COOKIE, FLASH_COOKIE = "eb_console_pre", "eb_flash"
@@ -326,8 +325,9 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
     if seen.session is not None and not seen.session.second and \
             spec.path not in SECOND_OK and not spec.open:  # the sign-in is half done
         return see_other("/console/second-factor")
+    callers = request.app[CONSOLE].domain.callers
     if seen.person is not None and spec.path not in INITIAL_OK and not spec.open and (
-            seen.person.must_change_password or password_expired(
+            seen.person.must_change_password or callers.password_expired(
                 seen.person, seen.roles, datetime.now(UTC),
                 request.app[CONSOLE].password_days)):
         return see_other("/console/password")

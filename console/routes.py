@@ -14,7 +14,7 @@ from console.context import PAGES
 from services.common.clock import CHINA, china_time
 from services.common.template_code import COMPILED
 from services.people import TITLE_LEVELS
-from services.reference import catalogue, regions
+from services.reference import Reference
 
 HERE = Path(__file__).parent
 
@@ -27,17 +27,17 @@ def create_console() -> web.Application:
     # a moment as a datetime-local input shows it: China time, to the minute
     app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"
     # a region code as a person reads it: 广东省韶关市
-    app[PAGES].filters["region"] = lambda code: regions().full_name(code) if code else ""
+    app[PAGES].filters["region"] = lambda code: Reference.regions().full_name(code) if code else ""
     # yuan as 万元, the unit GD-DRAW's forms use for investments: 1500000 -> 150
     app[PAGES].filters["wan"] = lambda yuan: f"{yuan / 10000:.6f}".rstrip("0").rstrip(".")
     # a specialty code as a person reads it: 工程 / 设计 / 建筑工程设计
-    app[PAGES].filters["specialty"] = lambda code: catalogue().path_name(code) or code
+    app[PAGES].filters["specialty"] = lambda code: Reference.catalogue().path_name(code) or code
     # the lists a condition picks from: title levels, the catalogue's industry departments
     app[PAGES].globals["title_levels"] = TITLE_LEVELS
     app[PAGES].globals["industries"] = lambda: sorted(
-        {s.industry for s in catalogue().items.values() if s.industry})
-    app[PAGES].globals["provinces"] = lambda: [(c, regions().name(c))
-                                               for c in regions().children.get(None, [])]
+        {s.industry for s in Reference.catalogue().items.values() if s.industry})
+    app[PAGES].globals["provinces"] = lambda: [(c, Reference.regions().name(c))
+                                               for c in Reference.regions().children.get(None, [])]
     for spec in pages.every_page():
         if spec.method == "GET":
             app.router.add_get(spec.path, guarded(spec))  # HEAD too

@@ -49,7 +49,7 @@ from services.common.errors import BadInput, DomainError, Locked
 from services.common.pii import mask_phone
 from services.common.scenes import BindScene
 from services.common.texts import Texts
-from services.people import Binding, People, TooSoon, WrongCode, profile_of
+from services.people import Binding, Experts, People, TooSoon, WrongCode
 
 bind = Flow("bind", title="绑定账户", timeout=600)
 ASK_ID = bind.state("ask_id", prompt="chat/account/bind_ask_id.j2")
@@ -98,7 +98,7 @@ async def take_code(fsm: FSMContext, texts: Texts, msg: Incoming, event: Event,
         fsm.finish()
         return texts.render("chat/account/bind_restart.j2", problem=texts.error(exc))
     fsm.finish()
-    profile = await profile_of(people, texts, person, now)
+    profile = await Experts.profile_of(people, texts, person, now)
     return texts.render("chat/account/bind_done.j2", name=person.name, phone=profile.phone,
                         roles=profile.roles_text)
 
@@ -166,7 +166,7 @@ async def keep_binding(fsm: FSMContext, texts: Texts) -> str:
 async def my_info(texts: Texts, person: Person | None, people: People, now: datetime) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    p = await profile_of(people, texts, person, now)
+    p = await Experts.profile_of(people, texts, person, now)
     return texts.render("chat/account/me.j2", name=p.name, gender=p.gender,
                         birth_year=p.birth_year, id_masked=p.id_masked, phone=p.phone,
                         email=p.email, roles=p.roles_text, expert_number=p.expert_number,

@@ -14,7 +14,8 @@ from models.people import Person
 from services.common.clock import china_time
 from services.common.scenes import CheckinScene
 from services.common.texts import Texts
-from services.draws import Attendance, CheckResult
+from services.draws import Attendance
+from services.draws.venue import CheckResult
 
 router = Router("checkin")
 

@@ -26,10 +26,10 @@ from bot.wechat.api import WeChatAPI
 from models.draws import DrawStatus
 from models.people import Person, Role, RoleGrant
 from services.admin import FeedbackDesk
-from services.applicants import Review, stages
+from services.applicants import Review
 from services.common.links import Links
 from services.common.texts import Texts
-from services.draws import waiting_verification
+from services.draws import DrawScope
 from services.people import People
 
 router = Router("desk")
@@ -46,13 +46,14 @@ REQUEST_WORDS = {"normal": "抽取申请", "supplement": "补抽申请", "redraw
 
 async def _review_counts(review: Review, grants: list[RoleGrant]) -> list[tuple[str, int]]:
     waiting = await review.queue(grants)
-    counts = Counter(f"《{a.batch.name}》{stages(a.batch)[a.stage].title}" for a in waiting)
+    counts = Counter(f"《{a.batch.name}》{review.stages(a.batch)[a.stage].title}"
+                     for a in waiting)
     return sorted(counts.items())
 
 
-async def _verify_counts(grants: list[RoleGrant]) -> list[tuple[str, int]]:
+async def _verify_counts(scope: DrawScope, grants: list[RoleGrant]) -> list[tuple[str, int]]:
     counts = Counter("withdrawal" if a.status != DrawStatus.SUBMITTED else a.kind
-                     for a in await waiting_verification(grants))
+                     for a in await scope.waiting_verification(grants))
     return [(REQUEST_WORDS.get(kind, kind), n) for kind, n in sorted(counts.items())]
 
 
@@ -71,20 +72,21 @@ async def to_review(person: Person | None, texts: Texts, people: People, review:
 
 @router.message(Text("待核验", "核验任务", "核验列表", "待审核抽取", "我的核验"))
 async def to_verify(person: Person | None, texts: Texts, people: People, mini: WeChatAPI,
-                    links: Links, now: datetime) -> str:
+                    links: Links, draw_scope: DrawScope, now: datetime) -> str:
     """A verifier's queue: counts by kind of request."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
     if not any(g.role == Role.VERIFIER for g in grants):
         return texts.render("chat/desk/not_for_you.j2", desk="verify")
-    return texts.render("chat/desk/verify.j2", counts=await _verify_counts(grants),
+    return texts.render("chat/desk/verify.j2", counts=await _verify_counts(draw_scope, grants),
                         pages=_pages(mini, links))
 
 
 @router.message(Text("待办", "待处理", "我的待办", "待办事项", "工作台"))
 async def to_do(person: Person | None, texts: Texts, people: People, review: Review,
-                feedback: FeedbackDesk, mini: WeChatAPI, links: Links, now: datetime) -> str:
+                feedback: FeedbackDesk, mini: WeChatAPI, links: Links, draw_scope: DrawScope,
+                now: datetime) -> str:
     """Whatever waits for the sender's desk roles."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
@@ -95,6 +97,6 @@ async def to_do(person: Person | None, texts: Texts, people: People, review: Rev
     return texts.render(
         "chat/desk/todo.j2",
         review=await _review_counts(review, grants) if Role.REVIEWER in roles else None,
-        verify=await _verify_counts(grants) if Role.VERIFIER in roles else None,
+        verify=await _verify_counts(draw_scope, grants) if Role.VERIFIER in roles else None,
         feedback=await feedback.unanswered() if Role.ADMIN in roles else None,
         pages=_pages(mini, links))

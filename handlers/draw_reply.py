@@ -32,18 +32,8 @@ from bot.conversation.router import PASS, Pass, Router
 from bot.wechat.incoming import Incoming
 from models.people import Person
 from services.common.texts import Texts
-from services.draws import (
-    ACKNOWLEDGE,
-    ANSWER,
-    DrawEngine,
-    DrawFollowups,
-    NotAnAnswer,
-    Several,
-    answer_from,
-    decide,
-    listed,
-)
-from services.draws import said as said_text
+from services.draws import DrawEngine, DrawFollowups
+from services.draws.running import ACKNOWLEDGE, ANSWER, NotAnAnswer, Several
 
 # which of several invitations: its number in the list (第2个), or all of them
 PICK_ANSWER = r"^(?:第\s*)?(?P<number>\d{1,2})\s*(?:个|号)?$|^(?P<all>全部|都|全都|所有|都是)$"
@@ -59,7 +49,8 @@ async def _still_open(texts: Texts, draws: DrawEngine, person_id: int, now: date
     left = await draws.open_invitations(person_id, now)
     if not left:
         return ""
-    return "\n\n" + texts.render("chat/draw/still_open.j2", choices=await listed(left))
+    return "\n\n" + texts.render("chat/draw/still_open.j2",
+                                 choices=await draws.answers.listed(left))
 
 
 @router.message(Regex(ANSWER, label="1 / 2 / 3 or words (a reason may follow)"),
@@ -67,19 +58,19 @@ async def _still_open(texts: Texts, draws: DrawEngine, person_id: int, now: date
 async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: DrawEngine,
                  match: re.Match[str], now: datetime) -> str | Pass:
     """An answer: applied to the one open invitation, or which one is asked."""
-    said = answer_from(match)
+    said = draws.answers.answer_from(match)
     choice, reason = said.choice, said.reason
     if person is None:  # an expert invited by SMS who follows but never bound
         return texts.render("chat/draw/unbound.j2") if said.plain else PASS
-    decision = await decide(draws, person.id, said, now, via="chat")
+    decision = await draws.decide(person.id, said, now, via="chat")
     if isinstance(decision, NotAnAnswer):  # the words' usual routes
         return PASS
     if isinstance(decision, Several):
         values = {"decision": texts.word("invitation_status", str(choice)), "choice": choice,
-                  "reason": reason, "choices": await listed(decision.invitations)}
+                  "reason": reason, "choices": await draws.answers.listed(decision.invitations)}
         fsm.goto(PICK, **values)
         return texts.render("chat/draw/pick.j2", **values)
-    text, ask = said_text(texts, decision.outcome, reason)
+    text, ask = draws.answers.said(texts, decision.outcome, reason)
     if ask:
         fsm.goto(ASK_REASON, invitations=[decision.outcome.invitation.id])
     return text
@@ -106,7 +97,7 @@ async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draw
     parts, unexplained = [], []
     for row in chosen:
         outcome = await draws.reply(int(row["id"]), person.id, choice, now, reason)
-        text, ask = said_text(texts, outcome, reason)
+        text, ask = draws.answers.said(texts, outcome, reason)
         label = texts.render("chat/draw/pick_label.j2", **row)
         parts.append(f"{label}\n{text}" if len(chosen) > 1 or ask else text)
         if ask:

@@ -11,7 +11,7 @@ from models.people import Person
 from services.common.clock import CHINA, china_today
 from services.common.links import Links
 from services.common.texts import Texts
-from services.draws import venue_label
+from services.draws import DrawEngine
 from services.fees import Fees
 
 router = Router("fees")
@@ -29,12 +29,12 @@ async def standard(fees: Fees, texts: Texts, links: Links, now: datetime) -> str
 
 
 @router.message(Text("我的劳务费", "我的酬劳", "我的专家费", "评标费", "评审费"))
-async def mine(fees: Fees, person: Person | None, texts: Texts) -> str:
+async def mine(fees: Fees, person: Person | None, texts: Texts, draws: DrawEngine) -> str:
     """The expert's fees of the evaluations that are over, newest first."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     rows = [{"day": f"{f.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
-             "venue": venue_label(f.notice), "amount": f.invitation.fee_fen,
+             "venue": draws.venues.venue_label(f.notice), "amount": f.invitation.fee_fen,
              "paid": f.invitation.fee_paid, "reason": f.invitation.fee_reason,
              "breakdown": texts.render("draw/fee_breakdown.j2", computed=f.computed)
              if f.computed else ""} for f in (await fees.sheets.mine(person.id))[:5]]

@@ -14,8 +14,8 @@ from models.people import Person
 from services.applicants import Applications
 from services.common.clock import china_time
 from services.common.texts import Texts
-from services.education import results_of
-from services.reference import contacts, regions
+from services.education import Education
+from services.reference import ConsultContacts, Reference
 
 router = Router("guide")
 SHOWN = 3  # the latest exams and courses a chat reply lists
@@ -29,9 +29,9 @@ async def consult(person: Person | None, texts: Texts, applications: Application
     """XJ-SIGNUP: 申报人员可根据《各地州市评标专家报名咨询方式》进行咨询 — the applicant's own
     region's contacts first (its county, city, province), else every region's."""
     app = await applications.latest(person.id) if person is not None else None
-    found = await contacts.for_region(app.region if app is not None else None)
+    found = await ConsultContacts.for_region(app.region if app is not None else None)
     return texts.render("chat/guide/consult.j2", contacts=[{
-        "region": regions().full_name(c.region), "department": c.department,
+        "region": Reference.regions().full_name(c.region), "department": c.department,
         "phone": c.phone, "address": c.address, "hours": c.hours}
         for c in found[:CONTACTS_SHOWN]], more=max(0, len(found) - CONTACTS_SHOWN))
 
@@ -51,11 +51,11 @@ async def how_to_apply(texts: Texts, applications: Applications, now: datetime) 
 @router.message(Text("考试成绩", "成绩", "考试结果", "查成绩", "成绩查询", "我的成绩",
                      "考核结果", "培训成绩"))
 @router.message(Keyword("考试成绩", "考试结果", "成绩"))
-async def exam_results(person: Person | None, texts: Texts) -> str:
+async def exam_results(person: Person | None, texts: Texts, education: Education) -> str:
     """The entry exam's result and the continuing-education courses' grading."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    results = await results_of(person.id, SHOWN)
+    results = await education.results_of(person.id, SHOWN)
     return texts.render(
         "chat/guide/exam_results.j2",
         exams=[{"title": a.exam.title, "submitted": a.submitted_at is not None,

@@ -13,8 +13,8 @@ from models.people import Person
 from models.sanctions import SanctionKind
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import mine as my_records
-from services.standing import KIND_WORDS, conduct, credit, period_words, standing_of
+from services.draws import Performance
+from services.standing import KIND_WORDS, ConductCatalogue, CreditDesk, SanctionDesk
 
 router = Router("performance")
 SHOWN = 5  # the latest records a chat reply lists
@@ -23,7 +23,8 @@ SHOWN = 5  # the latest records a chat reply lists
 @router.message(Text("我的履职记录", "履职记录", "我的履职情况", "履职情况", "履职评价",
                      "我的履职评价", "我的评价"))
 @router.message(Keyword("履职记录", "履职情况", "履职评价"))
-async def mine(person: Person | None, texts: Texts) -> str:
+async def mine(person: Person | None, texts: Texts, performance: Performance,
+               conduct: ConductCatalogue) -> str:
     """The expert's latest records, newest first."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
@@ -34,25 +35,26 @@ async def mine(person: Person | None, texts: Texts) -> str:
         "conduct": await conduct.names(s.record.conduct), "score": s.record.score,
         "comment": s.record.comment, "reply": s.record.reply, "disputed": s.record.disputed,
         "outcome": s.record.review_outcome, "note": s.record.review_note}
-        for s in (await my_records(person.id))[:SHOWN]]
+        for s in (await performance.mine(person.id))[:SHOWN]]
     return texts.render("chat/performance/mine.j2", performance_records=records)
 
 
 @router.message(Text("我的信用", "信用", "信用分", "我的信用分", "我的处分", "处分记录",
                      "我的处分记录"))
 @router.message(Keyword("信用分", "处分记录"))
-async def standing(person: Person | None, texts: Texts) -> str:
+async def standing(person: Person | None, texts: Texts, credit: CreditDesk,
+                   sanctions: SanctionDesk) -> str:
     """The expert's credit (score, level, what counts) and their sanctions with any appeal:
     the same as the mini-program's /expert/credit and /expert/sanctions."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     now = datetime.now(UTC)
-    shown = await standing_of(person.id, now, SHOWN)
+    shown = await credit.standing_of(person.id, now, SHOWN)
     if shown is None:
         return texts.render("chat/performance/not_expert.j2")
     got = shown.credit
     today = now.astimezone(CHINA).date()
-    items = [{"kind": KIND_WORDS[SanctionKind(s.kind)], "period": period_words(s),
+    items = [{"kind": KIND_WORDS[SanctionKind(s.kind)], "period": sanctions.period_words(s),
               "reason": s.reason, "in_force": s.excludes_on(today, today),
               "appealed": s.appealed_at is not None, "outcome": s.outcome}
              for s in shown.sanctions]

@@ -16,7 +16,6 @@ from typing import Any
 from aiohttp import web
 
 from models.people import DESK_ROLES
-from services.admin import named
 
 log = logging.getLogger("expertbot.audit")
 
@@ -50,7 +49,8 @@ async def audit_call(call: Any, ep: Any, params: Mapping[str, str],
     outcome = {"outcome": "refused", "error": refused} if refused else {"outcome": "done"}
     await call.domain.audit.append(
         "change", call.now, person_id=person.id, name=person.name, op=f"{ep.method} {ep.path}",
-        params=dict(params), about=await named(params, call.noted), **outcome)
+        params=dict(params), about=await call.domain.trail_words.named(params, call.noted),
+        **outcome)
 
 
 async def audit_reading(domain: Any, person: Any, request: web.Request, op: str,
@@ -71,7 +71,7 @@ async def audit_reading(domain: Any, person: Any, request: web.Request, op: str,
     else:  # a download whose handler noted nothing is counted as personal data: listed
         action = "download" if noted is not None and not held.get("people") \
             and not held.get("rows") else "export"
-    about = await named(params) if file else {}
+    about = await domain.trail_words.named(params) if file else {}
     await domain.audit.append(action, now, person_id=person.id, name=person.name, op=op,
                               params=dict(params), about=about, **held)
 

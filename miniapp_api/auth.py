@@ -13,7 +13,7 @@ from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
 from models.people import ADMINISTRATORS, NAMED_DUTIES, RoleGrant
 from services.common.errors import NotAllowed
-from services.people import AGENCY_ROLES, acting_grants, agencies_held, signed_identity
+from services.people import AGENCY_ROLES
 
 
 def _bearer(request: web.Request) -> str | None:
@@ -32,13 +32,16 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
         raise SignInRequired("auth.sign_in")
     identity_id = await services.sessions.resolve(token)
     now = datetime.now(UTC)
-    signed = await signed_identity(identity_id, now) if identity_id else None
+    if identity_id is None:
+        raise SignInRequired("auth.session_expired")
+    callers = services.domain.callers
+    signed = await callers.signed_identity(identity_id, now)
     if signed is None:
         raise SignInRequired("auth.session_expired")
     caller = Caller(token, signed.identity, signed.person)
     if ep.access == Access.SESSION:
         return caller
-    if len(agencies_held(signed.grants)) > 1:  # whom this sign-in acts for
+    if len(callers.agencies_held(signed.grants)) > 1:  # whom this sign-in acts for
         caller.acting_agency = await services.sessions.acting(token)
     try:
         admitted = await admit(caller, ep, services, signed.grants)
@@ -65,13 +68,14 @@ async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
     person = caller.need_person()
     caller.held = (grants if grants is not None
                    else await services.domain.people.active_roles(person.id, datetime.now(UTC)))
-    caller.grants = acting_grants(caller.held, caller.acting_agency)
+    caller.grants = services.domain.callers.acting_grants(caller.held, caller.acting_agency)
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")
     if ep.roles is not None and not caller.has(*ep.roles) and ep.roles & AGENCY_ROLES and \
             any(g.role in ep.roles for g in caller.held):
         # an agency's work, by a person of several agencies who has not chosen one yet
-        raise NotAllowed("agency.choose_first", count=len(agencies_held(caller.held)))
+        raise NotAllowed("agency.choose_first", count=len(services.domain.callers.agencies_held(
+                           caller.held)))
     if ep.roles is not None and not caller.has(*ep.roles):
         # an administrator at another administrator's work, or at finance's, is told whose
         # it is (三权分立)

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.providers.dishonesty.http import KEY, NONCE, PATH, SIGNATURE, TIMESTAMP, signature
 from services.common.errors import BadInput
-from services.people import parse_id_number
+from services.people import IdentityRules
 
 MAX_AGE = 300  # s
 CODES = {400: "BAD_REQUEST", 401: "AUTH_FAILED", 403: "FORBIDDEN", 429: "RATE_LIMITED",
@@ -76,7 +76,7 @@ async def endpoint(request: web.Request) -> web.Response:
         return _answer(fake.failures.pop(0))
     try:
         query = json.loads(body)
-        parse_id_number(str(query.get("id_number", "")))
+        IdentityRules.parse_id_number(str(query.get("id_number", "")))
         if not str(query.get("name", "")).strip():
             raise ValueError("no name")
     except (ValueError, AttributeError, BadInput):

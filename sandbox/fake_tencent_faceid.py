@@ -15,7 +15,7 @@ from aiohttp import web
 
 from sandbox.fake_tencent_sms import _checked, _error
 from services.common.errors import BadInput
-from services.people import parse_id_number
+from services.people import IdentityRules
 
 NAME = re.compile(r"[\u4e00-\u9fa5·]{2,32}")
 DESCRIPTIONS = {"0": "姓名和身份证号一致", "-1": "姓名和身份证号不一致",
@@ -35,7 +35,7 @@ class TencentFaceIdFake:
         if self.down:
             return "-4"
         try:
-            parse_id_number(id_number)
+            IdentityRules.parse_id_number(id_number)
         except BadInput:
             return "-2"
         if not NAME.fullmatch(name):

@@ -189,11 +189,11 @@ def invoice_pdf(f: FakeFapiao) -> bytes:
     from reportlab.lib.pagesizes import A5, landscape
     from reportlab.pdfgen.canvas import Canvas
 
-    from services.documents import cjk_font
+    from services.documents import Fonts
 
     buf = io.BytesIO()
     page = Canvas(buf, pagesize=landscape(A5))
-    font = cjk_font()
+    font = Fonts.pdf()
     page.setFont(font, 16)
     page.drawString(60, 360, "电子发票（普通发票）  沙箱示例，非真实发票")
     page.setFont(font, 11)

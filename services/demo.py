@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from models.people import Agency, Person, Role, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.common.files import FileStore
-from services.people import NewPerson, People, id_check_character
+from services.people import IdentityRules, NewPerson, People
 
 DEMO_PASSWORD = "Demo2026ok"
 AGENCY = ("广州市示例招标代理有限公司", "91440101MA5DEMO001")
@@ -22,7 +22,7 @@ def demo_id(region: str, born: date, seq: int, male: bool) -> str:
     """A valid GB 11643 number for demo data."""
     order = seq * 2 + (1 if male else 0)
     first17 = f"{region}{born:%Y%m%d}{order:03d}"
-    return first17 + id_check_character(first17)
+    return first17 + IdentityRules.id_check_character(first17)
 
 
 @dataclass(frozen=True)
@@ -170,10 +170,10 @@ DEMO_FORM = {
 
 
 def demo_credit_code(seq: int) -> str:
-    from services.people import uscc_check_char
+
 
     first17 = f"91440101MA5D{seq:05d}"
-    return first17 + uscc_check_char(first17)
+    return first17 + IdentityRules.uscc_check_char(first17)
 
 
 async def load_lifecycle(people: People, now: datetime, files: FileStore | None = None) -> None:
@@ -181,7 +181,7 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
     from models.applications import Application, AppStatus, Batch, ReviewAction
     from models.exams import Exam
     from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
-    from services.reference import remember
+    from services.reference import Reference
 
     collect, created = await Batch.get_or_create(name="2026年第二批评标专家征集（广东）", defaults={
         "kind": "collect", "province": "44", "specialty_rule": "xinjiang", "stages": GD_STAGES,
@@ -206,7 +206,7 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
     applicant = await Person.get(phone_is("13800000001"))
     form = {**DEMO_FORM, "unit_credit_code": demo_credit_code(1)}
     # the unit the demo applicant picks from the register (HN-APPLY's 单位列表)
-    await remember(str(DEMO_FORM["work_unit"]), demo_credit_code(1), "admin", now)
+    await Reference.remember(str(DEMO_FORM["work_unit"]), demo_credit_code(1), "admin", now)
     app, created = await Application.get_or_create(person_id=applicant.id, batch=collect, defaults={
         "kind": "new", "status": AppStatus.IN_REVIEW, "stage": 0, "version": 2, "data": form,
         "region": "4401", "industry": "住建", "submitted_at": now - timedelta(days=1),
@@ -225,14 +225,14 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
         "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),
         "study_until": now + timedelta(days=60), "fee_fen": 20000})
     if made:  # its lessons: studied for their minutes, as the server measures them
-        from services.education import add_lesson
+        from services.education import Education
 
         for title, kind, body, minutes in (
                 ("评标专家管理办法解读", "document", "《评标专家和评标专家库管理办法》要点：专家的"
                  "权利与义务、回避情形、考核与清退。", 20),
                 ("评标纪律与廉洁要求", "video", "https://example.cn/videos/discipline.mp4", 15)):
-            await add_lesson(course.id, {"title": title, "kind": kind, "body": body,
-                                         "minutes": minutes})
+            await Education.add_lesson(course.id, {"title": title, "kind": kind, "body": body,
+                                                   "minutes": minutes})
         # and its test: graded at once, the essay marked by the administrator
         await Exam.create(course_id=course.id, title="2026年度继续教育结业考试",
                           opens_at=course.study_from, closes_at=course.study_until,

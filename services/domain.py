@@ -7,28 +7,52 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from services.admin import Administration, FeedbackDesk
-from services.applicants import Applications, PublicNotice, Review, UnitRequests
+from services.admin import Administration, AdminViews, FeedbackDesk, StatisticsDesk, TrailWords
+from services.applicants import (
+    ApplicationReads,
+    Applications,
+    PublicNotice,
+    Review,
+    UnitRequests,
+)
 from services.audit import AuditChain
 from services.common.files import FileStore
 from services.common.links import Links
 from services.common.pii import Vault
 from services.common.replica import LaggingReads
 from services.common.scenes import SceneCodec
+from services.documents import Documents
 from services.draws import (
     Attendance,
+    AvoidanceImport,
+    Drafts,
     DrawEngine,
     DrawFollowups,
+    DrawRecord,
+    DrawScope,
     DrawSetup,
+    Evidence,
     FaceCheckIns,
     IdentityChecks,
+    Performance,
     Recall,
+    RequestRecord,
+    Templates,
+    Terminals,
     VirtualCalls,
 )
-from services.education import Education, Exams, Materials, Training, TrainingRefunds
+from services.education import (
+    Education,
+    Exams,
+    Marking,
+    Materials,
+    Training,
+    TrainingRefunds,
+)
 from services.federation import PeerAsks, PeerDesk, PeerLending
 from services.fees import Fees
 from services.notifications import Outbox
+from services.onboarding import Onboarding
 from services.payments import (
     BillReconcile,
     EInvoices,
@@ -39,8 +63,11 @@ from services.payments import (
 from services.people import (
     Agencies,
     Binding,
-    DishonestyChecks,
+    Callers,
+    Experts,
+    IdentityRules,
     People,
+    Reencryption,
     RegisterImports,
     Registration,
     SecondFactor,
@@ -48,23 +75,35 @@ from services.people import (
     VerificationCodes,
     WeChatPrivacy,
 )
+from services.people.dishonesty import DishonestyChecks
+from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, RetentionJob
-from services.standing import SanctionDesk
+from services.standing import ConductCatalogue, CreditDesk, SanctionDesk
 
 
 @dataclass(frozen=True, kw_only=True)
 class Domain:
     vault: Vault
     people: People
+    experts: Experts  # experts' particulars, departments and schedules
+    callers: Callers  # who is calling: a session's identity and grants
+    identity_rules: IdentityRules  # ID numbers, phones, credit codes, the applicant's age
+    reencryption: Reencryption  # sealed data moved to the current key
     codes: VerificationCodes
     binding: Binding
     registration: Registration
     outbox: Outbox
     files: FileStore
+    documents: Documents  # forms, sheets and PDFs made from the data
     links: Links
     scenes: SceneCodec
+    reference: Reference  # divisions, the specialty catalogue, titles, units
+    holidays: Holidays  # the working-day calendar
+    consult_contacts: ConsultContacts  # whom an applicant asks, by region
     applications: Applications
+    application_reads: ApplicationReads  # applications and attachments as the edges read them
     exams: Exams
+    marking: Marking  # essays marked by the administrator
     review: Review
     unit_requests: UnitRequests  # units staff add on an applicant's request
     public_notice: PublicNotice
@@ -77,16 +116,31 @@ class Domain:
     transfer_reconcile: TransferReconcile
     invoices: Invoices
     draw_setup: DrawSetup
+    drafts: Drafts  # a draft corrected until submitted, and its forms' lists
+    draw_evidence: Evidence  # a request's attachments
+    draw_requests: RequestRecord  # the request as the verifier reads it
+    draw_templates: Templates  # GD-DRAW's 模板下载
+    draw_terminals: Terminals  # the trading centres that verify
+    avoidance_import: AvoidanceImport  # the avoidance sheet read into an activity's list
     draws: DrawEngine
+    draw_scope: DrawScope  # what a person may see or decide of draws
+    draw_record: DrawRecord  # the record's reads
+    performance: Performance  # experts' performance records
     draw_followups: DrawFollowups
     attendance: Attendance
     identity_checks: IdentityChecks  # identity at the venues' check-in
     face_checkins: FaceCheckIns  # ... by WeChat's face verification in the mini-program
     agencies: Agencies
+    onboarding: Onboarding  # a migrated expert's order of steps
     register: RegisterImports
     administration: Administration
+    admin_views: AdminViews  # the administrator's lists
+    statistics: StatisticsDesk
+    trail_words: TrailWords  # the audit trail in words
     feedback: FeedbackDesk
     sanctions: SanctionDesk
+    conduct: ConductCatalogue  # the items a performance record picks from
+    credit: CreditDesk  # experts' credit and standing
     fees: Fees  # experts' fees: standards, sheets, funding, payouts, tax, the ledger
     dishonesty: DishonestyChecks
     virtual_calls: VirtualCalls

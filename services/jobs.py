@@ -8,7 +8,6 @@ from typing import Any
 from models.exams import ExamAttempt
 from services.common.clock import china_today
 from services.domain import Domain
-from services.draws import remind_performance_due
 
 DOMAIN_CTX = "domain"  # where the worker's context holds the domain (see domain_of)
 
@@ -108,7 +107,7 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts["reminders"] = await domain.attendance.remind(now)
     counts.update(await domain.attendance.sweep(now))
     counts["call_bindings_expired"] = await domain.virtual_calls.release_expired(now)
-    counts["performance_due"] = await remind_performance_due(domain.outbox, now)
+    counts["performance_due"] = await domain.performance.remind_due(now)
     # conditions another library draws: requests sent, answers asked for
     counts["peer_asks"] = await domain.asking.sweep(now)
     return counts
@@ -149,7 +148,7 @@ async def enforce_retention(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def dishonesty_run(ctx: dict[str, Any], run_id: int) -> None:
     """A 失信被执行人 check run, for a while from where it stopped
-    (services/people/dishonesty_runs.py)."""
+    (services/people/dishonesty/runs.py)."""
     await domain_of(ctx).dishonesty.run(run_id, lambda: datetime.now(UTC))
 
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from models.payments import FeeKind
 from services.common.reactions import Happened, Happening, Paid, Reaction
-from services.draws import release_for_sanction
+from services.draws import Attendance
 from services.education import Education, Training
 from services.fees import Funding
 from services.notifications import Outbox
@@ -31,7 +31,7 @@ def paid_for(happened: Happened, kind: FeeKind) -> Paid | None:
 
 def table(outbox: Outbox, education: Education, training: Training) -> Table:
     async def release(happened: Happened) -> None:
-        await release_for_sanction(outbox, happened)
+        await Attendance.release_for_sanction(outbox, happened)
 
     async def course_paid(happened: Happened) -> None:
         if paid := paid_for(happened, FeeKind.COURSE):

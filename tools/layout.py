@@ -4,13 +4,17 @@ config; the edges (handlers, web, miniapp_api, console, sandbox) import none of 
 but for the console calling the API's endpoints; the domain and the models import no edge,
 no transport and no HTTP or WeChat library; the contexts of services/ (its sub-packages)
 import each other in layers, with no cycle at the package level, and only through each
-other's front door (the package's `__all__`); the edges that serve people query no model;
-no module is over 400 lines (a warning past 350) and no folder holds more than 25
-modules. Prints what is wrong and exits 1, or prints a summary."""
+other's doors (the package's `__all__`, or that of a part directly under it); a door lists
+at most 40 names, each a service, a value type, an error or a constant (no module, no verb,
+nothing renamed on its way in); an edge imports only those from a door (its operations are
+methods of the domain's services); the edges that serve people query no model; no module
+is over 400 lines (a warning past 350) and no folder holds more than 25 modules. Prints
+what is wrong and exits 1, or prints a summary."""
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from pathlib import Path
 
@@ -36,6 +40,8 @@ QUERIES = frozenset({"all", "annotate", "bulk_create", "bulk_update", "count", "
 LIBRARY = "services.common"
 MAX_LINES = 400
 MAX_MODULES = 25  # a folder holding more is split into sub-packages named after what they hold
+MAX_DOOR = 40  # names a door lists
+TYPE_NAME = re.compile(r"[A-Z][A-Za-z0-9_]*")  # a class (a service, a type, an error) or a constant
 WARN_LINES = 350  # a module this long is warned about: split it by concept before it must be
 
 
@@ -177,9 +183,21 @@ def exported(init: Path) -> set[str] | None:
     return None
 
 
+def door_of(target: str, context: str, known: dict[str, Path]) -> str | None:
+    """The door `target` names: the context's package, or a part of it (a sub-package
+    directly under it whose `__init__` lists its names in `__all__`); None: past them."""
+    if target == context:
+        return context
+    part = known.get(target)
+    if target.rpartition(".")[0] == context and part is not None \
+            and part.name == "__init__.py" and exported(part) is not None:
+        return target
+    return None
+
+
 def past_front_doors(known: dict[str, Path]) -> list[str]:
-    """Imports of a context from outside it that go past its package (`services.x.y`), or
-    ask the package for a name its `__all__` does not list."""
+    """Imports of a context from outside it that go past its doors (`services.x.y`, a
+    module), or ask a door for a name its `__all__` does not list."""
     found = []
     for name, path in sorted(known.items()):
         here = context_of(name, known)
@@ -202,12 +220,43 @@ def past_front_doors(known: dict[str, Path]) -> list[str]:
                 there = context_of(probe, known) if probe else None
                 if there is None or there == here:
                     continue
-                if target != there:
+                door = door_of(target, there, known)
+                if door is None:
                     found.append(f"{name} imports {target} past the front door of {there} "
-                                 f"(import it from {there}, which lists it in __all__)")
-                elif asked is not None and asked not in (exported(known[there]) or set()):
-                    found.append(f"{name} asks {there} for {asked}, which its front door "
-                                 f"does not list in __all__")
+                                 f"(import it from {there}, or from the door of its part, "
+                                 f"which lists it in __all__)")
+                elif asked is not None and asked not in (exported(known[door]) or set()):
+                    found.append(f"{name} asks {door} for {asked}, which its door does not "
+                                 f"list in __all__")
+                elif asked is not None and name.split(".")[0] in EDGES \
+                        and not TYPE_NAME.match(asked):
+                    found.append(f"{name} imports {asked} from {door}: an edge imports only "
+                                 f"types, errors and constants from a door, and reaches an "
+                                 f"operation as a method of a service on the domain")
+    return found
+
+
+def doors(known: dict[str, Path]) -> list[str]:
+    """What is wrong with the doors of the contexts and of their parts: more than
+    MAX_DOOR names, a name that is neither a type nor a constant (a module, a verb), or a
+    name renamed on its way in (a clash hidden)."""
+    found = []
+    for name, path in sorted(known.items()):
+        context = context_of(name, known)
+        if context is None or path.name != "__init__.py" \
+                or door_of(name, context, known) is None:
+            continue
+        listed = exported(path) or set()
+        if len(listed) > MAX_DOOR:
+            found.append(f"{name} lists {len(listed)} names (at most {MAX_DOOR}: a door of "
+                         f"services, types and errors; split the context into parts)")
+        found += [f"{name} lists {n}, neither a type nor a constant (a door holds services, "
+                  f"value types, errors and constants)"
+                  for n in sorted(listed) if not TYPE_NAME.match(n)]
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                found += [f"{name} renames {a.name} as {a.asname} (name it so where it is "
+                          f"made)" for a in node.names if a.asname and a.asname != a.name]
     return found
 
 
@@ -261,6 +310,7 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     problems = [f"import cycle: {' <-> '.join(c)}" for c in cycles(graph)]
     problems += package_cycles(graph, known)
     problems += past_front_doors(known)
+    problems += doors(known)
     problems += edge_queries(known)
     problems += crossings(graph)
     problems += [f"{name} imports {lib} (the domain knows no wire format or web library)"

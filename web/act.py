@@ -24,8 +24,7 @@ from models.sanctions import SanctionKind
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import APPEAL_LINK, REPLY_LINK, LinkError
-from services.draws import performance
-from services.standing import KIND_WORDS, OUTCOME_WORDS, conduct, period_words
+from services.standing import KIND_WORDS, OUTCOME_WORDS
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 from web.rate import client_address, count, over_limit
@@ -112,7 +111,8 @@ async def _appeal_page(request: web.Request, sanction_id: int, said: str = "",
     return with_token(request, render(
         request, "act_appeal.html", status=status, said=said, error=error, csrf=token,
         view=view, number=f"S{s.id:06d}", kind=KIND_WORDS[SanctionKind(s.kind)],
-        period=period_words(s), appealed_at=china_time(s.appealed_at) if s.appealed_at else "",
+        period=request.app[DOMAIN].sanctions.period_words(s),
+        appealed_at=china_time(s.appealed_at) if s.appealed_at else "",
         ruled_at=china_time(s.ruled_at) if s.ruled_at else "",
         outcome=OUTCOME_WORDS.get(s.outcome, s.outcome)), token)
 
@@ -144,14 +144,14 @@ async def appeal_post(request: web.Request) -> web.Response:
 
 # -- the reply to a performance record ----------------------------------------------------
 
-async def _record_owner(record_id: int) -> int | None:
-    shown = await performance.linked(record_id)
+async def _record_owner(request: web.Request, record_id: int) -> int | None:
+    shown = await request.app[DOMAIN].performance.linked(record_id)
     return shown.record.person_id if shown else None
 
 
 async def _reply_page(request: web.Request, record_id: int, said: str = "", error: str = "",
                       status: int = 200) -> web.Response:
-    shown = await performance.linked(record_id)
+    shown = await request.app[DOMAIN].performance.linked(record_id)
     assert shown is not None
     r = shown.record
     texts = request.app[TEXTS]
@@ -159,7 +159,7 @@ async def _reply_page(request: web.Request, record_id: int, said: str = "", erro
     return with_token(request, render(
         request, "act_reply.html", status=status, said=said, error=error, csrf=token,
         shown=shown, day=china_time(shown.notice.gather_at).split(" ")[0],
-        conduct=await conduct.names(list(r.conduct)),
+        conduct=await request.app[DOMAIN].conduct.names(list(r.conduct)),
         attendance=texts.render("performance/attendance.j2", late=r.late,
                                 left_early=r.left_early, absence=r.absence),
         recorded_at=china_time(r.recorded_at),
@@ -169,14 +169,14 @@ async def _reply_page(request: web.Request, record_id: int, said: str = "", erro
 
 
 async def reply_page(request: web.Request) -> web.Response:
-    found = await checked(request, REPLY_LINK, _record_owner)
+    found = await checked(request, REPLY_LINK, lambda i: _record_owner(request, i))
     if isinstance(found, web.Response):
         return found
     return await _reply_page(request, found[0])
 
 
 async def reply_post(request: web.Request) -> web.Response:
-    found = await checked(request, REPLY_LINK, _record_owner)
+    found = await checked(request, REPLY_LINK, lambda i: _record_owner(request, i))
     if isinstance(found, web.Response):
         return found
     form = await posted_form(request)
@@ -184,8 +184,8 @@ async def reply_post(request: web.Request) -> web.Response:
         return form
     record_id, person_id = found
     try:
-        await performance.reply(person_id, record_id, form.get("reply", ""),
-                                form.get("dispute") == "1", datetime.now(UTC))
+        await request.app[DOMAIN].performance.reply(person_id, record_id, form.get("reply", ""),
+                                                    form.get("dispute") == "1", datetime.now(UTC))
     except DomainError as exc:
         return await _reply_page(request, record_id, error=request.app[TEXTS].error(exc),
                                  status=200 if exc.code == "performance.already_replied"

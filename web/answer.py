@@ -18,7 +18,6 @@ from aiohttp import web
 from models.draws import Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.links import ANSWER_LINK, LinkError
-from services.draws import answer_view, invitation_params, linked_invitation, said
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 from web.rate import client_address, count, over_limit
@@ -36,18 +35,19 @@ async def _invitation(request: web.Request) -> Invitation | None:
         invitation_id = int(subject)
     except (LinkError, ValueError):
         return None
-    return await linked_invitation(invitation_id, datetime.now(UTC))
+    return await request.app[DOMAIN].draw_record.linked_invitation(invitation_id, datetime.now(UTC))
 
 
 async def _page(request: web.Request, given: Invitation | int,
                 said: str = "") -> web.Response:
     """The page of the invitation (or, its id, of the invitation as it is now)."""
-    shown = await answer_view(given)
+    shown = await request.app[DOMAIN].draw_record.answer_view(given)
     invitation = shown.invitation
     now = datetime.now(UTC)
     status = InvitationStatus(invitation.status)
     return render(request, "answer.html", said=said,
-                  info=invitation_params(shown.notice, invitation, 0),
+                  info=request.app[DOMAIN].draws.notices.invitation_params(
+                      shown.notice, invitation, 0),
                   withdrawn=shown.withdrawn, acknowledged=invitation.acknowledged_at is not None,
                   open=status == InvitationStatus.SENT and now <= invitation.due_at,
                   late=status == InvitationStatus.SENT and now > invitation.due_at,
@@ -106,7 +106,7 @@ async def answer_post(request: web.Request) -> web.Response:
     outcome = await request.app[DOMAIN].draws.reply(invitation.id, invitation.person_id,
                                                     choice, datetime.now(UTC), reason,
                                                     via="link")
-    words, _ = said(request.app[TEXTS], outcome, reason or "-")
+    words, _ = request.app[DOMAIN].draws.answers.said(request.app[TEXTS], outcome, reason or "-")
     return await _page(request, outcome.invitation, words)
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import qrcode
 
-from services.documents import cjk_image_font
+from services.documents import Fonts
 from services.education import Certificate
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def certificate_png(cert: Certificate, said: Mapping[str, str]) -> bytes:
     from PIL import Image, ImageDraw
 
     def font(size: int) -> FreeTypeFont:
-        return cjk_image_font(size * SCALE)
+        return Fonts.image(size * SCALE)
 
     title, body, small = font(40), font(20), font(16)
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")

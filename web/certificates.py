@@ -11,7 +11,7 @@ import qrcode
 from aiohttp import web
 
 from services.common.qr import qr_svg_sync
-from services.documents import cjk_font
+from services.documents import Fonts
 from services.education import Certificate
 from web.certificate_png import certificate_png
 from web.context import DOMAIN, PAGES, TEXTS
@@ -72,7 +72,7 @@ def _pdf(cert: Certificate, said: Mapping[str, str]) -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
-    cjk_font()  # a standard CJK font every PDF reader supplies: nothing to embed or ship
+    Fonts.pdf()  # a standard CJK font every PDF reader supplies: nothing to embed or ship
     buf = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buf, pagesize=(width, height))

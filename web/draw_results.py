@@ -11,15 +11,8 @@ from aiohttp import web
 from models.draws import DrawStatus
 from services.common.clock import china_time
 from services.common.links import LinkError
-from services.draws import (
-    CHECKIN_LINK,
-    PARTS,
-    RESULT_LINK,
-    part_title,
-    result_sheet,
-    venue_label,
-)
-from services.reference import catalogue
+from services.draws.running import CHECKIN_LINK, RESULT_LINK
+from services.draws.setup import PARTS
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 
@@ -33,11 +26,11 @@ async def page(request: web.Request) -> web.Response:
         return bad_link(request, "result")
     now = datetime.now(UTC)
     texts = request.app[TEXTS]
-    shown = await result_sheet(int(activity_id), texts, now)
+    shown = await request.app[DOMAIN].draw_record.result_sheet(int(activity_id), texts, now)
     if shown is None:
         return bad_link(request, "result")
     activity, head = shown.activity, shown.head
-    tree = catalogue()
+    tree = request.app[DOMAIN].reference.catalogue()
     experts = [{"name": r.name, "number": r.expert_number, "unit": r.work_unit,
                 "specialty": tree.path_name(r.specialty), "code": r.shown_code,
                 "situation": r.said(texts), "venue": r.venue} for r in shown.rows]
@@ -45,7 +38,7 @@ async def page(request: web.Request) -> web.Response:
     return render(request, "draw_result.html", project=shown.project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
                   printed=china_time(now), asked=shown.asked,
-                  parts={p: part_title(texts, p) for p in PARTS},
+                  parts={p: request.app[DOMAIN].draw_requests.part_title(texts, p) for p in PARTS},
                   region=head["project_region"], agency=head["agency"], head=head,
                   sections="；".join(head["sections"]), weighted=shown.weighted,
                   seed=activity.seed if activity.status == DrawStatus.ENDED else None)
@@ -67,7 +60,7 @@ async def checkin_page(request: web.Request) -> web.Response:
         return bad_link(request, "checkin")
     notice = poster.notice
     return render(request, "checkin_qr.html", project=poster.project, image=image,
-                  venue=f"{venue_label(notice)} {notice.room}",
+                  venue=f"{request.app[DOMAIN].draws.venues.venue_label(notice)} {notice.room}",
                   gather_at=china_time(notice.gather_at),
                   valid_from=china_time(poster.opens), valid_until=china_time(poster.closes))
 

@@ -8,7 +8,6 @@ from urllib.parse import quote
 from aiohttp import web
 
 from services.common.errors import NotFound
-from services.education import saved_as
 from web.context import DOMAIN
 from web.pages import add_page, bad_link
 
@@ -23,7 +22,7 @@ async def material_file(request: web.Request) -> web.Response:
         item, body = await materials.file_for(int(raw), person_id)
     except NotFound:
         return bad_link(request, "material")
-    name = quote(saved_as(item.title, item.filename))
+    name = quote(request.app[DOMAIN].materials.saved_as(item.title, item.filename))
     return web.Response(body=body, content_type=item.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
         "Cache-Control": "private, no-store"})

@@ -15,15 +15,13 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from models.exams import Exam
-from services.applicants import form_of
 from services.common.clock import china_time
 from services.common.errors import BadInput, DomainError, Unavailable, http_status
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
 from services.common.template_code import COMPILED
-from services.documents import sheet
-from services.education import Exams, public_questions
+from services.education import Exams
 from web.context import DOMAIN, PAGES, TEXTS
 
 log = logging.getLogger(__name__)
@@ -88,10 +86,11 @@ async def review_form(request: web.Request) -> web.Response:
         person_id = _person_from(request, "form", app_id)
     except LinkError:
         return bad_link(request, "form")
-    form = await form_of(int(app_id), person_id)
+    form = await request.app[DOMAIN].application_reads.form_of(int(app_id), person_id)
     if form is None:
         return bad_link(request, "form")
-    shown = sheet(request.app[TEXTS], form.application, form.applicant)
+    shown = request.app[DOMAIN].documents.sheet(request.app[TEXTS], form.application,
+                                                form.applicant)
     return render(request, "review_form.html", sheet=shown, title=shown.title,
                   promise=shown.promise, sign=shown.sign)
 
@@ -159,7 +158,7 @@ async def _state(exams: Exams, exam: Exam, person_id: int, now: datetime) -> dic
     if attempt.submitted_at is None and now >= attempt.deadline:  # the timer ran out
         attempt = await exams.submit(attempt.id, now, by="timer")
     out.update(remaining=max(0, int((attempt.deadline - now).total_seconds())),
-               questions=public_questions(exam),
+               questions=exams.public_questions(exam),
                answers=attempt.answers, submitted=attempt.submitted_at is not None,
                submitted_by=attempt.submitted_by)
     if attempt.submitted_at is not None:

@@ -11,10 +11,9 @@ from datetime import datetime
 
 from aiohttp import web
 
-from services.applicants import notice_board
 from services.common.pii import public
 from services.common.texts import china_date
-from web.context import PAGE_REDIS, TEXTS
+from web.context import DOMAIN, PAGE_REDIS, TEXTS
 from web.pages import add_page, render
 
 PAGE_PATH = "/public-notice"
@@ -37,7 +36,7 @@ async def page(request: web.Request) -> web.Response:
                                   if group.batch.objection_contact else "").strip(),
         "entries": [{"name": e.name, "unit": e.work_unit, "specialties": "、".join(e.specialties),
                      "period": period(e.since, e.until)} for e in group.entries],
-    } for group in await notice_board(now)]
+    } for group in await request.app[DOMAIN].public_notice.notice_board(now)]
     response = render(request, "public_notice.html", batches=batches,
                       intro=texts.render("review/public_notice_intro.j2").strip(),
                       today=china_date(now))

@@ -14,7 +14,7 @@ from bot.errors import BadRequest
 from bot.wechat.incoming import OPENID
 from models.wechat import Channel
 from services.common.infra import infrastructure_errors
-from services.people import EVENTS, PrivacyEvent, WeChatPrivacy, parse_scopes
+from services.people import EVENTS, PrivacyEvent, WeChatPrivacy
 
 PRIVACY = web.AppKey("wechat_privacy", WeChatPrivacy)  # applies them (both servers)
 
@@ -32,7 +32,7 @@ def privacy_event(fields: dict[str, str], channel: str = Channel.MINI_PROGRAM
     unionid = fields.get("UnionID", "").strip()
     return PrivacyEvent(event, openid, int(stamp), channel=channel,
                         unionid=unionid if OPENID.fullmatch(unionid) else None,
-                        scopes=parse_scopes(fields.get("RevokeInfo", "")))
+                        scopes=WeChatPrivacy.parse_scopes(fields.get("RevokeInfo", "")))
 
 
 async def apply_privacy(request: web.Request, event: PrivacyEvent | None) -> bool:

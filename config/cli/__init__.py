@@ -81,19 +81,14 @@ async def seal_clear(settings: Settings) -> int:
     """Phones and draw seeds written before they were sealed, sealed now."""
     from config.database import database
     from config.settings import make_vault
-    from services.people import (
-        rehash_ids,
-        seal_clear_phones,
-        seal_form_phones,
-        seal_seeds,
-    )
+    from services.people import Reencryption
 
     if not settings.id_encryption_key:
         return 0
     vault = make_vault(settings)
     async with database(settings.for_batch_work()):
-        return (await seal_clear_phones(vault) + await seal_seeds(vault)
-                + await seal_form_phones() + await rehash_ids(vault))
+        return (await Reencryption.seal_clear_phones(vault) + await Reencryption.seal_seeds(vault)
+                + await Reencryption.seal_form_phones() + await Reencryption.rehash_ids(vault))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:

@@ -18,24 +18,25 @@ from config.settings import settings_or_exit
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from services.draws import audit, export_record, import_record, report_text
+    from services.draws import DrawAudit
 
     if args.proof:
         raise SystemExit(check_proof_file(args.proof, args.activity))
     if args.file:
         with open(args.file, encoding="utf-8") as fh:
-            seed, digest, pools, nonce = import_record(json.load(fh))
+            seed, digest, pools, nonce = DrawAudit.import_record(json.load(fh))
     else:
         if args.activity is None:
             raise SystemExit("give an activity id, or --file with an exported record")
         seed, digest, pools, log, nonce, facts = asyncio.run(_load(args.activity))
         if args.export:
             with open(args.export, "w", encoding="utf-8") as fh:
-                json.dump(export_record(args.activity, seed, digest, pools, log, nonce, facts),
-                          fh, indent=1, ensure_ascii=False)
+                record = DrawAudit.export_record(args.activity, seed, digest, pools, log,
+                                                 nonce, facts)
+                json.dump(record, fh, indent=1, ensure_ascii=False)
             print(f"record written to {args.export}")
-    report = audit(seed, digest, pools, nonce)
-    print(report_text(report))
+    report = DrawAudit.audit(seed, digest, pools, nonce)
+    print(DrawAudit.report_text(report))
     raise SystemExit(0 if report.ok else 1)
 
 
@@ -43,25 +44,26 @@ async def _load(activity_id: int) -> tuple[str, str, list[Any], list[dict[str, A
                                            dict[str, Any]]:
     from config.database import database
     from models.draws import DrawActivity
-    from services.draws import activity_facts, audit_records, log_export
+    from services.draws import DrawEngine, DrawRecord
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     async with database(settings.for_batch_work()):
         activity = await DrawActivity.get_or_none(id=activity_id)
         if activity is None or activity.seed is None or activity.status != "ended":
             raise SystemExit(f"activity {activity_id}: no finished draw to audit")
-        return (activity.seed, activity.seed_hash or "", await audit_records(activity),
-                await log_export(activity), activity.nonce or "", activity_facts(activity))
+        return (activity.seed, activity.seed_hash or "",
+                await DrawRecord.audit_records(activity), await DrawRecord.log_export(activity),
+                activity.nonce or "", DrawEngine.skips.activity_facts(activity))
 
 
 def check_proof_file(path: str, activity_id: int | None) -> int:
     """0: the proof leads to its root (and the root is the one the draw published, when an
     activity is given); 1 otherwise."""
-    from services.draws import check_proof
+    from services.draws import DrawAudit
 
     with open(path, encoding="utf-8") as fh:
         proof = json.load(fh)
-    if not check_proof(proof):
+    if not DrawAudit.check_proof(proof):
         print("FAILED: the proof does not lead from the expert to its root")
         return 1
     if activity_id is not None:
@@ -80,12 +82,12 @@ def check_proof_file(path: str, activity_id: int | None) -> int:
 async def _published_root(activity_id: int, condition_id: int, pool: str) -> str | None:
     from config.database import database
     from models.draws import DrawActivity
-    from services.draws import published_roots
+    from services.draws import DrawAudit
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     async with database(settings.for_batch_work()):
         activity = await DrawActivity.get_or_none(id=activity_id)
-        return None if activity is None else (await published_roots(activity)).get(
+        return None if activity is None else (await DrawAudit.published_roots(activity)).get(
             (condition_id, pool))
 
 

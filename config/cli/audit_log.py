@@ -60,13 +60,13 @@ def cmd_audit_log(args: argparse.Namespace) -> None:
 async def _run(args: argparse.Namespace) -> int:
     from config.database import database, replica_database
     from config.settings.replica import lagging_reads
-    from services.audit import AuditChain, audit_key
+    from services.audit import AuditChain
 
     anchors = _anchors(args)
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     async with database(settings.for_batch_work()), \
             replica_database(settings.for_batch_work()) as replica:
-        chain = AuditChain(audit_key(settings.secret_key), lagging_reads(settings, replica))
+        chain = AuditChain(AuditChain.key_of(settings.secret_key), lagging_reads(settings, replica))
         if args.action == "anchor":
             print(await chain.anchor(datetime.now(UTC)))
             return 0

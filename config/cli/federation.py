@@ -28,10 +28,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def cmd_key(args: argparse.Namespace) -> None:
     from config.federation import federation_of
     from config.settings import settings_or_exit
-    from services.federation import Identity, new_private_key
+    from services.federation import Identity, Keys
 
     if args.new:
-        private = new_private_key()
+        private = Keys.new_private()
         print(f"FEDERATION_PRIVATE_KEY={private}")
         print(f"public key (send it to the peers' operators): "
               f"{Identity('-', '-', private).public_key()}")

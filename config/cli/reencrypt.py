@@ -17,18 +17,18 @@ def cmd_reencrypt(args: argparse.Namespace) -> None:
 
 async def _run(args: argparse.Namespace) -> None:
     from config.database import database
-    from services.people import reencrypt, remaining
+    from services.people import Reencryption
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     vault = make_vault(settings)
     async with database(settings.for_batch_work()):
-        before = await remaining(vault)
+        before = await Reencryption.remaining(vault)
         print(f"{before} people whose ID number or phone waits for SM4 key {vault.version}")
-        done = await reencrypt(vault, after=args.after, batch=args.batch, progress=lambda p: print(
-            f"  {p.rewritten} ID numbers sealed again, {p.already} already current, "
-            f"{p.phones} phones sealed, up to id {p.last_id}",
-            flush=True))
-        left = await remaining(vault)
+        done = await Reencryption.reencrypt(
+            vault, after=args.after, batch=args.batch, progress=lambda p: print(
+                f"  {p.rewritten} ID numbers sealed again, {p.already} already current, "
+                f"{p.phones} phones sealed, up to id {p.last_id}", flush=True))
+        left = await Reencryption.remaining(vault)
     print(f"done: {done.rewritten} ID numbers, {done.phones} phones, {done.factors} "
           f"second-factor secrets and {done.seeds} draw seeds sealed, {done.hashes} ID "
           "lookup hashes made with HMAC-SM3; "

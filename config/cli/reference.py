@@ -34,25 +34,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def cmd_import_regions(args: argparse.Namespace) -> None:
     from config.database import database
     from config.logging_setup import setup_logging
-    from services.reference import (
-        REFRESH,
-        import_regions,
-        parse_regions,
-        shipped_data,
-    )
+    from services.reference import REFRESH, Reference
 
     settings, _ = settings_or_exit()
     setup_logging(settings.log_level, settings.logs_as)
     try:
-        data = parse_regions(Path(args.file).read_bytes(), args.file) if args.file \
-            else shipped_data()
+        data = Reference.parse_regions(Path(args.file).read_bytes(), args.file) if args.file \
+            else Reference.shipped_data()
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
 
     async def run() -> str:
         async with database(settings.for_batch_work()):
-            counts = await import_regions(data, datetime.now(UTC))
+            counts = await Reference.import_regions(data, datetime.now(UTC))
         return (f"regions: {counts.added} added, {counts.renamed} renamed or restored, "
                 f"{counts.retired} retired (kept for old records), {counts.unchanged} "
                 f"unchanged; running processes read it within {REFRESH.seconds // 60} minutes")
@@ -67,10 +62,10 @@ def cmd_import_regions(args: argparse.Namespace) -> None:
 async def seed_reference(settings: Settings) -> bool:
     """The shipped region list into an empty table (`expertbot migrate`); whether it did."""
     from config.database import database
-    from services.reference import seed_regions
+    from services.reference import Reference
 
     async with database(settings):
-        return await seed_regions(datetime.now(UTC))
+        return await Reference.seed_regions(datetime.now(UTC))
 
 
 def cmd_import_catalogue(args: argparse.Namespace) -> None:
@@ -78,7 +73,7 @@ def cmd_import_catalogue(args: argparse.Namespace) -> None:
     from config.logging_setup import setup_logging
     from services.common.errors import DomainError
     from services.common.texts import Texts
-    from services.reference import import_catalogue
+    from services.reference import Reference
 
     settings, _ = settings_or_exit()
     setup_logging(settings.log_level, settings.logs_as)
@@ -91,9 +86,10 @@ def cmd_import_catalogue(args: argparse.Namespace) -> None:
 
     async def run() -> int:
         async with database(settings.for_batch_work()):
-            report = await import_catalogue(raw, Path(args.file).name, args.name,
-                                            datetime.now(UTC), None, dry_run=args.dry_run,
-                                            make_current=args.current)
+            report = await Reference.import_catalogue(raw, Path(args.file).name, args.name,
+                                                      datetime.now(UTC), None,
+                                                      dry_run=args.dry_run,
+                                                      make_current=args.current)
         for p in report.problems:
             print(f"row {p.row}, {p.column}: {texts.error(p.error)}")
         if report.problems:

@@ -34,14 +34,14 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
     from services.common.errors import BadInput, DomainError
     from services.common.files import DiskStore
     from services.common.texts import Texts
-    from services.people import PROBLEMS_KEPT, People, RegisterImports, template
-    from services.reference import load_reference
+    from services.people import PROBLEMS_KEPT, People, RegisterImports
+    from services.reference import Reference
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     setup_logging(settings.log_level, settings.logs_as)
     texts = Texts(settings.texts_dir)
     if args.template:
-        Path(args.template).write_bytes(template(texts.render(
+        Path(args.template).write_bytes(RegisterImports.template(texts.render(
             "documents/register_template.j2")))
         print(f"wrote {args.template}")
         return
@@ -59,7 +59,7 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
 
     async def run() -> int:
         async with database(settings.for_batch_work()):
-            await load_reference()  # the regions and the catalogue the rows are read with
+            await Reference.load_reference()  # the regions and the catalogue the rows are read with
             people = People(make_vault(settings), password_cost=settings.password_cost)
             imports = RegisterImports(people, DiskStore(settings.var_dir / "files"))
             started = await imports.start(raw, Path(args.file).name, args.dry_run, None,

@@ -17,7 +17,7 @@ from models.people import ADMINISTRATORS, Agency, Person, Role, RoleGrant
 from services.common.errors import BadInput, NotAllowed, NotFound
 from services.education import Exams
 from services.people import People
-from services.reference import remember
+from services.reference import Reference
 
 
 class GrantSpec(BaseModel):
@@ -81,8 +81,8 @@ class Administration:
                 credit_code=spec.agency_credit_code,
                 defaults={"name": spec.agency_name or spec.agency_credit_code})
             if made and spec.agency_name:
-                await remember(spec.agency_name, agency.credit_code, "admin",
-                               datetime.now(UTC))
+                await Reference.remember(spec.agency_name, agency.credit_code, "admin",
+                                         datetime.now(UTC))
         if role == Role.EXPERT and not spec.expert_number:
             raise BadInput("admin.expert_number_required")
         if role == Role.REVIEWER and (spec.level not in ("city", "province") or not spec.region):

@@ -33,7 +33,7 @@ from models.people import Person
 from models.sanctions import AppealOutcome, Sanction, SanctionKind
 from services.common.clock import CHINA
 from services.common.errors import BadInput
-from services.reference import regions
+from services.reference import Reference
 from services.standing import KIND_WORDS
 
 DEFAULT_MONTHS, MOST_MONTHS, RANKED = 12, 36, 10
@@ -249,7 +249,7 @@ async def _by_city(per_project: Counter[int], db: BaseDBAsyncClient | None
     for project_id, code in await Project.filter(id__in=list(per_project)).using_db(
             db).values_list("id", "region"):
         cities[code[:4] if len(code) >= 4 else code] += per_project[project_id]
-    names = regions()
+    names = Reference.regions()
     return [RegionFigures(code, names.full_name(code), n)
             for code, n in sorted(cities.items(), key=lambda c: (-c[1], c[0]))]
 

@@ -9,7 +9,13 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from services.admin.statistics import MonthFigures, Statistics, yuan
+from services.admin.statistics import (
+    MonthFigures,
+    Statistics,
+    parse_period,
+    statistics,
+    yuan,
+)
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,3 +64,12 @@ def workbook(stats: Statistics, sheets: str, rules: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+class StatisticsDesk:
+    """The administrator's statistics: the figures of a period of China months, and the
+    workbook of them."""
+
+    period = staticmethod(parse_period)
+    figures = staticmethod(statistics)
+    workbook = staticmethod(workbook)

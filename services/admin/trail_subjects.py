@@ -19,7 +19,7 @@ from models.payouts import Payout
 from models.people import Person
 from models.sanctions import Sanction
 from services.common.pii import mask_name
-from services.draws import activity_number
+from services.draws import DrawRecord
 
 Named = dict[str, str]
 
@@ -33,7 +33,8 @@ async def activity_names(ids: Iterable[int]) -> dict[int, Named]:
     """Each activity by its project's name and its own number."""
     wanted = sorted(set(ids))
     rows = await DrawActivity.filter(id__in=wanted).values_list("id", "project__name", "kind")
-    return {int(i): {"activity": str(name), "activity_no": activity_number(int(i), str(kind))}
+    return {int(i): {"activity": str(name),
+                     "activity_no": DrawRecord.activity_number(int(i), str(kind))}
             for i, name, kind in rows}
 
 
@@ -51,7 +52,7 @@ async def invitation_experts(ids: Iterable[int]) -> dict[int, str]:
 
 
 async def _activity(key: int) -> Named:
-    return (await activity_names([key])).get(key, {"activity_no": activity_number(key)})
+    return (await activity_names([key])).get(key, {"activity_no": DrawRecord.activity_number(key)})
 
 
 async def _project(key: int) -> Named:

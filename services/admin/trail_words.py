@@ -18,12 +18,13 @@ from services.admin.trail_subjects import (
     Named,
     activity_names,
     invitation_experts,
+    named,
     person_names,
     yuan,
 )
 from services.common.errors import DomainError
 from services.common.texts import Texts
-from services.draws import activity_number
+from services.draws import DrawRecord
 
 DRAW_LOG = "draw_log"
 # the operation log's actions that name the expert they concern on the trail: a fee and
@@ -35,6 +36,10 @@ FILES = ("export", "download")
 
 
 class TrailWords:
+    """The audit trail in words: each entry's act and the records it names."""
+
+    named = staticmethod(named)  # the records a reading or a refusal names, in words
+
     def __init__(self, texts: Texts) -> None:
         self.texts = texts
 
@@ -119,13 +124,14 @@ class TrailWords:
         if about is None:
             raw = (d.get("params") or {}).get("activity_id", "")
             key = int(raw) if str(raw).isdigit() else 0
-            about = activities.get(key, {"activity_no": activity_number(key)}) if key else {}
+            about = activities.get(key,
+                                   {"activity_no": DrawRecord.activity_number(key)}) if key else {}
         return self.texts.render("audit/record.j2", about=about)
 
     def _draw_log(self, row: DrawLog, activities: Mapping[int, Named],
                   experts: Mapping[int, str]) -> str:
         activity = activities.get(row.activity_id) or {
-            "activity_no": activity_number(row.activity_id)}
+            "activity_no": DrawRecord.activity_number(row.activity_id)}
         concerns: Named = {}
         if row.action in NAMES_EXPERT:
             expert = experts.get(int(row.detail.get("invitation") or 0))

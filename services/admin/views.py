@@ -22,7 +22,7 @@ from models.notifications import Notification, Status
 from models.payments import PayOrder
 from models.people import Person
 from services.common.paging import PAGE, Page, keyset
-from services.reference import LoadedVersion, loaded_versions
+from services.reference import LoadedVersion, Reference
 
 LIMIT = 200
 
@@ -53,7 +53,7 @@ async def names_of(person_ids: set[int]) -> dict[int, str]:
 async def catalogue_versions() -> list[tuple[LoadedVersion, str | None]]:
     """The specialty catalogue's loaded versions, newest first, each with the name of the
     administrator who loaded it."""
-    rows = await loaded_versions()
+    rows = await Reference.loaded_versions()
     names = await names_of({v.created_by for v in rows if v.created_by})
     return [(v, names.get(v.created_by) if v.created_by else None) for v in rows]
 
@@ -122,3 +122,16 @@ async def applications_page(batch_id: int, after: int, limit: int,
         last[step.application_id] = step
     return ([(a, people[a.person_id], last.get(a.id)) for a in apps if a.person_id in people],
             following)
+
+
+class AdminViews:
+    """The administrator's lists: batches, people by name, catalogue versions, notifications
+    that failed, payment orders, the register of experts and a batch's applications."""
+
+    batches = staticmethod(batches)
+    names_of = staticmethod(names_of)
+    catalogue_versions = staticmethod(catalogue_versions)
+    stuck_notifications = staticmethod(stuck_notifications)
+    orders = staticmethod(orders)
+    experts_page = staticmethod(experts_page)
+    applications_page = staticmethod(applications_page)

@@ -51,16 +51,10 @@ from services.common.errors import (
 from services.common.files import FileStore
 from services.common.links import Links
 from services.common.windows import require_window_open
-from services.notifications import Outbox, notify_application
-from services.onboarding import require_steps
-from services.people import ApplicationDraft, People, require_applicant_age, require_complete
-from services.reference import (
-    Selection,
-    SpecialtyRule,
-    catalogue_of,
-    current_version,
-    enforce_specialty_rule,
-)
+from services.notifications import Outbox
+from services.onboarding import Onboarding
+from services.people import ApplicationDraft, Experts, IdentityRules, People
+from services.reference import Reference, Selection, SpecialtyRule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
 TRANSFER_FIELDS = {"region", "willing_regions", "transfer_reason"}  # what a 异动 changes
@@ -135,11 +129,11 @@ class Applications:
         if await barred(person):
             raise NotAllowed("application.barred")
         # HN-APPLY's application form, for 征集 and 续聘 alike: "超过65周岁无法申请成为专家"
-        require_applicant_age(self.people.birth_date_of(person), china_today(now))
+        IdentityRules.require_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
             return await Application.create(person_id=person.id, batch=batch, kind=kind,
-                                            data={}, catalogue_version=current_version())
+                                            data={}, catalogue_version=Reference.current_version())
         except IntegrityError:
             raise Conflict("application.exists") from None
 
@@ -150,7 +144,7 @@ class Applications:
         if profile is None:
             raise NotAllowed("application.request_for_experts")
         # XJ-CE: 待完成继续教育、考试后再在系统单独【异动申请】…【修改】
-        await require_steps(person.id, "education", kind.value)
+        await Onboarding.require_steps(person.id, "education", kind.value)
         batch_kind = BatchKind.CHANGE if kind == AppKind.CHANGE else BatchKind.TRANSFER
         batch = await Batch.filter(kind=batch_kind, province=profile.region[:2]).first()
         if batch is None:
@@ -174,7 +168,7 @@ class Applications:
                                        data=ApplicationDraft.model_validate(data).model_dump(
                                            mode="json"), region=profile.region,
                                        industry=profile.industry,
-                                       catalogue_version=current_version())
+                                       catalogue_version=Reference.current_version())
         app.specialties = [{"code": c, "primary": p, "admitted": None} for c, p in codes]
         await app.save(update_fields=["specialties"])
         return app
@@ -218,15 +212,15 @@ class Applications:
     def require_printable(app: Application) -> ApplicationDraft:
         """Everything printing needs: a complete form and the batch's specialty rule."""
         draft = ApplicationDraft.model_validate(app.data)
-        require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
+        Experts.require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
         if app.kind == AppKind.TRANSFER and not (draft.transfer_reason or "").strip():
             raise BadInput("application.transfer_reason_required")  # JL-GP: 填写申请理由
         if app.kind in (AppKind.NEW, AppKind.RENEWAL):  # a draft saved before the rule
             apply_title_rule(draft, SpecialtyRule(app.batch.specialty_rule))
-        enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
-                               Selection(tuple(draft.specialties),
-                                         tuple(draft.primary_specialties)),
-                               catalogue_of(app.catalogue_version))
+        Reference.enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
+                                         Selection(tuple(draft.specialties),
+                                                   tuple(draft.primary_specialties)),
+                                         Reference.catalogue_of(app.catalogue_version))
         if len(draft.qualifications) > app.batch.max_qualifications:
             raise BadInput("application.too_many_qualifications",
                            limit=app.batch.max_qualifications)
@@ -348,8 +342,8 @@ class Applications:
                                       actor_id=person.id, actor_name=person.name,
                                       action="resubmit" if resubmit else "submit",
                                       reason=app.data.get("transfer_reason") or None)
-            await notify_application(change, app, "application.submitted",
-                                     stage=stage["title"])
+            await change.notify_application(app, "application.submitted",
+                                            stage=stage["title"])
             await notify_reviewers(change, app, app.batch, app.stage, now)
         await app.refresh_from_db()
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from models.applications import Application, AppStatus, Batch
 from models.people import Person
-from services.reference import catalogue_of
+from services.reference import Reference
 
 BOARD_LIMIT = 1000  # applicants on the board at once; a batch larger than this is no library's
 
@@ -38,7 +38,7 @@ class BoardBatch:
 
 def specialty_names(app: Application) -> list[str]:
     """The specialties the review admitted (or not yet ruled on), primary first, by name."""
-    cat = catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue_of(app.catalogue_version)
     chosen = sorted((s for s in app.specialties if s.get("admitted") is not False),
                     key=lambda s: not s.get("primary"))
     return [spec.name if (spec := cat.get(s["code"])) else s["code"] for s in chosen]

@@ -16,9 +16,10 @@ from datetime import datetime
 
 from models.applications import Application, AppStatus, ReviewAction
 from models.people import Person
+from services.applicants.notice_board import notice_board
 from services.common.errors import BadInput, Conflict, NotFound
-from services.notifications import Outbox, notify_application
-from services.people import make_formal_expert
+from services.notifications import Outbox
+from services.people import Experts
 
 SUSTAINED, DISMISSED = "sustained", "dismissed"
 NOTICE = "公示"
@@ -33,6 +34,9 @@ async def _log(app: Application, actor: Person | None, action: str, reason: str)
 
 
 class PublicNotice:
+    """The 公示 (JL-GP): applications in notice, objections, and the public board."""
+
+    notice_board = staticmethod(notice_board)
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
 
@@ -76,8 +80,8 @@ class PublicNotice:
                     status=AppStatus.REJECTED, objection_ruling=SUSTAINED,
                     last_reason=note.strip()[:200], decided_at=now)
                 await app.refresh_from_db()
-                await notify_application(change, app, "application.rejected",
-                                         stage=NOTICE, reason=note.strip()[:200])
+                await change.notify_application(app, "application.rejected",
+                                                stage=NOTICE, reason=note.strip()[:200])
             else:
                 await Application.filter(id=app.id).update(objection_ruling=DISMISSED)
                 await app.refresh_from_db()
@@ -103,8 +107,8 @@ class PublicNotice:
                 if not await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
                         status=AppStatus.APPROVED):
                     continue  # another sweep took it
-                profile = await make_formal_expert(app, now)
-                await notify_application(change, app, "application.formal",
-                                         expert_number=profile.expert_number)
+                profile = await Experts.make_formal_expert(app, now)
+                await change.notify_application(app, "application.formal",
+                                                expert_number=profile.expert_number)
             made += 1
         return made

@@ -31,15 +31,17 @@ from services.applicants.review_scope import (
     notify_reviewers,
     passed_by,
     stages,
+    waiting_industries,
 )
+from services.applicants.standing_view import applicant_standing
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.common.windows import require_window_open
-from services.education import Exams, exam_opens
-from services.notifications import NotificationKind, Outbox, notify_application
-from services.people import apply_to_profile, names_of
-from services.reference import catalogue_of
+from services.education import Exams
+from services.notifications import NotificationKind, Outbox
+from services.people import Experts
+from services.reference import Reference
 
 DECISIONS = ("approve", "return", "reject")  # a reviewer's own steps in the log
 
@@ -57,7 +59,7 @@ class Decided:
 def describe_items(items: list[str], version: int | None) -> str:
     """The returned items in words (a specialty by its name in the application's catalogue,
     `version`)."""
-    cat = catalogue_of(version)
+    cat = Reference.catalogue_of(version)
     out = []
     for item in items:
         kind, _, ref = item.partition(":")
@@ -78,7 +80,7 @@ def require_own_specialties(items: list[str], app: Application, acting: frozense
     (HN-APPLY: 市州行业部门可打回该专业); a section or an attachment any of them."""
     if not acting:
         return
-    cat = catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue_of(app.catalogue_version)
     for item in items:
         kind, _, code = item.partition(":")
         if kind == "specialty" and (cat.industry(code) or app.industry) not in acting:
@@ -98,7 +100,24 @@ def require_known_items(items: list[str], app: Application) -> None:
             raise BadInput("review.unknown_item", item=item)
 
 
+async def logs_of(apps: list[Application]) -> dict[int, list[ReviewAction]]:
+    """Each application's review log, in one query however many there are."""
+    logs: dict[int, list[ReviewAction]] = {a.id: [] for a in apps}
+    for action in await ReviewAction.filter(application_id__in=list(logs)).order_by("id"):
+        logs[action.application_id].append(action)
+    return logs
+
+
 class Review:
+    """The review of applications stage by stage (and industry by industry), and what the
+    applicant and the desks read of it."""
+
+    describe_items = staticmethod(describe_items)
+    logs_of = staticmethod(logs_of)
+    stages = staticmethod(stages)
+    waiting_industries = staticmethod(waiting_industries)
+    applicant_standing = staticmethod(applicant_standing)
+
     def __init__(self, outbox: Outbox, exams: Exams) -> None:
         self.outbox = outbox
         self.exams = exams
@@ -155,7 +174,7 @@ class Review:
         apps = {a.id: a for a in await Application.filter(
             id__in={e.application_id for e in found.rows}).prefetch_related("batch")}
         rows = [(e, apps[e.application_id]) for e in found.rows if e.application_id in apps]
-        names = await names_of({a.person_id for _, a in rows})
+        names = await Experts.names_of({a.person_id for _, a in rows})
         return Page([Decided(e, a, str(names.get(a.person_id, ""))) for e, a in rows],
                     found.next)
 
@@ -207,13 +226,13 @@ class Review:
             batch = app.batch
             await app.refresh_from_db()
             if kind:
-                await notify_application(change, app, kind, **extra)
+                await change.notify_application(app, kind, **extra)
             if kind == "application.stage_passed":  # on to the next stage's reviewers
                 await notify_reviewers(change, app, batch, app.stage, now)
             if app.status == AppStatus.APPROVED and app.kind in (AppKind.CHANGE,
                                                                  AppKind.TRANSFER):
                 profile = await ExpertProfile.get(person_id=app.person_id)
-                await apply_to_profile(profile, app)
+                await Experts.apply_to_profile(profile, app)
             elif app.status == AppStatus.APPROVED:
                 await self.exams.invite_if_scheduled(change, app)
         return app
@@ -266,7 +285,7 @@ class Review:
                 updated = app.kind in (AppKind.CHANGE, AppKind.TRANSFER)
                 return values, "application.approved", {
                     "next": "updated" if updated else "exam",
-                    "exam_opens": "" if updated else await exam_opens(app)}
+                    "exam_opens": "" if updated else await Exams.exam_opens(app)}
             values.update(stage=app.stage + 1)
             return values, "application.stage_passed", {
                 "passed": stage.title, "stage": all_stages[app.stage + 1].title}
@@ -298,11 +317,3 @@ class Review:
 
 async def log_of(app: Application) -> list[ReviewAction]:
     return (await logs_of([app]))[app.id]
-
-
-async def logs_of(apps: list[Application]) -> dict[int, list[ReviewAction]]:
-    """Each application's review log, in one query however many there are."""
-    logs: dict[int, list[ReviewAction]] = {a.id: [] for a in apps}
-    for action in await ReviewAction.filter(application_id__in=list(logs)).order_by("id"):
-        logs[action.application_id].append(action)
-    return logs

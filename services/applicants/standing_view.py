@@ -17,7 +17,7 @@ from models.people import Person
 from models.sanctions import PERMANENT, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_today
 from services.common.pii import barred_key
-from services.standing import KIND_WORDS, period_words, standing_of
+from services.standing import KIND_WORDS, CreditDesk, SanctionDesk
 
 SHOWN = 20  # the newest sanctions and flags shown
 
@@ -60,7 +60,7 @@ class ApplicantStanding:
 
 async def applicant_standing(person_id: int, now: datetime) -> ApplicantStanding | None:
     """The applicant's standing as an expert; None when they never were one."""
-    shown = await standing_of(person_id, now, SHOWN)
+    shown = await CreditDesk.standing_of(person_id, now, SHOWN)
     if shown is None:
         return None
     today = china_today(now)
@@ -70,7 +70,7 @@ async def applicant_standing(person_id: int, now: datetime) -> ApplicantStanding
         "-paid_at").limit(SHOWN).prefetch_related("course")
     return ApplicantStanding(
         profile.expert_number or "", profile.active, shown.credit.score, shown.credit.level,
-        [SanctionLine(KIND_WORDS[SanctionKind(s.kind)], period_words(s), s.reason,
+        [SanctionLine(KIND_WORDS[SanctionKind(s.kind)], SanctionDesk.period_words(s), s.reason,
                       s.excludes_on(today, today), s.outcome == AppealOutcome.REVOKED)
          for s in shown.sanctions],
         [FlagLine(f.found_at, len(f.cases), f.status == FlagStatus.OPEN, f.note)

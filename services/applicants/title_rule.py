@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from services.common.errors import BadInput
 from services.people import ApplicationDraft
-from services.reference import SpecialtyRule, titles
+from services.reference import Reference, SpecialtyRule
 
 TITLE_FIELDS = {"title_name", "title_level", "title_from_qualification", "more_titles"}
 
@@ -30,7 +30,7 @@ def apply_title_rule(draft: ApplicationDraft, rule: SpecialtyRule) -> Applicatio
         if draft.more_titles:
             raise BadInput("title.qualification_with_titles")
         return draft.model_copy(update={"title_level": None})
-    catalogue = titles()
+    catalogue = Reference.titles()
     update: dict[str, object] = {}
     if draft.title_name:
         level = catalogue.level_of(draft.title_name)

@@ -14,8 +14,8 @@ from models.reference import UnitRequest, WorkUnit
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.notifications import Change, Outbox
-from services.people import ApplicationDraft, names_of, parse_credit_code
-from services.reference import listed, remember
+from services.people import ApplicationDraft, Experts, IdentityRules
+from services.reference import Reference
 
 WAITING, ADDED, DECLINED = "waiting", "added", "declined"
 NO_UNIT = "无"  # XJ-SIGNUP: 请输入工作单位名称，没有请填写“无”
@@ -34,7 +34,7 @@ async def require_listed_unit(draft: ApplicationDraft) -> None:
     name = (draft.work_unit or "").strip()
     if not name or name == NO_UNIT:
         return
-    if await listed(name, draft.unit_credit_code) is None:
+    if await Reference.listed(name, draft.unit_credit_code) is None:
         raise BadInput("application.unit_not_listed", name=name)
 
 
@@ -49,8 +49,8 @@ class UnitRequests:
         name = " ".join(name.split())
         if len(name) < 2:
             raise BadInput("unit_request.name")
-        code = parse_credit_code(code) if code else None
-        found = await listed(name, code)
+        code = IdentityRules.parse_credit_code(code) if code else None
+        found = await Reference.listed(name, code)
         if found is not None:
             raise Conflict("unit_request.listed", name=found.name)
         same = await UnitRequest.filter(person_id=person.id, status=WAITING, name=name).first()
@@ -88,7 +88,7 @@ class UnitRequests:
         """Requests in a state, the oldest waiting first (the desk's list)."""
         order = "id" if status == WAITING else "-id"
         found = list(await UnitRequest.filter(status=status).order_by(order).limit(limit))
-        names = await names_of({r.person_id for r in found})
+        names = await Experts.names_of({r.person_id for r in found})
         return [RequestView(r, str(names.get(r.person_id, ""))) for r in found]
 
     @staticmethod
@@ -100,8 +100,8 @@ class UnitRequests:
         """Add the unit (as the staff corrected it) and tell the applicant to pick it."""
         item = await self._waiting(request_id)
         name = " ".join(name.split()) or item.name
-        code = parse_credit_code(code) if code else item.credit_code
-        unit = await remember(name, code, "admin", now)
+        code = IdentityRules.parse_credit_code(code) if code else item.credit_code
+        unit = await Reference.remember(name, code, "admin", now)
         if unit is None:
             raise BadInput("unit_request.name")
         async with self.outbox.change(now) as change:

@@ -5,12 +5,9 @@ people and admin, which both write to it.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.audit.access import recent_access
-from services.audit.chain import AuditChain, SignInHow, audit_key
+from services.audit.chain import AuditChain, SignInHow
 
 __all__ = [
     "AuditChain",
     "SignInHow",
-    "audit_key",
-    "recent_access",
 ]

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from models import column
 from models.audit import AuditEntry, AuditHead
 from models.draws import DrawLog
+from services.audit.access import recent_access
 from services.common.pii import mask_name
 from services.common.replica import LaggingReads
 
@@ -95,6 +96,11 @@ class Verified:
 
 
 class AuditChain:
+    """The chained audit trail: entries appended, verified, anchored, and read."""
+
+    key_of = staticmethod(audit_key)  # the chain's key from SECRET_KEY
+    recent_access = staticmethod(recent_access)  # the record of access to personal data
+
     def __init__(self, key: bytes, reads: LaggingReads | None = None) -> None:
         self.key = key
         self.reads = reads or LaggingReads()  # verification reads the replica when fit

@@ -46,10 +46,17 @@ class WordRow:
 
 @dataclass(frozen=True)
 class WordForm:
+    """A form in Word (GD-DRAW's templates): its title, the paragraphs above its table and
+    the table's rows; `docx()` its file."""
+
     title: str
     intro: Sequence[str]  # paragraphs above the table
     rows: Sequence[WordRow]
     notes: Sequence[str]  # paragraphs below it
+
+    def docx(self) -> bytes:
+        """The form as a .docx file's bytes."""
+        return write_docx(self)
 
 
 def _run(text: str, bold: bool = False, size: int = 24) -> str:

@@ -16,7 +16,7 @@ from services.common.clock import china_time
 from services.common.pii import mask_phone
 from services.common.texts import Texts
 from services.people import ApplicationDraft
-from services.reference import catalogue_of, regions
+from services.reference import Reference
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
         return "" if value is None else w("yes" if value else "no")
 
     form = ApplicationDraft.model_validate(app.data)
-    cat = catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue_of(app.catalogue_version)
     main_title = f"{form.title_name or ''}（{w('title_from_qualification')}）" \
         if form.title_from_qualification else f"{form.title_name or ''}（{form.title_level or ''}）"
     titles = "；".join([main_title] + [
@@ -59,7 +59,8 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
         (w("birth_year"), f"{person.birth_year}{w('years')}"),
         (w("political_status"), form.political_status or ""),
         (w("id_number"), person.id_masked), (w("phone"), mask_phone(person.phone)),
-        (w("region"), regions().full_name(form.region or "")), (w("email"), form.email or ""),
+        (w("region"), Reference.regions().full_name(form.region or "")), (w("email"),
+                                                                          form.email or ""),
         (w("work_unit"), form.work_unit or ""), (w("credit_code"), form.unit_credit_code or ""),
         (w("titles"), titles), (w("practice"), practice),
         (w("practice_years"), "" if form.practice_years is None

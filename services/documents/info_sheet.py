@@ -19,7 +19,7 @@ from services.common.pii import mask_phone
 from services.common.texts import Texts, china_date
 from services.documents.form_sheet import Section, Sheet
 from services.people import ApplicationDraft
-from services.reference import catalogue_of, regions
+from services.reference import Reference
 
 
 async def info_sheet(texts: Texts, person: Person, now: datetime) -> Sheet:
@@ -37,8 +37,8 @@ async def info_sheet(texts: Texts, person: Person, now: datetime) -> Sheet:
     base = await Application.get_or_none(id=profile.application_id) \
         if profile.application_id else None
     form = ApplicationDraft.model_validate(base.data if base else {})
-    cat = catalogue_of(base.catalogue_version if base else None)
-    places = regions()
+    cat = Reference.catalogue_of(base.catalogue_version if base else None)
+    places = Reference.regions()
     title = form.title_name or ""
     level = profile.title_level or form.title_level or ""
     titles = "；".join([f"{title}（{level}）" if title and level else title or level] + [

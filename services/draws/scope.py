@@ -135,3 +135,17 @@ async def decided_in_scope(grants: list[RoleGrant], limit: int = PAGE,
     by_id = {a.id: a for a in await DrawActivity.filter(
         id__in={e.activity_id for e in found.rows}).prefetch_related("project")}
     return Page([(e, by_id[e.activity_id]) for e in found.rows], found.next)
+
+
+class DrawScope:
+    """Which activities and projects a person may see or decide: an agency's, by its role;
+    a trading centre verifier's, by the regions of their grants."""
+
+    agency_role = staticmethod(agency_role)
+    any_activity = staticmethod(any_activity)
+    visible_activity = staticmethod(visible_activity)
+    visible_activities = staticmethod(visible_activities)
+    agency_project = staticmethod(agency_project)
+    verifiable_activity = staticmethod(verifiable_activity)
+    waiting_verification = staticmethod(waiting_verification)
+    decided_in_scope = staticmethod(decided_in_scope)

@@ -26,10 +26,12 @@ from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.links import LinkError, Links
 from services.common.windows import require_window_open
+from services.education.course_rows import course_rows
 from services.education.courseware import LessonState
 from services.education.papers import check_paper
+from services.education.views import results_of
 from services.notifications import Change, Outbox
-from services.onboarding import require_steps
+from services.onboarding import Onboarding
 
 ACCESS_DELAY = timedelta(days=2)
 MAX_MAKEUPS = 2
@@ -59,6 +61,14 @@ class Certificate:
 
 
 class Education:
+    """Continuing education: courses, enrolments, lessons, the course's test, certificates;
+    and what an expert reads of their results."""
+
+    lessons = staticmethod(courseware.lessons)
+    add_lesson = staticmethod(courseware.add_lesson)
+    course_rows = staticmethod(course_rows)
+    results_of = staticmethod(results_of)
+
     def __init__(self, outbox: Outbox, links: Links, secret: str) -> None:
         self.outbox = outbox
         self.links = links
@@ -129,7 +139,7 @@ class Education:
         if not await ExpertProfile.exists(person_id=person.id, active=True):
             raise NotAllowed("course.experts_only")
         # XJ-CE: 审核人员审核通过后，可点击【继续教育】即完成报名操作
-        await require_steps(person.id, "review", "education")
+        await Onboarding.require_steps(person.id, "review", "education")
         course = await Course.get_or_none(id=course_id)
         if course is None:
             raise NotFound("course.not_found")

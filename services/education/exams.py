@@ -22,15 +22,28 @@ from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed,
 from services.common.links import Links
 from services.common.schedule import Schedule
 from services.education.courses import Education
-from services.education.papers import MAX_ANSWER, check_paper, essays, grade
+from services.education.papers import MAX_ANSWER, check_paper, essays, grade, public_questions
 from services.notifications import Change, Outbox
-from services.people import make_formal_expert
+from services.people import Experts
 
 EXAM_LINK = "exam"
 # (job name, run at, args, job id): the worker runs `exam_timeout(attempt_id)` at the deadline
 
 
+async def exam_opens(app: Application) -> str:
+    """When the batch's latest exam opens (China time), "" when none is scheduled yet: what
+    an approved applicant is told to do next (texts/review/next_step.j2)."""
+    exam = await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
+    return china_time(exam.opens_at) if exam is not None else ""
+
+
 class Exams:
+    """Exams: sat once per window, timed by the server, graded (essays marked by hand), the
+    applicant told; and what an approved applicant is told of the next exam."""
+
+    public_questions = staticmethod(public_questions)  # a paper as the applicant sees it
+    exam_opens = staticmethod(exam_opens)
+
     def __init__(self, outbox: Outbox, links: Links, education: Education,
                  schedule: Schedule | None = None) -> None:
         self.outbox = outbox
@@ -195,7 +208,7 @@ class Exams:
         params = {"exam": exam.title, "score": attempt.score, "pass_score": exam.pass_score,
                   "at": china_time(change.now)}
         if attempt.passed:
-            profile = await make_formal_expert(app, change.now)
+            profile = await Experts.make_formal_expert(app, change.now)
             params["expert_number"] = profile.expert_number
             await change.notify("exam.passed", params, person_id=attempt.person_id)
         else:
@@ -207,10 +220,3 @@ class Exams:
         for attempt_id in due:
             await self.submit(int(attempt_id), now, by="timer")
         return len(due)
-
-
-async def exam_opens(app: Application) -> str:
-    """When the batch's latest exam opens (China time), "" when none is scheduled yet: what
-    an approved applicant is told to do next (texts/review/next_step.j2)."""
-    exam = await Exam.filter(batch_id=app.batch_id).order_by("-opens_at").first()
-    return china_time(exam.opens_at) if exam is not None else ""

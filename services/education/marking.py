@@ -78,3 +78,17 @@ async def mark(exams: Exams, attempt_id: int, points: dict[str, int], marker_id:
                                           "marked_by"])
         await exams.conclude(change, exam, attempt)
     return attempt
+
+
+class Marking:
+    """The administrator marks the essays of exams (待批阅 → 合格 / 不合格)."""
+
+    queue = staticmethod(queue)
+
+    def __init__(self, exams: Exams) -> None:
+        self.exams = exams
+
+    async def mark_attempt(self, attempt_id: int, points: dict[str, int], marker_id: int,
+                           now: datetime) -> ExamAttempt:
+        """The essays of one attempt marked, the attempt graded, the applicant told."""
+        return await mark(self.exams, attempt_id, points, marker_id, now)

@@ -18,8 +18,8 @@ from services.common.files import FileStore
 from services.common.links import LinkError, Links
 
 MB = 1024 * 1024
-MAX_SIZE = 50 * MB  # docs/rules-that-are-ours.md: a training file at most 50 MB
-LINK_DAYS = 7  # a download link given in chat lives a week
+MATERIAL_MAX = 50 * MB  # docs/rules-that-are-ours.md: a training file at most 50 MB
+MATERIAL_LINK_DAYS = 7  # a download link given in chat lives a week
 MATERIAL_LINK = "material"
 # a file's real type from its first bytes; the containers (ZIP, OLE) by the name's ending
 _MAGIC = (("application/pdf", b"%PDF"), ("image/jpeg", b"\xff\xd8\xff"),
@@ -30,7 +30,7 @@ _ZIPPED = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessing
            "zip": "application/zip"}
 _OLE = {"doc": "application/msword", "ppt": "application/vnd.ms-powerpoint",
         "xls": "application/vnd.ms-excel"}
-TYPES = (*(t for t, _ in _MAGIC), "video/mp4", *_ZIPPED.values(), *_OLE.values())
+MATERIAL_TYPES = (*(t for t, _ in _MAGIC), "video/mp4", *_ZIPPED.values(), *_OLE.values())
 KINDS = "PDF、Word、PPT、Excel、ZIP、JPG、PNG、MP4"
 
 
@@ -51,8 +51,8 @@ def sniff(filename: str, data: bytes) -> str | None:
 
 
 def require_size(size: int) -> None:
-    if size > MAX_SIZE:
-        raise TooLarge("material.too_large", mb=MAX_SIZE // MB)
+    if size > MATERIAL_MAX:
+        raise TooLarge("material.too_large", mb=MATERIAL_MAX // MB)
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,21 @@ class MaterialView:
     exam: str | None  # the exam's title, when the material is for one exam
 
 
+def saved_as(title: str, filename: str) -> str:
+    """The name the applicant's download is saved under: the title the chat listed it by
+    (「评标专家培训教材」), with the uploaded file's extension (not the uploader's scan001.pdf)."""
+    ext = filename.rpartition(".")[2] if "." in filename else ""
+    if not title or (ext and title.lower().endswith("." + ext.lower())):
+        return title or filename
+    return f"{title}.{ext}" if ext else title
+
+
 class Materials:
+    """Training material a batch's applicants download before the exam."""
+
+    saved_as = staticmethod(saved_as)
+    require_size = staticmethod(require_size)
+
     def __init__(self, files: FileStore, links: Links) -> None:
         self.files = files
         self.links = links
@@ -123,8 +137,8 @@ class Materials:
         return item, await self.files.get(item.storage_key)
 
     def link(self, item: StudyMaterial, person_id: int, now: datetime) -> str:
-        """A signed download link for the chat, valid LINK_DAYS."""
-        expires = (now + timedelta(days=LINK_DAYS)).timestamp()
+        """A signed download link for the chat, valid MATERIAL_LINK_DAYS."""
+        expires = (now + timedelta(days=MATERIAL_LINK_DAYS)).timestamp()
         return self.links.url(f"/materials/{item.id}", MATERIAL_LINK, str(item.id), person_id,
                               expires)
 
@@ -144,12 +158,3 @@ async def _views(items: list[StudyMaterial]) -> list[MaterialView]:
     return [MaterialView(m, str(batches.get(m.batch_id, "")),
                          str(exams[m.exam_id]) if m.exam_id in exams else None)
             for m in items]
-
-
-def saved_as(title: str, filename: str) -> str:
-    """The name the applicant's download is saved under: the title the chat listed it by
-    (「评标专家培训教材」), with the uploaded file's extension (not the uploader's scan001.pdf)."""
-    ext = filename.rpartition(".")[2] if "." in filename else ""
-    if not title or (ext and title.lower().endswith("." + ext.lower())):
-        return title or filename
-    return f"{title}.{ext}" if ext else title

@@ -6,19 +6,17 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.federation.asking import AskView, PeerAsks
-from services.federation.codes import from_gb, gb_code
-from services.federation.directory import SMALL, Cell, Directory, directory
-from services.federation.fee_terms import hosted_terms
+from services.federation.codes import RegionCodes
+from services.federation.directory import SMALL, Cell, Directory, DirectoryReader
+from services.federation.fee_terms import FeeTerms
 from services.federation.keys import (
     ACCEPT_MODES,
     BadKey,
     Identity,
+    Keys,
     Peer,
-    check_key,
-    new_private_key,
-    private_from_seed,
 )
-from services.federation.lending import Lent, PeerLending, read_request
+from services.federation.lending import Lent, PeerLending
 from services.federation.peers import (
     Counted,
     PeerCounts,
@@ -55,9 +53,12 @@ __all__ = [
     "Cell",
     "Counted",
     "Directory",
+    "DirectoryReader",
     "Federation",
+    "FeeTerms",
     "Identity",
     "Incoming",
+    "Keys",
     "Lent",
     "NotTrusted",
     "Peer",
@@ -69,13 +70,6 @@ __all__ = [
     "PeerRefused",
     "PeerUnavailable",
     "PeerView",
+    "RegionCodes",
     "Trust",
-    "check_key",
-    "directory",
-    "from_gb",
-    "gb_code",
-    "hosted_terms",
-    "new_private_key",
-    "private_from_seed",
-    "read_request",
 ]

@@ -3,7 +3,7 @@ which this service keeps shortened (44, 4402, 440205); specialties by the catalo
 
 from __future__ import annotations
 
-from services.reference import normalise
+from services.reference import Reference
 
 
 def gb_code(code: str) -> str:
@@ -13,4 +13,12 @@ def gb_code(code: str) -> str:
 
 def from_gb(code: str) -> str:
     """440200 -> 4402 (a short code is taken as it is)."""
-    return normalise(code)
+    return Reference.normalise(code)
+
+
+class RegionCodes:
+    """A region's code as the protocol writes it (GB/T 2260's six digits) and as this
+    library keeps it."""
+
+    to_gb = staticmethod(gb_code)
+    from_gb = staticmethod(from_gb)

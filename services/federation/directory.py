@@ -17,7 +17,7 @@ from models import column
 from models.experts import ExpertProfile, ExpertSpecialty, Unavailability
 from models.sanctions import EXCLUDING, AppealOutcome, Sanction
 from services.federation.codes import from_gb, gb_code
-from services.reference import catalogue, regions
+from services.reference import Reference
 
 SMALL = 3
 
@@ -65,7 +65,7 @@ def _places(code: str) -> list[str]:
 
 async def directory(today: date, specialty: str = "", region: str = "") -> Directory:
     experts = await available(today)
-    tree, places = catalogue(), regions()
+    tree, places = Reference.catalogue(), Reference.regions()
     by_specialty: dict[str, set[int]] = defaultdict(set)
     for expert_id, code in await ExpertSpecialty.filter(
             expert_id__in=list(experts)).values_list("expert_id", "code"):
@@ -90,3 +90,9 @@ async def directory(today: date, specialty: str = "", region: str = "") -> Direc
         by_region=[Cell(gb_code(code), places.full_name(code) or code, shown(len(ids)))
                    for code, ids in sorted(by_region.items())],
         asked=asked)
+
+
+class DirectoryReader:
+    """The counts this library shares (never fewer than SMALL shown), as of a day."""
+
+    read = staticmethod(directory)

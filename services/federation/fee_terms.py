@@ -68,3 +68,10 @@ async def hosted_terms(notice: Notice, day: date) -> tuple[str, FeeStandard] | N
     if draw is None:
         return None
     return read_terms(draw.request.get("fee"))
+
+
+class FeeTerms:
+    """The fee rule and standard a remote evaluation's 主场 library sends with its request,
+    and those of a 副场 this library serves for it (the fees context's hook)."""
+
+    hosted = staticmethod(hosted_terms)

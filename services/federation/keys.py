@@ -105,3 +105,12 @@ class Peer:
 
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+class Keys:
+    """The Ed25519 keys of the protocol (docs/federation.md): a new one, development's
+    derived one, and a key checked as it is read."""
+
+    new_private = staticmethod(new_private_key)
+    from_seed = staticmethod(private_from_seed)
+    check = staticmethod(check_key)

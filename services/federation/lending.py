@@ -20,11 +20,13 @@ from models.draws import DrawActivity, DrawStatus
 from models.federated_draws import PeerDraw
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
-from services.draws import Actor, DrawEngine, PeerOrder, confirmed_for_peer, prepare_for_peer
+from services.draws import DrawEngine, PeerSetup
+from services.draws.record import Actor
+from services.draws.setup import PeerOrder
 from services.federation.codes import from_gb, gb_code
 from services.federation.fee_terms import read_terms
 from services.federation.keys import Peer
-from services.reference import catalogue, regions
+from services.reference import Reference
 
 COUNT_MAX = 50
 UNITS_MAX = 50
@@ -64,10 +66,11 @@ def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
     if not REQUEST_ID.match(request_id):
         raise BadInput("federation.bad_request", field="request_id")
     specialty = _text(body, "specialty", 16)
-    if catalogue().get(specialty) is None:
+    if Reference.catalogue().get(specialty) is None:
         raise BadInput("federation.bad_request", field="specialty")
     region = _text(body, "region", 6)
-    if not (region.isdigit() and len(region) == 6) or not regions().known(from_gb(region)):
+    if not (region.isdigit() and len(region) == 6) \
+            or not Reference.regions().known(from_gb(region)):
         raise BadInput("federation.bad_request", field="region")
     count = body.get("count")
     if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= COUNT_MAX:
@@ -181,7 +184,7 @@ class PeerLending:
             if not await PeerDraw.filter(id=draw.id, status="pending").update(
                     status="drawing", decided_by=person_id, decided_at=now):
                 raise Conflict("federation.decided")
-            activity = await prepare_for_peer(asked.order, now)
+            activity = await PeerSetup.prepare_for_peer(asked.order, now)
             await PeerDraw.filter(id=draw.id).update(activity_id=activity.id)
             await self._audit("draw_accepted", draw, now, person_id, activity=activity.id)
         await self.engine.start(activity.id, now, SYSTEM, asked.nonce)
@@ -222,7 +225,7 @@ class PeerLending:
         activity = await DrawActivity.get_or_none(id=draw.activity_id) \
             if draw.activity_id else None
         state = state_of(draw, activity)
-        experts = await confirmed_for_peer(activity.id) if activity is not None else []
+        experts = await PeerSetup.confirmed_for_peer(activity.id) if activity is not None else []
         said = f"{state}:{len(experts)}"
         if draw.answered != said:
             await PeerDraw.filter(id=draw.id).update(answered=said)

@@ -30,7 +30,8 @@ from models.payouts import (
 from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.reactions import Happened, Paid
-from services.draws import Actor, OperationLog, root_of
+from services.draws import DrawRecord
+from services.draws.record import Actor, OperationLog
 from services.payments import Checkout, FeeItem, Payments
 
 note = OperationLog.write  # the activity's operation log
@@ -163,7 +164,7 @@ async def _hold_paying(activity: DrawActivity, actor: Actor, now: datetime
                        ) -> tuple[DrawActivity, str, int]:
     """The agency pays the sheet's total by WeChat Pay: the sheet is held as it stands (every
     fee recorded) while it is paid; (the root activity, the order's title, the total)."""
-    root = await root_of(activity)
+    root = await DrawRecord.root_of(activity)
     amounts = await _sheet_amounts(root)
     total = sum(amounts.values())
     async with in_transaction():
@@ -215,7 +216,7 @@ class Funding:
     async def submit(activity: DrawActivity, reference: str, actor: Actor, now: datetime
                      ) -> FeeFunding:
         """The agency submits the sheet, every fee recorded, with its bank transfer's reference."""
-        root = await root_of(activity)
+        root = await DrawRecord.root_of(activity)
         reference = " ".join(reference.split())
         if not 1 <= len(reference) <= REFERENCE_MAX:
             raise BadInput("funding.reference", most=REFERENCE_MAX)

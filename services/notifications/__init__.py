@@ -5,12 +5,9 @@ The front door: what edges and other contexts may use (tools/layout.py holds the
 the modules behind it are the context's own."""
 
 from services.notifications.checks import MootCheck, MootChecks
-from services.notifications.consents import record_consents
-from services.notifications.failures import failure_words
 from services.notifications.kind_registry import NotificationKind
-from services.notifications.kinds import notify_application
 from services.notifications.mail import Attachment, Mail, Mailer, MailError
-from services.notifications.outbox import ALL_CHANNELS, Change, Lease, Outbox, with_error
+from services.notifications.outbox import ALL_CHANNELS, Change, Lease, Outbox
 from services.notifications.privacy import Line, NumberPrivacy, PrivacyError
 from services.notifications.sms import CodeSms, SmsGateway, SmsMessage
 from services.notifications.voice import VoiceCall, VoiceGateway
@@ -35,8 +32,4 @@ __all__ = [
     "SmsMessage",
     "VoiceCall",
     "VoiceGateway",
-    "failure_words",
-    "notify_application",
-    "record_consents",
-    "with_error",
 ]

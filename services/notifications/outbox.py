@@ -20,10 +20,16 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from models import column
+from models.applications import Application
 from models.notifications import Notification, Status
 from models.orm.statements import columns, models_from, rows
+from services.common.clock import china_time
 from services.common.metrics import SENDS
+from services.notifications.consents import record_consents
+from services.notifications.failures import failure_words
 from services.notifications.kind_registry import NotificationKind, known_kind
+
+APPLICATION_PAGE = "pages/application/index"  # the mini-program's page of an application
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +89,13 @@ class Change:
     now: datetime
     added: list[Notification] = field(default_factory=list)
     at_once: Groups = field(default_factory=dict)
+
+    async def notify_application(self, app: Application, kind: NotificationKind,
+                                 **extra: Any) -> None:
+        """The applicant told of their application (its batch, the moment, its page)."""
+        params = {"batch": app.batch.name, "at": china_time(self.now),
+                  "page": f"{APPLICATION_PAGE}?id={app.id}", **extra}
+        await self.notify(kind, params, person_id=app.person_id)
 
     async def notify(self, kind: NotificationKind, params: dict[str, Any], *,
                      person_id: int | None = None, openid: str | None = None,
@@ -171,6 +184,14 @@ CLAIM_SQL = _claim_sql()
 
 
 class Outbox:
+    """The notifications to send: queued in their change's transaction, claimed by the
+    relay, their outcomes written; and the words of a failure, the consents to subscribe
+    messages."""
+
+    with_error = staticmethod(with_error)
+    failure_words = staticmethod(failure_words)
+    record_consents = staticmethod(record_consents)
+
     def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
                  at_once: dict[str, list[list[str]]] | None = None,
                  available: frozenset[str] = ALL_CHANNELS) -> None:

@@ -5,6 +5,6 @@ change region (异动申请) or other data (修改).
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.onboarding.order import STEPS, Progress, progress_of, require_steps
+from services.onboarding.order import STEPS, Onboarding, Progress
 
-__all__ = ["STEPS", "Progress", "progress_of", "require_steps"]
+__all__ = ["STEPS", "Onboarding", "Progress"]

@@ -65,3 +65,11 @@ async def require_steps(person_id: int, upto: str, doing: str) -> None:
     missing = progress.next
     if missing is not None and STEPS.index(missing) <= STEPS.index(upto):
         raise NotAllowed("steps.in_order", step=missing, doing=doing)
+
+
+class Onboarding:
+    """A migrated expert's order of steps (XJ-CE): how far they are, and the refusal of a
+    step taken too early."""
+
+    progress_of = staticmethod(progress_of)
+    require_steps = staticmethod(require_steps)

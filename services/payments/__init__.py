@@ -23,7 +23,6 @@ from services.payments.invoices import (
     Invoices,
     InvoiceTitle,
     TitleKind,
-    parse_title,
 )
 from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Payments
 from services.payments.transfer_bill import FundFlowGateway, TransferReconcile, TransferReport
@@ -73,5 +72,4 @@ __all__ = [
     "TransferReconcile",
     "TransferReport",
     "TransferRequest",
-    "parse_title",
 ]

@@ -20,7 +20,7 @@ from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, DomainError, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.notifications import Outbox
-from services.people import parse_credit_code
+from services.people import IdentityRules
 
 
 class Fee(Protocol):
@@ -53,26 +53,26 @@ class InvoiceTitle:
     def is_unit(self) -> bool:
         return self.kind == UNIT
 
-
-def parse_title(kind: str, unit_name: str | None = None,
-                unit_code: str | None = None) -> InvoiceTitle:
-    """The title asked for, checked: a unit needs its name and a valid credit code; the
-    refusal names the field."""
-    if kind == PERSON:
-        return InvoiceTitle()
-    if kind != UNIT:
-        raise BadInput("invoice.title_kind")
-    name = " ".join((unit_name or "").split())
-    if not 2 <= len(name) <= UNIT_NAME_MAX:
-        raise BadInput("invoice.title_unit_name", max=UNIT_NAME_MAX)
-    if not (unit_code or "").strip():
-        raise BadInput("invoice.title_unit_code_missing")
-    try:
-        code = parse_credit_code(unit_code or "")
-    except DomainError as exc:  # the identity words name the code; these name the invoice's
-        raise BadInput("invoice.title_unit_code_check" if exc.code.endswith("check_character")
-                       else "invoice.title_unit_code_format") from None
-    return InvoiceTitle(UNIT, name, code)
+    @staticmethod
+    def parse(kind: str, unit_name: str | None = None,
+              unit_code: str | None = None) -> InvoiceTitle:
+        """The title asked for, checked: a unit needs its name and a valid credit code; the
+        refusal names the field."""
+        if kind == PERSON:
+            return InvoiceTitle()
+        if kind != UNIT:
+            raise BadInput("invoice.title_kind")
+        name = " ".join((unit_name or "").split())
+        if not 2 <= len(name) <= UNIT_NAME_MAX:
+            raise BadInput("invoice.title_unit_name", max=UNIT_NAME_MAX)
+        if not (unit_code or "").strip():
+            raise BadInput("invoice.title_unit_code_missing")
+        try:
+            code = IdentityRules.parse_credit_code(unit_code or "")
+        except DomainError as exc:  # the identity words name the code; these name the invoice's
+            raise BadInput("invoice.title_unit_code_check" if exc.code.endswith("check_character")
+                           else "invoice.title_unit_code_format") from None
+        return InvoiceTitle(UNIT, name, code)
 
 
 def title_of(payable: Payable) -> InvoiceTitle:

@@ -12,7 +12,7 @@ from models.applications import Application
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
 from models.people import Role, RoleGrant
 from services.common.clock import CHINA
-from services.people.dishonesty_runs import admission_check
+from services.people.dishonesty.runs import admission_check
 from services.people.identity_rules import parse_credit_code
 from services.people.particulars import ApplicationDraft
 

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 
 from services.common.errors import BadInput, DomainError
 from services.people.identity_rules import parse_credit_code
-from services.reference import regions
+from services.reference import Reference
 
 TitleLevel = Literal["初级", "中级", "副高", "正高"]
 Political = Literal["中共党员", "中共预备党员", "共青团员", "民主党派", "无党派人士", "群众"]
@@ -140,7 +140,7 @@ class ApplicationDraft(Part):
     def _regions(cls, v: list[str]) -> list[str]:
         kept = []
         for code in v:  # 4402, or 440200 as the national list writes it
-            found = regions().canonical(code) if re.fullmatch(r"\d{4}(\d{2})?", code) \
+            found = Reference.regions().canonical(code) if re.fullmatch(r"\d{4}(\d{2})?", code) \
                 else None
             if found is None or len(found) < 4:
                 raise field_refusal(BadInput("application.willing_region_format", code=code))

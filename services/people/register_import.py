@@ -27,8 +27,8 @@ from services.common.schedule import Schedule
 from services.common.sheets import read_table
 from services.people.identity_rules import parse_id_number
 from services.people.persons import People, names_of
-from services.people.register_rows import ExpertRow, Refusal, read_rows
-from services.reference import catalogue, regions, remember
+from services.people.register_rows import ExpertRow, Refusal, read_rows, template
+from services.reference import Reference
 
 ImportStatus = Literal["queued", "running", "done", "failed"]
 CHUNK = 500  # rows per transaction (ours)
@@ -64,6 +64,9 @@ IMPORT_JOB = "import_register"
 
 
 class RegisterImports:
+    """The register of experts imported from a spreadsheet, row by row, and its template."""
+
+    template = staticmethod(template)
     def __init__(self, people: People, files: FileStore,
                  schedule: Schedule | None = None) -> None:
         self.people, self.files, self.schedule = people, files, schedule
@@ -131,7 +134,7 @@ class RegisterImports:
             raise NotFound("register.not_found")
         raw = await self.files.get(run.file_key)
         rows, header_problems = read_rows(read_table(raw, run.filename, ROWS_MAX),
-                                          regions(), catalogue())
+                                          Reference.regions(), Reference.catalogue())
         run.status, run.total = "running", len(rows)
         if header_problems:
             run.refused, run.problems = len(rows) or 1, _kept(header_problems)
@@ -241,7 +244,7 @@ class RegisterImports:
                                     batch_size=CHUNK)
         await self._profiles(fresh + kept, profiles)
         for name, code in {(r.work_unit, r.unit_credit_code) for r in good}:
-            await remember(name, code, "import", now)
+            await Reference.remember(name, code, "import", now)
         return ChunkCounts(len(fresh), len(kept), refused, waiting)
 
     @staticmethod

@@ -80,6 +80,8 @@ def parse_scopes(raw: str) -> tuple[int, ...]:
 class WeChatPrivacy:
     """Applies WeChat's privacy events (see the module's docstring)."""
 
+    parse_scopes = staticmethod(parse_scopes)  # an event's revoked scopes
+
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
 

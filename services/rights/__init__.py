@@ -5,7 +5,6 @@ every context it reads.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.rights.corrections import request_correction
 from services.rights.data_inventory import COPY_LINK, COPY_PATH, INVENTORY
 from services.rights.personal_data import PersonalData
 from services.rights.retention import Retention, RetentionJob
@@ -17,5 +16,4 @@ __all__ = [
     "PersonalData",
     "Retention",
     "RetentionJob",
-    "request_correction",
 ]

@@ -29,6 +29,7 @@ from services.common.clock import china_time
 from services.common.pii import mask_email, mask_phone
 from services.common.texts import Texts, WordTable
 from services.people import SCOPES
+from services.rights.corrections import request_correction
 from services.rights.data_inventory import INVENTORY, DataKind, Keep, Mask
 
 Values = dict[str, Any]
@@ -51,7 +52,9 @@ def masked(value: Any, mask: Mask) -> Any:
 
 
 class PersonalData:
-    """Reads one person's data, each kind by its own collector."""
+    """Reads one person's data, each kind by its own collector; routes a correction."""
+
+    request_correction = staticmethod(request_correction)
 
     def __init__(self, texts: Texts, days: int, log_days: int, audit: AuditChain) -> None:
         self.texts, self.audit = texts, audit

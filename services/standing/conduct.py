@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from models.performance import ConductItem, PerformanceRecord, PerformanceSettings
 from services.common.clock import CHINA
 from services.common.errors import BadInput, Conflict, NotFound
-from services.reference import holidays
+from services.reference import Holidays
 
 ART_71 = "招标投标法实施条例第七十一条"
 ART_72 = "招标投标法实施条例第七十二条"
@@ -133,7 +133,7 @@ def deadline(ended: datetime, days: int,
     day, counted = ended.astimezone(CHINA).date(), 0
     while counted < days:
         day += timedelta(days=1)
-        if holidays.is_working(day, calendar or {}):
+        if Holidays.is_working(day, calendar or {}):
             counted += 1
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=CHINA)
 
@@ -142,4 +142,18 @@ async def due(ended: datetime, days: int) -> datetime:
     """deadline() by the calendar the administrator keeps."""
     first = ended.astimezone(CHINA).date()
     # 30 working days fit in 90 calendar days even across the Spring Festival
-    return deadline(ended, days, await holidays.exceptions(first, first + CALENDAR_SPAN))
+    return deadline(ended, days, await Holidays.exceptions(first, first + CALENDAR_SPAN))
+
+
+class ConductCatalogue:
+    """The conduct items an agency's performance record picks from (the statutory ones and
+    the administrator's), and the deadline of the record."""
+
+    items = staticmethod(items)
+    names = staticmethod(names)
+    add_item = staticmethod(add_item)
+    change_item = staticmethod(change_item)
+    remove_item = staticmethod(remove_item)
+    deadline_days = staticmethod(deadline_days)
+    set_deadline_days = staticmethod(set_deadline_days)
+    due = staticmethod(due)

@@ -86,10 +86,43 @@ async def _check(new: NewSanction, today: date) -> None:
         raise BadInput("sanction.conduct")
 
 
+async def sanction_views(items: list[Sanction]) -> list[SanctionView]:
+    """Each sanction with its expert's name and number and its conduct's names (a few
+    queries for the whole page)."""
+    experts = {p.id: p for p in await ExpertProfile.filter(
+        id__in=list({s.expert_id for s in items}))}
+    names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
+                 .values_list("id", "name"))
+    catalogue = await conduct.items()  # once for the page, not once a row
+    out = []
+    for s in items:
+        profile = experts.get(s.expert_id)
+        out.append(SanctionView(
+            s, str(names.get(profile.person_id, "")) if profile else "",
+            profile.expert_number if profile else "",
+            conduct.names_in(catalogue, list(s.conduct))))
+    return out
+
+
+async def sanction_page(today: date, in_force: bool, appealed: bool,
+                        expert_number: str | None = None, limit: int = PAGE,
+                        after: str | None = None) -> Page[SanctionView]:
+    """listing(), of one expert when their number is given, as the desk reads it."""
+    expert = await expert_by_number(expert_number) if expert_number else None
+    found = await listing(today, in_force, appealed, expert.id if expert else None, limit,
+                          after)
+    return Page(await sanction_views(found.rows), found.next)
+
+
 class SanctionDesk:
-    """`announcer`: the contexts above hear of a decision and a revocation in its transaction
-    (services/reactions.py: a suspension in force on an evaluation's day takes the place);
+    """Sanctions decided, appealed and ruled, and read. `announcer`: the contexts above hear
+    of a decision and a revocation in its transaction (services/reactions.py: a suspension
+    in force on an evaluation's day takes the place);
     `links`: the SMS's appeal page (web/act.py; None: no link)."""
+
+    period_words = staticmethod(period_words)
+    sanction_views = staticmethod(sanction_views)
+    sanction_page = staticmethod(sanction_page)
 
     def __init__(self, outbox: Outbox, announcer: Announcer,
                  links: Links | None = None) -> None:
@@ -219,31 +252,3 @@ async def listing(today: date, in_force: bool, appealed: bool,
     if appealed:
         query = query.filter(appealed_at__isnull=False, outcome="")
     return await keyset(query, limit, after)
-
-
-async def sanction_views(items: list[Sanction]) -> list[SanctionView]:
-    """Each sanction with its expert's name and number and its conduct's names (a few
-    queries for the whole page)."""
-    experts = {p.id: p for p in await ExpertProfile.filter(
-        id__in=list({s.expert_id for s in items}))}
-    names = dict(await Person.filter(id__in=[p.person_id for p in experts.values()])
-                 .values_list("id", "name"))
-    catalogue = await conduct.items()  # once for the page, not once a row
-    out = []
-    for s in items:
-        profile = experts.get(s.expert_id)
-        out.append(SanctionView(
-            s, str(names.get(profile.person_id, "")) if profile else "",
-            profile.expert_number if profile else "",
-            conduct.names_in(catalogue, list(s.conduct))))
-    return out
-
-
-async def sanction_page(today: date, in_force: bool, appealed: bool,
-                        expert_number: str | None = None, limit: int = PAGE,
-                        after: str | None = None) -> Page[SanctionView]:
-    """listing(), of one expert when their number is given, as the desk reads it."""
-    expert = await expert_by_number(expert_number) if expert_number else None
-    found = await listing(today, in_force, appealed, expert.id if expert else None, limit,
-                          after)
-    return Page(await sanction_views(found.rows), found.next)

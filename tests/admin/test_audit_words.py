@@ -26,7 +26,7 @@ from models.experts import ExpertProfile
 from models.people import DESK_ROLES, Person, phone_is
 from sandbox.pay_gateway import PayGateway
 from services.common.pii import mask_name
-from services.draws import activity_number
+from services.draws.record.views import activity_number
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import prepared

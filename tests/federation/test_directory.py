@@ -19,19 +19,18 @@ from models.sanctions import Sanction, SanctionKind
 from services.federation import (
     Federation,
     Identity,
+    Keys,
     NotTrusted,
     Peer,
     PeerRefused,
     PeerUnavailable,
     Trust,
-    new_private_key,
-    private_from_seed,
 )
 from tests.support.api import Api
 from tests.support.draw_world import make_experts
 from tests.support.ports import free_port
 
-ASKER = Identity("440200", "韶关市评标专家库", new_private_key())
+ASKER = Identity("440200", "韶关市评标专家库", Keys.new_private())
 OURS = ("440100", "广州市评标专家库")
 
 
@@ -49,7 +48,7 @@ def settings(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
 def asking(client: TestClient, settings: Settings, identity: Identity = ASKER,
            session: aiohttp.ClientSession | None = None
            ) -> tuple[FederationClient, Peer, aiohttp.ClientSession]:
-    ours = Identity(*OURS, private_from_seed(settings.secret_key.encode()))
+    ours = Identity(*OURS, Keys.from_seed(settings.secret_key.encode()))
     peer = Peer(ours.code, ours.name, str(client.make_url("")), ours.public_key())
     session = session or aiohttp.ClientSession()
     trust = Trust(Federation(identity, {peer.code: peer}), None, "")
@@ -103,14 +102,14 @@ async def test_another_library_reads_counts_by_specialty_and_place_and_nothing_p
 
 async def test_a_stranger_a_forgery_a_replay_and_a_stale_request_are_refused_in_words(
         client: TestClient, settings: Settings) -> None:
-    stranger = Identity("450100", "南宁市评标专家库", new_private_key())
+    stranger = Identity("450100", "南宁市评标专家库", Keys.new_private())
     federation, peer, session = asking(client, settings, stranger)
     async with session:
         with pytest.raises(PeerRefused) as refused:
             await federation.directory(peer, int(time.time()))
         assert refused.value.reason == "unknown_peer" and "公钥" in refused.value.message
         # 韶关's code with another key: the signature does not verify
-        forger = Identity(ASKER.code, ASKER.name, new_private_key())
+        forger = Identity(ASKER.code, ASKER.name, Keys.new_private())
         federation, peer, _ = asking(client, settings, forger, session)
         with pytest.raises(PeerRefused) as forged:
             await federation.directory(peer, int(time.time()))

@@ -13,11 +13,11 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from models.federated_draws import PeerDraw
-from services.federation import Identity, new_private_key
+from services.federation import Identity, Keys
 from tests.support.browser import screenshot, signed_in
 from tests.support.federation import ASKER, OURS, draw_request, signed_client
 
-SHAOGUAN = Identity(*OURS, new_private_key())
+SHAOGUAN = Identity(*OURS, Keys.new_private())
 
 
 @pytest.fixture

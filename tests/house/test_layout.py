@@ -38,22 +38,27 @@ def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 CLEAN = {
-    # a context: its front door lists what others may use; inside, modules import modules
-    "services/draws/__init__.py": "from services.draws.answers import said\n"
-                                  "from services.draws import answers\n"
-                                  "__all__ = ['answers', 'said']\n",
-    "services/draws/answers.py": "from models import x\nfrom services.standing import credit\n"
+    # a context: its front door lists its services, types, errors and constants; inside,
+    # modules import modules
+    "services/draws/__init__.py": "from services.draws.answers import Answers, Said\n"
+                                  "__all__ = ['Answers', 'Said']\n",
+    "services/draws/answers.py": "from models import x\nfrom services.standing import Credit\n"
                                  "from services.draws.rules import r\n",
     "services/draws/rules.py": "from services.common.clock import now\n",
-    "services/standing/__init__.py": "from services.standing import credit\n"
-                                     "__all__ = ['credit']\n",
+    # a part of a context with a door of its own
+    "services/draws/venue/__init__.py": "from services.draws.venue.urges import MAX_URGES\n"
+                                        "__all__ = ['MAX_URGES']\n",
+    "services/draws/venue/urges.py": "MAX_URGES = 3\n",
+    "services/standing/__init__.py": "from services.standing.credit import Credit\n"
+                                     "__all__ = ['Credit']\n",
     "services/standing/credit.py": "from services.common.clock import now\n",
     "services/common/__init__.py": "",
     "services/common/clock.py": "",
-    "handlers/draw_reply.py": "from services.draws import answers\nfrom bot import router\n",
-    "web/answer.py": "from services.draws import said\n",
+    "handlers/draw_reply.py": "from services.draws import Answers\nfrom bot import router\n"
+                              "from services.draws.venue import MAX_URGES\n",
+    "web/answer.py": "from services.draws import Said\n",
     "console/pages.py": "from miniapp_api import endpoints\n",
-    "miniapp_api/endpoints.py": "from services.draws import answers\n",
+    "miniapp_api/endpoints.py": "from services.draws import Answers\n",
     "bot/conversation/router.py": "",
     "models/x.py": "",
 }
@@ -88,7 +93,7 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
     ({"services/a.py": "from services.b import x\n", "services/b.py": "from services.a import y\n"},
      "import cycle: services.a <-> services.b"),
     # contexts in a cycle at the package level, though no two modules import each other
-    ({"services/standing/credit.py": "from services.draws import answers\n"},
+    ({"services/standing/credit.py": "from services.draws import Answers\n"},
      "package cycle: services.draws <-> services.standing: services.draws -> "
      "services.standing (services.draws.answers imports services.standing"),
     # an import past a context's front door, from an edge or from another context
@@ -97,8 +102,26 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
     ({"services/standing/credit.py": "import services.draws.rules\n"},
      "services.standing.credit imports services.draws.rules past the front door"),
     # ... or asking the front door for what it does not list
-    ({"handlers/draw_reply.py": "from services.draws import rules\n"},
-     "handlers.draw_reply asks services.draws for rules, which its front door does not list"),
+    ({"handlers/draw_reply.py": "from services.draws import Rules\n"},
+     "handlers.draw_reply asks services.draws for Rules, which its door does not list"),
+    ({"handlers/draw_reply.py": "from services.draws.venue import Urging\n"},
+     "handlers.draw_reply asks services.draws.venue for Urging, which its door does not list"),
+    # doors hold services, types, errors and constants: no module, no verb, no rename, no
+    # more than 40 names
+    ({"services/standing/__init__.py": "from services.standing import credit\n"
+                                       "__all__ = ['credit']\n"},
+     "services.standing lists credit, neither a type nor a constant"),
+    ({"services/standing/__init__.py": "from services.standing.credit import Credit as C\n"
+                                       "__all__ = ['C']\n"},
+     "services.standing renames Credit as C"),
+    ({"services/standing/__init__.py": "__all__ = [" + ", ".join(f"'T{i}'" for i in range(41))
+                                       + "]\n"},
+     "services.standing lists 41 names (at most 40"),
+    # an edge reaches an operation through the domain, never by importing a verb
+    ({"services/draws/__init__.py": "from services.draws.answers import Answers, said\n"
+                                    "__all__ = ['Answers', 'said']\n",
+      "web/answer.py": "from services.draws import said\n"},
+     "web.answer imports said from services.draws: an edge imports only types"),
     # a model queried in an edge instead of asking a service
     ({"web/answer.py": "from models.draws import Invitation\n"
                        "async def f():\n    return await Invitation.get_or_none(id=1)\n"},

@@ -1,4 +1,4 @@
-"""Notification kinds are one registry (services/notifications/kinds.py), held both ways
+"""Notification kinds are one registry (services/notifications/kind_registry.py), held both ways
 against the code that queues them and against texts/: a kind a newcomer adds in one place
 and not the others fails here, naming what is missing."""
 

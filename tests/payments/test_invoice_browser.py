@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestServer
 from models.education import Course, Enrollment
 from models.payments import EInvoice
 from models.people import Person, phone_is
-from services.payments import parse_title
+from services.payments import InvoiceTitle
 from tests.support.browser import reload, screenshot, signed_in
 from tests.support.helpers import eventually
 from web.context import DOMAIN
@@ -38,7 +38,7 @@ async def test_finance_sees_the_invoice_issued_and_the_payer_finds_it_in_the_mai
     now = datetime.now(UTC)
     fee = await domain.payments.due(expert.id, now)
     # his unit reimburses the course: the invoice is made out to it
-    await domain.invoices.set_title(expert.id, fee, parse_title(
+    await domain.invoices.set_title(expert.id, fee, InvoiceTitle.parse(
         "unit", "广州市示例建设工程有限公司", "91440101MA5D00007U"))
     checkout = await domain.payments.checkout(expert.id, fee, now)
     async with aiohttp.ClientSession() as http:

@@ -20,8 +20,8 @@ from models.experts import ExpertProfile
 from models.people import Person
 from sandbox.fake_dishonesty import DISHONESTY, DishonestyFake
 from services.demo import demo_id
-from services.people.dishonesty import DishonestyRefused
-from services.people.dishonesty_runs import DishonestyChecks
+from services.people.dishonesty.provider import DishonestyRefused
+from services.people.dishonesty.runs import DishonestyChecks
 from tests.support.api import Api
 from tests.support.applications import in_notice
 from tests.support.helpers import eventually

@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from models.draws import DrawActivity
 from models.notifications import Notification
 from services.common.clock import CHINA
-from services.draws import remind_performance_due
+from services.draws.record.performance_due import remind as remind_performance_due
 from services.draws.record.performance_due import reminder_at
 from services.standing.conduct import due as due_by_calendar
 from tests.support.api import Api

@@ -25,7 +25,7 @@ from models.federated_draws import PeerAsk
 from sandbox.wechat_push import Pusher, text_fields
 from services.common.pii import mask_name
 from services.demo import DEMO_POOL, DEMO_POOL_SPECIALTY
-from services.federation import Federation, Identity, Peer, Trust, new_private_key
+from services.federation import Federation, Identity, Keys, Peer, Trust
 from tests.support.accounts import APPID, TOKEN
 from tests.support.api import Api
 from tests.support.cli import Expertbot
@@ -33,8 +33,8 @@ from tests.support.draw_world import prepared, start_draw, submit, the_results_u
 from tests.support.peer_process import LibraryProcess
 from web.context import DOMAIN
 
-SHAOGUAN = Identity("440200", "韶关市评标专家库", new_private_key())
-GUANGZHOU = Identity("440100", "广州市评标专家库", new_private_key())
+SHAOGUAN = Identity("440200", "韶关市评标专家库", Keys.new_private())
+GUANGZHOU = Identity("440100", "广州市评标专家库", Keys.new_private())
 
 
 @pytest.fixture

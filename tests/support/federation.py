@@ -17,17 +17,16 @@ from services.demo import demo_credit_code
 from services.federation import (
     Federation,
     Identity,
+    Keys,
     Peer,
     Trust,
-    new_private_key,
-    private_from_seed,
 )
 
-ASKER = Identity("440100", "广州市评标专家库", new_private_key())
+ASKER = Identity("440100", "广州市评标专家库", Keys.new_private())
 # this service as 广州's library asking, and 韶关's on loopback (tests/conftest.py:
 # shaoguan_library) answering
-GUANGZHOU = Identity("440100", "广州市评标专家库", new_private_key())
-SHAOGUAN = Identity("440200", "韶关市评标专家库", new_private_key())
+GUANGZHOU = Identity("440100", "广州市评标专家库", Keys.new_private())
+SHAOGUAN = Identity("440200", "韶关市评标专家库", Keys.new_private())
 OURS = ("440200", "韶关市评标专家库")
 
 
@@ -35,7 +34,7 @@ def asking(client: TestClient, settings: Settings, identity: Identity = ASKER
            ) -> tuple[FederationClient, Peer, aiohttp.ClientSession]:
     """A signed client as `identity`, and this service (its development key) as the peer
     it calls."""
-    ours = Identity(*OURS, private_from_seed(settings.secret_key.encode()))
+    ours = Identity(*OURS, Keys.from_seed(settings.secret_key.encode()))
     return signed_client(str(client.make_url("")), ours, identity)
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
-from services.federation import Federation, Identity, NotTrusted, Peer, Trust, new_private_key
+from services.federation import Federation, Identity, Keys, NotTrusted, Peer, Trust
 
 
 class MemoryNonces:
@@ -30,7 +30,7 @@ class MemoryNonces:
 @dataclass
 class PeerLibrary:
     identity: Identity = field(default_factory=lambda: Identity(
-        "440200", "韶关市评标专家库", new_private_key()))
+        "440200", "韶关市评标专家库", Keys.new_private()))
     mode: str = "ok"  # ok / refuse / garbage / forged / down (503 to every call)
     asked: list[dict[str, str]] = field(default_factory=list)
     caller: Peer | None = None
@@ -105,7 +105,7 @@ class PeerLibrary:
             data["total"] = "很多"
         body = json.dumps(data, ensure_ascii=False).encode()
         signer = trust if self.mode != "forged" else Trust(Federation(Identity(
-            self.identity.code, self.identity.name, new_private_key())), None, "")
+            self.identity.code, self.identity.name, Keys.new_private())), None, "")
         return web.Response(body=body, content_type="application/json",
                             headers=signer.sign_answer(incoming, 200, body))
 

@@ -19,7 +19,7 @@ data providers use; the sandbox's fake (sandbox/fake_dishonesty.py) answers the 
     429 {"code": "RATE_LIMITED"}, 5xx {"code": "UNAVAILABLE"}: try again later
 
 401 and 403 are DishonestyRefused (the run stops), 400 DishonestyBadQuery, the rest
-DishonestyUnavailable (retried, services/people/dishonesty.py)."""
+DishonestyUnavailable (retried, services/people/dishonesty/provider.py)."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ from typing import Any
 
 import aiohttp
 
-from services.people import (
+from services.people.dishonesty import (
     Case,
     DishonestyBadQuery,
     DishonestyRefused,

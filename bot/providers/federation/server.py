@@ -18,7 +18,7 @@ from services.audit import AuditChain
 from services.common.clock import Clock, china_today
 from services.common.errors import DomainError
 from services.common.texts import Texts
-from services.federation import SMALL, Incoming, NotTrusted, PeerLending, Trust, directory
+from services.federation import SMALL, DirectoryReader, Incoming, NotTrusted, PeerLending, Trust
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ async def read_directory(request: web.Request) -> web.Response:
     now = edge.clock.now()
     specialty = request.query.get("specialty", "")[:16]
     region = request.query.get("region", "")[:6]
-    found = await directory(china_today(now), specialty, region)
+    found = await DirectoryReader.read(china_today(now), specialty, region)
     await edge.audit.append("federation", now, peer=incoming.peer.code,
                             peer_name=incoming.peer.name, what="directory")
     return signed(edge, incoming, {

@@ -18,12 +18,13 @@ from aiohttp import web
 from bot.errors import TooLarge
 from bot.providers.privacy.aliyun import CALLBACK_PATH
 from bot.wechat.callback import read_capped
-from services.draws import apply_reports
+from services.draws import VirtualCalls
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 256 * 1024  # a record is ~600 bytes; the provider batches a few hundred at most
 PRIVACY_CALLBACK_TOKEN = web.AppKey("privacy_callback_token", str)
+VIRTUAL_CALLS = web.AppKey("virtual_calls", VirtualCalls)  # where the records are applied
 
 
 def answer(code: int, message: str, status: int = 200) -> web.Response:
@@ -48,7 +49,7 @@ async def aliyun_report(request: web.Request) -> web.Response:
         reports = [reports]
     if not isinstance(reports, list):
         return answer(1, "not a JSON array", 400)
-    new = await apply_reports(reports[:1000])
+    new = await request.app[VIRTUAL_CALLS].apply_reports(reports[:1000])
     log.info("privacy call records: %d received, %d new", len(reports), new)
     return answer(0, "接收成功")
 

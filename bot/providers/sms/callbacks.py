@@ -27,7 +27,7 @@ from bot.errors import TooLarge
 from bot.wechat.callback import read_capped
 from models.notifications import Notification, Status
 from services.common.redis_keys import RedisKeys
-from services.notifications import with_error
+from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ async def apply_reports(reports: list[dict[str, Any]], now: datetime) -> int:
         error = (f"sms: not delivered: {str(report.get('errmsg', ''))[:32]} "
                  f"{str(report.get('description', ''))[:64]}").strip()
         changed += await Notification.filter(id=item.id, status=Status.SENT).update(
-            status=Status.FAILED, last_error=with_error(item.last_error, error))
+            status=Status.FAILED, last_error=Outbox.with_error(item.last_error, error))
     return changed
 
 

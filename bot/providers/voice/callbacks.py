@@ -34,7 +34,7 @@ from bot.providers.sms.callbacks import REPLY_SEEN_TTL, Refused, answer, callbac
 from models.notifications import ChannelKind, Notification, Status
 from models.people import Person, phone_is
 from services.common.redis_keys import RedisKeys
-from services.notifications import with_error
+from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ async def call_ended(call: Notification, result: str, now: datetime) -> int:
         return await Notification.filter(id=call.id, status=Status.SENT).update(
             status=Status.DELIVERED, delivered_at=now)
     return await Notification.filter(id=call.id, status=Status.SENT).update(
-        status=Status.FAILED, last_error=with_error(
+        status=Status.FAILED, last_error=Outbox.with_error(
             call.last_error, f"voice: {RESULTS.get(result, 'result ' + result[:8])}"))
 
 
@@ -133,7 +133,7 @@ async def apply(inbox: VoiceInbox, body: dict[str, Any], now: datetime,
             reason = (f"voice: {str(failure.get('failure_code', ''))[:4]} "
                       f"{str(failure.get('failure_reason', ''))[:32]}")
             await Notification.filter(id=call.id).update(
-                last_error=with_error(call.last_error, reason))
+                last_error=Outbox.with_error(call.last_error, reason))
     return unknown
 
 

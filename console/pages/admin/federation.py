@@ -13,7 +13,7 @@ from console.context import CONSOLE
 from console.invoke import fields
 from miniapp_api.routes.admin import federation as peers_api
 from services.common.errors import DomainError
-from services.federation import gb_code
+from services.federation import RegionCodes
 
 pages = PageTable()
 
@@ -30,7 +30,7 @@ async def federation(request: web.Request) -> web.Response:
         typed["peer"] = listed.peers[0].code
     found, refusal = None, None
     if typed["peer"]:
-        region = gb_code(typed["region"]) if typed["region"] else ""
+        region = RegionCodes.to_gb(typed["region"]) if typed["region"] else ""
         try:
             found = await api(request).call(
                 peers_api.directory, fields(peers_api.DirectoryQuery, {

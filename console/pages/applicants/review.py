@@ -12,9 +12,8 @@ from console.context import CONSOLE
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
 from miniapp_api.routes.applicants import review
-from services.applicants import ATTACHMENTS, SECTIONS, form_of
+from services.applicants import ATTACHMENTS, SECTIONS
 from services.common.errors import NotFound
-from services.documents import sheet
 
 pages = PageTable()
 
@@ -38,13 +37,14 @@ async def application(request: web.Request) -> web.Response:
     shown = await calls.call(review.view, path=request.match_info)
     # decided before and gone on: read-only (the decision form only where it waits for them)
     waiting = {a.id for a in (await calls.call(review.queue)).applications}
-    form = await form_of(shown.id)
+    form = await request.app[CONSOLE].domain.application_reads.form_of(shown.id)
     if form is None:
         raise NotFound("application.not_found")
     # a 续聘 or a change: what the applicant's record as an expert holds
     standing = await calls.call(review.standing, path=request.match_info)
     return render(request, "review_app.html", app=shown, standing=standing,
-                  sheet=sheet(request.app[CONSOLE].texts, form.application, form.applicant),
+                  sheet=request.app[CONSOLE].domain.documents.sheet(
+                      request.app[CONSOLE].texts, form.application, form.applicant),
                   sections=SECTIONS,
                   attachment_titles={k: v.title for k, v in ATTACHMENTS.items()},
                   decidable=shown.id in waiting)

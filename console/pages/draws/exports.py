@@ -22,14 +22,14 @@ from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.applicants import review
 from miniapp_api.routes.draws import attendance, drawing
 from miniapp_api.routes.draws import record as draw_record
-from services.reference import catalogue, regions
+from services.reference import Reference
 
 pages = PageTable()
 
 
 def place(code: str | None) -> str:
     """A region code as a person reads it (广东省广州市)."""
-    return regions().full_name(code) if code else ""
+    return Reference.regions().full_name(code) if code else ""
 
 PAGE = 1000
 
@@ -105,7 +105,8 @@ async def applications(request: web.Request) -> web.Response:
 async def experts(request: web.Request) -> web.Response:
     """The register, masked; with ?unmasked=1 names and phones in full for the office that
     keeps it, every page read recorded by the API (个人信息访问记录)."""
-    tree, unmasked = catalogue(), request.query.get("unmasked") == "1"
+    domain = request.app[CONSOLE].domain
+    tree, unmasked = domain.reference.catalogue(), request.query.get("unmasked") == "1"
     rows = [(e.expert_number, e.name, e.phone, place(e.region), e.industry, e.title_level,
              e.work_unit, [tree.path_name(c) or c for c in e.specialties], e.active)
             async for e in _pages(request, admin_desk.experts, admin_desk.ExpertsQuery,

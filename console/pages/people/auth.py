@@ -24,7 +24,7 @@ from models.people import Person, Role
 from services.audit import SignInHow
 from services.common.errors import DomainError
 from services.common.pii import mask_text
-from services.people import LOGIN, password_expired
+from services.people import LOGIN
 
 pages = PageTable()
 
@@ -126,7 +126,8 @@ def _expired(request: web.Request) -> int | None:
     """The password's days when it has expired (the forced change says so), else None."""
     seen, days = visitor(request), request.app[CONSOLE].password_days
     person = person_of(request)
-    if password_expired(person, seen.roles, datetime.now(UTC), days):
+    callers = request.app[CONSOLE].domain.callers
+    if callers.password_expired(person, seen.roles, datetime.now(UTC), days):
         return days
     return None
 

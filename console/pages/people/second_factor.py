@@ -18,7 +18,7 @@ from console.sessions import SESSION_COOKIE, password_stamp
 from services.common.errors import BadInput, DomainError, Locked
 from services.common.pii import mask_phone
 from services.common.qr import qr_svg
-from services.people import SECOND_FACTOR, second_factor_party
+from services.people import SECOND_FACTOR
 
 pages = PageTable()
 
@@ -66,7 +66,8 @@ async def second_factor(request: web.Request) -> web.Response:
     now = datetime.now(UTC)
     audit = services.domain.audit
     codes: list[str] = []
-    lockout, guard = services.domain.binding.codes.lockout, (second_factor_party(seen.person.id),)
+    lockout = services.domain.binding.codes.lockout
+    guard = (services.domain.callers.second_factor_party(seen.person.id),)
     try:
         attempt = await lockout.reserve(guard)
     except Locked as exc:  # too many wrong codes for this person, whichever sign-in

@@ -14,8 +14,6 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.admin import TrailWords
-from services.audit import recent_access
 from services.common.clock import CHINA
 
 api = Api()
@@ -70,7 +68,7 @@ async def audit_trail(call: Call, query: TrailQuery) -> TrailOut:
                        days=query.days, holds=found.broken_at is None,
                        broken_at=found.broken_at, filter=query.action or "",
                        **({"day": query.day.isoformat()} if query.day else {}))
-    said = await TrailWords(texts).say(entries[:PAGE])
+    said = await call.domain.trail_words.say(entries[:PAGE])
     return TrailOut(entries=[TrailEntryOut(
         seq=e.seq, at=e.at, who=e.actor_name, action=e.action,
         title=texts.word("access_action", e.action), what=what)
@@ -97,11 +95,11 @@ class AccessListOut(PageOut):
            summary="个人信息访问记录：完整读取专家名册和导出含个人信息的文件的每一次（最新在前，分页）")
 async def access_log(call: Call, query: PageQuery) -> AccessListOut:
     texts = call.services.texts
-    found = await recent_access(query.limit, query.after)
+    found = await call.domain.audit.recent_access(query.limit, query.after)
     reader = call.caller.need_person()
     await call.domain.audit.append("audit_read", call.now, person_id=reader.id,
                                    name=reader.name, filter="access_log")
-    said = await TrailWords(texts).say(found.rows)
+    said = await call.domain.trail_words.say(found.rows)
     return AccessListOut(entries=[AccessOut(
         at=e.at, who=e.actor_name, action=e.action,
         title=texts.word("access_action", e.action), what=what,

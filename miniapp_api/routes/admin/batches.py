@@ -14,11 +14,9 @@ from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applicants.applications import BatchOut, batch_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.admin import views as admin_views
 from services.common.errors import Conflict
 from services.common.paging import CURSOR_MAX, decode, encode
 from services.common.pii import mask_name, mask_phone, public
-from services.notifications import failure_words
 
 api = Api()
 TAG = "管理"
@@ -51,10 +49,10 @@ class BatchOverviewsOut(Model):
            summary="全部批次：时间窗口、审核环节、费用、考试和申请数", tag=TAG)
 async def list_batches(call: Call) -> BatchOverviewsOut:
     out = []
-    for view in await admin_views.batches(await call.domain.reads.db()):
+    for view in await call.domain.admin_views.batches(await call.domain.reads.db()):
         b, e = view.batch, view.exam
         out.append(BatchOverviewOut(
-            **batch_out(b, call.now).model_dump(), apply_from=b.apply_from,
+            **batch_out(call, b, call.now).model_dump(), apply_from=b.apply_from,
             apply_until=b.apply_until, pay_until=b.pay_until, exam_required=b.exam_required,
             exam=None if e is None else ExamBriefOut(
                 id=e.id, title=e.title, opens_at=e.opens_at, closes_at=e.closes_at,
@@ -89,9 +87,9 @@ class StuckListOut(PageOut):
 @api.route("GET", "/admin/notifications", access=ADMIN, query=StuckQuery,
            response=StuckListOut, summary="发送失败的通知（最新在前，分页）及最后的错误", tag=TAG)
 async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
-    found = await admin_views.stuck_notifications(query.state, query.limit, query.after)
+    found = await call.domain.admin_views.stuck_notifications(query.state, query.limit, query.after)
     rows = found.rows
-    names = await admin_views.names_of({r.person_id for r in rows if r.person_id})
+    names = await call.domain.admin_views.names_of({r.person_id for r in rows if r.person_id})
     texts = call.services.texts
     out = []
     for r in rows:
@@ -101,7 +99,7 @@ async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
             person=mask_name(names[r.person_id]) if r.person_id in names else None,
             status=r.status, channel=r.channel, attempts=r.attempts, last_error=last,
             channel_title=texts.word("channel_kind", r.channel) if r.channel else None,
-            reason=failure_words(texts, last), created_at=r.created_at))
+            reason=call.domain.outbox.failure_words(texts, last), created_at=r.created_at))
     return StuckListOut(notifications=out, next=found.next)
 
 
@@ -154,10 +152,10 @@ class OrdersOut(PageOut):
 async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
     after = decode(query.after, int)  # newest first by id: the key is the id
     below = [k for k in (query.before, after[0] if after else None) if k is not None]
-    rows = await admin_views.orders(query.status, query.since, min(below) if below else None,
-                                    query.limit + 1)
+    rows = await call.domain.admin_views.orders(query.status, query.since,
+                                                min(below) if below else None, query.limit + 1)
     more, rows = len(rows) > query.limit, rows[:query.limit]
-    names = await admin_views.names_of({r.payable.person_id for r in rows})
+    names = await call.domain.admin_views.names_of({r.payable.person_id for r in rows})
     return OrdersOut(orders=[OrderOut(
         out_trade_no=r.out_trade_no, title=r.payable.title,
         payer=mask_name(names[r.payable.person_id]) if r.payable.person_id in names else None,
@@ -207,8 +205,8 @@ class ExpertsOut(PageOut):
            summary="专家名册（分页；默认脱敏，完整姓名和手机号的每次读取都有记录）", tag=TAG)
 async def experts(call: Call, query: ExpertsQuery) -> ExpertsOut:
     # the listing may lag (the replica); the record of an unmasked read goes to the primary
-    rows, after = await admin_views.experts_page(query.after_id(), query.limit,
-                                                 await call.domain.reads.db())
+    rows, after = await call.domain.admin_views.experts_page(query.after_id(), query.limit,
+                                                             await call.domain.reads.db())
     if query.unmasked:  # the office that keeps the register reads it in full, on record
         # (miniapp_api/audit.py: one entry for the reading, or for the console's export)
         handed_out(call.request, people=len(rows), full=True)
@@ -243,9 +241,8 @@ class ApplicationsOut(PageOut):
 @api.route("GET", "/admin/batches/{batch_id}/applications", access=ADMIN, query=LongPageQuery,
            response=ApplicationsOut, summary="批次的申请及审核结果（分页，已脱敏）", tag=TAG)
 async def batch_applications(call: Call, query: LongPageQuery) -> ApplicationsOut:
-    rows, after = await admin_views.applications_page(call.path_int("batch_id"),
-                                                      query.after_id(),
-                                                      query.limit, await call.domain.reads.db())
+    rows, after = await call.domain.admin_views.applications_page(
+        call.path_int("batch_id"), query.after_id(), query.limit, await call.domain.reads.db())
     texts = call.services.texts
     return ApplicationsOut(applications=[ApplicationRowOut(
         id=a.id, applicant=mask_name(p.name), id_number=p.id_masked, kind=a.kind,

@@ -11,9 +11,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.draws import activity_number
-from services.federation import Counted, Lent, gb_code
-from services.reference import catalogue, regions
+from services.federation import Counted, Lent, RegionCodes
 
 api = Api()
 TAG = "库间共享"
@@ -107,16 +105,19 @@ class DecisionIn(Model):
 
 
 def lent_out(call: Call, lent: Lent) -> LentOut:
-    spec = catalogue().get(lent.specialty)
+    reference = call.domain.reference
+    spec = reference.catalogue().get(lent.specialty)
     return LentOut(
         id=lent.id, peer_code=lent.peer_code, peer_name=lent.peer_name,
         request_id=lent.request_id, specialty=lent.specialty,
-        specialty_name=catalogue().path_name(spec.code) if spec else lent.specialty,
-        region=gb_code(lent.region), region_name=regions().full_name(lent.region) or "",
+        specialty_name=reference.catalogue().path_name(spec.code) if spec else lent.specialty,
+        region=RegionCodes.to_gb(lent.region),
+        region_name=reference.regions().full_name(lent.region) or "",
         count=lent.count, status=lent.state,
         status_title=call.services.texts.word("peer_draw_state", lent.state),
         reason=lent.reason, received_at=lent.received_at, eval_start=lent.eval_start,
-        venue=lent.venue, activity_number=activity_number(lent.activity_id, "peer")
+        venue=lent.venue,
+        activity_number=call.domain.draw_record.activity_number(lent.activity_id, "peer")
         if lent.activity_id else "")
 
 

@@ -13,10 +13,11 @@ from pydantic import Field
 
 from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
+from miniapp_api.routes.fees.common import fen_yuan
 from miniapp_api.schemas import Model
+from models.draws import InvitationStatus as S
 from models.people import Role
-from services.admin import statistics as stats
-from services.admin import workbook
+from services.admin import RANKED, Month, MonthFigures, Statistics
 from services.common.clock import china_today
 
 api = Api()
@@ -91,30 +92,31 @@ class StatisticsOut(Model):
     rules: list[tuple[str, str]] = Field(description="各项数字的统计口径（名称、说明）")
 
 
-def month_out(m: stats.MonthFigures, title: str | None = None) -> MonthOut:
+def month_out(m: MonthFigures, title: str | None = None) -> MonthOut:
     s = m.statuses
     return MonthOut(
         month="" if title else m.month.iso, month_title=title or m.month.words,
         draws=m.draws, supplements=m.supplements, redraws=m.redraws, reevals=m.reevals,
         recall_attended=m.recall_attended, recall_declined=m.recall_declined,
         invited=m.invited, confirmed=m.confirmed,
-        declined=s[stats.S.DECLINED], avoided=s[stats.S.AVOIDED], no_answer=s[stats.S.TIMEOUT],
-        absent=s[stats.S.ABSENT], answered=m.answered, decline_rate=m.decline_rate,
-        absence_rate=m.absence_rate, fees_recorded_yuan=stats.yuan(m.fee_recorded_fen),
-        fees_paid_yuan=stats.yuan(m.fee_paid_fen))
+        declined=s[S.DECLINED], avoided=s[S.AVOIDED], no_answer=s[S.TIMEOUT],
+        absent=s[S.ABSENT], answered=m.answered, decline_rate=m.decline_rate,
+        absence_rate=m.absence_rate, fees_recorded_yuan=fen_yuan(m.fee_recorded_fen),
+        fees_paid_yuan=fen_yuan(m.fee_paid_fen))
 
 
 async def _figures(call: Call, query: StatisticsQuery
-                   ) -> tuple[stats.Statistics, list[stats.Month], date]:
+                   ) -> tuple[Statistics, list[Month], date]:
     today = china_today(call.now)
-    months = stats.parse_period(query.from_month, query.to_month, today)
-    return await stats.statistics(months, today, await call.domain.reads.db()), months, today
+    desk = call.domain.statistics
+    months = desk.period(query.from_month, query.to_month, today)
+    return await desk.figures(months, today, await call.domain.reads.db()), months, today
 
 
-def _rules(call: Call, months: list[stats.Month], today: date) -> str:
+def _rules(call: Call, months: list[Month], today: date) -> str:
     return call.services.texts.render(
         "documents/statistics_rules.j2", first=months[0].words, last=months[-1].words,
-        ranked=stats.RANKED, today=f"{today.year}年{today.month}月{today.day}日")
+        ranked=RANKED, today=f"{today.year}年{today.month}月{today.day}日")
 
 
 @api.route("GET", "/admin/statistics", access=ADMIN, query=StatisticsQuery,
@@ -148,7 +150,8 @@ async def statistics_xlsx(call: Call, query: StatisticsQuery) -> web.Response:
     sheets = call.services.texts.render("documents/statistics_sheets.j2",
                                         total=call.services.texts.render(
                                             "documents/statistics_total.j2"))
-    body = await asyncio.to_thread(workbook, found, sheets, _rules(call, months, today))
+    body = await asyncio.to_thread(call.domain.statistics.workbook, found, sheets,
+                                   _rules(call, months, today))
     handed_out(call.request)  # counts only: nobody's personal data
     name = f"{FILENAME}{months[0].iso}_{months[-1].iso}.xlsx"
     return web.Response(body=body, content_type=XLSX, headers={

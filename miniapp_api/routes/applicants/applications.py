@@ -20,23 +20,11 @@ from models.applications import (
     Batch,
     ReviewAction,
 )
-from services.applicants import (
-    ATTACHMENTS,
-    Applications,
-    applications_of,
-    attachment_kind,
-    describe_items,
-    logs_of,
-    require_size,
-    required_attachments,
-    stages,
-    window_text,
-)
+from services.applicants import ATTACHMENTS, Applications
 from services.common.errors import Conflict
 from services.common.texts import china_date
-from services.documents import pledge_of, pledge_pdf, review_form_pdf, sheet
-from services.people import ApplicationDraft, missing_parts
-from services.reference import catalogue, regions
+from services.people import ApplicationDraft
+from services.reference import Reference
 
 api = Api()
 TAG = "申报"
@@ -122,12 +110,14 @@ class PrintOut(Model):
     form_url: str = Field(description="可打印的申报表页面（本人专用，24小时内有效）")
 
 
-def batch_out(batch: Batch, now: datetime) -> BatchOut:
+def batch_out(call: Call, batch: Batch, now: datetime) -> BatchOut:
+    reads = call.domain.application_reads
     return BatchOut(id=batch.id, name=batch.name, kind=batch.kind, province=batch.province,
                     specialty_rule=batch.specialty_rule,
                     max_qualifications=batch.max_qualifications,
-                    apply_window=window_text(batch.apply_from, batch.apply_until),
-                    review_until=batch.review_until, stages=[s.title for s in stages(batch)],
+                    apply_window=reads.window_text(batch.apply_from, batch.apply_until),
+                    review_until=batch.review_until,
+                    stages=[s.title for s in call.domain.review.stages(batch)],
                     fee_yuan=batch.fee_fen / 100,
                     open=batch.apply_from <= now <= batch.apply_until)
 
@@ -139,37 +129,37 @@ async def application_out(call: Call, app: Application) -> ApplicationOut:
 async def application_outs(call: Call, apps: list[Application]) -> list[ApplicationOut]:
     """The applications as the mini-program shows them, in a constant number of queries."""
     attachments = await Applications.attachments_of_all(apps)
-    logs = await logs_of(apps)
+    logs = await call.domain.review.logs_of(apps)
     return [_application_out(call, a, attachments[a.id], logs[a.id]) for a in apps]
 
 
 def _application_out(call: Call, app: Application, attachments: list[Attachment],
                      log: list[ReviewAction]) -> ApplicationOut:
-    now = call.now
-    all_stages = stages(app.batch)
+    now, review, reads = call.now, call.domain.review, call.domain.application_reads
+    all_stages = review.stages(app.batch)
     return ApplicationOut(
-        id=app.id, batch=batch_out(app.batch, now), kind=app.kind, status=app.status,
+        id=app.id, batch=batch_out(call, app.batch, now), kind=app.kind, status=app.status,
         status_title=call.services.texts.word("application_status", app.status),
         stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
                                                             AppStatus.RETURNED) else None,
         data=app.data, specialties=app.specialties,
-        missing=missing_parts(ApplicationDraft.model_validate(app.data),
-                              app.kind in (AppKind.NEW, AppKind.RENEWAL)),
+        missing=call.domain.experts.missing_parts(ApplicationDraft.model_validate(app.data),
+                                                  app.kind in (AppKind.NEW, AppKind.RENEWAL)),
         attachments=[AttachmentOut(id=a.id, kind=a.kind, title=ATTACHMENTS[a.kind].title,
                                    filename=a.filename, size=a.size,
                                    content_type=a.content_type) for a in attachments],
-        required_attachments={k: ATTACHMENTS[k].title
-                              for k in required_attachments(AppKind(app.kind))},
-        returned_items=describe_items(app.returned_items, app.catalogue_version),
+        required_attachments={k: ATTACHMENTS[k].title for k in
+                              reads.required_attachments(AppKind(app.kind))},
+        returned_items=review.describe_items(app.returned_items, app.catalogue_version),
         last_reason=app.last_reason,
         log=[LogOut(at=e.at, stage=f"{e.stage_title}（{e.industry}）" if e.industry
                     else e.stage_title, action=e.action, actor=e.actor_name,
-                    reason=e.reason, items=describe_items(e.items, app.catalogue_version))
+                    reason=e.reason, items=review.describe_items(e.items, app.catalogue_version))
              for e in log])
 
 
 def _tree(code: str | None) -> list[SpecialtyNode]:
-    cat = catalogue()
+    cat = Reference.catalogue()
     codes = cat.children.get(code, []) if code else \
         [c for c, s in cat.items.items() if s.parent is None]
     return [SpecialtyNode(code=c, name=cat.items[c].name, selectable=cat.is_leaf(c),
@@ -179,15 +169,16 @@ def _tree(code: str | None) -> list[SpecialtyNode]:
 @api.route("GET", "/catalogue", access=Access.PUBLIC, response=CatalogueOut,
            summary="评标专业目录（大类别、一级、二级、三级）与地区代码", tag=TAG)
 async def get_catalogue(call: Call) -> CatalogueOut:
+    places = call.domain.reference.regions().places.values()
     return CatalogueOut(specialties=_tree(None), regions={
-        p.code: p.name for p in regions().places.values() if p.level < 3 and not p.retired})
+        p.code: p.name for p in places if p.level < 3 and not p.retired})
 
 
 @api.route("GET", "/batches", access=Access.BOUND, response=BatchesOut,
            summary="征集 / 续聘批次及其时间", tag=TAG)
 async def list_batches(call: Call) -> BatchesOut:
     batches = await call.domain.applications.open_batches()
-    return BatchesOut(batches=[batch_out(b, call.now) for b in batches])
+    return BatchesOut(batches=[batch_out(call, b, call.now) for b in batches])
 
 
 async def _own(call: Call) -> Application:
@@ -208,7 +199,7 @@ async def start(call: Call, body: StartIn) -> ApplicationOut:
 async def list_mine(call: Call) -> ApplicationsOut:
     return ApplicationsOut(applications=[
         _application_out(call, f.application, f.attachments, f.log)
-        for f in await applications_of(call.caller.need_person().id)])
+        for f in await call.domain.application_reads.applications_of(call.caller.need_person().id)])
 
 
 @api.route("GET", "/applications/{app_id}", access=Access.BOUND, response=ApplicationOut,
@@ -231,8 +222,9 @@ async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
 async def upload(call: Call) -> AttachmentOut:
     app = await _own(call)
     kind = call.path("kind")
-    attachment_kind(kind)
-    filename, data = await call.upload(lambda size: require_size(kind, size))
+    call.domain.application_reads.attachment_kind(kind)
+    reads = call.domain.application_reads
+    filename, data = await call.upload(lambda size: reads.require_size(kind, size))
     saved = await call.domain.applications.attach(app, kind, filename or kind, data, call.now)
     return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
                          filename=saved.filename, size=saved.size,
@@ -280,9 +272,10 @@ async def pledge(call: Call) -> web.Response:
     app = await _own(call)
     person = call.caller.need_person()
     draft = ApplicationDraft.model_validate(app.data)
-    words = pledge_of(call.services.texts, person.name, person.id_masked, app.batch.name,
-                      draft.work_unit or "", china_date(call.now))
-    body = await asyncio.to_thread(pledge_pdf, words)
+    words = call.domain.documents.pledge_of(call.services.texts, person.name, person.id_masked,
+                                            app.batch.name, draft.work_unit or "",
+                                            china_date(call.now))
+    body = await asyncio.to_thread(call.domain.documents.pledge_pdf, words)
     handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=pledge.pdf"})
@@ -297,8 +290,9 @@ async def review_form(call: Call) -> web.Response:
     app = await _own(call)
     if app.printed_at is None or app.status in (AppStatus.DRAFT, AppStatus.RETURNED):
         raise Conflict("application.not_printed")
-    body = await asyncio.to_thread(review_form_pdf, sheet(call.services.texts, app,
-                                                          call.caller.need_person()))
+    documents = call.domain.documents
+    body = await asyncio.to_thread(documents.review_form_pdf, documents.sheet(
+        call.services.texts, app, call.caller.need_person()))
     handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=review-form.pdf"})

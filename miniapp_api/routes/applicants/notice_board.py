@@ -11,7 +11,6 @@ from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
-from services.applicants import notice_board
 from services.common.pii import public
 
 api = Api()
@@ -49,4 +48,4 @@ async def board(call: Call) -> BoardOut:
                 group.batch.objection_contact) if group.batch.objection_contact else "").strip(),
             entries=[ListedOut(name=e.name, work_unit=e.work_unit, specialties=e.specialties,
                                since=e.since, until=e.until) for e in group.entries])
-            for group in await notice_board(call.now)])
+            for group in await call.domain.public_notice.notice_board(call.now)])

@@ -15,7 +15,6 @@ from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.applicants import applicant_standing, stages, waiting_industries
 from services.common.pii import mask_phone
 
 api = Api()
@@ -52,12 +51,14 @@ class DecisionIn(Model):
 @api.route("GET", "/review/queue", access=REVIEWER, response=QueueOut,
            summary="待我审核的申请（本人层级、地区、行业范围内）", tag=TAG)
 async def queue(call: Call) -> QueueOut:
-    entries = await call.domain.review.queue_entries(call.caller.grants)
+    review = call.domain.review
+    entries = await review.queue_entries(call.caller.grants)
     return QueueOut(applications=[QueueItem(
         id=a.id, batch=a.batch.name, applicant=person.name, phone=mask_phone(person.phone),
-        region=a.region, industry=a.industry, stage=stages(a.batch)[a.stage].title,
-        waiting_industries=waiting_industries(a) if stages(a.batch)[a.stage].by_industry
-        else [], submitted_at=a.submitted_at, review_until=a.batch.review_until)
+        region=a.region, industry=a.industry, stage=review.stages(a.batch)[a.stage].title,
+        waiting_industries=review.waiting_industries(a)
+        if review.stages(a.batch)[a.stage].by_industry else [],
+        submitted_at=a.submitted_at, review_until=a.batch.review_until)
         for a, person in entries])
 
 
@@ -164,7 +165,7 @@ class StandingOut(Model):
 async def standing(call: Call) -> StandingOut:
     app = await call.domain.review.readable(call.path_int("app_id"), call.caller.grants,
                                             call.caller.need_person().id)
-    found = await applicant_standing(app.person_id, call.now)
+    found = await call.domain.review.applicant_standing(app.person_id, call.now)
     if found is None:
         return StandingOut(expert=False)
     return StandingOut(

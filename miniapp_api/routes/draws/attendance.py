@@ -11,14 +11,8 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import InvitationStatus
-from services.draws import (
-    CHECKIN_LINK,
-    MAX_MANUAL_URGES,
-    remote_venues,
-    venue_label,
-    visible_activities,
-)
-from services.draws import dashboard as dashboard_counts
+from services.draws.running import CHECKIN_LINK
+from services.draws.venue import MAX_MANUAL_URGES
 
 api = Api()
 
@@ -95,10 +89,11 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
     page = call.domain.links.url(  # the image address is signed too
         f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
         call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image)
-    venues = [VenuePosterOut(notice_id=n.id, venue=venue_label(n), page=call.domain.links.url(
+    venues = [VenuePosterOut(notice_id=n.id, venue=call.domain.draws.venues.venue_label(n),
+                             page=call.domain.links.url(
         f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
         call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image,
-        notice=str(n.id))) for n in await remote_venues(activity.id)]
+        notice=str(n.id))) for n in await call.domain.draws.venues.remote_venues(activity.id)]
     return CheckinQrOut(image=image, page=page, valid_from=opens, valid_until=closes,
                         venues=venues)
 
@@ -127,5 +122,5 @@ async def urge(call: Call, body: UrgeIn) -> UrgeOut:
 @api.route("GET", "/draws/dashboard", access=AGENCY, response=DashboardOut,
            summary="工作台：今日活动、抽取中、今日完成、本周抽取、今日专家到场", tag=TAG)
 async def dashboard(call: Call) -> DashboardOut:
-    ids = [a.id for a in await visible_activities(agency(call), call.now)]
-    return DashboardOut(**await dashboard_counts(ids, call.now))
+    ids = [a.id for a in await call.domain.draw_scope.visible_activities(agency(call), call.now)]
+    return DashboardOut(**await call.domain.draw_record.dashboard(ids, call.now))

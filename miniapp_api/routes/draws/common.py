@@ -13,27 +13,10 @@ from models.draw_handler import supervisors_of
 from models.draws import ActorRole, Condition, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
 from services.common.pii import public
-from services.draws import (
-    SEAL_BEFORE,
-    ActivityFile,
-    Actor,
-    AgencyRole,
-    ConditionProgress,
-    Counts,
-    activity_file,
-    activity_number,
-    agency_role,
-    agreed_in,
-    check_sealed,
-    notice_contact,
-    progress_of,
-    supplement_time_default,
-    supplements_shown,
-    terminal_name,
-    visible_activity,
-)
+from services.draws import AgencyRole
+from services.draws.record import ActivityFile, Actor, ConditionProgress
+from services.draws.running import SEAL_BEFORE, Counts
 from services.federation import AskView
-from services.reference import regions
 
 TAG = "专家抽取"
 AGENCY = {Role.AGENCY_LEGAL, Role.AGENCY_HANDLER}
@@ -185,7 +168,7 @@ class ActivityOut(Model):
 
 def agency(call: Call) -> AgencyRole:
     """The agency the caller acts for."""
-    return agency_role(call.caller.need_person().id, call.caller.grants)
+    return call.domain.draw_scope.agency_role(call.caller.need_person().id, call.caller.grants)
 
 
 def actor(call: Call, role: ActorRole = "agency") -> Actor:
@@ -196,7 +179,8 @@ def actor(call: Call, role: ActorRole = "agency") -> Actor:
 
 async def activity_in_path(call: Call) -> DrawActivity:
     """The activity of the path, if the caller may see it."""
-    return await visible_activity(agency(call), call.path_int("activity_id"), call.now)
+    return await call.domain.draw_scope.visible_activity(agency(call),
+                                                         call.path_int("activity_id"), call.now)
 
 
 def counts_out(counts: Counts) -> CountsOut:
@@ -216,23 +200,25 @@ async def display_status(call: Call, activity: DrawActivity) -> str:
 async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | None = None
                        ) -> ActivityOut:
     """The activity as the agency sees it (`file`: already read with it)."""
-    f = file or await activity_file(activity)
-    children, child_conditions = await supplements_shown(activity, call.now)
-    agreed = {**f.agreed, **await agreed_in(child_conditions)}
-    progress = progress_of([activity, *children], [*f.conditions, *child_conditions], agreed)
+    f = file or await call.domain.draw_record.activity_file(activity)
+    children, child_conditions = await call.domain.draw_record.supplements_shown(activity, call.now)
+    agreed = {**f.agreed, **await call.domain.draw_record.agreed_in(child_conditions)}
+    progress = call.domain.draw_record.progress_of(
+        [activity, *children], [*f.conditions, *child_conditions], agreed)
     by_peer = await call.domain.asking.views(activity.id)
     return ActivityOut(
-        id=activity.id, number=activity_number(activity.id, activity.kind),
+        id=activity.id, number=call.domain.draw_record.activity_number(activity.id, activity.kind),
         project=f.project.name, name=activity.name, media=activity.media,
         bid_open_region=activity.bid_open_region,
-        bid_open_place=regions().full_name(activity.bid_open_region) or ""
+        bid_open_place=call.domain.reference.regions().full_name(activity.bid_open_region) or ""
         if activity.bid_open_region else "",
         remarks=activity.remarks, handler_name=activity.handler_name,
         handler_phone=activity.handler_phone_masked,
         handler_id_number=activity.handler_id_masked,
         supervisors=[SupervisorOut(name=s.name, phone=s.phone_masked, department=s.department)
                      for s in supervisors_of(activity.supervisors)],
-        terminal_name=terminal_name(call.services.texts, activity.terminal)
+        terminal_name=call.domain.draw_terminals.terminal_name(call.services.texts,
+                                                               activity.terminal)
         if activity.terminal else "",
         kind=activity.kind, status=activity.status,
         status_title=call.services.texts.word("draw_status", await display_status(
@@ -247,19 +233,21 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
         seed=activity.seed if activity.status == DrawStatus.ENDED else None,
         unseal_at=activity.eval_start - SEAL_BEFORE,
-        supplement_gather_at=supplement_time_default(list(f.notices), call.now)
+        supplement_gather_at=call.domain.draw_followups.supplement_time_default(
+            list(f.notices), call.now)
         if activity.status == DrawStatus.ENDED else None,
         avoidances=[AvoidanceOut(id=a.id, kind=a.kind, name=a.name, fixed=a.fixed,
                                  reason=a.reason) for a in f.avoidances],
         notices=[NoticeOut(id=n.id, venue=n.venue, address=n.address, gather_at=n.gather_at,
-                           contact=notice_contact(n), notes=n.notes, city=n.city,
+                           contact=call.domain.draws.notices.notice_contact(n), notes=n.notes,
+                           city=n.city,
                            district=n.district, street=n.street, room=n.room,
                            contact_name=n.contact_name,
                            contact_phone=public(n.contact_phone), role=n.role,
                            role_title=call.services.texts.word("venue_role", n.role))
                  for n in f.notices],
         conditions=[condition_out(call, c, progress[c.id], peer_out(
-            call, by_peer.get(c.id), check_sealed(activity, call.now),
+            call, by_peer.get(c.id), call.domain.draws.seal.check_sealed(activity, call.now),
             activity.started_at is not None)) for c in f.conditions],
         supplement_conditions=[condition_out(call, c, progress[c.id])
                                for c in child_conditions],

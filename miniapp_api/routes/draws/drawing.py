@@ -21,17 +21,6 @@ from miniapp_api.routes.draws.common import (
     counts_out,
 )
 from miniapp_api.schemas import Model
-from services.draws import (
-    check_sealed,
-    contact_report,
-    draw_results,
-    pool_audit,
-    result_link,
-    skip_said,
-    visible_counts,
-    weighting_said,
-)
-from services.reference import catalogue
 
 api = Api()
 
@@ -146,22 +135,22 @@ async def draw_end(call: Call, body: ReasonIn) -> ActivityOut:
 @api.route("GET", "/draws/activities/{activity_id}/progress", access=AGENCY,
            response=CountsOut, summary="抽取进度（只有人数，结果解封前不显示姓名）", tag=TAG)
 async def progress(call: Call) -> CountsOut:
-    return counts_out(await visible_counts(agency(call), call.path_int("activity_id"),
-                                           call.now))
+    return counts_out(await call.domain.draws.progress.visible_counts(
+        agency(call), call.path_int("activity_id"), call.now))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/results", access=AGENCY,
            response=ResultsOut, summary="抽取结果（评标开始前30分钟解封）", tag=TAG)
 async def results(call: Call) -> ResultsOut:
     activity = await activity_in_path(call)
-    texts, tree = call.services.texts, catalogue()
+    texts, tree = call.services.texts, call.domain.reference.catalogue()
     return ResultsOut(activity_id=activity.id, experts=[
         ExpertOut(invitation_id=r.invitation_id, name=r.name, expert_number=r.expert_number,
                   work_unit=r.work_unit, specialty=tree.path_name(r.specialty),
                   verification_code=r.shown_code, supplementary=r.supplementary,
                   situation=r.said(texts), absent=r.absence is not None, travels=r.travels,
                   condition_id=r.condition_id, venue=r.venue)
-        for r in await draw_results(activity, call.now)])
+        for r in await call.domain.draw_record.draw_results(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/contacts", access=AGENCY,
@@ -175,7 +164,7 @@ async def contacts(call: Call) -> ContactsOut:
                    status=r.status, answered_via=r.answered_via, name=r.name,
                    tried=[AttemptOut(channel=a.channel, status=a.status, at=a.at)
                           for a in r.tried])
-        for r in await contact_report(activity, call.now)])
+        for r in await call.domain.draw_record.contact_report(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/result-page", access=AGENCY,
@@ -183,7 +172,8 @@ async def contacts(call: Call) -> ContactsOut:
            tag=TAG)
 async def result_page(call: Call) -> LinkOut:
     activity = await activity_in_path(call)
-    url, expires = result_link(call.domain.links, activity, call.caller.need_person().id,
+    url, expires = call.domain.draw_record.result_link(call.domain.links, activity,
+                                                       call.caller.need_person().id,
                                call.now)
     return LinkOut(url=url, expires_at=expires)
 
@@ -192,20 +182,22 @@ async def result_page(call: Call) -> LinkOut:
            summary="随机性核对：种子摘要、结束后公开的种子与候选池摘要、核对结果", tag=TAG)
 async def audit_view(call: Call) -> AuditOut:
     activity = await activity_in_path(call)
-    records, report = await pool_audit(activity)
+    records, report = await call.domain.draw_record.pool_audit(activity)
     pools: list[dict[str, object]] = [
         {"condition_id": r.condition_id, "pool": r.name, "size": len(r.expert_ids),
          "hash": r.published_hash, "positions_used": len(r.used),
          "weighted": r.weights is not None,
-         "weighting": weighting_said(call.services.texts,
-                                     r.weighting if r.weights is not None else None)}
+         "weighting": call.domain.draws.weighting.weighting_said(
+             call.services.texts, r.weighting if r.weights is not None else None)}
         for r in records]
     if report is None:
         return AuditOut(seed_hash=activity.seed_hash, seed=None, pools=pools, ok=None)
-    if not check_sealed(activity, call.now):  # who was passed over, and why, in words
+    if not call.domain.draws.seal.check_sealed(activity,
+                                               call.now):  # who was passed over, and why, in words
         for pool, r in zip(pools, records, strict=True):
             pool["skipped"] = [{"position": rank + 1,
-                                "reason": skip_said(why, call.services.texts)}
+                                "reason": call.domain.draws.skips.skip_said(
+                                    why, call.services.texts)}
                                for rank, why in sorted(r.skipped.items())]
     return AuditOut(seed_hash=activity.seed_hash, seed=activity.seed, pools=pools,
                     ok=report.ok, problems=report.problems)

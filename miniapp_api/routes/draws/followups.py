@@ -18,8 +18,6 @@ from miniapp_api.routes.draws.common import (
 )
 from miniapp_api.schemas import Model
 from models.draws import DrawActivity, DrawStatus
-from services.draws import chosen_terminal
-from services.draws import withdrawal_follow_up as notice_states
 
 api = Api()
 
@@ -136,8 +134,8 @@ async def reeval(call: Call, body: CloneIn) -> ActivityOut:
 
 
 async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
-    delivered, undelivered = await call.domain.draw_followups.withdrawal_status(activity,
-                                                                               call.now)
+    delivered, undelivered = await call.domain.draw_followups.withdrawal_status(
+        activity, call.now)
     return WithdrawalOut(status=activity.status,
                          requested=activity.withdraw_requested_at is not None,
                          approved=activity.status == DrawStatus.WITHDRAWN,
@@ -150,7 +148,8 @@ async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
            summary="申请退选（评标开始前至少5小时，经交易中心核验后通知全部专家）", tag=TAG)
 async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
     activity = await activity_in_path(call)
-    centre = await chosen_terminal(call.services.texts, activity, body.terminal, call.now)
+    centre = await call.domain.draw_terminals.chosen_terminal(call.services.texts, activity,
+                                                              body.terminal, call.now)
     activity = await call.domain.draw_followups.request_withdrawal(
         activity, body.reason, call.now, actor(call), terminal=centre)
     return await withdrawal_out(call, activity)
@@ -219,7 +218,7 @@ async def follow_up_out(call: Call, activity: DrawActivity) -> FollowUpOut:
         channel=n.channel, delivered=n.delivered,
         acknowledged_at=n.invitation.acknowledged_at,
         acknowledged_by=n.invitation.acknowledged_by, note=n.invitation.acknowledged_note)
-        for n in await notice_states(activity, call.now)])
+        for n in await call.domain.draw_followups.withdrawal_follow_up(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/withdrawal/experts", access=AGENCY,

@@ -10,7 +10,6 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.draws import Invitation, Notice
 from models.people import Role
-from services.draws import checking_venues, memberships, notice_contact
 
 api = Api()
 TAG = "评标邀请"
@@ -43,12 +42,13 @@ class ReplyIn(Model):
     reason: str = Field(default="", max_length=100)
 
 
-def invitation_out(item: Invitation, notice: Notice, checking: set[str] | None = None,
-                   face: bool = False) -> InvitationOut:
+def invitation_out(call: Call, item: Invitation, notice: Notice,
+                   checking: set[str] | None = None, face: bool = False) -> InvitationOut:
     check = notice.venue.strip() in (checking or set())
+    contact = call.domain.draws.notices.notice_contact(notice)
     return InvitationOut(id=item.id, status=item.status, gather_at=notice.gather_at,
                          venue=notice.venue, venue_role=notice.role_word,
-                         address=notice.address, contact=notice_contact(notice),
+                         address=notice.address, contact=contact,
                          notes=notice.notes, due_at=item.due_at, verification_code=item.code,
                          identity_check=check, face_checkin=check and face)
 
@@ -57,9 +57,10 @@ def invitation_out(item: Invitation, notice: Notice, checking: set[str] | None =
            summary="我的评标邀请（近30天）", tag=TAG)
 async def mine(call: Call) -> InvitationsOut:
     rows = await call.domain.draws.recent_invitations(call.caller.need_person().id, call.now)
-    checking = await checking_venues({n.venue for _, n in rows})
+    checking = await call.domain.attendance.checking_venues({n.venue for _, n in rows})
     face = call.domain.attendance.face_offered
-    return InvitationsOut(invitations=[invitation_out(r, n, checking, face) for r, n in rows])
+    return InvitationsOut(invitations=[invitation_out(call, r, n, checking, face)
+                                       for r, n in rows])
 
 
 @api.route("POST", "/expert/invitations/{invitation_id}/reply", access=EXPERT, body=ReplyIn,
@@ -68,7 +69,7 @@ async def reply(call: Call, body: ReplyIn) -> InvitationOut:
     outcome = await call.domain.draws.reply(call.path_int("invitation_id"),
                                                call.caller.need_person().id, body.choice,
                                                call.now, body.reason, via="miniapp")
-    return invitation_out(outcome.invitation, outcome.notice)
+    return invitation_out(call, outcome.invitation, outcome.notice)
 
 
 class PoolProofOut(Model):
@@ -90,4 +91,5 @@ class PoolProofsOut(Model):
 async def my_pools(call: Call) -> PoolProofsOut:
     return PoolProofsOut(pools=[PoolProofOut(
         activity_id=m.activity_id, eval_start=m.eval_start, pool=m.pool, invited=m.invited,
-        proof=m.proof) for m in await memberships(call.caller.need_person().id, call.now)])
+        proof=m.proof) for m in await call.domain.draws.audit.memberships(
+            call.caller.need_person().id, call.now)])

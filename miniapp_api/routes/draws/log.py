@@ -15,16 +15,7 @@ from miniapp_api.schemas import Model
 from models.draws import DrawActivity
 from models.people import Role
 from services.common.clock import CHINA
-from services.draws import (
-    SEALED_ACTIONS,
-    any_activity,
-    check_sealed,
-    evaluations_on,
-    log_of,
-    root_of,
-    terminal_name,
-    verifiable_activity,
-)
+from services.draws.running import SEALED_ACTIONS
 
 api = Api()
 TAG = "操作记录"
@@ -49,9 +40,9 @@ async def log_out(call: Call, activity: DrawActivity, *, agency: bool = False) -
     """The log; the agency's, while the results are sealed, without what would tell who was
     drawn: a sealed 补抽's own entries, and what came of a sealed request (docs/seal.md)."""
     texts = call.services.texts
-    entries = await log_of(activity)
-    root = await root_of(activity)
-    sealed = agency and check_sealed(root, call.now)
+    entries = await call.domain.draw_record.log_of(activity)
+    root = await call.domain.draw_record.root_of(activity)
+    sealed = agency and call.domain.draws.seal.check_sealed(root, call.now)
     return LogOut(entries=[LogEntryOut(
         activity_id=e.activity_id, at=e.at, role=e.role, actor=e.actor_name, action=e.action,
         title=texts.render("draw/action.j2", action=e.action), reason=e.reason,
@@ -68,14 +59,16 @@ async def agency_log(call: Call) -> LogOut:
 @api.route("GET", "/verify/activities/{activity_id}/log", access={Role.VERIFIER},
            response=LogOut, summary="抽取活动的操作记录（本交易中心辖区）", tag=TAG)
 async def verifier_log(call: Call) -> LogOut:
-    return await log_out(call, await verifiable_activity(call.caller.grants,
-                                                         call.path_int("activity_id")))
+    activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
+                                                                call.path_int("activity_id"))
+    return await log_out(call, activity)
 
 
 @api.route("GET", "/admin/draws/{activity_id}/log", access={Role.ADMIN}, response=LogOut,
            summary="抽取活动的操作记录（管理员）", tag=TAG)
 async def admin_log(call: Call) -> LogOut:
-    return await log_out(call, await any_activity(call.path_int("activity_id")))
+    return await log_out(call,
+                         await call.domain.draw_scope.any_activity(call.path_int("activity_id")))
 
 
 class DayQuery(Model):
@@ -105,12 +98,13 @@ class DayDrawsOut(Model):
 async def day_draws(call: Call, query: DayQuery) -> DayDrawsOut:
     day = query.day or call.now.astimezone(CHINA).date()
     texts = call.services.texts
-    found = await evaluations_on(day)
+    found = await call.domain.draw_record.evaluations_on(day)
+    terminals = call.domain.draw_terminals
     return DayDrawsOut(day=day, draws=[DayDrawOut(
         id=d.activity.id, project=d.project, agency=d.agency,
         kind=texts.render("console/activity_kind.j2", kind=d.activity.kind).strip(),
         status=d.activity.status, status_title=texts.word("draw_status", d.activity.status),
         eval_start=d.activity.eval_start,
         planned=d.counts.planned, confirmed=d.counts.confirmed,
-        terminal_name=terminal_name(texts, d.activity.terminal) if d.activity.terminal
-        else "") for d in found])
+        terminal_name=terminals.terminal_name(texts, d.activity.terminal)
+        if d.activity.terminal else "") for d in found])

@@ -17,17 +17,7 @@ from models.people import Role
 from models.performance import ConductItem, PerformanceRecord
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import (
-    SUPPLEMENT,
-    Entry,
-    Shown,
-    activity_file,
-    activity_number,
-    performance,
-    sheet_view,
-    visible_activities,
-)
-from services.standing import conduct
+from services.draws.record import SUPPLEMENT, Entry, Shown
 
 api = Api()
 TAG = "履职评价"
@@ -75,8 +65,9 @@ def attendance_words(texts: Texts, record: PerformanceRecord) -> str:
                         left_early=record.left_early, absence=record.absence).strip()
 
 
-async def record_out(texts: Texts, shown: Shown) -> RecordOut:
-    r, catalogue = shown.record, {i.code: i for i in await conduct.items()}
+async def record_out(call: Call, shown: Shown) -> RecordOut:
+    texts = call.services.texts
+    r, catalogue = shown.record, {i.code: i for i in await call.domain.conduct.items()}
     chosen = [catalogue[c] for c in r.conduct if c in catalogue]
     return RecordOut(
         id=r.id, invitation_id=r.invitation_id,
@@ -118,17 +109,18 @@ class EvaluationsOut(Model):
            summary="已结束的评标及履职记录进度（本机构、本人经办的活动）")
 async def evaluations(call: Call) -> EvaluationsOut:
     out = []
-    for a in await visible_activities(agency(call), call.now, limit=200):
+    for a in await call.domain.draw_scope.visible_activities(agency(call), call.now, limit=200):
         if a.kind == SUPPLEMENT or a.status != DrawStatus.ENDED or a.finished_at is None:
             continue
-        got = await performance.sheet(a, call.now)
-        f = await activity_file(a)
+        got = await call.domain.performance.sheet(a, call.now)
+        f = await call.domain.draw_record.activity_file(a)
         out.append(EvaluationOut(
-            id=a.id, number=activity_number(a.id, a.kind), project=f.project.name,
+            id=a.id, number=call.domain.draw_record.activity_number(a.id, a.kind),
+            project=f.project.name,
             eval_start=a.eval_start, finished_at=a.finished_at, deadline=got.deadline,
             last_day=last_day(got.deadline), open=got.open, served=len(got.rows),
             recorded=sum(1 for r in got.rows if r.record is not None)))
-    return EvaluationsOut(deadline_days=await conduct.deadline_days(), evaluations=out)
+    return EvaluationsOut(deadline_days=await call.domain.conduct.deadline_days(), evaluations=out)
 
 
 class ExpertRowOut(Model):
@@ -150,8 +142,8 @@ class SheetOut(Model):
 
 async def sheet_out(call: Call) -> SheetOut:
     activity = await activity_in_path(call)
-    view = await sheet_view(activity, call.now)
-    got, texts = view.sheet, call.services.texts
+    view = await call.domain.performance.sheet_view(activity, call.now)
+    got = view.sheet
     rows = []
     for r in got.rows:
         shown = Shown(r.record, r.notice, view.agency, r.name) if r.record else None
@@ -160,10 +152,10 @@ async def sheet_out(call: Call) -> SheetOut:
             supplementary=r.invitation.supplementary, absence=r.absence,
             gather_at=r.notice.gather_at,
             checkin_at=r.invitation.checkin_at, checkout_at=r.invitation.checkout_at,
-            record=await record_out(texts, shown) if shown else None))
+            record=await record_out(call, shown) if shown else None))
     a = got.activity
     return SheetOut(evaluation=EvaluationOut(
-        id=a.id, number=activity_number(a.id, a.kind), project=view.project,
+        id=a.id, number=call.domain.draw_record.activity_number(a.id, a.kind), project=view.project,
         eval_start=a.eval_start,
         finished_at=a.finished_at, deadline=got.deadline, last_day=last_day(got.deadline),
         open=got.open, served=len(rows),
@@ -195,9 +187,9 @@ class PerformanceIn(Model):
            summary="记录或修改一位专家的履职情况（截止时间前；专家作出说明后不能修改；"
                    "登记缺席的专家只记评语，记录注明缺席原因）")
 async def record_performance(call: Call, body: PerformanceIn) -> SheetOut:
-    await performance.record_performance(
-        call.domain.outbox, await activity_in_path(call), call.path_int("invitation_id"),
-        body.entry(), call.now, actor(call), call.domain.links)
+    await call.domain.performance.record(
+        await activity_in_path(call), call.path_int("invitation_id"), body.entry(), call.now,
+        actor(call))
     return await sheet_out(call)
 
 
@@ -208,9 +200,8 @@ class MyRecordsOut(Model):
 @api.route("GET", "/me/performance", access=EXPERT, response=MyRecordsOut, tag=TAG,
            summary="我的履职记录（代理机构在评标结束后记录）")
 async def my_records(call: Call) -> MyRecordsOut:
-    texts = call.services.texts
-    return MyRecordsOut(records=[await record_out(texts, s) for s in
-                                 await performance.mine(call.caller.need_person().id)])
+    return MyRecordsOut(records=[await record_out(call, s) for s in
+                                 await call.domain.performance.mine(call.caller.need_person().id)])
 
 
 class ReplyIn(Model):
@@ -222,6 +213,6 @@ class ReplyIn(Model):
            response=MyRecordsOut, tag=TAG,
            summary="对一条履职记录作出说明（每条限一次；有异议的由管理员复核）")
 async def reply(call: Call, body: ReplyIn) -> MyRecordsOut:
-    await performance.reply(call.caller.need_person().id, call.path_int("record_id"),
-                            body.text, body.dispute, call.now)
+    await call.domain.performance.reply(call.caller.need_person().id, call.path_int("record_id"),
+                                        body.text, body.dispute, call.now)
     return await my_records(call)

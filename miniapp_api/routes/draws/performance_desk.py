@@ -15,8 +15,6 @@ from miniapp_api.routes.draws.performance import PerformanceIn, RecordOut, recor
 from miniapp_api.schemas import Model, Ok
 from models.people import Role
 from models.performance import ConductItem, ReviewOutcome
-from services.draws import performance
-from services.standing import conduct
 
 api = Api()
 TAG = "履职评价"
@@ -54,44 +52,45 @@ class SettingsIn(Model):
     deadline_days: int = Field(ge=1, le=30)
 
 
-async def catalogue_out() -> CatalogueOut:
-    return CatalogueOut(deadline_days=await conduct.deadline_days(),
-                        items=[item_out(i) for i in await conduct.items()])
+async def catalogue_out(call: Call) -> CatalogueOut:
+    return CatalogueOut(deadline_days=await call.domain.conduct.deadline_days(),
+                        items=[item_out(i) for i in await call.domain.conduct.items()])
 
 
 @api.route("GET", "/admin/conduct-items", access=ADMIN, response=CatalogueOut, tag=TAG,
            summary="履职问题目录与记录期限")
 async def catalogue(call: Call) -> CatalogueOut:
-    return await catalogue_out()
+    return await catalogue_out(call)
 
 
 @api.route("POST", "/admin/conduct-items", access=ADMIN, body=ItemIn, response=CatalogueOut,
            tag=TAG, summary="新增履职问题")
 async def add_item(call: Call, body: ItemIn) -> CatalogueOut:
-    await conduct.add_item(body.name, body.article, body.position, call.now)
-    return await catalogue_out()
+    await call.domain.conduct.add_item(body.name, body.article, body.position, call.now)
+    return await catalogue_out(call)
 
 
 @api.route("PUT", "/admin/conduct-items/{item_id}", access=ADMIN, body=ItemIn,
            response=CatalogueOut, tag=TAG, summary="修改、停用或启用履职问题")
 async def change_item(call: Call, body: ItemIn) -> CatalogueOut:
-    await conduct.change_item(call.path_int("item_id"), body.name, body.article,
-                              body.position, body.active, call.now)
-    return await catalogue_out()
+    await call.domain.conduct.change_item(call.path_int("item_id"), body.name, body.article,
+                                          body.position, body.active, call.now)
+    return await catalogue_out(call)
 
 
 @api.route("DELETE", "/admin/conduct-items/{item_id}", access=ADMIN, response=Ok, tag=TAG,
            summary="删除未被任何记录选用的履职问题")
 async def remove_item(call: Call) -> Ok:
-    await conduct.remove_item(call.path_int("item_id"))
+    await call.domain.conduct.remove_item(call.path_int("item_id"))
     return Ok()
 
 
 @api.route("PUT", "/admin/performance/settings", access=ADMIN, body=SettingsIn,
            response=CatalogueOut, tag=TAG, summary="设置履职情况的记录期限（工作日）")
 async def settings(call: Call, body: SettingsIn) -> CatalogueOut:
-    await conduct.set_deadline_days(body.deadline_days, call.caller.need_person().id, call.now)
-    return await catalogue_out()
+    await call.domain.conduct.set_deadline_days(body.deadline_days,
+                                                call.caller.need_person().id, call.now)
+    return await catalogue_out(call)
 
 
 class DisputedOut(Model):
@@ -100,8 +99,7 @@ class DisputedOut(Model):
 
 
 async def disputed_out(call: Call) -> DisputedOut:
-    texts = call.services.texts
-    shown = [await record_out(texts, s) for s in await performance.disputed()]
+    shown = [await record_out(call, s) for s in await call.domain.performance.disputed()]
     return DisputedOut(waiting=[r for r in shown if r.reviewed_at is None],
                        reviewed=[r for r in shown if r.reviewed_at is not None])
 
@@ -121,8 +119,8 @@ class ReviewIn(Model):
 @api.route("POST", "/admin/performance/{record_id}/review", access=ADMIN, body=ReviewIn,
            response=DisputedOut, tag=TAG, summary="复核一条有异议的履职记录（维持或更正）")
 async def review(call: Call, body: ReviewIn) -> DisputedOut:
-    await performance.review(
-        call.domain.outbox, call.path_int("record_id"), ReviewOutcome(body.outcome),
+    await call.domain.performance.review(
+        call.path_int("record_id"), ReviewOutcome(body.outcome),
         body.review_note, body.correction.entry() if body.correction else None, call.now,
         actor(call, "admin"))
     return await disputed_out(call)

@@ -29,21 +29,7 @@ from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
 from services.common.paging import CURSOR_MAX, PAGE, decode, encode
 from services.common.sheets import require_sheet_size
-from services.draws import (
-    ActivityFilter,
-    activity_number,
-    agency_project,
-    attach,
-    number_in,
-    remove,
-    require_evidence_size,
-    visible_file,
-    visible_summaries,
-)
-from services.draws import (
-    import_avoidances as import_avoidance_file,
-)
-from services.reference import normalise
+from services.draws.record import ActivityFilter
 
 api = Api()
 
@@ -161,7 +147,7 @@ class ConditionIn(Model):
            summary="发起抽取活动（开标 < 评标开始 < 评标结束）", tag=TAG)
 async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
     role = agency(call)
-    project = await agency_project(role, body.project_id)
+    project = await call.domain.draw_scope.agency_project(role, body.project_id)
     activity = await call.domain.draw_setup.create_activity(
         project, role.person_id, body.section_ids,
         body.model_dump(exclude={"project_id", "section_ids"}), call.now)
@@ -180,19 +166,23 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         return datetime.combine(d, time(0), CHINA).astimezone(UTC)
 
     narrowed = ActivityFilter(
-        words=query.q.strip(), number=number_in(query.q), name=query.name.strip(),
+        words=query.q.strip(), number=call.domain.draw_record.number_in(query.q),
+        name=query.name.strip(),
         status=query.status,
-        kind=query.kind, region=normalise(query.region) if query.region else None,
+        kind=query.kind,
+        region=call.domain.reference.normalise(query.region) if query.region else None,
         eval_from=day(query.eval_from) if query.eval_from else None,
         eval_until=day(query.eval_until) + timedelta(days=1) if query.eval_until else None,
         before=min(below) if below else None)
-    listed = await visible_summaries(agency(call), query.limit + 1, call.now, narrowed)
+    listed = await call.domain.draw_record.visible_summaries(agency(call), query.limit + 1,
+                                                             call.now, narrowed)
     more, listed = len(listed) > query.limit, listed[:query.limit]
     texts = call.services.texts
     waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
-            {**a.__dict__, "number": activity_number(a.id, a.kind), "status_title": texts.word(
+            {**a.__dict__, "number": call.domain.draw_record.activity_number(a.id, a.kind),
+             "status_title": texts.word(
                 "draw_status", "awaiting_supplement" if a.id in waiting else a.status)},
             from_attributes=True) for a in listed],
         next_before=listed[-1].id if more and listed else None,
@@ -202,7 +192,8 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,
            summary="抽取活动详情（进度只有人数）", tag=TAG)
 async def show(call: Call) -> ActivityOut:
-    file = await visible_file(agency(call), call.path_int("activity_id"), call.now)
+    file = await call.domain.draw_record.visible_file(agency(call), call.path_int("activity_id"),
+                                                      call.now)
     return await activity_out(call, file.activity, file)
 
 
@@ -234,8 +225,8 @@ class AvoidanceImportOut(Model):
 async def import_avoidances(call: Call) -> AvoidanceImportOut:
     activity = await activity_in_path(call)
     filename, data = await call.upload(require_sheet_size)
-    done = await import_avoidance_file(call.domain.draw_setup, activity, data,
-                                       filename or "回避单位模板.xlsx")
+    done = await call.domain.avoidance_import.run(activity, data,
+                                                  filename or "回避单位模板.xlsx")
     texts = call.services.texts
     return AvoidanceImportOut(added=done.added, refused=[
         RowRefusalOut(sheet=r.sheet, row=r.row, message=texts.error(r.error))
@@ -285,8 +276,9 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
                    "purpose 为 submission（抽取申请）或 withdrawal（退选申请）")
 async def upload_evidence(call: Call) -> EvidenceOut:
     activity = await activity_in_path(call)
-    filename, data = await call.upload(require_evidence_size)
-    saved = await attach(call.domain.files, activity, call.path("purpose"),
+    filename, data = await call.upload(call.domain.draw_evidence.require_evidence_size)
+    saved = await call.domain.draw_evidence.attach(call.domain.files, activity,
+                                                   call.path("purpose"),
                          filename or "附件", data, call.now)
     return evidence_out(saved)
 
@@ -296,7 +288,8 @@ async def upload_evidence(call: Call) -> EvidenceOut:
 async def delete_evidence(call: Call) -> Ok:
     activity = await activity_in_path(call)
     call.domain.draw_setup.require_editable(activity)
-    await remove(call.domain.files, activity, call.path_int("evidence_id"))
+    await call.domain.draw_evidence.remove(call.domain.files, activity,
+                                           call.path_int("evidence_id"))
     return Ok()
 
 

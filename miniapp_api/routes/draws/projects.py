@@ -10,7 +10,6 @@ from miniapp_api.routes.draws.common import AGENCY, TAG, agency
 from miniapp_api.schemas import Model
 from models.draws import Project, Section
 from services.common.pii import mask_phone
-from services.draws import agency_projects, form_options, project_sections
 
 api = Api()
 
@@ -115,14 +114,14 @@ async def create_project(call: Call, body: ProjectIn) -> ProjectOut:
         role.agency_id, role.person_id, data,
         [(s.number, s.name, round(s.investment_yuan * 100)) for s in body.sections])
     call.noted["project"] = project.id  # the trail names the project made
-    return project_out(project, await project_sections(project))
+    return project_out(project, await call.domain.draw_record.project_sections(project))
 
 
 @api.route("GET", "/draws/projects", access=AGENCY, response=ProjectsOut,
            summary="本机构的招标项目", tag=TAG)
 async def projects(call: Call) -> ProjectsOut:
-    return ProjectsOut(projects=[project_out(p, sections)
-                                 for p, sections in await agency_projects(agency(call).agency_id)])
+    found = await call.domain.draw_record.agency_projects(agency(call).agency_id)
+    return ProjectsOut(projects=[project_out(p, sections) for p, sections in found])
 
 
 class FormOptionsOut(Model):
@@ -139,7 +138,7 @@ class FormOptionsOut(Model):
 @api.route("GET", "/draws/form-options", access=AGENCY, response=FormOptionsOut,
            summary="招标项目和抽取活动表单的选项", tag=TAG)
 async def options(call: Call) -> FormOptionsOut:
-    found = form_options()
+    found = call.domain.drafts.form_options()
     return FormOptionsOut(
         project_kinds={k: list(v) for k, v in found.project_kinds.items()},
         funding_sources=list(found.funding_sources), tender_methods=list(found.tender_methods),

@@ -11,14 +11,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, activity_in_path
 from miniapp_api.routes.draws.verify_request import PartOut, ProjectHeadOut
 from models.draws import DrawStatus
-from services.draws import (
-    PARTS,
-    in_words,
-    part_title,
-    project_head,
-    request_of,
-    words_of,
-)
+from services.draws.setup import PARTS
 
 api = Api()
 TAG = "抽取结果"
@@ -36,10 +29,12 @@ class RecordOut(ProjectHeadOut):
 async def record(call: Call) -> RecordOut:
     activity = await activity_in_path(call)
     texts = call.services.texts
-    shown = in_words(await request_of(activity), words_of(texts))
+    requests = call.domain.draw_requests
+    shown = requests.in_words(await requests.request_of(activity), requests.words_of(texts))
     return RecordOut(
-        **await project_head(activity),
-        request=[PartOut(part=p, title=part_title(texts, p), items=shown[p]) for p in PARTS
+        **await call.domain.draw_requests.project_head(activity),
+        request=[PartOut(part=p, title=call.domain.draw_requests.part_title(texts, p),
+                         items=shown[p]) for p in PARTS
                  if p != "evidence"],
         seed_hash=activity.seed_hash, nonce=activity.nonce,
         seed=activity.seed if activity.status == DrawStatus.ENDED else None)

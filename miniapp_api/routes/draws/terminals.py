@@ -8,7 +8,6 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path
 from miniapp_api.schemas import Model
-from services.draws import chosen_terminal, offered_terminals, terminal_name
 
 api = Api()
 
@@ -30,10 +29,12 @@ async def terminals(call: Call) -> TerminalsOut:
     activity = await activity_in_path(call)
     texts = call.services.texts
     project = await activity.project
-    listed = await offered_terminals(texts, project, call.now)
+    listed = await call.domain.draw_terminals.offered(texts, project, call.now)
     editable = activity.status in ("draft", "refused")  # not yet (again) submitted
-    code = await chosen_terminal(texts, activity, None, call.now) if editable \
+    code = await call.domain.draw_terminals.chosen_terminal(texts, activity, None,
+                                                            call.now) if editable \
         else activity.terminal
     return TerminalsOut(
         terminals=[TerminalOut(region=t.region, name=t.name) for t in listed],
-        chosen=TerminalOut(region=code, name=terminal_name(texts, code)) if code else None)
+        chosen=TerminalOut(region=code, name=call.domain.draw_terminals.terminal_name(
+            texts, code)) if code else None)

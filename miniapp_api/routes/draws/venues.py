@@ -13,7 +13,7 @@ from miniapp_api.schemas import Model
 from models.people import Role
 from models.venues import Venue
 from services.common.clock import CHINA
-from services.reference import regions
+from services.reference import Reference
 
 api = Api()
 TAG = "交易中心现场"
@@ -76,7 +76,8 @@ class StaffCheckOut(Model):
 
 
 def venue_out(v: Venue) -> VenueOut:
-    return VenueOut(name=v.name, region=v.region, region_name=regions().full_name(v.region),
+    return VenueOut(name=v.name, region=v.region,
+                    region_name=Reference.regions().full_name(v.region),
                     identity_check=v.identity_check, updated_at=v.updated_at)
 
 

@@ -13,18 +13,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import ActivityOut, activity_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.draws import (
-    PARTS,
-    changes,
-    in_words,
-    part_title,
-    project_head,
-    refused_request,
-    request_of,
-    rounds,
-    verifiable_activity,
-    words_of,
-)
+from services.draws.setup import PARTS
 
 api = Api()
 TAG = "交易中心核验"
@@ -98,19 +87,21 @@ class RequestOut(ProjectHeadOut):
            response=RequestOut, tag=TAG,
            summary="核验：查看完整申请（条件、回避、通知、附件、历次提交和退回及改动）")
 async def request(call: Call) -> RequestOut:
-    activity = await verifiable_activity(call.caller.grants, call.path_int("activity_id"))
+    activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
+                                                                call.path_int("activity_id"))
     texts = call.services.texts
-    words = words_of(texts)
+    words = call.domain.draw_requests.words_of(texts)
 
     def title(part: str) -> str:
-        return part_title(texts, part)
+        return call.domain.draw_requests.part_title(texts, part)
 
-    now = await request_of(activity)
-    shown = in_words(now, words)
-    history = await rounds(activity.id)
-    before = refused_request(history)
+    now = await call.domain.draw_requests.request_of(activity)
+    shown = call.domain.draw_requests.in_words(now, words)
+    history = await call.domain.draw_requests.rounds(activity.id)
+    before = call.domain.draw_requests.refused_request(history)
     return RequestOut(
-        **await project_head(activity), activity=await activity_out(call, activity),
+        **await call.domain.draw_requests.project_head(activity),
+        activity=await activity_out(call, activity),
         request=[PartOut(part=p, title=title(p), items=shown[p]) for p in PARTS],
         history=[RoundOut(at=e.at, action=e.action, actor=e.actor_name, reason=e.reason,
                           title=texts.render("draw/action.j2", action=e.action).strip())
@@ -118,4 +109,5 @@ async def request(call: Call) -> RequestOut:
         refused_before=any(e.action == "refuse" for e in history),
         changes_known=before is not None,
         changes=[ChangeOut(part=c.part, title=title(c.part), removed=c.removed, added=c.added)
-                 for c in (changes(before, now, words) if before is not None else [])])
+                 for c in (call.domain.draw_requests.changes(before, now,
+                                                             words) if before is not None else [])])

@@ -12,7 +12,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor
 from miniapp_api.schemas import Model
 from services.common.pii import public
-from services.draws import CallView, call_view, originals
+from services.draws.followups import CallView
 
 api = Api()
 
@@ -107,7 +107,7 @@ async def place_call(call: Call, body: PlaceIn) -> CallOut:
     made = await call.domain.virtual_calls.place(activity, body.purpose,  # type: ignore[arg-type]
                                                  body.target, body.staff_phone, call.now,
                                                  actor(call))
-    return call_out(await call_view(made))
+    return call_out(await call.domain.virtual_calls.call_view(made))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/calls/{call_id}/outcome", access=AGENCY,
@@ -118,14 +118,14 @@ async def call_outcome(call: Call, body: OutcomeIn) -> CallOut:
     done = await call.domain.virtual_calls.finish(
         activity, call.path_int("call_id"), body.outcome, call.now, actor(call),
         gather_at=body.gather_at, note=body.note)
-    return call_out(await call_view(done))
+    return call_out(await call.domain.virtual_calls.call_view(done))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/recall", access=AGENCY, response=RecallOut,
            summary="复评通知：原评标专家与各自的沟通结果", tag=TAG)
 async def recall_state(call: Call) -> RecallOut:
     activity = await activity_in_path(call)
-    rows = await originals(activity)
+    rows = await call.domain.recall.originals(activity)
     return RecallOut(experts=[OriginalOut(
         expert_id=o.expert_id, name=o.name, outcome=o.outcome,
         agreed_gather_at=o.agreed_gather_at, calls=o.calls) for o in rows],

@@ -12,9 +12,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model, QuestionIn
 from models.education import Course, Enrollment
 from models.people import Role
-from services.applicants import window_text
 from services.common.errors import Conflict
-from services.education import course_rows
 
 api = Api()
 TAG = "继续教育"
@@ -89,9 +87,10 @@ class CourseIn(Model):
     fee_yuan: float = Field(default=0, ge=0, le=100000)
 
 
-def course_out(course: Course, enrollment: EnrollmentOut | None) -> CourseOut:
+def course_out(call: Call, course: Course, enrollment: EnrollmentOut | None) -> CourseOut:
     return CourseOut(id=course.id, title=course.title, year=course.year, hours=course.hours,
-                     study_window=window_text(course.study_from, course.study_until),
+                     study_window=call.domain.application_reads.window_text(
+                         course.study_from, course.study_until),
                      fee_yuan=course.fee_fen / 100, enrollment=enrollment)
 
 
@@ -108,7 +107,7 @@ def enrollment_out(call: Call, item: Enrollment, title: str) -> EnrollmentOut:
            summary="继续教育课程及我的学习情况", tag=TAG)
 async def courses(call: Call) -> CoursesOut:
     return CoursesOut(courses=[
-        course_out(c, enrollment_out(call, e, c.title) if e else None)
+        course_out(call, c, enrollment_out(call, e, c.title) if e else None)
         for c, e in await call.domain.education.catalogue_of(call.caller.need_person())])
 
 
@@ -165,7 +164,7 @@ async def create_course(call: Call, body: CourseIn) -> CourseOut:
     course = await call.domain.education.create_course(
         {**values, "fee_fen": round(body.fee_yuan * 100)}, call.now)
     call.noted["course"] = course.id  # the trail names the course made
-    return course_out(course, None)
+    return course_out(call, course, None)
 
 
 @api.route("POST", "/admin/courses/{course_id}/test", access=ADMIN, body=CourseTestIn,
@@ -200,7 +199,7 @@ class CourseListOut(Model):
 @api.route("GET", "/admin/courses", access=ADMIN, response=CourseListOut,
            summary="继续教育课程：课时、考试和报名、缴费、合格人数", tag=TAG)
 async def course_list(call: Call) -> CourseListOut:
-    rows = await course_rows()
+    rows = await call.domain.education.course_rows()
     return CourseListOut(courses=[CourseRowOut(
         id=c.id, title=c.title, year=c.year, hours=c.hours, study_from=c.study_from,
         study_until=c.study_until, fee_yuan=c.fee_fen / 100, lessons=lessons, test=test,

@@ -10,7 +10,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.education.courses import ADMIN, EXPERT, TAG
 from miniapp_api.schemas import Model
 from models.education import Enrollment
-from services.education import BEAT_EVERY, LessonState, courseware
+from services.education import BEAT_EVERY, LessonState
 
 api = Api()
 
@@ -69,7 +69,7 @@ def study_out(state: LessonState, item: Enrollment) -> StudyOut:
 async def lessons(call: Call) -> LessonsOut:
     item = await _mine(call)
     return LessonsOut(enrollment_id=item.id, progress=item.progress,
-                      lessons=[lesson_out(s) for s in await courseware.lessons(item)])
+                      lessons=[lesson_out(s) for s in await call.domain.education.lessons(item)])
 
 
 @api.route("POST", "/education/enrollments/{enrollment_id}/lessons/{lesson_id}/open",
@@ -94,5 +94,5 @@ async def heartbeat(call: Call) -> StudyOut:
 @api.route("POST", "/admin/courses/{course_id}/lessons", access=ADMIN, body=LessonIn,
            response=LessonOut, summary="为课程添加一课（图文或视频，及须学习的分钟数）", tag=TAG)
 async def add_lesson(call: Call, body: LessonIn) -> LessonOut:
-    lesson = await courseware.add_lesson(call.path_int("course_id"), body.model_dump())
+    lesson = await call.domain.education.add_lesson(call.path_int("course_id"), body.model_dump())
     return lesson_out(LessonState(lesson, 0, False, False))

@@ -10,7 +10,6 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.education import marking as exam_marking
 
 api = Api()
 TAG = "批阅"
@@ -55,14 +54,14 @@ async def queue(call: Call) -> QueueOut:
     return QueueOut(papers=[PaperOut(
         attempt_id=p.attempt_id, exam=p.exam, purpose=p.purpose, submitted_at=p.submitted_at,
         objective_score=p.objective_score, pass_score=p.pass_score,
-        essays=[EssayOut(**e) for e in p.essays]) for p in await exam_marking.queue()])
+        essays=[EssayOut(**e) for e in p.essays]) for p in await call.domain.marking.queue()])
 
 
 @api.route("POST", "/admin/marking/{attempt_id}", access=ADMIN, body=MarksIn,
            response=MarkedOut, summary="批阅：给每道主观题打分，成绩与结果随即通知考生",
            tag=TAG)
 async def mark(call: Call, body: MarksIn) -> MarkedOut:
-    attempt = await exam_marking.mark(call.domain.exams, call.path_int("attempt_id"),
-                                      body.points, call.caller.need_person().id, call.now)
+    attempt = await call.domain.marking.mark_attempt(call.path_int("attempt_id"), body.points,
+                                                     call.caller.need_person().id, call.now)
     return MarkedOut(attempt_id=attempt.id, score=attempt.score or 0,
                      passed=bool(attempt.passed))

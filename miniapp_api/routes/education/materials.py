@@ -13,12 +13,7 @@ from miniapp_api.audit import handed_out
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.education import (
-    MATERIAL_TYPES,
-    MaterialView,
-    require_material_size,
-    saved_as,
-)
+from services.education import MATERIAL_TYPES, MaterialView
 
 api = Api()
 TAG = "培训资料"
@@ -77,7 +72,8 @@ async def download(call: Call) -> web.Response:
                                                       call.caller.need_person().id)
     handed_out(call.request)  # study material: nobody's personal data
     # saved under the title the applicant was shown, as the chat's link does
-    return file_response(saved_as(item.title, item.filename), item.content_type, body)
+    return file_response(call.domain.materials.saved_as(item.title, item.filename),
+                         item.content_type, body)
 
 
 @api.route("GET", "/admin/batches/{batch_id}/materials", access=ADMIN, response=MaterialsOut,
@@ -94,7 +90,7 @@ async def batch_materials(call: Call) -> MaterialsOut:
            summary="上传培训资料（multipart/form-data，字段名 file；PDF、Word、PPT、Excel、ZIP、"
                    "图片或 MP4，≤50MB）：该批次的申请人可在考前下载")
 async def upload(call: Call, query: MaterialQuery) -> MaterialOut:
-    filename, data = await call.upload(require_material_size)
+    filename, data = await call.upload(call.domain.materials.require_size)
     item = await call.domain.materials.upload(
         call.path_int("batch_id"), query.exam_id, query.title, filename or "资料", data,
         call.caller.need_person().id, call.now)

@@ -27,7 +27,6 @@ from models.draws import DrawActivity
 from models.payouts import FeeFunding
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import venue_label
 
 api = Api()
 
@@ -147,7 +146,8 @@ class MyFeesOut(Model):
 async def my_fees(call: Call) -> MyFeesOut:
     texts = call.services.texts
     return MyFeesOut(fees=[MyFeeOut(
-        eval_day=f.notice.gather_at.astimezone(CHINA).date(), venue=venue_label(f.notice),
+        eval_day=f.notice.gather_at.astimezone(CHINA).date(),
+        venue=call.domain.draws.venues.venue_label(f.notice),
         computed_yuan=yuan(f.computed.total_fen) if f.computed else None,
         breakdown=breakdown(texts, f.computed), amount_yuan=yuan(f.invitation.fee_fen),
         reason=f.invitation.fee_reason, paid=f.invitation.fee_paid,

@@ -14,7 +14,7 @@ from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from services.common.errors import NotFound
 from services.common.qr import qr_png
-from services.payments import FeeItem, InvoiceTitle, parse_title
+from services.payments import FeeItem, InvoiceTitle
 
 api = Api()
 TAG = "缴费"
@@ -178,6 +178,6 @@ async def invoice_title(call: Call) -> InvoiceTitleOut:
            summary="选择发票抬头：个人，或单位名称和统一社会信用代码（缴费前或开票前可改）")
 async def set_invoice_title(call: Call, body: InvoiceTitleIn) -> InvoiceTitleOut:
     item = await _fee(call)
-    title = parse_title(body.title_type, body.unit_name, body.credit_code)
+    title = InvoiceTitle.parse(body.title_type, body.unit_name, body.credit_code)
     return title_out(call, await call.domain.invoices.set_title(
         call.caller.need_person().id, item, title))

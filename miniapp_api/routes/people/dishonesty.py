@@ -13,7 +13,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.people import FlagView, RunView, flag_views, run_views
+from services.people.dishonesty import FlagView, RunView
 
 api = Api()
 TAG = "失信核查"
@@ -111,7 +111,7 @@ async def flag_list(call: Call, query: FlagsQuery) -> FlagsOut:
 async def handle(call: Call, body: HandleIn) -> FlagOut:
     flag = await call.domain.dishonesty.handle(call.path_int("flag_id"), body.handling,
                                                call.caller.need_person().id, call.now)
-    (view,) = await flag_views([flag])
+    (view,) = await call.domain.dishonesty.flag_views([flag])
     return _flag(call, view)
 
 
@@ -119,7 +119,7 @@ async def handle(call: Call, body: HandleIn) -> FlagOut:
            summary="立即核查全部在库专家（已有进行中的核查时，返回该次核查）")
 async def start_run(call: Call) -> RunOut:
     run = await call.domain.dishonesty.start(call.now, call.caller.need_person().id)
-    (view,) = await run_views([run])
+    (view,) = await call.domain.dishonesty.run_views([run])
     return _run(call, view)
 
 

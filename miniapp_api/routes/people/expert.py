@@ -16,16 +16,7 @@ from miniapp_api.schemas import Model, Ok
 from models.applications import AppKind
 from models.experts import Unavailability
 from models.people import Role
-from services.documents import info_sheet, review_form_pdf
-from services.onboarding import STEPS, progress_of
-from services.people import (
-    add_unavailability,
-    department_of,
-    deregister,
-    remove_unavailability,
-    set_department,
-    upcoming,
-)
+from services.onboarding import STEPS
 
 api = Api()
 TAG = "专家"
@@ -82,7 +73,7 @@ async def start_request(call: Call, body: RequestIn) -> ApplicationOut:
            summary="迁移专家的办理顺序：完善信息（续聘）→ 续聘审核 → 继续教育，之后才能异动和修改")
 async def steps(call: Call) -> StepsOut:
     texts = call.services.texts
-    progress = await progress_of(call.caller.need_person().id)
+    progress = await call.domain.onboarding.progress_of(call.caller.need_person().id)
     return StepsOut(
         applies=progress.applies,
         steps=[StepOut(step=s, title=texts.render("miniapp/onboarding_step.j2", step=s).strip(),
@@ -97,8 +88,8 @@ async def steps(call: Call) -> StepsOut:
 async def info_sheet_pdf(call: Call) -> web.Response:
     """XJ-CE: 个人信息变更 — 点击【下载】可以下载个人信息表."""
     person = call.caller.need_person()
-    sheet = await info_sheet(call.services.texts, person, call.now)
-    body = await asyncio.to_thread(review_form_pdf, sheet)
+    sheet = await call.domain.documents.info_sheet(call.services.texts, person, call.now)
+    body = await asyncio.to_thread(call.domain.documents.review_form_pdf, sheet)
     handed_out(call.request, people=1)  # the expert's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=info-sheet.pdf"})
@@ -112,22 +103,23 @@ def _out(item: Unavailability) -> DayRangeOut:
 @api.route("GET", "/expert/schedule", access=EXPERT, response=ScheduleOut,
            summary="日程管理：我不能参加评标的日期", tag=TAG)
 async def schedule(call: Call) -> ScheduleOut:
-    items = await upcoming(call.caller.need_person(), call.now)
+    items = await call.domain.experts.upcoming(call.caller.need_person(), call.now)
     return ScheduleOut(unavailable=[_out(i) for i in items])
 
 
 @api.route("POST", "/expert/schedule", access=EXPERT, body=DayRangeIn, response=DayRangeOut,
            summary="日程管理：添加不能参加评标的日期（抽取时会避开）", tag=TAG)
 async def add(call: Call, body: DayRangeIn) -> DayRangeOut:
-    item = await add_unavailability(call.caller.need_person(), body.date_from,
-                                    body.date_to, body.reason, call.now)
+    item = await call.domain.experts.add_unavailability(call.caller.need_person(), body.date_from,
+                                                        body.date_to, body.reason, call.now)
     return _out(item)
 
 
 @api.route("DELETE", "/expert/schedule/{item_id}", access=EXPERT, response=Ok,
            summary="日程管理：删除一条", tag=TAG)
 async def remove(call: Call) -> Ok:
-    await remove_unavailability(call.caller.need_person(), call.path_int("item_id"))
+    await call.domain.experts.remove_unavailability(call.caller.need_person(),
+                                                    call.path_int("item_id"))
     return Ok(message=call.said("deleted"))
 
 
@@ -137,8 +129,8 @@ async def remove(call: Call) -> Ok:
            tag=TAG)
 async def deregister_me(call: Call, body: DeregisterIn) -> Ok:
     rights = call.domain.personal_data
-    await deregister(call.caller.need_person(), body.confirm, call.now, call.domain.outbox,
-                     rights.period_words())
+    await call.domain.experts.deregister(call.caller.need_person(), body.confirm, call.now,
+                                         call.domain.outbox, rights.period_words())
     if call.caller.token:
         await call.services.sessions.drop(call.caller.token)
     return Ok(message=rights.what_stays())  # what stays, how long and why (PIPL Art. 17, 47)
@@ -153,7 +145,7 @@ class DepartmentBody(Model):
 @api.route("GET", "/expert/department", access=EXPERT, response=DepartmentBody,
            summary="我所在的行政监督部门（申报）", tag=TAG)
 async def department(call: Call) -> DepartmentBody:
-    got = await department_of(call.caller.need_person().id)
+    got = await call.domain.experts.department_of(call.caller.need_person().id)
     return DepartmentBody(dept_name=got.name, dept_credit_code=got.credit_code)
 
 
@@ -161,6 +153,6 @@ async def department(call: Call) -> DepartmentBody:
            response=DepartmentBody, tag=TAG,
            summary="申报所在的行政监督部门：该部门监督的项目不会抽取您（实施条例第四十六条）")
 async def declare_department(call: Call, body: DepartmentBody) -> DepartmentBody:
-    got = await set_department(call.caller.need_person().id, body.dept_name,
-                               body.dept_credit_code)
+    got = await call.domain.experts.set_department(call.caller.need_person().id, body.dept_name,
+                                                   body.dept_credit_code)
     return DepartmentBody(dept_name=got.name, dept_credit_code=got.credit_code)

@@ -7,14 +7,14 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model, Ok, PhoneCodeIn, PhoneIn, ProfileOut
 from models.people import Person
-from services.people import profile_of
 
 api = Api()
 TAG = "我的"
 
 
 async def profile_out(call: Call, person: Person) -> ProfileOut:
-    p = await profile_of(call.domain.people, call.services.texts, person, call.now)
+    p = await call.domain.experts.profile_of(call.domain.people, call.services.texts, person,
+                                             call.now)
     return ProfileOut(name=p.name, gender=p.gender, birth_year=p.birth_year,
                       id_number=p.id_masked, phone=p.phone, email=p.email, roles=p.role_codes,
                       role_titles=p.roles, expert_number=p.expert_number, channels=p.channels,

@@ -21,7 +21,7 @@ from miniapp_api.schemas import (
 )
 from models.applications import Application
 from models.people import Person, Role
-from services.admin import GrantSpec, named
+from services.admin import GrantSpec
 from services.common.pii import mask_name, mask_phone
 from services.people import NewPerson
 
@@ -74,7 +74,8 @@ async def grant_role(call: Call, body: GrantIn) -> GrantOut:
     # who got which role, on the trail (the generic entry of a change names no body)
     await call.domain.audit.append("role_granted", call.now, person_id=by.id, name=by.name,
                                    to=body.person_id, role=grant.role,
-                                   about=await named({}, {"person": body.person_id}))
+                                   about=await call.domain.trail_words.named(
+                                       {}, {"person": body.person_id}))
     return GrantOut(id=grant.id, person_id=body.person_id, role=grant.role)
 
 

@@ -16,7 +16,7 @@ from miniapp_api.schemas import Model
 from models.people import Role
 from services.common.errors import BadInput
 from services.common.sheets import FILE_MAX
-from services.people import ImportView, template
+from services.people import ImportView
 
 api = Api()
 TAG = "管理"
@@ -82,7 +82,7 @@ def import_out(call: Call, view: ImportView) -> ImportOut:
 async def register_template(call: Call) -> web.Response:
     notes = call.services.texts.render("documents/register_template.j2")
     handed_out(call.request)  # headers, an example row, notes: nobody's personal data
-    body = await asyncio.to_thread(template, notes)
+    body = await asyncio.to_thread(call.domain.register.template, notes)
     return web.Response(body=body, content_type=XLSX, headers={
         "Content-Disposition": "attachment; filename*=UTF-8''"
         "%E4%B8%93%E5%AE%B6%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"})

@@ -15,7 +15,7 @@ from miniapp_api.schemas import Model, PeopleQuery
 from models.people import Role
 from services.common.pii import mask_phone
 from services.common.redis_keys import CONSOLE_IDLE, CONSOLE_MAX_AGE, LOCK_TTL
-from services.people import MAX_FAILURES, PERSON_FAILURES, remaining
+from services.people import MAX_FAILURES, PERSON_FAILURES
 
 api = Api()
 TAG = "安全"
@@ -89,7 +89,7 @@ class PolicyOut(Model):
 async def policy(call: Call) -> PolicyOut:
     vault, texts = call.domain.vault, call.services.texts
     return PolicyOut(
-        key_version=vault.version, waiting=await remaining(vault),
+        key_version=vault.version, waiting=await call.domain.reencryption.remaining(vault),
         two_factor_roles=[texts.word("role", r) for r in sorted(call.services.second_factor_roles)],
         password_days=call.services.password_days, asker_failures=MAX_FAILURES,
         person_failures=PERSON_FAILURES, lock_minutes=LOCK_TTL // 60,

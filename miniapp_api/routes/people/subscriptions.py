@@ -7,7 +7,6 @@ from pydantic import Field
 
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model, Ok
-from services.notifications import record_consents
 
 api = Api()
 TAG = "订阅消息"
@@ -30,6 +29,6 @@ async def templates(call: Call) -> TemplatesOut:
 @api.route("POST", "/subscriptions", access=Access.SESSION, body=ConsentIn, response=Ok,
            summary="记录用户的订阅授权（每次授权可发送一条）", tag=TAG)
 async def consent(call: Call, body: ConsentIn) -> Ok:
-    await record_consents(call.caller.need_identity().openid, body.accepted,
-                          set(call.services.subscribe_templates.values()))
+    await call.domain.outbox.record_consents(call.caller.need_identity().openid, body.accepted,
+                                             set(call.services.subscribe_templates.values()))
     return Ok(message=call.said("recorded"))

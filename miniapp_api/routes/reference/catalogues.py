@@ -14,18 +14,9 @@ from miniapp_api.path_params import MAX_ID
 from miniapp_api.routes.reference.pickers import UnitOut, UnitsOut, UnitsQuery, unit_out
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.admin import catalogue_versions
 from services.common.errors import BadInput
 from services.common.sheets import FILE_MAX
-from services.reference import (
-    CatalogueReport,
-    current_version,
-    import_catalogue,
-    make_current,
-    merge,
-    search,
-    shipped_once,
-)
+from services.reference import CatalogueReport
 
 api = Api()
 TAG = "管理"
@@ -89,13 +80,14 @@ def require_catalogue_size(size: int) -> None:
 @api.route("GET", "/admin/catalogues", access=ADMIN, response=CataloguesOut,
            summary="评标专业目录的各个版本（当前启用的一个）", tag=TAG)
 async def catalogues(call: Call) -> CataloguesOut:
-    rows = await catalogue_versions()
-    current = current_version()
+    rows = await call.domain.admin_views.catalogue_versions()
+    current = call.domain.reference.current_version()
     listed = [CatalogueOut(id=v.id, name=v.name, filename=v.filename, items=v.items,
                            current=v.id == current, created_at=v.created_at, created_by=who)
               for v, who in rows]
     listed.append(CatalogueOut(id=None, name=call.services.texts.render(
-        "console/catalogue_shipped.j2"), filename=None, items=len(shipped_once().items),
+        "console/catalogue_shipped.j2"), filename=None,
+        items=len(call.domain.reference.shipped_once().items),
         current=current is None, created_at=None, created_by=None))
     return CataloguesOut(catalogues=listed)
 
@@ -110,7 +102,8 @@ def report_out(call: Call, report: CatalogueReport) -> CatalogueReportOut:
         removed=report.removed[:LISTED], removed_count=len(report.removed),
         renamed=report.renamed[:LISTED], renamed_count=len(report.renamed),
         held_missing=report.held_missing, version=report.version,
-        current=report.version is not None and report.version == current_version())
+        current=report.version is not None
+        and report.version == call.domain.reference.current_version())
 
 
 @api.route("POST", "/admin/catalogues", access=ADMIN, query=CatalogueImportQuery,
@@ -119,9 +112,9 @@ def report_out(call: Call, report: CatalogueReport) -> CatalogueReportOut:
                    "先检查，有问题的行全部列出且不保存")
 async def import_file(call: Call, query: CatalogueImportQuery) -> CatalogueReportOut:
     filename, data = await call.upload(require_catalogue_size)
-    report = await import_catalogue(data, filename, query.name, call.now,
-                                    call.caller.need_person().id, dry_run=query.dry_run,
-                                    make_current=query.make_current)
+    report = await call.domain.reference.import_catalogue(
+        data, filename, query.name, call.now, call.caller.need_person().id,
+        dry_run=query.dry_run, make_current=query.make_current)
     return report_out(call, report)
 
 
@@ -129,7 +122,7 @@ async def import_file(call: Call, query: CatalogueImportQuery) -> CatalogueRepor
            response=CataloguesOut, tag=TAG,
            summary="启用某个版本：此后的新申报和抽取条件使用它（已有的保持原版本）")
 async def set_current(call: Call, body: VersionIn) -> CataloguesOut:
-    await make_current(body.version)
+    await call.domain.reference.make_current(body.version)
     return await catalogues(call)
 
 
@@ -148,12 +141,12 @@ class MergedOut(Model):
 @api.route("GET", "/admin/units", access=ADMIN, query=UnitsQuery, response=UnitsOut,
            summary="单位列表：查找（合并重复单位前）", tag=TAG)
 async def units(call: Call, query: UnitsQuery) -> UnitsOut:
-    return UnitsOut(units=[unit_out(u) for u in await search(query.q, 50)])
+    return UnitsOut(units=[unit_out(u) for u in await call.domain.reference.search(query.q, 50)])
 
 
 @api.route("POST", "/admin/units/merge", access=ADMIN, body=MergeIn, response=MergedOut,
            summary="合并重复单位：其名称记为保留单位的曾用名，专家和回避单位改为保留单位", tag=TAG)
 async def merge_units(call: Call, body: MergeIn) -> MergedOut:
-    done = await merge(body.keep, body.merge)
+    done = await call.domain.reference.merge(body.keep, body.merge)
     return MergedOut(kept=unit_out(done.kept), experts=done.experts,
                      avoid_units=done.avoid_units)

@@ -11,7 +11,7 @@ from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
 from models.reference import ConsultContact
-from services.reference import contacts, regions
+from services.reference import Reference
 
 api = Api()
 TAG = "报名咨询"
@@ -50,7 +50,8 @@ class ContactIn(Model):
 
 def contact_out(item: ConsultContact) -> ContactOut:
     return ContactOut(id=item.id, region=item.region,
-                      region_name=regions().full_name(item.region), department=item.department,
+                      region_name=Reference.regions().full_name(item.region),
+                      department=item.department,
                       phone=item.phone, address=item.address, hours=item.hours,
                       updated_at=item.updated_at)
 
@@ -65,19 +66,20 @@ def _out(call: Call, found: list[ConsultContact]) -> ContactsOut:
            response=ContactsOut, tag=TAG,
            summary="报名咨询方式：各地州市的咨询单位和电话（填了地区则本地区的在前）")
 async def consult_contacts(call: Call, query: ContactsQuery) -> ContactsOut:
-    return _out(call, await contacts.for_region(query.region))
+    return _out(call, await call.domain.consult_contacts.for_region(query.region))
 
 
 @api.route("GET", "/admin/consult-contacts", access=ADMIN, response=ContactsOut, tag=TAG,
            summary="报名咨询方式（管理员维护）")
 async def contact_list(call: Call) -> ContactsOut:
-    return _out(call, await contacts.every())
+    return _out(call, await call.domain.consult_contacts.every())
 
 
 @api.route("POST", "/admin/consult-contacts", access=ADMIN, body=ContactIn,
            response=ContactOut, tag=TAG, summary="添加一个地区的报名咨询方式")
 async def add_contact(call: Call, body: ContactIn) -> ContactOut:
-    return contact_out(await contacts.save(None, body.region, body.department, body.phone,
+    return contact_out(await call.domain.consult_contacts.save(None, body.region, body.department,
+                                                               body.phone,
                                            body.address, body.hours,
                                            call.caller.need_person().id, call.now))
 
@@ -85,7 +87,8 @@ async def add_contact(call: Call, body: ContactIn) -> ContactOut:
 @api.route("PUT", "/admin/consult-contacts/{contact_id}", access=ADMIN, body=ContactIn,
            response=ContactOut, tag=TAG, summary="修改报名咨询方式")
 async def change_contact(call: Call, body: ContactIn) -> ContactOut:
-    return contact_out(await contacts.save(call.path_int("contact_id"), body.region,
+    return contact_out(await call.domain.consult_contacts.save(call.path_int("contact_id"),
+                                                               body.region,
                                            body.department, body.phone, body.address,
                                            body.hours, call.caller.need_person().id, call.now))
 
@@ -93,5 +96,5 @@ async def change_contact(call: Call, body: ContactIn) -> ContactOut:
 @api.route("DELETE", "/admin/consult-contacts/{contact_id}", access=ADMIN,
            response=ContactsOut, tag=TAG, summary="删除报名咨询方式")
 async def remove_contact(call: Call) -> ContactsOut:
-    await contacts.remove(call.path_int("contact_id"))
-    return _out(call, await contacts.every())
+    await call.domain.consult_contacts.remove(call.path_int("contact_id"))
+    return _out(call, await call.domain.consult_contacts.every())

@@ -12,7 +12,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
 from services.common.clock import CHINA
-from services.reference import holidays
+from services.reference import Holidays
 
 api = Api()
 TAG = "管理"
@@ -54,8 +54,8 @@ class ImportIn(Model):
 
 
 async def calendar_out(which: int) -> CalendarOut:
-    rows = await holidays.year(which)
-    return CalendarOut(year=which, years=await holidays.years(), known=bool(rows), days=[
+    rows = await Holidays.year(which)
+    return CalendarOut(year=which, years=await Holidays.years(), known=bool(rows), days=[
         DayOut(day=r.day, weekday=WEEKDAYS[r.day.weekday()], off=r.off, name=r.name)
         for r in rows])
 
@@ -73,15 +73,15 @@ async def calendar(call: Call, query: YearQuery) -> CalendarOut:
 @api.route("PUT", "/admin/holidays", access=ADMIN, body=DayIn, response=CalendarOut, tag=TAG,
            summary="设置一天为放假或调休上班（覆盖该日原有设置）")
 async def set_day(call: Call, body: DayIn) -> CalendarOut:
-    await holidays.set_day(body.day, body.off, body.name, call.caller.need_person().id,
-                           call.now)
+    await call.domain.holidays.set_day(body.day, body.off, body.name, call.caller.need_person().id,
+                                       call.now)
     return await calendar_out(body.day.year)
 
 
 @api.route("POST", "/admin/holidays/remove", access=ADMIN, body=RemoveIn,
            response=CalendarOut, tag=TAG, summary="删除一天的设置（恢复按周一至周五计）")
 async def remove_day(call: Call, body: RemoveIn) -> CalendarOut:
-    await holidays.remove_day(body.day, call.caller.need_person().id, call.now)
+    await call.domain.holidays.remove_day(body.day, call.caller.need_person().id, call.now)
     return await calendar_out(body.day.year)
 
 
@@ -93,6 +93,6 @@ class ImportedOut(CalendarOut):
            response=ImportedOut, tag=TAG,
            summary="导入节假日安排（CSV：日期,放假|上班,名称；全部导入或全部不导入）")
 async def import_days(call: Call, body: ImportIn) -> ImportedOut:
-    rows = await holidays.import_csv(body.csv, call.caller.need_person().id, call.now)
+    rows = await call.domain.holidays.import_csv(body.csv, call.caller.need_person().id, call.now)
     shown = await calendar_out(rows[0].day.year)
     return ImportedOut(**shown.model_dump(), imported=len(rows))

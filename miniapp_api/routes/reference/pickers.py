@@ -8,7 +8,7 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.reference import WorkUnit
-from services.reference import regions, search, titles
+from services.reference import Reference
 
 api = Api()
 TAG = "参考数据"
@@ -36,7 +36,7 @@ class RegionsOut(Model):
 @api.route("GET", "/reference/regions", access=Access.PUBLIC, query=RegionsQuery,
            response=RegionsOut, summary="行政区划：某地的下级，或按名称、代码查找", tag=TAG)
 async def list_regions(call: Call, query: RegionsQuery) -> RegionsOut:
-    snapshot = regions()
+    snapshot = call.domain.reference.regions()
     codes = [p.code for p in snapshot.search(query.q)] if query.q and query.q.strip() \
         else snapshot.children.get(query.parent, [])
     return RegionsOut(regions=[
@@ -65,14 +65,14 @@ class UnitsOut(Model):
 def unit_out(unit: WorkUnit) -> UnitOut:
     return UnitOut(id=unit.id, name=unit.name, credit_code=unit.credit_code,
                    other_names=unit.other_names,
-                   region=regions().full_name(unit.region) if unit.region else None)
+                   region=Reference.regions().full_name(unit.region) if unit.region else None)
 
 
 @api.route("GET", "/reference/units", access=Access.BOUND, query=UnitsQuery,
            response=UnitsOut, tag=TAG,
            summary="单位列表：按名称或统一社会信用代码查找（填写工作单位、回避单位时选用）")
 async def find_units(call: Call, query: UnitsQuery) -> UnitsOut:
-    return UnitsOut(units=[unit_out(u) for u in await search(query.q)])
+    return UnitsOut(units=[unit_out(u) for u in await call.domain.reference.search(query.q)])
 
 
 class TitleLevelOut(Model):
@@ -94,4 +94,4 @@ class TitlesOut(Model):
 async def list_titles(call: Call) -> TitlesOut:
     return TitlesOut(series=[TitleSeriesOut(series=s.name, levels=[
         TitleLevelOut(level=lv, titles=list(names)) for lv, names in s.levels.items()])
-        for s in titles().series])
+        for s in call.domain.reference.titles().series])

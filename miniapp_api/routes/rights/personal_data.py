@@ -13,7 +13,6 @@ from pydantic import Field
 from miniapp_api.audit import handed_out
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
-from services.rights import request_correction
 
 api = Api()
 TAG = "我的"
@@ -88,8 +87,8 @@ class CorrectionOut(Model):
            response=CorrectionOut, tag=TAG,
            summary="申请更正个人信息：邮箱直接更正；审核内容转为变更申请；姓名和身份证号不能修改")
 async def correct(call: Call, body: CorrectionIn) -> CorrectionOut:
-    done = await request_correction(call.domain.applications, call.caller.need_person(),
-                                    body.field, body.value, call.now)
+    done = await call.domain.personal_data.request_correction(
+        call.domain.applications, call.caller.need_person(), body.field, body.value, call.now)
     return CorrectionOut(outcome=done.outcome, application_id=done.application_id,
                          message=call.services.texts.render("privacy/corrected.j2",
                                                             key=done.outcome))

@@ -10,7 +10,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.people import Role
-from services.standing import CreditView, credit, credit_view, expert_by_number, expert_of_person
+from services.standing import CreditView
 
 api = Api()
 TAG = "处分与抽取规则"
@@ -61,7 +61,7 @@ class RuleBody(Model):
 async def credit_out(call: Call, view: CreditView) -> CreditOut:
     got = view.credit
     words = call.services.texts.render("performance/credit_explained.j2",
-                                       **await credit.explained(got))
+                                       **await call.domain.credit.explained(got))
     return CreditOut(
         expert_name=view.expert_name, expert_number=view.expert_number, score=got.score,
         level=got.level, records=got.records, sanctions=got.sanctions,
@@ -74,26 +74,26 @@ async def credit_out(call: Call, view: CreditView) -> CreditOut:
 @api.route("GET", "/expert/credit", access=EXPERT, response=CreditOut, tag="专家",
            summary="我的信用分、等级及其变化")
 async def mine(call: Call) -> CreditOut:
-    profile = await expert_of_person(call.caller.need_person().id)
-    return await credit_out(call, await credit_view(profile, call.now))
+    profile = await call.domain.credit.expert_of_person(call.caller.need_person().id)
+    return await credit_out(call, await call.domain.credit.credit_view(profile, call.now))
 
 
 @api.route("GET", "/admin/credit", access=ADMIN, query=CreditQuery, response=CreditOut,
            tag=TAG, summary="专家的信用分、等级及其变化")
 async def expert_credit(call: Call, query: CreditQuery) -> CreditOut:
-    profile = await expert_by_number(query.expert_number)
-    return await credit_out(call, await credit_view(profile, call.now))
+    profile = await call.domain.credit.expert_by_number(query.expert_number)
+    return await credit_out(call, await call.domain.credit.credit_view(profile, call.now))
 
 
 @api.route("GET", "/admin/credit-rule", access=ADMIN, response=RuleBody, tag=TAG,
            summary="信用规则")
 async def credit_rule(call: Call) -> RuleBody:
-    r = await credit.rule()
+    r = await call.domain.credit.rule()
     return RuleBody(**{k: getattr(r, k) for k in RuleBody.model_fields})
 
 
 @api.route("PUT", "/admin/credit-rule", access=ADMIN, body=RuleBody, response=RuleBody,
            tag=TAG, summary="设置信用规则（所有有记录的专家随即重新计算）")
 async def set_credit_rule(call: Call, body: RuleBody) -> RuleBody:
-    await credit.set_rule(body.model_dump(), call.caller.need_person().id, call.now)
+    await call.domain.credit.set_rule(body.model_dump(), call.caller.need_person().id, call.now)
     return body

@@ -15,17 +15,8 @@ from miniapp_api.schemas import Model
 from models.people import Role
 from models.sanctions import SanctionKind
 from services.common.clock import china_today
-from services.draws import WEIGHT_MAX, WEIGHT_MIN, draw_policy, set_draw_policy
-from services.standing import (
-    KIND_WORDS,
-    OUTCOME_WORDS,
-    NewSanction,
-    SanctionView,
-    expert_by_number,
-    period_words,
-    sanction_page,
-    sanction_views,
-)
+from services.draws.randomness import WEIGHT_MAX, WEIGHT_MIN
+from services.standing import KIND_WORDS, OUTCOME_WORDS, NewSanction, SanctionView
 
 api = Api()
 TAG = "处分与抽取规则"
@@ -109,7 +100,8 @@ def _outs(call: Call, views: list[SanctionView]) -> list[SanctionOut]:
             kind_title=KIND_WORDS[SanctionKind(s.kind)], conduct=list(s.conduct),
             conduct_names=v.conduct_names, reason=s.reason,
             decided_on=s.decided_on, starts_on=s.starts_on, ends_on=s.ends_on,
-            period=period_words(s), in_force=s.excludes_on(today, today), appeal=s.appeal,
+            period=call.domain.sanctions.period_words(s), in_force=s.excludes_on(today, today),
+            appeal=s.appeal,
             appealed_at=s.appealed_at, outcome=s.outcome,
             outcome_title=OUTCOME_WORDS.get(s.outcome, s.outcome), ruling=s.ruling,
             ruled_at=s.ruled_at))
@@ -119,22 +111,22 @@ def _outs(call: Call, views: list[SanctionView]) -> list[SanctionOut]:
 @api.route("GET", "/admin/sanctions", access=ADMIN, query=SanctionsQuery,
            response=SanctionsOut, tag=TAG, summary="处分记录（生效中、待复核申诉或全部）")
 async def sanction_list(call: Call, query: SanctionsQuery) -> SanctionsOut:
-    found = await sanction_page(china_today(call.now), query.view == "in_force",
-                                query.view == "appealed", query.expert_number, query.limit,
-                                query.after)
+    found = await call.domain.sanctions.sanction_page(
+        china_today(call.now), query.view == "in_force", query.view == "appealed",
+        query.expert_number, query.limit, query.after)
     return SanctionsOut(items=_outs(call, found.rows), next=found.next)
 
 
 @api.route("POST", "/admin/sanctions", access=ADMIN, body=SanctionIn, response=SanctionOut,
            tag=TAG, summary="作出处分（专家会收到通知，可申诉一次）")
 async def decide(call: Call, body: SanctionIn) -> SanctionOut:
-    expert = await expert_by_number(body.expert_number)
+    expert = await call.domain.credit.expert_by_number(body.expert_number)
     call.noted["expert"] = expert.id  # the trail names whom the sanction is on
     made = await call.domain.sanctions.decide(NewSanction(
         expert_id=expert.id, kind=body.kind, reason=body.reason, starts_on=body.starts_on,
         ends_on=body.ends_on, conduct=tuple(body.conduct)), call.caller.need_person().id,
         call.now)
-    return _outs(call, await sanction_views([made]))[0]
+    return _outs(call, await call.domain.sanctions.sanction_views([made]))[0]
 
 
 @api.route("POST", "/admin/sanctions/{sanction_id}/ruling", access=ADMIN, body=RulingIn,
@@ -143,14 +135,14 @@ async def rule(call: Call, body: RulingIn) -> SanctionOut:
     item = await call.domain.sanctions.rule(call.path_int("sanction_id"), body.outcome,
                                             body.ruling, call.caller.need_person().id,
                                             call.now)
-    return _outs(call, await sanction_views([item]))[0]
+    return _outs(call, await call.domain.sanctions.sanction_views([item]))[0]
 
 
 @api.route("GET", "/expert/sanctions", access=EXPERT, response=SanctionsOut, tag="专家",
            summary="我的处分记录")
 async def mine(call: Call) -> SanctionsOut:
     items = await call.domain.sanctions.mine(call.caller.need_person().id)
-    return SanctionsOut(items=_outs(call, await sanction_views(items)))
+    return SanctionsOut(items=_outs(call, await call.domain.sanctions.sanction_views(items)))
 
 
 @api.route("POST", "/expert/sanctions/{sanction_id}/appeal", access=EXPERT, body=AppealIn,
@@ -159,13 +151,13 @@ async def appeal(call: Call, body: AppealIn) -> SanctionOut:
     item = await call.domain.sanctions.appeal(call.caller.need_person().id,
                                               call.path_int("sanction_id"), body.appeal,
                                               call.now)
-    return _outs(call, await sanction_views([item]))[0]
+    return _outs(call, await call.domain.sanctions.sanction_views([item]))[0]
 
 
 @api.route("GET", "/admin/draw-policy", access=ADMIN, response=PolicyBody, tag=TAG,
            summary="抽取次数限制")
 async def policy(call: Call) -> PolicyBody:
-    row = await draw_policy()
+    row = await call.domain.draws.weighting.draw_policy()
     if row is None:
         return PolicyBody()
     return PolicyBody(expert_cap=row.expert_cap, expert_months=row.expert_months,
@@ -178,5 +170,6 @@ async def policy(call: Call) -> PolicyBody:
            tag=TAG, summary="设置抽取次数限制（此后的每次邀请按新限制检查）和按信用等级加权抽取"
                             "（此后固定的候选池按新设置加权）")
 async def set_policy(call: Call, body: PolicyBody) -> PolicyBody:
-    await set_draw_policy(body.model_dump(), call.caller.need_person().id)
+    await call.domain.draws.weighting.set_draw_policy(body.model_dump(),
+                                                      call.caller.need_person().id)
     return body

@@ -17,6 +17,8 @@ from models.draws import (
     Section,
 )
 from services.common.errors import ClosedWindow, Conflict
+from services.draws.followups.supplements import supplement_time_default
+from services.draws.followups.withdrawal_report import withdrawal_follow_up
 from services.draws.followups.withdrawals import BY_VOICE, MAX_WITHDRAWAL_NOTICES, Withdrawals
 from services.draws.record.family import family
 from services.draws.record.oplog import Actor, record
@@ -28,6 +30,11 @@ __all__ = ["ABSENCE_KINDS", "BY_VOICE", "MAX_WITHDRAWAL_NOTICES", "DrawFollowups
 
 
 class DrawFollowups(SealedRequests, Withdrawals):
+    """What follows a draw: absences and 补抽, withdrawal, re-draw and 复评."""
+
+    withdrawal_follow_up = staticmethod(withdrawal_follow_up)  # each expert's notice
+    supplement_time_default = staticmethod(supplement_time_default)
+
     async def clone(self, activity: DrawActivity, kind: str, times: dict[str, datetime],
                     now: datetime, actor: Actor) -> DrawActivity:
         """重新抽取 (the original experts avoided) or 复评 (the original experts invited): a

@@ -133,6 +133,10 @@ async def require_eligible(activity: DrawActivity, people: dict[int, str]) -> No
 
 
 class Recall:
+    """复评 by calls: the original experts called back, their answers recorded."""
+
+    originals = staticmethod(originals)
+
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
 

@@ -64,7 +64,53 @@ async def call_view(call: VirtualCall) -> CallView:
     return view
 
 
+def _beijing(value: object) -> datetime | None:
+    """A report's time ("2017-09-01 12:00:00", Beijing time), None when absent or bad."""
+    try:
+        return datetime.strptime(str(value)[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA)
+    except ValueError:
+        return None
+
+
+async def apply_reports(reports: list[dict[str, Any]]) -> int:
+    """Call records pushed by the provider (SecretReport), applied once each (by its
+    call_id: the provider retries); returns how many were new. A record names our binding
+    by OutId ("vc<id>"); numbers in it are never kept."""
+    new = 0
+    for report in reports:
+        if not isinstance(report, dict):
+            continue
+        provider_id = str(report.get("call_id", ""))[:64]
+        out_id = str(report.get("out_id", ""))
+        dialled = _beijing(report.get("call_time"))
+        ended = _beijing(report.get("release_time")) or dialled
+        if not provider_id or not out_id.startswith("vc") or not out_id[2:].isdigit() \
+                or dialled is None or ended is None:
+            continue
+        call = await VirtualCall.get_or_none(id=int(out_id[2:]))
+        if call is None or str(report.get("sub_id", "")) != (call.binding_id or ""):
+            continue
+        answered = _beijing(report.get("start_time"))
+        if answered is not None and answered >= ended:
+            answered = None  # release_time - start_time is the talk time: 0, not connected
+        cause = report.get("release_cause")
+        _, made = await VirtualCallRecord.get_or_create(
+            provider_call_id=provider_id, defaults={
+                "call_id": call.id, "from_staff": str(report.get("call_type")) == "0",
+                "dialled_at": dialled, "answered_at": answered, "ended_at": ended,
+                "seconds": int((ended - answered).total_seconds()) if answered else 0,
+                "release_cause": int(str(cause)) if str(cause).isdigit() else None,
+                "recorded": answered is not None})
+        new += made
+    return new
+
+
 class VirtualCalls:
+    """Calls through a middle number (隐私号): placed, ended, read."""
+
+    call_view = staticmethod(call_view)
+    apply_reports = staticmethod(apply_reports)  # the provider's pushed call records
+
     def __init__(self, privacy: NumberPrivacy | None) -> None:
         self.privacy = privacy
 
@@ -190,44 +236,3 @@ class VirtualCalls:
         """The activity's calls, newest first, with their call records."""
         return await call_views(await VirtualCall.filter(activity_id=activity.id).order_by(
             "-id").prefetch_related("records"))
-
-
-def _beijing(value: object) -> datetime | None:
-    """A report's time ("2017-09-01 12:00:00", Beijing time), None when absent or bad."""
-    try:
-        return datetime.strptime(str(value)[:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA)
-    except ValueError:
-        return None
-
-
-async def apply_reports(reports: list[dict[str, Any]]) -> int:
-    """Call records pushed by the provider (SecretReport), applied once each (by its
-    call_id: the provider retries); returns how many were new. A record names our binding
-    by OutId ("vc<id>"); numbers in it are never kept."""
-    new = 0
-    for report in reports:
-        if not isinstance(report, dict):
-            continue
-        provider_id = str(report.get("call_id", ""))[:64]
-        out_id = str(report.get("out_id", ""))
-        dialled = _beijing(report.get("call_time"))
-        ended = _beijing(report.get("release_time")) or dialled
-        if not provider_id or not out_id.startswith("vc") or not out_id[2:].isdigit() \
-                or dialled is None or ended is None:
-            continue
-        call = await VirtualCall.get_or_none(id=int(out_id[2:]))
-        if call is None or str(report.get("sub_id", "")) != (call.binding_id or ""):
-            continue
-        answered = _beijing(report.get("start_time"))
-        if answered is not None and answered >= ended:
-            answered = None  # release_time - start_time is the talk time: 0, not connected
-        cause = report.get("release_cause")
-        _, made = await VirtualCallRecord.get_or_create(
-            provider_call_id=provider_id, defaults={
-                "call_id": call.id, "from_staff": str(report.get("call_type")) == "0",
-                "dialled_at": dialled, "answered_at": answered, "ended_at": ended,
-                "seconds": int((ended - answered).total_seconds()) if answered else 0,
-                "release_cause": int(str(cause)) if str(cause).isdigit() else None,
-                "recorded": answered is not None})
-        new += made
-    return new

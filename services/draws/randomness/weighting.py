@@ -18,7 +18,7 @@ from models.draws import Condition, DrawActivity
 from models.sanctions import DrawPolicy
 from services.common.errors import BadInput
 from services.common.texts import Texts
-from services.standing import credit
+from services.standing import CreditDesk
 
 LEVEL_FIELDS = {"A": "weight_a", "B": "weight_b", "C": "weight_c", "D": "weight_d"}
 WEIGHT_MIN, WEIGHT_MAX = 1, 10  # a weight the administrator may set
@@ -65,7 +65,7 @@ async def weights_of(expert_ids: list[int], table: dict[str, int],
                      now: datetime) -> dict[int, int]:
     """Each expert's weight by their credit level now; one with no performance record of
     service in the credit's window at most level B's."""
-    credits = await credit.compute_many(sorted(set(expert_ids)), now)
+    credits = await CreditDesk.compute_many(sorted(set(expert_ids)), now)
     return {expert_id: table[got.level] if got.records
             else min(table[got.level], table[UNRECORDED_AT_MOST])
             for expert_id, got in credits.items()}

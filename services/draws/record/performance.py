@@ -26,7 +26,7 @@ from services.draws.running.notices import notice_of, notices_of
 from services.draws.running.rules import SANCTIONED
 from services.draws.running.venue_roles import venue_label
 from services.notifications import Change, NotificationKind, Outbox
-from services.standing import conduct, credit
+from services.standing import ConductCatalogue, CreditDesk
 
 SCORE = (0, 100)  # 百分制
 TEXT_MAX = 500  # a comment, a reply, a review note
@@ -96,7 +96,7 @@ def _ended(activity: DrawActivity) -> bool:
 async def deadline_of(root: DrawActivity) -> datetime | None:
     if not _ended(root) or root.finished_at is None:
         return None
-    return await conduct.due(root.finished_at, await conduct.deadline_days())
+    return await ConductCatalogue.due(root.finished_at, await ConductCatalogue.deadline_days())
 
 
 async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
@@ -123,7 +123,7 @@ async def sheet_view(activity: DrawActivity, now: datetime) -> SheetView:
     f = await activity_file(got.activity)
     owner = await Agency.get_or_none(id=got.activity.agency_id)
     return SheetView(got, f.project.name, owner.name if owner else "",
-                     await conduct.items(active_only=True))
+                     await ConductCatalogue.items(active_only=True))
 
 
 def _check(entry: Entry, allowed: set[str], absent: bool = False) -> Entry:
@@ -154,14 +154,14 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
         raise ClosedWindow("performance.not_finished")
     if not got.open:
         raise ClosedWindow("performance.past_deadline", deadline=china_time(got.deadline),
-                           days=await conduct.deadline_days())
+                           days=await ConductCatalogue.deadline_days())
     row = next((r for r in got.rows if r.invitation.id == invitation_id), None)
     if row is None:
         raise NotFound("performance.not_served")
     if row.record is not None and row.record.replied_at is not None:
         raise Conflict("performance.replied")
     kept = set(row.record.conduct) if row.record else set()
-    entry = _check(entry, {i.code for i in await conduct.items(active_only=True)} | kept,
+    entry = _check(entry, {i.code for i in await ConductCatalogue.items(active_only=True)} | kept,
                    absent=row.absence is not None)
     values: dict[str, Any] = {
         "late": entry.late, "left_early": entry.left_early, "conduct": entry.conduct,
@@ -182,7 +182,7 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
                      score=entry.score, absence=row.absence, changed=row.record is not None)
         await _tell(change, "performance.recorded", item, row.notice,
                     **_reply_link(links, item.id, now))
-    await credit.recompute(item.expert_id, "performance", now)
+    await CreditDesk.recompute(item.expert_id, "performance", now)
     return item
 
 
@@ -203,7 +203,7 @@ async def _tell(change: Change, kind: NotificationKind, item: PerformanceRecord,
         "eval_day": f"{notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
         "at": china_time(notice.gather_at), "venue": venue_label(notice),
         "late": item.late, "left_early": item.left_early, "absence": item.absence,
-        "conduct": await conduct.names(item.conduct), "score": str(item.score),
+        "conduct": await ConductCatalogue.names(item.conduct), "score": str(item.score),
         **extra}, person_id=item.person_id)
 
 
@@ -250,7 +250,7 @@ async def reply(person_id: int, record_id: int, text: str, dispute: bool, now: d
             id=item.id, replied_at=None).update(reply=said, replied_at=now, disputed=dispute):
         raise Conflict("performance.already_replied", at=china_time(item.replied_at or now))
     if dispute:  # waits for the review: out of the credit until then
-        await credit.recompute(item.expert_id, "dispute", now)
+        await CreditDesk.recompute(item.expert_id, "dispute", now)
     return await PerformanceRecord.get(id=item.id)
 
 
@@ -285,7 +285,7 @@ async def review(outbox: Outbox, record_id: int, outcome: ReviewOutcome, note: s
     if outcome == ReviewOutcome.CORRECTED:
         if correction is None:
             raise BadInput("performance.correction_required")
-        fixed = _check(correction, {i.code for i in await conduct.items()})
+        fixed = _check(correction, {i.code for i in await ConductCatalogue.items()})
         # a corrected absence becomes a served record: the registration no longer counts
         values.update(late=fixed.late, left_early=fixed.left_early, conduct=fixed.conduct,
                       score=fixed.score, comment=fixed.comment, absence=None)
@@ -298,5 +298,5 @@ async def review(outbox: Outbox, record_id: int, outcome: ReviewOutcome, note: s
                      invitation=item.invitation_id, outcome=outcome, before=before)
         await _tell(change, "performance.reviewed", item, await notice_of(invitation),
                     outcome=str(outcome), note=why)
-    await credit.recompute(item.expert_id, "review", now)
+    await CreditDesk.recompute(item.expert_id, "review", now)
     return item

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+import services.draws.record.performance as performance
 from models.draws import DrawActivity, DrawStatus
 from models.notifications import Notification
 from services.common.clock import CHINA
-from services.draws.record import performance
 from services.draws.record.family import SUPPLEMENT
 from services.draws.record.oplog import SYSTEM, record
 from services.draws.running.agency_news import notify_agency
 from services.notifications import Outbox
-from services.standing import conduct
+from services.standing import ConductCatalogue
 
 REMIND_AT = time(9, 0)  # China time, on the last working day
 # ended evaluations looked at: 30 working days (the longest period) fit in 60 calendar days
@@ -30,12 +30,12 @@ def reminder_at(due: datetime) -> datetime:
 async def remind(outbox: Outbox, now: datetime) -> int:
     """Reminders due now: the handler and the agency's legal persons told how many experts
     wait for a record and until when; each evaluation once (its notification's key)."""
-    days, sent = await conduct.deadline_days(), 0
+    days, sent = await ConductCatalogue.deadline_days(), 0
     for activity in await DrawActivity.filter(
             status=DrawStatus.ENDED, finished_at__gte=now - LOOK_BACK).exclude(kind=SUPPLEMENT):
         if activity.finished_at is None:
             continue
-        due = await conduct.due(activity.finished_at, days)
+        due = await ConductCatalogue.due(activity.finished_at, days)
         if not reminder_at(due) <= now < due:
             continue
         key = f"performance-due:{activity.id}"

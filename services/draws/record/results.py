@@ -33,7 +33,7 @@ from services.draws.running.seal import RESULT_LINK, require_unsealed
 from services.draws.running.skips import activity_facts, evidence_of, skip_problem
 from services.draws.running.venue_roles import mark_roles, venue_label
 from services.draws.setup.request_record import in_words, project_head, request_of, words_of
-from services.reference import elsewhere
+from services.reference import Reference
 
 RESULT_LINK_TTL = timedelta(hours=1)
 
@@ -96,8 +96,8 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
                       condition_id=r.condition_id,
                       absence=(r.absence or "缺席") if r.status == InvitationStatus.ABSENT
                       else None,
-                      travels=elsewhere(profiles[r.expert_id].region,
-                                        venues[conditions[r.condition_id].notice_id]),
+                      travels=Reference.elsewhere(profiles[r.expert_id].region,
+                                                  venues[conditions[r.condition_id].notice_id]),
                       venue=venue_label(notices[conditions[r.condition_id].notice_id]))
             for r in rows]
 

@@ -19,7 +19,7 @@ from models.draws import AnsweredVia, DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
 from services.draws.running.notices import invitation_params, notice_of
-from services.notifications import NotificationKind, Outbox, with_error
+from services.notifications import NotificationKind, Outbox
 
 CALL_KIND: NotificationKind = "draw.invitation.call"
 CALL_JOB = "draw_invitation_call"
@@ -55,7 +55,7 @@ async def cancel_calls(invitation_id: int) -> int:
                                         status=Status.QUEUED)
     for item in pending:
         await Notification.filter(id=item.id, status=Status.QUEUED).update(
-            status=Status.FAILED, last_error=with_error(
+            status=Status.FAILED, last_error=Outbox.with_error(
                 item.last_error, "not placed: the invitation was answered or closed first"))
     return len(pending)
 

@@ -12,11 +12,14 @@ from datetime import datetime
 
 from models.draws import AnsweredVia, DrawActivity, Invitation, Notice
 from services.common.schedule import Schedule
+from services.draws.randomness.service import DrawAudit, Weighting
 from services.draws.record.oplog import Actor
+from services.draws.running.answers import Answer, Decision, decide
 from services.draws.running.calls import DrawCalls
 from services.draws.running.counts import Counts
 from services.draws.running.lifecycle import Lifecycle
 from services.draws.running.replies import Replies, ReplyOutcome
+from services.draws.running.service import Answers, Notices, Progress, Seal, Skips, Venues
 from services.draws.running.sweep import Sweep
 from services.draws.running.waves import Waves
 from services.notifications import Outbox
@@ -25,7 +28,18 @@ __all__ = ["DrawEngine", "ReplyOutcome"]
 
 
 class DrawEngine:
-    """Start, pause, resume, force end (lifecycle), waves, replies and the sweep."""
+    """Start, pause, resume, force end (lifecycle), waves, replies and the sweep; and what
+    the outside reads of a running draw (answers, progress, notices, seal, skips, venues)
+    and of its randomness (audit, weighting)."""
+
+    answers = Answers()
+    progress = Progress()
+    notices = Notices()
+    seal = Seal()
+    skips = Skips()
+    venues = Venues()
+    audit = DrawAudit()
+    weighting = Weighting()
 
     def __init__(self, outbox: Outbox, schedule: Schedule,
                  answer_link: Callable[[int], str] | None = None,
@@ -51,6 +65,11 @@ class DrawEngine:
     @property
     def calls(self) -> DrawCalls | None:
         return self.waves.calls
+
+    async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia
+                     ) -> Decision:
+        """A lone answer (chat, SMS) applied to the invitation it is for, if one."""
+        return await decide(self, person_id, said, now, via)
 
     # --- waves -----------------------------------------------------------------------------
     async def advance(self, activity_id: int, now: datetime) -> int:

@@ -12,7 +12,7 @@ from models.orm.statements import columns, models_from, rows
 from services.common.clock import china_time
 from services.common.pii import public
 from services.draws.running.venue_roles import PAIRED_SQL, mark_role, mark_roles, venue_label
-from services.reference import regions
+from services.reference import Reference
 
 
 async def notice_of(invitation: Invitation) -> Notice:
@@ -28,7 +28,7 @@ def venue_region(notice: Notice) -> str | None:
     """Where the venue is: the region code of the notice's city and district (a notice is
     refused unless the region list has them: services/draws/setup/activities.py), or of its
     city alone when a later list no longer knows the district."""
-    places = regions()
+    places = Reference.regions()
     return places.resolve(f"{notice.city}{notice.district}") or places.resolve(notice.city)
 
 

@@ -25,7 +25,7 @@ from services.draws.running.notices import venue_region
 from services.draws.running.rules import kept_out
 from services.draws.running.skip_reasons import Skip, for_place, for_record
 from services.people import TITLE_LEVELS
-from services.reference import catalogue_for, elsewhere, overlaps, widen, within_any
+from services.reference import Reference
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 
@@ -39,8 +39,9 @@ async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[in
     """The activity's avoided unit codes and names, avoided persons and experts."""
     rows = await Avoidance.filter(activity_id=activity.id)
     # with every name each unit was typed as, and the units merged with it (the register)
-    codes, names = await widen({r.credit_code for r in rows if r.kind == "unit" and
-                                r.credit_code}, {r.name for r in rows if r.kind == "unit"})
+    codes, names = await Reference.widen(
+        {r.credit_code for r in rows if r.kind == "unit" and r.credit_code},
+        {r.name for r in rows if r.kind == "unit"})
     hashes = [r.id_hash for r in rows if r.kind == "person" and r.id_hash]
     persons = set(await column(Person.filter(id_number_hash__in=hashes), "id")) if hashes else set()
     experts = {r.expert_id for r in rows if r.expert_id}
@@ -58,7 +59,7 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     an avoided unit, avoided persons), nor answered 否 to 是否接受异地评标 when the
     condition's venue is 异地 for them, as sorted expert ids."""
     # a specialty of any level takes every one under it, in the condition's catalogue
-    codes = (await catalogue_for(condition.catalogue_version)).within(specialty)
+    codes = (await Reference.catalogue_for(condition.catalogue_version)).within(specialty)
     query = ExpertProfile.filter(specialties__code__in=sorted(codes), active=True)
     willing_mode = condition.region_mode == "willing"
     if not willing_mode:  # residence: living in one of the places, or within one
@@ -111,14 +112,15 @@ def lives_in(areas: list[str]) -> Q:
 def willing_to_come(region: str | None, willing: list[str], areas: list[str]) -> bool:
     """The willing-region mode's pool (GD-DRAW: 抽取范围扩大为意愿至广州评标评审的专家): those
     living there, widened by those willing to evaluate there."""
-    return within_any(region, areas) or any(overlaps(w, a) for w in willing for a in areas)
+    return Reference.within_any(region, areas) or any(
+        Reference.overlaps(w, a) for w in willing for a in areas)
 
 
 def declines(remote_ok: bool, region: str | None, venue: str | None) -> bool:
     """The expert answered 否 to 是否接受异地评标 (XJ-SIGNUP's application; XJ-CE: 是否接受
     远程异地评标) and the venue is 异地 for them: they are not drawn for it, whatever the
     region mode (a willing region does not outweigh the 否)."""
-    return not remote_ok and elsewhere(region, venue)
+    return not remote_ok and Reference.elsewhere(region, venue)
 
 
 async def avoided(activity: DrawActivity, expert_ids: list[int]) -> set[int]:

@@ -20,7 +20,7 @@ from models.experts import ExpertProfile
 from models.sanctions import EXCLUDING, AppealOutcome, DrawPolicy, Sanction
 from services.common.clock import months_before
 from services.draws.running.skip_reasons import Skip, for_cap, for_record
-from services.reference import widen
+from services.reference import Reference
 
 # why a place or an answer went: a sanction, not the agency or the quota (an absence's kind,
 # a released invitation's reason)
@@ -43,7 +43,7 @@ async def supervisor_family(project: Project) -> tuple[set[str], set[str]]:
     """The supervising department's credit codes and names, with the units merged with it."""
     codes = {project.supervisor_credit_code} if project.supervisor_credit_code else set()
     names = {project.supervisor_name} if project.supervisor_name else set()
-    return await widen(codes, names)
+    return await Reference.widen(codes, names)
 
 
 def serves_under(profile: ExpertProfile | dict[str, Any], codes: set[str],

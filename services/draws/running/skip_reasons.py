@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
 from services.common.texts import Texts
-from services.reference import regions
+from services.reference import Reference
 
 SkipKind = Literal["sanction", "unavailable", "booked", "invited", "cap", "tenderer_cap",
                    "supervisor", "inactive", "avoided", "remote"]
@@ -84,4 +84,4 @@ def skip_said(text: str, texts: Texts) -> str:
         return text
     return texts.render("words/skip_reason.j2", kind=skip.kind, cap=skip.cap,
                         months=skip.months,
-                        place=regions().full_name(skip.place) if skip.place else "")
+                        place=Reference.regions().full_name(skip.place) if skip.place else "")

@@ -18,7 +18,7 @@ from models.experts import ExpertProfile, Unavailability
 from services.draws.running.pool import avoided, eval_days
 from services.draws.running.rules import rule_evidence, rule_problem
 from services.draws.running.skip_reasons import RULES, read
-from services.reference import elsewhere
+from services.reference import Reference
 
 
 async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
         return None if evidence.get("avoided") else \
             f"expert {expert_id} skipped as avoided, whom the activity does not avoid"
     if kind == "remote":
-        return None if evidence.get("remote_ok") is False and elsewhere(
+        return None if evidence.get("remote_ok") is False and Reference.elsewhere(
             evidence.get("region"), skip.place) else \
             f"expert {expert_id} skipped as declining 异地 evaluation at {ref}, which is " \
             "not 异地 for them or they accept"

@@ -44,9 +44,8 @@ from services.draws.setup.request_record import request_of
 from services.draws.setup.templates import avoidance_template
 from services.draws.setup.terminals import chosen_terminal
 from services.notifications import Outbox
-from services.people import TITLE_LEVELS, parse_credit_code, parse_id_number
-from services.reference import catalogue, code_for, current_version, remember
-from services.reference import regions as region_list
+from services.people import TITLE_LEVELS, IdentityRules
+from services.reference import Reference
 
 EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)
 NOTES_MAX = 50  # characters of a notice's notes (GD-DRAW)
@@ -56,7 +55,7 @@ def require_regions(regions: list[str]) -> list[str]:
     """Draw regions are places of the region list (a province, city or county: each takes
     the places within it), as kept (4402) or as the national list writes them (440200);
     the codes as the service keeps them."""
-    found = {r: region_list().canonical(r) for r in regions}
+    found = {r: Reference.regions().canonical(r) for r in regions}
     unknown = [r for r, code in found.items() if code is None]
     if not regions or unknown:
         raise BadInput("condition.regions", codes="、".join(unknown))
@@ -102,9 +101,10 @@ class DrawSetup:
                              sections: list[tuple[str, str, int]]) -> Project:
         """Sections as (number, name, investment in fen); none: the project is one."""
         data = project_fields(data)
-        data["tenderer_credit_code"] = parse_credit_code(data["tenderer_credit_code"])
+        data["tenderer_credit_code"] = IdentityRules.parse_credit_code(data["tenderer_credit_code"])
         if data.get("supervisor_credit_code"):
-            data["supervisor_credit_code"] = parse_credit_code(data["supervisor_credit_code"])
+            data["supervisor_credit_code"] = IdentityRules.parse_credit_code(
+                data["supervisor_credit_code"])
         # GD-DRAW: "非进场项目如无编号则不需要填写" — a blank number is no number
         data["number"] = " ".join(str(data.get("number") or "").split()) or None
         if data["number"] and await Project.exists(agency_id=agency_id, number=data["number"]):
@@ -112,8 +112,8 @@ class DrawSetup:
         if len({s[0] for s in sections}) != len(sections):
             raise BadInput("draw.section_numbers_repeat")
         async with in_transaction():
-            await remember(data["tenderer_name"], data["tenderer_credit_code"], "agency",
-                           datetime.now(UTC))
+            await Reference.remember(data["tenderer_name"], data["tenderer_credit_code"], "agency",
+                                     datetime.now(UTC))
             project = await Project.create(agency_id=agency_id, created_by=person_id, **data)
             for number, name, fen in sections or [("1", data["name"], 0)]:  # none: one
                 await Section.create(project=project, number=number, name=name,
@@ -166,10 +166,10 @@ class DrawSetup:
         if not name:
             raise BadInput("avoidance.name_required")
         if kind in ("unit", "单位"):
-            return AvoidanceRow("unit", name, parse_credit_code(code) if code.strip() else None,
-                                None, reason.strip()[:64])
+            unit_code = IdentityRules.parse_credit_code(code) if code.strip() else None
+            return AvoidanceRow("unit", name, unit_code, None, reason.strip()[:64])
         if kind in ("person", "个人"):
-            number = parse_id_number(code)
+            number = IdentityRules.parse_id_number(code)
             return AvoidanceRow("person", name, None, self.vault.lookup_hash(number.value),
                                 reason.strip()[:64])
         raise BadInput("avoidance.kind")
@@ -189,8 +189,8 @@ class DrawSetup:
             for row in rows:
                 code = row.credit_code
                 if row.kind == "unit":
-                    code = code or await code_for(row.name)
-                    await remember(row.name, code, "agency", now)
+                    code = code or await Reference.code_for(row.name)
+                    await Reference.remember(row.name, code, "agency", now)
                 await Avoidance.create(activity=activity, kind=row.kind, name=row.name,
                                        credit_code=code, id_hash=row.id_hash,
                                        reason=row.reason)
@@ -209,7 +209,7 @@ class DrawSetup:
     @staticmethod
     def require_valid_notice(values: dict[str, Any], activity: DrawActivity) -> None:
         # GD-DRAW: "注意填写到具体的市+区+详细地址名称": a city and district of the region list
-        if "city" in values and region_list().resolve(
+        if "city" in values and Reference.regions().resolve(
                 f"{values['city']}{values['district']}") is None:
             raise BadInput("notice.place", city=values["city"], district=values["district"])
         if len(values.get("notes") or "") > NOTES_MAX:
@@ -251,7 +251,7 @@ class DrawSetup:
     def require_valid_condition(values: dict[str, Any]) -> None:
         """Checked; its regions put as the service keeps them (440200 -> 4402)."""
         values["regions"] = require_regions(values["regions"])
-        tree = catalogue()  # a condition of any level takes every specialty under it
+        tree = Reference.catalogue()  # a condition of any level takes every specialty under it
         for key in ("main_specialty", "alternate_specialty"):
             code = values.get(key)
             if code and (tree.get(code) is None or tree.level_of_code(code) == 0):
@@ -271,7 +271,7 @@ class DrawSetup:
         if notice is None:
             raise BadInput("condition.notice")
         return await Condition.create(activity=activity, notice=notice,
-                                      catalogue_version=current_version(), **values)
+                                      catalogue_version=Reference.current_version(), **values)
 
     # -- verification ----------------------------------------------------------------------
     async def submit(self, activity: DrawActivity, now: datetime, actor: Actor,

@@ -23,8 +23,8 @@ from services.draws.setup.form_options import (
     parse_kind,
     require_listed,
 )
-from services.people import parse_id_number, parse_phone
-from services.reference import regions
+from services.people import IdentityRules
+from services.reference import Reference
 
 # 投资项目统一代码 (全国投资项目在线审批监管平台): year-place-industry-type-serial
 INVESTMENT_CODE = re.compile(r"\d{4}-\d{6}-\d{2}-\d{2}-\d{6}")
@@ -47,7 +47,7 @@ def parse_contact_phone(raw: str, code: str) -> str:
 def require_region(code: str, refusal: str) -> str:
     """A place of the region list (2, 4 or 6 digits, or the national list's 6: 440200), as
     the service keeps it (4402)."""
-    found = regions().canonical(code)
+    found = Reference.regions().canonical(code)
     if found is None:
         raise BadInput(refusal, code=code)
     return found
@@ -118,9 +118,9 @@ def _handler(values: dict[str, Any], current: DrawActivity | None) -> dict[str, 
         raise BadInput("draw.handler_name_required")
     phone = str(values.get("handler_phone") or "")
     number = str(values.get("handler_id_number") or "")
-    sealed = sealed_handler(name, _checked(parse_phone, phone, "draw.handler_phone")
+    sealed = sealed_handler(name, _checked(IdentityRules.parse_phone, phone, "draw.handler_phone")
                             if phone else "",
-                            _checked(lambda v: parse_id_number(v).value, number,
+                            _checked(lambda v: IdentityRules.parse_id_number(v).value, number,
                                      "draw.handler_id_number") if number else "")
     if current is not None:  # an edit: what was not given stays
         kept = {"handler_name": bool(name), "handler_phone_enc": bool(phone),

@@ -25,7 +25,7 @@ class RowRefusal:
 
 
 @dataclass(frozen=True)
-class Imported:
+class AvoidancesImported:
     added: int
     refused: list[RowRefusal]
 
@@ -33,12 +33,6 @@ class Imported:
 def _cells(values: list[str]) -> tuple[str, str, str]:
     name, code, reason = [*values, "", "", ""][:3]
     return name.strip(), code.strip(), reason.strip()
-
-
-async def import_avoidances(setup: DrawSetup, activity: DrawActivity, raw: bytes,
-                            filename: str) -> Imported:
-    """The file's good rows added to the activity's list, its bad ones refused one by one."""
-    return await AvoidanceImport(setup).run(activity, raw, filename)
 
 
 class AvoidanceImport:
@@ -67,7 +61,7 @@ class AvoidanceImport:
                            reasons="、".join(self.template.reasons))
         return self.setup.parse_avoidance(kind, name, code, reason)
 
-    async def run(self, activity: DrawActivity, raw: bytes, filename: str) -> Imported:
+    async def run(self, activity: DrawActivity, raw: bytes, filename: str) -> AvoidancesImported:
         """The file's good rows added, its bad ones refused one by one."""
         self.setup.require_editable(activity)
         tables = await asyncio.to_thread(read_tables, raw, filename, ROWS_MAX)
@@ -106,7 +100,7 @@ class AvoidanceImport:
         if not good and not refused:
             raise BadInput("avoidance.import_empty")
         added = await self.setup.add_avoidances(activity, good) if good else 0
-        return Imported(added, refused)
+        return AvoidancesImported(added, refused)
 
 
 def _keys(kind: str, name: str, credit_code: str | None, id_hash: str | None) -> list[str]:

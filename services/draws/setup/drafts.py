@@ -34,8 +34,8 @@ from services.draws.setup.activity_info import (
     project_fields,
 )
 from services.draws.setup.addresses import require_no_unit_name
-from services.people import parse_credit_code
-from services.reference import current_version
+from services.people import IdentityRules
+from services.reference import Reference
 
 ACTIVITY_FIELDS = ("bid_open_at", "eval_start", "eval_end", "total", "response_minutes",
                    "on_site", "avoid_drawn", "avoid_activity_ids")
@@ -53,7 +53,7 @@ async def update_project(project: Project, values: dict[str, Any]) -> Project:
     await _require_project_editable(project)
     values = project_fields(values)
     if "tenderer_credit_code" in values:
-        values = {**values, "tenderer_credit_code": parse_credit_code(
+        values = {**values, "tenderer_credit_code": IdentityRules.parse_credit_code(
             values["tenderer_credit_code"])}
     if "number" in values:
         values = {**values, "number": " ".join(str(values["number"] or "").split()) or None}
@@ -179,7 +179,7 @@ async def update_condition(activity: DrawActivity, condition_id: int,
         await _notice(activity, int(values["notice_id"]))
     for key, value in values.items():
         setattr(condition, key, value)
-    condition.catalogue_version = current_version()  # checked against the current one
+    condition.catalogue_version = Reference.current_version()  # checked against the current one
     await condition.save()
     return condition
 
@@ -198,5 +198,6 @@ async def preview(activity: DrawActivity, values: dict[str, Any]) -> int:
         await _notice(activity, int(values["notice_id"]))
     else:
         values.pop("notice_id", None)
-    probe = Condition(activity_id=activity.id, catalogue_version=current_version(), **values)
+    probe = Condition(activity_id=activity.id, catalogue_version=Reference.current_version(),
+                      **values)
     return len(await candidate_pool(activity, probe, probe.main_specialty))

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from models.draws import DrawActivity, DrawEvidence, Project
 from models.people import Role, RoleGrant
-from services.applicants import MB, TYPE_NAMES, sniff
+from services.applicants import MB, TYPE_NAMES, ApplicationReads
 from services.common.clock import china_time
 from services.common.errors import BadInput, NotFound, TooLarge
 from services.common.files import FileStore
@@ -32,7 +32,7 @@ async def attach(files: FileStore, activity: DrawActivity, purpose: str, filenam
     if purpose not in PURPOSES:
         raise BadInput("evidence.purpose")
     require_evidence_size(len(data))
-    real = sniff(data)
+    real = ApplicationReads.sniff(data)
     if real not in EVIDENCE_TYPES:
         raise BadInput("evidence.type", allowed=sorted(TYPE_NAMES[t]
                                                        for t in EVIDENCE_TYPES))

@@ -32,7 +32,7 @@ from services.common.pii import mask_name
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import SYSTEM, record
-from services.reference import catalogue
+from services.reference import Reference
 
 PEER = ActivityKind.PEER.value  # DrawActivity.kind of a draw made for another library
 
@@ -95,7 +95,7 @@ async def confirmed_for_peer(activity_id: int) -> list[dict[str, str]]:
     condition = await Condition.filter(activity_id=activity_id).first()
     if condition is None:
         return []
-    tree = catalogue()
+    tree = Reference.catalogue()
     spec = tree.get(condition.main_specialty)
     out = []
     for invitation in await Invitation.filter(activity_id=activity_id,

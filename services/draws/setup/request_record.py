@@ -25,7 +25,7 @@ from services.common.clock import china_time
 from services.common.texts import Texts
 from services.draws.running.notices import notice_contact
 from services.draws.running.venue_roles import mark_roles, venue_label
-from services.reference import catalogue, regions
+from services.reference import Reference
 
 # the parts of a request, in the order a verifier reads them
 PARTS = ("info", "times", "handler", "supervisors", "notices", "conditions", "avoidances",
@@ -44,7 +44,7 @@ async def project_head(activity: DrawActivity) -> dict[str, Any]:
     sections = await Section.filter(project_id=project.id, activity_id=activity.id
                                     ).order_by("id")
     return {"project": project.name, "project_number": project.number or "",
-            "project_region": regions().full_name(project.region) or project.region,
+            "project_region": Reference.regions().full_name(project.region) or project.region,
             "tenderer": project.tenderer_name, "agency": agency.name if agency else "",
             "sections": [f"{s.number} {s.name}" for s in sections],
             # GD-DRAW's 招标项目信息, every field the form has
@@ -71,7 +71,7 @@ def wan(fen: int) -> str:
 def info_of(activity: DrawActivity) -> dict[str, Any]:
     """GD-DRAW's 活动信息 as plain values (the handler's numbers masked)."""
     return {"name": activity.name, "media": activity.media,
-            "bid_open_place": regions().full_name(activity.bid_open_region, "-")
+            "bid_open_place": Reference.regions().full_name(activity.bid_open_region, "-")
             if activity.bid_open_region else "",
             "on_site": activity.on_site, "avoid_drawn": activity.avoid_drawn,
             "remarks": activity.remarks}
@@ -114,7 +114,7 @@ def named(part: str, item: dict[str, Any]) -> dict[str, Any]:
     """An item with names where it keeps codes (regions, specialties), for the words."""
     if part != "conditions":
         return item
-    found, tree = regions(), catalogue()
+    found, tree = Reference.regions(), Reference.catalogue()
     return {**item, "regions": [found.full_name(r) or r for r in item["regions"]],
             "main_specialty": tree.path_name(item["main_specialty"]) or item["main_specialty"],
             "alternate_specialty": (tree.path_name(item["alternate_specialty"])

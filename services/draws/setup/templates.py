@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 from services.common.errors import NotFound
 from services.common.texts import Texts
-from services.documents import DOCX, WordForm, WordRow, write_docx
+from services.documents import DOCX, WordForm, WordRow
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMS = ("draw", "redraw", "reeval", "withdrawal")  # the Word forms, in the seed's order
 TEMPLATE_KINDS = (*FORMS, "avoidance")
 PICK_ROWS = 1000  # rows of the avoidance sheets whose reason is picked from the list
@@ -115,6 +115,6 @@ async def template_file(texts: Texts, kind: str) -> TemplateFile:
     title = template_title(texts, kind)
     if kind == "avoidance":
         data = await asyncio.to_thread(avoidance_workbook, avoidance_template(texts))
-        return TemplateFile(kind, title, f"{title}.xlsx", XLSX, data)
-    data = await asyncio.to_thread(write_docx, application_form(texts, kind))
+        return TemplateFile(kind, title, f"{title}.xlsx", TEMPLATE_XLSX, data)
+    data = await asyncio.to_thread(application_form(texts, kind).docx)
     return TemplateFile(kind, title, f"{title}.docx", DOCX, data)

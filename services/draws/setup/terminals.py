@@ -14,7 +14,7 @@ from models.draws import DrawActivity, Project
 from models.people import Role, RoleGrant
 from services.common.errors import BadInput
 from services.common.texts import Texts
-from services.reference import regions
+from services.reference import Reference
 
 # a level of the region list that is no place of its own (it has no centre)
 NOT_A_PLACE = frozenset({"县", "市辖区", "省直辖县", "省直辖县级行政区划",
@@ -29,12 +29,12 @@ class Terminal:
 
 def terminal_name(texts: Texts, region: str) -> str:
     """The centre serving a province or a city, by name (texts/draw/terminal.j2)."""
-    return texts.render("draw/terminal.j2", place=regions().name(region))
+    return texts.render("draw/terminal.j2", place=Reference.regions().name(region))
 
 
 def covering(texts: Texts, project_region: str) -> list[Terminal]:
     """The centres of the project's province and city (the province's first)."""
-    places = regions()
+    places = Reference.regions()
     found = []
     for code in (project_region[:2], project_region[:4]):
         if len(code) <= len(project_region) and places.known(code) and \

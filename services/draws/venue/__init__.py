@@ -1,2 +1,28 @@
-"""At the venue: attendance (check-in and check-out), absences and their replacement, urging
-those not arrived, reminders before the gathering time."""
+"""The venue: check-in and check-out, identity checks (the staff's, WeChat's face), urges
+and absences, and a sanction's release of the places it covers.
+
+A door of the draws context: what the edges and the other contexts may use of this part
+(tools/layout.py holds them to it)."""
+
+from typing import TYPE_CHECKING
+
+from services.common.doors import lazy
+
+if TYPE_CHECKING:
+    from services.draws.venue.attendance import Attendance, CheckResult
+    from services.draws.venue.face import FaceCheckIns, FaceStart
+    from services.draws.venue.identity import IdentityChecks, Presented, StaffCheck, VenueDay
+    from services.draws.venue.urges import MAX_MANUAL_URGES
+
+__all__ = [
+    "MAX_MANUAL_URGES",
+    "Attendance",
+    "CheckResult",
+    "FaceCheckIns",
+    "FaceStart",
+    "IdentityChecks",
+    "Presented",
+    "StaffCheck",
+    "VenueDay",
+]
+__getattr__ = lazy(__name__, __file__)

@@ -24,7 +24,7 @@ from services.draws.running.notices import invitation_params, notice_contact, no
 from services.draws.running.rules import SANCTIONED
 from services.draws.running.seal import check_sealed, require_unsealed, unseal_at
 from services.notifications import Change
-from services.standing import credit
+from services.standing import CreditDesk
 
 # registrations by phone before the results unseal, per activity
 PHONE_ATTEMPTS, PHONE_ATTEMPTS_PER = 5, timedelta(hours=1)
@@ -78,10 +78,10 @@ class Absences(Cloning):
     async def _absent(change: Change, activity: DrawActivity, found: Invitation,
                       kind: str, now: datetime) -> None:
         """The registration itself: the expert is told at once (a false one is caught), and
-        their credit follows it (standing's reaction `credit.on_absence`)."""
+        their credit follows it (standing's reaction `CreditDesk.on_absence`)."""
         found.status, found.absence = InvitationStatus.ABSENT, kind
         await found.save(update_fields=["status", "absence"])
-        await credit.on_absence(found.expert_id, now)
+        await CreditDesk.on_absence(found.expert_id, now)
         notice = await notice_of(found)
         await change.notify("draw.absence_registered", {
             "kind": kind, "eval_start": china_time(activity.eval_start),
@@ -114,5 +114,5 @@ class Absences(Cloning):
             await change.notify("draw.absence_undone", {
                 **invitation_params(notice, item, 0), "kind": item.absence or "缺席",
                 "verification_code": item.code or ""}, person_id=item.person_id)
-            await credit.on_absence(item.expert_id, now)
+            await CreditDesk.on_absence(item.expert_id, now)
         return await Invitation.get(id=item.id)

@@ -31,8 +31,13 @@ from services.draws.running.pool import eval_days
 from services.draws.running.rules import SANCTIONED, sanctioned
 from services.draws.running.seal import check_sealed
 from services.draws.running.venue_roles import mark_roles, venue_label
-from services.draws.venue.identity_rule import identity_required
+from services.draws.venue.identity_rule import (
+    checking_venues,
+    identity_checked,
+    identity_required,
+)
 from services.draws.venue.reminders import LIVE
+from services.draws.venue.sanction_release import release_for_sanction
 from services.draws.venue.urges import Urging
 
 CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering
@@ -72,7 +77,14 @@ class CheckinPoster:
 
 
 class Attendance(Urging):
+    """Check-in and check-out at the venue, reminders, urges and absences; which venues
+    check identity, and a sanction's release of the places it covers."""
+
     face_offered = False  # WeChat's face verification can be asked for in the mini-program
+    checking_venues = staticmethod(checking_venues)
+    identity_checked = staticmethod(identity_checked)
+    identity_required = staticmethod(identity_required)
+    release_for_sanction = staticmethod(release_for_sanction)  # the reactions table's
 
     @staticmethod
     async def window(activity: DrawActivity) -> tuple[datetime, datetime]:

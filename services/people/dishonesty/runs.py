@@ -21,7 +21,7 @@ from services.common.errors import BadInput, Conflict, NotFound
 from services.common.paging import PAGE, Page, keyset
 from services.common.pii import Vault
 from services.common.schedule import Schedule
-from services.people.dishonesty import (
+from services.people.dishonesty.provider import (
     BACKOFF,
     Case,
     DishonestyCheck,
@@ -92,6 +92,12 @@ def _keys(cases: Sequence[dict[str, str]]) -> set[str]:
 
 
 class DishonestyChecks:
+    """The checks of experts against the list of dishonest judgment debtors (失信被执行人):
+    runs started and followed, flags raised and decided, as the desk reads them."""
+
+    flag_views = staticmethod(flag_views)
+    run_views = staticmethod(run_views)
+
     def __init__(self, vault: Vault, provider: DishonestyCheck | None,
                  schedule: Schedule | None, every: timedelta = timedelta(days=7)) -> None:
         self.vault, self.provider, self.schedule, self.every = vault, provider, schedule, every
