@@ -80,7 +80,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
         raise SettingsError(str(exc)) from None
     app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys, proxies, rt.clock)
     app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts,
-                                         rt.domain.draw_followups).answer,
+                                         rt.domain.draw_followups,
+                                         rt.domain.attendance).answer,
                               rt.redis, rt.keys)
     if (inbox := voice_inbox(rt)) is not None:
         app[VOICE_INBOX] = inbox

@@ -7,7 +7,10 @@ one decision stands: a second one (a reused link) shows the first. A forged link
 plainly; an address trying bad links is slowed to a crawl, and one invitation's page
 opened too often is refused for the rest of the minute. Reminders and withdrawal notices carry the
 same link: after the answer the page shows it (and the verification code); once the
-evaluation is withdrawn it says so and takes the expert's 收到."""
+evaluation is withdrawn it says so and takes the expert's 收到. An expert who confirmed
+checks in and out on it at the venue (the way without WeChat, with the venue's own rules:
+its window, its identity check, an absence registered). The forms carry a double-submit
+token (web/act.py) and the body is capped."""
 
 from __future__ import annotations
 
@@ -17,7 +20,9 @@ from aiohttp import web
 
 from models.draws import Invitation, InvitationStatus
 from services.common.clock import china_time
+from services.common.errors import DomainError
 from services.common.links import ANSWER_LINK, LinkError
+from web.act import form_token, posted_form, with_token
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
 from web.rate import client_address, count, over_limit
@@ -39,21 +44,25 @@ async def _invitation(request: web.Request) -> Invitation | None:
 
 
 async def _page(request: web.Request, given: Invitation | int,
-                said: str = "") -> web.Response:
+                said: str = "", refused: str = "") -> web.Response:
     """The page of the invitation (or, its id, of the invitation as it is now)."""
-    shown = await request.app[DOMAIN].draw_record.answer_view(given)
+    domain = request.app[DOMAIN]
+    shown = await domain.draw_record.answer_view(given)
     invitation = shown.invitation
     now = datetime.now(UTC)
     status = InvitationStatus(invitation.status)
-    return render(request, "answer.html", said=said,
-                  info=request.app[DOMAIN].draws.notices.invitation_params(
-                      shown.notice, invitation, 0),
-                  withdrawn=shown.withdrawn, acknowledged=invitation.acknowledged_at is not None,
-                  open=status == InvitationStatus.SENT and now <= invitation.due_at,
-                  late=status == InvitationStatus.SENT and now > invitation.due_at,
-                  decision=request.app[TEXTS].word("invitation_status", status),
-                  code=invitation.code,
-                  due=china_time(invitation.due_at))
+    token = form_token(request)
+    return with_token(request, render(
+        request, "answer.html", said=said, refused=refused, csrf=token,
+        checkin=None if shown.withdrawn else await domain.attendance.link_checkin(
+            invitation, now),
+        absent=status == InvitationStatus.ABSENT, absence=invitation.absence or "",
+        info=domain.draws.notices.invitation_params(shown.notice, invitation, 0),
+        withdrawn=shown.withdrawn, acknowledged=invitation.acknowledged_at is not None,
+        open=status == InvitationStatus.SENT and now <= invitation.due_at,
+        late=status == InvitationStatus.SENT and now > invitation.due_at,
+        decision=request.app[TEXTS].word("invitation_status", status),
+        code=invitation.code, due=china_time(invitation.due_at)), token)
 
 
 def _too_many(request: web.Request) -> web.Response:
@@ -90,7 +99,11 @@ async def answer_post(request: web.Request) -> web.Response:
     invitation = await _checked(request)
     if isinstance(invitation, web.Response):
         return invitation
-    form = await request.post()
+    form = await posted_form(request)
+    if isinstance(form, web.Response):
+        return form
+    if form.get("checkin") == "1":
+        return await _checkin(request, invitation)
     if form.get("acknowledge") == "1":  # 收到 of a withdrawal notice, as in chat
         await request.app[DOMAIN].draw_followups.acknowledge_invitation(
             invitation.id, invitation.person_id, datetime.now(UTC))
@@ -108,6 +121,23 @@ async def answer_post(request: web.Request) -> web.Response:
                                                     via="link")
     words, _ = request.app[DOMAIN].draws.answers.said(request.app[TEXTS], outcome, reason or "-")
     return await _page(request, outcome.invitation, words)
+
+
+async def _checkin(request: web.Request, invitation: Invitation) -> web.Response:
+    """签到 / 签退 on the page: the venue's check-in as by the code in chat or by SMS."""
+    texts = request.app[TEXTS]
+    try:
+        result = await request.app[DOMAIN].attendance.checkin(
+            invitation.activity_id, invitation.person_id, datetime.now(UTC),
+            code=invitation.code, wechat=False)
+    except DomainError as exc:
+        return await _page(request, invitation.id, refused=texts.error(exc))
+    item = result.invitation
+    moment = item.checkout_at if result.action == "out" else item.checkin_at
+    assert moment is not None
+    return await _page(request, item.id, texts.render(
+        f"web/checkin_{result.action}.j2", at=china_time(moment), arrived=result.arrived,
+        expected=result.expected, venue=result.venue))
 
 
 def setup_answer_pages(app: web.Application) -> None:

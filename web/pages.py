@@ -169,6 +169,7 @@ async def _state(exams: Exams, exam: Exam, person_id: int, now: datetime) -> dic
 def setup_pages(app: web.Application) -> None:
     app[PAGES] = Environment(loader=FileSystemLoader(TEMPLATES),
                              autoescape=select_autoescape(["html"]), bytecode_cache=COMPILED)
+    app[PAGES].filters["china_time"] = china_time
     add_page(app, "GET", "/forms/applications/{app_id}", review_form)
     add_page(app, "GET", "/exam/{exam_id}", exam_page)
     app.router.add_route("*", "/exam/{exam_id}/api/{action}", exam_api)  # JSON, refusals above

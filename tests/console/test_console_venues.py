@@ -1,9 +1,11 @@
 """The trading centre's verifier at the venue, in Chromium: turns the identity check on for
 the centre's venue, then at the door enters the code an expert shows, holds the ID card
-against the name and masked number it names, and checks them in (the non-face way)."""
+against the name and masked number it names, and checks them in (the non-face way), and
+out when they leave."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -42,7 +44,7 @@ async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door
     await expect(desk.get_by_test_id("venues")).to_contain_text("广东省广州市")
     await screenshot(desk, "var/console-venues.png")
 
-    await desk.get_by_role("link", name="现场身份核验").click()
+    await desk.get_by_role("link", name="现场签到核验").click()
     await expect(desk.get_by_test_id("evaluations")).to_contain_text(VENUE)
     await desk.get_by_label("验证码").fill(first.code)
     await desk.get_by_test_id(f"look-{aid}").click()
@@ -54,6 +56,26 @@ async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door
     await expect(desk.get_by_test_id("flash")).to_contain_text("已签到")
     await expect(desk.get_by_test_id("evaluations")).to_contain_text("1/2")
     assert (await Invitation.get(id=first.id)).checkin_at is not None
+    # the expert leaves (he has no WeChat to scan with): the desk registers it, not before
+    # 10 minutes after the check-in
+    await desk.get_by_label("验证码").fill(first.code)
+    await desk.get_by_test_id(f"look-{aid}").click()
+    await expect(desk.get_by_test_id("presented")).to_contain_text("离场时请选择“登记签退”")
+    await desk.get_by_test_id("checkout").click()
+    await expect(desk.get_by_role("alert").first).to_contain_text("签到10分钟后才能登记签退")
+    checked_in_at = (await Invitation.get(id=first.id)).checkin_at
+    assert checked_in_at is not None
+    await Invitation.filter(id=first.id).update(checkin_at=checked_in_at - timedelta(minutes=11))
+    await desk.get_by_label("验证码").fill(first.code)
+    await desk.get_by_test_id(f"look-{aid}").click()
+    await desk.get_by_test_id("checkout").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text(f"已为{expert.name}登记签退")
+    assert (await Invitation.get(id=first.id)).checkout_at is not None
+    await desk.get_by_label("验证码").fill(first.code)
+    await desk.get_by_test_id(f"look-{aid}").click()
+    await expect(desk.get_by_test_id("presented")).to_contain_text("签退")
+    await expect(desk.get_by_test_id("checkout")).to_have_count(0)
+    await screenshot(desk, "var/console-venue-checkout.png")
     # a code nobody of this evaluation holds: refused in words, on the same page
     await desk.get_by_label("验证码").fill("000000")
     await desk.get_by_test_id(f"look-{aid}").click()

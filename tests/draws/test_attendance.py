@@ -143,7 +143,7 @@ async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
     # outside the window the code does not work
     await DrawActivity.filter(id=aid).update(eval_end=now - timedelta(hours=3))
     late = await scan(who, scene)
-    assert "签到码仅在" in late and "有效" in late
+    assert "签到和签退仅在" in late and "开放" in late
     # counts at any time, names only once the results unseal (30 minutes before evaluation)
     sealed = await api.call("GET", f"/draws/activities/{aid}/attendance", token)
     assert sealed.data["arrived"] == 2 and sealed.data["experts"] == []
@@ -226,8 +226,8 @@ async def test_the_venue_code_opens_two_hours_before_gathering(
     closes = activity.eval_end + timedelta(hours=2)
     att = attendance(client)
     await refused(att.checkin(aid, item.person_id, g - timedelta(hours=2, seconds=1)),
-                  "签到码仅在")
-    await refused(att.checkin(aid, item.person_id, closes + timedelta(seconds=1)), "签到码仅在")
+                  "签到和签退仅在")
+    await refused(att.checkin(aid, item.person_id, closes + timedelta(seconds=1)), "签到和签退仅在")
     assert (await att.checkin(aid, item.person_id, g - timedelta(hours=2))).action == "in"
     # a reminder is sent in its slot, and not once the slot has passed by 30 minutes
     assert await att.remind(g - timedelta(hours=2) + timedelta(minutes=31)) == 0

@@ -31,7 +31,7 @@ from services.draws.running.calls import invitation_key
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, prepared, start_draw
 from tests.support.settings import make_settings
-from tests.support.sms import APPROVED, TOKEN, sms_env, sms_fake
+from tests.support.sms import APPROVED, TOKEN, sms_env, sms_fake, submitted
 from web.context import DOMAIN
 
 # the invitation SMS and the answers sent back, as approved in the console: the link's
@@ -87,7 +87,7 @@ async def test_three_experts_who_never_use_wechat_complete_a_draw(
     (text,) = platform.sms_to(phones[by_link.person_id])
     assert "https://pb.example.cn/a/" in text
     link = "/a/" + text.split("/a/", 1)[1].split(" ", 1)[0]
-    page = await client.post(link, data={"choice": "1"})
+    page = await submitted(client, link, {"choice": "1"})
     assert page.status == 200 and "已确认参加" in await page.text()
     # 3. no answer after three minutes: the phone rings, the expert presses 1
     calls = client.app[DOMAIN].draws.calls

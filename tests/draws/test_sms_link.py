@@ -20,7 +20,7 @@ from services.common.links import ANSWER_LINK
 from tests.support.browser import screenshot
 from tests.support.clock import MovedClock
 from tests.support.draw_world import invited_by_sms
-from tests.support.sms import sms_world
+from tests.support.sms import FORM_TOKEN, sms_world, submitted
 from web.context import DOMAIN
 
 
@@ -50,12 +50,15 @@ async def test_the_link_shows_the_invitation_and_takes_one_decision(
     # the venue's contact is shown as it is, to be called (no invisible marks copied along)
     assert "陈 020-87654321" in html and "\u2063" not in html and "\u2064" not in html
     assert 'data-testid="answer-form"' in html
-    answered = await client.post(link, data={"choice": "1"})
+    token = FORM_TOKEN.search(html)
+    assert token is not None
+    answered = await client.post(link, data={"choice": "1", "_csrf": token.group(1)})
     html = await answered.text()
     confirmed = await Invitation.get(id=invitation.id)
     assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.code in html
     # the link used again: the first decision stands and is shown
-    again = await client.post(link, data={"choice": "2", "reason": "改主意了"})
+    again = await client.post(link, data={"choice": "2", "reason": "改主意了",
+                                          "_csrf": token.group(1)})
     assert (await Invitation.get(id=invitation.id)).status == InvitationStatus.CONFIRMED
     assert "参加" in await again.text()
     reopened = await (await client.get(link)).text()
@@ -152,6 +155,42 @@ async def test_an_expert_declines_with_a_reason_in_a_phone_browser(
     assert declined.status == InvitationStatus.DECLINED and declined.reason == "出差在外地"
 
 
+async def test_an_expert_without_wechat_checks_in_and_out_on_the_page(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch, browser: Any) -> None:
+    """Once confirmed, the page is where he checks in at the venue and out when he leaves:
+    it says when that opens, then offers 签到, then 签退 (10 minutes later), then what was
+    done."""
+    from playwright.async_api import expect
+
+    from models.draws import Notice
+
+    client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
+                                            monkeypatch)
+    phone = await browser.new_page(viewport={"width": 375, "height": 800})
+    await phone.goto(str(client.make_url(link)))
+    await phone.get_by_test_id("choice-1").click()
+    await expect(phone.get_by_test_id("said")).to_contain_text("已确认参加")
+    await expect(phone.get_by_test_id("checkin-state")).to_contain_text("开放")
+    await expect(phone.get_by_test_id("checkin-button")).to_have_count(0)  # not yet
+    await Notice.filter(activity_id=invitation.activity_id).update(
+        gather_at=datetime.now(UTC) - timedelta(minutes=5))  # he is there, a bit late
+    await phone.reload()
+    await phone.get_by_test_id("checkin-button").click()
+    await expect(phone.get_by_test_id("said")).to_contain_text("签到成功")
+    await screenshot(phone, "var/answer-checkin.png")
+    at = (await Invitation.get(id=invitation.id)).checkin_at
+    assert at is not None
+    await phone.get_by_test_id("checkout").click()  # too soon: a repeat, said so
+    await expect(phone.get_by_test_id("said")).to_contain_text("无需重复签到")
+    await Invitation.filter(id=invitation.id).update(checkin_at=at - timedelta(minutes=11))
+    await phone.get_by_test_id("checkout").click()
+    await expect(phone.get_by_test_id("said")).to_contain_text("签退成功")
+    await expect(phone.get_by_test_id("checkout")).to_have_count(0)
+    await screenshot(phone, "var/answer-checkout.png")
+    assert (await Invitation.get(id=invitation.id)).checkout_at is not None
+
+
 async def test_the_withdrawal_notice_carries_the_link_and_takes_shoudao(
         aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -177,6 +216,6 @@ async def test_the_withdrawal_notice_carries_the_link_and_takes_shoudao(
     assert notice is not None and notice.params["link"].endswith(link)
     page = await (await client.get(link)).text()
     assert "本次评标已取消" in page and 'data-testid="acknowledge"' in page
-    done = await (await client.post(link, data={"acknowledge": "1"})).text()
+    done = await (await submitted(client, link, {"acknowledge": "1"})).text()
     assert "已确认您收到" in done and 'data-testid="acknowledge"' not in done
     assert (await Invitation.get(id=invitation.id)).acknowledged_at is not None

@@ -32,8 +32,15 @@ from web.context import DOMAIN
 # and the list of several invitations as a template of its own: its links cannot be
 # variables, so it points to each invitation's own SMS
 REPLY_TEMPLATE = {"sms.reply": {"id": "1100003", "params": ["text"]},
-                  "sms.reply:reply_several": {"id": "1100004", "params": ["count"]}}
+                  "sms.reply:reply_several": {"id": "1100004", "params": ["count"]},
+                  "sms.reply:confirmed": {"id": "1100005", "params": [
+                      "verification_code", "gather_at", "venue", "link_token"]}}
 SEVERAL = "您有{1}个待回复的评标邀请，短信回复无法区分是哪一个，请打开各邀请短信中的链接分别回复。"
+# the confirmation carries the invitation's link (the check-in without WeChat): fixed in the
+# template, its token a variable
+CONFIRMED = ("已确认参加，验证码{1}（签到时使用）。集合时间{2}，地点{3}。"
+             "到场后直接回复本短信验证码即可签到，也可打开 https://pb.example.cn/a/{4} 签到；"
+             "离场时再回复一次验证码即签退。")
 
 
 
@@ -44,8 +51,8 @@ async def _setup(aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
     from tests.support.sms import APPROVED, TEMPLATES
 
     monkeypatch.setattr("tests.support.sms.TEMPLATES", {**TEMPLATES, **REPLY_TEMPLATE})
-    monkeypatch.setattr("tests.support.sms.APPROVED", {**APPROVED, "1100003": "{1}",
-                                                             "1100004": SEVERAL})
+    monkeypatch.setattr("tests.support.sms.APPROVED", {
+        **APPROVED, "1100003": "{1}", "1100004": SEVERAL, "1100005": CONFIRMED})
     app, client, _, person_id, phone = await sms_world(aiohttp_client, infra, wechat, platform,
                                                     monkeypatch)
     return app, client, phone, await invited_by_sms(person_id, datetime.now(UTC))

@@ -7,11 +7,11 @@ and the way are kept."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import Invitation, InvitationStatus
+from models.draws import DrawLog, Invitation, InvitationStatus
 from models.people import Person
 from models.venues import IdentityCheck
 from sandbox.platform import Platform
@@ -77,7 +77,25 @@ async def test_the_staff_check_the_id_card_where_the_venue_asks_for_identity(
     assert (await Invitation.get(id=first.id)).checkin_at is not None
     again = await api.call("POST", path, centre, {"verification_code": first.code,
                                                   "id_card_matches": True})
-    assert again.status == 409 and "已签到" in again.message
+    assert again.status == 409 and "签到，无需再次核验" in again.message
+
+    # he leaves: the desk registers it, not within 10 minutes of the check-in, and once
+    leave = {"verification_code": first.code, "checkout": True}
+    soon = await api.call("POST", path, centre, leave)
+    assert soon.status == 409 and "签到10分钟后才能登记签退" in soon.message
+    checked_in_at = (await Invitation.get(id=first.id)).checkin_at
+    assert checked_in_at is not None
+    await Invitation.filter(id=first.id).update(checkin_at=checked_in_at - timedelta(minutes=11))
+    left = await api.call("POST", path, centre, leave)
+    assert left.status == 200 and left.data["checked_out"] and left.data["checkout_at"]
+    assert "登记签退" in left.data["message"]
+    assert (await Invitation.get(id=first.id)).checkout_at is not None
+    twice = await api.call("POST", path, centre, leave)
+    assert twice.status == 409 and "签退，无需再次登记" in twice.message
+    assert await DrawLog.filter(activity_id=aid, action="staff_checkout").count() == 1
+    not_in = await api.call("POST", path, centre, {"verification_code": second.code,
+                                                   "checkout": True})
+    assert not_in.status == 409 and "尚未签到" in not_in.message
 
     # a card that is not the expert's: recorded, nobody checked in, the staff told what to say
     wrong = await api.call("POST", path, centre, {"verification_code": second.code,
@@ -112,6 +130,10 @@ async def test_a_venue_without_the_check_and_another_centre(
     scan = scanner(chat, await venue_scene(api, agency, aid, platform), now)
     assert "签到成功" in await scan(await openid_of(first.person_id))
     centre = await api.login(demo["verifier"].mp_openid)
+    # the staff desk lists it all the same: an expert without WeChat is checked in there
+    day = await api.call("GET", "/venues/today", centre)
+    assert [(e["activity_id"], e["identity_check"]) for e in day.data["evaluations"]] == [
+        (aid, False)]
     elsewhere = await api.call("PUT", "/venues", centre,
                                {"name": "深圳交易中心", "region": "4403",
                                 "identity_check": True})

@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.relay.channels import CHANNELS
@@ -108,3 +108,9 @@ async def opened(client: TestClient, link: str) -> tuple[str, str]:
     text = await page.text()
     found = FORM_TOKEN.search(text)
     return text, found.group(1) if found else ""
+
+
+async def submitted(client: TestClient, link: str, data: dict[str, str]) -> ClientResponse:
+    """A link page's form sent as the phone sends it: the page opened, its token along."""
+    _, token = await opened(client, link)
+    return await client.post(link, data={**data, "_csrf": token})

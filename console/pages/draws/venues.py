@@ -1,7 +1,7 @@
 """The trading centre at its venues (console): which venues check identity at check-in,
-and the door's identity check — the staff enter the verification code the expert shows,
-hold the ID card against the name and masked number it names, and check them in (the way
-that never needs a face; services/draws/venue/identity.py)."""
+and the staff desk — the staff enter the verification code the expert shows, hold the ID
+card against the name and masked number it names, and check them in, and out when they
+leave (the way that never needs a face, nor WeChat; services/draws/venue/identity.py)."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ async def set_venue(request: web.Request) -> web.Response:
 
 @pages.get("/venue-checks", uses=venues_api.venue_day)
 async def venue_checks(request: web.Request) -> web.Response:
-    """The day's evaluations at venues that check identity; with an evaluation and a code,
-    whom the code names, to hold against the ID card."""
+    """The day's evaluations in the centre's region; with an evaluation and a code, whom
+    the code names (to hold against the ID card) and where they stand."""
     calls = api(request, back=CHECKS)
     day = await calls.call(venues_api.venue_day, calls.fields(venues_api.DayQuery, {}))
     aid, code = request.query.get("activity_id", ""), request.query.get("code", "").strip()
@@ -56,7 +56,9 @@ async def staff_check(request: web.Request) -> web.Response:
     form = await request.post()
     aid, code = request.match_info["activity_id"], text(form, "code")
     calls = api(request, back=f"{CHECKS}?{urlencode({'activity_id': aid, 'code': code})}")
+    leaving = text(form, "checkout") == "1"
     checked = await calls.call(venues_api.staff_check, calls.fields(venues_api.StaffCheckIn, {
-        "verification_code": code, "id_card_matches": text(form, "matches") == "1"}),
+        "verification_code": code, "checkout": leaving,
+        "id_card_matches": None if leaving else text(form, "matches") == "1"}),
         path={"activity_id": aid})
     return redirect(request, CHECKS, checked.message)

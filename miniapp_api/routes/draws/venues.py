@@ -9,10 +9,12 @@ from datetime import date, datetime
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
+from miniapp_api.routes.draws.common import actor
 from miniapp_api.schemas import Model
 from models.people import Role
 from models.venues import Venue
 from services.common.clock import CHINA
+from services.draws.venue import CheckResult, Presented
 from services.reference import Reference
 
 api = Api()
@@ -51,6 +53,7 @@ class VenueDayOut(Model):
     gather_at: datetime
     arrived: int
     expected: int
+    identity_check: bool = Field(description="该场所签到时是否核验身份")
 
 
 class VenueDaysOut(Model):
@@ -63,6 +66,8 @@ class StaffCheckIn(Model):
     id_card_matches: bool | None = Field(
         default=None, description="不填：只查看该验证码对应的专家；true：身份证与专家一致，签到；"
                                   "false：不一致，记录核验未通过，不签到")
+    checkout: bool = Field(default=False, description=(
+        "true：为已签到的专家登记签退（不使用微信的专家离场时），签到10分钟后可登记"))
 
 
 class StaffCheckOut(Model):
@@ -70,6 +75,8 @@ class StaffCheckOut(Model):
     id_number: str = Field(description="身份证号（脱敏：前6位与后4位）")
     checked_in: bool
     checkin_at: datetime | None
+    checked_out: bool = False
+    checkout_at: datetime | None = None
     arrived: int | None = None
     expected: int | None = None
     message: str
@@ -98,36 +105,54 @@ async def set_venue(call: Call, body: VenueIn) -> VenueOut:
 
 
 @api.route("GET", "/venues/today", access=STAFF, query=DayQuery, response=VenueDaysOut,
-           summary="某日（默认今天）在核验身份的场所集合的评标（本交易中心辖区）", tag=TAG)
+           summary="某日（默认今天）本交易中心辖区内集合的评标（现场签到、签退与身份核验）",
+           tag=TAG)
 async def venue_day(call: Call, query: DayQuery) -> VenueDaysOut:
     day = query.day or call.now.astimezone(CHINA).date()
     found = await call.domain.identity_checks.day(call.caller.grants, day, call.now)
     return VenueDaysOut(day=day, evaluations=[VenueDayOut(
         activity_id=d.activity.id, project=d.project, venue=d.venue, gather_at=d.gather_at,
-        arrived=d.arrived, expected=d.expected) for d in found])
+        arrived=d.arrived, expected=d.expected, identity_check=d.identity_check)
+        for d in found])
 
 
 @api.route("POST", "/venues/activities/{activity_id}/identity-check", access=STAFF,
            body=StaffCheckIn, response=StaffCheckOut, tag=TAG,
-           summary="现场身份核验：输入专家的验证码，核对身份证后为其签到（不刷脸的方式，始终可用）")
+           summary="现场核验：输入专家的验证码，核对身份证后为其签到，离场时登记签退（不刷脸、不用微信的方式，始终可用）")
 async def staff_check(call: Call, body: StaffCheckIn) -> StaffCheckOut:
     checks, texts = call.domain.identity_checks, call.services.texts
     grants, activity_id = call.caller.grants, call.path_int("activity_id")
+    if body.checkout:
+        out = await checks.checkout_by_staff(grants, actor(call, "verifier"), activity_id,
+                                             body.verification_code, call.now)
+        call.noted["invitation"] = out.presented.invitation.id
+        return _shown(call, out.presented, "venue/staff_out.j2", out.result)
     if body.id_card_matches is None:
         shown = await checks.present(grants, activity_id, body.verification_code)
-        return StaffCheckOut(name=shown.name, id_number=shown.id_masked,
-                             checked_in=shown.checked_in,
-                             checkin_at=shown.invitation.checkin_at,
-                             message=texts.render("venue/staff_present.j2",
-                                                  checked_in=shown.checked_in).strip())
+        return _shown(call, shown, "venue/staff_present.j2")
     done = await checks.by_staff(grants, call.caller.need_person().id, activity_id,
                                  body.verification_code, body.id_card_matches, call.now)
     shown, result = done.presented, done.result
     call.noted["invitation"] = shown.invitation.id
     return StaffCheckOut(
         name=shown.name, id_number=shown.id_masked, checked_in=result is not None,
-        checkin_at=result.invitation.checkin_at if result else None,
+        checkin_at=result.invitation.checkin_at if result else None, checked_out=False,
         arrived=result.arrived if result else None,
         expected=result.expected if result else None,
         message=texts.render("venue/staff_done.j2", name=shown.name,
                              passed=result is not None).strip())
+
+
+def _shown(call: Call, shown: Presented, words: str,
+           result: CheckResult | None = None) -> StaffCheckOut:
+    """The expert a code names as they stand now (in, out), with the words for the staff."""
+    item = result.invitation if result else shown.invitation
+    return StaffCheckOut(
+        name=shown.name, id_number=shown.id_masked, checked_in=shown.checked_in,
+        checkin_at=item.checkin_at, checked_out=shown.checked_out,
+        checkout_at=item.checkout_at, arrived=result.arrived if result else None,
+        expected=result.expected if result else None,
+        message=call.services.texts.render(words, name=shown.name, checkin_at=item.checkin_at,
+                                           checkout_at=item.checkout_at,
+                                           checked_in=shown.checked_in,
+                                           checked_out=shown.checked_out).strip())

@@ -37,6 +37,7 @@ from services.draws.running.counts import Counts, counts_in, with_counts
 from services.draws.running.notices import notice_of, notices_of
 from services.draws.running.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
 from services.draws.scope import AgencyRole, require_visible
+from services.draws.venue.attendance import CHECKOUT_UNTIL
 
 
 @dataclass(frozen=True)
@@ -265,14 +266,17 @@ LATE_GRACE = timedelta(days=1)  # after its deadline an unconfirmed invitation's
 
 async def linked_invitation(invitation_id: int, now: datetime) -> Invitation | None:
     """The invitation of an answer link (web/answer.py) while the link lives: one not
-    confirmed until a day after its reply deadline (to say it is over), a confirmed one until
-    its evaluation ends (its time, place and verification code); None after, or for none."""
+    confirmed until a day after its reply deadline (to say it is over), a confirmed one (or
+    one the agency registered absent) until the venue's check-out closes, 2 hours after
+    the evaluation's expected end (its time, place, verification code, and check-in and
+    check-out for an expert without WeChat); None after, or for none."""
     invitation = await Invitation.get_or_none(id=invitation_id)
     if invitation is None:
         return None
-    if invitation.status == InvitationStatus.CONFIRMED:
+    if invitation.status in (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT) \
+            and invitation.code:
         activity = await DrawActivity.get(id=invitation.activity_id)
-        return invitation if now <= activity.eval_end else None
+        return invitation if now <= activity.eval_end + CHECKOUT_UNTIL else None
     return invitation if now <= invitation.due_at + LATE_GRACE else None
 
 

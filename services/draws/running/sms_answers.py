@@ -6,17 +6,23 @@ SMS. SMS has no conversation state: a reason sent on its own is kept for the per
 2 不参加 / 3 需回避 without one. Which invitation an answer is for is the chat's own decision
 (services/draws/running/answers.py `decide`): with several open it applies to none and the SMS lists
 them, each with its own link; with none open an everyday word (好的, 没空) is no answer. 收到
-acknowledges a withdrawal notice, as in chat."""
+acknowledges a withdrawal notice, as in chat. The 6-digit verification code sent back checks the
+expert in at the venue, and out on a later one, as the same code in chat does (the venue's rules
+are the same: its window, its identity check, an absence registered): the way for an expert
+without WeChat (the confirmation and the urges say so)."""
 
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from models.draws import Invitation, InvitationStatus
 from models.people import Person, phone_is
+from services.common.clock import china_time
+from services.common.errors import DomainError
 from services.common.pii import mask_phone
 from services.common.texts import Texts
 from services.draws.followups.after_draw import DrawFollowups
@@ -31,9 +37,14 @@ from services.draws.running.answers import (
     said_parts,
 )
 from services.draws.running.engine import DrawEngine
+from services.draws.running.notices import answer_params
+from services.draws.venue.attendance import Attendance
+from services.draws.venue.identity_rule import identity_required
 from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
+
+CODE = re.compile(r"^\s*(\d{6})\s*[。.]?\s*$")  # a verification code on its own
 
 
 @dataclass
@@ -42,6 +53,7 @@ class SmsReplies:
     outbox: Outbox
     texts: Texts
     followups: DrawFollowups | None = None  # 收到 acknowledges a withdrawal notice
+    attendance: Attendance | None = None  # the verification code checks in and out
 
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
         """What the person with this phone is told back (also queued as an SMS to them);
@@ -61,6 +73,9 @@ class SmsReplies:
         if check_acknowledgement(text) and self.followups is not None \
                 and await self.followups.acknowledge(person.id, now) is not None:
             return "chat/draw/acknowledged.j2", {}
+        code = CODE.match(text)
+        if code is not None and self.attendance is not None:
+            return await self._checkin(person, code.group(1), now)
         said = parse_answer(text)
         if said is None:
             return await self._reason(person, text, now)
@@ -75,7 +90,24 @@ class SmsReplies:
             return "sms/reply_several.j2", {"choices": shown, "count": str(len(shown))}
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
         name, values, _ = said_parts(self.texts, decision.outcome, said.reason)
-        return name, values
+        return await by_sms(self.draws, decision.outcome.invitation, name, values)
+
+    async def _checkin(self, person: Person, code: str, now: datetime
+                       ) -> tuple[str, dict[str, Any]]:
+        """The verification code: checked in, or out on a later one; a refusal in its words
+        (sent as the reply `refused`)."""
+        assert self.attendance is not None
+        try:
+            result = await self.attendance.checkin_by_code(person.id, code, now,
+                                                             wechat=False)
+        except DomainError as exc:
+            return "sms/checkin_refused.j2", {"why": self.texts.error(exc)}
+        item = result.invitation
+        moment = item.checkout_at if result.action == "out" else item.checkin_at
+        assert moment is not None
+        return f"sms/checkin_{result.action}.j2", {
+            "at": china_time(moment), "arrived": result.arrived, "expected": result.expected,
+            "venue": result.venue, "code": code}
 
     async def _reason(self, person: Person, text: str, now: datetime
                       ) -> tuple[str, dict[str, Any]]:
@@ -90,6 +122,17 @@ class SmsReplies:
         if await self.draws.open_invitations(person.id, now):
             return "sms/reply_help.j2", {}
         return "sms/no_invitation.j2", {}
+
+
+async def by_sms(draws: DrawEngine, item: Invitation, name: str, values: dict[str, Any]
+                 ) -> tuple[str, dict[str, Any]]:
+    """A reply as an SMS says it: a confirmation tells how to check in without WeChat (the
+    code sent back, or the invitation's link; at a venue that checks identity, the ID card
+    at the staff desk)."""
+    if name != "chat/draw/confirmed.j2":
+        return name, values
+    return "sms/confirmed.j2", {**values, **answer_params(draws.answer_link, item.id),
+                                "identity": "1" if await identity_required(item) else ""}
 
 
 def reply_params(text: str, name: str, values: dict[str, Any]) -> dict[str, str]:

@@ -18,7 +18,7 @@ from services.draws.followups.after_draw import BY_VOICE, DrawFollowups
 from services.draws.running.answers import said_parts
 from services.draws.running.calls import CALL_KIND
 from services.draws.running.engine import DrawEngine
-from services.draws.running.sms_answers import reply_params
+from services.draws.running.sms_answers import by_sms, reply_params
 from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
@@ -52,7 +52,8 @@ class VoiceReplies:
             return None
         outcome = await self.draws.reply(int(call.params["invitation"]), person.id, KEYS[key],
                                          now, via="voice")
-        name, values, _ = said_parts(self.texts, outcome, "")
+        name, values = await by_sms(self.draws, outcome.invitation,
+                                    *said_parts(self.texts, outcome, "")[:2])
         said = self.texts.render(name, **values)
         await self.outbox.notify(now, "sms.reply", reply_params(said, name, values),
                                  person_id=person.id)

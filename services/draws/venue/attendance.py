@@ -42,6 +42,7 @@ from services.draws.venue.urges import Urging
 
 CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering
 CHECKOUT_UNTIL = timedelta(hours=2)  # ... to 2 h after the evaluation's expected end
+CHECKOUT_AFTER = timedelta(minutes=10)  # a second scan before this is a repeat, not leaving
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,19 @@ class CheckinPoster:
     notice: Notice  # the venue's (the earliest gathering of the activity unless one asked)
     opens: datetime
     closes: datetime
+
+
+@dataclass(frozen=True)
+class LinkCheckin:
+    """Check-in and check-out on the invitation's own page (web/answer.py), for an expert
+    without WeChat: whether it can be done now, and what was done."""
+
+    opens: datetime
+    closes: datetime
+    open: bool  # inside the venue's window and the evaluation not over
+    identity: bool  # the venue checks identity: the first check-in is the staff's
+    checkin_at: datetime | None
+    checkout_at: datetime | None
 
 
 class Attendance(Urging):
@@ -110,6 +124,18 @@ class Attendance(Urging):
         project = await Project.get(id=activity.project_id)
         opens, closes = await self.window(activity)
         return CheckinPoster(activity, project, notice, opens, closes)
+
+    async def link_checkin(self, item: Invitation, now: datetime) -> LinkCheckin | None:
+        """The page's check-in of a confirmed invitation; None for any other."""
+        if item.status != InvitationStatus.CONFIRMED or not item.code:
+            return None
+        activity = await root_of(await DrawActivity.get(id=item.activity_id))
+        opens, closes = await self.window(activity)
+        over = activity.status not in LIVE or (activity.on_site
+                                               and activity.finished_at is not None)
+        return LinkCheckin(opens, closes, not over and opens <= now <= closes,
+                           await identity_required(item) and item.checkin_at is None,
+                           item.checkin_at, item.checkout_at)
 
     async def checkin_scene(self, activity: DrawActivity, now: datetime
                             ) -> tuple[CheckinScene, datetime, datetime]:
@@ -155,18 +181,21 @@ class Attendance(Urging):
         return activity, item
 
     async def checkin(self, activity_id: int, person_id: int, now: datetime,
-                      code: str | None = None, verified: str | None = None) -> CheckResult:
+                      code: str | None = None, verified: str | None = None,
+                      wechat: bool = True) -> CheckResult:
         """Check a confirmed expert of the evaluation (its draw or a supplementary one) in, or
         out on a later scan. At a venue that checks identity the first check-in needs the
-        check passed (`verified`: the way, services/draws/venue/identity.py)."""
+        check passed (`verified`: the way, services/draws/venue/identity.py). `wechat`: the
+        expert came through WeChat (a refusal may then point to the mini-program's face
+        check; never by SMS or a link)."""
         activity, item = await self.confirmed(activity_id, person_id, now, code)
         if item.checkin_at is None and verified is None and await identity_required(item):
             raise NotAllowed("checkin.identity_required", code=item.code or "",
-                             face=self.face_offered)
+                             face=self.face_offered and wechat)
         action: Literal["in", "out", "again"] = "again"
         if item.checkin_at is None:
             item.checkin_at, action = now, "in"
-        elif item.checkout_at is None and now - item.checkin_at >= timedelta(minutes=10):
+        elif item.checkout_at is None and now - item.checkin_at >= CHECKOUT_AFTER:
             item.checkout_at, action = now, "out"
         await item.save(update_fields=["checkin_at", "checkout_at"])
         if action == "out" and activity.on_site:
@@ -188,15 +217,16 @@ class Attendance(Urging):
             await DrawActivity.filter(id__in=await family(activity), finished_at=None).update(
                 finished_at=now)
 
-    async def checkin_by_code(self, person_id: int, code: str, now: datetime) -> CheckResult:
-        """Check in by sending the verification code in chat."""
+    async def checkin_by_code(self, person_id: int, code: str, now: datetime,
+                              wechat: bool = True) -> CheckResult:
+        """Check in (or out) by sending the verification code in chat, or by SMS."""
         item = await Invitation.filter(
             person_id=person_id, code=code,
             status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
         ).order_by("-id").first()
         if item is None:
             raise NotFound("checkin.wrong_code")
-        return await self.checkin(item.activity_id, person_id, now, code=code)
+        return await self.checkin(item.activity_id, person_id, now, code=code, wechat=wechat)
 
     @staticmethod
     async def arrivals(activity: DrawActivity, now: datetime) -> tuple[int, int]:

@@ -13,7 +13,7 @@ number, nothing WeChat returns beyond its result code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from models import column
@@ -23,9 +23,10 @@ from models.venues import IdentityCheck, Venue
 from services.common.clock import CHINA
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.draws.record.family import family, root_of
+from services.draws.record.oplog import Actor, record
 from services.draws.running.venue_roles import mark_roles, venue_label
 from services.draws.scope import in_verifier_scope, verifiable_activity, verifier_regions
-from services.draws.venue.attendance import Attendance, CheckResult
+from services.draws.venue.attendance import CHECKOUT_AFTER, Attendance, CheckResult
 from services.draws.venue.reminders import LIVE
 
 MISMATCH = "mismatch"  # IdentityCheck.failure: the ID card was not the expert's
@@ -40,6 +41,7 @@ class Presented:
     name: str
     id_masked: str
     checked_in: bool
+    checked_out: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class VenueDay:
     gather_at: datetime
     arrived: int
     expected: int
+    identity_check: bool = True  # the venue checks identity at check-in
 
 
 class IdentityChecks:
@@ -99,13 +102,14 @@ class IdentityChecks:
         return venue
 
     async def day(self, grants: list[RoleGrant], day: date, now: datetime) -> list[VenueDay]:
-        """The day's evaluations (China time) in the verifier's region at venues that check
-        identity, soonest gathering first."""
+        """The day's evaluations (China time) in the verifier's region, soonest gathering
+        first: at every venue, since the staff desk checks in and out an expert who cannot
+        do it himself (no WeChat, no phone at hand), whether or not the venue checks
+        identity."""
         checking = set(await column(Venue.filter(identity_check=True), "name"))
         start = datetime.combine(day, time(0), CHINA)
         notices = await Notice.filter(
-            gather_at__gte=start, gather_at__lt=start + timedelta(days=1),
-            venue__in=list(checking)).order_by("gather_at")
+            gather_at__gte=start, gather_at__lt=start + timedelta(days=1)).order_by("gather_at")
         await mark_roles(notices)  # which venue of a remote evaluation (FG-807)
         regions = verifier_regions(grants)
         out: list[VenueDay] = []
@@ -120,7 +124,8 @@ class IdentityChecks:
             seen.add((activity.id, notice.venue))
             arrived, expected = await self.attendance.arrivals(activity, now)
             out.append(VenueDay(activity, activity.project.name, venue_label(notice),
-                                notice.gather_at, arrived, expected))
+                                notice.gather_at, arrived, expected,
+                                notice.venue.strip() in checking))
         return out
 
     @staticmethod
@@ -135,7 +140,8 @@ class IdentityChecks:
         if item is None:
             raise NotFound("venue_check.wrong_code")
         person = await Person.get(id=item.person_id)
-        return Presented(item, person.name, person.id_masked, item.checkin_at is not None)
+        return Presented(item, person.name, person.id_masked, item.checkin_at is not None,
+                         item.checkout_at is not None)
 
     async def by_staff(self, grants: list[RoleGrant], staff_id: int, activity_id: int,
                        code: str, matches: bool, now: datetime) -> StaffCheck:
@@ -143,7 +149,8 @@ class IdentityChecks:
         them in (the card is the check); a mismatch is recorded and checks nobody in."""
         shown = await self.present(grants, activity_id, code)
         if shown.checked_in:
-            raise Conflict("venue_check.already_in", name=shown.name)
+            raise Conflict("venue_check.already_in", name=shown.name,
+                           at=shown.invitation.checkin_at)
         item = shown.invitation
         if not matches:
             await IdentityCheck.create(invitation_id=item.id, person_id=item.person_id,
@@ -155,3 +162,22 @@ class IdentityChecks:
         await IdentityCheck.create(invitation_id=item.id, person_id=item.person_id,
                                    method="id_card", passed=True, checked_by=staff_id, at=now)
         return StaffCheck(shown, result)
+
+    async def checkout_by_staff(self, grants: list[RoleGrant], staff: Actor, activity_id: int,
+                                code: str, now: datetime) -> StaffCheck:
+        """The staff register the departure of a checked-in expert (the way out for one who
+        cannot check out himself), under the venue's rules: not before 10 minutes after the
+        check-in, inside the venue's window. An on-site evaluation ends when all have left."""
+        shown = await self.present(grants, activity_id, code)
+        item = shown.invitation
+        if item.checkin_at is None:
+            raise Conflict("venue_check.not_in", name=shown.name)
+        if item.checkout_at is not None:
+            raise Conflict("venue_check.already_out", name=shown.name, at=item.checkout_at)
+        result = await self.attendance.checkin(item.activity_id, item.person_id, now,
+                                               code=item.code, verified="id_card")
+        if result.action != "out":
+            raise Conflict("venue_check.too_soon", name=shown.name,
+                           at=item.checkin_at + CHECKOUT_AFTER)
+        await record(item.activity_id, staff, "staff_checkout", now, invitation=item.id)
+        return StaffCheck(replace(shown, checked_out=True), result)

@@ -14,6 +14,7 @@ from services.draws.record.oplog import Actor, record
 from services.draws.running.notices import answer_params, invitation_params
 from services.draws.running.venue_roles import mark_roles
 from services.draws.setup.activities import DrawSetup
+from services.draws.venue.identity_rule import identity_required
 from services.notifications import Outbox
 
 REMINDER_GRACE = timedelta(minutes=30)  # a reminder missed by more than this is skipped
@@ -51,7 +52,8 @@ class Reminders:
                             **invitation_params(notice, item, 0), "code": item.code or "",
                             "when": "明天" if offset >= timedelta(hours=12)
                             else f"{int(offset.total_seconds() // 3600) or 1}小时后",
-                            **answer_params(self.answer_link, item.id)},
+                            **answer_params(self.answer_link, item.id),
+                            "identity": "1" if await identity_required(item) else ""},
                             person_id=item.person_id, dedupe_key=key)
                     sent += made is not None
         return sent

@@ -20,9 +20,10 @@ from services.common.errors import ClosedWindow, Conflict, DomainError, Locked, 
 from services.draws.record.family import arrivals, family, root_of
 from services.draws.record.oplog import SYSTEM, Actor, record
 from services.draws.running.agency_news import notify_agency
-from services.draws.running.notices import invitation_params, notice_of
+from services.draws.running.notices import answer_params, invitation_params, notice_of
 from services.draws.running.seal import check_sealed, require_unsealed
 from services.draws.running.venue_roles import mark_roles, venue_label
+from services.draws.venue.identity_rule import identity_required
 from services.draws.venue.reminders import LIVE, Reminders
 
 URGE_WINDOW = timedelta(minutes=30)
@@ -85,7 +86,10 @@ class Urging(Reminders):
         async with self.outbox.change(now) as change:
             await change.notify("draw.urge", {
                 **invitation_params(notice, item, 0), "invitation": str(item.id),
-                "count": str(made), "by": by,
+                "count": str(made), "by": by, "code": item.code or "",
+                # how to check in, whichever way the urge reaches the expert
+                **answer_params(self.answer_link, item.id),
+                "identity": "1" if await identity_required(item) else "",
                 # an urge (a call above all) is moot once the urging window has closed
                 "expires_iso": (notice.gather_at + URGE_WINDOW).isoformat()},
                 person_id=item.person_id,
