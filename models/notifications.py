@@ -18,6 +18,9 @@ class Status(StrEnum):
     DELIVERED = "delivered"  # confirmed (TEMPLATESENDJOBFINISH success, or a chat message)
     FAILED = "failed"  # no channel could reach the person
     DEAD = "dead"  # gave up after the maximum number of attempts
+    # not sent, and no failure: its point was gone (answered, checked in, past its time), or
+    # a sibling sent at the same time on other channels reached the person
+    SKIPPED = "skipped"
 
 
 class ChannelKind(StrEnum):
@@ -38,6 +41,14 @@ class Notification(Model):
     status = fields.CharField(max_length=12, default=Status.QUEUED)
     channel = fields.CharField(max_length=12, null=True)
     ruled_out = fields.CharField(max_length=64, default="")  # channels that cannot reach them
+    # one notice sent on several channel groups at once (services/notifications/outbox.py
+    # at_once): its rows share a family, each row has its group (`channels`); one that
+    # reached the person means none of the others failed
+    family = fields.CharField(max_length=48, null=True, db_index=True)
+    channels = fields.CharField(max_length=64, default="", db_default="")  # "" = any
+    # a row that failed, yet the person was reached: by a sibling of its family, or by the
+    # notice's point being met (an invitation answered): no failure for the desk to resend
+    covered = fields.BooleanField(default=False, db_default=False)
     attempts = fields.IntField(default=0)
     next_attempt_at = fields.DatetimeField()
     claimed_until = fields.DatetimeField(null=True)

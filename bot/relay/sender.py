@@ -198,10 +198,10 @@ class Sender:
                        lease: Lease | None) -> None:
         until = item.params.get("expires_iso")
         if until and now > datetime.fromisoformat(until):  # e.g. a call after its window
-            self.outbox.failed(item, f"expired at {until} before it could be sent")
+            self.outbox.skipped(item, f"expired at {until} before it could be sent")
             return
         if (why := await self.moot.why_moot(item, now)) is not None:  # answered, checked in, ...
-            self.outbox.failed(item, f"not sent: {why}")
+            self.outbox.skipped(item, f"not sent: {why}")
             return
         for channel in self.plan(item, to, now):
             until = await self.limits.user_wait(to.key)

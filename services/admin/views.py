@@ -62,9 +62,10 @@ async def stuck_notifications(state: str | None, limit: int = PAGE,
                               after: str | None = None) -> Page[Notification]:
     """Failed (no channel could reach the person) and dead (every attempt used), newest
     first, a page after the cursor `after` (keyset paging by id, read from a partial index
-    of those two statuses: models/migrations/0044_list_indexes.py)."""
+    of those two statuses: models/migrations/0044_list_indexes.py); those covered (the
+    person was reached another way: a sibling row, an answer) are no failures."""
     wanted = [state] if state in (Status.FAILED, Status.DEAD) else [Status.FAILED, Status.DEAD]
-    return await keyset(Notification.filter(status__in=wanted), limit, after)
+    return await keyset(Notification.filter(status__in=wanted, covered=False), limit, after)
 
 
 async def orders(status: str | None, since: datetime | None, before: int | None,

@@ -4,10 +4,11 @@ checks that make a queued notice moot. At the bottom: every context notifies.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
+from services.notifications.change import ALL_CHANNELS, Change
 from services.notifications.checks import MootCheck, MootChecks
 from services.notifications.kind_registry import NotificationKind
 from services.notifications.mail import Attachment, Mail, Mailer, MailError
-from services.notifications.outbox import ALL_CHANNELS, Change, Lease, Outbox
+from services.notifications.outbox import Lease, Outbox
 from services.notifications.privacy import Line, NumberPrivacy, PrivacyError
 from services.notifications.sms import CodeSms, SmsGateway, SmsMessage
 from services.notifications.voice import VoiceCall, VoiceGateway

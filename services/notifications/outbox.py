@@ -11,7 +11,6 @@ import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
@@ -20,16 +19,13 @@ from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from models import column
-from models.applications import Application
 from models.notifications import Notification, Status
 from models.orm.statements import columns, models_from, rows
-from services.common.clock import china_time
 from services.common.metrics import SENDS
+from services.notifications.change import ALL_CHANNELS, Change, Groups, settle_families
 from services.notifications.consents import record_consents
-from services.notifications.failures import failure_words
-from services.notifications.kind_registry import NotificationKind, known_kind
-
-APPLICATION_PAGE = "pages/application/index"  # the mini-program's page of an application
+from services.notifications.failures import attempts_words, failure_words
+from services.notifications.kind_registry import NotificationKind
 
 log = logging.getLogger(__name__)
 
@@ -73,94 +69,6 @@ class Lease:
         return self._clock() < self.until - self.margin
 
 
-WECHAT_GROUP = ("cs", "template", "subscribe")
-ALL_CHANNELS = frozenset({*WECHAT_GROUP, "sms", "voice"})
-# kind -> channel groups sent at the same time, one row per group (each with the channels of
-# the other groups ruled out); a kind not listed goes on the first channel that reaches the
-# person. CHANNELS_AT_ONCE configures it; the default (config.settings) sends invitations on
-# WeChat and by SMS at once (time matters), and urges and withdrawal notices also by voice.
-Groups = dict[str, tuple[tuple[str, ...], ...]]
-
-
-@dataclass
-class Change:
-    """Notifications added inside one business transaction."""
-
-    now: datetime
-    added: list[Notification] = field(default_factory=list)
-    at_once: Groups = field(default_factory=dict)
-
-    async def notify_application(self, app: Application, kind: NotificationKind,
-                                 **extra: Any) -> None:
-        """The applicant told of their application (its batch, the moment, its page)."""
-        params = {"batch": app.batch.name, "at": china_time(self.now),
-                  "page": f"{APPLICATION_PAGE}?id={app.id}", **extra}
-        await self.notify(kind, params, person_id=app.person_id)
-
-    async def notify(self, kind: NotificationKind, params: dict[str, Any], *,
-                     person_id: int | None = None, openid: str | None = None,
-                     dedupe_key: str | None = None, not_before: datetime | None = None,
-                     without: frozenset[str] = frozenset()) -> Notification | None:
-        """Queue a notification; with a `dedupe_key` already used, nothing (idempotent).
-        `without`: channels this one may not take (an urge past the 3 calls, say)."""
-        known_kind(kind)
-        if person_id is None and openid is None:
-            raise ValueError("a notification needs a person or an openid")
-        if dedupe_key and await Notification.exists(dedupe_key=dedupe_key):
-            return None
-        groups: tuple[tuple[str, ...], ...] = ((),)
-        if kind in self.at_once and person_id is not None:
-            groups = self.at_once[kind]
-        first: Notification | None = None
-        for n, group in enumerate(groups):
-            allowed = (set(group) if group else set(ALL_CHANNELS)) - without
-            if not allowed:
-                continue
-            item = await Notification.create(
-                kind=kind, params=params, person_id=person_id, openid=openid,
-                dedupe_key=dedupe_key if n == 0 or not dedupe_key else f"{dedupe_key}#{n}",
-                next_attempt_at=not_before or self.now,
-                ruled_out=",".join(sorted(ALL_CHANNELS - allowed)),
-                client_msg_id="eb-" + secrets.token_hex(12))
-            self.added.append(item)
-            first = first or item
-        return first
-
-    async def notify_each(self, kind: NotificationKind, params: dict[str, Any],
-                          person_ids: list[int]) -> None:
-        """The same notification to a few people, in one statement (no dedupe key; a kind
-        sent on several channels at once goes person by person through `notify`)."""
-        known_kind(kind)
-        if kind in self.at_once:
-            for person_id in person_ids:
-                await self.notify(kind, params, person_id=person_id)
-            return
-        rows = [Notification(kind=kind, params=params, person_id=p, next_attempt_at=self.now,
-                             ruled_out="", client_msg_id="eb-" + secrets.token_hex(12))
-                for p in dict.fromkeys(person_ids)]
-        if rows:
-            await Notification.bulk_create(rows)
-            self.added.extend(rows[:1])  # the relay is woken once the change commits
-
-    async def notify_all(self, kind: NotificationKind, params: dict[str, Any],
-                         person_ids: list[int], *, dedupe_prefix: str) -> int:
-        """One notification per person in one statement per thousand (a mass notice to a
-        provincial list of 30-50 thousand experts); `dedupe_prefix:<person>` keeps it
-        idempotent (a person already told is skipped). Returns how many were queued."""
-        known_kind(kind)
-        before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
-        rows = [Notification(kind=kind, params=params, person_id=p,
-                             dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,
-                             client_msg_id="eb-" + secrets.token_hex(12))
-                for p in dict.fromkeys(person_ids)]
-        await Notification.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
-        queued = await Notification.filter(
-            dedupe_key__startswith=dedupe_prefix + ":").count() - before
-        if queued:
-            self.added.extend(rows[:1])  # the relay is woken once the change commits
-        return queued
-
-
 def _claim_sql() -> str:
     """One statement claims a batch and returns it: the lapsed claims and the due rows (two
     index range reads, not one OR: with the OR, PostgreSQL gathers every due row to sort
@@ -190,6 +98,7 @@ class Outbox:
 
     with_error = staticmethod(with_error)
     failure_words = staticmethod(failure_words)
+    attempts_words = staticmethod(attempts_words)
     record_consents = staticmethod(record_consents)
 
     def __init__(self, nudge: Nudge | None = None, lease: float = 60.0,
@@ -334,6 +243,13 @@ class Outbox:
         item.last_error = with_error(item.last_error, error)
         SENDS.labels(item.channel or "none", "failed").inc()
 
+    @staticmethod
+    def skipped(item: Notification, error: str) -> None:
+        """Not sent, and no failure: its point is gone (answered, past its time)."""
+        item.status = Status.SKIPPED
+        item.last_error = with_error(item.last_error, error)
+        SENDS.labels(item.channel or "none", "skipped").inc()
+
     async def save(self, items: list[Notification]) -> None:
         """Write the outcomes of claimed notifications, in one round trip, each only if the
         relay still holds its claim."""
@@ -353,6 +269,7 @@ class Outbox:
         rows = [[_plain(getattr(item, col)) for col in _SAVED] + [item.id, item.claim_token]
                 for item in items]
         await conn.execute_many(query, rows)
+        await settle_families(items)
 
     async def templates_finished(self, receipts: list[tuple[int, str]], now: datetime
                                  ) -> list[tuple[int, str]]:

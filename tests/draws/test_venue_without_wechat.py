@@ -16,6 +16,7 @@ from config.settings import Settings
 from models import column
 from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.experts import ExpertProfile
+from models.notifications import Notification
 from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
@@ -133,3 +134,9 @@ async def test_experts_without_wechat_arrive_and_leave_and_the_evaluation_ends(
     assert FORM_TOKEN.search(final) is None or 'name="checkin"' not in final
     assert all(i.status == InvitationStatus.CONFIRMED
                for i in await Invitation.filter(activity_id=aid))
+    # every notice reached them by SMS: the administrator has no failure to look at, though
+    # WeChat could reach nobody
+    assert await Notification.filter(status="failed", covered=True).exists()
+    admin = await api.login(demo["admin"].mp_openid)
+    stuck = await api.call("GET", "/admin/notifications", admin)
+    assert stuck.data["notifications"] == []

@@ -13,8 +13,8 @@ import pytest
 
 from config.settings import ROOT
 from services.common.texts import Texts
+from services.notifications.change import Change
 from services.notifications.kind_registry import KINDS
-from services.notifications.outbox import Change
 from tests.support.words import table_keys
 
 PRODUCT = ("services", "bot", "handlers", "miniapp_api", "web", "config", "sandbox", "console")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import typing
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +90,9 @@ SAMPLES: dict[str, object] = {
     "red_no": "25442000000123456790", "asked": 2, "refused": ["没有这笔待开票的缴费。"],
     "middle": "020-66668888", "staff": "139****5678", "expert": "张三", "names": "张三、李四",
     "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
-    "checked_in": False, "face": True, "ret": 90011, "on": True,
+    "checked_in": False, "face": True, "ret": 90011, "on": True, "only": "wechat",
+    "identity": "", "checked_out": False, "checkin_at": datetime(2026, 11, 23, 1, 5, tzinfo=UTC),
+    "checkout_at": datetime(2026, 11, 23, 6, 5, tzinfo=UTC), "why": "验证码不正确。",
     "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
     "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,
     "max_len": 500, "length": 600, "problem": "身份证号码校验位不正确。", "roles": "评标专家",

@@ -63,7 +63,7 @@ async def list_batches(call: Call) -> BatchOverviewsOut:
 
 class StuckQuery(PageQuery):
     state: str | None = Field(default=None, pattern="^(failed|dead)$",
-                              description="failed 无渠道可达 / dead 重试用尽；不填为两者")
+                              description="failed 未送达 / dead 多次重试仍失败；不填为两者")
 
 
 class StuckOut(Model):
@@ -73,10 +73,12 @@ class StuckOut(Model):
     status: str
     channel: str | None
     attempts: int
-    last_error: str | None = Field(description="最后一次的技术详情（运维用）")
+    last_error: str | None = Field(description="最后一次的技术详情（运维用，英文；页面不显示）")
     kind_title: str = Field(description="通知事项")
+    status_title: str = Field(description="状态（中文）")
     channel_title: str | None = Field(description="渠道（中文）")
     reason: str = Field(description="未能发送的原因（中文）")
+    tried: list[str] = Field(description="每次尝试遇到的问题（中文，先后顺序）")
     created_at: datetime
 
 
@@ -98,8 +100,11 @@ async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
             id=r.id, kind=r.kind, kind_title=texts.word("notification_kind", r.kind),
             person=mask_name(names[r.person_id]) if r.person_id in names else None,
             status=r.status, channel=r.channel, attempts=r.attempts, last_error=last,
+            status_title=texts.word("send_status", r.status),
             channel_title=texts.word("channel_kind", r.channel) if r.channel else None,
-            reason=call.domain.outbox.failure_words(texts, last), created_at=r.created_at))
+            reason=call.domain.outbox.failure_words(texts, last, r.channels),
+            tried=call.domain.outbox.attempts_words(texts, r.last_error, r.channels),
+            created_at=r.created_at))
     return StuckListOut(notifications=out, next=found.next)
 
 

@@ -50,14 +50,22 @@ def contact_keys(invitation_id: int) -> list[str]:
 
 async def cancel_calls(invitation_id: int) -> int:
     """The invitation was answered or its window closed: calls still queued are not
-    placed (inside the caller's transaction)."""
+    placed (inside the caller's transaction): skipped, not failed."""
     pending = await Notification.filter(dedupe_key__in=call_keys(invitation_id),
                                         status=Status.QUEUED)
     for item in pending:
         await Notification.filter(id=item.id, status=Status.QUEUED).update(
-            status=Status.FAILED, last_error=Outbox.with_error(
+            status=Status.SKIPPED, last_error=Outbox.with_error(
                 item.last_error, "not placed: the invitation was answered or closed first"))
     return len(pending)
+
+
+async def reached(invitation_id: int) -> None:
+    """The expert answered, whichever way: the invitation reached them, so none of its
+    notices (WeChat, SMS, a call unanswered) is a failure for the desk any more, each
+    keeping its own outcome (inside the caller's transaction)."""
+    await Notification.filter(dedupe_key__in=contact_keys(invitation_id),
+                              status__in=[Status.FAILED, Status.DEAD]).update(covered=True)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """When a draw's queued notification has lost its point (services/notifications/checks.py):
-a call about an invitation that has been answered (whichever way) or has closed, an urge to
+a call about an invitation that has been answered (whichever way) or has closed, the
+invitation itself once answered on another of its channels, an urge to
 an expert who has checked in since or is no longer expected."""
 
 from __future__ import annotations
@@ -31,6 +32,15 @@ async def call_moot(item: Notification, now: datetime) -> str | None:
     return None
 
 
+async def invitation_moot(item: Notification, now: datetime) -> str | None:
+    """The invitation itself, on a channel not yet tried: answered already (its SMS sibling
+    reached them first). One never answered stays to be sent, and a failure if it cannot."""
+    invitation = await _invitation(item)
+    if invitation is not None and invitation.answered_via is not None:
+        return f"the invitation was answered first ({invitation.status})"
+    return None
+
+
 async def urge_moot(item: Notification, now: datetime) -> str | None:
     """An urge to come to the venue."""
     if "invitation" not in item.params:
@@ -45,4 +55,5 @@ async def urge_moot(item: Notification, now: datetime) -> str | None:
     return None
 
 
-DRAW_MOOT: dict[str, MootCheck] = {CALL_KIND: call_moot, "draw.urge": urge_moot}
+DRAW_MOOT: dict[str, MootCheck] = {CALL_KIND: call_moot, "draw.urge": urge_moot,
+                                   "draw.invitation": invitation_moot}

@@ -23,7 +23,7 @@ from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
 from services.common.errors import BadInput, NotFound
 from services.draws.running.agency_news import notify_agency
-from services.draws.running.calls import cancel_calls
+from services.draws.running.calls import cancel_calls, reached
 from services.draws.running.notices import invitations_with_notices
 from services.draws.running.pool import eval_days
 from services.draws.running.rules import SANCTIONED
@@ -168,6 +168,7 @@ class Replies:
             invitation.answered_via = via  # saved with the status below
             if self.waves.calls is not None:  # no calls are ever queued without a voice provider
                 await cancel_calls(invitation.id)
+            await reached(invitation.id)  # it reached them: none of its notices failed
             if now > invitation.due_at:
                 invitation.status = InvitationStatus.TIMEOUT
                 await invitation.save(update_fields=["status", "answered_via"])

@@ -203,7 +203,8 @@ class Waves:
             due_at=now + timedelta(minutes=activity.response_minutes),
             supplementary=activity.kind == "supplement")
         params = {**invitation_params(notice, invitation, activity.response_minutes),
-                  **answer_params(self.answer_link, invitation.id)}
+                  **answer_params(self.answer_link, invitation.id),
+                  "invitation": str(invitation.id)}  # whose (services/draws/running/moot.py)
         await change.notify("draw.invitation", params, person_id=person_id,
                             dedupe_key=invitation_key(invitation.id))
         return invitation

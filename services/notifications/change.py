@@ -1,0 +1,129 @@
+"""One business change's notifications: added in its transaction, each on the channels it
+may take; a notice sent on several channel groups at once (invitations on WeChat and by SMS)
+is one family of rows, a row per group."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from models.applications import Application
+from models.notifications import Notification, Status
+from services.common.clock import china_time
+from services.notifications.kind_registry import NotificationKind, known_kind
+
+APPLICATION_PAGE = "pages/application/index"  # the mini-program's page of an application
+
+WECHAT_GROUP = ("cs", "template", "subscribe")
+ALL_CHANNELS = frozenset({*WECHAT_GROUP, "sms", "voice"})
+# kind -> channel groups sent at the same time, one row per group (each with the channels of
+# the other groups ruled out); a kind not listed goes on the first channel that reaches the
+# person. CHANNELS_AT_ONCE configures it; the default (config.settings) sends invitations on
+# WeChat and by SMS at once (time matters), and urges and withdrawal notices also by voice.
+Groups = dict[str, tuple[tuple[str, ...], ...]]
+
+
+@dataclass
+class Change:
+    """Notifications added inside one business transaction."""
+
+    now: datetime
+    added: list[Notification] = field(default_factory=list)
+    at_once: Groups = field(default_factory=dict)
+
+    async def notify_application(self, app: Application, kind: NotificationKind,
+                                 **extra: Any) -> None:
+        """The applicant told of their application (its batch, the moment, its page)."""
+        params = {"batch": app.batch.name, "at": china_time(self.now),
+                  "page": f"{APPLICATION_PAGE}?id={app.id}", **extra}
+        await self.notify(kind, params, person_id=app.person_id)
+
+    async def notify(self, kind: NotificationKind, params: dict[str, Any], *,
+                     person_id: int | None = None, openid: str | None = None,
+                     dedupe_key: str | None = None, not_before: datetime | None = None,
+                     without: frozenset[str] = frozenset()) -> Notification | None:
+        """Queue a notification; with a `dedupe_key` already used, nothing (idempotent).
+        `without`: channels this one may not take (an urge past the 3 calls, say)."""
+        known_kind(kind)
+        if person_id is None and openid is None:
+            raise ValueError("a notification needs a person or an openid")
+        if dedupe_key and await Notification.exists(dedupe_key=dedupe_key):
+            return None
+        groups: tuple[tuple[str, ...], ...] = ((),)
+        if kind in self.at_once and person_id is not None:
+            groups = self.at_once[kind]
+        first: Notification | None = None
+        # rows of one notice on several groups: one family (its dedupe key, or a new one)
+        family = (dedupe_key or "f:" + secrets.token_hex(12)) if len(groups) > 1 else None
+        for n, group in enumerate(groups):
+            allowed = (set(group) if group else set(ALL_CHANNELS)) - without
+            if not allowed:
+                continue
+            item = await Notification.create(
+                kind=kind, params=params, person_id=person_id, openid=openid,
+                dedupe_key=dedupe_key if n == 0 or not dedupe_key else f"{dedupe_key}#{n}",
+                next_attempt_at=not_before or self.now, family=family,
+                channels=",".join(sorted(allowed)) if family else "",
+                ruled_out=",".join(sorted(ALL_CHANNELS - allowed)),
+                client_msg_id="eb-" + secrets.token_hex(12))
+            self.added.append(item)
+            first = first or item
+        return first
+
+    async def notify_each(self, kind: NotificationKind, params: dict[str, Any],
+                          person_ids: list[int]) -> None:
+        """The same notification to a few people, in one statement (no dedupe key; a kind
+        sent on several channels at once goes person by person through `notify`)."""
+        known_kind(kind)
+        if kind in self.at_once:
+            for person_id in person_ids:
+                await self.notify(kind, params, person_id=person_id)
+            return
+        rows = [Notification(kind=kind, params=params, person_id=p, next_attempt_at=self.now,
+                             ruled_out="", client_msg_id="eb-" + secrets.token_hex(12))
+                for p in dict.fromkeys(person_ids)]
+        if rows:
+            await Notification.bulk_create(rows)
+            self.added.extend(rows[:1])  # the relay is woken once the change commits
+
+    async def notify_all(self, kind: NotificationKind, params: dict[str, Any],
+                         person_ids: list[int], *, dedupe_prefix: str) -> int:
+        """One notification per person in one statement per thousand (a mass notice to a
+        provincial list of 30-50 thousand experts); `dedupe_prefix:<person>` keeps it
+        idempotent (a person already told is skipped). Returns how many were queued."""
+        known_kind(kind)
+        before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
+        rows = [Notification(kind=kind, params=params, person_id=p,
+                             dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,
+                             client_msg_id="eb-" + secrets.token_hex(12))
+                for p in dict.fromkeys(person_ids)]
+        await Notification.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+        queued = await Notification.filter(
+            dedupe_key__startswith=dedupe_prefix + ":").count() - before
+        if queued:
+            self.added.extend(rows[:1])  # the relay is woken once the change commits
+        return queued
+
+
+LOST = (Status.FAILED, Status.DEAD)
+REACHED = (Status.SENT, Status.DELIVERED)
+
+
+async def settle_families(items: list[Notification]) -> None:
+    """After a batch's outcomes: in a family one of whose rows reached the person, the rows
+    that found no channel of their group, or ran out of attempts, are covered (no failure
+    for the desk); a family whose rows all failed keeps them failures."""
+    reached = {i.family for i in items if i.family and i.status in REACHED}
+    if reached:
+        await Notification.filter(family__in=reached, status__in=LOST, covered=False).update(
+            covered=True)
+    lost = [i for i in items if i.family and i.status in LOST]
+    if not lost:
+        return
+    found = {str(f) for f in await Notification.filter(
+        family__in={i.family for i in lost}, status__in=REACHED).values_list("family", flat=True)}
+    if found:
+        await Notification.filter(id__in=[i.id for i in lost if i.family in found],
+                                  status__in=LOST).update(covered=True)
