@@ -238,7 +238,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         payments=payments,
         invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
-        transfer_reconcile=TransferReconcile(fund_flow),
+        transfer_reconcile=TransferReconcile(fund_flow, transfers),
         draw_setup=setup, drafts=Drafts(), draw_evidence=Evidence(), draw_requests=RequestRecord(),
         draw_templates=Templates(), draw_terminals=Terminals(),
         avoidance_import=AvoidanceImport(setup), draws=draws, draw_scope=DrawScope(),

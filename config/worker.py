@@ -47,6 +47,7 @@ from services.jobs import (
     sweep_invoices,
     sweep_payouts,
 )
+from services.payments import BILL_CHECKS
 
 log = logging.getLogger(__name__)
 
@@ -84,9 +85,11 @@ def _crons() -> list[Any]:
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
             cron(sweep_payouts, second={40}, keep_result=0, max_tries=1, timeout=50),
             # WeChat Pay's trade bill of yesterday: 10:30 China time, then while unavailable
-            # (hours in CRON_TIMEZONE, whatever the machine's own timezone)
-            cron(reconcile_bill, hour={10, 11, 12, 14, 16}, minute={30}, keep_result=0,
-                 max_tries=1, timeout=300),
+            # (hours in CRON_TIMEZONE, whatever the machine's own timezone); the times the
+            # payments context tells finance its bill check will run
+            cron(reconcile_bill, hour={t.hour for t in BILL_CHECKS},
+                 minute={t.minute for t in BILL_CHECKS}, keep_result=0, max_tries=1,
+                 timeout=300),
             cron(sweep_draws, second={5, 20, 35, 50}, keep_result=0, max_tries=1),
             # voice callbacks that came before their call (bot/providers/voice/callbacks.py)
             cron(voice_parked, second=set(range(1, 60, 3)), keep_result=0, max_tries=1),

@@ -24,6 +24,8 @@ def create_console() -> web.Application:
     app[PAGES] = Environment(loader=FileSystemLoader(HERE / "templates"),
                              autoescape=select_autoescape(["html"]), bytecode_cache=COMPILED)
     app[PAGES].filters["china_time"] = china_time
+    # a China day (a date, already China's) as a person reads it: 2026年11月27日
+    app[PAGES].filters["china_day"] = lambda day: f"{day:%Y年%m月%d日}"
     # a moment as a datetime-local input shows it: China time, to the minute
     app[PAGES].filters["local_input"] = lambda t: f"{t.astimezone(CHINA):%Y-%m-%dT%H:%M}"
     # a region code as a person reads it: 广东省韶关市

@@ -15,6 +15,9 @@ class RunStatus(StrEnum):
     MISMATCHES = "mismatches"
     BILL_UNAVAILABLE = "bill_unavailable"  # WeChat Pay has not made the bill yet
     FAILED = "failed"  # the bill could not be fetched or read (see `note`)
+    # the bill not out yet (today, or before WeChat Pay has made it): each of the day's
+    # orders (transfers) asked by its own query instead; the bill replaces it when out
+    QUERIED = "queried"
 
 
 class MismatchKind(StrEnum):
@@ -25,6 +28,7 @@ class MismatchKind(StrEnum):
     REFUND_UNKNOWN = "refund_unknown"
     REFUND_DIFFERS = "refund_differs"  # refunded, but not the whole order as we do
     UNREADABLE = "unreadable"  # a line of the bill that could not be read
+    UNANSWERED = "unanswered"  # an order (transfer) WeChat Pay did not answer about
 
 
 class BillRun(Model):
@@ -34,7 +38,8 @@ class BillRun(Model):
     bill_date = fields.DateField(unique=True)
     ran_at = fields.DatetimeField()
     status = fields.CharField(max_length=16)
-    bill_rows = fields.IntField(default=0)  # lines in the bill, payments and refunds
+    # lines in the bill, payments and refunds (queried: the orders asked)
+    bill_rows = fields.IntField(default=0)
     our_paid = fields.IntField(default=0)  # our orders paid that day
     mismatch_count = fields.IntField(default=0)
     note = fields.CharField(max_length=200, null=True)  # why the bill was not available
@@ -72,7 +77,7 @@ class TransferBillRun(Model):
     bill_date = fields.DateField(unique=True)
     ran_at = fields.DatetimeField()
     status = fields.CharField(max_length=16)  # a RunStatus
-    bill_rows = fields.IntField(default=0)  # transfer lines in the bill
+    bill_rows = fields.IntField(default=0)  # transfer lines in the bill (queried: asked)
     our_paid = fields.IntField(default=0)  # our transfers paid that day
     mismatch_count = fields.IntField(default=0)
     note = fields.CharField(max_length=200, null=True)
@@ -84,8 +89,9 @@ class TransferBillRun(Model):
 
 
 class TransferBillMismatch(Model):
-    """One difference between the fund-flow bill's transfer lines and our transfers (kinds:
-    missing_here, missing_there, amount_differs, unreadable)."""
+    """One difference between the fund-flow bill's transfer lines (or WeChat Pay's answers
+    about our transfers) and our transfers (kinds: missing_here, missing_there,
+    amount_differs, unreadable, unanswered)."""
 
     id = fields.BigIntField(primary_key=True)
     run: fields.ForeignKeyRelation[TransferBillRun] = fields.ForeignKeyField(

@@ -5,6 +5,13 @@ is built from the gateway's own orders: a SUCCESS line for each order paid that 
 REFUND line for each refund made that day, in WeChat Pay's columns, every field prefixed with
 a backtick, then the summary header and the totals.
 
+A day's bill is out as WX-PAY describes (下载账单: "微信在次日9点启动生成前一天的对账单，建议
+商户10点后再获取"): before 09:00 China time the next day — today all day — the answer is
+NO_STATEMENT_EXIST (请求的账单文件不存在), from 09:00 to 10:00 STATEMENT_CREATING (账单生成中),
+then the bill (NO_STATEMENT_EXIST again for a day without trades); a day still to come is a
+PARAM_ERROR. The hour is read from the gateway's `bill_clock` (tests move it to a time of day
+when yesterday's bill is out).
+
 Tests make the bill disagree with the service: `bill_extra_rows` (trades WeChat Pay has and
 the service does not), `bill_amount_override[out_trade_no] = fen`, `bill_dropped` (orders
 left out); `bill_not_ready` answers STATEMENT_CREATING and `bill_tampered` serves a file
@@ -18,13 +25,14 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Mapping
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from typing import Any, Protocol
 
 from aiohttp import web
 
-from services.common.clock import CHINA, china_today
+from services.common.clock import CHINA
 from services.payments import BillRow
 
 HEADER = ("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,"
@@ -35,6 +43,8 @@ SUMMARY = ("总交易单数,应结订单总金额,退款总金额,充值券退�
            "申请退款总金额")
 RATE = 6  # the fee, per thousand (0.60%)
 LINK_TTL = 30.0  # seconds a download address lives
+# China time, the next day: the bills are made from 09:00 and out by 10:00
+MAKING, OUT = time_of_day(9, 0), time_of_day(10, 0)
 
 
 class BilledOrder(Protocol):
@@ -60,6 +70,7 @@ class BillingGateway(Protocol):
     bill_dropped: set[str]
     bill_not_ready: bool
     bill_tampered: bool
+    bill_clock: Callable[[], datetime]
     bill_files: dict[str, tuple[bytes, float]]
 
     @property
@@ -147,6 +158,20 @@ def _refusal(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"code": code, "message": message}, status=status)
 
 
+def not_out(gateway: BillingGateway, day: date) -> web.Response | None:
+    """WeChat Pay's answer for a day whose bills are not out at the gateway's hour (or that
+    is still to come); None once they are."""
+    now = gateway.bill_clock().astimezone(CHINA)
+    if day > now.date():
+        return _refusal(400, "PARAM_ERROR", "账单日期不能晚于今天")
+    next_day = day + timedelta(days=1)
+    if now < datetime.combine(next_day, MAKING, tzinfo=CHINA):
+        return _refusal(400, "NO_STATEMENT_EXIST", "请求的账单文件不存在")
+    if now < datetime.combine(next_day, OUT, tzinfo=CHINA) or gateway.bill_not_ready:
+        return _refusal(400, "STATEMENT_CREATING", "账单生成中")
+    return None
+
+
 async def trade_bill(request: web.Request, gateway: BillingGateway,
                      data: dict[str, Any]) -> web.StreamResponse:
     """申请交易账单."""
@@ -159,10 +184,8 @@ async def trade_bill(request: web.Request, gateway: BillingGateway,
         return _refusal(400, "PARAM_ERROR", "bill_date格式错误")
     if request.query.get("bill_type", "ALL") != "ALL":
         return _refusal(400, "PARAM_ERROR", "沙箱仅支持 bill_type=ALL")
-    if day > china_today(datetime.now(CHINA)):
-        return _refusal(400, "PARAM_ERROR", "账单日期不能晚于今天")
-    if gateway.bill_not_ready:
-        return _refusal(400, "STATEMENT_CREATING", "账单生成中")
+    if (refused := not_out(gateway, day)) is not None:
+        return refused
     lines = bill_lines(gateway, day)
     if not lines:
         return _refusal(400, "NO_STATEMENT_EXIST", "请求的账单文件不存在")

@@ -7,9 +7,10 @@ a backtick, then the summary header and the totals. The transfer lines' 业务�
 are 商家转账, 微信支付业务单号 the transfer bill number, 业务凭证号 our out_bill_no (ours, see
 docs/rules-that-are-ours.md).
 
-Tests make it disagree with the service: `fundflow_dropped` (transfers left out),
-`fundflow_amount_override[out_bill_no] = fen`; the trade bill's `bill_not_ready` and
-`bill_tampered` hold for it too."""
+It is out when the trade bill is (sandbox/pay_bill.py `not_out`: NO_STATEMENT_EXIST before
+09:00 China time the next day, STATEMENT_CREATING until 10:00). Tests make it disagree with
+the service: `fundflow_dropped` (transfers left out), `fundflow_amount_override[out_bill_no]
+= fen`; the trade bill's `bill_not_ready`, `bill_tampered` and `bill_clock` hold for it too."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.pay_bill import LINK_TTL, yuan
+from sandbox.pay_bill import LINK_TTL, not_out, yuan
 from sandbox.pay_gateway import PayGateway
-from services.common.clock import CHINA, china_today
+from services.common.clock import CHINA
 
 HEADER = ("记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),"
           "账户结余(元),资金变更提交申请人,备注,业务凭证号")
@@ -93,10 +94,8 @@ async def fund_flow_bill(request: web.Request, gateway: PayGateway,
     account = request.query.get("account_type", "BASIC")
     if account not in ACCOUNTS:
         return _refusal(400, "PARAM_ERROR", "account_type取值错误")
-    if day > china_today(datetime.now(CHINA)):
-        return _refusal(400, "PARAM_ERROR", "账单日期不能晚于今天")
-    if gateway.bill_not_ready:
-        return _refusal(400, "STATEMENT_CREATING", "账单生成中")
+    if (refused := not_out(gateway, day)) is not None:
+        return refused
     lines = fundflow_lines(gateway, day, account)
     if not lines:
         return _refusal(400, "NO_STATEMENT_EXIST", "请求的账单文件不存在")

@@ -91,6 +91,7 @@ class PayGateway:
         self.orders: dict[str, FakeOrder] = {}
         self.by_code: dict[str, str] = {}
         self.drop_notifications = 0  # lose the next N notifications entirely
+        self.query_failing: set[str] = set()  # orders whose query answers 500 SYSTEM_ERROR
         self.notified: list[tuple[str, int]] = []  # (out_trade_no, HTTP status we got)
         self.calls: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -102,6 +103,8 @@ class PayGateway:
         self.bill_amount_override: dict[str, int] = {}  # out_trade_no -> fen in the bill
         self.bill_dropped: set[str] = set()  # orders left out of the bill
         self.bill_not_ready = False  # answer STATEMENT_CREATING
+        # the hour bills are asked at (tests: one when yesterday's bills are out)
+        self.bill_clock: Callable[[], datetime] = functools.partial(datetime.now, UTC)
         self.bill_tampered = False  # serve a file whose SHA1 is not the one announced
         self.bill_files: dict[str, tuple[bytes, float]] = {}  # download token -> (file, until)
         # the fund-flow bill's transfer lines (sandbox/pay_fundflow.py), made to disagree
@@ -323,6 +326,8 @@ async def jsapi(request: web.Request, gateway: PayGateway, data: Body) -> web.St
 @gateway_view
 async def query(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
     order = gateway.orders.get(request.match_info["no"])
+    if request.match_info["no"] in gateway.query_failing:
+        return _error(500, "SYSTEM_ERROR", "系统错误")
     if order is None or request.query.get("mchid") != gateway.mchid:
         return _error(404, "ORDER_NOT_EXIST", "订单不存在")
     return _signed(gateway, 200, order.as_transaction())

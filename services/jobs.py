@@ -59,10 +59,12 @@ async def reconcile_bill(ctx: dict[str, Any]) -> str:
     mismatches), and tries again while the
     bill was not available yet (STATEMENT_CREATING: WeChat Pay advises asking again about
     half an hour later) or the attempt failed (WeChat Pay unreachable, a file that did not
-    match its SHA1). A day still unavailable after the last run stays so, for an
-    administrator to see and run `expertbot reconcile --date` for. Yesterday's transfers to
-    experts are checked the same way against the fund-flow bill
-    (services/payments/transfer_bill.py)."""
+    match its SHA1). While the bill is not available each of yesterday's orders is asked by
+    its own query instead (services/payments/day_check.py: a `queried` run, which a later
+    run replaces with the bill's). A day still unavailable after the last run stays so, for
+    an administrator to see and run `expertbot reconcile --date` for. Yesterday's transfers
+    to experts are checked the same way against the fund-flow bill
+    (services/payments/transfer_bill.py). The hours are BILL_CHECKS (services/payments)."""
     domain, now = domain_of(ctx), datetime.now(UTC)
     if not domain.bill_reconcile.enabled:
         return "payments off"

@@ -111,7 +111,9 @@ async def _finance(request: web.Request) -> dict[str, int | str]:
     waiting = await calls.call(invoices.invoice_list,
                                fields(invoices.InvoicesPageQuery, {"limit": MOST}))
     return {"sheets": len(sheets.sheets),
-            "differences": sum(r.status in ("mismatches", "failed") for r in bills.runs),
-            "transfer_differences": sum(r.status in ("mismatches", "failed")
+            # a day checked order by order (its bill not out) counts when it differed
+            "differences": sum(r.mismatch_count > 0 or r.status == "failed"
+                               for r in bills.runs),
+            "transfer_differences": sum(r.mismatch_count > 0 or r.status == "failed"
                                         for r in bills.transfer_runs),
             "invoices": _counted(waiting.invoices, waiting.next)}

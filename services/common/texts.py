@@ -27,6 +27,8 @@ WordTable = Literal[
     "audit_param",
     "authorisation_state",
     "batch_kind",
+    "bill_note",
+    "bill_run_status",
     "channel",
     "channel_kind",
     "check_method",

@@ -5,10 +5,11 @@ it through the reactions table.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
-from services.payments.bill import BillReconcile, Report
+from services.payments.bill import BillReconcile
 from services.payments.einvoices import EInvoices
 from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoFile, FapiaoOrder, FapiaoStatus
 from services.payments.fee_items import Checkout, FeeItem
+from services.payments.findings import BILL_CHECKS, BillDue, Report, TransferReport
 from services.payments.gateway import (
     UNREADABLE,
     BillRow,
@@ -25,7 +26,7 @@ from services.payments.invoices import (
     TitleKind,
 )
 from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Payments
-from services.payments.transfer_bill import FundFlowGateway, TransferReconcile, TransferReport
+from services.payments.transfer_bill import FundFlowGateway, TransferReconcile
 from services.payments.transfers import (
     AUTHORIZATION_STATES,
     STATES,
@@ -38,10 +39,12 @@ from services.payments.transfers import (
 
 __all__ = [
     "AUTHORIZATION_STATES",
+    "BILL_CHECKS",
     "PAY_LINK",
     "STATES",
     "UNREADABLE",
     "AuthorizationRequest",
+    "BillDue",
     "BillReconcile",
     "BillRow",
     "Checkout",

@@ -17,20 +17,32 @@ made, so which day's bill should show it is not known.
 WeChat Pay answers STATEMENT_CREATING while it makes the bill (from 09:00 the next day; it
 advises fetching after 10:00): the bill is not available. NO_STATEMENT_EXIST is its word for
 a day without trades or refunds: read as an empty bill from 10:00 the next day on, as "not
-available" before. Re-running a day replaces its run and differences in one transaction."""
+available" before. While the bill is not available (and all of today, which has none), each
+of the day's orders is asked by its own query instead (services/payments/day_check.py), the
+result recorded as `queried`: the bill replaces it once out. Re-running a day replaces its
+run and differences in one transaction."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 
 from models.payments import OrderStatus, PayOrder
 from models.reconciliation import BillMismatch, BillRun, MismatchKind, RunStatus
-from services.common.clock import CHINA, china_today
+from services.common.clock import china_today
 from services.common.errors import BadInput, Unavailable
 from services.payments.bill_runs import SETTLED, recent_runs, record_run
+from services.payments.day_check import check_orders
+from services.payments.findings import (
+    PAID,
+    REFUNDING,
+    BillDue,
+    Mismatch,
+    Report,
+    bill_ready_at,
+    day_span,
+)
 from services.payments.gateway import (
     BILL_NONE,
     BILL_NOT_READY,
@@ -42,35 +54,7 @@ from services.payments.gateway import (
 
 log = logging.getLogger(__name__)
 
-PAID = (OrderStatus.PAID, OrderStatus.DUPLICATE, OrderStatus.REFUNDED)  # paid at WeChat Pay
-REFUNDING = (OrderStatus.DUPLICATE, OrderStatus.REFUNDED)  # refunded, or about to be
-BILL_READY = time(10, 0)  # China time, the next day: WeChat Pay's advice
 LOOKUP_CHUNK = 500  # order numbers per query
-
-
-@dataclass(frozen=True)
-class Mismatch:
-    kind: MismatchKind
-    out_trade_no: str
-    transaction_id: str | None
-    our_fen: int | None  # our order's amount (None: no such order here)
-    their_fen: int | None  # the bill's amount, or the refund's
-    our_status: str | None = None  # our order's status (None: no such order here)
-    note: str | None = None  # an unreadable line: its number and what is wrong with it
-
-
-@dataclass(frozen=True)
-class Report:
-    """One day's reconciliation, as recorded."""
-
-    day: date
-    status: RunStatus
-    ran_at: datetime
-    bill_rows: int
-    our_paid: int
-    mismatch_count: int
-    mismatches: tuple[Mismatch, ...]
-    note: str | None = None
 
 
 # a payment line and a refund line: the statuses of ours that account for it, the bill's
@@ -80,17 +64,6 @@ LINE_RULES: dict[str, tuple[tuple[OrderStatus, ...], str, MismatchKind, Mismatch
     "REFUND": (REFUNDING, "refund_fen", MismatchKind.REFUND_UNKNOWN,
                MismatchKind.REFUND_DIFFERS),
 }
-
-
-def day_span(day: date) -> tuple[datetime, datetime]:
-    """The China day as [start, end) instants, in UTC as stored (SQLite compares text)."""
-    start = datetime.combine(day, time(0), tzinfo=CHINA).astimezone(UTC)
-    return start, start + timedelta(days=1)
-
-
-def bill_ready_at(day: date) -> datetime:
-    """When WeChat Pay's bill of `day` should exist."""
-    return datetime.combine(day + timedelta(days=1), BILL_READY, tzinfo=CHINA)
 
 
 def compare(rows: Iterable[BillRow], paid_that_day: Iterable[PayOrder],
@@ -146,22 +119,31 @@ class BillReconcile:
         return self.gateway is not None
 
     async def reconcile_day(self, day: date, now: datetime) -> Report:
-        """Reconcile `day` (China time) and record the result, replacing an earlier one."""
-        if day >= china_today(now):
-            raise BadInput("payment.bill_day_open", day=f"{day:%Y年%m月%d日}")
+        """Reconcile `day` (China time) and record the result, replacing an earlier one:
+        against its bill, or order by order while the bill is not out."""
+        if day > china_today(now):
+            raise BadInput("payment.day_ahead", day=f"{day:%Y年%m月%d日}")
         if self.gateway is None:
             raise Unavailable("payment.off")
         start, end = day_span(day)
         paid = await PayOrder.filter(paid_at__gte=start, paid_at__lt=end,
                                      status__in=PAID).order_by("paid_at")
-        status, note, rows = await self._bill(self.gateway, day, now)
+        status, note, rows = RunStatus.BILL_UNAVAILABLE, None, None  # today: no bill yet
+        if day < china_today(now):
+            status, note, rows = await self._bill(self.gateway, day, now)
         mismatches: list[Mismatch] = []
+        counted = 0
         if rows is not None:
             mismatches = compare(rows, paid, await _known([r.out_trade_no for r in rows]))
             status = RunStatus.MISMATCHES if mismatches else RunStatus.OK
-        report = Report(day=day, status=status, ran_at=now, bill_rows=len(rows or ()),
+            counted = len(rows)
+        elif status == RunStatus.BILL_UNAVAILABLE:
+            counted, mismatches = await check_orders(self.gateway, day, paid)
+            status = RunStatus.QUERIED
+        report = Report(day=day, status=status, ran_at=now, bill_rows=counted,
                         our_paid=len(paid), mismatch_count=len(mismatches),
-                        mismatches=tuple(mismatches), note=note)
+                        mismatches=tuple(mismatches), note=note,
+                        due=BillDue.of(day, status, now))
         if not await self._record(report):
             log.warning("trade bill %s: %s (%s); the result read from the bill before is "
                         "kept", day, status, note)
@@ -171,8 +153,9 @@ class BillReconcile:
                         "theirs %s fen%s", day, m.kind, m.out_trade_no or "-",
                         m.transaction_id or "-", m.our_fen, m.their_fen,
                         f" ({m.note})" if m.note else "")
-        log.info("trade bill %s: %s, %d lines, %d paid here, %d mismatches", day, status,
-                 report.bill_rows, report.our_paid, report.mismatch_count)
+        log.info("trade bill %s: %s (%s), %d lines or orders asked, %d paid here, "
+                 "%d mismatches", day, status, note or "-", report.bill_rows,
+                 report.our_paid, report.mismatch_count)
         return report
 
     @staticmethod
@@ -209,7 +192,8 @@ class BillReconcile:
         SHOWN_MISMATCHES differences (two queries, however many days)."""
         return [Report(day=r.bill_date, status=RunStatus(r.status), ran_at=r.ran_at,
                        bill_rows=r.bill_rows, our_paid=r.our_paid,
-                       mismatch_count=r.mismatch_count, note=r.note, mismatches=tuple(
+                       mismatch_count=r.mismatch_count, note=r.note,
+                       due=BillDue.of(r.bill_date, RunStatus(r.status), now), mismatches=tuple(
                            Mismatch(MismatchKind(m.kind), m.out_trade_no, m.transaction_id,
                                     m.our_fen, m.their_fen, m.our_status, m.note)
                            for m in shown))

@@ -13,13 +13,14 @@ docs/rules-that-are-ours.md) and our transfers (Payout):
 - unreadable: a line of the bill that could not be read.
 Other lines (a top-up, a refund of a failed transfer, fees) are not transfers of ours and are
 not compared. The bill's availability is read as for the trade bill (not ready, none that
-day), and a re-run replaces the day's result unless it could not read the bill."""
+day); while it is not available (and all of today) each of the day's transfers is asked by
+its own query instead (services/payments/day_check.py), recorded as `queried` until the bill
+replaces it; a re-run replaces the day's result unless it could not read the bill."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
@@ -32,9 +33,17 @@ from models.reconciliation import (
 )
 from services.common.clock import china_today
 from services.common.errors import BadInput, Unavailable
-from services.payments.bill import bill_ready_at, day_span
 from services.payments.bill_runs import SETTLED, recent_runs, record_run
+from services.payments.day_check import check_transfers
+from services.payments.findings import (
+    BillDue,
+    TransferMismatch,
+    TransferReport,
+    bill_ready_at,
+    day_span,
+)
 from services.payments.gateway import BILL_NONE, BILL_NOT_READY, UNREADABLE, FundFlowRow, PayError
+from services.payments.transfers import TransferGateway
 
 log = logging.getLogger(__name__)
 
@@ -49,29 +58,6 @@ class FundFlowGateway(Protocol):
         """WeChat Pay's fund-flow bill of one account for a China day; PayError
         STATEMENT_CREATING while it is being made, NO_STATEMENT_EXIST when there is none."""
         ...
-
-
-@dataclass(frozen=True)
-class TransferMismatch:
-    kind: MismatchKind
-    out_bill_no: str
-    transfer_bill_no: str | None
-    our_fen: int | None
-    their_fen: int | None
-    our_state: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class TransferReport:
-    day: date
-    status: RunStatus
-    ran_at: datetime
-    bill_rows: int
-    our_paid: int
-    mismatch_count: int
-    mismatches: tuple[TransferMismatch, ...]
-    note: str | None = None
 
 
 def is_transfer(row: FundFlowRow) -> bool:
@@ -123,33 +109,45 @@ async def _known(rows: Sequence[FundFlowRow]) -> list[Payout]:
 
 
 class TransferReconcile:
-    """Reconciles a day's transfers with WeChat Pay's fund-flow bill and keeps the result."""
+    """Reconciles a day's transfers with WeChat Pay's fund-flow bill (or, while it is not
+    out, with WeChat Pay's answer about each transfer) and keeps the result."""
 
-    def __init__(self, gateway: FundFlowGateway | None) -> None:
+    def __init__(self, gateway: FundFlowGateway | None,
+                 transfers: TransferGateway | None = None) -> None:
         self.gateway = gateway
+        self.transfers = transfers  # asked one by one while the bill is not out
 
     @property
     def enabled(self) -> bool:
         return self.gateway is not None
 
     async def reconcile_day(self, day: date, now: datetime) -> TransferReport:
-        """Reconcile `day` (China time) and record the result, replacing an earlier one."""
-        if day >= china_today(now):
-            raise BadInput("payment.bill_day_open", day=f"{day:%Y年%m月%d日}")
+        """Reconcile `day` (China time) and record the result, replacing an earlier one:
+        against its bill, or transfer by transfer while the bill is not out."""
+        if day > china_today(now):
+            raise BadInput("payment.day_ahead", day=f"{day:%Y年%m月%d日}")
         if self.gateway is None:
             raise Unavailable("payment.off")
         start, end = day_span(day)
         paid = await Payout.filter(state=PayoutState.PAID, finished_at__gte=start,
                                    finished_at__lt=end).order_by("finished_at")
-        status, note, rows = await self._bill(self.gateway, day, now)
+        status, note, rows = RunStatus.BILL_UNAVAILABLE, None, None  # today: no bill yet
+        if day < china_today(now):
+            status, note, rows = await self._bill(self.gateway, day, now)
         mismatches: list[TransferMismatch] = []
+        counted = 0
         if rows is not None:
             rows = [r for r in rows if is_transfer(r)]
             mismatches = compare_transfers(rows, paid, await _known(rows))
             status = RunStatus.MISMATCHES if mismatches else RunStatus.OK
-        report = TransferReport(day=day, status=status, ran_at=now, bill_rows=len(rows or ()),
+            counted = len(rows)
+        elif status == RunStatus.BILL_UNAVAILABLE and self.transfers is not None:
+            counted, mismatches = await check_transfers(self.transfers, day, paid)
+            status = RunStatus.QUERIED
+        report = TransferReport(day=day, status=status, ran_at=now, bill_rows=counted,
                                 our_paid=len(paid), mismatch_count=len(mismatches),
-                                mismatches=tuple(mismatches), note=note)
+                                mismatches=tuple(mismatches), note=note,
+                                due=BillDue.of(day, status, now))
         if not await self._record(report):
             log.warning("fund-flow bill %s: %s (%s); the result read before is kept", day,
                         status, note)
@@ -158,8 +156,9 @@ class TransferReconcile:
             log.warning("fund-flow bill %s: %s, transfer %s (%s): ours %s fen, theirs %s fen"
                         "%s", day, m.kind, m.out_bill_no or "-", m.transfer_bill_no or "-",
                         m.our_fen, m.their_fen, f" ({m.note})" if m.note else "")
-        log.info("fund-flow bill %s: %s, %d transfer lines, %d paid here, %d mismatches",
-                 day, status, report.bill_rows, report.our_paid, report.mismatch_count)
+        log.info("fund-flow bill %s: %s (%s), %d transfer lines or transfers asked, %d paid "
+                 "here, %d mismatches", day, status, note or "-", report.bill_rows,
+                 report.our_paid, report.mismatch_count)
         return report
 
     @staticmethod
@@ -196,7 +195,8 @@ class TransferReconcile:
         return [TransferReport(
             day=r.bill_date, status=RunStatus(r.status), ran_at=r.ran_at,
             bill_rows=r.bill_rows, our_paid=r.our_paid, mismatch_count=r.mismatch_count,
-            note=r.note, mismatches=tuple(TransferMismatch(
+            note=r.note, due=BillDue.of(r.bill_date, RunStatus(r.status), now),
+            mismatches=tuple(TransferMismatch(
                 MismatchKind(m.kind), m.out_bill_no, m.transfer_bill_no, m.our_fen,
                 m.their_fen, m.our_state, m.note) for m in shown))
             for r, shown in await recent_runs(TransferBillRun, TransferBillMismatch, days, now)]

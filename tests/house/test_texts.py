@@ -25,6 +25,7 @@ from models.payments import FapiaoState, OrderStatus, SettledBy
 from models.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
 from models.people import Gender, LinkState, Role
 from models.performance import ReviewOutcome
+from models.reconciliation import RunStatus as BillRunStatus
 from models.venues import CheckMethod
 from models.wechat import Channel
 from sandbox.platform import check_field
@@ -186,6 +187,8 @@ SAMPLES: dict[str, object] = {
               "eval_end": "2026年11月26日 15:00", "total": 3},
     # fees by the published standard (draw/fee_*.j2, chat/fees/*.j2)
     "day": "2026年12月1日",
+    # a day reconciled while its bill is not out: when the job reads it (a time), whether
+    "check": datetime(2026, 12, 4, 10, 30, tzinfo=CHINA), "pending": True,
     "payments_said": "一致",
     "by_bank": True, "funding": "approved", "agency_name": "广州市示例招标代理有限公司",
     "transfers_said": "有差异（1处）",
@@ -301,6 +304,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "notification_kind": (set(KINDS), set()),
     "order_status": (_values(OrderStatus), set()),
     "payout_state": (_values(PayoutState), set()),
+    "bill_run_status": (_values(BillRunStatus), set()),
     # an expert who never asked for 免确认收款
     "authorisation_state": (_values(AuthorisationState), {"none"}),
     "review_outcome": (_values(ReviewOutcome), set()),
@@ -343,6 +347,8 @@ OTHER_TABLES = {
                           "NotTrusted carries; tests/federation/ reads each in words)",
     "federation_what": "what another library asked of this one, on the audit trail",
     "send_error_code": "WeChat's own error codes",
+    "bill_note": "why a day's WeChat Pay bill could not be used: WeChat Pay's error codes "
+                 "and ours (bot/providers/pay/bill.py), a sentence for any other",
     "situation": "a drawn expert's place on the printed result",
     "draw_ending": "how a draw ended in the agency's push (draw.ended's `ending`): the "
                    "activity's end_reason (complete, exhausted, forced) or a 复评's calls "

@@ -26,8 +26,8 @@ from services.payments.gateway import UNREADABLE, BillRow, PayError
 from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.console import Desk
-from tests.support.helpers import eventually
-from tests.support.payments import course_fee
+from tests.support.payments import bills_out_from_ten, china_at, days_ago
+from tests.support.payments import pay_fee as pay
 from web.context import DOMAIN
 
 STRANGER = "EBX0000000000001"  # an order number WeChat Pay bills and we never made
@@ -35,35 +35,6 @@ STRANGER = "EBX0000000000001"  # an order number WeChat Pay bills and we never m
 
 def reconciler(client: TestClient) -> BillReconcile:
     return client.app[DOMAIN].bill_reconcile
-
-
-async def pay(api: Api, demo: dict, gateway: PayGateway, fee_fen: int = 20000,
-              notify: bool = True) -> PayOrder:
-    """A course fee ordered in the mini-program and paid by scanning its QR code; the signed
-    notification settles it (or is lost, with `notify=False`)."""
-    _, token = await course_fee(api, demo, fee_fen)
-    fee = (await api.call("GET", "/payments/fees", token)).data["fees"][0]
-    out = await api.call("POST", f"/payments/fees/{fee['kind']}/{fee['ref_id']}/checkout",
-                         token)
-    assert out.status == 200, out.data
-    no = out.data["out_trade_no"]
-    if not notify:
-        gateway.drop_notifications += 1
-    await gateway.scan_and_pay(out.data["code_url"])
-    if notify:
-        await eventually(lambda: PayOrder.exists(out_trade_no=no, status=OrderStatus.PAID))
-    return await PayOrder.get(out_trade_no=no)
-
-
-async def days_ago(gateway: PayGateway, order: PayOrder, days: int) -> date:
-    """Move the payment `days` back, at WeChat Pay and here alike (the bill's day is the day
-    of WeChat Pay's success time, which is our paid_at); returns its new China day."""
-    fake = gateway.orders[order.out_trade_no]
-    moved = datetime.fromisoformat(fake.success_time) - timedelta(days=days)
-    fake.success_time = moved.isoformat(timespec="seconds")
-    if order.paid_at is not None:
-        await PayOrder.filter(id=order.id).update(paid_at=order.paid_at - timedelta(days=days))
-    return moved.astimezone(CHINA).date()
 
 
 def bill_day(days: int = 2) -> date:
@@ -171,9 +142,10 @@ async def test_a_bill_not_available_yet_and_a_bill_that_fails_its_hash(
     day, now = await days_ago(pay_gateway, order, 2), datetime.now(UTC)
     pay_gateway.bill_not_ready = True  # STATEMENT_CREATING
     waiting = await reconciler(client).reconcile_day(day, now)
-    assert (waiting.status, waiting.note, waiting.our_paid) == (
-        RunStatus.BILL_UNAVAILABLE, "STATEMENT_CREATING", 1)
-    assert not await reconciler(client).settled(day)
+    # not available: the day's order asked by its own query instead (it agrees)
+    assert (waiting.status, waiting.note, waiting.our_paid, waiting.bill_rows) == (
+        RunStatus.QUERIED, "STATEMENT_CREATING", 1, 1)
+    assert waiting.mismatches == () and not await reconciler(client).settled(day)
     pay_gateway.bill_not_ready = False
     pay_gateway.bill_tampered = True  # the file is not the one whose SHA1 was announced
     tampered = await reconciler(client).reconcile_day(day, now)
@@ -192,18 +164,18 @@ async def test_a_bill_not_available_yet_and_a_bill_that_fails_its_hash(
     pay_gateway.bill_tampered = False
     del pay_gateway.bill_amount_override[order.out_trade_no]
     assert (await reconciler(client).reconcile_day(day, now)).status == RunStatus.OK
-    # before 10:00 the next day, "no bill" is not yet "no trades"
+    # before 10:00 the next day, "no bill" is not yet "no trades" (WeChat Pay asked at
+    # 08:59, before it starts making the bill): the day is asked order by order
     yesterday = day + timedelta(days=1)
-    early = datetime.combine(yesterday + timedelta(days=1), datetime.min.time(),
-                             tzinfo=CHINA) + timedelta(hours=9)
+    early = china_at(yesterday + timedelta(days=1), 8, 59)
+    pay_gateway.bill_clock = lambda: early
     assert early < bill_ready_at(yesterday)
     too_early = await reconciler(client).reconcile_day(yesterday, early)
-    assert (too_early.status, too_early.note) == (RunStatus.BILL_UNAVAILABLE,
-                                                  "NO_STATEMENT_EXIST")
-    # a day not over has no bill at all
+    assert (too_early.status, too_early.note) == (RunStatus.QUERIED, "NO_STATEMENT_EXIST")
+    # a day still to come has nothing to check
     with pytest.raises(BadInput) as refused:
-        await reconciler(client).reconcile_day(china_today(now), now)
-    assert refused.value.code == "payment.bill_day_open"
+        await reconciler(client).reconcile_day(china_today(now) + timedelta(days=1), now)
+    assert refused.value.code == "payment.day_ahead"
 
 
 async def test_the_job_reconciles_yesterday_until_it_has_a_result(
@@ -211,10 +183,10 @@ async def test_the_job_reconciles_yesterday_until_it_has_a_result(
     order, billed = await pay(api, demo, pay_gateway), await pay(api, demo, pay_gateway)
     for paid in (order, billed):
         await days_ago(pay_gateway, paid, 1)
+    bills_out_from_ten(pay_gateway)  # yesterday's bills out, whatever the hour
     ctx = {DOMAIN_CTX: client.app[DOMAIN]}
-    pay_gateway.bill_not_ready = True
-    assert await reconcile_bill(ctx) == ("payments: bill_unavailable; "
-                                         "transfers: bill_unavailable")
+    pay_gateway.bill_not_ready = True  # not yet: the day asked order by order meanwhile
+    assert await reconcile_bill(ctx) == "payments: queried; transfers: queried"
     pay_gateway.bill_not_ready = False
     pay_gateway.bill_dropped.add(order.out_trade_no)
     # no transfer yesterday: the fund-flow bill is none (ok once its hour has come)
@@ -249,12 +221,17 @@ async def test_the_command_prints_the_report_and_exits_by_the_outcome(
     assert "lines in the bill: 1, paid here that day: 1, mismatches: 1" in out
     run = await BillRun.get(bill_date=day)
     assert run.status == "mismatches"  # recorded by the command, as by the job
-    pay_gateway.bill_not_ready = True
+    pay_gateway.bill_not_ready = True  # the order asked instead: it agrees
     status, out = await expertbot("reconcile", "--date", f"{day:%Y-%m-%d}")
-    assert status == 2 and "bill_unavailable" in out and "STATEMENT_CREATING" in out
+    assert status == 2 and "queried" in out and "STATEMENT_CREATING" in out, out
+    assert "orders asked one by one: 1, paid here that day: 1, mismatches: 0" in out
+    today = china_today(datetime.now(UTC))
+    status, out = await expertbot("reconcile", "--date", f"{today:%Y-%m-%d}")
+    assert status == 2 and "queried" in out, out
+    assert f"expected {today + timedelta(days=1):%Y-%m-%d} 10:00 (China time)" in out
     status, said = await expertbot("reconcile", "--date",
-                                   f"{china_today(datetime.now(UTC)):%Y-%m-%d}")
-    assert status == 2 and "尚未结束" in said
+                                   f"{today + timedelta(days=1):%Y-%m-%d}")
+    assert status == 2 and "还没有到" in said
     assert set(EXIT) == set(RunStatus)  # every outcome has its exit status
 
 

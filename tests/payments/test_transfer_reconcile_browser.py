@@ -4,6 +4,7 @@ bill shown beside the payment findings (the fake gateway stands in for WeChat Pa
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -11,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from sandbox.pay_gateway import PayGateway
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in
+from tests.support.payments import bills_out_from_ten
 from tests.support.transfer_bill import days_back, paid_fees
 from tests.support.wechat import Chat
 
@@ -22,6 +24,7 @@ async def test_finance_runs_a_day_and_sees_the_transfer_findings(
 
     _, (dropped, altered) = await paid_fees(api, chat, client, demo, pay_gateway)
     day = await days_back(pay_gateway, [dropped, altered], 1)
+    bills_out_from_ten(pay_gateway)  # yesterday's bills out, whatever the hour
     pay_gateway.fundflow_dropped.add(dropped.out_bill_no)
     pay_gateway.fundflow_amount_override[altered.out_bill_no] = 39000
     desk = await signed_in(browser, client.server, demo["finance"].phone, "/console/payments")
@@ -32,7 +35,10 @@ async def test_finance_runs_a_day_and_sees_the_transfer_findings(
         await dialog.accept()
     desk.on("dialog", accept)
     form = desk.get_by_test_id("reconcile-now")
-    await expect(form.get_by_label("核对日期")).to_have_value(f"{day:%Y-%m-%d}")
+    # today (China's) is offered first; finance picks yesterday
+    await expect(form.get_by_label("核对日期")).to_have_value(
+        f"{day + timedelta(days=1):%Y-%m-%d}")
+    await form.get_by_label("核对日期").fill(f"{day:%Y-%m-%d}")
     await form.get_by_role("button", name="立即核对").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("（资金账单）有差异（2处）")
     assert "交易账单和资金账单" in said[-1]

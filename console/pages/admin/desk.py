@@ -2,11 +2,11 @@
 exam (and a new batch, a new exam); people and their roles (agencies, legal persons,
 handlers, reviewers, verifiers); notifications that failed or died, re-sent; payment
 orders with their reconciliation state, and the daily reconciliation against WeChat Pay's
-trade bill."""
+bills (a day whose bills are not out, today among them, checked order by order)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -149,7 +149,7 @@ async def payments(request: web.Request) -> web.Response:
     return render(request, "payments.html", orders=listed.orders,
                   chosen=filters.get("status", ""), runs=found and found.runs,
                   transfer_runs=found and found.transfer_runs,
-                  yesterday=china_today(datetime.now(UTC)) - timedelta(days=1),
+                  today=china_today(datetime.now(UTC)),
                   pager=pager(request, filters, listed.next))
 
 
@@ -160,7 +160,9 @@ async def reconcile_now(request: web.Request) -> web.Response:
     calls = api(request, back=back)
     ran = await calls.call(admin_bills.reconcile_now, calls.fields(
         admin_bills.RunIn, {"bill_date": text(await request.post(), "bill_date")}))
+    due = ran.payments.bill_due or ran.transfers.bill_due
     return redirect(request, back, done(
         request, "reconciled", day=f"{ran.payments.bill_date:%Y年%-m月%-d日}",
         trade_status=ran.payments.status, trade_count=str(ran.payments.mismatch_count),
-        fund_status=ran.transfers.status, fund_count=str(ran.transfers.mismatch_count)))
+        fund_status=ran.transfers.status, fund_count=str(ran.transfers.mismatch_count),
+        expected=due and due.expected_at, check=due and due.check_at, pending=due is not None))
