@@ -108,6 +108,7 @@ WITHOUT_PEOPLE = frozenset({
     "GET /admin/register/template.xlsx", "GET /console/materials/{material_id}/file",
     "GET /admin/materials/{material_id}/file", "GET /materials/{material_id}/file",
     "GET /verify/activities/{activity_id}/evidence/{evidence_id}",
+    "GET /console/verify/{activity_id}/evidence/{evidence_id}",
 })
 # Documents of one person (their own, or the one a desk works on): the entry names the
 # record and counts one person

@@ -110,9 +110,6 @@ class Export:
     why: Purpose
     sheets: tuple[ExportSheet, ...]
 
-    def sheet(self, key: str) -> ExportSheet:
-        return next(s for s in self.sheets if s.key == key)
-
     def everything(self, full: bool) -> list[list[str]]:
         """Every kind its columns hold (a reading of the same list, not a file)."""
         return self.held_in({(s.key, c.key) for s in self.sheets for c in s.columns}, full)

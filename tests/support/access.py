@@ -15,13 +15,16 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.audit import AuditEntry
-from models.draws import Notice
+from models.draws import Invitation, Notice
 from models.payouts import PayoutAccount
 from models.people import Person
+from models.wechat import WeChatIdentity
 from services.audit import EXPORTS, MASKABLE, SERVED_AS, Export, Kind
 from services.common.pii import ID_RE, PHONE_RE, mask_name
 from tests.support.console import book
 from tests.support.helpers import TEXTS
+from tests.support.payouts import fees_ready, funded, record
+from tests.support.sms import opened, sms_link
 from web.context import DOMAIN
 
 MASKED_ID = re.compile(r"(?<![0-9])[1-9][0-9]{5}\*{8}[0-9]{3}[0-9Xx](?![0-9])")
@@ -29,6 +32,7 @@ MASKED_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]\*{4}[0-9]{4}(?![0-9])")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MASKED_EMAIL = re.compile(r"[A-Za-z0-9]\*{3}@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 MASKED_ACCOUNT = re.compile(r"\*{4} \*{4} [0-9]{4}")
+NUMBER = "6222 0212 3456 7890 123"  # an expert's bank account, as they type it
 
 
 def export_of(op: str) -> Export:
@@ -107,3 +111,26 @@ async def exact_access(client: TestClient, path: str, *, full: bool = False,
     named = {(k, s) for k, s in listed if k in MASKABLE}
     assert await identifiers(client, sheets) == named, (path, named)
     return sheets, entry
+
+
+async def bank_account_given(api: Any, chat: Any, client: TestClient, demo: dict,
+                             platform: Any) -> tuple[int, Invitation, Person]:
+    """A finished evaluation whose funded, approved fee sheet pays one expert (900.00
+    yuan, 20.00 withheld) into a bank account they gave on the SMS's page (NUMBER), as an
+    expert without the mini-program is paid: (activity, the invitation, the expert)."""
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    await WeChatIdentity.filter(person_id=item.person_id).delete()
+    person = await Person.get(id=item.person_id)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    assert (await record(api, aid, token, item, "900.00", "连续评审，经双方确认")).status == 200
+    await funded(api, demo, aid, token)
+    sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                          {"invitation_id": item.id})
+    assert sent.status == 200, sent.data
+    link = await sms_link(platform, person.phone or "", "/f/")
+    _, csrf = await opened(client, link)
+    given = await client.post(link, data={"holder": person.name, "bank": "中国工商银行天河支行",
+                                          "number": NUMBER, "_csrf": csrf})
+    assert given.status == 200, await given.text()
+    return aid, item, person
