@@ -2,7 +2,7 @@
 its sheets and columns, the kind of personal data each column holds and whether in full,
 and why a desk takes it. The console's Excel files and the API's CSV are written from
 these declarations and their access entries say what the file held
-(tests/admin/test_access_exports.py walks every download the service offers: each is
+(tests/admin/test_access_record.py walks every download the service offers: each is
 declared here, or among the downloads that hold nobody's personal data, or is one person's
 document)."""
 

@@ -93,6 +93,7 @@ class ExportSheet:
 
     @property
     def keys(self) -> tuple[str, ...]:
+        """Its columns' keys, in the order the file writes them."""
         return tuple(c.key for c in self.columns)
 
     def heading(self, texts: Texts) -> tuple[str, list[str]]:
@@ -135,6 +136,7 @@ class Reading:
     holds: tuple[Held, ...]
 
     def held(self) -> list[list[str]]:
+        """What it shows, as an entry keeps it ([kind, shown] each)."""
         return [h.stored(True) for h in self.holds]
 
 
@@ -148,6 +150,8 @@ class Filled:
 
     def lines(self, sheet: ExportSheet, rows: Iterable[Mapping[str, Any]]
               ) -> Iterator[list[Any]]:
+        """Each row's cells in the sheet's declared order, noting the columns that held a
+        value; a row with a column more or less than declared is refused (ValueError)."""
         keys = sheet.keys
         for row in rows:
             if row.keys() != set(keys):  # a column more or less: a fault of ours
