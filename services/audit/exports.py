@@ -127,7 +127,7 @@ ONE_PERSON = frozenset({
 # FEE_LEDGER's lists read as they are
 ACCOUNT_NUMBER = Reading(
     "POST /finance/fee-sheets/{activity_id}/accounts/{invitation_id}/number",
-    Purpose.BANK_TRANSFER, (Held(Kind.BANK_ACCOUNT),))
+    Purpose.BANK_TRANSFER, (Held(Kind.NAME), Held(Kind.BANK_ACCOUNT)))  # the holder too
 ATTACHMENTS = {"id_front": Reading(
     "GET /review/applications/{app_id}/attachments/{attachment_id}", Purpose.REVIEW,
     (Held(Kind.NAME), Held(Kind.ID_NUMBER)))}

@@ -129,16 +129,17 @@ async def test_finance_reading_a_whole_account_number_is_on_the_record(
     shown = await api.call("POST", path, finance)
     assert shown.status == 200 and shown.data["number"] == "6222021234567890123"
     read = await AuditEntry.get(action="read_full")
-    assert read.detail["held"] == [["bank_account", "full"]]
+    assert read.detail["held"] == [["name", "full"], ["bank_account", "full"]]
     op = "POST /finance/fee-sheets/{activity_id}/accounts/{invitation_id}/number"
     # the agency's attempt refused, then finance's reading: one entry, not a change besides
     assert [e.action for e in await AuditEntry.all() if e.detail.get("op") == op] == [
         "access_denied", "read_full"]
     auditor = await api.login(demo["audit_admin"].mp_openid)
     (entry, *_) = (await api.call("GET", "/admin/access-log", auditor)).data["entries"]
-    assert entry["title"] == "完整读取个人信息" and entry["held"] == ["完整银行账号"]
+    assert entry["title"] == "完整读取个人信息" and entry["held"] == ["完整姓名", "完整银行账号"]
     assert entry["purpose"] == "向专家的银行账户转账支付劳务费"
     assert entry["what"].startswith("查看专家的完整收款账号：")
     assert f"专家 {mask_name(person.name)}" in entry["what"]
-    assert entry["what"].endswith("（完整银行账号；用途：向专家的银行账户转账支付劳务费）")
+    assert entry["what"].endswith(
+        "（完整姓名、完整银行账号；用途：向专家的银行账户转账支付劳务费）")
     assert "6222" not in str(entry) and person.name not in str(entry)

@@ -71,7 +71,8 @@ async def test_the_auditor_reads_what_finance_took_and_why(
     read = log.locator("tr", has_text="查看专家的完整收款账号")
     await expect(read).to_contain_text(
         f"查看专家的完整收款账号：{project.name}（抽取活动 {activity_number(aid)}），"
-        f"专家 {mask_name(person.name)}（完整银行账号；用途：向专家的银行账户转账支付劳务费）")
+        f"专家 {mask_name(person.name)}（完整姓名、完整银行账号；"
+        "用途：向专家的银行账户转账支付劳务费）")
     await expect(read).to_contain_text("完整读取个人信息")
     await expect(read).to_contain_text("何*")  # finance, masked
     await expect(log).not_to_contain_text("6222")
