@@ -25,12 +25,16 @@ HANDED_OUT = web.RequestKey("audit_handed_out", dict[str, Any])
 
 
 def handed_out(request: web.Request, *, people: int | None = None, rows: int | None = None,
-               full: bool = False) -> None:
+               full: bool = False, held: list[list[str]] | None = None,
+               why: str = "") -> None:
     """What the request's reading or file holds: `people` distinct persons' personal data,
     or `rows` records each naming a person (a person may have several: orders, invoices);
-    `full`: names and phones unmasked. Neither: none at all."""
+    `full`: the register's names and phones unmasked; `held`: the kinds of personal data
+    it holds, as its declaration says (services/audit/exports.py: [kind, shown] each), and
+    `why` the purpose. Neither count: none at all."""
     request[HANDED_OUT] = {k: v for k, v in (("people", people), ("rows", rows))
-                           if v is not None} | ({"full": True} if full else {})
+                           if v is not None} | ({"full": True} if full else {}) | (
+        {"held": held, "why": why} if held else {})
 
 
 async def audit_call(call: Any, ep: Any, params: Mapping[str, str],
@@ -38,7 +42,8 @@ async def audit_call(call: Any, ep: Any, params: Mapping[str, str],
     """One entry for a desk's change or download (`call`, `ep`: the framework's Call and
     Endpoint, which import this module), with its outcome (GB/T 22239-2019 安全审计 b):
     "事件是否成功"): done, or refused with the refusal's code; or a reading its handler
-    noted as personal data in full (the register unmasked)."""
+    noted as personal data in full (the register unmasked); a change whose handler showed
+    personal data in full (an expert's bank account number) is that reading, an access."""
     person = call.caller.person
     if person is None or not call.caller.has(*DESK):
         return
@@ -47,10 +52,13 @@ async def audit_call(call: Any, ep: Any, params: Mapping[str, str],
                             call.now, file=bool(ep.files), refused=refused)
         return
     outcome = {"outcome": "refused", "error": refused} if refused else {"outcome": "done"}
+    noted: dict[str, Any] = call.request.get(HANDED_OUT) or {}
+    read = "held" in noted and not refused  # a number shown in full: an access, not a change
     await call.domain.audit.append(
-        "change", call.now, person_id=person.id, name=person.name, op=f"{ep.method} {ep.path}",
+        "read_full" if read else "change", call.now, person_id=person.id, name=person.name,
+        op=f"{ep.method} {ep.path}",
         params=dict(params), about=await call.domain.trail_words.named(params, call.noted),
-        **outcome)
+        **outcome, **(noted if read else {}))
 
 
 async def audit_reading(domain: Any, person: Any, request: web.Request, op: str,
@@ -58,20 +66,20 @@ async def audit_reading(domain: Any, person: Any, request: web.Request, op: str,
                         refused: str | None = None) -> None:
     """A download (`file`), or a reading its handler noted as personal data in full: an
     export holding people's personal data (an access, listed in 个人信息访问记录), a
-    download holding none, the register read unmasked. A refused download handed out
-    nothing."""
+    download holding none, the register read unmasked, another reading in full (the kinds
+    it held noted). A refused download handed out nothing."""
     noted: dict[str, Any] | None = request.get(HANDED_OUT)
     held = noted or {}
-    if not file and not (held.get("full") and not refused):
+    if not file and not ((held.get("full") or held.get("held")) and not refused):
         return
     if refused:
         action, held = "download", {"outcome": "refused", "error": refused}
     elif not file:
-        action = "unmask_register"
+        action = "read_full" if held.get("held") else "unmask_register"
     else:  # a download whose handler noted nothing is counted as personal data: listed
         action = "download" if noted is not None and not held.get("people") \
             and not held.get("rows") else "export"
-    about = await domain.trail_words.named(params) if file else {}
+    about = await domain.trail_words.named(params) if file or action == "read_full" else {}
     await domain.audit.append(action, now, person_id=person.id, name=person.name, op=op,
                               params=dict(params), about=about, **held)
 

@@ -33,6 +33,7 @@ DRAW_LOG = "draw_log"
 NAMES_EXPERT = frozenset({"fee", "payout", "payout_account_ask", "payout_account_read",
                           "payout_account_paid", "performance", "performance_review"})
 FILES = ("export", "download")
+READ_FULL = "read_full"  # a reading in full that is no file (services/audit/access.py)
 
 
 class TrailWords:
@@ -70,7 +71,10 @@ class TrailWords:
             return self._what("file", act=self._act(d, action), record=self._record(
                 d, activities), outcome=d.get("outcome", ""), refusal=self._refusal(d),
                 people=d.get("people", 0), rows=d.get("rows", 0), full=bool(d.get("full")),
-                blank=action == "download")
+                blank=action == "download", **self._held(d))
+        if action == READ_FULL:
+            return self._what("read", act=self._act(d, action), record=self._record(
+                d, activities), people=d.get("people", 0), **self._held(d))
         if action == "unmask_register":
             return self._what("register", people=d.get("people", d.get("rows", 0)))
         if action == "access_denied":
@@ -154,6 +158,24 @@ class TrailWords:
         except Exception:  # a page no longer on the menu
             menu = ""
         return self._what("denied", menu=menu, area=str(d.get("area") or ""))
+
+    def holding(self, entry: AuditEntry) -> tuple[list[str], str]:
+        """What an access held, each kind in words (完整身份证号), and why; nothing for an
+        entry that noted none (written before, or no access)."""
+        return ([self.texts.render("audit/held.j2", pairs=[pair]) for pair in self._pairs(
+            entry.detail)], self._held(entry.detail)["why"])
+
+    def _pairs(self, d: Mapping[str, Any]) -> list[tuple[str, str]]:
+        return [(self.texts.word("personal_field", str(kind)), str(shown))
+                for kind, shown in d.get("held") or []]
+
+    def _held(self, d: Mapping[str, Any]) -> dict[str, str]:
+        """The kinds of personal data an access held, in words (完整身份证号, 手机号（脱敏）),
+        and why; none for an entry written before they were noted."""
+        pairs = self._pairs(d)
+        why = str(d.get("why") or "")
+        return {"held": self.texts.render("audit/held.j2", pairs=pairs) if pairs else "",
+                "why": self.texts.word("access_purpose", why) if why else ""}
 
     def _refusal(self, d: Mapping[str, Any]) -> str:
         """A refusal's reason (安全审计 b): "事件是否成功"), without its parameters (they

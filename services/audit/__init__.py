@@ -1,13 +1,68 @@
 """The audit trail (GB/T 22239-2019 level 3 安全审计): the hash-chained entries every desk
-action writes, their nightly anchor, and the record of access to personal data. Below
-people and admin, which both write to it.
+action writes, their nightly anchor, and the record of access to personal data with the
+declaration of what each download and each reading in full holds. Below people and admin,
+which both write to it.
 
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
 from services.audit.chain import AuditChain, SignInHow
+from services.audit.exports import (
+    ACCOUNT_NUMBER,
+    APPLICATIONS,
+    ATTACHMENTS,
+    EXPERTS,
+    EXPORTS,
+    FEE_LEDGER,
+    INVOICES,
+    ONE_PERSON,
+    PAYMENTS,
+    READS_IN_FULL,
+    RESULTS,
+    REVIEW_QUEUE,
+    SERVED_AS,
+    WITHHOLDING,
+    WITHOUT_PEOPLE,
+)
+from services.audit.holding import (
+    MASKABLE,
+    Column,
+    Export,
+    ExportSheet,
+    Filled,
+    Held,
+    Kind,
+    Purpose,
+    Reading,
+    Shown,
+)
 
 __all__ = [
+    "ACCOUNT_NUMBER",
+    "APPLICATIONS",
+    "ATTACHMENTS",
+    "EXPERTS",
+    "EXPORTS",
+    "FEE_LEDGER",
+    "INVOICES",
+    "MASKABLE",
+    "ONE_PERSON",
+    "PAYMENTS",
+    "READS_IN_FULL",
+    "RESULTS",
+    "REVIEW_QUEUE",
+    "SERVED_AS",
+    "WITHHOLDING",
+    "WITHOUT_PEOPLE",
     "AuditChain",
+    "Column",
+    "Export",
+    "ExportSheet",
+    "Filled",
+    "Held",
+    "Kind",
+    "Purpose",
+    "Reading",
+    "Shown",
     "SignInHow",
 ]

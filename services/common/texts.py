@@ -21,6 +21,7 @@ from services.common.template_code import COMPILED
 # tests/house/test_texts.py holds this list to the folder both ways
 WordTable = Literal[
     "access_action",
+    "access_purpose",
     "answered_via",
     "application_kind",
     "application_status",
@@ -56,6 +57,7 @@ WordTable = Literal[
     "payout_state",
     "peer_draw_state",
     "personal_data",
+    "personal_field",
     "record_field",
     "retention_keep",
     "review_decision",

@@ -7,8 +7,6 @@ chooses it before paying or until the invoice is issued."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
@@ -165,22 +163,6 @@ class Invoices:
     async def row(payable_id: int) -> InvoiceRow:
         (row,) = await Invoices.rows([await Payable.get(id=payable_id)])
         return row
-
-    @staticmethod
-    def csv(rows: list[InvoiceRow]) -> str:
-        """The export, with a BOM so that Excel reads the Chinese as UTF-8."""
-        out = io.StringIO()
-        out.write("\ufeff")
-        writer = csv.writer(out)
-        writer.writerow(["编号", "缴费项目", "金额（元）", "缴费时间", "订单号", "缴费人", "邮箱",
-                         "申请时间", "抬头类型", "发票抬头", "统一社会信用代码", "发票号码"])
-        for r in rows:
-            unit = r.buyer.is_unit
-            writer.writerow([r.payable_id, r.title, r.amount, china_time(r.paid_at),
-                             r.order_no, r.payer, r.email, china_time(r.requested_at),
-                             "单位" if unit else "个人", r.buyer.unit_name if unit else r.payer,
-                             r.buyer.unit_code if unit else "", r.invoice_no or ""])
-        return out.getvalue()
 
     @staticmethod
     async def title(person_id: int, kind: str, ref_id: int) -> InvoiceTitle:

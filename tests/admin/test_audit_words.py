@@ -25,6 +25,7 @@ from models.draws import DrawActivity, Invitation, Project
 from models.experts import ExpertProfile
 from models.people import DESK_ROLES, Person, phone_is
 from sandbox.pay_gateway import PayGateway
+from services.audit import READS_IN_FULL
 from services.common.pii import mask_name
 from services.draws.record.views import activity_number
 from tests.support.api import Api
@@ -108,7 +109,9 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     # the administrator's day: the sanction on whom, the refusal and why, the files
     assert f"修改数据｜作出处分：专家 {on_whom}（GD-ZJ-000001）；成功" in said
     assert "修改数据｜授予角色；未成功：不能给自己授予角色：请由另一位系统管理员办理" in said
-    assert f"导出或下载文件｜导出专家名册（含 {experts} 人的个人信息）" in said
+    register = (f"导出专家名册（含 {experts} 人的专家编号、姓名（脱敏）、手机号（脱敏）、所在地区、"
+                "所属行业、职称、工作单位、评标专业、是否在库；用途：专家名册管理）")
+    assert f"导出或下载文件｜{register}" in said
     assert "下载文件（不含个人信息）｜下载空白的专家名册导入模板（不含个人信息）" in said
     assert "越权访问被拒绝｜打开工作台页面「处分管理」；未成功：没有相应角色的权限" in said
     numbers = {activity_number(aid), project.number, "GD-ZJ-000001"}
@@ -121,11 +124,11 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     auditor = await api.login(demo["audit_admin"].mp_openid)
     accessed = (await api.call("GET", "/admin/access-log", auditor)).data["entries"]
     assert [(e["who"], e["what"], e["rows"]) for e in accessed] == [
-        ("周*", f"导出专家名册（含 {experts} 人的个人信息）", experts)]
+        ("周*", register, experts)]
     reader = Desk(client)
     await reader.sign_in(demo["audit_admin"].phone)
     _, page = await reader.get("/console/access-log")
-    assert f"导出专家名册（含 {experts} 人的个人信息）" in page and "导入模板" not in page
+    assert register in page and "导入模板" not in page
     _, page = await reader.get("/console/audit-trail")
     assert f"通过微信支付发放专家费：{named}，专家 {payee}，900.00元" in page
 
@@ -171,13 +174,15 @@ async def test_entries_written_before_records_were_named_still_verify_and_read_a
 
 def test_every_operation_the_trail_records_says_what_was_done_in_words() -> None:
     """Each change and download a desk may make (the API's endpoints a desk role reaches but
-    for a plain reading, the console's downloads) has its words in texts/audit/act.j2, and
-    the table holds no words for an operation that no longer exists."""
+    for a plain reading, the console's downloads) and each reading in full has its words in
+    texts/audit/act.j2, and the table holds no words for an operation that no longer
+    exists."""
     recorded = {f"{ep.method} {ep.path}" for ep in collect().endpoints
                 if (ep.method != "GET" or ep.files)
                 and (ep.roles is None or ep.roles & DESK_ROLES)}
     recorded |= {f"GET /console{p.path}" for p in every_page()
                  if p.method == "GET" and p.path.endswith(EXPORTS)}
+    recorded |= READS_IN_FULL  # a reading in full is an access on the trail
     for op in sorted(recorded):
         words = TEXTS.render("audit/act.j2", op=op, purpose="submission")
         assert words and not re.search(r"[A-Za-z/=_]", words), (op, words)

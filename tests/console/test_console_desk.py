@@ -24,10 +24,11 @@ from sandbox.app import SANDBOX_PLATFORM
 from sandbox.pay_gateway import PayGateway
 from sandbox.wechat_push import Pusher, text_fields
 from services.common.clock import CHINA
+from tests.support.access import exact_access
 from tests.support.accounts import AES_KEY, APPID, TOKEN
 from tests.support.api import Api
 from tests.support.applications import PDF
-from tests.support.console import Desk, download
+from tests.support.console import Desk
 from tests.support.draw_world import drawn, make_experts, prepared, start_draw, the_results_unseal
 from tests.support.helpers import china_input, eventually
 from tests.support.payments import course_fee
@@ -50,7 +51,8 @@ async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_
     await desk.sign_in(demo["handler"].phone)
     _, page = await desk.get(f"/console/activities/{aid}/log")
     assert "核验通过" in page and "开始抽取" in page and "交易中心" in page
-    sheets = await download(client, f"/console/activities/{aid}/results.xlsx")
+    sheets, exported = await exact_access(client, f"/console/activities/{aid}/results.xlsx")
+    assert exported.detail["people"] == len(sheets["抽取结果"]) - 1
     confirmed = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
     codes = {row[4] for row in sheets["抽取结果"][1:]}
     assert sheets["抽取结果"][0] == (
@@ -188,8 +190,9 @@ async def test_an_administrator_finds_people_grants_roles_and_exports_the_regist
     assert "交易中心核验员" in page
     # a work unit written as a formula is exported as text, never run by Excel
     await ExpertProfile.filter(person_id=person.id).update(work_unit='=HYPERLINK("x","y")')
-    sheets = await download(client, "/console/experts.xlsx")
+    sheets, masked = await exact_access(client, "/console/experts.xlsx")
     rows = sheets["专家名册"]
+    assert ["name", "masked"] in masked.detail["held"]
     assert rows[0][:3] == ("专家编号", "姓名", "手机号")
     mine = next(r for r in rows[1:] if r[6] and "HYPERLINK" in str(r[6]))
     assert str(mine[6]).startswith("'=") and "****" in str(mine[2])
@@ -208,24 +211,26 @@ async def test_an_administrator_finds_people_grants_roles_and_exports_the_regist
     read = await client.get("/miniapp/v1/admin/experts?limit=2&unmasked=true",
                             headers={"Authorization": f"Bearer {token}"})  # not kept: in full
     assert read.status == 200
-    full = (await download(client, "/console/experts.xlsx?unmasked=1"))["专家名册"]
+    whole, exported = await exact_access(client, "/console/experts.xlsx?unmasked=1", full=True)
+    full = whole["专家名册"]
     assert any(r[1] == person.name and r[2] == demo["expert"].phone for r in full[1:])
     assert "工程" in str(full)  # specialties by name, not by code
     assert (await AuditEntry.get(action="unmask_register")).detail["people"] == 2
-    exported = await AuditEntry.filter(action="export").order_by("-id").first()
-    assert exported and exported.detail["people"] == len(full) - 1 and exported.detail["full"]
+    assert exported.detail["people"] == len(full) - 1
+    assert exported.detail["held"][:3] == [["expert_number", ""], ["name", "full"],
+                                           ["phone", "full"]]
     # the record of those readings is the audit administrator's to read (三权分立)
     assert (await desk.get("/console/access-log"))[0].status == 403
     auditor = Desk(client)
     await auditor.sign_in(demo["audit_admin"].phone)
     _, page = await auditor.get("/console/access-log")
     assert "完整读取专家名册：2 人的姓名、手机号" in page and "周*" in page
-    assert f"导出专家名册（含 {len(full) - 1} 人的姓名、手机号，未脱敏）" in page
+    assert f"导出专家名册（含 {len(full) - 1} 人的专家编号、完整姓名、完整手机号、所在地区" in page
     await desk.sign_in(demo["admin"].phone)  # one browser: the administrator's tab again
     _, page = await desk.get("/console/batches")
     batch = re.search(r'/console/batches/(\d+)/applications.xlsx', page)
     assert batch
-    applications = (await download(client, batch.group(0)))["申请与审核结果"]
+    applications = (await exact_access(client, batch.group(0)))[0]["申请与审核结果"]
     assert len(applications) >= 2 and demo["applicant"].name not in str(applications)
     assert "*" in str(applications[1][2])  # the ID number masked
 
@@ -272,7 +277,7 @@ async def test_an_administrator_resends_a_dead_notification_and_finance_reads_th
     assert len(walked) == await PayOrder.all().count()  # every order, none twice
     _, page = await desk.get("/console/payments")
     assert out.data["out_trade_no"] in page and "待支付" in page
-    sheets = await download(client, "/console/payments.xlsx")
+    sheets, _ = await exact_access(client, "/console/payments.xlsx")
     assert any(out.data["out_trade_no"] in r for r in sheets["支付订单"])
     assert person.name not in str(sheets)
 
@@ -282,7 +287,7 @@ async def test_a_reviewer_exports_the_queue_as_it_is_shown(client: TestClient,
     desk = Desk(client)
     await desk.sign_in(demo["reviewer"].phone)
     _, page = await desk.get("/console/review")
-    rows = (await download(client, "/console/review.xlsx"))["待审核"]
+    rows = (await exact_access(client, "/console/review.xlsx"))[0]["待审核"]
     assert rows[0][:3] == ("编号", "批次", "申请人")
     shown = re.findall(r'data-testid="open-(\d+)"', page)
     assert shown and sorted(str(r[0]) for r in rows[1:]) == sorted(shown)

@@ -1,7 +1,7 @@
 """Finance's ledger of experts' fees per agency and per China month, over real HTTP: the
 sheet the agency funded and finance approved, each fee WeChat Pay paid, and the totals
 adding up, in the API, on the page and in the Excel download (a personal-data reading on
-record)."""
+record, as exactly what the file holds)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from models.draws import DrawActivity
 from models.people import Agency
 from sandbox.pay_gateway import PayGateway
 from services.common.clock import china_today
+from tests.support.access import exact_access
 from tests.support.api import Api
-from tests.support.console import Desk, book
+from tests.support.console import Desk
 from tests.support.transfer_bill import paid_fees
 from tests.support.wechat import Chat
 
@@ -56,11 +57,11 @@ async def test_the_ledger_adds_up_to_what_was_paid(
     await desk.sign_in(demo["finance"].phone)
     _, page = await desk.get(f"/console/fee-ledger?month={month}")
     assert agency.name in page and "800.00" in page and "HX2026001" in page
-    resp = await client.get(f"/console/fee-ledger.xlsx?month={month}&agency_id={agency.id}")
-    assert resp.status == 200
-    assert agency.name in resp.headers["Content-Disposition"].encode().decode() or \
-        "attachment" in resp.headers["Content-Disposition"]
-    sheets = book(await resp.read())
+    sheets, read = await exact_access(
+        client, f"/console/fee-ledger.xlsx?month={month}&agency_id={agency.id}")
+    # on record as what it holds: the experts' names in full, no phone, no ID number
+    assert read.detail["people"] == len(bills) and read.detail["held"] == [
+        ["name", "full"], ["fee", ""]]
     funded_rows, fee_rows = sheets["专家费清单入账"], sheets["劳务费发放"]
     assert funded_rows[0][:3] == ("代理机构", "项目", "清单金额（元）")
     assert funded_rows[-1][:3] == (agency.name, "合计", 800)

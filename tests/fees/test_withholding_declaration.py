@@ -15,8 +15,9 @@ from models.people import Person
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk
 from services.common.clock import CHINA
+from tests.support.access import exact_access
 from tests.support.api import Api
-from tests.support.console import Desk, download
+from tests.support.console import Desk
 from tests.support.helpers import eventually
 from tests.support.payouts import bill_of, fees_ready, funded, record
 from tests.support.wechat import Chat
@@ -77,11 +78,28 @@ async def test_finance_declares_the_months_fees_with_the_tax_withheld(
     await desk.sign_in(demo["finance"].phone)
     _, page = await desk.get(f"/console/withholding?month={month}")
     assert "1300.00" in page and "20.00" in page and person.id_masked in page
-    sheets = await download(client, f"/console/withholding.xlsx?month={month}")
+    sheets, read = await exact_access(client, f"/console/withholding.xlsx?month={month}")
     (title, *lines) = sheets["扣缴申报明细"]
     assert title[:3] == ("姓名", "证件类型", "证件号码")
     declared = next(r for r in lines if r[0] == person.name)
     number = client.app[DOMAIN].people.id_number_of(person)
     assert declared[2] == number and declared[9] in (20, "20.00", 20.0)
-    read = await AuditEntry.filter(action="export").order_by("-id").first()
-    assert read is not None and read.detail["people"] == 2 and read.detail["full"]
+    # on record as what it holds: names and ID numbers in full, no phone
+    assert read.detail["people"] == 2 and read.detail["held"] == [
+        ["name", "full"], ["id_number", "full"], ["fee", ""]]
+    # the same list read in full through the API: a reading of the same kinds, on record
+    full = await client.get("/miniapp/v1/finance/withholding",  # not kept: in full
+                            params={"month": month, "unmasked": "true"},
+                            headers={"Authorization": f"Bearer {finance}"})
+    assert full.status == 200 and number in await full.text()
+    reading = await AuditEntry.filter(action="read_full").order_by("-id").first()
+    assert reading is not None and reading.detail["held"] == read.detail["held"]
+    auditor = await api.login(demo["audit_admin"].mp_openid)
+    shown = (await api.call("GET", "/admin/access-log", auditor)).data["entries"]
+    assert [(e["what"], e["held"], e["purpose"]) for e in shown[:2]] == [
+        ("读取个人所得税扣缴申报明细（2 人的完整姓名、完整身份证号、劳务报酬与代扣个税；"
+         "用途：个人所得税扣缴申报）", ["完整姓名", "完整身份证号", "劳务报酬与代扣个税"],
+         "个人所得税扣缴申报"),
+        ("导出个人所得税扣缴申报明细（含 2 人的完整姓名、完整身份证号、劳务报酬与代扣个税；"
+         "用途：个人所得税扣缴申报）", ["完整姓名", "完整身份证号", "劳务报酬与代扣个税"],
+         "个人所得税扣缴申报")]

@@ -29,7 +29,7 @@ from models.reconciliation import RunStatus as BillRunStatus
 from models.venues import CheckMethod
 from models.wechat import Channel
 from sandbox.platform import check_field
-from services.audit import SignInHow
+from services.audit import Kind, Purpose, SignInHow
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import WORD_TABLES as TABLE_TYPE
@@ -69,6 +69,9 @@ SAMPLES: dict[str, object] = {
     "op": "POST /draws/activities/{activity_id}/payouts", "act": "通过微信支付发放专家费",
     "record": "某市第一中学教学楼新建工程（抽取活动 CQSQ00000012），专家 李*国，900.00元",
     "concerns": "专家 李*国，900.00元", "people": 36, "rows": 12, "full": True, "blank": False,
+    "pairs": [("身份证号", "full"), ("手机号", "masked"), ("劳务报酬与代扣个税", "")],
+    "held": "完整身份证号、手机号（脱敏）、劳务报酬与代扣个税",
+    "why": "个人所得税扣缴申报",
     "menu": "处分管理", "area": "审计", "failures": 2, "via": "miniapp", "persons": 3,
     "tally": "身份信息 3 条、通知发送记录 12 条",
     "about": {"activity": "某市第一中学教学楼新建工程", "activity_no": "CQSQ00000012",
@@ -314,6 +317,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "settled_by": (_values(SettledBy), set()),
     "import_status": (_values(ImportStatus), set()),
     "retention_keep": (_values(Keep), set()),
+    "personal_field": (_values(Kind), set()),
+    "access_purpose": (_values(Purpose), set()),
     "channel": ({Channel.OFFICIAL_ACCOUNT, Channel.MINI_PROGRAM}, set()),
     "wechat_event": (set(PRIVACY_EVENTS), set()),
     "check_method": (_values(CheckMethod), set()),

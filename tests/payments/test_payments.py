@@ -25,6 +25,7 @@ from sandbox.pay_gateway import FakeOrder, PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.errors import DomainError
+from tests.support.access import exact_access
 from tests.support.api import Api
 from tests.support.helpers import eventually, said
 from tests.support.payments import course_fee, due, payments
@@ -375,10 +376,11 @@ async def test_an_invoice_request_is_followed_to_the_push(chat: Chat, client: Te
     waiting = await api.call("GET", "/admin/invoices", admin)
     (row,) = waiting.data["invoices"]
     assert row["amount_yuan"] == "200.00" and row["email"] and row["invoice_no"] is None
-    export = await api.client.get("/miniapp/v1/admin/invoices.csv",
-                                  headers={"Authorization": f"Bearer {admin}"})
-    body = await export.text()
-    assert export.status == 200 and "发票号码" in body and row["order_no"] in body
+    sheets, exported = await exact_access(api.client, "/miniapp/v1/admin/invoices.csv",
+                                          token=admin)
+    body = str(sheets)
+    assert "发票号码" in body and row["order_no"] in body
+    assert ["email", "full"] in exported.detail["held"]
     # only the finance staff (administrators)
     expert = await api.login(demo["expert"].mp_openid)
     assert (await api.call("GET", "/admin/invoices", expert)).status == 403

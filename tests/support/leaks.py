@@ -14,6 +14,7 @@ from aiohttp import web
 from tortoise.signals import post_save
 
 from config.logging_setup import install_pii_masking
+from miniapp_api.audit import HANDED_OUT
 from models.calls import VirtualCall
 from models.draws import Notice
 from models.orm import sealing
@@ -106,6 +107,9 @@ async def keep_response(request: web.Request, response: web.StreamResponse) -> N
     if request.path == "/miniapp/v1/admin/experts" and response.status == 200 and \
             request.query.get("unmasked", "").lower() in ("true", "1"):
         return  # the register in full, for the office that keeps it: each read recorded
+    noted = request.get(HANDED_OUT) or {}
+    if response.status == 200 and any(shown == "full" for _, shown in noted.get("held", [])):
+        return  # a reading in full (the withholding declaration), in 个人信息访问记录
     if not (response.content_type or "").startswith(_TEXT_TYPES):
         return
     body = response.body

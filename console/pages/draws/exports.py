@@ -14,14 +14,14 @@ from pydantic import BaseModel
 from console.app import PageTable, api
 from console.context import CONSOLE
 from console.invoke import fields
-from console.xlsx import sheet, xlsx
-from miniapp_api.audit import handed_out
+from console.xlsx import xlsx
 from miniapp_api.framework import Call
 from miniapp_api.paging import PageOut
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.applicants import review
 from miniapp_api.routes.draws import attendance, drawing
 from miniapp_api.routes.draws import record as draw_record
+from services.audit import APPLICATIONS, EXPERTS, PAYMENTS, RESULTS, REVIEW_QUEUE
 from services.reference import Reference
 
 pages = PageTable()
@@ -40,36 +40,40 @@ async def results(request: web.Request) -> web.Response:
     drawn = await calls.call(drawing.results, path=path)
     seen = await calls.call(attendance.attendance, path=path)
     filed = await calls.call(draw_record.record, path=path)
-    handed_out(request, people=len(drawn.experts))  # the drawn experts (attendance: the same)
-    def field(*names: str) -> list[tuple[str, Any]]:  # texts/words/record_field.j2
-        return [(texts.word("record_field", n), getattr(filed, n)) for n in names]
+    def field(*names: str) -> list[dict[str, Any]]:  # texts/words/record_field.j2
+        return [{"item": texts.word("record_field", n), "value": getattr(filed, n)}
+                for n in names]
 
     about = [*field("project", "project_number", "project_kind", "project_region", "funding",
                     "approval_no", "tender_method", "organisation", "tenderer_type",
                     "investment_wan", "investment_code", "tenderer", "tenderer_credit_code",
                     "agency", "agency_credit_code", "contact_name", "contact_phone"),
-             *[(texts.word("record_field", "section"), texts.render(
-                 "draw/section_line.j2", section=s).strip()) for s in filed.section_rows],
-             *[(p.title, w) for p in filed.request for w in p.items],
+             *[{"item": texts.word("record_field", "section"), "value": texts.render(
+                 "draw/section_line.j2", section=s).strip()} for s in filed.section_rows],
+             *[{"item": p.title, "value": w} for p in filed.request for w in p.items],
              *field("seed_hash", "nonce", "seed")]
-    return await xlsx(texts, "results", [
-        sheet(texts, "record", about),
-        sheet(texts, "results", [(e.name, e.expert_number, e.work_unit, e.specialty,
-                                  e.verification_code, e.situation, e.venue)
-                                 for e in drawn.experts]),
-        sheet(texts, "attendance", [(a.name, a.verification_code, a.checkin_at, a.checkout_at,
-                                     a.urges, a.manual_urges, a.absent, a.venue)
-                                    for a in seen.experts])],
-                      id=path["activity_id"])
+    return await xlsx(request, RESULTS, {
+        "record": about,
+        "results": [{"name": e.name, "expert_number": e.expert_number,
+                     "work_unit": e.work_unit, "specialty": e.specialty,
+                     "verification_code": e.verification_code, "situation": e.situation,
+                     "venue": e.venue} for e in drawn.experts],
+        "attendance": [{"name": a.name, "verification_code": a.verification_code,
+                        "checkin_at": a.checkin_at, "checkout_at": a.checkout_at,
+                        "urges": a.urges, "manual_urges": a.manual_urges, "absent": a.absent,
+                        "venue": a.venue} for a in seen.experts]},
+        people=len(drawn.experts),  # the drawn experts (attendance: the same)
+        id=path["activity_id"])
 
 
 @pages.get("/review.xlsx", uses=review.queue)
 async def review_queue(request: web.Request) -> web.Response:
-    listed, texts = await api(request).call(review.queue), request.app[CONSOLE].texts
-    handed_out(request, rows=len(listed.applications))  # each names its applicant
-    return await xlsx(texts, "review", [sheet(texts, "review", [
-        (a.id, a.batch, a.applicant, a.phone, place(a.region), a.industry, a.stage, a.submitted_at)
-        for a in listed.applications])])
+    listed = await api(request).call(review.queue)
+    return await xlsx(request, REVIEW_QUEUE, {"review": [
+        {"id": a.id, "batch": a.batch, "applicant": a.applicant, "phone": a.phone,
+         "region": place(a.region), "industry": a.industry, "stage": a.stage,
+         "submitted_at": a.submitted_at} for a in listed.applications]},
+        rows=len(listed.applications))  # each names its applicant
 
 
 async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[PageOut]],
@@ -91,13 +95,14 @@ async def _pages(request: web.Request, handler: Callable[[Call, Any], Awaitable[
 @pages.get("/batches/{batch_id}/applications.xlsx", uses=admin_desk.batch_applications)
 async def applications(request: web.Request) -> web.Response:
     texts = request.app[CONSOLE].texts
-    rows = [(a.id, a.applicant, a.id_number, texts.word("application_kind", a.kind),
-             a.status_title, place(a.region), a.industry,
-             a.last_step, a.last_reason, a.last_at) async for a in _pages(
+    rows = [{"id": a.id, "applicant": a.applicant, "id_number": a.id_number,
+             "kind": texts.word("application_kind", a.kind), "status": a.status_title,
+             "region": place(a.region), "industry": a.industry, "last_step": a.last_step,
+             "last_reason": a.last_reason, "last_at": a.last_at} async for a in _pages(
         request, admin_desk.batch_applications, admin_desk.LongPageQuery, "applications",
         dict(request.match_info))]
-    handed_out(request, people=len(rows))  # one application a person in a batch
-    return await xlsx(texts, "applications", [sheet(texts, "applications", rows)],
+    return await xlsx(request, APPLICATIONS, {"applications": rows},
+                      people=len(rows),  # one application a person in a batch
                       id=request.match_info["batch_id"])
 
 
@@ -107,22 +112,26 @@ async def experts(request: web.Request) -> web.Response:
     keeps it, every page read recorded by the API (个人信息访问记录)."""
     domain = request.app[CONSOLE].domain
     tree, unmasked = domain.reference.catalogue(), request.query.get("unmasked") == "1"
-    rows = [(e.expert_number, e.name, e.phone, place(e.region), e.industry, e.title_level,
-             e.work_unit, [tree.path_name(c) or c for c in e.specialties], e.active)
+    rows = [{"expert_number": e.expert_number, "name": e.name, "phone": e.phone,
+             "region": place(e.region), "industry": e.industry, "title_level": e.title_level,
+             "work_unit": e.work_unit,
+             "specialties": [tree.path_name(c) or c for c in e.specialties],
+             "active": e.active}
             async for e in _pages(request, admin_desk.experts, admin_desk.ExpertsQuery,
                                   "experts", values={"unmasked": unmasked})]
-    handed_out(request, people=len(rows), full=unmasked)  # the file's, not a page's
-    texts = request.app[CONSOLE].texts
-    return await xlsx(texts, "experts", [sheet(texts, "experts", rows)])
+    # the file's, not a page's: one entry for the whole register
+    return await xlsx(request, EXPERTS, {"experts": rows}, people=len(rows), full=unmasked)
 
 
 @pages.get("/payments.xlsx", uses=admin_desk.payments)
 async def orders(request: web.Request) -> web.Response:
     listed = [o async for o in _pages(request, admin_desk.payments, admin_desk.OrdersQuery,
                                       "orders")]
-    handed_out(request, rows=sum(1 for o in listed if o.payer))  # each names its payer
     texts = request.app[CONSOLE].texts
-    return await xlsx(texts, "payments", [sheet(texts, "payments", [
-        (o.out_trade_no, o.title, o.payer, o.amount_fen / 100, texts.word("order_status", o.status),
-         o.transaction_id, o.paid_at, texts.word("settled_by", o.settled_by or ""),
-         o.checked_at, o.created_at) for o in listed])])
+    return await xlsx(request, PAYMENTS, {"payments": [
+        {"out_trade_no": o.out_trade_no, "fee": o.title, "payer": o.payer,
+         "amount": o.amount_fen / 100, "status": texts.word("order_status", o.status),
+         "transaction_id": o.transaction_id, "paid_at": o.paid_at,
+         "settled_by": texts.word("settled_by", o.settled_by or ""),
+         "checked_at": o.checked_at, "created_at": o.created_at} for o in listed]},
+        rows=sum(1 for o in listed if o.payer))  # each names its payer

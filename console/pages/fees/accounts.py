@@ -18,7 +18,8 @@ BACK = "/console/fee-sheets"
             uses=accounts.account_number)
 async def account_number(request: web.Request) -> web.Response:
     """The whole account number on a page of its own (never in a cookie or an address), for
-    finance to transfer to; the API logs each reading."""
+    finance to transfer to; the API logs each reading (the activity's operation log, and
+    个人信息访问记录: whose, the number in full, for the transfer)."""
     back = f"{BACK}?state=approved"
     found = await api(request, back=back).call(accounts.account_number,
                                                path=request.match_info)

@@ -7,10 +7,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from console.app import PageTable, api, render
-from console.context import CONSOLE
 from console.invoke import fields
-from console.xlsx import sheet, xlsx
+from console.xlsx import xlsx
 from miniapp_api.routes.fees import declaration
+from services.audit import WITHHOLDING
 
 pages = PageTable()
 
@@ -32,9 +32,10 @@ async def withholding(request: web.Request) -> web.Response:
 async def withholding_file(request: web.Request) -> web.Response:
     listed = await api(request).call(declaration.declaration, fields(
         declaration.DeclarationQuery, {**_month(request), "unmasked": True}))
-    texts = request.app[CONSOLE].texts
-    rows = [(p.name, p.id_type, p.id_number, p.income_item, p.gross_yuan, p.deduction_yuan,
-             p.taxable_yuan, p.rate_pct, p.quick_yuan, p.tax_yuan, p.net_yuan, p.paid_on)
+    rows = [{"name": p.name, "id_type": p.id_type, "id_number": p.id_number,
+             "income_item": p.income_item, "gross": p.gross_yuan, "deduction": p.deduction_yuan,
+             "taxable": p.taxable_yuan, "rate": p.rate_pct, "quick": p.quick_yuan,
+             "tax": p.tax_yuan, "net": p.net_yuan, "paid_on": p.paid_on}
             for p in listed.payments]
-    return await xlsx(texts, "withholding", [sheet(texts, "withholding", rows)],
+    return await xlsx(request, WITHHOLDING, {"withholding": rows}, full=True,
                       month=listed.month)

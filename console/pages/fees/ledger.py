@@ -12,9 +12,10 @@ from aiohttp import web
 from console.app import PageTable, api, render
 from console.context import CONSOLE
 from console.invoke import fields
-from console.xlsx import sheet, xlsx
+from console.xlsx import xlsx
 from miniapp_api.routes.fees import declaration
 from miniapp_api.routes.fees import ledger as fee_ledger
+from services.audit import FEE_LEDGER
 
 pages = PageTable()
 
@@ -49,16 +50,24 @@ async def ledger_file(request: web.Request) -> web.Response:
     state = {s: texts.render("console/ledger_state.j2", funding=s).strip()
              for s in ("submitted", "approved", "returned")}
     total = texts.render("console/ledger_total.j2").strip()
-    sheets, fees = [], []
+    sheets: list[dict[str, Any]] = []
+    fees: list[dict[str, Any]] = []
     for b in listed.agencies:
-        sheets += [(b.agency, s.project, s.total_yuan, s.reference, state.get(s.state, s.state),
-                    _date(s.submitted_on), _date(s.approved_on)) for s in b.sheets]
-        sheets.append((b.agency, total, b.funded_yuan, "", "", "", ""))
-        fees += [(b.agency, f.project, f.name, f.gross_yuan, f.tax_yuan, f.net_yuan,
-                  way[f.by_bank], _date(f.paid_on), f.reference) for f in b.fees]
-        fees.append((b.agency, total, "", b.gross_yuan, b.tax_yuan, b.net_yuan, "", "", ""))
+        sheets += [{"agency": b.agency, "project": s.project, "total": s.total_yuan,
+                    "reference": s.reference, "state": state.get(s.state, s.state),
+                    "submitted_on": _date(s.submitted_on), "approved_on": _date(s.approved_on)}
+                   for s in b.sheets]
+        sheets.append({"agency": b.agency, "project": total, "total": b.funded_yuan,
+                       "reference": "", "state": "", "submitted_on": "", "approved_on": ""})
+        fees += [{"agency": b.agency, "project": f.project, "name": f.name,
+                  "gross": f.gross_yuan, "tax": f.tax_yuan, "net": f.net_yuan,
+                  "way": way[f.by_bank], "paid_on": _date(f.paid_on), "reference": f.reference}
+                 for f in b.fees]
+        fees.append({"agency": b.agency, "project": total, "name": "", "gross": b.gross_yuan,
+                     "tax": b.tax_yuan, "net": b.net_yuan, "way": "", "paid_on": "",
+                     "reference": ""})
     one = next((b.agency for b in listed.agencies), "") if "agency_id" in _asked(request) \
         else ""
-    return await xlsx(texts, "fee_ledger", [sheet(texts, "fee_ledger_sheets", sheets),
-                                           sheet(texts, "fee_ledger_fees", fees)],
-                      month=listed.month, agency_name=one)
+    return await xlsx(request, FEE_LEDGER, {"fee_ledger_sheets": sheets,
+                                            "fee_ledger_fees": fees},
+                      full=True, month=listed.month, agency_name=one)

@@ -82,8 +82,12 @@ class AccessOut(Model):
     who: str = Field(description="管理员（脱敏）")
     action: str
     title: str
-    what: str = Field(description="读取或导出了什么、含多少人的个人信息")
+    what: str = Field(description="读取或导出了什么、谁的、含哪些个人信息、用途")
     rows: int | None = Field(description="含多少人（或多少条记录）的个人信息；未记录人数的为空")
+    held: list[str] = Field(description=(
+        "所含个人信息的种类（如“完整身份证号”“手机号（脱敏）”），与导出文件的各列或读取的内容一致；"
+        "未逐项记录的早期记录为空"))
+    purpose: str = Field(description="用途（未记录的为空）")
 
 
 class AccessListOut(PageOut):
@@ -92,16 +96,19 @@ class AccessListOut(PageOut):
 
 @api.route("GET", "/admin/access-log", access=AUDIT, query=PageQuery, response=AccessListOut,
            tag=TAG,
-           summary="个人信息访问记录：完整读取专家名册和导出含个人信息的文件的每一次（最新在前，分页）")
+           summary="个人信息访问记录：完整读取专家名册、银行账号、身份证号和导出含个人信息的文件的每一次"
+                   "（最新在前，分页）")
 async def access_log(call: Call, query: PageQuery) -> AccessListOut:
     texts = call.services.texts
     found = await call.domain.audit.recent_access(query.limit, query.after)
     reader = call.caller.need_person()
     await call.domain.audit.append("audit_read", call.now, person_id=reader.id,
                                    name=reader.name, filter="access_log")
-    said = await call.domain.trail_words.say(found.rows)
+    words = call.domain.trail_words
+    said = await words.say(found.rows)
     return AccessListOut(entries=[AccessOut(
         at=e.at, who=e.actor_name, action=e.action,
         title=texts.word("access_action", e.action), what=what,
-        rows=e.detail.get("people", e.detail.get("rows")))
+        rows=e.detail.get("people", e.detail.get("rows")),
+        held=(holding := words.holding(e))[0], purpose=holding[1])
         for e, what in zip(found.rows, said, strict=True)], next=found.next)

@@ -15,6 +15,7 @@ from miniapp_api.paging import PageOut, PageQuery
 from miniapp_api.routes.applicants.applications import ApplicationOut, application_out
 from miniapp_api.schemas import Model
 from models.people import Role
+from services.audit import ATTACHMENTS
 from services.common.pii import mask_phone
 
 api = Api()
@@ -78,7 +79,9 @@ async def attachment(call: Call) -> web.Response:
                                             call.caller.need_person().id)
     item, data = await call.domain.applications.attachment_file(
         app, call.path_int("attachment_id"))
-    handed_out(call.request, people=1)  # one applicant's
+    face = ATTACHMENTS.get(item.kind)  # an ID card's face: the name and number in full
+    handed_out(call.request, people=1,  # one applicant's
+               held=face.held() if face else None, why=face.why if face else "")
     return web.Response(body=data, content_type=item.content_type)
 
 

@@ -1,16 +1,19 @@
 """Bank accounts of experts a WeChat transfer cannot reach (no mini-program): finance reads
 the whole number of an approved sheet's fee to transfer to (each reading on the activity's
-operation log) and records the transfer, which marks the fee paid and tells the expert."""
+operation log and in 个人信息访问记录: whose, the number in full, for the transfer) and
+records the transfer, which marks the fee paid and tells the expert."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
+from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import actor
 from miniapp_api.routes.fees.common import FINANCE, TAG
 from miniapp_api.routes.fees.funding import SheetOut, sheet_out
 from miniapp_api.schemas import Model
+from services.audit import ACCOUNT_NUMBER
 from services.common.pii import public
 
 api = Api()
@@ -23,7 +26,7 @@ class TransferredIn(Model):
 class AccountNumberOut(Model):
     holder: str
     bank: str
-    number: str = Field(description="完整账号（每次查看记入活动的操作记录）")
+    number: str = Field(description="完整账号（每次查看记入个人信息访问记录和活动的操作记录）")
 
 
 @api.route("POST", "/finance/fee-sheets/{activity_id}/accounts/{invitation_id}/number",
@@ -33,6 +36,8 @@ async def account_number(call: Call) -> AccountNumberOut:
     account, number = await call.domain.fees.accounts.full_number(
         call.path_int("activity_id"), call.path_int("invitation_id"), actor(call, "finance"),
         call.now)
+    # whose (the expert of the path's invitation), the number in full, and why: an access
+    handed_out(call.request, people=1, held=ACCOUNT_NUMBER.held(), why=ACCOUNT_NUMBER.why)
     return AccountNumberOut(holder=account.holder, bank=account.bank, number=public(number))
 
 

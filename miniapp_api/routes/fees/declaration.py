@@ -16,6 +16,7 @@ from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.fees.common import FINANCE, TAG, fen_yuan
 from miniapp_api.schemas import Model
+from services.audit import WITHHOLDING
 from services.common.clock import china_today
 from services.common.pii import mask_name, public
 
@@ -68,7 +69,8 @@ async def declaration(call: Call, query: DeclarationQuery) -> DeclarationOut:
     month = month_of(query, call.now)
     rows = await call.domain.fees.declaration.of_month(month)
     if query.unmasked:  # the declaration names each payee by their ID number, on record
-        handed_out(call.request, people=len({r.person.id for r in rows}), full=True)
+        handed_out(call.request, people=len({r.person.id for r in rows}),
+                   held=WITHHOLDING.everything(True), why=WITHHOLDING.why)
     people = call.domain.people
     texts = call.services.texts
     zero = Decimal(0)

@@ -15,6 +15,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.fees.common import FINANCE, TAG, fen_yuan
 from miniapp_api.routes.fees.declaration import DeclarationQuery, month_of
 from miniapp_api.schemas import Model
+from services.audit import FEE_LEDGER
 from services.common.pii import mask_name
 
 api = Api()
@@ -69,7 +70,7 @@ async def fee_ledger(call: Call, query: LedgerQuery) -> LedgerOut:
     books = await call.domain.fees.ledger.of_month(month, query.agency_id)
     if query.unmasked:
         handed_out(call.request, people=len({f.person.id for b in books for f in b.fees}),
-                   full=True)
+                   held=FEE_LEDGER.everything(True), why=FEE_LEDGER.why)
     return LedgerOut(month=f"{month:%Y-%m}", agencies=[AgencyLedgerOut(
         agency_id=b.agency_id, agency=b.agency,
         sheets=[SheetOut(activity_id=s.activity_id, project=s.project,
