@@ -25,6 +25,7 @@ from sandbox.fake_tencent_faceid import TENCENT_FACEID
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.pay_app import pay_gateway_app
 from sandbox.pay_gateway import PayGateway
+from sandbox.phone.wechat_client import setup_phone
 from sandbox.platform import Platform
 from sandbox.privacy_sim import setup_privacy_simulator
 from sandbox.simulator import (
@@ -92,6 +93,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
         sub[PAY_GATEWAY] = gateway
         sub.add_subapp("/pay", pay_gateway_app(gateway))
         setup_pay_simulator(sub)
+        setup_phone(sub)
     sub.router.add_get("/", page)
     sub.router.add_static("/static", STATIC)
 

@@ -68,13 +68,19 @@ async def users(request: web.Request) -> web.Response:
     for g in await RoleGrant.filter(person_id__in=list(people), revoked_at=None):
         grants.setdefault(g.person_id, []).append(
             request.config_dict[SANDBOX].notify_texts.texts.word("role", g.role))
+    minis = {m.person_id: m.openid for m in await WeChatIdentity.filter(
+        person_id__in=list(people), channel=Channel.MINI_PROGRAM)}
     out = []
     for r in rows:
         person = people.get(r.person_id) if r.person_id else None
         out.append({"openid": r.openid, "name": person.name if person else "未绑定的用户",
                     "roles": grants.get(person.id, []) if person else [],
                     "phone": mask_phone(person.phone) if person else None,
-                    "follower": r.subscribed})
+                    "follower": r.subscribed,
+                    # the same person's openid in the mini-program (WeChat gives each app
+                    # its own); one who never opened it gets one of their own when they do
+                    "mp_openid": minis.get(person.id) if person and person.id in minis
+                    else "mp_" + r.openid.removeprefix("o_")})
     return web.json_response(out)
 
 
@@ -170,6 +176,9 @@ def _show(item: Sent, api_base: str, labels: dict[str, dict[str, str]]) -> dict[
         out["image"] = f"{api_base}/media?media_id={item.payload['media_id']}"
     elif item.kind in ("template", "subscribe"):
         out["template_id"] = item.payload["template_id"]
+        # the mini-program page the message opens when tapped
+        mini = item.payload.get("miniprogram") or {}
+        out["page"] = item.payload.get("page") or mini.get("pagepath") or ""
         # as WeChat shows a template message: each field under its label (集合时间), not its key
         named = labels.get(item.payload["template_id"], {})
         out["fields"] = {named.get(k, k): v for k, v in item.payload["data"].items()}
@@ -204,6 +213,9 @@ async def inbox(request: web.Request) -> web.Response:
         mp = await WeChatIdentity.get_or_none(person_id=person.id, channel=Channel.MINI_PROGRAM)
         if mp is not None:
             targets.add(mp.openid)
+    # the phone's own numbers and mini-program openid, as the phone's mini-program screen
+    # knows them (a number typed to register is this phone's before any person has it)
+    targets |= {a for a in request.query.getall("also", []) if 1 <= len(a) <= 64}
     platform = request.app[PLATFORM]
     items = [_show(s, "/sandbox", platform.labels) for s in platform.sent
              if s.seq > after and s.openid in targets]
