@@ -81,6 +81,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     setup_mail_simulator(sub)
     setup_wechat_privacy_simulator(sub)
     setup_console_links(sub, platform)
+    setup_phone(sub, pay=settings.pay is not None)
     if settings.pay is not None:
         pay = settings.pay
         gateway = PayGateway(mchid=pay.mchid, apiv3_key=pay.apiv3_key,
@@ -93,7 +94,6 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
         sub[PAY_GATEWAY] = gateway
         sub.add_subapp("/pay", pay_gateway_app(gateway))
         setup_pay_simulator(sub)
-        setup_phone(sub)
     sub.router.add_get("/", page)
     sub.router.add_static("/static", STATIC)
 

@@ -60,6 +60,12 @@ async def _push(request: web.Request, fields: dict[str, str | int], aes: bool
     return web.json_response(out)
 
 
+def mini_openid(identity: WeChatIdentity, known: str | None) -> str:
+    """The same person's openid in the mini-program (WeChat gives each app its own); one who
+    never opened it gets one of their own when they do."""
+    return known or "mp_" + identity.openid.removeprefix("o_")
+
+
 async def users(request: web.Request) -> web.Response:
     rows = await WeChatIdentity.filter(channel=Channel.OFFICIAL_ACCOUNT).order_by("id").limit(60)
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows
@@ -77,10 +83,7 @@ async def users(request: web.Request) -> web.Response:
                     "roles": grants.get(person.id, []) if person else [],
                     "phone": mask_phone(person.phone) if person else None,
                     "follower": r.subscribed,
-                    # the same person's openid in the mini-program (WeChat gives each app
-                    # its own); one who never opened it gets one of their own when they do
-                    "mp_openid": minis.get(person.id) if person and person.id in minis
-                    else "mp_" + r.openid.removeprefix("o_")})
+                    "mp_openid": mini_openid(r, minis.get(r.person_id or 0))})
     return web.json_response(out)
 
 
@@ -197,7 +200,11 @@ async def inbox(request: web.Request) -> web.Response:
     openid = request.query.get("openid", "")
     after = int(request.query.get("after", "0"))
     identity = await WeChatIdentity.get_or_none(openid=openid)
-    targets = {openid}
+    platform = request.app[PLATFORM]
+    # the phone's own: the numbers typed into it, its mini-program's openid
+    targets = {openid, *platform.user(openid).numbers}
+    if identity is not None and identity.person_id is None:
+        targets.add(mini_openid(identity, None))
     if identity is None or identity.person_id is None:
         # someone not bound yet: the SMS to people no WeChat account is bound to (a binding
         # code lands there), as if this were their phone
@@ -213,10 +220,6 @@ async def inbox(request: web.Request) -> web.Response:
         mp = await WeChatIdentity.get_or_none(person_id=person.id, channel=Channel.MINI_PROGRAM)
         if mp is not None:
             targets.add(mp.openid)
-    # the phone's own numbers and mini-program openid, as the phone's mini-program screen
-    # knows them (a number typed to register is this phone's before any person has it)
-    targets |= {a for a in request.query.getall("also", []) if 1 <= len(a) <= 64}
-    platform = request.app[PLATFORM]
     items = [_show(s, "/sandbox", platform.labels) for s in platform.sent
              if s.seq > after and s.openid in targets]
     return web.json_response(items)

@@ -8,19 +8,25 @@ phone when the mini-program asks it to, over the fakes' state.
 - wx.requestPayment: the fake gateway's order for a mini-program payment (its prepay_id),
   paid by the payer's tap (POST /sandbox/api/pay-scan takes the prepay_id as it is).
 
+And the phone's own number: one typed into the mini-program (to register, say) is this
+phone's, so the SMS sent to it shows in the phone's inbox before any person has that number.
+
 wx.login's code is /sandbox/api/login-code (sandbox/console_links.py) and
 wx.requestFacialVerify's outcome /sandbox/api/face (sandbox/wechat_privacy_sim.py)."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import web
 
 from sandbox.pay_authorisation import AuthorisationDesk
 from sandbox.pay_transfer import TransferDesk
-from sandbox.simulator import PAY_GATEWAY
+from sandbox.simulator import PAY_GATEWAY, PLATFORM
+
+NUMBER = re.compile(r"\+?\d{11,15}")
 
 
 def _answer(data: dict[str, Any], status: int = 200) -> web.Response:
@@ -58,6 +64,19 @@ async def merchant_transfer_tap(request: web.Request) -> web.Response:
         return _answer({"error": "merchant_transfer", "message": str(exc)}, status=409)
 
 
-def setup_phone(app: web.Application) -> None:
-    app.router.add_get("/api/merchant-transfer", merchant_transfer_page)
-    app.router.add_post("/api/merchant-transfer", merchant_transfer_tap)
+async def phone_number(request: web.Request) -> web.Response:
+    """{"openid", "phone"}: the number typed into this user's phone is theirs."""
+    body = await request.json()
+    phone = str(body.get("phone", "")).strip()
+    if not NUMBER.fullmatch(phone):
+        return _answer({"error": "phone", "message": "请输入11位手机号"}, status=400)
+    request.app[PLATFORM].user(str(body.get("openid", ""))).numbers.add(phone)
+    return _answer({"ok": True})
+
+
+def setup_phone(app: web.Application, pay: bool) -> None:
+    """The phone's routes; WeChat Pay's pages where payments are configured."""
+    app.router.add_post("/api/phone-number", phone_number)
+    if pay:
+        app.router.add_get("/api/merchant-transfer", merchant_transfer_page)
+        app.router.add_post("/api/merchant-transfer", merchant_transfer_tap)

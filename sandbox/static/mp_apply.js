@@ -230,7 +230,7 @@ function attachments(app, only) {
           await again();
           say("已删除" + a.filename);
         }, true))),
-      el("div", { class: "mp-actions" }, picker,
+      el("div", { class: "mp-actions" }, el("label", { class: "mp-pick", text: "选择文件" }, picker),
         button("用示例文件", "mp-sample-" + kind, async () => {
           const [file, name] = await sampleFile(kind, title);
           await upload(file, name);

@@ -5,8 +5,8 @@
 // later call carries the session token (Authorization: Bearer). What WeChat itself shows
 // (the transfer and authorisation pages, face verification, payment) is drawn as a sheet
 // over the screen and played against the sandbox's fakes (sandbox/phone.py).
-const MP = { user: null, token: null, login: null, me: null, phones: [], screen: "index",
-             params: {}, history: [] };
+const MP = { user: null, token: null, login: null, me: null, screen: "index", params: {},
+             history: [] };
 const SCREENS = {};  // name -> { title, show(body, params) }, filled by mp_*.js
 // the mini-program's page paths (a template message's pagepath, a chat link, the menu)
 const PAGES = {
@@ -196,17 +196,10 @@ function switchTab(which) {
 function mpUser(user) {
   // another user picked: their own phone, signed out of the last one's mini-program
   MP.user = user; MP.token = null; MP.login = null; MP.me = null; MP.history = [];
-  MP.phones = [];
   $("#tab-mp").disabled = false;
   $("#wx-sheet").hidden = true;
   $("#mp-body").replaceChildren();
   if (!$("#mp").hidden) show("index");
-}
-
-function inboxAlso() {
-  // what else reaches this phone: its mini-program openid and the numbers typed into it
-  if (!MP.user) return "";
-  return [MP.user.mp_openid, ...MP.phones].map((a) => "&also=" + encodeURIComponent(a)).join("");
 }
 
 // --- WeChat's own pages over the mini-program ---------------------------------------------

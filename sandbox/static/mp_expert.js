@@ -20,6 +20,7 @@ function invitationCard(item) {
     row("状态", item.status_title, "mp-invitation-status"),
     row("集合时间", china(item.gather_at)), row("地址", item.address),
     row("联系人", item.contact), item.notes ? row("备注", item.notes) : null,
+    item.status === "sent" ? row("回复截止", china(item.due_at)) : null,
     item.verification_code ? row("验证码", item.verification_code) : null,
     item.identity_check ? row("签到", item.face_checkin ? "须核验身份：可刷脸签到，或出示身份证由工作人员核对"
                                                        : "须出示身份证，由现场工作人员核对") : null);
@@ -131,7 +132,8 @@ SCREENS.payments = {
         c.append(button("缴费", "mp-pay-" + fee.kind + "-" + fee.ref_id, async () => {
           const out = await mp("POST", "/payments/fees/" + fee.kind + "/" + fee.ref_id + "/checkout");
           if (await requestPayment(out.jsapi, out.title, out.amount_fen) === null) return;
-          say("已支付，等待缴费结果（回执会推送到微信）。");
+          await again();
+          say("已支付：微信支付通知专家库后，这里显示“已缴”，回执推送到微信。");
         }));
       }
       body.append(c);

@@ -266,8 +266,7 @@ async function pollInbox() {
   const openid = state.openid;
   if (!openid) return;
   try {
-    const items = await api("inbox?openid=" + encodeURIComponent(openid) + "&after=" + state.after +
-                            inboxAlso());
+    const items = await api("inbox?openid=" + encodeURIComponent(openid) + "&after=" + state.after);
     if (openid !== state.openid) return;
     for (const item of items) { renderItem(item); state.after = Math.max(state.after, item.seq); }
   } catch (err) { /* the service may be restarting; try again */ }

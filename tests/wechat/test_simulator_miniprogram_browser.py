@@ -18,6 +18,7 @@ from models.experts import ExpertProfile
 from models.payouts import Payout
 from models.people import Person
 from services.common.clock import CHINA
+from tests.support.applications import PNG
 from tests.support.browser import screenshot
 from tests.support.helpers import eventually
 from tests.support.performance import LATE_AND_AWAY
@@ -77,8 +78,11 @@ async def test_a_new_user_registers_applies_prints_and_a_returned_form_opens_fro
     await expect(phone.get_by_label("单位统一社会信用代码")).to_have_value(re.compile(r"^9144"))
     await phone.get_by_test_id("mp-save").click()
     await expect(status).to_contain_text("已保存")
-    for kind in ("id_front", "id_back", "photo", "diploma", "title_cert", "pledge",
-                 "qualification"):
+    # a file from the phone, and the rest from the simulator's examples
+    await phone.get_by_test_id("mp-file-photo").set_input_files(files=[{
+        "name": "一寸照片.png", "mimeType": "image/png", "buffer": PNG}])
+    await expect(phone.get_by_test_id("mp-attachment-photo")).to_contain_text("一寸照片.png")
+    for kind in ("id_front", "id_back", "diploma", "title_cert", "pledge", "qualification"):
         await phone.get_by_test_id(f"mp-sample-{kind}").click()
         await expect(phone.get_by_test_id(f"mp-attachment-{kind}")).to_contain_text(kind)
     await phone.get_by_test_id("mp-attachments").scroll_into_view_if_needed()
