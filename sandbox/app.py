@@ -25,6 +25,7 @@ from sandbox.fake_tencent_faceid import TENCENT_FACEID
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.pay_app import pay_gateway_app
 from sandbox.pay_gateway import PayGateway
+from sandbox.phone.wechat_client import setup_phone
 from sandbox.platform import Platform
 from sandbox.privacy_sim import setup_privacy_simulator
 from sandbox.simulator import (
@@ -80,6 +81,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     setup_mail_simulator(sub)
     setup_wechat_privacy_simulator(sub)
     setup_console_links(sub, platform)
+    setup_phone(sub, pay=settings.pay is not None)
     if settings.pay is not None:
         pay = settings.pay
         gateway = PayGateway(mchid=pay.mchid, apiv3_key=pay.apiv3_key,

@@ -41,6 +41,8 @@ class FakeUser:
     nickname: str = ""
     consents: dict[str, int] = field(default_factory=dict)  # mini-program template -> count
     blocks_templates: bool = False  # "refuse messages": template jobs finish "failed:user block"
+    # numbers typed into this phone (to register, say): SMS to them show in its inbox
+    numbers: set[str] = field(default_factory=set)
 
 
 @dataclass

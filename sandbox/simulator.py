@@ -60,6 +60,12 @@ async def _push(request: web.Request, fields: dict[str, str | int], aes: bool
     return web.json_response(out)
 
 
+def mini_openid(identity: WeChatIdentity, known: str | None) -> str:
+    """The same person's openid in the mini-program (WeChat gives each app its own); one who
+    never opened it gets one of their own when they do."""
+    return known or "mp_" + identity.openid.removeprefix("o_")
+
+
 async def users(request: web.Request) -> web.Response:
     rows = await WeChatIdentity.filter(channel=Channel.OFFICIAL_ACCOUNT).order_by("id").limit(60)
     people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows
@@ -68,13 +74,16 @@ async def users(request: web.Request) -> web.Response:
     for g in await RoleGrant.filter(person_id__in=list(people), revoked_at=None):
         grants.setdefault(g.person_id, []).append(
             request.config_dict[SANDBOX].notify_texts.texts.word("role", g.role))
+    minis = {m.person_id: m.openid for m in await WeChatIdentity.filter(
+        person_id__in=list(people), channel=Channel.MINI_PROGRAM)}
     out = []
     for r in rows:
         person = people.get(r.person_id) if r.person_id else None
         out.append({"openid": r.openid, "name": person.name if person else "未绑定的用户",
                     "roles": grants.get(person.id, []) if person else [],
                     "phone": mask_phone(person.phone) if person else None,
-                    "follower": r.subscribed})
+                    "follower": r.subscribed,
+                    "mp_openid": mini_openid(r, minis.get(r.person_id or 0))})
     return web.json_response(out)
 
 
@@ -170,6 +179,9 @@ def _show(item: Sent, api_base: str, labels: dict[str, dict[str, str]]) -> dict[
         out["image"] = f"{api_base}/media?media_id={item.payload['media_id']}"
     elif item.kind in ("template", "subscribe"):
         out["template_id"] = item.payload["template_id"]
+        # the mini-program page the message opens when tapped
+        mini = item.payload.get("miniprogram") or {}
+        out["page"] = item.payload.get("page") or mini.get("pagepath") or ""
         # as WeChat shows a template message: each field under its label (集合时间), not its key
         named = labels.get(item.payload["template_id"], {})
         out["fields"] = {named.get(k, k): v for k, v in item.payload["data"].items()}
@@ -188,7 +200,11 @@ async def inbox(request: web.Request) -> web.Response:
     openid = request.query.get("openid", "")
     after = int(request.query.get("after", "0"))
     identity = await WeChatIdentity.get_or_none(openid=openid)
-    targets = {openid}
+    platform = request.app[PLATFORM]
+    # the phone's own: the numbers typed into it, its mini-program's openid
+    targets = {openid, *platform.user(openid).numbers}
+    if identity is not None and identity.person_id is None:
+        targets.add(mini_openid(identity, None))
     if identity is None or identity.person_id is None:
         # someone not bound yet: the SMS to people no WeChat account is bound to (a binding
         # code lands there), as if this were their phone
@@ -204,7 +220,6 @@ async def inbox(request: web.Request) -> web.Response:
         mp = await WeChatIdentity.get_or_none(person_id=person.id, channel=Channel.MINI_PROGRAM)
         if mp is not None:
             targets.add(mp.openid)
-    platform = request.app[PLATFORM]
     items = [_show(s, "/sandbox", platform.labels) for s in platform.sent
              if s.seq > after and s.openid in targets]
     return web.json_response(items)

@@ -15,7 +15,8 @@ async function api(path, body) {
 
 // WeChat shows <a href ... data-miniprogram-path=...>label</a> in a text as a link: show the
 // label as one, and the page it opens as its title (built as text nodes, never as HTML).
-const TEXT_LINK = /<a\s[^>]*?(?:data-miniprogram-path="([^"]*)")?[^>]*>(.*?)<\/a>/g;
+const TEXT_LINK = /<a\s([^>]*)>(.*?)<\/a>/g;
+const PAGE_ATTR = /data-miniprogram-path="([^"]*)"/;
 
 // An address in a message (the answer, appeal, reply and payout pages an SMS or a chat
 // text links) opens in a new tab, as the phone would open it: built as an element whose
@@ -42,7 +43,13 @@ function fillText(div, text) {
     const link = document.createElement("span");
     link.className = "textlink";
     link.textContent = m[2];
-    link.title = m[1] ? "小程序页面：" + m[1] : "";
+    const page = m[1].match(PAGE_ATTR);
+    if (page) {  // a mini-program page: tapped, the phone's mini-program opens it
+      const path = page[1];
+      link.title = "小程序页面：" + path;
+      link.dataset.testid = "mini-program-link";
+      link.addEventListener("click", () => openPage(path));
+    }
     div.appendChild(link);
     last = m.index + m[0].length;
   }
@@ -105,6 +112,7 @@ function choose(user) {
   $("#who").textContent = user.name + " · " + user.openid;
   $("#chat").innerHTML = "";
   $("#inbox").innerHTML = "";
+  mpUser(user);
   for (const el of ["#text", "#send", "#notify", "#close-window", "#follow", "#unfollow"]) $(el).disabled = false;
   $("#text").focus();
   pollInbox();
@@ -150,8 +158,10 @@ function menuAction(item) {
   if (item.type === "click") {
     run(() => api("click", { openid: state.openid, key: item.key, aes: $("#aes").checked }),
         "【菜单】" + item.name);
+  } else if (item.type === "miniprogram") {
+    openPage(item.pagepath);
   } else {
-    bubble("note", "（打开小程序页面：" + (item.pagepath || item.url) + "）");
+    bubble("note", "（打开网页：" + item.url + "）");
   }
 }
 
@@ -231,6 +241,13 @@ function renderItem(item) {
     const p = document.createElement("div"); p.className = "text"; fillText(p, item.text);
     p.style.whiteSpace = "pre-wrap";
     div.appendChild(p);
+  }
+  if (item.page) {  // a template or subscribe message that opens a mini-program page
+    const open = document.createElement("button");
+    open.type = "button"; open.className = "open-page"; open.dataset.testid = "open-page";
+    open.textContent = "进入小程序查看"; open.title = item.page;
+    open.addEventListener("click", () => openPage(item.page));
+    div.appendChild(open);
   }
   if (item.kind === "voice") div.appendChild(keypad(item.seq));
   if (item.kind === "sms") div.appendChild(smsReply(item.seq));

@@ -80,6 +80,7 @@ class LogOut(Model):
     at: datetime
     stage: str | None
     action: str
+    action_title: str = Field(default="", description="action 的文字：提交、撤回、审核通过 …")
     actor: str | None
     reason: str | None
     items: str
@@ -154,6 +155,8 @@ def _application_out(call: Call, app: Application, attachments: list[Attachment]
         last_reason=app.last_reason,
         log=[LogOut(at=e.at, stage=f"{e.stage_title}（{e.industry}）" if e.industry
                     else e.stage_title, action=e.action, actor=e.actor_name,
+                    action_title=call.services.texts.render("review/action.j2",
+                                                            action=e.action).strip(),
                     reason=e.reason, items=review.describe_items(e.items, app.catalogue_version))
              for e in log])
 

@@ -19,6 +19,7 @@ EXPERT = {Role.EXPERT}
 class InvitationOut(Model):
     id: int
     status: str
+    status_title: str = Field(default="", description="status 的文字：待回复、参加、不参加 …")
     gather_at: datetime
     venue: str
     venue_role: str = Field(default="", description=(
@@ -46,7 +47,9 @@ def invitation_out(call: Call, item: Invitation, notice: Notice,
                    checking: set[str] | None = None, face: bool = False) -> InvitationOut:
     check = notice.venue.strip() in (checking or set())
     contact = call.domain.draws.notices.notice_contact(notice)
-    return InvitationOut(id=item.id, status=item.status, gather_at=notice.gather_at,
+    return InvitationOut(id=item.id, status=item.status,
+                         status_title=call.services.texts.word("invitation_status", item.status),
+                         gather_at=notice.gather_at,
                          venue=notice.venue, venue_role=notice.role_word,
                          address=notice.address, contact=contact,
                          notes=notice.notes, due_at=item.due_at, verification_code=item.code,
