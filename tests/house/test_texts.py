@@ -96,7 +96,7 @@ SAMPLES: dict[str, object] = {
     "text": "示例文字", "content": "请于明早9点到达评标室", "at": "2026-11-23 09:00",
     "checked_in": False, "face": True, "ret": 90011, "on": True, "only": "wechat",
     "identity": "", "checked_out": False, "checkin_at": datetime(2026, 11, 23, 1, 5, tzinfo=UTC),
-    "checkout_at": datetime(2026, 11, 23, 6, 5, tzinfo=UTC), "why": "验证码不正确。",
+    "checkout_at": datetime(2026, 11, 23, 6, 5, tzinfo=UTC),
     "title": "意见反馈", "prompt": "请回复数字", "name": "张三", "phone": "138****1234",
     "code": "123456", "category": "功能建议", "number": "F000001", "min_len": 5,
     "max_len": 500, "length": 600, "problem": "身份证号码校验位不正确。", "roles": "评标专家",
