@@ -20,8 +20,8 @@ from typing import Any
 
 from aiohttp import web
 
-from models.sanctions import SanctionKind
-from services.common.clock import china_time
+from models.sanctions import AppealOutcome, Sanction, SanctionKind
+from services.common.clock import china_time, china_today
 from services.common.errors import DomainError
 from services.common.links import APPEAL_LINK, REPLY_LINK, LinkError
 from services.standing import KIND_WORDS, OUTCOME_WORDS
@@ -102,7 +102,7 @@ async def _sanction_owner(request: web.Request, sanction_id: int) -> int | None:
 
 
 async def _appeal_page(request: web.Request, sanction_id: int, said: str = "",
-                       error: str = "", status: int = 200) -> web.Response:
+                       error: str = "", status: int = 200, typed: str = "") -> web.Response:
     found = await request.app[DOMAIN].sanctions.linked(sanction_id)
     assert found is not None
     view = found[1]
@@ -110,11 +110,23 @@ async def _appeal_page(request: web.Request, sanction_id: int, said: str = "",
     token = form_token(request)
     return with_token(request, render(
         request, "act_appeal.html", status=status, said=said, error=error, csrf=token,
-        view=view, number=f"S{s.id:06d}", kind=KIND_WORDS[SanctionKind(s.kind)],
+        typed=typed, view=view, number=f"S{s.id:06d}", kind=KIND_WORDS[SanctionKind(s.kind)],
         period=request.app[DOMAIN].sanctions.period_words(s),
         appealed_at=china_time(s.appealed_at) if s.appealed_at else "",
         ruled_at=china_time(s.ruled_at) if s.ruled_at else "",
-        outcome=OUTCOME_WORDS.get(s.outcome, s.outcome)), token)
+        outcome=OUTCOME_WORDS.get(s.outcome, s.outcome), state=_state(s)), token)
+
+
+def _state(s: Sanction) -> str:
+    """Where the sanction stands today: revoked, in force, not yet, over, or on record."""
+    today = china_today(datetime.now(UTC))
+    if s.outcome == AppealOutcome.REVOKED:
+        return "revoked"
+    if s.kind == SanctionKind.WARNING:
+        return "recorded"
+    if s.starts_on > today:
+        return "later"
+    return "in_force" if s.excludes_on(today, today) else "over"
 
 
 async def appeal_page(request: web.Request) -> web.Response:
@@ -137,7 +149,8 @@ async def appeal_post(request: web.Request) -> web.Response:
                                                    form.get("appeal", ""), datetime.now(UTC))
     except DomainError as exc:
         return await _appeal_page(request, sanction_id, error=request.app[TEXTS].error(exc),
-                                  status=200 if exc.code == "sanction.appealed" else 400)
+                                  status=200 if exc.code == "sanction.appealed" else 400,
+                                  typed=form.get("appeal", ""))
     return await _appeal_page(request, sanction_id,
                               said=request.app[TEXTS].render("web/appeal_sent.j2"))
 
@@ -150,7 +163,8 @@ async def _record_owner(request: web.Request, record_id: int) -> int | None:
 
 
 async def _reply_page(request: web.Request, record_id: int, said: str = "", error: str = "",
-                      status: int = 200) -> web.Response:
+                      status: int = 200, typed: dict[str, str] | None = None
+                      ) -> web.Response:
     shown = await request.app[DOMAIN].performance.linked(record_id)
     assert shown is not None
     r = shown.record
@@ -158,7 +172,7 @@ async def _reply_page(request: web.Request, record_id: int, said: str = "", erro
     token = form_token(request)
     return with_token(request, render(
         request, "act_reply.html", status=status, said=said, error=error, csrf=token,
-        shown=shown, day=china_time(shown.notice.gather_at).split(" ")[0],
+        typed=typed or {}, shown=shown, day=china_time(shown.notice.gather_at).split(" ")[0],
         conduct=await request.app[DOMAIN].conduct.names(list(r.conduct)),
         attendance=texts.render("performance/attendance.j2", late=r.late,
                                 left_early=r.left_early, absence=r.absence),
@@ -189,7 +203,7 @@ async def reply_post(request: web.Request) -> web.Response:
     except DomainError as exc:
         return await _reply_page(request, record_id, error=request.app[TEXTS].error(exc),
                                  status=200 if exc.code == "performance.already_replied"
-                                 else 400)
+                                 else 400, typed=form)
     return await _reply_page(request, record_id,
                              said=request.app[TEXTS].render("web/reply_sent.j2"))
 

@@ -20,6 +20,7 @@ from aiohttp import web
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import PAYOUT_LINK, TRANSFER_LINK
+from services.common.pii import public
 from services.fees import Amounts
 from web.act import checked, form_token, posted_form, with_token
 from web.context import DOMAIN, TEXTS
@@ -27,13 +28,16 @@ from web.pages import add_page, render
 
 
 async def _page(request: web.Request, account_id: int, said: str = "", error: str = "",
-                status: int = 200) -> web.Response:
+                status: int = 200, typed: dict[str, str] | None = None) -> web.Response:
+    """The page; after a refusal `typed` is what the expert typed, kept in the form (the
+    number is theirs, shown back to them as typed)."""
     shown = await request.app[DOMAIN].fees.accounts.linked(account_id)
     assert shown is not None
     a = shown.account
     token = form_token(request)
     return with_token(request, render(
         request, "act_payout.html", status=status, said=said, error=error, csrf=token,
+        typed={k: public(v) if k == "number" else v for k, v in (typed or {}).items()},
         shown=shown, day=f"{shown.eval_day.year}年{shown.eval_day.month}月{shown.eval_day.day}日",
         amount_words=request.app[TEXTS].render("payout/amounts.j2", **shown.amounts),
         given_at=china_time(a.given_at) if a.given_at else "",
@@ -66,7 +70,9 @@ async def payout_post(request: web.Request) -> web.Response:
             form.get("number", ""), datetime.now(UTC))
     except DomainError as exc:
         return await _page(request, account_id, error=request.app[TEXTS].error(exc),
-                           status=409 if exc.code == "payout.account_paid" else 400)
+                           status=409 if exc.code == "payout.account_paid" else 400,
+                           typed={k: form.get(k, "")[:40] for k in ("holder", "bank",
+                                                                    "number")})
     return await _page(request, account_id,
                        said=request.app[TEXTS].render("web/account_given.j2"))
 

@@ -297,6 +297,9 @@ class Sender:
                 page=params.get("page", ""))
             return None
         assert to.phone is not None
+        # by phone: whether they use WeChat with us at all, so the words send someone
+        # without it to a link or a desk, never to the mini-program
+        params["wechat"] = "1" if to.oa is not None or to.mp_openid else ""
         if channel == ChannelKind.VOICE:
             assert self.voice is not None
             item.sms_id = await self.voice.call(VoiceCall(

@@ -197,7 +197,8 @@ class SanctionDesk:
             if item is None or profile is None or item.expert_id != profile.id:
                 raise NotFound("sanction.not_found")
             if item.appealed_at is not None:
-                raise Conflict("sanction.appealed", at=china_time(item.appealed_at))
+                raise Conflict("sanction.appealed", at=china_time(item.appealed_at),
+                               outcome=OUTCOME_WORDS.get(item.outcome, ""))
             item.appeal, item.appealed_at = words, now
             await item.save(update_fields=["appeal", "appealed_at"])
         return item
@@ -227,8 +228,10 @@ class SanctionDesk:
             async with self.outbox.change(now) as change:
                 await change.notify("expert.appeal_ruled", {
                     "number": f"S{item.id:06d}", "kind": KIND_WORDS[SanctionKind(item.kind)],
-                    "outcome": OUTCOME_WORDS[outcome],
-                    "ruling": words, "at": china_time(now)}, person_id=profile.person_id,
+                    "outcome": OUTCOME_WORDS[outcome], "revoked": "1" if outcome ==
+                    AppealOutcome.REVOKED else "",
+                    "ruling": words, "at": china_time(now), **self._link(item.id, now)},
+                    person_id=profile.person_id,
                     dedupe_key=f"sanction-ruling:{item.id}")
             if outcome == AppealOutcome.REVOKED:
                 await self.announcer.announce(Happened(

@@ -61,7 +61,10 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     assert words in text and "account-form" in text
     other = await client.post(link, data={"holder": "张三", "bank": "中国工商银行天河支行",
                                           "number": NUMBER, "_csrf": csrf})
-    assert other.status == 400 and "本人" in await other.text()
+    refused = await other.text()
+    assert other.status == 400 and "本人" in refused
+    # nothing typed is lost: the holder, the bank and the whole number stay to be corrected
+    assert all(f'value="{v}"' in refused for v in ("张三", "中国工商银行天河支行", NUMBER))
     short = await client.post(link, data={"holder": person.name, "bank": "中国工商银行",
                                           "number": "1234", "_csrf": csrf})
     assert short.status == 400 and "位数字" in await short.text()
@@ -69,7 +72,7 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
                                           "number": NUMBER, "_csrf": csrf})
     assert given.status == 200
     page = await given.text()
-    assert "收款账户已提交" in page and "**** **** 0123" in page
+    assert "收款账户已提交" in page and "**** **** 0123" in page and "交易中心财务转账后" in page
     assert "6222021234567890123" not in page and "6222 0212" not in page
     # sealed at rest
     account = await PayoutAccount.get(invitation_id=item.id)

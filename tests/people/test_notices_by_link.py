@@ -23,6 +23,7 @@ from services.common.clock import CHINA
 from services.common.links import APPEAL_LINK, REPLY_LINK
 from tests.support.api import Api
 from tests.support.draw_world import make_experts
+from tests.support.helpers import eventually
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation
 from tests.support.sms import opened, sms_link
 from tests.support.wechat import Chat
@@ -43,6 +44,7 @@ async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
     # the SMS tells it and carries the appeal page
     link = await sms_link(platform, phone, "/s/")
     assert "警告" in platform.sms_to(phone)[-1] and "申诉" in platform.sms_to(phone)[-1]
+    assert "小程序" not in platform.sms_to(phone)[-1]  # he has no WeChat: only the link
     # a follower without the mini-program reads the same link in chat
     told = await Notification.get(kind="expert.sanctioned", person_id=expert.person_id)
     assert link in client.app[TEXTS].render("notify/expert.sanctioned/chat.j2", **told.params)
@@ -53,9 +55,11 @@ async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
     assert "评标时迟到40分钟" in text and "警告" in text and csrf
     forged = await client.post(link, data={"appeal": "x", "_csrf": csrf + "x"})
     assert forged.status == 403
-    # an empty appeal is refused in words, the form stays
+    # an empty appeal is refused in words, the form stays; one too long keeps what was typed
     empty = await client.post(link, data={"appeal": "  ", "_csrf": csrf})
     assert empty.status == 400 and "appeal-form" in await empty.text()
+    long = await client.post(link, data={"appeal": "地铁" * 260, "_csrf": csrf})
+    assert long.status == 400 and "地铁" * 260 in await long.text()
     # the appeal
     sent = await client.post(link, data={
         "appeal": "当日因地铁故障迟到，已提前电话告知联系人，可提供地铁延误证明。", "_csrf": csrf})
@@ -74,6 +78,20 @@ async def test_an_sms_only_expert_appeals_a_sanction_from_the_link_in_its_sms(
     twice = await client.post(link, data={"appeal": "再申诉", "_csrf": csrf})
     assert "只能申诉一次" in await twice.text()
     assert (await Sanction.get(id=sid)).appeal.startswith("当日因地铁故障迟到")
+    # the appeal is granted: the SMS says so and sends him to the page, not the
+    # mini-program; the page says what is so now, and a stale post says the ruling
+    ruled = await api.call("POST", f"/admin/sanctions/{sid}/ruling", admin,
+                           {"outcome": "revoked", "ruling": "地铁延误证明属实"})
+    assert ruled.status == 200, ruled.data
+    await eventually(lambda: any("已复核" in t for t in platform.sms_to(phone)), timeout=15)
+    result = next(t for t in platform.sms_to(phone) if "已复核" in t)
+    assert "撤销处理" in result and "/s/" in result and "小程序" not in result
+    now_page, _ = await opened(client, link)
+    assert "警告（已撤销）" in now_page and "复核撤销了这项处理" in now_page
+    assert "地铁延误证明属实" in now_page and "请等待" not in now_page
+    stale = await client.post(link, data={"appeal": "再申诉", "_csrf": csrf})
+    assert "复核结果：撤销处理" in (stale_text := await stale.text())
+    assert "请等待" not in stale_text
     # a tampered link (another sanction's number, the same signature) is refused plainly
     token = link.removeprefix("/s/")
     row, rest = token.split("-", 1)
@@ -102,6 +120,13 @@ async def test_an_sms_only_expert_replies_to_a_performance_record_from_its_link(
     link = await sms_link(platform, phone, "/r/")
     text, csrf = await opened(client, link)
     assert "迟到" in text and "擅离职守" in text and LATE_AND_AWAY["comment"] in text
+    assert "短信" not in text  # it may have come by chat too: no word of how it came
+    assert "小程序" not in platform.sms_to(phone)[-1]  # no WeChat: only the page
+    # a reply too long is refused, what was typed stays, the box stays ticked
+    long = await client.post(link, data={"reply": "地铁" * 260, "dispute": "1", "_csrf": csrf})
+    kept = await long.text()
+    assert long.status == 400 and "地铁" * 260 in kept
+    assert 'value="1" data-testid="dispute" checked' in kept
     sent = await client.post(link, data={
         "reply": "当天因地铁故障迟到，离开评标室系经组长同意。", "dispute": "1", "_csrf": csrf})
     assert sent.status == 200 and "说明已提交" in await sent.text()

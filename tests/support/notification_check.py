@@ -49,28 +49,35 @@ def problems(kind: str, params: dict[str, Any]) -> list[str]:
             continue
         if channel == "cs" and "media_id" in params:  # an image: no text to render
             continue
-        where = f"{kind}/{channel} with {params}"
+        # by phone the sender adds whether the person uses WeChat with us (bot/relay/sender.py)
+        for wechat in ("", "1") if channel in ("sms", "voice") else (None,):
+            found += _channel_problems(kind, channel, params if wechat is None
+                                       else {**params, "wechat": wechat})
+    return found
+
+
+def _channel_problems(kind: str, channel: str, params: dict[str, Any]) -> list[str]:
+    where = f"{kind}/{channel} with {params}"
+    try:
+        text = NOTIFY.text(kind, channel, params)
+    except Exception as exc:  # a missing parameter, a bad filter: the send would fail
+        return [f"{where}: does not render ({exc!r})"]
+    found: list[str] = []
+    if not text.strip() or "{{" in text or "None" in text:
+        found.append(f"{where}: renders {text!r}")
+    if channel in ("template", "subscribe"):
         try:
-            text = NOTIFY.text(kind, channel, params)
-        except Exception as exc:  # a missing parameter, a bad filter: the send would fail
-            found.append(f"{where}: does not render ({exc!r})")
-            continue
-        if not text.strip() or "{{" in text or "None" in text:
-            found.append(f"{where}: renders {text!r}")
-        if channel in ("template", "subscribe"):
-            try:
-                fields = NOTIFY.fields(kind, channel, params)
-            except FieldFormatError as exc:
-                found.append(f"{where}: WeChat would refuse it (47003): {exc}")
-                continue
-            for key, value in fields.items():
-                if not check_field(key, value):
-                    found.append(f"{where}: {key}={value!r} breaks its field's rule")
-                raw = re.search(rf"^\s*{key}\s*:(.*)$", text, re.M)
-                if value in _FALLBACKS and raw and not raw.group(1).strip():
-                    found.append(f"{where}: {key} is empty")
-        elif channel == "sms" and len(text) > SMS_MAX:
-            found.append(f"{where}: an SMS of {len(text)} characters")
+            fields = NOTIFY.fields(kind, channel, params)
+        except FieldFormatError as exc:
+            return [*found, f"{where}: WeChat would refuse it (47003): {exc}"]
+        for key, value in fields.items():
+            if not check_field(key, value):
+                found.append(f"{where}: {key}={value!r} breaks its field's rule")
+            raw = re.search(rf"^\s*{key}\s*:(.*)$", text, re.M)
+            if value in _FALLBACKS and raw and not raw.group(1).strip():
+                found.append(f"{where}: {key} is empty")
+    elif channel == "sms" and len(text) > SMS_MAX:
+        found.append(f"{where}: an SMS of {len(text)} characters")
     return found
 
 
