@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.conversation.filters import Keyword, Text
 from bot.conversation.router import Router
 from models.people import Person
-from services.common.clock import CHINA, china_today
+from services.common.clock import CHINA, china_time, china_today
 from services.common.links import Links
 from services.common.texts import Texts
 from services.draws import DrawEngine
@@ -36,6 +36,10 @@ async def mine(fees: Fees, person: Person | None, texts: Texts, draws: DrawEngin
     rows = [{"day": f"{f.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
              "venue": draws.venues.venue_label(f.notice), "amount": f.invitation.fee_fen,
              "paid": f.invitation.fee_paid, "reason": f.invitation.fee_reason,
+             # a transfer on its way says so (待确认收款, 转账中), not 未支付
+             "payout": f.payout.state if f.payout else "",
+             "until": china_time(f.payout.expires_at) if f.payout and f.payout.expires_at
+             else "",
              "breakdown": texts.render("draw/fee_breakdown.j2", computed=f.computed)
              if f.computed else ""} for f in (await fees.sheets.mine(person.id))[:5]]
     return texts.render("chat/fees/mine.j2", fees=rows)

@@ -17,7 +17,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 import services.fees.sheets as sheets
-from models.draws import DrawActivity, Invitation, Project
+from models.draws import DrawActivity, Invitation
 from models.payments import FeeKind
 from models.payouts import (
     OPEN,
@@ -74,7 +74,7 @@ class SheetView:
     """A sheet as finance reads it: whose evaluation, who submitted it, its fees."""
 
     funding: FeeFunding
-    project: str
+    project: str  # with the activity's number and sections (two of one project told apart)
     agency: str
     eval_start: datetime
     submitter: str
@@ -152,10 +152,11 @@ async def rows_of(funding: FeeFunding) -> list[FundingRow]:
 
 
 async def view(funding: FeeFunding) -> SheetView:
-    root = await DrawActivity.get(id=funding.activity_id).prefetch_related("project")
+    root = await DrawActivity.get(id=funding.activity_id)
     agency = await Agency.get_or_none(id=root.agency_id)
     submitter = await Person.get_or_none(id=funding.submitted_by)
-    return SheetView(funding, root.project.name, agency.name if agency else "",
+    title = (await DrawRecord.activity_titles([root.id]))[root.id]
+    return SheetView(funding, title.full, agency.name if agency else "",
                      root.eval_start, submitter.name if submitter else "",
                      await rows_of(funding))
 
@@ -176,8 +177,8 @@ async def _hold_paying(activity: DrawActivity, actor: Actor, now: datetime
             funding = await _hold(root, funding, FundingState.PAYING, amounts, "", actor, now)
             await note(root, actor, "funding_pay", now, None, fen=total,
                          experts=len(amounts))
-    project = await Project.get(id=root.project_id)
-    return root, f"{project.name[:24]} 专家劳务费", funding.total_fen
+    title = (await DrawRecord.activity_titles([root.id]))[root.id]
+    return root, f"{title.short} 专家劳务费", funding.total_fen
 
 
 async def on_paid(happened: Happened) -> None:

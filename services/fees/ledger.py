@@ -14,6 +14,7 @@ from models.draws import DrawActivity
 from models.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
 from models.people import Agency, Person
 from services.common.clock import CHINA
+from services.draws import DrawRecord
 from services.fees.declaration import month_bounds
 
 
@@ -75,8 +76,8 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
     bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
     paid_rows: list[Payout | PayoutAccount] = [*wechat, *bank]
     ids = {f.activity_id for f in fundings} | {p.activity_id for p in paid_rows}
-    activities = {a.id: a for a in await DrawActivity.filter(id__in=ids)
-                  .prefetch_related("project")} if ids else {}
+    activities = {a.id: a for a in await DrawActivity.filter(id__in=ids)} if ids else {}
+    titles = {i: t.full for i, t in (await DrawRecord.activity_titles(ids)).items()}
     if agency_id is not None:
         activities = {k: a for k, a in activities.items() if a.agency_id == agency_id}
     agencies = {a.id: a for a in await Agency.filter(
@@ -93,7 +94,7 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
     for f in sorted(fundings, key=lambda f: (f.submitted_at, f.activity_id)):
         if (activity := activities.get(f.activity_id)) is not None:
             book(activity).sheets.append(LedgerSheet(
-                f.activity_id, activity.project.name, f.total_fen, f.reference, f.state,
+                f.activity_id, titles[f.activity_id], f.total_fen, f.reference, f.state,
                 f.submitted_at.astimezone(CHINA).date(),
                 f.decided_at.astimezone(CHINA).date()
                 if f.decided_at and f.state == "approved" else None))
@@ -103,7 +104,7 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
         if (activity := activities.get(row.activity_id)) is None:
             continue
         book(activity).fees.append(LedgerFee(
-            row.activity_id, activity.project.name, people[row.person_id],
+            row.activity_id, titles[row.activity_id], people[row.person_id],
             row.gross_fen or row.amount_fen, row.tax_fen, row.amount_fen, by_bank,
             _when(row).astimezone(CHINA).date(),
             row.paid_ref if isinstance(row, PayoutAccount) else row.transfer_bill_no))

@@ -35,6 +35,9 @@ async def test_the_ledger_adds_up_to_what_was_paid(
     assert (sheet["activity_id"], sheet["total_yuan"], sheet["reference"], sheet["state"]) \
         == (aid, "800.00", "HX2026001", "approved")
     assert sheet["approved_on"] is not None
+    # named by its number and section: a project's 施工 and 监理 activities apart
+    assert sheet["project"].endswith(f"（CQSQ{aid:08d}，标段 1 施工）")
+    assert all(f["project"] == sheet["project"] for f in mine["fees"])
     assert sorted(f["reference"] for f in mine["fees"]) == sorted(
         b.transfer_bill_no for b in bills)
     assert all("*" in f["name"] for f in mine["fees"])  # masked unless asked in full

@@ -25,6 +25,7 @@ from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk
 from tests.support.api import Api
+from tests.support.draw_world import openid_of
 from tests.support.fees import row_of
 from tests.support.helpers import eventually
 from tests.support.payouts import bill_of, fees_ready, funded, record
@@ -93,6 +94,9 @@ async def test_the_expert_confirms_and_is_paid_once_whatever_is_replayed(
     # a second bill for the same fee is refused while this one waits
     again = await send(api, aid, token, item)
     assert again.status == 409 and "等待确认收款" in again.message
+    # 我的劳务费 in chat says where the money is: on its way, to be confirmed, not 未支付
+    said = (await chat.say(await openid_of(item.person_id), "我的劳务费")).text
+    assert "已发出，请于" in said and "确认收款" in said and "未支付" not in said
 
     # the expert: the bill in the mini-program, confirmed through wx.requestMerchantTransfer
     mine = await expert_token(api, item)

@@ -6,6 +6,7 @@ platform or recorded as paid elsewhere"; GD-DRAW: the agency records 专家酬�
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from aiohttp.test_utils import TestClient
@@ -41,6 +42,8 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     # nothing leaves the centre's account before the sheet is funded and approved
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await expect(row.get_by_role("button", name="发放 400.00元")).to_be_disabled()
+    await expect(row.get_by_text("专家费清单经财务批准后才能发放")).to_be_visible()  # why, in words
+    await screenshot(desk, "var/console-fees-before-approval.png")
     said: list[str] = []
 
     async def accept(dialog: Any) -> None:  # each action that moves money asks first
@@ -66,6 +69,8 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     assert all(f"{n} 400.00元" in said[-1] for n in names) and "800.00元" in said[-1], said
     await reload(desk)
     await expect(desk.get_by_test_id("funding")).to_contain_text("财务已批准")
+    # the approved sheet holds its amounts: no field to change them, the reason instead
+    await expect(desk.get_by_test_id(f"locked-{other.id}")).to_contain_text("清单已提交财务")
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await row.get_by_role("button", name="发放 400.00元").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("24小时内")
@@ -94,6 +99,10 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(row.get_by_test_id("payout")).to_contain_text("已到账")
     await expect(row).to_contain_text("是")
     await expect(row.get_by_role("button", name="撤销转账")).to_have_count(0)
+    # paid: the amount is no longer a field, and the row says why
+    await expect(row.get_by_test_id(f"locked-{item.id}")).to_have_text("已支付，金额不能再修改")
+    await expect(row.get_by_role("button", name="保存")).to_have_count(0)
+    await expect(row.get_by_label(re.compile("的专家费"))).to_have_count(0)
     await screenshot(desk, "var/console-payouts.png")
     # finance's month: the transfer on the withholding declaration, the tax beside it
     await money.goto(str(client.make_url("/console/withholding")))

@@ -25,6 +25,7 @@ from services.draws.record.results import (
     result_link,
     result_sheet,
 )
+from services.draws.record.titles import activity_titles
 from services.draws.record.views import (
     activity_file,
     activity_number,
@@ -69,6 +70,7 @@ class DrawRecord:
     progress_of = staticmethod(progress_of)
     agreed_in = staticmethod(agreed_in)
     supplements_shown = staticmethod(supplements_shown)
+    activity_titles = staticmethod(activity_titles)
 
 
 class Performance:

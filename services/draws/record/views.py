@@ -37,7 +37,7 @@ from services.draws.running.counts import Counts, counts_in, with_counts
 from services.draws.running.notices import notice_of, notices_of
 from services.draws.running.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
 from services.draws.scope import AgencyRole, require_visible
-from services.draws.venue.attendance import CHECKOUT_UNTIL
+from services.draws.venue.times import CHECKOUT_UNTIL
 
 
 @dataclass(frozen=True)

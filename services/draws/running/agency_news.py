@@ -4,19 +4,29 @@ place that the setup and the running draw both call (neither imports the other f
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from models.draws import DrawActivity
-from models.orm.statements import rows
+from models.orm.statements import on_postgres, rows
 from models.people import Role
 from services.common.clock import china_time
+from services.draws.record.titles import sections_sql, short_title
+from services.draws.record.views import activity_number
 from services.draws.running.seal import check_hidden
 from services.notifications import Change, NotificationKind
 
-# a project's name with its agency's legal persons (none: one row, person_id NULL)
+# a project's name, the activity's sections, its agency's legal persons (none: one row,
+# person_id NULL); the parameters: the activity, its parent (or itself), the agency, the project
 AGENCY_SQL = (
-    "SELECT p.name, g.person_id FROM draw_project p LEFT JOIN role_grant g ON g.agency_id = ? "
+    "SELECT p.name, {sections} AS sections, g.person_id FROM draw_project p "
+    "LEFT JOIN role_grant g ON g.agency_id = ? "
     f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL WHERE p.id = ?")
+
+
+@cache
+def _agency_sql(postgres: bool) -> str:
+    return AGENCY_SQL.format(sections=sections_sql(postgres, "?", "?"))
 
 
 async def notify_agency(change: Change, activity: DrawActivity, kind: NotificationKind, *,
@@ -24,17 +34,24 @@ async def notify_agency(change: Change, activity: DrawActivity, kind: Notificati
                         **params: Any) -> None:
     """Push to the activity's handler and to the agency's legal person(s); counts only,
     never who was drawn. With `dedupe`, each of them once (`<dedupe>:<person>`). `agency`:
-    the project's name and the legal persons, when the caller read them already. A 补抽's
+    the project's short title (short_title) and the legal persons, when the caller read
+    them already. A 补抽's
     news waits while its results are sealed (seal.check_hidden): the agency reads it then."""
     if check_hidden(activity.kind, activity.eval_start, change.now) or not activity.agency_id:
         return  # no agency: a draw made for another library (services/draws/setup/for_peer.py)
     if agency is None:  # the project's name and the agency's legal persons: one statement
-        found = await rows(AGENCY_SQL, activity.agency_id, activity.project_id)
-        agency = (str(found[0]["name"]) if found else "",
+        found = await rows(_agency_sql(on_postgres()), activity.id,
+                           activity.parent_id or activity.id, activity.agency_id,
+                           activity.project_id)
+        agency = (short_title(str(found[0]["name"]), str(found[0]["sections"] or ""))
+                  if found else "",
                   [int(r["person_id"]) for r in found if r["person_id"] is not None])
     name, legal = agency
-    base = {"project": name[:20], "activity": activity.id, "at": china_time(change.now),
-            **params}
+    # the project as a template field holds it, its sections kept (two activities of one
+    # project told apart), and the activity's own number
+    base = {"project": name[:20], "activity": activity.id,
+            "activity_no": activity_number(activity.id, activity.kind),
+            "at": china_time(change.now), **params}
     people = list(dict.fromkeys([activity.handler_id, *legal]))
     if dedupe is None:
         await change.notify_each(kind, base, people)

@@ -22,6 +22,7 @@ from models.orm.statements import columns, model_from, on_postgres, rows
 from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
 from services.common.errors import BadInput, NotFound
+from services.draws.record.titles import sections_sql, short_title
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls, reached
 from services.draws.running.notices import invitations_with_notices
@@ -65,6 +66,7 @@ _READ_SQL = (
     f"AND s.kind IN ({', '.join(repr(k.value) for k in EXCLUDING)}) "
     f"AND s.outcome <> '{AppealOutcome.REVOKED.value}' AND s.starts_on <= ? "
     "AND (s.ends_on IS NULL OR s.ends_on >= ?)) AS q_sanctioned, p.name AS q_project, "
+    "{sections} AS q_sections, "
     f"{PAIRED_SQL}, "
     "(SELECT {joined} FROM role_grant g WHERE g.agency_id = a.agency_id "
     f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL) AS q_legal "
@@ -86,7 +88,8 @@ def _statements(postgres: bool) -> tuple[str, str]:
     read = _READ_SQL.format(
         invitation=columns(Invitation, "v"), notice=columns(Notice, "n"),
         joined="string_agg(CAST(g.person_id AS TEXT), ',')" if postgres
-        else "group_concat(g.person_id, ',')")
+        else "group_concat(g.person_id, ',')",
+        sections=sections_sql(postgres, "a.id", "COALESCE(a.parent_id, a.id)"))
     return lock, read
 
 
@@ -99,7 +102,7 @@ class _Found:
     confirmed: int
     booked: bool  # confirmed elsewhere at an overlapping time
     sanctioned: bool  # a sanction in force on a day of the evaluation
-    agency: tuple[str, list[int]]  # the project's name, the agency's legal persons
+    agency: tuple[str, list[int]]  # the project's short title, the agency's legal persons
 
 
 async def _lock(invitation_id: int, person_id: int) -> DrawActivity | None:
@@ -121,7 +124,8 @@ async def _read(activity: DrawActivity, invitation_id: int, person_id: int) -> _
     legal = [int(p) for p in str(row["q_legal"] or "").split(",") if p]
     return _Found(invitation, notice, int(row["q_planned"]), int(row["q_confirmed"]),
                   row["q_booked"] is not None, row["q_sanctioned"] is not None,
-                  (str(row["q_project"] or ""), legal))
+                  (short_title(str(row["q_project"] or ""), str(row["q_sections"] or "")),
+                   legal))
 
 
 ReplyStatus = Literal["confirmed", "released", "declined", "avoided", "late", "duplicate"]

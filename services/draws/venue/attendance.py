@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from tortoise.expressions import F, Subquery
@@ -38,11 +38,8 @@ from services.draws.venue.identity_rule import (
 )
 from services.draws.venue.reminders import LIVE
 from services.draws.venue.sanction_release import release_for_sanction
+from services.draws.venue.times import CHECKIN_OPENS, CHECKOUT_AFTER, CHECKOUT_UNTIL
 from services.draws.venue.urges import Urging
-
-CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering
-CHECKOUT_UNTIL = timedelta(hours=2)  # ... to 2 h after the evaluation's expected end
-CHECKOUT_AFTER = timedelta(minutes=10)  # a second scan before this is a repeat, not leaving
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from services.draws.record.family import family, root_of
 from services.draws.record.oplog import Actor, record
 from services.draws.running.venue_roles import mark_roles, venue_label
 from services.draws.scope import in_verifier_scope, verifiable_activity, verifier_regions
-from services.draws.venue.attendance import CHECKOUT_AFTER, Attendance, CheckResult
+from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.reminders import LIVE
+from services.draws.venue.times import CHECKOUT_AFTER
 
 MISMATCH = "mismatch"  # IdentityCheck.failure: the ID card was not the expert's
 

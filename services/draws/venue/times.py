@@ -1,0 +1,10 @@
+"""When the venue's check-in works and when a second scan is a departure (the rules are
+ours: docs/rules-that-are-ours.md, "When the venue code works", "Check-out")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+CHECKIN_OPENS = timedelta(hours=2)  # the venue code works from 2 h before gathering
+CHECKOUT_UNTIL = timedelta(hours=2)  # ... to 2 h after the evaluation's expected end
+CHECKOUT_AFTER = timedelta(minutes=10)  # a second scan before this is a repeat, not leaving
