@@ -54,10 +54,11 @@ async def audit_call(call: Any, ep: Any, params: Mapping[str, str],
     outcome = {"outcome": "refused", "error": refused} if refused else {"outcome": "done"}
     noted: dict[str, Any] = call.request.get(HANDED_OUT) or {}
     read = "held" in noted and not refused  # a number shown in full: an access, not a change
+    action = "read_full" if read else "look" if call.looked and not refused else "change"
+    about = {**await call.domain.trail_words.named(params, call.noted), **call.decided}
     await call.domain.audit.append(
-        "read_full" if read else "change", call.now, person_id=person.id, name=person.name,
-        op=f"{ep.method} {ep.path}",
-        params=dict(params), about=await call.domain.trail_words.named(params, call.noted),
+        action, call.now, person_id=person.id, name=person.name,
+        op=f"{ep.method} {ep.path}", params=dict(params), about=about,
         **outcome, **(noted if read else {}))
 
 

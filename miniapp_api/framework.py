@@ -67,6 +67,10 @@ class Call:
     # the records a change acted on that its path does not name (the payee of a payout sent,
     # the expert of a sanction), by kind and id: the audit trail names them in words
     noted: dict[str, int] = field(default_factory=dict)
+    # what a change decided, for the trail's words (texts/audit/record.j2): a decision
+    # ("approved" / "returned"), a day (an ISO date); codes, never words or personal data
+    decided: dict[str, str] = field(default_factory=dict)
+    looked: bool = False  # a POST that changed nothing (a preview, the staff's 查看)
 
     @property
     def domain(self) -> Domain:

@@ -17,6 +17,7 @@ from models.experts import ExpertProfile
 from models.payments import Payable
 from models.payouts import Payout
 from models.people import Person
+from models.performance import PerformanceRecord
 from models.sanctions import Sanction
 from services.common.pii import mask_name
 from services.draws import DrawRecord
@@ -124,6 +125,15 @@ async def _person(key: int) -> Named:
     return {"person": name} if name else {}
 
 
+async def _performance_record(key: int) -> Named:
+    """A performance record by its expert (masked) and the evaluation's activity."""
+    record = await PerformanceRecord.get_or_none(id=key)
+    if record is None:
+        return {}
+    return {**await _expert_of_invitation(record.invitation_id),
+            **await _activity(record.activity_id)}
+
+
 async def _course(key: int) -> Named:
     course = await Course.get_or_none(id=key)
     return {"course": course.title} if course else {}
@@ -135,7 +145,7 @@ KINDS: dict[str, Callable[[int], Awaitable[Named]]] = {
     "activity": _activity, "project": _project, "invitation": _expert_of_invitation,
     "payee": _payee, "payout": _payout, "expert": _expert, "sanction": _sanction,
     "app": _application, "batch": _batch, "payable": _payable, "person": _person,
-    "course": _course,
+    "course": _course, "record": _performance_record,
 }
 
 

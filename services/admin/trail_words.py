@@ -22,7 +22,6 @@ from services.admin.trail_subjects import (
     person_names,
     yuan,
 )
-from services.common.errors import DomainError
 from services.common.texts import Texts
 from services.draws import DrawRecord
 
@@ -79,9 +78,10 @@ class TrailWords:
             return self._what("register", people=d.get("people", d.get("rows", 0)))
         if action == "access_denied":
             return self._denied(d)
-        if "op" in d:  # a change, done or refused
+        if "op" in d:  # a change, done or refused; a look (a preview) changed nothing
             return self._what("op", act=self._act(d, action), record=self._record(
-                d, activities), outcome=d.get("outcome", ""), refusal=self._refusal(d))
+                d, activities), outcome=d.get("outcome", "") if action != "look" else "",
+                refusal=self._refusal(d))
         if action == "role_granted":
             to = (d.get("about") or {}).get("person") or granted.get(int(d.get("to") or 0))
             return self._what("grant", to=to or f"人员 {d.get('to')}",
@@ -143,8 +143,16 @@ class TrailWords:
             fen = row.detail.get("fen")
             concerns |= {"yuan": yuan(fen)} if isinstance(fen, int) and fen else {}
         return self._what("draw_log", record=self.texts.render("audit/record.j2", about=activity),
-                          act=self.texts.render("draw/action.j2", action=row.action),
+                          act=self.texts.render("draw/action.j2", action=row.action,
+                                                result=self.result(row)),
                           concerns=self.texts.render("audit/record.j2", about=concerns))
+
+    def result(self, row: DrawLog) -> str:
+        """What an operation-log entry came to, where its action alone does not say: a
+        transfer's outcome (已到账, 转账未成功 ...)."""
+        state = str(row.detail.get("state") or "")
+        return self.texts.word("payout_state", state) if row.action == "payout_result" \
+            and state else ""
 
     def _denied(self, d: Mapping[str, Any]) -> str:
         """A refused attempt at another role's work: the console page by its menu name, or
@@ -184,8 +192,8 @@ class TrailWords:
         if not code:
             return ""
         try:
-            said = self.texts.error(DomainError(code))
-        except Exception:
+            said = self.texts.error_gist(code)
+        except Exception:  # a code with no words (an older one): said as not done
             said = ""
         return str(said).split("。")[0]
 

@@ -3,6 +3,7 @@ an edited file is picked up within `check_interval` seconds, without a restart."
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from datetime import date, datetime
@@ -11,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import ChainableUndefined, Environment, FileSystemLoader, StrictUndefined, Undefined
 
 from services.common.clock import CHINA, china_time
 from services.common.errors import DomainError
@@ -96,6 +97,24 @@ def yuan(fen: int) -> str:
     return f"{Decimal(fen) / 100:.2f}元"
 
 
+class _Gist(ChainableUndefined):
+    """A value a refusal's gist leaves out: "…", falsy in a condition."""
+
+    def __str__(self) -> str:
+        return "…"
+
+
+def _tolerant(f: Any) -> Any:
+    """A filter that gives "…" for a value left out (the environment or context a filter
+    is passed comes first: the value after it)."""
+    at = 1 if getattr(f, "jinja_pass_arg", None) else 0
+
+    @functools.wraps(f)  # keeps jinja_pass_arg
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        return "…" if isinstance(args[at], Undefined) else f(*args, **kwargs)
+    return apply
+
+
 def _plain(value: Any) -> bool:
     """A value a text can be remembered by (tuples of such values too)."""
     if isinstance(value, tuple):
@@ -132,6 +151,7 @@ class Texts:
         # runtime (config/runtime.py); a text rendered elsewhere still reads
         self.env.globals["console_url"] = "/console/"
         self._interval = check_interval
+        self._gist: Environment | None = None  # error_gist's, made when first asked
         self._memo: dict[tuple[Any, ...], str] = {}
         self._sources: dict[str, str] = {}  # read for their declared fields, every send
         self._stamp = self._snapshot()
@@ -163,6 +183,7 @@ class Texts:
                 self.env.cache.clear()
             self._memo.clear()
             self._sources.clear()
+            self._gist = None  # its compiled copies are of the files as they were
 
     def render(self, template: str, /, **values: Any) -> str:
         """The rendered text, surrounding whitespace trimmed."""
@@ -190,6 +211,18 @@ class Texts:
         area, _, name = exc.code.partition(".")
         return self.render(f"errors/{area}/{name}.j2",
                            **{k: self._words(v) for k, v in exc.params.items()})
+
+    def error_gist(self, code: str) -> str:
+        """A refusal's words without its values (the trail keeps no values: they may name
+        people): each value a text needs stands as "…" (评标结束后（… 或全部专家离场后）才能
+        登记专家酬劳)."""
+        area, _, name = code.partition(".")
+        self._maybe_reload()
+        if self._gist is None:
+            self._gist = self.env.overlay(undefined=_Gist)
+            # a dict of its own: an overlay shares its parent's filters
+            self._gist.filters = {k: _tolerant(f) for k, f in self.env.filters.items()}
+        return self._gist.get_template(f"errors/{area}/{name}.j2").render().strip()
 
     def _words(self, value: Any) -> Any:
         if isinstance(value, DomainError):

@@ -106,6 +106,8 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     # the sheet the agency funded, and finance's approval, on the same activity
     assert f"修改数据｜提交专家费清单（已转账）：{named}；成功" in said
     assert f"抽取操作记录｜{named}：财务批准专家费清单" in said
+    # finance's decision says what it decided, not only that a sheet was looked at
+    assert f"修改数据｜财务审核专家费清单：{named}，结果：批准；成功" in said, said
     # the administrator's day: the sanction on whom, the refusal and why, the files
     assert f"修改数据｜作出处分：专家 {on_whom}（GD-ZJ-000001）；成功" in said
     assert "修改数据｜授予角色；未成功：不能给自己授予角色：请由另一位系统管理员办理" in said
@@ -191,3 +193,16 @@ def test_every_operation_the_trail_records_says_what_was_done_in_words() -> None
             if isinstance(assign.node, nodes.Dict) for pair in assign.node.items
             if isinstance(pair.key, nodes.Const)}
     assert keys - recorded == set(), "words for operations that no longer exist"
+
+
+def test_every_refusal_reads_on_the_trail_without_its_values() -> None:
+    """The trail keeps no values of a refusal (they may name people): each refusal's words
+    render with every value left out standing as "…", and read as words."""
+    root = TEXTS.directory / "errors"
+    codes = sorted(f"{p.parent.name}.{p.stem}" for p in root.glob("*/*.j2")
+                   if not p.stem.startswith("_"))  # a shared part, not a refusal
+    assert len(codes) > 500
+    for code in codes:
+        gist = TEXTS.error_gist(code)
+        assert gist and "Undefined" not in gist and "{" not in gist, (code, gist)
+    assert TEXTS.error_gist("fee.not_finished").startswith("评标结束后（… 或全部专家离场后）")

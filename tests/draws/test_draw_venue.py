@@ -66,13 +66,19 @@ async def test_an_absence_at_the_venue_is_replaced_and_the_new_expert_checks_in(
     the newcomer confirming and checking in minutes later."""
     for expert in await make_experts(client, 6):
         platform.user(await openid_of(expert.person_id)).follower = True  # gets templates
-    aid, token = await drawn(api, chat, demo, contact_phone=VENUE_MOBILE)
-    first, second = await Invitation.filter(activity_id=aid,
-                                            status=InvitationStatus.CONFIRMED).order_by("id")
-    # the invitation and the confirmation carry the venue's mobile as it is
-    first_openid = await openid_of(first.person_id)
+    aid, token = await prepared(api, demo, total=2, contact_phone=VENUE_MOBILE)
+    assert (await start_draw(api, token, aid)).status == 200
+    # the invitation carries the venue's mobile as it is (read before the expert answers:
+    # an invitation answered before it went out is not sent any more)
+    invited = await Invitation.filter(activity_id=aid).order_by("id").first()
+    assert invited is not None
+    first_openid = await openid_of(invited.person_id)
     await eventually(lambda: any(VENUE_MOBILE in str(s.payload)
                                  for s in platform.received_by(first_openid)), timeout=10)
+    await finish(chat, aid)
+    first, second = await Invitation.filter(activity_id=aid,
+                                            status=InvitationStatus.CONFIRMED).order_by("id")
+    assert first.person_id == invited.person_id
     now = datetime.now(UTC)
     await the_evaluation_starts_now(aid, now)
     scan = scanner(chat, await venue_scene(api, token, aid, platform), now)

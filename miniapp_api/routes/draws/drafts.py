@@ -212,5 +212,6 @@ async def delete_condition(call: Call) -> ActivityOut:
 @api.route("POST", "/draws/activities/{activity_id}/preview", access=AGENCY, body=PreviewIn,
            response=PreviewOut, summary="预览：当前符合条件的专家人数", tag=TAG)
 async def preview(call: Call, body: PreviewIn) -> PreviewOut:
+    call.looked = True  # counted, nothing changed: the trail says 查看
     return PreviewOut(matching=await call.domain.drafts.preview(await activity_in_path(call),
                                                                 body.model_dump()))

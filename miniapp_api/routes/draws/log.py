@@ -45,7 +45,8 @@ async def log_out(call: Call, activity: DrawActivity, *, agency: bool = False) -
     sealed = agency and call.domain.draws.seal.check_sealed(root, call.now)
     return LogOut(entries=[LogEntryOut(
         activity_id=e.activity_id, at=e.at, role=e.role, actor=e.actor_name, action=e.action,
-        title=texts.render("draw/action.j2", action=e.action), reason=e.reason,
+        title=texts.render("draw/action.j2", action=e.action,
+                           result=call.domain.trail_words.result(e)), reason=e.reason,
         detail={} if sealed and e.action in SEALED_ACTIONS else e.detail)
         for e in entries if not (sealed and e.activity_id != root.id)])
 

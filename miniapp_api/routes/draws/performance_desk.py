@@ -119,6 +119,7 @@ class ReviewIn(Model):
 @api.route("POST", "/admin/performance/{record_id}/review", access=ADMIN, body=ReviewIn,
            response=DisputedOut, tag=TAG, summary="复核一条有异议的履职记录（维持或更正）")
 async def review(call: Call, body: ReviewIn) -> DisputedOut:
+    call.decided["decision"] = body.outcome  # kept / corrected: the trail says which
     await call.domain.performance.review(
         call.path_int("record_id"), ReviewOutcome(body.outcome),
         body.review_note, body.correction.entry() if body.correction else None, call.now,

@@ -113,6 +113,7 @@ async def fee_sheets(call: Call, query: SheetsQuery) -> SheetsOut:
 async def decide(call: Call, body: DecisionIn) -> SheetOut:
     activity_id = call.path_int("activity_id")
     call.noted["fen"] = int(body.total_yuan * 100)
+    call.decided["decision"] = "approved" if body.approve else "returned"  # the trail says which
     funding = call.domain.fees.funding
     await funding.decide(activity_id, body.approve, body.reason, int(body.total_yuan * 100),
                          actor(call, "finance"), call.now)

@@ -152,6 +152,7 @@ async def reconciliation(call: Call, query: ReconciliationQuery) -> Reconciliati
                    "逐笔查单；结果替换当天原有结果")
 async def reconcile_now(call: Call, body: RunIn) -> RunNowOut:
     domain = call.domain
+    call.decided["day"] = body.bill_date.isoformat()  # the trail names the day checked
     payments = await domain.bill_reconcile.reconcile_day(body.bill_date, call.now)
     transfers = await domain.transfer_reconcile.reconcile_day(body.bill_date, call.now)
     return RunNowOut(payments=run_out(payments), transfers=transfer_run_out(transfers))
