@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.conversation.filters import MenuClick, Text
 from bot.conversation.flow import END
 from bot.conversation.fsm import FSMContext
 from bot.conversation.router import Router
-from handlers.commands import HELP
+from handlers.commands import help_for
+from models.people import Person
 from services.common.texts import Texts
+from services.people import People
 
 HELP_WORDS = ("帮助", "help", "?", "？", "怎么用", "使用说明", "说明")
 MENU_WORDS = ("菜单", "menu", "功能", "功能列表")
@@ -18,10 +22,15 @@ router = Router("common")
 
 @router.command(Text(*HELP_WORDS))
 @router.event(MenuClick("HELP"))
-async def on_help(fsm: FSMContext, texts: Texts) -> str:
-    """What each kind of user can say; inside a flow, how to go on or leave it."""
+async def on_help(fsm: FSMContext, texts: Texts, person: Person | None, people: People,
+                  now: datetime) -> str:
+    """What this user can say (their own roles' commands, then everyone's); inside a flow,
+    how to go on or leave it."""
     flow_title = fsm.state.flow.title if fsm.state else None
-    return texts.render("chat/help.j2", flow_title=flow_title, sections=HELP)
+    roles = ({g.role for g in await people.active_roles(person.id, now)}
+             if person is not None else set())
+    return texts.render("chat/help.j2", flow_title=flow_title,
+                        sections=help_for(person is not None, roles))
 
 
 @router.command(Text(*MENU_WORDS))

@@ -19,9 +19,11 @@ from handlers import (
     common,
     desk,
     feedback,
+    fees,
     guide,
     pay,
     performance,
+    privacy,
     progress,
     questions,
     training,
@@ -39,19 +41,22 @@ NOT_SUGGESTED = {"解绑", "取消", "帮助", "菜单"}  # never a guess (帮�
 HANDLERS: dict[str, HandlerFunc] = {
     "帮助": common.on_help, "菜单": common.on_menu, "取消": common.on_cancel,
     "反馈": feedback.start, "怎么申请": guide.how_to_apply, "报名咨询": guide.consult,
-    "绑定": account.start_binding,
-    "我的信息": account.my_info, "解绑": account.start_unbinding,
+    "劳务费标准": fees.standard, "绑定": account.start_binding,
+    "我的信息": account.my_info, "个人信息": privacy.personal_data_list,
+    "解绑": account.start_unbinding,
     "审核进度": progress.progress, "考试资料": progress.materials, "考试": progress.exam_link,
     "考试成绩": guide.exam_results, "缴费": pay.pay, "缴费记录": pay.payment_history,
     "培训": training.sessions, "退费": training.refund,
     "我的邀请": questions.my_evaluations, "请假": questions.ask_for_leave,
+    "我的劳务费": fees.mine,
     "抽取池": questions.my_pools, "我的履职记录": performance.mine,
     "我的信用": performance.standing,
     "抽取进度": questions.agency_progress, "到场情况": questions.agency_progress,
     "待审核": desk.to_review, "待核验": desk.to_verify, "待办": desk.to_do,
 }
 ROUTERS = (common.router, account.router, feedback.router, guide.router, progress.router,
-           pay.router, questions.router, desk.router, performance.router, training.router)
+           pay.router, questions.router, desk.router, performance.router, training.router,
+           fees.router, privacy.router)
 
 
 @functools.cache

@@ -90,7 +90,8 @@ async def agency_progress(person: Person | None, texts: Texts, people: People,
         arrived, expected = await attendance.arrivals(activity, now)
         counts = await draws.progress.draw_counts(activity.id)
         rows.append({"id": activity.id,
-                     "status": texts.word("draw_status", activity.status),
+                     "status": texts.word("draw_status", DrawRecord.shown_status(
+                         activity.status, activity.eval_start, activity.finished_at, now)),
                      "eval_start": china_time(activity.eval_start), "progress": counts.text,
                      "arrived": arrived, "expected": expected})
     return texts.render("chat/questions/agency_progress.j2", activities=rows)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from models.people import Agency, Person, Role, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.common.files import FileStore
+from services.common.pii import mask_phone
 from services.people import IdentityRules, NewPerson, People
 
 DEMO_PASSWORD = "Demo2026ok"
@@ -82,6 +83,18 @@ DEMO_OLD_ACCOUNT = "sunweidong"  # the migrated expert's account in the old syst
 # a person on record who has never used WeChat: the visitor can bind to them (绑定, their ID
 # number, the code sent to their phone)
 UNBOUND = ("郑小雨", demo_id("440103", date(1990, 5, 12), 31, False), "13800000011")
+
+
+def banner() -> list[str]:
+    """The start-up's list of demo users, one line each, as the README's demo table has them:
+    every role's person (the migrated expert with the password he must change), the visitor
+    and the person on record who never used WeChat. Phones masked, no password."""
+    lines = [f"{d.key:<18} {d.name}  {mask_phone(d.phone)}"
+             + ("  (migrated: changes the password at first sign-in)" if d.migrated else "")
+             for d in DEMO_PEOPLE]
+    return [*lines, f"{'—':<18} {VISITOR_OPENID}  (a follower who has not bound)",
+            f"{'—':<18} {UNBOUND[0]}  {mask_phone(UNBOUND[2])}  (never used WeChat: "
+            f"as {VISITOR_OPENID} send 绑定 and her ID number)"]
 
 
 async def load_demo(people: People, files: FileStore | None = None,

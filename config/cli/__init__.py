@@ -41,15 +41,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
     print(f"  web console: {own_url}/console/")
     if settings.sandbox:
         print(f"  sandbox simulator: {own_url}/sandbox/  (fake WeChat API under /sandbox/)")
-        from services.common.pii import mask_phone
-        from services.demo import DEMO_PEOPLE
+        from services.demo import banner
 
         # never a phone or a password in a log: the README's demo table gives the sign-in
         print(f"  demo users (their phones and password: the README's demo table; or "
               f"{own_url}/sandbox/console-as?key=<key>):")
-        for demo in DEMO_PEOPLE:
-            if not demo.migrated:
-                print(f"    {demo.key:<18} {demo.name}  {mask_phone(demo.phone)}")
+        for line in banner():
+            print(f"    {line}")
     serve(create_app(settings, own_url), args.host, args.port, reuse_port=args.reuse_port,
           drain=settings.shutdown_drain, grace=settings.shutdown_grace)
 

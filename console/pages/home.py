@@ -14,7 +14,7 @@ from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import attendance, templates, verify
+from miniapp_api.routes.draws import attendance, performance_desk, templates, verify
 from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.fees import funding
 from miniapp_api.routes.payments import bills as admin_bills
@@ -22,6 +22,7 @@ from miniapp_api.routes.payments import invoices
 from miniapp_api.routes.people import agency, dishonesty, roles
 from miniapp_api.routes.people import people_desk as admin
 from miniapp_api.routes.people import security as admin_security
+from miniapp_api.routes.standing import sanctions
 from services.common.paging import MOST
 
 pages = PageTable()
@@ -80,8 +81,8 @@ def _counted(rows: list[Any], more: str | None) -> int | str:
 
 async def _administrator(request: web.Request) -> dict[str, int | str]:
     """What waits for an administrator today: the day's draws, notifications nobody
-    received, feedback, objections, experts found on the list of dishonest judgment
-    debtors."""
+    received, feedback, objections, experts' disputes of their records and appeals of
+    their sanctions, experts found on the list of dishonest judgment debtors."""
     calls = api(request)
     today = await calls.call(draw_log.day_draws, fields(draw_log.DayQuery, {}))
     most = {"limit": MOST}
@@ -90,12 +91,17 @@ async def _administrator(request: web.Request) -> dict[str, int | str]:
                                 fields(feedback_desk.FeedbackQuery, {**most, "state": "open"}))
     notices = await calls.call(admin.in_notice)
     flags = await calls.call(dishonesty.flag_list, fields(dishonesty.FlagsQuery, most))
+    disputes = await calls.call(performance_desk.disputed)
+    appeals = await calls.call(sanctions.sanction_list,
+                               fields(sanctions.SanctionsQuery, {**most, "view": "appealed"}))
     return {"draws": len(today.draws),
             "drawing": sum(d.status == "drawing" for d in today.draws),
             "stuck": _counted(stuck.notifications, stuck.next),
             "feedback": _counted(feedback.feedback, feedback.next),
             "objections": sum(a.objection is not None and a.objection_ruling is None
                               for a in notices.applications),
+            "disputes": len(disputes.waiting),
+            "appeals": _counted(appeals.items, appeals.next),
             "dishonesty": _counted(flags.items, flags.next)}
 
 

@@ -315,7 +315,8 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     confirmed = await finish(chat, aid)
     assert len(confirmed) == 2
     _, page = await desk.get(page_path)
-    assert 'data-testid="status" data-count="status_title">已结束' in page
+    # drawn, its evaluation still ahead: 抽取完成, not 已结束
+    assert 'data-testid="status" data-count="status_title">抽取完成' in page
 
 
 async def test_the_results_unseal_and_print_and_the_venue_follows_them(

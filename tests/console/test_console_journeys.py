@@ -216,7 +216,7 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await expect(sim.get_by_test_id("reply").last).to_contain_text("已确认参加")
     # the desk counted it without a reload, and the draw ended
     await expect(desk.get_by_test_id("confirmed")).to_have_text("1", timeout=10_000)
-    await expect(desk.get_by_test_id("status")).to_have_text("已结束", timeout=10_000)
+    await expect(desk.get_by_test_id("status")).to_have_text("抽取完成", timeout=10_000)
     # 30 minutes before the evaluation the results unseal: shown, printed, exported
     await the_results_unseal(aid, datetime.now(UTC))
     invited = await Invitation.get(id=invited.id)  # its verification code, now

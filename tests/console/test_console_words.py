@@ -130,7 +130,7 @@ async def test_the_administrator_sees_the_day_and_any_draws_log(
     evaluated = (await DrawActivity.get(id=aid)).eval_start.astimezone(CHINA).date()
     _, day = await desk.get(f"/console/draws?day={evaluated.isoformat()}")  # near midnight too
     row = day.split(f'data-testid="draw-{aid}"')[1].split("</tr>")[0]
-    assert "广州市示例招标代理有限公司" in row and "已结束" in row
+    assert "广州市示例招标代理有限公司" in row and "抽取完成" in row
     assert "广州市公共资源交易中心" in row  # the centre that verified it, by its name
     _, log = await desk.get(f"/console/draws/{aid}/log")
     assert "提交核验" in log and "核验通过" in log and "开始抽取" in log

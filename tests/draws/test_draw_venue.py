@@ -92,7 +92,7 @@ async def test_an_absence_at_the_venue_is_replaced_and_the_new_expert_checks_in(
     assert told and all(n.params["count"] == "1" for n in told)
     assert len({n.person_id for n in told}) == len(told)
     assert (await Invitation.get(id=second.id)).status == InvitationStatus.CONFIRMED
-    assert await status_title(api, token, aid) == "已结束"
+    assert await status_title(api, token, aid) == "评标中"
     # the agency registers the absence (the results are unsealed: by the code it reads)
     registered = await api.call("POST", f"/draws/activities/{aid}/absences", token,
                                 {"key": second.code, "kind": "缺席"})
@@ -118,7 +118,7 @@ async def test_an_absence_at_the_venue_is_replaced_and_the_new_expert_checks_in(
     assert "已确认参加" in confirmed.text and VENUE_MOBILE in confirmed.text
     newcomer = await Invitation.get(id=newcomer.id)
     assert (await DrawActivity.get(id=child.data["id"])).status == "ended"
-    assert await status_title(api, token, aid) == "已结束"  # the place is covered
+    assert await status_title(api, token, aid) == "评标中"  # the place is covered
     # 5 minutes later: the sweeps found nothing to do to the newcomer
     await attendance.sweep(now + timedelta(minutes=7))
     assert (await Invitation.get(id=newcomer.id)).status == InvitationStatus.CONFIRMED
@@ -487,3 +487,17 @@ async def test_an_expert_suspended_after_confirming_is_refused_at_check_in(
     assert "评标资格目前处于暂停或已被取消" in refused and "现场联系人" in refused
     assert (await Invitation.get(id=first.id)).checkin_at is None
     assert "签到成功" in await scan(await openid_of(second.person_id))
+
+
+async def test_the_status_says_where_the_evaluation_is(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """An ended draw reads 抽取完成 while its evaluation is ahead, 评标中 once it starts, and
+    已结束 only when it is over (here: past its expected end, not an on-site one)."""
+    aid, token = await drawn(api, chat, demo)
+    assert await status_title(api, token, aid) == "抽取完成"
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now)
+    assert await status_title(api, token, aid) == "评标中"
+    await DrawActivity.filter(id=aid).update(eval_end=now - timedelta(minutes=1))
+    await client.app[DOMAIN].attendance.sweep(now)
+    assert await status_title(api, token, aid) == "已结束"

@@ -329,8 +329,10 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "sign_in_how": (_values(SignInHow), set()),
     "secondary_rule": (set(SECONDARY_RULES), set()),
     "venue_role": (_values(NoticeRole), set()),
-    # shown, not stored: an activity waiting for its 补抽, a 复评 calling its experts back
-    "draw_status": (_values(DrawStatus), {"awaiting_supplement", "recalling"}),
+    # shown, not stored: an activity waiting for its 补抽, a 复评 calling its experts back,
+    # an ended draw before and during its evaluation
+    "draw_status": (_values(DrawStatus),
+                    {"awaiting_supplement", "recalling", "drawn", "evaluating"}),
     # the digits an expert answers with (1 参加 / 2 不参加 / 3 需回避)
     "invitation_status": (_values(InvitationStatus), {"1", "2", "3"}),
     # a notification no WeChat channel reached

@@ -17,6 +17,7 @@ from services.common.clock import CHINA
 from services.demo import demo_credit_code
 from services.standing.conduct import deadline
 from tests.support.api import Api
+from tests.support.console import Desk
 from tests.support.draw_world import make_experts, openid_of
 from tests.support.helpers import eventually
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation, mini_token
@@ -91,6 +92,9 @@ async def test_the_agency_records_a_late_arrival_and_an_offence_the_expert_repli
     queue = await api.call("GET", "/admin/performance/disputed", admin)
     assert [r["id"] for r in queue.data["waiting"]] == [record["id"]]
     assert queue.data["waiting"][0]["reply"].startswith("当天因地铁故障迟到")
+    desk = Desk(client)  # the administrator's home counts it
+    await desk.sign_in(demo["admin"].phone)
+    assert "<b>1</b>待复核的履职记录异议" in (await desk.get("/console/home"))[1]
     refused = await api.call("POST", f"/admin/performance/{record['id']}/review", admin,
                              {"outcome": "corrected", "review_note": "经核实离开系经同意"})
     assert refused.status == 400 and "更正后的" in refused.message

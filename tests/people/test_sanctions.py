@@ -24,6 +24,7 @@ from services.demo import demo_credit_code
 from services.draws.randomness.audit import audit, draw_key, order
 from services.draws.record.results import audit_records
 from tests.support.api import Api
+from tests.support.console import Desk
 from tests.support.draw_world import NONCE, finish, make_experts, prepared, start_draw
 from tests.support.helpers import eventually
 from tests.support.wechat import Chat
@@ -160,11 +161,16 @@ async def test_a_revoked_sanction_keeps_nobody_out(api: Api, chat: Chat, client:
     assert early.status == 409 and "还没有" in early.message  # nothing to rule on yet
     assert (await api.call("POST", f"/expert/sanctions/{sid}/appeal", mine,
                            {"appeal": "系同名人员，非本人。"})).status == 200
+    # the administrator's home counts the appeal waiting, and no longer once ruled
+    desk = Desk(client)
+    await desk.sign_in(demo["admin"].phone)
+    assert "<b>1</b>待复核的处分申诉" in (await desk.get("/console/home"))[1]
     ruled = await api.call("POST", f"/admin/sanctions/{sid}/ruling", admin,
                            {"outcome": "revoked", "ruling": "经核实系同名人员，撤销处理。"})
     assert ruled.status == 200 and not ruled.data["in_force"]
     in_force = await api.call("GET", "/admin/sanctions", admin, params={"view": "in_force"})
     assert sid not in [i["id"] for i in in_force.data["items"]]
+    assert "<b>0</b>待复核的处分申诉" in (await desk.get("/console/home"))[1]
     assert (await start_draw(api, token, aid)).status == 200
     assert await Invitation.exists(activity_id=aid, expert_id=target.id)
 

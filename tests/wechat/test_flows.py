@@ -44,8 +44,8 @@ FEEDBACK_GLOBALS = [
 
 # outside any flow: help, the menu, and a fallback that points to them
 IDLE = [
-    ("帮助", "· 缴费 —— 扫码缴纳培训费"),
-    ("？", "回复 1 参加、2 不参加、3 需回避"),
+    ("帮助", "【首次使用】绑定"),  # a visitor's own commands (tests/wechat/test_help.py)
+    ("？", "绑定后可以查看自己的申请、邀请、劳务费和信用"),
     ("今天天气怎么样", "没有找到与「今天天气怎么样」相关的功能"),
     ("今天天气怎么样", "回复「帮助」查看全部功能"),
     ("功能", "5. 缴纳费用：回复「缴费」"),

@@ -190,11 +190,14 @@ def counts_out(counts: Counts) -> CountsOut:
 
 async def display_status(call: Call, activity: DrawActivity) -> str:
     """The status a person reads: 待补抽 for an ended draw with an uncovered absence,
-    复评通知中 for a re-evaluation being called."""
+    复评通知中 for a re-evaluation being called, 抽取完成 and 评标中 before an ended draw's
+    evaluation is over."""
     if activity.by_calls and activity.status == DrawStatus.DRAWING:
         return "recalling"
     waiting = await call.domain.draw_followups.awaiting_supplement([activity], call.now)
-    return "awaiting_supplement" if activity.id in waiting else activity.status
+    return call.domain.draw_record.shown_status(activity.status, activity.eval_start,
+                                                activity.finished_at, call.now,
+                                                activity.id in waiting)
 
 
 async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | None = None

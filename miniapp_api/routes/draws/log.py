@@ -104,7 +104,9 @@ async def day_draws(call: Call, query: DayQuery) -> DayDrawsOut:
     return DayDrawsOut(day=day, draws=[DayDrawOut(
         id=d.activity.id, project=d.project, agency=d.agency,
         kind=texts.render("console/activity_kind.j2", kind=d.activity.kind).strip(),
-        status=d.activity.status, status_title=texts.word("draw_status", d.activity.status),
+        status=d.activity.status, status_title=texts.word(
+            "draw_status", call.domain.draw_record.shown_status(
+                d.activity.status, d.activity.eval_start, d.activity.finished_at, call.now)),
         eval_start=d.activity.eval_start,
         planned=d.counts.planned, confirmed=d.counts.confirmed,
         terminal_name=terminals.terminal_name(texts, d.activity.terminal)

@@ -181,9 +181,10 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
     waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
-            {**a.__dict__, "number": call.domain.draw_record.activity_number(a.id, a.kind),
-             "status_title": texts.word(
-                "draw_status", "awaiting_supplement" if a.id in waiting else a.status)},
+            {**{k: v for k, v in a.__dict__.items() if k != "finished_at"},
+             "number": call.domain.draw_record.activity_number(a.id, a.kind),
+             "status_title": texts.word("draw_status", call.domain.draw_record.shown_status(
+                 a.status, a.eval_start, a.finished_at, call.now, a.id in waiting))},
             from_attributes=True) for a in listed],
         next_before=listed[-1].id if more and listed else None,
         next=encode(listed[-1].id) if more and listed else None)

@@ -25,6 +25,7 @@ from services.draws.record.results import (
     result_link,
     result_sheet,
 )
+from services.draws.record.shown import shown_status
 from services.draws.record.titles import activity_titles
 from services.draws.record.views import (
     activity_file,
@@ -47,6 +48,7 @@ class DrawRecord:
     activity_file = staticmethod(activity_file)
     visible_file = staticmethod(visible_file)
     visible_summaries = staticmethod(visible_summaries)
+    shown_status = staticmethod(shown_status)
     activity_number = staticmethod(activity_number)
     number_in = staticmethod(number_in)
     agency_projects = staticmethod(agency_projects)

@@ -128,6 +128,7 @@ class ActivitySummary:
     on_site: bool
     counts: Counts
     name: str = ""  # the activity's own name (活动名称; "" for one made before it had one)
+    finished_at: datetime | None = None  # its evaluation over (record/shown.py)
 
 
 NUMBER_PREFIX = "CQSQ"  # 抽取申请 (GD-DRAW's activity numbers begin so)
@@ -211,16 +212,18 @@ async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
     extra, args = (narrowed or ActivityFilter()).sql(role.agency_id)
     found = await rows(with_counts(
         "SELECT id, project_id, name, kind, status, bid_open_at, eval_start, eval_end, total, "
-        f"on_site FROM draw_activity WHERE agency_id = ?{mine} "
+        f"on_site, finished_at FROM draw_activity WHERE agency_id = ?{mine} "
         f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?){extra} ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
-        "a.on_site, a.name, p.name AS project", "JOIN draw_project p ON p.id = a.project_id"),
+        "a.on_site, a.finished_at, a.name, p.name AS project",
+        "JOIN draw_project p ON p.id = a.project_id"),
         role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, *args,
         limit)
     return [ActivitySummary(
         int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
         as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),
-        int(r["total"]), bool(r["on_site"]), counts_in(r), str(r["name"] or "")) for r in found]
+        int(r["total"]), bool(r["on_site"]), counts_in(r), str(r["name"] or ""),
+        as_datetime(r["finished_at"]) if r["finished_at"] else None) for r in found]
 
 
 async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:

@@ -1,0 +1,98 @@
+"""What the README says the product does, held against what it does: the audit trail's
+pages, when an evaluation's fees open, the demo users the start-up names, and the roles the
+sign-in page and the sandbox's header name. Each claim is quoted from the README, so that a
+change of either side fails here."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestClient, TestServer
+
+from models.draws import Invitation
+from services.common.clock import china_today
+from services.demo import banner
+from tests.support.api import Api
+from tests.support.draw_world import drawn, make_experts, the_evaluation_starts_now
+from tests.support.fees import publish
+from tests.support.wechat import Chat
+from web.context import DOMAIN
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+CONSOLE_JS = (Path(__file__).resolve().parents[2] / "console/static/console.js").read_text()
+FLAT = re.sub(r"\s+", " ", README)
+
+
+def claims(text: str) -> bool:
+    return re.sub(r"\s+", " ", text) in FLAT
+
+
+async def test_the_audit_trail_reads_100_entries_a_request_back_to_the_first(
+        api: Api, client: TestClient, demo: dict) -> None:
+    assert claims("审计记录 (100 entries a request, 更早的记录 back to the first entry, the "
+                  "console's table showing them 20 rows at a time")
+    chain, now = client.app[DOMAIN].audit, datetime.now(UTC)
+    for n in range(105):
+        await chain.append("sign_in", now, person_id=1, name="周平", n=n)
+    auditor = await api.login(demo["audit_admin"].mp_openid)
+    first = await api.call("GET", "/admin/audit-trail", auditor)
+    assert len(first.data["entries"]) == 100 and first.data["earlier"]
+    rest = await api.call("GET", "/admin/audit-trail", auditor,
+                          params={"before": str(first.data["earlier"])})
+    assert rest.status == 200 and 5 <= len(rest.data["entries"]) < 100, rest.data
+    assert not rest.data["earlier"]
+    assert "const SIZE = 20;" in CONSOLE_JS
+
+
+async def test_fees_open_once_everyone_who_served_has_left_before_the_expected_end(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Not an on-site project, its expected end hours away: refused while an expert is still
+    there, recorded once both have checked out."""
+    assert claims("once it is over, or — on site or not — once every expert who served has "
+                  "checked out (评标结束后（… 或全部专家离场后）), the agency records each "
+                  "expert's fee")
+    await make_experts(client, 4)
+    assert (await publish(api, demo, china_today(datetime.now(UTC)))).status == 200
+    aid, token = await drawn(api, chat, demo)
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now - timedelta(hours=3))
+    first, second = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
+    await Invitation.filter(id__in=[first.id, second.id]).update(
+        checkin_at=now - timedelta(hours=3))
+    await Invitation.filter(id=first.id).update(checkout_at=now - timedelta(minutes=5))
+    body = {"amount_yuan": "400.00", "paid": False, "reason": ""}
+    early = await api.call("PUT", f"/draws/activities/{aid}/fees/{first.id}", token, body)
+    assert early.status == 400 and "或全部专家离场后" in early.message, early.data
+    await Invitation.filter(id=second.id).update(checkout_at=now - timedelta(minutes=1))
+    opened = await api.call("PUT", f"/draws/activities/{aid}/fees/{first.id}", token, body)
+    assert opened.status == 200, opened.data
+
+
+def test_the_start_up_names_every_demo_user_the_readme_lists() -> None:
+    table = README.split("| key | name | role | phone | notes |")[1].split("\n\n")[0]
+    keys = re.findall(r"^\| `([a-z_]+)` \|", table, re.M)
+    others = re.findall(r"^\| — \| (\S+) \|.*?`(o_demo_\w+)`", table, re.M)
+    assert len(keys) >= 13 and len(others) == 2, (keys, others)
+    said = "\n".join(banner())
+    for key in keys:
+        assert re.search(rf"^{key}\s", said, re.M), key
+    assert "o_demo_visitor" in said and "郑小雨" in said
+    assert "Demo2026ok" not in said and not re.search(r"1380000\d{4}", said)
+
+
+async def test_the_sign_in_page_names_every_desk_role(client: TestClient) -> None:
+    page = await (await client.get("/console/sign-in")).text()
+    for role in ("代理机构", "核验员", "审核人员", "财务人员", "系统管理员", "安全管理员",
+                 "审计管理员"):
+        assert role in page, role
+
+
+async def test_the_sandbox_opens_the_console_as_every_desk_role(sandbox: TestServer) -> None:
+    async with ClientSession() as session, session.get(sandbox.make_url("/sandbox/")) as got:
+        header = await got.text()
+    for key in ("handler", "agency_legal", "verifier", "reviewer", "admin", "finance",
+                "security_admin", "audit_admin"):
+        assert f"/sandbox/console-as?key={key}\"" in header, key
