@@ -175,3 +175,28 @@ async def test_a_draw_force_ended_here_tells_the_other_library_to_stop(
         "本次抽取已结束，已通知韶关市评标专家库停止抽取"
     await asking.sweep(now + timedelta(minutes=5))
     assert shaoguan_library.cancelled == [ask.request_id]  # told once
+
+
+async def test_the_verifier_reads_which_library_draws_and_a_change_of_library(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """The request the trading centre verifies names the library that draws a condition; sent
+    back and resubmitted to be drawn here, its comparison shows the change of library."""
+    aid, token = await prepared(api, demo, total=3, regions=("4402",), submitted=False)
+    condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+        "conditions"][0]["id"]
+    assert (await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                           token, {"peer_code": "440200"})).status == 200
+    assert (await submit(api, token, aid)).status == 200
+    desk = Desk(client)
+    await desk.sign_in(demo["verifier"].phone)
+    _, page = await desk.get(f"/console/verify/{aid}/request")
+    assert "由韶关市评标专家库抽取（外库专家）" in page
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}", verifier, {
+        "approve": False, "reason": "副场专家请由本库抽取"})).status == 200
+    assert (await api.call("DELETE", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                           token)).status == 200
+    assert (await submit(api, token, aid)).status == 200
+    _, page = await desk.get(f"/console/verify/{aid}/request")
+    changed = page.split('data-testid="changes"')[1].split("</div>")[0]
+    assert "由韶关市评标专家库抽取（外库专家）" in changed, changed

@@ -20,6 +20,7 @@ from models.draws import (
     Project,
     Section,
 )
+from models.federated_draws import PeerAsk
 from models.people import Agency
 from services.common.clock import china_time
 from services.common.texts import Texts
@@ -83,6 +84,9 @@ async def request_of(activity: DrawActivity) -> Request:
     await mark_roles(notices)  # a remote evaluation's 主场 and 副场 said (FG-807)
     venue = {n.id: venue_label(n) for n in notices}
     conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+    # a condition another library draws says which (FG-807 副场; docs/federation.md)
+    peers = {a.condition_id: a.peer_name for a in await PeerAsk.filter(
+        condition_id__in=[c.id for c in conditions])} if conditions else {}
     avoidances = await Avoidance.filter(activity_id=activity.id).order_by("id")
     evidence = await DrawEvidence.filter(activity_id=activity.id,
                                          purpose="submission").order_by("id")
@@ -103,7 +107,8 @@ async def request_of(activity: DrawActivity) -> Request:
                         "regions": list(c.regions), "main_specialty": c.main_specialty,
                         "alternate_specialty": c.alternate_specialty,
                         "title_level": c.title_level, "qualification": c.qualification,
-                        "industry": c.industry, "planned": c.planned} for c in conditions],
+                        "industry": c.industry, "planned": c.planned,
+                        "drawn_by": peers.get(c.id, "")} for c in conditions],
         "avoidances": [{"kind": a.kind, "name": a.name, "reason": a.reason,
                         "fixed": a.fixed} for a in avoidances],
         "evidence": [{"filename": e.filename} for e in evidence],
