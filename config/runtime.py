@@ -243,7 +243,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         draw_templates=Templates(), draw_terminals=Terminals(),
         avoidance_import=AvoidanceImport(setup), draws=draws, draw_scope=DrawScope(),
         draw_record=DrawRecord(), performance=Performance(outbox, links),
-        draw_followups=DrawFollowups(outbox, draws),
+        draw_followups=(followups := DrawFollowups(outbox, draws)),
         attendance=attendance, identity_checks=IdentityChecks(attendance),
         face_checkins=FaceCheckIns(attendance, face, vault, redis, keys),
         agencies=Agencies(people), onboarding=Onboarding(),
@@ -273,8 +273,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),
         wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
-        lending=PeerLending(draws, audit), asking=PeerAsks(peers or PeerDesk.off(), draws,
-                                                           audit))
+        lending=PeerLending(draws, audit, followups),
+        asking=PeerAsks(peers or PeerDesk.off(), draws, audit))
 
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,

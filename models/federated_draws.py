@@ -40,6 +40,11 @@ class PeerAsk(Model):
     experts: list[dict[str, Any]] = fields.JSONField(default=list)
     asked_at = fields.DatetimeField(null=True)
     answered_at = fields.DatetimeField(null=True)  # the peer's last signed answer
+    # drawn here instead after the request may have reached the peer: the peer is told to
+    # cancel and release what it confirmed ("telling", retried until it answers), then
+    # "told" with how many experts it released (never two libraries on one condition)
+    release = fields.CharField(max_length=8, default="", db_default="")
+    released = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "peer_ask"

@@ -44,6 +44,7 @@ WordTable = Literal[
     "draw_template",
     "fapiao_state",
     "federation_refusal",
+    "federation_release",
     "federation_what",
     "fee_channel",
     "funding_state",

@@ -49,6 +49,8 @@ class AskView:
     reason: str
     tries: int
     experts: list[dict[str, str]]
+    release: str = ""  # "telling" the peer to cancel and release, or "told"
+    released: int = 0  # how many experts the peer released
 
 
 def _expert(row: Any) -> dict[str, str]:
@@ -121,11 +123,17 @@ class PeerAsks:
 
     async def local(self, activity_id: int, condition_id: int, now: datetime,
                     person_id: int) -> None:
-        """The handler has a condition the peer did not draw drawn here instead."""
+        """The handler has a condition the peer did not draw drawn here instead. A request
+        that may have reached the peer (it did not answer: the answer may be what was lost)
+        is cancelled there first — the sweep tells it at once, and again until it answers,
+        and it releases whatever it confirmed meanwhile — so that two libraries never staff
+        one condition."""
         ask = await PeerAsk.get_or_none(condition_id=condition_id, activity_id=activity_id)
         if ask is None or ask.status not in ("planned", "refused", "unreachable"):
             raise Conflict("federation.not_fallback")
-        await PeerAsk.filter(id=ask.id).update(status="local")
+        telling = ask.status == "unreachable"
+        await PeerAsk.filter(id=ask.id, status=ask.status).update(
+            status="local", release="telling" if telling else "", tries=0, next_at=None)
         await self._audit("ask_local", ask, now, person_id)
         await self.engine.advance(ask.activity_id, now)
 
@@ -136,13 +144,15 @@ class PeerAsks:
         if not self.desk.federation.on:
             return {}
         return {a.condition_id: AskView(a.condition_id, a.peer_code, a.peer_name, a.status,
-                                        a.reason, a.tries, list(a.experts))
+                                        a.reason, a.tries, list(a.experts), a.release,
+                                        a.released)
                 for a in await PeerAsk.filter(activity_id=activity_id)}
 
     async def sweep(self, now: datetime) -> int:
-        """Send the requests of draws started, and ask about those in progress whose time
-        has come; returns how many peers were called."""
-        called = 0
+        """Send the requests of draws started, ask about those in progress whose time has
+        come, and tell peers to release what is no longer wanted; returns how many peers
+        were called."""
+        called = await self._releases(now)
         for ask in await PeerAsk.filter(status__in=list(OPEN)).order_by("id"):
             activity = await DrawActivity.get_or_none(id=ask.activity_id)
             status = activity.status if activity is not None else DrawStatus.CANCELLED
@@ -158,23 +168,67 @@ class PeerAsks:
             if not await PeerAsk.filter(when, id=ask.id, status=ask.status).update(
                     next_at=now + CLAIM):
                 continue
-            if stopped:
-                await self.cancel(ask, now)
+            if stopped:  # withdrawn here: its experts are not wanted there either
+                await self.cancel(ask, now, release=status in (DrawStatus.WITHDRAWN,
+                                                               DrawStatus.CANCELLED))
             else:
                 assert activity is not None
                 await self.call(ask, activity, now)
             called += 1
         return called
 
-    async def cancel(self, ask: PeerAsk, now: datetime) -> None:
+    async def _releases(self, now: datetime) -> int:
+        """Tell each peer whose experts are no longer wanted here (a condition drawn here
+        instead) to cancel and release them, until it answers."""
+        called = 0
+        for ask in await PeerAsk.filter(release="telling").order_by("id"):
+            if ask.next_at is not None and ask.next_at > now:
+                continue
+            when = Q(next_at__isnull=True) if ask.next_at is None else Q(next_at=ask.next_at)
+            if not await PeerAsk.filter(when, id=ask.id, release="telling").update(
+                    next_at=now + CLAIM):
+                continue
+            await self.release(ask, now)
+            called += 1
+        return called
+
+    async def release(self, ask: PeerAsk, now: datetime) -> None:
+        """Cancel the request at the peer, asking it to release the experts it confirmed
+        (docs/federation.md, stopping); a peer that never received it has nothing to
+        release; one that does not answer is told again later."""
+        peer = self.desk.federation.peer(ask.peer_code)
+        released = 0
+        if peer is not None and self.desk.call is not None:
+            try:
+                said = await self.desk.call(
+                    peer, "POST", f"/federation/v1/draws/{ask.request_id}/cancel",
+                    int(now.timestamp()), data={"release": "local"})
+                count = said.get("released", 0)
+                released = count if isinstance(count, int) and 0 <= count <= EXPERTS_MAX \
+                    else 0
+            except (PeerRefused, PeerUnavailable) as exc:
+                # no such request there: it never reached it, nothing to release; any
+                # other refusal (a clock apart, keys changed) or no answer: told again
+                if not (isinstance(exc, PeerRefused) and exc.reason == "no_request"):
+                    wait = min(BACKOFF * 2 ** min(ask.tries, 10), BACKOFF_MAX)
+                    await PeerAsk.filter(id=ask.id).update(tries=ask.tries + 1,
+                                                           next_at=now + wait)
+                    return
+        await PeerAsk.filter(id=ask.id).update(release="told", released=released,
+                                               next_at=None, tries=0, experts=[])
+        await self._audit("ask_released", ask, now, released=released)
+
+    async def cancel(self, ask: PeerAsk, now: datetime, release: bool = False) -> None:
         """Our draw stopped before the other library answered in full: it is told to stop
-        drawing (a request never sent is simply dropped)."""
+        drawing (a request never sent is simply dropped); withdrawn (`release`), to release
+        the experts it confirmed as well."""
         peer = self.desk.federation.peer(ask.peer_code)
         if ask.status != "planned" and peer is not None and self.desk.call is not None:
             try:
                 await self.desk.call(peer, "POST",
                                      f"/federation/v1/draws/{ask.request_id}/cancel",
-                                     int(now.timestamp()))
+                                     int(now.timestamp()),
+                                     data={"release": "withdrawn"} if release else None)
             except PeerRefused:
                 pass  # it has no such request, or will not hear of it: nothing to stop there
             except PeerUnavailable:

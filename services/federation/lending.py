@@ -20,7 +20,7 @@ from models.draws import DrawActivity, DrawStatus
 from models.federated_draws import PeerDraw
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
-from services.draws import DrawEngine, PeerSetup
+from services.draws import DrawEngine, DrawFollowups, PeerSetup
 from services.draws.record import Actor
 from services.draws.setup import PeerOrder
 from services.federation.codes import from_gb, gb_code
@@ -136,9 +136,11 @@ def state_of(draw: PeerDraw, activity: DrawActivity | None) -> str:
 class PeerLending:
     """This library's side of a draw it makes for another."""
 
-    def __init__(self, engine: DrawEngine, audit: AuditChain) -> None:
+    def __init__(self, engine: DrawEngine, audit: AuditChain,
+                 followups: DrawFollowups | None = None) -> None:
         self.engine = engine
         self.audit = audit
+        self.followups = followups  # to release lent experts (a 退选 by the system)
 
     async def receive(self, peer: Peer, body: dict[str, Any], now: datetime) -> PeerDraw:
         """Keep the request and decide it as the peer's `accept` says. The same request id
@@ -200,21 +202,29 @@ class PeerLending:
         await self._audit("draw_refused", draw, now, person_id)
         return await PeerDraw.get(id=draw.id)
 
-    async def cancel(self, peer: Peer, request_id: str, now: datetime) -> None:
+    async def cancel(self, peer: Peer, request_id: str, now: datetime,
+                     release: str = "") -> None:
         """The asking library's draw stopped: ours for it stops too (no new invitation; those
-        out may still be answered, as at any force end)."""
+        out may still be answered, as at any force end). Asked to release (`release`: the
+        words why, the asker having drawn the condition itself or withdrawn its evaluation),
+        ours is withdrawn and every expert who confirmed is told, once however often the
+        asker says it."""
         draw = await PeerDraw.get_or_none(peer_code=peer.code, request_id=request_id[:40])
         if draw is None:
             raise NotFound("federation.no_request")
-        if draw.status == "cancelled":
-            return
-        await PeerDraw.filter(id=draw.id).update(status="cancelled")
         activity = await DrawActivity.get_or_none(id=draw.activity_id) \
             if draw.activity_id else None
-        if activity is not None and activity.status in (DrawStatus.DRAWING,
-                                                        DrawStatus.PAUSED):
-            await self.engine.force_end(activity.id, now, SYSTEM, "请求方专家库已取消本次请求")
-        await self._audit("draw_cancelled", draw, now)
+        if draw.status != "cancelled":
+            await PeerDraw.filter(id=draw.id).update(status="cancelled")
+            if activity is not None and activity.status in (DrawStatus.DRAWING,
+                                                            DrawStatus.PAUSED):
+                await self.engine.force_end(activity.id, now, SYSTEM,
+                                            "请求方专家库已取消本次请求")
+            await self._audit("draw_cancelled", draw, now)
+        if release and activity is not None and self.followups is not None \
+                and activity.status != DrawStatus.WITHDRAWN:
+            told = await self.followups.release_for_asker(activity.id, release, now, SYSTEM)
+            await self._audit("draw_released", draw, now, released=told)
 
     async def answer(self, peer: Peer, request_id: str, now: datetime) -> dict[str, Any]:
         """The request's state and, per confirmed expert, only what the asker needs; on
@@ -225,7 +235,10 @@ class PeerLending:
         activity = await DrawActivity.get_or_none(id=draw.activity_id) \
             if draw.activity_id else None
         state = state_of(draw, activity)
+        # released (withdrawn here at the asker's word): nobody of ours serves it any more
+        released = activity is not None and activity.status == DrawStatus.WITHDRAWN
         experts = await PeerSetup.confirmed_for_peer(activity.id) if activity is not None else []
+        count, experts = (len(experts), []) if released else (0, experts)
         said = f"{state}:{len(experts)}"
         if draw.answered != said:
             await PeerDraw.filter(id=draw.id).update(answered=said)
@@ -234,7 +247,7 @@ class PeerLending:
         return {"request_id": draw.request_id, "status": state, "reason": draw.reason,
                 "count": draw.count, "specialty": draw.specialty,
                 "region": gb_code(draw.region), "confirmed": len(experts),
-                "experts": experts}
+                "experts": experts, "released": count}
 
     async def listing(self) -> list[Lent]:
         """The latest requests, newest first, each with where it stands."""

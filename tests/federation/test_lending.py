@@ -19,6 +19,7 @@ from config.settings import Settings
 from models.audit import AuditEntry
 from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Notice
 from models.federated_draws import PeerDraw
+from models.notifications import Notification
 from models.people import RoleGrant
 from services.common.clock import china_today
 from services.demo import demo_credit_code
@@ -242,3 +243,44 @@ async def test_experts_lent_are_paid_by_the_asking_librarys_rule_between_both_st
     assert fee["venue"] == "韶关市公共资源交易中心（副场）"
     assert fee["computed_yuan"] == "500.00"
     assert "就高不就低，适用主场所在库标准「广州库劳务费标准」" in fee["breakdown"]
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_an_asker_that_withdraws_has_our_confirmed_experts_told_once(
+        client: TestClient, settings: Settings, chat: Chat) -> None:
+    """The asker's evaluation withdrawn (docs/federation.md, stopping, version 1.1): our draw
+    for it is withdrawn and each expert who confirmed is told why and asked to acknowledge,
+    once however often the asker says it; a `release` the protocol does not have is refused
+    and changes nothing; an expert's 收到 is recorded."""
+    await make_experts(client, 3, first=3100, region="440203", specialty="A0401")
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=2)
+    cancel = f"/federation/v1/draws/{body['request_id']}/cancel"
+    async with session:
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()), data=body)
+        activity = await DrawActivity.get(id=(await PeerDraw.get(
+            request_id=body["request_id"])).activity_id)
+        confirmed = await finish(chat, activity.id)
+        assert len(confirmed) == 2
+        with pytest.raises(PeerRefused) as bad:
+            await federation.call(peer, "POST", cancel, int(time.time()),
+                                  data={"release": "everything"})
+        assert bad.value.reason == "bad_request"
+        assert (await DrawActivity.get(id=activity.id)).status == "ended"
+        said = await federation.call(peer, "POST", cancel, int(time.time()),
+                                     data={"release": "withdrawn"})
+        again = await federation.call(peer, "POST", cancel, int(time.time()),
+                                      data={"release": "withdrawn"})
+    assert said["status"] == again["status"] == "cancelled"
+    assert said["released"] == again["released"] == 2 and said["experts"] == []
+    withdrawn = await DrawActivity.get(id=activity.id)
+    assert withdrawn.status == "withdrawn" and "请求方已退选本次评标" in withdrawn.withdraw_reason
+    told = await Notification.filter(kind="draw.cancelled")
+    assert sorted({n.person_id for n in told}) == sorted(i.person_id for i in confirmed)
+    assert len({n.family or n.id for n in told}) == 2  # one notice each, not one per call
+    assert all("无需前往" in n.params["reason"] for n in told)
+    reply = await chat.say(await openid_of(confirmed[0].person_id), "收到")
+    assert reply.status == 200
+    assert (await Invitation.get(id=confirmed[0].id)).acknowledged_at is not None
+    said_what = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    assert said_what.count("draw_released") == 1

@@ -29,7 +29,13 @@ from services.federation import Federation, Identity, Keys, Peer, Trust
 from tests.support.accounts import APPID, TOKEN
 from tests.support.api import Api
 from tests.support.cli import Expertbot
-from tests.support.draw_world import prepared, start_draw, submit, the_results_unseal
+from tests.support.draw_world import (
+    make_experts,
+    prepared,
+    start_draw,
+    submit,
+    the_results_unseal,
+)
 from tests.support.peer_process import LibraryProcess
 from web.context import DOMAIN
 
@@ -157,5 +163,83 @@ async def test_two_libraries_share_a_draw_over_loopback(
         shown = await said_of(api, token, down)
         assert shown["status"] == "refused", shown
         assert shown["said"].startswith("广州市评标专家库拒绝了本次请求：本专家库不接受")
+    finally:
+        await guangzhou.stop()
+
+
+async def test_a_condition_drawn_here_after_the_other_library_accepted_is_released_there(
+        guangzhou: LibraryProcess, client: TestClient, api: Api, demo: dict) -> None:
+    """The race: 广州 accepts and two of its experts confirm; then 广州 stops answering and
+    韶关's handler has the condition drawn here. 韶关 keeps telling 广州 to cancel until it
+    answers; 广州, back, withdraws its draw and tells its two experts they need not come
+    (its 退选 notice, with the reason), once however often it is told; 韶关's condition says
+    so. Never two libraries on one condition."""
+    mine = str(client.make_url("")).rstrip("/")
+    accepting = guangzhou.env(SHAOGUAN, mine, "auto")
+    guangzhou.prepare(accepting)
+    await guangzhou.start(accepting)
+    asking = client.app[DOMAIN].asking
+    # this library's own experts of the condition, in its pool from the verification
+    await make_experts(client, 3, first=4300, specialty=DEMO_POOL_SPECIALTY)
+    try:
+        aid, token, condition = await asked_of_guangzhou(api, demo)
+        now = datetime.now(UTC)
+        await asking.sweep(now)
+        pusher = Pusher(TOKEN, APPID)
+        async with aiohttp.ClientSession() as http:
+            for n in range(1, len(DEMO_POOL) + 1):
+                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=71_000 + n))
+                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
+                                     data=push.body) as resp:
+                    assert resp.status == 200
+        # 广州's answers stop reaching us: the condition is unanswered, then drawn here
+        await guangzhou.stop()
+        await asking.sweep(now + timedelta(minutes=1))
+        assert (await said_of(api, token, aid))["status"] == "unreachable"
+        local = await api.call("POST", f"/draws/activities/{aid}/conditions/{condition}/local",
+                               token)
+        assert local.status == 200, local.data
+        assert await Invitation.filter(activity_id=aid).count() == 2  # drawn here
+        await asking.sweep(now + timedelta(minutes=2))  # 广州 still down: told again later
+        shown = await said_of(api, token, aid)
+        assert shown["said"].startswith(
+            "原请求广州市评标专家库抽取，已改为本库抽取；正在通知"), shown
+        assert "已尝试 1 次" in shown["said"]
+        # 广州 back: told, it releases its two experts, and says so
+        await guangzhou.start(accepting)
+        await asking.sweep(now + timedelta(minutes=2, seconds=20))  # its wait over
+        ask = await PeerAsk.get(condition_id=condition)
+        assert (ask.release, ask.released, ask.experts) == ("told", 2, [])
+        assert (await said_of(api, token, aid))["said"] == (
+            "原请求广州市评标专家库抽取，已改为本库抽取；广州市评标专家库已取消请求，并已通知其"
+            "已确认的 2 名专家无需参加")
+        ((status, reason),) = guangzhou.read(
+            "SELECT status, withdraw_reason FROM draw_activity WHERE kind = 'peer'")
+        assert status == "withdrawn" and "无需前往" in reason
+        told = guangzhou.read("SELECT DISTINCT person_id FROM notification "
+                              "WHERE kind = 'draw.cancelled'")
+        assert len(told) == 2
+        rows = guangzhou.read("SELECT COUNT(*) FROM notification WHERE kind = 'draw.cancelled'")
+        # told again (a lost answer, a replay of the intent): the same answer, nobody twice
+        peer = Peer(GUANGZHOU.code, GUANGZHOU.name, guangzhou.url, GUANGZHOU.public_key())
+        async with aiohttp.ClientSession() as http:
+            trust = Trust(Federation(SHAOGUAN, {peer.code: peer}), None, "")
+            again = await FederationClient(trust, http).call(
+                peer, "POST", f"/federation/v1/draws/{ask.request_id}/cancel",
+                int(time.time()), data={"release": "local"})
+        assert again["status"] == "cancelled" and again["released"] == 2
+        assert again["experts"] == []
+        assert guangzhou.read(
+            "SELECT COUNT(*) FROM notification WHERE kind = 'draw.cancelled'") == rows
+        assert len(guangzhou.read("SELECT DISTINCT person_id FROM notification "
+                                  "WHERE kind = 'draw.cancelled'")) == 2
+        # both trails say it
+        assert (await client.app[DOMAIN].audit.verify()).broken_at is None
+        code, out = await guangzhou.expertbot(accepting, "audit-log", "verify")
+        assert code == 0, out
+        said = [what for (what,) in guangzhou.read(
+            "SELECT json_extract(detail, '$.what') FROM audit_entry "
+            "WHERE action = 'federation' ORDER BY id")]
+        assert said.count("draw_released") == 1, said
     finally:
         await guangzhou.stop()

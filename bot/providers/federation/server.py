@@ -136,13 +136,25 @@ async def draw_state(request: web.Request) -> web.Response:
 
 
 async def cancel_draw(request: web.Request) -> web.Response:
-    """The asking library's draw stopped: ours for it stops too."""
-    edge, incoming, _ = await checked(request)
+    """The asking library's draw stopped: ours for it stops too; `{"release": why}` (local:
+    the asker drew the condition itself; withdrawn: its evaluation withdrawn) releases the
+    experts who confirmed, told why. An empty body (the protocol's first version) stops the
+    draw only."""
+    edge, incoming, body = await checked(request)
     if edge.lending is None:
         raise web.HTTPNotFound()
     request_id, now = request.match_info["request_id"], edge.clock.now()
     try:
-        await edge.lending.cancel(incoming.peer, request_id, now)
+        data = json.loads(body) if body.strip() else {}
+    except ValueError:
+        data = None
+    why = data.get("release", "") if isinstance(data, dict) else None
+    if why not in ("", "local", "withdrawn"):
+        return web.json_response({"error": "bad_request", "message": edge.texts.word(
+            "federation_refusal", "bad_request")}, status=400)
+    try:
+        await edge.lending.cancel(incoming.peer, request_id, now, edge.texts.word(
+            "federation_release", why) if why else "")
         return signed(edge, incoming, said(edge, await edge.lending.answer(
             incoming.peer, request_id, now)))
     except DomainError as exc:

@@ -264,7 +264,8 @@ def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool
         return None
     said = call.services.texts.render("draw/peer_state.j2", peer=view.peer_name,
                                       status=view.status, reason=view.reason, started=started,
-                                      tries=view.tries, confirmed=len(view.experts))
+                                      tries=view.tries, confirmed=len(view.experts),
+                                      release=view.release, released=view.released)
     return PeerConditionOut(
         peer_code=view.peer_code, peer_name=view.peer_name, status=view.status,
         said=said.strip(), confirmed=len(view.experts),

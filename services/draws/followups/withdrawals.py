@@ -39,6 +39,23 @@ RENOTIFY_AFTER = timedelta(minutes=10)
 TOLD = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
 
 
+async def _withdraw(activity: DrawActivity, now: datetime, *saved: str) -> None:
+    """The activity and its 补抽s withdrawn, their open invitations cancelled (and their
+    calls), its sections free to be drawn again; `saved`: more fields set by the caller."""
+    activity.status, activity.ended_at, activity.end_reason = \
+        DrawStatus.WITHDRAWN, now, "withdrawn"
+    await activity.save(update_fields=["status", "ended_at", "end_reason", *saved])
+    ids = await family(activity)
+    await DrawActivity.filter(id__in=ids[1:]).exclude(status=DrawStatus.WITHDRAWN).update(
+        status=DrawStatus.WITHDRAWN, ended_at=now, end_reason="withdrawn")
+    still_open = await column(Invitation.filter(activity_id__in=ids,
+                                                status=InvitationStatus.SENT), "id")
+    await Invitation.filter(id__in=still_open).update(status=InvitationStatus.CANCELLED)
+    for invitation_id in still_open:  # no "请按键" call after the withdrawal
+        await cancel_calls(invitation_id)
+    await Section.filter(activity_id=activity.id).update(activity_id=None)
+
+
 class Withdrawals(Cloning):
     async def request_withdrawal(self, activity: DrawActivity, reason: str,
                                  now: datetime, actor: Actor, terminal: str = ""
@@ -111,25 +128,29 @@ class Withdrawals(Cloning):
             if now >= activity.eval_start:
                 raise ClosedWindow("draw.withdrawal_after_start",
                                    eval_start=activity.eval_start)
-            activity.status, activity.ended_at, activity.end_reason = \
-                DrawStatus.WITHDRAWN, now, "withdrawn"
             activity.verifier_id = actor.person_id
             await record(activity, actor, "withdrawal_approve", now)
-            await activity.save(update_fields=["status", "ended_at", "end_reason",
-                                               "verifier_id"])
-            ids = await family(activity)
-            await DrawActivity.filter(id__in=ids[1:]).exclude(
-                status=DrawStatus.WITHDRAWN).update(status=DrawStatus.WITHDRAWN, ended_at=now,
-                                                   end_reason="withdrawn")
-            still_open = await column(Invitation.filter(activity_id__in=ids,
-                                                        status=InvitationStatus.SENT), "id")
-            await Invitation.filter(id__in=still_open).update(status=InvitationStatus.CANCELLED)
-            for invitation_id in still_open:  # no "请按键" call after the withdrawal
-                await cancel_calls(invitation_id)
-            await Section.filter(activity_id=activity.id).update(activity_id=None)
+            await _withdraw(activity, now, "verifier_id")
             await notify_agency(change, activity, "draw.withdrawn",
                                 reason=activity.withdraw_reason or "")
         return activity
+
+    async def release_for_asker(self, activity_id: int, reason: str, now: datetime,
+                                actor: Actor) -> int:
+        """Another library's draw made here is no longer wanted there (its condition drawn
+        there instead, its evaluation withdrawn): withdrawn as a 退选 is, without the 5-hour
+        rule (the asking library decided), and every expert who confirmed told at once with
+        the reason and asked to acknowledge (renotified as any 退选). Once: asked again, it
+        answers how many were told."""
+        async with self.outbox.change(now) as change:
+            activity = await DrawActivity.select_for_update().get(id=activity_id)
+            if activity.status != DrawStatus.WITHDRAWN:
+                activity.withdraw_reason, activity.withdrawal_started_at = reason[:200], now
+                await _withdraw(activity, now, "withdraw_reason", "withdrawal_started_at")
+                for item in await serving(activity, *TOLD):
+                    await self._tell(change, activity, item)
+                await record(activity, actor, "withdrawal_start", now, reason[:200])
+            return len(await serving(activity, *TOLD))
 
     async def start_withdrawal(self, activity: DrawActivity, now: datetime,
                                actor: Actor) -> DrawActivity:
