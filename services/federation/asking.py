@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from models.draws import Avoidance, Condition, DrawActivity, DrawStatus, Notice, Project
 from models.federated_draws import PeerAsk
@@ -179,8 +179,13 @@ class PeerAsks:
 
     async def _releases(self, now: datetime) -> int:
         """Tell each peer whose experts are no longer wanted here (a condition drawn here
-        instead) to cancel and release them, until it answers."""
+        instead, an evaluation withdrawn after it drew) to cancel and release them, until
+        it answers."""
         called = 0
+        # an evaluation withdrawn here after the other library drew: its experts released
+        await PeerAsk.filter(status__in=["done", "short"], release="", activity_id__in=Subquery(
+            DrawActivity.filter(status=DrawStatus.WITHDRAWN).values("id"))).update(
+            release="telling", tries=0, next_at=None)
         for ask in await PeerAsk.filter(release="telling").order_by("id"):
             if ask.next_at is not None and ask.next_at > now:
                 continue
@@ -202,7 +207,8 @@ class PeerAsks:
             try:
                 said = await self.desk.call(
                     peer, "POST", f"/federation/v1/draws/{ask.request_id}/cancel",
-                    int(now.timestamp()), data={"release": "local"})
+                    int(now.timestamp()),
+                    data={"release": "local" if ask.status == "local" else "withdrawn"})
                 count = said.get("released", 0)
                 released = count if isinstance(count, int) and 0 <= count <= EXPERTS_MAX \
                     else 0

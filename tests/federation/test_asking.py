@@ -23,6 +23,7 @@ from tests.support.console import Desk
 from tests.support.draw_world import (
     NONCE,
     TENDERER,
+    ask_withdrawal,
     make_experts,
     prepared,
     start_draw,
@@ -200,3 +201,29 @@ async def test_the_verifier_reads_which_library_draws_and_a_change_of_library(
     _, page = await desk.get(f"/console/verify/{aid}/request")
     changed = page.split('data-testid="changes"')[1].split("</div>")[0]
     assert "由韶关市评标专家库抽取（外库专家）" in changed, changed
+
+
+async def test_an_evaluation_withdrawn_after_the_other_library_drew_releases_its_experts(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """韶关 drew all three; then the evaluation is withdrawn here (退选, verified): 韶关 is
+    told to release its experts, once, and the condition says it did."""
+    aid, token, condition = await asked_of_shaoguan(api, demo)
+    asking, now = client.app[DOMAIN].asking, datetime.now(UTC)
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": [
+        {"name": n, "specialty": "A0401", "specialty_name": "工程 / 设计 / 建筑工程设计",
+         "code": c} for n, c in (("张*", "3847"), ("李*华", "1290"), ("王*", "5521"))]}
+    await asking.sweep(now)
+    assert (await DrawActivity.get(id=aid)).status == "ended"
+    assert (await ask_withdrawal(api, token, aid, "招标文件需修改，评标不能如期进行")).status == 200
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}/withdrawal", verifier,
+                           {"approve": True})).status == 200
+    assert await asking.sweep(now) == 1
+    assert shaoguan_library.releases == ["withdrawn"]
+    ask = await PeerAsk.get(condition_id=condition)
+    assert (ask.release, ask.released) == ("told", 3)
+    assert (await condition_shown(api, token, aid))["peer"]["said"] == (
+        "本次评标已退选：韶关市评标专家库已取消请求，并已通知其已确认的 3 名专家无需参加")
+    assert await asking.sweep(now + timedelta(minutes=30)) == 0  # told once
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    assert said.count("ask_released") == 1

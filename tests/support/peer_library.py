@@ -40,6 +40,7 @@ class PeerLibrary:
         "status": "drawing", "reason": "", "experts": []})
     nonces: MemoryNonces = field(default_factory=lambda: MemoryNonces())
     cancelled: list[str] = field(default_factory=list)  # request ids it was told to stop
+    releases: list[str] = field(default_factory=list)  # each cancel's `release` ("": none)
 
     def trusting(self, caller: Identity, url: str) -> None:
         self.caller = Peer(caller.code, caller.name, url, caller.public_key())
@@ -68,7 +69,12 @@ class PeerLibrary:
                                      status=401)
         if request.path.endswith("/cancel"):
             self.cancelled.append(request.match_info["request_id"])
-            self.draw_state = {**self.draw_state, "status": "cancelled"}
+            release = json.loads(body).get("release", "") if body else ""
+            self.releases.append(release)
+            # version 1.1: released experts are counted and no longer listed
+            released = {"released": len(self.draw_state["experts"]), "experts": []} \
+                if release else {}
+            self.draw_state = {**self.draw_state, "status": "cancelled", **released}
         elif request.method == "POST":
             self.draw_requests.append(json.loads(body))
         asked = self.draw_requests[-1] if self.draw_requests else {}
