@@ -273,8 +273,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),
         wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
-        lending=PeerLending(draws, audit, followups),
-        asking=PeerAsks(peers or PeerDesk.off(), draws, audit))
+        lending=PeerLending(draws, audit, followups, vault),
+        asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault))
 
 
 def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,

@@ -12,6 +12,7 @@ from models.orm import sealing
 from models.orm.base import Model
 
 SEED = b"draw-seed"  # the associated data a seed is sealed under
+AVOID_ID = b"avoided-id"  # that of an avoided person's ID number (docs/federation.md)
 
 # The values of the plain text columns below, as types (the columns stay varchar):
 AvoidKind = Literal["unit", "person"]  # Avoidance.kind
@@ -208,6 +209,7 @@ class Avoidance(Model):
     name = fields.CharField(max_length=128)
     credit_code = fields.CharField(max_length=18, null=True)  # units
     id_hash = fields.CharField(max_length=64, null=True)  # persons: keyed hash of the ID
+    id_sealed = fields.TextField(null=True)  # persons: the ID sealed (AVOID_ID), for peers
     expert_id = fields.BigIntField(null=True)  # persons: a formal expert (re-draw)
     fixed = fields.BooleanField(default=False)
     reason = fields.CharField(max_length=64, default="")

@@ -17,14 +17,17 @@ from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
-from models.draws import Avoidance, Condition, DrawActivity, DrawStatus, Notice, Project
+from models.draws import (
+    Condition,
+    DrawActivity,
+    DrawStatus,
+)
 from models.federated_draws import PeerAsk
 from services.audit import AuditChain
-from services.common.clock import china_today
 from services.common.errors import Conflict, NotFound
+from services.common.pii import Vault
 from services.draws import DrawEngine
-from services.federation.codes import gb_code
-from services.federation.fee_terms import terms_for
+from services.federation.ask_body import request_body
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 
 POLL = timedelta(seconds=20)  # how often an answered request is asked about again
@@ -61,37 +64,15 @@ def _expert(row: Any) -> dict[str, str]:
                                                     ("specialty_name", 64), ("code", 8))}
 
 
-async def request_body(ask: PeerAsk, activity: DrawActivity) -> dict[str, Any]:
-    """What the other library is sent (docs/federation.md, draws): nothing about an expert."""
-    condition = await Condition.get(id=ask.condition_id)
-    notice = await Notice.get(id=condition.notice_id)
-    project = await Project.get(id=activity.project_id)
-    units = [{"name": project.tenderer_name, "credit_code": project.tenderer_credit_code}]
-    for row in await Avoidance.filter(activity_id=activity.id, kind="unit").order_by("id"):
-        if row.name != project.tenderer_name:
-            units.append({"name": row.name, "credit_code": row.credit_code or ""})
-    return {
-        "request_id": ask.request_id, "project": activity.name or project.name,
-        "specialty": condition.main_specialty, "region": gb_code(condition.regions[0]),
-        "count": condition.planned, "eval_start": activity.eval_start.isoformat(),
-        "eval_end": activity.eval_end.isoformat(), "nonce": activity.nonce or "",
-        "notice": {"venue": notice.venue, "city": notice.city, "district": notice.district,
-                   "street": notice.street, "room": notice.room,
-                   "gather_at": notice.gather_at.isoformat(),
-                   "contact_name": notice.contact_name, "contact_phone": notice.contact_phone,
-                   "notes": notice.notes},
-        "avoid_units": units[:50],
-        # how its 副场 experts are paid: our rule and standard (FG-807; None: none here)
-        "fee": await terms_for(china_today(activity.eval_start))}
-
-
 class PeerAsks:
     """This library's side of the conditions another library draws."""
 
-    def __init__(self, desk: PeerDesk, engine: DrawEngine, audit: AuditChain) -> None:
+    def __init__(self, desk: PeerDesk, engine: DrawEngine, audit: AuditChain,
+                 vault: Vault | None = None) -> None:
         self.desk = desk
         self.engine = engine
         self.audit = audit
+        self.vault = vault  # to open avoided persons' ID numbers for their keyed hashes
 
     async def ask(self, activity_id: int, condition_id: int, peer_code: str) -> PeerAsk:
         """Mark a condition, before its draw starts, as drawn by a peer library."""
@@ -254,7 +235,8 @@ class PeerAsks:
             if first:
                 said = await self.desk.call(peer, "POST", "/federation/v1/draws",
                                             int(now.timestamp()),
-                                            data=await request_body(ask, activity))
+                                            data=await request_body(ask, activity,
+                                                                    self.vault))
             else:
                 said = await self.desk.call(peer, "GET",
                                             f"/federation/v1/draws/{ask.request_id}",

@@ -9,17 +9,24 @@ confirmed expert a masked name, the specialty and the verification code."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.draws import DrawActivity, DrawStatus
+from models.experts import ExpertProfile, ExpertSpecialty
 from models.federated_draws import PeerDraw
+from models.people import Person
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.pii import Vault
 from services.draws import DrawEngine, DrawFollowups, PeerSetup
 from services.draws.record import Actor
 from services.draws.setup import PeerOrder
@@ -57,6 +64,41 @@ class Asked:
     request_id: str
     nonce: str
     order: PeerOrder
+    key: bytes = b""  # avoided persons: the request's own key and the hashes under it
+    hashes: frozenset[str] = frozenset()
+
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _persons(body: dict[str, Any]) -> tuple[bytes, frozenset[str]]:
+    """Version 1.1's avoided persons: a key of 32 bytes (base64) and at most 50 hex SHA-256
+    HMACs; none sent (version 1.0) is none."""
+    sent = body.get("avoid_persons")
+    if sent is None:
+        return b"", frozenset()
+    hashes = sent.get("hashes") if isinstance(sent, dict) else None
+    if not isinstance(hashes, list) or len(hashes) > UNITS_MAX or not all(
+            isinstance(h, str) and HEX64.match(h) for h in hashes):
+        raise BadInput("federation.bad_request", field="avoid_persons")
+    if not hashes:
+        return b"", frozenset()
+    try:
+        key = base64.b64decode(str(sent.get("key", "")), validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise BadInput("federation.bad_request", field="avoid_persons")
+    return key, frozenset(hashes)
+
+
+def _supervisor(body: dict[str, Any]) -> tuple[str, str]:
+    sent = body.get("supervisor")
+    if sent is None:
+        return "", ""
+    if not isinstance(sent, dict):
+        raise BadInput("federation.bad_request", field="supervisor")
+    return _text(sent, "name", 128), _text(sent, "credit_code", 18, required=False)
 
 
 def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
@@ -94,12 +136,13 @@ def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
     nonce = body.get("nonce", "")
     if not isinstance(nonce, str):
         raise BadInput("federation.bad_request", field="nonce")
+    persons_key, hashes = _persons(body)
     return Asked(request_id, nonce.strip()[:32], PeerOrder(
         library=peer.name, project=_text(body, "project", 128, required=False) or "副场评标",
         specialty=specialty, region=from_gb(region), count=count, eval_start=start,
         eval_end=end, notice={k: str(v)[:64] for k, v in notice.items()
                               if k != "gather_at"},
-        gather_at=gather_at, units=pairs))
+        gather_at=gather_at, units=pairs, supervisor=_supervisor(body)), persons_key, hashes)
 
 
 LISTED = 100
@@ -137,10 +180,37 @@ class PeerLending:
     """This library's side of a draw it makes for another."""
 
     def __init__(self, engine: DrawEngine, audit: AuditChain,
-                 followups: DrawFollowups | None = None) -> None:
+                 followups: DrawFollowups | None = None, vault: Vault | None = None) -> None:
         self.engine = engine
         self.audit = audit
         self.followups = followups  # to release lent experts (a 退选 by the system)
+        self.vault = vault  # to tell our experts among the persons the asker avoids
+
+    async def _ours_among(self, asked: Asked) -> tuple[int, ...]:
+        """Our experts of the asked specialty whose ID number, under the request's key,
+        is among the hashes the asker sent: each opened here, none kept or sent."""
+        if not asked.hashes or self.vault is None:
+            return ()
+        experts = await column(ExpertSpecialty.filter(
+            code__startswith=asked.order.specialty), "expert_id")
+        people = dict(await ExpertProfile.filter(id__in=set(experts)).values_list(
+            "person_id", "id"))
+        found = []
+        for person_id, sealed in await Person.filter(id__in=list(people)).values_list(
+                "id", "id_number_enc"):
+            number = self.vault.decrypt(str(sealed)).upper().encode()
+            if hmac.new(asked.key, number, hashlib.sha256).hexdigest() in asked.hashes:
+                found.append(int(people[person_id]))
+        return tuple(sorted(found))
+
+    @staticmethod
+    async def _forget_key(draw: PeerDraw) -> None:
+        """Decided: the request's key and hashes are not kept (with the key, a hash could be
+        tried against guessed numbers), only how many persons there were."""
+        sent = draw.request.get("avoid_persons")
+        if isinstance(sent, dict) and "key" in sent:
+            kept = {**draw.request, "avoid_persons": {"count": len(sent.get("hashes") or [])}}
+            await PeerDraw.filter(id=draw.id).update(request=kept)
 
     async def receive(self, peer: Peer, body: dict[str, Any], now: datetime) -> PeerDraw:
         """Keep the request and decide it as the peer's `accept` says. The same request id
@@ -186,9 +256,13 @@ class PeerLending:
             if not await PeerDraw.filter(id=draw.id, status="pending").update(
                     status="drawing", decided_by=person_id, decided_at=now):
                 raise Conflict("federation.decided")
-            activity = await PeerSetup.prepare_for_peer(asked.order, now)
+            avoided = await self._ours_among(asked)
+            activity = await PeerSetup.prepare_for_peer(
+                replace(asked.order, avoid_experts=avoided), now)
             await PeerDraw.filter(id=draw.id).update(activity_id=activity.id)
-            await self._audit("draw_accepted", draw, now, person_id, activity=activity.id)
+            await self._forget_key(draw)
+            await self._audit("draw_accepted", draw, now, person_id, activity=activity.id,
+                              avoided=len(avoided))
         await self.engine.start(activity.id, now, SYSTEM, asked.nonce)
         await self._audit("draw_started", draw, now, activity=activity.id,
                           seed_hash=activity.seed_hash or "", nonce=asked.nonce)
@@ -199,6 +273,7 @@ class PeerLending:
         if not await PeerDraw.filter(id=draw.id, status="pending").update(
                 status="refused", reason=reason, decided_by=person_id, decided_at=now):
             raise Conflict("federation.decided")
+        await self._forget_key(draw)
         await self._audit("draw_refused", draw, now, person_id)
         return await PeerDraw.get(id=draw.id)
 

@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models.applications import FORM_PHONES, Application
 from models.desk_auth import DeskFactor
-from models.draws import SEED, Avoidance, DrawActivity, sealed_seed
+from models.draws import AVOID_ID, SEED, Avoidance, DrawActivity, sealed_seed
 from models.orm.sealed_json import MARK
 from models.people import Person, rehash_id_number, rewrap_id_number, sealed_phone
 from services.common.pii import SM3_MARK, Vault
@@ -78,8 +78,8 @@ def _old(token: str, vault: Vault) -> bool:
 
 async def reseal_handlers(vault: Vault, batch: int = BATCH) -> int:
     """Draw activities' handler phone and ID number and supervisors' phones
-    (models/draw_handler.py) sealed again where an older key sealed them, each row only
-    while it still holds what was read."""
+    (models/draw_handler.py), and avoided persons' ID numbers, sealed again where an older
+    key sealed them, each row only while it still holds what was read."""
     done = cursor = 0
     while rows := await DrawActivity.filter(id__gt=cursor).order_by("id").limit(
             batch).values_list("id", "handler_phone_enc", "handler_id_enc", "supervisors"):
@@ -101,6 +101,14 @@ async def reseal_handlers(vault: Vault, batch: int = BATCH) -> int:
                 fresh["supervisors"] = people
             done += await DrawActivity.filter(id=activity_id, handler_phone_enc=phone,
                                               handler_id_enc=number).update(**fresh)
+    cursor = 0  # avoided persons' ID numbers (kept to hash them for another library)
+    while rows := await Avoidance.filter(id__gt=cursor, id_sealed__not_isnull=True).order_by(
+            "id").limit(batch).values_list("id", "id_sealed"):
+        for avoidance_id, sealed in rows:
+            cursor = int(avoidance_id)
+            if _old(sealed, vault):
+                done += await Avoidance.filter(id=avoidance_id, id_sealed=sealed).update(
+                    id_sealed=vault.encrypt(vault.decrypt(sealed, AVOID_ID), AVOID_ID))
     return done
 
 
@@ -165,7 +173,9 @@ async def remaining(vault: Vault) -> int:
         | (Q(seed_enc__not_isnull=True) & ~Q(seed_enc__startswith=prefix))
         | (~Q(handler_phone_enc="") & ~Q(handler_phone_enc__startswith=prefix))
         | (~Q(handler_id_enc="") & ~Q(handler_id_enc__startswith=prefix))).count()
-    return factors + seeds + await Person.filter(
+    avoided = await Avoidance.filter(id_sealed__not_isnull=True).exclude(
+        id_sealed__startswith=prefix).count()
+    return factors + seeds + avoided + await Person.filter(
         ~Q(id_number_enc__startswith=prefix) | Q(phone_clear__not_isnull=True)
         | (~Q(phone_enc="") & ~Q(phone_enc__startswith=prefix))
         | (~Q(id_number_hash__startswith=SM3_MARK)

@@ -7,8 +7,11 @@ condition in words, and it can then be drawn here."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +21,7 @@ from config.settings import Settings
 from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation
 from models.federated_draws import PeerAsk
+from services.demo import demo_credit_code, demo_id
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import (
@@ -227,3 +231,33 @@ async def test_an_evaluation_withdrawn_after_the_other_library_drew_releases_its
     assert await asking.sweep(now + timedelta(minutes=30)) == 0  # told once
     said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
     assert said.count("ask_released") == 1
+
+
+async def test_the_persons_avoided_travel_as_keyed_hashes_and_the_supervisor_by_name(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """A person avoided by ID number goes as an HMAC under a key made for the request, sent
+    with it (the other library can tell its own experts among them); the number itself
+    never; the department supervising the project goes by name and code."""
+    bureau = ("广州市住房和城乡建设局", demo_credit_code(960))
+    aid, token = await prepared(api, demo, total=3, regions=("4402",), submitted=False,
+                                supervisor=bureau)
+    number = demo_id("440203", date(1975, 6, 1), 31, True)
+    typed = await api.call("POST", f"/draws/activities/{aid}/avoidances", token,
+                           {"kind": "person", "name": "张三", "code": number})
+    assert typed.status == 200, typed.data
+    condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+        "conditions"][0]["id"]
+    assert (await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                           token, {"peer_code": "440200"})).status == 200
+    assert (await submit(api, token, aid)).status == 200
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
+                           {"approve": True})).status == 200
+    assert (await start_draw(api, token, aid)).status == 200
+    await client.app[DOMAIN].asking.sweep(datetime.now(UTC))
+    sent = shaoguan_library.draw_requests[-1]
+    assert sent["supervisor"] == {"name": bureau[0], "credit_code": bureau[1]}
+    key = base64.b64decode(sent["avoid_persons"]["key"])
+    assert len(key) == 32 and sent["avoid_persons"]["hashes"] == [
+        hmac.new(key, number.encode(), hashlib.sha256).hexdigest()]
+    assert number not in json.dumps(sent) and "张三" not in json.dumps(sent, ensure_ascii=False)

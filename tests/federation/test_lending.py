@@ -7,9 +7,13 @@ each confirmed expert. The draw audits like any other (`expertbot audit`)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
+import secrets
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,11 +22,12 @@ from aiohttp.test_utils import TestClient
 from config.settings import Settings
 from models.audit import AuditEntry
 from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, Notice
+from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
 from models.people import RoleGrant
 from services.common.clock import china_today
-from services.demo import demo_credit_code
+from services.demo import demo_credit_code, demo_id
 from services.federation import PeerRefused
 from tests.support.api import Api
 from tests.support.cli import Expertbot
@@ -284,3 +289,53 @@ async def test_an_asker_that_withdraws_has_our_confirmed_experts_told_once(
     assert (await Invitation.get(id=confirmed[0].id)).acknowledged_at is not None
     said_what = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
     assert said_what.count("draw_released") == 1
+
+
+def _hmac(key: bytes, number: str) -> str:
+    return hmac.new(key, number.upper().encode(), hashlib.sha256).hexdigest()
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_the_askers_avoided_persons_and_supervisor_are_skipped_and_nothing_leaks(
+        client: TestClient, settings: Settings, expertbot: Expertbot, chat: Chat) -> None:
+    """The asker avoids two persons who are experts here (and one who is not) by keyed hash,
+    and the project's supervising department, whose staff one of ours is: of five experts
+    here, those three are never drawn; the key is not kept once the request is decided; no
+    ID number is in the request kept, the answer or the trail; the draw audits."""
+    experts = await make_experts(client, 5, first=3200, region="440203", specialty="A0401")
+    number = [demo_id("440104", date(1970, 1, 1) + timedelta(days=n), n % 400, True)
+              for n in range(3200, 3205)]
+    bureau = ("韶关市住房和城乡建设局", demo_credit_code(960))
+    await ExpertProfile.filter(id=experts[4].id).update(dept_name=bureau[0],
+                                                         dept_credit_code=bureau[1])
+    key = secrets.token_bytes(32)
+    outsider = demo_id("440203", date(1980, 5, 5), 77, True)
+    body = {**draw_request(count=3), "supervisor": {"name": bureau[0], "credit_code": bureau[1]},
+            "avoid_persons": {"key": base64.b64encode(key).decode(), "hashes": sorted(
+                _hmac(key, n) for n in (number[1], number[3], outsider))}}
+    federation, peer, session = asking(client, settings)
+    async with session:
+        said = await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                                     data=body)
+        bad = {**draw_request(), "avoid_persons": {"key": "短", "hashes": ["0" * 64]}}
+        with pytest.raises(PeerRefused) as refused:
+            await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()),
+                                  data=bad)
+    assert refused.value.reason == "bad_request"
+    assert said["status"] in ("drawing", "short")
+    draw = await PeerDraw.get(request_id=body["request_id"])
+    invited = {i.expert_id for i in await Invitation.filter(activity_id=draw.activity_id)}
+    assert invited == {experts[0].id, experts[2].id}  # three of five never drawn
+    avoided = await Avoidance.filter(activity_id=draw.activity_id, kind="person")
+    assert sorted(a.expert_id or 0 for a in avoided) == [experts[1].id, experts[3].id]
+    assert draw.request["avoid_persons"] == {"count": 3}  # the key is gone
+    kept = json.dumps([draw.request, said], ensure_ascii=False)
+    assert not any(n in kept for n in [*number, outsider])
+    entries = json.dumps([e.detail for e in await AuditEntry.all()], ensure_ascii=False)
+    assert not any(n in entries for n in [*number, outsider])
+    accepted = next(e for e in await AuditEntry.filter(action="federation")
+                    if e.detail["what"] == "draw_accepted")
+    assert accepted.detail["avoided"] == 2
+    await finish(chat, draw.activity_id)  # both confirm: the draw ends short, and audits
+    audited = await expertbot("audit", str(draw.activity_id))
+    assert audited[0] == 0, audited

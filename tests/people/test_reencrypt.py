@@ -24,7 +24,7 @@ from tortoise import connections
 
 from config.settings import load_settings, make_vault
 from models.desk_auth import DeskFactor
-from models.draws import Avoidance, DrawActivity
+from models.draws import AVOID_ID, Avoidance, DrawActivity
 from models.orm import sealing
 from models.people import Person, phone_is, rehash_id_number, rewrap_id_number
 from services.common.pii import Vault
@@ -220,9 +220,17 @@ async def test_a_draws_handler_and_supervisors_are_sealed_again_with_a_new_key(
     added = await api.call("PUT", f"/draws/activities/{aid}", token, {"supervisors": [
         {"name": "张三", "phone": "13922223333", "department": "广州市住房和城乡建设局"}]})
     assert added.status == 200, added.data
+    # an avoided person's ID number (kept sealed to hash it for another library) too
+    typed = await api.call("POST", f"/draws/activities/{aid}/avoidances", token, {
+        "kind": "person", "name": "某人", "code": demo["expert"].id_number})
+    assert typed.status == 200, typed.data
     vault: Vault = client.app[DOMAIN].vault
     rotated = Vault(ID_ENCRYPTION_KEY, {1: vault._sm4[1], 2: bytes(range(16))})
-    assert await reseal_handlers(rotated) == 1
+    assert await remaining(rotated) >= 2
+    assert await reseal_handlers(rotated) == 2
+    avoided = await Avoidance.get(activity_id=aid, kind="person")
+    assert avoided.id_sealed is not None and avoided.id_sealed.startswith("sm4:2:")
+    assert rotated.decrypt(avoided.id_sealed, AVOID_ID) == demo["expert"].id_number
     row = await DrawActivity.get(id=aid)
     assert row.handler_phone_enc.startswith("sm4:2:") and row.handler_id_enc.startswith(
         "sm4:2:") and row.supervisors[0]["phone_enc"].startswith("sm4:2:")

@@ -47,7 +47,8 @@ class Cloning:
         for item in await Avoidance.filter(activity_id=activity.id):
             await Avoidance.create(activity=child, kind=item.kind, name=item.name,
                                    credit_code=item.credit_code, id_hash=item.id_hash,
-                                   expert_id=item.expert_id, fixed=item.fixed,
+                                   id_sealed=item.id_sealed, expert_id=item.expert_id,
+                                   fixed=item.fixed,
                                    reason=item.reason)
         notices: dict[int, Notice] = {}
         for notice in await Notice.filter(activity_id=activity.id):

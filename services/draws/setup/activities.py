@@ -12,6 +12,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models.draws import (
+    AVOID_ID,
     Avoidance,
     Condition,
     DrawActivity,
@@ -69,6 +70,7 @@ class AvoidanceRow:
     credit_code: str | None
     id_hash: str | None
     reason: str
+    id_sealed: str | None = None  # a person's ID number sealed (AVOID_ID)
 
 
 async def require_earlier_activities(agency_id: int, ids: list[int]) -> None:
@@ -171,7 +173,7 @@ class DrawSetup:
         if kind in ("person", "个人"):
             number = IdentityRules.parse_id_number(code)
             return AvoidanceRow("person", name, None, self.vault.lookup_hash(number.value),
-                                reason.strip()[:64])
+                                reason.strip()[:64], self.vault.encrypt(number.value, AVOID_ID))
         raise BadInput("avoidance.kind")
 
     async def add_avoidance(self, activity: DrawActivity, kind: str, name: str, code: str,
@@ -193,7 +195,7 @@ class DrawSetup:
                     await Reference.remember(row.name, code, "agency", now)
                 await Avoidance.create(activity=activity, kind=row.kind, name=row.name,
                                        credit_code=code, id_hash=row.id_hash,
-                                       reason=row.reason)
+                                       id_sealed=row.id_sealed, reason=row.reason)
         return len(rows)
 
     async def remove_avoidance(self, activity: DrawActivity, avoidance_id: int) -> None:

@@ -52,6 +52,9 @@ class PeerOrder:
     gather_at: datetime
     units: list[tuple[str, str]]  # (name, credit code): the tenderer first
     response_minutes: int = 10
+    # this library's experts among the persons the asker avoids (their keyed hashes matched)
+    avoid_experts: tuple[int, ...] = ()
+    supervisor: tuple[str, str] = ("", "")  # the department supervising the project
 
 
 async def prepare_for_peer(order: PeerOrder, now: datetime) -> DrawActivity:
@@ -61,7 +64,8 @@ async def prepare_for_peer(order: PeerOrder, now: datetime) -> DrawActivity:
         project = await Project.create(
             agency_id=0, created_by=0, name=f"{order.library}：{order.project}"[:128],
             number=None, kind="工程", region=order.region, tenderer_name=tenderer[0][:128],
-            tenderer_credit_code=tenderer[1][:18])
+            tenderer_credit_code=tenderer[1][:18], supervisor_name=order.supervisor[0][:128],
+            supervisor_credit_code=order.supervisor[1][:18])
         seed = new_seed()
         activity = await DrawActivity.create(
             project=project, agency_id=0, handler_id=0, kind=PEER, name=order.project[:128],
@@ -74,6 +78,9 @@ async def prepare_for_peer(order: PeerOrder, now: datetime) -> DrawActivity:
             await Avoidance.create(activity=activity, kind="unit", name=name[:128],
                                    credit_code=code[:18] or None, fixed=True,
                                    reason="请求方回避单位")
+        for expert_id in order.avoid_experts:  # known here only as one of ours
+            await Avoidance.create(activity=activity, kind="person", name="请求方回避人员",
+                                   expert_id=expert_id, fixed=True, reason="请求方回避人员")
         n = order.notice
         notice = await Notice.create(
             activity=activity, venue=str(n["venue"])[:64], city=str(n["city"])[:16],

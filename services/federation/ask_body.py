@@ -1,0 +1,76 @@
+"""What this library sends another for a condition it draws (docs/federation.md, draws):
+the project, the specialty and place, the venue's notice, the handler's value, the units to
+avoid (the tenderer first), the department supervising the project, the persons avoided as
+HMACs under the request's own key, and the fee terms — nothing about an expert."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from models import column
+from models.draws import AVOID_ID, Avoidance, Condition, DrawActivity, Notice, Project
+from models.experts import ExpertProfile
+from models.federated_draws import PeerAsk
+from models.people import Person
+from services.common.clock import china_today
+from services.common.pii import Vault
+from services.federation.codes import gb_code
+from services.federation.fee_terms import terms_for
+
+PERSONS_MAX = 50  # avoided persons sent
+
+
+async def avoided_persons(activity: DrawActivity, vault: Vault | None) -> dict[str, Any]:
+    """The persons this activity avoids, as HMAC-SHA256 of their ID numbers under a key made
+    for this request only (sent with them): the other library can tell its own experts among
+    them, and learns no number (docs/federation.md). The persons typed with their ID number
+    and the experts avoided here by name (a re-draw's original experts), at most 50."""
+    rows = await Avoidance.filter(activity_id=activity.id, kind="person").order_by("id")
+    numbers: list[str] = []
+    if vault is not None:
+        numbers = [vault.decrypt(r.id_sealed, AVOID_ID) for r in rows if r.id_sealed]
+        experts = [r.expert_id for r in rows if r.expert_id]
+        if experts:
+            people = await column(ExpertProfile.filter(id__in=experts), "person_id")
+            numbers += [vault.decrypt(p) for p in await column(
+                Person.filter(id__in=people), "id_number_enc")]
+    key = secrets.token_bytes(32)
+    hashes = sorted({hmac.new(key, n.upper().encode(), hashlib.sha256).hexdigest()
+                     for n in numbers})[:PERSONS_MAX]
+    return {"key": base64.b64encode(key).decode() if hashes else "", "hashes": hashes}
+
+
+async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None = None
+                       ) -> dict[str, Any]:
+    """What the other library is sent (docs/federation.md, draws): nothing about an expert;
+    avoided persons only as keyed hashes."""
+    condition = await Condition.get(id=ask.condition_id)
+    notice = await Notice.get(id=condition.notice_id)
+    project = await Project.get(id=activity.project_id)
+    units = [{"name": project.tenderer_name, "credit_code": project.tenderer_credit_code}]
+    for row in await Avoidance.filter(activity_id=activity.id, kind="unit").order_by("id"):
+        if row.name != project.tenderer_name:
+            units.append({"name": row.name, "credit_code": row.credit_code or ""})
+    return {
+        "request_id": ask.request_id, "project": activity.name or project.name,
+        "specialty": condition.main_specialty, "region": gb_code(condition.regions[0]),
+        "count": condition.planned, "eval_start": activity.eval_start.isoformat(),
+        "eval_end": activity.eval_end.isoformat(), "nonce": activity.nonce or "",
+        "notice": {"venue": notice.venue, "city": notice.city, "district": notice.district,
+                   "street": notice.street, "room": notice.room,
+                   "gather_at": notice.gather_at.isoformat(),
+                   "contact_name": notice.contact_name, "contact_phone": notice.contact_phone,
+                   "notes": notice.notes},
+        "avoid_units": units[:50],
+        # version 1.1: the persons avoided, hashed; the department supervising the project
+        # (实施条例 Art. 46: its staff never sit on its projects' committees)
+        "avoid_persons": await avoided_persons(activity, vault),
+        "supervisor": {"name": project.supervisor_name,
+                       "credit_code": project.supervisor_credit_code}
+        if project.supervisor_name else None,
+        # how its 副场 experts are paid: our rule and standard (FG-807; None: none here)
+        "fee": await terms_for(china_today(activity.eval_start))}
