@@ -203,13 +203,17 @@ async def inbox(request: web.Request) -> web.Response:
     platform = request.app[PLATFORM]
     # the phone's own: the numbers typed into it, its mini-program's openid
     targets = {openid, *platform.user(openid).numbers}
+    others: dict[str, str] = {}  # another person's phone shown here: whose, in words
     if identity is not None and identity.person_id is None:
         targets.add(mini_openid(identity, None))
     if identity is None or identity.person_id is None:
         # someone not bound yet: the SMS to people no WeChat account is bound to (a binding
-        # code lands there), as if this were their phone
+        # code lands there, an imported expert's invitation too), as if this were their
+        # phone; each says whose phone it reached
         bound = WeChatIdentity.filter(person_id__not_isnull=True).values("person_id")
         people = await Person.filter(id__not_in=Subquery(bound)).limit(100)
+        others = {p.phone: f"发给 {p.name}（{mask_phone(p.phone)}）" for p in people
+                  if p.phone not in targets}
         targets |= {person.phone for person in people}
     else:
         person = await Person.get(id=identity.person_id)
@@ -220,8 +224,9 @@ async def inbox(request: web.Request) -> web.Response:
         mp = await WeChatIdentity.get_or_none(person_id=person.id, channel=Channel.MINI_PROGRAM)
         if mp is not None:
             targets.add(mp.openid)
-    items = [_show(s, "/sandbox", platform.labels) for s in platform.sent
-             if s.seq > after and s.openid in targets]
+    items = [{**_show(s, "/sandbox", platform.labels),
+              **({"to": others[s.openid]} if s.openid in others else {})}
+             for s in platform.sent if s.seq > after and s.openid in targets]
     return web.json_response(items)
 
 

@@ -22,6 +22,7 @@ from models.draws import Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import ANSWER_LINK, LinkError
+from services.draws import SmsReplies
 from web.act import form_token, posted_form, with_token
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
@@ -119,7 +120,11 @@ async def answer_post(request: web.Request) -> web.Response:
     outcome = await request.app[DOMAIN].draws.reply(invitation.id, invitation.person_id,
                                                     choice, datetime.now(UTC), reason,
                                                     via="link")
-    words, _ = request.app[DOMAIN].draws.answers.said(request.app[TEXTS], outcome, reason or "-")
+    domain, texts, now = request.app[DOMAIN], request.app[TEXTS], datetime.now(UTC)
+    words, _ = domain.draws.answers.said(texts, outcome, reason or "-")
+    if outcome.status == "confirmed":  # how to check in, said for this page
+        words = await SmsReplies(domain.draws, domain.outbox, texts).confirmed_on_page(
+            outcome, now)
     return await _page(request, outcome.invitation, words)
 
 

@@ -226,6 +226,11 @@ function renderItem(item) {
   // China time, whatever the time zone of the machine that opens the simulator
   when.textContent = new Date(item.at * 1000).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
   div.appendChild(when);
+  if (item.to) {  // another person's phone, shown in a shared inbox: whose
+    const to = document.createElement("small");
+    to.className = "to"; to.dataset.testid = "sms-to"; to.textContent = " " + item.to;
+    div.appendChild(to);
+  }
   if (item.fields) {
     const dl = document.createElement("dl");
     for (const [k, v] of Object.entries(item.fields)) {

@@ -30,7 +30,8 @@ DRAW_LOG = "draw_log"
 # its payment, a performance record (after the evaluation); the others name the activity
 # only (a sealed 补抽's rows must not say who was drawn before the results unseal)
 NAMES_EXPERT = frozenset({"fee", "payout", "payout_account_ask", "payout_account_read",
-                          "payout_account_paid", "performance", "performance_review"})
+                          "payout_account_paid", "performance", "performance_review",
+                          "staff_checkin", "staff_checkout"})
 FILES = ("export", "download")
 READ_FULL = "read_full"  # a reading in full that is no file (services/audit/access.py)
 
@@ -146,6 +147,23 @@ class TrailWords:
                           act=self.texts.render("draw/action.j2", action=row.action,
                                                 result=self.result(row)),
                           concerns=self.texts.render("audit/record.j2", about=concerns))
+
+    async def log_concerns(self, rows: list[DrawLog]) -> dict[int, str]:
+        """What each operation-log entry about one expert concerns, in words (专家 李*国，
+        900.00元), by the entry's id: the operation log shows it as the trail does."""
+        about = [r for r in rows if r.action in NAMES_EXPERT]
+        experts = await invitation_experts(
+            int(r.detail["invitation"]) for r in about
+            if str(r.detail.get("invitation", "")).isdigit())
+        out = {}
+        for row in about:
+            expert = experts.get(int(row.detail.get("invitation") or 0))
+            fen = row.detail.get("fen")
+            concerns: Named = ({"expert": expert} if expert else {}) | (
+                {"yuan": yuan(fen)} if isinstance(fen, int) and fen else {})
+            if concerns:
+                out[row.id] = self.texts.render("audit/record.j2", about=concerns)
+        return out
 
     def result(self, row: DrawLog) -> str:
         """What an operation-log entry came to, where its action alone does not say: a

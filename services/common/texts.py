@@ -99,10 +99,14 @@ def yuan(fen: int) -> str:
 
 
 class _Gist(ChainableUndefined):
-    """A value a refusal's gist leaves out: "…", falsy in a condition."""
+    """A value a refusal's gist leaves out: "…"; true in a condition, so that a refusal
+    that names something says that it did (还有 … 位专家的酬劳没有登记), not its "none" case."""
 
     def __str__(self) -> str:
         return "…"
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def _tolerant(f: Any) -> Any:

@@ -101,7 +101,8 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     assert f"修改数据｜开始抽取：{named}；成功" in said
     assert f"抽取操作记录｜{named}：开始抽取" in said
     assert f"修改数据｜登记专家酬劳：{named}，专家 {payee}，900.00元；成功" in said
-    assert f"修改数据｜通过微信支付发放专家费：{named}，专家 {payee}，900.00元；成功" in said
+    assert (f"修改数据｜发放专家费：{named}，专家 {payee}，900.00元，方式：微信支付转账（专家确认"
+            "收款）；成功") in said, said
     assert f"抽取操作记录｜{named}：通过微信支付发放专家费，专家 {payee}，900.00元" in said
     # the sheet the agency funded, and finance's approval, on the same activity
     assert f"修改数据｜提交专家费清单（已转账）：{named}；成功" in said
@@ -132,7 +133,13 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     _, page = await reader.get("/console/access-log")
     assert register in page and "导入模板" not in page
     _, page = await reader.get("/console/audit-trail")
-    assert f"通过微信支付发放专家费：{named}，专家 {payee}，900.00元" in page
+    assert f"发放专家费：{named}，专家 {payee}，900.00元，方式：微信支付转账" in page
+    # the activity's own operation log names it by number, and whom and how much a fee is
+    agency_desk = Desk(client)  # (one cookie jar: the auditor's session ends)
+    await agency_desk.sign_in(demo["handler"].phone)
+    _, log = await agency_desk.get(f"/console/activities/{aid}/log")
+    assert f"<td>{activity_number(aid)}</td>" in log
+    assert f"登记专家酬劳：专家 {payee}，900.00元" in log, log
 
 
 async def test_entries_written_before_records_were_named_still_verify_and_read_as_words(
@@ -206,3 +213,5 @@ def test_every_refusal_reads_on_the_trail_without_its_values() -> None:
         gist = TEXTS.error_gist(code)
         assert gist and "Undefined" not in gist and "{" not in gist, (code, gist)
     assert TEXTS.error_gist("fee.not_finished").startswith("评标结束后（… 或全部专家离场后）")
+    # a refusal that counts says that there are some, not its "none" case
+    assert TEXTS.error_gist("funding.incomplete").startswith("还有 … 位专家的酬劳没有登记")

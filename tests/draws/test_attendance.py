@@ -193,9 +193,14 @@ async def test_the_dashboard_against_a_known_data_set(api: Api, chat: Chat,
     drawing_aid, _ = await prepared(api, demo, total=2, eval_in=timedelta(days=3))
     await start_draw(api, token, drawing_aid)
     await prepared(api, demo, total=1, eval_in=timedelta(days=4), verify=False)  # not started
+    # one of today's, cancelled: no evaluation, not counted
+    cancelled, _ = await prepared(api, demo, total=1, eval_in=timedelta(days=5), verify=False)
     now = datetime.now(UTC)
     await DrawActivity.filter(id=today_aid).update(eval_start=now + timedelta(minutes=1),
                                                    eval_end=now + timedelta(minutes=2))
+    await DrawActivity.filter(id=cancelled).update(
+        status=DrawStatus.CANCELLED, eval_start=now + timedelta(minutes=1),
+        eval_end=now + timedelta(minutes=2))
     first = await Invitation.filter(activity_id=today_aid,
                                     status=InvitationStatus.CONFIRMED).first()
     assert first is not None

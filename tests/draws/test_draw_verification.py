@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
 
+from models.draws import DrawActivity, Project
 from models.notifications import Notification
 from models.people import Person, phone_is
 from sandbox.platform import Platform
 from tests.support.api import Api
-from tests.support.draw_world import PDF, ask_withdrawal, drawn, make_experts, prepared
+from tests.support.console import Desk
+from tests.support.draw_world import (
+    PDF,
+    ask_withdrawal,
+    drawn,
+    make_experts,
+    prepared,
+    submit,
+)
 from tests.support.wechat import Chat
 
 
@@ -113,3 +122,22 @@ async def test_a_handler_without_wechat_hears_of_the_verification_by_sms(
     assert refused.status == 200
     await eventually(lambda: any("未通过交易中心核验" in t and "回避名单不全" in t
                                  for t in platform.sms_to(handler.phone)), timeout=10)
+
+
+async def test_a_request_nobody_could_verify_is_not_sent(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """A project in 韶关, where no trading centre has a verifier (the demo's serves 广州):
+    the page says so and its 提交核验 is disabled with the reason; the API refuses in
+    words, and the activity stays a draft the agency can still change."""
+    aid, token = await prepared(api, demo, total=2, submitted=False)
+    activity = await DrawActivity.get(id=aid)
+    await Project.filter(id=activity.project_id).update(region="440203")
+    desk = Desk(client)
+    await desk.sign_in(demo["handler"].phone)
+    _, page = await desk.get(f"/console/activities/{aid}")
+    assert 'data-testid="no-terminal"' in page and "没有核验员" in page
+    assert 'data-testid="submit" disabled' in page
+    refused = await submit(api, token, aid)
+    assert refused.status == 409 and "广东省韶关市武江区" in refused.message, refused.data
+    assert "无人核验" in refused.message
+    assert (await DrawActivity.get(id=aid)).status == "draft"

@@ -14,6 +14,8 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from models.draws import Invitation, InvitationStatus
+from models.notifications import Notification
+from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
 from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.links import ANSWER_LINK
@@ -49,13 +51,20 @@ async def test_the_link_shows_the_invitation_and_takes_one_decision(
     assert "某中学" not in html and "教学楼" not in html  # never the project or tenderer
     # the venue's contact is shown as it is, to be called (no invisible marks copied along)
     assert "陈 020-87654321" in html and "\u2063" not in html and "\u2064" not in html
-    assert 'data-testid="answer-form"' in html
+    assert 'data-testid="answer-form"' in html and "回复截止" in html
     token = FORM_TOKEN.search(html)
     assert token is not None
+    # as a register import makes him: no WeChat at all
+    await WeChatIdentity.filter(person_id=invitation.person_id).delete()
     answered = await client.post(link, data={"choice": "1", "_csrf": token.group(1)})
     html = await answered.text()
     confirmed = await Invitation.get(id=invitation.id)
     assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.code in html
+    # he has no WeChat: the page says how to check in from it, and the code goes by SMS too
+    assert "在本页点“签到”" in html and "公众号" not in html and "也已用短信发送" in html
+    sent = await Notification.get(kind="sms.reply", person_id=invitation.person_id)
+    assert sent.params["variant"] == "confirmed" and confirmed.code in sent.params["text"]
+    assert "回复截止" not in html  # answered: no deadline left to keep
     # the link used again: the first decision stands and is shown
     again = await client.post(link, data={"choice": "2", "reason": "改主意了",
                                           "_csrf": token.group(1)})

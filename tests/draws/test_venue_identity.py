@@ -15,6 +15,7 @@ from models.draws import DrawLog, Invitation, InvitationStatus
 from models.people import Person
 from models.venues import IdentityCheck
 from sandbox.platform import Platform
+from services.common.pii import mask_name
 from tests.support.api import Api
 from tests.support.clock import MovedClock
 from tests.support.draw_world import (
@@ -93,6 +94,13 @@ async def test_the_staff_check_the_id_card_where_the_venue_asks_for_identity(
     twice = await api.call("POST", path, centre, leave)
     assert twice.status == 409 and "签退，无需再次登记" in twice.message
     assert await DrawLog.filter(activity_id=aid, action="staff_checkout").count() == 1
+    # both on the activity's operation log, by the staff, naming the expert (masked)
+    assert await DrawLog.filter(activity_id=aid, action="staff_checkin").count() == 1
+    log = (await api.call("GET", f"/verify/activities/{aid}/log", centre)).data["entries"]
+    staffed = [e for e in log if e["action"] in ("staff_checkin", "staff_checkout")]
+    assert [e["title"] for e in staffed] == ["现场工作人员核对身份证后为专家签到",
+                                             "现场工作人员登记专家签退"]
+    assert all(e["about"] == f"专家 {mask_name(expert.name)}" for e in staffed), staffed
     not_in = await api.call("POST", path, centre, {"verification_code": second.code,
                                                    "checkout": True})
     assert not_in.status == 409 and "尚未签到" in not_in.message

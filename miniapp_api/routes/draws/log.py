@@ -19,15 +19,19 @@ from services.draws.running import SEALED_ACTIONS
 
 api = Api()
 TAG = "操作记录"
+# what the agency's log keeps to itself while its results are sealed: whom it concerns
+HIDDEN = (*SEALED_ACTIONS, "staff_checkin", "staff_checkout")
 
 
 class LogEntryOut(Model):
     activity_id: int
+    number: str = Field(description="活动编号（CQSQ…）")
     at: datetime
     role: str
     actor: str  # masked name, or 系统
     action: str
     title: str
+    about: str = Field(default="", description="所涉专家（脱敏）和金额，如“专家 李*国，900.00元”")
     reason: str | None
     detail: dict[str, Any]
 
@@ -43,11 +47,16 @@ async def log_out(call: Call, activity: DrawActivity, *, agency: bool = False) -
     entries = await call.domain.draw_record.log_of(activity)
     root = await call.domain.draw_record.root_of(activity)
     sealed = agency and call.domain.draws.seal.check_sealed(root, call.now)
+    about = await call.domain.trail_words.log_concerns(entries)
     return LogOut(entries=[LogEntryOut(
         activity_id=e.activity_id, at=e.at, role=e.role, actor=e.actor_name, action=e.action,
+        # a 补抽 is numbered as a draw; the activity itself by its kind
+        number=call.domain.draw_record.activity_number(e.activity_id, root.kind)
+        if e.activity_id == root.id else call.domain.draw_record.activity_number(e.activity_id),
         title=texts.render("draw/action.j2", action=e.action,
                            result=call.domain.trail_words.result(e)), reason=e.reason,
-        detail={} if sealed and e.action in SEALED_ACTIONS else e.detail)
+        about="" if sealed and e.action in HIDDEN else about.get(e.id, ""),
+        detail={} if sealed and e.action in HIDDEN else e.detail)
         for e in entries if not (sealed and e.activity_id != root.id)])
 
 

@@ -126,15 +126,17 @@ async def staff_check(call: Call, body: StaffCheckIn) -> StaffCheckOut:
         out = await checks.checkout_by_staff(grants, actor(call, "verifier"), activity_id,
                                              body.verification_code, call.now)
         call.noted["invitation"] = out.presented.invitation.id
+        call.decided["mode"] = "checkout"  # the trail tells a check-out from a check-in
         return _shown(call, out.presented, "venue/staff_out.j2", out.result)
     if body.id_card_matches is None:
         call.looked = True  # whom the code names, nothing changed: the trail says 查看
         shown = await checks.present(grants, activity_id, body.verification_code)
         return _shown(call, shown, "venue/staff_present.j2")
-    done = await checks.by_staff(grants, call.caller.need_person().id, activity_id,
+    done = await checks.by_staff(grants, actor(call, "verifier"), activity_id,
                                  body.verification_code, body.id_card_matches, call.now)
     shown, result = done.presented, done.result
     call.noted["invitation"] = shown.invitation.id
+    call.decided["mode"] = "checkin" if body.id_card_matches else "mismatch"
     return StaffCheckOut(
         name=shown.name, id_number=shown.id_masked, checked_in=result is not None,
         checkin_at=result.invitation.checkin_at if result else None, checked_out=False,

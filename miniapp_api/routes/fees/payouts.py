@@ -52,7 +52,9 @@ async def choose_channel(call: Call, body: ChannelIn) -> FeesOut:
 async def send_payout(call: Call, body: PayoutIn) -> FeesOut:
     activity = await activity_in_path(call)
     call.noted["payee"] = body.invitation_id  # the trail names payee and amount
-    await call.domain.fees.payouts.start(activity, body.invitation_id, actor(call), call.now)
+    made = await call.domain.fees.payouts.start(activity, body.invitation_id, actor(call),
+                                                call.now)
+    call.decided["mode"] = "wechat" if made is not None else "bank"  # the trail says which
     return await fees_out(call, activity)
 
 

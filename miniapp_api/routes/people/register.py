@@ -93,6 +93,7 @@ async def register_template(call: Call) -> web.Response:
            summary="上传专家名册（Excel）：逐行检查，或由后台导入；同一文件未完成的导入会接着进行")
 async def start_import(call: Call, query: ImportQuery) -> ImportOut:
     filename, data = await call.upload(require_register_size)
+    call.decided["mode"] = "check" if query.dry_run else "import"  # the trail says which
     register = call.domain.register
     run = await register.start(data, filename, query.dry_run, call.caller.need_person().id,
                                call.now)

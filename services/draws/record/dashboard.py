@@ -39,7 +39,9 @@ async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, Any]:
     def day(moment: datetime | None) -> date | None:
         return moment.astimezone(CHINA).date() if moment else None
 
-    todays = [a.id for a in activities if day(a.eval_start) == today]
+    # an activity cancelled is no evaluation (the administrator's day leaves it out too)
+    todays = [a.id for a in activities if day(a.eval_start) == today
+              and a.status != DrawStatus.CANCELLED]
     started = [d for a in activities if (d := day(a.started_at)) is not None]
     # 专家补抽: evaluations still ahead whose absent experts' places wait for a 补抽
     # (only once unsealed: before that it would tell that a phone registered absent was drawn)

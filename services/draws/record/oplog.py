@@ -25,7 +25,7 @@ ACTIONS = frozenset({
     "fee_channel", "payout", "payout_cancel", "payout_result", "payout_account_ask",
     "payout_account_read", "payout_account_paid", "sanction_release", "funding_submit",
     "funding_approve", "funding_return", "funding_pay", "funding_paid_apart",
-    "staff_checkout"})
+    "staff_checkout", "staff_checkin"})
 # (auto_absence: the entries of the time absence was inferred from the clock, kept as they are)
 
 

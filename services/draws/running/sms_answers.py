@@ -21,6 +21,7 @@ from typing import Any
 
 from models.draws import Invitation, InvitationStatus
 from models.people import Person, phone_is
+from models.wechat import WeChatIdentity
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.pii import mask_phone
@@ -37,7 +38,8 @@ from services.draws.running.answers import (
     said_parts,
 )
 from services.draws.running.engine import DrawEngine
-from services.draws.running.notices import answer_params
+from services.draws.running.notices import answer_params, invitation_params
+from services.draws.running.replies import ReplyOutcome
 from services.draws.venue.attendance import Attendance
 from services.draws.venue.identity_rule import identity_required
 from services.notifications import Outbox
@@ -67,6 +69,23 @@ class SmsReplies:
         await self.outbox.notify(now, "sms.reply", reply_params(reply, name, values),
                                  person_id=person.id)
         return reply
+
+    async def confirmed_on_page(self, outcome: ReplyOutcome, now: datetime) -> str:
+        """A confirmation made on the invitation's page: what the page says (the code, and
+        how to check in from there, with WeChat or without); someone without WeChat gets the
+        SMS a confirmation by SMS gets too, so that the code is on the phone, not only on a
+        page."""
+        item = outcome.invitation
+        wechat = await WeChatIdentity.exists(person_id=item.person_id)  # as the sender says
+        identity = await identity_required(item)
+        if not wechat:
+            name, values = await by_sms(self.draws, item, *said_parts(
+                self.texts, outcome, "-")[:2])
+            await self.outbox.notify(now, "sms.reply", reply_params(
+                self.texts.render(name, **values), name, values), person_id=item.person_id)
+        return self.texts.render("web/confirmed.j2", verification_code=item.code or "",
+                                 **invitation_params(outcome.notice, item, 0),
+                                 wechat=wechat, sms=not wechat, identity=identity)
 
     async def _reply(self, person: Person, text: str, now: datetime
                      ) -> tuple[str, dict[str, Any]]:

@@ -292,6 +292,10 @@ class DrawSetup:
         why = require_reason(reason, "draw.submit_reason")
         await require_evidence(activity, "submission")
         centre = await chosen_terminal(self.texts, activity, terminal, now)
+        if not centre:  # no centre covering the project has a verifier: nobody would decide
+            project = await Project.get(id=activity.project_id)
+            raise Conflict("draw.no_terminal", place=Reference.regions().full_name(
+                project.region) or project.region)
         async with self.outbox.change(now) as change:
             activity.status, activity.submit_reason = DrawStatus.SUBMITTED, why
             activity.terminal = centre

@@ -144,10 +144,12 @@ class IdentityChecks:
         return Presented(item, person.name, person.id_masked, item.checkin_at is not None,
                          item.checkout_at is not None)
 
-    async def by_staff(self, grants: list[RoleGrant], staff_id: int, activity_id: int,
+    async def by_staff(self, grants: list[RoleGrant], staff: Actor, activity_id: int,
                        code: str, matches: bool, now: datetime) -> StaffCheck:
         """The staff held the ID card against the expert the code names: a match checks
-        them in (the card is the check); a mismatch is recorded and checks nobody in."""
+        them in (the card is the check), on the activity's operation log as the staff's
+        check-out is; a mismatch is recorded and checks nobody in."""
+        staff_id = staff.person_id or 0
         shown = await self.present(grants, activity_id, code)
         if shown.checked_in:
             raise Conflict("venue_check.already_in", name=shown.name,
@@ -162,6 +164,7 @@ class IdentityChecks:
                                                code=item.code, verified="id_card")
         await IdentityCheck.create(invitation_id=item.id, person_id=item.person_id,
                                    method="id_card", passed=True, checked_by=staff_id, at=now)
+        await record(item.activity_id, staff, "staff_checkin", now, invitation=item.id)
         return StaffCheck(shown, result)
 
     async def checkout_by_staff(self, grants: list[RoleGrant], staff: Actor, activity_id: int,
