@@ -45,6 +45,12 @@ class PeerAsk(Model):
     # "told" with how many experts it released (never two libraries on one condition)
     release = fields.CharField(max_length=8, default="", db_default="")
     released = fields.IntField(default=0, db_default=0)
+    # the evaluation as the peer last acknowledged it (times, the 副场's notice), and its
+    # sequence number: a change here is sent as the next number until it answers
+    told: dict[str, Any] | None = fields.JSONField(null=True)  # None: as first sent
+    told_seq = fields.IntField(default=0, db_default=0)
+    update_at = fields.DatetimeField(null=True)  # when to send a change next (backoff)
+    update_tries = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "peer_ask"
@@ -69,6 +75,7 @@ class PeerDraw(Model):
     decided_at = fields.DatetimeField(null=True)
     answered = fields.CharField(max_length=24, default="")  # the last answer's state:confirmed
     received_at = fields.DatetimeField()
+    seq = fields.IntField(default=0, db_default=0)  # the asker's last change applied
 
     class Meta:
         table = "peer_draw"

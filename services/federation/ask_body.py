@@ -44,6 +44,23 @@ async def avoided_persons(activity: DrawActivity, vault: Vault | None) -> dict[s
     return {"key": base64.b64encode(key).decode() if hashes else "", "hashes": hashes}
 
 
+def evaluation(activity: DrawActivity, notice: Notice) -> dict[str, Any]:
+    """The evaluation as the other library must know it: its times and the 副场's notice
+    (sent in the request, and again, numbered, whenever it changes)."""
+    return {"eval_start": activity.eval_start.isoformat(),
+            "eval_end": activity.eval_end.isoformat(),
+            "notice": {"venue": notice.venue, "city": notice.city, "district": notice.district,
+                       "street": notice.street, "room": notice.room,
+                       "gather_at": notice.gather_at.isoformat(),
+                       "contact_name": notice.contact_name,
+                       "contact_phone": notice.contact_phone, "notes": notice.notes}}
+
+
+async def evaluation_now(ask: PeerAsk, activity: DrawActivity) -> dict[str, Any]:
+    condition = await Condition.get(id=ask.condition_id)
+    return evaluation(activity, await Notice.get(id=condition.notice_id))
+
+
 async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None = None
                        ) -> dict[str, Any]:
     """What the other library is sent (docs/federation.md, draws): nothing about an expert;
@@ -58,13 +75,8 @@ async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None
     return {
         "request_id": ask.request_id, "project": activity.name or project.name,
         "specialty": condition.main_specialty, "region": gb_code(condition.regions[0]),
-        "count": condition.planned, "eval_start": activity.eval_start.isoformat(),
-        "eval_end": activity.eval_end.isoformat(), "nonce": activity.nonce or "",
-        "notice": {"venue": notice.venue, "city": notice.city, "district": notice.district,
-                   "street": notice.street, "room": notice.room,
-                   "gather_at": notice.gather_at.isoformat(),
-                   "contact_name": notice.contact_name, "contact_phone": notice.contact_phone,
-                   "notes": notice.notes},
+        "count": condition.planned, "nonce": activity.nonce or "",
+        **evaluation(activity, notice),
         "avoid_units": units[:50],
         # version 1.1: the persons avoided, hashed; the department supervising the project
         # (实施条例 Art. 46: its staff never sit on its projects' committees)

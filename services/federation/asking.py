@@ -28,6 +28,7 @@ from services.common.errors import Conflict, NotFound
 from services.common.pii import Vault
 from services.draws import DrawEngine
 from services.federation.ask_body import request_body
+from services.federation.ask_updates import AskUpdates
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 
 POLL = timedelta(seconds=20)  # how often an answered request is asked about again
@@ -73,6 +74,7 @@ class PeerAsks:
         self.engine = engine
         self.audit = audit
         self.vault = vault  # to open avoided persons' ID numbers for their keyed hashes
+        self.updates = AskUpdates(desk, audit)  # the evaluation's changes, sent
 
     async def ask(self, activity_id: int, condition_id: int, peer_code: str) -> PeerAsk:
         """Mark a condition, before its draw starts, as drawn by a peer library."""
@@ -133,7 +135,7 @@ class PeerAsks:
         """Send the requests of draws started, ask about those in progress whose time has
         come, and tell peers to release what is no longer wanted; returns how many peers
         were called."""
-        called = await self._releases(now)
+        called = await self._releases(now) + await self.updates.sweep(now)
         for ask in await PeerAsk.filter(status__in=list(OPEN)).order_by("id"):
             activity = await DrawActivity.get_or_none(id=ask.activity_id)
             status = activity.status if activity is not None else DrawStatus.CANCELLED
@@ -232,11 +234,11 @@ class PeerAsks:
             return
         first = ask.asked_at is None
         try:
+            sent: dict[str, Any] = {}
             if first:
+                sent = await request_body(ask, activity, self.vault)
                 said = await self.desk.call(peer, "POST", "/federation/v1/draws",
-                                            int(now.timestamp()),
-                                            data=await request_body(ask, activity,
-                                                                    self.vault))
+                                            int(now.timestamp()), data=sent)
             else:
                 said = await self.desk.call(peer, "GET",
                                             f"/federation/v1/draws/{ask.request_id}",
@@ -255,8 +257,9 @@ class PeerAsks:
             if ask.tries == 0:
                 await self._audit("ask_unreachable", ask, now)
             return
-        if first:
-            await PeerAsk.filter(id=ask.id).update(asked_at=now)
+        if first:  # what it holds of the evaluation: a change is sent from here on
+            await PeerAsk.filter(id=ask.id).update(asked_at=now, told={
+                k: sent[k] for k in ("eval_start", "eval_end", "notice")})
             await self._audit("ask_sent", ask, now)
         await self._settle(ask, activity, now, state, str(said.get("reason", ""))[:200],
                            experts)

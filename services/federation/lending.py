@@ -9,10 +9,8 @@ confirmed expert a masked name, the specialty and the verification code."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -27,122 +25,13 @@ from models.people import Person
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
-from services.draws import DrawEngine, DrawFollowups, PeerSetup
+from services.draws import Attendance, DrawEngine, DrawFollowups, PeerSetup
 from services.draws.record import Actor
-from services.draws.setup import PeerOrder
-from services.federation.codes import from_gb, gb_code
-from services.federation.fee_terms import read_terms
+from services.federation.codes import gb_code
 from services.federation.keys import Peer
-from services.reference import Reference
+from services.federation.lend_request import Asked, read_evaluation, read_request
 
-COUNT_MAX = 50
-UNITS_MAX = 50
-REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{4,40}$")
-NOTICE_FIELDS = ("venue", "city", "street", "contact_name", "contact_phone")
 SYSTEM = Actor("system", None, "系统")
-
-
-def _text(data: dict[str, Any], key: str, limit: int, required: bool = True) -> str:
-    value = data.get(key, "")
-    if not isinstance(value, str) or (required and not value.strip()):
-        raise BadInput("federation.bad_request", field=key)
-    return value.strip()[:limit]
-
-
-def _when(data: dict[str, Any], key: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(_text(data, key, 40))
-    except ValueError:
-        raise BadInput("federation.bad_request", field=key) from None
-    if moment.tzinfo is None:
-        raise BadInput("federation.bad_request", field=key)
-    return moment
-
-
-@dataclass(frozen=True)
-class Asked:
-    request_id: str
-    nonce: str
-    order: PeerOrder
-    key: bytes = b""  # avoided persons: the request's own key and the hashes under it
-    hashes: frozenset[str] = frozenset()
-
-
-HEX64 = re.compile(r"^[0-9a-f]{64}$")
-
-
-def _persons(body: dict[str, Any]) -> tuple[bytes, frozenset[str]]:
-    """Version 1.1's avoided persons: a key of 32 bytes (base64) and at most 50 hex SHA-256
-    HMACs; none sent (version 1.0) is none."""
-    sent = body.get("avoid_persons")
-    if sent is None:
-        return b"", frozenset()
-    hashes = sent.get("hashes") if isinstance(sent, dict) else None
-    if not isinstance(hashes, list) or len(hashes) > UNITS_MAX or not all(
-            isinstance(h, str) and HEX64.match(h) for h in hashes):
-        raise BadInput("federation.bad_request", field="avoid_persons")
-    if not hashes:
-        return b"", frozenset()
-    try:
-        key = base64.b64decode(str(sent.get("key", "")), validate=True)
-    except ValueError:
-        key = b""
-    if len(key) != 32:
-        raise BadInput("federation.bad_request", field="avoid_persons")
-    return key, frozenset(hashes)
-
-
-def _supervisor(body: dict[str, Any]) -> tuple[str, str]:
-    sent = body.get("supervisor")
-    if sent is None:
-        return "", ""
-    if not isinstance(sent, dict):
-        raise BadInput("federation.bad_request", field="supervisor")
-    return _text(sent, "name", 128), _text(sent, "credit_code", 18, required=False)
-
-
-def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
-    """The request as the protocol says (docs/federation.md), checked: BadInput naming the
-    first field that is not as it should be."""
-    request_id = _text(body, "request_id", 40)
-    if not REQUEST_ID.match(request_id):
-        raise BadInput("federation.bad_request", field="request_id")
-    specialty = _text(body, "specialty", 16)
-    if Reference.catalogue().get(specialty) is None:
-        raise BadInput("federation.bad_request", field="specialty")
-    region = _text(body, "region", 6)
-    if not (region.isdigit() and len(region) == 6) \
-            or not Reference.regions().known(from_gb(region)):
-        raise BadInput("federation.bad_request", field="region")
-    count = body.get("count")
-    if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= COUNT_MAX:
-        raise BadInput("federation.bad_request", field="count")
-    start, end = _when(body, "eval_start"), _when(body, "eval_end")
-    if end <= start:
-        raise BadInput("federation.bad_request", field="eval_end")
-    notice = body.get("notice")
-    if not isinstance(notice, dict):
-        raise BadInput("federation.bad_request", field="notice")
-    for key in NOTICE_FIELDS:
-        _text(notice, key, 64)
-    gather_at = _when(notice, "gather_at")
-    units = body.get("avoid_units", [])
-    if not isinstance(units, list) or len(units) > UNITS_MAX or not all(
-            isinstance(u, dict) for u in units):
-        raise BadInput("federation.bad_request", field="avoid_units")
-    pairs = [(_text(u, "name", 128), _text(u, "credit_code", 18, required=False))
-             for u in units]
-    read_terms(body.get("fee"))  # the 主场's rule and standard, if sent: checked here
-    nonce = body.get("nonce", "")
-    if not isinstance(nonce, str):
-        raise BadInput("federation.bad_request", field="nonce")
-    persons_key, hashes = _persons(body)
-    return Asked(request_id, nonce.strip()[:32], PeerOrder(
-        library=peer.name, project=_text(body, "project", 128, required=False) or "副场评标",
-        specialty=specialty, region=from_gb(region), count=count, eval_start=start,
-        eval_end=end, notice={k: str(v)[:64] for k, v in notice.items()
-                              if k != "gather_at"},
-        gather_at=gather_at, units=pairs, supervisor=_supervisor(body)), persons_key, hashes)
 
 
 LISTED = 100
@@ -180,11 +69,13 @@ class PeerLending:
     """This library's side of a draw it makes for another."""
 
     def __init__(self, engine: DrawEngine, audit: AuditChain,
-                 followups: DrawFollowups | None = None, vault: Vault | None = None) -> None:
+                 followups: DrawFollowups | None = None, vault: Vault | None = None,
+                 attendance: Attendance | None = None) -> None:
         self.engine = engine
         self.audit = audit
         self.followups = followups  # to release lent experts (a 退选 by the system)
         self.vault = vault  # to tell our experts among the persons the asker avoids
+        self.attendance = attendance  # to tell our experts a changed gathering time
 
     async def _ours_among(self, asked: Asked) -> tuple[int, ...]:
         """Our experts of the asked specialty whose ID number, under the request's key,
@@ -300,6 +191,33 @@ class PeerLending:
                 and activity.status != DrawStatus.WITHDRAWN:
             told = await self.followups.release_for_asker(activity.id, release, now, SYSTEM)
             await self._audit("draw_released", draw, now, released=told)
+
+    async def update(self, peer: Peer, request_id: str, body: dict[str, Any],
+                     now: datetime) -> dict[str, Any]:
+        """The asker's evaluation as it stands now, numbered (docs/federation.md, changes):
+        applied once, in order — a number at or below the last applied is acknowledged and
+        changes nothing — to our draw's times and its one notice; the experts who confirmed
+        are told a new gathering time or place at once."""
+        draw = await PeerDraw.get_or_none(peer_code=peer.code, request_id=request_id[:40])
+        if draw is None:
+            raise NotFound("federation.no_request")
+        seq = body.get("seq")
+        if isinstance(seq, bool) or not isinstance(seq, int) or seq < 1:
+            raise BadInput("federation.bad_request", field="seq")
+        changed = read_evaluation(body)
+        if seq <= draw.seq:
+            return {"request_id": draw.request_id, "seq": draw.seq, "applied": False}
+        told = 0
+        activity = await DrawActivity.get_or_none(id=draw.activity_id) \
+            if draw.activity_id else None
+        async with in_transaction():
+            if not await PeerDraw.filter(id=draw.id, seq=draw.seq).update(seq=seq):
+                raise Conflict("federation.decided")  # another applied it meanwhile
+            if activity is not None and activity.status not in (DrawStatus.WITHDRAWN,
+                                                                DrawStatus.CANCELLED):
+                told = await PeerSetup.apply_change(activity, changed, now, self.attendance)
+        await self._audit("draw_updated", draw, now, seq=seq, told=told)
+        return {"request_id": draw.request_id, "seq": seq, "applied": True, "told": told}
 
     async def answer(self, peer: Peer, request_id: str, now: datetime) -> dict[str, Any]:
         """The request's state and, per confirmed expert, only what the asker needs; on

@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient
 
 from config.settings import Settings
 from models.audit import AuditEntry
-from models.draws import DrawActivity, Invitation
+from models.draws import DrawActivity, Invitation, Notice
 from models.federated_draws import PeerAsk
 from services.demo import demo_credit_code, demo_id
 from tests.support.api import Api
@@ -261,3 +261,41 @@ async def test_the_persons_avoided_travel_as_keyed_hashes_and_the_supervisor_by_
     assert len(key) == 32 and sent["avoid_persons"]["hashes"] == [
         hmac.new(key, number.encode(), hashlib.sha256).hexdigest()]
     assert number not in json.dumps(sent) and "张三" not in json.dumps(sent, ensure_ascii=False)
+
+
+async def test_a_corrected_gathering_time_reaches_the_other_library_once_in_order(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """韶关 drew; the agency corrects the gathering time: the evaluation as it stands is
+    sent, numbered 1, until 韶关 answers (down: told again later); nothing more while
+    nothing changes; a second correction is number 2."""
+    aid, token, _ = await asked_of_shaoguan(api, demo)
+    asking, now = client.app[DOMAIN].asking, datetime.now(UTC)
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": [
+        {"name": "张*", "specialty": "A0401", "specialty_name": "工程 / 设计 / 建筑工程设计",
+         "code": "3847"}] * 3}
+    await asking.sweep(now)
+    assert shaoguan_library.updates == []  # nothing changed since the request
+    notice = await Notice.get(activity_id=aid)
+    later = notice.gather_at + timedelta(hours=1)
+    moved = await api.call("PUT", f"/draws/activities/{aid}/notices/{notice.id}/gathering",
+                           token, {"gather_at": later.isoformat()})
+    assert moved.status == 200, moved.data
+    shaoguan_library.mode = "down"
+    await asking.sweep(now)
+    assert shaoguan_library.updates == []
+    shaoguan_library.mode = "ok"
+    await asking.sweep(now + timedelta(seconds=5))  # not yet: it waits its backoff
+    assert shaoguan_library.updates == []
+    await asking.sweep(now + timedelta(seconds=20))
+    (sent,) = shaoguan_library.updates
+    assert sent["seq"] == 1
+    assert datetime.fromisoformat(sent["notice"]["gather_at"]) == later
+    await asking.sweep(now + timedelta(minutes=1))
+    assert len(shaoguan_library.updates) == 1  # acknowledged: nothing again
+    again = await api.call("PUT", f"/draws/activities/{aid}/notices/{notice.id}/gathering",
+                           token, {"gather_at": (later + timedelta(minutes=30)).isoformat()})
+    assert again.status == 200
+    await asking.sweep(now + timedelta(minutes=2))
+    assert [u["seq"] for u in shaoguan_library.updates] == [1, 2]
+    said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    assert said.count("ask_updated") == 2

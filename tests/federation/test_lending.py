@@ -339,3 +339,41 @@ async def test_the_askers_avoided_persons_and_supervisor_are_skipped_and_nothing
     await finish(chat, draw.activity_id)  # both confirm: the draw ends short, and audits
     audited = await expertbot("audit", str(draw.activity_id))
     assert audited[0] == 0, audited
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_the_askers_changes_reach_our_experts_once_and_in_order(
+        client: TestClient, settings: Settings, chat: Chat) -> None:
+    """The asker moves the gathering an hour later (change 1): our draw and its notice follow
+    and both confirmed experts are told at once; change 1 again, and an older number, change
+    nothing and tell nobody; a change without a number is refused; one for a request we do
+    not have is 404."""
+    await make_experts(client, 3, first=3300, region="440203", specialty="A0401")
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=2)
+    update = f"/federation/v1/draws/{body['request_id']}/update"
+    later = datetime.fromisoformat(body["notice"]["gather_at"]) + timedelta(hours=1)
+    change = {"seq": 1, "eval_start": body["eval_start"], "eval_end": body["eval_end"],
+              "notice": {**body["notice"], "gather_at": later.isoformat(), "room": "5楼副场"}}
+    async with session:
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()), data=body)
+        activity_id = (await PeerDraw.get(request_id=body["request_id"])).activity_id
+        confirmed = await finish(chat, activity_id)
+        said = await federation.call(peer, "POST", update, int(time.time()), data=change)
+        again = await federation.call(peer, "POST", update, int(time.time()), data=change)
+        with pytest.raises(PeerRefused) as unnumbered:
+            await federation.call(peer, "POST", update, int(time.time()),
+                                  data={**change, "seq": "一"})
+        with pytest.raises(PeerRefused) as unknown:
+            await federation.call(peer, "POST", "/federation/v1/draws/440100-nothing/update",
+                                  int(time.time()), data=change)
+    assert (said["seq"], said["applied"], said["told"]) == (1, True, 2)
+    assert (again["seq"], again["applied"]) == (1, False)
+    assert unnumbered.value.reason == "bad_request" and unknown.value.reason == "no_request"
+    notice = await Notice.get(activity_id=activity_id)
+    assert notice.gather_at == later and notice.room == "5楼副场"
+    told = await Notification.filter(kind="draw.gathering_changed")
+    assert sorted({n.person_id for n in told}) == sorted(i.person_id for i in confirmed)
+    assert len({n.family or n.id for n in told}) == 2  # once each
+    said_what = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+    assert said_what.count("draw_updated") == 1

@@ -243,3 +243,50 @@ async def test_a_condition_drawn_here_after_the_other_library_accepted_is_releas
         assert said.count("draw_released") == 1, said
     finally:
         await guangzhou.stop()
+
+
+async def test_a_moved_gathering_reaches_the_other_librarys_experts_across_its_restart(
+        guangzhou: LibraryProcess, client: TestClient, api: Api, demo: dict) -> None:
+    """韶关 drew at 广州 and both experts confirmed there; 韶关's agency moves the gathering
+    an hour later while 广州 is down: 韶关 keeps the change and sends it once 广州 is back,
+    and 广州's draw follows it and tells its two experts, once."""
+    mine = str(client.make_url("")).rstrip("/")
+    accepting = guangzhou.env(SHAOGUAN, mine, "auto")
+    guangzhou.prepare(accepting)
+    await guangzhou.start(accepting)
+    asking = client.app[DOMAIN].asking
+    try:
+        aid, token, _ = await asked_of_guangzhou(api, demo)
+        now = datetime.now(UTC)
+        await asking.sweep(now)
+        pusher = Pusher(TOKEN, APPID)
+        async with aiohttp.ClientSession() as http:
+            for n in range(1, len(DEMO_POOL) + 1):
+                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=72_000 + n))
+                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
+                                     data=push.body) as resp:
+                    assert resp.status == 200
+        await asking.sweep(now + timedelta(seconds=30))
+        assert (await said_of(api, token, aid))["status"] == "done"
+        await guangzhou.stop()
+        notice = (await api.call("GET", f"/draws/activities/{aid}", token)).data["notices"][0]
+        later = datetime.fromisoformat(notice["gather_at"]) + timedelta(hours=1)
+        moved = await api.call("PUT", f"/draws/activities/{aid}/notices/{notice['id']}/gathering",
+                               token, {"gather_at": later.isoformat()})
+        assert moved.status == 200, moved.data
+        await asking.sweep(now + timedelta(seconds=40))  # 广州 down: kept, told again later
+        assert (await PeerAsk.get(activity_id=aid)).told_seq == 0
+        await guangzhou.start(accepting)
+        await asking.sweep(now + timedelta(seconds=60))
+        await asking.sweep(now + timedelta(seconds=90))  # nothing more to say
+        assert (await PeerAsk.get(activity_id=aid)).told_seq == 1
+        ((gather_at, seq),) = guangzhou.read(
+            "SELECT n.gather_at, d.seq FROM draw_notice n JOIN peer_draw d "
+            "ON d.activity_id = n.activity_id")
+        assert datetime.fromisoformat(str(gather_at)).replace(tzinfo=UTC) == later.astimezone(
+            UTC) and seq == 1
+        told = guangzhou.read("SELECT DISTINCT person_id FROM notification "
+                              "WHERE kind = 'draw.gathering_changed'")
+        assert len(told) == 2
+    finally:
+        await guangzhou.stop()

@@ -41,6 +41,7 @@ class PeerLibrary:
     nonces: MemoryNonces = field(default_factory=lambda: MemoryNonces())
     cancelled: list[str] = field(default_factory=list)  # request ids it was told to stop
     releases: list[str] = field(default_factory=list)  # each cancel's `release` ("": none)
+    updates: list[dict[str, Any]] = field(default_factory=list)  # changes it was sent
 
     def trusting(self, caller: Identity, url: str) -> None:
         self.caller = Peer(caller.code, caller.name, url, caller.public_key())
@@ -51,6 +52,7 @@ class PeerLibrary:
         app.router.add_post("/federation/v1/draws", self.draws)
         app.router.add_get("/federation/v1/draws/{request_id}", self.draws)
         app.router.add_post("/federation/v1/draws/{request_id}/cancel", self.draws)
+        app.router.add_post("/federation/v1/draws/{request_id}/update", self.draws)
         return app
 
     async def draws(self, request: web.Request) -> web.Response:
@@ -67,6 +69,13 @@ class PeerLibrary:
         except NotTrusted as exc:
             return web.json_response({"error": exc.reason, "message": "请求未通过验证"},
                                      status=401)
+        if request.path.endswith("/update"):  # a change of the evaluation: acknowledged
+            change = json.loads(body)
+            self.updates.append(change)
+            answer = json.dumps({"request_id": request.match_info["request_id"],
+                                 "seq": change["seq"], "applied": True}).encode()
+            return web.Response(body=answer, content_type="application/json",
+                                headers=trust.sign_answer(incoming, 200, answer))
         if request.path.endswith("/cancel"):
             self.cancelled.append(request.match_info["request_id"])
             release = json.loads(body).get("release", "") if body else ""

@@ -161,8 +161,29 @@ async def cancel_draw(request: web.Request) -> web.Response:
         return refused(edge, exc, 404)
 
 
+async def update_draw(request: web.Request) -> web.Response:
+    """The asking library's evaluation changed (moved, its gathering time or 副场 corrected):
+    applied once, in the order of its numbers."""
+    edge, incoming, body = await checked(request)
+    if edge.lending is None:
+        raise web.HTTPNotFound()
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError:
+        return web.json_response({"error": "bad_request", "message": edge.texts.word(
+            "federation_refusal", "bad_request")}, status=400)
+    try:
+        return signed(edge, incoming, await edge.lending.update(
+            incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
+    except DomainError as exc:
+        return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
+
+
 def setup_federation_server(app: web.Application) -> None:
     app.router.add_get(f"{PREFIX}/directory", read_directory)
     app.router.add_post(f"{PREFIX}/draws", ask_draw)
     app.router.add_get(f"{PREFIX}/draws/{{request_id}}", draw_state)
     app.router.add_post(f"{PREFIX}/draws/{{request_id}}/cancel", cancel_draw)
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/update", update_draw)

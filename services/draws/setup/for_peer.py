@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from tortoise.transactions import in_transaction
 
@@ -94,6 +94,41 @@ async def prepare_for_peer(order: PeerOrder, now: datetime) -> DrawActivity:
         published = await commit(activity, now)
         await record(activity, SYSTEM, "verify", now, "为其他专家库抽取", **published)
     return activity
+
+
+class GatheringNews(Protocol):
+    async def gathering_changed(self, notice: Notice, now: datetime) -> int: ...
+
+
+NOTICE_KEYS = ("venue", "city", "district", "street", "room", "contact_name",
+               "contact_phone", "notes")
+LIMITS = {"venue": 64, "city": 16, "district": 16, "street": 64, "room": 32,
+          "contact_name": 32, "contact_phone": 20, "notes": 50}
+
+
+async def apply_change(activity: DrawActivity, changed: dict[str, Any], now: datetime,
+                       news: GatheringNews | None) -> int:
+    """The asking library's evaluation as it stands now (read and checked by the
+    federation): our draw's times and its one notice follow it; when the gathering time
+    or the place changed, every expert who confirmed is told at once. How many were
+    told."""
+    times = {"eval_start": changed["eval_start"], "eval_end": changed["eval_end"],
+             "bid_open_at": changed["eval_start"]}
+    if any(getattr(activity, k) != v for k, v in times.items()):
+        await DrawActivity.filter(id=activity.id).update(**times)
+    notice = await Notice.get(activity_id=activity.id)
+    fresh = {k: str(changed["notice"].get(k, ""))[:LIMITS[k]] for k in NOTICE_KEYS}
+    moved = notice.gather_at != changed["gather_at"] or any(
+        getattr(notice, k) != fresh[k] for k in ("venue", "city", "district", "street",
+                                                  "room"))
+    if moved or any(getattr(notice, k) != v for k, v in fresh.items()):
+        for key, value in fresh.items():
+            setattr(notice, key, value)
+        notice.gather_at = changed["gather_at"]
+        await notice.save(update_fields=[*NOTICE_KEYS, "gather_at"])
+        await record(activity, SYSTEM, "gathering", now, "请求方专家库更新了评标信息",
+                     notice=notice.id, gather_at=notice.gather_at.isoformat())
+    return await news.gathering_changed(notice, now) if moved and news else 0
 
 
 async def confirmed_for_peer(activity_id: int) -> list[dict[str, str]]:

@@ -1,0 +1,140 @@
+"""Another library's request for experts as the protocol says it (docs/federation.md, draws):
+read and checked field by field, a refusal naming the first field that is not as it should
+be; and a change of its evaluation, checked as the request's."""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from services.common.errors import BadInput
+from services.draws.setup import PeerOrder
+from services.federation.codes import from_gb
+from services.federation.fee_terms import read_terms
+from services.federation.keys import Peer
+from services.reference import Reference
+
+COUNT_MAX = 50
+UNITS_MAX = 50
+REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+NOTICE_FIELDS = ("venue", "city", "street", "contact_name", "contact_phone")
+
+
+def _text(data: dict[str, Any], key: str, limit: int, required: bool = True) -> str:
+    value = data.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise BadInput("federation.bad_request", field=key)
+    return value.strip()[:limit]
+
+
+def _when(data: dict[str, Any], key: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(_text(data, key, 40))
+    except ValueError:
+        raise BadInput("federation.bad_request", field=key) from None
+    if moment.tzinfo is None:
+        raise BadInput("federation.bad_request", field=key)
+    return moment
+
+
+@dataclass(frozen=True)
+class Asked:
+    request_id: str
+    nonce: str
+    order: PeerOrder
+    key: bytes = b""  # avoided persons: the request's own key and the hashes under it
+    hashes: frozenset[str] = frozenset()
+
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _persons(body: dict[str, Any]) -> tuple[bytes, frozenset[str]]:
+    """Version 1.1's avoided persons: a key of 32 bytes (base64) and at most 50 hex SHA-256
+    HMACs; none sent (version 1.0) is none."""
+    sent = body.get("avoid_persons")
+    if sent is None:
+        return b"", frozenset()
+    hashes = sent.get("hashes") if isinstance(sent, dict) else None
+    if not isinstance(hashes, list) or len(hashes) > UNITS_MAX or not all(
+            isinstance(h, str) and HEX64.match(h) for h in hashes):
+        raise BadInput("federation.bad_request", field="avoid_persons")
+    if not hashes:
+        return b"", frozenset()
+    try:
+        key = base64.b64decode(str(sent.get("key", "")), validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != 32:
+        raise BadInput("federation.bad_request", field="avoid_persons")
+    return key, frozenset(hashes)
+
+
+def _supervisor(body: dict[str, Any]) -> tuple[str, str]:
+    sent = body.get("supervisor")
+    if sent is None:
+        return "", ""
+    if not isinstance(sent, dict):
+        raise BadInput("federation.bad_request", field="supervisor")
+    return _text(sent, "name", 128), _text(sent, "credit_code", 18, required=False)
+
+
+def read_evaluation(body: dict[str, Any]) -> dict[str, Any]:
+    """A change's evaluation (docs/federation.md, changes), checked as the request's."""
+    start, end = _when(body, "eval_start"), _when(body, "eval_end")
+    if end <= start:
+        raise BadInput("federation.bad_request", field="eval_end")
+    notice = body.get("notice")
+    if not isinstance(notice, dict):
+        raise BadInput("federation.bad_request", field="notice")
+    for key in NOTICE_FIELDS:
+        _text(notice, key, 64)
+    return {"eval_start": start, "eval_end": end, "gather_at": _when(notice, "gather_at"),
+            "notice": {k: str(v)[:64] for k, v in notice.items() if k != "gather_at"}}
+
+
+def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
+    """The request as the protocol says (docs/federation.md), checked: BadInput naming the
+    first field that is not as it should be."""
+    request_id = _text(body, "request_id", 40)
+    if not REQUEST_ID.match(request_id):
+        raise BadInput("federation.bad_request", field="request_id")
+    specialty = _text(body, "specialty", 16)
+    if Reference.catalogue().get(specialty) is None:
+        raise BadInput("federation.bad_request", field="specialty")
+    region = _text(body, "region", 6)
+    if not (region.isdigit() and len(region) == 6) \
+            or not Reference.regions().known(from_gb(region)):
+        raise BadInput("federation.bad_request", field="region")
+    count = body.get("count")
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= COUNT_MAX:
+        raise BadInput("federation.bad_request", field="count")
+    start, end = _when(body, "eval_start"), _when(body, "eval_end")
+    if end <= start:
+        raise BadInput("federation.bad_request", field="eval_end")
+    notice = body.get("notice")
+    if not isinstance(notice, dict):
+        raise BadInput("federation.bad_request", field="notice")
+    for key in NOTICE_FIELDS:
+        _text(notice, key, 64)
+    gather_at = _when(notice, "gather_at")
+    units = body.get("avoid_units", [])
+    if not isinstance(units, list) or len(units) > UNITS_MAX or not all(
+            isinstance(u, dict) for u in units):
+        raise BadInput("federation.bad_request", field="avoid_units")
+    pairs = [(_text(u, "name", 128), _text(u, "credit_code", 18, required=False))
+             for u in units]
+    read_terms(body.get("fee"))  # the 主场's rule and standard, if sent: checked here
+    nonce = body.get("nonce", "")
+    if not isinstance(nonce, str):
+        raise BadInput("federation.bad_request", field="nonce")
+    persons_key, hashes = _persons(body)
+    return Asked(request_id, nonce.strip()[:32], PeerOrder(
+        library=peer.name, project=_text(body, "project", 128, required=False) or "副场评标",
+        specialty=specialty, region=from_gb(region), count=count, eval_start=start,
+        eval_end=end, notice={k: str(v)[:64] for k, v in notice.items()
+                              if k != "gather_at"},
+        gather_at=gather_at, units=pairs, supervisor=_supervisor(body)), persons_key, hashes)
