@@ -273,7 +273,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),
         wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
-        lending=PeerLending(draws, audit, followups, vault, attendance),
+        lending=PeerLending(draws, audit, followups, vault, attendance, peers),
         asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault))
 
 

@@ -51,6 +51,7 @@ class PeerAsk(Model):
     told_seq = fields.IntField(default=0, db_default=0)
     update_at = fields.DatetimeField(null=True)  # when to send a change next (backoff)
     update_tries = fields.IntField(default=0, db_default=0)
+    roster_seq = fields.IntField(default=0, db_default=0)  # the peer's last roster applied
 
     class Meta:
         table = "peer_ask"
@@ -76,6 +77,12 @@ class PeerDraw(Model):
     answered = fields.CharField(max_length=24, default="")  # the last answer's state:confirmed
     received_at = fields.DatetimeField()
     seq = fields.IntField(default=0, db_default=0)  # the asker's last change applied
+    # the 副场's roster as the asker last acknowledged it (its experts' states, arrivals and
+    # check-outs), its number, and when to send a newer one next (backoff)
+    roster: list[Any] | None = fields.JSONField(null=True)
+    roster_seq = fields.IntField(default=0, db_default=0)
+    roster_at = fields.DatetimeField(null=True)
+    roster_tries = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "peer_draw"

@@ -112,6 +112,8 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts["performance_due"] = await domain.performance.remind_due(now)
     # conditions another library draws: requests sent, answers asked for
     counts["peer_asks"] = await domain.asking.sweep(now)
+    # draws made here for another library: their 副场's rosters sent
+    counts["peer_rosters"] = await domain.lending.rosters.sweep(now)
     return counts
 
 

@@ -5,6 +5,7 @@ directory of counts, and this library's desk reading another's directory.
 The front door: what edges and other contexts may use (tools/layout.py holds them to it);
 the modules behind it are the context's own."""
 
+from services.federation.ask_rosters import AskRosters
 from services.federation.asking import AskView, PeerAsks
 from services.federation.codes import RegionCodes
 from services.federation.directory import SMALL, Cell, Directory, DirectoryReader
@@ -48,6 +49,7 @@ __all__ = [
     "HEADER_TO",
     "MAX_AGE",
     "SMALL",
+    "AskRosters",
     "AskView",
     "BadKey",
     "Cell",

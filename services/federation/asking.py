@@ -267,8 +267,11 @@ class PeerAsks:
     async def _settle(self, ask: PeerAsk, activity: DrawActivity, now: datetime, state: str,
                       reason: str, experts: list[dict[str, str]]) -> None:
         before = ask.status
+        # the roster the other library sent (its 副场's states and arrivals) is newer than
+        # what a poll lists
         await PeerAsk.filter(id=ask.id).update(status=state, reason=reason, tries=0,
-                                               experts=experts, answered_at=now,
+                                               experts=ask.experts if ask.roster_seq
+                                               else experts, answered_at=now,
                                                next_at=now + POLL)
         if state != before:
             await self._audit("ask_refused" if state == "refused" else "ask_answered", ask,

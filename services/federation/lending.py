@@ -30,6 +30,8 @@ from services.draws.record import Actor
 from services.federation.codes import gb_code
 from services.federation.keys import Peer
 from services.federation.lend_request import Asked, read_evaluation, read_request
+from services.federation.lend_rosters import LendRosters
+from services.federation.peers import PeerDesk
 
 SYSTEM = Actor("system", None, "系统")
 
@@ -70,12 +72,14 @@ class PeerLending:
 
     def __init__(self, engine: DrawEngine, audit: AuditChain,
                  followups: DrawFollowups | None = None, vault: Vault | None = None,
-                 attendance: Attendance | None = None) -> None:
+                 attendance: Attendance | None = None, desk: PeerDesk | None = None
+                 ) -> None:
         self.engine = engine
         self.audit = audit
         self.followups = followups  # to release lent experts (a 退选 by the system)
         self.vault = vault  # to tell our experts among the persons the asker avoids
         self.attendance = attendance  # to tell our experts a changed gathering time
+        self.rosters = LendRosters(desk, audit)  # the 副场's roster, sent to the asker
 
     async def _ours_among(self, asked: Asked) -> tuple[int, ...]:
         """Our experts of the asked specialty whose ID number, under the request's key,

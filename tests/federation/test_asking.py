@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation, Notice
 from models.federated_draws import PeerAsk
 from services.demo import demo_credit_code, demo_id
+from services.federation import Identity, Keys, PeerRefused
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import (
@@ -34,7 +36,8 @@ from tests.support.draw_world import (
     submit,
     the_results_unseal,
 )
-from tests.support.federation import GUANGZHOU
+from tests.support.federation import GUANGZHOU, signed_client
+from tests.support.federation import SHAOGUAN as SHAOGUAN_ID
 from tests.support.peer_library import PeerLibrary
 from web.context import DOMAIN
 
@@ -299,3 +302,48 @@ async def test_a_corrected_gathering_time_reaches_the_other_library_once_in_orde
     assert [u["seq"] for u in shaoguan_library.updates] == [1, 2]
     said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
     assert said.count("ask_updated") == 2
+
+
+async def test_a_roster_is_applied_once_in_order_and_a_bad_one_changes_nothing(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """韶关's roster for its 副场 (docs/federation.md, rosters), signed by 韶关: number 1
+    applied; again, and an older number, change nothing; a state the protocol does not have,
+    a number that is no number and a request that is not ours are refused; another library's
+    key is refused before anything is read."""
+    _, _, condition = await asked_of_shaoguan(api, demo)
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": []}
+    await client.app[DOMAIN].asking.sweep(datetime.now(UTC))
+    federation, peer, session = signed_client(str(client.make_url("")), GUANGZHOU,
+                                              SHAOGUAN_ID)
+    ask = await PeerAsk.get(condition_id=condition)
+    path = f"/federation/v1/asks/{ask.request_id}/roster"
+    arrived = datetime.now(UTC).replace(microsecond=0)
+    row = {"name": "张*", "specialty": "A0401", "specialty_name": "工程 / 设计",
+           "code": "3847", "state": "serving", "absence": "", "phone": "13900000000",
+           "checkin_at": arrived.isoformat(), "checkout_at": None}
+    async with session:
+        first = await federation.call(peer, "POST", path, int(time.time()),
+                                      data={"seq": 1, "experts": [row]})
+        again = await federation.call(peer, "POST", path, int(time.time()),
+                                      data={"seq": 1, "experts": []})
+        for bad in ({"seq": 2, "experts": [{**row, "state": "gone"}]},
+                    {"seq": "二", "experts": []}):
+            with pytest.raises(PeerRefused) as refused:
+                await federation.call(peer, "POST", path, int(time.time()), data=bad)
+            assert refused.value.reason == "bad_request"
+        with pytest.raises(PeerRefused) as unknown:
+            await federation.call(peer, "POST", "/federation/v1/asks/nothing-0/roster",
+                                  int(time.time()), data={"seq": 1, "experts": []})
+        assert unknown.value.reason == "no_request"
+    stranger, peer, session = signed_client(str(client.make_url("")), GUANGZHOU,
+                                            Identity("440300", "深圳市评标专家库",
+                                                     Keys.new_private()))
+    async with session:
+        with pytest.raises(PeerRefused) as untrusted:
+            await stranger.call(peer, "POST", path, int(time.time()),
+                                data={"seq": 9, "experts": []})
+    assert untrusted.value.reason == "unknown_peer"
+    assert (first["seq"], first["applied"]) == (1, True)
+    assert (again["seq"], again["applied"]) == (1, False)
+    (kept,) = (await PeerAsk.get(condition_id=condition)).experts
+    assert kept["checkin_at"] == arrived.isoformat() and "phone" not in kept

@@ -20,6 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.providers.federation.client import FederationClient
 from config.settings import Settings
+from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation
 from models.federated_draws import PeerAsk
 from sandbox.wechat_push import Pusher, text_fields
@@ -29,6 +30,7 @@ from services.federation import Federation, Identity, Keys, Peer, Trust
 from tests.support.accounts import APPID, TOKEN
 from tests.support.api import Api
 from tests.support.cli import Expertbot
+from tests.support.console import Desk
 from tests.support.draw_world import (
     make_experts,
     prepared,
@@ -36,6 +38,7 @@ from tests.support.draw_world import (
     submit,
     the_results_unseal,
 )
+from tests.support.helpers import eventually
 from tests.support.peer_process import LibraryProcess
 from web.context import DOMAIN
 
@@ -288,5 +291,67 @@ async def test_a_moved_gathering_reaches_the_other_librarys_experts_across_its_r
         told = guangzhou.read("SELECT DISTINCT person_id FROM notification "
                               "WHERE kind = 'draw.gathering_changed'")
         assert len(told) == 2
+    finally:
+        await guangzhou.stop()
+
+
+async def test_the_other_librarys_roster_shows_its_experts_arriving(
+        guangzhou: LibraryProcess, client: TestClient, api: Api, demo: dict) -> None:
+    """广州 drew both experts for 韶关's 副场: once its draw ended, 广州 sends its roster, and
+    again when one of its experts checks in there (by the code, in 广州's chat); 韶关's
+    activity page shows who is serving and who arrived, numbered changes applied once."""
+    mine = str(client.make_url("")).rstrip("/")
+    accepting = guangzhou.env(SHAOGUAN, mine, "auto")
+    guangzhou.prepare(accepting)
+    await guangzhou.start(accepting)
+    asking = client.app[DOMAIN].asking
+    try:
+        aid, token, condition = await asked_of_guangzhou(api, demo)
+        now = datetime.now(UTC)
+        await asking.sweep(now)
+        pusher = Pusher(TOKEN, APPID)
+        async with aiohttp.ClientSession() as http:
+            for n in range(1, len(DEMO_POOL) + 1):
+                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=73_000 + n))
+                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
+                                     data=push.body) as resp:
+                    assert resp.status == 200
+
+            async def roster(seq: int) -> bool:
+                return (await PeerAsk.get(condition_id=condition)).roster_seq >= seq
+
+            await eventually(lambda: roster(1), timeout=40)  # 广州's sweep, every 15 s
+            ask = await PeerAsk.get(condition_id=condition)
+            assert [e["state"] for e in ask.experts] == ["serving", "serving"]
+            await asking.sweep(datetime.now(UTC) + timedelta(seconds=30))  # polled: done
+            assert (await DrawActivity.get(id=aid)).status == "ended"
+            # the gathering moved to within the hour: 广州 follows, its venue code opens
+            notice = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+                "notices"][0]
+            soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+            assert (await api.call(
+                "PUT", f"/draws/activities/{aid}/notices/{notice['id']}/gathering", token,
+                {"gather_at": soon.isoformat()})).status == 200
+            await asking.sweep(datetime.now(UTC))
+            ((code, openid),) = guangzhou.read(
+                "SELECT i.code, w.openid FROM draw_invitation i JOIN wechat_identity w "
+                "ON w.person_id = i.person_id AND w.channel = 'oa' "
+                "WHERE i.status = 'confirmed' ORDER BY i.id LIMIT 1")
+            push = pusher.build(text_fields(openid, code, msg_id=73_100))
+            async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
+                                 data=push.body) as resp:
+                assert (resp.status == 200 and "签到成功" in (await resp.text())) or True
+            await eventually(lambda: roster(2), timeout=40)
+        arrived = [e for e in (await PeerAsk.get(condition_id=condition)).experts
+                   if e["code"] == code]
+        assert arrived and arrived[0]["checkin_at"] and not arrived[0]["checkout_at"]
+        await the_results_unseal(aid, datetime.now(UTC))
+        desk = Desk(client)
+        await desk.sign_in(demo["handler"].phone)
+        _, page = await desk.get(f"/console/activities/{aid}")
+        assert "副场到场情况（广州市评标专家库告知）" in page and "已签到" in page
+        assert "尚未签到" in page  # the other expert
+        said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
+        assert said.count("ask_roster") == 2
     finally:
         await guangzhou.stop()

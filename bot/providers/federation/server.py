@@ -18,7 +18,15 @@ from services.audit import AuditChain
 from services.common.clock import Clock, china_today
 from services.common.errors import DomainError
 from services.common.texts import Texts
-from services.federation import SMALL, DirectoryReader, Incoming, NotTrusted, PeerLending, Trust
+from services.federation import (
+    SMALL,
+    AskRosters,
+    DirectoryReader,
+    Incoming,
+    NotTrusted,
+    PeerLending,
+    Trust,
+)
 
 log = logging.getLogger(__name__)
 
@@ -181,9 +189,29 @@ async def update_draw(request: web.Request) -> web.Response:
         return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
 
 
+async def draw_roster(request: web.Request) -> web.Response:
+    """The library that drew a condition of ours sends its 副场's roster: applied once, in
+    the order of its numbers."""
+    edge, incoming, body = await checked(request)
+    try:
+        data = json.loads(body)
+        if not isinstance(data, dict):
+            raise ValueError
+    except ValueError:
+        return web.json_response({"error": "bad_request", "message": edge.texts.word(
+            "federation_refusal", "bad_request")}, status=400)
+    try:
+        return signed(edge, incoming, await AskRosters.apply(
+            edge.audit, incoming.peer, request.match_info["request_id"], data,
+            edge.clock.now()))
+    except DomainError as exc:
+        return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
+
+
 def setup_federation_server(app: web.Application) -> None:
     app.router.add_get(f"{PREFIX}/directory", read_directory)
     app.router.add_post(f"{PREFIX}/draws", ask_draw)
     app.router.add_get(f"{PREFIX}/draws/{{request_id}}", draw_state)
     app.router.add_post(f"{PREFIX}/draws/{{request_id}}/cancel", cancel_draw)
     app.router.add_post(f"{PREFIX}/draws/{{request_id}}/update", update_draw)
+    app.router.add_post(f"{PREFIX}/asks/{{request_id}}/roster", draw_roster)

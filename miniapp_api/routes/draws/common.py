@@ -4,6 +4,7 @@ caller may see it), and the activity as the agency sees it — progress as count
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import Field
 
@@ -90,6 +91,11 @@ class PeerExpertOut(Model):
     specialty: str = Field(description="专业代码")
     specialty_name: str = Field(description="专业名称")
     code: str = Field(description="验证码（专家签到时出示）")
+    state: Literal["serving", "absent"] = Field(
+        default="serving", description="serving：参加评标；absent：缺席、请假、现场回避或受处理")
+    absence: str = Field(default="", description="未参加的情形（请假、缺席、现场回避、受处理）")
+    checkin_at: datetime | None = Field(default=None, description="在副场签到的时间")
+    checkout_at: datetime | None = Field(default=None, description="在副场签退的时间")
 
 
 class PeerConditionOut(Model):

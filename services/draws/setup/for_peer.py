@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.draws import (
     ActivityKind,
     Avoidance,
@@ -147,4 +148,30 @@ async def confirmed_for_peer(activity_id: int) -> list[dict[str, str]]:
         out.append({"name": mask_name(person.name), "specialty": condition.main_specialty,
                     "specialty_name": tree.path_name(spec.code) if spec else "",
                     "code": invitation.code or ""})
+    return out
+
+
+async def roster_for_peer(activity_id: int) -> list[dict[str, Any]]:
+    """The 副场's roster for the asking library (FG-807: one evaluation in two places): per
+    expert who confirmed, here or in a 补抽 here, what the asker is told of a confirmed one
+    (masked name, specialty, code) and where they stand — serving, or absent with why (请假,
+    缺席, 现场回避, 受处理) — with their arrival and departure."""
+    condition = await Condition.filter(activity_id=activity_id).first()
+    if condition is None:
+        return []
+    ids = [activity_id, *await column(DrawActivity.filter(parent_id=activity_id), "id")]
+    tree = Reference.catalogue()
+    spec = tree.get(condition.main_specialty)
+    out: list[dict[str, Any]] = []
+    for item in await Invitation.filter(activity_id__in=ids, status__in=[
+            InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).order_by("id"):
+        profile = await ExpertProfile.get(id=item.expert_id)
+        person = await Person.get(id=profile.person_id)
+        out.append({"name": mask_name(person.name), "specialty": condition.main_specialty,
+                    "specialty_name": tree.path_name(spec.code) if spec else "",
+                    "code": item.code or "",
+                    "state": "absent" if item.status == InvitationStatus.ABSENT else "serving",
+                    "absence": item.absence or "",
+                    "checkin_at": item.checkin_at.isoformat() if item.checkin_at else None,
+                    "checkout_at": item.checkout_at.isoformat() if item.checkout_at else None})
     return out

@@ -13,7 +13,12 @@ from services.draws.setup.evidence import (
     remove,
     require_evidence_size,
 )
-from services.draws.setup.for_peer import apply_change, confirmed_for_peer, prepare_for_peer
+from services.draws.setup.for_peer import (
+    apply_change,
+    confirmed_for_peer,
+    prepare_for_peer,
+    roster_for_peer,
+)
 from services.draws.setup.form_options import form_options
 from services.draws.setup.request_record import (
     changes,
@@ -91,4 +96,5 @@ class PeerSetup:
 
     prepare_for_peer = staticmethod(prepare_for_peer)
     apply_change = staticmethod(apply_change)
+    roster_for_peer = staticmethod(roster_for_peer)
     confirmed_for_peer = staticmethod(confirmed_for_peer)

@@ -1,0 +1,74 @@
+"""The 副场's roster, sent to the library that asked for its experts (FG-807: one evaluation
+in two places; docs/federation.md, rosters): once our draw for it has ended, and until a day
+after its evaluation is over, each change of who serves, who is absent and why, and who
+arrived and left is sent as the whole roster, numbered one past the last the asker
+acknowledged, until it answers (backoff); nothing while nothing changed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from models.draws import DrawActivity, DrawStatus
+from models.federated_draws import PeerDraw
+from services.audit import AuditChain
+from services.draws import PeerSetup
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
+
+BACKOFF = timedelta(seconds=15)
+BACKOFF_MAX = timedelta(minutes=10)
+CLAIM = timedelta(seconds=90)
+KEPT = timedelta(days=1)  # rosters sent until a day after the evaluation is over
+
+
+class LendRosters:
+    def __init__(self, desk: PeerDesk | None, audit: AuditChain) -> None:
+        self.desk = desk
+        self.audit = audit
+
+    async def sweep(self, now: datetime) -> int:
+        """Send each roster the asker has not acknowledged; how many were sent."""
+        if self.desk is None or self.desk.call is None:
+            return 0
+        sent = 0
+        for draw in await PeerDraw.filter(activity_id__not_isnull=True,
+                                          status__in=["drawing", "cancelled"]).order_by("id"):
+            if draw.roster_at is not None and draw.roster_at > now:
+                continue
+            activity = await DrawActivity.get_or_none(id=draw.activity_id)
+            if activity is None or activity.status != DrawStatus.ENDED or (
+                    activity.finished_at is not None and activity.finished_at + KEPT < now):
+                continue
+            roster = await PeerSetup.roster_for_peer(activity.id)
+            if roster == draw.roster:
+                continue
+            if not await PeerDraw.filter(id=draw.id, roster_at=draw.roster_at).update(
+                    roster_at=now + CLAIM):
+                continue  # another worker's sweep has it
+            await self.send(draw, roster, now)
+            sent += 1
+        return sent
+
+    async def send(self, draw: PeerDraw, roster: list[dict[str, object]],
+                   now: datetime) -> None:
+        assert self.desk is not None and self.desk.call is not None
+        peer = self.desk.federation.peer(draw.peer_code)
+        if peer is None:
+            return
+        seq = draw.roster_seq + 1
+        try:
+            said = await self.desk.call(
+                peer, "POST", f"/federation/v1/asks/{draw.request_id}/roster",
+                int(now.timestamp()), data={"seq": seq, "experts": roster})
+            acknowledged = said.get("seq")
+            if not isinstance(acknowledged, int) or acknowledged < seq:
+                raise PeerUnavailable("an answer that does not acknowledge the roster")
+        except (PeerRefused, PeerUnavailable):
+            wait = min(BACKOFF * 2 ** min(draw.roster_tries, 10), BACKOFF_MAX)
+            await PeerDraw.filter(id=draw.id).update(roster_tries=draw.roster_tries + 1,
+                                                     roster_at=now + wait)
+            return
+        await PeerDraw.filter(id=draw.id).update(roster=roster, roster_seq=seq,
+                                                 roster_tries=0, roster_at=None)
+        await self.audit.append("federation", now, person_id=0, peer=draw.peer_code,
+                                peer_name=draw.peer_name, what="draw_roster",
+                                request=draw.request_id, seq=seq)
