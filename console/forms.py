@@ -61,7 +61,8 @@ FIELDS_OF: dict[str, tuple[str, ...]] = {
     "performance.note_required": ("review_note",), "conduct.name": ("name",),
     "conduct.duplicate": ("name",), "conduct.deadline_days": ("deadline_days",),
     "draw_policy.weight_range": ("weight_a", "weight_b", "weight_c", "weight_d"),
-    "draw_policy.weight_order": ("weight_a", "weight_b", "weight_c", "weight_d")}
+    "draw_policy.weight_order": ("weight_a", "weight_b", "weight_c", "weight_d"),
+    "venue_check.venue_name": ("name",), "venue_check.region": ("region",)}
 
 
 def problems(texts: Texts, exc: DomainError) -> list[tuple[str, str]]:

@@ -106,9 +106,10 @@ async def _administrator(request: web.Request) -> dict[str, int | str]:
 
 
 async def _finance(request: web.Request) -> dict[str, int | str]:
-    """What waits for finance: experts' fee sheets to approve, reconciliation days with
-    differences (payments against the trade bill, transfers against the fund-flow bill),
-    invoices to issue."""
+    """What waits for finance: experts' fee sheets to approve, fees of approved sheets to
+    transfer to the bank account the expert gave, reconciliation days with differences
+    (payments against the trade bill, transfers against the fund-flow bill), invoices to
+    issue."""
     calls = api(request)
     sheets = await calls.call(funding.fee_sheets,
                               fields(funding.SheetsQuery, {"state": "submitted"}))
@@ -116,7 +117,7 @@ async def _finance(request: web.Request) -> dict[str, int | str]:
                              fields(admin_bills.ReconciliationQuery, {"days": 7}))
     waiting = await calls.call(invoices.invoice_list,
                                fields(invoices.InvoicesPageQuery, {"limit": MOST}))
-    return {"sheets": len(sheets.sheets),
+    return {"sheets": len(sheets.sheets), "bank_due": sheets.bank_due,
             # a day checked order by order (its bill not out) counts when it differed
             "differences": sum(r.mismatch_count > 0 or r.status == "failed"
                                for r in bills.runs),

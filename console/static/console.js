@@ -58,6 +58,8 @@ function unsentInput() {
           const value = counts[el.dataset.count];
           if (value !== undefined) el.textContent = value;
         });
+        // what is said only while the results are sealed goes once they unseal
+        document.querySelectorAll("[data-when-sealed]").forEach((el) => { el.hidden = !counts.sealed; });
       }
     } catch (e) { /* offline for a moment: the next poll tries again */ }
   }

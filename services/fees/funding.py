@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 import services.fees.sheets as sheets
@@ -63,6 +64,9 @@ class FundingRow:
     reason: str | None
     paid: bool
     account: PayoutAccount | None  # the bank account finance pays into, if the expert gave one
+    # the expert uses the mini-program: the agency's 发放 is a WeChat Pay transfer (else an
+    # SMS asks for a bank account finance transfers to)
+    mini_program: bool = False
 
     @property
     def off_standard(self) -> bool:
@@ -147,7 +151,7 @@ async def rows_of(funding: FeeFunding) -> list[FundingRow]:
         out.append(FundingRow(row.invitation.id, row.name,
                               row.computed.total_fen if row.computed else None, fen,
                               row.invitation.fee_reason, row.invitation.fee_paid,
-                              accounts.get(row.invitation.id)))
+                              accounts.get(row.invitation.id), row.mini_program))
     return out
 
 
@@ -276,6 +280,14 @@ class Funding:
         found = FeeFunding.all() if state is None else FeeFunding.filter(state=state)
         return [await view(f) for f in
                 await found.order_by("submitted_at", "activity_id").limit(limit)]
+
+    @staticmethod
+    async def bank_transfers_due() -> int:
+        """Fees of approved sheets whose expert gave a bank account finance has not yet
+        recorded a transfer to: finance's to pay."""
+        approved = FeeFunding.filter(state=FundingState.APPROVED).values("activity_id")
+        return await PayoutAccount.filter(activity_id__in=Subquery(approved), paid_at=None,
+                                          given_at__not_isnull=True).count()
 
     @staticmethod
     async def sheet(activity_id: int) -> SheetView:

@@ -25,6 +25,7 @@ from models.payouts import (
     PayoutState,
 )
 from models.people import Person
+from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.draws import DrawEngine, DrawRecord
@@ -45,6 +46,10 @@ class FeeRow:
     name: str  # the agency sees who served once the evaluation is over
     computed: Computed | None  # None: no standard in force on the evaluation day
     standard: FeeStandard | None
+    # the expert uses WeChat (the official account or the mini-program: they can look up
+    # their fees there), and the mini-program (a WeChat Pay transfer can reach them)
+    wechat: bool = False
+    mini_program: bool = False
 
 
 @dataclass(frozen=True)
@@ -118,12 +123,17 @@ async def fees_of(activity: DrawActivity) -> list[FeeRow]:
     what the standard gives."""
     await _require_finished(activity)
     rows = await _paid_for(activity)
-    names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
-        "id", "name"))
+    people = [r.person_id for r in rows]
+    names = dict(await Person.filter(id__in=people).values_list("id", "name"))
+    channels = await WeChatIdentity.filter(person_id__in=people).values_list(
+        "person_id", "channel")
+    wechat = {p for p, _ in channels}
+    mini = {p for p, c in channels if c == Channel.MINI_PROGRAM}
     standard = await standard_for(activity)
     return [FeeRow(r, str(names.get(r.person_id, "")),
                    await fee_by_standard(activity, r, await DrawEngine.notices.notice_of(r),
-                                         standard), standard)
+                                         standard), standard,
+                   r.person_id in wechat, r.person_id in mini)
             for r in rows]
 
 

@@ -113,6 +113,9 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
         assert lines == 1, heading
     row = desk.get_by_test_id(f"condition-{condition.id}")
     await expect(row).to_contain_text("常驻地广东省广州市")
+    # no title level chosen: the form's word for it (不限), not another
+    await expect(row).to_contain_text("广东省广州市不限")
+    await expect(row).not_to_contain_text("全部")
     for cell, shown in (("needed", "2"), ("agreed", "0"), ("state", "新建")):
         await expect(row.get_by_test_id(f"{cell}-{condition.id}")).to_have_text(shown)
     await screenshot(desk, "var/console-condition-table.png")

@@ -329,10 +329,33 @@ async def test_the_results_unseal_and_print_and_the_venue_follows_them(
     await desk.sign_in(demo["handler"].phone)
     sealed, text = await desk.get(f"/console/activities/{aid}/results")
     assert sealed.status == 400 and "解封" in text
+    # the activity's counts line says the names wait for the unsealing only while they do
+    _, page = await desk.get(f"/console/activities/{aid}")
+    assert re.search(r"<span data-when-sealed>，结果解封前只显示人数</span>", page)
     await the_evaluation_starts_now(aid, datetime.now(UTC))
+    _, page = await desk.get(f"/console/activities/{aid}")
+    assert re.search(r"<span data-when-sealed hidden>", page)
+    progress = await client.get(f"/console/activities/{aid}/progress")
+    assert (await progress.json())["sealed"] is False
     shown, text = await desk.get(f"/console/activities/{aid}/results")
     confirmed = await Invitation.filter(activity_id=aid, status="confirmed").order_by("id")
     assert shown.status == 200 and all(i.code in text for i in confirmed)
+    # nobody here yet, the code still works: a late expert can still check in
+    assert "<th class=\"nw\">签退</th>" in text and "迟到的专家到场后仍可签到" in text
+    # everyone came and left: the check-out times, and nothing about coming late
+    now = datetime.now(UTC)
+    for n, item in enumerate(confirmed):
+        await Invitation.filter(id=item.id).update(checkin_at=now - timedelta(minutes=30),
+                                                   checkout_at=now - timedelta(minutes=n))
+    _, text = await desk.get(f"/console/activities/{aid}/results")
+    for n, item in enumerate(confirmed):
+        left = (now - timedelta(minutes=n)).astimezone(CHINA).strftime("%Y年%m月%d日 %H:%M")
+        assert f'data-testid="checkout-{item.id}">{left}</td>' in text
+    assert "迟到" not in text and f"已到场 {len(confirmed)}/{len(confirmed)}" in text
+    await Invitation.filter(id__in=[i.id for i in confirmed]).update(checkin_at=None,
+                                                                    checkout_at=None)
+    _, text = await desk.get(f"/console/activities/{aid}/results")
+    assert all(f'data-testid="checkout-{i.id}">—</td>' in text for i in confirmed)
     printed = await client.get(f"/console/activities/{aid}/print", allow_redirects=False)
     assert printed.status == 303
     link = urlsplit(printed.headers["Location"])  # the public address: its path here

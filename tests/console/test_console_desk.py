@@ -20,6 +20,7 @@ from models.experts import ExpertProfile
 from models.notifications import Notification
 from models.payments import PayOrder
 from models.people import Person, RoleGrant, phone_is
+from models.wechat import WeChatIdentity
 from sandbox.app import SANDBOX_PLATFORM
 from sandbox.pay_gateway import PayGateway
 from sandbox.wechat_push import Pusher, text_fields
@@ -65,7 +66,13 @@ async def test_after_the_draw_the_agency_reads_the_log_records_fees_exports_and_
     assert not PHONE.search(str(sheets))  # the agency never sees a phone
     # the evaluation is over: fees are recorded per expert
     await DrawActivity.filter(id=aid).update(finished_at=now)
+    await WeChatIdentity.filter(person_id=confirmed[1].person_id).delete()  # no WeChat
     _, page = await desk.get(f"/console/activities/{aid}/fees")
+    # where each expert sees the fee marked paid: in WeChat, or nowhere here (told apart)
+    assert "使用微信的专家可在公众号（发送“我的劳务费”）或小程序中查看" in page
+    assert "专家可在小程序中看到" not in page
+    assert f'data-testid="no-wechat-{confirmed[1].id}">未使用微信' in page
+    assert f"no-wechat-{confirmed[0].id}" not in page
     first = confirmed[0].id
     await desk.post(f"/console/activities/{aid}/fees/{first}", {"amount_yuan": "八百"})
     assert "请填写金额" in await desk.flash(f"/console/activities/{aid}/fees")

@@ -217,8 +217,12 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     # the desk counted it without a reload, and the draw ended
     await expect(desk.get_by_test_id("confirmed")).to_have_text("1", timeout=10_000)
     await expect(desk.get_by_test_id("status")).to_have_text("抽取完成", timeout=10_000)
+    sealed_note = desk.get_by_test_id("counts-text").locator("[data-when-sealed]")
+    await expect(sealed_note).to_have_text("，结果解封前只显示人数")
+    await expect(sealed_note).to_be_visible()
     # 30 minutes before the evaluation the results unseal: shown, printed, exported
     await the_results_unseal(aid, datetime.now(UTC))
+    await expect(sealed_note).to_be_hidden(timeout=10_000)  # the page polling says so
     invited = await Invitation.get(id=invited.id)  # its verification code, now
     await desk.get_by_test_id("results").click()
     await expect(desk.get_by_test_id("results")).to_contain_text(invited.code)

@@ -38,10 +38,16 @@ async def test_the_verifier_turns_the_check_on_and_checks_an_id_card_at_the_door
     desk = await signed_in(browser, client.server, demo["verifier"].phone, "/console/venues")
     await expect(desk.get_by_test_id("venues")).to_contain_text("还没有登记场所")
     await desk.get_by_label("评标场所名称").fill(VENUE)
-    await desk.get_by_label("地区代码").fill("4401")
+    # the place is picked by name, as the activity form's places are: no code to type
+    await expect(desk.get_by_label("地区代码")).to_have_count(0)
+    place = desk.get_by_test_id("venue-region")
+    await place.get_by_label("省").select_option(label="广东省")
+    await place.get_by_label("市").select_option(label="广州市")
+    await expect(place).to_contain_text("广东省广州市")
     await desk.get_by_test_id("save-venue").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("已开启签到身份核验")
     await expect(desk.get_by_test_id("venues")).to_contain_text("广东省广州市")
+    await expect(desk.get_by_test_id("venues")).not_to_contain_text("4401")
     await screenshot(desk, "var/console-venues.png")
 
     await desk.get_by_role("link", name="现场签到核验").click()

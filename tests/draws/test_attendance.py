@@ -151,6 +151,9 @@ async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
     listing = await api.call("GET", f"/draws/activities/{aid}/attendance", token)
     assert len(listing.data["experts"]) == 2
     assert all(e["checkin_at"] for e in listing.data["experts"])
+    # the venue code stopped working: the agency's page no longer says a late expert can
+    # still check in
+    assert listing.data["checkin_open"] is False
     # the agency never sees an expert's phone, not even masked
     assert "phone" not in listing.data["experts"][0]
     shown = json.dumps(listing.data, ensure_ascii=False)

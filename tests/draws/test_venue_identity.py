@@ -49,6 +49,14 @@ async def test_the_staff_check_the_id_card_where_the_venue_asks_for_identity(
     assert turned.data["region_name"] == "广东省广州市" and turned.data["identity_check"]
     listed = await api.call("GET", "/venues", centre)
     assert [v["name"] for v in listed.data["venues"]] == [VENUE]
+    # a place that is none is refused in words; the national list's code is kept as ours
+    nowhere = await api.call("PUT", "/venues", centre,
+                             {"name": VENUE, "region": "9999", "identity_check": True})
+    assert nowhere.status == 400 and "请选择场所所在的地区" in nowhere.message
+    national = await api.call("PUT", "/venues", centre,
+                              {"name": VENUE, "region": "440100", "identity_check": True})
+    assert national.status == 200 and (national.data["region"], national.data["region_name"]
+                                       ) == ("4401", "广东省广州市")
 
     # the venue code alone no longer checks in: the expert is told both ways, in words
     scan = scanner(chat, await venue_scene(api, agency, aid, platform), now)

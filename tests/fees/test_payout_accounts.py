@@ -84,6 +84,16 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     fees = await api.call("GET", f"/draws/activities/{aid}/fees", token)
     shown = row_of(fees, item)["account"]
     assert (shown["holder"], shown["number_masked"]) == (person.name, "**** **** 0123")
+    assert (row_of(fees, item)["wechat"], row_of(fees, item)["mini_program"]) == (False, False)
+    other = next(r for r in fees.data["experts"] if r["invitation_id"] != item.id)
+    assert (other["wechat"], other["mini_program"]) == (True, True)
+    # finance's count of the transfers waiting for it, whichever sheets it lists
+    due = await api.call("GET", "/finance/fee-sheets", finance, params={"state": "submitted"})
+    assert due.data["sheets"] == [] and due.data["bank_due"] == 1
+    (listed,) = (await api.call("GET", "/finance/fee-sheets", finance,
+                                params={"state": "approved"})).data["sheets"]
+    ways = {r["invitation_id"]: r["mini_program"] for r in listed["experts"]}
+    assert ways == {item.id: False, other["invitation_id"]: True}
     assert "6222021234567890123" not in str(fees.data)
     assert (await api.call("POST", f"{sheet}/number", token)).status == 403
     assert (await api.call("POST", f"{sheet}/paid", token, {"reference": "X1"})).status == 403
@@ -96,6 +106,7 @@ async def test_an_expert_without_the_mini_program_gives_a_bank_account_and_is_pa
     row = next(r for r in paid.data["experts"] if r["invitation_id"] == item.id)
     assert row["paid"] and row["account"]["paid_ref"] == "ICBC20261125001"
     assert (await Invitation.get(id=item.id)).fee_paid
+    assert (await api.call("GET", "/finance/fee-sheets", finance)).data["bank_due"] == 0
     account = await PayoutAccount.get(invitation_id=item.id)
     assert (account.gross_fen, account.tax_fen, account.amount_fen) == (90000, 2000, 88000)
     await eventually(lambda: any("已转入您提供的银行账户" in t

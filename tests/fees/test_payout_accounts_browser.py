@@ -25,13 +25,22 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
         pay_gateway: PayGateway, platform: Platform) -> None:
     from playwright.async_api import expect
 
-    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    aid, token, (item, other) = await fees_ready(api, chat, client, demo)
     await WeChatIdentity.filter(person_id=item.person_id).delete()
     person = await Person.get(id=item.person_id)
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
     assert (await record(api, aid, token, item)).status == 200
     await funded(api, demo, aid, token)
+    # finance's approved sheet says how each expert will be paid: the one with the
+    # mini-program by the agency through WeChat Pay, the one without by finance's transfer
+    money = await signed_in(browser, client.server, demo["finance"].phone,
+                            "/console/fee-sheets?state=approved")
+    await expect(money.get_by_test_id(f"way-{other.id}")).to_contain_text(
+        "由代理机构通过微信支付发放")
+    way = money.get_by_test_id(f"way-{item.id}")
+    await expect(way).to_contain_text("专家未使用小程序：代理机构发放时短信请其提供本人银行账户")
+    await expect(way).not_to_contain_text("微信支付")
     desk = await signed_in(browser, client.server, demo["handler"].phone,
                            f"/console/activities/{aid}/fees")
     said: list[str] = []
@@ -43,9 +52,15 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await row.get_by_role("button", name="发放 400.00元").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("短信请专家填写本人银行收款账户")
+    # the handler is told what happens next, not to press a button only finance has
+    await expect(desk.get_by_test_id("flash")).to_contain_text("由交易中心财务从已批准的清单转账")
+    await expect(desk.get_by_test_id("flash")).not_to_contain_text("登记已转账")
     assert said and person.name in said[0] and "应发 400.00元" in said[0]
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("待专家提供银行账户")
+    await expect(row.get_by_role("button", name="再次短信提醒专家")).to_be_visible()
+    await reload(money)
+    await expect(money.get_by_test_id(f"way-{item.id}")).to_contain_text("待专家提供银行账户")
     await screenshot(desk, "var/console-payout-account-asked.png")
 
     # the expert, on a phone, from the SMS
@@ -68,8 +83,12 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     await expect(row.get_by_test_id("account")).to_contain_text("**** **** 0123")
     await expect(row.get_by_test_id("account")).to_contain_text("由交易中心财务")
     await expect(row).not_to_contain_text("6222021234567890123")
-    money = await signed_in(browser, client.server, demo["finance"].phone,
-                            "/console/fee-sheets?state=approved")
+    # the account is given: no SMS to ask for it again
+    await expect(row.get_by_role("button")).to_have_count(0)
+    # finance's home counts the transfer waiting for it and leads to where it is recorded
+    await money.goto(str(client.make_url("/console/home")))
+    await expect(money.get_by_test_id("bank-due")).to_contain_text("1待财务银行转账的专家费")
+    await money.get_by_test_id("bank-due").click()
     money.on("dialog", accept)
     due = money.get_by_test_id(f"account-{item.id}")
     await expect(due).to_contain_text("**** **** 0123")
@@ -84,6 +103,8 @@ async def test_the_agency_asks_for_an_account_reads_it_and_records_the_transfer(
     assert person.name in said[-1] and "400.00元" in said[-1] and "**** **** 0123" in said[-1]
     await expect(money.get_by_test_id(f"row-{item.id}")).to_contain_text("ICBC20261125001")
     await screenshot(money, "var/console-fee-sheet-paid.png")
+    await money.goto(str(client.make_url("/console/home")))
+    await expect(money.get_by_test_id("bank-due")).to_contain_text("0待财务银行转账的专家费")
     await reload(desk)
     row = desk.get_by_test_id("fees").locator("tr", has_text=person.name).first
     await expect(row.get_by_test_id("account")).to_contain_text("已银行转账")

@@ -36,9 +36,17 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await channel.get_by_role("button", name="改为通过微信支付发放").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("专家在小程序中确认收款")
     await expect(desk.get_by_test_id("fee-channel")).to_contain_text("通过微信支付发放")
+    # no fee recorded yet: nothing to pay or submit, and the page says why beside the buttons
+    for button in ("pay-funding", "submit-funding"):
+        await expect(desk.get_by_test_id(button)).to_be_disabled()
+        await expect(desk.get_by_test_id(f"why-{button}")).to_have_text(
+            "还有 2 位专家的酬劳没有登记，请全部登记并保存后再付款或提交")
     for expert in (item, other):
         assert (await record(api, aid, token, expert)).status == 200
     await reload(desk)
+    for button in ("pay-funding", "submit-funding"):
+        await expect(desk.get_by_test_id(button)).to_be_enabled()
+        await expect(desk.get_by_test_id(f"why-{button}")).to_have_count(0)
     # nothing leaves the centre's account before the sheet is funded and approved
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await expect(row.get_by_role("button", name="发放 400.00元")).to_be_disabled()
@@ -55,6 +63,8 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await expect(desk.get_by_test_id("flash")).to_contain_text("已提交给财务")
     assert "800.00元" in said[-1] and "转入交易中心账户" in said[-1]
     await expect(desk.get_by_test_id("funding")).to_contain_text("待财务确认到账并批准")
+    await expect(desk.get_by_test_id(f"locked-{other.id}")).to_have_text(
+        "清单已提交财务，如需修改请财务退回清单")
     # finance, at its own desk: the sheet, each fee beside the standard's, approved
     money = await signed_in(browser, client.server, demo["finance"].phone,
                             "/console/fee-sheets")
@@ -62,6 +72,9 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     sheet = money.get_by_test_id(f"sheet-{aid}")
     await expect(sheet).to_contain_text("HX20261125001")
     await expect(sheet).to_contain_text("800.00元")
+    for expert in (item, other):  # both use the mini-program
+        await expect(sheet.get_by_test_id(f"way-{expert.id}")).to_contain_text(
+            "由代理机构通过微信支付发放")
     await screenshot(money, "var/console-fee-sheets.png")
     await sheet.get_by_test_id(f"approve-{aid}").click()
     await expect(money.get_by_test_id("flash")).to_contain_text("已批准")
@@ -70,7 +83,8 @@ async def test_the_agency_sends_withdraws_and_sees_a_fee_paid(
     await reload(desk)
     await expect(desk.get_by_test_id("funding")).to_contain_text("财务已批准")
     # the approved sheet holds its amounts: no field to change them, the reason instead
-    await expect(desk.get_by_test_id(f"locked-{other.id}")).to_contain_text("清单已提交财务")
+    await expect(desk.get_by_test_id(f"locked-{other.id}")).to_have_text(
+        "清单已经财务批准，如需修改请财务退回清单")
     row = desk.get_by_test_id("fees").locator("tr", has_text="已登记 400.00元").first
     await row.get_by_role("button", name="发放 400.00元").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("24小时内")

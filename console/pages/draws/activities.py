@@ -62,6 +62,7 @@ async def progress(request: web.Request) -> web.Response:
     calls = api(request)
     counts = await calls.call(drawing.progress, path=request.match_info)
     shown = await calls.call(draw_prep.show, path=request.match_info)
-    return web.json_response({**counts.model_dump(), "status_title": shown.status_title},
+    return web.json_response({**counts.model_dump(), "status_title": shown.status_title,
+                              "sealed": shown.sealed},
                              headers={"Cache-Control": "no-store"},
                              dumps=lambda d: json.dumps(d, ensure_ascii=False))

@@ -55,6 +55,10 @@ class AttendanceOut(Model):
     arrived: int
     expected: int
     experts: list[ArrivalOut] = Field(description="结果解封后才有内容")
+    checkin_open: bool = Field(default=False, description=(
+        "结果解封后：现场签到仍然开放（迟到的专家到场后仍可签到）"))
+    checkin_until: datetime | None = Field(default=None, description=(
+        "结果解封后：签到二维码有效至（评标预计结束后2小时）"))
 
 
 class UrgeIn(Model):
@@ -107,7 +111,8 @@ async def attendance(call: Call) -> AttendanceOut:
                    checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
                    manual_urges=r.manual_urges, absent=r.status == InvitationStatus.ABSENT,
                    venue=roster.venues.get(r.id, ""))
-        for r, name in roster.experts])
+        for r, name in roster.experts], checkin_open=roster.checkin_open,
+        checkin_until=roster.checkin_until)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/urge", access=AGENCY, body=UrgeIn,

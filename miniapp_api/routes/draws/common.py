@@ -162,6 +162,7 @@ class ActivityOut(Model):
     seed_hash: str | None = Field(description="开始抽取时公布的随机种子摘要")
     seed: str | None = Field(description="抽取结束后公开")
     unseal_at: datetime
+    sealed: bool = Field(default=False, description="结果尚未解封：只显示人数，不显示专家")
     supplement_gather_at: datetime | None = Field(description=(
         "补抽时默认的集合时间：原集合时间未到时为原时间，已过时为一小时后（可修改）"))
     avoidances: list[AvoidanceOut]
@@ -242,6 +243,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
         seed=activity.seed if activity.status == DrawStatus.ENDED else None,
         unseal_at=activity.eval_start - SEAL_BEFORE,
+        sealed=call.domain.draws.seal.check_sealed(activity, call.now),
         supplement_gather_at=call.domain.draw_followups.supplement_time_default(
             list(f.notices), call.now)
         if activity.status == DrawStatus.ENDED else None,

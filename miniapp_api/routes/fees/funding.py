@@ -50,6 +50,9 @@ class SheetRowOut(Model):
     paid: bool = Field(description="已支付（微信转账到账，或已登记银行转账）")
     account: AccountOut | None = Field(
         description="专家未使用小程序时：其提供的银行收款账户（财务转账并登记）")
+    mini_program: bool = Field(description=(
+        "专家使用小程序：由代理机构通过微信支付发放；否则发放时短信请专家提供本人银行账户，"
+        "由财务转账并登记"))
 
 
 class SheetOut(Model):
@@ -70,6 +73,8 @@ class SheetOut(Model):
 
 class SheetsOut(Model):
     sheets: list[SheetOut]
+    bank_due: int = Field(description=(
+        "已批准清单中，专家已提供银行账户、待财务转账并登记的专家费笔数（不论所查状态）"))
 
 
 class DecisionIn(Model):
@@ -94,7 +99,8 @@ def sheet_out(call: Call, found: SheetView) -> SheetOut:
                              off_standard=r.off_standard,
                              net_words=call.services.texts.render(
                                  "payout/amounts.j2", **Amounts.of_fee(r.amount_fen).words()),
-                             paid=r.paid, account=account_out(r.account))
+                             paid=r.paid, account=account_out(r.account),
+                             mini_program=r.mini_program)
                  for r in found.rows])
 
 
@@ -103,8 +109,9 @@ def sheet_out(call: Call, found: SheetView) -> SheetOut:
            summary="财务：专家费清单（代理机构已转账，待确认到账并批准）")
 async def fee_sheets(call: Call, query: SheetsQuery) -> SheetsOut:
     state = FundingState(query.state) if query.state else None
-    return SheetsOut(sheets=[sheet_out(call, s)
-                            for s in await call.domain.fees.funding.sheets(state)])
+    funding = call.domain.fees.funding
+    return SheetsOut(sheets=[sheet_out(call, s) for s in await funding.sheets(state)],
+                     bank_due=await funding.bank_transfers_due())
 
 
 @api.route("POST", "/finance/fee-sheets/{activity_id}/decision", access=FINANCE,

@@ -56,6 +56,8 @@ class FeeRowOut(FeeFields):
     payout: PayoutOut | None = Field(description="通过微信支付发放时：最近一笔转账")
     account: AccountOut | None = Field(
         description="专家未使用小程序时：其提供的银行收款账户及转账登记")
+    wechat: bool = Field(description="专家使用微信（公众号或小程序），可在其中查看专家费与支付情况")
+    mini_program: bool = Field(description="专家使用小程序，可通过微信支付收款")
 
 
 class FundingOut(Model):
@@ -109,7 +111,8 @@ async def fees_out(call: Call, activity: DrawActivity) -> FeesOut:
             reason=r.invitation.fee_reason, paid=r.invitation.fee_paid,
             recorded_at=r.invitation.fee_recorded_at,
             payout=payout_out(texts, latest.get(r.invitation.id)),
-            account=account_out(accounts.get(r.invitation.id))) for r in rows])
+            account=account_out(accounts.get(r.invitation.id)), wechat=r.wechat,
+            mini_program=r.mini_program) for r in rows])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/fees", access=AGENCY, response=FeesOut,

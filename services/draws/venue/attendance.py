@@ -60,6 +60,10 @@ class Roster:
     experts: list[tuple[Invitation, str]]
     # each one's venue by invitation id (主场 / 副场 said when the activity has a 副场)
     venues: dict[int, str] = field(default_factory=dict)
+    # the venue's check-in still takes an expert who comes late (the code works, the
+    # evaluation is not over), and until when the code works
+    checkin_open: bool = False
+    checkin_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -251,10 +255,15 @@ class Attendance(Urging):
         arrived, expected = await self.arrivals(activity, now)
         if check_sealed(activity, now):
             return Roster(arrived, expected, [])
+        root = await root_of(activity)
+        _, closes = await self.window(root)
+        # as confirmed() admits a check-in: a live evaluation, an on-site one not yet over
+        over = root.status not in LIVE or (root.on_site and root.finished_at is not None)
         rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
         names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
             "id", "name"))
         venues = {r.id: venue_label(n) for r, n in zip(rows, await notices_of(rows),
                                                         strict=True)}
-        return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows], venues)
+        return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows], venues,
+                      not over and now <= closes, closes)
 

@@ -29,6 +29,7 @@ from services.draws.scope import in_verifier_scope, verifiable_activity, verifie
 from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.reminders import LIVE
 from services.draws.venue.times import CHECKOUT_AFTER
+from services.reference import Reference
 
 MISMATCH = "mismatch"  # IdentityCheck.failure: the ID card was not the expert's
 
@@ -86,6 +87,10 @@ class IdentityChecks:
         name = name.strip()
         if not name:
             raise BadInput("venue_check.venue_name")
+        place = Reference.regions().canonical(region)  # picked by name: a current place
+        if place is None:
+            raise BadInput("venue_check.region", region=region)
+        region = place
         regions = verifier_regions(grants)
         if regions and not any(region.startswith(r) for r in regions):
             raise NotAllowed("verify.out_of_scope")
