@@ -56,6 +56,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               "name), the place open for a 补抽", run=release),
             R("draws", "not drawn (a 补抽 neither) for an evaluation on a day it covers",
               where="services.draws.running.rules:sanctioned"),
+            R("federation", "a place lent to another library's 副场 is released as any other "
+              "(its draw is ours); the roster sent to that library says 受处理, so its agency "
+              "sees the place open", where="services.federation.lend_rosters:LendRosters.sweep"),
             R("draws", "check-in at the venue refused in words",
               where="services.draws.venue.attendance:Attendance.checkin"),
             R("draws", "a 复评 by calls refuses to re-confirm them",
@@ -84,6 +87,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
         Happening.ABSENCE_REGISTERED: (
             R("notifications", "the expert is told at once (a false registration is caught)",
               where="services.draws.venue.absences:Absences.register_absence"),
+            R("federation", "an absence in a draw made for another library's 副场 reaches that "
+              "library with the roster (请假, 缺席, 现场回避)",
+              where="services.federation.lend_rosters:LendRosters.sweep"),
             R("draws", "the place is open for a 补抽 once the results unseal (before, out of "
               "sight: docs/seal.md)", where="services.draws.record.family:open_places"),
             R("draws", "the draw's counts do not move (the seal)",

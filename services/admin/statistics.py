@@ -110,6 +110,7 @@ class MonthFigures:
     supplements: int = 0  # of which 补抽
     redraws: int = 0  # of which 重新抽取
     reevals: int = 0  # 复评: the original experts asked again (by calls or by a draw)
+    lent: int = 0  # draws made for another library's 副场: apart from our agencies' draws
     recall_attended: int = 0  # original experts who agreed to a 复评
     recall_declined: int = 0  # ... and who said no (a phoned 不参加 is no refusal of an invitation)
     invited: int = 0
@@ -177,6 +178,7 @@ class Statistics:
             whole.supplements += m.supplements
             whole.redraws += m.redraws
             whole.reevals += m.reevals
+            whole.lent += m.lent
             whole.recall_attended += m.recall_attended
             whole.recall_declined += m.recall_declined
             whole.invited += m.invited
@@ -213,6 +215,9 @@ async def statistics(months: list[Month], today: date,
         if kind == ActivityKind.REEVAL:
             figures[held].reevals += 1
             recalls.add(activity_id)
+            continue
+        if kind == ActivityKind.PEER:  # our experts' answers count; the draw is another's
+            figures[held].lent += 1
             continue
         figures[held].draws += 1
         figures[held].supplements += kind == ActivityKind.SUPPLEMENT

@@ -14,6 +14,7 @@ import json
 import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -119,6 +120,21 @@ async def test_the_other_library_draws_the_condition_and_its_masked_answer_is_sh
     page, text = await desk.get(f"/console/activities/{aid}")
     assert page.status == 200 and "韶关市评标专家库已抽取完成（已确认 3 人）" in text
     assert "李*华" in text and "1290" in text and "440200" not in text
+    # the record is whole: the results, their page and the Excel list the lent experts
+    results = await api.call("GET", f"/draws/activities/{aid}/results", token)
+    lent = [e for e in results.data["experts"] if e["library"]]
+    assert [(e["name"], e["verification_code"], e["invitation_id"]) for e in lent] == [
+        ("张*", "3847", 0), ("李*华", "1290", 0), ("王*", "5521", 0)]
+    assert all(e["work_unit"] == "韶关市评标专家库（外库专家）" for e in lent)
+    _, page = await desk.get(f"/console/activities/{aid}/results")
+    assert 'data-testid="lent-1290"' in page and "由韶关市评标专家库告知" in page
+    assert "撤销登记" not in page.split('data-testid="lent-1290"')[1].split("</tr>")[0]
+    exported, _ = await desk.get(f"/console/activities/{aid}/results.xlsx")
+    assert exported.status == 200
+    link = await api.call("GET", f"/draws/activities/{aid}/result-page", token)
+    printed = await client.get(urlsplit(link.data["url"]).path + "?" + urlsplit(
+        link.data["url"]).query)
+    assert printed.status == 200 and "韶关市评标专家库（外库专家）" in await printed.text()
     said = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
     assert said == ["ask_sent", "ask_answered", "ask_answered"]
 

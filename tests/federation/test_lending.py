@@ -26,8 +26,9 @@ from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
 from models.people import RoleGrant
-from services.common.clock import china_today
+from services.common.clock import CHINA, china_today
 from services.demo import demo_credit_code, demo_id
+from services.draws import PeerSetup
 from services.federation import PeerRefused
 from tests.support.api import Api
 from tests.support.cli import Expertbot
@@ -101,6 +102,13 @@ async def test_a_standing_rule_accepts_draws_here_with_the_askers_value_and_answ
     trail = await api.call("GET", "/admin/audit-trail", token)
     words = [e["what"] for e in trail.data["entries"] if e["title"] == "其他专家库的库间调用"]
     assert "广州市评标专家库（440100）请求本库为其副场抽取专家" in words
+    # our statistics count the draw apart from our agencies' draws; our experts' answers count
+    admin = await api.login(demo["admin"].mp_openid)
+    month = datetime.fromisoformat(body["eval_start"]).astimezone(CHINA).strftime("%Y-%m")
+    figures = await api.call("GET", "/admin/statistics", admin,
+                             params={"from_month": month, "to_month": month})
+    assert (figures.data["total"]["lent"], figures.data["total"]["draws"]) == (1, 0)
+    assert figures.data["total"]["invited"] == 3
 
 
 async def test_the_administrator_decides_on_the_console_and_a_refusal_says_why(
@@ -377,3 +385,28 @@ async def test_the_askers_changes_reach_our_experts_once_and_in_order(
     assert len({n.family or n.id for n in told}) == 2  # once each
     said_what = [e.detail["what"] for e in await AuditEntry.filter(action="federation")]
     assert said_what.count("draw_updated") == 1
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_a_lent_expert_sanctioned_here_is_shown_released_on_the_roster(
+        client: TestClient, settings: Settings, chat: Chat, api: Api, demo: dict) -> None:
+    """One of our experts confirmed for another library's 副场 is suspended here before the
+    evaluation: the place is released as any other (services/reactions.py), and the roster
+    we send that library says 受处理 for that expert, the other still serving."""
+    await make_experts(client, 3, first=3400, region="440203", specialty="A0401")
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=2)
+    async with session:
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()), data=body)
+    activity_id = (await PeerDraw.get(request_id=body["request_id"])).activity_id
+    first, second = await finish(chat, activity_id)
+    number = (await ExpertProfile.get(id=first.expert_id)).expert_number
+    admin = await api.login(demo["admin"].mp_openid)
+    today = datetime.now(UTC).astimezone(CHINA).date()
+    decided = await api.call("POST", "/admin/sanctions", admin, {
+        "expert_number": number, "kind": "suspension", "reason": "评标中途离开评标现场",
+        "starts_on": today.isoformat(), "ends_on": (today + timedelta(days=30)).isoformat()})
+    assert decided.status == 200, decided.data
+    roster = {e["code"]: e for e in await PeerSetup.roster_for_peer(activity_id)}
+    assert (roster[first.code]["state"], roster[first.code]["absence"]) == ("absent", "受处理")
+    assert roster[second.code]["state"] == "serving"

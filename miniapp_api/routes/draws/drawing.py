@@ -43,6 +43,10 @@ class ExpertOut(Model):
     condition_id: int
     venue: str = Field(default="", description=(
         "评标场所（远程异地评标时注明主场或副场，如“韶关市公共资源交易中心（副场）”）"))
+    library: str = Field(default="", description=(
+        "外库专家：为本活动副场抽取该专家的专家库（invitation_id 为 0，到场由该库告知）"))
+    checkin_at: datetime | None = Field(default=None, description="外库专家在副场签到的时间")
+    checkout_at: datetime | None = Field(default=None, description="外库专家在副场签退的时间")
 
 
 class ReasonIn(Model):
@@ -149,7 +153,8 @@ async def results(call: Call) -> ResultsOut:
                   work_unit=r.work_unit, specialty=tree.path_name(r.specialty),
                   verification_code=r.shown_code, supplementary=r.supplementary,
                   situation=r.said(texts), absent=r.absence is not None, travels=r.travels,
-                  condition_id=r.condition_id, venue=r.venue)
+                  condition_id=r.condition_id, venue=r.venue, library=r.lent_from,
+                  checkin_at=r.checkin_at, checkout_at=r.checkout_at)
         for r in await call.domain.draw_record.draw_results(activity, call.now)])
 
 

@@ -21,6 +21,7 @@ from models.draws import (
     SkippedCandidate,
 )
 from models.experts import ExpertProfile
+from models.federated_draws import PeerAsk
 from models.people import Person
 from services.common.links import Links
 from services.common.texts import Texts
@@ -36,6 +37,9 @@ from services.draws.setup.request_record import in_words, project_head, request_
 from services.reference import Reference
 
 RESULT_LINK_TTL = timedelta(hours=1)
+
+
+LENT = ("drawing", "done", "short")  # a condition another library staffs (its PeerAsk)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ class ResultRow:
     # where they evaluate: the venue of their condition's notice, "（主场）" / "（副场）" after
     # it when the activity has a 副场 (FG-807 远程异地评标)
     venue: str = ""
+    # an expert another library drew for a condition of ours (FG-807 副场; NDRC-26): that
+    # library's name, and their arrival and departure there as its roster said
+    lent_from: str = ""
+    checkin_at: datetime | None = None
+    checkout_at: datetime | None = None
 
     @property
     def situation(self) -> str:
@@ -88,7 +97,7 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
         id__in={c.notice_id for c in conditions.values()})}
     await mark_roles(notices.values())
     venues = {i: venue_region(n) for i, n in notices.items()}
-    return [ResultRow(invitation_id=r.id, name=people[r.person_id].name,
+    return [*[ResultRow(invitation_id=r.id, name=people[r.person_id].name,
                       expert_number=profiles[r.expert_id].expert_number,
                       work_unit=profiles[r.expert_id].work_unit,
                       specialty=conditions[r.condition_id].main_specialty,
@@ -99,7 +108,34 @@ async def draw_results(activity: DrawActivity, now: datetime) -> list[ResultRow]
                       travels=Reference.elsewhere(profiles[r.expert_id].region,
                                                   venues[conditions[r.condition_id].notice_id]),
                       venue=venue_label(notices[conditions[r.condition_id].notice_id]))
-            for r in rows]
+            for r in rows], *await _lent(ids, conditions, notices)]
+
+
+def _moment(value: object) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+async def _lent(ids: list[int], conditions: dict[int, Condition],
+                notices: dict[int, Notice]) -> list[ResultRow]:
+    """The experts other libraries drew for conditions of ours, as their rosters (or their
+    answers) said: masked names, codes, where they stand — the record is whole (one
+    evaluation in two places)."""
+    out = []
+    for ask in await PeerAsk.filter(activity_id__in=ids, status__in=LENT, release=""
+                                    ).order_by("id"):
+        condition = conditions[ask.condition_id]
+        for e in ask.experts:
+            absent = e.get("state") == "absent"
+            out.append(ResultRow(
+                invitation_id=0, name=str(e.get("name", "")), expert_number="",
+                work_unit=f"{ask.peer_name}（外库专家）", specialty=condition.main_specialty,
+                verification_code=str(e.get("code", "")), supplementary=False,
+                condition_id=condition.id,
+                absence=str(e.get("absence") or "缺席") if absent else None,
+                venue=venue_label(notices[condition.notice_id]), lent_from=ask.peer_name,
+                checkin_at=_moment(e.get("checkin_at")),
+                checkout_at=_moment(e.get("checkout_at"))))
+    return out
 
 
 @dataclass(frozen=True)
