@@ -27,13 +27,14 @@ from miniapp_api.routes.admin import federation as peers
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import statistics
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import (
+    lent,
     performance,
     projects,
     venues,
     verify,
 )
+from miniapp_api.routes.draws import log as draw_log
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
 from miniapp_api.routes.education import courses as education
@@ -95,6 +96,7 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("verify", "/console/verify", verify.pending),
     ("venue_checks", "/console/venue-checks", venues.venue_day),
     ("venues", "/console/venues", venues.venues),
+    ("lent", "/console/lent", lent.lent_list),
     ("review", "/console/review", review.queue),
     ("draws", "/console/draws", draw_log.day_draws),
     ("batches", "/console/batches", admin_desk.list_batches),

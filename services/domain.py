@@ -34,6 +34,7 @@ from services.draws import (
     Evidence,
     FaceCheckIns,
     IdentityChecks,
+    LentDesk,
     Performance,
     Recall,
     RequestRecord,
@@ -129,6 +130,7 @@ class Domain:
     draw_followups: DrawFollowups
     attendance: Attendance
     identity_checks: IdentityChecks  # identity at the venues' check-in
+    lent_desk: LentDesk  # the 副场 side of draws made for other libraries
     face_checkins: FaceCheckIns  # ... by WeChat's face verification in the mini-program
     agencies: Agencies
     onboarding: Onboarding  # a migrated expert's order of steps

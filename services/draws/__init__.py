@@ -23,7 +23,7 @@ from services.draws.setup import (
     Templates,
     Terminals,
 )
-from services.draws.venue import Attendance, FaceCheckIns, IdentityChecks
+from services.draws.venue import Attendance, FaceCheckIns, IdentityChecks, LentDesk
 
 __all__ = [
     "AgencyRole",
@@ -41,6 +41,7 @@ __all__ = [
     "Evidence",
     "FaceCheckIns",
     "IdentityChecks",
+    "LentDesk",
     "PeerSetup",
     "Performance",
     "Recall",

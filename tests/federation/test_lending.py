@@ -25,7 +25,7 @@ from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, 
 from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
-from models.people import RoleGrant
+from models.people import Person, RoleGrant, phone_is
 from services.common.clock import CHINA, china_today
 from services.demo import demo_credit_code, demo_id
 from services.draws import PeerSetup
@@ -33,7 +33,7 @@ from services.federation import PeerRefused
 from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.console import Desk
-from tests.support.draw_world import finish, make_experts, openid_of
+from tests.support.draw_world import finish, make_experts, openid_of, the_results_unseal
 from tests.support.federation import ASKER, OURS, asking, draw_request
 from tests.support.fees import evaluation_over, nine_today, publish, worked
 from tests.support.wechat import Chat
@@ -410,3 +410,51 @@ async def test_a_lent_expert_sanctioned_here_is_shown_released_on_the_roster(
     roster = {e["code"]: e for e in await PeerSetup.roster_for_peer(activity_id)}
     assert (roster[first.code]["state"], roster[first.code]["absence"]) == ("absent", "受处理")
     assert roster[second.code]["state"] == "serving"
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_the_fu_changs_centre_runs_the_lent_side_absence_and_supplement(
+        client: TestClient, settings: Settings, chat: Chat, api: Api, demo: dict) -> None:
+    """The draw made here for 广州's 副场 in 韶关 has an owner here: 韶关's centre. Its
+    verifier lists it, sees our experts by name once the results unseal, registers one's
+    请假 by the code, and runs the 补抽 for the place with her own value; the roster 广州 is
+    sent carries the absence and the newcomer. An agency's desk has no way in."""
+    await make_experts(client, 4, first=3500, region="440203", specialty="A0401")
+    verifier = await Person.get(phone_is(demo["verifier"].phone))
+    await RoleGrant.filter(person_id=verifier.id, role="verifier").update(region="4402")
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=2)
+    async with session:
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()), data=body)
+    activity_id = (await PeerDraw.get(request_id=body["request_id"])).activity_id
+    first, _ = await finish(chat, activity_id)
+    centre = await api.login(demo["verifier"].mp_openid)
+    listed = await api.call("GET", "/venues/lent", centre)
+    assert [(d["activity_id"], d["library"]) for d in listed.data["draws"]] == [
+        (activity_id, "广州市评标专家库")]
+    assert listed.data["draws"][0]["number"].startswith("CQYD")
+    sealed = await api.call("GET", f"/venues/lent/{activity_id}", centre)
+    assert sealed.data["sealed"] and sealed.data["experts"] == [] and \
+        sealed.data["expected"] == 2
+    await the_results_unseal(activity_id, datetime.now(UTC))
+    shown = await api.call("GET", f"/venues/lent/{activity_id}", centre)
+    names = {e["name"] for e in shown.data["experts"]}
+    assert len(names) == 2 and all("*" not in n for n in names)  # our own experts, by name
+    leave = await api.call("POST", f"/venues/lent/{activity_id}/absences", centre,
+                           {"key": first.code, "kind": "请假"})
+    assert leave.status == 200, leave.data
+    assert [e["situation"] for e in leave.data["experts"] if e["absent"]] == ["请假"]
+    prepared_ = await api.call("POST", f"/venues/lent/{activity_id}/supplement", centre,
+                               {"gather_at": (datetime.now(UTC) + timedelta(minutes=40)
+                                              ).isoformat()})
+    assert prepared_.status == 200, prepared_.data
+    started = await api.call("POST", f"/venues/lent/{activity_id}/supplement/start", centre,
+                             {"nonce": "5521"})
+    assert started.status == 200, started.data
+    child = await DrawActivity.get(parent_id=activity_id)
+    await finish(chat, child.id)
+    roster = await PeerSetup.roster_for_peer(activity_id)
+    assert sorted((e["state"], e["absence"]) for e in roster) == [
+        ("absent", "请假"), ("serving", ""), ("serving", "")]
+    handler = await api.login(demo["handler"].mp_openid)
+    assert (await api.call("GET", "/venues/lent", handler)).status == 403

@@ -7,6 +7,7 @@ from console.pages.draws import (
     drafts,
     exports,
     followups,
+    lent,
     oversight,
     performance,
     prepare,
@@ -16,5 +17,5 @@ from console.pages.draws import (
 )
 
 PAGES = (activities.pages, after.pages, calls.pages, prepare.pages, drafts.pages, exports.pages,
-         followups.pages, oversight.pages, performance.pages, templates.pages, venues.pages,
-         verify.pages)
+         followups.pages, lent.pages, oversight.pages, performance.pages, templates.pages,
+         venues.pages, verify.pages)

@@ -1,5 +1,6 @@
 """The venue: check-in and check-out, identity checks (the staff's, WeChat's face), urges
-and absences, and a sanction's release of the places it covers.
+and absences, a sanction's release of the places it covers, and the 副场 side of draws made
+for other libraries.
 
 A door of the draws context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from services.draws.venue.attendance import Attendance, CheckResult
     from services.draws.venue.face import FaceCheckIns, FaceStart
     from services.draws.venue.identity import IdentityChecks, Presented, StaffCheck, VenueDay
+    from services.draws.venue.lent import LentDesk, LentView
     from services.draws.venue.urges import MAX_MANUAL_URGES
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "FaceCheckIns",
     "FaceStart",
     "IdentityChecks",
+    "LentDesk",
+    "LentView",
     "Presented",
     "StaffCheck",
     "VenueDay",

@@ -1,0 +1,77 @@
+"""Draws made here for another library's 副场 (FG-807: one evaluation in two places; NDRC-26;
+docs/federation.md) have an owner here: the trading centre of the 副场's place, whose
+verifiers run the 副场 side as an agency runs its own draw — the experts by name once the
+results unseal, the identity check at the door (their staff desk), an absence registered by
+the expert's code and a 补抽 for the place, started with the verifier's own value. The asking
+library hears each of it with the roster (services/federation/lend_rosters.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from models.draws import ActivityKind, DrawActivity, DrawStatus, Notice
+from models.federated_draws import PeerDraw
+from models.people import RoleGrant
+from services.common.errors import NotFound
+from services.draws.followups.after_draw import DrawFollowups
+from services.draws.record.oplog import Actor
+from services.draws.scope import in_verifier_scope, verifiable_activity, verifier_regions
+
+SHOWN = (DrawStatus.VERIFIED, DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED,
+         DrawStatus.WITHDRAWN)
+KEPT = timedelta(days=2)  # listed until two days after the evaluation's end
+
+
+@dataclass(frozen=True)
+class LentView:
+    activity: DrawActivity
+    library: str  # the asking library's name
+    notice: Notice
+
+
+class LentDesk:
+    def __init__(self, followups: DrawFollowups) -> None:
+        self.followups = followups
+
+    @staticmethod
+    async def listing(grants: list[RoleGrant], now: datetime) -> list[LentView]:
+        """The draws made for other libraries at 副场 in the verifier's region, soonest
+        evaluation first, until two days after each is over."""
+        regions = verifier_regions(grants)
+        found = await DrawActivity.filter(
+            kind=ActivityKind.PEER, status__in=list(SHOWN), eval_end__gt=now - KEPT
+        ).prefetch_related("project").order_by("eval_start", "id")
+        mine = [a for a in found if in_verifier_scope(regions, a, a.project)]
+        libraries = dict(await PeerDraw.filter(activity_id__in=[a.id for a in mine])
+                         .values_list("activity_id", "peer_name"))
+        notices = {n.activity_id: n for n in await Notice.filter(
+            activity_id__in=[a.id for a in mine])}
+        return [LentView(a, str(libraries.get(a.id, "")), notices[a.id]) for a in mine
+                if a.id in notices]
+
+    @staticmethod
+    async def one(grants: list[RoleGrant], activity_id: int) -> DrawActivity:
+        """A draw made for another library, if its 副场 lies in the verifier's region."""
+        activity = await verifiable_activity(grants, activity_id)
+        if activity.kind != ActivityKind.PEER:
+            raise NotFound("draw.not_found")
+        return activity
+
+    async def register_absence(self, grants: list[RoleGrant], activity_id: int, code: str,
+                               kind: str, now: datetime, actor: Actor) -> None:
+        """An expert of ours who will not serve at the 副场 (请假 / 缺席 / 现场回避), by the
+        code, as an agency registers one."""
+        await self.followups.register_absence(await self.one(grants, activity_id), code, kind,
+                                              now, actor)
+
+    async def supplement(self, grants: list[RoleGrant], activity_id: int, now: datetime,
+                         actor: Actor, gather_at: datetime | None) -> DrawActivity:
+        """A 补抽 for the absent experts' places, prepared (its seed and pool committed)."""
+        return await self.followups.supplement(await self.one(grants, activity_id), now,
+                                               actor, gather_at=gather_at)
+
+    async def start_supplement(self, grants: list[RoleGrant], activity_id: int, nonce: str,
+                               now: datetime, actor: Actor) -> DrawActivity:
+        return await self.followups.start_supplement(await self.one(grants, activity_id),
+                                                     nonce, now, actor)
