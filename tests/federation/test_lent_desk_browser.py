@@ -56,6 +56,7 @@ async def test_the_centre_registers_a_leave_and_runs_the_supplement_at_its_desk(
     await row.get_by_role("link", name="查看").click()
     await expect(desk.get_by_test_id("lent-arrivals")).to_contain_text("已到场 0/2")
     await expect(desk.get_by_test_id("lent-experts")).to_contain_text(first.code or "")
+    await expect(desk.get_by_test_id("lent-supplement")).to_be_disabled()  # no place open
     await desk.get_by_label("专家的验证码").fill(first.code or "")
     await desk.get_by_label("情形").select_option("请假")
     await desk.get_by_test_id("lent-absence").click()
@@ -68,4 +69,7 @@ async def test_the_centre_registers_a_leave_and_runs_the_supplement_at_its_desk(
     await desk.get_by_test_id("lent-supplement").click()
     await expect(desk.get_by_test_id("flash")).to_contain_text("补抽已开始")
     assert await DrawActivity.filter(parent_id=activity_id).exists()
+    # drawing: no second 补抽 while the first waits for answers, said beside the button
+    await expect(desk.get_by_test_id("lent-supplement")).to_be_disabled()
+    await expect(desk.get_by_text("补抽正在进行")).to_be_visible()
     await screenshot(desk, "var/console-lent-desk.png")

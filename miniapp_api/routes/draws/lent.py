@@ -53,6 +53,8 @@ class LentRosterOut(Model):
     arrived: int
     expected: int
     experts: list[LentExpertOut] = Field(description="结果解封后才有内容")
+    open_places: int = Field(default=0, description="缺席等空出、尚未补上的名额")
+    supplement_drawing: bool = Field(default=False, description="补抽正在进行（等待专家答复）")
 
 
 class LentAbsenceIn(Model):
@@ -97,7 +99,9 @@ async def roster_out(call: Call, activity_id: int) -> LentRosterOut:
     sealed = call.domain.draws.seal.check_sealed(activity, call.now)
     said = {} if sealed else {r.invitation_id: r for r in
                               await call.domain.draw_record.draw_results(activity, call.now)}
+    opened, drawing = await desk.places(activity)
     return LentRosterOut(
+        open_places=opened, supplement_drawing=drawing,
         draw=lent_out(call, view.activity, view.library, view.notice), sealed=sealed,
         arrived=roster.arrived, expected=roster.expected, experts=[] if sealed else [
             LentExpertOut(invitation_id=r.id, name=name,

@@ -15,6 +15,7 @@ from models.federated_draws import PeerDraw
 from models.people import RoleGrant
 from services.common.errors import NotFound
 from services.draws.followups.after_draw import DrawFollowups
+from services.draws.record.family import open_places
 from services.draws.record.oplog import Actor
 from services.draws.scope import in_verifier_scope, verifiable_activity, verifier_regions
 
@@ -57,6 +58,15 @@ class LentDesk:
         if activity.kind != ActivityKind.PEER:
             raise NotFound("draw.not_found")
         return activity
+
+    @staticmethod
+    async def places(activity: DrawActivity) -> tuple[int, bool]:
+        """The places absences left open and not yet covered by a 补抽, and whether a 补抽
+        is drawing now (the page offers a 补抽 only for open places, none while one draws)."""
+        opened = sum((await open_places([activity.id])).get(activity.id, {}).values())
+        drawing = await DrawActivity.filter(parent_id=activity.id, status__in=[
+            DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.VERIFIED]).exists()
+        return opened, drawing
 
     async def register_absence(self, grants: list[RoleGrant], activity_id: int, code: str,
                                kind: str, now: datetime, actor: Actor) -> None:
