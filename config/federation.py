@@ -32,6 +32,7 @@ from services.federation import (
     Identity,
     Keys,
     Peer,
+    PeerAsks,
     PeerDesk,
     PeerLending,
     Trust,
@@ -111,11 +112,12 @@ def setup_federation(app: web.Application, settings: Settings) -> None:
 
 
 def hand_federation(app: web.Application, redis: Redis, keys: RedisKeys, audit: AuditChain,
-                    texts: Texts, clock: Clock, lending: PeerLending | None = None) -> None:
+                    texts: Texts, clock: Clock, lending: PeerLending | None = None,
+                    asking: PeerAsks | None = None) -> None:
     federation = app[FEDERATION_CONFIG]
     if federation.on:
         app[FEDERATION] = FederationEdge(Trust(federation, redis, keys.prefix), audit, texts,
-                                         clock, lending)
+                                         clock, lending, asking)
 
 
 def peer_desk(settings: Settings, http: aiohttp.ClientSession, redis: Redis,

@@ -90,6 +90,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("federation", "an absence in a draw made for another library's 副场 reaches that "
               "library with the roster (请假, 缺席, 现场回避)",
               where="services.federation.lend_rosters:LendRosters.sweep"),
+            R("federation", "there, its agency is told a lent expert cannot serve (no name: "
+              "the place is the lending library's to fill)",
+              where="services.federation.ask_rosters:AskRosters.apply"),
             R("draws", "the place is open for a 补抽 once the results unseal (before, out of "
               "sight: docs/seal.md)", where="services.draws.record.family:open_places"),
             R("draws", "the draw's counts do not move (the seal)",

@@ -8,9 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from models.draws import DrawActivity
 from models.federated_draws import PeerAsk
 from services.audit import AuditChain
+from services.common.clock import china_time
 from services.common.errors import BadInput, NotFound
+from services.draws import DrawEngine
 from services.federation.keys import Peer
 
 EXPERTS_MAX = 50
@@ -51,12 +54,28 @@ def read_roster(body: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
 
 
 class AskRosters:
-    """The asking side of the rosters (the server's edge calls it)."""
+    """The asking side of the rosters (the server's edge calls it): applied, and the agency
+    told when a lent expert newly cannot serve (no name: the place is the other's to fill)."""
 
-    @staticmethod
-    async def apply(audit: AuditChain, peer: Peer, request_id: str, body: dict[str, Any],
+    def __init__(self, audit: AuditChain, engine: DrawEngine) -> None:
+        self.audit = audit
+        self.engine = engine
+
+    async def apply(self, peer: Peer, request_id: str, body: dict[str, Any],
                     now: datetime) -> dict[str, Any]:
-        return await apply_roster(audit, peer, request_id, body, now)
+        before = await PeerAsk.get_or_none(peer_code=peer.code, request_id=request_id[:40])
+        said = await apply_roster(self.audit, peer, request_id, body, now)
+        if before is None or not said["applied"]:
+            return said
+        was = {e.get("code"): e.get("state") for e in before.experts}
+        after = await PeerAsk.get(id=before.id)
+        for e in after.experts:
+            if e["state"] == "absent" and was.get(e["code"]) != "absent":
+                activity = await DrawActivity.get(id=after.activity_id)
+                await self.engine.tell_agency(
+                    after.activity_id, "draw.lent_absent", now, library=after.peer_name,
+                    absence=e["absence"] or "缺席", eval_start=china_time(activity.eval_start))
+        return said
 
 
 async def apply_roster(audit: AuditChain, peer: Peer, request_id: str,

@@ -28,6 +28,7 @@ from services.common.errors import Conflict, NotFound
 from services.common.pii import Vault
 from services.draws import DrawEngine
 from services.federation.ask_body import request_body
+from services.federation.ask_rosters import AskRosters
 from services.federation.ask_updates import AskUpdates
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
 
@@ -75,6 +76,7 @@ class PeerAsks:
         self.audit = audit
         self.vault = vault  # to open avoided persons' ID numbers for their keyed hashes
         self.updates = AskUpdates(desk, audit)  # the evaluation's changes, sent
+        self.rosters = AskRosters(audit, engine)  # the 副场's rosters, received
 
     async def ask(self, activity_id: int, condition_id: int, peer_code: str) -> PeerAsk:
         """Mark a condition, before its draw starts, as drawn by a peer library."""

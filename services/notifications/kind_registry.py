@@ -38,6 +38,7 @@ NotificationKind = Literal[
     "draw.invitation",
     "draw.invitation.call",
     "draw.not_arrived",
+    "draw.lent_absent",
     "draw.place_opened",
     "draw.place_released",
     "draw.progress",

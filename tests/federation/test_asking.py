@@ -23,6 +23,8 @@ from config.settings import Settings
 from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation, Notice
 from models.federated_draws import PeerAsk
+from models.notifications import Notification
+from services.common.clock import CHINA
 from services.demo import demo_credit_code, demo_id
 from services.federation import Identity, Keys, PeerRefused
 from tests.support.api import Api
@@ -35,6 +37,7 @@ from tests.support.draw_world import (
     prepared,
     start_draw,
     submit,
+    the_evaluation_starts_now,
     the_results_unseal,
 )
 from tests.support.federation import GUANGZHOU, signed_client
@@ -363,3 +366,36 @@ async def test_a_roster_is_applied_once_in_order_and_a_bad_one_changes_nothing(
     assert (again["seq"], again["applied"]) == (1, False)
     (kept,) = (await PeerAsk.get(condition_id=condition)).experts
     assert kept["checkin_at"] == arrived.isoformat() and "phone" not in kept
+
+
+async def test_the_agencys_day_counts_the_lent_experts_arrivals(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """An evaluation today whose experts 韶关 drew: the agency's dashboard counts them as its
+    own, arrived or not, as 韶关's roster says."""
+    aid, token, condition = await asked_of_shaoguan(api, demo)
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": []}
+    await client.app[DOMAIN].asking.sweep(datetime.now(UTC))
+    now = datetime.now(UTC)
+    await the_evaluation_starts_now(aid, now)
+    ask = await PeerAsk.get(condition_id=condition)
+    federation, peer, session = signed_client(str(client.make_url("")), GUANGZHOU,
+                                              SHAOGUAN_ID)
+    row = {"name": "张*", "specialty": "A0401", "specialty_name": "工程", "state": "serving",
+           "absence": "", "checkout_at": None}
+    async with session:
+        await federation.call(peer, "POST", f"/federation/v1/asks/{ask.request_id}/roster",
+                              int(time.time()), data={"seq": 1, "experts": [
+                                  {**row, "code": "3847", "checkin_at": now.isoformat()},
+                                  {**row, "code": "1290", "checkin_at": None},
+                                  {**row, "code": "5521", "checkin_at": None,
+                                   "state": "absent", "absence": "请假"}]})
+    # the expert who cannot serve: the agency is told, without a name; the place is 韶关's
+    told = await Notification.filter(kind="draw.lent_absent")
+    assert told and {n.params["absence"] for n in told} == {"请假"}
+    assert all(n.params["library"] == "韶关市评标专家库" and "5521" not in str(n.params)
+               for n in told)
+    board = await api.call("GET", "/draws/dashboard", token)
+    same_day = now.astimezone(CHINA).date() == (now - timedelta(minutes=1)).astimezone(
+        CHINA).date()
+    if same_day:  # (the evaluation began a minute ago: not across China's midnight)
+        assert (board.data["arrived_today"], board.data["not_arrived_today"]) == (1, 2)

@@ -20,10 +20,10 @@ from services.common.errors import DomainError
 from services.common.texts import Texts
 from services.federation import (
     SMALL,
-    AskRosters,
     DirectoryReader,
     Incoming,
     NotTrusted,
+    PeerAsks,
     PeerLending,
     Trust,
 )
@@ -41,6 +41,7 @@ class FederationEdge:
     texts: Texts
     clock: Clock
     lending: PeerLending | None = None
+    asking: PeerAsks | None = None  # our conditions another library draws (its rosters)
 
 
 FEDERATION = web.AppKey("federation", FederationEdge)
@@ -201,9 +202,10 @@ async def draw_roster(request: web.Request) -> web.Response:
         return web.json_response({"error": "bad_request", "message": edge.texts.word(
             "federation_refusal", "bad_request")}, status=400)
     try:
-        return signed(edge, incoming, await AskRosters.apply(
-            edge.audit, incoming.peer, request.match_info["request_id"], data,
-            edge.clock.now()))
+        if edge.asking is None:
+            raise web.HTTPNotFound()
+        return signed(edge, incoming, await edge.asking.rosters.apply(
+            incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
     except DomainError as exc:
         return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
 

@@ -10,9 +10,11 @@ from typing import Any
 
 from models import column
 from models.draws import Condition, DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from models.federated_draws import PeerAsk
 from models.people import Agency
 from services.common.clock import CHINA
 from services.draws.record.family import open_places
+from services.draws.record.results import LENT
 from services.draws.running.counts import Counts, draw_counts
 from services.draws.running.seal import check_sealed
 from services.draws.running.venue_roles import mark_roles, venue_label
@@ -52,6 +54,7 @@ async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, Any]:
                                    status__in=[InvitationStatus.CONFIRMED,
                                                InvitationStatus.ABSENT]
                                    ), "checkin_at")
+    rows += [at for _, at in await lent_arrivals(todays)]  # another library's, at a 副场
     return {
         "today": len(todays),
         "drawing": sum(1 for a in activities if a.status in (DrawStatus.DRAWING,
@@ -66,12 +69,25 @@ async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, Any]:
     }
 
 
+async def lent_arrivals(activity_ids: list[int]) -> list[tuple[int, datetime | None]]:
+    """The experts other libraries drew for conditions of these activities, as their rosters
+    said: (condition, arrival or None) — the day's counts are the whole evaluation's."""
+    out: list[tuple[int, datetime | None]] = []
+    for ask in await PeerAsk.filter(activity_id__in=activity_ids, status__in=LENT,
+                                    release=""):
+        for e in ask.experts:
+            at = e.get("checkin_at")
+            out.append((ask.condition_id, datetime.fromisoformat(at) if isinstance(at, str)
+                        and at and e.get("state") != "absent" else None))
+    return out
+
+
 async def venue_arrivals(activity_ids: list[int]) -> list[dict[str, Any]]:
     """Today's experts arrived and not, venue by venue, for the remote evaluations among
     these activities (a 主场 and its 副场, FG-807); none for a single venue's."""
-    rows = await Invitation.filter(activity_id__in=activity_ids, status__in=[
+    rows = [*await Invitation.filter(activity_id__in=activity_ids, status__in=[
         InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]).values_list(
-        "condition_id", "checkin_at")
+        "condition_id", "checkin_at"), *await lent_arrivals(activity_ids)]
     if not rows:
         return []
     conditions = dict(await Condition.filter(id__in={c for c, _at in rows}).values_list(

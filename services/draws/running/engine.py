@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from models.draws import AnsweredVia, DrawActivity, Invitation, Notice
 from services.common.schedule import Schedule
 from services.draws.randomness.service import DrawAudit, Weighting
 from services.draws.record.oplog import Actor
+from services.draws.running.agency_news import notify_agency
 from services.draws.running.answers import Answer, Decision, decide
 from services.draws.running.calls import DrawCalls
 from services.draws.running.counts import Counts
@@ -22,7 +24,7 @@ from services.draws.running.replies import Replies, ReplyOutcome
 from services.draws.running.service import Answers, Notices, Progress, Seal, Skips, Venues
 from services.draws.running.sweep import Sweep
 from services.draws.running.waves import Waves
-from services.notifications import Outbox
+from services.notifications import NotificationKind, Outbox
 
 __all__ = ["DrawEngine", "ReplyOutcome"]
 
@@ -48,6 +50,14 @@ class DrawEngine:
         self.lifecycle = Lifecycle(self.waves)
         self.replies = Replies(self.waves)
         self.sweeper = Sweep(self.waves)
+
+    async def tell_agency(self, activity_id: int, kind: NotificationKind, now: datetime,
+                          **params: Any) -> None:
+        """Push news of an activity to its agency (its handler and legal persons), counts
+        and words only, never who was drawn (a peer library's roster, say)."""
+        activity = await DrawActivity.get(id=activity_id)
+        async with self.waves.outbox.change(now) as change:
+            await notify_agency(change, activity, kind, **params)
 
     # what the parts share, for the callers that need it
     @property
