@@ -23,7 +23,7 @@ async def lent_list(request: web.Request) -> web.Response:
 
 @pages.get("/lent/{activity_id}", uses=lent_api.lent_roster)
 async def lent_roster(request: web.Request) -> web.Response:
-    shown = await api(request, back=LENT).call(lent_api.lent_roster, path=request.match_info)
+    shown = await api(request).call(lent_api.lent_roster, path=request.match_info)
     return render(request, "lent_roster.html", shown=shown)
 
 
