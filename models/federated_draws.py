@@ -52,6 +52,7 @@ class PeerAsk(Model):
     update_at = fields.DatetimeField(null=True)  # when to send a change next (backoff)
     update_tries = fields.IntField(default=0, db_default=0)
     roster_seq = fields.IntField(default=0, db_default=0)  # the peer's last roster applied
+    wanted = fields.IntField(default=0, db_default=0)  # places the agency asks it to fill again
 
     class Meta:
         table = "peer_ask"
@@ -83,6 +84,7 @@ class PeerDraw(Model):
     roster_seq = fields.IntField(default=0, db_default=0)
     roster_at = fields.DatetimeField(null=True)
     roster_tries = fields.IntField(default=0, db_default=0)
+    wanted = fields.IntField(default=0, db_default=0)  # places the asker asks us to fill again
 
     class Meta:
         table = "peer_draw"

@@ -57,8 +57,10 @@ def evaluation(activity: DrawActivity, notice: Notice) -> dict[str, Any]:
 
 
 async def evaluation_now(ask: PeerAsk, activity: DrawActivity) -> dict[str, Any]:
+    """The evaluation as it stands, with the places the agency asks to be filled again."""
     condition = await Condition.get(id=ask.condition_id)
-    return evaluation(activity, await Notice.get(id=condition.notice_id))
+    return {**evaluation(activity, await Notice.get(id=condition.notice_id)),
+            "wanted": ask.wanted}
 
 
 async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None = None

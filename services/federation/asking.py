@@ -56,6 +56,7 @@ class AskView:
     experts: list[dict[str, str]]
     release: str = ""  # "telling" the peer to cancel and release, or "told"
     released: int = 0  # how many experts the peer released
+    wanted: int = 0  # places the agency asked the peer to fill again
 
 
 def _expert(row: Any) -> dict[str, str]:
@@ -122,6 +123,20 @@ class PeerAsks:
         await self._audit("ask_local", ask, now, person_id)
         await self.engine.advance(ask.activity_id, now)
 
+    async def want_supplement(self, activity_id: int, condition_id: int, now: datetime,
+                              person_id: int) -> int:
+        """The agency asks the library that drew a condition to fill again the places its
+        absent experts left (its roster says who): sent with the evaluation's changes, the
+        other library's centre runs the 补抽. How many places are asked for."""
+        ask = await PeerAsk.get_or_none(condition_id=condition_id, activity_id=activity_id)
+        absent = sum(e.get("state") == "absent" for e in ask.experts) if ask else 0
+        if ask is None or ask.status not in ("done", "short") or ask.release or not absent:
+            raise Conflict("federation.no_place_open")
+        if absent > ask.wanted:
+            await PeerAsk.filter(id=ask.id).update(wanted=absent)
+            await self._audit("ask_supplement", ask, now, person_id, places=absent)
+        return absent
+
     async def views(self, activity_id: int) -> dict[int, AskView]:
         """The conditions of the activity another library draws; none without a statement
         where this library shares with none (a condition is given to a peer only while one
@@ -130,7 +145,7 @@ class PeerAsks:
             return {}
         return {a.condition_id: AskView(a.condition_id, a.peer_code, a.peer_name, a.status,
                                         a.reason, a.tries, list(a.experts), a.release,
-                                        a.released)
+                                        a.released, a.wanted)
                 for a in await PeerAsk.filter(activity_id=activity_id)}
 
     async def sweep(self, now: datetime) -> int:
@@ -261,7 +276,7 @@ class PeerAsks:
             return
         if first:  # what it holds of the evaluation: a change is sent from here on
             await PeerAsk.filter(id=ask.id).update(asked_at=now, told={
-                k: sent[k] for k in ("eval_start", "eval_end", "notice")})
+                **{k: sent[k] for k in ("eval_start", "eval_end", "notice")}, "wanted": 0})
             await self._audit("ask_sent", ask, now)
         await self._settle(ask, activity, now, state, str(said.get("reason", ""))[:200],
                            experts)

@@ -92,8 +92,12 @@ def read_evaluation(body: dict[str, Any]) -> dict[str, Any]:
         raise BadInput("federation.bad_request", field="notice")
     for key in NOTICE_FIELDS:
         _text(notice, key, 64)
+    wanted = body.get("wanted", 0)  # version 1.1: places to fill again (0: none asked)
+    if isinstance(wanted, bool) or not isinstance(wanted, int) or not 0 <= wanted <= COUNT_MAX:
+        raise BadInput("federation.bad_request", field="wanted")
     return {"eval_start": start, "eval_end": end, "gather_at": _when(notice, "gather_at"),
-            "notice": {k: str(v)[:64] for k, v in notice.items() if k != "gather_at"}}
+            "notice": {k: str(v)[:64] for k, v in notice.items() if k != "gather_at"},
+            "wanted": wanted}
 
 
 def read_request(peer: Peer, body: dict[str, Any]) -> Asked:

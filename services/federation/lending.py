@@ -215,7 +215,8 @@ class PeerLending:
         activity = await DrawActivity.get_or_none(id=draw.activity_id) \
             if draw.activity_id else None
         async with in_transaction():
-            if not await PeerDraw.filter(id=draw.id, seq=draw.seq).update(seq=seq):
+            if not await PeerDraw.filter(id=draw.id, seq=draw.seq).update(
+                    seq=seq, wanted=changed["wanted"]):
                 raise Conflict("federation.decided")  # another applied it meanwhile
             if activity is not None and activity.status not in (DrawStatus.WITHDRAWN,
                                                                 DrawStatus.CANCELLED):

@@ -399,3 +399,40 @@ async def test_the_agencys_day_counts_the_lent_experts_arrivals(
         CHINA).date()
     if same_day:  # (the evaluation began a minute ago: not across China's midnight)
         assert (board.data["arrived_today"], board.data["not_arrived_today"]) == (1, 2)
+
+
+async def test_the_agency_asks_the_other_library_to_fill_a_lent_place_again(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """韶关's roster says one of its experts cannot serve: the agency asks 韶关 for a 补抽
+    from its page; the ask goes with the evaluation's next change (wanted: 1), once. Asked
+    before anyone is absent, it is refused in words."""
+    aid, token, condition = await asked_of_shaoguan(api, demo)
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": []}
+    asking = client.app[DOMAIN].asking
+    await asking.sweep(datetime.now(UTC))
+    path = f"/draws/activities/{aid}/conditions/{condition}/peer/supplement"
+    early = await api.call("POST", path, token)
+    assert early.status == 409 and "没有需要补抽的名额" in early.message
+    ask = await PeerAsk.get(condition_id=condition)
+    federation, peer, session = signed_client(str(client.make_url("")), GUANGZHOU,
+                                              SHAOGUAN_ID)
+    row = {"name": "张*", "specialty": "A0401", "specialty_name": "工程", "absence": "",
+           "state": "serving", "checkin_at": None, "checkout_at": None}
+    async with session:
+        await federation.call(peer, "POST", f"/federation/v1/asks/{ask.request_id}/roster",
+                              int(time.time()), data={"seq": 1, "experts": [
+                                  {**row, "code": "3847"},
+                                  {**row, "code": "1290", "state": "absent", "absence": "缺席"}]})
+    await the_results_unseal(aid, datetime.now(UTC))
+    desk = Desk(client)
+    await desk.sign_in(demo["handler"].phone)
+    _, page = await desk.get(f"/console/activities/{aid}")
+    assert f'data-testid="peer-supplement-{condition}"' in page
+    asked, _ = await desk.post(f"/console/activities/{aid}/items/condition/{condition}/"
+                               "peer-supplement", {})
+    assert asked.status == 303
+    _, page = await desk.get(f"/console/activities/{aid}")
+    assert "已请韶关市评标专家库为 1 个空出的名额补抽" in page
+    await asking.sweep(datetime.now(UTC) + timedelta(seconds=1))
+    await asking.sweep(datetime.now(UTC) + timedelta(seconds=2))
+    assert [u["wanted"] for u in shaoguan_library.updates] == [1]

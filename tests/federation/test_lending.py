@@ -458,3 +458,33 @@ async def test_the_fu_changs_centre_runs_the_lent_side_absence_and_supplement(
         ("absent", "请假"), ("serving", ""), ("serving", "")]
     handler = await api.login(demo["handler"].mp_openid)
     assert (await api.call("GET", "/venues/lent", handler)).status == 403
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_the_askers_wish_for_a_supplement_shows_at_the_lent_desk(
+        client: TestClient, settings: Settings, chat: Chat, api: Api, demo: dict) -> None:
+    """广州 asks us to fill a place again (its change with wanted: 1): 韶关's centre reads it
+    on its lent desk; a wish out of range is refused."""
+    await make_experts(client, 3, first=3700, region="440203", specialty="A0401")
+    verifier = await Person.get(phone_is(demo["verifier"].phone))
+    await RoleGrant.filter(person_id=verifier.id, role="verifier").update(region="4402")
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=2)
+    update = f"/federation/v1/draws/{body['request_id']}/update"
+    change = {"seq": 1, "eval_start": body["eval_start"], "eval_end": body["eval_end"],
+              "notice": body["notice"], "wanted": 1}
+    async with session:
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()), data=body)
+        with pytest.raises(PeerRefused) as bad:
+            await federation.call(peer, "POST", update, int(time.time()),
+                                  data={**change, "wanted": 999})
+        said = await federation.call(peer, "POST", update, int(time.time()), data=change)
+    assert bad.value.reason == "bad_request" and said["applied"] and said["told"] == 0
+    activity_id = (await PeerDraw.get(request_id=body["request_id"])).activity_id
+    centre = await api.login(demo["verifier"].mp_openid)
+    listed = await api.call("GET", "/venues/lent", centre)
+    assert [(d["activity_id"], d["wanted"]) for d in listed.data["draws"]] == [(activity_id, 1)]
+    desk = Desk(client)
+    await desk.sign_in(demo["verifier"].phone)
+    _, page = await desk.get("/console/lent")
+    assert f'data-testid="wanted-{activity_id}"' in page and "请求补抽 1 个名额" in page

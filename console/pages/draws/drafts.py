@@ -48,6 +48,7 @@ ITEMS: dict[tuple[str, str], tuple[Callable[..., Awaitable[Any]], str, Body | No
                              lambda form: {"peer_code": text(form, "peer_code")})),
     ("condition", "unpeer"): (peer_draws.drop_peer, "condition_id", None),
     ("condition", "local"): (peer_draws.draw_here, "condition_id", None),
+    ("condition", "peer-supplement"): (peer_draws.ask_supplement, "condition_id", None),
     ("avoidance", "delete"): (draw_prep.remove_avoidance, "avoidance_id", None),
     ("evidence", "delete"): (draw_prep.delete_evidence, "evidence_id", None),
 }

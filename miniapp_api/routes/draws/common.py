@@ -106,6 +106,7 @@ class PeerConditionOut(Model):
     said: str = Field(description="状态说明（含对方拒绝的原因、未应答时的重试）")
     confirmed: int = Field(description="对方已确认参加的专家人数")
     experts: list[PeerExpertOut] = Field(description="对方已确认的专家（结果解封后列出）")
+    wanted: int = Field(default=0, description="已请对方专家库补抽的名额")
 
 
 class SupervisorIn(Model):
@@ -276,7 +277,7 @@ def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool
                                       release=view.release, released=view.released)
     return PeerConditionOut(
         peer_code=view.peer_code, peer_name=view.peer_name, status=view.status,
-        said=said.strip(), confirmed=len(view.experts),
+        said=said.strip(), confirmed=len(view.experts), wanted=view.wanted,
         experts=[] if sealed else [PeerExpertOut(**e) for e in view.experts])
 
 

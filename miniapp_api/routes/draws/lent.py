@@ -31,6 +31,7 @@ class LentOut(Model):
     venue: str = Field(description="副场：评标场所、地址")
     gather_at: datetime
     status_title: str = Field(description="状态（中文）")
+    wanted: int = Field(default=0, description="请求方专家库请本库补抽的名额")
 
 
 class LentListOut(Model):
@@ -72,13 +73,14 @@ class LentStartIn(Model):
         "核验员输入的随机串（4-32位）：与准备补抽时已公布摘要的种子共同决定补抽顺序"))
 
 
-def lent_out(call: Call, a: DrawActivity, library: str, notice: Notice) -> LentOut:
+def lent_out(call: Call, a: DrawActivity, library: str, notice: Notice, wanted: int = 0
+             ) -> LentOut:
     texts = call.services.texts
     return LentOut(
         activity_id=a.id, number=call.domain.draw_record.activity_number(a.id, a.kind),
         library=library, project=a.name, eval_start=a.eval_start, eval_end=a.eval_end,
         venue=f"{notice.venue}（{notice.city}{notice.district}{notice.street}{notice.room}）",
-        gather_at=notice.gather_at, status_title=texts.word(
+        gather_at=notice.gather_at, wanted=wanted, status_title=texts.word(
             "draw_status", call.domain.draw_record.shown_status(
                 a.status, a.eval_start, a.finished_at, call.now)))
 
@@ -87,7 +89,8 @@ def lent_out(call: Call, a: DrawActivity, library: str, notice: Notice) -> LentO
            summary="本库为其他专家库的副场抽取的活动（副场在本中心地区内）")
 async def lent_list(call: Call) -> LentListOut:
     views = await call.domain.lent_desk.listing(call.caller.grants, call.now)
-    return LentListOut(draws=[lent_out(call, v.activity, v.library, v.notice) for v in views])
+    return LentListOut(draws=[lent_out(call, v.activity, v.library, v.notice, v.wanted)
+                              for v in views])
 
 
 async def roster_out(call: Call, activity_id: int) -> LentRosterOut:
@@ -102,7 +105,8 @@ async def roster_out(call: Call, activity_id: int) -> LentRosterOut:
     opened, drawing = await desk.places(activity)
     return LentRosterOut(
         open_places=opened, supplement_drawing=drawing,
-        draw=lent_out(call, view.activity, view.library, view.notice), sealed=sealed,
+        draw=lent_out(call, view.activity, view.library, view.notice, view.wanted),
+        sealed=sealed,
         arrived=roster.arrived, expected=roster.expected, experts=[] if sealed else [
             LentExpertOut(invitation_id=r.id, name=name,
                           verification_code=said[r.id].shown_code if r.id in said

@@ -62,3 +62,13 @@ async def draw_here(call: Call) -> ActivityOut:
     await call.domain.asking.local(activity.id, call.path_int("condition_id"), call.now,
                                    call.caller.need_person().id)
     return await activity_out(call, await activity_in_path(call))
+
+
+@api.route("POST", "/draws/activities/{activity_id}/conditions/{condition_id}/peer/supplement",
+           access=AGENCY, response=ActivityOut, tag=TAG,
+           summary="请抽取该条件的专家库为其副场专家空出的名额补抽（对方专家库的专家补抽）")
+async def ask_supplement(call: Call) -> ActivityOut:
+    activity = await activity_in_path(call)
+    await call.domain.asking.want_supplement(activity.id, call.path_int("condition_id"),
+                                             call.now, call.caller.need_person().id)
+    return await activity_out(call, await activity_in_path(call))

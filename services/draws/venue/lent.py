@@ -29,6 +29,7 @@ class LentView:
     activity: DrawActivity
     library: str  # the asking library's name
     notice: Notice
+    wanted: int = 0  # places the asking library asks us to fill again (a 补抽)
 
 
 class LentDesk:
@@ -44,12 +45,13 @@ class LentDesk:
             kind=ActivityKind.PEER, status__in=list(SHOWN), eval_end__gt=now - KEPT
         ).prefetch_related("project").order_by("eval_start", "id")
         mine = [a for a in found if in_verifier_scope(regions, a, a.project)]
-        libraries = dict(await PeerDraw.filter(activity_id__in=[a.id for a in mine])
-                         .values_list("activity_id", "peer_name"))
+        asked = {int(a): (str(n), int(w)) for a, n, w in await PeerDraw.filter(
+            activity_id__in=[a.id for a in mine]).values_list("activity_id", "peer_name",
+                                                               "wanted")}
         notices = {n.activity_id: n for n in await Notice.filter(
             activity_id__in=[a.id for a in mine])}
-        return [LentView(a, str(libraries.get(a.id, "")), notices[a.id]) for a in mine
-                if a.id in notices]
+        return [LentView(a, asked.get(a.id, ("", 0))[0], notices[a.id],
+                         asked.get(a.id, ("", 0))[1]) for a in mine if a.id in notices]
 
     @staticmethod
     async def one(grants: list[RoleGrant], activity_id: int) -> DrawActivity:
