@@ -243,7 +243,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         draw_setup=setup, drafts=Drafts(), draw_evidence=Evidence(), draw_requests=RequestRecord(),
         draw_templates=Templates(), draw_terminals=Terminals(),
         avoidance_import=AvoidanceImport(setup), draws=draws, draw_scope=DrawScope(),
-        draw_record=DrawRecord(), performance=Performance(outbox, links),
+        draw_record=DrawRecord(), performance=(performance := Performance(outbox, links)),
         draw_followups=(followups := DrawFollowups(outbox, draws)),
         attendance=attendance, identity_checks=IdentityChecks(attendance),
         lent_desk=LentDesk(followups),
@@ -275,7 +275,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),
         wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
-        lending=PeerLending(draws, audit, followups, vault, attendance, peers),
+        lending=PeerLending(draws, audit, followups, vault, attendance, peers, performance),
         asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault))
 
 

@@ -1,6 +1,7 @@
 """Path values validated at the edge by what they name, as bodies are by their models: an id
 (`*_id`) is 1 to 2^63 - 1 in digits (a database BIGINT); the few words a path carries
-(`kind`, `purpose`) are short lower-case names; a peer library's code is letters and digits.
+(`kind`, `purpose`) are short lower-case names; a peer library's code is letters and digits;
+a verification code (`code`) is 4 to 8 digits.
 A value that is not one is no such item (404), never a 500 from the database. Every route's
 path parameters must be declared here: the start-up check refuses a route that names one
 that is not."""
@@ -16,7 +17,9 @@ MAX_ID = 2**63 - 1  # ids are BIGINT
 _ID = re.compile(r"[1-9][0-9]{0,18}")
 WORDS = {"kind": re.compile(r"[a-z_]{1,16}"), "purpose": re.compile(r"[a-z_]{1,12}"),
          # another library's code (FEDERATION_PEERS): letters and digits
-         "peer_code": re.compile(r"[A-Za-z0-9]{1,16}")}
+         "peer_code": re.compile(r"[A-Za-z0-9]{1,16}"),
+         # an expert's verification code (a lent expert is known only by it)
+         "code": re.compile(r"[0-9]{4,8}")}
 _NAMES = re.compile(r"\{(\w+)")
 
 

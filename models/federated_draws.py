@@ -53,6 +53,9 @@ class PeerAsk(Model):
     update_tries = fields.IntField(default=0, db_default=0)
     roster_seq = fields.IntField(default=0, db_default=0)  # the peer's last roster applied
     wanted = fields.IntField(default=0, db_default=0)  # places the agency asks it to fill again
+    # the agency's performance records of the lent experts, by verification code (CK-198),
+    # sent with the evaluation's changes: {code: {late, left_early, conduct, score, comment}}
+    records: dict[str, Any] | None = fields.JSONField(null=True)
 
     class Meta:
         table = "peer_ask"
@@ -85,6 +88,9 @@ class PeerDraw(Model):
     roster_at = fields.DatetimeField(null=True)
     roster_tries = fields.IntField(default=0, db_default=0)
     wanted = fields.IntField(default=0, db_default=0)  # places the asker asks us to fill again
+    # the asker's records of our experts as received, and those written here (code: entry)
+    records: dict[str, Any] | None = fields.JSONField(null=True)
+    records_done: dict[str, Any] | None = fields.JSONField(null=True)
 
     class Meta:
         table = "peer_draw"

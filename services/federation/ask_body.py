@@ -57,10 +57,11 @@ def evaluation(activity: DrawActivity, notice: Notice) -> dict[str, Any]:
 
 
 async def evaluation_now(ask: PeerAsk, activity: DrawActivity) -> dict[str, Any]:
-    """The evaluation as it stands, with the places the agency asks to be filled again."""
+    """The evaluation as it stands, with the places the agency asks to be filled again and
+    its performance records of the lent experts."""
     condition = await Condition.get(id=ask.condition_id)
     return {**evaluation(activity, await Notice.get(id=condition.notice_id)),
-            "wanted": ask.wanted}
+            "wanted": ask.wanted, "records": ask.records or {}}
 
 
 async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None = None

@@ -28,6 +28,7 @@ from services.common.errors import Conflict, NotFound
 from services.common.pii import Vault
 from services.draws import DrawEngine
 from services.federation.ask_body import request_body
+from services.federation.ask_records import AskRecords
 from services.federation.ask_rosters import AskRosters
 from services.federation.ask_updates import AskUpdates
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
@@ -78,6 +79,7 @@ class PeerAsks:
         self.vault = vault  # to open avoided persons' ID numbers for their keyed hashes
         self.updates = AskUpdates(desk, audit)  # the evaluation's changes, sent
         self.rosters = AskRosters(audit, engine)  # the 副场's rosters, received
+        self.records = AskRecords(audit)  # the agency's records of the lent experts
 
     async def ask(self, activity_id: int, condition_id: int, peer_code: str) -> PeerAsk:
         """Mark a condition, before its draw starts, as drawn by a peer library."""
@@ -276,7 +278,8 @@ class PeerAsks:
             return
         if first:  # what it holds of the evaluation: a change is sent from here on
             await PeerAsk.filter(id=ask.id).update(asked_at=now, told={
-                **{k: sent[k] for k in ("eval_start", "eval_end", "notice")}, "wanted": 0})
+                **{k: sent[k] for k in ("eval_start", "eval_end", "notice")}, "wanted": 0,
+                "records": {}})
             await self._audit("ask_sent", ask, now)
         await self._settle(ask, activity, now, state, str(said.get("reason", ""))[:200],
                            experts)

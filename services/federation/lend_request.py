@@ -97,7 +97,30 @@ def read_evaluation(body: dict[str, Any]) -> dict[str, Any]:
         raise BadInput("federation.bad_request", field="wanted")
     return {"eval_start": start, "eval_end": end, "gather_at": _when(notice, "gather_at"),
             "notice": {k: str(v)[:64] for k, v in notice.items() if k != "gather_at"},
-            "wanted": wanted}
+            "wanted": wanted, "records": _records(body.get("records", {}))}
+
+
+def _records(sent: Any) -> dict[str, dict[str, Any]]:
+    """Version 1.1's performance records of our experts, by verification code: checked,
+    capped; nothing else kept."""
+    if not isinstance(sent, dict) or len(sent) > COUNT_MAX:
+        raise BadInput("federation.bad_request", field="records")
+    out = {}
+    for code, r in sent.items():
+        conduct = r.get("conduct", []) if isinstance(r, dict) else None
+        score = r.get("score") if isinstance(r, dict) else None
+        if not (isinstance(code, str) and code.isdigit() and len(code) <= 8) \
+                or not isinstance(r, dict) or not isinstance(conduct, list) \
+                or len(conduct) > 20 or not all(isinstance(c, dict) for c in conduct) \
+                or not (score is None or (isinstance(score, int) and not isinstance(
+                    score, bool) and 0 <= score <= 100)):
+            raise BadInput("federation.bad_request", field="records")
+        out[code] = {"late": r.get("late") is True, "left_early": r.get("left_early") is True,
+                     "conduct": [{"code": str(c.get("code", ""))[:16],
+                                  "name": str(c.get("name", ""))[:64]} for c in conduct],
+                     "score": score, "comment": str(r.get("comment", ""))[:500],
+                     "absent": r.get("absent") is True}
+    return out
 
 
 def read_request(peer: Peer, body: dict[str, Any]) -> Asked:

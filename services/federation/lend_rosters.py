@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from models.draws import DrawActivity, DrawStatus
+from models.draws import DrawActivity, DrawStatus, Invitation
 from models.federated_draws import PeerDraw
 from services.audit import AuditChain
-from services.draws import PeerSetup
+from services.common.errors import ClosedWindow, DomainError
+from services.draws import PeerSetup, Performance
+from services.draws.record import Actor, Entry
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
+from services.standing import ConductCatalogue
 
 BACKOFF = timedelta(seconds=15)
 BACKOFF_MAX = timedelta(minutes=10)
@@ -21,12 +24,16 @@ KEPT = timedelta(days=1)  # rosters sent until a day after the evaluation is ove
 
 
 class LendRosters:
-    def __init__(self, desk: PeerDesk | None, audit: AuditChain) -> None:
+    def __init__(self, desk: PeerDesk | None, audit: AuditChain,
+                 performance: Performance | None = None) -> None:
         self.desk = desk
         self.audit = audit
+        self.performance = performance  # to write the asker's records on our experts'
 
     async def sweep(self, now: datetime) -> int:
-        """Send each roster the asker has not acknowledged; how many were sent."""
+        """Write the asker's records received, then send each roster the asker has not
+        acknowledged; how many were sent."""
+        await self.write_records(now)
         if self.desk is None or self.desk.call is None:
             return 0
         sent = 0
@@ -72,3 +79,51 @@ class LendRosters:
         await self.audit.append("federation", now, person_id=0, peer=draw.peer_code,
                                 peer_name=draw.peer_name, what="draw_roster",
                                 request=draw.request_id, seq=seq)
+
+    async def write_records(self, now: datetime) -> int:
+        """The asking agency's records of our experts (CK-198), each written once on the
+        expert's own record here, as its agency's: the expert is told and may reply and
+        appeal here, their credit follows. One not yet writable (the evaluation not over
+        here) waits for a later sweep; one that never can be (the expert replied already,
+        no such code) is set aside, said on the trail."""
+        if self.performance is None:
+            return 0
+        written = 0
+        for draw in await PeerDraw.filter(records__not_isnull=True,
+                                          activity_id__not_isnull=True).order_by("id"):
+            done = dict(draw.records_done or {})
+            due = {c: r for c, r in (draw.records or {}).items() if done.get(c) != r}
+            if not due:
+                continue
+            activity = await DrawActivity.get(id=draw.activity_id)
+            known = {i.code for i in await ConductCatalogue.items(active_only=True)}
+            for code, r in due.items():
+                item = await Invitation.filter(activity__parent_id=activity.id, code=code
+                                               ).first() or await Invitation.filter(
+                    activity_id=activity.id, code=code).first()
+                if item is None:  # no expert of ours has this code: nothing to write
+                    done[code] = r
+                    continue
+                kept = [c["code"] for c in r["conduct"] if c["code"] in known]
+                others = [c["name"] for c in r["conduct"] if c["code"] not in known]
+                comment = r["comment"] + (f"（请求方记录的其他问题：{'、'.join(others)}）"
+                                          if others else "")
+                outcome = "written"
+                try:
+                    await self.performance.record(activity, item.id, Entry(
+                        r["late"], r["left_early"], kept, r["score"] if not r["absent"]
+                        else 0, comment[:500]), now,
+                        Actor("agency", 0, f"{draw.peer_name}（请求方）"))
+                    written += 1
+                except ClosedWindow as exc:
+                    if exc.code == "performance.not_finished":
+                        continue  # its evaluation is not over here yet: next sweep
+                    outcome = exc.code  # past the deadline here: set aside
+                except DomainError as exc:
+                    outcome = exc.code  # the expert replied already, say
+                done[code] = r
+                await self.audit.append("federation", now, person_id=0, peer=draw.peer_code,
+                                        peer_name=draw.peer_name, what="draw_record",
+                                        request=draw.request_id, code=code, outcome=outcome)
+            await PeerDraw.filter(id=draw.id).update(records_done=done)
+        return written

@@ -25,7 +25,7 @@ from models.people import Person
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
-from services.draws import Attendance, DrawEngine, DrawFollowups, PeerSetup
+from services.draws import Attendance, DrawEngine, DrawFollowups, PeerSetup, Performance
 from services.draws.record import Actor
 from services.federation.codes import gb_code
 from services.federation.keys import Peer
@@ -72,14 +72,15 @@ class PeerLending:
 
     def __init__(self, engine: DrawEngine, audit: AuditChain,
                  followups: DrawFollowups | None = None, vault: Vault | None = None,
-                 attendance: Attendance | None = None, desk: PeerDesk | None = None
-                 ) -> None:
+                 attendance: Attendance | None = None, desk: PeerDesk | None = None,
+                 performance: Performance | None = None) -> None:
         self.engine = engine
         self.audit = audit
         self.followups = followups  # to release lent experts (a 退选 by the system)
         self.vault = vault  # to tell our experts among the persons the asker avoids
         self.attendance = attendance  # to tell our experts a changed gathering time
-        self.rosters = LendRosters(desk, audit)  # the 副场's roster, sent to the asker
+        # the 副场's roster, sent to the asker; the asker's records written on our experts'
+        self.rosters = LendRosters(desk, audit, performance)
 
     async def _ours_among(self, asked: Asked) -> tuple[int, ...]:
         """Our experts of the asked specialty whose ID number, under the request's key,
@@ -216,7 +217,7 @@ class PeerLending:
             if draw.activity_id else None
         async with in_transaction():
             if not await PeerDraw.filter(id=draw.id, seq=draw.seq).update(
-                    seq=seq, wanted=changed["wanted"]):
+                    seq=seq, wanted=changed["wanted"], records=changed["records"]):
                 raise Conflict("federation.decided")  # another applied it meanwhile
             if activity is not None and activity.status not in (DrawStatus.WITHDRAWN,
                                                                 DrawStatus.CANCELLED):

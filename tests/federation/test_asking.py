@@ -42,6 +42,7 @@ from tests.support.draw_world import (
 )
 from tests.support.federation import GUANGZHOU, signed_client
 from tests.support.federation import SHAOGUAN as SHAOGUAN_ID
+from tests.support.fees import evaluation_over
 from tests.support.peer_library import PeerLibrary
 from web.context import DOMAIN
 
@@ -436,3 +437,42 @@ async def test_the_agency_asks_the_other_library_to_fill_a_lent_place_again(
     await asking.sweep(datetime.now(UTC) + timedelta(seconds=1))
     await asking.sweep(datetime.now(UTC) + timedelta(seconds=2))
     assert [u["wanted"] for u in shaoguan_library.updates] == [1]
+
+
+async def test_the_agency_records_a_lent_expert_and_the_record_goes_to_their_library(
+        shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
+    """The agency's performance record of an expert 韶关 drew (CK-198): checked as its own
+    experts' are, kept by the verification code and sent with the evaluation's next change;
+    an expert 韶关 never named is no one to record."""
+    aid, token, _ = await asked_of_shaoguan(api, demo)
+    shaoguan_library.draw_state = {"status": "done", "reason": "", "experts": [
+        {"name": "张*", "specialty": "A0401", "specialty_name": "工程", "code": "384712"}]}
+    asking = client.app[DOMAIN].asking
+    await asking.sweep(datetime.now(UTC))
+    await asking.sweep(datetime.now(UTC) + timedelta(seconds=30))
+    base = f"/draws/activities/{aid}/performance/lent"
+    unscored = await api.call("PUT", f"{base}/384712", token, {"late": True})
+    assert unscored.status == 400 and "评分" in unscored.message
+    nobody = await api.call("PUT", f"{base}/999999", token, {"score": 90})
+    assert nobody.status == 404
+    made = await api.call("PUT", f"{base}/384712", token, {
+        "late": True, "conduct": ["tbl71-2"], "score": 70, "comment": "迟到二十分钟"})
+    assert made.status == 200, made.data
+    assert made.data["recorded"] and made.data["conduct"] == ["擅离职守"]
+    listed = await api.call("GET", base, token)
+    assert [(e["code"], e["recorded"]) for e in listed.data["experts"]] == [("384712", True)]
+    await asking.sweep(datetime.now(UTC) + timedelta(seconds=40))
+    (sent,) = shaoguan_library.updates
+    assert sent["records"]["384712"]["score"] == 70
+    assert sent["records"]["384712"]["conduct"] == [{"code": "tbl71-2", "name": "擅离职守"}]
+    # at the desk, once the evaluation is over: the lent expert's card, its form kept
+    await evaluation_over(aid)
+    desk = Desk(client)
+    await desk.sign_in(demo["handler"].phone)
+    _, page = await desk.get(f"/console/activities/{aid}/performance")
+    card = page.split('data-testid="lent-performance-384712"')[1].split("</form>")[0]
+    assert "已记录" in card and "韶关市评标专家库" in card and 'value="70"' in card
+    changed, _ = await desk.post(f"/console/activities/{aid}/performance/lent/384712", {
+        "score": "85", "comment": "到场后表现良好"})
+    assert changed.status == 303
+    assert (await PeerAsk.get(activity_id=aid)).records["384712"]["score"] == 85

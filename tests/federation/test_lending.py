@@ -26,6 +26,7 @@ from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
 from models.people import Person, RoleGrant, phone_is
+from models.performance import PerformanceRecord
 from services.common.clock import CHINA, china_today
 from services.demo import demo_credit_code, demo_id
 from services.draws import PeerSetup
@@ -37,6 +38,7 @@ from tests.support.draw_world import finish, make_experts, openid_of, the_result
 from tests.support.federation import ASKER, OURS, asking, draw_request
 from tests.support.fees import evaluation_over, nine_today, publish, worked
 from tests.support.wechat import Chat
+from web.context import DOMAIN
 
 
 @pytest.fixture
@@ -488,3 +490,39 @@ async def test_the_askers_wish_for_a_supplement_shows_at_the_lent_desk(
     await desk.sign_in(demo["verifier"].phone)
     _, page = await desk.get("/console/lent")
     assert f'data-testid="wanted-{activity_id}"' in page and "请求补抽 1 个名额" in page
+
+
+@pytest.mark.parametrize("settings", ["auto"], indirect=True)
+async def test_the_askers_performance_record_lands_on_our_experts_own_record_once(
+        client: TestClient, settings: Settings, chat: Chat) -> None:
+    """广州's agency records one of our experts (late, 擅离职守 and a conduct item we do not
+    have): written on the expert's own record here only once the evaluation is over here, as
+    广州's agency's, the unknown item kept in words; the expert is told; sent again, not
+    written twice."""
+    await make_experts(client, 3, first=3800, region="440203", specialty="A0401")
+    federation, peer, session = asking(client, settings)
+    body = draw_request(count=2)
+    async with session:
+        await federation.call(peer, "POST", "/federation/v1/draws", int(time.time()), data=body)
+        activity_id = (await PeerDraw.get(request_id=body["request_id"])).activity_id
+        first, _ = await finish(chat, activity_id)
+        record = {"late": True, "left_early": False, "score": 70, "comment": "迟到二十分钟",
+                  "absent": False, "conduct": [{"code": "tbl71-2", "name": "擅离职守"},
+                                               {"code": "gz-9", "name": "评审中接打电话"}]}
+        change = {"seq": 1, "eval_start": body["eval_start"], "eval_end": body["eval_end"],
+                  "notice": body["notice"], "records": {first.code: record}}
+        update = f"/federation/v1/draws/{body['request_id']}/update"
+        await federation.call(peer, "POST", update, int(time.time()), data=change)
+        rosters = client.app[DOMAIN].lending.rosters
+        assert await rosters.write_records(datetime.now(UTC)) == 0  # not over here yet
+        assert not await PerformanceRecord.exists(invitation_id=first.id)
+        await evaluation_over(activity_id)
+        assert await rosters.write_records(datetime.now(UTC)) == 1
+        await federation.call(peer, "POST", update, int(time.time()),
+                              data={**change, "seq": 2})
+    assert await rosters.write_records(datetime.now(UTC)) == 0  # the same record: once
+    kept = await PerformanceRecord.get(invitation_id=first.id)
+    assert kept.late and kept.score == 70 and kept.conduct == ["tbl71-2"]
+    assert "评审中接打电话" in kept.comment and kept.expert_id == first.expert_id
+    told = await Notification.filter(kind="performance.recorded", person_id=first.person_id)
+    assert len({n.family or n.id for n in told}) == 1

@@ -12,7 +12,7 @@ from multidict import MultiDictProxy
 
 from console.app import PageTable, api, done, redirect, render
 from console.forms import many, text
-from miniapp_api.routes.draws import performance
+from miniapp_api.routes.draws import peer_draws, performance
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
 
@@ -40,7 +40,19 @@ async def sheet(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=request.match_info)
     got = await calls.call(performance.sheet, path=request.match_info)
-    return render(request, "performance.html", activity=shown, sheet=got)
+    lent = await calls.call(peer_draws.lent_records, path=request.match_info)
+    return render(request, "performance.html", activity=shown, sheet=got, lent=lent.experts)
+
+
+@pages.post("/activities/{activity_id}/performance/lent/{code}", uses=peer_draws.record_lent)
+async def record_lent(request: web.Request) -> web.Response:
+    """A lent expert's record, sent to the library that drew them (docs/federation.md)."""
+    form = await request.post()
+    back = f"/console/activities/{request.match_info['activity_id']}/performance"
+    calls = api(request, back=back)
+    await calls.call(peer_draws.record_lent, calls.fields(peer_draws.LentRecordIn, entry(form)),
+                     path=request.match_info)
+    return redirect(request, back, done(request, "performance_lent"))
 
 
 @pages.post("/activities/{activity_id}/performance/{invitation_id}",

@@ -5,6 +5,8 @@ did not draw in full can be drawn here instead."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from miniapp_api.framework import Api, Call
@@ -72,3 +74,57 @@ async def ask_supplement(call: Call) -> ActivityOut:
     await call.domain.asking.want_supplement(activity.id, call.path_int("condition_id"),
                                              call.now, call.caller.need_person().id)
     return await activity_out(call, await activity_in_path(call))
+
+
+class LentRecordOut(Model):
+    code: str = Field(description="验证码")
+    name: str = Field(description="姓名（对方专家库脱敏后给出）")
+    library: str = Field(description="抽取该专家的专家库")
+    absent: bool = Field(description="对方告知不能参加（请假、缺席、现场回避、受处理）")
+    absence: str
+    recorded: bool = Field(
+        description="已登记履职记录（随评标信息发送对方专家库，记入专家本人档案）")
+    late: bool = False
+    left_early: bool = False
+    conduct: list[str] = Field(default=[], description="履职问题（名称）")
+    score: int | None = None
+    comment: str = ""
+
+
+class LentRecordsOut(Model):
+    experts: list[LentRecordOut]
+
+
+class LentRecordIn(Model):
+    late: bool = Field(default=False, description="迟到")
+    left_early: bool = Field(default=False, description="早退")
+    conduct: list[str] = Field(default=[], max_length=20, description="履职问题的 code")
+    score: int | None = Field(default=None, ge=0, le=100, description="评分（百分制）")
+    comment: str = Field(default="", max_length=500)
+
+
+def lent_record_out(e: Any) -> LentRecordOut:
+    r = e.record or {}
+    return LentRecordOut(code=e.code, name=e.name, library=e.library, absent=e.absent,
+                         absence=e.absence, recorded=e.record is not None,
+                         late=bool(r.get("late")), left_early=bool(r.get("left_early")),
+                         conduct=[c["name"] for c in r.get("conduct", [])],
+                         score=r.get("score"), comment=str(r.get("comment", "")))
+
+
+@api.route("GET", "/draws/activities/{activity_id}/performance/lent", access=AGENCY,
+           response=LentRecordsOut, tag=TAG, summary="外库专家（对方专家库为副场抽取）的履职记录")
+async def lent_records(call: Call) -> LentRecordsOut:
+    activity = await activity_in_path(call)
+    return LentRecordsOut(experts=[lent_record_out(e) for e in
+                                   await call.domain.asking.records.lent(activity.id)])
+
+
+@api.route("PUT", "/draws/activities/{activity_id}/performance/lent/{code}", access=AGENCY,
+           body=LentRecordIn, response=LentRecordOut, tag=TAG,
+           summary="登记外库专家的履职记录：随评标信息发送对方专家库，记入专家本人档案，专家在本库答复")
+async def record_lent(call: Call, body: LentRecordIn) -> LentRecordOut:
+    activity = await activity_in_path(call)
+    return lent_record_out(await call.domain.asking.records.record(
+        activity.id, call.path("code")[:8], body.late, body.left_early, body.conduct,
+        body.score, body.comment, call.now, call.caller.need_person().id))
