@@ -13,10 +13,8 @@ from models.draws import DrawActivity, DrawStatus
 from models.federated_draws import PeerAsk
 from services.audit import AuditChain
 from services.federation.ask_body import evaluation_now
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
 
-BACKOFF = timedelta(seconds=15)
-BACKOFF_MAX = timedelta(minutes=10)
 CLAIM = timedelta(seconds=90)
 TAKEN = ("pending", "drawing", "done", "short")  # the other library holds the request
 GONE = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
@@ -62,7 +60,7 @@ class AskUpdates:
             if not isinstance(acknowledged, int) or acknowledged < seq:
                 raise PeerUnavailable("an answer that does not acknowledge the change")
         except (PeerRefused, PeerUnavailable):
-            wait = min(BACKOFF * 2 ** min(ask.update_tries, 10), BACKOFF_MAX)
+            wait = retry_after(ask.update_tries)
             await PeerAsk.filter(id=ask.id).update(update_tries=ask.update_tries + 1,
                                                    update_at=now + wait)
             return

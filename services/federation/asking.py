@@ -5,8 +5,9 @@ leaves it to its PeerAsk); the sweep sends the request, signed, with the handler
 entered at the start, the specialty by its catalogue code, the place by its six-digit code,
 the venue's notice and the units to avoid (the tenderer first) — nothing about an expert —
 and then polls the answer until the other library has drawn. A library that does not
-answer is asked again later (longer and longer, up to BACKOFF_MAX); one that refuses says
-why; either way the handler may have the condition drawn here instead."""
+answer is asked again later (longer and longer, up to 10 minutes: peers.py retry_after);
+one that refuses says why; either way the handler may have the condition drawn here
+instead."""
 
 from __future__ import annotations
 
@@ -31,11 +32,9 @@ from services.federation.ask_body import request_body
 from services.federation.ask_records import AskRecords
 from services.federation.ask_rosters import AskRosters
 from services.federation.ask_updates import AskUpdates
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
 
 POLL = timedelta(seconds=20)  # how often an answered request is asked about again
-BACKOFF = timedelta(seconds=15)  # the first wait after a call not answered; doubled each time
-BACKOFF_MAX = timedelta(minutes=10)
 CLAIM = timedelta(seconds=90)  # a sweep's hold on a request while it calls (> the timeout)
 OPEN = ("planned", "asked", "pending", "drawing", "unreachable")
 STATES = ("pending", "drawing", "done", "short", "refused", "cancelled")
@@ -218,7 +217,7 @@ class PeerAsks:
                 # no such request there: it never reached it, nothing to release; any
                 # other refusal (a clock apart, keys changed) or no answer: told again
                 if not (isinstance(exc, PeerRefused) and exc.reason == "no_request"):
-                    wait = min(BACKOFF * 2 ** min(ask.tries, 10), BACKOFF_MAX)
+                    wait = retry_after(ask.tries)
                     await PeerAsk.filter(id=ask.id).update(tries=ask.tries + 1,
                                                            next_at=now + wait)
                     return
@@ -240,7 +239,7 @@ class PeerAsks:
             except PeerRefused:
                 pass  # it has no such request, or will not hear of it: nothing to stop there
             except PeerUnavailable:
-                wait = min(BACKOFF * 2 ** min(ask.tries, 10), BACKOFF_MAX)
+                wait = retry_after(ask.tries)
                 await PeerAsk.filter(id=ask.id).update(tries=ask.tries + 1,
                                                        next_at=now + wait)
                 return
@@ -270,7 +269,7 @@ class PeerAsks:
             await self._settle(ask, activity, now, "refused", exc.message[:200], [])
             return
         except PeerUnavailable:
-            wait = min(BACKOFF * 2 ** min(ask.tries, 10), BACKOFF_MAX)
+            wait = retry_after(ask.tries)
             await PeerAsk.filter(id=ask.id).update(status="unreachable", tries=ask.tries + 1,
                                                    next_at=now + wait)
             if ask.tries == 0:

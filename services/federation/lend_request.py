@@ -84,6 +84,16 @@ def _supervisor(body: dict[str, Any]) -> tuple[str, str]:
 
 def read_evaluation(body: dict[str, Any]) -> dict[str, Any]:
     """A change's evaluation (docs/federation.md, changes), checked as the request's."""
+    start, end, notice, gather_at = _evaluation(body)
+    wanted = body.get("wanted", 0)  # version 1.1: places to fill again (0: none asked)
+    if isinstance(wanted, bool) or not isinstance(wanted, int) or not 0 <= wanted <= COUNT_MAX:
+        raise BadInput("federation.bad_request", field="wanted")
+    return {"eval_start": start, "eval_end": end, "gather_at": gather_at, "notice": notice,
+            "wanted": wanted, "records": _records(body.get("records", {}))}
+
+
+def _evaluation(body: dict[str, Any]) -> tuple[datetime, datetime, dict[str, str], datetime]:
+    """The times and the 副场's notice (its gathering time apart), checked in that order."""
     start, end = _when(body, "eval_start"), _when(body, "eval_end")
     if end <= start:
         raise BadInput("federation.bad_request", field="eval_end")
@@ -92,12 +102,8 @@ def read_evaluation(body: dict[str, Any]) -> dict[str, Any]:
         raise BadInput("federation.bad_request", field="notice")
     for key in NOTICE_FIELDS:
         _text(notice, key, 64)
-    wanted = body.get("wanted", 0)  # version 1.1: places to fill again (0: none asked)
-    if isinstance(wanted, bool) or not isinstance(wanted, int) or not 0 <= wanted <= COUNT_MAX:
-        raise BadInput("federation.bad_request", field="wanted")
-    return {"eval_start": start, "eval_end": end, "gather_at": _when(notice, "gather_at"),
-            "notice": {k: str(v)[:64] for k, v in notice.items() if k != "gather_at"},
-            "wanted": wanted, "records": _records(body.get("records", {}))}
+    return start, end, {k: str(v)[:64] for k, v in notice.items() if k != "gather_at"}, \
+        _when(notice, "gather_at")
 
 
 def _records(sent: Any) -> dict[str, dict[str, Any]]:
@@ -139,15 +145,7 @@ def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
     count = body.get("count")
     if isinstance(count, bool) or not isinstance(count, int) or not 0 < count <= COUNT_MAX:
         raise BadInput("federation.bad_request", field="count")
-    start, end = _when(body, "eval_start"), _when(body, "eval_end")
-    if end <= start:
-        raise BadInput("federation.bad_request", field="eval_end")
-    notice = body.get("notice")
-    if not isinstance(notice, dict):
-        raise BadInput("federation.bad_request", field="notice")
-    for key in NOTICE_FIELDS:
-        _text(notice, key, 64)
-    gather_at = _when(notice, "gather_at")
+    start, end, notice, gather_at = _evaluation(body)
     units = body.get("avoid_units", [])
     if not isinstance(units, list) or len(units) > UNITS_MAX or not all(
             isinstance(u, dict) for u in units):
@@ -162,6 +160,5 @@ def read_request(peer: Peer, body: dict[str, Any]) -> Asked:
     return Asked(request_id, nonce.strip()[:32], PeerOrder(
         library=peer.name, project=_text(body, "project", 128, required=False) or "副场评标",
         specialty=specialty, region=from_gb(region), count=count, eval_start=start,
-        eval_end=end, notice={k: str(v)[:64] for k, v in notice.items()
-                              if k != "gather_at"},
-        gather_at=gather_at, units=pairs, supervisor=_supervisor(body)), persons_key, hashes)
+        eval_end=end, notice=notice, gather_at=gather_at, units=pairs,
+        supervisor=_supervisor(body)), persons_key, hashes)

@@ -14,11 +14,9 @@ from services.audit import AuditChain
 from services.common.errors import ClosedWindow, DomainError
 from services.draws import PeerSetup, Performance
 from services.draws.record import Actor, Entry
-from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable
+from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
 from services.standing import ConductCatalogue
 
-BACKOFF = timedelta(seconds=15)
-BACKOFF_MAX = timedelta(minutes=10)
 CLAIM = timedelta(seconds=90)
 KEPT = timedelta(days=1)  # rosters sent until a day after the evaluation is over
 
@@ -70,7 +68,7 @@ class LendRosters:
             if not isinstance(acknowledged, int) or acknowledged < seq:
                 raise PeerUnavailable("an answer that does not acknowledge the roster")
         except (PeerRefused, PeerUnavailable):
-            wait = min(BACKOFF * 2 ** min(draw.roster_tries, 10), BACKOFF_MAX)
+            wait = retry_after(draw.roster_tries)
             await PeerDraw.filter(id=draw.id).update(roster_tries=draw.roster_tries + 1,
                                                      roster_at=now + wait)
             return

@@ -7,7 +7,7 @@ the protocol is refused like a library that did not answer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
@@ -20,6 +20,17 @@ NAME_MAX = 64
 
 class PeerUnavailable(Exception):
     """The peer did not answer, or not in time, or not as the protocol says."""
+
+
+BACKOFF = timedelta(seconds=15)  # the first wait after a call not answered; doubled each time
+BACKOFF_MAX = timedelta(minutes=10)
+
+
+def retry_after(tries: int) -> timedelta:
+    """How long to wait before calling a peer again after `tries` calls not answered (or
+    refused for a reason that may pass): 15 s, doubled each time, at most 10 minutes."""
+    wait: timedelta = BACKOFF * 2 ** min(tries, 10)
+    return min(wait, BACKOFF_MAX)
 
 
 class PeerRefused(Exception):

@@ -85,6 +85,20 @@ async def asked_of_guangzhou(api: Api, demo: dict) -> tuple[int, str, int]:
     return aid, token, condition
 
 
+async def says(library: LibraryProcess, openid: str, text: str, msg_id: int) -> None:
+    """A WeChat user of that library sends it a text (its signed callback, over HTTP)."""
+    push = Pusher(TOKEN, APPID).build(text_fields(openid, text, msg_id=msg_id))
+    async with aiohttp.ClientSession() as http, http.post(
+            f"{library.url}/wechat/callback", params=push.query, data=push.body) as resp:
+        assert resp.status == 200
+
+
+async def every_pool_expert_says_1(library: LibraryProcess, first_msg_id: int) -> None:
+    """Each of the demo pool's experts answers 1 at that library (those invited confirm)."""
+    for n in range(1, len(DEMO_POOL) + 1):
+        await says(library, f"o_demo_pool{n}", "1", first_msg_id + n)
+
+
 async def said_of(api: Api, token: str, aid: int) -> dict:
     return (await api.call("GET", f"/draws/activities/{aid}", token)).data[
         "conditions"][0]["peer"]
@@ -106,13 +120,7 @@ async def test_two_libraries_share_a_draw_over_loopback(
         assert not await Invitation.filter(activity_id=aid).exists()  # none drawn here
         # 广州's experts confirm by WeChat at 广州 (a signed callback over HTTP); those
         # not invited are told they have nothing to answer
-        pusher = Pusher(TOKEN, APPID)
-        async with aiohttp.ClientSession() as http:
-            for n in range(1, len(DEMO_POOL) + 1):
-                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=70_000 + n))
-                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
-                                     data=push.body) as resp:
-                    assert resp.status == 200
+        await every_pool_expert_says_1(guangzhou, 70_000)
         await asking.sweep(datetime.now(UTC) + timedelta(minutes=1))
         activity = await DrawActivity.get(id=aid)
         assert activity.status == "ended" and activity.end_reason == "complete"
@@ -188,13 +196,7 @@ async def test_a_condition_drawn_here_after_the_other_library_accepted_is_releas
         aid, token, condition = await asked_of_guangzhou(api, demo)
         now = datetime.now(UTC)
         await asking.sweep(now)
-        pusher = Pusher(TOKEN, APPID)
-        async with aiohttp.ClientSession() as http:
-            for n in range(1, len(DEMO_POOL) + 1):
-                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=71_000 + n))
-                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
-                                     data=push.body) as resp:
-                    assert resp.status == 200
+        await every_pool_expert_says_1(guangzhou, 71_000)
         # 广州's answers stop reaching us: the condition is unanswered, then drawn here
         await guangzhou.stop()
         await asking.sweep(now + timedelta(minutes=1))
@@ -262,13 +264,7 @@ async def test_a_moved_gathering_reaches_the_other_librarys_experts_across_its_r
         aid, token, _ = await asked_of_guangzhou(api, demo)
         now = datetime.now(UTC)
         await asking.sweep(now)
-        pusher = Pusher(TOKEN, APPID)
-        async with aiohttp.ClientSession() as http:
-            for n in range(1, len(DEMO_POOL) + 1):
-                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=72_000 + n))
-                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
-                                     data=push.body) as resp:
-                    assert resp.status == 200
+        await every_pool_expert_says_1(guangzhou, 72_000)
         await asking.sweep(now + timedelta(seconds=30))
         assert (await said_of(api, token, aid))["status"] == "done"
         await guangzhou.stop()
@@ -309,39 +305,30 @@ async def test_the_other_librarys_roster_shows_its_experts_arriving(
         aid, token, condition = await asked_of_guangzhou(api, demo)
         now = datetime.now(UTC)
         await asking.sweep(now)
-        pusher = Pusher(TOKEN, APPID)
-        async with aiohttp.ClientSession() as http:
-            for n in range(1, len(DEMO_POOL) + 1):
-                push = pusher.build(text_fields(f"o_demo_pool{n}", "1", msg_id=73_000 + n))
-                async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
-                                     data=push.body) as resp:
-                    assert resp.status == 200
+        await every_pool_expert_says_1(guangzhou, 73_000)
 
-            async def roster(seq: int) -> bool:
-                return (await PeerAsk.get(condition_id=condition)).roster_seq >= seq
+        async def roster(seq: int) -> bool:
+            return (await PeerAsk.get(condition_id=condition)).roster_seq >= seq
 
-            await eventually(lambda: roster(1), timeout=40)  # 广州's sweep, every 15 s
-            ask = await PeerAsk.get(condition_id=condition)
-            assert [e["state"] for e in ask.experts] == ["serving", "serving"]
-            await asking.sweep(datetime.now(UTC) + timedelta(seconds=30))  # polled: done
-            assert (await DrawActivity.get(id=aid)).status == "ended"
-            # the gathering moved to within the hour: 广州 follows, its venue code opens
-            notice = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
-                "notices"][0]
-            soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
-            assert (await api.call(
-                "PUT", f"/draws/activities/{aid}/notices/{notice['id']}/gathering", token,
-                {"gather_at": soon.isoformat()})).status == 200
-            await asking.sweep(datetime.now(UTC))
-            ((code, openid),) = guangzhou.read(
-                "SELECT i.code, w.openid FROM draw_invitation i JOIN wechat_identity w "
-                "ON w.person_id = i.person_id AND w.channel = 'oa' "
-                "WHERE i.status = 'confirmed' ORDER BY i.id LIMIT 1")
-            push = pusher.build(text_fields(openid, code, msg_id=73_100))
-            async with http.post(f"{guangzhou.url}/wechat/callback", params=push.query,
-                                 data=push.body) as resp:
-                assert (resp.status == 200 and "签到成功" in (await resp.text())) or True
-            await eventually(lambda: roster(2), timeout=40)
+        await eventually(lambda: roster(1), timeout=40)  # 广州's sweep, every 15 s
+        ask = await PeerAsk.get(condition_id=condition)
+        assert [e["state"] for e in ask.experts] == ["serving", "serving"]
+        await asking.sweep(datetime.now(UTC) + timedelta(seconds=30))  # polled: done
+        assert (await DrawActivity.get(id=aid)).status == "ended"
+        # the gathering moved to within the hour: 广州 follows, its venue code opens
+        notice = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+            "notices"][0]
+        soon = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
+        assert (await api.call(
+            "PUT", f"/draws/activities/{aid}/notices/{notice['id']}/gathering", token,
+            {"gather_at": soon.isoformat()})).status == 200
+        await asking.sweep(datetime.now(UTC))
+        ((code, openid),) = guangzhou.read(
+            "SELECT i.code, w.openid FROM draw_invitation i JOIN wechat_identity w "
+            "ON w.person_id = i.person_id AND w.channel = 'oa' "
+            "WHERE i.status = 'confirmed' ORDER BY i.id LIMIT 1")
+        await says(guangzhou, openid, code, 73_100)  # the code in its chat: checked in
+        await eventually(lambda: roster(2), timeout=40)
         arrived = [e for e in (await PeerAsk.get(condition_id=condition)).experts
                    if e["code"] == code]
         assert arrived and arrived[0]["checkin_at"] and not arrived[0]["checkout_at"]

@@ -104,6 +104,20 @@ def refused(edge: FederationEdge, exc: DomainError, status: int = 400) -> web.Re
                               "message": edge.texts.error(exc)}, status=status)
 
 
+def _object(body: bytes) -> dict[str, Any] | None:
+    """The body as a JSON object, or None (not JSON, or not an object)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def bad_request(edge: FederationEdge) -> web.Response:
+    return web.json_response({"error": "bad_request", "message": edge.texts.word(
+        "federation_refusal", "bad_request")}, status=400)
+
+
 def said(edge: FederationEdge, answer: dict[str, Any]) -> dict[str, Any]:
     """A refusal by the standing rule (accept = never) says so in words."""
     if answer["status"] == "refused" and not answer["reason"]:
@@ -116,13 +130,9 @@ async def ask_draw(request: web.Request) -> web.Response:
     edge, incoming, body = await checked(request)
     if edge.lending is None:
         raise web.HTTPNotFound()
-    try:
-        data = json.loads(body)
-        if not isinstance(data, dict):
-            raise ValueError
-    except ValueError:
-        return web.json_response({"error": "bad_request", "message": edge.texts.word(
-            "federation_refusal", "bad_request")}, status=400)
+    data = _object(body)
+    if data is None:
+        return bad_request(edge)
     now = edge.clock.now()
     try:
         draw = await edge.lending.receive(incoming.peer, data, now)
@@ -153,14 +163,10 @@ async def cancel_draw(request: web.Request) -> web.Response:
     if edge.lending is None:
         raise web.HTTPNotFound()
     request_id, now = request.match_info["request_id"], edge.clock.now()
-    try:
-        data = json.loads(body) if body.strip() else {}
-    except ValueError:
-        data = None
-    why = data.get("release", "") if isinstance(data, dict) else None
+    data = _object(body) if body.strip() else {}
+    why = data.get("release", "") if data is not None else None
     if why not in ("", "local", "withdrawn"):
-        return web.json_response({"error": "bad_request", "message": edge.texts.word(
-            "federation_refusal", "bad_request")}, status=400)
+        return bad_request(edge)
     try:
         await edge.lending.cancel(incoming.peer, request_id, now, edge.texts.word(
             "federation_release", why) if why else "")
@@ -176,13 +182,9 @@ async def update_draw(request: web.Request) -> web.Response:
     edge, incoming, body = await checked(request)
     if edge.lending is None:
         raise web.HTTPNotFound()
-    try:
-        data = json.loads(body)
-        if not isinstance(data, dict):
-            raise ValueError
-    except ValueError:
-        return web.json_response({"error": "bad_request", "message": edge.texts.word(
-            "federation_refusal", "bad_request")}, status=400)
+    data = _object(body)
+    if data is None:
+        return bad_request(edge)
     try:
         return signed(edge, incoming, await edge.lending.update(
             incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
@@ -194,13 +196,9 @@ async def draw_roster(request: web.Request) -> web.Response:
     """The library that drew a condition of ours sends its 副场's roster: applied once, in
     the order of its numbers."""
     edge, incoming, body = await checked(request)
-    try:
-        data = json.loads(body)
-        if not isinstance(data, dict):
-            raise ValueError
-    except ValueError:
-        return web.json_response({"error": "bad_request", "message": edge.texts.word(
-            "federation_refusal", "bad_request")}, status=400)
+    data = _object(body)
+    if data is None:
+        return bad_request(edge)
     try:
         if edge.asking is None:
             raise web.HTTPNotFound()
