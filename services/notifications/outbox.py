@@ -268,8 +268,11 @@ class Outbox:
                  f"AND status = '{Status.SENDING.value}'")
         rows = [[_plain(getattr(item, col)) for col in _SAVED] + [item.id, item.claim_token]
                 for item in items]
-        await conn.execute_many(query, rows)
-        await settle_families(items)
+        # the outcomes and their families' settling at once: a reader between the two would
+        # see a row failed that its sibling's SMS has in fact covered
+        async with in_transaction() as tx:
+            await tx.execute_many(query, rows)
+            await settle_families(items)
 
     async def templates_finished(self, receipts: list[tuple[int, str]], now: datetime
                                  ) -> list[tuple[int, str]]:
