@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Generic, TypeVar
 
 from models.payments import OrderStatus
 from models.reconciliation import MismatchKind, RunStatus
@@ -76,10 +77,12 @@ class Mismatch:
     note: str | None = None  # an unreadable line: its number and what is wrong with it
 
 
+M = TypeVar("M")  # a difference found: Mismatch (payments) or TransferMismatch
+
+
 @dataclass(frozen=True)
-class Report:
-    """One day's reconciliation of payments, as recorded (`bill_rows`: the lines of the
-    bill, or the orders asked when the bill was not out)."""
+class DayReport(Generic[M]):
+    """One day's reconciliation, as recorded: of payments or of transfers (below)."""
 
     day: date
     status: RunStatus
@@ -87,9 +90,15 @@ class Report:
     bill_rows: int
     our_paid: int
     mismatch_count: int
-    mismatches: tuple[Mismatch, ...]
+    mismatches: tuple[M, ...]
     note: str | None = None
     due: BillDue | None = None
+
+
+@dataclass(frozen=True)
+class Report(DayReport[Mismatch]):
+    """One day's reconciliation of payments, as recorded (`bill_rows`: the lines of the
+    bill, or the orders asked when the bill was not out)."""
 
 
 @dataclass(frozen=True)
@@ -104,16 +113,6 @@ class TransferMismatch:
 
 
 @dataclass(frozen=True)
-class TransferReport:
+class TransferReport(DayReport[TransferMismatch]):
     """One day's reconciliation of transfers, as recorded (`bill_rows`: the bill's transfer
     lines, or the transfers asked when the bill was not out)."""
-
-    day: date
-    status: RunStatus
-    ran_at: datetime
-    bill_rows: int
-    our_paid: int
-    mismatch_count: int
-    mismatches: tuple[TransferMismatch, ...]
-    note: str | None = None
-    due: BillDue | None = None

@@ -25,7 +25,7 @@ from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, 
 from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
-from models.people import Person, RoleGrant, phone_is
+from models.people import RoleGrant
 from models.performance import PerformanceRecord
 from services.common.clock import CHINA, china_today
 from services.demo import demo_credit_code, demo_id
@@ -35,7 +35,7 @@ from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.console import Desk
 from tests.support.draw_world import finish, make_experts, openid_of, the_results_unseal
-from tests.support.federation import ASKER, OURS, asking, draw_request
+from tests.support.federation import ASKER, OURS, asking, centre_of_shaoguan, draw_request
 from tests.support.fees import evaluation_over, nine_today, publish, worked
 from tests.support.wechat import Chat
 from web.context import DOMAIN
@@ -422,8 +422,7 @@ async def test_the_fu_changs_centre_runs_the_lent_side_absence_and_supplement(
     请假 by the code, and runs the 补抽 for the place with her own value; the roster 广州 is
     sent carries the absence and the newcomer. An agency's desk has no way in."""
     await make_experts(client, 4, first=3500, region="440203", specialty="A0401")
-    verifier = await Person.get(phone_is(demo["verifier"].phone))
-    await RoleGrant.filter(person_id=verifier.id, role="verifier").update(region="4402")
+    await centre_of_shaoguan(demo)
     federation, peer, session = asking(client, settings)
     body = draw_request(count=2)
     async with session:
@@ -468,8 +467,7 @@ async def test_the_askers_wish_for_a_supplement_shows_at_the_lent_desk(
     """广州 asks us to fill a place again (its change with wanted: 1): 韶关's centre reads it
     on its lent desk; a wish out of range is refused."""
     await make_experts(client, 3, first=3700, region="440203", specialty="A0401")
-    verifier = await Person.get(phone_is(demo["verifier"].phone))
-    await RoleGrant.filter(person_id=verifier.id, role="verifier").update(region="4402")
+    await centre_of_shaoguan(demo)
     federation, peer, session = asking(client, settings)
     body = draw_request(count=2)
     update = f"/federation/v1/draws/{body['request_id']}/update"

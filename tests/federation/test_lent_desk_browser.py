@@ -1,6 +1,7 @@
-"""The 副场's centre at its desk, in Chromium (issue 62): 韶关's verifier finds the draw made
-for 广州's 副场 under 为外库抽取, reads our experts by name once unsealed, registers one's
-请假 by the code and runs the 补抽 for the place; every word in Chinese, times in China time."""
+"""The 副场's centre at its desk, in Chromium (FG-807: the 副场's centre runs its side):
+韶关's verifier finds the draw made for 广州's 副场 under 为外库抽取, reads our experts by
+name once unsealed, registers one's 请假 by the code and runs the 补抽 for the place; every
+word in Chinese, times in China time."""
 
 from __future__ import annotations
 
@@ -15,10 +16,9 @@ from aiohttp.test_utils import TestClient
 from config.settings import Settings
 from models.draws import DrawActivity
 from models.federated_draws import PeerDraw
-from models.people import Person, RoleGrant, phone_is
 from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import finish, make_experts, the_results_unseal
-from tests.support.federation import ASKER, OURS, asking, draw_request
+from tests.support.federation import ASKER, OURS, asking, centre_of_shaoguan, draw_request
 from tests.support.wechat import Chat
 
 
@@ -38,8 +38,7 @@ async def test_the_centre_registers_a_leave_and_runs_the_supplement_at_its_desk(
     from playwright.async_api import expect
 
     await make_experts(client, 4, first=3600, region="440203", specialty="A0401")
-    verifier = await Person.get(phone_is(demo["verifier"].phone))
-    await RoleGrant.filter(person_id=verifier.id, role="verifier").update(region="4402")
+    await centre_of_shaoguan(demo)
     federation, peer, session = asking(client, settings)
     body = draw_request(count=2)
     async with session:

@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from bot.providers.federation.client import FederationClient
 from config.settings import Settings
+from models.people import Person, RoleGrant, phone_is
 from services.demo import demo_credit_code
 from services.federation import (
     Federation,
@@ -63,3 +64,10 @@ def draw_request(count: int = 2, specialty: str = "A0401", region: str = "440200
                    "gather_at": (start - timedelta(minutes=30)).isoformat()},
         "avoid_units": [{"name": tenderer[0], "credit_code": tenderer[1]},
                         {"name": "广州某招标代理有限公司", "credit_code": demo_credit_code(51)}]}
+
+
+async def centre_of_shaoguan(demo: dict[str, Any]) -> None:
+    """The demo's verifier (赵敏) as a verifier of 韶关's centre: the 副场 of a draw made here
+    for another library lies in its region."""
+    verifier = await Person.get(phone_is(demo["verifier"].phone))
+    await RoleGrant.filter(person_id=verifier.id, role="verifier").update(region="4402")
