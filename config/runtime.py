@@ -260,7 +260,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
             PayoutAccounts(outbox, vault, links), TransferAuthorisations(
                 transfers, settings.transfer_authorised,
                 lambda name: texts.render("payout/authorisation_name.j2", name=name).strip())),
-            funding=Funding(payments)),
+            funding=(funding := Funding(payments))),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),
@@ -275,7 +275,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),
         wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
-        lending=PeerLending(draws, audit, followups, vault, attendance, peers, performance),
+        lending=PeerLending(draws, audit, followups, vault, attendance, peers, performance,
+                            funding),
         asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault))
 
 

@@ -56,6 +56,15 @@ class PeerAsk(Model):
     # the agency's performance records of the lent experts, by verification code (CK-198),
     # sent with the evaluation's changes: {code: {late, left_early, conduct, score, comment}}
     records: dict[str, Any] | None = fields.JSONField(null=True)
+    # the lent experts' fee sheet as the peer last sent it (its state, total, each fee by
+    # code), and its number; the agency's funding of it (its bank reference, who, when) and
+    # whether the peer has it yet ("telling", retried with backoff, then "told")
+    fees: dict[str, Any] | None = fields.JSONField(null=True)
+    fees_seq = fields.IntField(default=0, db_default=0)
+    funding: dict[str, Any] | None = fields.JSONField(null=True)
+    funding_told = fields.CharField(max_length=8, default="", db_default="")
+    funding_at = fields.DatetimeField(null=True)
+    funding_tries = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "peer_ask"
@@ -91,6 +100,12 @@ class PeerDraw(Model):
     # the asker's records of our experts as received, and those written here (code: entry)
     records: dict[str, Any] | None = fields.JSONField(null=True)
     records_done: dict[str, Any] | None = fields.JSONField(null=True)
+    # the fee sheet of our experts as the asker last acknowledged it, its number, and when
+    # to send a newer one next (backoff)
+    fees: dict[str, Any] | None = fields.JSONField(null=True)
+    fees_seq = fields.IntField(default=0, db_default=0)
+    fees_at = fields.DatetimeField(null=True)
+    fees_tries = fields.IntField(default=0, db_default=0)
 
     class Meta:
         table = "peer_draw"

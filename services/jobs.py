@@ -114,6 +114,8 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts["peer_asks"] = await domain.asking.sweep(now)
     # draws made here for another library: their 副场's rosters sent
     counts["peer_rosters"] = await domain.lending.rosters.sweep(now)
+    counts["peer_fees"] = await domain.lending.fees.sweep(now) + \
+        await domain.asking.fees.sweep(now)
     return counts
 
 

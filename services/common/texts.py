@@ -58,6 +58,7 @@ WordTable = Literal[
     "order_status",
     "payout_state",
     "peer_draw_state",
+    "peer_fee_state",
     "personal_data",
     "personal_field",
     "record_field",

@@ -29,6 +29,7 @@ from services.common.errors import Conflict, NotFound
 from services.common.pii import Vault
 from services.draws import DrawEngine
 from services.federation.ask_body import request_body
+from services.federation.ask_fees import AskFees
 from services.federation.ask_records import AskRecords
 from services.federation.ask_rosters import AskRosters
 from services.federation.ask_updates import AskUpdates
@@ -79,6 +80,7 @@ class PeerAsks:
         self.updates = AskUpdates(desk, audit)  # the evaluation's changes, sent
         self.rosters = AskRosters(audit, engine)  # the 副场's rosters, received
         self.records = AskRecords(audit)  # the agency's records of the lent experts
+        self.fees = AskFees(desk, audit, engine)  # the lent experts' fee sheets, funded
 
     async def ask(self, activity_id: int, condition_id: int, peer_code: str) -> PeerAsk:
         """Mark a condition, before its draw starts, as drawn by a peer library."""

@@ -29,9 +29,11 @@ from services.draws import Attendance, DrawEngine, DrawFollowups, PeerSetup, Per
 from services.draws.record import Actor
 from services.federation.codes import gb_code
 from services.federation.keys import Peer
+from services.federation.lend_fees import LendFees
 from services.federation.lend_request import Asked, read_evaluation, read_request
 from services.federation.lend_rosters import LendRosters
 from services.federation.peers import PeerDesk
+from services.fees import Funding
 
 SYSTEM = Actor("system", None, "系统")
 
@@ -73,7 +75,8 @@ class PeerLending:
     def __init__(self, engine: DrawEngine, audit: AuditChain,
                  followups: DrawFollowups | None = None, vault: Vault | None = None,
                  attendance: Attendance | None = None, desk: PeerDesk | None = None,
-                 performance: Performance | None = None) -> None:
+                 performance: Performance | None = None,
+                 funding: Funding | None = None) -> None:
         self.engine = engine
         self.audit = audit
         self.followups = followups  # to release lent experts (a 退选 by the system)
@@ -81,6 +84,7 @@ class PeerLending:
         self.attendance = attendance  # to tell our experts a changed gathering time
         # the 副场's roster, sent to the asker; the asker's records written on our experts'
         self.rosters = LendRosters(desk, audit, performance)
+        self.fees = LendFees(desk, audit, funding)  # our experts' fee sheet, sent and funded
 
     async def _ours_among(self, asked: Asked) -> tuple[int, ...]:
         """Our experts of the asked specialty whose ID number, under the request's key,

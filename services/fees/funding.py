@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 import services.fees.sheets as sheets
 from models.draws import DrawActivity, Invitation
+from models.federated_draws import PeerDraw
 from models.payments import FeeKind
 from models.payouts import (
     OPEN,
@@ -160,15 +161,18 @@ async def view(funding: FeeFunding) -> SheetView:
     agency = await Agency.get_or_none(id=root.agency_id)
     submitter = await Person.get_or_none(id=funding.submitted_by)
     title = (await DrawRecord.activity_titles([root.id]))[root.id]
-    return SheetView(funding, title.full, agency.name if agency else "",
+    # our experts lent to another library's 副场: its agency funds them
+    asker = None if agency else await PeerDraw.get_or_none(activity_id=root.id)
+    return SheetView(funding, title.full, agency.name if agency else
+                     f"外库：{asker.peer_name}（请求方出资）" if asker else "",
                      root.eval_start, submitter.name if submitter else "",
                      await rows_of(funding))
 
 
 async def _hold_paying(activity: DrawActivity, actor: Actor, now: datetime
-                       ) -> tuple[DrawActivity, str, int]:
+                       ) -> tuple[DrawActivity, str, FeeFunding]:
     """The agency pays the sheet's total by WeChat Pay: the sheet is held as it stands (every
-    fee recorded) while it is paid; (the root activity, the order's title, the total)."""
+    fee recorded) while it is paid; (the root activity, the order's title, the sheet)."""
     root = await DrawRecord.root_of(activity)
     amounts = await _sheet_amounts(root)
     total = sum(amounts.values())
@@ -182,7 +186,7 @@ async def _hold_paying(activity: DrawActivity, actor: Actor, now: datetime
             await note(root, actor, "funding_pay", now, None, fen=total,
                          experts=len(amounts))
     title = (await DrawRecord.activity_titles([root.id]))[root.id]
-    return root, f"{title.short} 专家劳务费", funding.total_fen
+    return root, f"{title.short} 专家劳务费", funding
 
 
 async def on_paid(happened: Happened) -> None:
@@ -216,6 +220,12 @@ class Funding:
 
     def __init__(self, payments: Payments) -> None:
         self.payments = payments
+
+    @staticmethod
+    async def hold(activity: DrawActivity, actor: Actor, now: datetime) -> FeeFunding:
+        """The sheet held as it stands while its funder pays it (another library's agency,
+        for the experts we lent: services/federation/lend_fees.py)."""
+        return (await _hold_paying(activity, actor, now))[2]
 
     @staticmethod
     async def submit(activity: DrawActivity, reference: str, actor: Actor, now: datetime
@@ -301,7 +311,8 @@ class Funding:
         """The agency pays the sheet's total by WeChat Pay: the sheet held as it stands while
         it is paid, the QR code's order (and, from the mini-program, wx.requestPayment's
         parameters), payable for PAY_WITHIN."""
-        root, title, total = await _hold_paying(activity, actor, now)
-        item = FeeItem(FeeKind.FEE_SHEET, root.id, title, total, now - timedelta(minutes=1),
+        root, title, held = await _hold_paying(activity, actor, now)
+        item = FeeItem(FeeKind.FEE_SHEET, root.id, title, held.total_fen,
+                       now - timedelta(minutes=1),
                        now + PAY_WITHIN)
         return await self.payments.pay_item(person_id, item, openid, now)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from models.draws import DrawActivity
+from models.federated_draws import PeerAsk, PeerDraw
 from models.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
 from models.people import Agency, Person
 from services.common.clock import CHINA
@@ -75,7 +76,11 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
                                  finished_at__lt=until)
     bank = await PayoutAccount.filter(paid_at__gte=since, paid_at__lt=until)
     paid_rows: list[Payout | PayoutAccount] = [*wechat, *bank]
-    ids = {f.activity_id for f in fundings} | {p.activity_id for p in paid_rows}
+    # sheets of experts another library lent us, funded by our agency that month
+    lent = [a for a in await PeerAsk.filter(funding__not_isnull=True)
+            if a.funding and since <= datetime.fromisoformat(a.funding["at"]) < until]
+    ids = {f.activity_id for f in fundings} | {p.activity_id for p in paid_rows} | {
+        a.activity_id for a in lent}
     activities = {a.id: a for a in await DrawActivity.filter(id__in=ids)} if ids else {}
     titles = {i: t.full for i, t in (await DrawRecord.activity_titles(ids)).items()}
     if agency_id is not None:
@@ -84,12 +89,16 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
         id__in={a.agency_id for a in activities.values()})}
     people = {p.id: p for p in await Person.filter(
         id__in={p.person_id for p in paid_rows})}
-    books: dict[int, AgencyLedger] = {}
+    # our experts lent to another library: its agency funded them, its book is the library's
+    askers = dict(await PeerDraw.filter(activity_id__in=list(activities)).values_list(
+        "activity_id", "peer_name"))
+    books: dict[tuple[int, str], AgencyLedger] = {}
 
     def book(activity: DrawActivity) -> AgencyLedger:
         found = agencies.get(activity.agency_id)
-        return books.setdefault(activity.agency_id, AgencyLedger(
-            activity.agency_id, found.name if found else ""))
+        name = found.name if found else f"外库：{askers.get(activity.id, '')}（请求方出资）"
+        return books.setdefault((activity.agency_id, name), AgencyLedger(
+            activity.agency_id, name))
 
     for f in sorted(fundings, key=lambda f: (f.submitted_at, f.activity_id)):
         if (activity := activities.get(f.activity_id)) is not None:
@@ -98,6 +107,13 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
                 f.submitted_at.astimezone(CHINA).date(),
                 f.decided_at.astimezone(CHINA).date()
                 if f.decided_at and f.state == "approved" else None))
+    for a in lent:
+        if (activity := activities.get(a.activity_id)) is not None and a.fees:
+            assert a.funding is not None
+            book(activity).sheets.append(LedgerSheet(
+                a.activity_id, f"{titles[a.activity_id]}（副场外库专家，{a.peer_name}支付）",
+                a.funding["total_fen"], a.funding["reference"], str(a.fees["state"]),
+                datetime.fromisoformat(a.funding["at"]).astimezone(CHINA).date(), None))
     paid: Sequence[tuple[Payout | PayoutAccount, bool]] = [
         *((p, False) for p in wechat), *((a, True) for a in bank)]
     for row, by_bank in sorted(paid, key=lambda r: (_when(r[0]), r[0].id)):

@@ -167,6 +167,8 @@ async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: 
 class FeeSheets:
     """The fees of an evaluation as its agency records them, and an expert's own."""
 
+    closed = staticmethod(_closed)  # over for its fees
+
     @staticmethod
     async def sheet(activity: DrawActivity) -> FeeSheet:
         """fees_of() with the standard, the channel, the funding, and the latest transfer and

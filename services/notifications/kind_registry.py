@@ -39,6 +39,7 @@ NotificationKind = Literal[
     "draw.invitation.call",
     "draw.not_arrived",
     "draw.lent_absent",
+    "draw.lent_fees",
     "draw.place_opened",
     "draw.place_released",
     "draw.progress",

@@ -40,7 +40,7 @@ from tests.support.draw_world import (
     the_evaluation_starts_now,
     the_results_unseal,
 )
-from tests.support.federation import GUANGZHOU, signed_client
+from tests.support.federation import GUANGZHOU, asked_of_shaoguan, signed_client
 from tests.support.federation import SHAOGUAN as SHAOGUAN_ID
 from tests.support.fees import evaluation_over
 from tests.support.peer_library import PeerLibrary
@@ -55,31 +55,6 @@ OURS = GUANGZHOU
 def settings(shaoguan_library: PeerLibrary, settings: Settings) -> Settings:
     """No in-process worker: the test runs the worker's sweep of requests by hand."""
     return settings.model_copy(update={"run_worker": False})
-
-
-async def asked_of_shaoguan(api: Api, demo: dict) -> tuple[int, str, int]:
-    """A draft whose one condition (3 experts in 韶关) 韶关's library draws, submitted,
-    verified and started; the activity, the handler's token and the condition."""
-    aid, token = await prepared(api, demo, total=3, regions=("4402",), submitted=False)
-    listed = await api.call("GET", "/draws/peer-libraries", token)
-    assert listed.data["peers"] == [{"code": "440200", "name": "韶关市评标专家库"}]
-    condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
-        "conditions"][0]["id"]
-    picked = await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
-                            token, {"peer_code": "440200"})
-    assert picked.status == 200, picked.data
-    assert picked.data["conditions"][0]["peer"]["said"] == \
-        "由韶关市评标专家库抽取：抽取开始后系统将向韶关市评标专家库发送请求"
-    assert (await submit(api, token, aid)).status == 200
-    verifier = await api.login(demo["verifier"].mp_openid)
-    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
-                           {"approve": True})).status == 200
-    # verified: which library draws is part of the request the centre verified
-    late = await api.call("DELETE", f"/draws/activities/{aid}/conditions/{condition}/peer",
-                          token)
-    assert late.status == 409 and "提交审核前" in late.message
-    assert (await start_draw(api, token, aid)).status == 200
-    return aid, token, condition
 
 
 async def condition_shown(api: Api, token: str, aid: int) -> dict[str, Any]:

@@ -67,6 +67,7 @@ SAMPLES: dict[str, object] = {
     "case": "op", "to": "张三", "role": "审核人", "holds": False, "broken_at": 24, "log": 24,
     "result": "已到账", "release": "told", "released": 2, "sms": True,
     "library": "韶关市评标专家库",
+    "returned": False,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
     "op": "POST /draws/activities/{activity_id}/payouts", "act": "通过微信支付发放专家费",
     "record": "某市第一中学教学楼新建工程（抽取活动 CQSQ00000012），专家 李*国，900.00元",
@@ -343,6 +344,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
 }
 # tables of words for what no enum holds, and why
 OTHER_TABLES = {
+    "peer_fee_state": "a lent experts' fee sheet as the asking agency reads it: the lending "
+                      "library's FundingState, sent over the protocol (ask_fees.py STATES)",
     "peer_draw_state": "another library's request as it stands here: a state read from the "
                        "request and its draw (services/federation/lending.py state_of)",
     "access_action": "what the audit trail records, by its entries' action",

@@ -23,85 +23,40 @@ from config.settings import Settings
 from models.audit import AuditEntry
 from models.draws import DrawActivity, Invitation
 from models.federated_draws import PeerAsk
-from sandbox.wechat_push import Pusher, text_fields
 from services.common.pii import mask_name
 from services.demo import DEMO_POOL, DEMO_POOL_SPECIALTY
-from services.federation import Federation, Identity, Keys, Peer, Trust
-from tests.support.accounts import APPID, TOKEN
+from services.federation import Federation, Peer, Trust
 from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.console import Desk
 from tests.support.draw_world import (
     make_experts,
-    prepared,
-    start_draw,
-    submit,
     the_results_unseal,
 )
 from tests.support.helpers import eventually
 from tests.support.peer_process import LibraryProcess
+from tests.support.two_libraries import (
+    GUANGZHOU,
+    SHAOGUAN,
+    as_shaoguan,
+    asked_of_guangzhou,
+    every_pool_expert_says_1,
+    library_of_guangzhou,
+    said_of,
+    says,
+)
 from web.context import DOMAIN
-
-SHAOGUAN = Identity("440200", "韶关市评标专家库", Keys.new_private())
-GUANGZHOU = Identity("440100", "广州市评标专家库", Keys.new_private())
 
 
 @pytest.fixture
 def guangzhou(infra: dict[str, str], tmp_path: Path, wechat: TestServer) -> LibraryProcess:
-    if "SQLITE_TEMPLATE" not in infra:
-        pytest.skip("the other library runs on a SQLite copy of the migrated template")
-    return LibraryProcess(GUANGZHOU, infra, tmp_path / "guangzhou",
-                          str(wechat.make_url("")).rstrip("/"))
+    return library_of_guangzhou(infra, tmp_path, wechat)
 
 
 @pytest.fixture
 def settings(guangzhou: LibraryProcess, settings: Settings,
              monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """This service as 韶关's library trusting 广州's; the test runs the sweep by hand."""
-    monkeypatch.setenv("FEDERATION_CODE", SHAOGUAN.code)
-    monkeypatch.setenv("FEDERATION_NAME", SHAOGUAN.name)
-    monkeypatch.setenv("FEDERATION_PRIVATE_KEY", SHAOGUAN.private_key)
-    monkeypatch.setenv("FEDERATION_TIMEOUT", "5")
-    monkeypatch.setenv("FEDERATION_PEERS", json.dumps([{
-        "code": GUANGZHOU.code, "name": GUANGZHOU.name, "url": guangzhou.url,
-        "public_key": GUANGZHOU.public_key()}]))
-    return settings.model_copy(update={"run_worker": False})
-
-
-async def asked_of_guangzhou(api: Api, demo: dict) -> tuple[int, str, int]:
-    """Two experts of the demo pool's specialty in 广州, drawn by 广州's library: started."""
-    aid, token = await prepared(api, demo, total=2, regions=("4401",),
-                                specialty=DEMO_POOL_SPECIALTY, submitted=False)
-    condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
-        "conditions"][0]["id"]
-    picked = await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
-                            token, {"peer_code": GUANGZHOU.code})
-    assert picked.status == 200, picked.data
-    assert (await submit(api, token, aid)).status == 200
-    verifier = await api.login(demo["verifier"].mp_openid)
-    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
-                           {"approve": True})).status == 200
-    assert (await start_draw(api, token, aid)).status == 200
-    return aid, token, condition
-
-
-async def says(library: LibraryProcess, openid: str, text: str, msg_id: int) -> None:
-    """A WeChat user of that library sends it a text (its signed callback, over HTTP)."""
-    push = Pusher(TOKEN, APPID).build(text_fields(openid, text, msg_id=msg_id))
-    async with aiohttp.ClientSession() as http, http.post(
-            f"{library.url}/wechat/callback", params=push.query, data=push.body) as resp:
-        assert resp.status == 200
-
-
-async def every_pool_expert_says_1(library: LibraryProcess, first_msg_id: int) -> None:
-    """Each of the demo pool's experts answers 1 at that library (those invited confirm)."""
-    for n in range(1, len(DEMO_POOL) + 1):
-        await says(library, f"o_demo_pool{n}", "1", first_msg_id + n)
-
-
-async def said_of(api: Api, token: str, aid: int) -> dict:
-    return (await api.call("GET", f"/draws/activities/{aid}", token)).data[
-        "conditions"][0]["peer"]
+    return as_shaoguan(guangzhou, settings, monkeypatch)
 
 
 async def test_two_libraries_share_a_draw_over_loopback(

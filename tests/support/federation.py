@@ -22,6 +22,8 @@ from services.federation import (
     Peer,
     Trust,
 )
+from tests.support.api import Api
+from tests.support.draw_world import prepared, start_draw, submit
 
 ASKER = Identity("440100", "广州市评标专家库", Keys.new_private())
 # this service as 广州's library asking, and 韶关's on loopback (tests/conftest.py:
@@ -71,3 +73,28 @@ async def centre_of_shaoguan(demo: dict[str, Any]) -> None:
     for another library lies in its region."""
     verifier = await Person.get(phone_is(demo["verifier"].phone))
     await RoleGrant.filter(person_id=verifier.id, role="verifier").update(region="4402")
+
+
+async def asked_of_shaoguan(api: Api, demo: dict) -> tuple[int, str, int]:
+    """A draft whose one condition (3 experts in 韶关) 韶关's library draws, submitted,
+    verified and started; the activity, the handler's token and the condition."""
+    aid, token = await prepared(api, demo, total=3, regions=("4402",), submitted=False)
+    listed = await api.call("GET", "/draws/peer-libraries", token)
+    assert listed.data["peers"] == [{"code": "440200", "name": "韶关市评标专家库"}]
+    condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
+        "conditions"][0]["id"]
+    picked = await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                            token, {"peer_code": "440200"})
+    assert picked.status == 200, picked.data
+    assert picked.data["conditions"][0]["peer"]["said"] == \
+        "由韶关市评标专家库抽取：抽取开始后系统将向韶关市评标专家库发送请求"
+    assert (await submit(api, token, aid)).status == 200
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
+                           {"approve": True})).status == 200
+    # verified: which library draws is part of the request the centre verified
+    late = await api.call("DELETE", f"/draws/activities/{aid}/conditions/{condition}/peer",
+                          token)
+    assert late.status == 409 and "提交审核前" in late.message
+    assert (await start_draw(api, token, aid)).status == 200
+    return aid, token, condition

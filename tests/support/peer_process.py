@@ -104,6 +104,13 @@ class LibraryProcess:
             proc.kill()
             await asyncio.to_thread(proc.wait, 5)
 
+    async def kill(self) -> None:
+        """Killed, as a crash would: no shutdown, whatever it was doing cut off."""
+        if self.proc is not None:
+            proc, self.proc = self.proc, None
+            proc.kill()
+            await asyncio.to_thread(proc.wait, 5)
+
     def log(self) -> str:
         path = self.folder / "serve.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
@@ -113,6 +120,15 @@ class LibraryProcess:
             subprocess.run, [sys.executable, "-m", "config.cli", *args], env=env,
             capture_output=True, timeout=120)
         return done.returncode, (done.stdout + done.stderr).decode(errors="replace")
+
+    def change(self, sql: str, *values: Any) -> None:
+        """Time passing there (an evaluation's end come), as its own sweep would record it."""
+        with sqlite3.connect(self.database) as db:
+            db.execute(sql, values)
+
+    def http(self) -> aiohttp.ClientSession:
+        """A client of its API (the mini-program's calls, `tests.support.api.Api` over it)."""
+        return aiohttp.ClientSession(base_url=self.url)
 
     def read(self, sql: str, *values: Any) -> list[tuple[Any, ...]]:
         """Its database read as its operator would (the draw it made, to audit it)."""

@@ -208,6 +208,52 @@ async def draw_roster(request: web.Request) -> web.Response:
         return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
 
 
+async def draw_fees(request: web.Request) -> web.Response:
+    """The library that lent experts for our 副场 sends their fee sheet: applied once, in
+    the order of its numbers."""
+    edge, incoming, body = await checked(request)
+    data = _object(body)
+    if data is None:
+        return bad_request(edge)
+    try:
+        if edge.asking is None:
+            raise web.HTTPNotFound()
+        return signed(edge, incoming, await edge.asking.fees.apply(
+            incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
+    except DomainError as exc:
+        return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
+
+
+async def fees_funded(request: web.Request) -> web.Response:
+    """The asking agency funded our experts' fee sheet (its bank transfer's reference):
+    to our finance, once however often it is said."""
+    edge, incoming, body = await checked(request)
+    if edge.lending is None:
+        raise web.HTTPNotFound()
+    data = _object(body)
+    if data is None:
+        return bad_request(edge)
+    try:
+        return signed(edge, incoming, await edge.lending.fees.funded(
+            incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
+    except DomainError as exc:
+        return refused(edge, exc, 404 if exc.code.endswith(("no_request", "not_found"))
+                       else 409)
+
+
+async def fees_checkout(request: web.Request) -> web.Response:
+    """The asking agency pays our experts' fee sheet by WeChat Pay: our QR code's order."""
+    edge, incoming, _ = await checked(request)
+    if edge.lending is None:
+        raise web.HTTPNotFound()
+    try:
+        return signed(edge, incoming, await edge.lending.fees.checkout(
+            incoming.peer, request.match_info["request_id"], edge.clock.now()))
+    except DomainError as exc:
+        return refused(edge, exc, 404 if exc.code.endswith(("no_request", "not_found"))
+                       else 409)
+
+
 def setup_federation_server(app: web.Application) -> None:
     app.router.add_get(f"{PREFIX}/directory", read_directory)
     app.router.add_post(f"{PREFIX}/draws", ask_draw)
@@ -215,3 +261,6 @@ def setup_federation_server(app: web.Application) -> None:
     app.router.add_post(f"{PREFIX}/draws/{{request_id}}/cancel", cancel_draw)
     app.router.add_post(f"{PREFIX}/draws/{{request_id}}/update", update_draw)
     app.router.add_post(f"{PREFIX}/asks/{{request_id}}/roster", draw_roster)
+    app.router.add_post(f"{PREFIX}/asks/{{request_id}}/fees", draw_fees)
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/fees/funded", fees_funded)
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/fees/checkout", fees_checkout)

@@ -13,7 +13,7 @@ from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.signed import Flash
 from miniapp_api.routes.draws import prep as draw_prep
-from miniapp_api.routes.fees import sheets
+from miniapp_api.routes.fees import peer_sheets, sheets
 
 pages = PageTable()
 
@@ -27,10 +27,11 @@ async def fees(request: web.Request) -> web.Response:
     calls = api(request)
     shown = await calls.call(draw_prep.show, path=_aid(request))
     rows = await calls.call(sheets.fees, path=_aid(request))
+    lent = await calls.call(peer_sheets.peer_sheets, path=_aid(request))
     return render(request, "fees.html", activity=shown, experts=rows.experts,
                   standard=rows.standard, channel=rows.channel,
                   channel_title=rows.channel_title, platform_available=rows.platform_available,
-                  funding=rows.funding)
+                  funding=rows.funding, lent=lent.sheets)
 
 
 @pages.post("/activities/{activity_id}/fees/{invitation_id}", uses=sheets.record_fee)

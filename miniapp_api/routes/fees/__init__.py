@@ -6,10 +6,12 @@ from miniapp_api.routes.fees import (
     declaration,
     funding,
     ledger,
+    lent,
     payouts,
+    peer_sheets,
     sheets,
     standards,
 )
 
 ROUTES = (funding.api, accounts.api, declaration.api, ledger.api, sheets.api, standards.api,
-          payouts.api, authorisations.api)
+          payouts.api, authorisations.api, lent.api, peer_sheets.api)
