@@ -174,5 +174,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("fees", "the sheet being paid goes to finance with the transaction as its "
               "reference; paid for a sheet not waiting for it, the payment is logged for "
               "finance", run=sheet_paid),
+            R("federation", "a sheet of experts we lent to another library's 副场, paid by "
+              "its agency by our QR code, goes to finance the same way; the next sheet sent "
+              "tells that library it was funded", where="services.federation.lend_fees:"
+              "LendFees.sweep"),
         ),
     }

@@ -29,6 +29,7 @@ from models.draws import (
     Project,
 )
 from models.experts import ExpertProfile
+from models.federated_draws import PeerAsk
 from models.people import Person
 from models.sanctions import AppealOutcome, Sanction, SanctionKind
 from services.common.clock import CHINA
@@ -111,6 +112,9 @@ class MonthFigures:
     redraws: int = 0  # of which 重新抽取
     reevals: int = 0  # 复评: the original experts asked again (by calls or by a draw)
     lent: int = 0  # draws made for another library's 副场: apart from our agencies' draws
+    # other libraries' experts at our 副场 (the lending library's roster): serving, absent
+    borrowed: int = 0
+    borrowed_absent: int = 0
     recall_attended: int = 0  # original experts who agreed to a 复评
     recall_declined: int = 0  # ... and who said no (a phoned 不参加 is no refusal of an invitation)
     invited: int = 0
@@ -179,6 +183,8 @@ class Statistics:
             whole.redraws += m.redraws
             whole.reevals += m.reevals
             whole.lent += m.lent
+            whole.borrowed += m.borrowed
+            whole.borrowed_absent += m.borrowed_absent
             whole.recall_attended += m.recall_attended
             whole.recall_declined += m.recall_declined
             whole.invited += m.invited
@@ -223,6 +229,7 @@ async def statistics(months: list[Month], today: date,
         figures[held].supplements += kind == ActivityKind.SUPPLEMENT
         figures[held].redraws += kind == ActivityKind.REDRAW
         per_project[project_id] += 1
+    await _borrowed(figures, month_of, db)
     in_period = Q(activity__eval_start__gte=start, activity__eval_start__lt=end,
                   activity__status__in=list(DRAWN))
     for row in await Invitation.filter(in_period).using_db(db).group_by(
@@ -246,6 +253,23 @@ async def statistics(months: list[Month], today: date,
     most, least, active = await _ranked(in_period, db)
     return Statistics(list(figures.values()), await _by_city(per_project, db), most, least,
                       await _sanctions(today, db), active)
+
+
+async def _borrowed(figures: dict[Month, MonthFigures], month_of: dict[int, Month],
+                    db: BaseDBAsyncClient | None) -> None:
+    """The experts other libraries drew for our 副场, by their rosters: those serving and
+    those absent, in the month of our evaluation (not our invitations: counted apart)."""
+    if not month_of:
+        return
+    for activity_id, experts in await PeerAsk.filter(
+            activity_id__in=list(month_of), status__in=["done", "short"], release=""
+    ).using_db(db).values_list("activity_id", "experts"):
+        one = figures[month_of[int(activity_id)]]
+        for e in experts or []:
+            if e.get("state") == "absent":
+                one.borrowed_absent += 1
+            else:
+                one.borrowed += 1
 
 
 async def _by_city(per_project: Counter[int], db: BaseDBAsyncClient | None

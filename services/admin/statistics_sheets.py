@@ -22,7 +22,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def month_row(m: MonthFigures, title: str) -> list[Any]:
     s = m.statuses
-    return [title, m.draws, m.supplements, m.redraws, m.reevals, m.recall_attended,
+    return [title, m.draws, m.supplements, m.redraws, m.reevals, m.lent, m.borrowed,
+            m.borrowed_absent, m.recall_attended,
             m.recall_declined, m.invited, m.confirmed, s["declined"], s["avoided"], s["timeout"],
             s["absent"], m.answered, m.decline_rate, m.absence_rate, yuan(m.fee_recorded_fen),
             yuan(m.fee_paid_fen)]

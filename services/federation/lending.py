@@ -25,7 +25,14 @@ from models.people import Person
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
-from services.draws import Attendance, DrawEngine, DrawFollowups, PeerSetup, Performance
+from services.draws import (
+    Attendance,
+    DrawEngine,
+    DrawFollowups,
+    LentDesk,
+    PeerSetup,
+    Performance,
+)
 from services.draws.record import Actor
 from services.federation.codes import gb_code
 from services.federation.keys import Peer
@@ -226,6 +233,9 @@ class PeerLending:
             if activity is not None and activity.status not in (DrawStatus.WITHDRAWN,
                                                                 DrawStatus.CANCELLED):
                 told = await PeerSetup.apply_change(activity, changed, now, self.attendance)
+        if activity is not None and changed["wanted"] > draw.wanted:  # a 补抽 asked for
+            await LentDesk.tell_wanted(self.engine.outbox, activity, draw.peer_name,
+                                       changed["wanted"], now)
         await self._audit("draw_updated", draw, now, seq=seq, told=told)
         return {"request_id": draw.request_id, "seq": seq, "applied": True, "told": told}
 

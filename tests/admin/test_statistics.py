@@ -147,12 +147,14 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
     assert book.sheetnames == ["按月统计", "按地区统计", "抽中最多的专家", "抽中最少的专家",
                                "生效中的处分", "口径说明"]
     rows = list(book["按月统计"].iter_rows(values_only=True))
-    assert rows[0][:5] == ("月份", "抽取次数", "其中补抽", "其中重新抽取", "复评次数")
+    assert rows[0][:8] == ("月份", "抽取次数", "其中补抽", "其中重新抽取", "复评次数",
+                           "为外库副场抽取次数", "外库专家参加副场", "外库专家不能参加")
     assert rows[3][0] == f"{this.year}年{this.month}月"
-    assert rows[3][1:14] == (1, 0, 0, 1, 1, 1, current["invited"], 2, 1, 0, 0, 1, answered)
-    assert Decimal(str(rows[3][14])) == Decimal(current["decline_rate"])
-    assert Decimal(str(rows[3][16])) == Decimal("550.50")
-    assert Decimal(str(rows[3][17])) == Decimal("300.00")
+    assert rows[3][1:17] == (1, 0, 0, 1, 0, 0, 0, 1, 1, current["invited"], 2, 1, 0, 0, 1,
+                             answered)
+    assert Decimal(str(rows[3][17])) == Decimal(current["decline_rate"])
+    assert Decimal(str(rows[3][19])) == Decimal("550.50")
+    assert Decimal(str(rows[3][20])) == Decimal("300.00")
     assert rows[4][:2] == ("合计", 2)
     assert list(book["按地区统计"].iter_rows(values_only=True))[1] == ("广东省广州市", 2)
     top = list(book["抽中最多的专家"].iter_rows(values_only=True))[1:]

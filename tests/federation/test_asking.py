@@ -375,6 +375,13 @@ async def test_the_agencys_day_counts_the_lent_experts_arrivals(
         CHINA).date()
     if same_day:  # (the evaluation began a minute ago: not across China's midnight)
         assert (board.data["arrived_today"], board.data["not_arrived_today"]) == (1, 2)
+    # the administrator's statistics count them apart from our own invitations
+    admin = await api.login(demo["admin"].mp_openid)
+    month = (await DrawActivity.get(id=aid)).eval_start.astimezone(CHINA).strftime("%Y-%m")
+    figures = (await api.call("GET", "/admin/statistics", admin,
+                              params={"from_month": month, "to_month": month})).data
+    assert (figures["total"]["borrowed"], figures["total"]["borrowed_absent"]) == (2, 1)
+    assert figures["total"]["invited"] == 0 and figures["total"]["draws"] == 1
 
 
 async def test_the_agency_asks_the_other_library_to_fill_a_lent_place_again(

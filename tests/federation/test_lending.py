@@ -25,7 +25,7 @@ from models.draws import Avoidance, DrawActivity, Invitation, InvitationStatus, 
 from models.experts import ExpertProfile
 from models.federated_draws import PeerDraw
 from models.notifications import Notification
-from models.people import RoleGrant
+from models.people import Person, RoleGrant, phone_is
 from models.performance import PerformanceRecord
 from services.common.clock import CHINA, china_today
 from services.demo import demo_credit_code, demo_id
@@ -464,8 +464,8 @@ async def test_the_fu_changs_centre_runs_the_lent_side_absence_and_supplement(
 @pytest.mark.parametrize("settings", ["auto"], indirect=True)
 async def test_the_askers_wish_for_a_supplement_shows_at_the_lent_desk(
         client: TestClient, settings: Settings, chat: Chat, api: Api, demo: dict) -> None:
-    """广州 asks us to fill a place again (its change with wanted: 1): 韶关's centre reads it
-    on its lent desk; a wish out of range is refused."""
+    """广州 asks us to fill a place again (its change with wanted: 1): 韶关's centre is told
+    and reads it on its lent desk; a wish out of range is refused."""
     await make_experts(client, 3, first=3700, region="440203", specialty="A0401")
     await centre_of_shaoguan(demo)
     federation, peer, session = asking(client, settings)
@@ -481,6 +481,11 @@ async def test_the_askers_wish_for_a_supplement_shows_at_the_lent_desk(
         said = await federation.call(peer, "POST", update, int(time.time()), data=change)
     assert bad.value.reason == "bad_request" and said["applied"] and said["told"] == 0
     activity_id = (await PeerDraw.get(request_id=body["request_id"])).activity_id
+    # the centre's verifiers are told, once, where to run it
+    verifier = await Person.get(phone_is(demo["verifier"].phone))
+    told = await Notification.filter(kind="draw.lent_wanted")
+    assert [n.person_id for n in told] == [verifier.id]
+    assert told[0].params["library"] == "广州市评标专家库" and told[0].params["wanted"] == 1
     centre = await api.login(demo["verifier"].mp_openid)
     listed = await api.call("GET", "/venues/lent", centre)
     assert [(d["activity_id"], d["wanted"]) for d in listed.data["draws"]] == [(activity_id, 1)]

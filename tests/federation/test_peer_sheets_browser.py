@@ -98,3 +98,15 @@ async def test_the_agency_funds_the_other_librarys_sheet_kept_while_it_is_down(
     assert ask.funding_told == "telling" and ask.funding_tries == 2  # at once, then swept
     assert ask.funding_at is not None and ask.funding is not None
     assert ask.funding["total_fen"] == 105_000
+    # reordered: number 3 (approved there) arrives before number 2; the late 2 changes nothing
+    federation, peer, session = signed_client(str(client.make_url("")), GUANGZHOU,
+                                              SHAOGUAN_ID)
+    async with session:
+        third = await federation.call(peer, "POST", path, int(time.time()), data={
+            "seq": 3, "sheet": {**SHEET, "state": "approved"}})
+        late = await federation.call(peer, "POST", path, int(time.time()), data={
+            "seq": 2, "sheet": {**SHEET, "state": "returned", "returned_reason": "金额有误"}})
+    assert third["applied"] and not late["applied"] and late["seq"] == 3
+    fees = (await PeerAsk.get(condition_id=condition)).fees
+    assert fees is not None and fees["state"] == "approved"
+    assert await Notification.filter(kind="draw.lent_fees").count() == len(told)  # no more

@@ -45,6 +45,9 @@ class MonthOut(Model):
     reevals: int = Field(description="复评（通知原专家）次数，不计入抽取和邀请")
     lent: int = Field(default=0, description=(
         "为其他专家库的副场抽取本库专家的次数（不计入抽取次数；本库专家的答复计入邀请）"))
+    borrowed: int = Field(default=0, description=(
+        "其他专家库为本库副场抽取、参加评标的外库专家人数（按对方告知，不计入本库邀请）"))
+    borrowed_absent: int = Field(default=0, description="其中被对方登记请假、缺席等不能参加的人数")
     recall_attended: int = Field(description="复评时原专家同意参加的人数")
     recall_declined: int = Field(description="复评时原专家表示不参加的人数（不计入拒绝率）")
     invited: int = Field(description="发出的邀请")
@@ -99,7 +102,7 @@ def month_out(m: MonthFigures, title: str | None = None) -> MonthOut:
     return MonthOut(
         month="" if title else m.month.iso, month_title=title or m.month.words,
         draws=m.draws, supplements=m.supplements, redraws=m.redraws, reevals=m.reevals,
-        lent=m.lent,
+        lent=m.lent, borrowed=m.borrowed, borrowed_absent=m.borrowed_absent,
         recall_attended=m.recall_attended, recall_declined=m.recall_declined,
         invited=m.invited, confirmed=m.confirmed,
         declined=s[S.DECLINED], avoided=s[S.AVOIDED], no_answer=s[S.TIMEOUT],

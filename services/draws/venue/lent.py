@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.draws import ActivityKind, DrawActivity, DrawStatus, Notice
+from models.draws import ActivityKind, DrawActivity, DrawStatus, Notice, Project
 from models.federated_draws import PeerDraw
-from models.people import RoleGrant
+from models.people import Role, RoleGrant
+from services.common.clock import china_time
 from services.common.errors import NotFound
 from services.draws.followups.after_draw import DrawFollowups
 from services.draws.record.family import open_places
 from services.draws.record.oplog import Actor
 from services.draws.scope import in_verifier_scope, verifiable_activity, verifier_regions
+from services.notifications import Outbox
 
 SHOWN = (DrawStatus.VERIFIED, DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED,
          DrawStatus.WITHDRAWN)
@@ -87,3 +89,21 @@ class LentDesk:
                                now: datetime, actor: Actor) -> DrawActivity:
         return await self.followups.start_supplement(await self.one(grants, activity_id),
                                                      nonce, now, actor)
+
+    @staticmethod
+    async def tell_wanted(outbox: Outbox, activity: DrawActivity, library: str, wanted: int,
+                          now: datetime) -> int:
+        """The asking library asks us to fill places again: every verifier of the 副场's
+        centre (whose region covers it) is told, to run the 补抽 at the desk. How many."""
+        project = await Project.get(id=activity.project_id)
+        where = activity.terminal or project.region
+        people = {g.person_id for g in await RoleGrant.filter(role=Role.VERIFIER,
+                                                               revoked_at=None)
+                  if g.active(now) and (not g.region or where.startswith(g.region))}
+        async with outbox.change(now) as change:
+            for person_id in people:
+                await change.notify("draw.lent_wanted", {
+                    "project": project.name[:20], "activity": activity.id, "library": library,
+                    "wanted": wanted, "eval_start": china_time(activity.eval_start),
+                    "at": china_time(now)}, person_id=person_id)
+        return len(people)
