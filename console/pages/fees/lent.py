@@ -24,7 +24,7 @@ def _back(request: web.Request) -> str:
 
 @pages.get("/lent/{activity_id}/fees", uses=lent.lent_fees)
 async def lent_fees(request: web.Request) -> web.Response:
-    calls = api(request, back=f"/console/lent/{request.match_info['activity_id']}")
+    calls = api(request)
     shown = await calls.call(lent_api.lent_roster, path=request.match_info)
     rows = await calls.call(lent.lent_fees, path=request.match_info)
     return render(request, "lent_fees.html", draw=shown.draw, sheet=rows)
