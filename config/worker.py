@@ -40,6 +40,7 @@ from services.jobs import (
     exam_timeout,
     follow_invoice,
     import_register,
+    keep_histories,
     reconcile_bill,
     reconcile_payments,
     sweep_draws,
@@ -81,6 +82,8 @@ def _crons() -> list[Any]:
             cron(anchor_audit, hour={0}, minute={5}, keep_result=0, max_tries=1),
             # the 清单's retention, nightly (a run that stops is completed by the next)
             cron(enforce_retention, hour={3}, minute={20}, keep_result=0, max_tries=1,
+                 timeout=600),
+            cron(keep_histories, hour={3}, minute={35}, keep_result=0, max_tries=1,
                  timeout=600),
             cron(reconcile_payments, second={30}, keep_result=0, max_tries=1, timeout=50),
             cron(sweep_payouts, second={40}, keep_result=0, max_tries=1, timeout=50),

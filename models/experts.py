@@ -70,6 +70,27 @@ class ExpertAvoidUnit(Model):
         table = "expert_avoid_unit"
 
 
+class ExpertPastUnit(Model):
+    """A unit the expert worked for, with its dates (the application's 工作经历, kept current
+    by 变更): within the window before an evaluation (政府采购法实施条例 Art. 9: 3 years) the
+    draw passes the expert over for an activity that avoids the unit."""
+
+    id = fields.BigIntField(primary_key=True)
+    expert: fields.ForeignKeyRelation[ExpertProfile] = fields.ForeignKeyField(
+        "models.ExpertProfile", related_name="past_units", on_delete=fields.CASCADE,
+        db_index=True)
+    expert_id: int  # the column, read without a query
+    unit_name = fields.CharField(max_length=128, db_index=True)
+    credit_code = fields.CharField(max_length=18, null=True, db_index=True)  # the register's
+    started_on = fields.DateField()  # the first day of its start month
+    ended_on = fields.DateField(null=True)  # the last day of its end month; None: still there
+    position = fields.CharField(max_length=64, default="")
+    source = fields.CharField(max_length=16, default="application")  # or import
+
+    class Meta:
+        table = "expert_past_unit"
+
+
 class Unavailability(Model):
     """日程管理: days an expert cannot evaluate, which the draw engine skips."""
 

@@ -73,6 +73,9 @@ class DrawPolicy(Model):
     tenderer_cap = fields.IntField(null=True)
     tenderer_months = fields.IntField(default=12)
     weighted = fields.BooleanField(default=False, db_default=False)
+    # the years before an evaluation a past employer is avoided in (政府采购法实施条例 Art. 9,
+    # 财库〔2016〕198号 Art. 16: 3); the administrator's setting
+    past_unit_years = fields.IntField(default=3, db_default=3)
     weight_a = fields.IntField(default=4, db_default=4)
     weight_b = fields.IntField(default=3, db_default=3)
     weight_c = fields.IntField(default=2, db_default=2)

@@ -152,6 +152,12 @@ async def enforce_retention(ctx: dict[str, Any]) -> dict[str, int]:
     return dict(run.counts)
 
 
+async def keep_histories(ctx: dict[str, Any]) -> int:
+    """Work histories of experts admitted before the draw read them, from their applications
+    (services/people/experts.py backfill_histories)."""
+    return await domain_of(ctx).experts.backfill_histories()
+
+
 async def dishonesty_run(ctx: dict[str, Any], run_id: int) -> None:
     """A 失信被执行人 check run, for a while from where it stopped
     (services/people/dishonesty/runs.py)."""

@@ -3,18 +3,21 @@ draw engine selects on."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Subquery
 
 from models.applications import Application
-from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+from models.experts import ExpertAvoidUnit, ExpertPastUnit, ExpertProfile, ExpertSpecialty
 from models.people import Role, RoleGrant
 from services.common.clock import CHINA
 from services.people.dishonesty.runs import admission_check
 from services.people.identity_rules import parse_credit_code
 from services.people.particulars import ApplicationDraft
+from services.reference import Reference
 
 
 async def _next_number(province: str, now: datetime) -> str:
@@ -50,6 +53,34 @@ async def apply_to_profile(profile: ExpertProfile, app: Application) -> None:
                               reason=u.reason or "申报回避") for u in draft.avoid_units
               if u.credit_code != profile.unit_credit_code]
     await ExpertAvoidUnit.bulk_create(units)
+    await keep_history(profile, draft)
+
+
+def month_first(month: str) -> date:
+    year, number = month.split("-")
+    return date(int(year), int(number), 1)
+
+
+def month_last(month: str) -> date:
+    first = month_first(month)
+    return date(first.year, first.month, monthrange(first.year, first.month)[1])
+
+
+async def keep_history(profile: ExpertProfile, draft: ApplicationDraft) -> None:
+    """The dated work history as the draw reads it (services/draws/running/past_units.py):
+    each unit with the first day of its start month and the last day of its end month (a
+    month is all the history says), its credit code when the register knows the one unit
+    by that name."""
+    await ExpertPastUnit.filter(expert_id=profile.id, source="application").delete()
+    rows = []
+    for entry in draft.work_history:
+        name = " ".join(entry.unit.split())
+        rows.append(ExpertPastUnit(
+            expert_id=profile.id, unit_name=name[:128], credit_code=await Reference.code_for(name),
+            started_on=month_first(entry.start),
+            ended_on=month_last(entry.end) if entry.end else None,
+            position=entry.position[:64], source="application"))
+    await ExpertPastUnit.bulk_create(rows)
 
 
 async def make_formal_expert(app: Application, now: datetime) -> ExpertProfile:
@@ -96,3 +127,21 @@ async def set_department(person_id: int, name: str, credit_code: str) -> Departm
     await ExpertProfile.filter(person_id=person_id).update(dept_name=name.strip(),
                                                            dept_credit_code=code)
     return Department(name.strip(), code)
+
+
+async def backfill_histories(limit: int = 500) -> int:
+    """Experts admitted before their work history was kept for the draw: each with an
+    application and no history yet gets it from that application, once (nightly, in
+    batches). How many."""
+    kept = ExpertPastUnit.filter(source="application").values("expert_id")
+    done = 0
+    for profile in await ExpertProfile.filter(application_id__not_isnull=True).exclude(
+            id__in=Subquery(kept)).order_by("id").limit(limit):
+        app = await Application.get_or_none(id=profile.application_id)
+        if app is None:
+            continue
+        draft = ApplicationDraft.model_validate(app.data)
+        if draft.work_history:
+            await keep_history(profile, draft)
+            done += 1
+    return done

@@ -9,6 +9,7 @@ from services.people.agencies import acting_grants, agencies_held
 from services.people.callers import signed_identity
 from services.people.experts import (
     apply_to_profile,
+    backfill_histories,
     department_of,
     make_formal_expert,
     set_department,
@@ -62,6 +63,7 @@ class Experts:
     department_of = staticmethod(department_of)
     set_department = staticmethod(set_department)
     apply_to_profile = staticmethod(apply_to_profile)
+    backfill_histories = staticmethod(backfill_histories)
     make_formal_expert = staticmethod(make_formal_expert)
     missing_parts = staticmethod(missing_parts)
     require_complete = staticmethod(require_complete)

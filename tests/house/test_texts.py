@@ -91,7 +91,7 @@ SAMPLES: dict[str, object] = {
         "in_force": False, "appealed": True, "outcome": "upheld"}],
     "first": "2025年12月", "last": "2026年11月", "ranked": 10, "today": "2026年11月25日",
     "period": "2026年11月24日至2027年2月23日", "ruling": "未能提供离开前报告的记录，维持处理。",
-    "approve": True, "travels": True, "experts": 3, "cap": 6, "months": 12,
+    "approve": True, "travels": True, "experts": 3, "cap": 6, "months": 12, "years": 3,
     "place": "广东省广州市天河区",
     "invoices": [{"title": "课程费", "number": "25442000000123456789", "state": "issued",
                   "red_number": None, "link": "https://pb.example.cn/invoices/FP1.pdf"}],

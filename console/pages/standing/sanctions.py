@@ -79,6 +79,7 @@ async def set_policy(request: web.Request) -> web.Response:
         "tenderer_cap": text(form, "tenderer_cap") or None,
         "tenderer_months": text(form, "tenderer_months") or "12",
         "weighted": form.get("weighted") == "1",
+        "past_unit_years": text(form, "past_unit_years") or "3",
         **{k: text(form, k) for k in ("weight_a", "weight_b", "weight_c", "weight_d")}}))
     return redirect(request, POLICY, done(request, "draw_policy",
                                           weighted=form.get("weighted") == "1"))

@@ -87,6 +87,9 @@ class PolicyBody(Model):
     weight_b: int = Field(default=3, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="B 级专家的权重")
     weight_c: int = Field(default=2, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="C 级专家的权重")
     weight_d: int = Field(default=1, ge=WEIGHT_MIN, le=WEIGHT_MAX, description="D 级专家的权重")
+    past_unit_years: int = Field(default=3, ge=1, le=10, description=(
+        "曾任职单位的回避期（年）：评标前这些年内曾在须回避的单位工作的专家不抽取"
+        "（政府采购法实施条例第九条：3年）"))
 
 
 def _outs(call: Call, views: list[SanctionView]) -> list[SanctionOut]:
@@ -163,7 +166,8 @@ async def policy(call: Call) -> PolicyBody:
     return PolicyBody(expert_cap=row.expert_cap, expert_months=row.expert_months,
                       tenderer_cap=row.tenderer_cap, tenderer_months=row.tenderer_months,
                       weighted=row.weighted, weight_a=row.weight_a, weight_b=row.weight_b,
-                      weight_c=row.weight_c, weight_d=row.weight_d)
+                      weight_c=row.weight_c, weight_d=row.weight_d,
+                      past_unit_years=row.past_unit_years)
 
 
 @api.route("PUT", "/admin/draw-policy", access=ADMIN, body=PolicyBody, response=PolicyBody,

@@ -22,8 +22,9 @@ from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.common.clock import CHINA
 from services.draws.running.notices import venue_region
+from services.draws.running.past_units import past_units
 from services.draws.running.rules import kept_out
-from services.draws.running.skip_reasons import Skip, for_place, for_record
+from services.draws.running.skip_reasons import Skip, for_past_unit, for_place, for_record
 from services.people import TITLE_LEVELS
 from services.reference import Reference
 
@@ -123,6 +124,12 @@ def declines(remote_ok: bool, region: str | None, venue: str | None) -> bool:
     return not remote_ok and Reference.elsewhere(region, venue)
 
 
+async def avoided_units(activity: DrawActivity) -> tuple[set[str], set[str]]:
+    """The activity's avoided units: their credit codes, and every name they are known by."""
+    codes, names, _, _ = await _avoidance(activity)
+    return codes, names
+
+
 async def avoided(activity: DrawActivity, expert_ids: list[int]) -> set[int]:
     """Those of these experts the activity avoids now (candidate_pool's rules, read again:
     an expert may have changed unit or declared an avoidance unit since the pool was
@@ -176,6 +183,10 @@ async def blocked(activity: DrawActivity, notice: Notice, expert_ids: list[int],
             out[expert_id] = Skip("inactive").text()
     for expert_id in await avoided(activity, expert_ids):
         out.setdefault(expert_id, Skip("avoided").text())
+    codes, names, _, _ = await _avoidance(activity)
+    for expert_id, (record, years) in (await past_units(
+            expert_ids, codes, names, eval_days(activity)[0])).items():
+        out.setdefault(expert_id, for_past_unit(record, years))
     venue = venue_region(notice)
     for expert_id, profile in profiles.items():
         if venue is not None and declines(profile.remote_ok, profile.region, venue):

@@ -3,6 +3,9 @@ an exported record carries the text too, so the format is fixed):
 - "sanction:<sanction id>", "unavailable:<day off id>", "booked:<activity id>",
   "invited:<invitation id>": the record that bears it out;
 - "cap:<n>:<months>", "tenderer_cap:<n>:<months>": the library's caps;
+- "past_unit:<work history record id>:<years>": a unit the activity avoids in the
+  expert's work history within the window of that many years (services/draws/running/
+  past_units.py);
 - "remote:<venue region code>": the expert answered 否 to 是否接受异地评标 (XJ-SIGNUP) and
   the venue is 异地 for them (services/reference elsewhere);
 - "supervisor", "inactive", "avoided": nothing more.
@@ -17,7 +20,7 @@ from services.common.texts import Texts
 from services.reference import Reference
 
 SkipKind = Literal["sanction", "unavailable", "booked", "invited", "cap", "tenderer_cap",
-                   "supervisor", "inactive", "avoided", "remote"]
+                   "supervisor", "inactive", "avoided", "remote", "past_unit"]
 WITH_RECORD = ("sanction", "unavailable", "booked", "invited")
 CAPS = ("cap", "tenderer_cap")
 PLACES = ("remote",)
@@ -31,8 +34,11 @@ class Skip:
     cap: int | None = None  # a cap's number of evaluations (CAPS)
     months: int | None = None  # ... in this many months before the evaluation
     place: str | None = None  # a region code (PLACES)
+    years: int | None = None  # past_unit's window
 
     def text(self) -> str:
+        if self.kind == "past_unit":
+            return f"{self.kind}:{self.record}:{self.years}"
         if self.kind in WITH_RECORD:
             return f"{self.kind}:{self.record}"
         if self.kind in PLACES:
@@ -53,6 +59,10 @@ def read(text: str) -> Skip | None:
     if kind not in get_args(SkipKind):
         return None
     known = cast(SkipKind, kind)
+    if kind == "past_unit":
+        record, _, years = rest.partition(":")
+        return Skip(known, record=int(record), years=int(years)) \
+            if record.isdigit() and years.isdigit() else None
     if kind in WITH_RECORD:
         return Skip(known, record=int(rest)) if rest.isdigit() else None
     if kind in PLACES:
@@ -73,6 +83,10 @@ def for_cap(kind: Literal["cap", "tenderer_cap"], cap: int, months: int) -> str:
     return Skip(kind, cap=cap, months=months).text()
 
 
+def for_past_unit(record: int, years: int) -> str:
+    return Skip("past_unit", record=record, years=years).text()
+
+
 def for_place(kind: Literal["remote"], place: str) -> str:
     return Skip(kind, place=place).text()
 
@@ -83,5 +97,5 @@ def skip_said(text: str, texts: Texts) -> str:
     if skip is None:
         return text
     return texts.render("words/skip_reason.j2", kind=skip.kind, cap=skip.cap,
-                        months=skip.months,
+                        months=skip.months, years=skip.years,
                         place=Reference.regions().full_name(skip.place) if skip.place else "")

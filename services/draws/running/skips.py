@@ -14,8 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from models.draws import DrawActivity, Invitation
-from models.experts import ExpertProfile, Unavailability
-from services.draws.running.pool import avoided, eval_days
+from models.experts import ExpertPastUnit, ExpertProfile, Unavailability
+from services.draws.running.past_units import inside
+from services.draws.running.pool import avoided, avoided_units, eval_days
 from services.draws.running.rules import rule_evidence, rule_problem
 from services.draws.running.skip_reasons import RULES, read
 from services.reference import Reference
@@ -31,6 +32,14 @@ async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> di
         return found
     if skip.kind == "avoided":
         found["avoided"] = expert_id in await avoided(activity, [expert_id])
+    if skip.kind == "past_unit":
+        past = await ExpertPastUnit.get_or_none(id=skip.record)
+        if past is not None:
+            codes, names = await avoided_units(activity)
+            found.update(past_expert_id=past.expert_id,
+                         started_on=past.started_on.isoformat(),
+                         ended_on=past.ended_on.isoformat() if past.ended_on else None,
+                         past_avoided=past.credit_code in codes or past.unit_name in names)
     if skip.kind == "remote" and profile is not None:
         found.update(region=profile.region, remote_ok=profile.remote_ok)
     if skip.kind in RULES:
@@ -66,6 +75,19 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
     if kind == "avoided":
         return None if evidence.get("avoided") else \
             f"expert {expert_id} skipped as avoided, whom the activity does not avoid"
+    if kind == "past_unit":
+        if evidence.get("past_expert_id") != expert_id:
+            return f"expert {expert_id} skipped for work history {skip.record}, which is " \
+                   "not theirs"
+        if not evidence.get("past_avoided"):
+            return f"expert {expert_id} skipped for a past unit the activity does not avoid"
+        ended = evidence.get("ended_on")
+        if not inside(date.fromisoformat(ended) if ended else None,
+                      date.fromisoformat(evidence["started_on"]),
+                      date.fromisoformat(activity["days"][0]), skip.years or 0):
+            return f"expert {expert_id} skipped for a past unit left before the " \
+                   f"{skip.years}-year window"
+        return None
     if kind == "remote":
         return None if evidence.get("remote_ok") is False and Reference.elsewhere(
             evidence.get("region"), skip.place) else \
