@@ -23,6 +23,7 @@ from tortoise.functions import Count, Sum
 from models.draws import (
     ActivityKind,
     DrawActivity,
+    DrawLog,
     DrawStatus,
     Invitation,
     InvitationStatus,
@@ -115,6 +116,7 @@ class MonthFigures:
     # other libraries' experts at our 副场 (the lending library's roster): serving, absent
     borrowed: int = 0
     borrowed_absent: int = 0
+    small_pools: int = 0  # draws verified with a small pool (the verifier confirmed it)
     recall_attended: int = 0  # original experts who agreed to a 复评
     recall_declined: int = 0  # ... and who said no (a phoned 不参加 is no refusal of an invitation)
     invited: int = 0
@@ -185,6 +187,7 @@ class Statistics:
             whole.lent += m.lent
             whole.borrowed += m.borrowed
             whole.borrowed_absent += m.borrowed_absent
+            whole.small_pools += m.small_pools
             whole.recall_attended += m.recall_attended
             whole.recall_declined += m.recall_declined
             whole.invited += m.invited
@@ -230,6 +233,7 @@ async def statistics(months: list[Month], today: date,
         figures[held].redraws += kind == ActivityKind.REDRAW
         per_project[project_id] += 1
     await _borrowed(figures, month_of, db)
+    await _small_pools(figures, month_of, db)
     in_period = Q(activity__eval_start__gte=start, activity__eval_start__lt=end,
                   activity__status__in=list(DRAWN))
     for row in await Invitation.filter(in_period).using_db(db).group_by(
@@ -270,6 +274,19 @@ async def _borrowed(figures: dict[Month, MonthFigures], month_of: dict[int, Mont
                 one.borrowed_absent += 1
             else:
                 one.borrowed += 1
+
+
+async def _small_pools(figures: dict[Month, MonthFigures], month_of: dict[int, Month],
+                       db: BaseDBAsyncClient | None) -> None:
+    """Draws whose verifier approved a small pool (services/draws/running/pool_size.py), by
+    their verification's log entry."""
+    if not month_of:
+        return
+    for activity_id, detail in await DrawLog.filter(
+            action="verify", activity_id__in=list(month_of)).using_db(db).values_list(
+            "activity_id", "detail"):
+        if (detail or {}).get("small_pools"):
+            figures[month_of[int(activity_id)]].small_pools += 1
 
 
 async def _by_city(per_project: Counter[int], db: BaseDBAsyncClient | None

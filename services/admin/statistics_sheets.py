@@ -26,7 +26,7 @@ def month_row(m: MonthFigures, title: str) -> list[Any]:
             m.borrowed_absent, m.recall_attended,
             m.recall_declined, m.invited, m.confirmed, s["declined"], s["avoided"], s["timeout"],
             s["absent"], m.answered, m.decline_rate, m.absence_rate, yuan(m.fee_recorded_fen),
-            yuan(m.fee_paid_fen)]
+            yuan(m.fee_paid_fen), m.small_pools]
 
 
 def _safe(value: Any) -> Any:

@@ -1,7 +1,8 @@
 """The fees of the experts we lend (FG-807: the 副场's experts paid by the library that lent
 them, by the rule agreed in the request; the asking agency funds them — docs/federation.md,
-fees). Once the evaluation is over here, the sheet is held at the agreed rule's amounts
-(those the 副场's desk recorded otherwise kept, with their reasons) and sent to the asker;
+fees). A day after the evaluation is over here (or sooner, from the 副场's desk), the sheet
+is held at the agreed rule's amounts (those the desk recorded otherwise kept, with their
+reasons) and sent to the asker;
 every change of it — funded, approved, returned, each fee paid — is sent again as the whole
 sheet, numbered one past the last the asker acknowledged, until it answers (backoff). The
 asker's funding (its bank transfer's reference, or our WeChat Pay QR code) submits the sheet
@@ -26,6 +27,9 @@ from services.fees import FeeSheets, Funding
 
 CLAIM = timedelta(seconds=90)
 KEPT = timedelta(days=120)  # changes of a sheet sent until 120 days after its evaluation
+# offered by itself a day after the evaluation is over: the 副场's centre has that day to
+# record another amount (with its reason) or to send it sooner from its desk
+OFFER_AFTER = timedelta(days=1)
 REFERENCE_MAX = 40  # the asker's own reference; ours adds its library's name
 SYSTEM = OperationLog.SYSTEM
 
@@ -89,7 +93,8 @@ class LendFees:
                     activity.eval_end + KEPT < now):
                 continue
             if not await FeeFunding.exists(activity_id=activity.id):
-                if not await FeeSheets.closed(activity):
+                over_at = activity.finished_at or activity.eval_end
+                if over_at + OFFER_AFTER > now or not await FeeSheets.closed(activity):
                     continue
                 try:
                     await self.offer(activity, SYSTEM, now)

@@ -123,7 +123,7 @@ async def test_the_clerk_fills_the_seeds_forms_and_follows_the_table_of_conditio
     assert (await submit(api, token, aid)).status == 200
     verifier = await api.login(demo["verifier"].mp_openid)
     assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
-                           {"approve": True})).status == 200
+                           {"approve": True, "small_pool_ok": True})).status == 200
     assert (await start_draw(api, token, aid)).status == 200
     await finish(chat, aid)
     assert (await DrawActivity.get(id=aid)).status == "ended"

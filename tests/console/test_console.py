@@ -175,8 +175,8 @@ async def test_the_verifier_approves_in_the_console_and_the_agency_watches_the_c
     assert "原因" in said and "已退回" not in said  # a refusal needs its reason
     _, text = await verifier.get("/console/verify")
     assert f'data-testid="pending-{aid}"' in text  # nothing decided
-    approved, _ = await verifier.post(f"/console/verify/{aid}", {"decision": "approve",
-                                                                "request": "submission"})
+    approved, _ = await verifier.post(f"/console/verify/{aid}", {
+        "decision": "approve", "request": "submission", "small_pool_ok": "1"})
     assert approved.status == 303
     _, text = await verifier.get("/console/verify")
     assert "已核验通过" in text and f'data-testid="pending-{aid}"' not in text
@@ -306,7 +306,8 @@ async def test_an_agency_prepares_submits_and_runs_a_draw_from_the_desk(
     await verifier.sign_in(demo["verifier"].phone)
     await verifier.get("/console/verify")
     await verifier.post(f"/console/verify/{aid}", {"decision": "approve",
-                                                   "request": "submission"})
+                                                   "request": "submission",
+                                                   "small_pool_ok": "1"})
     await desk.sign_in(demo["handler"].phone)  # one browser (cookie jar): sign in again
     await desk.get(page_path)
     started, text = await desk.post(f"{do}start", {"nonce": "7391"})

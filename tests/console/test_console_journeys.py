@@ -190,6 +190,8 @@ async def test_a_draw_from_the_desk_with_the_expert_answering_in_the_simulator(
     await screenshot(verifier, "var/console-verify-request.png")
     await verifier.get_by_label("意见（通过时可填，不通过时必填，经办人会收到）").fill(
         "已核对回避名单")
+    # how many candidates the condition has, and the largest chance of any one of them
+    await expect(verifier.get_by_test_id("pool-size-1")).to_contain_text("16.7%")
     await verifier.get_by_test_id("approve").click()
     await expect(verifier.get_by_test_id("flash")).to_contain_text("通过")
     await verifier.goto(str(sandbox.make_url("/console/verify/history")))

@@ -147,7 +147,7 @@ async def test_experts_of_a_ticked_earlier_activity_are_avoided(
                        {"notice_id": activity["notices"][0]["id"], **CONDITION, "planned": 2})
         assert (await submit(api, token, aid)).status == 200
         assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
-                               {"approve": True})).status == 200
+                               {"approve": True, "small_pool_ok": True})).status == 200
         started = await start_draw(api, token, aid)
         assert started.status == 200, started.data
         invited = {i.expert_id for i in await Invitation.filter(activity_id=aid)}

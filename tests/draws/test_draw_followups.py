@@ -109,7 +109,8 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
     # numbered as GD-DRAW numbers them: 通知原专家 CQRE…, 重新抽取 CQNE…
     assert reeval.data["number"] == f"CQRE{rid:08d}"
     await submit(api, token, rid)
-    await api.call("POST", f"/verify/activities/{rid}", verifier, {"approve": True})
+    await api.call("POST", f"/verify/activities/{rid}", verifier,
+                   {"approve": True, "small_pool_ok": True})
     started = await start_draw(api, token, rid)
     assert started.status == 200, started.data
     assert set(await Invitation.filter(activity_id=rid).values_list(
@@ -126,7 +127,8 @@ async def test_a_redraw_avoids_and_a_reevaluation_invites_the_original_experts(
     assert avoided == originals
     assert await Section.filter(activity_id=did).count() == 1  # the sections moved along
     await submit(api, token, did)
-    await api.call("POST", f"/verify/activities/{did}", verifier, {"approve": True})
+    await api.call("POST", f"/verify/activities/{did}", verifier,
+                   {"approve": True, "small_pool_ok": True})
     assert (await start_draw(api, token, did)).status == 200
     assert not set(await Invitation.filter(activity_id=did).values_list(
         "expert_id", flat=True)) & originals

@@ -91,7 +91,7 @@ async def test_no_forbidden_expert_is_invited_and_never_more_confirmed_than_plan
     # verified now: the pools are committed with the world as it is
     verifier = await api.login(demo["verifier"].mp_openid)
     assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
-                           {"approve": True})).status == 200
+                           {"approve": True, "small_pool_ok": True})).status == 200
     started = await start_draw(api, token, aid)
     assert started.status == 200, started.data
     engine = client.app[DOMAIN].draws

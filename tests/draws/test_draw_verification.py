@@ -70,7 +70,7 @@ async def test_a_submission_carries_a_reason_and_an_attachment_the_verifier_open
     assert parts["evidence"] == ["专家抽取申请.pdf"] and len(parts["conditions"]) == 1
     assert (await api.call("GET", f"/verify/activities/{aid}", token)).status == 403
     approved = await api.call("POST", f"/verify/activities/{aid}", verifier,
-                              {"approve": True, "reason": "材料齐全"})
+                              {"approve": True, "small_pool_ok": True, "reason": "材料齐全"})
     assert approved.status == 200
     decided = (await api.call("GET", "/verify/history", verifier)).data["decisions"]
     assert (decided[0]["activity_id"], decided[0]["reason"]) == (aid, "材料齐全")

@@ -56,7 +56,7 @@ async def test_the_request_goes_to_the_centre_chosen_among_those_covering_the_pr
     assert aid not in [a["id"] for a in
                        (await api.call("GET", "/verify/activities", city)).data["activities"]]
     assert (await api.call("POST", f"/verify/activities/{aid}", city,
-                           {"approve": True})).status == 403
+                           {"approve": True, "small_pool_ok": True})).status == 403
     provincial = await api.login(demo["reviewer_province"].mp_openid)
     waiting = await api.call("GET", "/verify/activities", provincial)
     assert aid in [a["id"] for a in waiting.data["activities"]]
@@ -70,7 +70,7 @@ async def test_the_request_goes_to_the_centre_chosen_among_those_covering_the_pr
                             {"reason": "按核验意见改交", "terminal": "4401"})
     assert resent.status == 200
     assert (await api.call("POST", f"/verify/activities/{aid}", city,
-                           {"approve": True})).status == 200
+                           {"approve": True, "small_pool_ok": True})).status == 200
 
 
 async def test_a_withdrawal_goes_to_the_centre_chosen_and_verifiers_read_its_name(
@@ -92,7 +92,7 @@ async def test_a_withdrawal_goes_to_the_centre_chosen_and_verifiers_read_its_nam
     _, page = await verifier.get(f"/console/verify/{aid}/request")
     assert f'data-testid="terminal">{CITY}<' in page and ">4401<" not in page
     assert (await api.call("POST", f"/verify/activities/{aid}", city,
-                           {"approve": True})).status == 200
+                           {"approve": True, "small_pool_ok": True})).status == 200
     # the province's centre gets a verifier: the withdrawal form offers both, its own first
     province = await person_of(demo["reviewer_province"])
     await RoleGrant.create(person_id=province, role=Role.VERIFIER, region="44")

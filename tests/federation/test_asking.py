@@ -250,7 +250,7 @@ async def test_the_persons_avoided_travel_as_keyed_hashes_and_the_supervisor_by_
     assert (await submit(api, token, aid)).status == 200
     verifier = await api.login(demo["verifier"].mp_openid)
     assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
-                           {"approve": True})).status == 200
+                           {"approve": True, "small_pool_ok": True})).status == 200
     assert (await start_draw(api, token, aid)).status == 200
     await client.app[DOMAIN].asking.sweep(datetime.now(UTC))
     sent = shaoguan_library.draw_requests[-1]

@@ -75,6 +75,8 @@ def _sample(code: str, variable: str) -> object:
         return "apply"
     if variable == "lines":
         return [(3, "证件号码格式不正确。"), (7, "专家不存在。")]
+    if variable == "small":  # verify.small_pool: the small conditions
+        return [{"number": 1, "size": 5, "planned": 2}, {"number": 2, "size": 3, "planned": 1}]
     if variable in TIMES:
         return datetime(2026, 12, 10, 9, 30, tzinfo=CHINA)
     if variable in LISTS:

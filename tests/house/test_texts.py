@@ -68,6 +68,7 @@ SAMPLES: dict[str, object] = {
     "result": "已到账", "release": "told", "released": 2, "sms": True,
     "library": "韶关市评标专家库",
     "returned": False,
+    "small": [{"number": 1, "size": 5, "planned": 3}],
     "wanted": 1,
     "params": "活动 12", "refusal": "抽取已开始", "how": "密码", "account": "138****1234",
     "op": "POST /draws/activities/{activity_id}/payouts", "act": "通过微信支付发放专家费",

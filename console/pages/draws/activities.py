@@ -11,7 +11,7 @@ from aiohttp import web
 
 from console.app import PageTable, api, render
 from console.paging import CURSORS, asked, pager
-from miniapp_api.routes.draws import drawing, peer_draws, terminals
+from miniapp_api.routes.draws import drawing, peer_draws, pool_sizes, terminals
 from miniapp_api.routes.draws import prep as draw_prep
 
 pages = PageTable()
@@ -51,9 +51,12 @@ async def activity(request: web.Request) -> web.Response:
     # the libraries a condition can be drawn by (a 副场 in their region), while editable
     libraries = (await calls.call(peer_draws.peer_libraries)).peers \
         if shown.status in ("draft", "refused") else []
+    # before the start: how many candidates each condition has (how predictable it is)
+    sizes = (await calls.call(pool_sizes.agency_sizes, path=request.match_info)).conditions \
+        if shown.status in ("draft", "refused", "submitted", "verified") else []
     return render(request, "activity.html", activity=shown, counts=counts, editing_kind=kind,
                   editing_id=int(item) if item.isdigit() and len(item) < 19 else None,
-                  gathering=gathering, centres=centres, libraries=libraries)
+                  gathering=gathering, centres=centres, libraries=libraries, sizes=sizes)
 
 
 @pages.get("/activities/{activity_id}/progress", uses=drawing.progress, touch=False)

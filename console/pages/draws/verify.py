@@ -11,8 +11,8 @@ from console.context import CONSOLE
 from console.paging import asked, pager
 from miniapp_api.paging import PageQuery
 from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.draws import pool_sizes, verify_request
 from miniapp_api.routes.draws import verify as verify_api
-from miniapp_api.routes.draws import verify_request
 
 pages = PageTable()
 
@@ -34,7 +34,8 @@ async def decide(request: web.Request) -> web.Response:
     calls = api(request, back=f"/console/verify/{aid}/request" if form.get("page") == "request"
                 else "/console/verify")
     await calls.call(handler, calls.fields(verify_api.DecisionIn, {
-        "approve": approve, "reason": str(form.get("reason", ""))}), path=request.match_info)
+        "approve": approve, "reason": str(form.get("reason", "")),
+        "small_pool_ok": form.get("small_pool_ok") == "1"}), path=request.match_info)
     return redirect(request, "/console/verify",
                     request.app[CONSOLE].texts.render("console/verified.j2", approve=approve))
 
@@ -66,7 +67,11 @@ async def operation_log(request: web.Request) -> web.Response:
 
 @pages.get("/verify/{activity_id}/request", uses=verify_request.request)
 async def whole_request(request: web.Request) -> web.Response:
-    """The whole request: what is asked, its history, what changed since a refusal."""
-    shown = await api(request).call(verify_request.request, path=request.match_info)
+    """The whole request: what is asked, its history, what changed since a refusal, and how
+    many candidates each condition has."""
+    calls = api(request)
+    shown = await calls.call(verify_request.request, path=request.match_info)
     pending = shown.activity.status == "submitted"
-    return render(request, "verify_request.html", r=shown, a=shown.activity, pending=pending)
+    sizes = await calls.call(pool_sizes.verifier_sizes, path=request.match_info)
+    return render(request, "verify_request.html", r=shown, a=shown.activity, pending=pending,
+                  sizes=sizes.conditions)

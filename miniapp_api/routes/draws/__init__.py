@@ -12,6 +12,7 @@ from miniapp_api.routes.draws import (
     peer_draws,
     performance,
     performance_desk,
+    pool_sizes,
     prep,
     projects,
     record,
@@ -26,4 +27,4 @@ from miniapp_api.routes.draws import (
 ROUTES = (invitations.api, face_checkin.api, projects.api, prep.api, drafts.api, peer_draws.api,
           templates.api, terminals.api, drawing.api, record.api, followups.api, attendance.api,
           verify.api, venues.api, verify_request.api, log.api, virtual_calls.api, performance.api,
-          performance_desk.api, lent.api)
+          performance_desk.api, lent.api, pool_sizes.api)

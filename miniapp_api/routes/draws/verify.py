@@ -36,6 +36,8 @@ class PendingOut(Model):
     total: int
     terminal_name: str = Field(default="", description=(
         "提交终端：申请所在的交易中心名称（选择提交终端；未选择时为空）"))
+    small_pools: int = Field(default=0, description=(
+        "候选人少于名额3倍的条件数：通过时须确认（small_pool_ok）"))
 
 
 class PendingListOut(Model):
@@ -45,6 +47,8 @@ class PendingListOut(Model):
 class DecisionIn(Model):
     approve: bool
     reason: str = Field(default="", max_length=200, description="不通过时必填")
+    small_pool_ok: bool = Field(default=False, description=(
+        "已知候选人较少（少于名额的3倍）仍确认通过：有这样的条件时，通过须为 true"))
 
 
 class DecisionOut(Model):
@@ -68,7 +72,8 @@ async def pending(call: Call) -> PendingListOut:
             tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total,
             terminal_name=call.domain.draw_terminals.terminal_name(
                 call.services.texts, a.terminal) if a.terminal
-            else ""))
+            else "", small_pools=sum(s.small for s in await call.domain.draw_record.pool_sizes(
+                a, call.now)) if request == "submission" else 0))
     return PendingListOut(activities=out)
 
 
@@ -78,7 +83,8 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
     activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
                                                                 call.path_int("activity_id"))
     activity = await call.domain.draw_setup.verify(
-        activity, actor(call, "verifier"), body.approve, body.reason, call.now)
+        activity, actor(call, "verifier"), body.approve, body.reason, call.now,
+        body.small_pool_ok)
     return DecisionOut(id=activity.id, status=activity.status, seed_hash=activity.seed_hash)
 
 

@@ -39,6 +39,7 @@ from services.draws.record.views import (
     visible_file,
     visible_summaries,
 )
+from services.draws.running.pool_size import pool_sizes
 from services.notifications import Outbox
 
 
@@ -46,6 +47,7 @@ class DrawRecord:
     """The record's reads."""
 
     activity_file = staticmethod(activity_file)
+    pool_sizes = staticmethod(pool_sizes)  # how predictable a draw is, before it starts
     visible_file = staticmethod(visible_file)
     visible_summaries = staticmethod(visible_summaries)
     shown_status = staticmethod(shown_status)

@@ -30,6 +30,7 @@ from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import Actor, record, require_reason
 from services.draws.running.agency_news import notify_agency
+from services.draws.running.pool_size import pool_sizes
 from services.draws.running.venue_roles import require_roles, role_of
 from services.draws.setup.activity_info import (
     HANDLER_INPUT,
@@ -317,10 +318,16 @@ class DrawSetup:
         return activity
 
     async def verify(self, activity: DrawActivity, actor: Actor, approve: bool,
-                     reason: str, now: datetime) -> DrawActivity:
-        """The trading centre's decision; a refusal says why."""
+                     reason: str, now: datetime, small_pool_ok: bool = False) -> DrawActivity:
+        """The trading centre's decision; a refusal says why. A condition whose pool is small
+        (services/draws/running/pool_size.py) is approved only with `small_pool_ok`: the
+        verifier said she read it; the log keeps which were small."""
         if not approve and not reason.strip():
             raise BadInput("verify.reason_required")
+        small = [s for s in await pool_sizes(activity, now) if s.small] if approve else []
+        if small and not small_pool_ok:
+            raise Conflict("verify.small_pool", small=[
+                {"number": s.number, "size": s.size, "planned": s.planned} for s in small])
         seed = new_seed()  # committed now, before any pool is fixed; revealed at the end
         async with self.outbox.change(now) as change:
             updated = await DrawActivity.filter(id=activity.id,
@@ -336,6 +343,8 @@ class DrawSetup:
             # approved: the seed and the pools are committed now, before the handler's value
             published = await commit(activity, now) if approve else {}
             # the verifier's words kept either way: an approval's comment too
+            if small:
+                published["small_pools"] = [s.condition_id for s in small]
             await record(activity, actor, "verify" if approve else "refuse", now,
                          reason.strip() or None, **published)
             await notify_agency(change, activity, "draw.verified" if approve

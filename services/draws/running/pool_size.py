@@ -1,0 +1,67 @@
+"""How predictable a draw is (中国招标 2024-01-02 "名单泄露风险": a small pool makes a committee
+guessable; docs/rules-that-are-ours.md): before a draw starts, each condition drawn here
+says how many candidates its pool holds now and the largest chance any one of them has of
+being drawn; a pool under three times its places is small, and the verifier approves such
+a request only when she says she knows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from models.draws import Condition, DrawActivity
+from models.federated_draws import PeerAsk
+from services.draws.randomness.weighting import weighting_now, weights_of
+from services.draws.running.pool import candidate_pool
+
+SMALL_FACTOR = 3  # a pool under 3 × the places is small (ours)
+
+
+@dataclass(frozen=True)
+class PoolSize:
+    condition_id: int
+    number: int  # the condition's place in the activity (条件1, 条件2 …)
+    planned: int
+    size: int  # the main specialty's candidates now (the committed pool once verified)
+    alternate: int | None  # the alternate specialty's, beyond the main's
+    chance: Decimal | None  # the largest chance of one candidate, per cent (None: empty)
+
+    @property
+    def small(self) -> bool:
+        return self.size < SMALL_FACTOR * self.planned
+
+
+def largest_chance(planned: int, weights: list[int]) -> Decimal | None:
+    """Per cent, one decimal: places over candidates; weighted, the heaviest candidate's
+    share of the pool's weight times the places (capped at 100)."""
+    if not weights:
+        return None
+    share = Decimal(planned * max(weights)) / Decimal(sum(weights))
+    return min(Decimal(100), share * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+async def pool_sizes(activity: DrawActivity, now: datetime) -> list[PoolSize]:
+    """Each condition this library draws (not a 复评's, nor one another library draws)."""
+    if activity.kind == "reeval":
+        return []
+    peer = set(await PeerAsk.filter(activity_id=activity.id).values_list("condition_id",
+                                                                         flat=True))
+    table = await weighting_now()
+    out = []
+    conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+    for number, condition in enumerate(conditions, 1):
+        if condition.id in peer:
+            continue
+        main = condition.pool if condition.pool is not None else await candidate_pool(
+            activity, condition, condition.main_specialty)
+        alt = None
+        if condition.alternate_specialty:
+            alt = len(condition.alt_pool) if condition.alt_pool is not None else len(
+                await candidate_pool(activity, condition, condition.alternate_specialty,
+                                     exclude=set(main)))
+        weights = list((await weights_of(main, table, now)).values()) if table and main \
+            else [1] * len(main)
+        out.append(PoolSize(condition.id, number, condition.planned, len(main), alt,
+                            largest_chance(condition.planned, weights)))
+    return out
