@@ -46,6 +46,7 @@ MODEL_MODULES = [
     "models.training",
     "models.venues",
     "models.federated_draws",
+    "models.draw_handler",
 ]
 
 

@@ -2,14 +2,18 @@
 phone and ID number and each supervisor's phone are sealed at rest as a person's are
 (models/orm/sealing.py: SM4-GCM, a phone under the phone's associated data, an ID number under
 the ID number's), each with its masked display kept beside it, so that no page, answer or
-export ever needs the clear value to show it."""
+export ever needs the clear value to show it. And those a project names as having taken part
+in its 前期 work (粤财规〔2025〕1号 Art. 21), kept as hashes and codes only."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise import fields
+
 from models.orm import sealing
+from models.orm.base import Model
 
 HANDLER_SEALED = ("handler_phone_enc", "handler_phone_masked", "handler_id_enc",
                   "handler_id_masked")
@@ -69,3 +73,24 @@ def supervisors_of(stored: list[Any]) -> list[Supervisor]:
             out.append(Supervisor(str(entry.get("name", "")), str(entry.get("department", "")),
                                   str(entry.get("phone_masked", ""))))
     return out
+
+
+class ProjectInvolvement(Model):
+    """A unit, a person or an expert that took part in a project's 前期规划、论证、设计、市场调研
+    (粤财规〔2025〕1号 Art. 21): never drawn for any activity of the project. Listed by the
+    agency, or said by an invited expert answering 3 需回避 with that reason."""
+
+    id = fields.BigIntField(primary_key=True)
+    project_id = fields.BigIntField(db_index=True)
+    kind = fields.CharField(max_length=8)  # unit / person / expert
+    name = fields.CharField(max_length=128)
+    credit_code = fields.CharField(max_length=18, null=True)  # units
+    id_hash = fields.CharField(max_length=64, null=True)  # persons: keyed hash of the ID
+    expert_id = fields.BigIntField(null=True)  # an expert who said so
+    stage = fields.CharField(max_length=8)  # 规划 / 论证 / 设计 / 市场调研 / 前期工作
+    source = fields.CharField(max_length=8, default="agency")  # agency / expert
+    created_by = fields.BigIntField(null=True)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "draw_project_involvement"

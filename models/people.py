@@ -46,6 +46,10 @@ class LinkState(StrEnum):
 
 # GB/T 22239-2019 level 3 (三权分立): the three administrators, no person holding two of them
 ADMINISTRATORS = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# 管用分离 (粤财规〔2025〕1号 Art. 3, 深财规〔2025〕6号 Art. 4): who keeps experts' records
+# (reviews them, imports the register, sanctions) never prepares, verifies or runs a draw
+KEEPS_RECORDS = frozenset({Role.REVIEWER, Role.ADMIN})
+USES_EXPERTS = frozenset({Role.AGENCY_LEGAL, Role.AGENCY_HANDLER, Role.VERIFIER})
 # whose work an administrator at someone else's page or endpoint is told by name
 NAMED_DUTIES = frozenset({*ADMINISTRATORS, Role.FINANCE})
 # the roles that work at a desk (the console), beside the experts and applicants

@@ -34,6 +34,7 @@ from services.draws import (
     Evidence,
     FaceCheckIns,
     IdentityChecks,
+    Involvement,
     LentDesk,
     Performance,
     Recall,
@@ -123,6 +124,7 @@ class Domain:
     draw_templates: Templates  # GD-DRAW's 模板下载
     draw_terminals: Terminals  # the trading centres that verify
     avoidance_import: AvoidanceImport  # the avoidance sheet read into an activity's list
+    involvement: Involvement  # who took part in a project's 前期 work: never drawn for it
     draws: DrawEngine
     draw_scope: DrawScope  # what a person may see or decide of draws
     draw_record: DrawRecord  # the record's reads

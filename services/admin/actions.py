@@ -1,7 +1,9 @@
 """What the system administrator does: find people, record people (such as migrated
 experts), grant roles with their scope, open batches, schedule a batch's exam. Grants keep
 the three administrators apart (GB/T 22239-2019 level 3, 三权分立): nobody grants themselves
-a role, and nobody holds two of system, security and audit administrator."""
+a role, and nobody holds two of system, security and audit administrator; and keep those
+who keep experts' records apart from those who draw them (管用分离): no reviewer or system
+administrator is an agency's or a verifier, nor the other way round."""
 
 from __future__ import annotations
 
@@ -13,7 +15,15 @@ from tortoise.transactions import in_transaction
 
 from models.applications import Application, AppStatus, Batch
 from models.exams import Exam
-from models.people import ADMINISTRATORS, Agency, Person, Role, RoleGrant
+from models.people import (
+    ADMINISTRATORS,
+    KEEPS_RECORDS,
+    USES_EXPERTS,
+    Agency,
+    Person,
+    Role,
+    RoleGrant,
+)
 from services.common.errors import BadInput, NotAllowed, NotFound
 from services.education import Exams
 from services.people import People
@@ -34,6 +44,14 @@ class GrantSpec(BaseModel):
     region: str | None = None
     industry: str | None = None
     valid_until: datetime | None = None
+
+
+async def _held(person: Person, roles: frozenset[Role]) -> set[str]:
+    """Which of `roles` the person holds now or from a later day (unrevoked, unexpired)."""
+    now = datetime.now(UTC)
+    return {g.role for g in await RoleGrant.filter(person_id=person.id, revoked_at=None,
+                                                   role__in=roles)
+            if g.valid_until is None or g.valid_until > now}
 
 
 class Administration:
@@ -62,13 +80,17 @@ class Administration:
             if person is None:
                 raise NotFound("admin.no_person")
             if role in ADMINISTRATORS:
-                now = datetime.now(UTC)  # a grant that starts later counts too
-                held = {g.role for g in await RoleGrant.filter(
-                    person_id=person.id, revoked_at=None, role__in=ADMINISTRATORS - {role})
-                    if g.valid_until is None or g.valid_until > now}
+                held = await _held(person, ADMINISTRATORS - {role})
                 if held:
                     raise NotAllowed("admin.administrators_apart", name=person.name,
                                      held=sorted(held)[0], role=role.value)
+            # 管用分离: records kept apart from draws, whichever comes first
+            other = USES_EXPERTS if role in KEEPS_RECORDS else \
+                KEEPS_RECORDS if role in USES_EXPERTS else frozenset()
+            held = await _held(person, other) if other else set()
+            if held:
+                raise NotAllowed("admin.records_apart", name=person.name,
+                                 held=sorted(held)[0], role=role.value)
             return await self._grant(person, role, spec)
 
     @staticmethod

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from tortoise.expressions import Q
 
-from models.people import Agency, LinkState, Role, RoleGrant
+from models.people import KEEPS_RECORDS, Agency, LinkState, Role, RoleGrant
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.people.persons import People
@@ -80,6 +80,10 @@ class Agencies:
             raise Conflict("agency.already_handler")
         if any(waiting(g, now) for g in current):
             raise Conflict("agency.link_waiting", name=person.name)
+        # 管用分离: who keeps experts' records does not draw them (services/admin/actions.py)
+        if any(g.valid_until is None or g.valid_until > now for g in await RoleGrant.filter(
+                person_id=person.id, revoked_at=None, role__in=KEEPS_RECORDS)):
+            raise NotAllowed("agency.records_apart", name=person.name)
         async with self.people.outbox.change(now) as change:
             if current:  # a refusal or a lapsed link, replaced by the new request
                 await RoleGrant.filter(id__in=[g.id for g in current]).update(revoked_at=now)

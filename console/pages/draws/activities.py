@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 from aiohttp import web
 
-from console.app import PageTable, api, render
+from console.app import PageTable, api, done, redirect, render
+from console.forms import text
 from console.paging import CURSORS, asked, pager
-from miniapp_api.routes.draws import drawing, peer_draws, pool_sizes, terminals
+from miniapp_api.routes.draws import drawing, involvement, peer_draws, pool_sizes, terminals
 from miniapp_api.routes.draws import prep as draw_prep
 
 pages = PageTable()
@@ -54,9 +55,11 @@ async def activity(request: web.Request) -> web.Response:
     # before the start: how many candidates each condition has (how predictable it is)
     sizes = (await calls.call(pool_sizes.agency_sizes, path=request.match_info)).conditions \
         if shown.status in ("draft", "refused", "submitted", "verified") else []
+    involved = (await calls.call(involvement.involvement, path=request.match_info)).items
     return render(request, "activity.html", activity=shown, counts=counts, editing_kind=kind,
                   editing_id=int(item) if item.isdigit() and len(item) < 19 else None,
-                  gathering=gathering, centres=centres, libraries=libraries, sizes=sizes)
+                  gathering=gathering, centres=centres, libraries=libraries, sizes=sizes,
+                  involved=involved)
 
 
 @pages.get("/activities/{activity_id}/progress", uses=drawing.progress, touch=False)
@@ -69,3 +72,24 @@ async def progress(request: web.Request) -> web.Response:
                               "sealed": shown.sealed},
                              headers={"Cache-Control": "no-store"},
                              dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+@pages.post("/activities/{activity_id}/involvement", uses=involvement.add_involvement)
+async def add_involvement(request: web.Request) -> web.Response:
+    """A unit or person that took part in the project's 前期 work: kept for every draw of it."""
+    form = await request.post()
+    back = f"/console/activities/{request.match_info['activity_id']}#involvement"
+    calls = api(request, back=back)
+    await calls.call(involvement.add_involvement, calls.fields(involvement.InvolvementIn, {
+        "kind": text(form, "kind") or "unit", "name": text(form, "name"),
+        "code": text(form, "code"), "stage": text(form, "stage") or "前期工作"}),
+        path=request.match_info)
+    return redirect(request, back, done(request, "involvement_added"))
+
+
+@pages.post("/activities/{activity_id}/involvement/{involvement_id}/delete",
+            uses=involvement.remove_involvement)
+async def remove_involvement(request: web.Request) -> web.Response:
+    back = f"/console/activities/{request.match_info['activity_id']}#involvement"
+    await api(request, back=back).call(involvement.remove_involvement, path=request.match_info)
+    return redirect(request, back, done(request, "involvement_removed"))

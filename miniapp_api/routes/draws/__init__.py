@@ -7,6 +7,7 @@ from miniapp_api.routes.draws import (
     face_checkin,
     followups,
     invitations,
+    involvement,
     lent,
     log,
     peer_draws,
@@ -27,4 +28,5 @@ from miniapp_api.routes.draws import (
 ROUTES = (invitations.api, face_checkin.api, projects.api, prep.api, drafts.api, peer_draws.api,
           templates.api, terminals.api, drawing.api, record.api, followups.api, attendance.api,
           verify.api, venues.api, verify_request.api, log.api, virtual_calls.api, performance.api,
-          performance_desk.api, lent.api, pool_sizes.api)
+          performance_desk.api, lent.api, pool_sizes.api,
+          involvement.api)

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from tortoise.expressions import Q, Subquery
 
 from models import column
+from models.draw_handler import ProjectInvolvement
 from models.draws import (
     Avoidance,
     Condition,
@@ -38,7 +39,10 @@ def eval_days(activity: DrawActivity) -> tuple[date, date]:
 
 async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[int], set[int]]:
     """The activity's avoided unit codes and names, avoided persons and experts."""
-    rows = await Avoidance.filter(activity_id=activity.id)
+    rows: list[Avoidance | ProjectInvolvement] = [
+        *await Avoidance.filter(activity_id=activity.id),
+        # who took part in the project's 前期 work (粤财规〔2025〕1号 Art. 21): every activity
+        *await ProjectInvolvement.filter(project_id=activity.project_id)]
     # with every name each unit was typed as, and the units merged with it (the register)
     codes, names = await Reference.widen(
         {r.credit_code for r in rows if r.kind == "unit" and r.credit_code},

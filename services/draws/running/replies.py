@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any, Literal
 
@@ -25,6 +25,7 @@ from services.common.errors import BadInput, NotFound
 from services.draws.record.titles import sections_sql, short_title
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls, reached
+from services.draws.running.involvement import said_by_expert
 from services.draws.running.notices import invitations_with_notices
 from services.draws.running.pool import eval_days
 from services.draws.running.rules import SANCTIONED
@@ -187,6 +188,9 @@ class Replies:
                                                      "answered_via"])
                 outcome = ReplyOutcome("declined" if choice == 2 else "avoided", invitation,
                                        notice)
+                if choice == 3 and invitation.reason:  # took part in the project's 前期 work
+                    await said_by_expert(activity.project_id, invitation.expert_id,
+                                                     invitation.reason, now)
             # in the same transaction: a decline invites the next candidate, an acceptance
             # may leave nothing to wait for; a crash cannot leave the one without the other
             timers = await self.waves.advance_locked(change, activity, now, progress)
@@ -230,3 +234,9 @@ class Replies:
                                 status__in=[InvitationStatus.DECLINED,
                                             InvitationStatus.AVOIDED]).update(
             reason=reason.strip()[:100])
+        avoided = await Invitation.filter(id=invitation_id, person_id=person_id,
+                                          status=InvitationStatus.AVOIDED).first()
+        if avoided is not None:  # a 需回避's reason given after the digit
+            activity = await DrawActivity.get(id=avoided.activity_id)
+            await said_by_expert(activity.project_id, avoided.expert_id,
+                                             reason.strip()[:100], datetime.now(UTC))

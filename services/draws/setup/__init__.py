@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from services.draws.setup.evidence import EVIDENCE_MAX, EVIDENCE_TYPES
     from services.draws.setup.for_peer import PEER, PeerOrder
     from services.draws.setup.form_options import FormOptions
+    from services.draws.setup.involvement import Involvement
     from services.draws.setup.request_record import PARTS
     from services.draws.setup.service import (
         Drafts,
@@ -40,6 +41,7 @@ __all__ = [
     "DrawSetup",
     "Evidence",
     "FormOptions",
+    "Involvement",
     "PeerOrder",
     "PeerSetup",
     "RequestRecord",
