@@ -18,6 +18,7 @@ from models.draws import Condition, DrawActivity, Invitation, SkippedCandidate
 from models.experts import ExpertPastUnit
 from models.reference import WorkUnit
 from services.common.clock import CHINA
+from services.demo import demo_credit_code
 from services.draws.running.past_units import inside, window_start
 from services.people.experts import keep_history
 from services.people.particulars import ApplicationDraft
@@ -133,3 +134,50 @@ async def test_an_expert_admitted_before_gets_the_history_of_their_application_o
     (row,) = await ExpertPastUnit.filter(expert_id=profile.id)
     assert (row.unit_name, row.ended_on) == (TENDERER[0], date(2025, 1, 31))
     assert await Experts.backfill_histories() == 0  # once
+
+
+async def test_a_generated_register_with_planted_conflicts_is_drawn_around_them(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Thirty experts; a third planted inside the window (by code, by a former name, not
+    left), a third just outside it or at an unavoided unit, a third clean. The draw asks for
+    one place more than it can fill, so it reaches everyone: all inside are skipped, none of
+    the others is; recall and false positives printed."""
+    import random
+
+    rng = random.Random(63)
+    made = await make_experts(client, 30, first=1600, region="440106", specialty=SPECIALTY)
+    # one place more than the twenty who may serve: the draw reaches every candidate
+    aid, token = await prepared(api, demo, total=21, specialty=SPECIALTY)
+    assert await WorkUnit.filter(credit_code=TENDERER[1]).update(
+        other_names=["某市第一中学（旧名）"])
+    first_day = (await DrawActivity.get(id=aid)).eval_start.astimezone(CHINA).date()
+    start = window_start(first_day, 3)
+    inside_ids, outside_ids = set(), set()
+    for n, expert in enumerate(made):
+        kind = n % 3
+        if kind == 0:  # inside, three ways
+            way = n % 9
+            if way == 0:
+                await _history(expert.id, "某中学", TENDERER[1],
+                               start + timedelta(days=rng.randint(0, 900)))
+            elif way == 3:
+                await _history(expert.id, "某市第一中学（旧名）", None, None)
+            else:
+                await _history(expert.id, TENDERER[0], None, start)  # the window's first day
+            inside_ids.add(expert.id)
+        elif kind == 1:  # outside: left a day or more before, or another unit
+            if n % 2:
+                await _history(expert.id, TENDERER[0], TENDERER[1],
+                               start - timedelta(days=rng.randint(1, 400)))
+            else:
+                await _history(expert.id, "另一所学校", demo_credit_code(90), None)
+            outside_ids.add(expert.id)
+    assert (await start_draw(api, token, aid)).status == 200
+    served = {i.expert_id for i in await finish(chat, aid)}
+    skipped = {s.expert_id for s in await SkippedCandidate.filter(reason__startswith="past_unit")}
+    recall = len(skipped & inside_ids) / len(inside_ids)
+    false_positives = len(skipped - inside_ids)
+    print(f"planted inside {len(inside_ids)}: recall {recall:.0%}, false positives "
+          f"{false_positives}")
+    assert recall == 1 and false_positives == 0
+    assert served == {e.id for e in made} - inside_ids  # every other one drawn and served
