@@ -52,6 +52,14 @@ async def sheet_for_peer(activity: DrawActivity) -> dict[str, Any] | None:
                 for r in sheet.rows]}
 
 
+def _settled(draw: PeerDraw) -> bool:
+    """The asker has the sheet approved and every fee paid: nothing more can change, so it
+    is not read again every sweep."""
+    sent = draw.fees or {}
+    return sent.get("state") == FundingState.APPROVED and bool(sent.get("experts")) and all(
+        e.get("paid") for e in sent["experts"])
+
+
 class LendFees:
     def __init__(self, desk: PeerDesk | None, audit: AuditChain,
                  funding: Funding | None = None) -> None:
@@ -101,7 +109,7 @@ class LendFees:
                 except (BadInput, Conflict):
                     continue  # nothing to pay, or amounts the desk must record
             if self.desk is None or self.desk.call is None or (
-                    draw.fees_at is not None and draw.fees_at > now):
+                    draw.fees_at is not None and draw.fees_at > now) or _settled(draw):
                 continue
             sheet = await sheet_for_peer(activity)
             if sheet is None or sheet == draw.fees:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -16,13 +18,14 @@ from bot.errors import TooLarge
 from bot.wechat.callback import read_capped
 from services.audit import AuditChain
 from services.common.clock import Clock, china_today
-from services.common.errors import DomainError
+from services.common.errors import Conflict, DomainError
 from services.common.texts import Texts
 from services.federation import (
     SMALL,
     DirectoryReader,
     Incoming,
     NotTrusted,
+    Peer,
     PeerAsks,
     PeerLending,
     Trust,
@@ -45,6 +48,8 @@ class FederationEdge:
 
 
 FEDERATION = web.AppKey("federation", FederationEdge)
+# a peer's numbered message applied: (the peer, its request id, the body, now) -> the answer
+Apply = Callable[[Peer, str, dict[str, Any], datetime], Awaitable[dict[str, Any]]]
 
 
 def signed(edge: FederationEdge, incoming: Incoming, data: dict[str, Any],
@@ -176,69 +181,50 @@ async def cancel_draw(request: web.Request) -> web.Response:
         return refused(edge, exc, 404)
 
 
-async def update_draw(request: web.Request) -> web.Response:
-    """The asking library's evaluation changed (moved, its gathering time or 副场 corrected):
-    applied once, in the order of its numbers."""
+async def _apply(request: web.Request,
+                 pick: Callable[[FederationEdge], Apply | None]) -> web.Response:
+    """A peer's message with a JSON object body, applied by the side `pick` names (not this
+    library's to hear: 404) and answered signed; refused in words — no such request or sheet
+    404, a message it cannot take 400, a state it no longer waits in 409."""
     edge, incoming, body = await checked(request)
-    if edge.lending is None:
+    apply = pick(edge)
+    if apply is None:
         raise web.HTTPNotFound()
     data = _object(body)
     if data is None:
         return bad_request(edge)
     try:
-        return signed(edge, incoming, await edge.lending.update(
+        return signed(edge, incoming, await apply(
             incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
     except DomainError as exc:
-        return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
+        return refused(edge, exc, 404 if exc.code.endswith(("no_request", "not_found"))
+                       else 409 if isinstance(exc, Conflict) else 400)
+
+
+async def update_draw(request: web.Request) -> web.Response:
+    """The asking library's evaluation changed (moved, its gathering time or 副场 corrected):
+    applied once, in the order of its numbers."""
+    return await _apply(request, lambda e: None if e.lending is None else e.lending.update)
 
 
 async def draw_roster(request: web.Request) -> web.Response:
     """The library that drew a condition of ours sends its 副场's roster: applied once, in
     the order of its numbers."""
-    edge, incoming, body = await checked(request)
-    data = _object(body)
-    if data is None:
-        return bad_request(edge)
-    try:
-        if edge.asking is None:
-            raise web.HTTPNotFound()
-        return signed(edge, incoming, await edge.asking.rosters.apply(
-            incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
-    except DomainError as exc:
-        return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
+    return await _apply(request, lambda e: None if e.asking is None
+                        else e.asking.rosters.apply)
 
 
 async def draw_fees(request: web.Request) -> web.Response:
     """The library that lent experts for our 副场 sends their fee sheet: applied once, in
     the order of its numbers."""
-    edge, incoming, body = await checked(request)
-    data = _object(body)
-    if data is None:
-        return bad_request(edge)
-    try:
-        if edge.asking is None:
-            raise web.HTTPNotFound()
-        return signed(edge, incoming, await edge.asking.fees.apply(
-            incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
-    except DomainError as exc:
-        return refused(edge, exc, 404 if exc.code == "federation.no_request" else 400)
+    return await _apply(request, lambda e: None if e.asking is None else e.asking.fees.apply)
 
 
 async def fees_funded(request: web.Request) -> web.Response:
     """The asking agency funded our experts' fee sheet (its bank transfer's reference):
     to our finance, once however often it is said."""
-    edge, incoming, body = await checked(request)
-    if edge.lending is None:
-        raise web.HTTPNotFound()
-    data = _object(body)
-    if data is None:
-        return bad_request(edge)
-    try:
-        return signed(edge, incoming, await edge.lending.fees.funded(
-            incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
-    except DomainError as exc:
-        return refused(edge, exc, 404 if exc.code.endswith(("no_request", "not_found"))
-                       else 409)
+    return await _apply(request, lambda e: None if e.lending is None
+                        else e.lending.fees.funded)
 
 
 async def fees_checkout(request: web.Request) -> web.Response:

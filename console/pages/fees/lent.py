@@ -11,6 +11,7 @@ from aiohttp import web
 
 from console.app import PageTable, api, done, redirect, render
 from console.forms import text
+from console.pages.fees.payouts import payout_said
 from console.signed import Flash
 from miniapp_api.routes.draws import lent as lent_api
 from miniapp_api.routes.fees import lent, payouts, sheets
@@ -60,8 +61,4 @@ async def lent_payout(request: web.Request) -> web.Response:
     rows = await calls.call(lent.lent_payout, calls.fields(payouts.PayoutIn, {
         "invitation_id": request.match_info["invitation_id"]}),
         path={"activity_id": request.match_info["activity_id"]})
-    row = next((e for e in rows.experts
-                if str(e.invitation_id) == request.match_info["invitation_id"]), None)
-    asked = row is not None and row.account is not None and row.payout is None
-    return redirect(request, back, done(request, "payout_account_asked" if asked
-                                        else "payout_sent"))
+    return redirect(request, back, payout_said(request, rows))

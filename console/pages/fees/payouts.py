@@ -11,6 +11,7 @@ from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.paging import asked, pager
 from miniapp_api.routes.fees import payouts
+from miniapp_api.routes.fees.sheets import FeesOut
 
 pages = PageTable()
 
@@ -37,11 +38,16 @@ async def send(request: web.Request) -> web.Response:
     rows = await calls.call(payouts.send_payout, calls.fields(payouts.PayoutIn, {
         "invitation_id": request.match_info["invitation_id"]}),
         path={"activity_id": request.match_info["activity_id"]})
+    return redirect(request, back, payout_said(request, rows))
+
+
+def payout_said(request: web.Request, rows: FeesOut) -> str:
+    """What a 发放 did for the fee of the path's invitation: a transfer sent, or (the expert
+    without the mini-program) an SMS asking for a bank account."""
     row = next((e for e in rows.experts
                 if str(e.invitation_id) == request.match_info["invitation_id"]), None)
     asked = row is not None and row.account is not None and row.payout is None
-    return redirect(request, back, done(request, "payout_account_asked" if asked
-                                        else "payout_sent"))
+    return done(request, "payout_account_asked" if asked else "payout_sent")
 
 
 @pages.post("/activities/{activity_id}/payouts/{payout_id}/cancel",
