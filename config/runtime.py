@@ -146,6 +146,7 @@ from services.people import (
     Reencryption,
     RegisterImports,
     Registration,
+    Relatives,
     SecondFactor,
     SecurityDesk,
     VerificationCodes,
@@ -218,12 +219,15 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     reads = lagging_reads(settings, replica)
     audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)
     reactions = Reactions(reaction_table(outbox, education, training))  # services/reactions.py
+    relatives = Relatives(vault, reactions)
     payments = Payments(pay, outbox, redis, keys, links, invoice_words(texts, invoicing),
                         reactions)
     attendance = Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
                             settings.minutes(settings.urge_minutes), draws.answer_link)
     return Domain(
-        vault=vault, people=people, experts=Experts(), callers=Callers(),
+        vault=vault, people=people, experts=Experts(),
+        relatives=relatives,
+        callers=Callers(),
         identity_rules=IdentityRules(), reencryption=Reencryption(), codes=codes, outbox=outbox,
         files=files, links=links,
         documents=Documents(),
@@ -231,7 +235,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         consult_contacts=ConsultContacts(),
         binding=Binding(people, codes, code_sms, redis, keys),
         registration=Registration(people, codes, code_sms, realname),
-        applications=Applications(outbox, files, people), application_reads=ApplicationReads(),
+        applications=Applications(outbox, files, people, relatives),
+        application_reads=ApplicationReads(),
         exams=exams,
         review=Review(outbox, exams), marking=Marking(exams), public_notice=PublicNotice(outbox),
         education=education,

@@ -91,6 +91,28 @@ class ExpertPastUnit(Model):
         table = "expert_past_unit"
 
 
+class ExpertRelative(Model):
+    """A close relative the expert declared (CK-198 Art. 16 (二), GPL-REG Art. 9 (四): 夫妻、
+    直系血亲、三代以内旁系血亲或者近姻亲; GD-CG-1 Art. 21), with a unit where the relative holds a
+    post as legal representative, director, supervisor, controller or person in charge (one
+    row a unit; "" none). The name is kept masked and the ID number only as the keyed hash
+    the draw matches (services/draws/derived/relations.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    expert_id = fields.BigIntField(db_index=True)
+    relation = fields.CharField(max_length=12)  # spouse / lineal / collateral / in_law
+    name_masked = fields.CharField(max_length=32)
+    id_hash = fields.CharField(max_length=64, db_index=True)
+    id_masked = fields.CharField(max_length=18)
+    unit_name = fields.CharField(max_length=128, default="")
+    credit_code = fields.CharField(max_length=18, null=True)
+    post = fields.CharField(max_length=12, default="")  # legal_rep / director / ... / ""
+    declared_at = fields.DatetimeField()
+
+    class Meta:
+        table = "expert_relative"
+
+
 class Unavailability(Model):
     """日程管理: days an expert cannot evaluate, which the draw engine skips."""
 

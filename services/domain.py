@@ -72,6 +72,7 @@ from services.people import (
     Reencryption,
     RegisterImports,
     Registration,
+    Relatives,
     SecondFactor,
     SecurityDesk,
     VerificationCodes,
@@ -88,6 +89,7 @@ class Domain:
     vault: Vault
     people: People
     experts: Experts  # experts' particulars, departments and schedules
+    relatives: Relatives  # the close relatives experts declare (the draw avoids them)
     callers: Callers  # who is calling: a session's identity and grants
     identity_rules: IdentityRules  # ID numbers, phones, credit codes, the applicant's age
     reencryption: Reencryption  # sealed data moved to the current key

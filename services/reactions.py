@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from models.payments import FeeKind
-from services.common.reactions import Happened, Happening, Paid, Reaction
+from services.common.reactions import Happened, Happening, Paid, Reaction, RelativesDeclared
 from services.draws import Attendance
 from services.education import Education, Training
 from services.fees import Funding
@@ -32,6 +32,10 @@ def paid_for(happened: Happened, kind: FeeKind) -> Paid | None:
 def table(outbox: Outbox, education: Education, training: Training) -> Table:
     async def release(happened: Happened) -> None:
         await Attendance.release_for_sanction(outbox, happened)
+
+    async def kin(happened: Happened) -> None:
+        if isinstance(happened.details, RelativesDeclared):
+            await Attendance.release_kin(outbox, happened.details.expert_id, happened.at)
 
     async def course_paid(happened: Happened) -> None:
         if paid := paid_for(happened, FeeKind.COURSE):
@@ -136,6 +140,21 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("draws", "异地 (another city than the residence's) is read again: who declined "
               "it is not drawn there, the record marks it and the fee pays travel for it",
               where="services.reference.regions:elsewhere"),
+        ),
+        Happening.RELATIVES_DECLARED: (
+            R("people", "the list replaces the last: each name masked, each ID number kept "
+              "only as its keyed hash", where="services.people.relatives:Relatives.declare"),
+            R("people", "an approved application, 续聘 or change that declares them writes "
+              "them", where="services.people.experts:apply_to_profile"),
+            R("draws", "not drawn where a declared relative holds a post at a unit the "
+              "activity avoids, or is a person it avoids",
+              where="services.draws.derived.relations:relative_at"),
+            R("draws", "never seated with a related expert in one committee: the second in "
+              "the order is passed over", where="services.draws.derived.relations:"
+              "Committee.clash"),
+            R("draws", "both places of a related pair already confirmed for an evaluation "
+              "not begun are released, each told why, the agency told places opened (no "
+              "name), each open for a 补抽 (GD-CG-1 Art. 21)", run=kin),
         ),
         Happening.PHONE_CHANGED: (
             R("people", "changed only with a code sent to the new phone",

@@ -53,7 +53,7 @@ from services.common.links import Links
 from services.common.windows import require_window_open
 from services.notifications import Outbox
 from services.onboarding import Onboarding
-from services.people import ApplicationDraft, Experts, IdentityRules, People
+from services.people import ApplicationDraft, Experts, IdentityRules, People, Relatives
 from services.reference import Reference, Selection, SpecialtyRule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
@@ -72,10 +72,12 @@ def data_hash(data: dict[str, Any]) -> str:
 
 
 class Applications:
-    def __init__(self, outbox: Outbox, files: FileStore, people: People) -> None:
+    def __init__(self, outbox: Outbox, files: FileStore, people: People,
+                 relatives: Relatives) -> None:
         self.outbox = outbox
         self.files = files
         self.people = people  # the full birth date is only in the encrypted ID number
+        self.relatives = relatives  # declared relatives' ID numbers: kept as keyed hashes
 
     # --- reading ------------------------------------------------------------------------
 
@@ -200,6 +202,11 @@ class Applications:
             changes["primary_specialties"] = []  # one 首选 row, sent the old way
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
+        if "relatives" in changes:
+            kept = {r.get("id_hash") for r in app.data.get("relatives") or []}
+            own = await Person.get(id=app.person_id)
+            merged.relatives = self.relatives.sealed(merged.relatives, kept - {None},
+                                                     own.id_number_hash)
         if app.kind in (AppKind.NEW, AppKind.RENEWAL) or (
                 app.kind == AppKind.CHANGE and set(changes) & TITLE_FIELDS):
             merged = apply_title_rule(merged, SpecialtyRule(app.batch.specialty_rule))

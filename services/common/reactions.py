@@ -22,6 +22,7 @@ class Happening(StrEnum):
     ANONYMISED = "person:anonymised"
     RESIDENCE_CHANGED = "person:residence_changed"
     PHONE_CHANGED = "person:phone_changed"
+    RELATIVES_DECLARED = "person:relatives_declared"  # an expert's close relatives, whole
     CE_PASSED = "education:passed"
     CE_FAILED = "education:failed"
     IMPORTED = "person:imported"  # a row of a register import
@@ -55,7 +56,12 @@ class Paid:
     transaction_id: str  # WeChat Pay's (our order number when it gave none)
 
 
-Details = SanctionDecided | SanctionRevoked | Paid | None
+@dataclass(frozen=True)
+class RelativesDeclared:
+    expert_id: int
+
+
+Details = SanctionDecided | SanctionRevoked | Paid | RelativesDeclared | None
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,7 @@ WordTable = Literal[
     "import_status",
     "invitation_status",
     "invoice_title",
+    "kinship",
     "link_state",
     "notification_kind",
     "order_status",

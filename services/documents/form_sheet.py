@@ -84,7 +84,12 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
             for c in app.specialties]),
         Section(w("experience"), None, [(w("experience"),
                                          form.evaluation_experience or w("none"))]),
-        Section(w("avoid_units"), (w("unit"), w("credit_code"), w("reason")), avoid)],
+        Section(w("avoid_units"), (w("unit"), w("credit_code"), w("reason")), avoid),
+        Section(w("relatives"), (w("relation"), w("name"), w("id_number"), w("unit"),
+                                 w("post")), [
+            (texts.word("kinship", r.relation), r.name, r.id_masked or "", r.unit_name,
+             texts.word("kinship", r.post) if r.post else "") for r in form.relatives]
+            or [(w("none"), "", "", "", "")])],
         title=w("form_title"), promise=w("promise"),
         heading=f"{app.batch.name} · {w('app_number')} {app.id} · {w('printed_at')} {printed}",
         sign=(w("sign_person"), w("sign_unit"), w("sign_date")))

@@ -42,6 +42,7 @@ NotificationKind = Literal[
     "draw.lent_fees",
     "draw.lent_wanted",
     "draw.place_opened",
+    "draw.kin_released",
     "draw.place_released",
     "draw.progress",
     "draw.recalled",

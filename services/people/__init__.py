@@ -14,6 +14,7 @@ from services.people.persons import NewPerson, People
 from services.people.realname import RealNameCheck, Verdict
 from services.people.register_import import PROBLEMS_KEPT, ImportView, RegisterImports
 from services.people.registration import Registration
+from services.people.relatives import RelativeIn, Relatives
 from services.people.second_factor import SecondFactor
 from services.people.security_desk import SecurityDesk
 from services.people.service import Callers, Experts, IdentityRules, Reencryption
@@ -43,6 +44,8 @@ __all__ = [
     "Reencryption",
     "RegisterImports",
     "Registration",
+    "RelativeIn",
+    "Relatives",
     "SecondFactor",
     "SecurityDesk",
     "TooSoon",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from calendar import monthrange
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Subquery
@@ -17,6 +17,7 @@ from services.common.clock import CHINA
 from services.people.dishonesty.runs import admission_check
 from services.people.identity_rules import parse_credit_code
 from services.people.particulars import ApplicationDraft
+from services.people.relatives import Relatives
 from services.reference import Reference
 
 
@@ -54,6 +55,9 @@ async def apply_to_profile(profile: ExpertProfile, app: Application) -> None:
               if u.credit_code != profile.unit_credit_code]
     await ExpertAvoidUnit.bulk_create(units)
     await keep_history(profile, draft)
+    if draft.relatives:  # declared with it: the expert's list from now on
+        await Relatives.keep(profile, draft.relatives,
+                             app.decided_at or app.submitted_at or datetime.now(UTC))
 
 
 def month_first(month: str) -> date:
@@ -67,7 +71,7 @@ def month_last(month: str) -> date:
 
 
 async def keep_history(profile: ExpertProfile, draft: ApplicationDraft) -> None:
-    """The dated work history as the draw reads it (services/draws/running/past_units.py):
+    """The dated work history as the draw reads it (services/draws/derived/past_units.py):
     each unit with the first day of its start month and the last day of its end month (a
     month is all the history says), its credit code when the register knows the one unit
     by that name."""

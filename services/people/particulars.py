@@ -74,6 +74,24 @@ class AvoidUnit(Part):
         return optional_credit_code(v)
 
 
+class RelativeEntry(Part):
+    """A close relative declared with the application (CK-198 Art. 16 (二); the application's
+    需要申请回避的信息, CK-198 Art. 9): the ID number is sent once and kept only as its keyed
+    hash and a masked form, the name masked (services/people/relatives.py `sealed`)."""
+
+    relation: Literal["spouse", "lineal", "collateral", "in_law"] = Field(
+        description="spouse 配偶 / lineal 直系血亲 / collateral 三代以内旁系血亲 / in_law 近姻亲")
+    name: str = Field(min_length=2, max_length=32, description="亲属姓名（保存时打码）")
+    id_number: str | None = Field(default=None, min_length=18, max_length=18,
+                                  description="亲属身份证号（只在提交时填写，只保存比对用的摘要）")
+    id_hash: str | None = Field(default=None, pattern=r"^(sm3:)?[0-9a-f]{60,64}$",
+                                description="已保存的比对摘要（原样传回即保留该行）")
+    id_masked: str | None = Field(default=None, max_length=18)
+    unit_name: str = Field(default="", max_length=128, description="亲属任职的单位")
+    credit_code: str = Field(default="", max_length=18)
+    post: Literal["", "legal_rep", "director", "supervisor", "controller", "head"] = ""
+
+
 class ApplicationDraft(Part):
     """Every section of the form; all optional while it is a draft."""
 
@@ -113,6 +131,8 @@ class ApplicationDraft(Part):
                                            description="首选专业代码（可填多行，其余为备选）")
     avoid_units: list[AvoidUnit] = Field(default=[], max_length=20,
                                          description="回避单位（本人工作单位自动加入）")
+    relatives: list[RelativeEntry] = Field(default=[], max_length=30, description=(
+        "近亲属及其任职单位（抽取时回避；每个任职单位一行）"))
     # XJ-SIGNUP: 资料提交（若专家无评标实践经验 请填“无”）
     evaluation_experience: str | None = Field(default=None, max_length=500,
                                               description="评标实践经验（没有请填“无”）")

@@ -367,6 +367,8 @@ OTHER_TABLES = {
     "bill_note": "why a day's WeChat Pay bill could not be used: WeChat Pay's error codes "
                  "and ours (bot/providers/pay/bill.py), a sentence for any other",
     "situation": "a drawn expert's place on the printed result",
+    "kinship": "a declared relative's relation and post (services/people/relatives.py "
+               "RELATIONS and POSTS, the words of GPL-REG Art. 9 and CK-198 Art. 16)",
     "draw_ending": "how a draw ended in the agency's push (draw.ended's `ending`): the "
                    "activity's end_reason (complete, exhausted, forced) or a 复评's calls "
                    "submitted (recalled)",

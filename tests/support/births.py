@@ -10,6 +10,7 @@ microseconds a connection), and adds them as a note to the report."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sys
 import weakref
@@ -42,7 +43,22 @@ def _where(frame: FrameType | None) -> tuple[str, ...]:
         if (name.startswith(ROOT) and not name.startswith(VENV)) or not kept:
             kept.append(f"{name.removeprefix(ROOT)}:{frame.f_lineno} in {frame.f_code.co_name}")
         frame = frame.f_back
+    if len(kept) == 1:  # none of the project's own: a task a library or a gather started
+        kept.append(_task_named())
     return tuple(kept)
+
+
+def _task_named() -> str:
+    """The task the object was made in, by its name and coroutine (arq's poll loop, a job,
+    a coroutine asyncio.gather wrapped), when no frame of the project's own is on its stack."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        task = None
+    if task is None:
+        return "outside any task"
+    coro = task.get_coro()
+    return f"in task {task.get_name()} running {getattr(coro, '__qualname__', repr(coro))}"
 
 
 def _remember(obj: object) -> None:

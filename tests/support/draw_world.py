@@ -5,6 +5,7 @@ invitation waiting for an expert's answer, and an evaluation that has just begun
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
 
@@ -82,14 +83,15 @@ async def prepared(api: Api, demo: dict, *, total: int = 3, planned: list[int] |
                    on_site: bool = False, regions: tuple[str, ...] = ("4401",),
                    region_mode: str = "residence", submitted: bool = True,
                    tenderer: tuple[str, str] = TENDERER,
-                   supervisor: tuple[str, str] = ("", "")) -> tuple[int, str]:
+                   supervisor: tuple[str, str] = ("", ""),
+                   project_form: dict[str, Any] | None = None) -> tuple[int, str]:
     """A verified activity (or only submitted, or a draft); returns its id and the
     handler's token."""
     token = await api.login(demo["handler"].mp_openid)
     now = datetime.now(UTC)
     project = await api.call("POST", "/draws/projects", token, {
         "name": "某市第一中学教学楼新建工程", "number": f"GZ-{now.timestamp():.6f}",
-        **PROJECT_FORM, "tenderer_name": tenderer[0],
+        **PROJECT_FORM, **(project_form or {}), "tenderer_name": tenderer[0],
         "tenderer_credit_code": tenderer[1], "supervisor_name": supervisor[0],
         "supervisor_credit_code": supervisor[1],
         "sections": [{"number": "1", "name": "施工"}, {"number": "2", "name": "监理"}]})

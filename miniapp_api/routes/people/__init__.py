@@ -8,10 +8,11 @@ from miniapp_api.routes.people import (
     me,
     people_desk,
     register,
+    relatives,
     roles,
     security,
     subscriptions,
 )
 
 ROUTES = (auth.api, me.api, subscriptions.api, expert.api, agency.api, roles.api, people_desk.api,
-          register.api, security.api, dishonesty.api)
+          register.api, security.api, dishonesty.api, relatives.api)

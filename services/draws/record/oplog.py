@@ -23,7 +23,8 @@ ACTIONS = frozenset({
     "withdrawal_start", "supplement_request", "supplement_start", "virtual_call", "call_outcome",
     "recall_start", "recall_submit", "performance", "performance_review", "performance_due",
     "fee_channel", "payout", "payout_cancel", "payout_result", "payout_account_ask",
-    "payout_account_read", "payout_account_paid", "sanction_release", "funding_submit",
+    "payout_account_read", "payout_account_paid", "sanction_release", "kin_release",
+    "funding_submit",
     "funding_approve", "funding_return", "funding_pay", "funding_paid_apart",
     "staff_checkout", "staff_checkin"})
 # (auto_absence: the entries of the time absence was inferred from the clock, kept as they are)

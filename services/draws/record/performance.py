@@ -23,7 +23,7 @@ from services.draws.record.family import root_of, serving
 from services.draws.record.oplog import Actor, record
 from services.draws.record.views import activity_file
 from services.draws.running.notices import notice_of, notices_of
-from services.draws.running.rules import SANCTIONED
+from services.draws.running.rules import BY_LIBRARY
 from services.draws.running.venue_roles import venue_label
 from services.notifications import Change, NotificationKind, Outbox
 from services.standing import ConductCatalogue, CreditDesk
@@ -108,7 +108,7 @@ async def sheet(activity: DrawActivity, now: datetime) -> Sheet:
     if due is None:
         return Sheet(root, None, False, [])
     served = [i for i in await serving(root, InvitationStatus.CONFIRMED,
-                                       InvitationStatus.ABSENT) if i.absence != SANCTIONED]
+                                       InvitationStatus.ABSENT) if i.absence not in BY_LIBRARY]
     names = dict(await Person.filter(id__in=[i.person_id for i in served]).values_list(
         "id", "name"))
     kept = {r.invitation_id: r for r in await PerformanceRecord.filter(activity_id=root.id)}

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from models.draws import Condition, DrawActivity, DrawStatus
 from services.common.errors import Conflict
+from services.draws.derived.law_timing import earliest_start
 from services.draws.randomness.commit import commit, commit_condition
 from services.draws.record.oplog import Actor, record, require_reason
 from services.draws.running.agency_news import notify_agency
@@ -34,6 +35,10 @@ class Lifecycle:
             # until the evaluation ends; its results are sealed until T-30 either way
             if now >= activity.eval_end:
                 raise Conflict("draw.evaluation_over", eval_end=activity.eval_end)
+            earliest = await earliest_start(activity)
+            if earliest is not None and now < earliest:
+                raise Conflict("draw.procurement_too_early", earliest=earliest,
+                               eval_start=activity.eval_start)
             for condition in await Condition.filter(activity_id=activity.id, pool=None):
                 # verified before pools were committed at verification: fixed now, as then
                 await commit_condition(activity, condition, now)

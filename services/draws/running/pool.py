@@ -22,8 +22,9 @@ from models.draws import (
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.common.clock import CHINA
+from services.draws.derived.past_units import past_units
+from services.draws.derived.relations import relative_at
 from services.draws.running.notices import venue_region
-from services.draws.running.past_units import past_units
 from services.draws.running.rules import kept_out
 from services.draws.running.skip_reasons import Skip, for_past_unit, for_place, for_record
 from services.people import TITLE_LEVELS
@@ -39,6 +40,14 @@ def eval_days(activity: DrawActivity) -> tuple[date, date]:
 
 async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[int], set[int]]:
     """The activity's avoided unit codes and names, avoided persons and experts."""
+    codes, names, _, persons, experts = await avoidance(activity)
+    return codes, names, persons, experts
+
+
+async def avoidance(activity: DrawActivity
+                    ) -> tuple[set[str], set[str], set[str], set[int], set[int]]:
+    """The activity's avoided unit codes and names, the keyed hashes of the ID numbers of
+    the persons it avoids, those of them who are persons here, and avoided experts."""
     rows: list[Avoidance | ProjectInvolvement] = [
         *await Avoidance.filter(activity_id=activity.id),
         # who took part in the project's 前期 work (粤财规〔2025〕1号 Art. 21): every activity
@@ -54,7 +63,7 @@ async def _avoidance(activity: DrawActivity) -> tuple[set[str], set[str], set[in
         experts |= set(await column(Invitation.filter(
             activity_id__in=activity.avoid_activity_ids, status=InvitationStatus.CONFIRMED),
             "expert_id"))
-    return codes, names, {int(p) for p in persons}, {int(e) for e in experts}
+    return codes, names, set(hashes), {int(p) for p in persons}, {int(e) for e in experts}
 
 
 async def candidate_pool(activity: DrawActivity, condition: Condition, specialty: str,
@@ -187,10 +196,12 @@ async def blocked(activity: DrawActivity, notice: Notice, expert_ids: list[int],
             out[expert_id] = Skip("inactive").text()
     for expert_id in await avoided(activity, expert_ids):
         out.setdefault(expert_id, Skip("avoided").text())
-    codes, names, _, _ = await _avoidance(activity)
+    codes, names, hashes, _, _ = await avoidance(activity)
     for expert_id, (record, years) in (await past_units(
             expert_ids, codes, names, eval_days(activity)[0])).items():
         out.setdefault(expert_id, for_past_unit(record, years))
+    for expert_id, relative in (await relative_at(expert_ids, codes, names, hashes)).items():
+        out.setdefault(expert_id, for_record("relative", relative))
     venue = venue_region(notice)
     for expert_id, profile in profiles.items():
         if venue is not None and declines(profile.remote_ok, profile.region, venue):

@@ -22,10 +22,10 @@ from models.orm.statements import columns, model_from, on_postgres, rows
 from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
 from services.common.errors import BadInput, NotFound
+from services.draws.derived.involvement import said_by_expert
 from services.draws.record.titles import sections_sql, short_title
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls, reached
-from services.draws.running.involvement import said_by_expert
 from services.draws.running.notices import invitations_with_notices
 from services.draws.running.pool import eval_days
 from services.draws.running.rules import SANCTIONED

@@ -25,6 +25,10 @@ from services.reference import Reference
 # why a place or an answer went: a sanction, not the agency or the quota (an absence's kind,
 # a released invitation's reason)
 SANCTIONED = "受处理"
+# a place both related experts lost (GD-CG-1 Art. 21; services/draws/derived/relations.py)
+KIN = "亲属回避"
+# places the library took, not the agency: no performance record is due of them
+BY_LIBRARY = (SANCTIONED, KIN)
 
 
 async def sanctioned(expert_ids: list[int], days: tuple[Any, Any]) -> dict[int, str]:

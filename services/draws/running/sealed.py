@@ -22,7 +22,7 @@ from services.draws.record.oplog import SYSTEM, Actor
 
 log = logging.getLogger(__name__)
 SEALED_ACTIONS = ("absence_phone", "supplement_request", "supplement_start",
-                  "sanction_release")
+                  "sanction_release", "kin_release")
 LOOK_BACK = timedelta(days=2)  # pending requests are found again this far back
 RETRY_APPLYING = timedelta(minutes=5)  # one claimed but never finished (a process died)
 

@@ -6,6 +6,9 @@ an exported record carries the text too, so the format is fixed):
 - "past_unit:<work history record id>:<years>": a unit the activity avoids in the
   expert's work history within the window of that many years (services/draws/running/
   past_units.py);
+- "relative:<relative record id>": a declared relative at a unit the activity avoids, or a
+  person it avoids; "related:<invitation id>": related to an expert already invited to or
+  seated in the committee (services/draws/derived/relations.py);
 - "remote:<venue region code>": the expert answered 否 to 是否接受异地评标 (XJ-SIGNUP) and
   the venue is 异地 for them (services/reference elsewhere);
 - "supervisor", "inactive", "avoided": nothing more.
@@ -20,8 +23,9 @@ from services.common.texts import Texts
 from services.reference import Reference
 
 SkipKind = Literal["sanction", "unavailable", "booked", "invited", "cap", "tenderer_cap",
-                   "supervisor", "inactive", "avoided", "remote", "past_unit"]
-WITH_RECORD = ("sanction", "unavailable", "booked", "invited")
+                   "supervisor", "inactive", "avoided", "remote", "past_unit", "relative",
+                   "related"]
+WITH_RECORD = ("sanction", "unavailable", "booked", "invited", "relative", "related")
 CAPS = ("cap", "tenderer_cap")
 PLACES = ("remote",)
 RULES = ("sanction", "supervisor", "cap", "tenderer_cap")  # services/draws/running/rules.py
@@ -74,7 +78,8 @@ def read(text: str) -> Skip | None:
     return None if rest else Skip(known)
 
 
-def for_record(kind: Literal["sanction", "unavailable", "booked", "invited"],
+def for_record(kind: Literal["sanction", "unavailable", "booked", "invited", "relative",
+                             "related"],
                record: int) -> str:
     return Skip(kind, record=record).text()
 

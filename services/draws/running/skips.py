@@ -15,8 +15,9 @@ from typing import Any
 
 from models.draws import DrawActivity, Invitation
 from models.experts import ExpertPastUnit, ExpertProfile, Unavailability
-from services.draws.running.past_units import inside
-from services.draws.running.pool import avoided, avoided_units, eval_days
+from services.draws.derived.past_units import inside
+from services.draws.derived.relations import related_evidence, related_problem
+from services.draws.running.pool import avoidance, avoided, avoided_units, eval_days
 from services.draws.running.rules import rule_evidence, rule_problem
 from services.draws.running.skip_reasons import RULES, read
 from services.reference import Reference
@@ -40,6 +41,10 @@ async def evidence_of(activity: DrawActivity, expert_id: int, reason: str) -> di
                          started_on=past.started_on.isoformat(),
                          ended_on=past.ended_on.isoformat() if past.ended_on else None,
                          past_avoided=past.credit_code in codes or past.unit_name in names)
+    if skip.kind in ("relative", "related") and skip.record is not None:
+        codes, names, hashes, _, _ = await avoidance(activity)
+        found.update(await related_evidence(activity, skip.kind, skip.record, expert_id,
+                                            (codes, names, hashes)))
     if skip.kind == "remote" and profile is not None:
         found.update(region=profile.region, remote_ok=profile.remote_ok)
     if skip.kind in RULES:
@@ -88,6 +93,8 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
             return f"expert {expert_id} skipped for a past unit left before the " \
                    f"{skip.years}-year window"
         return None
+    if kind in ("relative", "related"):
+        return related_problem(kind, ref, expert_id, evidence)
     if kind == "remote":
         return None if evidence.get("remote_ok") is False and Reference.elsewhere(
             evidence.get("region"), skip.place) else \

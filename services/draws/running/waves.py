@@ -22,6 +22,7 @@ from models.draws import (
 from models.orm.statements import rows
 from services.common.clock import china_time
 from services.common.schedule import Schedule
+from services.draws.derived.relations import Committee
 from services.draws.randomness.audit import POOLS, draw_key, order
 from services.draws.randomness.merkle import pool_root
 from services.draws.randomness.weighting import pool_weights, stored, weights_of
@@ -143,6 +144,7 @@ class Waves:
         sent: list[Invitation] = []
         notice = await Notice.get(id=condition.notice_id)
         await mark_roles([notice])  # the invitation says 主场 / 副场 (FG-807)
+        committee = await Committee.of(activity)  # two related experts never sit in it
         for name in POOLS:
             pool = await self._pool(activity, condition, name, now)
             if pool is None:
@@ -157,15 +159,18 @@ class Waves:
             while len(sent) < need and rank < len(ordered):
                 chunk = ordered[rank:rank + max(need - len(sent), 8)]
                 why = await blocked(activity, notice, chunk, now)
+                await committee.look_at(chunk)
                 for expert_id in chunk:
                     if len(sent) >= need:
                         break
-                    if expert_id in why:
+                    reason = why.get(expert_id) or committee.clash(expert_id)
+                    if reason:
                         await SkippedCandidate.create(condition=condition, expert_id=expert_id,
-                                                      pool=name, rank=rank, reason=why[expert_id])
+                                                      pool=name, rank=rank, reason=reason)
                     else:
                         sent.append(await self._send(change, activity, condition, notice,
                                                      expert_id, name, rank, wave, now))
+                        committee.seat(expert_id, sent[-1].id)
                     rank += 1
             if len(sent) >= need:
                 break

@@ -13,7 +13,7 @@ from models.draw_handler import ProjectInvolvement
 from models.draws import DrawActivity
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
-from services.draws.running.involvement import Stage
+from services.draws.derived.involvement import Stage
 from services.people import IdentityRules
 
 MOST = 50  # a project's list (ours)

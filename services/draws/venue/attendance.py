@@ -24,6 +24,7 @@ from models.draws import (
 from models.people import Person
 from services.common.errors import ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.scenes import CheckinScene
+from services.draws.derived.relations import release_kin
 from services.draws.record.family import arrivals, family, root_of, serving
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.notices import notice_contact, notice_of, notices_of
@@ -100,6 +101,7 @@ class Attendance(Urging):
     identity_checked = staticmethod(identity_checked)
     identity_required = staticmethod(identity_required)
     release_for_sanction = staticmethod(release_for_sanction)  # the reactions table's
+    release_kin = staticmethod(release_kin)  # ... for a relation declared (GD-CG-1 Art. 21)
 
     @staticmethod
     async def window(activity: DrawActivity) -> tuple[datetime, datetime]:

@@ -1,0 +1,163 @@
+"""Declared relations at the draw (models.experts.ExpertRelative):
+- an expert whose declared relative holds a post at a unit the activity avoids (the bidders,
+  the tenderer) or is a person it avoids (a bidder's legal representative by ID number) is
+  passed over: "relative:<relative record id>" (CK-198 Art. 16 (二), GPL-REG Art. 9 (四));
+- two related experts never sit in one committee (the evaluation and its 补抽, or a 复评):
+  the second in the order is passed over, "related:<the first's invitation id>"; where both
+  are confirmed already (a relation declared after both accepted), both places go, as
+  GD-CG-1 Art. 21 says ("如无法协商一致，则双方均需回避"), and open for a 补抽.
+Either one declaring the other (by the keyed hash of the ID number) makes two experts
+related."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
+from models.experts import ExpertProfile, ExpertRelative
+from models.people import Person
+from services.common.clock import china_time
+from services.draws.record.family import family
+from services.draws.record.oplog import SYSTEM, record
+from services.draws.running.agency_news import notify_agency
+from services.draws.running.notices import notice_contact, notice_of
+from services.draws.running.rules import KIN
+from services.draws.running.skip_reasons import for_record
+from services.notifications import Outbox
+
+LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
+OVER = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
+
+
+async def relative_at(expert_ids: list[int], codes: set[str], names: set[str],
+                      hashes: set[str]) -> dict[int, int]:
+    """Expert -> the first declared relative who is an avoided person or holds a post at
+    an avoided unit."""
+    out: dict[int, int] = {}
+    for row in await ExpertRelative.filter(expert_id__in=expert_ids).order_by("id"):
+        if row.id_hash in hashes or (row.post and (
+                (row.credit_code and row.credit_code in codes) or row.unit_name in names)):
+            out.setdefault(row.expert_id, row.id)
+    return out
+
+
+async def kin(expert_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Among these experts, who is related to whom (either one declared the other)."""
+    ids = list(set(expert_ids))
+    if len(ids) < 2:
+        return {}
+    person_of = dict(await ExpertProfile.filter(id__in=ids).values_list("id", "person_id"))
+    hash_of = dict(await Person.filter(id__in=list(person_of.values())).values_list(
+        "id", "id_number_hash"))
+    expert_by_hash = {hash_of[p]: e for e, p in person_of.items() if p in hash_of}
+    out: dict[int, set[int]] = defaultdict(set)
+    for declarer, declared in await ExpertRelative.filter(
+            expert_id__in=ids, id_hash__in=list(expert_by_hash)).values_list(
+            "expert_id", "id_hash"):
+        other = expert_by_hash[declared]
+        if other != declarer:
+            out[declarer].add(other)
+            out[other].add(declarer)
+    return dict(out)
+
+
+class Committee:
+    """Who sits, or is invited to sit, in one evaluation's committee as a draw goes on: the
+    wave asks before each invitation whether the candidate is related to one of them."""
+
+    def __init__(self, seated: dict[int, int]) -> None:
+        self.seated = seated  # expert id -> their invitation id
+        self.related: dict[int, set[int]] = {}
+
+    @classmethod
+    async def of(cls, activity: DrawActivity) -> Committee:
+        rows = await Invitation.filter(activity_id__in=await family(activity),
+                                       status__in=list(LIVE)).values_list("expert_id", "id")
+        return cls({int(e): int(i) for e, i in rows})
+
+    async def look_at(self, candidates: list[int]) -> None:
+        """Read the relations among these candidates and those seated."""
+        self.related = await kin([*candidates, *self.seated])
+
+    def clash(self, expert_id: int) -> str | None:
+        """The skip's text when the candidate is related to someone seated."""
+        seated = sorted(self.seated[o] for o in self.related.get(expert_id, ())
+                        if o in self.seated)
+        return for_record("related", seated[0]) if seated else None
+
+    def seat(self, expert_id: int, invitation_id: int) -> None:
+        self.seated[expert_id] = invitation_id
+
+
+async def release_kin(outbox: Outbox, expert_id: int, now: datetime) -> list[Invitation]:
+    """Both places of each related pair confirmed for one evaluation not begun (a relation
+    declared since), as GD-CG-1 Art. 21 says: each expert told why, the agency that places
+    opened (no name: the seal, docs/seal.md); each a 补抽's place as an absence is."""
+    mine = await Invitation.filter(expert_id=expert_id, status=InvitationStatus.CONFIRMED,
+                                   activity__eval_start__gt=now).exclude(
+        activity__status__in=list(OVER))
+    released: list[Invitation] = []
+    for own in mine:
+        activity = await DrawActivity.get(id=own.activity_id)
+        confirmed = await Invitation.filter(activity_id__in=await family(activity),
+                                            status=InvitationStatus.CONFIRMED)
+        related = (await kin(i.expert_id for i in confirmed)).get(expert_id, set())
+        pair = [i for i in confirmed if i.expert_id == expert_id or i.expert_id in related]
+        if len(pair) < 2:
+            continue
+        async with outbox.change(now) as change:
+            for item in pair:
+                if not await Invitation.filter(id=item.id, status=InvitationStatus.CONFIRMED
+                                               ).update(status=InvitationStatus.ABSENT,
+                                                        absence=KIN):
+                    continue
+                await record(activity, SYSTEM, "kin_release", now, invitation=item.id)
+                notice = await notice_of(item)
+                await change.notify("draw.kin_released", {
+                    "eval_start": china_time(activity.eval_start),
+                    "contact": notice_contact(notice)},
+                    person_id=item.person_id, dedupe_key=f"kin-release:{item.id}")
+                await notify_agency(change, activity, "draw.place_opened",
+                                    dedupe=f"place-opened:{item.id}",
+                                    eval_start=china_time(activity.eval_start))
+                released.append(item)
+    return released
+
+
+async def related_evidence(activity: DrawActivity, kind: str, record_id: int,
+                           expert_id: int, avoided: tuple[set[str], set[str], set[str]]
+                           ) -> dict[str, object]:
+    """What the audit reads of a relation's skip: the relative's record (whose, and whether
+    it meets what the activity avoids: its codes, names and persons' hashes), or the seated
+    expert's invitation (of this committee?) and whether the two are related."""
+    if kind == "relative":
+        row = await ExpertRelative.get_or_none(id=record_id)
+        if row is None:
+            return {}
+        met = await relative_at([row.expert_id], *avoided)
+        return {"relative_of": row.expert_id, "relative_avoided": bool(met)}
+    seated = await Invitation.get_or_none(id=record_id)
+    if seated is None:
+        return {}
+    related = expert_id in (await kin([expert_id, seated.expert_id])).get(
+        seated.expert_id, set())
+    return {"seated_here": seated.activity_id in await family(activity),
+            "seated_related": related}
+
+
+def related_problem(kind: str, ref: str, expert_id: int, evidence: dict[str, object]
+                    ) -> str | None:
+    """What is wrong with a relation's skip (None: its record bears it out)."""
+    if kind == "relative":
+        if evidence.get("relative_of") != expert_id:
+            return f"expert {expert_id} skipped for relative {ref}, who is not theirs"
+        return None if evidence.get("relative_avoided") else \
+            f"expert {expert_id} skipped for relative {ref}, whom the activity does not avoid"
+    if not evidence.get("seated_here"):
+        return f"expert {expert_id} skipped as related to invitation {ref}, not of this " \
+               "committee"
+    return None if evidence.get("seated_related") else \
+        f"expert {expert_id} skipped as related to invitation {ref}, whose expert is not " \
+        "related to them"

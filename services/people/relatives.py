@@ -1,0 +1,135 @@
+"""The close relatives an expert declares (CK-198 Art. 16 (二), GPL-REG Art. 9 (四): 夫妻、直系
+血亲、三代以内旁系血亲或者近姻亲) and the units where they hold posts as legal representative,
+director, supervisor, controller or person in charge; GD-CG-1 Art. 21 keeps two related
+members out of one committee. The list is declared whole (each declaration replaces the last:
+the yearly record's, or a correction) and kept as the draw reads it: the name masked, the ID
+number only as the keyed hash (services/draws/derived/relations.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
+
+from models.experts import ExpertProfile, ExpertRelative
+from models.people import Person
+from services.common.errors import BadInput, NotFound
+from services.common.pii import Vault, mask_id, mask_name
+from services.common.reactions import Announcer, Happened, Happening, RelativesDeclared
+from services.people.identity_rules import parse_credit_code, parse_id_number
+from services.people.particulars import RelativeEntry
+
+RELATIONS = ("spouse", "lineal", "collateral", "in_law")  # texts/words/kinship.j2
+POSTS = ("legal_rep", "director", "supervisor", "controller", "head")
+MOST = 30  # rows of one declaration (ours: a family's relatives and their posts)
+
+
+@dataclass(frozen=True)
+class RelativeIn:
+    """One declared relative, and one unit where they hold a post (none: unit "")."""
+
+    relation: str
+    name: str
+    id_number: str
+    unit_name: str = ""
+    credit_code: str = ""
+    post: str = ""
+
+
+class Relatives:
+    def __init__(self, vault: Vault, reactions: Announcer) -> None:
+        self.vault = vault
+        self.reactions = reactions
+
+    @staticmethod
+    async def expert_of(person_id: int) -> ExpertProfile:
+        """The signed-in person's expert record (only formal experts declare here)."""
+        found = await ExpertProfile.get_or_none(person_id=person_id)
+        if found is None:
+            raise NotFound("relative.not_expert")
+        return found
+
+    @staticmethod
+    async def listed(expert_id: int) -> list[ExpertRelative]:
+        return await ExpertRelative.filter(expert_id=expert_id).order_by("id")
+
+    def _row(self, expert: ExpertProfile, own_hash: str, line: int, entry: RelativeIn,
+             now: datetime) -> ExpertRelative:
+        """One entry checked, as the row kept; refused naming its line otherwise."""
+        if entry.relation not in RELATIONS:
+            raise BadInput("relative.relation", line=line)
+        name = " ".join(entry.name.split())
+        if not 2 <= len(name) <= 32:
+            raise BadInput("relative.name", line=line)
+        try:
+            number = parse_id_number(entry.id_number)
+        except BadInput:
+            raise BadInput("relative.id_number", line=line) from None
+        id_hash = self.vault.lookup_hash(number.value)
+        if id_hash == own_hash:
+            raise BadInput("relative.self", line=line)
+        unit = " ".join(entry.unit_name.split())
+        if unit and entry.post not in POSTS:
+            raise BadInput("relative.post", line=line)
+        if not unit and (entry.post or entry.credit_code.strip()):
+            raise BadInput("relative.unit", line=line)
+        try:
+            code = parse_credit_code(entry.credit_code) if entry.credit_code.strip() else None
+        except BadInput:
+            raise BadInput("relative.credit_code", line=line) from None
+        return ExpertRelative(expert_id=expert.id, relation=entry.relation,
+                              name_masked=mask_name(name), id_hash=id_hash,
+                              id_masked=mask_id(number.value), unit_name=unit[:128],
+                              credit_code=code, post=entry.post if unit else "",
+                              declared_at=now)
+
+    def sealed(self, entries: list[RelativeEntry], kept: set[str], own_hash: str
+               ) -> list[RelativeEntry]:
+        """An application's relatives as its draft keeps them: each ID number sent checked
+        and exchanged for its keyed hash and masked form, each name masked; a line sent
+        back without a number keeps its hash only when the draft already held it."""
+        out = []
+        for line, entry in enumerate(entries, start=1):
+            if entry.id_number is None:
+                if entry.id_hash not in kept:
+                    raise BadInput("relative.id_number", line=line)
+                out.append(entry)
+                continue
+            row = self._row(ExpertProfile(id=0), own_hash, line, RelativeIn(
+                entry.relation, entry.name, entry.id_number, entry.unit_name,
+                entry.credit_code, entry.post), datetime.now(UTC))
+            out.append(RelativeEntry(
+                relation=entry.relation, name=row.name_masked, id_hash=row.id_hash,
+                id_masked=row.id_masked, unit_name=row.unit_name,
+                credit_code=row.credit_code or "", post=entry.post))
+        return out
+
+    @staticmethod
+    async def keep(expert: ExpertProfile, entries: list[RelativeEntry], now: datetime) -> None:
+        """An approved application's relatives, replacing the expert's last declaration."""
+        rows = [ExpertRelative(expert_id=expert.id, relation=e.relation, name_masked=e.name,
+                               id_hash=e.id_hash, id_masked=e.id_masked or "",
+                               unit_name=e.unit_name, credit_code=e.credit_code or None,
+                               post=e.post, declared_at=now)
+                for e in entries if e.id_hash]
+        async with in_transaction():
+            await ExpertRelative.filter(expert_id=expert.id).delete()
+            await ExpertRelative.bulk_create(rows)
+
+    async def declare(self, expert: ExpertProfile, entries: list[RelativeIn],
+                      now: datetime) -> list[ExpertRelative]:
+        """The expert's whole list, replacing the last (an empty list: none to declare);
+        every line checked before anything is kept."""
+        if len(entries) > MOST:
+            raise BadInput("relative.too_many", most=MOST)
+        person = await Person.get(id=expert.person_id)
+        rows = [self._row(expert, person.id_number_hash, n, e, now)
+                for n, e in enumerate(entries, start=1)]
+        async with in_transaction():
+            await ExpertRelative.filter(expert_id=expert.id).delete()
+            await ExpertRelative.bulk_create(rows)
+        # the draws' reaction (services/reactions.py): a related pair already seated goes
+        await self.reactions.announce(Happened(Happening.RELATIVES_DECLARED, person.id, now,
+                                               RelativesDeclared(expert.id)))
+        return await self.listed(expert.id)

@@ -1,0 +1,87 @@
+"""When a 政府采购 draw may start (CK-198 Art. 14: "除采用竞争性谈判、竞争性磋商方式采购，以及
+异地评审的项目外……抽取评审专家的开始时间原则上不得早于评审活动开始前2个工作日"): counted in working
+days on the holiday calendar, from the start of the second working day before the evaluation's
+day (docs/rules-that-are-ours.md); the refusal says when it may start."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from models.draws import DrawActivity
+from services.common.clock import CHINA, china_time
+from services.draws.derived.law_timing import earliest_day
+from services.reference.holidays import is_working, national
+from tests.support.api import Api
+from tests.support.draw_world import prepared, start_draw
+
+CALENDAR_2026 = {e.day: e.off for e in national(2026)}
+PROCUREMENT = {"kind": "政府采购/货物", "tender_method": "公开招标"}
+
+# the evaluation's day -> the first day its draw may start, on 2026's national calendar
+GOLDEN = [
+    (date(2026, 12, 2), date(2026, 11, 30)),  # a Wednesday: from Monday
+    (date(2026, 11, 30), date(2026, 11, 26)),  # a Monday: from the Thursday before
+    (date(2026, 12, 1), date(2026, 11, 27)),  # a Tuesday: from the Friday before
+    (date(2026, 10, 8), date(2026, 9, 29)),  # after 国庆节 (10-01..07 off): from 09-29
+    (date(2026, 10, 12), date(2026, 10, 9)),  # Saturday 10-10 is a 调休 working day
+    (date(2026, 2, 24), date(2026, 2, 13)),  # after 春节 (02-15..23), Saturday 02-14 works
+    (date(2026, 5, 6), date(2026, 4, 29)),  # after 劳动节 (05-01..05 off)
+    (date(2026, 1, 5), date(2025, 12, 31)),  # Sunday 01-04 works; 01-01..03 off
+]
+
+
+def test_the_working_days_are_counted_on_the_holiday_calendar() -> None:
+    for evaluation, first in GOLDEN:
+        assert earliest_day(evaluation, CALENDAR_2026) == first, evaluation
+
+
+@given(st.dates(date(2025, 1, 1), date(2028, 12, 31)),
+       st.dictionaries(st.dates(date(2024, 11, 1), date(2028, 12, 31)), st.booleans(),
+                       max_size=60))
+def test_two_working_days_lie_between_the_first_day_and_the_evaluation(
+        evaluation: date, days_off: dict[date, bool]) -> None:
+    first = earliest_day(evaluation, days_off)
+    assert is_working(first, days_off)
+    between = [first + timedelta(days=n) for n in range((evaluation - first).days)]
+    assert sum(is_working(d, days_off) for d in between) == 2
+    assert first < evaluation
+
+
+def _thursday_ahead(weeks: int = 3) -> datetime:
+    """09:00 China time on a Thursday at least `weeks` weeks ahead (no holiday in its week
+    after 2026's autumn; a later year's table is empty here)."""
+    day = datetime.now(CHINA).date() + timedelta(weeks=weeks)
+    day += timedelta(days=(3 - day.weekday()) % 7)
+    return datetime.combine(day, time(9), CHINA)
+
+
+async def test_a_procurement_draw_starts_no_earlier_than_the_rule_and_the_refusal_says_when(
+        api: Api, demo: dict) -> None:
+    evaluation = _thursday_ahead()
+    aid, token = await prepared(api, demo, total=1, project_form=PROCUREMENT,
+                                eval_in=evaluation - datetime.now(UTC))
+    early = await start_draw(api, token, aid)
+    tuesday = datetime.combine(evaluation.date() - timedelta(days=2), time(0), CHINA)
+    assert early.status == 409, early.data
+    assert "第十四条" in early.message and f"最早可于 {china_time(tuesday)} 起" in early.message
+    assert (await DrawActivity.get(id=aid)).status == "verified"  # nothing started
+    # the evaluation brought forward to tomorrow: its second working day before is past
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    await DrawActivity.filter(id=aid).update(eval_start=tomorrow,
+                                             eval_end=tomorrow + timedelta(hours=6))
+    started = await start_draw(api, token, aid)
+    assert started.status == 200, started.data
+
+
+async def test_negotiation_consultation_and_works_tenders_start_when_they_are_ready(
+        api: Api, demo: dict) -> None:
+    evaluation = _thursday_ahead()
+    for form in ({**PROCUREMENT, "tender_method": "竞争性谈判"},
+                 {**PROCUREMENT, "tender_method": "竞争性磋商"}, {}):
+        aid, token = await prepared(api, demo, total=1, project_form=form,
+                                    eval_in=evaluation - datetime.now(UTC))
+        started = await start_draw(api, token, aid)
+        assert started.status == 200, (form, started.data)

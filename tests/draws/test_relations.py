@@ -1,0 +1,193 @@
+"""Declared relations (CK-198 Art. 16 (二), GPL-REG Art. 9 (四), GD-CG-1 Art. 21): an expert
+declares close relatives, the ID numbers kept only as keyed hashes and shown masked; the draw
+passes over an expert whose relative holds a post at a unit the activity avoids (the
+tenderer, a bidder), never seats two related experts in one committee (the second is passed
+over, and says whom it met on 随机性核对 after unsealing), and where both had confirmed
+before the relation was declared, both places go and each is told why."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from aiohttp.test_utils import TestClient
+
+from models.draws import DrawLog, Invitation, InvitationStatus, SkippedCandidate
+from models.experts import ExpertProfile, ExpertRelative
+from models.notifications import Notification
+from models.people import Person
+from services.demo import demo_id
+from services.draws.running.skip_reasons import skip_said
+from models.applications import Application
+from tests.support.api import Api
+from tests.support.applications import FILES, applicant, form, make_batch
+from tests.support.draw_world import (
+    TENDERER,
+    finish,
+    make_experts,
+    prepared,
+    start_draw,
+    the_results_unseal,
+)
+from tests.support.helpers import TEXTS
+from tests.support.wechat import Chat
+from web.context import DOMAIN
+
+SPECIALTY = "A0802"  # none of the demo's experts has it: the experts made here are the pool
+RELATIVE_ID = demo_id("440106", date(1975, 5, 5), 17, False)
+
+
+async def _declares(expert: ExpertProfile, **row: object) -> ExpertRelative:
+    """A relation as the declaration keeps it (the API's own checks are tested below)."""
+    return await ExpertRelative.create(expert_id=expert.id, relation="spouse",
+                                       name_masked="李*", id_masked="440106********0000",
+                                       declared_at=datetime.now(UTC), **row)
+
+
+async def _hash_of(expert: ExpertProfile) -> str:
+    return (await Person.get(id=expert.person_id)).id_number_hash
+
+
+async def test_the_expert_declares_relatives_each_line_checked_and_reads_them_masked(
+        api: Api, client: TestClient) -> None:
+    (expert,) = await make_experts(client, 1, first=1500, specialty=SPECIALTY)
+    token = await api.login("mp_ex_1500")
+    good = {"relation": "spouse", "name": "李晓红", "id_number": RELATIVE_ID,
+            "unit_name": "广州某建设有限公司", "post": "legal_rep"}
+    bad_id = await api.call("PUT", "/expert/relatives", token, {"items": [
+        good, {**good, "id_number": RELATIVE_ID[:-1] + "0"}]})
+    assert bad_id.status == 400 and "第2行" in bad_id.message and "身份证号码" in bad_id.message
+    own = client.app[DOMAIN].vault.decrypt((await Person.get(
+        id=expert.person_id)).id_number_enc)
+    itself = await api.call("PUT", "/expert/relatives", token, {"items": [
+        {**good, "id_number": own}]})
+    assert itself.status == 400 and "您本人的身份证号码" in itself.message
+    no_post = await api.call("PUT", "/expert/relatives", token, {"items": [
+        {**good, "post": ""}]})
+    assert no_post.status == 400 and "担任的职务" in no_post.message
+    assert not await ExpertRelative.filter(expert_id=expert.id).exists()  # nothing half-kept
+    declared = await api.call("PUT", "/expert/relatives", token, {"items": [
+        good, {"relation": "lineal", "name": "王强", "id_number": demo_id(
+            "440104", date(2001, 2, 3), 5, True)}]})
+    assert declared.status == 200, declared.data
+    first, second = declared.data["items"]
+    assert (first["relation_name"], first["name"], first["post_name"]) == (
+        "配偶", "李*红", "法定代表人")
+    assert first["id_number"] == RELATIVE_ID[:6] + "********" + RELATIVE_ID[-4:]
+    assert (second["relation_name"], second["unit_name"], second["post_name"]) == (
+        "直系血亲", "", "")
+    # only the keyed hash is kept of the ID number, and no full name
+    row = await ExpertRelative.get(id=first["id"])
+    assert RELATIVE_ID not in str(row.__dict__) and "李晓红" not in str(row.__dict__)
+    assert row.id_hash == client.app[DOMAIN].vault.lookup_hash(RELATIVE_ID)
+    # a new declaration replaces the last; an empty one says there is none
+    assert (await api.call("PUT", "/expert/relatives", token, {"items": []})).data["items"] == []
+
+
+async def test_an_expert_whose_relative_heads_the_tenderer_is_passed_over_and_audited(
+        api: Api, client: TestClient, demo: dict) -> None:
+    experts = await make_experts(client, 3, first=1510, specialty=SPECIALTY)
+    related = experts[1]
+    await _declares(related, id_hash="0" * 64, unit_name=TENDERER[0], post="legal_rep")
+    # a relative at an unrelated unit, or at the tenderer without a post, passes
+    await _declares(experts[0], id_hash="1" * 64, unit_name="另一家公司", post="director")
+    await _declares(experts[2], id_hash="2" * 64, unit_name=TENDERER[0])
+    aid, token = await prepared(api, demo, total=3, specialty=SPECIALTY)  # all reached
+    assert (await start_draw(api, token, aid)).status == 200
+    invited = set(await Invitation.filter(activity_id=aid).values_list("expert_id", flat=True))
+    assert invited == {experts[0].id, experts[2].id}
+    skip = await SkippedCandidate.get(expert_id=related.id)
+    assert skip.reason.startswith("relative:")
+    assert "近亲属在须回避的单位任职" in skip_said(skip.reason, TEXTS)
+
+
+async def test_two_related_experts_never_sit_together_the_second_is_passed_over(
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
+    a, b, c = await make_experts(client, 3, first=1520, specialty=SPECIALTY)
+    await _declares(b, id_hash=await _hash_of(a))  # b declared a: related either way
+    aid, token = await prepared(api, demo, total=3, specialty=SPECIALTY)  # all reached
+    assert (await start_draw(api, token, aid)).status == 200
+    invited = {i.expert_id: i for i in await Invitation.filter(activity_id=aid)}
+    assert c.id in invited and len(invited) == 2 and len({a.id, b.id} & set(invited)) == 1
+    (skip,) = await SkippedCandidate.filter(expert_id__in=[a.id, b.id])
+    seated = invited[a.id if a.id in invited else b.id]
+    assert skip.reason == f"related:{seated.id}"
+    # on 随机性核对 once the results unseal: in words, and the audit finds it borne out
+    await finish(chat, aid)
+    await the_results_unseal(aid, datetime.now(UTC))
+    page = await api.call("GET", f"/draws/activities/{aid}/audit", token)
+    assert page.status == 200, page.data
+    reasons = [s["reason"] for p in page.data["pools"] for s in p.get("skipped") or []]
+    assert "与本次评审已邀请或已确认的另一位专家有亲属关系" in reasons
+    assert page.data["ok"] is True, page.data
+
+
+async def test_both_confirmed_then_related_lose_both_places_and_each_is_told(
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
+    a, b = await make_experts(client, 2, first=1530, specialty=SPECIALTY)
+    aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY)
+    assert (await start_draw(api, token, aid)).status == 200
+    assert len(await finish(chat, aid)) == 2
+    # b declares a afterwards: GD-CG-1 Art. 21, 双方均需回避
+    vault = client.app[DOMAIN].vault
+    a_id = vault.decrypt((await Person.get(id=a.person_id)).id_number_enc)
+    token_b = await api.login("mp_ex_1531")
+    declared = await api.call("PUT", "/expert/relatives", token_b, {"items": [
+        {"relation": "collateral", "name": "专家甲", "id_number": a_id}]})
+    assert declared.status == 200, declared.data
+    both = await Invitation.filter(activity_id=aid)
+    assert {(i.status, i.absence) for i in both} == {(InvitationStatus.ABSENT, "亲属回避")}
+    told = await Notification.filter(kind="draw.kin_released").values_list("person_id",
+                                                                            flat=True)
+    assert sorted(told) == sorted([a.person_id, b.person_id])
+    # the agency's desks are told of two places opened (no name while sealed)
+    opened = await Notification.filter(kind="draw.place_opened").values_list("person_id",
+                                                                             flat=True)
+    assert len(opened) == 2 * len(set(opened)) and opened
+    assert await DrawLog.filter(activity_id=aid, action="kin_release").count() == 2
+    # declaring again changes nothing more
+    again = await api.call("PUT", "/expert/relatives", token_b, {"items": [
+        {"relation": "collateral", "name": "专家甲", "id_number": a_id}]})
+    assert again.status == 200
+    assert await Notification.filter(kind="draw.kin_released").count() == 2
+
+
+
+async def test_the_application_declares_relatives_kept_as_hashes_and_the_expert_keeps_them(
+        api: Api, client: TestClient, demo: dict) -> None:
+    token = await applicant(api, demo)
+    batch = await make_batch("2026年评标专家征集（亲属申报）")
+    started = await api.call("POST", "/applications", token, {"batch_id": batch.id})
+    app_id = started.data["id"]
+    line = {"relation": "in_law", "name": "赵大勇", "id_number": RELATIVE_ID,
+            "unit_name": TENDERER[0], "credit_code": TENDERER[1], "post": "supervisor"}
+    saved = await api.call("PUT", f"/applications/{app_id}", token, form(relatives=[line]))
+    assert saved.status == 200, saved.data
+    app = await Application.get(id=app_id)
+    assert RELATIVE_ID not in str(app.data) and "赵大勇" not in str(app.data)
+    (kept,) = app.data["relatives"]
+    assert (kept["name"], kept["id_number"]) == ("赵*勇", None)
+    assert kept["id_hash"] == client.app[DOMAIN].vault.lookup_hash(RELATIVE_ID)
+    # the line sent back as it was read keeps it; a hash the draft never held is refused
+    again = await api.call("PUT", f"/applications/{app_id}", token, {"relatives": [kept]})
+    assert again.status == 200, again.data
+    forged = await api.call("PUT", f"/applications/{app_id}", token, {"relatives": [
+        {**kept, "id_hash": "sm3:" + "f" * 60}]})
+    assert forged.status == 400 and "第1行" in forged.message
+    assert (await Application.get(id=app_id)).data["relatives"] == [kept]  # nothing lost
+    # the printed form lists them, masked
+    for kind, content in FILES.items():
+        assert (await api.upload(f"/applications/{app_id}/attachments/{kind}", token,
+                                 content)).status == 200, kind
+    printed = await api.call("POST", f"/applications/{app_id}/print", token)
+    assert printed.status == 200, printed.data
+    page = await (await client.get(printed.data["form_url"].partition("//")[2].partition(
+        "/")[1] + printed.data["form_url"].partition("//")[2].partition("/")[2])).text()
+    assert "近亲属及其任职单位" in page and "赵*勇" in page and "监事" in page
+    assert "赵大勇" not in page and RELATIVE_ID not in page
+    # approved, the expert's list is the application's
+    (expert,) = await make_experts(client, 1, first=1540, specialty=SPECIALTY)
+    await Application.filter(id=app_id).update(person_id=expert.person_id)
+    await client.app[DOMAIN].experts.apply_to_profile(expert, await Application.get(id=app_id))
+    (row,) = await ExpertRelative.filter(expert_id=expert.id)
+    assert (row.relation, row.post, row.credit_code, row.id_hash) == (
+        "in_law", "supervisor", TENDERER[1], kept["id_hash"])
