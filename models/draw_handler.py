@@ -86,6 +86,9 @@ class ProjectInvolvement(Model):
     name = fields.CharField(max_length=128)
     credit_code = fields.CharField(max_length=18, null=True)  # units
     id_hash = fields.CharField(max_length=64, null=True)  # persons: keyed hash of the ID
+    # persons: the ID sealed (models.draws.AVOID_ID), for a library asked to draw for the
+    # project (services/federation/ask_body.py), as an avoided person's is
+    id_sealed = fields.TextField(null=True)
     expert_id = fields.BigIntField(null=True)  # an expert who said so
     stage = fields.CharField(max_length=8)  # 规划 / 论证 / 设计 / 市场调研 / 前期工作
     source = fields.CharField(max_length=8, default="agency")  # agency / expert

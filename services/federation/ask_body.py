@@ -12,6 +12,7 @@ import secrets
 from typing import Any
 
 from models import column
+from models.draw_handler import ProjectInvolvement
 from models.draws import AVOID_ID, Avoidance, Condition, DrawActivity, Notice, Project
 from models.experts import ExpertProfile
 from models.federated_draws import PeerAsk
@@ -27,9 +28,15 @@ PERSONS_MAX = 50  # avoided persons sent
 async def avoided_persons(activity: DrawActivity, vault: Vault | None) -> dict[str, Any]:
     """The persons this activity avoids, as HMAC-SHA256 of their ID numbers under a key made
     for this request only (sent with them): the other library can tell its own experts among
-    them, and learns no number (docs/federation.md). The persons typed with their ID number
-    and the experts avoided here by name (a re-draw's original experts), at most 50."""
-    rows = await Avoidance.filter(activity_id=activity.id, kind="person").order_by("id")
+    them, and learns no number (docs/federation.md). The persons typed with their ID number,
+    those the project lists as having taken part in its 前期 work, and the experts avoided
+    here by name (a re-draw's original experts, an expert who said they took part), at most
+    50."""
+    rows: list[Avoidance | ProjectInvolvement] = [
+        *await Avoidance.filter(activity_id=activity.id, kind="person").order_by("id"),
+        # who took part in the project's 前期 work (GD-CG-1 Art. 21): never drawn for it there
+        *await ProjectInvolvement.filter(project_id=activity.project_id).exclude(
+            kind="unit").order_by("id")]
     numbers: list[str] = []
     if vault is not None:
         numbers = [vault.decrypt(r.id_sealed, AVOID_ID) for r in rows if r.id_sealed]
@@ -72,7 +79,11 @@ async def request_body(ask: PeerAsk, activity: DrawActivity, vault: Vault | None
     notice = await Notice.get(id=condition.notice_id)
     project = await Project.get(id=activity.project_id)
     units = [{"name": project.tenderer_name, "credit_code": project.tenderer_credit_code}]
-    for row in await Avoidance.filter(activity_id=activity.id, kind="unit").order_by("id"):
+    listed: list[Avoidance | ProjectInvolvement] = [
+        *await Avoidance.filter(activity_id=activity.id, kind="unit").order_by("id"),
+        *await ProjectInvolvement.filter(project_id=activity.project_id,
+                                         kind="unit").order_by("id")]
+    for row in listed:
         if row.name != project.tenderer_name:
             units.append({"name": row.name, "credit_code": row.credit_code or ""})
     return {

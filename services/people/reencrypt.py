@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models.applications import FORM_PHONES, Application
 from models.desk_auth import DeskFactor
+from models.draw_handler import ProjectInvolvement
 from models.draws import AVOID_ID, SEED, Avoidance, DrawActivity, sealed_seed
 from models.orm.sealed_json import MARK
 from models.people import Person, rehash_id_number, rewrap_id_number, sealed_phone
@@ -109,6 +110,17 @@ async def reseal_handlers(vault: Vault, batch: int = BATCH) -> int:
             if _old(sealed, vault):
                 done += await Avoidance.filter(id=avoidance_id, id_sealed=sealed).update(
                     id_sealed=vault.encrypt(vault.decrypt(sealed, AVOID_ID), AVOID_ID))
+    cursor = 0  # ... and those of persons who took part in a project's 前期 work
+    while rows := await ProjectInvolvement.filter(
+            id__gt=cursor, id_sealed__not_isnull=True).order_by("id").limit(
+            batch).values_list("id", "id_sealed"):
+        for involvement_id, sealed in rows:
+            cursor = int(involvement_id)
+            if _old(sealed, vault):
+                done += await ProjectInvolvement.filter(id=involvement_id, id_sealed=sealed
+                                                        ).update(id_sealed=vault.encrypt(
+                                                            vault.decrypt(sealed, AVOID_ID),
+                                                            AVOID_ID))
     return done
 
 
@@ -174,7 +186,8 @@ async def remaining(vault: Vault) -> int:
         | (~Q(handler_phone_enc="") & ~Q(handler_phone_enc__startswith=prefix))
         | (~Q(handler_id_enc="") & ~Q(handler_id_enc__startswith=prefix))).count()
     avoided = await Avoidance.filter(id_sealed__not_isnull=True).exclude(
-        id_sealed__startswith=prefix).count()
+        id_sealed__startswith=prefix).count() + await ProjectInvolvement.filter(
+        id_sealed__not_isnull=True).exclude(id_sealed__startswith=prefix).count()
     return factors + seeds + avoided + await Person.filter(
         ~Q(id_number_enc__startswith=prefix) | Q(phone_clear__not_isnull=True)
         | (~Q(phone_enc="") & ~Q(phone_enc__startswith=prefix))

@@ -16,7 +16,7 @@ from models.applications import Application, Attachment, ReviewAction
 from models.draws import DrawActivity, Invitation, Project
 from models.education import Course, Enrollment
 from models.exams import Exam, ExamAttempt
-from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertRelative, ExpertSpecialty
 from models.notifications import Notification
 from models.payments import Payable
 from models.payouts import PayoutAccount
@@ -148,7 +148,12 @@ class PersonalData:
                 "specialties": await column(ExpertSpecialty.filter(expert_id=profile.id),
                                             "code"),
                 "avoid_units": await column(ExpertAvoidUnit.filter(expert_id=profile.id),
-                                            "unit_name")}
+                                            "unit_name"),
+                # as kept: the relation, the name and ID number masked, the unit and post
+                "relatives": [
+                    f"{self.word('kinship', r.relation)} {r.name_masked} {r.id_masked}"
+                    + (f" {r.unit_name} {self.word('kinship', r.post)}" if r.post else "")
+                    for r in await ExpertRelative.filter(expert_id=profile.id).order_by("id")]}
 
     async def _applications(self, person: Person) -> Values:
         apps = await Application.filter(person_id=person.id).order_by("id")

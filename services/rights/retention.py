@@ -20,7 +20,13 @@ from models import column
 from models.applications import Application, Attachment, ReviewAction
 from models.draw_handler import HANDLER_SEALED
 from models.draws import DrawActivity
-from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
+from models.experts import (
+    ExpertAvoidUnit,
+    ExpertPastUnit,
+    ExpertProfile,
+    ExpertRelative,
+    Unavailability,
+)
 from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
 from models.payouts import PayoutAccount
@@ -125,6 +131,8 @@ class RetentionJob:
             done["expert"] = await ExpertProfile.filter(id__in=profiles).update(
                 work_unit="", unit_credit_code=None, qualifications=[]) \
                 + await ExpertAvoidUnit.filter(expert_id__in=profiles).delete() \
+                + await ExpertPastUnit.filter(expert_id__in=profiles).delete() \
+                + await ExpertRelative.filter(expert_id__in=profiles).delete() \
                 + await Unavailability.filter(person_id=person_id).delete()
             apps = await column(Application.filter(person_id=person_id), "id")
             files = await Attachment.filter(application_id__in=apps)

@@ -11,13 +11,14 @@ from datetime import UTC, date, datetime
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import DrawLog, Invitation, InvitationStatus, SkippedCandidate
+from models.applications import Application
+from models.draws import Avoidance, DrawLog, Invitation, InvitationStatus, SkippedCandidate
 from models.experts import ExpertProfile, ExpertRelative
 from models.notifications import Notification
 from models.people import Person
+from models.reference import WorkUnit
 from services.demo import demo_id
 from services.draws.running.skip_reasons import skip_said
-from models.applications import Application
 from tests.support.api import Api
 from tests.support.applications import FILES, applicant, form, make_batch
 from tests.support.draw_world import (
@@ -191,3 +192,50 @@ async def test_the_application_declares_relatives_kept_as_hashes_and_the_expert_
     (row,) = await ExpertRelative.filter(expert_id=expert.id)
     assert (row.relation, row.post, row.credit_code, row.id_hash) == (
         "in_law", "supervisor", TENDERER[1], kept["id_hash"])
+
+
+async def test_a_generated_register_with_planted_relations_is_drawn_around_them(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Thirty-two experts: eight whose relative holds a post at the tenderer (by its code, by
+    its name, by a former name the register keeps, or as the person avoided by ID number),
+    eight with a relative there without a post or at another unit, four related pairs, eight
+    clean. The draw asks for more places than it can fill, so it reaches everyone: every
+    planted conflict is passed over, no other is, and one of each pair serves; recall and
+    false positives printed."""
+    made = await make_experts(client, 32, first=1700, specialty=SPECIALTY)
+    aid, token = await prepared(api, demo, total=30, specialty=SPECIALTY)
+    assert await WorkUnit.filter(credit_code=TENDERER[1]).update(
+        other_names=["某市第一中学（旧名）"])
+    avoided_person = demo_id("440103", date(1968, 3, 3), 21, True)
+    await Avoidance.create(activity_id=aid, kind="person", name="某投标人法定代表人",
+                           id_hash=client.app[DOMAIN].vault.lookup_hash(avoided_person))
+    planted, harmless, pairs = set(), set(), []
+    for n, expert in enumerate(made[:8]):  # planted: four ways
+        way = n % 4
+        await _declares(expert, id_hash=client.app[DOMAIN].vault.lookup_hash(
+            avoided_person) if way == 3 else f"{n:064d}", post="" if way == 3 else "director",
+            unit_name={0: "某中学（简称）", 1: TENDERER[0], 2: "某市第一中学（旧名）",
+                       3: ""}[way], credit_code=TENDERER[1] if way == 0 else None)
+        planted.add(expert.id)
+    for n, expert in enumerate(made[8:16]):  # harmless: no post there, or another unit
+        await _declares(expert, id_hash=f"{n + 100:064d}",
+                        unit_name=TENDERER[0] if n % 2 else "另一家公司",
+                        post="" if n % 2 else "legal_rep")
+        harmless.add(expert.id)
+    for first, second in zip(made[16:24:2], made[17:24:2], strict=True):
+        await _declares(second if first.id % 2 else first,
+                        id_hash=await _hash_of(first if first.id % 2 else second))
+        pairs.append({first.id, second.id})
+    assert (await start_draw(api, token, aid)).status == 200
+    served = {i.expert_id for i in await finish(chat, aid)}
+    relative = {s.expert_id for s in await SkippedCandidate.filter(
+        reason__startswith="relative:")}
+    related = {s.expert_id for s in await SkippedCandidate.filter(reason__startswith="related:")}
+    recall = len(relative & planted) / len(planted)
+    false_positives = len(relative - planted) + len(related - set().union(*pairs))
+    print(f"planted {len(planted)} relatives at avoided units: recall {recall:.0%}; "
+          f"{len(pairs)} related pairs, one of each passed over: "
+          f"{sum(len(p & related) == 1 for p in pairs)}; false positives {false_positives}")
+    assert recall == 1 and false_positives == 0
+    assert all(len(p & served) == 1 and len(p & related) == 1 for p in pairs)
+    assert harmless <= served and not planted & served

@@ -235,7 +235,8 @@ async def test_the_persons_avoided_travel_as_keyed_hashes_and_the_supervisor_by_
         shaoguan_library: PeerLibrary, client: TestClient, api: Api, demo: dict) -> None:
     """A person avoided by ID number goes as an HMAC under a key made for the request, sent
     with it (the other library can tell its own experts among them); the number itself
-    never; the department supervising the project goes by name and code."""
+    never; so do the persons and units the project lists as having taken part in its 前期
+    work; the department supervising the project goes by name and code."""
     bureau = ("广州市住房和城乡建设局", demo_credit_code(960))
     aid, token = await prepared(api, demo, total=3, regions=("4402",), submitted=False,
                                 supervisor=bureau)
@@ -243,6 +244,13 @@ async def test_the_persons_avoided_travel_as_keyed_hashes_and_the_supervisor_by_
     typed = await api.call("POST", f"/draws/activities/{aid}/avoidances", token,
                            {"kind": "person", "name": "张三", "code": number})
     assert typed.status == 200, typed.data
+    # who took part in the project's 前期 work travels as the avoided do (GD-CG-1 Art. 21)
+    designer = demo_id("440203", date(1980, 2, 2), 7, False)
+    for item in ({"kind": "person", "name": "李设计", "code": designer, "stage": "设计"},
+                 {"kind": "unit", "name": "某勘察设计院", "code": demo_credit_code(961),
+                  "stage": "论证"}):
+        listed = await api.call("POST", f"/draws/activities/{aid}/involvement", token, item)
+        assert listed.status == 200, listed.data
     condition = (await api.call("GET", f"/draws/activities/{aid}", token)).data[
         "conditions"][0]["id"]
     assert (await api.call("PUT", f"/draws/activities/{aid}/conditions/{condition}/peer",
@@ -256,9 +264,12 @@ async def test_the_persons_avoided_travel_as_keyed_hashes_and_the_supervisor_by_
     sent = shaoguan_library.draw_requests[-1]
     assert sent["supervisor"] == {"name": bureau[0], "credit_code": bureau[1]}
     key = base64.b64decode(sent["avoid_persons"]["key"])
-    assert len(key) == 32 and sent["avoid_persons"]["hashes"] == [
-        hmac.new(key, number.encode(), hashlib.sha256).hexdigest()]
-    assert number not in json.dumps(sent) and "张三" not in json.dumps(sent, ensure_ascii=False)
+    assert len(key) == 32 and sent["avoid_persons"]["hashes"] == sorted(
+        hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n in (number, designer))
+    assert {"name": "某勘察设计院", "credit_code": demo_credit_code(961)} in sent["avoid_units"]
+    said = json.dumps(sent, ensure_ascii=False)
+    assert number not in said and designer not in said and "张三" not in said \
+        and "李设计" not in said
 
 
 async def test_a_corrected_gathering_time_reaches_the_other_library_once_in_order(

@@ -24,6 +24,7 @@ from tortoise import connections
 
 from config.settings import load_settings, make_vault
 from models.desk_auth import DeskFactor
+from models.draw_handler import ProjectInvolvement
 from models.draws import AVOID_ID, Avoidance, DrawActivity
 from models.orm import sealing
 from models.people import Person, phone_is, rehash_id_number, rewrap_id_number
@@ -224,10 +225,17 @@ async def test_a_draws_handler_and_supervisors_are_sealed_again_with_a_new_key(
     typed = await api.call("POST", f"/draws/activities/{aid}/avoidances", token, {
         "kind": "person", "name": "某人", "code": demo["expert"].id_number})
     assert typed.status == 200, typed.data
+    # ... and a person who took part in the project's 前期 work
+    listed = await api.call("POST", f"/draws/activities/{aid}/involvement", token, {
+        "kind": "person", "name": "某设计人", "code": demo["expert"].id_number,
+        "stage": "设计"})
+    assert listed.status == 200, listed.data
     vault: Vault = client.app[DOMAIN].vault
     rotated = Vault(ID_ENCRYPTION_KEY, {1: vault._sm4[1], 2: bytes(range(16))})
-    assert await remaining(rotated) >= 2
-    assert await reseal_handlers(rotated) == 2
+    assert await remaining(rotated) >= 3
+    assert await reseal_handlers(rotated) == 3
+    involved = await ProjectInvolvement.get(kind="person")
+    assert rotated.decrypt(involved.id_sealed or "", AVOID_ID) == demo["expert"].id_number
     avoided = await Avoidance.get(activity_id=aid, kind="person")
     assert avoided.id_sealed is not None and avoided.id_sealed.startswith("sm4:2:")
     assert rotated.decrypt(avoided.id_sealed, AVOID_ID) == demo["expert"].id_number

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal
 
 from models.draw_handler import ProjectInvolvement
-from models.draws import DrawActivity
+from models.draws import AVOID_ID, DrawActivity
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.draws.derived.involvement import Stage
@@ -43,7 +43,9 @@ class Involvement:
         number = IdentityRules.parse_id_number(code)
         return await ProjectInvolvement.create(
             project_id=activity.project_id, kind=kind, name=name,
-            id_hash=self.vault.lookup_hash(number.value), stage=stage, created_by=person_id,
+            id_hash=self.vault.lookup_hash(number.value),
+            id_sealed=self.vault.encrypt(number.value, AVOID_ID), stage=stage,
+            created_by=person_id,
             created_at=now)
 
     @staticmethod
