@@ -7,7 +7,7 @@ before the relation was declared, both places go and each is told why."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
@@ -27,6 +27,7 @@ from tests.support.draw_world import (
     make_experts,
     prepared,
     start_draw,
+    supplement,
     the_results_unseal,
 )
 from tests.support.helpers import TEXTS
@@ -239,3 +240,29 @@ async def test_a_generated_register_with_planted_relations_is_drawn_around_them(
     assert recall == 1 and false_positives == 0
     assert all(len(p & served) == 1 and len(p & related) == 1 for p in pairs)
     assert harmless <= served and not planted & served
+
+
+async def test_a_supplementary_draw_passes_over_a_relative_of_one_already_seated(
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
+    """The committee is the evaluation with its 补抽: a candidate of the 补抽 related to an
+    expert the first draw seated is passed over, naming that expert's invitation."""
+    first_two = await make_experts(client, 2, first=1560, specialty=SPECIALTY)
+    aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY)
+    assert (await start_draw(api, token, aid)).status == 200
+    served = {i.expert_id: i for i in await finish(chat, aid)}
+    assert set(served) == {e.id for e in first_two}
+    absent, seated = sorted(served.values(), key=lambda i: i.id)
+    # the only candidate left for the 补抽 is a relative of the one still seated
+    (relative,) = await make_experts(client, 1, first=1562, specialty=SPECIALTY)
+    await _declares(relative, id_hash=await _hash_of(
+        next(e for e in first_two if e.id == seated.expert_id)))
+    now = datetime.now(UTC)
+    await the_results_unseal(aid, now)
+    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                           {"key": absent.code, "kind": "请假"})).status == 200
+    started = await supplement(api, token, aid,
+                               gather_at=(now + timedelta(hours=1)).isoformat())
+    assert started.status == 200, started.data
+    skip = await SkippedCandidate.get(expert_id=relative.id)
+    assert skip.reason == f"related:{seated.id}"
+    assert not await Invitation.filter(expert_id=relative.id).exists()
