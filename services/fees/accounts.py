@@ -24,7 +24,8 @@ from services.common.links import NOTICE_LINK_DAYS, PAYOUT_LINK, TRANSFER_LINK, 
 from services.common.pii import Vault
 from services.draws.record import Actor, OperationLog
 from services.fees.funding import funded_activity, require_approved
-from services.fees.withholding import amounts, withhold
+from services.fees.month_income import withholding_of
+from services.fees.withholding import amounts
 from services.notifications import Outbox
 
 note = OperationLog.write  # the activity's operation log
@@ -49,9 +50,10 @@ def masked(number: str) -> str:
     return f"**** **** {number[-4:]}"
 
 
-def _withheld(fee_fen: int) -> dict[str, Any]:
-    """A fee's transfer and its tax (one evaluation's fee is one payment, TAX-61 Art. 8)."""
-    tax = withhold(fee_fen)
+async def _withheld(item: Invitation, root: DrawActivity, now: datetime) -> dict[str, Any]:
+    """A fee's transfer and its tax (one evaluation's fee is one payment, TAX-61 Art. 8; the
+    month's for one project one too, IIT-REG Art. 14)."""
+    tax = await withholding_of(item, root, now)
     return {"amount_fen": tax.net_fen, "gross_fen": tax.gross_fen,
             "taxable_fen": tax.taxable_fen, "tax_rate": tax.rate_pct, "tax_fen": tax.tax_fen}
 
@@ -96,7 +98,7 @@ class PayoutAccounts:
                 invitation_id=item.id)
             if account is not None and account.paid_at is not None:
                 raise Conflict("payout.paid")
-            money = _withheld(item.fee_fen or 0)
+            money = await _withheld(item, root, now)
             if account is None:
                 account = await PayoutAccount.create(
                     invitation_id=item.id, activity_id=root.id, person_id=item.person_id,
@@ -187,7 +189,7 @@ class PayoutAccounts:
             if not item.fee_fen:
                 raise BadInput("payout.no_fee")
             await require_approved(root, item)
-            money = _withheld(item.fee_fen)
+            money = await _withheld(item, root, now)
             if not await PayoutAccount.filter(id=account.id, paid_at=None).update(
                     paid_at=now, paid_by=actor.person_id or 0, paid_ref=ref, **money):
                 raise Conflict("payout.account_paid", at=china_time(account.paid_at or now))

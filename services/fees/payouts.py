@@ -39,8 +39,9 @@ from services.draws import DrawRecord
 from services.draws.record import Actor, OperationLog
 from services.fees.accounts import PayoutAccounts
 from services.fees.authorisations import TransferAuthorisations, refusal_words
+from services.fees.month_income import withholding_of
 from services.fees.transfer_list import transfers
-from services.fees.withholding import amounts, withhold
+from services.fees.withholding import amounts
 from services.notifications import NotificationKind, Outbox
 from services.payments import PayError, TransferBill, TransferGateway, TransferRequest
 
@@ -155,9 +156,11 @@ class Payouts:
                                                channel=Channel.MINI_PROGRAM).first()
             if await self.accounts.pending(item.id):  # asked for, or chose, a bank account
                 mini = None
-            # one evaluation's fee to one expert is one payment (每次收入, TAX-61 Art. 8): its
-            # tax withheld here, the payer being the withholding agent (IIT-LAW Art. 9)
-            tax = withhold(item.fee_fen)
+            # one evaluation's fee to one expert is one payment (每次收入, TAX-61 Art. 8), the
+            # month's for one project one too (IIT-REG Art. 14): its tax withheld here, the
+            # payer being the withholding agent (IIT-LAW Art. 9); one payee at a time
+            await Person.select_for_update().get(id=item.person_id)
+            tax = await withholding_of(item, root, now)
             # the expert authorised transfers (用户授权免确认): no confirmation is asked
             auth = None if mini is None else await self.authorisations.active(item.person_id)
             payout = None if mini is None else await Payout.create(

@@ -66,15 +66,22 @@ def withhold(gross_fen: int) -> Withholding:
     return Withholding(gross_fen, _half_up(taxable), rate, quick, tax)
 
 
+def continuing(gross_fen: int, before_gross_fen: int, before_tax_fen: int) -> Withholding:
+    """One payment of a month's continuing income from one project (IIT-REG Art. 14: "属于
+    同一项目连续性收入的，以一个月内取得的收入为一次"): the month's sum is taxed as one payment,
+    less what its earlier payments withheld. The taxable income and rate shown are the
+    sum's."""
+    if not before_gross_fen:
+        return withhold(gross_fen)
+    whole = withhold(before_gross_fen + gross_fen)
+    return Withholding(gross_fen, whole.taxable_fen, whole.rate_pct, whole.quick_fen,
+                       max(whole.tax_fen - before_tax_fen, 0))
+
+
 def deduction(gross_fen: int) -> int:
     """减除费用 of one payment (TAX-61 Art. 8): 800 yuan up to 4,000, else 20 % (to the fen)."""
     return FLAT_DEDUCTION_FEN if gross_fen <= FLAT_UP_TO_FEN \
         else _half_up(gross_fen * SHARE_DEDUCTED)
-
-
-def quick_for(rate_pct: int) -> int:
-    """速算扣除数 of a rate of the table (0 for no tax)."""
-    return next((q for _, r, q in RATES if r == rate_pct), 0)
 
 
 class Withheld(Protocol):

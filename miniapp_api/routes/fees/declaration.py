@@ -43,8 +43,9 @@ class DeclaredOut(Model):
     quick_yuan: Decimal = Field(description="速算扣除数")
     tax_yuan: Decimal = Field(description="应扣缴税额（已代扣）")
     net_yuan: Decimal = Field(description="实发")
-    paid_on: date = Field(description="支付日期（北京时间）")
+    paid_on: date = Field(description="支付日期（北京时间；合并的为最后一笔）")
     by_bank: bool = Field(description="银行转账（否则为微信支付转账）")
+    payments: int = Field(description="合并为一次申报的支付笔数（同一项目同月多次支付为一次）")
 
 
 class DeclarationOut(Model):
@@ -80,11 +81,11 @@ async def declaration(call: Call, query: DeclarationQuery) -> DeclarationOut:
         id_number=public(people.id_number_of(r.person)) if query.unmasked
         else r.person.id_masked,
         income_item=texts.render("payout/income_item.j2").strip(),
-        gross_yuan=fen_yuan(r.paid.gross_fen or r.paid.amount_fen),
-        deduction_yuan=fen_yuan(r.deduction_fen),
-        taxable_yuan=fen_yuan(r.paid.taxable_fen), rate_pct=r.paid.tax_rate,
-        quick_yuan=fen_yuan(r.quick_fen), tax_yuan=fen_yuan(r.paid.tax_fen),
-        net_yuan=fen_yuan(r.paid.amount_fen), paid_on=r.paid_on, by_bank=r.by_bank)
+        gross_yuan=fen_yuan(r.gross_fen), deduction_yuan=fen_yuan(r.deduction_fen),
+        taxable_yuan=fen_yuan(r.taxable_fen), rate_pct=r.rate_pct,
+        quick_yuan=fen_yuan(r.quick_fen), tax_yuan=fen_yuan(r.tax_fen),
+        net_yuan=fen_yuan(r.net_fen), paid_on=r.paid_on, by_bank=r.by_bank,
+        payments=len(r.paid))
         for r in rows]
     return DeclarationOut(month=f"{month:%Y-%m}", payments=out,
                           gross_yuan=sum((p.gross_yuan for p in out), zero),
