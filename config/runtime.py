@@ -207,8 +207,10 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     code_sms = CodeSms(sms, texts)
     files = DiskStore(settings.var_dir / "files")
     education = Education(outbox, links, settings.secret_key)
-    exams = Exams(outbox, links, education, schedule)
     training = Training(outbox)
+    reactions = Reactions(reaction_table(outbox, education, training))  # services/reactions.py
+    relatives = Relatives(vault, reactions)
+    exams = Exams(outbox, links, education, relatives, schedule)
     calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
         timedelta(minutes=settings.voice_after_minutes),
         timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
@@ -218,8 +220,6 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     second_factor = SecondFactor(vault, AuditChain.key_of(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)
-    reactions = Reactions(reaction_table(outbox, education, training))  # services/reactions.py
-    relatives = Relatives(vault, reactions)
     payments = Payments(pay, outbox, redis, keys, links, invoice_words(texts, invoicing),
                         reactions)
     attendance = Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
@@ -238,7 +238,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         applications=Applications(outbox, files, people, relatives),
         application_reads=ApplicationReads(),
         exams=exams,
-        review=Review(outbox, exams), marking=Marking(exams), public_notice=PublicNotice(outbox),
+        review=Review(outbox, exams, relatives), marking=Marking(exams),
+        public_notice=PublicNotice(outbox, relatives),
         education=education,
         materials=Materials(files, links), unit_requests=UnitRequests(outbox),
         training=training, refunds=TrainingRefunds(pay, training, outbox),

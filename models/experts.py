@@ -108,6 +108,8 @@ class ExpertRelative(Model):
     credit_code = fields.CharField(max_length=18, null=True)
     post = fields.CharField(max_length=12, default="")  # legal_rep / director / ... / ""
     declared_at = fields.DatetimeField()
+    # a later declaration left it out: kept, so that a draw's record naming it is audited
+    withdrawn_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "expert_relative"

@@ -27,6 +27,8 @@ class Migration(migrations.Migration):
                 ('credit_code', fields.CharField(null=True, max_length=18)),
                 ('post', fields.CharField(default='', max_length=12)),
                 ('declared_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('withdrawn_at', fields.DatetimeField(null=True, auto_now=False,
+                                                      auto_now_add=False)),
             ],
             options={'table': 'expert_relative', 'app': 'models', 'pk_attr': 'id',
                      'table_description': 'A close relative the expert declared (CK-198 Art. 16 '

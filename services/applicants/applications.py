@@ -164,7 +164,10 @@ class Applications:
         data.update(region=profile.region, willing_regions=profile.willing_regions,
                     work_unit=profile.work_unit, unit_credit_code=profile.unit_credit_code,
                     title_level=profile.title_level, specialties=[c for c, _ in codes],
-                    primary_specialty=None, primary_specialties=[c for c, p in codes if p])
+                    primary_specialty=None, primary_specialties=[c for c, p in codes if p],
+                    # declared apart (我的近亲属) since: a change declares them only if it
+                    # fills the section anew, so an older list never comes back
+                    relatives=[])
         await Application.filter(person_id=person.id, batch_id=batch.id).delete()  # old ones
         app = await Application.create(person_id=person.id, batch=batch, kind=kind,
                                        data=ApplicationDraft.model_validate(data).model_dump(
@@ -203,10 +206,10 @@ class Applications:
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
         if "relatives" in changes:
-            kept = {r.get("id_hash") for r in app.data.get("relatives") or []}
+            kept = ApplicationDraft.model_validate(app.data).relatives
             own = await Person.get(id=app.person_id)
-            merged.relatives = self.relatives.sealed(merged.relatives, kept - {None},
-                                                     own.id_number_hash)
+            merged.relatives = self.relatives.sealed(merged.relatives, kept,
+                                                     own.id_number_hash, now)
         if app.kind in (AppKind.NEW, AppKind.RENEWAL) or (
                 app.kind == AppKind.CHANGE and set(changes) & TITLE_FIELDS):
             merged = apply_title_rule(merged, SpecialtyRule(app.batch.specialty_rule))

@@ -19,7 +19,7 @@ from models.people import Person
 from services.applicants.notice_board import notice_board
 from services.common.errors import BadInput, Conflict, NotFound
 from services.notifications import Outbox
-from services.people import Experts
+from services.people import Experts, Relatives
 
 SUSTAINED, DISMISSED = "sustained", "dismissed"
 NOTICE = "公示"
@@ -37,8 +37,9 @@ class PublicNotice:
     """The 公示 (JL-GP): applications in notice, objections, and the public board."""
 
     notice_board = staticmethod(notice_board)
-    def __init__(self, outbox: Outbox) -> None:
+    def __init__(self, outbox: Outbox, relatives: Relatives) -> None:
         self.outbox = outbox
+        self.relatives = relatives  # an application's declared relatives, once it is formal
 
     @staticmethod
     async def _in_notice(app_id: int) -> Application:
@@ -107,7 +108,7 @@ class PublicNotice:
                 if not await Application.filter(id=app.id, status=AppStatus.IN_NOTICE).update(
                         status=AppStatus.APPROVED):
                     continue  # another sweep took it
-                profile = await Experts.make_formal_expert(app, now)
+                profile = await Experts.make_formal_expert(app, now, self.relatives)
                 await change.notify_application(app, "application.formal",
                                                 expert_number=profile.expert_number)
             made += 1

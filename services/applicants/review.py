@@ -40,7 +40,7 @@ from services.common.paging import PAGE, Page, keyset
 from services.common.windows import require_window_open
 from services.education import Exams
 from services.notifications import NotificationKind, Outbox
-from services.people import Experts
+from services.people import Experts, Relatives
 from services.reference import Reference
 
 DECISIONS = ("approve", "return", "reject")  # a reviewer's own steps in the log
@@ -118,9 +118,10 @@ class Review:
     waiting_industries = staticmethod(waiting_industries)
     applicant_standing = staticmethod(applicant_standing)
 
-    def __init__(self, outbox: Outbox, exams: Exams) -> None:
+    def __init__(self, outbox: Outbox, exams: Exams, relatives: Relatives) -> None:
         self.outbox = outbox
         self.exams = exams
+        self.relatives = relatives  # an approved change's declared relatives
 
     async def queue(self, grants: list[RoleGrant]) -> list[Application]:
         """Applications waiting at a stage this reviewer may act on."""
@@ -232,7 +233,7 @@ class Review:
             if app.status == AppStatus.APPROVED and app.kind in (AppKind.CHANGE,
                                                                  AppKind.TRANSFER):
                 profile = await ExpertProfile.get(person_id=app.person_id)
-                await Experts.apply_to_profile(profile, app)
+                await Experts.apply_to_profile(profile, app, self.relatives)
             elif app.status == AppStatus.APPROVED:
                 await self.exams.invite_if_scheduled(change, app)
         return app

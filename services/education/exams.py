@@ -24,7 +24,7 @@ from services.common.schedule import Schedule
 from services.education.courses import Education
 from services.education.papers import MAX_ANSWER, check_paper, essays, grade, public_questions
 from services.notifications import Change, Outbox
-from services.people import Experts
+from services.people import Experts, Relatives
 
 EXAM_LINK = "exam"
 # (job name, run at, args, job id): the worker runs `exam_timeout(attempt_id)` at the deadline
@@ -45,8 +45,9 @@ class Exams:
     exam_opens = staticmethod(exam_opens)
 
     def __init__(self, outbox: Outbox, links: Links, education: Education,
-                 schedule: Schedule | None = None) -> None:
+                 relatives: Relatives, schedule: Schedule | None = None) -> None:
         self.outbox = outbox
+        self.relatives = relatives  # an application's declared relatives, once it is formal
         self.links = links
         self.education = education
         self.schedule = schedule
@@ -208,7 +209,7 @@ class Exams:
         params = {"exam": exam.title, "score": attempt.score, "pass_score": exam.pass_score,
                   "at": china_time(change.now)}
         if attempt.passed:
-            profile = await Experts.make_formal_expert(app, change.now)
+            profile = await Experts.make_formal_expert(app, change.now, self.relatives)
             params["expert_number"] = profile.expert_number
             await change.notify("exam.passed", params, person_id=attempt.person_id)
         else:

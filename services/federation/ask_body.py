@@ -46,8 +46,10 @@ async def avoided_persons(activity: DrawActivity, vault: Vault | None) -> dict[s
             numbers += [vault.decrypt(p) for p in await column(
                 Person.filter(id__in=people), "id_number_enc")]
     key = secrets.token_bytes(32)
-    hashes = sorted({hmac.new(key, n.upper().encode(), hashlib.sha256).hexdigest()
-                     for n in numbers})[:PERSONS_MAX]
+    # the first 50 as listed (those the agency typed first, then the project's 前期 work's),
+    # in an order that says nothing of which is which
+    first = list(dict.fromkeys(n.upper() for n in numbers))[:PERSONS_MAX]
+    hashes = sorted(hmac.new(key, n.encode(), hashlib.sha256).hexdigest() for n in first)
     return {"key": base64.b64encode(key).decode() if hashes else "", "hashes": hashes}
 
 

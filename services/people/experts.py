@@ -27,7 +27,8 @@ async def _next_number(province: str, now: datetime) -> str:
     return f"{prefix}{taken + 1:05d}"
 
 
-async def apply_to_profile(profile: ExpertProfile, app: Application) -> None:
+async def apply_to_profile(profile: ExpertProfile, app: Application,
+                           relatives: Relatives) -> None:
     """Copy the application's approved data into the profile (specialties, units...)."""
     draft = ApplicationDraft.model_validate(app.data)
     profile.region = draft.region or profile.region
@@ -56,7 +57,7 @@ async def apply_to_profile(profile: ExpertProfile, app: Application) -> None:
     await ExpertAvoidUnit.bulk_create(units)
     await keep_history(profile, draft)
     if draft.relatives:  # declared with it: the expert's list from now on
-        await Relatives.keep(profile, draft.relatives,
+        await relatives.keep(profile, draft.relatives,
                              app.decided_at or app.submitted_at or datetime.now(UTC))
 
 
@@ -87,7 +88,8 @@ async def keep_history(profile: ExpertProfile, draft: ApplicationDraft) -> None:
     await ExpertPastUnit.bulk_create(rows)
 
 
-async def make_formal_expert(app: Application, now: datetime) -> ExpertProfile:
+async def make_formal_expert(app: Application, now: datetime,
+                             relatives: Relatives) -> ExpertProfile:
     """The applicant becomes (or, renewing, stays) a formal expert with an expert number."""
     profile = await ExpertProfile.get_or_none(person_id=app.person_id)
     if profile is None:
@@ -102,7 +104,7 @@ async def make_formal_expert(app: Application, now: datetime) -> ExpertProfile:
         assert profile is not None
         await admission_check(profile.id, now)  # 失信被执行人, by a worker after the commit
     profile.active = True
-    await apply_to_profile(profile, app)
+    await apply_to_profile(profile, app, relatives)
     if not await RoleGrant.exists(person_id=app.person_id, role=Role.EXPERT, revoked_at=None):
         await RoleGrant.create(person_id=app.person_id, role=Role.EXPERT,
                                expert_number=profile.expert_number)

@@ -8,7 +8,7 @@ number only as the keyed hash (services/draws/derived/relations.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from tortoise.transactions import in_transaction
 
@@ -52,9 +52,25 @@ class Relatives:
 
     @staticmethod
     async def listed(expert_id: int) -> list[ExpertRelative]:
-        return await ExpertRelative.filter(expert_id=expert_id).order_by("id")
+        """The expert's relatives as last declared."""
+        return await ExpertRelative.filter(expert_id=expert_id, withdrawn_at=None).order_by("id")
 
-    def _row(self, expert: ExpertProfile, own_hash: str, line: int, entry: RelativeIn,
+    @staticmethod
+    def _unit(line: int, unit_name: str, credit_code: str, post: str
+              ) -> tuple[str, str | None, str]:
+        """The unit a relative holds a post at, its credit code and the post, checked."""
+        unit = " ".join(unit_name.split())[:128]
+        if unit and post not in POSTS:
+            raise BadInput("relative.post", line=line)
+        if not unit and (post or credit_code.strip()):
+            raise BadInput("relative.unit", line=line)
+        try:
+            code = parse_credit_code(credit_code) if credit_code.strip() else None
+        except BadInput:
+            raise BadInput("relative.credit_code", line=line) from None
+        return unit, code, post if unit else ""
+
+    def _row(self, expert_id: int, own_hash: str, line: int, entry: RelativeIn,
              now: datetime) -> ExpertRelative:
         """One entry checked, as the row kept; refused naming its line otherwise."""
         if entry.relation not in RELATIONS:
@@ -69,44 +85,60 @@ class Relatives:
         id_hash = self.vault.lookup_hash(number.value)
         if id_hash == own_hash:
             raise BadInput("relative.self", line=line)
-        unit = " ".join(entry.unit_name.split())
-        if unit and entry.post not in POSTS:
-            raise BadInput("relative.post", line=line)
-        if not unit and (entry.post or entry.credit_code.strip()):
-            raise BadInput("relative.unit", line=line)
-        try:
-            code = parse_credit_code(entry.credit_code) if entry.credit_code.strip() else None
-        except BadInput:
-            raise BadInput("relative.credit_code", line=line) from None
-        return ExpertRelative(expert_id=expert.id, relation=entry.relation,
+        unit, code, post = self._unit(line, entry.unit_name, entry.credit_code, entry.post)
+        return ExpertRelative(expert_id=expert_id, relation=entry.relation,
                               name_masked=mask_name(name), id_hash=id_hash,
-                              id_masked=mask_id(number.value), unit_name=unit[:128],
-                              credit_code=code, post=entry.post if unit else "",
-                              declared_at=now)
+                              id_masked=mask_id(number.value), unit_name=unit,
+                              credit_code=code, post=post, declared_at=now)
 
-    def sealed(self, entries: list[RelativeEntry], kept: set[str], own_hash: str
-               ) -> list[RelativeEntry]:
+    def sealed(self, entries: list[RelativeEntry], kept: list[RelativeEntry], own_hash: str,
+               now: datetime) -> list[RelativeEntry]:
         """An application's relatives as its draft keeps them: each ID number sent checked
         and exchanged for its keyed hash and masked form, each name masked; a line sent
-        back without a number keeps its hash only when the draft already held it."""
+        back without a number is the draft's own line of that hash (its masked name and
+        number as kept), its relation, unit and post checked as sent."""
+        held = {e.id_hash: e for e in kept if e.id_hash}
         out = []
         for line, entry in enumerate(entries, start=1):
+            if entry.relation not in RELATIONS:
+                raise BadInput("relative.relation", line=line)
             if entry.id_number is None:
-                if entry.id_hash not in kept:
+                before = held.get(entry.id_hash or "")
+                if before is None:
                     raise BadInput("relative.id_number", line=line)
-                out.append(entry)
+                unit, code, post = self._unit(line, entry.unit_name, entry.credit_code,
+                                              entry.post)
+                out.append(before.model_copy(update={
+                    "relation": entry.relation, "unit_name": unit, "credit_code": code or "",
+                    "post": post}))
                 continue
-            row = self._row(ExpertProfile(id=0), own_hash, line, RelativeIn(
+            row = self._row(0, own_hash, line, RelativeIn(
                 entry.relation, entry.name, entry.id_number, entry.unit_name,
-                entry.credit_code, entry.post), datetime.now(UTC))
+                entry.credit_code, entry.post), now)
             out.append(RelativeEntry(
                 relation=entry.relation, name=row.name_masked, id_hash=row.id_hash,
                 id_masked=row.id_masked, unit_name=row.unit_name,
-                credit_code=row.credit_code or "", post=entry.post))
+                credit_code=row.credit_code or "", post=entry.post if row.post else ""))
         return out
 
     @staticmethod
-    async def keep(expert: ExpertProfile, entries: list[RelativeEntry], now: datetime) -> None:
+    async def _replace(expert_id: int, rows: list[ExpertRelative], now: datetime) -> None:
+        """The expert's list from now on: a row declared again as it was keeps its record,
+        one left out is withdrawn (kept for the audit of a draw that named it)."""
+        def same(r: ExpertRelative) -> tuple[str, str, str, str | None, str]:
+            return (r.relation, r.id_hash, r.unit_name, r.credit_code, r.post)
+
+        current = await ExpertRelative.filter(expert_id=expert_id, withdrawn_at=None)
+        kept = {same(r): r for r in current}
+        fresh = [r for r in rows if same(r) not in kept]
+        staying = {same(r) for r in rows}
+        gone = [r.id for r in current if same(r) not in staying]
+        if gone:
+            await ExpertRelative.filter(id__in=gone).update(withdrawn_at=now)
+        await ExpertRelative.bulk_create(fresh)
+
+    async def keep(self, expert: ExpertProfile, entries: list[RelativeEntry],
+                   now: datetime) -> None:
         """An approved application's relatives, replacing the expert's last declaration."""
         rows = [ExpertRelative(expert_id=expert.id, relation=e.relation, name_masked=e.name,
                                id_hash=e.id_hash, id_masked=e.id_masked or "",
@@ -114,8 +146,10 @@ class Relatives:
                                post=e.post, declared_at=now)
                 for e in entries if e.id_hash]
         async with in_transaction():
-            await ExpertRelative.filter(expert_id=expert.id).delete()
-            await ExpertRelative.bulk_create(rows)
+            await self._replace(expert.id, rows, now)
+            await self.reactions.announce(Happened(
+                Happening.RELATIVES_DECLARED, expert.person_id, now,
+                RelativesDeclared(expert.id)))
 
     async def declare(self, expert: ExpertProfile, entries: list[RelativeIn],
                       now: datetime) -> list[ExpertRelative]:
@@ -124,12 +158,12 @@ class Relatives:
         if len(entries) > MOST:
             raise BadInput("relative.too_many", most=MOST)
         person = await Person.get(id=expert.person_id)
-        rows = [self._row(expert, person.id_number_hash, n, e, now)
+        rows = [self._row(expert.id, person.id_number_hash, n, e, now)
                 for n, e in enumerate(entries, start=1)]
         async with in_transaction():
-            await ExpertRelative.filter(expert_id=expert.id).delete()
-            await ExpertRelative.bulk_create(rows)
-        # the draws' reaction (services/reactions.py): a related pair already seated goes
-        await self.reactions.announce(Happened(Happening.RELATIVES_DECLARED, person.id, now,
-                                               RelativesDeclared(expert.id)))
+            await self._replace(expert.id, rows, now)
+            # the draws' reaction (services/reactions.py), in the same transaction: a related
+            # pair already seated goes, or nothing is declared
+            await self.reactions.announce(Happened(Happening.RELATIVES_DECLARED, person.id,
+                                                   now, RelativesDeclared(expert.id)))
         return await self.listed(expert.id)

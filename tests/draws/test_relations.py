@@ -151,6 +151,34 @@ async def test_both_confirmed_then_related_lose_both_places_and_each_is_told(
         {"relation": "collateral", "name": "专家甲", "id_number": a_id}]})
     assert again.status == 200
     assert await Notification.filter(kind="draw.kin_released").count() == 2
+    # the library's release is not the agency's to undo
+    await the_results_unseal(aid, datetime.now(UTC))
+    undo = await api.call("POST", f"/draws/activities/{aid}/absences/{both[0].id}/undo", token,
+                          {"reason": "登记错误"})
+    assert undo.status == 409 and "不能撤销" in undo.message
+
+
+async def test_an_invited_relative_accepting_after_one_was_seated_is_released_in_words(
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
+    a, b = await make_experts(client, 2, first=1535, specialty=SPECIALTY)
+    aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY)
+    assert (await start_draw(api, token, aid)).status == 200
+    first = await Invitation.get(activity_id=aid, expert_id=a.id)
+    await chat.say("o_ex_1535", "1")  # a accepts, then declares b
+    b_id = client.app[DOMAIN].vault.decrypt((await Person.get(id=b.person_id)).id_number_enc)
+    declared = await api.call("PUT", "/expert/relatives", await api.login("mp_ex_1535"), {
+        "items": [{"relation": "spouse", "name": "专家乙", "id_number": b_id}]})
+    assert declared.status == 200, declared.data
+    assert (await Invitation.get(id=first.id)).status == InvitationStatus.CONFIRMED
+    reply = await chat.say("o_ex_1536", "1")
+    assert "有亲属关系" in reply.text and "无需前往" in reply.text
+    second = await Invitation.get(activity_id=aid, expert_id=b.id)
+    assert (second.status, second.reason) == (InvitationStatus.RELEASED, "亲属回避")
+    # a declaration leaving the row out withdraws it; the draw reads the list as it is now
+    assert (await api.call("PUT", "/expert/relatives", await api.login("mp_ex_1535"),
+                           {"items": []})).status == 200
+    (row,) = await ExpertRelative.filter(expert_id=a.id)
+    assert row.withdrawn_at is not None
 
 
 
@@ -169,7 +197,14 @@ async def test_the_application_declares_relatives_kept_as_hashes_and_the_expert_
     (kept,) = app.data["relatives"]
     assert (kept["name"], kept["id_number"]) == ("赵*勇", None)
     assert kept["id_hash"] == client.app[DOMAIN].vault.lookup_hash(RELATIVE_ID)
-    # the line sent back as it was read keeps it; a hash the draft never held is refused
+    # the line sent back as it was read keeps it, whatever name or number it says; a hash
+    # the draft never held is refused
+    again = await api.call("PUT", f"/applications/{app_id}", token, {"relatives": [
+        {**kept, "name": "赵大勇", "id_masked": RELATIVE_ID, "post": "director"}]})
+    assert again.status == 200, again.data
+    (now_kept,) = (await Application.get(id=app_id)).data["relatives"]
+    assert (now_kept["name"], now_kept["id_masked"], now_kept["post"]) == (
+        "赵*勇", kept["id_masked"], "director")
     again = await api.call("PUT", f"/applications/{app_id}", token, {"relatives": [kept]})
     assert again.status == 200, again.data
     forged = await api.call("PUT", f"/applications/{app_id}", token, {"relatives": [
@@ -189,7 +224,8 @@ async def test_the_application_declares_relatives_kept_as_hashes_and_the_expert_
     # approved, the expert's list is the application's
     (expert,) = await make_experts(client, 1, first=1540, specialty=SPECIALTY)
     await Application.filter(id=app_id).update(person_id=expert.person_id)
-    await client.app[DOMAIN].experts.apply_to_profile(expert, await Application.get(id=app_id))
+    await client.app[DOMAIN].experts.apply_to_profile(expert, await Application.get(id=app_id),
+                                                      client.app[DOMAIN].relatives)
     (row,) = await ExpertRelative.filter(expert_id=expert.id)
     assert (row.relation, row.post, row.credit_code, row.id_hash) == (
         "in_law", "supervisor", TENDERER[1], kept["id_hash"])
@@ -266,3 +302,26 @@ async def test_a_supplementary_draw_passes_over_a_relative_of_one_already_seated
     skip = await SkippedCandidate.get(expert_id=relative.id)
     assert skip.reason == f"related:{seated.id}"
     assert not await Invitation.filter(expert_id=relative.id).exists()
+
+
+async def test_a_reevaluation_by_calls_is_not_submitted_while_two_attending_are_related(
+        api: Api, client: TestClient, demo: dict) -> None:
+    """By calls the staff agrees with the two which one withdraws (GD-CG-1 Art. 21: "其中
+    一方应当主动提出回避"): the final confirmation names them until one is recorded 不参加."""
+    from models.draws import DrawActivity
+    from services.common.errors import Conflict
+    from services.draws.followups.recall import require_eligible
+
+    a, b, c = await make_experts(client, 3, first=1570, specialty=SPECIALTY)
+    await _declares(a, id_hash=await _hash_of(b))
+    aid, _ = await prepared(api, demo, total=1, specialty=SPECIALTY)
+    activity = await DrawActivity.get(id=aid)
+    try:
+        await require_eligible(activity, {a.id: "专家甲", b.id: "专家乙", c.id: "专家丙"})
+    except Conflict as refused:
+        assert refused.code == "recall.related"
+        said = TEXTS.error(refused)
+        assert "专家甲与专家乙" in said and "不参加" in said and "专家丙" not in said
+    else:
+        raise AssertionError("two related experts were both recalled")
+    await require_eligible(activity, {a.id: "专家甲", c.id: "专家丙"})  # one withdrew

@@ -28,6 +28,19 @@ from services.draws.running.skip_reasons import for_record
 from services.notifications import Outbox
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
+# for an invitation `v` of an activity `a` (a reply's read, services/draws/running/
+# replies.py): the first invitation confirmed for the same evaluation (the activity or its
+# 补抽) whose expert is related to v's, either one having declared the other
+_ROOT = "CASE WHEN {t}.kind = 'supplement' THEN {t}.parent_id ELSE {t}.id END"
+KIN_SQL = (
+    "SELECT MIN(k.id) FROM draw_invitation k JOIN draw_activity ka ON ka.id = k.activity_id "
+    "JOIN expert_profile kp ON kp.id = k.expert_id JOIN person kq ON kq.id = kp.person_id "
+    "JOIN expert_profile mp ON mp.id = v.expert_id JOIN person mq ON mq.id = mp.person_id "
+    f"WHERE k.status = '{InvitationStatus.CONFIRMED.value}' AND k.expert_id <> v.expert_id "
+    f"AND {_ROOT.format(t='ka')} = {_ROOT.format(t='a')} AND EXISTS (SELECT 1 FROM "
+    "expert_relative r WHERE r.withdrawn_at IS NULL AND ((r.expert_id = v.expert_id AND "
+    "r.id_hash = kq.id_number_hash) OR (r.expert_id = k.expert_id AND "
+    "r.id_hash = mq.id_number_hash)))")
 OVER = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
 
 
@@ -36,15 +49,22 @@ async def relative_at(expert_ids: list[int], codes: set[str], names: set[str],
     """Expert -> the first declared relative who is an avoided person or holds a post at
     an avoided unit."""
     out: dict[int, int] = {}
-    for row in await ExpertRelative.filter(expert_id__in=expert_ids).order_by("id"):
-        if row.id_hash in hashes or (row.post and (
-                (row.credit_code and row.credit_code in codes) or row.unit_name in names)):
+    for row in await ExpertRelative.filter(expert_id__in=expert_ids,
+                                           withdrawn_at=None).order_by("id"):
+        if meets(row, codes, names, hashes):
             out.setdefault(row.expert_id, row.id)
     return out
 
 
-async def kin(expert_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Among these experts, who is related to whom (either one declared the other)."""
+def meets(row: ExpertRelative, codes: set[str], names: set[str], hashes: set[str]) -> bool:
+    """The relative is a person the activity avoids, or holds a post at a unit it avoids."""
+    return row.id_hash in hashes or bool(row.post and (
+        (row.credit_code and row.credit_code in codes) or row.unit_name in names))
+
+
+async def kin(expert_ids: Iterable[int], ever: bool = False) -> dict[int, set[int]]:
+    """Among these experts, who is related to whom (either one declared the other; `ever`:
+    by a declaration withdrawn since too, as the audit of an earlier skip reads it)."""
     ids = list(set(expert_ids))
     if len(ids) < 2:
         return {}
@@ -53,9 +73,9 @@ async def kin(expert_ids: Iterable[int]) -> dict[int, set[int]]:
         "id", "id_number_hash"))
     expert_by_hash = {hash_of[p]: e for e, p in person_of.items() if p in hash_of}
     out: dict[int, set[int]] = defaultdict(set)
-    for declarer, declared in await ExpertRelative.filter(
-            expert_id__in=ids, id_hash__in=list(expert_by_hash)).values_list(
-            "expert_id", "id_hash"):
+    rows = ExpertRelative.filter(expert_id__in=ids, id_hash__in=list(expert_by_hash))
+    for declarer, declared in await (rows if ever else rows.filter(withdrawn_at=None)
+                                     ).values_list("expert_id", "id_hash"):
         other = expert_by_hash[declared]
         if other != declarer:
             out[declarer].add(other)
@@ -136,12 +156,11 @@ async def related_evidence(activity: DrawActivity, kind: str, record_id: int,
         row = await ExpertRelative.get_or_none(id=record_id)
         if row is None:
             return {}
-        met = await relative_at([row.expert_id], *avoided)
-        return {"relative_of": row.expert_id, "relative_avoided": bool(met)}
+        return {"relative_of": row.expert_id, "relative_avoided": meets(row, *avoided)}
     seated = await Invitation.get_or_none(id=record_id)
     if seated is None:
         return {}
-    related = expert_id in (await kin([expert_id, seated.expert_id])).get(
+    related = expert_id in (await kin([expert_id, seated.expert_id], ever=True)).get(
         seated.expert_id, set())
     return {"seated_here": seated.activity_id in await family(activity),
             "seated_related": related}

@@ -25,6 +25,7 @@ from models.experts import ExpertProfile
 from models.people import Person
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
+from services.draws.derived.relations import kin
 from services.draws.record.family import family
 from services.draws.record.oplog import Actor, record
 from services.draws.running.agency_news import notify_agency
@@ -130,6 +131,13 @@ async def require_eligible(activity: DrawActivity, people: dict[int, str]) -> No
            if expert_id not in active or expert_id in barred]
     if out:
         raise Conflict("recall.ineligible", names="、".join(out))
+    # two related experts never sit together (GD-CG-1 Art. 21): by calls the staff agrees
+    # with them which one withdraws ("其中一方应当主动提出回避"), and records it
+    related = await kin(list(people))
+    pairs = sorted({tuple(sorted((a, b))) for a, others in related.items() for b in others})
+    if pairs:
+        raise Conflict("recall.related", pairs="；".join(
+            f"{people[a]}与{people[b]}" for a, b in pairs))
 
 
 class Recall:

@@ -16,7 +16,7 @@ from services.common.clock import china_time
 from services.common.texts import Texts
 from services.draws.running.notices import invitation_params, notices_of
 from services.draws.running.replies import ReplyOutcome
-from services.draws.running.rules import SANCTIONED
+from services.draws.running.rules import KIN, SANCTIONED
 from services.draws.running.venue_roles import venue_label
 
 # an answer with no invitation open is taken for the latest one sent this recently (it is
@@ -140,6 +140,8 @@ def said_parts(texts: Texts, outcome: ReplyOutcome, reason: str
                                           "verification_code": item.code or ""}, False
     if outcome.status == "released" and item.reason == SANCTIONED:
         return "chat/draw/released_sanctioned.j2", {}, False
+    if outcome.status == "released" and item.reason == KIN:
+        return "chat/draw/released_kin.j2", {}, False
     if outcome.status == "released":
         return "chat/draw/released.j2", {}, False
     if outcome.status == "confirmed":

@@ -23,12 +23,13 @@ from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
 from services.common.errors import BadInput, NotFound
 from services.draws.derived.involvement import said_by_expert
+from services.draws.derived.relations import KIN_SQL
 from services.draws.record.titles import sections_sql, short_title
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls, reached
 from services.draws.running.notices import invitations_with_notices
 from services.draws.running.pool import eval_days
-from services.draws.running.rules import SANCTIONED
+from services.draws.running.rules import KIN, SANCTIONED
 from services.draws.running.venue_roles import PAIRED_SQL, mark_role
 from services.draws.running.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
 from services.notifications import Change
@@ -66,7 +67,10 @@ _READ_SQL = (
     "(SELECT MIN(s.id) FROM expert_sanction s WHERE s.expert_id = v.expert_id "
     f"AND s.kind IN ({', '.join(repr(k.value) for k in EXCLUDING)}) "
     f"AND s.outcome <> '{AppealOutcome.REVOKED.value}' AND s.starts_on <= ? "
-    "AND (s.ends_on IS NULL OR s.ends_on >= ?)) AS q_sanctioned, p.name AS q_project, "
+    "AND (s.ends_on IS NULL OR s.ends_on >= ?)) AS q_sanctioned, "
+    # one confirmed for the evaluation (its 补抽 included) related to the expert, either one
+    # having declared the other (services/draws/derived/relations.py; GD-CG-1 Art. 21)
+    f"({KIN_SQL}) AS q_kin, p.name AS q_project, "
     "{sections} AS q_sections, "
     f"{PAIRED_SQL}, "
     "(SELECT {joined} FROM role_grant g WHERE g.agency_id = a.agency_id "
@@ -103,6 +107,7 @@ class _Found:
     confirmed: int
     booked: bool  # confirmed elsewhere at an overlapping time
     sanctioned: bool  # a sanction in force on a day of the evaluation
+    kin: bool  # a relative confirmed for the evaluation since the invitation went out
     agency: tuple[str, list[int]]  # the project's short title, the agency's legal persons
 
 
@@ -125,6 +130,7 @@ async def _read(activity: DrawActivity, invitation_id: int, person_id: int) -> _
     legal = [int(p) for p in str(row["q_legal"] or "").split(",") if p]
     return _Found(invitation, notice, int(row["q_planned"]), int(row["q_confirmed"]),
                   row["q_booked"] is not None, row["q_sanctioned"] is not None,
+                  row["q_kin"] is not None,
                   (short_title(str(row["q_project"] or ""), str(row["q_sections"] or "")),
                    legal))
 
@@ -205,11 +211,13 @@ class Replies:
         invitation.replied_at = now
         # a sanction decided after the invitation went out (实施条例 Art. 71/72): not confirmed
         barred = found.sanctioned
-        if found.confirmed >= found.planned or found.booked or barred:
+        # a relative confirmed in the committee since it went out (GD-CG-1 Art. 21)
+        related = not barred and found.kin
+        if found.confirmed >= found.planned or found.booked or barred or related:
             invitation.status = InvitationStatus.RELEASED
             full = found.confirmed >= found.planned
-            invitation.reason = SANCTIONED if barred else "名额已满" if full \
-                else "同一时段已有评标"
+            invitation.reason = SANCTIONED if barred else KIN if related \
+                else "名额已满" if full else "同一时段已有评标"
             await invitation.save(update_fields=["status", "replied_at", "reason",
                                                  "answered_via"])
             return ReplyOutcome("released", invitation, notice), None

@@ -33,6 +33,7 @@ from services.common.pii import mask_name
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import SYSTEM, record
+from services.draws.running.rules import KIN
 from services.reference import Reference
 
 PEER = ActivityKind.PEER.value  # DrawActivity.kind of a draw made for another library
@@ -171,7 +172,9 @@ async def roster_for_peer(activity_id: int) -> list[dict[str, Any]]:
                     "specialty_name": tree.path_name(spec.code) if spec else "",
                     "code": item.code or "",
                     "state": "absent" if item.status == InvitationStatus.ABSENT else "serving",
-                    "absence": item.absence or "",
+                    # the protocol's words (docs/federation.md): a place both related experts
+                    # lost reads as a withdrawal under the avoidance rules there
+                    "absence": "现场回避" if item.absence == KIN else item.absence or "",
                     "checkin_at": item.checkin_at.isoformat() if item.checkin_at else None,
                     "checkout_at": item.checkout_at.isoformat() if item.checkout_at else None})
     return out

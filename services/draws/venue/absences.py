@@ -21,7 +21,7 @@ from services.draws.followups.clones import Cloning
 from services.draws.record.family import family, open_places, root_of
 from services.draws.record.oplog import Actor, record, require_reason
 from services.draws.running.notices import invitation_params, notice_contact, notice_of
-from services.draws.running.rules import SANCTIONED
+from services.draws.running.rules import KIN, SANCTIONED
 from services.draws.running.seal import check_sealed, require_unsealed, unseal_at
 from services.notifications import Change
 from services.standing import CreditDesk
@@ -99,6 +99,8 @@ class Absences(Cloning):
             raise NotFound("draw.no_such_absence")
         if item.absence == SANCTIONED:  # the sanction's, not the agency's: not theirs to undo
             raise Conflict("draw.absence_sanctioned")
+        if item.absence == KIN:  # the library's (GD-CG-1 Art. 21), not the agency's either
+            raise Conflict("draw.absence_kin")
         root = await root_of(activity)
         condition = await Condition.get(id=item.condition_id)
         original = condition.id if condition.activity_id == root.id else condition.source_id

@@ -29,7 +29,7 @@ from services.draws.record.family import arrivals, family, root_of, serving
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.notices import notice_contact, notice_of, notices_of
 from services.draws.running.pool import eval_days
-from services.draws.running.rules import SANCTIONED, sanctioned
+from services.draws.running.rules import KIN, SANCTIONED, sanctioned
 from services.draws.running.seal import check_sealed
 from services.draws.running.venue_roles import mark_roles, venue_label
 from services.draws.venue.identity_rule import (
@@ -171,6 +171,9 @@ class Attendance(Urging):
             absent = await mine.filter(status=InvitationStatus.ABSENT).first()
             if absent is not None and absent.absence == SANCTIONED:  # the place was released
                 raise NotAllowed("checkin.sanctioned",
+                                 contact=notice_contact(await notice_of(absent)))
+            if absent is not None and absent.absence == KIN:  # both related experts went
+                raise NotAllowed("checkin.kin",
                                  contact=notice_contact(await notice_of(absent)))
             if absent is not None:  # registered by the agency, perhaps by mistake
                 raise Conflict("checkin.registered_absent", kind=absent.absence or "缺席",
