@@ -30,6 +30,14 @@ class FeeStandard(Model):
     notes = fields.CharField(max_length=200, default="")
     # how a 副场's experts are paid (FG-807): "ours", "theirs" or "higher" (就高)
     secondary_rule = fields.CharField(max_length=8, default="higher", db_default="higher")
+    # how the amounts are applied (services/fees/rule.py PROFILES): "hourly" (the fields
+    # above) or "gd2020" (粤财采购〔2020〕17号's tiers, compute_tiered there), whose hours
+    # beyond `late_after_hours` are paid `late_hour_fen` and following days'
+    # `next_day_hour_fen` an hour
+    profile = fields.CharField(max_length=12, default="hourly", db_default="hourly")
+    late_after_hours = fields.IntField(default=0, db_default=0)
+    late_hour_fen = fields.IntField(default=0, db_default=0)
+    next_day_hour_fen = fields.IntField(default=0, db_default=0)
     published_by = fields.BigIntField()  # person id
     published_at = fields.DatetimeField()
 

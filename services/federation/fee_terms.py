@@ -14,10 +14,11 @@ from models.draws import Notice
 from models.federated_draws import PeerDraw
 from models.fees import FeeStandard
 from services.common.errors import BadInput
-from services.fees import FeeStandards
+from services.fees import HOURLY, PROFILES, FeeStandards
 
 RULES = ("ours", "theirs", "higher")
 MONEY = ("base_fen", "hour_fen", "daily_cap_fen", "cancel_fen", "travel_fen", "meal_fen")
+TIERS = ("late_hour_fen", "next_day_hour_fen")  # the tiered profile's (optional)
 MAX_FEN = 10_000_000  # as a standard published here may hold
 
 
@@ -30,7 +31,10 @@ async def terms_for(day: date) -> dict[str, Any] | None:
     return {"rule": standard.secondary_rule, "standard": {
         "name": standard.name, "base_hours": standard.base_hours,
         "part_hour_counts": standard.part_hour_counts,
-        **{k: getattr(standard, k) for k in MONEY}}}
+        **{k: getattr(standard, k) for k in MONEY},
+        # version 1.1: the profile and its tiers (a peer that knows none reads it as hourly)
+        "profile": standard.profile, "late_after_hours": standard.late_after_hours,
+        **{k: getattr(standard, k) for k in TIERS}}}
 
 
 def read_terms(data: Any) -> tuple[str, FeeStandard] | None:
@@ -57,8 +61,16 @@ def read_terms(data: Any) -> tuple[str, FeeStandard] | None:
     counts = given.get("part_hour_counts")
     if not isinstance(counts, bool):
         raise BadInput("federation.bad_request", field="fee_standard_part_hour_counts")
+    profile = given.get("profile", HOURLY)
+    if profile not in PROFILES:
+        raise BadInput("federation.bad_request", field="fee_standard_profile")
+    for key, top in (("late_after_hours", 24), *((k, MAX_FEN) for k in TIERS)):
+        value = given.get(key, 0)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:
+            raise BadInput("federation.bad_request", field=f"fee_standard_{key}")
+        values[key] = value
     return str(data["rule"]), FeeStandard(name=name.strip()[:64], part_hour_counts=counts,
-                                          notes="", **values)
+                                          notes="", profile=profile, **values)
 
 
 async def hosted_terms(notice: Notice, day: date) -> tuple[str, FeeStandard] | None:

@@ -18,7 +18,7 @@ from services.fees.declaration import Declaration, Declared
 from services.fees.funding import Funding, FundingRow, SheetView
 from services.fees.ledger import AgencyLedger, Ledger
 from services.fees.payouts import ConfirmParams, MyPayout, PayoutMismatch, Payouts
-from services.fees.rule import Computed
+from services.fees.rule import HOURLY, PROFILES, Computed
 from services.fees.secondary import HOSTED_TERMS, THEIR_STANDARDS, Providers
 from services.fees.service import Fees
 from services.fees.sheets import FeeRow, FeeSheet, FeeSheets, MyFee
@@ -28,6 +28,8 @@ from services.fees.withholding import Amounts
 
 __all__ = [
     "HOSTED_TERMS",
+    "HOURLY",
+    "PROFILES",
     "THEIR_STANDARDS",
     "AccountView",
     "AgencyLedger",

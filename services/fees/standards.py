@@ -10,10 +10,12 @@ from datetime import date, datetime
 from models.fees import FeeStandard
 from services.common.clock import china_today
 from services.common.errors import BadInput
+from services.fees.rule import HOURLY, PROFILES, TIERED
 
 PAGE_PATH = "/fee-standard"  # the public page (web/fee_standard.py), for links to it
 MAX_AMOUNT_FEN = 10_000_000  # 100 000 yuan: above it, a typo
-MONEY = ("base_fen", "hour_fen", "daily_cap_fen", "cancel_fen", "travel_fen", "meal_fen")
+MONEY = ("base_fen", "hour_fen", "daily_cap_fen", "cancel_fen", "travel_fen", "meal_fen",
+         "late_hour_fen", "next_day_hour_fen")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,25 @@ class NewStandard:
     meal_fen: int
     notes: str = ""
     secondary_rule: str = "higher"  # 副场 experts' pay (secondary.py; FG-807 就高)
+    profile: str = HOURLY  # how the amounts apply (services/fees/rule.py PROFILES)
+    late_after_hours: int = 0  # TIERED: the hours after which `late_hour_fen` applies
+    late_hour_fen: int = 0
+    next_day_hour_fen: int = 0  # TIERED: each hour of a following day
+
+
+# what an administrator may publish as it stands (dated from the day they choose): the
+# province's published standards, each with its source (docs/sources.md)
+PRESETS: dict[str, NewStandard] = {
+    # GD-17 (粤财采购〔2020〕17号, in force from 2020-08-12): 2 h 400 元, then 100 元 an hour to
+    # 8 h, 150 元 beyond; following days 100 元 an hour; 误工补助 200 元; meals provided
+    TIERED: NewStandard(
+        name="广东省政府采购评审专家劳务报酬标准（粤财采购〔2020〕17号）",
+        effective_from=date(2020, 8, 12), base_hours=2, base_fen=40_000, hour_fen=10_000,
+        part_hour_counts=False, daily_cap_fen=0, cancel_fen=20_000, travel_fen=0, meal_fen=0,
+        notes="评审时间从到达评审地点起至完成评审报告止；用餐由采购人或代理机构统一安排，"
+              "用餐时间计入评审时间",
+        profile=TIERED, late_after_hours=8, late_hour_fen=15_000, next_day_hour_fen=10_000),
+}
 
 
 def check_standard(new: NewStandard, today: date) -> None:
@@ -44,7 +65,11 @@ def check_standard(new: NewStandard, today: date) -> None:
     for name in MONEY:
         if not 0 <= getattr(new, name) <= MAX_AMOUNT_FEN:
             raise BadInput("fee_standard.amount", most=MAX_AMOUNT_FEN // 100)
-    if new.daily_cap_fen < new.base_fen:
+    if new.profile not in PROFILES:
+        raise BadInput("fee_standard.profile")
+    if new.profile == TIERED and not new.base_hours <= new.late_after_hours <= 24:
+        raise BadInput("fee_standard.late_after_hours", base=new.base_hours)
+    if new.profile == HOURLY and new.daily_cap_fen < new.base_fen:
         raise BadInput("fee_standard.cap_below_base")
     if new.secondary_rule not in ("ours", "theirs", "higher"):
         raise BadInput("fee_standard.secondary_rule")
@@ -54,6 +79,7 @@ class FeeStandards:
     """The standard's versions: published by the administrator, read by everyone."""
 
     PAGE_PATH = PAGE_PATH
+    PRESETS = PRESETS
 
     @staticmethod
     async def publish(new: NewStandard, person_id: int, now: datetime) -> FeeStandard:
@@ -66,6 +92,8 @@ class FeeStandards:
             part_hour_counts=new.part_hour_counts, daily_cap_fen=new.daily_cap_fen,
             cancel_fen=new.cancel_fen, travel_fen=new.travel_fen, meal_fen=new.meal_fen,
             notes=new.notes.strip(), secondary_rule=new.secondary_rule,
+            profile=new.profile, late_after_hours=new.late_after_hours,
+            late_hour_fen=new.late_hour_fen, next_day_hour_fen=new.next_day_hour_fen,
             published_by=person_id, published_at=now)
 
     @staticmethod

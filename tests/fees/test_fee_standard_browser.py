@@ -48,3 +48,32 @@ async def test_the_administrator_publishes_the_fee_standard(sandbox: TestServer,
     # an agency's handler has no such page
     handler = await signed_in(browser, sandbox, "13800000004", "/console/fee-standards")
     await expect(handler.locator("body")).not_to_contain_text("发布新版本")
+
+
+async def test_the_administrator_publishes_guangdongs_standard_from_its_preset(
+        sandbox: TestServer, browser: Any) -> None:
+    """粤财采购〔2020〕17号 as a preset: the form filled with its tiers, a date chosen, published;
+    the public page and the desk say the tiers in words."""
+    from playwright.async_api import expect
+
+    today = china_today(datetime.now(UTC))
+    desk = await signed_in(browser, sandbox, "13800000007", "/console/fee-standards")
+    await desk.get_by_test_id("preset-gd2020").click()
+    await expect(desk.get_by_test_id("preset-given")).to_contain_text("粤财采购〔2020〕17号")
+    await expect(desk.get_by_test_id("profile")).to_have_value("gd2020")
+    await expect(desk.get_by_label("分段：超过后每小时（元）")).to_have_value("150.00")
+    await expect(desk.get_by_label("分段：次日起每小时（元）")).to_have_value("100.00")
+    await expect(desk.get_by_label("基础时长（小时）")).to_have_value("2")
+    await desk.get_by_label("生效日期").fill(today.isoformat())
+    await desk.get_by_test_id("publish-standard").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("劳务费标准已发布")
+    table = desk.get_by_test_id("fee-standards")
+    await expect(table.get_by_test_id("in-force")).to_have_text("现行")
+    await expect(table).to_contain_text("超过整数小时不足0.5小时（含0.5小时）的不计")
+    await expect(table).to_contain_text("超过8小时的，每增加1小时加150.00元")
+    await expect(table).to_contain_text("次日起：8小时以内（含8小时）每小时100.00元")
+    await screenshot(desk, "var/console-fee-standards-gd.png")
+    page = await desk.context.new_page()
+    await page.goto(f"http://{sandbox.host}:{sandbox.port}/fee-standard")
+    await expect(page.locator("body")).to_contain_text("误工补助200.00元")
+    await screenshot(page, "var/public-fee-standard-gd.png")

@@ -46,7 +46,9 @@ from tests.support.words import table_keys
 FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": date(2026, 1, 1),
                 "base_hours": 3, "base_fen": 40000, "hour_fen": 10000, "part_hour_counts": True,
                 "daily_cap_fen": 80000, "cancel_fen": 20000, "travel_fen": 15000,
-                "meal_fen": 10000, "notes": "依据省财政厅文件", "secondary_rule": "higher"}
+                "meal_fen": 10000, "notes": "依据省财政厅文件", "secondary_rule": "higher",
+                "profile": "hourly", "late_after_hours": 0, "late_hour_fen": 0,
+                "next_day_hour_fen": 0}
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
@@ -205,9 +207,12 @@ SAMPLES: dict[str, object] = {
     "s": FEE_STANDARD, "current": FEE_STANDARD, "later": [FEE_STANDARD], "transfers": True,
     "computed": {"total_fen": 80000, "situation": "served", "venue_rule": "higher",
                  "which": "theirs", "standard_name": "韶关市评标专家劳务费标准", "items": [
-        {"kind": "base", "fen": 40000, "day": 0, "minutes": 600, "hours": 3},
+        {"kind": "base", "fen": 40000, "day": 0, "minutes": 600, "hours": 3, "counted": 10},
         {"kind": "extra", "fen": 70000, "day": 0, "hours": 7, "each_fen": 10000},
         {"kind": "cap", "fen": -30000, "day": 0, "each_fen": 80000},
+        {"kind": "late", "fen": 30000, "day": 0, "hours": 2, "each_fen": 15000, "after": 8},
+        {"kind": "next", "fen": 30000, "day": 2, "minutes": 170, "hours": 3, "counted": 3,
+         "each_fen": 10000},
         {"kind": "travel", "fen": 15000, "day": 0},
         {"kind": "meal", "fen": 10000, "day": 0, "days": 1, "each_fen": 10000}]},
     "fees": [{"day": "2026年12月1日", "venue": "广州公共资源交易中心", "amount": 65000,

@@ -13,14 +13,18 @@ pages = PageTable()
 
 BACK = "/console/fee-standards"
 AMOUNTS = ("base_yuan", "hour_yuan", "daily_cap_yuan", "cancel_yuan", "travel_yuan",
-           "meal_yuan")
+           "meal_yuan", "late_yuan", "next_day_yuan")
 
 
 @pages.get("/fee-standards", uses=fee_standards.versions)
 async def versions(request: web.Request) -> web.Response:
     listed = await api(request).call(fee_standards.versions)
+    # a published provincial standard taken as it stands: the form filled with it (the date
+    # is the administrator's to choose)
+    preset = next((p for p in listed.presets if p.key == request.query.get("preset")), None)
     return render(request, "fee_standards.html", versions=listed.versions,
-                  current_id=listed.current_id, today=listed.today)
+                  current_id=listed.current_id, today=listed.today, presets=listed.presets,
+                  preset=preset, given=preset.values if preset else {})
 
 
 @pages.post("/fee-standards", uses=fee_standards.publish)
@@ -31,7 +35,9 @@ async def publish(request: web.Request) -> web.Response:
             **{k: text(form, k) or "0" for k in AMOUNTS},
             "base_hours": text(form, "base_hours") or "3",
             "part_hour_counts": form.get("part_hour_counts") == "1",
-            "secondary_rule": text(form, "secondary_rule") or "higher"}
+            "secondary_rule": text(form, "secondary_rule") or "higher",
+            "profile": text(form, "profile") or "hourly",
+            "late_after_hours": text(form, "late_after_hours") or "0"}
     made = await calls.call(fee_standards.publish, calls.fields(fee_standards.FeeStandardIn,
                                                                 body))
     day = f"{made.effective_from.year}年{made.effective_from.month}月{made.effective_from.day}日"

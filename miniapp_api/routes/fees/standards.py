@@ -39,6 +39,12 @@ class FeeStandardOut(Model):
     secondary_rule: str = Field(default="higher", description=(
         "远程异地评标副场专家的劳务费：ours 本库标准 / theirs 副场所在库标准 / higher 就高"))
     secondary_rule_title: str = Field(default="", description="副场专家劳务费规则（文字）")
+    profile: str = Field(default="hourly", description=(
+        "计算方式：hourly 按小时（基础时长、每小时、每日最高）/ "
+        "gd2020 分段（粤财采购〔2020〕17号）"))
+    late_after_hours: int = Field(default=0, description="分段：超过该小时数后按较高单价")
+    late_yuan: Decimal = Field(default=Decimal(0), description="分段：超过后每小时")
+    next_day_yuan: Decimal = Field(default=Decimal(0), description="分段：次日起每小时")
     text: str = Field(description="标准全文（文字）")
     published_at: datetime
 
@@ -52,10 +58,18 @@ class PublishedOut(Model):
         description="支付单位、支付方式、代扣个人所得税与查询方式，每项一段（文字）")
 
 
+class PresetOut(Model):
+    key: str
+    title: str = Field(description="预置标准（来源文件）")
+    source_from: date = Field(description="来源文件的施行日期（发布时另选生效日期）")
+    values: dict[str, str] = Field(description="发布表单各项的预填值（金额为元）")
+
+
 class VersionsOut(Model):
     today: date = Field(description="今天（北京时间）")
     current_id: int | None
     versions: list[FeeStandardOut]
+    presets: list[PresetOut] = Field(default=[], description="可直接发布的省级标准")
 
 
 class FeeStandardIn(Model):
@@ -73,6 +87,12 @@ class FeeStandardIn(Model):
     secondary_rule: str = Field(default="higher", description=(
         "副场专家劳务费：ours 本库标准 / theirs 副场所在库标准 / higher 就高（默认，"
         "发改办法规〔2025〕807号鼓励就高不就低）"))
+    profile: str = Field(default="hourly", description=(
+        "计算方式：hourly 按小时 / gd2020 分段（粤财采购〔2020〕17号）"))
+    late_after_hours: int = Field(default=0, ge=0, le=24,
+                                  description="分段：超过该小时数后按较高单价（如 8）")
+    late_yuan: Decimal = Field(default=Decimal(0), ge=0, max_digits=9, decimal_places=2)
+    next_day_yuan: Decimal = Field(default=Decimal(0), ge=0, max_digits=9, decimal_places=2)
 
 
 def _yuan(fen: int) -> Decimal:
@@ -91,7 +111,25 @@ def standard_out(call: Call, s: FeeStandard) -> FeeStandardOut:
         cancel_yuan=_yuan(s.cancel_fen), travel_yuan=_yuan(s.travel_fen),
         meal_yuan=_yuan(s.meal_fen), notes=s.notes, secondary_rule=s.secondary_rule,
         secondary_rule_title=call.services.texts.word("secondary_rule", s.secondary_rule),
+        profile=s.profile, late_after_hours=s.late_after_hours, late_yuan=_yuan(s.late_hour_fen),
+        next_day_yuan=_yuan(s.next_day_hour_fen),
         text=call.services.texts.render("draw/fee_standard.j2", s=s), published_at=s.published_at)
+
+
+def presets_out(call: Call) -> list[PresetOut]:
+    """The published standards an administrator may take as they stand."""
+    out = []
+    for key, p in call.domain.fees.standards.PRESETS.items():
+        values = {"name": p.name, "base_hours": str(p.base_hours), "profile": p.profile,
+                  "late_after_hours": str(p.late_after_hours), "notes": p.notes,
+                  "part_hour_counts": "1" if p.part_hour_counts else ""}
+        for field in ("base", "hour", "daily_cap", "cancel", "travel", "meal"):
+            values[f"{field}_yuan"] = str(_yuan(getattr(p, f"{field}_fen")))
+        values["late_yuan"] = str(_yuan(p.late_hour_fen))
+        values["next_day_yuan"] = str(_yuan(p.next_day_hour_fen))
+        out.append(PresetOut(key=key, title=p.name, source_from=p.effective_from,
+                             values=values))
+    return out
 
 
 @api.route("GET", "/fee-standards", access=Access.PUBLIC, response=PublishedOut, tag=TAG,
@@ -121,7 +159,8 @@ async def versions(call: Call) -> VersionsOut:
     standards = call.domain.fees.standards
     current = await standards.in_force(today)
     return VersionsOut(today=today, current_id=current.id if current else None,
-                       versions=[standard_out(call, s) for s in await standards.versions()])
+                       versions=[standard_out(call, s) for s in await standards.versions()],
+                       presets=presets_out(call))
 
 
 @api.route("POST", "/admin/fee-standards", access=ADMIN, body=FeeStandardIn,
@@ -134,6 +173,8 @@ async def publish(call: Call, body: FeeStandardIn) -> FeeStandardOut:
         part_hour_counts=body.part_hour_counts, daily_cap_fen=_fen(body.daily_cap_yuan),
         cancel_fen=_fen(body.cancel_yuan), travel_fen=_fen(body.travel_yuan),
         meal_fen=_fen(body.meal_yuan), notes=body.notes,
-        secondary_rule=body.secondary_rule), call.caller.need_person().id,
+        secondary_rule=body.secondary_rule, profile=body.profile,
+        late_after_hours=body.late_after_hours, late_hour_fen=_fen(body.late_yuan),
+        next_day_hour_fen=_fen(body.next_day_yuan)), call.caller.need_person().id,
         call.now)
     return standard_out(call, made)
