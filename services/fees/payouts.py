@@ -51,6 +51,8 @@ SYSTEM = OperationLog.SYSTEM
 log = logging.getLogger(__name__)
 CANCELLED_BY_AGENCY = "CANCELLED_BY_AGENCY"  # a bill the agency withdrew (not expired)
 CHOSE_ANOTHER_WAY = "EXPERT_CHOSE_BANK"  # withdrawn as the expert chose a bank account
+# WeChat Pay's states of a bill the expert confirmed (its money moving or moved)
+CONFIRMED_STATES = ("TRANSFERING", "SUCCESS")
 WITHDRAWN = (CANCELLED_BY_AGENCY, CHOSE_ANOTHER_WAY)
 
 CONFIRM_WITHIN = timedelta(hours=24)  # WeChat Pay closes a bill not confirmed by then
@@ -208,15 +210,17 @@ class Payouts:
         payout = await Payout.get_or_none(id=payout_id, activity_id=root.id)
         if payout is None:
             raise NotFound("payout.not_found")
-        bill = await self._withdraw(payout, CANCELLED_BY_AGENCY)
+        bill = await self._withdraw(payout, CANCELLED_BY_AGENCY, now)
         await note(root, actor, "payout_cancel", now, None, bill=payout.out_bill_no)
         await self.apply(bill, now)
         return await Payout.get(id=payout.id)
 
-    async def _withdraw(self, payout: Payout, why: str) -> TransferBill:
+    async def _withdraw(self, payout: Payout, why: str, now: datetime) -> TransferBill:
         """Cancel a bill still waiting for the expert at WeChat Pay, `why` kept first: its
         CANCELLED notification may arrive before the cancel call's answer, and must not read
-        as the 24-hour expiry."""
+        as the 24-hour expiry. Refused because the expert confirmed first (their notice not
+        here yet): WeChat Pay's word on the bill is applied at once, and the refusal says
+        the transfer went through (one payment, never a second bill)."""
         if payout.state != PayoutState.WAITING or self.gateway is None:
             raise Conflict("payout.not_waiting", state=payout.state)
         await Payout.filter(id=payout.id, state=PayoutState.WAITING).update(fail_reason=why)
@@ -226,6 +230,10 @@ class Payouts:
             log.warning("transfer %s cancel refused: %s", payout.out_bill_no, exc.code)
             await Payout.filter(id=payout.id, state=PayoutState.WAITING,
                                 fail_reason=why).update(fail_reason="")
+            known = await self._ask(payout)
+            if known is not None and known.state in CONFIRMED_STATES:
+                await self.apply(known, now)
+                raise Conflict("payout.confirmed_first") from None
             raise Conflict("payout.not_waiting", state=payout.state) from None
 
     async def another_way(self, person_id: int, payout_id: int, now: datetime
@@ -233,7 +241,7 @@ class Payouts:
         """The expert, from the bill's SMS link, cannot take a WeChat transfer: the bill is
         withdrawn and they give a bank account instead (accounts.py)."""
         payout = await self.own(person_id, payout_id)
-        bill = await self._withdraw(payout, CHOSE_ANOTHER_WAY)
+        bill = await self._withdraw(payout, CHOSE_ANOTHER_WAY, now)
         root = await DrawActivity.get(id=payout.activity_id)
         await note(root, SYSTEM, "payout_cancel", now, None, bill=payout.out_bill_no,
                      chosen="bank")

@@ -306,3 +306,30 @@ async def test_a_refused_transfer_says_why_and_leaves_nothing_open(
     # (tests/fees/test_payout_accounts.py)
     assert no_mini.status == 200 and row_of(no_mini, other)["account"]["given_at"] is None
     assert not await Payout.filter(invitation_id=other.id).exists()
+
+
+async def test_a_withdrawal_racing_the_experts_confirmation_pays_once(
+        api: Api, chat: Chat, client: TestClient, demo: dict,
+        pay_gateway: PayGateway) -> None:
+    """The expert taps 收款 just before the agency's 撤销 reaches WeChat Pay, whose notice has
+    not arrived yet: WeChat Pay refuses the cancel, the bill's state is asked and applied at
+    once, the agency reads that it went through, and no second bill can be made."""
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    assert (await platform(api, aid, token)).status == 200
+    assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
+    sent = await send(api, aid, token, item)
+    bill = bill_of(pay_gateway, item)
+    desk = TransferDesk(pay_gateway)
+    desk._settle(bill, "SUCCESS")  # confirmed at WeChat Pay; its notice still on its way
+    withdrawn = await api.call(
+        "POST", f"/draws/activities/{aid}/payouts/{row_of(sent, item)['payout']['id']}/cancel",
+        token)
+    assert withdrawn.status == 409 and "确认收款" in withdrawn.message, withdrawn.data
+    paid = await Payout.get(invitation_id=item.id)
+    assert paid.state == "paid" and (await Invitation.get(id=item.id)).fee_paid
+    again = await send(api, aid, token, item)
+    assert again.status == 409  # never a second bill
+    await desk._notify(bill)  # the late notice changes nothing
+    assert await Payout.filter(invitation_id=item.id).count() == 1
+    assert pay_gateway.transfer_paid_fen == bill.amount
