@@ -20,11 +20,8 @@ from bot.conversation.engine import Engine
 from bot.providers.pay.client import WeChatPayClient
 from bot.providers.voice.callbacks import VoiceInbox
 from bot.relay.channels import Channels
-from bot.relay.notify_texts import NotifyTexts
-from bot.relay.ratelimit import RateLimits
-from bot.relay.relay import RELAY_JOB, RELAY_JOB_ID, OutboxNudge, Relay
-from bot.relay.sender import Sender
-from bot.wechat.api import WeChatAPI
+from bot.relay.relay import RELAY_JOB, RELAY_JOB_ID, OutboxNudge
+from config.channels_build import build_channels
 from config.chat import build_engine
 from config.clients import (
     PrivacySetup,
@@ -97,7 +94,6 @@ from services.draws import (
     VirtualCalls,
     VoiceReplies,
 )
-from services.draws.running import DRAW_MOOT
 from services.education import (
     Education,
     Exams,
@@ -113,12 +109,12 @@ from services.fees import (
     Funding,
     PayoutAccounts,
     Payouts,
+    Receipts,
     TransferAuthorisations,
 )
 from services.notifications import (
     ALL_CHANNELS,
     CodeSms,
-    MootChecks,
     NumberPrivacy,
     Outbox,
     SmsGateway,
@@ -268,7 +264,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
             PayoutAccounts(outbox, vault, links), TransferAuthorisations(
                 transfers, settings.transfer_authorised,
                 lambda name: texts.render("payout/authorisation_name.j2", name=name).strip())),
-            funding=(funding := Funding(payments))),
+            funding=(funding := Funding(payments)), receipts=Receipts(transfers, files)),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),
@@ -286,30 +282,6 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         lending=PeerLending(draws, audit, followups, vault, attendance, peers, performance,
                             funding),
         asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault))
-
-
-def build_channels(settings: Settings, *, http: aiohttp.ClientSession, redis: Redis,
-                   keys: RedisKeys, outbox: Outbox, texts: Texts, sms: SmsGateway,
-                   own_url: str, voice: VoiceGateway | None = None,
-                   clock: Clock = SYSTEM_CLOCK) -> Channels:
-    """The WeChat APIs, SMS and the outbox relay."""
-    base = settings.api_base(own_url)
-    qr_base = base if settings.sandbox or settings.wechat_api_base else \
-        "https://mp.weixin.qq.com"
-    official = WeChatAPI(http, base, settings.wechat_appid, settings.wechat_secret, redis,
-                         keys, timeout=settings.wechat_api_timeout, qr_base=qr_base)
-    mini = WeChatAPI(http, base, settings.miniapp_appid, settings.miniapp_secret, redis, keys,
-                     timeout=settings.wechat_api_timeout)
-    # made-up template ids only where the WeChat API is a fake (sandbox, tests)
-    notify_texts = NotifyTexts(texts, settings.wechat_templates, settings.miniapp_templates,
-                               settings.sandbox or settings.env == "test")
-    limits = RateLimits(redis, keys, settings.outbox_rate, settings.outbox_user_rate, clock)
-    sender = Sender(outbox, official, mini, sms, notify_texts, limits, redis, keys,
-                    settings.outbox_max_attempts, settings.miniapp_appid, voice,
-                    MootChecks(DRAW_MOOT))
-    return Channels(official=official, mini=mini, sms=sms, voice=voice,
-                    notify_texts=notify_texts,
-                    relay=Relay(outbox, sender, redis, keys, clock=clock.now))
 
 
 @contextlib.asynccontextmanager

@@ -162,3 +162,24 @@ class FeeFunding(Model):
 
     class Meta:
         table = "fee_funding"
+
+
+class PayoutReceipt(Model):
+    """The electronic receipt (电子回单) of a fee paid by WeChat transfer: applied for once the
+    transfer is paid, polled until WeChat Pay has made it, its file archived with the fee
+    when its SHA-256 is the one WeChat Pay announced (services/fees/receipts.py)."""
+
+    id = fields.BigIntField(primary_key=True)
+    payout_id = fields.BigIntField(unique=True)
+    state = fields.CharField(max_length=10, default="applied")  # applied / archived / failed
+    applied_at = fields.DatetimeField()
+    checked_at = fields.DatetimeField(null=True)  # the last query
+    archived_at = fields.DatetimeField(null=True)
+    sha256 = fields.CharField(max_length=64, default="")
+    storage_key = fields.CharField(max_length=128, default="")
+    size = fields.IntField(default=0)
+    tries = fields.IntField(default=0)
+    problem = fields.CharField(max_length=64, default="")  # the last: a digest mismatch, ...
+
+    class Meta:
+        table = "payout_receipt"

@@ -1,7 +1,8 @@
 """The fake WeChat Pay gateway as an aiohttp app: payments and refunds
 (sandbox/pay_gateway.py), the trade bill (sandbox/pay_bill.py), the fund-flow bill
 (sandbox/pay_fundflow.py), 电子发票 (sandbox/pay_fapiao.py) and 商家转账
-(sandbox/pay_transfer.py, its 用户授权免确认 in sandbox/pay_authorisation.py)."""
+(sandbox/pay_transfer.py, its 用户授权免确认 in sandbox/pay_authorisation.py, its 电子回单 there
+too)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from sandbox.pay_gateway import (
     query,
     refund,
 )
-from sandbox.pay_transfer import add_transfer_routes
+from sandbox.pay_transfer import add_receipt_routes, add_transfer_routes
 
 
 def pay_gateway_app(gateway: PayGateway) -> web.Application:
@@ -48,5 +49,6 @@ def pay_gateway_app(gateway: PayGateway) -> web.Application:
     app.router.add_get("/v3/billdownload/file", gateway_view(bill_download))
     add_fapiao_routes(app)
     add_transfer_routes(app)
+    add_receipt_routes(app)
     add_authorisation_routes(app)
     return app

@@ -107,6 +107,10 @@ class PayGateway:
         self.bill_clock: Callable[[], datetime] = functools.partial(datetime.now, UTC)
         self.bill_tampered = False  # serve a file whose SHA1 is not the one announced
         self.bill_files: dict[str, tuple[bytes, float]] = {}  # download token -> (file, until)
+        # transfers' 电子回单 (sandbox/pay_transfer.py): out_bill_no -> receipt
+        self.receipts: dict[str, Any] = {}
+        self.receipt_pending_queries = 1  # queries answered GENERATING before FINISHED
+        self.receipt_tampered = False  # serve a file whose SHA256 is not the one announced
         # the fund-flow bill's transfer lines (sandbox/pay_fundflow.py), made to disagree
         self.fundflow_dropped: set[str] = set()  # out_bill_no left out of the bill
         self.fundflow_amount_override: dict[str, int] = {}  # out_bill_no -> fen in the bill

@@ -47,7 +47,10 @@ async def reconcile_payments(ctx: dict[str, Any]) -> dict[str, int]:
 async def sweep_payouts(ctx: dict[str, Any]) -> int:
     """Experts' fee transfers nothing was heard of for 5 minutes, and those past their 24
     hours: asked of WeChat Pay and settled (services/fees/payouts.py)."""
-    return await domain_of(ctx).fees.payouts.sweep(datetime.now(UTC))
+    now = datetime.now(UTC)
+    swept = await domain_of(ctx).fees.payouts.sweep(now)
+    await domain_of(ctx).fees.receipts.sweep(now)  # the 电子回单 of those paid
+    return swept
 
 
 async def reconcile_bill(ctx: dict[str, Any]) -> str:

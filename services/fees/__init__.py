@@ -18,6 +18,7 @@ from services.fees.declaration import Declaration, Declared
 from services.fees.funding import Funding, FundingRow, SheetView
 from services.fees.ledger import AgencyLedger, Ledger
 from services.fees.payouts import ConfirmParams, MyPayout, PayoutMismatch, Payouts
+from services.fees.receipts import Overdue, Receipts
 from services.fees.rule import HOURLY, PROFILES, Computed
 from services.fees.secondary import HOSTED_TERMS, THEIR_STANDARDS, Providers
 from services.fees.service import Fees
@@ -51,10 +52,12 @@ __all__ = [
     "MyFee",
     "MyPayout",
     "NewStandard",
+    "Overdue",
     "PayoutAccounts",
     "PayoutMismatch",
     "Payouts",
     "Providers",
+    "Receipts",
     "SheetView",
     "TransferAuthorisations",
     "TransferRow",

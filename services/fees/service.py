@@ -13,6 +13,7 @@ from services.fees.declaration import Declaration
 from services.fees.funding import Funding
 from services.fees.ledger import Ledger
 from services.fees.payouts import Payouts
+from services.fees.receipts import Receipts
 from services.fees.sheets import FeeSheets
 from services.fees.standards import FeeStandards
 
@@ -21,6 +22,7 @@ from services.fees.standards import FeeStandards
 class Fees:
     payouts: Payouts  # transfers by WeChat Pay, holding the accounts and authorisations
     funding: Funding
+    receipts: Receipts  # each transfer's 电子回单, archived with the fee
     standards: FeeStandards = field(default_factory=FeeStandards)
     sheets: FeeSheets = field(default_factory=FeeSheets)
     declaration: Declaration = field(default_factory=Declaration)

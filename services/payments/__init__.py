@@ -29,11 +29,13 @@ from services.payments.orders import PAY_LINK, InvoiceWords, PaymentMismatch, Pa
 from services.payments.transfer_bill import FundFlowGateway, TransferReconcile
 from services.payments.transfers import (
     AUTHORIZATION_STATES,
+    RECEIPT_STATES,
     STATES,
     AuthorizationRequest,
     TransferAuthorization,
     TransferBill,
     TransferGateway,
+    TransferReceipt,
     TransferRequest,
 )
 
@@ -41,6 +43,7 @@ __all__ = [
     "AUTHORIZATION_STATES",
     "BILL_CHECKS",
     "PAY_LINK",
+    "RECEIPT_STATES",
     "STATES",
     "UNREADABLE",
     "AuthorizationRequest",
@@ -72,6 +75,7 @@ __all__ = [
     "TransferAuthorization",
     "TransferBill",
     "TransferGateway",
+    "TransferReceipt",
     "TransferReconcile",
     "TransferReport",
     "TransferRequest",

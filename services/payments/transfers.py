@@ -82,6 +82,23 @@ class TransferAuthorization:
     updated_at: datetime | None = None
 
 
+# 电子回单 of a transfer bill (WX-PAY 商户单号申请/查询电子回单): GENERATING, FINISHED (its file
+# ready to download for 10 minutes), FAILED; NOTEXIST is ours (never applied for)
+RECEIPT_STATES = frozenset({"GENERATING", "FINISHED", "FAILED", "NOTEXIST"})
+
+
+@dataclass(frozen=True)
+class TransferReceipt:
+    """A transfer's electronic receipt as WeChat Pay reports it."""
+
+    out_bill_no: str
+    state: str
+    hash_type: str = ""  # SHA256
+    hash_value: str = ""  # the file's digest, in lower-case hex
+    download_url: str = ""  # on the gateway, valid 10 minutes
+    fail_reason: str = ""
+
+
 class TransferGateway(Protocol):
     mchid: str
     appid: str  # the mini-program's: the payee confirms there
@@ -108,4 +125,17 @@ class TransferGateway(Protocol):
 
     async def close_authorization(self, out_authorization_no: str) -> TransferAuthorization:
         """解除免确认收款授权."""
+        ...
+
+    async def apply_receipt(self, out_bill_no: str) -> TransferReceipt:
+        """商户单号申请电子回单 for a bill paid (the same number again answers the one applied
+        for)."""
+        ...
+
+    async def receipt(self, out_bill_no: str) -> TransferReceipt:
+        """商户单号查询电子回单 (NOTEXIST when none was applied for)."""
+        ...
+
+    async def receipt_file(self, receipt: TransferReceipt) -> bytes:
+        """The receipt's file, its digest checked (PayError RECEIPT_HASH_MISMATCH)."""
         ...

@@ -11,16 +11,13 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Invitation
-from models.payouts import Payout
 from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import TransferDesk
 from services.common.clock import CHINA
 from services.fees.withholding import continuing, withhold
 from tests.support.api import Api
 from tests.support.draw_world import drawn
 from tests.support.fees import evaluation_over, nine_today, worked
-from tests.support.helpers import eventually
-from tests.support.payouts import bill_of, fees_ready, funded, record
+from tests.support.payouts import fees_ready, funded, paid_by_transfer, record
 from tests.support.wechat import Chat
 
 # (the month's earlier gross, its tax withheld, this payment) -> this payment's tax, in fen
@@ -45,20 +42,6 @@ def test_a_second_payment_is_taxed_on_the_sum_less_what_was_withheld(
         assert tax_before + got.tax_fen == withhold(gross_before + gross).tax_fen
 
 
-async def _paid(api: Api, pay_gateway: PayGateway, aid: int, token: str,
-                item: Invitation) -> Payout:
-    sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
-                          {"invitation_id": item.id})
-    assert sent.status == 200, sent.data
-    bill = bill_of(pay_gateway, item)
-    TransferDesk(pay_gateway).confirm(bill.package_info, bill.openid)
-
-    async def paid() -> bool:
-        return await Invitation.filter(id=item.id, fee_paid=True).exists()
-    await eventually(paid, timeout=10)
-    return await Payout.get(invitation_id=item.id, state="paid")
-
-
 async def test_the_same_project_twice_in_a_month_is_one_payment_on_every_list(
         api: Api, chat: Chat, client: TestClient, demo: dict,
         pay_gateway: PayGateway) -> None:
@@ -68,9 +51,9 @@ async def test_the_same_project_twice_in_a_month_is_one_payment_on_every_list(
                                {"channel": "platform"})).status == 200
     assert (await record(api, first_aid, token, expert, "900.00", "连续评审")).status == 200
     await funded(api, demo, first_aid, token)
-    first = await _paid(api, pay_gateway, first_aid, token, expert)
+    first = await paid_by_transfer(api, pay_gateway, first_aid, token, expert)
     assert first.tax_fen == 2_000
-    await _paid(api, pay_gateway, first_aid, token, other)  # 400: nothing withheld
+    await paid_by_transfer(api, pay_gateway, first_aid, token, other)  # 400: nothing withheld
     # the project's second section, evaluated later the same month by the same expert
     second_aid, _ = await drawn(api, chat, demo)
     project = (await DrawActivity.get(id=first_aid)).project_id
@@ -87,7 +70,7 @@ async def test_the_same_project_twice_in_a_month_is_one_payment_on_every_list(
                            {"channel": "platform"})).status == 200
     assert (await record(api, second_aid, token, again, "900.00", "连续评审")).status == 200
     await funded(api, demo, second_aid, token, reference="HX2026002")
-    second = await _paid(api, pay_gateway, second_aid, token, again)
+    second = await paid_by_transfer(api, pay_gateway, second_aid, token, again)
     # 1,800 together: (1,800 − 800) × 20 % = 200, of which 20 already withheld
     assert (second.gross_fen, second.tax_fen, second.amount_fen, second.taxable_fen) == (
         90_000, 18_000, 72_000, 100_000)

@@ -9,12 +9,14 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
+from models.payouts import Payout
 from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import FakeTransfer
+from sandbox.pay_transfer import FakeTransfer, TransferDesk
 from services.common.clock import china_today
 from tests.support.api import Api
 from tests.support.draw_world import drawn, make_experts
 from tests.support.fees import evaluation_over, nine_today, publish, worked
+from tests.support.helpers import eventually
 from tests.support.wechat import Chat
 
 
@@ -61,3 +63,18 @@ async def funded(api: Api, demo: dict, aid: int, token: str, reference: str = "H
         "approve": True, "total_yuan": submitted.data["funding"]["total_yuan"]})
     assert approved.status == 200, approved.data
     return dict(approved.data)
+
+
+async def paid_by_transfer(api: Api, pay_gateway: PayGateway, aid: int, token: str,
+                           item: Invitation) -> Payout:
+    """The agency sends the expert's recorded fee and the expert confirms it: paid."""
+    sent = await api.call("POST", f"/draws/activities/{aid}/payouts", token,
+                          {"invitation_id": item.id})
+    assert sent.status == 200, sent.data
+    bill = bill_of(pay_gateway, item)
+    TransferDesk(pay_gateway).confirm(bill.package_info, bill.openid)
+
+    async def paid() -> bool:
+        return await Invitation.filter(id=item.id, fee_paid=True).exists()
+    await eventually(paid, timeout=10)
+    return await Payout.get(invitation_id=item.id, state="paid")

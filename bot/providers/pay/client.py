@@ -293,6 +293,15 @@ class WeChatPayClient:
                             row.problem)
         return rows
 
+    @property
+    def base(self) -> str:
+        """The gateway's address (a download address must be on it)."""
+        return self._base
+
+    async def fetch(self, ticket: BillTicket) -> tuple[int, bytes]:
+        """A file on the gateway by a signed GET (a bill's, a transfer receipt's)."""
+        return await self._download(ticket)
+
     async def _download(self, ticket: BillTicket) -> tuple[int, bytes]:
         """The bill file by a signed GET (the library would read it whole, unverified)."""
         core = self._pay._core

@@ -23,6 +23,13 @@ from urllib.parse import quote
 from wechatpayv3.async_.type import RequestType
 
 from bot.providers.pay.client import WeChatPayClient
+from bot.providers.pay.receipts import (
+    RECEIPTS,
+    check_receipt,
+    parse_receipt,
+    receipt_path,
+    ticket_of,
+)
 from services.payments import (
     AUTHORIZATION_STATES,
     STATES,
@@ -31,6 +38,7 @@ from services.payments import (
     PayError,
     TransferAuthorization,
     TransferBill,
+    TransferReceipt,
     TransferRequest,
 )
 
@@ -186,6 +194,29 @@ class WeChatPayTransfers:
             if exc.code == "NOT_FOUND":
                 return TransferAuthorization(out_authorization_no, "NOTEXIST")
             raise
+
+    async def apply_receipt(self, out_bill_no: str) -> TransferReceipt:
+        core = self._client._pay._core
+        _, body = await self._client._call("receipt apply", lambda: core.request(
+            RECEIPTS, method=RequestType.POST, data={"out_bill_no": out_bill_no}))
+        return parse_receipt(body, out_bill_no, self._client.base)
+
+    async def receipt(self, out_bill_no: str) -> TransferReceipt:
+        core = self._client._pay._core
+        try:
+            _, body = await self._client._call("receipt query", lambda: core.request(
+                receipt_path(out_bill_no)))
+        except PayError as exc:
+            if exc.code == "NOT_FOUND":
+                return TransferReceipt(out_bill_no, "NOTEXIST")
+            raise
+        return parse_receipt(body, out_bill_no, self._client.base)
+
+    async def receipt_file(self, receipt: TransferReceipt) -> bytes:
+        ticket = ticket_of(receipt, self._client.base)
+        _, raw = await self._client._call("receipt download",
+                                          lambda: self._client.fetch(ticket))
+        return check_receipt(raw, receipt)
 
     async def close_authorization(self, out_authorization_no: str) -> TransferAuthorization:
         # as cancel: an empty object signed as "{}", not the library's "null"

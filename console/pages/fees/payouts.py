@@ -10,7 +10,7 @@ from aiohttp import web
 from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.paging import asked, pager
-from miniapp_api.routes.fees import payouts
+from miniapp_api.routes.fees import payouts, receipts
 from miniapp_api.routes.fees.sheets import FeesOut
 
 pages = PageTable()
@@ -65,5 +65,13 @@ async def transfers(request: web.Request) -> web.Response:
     calls = api(request, back="/console/transfers")
     listed = await calls.call(payouts.transfer_list, calls.fields(
         payouts.TransfersQuery, filters))
-    return render(request, "transfers.html", transfers=listed.transfers,
+    late = await calls.call(receipts.overdue)
+    return render(request, "transfers.html", transfers=listed.transfers, overdue=late.receipts,
                   state=filters.get("state", ""), pager=pager(request, filters, listed.next))
+
+
+@pages.get("/transfers/{payout_id}/receipt", uses=receipts.finance_receipt)
+async def receipt(request: web.Request) -> web.StreamResponse:
+    """A transfer's electronic receipt, as WeChat Pay made it and its digest said."""
+    return await api(request, back="/console/transfers").call(receipts.finance_receipt,
+                                                              path=request.match_info)

@@ -9,9 +9,10 @@ from miniapp_api.routes.fees import (
     lent,
     payouts,
     peer_sheets,
+    receipts,
     sheets,
     standards,
 )
 
 ROUTES = (funding.api, accounts.api, declaration.api, ledger.api, sheets.api, standards.api,
-          payouts.api, authorisations.api, lent.api, peer_sheets.api)
+          payouts.api, authorisations.api, lent.api, peer_sheets.api, receipts.api)

@@ -160,6 +160,8 @@ class TransferOut(Model):
     amount_words: str
     created_at: datetime
     finished_at: datetime | None
+    receipt: str = Field(default="", description=(
+        "电子回单：archived 已归档 / applied 生成中 / failed 未能生成（空：未申请或未到账）"))
 
 
 class TransfersOut(PageOut):
@@ -173,9 +175,12 @@ async def transfer_list(call: Call, query: TransfersQuery) -> TransfersOut:
     texts = call.services.texts
     found = await call.domain.fees.payouts.listed(
         PayoutState(query.state) if query.state else None, query.limit, query.after)
+    receipts = await call.domain.fees.receipts.of([r.payout.id for r in found.rows])
     return TransfersOut(transfers=[TransferOut(
         id=r.payout.id, activity_id=r.payout.activity_id, project=r.project, agency=r.agency,
         payee=mask_name(r.payee), state=r.payout.state,
         state_title=texts.word("payout_state", r.payout.state),
         **money_out(texts, r.payout), created_at=r.payout.created_at,
-        finished_at=r.payout.finished_at) for r in found.rows], next=found.next)
+        finished_at=r.payout.finished_at,
+        receipt=receipts[r.payout.id].state if r.payout.id in receipts else "")
+        for r in found.rows], next=found.next)

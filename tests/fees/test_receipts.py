@@ -1,0 +1,82 @@
+"""The electronic receipt (电子回单) of each fee paid by WeChat transfer (WX-PAY 商户单号申请/查询
+电子回单): applied for once the transfer is paid, asked after while WeChat Pay makes it,
+downloaded and archived only when its SHA-256 is the one announced; finance downloads it and
+sees, on its transfers page, those not archived a day after they were paid and why; the
+expert downloads the receipt of their own transfer, nobody else's."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime, timedelta
+
+from aiohttp.test_utils import TestClient
+
+from models.payouts import Payout, PayoutReceipt
+from models.wechat import Channel, WeChatIdentity
+from sandbox.pay_gateway import PayGateway
+from tests.support.api import Api
+from tests.support.console import Desk
+from tests.support.payouts import fees_ready, funded, paid_by_transfer
+from tests.support.wechat import Chat
+from web.context import DOMAIN
+
+
+async def _mini(person_id: int) -> str:
+    return (await WeChatIdentity.get(person_id=person_id,
+                                     channel=Channel.MINI_PROGRAM)).openid
+
+
+async def test_a_paid_transfers_receipt_is_archived_once_its_digest_matches(
+        api: Api, chat: Chat, client: TestClient, demo: dict,
+        pay_gateway: PayGateway) -> None:
+    aid, token, (item, other) = await fees_ready(api, chat, client, demo)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    await funded(api, demo, aid, token)
+    paid = await paid_by_transfer(api, pay_gateway, aid, token, item)
+    receipts = client.app[DOMAIN].fees.receipts
+    finance = await api.login(demo["finance"].mp_openid)
+    # applied for, still being made: not downloadable yet, said in words
+    now = datetime.now(UTC)
+    assert await receipts.sweep(now) == 0
+    row = await PayoutReceipt.get(payout_id=paid.id)
+    assert row.state == "applied"
+    early = await api.call("GET", f"/finance/transfers/{paid.id}/receipt", finance)
+    assert early.status == 404 and "还没有归档" in early.message
+    # the file served does not match the digest WeChat Pay announced: not archived
+    pay_gateway.receipt_tampered = True
+    assert await receipts.sweep(now) == 0
+    row = await PayoutReceipt.get(payout_id=paid.id)
+    assert (row.state, row.problem) == ("applied", "RECEIPT_HASH_MISMATCH")
+    # a day on, finance's transfers page names it and why
+    await Payout.filter(id=paid.id).update(finished_at=now - timedelta(hours=25))
+    late = await api.call("GET", "/finance/receipts/overdue", finance)
+    (found,) = late.data["receipts"]
+    assert found["payout_id"] == paid.id and "摘要不一致" in found["why"]
+    assert "*" in found["payee"]
+    desk = Desk(client)
+    await desk.sign_in(demo["finance"].phone)
+    _, page = await desk.get("/console/transfers")
+    assert "到账超过24小时仍未归档电子回单的转账（1笔）" in page and paid.out_bill_no in page
+    # asked again, a good file: archived with its digest, the finding gone
+    pay_gateway.receipt_tampered = False
+    assert await receipts.sweep(now) == 1
+    row = await PayoutReceipt.get(payout_id=paid.id)
+    announced = pay_gateway.receipts[paid.out_bill_no].file
+    assert (row.state, row.sha256) == ("archived", hashlib.sha256(announced).hexdigest())
+    assert (await api.call("GET", "/finance/receipts/overdue", finance)).data["receipts"] == []
+    assert await receipts.sweep(now) == 0  # once
+    got = await client.get(f"/miniapp/v1/finance/transfers/{paid.id}/receipt",
+                           headers={"Authorization": f"Bearer {finance}"})
+    assert got.status == 200 and await got.read() == announced
+    _, page = await desk.get("/console/transfers")
+    assert f'/console/transfers/{paid.id}/receipt' in page
+    # the expert reads their own; another expert cannot
+    mine = await api.login(await _mini(item.person_id))
+    own = await client.get(f"/miniapp/v1/expert/payouts/{paid.id}/receipt",
+                           headers={"Authorization": f"Bearer {mine}"})
+    assert own.status == 200 and (await own.read()).startswith(b"%PDF")
+    theirs = await api.login(await _mini(other.person_id))
+    refused = await client.get(f"/miniapp/v1/expert/payouts/{paid.id}/receipt",
+                               headers={"Authorization": f"Bearer {theirs}"})
+    assert refused.status == 404
