@@ -119,6 +119,9 @@ ONE_PERSON = frozenset({
     "GET /console/review/{app_id}/attachments/{attachment_id}",
     "GET /admin/invoices/{payable_id}/file", "GET /console/invoices/{payable_id}/file",
     "GET /expert/info-sheet.pdf",
+    # a transfer's 电子回单 names its payee (services/fees/receipts.py)
+    "GET /finance/transfers/{payout_id}/receipt", "GET /console/transfers/{payout_id}/receipt",
+    "GET /expert/payouts/{payout_id}/receipt",
 })
 
 # Readings in full that are no file: an expert's bank account number for the transfer, and
