@@ -73,5 +73,4 @@ async def transfers(request: web.Request) -> web.Response:
 @pages.get("/transfers/{payout_id}/receipt", uses=receipts.finance_receipt)
 async def receipt(request: web.Request) -> web.StreamResponse:
     """A transfer's electronic receipt, as WeChat Pay made it and its digest said."""
-    return await api(request, back="/console/transfers").call(receipts.finance_receipt,
-                                                              path=request.match_info)
+    return await api(request).call(receipts.finance_receipt, path=request.match_info)
