@@ -41,6 +41,7 @@ class LedgerFee:
     by_bank: bool
     paid_on: date
     reference: str  # WeChat Pay's transfer bill number, or the bank's reference
+    payout_id: int | None = None  # a WeChat transfer's (its 电子回单 is kept by it)
 
 
 @dataclass
@@ -123,7 +124,8 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
             row.activity_id, titles[row.activity_id], people[row.person_id],
             row.gross_fen or row.amount_fen, row.tax_fen, row.amount_fen, by_bank,
             _when(row).astimezone(CHINA).date(),
-            row.paid_ref if isinstance(row, PayoutAccount) else row.transfer_bill_no))
+            row.paid_ref if isinstance(row, PayoutAccount) else row.transfer_bill_no,
+            None if isinstance(row, PayoutAccount) else row.id))
     return sorted(books.values(), key=lambda b: (b.agency, b.agency_id))
 
 

@@ -45,9 +45,9 @@ class Receipts:
         those ready: how many were archived."""
         if self.gateway is None:
             return 0
-        done = await PayoutReceipt.all().values_list("payout_id", flat=True)
-        fresh = await Payout.filter(state=PayoutState.PAID, finished_at__gte=now - SINCE
-                                    ).exclude(id__in=list(done)).order_by("id").limit(BATCH)
+        paid = Payout.filter(state=PayoutState.PAID, finished_at__gte=now - SINCE)
+        done = list(await PayoutReceipt.all().values_list("payout_id", flat=True))
+        fresh = await (paid.exclude(id__in=done) if done else paid).order_by("id").limit(BATCH)
         for payout in fresh:
             await self._apply(payout, now)
         archived = 0

@@ -12,6 +12,7 @@ from services.fees.authorisations import TransferAuthorisations
 from services.fees.declaration import Declaration
 from services.fees.funding import Funding
 from services.fees.ledger import Ledger
+from services.fees.money import Money
 from services.fees.payouts import Payouts
 from services.fees.receipts import Receipts
 from services.fees.sheets import FeeSheets
@@ -27,6 +28,7 @@ class Fees:
     sheets: FeeSheets = field(default_factory=FeeSheets)
     declaration: Declaration = field(default_factory=Declaration)
     ledger: Ledger = field(default_factory=Ledger)
+    money: Money = field(default_factory=Money)  # the statistics' fees, tax and receipts
 
     @property
     def accounts(self) -> PayoutAccounts:

@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 from models.payouts import Payout, PayoutReceipt
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_gateway import PayGateway
+from services.common.clock import CHINA
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.payouts import fees_ready, funded, paid_by_transfer
@@ -33,19 +34,23 @@ async def test_a_paid_transfers_receipt_is_archived_once_its_digest_matches(
     assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
                            {"channel": "platform"})).status == 200
     await funded(api, demo, aid, token)
+    # (the worker's own sweep runs each minute too: WeChat Pay takes its time here until
+    # the test says the receipt is made)
+    pay_gateway.receipt_pending_queries = 10_000
     paid = await paid_by_transfer(api, pay_gateway, aid, token, item)
     receipts = client.app[DOMAIN].fees.receipts
     finance = await api.login(demo["finance"].mp_openid)
     # applied for, still being made: not downloadable yet, said in words
     now = datetime.now(UTC)
-    assert await receipts.sweep(now) == 0
+    await receipts.sweep(now)
     row = await PayoutReceipt.get(payout_id=paid.id)
     assert row.state == "applied"
     early = await api.call("GET", f"/finance/transfers/{paid.id}/receipt", finance)
     assert early.status == 404 and "还没有归档" in early.message
-    # the file served does not match the digest WeChat Pay announced: not archived
+    # made, but the file served does not match the digest announced: not archived
     pay_gateway.receipt_tampered = True
-    assert await receipts.sweep(now) == 0
+    pay_gateway.receipts[paid.out_bill_no].waits = 0
+    await receipts.sweep(now)
     row = await PayoutReceipt.get(payout_id=paid.id)
     assert (row.state, row.problem) == ("applied", "RECEIPT_HASH_MISMATCH")
     # a day on, finance's transfers page names it and why
@@ -60,12 +65,12 @@ async def test_a_paid_transfers_receipt_is_archived_once_its_digest_matches(
     assert "到账超过24小时仍未归档电子回单的转账（1笔）" in page and paid.out_bill_no in page
     # asked again, a good file: archived with its digest, the finding gone
     pay_gateway.receipt_tampered = False
-    assert await receipts.sweep(now) == 1
+    await receipts.sweep(now)
     row = await PayoutReceipt.get(payout_id=paid.id)
     announced = pay_gateway.receipts[paid.out_bill_no].file
     assert (row.state, row.sha256) == ("archived", hashlib.sha256(announced).hexdigest())
     assert (await api.call("GET", "/finance/receipts/overdue", finance)).data["receipts"] == []
-    assert await receipts.sweep(now) == 0  # once
+    assert await receipts.sweep(now) == 0  # archived once
     got = await client.get(f"/miniapp/v1/finance/transfers/{paid.id}/receipt",
                            headers={"Authorization": f"Bearer {finance}"})
     assert got.status == 200 and await got.read() == announced
@@ -80,3 +85,67 @@ async def test_a_paid_transfers_receipt_is_archived_once_its_digest_matches(
     refused = await client.get(f"/miniapp/v1/expert/payouts/{paid.id}/receipt",
                                headers={"Authorization": f"Bearer {theirs}"})
     assert refused.status == 404
+
+
+async def test_the_statistics_count_the_months_money_as_the_ledger_does(
+        api: Api, chat: Chat, client: TestClient, demo: dict,
+        pay_gateway: PayGateway) -> None:
+    """Fees paid by transfer, tax withheld and receipts archived, per month and agency, the
+    same as finance's ledger says."""
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    await funded(api, demo, aid, token)
+    paid = await paid_by_transfer(api, pay_gateway, aid, token, item)
+    pay_gateway.receipt_pending_queries = 0
+    await client.app[DOMAIN].fees.receipts.sweep(datetime.now(UTC))
+    assert (await PayoutReceipt.get(payout_id=paid.id)).state == "archived"
+    month = f"{paid.finished_at.astimezone(CHINA):%Y-%m}" if paid.finished_at else ""
+    admin = await api.login(demo["admin"].mp_openid)
+    figures = await api.call("GET", "/admin/statistics", admin,
+                             params={"from_month": month, "to_month": month})
+    (row,) = figures.data["money"]
+    finance = await api.login(demo["finance"].mp_openid)
+    ledger = await api.call("GET", "/finance/ledger", finance, params={"month": month})
+    (book,) = ledger.data["agencies"]
+    assert (row["agency"], row["transfers"], row["receipts"], row["banked"]) == (
+        book["agency"], 1, 1, 0)
+    assert (row["tax_yuan"], row["net_yuan"]) == (book["tax_yuan"], book["net_yuan"])
+    desk = Desk(client)
+    await desk.sign_in(demo["admin"].phone)
+    _, page = await desk.get(f"/console/statistics?from_month={month}&to_month={month}")
+    assert "电子回单已归档" in page and "1 / 1" in page
+
+
+def test_a_receipt_answer_is_read_only_as_documented() -> None:
+    """A finished receipt must carry a SHA256 and an address on the gateway itself (a
+    signed request goes nowhere else); an unknown state is refused."""
+    import json
+
+    from bot.providers.pay.receipts import check_receipt, parse_receipt
+    from services.payments import PayError
+
+    base = "https://api.mch.weixin.qq.com"
+    digest = hashlib.sha256(b"%PDF").hexdigest()
+    good = {"state": "FINISHED", "hash_type": "SHA256", "hash_value": digest,
+            "download_url": f"{base}/v3/billdownload/file?token=x"}
+    got = parse_receipt(json.dumps(good), "FEE1", base)
+    assert (got.state, got.hash_value) == ("FINISHED", digest)
+    assert check_receipt(b"%PDF", got) == b"%PDF"
+    for bad in ({**good, "hash_type": "SHA1"}, {**good, "hash_value": "00"},
+                {**good, "download_url": "https://elsewhere.example/f"},
+                {"state": "DONE"}):
+        try:
+            parse_receipt(json.dumps(bad), "FEE1", base)
+        except PayError as refused:
+            assert refused.code == "BAD_RESPONSE"
+        else:
+            raise AssertionError(bad)
+    try:
+        check_receipt(b"%PDF ", got)
+    except PayError as refused:
+        assert refused.code == "RECEIPT_HASH_MISMATCH"
+    else:
+        raise AssertionError("a file whose digest differs was kept")
+    assert parse_receipt(json.dumps({"state": "GENERATING"}), "FEE1", base).state == \
+        "GENERATING"

@@ -46,6 +46,18 @@ def parse_receipt(body: Any, out_bill_no: str, base: str) -> TransferReceipt:
                            fail_reason=str(data.get("fail_reason") or "")[:64])
 
 
+def parse_applied(body: Any, out_bill_no: str) -> TransferReceipt:
+    """The answer to an application: its state only (the file's digest and address come
+    with a query)."""
+    try:
+        state = str(json.loads(body).get("state", ""))
+    except (ValueError, AttributeError) as exc:
+        raise PayError("BAD_RESPONSE", f"receipt apply: {exc!r}") from None
+    if state not in RECEIPT_STATES:
+        raise PayError("BAD_RESPONSE", f"receipt apply: unknown state {state[:20]!r}")
+    return TransferReceipt(out_bill_no=out_bill_no, state=state)
+
+
 def ticket_of(receipt: TransferReceipt, base: str) -> BillTicket:
     """Where to fetch the file (BillTicket's sha1 field carries the SHA-256 here)."""
     return BillTicket(url=receipt.download_url, path=receipt.download_url[len(base):],

@@ -26,6 +26,7 @@ from bot.providers.pay.client import WeChatPayClient
 from bot.providers.pay.receipts import (
     RECEIPTS,
     check_receipt,
+    parse_applied,
     parse_receipt,
     receipt_path,
     ticket_of,
@@ -199,7 +200,7 @@ class WeChatPayTransfers:
         core = self._client._pay._core
         _, body = await self._client._call("receipt apply", lambda: core.request(
             RECEIPTS, method=RequestType.POST, data={"out_bill_no": out_bill_no}))
-        return parse_receipt(body, out_bill_no, self._client.base)
+        return parse_applied(body, out_bill_no)
 
     async def receipt(self, out_bill_no: str) -> TransferReceipt:
         core = self._client._pay._core

@@ -83,6 +83,19 @@ class SanctionCountOut(Model):
     count: int
 
 
+class MoneyOut(Model):
+    month: str = Field(description="支付月份，如 2026-11（北京时间）")
+    month_title: str
+    agency: str = Field(description="代理机构")
+    transfers: int = Field(description="微信转账笔数")
+    transfer_yuan: Decimal = Field(description="微信转账应发合计")
+    banked: int = Field(description="银行转账笔数")
+    bank_yuan: Decimal = Field(description="银行转账应发合计")
+    tax_yuan: Decimal = Field(description="代扣个人所得税合计")
+    net_yuan: Decimal = Field(description="实发合计")
+    receipts: int = Field(description="已归档电子回单的微信转账笔数")
+
+
 class StatisticsOut(Model):
     from_month: str
     to_month: str
@@ -96,6 +109,8 @@ class StatisticsOut(Model):
     least_drawn: list[ExpertOut] = Field(description="确认参加次数最少的10名在库专家（含0次）")
     active_experts: int
     sanctions: list[SanctionCountOut]
+    money: list[MoneyOut] = Field(default=[], description=(
+        "按支付月份和代理机构的专家费（与财务专家费台账同一来源）"))
     rules: list[tuple[str, str]] = Field(description="各项数字的统计口径（名称、说明）")
 
 
@@ -147,6 +162,13 @@ async def statistics(call: Call, query: StatisticsQuery) -> StatisticsOut:
         active_experts=found.active_experts,
         sanctions=[SanctionCountOut(kind=s.kind, kind_title=s.words, count=s.count)
                    for s in found.sanctions],
+        money=[MoneyOut(
+            month=f"{r.month:%Y-%m}", month_title=f"{r.month.year}年{r.month.month}月",
+            agency=r.agency, transfers=r.transfers, transfer_yuan=fen_yuan(r.transfer_fen),
+            banked=r.banked, bank_yuan=fen_yuan(r.bank_fen), tax_yuan=fen_yuan(r.tax_fen),
+            net_yuan=fen_yuan(r.net_fen), receipts=r.receipts)
+            for r in await call.domain.fees.money.by_month(
+                [date(m.year, m.month, 1) for m in months])],
         rules=[(a, b) for a, _, b in (line.partition("|") for line in
                                       _rules(call, months, today).splitlines()) if b])
 
