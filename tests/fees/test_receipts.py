@@ -78,6 +78,8 @@ async def test_a_paid_transfers_receipt_is_archived_once_its_digest_matches(
     assert f'/console/transfers/{paid.id}/receipt' in page
     # the expert reads their own; another expert cannot
     mine = await api.login(await _mini(item.person_id))
+    listed = await api.call("GET", "/expert/payouts", mine)
+    assert [p["receipt"] for p in listed.data["payouts"] if p["id"] == paid.id] == [True]
     own = await client.get(f"/miniapp/v1/expert/payouts/{paid.id}/receipt",
                            headers={"Authorization": f"Bearer {mine}"})
     assert own.status == 200 and (await own.read()).startswith(b"%PDF")
@@ -108,6 +110,7 @@ async def test_the_statistics_count_the_months_money_as_the_ledger_does(
     finance = await api.login(demo["finance"].mp_openid)
     ledger = await api.call("GET", "/finance/ledger", finance, params={"month": month})
     (book,) = ledger.data["agencies"]
+    assert [(f["payout_id"], f["receipt"]) for f in book["fees"]] == [(paid.id, True)]
     assert (row["agency"], row["transfers"], row["receipts"], row["banked"]) == (
         book["agency"], 1, 1, 0)
     assert (row["tax_yuan"], row["net_yuan"]) == (book["tax_yuan"], book["net_yuan"])
@@ -115,6 +118,9 @@ async def test_the_statistics_count_the_months_money_as_the_ledger_does(
     await desk.sign_in(demo["admin"].phone)
     _, page = await desk.get(f"/console/statistics?from_month={month}&to_month={month}")
     assert "电子回单已归档" in page and "1 / 1" in page
+    await desk.sign_in(demo["finance"].phone)
+    _, page = await desk.get(f"/console/fee-ledger?month={month}")
+    assert f"/console/transfers/{paid.id}/receipt" in page
 
 
 def test_a_receipt_answer_is_read_only_as_documented() -> None:

@@ -45,6 +45,9 @@ class FeeOut(Model):
     by_bank: bool = Field(description="银行转账（否则为微信支付商家转账）")
     paid_on: date = Field(description="发放日期（北京时间）")
     reference: str = Field(description="微信转账单号或银行转账凭证号")
+    payout_id: int | None = Field(default=None, description=(
+        "微信转账的编号（其电子回单：/finance/transfers/{payout_id}/receipt）"))
+    receipt: bool = Field(default=False, description="电子回单已归档")
 
 
 class AgencyLedgerOut(Model):
@@ -68,6 +71,9 @@ class LedgerOut(Model):
 async def fee_ledger(call: Call, query: LedgerQuery) -> LedgerOut:
     month = month_of(query, call.now)
     books = await call.domain.fees.ledger.of_month(month, query.agency_id)
+    receipts = await call.domain.fees.receipts.of(
+        [f.payout_id for b in books for f in b.fees if f.payout_id is not None])
+    archived = {i for i, r in receipts.items() if r.state == "archived"}
     if query.unmasked:
         handed_out(call.request, people=len({f.person.id for b in books for f in b.fees}),
                    held=FEE_LEDGER.everything(True), why=FEE_LEDGER.why)
@@ -81,6 +87,7 @@ async def fee_ledger(call: Call, query: LedgerQuery) -> LedgerOut:
                      name=f.person.name if query.unmasked else mask_name(f.person.name),
                      gross_yuan=fen_yuan(f.gross_fen), tax_yuan=fen_yuan(f.tax_fen),
                      net_yuan=fen_yuan(f.net_fen), by_bank=f.by_bank, paid_on=f.paid_on,
-                     reference=f.reference) for f in b.fees],
+                     reference=f.reference, payout_id=f.payout_id,
+                     receipt=f.payout_id in archived) for f in b.fees],
         funded_yuan=fen_yuan(b.funded_fen), gross_yuan=fen_yuan(b.gross_fen),
         tax_yuan=fen_yuan(b.tax_fen), net_yuan=fen_yuan(b.net_fen)) for b in books])

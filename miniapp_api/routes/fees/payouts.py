@@ -91,6 +91,8 @@ class MyPayoutOut(Model):
     finished_at: datetime | None
     can_confirm: bool = Field(description="待确认收款：可取 confirm 参数调起确认收款页"
                                           "（免确认收款的转账无需确认）")
+    receipt: bool = Field(default=False, description=(
+        "电子回单已归档：可从 /expert/payouts/{id}/receipt 下载"))
 
 
 class MyPayoutsOut(Model):
@@ -99,14 +101,14 @@ class MyPayoutsOut(Model):
     authorisation_available: bool = Field(description="可在此开通免确认收款")
 
 
-def _mine(call: Call, mine: MyPayout) -> MyPayoutOut:
+def _mine(call: Call, mine: MyPayout, archived: frozenset[int] = frozenset()) -> MyPayoutOut:
     payout = mine.payout
     return MyPayoutOut(
         id=payout.id, eval_day=mine.eval_day,
         **money_out(call.services.texts, payout), state=payout.state,
         state_title=call.services.texts.word("payout_state", payout.state),
         expires_at=payout.expires_at, finished_at=payout.finished_at,
-        can_confirm=mine.can_confirm)
+        can_confirm=mine.can_confirm, receipt=payout.id in archived)
 
 
 @api.route("GET", "/expert/payouts", access=EXPERT, response=MyPayoutsOut, tag="专家",
@@ -115,7 +117,9 @@ async def my_payouts(call: Call) -> MyPayoutsOut:
     person_id = call.caller.need_person().id
     rows = await call.domain.fees.payouts.mine(person_id)
     authorisations = call.domain.fees.authorisations
-    return MyPayoutsOut(payouts=[_mine(call, p) for p in rows],
+    receipts = await call.domain.fees.receipts.of([p.payout.id for p in rows])
+    archived = frozenset(i for i, r in receipts.items() if r.state == "archived")
+    return MyPayoutsOut(payouts=[_mine(call, p, archived) for p in rows],
                         authorised=await authorisations.active(person_id) is not None,
                         authorisation_available=authorisations.available)
 
