@@ -33,6 +33,7 @@ from aiohttp import web
 
 from sandbox.pay_gateway import Body, PayGateway, _error, _signed, gateway_view
 from sandbox.pay_transfer import (
+    AUTHORISED_FIELDS,
     NAME_FROM_FEN,
     ROUTE,
     FakeTransfer,
@@ -214,7 +215,8 @@ async def authorised_transfer(request: web.Request, gateway: PayGateway,
     auth = _authorisation_of(data, gateway)
     if isinstance(auth, str):
         return _error(400, "INVALID_REQUEST" if "授权" in auth else "PARAM_ERROR", auth)
-    refusal = _invalid(dict(data, openid=auth.openid), gateway)
+    refusal = _invalid(dict(data, openid=auth.openid), gateway,
+                       AUTHORISED_FIELDS | {"openid"})
     if refusal:
         return _error(400, "PARAM_ERROR", refusal)
     no, amount = str(data["out_bill_no"]), int(data["transfer_amount"])
@@ -234,7 +236,7 @@ async def authorised_transfer(request: web.Request, gateway: PayGateway,
             gateway.transfer_balance_fen - gateway.transfer_paid_fen < amount:
         return _error(403, "NOT_ENOUGH", "商户运营账户资金不足")
     bill = FakeTransfer(no, str(data["appid"]), auth.openid, amount,
-                        str(data["transfer_remark"]), str(data.get("notify_url", "")), data,
+                        str(data["transfer_remark"]), auth.notify_url, data,
                         user_name=name, created=_now(), updated=_now(),
                         transfer_bill_no="1330" + "".join(secrets.choice("0123456789")
                                                           for _ in range(30)))

@@ -34,6 +34,22 @@ NAME_FROM_FEN = 200_000  # 2,000 yuan: the payee's name is required
 # the report items each scene asks for (商户平台 - 商家转账 - 场景)
 SCENE_ITEMS = {"1005": {"岗位类型", "报酬说明"}}  # 佣金报酬
 ROUTE = "/v3/fund-app/mch-transfer/transfer-bills"
+# each call's documented request fields (WX-PAY 发起转账; 用户授权后转账 as WxJava PR #4051
+# lists it): a body with another field is refused, as WeChat Pay refuses one
+TRANSFER_FIELDS = frozenset({
+    "appid", "out_bill_no", "transfer_scene_id", "openid", "user_name", "transfer_amount",
+    "transfer_remark", "notify_url", "user_recv_perception", "transfer_scene_report_infos"})
+AUTHORISED_FIELDS = frozenset({
+    "appid", "out_bill_no", "transfer_scene_id", "user_name", "transfer_amount",
+    "transfer_remark", "user_recv_perception", "transfer_scene_report_infos",
+    "authorization_id", "sponsor_mchid", "out_authorization_no"})
+RECEIPT_FIELDS = frozenset({"out_bill_no"})
+
+
+def undocumented(data: Body, fields: frozenset[str]) -> str:
+    """Why a body is refused for a field its call does not document ("" when it is not)."""
+    extra = sorted(set(data) - fields)
+    return f"请求参数中包含接口未定义的字段：{'、'.join(extra)}" if extra else ""
 
 
 def _now() -> str:
@@ -155,8 +171,11 @@ def _name(gateway: PayGateway, request: web.Request, sealed: Any) -> str | None:
     return plain.decode("utf-8", "replace")
 
 
-def _invalid(data: Body, gateway: PayGateway) -> str:
+def _invalid(data: Body, gateway: PayGateway, fields: frozenset[str] = TRANSFER_FIELDS
+             ) -> str:
     """Why a create request is refused ("" when it is not)."""
+    if refused := undocumented(data, fields):
+        return refused
     amount = data.get("transfer_amount")
     scene = str(data.get("transfer_scene_id", ""))
     remark = data.get("transfer_remark")
@@ -282,6 +301,8 @@ def receipt_file(out_bill_no: str, amount: int) -> bytes:
 
 async def apply_receipt(request: web.Request, gateway: PayGateway,
                         data: Body) -> web.StreamResponse:
+    if refused := undocumented(data, RECEIPT_FIELDS):
+        return _error(400, "PARAM_ERROR", refused)
     no = str(data.get("out_bill_no", ""))
     bill = gateway.transfers.get(no)
     if bill is None:

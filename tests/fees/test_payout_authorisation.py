@@ -18,7 +18,7 @@ from models.payouts import Payout, TransferAuthorisation
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_authorisation import AuthorisationDesk
 from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import TransferDesk
+from sandbox.pay_transfer import AUTHORISED_FIELDS, TransferDesk
 from services.payments import PayError, TransferRequest
 from tests.support.api import Api
 from tests.support.fees import row_of
@@ -96,6 +96,8 @@ async def test_one_expert_authorised_is_paid_without_confirming_the_other_confir
     bill = bill_of(pay_gateway, first)
     assert bill.params["authorization_id"] == auth.authorization_id
     assert "openid" not in bill.params and bill.state == "SUCCESS"
+    # the call's own fields (WxJava PR #4051: no notify_url in 用户授权后转账's body)
+    assert set(bill.params) <= AUTHORISED_FIELDS and "notify_url" not in bill.params
     # 900.00 less 20 % of (900 - 800): 880.00 transferred, 20.00 withheld
     assert bill.amount == 88000
     payout = await Payout.get(invitation_id=first.id)

@@ -155,3 +155,21 @@ def test_a_receipt_answer_is_read_only_as_documented() -> None:
         raise AssertionError("a file whose digest differs was kept")
     assert parse_receipt(json.dumps({"state": "GENERATING"}), "FEE1", base).state == \
         "GENERATING"
+
+
+def test_the_gateway_refuses_a_field_its_call_does_not_document() -> None:
+    """The fake gateway holds each call to its documented fields (a body built from the
+    wrong list fails, as WeChat Pay refuses it), and to the scene report 佣金报酬 needs."""
+    from sandbox.pay_transfer import (
+        AUTHORISED_FIELDS,
+        RECEIPT_FIELDS,
+        TRANSFER_FIELDS,
+        undocumented,
+    )
+
+    assert "notify_url" in TRANSFER_FIELDS and "notify_url" not in AUTHORISED_FIELDS
+    assert undocumented({"out_bill_no": "FEE1"}, RECEIPT_FIELDS) == ""
+    assert "notify_url" in undocumented({"out_bill_no": "FEE1", "notify_url": "x"},
+                                        AUTHORISED_FIELDS)
+    assert "sub_mchid" in undocumented({"out_bill_no": "FEE1", "sub_mchid": "1"},
+                                       RECEIPT_FIELDS)

@@ -150,13 +150,14 @@ class WeChatPayTransfers:
 
     async def _authorised(self, request: TransferRequest) -> TransferBill:
         """用户授权后转账: the bill to a payee who agreed, naming the authorisation (never the
-        openid with it: WeChat Pay refuses both)."""
+        openid with it: WeChat Pay refuses both), from the call's own field list (no
+        notify_url: the result is notified as the authorisation's; WxJava PR #4051)."""
         core = self._client._pay._core
         data: dict[str, Any] = {
             "appid": self.appid, "out_bill_no": request.out_bill_no,
             "transfer_scene_id": self._scene, "authorization_id": request.authorization_id,
             "transfer_amount": request.amount_fen, "transfer_remark": request.remark[:32],
-            "notify_url": self._notify_url, "user_recv_perception": self._perception,
+            "user_recv_perception": self._perception,
             "transfer_scene_report_infos": self._report}
         if request.user_name and request.amount_fen >= NAME_FROM_FEN:
             data["user_name"] = core.encrypt(request.user_name)
