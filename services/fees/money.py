@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from models.payouts import PayoutReceipt
 from services.fees.ledger import ledger
+from services.fees.receipts import Receipts
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,10 @@ async def money(months: list[date]) -> list[MoneyRow]:
         for book in await ledger(month, None):
             wechat = [f for f in book.fees if not f.by_bank]
             bank = [f for f in book.fees if f.by_bank]
-            ids = [f.payout_id for f in wechat if f.payout_id is not None]
-            archived = await PayoutReceipt.filter(payout_id__in=ids, state="archived"
-                                                  ).count() if ids else 0
             if not book.fees:
                 continue
+            archived = len(await Receipts.archived(
+                [f.payout_id for f in wechat if f.payout_id is not None]))
             out.append(MoneyRow(
                 month, book.agency, len(wechat), sum(f.gross_fen for f in wechat), len(bank),
                 sum(f.gross_fen for f in bank), sum(f.tax_fen for f in book.fees),

@@ -11,6 +11,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.expressions import Subquery
+
+from models import column
 from models.payouts import Payout, PayoutReceipt, PayoutState
 from models.people import Person
 from services.common.errors import NotFound
@@ -45,9 +48,9 @@ class Receipts:
         those ready: how many were archived."""
         if self.gateway is None:
             return 0
-        paid = Payout.filter(state=PayoutState.PAID, finished_at__gte=now - SINCE)
-        done = list(await PayoutReceipt.all().values_list("payout_id", flat=True))
-        fresh = await (paid.exclude(id__in=done) if done else paid).order_by("id").limit(BATCH)
+        fresh = await Payout.filter(state=PayoutState.PAID, finished_at__gte=now - SINCE
+                                    ).exclude(id__in=Subquery(PayoutReceipt.all().values(
+                                        "payout_id"))).order_by("id").limit(BATCH)
         for payout in fresh:
             await self._apply(payout, now)
         archived = 0
@@ -93,6 +96,14 @@ class Receipts:
     async def of(payout_ids: list[int]) -> dict[int, PayoutReceipt]:
         """The receipts of these transfers, by transfer."""
         return {r.payout_id: r for r in await PayoutReceipt.filter(payout_id__in=payout_ids)}
+
+    @staticmethod
+    async def archived(payout_ids: list[int]) -> frozenset[int]:
+        """Those of these transfers whose receipt is archived."""
+        if not payout_ids:
+            return frozenset()
+        return frozenset(int(i) for i in await column(PayoutReceipt.filter(
+            payout_id__in=payout_ids, state="archived"), "payout_id"))
 
     async def file(self, payout: Payout) -> bytes | None:
         """The archived file of a transfer's receipt (None: not archived yet)."""

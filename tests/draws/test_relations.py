@@ -86,7 +86,7 @@ async def test_the_expert_declares_relatives_each_line_checked_and_reads_them_ma
 
 
 async def test_an_expert_whose_relative_heads_the_tenderer_is_passed_over_and_audited(
-        api: Api, client: TestClient, demo: dict) -> None:
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
     experts = await make_experts(client, 3, first=1510, specialty=SPECIALTY)
     related = experts[1]
     await _declares(related, id_hash="0" * 64, unit_name=TENDERER[0], post="legal_rep")
@@ -100,6 +100,15 @@ async def test_an_expert_whose_relative_heads_the_tenderer_is_passed_over_and_au
     skip = await SkippedCandidate.get(expert_id=related.id)
     assert skip.reason.startswith("relative:")
     assert "近亲属在须回避的单位任职" in skip_said(skip.reason, TEXTS)
+    # the audit reads the relative's record again and finds it bears the skip out, and a
+    # declaration withdrawn since keeps it on the record
+    await finish(chat, aid)
+    await ExpertRelative.filter(expert_id=related.id).update(withdrawn_at=datetime.now(UTC))
+    await the_results_unseal(aid, datetime.now(UTC))
+    page = await api.call("GET", f"/draws/activities/{aid}/audit", token)
+    assert page.data["ok"] is True, page.data
+    reasons = [s["reason"] for p in page.data["pools"] for s in p.get("skipped") or []]
+    assert any("近亲属" in r for r in reasons)
 
 
 async def test_two_related_experts_never_sit_together_the_second_is_passed_over(

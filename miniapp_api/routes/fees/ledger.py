@@ -71,9 +71,8 @@ class LedgerOut(Model):
 async def fee_ledger(call: Call, query: LedgerQuery) -> LedgerOut:
     month = month_of(query, call.now)
     books = await call.domain.fees.ledger.of_month(month, query.agency_id)
-    receipts = await call.domain.fees.receipts.of(
+    archived = await call.domain.fees.receipts.archived(
         [f.payout_id for b in books for f in b.fees if f.payout_id is not None])
-    archived = {i for i, r in receipts.items() if r.state == "archived"}
     if query.unmasked:
         handed_out(call.request, people=len({f.person.id for b in books for f in b.fees}),
                    held=FEE_LEDGER.everything(True), why=FEE_LEDGER.why)

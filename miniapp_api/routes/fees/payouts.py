@@ -117,8 +117,7 @@ async def my_payouts(call: Call) -> MyPayoutsOut:
     person_id = call.caller.need_person().id
     rows = await call.domain.fees.payouts.mine(person_id)
     authorisations = call.domain.fees.authorisations
-    receipts = await call.domain.fees.receipts.of([p.payout.id for p in rows])
-    archived = frozenset(i for i, r in receipts.items() if r.state == "archived")
+    archived = await call.domain.fees.receipts.archived([p.payout.id for p in rows])
     return MyPayoutsOut(payouts=[_mine(call, p, archived) for p in rows],
                         authorised=await authorisations.active(person_id) is not None,
                         authorisation_available=authorisations.available)
