@@ -34,6 +34,7 @@ from aiohttp import web
 from sandbox.pay_gateway import Body, PayGateway, _error, _signed, gateway_view
 from sandbox.pay_transfer import (
     AUTHORISED_FIELDS,
+    AUTHORIZE_FIELDS,
     NAME_FROM_FEN,
     ROUTE,
     FakeTransfer,
@@ -42,6 +43,7 @@ from sandbox.pay_transfer import (
     _invalid,
     _name,
     _now,
+    undocumented,
 )
 
 AUTHORIZATIONS = "/v3/fund-app/mch-transfer/user-confirm-authorization"
@@ -126,6 +128,8 @@ class AuthorisationDesk:
 def _refusal(data: Body, gateway: PayGateway) -> tuple[int, str, str] | None:
     if not gateway.transfer_authorization_open:
         return 403, "NO_AUTH", "商户无权限发起"
+    if refused := undocumented(data, AUTHORIZE_FIELDS):
+        return 400, "PARAM_ERROR", refused
     if not OUT_NO.fullmatch(str(data.get("out_authorization_no", ""))):
         return 400, "PARAM_ERROR", "商户侧授权单号格式错误"
     if not data.get("appid") or not data.get("openid"):

@@ -44,6 +44,10 @@ AUTHORISED_FIELDS = frozenset({
     "transfer_remark", "user_recv_perception", "transfer_scene_report_infos",
     "authorization_id", "sponsor_mchid", "out_authorization_no"})
 RECEIPT_FIELDS = frozenset({"out_bill_no"})
+# 发起免确认收款授权 (WX-PAY 4014399423)
+AUTHORIZE_FIELDS = frozenset({
+    "out_authorization_no", "appid", "openid", "transfer_scene_id", "user_display_name",
+    "user_recv_perception", "authorization_notify_url"})
 
 
 def undocumented(data: Body, fields: frozenset[str]) -> str:
@@ -309,6 +313,8 @@ async def apply_receipt(request: web.Request, gateway: PayGateway,
         return _error(404, "NOT_FOUND", "转账单不存在")
     if bill.state != "SUCCESS":
         return _error(400, "INVALID_REQUEST", "转账单据状态不满足申请电子回单条件")
+    if not bill.user_name:  # no receipt for a transfer made without the payee's real name
+        return _error(400, "INVALID_REQUEST", "转账时未传入收款用户姓名，不支持申请电子回单")
     found = gateway.receipts.get(no)
     if found is None:
         found = gateway.receipts[no] = FakeReceipt(

@@ -2,7 +2,9 @@
 (fee.payout_ready). The bill is confirmed in the mini-program only (WX-PAY: the payee
 confirms with wx.requestMerchantTransfer), so the page says so, shows the bill's state, and
 offers the other way: a bank account (the bill is then withdrawn, and the page goes on to
-the account's page below).
+the account's page below). The notice of the paid transfer (fee.payout_paid) links it too,
+for a notice's days: the page then offers the transfer's electronic receipt
+(`/w/{token}/receipt`, services/fees/receipts.py) once it is archived.
 
 `/f/{token}`: an expert WeChat Pay cannot pay (no mini-program) gives the bank account
 their fee is to be paid into, from the link in the SMS the agency's 发放 sent
@@ -88,12 +90,14 @@ async def _bill_page(request: web.Request, payout_id: int, error: str = "",
     payout = await payouts.linked(payout_id)
     assert payout is not None
     (mine,) = await payouts.seen([payout])
+    receipt = payout.id in await request.app[DOMAIN].fees.receipts.archived([payout.id])
     token = form_token(request)
     return with_token(request, render(
         request, "act_transfer.html", status=status, error=error, csrf=token, payout=payout,
         day=f"{mine.eval_day.year}年{mine.eval_day.month}月{mine.eval_day.day}日",
         **Amounts.of_paid(payout).words(), until=china_time(payout.expires_at),
-        state=request.app[TEXTS].word("payout_state", payout.state)), token)
+        state=request.app[TEXTS].word("payout_state", payout.state), receipt=receipt,
+        receipt_path=f"{request.path.rstrip('/')}/receipt"), token)
 
 
 async def bill_page(request: web.Request) -> web.Response:
@@ -101,6 +105,22 @@ async def bill_page(request: web.Request) -> web.Response:
     if isinstance(found, web.Response):
         return found
     return await _bill_page(request, found[0])
+
+
+async def bill_receipt(request: web.Request) -> web.Response:
+    """The paid transfer's electronic receipt, as archived (its digest checked)."""
+    found = await checked(request, TRANSFER_LINK, lambda i: _bill_owner(request, i))
+    if isinstance(found, web.Response):
+        return found
+    domain = request.app[DOMAIN]
+    payout = await domain.fees.payouts.linked(found[0])
+    raw = None if payout is None else await domain.fees.receipts.file(payout)
+    if payout is None or raw is None:
+        return await _bill_page(request, found[0], status=404, error=request.app[TEXTS].error(
+            DomainError("payout.receipt_not_ready")))
+    return web.Response(body=raw, content_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=receipt-{payout.out_bill_no}.pdf",
+        "Cache-Control": "no-store"})
 
 
 async def bill_post(request: web.Request) -> web.Response:
@@ -124,5 +144,6 @@ async def bill_post(request: web.Request) -> web.Response:
 def setup_payout_page(app: web.Application) -> None:
     add_page(app, "GET", "/w/{token}", bill_page)
     add_page(app, "POST", "/w/{token}", bill_post)
+    add_page(app, "GET", "/w/{token}/receipt", bill_receipt)
     add_page(app, "GET", "/f/{token}", payout_page)
     add_page(app, "POST", "/f/{token}", payout_post)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from services.admin.statistics import (
     MonthFigures,
@@ -16,6 +16,9 @@ from services.admin.statistics import (
     statistics,
     yuan,
 )
+
+if TYPE_CHECKING:
+    from services.fees import MoneyRow
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,9 +38,10 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def workbook(stats: Statistics, sheets: str, rules: str) -> bytes:
+def workbook(stats: Statistics, sheets: str, rules: str,
+             money: Sequence[MoneyRow] = ()) -> bytes:
     """The workbook's bytes. `sheets`: "key|title|heading|…" lines; `rules`: "name|meaning"
-    lines."""
+    lines; `money`: the fees paid per month and agency (services/fees/money.py)."""
     from openpyxl import Workbook
 
     titles: dict[str, list[str]] = {}
@@ -54,6 +58,9 @@ def workbook(stats: Statistics, sheets: str, rules: str) -> bytes:
         ("least", [(n, e.expert_number, e.name, e.evaluations)
                    for n, e in enumerate(stats.least, 1)]),
         ("sanctions", [(s.words, s.count) for s in stats.sanctions]),
+        ("money", [(f"{r.month.year}年{r.month.month}月", r.agency, r.transfers,
+                    yuan(r.transfer_fen), r.banked, yuan(r.bank_fen), yuan(r.tax_fen),
+                    yuan(r.net_fen), r.receipts) for r in money]),
         ("rules", [line.split("|", 1) for line in rules.splitlines() if "|" in line])]
     book = Workbook(write_only=True)
     for key, rows in tables:

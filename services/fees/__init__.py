@@ -17,6 +17,7 @@ from services.fees.authorisations import (
 from services.fees.declaration import Declaration, Declared
 from services.fees.funding import Funding, FundingRow, SheetView
 from services.fees.ledger import AgencyLedger, Ledger
+from services.fees.money import MoneyRow
 from services.fees.payouts import ConfirmParams, MyPayout, PayoutMismatch, Payouts
 from services.fees.receipts import Overdue, Receipts
 from services.fees.rule import HOURLY, PROFILES, Computed
@@ -49,6 +50,7 @@ __all__ = [
     "Funding",
     "FundingRow",
     "Ledger",
+    "MoneyRow",
     "MyFee",
     "MyPayout",
     "NewStandard",

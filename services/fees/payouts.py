@@ -35,6 +35,7 @@ from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
+from services.common.links import NOTICE_LINK_DAYS
 from services.draws import DrawRecord
 from services.draws.record import Actor, OperationLog
 from services.fees.accounts import PayoutAccounts
@@ -314,9 +315,18 @@ class Payouts:
                 **amounts(payout), "state": str(state),
                 "day": china_time(activity.eval_start).split(" ")[0],
                 "until": china_time(payout.expires_at),
-                **(self.accounts.transfer_link(payout.id, payout.expires_at)
-                   if kind == "fee.payout_ready" else {})}, person_id=payout.person_id,
+                **self._page(payout, kind, now)}, person_id=payout.person_id,
                 dedupe_key=f"payout:{payout.id}:{kind}")
+
+    def _page(self, payout: Payout, kind: NotificationKind, now: datetime) -> dict[str, str]:
+        """The transfer's page for the notice: while waiting, where to choose a bank account
+        instead; once paid, where its electronic receipt is downloaded (a notice's days)."""
+        if kind == "fee.payout_ready":
+            return self.accounts.transfer_link(payout.id, payout.expires_at)
+        if kind == "fee.payout_paid":
+            return self.accounts.transfer_link(payout.id,
+                                               now + timedelta(days=NOTICE_LINK_DAYS))
+        return {}
 
     async def _close(self, payout: Payout, state: PayoutState, reason: str,
                      now: datetime) -> None:

@@ -3,7 +3,8 @@
 it, its file downloaded and kept with the fee only when its SHA-256 is the one WeChat Pay
 announced (a mismatch is noted and asked again: each query gives a new download address).
 Finance and the expert read the file; a receipt not archived 24 hours after the transfer is
-a finding on finance's reconciliation page."""
+a finding on finance's reconciliation page. The file is kept as the fee's voucher: fees are
+records the retention job never removes (services/rights/data_inventory.py, kind `fees`)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 BATCH = 50  # transfers handled by one sweep
 OVERDUE = timedelta(hours=24)  # the receipt of a transfer paid longer ago is a finding
 SINCE = timedelta(days=60)  # transfers looked at (WeChat Pay keeps receipts for a while)
+# WeChat Pay's refusals that asking again will not change (a transfer made without the
+# payee's name, one in a state that has no receipt): kept as failed, in its words
+REFUSED = frozenset({"INVALID_REQUEST", "PARAM_ERROR"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,10 @@ class Receipts:
             await self.gateway.apply_receipt(payout.out_bill_no)
         except PayError as exc:
             log.warning("receipt of %s not applied for: %s", payout.out_bill_no, exc.code)
+            if not exc.transient and exc.code in REFUSED:  # asked again, refused again
+                await PayoutReceipt.get_or_create(payout_id=payout.id, defaults={
+                    "applied_at": now, "state": "failed",
+                    "problem": (exc.message or exc.code)[:64]})
             return
         await PayoutReceipt.get_or_create(payout_id=payout.id,
                                           defaults={"applied_at": now})

@@ -20,6 +20,7 @@ class PayError(Exception):
     def __init__(self, code: str, message: str = "", *, transient: bool = False) -> None:
         super().__init__(f"{code}: {message}" if message else code)
         self.code = code
+        self.message = message  # WeChat Pay's own words, when it gave some
         self.transient = transient
 
 

@@ -23,8 +23,9 @@ STATES = frozenset({"ACCEPTED", "PROCESSING", "WAIT_USER_CONFIRM", "TRANSFERING"
 
 @dataclass(frozen=True)
 class TransferRequest:
-    """One transfer to one payee (amount in fen; `user_name` only from 2,000 yuan, where
-    WeChat Pay checks the payee's real name)."""
+    """One transfer to one payee (amount in fen). `user_name`, the payee's real name, goes
+    sealed with every transfer: WeChat Pay requires it from 2,000 yuan and issues no
+    electronic receipt (电子回单) for a transfer made without it (docs/rules-that-are-ours.md)."""
 
     out_bill_no: str
     openid: str

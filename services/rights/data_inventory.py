@@ -80,6 +80,10 @@ INVENTORY: tuple[DataKind, ...] = (
              Keep.KEPT, None),
     DataKind("payout_accounts", (DataField("bank_accounts"),), ("payout_account",),
              Keep.ANONYMISE, "after_deregistration"),
+    # the fees paid to the person, the tax withheld and each transfer's electronic receipt:
+    # accounting vouchers, kept 30 years (会计档案管理办法 Art. 14 and its table, ACC-ARCH)
+    DataKind("fees", (DataField("transfers"),),
+             ("payout", "payout_receipt", "transfer_authorisation"), Keep.KEPT, None),
     DataKind("education", (DataField("courses"), DataField("exams")),
              ("enrollment", "lesson_study", "exam_attempt"), Keep.KEPT, None),
     DataKind("notifications", (DataField("notifications"),), ("notification",),

@@ -19,7 +19,7 @@ from models.exams import Exam, ExamAttempt
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertRelative, ExpertSpecialty
 from models.notifications import Notification
 from models.payments import Payable
-from models.payouts import PayoutAccount
+from models.payouts import Payout, PayoutAccount, PayoutReceipt
 from models.people import Person, RoleGrant
 from models.venues import IdentityCheck
 from models.wechat import WeChatIdentity, WeChatPrivacyEvent
@@ -77,7 +77,8 @@ class PersonalData:
         return {"identity": self._identity, "contact": self._contact, "account": self._account,
                 "expert": self._expert, "applications": self._applications,
                 "draws": self._draws, "payments": self._payments,
-                "payout_accounts": self._payout_accounts, "education": self._education,
+                "payout_accounts": self._payout_accounts, "fees": self._fees,
+                "education": self._education,
                 "notifications": self._notifications, "codes": self._codes}
 
     async def listing(self, person: Person) -> list[Values]:
@@ -199,6 +200,21 @@ class PersonalData:
             "amount_yuan": a.amount_fen / 100, "given_at": _when(a.given_at),
             "paid_at": _when(a.paid_at)}
             for a in await PayoutAccount.filter(person_id=person.id).order_by("id")]}
+
+    async def _fees(self, person: Person) -> Values:
+        paid = await Payout.filter(person_id=person.id).order_by("id")
+        acts = {a.id: a for a in await DrawActivity.filter(id__in={p.activity_id for p in paid})}
+        projects = dict(await Project.filter(id__in={a.project_id for a in acts.values()}
+                                             ).values_list("id", "name"))
+        receipts = frozenset(await column(PayoutReceipt.filter(
+            payout_id__in=[p.id for p in paid], state="archived"), "payout_id"))
+        return {"transfers": [{
+            "project": projects.get(acts[p.activity_id].project_id)
+            if p.activity_id in acts else None,
+            "fee_yuan": p.gross_fen / 100, "tax_yuan": p.tax_fen / 100,
+            "paid_yuan": p.amount_fen / 100, "state": self.word("payout_state", p.state),
+            "finished_at": _when(p.finished_at), "receipt_archived": p.id in receipts}
+            for p in paid]}
 
     async def _education(self, person: Person) -> Values:
         enrolled = await Enrollment.filter(person_id=person.id).order_by("id")

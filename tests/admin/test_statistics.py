@@ -145,7 +145,7 @@ async def test_the_figures_say_what_was_done(api: Api, chat: Chat, client: TestC
     assert sheet.status == 200, sheet.data
     book = load_workbook(io.BytesIO(sheet.data["body"]), read_only=True)
     assert book.sheetnames == ["按月统计", "按地区统计", "抽中最多的专家", "抽中最少的专家",
-                               "生效中的处分", "口径说明"]
+                               "生效中的处分", "专家费", "口径说明"]
     rows = list(book["按月统计"].iter_rows(values_only=True))
     assert rows[0][:8] == ("月份", "抽取次数", "其中补抽", "其中重新抽取", "复评次数",
                            "为外库副场抽取次数", "外库专家参加副场", "外库专家不能参加")

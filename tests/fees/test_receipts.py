@@ -7,11 +7,15 @@ expert downloads the receipt of their own transfer, nobody else's."""
 from __future__ import annotations
 
 import hashlib
+import io
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from aiohttp.test_utils import TestClient
+from openpyxl import load_workbook
 
 from models.payouts import Payout, PayoutReceipt
+from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_gateway import PayGateway
 from services.common.clock import CHINA
@@ -114,6 +118,15 @@ async def test_the_statistics_count_the_months_money_as_the_ledger_does(
     assert (row["agency"], row["transfers"], row["receipts"], row["banked"]) == (
         book["agency"], 1, 1, 0)
     assert (row["tax_yuan"], row["net_yuan"]) == (book["tax_yuan"], book["net_yuan"])
+    # the workbook's 专家费 sheet says the same
+    sheet = await api.call("GET", "/admin/statistics.xlsx", admin,
+                           params={"from_month": month, "to_month": month})
+    book = load_workbook(io.BytesIO(sheet.data["body"]), read_only=True)
+    header, line = list(book["专家费"].iter_rows(values_only=True))
+    assert header[1] == "代理机构" and header[-1] == "电子回单已归档笔数"
+    assert (line[1], line[2], line[4], line[8]) == (row["agency"], 1, 0, 1)
+    assert Decimal(str(line[6])) == Decimal(row["tax_yuan"])
+    assert Decimal(str(line[7])) == Decimal(row["net_yuan"])
     desk = Desk(client)
     await desk.sign_in(demo["admin"].phone)
     _, page = await desk.get(f"/console/statistics?from_month={month}&to_month={month}")
@@ -162,6 +175,7 @@ def test_the_gateway_refuses_a_field_its_call_does_not_document() -> None:
     wrong list fails, as WeChat Pay refuses it), and to the scene report 佣金报酬 needs."""
     from sandbox.pay_transfer import (
         AUTHORISED_FIELDS,
+        AUTHORIZE_FIELDS,
         RECEIPT_FIELDS,
         TRANSFER_FIELDS,
         undocumented,
@@ -173,3 +187,52 @@ def test_the_gateway_refuses_a_field_its_call_does_not_document() -> None:
                                         AUTHORISED_FIELDS)
     assert "sub_mchid" in undocumented({"out_bill_no": "FEE1", "sub_mchid": "1"},
                                        RECEIPT_FIELDS)
+    # 发起免确认收款授权 takes no transfer fields: an amount or a scene report is refused
+    assert "transfer_amount" in undocumented(
+        {"out_authorization_no": "A1", "transfer_amount": 1}, AUTHORIZE_FIELDS)
+    assert undocumented({"out_authorization_no": "A1", "authorization_notify_url": "x"},
+                        AUTHORIZE_FIELDS) == ""
+    from sandbox.pay_transfer import _report_ok
+    assert not _report_ok("1005", [{"info_type": "岗位类型", "info_content": "评标专家"}])
+    assert _report_ok("1005", [{"info_type": "岗位类型", "info_content": "评标专家"},
+                               {"info_type": "报酬说明", "info_content": "评标劳务费"}])
+
+
+async def test_a_transfer_carries_the_name_its_receipt_needs_and_stays_a_voucher(
+        api: Api, chat: Chat, client: TestClient, demo: dict,
+        pay_gateway: PayGateway) -> None:
+    """Every transfer carries the payee's sealed real name (WeChat Pay makes no receipt
+    without it), however small; a receipt WeChat Pay refuses for good is kept as failed in
+    its own words, not asked for again each minute; the expert's 清单 lists the fee and its
+    receipt among the records kept 30 years."""
+    aid, token, (item, other) = await fees_ready(api, chat, client, demo)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/fee-channel", token,
+                           {"channel": "platform"})).status == 200
+    await funded(api, demo, aid, token)
+    paid = await paid_by_transfer(api, pay_gateway, aid, token, item)
+    second = await paid_by_transfer(api, pay_gateway, aid, token, other)
+    assert paid.amount_fen < 200_000  # below the amount where WeChat Pay asks for it
+    bill = pay_gateway.transfers[paid.out_bill_no]
+    assert bill.user_name and bill.user_name == (await Person.get(id=item.person_id)).name
+    # a transfer made without the name (as one made before this was): refused for good
+    pay_gateway.transfers[second.out_bill_no].user_name = ""
+    pay_gateway.receipt_pending_queries = 0
+    receipts = client.app[DOMAIN].fees.receipts
+    now = datetime.now(UTC)
+    await receipts.sweep(now)
+    await receipts.sweep(now)
+    row = await PayoutReceipt.get(payout_id=second.id)
+    assert (row.state, row.problem) == ("failed", "转账时未传入收款用户姓名，不支持申请电子回单")
+    assert (await PayoutReceipt.get(payout_id=paid.id)).state == "archived"
+    await Payout.filter(id=second.id).update(finished_at=now - timedelta(hours=25))
+    finance = await api.login(demo["finance"].mp_openid)
+    (found,) = (await api.call("GET", "/finance/receipts/overdue", finance)).data["receipts"]
+    assert found["payout_id"] == second.id and "未传入收款用户姓名" in found["why"]
+    assert "手动申请" in found["why"]
+    # the expert's own list of their data: the fee, the tax, the receipt, kept 30 years
+    mine = await api.login(await _mini(item.person_id))
+    kinds = (await api.call("GET", "/me/personal-data", mine)).data["kinds"]
+    (fees,) = [k for k in kinds if k["key"] == "fees"]
+    (transfer,) = fees["values"]["transfers"]
+    assert transfer["paid_yuan"] == paid.amount_fen / 100 and transfer["receipt_archived"]
+    assert "30年" in fees["retention"] and "电子回单" in fees["title"]

@@ -45,7 +45,6 @@ from services.payments import (
 
 ROUTE = "/v3/fund-app/mch-transfer/transfer-bills"
 AUTHORIZATIONS = "/v3/fund-app/mch-transfer/user-confirm-authorization"
-NAME_FROM_FEN = 200_000  # from 2,000 yuan WeChat Pay checks the payee's real name
 
 
 def _when(value: Any) -> datetime | None:
@@ -109,7 +108,7 @@ class WeChatPayTransfers:
         if request.authorization_id:
             return await self._authorised(request)
         pay = self._client._pay
-        name = request.user_name if request.amount_fen >= NAME_FROM_FEN else None
+        name = request.user_name or None
         _, body = await self._client._call("transfer", lambda: pay.mch_transfer_bills(
             out_bill_no=request.out_bill_no, transfer_scene_id=self._scene,
             openid=request.openid, transfer_amount=request.amount_fen,
@@ -159,7 +158,7 @@ class WeChatPayTransfers:
             "transfer_amount": request.amount_fen, "transfer_remark": request.remark[:32],
             "user_recv_perception": self._perception,
             "transfer_scene_report_infos": self._report}
-        if request.user_name and request.amount_fen >= NAME_FROM_FEN:
+        if request.user_name:
             data["user_name"] = core.encrypt(request.user_name)
         _, body = await self._client._call("authorised transfer", lambda: core.request(
             f"{ROUTE}/transfer", method=RequestType.POST, data=data,

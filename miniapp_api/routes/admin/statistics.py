@@ -181,8 +181,9 @@ async def statistics_xlsx(call: Call, query: StatisticsQuery) -> web.Response:
     sheets = call.services.texts.render("documents/statistics_sheets.j2",
                                         total=call.services.texts.render(
                                             "documents/statistics_total.j2"))
+    money = await call.domain.fees.money.by_month([date(m.year, m.month, 1) for m in months])
     body = await asyncio.to_thread(call.domain.statistics.workbook, found, sheets,
-                                   _rules(call, months, today))
+                                   _rules(call, months, today), money)
     handed_out(call.request)  # counts only: nobody's personal data
     name = f"{FILENAME}{months[0].iso}_{months[-1].iso}.xlsx"
     return web.Response(body=body, content_type=XLSX, headers={
