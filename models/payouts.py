@@ -72,6 +72,14 @@ class Payout(Model):
     class Meta:
         table = "payout"
 
+    @property
+    def shown_state(self) -> str:
+        """The state a person reads: a bill still open while WeChat Pay cancels it reads
+        "canceling" (no confirmation possible, no new bill yet), not as waiting."""
+        if self.state == PayoutState.WAITING and self.wx_state == "CANCELING":
+            return "canceling"
+        return str(self.state)
+
 
 class AuthorisationState(StrEnum):
     WAITING = "waiting"  # asked at WeChat Pay, the expert has not agreed yet (24 h)

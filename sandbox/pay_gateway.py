@@ -126,6 +126,8 @@ class PayGateway:
         # a withdrawn bill's CANCELLED notification is delivered before the cancel call is
         # answered (WeChat Pay promises no order between the two)
         self.transfer_notify_first = False
+        # a cancel stays CANCELING until TransferDesk.cancelled (WeChat Pay takes its time)
+        self.transfer_cancel_slow = False
         # 免确认收款授权 (sandbox/pay_authorisation.py): out_authorization_no -> authorisation;
         # whether the merchant has the mode (without it: NO_AUTH)
         self.transfer_authorizations: dict[str, Any] = {}

@@ -96,7 +96,8 @@ async def _bill_page(request: web.Request, payout_id: int, error: str = "",
         request, "act_transfer.html", status=status, error=error, csrf=token, payout=payout,
         day=f"{mine.eval_day.year}年{mine.eval_day.month}月{mine.eval_day.day}日",
         **Amounts.of_paid(payout).words(), until=china_time(payout.expires_at),
-        state=request.app[TEXTS].word("payout_state", payout.state), receipt=receipt,
+        state=request.app[TEXTS].word("payout_state", payout.shown_state), receipt=receipt,
+        shown=payout.shown_state,
         receipt_path=f"{request.path.rstrip('/')}/receipt"), token)
 
 

@@ -150,8 +150,9 @@ class Payouts:
                 raise BadInput("payout.no_fee")
             if item.fee_paid:
                 raise Conflict("payout.paid")
-            if await Payout.filter(invitation_id=item.id, state__in=list(OPEN)).exists():
-                raise Conflict("payout.open")
+            held = await Payout.filter(invitation_id=item.id, state__in=list(OPEN)).first()
+            if held is not None:  # a new bill only once WeChat Pay says the last one is over
+                raise Conflict("payout.open", canceling=held.shown_state == "canceling")
             # the agency funded the sheet and finance approved it: only then, and only the
             # amount approved, leaves the centre's account
             await funding.require_approved(root, item)
@@ -380,7 +381,8 @@ class Payouts:
                 for p in payouts]
 
     def confirm_params(self, payout: Payout) -> ConfirmParams | None:
-        if payout.state != PayoutState.WAITING or not payout.package_info or not self.gateway:
+        if payout.shown_state != PayoutState.WAITING or not payout.package_info or \
+                not self.gateway:  # nothing to confirm while WeChat Pay cancels it
             return None
         return ConfirmParams(self.gateway.mchid, self.gateway.appid, payout.package_info,
                              payout.openid)

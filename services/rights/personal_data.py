@@ -212,7 +212,7 @@ class PersonalData:
             "project": projects.get(acts[p.activity_id].project_id)
             if p.activity_id in acts else None,
             "fee_yuan": p.gross_fen / 100, "tax_yuan": p.tax_fen / 100,
-            "paid_yuan": p.amount_fen / 100, "state": self.word("payout_state", p.state),
+            "paid_yuan": p.amount_fen / 100, "state": self.word("payout_state", p.shown_state),
             "finished_at": _when(p.finished_at), "receipt_archived": p.id in receipts}
             for p in paid]}
 

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawLog, Invitation
@@ -334,3 +335,48 @@ async def test_a_withdrawal_racing_the_experts_confirmation_pays_once(
     await desk._notify(bill)  # the late notice changes nothing
     assert await Payout.filter(invitation_id=item.id).count() == 1
     assert pay_gateway.transfer_paid_fen == bill.amount
+
+
+async def test_a_bill_being_cancelled_is_neither_confirmed_nor_sent_again_until_it_is(
+        api: Api, chat: Chat, client: TestClient, demo: dict,
+        pay_gateway: PayGateway) -> None:
+    """Cancel before re-issue (issue 64): WeChat Pay answers a cancel with CANCELING and
+    cancels in its own time; until it says CANCELLED the bill reads 撤销中 everywhere, the
+    expert has nothing to confirm, and no second bill is made for the fee."""
+    aid, token, (item, _) = await fees_ready(api, chat, client, demo)
+    assert (await platform(api, aid, token)).status == 200
+    assert (await record(api, aid, token, item)).status == 200
+    await funded(api, demo, aid, token)
+    sent = await send(api, aid, token, item)
+    first = bill_of(pay_gateway, item)
+    pay_gateway.transfer_cancel_slow = True
+    payout_id = row_of(sent, item)["payout"]["id"]
+    withdrawn = await api.call("POST", f"/draws/activities/{aid}/payouts/{payout_id}/cancel",
+                               token)
+    assert withdrawn.status == 200, withdrawn.data
+    assert row_of(withdrawn, item)["payout"]["state_title"] == "撤销中（等待微信支付确认）"
+    mine = await api.call("GET", "/expert/payouts", await expert_token(api, item))
+    (own,) = mine.data["payouts"]
+    assert (own["state_title"], own["can_confirm"]) == ("撤销中（等待微信支付确认）", False)
+    with pytest.raises(LookupError):  # WeChat shows the expert nothing to confirm either
+        TransferDesk(pay_gateway).confirm(first.out_bill_no, first.openid)
+    again = await send(api, aid, token, item)
+    assert again.status == 409 and "正在撤销" in again.message
+    assert [b for b in pay_gateway.transfers if b.startswith(f"FEE{item.id:010d}")] == [
+        first.out_bill_no]
+    # WeChat Pay says cancelled: the fee is sent again, once, and paid once
+    TransferDesk(pay_gateway).cancelled(first.out_bill_no)
+
+    async def cancelled() -> bool:
+        return await Payout.filter(id=payout_id, state="cancelled").exists()
+    await eventually(cancelled, timeout=10)
+    assert (await send(api, aid, token, item)).status == 200
+    second = bill_of(pay_gateway, item)
+    assert second.out_bill_no != first.out_bill_no
+    TransferDesk(pay_gateway).confirm(second.package_info, second.openid)
+
+    async def paid() -> bool:
+        return (await Invitation.get(id=item.id)).fee_paid
+    await eventually(paid, timeout=10)
+    assert pay_gateway.transfer_paid_fen == second.amount
+    assert await Payout.filter(invitation_id=item.id, state="paid").count() == 1

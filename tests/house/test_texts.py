@@ -317,7 +317,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "grading": (_values(Grading), set()),
     "notification_kind": (set(KINDS), set()),
     "order_status": (_values(OrderStatus), set()),
-    "payout_state": (_values(PayoutState), set()),
+    # a waiting bill WeChat Pay is cancelling (Payout.shown_state)
+    "payout_state": (_values(PayoutState), {"canceling"}),
     "bill_run_status": (_values(BillRunStatus), set()),
     # an expert who never asked for 免确认收款
     "authorisation_state": (_values(AuthorisationState), {"none"}),

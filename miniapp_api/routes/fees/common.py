@@ -76,7 +76,7 @@ def payout_out(texts: Texts, payout: Payout | None) -> PayoutOut | None:
     if payout is None:
         return None
     return PayoutOut(id=payout.id, state=payout.state,
-                     state_title=texts.word("payout_state", payout.state),
+                     state_title=texts.word("payout_state", payout.shown_state),
                      **money_out(texts, payout), created_at=payout.created_at,
                      expires_at=payout.expires_at, finished_at=payout.finished_at)
 

@@ -106,7 +106,7 @@ def _mine(call: Call, mine: MyPayout, archived: frozenset[int] = frozenset()) ->
     return MyPayoutOut(
         id=payout.id, eval_day=mine.eval_day,
         **money_out(call.services.texts, payout), state=payout.state,
-        state_title=call.services.texts.word("payout_state", payout.state),
+        state_title=call.services.texts.word("payout_state", payout.shown_state),
         expires_at=payout.expires_at, finished_at=payout.finished_at,
         can_confirm=mine.can_confirm, receipt=payout.id in archived)
 
@@ -182,7 +182,7 @@ async def transfer_list(call: Call, query: TransfersQuery) -> TransfersOut:
     return TransfersOut(transfers=[TransferOut(
         id=r.payout.id, activity_id=r.payout.activity_id, project=r.project, agency=r.agency,
         payee=mask_name(r.payee), state=r.payout.state,
-        state_title=texts.word("payout_state", r.payout.state),
+        state_title=texts.word("payout_state", r.payout.shown_state),
         **money_out(texts, r.payout), created_at=r.payout.created_at,
         finished_at=r.payout.finished_at,
         receipt=receipts[r.payout.id].state if r.payout.id in receipts else "")
