@@ -112,6 +112,7 @@ from services.fees import (
     Receipts,
     TransferAuthorisations,
 )
+from services.help import Contact, Help, Segmenter, SupportDesk
 from services.notifications import (
     ALL_CHANNELS,
     CodeSms,
@@ -275,6 +276,9 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         second_factor=second_factor, security=SecurityDesk(second_factor, codes.lockout),
         personal_data=PersonalData(texts, settings.retention_days, settings.log_retention_days,
                                    audit),
+        knowledge=Help(settings.texts_dir, Segmenter(),
+                       Contact(settings.help_hotline, settings.help_hours)),
+        support=SupportDesk(outbox),
         retention=RetentionJob(Retention(timedelta(days=settings.retention_days),
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),

@@ -37,7 +37,6 @@ MODEL_MODULES = [
     "models.audit",
     "models.calls",
     "models.desk_auth",
-    "models.retention",
     "models.fees",
     "models.sanctions",
     "models.performance",
@@ -47,6 +46,7 @@ MODEL_MODULES = [
     "models.venues",
     "models.federated_draws",
     "models.draw_handler",
+    "models.help",
 ]
 
 

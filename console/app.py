@@ -42,6 +42,7 @@ from miniapp_api.routes.education import marking
 from miniapp_api.routes.fees import declaration, funding, payouts
 from miniapp_api.routes.fees import ledger as fee_ledger
 from miniapp_api.routes.fees import standards as fee_standards
+from miniapp_api.routes.help import keeping, support
 from miniapp_api.routes.payments import invoices
 from miniapp_api.routes.people import agency, dishonesty
 from miniapp_api.routes.people import people_desk as admin
@@ -105,6 +106,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("courses", "/console/courses", education.course_list),
     ("marking", "/console/marking", marking.queue),
     ("feedback", "/console/feedback", feedback_desk.list_feedback),
+    ("support", "/console/support", support.tickets),
+    ("help_entries", "/console/help-entries", keeping.kept),
     ("notifications", "/console/notifications", admin_desk.stuck),
     ("payments", "/console/payments", admin_desk.payments),
     ("invoices", "/console/invoices", invoices.invoice_list),

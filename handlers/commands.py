@@ -10,7 +10,7 @@ from models.people import Role
 EVERYONE, VISITOR, BOUND = "everyone", "visitor", "bound"
 # audience -> its commands, in the order help lists them; the titles are in chat/help.j2
 AUDIENCES: dict[str, tuple[str, ...]] = {
-    EVERYONE: ("帮助", "菜单", "取消", "反馈", "怎么申请", "报名咨询", "劳务费标准"),
+    EVERYONE: ("帮助", "菜单", "取消", "反馈", "人工客服", "怎么申请", "报名咨询", "劳务费标准"),
     VISITOR: ("绑定",),
     BOUND: ("我的信息", "个人信息", "解绑"),
     Role.APPLICANT: ("审核进度", "考试资料", "考试", "考试成绩", "缴费", "缴费记录", "培训",

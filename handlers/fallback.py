@@ -1,6 +1,7 @@
 """Included last: a scan whose scene did not verify, a plain follow, and whatever no other
-handler took — answered with the commands closest to what was sent, among those of the
-sender's roles (handlers/commands.py), never a bare "not found"."""
+handler took — a command mistyped answered with the commands closest to what was sent,
+among those of the sender's roles (handlers/commands.py); anything else a question for the
+智能客服 (handlers/ask.py): never a bare "not found"."""
 
 from __future__ import annotations
 
@@ -26,21 +27,27 @@ from handlers import (
     privacy,
     progress,
     questions,
+    support,
     training,
 )
+from handlers.ask import knowledge_reply
 from handlers.commands import AUDIENCES, audiences_of
 from models.people import Person
+from services.common.links import Links
 from services.common.pii import mask_text
 from services.common.texts import Texts
+from services.help import Help, SupportDesk
 from services.people import People
 
 CLOSE_ENOUGH = 0.45  # similarity (difflib ratio) below which a command is not suggested
+LIKE_A_COMMAND = 0.75  # this close to a command, the text is taken for it mistyped
 MOST = 3
 NOT_SUGGESTED = {"解绑", "取消", "帮助", "菜单"}  # never a guess (帮助 is always mentioned)
 # command -> its handler (the words it answers to are read from that handler's filters)
 HANDLERS: dict[str, HandlerFunc] = {
     "帮助": common.on_help, "菜单": common.on_menu, "取消": common.on_cancel,
-    "反馈": feedback.start, "怎么申请": guide.how_to_apply, "报名咨询": guide.consult,
+    "反馈": feedback.start, "人工客服": support.ask_for_person,
+    "怎么申请": guide.how_to_apply, "报名咨询": guide.consult,
     "劳务费标准": fees.standard, "绑定": account.start_binding,
     "我的信息": account.my_info, "个人信息": privacy.personal_data_list,
     "解绑": account.start_unbinding,
@@ -56,7 +63,7 @@ HANDLERS: dict[str, HandlerFunc] = {
 }
 ROUTERS = (common.router, account.router, feedback.router, guide.router, progress.router,
            pay.router, questions.router, desk.router, performance.router, training.router,
-           fees.router, privacy.router)
+           fees.router, privacy.router, support.router)
 
 
 @functools.cache
@@ -73,6 +80,12 @@ def synonyms() -> dict[str, frozenset[str]]:
 def _closeness(text: str, command: str) -> float:
     return max((SequenceMatcher(None, text, w).ratio() for w in synonyms().get(command, ())),
                default=0.0)
+
+
+def command_match(text: str, bound: bool, roles: set[str]) -> float:
+    """How close `text` is to the nearest command of the sender's audiences (0–1)."""
+    return max((_closeness(text, c) for a in audiences_of(bound, roles) for c in AUDIENCES[a]
+                if c not in NOT_SUGGESTED), default=0.0)
 
 
 def suggestions(text: str, bound: bool, roles: set[str]) -> tuple[str, ...]:
@@ -110,15 +123,25 @@ async def on_subscribe(texts: Texts) -> str:
 
 @router.fallback(state=ANY)
 async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: Person | None,
-                           people: People, now: datetime) -> str:
-    """Inside a flow: the state's prompt again. Outside: the closest commands."""
+                           people: People, knowledge: Help, support: SupportDesk,
+                           links: Links, now: datetime) -> str:
+    """Inside a flow: the state's prompt again. Outside: a command mistyped gets the closest
+    commands; anything else is a question for the 智能客服 (handlers/ask.py)."""
     if fsm.state is not None:
         state = fsm.state
         prompt = texts.render(state.prompt, **fsm.data) if state.prompt else ""
         return texts.render("chat/fallback_in_flow.j2", prompt=prompt, title=state.flow.title)
     if not event.msg.has_text:
         return texts.render("chat/fallback.j2", text="", suggestions=())
+    if (ticket := await support.open_of(event.msg.openid)) is not None:
+        await support.write(ticket, event.msg.content, now)  # for the staff, not the bot
+        return texts.render("chat/help/handed.j2", number=f"K{ticket.id:06d}")
     roles = ({g.role for g in await people.active_roles(person.id, now)}
              if person is not None else set())
-    return texts.render("chat/fallback.j2", text=mask_text(event.msg.content)[:20],
-                        suggestions=suggestions(event.text, person is not None, roles))
+    bound = person is not None
+    close, match = suggestions(event.text, bound, roles), command_match(event.text, bound, roles)
+    if match >= LIKE_A_COMMAND:
+        return texts.render("chat/fallback.j2", text=mask_text(event.msg.content)[:20],
+                            suggestions=close)
+    return await knowledge_reply(event.text, (event.msg.openid, person.id if person else None),
+                                 roles, close, knowledge, texts, links, now)

@@ -18,6 +18,7 @@ def menu(miniprogram_appid: str, public_url: str) -> list[dict[str, Any]]:
             {"type": "click", "name": "绑定账户", "key": "BIND"},
             {"type": "click", "name": "意见反馈", "key": "FEEDBACK"},
             {"type": "click", "name": "使用帮助", "key": "HELP"},
+            {"type": "view", "name": "帮助中心", "url": f"{public_url.rstrip('/')}/help"},
         ]},
         {"type": "miniprogram", "name": "小程序", "appid": miniprogram_appid,
          "pagepath": "pages/index/index", "url": public_url},

@@ -18,6 +18,7 @@ from handlers import (
     privacy,
     progress,
     questions,
+    support,
     training,
 )
 
@@ -28,4 +29,4 @@ def routers() -> list[Router]:
             fees.router,
             performance.router, privacy.router,
             feedback.router, draw_reply.router, checkin.router, questions.router,
-            guide.router, desk.router, fallback.router]
+            guide.router, desk.router, support.router, fallback.router]

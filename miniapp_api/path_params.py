@@ -19,7 +19,9 @@ WORDS = {"kind": re.compile(r"[a-z_]{1,16}"), "purpose": re.compile(r"[a-z_]{1,1
          # another library's code (FEDERATION_PEERS): letters and digits
          "peer_code": re.compile(r"[A-Za-z0-9]{1,16}"),
          # an expert's verification code (a lent expert is known only by it)
-         "code": re.compile(r"[0-9]{4,8}")}
+         "code": re.compile(r"[0-9]{4,8}"),
+         # a 帮助中心 entry's key (texts/help/knowledge.toml)
+         "key": re.compile(r"[a-z0-9][a-z0-9-]{0,63}")}
 _NAMES = re.compile(r"\{(\w+)")
 
 

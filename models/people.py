@@ -34,6 +34,7 @@ class Role(StrEnum):
     SECURITY_ADMIN = "security_admin"  # security administrator (安全管理员): second factor, unlock
     AUDIT_ADMIN = "audit_admin"  # audit administrator (审计管理员): reads the audit trail only
     FINANCE = "finance"  # the centre's finance (财务): payments, invoices, experts' fees, ledgers
+    SUPPORT = "support"  # the centre's customer service (客服人员): answers 人工客服 in the console
 
 
 class LinkState(StrEnum):
@@ -54,7 +55,7 @@ USES_EXPERTS = frozenset({Role.AGENCY_LEGAL, Role.AGENCY_HANDLER, Role.VERIFIER}
 NAMED_DUTIES = frozenset({*ADMINISTRATORS, Role.FINANCE})
 # the roles that work at a desk (the console), beside the experts and applicants
 DESK_ROLES = frozenset({Role.AGENCY_LEGAL, Role.AGENCY_HANDLER, Role.REVIEWER, Role.VERIFIER,
-                        Role.FINANCE, *ADMINISTRATORS})
+                        Role.FINANCE, Role.SUPPORT, *ADMINISTRATORS})
 
 
 class ImmutableFieldError(Exception):

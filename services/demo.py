@@ -77,6 +77,9 @@ DEMO_PEOPLE = [
     # the centre's finance: payments and their reconciliation, invoices, experts' fees
     DemoPerson("finance", "何静", Role.FINANCE, demo_id("440103", date(1985, 3, 8), 131, False),
                "13800000014"),
+    # the centre's customer service: answers 人工客服 at the 客服工作台
+    DemoPerson("support", "林晓", Role.SUPPORT, demo_id("440105", date(1992, 4, 16), 141, False),
+               "13800000015"),
 ]
 VISITOR_OPENID = "o_demo_visitor"
 DEMO_OLD_ACCOUNT = "sunweidong"  # the migrated expert's account in the old system (XJ-CE)

@@ -53,6 +53,7 @@ from services.education import (
 )
 from services.federation import PeerAsks, PeerDesk, PeerLending
 from services.fees import Fees
+from services.help import Help, SupportDesk
 from services.notifications import Outbox
 from services.onboarding import Onboarding
 from services.payments import (
@@ -157,6 +158,8 @@ class Domain:
     second_factor: SecondFactor
     security: SecurityDesk
     personal_data: PersonalData
+    knowledge: Help  # the knowledge base and the 智能客服 answering from it
+    support: SupportDesk  # 人工客服: the people who asked for a human, and the staff's replies
     retention: RetentionJob
     wechat_privacy: WeChatPrivacy  # WeChat's privacy events (授权用户信息变更)
     peers: PeerDesk  # the libraries this one trusts, and their directories

@@ -68,6 +68,9 @@ class Settings(BaseSettings):
         "safe", validation_alias="MINIAPP_MESSAGE_MODE")
     wechat_sandbox: bool | None = Field(None, validation_alias="WECHAT_SANDBOX")
     public_base_url: str = Field("", validation_alias="PUBLIC_BASE_URL")
+    # the 帮助中心's 客服热线 and the hours the centre's staff answer (人工客服); empty: not shown
+    help_hotline: str = Field("", validation_alias="HELP_HOTLINE")
+    help_hours: str = Field("", validation_alias="HELP_HOURS")
     # proxies in front of the service (addresses or networks, comma-separated) whose
     # X-Forwarded-For names the client: the answer pages' limits count per client address
     trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")

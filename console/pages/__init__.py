@@ -9,6 +9,7 @@ from console.pages import (
     draws,
     education,
     fees,
+    help,
     home,
     payments,
     people,
@@ -17,7 +18,8 @@ from console.pages import (
 )
 
 TABLES = (home.pages, *admin.PAGES, *applicants.PAGES, *draws.PAGES, *education.PAGES,
-          *fees.PAGES, *payments.PAGES, *people.PAGES, *reference.PAGES, *standing.PAGES)
+          *fees.PAGES, *payments.PAGES, *people.PAGES, *reference.PAGES, *standing.PAGES,
+          *help.PAGES)
 
 
 def every_page() -> list[Page]:

@@ -1,5 +1,5 @@
 """The mini-program API's routes: a table per context's folder (people, rights, applicants,
-education, payments, draws, fees, admin, reference, standing), each listing its resource
+education, payments, draws, fees, admin, reference, standing, help), each listing its resource
 modules' route tables; `api()` gathers them. aiohttp matches a literal path before a
 parameterised one whatever their order (tests/api/test_route_tables.py)."""
 
@@ -12,6 +12,7 @@ from miniapp_api.routes import (
     draws,
     education,
     fees,
+    help,
     payments,
     people,
     reference,
@@ -21,7 +22,7 @@ from miniapp_api.routes import (
 
 FOLDERS = (people.ROUTES, rights.ROUTES, applicants.ROUTES, education.ROUTES,
            payments.ROUTES, draws.ROUTES, fees.ROUTES, admin.ROUTES, reference.ROUTES,
-           standing.ROUTES)
+           standing.ROUTES, help.ROUTES)
 
 
 def api() -> Api:

@@ -50,6 +50,9 @@ WordTable = Literal[
     "funding_state",
     "gender",
     "grading",
+    "help_audience",
+    "help_kind",
+    "help_process",
     "import_status",
     "invitation_status",
     "invoice_title",
@@ -74,6 +77,7 @@ WordTable = Literal[
     "sign_in_how",
     "situation",
     "skip_reason",
+    "support_state",
     "venue_role",
     "wechat_event",
 ]

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.applications import Application, Attachment, ReviewAction
+from models.audit import RetentionRun
 from models.draw_handler import HANDLER_SEALED
 from models.draws import DrawActivity
 from models.experts import (
@@ -31,7 +32,6 @@ from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
 from models.payouts import PayoutAccount
 from models.people import Person, anonymise_identity
-from models.retention import RetentionRun
 from models.sanctions import PERMANENT, AppealOutcome, Sanction
 from services.audit import AuditChain
 from services.common.files import FileStore

@@ -19,7 +19,8 @@ from tests.support.draw_world import prepared
 HOLDERS = {Role.ADMIN: "admin", Role.AGENCY_HANDLER: "handler",
            Role.AGENCY_LEGAL: "agency_legal", Role.EXPERT: "expert", Role.APPLICANT: "applicant",
            Role.REVIEWER: "reviewer", Role.VERIFIER: "verifier", Role.FINANCE: "finance",
-           Role.SECURITY_ADMIN: "security_admin", Role.AUDIT_ADMIN: "audit_admin"}
+           Role.SECURITY_ADMIN: "security_admin", Role.AUDIT_ADMIN: "audit_admin",
+           Role.SUPPORT: "support"}
 BOUNDARY = b"--xYz\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n"
 # (content type, body): no boundary, another content type, a body cut short
 JSON_CUT = ("application/json", b'{"name": "\xe5\xbc')

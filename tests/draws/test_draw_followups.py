@@ -203,4 +203,4 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
     # the sections are free again: a new activity may draw them
     assert await Section.filter(activity_id=aid).count() == 0
     nothing = await chat.say(await openid_of(confirmed[0].person_id), "收到")
-    assert "没有找到" in nothing.text
+    assert "没能确定您想问的是哪一件事" in nothing.text  # nothing left to acknowledge

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from aiohttp.test_utils import TestClient
 
-from models.draws import Condition, Invitation, InvitationStatus, Notice
+from models.draws import Condition, DrawActivity, Invitation, InvitationStatus, Notice
 from models.fees import FeeStandard
 from models.notifications import Notification
 from sandbox.platform import Platform
@@ -154,8 +154,13 @@ async def test_a_remote_evaluation_says_each_experts_venue_from_invitation_to_fe
     assert _venue_of(await Notification.filter(kind="draw.urge"), late.person_id) == SECONDARY
     roster = await api.call("GET", f"/draws/activities/{aid}/attendance", token)
     assert {e["invitation_id"]: e["venue"] for e in roster.data["experts"]}[late.id] == SECONDARY
+    # the dashboard's venues are today's (China time): the evaluation, twenty minutes on,
+    # is tomorrow's after 23:40 — read the board as of an evaluation starting now
+    was = (await DrawActivity.get(id=aid)).eval_start
+    await DrawActivity.filter(id=aid).update(eval_start=datetime.now(UTC))
     board = await api.call("GET", "/draws/dashboard", token)
     assert {v["venue"] for v in board.data["venues"]} >= {MAIN, SECONDARY}
+    await DrawActivity.filter(id=aid).update(eval_start=was)
     # an absence at the 副场: the 补抽 draws for the 副场, from 韶关
     late = await Invitation.get(id=late.id)
     registered = await api.call("POST", f"/draws/activities/{aid}/absences", token,

@@ -20,6 +20,7 @@ from models.applications import AppKind, AppStatus, BatchKind
 from models.dishonesty import FlagStatus, RunStatus, RunTrigger
 from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
 from models.education import Grading
+from models.help import SupportState
 from models.notifications import ChannelKind, Status
 from models.payments import FapiaoState, OrderStatus, SettledBy
 from models.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
@@ -36,6 +37,9 @@ from services.common.texts import WORD_TABLES as TABLE_TYPE
 from services.common.texts import Texts
 from services.draws.record.condition_table import ConditionState
 from services.fees.secondary import RULES as SECONDARY_RULES
+from services.help import Audience as HelpAudience
+from services.help import Kind as HelpKind
+from services.help import Process as HelpProcess
 from services.notifications.kind_registry import KINDS
 from services.payments import TitleKind
 from services.people import EVENTS as PRIVACY_EVENTS
@@ -52,6 +56,10 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    # the 智能客服 and 人工客服 (handlers/ask.py, handlers/support.py)
+    "body": "评标劳务费由组织评标的单位支付。", "cut": True, "ended": True, "new": True,
+    "hotline": "020-12345678", "closest": ["劳务费要扣个税吗？怎么算？"], "retired": False,
+    "version": 2,
     "peer": "440200", "peer_name": "韶关市评标专家库", "tries": 2, "started": True,
     "kept": [{"title": "抽取与评标记录", "retention": "不少于15年且不删除",
               "basis": "政府采购法第四十二条"}],
@@ -315,6 +323,10 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "fee_channel": (_values(FeeChannel), set()),
     "funding_state": (_values(FundingState), set()),
     "grading": (_values(Grading), set()),
+    "help_kind": (_values(HelpKind), set()),
+    "help_audience": (_values(HelpAudience), set()),
+    "help_process": (_values(HelpProcess), set()),
+    "support_state": (_values(SupportState), set()),
     "notification_kind": (set(KINDS), set()),
     "order_status": (_values(OrderStatus), set()),
     # a waiting bill WeChat Pay is cancelling (Payout.shown_state)

@@ -13,12 +13,11 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from config.settings import Settings
-from models.audit import AuditEntry
+from models.audit import AuditEntry, RetentionRun
 from models.draws import DrawActivity, Invitation
 from models.notifications import Notification
 from models.payouts import PayoutAccount
 from models.people import Person, phone_is
-from models.retention import RetentionRun
 from models.wechat import Channel, WeChatIdentity
 from services.jobs import DOMAIN_CTX, enforce_retention
 from services.rights.data_inventory import INVENTORY

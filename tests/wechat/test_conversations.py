@@ -1,7 +1,8 @@
 """Conversations as people have them: no flow's input changes another flow's
 state, whatever the words; several open invitations are answered in chat; every role's
 common questions get an answer that says what to do next, never the generic fallback; the
-fallback suggests the commands closest to what was sent, among the sender's own."""
+fallback suggests the commands closest to what was sent, among the sender's own (beside the
+智能客服's closest entries and 人工客服 when the knowledge base is not sure)."""
 
 from __future__ import annotations
 
@@ -207,8 +208,9 @@ async def test_the_fallback_suggests_the_senders_own_closest_commands(
         not_suggested: str) -> None:
     openid = "o_demo_visitor" if who == "visitor" else demo[who].openid
     answer = await chat.say(openid, said)
-    assert "您是不是想" in answer.text and f"· {suggested} ——" in answer.text, answer.text
-    assert f"· {not_suggested} ——" not in answer.text
+    # not a question the 智能客服 is sure of: the commands offered beside 人工客服
+    assert "也可以直接办理" in answer.text and f"「{suggested}」" in answer.text, answer.text
+    assert f"「{not_suggested}」" not in answer.text and "人工客服" in answer.text
 
 
 async def test_an_sms_invited_expert_who_follows_later_is_told_how_to_answer(

@@ -1,0 +1,100 @@
+"""The 客服工作台: the centre's customer-service staff read the people waiting for a human
+(who asked, as which role, the conversation so far, masked), reply — the reply reaches the
+asker in chat, or past WeChat's 48 hours by template message or SMS — and close."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from miniapp_api.framework import Api, Call
+from miniapp_api.schemas import Model
+from models.help import SupportState, SupportTicket
+from models.people import Role
+from services.help import Conversation
+
+api = Api()
+TAG = "人工客服"
+SUPPORT = {Role.SUPPORT}
+
+
+class TicketQuery(Model):
+    state: SupportState | None = Field(default=None, description="不填为未结束的（待回复和已回复）")
+
+
+class TicketOut(Model):
+    id: int
+    number: str
+    asker: str = Field(description="咨询人（脱敏）；未绑定账户的访客为空")
+    roles: list[str] = Field(description="咨询人的身份（文字）")
+    state: SupportState
+    state_title: str
+    opened_at: datetime
+    asked_at: datetime = Field(description="咨询人最后一条消息的时间")
+    answered_at: datetime | None
+
+
+class TicketsOut(Model):
+    tickets: list[TicketOut]
+
+
+class MessageOut(Model):
+    from_staff: bool
+    text: str = Field(description="咨询人的消息已脱敏")
+    at: datetime
+
+
+class ConversationOut(TicketOut):
+    messages: list[MessageOut]
+
+
+class ReplyIn(Model):
+    text: str = Field(max_length=500)
+
+
+def ticket_out(call: Call, t: SupportTicket, asker: str) -> TicketOut:
+    words = call.services.texts.word
+    return TicketOut(id=t.id, number=f"K{t.id:06d}", asker=asker,
+                     roles=[words("role", r) for r in t.roles] or ["访客"],
+                     state=SupportState(t.state), state_title=words("support_state", t.state),
+                     opened_at=t.opened_at, asked_at=t.asked_at, answered_at=t.answered_at)
+
+
+def conversation_out(call: Call, found: Conversation) -> ConversationOut:
+    return ConversationOut(**ticket_out(call, found.ticket, found.asker).model_dump(),
+                           messages=[MessageOut(from_staff=m.from_staff, text=m.text, at=m.at)
+                                     for m in found.messages])
+
+
+@api.route("GET", "/support/tickets", access=SUPPORT, query=TicketQuery, response=TicketsOut,
+           tag=TAG, summary="客服工作台：转人工的咨询（等待最久的在前）")
+async def tickets(call: Call, query: TicketQuery) -> TicketsOut:
+    found = await call.domain.support.queue(query.state)
+    askers = await call.domain.support.askers(found)
+    return TicketsOut(tickets=[ticket_out(call, t, askers[t.id]) for t in found])
+
+
+@api.route("GET", "/support/tickets/{ticket_id}", access=SUPPORT, response=ConversationOut,
+           tag=TAG, summary="一次人工客服咨询的全部对话（咨询人的消息已脱敏）")
+async def ticket(call: Call) -> ConversationOut:
+    return conversation_out(call, await call.domain.support.conversation(
+        call.path_int("ticket_id")))
+
+
+@api.route("POST", "/support/tickets/{ticket_id}/reply", access=SUPPORT, body=ReplyIn,
+           response=ConversationOut, tag=TAG,
+           summary="回复咨询人（48小时内以客服消息发到微信，超过则改用模板消息或短信）")
+async def reply(call: Call, body: ReplyIn) -> ConversationOut:
+    support = call.domain.support
+    done = await support.reply(call.path_int("ticket_id"), body.text,
+                               call.caller.need_person(), call.now)
+    return conversation_out(call, await support.conversation(done.id))
+
+
+@api.route("POST", "/support/tickets/{ticket_id}/close", access=SUPPORT,
+           response=ConversationOut, tag=TAG, summary="结束一次人工客服咨询")
+async def close(call: Call) -> ConversationOut:
+    support = call.domain.support
+    done = await support.close(call.path_int("ticket_id"), call.caller.need_person(), call.now)
+    return conversation_out(call, await support.conversation(done.id))

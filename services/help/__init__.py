@@ -1,0 +1,24 @@
+"""Help that answers: the centre's knowledge base (常见问题, 办理指南), the 智能客服 that
+answers a question in a person's own words from it. Above people (roles); nothing above
+it but the edges.
+
+The front door: what edges and other contexts may use (tools/layout.py holds them to it);
+the modules behind it are the context's own."""
+
+from services.help.knowledge import Audience, EntryText, Kind, Process
+from services.help.segment import Segmenter
+from services.help.service import Answer, Contact, Help
+from services.help.support import Conversation, SupportDesk
+
+__all__ = [
+    "Answer",
+    "Audience",
+    "Contact",
+    "Conversation",
+    "EntryText",
+    "Help",
+    "Kind",
+    "Process",
+    "Segmenter",
+    "SupportDesk",
+]

@@ -1,0 +1,136 @@
+"""人工客服: a person who asks for a human in chat (or is offered one by the 智能客服) is
+queued for the centre's staff with the conversation so far — the questions they asked the
+智能客服 in the last day, masked — and whatever they write next, until the conversation is
+closed. A staff reply goes back through the outbox: a customer-service message inside
+WeChat's 48-hour window, past it a template message or an SMS (the relay chooses); the
+reply is on the audit trail as the desk's change (miniapp_api/audit.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from tortoise.transactions import in_transaction
+
+from models.help import HelpQuestion, SupportMessage, SupportState, SupportTicket
+from models.people import Person
+from services.common.clock import china_time
+from services.common.errors import BadInput, Conflict, NotFound
+from services.common.pii import mask_name, mask_text
+from services.notifications import Outbox
+
+SO_FAR = timedelta(days=1)  # the questions asked before, handed over with the request
+MESSAGE_MAX = 500
+OPEN = (SupportState.QUEUED, SupportState.ANSWERED)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    ticket: SupportTicket
+    asker: str  # masked name, "" for a visitor who never bound an account
+    messages: list[SupportMessage]
+
+
+class SupportDesk:
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    @staticmethod
+    async def open_of(openid: str) -> SupportTicket | None:
+        """The asker's conversation still open, if any."""
+        return await SupportTicket.filter(openid=openid, state__in=list(OPEN)).first()
+
+    async def request(self, openid: str, person_id: int | None, roles: list[str],
+                      now: datetime) -> tuple[SupportTicket, bool]:
+        """The asker queued for a person (their open conversation when they have one: not
+        queued twice); True when it is new."""
+        async with in_transaction():
+            held = await SupportTicket.select_for_update().filter(
+                openid=openid, state__in=list(OPEN)).first()
+            if held is not None:
+                return held, False
+            ticket = await SupportTicket.create(openid=openid, person_id=person_id,
+                                                roles=roles, opened_at=now, asked_at=now)
+            asked = await HelpQuestion.filter(openid=openid, asked_at__gte=now - SO_FAR
+                                              ).order_by("id").limit(10)
+            for q in asked:
+                await SupportMessage.create(ticket_id=ticket.id, text=q.question, at=q.asked_at)
+        return ticket, True
+
+    @staticmethod
+    async def write(ticket: SupportTicket, text: str, now: datetime) -> None:
+        """The asker writes again: kept (masked) for the staff, the ticket back in the queue."""
+        await SupportMessage.create(ticket_id=ticket.id, text=mask_text(text)[:MESSAGE_MAX],
+                                    at=now)
+        await SupportTicket.filter(id=ticket.id).update(state=SupportState.QUEUED, asked_at=now)
+
+    @staticmethod
+    async def leave(openid: str, now: datetime) -> bool:
+        """The asker ends the conversation (结束客服); False when none was open."""
+        return bool(await SupportTicket.filter(openid=openid, state__in=list(OPEN)).update(
+            state=SupportState.CLOSED, closed_at=now))
+
+    @staticmethod
+    async def queue(state: SupportState | None) -> list[SupportTicket]:
+        """The conversations in one state (all open ones by default), the longest waiting
+        first."""
+        query = (SupportTicket.filter(state=state) if state
+                 else SupportTicket.filter(state__in=list(OPEN)))
+        return await query.order_by("asked_at").limit(200)
+
+    @staticmethod
+    async def askers(tickets: list[SupportTicket]) -> dict[int, str]:
+        """Each ticket's asker, masked."""
+        names = dict(await Person.filter(id__in={t.person_id for t in tickets if t.person_id}
+                                         ).values_list("id", "name"))
+        return {t.id: mask_name(names.get(t.person_id or 0, "")) for t in tickets}
+
+    async def conversation(self, ticket_id: int) -> Conversation:
+        ticket = await SupportTicket.get_or_none(id=ticket_id)
+        if ticket is None:
+            raise NotFound("support.not_found")
+        asker = (await self.askers([ticket]))[ticket.id]
+        return Conversation(ticket, asker, await SupportMessage.filter(
+            ticket_id=ticket.id).order_by("id"))
+
+    async def reply(self, ticket_id: int, text: str, staff: Person, now: datetime
+                    ) -> SupportTicket:
+        """The staff's reply, sent to the asker; the ticket answered."""
+        words = text.strip()
+        if not words:
+            raise BadInput("support.reply_empty")
+        if len(words) > MESSAGE_MAX:
+            raise BadInput("support.reply_too_long", limit=MESSAGE_MAX)
+        async with in_transaction():
+            ticket = await SupportTicket.select_for_update().get_or_none(id=ticket_id)
+            if ticket is None:
+                raise NotFound("support.not_found")
+            if ticket.state == SupportState.CLOSED:
+                raise Conflict("support.closed", at=ticket.closed_at)
+            await SupportMessage.create(ticket_id=ticket.id, from_staff=True,
+                                        staff_id=staff.id, text=words, at=now)
+            ticket.state, ticket.answered_at = SupportState.ANSWERED, now
+            await ticket.save(update_fields=["state", "answered_at"])
+            async with self.outbox.change(now) as change:
+                await change.notify("support.reply", {
+                    "number": f"K{ticket.id:06d}", "content": words, "at": china_time(now)},
+                    openid=ticket.openid, person_id=ticket.person_id)
+        return ticket
+
+    @staticmethod
+    async def close(ticket_id: int, staff: Person, now: datetime) -> SupportTicket:
+        """The staff close a conversation (answered, or nothing more to do)."""
+        async with in_transaction():
+            ticket = await SupportTicket.select_for_update().get_or_none(id=ticket_id)
+            if ticket is None:
+                raise NotFound("support.not_found")
+            if ticket.state != SupportState.CLOSED:
+                ticket.state, ticket.closed_at, ticket.closed_by = \
+                    SupportState.CLOSED, now, staff.id
+                await ticket.save(update_fields=["state", "closed_at", "closed_by"])
+        return ticket
+
+    @staticmethod
+    async def waiting() -> int:
+        """How many wait for the staff (the desk's home)."""
+        return await SupportTicket.filter(state=SupportState.QUEUED).count()

@@ -1,0 +1,88 @@
+"""The help context's pages in Chromium: the public 帮助中心 (search in one's own words, an
+entry's page), the administrator's keeping of an entry (a refusal keeps what was typed; a
+save is a new version listed below), and the 客服工作台 where the staff answer a person who
+asked for 人工客服 in chat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+
+from sandbox.platform import Platform
+from tests.support.browser import screenshot, signed_in
+from tests.support.helpers import eventually
+from tests.support.wechat import Chat
+
+
+async def test_the_help_center_answers_a_question_and_shows_the_entry(
+        client: TestClient, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    page = await browser.new_page()
+    await page.goto(str(client.server.make_url("/help")))
+    await expect(page.get_by_test_id("guides")).to_be_visible()
+    await page.get_by_test_id("audiences").get_by_role("link", name="评标专家").click()
+    await page.get_by_label("搜索常见问题").fill("评标结束多久发劳务费")
+    await page.get_by_role("button", name="搜索").click()
+    await expect(page.get_by_test_id("answer")).to_contain_text("劳务费由谁发")
+    await screenshot(page, "var/page-help-center.png")
+    await page.get_by_test_id("answer").get_by_role("link").click()
+    await expect(page.get_by_test_id("body")).to_be_visible()
+    await expect(page.get_by_test_id("contact")).to_contain_text("人工客服")
+    await screenshot(page, "var/page-help-entry.png")
+    await page.goto(str(client.server.make_url("/help?q=明天广州会下雨吗")))
+    await expect(page.get_by_test_id("unsure")).to_contain_text("人工客服")
+
+
+async def test_the_administrator_edits_an_entry_and_reads_its_versions(
+        client: TestClient, demo: dict, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    desk = await signed_in(browser, client.server, demo["admin"].phone, "/console/help-entries")
+    await expect(desk.get_by_test_id("entry-fees-tax")).to_contain_text("系统发布")
+    await screenshot(desk, "var/console-help-entries.png")
+    await desk.get_by_test_id("entry-fees-tax").get_by_role("link").click()
+    form = desk.get_by_test_id("entry-form")
+    await form.get_by_label("标题（用户会怎么问）").fill("劳务费要不要交个人所得税？")
+    await form.get_by_label("内容").fill("太短")
+    await form.get_by_test_id("save-entry").click()
+    # refused in words; what was typed is still there
+    await expect(desk.get_by_test_id("flash")).to_be_visible()
+    title = form.get_by_label("标题（用户会怎么问）")
+    await expect(title).to_have_value("劳务费要不要交个人所得税？")
+    await form.get_by_label("内容").fill("评标劳务费属于劳务报酬所得，由支付单位代扣代缴个税。")
+    await form.get_by_label("财务人员").check()
+    await form.get_by_label("修改说明（记入版本记录）").fill("按财务意见改写")
+    await form.get_by_test_id("save-entry").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("第2版")
+    versions = desk.get_by_test_id("versions")
+    await expect(versions.locator("tr")).to_have_count(3)
+    await expect(versions).to_contain_text("按财务意见改写")
+    await expect(versions).to_contain_text("系统发布")
+    await screenshot(desk, "var/console-help-entry.png")
+
+
+async def test_the_staff_answer_a_person_who_asked_for_a_human(
+        chat: Chat, client: TestClient, demo: dict, browser: Any,
+        platform: Platform) -> None:
+    from playwright.async_api import expect
+
+    expert = demo["expert"]
+    await chat.say(expert.openid, "继续教育学时不够怎么办")
+    await chat.say(expert.openid, "人工客服")
+    platform.interact(expert.openid)
+    desk = await signed_in(browser, client.server, demo["support"].phone, "/console/support")
+    row = desk.get_by_test_id("tickets").locator("tr", has_text="评标专家")
+    await expect(row).to_contain_text("待回复")
+    await screenshot(desk, "var/console-support.png")
+    await row.get_by_role("link").click()
+    await expect(desk.get_by_test_id("conversation")).to_contain_text("继续教育学时不够怎么办")
+    await desk.get_by_label("回复（发给咨询人，最多500字）").fill(
+        "继续教育请在小程序「继续教育」中补学，学完即可。")
+    await desk.get_by_test_id("send-reply").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("回复已发出")
+    await expect(desk.get_by_test_id("conversation")).to_contain_text("学完即可")
+    await screenshot(desk, "var/console-support-ticket.png")
+    await eventually(lambda: any("学完即可" in str(s.payload)
+                                 for s in platform.received_by(expert.openid)), timeout=10)

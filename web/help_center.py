@@ -1,0 +1,69 @@
+"""`/help`: the 帮助中心, for anyone, signed in or not — the 办理指南 and 常见问题 of the centre's
+knowledge base by who they are for, a search that asks the 智能客服 (the answer it is sure of
+first, then the closest entries), the 客服热线 and hours, and the way to a person in chat
+(人工客服). `/help/{key}`: one entry. The entries are the centre's words, the same for
+everyone, so a browser may keep a page for a minute."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from aiohttp import web
+
+from services.common.errors import NotFound
+from services.help import Audience, Process
+from web.context import DOMAIN, TEXTS
+from web.pages import add_page, render
+
+CACHE = "public, max-age=60"
+KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
+QUERY_MAX = 100
+SHOWN = [a for a in Audience if a != Audience.ANYONE]
+
+
+async def center(request: web.Request) -> web.Response:
+    knowledge, texts = request.app[DOMAIN].knowledge, request.app[TEXTS]
+    now = datetime.now(UTC)
+    audience = request.query.get("for", "")
+    audience = audience if audience in {str(a) for a in SHOWN} else ""
+    question = request.query.get("q", "").strip()[:QUERY_MAX]
+    answer = await knowledge.ask(question, frozenset({audience} if audience else ()), now) \
+        if question else None
+    entries = await knowledge.entries(now, audience or None)
+    faqs = [(str(p), texts.word("help_process", p), [e for e in entries
+                                                     if e.kind == "faq" and e.process == p])
+            for p in Process]  # in the order a person's life goes
+    response = render(
+        request, "help_center.html", guides=[e for e in entries if e.kind == "guide"],
+        faqs=[g for g in faqs if g[2]], audience=audience, question=question,
+        answer=answer, tabs=[("", "全部")] + [(str(a), texts.word("help_audience", a))
+                                               for a in SHOWN],
+        contact=knowledge.contact)
+    if not question:
+        response.headers["Cache-Control"] = CACHE
+    return response
+
+
+async def entry_page(request: web.Request) -> web.Response:
+    key = request.match_info["key"]
+    knowledge, texts = request.app[DOMAIN].knowledge, request.app[TEXTS]
+    try:
+        if not KEY.fullmatch(key):
+            raise NotFound("help.not_found")
+        found = await knowledge.entry(key, datetime.now(UTC))
+    except NotFound as exc:
+        return render(request, "help_entry.html", status=404, entry=None,
+                      error=texts.error(exc), contact=knowledge.contact)
+    response = render(
+        request, "help_entry.html", entry=found, contact=knowledge.contact,
+        kind=texts.word("help_kind", found.kind), process=texts.word("help_process",
+                                                                     found.process),
+        audiences="、".join(texts.word("help_audience", a) for a in found.audiences))
+    response.headers["Cache-Control"] = CACHE
+    return response
+
+
+def setup_help_center(app: web.Application) -> None:
+    add_page(app, "GET", "/help", center)
+    add_page(app, "GET", "/help/{key}", entry_page)
