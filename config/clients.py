@@ -20,7 +20,7 @@ from config.settings import Settings, SettingsError
 from config.settings.voice import TencentVoiceSettings
 from services.common.texts import Texts
 from services.notifications import NumberPrivacy, SmsGateway, VoiceGateway
-from services.people import RealNameCheck
+from services.people import IdentityPlatform, RealNameCheck
 from services.people.dishonesty import DishonestyCheck
 
 
@@ -132,6 +132,23 @@ def message_crypto(settings: Settings) -> MessageCrypto | None:
     if not settings.aes_keys:
         return None
     return MessageCrypto(settings.wechat_token, settings.aes_keys, settings.wechat_appid)
+
+
+def identity_platform(settings: Settings, session: aiohttp.ClientSession, own_url: str,
+                      public_url: str) -> IdentityPlatform | None:
+    """The province's unified identity platform (UNIFIED_IDENTITY), or None."""
+    from bot.providers.identity.oidc import OidcPlatform
+
+    if not settings.unified_identity:
+        return None
+    back = f"{public_url.rstrip('/')}/console/sign-in/unified/done"
+    if settings.unified_identity == "sandbox":
+        from sandbox.identity.platform import CLIENT_ID, CLIENT_SECRET
+
+        return OidcPlatform(session, f"{own_url.rstrip('/')}/sandbox/idp", CLIENT_ID,
+                            CLIENT_SECRET, back)
+    return OidcPlatform(session, settings.unified_identity, settings.unified_identity_client_id,
+                        settings.unified_identity_client_secret, back)
 
 
 def sandbox_realname_keys(settings: Settings) -> tuple[str, str]:

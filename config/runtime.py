@@ -27,6 +27,7 @@ from config.clients import (
     PrivacySetup,
     VoiceSetup,
     dishonesty_check,
+    identity_platform,
     pay_client,
     privacy_setup,
     realname_check,
@@ -137,6 +138,7 @@ from services.people import (
     Binding,
     Callers,
     Experts,
+    IdentityPlatform,
     IdentityRules,
     People,
     RealNameCheck,
@@ -146,6 +148,7 @@ from services.people import (
     Relatives,
     SecondFactor,
     SecurityDesk,
+    UnifiedIdentity,
     VerificationCodes,
     WeChatPrivacy,
 )
@@ -187,7 +190,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  transfers: TransferGateway | None = None,
                  fund_flow: FundFlowGateway | None = None,
                  peers: PeerDesk | None = None,
-                 face: FaceVerifier | None = None,
+                 face: FaceVerifier | None = None, identity: IdentityPlatform | None = None,
                  clock: Clock = SYSTEM_CLOCK) -> Domain:
     """The domain services, each given what it uses."""
 
@@ -223,6 +226,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                             settings.minutes(settings.urge_minutes), draws.answer_link)
     return Domain(
         vault=vault, people=people, experts=Experts(),
+        unified_identity=UnifiedIdentity(people, identity, settings.unified_identity_level_url),
         relatives=relatives,
         callers=Callers(),
         identity_rules=IdentityRules(), reencryption=Reencryption(), codes=codes, outbox=outbox,
@@ -350,6 +354,7 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
                               peers=peer_desk(settings, http, redis, keys),
                               face=face_verifier(settings, http, redis, keys,
                                                  settings.api_base(own_url)),
+                              identity=identity_platform(settings, http, own_url, public_url),
                               clock=clock)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,

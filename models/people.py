@@ -225,6 +225,10 @@ class RoleGrant(Model):
     # 账户管理处理关联申请, 即可成为该企业经办人"): LinkState; every other grant is accepted
     link_state = fields.CharField(max_length=8, default="accepted", db_default="accepted")
     answered_at = fields.DatetimeField(null=True)  # when the person accepted or refused
+    # an agency role signed in through the province's unified identity platform: the level
+    # it verified (1–4; GD-DRAW: 法人用户需满足…四级（原L2）核验), read again at each sign-in
+    identity_level = fields.SmallIntField(null=True)
+    identity_checked_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "role_grant"

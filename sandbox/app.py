@@ -23,6 +23,13 @@ from sandbox.fake_api import fake_api_app
 from sandbox.fake_dishonesty import DISHONESTY
 from sandbox.fake_tencent_faceid import TENCENT_FACEID
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
+from sandbox.identity.platform import (
+    PLATFORM as IDENTITY_PLATFORM,
+)
+from sandbox.identity.platform import (
+    IdentityPlatformFake,
+    identity_platform_app,
+)
 from sandbox.pay_app import pay_gateway_app
 from sandbox.pay_gateway import PayGateway
 from sandbox.phone.wechat_client import setup_phone
@@ -82,6 +89,9 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     setup_wechat_privacy_simulator(sub)
     setup_console_links(sub, platform)
     setup_phone(sub, pay=settings.pay is not None)
+    # the province's unified identity platform (used when UNIFIED_IDENTITY=sandbox)
+    sub[IDENTITY_PLATFORM] = IdentityPlatformFake(settings.own_url.rstrip("/") + "/sandbox/idp")
+    sub.add_subapp("/idp", identity_platform_app(sub[IDENTITY_PLATFORM]))
     if settings.pay is not None:
         pay = settings.pay
         gateway = PayGateway(mchid=pay.mchid, apiv3_key=pay.apiv3_key,

@@ -76,6 +76,7 @@ from services.people import (
     Relatives,
     SecondFactor,
     SecurityDesk,
+    UnifiedIdentity,
     VerificationCodes,
     WeChatPrivacy,
 )
@@ -158,6 +159,7 @@ class Domain:
     second_factor: SecondFactor
     security: SecurityDesk
     personal_data: PersonalData
+    unified_identity: UnifiedIdentity  # agencies through the province's identity platform
     knowledge: Help  # the knowledge base and the 智能客服 answering from it
     support: SupportDesk  # 人工客服: the people who asked for a human, and the staff's replies
     retention: RetentionJob

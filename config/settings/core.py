@@ -71,6 +71,14 @@ class Settings(BaseSettings):
     # the 帮助中心's 客服热线 and the hours the centre's staff answer (人工客服); empty: not shown
     help_hotline: str = Field("", validation_alias="HELP_HOTLINE")
     help_hours: str = Field("", validation_alias="HELP_HOURS")
+    # the province's unified identity platform (an OpenID Connect issuer) agencies sign in
+    # through: "" none (the console's own sign-in), "sandbox" the sandbox's fake, or its
+    # issuer URL with the client registered there; where one raises an account's level
+    unified_identity: str = Field("", validation_alias="UNIFIED_IDENTITY")
+    unified_identity_client_id: str = Field("", validation_alias="UNIFIED_IDENTITY_CLIENT_ID")
+    unified_identity_client_secret: str = Field(
+        "", validation_alias="UNIFIED_IDENTITY_CLIENT_SECRET")
+    unified_identity_level_url: str = Field("", validation_alias="UNIFIED_IDENTITY_LEVEL_URL")
     # proxies in front of the service (addresses or networks, comma-separated) whose
     # X-Forwarded-For names the client: the answer pages' limits count per client address
     trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")

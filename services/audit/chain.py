@@ -29,7 +29,7 @@ from services.common.replica import LaggingReads
 log = logging.getLogger("expertbot.audit")
 
 # how a desk signed in or passed its second factor, as the trail records it
-SignInHow = Literal["password", "sms", "totp", "recovery", "enrolled"]
+SignInHow = Literal["password", "sms", "totp", "recovery", "enrolled", "unified"]
 
 GENESIS = "0" * 64
 DRAW_LOG = "draw_log"  # the action of an entry that chains an operation-log row

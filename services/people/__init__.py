@@ -18,6 +18,12 @@ from services.people.relatives import RelativeIn, Relatives
 from services.people.second_factor import SecondFactor
 from services.people.security_desk import SecurityDesk
 from services.people.service import Callers, Experts, IdentityRules, Reencryption
+from services.people.unified_identity import (
+    IdentityPlatform,
+    PlatformRefused,
+    UnifiedIdentity,
+    Verified,
+)
 from services.people.wechat_privacy import EVENTS, SCOPES, PrivacyEvent, WeChatPrivacy
 
 __all__ = [
@@ -35,10 +41,12 @@ __all__ = [
     "Binding",
     "Callers",
     "Experts",
+    "IdentityPlatform",
     "IdentityRules",
     "ImportView",
     "NewPerson",
     "People",
+    "PlatformRefused",
     "PrivacyEvent",
     "RealNameCheck",
     "Reencryption",
@@ -49,8 +57,10 @@ __all__ = [
     "SecondFactor",
     "SecurityDesk",
     "TooSoon",
+    "UnifiedIdentity",
     "Verdict",
     "VerificationCodes",
+    "Verified",
     "WeChatPrivacy",
     "WrongCode",
 ]

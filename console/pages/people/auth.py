@@ -39,15 +39,16 @@ def _next(request: web.Request) -> str:
     return target if target.startswith("/console/") and "//" not in target else "/console/home"
 
 
-def _form(request: web.Request, tab: str = "password", error: str | None = None,
+def sign_in_form(request: web.Request, tab: str = "password", error: str | None = None,
           notice: str | None = None, status: int = 200) -> web.Response:
     """The sign-in page; what was typed is not echoed back (phones and ID numbers are masked
     on every page, and a masked value sent again could not sign in)."""
     return render(request, "sign_in.html", status=status, tab=tab, error=error, notice=notice,
-                  next=_next(request))
+                  next=_next(request),
+                  unified=request.app[CONSOLE].domain.unified_identity.on)
 
 
-async def _audit(request: web.Request, action: str, person: Person | None = None,
+async def audit_sign_in(request: web.Request, action: str, person: Person | None = None,
                  **detail: str) -> None:
     """Sign-in, a refused sign-in and sign-out into the audit trail (the browser by its
     hashed marker, a typed account masked)."""
@@ -56,9 +57,9 @@ async def _audit(request: web.Request, action: str, person: Person | None = None
         name=person.name if person else "", browser=browser_actor(request)[8:20], **detail)
 
 
-async def _signed_in(request: web.Request, person: Person, how: SignInHow
+async def signed_in(request: web.Request, person: Person, how: SignInHow
                      ) -> web.Response:
-    await _audit(request, "sign_in", person, how=how)
+    await audit_sign_in(request, "sign_in", person, how=how)
     services = request.app[CONSOLE]
     sessions = services.sessions
     if (old := visitor(request).session) is not None:  # signing in again: one session
@@ -81,7 +82,7 @@ async def root(request: web.Request) -> web.Response:
 
 @pages.get("/sign-in", open_=True)
 async def sign_in_page(request: web.Request) -> web.Response:
-    return _form(request, tab=request.query.get("tab", "password"))
+    return sign_in_form(request, tab=request.query.get("tab", "password"))
 
 
 @pages.post("/sign-in", open_=True)
@@ -91,11 +92,13 @@ async def sign_in(request: web.Request) -> web.Response:
     try:
         person = await request.app[CONSOLE].domain.binding.password_login(
             browser_actor(request), account, password)
+        await request.app[CONSOLE].domain.unified_identity.must_use_platform(
+            person, datetime.now(UTC))
     except DomainError as exc:
-        await _audit(request, "sign_in_failed", how="password", account=mask_text(account)[:24],
-                     refusal=exc.code)
-        return _form(request, error=request.app[CONSOLE].texts.error(exc), status=400)
-    return await _signed_in(request, person, "password")
+        await audit_sign_in(request, "sign_in_failed", how="password",
+                            account=mask_text(account)[:24], refusal=exc.code)
+        return sign_in_form(request, error=request.app[CONSOLE].texts.error(exc), status=400)
+    return await signed_in(request, person, "password")
 
 
 @pages.post("/sign-in/code", open_=True)
@@ -106,8 +109,8 @@ async def send_code(request: web.Request) -> web.Response:
     try:
         await request.app[CONSOLE].domain.binding.start_sms_login(browser_actor(request), phone)
     except DomainError as exc:
-        return _form(request, "sms", error=texts.error(exc), status=400)
-    return _form(request, "sms", notice=texts.render("console/code_sent.j2"))
+        return sign_in_form(request, "sms", error=texts.error(exc), status=400)
+    return sign_in_form(request, "sms", notice=texts.render("console/code_sent.j2"))
 
 
 @pages.post("/sign-in/sms", open_=True)
@@ -116,10 +119,13 @@ async def sign_in_sms(request: web.Request) -> web.Response:
     try:
         person = await request.app[CONSOLE].domain.binding.confirm(
             browser_actor(request), str(form.get("code", "")), LOGIN)
+        await request.app[CONSOLE].domain.unified_identity.must_use_platform(
+            person, datetime.now(UTC))
     except DomainError as exc:
-        await _audit(request, "sign_in_failed", how="sms", refusal=exc.code)
-        return _form(request, "sms", error=request.app[CONSOLE].texts.error(exc), status=400)
-    return await _signed_in(request, person, "sms")
+        await audit_sign_in(request, "sign_in_failed", how="sms", refusal=exc.code)
+        return sign_in_form(request, "sms", error=request.app[CONSOLE].texts.error(exc),
+                            status=400)
+    return await signed_in(request, person, "sms")
 
 
 def _expired(request: web.Request) -> int | None:
@@ -166,7 +172,7 @@ async def sign_out(request: web.Request) -> web.Response:
     seen = visitor(request)
     if seen.session is not None:
         await request.app[CONSOLE].sessions.drop(seen.session.token)
-        await _audit(request, "sign_out", seen.person)
+        await audit_sign_in(request, "sign_out", seen.person)
     response = redirect(request, "/console/sign-in",
                         request.app[CONSOLE].texts.render("console/signed_out.j2"))
     response.del_cookie(SESSION_COOKIE, path="/console")

@@ -1,0 +1,1 @@
+"""The province's unified identity platform (an OpenID Connect provider)."""

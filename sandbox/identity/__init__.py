@@ -1,0 +1,1 @@
+"""The sandbox's stand-in for the province's unified identity platform."""
