@@ -53,6 +53,7 @@ from web.context import DOMAIN, PAGE_REDIS, TEXTS, PageRedis
 from web.draw_results import setup_draw_results
 from web.fee_standard import setup_fee_standard_page
 from web.help_center import setup_help_center
+from web.help_manual import setup_help_manual
 from web.invoices import setup_invoice_files
 from web.materials import setup_material_files
 from web.pages import setup_pages
@@ -211,6 +212,7 @@ def create_app(settings: Settings, own_url: str | None = None,
     setup_material_files(app)
     setup_personal_data(app)
     setup_fee_standard_page(app)
+    setup_help_manual(app)  # before /help/{key}
     setup_help_center(app)
     setup_public_notice_page(app)
     setup_federation(app, settings)
