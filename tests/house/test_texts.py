@@ -34,6 +34,7 @@ from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import WORD_TABLES as TABLE_TYPE
 from services.common.texts import Texts
+from services.draws.record import ActivitySource
 from services.draws.record.condition_table import ConditionState
 from services.fees.secondary import RULES as SECONDARY_RULES
 from services.notifications.kind_registry import KINDS
@@ -304,6 +305,7 @@ def _values(kind: Any) -> set[str]:
 # every stored value a person may read, with the table of its words (texts/words/): the
 # enum or Literal of its values, and the words for values shown but not stored
 WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
+    "activity_source": (_values(ActivitySource), set()),
     "application_kind": (_values(AppKind), set()),
     "condition_state": (_values(ConditionState), set()),
     "application_status": (_values(AppStatus), set()),
