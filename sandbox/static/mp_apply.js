@@ -116,6 +116,9 @@ function applicationForm(app) {
   const qual = (d.qualifications || [])[0] || {};
   const yesNo = [["", "请选择"], ["true", "是"], ["false", "否"]];
   const flag = (v) => (v === true ? "true" : v === false ? "false" : "");
+  // the batch's rule set, said beside each field it limits (GET /batches: limits.said)
+  const said = (field) => el("div", { class: "mp-label", testid: "mp-limit-" + field,
+                                      text: app.batch.limits.said[field] });
   const form = el("form", { class: "mp-form", testid: "mp-application-form" },
     select("政治面貌", "political_status", [["", "请选择"], ...POLITICAL.map((p) => [p, p])],
            d.political_status),
@@ -127,7 +130,7 @@ function applicationForm(app) {
     input("电子邮箱（发票发送到这里）", { name: "email", value: d.email || "" }),
     select("是否接受远程异地评标", "remote_ok", yesNo, flag(d.remote_ok)),
     select("是否愿意成为应急专家", "emergency_ok", yesNo, flag(d.emergency_ok)),
-    input("职称名称", { name: "title_name", value: d.title_name || "" }),
+    input("职称名称", { name: "title_name", value: d.title_name || "" }), said("titles"),
     select("职称级别", "title_level", [["", "请选择"], ...LEVELS.map((l) => [l, l])], d.title_level),
     input("从事专业类别（二级代码，如 A0401）", { name: "practice_specialty",
                                                  value: d.practice_specialty || "" }),
@@ -135,8 +138,9 @@ function applicationForm(app) {
                            value: d.practice_years ?? "" }),
     input("评标专业（代码，逗号分隔）", { name: "specialties",
                                          value: (d.specialties || []).join(", ") }),
+    said("specialties"),
     input("首选专业（代码）", { name: "primary_specialty", value: d.primary_specialty || "" }),
-    el("h5", { text: "工作经历" }),
+    el("h5", { text: "工作经历" }), said("work_history"),
     input("开始年月（YYYY-MM）", { name: "work_start", value: work.start || "" }),
     input("结束年月（至今留空）", { name: "work_end", value: work.end || "" }),
     input("单位", { name: "work_unit_past", value: work.unit || "" }),
@@ -146,7 +150,7 @@ function applicationForm(app) {
     input("专业", { name: "major", value: edu.major || "" }),
     select("学历", "degree", [["", "请选择"], ...DEGREES.map((x) => [x, x])], edu.degree),
     input("毕业年月（YYYY-MM）", { name: "graduated", value: edu.graduated || "" }),
-    el("h5", { text: "执业资格（选填）" }),
+    el("h5", { text: "执业资格（选填）" }), said("qualifications"),
     input("名称", { name: "qualification_name", value: qual.name || "" }),
     input("证书编号", { name: "qualification_number", value: qual.number || "" }),
     input("评标实践经验（没有请填“无”）", { tag: "textarea", name: "evaluation_experience",
@@ -224,6 +228,8 @@ function attachments(app, only) {
     });
     list.append(el("div", { class: "mp-attachment", testid: "mp-attachment-" + kind },
       el("div", { class: "mp-label", text: title + (kind in app.required_attachments ? "" : "（选填）") }),
+      kind === "extra" ? el("div", { class: "mp-label", testid: "mp-limit-extra",
+                                     text: app.batch.limits.said.extra }) : [],
       mine.map((a) => el("div", { class: "mp-file" }, a.filename + "（" + Math.ceil(a.size / 1024) + " KB）",
         button("删除", "mp-remove-" + a.id, async () => {
           await mp("DELETE", "/applications/" + app.id + "/attachments/" + kind + "/" + a.id);

@@ -27,7 +27,7 @@ from models.people import (
 from services.common.errors import BadInput, NotAllowed, NotFound
 from services.education import Exams
 from services.people import People
-from services.reference import Reference
+from services.reference import Reference, SpecialtyRule
 
 
 class GrantSpec(BaseModel):
@@ -116,10 +116,14 @@ class Administration:
 
     @staticmethod
     async def create_batch(values: dict[str, Any]) -> Batch:
-        """A batch with its windows: application opens < closes <= review closes."""
+        """A batch with its windows (application opens < closes <= review closes) and its
+        rule set."""
         if not values["apply_from"] < values["apply_until"] <= values["review_until"]:
             raise BadInput("admin.batch_times")
-        return await Batch.create(**values)
+        # the rule set's number of qualifications where its document states one
+        most = Reference.batch_qualifications(SpecialtyRule(values["specialty_rule"]),
+                                              values.get("max_qualifications"))
+        return await Batch.create(**{**values, "max_qualifications": most})
 
     async def schedule_exam(self, batch_id: int, title: str, opens_at: datetime,
                             closes_at: datetime, duration_minutes: int, pass_score: int,

@@ -35,6 +35,7 @@ from services.applicants.attachments import (
     sniff,
 )
 from services.applicants.draft_reference import apply_reference
+from services.applicants.form_limits import limits_of, require_within, upload_limit
 from services.applicants.reads import latest_of
 from services.applicants.returns import require_returned_attachment, require_unlocked
 from services.applicants.review_scope import notify_reviewers
@@ -205,6 +206,7 @@ class Applications:
             changes["primary_specialties"] = []  # one 首选 row, sent the old way
         data = {**app.data, **changes}
         merged = ApplicationDraft.model_validate(data)  # the whole draft still has to be sane
+        require_within(merged, limits_of(app.batch), changes)  # the rule set's numbers
         if "relatives" in changes:
             kept = ApplicationDraft.model_validate(app.data).relatives
             own = await Person.get(id=app.person_id)
@@ -231,9 +233,7 @@ class Applications:
                                          Selection(tuple(draft.specialties),
                                                    tuple(draft.primary_specialties)),
                                          Reference.catalogue_of(app.catalogue_version))
-        if len(draft.qualifications) > app.batch.max_qualifications:
-            raise BadInput("application.too_many_qualifications",
-                           limit=app.batch.max_qualifications)
+        require_within(draft, limits_of(app.batch))  # a draft saved before a limit
         return draft
 
     async def printable_form(self, app: Application, links: Links, now: datetime) -> str:
@@ -293,10 +293,11 @@ class Applications:
                            allowed=sorted(TYPE_NAMES[t] for t in spec.types))
         require_size(kind, len(data))
         existing = await Attachment.filter(application_id=app.id, kind=kind).order_by("id")
-        if spec.max_count == 1:
+        limit = upload_limit(kind, limits_of(app.batch))
+        if limit == 1:
             await self._drop_attachments(app, kind)
-        elif len(existing) >= spec.max_count:
-            raise Conflict("attachment.too_many", title=spec.title, limit=spec.max_count)
+        elif len(existing) >= limit:
+            raise Conflict("attachment.too_many", title=spec.title, limit=limit)
         key = f"applications/{app.id}/{kind}-{secrets.token_hex(8)}"
         await self.files.put(key, data)
         return await Attachment.create(application_id=app.id, kind=kind,

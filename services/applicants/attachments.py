@@ -32,6 +32,9 @@ ATTACHMENTS = {
                                     10 * MB, False, 5),  # one per qualification
     "review_form": AttachmentKind("签字盖章的申报表", DOCS, 10 * MB, True),
     "pledge": AttachmentKind("诚信承诺书", DOCS, 10 * MB, True),
+    # JL-GP: "“其他材料”中附件信息选填，要求 JPG 格式，大小 20M 以下，最多三张"; the counts of
+    # title certificates, qualifications and other material follow the batch's rule set
+    # (services/reference/rule_limits.py, services/applicants/form_limits.py upload_limit)
     "extra": AttachmentKind("其他证明材料（JPG）", frozenset({"image/jpeg"}), 20 * MB, False, 3),
 }
 _MAGIC = {"image/jpeg": b"\xff\xd8\xff", "image/png": b"\x89PNG\r\n\x1a\n",

@@ -11,6 +11,7 @@ from services.applicants.attachments import (
     required_attachments,
     sniff,
 )
+from services.applicants.form_limits import limits_of
 from services.applicants.reads import applications_of, form_of, progress_of
 
 
@@ -26,3 +27,4 @@ class ApplicationReads:
     required_attachments = staticmethod(required_attachments)
     require_size = staticmethod(require_size)
     sniff = staticmethod(sniff)
+    limits_of = staticmethod(limits_of)  # the numbers the batch's rule set allows

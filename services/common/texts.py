@@ -23,6 +23,7 @@ from services.common.template_code import COMPILED
 WordTable = Literal[
     "access_action",
     "access_purpose",
+    "activity_source",
     "answered_via",
     "application_kind",
     "application_status",

@@ -17,6 +17,7 @@ Political = Literal["中共党员", "中共预备党员", "共青团员", "民�
 TITLE_LEVELS: tuple[str, ...] = get_args(TitleLevel)
 POLITICAL: tuple[str, ...] = get_args(Political)
 _MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+LIST_CAP = 20  # a request's lists, beyond any rule set's limit (docs/rules-that-are-ours.md)
 
 
 def field_refusal(exc: DomainError) -> PydanticCustomError:
@@ -108,22 +109,27 @@ class ApplicationDraft(Part):
     backup_phone: str | None = Field(default=None, max_length=16)
     remote_ok: bool | None = Field(default=None, description="是否接受远程异地评标")
     emergency_ok: bool | None = Field(default=None, description="是否愿意成为应急专家")
-    work_history: list[WorkEntry] = Field(default=[], max_length=10)
+    # the lists' caps here only bound a request: a batch's rule set holds each to its own
+    # number, refused in its words (services/applicants/form_limits.py)
+    work_history: list[WorkEntry] = Field(default=[], max_length=LIST_CAP, description=(
+        "工作履历（吉林规则的批次至多5条，其他批次至多10条）"))
     education: list[EducationEntry] = Field(default=[], max_length=5)
     title_name: str | None = Field(default=None, max_length=64, description="职称名称")
     title_level: TitleLevel | None = None
     # JL-GP: 如果没有职称，将执业资格填入“职称信息” (the title's name is then a qualification's)
     title_from_qualification: bool = Field(
         default=False, description="没有职称，职称信息填的是执业资格（仅吉林规则的批次）")
-    more_titles: list[TitleEntry] = Field(default=[], max_length=4,
-                                          description="其他职称（连同上面的职称最多5项）")
+    more_titles: list[TitleEntry] = Field(default=[], max_length=LIST_CAP,
+                                          description="其他职称（连同上面的职称至多5条）")
     # XJ-SIGNUP: * 从事专业类别（一级 / 二级）and * 从事专业年限
     practice_specialty: str | None = Field(default=None, pattern=r"^[A-Z]\d{4}$",
                                            description="从事专业类别：二级类别代码，如 A0201")
     practice_years: int | None = Field(default=None, ge=0, le=60, description="从事专业年限")
-    qualifications: list[Qualification] = Field(default=[], max_length=5)
-    specialties: list[str] = Field(default=[], max_length=6,
-                                   description="评标专业代码（首选与备选）")
+    qualifications: list[Qualification] = Field(default=[], max_length=LIST_CAP, description=(
+        "执业资格（湖南规则的批次至多3条，吉林规则的至多5条，新疆规则的按批次设置）"))
+    specialties: list[str] = Field(default=[], max_length=LIST_CAP, description=(
+        "评标专业代码（首选与备选）：湖南规则的批次1至6个，吉林规则的至多3个三级专业，"
+        "新疆规则的一级1个、二级至多2个、三级至多4个"))
     primary_specialty: str | None = Field(default=None, description="首选专业代码（一行首选）")
     # XJ-SIGNUP's form: * 首选专业 rows and 备选专业 rows ("首选评标专业"为必选入库专业，
     # "备选评标专业"将视情入库); the chosen codes not listed here are the alternates

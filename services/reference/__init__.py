@@ -7,6 +7,7 @@ the modules behind it are the context's own."""
 from services.reference.catalogue import Catalogue
 from services.reference.catalogue_import import CatalogueReport, LoadedVersion
 from services.reference.regions import REFRESH, Regions
+from services.reference.rule_limits import FormLimits
 from services.reference.service import ConsultContacts, Holidays, Reference
 from services.reference.specialties import Selection, SpecialtyRule
 from services.reference.titles import Titles, TitleSeries
@@ -16,6 +17,7 @@ __all__ = [
     "Catalogue",
     "CatalogueReport",
     "ConsultContacts",
+    "FormLimits",
     "Holidays",
     "LoadedVersion",
     "Reference",

@@ -29,8 +29,9 @@ from services.reference.regions import (
     within,
     within_any,
 )
+from services.reference.rule_limits import batch_qualifications, form_limits
 from services.reference.snapshots import first_read, keep_fresh, load_reference
-from services.reference.specialties import enforce_specialty_rule
+from services.reference.specialties import enforce_specialty_rule, require_specialty_count
 from services.reference.titles import titles
 from services.reference.units import code_for, listed, merge, remember, search, widen
 
@@ -52,6 +53,10 @@ class Reference:
     within = staticmethod(within)
     within_any = staticmethod(within_any)
     enforce_specialty_rule = staticmethod(enforce_specialty_rule)
+    require_specialty_count = staticmethod(require_specialty_count)
+    # the numbers a rule set holds an application form to
+    form_limits = staticmethod(form_limits)
+    batch_qualifications = staticmethod(batch_qualifications)
     # loading them, and keeping them fresh
     first_read = staticmethod(first_read)
     keep_fresh = staticmethod(keep_fresh)

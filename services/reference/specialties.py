@@ -20,6 +20,22 @@ class SpecialtyRule(StrEnum):
     JILIN = "jilin"  # at most 3 level-3
 
 
+# how many leaf specialties (首选 and 备选 together) each rule allows: HN-APPLY "评标专业最多可
+# 选择6个"; JL-GP "最多可以选择 3 个三级评标专业"; XJ-SIGNUP "三级类别最多选4个" (a 二级
+# without children counting as a 三级, every leaf is one)
+SPECIALTY_LIMITS = {SpecialtyRule.HUNAN: 6, SpecialtyRule.JILIN: 3, SpecialtyRule.XINJIANG: 4}
+_TOO_MANY = {SpecialtyRule.HUNAN: "specialty.hunan_too_many",
+             SpecialtyRule.JILIN: "specialty.jilin_too_many",
+             SpecialtyRule.XINJIANG: "specialty.xinjiang_level3"}
+
+
+def require_specialty_count(rule: SpecialtyRule, count: int) -> None:
+    """BadInput, in the rule's own words, when more specialties are chosen than it allows
+    (checked as the form is saved, and again with the whole rule when it is printed)."""
+    if count > SPECIALTY_LIMITS[rule]:
+        raise BadInput(_TOO_MANY[rule], limit=SPECIALTY_LIMITS[rule], count=count)
+
+
 @dataclass(frozen=True)
 class Selection:
     codes: tuple[str, ...]
@@ -39,13 +55,12 @@ def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catal
             raise BadInput("specialty.not_a_leaf", name=spec.name if spec else code)
     if not selection.primary or not set(selection.primary) <= set(codes):
         raise BadInput("specialty.no_primary")
-    if rule == SpecialtyRule.HUNAN and len(codes) > 6:
-        raise BadInput("specialty.hunan_too_many", limit=6, count=len(codes))
+    if rule == SpecialtyRule.HUNAN:
+        require_specialty_count(rule, len(codes))
     if rule == SpecialtyRule.JILIN:
         if any(cat.level_of_code(c) != 3 for c in codes):
             raise BadInput("specialty.jilin_level3_only")
-        if len(codes) > 3:
-            raise BadInput("specialty.jilin_too_many", limit=3, count=len(codes))
+        require_specialty_count(rule, len(codes))
     if rule == SpecialtyRule.XINJIANG:
         # XJ-SIGNUP (申报专业填写注意事项): 一级类别不得超过 1 项，二级类别须在选定的一级类别下
         # 选报，不得超过 2 项，三级类别须在选定的二级类别下选报，共不得超过 4 项（二级类别
@@ -60,5 +75,4 @@ def enforce_specialty_rule(rule: SpecialtyRule, selection: Selection, cat: Catal
         level2 = {cat.level_of(c, 2) for c in codes}
         if len(level2) > 2:
             raise BadInput("specialty.xinjiang_level2", limit=2, count=len(level2))
-        if len(codes) > 4:  # every leaf is a 三级, or a 二级 that counts as one
-            raise BadInput("specialty.xinjiang_level3", limit=4, count=len(codes))
+        require_specialty_count(rule, len(codes))  # every leaf a 三级, or counts as one

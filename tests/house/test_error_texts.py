@@ -75,6 +75,8 @@ def _sample(code: str, variable: str) -> object:
         return "apply"
     if variable == "lines":
         return [(3, "证件号码格式不正确。"), (7, "专家不存在。")]
+    if variable == "rule":  # a batch's rule set (admin.qualifications_by_rule)
+        return "hunan"
     if variable == "small":  # verify.small_pool: the small conditions
         return [{"number": 1, "size": 5, "planned": 2}, {"number": 2, "size": 3, "planned": 1}]
     if variable in TIMES:

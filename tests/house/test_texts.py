@@ -35,6 +35,7 @@ from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import WORD_TABLES as TABLE_TYPE
 from services.common.texts import Texts
+from services.draws.record import ActivitySource
 from services.draws.record.condition_table import ConditionState
 from services.fees.secondary import RULES as SECONDARY_RULES
 from services.help import Audience as HelpAudience
@@ -177,6 +178,9 @@ SAMPLES: dict[str, object] = {
               "review": "pages/review/index", "verify": "pages/verify/index",
               "feedback": "pages/admin/feedback"},
     # the console's words: done/, line/, files/, labels, nav, yes_no; the word tables
+    # an application form's limits under its batch's rule set (texts/miniapp/limits/)
+    "rule": "jilin", "limits": {"specialties": 3, "titles": 5, "work_history": 5,
+                                "qualifications": 5, "extra_files": 3, "extra_mb": 20},
     "invited": 12, "id": 42, "matching": 8, "n": 3, "field": "gather_at", "page": "home",
     "materials": [{"title": "考试大纲", "batch": "2026年第二批评标专家征集", "exam": None,
                    "link": "https://bot.example.cn/materials/1?t=1.2.x"}],
@@ -312,6 +316,7 @@ def _values(kind: Any) -> set[str]:
 # every stored value a person may read, with the table of its words (texts/words/): the
 # enum or Literal of its values, and the words for values shown but not stored
 WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
+    "activity_source": (_values(ActivitySource), set()),
     "application_kind": (_values(AppKind), set()),
     "condition_state": (_values(ConditionState), set()),
     "application_status": (_values(AppStatus), set()),

@@ -76,6 +76,17 @@ async def test_a_new_user_registers_applies_prints_and_a_returned_form_opens_fro
     await expect(status).to_contain_text("政治面貌")
     await phone.get_by_test_id("mp-form-sample").click()
     await expect(phone.get_by_label("单位统一社会信用代码")).to_have_value(re.compile(r"^9144"))
+    # the batch's rule set is said beside the field it limits (XJ-SIGNUP: 三级类别最多选4个);
+    # over it, the save is refused in those words and what was typed stays in the box
+    await expect(phone.get_by_test_id("mp-limit-specialties")).to_contain_text(
+        "三级类别共至多选4个")
+    specialties = phone.get_by_label("评标专业（代码，逗号分隔）")
+    typed = "A0501, A050201, A050202, A050301, A050302"
+    await specialties.fill(typed)
+    await phone.get_by_test_id("mp-save").click()
+    await expect(status).to_contain_text("三级类别共不得超过4项")
+    await expect(specialties).to_have_value(typed)
+    await specialties.fill("A0401, A0402")
     await phone.get_by_test_id("mp-save").click()
     await expect(status).to_contain_text("已保存")
     # a file from the phone, and the rest from the simulator's examples

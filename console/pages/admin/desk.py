@@ -52,7 +52,7 @@ async def new_batch(request: web.Request) -> web.Response:
             **{k: when(form, k) for k in ("apply_from", "apply_until", "review_until")},
             "pay_until": when(form, "pay_until") or None, "stages": stages,
             "fee_yuan": text(form, "fee_yuan") or "0",
-            "max_qualifications": text(form, "max_qualifications") or "3",
+            "max_qualifications": text(form, "max_qualifications") or None,
             "exam_required": form.get("exam_required") == "1",
             "notice_days": text(form, "notice_days") or "5",
             "objection_contact": text(form, "objection_contact"),

@@ -14,6 +14,7 @@ from console.forms import text
 from console.paging import CURSORS, asked, pager
 from miniapp_api.routes.draws import drawing, involvement, peer_draws, pool_sizes, terminals
 from miniapp_api.routes.draws import prep as draw_prep
+from services.draws.record import ActivitySource
 
 pages = PageTable()
 
@@ -27,11 +28,13 @@ async def activities(request: web.Request) -> web.Response:
         draw_prep.ActivitiesQuery, {**filters, "limit": PAGE}))
     return render(request, "activities.html", activities=listed.activities,
                   asked={k: v for k, v in filters.items() if k not in CURSORS},
-                  pager=pager(request, filters, listed.next), statuses=STATUSES)
+                  pager=pager(request, filters, listed.next), statuses=STATUSES,
+                  sources=tuple(ActivitySource))
 
 
 PAGE = 20
-FILTERS = ("q", "name", "status", "kind", "region", "eval_from", "eval_until", "before", "after")
+FILTERS = ("q", "name", "status", "kind", "source", "region", "eval_from", "eval_until",
+           "before", "after")
 STATUSES = ("draft", "submitted", "refused", "verified", "drawing", "paused", "ended",
             "withdrawn", "cancelled")
 

@@ -45,13 +45,28 @@ class CatalogueOut(Model):
     regions: dict[str, str] = Field(description="省与市州的代码和名称（区县见 /reference/regions）")
 
 
+class LimitsOut(Model):
+    """What the batch's rule set allows (HN-APPLY, JL-GP, XJ-SIGNUP; ours where they are
+    silent), and the words to show beside each field."""
+
+    specialties: int = Field(description="评标专业最多几个（首选与备选合计）")
+    titles: int = Field(description="职称信息最多几条（含第一条职称）")
+    work_history: int = Field(description="工作履历最多几条")
+    qualifications: int = Field(description="执业资格最多几条")
+    extra_files: int = Field(description="其他材料最多几张")
+    extra_mb: int = Field(description="其他材料每张最大（MB）")
+    said: dict[str, str] = Field(description=(
+        "在各栏旁显示的说明：specialties、titles、work_history、qualifications、extra"))
+
+
 class BatchOut(Model):
     id: int
     name: str
     kind: str
     province: str
-    specialty_rule: str
-    max_qualifications: int
+    specialty_rule: str = Field(description="规则：hunan 湖南 / jilin 吉林 / xinjiang 新疆")
+    max_qualifications: int = Field(description="执业资格最多几条（同 limits.qualifications）")
+    limits: LimitsOut
     apply_window: str
     review_until: datetime
     stages: list[str]
@@ -111,11 +126,23 @@ class PrintOut(Model):
     form_url: str = Field(description="可打印的申报表页面（本人专用，24小时内有效）")
 
 
+LIMITED = ("specialties", "titles", "work_history", "qualifications", "extra")
+
+
+def limits_out(call: Call, batch: Batch) -> LimitsOut:
+    limits = call.domain.application_reads.limits_of(batch)
+    values = {k: v for k, v in limits.__dict__.items() if k != "rule"}
+    return LimitsOut(**values, said={
+        field: call.services.texts.render(f"miniapp/limits/{field}.j2", rule=limits.rule,
+                                          limits=limits).strip() for field in LIMITED})
+
+
 def batch_out(call: Call, batch: Batch, now: datetime) -> BatchOut:
     reads = call.domain.application_reads
+    limits = limits_out(call, batch)
     return BatchOut(id=batch.id, name=batch.name, kind=batch.kind, province=batch.province,
                     specialty_rule=batch.specialty_rule,
-                    max_qualifications=batch.max_qualifications,
+                    max_qualifications=limits.qualifications, limits=limits,
                     apply_window=reads.window_text(batch.apply_from, batch.apply_until),
                     review_until=batch.review_until,
                     stages=[s.title for s in call.domain.review.stages(batch)],

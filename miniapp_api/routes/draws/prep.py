@@ -29,9 +29,11 @@ from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
 from services.common.paging import CURSOR_MAX, PAGE, decode, encode
 from services.common.sheets import require_sheet_size
-from services.draws.record import ActivityFilter
+from services.draws.record import ActivityFilter, ActivitySource
 
 api = Api()
+SOURCE_DOC = ("new 新建 / reeval 复评（通知原专家） / redraw 重新抽取 / peer 其他专家库"
+              "（有抽取条件由其他专家库抽取）；补抽与其原活动同一来源")
 
 
 class ActivityIn(Model):
@@ -75,6 +77,9 @@ class ActivitySummaryOut(Model):
     status: str
     status_title: str
     kind: str
+    source: ActivitySource = Field(description=SOURCE_DOC)
+    source_title: str = Field(default="",
+                              description="活动来源的文字：新建、复评、重新抽取、其他专家库")
     bid_open_at: datetime
     eval_start: datetime
     eval_end: datetime
@@ -98,6 +103,8 @@ class ActivitiesQuery(Model):
                                description="draft / submitted / verified / refused / drawing / "
                                            "paused / ended / withdrawn / cancelled")
     kind: str | None = Field(default=None, pattern="^(normal|redraw|reeval|supplement)$")
+    source: ActivitySource | None = Field(default=None, description=(
+        "活动来源（GD-DRAW 活动列表的“活动来源”，不填为所有来源）：" + SOURCE_DOC))
     region: str | None = Field(default=None, pattern=r"^\d{2,6}$", description="项目所在地代码")
     eval_from: date | None = Field(default=None, description="评标日期起（中国时间）")
     eval_until: date | None = Field(default=None, description="评标日期止（含当日）")
@@ -169,7 +176,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         words=query.q.strip(), number=call.domain.draw_record.number_in(query.q),
         name=query.name.strip(),
         status=query.status,
-        kind=query.kind,
+        kind=query.kind, source=query.source,
         region=call.domain.reference.normalise(query.region) if query.region else None,
         eval_from=day(query.eval_from) if query.eval_from else None,
         eval_until=day(query.eval_until) + timedelta(days=1) if query.eval_until else None,
@@ -183,6 +190,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         ActivitySummaryOut.model_validate(
             {**{k: v for k, v in a.__dict__.items() if k != "finished_at"},
              "number": call.domain.draw_record.activity_number(a.id, a.kind),
+             "source_title": texts.word("activity_source", a.source),
              "status_title": texts.word("draw_status", call.domain.draw_record.shown_status(
                  a.status, a.eval_start, a.finished_at, call.now, a.id in waiting))},
             from_attributes=True) for a in listed],

@@ -91,7 +91,9 @@ class BatchIn(Model):
     kind: Literal["collect", "renew", "change", "transfer"]
     province: str = Field(pattern=r"^\d{2}$")
     specialty_rule: Literal["xinjiang", "hunan", "jilin"]
-    max_qualifications: int = Field(default=3, ge=1, le=5)
+    max_qualifications: int | None = Field(default=None, description=(
+        "执业资格最多几条：湖南规则3条、吉林规则5条，由其规定确定（不填，或填同样的数）；"
+        "新疆规则的批次可设1至5条，不填为3条"))
     stages: list[StageIn] = Field(min_length=1, max_length=6)
     apply_from: datetime
     apply_until: datetime

@@ -16,12 +16,14 @@ if TYPE_CHECKING:
     from services.draws.record.oplog import Actor, OperationLog
     from services.draws.record.performance import Entry, SheetView, Shown
     from services.draws.record.service import DrawRecord, Performance
+    from services.draws.record.sources import ActivitySource
     from services.draws.record.views import ActivityFile, ActivityFilter
 
 __all__ = [
     "SUPPLEMENT",
     "ActivityFile",
     "ActivityFilter",
+    "ActivitySource",
     "Actor",
     "ConditionProgress",
     "DayEvaluation",

@@ -33,6 +33,7 @@ from models.orm.statements import (
     rows,
 )
 from services.common.errors import NotFound
+from services.draws.record.sources import ActivitySource, source_sql
 from services.draws.running.counts import Counts, counts_in, with_counts
 from services.draws.running.notices import notice_of, notices_of
 from services.draws.running.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
@@ -129,6 +130,7 @@ class ActivitySummary:
     counts: Counts
     name: str = ""  # the activity's own name (活动名称; "" for one made before it had one)
     finished_at: datetime | None = None  # its evaluation over (record/shown.py)
+    source: str = ActivitySource.NEW  # how it came (活动来源, record/sources.py)
 
 
 NUMBER_PREFIX = "CQSQ"  # 抽取申请 (GD-DRAW's activity numbers begin so)
@@ -155,15 +157,16 @@ def number_in(text: str) -> int | None:
 @dataclass(frozen=True)
 class ActivityFilter:
     """What a list of activities is narrowed to: words of the project's name or number (or
-    the activity's number), words of the activity's own name (活动名称), a status, a kind, a
-    region (its code's prefix), evaluation days [from, until) and, for the next page, ids
-    below `before`."""
+    the activity's number), words of the activity's own name (活动名称), a status, a kind,
+    how it came (活动来源, ActivitySource), a region (its code's prefix), evaluation days
+    [from, until) and, for the next page, ids below `before`."""
 
     words: str = ""
     number: int | None = None
     name: str = ""
     status: str | None = None
     kind: str | None = None
+    source: str | None = None
     region: str | None = None
     eval_from: datetime | None = None
     eval_until: datetime | None = None
@@ -183,6 +186,9 @@ class ActivityFilter:
             if value:
                 where.append(f"{column} = ?")
                 args.append(value)
+        if self.source:
+            where.append(f"{source_sql()} = ?")
+            args.append(self.source)
         if self.region:
             where.append("project_id IN (SELECT id FROM draw_project WHERE agency_id = ? AND "
                          "region LIKE ?)")
@@ -212,10 +218,11 @@ async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
     extra, args = (narrowed or ActivityFilter()).sql(role.agency_id)
     found = await rows(with_counts(
         "SELECT id, project_id, name, kind, status, bid_open_at, eval_start, eval_end, total, "
-        f"on_site, finished_at FROM draw_activity WHERE agency_id = ?{mine} "
+        f"on_site, finished_at, {source_sql()} AS source "
+        f"FROM draw_activity WHERE agency_id = ?{mine} "
         f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?){extra} ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
-        "a.on_site, a.finished_at, a.name, p.name AS project",
+        "a.on_site, a.finished_at, a.name, a.source, p.name AS project",
         "JOIN draw_project p ON p.id = a.project_id"),
         role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, *args,
         limit)
@@ -223,7 +230,8 @@ async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
         int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
         as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),
         int(r["total"]), bool(r["on_site"]), counts_in(r), str(r["name"] or ""),
-        as_datetime(r["finished_at"]) if r["finished_at"] else None) for r in found]
+        as_datetime(r["finished_at"]) if r["finished_at"] else None, str(r["source"]))
+        for r in found]
 
 
 async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:
