@@ -15,6 +15,7 @@ from models.draws import DrawLog, Invitation, InvitationStatus
 from models.people import Person
 from models.venues import IdentityCheck
 from sandbox.platform import Platform
+from services.common.clock import CHINA
 from services.common.pii import mask_name
 from tests.support.api import Api
 from tests.support.clock import MovedClock
@@ -147,7 +148,9 @@ async def test_a_venue_without_the_check_and_another_centre(
     assert "签到成功" in await scan(await openid_of(first.person_id))
     centre = await api.login(demo["verifier"].mp_openid)
     # the staff desk lists it all the same: an expert without WeChat is checked in there
-    day = await api.call("GET", "/venues/today", centre)
+    # (the gathering's day, China time: just after midnight it was yesterday's)
+    gathered = (now - timedelta(minutes=31)).astimezone(CHINA).date()
+    day = await api.call("GET", "/venues/today", centre, params={"day": gathered.isoformat()})
     assert [(e["activity_id"], e["identity_check"]) for e in day.data["evaluations"]] == [
         (aid, False)]
     elsewhere = await api.call("PUT", "/venues", centre,

@@ -112,6 +112,7 @@ async def test_each_disagreement_is_recorded_and_a_rerun_replaces_it(
 
 async def test_a_refund_in_the_bill_must_be_a_refund_here(
         client: TestClient, api: Api, demo: dict, pay_gateway: PayGateway) -> None:
+    bills_out_from_ten(pay_gateway)  # the refund's day is yesterday: its bill out, any hour
     order = await pay(api, demo, pay_gateway)
     gateway = client.app[DOMAIN].payments.gateway
     assert gateway is not None
