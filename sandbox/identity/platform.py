@@ -6,10 +6,12 @@ the platform verified (一级 to 四级) — and is sent back with a code; the t
 takes the code once, within a minute, from the registered client (HTTP Basic), for the same
 redirect address and the PKCE verifier of its challenge, and answers an ID token signed RS256
 (`sub`, `name`, `id_number`, `user_type`, `credit_code`, `level`, the nonce). `tampered`
-signs the next token with a key the JWKS does not hold; `down` answers 503."""
+signs the next token with a key the JWKS does not hold; `down` answers 503; `slow` makes the
+token endpoint take that many seconds."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import secrets
@@ -48,6 +50,7 @@ class IdentityPlatformFake:
     codes: dict[str, Grant] = field(default_factory=dict)
     tampered: bool = False
     down: bool = False
+    slow: float = 0.0  # seconds the token endpoint takes
 
     def jwks(self) -> dict[str, Any]:
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
@@ -138,6 +141,8 @@ async def token(request: web.Request) -> web.Response:
     fake = _fake(request)
     if fake.down:
         raise web.HTTPServiceUnavailable()
+    if fake.slow:
+        await asyncio.sleep(fake.slow)
     try:
         auth = base64.b64decode(request.headers.get("Authorization", "")[6:]).decode()
     except ValueError:

@@ -3,9 +3,11 @@ Core 1.0, the authorization code flow with PKCE, RFC 7636): its discovery docume
 authorization address the console sends a legal person to, the token endpoint (the client's
 secret by HTTP Basic, client_secret_basic) and its ID token, checked before any claim is read:
 signed RS256 by a key of the provider's JWKS, issued by the provider, for this client, not
-expired, with the nonce this sign-in sent. Claims: `sub`, `name`, `id_number` (the person's
-verified ID number), `user_type` (`legal` / `personal`), `credit_code` (a legal person's),
-`level` (1–4: the verified level; GD-DRAW's 四级 is 4)."""
+expired, with the nonce this sign-in sent (the JWKS read again, once, for a key it does not
+hold or a signature its key under that kid does not verify: a platform's key replaced).
+Claims: `sub`, `name`, `id_number` (the person's verified ID number), `user_type` (`legal` /
+`personal`), `credit_code` (a legal person's), `level` (1–4: the verified level;
+GD-DRAW's 四级 is 4)."""
 
 from __future__ import annotations
 
@@ -70,8 +72,8 @@ class OidcPlatform:
             "redirect_uri": self.redirect_uri, "state": state, "nonce": nonce,
             "code_challenge": challenge, "code_challenge_method": "S256"})
 
-    async def _key(self, kid: str) -> Any:
-        for refresh in (False, True):  # a key not known yet: the set read again, once
+    async def _key(self, kid: str, again: bool = False) -> Any:
+        for refresh in (again, True):  # a key not known yet: the set read again, once
             if self._keys is None or refresh:
                 meta = await self._discover()
                 self._keys = jwt.PyJWKSet.from_dict(await self._get(str(meta["jwks_uri"])))
@@ -100,13 +102,20 @@ class OidcPlatform:
             raise PlatformRefused("identity.platform_unavailable") from None
         return await self._verified(str(answer.get("id_token", "")), nonce)
 
+    async def _decode(self, token: str, again: bool) -> dict[str, Any]:
+        header = jwt.get_unverified_header(token)
+        claims: dict[str, Any] = jwt.decode(
+            token, await self._key(str(header.get("kid", "")), again), algorithms=["RS256"],
+            audience=self._client_id, issuer=self.issuer, leeway=LEEWAY,
+            options={"require": ["exp", "iat", "sub", "nonce"]})
+        return claims
+
     async def _verified(self, token: str, nonce: str) -> Verified:
         try:
-            header = jwt.get_unverified_header(token)
-            claims = jwt.decode(token, await self._key(str(header.get("kid", ""))),
-                                algorithms=["RS256"], audience=self._client_id,
-                                issuer=self.issuer, leeway=LEEWAY,
-                                options={"require": ["exp", "iat", "sub", "nonce"]})
+            try:
+                claims = await self._decode(token, again=False)
+            except jwt.InvalidSignatureError:  # the platform's key replaced under its kid
+                claims = await self._decode(token, again=True)
         except jwt.PyJWTError as exc:
             log.warning("identity platform's ID token refused: %s", type(exc).__name__)
             raise PlatformRefused("identity.token_invalid") from None
