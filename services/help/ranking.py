@@ -19,12 +19,12 @@ from services.help.segment import STOP, Segmenter
 
 TITLE_WEIGHT = 1  # how many times the title's and the keywords' words count
 CHARACTERS = 2.0  # the characters' rank beside the words' (each scaled to its best)
-AUDIENCE_BOOST = 1.5  # an entry written for the asker's own role ranks above another's
+AUDIENCE_BOOST = 2.0  # an entry written for the asker's own role ranks above another's
 # when the best entry answers (else: not sure, the closest entries and 人工客服): it holds at
 # least this share of the question's weight, and its words rank at least this high (BM25);
 # set on bench/help.py's questions (docs/rules-that-are-ours.md)
 MIN_COVERAGE = 0.15
-MIN_WORDS = 10.0
+MIN_WORDS = 12.0
 # or the question is worded as the entry's title or one of its 相似问法 nearly is: this share
 # of its character pairs in common (Dice) with the closest of them
 LIKENESS = 0.5
