@@ -78,6 +78,8 @@ WordTable = Literal[
     "situation",
     "skip_reason",
     "support_state",
+    "urgency_reason",
+    "urgency_status",
     "venue_role",
     "wechat_event",
 ]
