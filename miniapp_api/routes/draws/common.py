@@ -17,6 +17,7 @@ from services.common.pii import public
 from services.draws import AgencyRole
 from services.draws.record import ActivityFile, Actor, ConditionProgress
 from services.draws.running import SEAL_BEFORE, Counts
+from services.draws.setup import UrgencyView
 from services.federation import AskView
 
 TAG = "专家抽取"
@@ -129,6 +130,27 @@ class CountsOut(Model):
     text: str
 
 
+class UrgencyOut(Model):
+    """应急: what the agency asked and what the trading centre decided, in words."""
+
+    reason: str = Field(description="natural_disaster / accident / public_health / "
+                                    "social_safety / force_majeure")
+    reason_title: str = Field(description="申请应急的原因，如 自然灾害抢险救灾")
+    note: str = Field(description="经办人的补充说明")
+    status: str = Field(description="asked 待核验 / approved 同意按应急抽取 / refused 未同意")
+    status_title: str
+    response_minutes: int | None = Field(description=(
+        "同意按应急抽取时：专家答复时限（分钟，比常规短）"))
+
+
+def urgency_out(view: UrgencyView | None) -> UrgencyOut | None:
+    if view is None:
+        return None
+    return UrgencyOut(reason=view.reason, reason_title=view.reason_title, note=view.note,
+                      status=view.status, status_title=view.status_title,
+                      response_minutes=view.minutes)
+
+
 class ActivityOut(Model):
     id: int
     number: str = Field(default="", description="活动编号，如 CQSQ00000012")
@@ -172,6 +194,8 @@ class ActivityOut(Model):
     supplement_conditions: list[ConditionOut] = Field(
         default_factory=list, description="补抽的抽取条件（结果解封后列出）")
     counts: CountsOut
+    urgency: UrgencyOut | None = Field(default=None, description=(
+        "应急：申请按应急抽取的原因及交易中心的决定（未申请时为空）"))
 
 
 def agency(call: Call) -> AgencyRole:
@@ -263,7 +287,8 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
             activity.started_at is not None)) for c in f.conditions],
         supplement_conditions=[condition_out(call, c, progress[c.id])
                                for c in child_conditions],
-        counts=counts_out(f.counts))
+        counts=counts_out(f.counts),
+        urgency=urgency_out(await call.domain.draw_urgency.of(activity)))
 
 
 def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool

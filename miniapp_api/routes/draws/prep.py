@@ -19,11 +19,13 @@ from miniapp_api.routes.draws.common import (
     CountsOut,
     EvidenceOut,
     SupervisorIn,
+    UrgencyOut,
     activity_in_path,
     activity_out,
     actor,
     agency,
     evidence_out,
+    urgency_out,
 )
 from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
@@ -81,6 +83,7 @@ class ActivitySummaryOut(Model):
     total: int
     on_site: bool
     counts: CountsOut
+    urgency: UrgencyOut | None = Field(default=None, description="应急：原因及交易中心的决定")
 
 
 class ActivitiesOut(PageOut):
@@ -179,10 +182,12 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
     more, listed = len(listed) > query.limit, listed[:query.limit]
     texts = call.services.texts
     waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
+    urgent = await call.domain.draw_urgency.of_many([a.id for a in listed])
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
             {**{k: v for k, v in a.__dict__.items() if k != "finished_at"},
              "number": call.domain.draw_record.activity_number(a.id, a.kind),
+             "urgency": urgency_out(urgent.get(a.id)),
              "status_title": texts.word("draw_status", call.domain.draw_record.shown_status(
                  a.status, a.eval_start, a.finished_at, call.now, a.id in waiting))},
             from_attributes=True) for a in listed],
