@@ -88,6 +88,7 @@ async def test_an_urgent_draw_invites_the_emergency_experts_first_with_a_shorter
     assert log.detail["pools"][str(condition.id)]["urg"] == urgent.root == pool_root(
         condition.id, "urg", urgent.expert_ids)
     assert (log.detail["urgency"], log.detail["response_minutes"]) == ("approved", 5)
+    assert shown["conditions"][0]["urgent_pool_hash"] == urgent.root  # seen before the start
     # the draw: both emergency experts first, then one of the others, as the seed orders
     assert (await start_draw(api, token, aid)).status == 200
     invited = await Invitation.filter(activity_id=aid).order_by("id")

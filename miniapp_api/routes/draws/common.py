@@ -76,6 +76,8 @@ class ConditionOut(Model):
     planned: int
     pool_hash: str | None = Field(description="候选池摘要（核验时公布，开始抽取前已固定）")
     alt_pool_hash: str | None = Field(description="备选专业候选池摘要")
+    urgent_pool_hash: str | None = Field(default=None, description=(
+        "应急抽取时：愿意成为应急专家的候选人池摘要（先从中抽取，核验时公布）"))
     # GD-DRAW's table of conditions (counts only)
     needed: int = Field(default=0, description="实际需要人数（尚需抽取）")
     agreed: int = Field(default=0, description="同意参评人数")
@@ -241,6 +243,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
     progress = call.domain.draw_record.progress_of(
         [activity, *children], [*f.conditions, *child_conditions], agreed)
     by_peer = await call.domain.asking.views(activity.id)
+    urgent = await call.domain.draw_urgency.pool_roots([c.id for c in f.conditions])
     return ActivityOut(
         id=activity.id, number=call.domain.draw_record.activity_number(activity.id, activity.kind),
         project=f.project.name, name=activity.name, media=activity.media,
@@ -284,7 +287,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
                  for n in f.notices],
         conditions=[condition_out(call, c, progress[c.id], peer_out(
             call, by_peer.get(c.id), call.domain.draws.seal.check_sealed(activity, call.now),
-            activity.started_at is not None)) for c in f.conditions],
+            activity.started_at is not None), urgent.get(c.id)) for c in f.conditions],
         supplement_conditions=[condition_out(call, c, progress[c.id])
                                for c in child_conditions],
         counts=counts_out(f.counts),
@@ -307,12 +310,14 @@ def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool
 
 
 def condition_out(call: Call, c: Condition, shown: ConditionProgress,
-                  peer: PeerConditionOut | None = None) -> ConditionOut:
+                  peer: PeerConditionOut | None = None,
+                  urgent_root: str | None = None) -> ConditionOut:
     return ConditionOut(peer=peer, id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
                         regions=c.regions, main_specialty=c.main_specialty,
                         alternate_specialty=c.alternate_specialty, title_level=c.title_level,
                         qualification=c.qualification, industry=c.industry, planned=c.planned,
                         pool_hash=c.pool_hash, alt_pool_hash=c.alt_pool_hash,
+                        urgent_pool_hash=urgent_root,
                         needed=shown.needed, agreed=shown.agreed, supplement=shown.supplement,
                         state=shown.state,
                         state_title=call.services.texts.word("condition_state", shown.state))

@@ -19,7 +19,7 @@ from models.draw_handler import ActivityUrgency, UrgencyReason
 from models.draws import ActivityKind, DrawActivity, DrawStatus
 from services.common.errors import BadInput, Conflict
 from services.common.texts import Texts
-from services.draws.randomness.urgent import approved_urgency
+from services.draws.randomness.urgent import approved_urgency, urgent_pools
 from services.draws.record.oplog import Actor, record
 
 REASONS: tuple[str, ...] = get_args(UrgencyReason)
@@ -72,6 +72,11 @@ class Urgency:
             return {}
         return {r.activity_id: self.view(r)
                 for r in await ActivityUrgency.filter(activity_id__in=activity_ids)}
+
+    @staticmethod
+    async def pool_roots(condition_ids: list[int]) -> dict[int, str]:
+        """The published roots of these conditions' emergency pools (an urgent draw's)."""
+        return {c: p.root for c, p in (await urgent_pools(condition_ids)).items()}
 
     async def ask(self, activity: DrawActivity, reason: str, note: str, actor: Actor,
                   now: datetime) -> UrgencyView:
