@@ -7,7 +7,7 @@ mini-program, and later urgent draws read it."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiohttp.test_utils import TestClient
 
@@ -25,6 +25,8 @@ from tests.support.draw_world import (
     prepared,
     start_draw,
     submit,
+    supplement,
+    the_results_unseal,
 )
 from tests.support.wechat import Chat
 
@@ -169,3 +171,38 @@ async def test_the_expert_changes_the_answer_and_reads_it_on_their_card(
     handler = await api.login(demo["handler"].mp_openid)
     assert (await api.call("PUT", "/expert/emergency", handler,
                            {"emergency_ok": True})).status == 403
+
+
+async def test_a_supplement_of_an_urgent_evaluation_is_urgent_too(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    experts = await make_experts(client, 8)
+    await willing(api, experts[:3])
+    aid, token = await prepared(api, demo, total=2, submitted=False)
+    assert (await api.call("PUT", f"/draws/activities/{aid}/urgency", token,
+                           {"reason": "accident"})).status == 200
+    assert (await submit(api, token, aid)).status == 200
+    verifier = await api.login(demo["verifier"].mp_openid)
+    assert (await api.call("POST", f"/verify/activities/{aid}", verifier,
+                           {"approve": True, "small_pool_ok": True, "urgent": True})
+            ).status == 200
+    assert (await start_draw(api, token, aid)).status == 200
+    confirmed = await finish(chat, aid)
+    assert {i.pool for i in confirmed} == {"urg"}
+    now = datetime.now(UTC)
+    await the_results_unseal(aid, now)
+    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                           {"key": confirmed[0].code, "kind": "缺席"})).status == 200
+    child = await supplement(api, token, aid,
+                             gather_at=(now + timedelta(hours=1)).isoformat())
+    assert child.status == 200, child.data
+    assert child.data["urgency"]["status"] == "approved"  # the evaluation's
+    assert child.data["conditions"][0]["urgent_pool_hash"]
+    (invited,) = await Invitation.filter(activity_id=child.data["id"])
+    third = experts[2].id  # the one emergency expert the evaluation has not invited
+    assert (invited.pool, invited.expert_id, window(invited)) == ("urg", third,
+                                                                  timedelta(minutes=5))
+    await finish(chat, child.data["id"])
+    done = await DrawActivity.get(id=child.data["id"])
+    report = audit(done.seed or "", done.seed_hash or "", await audit_records(done),
+                   done.nonce or "")
+    assert done.status == "ended" and report.ok, report.problems
