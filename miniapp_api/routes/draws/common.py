@@ -243,7 +243,10 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
     progress = call.domain.draw_record.progress_of(
         [activity, *children], [*f.conditions, *child_conditions], agreed)
     by_peer = await call.domain.asking.views(activity.id)
-    urgent = await call.domain.draw_urgency.pool_roots([c.id for c in f.conditions])
+    urgent = {p.condition_id: p.root for p in f.urgent_pools}
+    # 应急: read with the file; a 补抽 follows its evaluation's
+    urgency = call.domain.draw_urgency.view(f.urgency) if f.urgency is not None else \
+        await call.domain.draw_urgency.of(activity) if activity.kind == "supplement" else None
     return ActivityOut(
         id=activity.id, number=call.domain.draw_record.activity_number(activity.id, activity.kind),
         project=f.project.name, name=activity.name, media=activity.media,
@@ -291,7 +294,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         supplement_conditions=[condition_out(call, c, progress[c.id])
                                for c in child_conditions],
         counts=counts_out(f.counts),
-        urgency=urgency_out(await call.domain.draw_urgency.of(activity)))
+        urgency=urgency_out(urgency))
 
 
 def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool

@@ -182,12 +182,12 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
     more, listed = len(listed) > query.limit, listed[:query.limit]
     texts = call.services.texts
     waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
-    urgent = await call.domain.draw_urgency.of_many([a.id for a in listed])
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
             {**{k: v for k, v in a.__dict__.items() if k != "finished_at"},
              "number": call.domain.draw_record.activity_number(a.id, a.kind),
-             "urgency": urgency_out(urgent.get(a.id)),
+             "urgency": urgency_out(call.domain.draw_urgency.view_of(*a.urgency)
+                                    if a.urgency else None),
              "status_title": texts.word("draw_status", call.domain.draw_record.shown_status(
                  a.status, a.eval_start, a.finished_at, call.now, a.id in waiting))},
             from_attributes=True) for a in listed],

@@ -19,7 +19,7 @@ from models.draw_handler import ActivityUrgency, UrgencyReason
 from models.draws import ActivityKind, DrawActivity, DrawStatus
 from services.common.errors import BadInput, Conflict
 from services.common.texts import Texts
-from services.draws.randomness.urgent import approved_urgency, urgent_pools
+from services.draws.randomness.urgent import approved_urgency
 from services.draws.record.oplog import Actor, record
 
 REASONS: tuple[str, ...] = get_args(UrgencyReason)
@@ -54,10 +54,14 @@ class Urgency:
         return [(r, self.texts.word("urgency_reason", r)) for r in REASONS]
 
     def view(self, row: ActivityUrgency) -> UrgencyView:
-        return UrgencyView(row.reason, self.texts.word("urgency_reason", row.reason),
-                           row.note, row.status,
-                           self.texts.word("urgency_status", row.status),
-                           row.minutes if row.status == "approved" else None)
+        return self.view_of(row.reason, row.note, row.status, row.minutes)
+
+    def view_of(self, reason: str, note: str, status: str, minutes: int | None
+                ) -> UrgencyView:
+        """An urgency in words, from its columns (an activity list reads them with it)."""
+        return UrgencyView(reason, self.texts.word("urgency_reason", reason), note, status,
+                           self.texts.word("urgency_status", status),
+                           minutes if status == "approved" else None)
 
     async def of(self, activity: DrawActivity) -> UrgencyView | None:
         """The activity's urgency (a 补抽: its evaluation's, once approved), if any."""
@@ -65,18 +69,6 @@ class Urgency:
         if row is None and activity.kind == ActivityKind.SUPPLEMENT:
             row = await approved_urgency(activity)
         return None if row is None else self.view(row)
-
-    async def of_many(self, activity_ids: list[int]) -> dict[int, UrgencyView]:
-        """The urgencies of these activities (for a list), by activity id."""
-        if not activity_ids:
-            return {}
-        return {r.activity_id: self.view(r)
-                for r in await ActivityUrgency.filter(activity_id__in=activity_ids)}
-
-    @staticmethod
-    async def pool_roots(condition_ids: list[int]) -> dict[int, str]:
-        """The published roots of these conditions' emergency pools (an urgent draw's)."""
-        return {c: p.root for c, p in (await urgent_pools(condition_ids)).items()}
 
     async def ask(self, activity: DrawActivity, reason: str, note: str, actor: Actor,
                   now: datetime) -> UrgencyView:
