@@ -92,6 +92,7 @@ from services.draws import (
     RequestRecord,
     Templates,
     Terminals,
+    Urgency,
     VirtualCalls,
     VoiceReplies,
 )
@@ -216,7 +217,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
     draws = DrawEngine(outbox, schedule, answer_link=lambda invitation_id: links.address(
         "/a/" + links.short(ANSWER_LINK, str(invitation_id))), calls=calls)
-    setup = DrawSetup(outbox, vault, texts)
+    urgency = Urgency(texts, settings.emergency_response_minutes)
+    setup = DrawSetup(outbox, vault, texts, urgency)
     second_factor = SecondFactor(vault, AuditChain.key_of(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)
@@ -249,7 +251,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         bill_reconcile=BillReconcile(pay),
         transfer_reconcile=TransferReconcile(fund_flow, transfers),
         draw_setup=setup, drafts=Drafts(), draw_evidence=Evidence(), draw_requests=RequestRecord(),
-        draw_templates=Templates(), draw_terminals=Terminals(),
+        draw_templates=Templates(), draw_terminals=Terminals(), draw_urgency=urgency,
         avoidance_import=AvoidanceImport(setup), involvement=Involvement(vault), draws=draws,
         draw_scope=DrawScope(),
         draw_record=DrawRecord(), performance=(performance := Performance(outbox, links)),

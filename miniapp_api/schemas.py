@@ -129,6 +129,7 @@ class ExpertCardOut(Model):
     name: str
     expert_number: str
     phone: str
+    emergency_ok: bool = Field(default=False, description="是否愿意成为应急专家（可修改）")
 
 
 class ScopeOut(Model):

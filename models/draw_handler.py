@@ -3,12 +3,14 @@ phone and ID number and each supervisor's phone are sealed at rest as a person's
 (models/orm/sealing.py: SM4-GCM, a phone under the phone's associated data, an ID number under
 the ID number's), each with its masked display kept beside it, so that no page, answer or
 export ever needs the clear value to show it. And those a project names as having taken part
-in its 前期 work (粤财规〔2025〕1号 Art. 21), kept as hashes and codes only."""
+in its 前期 work (粤财规〔2025〕1号 Art. 21), kept as hashes and codes only. And an activity's
+应急 (its urgency asked and decided, and the emergency experts' pools it draws from first:
+services/draws/setup/urgency.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from tortoise import fields
 
@@ -97,3 +99,44 @@ class ProjectInvolvement(Model):
 
     class Meta:
         table = "draw_project_involvement"
+
+
+# the kinds of 突发事件 (突发事件应对法 Art. 2) and 政府采购法 Art. 85's 不可抗力: an urgency's
+# reason (texts/words/urgency_reason.j2; docs/rules-that-are-ours.md)
+UrgencyReason = Literal["natural_disaster", "accident", "public_health", "social_safety",
+                        "force_majeure"]
+UrgencyStatus = Literal["asked", "approved", "refused"]  # ActivityUrgency.status
+
+
+class ActivityUrgency(Model):
+    """An activity's 应急 request: the agency's reason, the verifier's decision."""
+
+    id = fields.BigIntField(primary_key=True)
+    activity_id = fields.BigIntField(unique=True)
+    reason = fields.CharField(max_length=24)  # UrgencyReason
+    note = fields.CharField(max_length=100, default="")
+    status = fields.CharField(max_length=12, default="asked")  # UrgencyStatus
+    asked_by = fields.BigIntField()
+    asked_at = fields.DatetimeField()
+    # the window an approved urgency's invitations get (the shorter of the activity's and
+    # the library's setting), fixed when approved
+    minutes = fields.IntField(null=True)
+    decided_by = fields.BigIntField(null=True)
+    decided_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "draw_urgency"
+
+
+class UrgentPool(Model):
+    """The emergency experts of a condition's main pool, committed at verification."""
+
+    id = fields.BigIntField(primary_key=True)
+    condition_id = fields.BigIntField(unique=True)
+    activity_id = fields.BigIntField(db_index=True)
+    expert_ids: list[int] = fields.JSONField()
+    root = fields.CharField(max_length=64)  # its Merkle root, published with the others
+    weights: dict[str, int] | None = fields.JSONField(null=True)
+
+    class Meta:
+        table = "draw_urgent_pool"

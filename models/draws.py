@@ -17,7 +17,7 @@ AVOID_ID = b"avoided-id"  # that of an avoided person's ID number (docs/federati
 # The values of the plain text columns below, as types (the columns stay varchar):
 AvoidKind = Literal["unit", "person"]  # Avoidance.kind
 RegionMode = Literal["residence", "willing"]  # Condition.region_mode: 常驻地区 / 意愿评标区
-PoolName = Literal["main", "alt"]  # Invitation.pool: the main or the alternate specialty's
+PoolName = Literal["main", "alt", "urg"]  # Invitation.pool: main, alternate, 应急 first
 # Invitation.answered_via (call: a 复评 agreed on the phone, services/draws/followups/recall.py)
 AnsweredVia = Literal["chat", "miniapp", "sms", "link", "voice", "call"]
 ActorRole = Literal["agency", "verifier", "admin", "finance", "system"]  # DrawLog.role

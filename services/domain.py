@@ -41,6 +41,7 @@ from services.draws import (
     RequestRecord,
     Templates,
     Terminals,
+    Urgency,
     VirtualCalls,
 )
 from services.education import (
@@ -127,6 +128,7 @@ class Domain:
     draw_requests: RequestRecord  # the request as the verifier reads it
     draw_templates: Templates  # GD-DRAW's 模板下载
     draw_terminals: Terminals  # the trading centres that verify
+    draw_urgency: Urgency  # 应急: asked by the agency, decided with the verification
     avoidance_import: AvoidanceImport  # the avoidance sheet read into an activity's list
     involvement: Involvement  # who took part in a project's 前期 work: never drawn for it
     draws: DrawEngine

@@ -164,6 +164,10 @@ class Settings(BaseSettings):
     # to those not checked in (minutes; messages only, the calls are the agency's clicks).
     reminder_minutes: str = Field("1440,120", validation_alias="REMINDER_MINUTES")
     urge_minutes: str = Field("0,10,20", validation_alias="URGE_MINUTES")
+    # the answer window of an urgent (应急) draw's invitations, when the activity's own is
+    # longer (services/draws/setup/urgency.py; docs/rules-that-are-ours.md)
+    emergency_response_minutes: int = Field(5, ge=2, le=60,
+                                            validation_alias="EMERGENCY_RESPONSE_MINUTES")
 
     # HMAC master key (QR scenes, signed links) and the ID-number encryption key (AES-256, base64).
     secret_key: str = Field("", validation_alias="SECRET_KEY")

@@ -167,10 +167,18 @@ class TrailWords:
 
     def result(self, row: DrawLog) -> str:
         """What an operation-log entry came to, where its action alone does not say: a
-        transfer's outcome (已到账, 转账未成功 ...)."""
+        transfer's outcome (已到账, 转账未成功 ...), an urgency's reason and decision."""
         state = str(row.detail.get("state") or "")
-        return self.texts.word("payout_state", state) if row.action == "payout_result" \
-            and state else ""
+        if row.action == "payout_result" and state:
+            return self.texts.word("payout_state", state)
+        # 应急: the reason asked, and what the verifier decided of it with the approval
+        if row.action in ("urgency_ask", "verify") and row.detail.get("urgency"):
+            reason = self.texts.word("urgency_reason", str(row.detail.get(
+                "urgency_reason") or row.detail["urgency"]))
+            decided = str(row.detail["urgency"])
+            return reason if row.action == "urgency_ask" else \
+                f"{self.texts.word('urgency_status', decided)}（{reason}）"
+        return ""
 
     def _denied(self, d: Mapping[str, Any]) -> str:
         """A refused attempt at another role's work: the console page by its menu name, or

@@ -164,7 +164,8 @@ class Applications:
         codes = await profile.specialties.all().values_list("code", "is_primary")
         data.update(region=profile.region, willing_regions=profile.willing_regions,
                     work_unit=profile.work_unit, unit_credit_code=profile.unit_credit_code,
-                    title_level=profile.title_level, specialties=[c for c, _ in codes],
+                    title_level=profile.title_level, emergency_ok=profile.emergency_ok,
+                    specialties=[c for c, _ in codes],
                     primary_specialty=None, primary_specialties=[c for c, p in codes if p],
                     # declared apart (我的近亲属) since: a change declares them only if it
                     # fills the section anew, so an older list never comes back

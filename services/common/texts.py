@@ -79,6 +79,8 @@ WordTable = Literal[
     "situation",
     "skip_reason",
     "support_state",
+    "urgency_reason",
+    "urgency_status",
     "venue_role",
     "wechat_event",
 ]

@@ -23,6 +23,7 @@ from services.draws.setup import (
     RequestRecord,
     Templates,
     Terminals,
+    Urgency,
 )
 from services.draws.venue import Attendance, FaceCheckIns, IdentityChecks, LentDesk
 
@@ -51,6 +52,7 @@ __all__ = [
     "SmsReplies",
     "Templates",
     "Terminals",
+    "Urgency",
     "VirtualCalls",
     "VoiceReplies",
     "Weighting",

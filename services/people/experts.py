@@ -135,6 +135,18 @@ async def set_department(person_id: int, name: str, credit_code: str) -> Departm
     return Department(name.strip(), code)
 
 
+async def emergency_of(person_id: int) -> bool:
+    """The expert's answer to 是否愿意成为应急专家 (XJ-SIGNUP, XJ-CE)."""
+    return (await ExpertProfile.get(person_id=person_id)).emergency_ok
+
+
+async def set_emergency(person_id: int, willing: bool) -> bool:
+    """The expert changes the answer: the draws approved as urgent from now on read it
+    (services/draws/randomness/urgent.py); those already committed keep their pools."""
+    await ExpertProfile.filter(person_id=person_id).update(emergency_ok=willing)
+    return willing
+
+
 async def backfill_histories(limit: int = 500) -> int:
     """Experts admitted before their work history was kept for the draw: each with an
     application and no history yet gets it from that application, once (nightly, in

@@ -11,8 +11,10 @@ from services.people.experts import (
     apply_to_profile,
     backfill_histories,
     department_of,
+    emergency_of,
     make_formal_expert,
     set_department,
+    set_emergency,
 )
 from services.people.identity_rules import (
     id_check_character,
@@ -62,6 +64,8 @@ class Experts:
     profile_of = staticmethod(profile_of)
     department_of = staticmethod(department_of)
     set_department = staticmethod(set_department)
+    emergency_of = staticmethod(emergency_of)
+    set_emergency = staticmethod(set_emergency)
     apply_to_profile = staticmethod(apply_to_profile)
     backfill_histories = staticmethod(backfill_histories)
     make_formal_expert = staticmethod(make_formal_expert)

@@ -18,6 +18,7 @@ from config.settings import ROOT
 from handlers.commands import HELP
 from models.applications import AppKind, AppStatus, BatchKind
 from models.dishonesty import FlagStatus, RunStatus, RunTrigger
+from models.draw_handler import UrgencyReason, UrgencyStatus
 from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
 from models.education import Grading
 from models.help import SupportState
@@ -356,6 +357,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "sign_in_how": (_values(SignInHow), set()),
     "secondary_rule": (set(SECONDARY_RULES), set()),
     "venue_role": (_values(NoticeRole), set()),
+    "urgency_reason": (_values(UrgencyReason), set()),
+    "urgency_status": (_values(UrgencyStatus), set()),
     # shown, not stored: an activity waiting for its 补抽, a 复评 calling its experts back,
     # an ended draw before and during its evaluation
     "draw_status": (_values(DrawStatus),

@@ -12,7 +12,14 @@ from aiohttp import web
 from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.paging import CURSORS, asked, pager
-from miniapp_api.routes.draws import drawing, involvement, peer_draws, pool_sizes, terminals
+from miniapp_api.routes.draws import (
+    drawing,
+    involvement,
+    peer_draws,
+    pool_sizes,
+    terminals,
+    urgency,
+)
 from miniapp_api.routes.draws import prep as draw_prep
 from services.draws.record import ActivitySource
 
@@ -59,7 +66,11 @@ async def activity(request: web.Request) -> web.Response:
     sizes = (await calls.call(pool_sizes.agency_sizes, path=request.match_info)).conditions \
         if shown.status in ("draft", "refused", "submitted", "verified") else []
     involved = (await calls.call(involvement.involvement, path=request.match_info)).items
+    # 应急: the reasons to choose from while the agency may still ask
+    reasons = (await calls.call(urgency.reasons)).reasons \
+        if shown.status in ("draft", "refused") and shown.kind in ("normal", "redraw") else []
     return render(request, "activity.html", activity=shown, counts=counts, editing_kind=kind,
+                  urgency_reasons=reasons,
                   editing_id=int(item) if item.isdigit() and len(item) < 19 else None,
                   gathering=gathering, centres=centres, libraries=libraries, sizes=sizes,
                   involved=involved)
@@ -96,3 +107,17 @@ async def remove_involvement(request: web.Request) -> web.Response:
     back = f"/console/activities/{request.match_info['activity_id']}#involvement"
     await api(request, back=back).call(involvement.remove_involvement, path=request.match_info)
     return redirect(request, back, done(request, "involvement_removed"))
+
+
+@pages.post("/activities/{activity_id}/urgency", uses=urgency.ask)
+async def ask_urgency(request: web.Request) -> web.Response:
+    """应急: asked with a reason from the list (or taken back) before the submission."""
+    form = await request.post()
+    back = f"/console/activities/{request.match_info['activity_id']}#urgency"
+    calls = api(request, back=back)
+    if text(form, "action") == "drop":
+        await calls.call(urgency.drop, path=request.match_info)
+        return redirect(request, back, done(request, "urgency_dropped"))
+    await calls.call(urgency.ask, calls.fields(urgency.UrgencyIn, {
+        "reason": text(form, "reason"), "note": text(form, "note")}), path=request.match_info)
+    return redirect(request, back, done(request, "urgency_asked"))

@@ -33,9 +33,11 @@ async def decide(request: web.Request) -> web.Response:
     # refused, back where the decision was taken: the queue or the whole request
     calls = api(request, back=f"/console/verify/{aid}/request" if form.get("page") == "request"
                 else "/console/verify")
+    urgent = {"yes": True, "no": False}.get(str(form.get("urgent", "")))  # 应急: decided
     await calls.call(handler, calls.fields(verify_api.DecisionIn, {
         "approve": approve, "reason": str(form.get("reason", "")),
-        "small_pool_ok": form.get("small_pool_ok") == "1"}), path=request.match_info)
+        "small_pool_ok": form.get("small_pool_ok") == "1", "urgent": urgent}),
+        path=request.match_info)
     return redirect(request, "/console/verify",
                     request.app[CONSOLE].texts.render("console/verified.j2", approve=approve))
 

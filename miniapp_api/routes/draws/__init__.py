@@ -19,6 +19,7 @@ from miniapp_api.routes.draws import (
     record,
     templates,
     terminals,
+    urgency,
     venues,
     verify,
     verify_request,
@@ -29,4 +30,4 @@ ROUTES = (invitations.api, face_checkin.api, projects.api, prep.api, drafts.api,
           templates.api, terminals.api, drawing.api, record.api, followups.api, attendance.api,
           verify.api, venues.api, verify_request.api, log.api, virtual_calls.api, performance.api,
           performance_desk.api, lent.api, pool_sizes.api,
-          involvement.api)
+          involvement.api, urgency.api)

@@ -17,6 +17,7 @@ from services.common.pii import public
 from services.draws import AgencyRole
 from services.draws.record import ActivityFile, Actor, ConditionProgress
 from services.draws.running import SEAL_BEFORE, Counts
+from services.draws.setup import UrgencyView
 from services.federation import AskView
 
 TAG = "专家抽取"
@@ -75,6 +76,8 @@ class ConditionOut(Model):
     planned: int
     pool_hash: str | None = Field(description="候选池摘要（核验时公布，开始抽取前已固定）")
     alt_pool_hash: str | None = Field(description="备选专业候选池摘要")
+    urgent_pool_hash: str | None = Field(default=None, description=(
+        "应急抽取时：愿意成为应急专家的候选人池摘要（先从中抽取，核验时公布）"))
     # GD-DRAW's table of conditions (counts only)
     needed: int = Field(default=0, description="实际需要人数（尚需抽取）")
     agreed: int = Field(default=0, description="同意参评人数")
@@ -129,6 +132,27 @@ class CountsOut(Model):
     text: str
 
 
+class UrgencyOut(Model):
+    """应急: what the agency asked and what the trading centre decided, in words."""
+
+    reason: str = Field(description="natural_disaster / accident / public_health / "
+                                    "social_safety / force_majeure")
+    reason_title: str = Field(description="申请应急的原因，如 自然灾害抢险救灾")
+    note: str = Field(description="经办人的补充说明")
+    status: str = Field(description="asked 待核验 / approved 同意按应急抽取 / refused 未同意")
+    status_title: str
+    response_minutes: int | None = Field(description=(
+        "同意按应急抽取时：专家答复时限（分钟，比常规短）"))
+
+
+def urgency_out(view: UrgencyView | None) -> UrgencyOut | None:
+    if view is None:
+        return None
+    return UrgencyOut(reason=view.reason, reason_title=view.reason_title, note=view.note,
+                      status=view.status, status_title=view.status_title,
+                      response_minutes=view.minutes)
+
+
 class ActivityOut(Model):
     id: int
     number: str = Field(default="", description="活动编号，如 CQSQ00000012")
@@ -172,6 +196,8 @@ class ActivityOut(Model):
     supplement_conditions: list[ConditionOut] = Field(
         default_factory=list, description="补抽的抽取条件（结果解封后列出）")
     counts: CountsOut
+    urgency: UrgencyOut | None = Field(default=None, description=(
+        "应急：申请按应急抽取的原因及交易中心的决定（未申请时为空）"))
 
 
 def agency(call: Call) -> AgencyRole:
@@ -217,6 +243,10 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
     progress = call.domain.draw_record.progress_of(
         [activity, *children], [*f.conditions, *child_conditions], agreed)
     by_peer = await call.domain.asking.views(activity.id)
+    urgent = {p.condition_id: p.root for p in f.urgent_pools}
+    # 应急: read with the file; a 补抽 follows its evaluation's
+    urgency = call.domain.draw_urgency.view(f.urgency) if f.urgency is not None else \
+        await call.domain.draw_urgency.of(activity) if activity.kind == "supplement" else None
     return ActivityOut(
         id=activity.id, number=call.domain.draw_record.activity_number(activity.id, activity.kind),
         project=f.project.name, name=activity.name, media=activity.media,
@@ -260,10 +290,11 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
                  for n in f.notices],
         conditions=[condition_out(call, c, progress[c.id], peer_out(
             call, by_peer.get(c.id), call.domain.draws.seal.check_sealed(activity, call.now),
-            activity.started_at is not None)) for c in f.conditions],
+            activity.started_at is not None), urgent.get(c.id)) for c in f.conditions],
         supplement_conditions=[condition_out(call, c, progress[c.id])
                                for c in child_conditions],
-        counts=counts_out(f.counts))
+        counts=counts_out(f.counts),
+        urgency=urgency_out(urgency))
 
 
 def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool
@@ -282,12 +313,14 @@ def peer_out(call: Call, view: AskView | None, sealed: bool, started: bool
 
 
 def condition_out(call: Call, c: Condition, shown: ConditionProgress,
-                  peer: PeerConditionOut | None = None) -> ConditionOut:
+                  peer: PeerConditionOut | None = None,
+                  urgent_root: str | None = None) -> ConditionOut:
     return ConditionOut(peer=peer, id=c.id, notice_id=c.notice_id, region_mode=c.region_mode,
                         regions=c.regions, main_specialty=c.main_specialty,
                         alternate_specialty=c.alternate_specialty, title_level=c.title_level,
                         qualification=c.qualification, industry=c.industry, planned=c.planned,
                         pool_hash=c.pool_hash, alt_pool_hash=c.alt_pool_hash,
+                        urgent_pool_hash=urgent_root,
                         needed=shown.needed, agreed=shown.agreed, supplement=shown.supplement,
                         state=shown.state,
                         state_title=call.services.texts.word("condition_state", shown.state))

@@ -19,11 +19,13 @@ from miniapp_api.routes.draws.common import (
     CountsOut,
     EvidenceOut,
     SupervisorIn,
+    UrgencyOut,
     activity_in_path,
     activity_out,
     actor,
     agency,
     evidence_out,
+    urgency_out,
 )
 from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
@@ -86,6 +88,7 @@ class ActivitySummaryOut(Model):
     total: int
     on_site: bool
     counts: CountsOut
+    urgency: UrgencyOut | None = Field(default=None, description="应急：原因及交易中心的决定")
 
 
 class ActivitiesOut(PageOut):
@@ -191,6 +194,8 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
             {**{k: v for k, v in a.__dict__.items() if k != "finished_at"},
              "number": call.domain.draw_record.activity_number(a.id, a.kind),
              "source_title": texts.word("activity_source", a.source),
+             "urgency": urgency_out(call.domain.draw_urgency.view_of(*a.urgency)
+                                    if a.urgency else None),
              "status_title": texts.word("draw_status", call.domain.draw_record.shown_status(
                  a.status, a.eval_start, a.finished_at, call.now, a.id in waiting))},
             from_attributes=True) for a in listed],

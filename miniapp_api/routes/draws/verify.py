@@ -12,7 +12,13 @@ from pydantic import Field
 from miniapp_api.audit import handed_out
 from miniapp_api.framework import Api, Call
 from miniapp_api.paging import PageOut, PageQuery
-from miniapp_api.routes.draws.common import EvidenceOut, actor, evidence_out
+from miniapp_api.routes.draws.common import (
+    EvidenceOut,
+    UrgencyOut,
+    actor,
+    evidence_out,
+    urgency_out,
+)
 from miniapp_api.schemas import Model
 from models.draws import DrawStatus
 from models.people import Role
@@ -38,6 +44,8 @@ class PendingOut(Model):
         "提交终端：申请所在的交易中心名称（选择提交终端；未选择时为空）"))
     small_pools: int = Field(default=0, description=(
         "候选人少于名额3倍的条件数：通过时须确认（small_pool_ok）"))
+    urgency: UrgencyOut | None = Field(default=None, description=(
+        "申请按应急抽取时：原因及状态；通过时须决定是否同意（urgent）"))
 
 
 class PendingListOut(Model):
@@ -49,6 +57,9 @@ class DecisionIn(Model):
     reason: str = Field(default="", max_length=200, description="不通过时必填")
     small_pool_ok: bool = Field(default=False, description=(
         "已知候选人较少（少于名额的3倍）仍确认通过：有这样的条件时，通过须为 true"))
+    urgent: bool | None = Field(default=None, description=(
+        "申请了应急抽取的活动，通过时须决定：true 同意按应急抽取（先从愿意成为应急专家的"
+        "专家中抽取，答复时限较短）；false 不同意，按常规抽取"))
 
 
 class DecisionOut(Model):
@@ -73,7 +84,8 @@ async def pending(call: Call) -> PendingListOut:
             terminal_name=call.domain.draw_terminals.terminal_name(
                 call.services.texts, a.terminal) if a.terminal
             else "", small_pools=sum(s.small for s in await call.domain.draw_record.pool_sizes(
-                a, call.now)) if request == "submission" else 0))
+                a, call.now)) if request == "submission" else 0,
+            urgency=urgency_out(await call.domain.draw_urgency.of(a))))
     return PendingListOut(activities=out)
 
 
@@ -84,7 +96,7 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
                                                                 call.path_int("activity_id"))
     activity = await call.domain.draw_setup.verify(
         activity, actor(call, "verifier"), body.approve, body.reason, call.now,
-        body.small_pool_ok)
+        body.small_pool_ok, body.urgent)
     return DecisionOut(id=activity.id, status=activity.status, seed_hash=activity.seed_hash)
 
 

@@ -156,3 +156,24 @@ async def declare_department(call: Call, body: DepartmentBody) -> DepartmentBody
     got = await call.domain.experts.set_department(call.caller.need_person().id, body.dept_name,
                                                    body.dept_credit_code)
     return DepartmentBody(dept_name=got.name, dept_credit_code=got.credit_code)
+
+
+class EmergencyBody(Model):
+    emergency_ok: bool = Field(description=(
+        "是否愿意成为应急专家：是则交易中心同意按应急抽取的活动先从您这样的专家中抽取，"
+        "答复时限较短；其他抽取不受影响"))
+
+
+@api.route("GET", "/expert/emergency", access=EXPERT, response=EmergencyBody,
+           summary="我是否愿意成为应急专家", tag=TAG)
+async def emergency(call: Call) -> EmergencyBody:
+    return EmergencyBody(emergency_ok=await call.domain.experts.emergency_of(
+        call.caller.need_person().id))
+
+
+@api.route("PUT", "/expert/emergency", access=EXPERT, body=EmergencyBody,
+           response=EmergencyBody, tag=TAG,
+           summary="修改是否愿意成为应急专家：此后核验通过的应急抽取按新的选择")
+async def change_emergency(call: Call, body: EmergencyBody) -> EmergencyBody:
+    return EmergencyBody(emergency_ok=await call.domain.experts.set_emergency(
+        call.caller.need_person().id, body.emergency_ok))

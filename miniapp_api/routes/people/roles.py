@@ -12,13 +12,14 @@ api = Api()
 
 
 @api.route("GET", "/expert/card", access={Role.EXPERT}, response=ExpertCardOut,
-           summary="专家证：姓名、专家编号", tag="专家")
+           summary="专家证：姓名、专家编号、是否愿意成为应急专家", tag="专家")
 async def expert_card(call: Call) -> ExpertCardOut:
     person = call.caller.need_person()
     grant = call.caller.grant(Role.EXPERT)
     assert grant is not None
     return ExpertCardOut(name=person.name, expert_number=grant.expert_number or "",
-                         phone=mask_phone(person.phone))
+                         phone=mask_phone(person.phone),
+                         emergency_ok=await call.domain.experts.emergency_of(person.id))
 
 
 def _scope(call: Call, role: Role) -> ScopeOut:

@@ -13,6 +13,7 @@ from typing import Protocol
 from tortoise.transactions import in_transaction
 
 from models import column
+from models.draw_handler import UrgentPool
 from models.draws import (
     Avoidance,
     Condition,
@@ -165,6 +166,7 @@ class Supplements(Absences):
         async with in_transaction():
             await Invitation.filter(activity_id=child.id).delete()
             await Condition.filter(activity_id=child.id).delete()
+            await UrgentPool.filter(activity_id=child.id).delete()  # an urgent one's
             await Notice.filter(activity_id=child.id).delete()
             await Avoidance.filter(activity_id=child.id).delete()
             await child.delete()

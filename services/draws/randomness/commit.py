@@ -15,7 +15,13 @@ from typing import Any
 from models.draws import Condition, DrawActivity, DrawLog
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.merkle import pool_root
-from services.draws.randomness.weighting import stored, weighting_now, weights_of
+from services.draws.randomness.urgent import URGENT, approved_urgency, commit_urgent
+from services.draws.randomness.weighting import (
+    pool_weights,
+    stored,
+    weighting_now,
+    weights_of,
+)
 from services.draws.running.pool import candidate_pool, original_experts
 
 COMMITTING = ("verify", "supplement", "supplement_request")  # the log entries that publish
@@ -30,10 +36,15 @@ async def commit(activity: DrawActivity, now: datetime) -> dict[str, Any]:
         await activity.save(update_fields=["seed_enc", "seed_clear", "seed_hash"])
     published: dict[str, dict[str, str | None]] = {}
     weighting: dict[str, dict[str, int]] = {}
+    # an urgent draw's emergency experts first (services/draws/randomness/urgent.py)
+    urgent = activity.kind != "reeval" and await approved_urgency(activity) is not None
     for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
         await commit_condition(activity, condition, now)
         published[str(condition.id)] = {"main": condition.pool_hash,
                                         "alt": condition.alt_pool_hash}
+        if urgent:
+            published[str(condition.id)][URGENT] = (await commit_urgent(
+                condition, condition.pool or [], pool_weights(condition, "main"))).root
         if condition.weighting is not None:
             weighting[str(condition.id)] = condition.weighting
     out: dict[str, Any] = {"seed_hash": activity.seed_hash, "pools": published}

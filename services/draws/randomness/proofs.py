@@ -14,6 +14,7 @@ from typing import Any
 from models.draws import Condition, DrawActivity, DrawStatus, Invitation, PoolName
 from models.experts import ExpertProfile
 from services.draws.randomness.merkle import prove
+from services.draws.randomness.urgent import urgent_pools, urgent_weights
 from services.draws.randomness.weighting import pool_weights
 from services.draws.running.seal import SEAL_BEFORE
 
@@ -41,13 +42,17 @@ async def memberships(person_id: int, now: datetime) -> list[Membership]:
     invited = set(await Invitation.filter(person_id=person_id, activity_id__in=list(
         activities)).values_list("condition_id", flat=True))
     found = []
-    for condition in await Condition.filter(activity_id__in=list(activities)).order_by("-id"):
-        pools: tuple[tuple[PoolName, list[int] | None], ...] = (
-            ("main", condition.pool), ("alt", condition.alt_pool))
-        for name, pool in pools:
+    conditions = await Condition.filter(activity_id__in=list(activities)).order_by("-id")
+    urgent = await urgent_pools([c.id for c in conditions])
+    for condition in conditions:
+        first = urgent.get(condition.id)  # an urgent draw's emergency experts
+        pools: tuple[tuple[PoolName, list[int] | None, dict[int, int] | None], ...] = (
+            *((("urg", first.expert_ids, urgent_weights(first)),) if first else ()),
+            ("main", condition.pool, pool_weights(condition, "main")),
+            ("alt", condition.alt_pool, pool_weights(condition, "alt")))
+        for name, pool, weights in pools:
             for expert_id in experts & set(pool or []):
-                proof = prove(condition.id, name, pool or [], expert_id,
-                              pool_weights(condition, name))
+                proof = prove(condition.id, name, pool or [], expert_id, weights)
                 if proof is not None:
                     activity = activities[condition.activity_id]
                     found.append(Membership(activity.id, activity.eval_start, name,

@@ -26,7 +26,7 @@ ACTIONS = frozenset({
     "payout_account_read", "payout_account_paid", "sanction_release", "kin_release",
     "funding_submit",
     "funding_approve", "funding_return", "funding_pay", "funding_paid_apart",
-    "staff_checkout", "staff_checkin"})
+    "staff_checkout", "staff_checkin", "urgency_ask", "urgency_drop"})
 # (auto_absence: the entries of the time absence was inferred from the clock, kept as they are)
 
 

@@ -27,6 +27,7 @@ from services.common.links import Links
 from services.common.texts import Texts
 from services.draws.randomness.audit import AuditReport, PoolRecord, audit
 from services.draws.randomness.commit import published_roots
+from services.draws.randomness.urgent import urgent_pools, urgent_weights
 from services.draws.randomness.weighting import pool_weights, weighted_words
 from services.draws.record.family import family
 from services.draws.running.notices import venue_region
@@ -179,8 +180,12 @@ async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
     roots published before its start and every skip checked against its record."""
     records = []
     committed, facts = await published_roots(activity), activity_facts(activity)
-    for condition in await Condition.filter(activity_id=activity.id).order_by("id"):
+    conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+    urgent = await urgent_pools([c.id for c in conditions])
+    for condition in conditions:
+        first = urgent.get(condition.id)  # an urgent draw's emergency experts, walked first
         pools: tuple[tuple[PoolName, list[int] | None, str | None], ...] = (
+            *((("urg", first.expert_ids, first.root),) if first is not None else ()),
             ("main", condition.pool, condition.pool_hash),
             ("alt", condition.alt_pool, condition.alt_pool_hash))
         for name, pool, digest in pools:
@@ -194,7 +199,8 @@ async def audit_records(activity: DrawActivity) -> list[PoolRecord]:
                                 {int(k): int(v) for k, v in used.items()},
                                 {s.rank: s.reason for s in skipped},
                                 committed.get((condition.id, name)),
-                                weights=pool_weights(condition, name),
+                                weights=urgent_weights(first) if first is not None
+                                and name == "urg" else pool_weights(condition, name),
                                 weighting=condition.weighting)
             for s in skipped:
                 record.evidence[s.rank] = await evidence_of(activity, s.expert_id, s.reason)

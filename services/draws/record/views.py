@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from models.draw_handler import ActivityUrgency, UrgentPool
 from models.draws import (
     ActivityKind,
     Avoidance,
@@ -52,6 +53,10 @@ class ActivityFile:
     counts: Counts
     # each condition's experts who agreed (confirmed, or registered absent since)
     agreed: dict[int, int] = field(default_factory=dict)
+    # 应急 as asked and decided (a 补抽's is its evaluation's: setup/urgency.py), and an
+    # urgent draw's emergency pools
+    urgency: ActivityUrgency | None = None
+    urgent_pools: list[UrgentPool] = field(default_factory=list)
 
 
 async def activity_file(activity: DrawActivity) -> ActivityFile:
@@ -83,7 +88,8 @@ async def _file_rows(activity_id: int, with_activity: bool = False
     lists = ", ".join(
         f"{json_rows(model, 'x.activity_id = a.id')} AS {name}"
         for name, model in (("avoidances", Avoidance), ("notices", Notice),
-                            ("conditions", Condition), ("evidence", DrawEvidence)))
+                            ("conditions", Condition), ("evidence", DrawEvidence),
+                            ("urgency", ActivityUrgency), ("urgent_pools", UrgentPool)))
     activity = f"{columns(DrawActivity, 'a')}, " if with_activity else ""
     return await rows(with_counts(
         "SELECT * FROM draw_activity WHERE id = ?",
@@ -110,7 +116,9 @@ def _file(activity: DrawActivity, project: Project, row: dict[str, Any]) -> Acti
         notices=models_in(Notice, row["notices"]),
         conditions=models_in(Condition, row["conditions"]),
         evidence=models_in(DrawEvidence, row["evidence"]), counts=counts_in(row),
-        agreed={int(k): int(v) for k, v in agreed.items()})
+        agreed={int(k): int(v) for k, v in agreed.items()},
+        urgency=next(iter(models_in(ActivityUrgency, row["urgency"])), None),
+        urgent_pools=models_in(UrgentPool, row["urgent_pools"]))
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,8 @@ class ActivitySummary:
     name: str = ""  # the activity's own name (活动名称; "" for one made before it had one)
     finished_at: datetime | None = None  # its evaluation over (record/shown.py)
     source: str = ActivitySource.NEW  # how it came (活动来源, record/sources.py)
+    # 应急 asked: (reason, note, status, minutes) as kept (setup/urgency.py words them)
+    urgency: tuple[str, str, str, int | None] | None = None
 
 
 NUMBER_PREFIX = "CQSQ"  # 抽取申请 (GD-DRAW's activity numbers begin so)
@@ -222,16 +232,20 @@ async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
         f"FROM draw_activity WHERE agency_id = ?{mine} "
         f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?){extra} ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
-        "a.on_site, a.finished_at, a.name, a.source, p.name AS project",
-        "JOIN draw_project p ON p.id = a.project_id"),
+        "a.on_site, a.finished_at, a.name, a.source, p.name AS project, u.reason AS u_reason, "
+        "u.note AS u_note, u.status AS u_status, u.minutes AS u_minutes",
+        "JOIN draw_project p ON p.id = a.project_id "
+        "LEFT JOIN draw_urgency u ON u.activity_id = a.id"),
         role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, *args,
         limit)
     return [ActivitySummary(
         int(r["id"]), str(r["project"]), str(r["status"]), str(r["kind"]),
         as_datetime(r["bid_open_at"]), as_datetime(r["eval_start"]), as_datetime(r["eval_end"]),
         int(r["total"]), bool(r["on_site"]), counts_in(r), str(r["name"] or ""),
-        as_datetime(r["finished_at"]) if r["finished_at"] else None, str(r["source"]))
-        for r in found]
+        as_datetime(r["finished_at"]) if r["finished_at"] else None, str(r["source"]),
+        (str(r["u_reason"]), str(r["u_note"] or ""), str(r["u_status"]),
+         int(r["u_minutes"]) if r["u_minutes"] is not None else None)
+        if r["u_reason"] else None) for r in found]
 
 
 async def agency_projects(agency_id: int, limit: int = 100) -> list[tuple[Project, list[Section]]]:

@@ -100,12 +100,14 @@ class DrawCalls:
         async with self.outbox.change(now) as change:
             # under the activity's lock, as answers are applied: an answer either comes
             # first (nothing is queued) or finds this call queued and drops it
-            activity = await DrawActivity.select_for_update().get(id=found.activity_id)
+            await DrawActivity.select_for_update().get(id=found.activity_id)
             invitation = await Invitation.get(id=invitation_id)
             if invitation.status != InvitationStatus.SENT or invitation.due_at <= now:
                 return False
+            # the invitation's own window (an urgent draw's is shorter)
+            window = round((invitation.due_at - invitation.sent_at).total_seconds() / 60)
             params = invitation_params(await notice_of(invitation), invitation,
-                                       activity.response_minutes)
+                                       max(window, 1))
             params.update(invitation=str(invitation.id), attempt=str(attempt),
                           expires_iso=invitation.due_at.isoformat())
             queued = await change.notify(CALL_KIND, params, person_id=invitation.person_id,

@@ -17,6 +17,7 @@ from models.draws import ActorRole, Condition, DrawActivity, DrawLog, Invitation
 from models.draws import Invitation as InvitationRow
 from services.common.errors import DomainError
 from services.draws.followups.supplements import Supplements
+from services.draws.randomness.urgent import urgent_pools
 from services.draws.record.family import family, open_places
 from services.draws.record.oplog import SYSTEM, Actor
 
@@ -100,10 +101,12 @@ class SealedRequests(Supplements):
         child = await self._prepare(activity, need, detail.get("regions"), gather_at,
                                     SYSTEM, now, logged=False)
         conditions = await Condition.filter(activity_id=child.id)
+        urgent = await urgent_pools([c.id for c in conditions])  # an urgent evaluation's
         weighting = {str(c.id): c.weighting for c in conditions if c.weighting is not None}
         return {"child": child.id, "places": sum(need.values()),
                 "seed_hash": child.seed_hash, "pools": {
-                    str(c.id): {"main": c.pool_hash, "alt": c.alt_pool_hash}
+                    str(c.id): {"main": c.pool_hash, "alt": c.alt_pool_hash,
+                                **({"urg": urgent[c.id].root} if c.id in urgent else {})}
                     for c in conditions}, **({"weighting": weighting} if weighting else {})}
 
     async def _apply_start(self, activity: DrawActivity, detail: dict[str, Any],

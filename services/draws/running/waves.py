@@ -25,6 +25,12 @@ from services.common.schedule import Schedule
 from services.draws.derived.relations import Committee
 from services.draws.randomness.audit import POOLS, draw_key, order
 from services.draws.randomness.merkle import pool_root
+from services.draws.randomness.urgent import (
+    URGENT,
+    response_minutes,
+    urgent_pool,
+    urgent_weights,
+)
 from services.draws.randomness.weighting import pool_weights, stored, weights_of
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import DrawCalls, invitation_key
@@ -145,16 +151,22 @@ class Waves:
         notice = await Notice.get(id=condition.notice_id)
         await mark_roles([notice])  # the invitation says 主场 / 副场 (FG-807)
         committee = await Committee.of(activity)  # two related experts never sit in it
-        for name in POOLS:
-            pool = await self._pool(activity, condition, name, now)
+        # an urgent draw: its emergency experts first (services/draws/randomness/urgent.py)
+        urgent = await urgent_pool(condition.id)
+        minutes = await response_minutes(activity)
+        for name in (URGENT, *POOLS) if urgent is not None else POOLS:
+            pool = list(urgent.expert_ids) if urgent is not None and name == URGENT else \
+                await self._pool(activity, condition, name, now)
             if pool is None:
                 continue
+            weights = urgent_weights(urgent) if urgent is not None and name == URGENT else \
+                pool_weights(condition, name)
             used = set(await column(Invitation.filter(condition_id=condition.id, pool=name)
                        , "rank"))
             used |= set(await column(SkippedCandidate.filter(condition_id=condition.id, pool=name)
                         , "rank"))
             ordered = order(draw_key(activity.seed, activity.nonce or ""), condition.id, name,
-                            pool, pool_weights(condition, name))
+                            pool, weights)
             rank = len(used)
             while len(sent) < need and rank < len(ordered):
                 chunk = ordered[rank:rank + max(need - len(sent), 8)]
@@ -169,7 +181,8 @@ class Waves:
                                                       pool=name, rank=rank, reason=reason)
                     else:
                         sent.append(await self._send(change, activity, condition, notice,
-                                                     expert_id, name, rank, wave, now))
+                                                     expert_id, name, rank, wave, now,
+                                                     minutes))
                         committee.seat(expert_id, sent[-1].id)
                     rank += 1
             if len(sent) >= need:
@@ -198,16 +211,16 @@ class Waves:
 
     async def _send(self, change: Change, activity: DrawActivity, condition: Condition,
                     notice: Notice, expert_id: int, pool: str, rank: int, wave: int,
-                    now: datetime) -> Invitation:
+                    now: datetime, minutes: int) -> Invitation:
         from models.experts import ExpertProfile
 
         person_id = (await ExpertProfile.get(id=expert_id)).person_id
         invitation = await Invitation.create(
             activity=activity, condition=condition, expert_id=expert_id, person_id=person_id,
             pool=pool, rank=rank, wave=wave, sent_at=now,
-            due_at=now + timedelta(minutes=activity.response_minutes),
+            due_at=now + timedelta(minutes=minutes),
             supplementary=activity.kind == "supplement")
-        params = {**invitation_params(notice, invitation, activity.response_minutes),
+        params = {**invitation_params(notice, invitation, minutes),
                   **answer_params(self.answer_link, invitation.id),
                   "invitation": str(invitation.id)}  # whose (services/draws/running/moot.py)
         await change.notify("draw.invitation", params, person_id=person_id,

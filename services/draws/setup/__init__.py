@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     )
     from services.draws.setup.templates import TEMPLATE_KINDS, TEMPLATE_XLSX
     from services.draws.setup.terminals import Terminal
+    from services.draws.setup.urgency import Urgency, UrgencyView
 
 __all__ = [
     "EVIDENCE_MAX",
@@ -48,5 +49,7 @@ __all__ = [
     "Templates",
     "Terminal",
     "Terminals",
+    "Urgency",
+    "UrgencyView",
 ]
 __getattr__ = lazy(__name__, __file__)

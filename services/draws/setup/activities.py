@@ -45,6 +45,7 @@ from services.draws.setup.evidence import notify_verifiers, require_evidence
 from services.draws.setup.request_record import request_of
 from services.draws.setup.templates import avoidance_template
 from services.draws.setup.terminals import chosen_terminal
+from services.draws.setup.urgency import Urgency
 from services.notifications import Outbox
 from services.people import TITLE_LEVELS, IdentityRules
 from services.reference import Reference
@@ -92,10 +93,12 @@ def require_time_order(bid_open_at: datetime, eval_start: datetime, eval_end: da
 
 
 class DrawSetup:
-    def __init__(self, outbox: Outbox, vault: Vault, texts: Texts) -> None:
+    def __init__(self, outbox: Outbox, vault: Vault, texts: Texts,
+                 urgency: Urgency | None = None) -> None:
         self.outbox = outbox
         self.vault = vault
         self.texts = texts
+        self.urgency = urgency or Urgency(texts)  # 应急, decided with the activity
         # the avoidance template's sheets and reasons (its import: avoidance_import.py)
         self.avoidance = avoidance_template(texts)
 
@@ -318,12 +321,16 @@ class DrawSetup:
         return activity
 
     async def verify(self, activity: DrawActivity, actor: Actor, approve: bool,
-                     reason: str, now: datetime, small_pool_ok: bool = False) -> DrawActivity:
+                     reason: str, now: datetime, small_pool_ok: bool = False,
+                     urgent: bool | None = None) -> DrawActivity:
         """The trading centre's decision; a refusal says why. A condition whose pool is small
         (services/draws/running/pool_size.py) is approved only with `small_pool_ok`: the
-        verifier said she read it; the log keeps which were small."""
+        verifier said she read it; the log keeps which were small. An approval decides the
+        应急 the agency asked for, if it did (`urgent`: urgency.py)."""
         if not approve and not reason.strip():
             raise BadInput("verify.reason_required")
+        if approve:
+            await self.urgency.check_decision(activity, urgent)
         small = [s for s in await pool_sizes(activity, now) if s.small] if approve else []
         if small and not small_pool_ok:
             raise Conflict("verify.small_pool", small=[
@@ -340,8 +347,10 @@ class DrawSetup:
             if not updated:
                 raise Conflict("draw.not_waiting_verification")
             await activity.refresh_from_db()
+            decided = await self.urgency.decide(activity, bool(urgent), actor, now) \
+                if approve else {}
             # approved: the seed and the pools are committed now, before the handler's value
-            published = await commit(activity, now) if approve else {}
+            published = {**await commit(activity, now), **decided} if approve else {}
             # the verifier's words kept either way: an approval's comment too
             if small:
                 published["small_pools"] = [s.condition_id for s in small]
