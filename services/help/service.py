@@ -74,6 +74,7 @@ class Help:
         self._texts_dir = texts_dir
         self._segmenter = segmenter
         self._loaded = False
+        self._shipped: list[ShippedEntry] | None = None
         self._index: Index | None = None
         self._generation: int | None = None
         self._lock = asyncio.Lock()
@@ -83,7 +84,9 @@ class Help:
         edited brought up to the shipped words (once per process)."""
         if self._loaded and await HelpEntry.exists():
             return  # (emptied under a running process, as the tests do: shipped again)
-        items = await asyncio.to_thread(shipped, self._texts_dir)
+        if self._shipped is None:  # the file is read once a process
+            self._shipped = await asyncio.to_thread(shipped, self._texts_dir)
+        items = self._shipped
         if not await HelpEntry.exists():  # a new deployment: all at once
             with contextlib.suppress(IntegrityError):  # another process shipped them just now
                 await _ship_all(items, now)
@@ -137,8 +140,12 @@ class Help:
     async def _current(self, now: datetime) -> Index:
         """The index of the entries as they are now (rebuilt after a change)."""
         await self._ensure(now)
-        rows = await HelpEntry.all().values_list("id", "version", "retired")
-        generation = hash(tuple(sorted(rows)))
+        # the words as shipped are the same words whatever their rows' ids (an emptied
+        # database shipped again needs no new index); an edit is known by its moment
+        rows = await HelpEntry.all().values_list("key", "version", "retired", "edited_by",
+                                                 "updated_at")
+        generation = hash(tuple(sorted((k, v, r, e, u if e else None)
+                                       for k, v, r, e, u in rows)))
         async with self._lock:
             if self._index is None or generation != self._generation:
                 shown = await HelpEntry.filter(retired=False).order_by("id")
