@@ -133,9 +133,9 @@ async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: 
         return texts.render("chat/fallback_in_flow.j2", prompt=prompt, title=state.flow.title)
     if not event.msg.has_text:
         return texts.render("chat/fallback.j2", text="", suggestions=())
-    if (ticket := await support.open_of(event.msg.openid)) is not None:
-        await support.write(ticket, event.msg.content, now)  # for the staff, not the bot
-        return texts.render("chat/help/handed.j2", number=f"K{ticket.id:06d}")
+    ticket = await support.open_of(event.msg.openid)
+    if ticket is not None and await support.write(ticket, event.msg.content, now):
+        return texts.render("chat/help/handed.j2", number=f"K{ticket.id:06d}")  # the staff's
     roles = ({g.role for g in await people.active_roles(person.id, now)}
              if person is not None else set())
     bound = person is not None

@@ -11,7 +11,7 @@ from miniapp_api.audit import audit_denied
 from miniapp_api.caller import Caller, SignInRequired
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Access, Endpoint
-from models.people import ADMINISTRATORS, NAMED_DUTIES, RoleGrant
+from models.people import ADMINISTRATORS, NAMED_DUTIES, Role, RoleGrant
 from services.common.errors import NotAllowed
 from services.people import AGENCY_ROLES
 
@@ -56,6 +56,12 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
         mine = {g.role for g in admitted.grants} & ep.roles
         if mine and mine <= services.second_factor_roles:
             raise NotAllowed("auth.second_factor_desk")
+    if ep.roles is not None and services.domain.unified_identity.on:
+        # where the province's identity platform is in use, a legal person's work is done
+        # at the console signed in through it (GD-DRAW: 四级); never by a mini-program session
+        mine = {g.role for g in admitted.grants} & ep.roles
+        if mine and mine <= {Role.AGENCY_LEGAL}:
+            raise NotAllowed("identity.console_only")
     return admitted
 
 

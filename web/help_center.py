@@ -15,10 +15,12 @@ from services.common.errors import NotFound
 from services.help import Audience, Process
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, render
+from web.rate import over_limit
 
 CACHE = "public, max-age=60"
 KEY = re.compile(r"[a-z0-9][a-z0-9-]{1,63}")
 QUERY_MAX = 100
+SEARCHES_PER_MINUTE = 30  # from one address (web/rate.py): the ranking is CPU
 SHOWN = [a for a in Audience if a != Audience.ANYONE]
 
 
@@ -28,8 +30,9 @@ async def center(request: web.Request) -> web.Response:
     audience = request.query.get("for", "")
     audience = audience if audience in {str(a) for a in SHOWN} else ""
     question = request.query.get("q", "").strip()[:QUERY_MAX]
+    busy = bool(question) and await over_limit(request, "help-search", SEARCHES_PER_MINUTE)
     answer = await knowledge.ask(question, frozenset({audience} if audience else ()), now) \
-        if question else None
+        if question and not busy else None
     entries = await knowledge.entries(now, audience or None)
     faqs = [(str(p), texts.word("help_process", p), [e for e in entries
                                                      if e.kind == "faq" and e.process == p])
@@ -37,9 +40,9 @@ async def center(request: web.Request) -> web.Response:
     response = render(
         request, "help_center.html", guides=[e for e in entries if e.kind == "guide"],
         faqs=[g for g in faqs if g[2]], audience=audience, question=question,
-        answer=answer, tabs=[("", "全部")] + [(str(a), texts.word("help_audience", a))
-                                               for a in SHOWN],
-        contact=knowledge.contact)
+        answer=answer, tabs=[("", texts.word("help_audience", "all")), *(
+            (str(a), texts.word("help_audience", a)) for a in SHOWN)],
+        contact=knowledge.contact, busy=busy)
     if not question:
         response.headers["Cache-Control"] = CACHE
     return response

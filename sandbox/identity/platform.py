@@ -29,6 +29,7 @@ from services.demo import AGENCY, DEMO_PEOPLE
 
 CLIENT_ID, CLIENT_SECRET = "expertbot-sandbox", "sandbox-idp-secret"
 CODE_SECONDS = 60
+REDIRECT_PATH = "/console/sign-in/unified/done"  # the client's registered return
 KID = "sandbox-idp-1"
 WHO = [d for d in DEMO_PEOPLE if d.key in ("agency_legal", "handler", "expert")]
 
@@ -106,7 +107,8 @@ async def jwks(request: web.Request) -> web.Response:
 
 async def authorize_page(request: web.Request) -> web.Response:
     q = request.query
-    if q.get("client_id") != CLIENT_ID or q.get("code_challenge_method") != "S256":
+    if not _registered(q.get("client_id", ""), q.get("redirect_uri", "")) or \
+            q.get("code_challenge_method") != "S256":
         raise web.HTTPBadRequest(text="invalid_request")
     hidden = "".join(f'<input type="hidden" name="{escape(k)}" value="{escape(v)}">'
                      for k, v in q.items())
@@ -123,9 +125,18 @@ async def authorize_page(request: web.Request) -> web.Response:
 </select></label><button data-testid="idp-sign-in">登录</button></form></body></html>""")
 
 
+def _registered(client_id: str, redirect_uri: str) -> bool:
+    """The client registered here, sending the browser back to its registered address (a
+    platform refuses any other: no code goes elsewhere)."""
+    return client_id == CLIENT_ID and redirect_uri.endswith(REDIRECT_PATH) and \
+        redirect_uri.startswith(("http://", "https://"))
+
+
 async def authorize(request: web.Request) -> web.Response:
     form = await request.post()
     fake = _fake(request)
+    if not _registered(str(form.get("client_id", "")), str(form.get("redirect_uri", ""))):
+        raise web.HTTPBadRequest(text="invalid_request: redirect_uri or client_id")
     try:
         claims = claims_of(str(form["who"]), form.get("account") == "legal",
                            int(str(form.get("level", "1"))))

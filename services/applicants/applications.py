@@ -234,7 +234,8 @@ class Applications:
                                          Selection(tuple(draft.specialties),
                                                    tuple(draft.primary_specialties)),
                                          Reference.catalogue_of(app.catalogue_version))
-        require_within(draft, limits_of(app.batch))  # a draft saved before a limit
+        if app.kind != AppKind.TRANSFER:  # a 异动 changes the region only: the rest is as
+            require_within(draft, limits_of(app.batch))  # admitted, under older limits
         return draft
 
     async def printable_form(self, app: Application, links: Links, now: datetime) -> str:

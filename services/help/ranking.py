@@ -1,7 +1,7 @@
 """The knowledge base's index: Okapi BM25 (rank_bm25) twice over each entry — over its words
 (jieba) and over its characters and character pairs, so that 忘了 still meets 忘记 and 登不进去
-meets 登录 — its title, keywords and 相似问法 counted twice, the way people name the question,
-then its body; the two ranks are added, each scaled to its best. Beside the rank a confidence:
+meets 登录 — over its title, keywords, 相似问法 (the ways people name the question) and body;
+the two ranks are added, each scaled to its best. Beside the rank a confidence:
 how much of what the question says (each word weighed by its inverse document frequency) the
 best entry holds. A question whose words the entries do not hold is not answered from them,
 however the entries rank (docs/rules-that-are-ours.md, 智能客服)."""

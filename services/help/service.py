@@ -91,6 +91,10 @@ class Help:
             with contextlib.suppress(IntegrityError):  # another process shipped them just now
                 await _ship_all(items, now)
         held = {e.key: e for e in await HelpEntry.all()}
+        gone = {e.key for e in items}
+        for key, entry in held.items():  # taken out of a release: withdrawn, if never edited
+            if key not in gone and entry.edited_by is None and not entry.retired:
+                await _withdraw(entry, now)
         for item in items:  # only what is new, or changed and never edited here
             known = held.get(item.key)
             if known is None or (known.edited_by is None and any(
@@ -223,6 +227,14 @@ async def _ship(item: ShippedEntry, now: datetime) -> None:
         entry.version, entry.updated_at = entry.version + 1, now
         await entry.save()
         await _version(entry, None, now, "")
+
+
+async def _withdraw(entry: HelpEntry, now: datetime) -> None:
+    async with in_transaction():
+        if await HelpEntry.filter(id=entry.id, version=entry.version, edited_by=None).update(
+                retired=True, version=entry.version + 1, updated_at=now):
+            entry.retired, entry.version = True, entry.version + 1
+            await _version(entry, None, now, "")
 
 
 async def _version(entry: HelpEntry, editor_id: int | None, now: datetime, note: str) -> None:

@@ -38,7 +38,8 @@ class SupportDesk:
     @staticmethod
     async def open_of(openid: str) -> SupportTicket | None:
         """The asker's conversation still open, if any."""
-        return await SupportTicket.filter(openid=openid, state__in=list(OPEN)).first()
+        return await SupportTicket.filter(openid=openid, state__in=list(OPEN)).order_by(
+            "-id").first()
 
     async def request(self, openid: str, person_id: int | None, roles: list[str],
                       now: datetime) -> tuple[SupportTicket, bool]:
@@ -58,11 +59,16 @@ class SupportDesk:
         return ticket, True
 
     @staticmethod
-    async def write(ticket: SupportTicket, text: str, now: datetime) -> None:
-        """The asker writes again: kept (masked) for the staff, the ticket back in the queue."""
-        await SupportMessage.create(ticket_id=ticket.id, text=mask_text(text)[:MESSAGE_MAX],
-                                    at=now)
-        await SupportTicket.filter(id=ticket.id).update(state=SupportState.QUEUED, asked_at=now)
+    async def write(ticket: SupportTicket, text: str, now: datetime) -> bool:
+        """The asker writes again: kept (masked) for the staff, the ticket back in the queue;
+        False when the staff closed it meanwhile (nothing kept: the bot answers instead)."""
+        async with in_transaction():
+            if not await SupportTicket.filter(id=ticket.id, state__in=list(OPEN)).update(
+                    state=SupportState.QUEUED, asked_at=now):
+                return False
+            await SupportMessage.create(ticket_id=ticket.id, text=mask_text(text)[:MESSAGE_MAX],
+                                        at=now)
+        return True
 
     @staticmethod
     async def leave(openid: str, now: datetime) -> bool:

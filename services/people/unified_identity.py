@@ -72,7 +72,9 @@ class UnifiedIdentity:
         if not grants:
             raise NotAllowed("identity.not_agency")
         if not verified.legal:
-            if all(g.role == Role.AGENCY_LEGAL for g in grants):
+            # a personal account opens a handler's work only: a legal person (of any agency)
+            # comes through the legal-person account, whose level is asked
+            if any(g.role == Role.AGENCY_LEGAL for g in grants):
                 raise NotAllowed("identity.legal_account_needed")
             return person  # a handler through a personal account: no level is asked of it
         agency = await Agency.get_or_none(credit_code=verified.credit_code)
@@ -85,6 +87,13 @@ class UnifiedIdentity:
         if verified.level < REQUIRED:
             raise NotAllowed("identity.level_too_low", level=verified.level, required=REQUIRED,
                              url=self.raise_level_url)
+        # the legal person of other agencies too: each of those verified at 四级 by its own
+        # legal-person account before this sign-in opens them all
+        others = [g for g in grants if g.role == Role.AGENCY_LEGAL and g not in legal
+                  and (g.identity_level or 0) < REQUIRED]
+        if others:
+            names = [a.name for a in await Agency.filter(id__in=[g.agency_id for g in others])]
+            raise NotAllowed("identity.other_legal_unverified", agencies="、".join(names))
         return person
 
     async def must_use_platform(self, person: Person, now: datetime) -> None:

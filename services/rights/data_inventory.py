@@ -88,6 +88,9 @@ INVENTORY: tuple[DataKind, ...] = (
              ("enrollment", "lesson_study", "exam_attempt"), Keep.KEPT, None),
     DataKind("notifications", (DataField("notifications"),), ("notification",),
              Keep.DELETE, "logs"),
+    # what the person asked the 智能客服 and the 人工客服 conversations (services/help)
+    DataKind("help", (DataField("questions"), DataField("support")),
+             ("help_question", "support_ticket", "support_message"), Keep.DELETE, "logs"),
     DataKind("codes", (), ("redis",), Keep.EXPIRES, None),
 )
 

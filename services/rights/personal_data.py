@@ -17,6 +17,7 @@ from models.draws import DrawActivity, Invitation, Project
 from models.education import Course, Enrollment
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertRelative, ExpertSpecialty
+from models.help import HelpQuestion, SupportMessage, SupportTicket
 from models.notifications import Notification
 from models.payments import Payable
 from models.payouts import Payout, PayoutAccount, PayoutReceipt
@@ -79,7 +80,8 @@ class PersonalData:
                 "draws": self._draws, "payments": self._payments,
                 "payout_accounts": self._payout_accounts, "fees": self._fees,
                 "education": self._education,
-                "notifications": self._notifications, "codes": self._codes}
+                "notifications": self._notifications, "help": self._help,
+                "codes": self._codes}
 
     async def listing(self, person: Person) -> list[Values]:
         """Each kind in words with the person's own values."""
@@ -215,6 +217,19 @@ class PersonalData:
             "paid_yuan": p.amount_fen / 100, "state": self.word("payout_state", p.shown_state),
             "finished_at": _when(p.finished_at), "receipt_archived": p.id in receipts}
             for p in paid]}
+
+    @staticmethod
+    async def _help(person: Person) -> Values:
+        tickets = await SupportTicket.filter(person_id=person.id).order_by("id")
+        said = await SupportMessage.filter(ticket_id__in=[t.id for t in tickets]).order_by("id")
+        return {"questions": [{"question": q.question, "asked_at": _when(q.asked_at),
+                               "answered": bool(q.answered_key)}
+                              for q in await HelpQuestion.filter(person_id=person.id
+                                                                 ).order_by("id")],
+                "support": [{"number": f"K{t.id:06d}", "opened_at": _when(t.opened_at),
+                             "messages": [{"from_staff": m.from_staff, "text": m.text,
+                                           "at": _when(m.at)} for m in said
+                                          if m.ticket_id == t.id]} for t in tickets]}
 
     async def _education(self, person: Person) -> Values:
         enrolled = await Enrollment.filter(person_id=person.id).order_by("id")

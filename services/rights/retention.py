@@ -28,6 +28,7 @@ from models.experts import (
     ExpertRelative,
     Unavailability,
 )
+from models.help import HelpQuestion, SupportMessage, SupportState, SupportTicket
 from models.notifications import Notification, Status
 from models.payments import EInvoice, Payable
 from models.payouts import PayoutAccount
@@ -50,6 +51,18 @@ def anonymous_phone() -> dict[str, Any]:
     """What an anonymised person's phone becomes: no number, sealed or clear, no lookup hash
     and no masked copy (nobody is reached or found by it; person.phone reads "")."""
     return {"phone_enc": "", "phone_hash": "", "phone_masked": "", "phone_clear": None}
+
+
+async def forget_help(before: datetime | None, person_id: int | None = None) -> int:
+    """The questions asked of the 智能客服 and the 人工客服 conversations: those older than
+    `before` (closed ones, for conversations), or all of one person's."""
+    questions = HelpQuestion.filter(person_id=person_id) if person_id is not None \
+        else HelpQuestion.filter(asked_at__lt=before)
+    tickets = SupportTicket.filter(person_id=person_id) if person_id is not None \
+        else SupportTicket.filter(state=SupportState.CLOSED, closed_at__lt=before)
+    ids = await column(tickets, "id")
+    return (await questions.delete() + await SupportMessage.filter(ticket_id__in=ids).delete()
+            + await SupportTicket.filter(id__in=ids).delete())
 
 
 @dataclass(frozen=True)
@@ -84,6 +97,7 @@ class RetentionJob:
                 persons += 1
         counts["notifications"] += await Notification.filter(
             status__in=FINISHED, created_at__lt=now - self.policy.logs).delete()
+        counts["help"] += await forget_help(now - self.policy.logs)
         report.counts, report.persons = counts, persons
         report.finished_at = datetime.now(UTC)  # the run's own end, not its start
         await report.save(update_fields=["counts", "persons", "finished_at"])
@@ -150,6 +164,7 @@ class RetentionJob:
                 holder="", bank="", number_enc="", number_masked="")
             await EInvoice.filter(payable_id__in=payables).update(emailed_to=None)
             done["notifications"] = await Notification.filter(person_id=person_id).delete()
+            done["help"] = await forget_help(None, person_id)
         for key in keys:  # the files once their rows are gone (a crash leaves only files)
             try:
                 await self.files.delete(key)

@@ -211,3 +211,7 @@ async def test_a_supplement_of_an_urgent_evaluation_is_urgent_too(
     report = audit(done.seed or "", done.seed_hash or "", await audit_records(done),
                    done.nonce or "")
     assert done.status == "ended" and report.ok, report.problems
+    # the agency's list says 应急 on the 补抽 too (its evaluation's urgency)
+    listed = await api.call("GET", "/draws/activities", token)
+    (row,) = [a for a in listed.data["activities"] if a["id"] == child.data["id"]]
+    assert row["urgency"]["status"] == "approved"

@@ -101,11 +101,22 @@ async def test_the_administrator_keeps_the_entries_with_every_version(
     assert versions[1]["edited_by"] == "" and versions[1]["title"] == tax["title"]
     asked = await api.call("POST", "/help/ask", json={"question": "劳务费要交个人所得税吗"})
     assert asked.data["entry"]["title"] == "劳务费要不要交个人所得税？"
-    # a new release does not overwrite the administrator's words
+    # a new release does not overwrite the administrator's words, and withdraws an entry
+    # it no longer ships unless the administrator kept it
     knowledge = client.app[DOMAIN].knowledge
+    shipped = knowledge._shipped
+    assert shipped is not None
+    knowledge._shipped = [e for e in shipped if e.key not in ("fees-tax", "fees-bank")]
     knowledge._loaded = False
     await knowledge.entries(datetime.now(UTC))
+    knowledge._shipped, knowledge._loaded = shipped, False
     assert (await HelpEntry.get(key="fees-tax")).title == "劳务费要不要交个人所得税？"
+    assert not (await HelpEntry.get(key="fees-tax")).retired
+    assert (await HelpEntry.get(key="fees-bank")).retired  # never edited: withdrawn
+    # the mini-program says who asks
+    for_agency = await api.call("POST", "/help/ask", json={"question": "专家没来怎么补抽",
+                                                           "audience": "agency"})
+    assert for_agency.status == 200
     # withdrawn: neither shown nor used to answer
     body = {**{k: changed.data[k] for k in ("title", "audiences", "keywords", "body")},
             "retired": True, "note": "改为线下说明"}

@@ -7,16 +7,20 @@ message — and close; the asker may end it too."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
-from models.help import SupportMessage, SupportTicket
+from aiohttp.test_utils import TestClient
+
+from models.help import HelpQuestion, SupportMessage, SupportTicket
 from sandbox.platform import Platform
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.wechat import Chat
+from web.context import DOMAIN
 
 
 async def test_a_person_asks_for_a_human_and_the_staff_answer_in_chat(
-        api: Api, chat: Chat, demo: dict, platform: Platform) -> None:
+        api: Api, chat: Chat, client: TestClient, demo: dict, platform: Platform) -> None:
     expert = demo["expert"]
     # a question the 智能客服 could not settle, with a phone number in it
     await chat.say(expert.openid, "我的手机13912345678换号了收不到通知怎么处理呀")
@@ -64,6 +68,14 @@ async def test_a_person_asks_for_a_human_and_the_staff_answer_in_chat(
     bot = await chat.say(expert.openid, "今天天气怎么样啊")
     assert "人工客服" in bot.text and "已转给人工客服" not in bot.text
     assert await SupportMessage.filter(ticket_id=mine["id"]).count() == 4
+    # the expert's own copy of their data holds it; the retention job removes it in time
+    copy = await api.call("GET", "/me/personal-data", await api.login(expert.mp_openid))
+    (help_kind,) = [k for k in copy.data["kinds"] if k["key"] == "help"]
+    assert help_kind["values"]["support"][0]["number"] == number.group(0)
+    assert any("换号了" in q["question"] for q in help_kind["values"]["questions"])
+    await client.app[DOMAIN].retention.run(datetime.now(UTC) + timedelta(days=3650))
+    assert not await SupportTicket.filter(openid=expert.openid).exists()
+    assert not await HelpQuestion.filter(openid=expert.openid).exists()
 
 
 async def test_a_reply_past_wechats_48_hours_goes_as_a_template_message(
@@ -84,4 +96,8 @@ async def test_a_reply_past_wechats_48_hours_goes_as_a_template_message(
     await eventually(lambda: bool(platform.received_by(openid, "template")), timeout=10)
     closed = await api.call("POST", f"/support/tickets/{ticket['id']}/close", staff)
     assert closed.data["state_title"] == "已结束"
+    # closed by the staff: what the asker writes next is the bot's again, nothing reopened
+    after = await chat.say(openid, "好的谢谢你们")
+    assert "已转给人工客服" not in after.text
+    assert (await SupportTicket.get(id=ticket["id"])).state == "closed"
     assert (await chat.say(openid, "结束客服")).text.startswith("您当前没有进行中的人工客服咨询")

@@ -330,7 +330,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "funding_state": (_values(FundingState), set()),
     "grading": (_values(Grading), set()),
     "help_kind": (_values(HelpKind), set()),
-    "help_audience": (_values(HelpAudience), set()),
+    # the 帮助中心's tab of every audience
+    "help_audience": (_values(HelpAudience), {"all"}),
     "help_process": (_values(HelpProcess), set()),
     "support_state": (_values(SupportState), set()),
     "notification_kind": (set(KINDS), set()),
@@ -341,7 +342,8 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     # an expert who never asked for 免确认收款
     "authorisation_state": (_values(AuthorisationState), {"none"}),
     "review_outcome": (_values(ReviewOutcome), set()),
-    "role": (_values(Role), set()),
+    # one who asked for 人工客服 without binding an account (miniapp_api/routes/help)
+    "role": (_values(Role), {"visitor"}),
     "link_state": (_values(LinkState), set()),
     "answered_via": (_values(AnsweredVia), set()),
     "settled_by": (_values(SettledBy), set()),

@@ -19,7 +19,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from config.settings import Settings
 from models.audit import AuditEntry
-from models.people import Role, RoleGrant
+from models.people import Agency, Role, RoleGrant
 from sandbox.identity.platform import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -27,6 +27,7 @@ from sandbox.identity.platform import (
     claims_of,
     identity_platform_app,
 )
+from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.settings import make_settings
 from web.context import DOMAIN
@@ -78,7 +79,7 @@ async def _level(person_id: int) -> int | None:
 
 
 async def test_a_legal_person_enters_at_level_four_only(
-        client: TestClient, demo: dict) -> None:
+        api: Api, client: TestClient, demo: dict) -> None:
     legal = demo["agency_legal"]
     desk = Desk(client)
     _, page = await desk.get("/console/sign-in")
@@ -99,6 +100,20 @@ async def test_a_legal_person_enters_at_level_four_only(
     await desk.sign_out()
     status, page = await _through_platform(desk, "agency_legal", "personal", 4)
     assert status == 403 and "法人账号" in page
+    # a legal person who is also a handler elsewhere: a personal account opens neither
+    other = await Agency.create(name="另一家招标代理有限公司", credit_code="91440101MA5OTHER01")
+    await RoleGrant.create(person_id=person_id, role=Role.AGENCY_HANDLER, agency=other)
+    status, page = await _through_platform(desk, "agency_legal", "personal", 4)
+    assert status == 403 and "法人账号" in page
+    # the legal person of another agency too: that one verified by its own account first
+    await RoleGrant.create(person_id=person_id, role=Role.AGENCY_LEGAL, agency=other)
+    status, page = await _through_platform(desk, "agency_legal", "legal", 4)
+    assert status == 403 and "另一家招标代理有限公司" in page
+    await RoleGrant.filter(person_id=person_id, agency=other).delete()
+    # the mini-program does not open a legal person's work where the platform is in use
+    token = await api.login(legal.mp_openid)
+    refused = await api.call("GET", "/draws/activities", token)
+    assert refused.status == 403 and "工作台" in refused.message
     # the platform in use: the legal person's password no longer opens the console
     refused = await desk.sign_in(legal.phone)
     assert refused.status == 400 and "不能再用密码或短信验证码登录" in await refused.text()

@@ -9,6 +9,7 @@ from pydantic import Field
 from miniapp_api.framework import Access, Api, Call
 from miniapp_api.schemas import Model
 from models.help import HelpEntry
+from services.help import Audience
 
 api = Api()
 TAG = "帮助中心"
@@ -41,6 +42,8 @@ class EntriesOut(Model):
 
 class AskIn(Model):
     question: str = Field(min_length=1, max_length=200)
+    audience: Audience | None = Field(
+        default=None, description="提问人的身份（小程序按登录用户的角色填写；不填按申请人）")
 
 
 class AskOut(Model):
@@ -76,9 +79,9 @@ async def entry(call: Call) -> EntryOut:
 @api.route("POST", "/help/ask", access=Access.PUBLIC, body=AskIn, response=AskOut, tag=TAG,
            summary="智能客服：用自己的话提问，从帮助中心找解答（没有把握时给出最接近的几条）")
 async def ask(call: Call, body: AskIn) -> AskOut:
-    roles = {str(g.role) for g in call.caller.grants}
     knowledge = call.domain.knowledge
-    found = await knowledge.ask(body.question, knowledge.audiences_of(roles), call.now)
+    audiences = frozenset({body.audience}) if body.audience else knowledge.audiences_of(set())
+    found = await knowledge.ask(body.question, audiences, call.now)
     return AskOut(answered=found.best is not None,
                   entry=entry_out(call, found.best) if found.best else None,
                   closest=[entry_out(call, e) for e in found.closest])

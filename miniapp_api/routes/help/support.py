@@ -56,7 +56,7 @@ class ReplyIn(Model):
 def ticket_out(call: Call, t: SupportTicket, asker: str) -> TicketOut:
     words = call.services.texts.word
     return TicketOut(id=t.id, number=f"K{t.id:06d}", asker=asker,
-                     roles=[words("role", r) for r in t.roles] or ["访客"],
+                     roles=[words("role", r) for r in t.roles] or [words("role", "visitor")],
                      state=SupportState(t.state), state_title=words("support_state", t.state),
                      opened_at=t.opened_at, asked_at=t.asked_at, answered_at=t.answered_at)
 

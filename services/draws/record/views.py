@@ -228,14 +228,16 @@ async def visible_summaries(role: AgencyRole, limit: int, now: datetime,
     extra, args = (narrowed or ActivityFilter()).sql(role.agency_id)
     found = await rows(with_counts(
         "SELECT id, project_id, name, kind, status, bid_open_at, eval_start, eval_end, total, "
-        f"on_site, finished_at, {source_sql()} AS source "
+        f"on_site, finished_at, {source_sql()} AS source, "
+        # a 补抽's urgency is its evaluation's (setup/urgency.py)
+        f"CASE WHEN kind = '{SUPPLEMENT}' THEN parent_id ELSE id END AS urgency_of "
         f"FROM draw_activity WHERE agency_id = ?{mine} "
         f"AND NOT (kind = '{SUPPLEMENT}' AND eval_start > ?){extra} ORDER BY id DESC LIMIT ?",
         "a.id, a.kind, a.status, a.bid_open_at, a.eval_start, a.eval_end, a.total, "
         "a.on_site, a.finished_at, a.name, a.source, p.name AS project, u.reason AS u_reason, "
         "u.note AS u_note, u.status AS u_status, u.minutes AS u_minutes",
         "JOIN draw_project p ON p.id = a.project_id "
-        "LEFT JOIN draw_urgency u ON u.activity_id = a.id"),
+        "LEFT JOIN draw_urgency u ON u.activity_id = a.urgency_of"),
         role.agency_id, *([] if role.legal else [role.person_id]), now + SEAL_BEFORE, *args,
         limit)
     return [ActivitySummary(
