@@ -146,9 +146,10 @@ def identity_platform(settings: Settings, session: aiohttp.ClientSession, own_ur
         from sandbox.identity.platform import CLIENT_ID, CLIENT_SECRET
 
         return OidcPlatform(session, f"{own_url.rstrip('/')}/sandbox/idp", CLIENT_ID,
-                            CLIENT_SECRET, back)
+                            CLIENT_SECRET, back, settings.unified_identity_timeout)
     return OidcPlatform(session, settings.unified_identity, settings.unified_identity_client_id,
-                        settings.unified_identity_client_secret, back)
+                        settings.unified_identity_client_secret, back,
+                        settings.unified_identity_timeout)
 
 
 def sandbox_realname_keys(settings: Settings) -> tuple[str, str]:

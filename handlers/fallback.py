@@ -82,25 +82,26 @@ def _closeness(text: str, command: str) -> float:
                default=0.0)
 
 
-def command_match(text: str, bound: bool, roles: set[str]) -> float:
-    """How close `text` is to the nearest command of the sender's audiences (0–1)."""
-    return max((_closeness(text, c) for a in audiences_of(bound, roles) for c in AUDIENCES[a]
-                if c not in NOT_SUGGESTED), default=0.0)
-
-
-def suggestions(text: str, bound: bool, roles: set[str]) -> tuple[str, ...]:
-    """Up to three commands of the sender's audiences closest to `text`; when none is
-    close, the first ones of the sender's own roles (绑定 for a visitor)."""
+def closest(text: str, bound: bool, roles: set[str]) -> tuple[tuple[str, ...], float]:
+    """Up to three commands of the sender's audiences closest to `text` (when none is close,
+    the first ones of the sender's own roles, 绑定 for a visitor), and how close the nearest
+    is (0–1)."""
     audiences = audiences_of(bound, roles)
     candidates = list(dict.fromkeys(c for a in audiences for c in AUDIENCES[a]
                                     if c not in NOT_SUGGESTED))
     scored = sorted(((_closeness(text, c), -i, c) for i, c in enumerate(candidates)),
                     reverse=True)
+    best = scored[0][0] if scored else 0.0
     close = tuple(c for score, _, c in scored if score >= CLOSE_ENOUGH)[:MOST]
     if close:
-        return close
+        return close, best
     own = [c for a in audiences[:-1] for c in AUDIENCES[a]]
-    return tuple(c for c in dict.fromkeys(own) if c in candidates)[:MOST]
+    return tuple(c for c in dict.fromkeys(own) if c in candidates)[:MOST], best
+
+
+def suggestions(text: str, bound: bool, roles: set[str]) -> tuple[str, ...]:
+    """Up to three commands of the sender's audiences closest to `text`."""
+    return closest(text, bound, roles)[0]
 
 
 router = Router("fallback")
@@ -139,7 +140,7 @@ async def on_anything_else(event: Event, fsm: FSMContext, texts: Texts, person: 
     roles = ({g.role for g in await people.active_roles(person.id, now)}
              if person is not None else set())
     bound = person is not None
-    close, match = suggestions(event.text, bound, roles), command_match(event.text, bound, roles)
+    close, match = closest(event.text, bound, roles)
     if match >= LIKE_A_COMMAND:
         return texts.render("chat/fallback.j2", text=mask_text(event.msg.content)[:20],
                             suggestions=close)

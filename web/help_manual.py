@@ -5,6 +5,7 @@ tools/manual.py generated them from the console itself (texts/help/manual.json).
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from web.pages import add_page, render
 CACHE = "public, max-age=300"
 
 
+@functools.cache
 def _manual(texts_dir: Path) -> list[dict[str, Any]]:
+    """The generated manual, read once a process (tools/manual.py writes it at release)."""
     found: list[dict[str, Any]] = json.loads(
         (texts_dir / "help/manual.json").read_text(encoding="utf-8"))["desks"]
     return found

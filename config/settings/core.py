@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     unified_identity_client_secret: str = Field(
         "", validation_alias="UNIFIED_IDENTITY_CLIENT_SECRET")
     unified_identity_level_url: str = Field("", validation_alias="UNIFIED_IDENTITY_LEVEL_URL")
+    unified_identity_timeout: float = Field(5.0, gt=0, le=30,
+                                            validation_alias="UNIFIED_IDENTITY_TIMEOUT")
     # proxies in front of the service (addresses or networks, comma-separated) whose
     # X-Forwarded-For names the client: the answer pages' limits count per client address
     trusted_proxies: str = Field("", validation_alias="TRUSTED_PROXIES")

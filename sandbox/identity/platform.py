@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import hashlib
 import secrets
 import time
@@ -46,12 +47,15 @@ class Grant:
 @dataclass
 class IdentityPlatformFake:
     issuer: str
-    key: rsa.RSAPrivateKey = field(default_factory=lambda: rsa.generate_private_key(
-        public_exponent=65537, key_size=2048))
     codes: dict[str, Grant] = field(default_factory=dict)
     tampered: bool = False
     down: bool = False
     slow: float = 0.0  # seconds the token endpoint takes
+
+    @functools.cached_property
+    def key(self) -> rsa.RSAPrivateKey:
+        """The signing key, made when first used (not at every sandbox's start)."""
+        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     def jwks(self) -> dict[str, Any]:
         public = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)

@@ -1,4 +1,4 @@
-"""应急专家 used (issue 65): XJ-SIGNUP and XJ-CE ask every expert 是否愿意成为应急专家. The
+"""应急专家 used: XJ-SIGNUP and XJ-CE ask every expert 是否愿意成为应急专家. The
 agency asks for an urgent draw with a reason from the list; the trading centre decides it
 when it verifies the activity; approved, the draw invites the experts who said yes first
 (their own committed pool, audited with the others) with a shorter answer window; refused,

@@ -340,7 +340,7 @@ async def test_a_withdrawal_racing_the_experts_confirmation_pays_once(
 async def test_a_bill_being_cancelled_is_neither_confirmed_nor_sent_again_until_it_is(
         api: Api, chat: Chat, client: TestClient, demo: dict,
         pay_gateway: PayGateway) -> None:
-    """Cancel before re-issue (issue 64): WeChat Pay answers a cancel with CANCELING and
+    """Cancel before re-issue (WX-PAY 撤销转账): WeChat Pay answers a cancel with CANCELING and
     cancels in its own time; until it says CANCELLED the bill reads 撤销中 everywhere, the
     expert has nothing to confirm, and no second bill is made for the fee."""
     aid, token, (item, _) = await fees_ready(api, chat, client, demo)

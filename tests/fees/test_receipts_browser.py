@@ -1,7 +1,7 @@
 """A transfer's electronic receipt (电子回单) in Chromium: finance downloads it from its
 专家费转账 page once archived, and the expert from the page the paid notice links to, which
-says it is being made until it is (issue 64: "shown to finance on the transfer and in the
-ledger, and to the expert on their fee page and by link")."""
+says it is being made until it is (WX-PAY 电子回单: a receipt per transfer, shown to finance
+on the transfer and to the expert by the page their notice links)."""
 
 from __future__ import annotations
 

@@ -74,7 +74,8 @@ def settings(infra: dict[str, str], wechat: TestServer,
     return make_settings(infra, WECHAT_API_BASE=str(wechat.make_url("")).rstrip("/"),
                          UNIFIED_IDENTITY=platform_process.url,
                          UNIFIED_IDENTITY_CLIENT_ID=CLIENT_ID,
-                         UNIFIED_IDENTITY_CLIENT_SECRET=CLIENT_SECRET)
+                         UNIFIED_IDENTITY_CLIENT_SECRET=CLIENT_SECRET,
+                         UNIFIED_IDENTITY_TIMEOUT=1)
 
 
 async def _to_platform(desk: Desk) -> str:
@@ -120,7 +121,7 @@ async def test_the_console_signs_in_through_a_platform_that_restarts_slows_and_f
     assert fresh.status == 200 and legal.name in page
     await desk.sign_out()
     # slower than the client's timeout, then down: refused in words
-    await platform_process.fault(slow=7)
+    await platform_process.fault(slow=2)  # past the client's 1 s
     slow, page = await desk.get(await _signed_there(await _to_platform(desk)))
     assert slow.status == 403 and "暂时连不上统一身份认证平台" in page
     await platform_process.fault(down=True)

@@ -1,6 +1,7 @@
-"""应急 (issue 65): the agency asks that an activity be drawn as urgent, with a reason from the
-list, while it may still change the activity, or takes the request back; the trading centre
-decides it when it verifies the activity (verify.py)."""
+"""应急 (the reasons: docs/rules-that-are-ours.md, EMR-LAW, GPL-85): the agency asks that an
+activity be drawn as urgent, with a reason from the list, while it may still change the
+activity, or takes the request back; the trading centre decides it when it verifies the
+activity (verify.py)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,13 @@
-"""应急 (issue 65): the agency asks that an activity be drawn as urgent, giving a reason from a
-fixed list (texts/words/urgency_reason.j2: the kinds of 突发事件 of 突发事件应对法 Art. 2 and
-政府采购法 Art. 85's 不可抗力), while it can still change the activity; the trading centre
-decides it with the activity itself (DrawSetup.verify): approved, the activity draws first
-from the experts who said yes to 是否愿意成为应急专家 (services/draws/randomness/urgent.py)
-and its invitations get a shorter answer window (the library's `emergency_response_minutes`,
-unless the agency's own is shorter); refused, it draws as any other. Everywhere else the
-expert's answer changes nothing (docs/rules-that-are-ours.md)."""
+"""应急 (XJ-SIGNUP, XJ-CE ask 是否愿意成为应急专家; the reasons are ours, in
+docs/rules-that-are-ours.md): the agency asks that an activity be drawn as urgent, giving a
+reason from a fixed list (texts/words/urgency_reason.j2: the kinds of 突发事件 of
+突发事件应对法 Art. 2 and 政府采购法 Art. 85's 不可抗力), while it can still change the
+activity; the trading centre decides it with the activity itself (DrawSetup.verify): approved,
+the activity draws first from the experts who said yes to 是否愿意成为应急专家
+(services/draws/randomness/urgent.py) and its invitations get a shorter answer window (the
+library's `emergency_response_minutes`, unless the agency's own is shorter); refused, it draws
+as any other. Everywhere else the expert's answer changes nothing
+(docs/rules-that-are-ours.md)."""
 
 from __future__ import annotations
 
