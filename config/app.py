@@ -26,6 +26,7 @@ from config.clients import (
     sandbox_realname_keys,
     sms_callback_token,
 )
+from config.evaluation import hand_evaluation, setup_evaluation
 from config.federation import hand_federation, setup_federation
 from config.health import READINESS, Readiness, setup_health
 from config.invoicing import MAIL_CATCHER
@@ -76,6 +77,8 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
     app[TEXTS] = rt.texts
     hand_federation(app, rt.redis, rt.keys, rt.domain.audit, rt.texts, rt.clock,
                     rt.domain.lending, rt.domain.asking)
+    hand_evaluation(app, rt.domain.watches.trust, rt.domain.audit, rt.texts, rt.clock,
+                    rt.domain.scores, rt.domain.watches)
     try:
         proxies = proxy_networks(rt.settings.trusted_proxies)
     except ValueError as exc:
@@ -216,6 +219,7 @@ def create_app(settings: Settings, own_url: str | None = None,
     setup_help_center(app)
     setup_public_notice_page(app)
     setup_federation(app, settings)
+    setup_evaluation(app)
     if settings.sandbox:
         if settings.is_production:
             raise RuntimeError("the sandbox cannot run in production")

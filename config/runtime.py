@@ -37,6 +37,7 @@ from config.clients import (
 )
 from config.database import database, replica_database
 from config.embedded_redis import embedded_redis
+from config.evaluation import system_client, system_trust
 from config.federation import peer_desk
 from config.invoicing import Invoicing, invoice_words, invoicing, mail_text
 from config.job_trace import traced_kwargs
@@ -103,6 +104,14 @@ from services.education import (
     Materials,
     Training,
     TrainingRefunds,
+)
+from services.evaluation import (
+    CommitteeWatches,
+    EvaluationSystems,
+    Proposals,
+    ScoreDesk,
+    SystemClient,
+    SystemTrust,
 )
 from services.federation import FeeTerms, PeerAsks, PeerDesk, PeerLending
 from services.fees import (
@@ -192,6 +201,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                  fund_flow: FundFlowGateway | None = None,
                  peers: PeerDesk | None = None,
                  face: FaceVerifier | None = None, identity: IdentityPlatform | None = None,
+                 systems: SystemTrust | None = None, system_client: SystemClient | None = None,
                  clock: Clock = SYSTEM_CLOCK) -> Domain:
     """The domain services, each given what it uses."""
 
@@ -291,7 +301,11 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
         lending=PeerLending(draws, audit, followups, vault, attendance, peers, performance,
                             funding),
-        asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault))
+        asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault),
+        evaluation_systems=EvaluationSystems(),
+        watches=CommitteeWatches(systems or SystemTrust(None, redis, keys.prefix), audit,
+                                 system_client),
+        scores=ScoreDesk(proposals := Proposals(performance)), proposals=proposals)
 
 
 @contextlib.asynccontextmanager
@@ -357,7 +371,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
                               face=face_verifier(settings, http, redis, keys,
                                                  settings.api_base(own_url)),
                               identity=identity_platform(settings, http, own_url, public_url),
-                              clock=clock)
+                              systems=system_trust(settings, redis, keys),
+                              system_client=system_client(http), clock=clock)
         stack.push_async_callback(domain.codes.drain)  # codes still on their way by SMS
         channels = build_channels(settings, http=http, redis=redis, keys=keys, outbox=outbox,
                                   texts=texts, sms=sms, own_url=own_url, voice=phone,

@@ -47,6 +47,8 @@ MODEL_MODULES = [
     "models.federated_draws",
     "models.draw_handler",
     "models.help",
+    "models.evaluation.systems",
+    "models.evaluation.scores",
 ]
 
 

@@ -70,6 +70,11 @@ class PerformanceSettings(Model):
 
     id = fields.IntField(primary_key=True)
     deadline_days = fields.IntField(default=5)  # working days after the evaluation ends
+    # scores (services/evaluation): a deviation from the committee's median above this
+    # percent of the maximum is proposed (5: the figure centres report), and a leaning
+    # needs this many evaluations
+    deviation_percent = fields.DecimalField(max_digits=4, decimal_places=1, default=5)
+    leaning_sample = fields.IntField(default=5)
     changed_by = fields.BigIntField(null=True)
     changed_at = fields.DatetimeField(null=True)
 

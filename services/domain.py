@@ -52,6 +52,12 @@ from services.education import (
     Training,
     TrainingRefunds,
 )
+from services.evaluation import (
+    CommitteeWatches,
+    EvaluationSystems,
+    Proposals,
+    ScoreDesk,
+)
 from services.federation import PeerAsks, PeerDesk, PeerLending
 from services.fees import Fees
 from services.help import Help, SupportDesk
@@ -169,6 +175,12 @@ class Domain:
     peers: PeerDesk  # the libraries this one trusts, and their directories
     lending: PeerLending  # other libraries' requests for experts drawn here
     asking: PeerAsks  # this library's conditions drawn by another library
+    # the trading centres' evaluation systems: their register, the committees they read,
+    # the scores and events they post, and the proposals those make on records
+    evaluation_systems: EvaluationSystems
+    watches: CommitteeWatches
+    scores: ScoreDesk
+    proposals: Proposals
 
     def services(self) -> dict[str, object]:
         """Each service by its field name (what chat handlers ask for by parameter name)."""

@@ -119,6 +119,8 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     counts["peer_rosters"] = await domain.lending.rosters.sweep(now)
     counts["peer_fees"] = await domain.lending.fees.sweep(now) + \
         await domain.asking.fees.sweep(now)
+    # committees the evaluation systems read: their changes sent
+    counts["evaluation_committees"] = await domain.watches.sweep(now)
     return counts
 
 

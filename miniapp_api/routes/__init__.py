@@ -11,6 +11,7 @@ from miniapp_api.routes import (
     applicants,
     draws,
     education,
+    evaluation,
     fees,
     help,
     payments,
@@ -22,7 +23,7 @@ from miniapp_api.routes import (
 
 FOLDERS = (people.ROUTES, rights.ROUTES, applicants.ROUTES, education.ROUTES,
            payments.ROUTES, draws.ROUTES, fees.ROUTES, admin.ROUTES, reference.ROUTES,
-           standing.ROUTES, help.ROUTES)
+           standing.ROUTES, help.ROUTES, evaluation.ROUTES)
 
 
 def api() -> Api:

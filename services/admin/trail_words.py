@@ -103,6 +103,10 @@ class TrailWords:
             return self._what("federation", peer=d.get("peer", ""),
                               peer_name=d.get("peer_name", ""),
                               what=self.texts.word("federation_what", str(d.get("what", ""))))
+        if action == "evaluation":  # an evaluation system's signed call, answered
+            return self._what("federation", peer=d.get("peer", ""),
+                              peer_name=d.get("peer_name", ""),
+                              what=self.texts.word("evaluation_what", str(d.get("what", ""))))
         if action == "retention":
             return self._what("retention", persons=d.get("persons", 0),
                               tally=self._tally(d.get("counts") or {}))

@@ -28,6 +28,7 @@ from services.federation.peers import (
     PeerView,
 )
 from services.federation.trust import (
+    FEDERATION_PROTOCOL,
     HEADER_FROM,
     HEADER_NONCE,
     HEADER_SIGNATURE,
@@ -37,11 +38,13 @@ from services.federation.trust import (
     Federation,
     Incoming,
     NotTrusted,
+    Protocol,
     Trust,
 )
 
 __all__ = [
     "ACCEPT_MODES",
+    "FEDERATION_PROTOCOL",
     "HEADER_FROM",
     "HEADER_NONCE",
     "HEADER_SIGNATURE",
@@ -72,6 +75,7 @@ __all__ = [
     "PeerRefused",
     "PeerUnavailable",
     "PeerView",
+    "Protocol",
     "RegionCodes",
     "Trust",
 ]

@@ -51,13 +51,14 @@ def body_hash(body: bytes) -> str:
 
 
 def request_text(method: str, path: str, sender: str, receiver: str, timestamp: int,
-                 nonce: str, body: bytes) -> bytes:
-    return "\n".join((VERSION, method.upper(), path, sender, receiver, str(timestamp), nonce,
+                 nonce: str, body: bytes, version: str = VERSION) -> bytes:
+    return "\n".join((version, method.upper(), path, sender, receiver, str(timestamp), nonce,
                       body_hash(body))).encode()
 
 
-def answer_text(status: int, nonce: str, sender: str, receiver: str, body: bytes) -> bytes:
-    return "\n".join((VERSION + "-ANSWER", str(status), nonce, sender, receiver,
+def answer_text(status: int, nonce: str, sender: str, receiver: str, body: bytes,
+                version: str = VERSION) -> bytes:
+    return "\n".join((version + "-ANSWER", str(status), nonce, sender, receiver,
                       body_hash(body))).encode()
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
-from services.federation.keys import Identity, Peer, answer_text, request_text
+from services.federation.keys import VERSION, Identity, Peer, answer_text, request_text
 
 MAX_AGE = 300  # seconds a signed request is good for (clocks of two centres drift)
 HEADER_FROM = "X-Federation-From"
@@ -20,6 +20,25 @@ HEADER_TO = "X-Federation-To"
 HEADER_TIME = "X-Federation-Timestamp"
 HEADER_NONCE = "X-Federation-Nonce"
 HEADER_SIGNATURE = "X-Federation-Signature"
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A signed protocol: the version its texts start with, its headers' prefix and the
+    Redis key its nonces are kept under (the evaluation systems' protocol is the
+    federation's discipline with its own names, so a signature fits one of them only)."""
+
+    version: str = VERSION
+    header: str = "X-Federation"
+    nonces: str = "fed-nonce"
+
+    def names(self) -> tuple[str, str, str, str, str]:
+        """The headers: from, to, timestamp, nonce, signature."""
+        return tuple(f"{self.header}-{n}" for n in (  # type: ignore[return-value]
+            "From", "To", "Timestamp", "Nonce", "Signature"))
+
+
+FEDERATION_PROTOCOL = Protocol()
 
 
 class NotTrusted(Exception):
@@ -52,11 +71,13 @@ class Incoming:
 
 
 class Trust:
-    def __init__(self, federation: Federation, redis: Redis | None, prefix: str) -> None:
+    def __init__(self, federation: Federation, redis: Redis | None, prefix: str,
+                 protocol: Protocol = FEDERATION_PROTOCOL) -> None:
         """`redis` keeps the nonces seen: needed to answer requests, not to make them."""
         self.federation = federation
         self.redis = redis
         self.prefix = prefix
+        self.protocol = protocol
 
     def _me(self) -> Identity:
         if self.federation.identity is None:
@@ -67,35 +88,40 @@ class Trust:
                      now: int) -> dict[str, str]:
         me = self._me()
         nonce = secrets.token_hex(16)
-        text = request_text(method, path, me.code, peer.code, now, nonce, body)
-        return {HEADER_FROM: me.code, HEADER_TO: peer.code, HEADER_TIME: str(now),
-                HEADER_NONCE: nonce, HEADER_SIGNATURE: me.sign(text)}
+        text = request_text(method, path, me.code, peer.code, now, nonce, body,
+                            self.protocol.version)
+        h_from, h_to, h_time, h_nonce, h_signature = self.protocol.names()
+        return {h_from: me.code, h_to: peer.code, h_time: str(now), h_nonce: nonce,
+                h_signature: me.sign(text)}
 
     async def check_request(self, headers: Mapping[str, str], method: str, path: str,
                             body: bytes, now: int) -> Incoming:
         me = self._me()
-        sender = headers.get(HEADER_FROM, "")
+        h_from, h_to, h_time, h_nonce, h_signature = self.protocol.names()
+        sender = headers.get(h_from, "")
         peer = self.federation.peer(sender)
         if peer is None:
             raise NotTrusted("unknown_peer")
-        if headers.get(HEADER_TO, "") != me.code:
+        if headers.get(h_to, "") != me.code:
             raise NotTrusted("not_for_us")
         try:
-            timestamp = int(headers.get(HEADER_TIME, ""))
+            timestamp = int(headers.get(h_time, ""))
         except ValueError:
             raise NotTrusted("bad_time") from None
         if abs(now - timestamp) > MAX_AGE:
             raise NotTrusted("stale")
-        nonce = headers.get(HEADER_NONCE, "")
+        nonce = headers.get(h_nonce, "")
         if not 16 <= len(nonce) <= 64 or not nonce.isalnum():
             raise NotTrusted("bad_nonce")
-        text = request_text(method, path, sender, me.code, timestamp, nonce, body)
-        if not peer.verifies(text, headers.get(HEADER_SIGNATURE, "")):
+        text = request_text(method, path, sender, me.code, timestamp, nonce, body,
+                            self.protocol.version)
+        if not peer.verifies(text, headers.get(h_signature, "")):
             raise NotTrusted("bad_signature")
         # the nonce is spent only once the signature holds: a forger cannot burn real ones
         if self.redis is None:
             raise NotTrusted("off")
-        fresh = await self.redis.set(f"{self.prefix}fed-nonce:{sender}:{nonce}", "1",
+        fresh = await self.redis.set(f"{self.prefix}{self.protocol.nonces}:{sender}:{nonce}",
+                                     "1",
                                      nx=True, ex=2 * MAX_AGE)
         if not fresh:
             raise NotTrusted("replayed")
@@ -103,14 +129,17 @@ class Trust:
 
     def sign_answer(self, incoming: Incoming, status: int, body: bytes) -> dict[str, str]:
         me = self._me()
-        text = answer_text(status, incoming.nonce, me.code, incoming.peer.code, body)
-        return {HEADER_FROM: me.code, HEADER_SIGNATURE: me.sign(text)}
+        text = answer_text(status, incoming.nonce, me.code, incoming.peer.code, body,
+                           self.protocol.version)
+        h_from, _, _, _, h_signature = self.protocol.names()
+        return {h_from: me.code, h_signature: me.sign(text)}
 
     def check_answer(self, peer: Peer, nonce: str, status: int, headers: Mapping[str, str],
                      body: bytes) -> None:
         me = self._me()
-        if headers.get(HEADER_FROM, "") != peer.code:
+        h_from, _, _, _, h_signature = self.protocol.names()
+        if headers.get(h_from, "") != peer.code:
             raise NotTrusted("unknown_peer")
-        text = answer_text(status, nonce, peer.code, me.code, body)
-        if not peer.verifies(text, headers.get(HEADER_SIGNATURE, "")):
+        text = answer_text(status, nonce, peer.code, me.code, body, self.protocol.version)
+        if not peer.verifies(text, headers.get(h_signature, "")):
             raise NotTrusted("bad_signature")

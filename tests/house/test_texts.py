@@ -21,6 +21,7 @@ from models.dishonesty import FlagStatus, RunStatus, RunTrigger
 from models.draw_handler import UrgencyReason, UrgencyStatus
 from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
 from models.education import Grading
+from models.evaluation.scores import ProposalKind, ProposalStatus
 from models.help import SupportState
 from models.notifications import ChannelKind, Status
 from models.payments import FapiaoState, OrderStatus, SettledBy
@@ -38,6 +39,7 @@ from services.common.texts import WORD_TABLES as TABLE_TYPE
 from services.common.texts import Texts
 from services.draws.record import ActivitySource
 from services.draws.record.condition_table import ConditionState
+from services.evaluation import EVENT_KINDS
 from services.fees.secondary import RULES as SECONDARY_RULES
 from services.help import Audience as HelpAudience
 from services.help import Kind as HelpKind
@@ -326,6 +328,9 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "dishonesty_run_status": (_values(RunStatus), set()),
     "dishonesty_trigger": (_values(RunTrigger), set()),
     "fapiao_state": (_values(FapiaoState), set()),
+    "proposal_kind": (_values(ProposalKind), set()),
+    "proposal_status": (_values(ProposalStatus), set()),
+    "event_kind": (set(EVENT_KINDS), set()),
     "fee_channel": (_values(FeeChannel), set()),
     "funding_state": (_values(FundingState), set()),
     "grading": (_values(Grading), set()),
@@ -389,6 +394,9 @@ OTHER_TABLES = {
     "federation_refusal": "why another library's signed request was refused (the reasons "
                           "NotTrusted carries; tests/federation/ reads each in words)",
     "federation_what": "what another library asked of this one, on the audit trail",
+    "evaluation_refusal": "why an evaluation system's signed request was refused (the "
+                          "reasons NotTrusted carries; tests/evaluation/ reads them)",
+    "evaluation_what": "what an evaluation system did, on the audit trail",
     "federation_release": "why another library releases the experts it drew for this one "
                           "(the cancel's `release`: docs/federation.md)",
     "send_error_code": "WeChat's own error codes",

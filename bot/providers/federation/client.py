@@ -1,5 +1,6 @@
-"""This library calling another it trusts: each request signed, each answer's signature
-checked against the request's nonce before its body is believed. A peer that does not
+"""This library calling another it trusts (or an evaluation system, by its protocol): each
+request signed, each answer's signature checked against the request's nonce before its
+body is believed. A peer that does not
 answer in time, answers with an error, or answers unsigned raises PeerUnavailable or
 PeerRefused with words an administrator reads."""
 
@@ -12,7 +13,6 @@ from urllib.parse import urlencode
 import aiohttp
 
 from services.federation import (
-    HEADER_NONCE,
     NotTrusted,
     Peer,
     PeerRefused,
@@ -57,7 +57,8 @@ class FederationClient:
         if status != 200:
             raise PeerUnavailable(f"{peer.name}: HTTP {status}")
         try:
-            self.trust.check_answer(peer, headers[HEADER_NONCE], status, their, answer)
+            nonce = headers[self.trust.protocol.names()[3]]
+            self.trust.check_answer(peer, nonce, status, their, answer)
         except NotTrusted as exc:
             raise PeerUnavailable(f"{peer.name}: answer {exc.reason}") from None
         try:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from models.evaluation.scores import RecordProposal
 from models.people import Agency, Person
 from models.performance import ConductItem, PerformanceRecord, ReviewOutcome
 from services.common.clock import CHINA, china_time
@@ -163,6 +165,8 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
     kept = set(row.record.conduct) if row.record else set()
     entry = _check(entry, {i.code for i in await ConductCatalogue.items(active_only=True)} | kept,
                    absent=row.absence is not None)
+    if row.absence is None:
+        entry = await _with_confirmed(got.activity.id, row.invitation.id, entry)
     values: dict[str, Any] = {
         "late": entry.late, "left_early": entry.left_early, "conduct": entry.conduct,
         "score": entry.score, "comment": entry.comment, "absence": row.absence,
@@ -184,6 +188,17 @@ async def record_performance(outbox: Outbox, activity: DrawActivity, invitation_
                     **_reply_link(links, item.id, now))
     await CreditDesk.recompute(item.expert_id, "performance", now)
     return item
+
+
+async def _with_confirmed(activity_id: int, invitation_id: int, entry: Entry) -> Entry:
+    """The entry with what the agency confirmed of the proposals on this expert
+    (services/evaluation): a confirmed mark is not undone by a tick left off."""
+    marks = set(await column(RecordProposal.filter(
+        activity_id=activity_id, invitation_id=invitation_id, status="confirmed"), "mark"))
+    conduct = list(dict.fromkeys([*entry.conduct, *sorted(
+        m for m in marks if m and m not in ("late", "left_early"))]))
+    return Entry(entry.late or "late" in marks, entry.left_early or "left_early" in marks,
+                 conduct, entry.score, entry.comment)
 
 
 def _reply_link(links: Links | None, record_id: int, now: datetime) -> dict[str, str]:

@@ -1,0 +1,180 @@
+"""`/evaluation/v1/...`: what a registered evaluation system may call. Every request is
+checked (signature, time, nonce, the system registered and active) before anything is read;
+every answer is signed over the request's nonce; a refusal says why in Chinese, unsigned.
+Each call answered is on the audit trail with the system's name."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from aiohttp import web
+
+from bot.errors import TooLarge
+from bot.wechat.callback import read_capped
+from services.audit import AuditChain
+from services.common.clock import Clock, china_today
+from services.common.errors import BadInput, DomainError, http_status
+from services.common.texts import Texts
+from services.evaluation import (
+    EVALUATION_PROTOCOL,
+    Caller,
+    CommitteeReads,
+    CommitteeWatches,
+    EventDesk,
+    ScoreDesk,
+    SystemTrust,
+)
+from services.federation import NotTrusted
+
+log = logging.getLogger(__name__)
+
+PREFIX = "/evaluation/v1"
+MAX_BODY = 2 * 1024 * 1024  # a table of 20,000 scores
+
+
+@dataclass(frozen=True)
+class EvaluationEdge:
+    trust: SystemTrust
+    audit: AuditChain
+    texts: Texts
+    clock: Clock
+    scores: ScoreDesk
+    watches: CommitteeWatches
+
+
+EVALUATION = web.AppKey("evaluation", EvaluationEdge)
+
+
+def _signed(edge: EvaluationEdge, caller: Caller, data: dict[str, Any],
+            status: int = 200) -> web.Response:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    return web.Response(body=body, status=status, content_type="application/json",
+                        headers=edge.trust.sign_answer(caller, status, body))
+
+
+def _refused(edge: EvaluationEdge, exc: DomainError) -> web.Response:
+    return web.json_response({"error": exc.code.rpartition(".")[2],
+                              "message": edge.texts.error(exc)}, status=http_status(exc))
+
+
+async def _checked(request: web.Request) -> tuple[EvaluationEdge, Caller, bytes]:
+    edge = request.app[EVALUATION]
+    try:
+        body = await read_capped(request, MAX_BODY)
+    except TooLarge:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=MAX_BODY + 1) from None
+    try:
+        caller = await edge.trust.check(request.headers, request.method, request.path_qs, body,
+                                        int(edge.clock.now().timestamp()))
+    except NotTrusted as exc:
+        log.warning("evaluation request refused: %s from %r", exc.reason,
+                    request.headers.get(EVALUATION_PROTOCOL.names()[0], "")[:16])
+        raise web.HTTPUnauthorized(text=json.dumps({
+            "error": exc.reason, "message": edge.texts.word("evaluation_refusal", exc.reason)},
+            ensure_ascii=False), content_type="application/json") from None
+    return edge, caller, body
+
+
+def _object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise BadInput("evaluation.not_json") from None
+    if not isinstance(data, dict):
+        raise BadInput("evaluation.not_json")
+    return data
+
+
+def _activity_id(request: web.Request) -> int:
+    raw = request.match_info["activity_id"]
+    if not raw.isdigit() or len(raw) > 18:
+        raise BadInput("evaluation.bad_field", field="activity_id")
+    return int(raw)
+
+
+async def _trail(edge: EvaluationEdge, caller: Caller, what: str, **detail: Any) -> None:
+    await edge.audit.append("evaluation", edge.clock.now(), peer=caller.system.code,
+                            peer_name=caller.system.name, what=what, **detail)
+
+
+async def activities(request: web.Request) -> web.Response:
+    """The system's centres' evaluations of a day (China time; today by default)."""
+    edge, caller, _ = await _checked(request)
+    now = edge.clock.now()
+    try:
+        raw = request.query.get("date", "")[:10]
+        day = date.fromisoformat(raw) if raw else china_today(now)
+    except ValueError:
+        return _refused(edge, BadInput("evaluation.bad_field", field="date"))
+    listed = await CommitteeReads.on_day(caller.system, day, now)
+    await _trail(edge, caller, "activities", day=day.isoformat())
+    return _signed(edge, caller, {"date": day.isoformat(), "activities": [{
+        "activity_id": a.activity_id, "number": a.number, "project": a.project,
+        "project_number": a.project_number, "eval_start": a.eval_start.isoformat(),
+        "eval_end": a.eval_end.isoformat(), "venues": list(a.venues),
+        "unsealed": a.unsealed} for a in listed]})
+
+
+async def read_committee(request: web.Request) -> web.Response:
+    edge, caller, _ = await _checked(request)
+    now = edge.clock.now()
+    try:
+        activity = await CommitteeReads.evaluation_for(caller.system, _activity_id(request))
+        board = await CommitteeReads.committee(activity, now)
+        seq = await edge.watches.read(caller.system, board, now)
+    except DomainError as exc:
+        return _refused(edge, exc)
+    await _trail(edge, caller, "committee", activity=activity.id, seq=seq)
+    return _signed(edge, caller, board.body(seq))
+
+
+async def put_bidders(request: web.Request) -> web.Response:
+    edge, caller, body = await _checked(request)
+    try:
+        count = await edge.scores.declare_bidders(caller.system, _activity_id(request),
+                                                  _object(body), edge.clock.now())
+    except DomainError as exc:
+        return _refused(edge, exc)
+    await _trail(edge, caller, "bidders", activity=int(request.match_info["activity_id"]),
+                 count=count)
+    return _signed(edge, caller, {"bidders": count})
+
+
+async def post_scores(request: web.Request) -> web.Response:
+    edge, caller, body = await _checked(request)
+    try:
+        kept = await edge.scores.post_table(caller.system, _activity_id(request),
+                                            _object(body), edge.clock.now())
+    except DomainError as exc:
+        return _refused(edge, exc)
+    if not kept.replayed:
+        await _trail(edge, caller, "scores", activity=int(request.match_info["activity_id"]),
+                     table=kept.table_id, proposals=kept.proposals)
+    return _signed(edge, caller, {"table_id": kept.table_id, "kept": True,
+                                  "replayed": kept.replayed, "experts": kept.experts,
+                                  "bidders": kept.bidders, "proposals": kept.proposals})
+
+
+async def post_event(request: web.Request) -> web.Response:
+    edge, caller, body = await _checked(request)
+    try:
+        made, fresh = await EventDesk.post(caller.system, _activity_id(request),
+                                           _object(body), edge.clock.now())
+    except DomainError as exc:
+        return _refused(edge, exc)
+    if fresh:
+        await _trail(edge, caller, "event", activity=made.activity_id, event=made.event_id)
+    return _signed(edge, caller, {"event_id": made.event_id, "kept": True,
+                                  "replayed": not fresh})
+
+
+def setup_evaluation_server(app: web.Application) -> None:
+    app.router.add_get(f"{PREFIX}/activities", activities)
+    app.router.add_get(f"{PREFIX}/activities/{{activity_id}}/committee", read_committee)
+    app.router.add_put(f"{PREFIX}/activities/{{activity_id}}/bidders", put_bidders)
+    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/scores", post_scores)
+    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/events", post_event)

@@ -1,0 +1,79 @@
+"""The evaluation systems' protocol set up (docs/evaluation-systems.md): this library signs
+its answers and its pushes with EVALUATION_PRIVATE_KEY, else FEDERATION_PRIVATE_KEY, else —
+outside production — a key derived from SECRET_KEY (production without a key: the protocol
+answers "off"). Its code in the signed texts is FEDERATION_CODE, or `library`. The systems
+themselves are the administrator's register, not configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from redis.asyncio import Redis
+
+from bot.providers.evaluation.server import (
+    EVALUATION,
+    EvaluationEdge,
+    setup_evaluation_server,
+)
+from bot.providers.federation.client import FederationClient
+from config.federation import FederationSettings
+from config.settings import Settings, SettingsError
+from services.audit import AuditChain
+from services.common.clock import Clock
+from services.common.redis_keys import RedisKeys
+from services.common.texts import Texts
+from services.evaluation import LIBRARY_CODE, CommitteeWatches, ScoreDesk, SystemTrust
+from services.federation import BadKey, Identity, Keys, Trust
+
+
+class EvaluationSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    private_key: str = Field("", validation_alias="EVALUATION_PRIVATE_KEY")
+    timeout: float = Field(10.0, gt=0, le=60, validation_alias="EVALUATION_TIMEOUT")
+
+
+def identity_of(settings: Settings) -> Identity | None:
+    """This library as the evaluation systems know it (None: no key in production)."""
+    federation = FederationSettings()
+    key = EvaluationSettings().private_key or federation.private_key
+    if not key:
+        if settings.is_production:
+            return None
+        key = Keys.from_seed(settings.secret_key.encode() + b":evaluation")
+    identity = Identity(federation.code or LIBRARY_CODE, federation.name or LIBRARY_CODE, key)
+    try:
+        identity.public_key()
+    except BadKey as exc:
+        raise SettingsError(f"EVALUATION_PRIVATE_KEY: {exc}") from None
+    return identity
+
+
+def system_trust(settings: Settings, redis: Redis, keys: RedisKeys) -> SystemTrust:
+    return SystemTrust(identity_of(settings), redis, keys.prefix)
+
+
+def system_client(http: aiohttp.ClientSession
+                  ) -> Callable[[Trust], Callable[..., Awaitable[dict[str, Any]]]]:
+    """The signed call to one system, for the committee's pushes."""
+    timeout = EvaluationSettings().timeout
+
+    def client(trust: Trust) -> Callable[..., Awaitable[dict[str, Any]]]:
+        return FederationClient(trust, http, timeout).call
+
+    return client
+
+
+def setup_evaluation(app: web.Application) -> None:
+    setup_evaluation_server(app)
+
+
+def hand_evaluation(app: web.Application, trust: SystemTrust, audit: AuditChain,
+                    texts: Texts, clock: Clock, scores: ScoreDesk,
+                    watches: CommitteeWatches) -> None:
+    app[EVALUATION] = EvaluationEdge(trust, audit, texts, clock, scores, watches)

@@ -1,0 +1,7 @@
+"""The mini-program API's routes of the evaluation context: the administrator's register of
+the trading centres' evaluation systems and the scores' thresholds (systems), the proposals
+the scores and the venue's events make on experts' records (proposals)."""
+
+from miniapp_api.routes.evaluation import proposals, systems
+
+ROUTES = (systems.api, proposals.api)
