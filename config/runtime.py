@@ -108,6 +108,8 @@ from services.education import (
 from services.evaluation import (
     CommitteeWatches,
     EvaluationSystems,
+    FlagStatistics,
+    Portraits,
     Proposals,
     ScoreDesk,
     SystemClient,
@@ -305,7 +307,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         evaluation_systems=EvaluationSystems(),
         watches=CommitteeWatches(systems or SystemTrust(None, redis, keys.prefix), audit,
                                  system_client),
-        scores=ScoreDesk(proposals := Proposals(performance)), proposals=proposals)
+        scores=ScoreDesk(proposals := Proposals(performance)), proposals=proposals,
+        portraits=Portraits(), flag_statistics=FlagStatistics())
 
 
 @contextlib.asynccontextmanager

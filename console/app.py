@@ -39,6 +39,8 @@ from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
 from miniapp_api.routes.education import courses as education
 from miniapp_api.routes.education import marking
+from miniapp_api.routes.evaluation import portrait as evaluation_portraits
+from miniapp_api.routes.evaluation import systems as evaluation_systems
 from miniapp_api.routes.fees import declaration, funding, payouts
 from miniapp_api.routes.fees import ledger as fee_ledger
 from miniapp_api.routes.fees import standards as fee_standards
@@ -132,6 +134,8 @@ NAV: list[tuple[str, str, AnyHandler | None]] = [
     ("statistics", "/console/statistics", statistics.statistics),
     ("federation", "/console/federation", peers.peers),
     ("federation_requests", "/console/federation-requests", peers.lent_requests),
+    ("evaluation_systems", "/console/evaluation-systems", evaluation_systems.listing),
+    ("portraits", "/console/portraits", evaluation_portraits.flags),
     ("dishonesty", "/console/dishonesty", dishonesty.flag_list)]
 
 

@@ -55,6 +55,8 @@ from services.education import (
 from services.evaluation import (
     CommitteeWatches,
     EvaluationSystems,
+    FlagStatistics,
+    Portraits,
     Proposals,
     ScoreDesk,
 )
@@ -181,6 +183,8 @@ class Domain:
     watches: CommitteeWatches
     scores: ScoreDesk
     proposals: Proposals
+    portraits: Portraits  # an expert's dimensions, each with its events
+    flag_statistics: FlagStatistics
 
     def services(self) -> dict[str, object]:
         """Each service by its field name (what chat handlers ask for by parameter name)."""

@@ -177,6 +177,9 @@ async def _reply_page(request: web.Request, record_id: int, said: str = "", erro
         attendance=texts.render("performance/attendance.j2", late=r.late,
                                 left_early=r.left_early, absence=r.absence),
         recorded_at=china_time(r.recorded_at),
+        proposals=[(p, request.app[DOMAIN].proposals.explain(texts, p)) for p in
+                   await request.app[DOMAIN].proposals.of_expert(r.person_id)
+                   if p.invitation_id == r.invitation_id],
         replied_at=china_time(r.replied_at) if r.replied_at else "",
         outcome=texts.word("review_outcome", r.review_outcome) if r.review_outcome else ""),
         token)

@@ -69,6 +69,7 @@ WordTable = Literal[
     "peer_fee_state",
     "personal_data",
     "personal_field",
+    "portrait_dimension",
     "proposal_kind",
     "proposal_status",
     "record_field",

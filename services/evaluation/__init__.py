@@ -9,7 +9,9 @@ the modules behind it are the context's own."""
 
 from services.evaluation.committee import Committee, Listed, Member
 from services.evaluation.desk import CommitteeReads, EventDesk
+from services.evaluation.flag_stats import FlagRow, FlagStatistics
 from services.evaluation.intake import EVENT_KINDS
+from services.evaluation.portrait import DIMENSIONS, Dimension, Portrait, Portraits
 from services.evaluation.proposals import Proposals, ProposalShown
 from services.evaluation.scores import Kept, ScoreDesk
 from services.evaluation.systems import EvaluationSystems, SystemInput
@@ -17,6 +19,7 @@ from services.evaluation.trust import EVALUATION_PROTOCOL, LIBRARY_CODE, Caller,
 from services.evaluation.watch import CommitteeWatches, SystemClient
 
 __all__ = [
+    "DIMENSIONS",
     "EVALUATION_PROTOCOL",
     "EVENT_KINDS",
     "LIBRARY_CODE",
@@ -24,11 +27,16 @@ __all__ = [
     "Committee",
     "CommitteeReads",
     "CommitteeWatches",
+    "Dimension",
     "EvaluationSystems",
     "EventDesk",
+    "FlagRow",
+    "FlagStatistics",
     "Kept",
     "Listed",
     "Member",
+    "Portrait",
+    "Portraits",
     "ProposalShown",
     "Proposals",
     "ScoreDesk",

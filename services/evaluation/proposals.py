@@ -16,7 +16,9 @@ from models.draws import DrawActivity, Invitation
 from models.evaluation.scores import EvaluationBidders, RecordProposal, ScoreObservation
 from models.people import Agency, Person
 from models.performance import PerformanceRecord
+from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
+from services.common.texts import Texts
 from services.draws import DrawRecord, Performance
 from services.draws.record import Actor, Entry
 from services.evaluation.leaning import Observation, leanings
@@ -135,6 +137,14 @@ class Proposals:
                 record.late, record.left_early, list(record.conduct), record.score,
                 record.comment), now, actor)  # the record merges what is confirmed
         return await RecordProposal.get(id=proposal.id)
+
+    @staticmethod
+    def explain(texts: Texts, p: RecordProposal) -> str:
+        """Which scores, against what, by how much; or what was reported, and when."""
+        at = p.detail.get("at", "")
+        return texts.render("evaluation/proposal.j2", proposal_kind=p.kind, d=p.detail,
+                            event=texts.word("event_kind", str(p.detail.get("kind", ""))),
+                            at=china_time(datetime.fromisoformat(at)) if at else "").strip()
 
     @staticmethod
     async def of_expert(person_id: int, limit: int = 100) -> list[RecordProposal]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from models.evaluation.systems import EvaluationSystem
 from services.common.errors import BadInput, Conflict, NotFound
 from services.federation import BadKey, Keys, RegionCodes
-from services.reference import Reference
+from services.reference import NOT_A_CITY, Reference
 
 CODE = re.compile(r"[A-Za-z0-9]{2,16}")
 NAME_MAX, URL_MAX, CENTRES_MAX = 64, 200, 20
@@ -86,6 +86,18 @@ class EvaluationSystems:
             name=got.name, centres=got.centres, public_key=got.public_key, url=got.url,
             active=got.active, changed_by=person_id, changed_at=now)
         return await cls.get(system.id)
+
+    @staticmethod
+    def offered() -> list[str]:
+        """The centres a system may serve: each province's and each of its cities', by the
+        region each serves, in the list's order (a stand-in for a city is none)."""
+        regions = Reference.regions()
+        found = []
+        for province in regions.children.get(None, []):
+            found.append(province)
+            found.extend(c for c in regions.children.get(province, [])
+                         if regions.name(c) not in NOT_A_CITY)
+        return found
 
     @staticmethod
     def serves(system: EvaluationSystem, centre: str) -> bool:

@@ -6,13 +6,14 @@ the modules behind it are the context's own."""
 
 from services.reference.catalogue import Catalogue
 from services.reference.catalogue_import import CatalogueReport, LoadedVersion
-from services.reference.regions import REFRESH, Regions
+from services.reference.regions import NOT_A_CITY, REFRESH, Regions
 from services.reference.rule_limits import FormLimits
 from services.reference.service import ConsultContacts, Holidays, Reference
 from services.reference.specialties import Selection, SpecialtyRule
 from services.reference.titles import Titles, TitleSeries
 
 __all__ = [
+    "NOT_A_CITY",
     "REFRESH",
     "Catalogue",
     "CatalogueReport",

@@ -53,16 +53,16 @@ async def test_a_system_reads_its_centres_committee_masked_once_unsealed(
     registered = await system.register(api, demo, [await centre_of(aid)])
     assert registered["on"] and registered["public_key"]
     # before the results unseal (GD-DRAW: 30 minutes before the evaluation), no names
-    sealed = await system.refused(client, settings, "GET",
+    sealed = await system.refused("GET",
                                   f"/evaluation/v1/activities/{aid}/committee")
     assert sealed.reason == "sealed" and "解封" in sealed.message
     start = await unseal(aid)
     day = start.astimezone(CHINA).date().isoformat()
-    listed = await system.call(client, settings, "GET", "/evaluation/v1/activities",
+    listed = await system.call("GET", "/evaluation/v1/activities",
                                query={"date": day})
     assert [a["activity_id"] for a in listed["activities"]] == [aid]
     assert listed["activities"][0]["unsealed"] is True
-    board = await system.call(client, settings, "GET",
+    board = await system.call("GET",
                               f"/evaluation/v1/activities/{aid}/committee")
     assert board["seq"] == 1 and board["number"].endswith(str(aid))
     assert {m["code"] for m in board["members"]} == {i.code for i in served}
@@ -76,7 +76,7 @@ async def test_a_system_reads_its_centres_committee_masked_once_unsealed(
     # an absence registered: the committee says so, numbered anew
     await Invitation.filter(id=served[0].id).update(status=InvitationStatus.ABSENT,
                                                     absence="请假")
-    again = await system.call(client, settings, "GET",
+    again = await system.call("GET",
                               f"/evaluation/v1/activities/{aid}/committee")
     gone = next(m for m in again["members"] if m["code"] == served[0].code)
     assert again["seq"] == 2 and gone["state"] == "absent" and gone["absence"] == "请假"
@@ -88,21 +88,23 @@ async def test_another_centre_a_stranger_a_forgery_and_a_replay_are_refused(
     await unseal(aid)
     elsewhere = System(Identity("SZJY", "深圳交易中心电子评标系统", Keys.new_private()))
     await elsewhere.register(api, demo, ["440300"])
-    other = await elsewhere.refused(client, settings, "GET",
+    other = await elsewhere.refused("GET",
                                     f"/evaluation/v1/activities/{aid}/committee")
     assert other.reason == "no_activity"  # another centre's activity is no activity
-    listed = await elsewhere.call(client, settings, "GET", "/evaluation/v1/activities")
+    listed = await elsewhere.call("GET", "/evaluation/v1/activities")
     assert listed["activities"] == []
-    stranger = System(Identity("NOBODY", "未登记的系统", Keys.new_private()))
-    refused = await stranger.refused(client, settings, "GET", "/evaluation/v1/activities")
+    stranger = System(Identity("NOBODY", "未登记的系统", Keys.new_private()), elsewhere.library)
+    refused = await stranger.refused("GET", "/evaluation/v1/activities")
     assert refused.reason == "unknown_peer" and "登记" in refused.message
     # a registered code signing with another key
-    forger = System(Identity("SZJY", "深圳交易中心电子评标系统", Keys.new_private()))
-    forged = await forger.refused(client, settings, "GET", "/evaluation/v1/activities")
+    forger = System(Identity("SZJY", "深圳交易中心电子评标系统", Keys.new_private()),
+                    elsewhere.library)
+    forged = await forger.refused("GET", "/evaluation/v1/activities")
     assert forged.reason == "bad_signature"
     # the same signed request twice: the second is a replay
     async with aiohttp.ClientSession() as session:
-        caller, library = elsewhere.client(client, settings, session)
+        caller, library = elsewhere.client(session), elsewhere.library
+        assert library is not None
         path = "/evaluation/v1/activities"
         headers = caller.trust.sign_request(library, "GET", path, b"", int(time.time()))
         statuses = []
@@ -120,7 +122,7 @@ async def test_another_centre_a_stranger_a_forgery_and_a_replay_are_refused(
         "code": "SZJY", "name": mine["name"], "centres": ["440300"],
         "public_key": mine["public_key"], "active": False})
     assert stopped.status == 200
-    after = await elsewhere.refused(client, settings, "GET", "/evaluation/v1/activities")
+    after = await elsewhere.refused("GET", "/evaluation/v1/activities")
     assert after.reason == "unknown_peer"
 
 

@@ -39,6 +39,7 @@ from services.common.texts import WORD_TABLES as TABLE_TYPE
 from services.common.texts import Texts
 from services.draws.record import ActivitySource
 from services.draws.record.condition_table import ConditionState
+from services.evaluation import DIMENSIONS as PORTRAIT_DIMENSIONS
 from services.evaluation import EVENT_KINDS
 from services.fees.secondary import RULES as SECONDARY_RULES
 from services.help import Audience as HelpAudience
@@ -60,6 +61,16 @@ FEE_STANDARD = {"name": "2025年评标专家劳务费标准", "effective_from": 
 # A sample value for every variable any text uses. A new variable without a sample fails the
 # test below, so that every text keeps being rendered here.
 SAMPLES: dict[str, object] = {
+    # a proposal on a performance record explained, and an expert's portrait
+    # (services/evaluation)
+    "d": {"scores": [{"bidder_name": "广州甲建设有限公司", "criterion_name": "技术方案",
+                      "value": "38", "median": "30", "maximum": "40", "percent": "20.0"}],
+          "threshold": "5", "toward": "bidder", "key_name": "广州甲建设有限公司", "sample": 5,
+          "above": 5, "mean": "8.2", "p_value": "0.0313", "evaluations": ["CQSQ00000012"],
+          "system": "广州公共资源交易中心电子评标系统", "note": "迟到20分钟"},
+    "event": "迟到", "proposal_kind": "deviation", "dimension_part": "scoring", "served": 12,
+    "absent": 1, "tables": 4, "mean": "2.3", "proposed": 2, "dismissed": 1, "leanings": 1,
+    "disputed": True, "explanation": "评分偏离评标委员会中位数超过 5%", "year": 2026,
     # the 智能客服 and 人工客服 (handlers/ask.py, handlers/support.py)
     "body": "评标劳务费由组织评标的单位支付。", "cut": True, "ended": True, "new": True,
     "hotline": "020-12345678", "closest": ["劳务费要扣个税吗？怎么算？"], "retired": False,
@@ -331,6 +342,7 @@ WORD_TABLES: dict[str, tuple[set[str], set[str]]] = {
     "proposal_kind": (_values(ProposalKind), set()),
     "proposal_status": (_values(ProposalStatus), set()),
     "event_kind": (set(EVENT_KINDS), set()),
+    "portrait_dimension": (set(PORTRAIT_DIMENSIONS), set()),
     "fee_channel": (_values(FeeChannel), set()),
     "funding_state": (_values(FundingState), set()),
     "grading": (_values(Grading), set()),

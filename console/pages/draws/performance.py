@@ -11,10 +11,14 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from console.app import PageTable, api, done, redirect, render
-from console.forms import many, text
+from console.context import CONSOLE
+from console.forms import many, said, text
+from console.invoke import fields
 from miniapp_api.routes.draws import peer_draws, performance
 from miniapp_api.routes.draws import performance_desk as admin_performance
 from miniapp_api.routes.draws import prep as draw_prep
+from miniapp_api.routes.evaluation import proposals
+from services.common.errors import DomainError
 
 pages = PageTable()
 
@@ -37,11 +41,39 @@ async def evaluations(request: web.Request) -> web.Response:
 
 @pages.get("/activities/{activity_id}/performance", uses=performance.sheet)
 async def sheet(request: web.Request) -> web.Response:
+    return await _sheet(request)
+
+
+async def _sheet(request: web.Request, refusal: str | None = None,
+                 typed: dict[str, str] | None = None, status: int = 200) -> web.Response:
     calls = api(request)
-    shown = await calls.call(draw_prep.show, path=request.match_info)
-    got = await calls.call(performance.sheet, path=request.match_info)
-    lent = await calls.call(peer_draws.lent_records, path=request.match_info)
-    return render(request, "performance.html", activity=shown, sheet=got, lent=lent.experts)
+    path = {"activity_id": request.match_info["activity_id"]}
+    shown = await calls.call(draw_prep.show, path=path)
+    got = await calls.call(performance.sheet, path=path)
+    lent = await calls.call(peer_draws.lent_records, path=path)
+    proposed = await calls.call(proposals.listing, path=path)
+    return render(request, "performance.html", status=status, activity=shown, sheet=got,
+                  lent=lent.experts, proposals=proposed.proposals, refusal=refusal,
+                  typed=typed or {})
+
+
+@pages.post("/activities/{activity_id}/performance/proposals/{proposal_id}",
+            uses=proposals.decide)
+async def decide(request: web.Request) -> web.Response:
+    """A proposal confirmed or dismissed with a reason; refused, the page comes back with
+    the refusal and what was typed."""
+    form = await request.post()
+    typed = {"id": request.match_info["proposal_id"], "reason": text(form, "reason"),
+             "mark": text(form, "mark")}
+    confirm = form.get("confirm") == "1"
+    try:
+        await api(request).call(proposals.decide, fields(proposals.DecisionIn, {
+            "confirm": confirm, "reason": typed["reason"], "mark": typed["mark"]}),
+            path=request.match_info)
+    except DomainError as exc:
+        return await _sheet(request, said(request.app[CONSOLE].texts, exc), typed, 400)
+    back = f"/console/activities/{request.match_info['activity_id']}/performance"
+    return redirect(request, back, done(request, "proposal_decided", confirmed=confirm))
 
 
 @pages.post("/activities/{activity_id}/performance/lent/{code}", uses=peer_draws.record_lent)

@@ -2,6 +2,6 @@
 the trading centres' evaluation systems and the scores' thresholds (systems), the proposals
 the scores and the venue's events make on experts' records (proposals)."""
 
-from miniapp_api.routes.evaluation import proposals, systems
+from miniapp_api.routes.evaluation import portrait, proposals, systems
 
-ROUTES = (systems.api, proposals.api)
+ROUTES = (systems.api, proposals.api, portrait.api)

@@ -14,8 +14,6 @@ from miniapp_api.routes.draws.common import AGENCY, activity_in_path, actor
 from miniapp_api.schemas import Model
 from models.evaluation.scores import RecordProposal
 from models.people import Role
-from services.common.clock import china_time
-from services.common.texts import Texts
 
 api = Api()
 TAG = "履职评价"
@@ -45,17 +43,10 @@ class ProposalsOut(Model):
 
 class DecisionIn(Model):
     confirm: bool = Field(description="true 确认并记入履职记录；false 不予采纳")
-    reason: str = Field(min_length=1, max_length=200, description="理由（必填）")
+    reason: str = Field(default="", max_length=200, description="理由（必填；空的被拒绝并说明）")
     mark: str = Field(default="", max_length=32,
                       description="确认时记入的事项：late、left_early 或履职问题的 code；"
                                   "空为建议的事项")
-
-
-def explain(texts: Texts, p: RecordProposal) -> str:
-    at = p.detail.get("at", "")
-    return texts.render("evaluation/proposal.j2", kind=p.kind, d=p.detail,
-                        event=texts.word("event_kind", str(p.detail.get("kind", ""))),
-                        at=china_time(datetime.fromisoformat(at)) if at else "").strip()
 
 
 async def proposal_out(call: Call, p: RecordProposal, expert: str) -> ProposalOut:
@@ -64,7 +55,8 @@ async def proposal_out(call: Call, p: RecordProposal, expert: str) -> ProposalOu
     mark = {"late": "迟到", "left_early": "早退"}.get(p.mark) or names.get(p.mark, "")
     return ProposalOut(
         id=p.id, invitation_id=p.invitation_id, expert=expert, kind=p.kind,
-        kind_title=texts.word("proposal_kind", p.kind), explanation=explain(texts, p),
+        kind_title=texts.word("proposal_kind", p.kind),
+        explanation=call.domain.proposals.explain(texts, p),
         status=p.status, status_title=texts.word("proposal_status", p.status), mark=p.mark,
         mark_title=mark, reason=p.reason, created_at=p.created_at, decided_at=p.decided_at)
 

@@ -44,6 +44,7 @@ class SystemsOut(Model):
     deviation_percent: Decimal = Field(description="评分偏离阈值（满分的百分比）")
     leaning_sample: int = Field(description="评分倾向至少需要的评标次数")
     systems: list[SystemOut]
+    offered: list[CentreOut] = Field(description="可选择的交易中心（各省和各市的）")
 
 
 class SystemIn(Model):
@@ -66,11 +67,15 @@ class ThresholdsIn(Model):
     leaning_sample: int = Field(ge=3, le=50, description="评分倾向至少需要的评标次数（默认 5）")
 
 
+def centre_out(call: Call, region: str) -> CentreOut:
+    return CentreOut(code=RegionCodes.to_gb(region),
+                     name=call.domain.draw_terminals.terminal_name(call.services.texts, region))
+
+
 def system_out(call: Call, system: EvaluationSystem) -> SystemOut:
     return SystemOut(
-        id=system.id, code=system.code, name=system.name, centres=[CentreOut(
-            code=RegionCodes.to_gb(c), name=call.domain.draw_terminals.terminal_name(
-                call.services.texts, c)) for c in system.centres],
+        id=system.id, code=system.code, name=system.name,
+        centres=[centre_out(call, c) for c in system.centres],
         public_key=system.public_key, url=system.url, active=system.active,
         registered_at=system.registered_at, changed_at=system.changed_at)
 
@@ -82,7 +87,8 @@ async def systems_out(call: Call) -> SystemsOut:
         on=trust.on, library_code=trust.identity.code if trust.identity else "",
         public_key=trust.identity.public_key() if trust.identity else "",
         deviation_percent=percent, leaning_sample=sample,
-        systems=[system_out(call, s) for s in await call.domain.evaluation_systems.listing()])
+        systems=[system_out(call, s) for s in await call.domain.evaluation_systems.listing()],
+        offered=[centre_out(call, c) for c in call.domain.evaluation_systems.offered()])
 
 
 @api.route("GET", "/admin/evaluation-systems", access=ADMIN, response=SystemsOut, tag=TAG,

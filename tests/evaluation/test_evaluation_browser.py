@@ -1,0 +1,146 @@
+"""The evaluation heard, at the desks, in headless Chromium on the service as `make run`
+starts it: the system administrator registers the centre's evaluation system (a bad key
+refused with what was typed kept); the system posts its score table with one deviating
+expert and a late arrival; the agency confirms the deviation with a reason (a blank reason
+refused, the choice kept) and dismisses the other; the expert reads why on the record's
+page and disputes it; the administrator reads the month's proposals and the portrait."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from models.draws import DrawActivity, Invitation, InvitationStatus
+from models.experts import ExpertProfile
+from models.notifications import Notification
+from models.wechat import Channel, WeChatIdentity
+from services.federation import Identity, Keys
+from tests.support.browser import screenshot, signed_in
+from tests.support.evaluation import BIDDERS, System, table
+
+SYSTEM = Identity("GZPB", "广州公共资源交易中心电子评标系统", Keys.new_private())
+
+
+async def ended_draw(server: TestServer) -> tuple[int, list[Invitation]]:
+    """The simulator's demo draw (3 experts) answered 1 by each; the evaluation over."""
+    async with aiohttp.ClientSession() as http:
+        started = await http.post(server.make_url("/sandbox/api/demo-draw"), json={})
+        aid = (await started.json())["activity"]
+        for _ in range(6):
+            waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
+            if not waiting:
+                break
+            for item in waiting:
+                openid = (await WeChatIdentity.get(
+                    person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
+                await http.post(server.make_url("/sandbox/api/send"),
+                                json={"openid": openid, "text": "1", "aes": True})
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(
+        eval_start=now - timedelta(hours=6), eval_end=now - timedelta(minutes=5),
+        finished_at=now - timedelta(minutes=5))
+    served = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
+                                     ).order_by("id")
+    assert len(served) == 3
+    return aid, list(served)
+
+
+async def test_registered_scored_decided_read_and_disputed_at_the_desks(
+        sandbox: TestServer, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    aid, served = await ended_draw(sandbox)
+    admin = await signed_in(browser, sandbox, "13800000007", "/console/evaluation-systems")
+    form = admin.get_by_test_id("system-form-new")
+    await form.get_by_label("系统代码").fill(SYSTEM.code)
+    await form.get_by_label("名称").fill(SYSTEM.name)
+    await form.get_by_label("服务的交易中心").select_option(label="广州市公共资源交易中心")
+    await form.get_by_label("对方的公钥").fill("not-a-key")
+    await form.get_by_role("button", name="登记").click()
+    await expect(admin.get_by_test_id("refusal")).to_contain_text("公钥格式不正确")
+    form = admin.get_by_test_id("system-form-new")
+    await expect(form.get_by_label("名称")).to_have_value(SYSTEM.name)  # nothing lost
+    await form.get_by_label("对方的公钥").fill(SYSTEM.public_key())
+    await form.get_by_role("button", name="登记").click()
+    await expect(admin.get_by_test_id("flash")).to_contain_text("已保存电子评标系统")
+    row = admin.get_by_test_id(f"system-{SYSTEM.code}")
+    await expect(row).to_contain_text("广州市公共资源交易中心")
+    await expect(row).to_contain_text("启用")
+    key = await admin.get_by_test_id("public-key").inner_text()
+    code = (await admin.get_by_test_id("library-key").inner_text()).split("代码")[1].split(
+        "，")[0].strip()
+    await screenshot(admin, "var/console-evaluation-systems.png")
+
+    system = System(SYSTEM)
+    system.knows(str(sandbox.make_url("")), code, key)
+    codes = [str(i.code) for i in served]
+    path = f"/evaluation/v1/activities/{aid}"
+    await system.call("PUT", f"{path}/bidders", {"bidders": BIDDERS})
+    kept = await system.call("POST", f"{path}/scores", table(codes, {
+        (2, BIDDERS[0]["key"], "C1"): 38}))
+    assert kept["proposals"] == 1
+    await system.call("POST", f"{path}/events", {
+        "event_id": "E-9", "expert": codes[0], "kind": "late",
+        "at": (datetime.now(UTC) - timedelta(hours=5)).isoformat(), "note": "迟到20分钟"})
+
+    desk = await signed_in(browser, sandbox, "13800000004",
+                           f"/console/activities/{aid}/performance")
+    await expect(desk.get_by_test_id("proposals-note")).to_be_visible()
+    card = desk.get_by_test_id(f"performance-{served[2].id}")
+    proposal = card.locator("[data-testid^=proposal-]").first
+    await expect(proposal).to_contain_text("评分偏离")
+    await expect(proposal).to_contain_text("广州甲建设有限公司的技术方案评 38 分")
+    await expect(proposal).to_contain_text("偏离 20.0%")
+    await proposal.get_by_label("确认后记入").select_option(
+        label="不按照招标文件规定的评标标准和方法评标")
+    await proposal.get_by_label("理由").fill("   ")
+    await proposal.get_by_role("button", name="确认，记入履职记录").click()
+    await expect(desk.get_by_test_id("refusal")).to_contain_text("理由")
+    proposal = desk.get_by_test_id(f"performance-{served[2].id}").locator(
+        "[data-testid^=proposal-]").first
+    await expect(proposal.get_by_label("确认后记入")).to_have_value("tbl71-3")
+    await proposal.get_by_label("理由").fill("技术方案评分与评标办法明显不符，经复核属实")
+    await proposal.get_by_role("button", name="确认，记入履职记录").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("已确认这条履职建议")
+    late = desk.get_by_test_id(f"performance-{served[0].id}").locator(
+        "[data-testid^=proposal-]").first
+    await expect(late).to_contain_text("迟到20分钟")
+    await late.get_by_label("理由").fill("签到记录显示按时到场，系统误报")
+    await late.get_by_role("button", name="不予采纳").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("不予采纳")
+    card = desk.get_by_test_id(f"performance-{served[2].id}")
+    await expect(card.get_by_test_id("proposal-status")).to_have_text("已确认，记入履职记录")
+    await card.get_by_label("评分（0–100）").fill("80")
+    await card.get_by_role("button", name="保存记录").click()
+    await expect(desk.get_by_test_id("flash")).to_contain_text("履职情况已记录")
+    await screenshot(desk, "var/console-performance-proposals.png")
+
+    # the expert's page from the notice: the record with why, and a dispute
+    told = await Notification.filter(kind="performance.recorded",
+                                      person_id=served[2].person_id).first()
+    assert told is not None and told.params["link"]
+    page = await browser.new_page()
+    await page.goto(told.params["link"])
+    await expect(page.locator("body")).to_contain_text("不按照招标文件规定的评标标准和方法评标")
+    await expect(page.get_by_test_id("proposal")).to_contain_text("偏离 20.0%")
+    await expect(page.get_by_test_id("proposal")).to_contain_text("经复核属实")
+    await page.get_by_label("您的说明").fill("该项按评标办法第3条评分，已在评标报告中说明理由")
+    await page.get_by_test_id("dispute").check()
+    await page.get_by_test_id("reply").click()
+    await expect(page.get_by_test_id("replied")).to_contain_text("申请复核")
+    await screenshot(page, "var/web-performance-proposal.png")
+
+    # the administrator: the month's proposals and the expert's portrait
+    number = (await ExpertProfile.get(id=served[2].expert_id)).expert_number
+    await admin.goto(str(sandbox.make_url(f"/console/portraits?number={number}")))
+    flags = admin.get_by_test_id("flags")
+    await expect(flags).to_contain_text("评分偏离")
+    await expect(flags).to_contain_text("现场事件")
+    await expect(admin.get_by_test_id("dimension-scoring")).to_contain_text("评分表 1 次")
+    await expect(admin.get_by_test_id("dimension-conduct")).to_contain_text(
+        "不按照招标文件规定的评标标准和方法评标（专家申请复核）")
+    await expect(admin.get_by_test_id("dimension-credit")).to_contain_text("信用分")
+    await screenshot(admin, "var/console-portraits.png")
