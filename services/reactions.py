@@ -65,6 +65,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               "sees the place open", where="services.federation.lend_rosters:LendRosters.sweep"),
             R("draws", "check-in at the venue refused in words",
               where="services.draws.venue.attendance:Attendance.checkin"),
+            R("evaluation", "a released place changes the committee: the evaluation systems "
+              "that read it are sent it again, the expert 受处理",
+              where="services.evaluation.watch:CommitteeWatches.sweep"),
             R("draws", "a 复评 by calls refuses to re-confirm them",
               where="services.draws.followups.recall:require_eligible"),
             R("applicants", "the reviewer of a 续聘 or change sees it with the credit level, "
@@ -107,6 +110,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("draws", "the agency records the absent expert on the performance sheet "
               "(not one whose place a sanction took)",
               where="services.draws.record.performance:sheet"),
+            R("evaluation", "the evaluation systems that read the committee are sent it again, "
+              "the expert absent and why; a score or an event for them is refused",
+              where="services.evaluation.watch:CommitteeWatches.sweep"),
         ),
         Happening.ABSENCE_UNDONE: (
             R("notifications", "the expert is told, with the verification code again",

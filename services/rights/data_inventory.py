@@ -86,6 +86,11 @@ INVENTORY: tuple[DataKind, ...] = (
              ("payout", "payout_receipt", "transfer_authorisation"), Keep.KEPT, None),
     DataKind("education", (DataField("courses"), DataField("exams")),
              ("enrollment", "lesson_study", "exam_attempt"), Keep.KEPT, None),
+    # what the trading centres' evaluation systems' scores made of the person's scoring and
+    # the proposals on their records (services/evaluation): kept with the evaluation's record
+    DataKind("evaluation", (DataField("scores"), DataField("proposals")),
+             ("evaluation_observation", "evaluation_proposal", "evaluation_score_table"),
+             Keep.KEPT, None),
     DataKind("notifications", (DataField("notifications"),), ("notification",),
              Keep.DELETE, "logs"),
     # what the person asked the 智能客服 and the 人工客服 conversations (services/help)

@@ -15,6 +15,7 @@ from models import column
 from models.applications import Application, Attachment, ReviewAction
 from models.draws import DrawActivity, Invitation, Project
 from models.education import Course, Enrollment
+from models.evaluation.scores import RecordProposal, ScoreObservation
 from models.exams import Exam, ExamAttempt
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertRelative, ExpertSpecialty
 from models.help import HelpQuestion, SupportMessage, SupportTicket
@@ -79,7 +80,7 @@ class PersonalData:
                 "expert": self._expert, "applications": self._applications,
                 "draws": self._draws, "payments": self._payments,
                 "payout_accounts": self._payout_accounts, "fees": self._fees,
-                "education": self._education,
+                "education": self._education, "evaluation": self._evaluation,
                 "notifications": self._notifications, "help": self._help,
                 "codes": self._codes}
 
@@ -190,6 +191,30 @@ class PersonalData:
                 "at": _when(c.at)}
                 for c in await IdentityCheck.filter(person_id=person.id).order_by("id")],
             "handled_activities": await _handled(person)}
+
+    async def _evaluation(self, person: Person) -> Values:
+        """What the evaluation systems' scores made of the person's scoring, and the
+        proposals on their records (services/evaluation), by the evaluation's project."""
+        proposals = await RecordProposal.filter(person_id=person.id).order_by("id")
+        profile = await ExpertProfile.get_or_none(person_id=person.id)
+        seen = await ScoreObservation.filter(expert_id=profile.id).order_by("id") \
+            if profile else []
+        acts = {a.id: a for a in await DrawActivity.filter(
+            id__in={p.activity_id for p in proposals} | {o.activity_id for o in seen})}
+        projects = dict(await Project.filter(id__in={a.project_id for a in acts.values()}
+                                             ).values_list("id", "name"))
+
+        def project(activity_id: int) -> Any:
+            return projects.get(acts[activity_id].project_id) if activity_id in acts else None
+
+        return {"scores": [{"project": project(o.activity_id), "bidder": o.bidder,
+                            "deviation_percent": str(o.percent), "at": _when(o.at)}
+                           for o in seen],
+                "proposals": [{"project": project(p.activity_id),
+                               "kind": self.word("proposal_kind", p.kind),
+                               "status": self.word("proposal_status", p.status),
+                               "reason": p.reason, "at": _when(p.created_at)}
+                              for p in proposals]}
 
     async def _payments(self, person: Person) -> Values:
         return {"payables": [{"title": p.title, "amount_yuan": p.amount_fen / 100,
