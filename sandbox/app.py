@@ -16,6 +16,7 @@ from models import column
 from models.wechat import Channel, WeChatIdentity
 from sandbox.console_links import setup_console_links
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxSettings
+from sandbox.evaluation.simulator import mount_evaluation_system, register_sandbox_system
 from sandbox.events import CallbackClient
 from sandbox.fake_aliyun_pls import ALIYUN_PLS
 from sandbox.fake_aliyun_pls import stand_in as pls_stand_in
@@ -92,6 +93,8 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
     # the province's unified identity platform (used when UNIFIED_IDENTITY=sandbox)
     sub[IDENTITY_PLATFORM] = IdentityPlatformFake(settings.own_url.rstrip("/") + "/sandbox/idp")
     sub.add_subapp("/idp", identity_platform_app(sub[IDENTITY_PLATFORM]))
+    # a trading centre's evaluation system, the demo's centres': the library pushes there
+    evaluation = mount_evaluation_system(sub, settings.secret)
     if settings.pay is not None:
         pay = settings.pay
         gateway = PayGateway(mchid=pay.mchid, apiv3_key=pay.apiv3_key,
@@ -122,6 +125,7 @@ def setup_sandbox(app: web.Application, settings: SandboxSettings) -> None:
         if (keys := app[SANDBOX].dishonesty_keys) is not None:
             sub[DISHONESTY].keys = {keys[0]: keys[1]}
         await sync_followers(platform)
+        await register_sandbox_system(app[SANDBOX], evaluation, settings.own_url)
         async with aiohttp.ClientSession() as session:
             mode: Literal["safe", "plain"] = "safe" if settings.aes_key else "plain"
             pusher = Pusher(settings.token, settings.appid, settings.aes_key or None, mode)

@@ -360,10 +360,39 @@ loadPrivacy();
 
 $("#demo-draw").addEventListener("click", async () => {
   await api("demo-draw", {}).then(
-    (r) => bubble("note", "（已开始演示抽取：" + r.progress + "，" + r.waiting + " 位专家收到邀请；随机种子摘要 " + r.seed_hash.slice(0, 16) + "…）"),
+    (r) => {
+      state.draw = r.activity;
+      bubble("note", "（已开始演示抽取：" + r.progress + "，" + r.waiting + " 位专家收到邀请；随机种子摘要 " + r.seed_hash.slice(0, 16) + "…）");
+    },
     (err) => bubble("note", "出错了：" + err.message));
   loadUsers();
 });
+
+// The sandbox's evaluation system acts on the last demo draw (or the latest draw): what it
+// did, what the library answered, and the proposals the library now holds for the draw.
+function evaluationSaid(act, r) {
+  const a = r.answer;
+  const lines = [];
+  if (r.moved) lines.push(r.moved);
+  if (act === "read") {
+    const serving = a.members.filter((m) => m.state === "serving").length;
+    lines.push("电子评标系统读取了评标委员会（第 " + a.seq + " 版）：" + a.members.length + " 人，其中 " + serving + " 人在岗");
+  } else if (act === "scores") {
+    lines.push("评分表 " + a.table_id + (a.replayed ? " 重复提交，专家库按原结果答复" : " 已提交") + "：" + a.experts + " 位专家、" + a.bidders + " 家投标人" + (a.deviating ? "；偏离的专家验证码 " + a.deviating : "（在岗专家不足3人，不分析偏离）"));
+  } else {
+    lines.push("已报告专家（验证码 " + a.expert + "）迟到" + (a.replayed ? "（重复报告）" : ""));
+  }
+  const made = r.proposals.map((p) => p.expert + " · " + p.kind + " · " + p.status);
+  if (act !== "read") lines.push(made.length ? "这次评标的履职建议：" + made.join("；") : "这次评标还没有履职建议");
+  return "（" + lines.join("。") + "）";
+}
+for (const act of ["read", "scores", "late"]) {
+  $("#eval-" + act).addEventListener("click", async () => {
+    await api("evaluation/" + act, state.draw ? { activity_id: state.draw } : {}).then(
+      (r) => bubble("note", evaluationSaid(act, r), "eval-note"),
+      (err) => bubble("note", "出错了：" + err.message, "eval-note"));
+  });
+}
 
 $("#composer").addEventListener("submit", (ev) => {
   ev.preventDefault();
