@@ -13,6 +13,7 @@ import aiohttp
 from aiohttp.test_utils import TestClient
 
 from bot.providers.federation.client import FederationClient
+from config.settings import Settings
 from models.draws import DrawActivity, Invitation, Project
 from sandbox.app import sync_followers
 from services.evaluation import EVALUATION_PROTOCOL
@@ -20,6 +21,11 @@ from services.federation import Federation, Identity, Keys, Peer, PeerRefused, T
 from tests.support.api import Api
 from tests.support.draw_world import finish, make_experts, prepared, start_draw
 from tests.support.wechat import Chat
+
+
+def library_key(settings: Settings) -> str:
+    """This service's key where neither EVALUATION_ nor FEDERATION_PRIVATE_KEY is set."""
+    return Keys.from_seed(settings.secret_key.encode() + b":evaluation")
 
 
 @dataclass
