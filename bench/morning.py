@@ -1,0 +1,377 @@
+"""`python -m bench.morning`: a province's morning on this machine, through the service's
+real processes (serve and worker, as the README runs them for real) on PostgreSQL and Redis.
+
+200 activities in Guangdong's 21 cities start over 30 minutes (simulated; compressed
+`--compress` times, stated in the table) from a register of 100,000 experts, 5 places each.
+The invitations go out as the service sends them — a template message to those who follow
+the official account, an SMS to the others, a voice call 3 (simulated) minutes on to anyone
+still silent — to the outside world of bench/morning_fake.py, its own process. Each expert
+answers on their own channel (chat 7 in 10, SMS 2, the voice call's keypad 1) after a delay
+of their own (median 1 simulated minute), declining 1 time in 5, so waves follow; the agency
+is pushed the draw's progress; a notice to 30,000 experts goes out halfway through.
+
+    .venv/bin/python -m bench.morning [--activities 200] [--compress 10] [--serves 1]
+                                      [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+
+from bench.common import (
+    BIN,
+    DATABASE_URL,
+    REDIS_URL,
+    SECRETS,
+    ensure_database,
+    flush_redis,
+    service_env,
+    start,
+    stop,
+    table,
+    wait_ready,
+)
+from bench.morning_report import (
+    Answered,
+    Samples,
+    added_latency,
+    cpu_seconds,
+    rss_mb,
+    summary,
+)
+from bench.morning_world import (
+    CHAT_OPENID,
+    HANDLER_MINI,
+    World,
+    activities,
+    channel_of,
+    desk,
+    people,
+    phone_of,
+)
+
+INVITATION = "SANDBOX_draw.invitation"
+
+
+class Morning:
+    def __init__(self, args: argparse.Namespace, world: World, fake: str, service: str
+                 ) -> None:
+        self.args, self.world, self.fake, self.service = args, world, fake, service
+        self.rng = random.Random(11)
+        self.read = 0  # deliveries read from the fake
+        self.answered: dict[int, Answered] = {}  # invitation id -> the driver's record
+        self.replies: dict[str, list[float]] = {"chat": [], "sms": [], "voice": []}
+        self.bad: list[str] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.pending: set[int] = set()  # invitations an answer is scheduled for
+        self.samples = Samples()
+        self.sms_token = hmac.new(SECRETS["SECRET_KEY"].encode(), b"sandbox-sms-callback",
+                                  hashlib.sha256).hexdigest()[:32]
+        from sandbox.wechat_push import Pusher
+
+        self.pusher = Pusher(SECRETS["WECHAT_TOKEN"], SECRETS["WECHAT_APPID"])
+
+    def delay(self) -> float:
+        """An expert's own time to answer, compressed: median 60 simulated seconds."""
+        return min(600.0, self.rng.lognormvariate(4.1, 0.6)) / self.args.compress
+
+    async def open_invitations(self, conn: Any, expert_id: int) -> list[dict[str, Any]]:
+        return [dict(r) for r in await conn.fetch(
+            "SELECT id, sent_at FROM draw_invitation WHERE expert_id = $1 AND status = 'sent' "
+            "ORDER BY id", expert_id)]
+
+    async def on_delivery(self, http: aiohttp.ClientSession, conn: Any, d: dict[str, Any]
+                          ) -> None:
+        """An invitation reached an expert on their own channel: their answer, later."""
+        if d["kind"] == "template" and d["template"] == INVITATION and \
+                d["to"].startswith(CHAT_OPENID):
+            expert, how = int(d["to"][len(CHAT_OPENID):]), "chat"
+        elif d["kind"] == "sms" and "1参加" in d["text"] and d["to"].startswith("15"):
+            expert, how = int(d["to"][2:]), "sms"
+        elif d["kind"] == "voice" and d["to"].startswith("15"):
+            expert, how = int(d["to"][2:]), "voice"
+        else:
+            return
+        if channel_of(expert) != how:
+            return  # not the channel this expert answers on
+        for item in await self.open_invitations(conn, expert):
+            if item["id"] in self.pending:
+                continue
+            self.pending.add(item["id"])
+            wait = self.delay() if how != "voice" else self.rng.uniform(5, 20) / \
+                self.args.compress
+            choice = "2" if self.rng.random() < 0.2 else "1"
+            self.answered[item["id"]] = Answered(d["at"], wait, choice)
+            task = asyncio.create_task(self.answer(http, expert, how, choice, wait))
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+
+    async def answer(self, http: aiohttp.ClientSession, expert: int, how: str, choice: str,
+                     wait: float) -> None:
+        await asyncio.sleep(wait)
+        began = time.monotonic()
+        try:
+            if how == "chat":
+                text = await self.chat(http, expert, choice)
+                if "是对哪一个" in text:  # several open at once: all of them
+                    await self.chat(http, expert, "全部")
+            elif how == "sms":
+                async with http.post(f"{self.service}/sms/tencent/reply",
+                                     params={"token": self.sms_token}, json={
+                                         "extend": "", "mobile": phone_of(expert),
+                                         "nationcode": "86", "sign": "", "text": choice,
+                                         "time": int(time.time())}) as resp:
+                    await resp.read()
+                    if resp.status != 200:
+                        self.bad.append(f"sms {resp.status}")
+            else:
+                async with http.post(f"{self.fake}/bench/voice/answer", json={
+                        "phone": phone_of(expert), "keys": choice}) as resp:
+                    said = await resp.json()
+                    if any(s != 200 for s in said["statuses"]):
+                        self.bad.append(f"voice {said['statuses']}")
+                    self.replies["voice"].append(said["seconds"] / max(1, len(
+                        said["statuses"])))
+                    return
+        except aiohttp.ClientError as exc:
+            self.bad.append(f"{how} {exc!r}")
+            return
+        self.replies[how].append(time.monotonic() - began)
+
+    async def chat(self, http: aiohttp.ClientSession, expert: int, text: str) -> str:
+        from sandbox.wechat_push import text_fields
+
+        push = self.pusher.build(text_fields(f"{CHAT_OPENID}{expert}", text))
+        async with http.post(f"{self.service}/wechat/callback", params=push.query,
+                             data=push.body) as resp:
+            body = await resp.text()
+            if resp.status != 200:
+                self.bad.append(f"chat {resp.status}")
+            return body
+
+    async def poll(self, http: aiohttp.ClientSession, conn: Any, until: asyncio.Event) -> None:
+        while not until.is_set():
+            async with http.get(f"{self.fake}/bench/deliveries",
+                                params={"after": str(self.read)}) as resp:
+                got = await resp.json()
+            self.read += len(got)
+            for d in got:
+                await self.on_delivery(http, conn, d)
+            if not got:
+                await asyncio.sleep(0.2)
+
+    async def sample(self, conn: Any, groups: dict[str, list[int]], until: asyncio.Event
+                     ) -> None:
+        while not until.is_set():
+            oldest = await conn.fetchval(
+                "SELECT min(next_attempt_at) FROM notification WHERE status = 'queued' "
+                "AND next_attempt_at <= now()")
+            self.samples.lag.append((datetime.now(UTC) - oldest).total_seconds()
+                                    if oldest else 0.0)
+            self.samples.connections.append(await conn.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"))
+            for name, pids in groups.items():
+                size = sum(rss_mb(p) for p in pids)
+                self.samples.rss[name] = max(self.samples.rss.get(name, 0.0), size)
+            await asyncio.sleep(1)
+
+    async def start_all(self, http: aiohttp.ClientSession, token: str) -> dict[int, float]:
+        """Each activity started by its handler at its moment of the compressed half hour."""
+        span = self.args.minutes * 60 / self.args.compress
+        began, starts = time.monotonic(), {}
+        for n, aid in enumerate(self.world.activities):
+            await asyncio.sleep(max(0.0, began + span * n / len(self.world.activities)
+                                    - time.monotonic()))
+            async with http.post(f"{self.service}/miniapp/v1/draws/activities/{aid}/start",
+                                 json={"nonce": f"{n:04d}"},
+                                 headers={"Authorization": f"Bearer {token}"}) as resp:
+                if resp.status != 200:
+                    self.bad.append(f"start {aid}: {resp.status} {(await resp.text())[:200]}")
+                starts[aid] = time.time()
+        return starts
+
+
+async def notice() -> float:
+    """The administrator's province-wide notice (a course published to every expert with
+    the role: 30,000), the business action in-process as bench/mass_notice.py does."""
+    from bench.mass_notice import publish
+
+    return await publish("http://127.0.0.1:1")
+
+
+async def login(http: aiohttp.ClientSession, fake: str, service: str) -> str:
+    async with http.get(f"{fake}/bench/login-code", params={"openid": HANDLER_MINI}) as resp:
+        code = (await resp.json())["code"]
+    async with http.post(f"{service}/miniapp/v1/auth/login", json={"code": code}) as resp:
+        return str((await resp.json())["token"])
+
+
+async def prepare(args: argparse.Namespace) -> World:
+    from tortoise import connections
+
+    from config.database import database, run_migrations
+    from config.settings import Settings
+    from models.notifications import Notification
+
+    settings = Settings()
+    await run_migrations(settings, echo=False)
+    async with database(settings.for_batch_work()):
+        began = time.monotonic()
+        await people(args.experts)
+        print(f"  {args.experts} experts ready ({time.monotonic() - began:.0f} s)",
+              file=sys.stderr)
+        await Notification.all().delete()  # runs start alike
+        await connections.get("default").execute_script("VACUUM ANALYZE")
+        world = await desk(str(int(time.time())))
+        await activities(world, args.activities, timedelta(minutes=50))
+    return world
+
+
+async def rows(conn: Any, world: World) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    acts = [dict(r) for r in await conn.fetch(
+        "SELECT id, started_at, ended_at, status FROM draw_activity WHERE id = ANY($1) OR "
+        "parent_id = ANY($1)", world.activities)]
+    invs = [dict(r) for r in await conn.fetch(
+        "SELECT id, activity_id, expert_id, status, wave, sent_at, replied_at, answered_via "
+        "FROM draw_invitation WHERE activity_id = ANY($1)", [a["id"] for a in acts])]
+    return acts, invs
+
+
+async def drained(conn: Any, timeout: float) -> float:
+    """Seconds until no notification is waiting to be sent (or the timeout)."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        left = await conn.fetchval("SELECT count(*) FROM notification WHERE status = 'queued'")
+        if not left:
+            break
+        await asyncio.sleep(1)
+    return time.monotonic() - began
+
+
+async def morning(args: argparse.Namespace, world: World, fake: str, service: str,
+                  groups: dict[str, list[int]]) -> list[list[str]]:
+    import asyncpg
+
+    day = Morning(args, world, fake, service)
+    conn = await asyncpg.connect(DATABASE_URL.replace("postgres://", "postgresql://", 1))
+    watcher = await asyncpg.connect(DATABASE_URL.replace("postgres://", "postgresql://", 1))
+    until = asyncio.Event()
+    cpu0 = {name: sum(cpu_seconds(p) for p in pids) for name, pids in groups.items()}
+    commits0 = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
+                                   "WHERE datname = current_database()")
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as http:
+        token = await login(http, fake, service)
+        poller = asyncio.create_task(day.poll(http, conn, until))
+        sampler = asyncio.create_task(day.sample(watcher, groups, until))
+        span = args.minutes * 60 / args.compress
+        noticed = asyncio.create_task(asyncio.sleep(span / 2))
+        starter = asyncio.create_task(day.start_all(http, token))
+        await noticed
+        queued_in = await notice()
+        starts = await starter
+        deadline = time.monotonic() + span + 600 / args.compress + 120
+        while time.monotonic() < deadline:
+            acts, _ = await rows(conn, world)
+            if all(a["status"] == "ended" for a in acts if a["id"] in starts):
+                break
+            await asyncio.sleep(1)
+        drain = await drained(conn, 300)
+        until.set()
+        await asyncio.gather(poller, sampler, *day.tasks, return_exceptions=True)
+    acts, invs = await rows(conn, world)
+    cpu = {name: sum(cpu_seconds(p) for p in pids) - cpu0[name] for name, pids in groups.items()}
+    commits = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
+                                  "WHERE datname = current_database()") - commits0
+    sent = await conn.fetch("SELECT status, count(*) AS n FROM notification GROUP BY status")
+    await conn.close()
+    await watcher.close()
+    by_activity: dict[int, list[dict[str, Any]]] = {}
+    roots = {a["id"]: a for a in acts}
+    for item in invs:
+        by_activity.setdefault(item["activity_id"], []).append(item)
+    added = [x for aid in world.activities if (x := added_latency(
+        roots[aid], by_activity.get(aid, []), day.answered)) is not None]
+    replies = sum(len(v) for v in day.replies.values())
+    notes = {r["status"]: r["n"] for r in sent}
+    delivered = sum(1 for i in invs if i["id"] in day.answered)
+    print(f"\nactivities={len(world.activities)} ended={len(added)} invitations={len(invs)} "
+          f"answered={len(day.answered)} replies={replies} notifications={notes} "
+          f"notice queued in {queued_in:.1f} s, outbox drained {drain:.0f} s after the last "
+          f"committee; bad={len(day.bad)} {day.bad[:5]}", file=sys.stderr)
+    return [
+        ["committees formed", f"{len(added)} of {len(world.activities)}", "all"],
+        ["latency added, start to committee (p50 / p99 ms)", summary(added), "p99 < 1,000"],
+        ["reply by chat (p50 / p99 ms)", summary(day.replies["chat"]), ""],
+        ["reply by SMS (p50 / p99 ms)", summary(day.replies["sms"]), ""],
+        ["reply by voice keypress (p50 / p99 ms)", summary(day.replies["voice"]), ""],
+        ["oldest unsent notification, max (s)", f"{max(day.samples.lag or [0]):.1f}", "< 5"],
+        ["serve CPU per reply (ms)", f"{cpu['serve'] / max(1, replies) * 1000:.2f}", "≤ 1.4"],
+        ["worker CPU per notification (ms)",
+         f"{cpu['worker'] / max(1, notes.get('sent', 0)) * 1000:.2f}", ""],
+        ["PostgreSQL connections, max", f"{max(day.samples.connections or [0])}", ""],
+        ["commits per reply (all work / replies)", f"{commits / max(1, replies):.1f}", ""],
+        ["peak memory serve / worker / fake (MiB)",
+         " / ".join(f"{day.samples.rss.get(k, 0):.0f}" for k in ("serve", "worker", "fake")),
+         ""],
+        ["invitations delivered and answered", f"{delivered} of {len(invs)}", ""],
+        ["notifications lost (failed or dead) / still queued",
+         f"{notes.get('failed', 0) + notes.get('dead', 0)} / {notes.get('queued', 0)}", "0"],
+        ["bad answers from the service", f"{len(day.bad)}", "0"],
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--experts", type=int, default=100_000)
+    parser.add_argument("--activities", type=int, default=200)
+    parser.add_argument("--minutes", type=float, default=30, help="the morning, simulated")
+    parser.add_argument("--compress", type=float, default=10)
+    parser.add_argument("--serves", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8461)
+    args = parser.parse_args()
+    ensure_database()
+    flush_redis()
+    fake_port, serve_port = args.port, args.port + 1
+    fake, service = f"http://127.0.0.1:{fake_port}", f"http://127.0.0.1:{serve_port}"
+    env = service_env(WECHAT_SANDBOX="1", WECHAT_API_BASE=fake, SMS_PROVIDER="sandbox",
+                      SMS_API_BASE=fake, VOICE_PROVIDER="sandbox",
+                      VOICE_AFTER_MINUTES=str(3 / args.compress), WECHAT_MESSAGE_MODE="plain",
+                      PUBLIC_BASE_URL=service, OUTBOX_RATE="0", OUTBOX_USER_RATE="0",
+                      DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL)
+    import os
+
+    os.environ.update(env)
+    world = asyncio.run(prepare(args))
+    procs = {"fake": start([sys.executable, "-m", "bench.morning_fake", "--port",
+                            str(fake_port), "--service", service, "--experts",
+                            str(args.experts)], env, 1),
+             "serve": start([str(BIN / "expertbot"), "serve", "--port", str(serve_port),
+                             *(["--reuse-port"] if args.serves > 1 else [])], env, args.serves),
+             "worker": start([str(BIN / "expertbot"), "worker"], env, args.workers)}
+    try:
+        wait_ready(fake_port, procs["fake"], timeout=120)
+        wait_ready(serve_port, procs["serve"], timeout=60)
+        groups = {k: [p.pid for p in v] for k, v in procs.items()}
+        out = asyncio.run(morning(args, world, fake, service, groups))
+    finally:
+        stop(procs["worker"] + procs["serve"] + procs["fake"])
+    print(f"\nactivities={args.activities} experts={args.experts} serves={args.serves} "
+          f"workers={args.workers}: a {args.minutes:.0f}-minute morning compressed "
+          f"{args.compress:g} times ({args.minutes * 60 / args.compress:.0f} s), PostgreSQL "
+          f"+ Redis, the outside world in its own process\n")
+    print(table(["measure", "value", "target"], out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""What `bench.morning` measures while it runs and reads afterwards: the processes' CPU and
+memory from /proc, the outbox's oldest due notification (the worker's lag), PostgreSQL's
+connections and commits, and — once the morning is over — the latency the system added to
+each committee (its experts' own delays taken out), from the draws' rows and the driver's
+record of each delivery and delay."""
+
+from __future__ import annotations
+
+import os
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+TICK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        parts = f.read().rsplit(")", 1)[1].split()
+    return (int(parts[11]) + int(parts[12])) / TICK
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/statm") as f:
+        return int(f.read().split()[1]) * PAGE / 2**20
+
+
+@dataclass
+class Samples:
+    lag: list[float] = field(default_factory=list)  # s: the oldest due, unsent notification
+    connections: list[int] = field(default_factory=list)
+    rss: dict[str, float] = field(default_factory=dict)  # peak per process group, MiB
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+@dataclass
+class Answered:
+    """The driver's record of one invitation it answered."""
+
+    delivered: float  # when the expert's channel had it (the fake's clock)
+    delay: float  # the expert's own delay, s (compressed)
+    choice: str  # 1 / 2
+
+
+def added_latency(activity: dict[str, Any], invitations: list[dict[str, Any]],
+                  answered: dict[int, Answered]) -> float | None:
+    """The committee's time from the start to its end, less its experts' own delays on the
+    chain that decided it: the last confirmation's expert, and back through each wave to
+    the decline (or the start) that sent it. None for an activity not ended."""
+    if activity["ended_at"] is None or activity["started_at"] is None:
+        return None
+    confirmed = [i for i in invitations if i["status"] == "confirmed" and i["replied_at"]]
+    if not confirmed:
+        return None
+    item = max(confirmed, key=lambda i: i["replied_at"])
+    own = 0.0
+    while True:
+        said = answered.get(item["id"])
+        own += said.delay if said else 0.0
+        if item["wave"] <= 1:
+            break
+        sent: datetime = item["sent_at"]
+        causes = [i for i in invitations if i["status"] == "declined" and i["replied_at"]
+                  and i["replied_at"] <= sent and i["wave"] < item["wave"]]
+        if not causes:
+            break
+        item = max(causes, key=lambda i: i["replied_at"])
+    whole = (activity["ended_at"] - activity["started_at"]).total_seconds()
+    return max(0.0, whole - own)
+
+
+def summary(values: list[float], scale: float = 1000) -> str:
+    if not values:
+        return "–"
+    return f"{pct(values, .5) * scale:.0f} / {pct(values, .99) * scale:.0f}"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
