@@ -33,7 +33,7 @@ def _delivery(sent: Any) -> dict[str, Any]:
     payload = sent.payload or {}
     return {"seq": sent.seq, "kind": sent.kind, "to": sent.openid, "at": sent.at,
             "template": payload.get("template_id", ""),
-            "text": str(payload.get("text", ""))[:160]}
+            "text": str(payload.get("text") or payload.get("content") or "")[:160]}
 
 
 async def deliveries(request: web.Request) -> web.Response:

@@ -30,7 +30,8 @@ def rss_mb(pid: int) -> float:
 
 @dataclass
 class Samples:
-    lag: list[float] = field(default_factory=list)  # s: the oldest due, unsent notification
+    # s: the oldest due, unsent notification, of the draws' kinds and of any kind
+    lag: dict[str, list[float]] = field(default_factory=dict)
     connections: list[int] = field(default_factory=list)
     rss: dict[str, float] = field(default_factory=dict)  # peak per process group, MiB
 

@@ -46,4 +46,4 @@ async def apply_receipts(ctx: dict[str, Any]) -> int:
 
 async def relay_outbox(ctx: dict[str, Any]) -> int:
     """Send every due notification (woken after business changes, and every few seconds)."""
-    return await channels_of(ctx).relay.run()
+    return await channels_of(ctx).relay.run_if_idle()

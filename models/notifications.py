@@ -50,6 +50,9 @@ class Notification(Model):
     # notice's point being met (an invitation answered): no failure for the desk to resend
     covered = fields.BooleanField(default=False, db_default=False)
     attempts = fields.IntField(default=0)
+    # 0: one person's notice, claimed first; 1: a mass notice's row (a province told at
+    # once), claimed when no other is due, so an invitation never waits behind 30,000
+    lane = fields.SmallIntField(default=0, db_default=0)
     next_attempt_at = fields.DatetimeField()
     claimed_until = fields.DatetimeField(null=True)
     claim_token = fields.CharField(max_length=32, null=True, db_index=True)
@@ -64,7 +67,7 @@ class Notification(Model):
 
     class Meta:
         table = "notification"
-        indexes = (("status", "next_attempt_at"),)
+        indexes = (("status", "lane", "next_attempt_at"),)
 
     def ruled_out_channels(self) -> set[str]:
         return {c for c in self.ruled_out.split(",") if c}

@@ -91,11 +91,12 @@ class Change:
     async def notify_all(self, kind: NotificationKind, params: dict[str, Any],
                          person_ids: list[int], *, dedupe_prefix: str) -> int:
         """One notification per person in one statement per thousand (a mass notice to a
-        provincial list of 30-50 thousand experts); `dedupe_prefix:<person>` keeps it
+        provincial list of 30-50 thousand experts), in the mass notices' lane (sent when no
+        one person's notice is due); `dedupe_prefix:<person>` keeps it
         idempotent (a person already told is skipped). Returns how many were queued."""
         known_kind(kind)
         before = await Notification.filter(dedupe_key__startswith=dedupe_prefix + ":").count()
-        rows = [Notification(kind=kind, params=params, person_id=p,
+        rows = [Notification(kind=kind, params=params, person_id=p, lane=1,
                              dedupe_key=f"{dedupe_prefix}:{p}", next_attempt_at=self.now,
                              client_msg_id="eb-" + secrets.token_hex(12))
                 for p in dict.fromkeys(person_ids)]
