@@ -55,6 +55,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.api
 	$(BIN)/python -m bench.lists
 	$(BIN)/python -m bench.register
+	$(BIN)/python -m bench.morning
 
 clean:
 	rm -rf $(VENV) var

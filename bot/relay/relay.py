@@ -64,7 +64,7 @@ class Relay:
         self._sem = asyncio.Semaphore(concurrency)
         self.clock = clock
         self.receipts = ReceiptInbox(redis, keys)
-        self._lock = asyncio.Lock()  # one run at a time in this process
+        self._job_running = False  # the job's run under way in this process
 
     async def apply_receipts(self, receipts: list[tuple[int, str]], now: datetime) -> None:
         """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid no row
@@ -166,26 +166,25 @@ class Relay:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def run_if_idle(self, budget: float = RUN_BUDGET) -> int:
+        """The job's run: none while the job's run of this process is under way — that one
+        sends what is due, what this nudge was for included (it is told so) — since
+        overlapping runs (the job starts every 2 s and at each nudge) only fought over the
+        database's connections while a mass notice was sent, and the invitations waited."""
+        if self._job_running:
+            await self._redis.set(self._dirty, "1", ex=OUTBOX_DIRTY_TTL)
+            return 0
+        self._job_running = True
+        try:
+            return await self.run(budget)
+        finally:
+            self._job_running = False
+
     async def run(self, budget: float = RUN_BUDGET) -> int:
         """Send what is due, batch after batch, for at most `budget` seconds: a mass notice
         takes minutes, and the job's timeout must not cut a batch off between its sends and
         the saving of their outcomes. What is left goes out from the next run (the sweep
-        starts one every 2 s). Returns how many notifications were handled. Runs of one
-        process take turns: a caller waits for the run under way."""
-        async with self._lock:
-            return await self._run(budget)
-
-    async def run_if_idle(self, budget: float = RUN_BUDGET) -> int:
-        """The job's run: none while another of this process is under way — that one sends
-        what is due, what this nudge was for included (it is told so) — since overlapping
-        runs (the job starts every 2 s and at each nudge) only fought over the database's
-        connections while a mass notice was sent, and the invitations waited."""
-        if self._lock.locked():
-            await self._redis.set(self._dirty, "1", ex=OUTBOX_DIRTY_TTL)
-            return 0
-        return await self.run(budget)
-
-    async def _run(self, budget: float) -> int:
+        starts one every 2 s). Returns how many notifications were handled."""
         total = 0
         ends = time.monotonic() + budget
         while True:
