@@ -23,7 +23,8 @@ from web.context import DOMAIN
 async def answered(chat: Chat, platform: Platform, openid: str, question: str) -> str:
     """The answer, passive or — past WeChat's time budget, as the first question of a
     process on a slow machine can be (the dictionary loads) — the customer-service
-    message sent in its place."""
+    message sent in its place (the person just wrote: WeChat lets us answer them)."""
+    platform.interact(openid)
     said = await chat.say(openid, question)
     if not said.silent:
         return said.text
