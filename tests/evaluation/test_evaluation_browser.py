@@ -10,49 +10,24 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 from aiohttp.test_utils import TestServer
 
-from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.experts import ExpertProfile
 from models.notifications import Notification
-from models.wechat import Channel, WeChatIdentity
 from services.federation import Identity, Keys
 from tests.support.browser import screenshot, signed_in
 from tests.support.evaluation import BIDDERS, System, table
+from tests.support.performance import ended_demo_draw
 
 SYSTEM = Identity("GZPB", "广州公共资源交易中心电子评标系统", Keys.new_private())
-
-
-async def ended_draw(server: TestServer) -> tuple[int, list[Invitation]]:
-    """The simulator's demo draw (3 experts) answered 1 by each; the evaluation over."""
-    async with aiohttp.ClientSession() as http:
-        started = await http.post(server.make_url("/sandbox/api/demo-draw"), json={})
-        aid = (await started.json())["activity"]
-        for _ in range(6):
-            waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
-            if not waiting:
-                break
-            for item in waiting:
-                openid = (await WeChatIdentity.get(
-                    person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
-                await http.post(server.make_url("/sandbox/api/send"),
-                                json={"openid": openid, "text": "1", "aes": True})
-    now = datetime.now(UTC)
-    await DrawActivity.filter(id=aid).update(
-        eval_start=now - timedelta(hours=6), eval_end=now - timedelta(minutes=5),
-        finished_at=now - timedelta(minutes=5))
-    served = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
-                                     ).order_by("id")
-    assert len(served) == 3
-    return aid, list(served)
 
 
 async def test_registered_scored_decided_read_and_disputed_at_the_desks(
         sandbox: TestServer, browser: Any) -> None:
     from playwright.async_api import expect
 
-    aid, served = await ended_draw(sandbox)
+    aid, served = await ended_demo_draw(sandbox)
+    assert len(served) == 3  # a committee the median can judge
     admin = await signed_in(browser, sandbox, "13800000007", "/console/evaluation-systems")
     form = admin.get_by_test_id("system-form-new")
     await form.get_by_label("系统代码").fill(SYSTEM.code)

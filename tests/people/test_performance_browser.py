@@ -6,52 +6,26 @@ with what was typed kept), the expert disputes it, and the system administrator 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-import aiohttp
 from aiohttp.test_utils import TestServer
 
-from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification
 from models.people import Person
 from models.performance import PerformanceRecord
-from models.wechat import Channel, WeChatIdentity
 from services.draws.record.performance import reply
 from tests.support.browser import reload, screenshot, signed_in
+from tests.support.performance import ended_demo_draw
 
 COMMENT = "开标后40分钟到场，评审中离开评标室约1小时"
-
-
-async def ended_evaluation(server: TestServer) -> tuple[int, list[Invitation]]:
-    """The simulator's demo draw answered 1 by every invited expert in chat; the evaluation
-    then held and over five minutes ago."""
-    async with aiohttp.ClientSession() as http:
-        started = await http.post(server.make_url("/sandbox/api/demo-draw"), json={})
-        aid = (await started.json())["activity"]
-        for _ in range(6):
-            waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
-            if not waiting:
-                break
-            for item in waiting:
-                openid = (await WeChatIdentity.get(
-                    person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
-                await http.post(server.make_url("/sandbox/api/send"),
-                                json={"openid": openid, "text": "1", "aes": True})
-    now = datetime.now(UTC)
-    await DrawActivity.filter(id=aid).update(
-        eval_start=now - timedelta(hours=6), eval_end=now - timedelta(minutes=5),
-        finished_at=now - timedelta(minutes=5))
-    served = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
-                                     ).order_by("id")
-    return aid, list(served)
 
 
 async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
         sandbox: TestServer, browser: Any) -> None:
     from playwright.async_api import expect
 
-    _, served = await ended_evaluation(sandbox)
+    _, served = await ended_demo_draw(sandbox)
     first = served[0]
     name = (await Person.get(id=first.person_id)).name
     desk = await signed_in(browser, sandbox, "13800000004", "/console/performance")
@@ -122,7 +96,7 @@ async def test_the_agency_registers_a_no_show_records_it_and_the_credit_rule_cou
     """Absence is part of the record. GD-DRAW: "登记专家缺席原因并提交缺席登记"."""
     from playwright.async_api import expect
 
-    aid, served = await ended_evaluation(sandbox)
+    aid, served = await ended_demo_draw(sandbox)
     absent = served[-1]
     desk = await signed_in(browser, sandbox, "13800000004", f"/console/activities/{aid}")
     await desk.get_by_label("专家手机号或验证码").fill(absent.code or "")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from aiohttp.test_utils import TestClient
+import aiohttp
+from aiohttp.test_utils import TestClient, TestServer
 
-from models.draws import DrawActivity, Invitation
+from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.wechat import Channel, WeChatIdentity
 from sandbox.app import sync_followers
 from tests.support.api import Api
@@ -33,6 +34,31 @@ async def ended_evaluation(api: Api, chat: Chat, client: TestClient, demo: dict,
         eval_start=now - ended_ago - timedelta(hours=6), eval_end=now - ended_ago,
         finished_at=now - ended_ago)
     return aid, token, served
+
+
+async def ended_demo_draw(server: TestServer) -> tuple[int, list[Invitation]]:
+    """The simulator's demo draw (3 experts) answered 1 by every invited expert in chat, as
+    the browser tests drive the service `make run` starts; the evaluation then held and over
+    five minutes ago."""
+    async with aiohttp.ClientSession() as http:
+        started = await http.post(server.make_url("/sandbox/api/demo-draw"), json={})
+        aid = (await started.json())["activity"]
+        for _ in range(6):
+            waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
+            if not waiting:
+                break
+            for item in waiting:
+                openid = (await WeChatIdentity.get(
+                    person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
+                await http.post(server.make_url("/sandbox/api/send"),
+                                json={"openid": openid, "text": "1", "aes": True})
+    now = datetime.now(UTC)
+    await DrawActivity.filter(id=aid).update(
+        eval_start=now - timedelta(hours=6), eval_end=now - timedelta(minutes=5),
+        finished_at=now - timedelta(minutes=5))
+    served = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
+                                     ).order_by("id")
+    return aid, list(served)
 
 
 async def mini_token(api: Api, person_id: int) -> str:
