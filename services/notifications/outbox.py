@@ -158,7 +158,10 @@ class Outbox:
         token = secrets.token_hex(12)
         found = await rows(CLAIM_SQL, token, now + self.lease, now, limit, now, limit, now,
                            min(limit, BULK_CLAIM), limit, now, now)
-        return [n for n in models_from(Notification, found, "notification") if n is not None]
+        claimed = [n for n in models_from(Notification, found, "notification") if n is not None]
+        # UPDATE ... RETURNING gives no order (PostgreSQL's is the heap's): one person's
+        # notices first, each lane oldest first
+        return sorted(claimed, key=lambda n: (n.lane, n.id))
 
     async def _bury_lapsed(self, now: datetime, max_attempts: int) -> None:
         """Rows whose relay stopped before recording an outcome, every attempt used (a row
