@@ -43,6 +43,7 @@ from bench.common import (
     wait_ready,
     wrk,
 )
+from bench.morning_report import cpu_seconds
 
 LUA = ROOT / "bench" / "wrk_api.lua"
 PREFIX = "/miniapp/v1"
@@ -170,6 +171,23 @@ async def prepare() -> dict[str, list[int]]:
             **{openids[p]: ids for p, ids in by_person.items() if p in openids}}
 
 
+def serve_cpu(serve: list[subprocess.Popen[bytes]]) -> float:
+    return sum(cpu_seconds(p.pid) for p in serve)
+
+
+def postgres_cpu() -> float:
+    """CPU of every PostgreSQL process on the machine (its backends and helpers), s."""
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                if f.read().strip() == "postgres":
+                    total += cpu_seconds(int(pid))
+        except OSError:  # gone meanwhile
+            continue
+    return total
+
+
 def login(api_base: str, serve_port: int, mp_openid: str) -> str:
     with urllib.request.urlopen(f"{api_base}/bench/login-code?openid={mp_openid}",
                                 timeout=5) as resp:
@@ -258,20 +276,26 @@ def main() -> None:
                 duration = args.write_duration if write else args.duration
                 if not write:  # warm-up: first use of each token and statement
                     wrk(LUA, serve_port, 2, args.connections, 1, {"BENCH_FILE": str(path)})
+                cpu0 = serve_cpu(serve), postgres_cpu()
                 result = wrk(LUA, serve_port, duration, args.connections, 1,
                              {"BENCH_FILE": str(path)})
+                done = max(1, int(result["requests"]))
+                cpu = [(serve_cpu(serve) - cpu0[0]) / done * 1000,
+                       (postgres_cpu() - cpu0[1]) / done * 1000]
                 if write and result["requests"] > len(lines):
                     print(f"  {name}: more requests than invitations; shorten "
                           "--write-duration", file=sys.stderr)
                 results.append([name, f"{result['rps']:.0f}", f"{result['p50']:.1f}",
-                                f"{result['p99']:.1f}", str(int(result["requests"])),
+                                f"{result['p99']:.1f}", f"{cpu[0]:.2f}", f"{cpu[1]:.2f}",
+                                str(int(result["requests"])),
                                 str(int(result["bad"] + result["errors"]))])
     finally:
         stop(worker + serve + fake)
     print(f"\nMini-program API, {args.serves} serve process(es) (+ one worker), "
           f"{args.connections} "
           f"connections, PostgreSQL + Redis\n")
-    print(table(["endpoint", "req/s", "p50 ms", "p99 ms", "requests", "bad"], results))
+    print(table(["endpoint", "req/s", "p50 ms", "p99 ms", "serve CPU ms/req",
+                 "PostgreSQL CPU ms/req", "requests", "bad"], results))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from bot.conversation.engine import Engine
 from bot.providers.pay.client import WeChatPayClient
 from bot.providers.voice.callbacks import VoiceInbox
 from bot.relay.channels import Channels
-from bot.relay.relay import RELAY_JOB, RELAY_JOB_ID, OutboxNudge
+from bot.relay.relay import OutboxNudge
 from config.channels_build import build_channels
 from config.chat import build_engine
 from config.clients import (
@@ -352,8 +352,7 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
         stack.push_async_callback(http.close)
         sms = make_sms(http, settings.sms_api_base or settings.api_base(own_url))
         phone = voice.make(http)
-        outbox = Outbox(OutboxNudge(redis, keys, lambda: arq.enqueue_job(
-            RELAY_JOB, _job_id=RELAY_JOB_ID)), lease=settings.outbox_lease,
+        outbox = Outbox(OutboxNudge(redis, keys, arq), lease=settings.outbox_lease,
             at_once=settings.channels_at_once,
             available=ALL_CHANNELS if voice.enabled else ALL_CHANNELS - {"voice"})
         public_url = settings.public_base_url or own_url

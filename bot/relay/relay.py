@@ -17,6 +17,10 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import cast
 
+from arq.connections import ArqRedis
+from arq.constants import job_key_prefix, result_key_prefix
+from arq.jobs import serialize_job
+from arq.utils import timestamp_ms
 from redis.asyncio import Redis
 
 from bot.conversation.receipts import ReceiptInbox
@@ -34,20 +38,65 @@ RUN_BUDGET = 40.0  # s a run sends for (the job timeout is 60 s)
 RENEWALS = 3  # lease renewals per lease period (and the margin left unused: 1/RENEWALS)
 
 
+# the nudge in one round trip: the dirty mark, and the relay job enqueued as arq's
+# enqueue_job does it (not when the job, or its result, is still there: its id is fixed)
+# — arq's own call is four (SET, WATCH, EXISTS, then the MULTI or an UNWATCH)
+NUDGE_LUA = """
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+if redis.call('EXISTS', KEYS[2], KEYS[3]) > 0 then return 0 end
+redis.call('PSETEX', KEYS[2], ARGV[2], ARGV[3])
+redis.call('ZADD', KEYS[4], ARGV[4], ARGV[5])
+return 1
+"""
+
+
 class OutboxNudge:
     """What the outbox calls after a change committed: wake a relay now. It notes that more
     was queued (a relay already running goes round once more) and enqueues the relay job
-    (one at a time: its job id is fixed)."""
+    (one at a time: its job id is fixed).
 
-    def __init__(self, redis: Redis, keys: RedisKeys,
-                 enqueue: Callable[[], Awaitable[object]]) -> None:
-        self._redis = redis
-        self._dirty = keys.outbox_dirty()
-        self._enqueue = enqueue
+    One nudge at a time per process: a change that commits while one is on its way asks
+    for one more, sent when it is answered (the one on its way may have reached Redis
+    before this change committed); any number of them meanwhile make that one. Under load
+    the replies of a busy second share a few round trips instead of paying one each."""
+
+    def __init__(self, redis: Redis, keys: RedisKeys, arq: ArqRedis,
+                 job: str = RELAY_JOB, job_id: str = RELAY_JOB_ID) -> None:
+        self._script = redis.register_script(NUDGE_LUA)
+        self._keys = [keys.outbox_dirty(), job_key_prefix + job_id,
+                      result_key_prefix + job_id, arq.default_queue_name]
+        self._arq, self._job, self._job_id = arq, job, job_id
+        self._sending = False
+        self._again = False
+        self._trailing: set[asyncio.Task[None]] = set()
 
     async def __call__(self) -> None:
-        await self._redis.set(self._dirty, "1", ex=OUTBOX_DIRTY_TTL)
-        await self._enqueue()
+        if self._sending:
+            self._again = True
+            return
+        await self._send()
+
+    async def _send(self) -> None:
+        self._sending = True
+        try:
+            now = timestamp_ms()
+            job = serialize_job(self._job, (), {}, None, now,
+                                serializer=self._arq.job_serializer)
+            await self._script(keys=self._keys, args=[
+                OUTBOX_DIRTY_TTL, self._arq.expires_extra_ms, job, now, self._job_id])
+        finally:
+            self._sending = False
+            if self._again:
+                self._again = False
+                task = asyncio.get_running_loop().create_task(self._trail())
+                self._trailing.add(task)
+                task.add_done_callback(self._trailing.discard)
+
+    async def _trail(self) -> None:
+        try:
+            await self()
+        except Exception as exc:  # the relay's sweep (every 2 s) sends what it would have
+            log.warning("could not wake the relay (its sweep will send): %r", exc)
 
 
 class Relay:

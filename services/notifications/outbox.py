@@ -144,9 +144,18 @@ class Outbox:
 
     async def notify(self, now: datetime, kind: NotificationKind, params: dict[str, Any],
                      **kw: Any) -> Notification | None:
-        """A notification that is its own change (no business row with it)."""
-        async with self.change(now) as change:
-            return await change.notify(kind, params, **kw)
+        """A notification that is its own change (no business row with it). One row is one
+        statement, with no transaction around it (BEGIN and COMMIT are two round trips
+        more); the rows of a notice sent on several channels at once are written
+        together."""
+        if kind in self.at_once and kw.get("person_id") is not None:
+            async with self.change(now) as change:
+                return await change.notify(kind, params, **kw)
+        alone = Change(now, at_once=self.at_once)
+        made = await alone.notify(kind, params, **kw)
+        if alone.added:
+            await self._wake()
+        return made
 
     async def claim(self, now: datetime, limit: int,
                     max_attempts: int | None = None) -> list[Notification]:

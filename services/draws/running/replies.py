@@ -18,6 +18,7 @@ from models.draws import (
     InvitationStatus,
     Notice,
 )
+from models.notifications import Status
 from models.orm.statements import columns, model_from, on_postgres, rows
 from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
@@ -26,7 +27,7 @@ from services.draws.derived.involvement import said_by_expert
 from services.draws.derived.relations import KIN_SQL
 from services.draws.record.titles import sections_sql, short_title
 from services.draws.running.agency_news import notify_agency
-from services.draws.running.calls import cancel_calls, reached
+from services.draws.running.calls import call_keys, cancel_calls, contact_keys, reached
 from services.draws.running.notices import invitations_with_notices
 from services.draws.running.pool import eval_days
 from services.draws.running.rules import KIN, SANCTIONED
@@ -74,7 +75,15 @@ _READ_SQL = (
     "{sections} AS q_sections, "
     f"{PAIRED_SQL}, "
     "(SELECT {joined} FROM role_grant g WHERE g.agency_id = a.agency_id "
-    f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL) AS q_legal "
+    f"AND g.role = '{Role.AGENCY_LEGAL.value}' AND g.revoked_at IS NULL) AS q_legal, "
+    # the invitation's calls still queued (the `?`s: calls.call_keys), and whether any of
+    # its notices failed uncovered (calls.contact_keys): each answered only when there are
+    # (an answer drops the one and covers the other)
+    "(SELECT MIN(q.id) FROM notification q WHERE q.dedupe_key IN (?, ?, ?) "
+    f"AND q.status = '{Status.QUEUED.value}') AS q_calls, "
+    "(SELECT MIN(f.id) FROM notification f WHERE f.dedupe_key IN (?, ?, ?, ?, ?) "
+    f"AND f.status IN ('{Status.FAILED.value}', '{Status.DEAD.value}') "
+    "AND f.covered = {false}) AS q_lost "
     "FROM draw_invitation v JOIN draw_condition c ON c.id = v.condition_id "
     "JOIN draw_notice n ON n.id = c.notice_id JOIN draw_activity a ON a.id = v.activity_id "
     "LEFT JOIN draw_project p ON p.id = a.project_id WHERE v.id = ? AND v.person_id = ?")
@@ -94,7 +103,8 @@ def _statements(postgres: bool) -> tuple[str, str]:
         invitation=columns(Invitation, "v"), notice=columns(Notice, "n"),
         joined="string_agg(CAST(g.person_id AS TEXT), ',')" if postgres
         else "group_concat(g.person_id, ',')",
-        sections=sections_sql(postgres, "a.id", "COALESCE(a.parent_id, a.id)"))
+        sections=sections_sql(postgres, "a.id", "COALESCE(a.parent_id, a.id)"),
+        false="false" if postgres else "0")
     return lock, read
 
 
@@ -109,6 +119,8 @@ class _Found:
     sanctioned: bool  # a sanction in force on a day of the evaluation
     kin: bool  # a relative confirmed for the evaluation since the invitation went out
     agency: tuple[str, list[int]]  # the project's short title, the agency's legal persons
+    calls: bool  # a call still queued for the invitation
+    lost: bool  # one of its notices failed, not yet covered
 
 
 async def _lock(invitation_id: int, person_id: int) -> DrawActivity | None:
@@ -123,7 +135,8 @@ async def _read(activity: DrawActivity, invitation_id: int, person_id: int) -> _
     first, last = eval_days(activity)
     days = (last, first) if on_postgres() else (last.isoformat(), first.isoformat())
     # never deleted; its activity locked
-    (row,) = await rows(read, *days, invitation_id, person_id)
+    (row,) = await rows(read, *days, *call_keys(invitation_id), *contact_keys(invitation_id),
+                        invitation_id, person_id)
     invitation, notice = model_from(Invitation, row, "v"), model_from(Notice, row, "n")
     assert invitation is not None and notice is not None
     mark_role(notice, row["q_paired"] is not None)  # the reply says 主场 / 副场 (FG-807)
@@ -132,7 +145,7 @@ async def _read(activity: DrawActivity, invitation_id: int, person_id: int) -> _
                   row["q_booked"] is not None, row["q_sanctioned"] is not None,
                   row["q_kin"] is not None,
                   (short_title(str(row["q_project"] or ""), str(row["q_sections"] or "")),
-                   legal))
+                   legal), row["q_calls"] is not None, row["q_lost"] is not None)
 
 
 ReplyStatus = Literal["confirmed", "released", "declined", "avoided", "late", "duplicate"]
@@ -177,9 +190,10 @@ class Replies:
             if invitation.status != InvitationStatus.SENT:
                 return ReplyOutcome("duplicate", invitation, notice)
             invitation.answered_via = via  # saved with the status below
-            if self.waves.calls is not None:  # no calls are ever queued without a voice provider
+            if found.calls:  # none is ever queued without a voice provider
                 await cancel_calls(invitation.id)
-            await reached(invitation.id)  # it reached them: none of its notices failed
+            if found.lost:  # it reached them: none of its notices failed
+                await reached(invitation.id)
             if now > invitation.due_at:
                 invitation.status = InvitationStatus.TIMEOUT
                 await invitation.save(update_fields=["status", "answered_via"])

@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
-from models.draws import Invitation
+from models.draws import Invitation, Notice
 from models.venues import CheckMethod, IdentityCheck, Venue
 from services.draws.running.notices import notice_of
 
 
-async def identity_required(invitation: Invitation) -> bool:
-    """Whether check-in at this invitation's venue asks for an identity check."""
-    notice = await notice_of(invitation)
+async def identity_required(invitation: Invitation, notice: Notice | None = None) -> bool:
+    """Whether check-in at this invitation's venue asks for an identity check (`notice`:
+    its notice, when the caller has it)."""
+    if notice is None:
+        notice = await notice_of(invitation)
     return await Venue.exists(name=notice.venue.strip(), identity_check=True)
 
 
