@@ -8,8 +8,13 @@ from typing import Any
 
 from bot.conversation.fsm import FSMContext
 from bot.wechat.incoming import Incoming
+from models.orm.statements import columns, model_from, rows
 from models.people import Person
 from models.wechat import IdentityRow, WeChatIdentity
+
+# the bound person of an identity (by its id), if not deregistered
+_PERSON_SQL = (f"SELECT {columns(Person, 'p')} FROM person p JOIN wechat_identity i ON "
+               "i.person_id = p.id WHERE i.id = ? AND p.deregistered_at IS NULL")
 
 
 @dataclass(slots=True)
@@ -49,10 +54,13 @@ class Event:
     async def load_person(self) -> Person | None:
         """The person the sender's identity is bound to (None if unbound or deregistered)."""
         if not self._person_loaded and self.identity_row is not None:
-            self._person = await Person.filter(wechat_identities__id=self.identity_row.id,
-                                               deregistered_at=None).first()
-            self._person_loaded = True
+            found = await rows(_PERSON_SQL, self.identity_row.id)
+            self.know_person(model_from(Person, found[0], "p") if found else None)
         return self._person
+
+    def know_person(self, person: Person | None) -> None:
+        """The person, read with the identity (a push from a user not cached)."""
+        self._person, self._person_loaded = person, True
 
     @property
     def identity(self) -> WeChatIdentity | None:

@@ -19,6 +19,8 @@ from bot.conversation.fsm import EXPIRY_MEMORY, FSMContext
 from bot.conversation.store import Closing, ConversationStore, Opening, is_pending
 from bot.errors import infra_errors
 from bot.wechat.replies import RETRY, SILENCE, Reply, Text, dump_reply, load_reply
+from models.orm.statements import columns, model_from, rows
+from models.people import Person
 from models.wechat import IdentityRow, WeChatIdentity
 from services.common.errors import DomainError
 from services.common.metrics import count_unavailable
@@ -238,6 +240,11 @@ class ConversationMiddleware:
                                 Closing(dedup="set", reply=dump_reply(SILENCE)), self._dedup_ttl)
         return SILENCE
 
+# a sender's identity and the person it is bound to (if not deregistered)
+_IDENTITY_SQL = (f"SELECT {columns(WeChatIdentity, 'i')}, {columns(Person, 'p')} FROM "
+                 "wechat_identity i LEFT JOIN person p ON p.id = i.person_id AND "
+                 "p.deregistered_at IS NULL WHERE i.openid = ?")
+
 
 class IdentityMiddleware:
     """Loads (or creates) the sender's WeChat identity and notes follows and interactions.
@@ -252,7 +259,8 @@ class IdentityMiddleware:
             row = IdentityRow.from_cache(ev.cached_identity)
         else:
             async with asyncio.timeout(self._budget):
-                identity = await self._load(ev.msg.openid)
+                identity, person = await self._load(ev.msg.openid)
+            ev.know_person(person)
             row = IdentityRow.of(identity)
             ev.identity_cache = row.to_cache()
         changes: dict[str, Any] = {}
@@ -272,14 +280,21 @@ class IdentityMiddleware:
         return await call_next(ev)
 
     @staticmethod
-    async def _load(openid: str) -> WeChatIdentity:
-        identity = await WeChatIdentity.get_or_none(openid=openid)
-        if identity is None:
-            try:
-                identity = await WeChatIdentity.create(openid=openid)
-            except IntegrityError:  # created by a concurrent push of the same user
-                identity = await WeChatIdentity.get(openid=openid)
-        return identity
+    async def _load(openid: str) -> tuple[WeChatIdentity, Person | None]:
+        """The identity and its bound person in one statement (the handlers ask for the
+        person on most pushes); a first push creates the identity."""
+        found = await rows(_IDENTITY_SQL, openid)
+        if found:
+            identity = model_from(WeChatIdentity, found[0], "i")
+            assert identity is not None
+            return identity, model_from(Person, found[0], "p")
+        try:
+            identity = await WeChatIdentity.create(openid=openid)
+        except IntegrityError:  # created by a concurrent push of the same user
+            identity = await WeChatIdentity.get(openid=openid)
+            return identity, await Person.get_or_none(id=identity.person_id,
+                                                      deregistered_at=None)
+        return identity, None
 
 
 class RefusalsMiddleware:

@@ -83,7 +83,10 @@ _READ_SQL = (
     f"AND q.status = '{Status.QUEUED.value}') AS q_calls, "
     "(SELECT MIN(f.id) FROM notification f WHERE f.dedupe_key IN (?, ?, ?, ?, ?) "
     f"AND f.status IN ('{Status.FAILED.value}', '{Status.DEAD.value}') "
-    "AND f.covered = {false}) AS q_lost "
+    "AND f.covered = {false}) AS q_lost, "
+    # whether its venue checks identity at check-in (venue/identity_rule.py)
+    "(SELECT MIN(w.id) FROM venue w WHERE w.name = TRIM(n.venue) "
+    "AND w.identity_check = {true}) AS q_identity "
     "FROM draw_invitation v JOIN draw_condition c ON c.id = v.condition_id "
     "JOIN draw_notice n ON n.id = c.notice_id JOIN draw_activity a ON a.id = v.activity_id "
     "LEFT JOIN draw_project p ON p.id = a.project_id WHERE v.id = ? AND v.person_id = ?")
@@ -92,6 +95,12 @@ CONFIRM_SQL = (
     f"UPDATE draw_invitation SET status = '{InvitationStatus.CONFIRMED.value}', "
     "replied_at = ?, code = ?, answered_via = ? WHERE id = ? AND NOT EXISTS "
     "(SELECT 1 FROM draw_invitation o WHERE o.activity_id = ? AND o.code = ?) RETURNING id")
+# on PostgreSQL the status and code set and the conditions' progress read in one statement
+# (a data-modifying CTE; its `?`s: CONFIRM_SQL's, then ADVANCE_SQL's). The progress comes
+# from the snapshot taken before the update: the invitation is moved from waiting to
+# confirmed in Python (`_moved`). No row has `confirmed_id` when the code was taken.
+CONFIRM_ADVANCE_SQL = (f"WITH confirmed AS ({CONFIRM_SQL}) SELECT (SELECT id FROM confirmed)"
+                       f" AS confirmed_id, p.* FROM ({ADVANCE_SQL}) p ORDER BY p.id")
 
 
 @cache
@@ -104,7 +113,7 @@ def _statements(postgres: bool) -> tuple[str, str]:
         joined="string_agg(CAST(g.person_id AS TEXT), ',')" if postgres
         else "group_concat(g.person_id, ',')",
         sections=sections_sql(postgres, "a.id", "COALESCE(a.parent_id, a.id)"),
-        false="false" if postgres else "0")
+        false="false" if postgres else "0", true="true" if postgres else "1")
     return lock, read
 
 
@@ -121,6 +130,7 @@ class _Found:
     agency: tuple[str, list[int]]  # the project's short title, the agency's legal persons
     calls: bool  # a call still queued for the invitation
     lost: bool  # one of its notices failed, not yet covered
+    identity: bool  # its venue checks identity at check-in
 
 
 async def _lock(invitation_id: int, person_id: int) -> DrawActivity | None:
@@ -145,7 +155,40 @@ async def _read(activity: DrawActivity, invitation_id: int, person_id: int) -> _
                   row["q_booked"] is not None, row["q_sanctioned"] is not None,
                   row["q_kin"] is not None,
                   (short_title(str(row["q_project"] or ""), str(row["q_sections"] or "")),
-                   legal), row["q_calls"] is not None, row["q_lost"] is not None)
+                   legal), row["q_calls"] is not None, row["q_lost"] is not None,
+                  row["q_identity"] is not None)
+
+
+async def _confirm(invitation: Invitation, activity: DrawActivity, now: datetime
+                   ) -> list[dict[str, Any]]:
+    """Confirmed with a venue code no other expert of the activity has, set in the same
+    statement as the status (one in a million is taken: another is drawn); the conditions'
+    progress after it (waves.ADVANCE_SQL's rows)."""
+    while True:
+        code = f"{secrets.randbelow(10**6):06d}"
+        values = (now, code, invitation.answered_via, invitation.id, activity.id, code)
+        if on_postgres():
+            progress = await rows(CONFIRM_ADVANCE_SQL, *values, now, activity.id)
+            if progress and progress[0]["confirmed_id"] is not None:
+                _moved(progress, invitation, now)
+                break
+        elif await rows(CONFIRM_SQL, *values):
+            progress = await rows(ADVANCE_SQL, now, activity.id)
+            break
+    invitation.status, invitation.code = InvitationStatus.CONFIRMED, code
+    return progress
+
+
+def _moved(progress: list[dict[str, Any]], invitation: Invitation, now: datetime) -> None:
+    """The progress read before the confirmation (CONFIRM_ADVANCE_SQL) as it is after: the
+    invitation, sent and open until now, counted confirmed."""
+    for row in progress:
+        if row["id"] == invitation.condition_id:
+            row["confirmed"] = int(row["confirmed"] or 0) + 1
+            row["shown_confirmed"] = int(row["shown_confirmed"] or 0) + 1
+            row["out"] = int(row["out"] or 0) - 1
+            if invitation.due_at > now:  # ADVANCE_SQL's waiting: sent, its window open
+                row["waiting"] = int(row["waiting"] or 0) - 1
 
 
 ReplyStatus = Literal["confirmed", "released", "declined", "avoided", "late", "duplicate"]
@@ -156,6 +199,7 @@ class ReplyOutcome:
     status: ReplyStatus
     invitation: Invitation
     notice: Notice
+    identity: bool | None = None  # its venue checks identity (read with a confirmation)
 
 
 class Replies:
@@ -237,19 +281,13 @@ class Replies:
             return ReplyOutcome("released", invitation, notice), None
         # a venue code no other expert of the activity has, set in the same statement as
         # the status (one in a million is taken: another is drawn)
-        while True:
-            code = f"{secrets.randbelow(10**6):06d}"
-            if await rows(CONFIRM_SQL, now, code, invitation.answered_via, invitation.id,
-                          activity.id, code):
-                break
-        invitation.status, invitation.code = InvitationStatus.CONFIRMED, code
-        progress = await rows(ADVANCE_SQL, now, activity.id)
+        progress = await _confirm(invitation, activity, now)
         counts = counts_of(progress)
         await notify_agency(change, activity, "draw.progress", progress=counts.text,
                             agency=found.agency)
         if counts.confirmed >= counts.planned and activity.status in RUNNING:
             await self.waves.end(change, activity, "complete")
-        return ReplyOutcome("confirmed", invitation, notice), progress
+        return ReplyOutcome("confirmed", invitation, notice, found.identity), progress
 
     async def set_reason(self, invitation_id: int, person_id: int, reason: str) -> None:
         await Invitation.filter(id=invitation_id, person_id=person_id,

@@ -80,7 +80,7 @@ class SmsReplies:
         identity = await identity_required(item)
         if not wechat:
             name, values = await by_sms(self.draws, item, *said_parts(
-                self.texts, outcome, "-")[:2], outcome.notice)
+                self.texts, outcome, "-")[:2], outcome.notice, outcome.identity)
             await self.outbox.notify(now, "sms.reply", reply_params(
                 self.texts.render(name, **values), name, values), person_id=item.person_id)
         return self.texts.render("web/confirmed.j2", verification_code=item.code or "",
@@ -110,7 +110,7 @@ class SmsReplies:
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
         name, values, _ = said_parts(self.texts, decision.outcome, said.reason)
         return await by_sms(self.draws, decision.outcome.invitation, name, values,
-                            decision.outcome.notice)
+                            decision.outcome.notice, decision.outcome.identity)
 
     async def _checkin(self, person: Person, code: str, now: datetime
                        ) -> tuple[str, dict[str, Any]]:
@@ -145,14 +145,16 @@ class SmsReplies:
 
 
 async def by_sms(draws: DrawEngine, item: Invitation, name: str, values: dict[str, Any],
-                 notice: Notice | None = None) -> tuple[str, dict[str, Any]]:
+                 notice: Notice | None = None, identity: bool | None = None
+                 ) -> tuple[str, dict[str, Any]]:
     """A reply as an SMS says it: a confirmation tells how to check in without WeChat (the
     code sent back, or the invitation's link; at a venue that checks identity, the ID card
     at the staff desk)."""
     if name != "chat/draw/confirmed.j2":
         return name, values
     return "sms/confirmed.j2", {**values, **answer_params(draws.answer_link, item.id),
-                                "identity": "1" if await identity_required(item, notice)
+                                "identity": "1" if identity or (
+                                    identity is None and await identity_required(item, notice))
                                 else ""}
 
 

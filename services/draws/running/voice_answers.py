@@ -53,7 +53,8 @@ class VoiceReplies:
         outcome = await self.draws.reply(int(call.params["invitation"]), person.id, KEYS[key],
                                          now, via="voice")
         name, values = await by_sms(self.draws, outcome.invitation,
-                                    *said_parts(self.texts, outcome, "")[:2], outcome.notice)
+                                    *said_parts(self.texts, outcome, "")[:2], outcome.notice,
+                                    outcome.identity)
         said = self.texts.render(name, **values)
         await self.outbox.notify(now, "sms.reply", reply_params(said, name, values),
                                  person_id=person.id)
