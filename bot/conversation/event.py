@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from bot.conversation.fsm import FSMContext
@@ -12,9 +13,13 @@ from models.orm.statements import columns, model_from, rows
 from models.people import Person
 from models.wechat import IdentityRow, WeChatIdentity
 
-# the bound person of an identity (by its id), if not deregistered
-_PERSON_SQL = (f"SELECT {columns(Person, 'p')} FROM person p JOIN wechat_identity i ON "
-               "i.person_id = p.id WHERE i.id = ? AND p.deregistered_at IS NULL")
+
+@cache
+def _person_sql() -> str:
+    """The bound person of an identity (by its id), if not deregistered; built once the
+    models are initialised."""
+    return (f"SELECT {columns(Person, 'p')} FROM person p JOIN wechat_identity i ON "
+            "i.person_id = p.id WHERE i.id = ? AND p.deregistered_at IS NULL")
 
 
 @dataclass(slots=True)
@@ -54,7 +59,7 @@ class Event:
     async def load_person(self) -> Person | None:
         """The person the sender's identity is bound to (None if unbound or deregistered)."""
         if not self._person_loaded and self.identity_row is not None:
-            found = await rows(_PERSON_SQL, self.identity_row.id)
+            found = await rows(_person_sql(), self.identity_row.id)
             self.know_person(model_from(Person, found[0], "p") if found else None)
         return self._person
 

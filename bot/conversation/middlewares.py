@@ -8,6 +8,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -240,10 +241,13 @@ class ConversationMiddleware:
                                 Closing(dedup="set", reply=dump_reply(SILENCE)), self._dedup_ttl)
         return SILENCE
 
-# a sender's identity and the person it is bound to (if not deregistered)
-_IDENTITY_SQL = (f"SELECT {columns(WeChatIdentity, 'i')}, {columns(Person, 'p')} FROM "
-                 "wechat_identity i LEFT JOIN person p ON p.id = i.person_id AND "
-                 "p.deregistered_at IS NULL WHERE i.openid = ?")
+@cache
+def _identity_sql() -> str:
+    """A sender's identity and the person it is bound to (if not deregistered); built once
+    the models are initialised (the foreign keys' columns are known from then on)."""
+    return (f"SELECT {columns(WeChatIdentity, 'i')}, {columns(Person, 'p')} FROM "
+            "wechat_identity i LEFT JOIN person p ON p.id = i.person_id AND "
+            "p.deregistered_at IS NULL WHERE i.openid = ?")
 
 
 class IdentityMiddleware:
@@ -283,7 +287,7 @@ class IdentityMiddleware:
     async def _load(openid: str) -> tuple[WeChatIdentity, Person | None]:
         """The identity and its bound person in one statement (the handlers ask for the
         person on most pushes); a first push creates the identity."""
-        found = await rows(_IDENTITY_SQL, openid)
+        found = await rows(_identity_sql(), openid)
         if found:
             identity = model_from(WeChatIdentity, found[0], "i")
             assert identity is not None

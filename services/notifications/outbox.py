@@ -129,7 +129,7 @@ class Outbox:
         change = Change(now, at_once=self.at_once)
         async with in_transaction():
             yield change
-        if change.added:
+        if change.added or change.queued_more:
             await self._wake()
 
     async def _wake(self) -> None:
@@ -153,7 +153,7 @@ class Outbox:
                 return await change.notify(kind, params, **kw)
         alone = Change(now, at_once=self.at_once)
         made = await alone.notify(kind, params, **kw)
-        if alone.added:
+        if alone.added or alone.queued_more:
             await self._wake()
         return made
 

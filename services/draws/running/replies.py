@@ -19,7 +19,7 @@ from models.draws import (
     Notice,
 )
 from models.notifications import Status
-from models.orm.statements import columns, model_from, on_postgres, rows
+from models.orm.statements import columns, model_from, models_from, on_postgres, rows
 from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
 from services.common.errors import BadInput, NotFound
@@ -101,6 +101,14 @@ CONFIRM_SQL = (
 # confirmed in Python (`_moved`). No row has `confirmed_id` when the code was taken.
 CONFIRM_ADVANCE_SQL = (f"WITH confirmed AS ({CONFIRM_SQL}) SELECT (SELECT id FROM confirmed)"
                        f" AS confirmed_id, p.* FROM ({ADVANCE_SQL}) p ORDER BY p.id")
+
+@cache
+def _open_sql() -> str:
+    """An expert's open invitations (built once the models are initialised: the foreign
+    keys' columns are known from then on)."""
+    return (f"SELECT {columns(Invitation, 'v')} FROM draw_invitation v WHERE v.person_id = ? "
+            f"AND v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ? "
+            "ORDER BY v.sent_at, v.id")
 
 
 @cache
@@ -215,8 +223,10 @@ class Replies:
         return await invitations_with_notices(person_id, now - timedelta(days=days))
 
     async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]:
-        return await Invitation.filter(person_id=person_id, status=InvitationStatus.SENT,
-                                       due_at__gt=now).order_by("sent_at")
+        """The expert's invitations still waiting for an answer, oldest first (one
+        hand-written statement: every lone answer in chat or by SMS reads them)."""
+        found = await rows(_open_sql(), person_id, now)
+        return [i for i in models_from(Invitation, found, "v") if i is not None]
 
     async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
                     reason: str = "", via: AnsweredVia = "chat") -> ReplyOutcome:
