@@ -163,7 +163,9 @@ async def prepare() -> dict[str, list[tuple[int, int]]]:
         found = await Invitation.filter(activity_id__in=await DrawActivity.filter(
             project__number__startswith="BENCHR-").values_list("id", flat=True)
         ).order_by("activity_id", "id").values_list("id", "person_id")
+        # planner statistics, and the writes of this preparation flushed before measuring
         await connections.get("default").execute_script("VACUUM ANALYZE")
+        await connections.get("default").execute_script("CHECKPOINT")
     by_channel: dict[str, list[tuple[int, int]]] = {c: [] for c in CHANNELS}
     for inv, person in found:  # activity by activity in turn, as bench.api's spread
         by_channel[channel_of(number[person])].append((inv, number[person]))

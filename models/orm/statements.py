@@ -12,6 +12,7 @@ a `?` other than a placeholder (no such literal, no JSON operator).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import UTC, datetime
@@ -54,11 +55,18 @@ def models_from(model: type[M], found: list[dict[str, Any]], alias: str) -> list
     if not found:
         return []
     prefix = alias + "."
-    pairs = [(label, label[len(prefix):]) for label in found[0] if label.startswith(prefix)]
+    pairs = _pairs(tuple(found[0]), prefix)
     key = prefix + model._meta.db_pk_column
     return [None if row.get(key) is None
             else model._init_from_db(**{column: row[label] for label, column in pairs})
             for row in found]
+
+
+@functools.lru_cache(maxsize=512)
+def _pairs(labels: tuple[str, ...], prefix: str) -> tuple[tuple[str, str], ...]:
+    """The labels of a statement's row that are `prefix` columns, with their column names
+    (worked out once per statement and alias)."""
+    return tuple((label, label[len(prefix):]) for label in labels if label.startswith(prefix))
 
 
 def model_from(model: type[M], row: dict[str, Any], alias: str) -> M | None:
