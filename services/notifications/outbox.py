@@ -157,6 +157,15 @@ class Outbox:
             await self._wake()
         return made
 
+    async def queue(self, now: datetime, kind: NotificationKind, params: dict[str, Any],
+                    person_id: int) -> None:
+        """A notification to one person that is its own change, when the caller needs no
+        row back (an answer sent back by SMS): one statement, no model built."""
+        alone = Change(now, at_once=self.at_once)
+        await alone.notify_each(kind, params, [person_id])
+        if alone.added or alone.queued_more:
+            await self._wake()
+
     async def claim(self, now: datetime, limit: int,
                     max_attempts: int | None = None) -> list[Notification]:
         """Claim up to `limit` due notifications (and ones whose claim lapsed: their relay

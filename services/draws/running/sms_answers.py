@@ -17,10 +17,13 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from models.draws import Invitation, InvitationStatus, Notice
-from models.people import Person, phone_is
+from models.orm import sealing
+from models.orm.statements import columns, model_from, rows
+from models.people import Person
 from models.wechat import WeChatIdentity
 from services.common.clock import china_time
 from services.common.errors import DomainError
@@ -49,6 +52,14 @@ log = logging.getLogger(__name__)
 CODE = re.compile(r"^\s*(\d{6})\s*[。.]?\s*$")  # a verification code on its own
 
 
+@cache
+def _by_phone_sql() -> str:
+    """The person with this phone, sealed (its key) or not yet (models.people.phone_is),
+    not deregistered; built once the models are initialised."""
+    return (f"SELECT {columns(Person, 'p')} FROM person p WHERE (p.phone_hash = ? OR "
+            "p.phone_clear = ?) AND p.deregistered_at IS NULL ORDER BY p.id LIMIT 1")
+
+
 @dataclass
 class SmsReplies:
     draws: DrawEngine
@@ -60,14 +71,14 @@ class SmsReplies:
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
         """What the person with this phone is told back (also queued as an SMS to them);
         None when no person has this phone (nothing is sent to an unknown number)."""
-        person = await Person.filter(phone_is(phone), deregistered_at=None).first()
+        found = await rows(_by_phone_sql(), sealing.sealer().phone_key(phone), phone)
+        person = model_from(Person, found[0], "p") if found else None
         if person is None:
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None
         name, values = await self._reply(person, text.strip()[:200], now)
         reply = self.texts.render(name, **values)
-        await self.outbox.notify(now, "sms.reply", reply_params(reply, name, values),
-                                 person_id=person.id)
+        await self.outbox.queue(now, "sms.reply", reply_params(reply, name, values), person.id)
         return reply
 
     async def confirmed_on_page(self, outcome: ReplyOutcome, now: datetime) -> str:

@@ -56,6 +56,5 @@ class VoiceReplies:
                                     *said_parts(self.texts, outcome, "")[:2], outcome.notice,
                                     outcome.identity)
         said = self.texts.render(name, **values)
-        await self.outbox.notify(now, "sms.reply", reply_params(said, name, values),
-                                 person_id=person.id)
+        await self.outbox.queue(now, "sms.reply", reply_params(said, name, values), person.id)
         return said
