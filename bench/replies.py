@@ -67,12 +67,12 @@ async def _people() -> tuple[int, int]:
     from models.people import Agency, Person, Role, RoleGrant, sealed_phone
     from models.wechat import Channel, WeChatIdentity
 
-    if not await Person.filter(id_number_hash="benchr0").exists():
+    if not await Person.filter(id_number_hash="rbench0").exists():
         await Person.bulk_create([Person(
-            name=f"专家{n}", id_number_enc="-", id_number_hash=f"benchr{n}",
+            name=f"专家{n}", id_number_enc="-", id_number_hash=f"rbench{n}",
             id_masked="440104********0000", gender="M", birth_year=1970,
             **sealed_phone(phone_of(n))) for n in range(EXPERTS)])
-        made = await Person.filter(id_number_hash__startswith="benchr").order_by("id")
+        made = await Person.filter(id_number_hash__startswith="rbench").order_by("id")
         await RoleGrant.bulk_create([RoleGrant(person_id=p.id, role=Role.EXPERT,
                                                expert_number=f"R-{n:05d}")
                                      for n, p in enumerate(made)])
@@ -90,12 +90,12 @@ async def _people() -> tuple[int, int]:
     if agency is None:
         agency = await Agency.create(name="回复压测招标代理有限公司", credit_code=uscc(777_001))
         handler = await Person.create(name="陈经办", id_number_enc="-",
-                                      id_number_hash="benchr-handler",
+                                      id_number_hash="rbench-handler",
                                       id_masked="440106********000X", gender="M",
                                       birth_year=1980, **sealed_phone("13977700001"))
         await RoleGrant.create(person_id=handler.id, role=Role.AGENCY_HANDLER,
                                agency_id=agency.id)
-    handler_id = (await Person.get(id_number_hash="benchr-handler")).id
+    handler_id = (await Person.get(id_number_hash="rbench-handler")).id
     return agency.id, handler_id
 
 
@@ -128,8 +128,8 @@ async def prepare() -> dict[str, list[tuple[int, int]]]:
         await DrawActivity.filter(id__in=old).delete()
         await Project.filter(number__startswith="BENCHR-").delete()
         await Notification.all().delete()
-        made = await Person.filter(id_number_hash__startswith="benchr").exclude(
-            id_number_hash="benchr-handler").order_by("id")
+        made = await Person.filter(id_number_hash__startswith="rbench").exclude(
+            id_number_hash="rbench-handler").order_by("id")
         from models.experts import ExpertProfile
 
         profiles = {e.person_id: e.id for e in await ExpertProfile.filter(

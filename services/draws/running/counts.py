@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from models.draws import InvitationStatus
-from models.orm.statements import as_datetime, rows
+from models.orm.statements import as_datetime, on_postgres, rows
 from services.common.errors import NotFound
 from services.draws.running.seal import check_hidden
 from services.draws.scope import AgencyRole, require_visible
@@ -34,24 +34,31 @@ def with_counts(activities: str, select: str, joins: str = "") -> str:
     selected activities only (correlated subqueries per row let PostgreSQL pick a bitmap AND
     over the status index: 14 ms against 3.5 ms for 200 activities). The statuses are the
     enum's own constants, not input."""
+    # an expert registered absent confirmed in the draw: counted as confirmed, so that no
+    # count moves when an absence is registered (before the results unseal it would tell
+    # that the phone registered was drawn)
+    counted = (f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
+               f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS confirmed, "
+               f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 "
+               "END) AS waiting, COUNT(*) AS invited FROM draw_invitation v")
+    # PostgreSQL counts each selected activity's invitations through the activity's index
+    # (a lateral join); grouped over the activities' ids instead, it scanned the whole
+    # table whenever it was small enough (1.8 of 2.2 ms for a page of 20 over 14,400
+    # invitations). SQLite has no lateral join, and its planner takes the index either way.
+    lateral = on_postgres()
+    invitations = "" if lateral else (
+        f"n AS (SELECT v.activity_id, {counted} WHERE v.activity_id IN (SELECT id FROM a) "
+        "GROUP BY v.activity_id), ")
+    joined = (f"LEFT JOIN LATERAL (SELECT {counted} WHERE v.activity_id = a.id) n ON true"
+              if lateral else "LEFT JOIN n ON n.activity_id = a.id")
     return (
-        f"WITH a AS ({activities}), "
-        "n AS (SELECT v.activity_id, "
-        # an expert registered absent confirmed in the draw: counted as confirmed, so that
-        # no count moves when an absence is registered (before the results unseal it would
-        # tell that the phone registered was drawn)
-        f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
-        f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS confirmed, "
-        f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 END)"
-        " AS waiting, COUNT(*) AS invited FROM draw_invitation v "
-        "WHERE v.activity_id IN (SELECT id FROM a) GROUP BY v.activity_id), "
+        f"WITH a AS ({activities}), {invitations}"
         "c AS (SELECT c.activity_id, SUM(c.planned) AS planned FROM draw_condition c "
         "WHERE c.activity_id IN (SELECT id FROM a) GROUP BY c.activity_id) "
         f"SELECT {select}, COALESCE(c.planned, 0) AS n_planned, "
         "COALESCE(n.confirmed, 0) AS n_confirmed, COALESCE(n.waiting, 0) AS n_waiting, "
         f"COALESCE(n.invited, 0) AS n_invited FROM a {joins} "
-        "LEFT JOIN n ON n.activity_id = a.id LEFT JOIN c ON c.activity_id = a.id "
-        "ORDER BY a.id DESC")
+        f"{joined} LEFT JOIN c ON c.activity_id = a.id ORDER BY a.id DESC")
 
 
 def counts_in(row: dict[str, Any]) -> Counts:
