@@ -240,7 +240,10 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run the endpoints whose name has this")
     parser.add_argument("--serves", type=int, default=1,
                         help="serve processes sharing the port (--reuse-port)")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="run the worker and the fake WeChat at this niceness")
     args = parser.parse_args()
+    nice = ["nice", "-n", str(args.nice)] if args.nice else []
     api_base, serve_port = f"http://127.0.0.1:{args.port}", args.port + 1
     ensure_database()
     env = service_env(WECHAT_API_BASE=api_base, EXPERTBOT_INPROCESS_WORKER="false")
@@ -250,11 +253,11 @@ def main() -> None:
                        capture_output=True)
     flush_redis()
     rows = asyncio.run(prepare())
-    fake = start([sys.executable, "-m", "bench.fake_wechat", "--port", str(args.port),
+    fake = start([*nice, sys.executable, "-m", "bench.fake_wechat", "--port", str(args.port),
                   "--users", "0"], env, 1)
     serve = start([str(BIN / "expertbot"), "serve", "--port", str(serve_port),
                    *(["--reuse-port"] if args.serves > 1 else [])], env, args.serves)
-    worker = start([str(BIN / "expertbot"), "worker"], env, 1)
+    worker = start([*nice, str(BIN / "expertbot"), "worker"], env, 1)
     results = []
     try:
         wait_ready(args.port, fake)
@@ -291,7 +294,8 @@ def main() -> None:
                                 str(int(result["bad"] + result["errors"]))])
     finally:
         stop(worker + serve + fake)
-    print(f"\nMini-program API, {args.serves} serve process(es) (+ one worker), "
+    print(f"\nMini-program API, {args.serves} serve process(es) (+ one worker"
+          f"{f' at nice {args.nice}' if args.nice else ''}), "
           f"{args.connections} "
           f"connections, PostgreSQL + Redis\n")
     print(table(["endpoint", "req/s", "p50 ms", "p99 ms", "serve CPU ms/req",
