@@ -72,20 +72,28 @@ async def _people() -> tuple[int, int]:
             name=f"专家{n}", id_number_enc="-", id_number_hash=f"rbench{n}",
             id_masked="440104********0000", gender="M", birth_year=1970,
             **sealed_phone(phone_of(n))) for n in range(EXPERTS)])
-        made = await Person.filter(id_number_hash__startswith="rbench").order_by("id")
+    made = await Person.filter(id_number_hash__startswith="rbench").exclude(
+        id_number_hash="rbench-handler").order_by("id")
+    # what another benchmark's register may have replaced since (bench/draws.py's
+    # populate rewrites the experts' profiles): made again where missing
+    have = set(await ExpertProfile.filter(person_id__in=[p.id for p in made]).values_list(
+        "person_id", flat=True))
+    missing = [(n, p) for n, p in enumerate(made) if p.id not in have]
+    if missing:
+        await RoleGrant.filter(person_id__in=[p.id for _n, p in missing]).delete()
         await RoleGrant.bulk_create([RoleGrant(person_id=p.id, role=Role.EXPERT,
                                                expert_number=f"R-{n:05d}")
-                                     for n, p in enumerate(made)])
+                                     for n, p in missing])
         await ExpertProfile.bulk_create([ExpertProfile(
             person_id=p.id, expert_number=f"R-{n:05d}", region="4401",
             willing_regions=["4401"], work_unit=f"单位{n}", title_level="正高",
-            industry="住建") for n, p in enumerate(made)])
+            industry="住建") for n, p in missing])
         now = datetime.now(UTC)
         await WeChatIdentity.bulk_create([WeChatIdentity(
             openid=(CHAT if channel_of(n) == "chat" else MINI).format(n),
             channel=Channel.OFFICIAL_ACCOUNT if channel_of(n) == "chat"
             else Channel.MINI_PROGRAM, person_id=p.id, subscribed=True, bound_at=now)
-            for n, p in enumerate(made) if channel_of(n) != "sms"])
+            for n, p in missing if channel_of(n) != "sms"], ignore_conflicts=True)
     agency = await Agency.get_or_none(name="回复压测招标代理有限公司")
     if agency is None:
         agency = await Agency.create(name="回复压测招标代理有限公司", credit_code=uscc(777_001))
