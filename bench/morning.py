@@ -23,7 +23,7 @@ import hmac
 import random
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -46,12 +46,16 @@ from bench.morning_report import (
     Samples,
     added_latency,
     cpu_seconds,
-    rss_mb,
+    drained,
+    login,
+    notice,
+    rows,
+    sample,
     summary,
 )
+from bench.morning_venue import arrivals, doubled, evaluations
 from bench.morning_world import (
     CHAT_OPENID,
-    HANDLER_MINI,
     World,
     activities,
     channel_of,
@@ -72,6 +76,8 @@ class Morning:
         self.answered: dict[int, Answered] = {}  # invitation id -> the driver's record
         self.replies: dict[str, list[float]] = {"chat": [], "sms": [], "voice": []}
         self.bad: list[str] = []
+        self.deliveries: list[dict[str, Any]] = []
+        self.checkins: dict[str, list[float]] = {"chat": [], "sms": []}
         self.tasks: set[asyncio.Task[None]] = set()
         self.pending: set[int] = set()  # invitations an answer is scheduled for
         self.samples = Samples()
@@ -133,14 +139,7 @@ class Morning:
                 if "是对哪一个" in text:  # several open at once: all of them
                     await self.chat(http, expert, "全部")
             elif how == "sms":
-                async with http.post(f"{self.service}/sms/tencent/reply",
-                                     params={"token": self.sms_token}, json={
-                                         "extend": "", "mobile": phone_of(expert),
-                                         "nationcode": "86", "sign": "", "text": choice,
-                                         "time": int(time.time())}) as resp:
-                    await resp.read()
-                    if resp.status != 200:
-                        self.bad.append(f"sms {resp.status}")
+                await self.sms(http, expert, choice)
             else:
                 async with http.post(f"{self.fake}/bench/voice/answer", json={
                         "phone": phone_of(expert), "keys": choice}) as resp:
@@ -154,6 +153,29 @@ class Morning:
             self.bad.append(f"{how} {exc!r}")
             return
         self.replies[how].append(time.monotonic() - began)
+
+    async def sms(self, http: aiohttp.ClientSession, expert: int, text: str) -> str:
+        async with http.post(f"{self.service}/sms/tencent/reply", params={
+                "token": self.sms_token}, json={"extend": "", "mobile": phone_of(expert),
+                                                 "nationcode": "86", "sign": "", "text": text,
+                                                 "time": int(time.time())}) as resp:
+            if resp.status != 200:
+                self.bad.append(f"sms {resp.status}")
+            return await resp.text()
+
+    async def check_in(self, http: aiohttp.ClientSession, expert: int, how: str, code: str,
+                       wait: float) -> None:
+        """An expert of a 09:00 evaluation at the venue: the code sent on their channel."""
+        await asyncio.sleep(wait)
+        began = time.monotonic()
+        try:
+            said = await (self.chat if how == "chat" else self.sms)(http, expert, code)
+        except aiohttp.ClientError as exc:
+            self.bad.append(f"check-in {how} {exc!r}")
+            return
+        if "签到" not in said and "到场" not in said:
+            self.bad.append(f"check-in {how}: {said[:120]}")
+        self.checkins[how].append(time.monotonic() - began)
 
     async def chat(self, http: aiohttp.ClientSession, expert: int, text: str) -> str:
         from sandbox.wechat_push import text_fields
@@ -172,26 +194,11 @@ class Morning:
                                 params={"after": str(self.read)}) as resp:
                 got = await resp.json()
             self.read += len(got)
+            self.deliveries += got
             for d in got:
                 await self.on_delivery(http, conn, d)
             if not got:
                 await asyncio.sleep(0.2)
-
-    async def sample(self, conn: Any, groups: dict[str, list[int]], until: asyncio.Event
-                     ) -> None:
-        while not until.is_set():
-            for lane, kinds in (("draws", "draw.%"), ("all", "%")):
-                oldest = await conn.fetchval(
-                    "SELECT min(next_attempt_at) FROM notification WHERE status = 'queued' "
-                    "AND next_attempt_at <= now() AND kind LIKE $1", kinds)
-                self.samples.lag.setdefault(lane, []).append(
-                    (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0)
-            self.samples.connections.append(await conn.fetchval(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"))
-            for name, pids in groups.items():
-                size = sum(rss_mb(p) for p in pids)
-                self.samples.rss[name] = max(self.samples.rss.get(name, 0.0), size)
-            await asyncio.sleep(1)
 
     async def start_all(self, http: aiohttp.ClientSession, token: str) -> dict[int, float]:
         """Each activity started by its handler at its moment of the compressed half hour."""
@@ -207,21 +214,6 @@ class Morning:
                     self.bad.append(f"start {aid}: {resp.status} {(await resp.text())[:200]}")
                 starts[aid] = time.time()
         return starts
-
-
-async def notice() -> float:
-    """The administrator's province-wide notice (a course published to every expert with
-    the role: 30,000), the business action in-process as bench/mass_notice.py does."""
-    from bench.mass_notice import publish
-
-    return await publish("http://127.0.0.1:1")
-
-
-async def login(http: aiohttp.ClientSession, fake: str, service: str) -> str:
-    async with http.get(f"{fake}/bench/login-code", params={"openid": HANDLER_MINI}) as resp:
-        code = (await resp.json())["code"]
-    async with http.post(f"{service}/miniapp/v1/auth/login", json={"code": code}) as resp:
-        return str((await resp.json())["token"])
 
 
 async def prepare(args: argparse.Namespace) -> World:
@@ -248,31 +240,11 @@ async def prepare(args: argparse.Namespace) -> World:
             "UPDATE draw_activity SET finished_at = now() WHERE finished_at IS NULL")
         await connections.get("default").execute_script("VACUUM ANALYZE")
         world = await desk(str(int(time.time())))
-        # the evaluations are three hours on: no reminder or urge of the venue falls in the
-        # morning measured (its check-ins are not simulated yet)
+        # the draws' evaluations are three hours on (no reminder or urge of theirs falls in
+        # the morning measured); today's 09:00 evaluations check their experts in meanwhile
         await activities(world, args.activities, timedelta(hours=3))
+        world.places = await evaluations(world, args.venues, timedelta(minutes=30))
     return world
-
-
-async def rows(conn: Any, world: World) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    acts = [dict(r) for r in await conn.fetch(
-        "SELECT id, started_at, ended_at, status FROM draw_activity WHERE id = ANY($1) OR "
-        "parent_id = ANY($1)", world.activities)]
-    invs = [dict(r) for r in await conn.fetch(
-        "SELECT id, activity_id, expert_id, status, wave, sent_at, replied_at, answered_via "
-        "FROM draw_invitation WHERE activity_id = ANY($1)", [a["id"] for a in acts])]
-    return acts, invs
-
-
-async def drained(conn: Any, timeout: float) -> float:
-    """Seconds until no notification is waiting to be sent (or the timeout)."""
-    began = time.monotonic()
-    while time.monotonic() - began < timeout:
-        left = await conn.fetchval("SELECT count(*) FROM notification WHERE status = 'queued'")
-        if not left:
-            break
-        await asyncio.sleep(1)
-    return time.monotonic() - began
 
 
 async def morning(args: argparse.Namespace, world: World, fake: str, service: str,
@@ -292,10 +264,13 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=256)) as http:
         token = await login(http, fake, service)
         poller = asyncio.create_task(day.poll(http, conn, until))
-        sampler = asyncio.create_task(day.sample(watcher, groups, until))
+        sampler = asyncio.create_task(sample(day.samples, watcher, groups, until))
         span = args.minutes * 60 / args.compress
         noticed = asyncio.create_task(asyncio.sleep(span / 2))
         starter = asyncio.create_task(day.start_all(http, token))
+        rng = random.Random(9)  # around 09:00: the middle of the morning, ±15 minutes
+        venue = [asyncio.create_task(day.check_in(http, i, how, code, rng.uniform(
+            0.25 * span, 0.75 * span))) for i, how, code in world.places]
         await noticed
         queued_in = await notice()
         starts = await starter
@@ -309,8 +284,9 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         until.set()
         async with http.get(f"{fake}/bench/stats") as resp:
             outside = await resp.json()
-        await asyncio.gather(poller, sampler, *day.tasks, return_exceptions=True)
+        await asyncio.gather(poller, sampler, *day.tasks, *venue, return_exceptions=True)
     acts, invs = await rows(conn, world)
+    arrived = await arrivals(conn, world)
     cpu = {name: sum(cpu_seconds(p) for p in pids) - cpu0[name] for name, pids in groups.items()}
     commits = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
                                   "WHERE datname = current_database()") - commits0
@@ -358,6 +334,12 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         ["notifications lost (failed or dead, no other channel reached) / still queued",
          f"{lost} / {notes.get('queued', 0)}", "0"],
         ["bad answers from the service", f"{len(day.bad)}", "0"],
+        [f"09:00 evaluations: experts checked in ({len(world.venues)} venues)",
+         f"{arrived} of {len(world.places)}", "all"],
+        ["check-in by chat (p50 / p99 ms)", summary(day.checkins["chat"]), ""],
+        ["check-in by SMS (p50 / p99 ms)", summary(day.checkins["sms"]), ""],
+        ["the same words delivered twice to one person / repeats WeChat dropped",
+         f"{doubled(day.deliveries)} / {outside.get('repeats', 0)}", "0 / –"],
     ]
 
 
@@ -365,6 +347,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--experts", type=int, default=100_000)
     parser.add_argument("--activities", type=int, default=200)
+    parser.add_argument("--venues", type=int, default=200,
+                        help="today's 09:00 evaluations whose experts check in")
     parser.add_argument("--minutes", type=float, default=30, help="the morning, simulated")
     parser.add_argument("--compress", type=float, default=10)
     parser.add_argument("--serves", type=int, default=1)

@@ -33,7 +33,8 @@ def _delivery(sent: Any) -> dict[str, Any]:
     payload = sent.payload or {}
     return {"seq": sent.seq, "kind": sent.kind, "to": sent.openid, "at": sent.at,
             "template": payload.get("template_id", ""),
-            "text": str(payload.get("text") or payload.get("content") or "")[:160]}
+            "text": str(payload.get("text") or payload.get("content")
+                        or payload.get("data") or "")[:240]}
 
 
 async def deliveries(request: web.Request) -> web.Response:
@@ -66,6 +67,7 @@ async def stats(request: web.Request) -> web.Response:
     platform = request.app[PLATFORM]
     kinds = Counter(s.kind for s in platform.sent)
     return web.json_response({"kinds": dict(kinds), "calls": dict(platform.calls),
+                              "repeats": platform.repeats,
                               **{f"receipts_{k}": v for k, v in request.app[RECEIPTS].items()}})
 
 

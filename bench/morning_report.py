@@ -6,11 +6,17 @@ record of each delivery and delay."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import statistics
+import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+import aiohttp
+
+from bench.morning_world import HANDLER_MINI, World
 
 TICK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -87,3 +93,58 @@ def summary(values: list[float], scale: float = 1000) -> str:
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
+
+
+async def rows(conn: Any, world: World) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    acts = [dict(r) for r in await conn.fetch(
+        "SELECT id, started_at, ended_at, status FROM draw_activity WHERE id = ANY($1) OR "
+        "parent_id = ANY($1)", world.activities)]
+    invs = [dict(r) for r in await conn.fetch(
+        "SELECT id, activity_id, expert_id, status, wave, sent_at, replied_at, answered_via "
+        "FROM draw_invitation WHERE activity_id = ANY($1)", [a["id"] for a in acts])]
+    return acts, invs
+
+
+async def drained(conn: Any, timeout: float) -> float:
+    """Seconds until no notification is waiting to be sent (or the timeout)."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        left = await conn.fetchval("SELECT count(*) FROM notification WHERE status = 'queued'")
+        if not left:
+            break
+        await asyncio.sleep(1)
+    return time.monotonic() - began
+
+
+async def sample(samples: Samples, conn: Any, groups: dict[str, list[int]],
+                 until: asyncio.Event) -> None:
+    """Every second: the oldest due notification (the draws' and any), PostgreSQL's
+    connections, each process group's memory."""
+    while not until.is_set():
+        for lane, kinds in (("draws", "draw.%"), ("all", "%")):
+            oldest = await conn.fetchval(
+                "SELECT min(next_attempt_at) FROM notification WHERE status = 'queued' "
+                "AND next_attempt_at <= now() AND kind LIKE $1", kinds)
+            samples.lag.setdefault(lane, []).append(
+                (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0)
+        samples.connections.append(await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"))
+        for name, pids in groups.items():
+            size = sum(rss_mb(p) for p in pids)
+            samples.rss[name] = max(samples.rss.get(name, 0.0), size)
+        await asyncio.sleep(1)
+
+
+async def notice() -> float:
+    """The administrator's province-wide notice (a course published to every expert with
+    the role: 30,000), the business action in-process as bench/mass_notice.py does."""
+    from bench.mass_notice import publish
+
+    return await publish("http://127.0.0.1:1")
+
+
+async def login(http: aiohttp.ClientSession, fake: str, service: str) -> str:
+    async with http.get(f"{fake}/bench/login-code", params={"openid": HANDLER_MINI}) as resp:
+        code = (await resp.json())["code"]
+    async with http.post(f"{service}/miniapp/v1/auth/login", json={"code": code}) as resp:
+        return str((await resp.json())["token"])

@@ -34,6 +34,8 @@ class World:
     agency_id: int
     handler_id: int
     activities: list[int] = field(default_factory=list)
+    venues: list[int] = field(default_factory=list)  # the 09:00 evaluations (morning_venue)
+    places: list[tuple[int, str, str]] = field(default_factory=list)  # expert, channel, code
 
 
 async def people(experts: int) -> None:

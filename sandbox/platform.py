@@ -120,6 +120,7 @@ class Platform:
         self.labels: dict[str, dict[str, str]] = {}
         self.sent: list[Sent] = []
         self.client_msg_ids: dict[tuple[str, str], tuple[int, float]] = {}
+        self.repeats = 0  # sends WeChat dropped as repeats of one already made (client_msg_id)
         self.media: dict[str, tuple[bytes, str]] = {}
         self.qr_tickets: dict[str, tuple[str, float]] = {}  # ticket -> (scene, expires)
         self.login_codes: dict[str, str] = {}  # js_code -> mini-program openid
@@ -257,6 +258,7 @@ class Platform:
         if client_msg_id:
             seen = self.client_msg_ids.get((openid, client_msg_id))
             if seen and now - seen[1] < CLIENT_MSG_ID_WINDOW:
+                self.repeats += 1
                 return next(s for s in self.sent if s.msgid == seen[0])
         data = {k: str(v.get("value", "")) for k, v in (payload.get("data") or {}).items()}
         for key in self.templates[template_id]:
