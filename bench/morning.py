@@ -173,7 +173,7 @@ class Morning:
         except aiohttp.ClientError as exc:
             self.bad.append(f"check-in {how} {exc!r}")
             return
-        if "签到" not in said and "到场" not in said:
+        if how == "chat" and "签到" not in said:  # by SMS the answer comes as an SMS
             self.bad.append(f"check-in {how}: {said[:120]}")
         self.checkins[how].append(time.monotonic() - began)
 
@@ -237,7 +237,11 @@ async def prepare(args: argparse.Namespace) -> World:
             "UPDATE draw_activity SET status = 'ended', ended_at = now() "
             "WHERE status IN ('drawing', 'paused', 'verified'); "
             # their evaluations over too: no urge or reminder for them in this morning
-            "UPDATE draw_activity SET finished_at = now() WHERE finished_at IS NULL")
+            "UPDATE draw_activity SET finished_at = now() WHERE finished_at IS NULL; "
+            # and called off where still to come: no reminder of an earlier run's evaluations
+            # falls in this one (an activity ended and finished is still reminded of)
+            "UPDATE draw_activity SET status = 'cancelled' WHERE eval_start > now() "
+            "AND status = 'ended'")
         await connections.get("default").execute_script("VACUUM ANALYZE")
         world = await desk(str(int(time.time())))
         # the draws' evaluations are three hours on (no reminder or urge of theirs falls in

@@ -27,6 +27,7 @@ from tests.support.api import Api
 from tests.support.draw_world import drawn, make_experts, openid_of, prepared, start_draw
 from tests.support.helpers import said
 from tests.support.leaks import PHONE_LIKE
+from tests.support.queries import QueryCounter
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
@@ -240,3 +241,25 @@ async def test_the_venue_code_opens_two_hours_before_gathering(
     # a reminder is sent in its slot, and not once the slot has passed by 30 minutes
     assert await att.remind(g - timedelta(hours=2) + timedelta(minutes=31)) == 0
     assert await att.remind(g - timedelta(hours=2) + timedelta(minutes=29)) == 2
+
+
+async def test_a_sweep_finds_the_reminded_in_one_read_not_one_transaction_each(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """The sweep comes every 15 s through a reminder's 30-minute grace: once everyone has
+    had it, a sweep reads which were sent in one query however many experts gather."""
+    await make_experts(client, 4)
+    aid, token = await prepared(api, demo, total=3)
+    await start_draw(api, token, aid)
+    for item in await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT):
+        await chat.say(await openid_of(item.person_id), "1")
+    confirmed = await Invitation.filter(activity_id=aid, status=InvitationStatus.CONFIRMED
+                                        ).count()
+    assert confirmed >= 2
+    due = await gather_time(aid) - timedelta(days=1)
+    att = attendance(client)
+    assert await att.remind(due) == confirmed
+    async with QueryCounter() as counted:
+        assert await att.remind(due + timedelta(minutes=1)) == 0  # each once
+    # the coming notices, their venues' roles, the confirmed, the reminders already made:
+    # the same however many gather (26 for three experts when each was looked up apart)
+    assert counted.count <= 6, counted.count

@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
+from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
+from models.notifications import Notification
 from services.draws.record.family import family
 from services.draws.record.oplog import Actor, record
 from services.draws.running.notices import answer_params, invitation_params
@@ -43,17 +45,27 @@ class Reminders:
                 due = notice.gather_at - offset
                 if not due <= now < due + REMINDER_GRACE:
                     continue
-                for item in await Invitation.filter(condition__notice_id=notice.id,
-                                                    status=InvitationStatus.CONFIRMED):
-                    key = f"remind:{item.id}:{int(offset.total_seconds())}:" \
-                          f"{int(notice.gather_at.timestamp())}"
+                items = {f"remind:{item.id}:{int(offset.total_seconds())}:"
+                         f"{int(notice.gather_at.timestamp())}": item
+                         for item in await Invitation.filter(
+                             condition__notice_id=notice.id,
+                             status=InvitationStatus.CONFIRMED)}
+                # the ones already reminded, in one query: the sweep comes every 15 s during
+                # the 30-minute grace period, and a transaction for each expert each time
+                # made 120 a half hour each (1,000 experts gathering at 09:00: 120,000)
+                told = set(await column(Notification.filter(dedupe_key__in=list(items)),
+                                        "dedupe_key"))
+                for key, item in items.items():
+                    if key in told:
+                        continue
                     async with self.outbox.change(now) as change:
                         made = await change.notify("draw.reminder", {
                             **invitation_params(notice, item, 0), "code": item.code or "",
                             "when": "明天" if offset >= timedelta(hours=12)
                             else f"{int(offset.total_seconds() // 3600) or 1}小时后",
                             **answer_params(self.answer_link, item.id),
-                            "identity": "1" if await identity_required(item) else ""},
+                            "identity": "1" if await identity_required(item, notice)
+                            else ""},
                             person_id=item.person_id, dedupe_key=key)
                     sent += made is not None
         return sent
