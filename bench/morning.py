@@ -307,7 +307,8 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         roots[aid], by_activity.get(aid, []), day.answered)) is not None]
     replies = sum(len(v) for v in day.replies.values())
     notes = {r["status"]: r["n"] for r in sent}
-    handled = replies + len(starts) + int(outside.get("receipts_pushed", 0))
+    checked = sum(len(v) for v in day.checkins.values())
+    handled = replies + len(starts) + int(outside.get("receipts_pushed", 0)) + checked
     told = notes.get("sent", 0) + notes.get("delivered", 0)
     delivered = sum(1 for i in invs if i["id"] in day.answered)
     print(f"\nactivities={len(world.activities)} ended={len(added)} invitations={len(invs)} "
@@ -324,8 +325,8 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
          f"{max(day.samples.lag.get('draws') or [0]):.1f}", "< 5"],
         ["oldest unsent notification of any kind, max (s)",
          f"{max(day.samples.lag.get('all') or [0]):.1f}", ""],
-        [f"serve CPU per request ({replies} replies, {len(starts)} starts, "
-         f"{outside.get('receipts_pushed', 0)} WeChat receipts) (ms)",
+        [f"serve CPU per request ({replies} replies, {len(starts)} starts, {checked} "
+         f"check-ins, {outside.get('receipts_pushed', 0)} WeChat receipts) (ms)",
          f"{cpu['serve'] / max(1, handled) * 1000:.2f}", ""],
         [f"worker CPU per notification sent ({told}) (ms)",
          f"{cpu['worker'] / max(1, told) * 1000:.2f}", ""],
