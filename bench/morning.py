@@ -53,7 +53,7 @@ from bench.morning_report import (
     sample,
     summary,
 )
-from bench.morning_venue import arrivals, doubled, evaluations
+from bench.morning_venue import arrivals, check_in, doubled, evaluations
 from bench.morning_world import (
     CHAT_OPENID,
     World,
@@ -163,20 +163,6 @@ class Morning:
                 self.bad.append(f"sms {resp.status}")
             return await resp.text()
 
-    async def check_in(self, http: aiohttp.ClientSession, expert: int, how: str, code: str,
-                       wait: float) -> None:
-        """An expert of a 09:00 evaluation at the venue: the code sent on their channel."""
-        await asyncio.sleep(wait)
-        began = time.monotonic()
-        try:
-            said = await (self.chat if how == "chat" else self.sms)(http, expert, code)
-        except aiohttp.ClientError as exc:
-            self.bad.append(f"check-in {how} {exc!r}")
-            return
-        if how == "chat" and "签到" not in said:  # by SMS the answer comes as an SMS
-            self.bad.append(f"check-in {how}: {said[:120]}")
-        self.checkins[how].append(time.monotonic() - began)
-
     async def chat(self, http: aiohttp.ClientSession, expert: int, text: str) -> str:
         from sandbox.wechat_push import text_fields
 
@@ -273,7 +259,7 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         noticed = asyncio.create_task(asyncio.sleep(span / 2))
         starter = asyncio.create_task(day.start_all(http, token))
         rng = random.Random(9)  # around 09:00: the middle of the morning, ±15 minutes
-        venue = [asyncio.create_task(day.check_in(http, i, how, code, rng.uniform(
+        venue = [asyncio.create_task(check_in(day, http, i, how, code, rng.uniform(
             0.25 * span, 0.75 * span))) for i, how, code in world.places]
         await noticed
         queued_in = await notice()
@@ -311,6 +297,12 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     handled = replies + len(starts) + int(outside.get("receipts_pushed", 0)) + checked
     told = notes.get("sent", 0) + notes.get("delivered", 0)
     delivered = sum(1 for i in invs if i["id"] in day.answered)
+    twice = doubled(day.deliveries)
+    for d in twice[:5]:
+        print(f"  delivered twice: {d}", file=sys.stderr)
+    for a in (a for a in acts if a["id"] in starts and a["status"] != "ended"):
+        print(f"  not ended: {a['id']}", [(i["status"], i["expert_id"]) for i in invs
+                                          if i["activity_id"] == a["id"]], file=sys.stderr)
     print(f"\nactivities={len(world.activities)} ended={len(added)} invitations={len(invs)} "
           f"answered={len(day.answered)} replies={replies} notifications={notes} "
           f"notice queued in {queued_in:.1f} s, outbox drained {drain:.0f} s after the last "
@@ -344,7 +336,7 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         ["check-in by chat (p50 / p99 ms)", summary(day.checkins["chat"]), ""],
         ["check-in by SMS (p50 / p99 ms)", summary(day.checkins["sms"]), ""],
         ["the same words delivered twice to one person / repeats WeChat dropped",
-         f"{doubled(day.deliveries)} / {outside.get('repeats', 0)}", "0 / –"],
+         f"{len(twice)} / {outside.get('repeats', 0)}", "0 / –"],
     ]
 
 

@@ -8,10 +8,13 @@ arrivals are counted in the database afterwards, and each one's push to the agen
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import aiohttp
 
 from bench.draws import CITIES, uscc
 from bench.morning_world import World, channel_of
@@ -70,14 +73,30 @@ async def arrivals(conn: Any, world: World) -> int:
         "NOT NULL", world.venues))
 
 
-def doubled(deliveries: list[dict[str, Any]]) -> int:
+def doubled(deliveries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Deliveries of the same words to one person on one channel more than once (a
     notification sent twice would be one; WeChat's own drops of a repeated template are
     counted apart, by the outside world)."""
     seen: set[tuple[str, str, str, str]] = set()
-    twice = 0
+    twice = []
     for d in deliveries:
         key = (d["to"], d["kind"], d["template"], d["text"])
-        twice += key in seen
+        if key in seen:
+            twice.append(d)
         seen.add(key)
     return twice
+
+
+async def check_in(day: Any, http: aiohttp.ClientSession, expert: int, how: str, code: str,
+                   wait: float) -> None:
+    """An expert of a 09:00 evaluation at the venue: the code sent on their channel."""
+    await asyncio.sleep(wait)
+    began = time.monotonic()
+    try:
+        said = await (day.chat if how == "chat" else day.sms)(http, expert, code)
+    except aiohttp.ClientError as exc:
+        day.bad.append(f"check-in {how} {exc!r}")
+        return
+    if how == "chat" and "签到" not in said:  # by SMS the answer comes as an SMS
+        day.bad.append(f"check-in {how}: {said[:120]}")
+    day.checkins[how].append(time.monotonic() - began)
