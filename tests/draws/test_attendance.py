@@ -263,3 +263,22 @@ async def test_a_sweep_finds_the_reminded_in_one_read_not_one_transaction_each(
     # the coming notices, their venues' roles, the confirmed, the reminders already made:
     # the same however many gather (26 for three experts when each was looked up apart)
     assert counted.count <= 6, counted.count
+
+
+async def test_two_experts_arriving_at_once_are_counted_one_after_the_other(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """Two experts of one evaluation check in at the same moment (and one of them twice):
+    the agency is told 已到场 1/2 and 2/2, not the same count twice."""
+    await make_experts(client, 4)
+    aid, _ = await drawn(api, chat, demo)
+    g = await gather_time(aid)
+    first, second = await Invitation.filter(activity_id=aid,
+                                            status=InvitationStatus.CONFIRMED).order_by("id")
+    att = attendance(client)
+    done = await asyncio.gather(att.checkin(aid, first.person_id, g),
+                                att.checkin(aid, second.person_id, g),
+                                att.checkin(aid, second.person_id, g))
+    assert sorted(r.action for r in done) == ["again", "in", "in"]
+    told = await Notification.filter(kind="draw.arrival").order_by("id")
+    assert sorted({n.params["progress"] for n in told}) == ["已到场 1/2", "已到场 2/2"]
+    assert len(told) == 2 * len({n.person_id for n in told})  # each of the agency's people

@@ -194,21 +194,26 @@ class Attendance(Urging):
         check passed (`verified`: the way, services/draws/venue/identity.py). `wechat`: the
         expert came through WeChat (a refusal may then point to the mini-program's face
         check; never by SMS or a link)."""
-        activity, item = await self.confirmed(activity_id, person_id, now, code)
-        if item.checkin_at is None and verified is None and await identity_required(item):
-            raise NotAllowed("checkin.identity_required", code=item.code or "",
-                             face=self.face_offered and wechat)
-        action: Literal["in", "out", "again"] = "again"
-        if item.checkin_at is None:
-            item.checkin_at, action = now, "in"
-        elif item.checkout_at is None and now - item.checkin_at >= CHECKOUT_AFTER:
-            item.checkout_at, action = now, "out"
-        await item.save(update_fields=["checkin_at", "checkout_at"])
-        if action == "out" and activity.on_site:
-            await self._finish_when_all_left(activity, now)
-        arrived, expected = await self.arrivals(activity, now)
-        if action == "in":
-            async with self.outbox.change(now) as change:
+        async with self.outbox.change(now) as change:
+            activity, item = await self.confirmed(activity_id, person_id, now, code)
+            # one evaluation's check-ins one after the other: each counts the arrivals of
+            # the one before (two at once were each told the agency 已到场 4/5, and nobody
+            # 5/5: bench.morning's venues), and one expert scanning twice is in once
+            await DrawActivity.select_for_update().filter(id=activity.id).first()
+            item = await Invitation.get(id=item.id)
+            if item.checkin_at is None and verified is None and await identity_required(item):
+                raise NotAllowed("checkin.identity_required", code=item.code or "",
+                                 face=self.face_offered and wechat)
+            action: Literal["in", "out", "again"] = "again"
+            if item.checkin_at is None:
+                item.checkin_at, action = now, "in"
+            elif item.checkout_at is None and now - item.checkin_at >= CHECKOUT_AFTER:
+                item.checkout_at, action = now, "out"
+            await item.save(update_fields=["checkin_at", "checkout_at"])
+            if action == "out" and activity.on_site:
+                await self._finish_when_all_left(activity, now)
+            arrived, expected = await self.arrivals(activity, now)
+            if action == "in":
                 await notify_agency(change, activity, "draw.arrival",
                                     progress=f"已到场 {arrived}/{expected}")
         notice = await notice_of(item)  # the expert's own venue (FG-807: 主场 / 副场)
