@@ -76,10 +76,13 @@ async def arrivals(conn: Any, world: World) -> int:
 def doubled(deliveries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Deliveries of the same words to one person on one channel more than once (a
     notification sent twice would be one; WeChat's own drops of a repeated template are
-    counted apart, by the outside world)."""
+    counted apart, by the outside world). Calls are left out: an unanswered invitation's
+    call rings again with the same words, by design (at most 3 times)."""
     seen: set[tuple[str, str, str, str]] = set()
     twice = []
     for d in deliveries:
+        if d["kind"] == "voice":
+            continue
         key = (d["to"], d["kind"], d["template"], d["text"])
         if key in seen:
             twice.append(d)
