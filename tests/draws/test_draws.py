@@ -29,6 +29,7 @@ from tests.support.draw_world import (
     ACTIVITY_FORM,
     NONCE,
     make_experts,
+    openid_of,
     prepared,
     start_draw,
     submit,
@@ -423,3 +424,26 @@ async def test_a_skipped_candidate_is_recorded_with_what_shows_why(
     assert skipped == {f"unavailable:{day_off.id}"}
     record = export_record(aid, "0" * 64, "x", records)
     assert f"unavailable:{day_off.id}" in json.dumps(record)
+
+
+async def test_a_digit_after_a_decline_answers_the_next_invitation_not_the_reason_asked(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """An expert declines with a bare 2 and is asked why; before answering, another draw
+    invites them: their 1 is the answer to that invitation (a digit is no reason), and the
+    decline keeps no reason. Found by the morning's benchmark: the 1 was taken as the reason
+    and the new invitation waited for its window to close."""
+    await make_experts(client, 4)
+    aid, token = await prepared(api, demo, total=2)
+    await start_draw(api, token, aid)
+    first = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT).first()
+    assert first is not None
+    openid = await openid_of(first.person_id)
+    assert "原因" in (await chat.say(openid, "2")).text  # asked why
+    other, other_token = await prepared(api, demo, total=4, eval_in=timedelta(days=5))
+    await start_draw(api, other_token, other)
+    new = await Invitation.get(activity_id=other, person_id=first.person_id)
+    assert new.status == InvitationStatus.SENT
+    answered = await chat.say(openid, "1")
+    assert "已确认参加" in answered.text, answered.text
+    assert (await Invitation.get(id=new.id)).status == InvitationStatus.CONFIRMED
+    assert (await Invitation.get(id=first.id)).reason is None
