@@ -36,8 +36,7 @@ from bot.wechat.incoming import Incoming
 from models.people import Person
 from services.common.texts import Texts
 from services.draws import DrawEngine, DrawFollowups
-from services.draws.running import ACKNOWLEDGE, ANSWER, NotAnAnswer, Several
-from services.draws.running.answers import Answer
+from services.draws.running import ACKNOWLEDGE, ANSWER, Answer, NotAnAnswer, Several
 
 # which of several invitations: its number in the list (第2个), or all of them
 PICK_ANSWER = r"^(?:第\s*)?(?P<number>\d{1,2})\s*(?:个|号)?$|^(?P<all>全部|都|全都|所有|都是)$"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from services.common.doors import lazy
 
 if TYPE_CHECKING:
-    from services.draws.running.answers import ACKNOWLEDGE, ANSWER, NotAnAnswer, Several
+    from services.draws.running.answers import ACKNOWLEDGE, ANSWER, Answer, NotAnAnswer, Several
     from services.draws.running.calls import CallPolicy, DrawCalls
     from services.draws.running.counts import Counts
     from services.draws.running.engine import DrawEngine
@@ -29,6 +29,7 @@ __all__ = [
     "SANCTIONED",
     "SEALED_ACTIONS",
     "SEAL_BEFORE",
+    "Answer",
     "CallPolicy",
     "Counts",
     "DrawCalls",
