@@ -27,8 +27,16 @@ ALL_CHANNELS = frozenset({*WECHAT_GROUP, "sms", "voice"})
 Groups = dict[str, tuple[tuple[str, ...], ...]]
 
 _PARAMS = Notification._meta.fields_map["params"]
-_EACH_COLUMNS = ("kind", "params", "person_id", "status", "ruled_out", "channels", "covered",
-                 "attempts", "lane", "next_attempt_at", "client_msg_id", "created_at")
+# the columns the model gives a default (written as the model's own defaults are)
+_DEFAULTED = ("status", "ruled_out", "channels", "covered", "attempts", "lane")
+_EACH_COLUMNS = ("kind", "params", "person_id", *_DEFAULTED, "next_attempt_at",
+                 "client_msg_id", "created_at")
+
+
+@cache
+def _each_defaults() -> tuple[Any, ...]:
+    fields = Notification._meta.fields_map
+    return tuple(fields[c].to_db_value(fields[c].default, Notification) for c in _DEFAULTED)
 
 
 @cache
@@ -47,6 +55,11 @@ class Change:
     added: list[Notification] = field(default_factory=list)
     queued_more: bool = False  # rows written without their models (notify_each)
     at_once: Groups = field(default_factory=dict)
+
+    @property
+    def queued(self) -> bool:
+        """Whether this change queued anything (the relay is woken once it commits)."""
+        return bool(self.added) or self.queued_more
 
     async def notify_application(self, app: Application, kind: NotificationKind,
                                  **extra: Any) -> None:
@@ -103,8 +116,8 @@ class Change:
         # progress notice to the agency costs no more than its own statement)
         encoded = _PARAMS.to_db_value(params, Notification)
         values = [v for p in people for v in (
-            kind, encoded, p, Status.QUEUED.value, "", "", False, 0, 0, self.now,
-            "eb-" + secrets.token_hex(12), self.now)]
+            kind, encoded, p, *_each_defaults(), self.now, "eb-" + secrets.token_hex(12),
+            self.now)]
         await rows(_each_sql(len(people)), *values)
         self.queued_more = True  # the relay is woken once the change commits
 

@@ -129,7 +129,7 @@ class Outbox:
         change = Change(now, at_once=self.at_once)
         async with in_transaction():
             yield change
-        if change.added or change.queued_more:
+        if change.queued:
             await self._wake()
 
     async def _wake(self) -> None:
@@ -153,7 +153,7 @@ class Outbox:
                 return await change.notify(kind, params, **kw)
         alone = Change(now, at_once=self.at_once)
         made = await alone.notify(kind, params, **kw)
-        if alone.added or alone.queued_more:
+        if alone.queued:
             await self._wake()
         return made
 
@@ -163,7 +163,7 @@ class Outbox:
         row back (an answer sent back by SMS): one statement, no model built."""
         alone = Change(now, at_once=self.at_once)
         await alone.notify_each(kind, params, [person_id])
-        if alone.added or alone.queued_more:
+        if alone.queued:
             await self._wake()
 
     async def claim(self, now: datetime, limit: int,

@@ -11,19 +11,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import aiohttp
 from aiohttp.test_utils import TestServer
 
 from models.calls import VirtualCall
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification
 from models.people import Person
-from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA
 from services.draws.randomness.commit import commit
 from services.draws.record.oplog import Actor
 from tests.support.browser import reload, screenshot, signed_in
 from tests.support.draw_world import confirmed_elsewhere, the_evaluation_is_over
+from tests.support.performance import answered_demo_draw
 from web.context import DOMAIN
 
 STAFF = "13712340000"
@@ -32,18 +31,7 @@ STAFF = "13712340000"
 async def ended_draw_and_its_reeval(server: TestServer) -> tuple[int, list[int]]:
     """The simulator's demo draw answered 1 by every invited expert in chat, then a 复评
     of it verified by the trading centre (its pools, the original experts, committed)."""
-    async with aiohttp.ClientSession() as http:
-        started = await http.post(server.make_url("/sandbox/api/demo-draw"), json={})
-        aid = (await started.json())["activity"]
-        for _ in range(6):
-            waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
-            if not waiting:
-                break
-            for item in waiting:
-                openid = (await WeChatIdentity.get(
-                    person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
-                await http.post(server.make_url("/sandbox/api/send"),
-                                json={"openid": openid, "text": "1", "aes": True})
+    aid = await answered_demo_draw(server)
     assert (await DrawActivity.get(id=aid)).status == "ended"
     await the_evaluation_is_over(aid, datetime.now(UTC))
     activity = await DrawActivity.get(id=aid)

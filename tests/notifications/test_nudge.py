@@ -40,7 +40,6 @@ async def test_a_nudge_queues_the_relay_job_once_as_arq_would(settings: Settings
         assert await redis.get(keys.outbox_dirty()) == b"1"
         await redis.delete(keys.outbox_dirty())
         await nudge()  # the job still waits: not queued twice, the mark set again
-        assert await arq.zcard(arq.default_queue_name) >= 1
         assert await arq.zscore(arq.default_queue_name, RELAY_JOB_ID) is not None
         assert await redis.get(keys.outbox_dirty()) == b"1"
         # arq's own enqueue agrees that the job is there

@@ -36,10 +36,9 @@ async def ended_evaluation(api: Api, chat: Chat, client: TestClient, demo: dict,
     return aid, token, served
 
 
-async def ended_demo_draw(server: TestServer) -> tuple[int, list[Invitation]]:
+async def answered_demo_draw(server: TestServer) -> int:
     """The simulator's demo draw (3 experts) answered 1 by every invited expert in chat, as
-    the browser tests drive the service `make run` starts; the evaluation then held and over
-    five minutes ago."""
+    the browser tests drive the service `make run` starts; its activity."""
     async with aiohttp.ClientSession() as http:
         started = await http.post(server.make_url("/sandbox/api/demo-draw"), json={})
         aid = (await started.json())["activity"]
@@ -52,6 +51,12 @@ async def ended_demo_draw(server: TestServer) -> tuple[int, list[Invitation]]:
                     person_id=item.person_id, channel=Channel.OFFICIAL_ACCOUNT)).openid
                 await http.post(server.make_url("/sandbox/api/send"),
                                 json={"openid": openid, "text": "1", "aes": True})
+    return int(aid)
+
+
+async def ended_demo_draw(server: TestServer) -> tuple[int, list[Invitation]]:
+    """`answered_demo_draw`, the evaluation then held and over five minutes ago."""
+    aid = await answered_demo_draw(server)
     now = datetime.now(UTC)
     await DrawActivity.filter(id=aid).update(
         eval_start=now - timedelta(hours=6), eval_end=now - timedelta(minutes=5),

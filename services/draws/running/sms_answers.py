@@ -17,13 +17,10 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
 from models.draws import Invitation, InvitationStatus, Notice
-from models.orm import sealing
-from models.orm.statements import columns, model_from, rows
-from models.people import Person
+from models.people import Person, active_person_with_phone
 from models.wechat import WeChatIdentity
 from services.common.clock import china_time
 from services.common.errors import DomainError
@@ -52,14 +49,6 @@ log = logging.getLogger(__name__)
 CODE = re.compile(r"^\s*(\d{6})\s*[。.]?\s*$")  # a verification code on its own
 
 
-@cache
-def _by_phone_sql() -> str:
-    """The person with this phone, sealed (its key) or not yet (models.people.phone_is),
-    not deregistered; built once the models are initialised."""
-    return (f"SELECT {columns(Person, 'p')} FROM person p WHERE (p.phone_hash = ? OR "
-            "p.phone_clear = ?) AND p.deregistered_at IS NULL ORDER BY p.id LIMIT 1")
-
-
 @dataclass
 class SmsReplies:
     draws: DrawEngine
@@ -71,8 +60,7 @@ class SmsReplies:
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
         """What the person with this phone is told back (also queued as an SMS to them);
         None when no person has this phone (nothing is sent to an unknown number)."""
-        found = await rows(_by_phone_sql(), sealing.sealer().phone_key(phone), phone)
-        person = model_from(Person, found[0], "p") if found else None
+        person = await active_person_with_phone(phone)
         if person is None:
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None
