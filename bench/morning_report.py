@@ -56,33 +56,83 @@ class Answered:
     delivered: float  # when the expert's channel had it (the fake's clock)
     delay: float  # the expert's own delay, s (compressed)
     choice: str  # 1 / 2
+    wait: float = 0.0  # of `delay`, the time from the delivery to the answer
+    posted: float = 0.0  # when the answer was sent (wall clock)
+
+
+def chain(activity: dict[str, Any], invitations: list[dict[str, Any]]
+          ) -> list[dict[str, Any]]:
+    """The invitations that decided a committee, first to last: the last confirmation, and
+    back through each wave to the decline (or the start) that sent it. Empty for an
+    activity not ended."""
+    if activity["ended_at"] is None or activity["started_at"] is None:
+        return []
+    confirmed = [i for i in invitations if i["status"] == "confirmed" and i["replied_at"]]
+    if not confirmed:
+        return []
+    found = [max(confirmed, key=lambda i: i["replied_at"])]
+    while found[-1]["wave"] > 1:
+        sent: datetime = found[-1]["sent_at"]
+        causes = [i for i in invitations if i["status"] == "declined" and i["replied_at"]
+                  and i["replied_at"] <= sent and i["wave"] < found[-1]["wave"]]
+        if not causes:
+            break
+        found.append(max(causes, key=lambda i: i["replied_at"]))
+    return found[::-1]
 
 
 def added_latency(activity: dict[str, Any], invitations: list[dict[str, Any]],
                   answered: dict[int, Answered]) -> float | None:
     """The committee's time from the start to its end, less its experts' own delays on the
-    chain that decided it: the last confirmation's expert, and back through each wave to
-    the decline (or the start) that sent it. None for an activity not ended."""
-    if activity["ended_at"] is None or activity["started_at"] is None:
+    chain that decided it. None for an activity not ended."""
+    items = chain(activity, invitations)
+    if not items:
         return None
-    confirmed = [i for i in invitations if i["status"] == "confirmed" and i["replied_at"]]
-    if not confirmed:
-        return None
-    item = max(confirmed, key=lambda i: i["replied_at"])
-    own = 0.0
-    while True:
-        said = answered.get(item["id"])
-        own += said.delay if said else 0.0
-        if item["wave"] <= 1:
-            break
-        sent: datetime = item["sent_at"]
-        causes = [i for i in invitations if i["status"] == "declined" and i["replied_at"]
-                  and i["replied_at"] <= sent and i["wave"] < item["wave"]]
-        if not causes:
-            break
-        item = max(causes, key=lambda i: i["replied_at"])
+    own = sum(said.delay for i in items if (said := answered.get(i["id"])))
     whole = (activity["ended_at"] - activity["started_at"]).total_seconds()
     return max(0.0, whole - own)
+
+
+SEGMENTS = {
+    "draw": "start → first invitations written",
+    "out": "invitation written → on the expert's channel (a call: past its designed time)",
+    "driver": "on the channel → answer sent, beyond the expert's own delay (the driver)",
+    "reply": "answer sent → reply recorded",
+    "wave": "decline recorded → the next wave written (补抽)",
+    "end": "last confirmation → activity ended",
+}
+
+
+def segments(activity: dict[str, Any], invitations: list[dict[str, Any]],
+             answered: dict[int, Answered]) -> dict[str, float]:
+    """Where a committee's added latency went, along its deciding chain (s per segment;
+    a voice call's designed wait is the expert's own, as in `added_latency`: their sum)."""
+    items = chain(activity, invitations)
+    if not items:
+        return {}
+    part = dict.fromkeys(SEGMENTS, 0.0)
+    part["draw"] = (items[0]["sent_at"] - activity["started_at"]).total_seconds()
+    for n, item in enumerate(items):
+        said = answered.get(item["id"])
+        if said is None:
+            continue
+        sent, replied = item["sent_at"].timestamp(), item["replied_at"].timestamp()
+        # (a call's designed wait is the expert's own: its lateness is the service's)
+        part["out"] += said.delivered - sent - (said.delay - said.wait)
+        part["driver"] += said.posted - said.delivered - said.wait
+        part["reply"] += replied - said.posted
+        if n + 1 < len(items):
+            part["wave"] += items[n + 1]["sent_at"].timestamp() - replied
+    part["end"] = (activity["ended_at"] - items[-1]["replied_at"]).total_seconds()
+    return part
+
+
+def breakdown(parts: list[dict[str, float]]) -> list[list[str]]:
+    """Each segment's p50 / p99 over the committees, and its share of the slowest tenth's."""
+    slow = sorted(parts, key=lambda p: -sum(p.values()))[:max(1, len(parts) // 10)]
+    total = sum(sum(p.values()) for p in slow) or 1.0
+    return [[label, summary([p[key] for p in parts]),
+             f"{sum(p[key] for p in slow) / total:.0%}"] for key, label in SEGMENTS.items()]
 
 
 def summary(values: list[float], scale: float = 1000) -> str:

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from tortoise import connections
@@ -20,7 +21,7 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.notifications import Notification, Status
-from models.orm.statements import columns, models_from, rows
+from models.orm.statements import columns, models_from, on_postgres, rows
 from services.common.metrics import SENDS
 from services.notifications.change import ALL_CHANNELS, Change, Groups, settle_families
 from services.notifications.consents import record_consents
@@ -69,31 +70,38 @@ class Lease:
         return self._clock() < self.until - self.margin
 
 
-def _claim_sql() -> str:
+@cache
+def claim_sql(dialect: str) -> str:
     """One statement claims a batch and returns it: the lapsed claims, one person's due
     notices, then a mass notice's due rows, at most BULK_CLAIM of them (three index range
     reads, not one OR: with the OR, PostgreSQL gathers every due row to sort them, 0.4 s a
     claim with 50,000 queued by a mass notice), each oldest first; so a relay sending a
     province-wide notice comes back for an invitation within a small batch. The due
     condition is checked again by the UPDATE itself, so two relays never share a row.
-    Parameters: the token, the lease's end, then now and a limit for each part (lapsed, one
-    person's, the mass notice's), the limit in all, now twice more."""
+
+    On PostgreSQL the picked ids are an array computed once (an InitPlan) that the update
+    finds by primary key. As `id IN (subquery)`, the plan PostgreSQL cached for the relay's
+    prepared statement while the outbox was small (a generic plan, from the sixth claim on)
+    walked every queued row and ran the three reads again for each: once a mass notice had
+    queued 30,000 rows, a claim took minutes, was cut at the worker's statement timeout,
+    and nothing was sent until the table's statistics changed. SQLite reads an IN subquery
+    once. Parameters: the token, the lease's end, then now and a limit for each part
+    (lapsed, one person's, the mass notice's), the limit in all, now twice more."""
     queued, sending = Status.QUEUED.value, Status.SENDING.value
     due = (f"SELECT id FROM notification WHERE status = '{queued}' AND lane = {{lane}} "
            "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
+    picked = (
+        f"SELECT id FROM (SELECT id FROM (SELECT id FROM notification WHERE status = "
+        f"'{sending}' AND claimed_until < ? LIMIT ?) AS lapsed UNION ALL "
+        f"SELECT id FROM ({due.format(lane=0)}) AS own UNION ALL "
+        f"SELECT id FROM ({due.format(lane=1)}) AS mass) AS picked LIMIT ?")
+    ids = f"id = ANY(ARRAY({picked}))" if dialect == "postgres" else f"id IN ({picked})"
     return (
         f"UPDATE notification SET status = '{sending}', claim_token = ?, claimed_until = ?, "
-        "attempts = attempts + 1 WHERE id IN (SELECT id FROM ("
-        f"SELECT id FROM (SELECT id FROM notification WHERE status = '{sending}' "
-        "AND claimed_until < ? LIMIT ?) AS lapsed UNION ALL "
-        f"SELECT id FROM ({due.format(lane=0)}) AS own UNION ALL "
-        f"SELECT id FROM ({due.format(lane=1)}) AS mass) AS picked LIMIT ?) "
+        f"attempts = attempts + 1 WHERE {ids} "
         f"AND ((status = '{queued}' AND next_attempt_at <= ?) "
         f"OR (status = '{sending}' AND claimed_until < ?)) "
         f"RETURNING {columns(Notification, 'notification')}")
-
-
-CLAIM_SQL = _claim_sql()
 # a mass notice's rows a claim takes at most: a second or two of sending, after which the
 # relay claims again and finds an invitation queued meanwhile
 BULK_CLAIM = 200
@@ -174,7 +182,8 @@ class Outbox:
         if max_attempts is not None:
             await self._bury_lapsed(now, max_attempts)
         token = secrets.token_hex(12)
-        found = await rows(CLAIM_SQL, token, now + self.lease, now, limit, now, limit, now,
+        found = await rows(claim_sql("postgres" if on_postgres() else "sqlite"), token,
+                           now + self.lease, now, limit, now, limit, now,
                            min(limit, BULK_CLAIM), limit, now, now)
         claimed = [n for n in models_from(Notification, found, "notification") if n is not None]
         # UPDATE ... RETURNING gives no order (PostgreSQL's is the heap's): one person's
