@@ -36,6 +36,7 @@ RELAY_JOB_ID = "relay-outbox"
 LEASE_SHARE = 0.5  # a claim is sized to be sent, at the global rate, within this share
 RUN_BUDGET = 40.0  # s a run sends for (the job timeout is 60 s)
 RENEWALS = 3  # lease renewals per lease period (and the margin left unused: 1/RENEWALS)
+BESIDE_POLL = 0.2  # s: how often one person's new notices are looked for beside a mass batch
 
 
 # the nudge in one round trip: the dirty mark, and the relay job enqueued as arq's
@@ -111,6 +112,8 @@ class Relay:
         self._parked = keys.early_receipts()
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
+        # one person's notices sent beside a mass batch do not queue behind its sends
+        self._beside_sem = asyncio.Semaphore(concurrency)
         self.clock = clock
         self.receipts = ReceiptInbox(redis, keys)
         self._job_running = False  # the job's run under way in this process
@@ -159,8 +162,8 @@ class Relay:
         return applied
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
-                   now: datetime, lease: Lease) -> None:
-        async with self._sem:
+                   now: datetime, lease: Lease, sem: asyncio.Semaphore) -> None:
+        async with sem:
             await self.sender.deliver(item, to, marker, now, lease)
 
     async def _hand_back(self, items: list[Notification], now: datetime) -> None:
@@ -244,17 +247,10 @@ class Relay:
                                                 self.sender.max_attempts)
                 if not items:
                     break
-                try:
-                    async with self._holding(items, now) as lease:
-                        recipients, markers = await self.sender.prepare(items)
-                        await asyncio.gather(*(self._one(i, recipients.get(i.id),
-                                                         markers.get(i.id), now, lease)
-                                               for i in items))
-                except asyncio.CancelledError:  # the worker is stopping: hand the rest back
-                    await asyncio.shield(self._hand_back(items, now))
-                    raise
-                # sent is sent: a cancellation now must not roll the outcomes back
-                await asyncio.shield(self.outbox.save(items))
+                if any(i.lane for i in items):  # a mass notice's batch
+                    total += await self._beside(self._send_batch(items, now))
+                else:
+                    await self._send_batch(items, now)
                 total += len(items)
             else:
                 log.info("relay handled %d notification(s), the rest is for the next run",
@@ -264,6 +260,45 @@ class Relay:
                 if total:
                     log.info("relay handled %d notification(s)", total)
                 return total
+
+    async def _send_batch(self, items: list[Notification], now: datetime,
+                          beside: bool = False) -> None:
+        """Claimed rows sent and their outcomes saved; a stopping worker hands the rest
+        back."""
+        sem = self._beside_sem if beside else self._sem
+        try:
+            async with self._holding(items, now) as lease:
+                recipients, markers = await self.sender.prepare(items)
+                await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
+                                                 now, lease, sem) for i in items))
+        except asyncio.CancelledError:  # the worker is stopping: hand the rest back
+            await asyncio.shield(self._hand_back(items, now))
+            raise
+        # sent is sent: a cancellation now must not roll the outcomes back
+        await asyncio.shield(self.outbox.save(items))
+
+    async def _beside(self, batch: Awaitable[None]) -> int:
+        """A mass notice's batch sent while one person's notices that fall due meanwhile
+        are claimed (every BESIDE_POLL s: a claim that finds none is one indexed read) and
+        sent at once, not after it: a batch of a province-wide notice takes seconds when
+        WeChat or the machine is slow, and an invitation must not wait for it. Returns how
+        many of one person's notices were sent beside it."""
+        task = asyncio.ensure_future(batch)
+        sent = 0
+        try:
+            while not (await asyncio.wait({task}, timeout=BESIDE_POLL))[0]:
+                now = self.clock()
+                own = await self.outbox.claim(now, self.claim_size(),
+                                              self.sender.max_attempts, bulk=False)
+                if own:
+                    await self._send_batch(own, now, beside=True)
+                    sent += len(own)
+        finally:
+            if not task.done():  # cancelled while waiting: the batch hands its rows back
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        task.result()
+        return sent
 
 
 def _text(value: bytes | str) -> str:

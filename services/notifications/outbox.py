@@ -174,17 +174,17 @@ class Outbox:
         if alone.queued:
             await self._wake()
 
-    async def claim(self, now: datetime, limit: int,
-                    max_attempts: int | None = None) -> list[Notification]:
+    async def claim(self, now: datetime, limit: int, max_attempts: int | None = None,
+                    bulk: bool = True) -> list[Notification]:
         """Claim up to `limit` due notifications (and ones whose claim lapsed: their relay
-        died between claiming and recording); each attempt counts, and a lapsed row that
-        has used `max_attempts` is dead instead."""
+        died between claiming and recording), a mass notice's rows only if `bulk`; each
+        attempt counts, and a lapsed row that has used `max_attempts` is dead instead."""
         if max_attempts is not None:
             await self._bury_lapsed(now, max_attempts)
         token = secrets.token_hex(12)
         found = await rows(claim_sql("postgres" if on_postgres() else "sqlite"), token,
                            now + self.lease, now, limit, now, limit, now,
-                           min(limit, BULK_CLAIM), limit, now, now)
+                           min(limit, BULK_CLAIM) if bulk else 0, limit, now, now)
         claimed = [n for n in models_from(Notification, found, "notification") if n is not None]
         # UPDATE ... RETURNING gives no order (PostgreSQL's is the heap's): one person's
         # notices first, each lane oldest first

@@ -1,17 +1,23 @@
 """A mass notice's rows wait behind one person's notices: claimed only when none of those
 is due, so an invitation queued after a province-wide notice is sent first (the relay takes
-its rows oldest first within each lane)."""
+its rows oldest first within each lane), and one queued while a batch of the notice is being
+sent goes out beside it; the claim stays quick once the notice is queued."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient
 from tortoise.transactions import in_transaction
 
-from models.notifications import Notification
+from bot.relay.channels import CHANNELS
+from models.notifications import Notification, Status
 from models.orm.statements import on_postgres
+from models.wechat import WeChatIdentity
+from sandbox.platform import Fault, Platform
+from tests.support.helpers import eventually
 from web.context import DOMAIN
 
 
@@ -69,3 +75,48 @@ async def test_a_claim_planned_while_the_outbox_was_small_is_quick_after_a_mass_
             assert len(claimed) == 200
             assert [n.lane for n in claimed[:20]] == [0] * 20  # one person's first
             raise _Undo
+
+
+WORDS = {"content": "", "at": "2026-11-23 09:00"}
+
+
+async def test_an_invitation_queued_while_a_mass_batch_is_sent_does_not_wait_for_it(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    """A batch of a province-wide notice takes seconds when WeChat answers slowly (here a
+    second and a half a template message); one person's notice that falls due meanwhile is claimed
+    and sent beside the batch, not after it."""
+    from bot.relay.relay import Relay
+
+    shared = client.app[CHANNELS].relay
+    later = datetime.now(UTC) + timedelta(hours=1)  # not due for the in-process relay
+    relay = Relay(shared.outbox, shared.sender, shared._redis, shared._keys,
+                  clock=lambda: later)
+    mass_to = int((await WeChatIdentity.get(openid=demo["expert"].openid)).person_id)
+    bulk = [(await Notification.create(
+        kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
+        next_attempt_at=later, client_msg_id=f"beside-{i}", lane=1)).id for i in range(10)]
+    platform.inject(Fault("/cgi-bin/message/template/send", delay=1.5, times=10))
+    # the applicant wrote to the official account a moment ago: a customer-service message
+    await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
+        last_seen_at=datetime.now(UTC))
+    platform.interact(demo["applicant"].openid)
+    run = asyncio.create_task(relay.run())
+    await eventually(lambda: _sending(bulk))  # the mass batch is under way
+    urgent = await Notification.create(
+        kind="system.test", person_id=int((await WeChatIdentity.get(
+            openid=demo["applicant"].openid)).person_id),
+        params={**WORDS, "content": "评标邀请"}, next_attempt_at=later,
+        client_msg_id="beside-urgent")
+    await eventually(lambda: _sent(urgent.id))
+    assert await _sending(bulk)  # the batch was still under way
+    await run
+    assert not await Notification.filter(id__in=bulk, status__in=[
+        Status.QUEUED, Status.SENDING]).exists()
+
+
+async def _sending(ids: list[int]) -> bool:
+    return await Notification.filter(id__in=ids, status=Status.SENDING).exists()
+
+
+async def _sent(item_id: int) -> bool:
+    return (await Notification.get(id=item_id)).status in (Status.SENT, Status.DELIVERED)
