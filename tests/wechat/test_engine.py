@@ -295,15 +295,18 @@ async def test_a_message_behind_a_long_one_is_deferred_not_dropped(client: TestC
         deferred.append(raw)
 
     router = Router("slow")
+    started = asyncio.Event()  # the long one holds the user's lock
 
     @router.message(state=ANY)
     async def slow(msg: Incoming) -> str:
-        await asyncio.sleep(0.6 if msg.content == "long" else 0)
+        if msg.content == "long":
+            started.set()
+            await asyncio.sleep(0.6)
         return msg.content
 
     dispatcher = _dispatcher(client, router, lock_wait=0.2, defer=defer)
     first = asyncio.ensure_future(dispatcher.feed(_msg("o_d", "long", 1)))
-    await asyncio.sleep(0.05)
+    await started.wait()  # (a fixed 50 ms was not always enough on a slow machine)
     outcome = Outcome()
     second = await dispatcher.feed(_msg("o_d", "short", 2), outcome)
     assert second == SILENCE and outcome.deferred and outcome.late
