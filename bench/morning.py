@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import hmac
+import os
 import random
 import sys
 import time
@@ -41,18 +43,17 @@ from bench.common import (
     table,
     wait_ready,
 )
+from bench.morning_nodes import driver_url, sentinel_redis, statements_ready, statements_run
 from bench.morning_report import (
     Answered,
     Samples,
-    added_latency,
-    breakdown,
+    added_latencies,
     cpu_seconds,
     drained,
     login,
     notice,
     rows,
     sample,
-    segments,
     summary,
 )
 from bench.morning_venue import arrivals, check_in, doubled, evaluations
@@ -246,9 +247,9 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     day = Morning(args, world, fake, service)
     # a pool: the poller, the main loop and the last reads share it (a connection takes one
     # statement at a time); the sampler has its own
-    conn = await asyncpg.create_pool(DATABASE_URL.replace("postgres://", "postgresql://", 1),
-                                     min_size=2, max_size=4)
-    watcher = await asyncpg.connect(DATABASE_URL.replace("postgres://", "postgresql://", 1))
+    counting = await statements_ready(DATABASE_URL)
+    conn = await asyncpg.create_pool(driver_url(DATABASE_URL), min_size=2, max_size=4)
+    watcher = await asyncpg.connect(driver_url(DATABASE_URL))
     until = asyncio.Event()
     cpu0 = {name: sum(cpu_seconds(p) for p in pids) for name, pids in groups.items()}
     commits0 = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
@@ -264,7 +265,7 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         venue = [asyncio.create_task(check_in(day, http, i, how, code, rng.uniform(
             0.25 * span, 0.75 * span))) for i, how, code in world.places]
         await noticed
-        queued_in = await notice()
+        queued_in, noticed_at = await notice(), time.strftime("%T", time.gmtime())
         starts = await starter
         deadline = time.monotonic() + span + 600 / args.compress + 120
         while time.monotonic() < deadline:
@@ -285,21 +286,13 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     sent = await conn.fetch("SELECT status, count(*) AS n FROM notification GROUP BY status")
     lost = await conn.fetchval("SELECT count(*) FROM notification WHERE status IN "
                                "('failed', 'dead') AND NOT covered")
+    ran, frequent = await statements_run(conn) if counting else (0, [])
     await conn.close()
     await watcher.close()
-    by_activity: dict[int, list[dict[str, Any]]] = {}
-    roots = {a["id"]: a for a in acts}
-    for item in invs:
-        by_activity.setdefault(item["activity_id"], []).append(item)
-    added = [x for aid in world.activities if (x := added_latency(
-        roots[aid], by_activity.get(aid, []), day.answered)) is not None]
-    parts = [p for aid in world.activities
-             if (p := segments(roots[aid], by_activity.get(aid, []), day.answered))]
-    print("\nwhere the added latency went (p50 / p99 ms over the committees; share of the "
-          "slowest tenth's)\n", file=sys.stderr)
-    print(table(["segment", "p50 / p99 ms", "slowest tenth"], breakdown(parts)),
-          file=sys.stderr)
+    added = added_latencies(world.activities, acts, invs, day.answered)
     replies = sum(len(v) for v in day.replies.values())
+    for calls, text in frequent:
+        print(f"  {calls / max(1, replies):7.2f} a reply  {text}", file=sys.stderr)
     notes = {r["status"]: r["n"] for r in sent}
     checked = sum(len(v) for v in day.checkins.values())
     handled = replies + len(starts) + int(outside.get("receipts_pushed", 0)) + checked
@@ -313,8 +306,9 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
                                           if i["activity_id"] == a["id"]], file=sys.stderr)
     print(f"\nactivities={len(world.activities)} ended={len(added)} invitations={len(invs)} "
           f"answered={len(day.answered)} replies={replies} notifications={notes} "
-          f"notice queued in {queued_in:.1f} s, outbox drained {drain:.0f} s after the last "
-          f"committee; bad={len(day.bad)} {day.bad[:5]}", file=sys.stderr)
+          f"notice queued in {queued_in:.1f} s by {noticed_at} UTC, outbox drained "
+          f"{drain:.0f} s after the last committee; bad={len(day.bad)} {day.bad[:5]}",
+          file=sys.stderr)
     return [
         ["committees formed", f"{len(added)} of {len(world.activities)}", "all"],
         ["latency added, start to committee (p50 / p99 ms)", summary(added), "p99 < 1,000"],
@@ -331,7 +325,9 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
         [f"worker CPU per notification sent ({told}) (ms)",
          f"{cpu['worker'] / max(1, told) * 1000:.2f}", ""],
         ["PostgreSQL connections, max", f"{max(day.samples.connections or [0])}", ""],
-        ["commits per reply (all work / replies)", f"{commits / max(1, replies):.1f}", ""],
+        ["commits / statements per reply (all work / replies)",
+         f"{commits / max(1, replies):.1f} / "
+         f"{f'{ran / max(1, replies):.1f}' if counting else '–'}", ""],
         ["peak memory serve / worker / fake (MiB)",
          " / ".join(f"{day.samples.rss.get(k, 0):.0f}" for k in ("serve", "worker", "fake")),
          ""],
@@ -359,18 +355,24 @@ def main() -> None:
     parser.add_argument("--serves", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--port", type=int, default=8461)
+    parser.add_argument("--sentinel", action="store_true",
+                        help="Redis through Sentinel: a master, its replica, three sentinels")
     args = parser.parse_args()
     ensure_database()
-    flush_redis()
+    with sentinel_redis(14) if args.sentinel else contextlib.nullcontext({}) as redis:
+        if not redis:
+            flush_redis()
+        run(args, redis)
+
+
+def run(args: argparse.Namespace, redis: dict[str, str]) -> None:
     fake_port, serve_port = args.port, args.port + 1
     fake, service = f"http://127.0.0.1:{fake_port}", f"http://127.0.0.1:{serve_port}"
     env = service_env(WECHAT_SANDBOX="1", WECHAT_API_BASE=fake, SMS_PROVIDER="sandbox",
                       SMS_API_BASE=fake, VOICE_PROVIDER="sandbox",
                       VOICE_AFTER_MINUTES=str(3 / args.compress), WECHAT_MESSAGE_MODE="plain",
                       PUBLIC_BASE_URL=service, OUTBOX_RATE="0", OUTBOX_USER_RATE="0",
-                      DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL)
-    import os
-
+                      DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL, **redis)
     os.environ.update(env)
     world = asyncio.run(prepare(args))
     procs = {"fake": start([sys.executable, "-m", "bench.morning_fake", "--port",
@@ -387,9 +389,10 @@ def main() -> None:
     finally:
         stop(procs["worker"] + procs["serve"] + procs["fake"])
     print(f"\nactivities={args.activities} experts={args.experts} serves={args.serves} "
-          f"workers={args.workers}: a {args.minutes:.0f}-minute morning compressed "
-          f"{args.compress:g} times ({args.minutes * 60 / args.compress:.0f} s), PostgreSQL "
-          f"+ Redis, the outside world in its own process\n")
+          f"workers={args.workers}{' (Redis through Sentinel)' * args.sentinel}: a "
+          f"{args.minutes:.0f}-minute morning compressed {args.compress:g} times "
+          f"({args.minutes * 60 / args.compress:.0f} s), PostgreSQL + Redis, the outside "
+          "world in its own process\n")
     print(table(["measure", "value", "target"], out))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,6 +17,7 @@ from typing import Any
 
 import aiohttp
 
+from bench.common import table
 from bench.morning_world import HANDLER_MINI, World
 
 TICK = os.sysconf("SC_CLK_TCK")
@@ -133,6 +135,32 @@ def breakdown(parts: list[dict[str, float]]) -> list[list[str]]:
     total = sum(sum(p.values()) for p in slow) or 1.0
     return [[label, summary([p[key] for p in parts]),
              f"{sum(p[key] for p in slow) / total:.0%}"] for key, label in SEGMENTS.items()]
+
+
+def added_latencies(roots: list[int], acts: list[dict[str, Any]],
+                    invs: list[dict[str, Any]], answered: dict[int, Answered]) -> list[float]:
+    """Each formed committee's added latency; where it went is printed (stderr)."""
+    by_activity: dict[int, list[dict[str, Any]]] = {}
+    rows_of = {a["id"]: a for a in acts}
+    for item in invs:
+        by_activity.setdefault(item["activity_id"], []).append(item)
+    added = [x for aid in roots if (x := added_latency(
+        rows_of[aid], by_activity.get(aid, []), answered)) is not None]
+    parts = [p for aid in roots
+             if (p := segments(rows_of[aid], by_activity.get(aid, []), answered))]
+    print("\nwhere the added latency went (p50 / p99 ms over the committees; share of the "
+          "slowest tenth's)\n", file=sys.stderr)
+    print(table(["segment", "p50 / p99 ms", "slowest tenth"], breakdown(parts)),
+          file=sys.stderr)
+    for aid in sorted(roots, key=lambda a: -sum(segments(
+            rows_of[a], by_activity.get(a, []), answered).values()))[:5]:
+        items = chain(rows_of[aid], by_activity.get(aid, []))
+        print(f"  slow: activity {aid}", {k: round(v, 2) for k, v in segments(
+            rows_of[aid], by_activity.get(aid, []), answered).items() if v}, [
+            (i["answered_via"], i["sent_at"].strftime("%H:%M:%S.%f")[:12],
+             round(said.delivered - i["sent_at"].timestamp(), 2) if (
+                said := answered.get(i["id"])) else None) for i in items], file=sys.stderr)
+    return added
 
 
 def summary(values: list[float], scale: float = 1000) -> str:
