@@ -10,8 +10,8 @@ answers on their own channel (chat 7 in 10, SMS 2, the voice call's keypad 1) af
 of their own (median 1 simulated minute), declining 1 time in 5, so waves follow; the agency
 is pushed the draw's progress; a notice to 30,000 experts goes out halfway through.
 
-    .venv/bin/python -m bench.morning [--activities 200] [--compress 10] [--serves 1]
-                                      [--workers 1]
+    [OUTBOX_RATE=0] .venv/bin/python -m bench.morning [--compress 10] [--serves 1]
+                                      [--workers 1] [--venues 200] [--sentinel]
 """
 
 from __future__ import annotations
@@ -352,9 +352,8 @@ def main() -> None:
                         help="today's 09:00 evaluations whose experts check in")
     parser.add_argument("--minutes", type=float, default=30, help="the morning, simulated")
     parser.add_argument("--compress", type=float, default=10)
-    parser.add_argument("--serves", type=int, default=1)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--port", type=int, default=8461)
+    for name, default in (("--serves", 1), ("--workers", 1), ("--port", 8461)):
+        parser.add_argument(name, type=int, default=default)
     parser.add_argument("--sentinel", action="store_true",
                         help="Redis through Sentinel: a master, its replica, three sentinels")
     args = parser.parse_args()
@@ -368,11 +367,12 @@ def main() -> None:
 def run(args: argparse.Namespace, redis: dict[str, str]) -> None:
     fake_port, serve_port = args.port, args.port + 1
     fake, service = f"http://127.0.0.1:{fake_port}", f"http://127.0.0.1:{serve_port}"
+    limits = {k: os.environ.get(k, "0") for k in ("OUTBOX_RATE", "OUTBOX_USER_RATE")}
     env = service_env(WECHAT_SANDBOX="1", WECHAT_API_BASE=fake, SMS_PROVIDER="sandbox",
-                      SMS_API_BASE=fake, VOICE_PROVIDER="sandbox",
+                      SMS_API_BASE=fake, VOICE_PROVIDER="sandbox", **limits,
                       VOICE_AFTER_MINUTES=str(3 / args.compress), WECHAT_MESSAGE_MODE="plain",
-                      PUBLIC_BASE_URL=service, OUTBOX_RATE="0", OUTBOX_USER_RATE="0",
-                      DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL, **redis)
+                      PUBLIC_BASE_URL=service, DATABASE_URL=DATABASE_URL,
+                      **{"REDIS_URL": REDIS_URL, **redis})
     os.environ.update(env)
     world = asyncio.run(prepare(args))
     procs = {"fake": start([sys.executable, "-m", "bench.morning_fake", "--port",
@@ -389,7 +389,7 @@ def run(args: argparse.Namespace, redis: dict[str, str]) -> None:
     finally:
         stop(procs["worker"] + procs["serve"] + procs["fake"])
     print(f"\nactivities={args.activities} experts={args.experts} serves={args.serves} "
-          f"workers={args.workers}{' (Redis through Sentinel)' * args.sentinel}: a "
+          f"workers={args.workers}{' (Redis through Sentinel)' * args.sentinel} {limits}: a "
           f"{args.minutes:.0f}-minute morning compressed {args.compress:g} times "
           f"({args.minutes * 60 / args.compress:.0f} s), PostgreSQL + Redis, the outside "
           "world in its own process\n")

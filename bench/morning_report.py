@@ -85,12 +85,14 @@ def chain(activity: dict[str, Any], invitations: list[dict[str, Any]]
 
 def added_latency(activity: dict[str, Any], invitations: list[dict[str, Any]],
                   answered: dict[int, Answered]) -> float | None:
-    """The committee's time from the start to its end, less its experts' own delays on the
-    chain that decided it. None for an activity not ended."""
+    """The committee's time from the start to its end, less its experts' own time on the
+    chain that decided it: each one's delay, and the driver's lag in sending their answer
+    (the simulated expert's, not the service's). None for an activity not ended."""
     items = chain(activity, invitations)
     if not items:
         return None
-    own = sum(said.delay for i in items if (said := answered.get(i["id"])))
+    own = sum(said.delay + said.posted - said.delivered - said.wait
+              for i in items if (said := answered.get(i["id"])))
     whole = (activity["ended_at"] - activity["started_at"]).total_seconds()
     return max(0.0, whole - own)
 
@@ -98,7 +100,8 @@ def added_latency(activity: dict[str, Any], invitations: list[dict[str, Any]],
 SEGMENTS = {
     "draw": "start → first invitations written",
     "out": "invitation written → on the expert's channel (a call: past its designed time)",
-    "driver": "on the channel → answer sent, beyond the expert's own delay (the driver)",
+    "driver": "on the channel → answer sent, beyond the expert's delay (the driver's lag: "
+              "not counted)",
     "reply": "answer sent → reply recorded",
     "wave": "decline recorded → the next wave written (补抽)",
     "end": "last confirmation → activity ended",
@@ -107,8 +110,9 @@ SEGMENTS = {
 
 def segments(activity: dict[str, Any], invitations: list[dict[str, Any]],
              answered: dict[int, Answered]) -> dict[str, float]:
-    """Where a committee's added latency went, along its deciding chain (s per segment;
-    a voice call's designed wait is the expert's own, as in `added_latency`: their sum)."""
+    """Where a committee's time went, along its deciding chain (s per segment; a voice
+    call's designed wait is the expert's own, as in `added_latency`: the sum of all but the
+    driver's lag)."""
     items = chain(activity, invitations)
     if not items:
         return {}
@@ -129,10 +133,16 @@ def segments(activity: dict[str, Any], invitations: list[dict[str, Any]],
     return part
 
 
+def counted(part: dict[str, float]) -> float:
+    """A committee's added latency from its segments (the driver's lag is not the
+    service's)."""
+    return sum(v for k, v in part.items() if k != "driver")
+
+
 def breakdown(parts: list[dict[str, float]]) -> list[list[str]]:
     """Each segment's p50 / p99 over the committees, and its share of the slowest tenth's."""
-    slow = sorted(parts, key=lambda p: -sum(p.values()))[:max(1, len(parts) // 10)]
-    total = sum(sum(p.values()) for p in slow) or 1.0
+    slow = sorted(parts, key=lambda p: -counted(p))[:max(1, len(parts) // 10)]
+    total = sum(counted(p) for p in slow) or 1.0
     return [[label, summary([p[key] for p in parts]),
              f"{sum(p[key] for p in slow) / total:.0%}"] for key, label in SEGMENTS.items()]
 
@@ -152,8 +162,8 @@ def added_latencies(roots: list[int], acts: list[dict[str, Any]],
           "slowest tenth's)\n", file=sys.stderr)
     print(table(["segment", "p50 / p99 ms", "slowest tenth"], breakdown(parts)),
           file=sys.stderr)
-    for aid in sorted(roots, key=lambda a: -sum(segments(
-            rows_of[a], by_activity.get(a, []), answered).values()))[:5]:
+    for aid in sorted(roots, key=lambda a: -counted(segments(
+            rows_of[a], by_activity.get(a, []), answered)))[:5]:
         items = chain(rows_of[aid], by_activity.get(aid, []))
         print(f"  slow: activity {aid}", {k: round(v, 2) for k, v in segments(
             rows_of[aid], by_activity.get(aid, []), answered).items() if v}, [
