@@ -42,16 +42,13 @@ class RateLimits:
     async def _incr(self, key: str, ttl: int) -> int:
         return int(await self._count(keys=[key], args=[ttl]))
 
-    async def wait_global(self, wait: bool = True) -> None:
-        """Wait for this send's slot under the global rate (0 = unlimited). Without `wait`
-        the slot is taken, so the sends reserving after it wait one slot more, and the send
-        goes at once: one person's notice beside a mass notice's batch, whose sends have
-        reserved up to a concurrency's worth of slots ahead (32 at 200 a second: 160 ms)."""
+    async def wait_global(self) -> None:
+        """Wait for this send's slot under the global rate (0 = unlimited)."""
         if self.per_second <= 0:
             return
         wait_us = int(await self._pace(keys=[self._keys.send_pace()],
                                        args=[int(1_000_000 / self.per_second), PACE_TTL_MS]))
-        if wait_us > 0 and wait:
+        if wait_us > 0:
             await asyncio.sleep(wait_us / 1_000_000)
 
     async def user_wait(self, who: str) -> datetime | None:

@@ -165,7 +165,7 @@ class Relay:
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
                    now: datetime, lease: Lease, beside: bool) -> None:
         async with self._beside_sem if beside else self._sem:
-            await self.sender.deliver(item, to, marker, now, lease, urgent=beside)
+            await self.sender.deliver(item, to, marker, now, lease)
 
     async def _hand_back(self, items: list[Notification], now: datetime) -> None:
         """Rows with no outcome yet go back to the queue at once (a send that was under way

@@ -164,16 +164,15 @@ class Sender:
         return await self.recipients(items), done
 
     async def deliver(self, item: Notification, to: Recipient | None, marker: str | None,
-                      now: datetime, lease: Lease | None = None, urgent: bool = False) -> None:
+                      now: datetime, lease: Lease | None = None) -> None:
         """Send one claimed notification and set its outcome on it; never raises. With a
-        `lease`, nothing is sent once too little of it is left (the row goes back); an
-        `urgent` one takes its slot under the global rate without waiting for it."""
+        `lease`, nothing is sent once too little of it is left (the row goes back)."""
         try:
             if marker:  # its relay died during or after a send: never sent again
                 self._taken_over(item, marker, now)
                 return
             assert to is not None
-            await self._deliver(item, to, now, lease, urgent)
+            await self._deliver(item, to, now, lease)
         except Exception as exc:
             log.exception("notification %s (%s) failed unexpectedly", item.id, item.kind)
             self.outbox.retry(item, now, f"unexpected: {exc!r}", self.max_attempts)
@@ -196,7 +195,7 @@ class Sender:
             await self._redis.set(key, value, ex=SEND_MARKER_TTL)
 
     async def _deliver(self, item: Notification, to: Recipient, now: datetime,
-                       lease: Lease | None, urgent: bool = False) -> None:
+                       lease: Lease | None) -> None:
         until = item.params.get("expires_iso")
         if until and now > datetime.fromisoformat(until):  # e.g. a call after its window
             self.outbox.skipped(item, f"expired at {until} before it could be sent")
@@ -210,7 +209,7 @@ class Sender:
                 self.outbox.retry(item, now, "per-recipient rate limit", self.max_attempts,
                                   delay=until - now, count_attempt=False)
                 return
-            await self.limits.wait_global(wait=not urgent)
+            await self.limits.wait_global()
             if lease is not None and not lease.holds():
                 # another relay may claim the row once the lease lapses: do not send it here
                 self.outbox.give_back(item, now)
