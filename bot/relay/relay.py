@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import cast
 
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix
@@ -117,7 +117,6 @@ class Relay:
         self.clock = clock
         self.receipts = ReceiptInbox(redis, keys)
         self._job_running = False  # the job's run under way in this process
-        self._wake = asyncio.Event()  # a nudge came while that run was under way
 
     async def apply_receipts(self, receipts: list[tuple[int, str]], now: datetime) -> None:
         """A batch of TEMPLATESENDJOBFINISH receipts from the inbox; one for a msgid no row
@@ -163,8 +162,8 @@ class Relay:
         return applied
 
     async def _one(self, item: Notification, to: Recipient | None, marker: str | None,
-                   now: datetime, lease: Lease, beside: bool) -> None:
-        async with self._beside_sem if beside else self._sem:
+                   now: datetime, lease: Lease, sem: asyncio.Semaphore) -> None:
+        async with sem:
             await self.sender.deliver(item, to, marker, now, lease)
 
     async def _hand_back(self, items: list[Notification], now: datetime) -> None:
@@ -226,7 +225,6 @@ class Relay:
         database's connections while a mass notice was sent, and the invitations waited."""
         if self._job_running:
             await self._redis.set(self._dirty, "1", ex=OUTBOX_DIRTY_TTL)
-            self._wake.set()  # a run sending a mass batch looks beside it now
             return 0
         self._job_running = True
         try:
@@ -267,11 +265,12 @@ class Relay:
                           beside: bool = False) -> None:
         """Claimed rows sent and their outcomes saved; a stopping worker hands the rest
         back."""
+        sem = self._beside_sem if beside else self._sem
         try:
             async with self._holding(items, now) as lease:
                 recipients, markers = await self.sender.prepare(items)
                 await asyncio.gather(*(self._one(i, recipients.get(i.id), markers.get(i.id),
-                                                 now, lease, beside) for i in items))
+                                                 now, lease, sem) for i in items))
         except asyncio.CancelledError:  # the worker is stopping: hand the rest back
             await asyncio.shield(self._hand_back(items, now))
             raise
@@ -280,15 +279,14 @@ class Relay:
 
     async def _beside(self, batch: Awaitable[None]) -> int:
         """A mass notice's batch sent while one person's notices that fall due meanwhile
-        are claimed (when this process is nudged, and every BESIDE_POLL s for the other
-        processes' changes: a claim that finds none is one indexed read) and
+        are claimed (every BESIDE_POLL s: a claim that finds none is one indexed read) and
         sent at once, not after it: a batch of a province-wide notice takes seconds when
         WeChat or the machine is slow, and an invitation must not wait for it. Returns how
         many of one person's notices were sent beside it."""
         task = asyncio.ensure_future(batch)
         sent = 0
         try:
-            while not await self._woken(task):
+            while not (await asyncio.wait({task}, timeout=BESIDE_POLL))[0]:
                 now = self.clock()
                 # (lapsed rows are buried by the run's own claims, not at every look)
                 own = await self.outbox.claim(now, self.claim_size(), bulk=False)
@@ -301,18 +299,6 @@ class Relay:
                 await asyncio.gather(task, return_exceptions=True)
         task.result()
         return sent
-
-    async def _woken(self, task: asyncio.Future[Any]) -> bool:
-        """Waits BESIDE_POLL s, less when this process is nudged meanwhile; True when the
-        batch `task` is done."""
-        nudged: asyncio.Future[Any] = asyncio.ensure_future(self._wake.wait())
-        try:
-            await asyncio.wait({task, nudged}, timeout=BESIDE_POLL,
-                               return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            nudged.cancel()
-        self._wake.clear()  # what it was for is claimed next; a later nudge sets it again
-        return task.done()
 
 
 def _text(value: bytes | str) -> str:

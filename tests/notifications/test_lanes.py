@@ -114,47 +114,6 @@ async def test_an_invitation_queued_while_a_mass_batch_is_sent_does_not_wait_for
         Status.QUEUED, Status.SENDING]).exists()
 
 
-async def test_a_nudge_during_a_mass_batch_has_the_invitation_claimed_at_once(
-        client: TestClient, demo: dict, platform: Platform,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """While a batch of a province-wide notice is sent (WeChat answering each template
-    message after 1.5 s), the nudge of an invitation queued meanwhile (the relay job,
-    started again by the change) has the run under way claim it at once, not at its next
-    look beside the batch (made 30 s apart here): sent within a second, the batch still
-    going on."""
-    from bot.relay import relay as relay_module
-    from bot.relay.relay import Relay
-
-    monkeypatch.setattr(relay_module, "BESIDE_POLL", 30.0)  # only the nudge can wake it
-    shared = client.app[CHANNELS].relay
-    later = datetime.now(UTC) + timedelta(hours=1)  # not due for the in-process relay
-    relay = Relay(shared.outbox, shared.sender, shared._redis, shared._keys,
-                  clock=lambda: later)
-    mass_to = int((await WeChatIdentity.get(openid=demo["expert"].openid)).person_id)
-    bulk = [(await Notification.create(
-        kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
-        next_attempt_at=later, client_msg_id=f"woken-{i}", lane=1)).id for i in range(10)]
-    platform.inject(Fault("/cgi-bin/message/template/send", delay=1.5, times=10))
-    await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
-        last_seen_at=datetime.now(UTC))
-    platform.interact(demo["applicant"].openid)
-    run = asyncio.create_task(relay.run_if_idle())
-    try:
-        await eventually(lambda: _sending(bulk))
-        urgent = await Notification.create(
-            kind="system.test", person_id=int((await WeChatIdentity.get(
-                openid=demo["applicant"].openid)).person_id),
-            params={**WORDS, "content": "评标邀请"}, next_attempt_at=later,
-            client_msg_id="woken-urgent")
-        assert await relay.run_if_idle() == 0  # the nudge's job: the run under way is told
-        await eventually(lambda: _sent(urgent.id), timeout=1.0)
-        assert await _sending(bulk)  # the batch was still under way
-    finally:
-        await run
-    assert not await Notification.filter(id__in=bulk, status__in=[
-        Status.QUEUED, Status.SENDING]).exists()
-
-
 async def _sending(ids: list[int]) -> bool:
     return await Notification.filter(id__in=ids, status=Status.SENDING).exists()
 
