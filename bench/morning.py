@@ -358,7 +358,7 @@ def main() -> None:
                         help="Redis through Sentinel: a master, its replica, three sentinels")
     args = parser.parse_args()
     ensure_database()
-    with sentinel_redis(14) if args.sentinel else contextlib.nullcontext({}) as redis:
+    with sentinel_redis(REDIS_URL) if args.sentinel else contextlib.nullcontext({}) as redis:
         if not redis:
             flush_redis()
         run(args, redis)

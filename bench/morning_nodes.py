@@ -21,10 +21,11 @@ SHOWN = 90
 
 
 @contextlib.contextmanager
-def sentinel_redis(db: int) -> Iterator[dict[str, str]]:
+def sentinel_redis(url: str) -> Iterator[dict[str, str]]:
     """A master, a replica and three sentinels for the run; yields the service's settings
-    (REDIS_SENTINELS and a REDIS_URL naming the master by its service name), and stops them
-    all at the end."""
+    (REDIS_SENTINELS and a REDIS_URL naming the master by its service name, with `url`'s
+    database), and stops them all at the end."""
+    db = urlsplit(url).path.strip("/") or "0"
     binary = redis_server()
     if binary is None:
         raise SystemExit("--sentinel needs redis-server (the redis-server package)")
@@ -50,7 +51,8 @@ def driver_url(url: str) -> str:
 
 
 async def statements_ready(url: str) -> bool:
-    """Makes the driver's role (trust authentication, as the benchmarks' server has) and
+    """Makes the driver's read-only role (trust authentication, as the benchmarks' server
+    has; PostgreSQL 14 or later) and
     tells whether `pg_stat_statements` counts here (the server loads the library; the
     extension is created in the database); its counts are reset for the run when it does."""
     import asyncpg
@@ -58,7 +60,10 @@ async def statements_ready(url: str) -> bool:
     conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
         if not await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", DRIVER):
-            await conn.execute(f"CREATE ROLE {DRIVER} LOGIN SUPERUSER")
+            await conn.execute(f"CREATE ROLE {DRIVER} LOGIN")
+        # it only reads (the tables, the sessions, the statements' texts)
+        await conn.execute(f"ALTER ROLE {DRIVER} NOSUPERUSER")
+        await conn.execute(f"GRANT pg_read_all_data, pg_read_all_stats TO {DRIVER}")
         loaded = await conn.fetchval(
             "SELECT 'pg_stat_statements' = ANY(string_to_array(current_setting("
             "'shared_preload_libraries'), ', '))")

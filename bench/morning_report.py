@@ -156,20 +156,19 @@ def added_latencies(roots: list[int], acts: list[dict[str, Any]],
         by_activity.setdefault(item["activity_id"], []).append(item)
     added = [x for aid in roots if (x := added_latency(
         rows_of[aid], by_activity.get(aid, []), answered)) is not None]
-    parts = [p for aid in roots
-             if (p := segments(rows_of[aid], by_activity.get(aid, []), answered))]
+    part_of = {aid: segments(rows_of[aid], by_activity.get(aid, []), answered)
+               for aid in roots}
     print("\nwhere the added latency went (p50 / p99 ms over the committees; share of the "
           "slowest tenth's)\n", file=sys.stderr)
-    print(table(["segment", "p50 / p99 ms", "slowest tenth"], breakdown(parts)),
-          file=sys.stderr)
-    for aid in sorted(roots, key=lambda a: -counted(segments(
-            rows_of[a], by_activity.get(a, []), answered)))[:5]:
-        items = chain(rows_of[aid], by_activity.get(aid, []))
-        print(f"  slow: activity {aid}", {k: round(v, 2) for k, v in segments(
-            rows_of[aid], by_activity.get(aid, []), answered).items() if v}, [
-            (i["answered_via"], i["sent_at"].strftime("%H:%M:%S.%f")[:12],
-             round(said.delivered - i["sent_at"].timestamp(), 2) if (
-                said := answered.get(i["id"])) else None) for i in items], file=sys.stderr)
+    print(table(["segment", "p50 / p99 ms", "slowest tenth"],
+                breakdown([p for p in part_of.values() if p])), file=sys.stderr)
+    for aid in sorted(roots, key=lambda a: -counted(part_of[a]))[:5]:
+        shown = [(i["answered_via"], i["sent_at"].strftime("%H:%M:%S.%f")[:12],
+                  round(said.delivered - i["sent_at"].timestamp(), 2) if (
+                      said := answered.get(i["id"])) else None)
+                 for i in chain(rows_of[aid], by_activity.get(aid, []))]
+        print(f"  slow: activity {aid}", {k: round(v, 2) for k, v in part_of[aid].items() if v},
+              shown, file=sys.stderr)
     return added
 
 
