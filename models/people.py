@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from functools import cache
 from typing import Any, Literal
 
 from tortoise import fields
@@ -18,7 +17,6 @@ from tortoise.signals import pre_save
 
 from models.orm import sealing
 from models.orm.base import Model
-from models.orm.statements import columns, model_from, rows
 
 SEALED_PHONE = ("phone_enc", "phone_hash", "phone_masked", "phone_clear")  # set_phone writes
 Gender = Literal["M", "F"]  # Person.gender, from the ID number (GB 11643)
@@ -179,18 +177,15 @@ def phone_is(phone: str) -> Q:
     return Q(phone_hash=sealing.sealer().phone_key(phone)) | Q(phone_clear=phone)
 
 
-async def active_person_with_phone(phone: str) -> Person | None:
-    """The person (not deregistered) whose phone is `phone`, as `phone_is` finds them, in
-    one hand-written statement (an SMS answer reads it on every reply)."""
-    found = await rows(_phone_sql(), sealing.sealer().phone_key(phone), phone)
-    return model_from(Person, found[0], "p") if found else None
+# the person (not deregistered) whose phone is `phone`, as `phone_is` finds them, as a
+# subquery of one row or none (its `?`s: `phone_values`): an SMS answer reads their open
+# invitations with them (services/draws/running/sms_answers.py)
+PHONE_PERSON = ("SELECT * FROM person p WHERE (p.phone_hash = ? OR p.phone_clear = ?) "
+                "AND p.deregistered_at IS NULL ORDER BY p.id LIMIT 1")
 
 
-@cache
-def _phone_sql() -> str:
-    # built once the models are initialised
-    return (f"SELECT {columns(Person, 'p')} FROM person p WHERE (p.phone_hash = ? OR "
-            "p.phone_clear = ?) AND p.deregistered_at IS NULL ORDER BY p.id LIMIT 1")
+def phone_values(phone: str) -> tuple[str, str]:
+    return sealing.sealer().phone_key(phone), phone
 
 
 @pre_save(Person)

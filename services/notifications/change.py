@@ -55,6 +55,10 @@ class Change:
     added: list[Notification] = field(default_factory=list)
     queued_more: bool = False  # rows written without their models (notify_each)
     at_once: Groups = field(default_factory=dict)
+    # notify_each's rows, written together when the change ends (`flush`): the values, and
+    # how many rows they make
+    pending: list[Any] = field(default_factory=list)
+    pending_rows: int = 0
 
     @property
     def queued(self) -> bool:
@@ -102,8 +106,9 @@ class Change:
 
     async def notify_each(self, kind: NotificationKind, params: dict[str, Any],
                           person_ids: list[int]) -> None:
-        """The same notification to a few people, in one statement (no dedupe key; a kind
-        sent on several channels at once goes person by person through `notify`)."""
+        """The same notification to a few people (no dedupe key; a kind sent on several
+        channels at once goes person by person through `notify`), written with every other
+        such row of the change in one statement when it ends (`flush`)."""
         known_kind(kind)
         if kind in self.at_once:
             for person_id in person_ids:
@@ -115,11 +120,19 @@ class Change:
         # one hand-written statement (the ORM's bulk insert built a model a row: a reply's
         # progress notice to the agency costs no more than its own statement)
         encoded = _PARAMS.to_db_value(params, Notification)
-        values = [v for p in people for v in (
+        self.pending.extend(v for p in people for v in (
             kind, encoded, p, *_each_defaults(), self.now, "eb-" + secrets.token_hex(12),
-            self.now)]
-        await rows(_each_sql(len(people)), *values)
+            self.now))
+        self.pending_rows += len(people)
         self.queued_more = True  # the relay is woken once the change commits
+
+    async def flush(self) -> None:
+        """notify_each's rows written, in one statement: an expert's reply queues the
+        agency's progress and the answer sent back by SMS in the same round trip."""
+        if self.pending_rows:
+            values, count = self.pending, self.pending_rows
+            self.pending, self.pending_rows = [], 0
+            await rows(_each_sql(count), *values)
 
     async def notify_all(self, kind: NotificationKind, params: dict[str, Any],
                          person_ids: list[int], *, dedupe_prefix: str) -> int:

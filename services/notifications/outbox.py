@@ -137,6 +137,7 @@ class Outbox:
         change = Change(now, at_once=self.at_once)
         async with in_transaction():
             yield change
+            await change.flush()
         if change.queued:
             await self._wake()
 
@@ -171,6 +172,7 @@ class Outbox:
         row back (an answer sent back by SMS): one statement, no model built."""
         alone = Change(now, at_once=self.at_once)
         await alone.notify_each(kind, params, [person_id])
+        await alone.flush()
         if alone.queued:
             await self._wake()
 

@@ -183,3 +183,39 @@ async def test_a_reply_written_in_time_but_delivered_late_is_not_late(
     assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.code
     await app[CHANNELS].relay.run()
     assert any(confirmed.code in t for t in platform.sms_to(phone))
+
+
+async def test_an_sms_confirmation_is_queued_with_its_decision_in_few_statements(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The SMS that answers an acceptance is written in the decision's own transaction, in
+    the statement that queues the agency's progress, and the sender is read with their open
+    invitations in one statement: two statements fewer than before, one relay nudge. A
+    second 1 finds the invitation answered and is told so, by SMS too."""
+    from tests.support.queries import QueryCounter
+
+    app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
+                                                  monkeypatch)
+    async with QueryCounter() as counted:
+        answer = await client.post(f"/sms/tencent/reply?token={TOKEN}",
+                                   json=_reply(phone, "1", 11))
+    assert answer.status == 200
+    confirmed = await Invitation.get(id=invitation.id)
+    assert confirmed.status == InvitationStatus.CONFIRMED and confirmed.answered_via == "sms"
+    sent = counted.sent
+    shown = "\n".join(s[:100] for s in sent)
+    # one statement before the activity's lock (the sender and their open invitations),
+    # and one that queues the notifications written without a model (the agency's
+    # progress, the answer by SMS)
+    locks = [n for n, s in enumerate(sent) if "FROM draw_activity a WHERE a.id =" in s]
+    assert locks[:1] == [1], shown
+    assert sum(s.startswith("INSERT INTO notification (") for s in sent) == 1, shown
+    told = await Notification.filter(person_id=invitation.person_id, kind="sms.reply")
+    assert [n.params["variant"] for n in told] == ["confirmed"]
+    assert await Notification.filter(kind="draw.progress",
+                                     created_at=told[0].created_at).exists()
+    await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "1", 12))
+    await app[CHANNELS].relay.run()
+    texts = platform.sms_to(phone)
+    assert sum(1 for t in texts if "已确认参加" in t) == 1, texts
+    assert any("您已回复过这次邀请" in t and confirmed.code in t for t in texts), texts

@@ -16,6 +16,7 @@ class QueryCounter:
 
     def __init__(self) -> None:
         self.count = 0
+        self.sent: list[str] = []  # each statement's text
         self._saved: list[tuple[type, str, object]] = []
         self._inside: contextvars.ContextVar[bool] = contextvars.ContextVar("counting",
                                                                             default=False)
@@ -27,6 +28,7 @@ class QueryCounter:
             if inside.get():
                 return await original(*args, **kwargs)
             self.count += 1
+            self.sent.append(str(args[1] if len(args) > 1 else kwargs.get("query", "")))
             token = inside.set(True)
             try:
                 return await original(*args, **kwargs)

@@ -15,7 +15,7 @@ from models.draws import AnsweredVia, Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.texts import Texts
 from services.draws.running.notices import invitation_params, notices_of
-from services.draws.running.replies import ReplyOutcome
+from services.draws.running.replies import ReplyOutcome, Then
 from services.draws.running.rules import KIN, SANCTIONED
 from services.draws.running.venue_roles import venue_label
 
@@ -65,7 +65,8 @@ class Answering(Protocol):
     async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]: ...
 
     async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
-                    reason: str = "", via: AnsweredVia = "chat") -> ReplyOutcome: ...
+                    reason: str = "", via: AnsweredVia = "chat", then: Then | None = None
+                    ) -> ReplyOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,13 @@ Decision = Applied | Several | NotAnAnswer
 
 
 async def decide(draws: Answering, person_id: int, said: Answer, now: datetime,
-                 via: AnsweredVia) -> Decision:
+                 via: AnsweredVia, waiting: list[Invitation] | None = None,
+                 then: Then | None = None) -> Decision:
     """Which invitation a lone answer is for, applied when there is one: the one rule every
-    channel that cannot name the invitation (chat, SMS) renders."""
-    waiting = await draws.open_invitations(person_id, now)
+    channel that cannot name the invitation (chat, SMS) renders. `waiting`: the person's
+    open invitations, when the caller read them with the person; `then`: the reply's."""
+    if waiting is None:
+        waiting = await draws.open_invitations(person_id, now)
     if len(waiting) > 1:
         return Several(waiting)
     if waiting:
@@ -109,7 +113,7 @@ async def decide(draws: Answering, person_id: int, said: Answer, now: datetime,
             return NotAnAnswer()
         target = recent
     return Applied(await draws.reply(target.id, person_id, said.choice, now, said.reason,
-                                     via=via))
+                                     via=via, then=then))
 
 
 async def latest_invitation(person_id: int, now: datetime) -> Invitation | None:

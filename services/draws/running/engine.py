@@ -20,7 +20,7 @@ from services.draws.running.answers import Answer, Decision, decide
 from services.draws.running.calls import DrawCalls
 from services.draws.running.counts import Counts
 from services.draws.running.lifecycle import Lifecycle
-from services.draws.running.replies import Replies, ReplyOutcome
+from services.draws.running.replies import Replies, ReplyOutcome, Then
 from services.draws.running.service import Answers, Notices, Progress, Seal, Skips, Venues
 from services.draws.running.sweep import Sweep
 from services.draws.running.waves import Waves
@@ -76,10 +76,11 @@ class DrawEngine:
     def calls(self) -> DrawCalls | None:
         return self.waves.calls
 
-    async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia
+    async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia,
+                     waiting: list[Invitation] | None = None, then: Then | None = None
                      ) -> Decision:
         """A lone answer (chat, SMS) applied to the invitation it is for, if one."""
-        return await decide(self, person_id, said, now, via)
+        return await decide(self, person_id, said, now, via, waiting, then)
 
     # --- waves -----------------------------------------------------------------------------
     async def advance(self, activity_id: int, now: datetime) -> int:
@@ -106,8 +107,10 @@ class DrawEngine:
 
     # --- replies ---------------------------------------------------------------------------
     async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
-                    reason: str = "", via: AnsweredVia = "chat") -> ReplyOutcome:
-        return await self.replies.reply(invitation_id, person_id, choice, now, reason, via)
+                    reason: str = "", via: AnsweredVia = "chat", then: Then | None = None
+                    ) -> ReplyOutcome:
+        return await self.replies.reply(invitation_id, person_id, choice, now, reason, via,
+                                        then)
 
     async def set_reason(self, invitation_id: int, person_id: int, reason: str) -> None:
         await self.replies.set_reason(invitation_id, person_id, reason)

@@ -5,6 +5,7 @@ booked twice at the same time, and the next wave in the same transaction."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -102,13 +103,18 @@ CONFIRM_SQL = (
 CONFIRM_ADVANCE_SQL = (f"WITH confirmed AS ({CONFIRM_SQL}) SELECT (SELECT id FROM confirmed)"
                        f" AS confirmed_id, p.* FROM ({ADVANCE_SQL}) p ORDER BY p.id")
 
+# an invitation `v` still waiting for its answer (the `?`: now), and the order they are
+# listed in
+OPEN = f"v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ?"
+OPEN_ORDER = "ORDER BY v.sent_at, v.id"
+
+
 @cache
 def _open_sql() -> str:
     """An expert's open invitations (built once the models are initialised: the foreign
     keys' columns are known from then on)."""
     return (f"SELECT {columns(Invitation, 'v')} FROM draw_invitation v WHERE v.person_id = ? "
-            f"AND v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ? "
-            "ORDER BY v.sent_at, v.id")
+            f"AND {OPEN} {OPEN_ORDER}")
 
 
 @cache
@@ -210,6 +216,11 @@ class ReplyOutcome:
     identity: bool | None = None  # its venue checks identity (read with a confirmation)
 
 
+# what the channel adds to the reply's own transaction once the outcome is known (the answer
+# sent back by SMS: queued if and only if the decision is made)
+Then = Callable[[Change, ReplyOutcome], Awaitable[None]]
+
+
 class Replies:
     """The experts' answers, applied under the activity's lock, over the waves."""
 
@@ -229,9 +240,12 @@ class Replies:
         return [i for i in models_from(Invitation, found, "v") if i is not None]
 
     async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
-                    reason: str = "", via: AnsweredVia = "chat") -> ReplyOutcome:
+                    reason: str = "", via: AnsweredVia = "chat", then: Then | None = None
+                    ) -> ReplyOutcome:
         """1 参加, 2 不参加, 3 需回避, applied under the activity's lock; `via` is the way it
-        came (chat, miniapp, sms, link, voice): kept, and calls still pending are dropped."""
+        came (chat, miniapp, sms, link, voice): kept, and calls still pending are dropped.
+        `then` is called in the same transaction with an outcome that changed the
+        invitation (not with a duplicate)."""
         if choice not in (1, 2, 3):
             raise BadInput("invitation.choice")
         async with self.waves.outbox.change(now) as change:
@@ -268,6 +282,8 @@ class Replies:
             # in the same transaction: a decline invites the next candidate, an acceptance
             # may leave nothing to wait for; a crash cannot leave the one without the other
             timers = await self.waves.advance_locked(change, activity, now, progress)
+            if then is not None:
+                await then(change, outcome)
         await self.waves.start_timers(timers)
         return outcome
 

@@ -17,10 +17,12 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from models.draws import Invitation, InvitationStatus, Notice
-from models.people import Person, active_person_with_phone
+from models.orm.statements import columns, model_from, models_from, rows
+from models.people import PHONE_PERSON, Person, phone_values
 from models.wechat import WeChatIdentity
 from services.common.clock import china_time
 from services.common.errors import DomainError
@@ -39,10 +41,10 @@ from services.draws.running.answers import (
 )
 from services.draws.running.engine import DrawEngine
 from services.draws.running.notices import answer_params, invitation_params
-from services.draws.running.replies import ReplyOutcome
+from services.draws.running.replies import OPEN, OPEN_ORDER, ReplyOutcome
 from services.draws.venue.attendance import Attendance
 from services.draws.venue.identity_rule import identity_required
-from services.notifications import Outbox
+from services.notifications import Change, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +60,17 @@ class SmsReplies:
     attendance: Attendance | None = None  # the verification code checks in and out
 
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
-        """What the person with this phone is told back (also queued as an SMS to them);
-        None when no person has this phone (nothing is sent to an unknown number)."""
-        person = await active_person_with_phone(phone)
+        """What the person with this phone is told back (also queued as an SMS to them: an
+        answer applied to an invitation queues it in the decision's own transaction); None
+        when no person has this phone (nothing is sent to an unknown number)."""
+        person, waiting = await sender(phone, now)
         if person is None:
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None
-        name, values = await self._reply(person, text.strip()[:200], now)
+        told = Told(self.draws, self.texts, person.id)
+        name, values = await self._reply(person, waiting, text.strip()[:200], now, told)
+        if told.text is not None:
+            return told.text
         reply = self.texts.render(name, **values)
         await self.outbox.queue(now, "sms.reply", reply_params(reply, name, values), person.id)
         return reply
@@ -86,8 +92,8 @@ class SmsReplies:
                                  **invitation_params(outcome.notice, item, 0),
                                  wechat=wechat, sms=not wechat, identity=identity)
 
-    async def _reply(self, person: Person, text: str, now: datetime
-                     ) -> tuple[str, dict[str, Any]]:
+    async def _reply(self, person: Person, waiting: list[Invitation], text: str,
+                     now: datetime, told: Told) -> tuple[str, dict[str, Any]]:
         if check_acknowledgement(text) and self.followups is not None \
                 and await self.followups.acknowledge(person.id, now) is not None:
             return "chat/draw/acknowledged.j2", {}
@@ -96,8 +102,10 @@ class SmsReplies:
             return await self._checkin(person, code.group(1), now)
         said = parse_answer(text)
         if said is None:
-            return await self._reason(person, text, now)
-        decision = await decide(self.draws, person.id, said, now, via="sms")
+            return await self._reason(person, bool(waiting), text, now)
+        told.reason = said.reason
+        decision = await decide(self.draws, person.id, said, now, via="sms",
+                                waiting=waiting, then=told)
         if isinstance(decision, NotAnAnswer):
             return "sms/no_invitation.j2", {}
         if isinstance(decision, Several):
@@ -107,9 +115,7 @@ class SmsReplies:
                 row["link"] = link(item.id) if link else ""
             return "sms/reply_several.j2", {"choices": shown, "count": str(len(shown))}
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
-        name, values, _ = said_parts(self.texts, decision.outcome, said.reason)
-        return await by_sms(self.draws, decision.outcome.invitation, name, values,
-                            decision.outcome.notice, decision.outcome.identity)
+        return await answer_words(self.draws, self.texts, decision.outcome, said.reason)
 
     async def _checkin(self, person: Person, code: str, now: datetime
                        ) -> tuple[str, dict[str, Any]]:
@@ -128,7 +134,7 @@ class SmsReplies:
             "at": china_time(moment), "arrived": result.arrived, "expected": result.expected,
             "venue": result.venue, "code": code}
 
-    async def _reason(self, person: Person, text: str, now: datetime
+    async def _reason(self, person: Person, waiting: bool, text: str, now: datetime
                       ) -> tuple[str, dict[str, Any]]:
         """Text that is no answer: the reason of the latest decline without one, if any."""
         latest = await Invitation.filter(
@@ -138,9 +144,57 @@ class SmsReplies:
         if latest is not None and text:
             await self.draws.set_reason(latest.id, person.id, text)
             return "chat/draw/reason_saved.j2", {}
-        if await self.draws.open_invitations(person.id, now):
+        if waiting:
             return "sms/reply_help.j2", {}
         return "sms/no_invitation.j2", {}
+
+
+async def answer_words(draws: DrawEngine, texts: Texts, outcome: ReplyOutcome, reason: str
+                       ) -> tuple[str, dict[str, Any]]:
+    """The SMS an applied answer is answered with: its text's name and values."""
+    name, values, _ = said_parts(texts, outcome, reason)
+    return await by_sms(draws, outcome.invitation, name, values, outcome.notice,
+                        outcome.identity)
+
+
+@dataclass
+class Told:
+    """The answer sent back by SMS (to an SMS, or a call's keypress), queued in the reply's
+    own transaction once its outcome is known (`then` of the draw engine's reply): the
+    decision and its SMS are made together, with one nudge of the relay and in the
+    statement that queues the agency's progress. A duplicate is not applied, and is told
+    outside (`text` stays None)."""
+
+    draws: DrawEngine
+    texts: Texts
+    person_id: int
+    reason: str = ""
+    text: str | None = None  # what was queued, once it was
+
+    async def __call__(self, change: Change, outcome: ReplyOutcome) -> None:
+        name, values = await answer_words(self.draws, self.texts, outcome, self.reason)
+        self.text = self.texts.render(name, **values)
+        await change.notify_each("sms.reply", reply_params(self.text, name, values),
+                                 [self.person_id])
+
+
+@cache
+def _sender_sql() -> str:
+    """The person with a phone and their open invitations, a row each (one row with no
+    invitation when none is open), in the order `decide` reads them."""
+    return (f"SELECT {columns(Person, 'p')}, {columns(Invitation, 'v')} FROM "
+            f"({PHONE_PERSON}) p LEFT JOIN draw_invitation v ON v.person_id = p.id "
+            f"AND {OPEN} {OPEN_ORDER}")
+
+
+async def sender(phone: str, now: datetime) -> tuple[Person | None, list[Invitation]]:
+    """Who sent an SMS (not deregistered; `phone_is`'s rule) and their open invitations, in
+    one statement: every SMS answer reads both."""
+    found = await rows(_sender_sql(), *phone_values(phone), now)
+    if not found:
+        return None, []
+    return (model_from(Person, found[0], "p"),
+            [i for i in models_from(Invitation, found, "v") if i is not None])
 
 
 async def by_sms(draws: DrawEngine, item: Invitation, name: str, values: dict[str, Any],

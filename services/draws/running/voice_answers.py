@@ -15,10 +15,9 @@ from models.people import Person
 from services.common.pii import mask_phone
 from services.common.texts import Texts
 from services.draws.followups.after_draw import BY_VOICE, DrawFollowups
-from services.draws.running.answers import said_parts
 from services.draws.running.calls import CALL_KIND
 from services.draws.running.engine import DrawEngine
-from services.draws.running.sms_answers import by_sms, reply_params
+from services.draws.running.sms_answers import Told, answer_words, reply_params
 from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
@@ -50,11 +49,12 @@ class VoiceReplies:
             log.warning("keypress on call %s from %s, not the number called: ignored",
                         call.id, mask_phone(mobile))
             return None
+        told = Told(self.draws, self.texts, person.id)
         outcome = await self.draws.reply(int(call.params["invitation"]), person.id, KEYS[key],
-                                         now, via="voice")
-        name, values = await by_sms(self.draws, outcome.invitation,
-                                    *said_parts(self.texts, outcome, "")[:2], outcome.notice,
-                                    outcome.identity)
+                                         now, via="voice", then=told)
+        if told.text is not None:  # queued with the decision
+            return told.text
+        name, values = await answer_words(self.draws, self.texts, outcome, "")
         said = self.texts.render(name, **values)
         await self.outbox.queue(now, "sms.reply", reply_params(said, name, values), person.id)
         return said
