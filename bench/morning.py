@@ -56,7 +56,7 @@ from bench.morning_report import (
     sample,
     summary,
 )
-from bench.morning_venue import arrivals, check_in, doubled, evaluations
+from bench.morning_venue import arrivals, check_in, doubled_beyond_rows, evaluations
 from bench.morning_world import (
     CHAT_OPENID,
     World,
@@ -287,6 +287,7 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     lost = await conn.fetchval("SELECT count(*) FROM notification WHERE status IN "
                                "('failed', 'dead') AND NOT covered")
     ran, frequent = await statements_run(conn) if counting else (0, [])
+    twice = await doubled_beyond_rows(conn, day.deliveries)
     await conn.close()
     await watcher.close()
     added = added_latencies(world.activities, acts, invs, day.answered)
@@ -298,7 +299,6 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     handled = replies + len(starts) + int(outside.get("receipts_pushed", 0)) + checked
     told = notes.get("sent", 0) + notes.get("delivered", 0)
     delivered = sum(1 for i in invs if i["id"] in day.answered)
-    twice = doubled(day.deliveries)
     for d in twice[:5]:
         print(f"  delivered twice: {d}", file=sys.stderr)
     for a in (a for a in acts if a["id"] in starts and a["status"] != "ended"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import aiohttp
 
 from bench.draws import CITIES, uscc
-from bench.morning_world import World, channel_of
+from bench.morning_world import PERSON_BASE, World, channel_of
 
 PER_EVALUATION = 5
 FIRST_EXPERT = 60_001  # the experts of the 09:00 evaluations: chat and SMS ones from here
@@ -88,6 +89,31 @@ def doubled(deliveries: list[dict[str, Any]]) -> list[dict[str, Any]]:
             twice.append(d)
         seen.add(key)
     return twice
+
+
+async def doubled_beyond_rows(conn: Any, deliveries: list[dict[str, Any]]
+                              ) -> list[dict[str, Any]]:
+    """`doubled`, less the SMS whose words went to the person in as many notifications as
+    deliveries: an expert who declines two invitations is asked why twice in the same words
+    (the text does not name the invitation), which is two notifications, not one sent
+    twice (a notification keeps the words without the SMS signature the gateway adds).
+    Read from the database under the driver's own role."""
+    twice = doubled(deliveries)
+    made: dict[tuple[str, str], int] = {}
+    for d in deliveries:
+        if d["kind"] == "sms":
+            made[d["to"], d["text"]] = made.get((d["to"], d["text"]), 0) + 1
+    kept = []
+    for d in twice:
+        if d["kind"] == "sms" and str(d["to"]).startswith("15"):
+            rows = await conn.fetchval(
+                "SELECT count(*) FROM notification WHERE person_id = $1 AND channel = 'sms' "
+                "AND params->>'text' = $2 AND status IN ('sent', 'delivered')",
+                PERSON_BASE + int(str(d["to"])[2:]), re.sub(r"^【[^】]*】", "", d["text"]))
+            if rows >= made[d["to"], d["text"]]:
+                continue
+        kept.append(d)
+    return kept
 
 
 async def check_in(day: Any, http: aiohttp.ClientSession, expert: int, how: str, code: str,
