@@ -219,3 +219,40 @@ async def test_an_sms_confirmation_is_queued_with_its_decision_in_few_statements
     texts = platform.sms_to(phone)
     assert sum(1 for t in texts if "已确认参加" in t) == 1, texts
     assert any("您已回复过这次邀请" in t and confirmed.code in t for t in texts), texts
+
+
+async def test_a_decision_stands_and_is_answered_once_when_what_follows_it_fails(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer, platform: Platform,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two failures around an SMS answer that is committed with its decision. The words of
+    the answer cannot be made (a text edited wrong): the decision stands, and its answer is
+    made again after it. Redis refuses the new invitations' timers after the commit (an
+    outage): the callback still answers OK, so the provider does not push the reply again
+    to be told it was answered already; the expert gets one answer."""
+    import services.draws.running.sms_answers as sms_answers
+
+    app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
+                                                  monkeypatch)
+    made = sms_answers.answer_words
+    tries: list[int] = []
+
+    async def broken_once(*args: Any) -> Any:
+        tries.append(1)
+        if len(tries) == 1:
+            raise ValueError("a text edited wrong")
+        return await made(*args)
+
+    async def redis_down(_timers: Any) -> None:
+        raise ConnectionError("Redis refused the job")
+
+    monkeypatch.setattr(sms_answers, "answer_words", broken_once)
+    monkeypatch.setattr(app[DOMAIN].draws.waves, "start_timers", redis_down)
+    answer = await client.post(f"/sms/tencent/reply?token={TOKEN}",
+                               json=_reply(phone, "1", 21))
+    assert answer.status == 200 and await answer.json() == {"result": 0, "errmsg": "OK"}
+    confirmed = await Invitation.get(id=invitation.id)
+    assert confirmed.status == InvitationStatus.CONFIRMED and len(tries) == 2
+    await app[CHANNELS].relay.run()
+    texts = platform.sms_to(phone)
+    assert sum(1 for t in texts if "已确认参加" in t) == 1, texts
+    assert not any("您已回复过" in t for t in texts), texts

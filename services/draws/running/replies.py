@@ -4,6 +4,7 @@ booked twice at the same time, and the next wave in the same transaction."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -216,6 +217,8 @@ class ReplyOutcome:
     identity: bool | None = None  # its venue checks identity (read with a confirmation)
 
 
+log = logging.getLogger(__name__)
+
 # what the channel adds to the reply's own transaction once the outcome is known (the answer
 # sent back by SMS: queued if and only if the decision is made)
 Then = Callable[[Change, ReplyOutcome], Awaitable[None]]
@@ -284,7 +287,12 @@ class Replies:
             timers = await self.waves.advance_locked(change, activity, now, progress)
             if then is not None:
                 await then(change, outcome)
-        await self.waves.start_timers(timers)
+        try:
+            await self.waves.start_timers(timers)
+        except Exception as exc:  # committed: the answer stands (its SMS queued with it)
+            log.warning("reply to invitation %s committed, but %d new invitation(s) not "
+                        "timed (the sweep times them out): %r", invitation_id, len(timers),
+                        exc)
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, found: _Found,

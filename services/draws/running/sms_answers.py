@@ -68,9 +68,10 @@ class SmsReplies:
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None
         told = Told(self.draws, self.texts, person.id)
-        name, values = await self._reply(person, waiting, text.strip()[:200], now, told)
-        if told.text is not None:
+        said = await self._reply(person, waiting, text.strip()[:200], now, told)
+        if said is None:
             return told.text
+        name, values = said
         reply = self.texts.render(name, **values)
         await self.outbox.queue(now, "sms.reply", reply_params(reply, name, values), person.id)
         return reply
@@ -93,7 +94,9 @@ class SmsReplies:
                                  wechat=wechat, sms=not wechat, identity=identity)
 
     async def _reply(self, person: Person, waiting: list[Invitation], text: str,
-                     now: datetime, told: Told) -> tuple[str, dict[str, Any]]:
+                     now: datetime, told: Told) -> tuple[str, dict[str, Any]] | None:
+        """The answer's text name and values; None when it was queued with the decision
+        (`told`)."""
         if check_acknowledgement(text) and self.followups is not None \
                 and await self.followups.acknowledge(person.id, now) is not None:
             return "chat/draw/acknowledged.j2", {}
@@ -115,6 +118,8 @@ class SmsReplies:
                 row["link"] = link(item.id) if link else ""
             return "sms/reply_several.j2", {"choices": shown, "count": str(len(shown))}
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
+        if told.text is not None:
+            return None
         return await answer_words(self.draws, self.texts, decision.outcome, said.reason)
 
     async def _checkin(self, person: Person, code: str, now: datetime
@@ -172,10 +177,16 @@ class Told:
     text: str | None = None  # what was queued, once it was
 
     async def __call__(self, change: Change, outcome: ReplyOutcome) -> None:
-        name, values = await answer_words(self.draws, self.texts, outcome, self.reason)
-        self.text = self.texts.render(name, **values)
-        await change.notify_each("sms.reply", reply_params(self.text, name, values),
+        try:  # words that cannot be made (a text edited wrong) must not undo the decision
+            name, values = await answer_words(self.draws, self.texts, outcome, self.reason)
+            text = self.texts.render(name, **values)
+        except Exception:
+            log.exception("the SMS answer to invitation %s could not be made: the decision "
+                          "stands, its answer is tried after it", outcome.invitation.id)
+            return
+        await change.notify_each("sms.reply", reply_params(text, name, values),
                                  [self.person_id])
+        self.text = text
 
 
 @cache
