@@ -55,10 +55,8 @@ class Change:
     added: list[Notification] = field(default_factory=list)
     queued_more: bool = False  # rows written without their models (notify_each)
     at_once: Groups = field(default_factory=dict)
-    # notify_each's rows, written together when the change ends (`flush`): the values, and
-    # how many rows they make
+    # notify_each's rows' values, written together when the change ends (`flush`)
     pending: list[Any] = field(default_factory=list)
-    pending_rows: int = 0
 
     @property
     def queued(self) -> bool:
@@ -123,16 +121,14 @@ class Change:
         self.pending.extend(v for p in people for v in (
             kind, encoded, p, *_each_defaults(), self.now, "eb-" + secrets.token_hex(12),
             self.now))
-        self.pending_rows += len(people)
         self.queued_more = True  # the relay is woken once the change commits
 
     async def flush(self) -> None:
         """notify_each's rows written, in one statement: an expert's reply queues the
         agency's progress and the answer sent back by SMS in the same round trip."""
-        if self.pending_rows:
-            values, count = self.pending, self.pending_rows
-            self.pending, self.pending_rows = [], 0
-            await rows(_each_sql(count), *values)
+        if self.pending:
+            values, self.pending = self.pending, []
+            await rows(_each_sql(len(values) // len(_EACH_COLUMNS)), *values)
 
     async def notify_all(self, kind: NotificationKind, params: dict[str, Any],
                          person_ids: list[int], *, dedupe_prefix: str) -> int:

@@ -291,8 +291,8 @@ class Replies:
             await self.waves.start_timers(timers)
         except Exception as exc:  # committed: the answer stands (its SMS queued with it)
             log.warning("reply to invitation %s committed, but %d new invitation(s) not "
-                        "timed (the sweep times them out): %r", invitation_id, len(timers),
-                        exc)
+                        "timed (the sweep times them out) nor their calls planned: %r",
+                        invitation_id, len(timers), exc)
         return outcome
 
     async def _accept(self, change: Change, activity: DrawActivity, found: _Found,

@@ -85,8 +85,7 @@ class SmsReplies:
         wechat = await WeChatIdentity.exists(person_id=item.person_id)  # as the sender says
         identity = await identity_required(item)
         if not wechat:
-            name, values = await by_sms(self.draws, item, *said_parts(
-                self.texts, outcome, "-")[:2], outcome.notice, outcome.identity)
+            name, values = await answer_words(self.draws, self.texts, outcome, "-")
             await self.outbox.notify(now, "sms.reply", reply_params(
                 self.texts.render(name, **values), name, values), person_id=item.person_id)
         return self.texts.render("web/confirmed.j2", verification_code=item.code or "",
