@@ -208,9 +208,9 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     """The domain services, each given what it uses."""
 
     async def schedule(name: str, when: datetime, args: tuple[object, ...],
-                       job_id: str) -> None:
-        await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when,
-                              **traced_kwargs())
+                       job_id: str) -> bool:
+        return await arq.enqueue_job(name, *args, _job_id=job_id, _defer_until=when,
+                                     **traced_kwargs()) is not None
 
     vault = make_vault(settings)
     links = Links(settings.secret_key, public_url)

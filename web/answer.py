@@ -117,14 +117,14 @@ async def answer_post(request: web.Request) -> web.Response:
     if choice not in (1, 2, 3):
         return await _page(request, invitation)
     reason = str(form.get("reason", "")).strip()[:100]
-    outcome = await request.app[DOMAIN].draws.reply(invitation.id, invitation.person_id,
-                                                    choice, datetime.now(UTC), reason,
-                                                    via="link")
-    domain, texts, now = request.app[DOMAIN], request.app[TEXTS], datetime.now(UTC)
+    domain, texts = request.app[DOMAIN], request.app[TEXTS]
+    replies = SmsReplies(domain.draws, domain.outbox, texts)
+    on_page = replies.on_page(invitation.person_id)  # its SMS queued with the decision
+    outcome = await domain.draws.reply(invitation.id, invitation.person_id, choice,
+                                       datetime.now(UTC), reason, via="link", then=on_page)
     words, _ = domain.draws.answers.said(texts, outcome, reason or "-")
     if outcome.status == "confirmed":  # how to check in, said for this page
-        words = await SmsReplies(domain.draws, domain.outbox, texts).confirmed_on_page(
-            outcome, now)
+        words = replies.confirmed_on_page(outcome, on_page)
     return await _page(request, outcome.invitation, words)
 
 

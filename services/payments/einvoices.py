@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +25,7 @@ from services.common.errors import BadInput, Conflict, DomainError, NotFound, Un
 from services.common.files import FileStore
 from services.common.links import Links
 from services.common.pii import mask_email
+from services.common.schedule import Schedule
 from services.notifications import Attachment, Mail, Mailer, MailError, Outbox
 from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoOrder, FapiaoStatus
 from services.payments.invoices import title_of
@@ -36,7 +37,6 @@ LINK_DAYS = 30  # ours: how long the link in the push opens the file
 MAX_CHECKS = 40  # queries of one invoice before the desk is left to look (about a day)
 REVERSE_REASONS = {"SALES_RETURN": "销货退回（退款）", "SERVICE_SUSPENSION": "服务中止",
                    "ISSUE_ERROR": "开票有误", "SALES_DISCOUNT": "销售折让"}
-Schedule = Callable[[str, datetime, tuple[object, ...], str], Awaitable[None]]
 MailText = Callable[[dict[str, str]], tuple[str, str]]  # params -> subject, body
 
 

@@ -64,6 +64,9 @@ async def test_the_link_shows_the_invitation_and_takes_one_decision(
     assert "在本页点“签到”" in html and "公众号" not in html and "也已用短信发送" in html
     sent = await Notification.get(kind="sms.reply", person_id=invitation.person_id)
     assert sent.params["variant"] == "confirmed" and confirmed.code in sent.params["text"]
+    # queued with the decision, in the statement that queues the agency's progress: a
+    # failure after the commit cannot leave the code on the page alone
+    assert await Notification.filter(kind="draw.progress", created_at=sent.created_at).exists()
     assert "回复截止" not in html  # answered: no deadline left to keep
     # the link used again: the first decision stands and is shown
     again = await client.post(link, data={"choice": "2", "reason": "改主意了",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models.draws import AnsweredVia, DrawActivity, Invitation, InvitationStatus
+from models.draws import AnsweredVia, DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
 from services.draws.running.notices import invitation_params, notice_of
@@ -24,6 +24,8 @@ from services.notifications import NotificationKind, Outbox
 CALL_KIND: NotificationKind = "draw.invitation.call"
 CALL_JOB = "draw_invitation_call"
 MAX_ATTEMPTS = 3  # GD-DRAW: 3 次拨打
+# how long past its time a call's job may still be on its way before the sweep plans it again
+LOST_AFTER = timedelta(minutes=1)
 # the ways an answer comes (Invitation.answered_via)
 VIA: tuple[AnsweredVia, ...] = ("chat", "miniapp", "sms", "link", "voice", "call")
 
@@ -85,6 +87,33 @@ class DrawCalls:
         """The first call of each new invitation, if its window is long enough for one."""
         for item in invited:
             await self._schedule(item, 1, item.sent_at + self.policy.after)
+
+    async def replan(self, now: datetime, limit: int = 500) -> int:
+        """The next call of each open invitation whose plan was lost (the serve process
+        failed to queue it after its answer committed, or the worker died between a call and
+        the next): one whose time is more than LOST_AFTER past and that has no notification
+        yet is planned again, at once. A job still on its way keeps its id, so arq queues
+        it once; a call placed twice is one notification (its dedupe key). Invitations of
+        a draw that is running, as `plan` is reached from."""
+        # oldest first: a draw's invitations outside the first `limit` wait for the next sweep
+        waiting = await Invitation.filter(
+            status=InvitationStatus.SENT, due_at__gt=now,
+            sent_at__lte=now - self.policy.after - LOST_AFTER,
+            activity__status=DrawStatus.DRAWING, activity__by_calls=False,
+        ).order_by("sent_at", "id").limit(limit)
+        keys = [key for item in waiting for key in call_keys(item.id)]
+        made: dict[str, datetime] = dict(await Notification.filter(
+            dedupe_key__in=keys).values_list("dedupe_key", "created_at")) if keys else {}
+        planned = 0
+        for item in waiting:
+            attempt = 1 + sum(call_key(item.id, n) in made for n in range(1, MAX_ATTEMPTS + 1))
+            last = made.get(call_key(item.id, attempt - 1))
+            when = item.sent_at + self.policy.after if last is None else last + self.policy.gap
+            if when <= now - LOST_AFTER and attempt <= min(self.policy.attempts, MAX_ATTEMPTS) \
+                    and when < item.due_at:
+                planned += await self.schedule(CALL_JOB, now, (item.id, attempt),
+                                               call_key(item.id, attempt))
+        return planned
 
     async def _schedule(self, invitation: Invitation, attempt: int, when: datetime) -> None:
         if attempt <= min(self.policy.attempts, MAX_ATTEMPTS) and when < invitation.due_at:

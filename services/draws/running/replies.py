@@ -291,7 +291,7 @@ class Replies:
             await self.waves.start_timers(timers)
         except Exception as exc:  # committed: the answer stands (its SMS queued with it)
             log.warning("reply to invitation %s committed, but %d new invitation(s) not "
-                        "timed (the sweep times them out) nor their calls planned: %r",
+                        "timed nor their calls planned (the sweep makes both up): %r",
                         invitation_id, len(timers), exc)
         return outcome
 

@@ -76,21 +76,18 @@ class SmsReplies:
         await self.outbox.queue(now, "sms.reply", reply_params(reply, name, values), person.id)
         return reply
 
-    async def confirmed_on_page(self, outcome: ReplyOutcome, now: datetime) -> str:
+    def on_page(self, person_id: int) -> OnPage:
+        """The `then` of an answer given on the invitation's page (its SMS, if any, queued
+        with the decision)."""
+        return OnPage(Told(self.draws, self.texts, person_id, "-"))
+
+    def confirmed_on_page(self, outcome: ReplyOutcome, on_page: OnPage) -> str:
         """A confirmation made on the invitation's page: what the page says (the code, and
-        how to check in from there, with WeChat or without); someone without WeChat gets the
-        SMS a confirmation by SMS gets too, so that the code is on the phone, not only on a
-        page."""
-        item = outcome.invitation
-        wechat = await WeChatIdentity.exists(person_id=item.person_id)  # as the sender says
-        identity = await identity_required(item)
-        if not wechat:
-            name, values = await answer_words(self.draws, self.texts, outcome, "-")
-            await self.outbox.notify(now, "sms.reply", reply_params(
-                self.texts.render(name, **values), name, values), person_id=item.person_id)
+        how to check in from there, with WeChat or without, as `on_page` found)."""
+        item, wechat = outcome.invitation, bool(on_page.wechat)
         return self.texts.render("web/confirmed.j2", verification_code=item.code or "",
                                  **invitation_params(outcome.notice, item, 0),
-                                 wechat=wechat, sms=not wechat, identity=identity)
+                                 wechat=wechat, sms=not wechat, identity=bool(outcome.identity))
 
     async def _reply(self, person: Person, waiting: list[Invitation], text: str,
                      now: datetime, told: Told) -> tuple[str, dict[str, Any]] | None:
@@ -186,6 +183,23 @@ class Told:
         await change.notify_each("sms.reply", reply_params(text, name, values),
                                  [self.person_id])
         self.text = text
+
+
+@dataclass
+class OnPage:
+    """A confirmation made on the invitation's page: someone without WeChat (as the SMS
+    sender is found) gets the SMS a confirmation by SMS gets, so that the code is on the
+    phone, not only on a page; queued in the reply's own transaction, as `Told`'s."""
+
+    told: Told
+    wechat: bool | None = None  # whether the person has WeChat, once confirmed
+
+    async def __call__(self, change: Change, outcome: ReplyOutcome) -> None:
+        if outcome.status != "confirmed":
+            return
+        self.wechat = await WeChatIdentity.exists(person_id=outcome.invitation.person_id)
+        if not self.wechat:
+            await self.told(change, outcome)
 
 
 @cache

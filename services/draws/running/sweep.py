@@ -1,6 +1,6 @@
 """Time's part in a draw: a response window that closed without an answer, and the sweep that
 finds what a lost timer or a dead process left undone (invitations past their window, draws
-short of invitations, results that just unsealed)."""
+short of invitations, calls whose plan was lost, results that just unsealed)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class Sweep:
 
     async def sweep(self, now: datetime) -> Counter[str]:
         """Invitations past their window (a lost timer), draws still short of invitations,
-        and results that just unsealed."""
+        calls whose plan was lost, and results that just unsealed."""
         counts: Counter[str] = Counter()
         for invitation_id in await column(Invitation.filter(
                 status=InvitationStatus.SENT, due_at__lte=now).limit(500), "id"):
@@ -45,6 +45,8 @@ class Sweep:
         drawing = DrawActivity.filter(status=DrawStatus.DRAWING, by_calls=False)
         for activity_id in await column(drawing.limit(500), "id"):
             counts["invited"] += await self.waves.advance(int(activity_id), now)
+        if self.waves.calls is not None:  # calls whose plan was lost (DrawCalls.replan)
+            counts["calls_replanned"] = await self.waves.calls.replan(now)
         for activity in await DrawActivity.filter(
                 status=DrawStatus.ENDED, unsealed_pushed=False,
                 eval_start__lte=now + SEAL_BEFORE).limit(100):

@@ -97,7 +97,8 @@ class Waves:
         return len(timers)
 
     async def start_timers(self, invited: list[Invitation]) -> None:
-        """Each invitation's response window; a timer lost here is found by the sweep."""
+        """Each invitation's response window and its first call; a timer or a call lost here
+        is found by the sweep."""
         for item in invited:
             await self.schedule("draw_invitation_timeout", item.due_at, (item.id,),
                                 f"draw-timeout:{item.id}")
