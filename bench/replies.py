@@ -8,7 +8,9 @@ world (bench/morning_fake.py: WeChat's API, the SMS gateway) in its own process.
 
 Each expert holds exactly one open invitation, so every `1` is an acceptance (no "which
 one?"): 9,000 experts, a third each answering by chat, SMS and the mini-program, invited to
-100 activities whose places are never full; made again for every round. The channels run
+100 activities whose places are never full; made again for every round. Behind them, the
+library's past (bench/past.py, made once): `--past` evaluations held over the last year,
+nine experts confirmed for each (2,000 by default; 50,000 is a province's year). The channels run
 in turn, round after round (the machine's noise falls on each alike). CPU from /proc: the
 serve process and every PostgreSQL process, per reply; "confirmed" is counted in the
 database afterwards (a reply lost or applied twice shows there). The load generator is wrk.
@@ -45,8 +47,10 @@ from bench.common import (
     wrk,
 )
 from bench.draws import uscc
+from bench.past import ensure_past
 
 EXPERTS, ACTIVITIES = 9_000, 100
+PAST_EXPERTS = 9  # confirmed for each evaluation of the library's past (bench/past.py)
 CHANNELS = ("chat", "sms", "miniapp")
 CHAT, MINI = "o_rep_{}", "o_repmp_{}"
 PREFIX = "/miniapp/v1"
@@ -107,7 +111,7 @@ async def _people() -> tuple[int, int]:
     return agency.id, handler_id
 
 
-async def prepare() -> dict[str, list[tuple[int, int]]]:
+async def prepare(past: int) -> dict[str, list[tuple[int, int]]]:
     """A fresh open invitation for every expert (earlier rounds' activities removed):
     per channel, (invitation id, expert number n) in the order the replies go."""
     from tortoise import connections
@@ -143,6 +147,8 @@ async def prepare() -> dict[str, list[tuple[int, int]]]:
         profiles = {e.person_id: e.id for e in await ExpertProfile.filter(
             person_id__in=[p.id for p in made])}
         now = datetime.now(UTC)
+        await ensure_past(agency_id, handler_id, [(p.id, profiles[p.id]) for p in made],
+                          past, PAST_EXPERTS, now)
         per = EXPERTS // ACTIVITIES
         for i in range(ACTIVITIES):
             project = await Project.create(
@@ -235,6 +241,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--port", type=int, default=18300)
     parser.add_argument("--only", default="", help="the channels to run (chat,sms,miniapp)")
+    parser.add_argument("--past", type=int, default=2_000,
+                        help="evaluations of the library's past (50000: a province's year)")
     args = parser.parse_args()
     channels = [c for c in CHANNELS if not args.only or c in args.only.split(",")]
     fake_port, serve_port = args.port, args.port + 1
@@ -250,7 +258,7 @@ def main() -> None:
     subprocess.run([str(BIN / "expertbot"), "migrate"], env=env, cwd=ROOT, check=True,
                    capture_output=True)
     flush_redis()
-    rows = asyncio.run(prepare())
+    rows = asyncio.run(prepare(args.past))
     procs = [*start([sys.executable, "-m", "bench.morning_fake", "--port", str(fake_port),
                      "--service", service, "--chat-openids", "o_rep_", "--experts", "0"],
                     env, 1)]
@@ -267,7 +275,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             for round_no in range(1, args.rounds + 1):
                 if round_no > 1:
-                    rows = asyncio.run(prepare())
+                    rows = asyncio.run(prepare(args.past))
                 before = asyncio.run(confirmed_by_channel())
                 for channel in channels:
                     lua, extra = request_file(Path(tmp) / f"{channel}.txt", channel,

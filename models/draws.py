@@ -175,8 +175,9 @@ class DrawActivity(Model):
     class Meta:
         table = "draw_activity"
         # the agency's list, newest first a page at a time (the legal person's: all the
-        # agency's; a handler's: their own)
-        indexes = (("agency_id", "id"), ("handler_id", "id"))
+        # agency's; a handler's: their own); an evaluation's 补抽 and 复评 by their original
+        # (an expert's reply reads the committee through it)
+        indexes = (("agency_id", "id"), ("handler_id", "id"), ("parent_id",))
 
     @property
     def seed(self) -> str | None:

@@ -313,6 +313,33 @@ async def test_a_supplementary_draw_passes_over_a_relative_of_one_already_seated
     assert not await Invitation.filter(expert_id=relative.id).exists()
 
 
+async def test_a_supplementary_invitee_accepting_after_a_relation_with_one_seated_is_released(
+        api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
+    """The reply reads the committee across the evaluation and its 补抽: the 补抽's
+    candidate was no relative when drawn; one seated by the first draw declares them
+    before they answer, and their 1 is released in words."""
+    first_two = await make_experts(client, 2, first=1570, specialty=SPECIALTY)
+    aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY)
+    assert (await start_draw(api, token, aid)).status == 200
+    absent, seated = sorted((await finish(chat, aid)), key=lambda i: i.id)
+    (candidate,) = await make_experts(client, 1, first=1572, specialty=SPECIALTY)
+    now = datetime.now(UTC)
+    await the_results_unseal(aid, now)
+    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                           {"key": absent.code, "kind": "请假"})).status == 200
+    started = await supplement(api, token, aid,
+                               gather_at=(now + timedelta(hours=1)).isoformat())
+    assert started.status == 200, started.data
+    invited = await Invitation.get(expert_id=candidate.id)
+    assert invited.activity_id != aid and invited.status == InvitationStatus.SENT
+    await _declares(next(e for e in first_two if e.id == seated.expert_id),
+                    id_hash=await _hash_of(candidate))
+    reply = await chat.say("o_ex_1572", "1")
+    assert "有亲属关系" in reply.text and "无需前往" in reply.text
+    released = await Invitation.get(id=invited.id)
+    assert (released.status, released.reason) == (InvitationStatus.RELEASED, "亲属回避")
+
+
 async def test_a_reevaluation_by_calls_is_not_submitted_while_two_attending_are_related(
         api: Api, client: TestClient, demo: dict) -> None:
     """By calls the staff agrees with the two which one withdraws (GD-CG-1 Art. 21: "其中

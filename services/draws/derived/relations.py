@@ -30,14 +30,18 @@ from services.notifications import Outbox
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 # for an invitation `v` of an activity `a` (a reply's read, services/draws/running/
 # replies.py): the first invitation confirmed for the same evaluation (the activity or its
-# 补抽) whose expert is related to v's, either one having declared the other
-_ROOT = "CASE WHEN {t}.kind = 'supplement' THEN {t}.parent_id ELSE {t}.id END"
+# 补抽) whose expert is related to v's, either one having declared the other. The
+# evaluation's activities `ka` are found each through an index (the original by its id, its
+# 补抽 by their `parent_id`), so the read costs the committee, not every activity drawn (the
+# status tested in the aggregate: the read never goes through the status index instead).
+_ROOT = "CASE WHEN a.kind = 'supplement' THEN a.parent_id ELSE a.id END"
 KIN_SQL = (
-    "SELECT MIN(k.id) FROM draw_invitation k JOIN draw_activity ka ON ka.id = k.activity_id "
+    f"SELECT MIN(CASE WHEN k.status = '{InvitationStatus.CONFIRMED.value}' THEN k.id END) "
+    "FROM draw_activity ka JOIN draw_invitation k ON k.activity_id = ka.id "
     "JOIN expert_profile kp ON kp.id = k.expert_id JOIN person kq ON kq.id = kp.person_id "
     "JOIN expert_profile mp ON mp.id = v.expert_id JOIN person mq ON mq.id = mp.person_id "
-    f"WHERE k.status = '{InvitationStatus.CONFIRMED.value}' AND k.expert_id <> v.expert_id "
-    f"AND {_ROOT.format(t='ka')} = {_ROOT.format(t='a')} AND EXISTS (SELECT 1 FROM "
+    f"WHERE ((ka.kind <> 'supplement' AND ka.id = {_ROOT}) OR (ka.kind = 'supplement' "
+    f"AND ka.parent_id = {_ROOT})) AND k.expert_id <> v.expert_id AND EXISTS (SELECT 1 FROM "
     "expert_relative r WHERE r.withdrawn_at IS NULL AND ((r.expert_id = v.expert_id AND "
     "r.id_hash = kq.id_number_hash) OR (r.expert_id = k.expert_id AND "
     "r.id_hash = mq.id_number_hash)))")

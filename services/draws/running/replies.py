@@ -55,12 +55,18 @@ EXPERT_LOCKS = 0x45585054  # the advisory locks' first key: "EXPT"
 # overlapping time, if any (pool.booked's rule: neither withdrawn nor cancelled, nor finished
 # before this one starts); the project's name and the agency's legal persons, for the
 # agency's notification. The statuses and the role are the enums' constants, not input.
+# Each subquery reaches its rows through one index only (the condition's, the expert's, the
+# dedupe keys', the committee's), a status tested in the aggregate, not in the filter: the
+# read costs what this invitation's own condition, expert and committee hold, whatever the
+# planner's statistics say of a status (a notice just queued 30,000 notifications; a table
+# analysed while it had no confirmed invitation).
 _READ_SQL = (
     "SELECT {invitation}, {notice}, c.planned AS q_planned, "
-    "(SELECT COUNT(*) FROM draw_invitation x WHERE x.condition_id = v.condition_id "
-    f"AND x.status = '{InvitationStatus.CONFIRMED.value}') AS q_confirmed, "
-    "(SELECT MIN(o.id) FROM draw_invitation w JOIN draw_activity o ON o.id = w.activity_id "
-    f"WHERE w.expert_id = v.expert_id AND w.status = '{InvitationStatus.CONFIRMED.value}' "
+    f"(SELECT COUNT(CASE WHEN x.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 END) "
+    "FROM draw_invitation x WHERE x.condition_id = v.condition_id) AS q_confirmed, "
+    f"(SELECT MIN(CASE WHEN w.status = '{InvitationStatus.CONFIRMED.value}' THEN o.id END) "
+    "FROM draw_invitation w JOIN draw_activity o ON o.id = w.activity_id "
+    "WHERE w.expert_id = v.expert_id "
     "AND o.id <> a.id AND o.eval_start < a.eval_end AND o.eval_end > a.eval_start "
     "AND (o.finished_at IS NULL OR o.finished_at > a.eval_start) "
     f"AND o.status NOT IN ('{DrawStatus.WITHDRAWN.value}', '{DrawStatus.CANCELLED.value}')"
@@ -81,11 +87,11 @@ _READ_SQL = (
     # the invitation's calls still queued (the `?`s: calls.call_keys), and whether any of
     # its notices failed uncovered (calls.contact_keys): each answered only when there are
     # (an answer drops the one and covers the other)
-    "(SELECT MIN(q.id) FROM notification q WHERE q.dedupe_key IN (?, ?, ?) "
-    f"AND q.status = '{Status.QUEUED.value}') AS q_calls, "
-    "(SELECT MIN(f.id) FROM notification f WHERE f.dedupe_key IN (?, ?, ?, ?, ?) "
-    f"AND f.status IN ('{Status.FAILED.value}', '{Status.DEAD.value}') "
-    "AND f.covered = {false}) AS q_lost, "
+    f"(SELECT MIN(CASE WHEN q.status = '{Status.QUEUED.value}' THEN q.id END) "
+    "FROM notification q WHERE q.dedupe_key IN (?, ?, ?)) AS q_calls, "
+    f"(SELECT MIN(CASE WHEN f.status IN ('{Status.FAILED.value}', '{Status.DEAD.value}') "
+    "AND f.covered = {false} THEN f.id END) "
+    "FROM notification f WHERE f.dedupe_key IN (?, ?, ?, ?, ?)) AS q_lost, "
     # whether its venue checks identity at check-in (venue/identity_rule.py)
     "(SELECT MIN(w.id) FROM venue w WHERE w.name = TRIM(n.venue) "
     "AND w.identity_check = {true}) AS q_identity "
