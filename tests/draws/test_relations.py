@@ -287,6 +287,17 @@ async def test_a_generated_register_with_planted_relations_is_drawn_around_them(
     assert harmless <= served and not planted & served
 
 
+async def _supplement_for(api: Api, token: str, aid: int, absent: Invitation) -> None:
+    """The results unsealed, `absent` registered absent (请假), a 补抽 for the place."""
+    now = datetime.now(UTC)
+    await the_results_unseal(aid, now)
+    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
+                           {"key": absent.code, "kind": "请假"})).status == 200
+    started = await supplement(api, token, aid,
+                               gather_at=(now + timedelta(hours=1)).isoformat())
+    assert started.status == 200, started.data
+
+
 async def test_a_supplementary_draw_passes_over_a_relative_of_one_already_seated(
         api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
     """The committee is the evaluation with its 补抽: a candidate of the 补抽 related to an
@@ -301,13 +312,7 @@ async def test_a_supplementary_draw_passes_over_a_relative_of_one_already_seated
     (relative,) = await make_experts(client, 1, first=1562, specialty=SPECIALTY)
     await _declares(relative, id_hash=await _hash_of(
         next(e for e in first_two if e.id == seated.expert_id)))
-    now = datetime.now(UTC)
-    await the_results_unseal(aid, now)
-    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
-                           {"key": absent.code, "kind": "请假"})).status == 200
-    started = await supplement(api, token, aid,
-                               gather_at=(now + timedelta(hours=1)).isoformat())
-    assert started.status == 200, started.data
+    await _supplement_for(api, token, aid, absent)
     skip = await SkippedCandidate.get(expert_id=relative.id)
     assert skip.reason == f"related:{seated.id}"
     assert not await Invitation.filter(expert_id=relative.id).exists()
@@ -323,13 +328,7 @@ async def test_a_supplementary_invitee_accepting_after_a_relation_with_one_seate
     assert (await start_draw(api, token, aid)).status == 200
     absent, seated = sorted((await finish(chat, aid)), key=lambda i: i.id)
     (candidate,) = await make_experts(client, 1, first=1572, specialty=SPECIALTY)
-    now = datetime.now(UTC)
-    await the_results_unseal(aid, now)
-    assert (await api.call("POST", f"/draws/activities/{aid}/absences", token,
-                           {"key": absent.code, "kind": "请假"})).status == 200
-    started = await supplement(api, token, aid,
-                               gather_at=(now + timedelta(hours=1)).isoformat())
-    assert started.status == 200, started.data
+    await _supplement_for(api, token, aid, absent)
     invited = await Invitation.get(expert_id=candidate.id)
     assert invited.activity_id != aid and invited.status == InvitationStatus.SENT
     await _declares(next(e for e in first_two if e.id == seated.expert_id),
