@@ -321,7 +321,7 @@ async def test_a_supplementary_draw_passes_over_a_relative_of_one_already_seated
 async def test_a_supplementary_invitee_accepting_after_a_relation_with_one_seated_is_released(
         api: Api, client: TestClient, chat: Chat, demo: dict) -> None:
     """The reply reads the committee across the evaluation and its 补抽: the 补抽's
-    candidate was no relative when drawn; one seated by the first draw declares them
+    candidate was no relative when drawn; they declare one seated by the first draw
     before they answer, and their 1 is released in words."""
     first_two = await make_experts(client, 2, first=1570, specialty=SPECIALTY)
     aid, token = await prepared(api, demo, total=2, specialty=SPECIALTY)
@@ -331,8 +331,10 @@ async def test_a_supplementary_invitee_accepting_after_a_relation_with_one_seate
     await _supplement_for(api, token, aid, absent)
     invited = await Invitation.get(expert_id=candidate.id)
     assert invited.activity_id != aid and invited.status == InvitationStatus.SENT
-    await _declares(next(e for e in first_two if e.id == seated.expert_id),
-                    id_hash=await _hash_of(candidate))
+    # the candidate declares the seated one (test_an_invited_relative_accepting_after_one_
+    # was_seated_is_released_in_words has the seated one declare the candidate)
+    await _declares(candidate, id_hash=await _hash_of(
+        next(e for e in first_two if e.id == seated.expert_id)))
     reply = await chat.say("o_ex_1572", "1")
     assert "有亲属关系" in reply.text and "无需前往" in reply.text
     released = await Invitation.get(id=invited.id)

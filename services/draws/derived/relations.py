@@ -30,21 +30,25 @@ from services.notifications import Outbox
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
 # for an invitation `v` of an activity `a` (a reply's read, services/draws/running/
 # replies.py): the first invitation confirmed for the same evaluation (the activity or its
-# 补抽) whose expert is related to v's, either one having declared the other. The
-# evaluation's activities `ka` are found each through an index (the original by its id, its
-# 补抽 by their `parent_id`), so the read costs the committee, not every activity drawn (the
-# status tested in the aggregate: the read never goes through the status index instead).
+# 补抽) whose expert is related to v's, either one having declared the other. It reads what
+# it needs through indexes only: v's expert's relations both ways (usually none), then
+# their invitations in the evaluation's activities (the original by its id, its 补抽 by
+# their `parent_id`), the status tested in the aggregate (never the status index): the read
+# costs the relations and the committee, not every activity or invitation of the library.
 _ROOT = "CASE WHEN a.kind = 'supplement' THEN a.parent_id ELSE a.id END"
 KIN_SQL = (
     f"SELECT MIN(CASE WHEN k.status = '{InvitationStatus.CONFIRMED.value}' THEN k.id END) "
     "FROM draw_activity ka JOIN draw_invitation k ON k.activity_id = ka.id "
-    "JOIN expert_profile kp ON kp.id = k.expert_id JOIN person kq ON kq.id = kp.person_id "
-    "JOIN expert_profile mp ON mp.id = v.expert_id JOIN person mq ON mq.id = mp.person_id "
     f"WHERE ((ka.kind <> 'supplement' AND ka.id = {_ROOT}) OR (ka.kind = 'supplement' "
-    f"AND ka.parent_id = {_ROOT})) AND k.expert_id <> v.expert_id AND EXISTS (SELECT 1 FROM "
-    "expert_relative r WHERE r.withdrawn_at IS NULL AND ((r.expert_id = v.expert_id AND "
-    "r.id_hash = kq.id_number_hash) OR (r.expert_id = k.expert_id AND "
-    "r.id_hash = mq.id_number_hash)))")
+    f"AND ka.parent_id = {_ROOT})) AND k.expert_id <> v.expert_id AND k.expert_id IN ("
+    # the experts v's expert declared (by the keyed hash of their ID number)
+    "SELECT kp.id FROM expert_relative r JOIN person kq ON kq.id_number_hash = r.id_hash "
+    "JOIN expert_profile kp ON kp.person_id = kq.id WHERE r.withdrawn_at IS NULL "
+    "AND r.expert_id = v.expert_id UNION "
+    # the experts who declared v's expert
+    "SELECT r.expert_id FROM expert_relative r JOIN expert_profile mp ON mp.id = v.expert_id "
+    "JOIN person mq ON mq.id = mp.person_id WHERE r.withdrawn_at IS NULL "
+    "AND r.id_hash = mq.id_number_hash)")
 OVER = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
 
 
