@@ -145,6 +145,16 @@ async def due(ended: datetime, days: int) -> datetime:
     return deadline(ended, days, await Holidays.exceptions(first, first + CALENDAR_SPAN))
 
 
+async def deadlines(ended: list[datetime], days: int) -> list[datetime]:
+    """due() of each evaluation's end, the calendar read once for them all (a sweep over a
+    province's last two months of evaluations reads it once, not once each)."""
+    if not ended:
+        return []
+    days_ended = [e.astimezone(CHINA).date() for e in ended]
+    calendar = await Holidays.exceptions(min(days_ended), max(days_ended) + CALENDAR_SPAN)
+    return [deadline(e, days, calendar) for e in ended]
+
+
 class ConductCatalogue:
     """The conduct items an agency's performance record picks from (the statutory ones and
     the administrator's), and the deadline of the record."""
@@ -157,3 +167,4 @@ class ConductCatalogue:
     deadline_days = staticmethod(deadline_days)
     set_deadline_days = staticmethod(set_deadline_days)
     due = staticmethod(due)
+    deadlines = staticmethod(deadlines)

@@ -103,3 +103,31 @@ async def test_the_agency_is_reminded_on_the_last_working_day_once_unless_the_re
                                LATE_AND_AWAY)).status == 200
     due = await due_by_calendar(now - timedelta(minutes=5), 5)
     assert await remind_performance_due(outbox, reminder_at(due)) == 0
+
+
+async def test_the_reminders_read_the_calendar_once_however_many_evaluations_ended(
+        api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
+    """The draw sweep looks at every evaluation ended in the last two months (a province's
+    are thousands) every 15 s: their deadlines come from one reading of the calendar, not
+    one each, and the one due is reminded as before."""
+    from models.draws import DrawStatus
+    from tests.support.queries import QueryCounter
+
+    aid, _token, _served = await ended_evaluation(api, chat, client, demo)
+    ended = datetime(2026, 9, 30, 19, 0, tzinfo=CHINA).astimezone(UTC)
+    await DrawActivity.filter(id=aid).update(eval_start=ended - timedelta(hours=6),
+                                             eval_end=ended, finished_at=ended)
+    one = await DrawActivity.get(id=aid)
+    for days in range(2, 42):  # forty more, ended on the days before (none with experts)
+        end = ended - timedelta(days=days)
+        await DrawActivity.create(
+            project_id=one.project_id, agency_id=one.agency_id, handler_id=one.handler_id,
+            status=DrawStatus.ENDED, bid_open_at=end - timedelta(days=1),
+            eval_start=end - timedelta(hours=6), eval_end=end, finished_at=end, total=1,
+            started_at=end - timedelta(days=2))
+    async with QueryCounter() as counted:
+        sent = await remind_performance_due(client.app[DOMAIN].outbox,
+                                            datetime(2026, 10, 13, 9, 5, tzinfo=CHINA))
+    assert sent == 1
+    read = [s for s in counted.sent if "calendar_day" in s]
+    assert 1 <= len(read) <= 2, read  # the years the window spans

@@ -31,11 +31,12 @@ async def remind(outbox: Outbox, now: datetime) -> int:
     """Reminders due now: the handler and the agency's legal persons told how many experts
     wait for a record and until when; each evaluation once (its notification's key)."""
     days, sent = await ConductCatalogue.deadline_days(), 0
-    for activity in await DrawActivity.filter(
-            status=DrawStatus.ENDED, finished_at__gte=now - LOOK_BACK).exclude(kind=SUPPLEMENT):
-        if activity.finished_at is None:
-            continue
-        due = await ConductCatalogue.due(activity.finished_at, days)
+    ended = [(a, a.finished_at) for a in await DrawActivity.filter(
+        status=DrawStatus.ENDED, finished_at__gte=now - LOOK_BACK).exclude(kind=SUPPLEMENT)
+        if a.finished_at is not None]
+    # every deadline by one reading of the calendar: a province ends thousands in two months
+    dues = await ConductCatalogue.deadlines([at for _a, at in ended], days)
+    for (activity, _at), due in zip(ended, dues, strict=True):
         if not reminder_at(due) <= now < due:
             continue
         key = f"performance-due:{activity.id}"
