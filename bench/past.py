@@ -5,7 +5,8 @@ measuring) know confirmed invitations as they are on any working day.
 
 Made in a few statements (a template evaluation copied with `generate_series`), so that a
 province's year, tens of thousands of evaluations, takes seconds; kept across rounds and
-runs, and made again only when another size is asked for. The copies share the template's
+runs, and made again only when another size is asked for (`--past 0` removes it: the
+morning's benchmark runs on whatever past the database holds). The copies share the template's
 project, notice and condition: what a reply reads of the past is its activities, their times
 and the invitations' experts and statuses."""
 
@@ -41,7 +42,7 @@ async def ensure_past(agency_id: int, handler_id: int, experts: list[tuple[int, 
         project=project, agency_id=agency_id, handler_id=handler_id, status=DrawStatus.ENDED,
         bid_open_at=held - timedelta(days=1), eval_start=held, eval_end=held + timedelta(hours=4),
         total=per, started_at=held - timedelta(days=1), ended_at=held - timedelta(days=1),
-        finished_at=held + timedelta(hours=4))
+        finished_at=held + timedelta(hours=4), unsealed_pushed=True)  # told long ago
     notice = await Notice.create(
         activity=template, venue="评标室", city="广州市", district="天河区", street="天润路333号",
         gather_at=held - timedelta(minutes=30), contact_name="陈", contact_phone="020-1")

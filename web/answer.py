@@ -124,7 +124,7 @@ async def answer_post(request: web.Request) -> web.Response:
                                        datetime.now(UTC), reason, via="link", then=on_page)
     words, _ = domain.draws.answers.said(texts, outcome, reason or "-")
     if outcome.status == "confirmed":  # how to check in, said for this page
-        words = replies.confirmed_on_page(outcome, on_page)
+        words = await replies.confirmed_on_page(outcome, on_page, datetime.now(UTC))
     return await _page(request, outcome.invitation, words)
 
 

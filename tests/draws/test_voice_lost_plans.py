@@ -120,3 +120,29 @@ async def test_a_next_call_whose_plan_was_lost_is_made_within_the_window_only(
         assert (await Invitation.get(id=invitation.id)).due_at == start + timedelta(minutes=10)
     finally:
         await arq.aclose()
+
+
+async def test_every_open_invitation_is_looked_at_not_only_the_oldest(
+        aiohttp_client: Any, infra: dict[str, str], wechat: TestServer,
+        platform: Platform) -> None:
+    """The sweep reads open invitations a batch at a time, all of them: a lost plan behind
+    older invitations whose calls are all made or not yet due is still found (here one at
+    a time, as 500 at a time on a morning)."""
+    app, _client, _fake, person_id, _phone = await voice_world(aiohttp_client, infra, wechat,
+                                                              platform)
+    settings = make_settings(infra)
+    arq = make_arq(redis_target(settings.redis_url), settings)
+    calls = app[DOMAIN].draws.calls
+    assert calls is not None
+    now = datetime.now(UTC)
+    try:
+        older = await invited_by_sms(person_id, now - timedelta(minutes=4), number="SMS-1")
+        await _called(calls, older.id, 1, now - timedelta(seconds=30))  # the next at +5 min
+        newer = await invited_by_sms(person_id, now - timedelta(minutes=5), number="SMS-2")
+        await _forget(arq, newer.id, 1)
+        assert older.id < newer.id
+        assert await calls.replan(now, batch=1) == 1
+        assert await _queued(arq, newer.id, 1) == (CALL_JOB, (newer.id, 1))
+        assert await Job(call_key(older.id, 2), arq).info() is not None  # its own, as planned
+    finally:
+        await arq.aclose()

@@ -88,22 +88,30 @@ class DrawCalls:
         for item in invited:
             await self._schedule(item, 1, item.sent_at + self.policy.after)
 
-    async def replan(self, now: datetime, limit: int = 500) -> int:
+    async def replan(self, now: datetime, batch: int = 500) -> int:
         """The next call of each open invitation whose plan was lost (the serve process
         failed to queue it after its answer committed, or the worker died between a call and
         the next): one whose time is more than LOST_AFTER past and that has no notification
         yet is planned again, at once. A job still on its way keeps its id, so arq queues
         it once; a call placed twice is one notification (its dedupe key). Invitations of
-        a draw that is running, as `plan` is reached from."""
-        # oldest first: a draw's invitations outside the first `limit` wait for the next sweep
-        waiting = await Invitation.filter(
-            status=InvitationStatus.SENT, due_at__gt=now,
-            sent_at__lte=now - self.policy.after - LOST_AFTER,
-            activity__status=DrawStatus.DRAWING, activity__by_calls=False,
-        ).order_by("sent_at", "id").limit(limit)
+        a draw that is running or paused, as `plan` and `call` reach them; read `batch` at a
+        time by id, all of them each sweep."""
+        planned, after = 0, 0
+        while True:
+            waiting = await Invitation.filter(
+                id__gt=after, status=InvitationStatus.SENT, due_at__gt=now,
+                sent_at__lte=now - self.policy.after - LOST_AFTER,
+                activity__status__in=[DrawStatus.DRAWING, DrawStatus.PAUSED],
+                activity__by_calls=False).order_by("id").limit(batch)
+            if not waiting:
+                return planned
+            planned += await self._replan(waiting, now)
+            after = waiting[-1].id
+
+    async def _replan(self, waiting: list[Invitation], now: datetime) -> int:
         keys = [key for item in waiting for key in call_keys(item.id)]
         made: dict[str, datetime] = dict(await Notification.filter(
-            dedupe_key__in=keys).values_list("dedupe_key", "created_at")) if keys else {}
+            dedupe_key__in=keys).values_list("dedupe_key", "created_at"))
         planned = 0
         for item in waiting:
             attempt = 1 + sum(call_key(item.id, n) in made for n in range(1, MAX_ATTEMPTS + 1))

@@ -81,10 +81,16 @@ class SmsReplies:
         with the decision)."""
         return OnPage(Told(self.draws, self.texts, person_id, "-"))
 
-    def confirmed_on_page(self, outcome: ReplyOutcome, on_page: OnPage) -> str:
+    async def confirmed_on_page(self, outcome: ReplyOutcome, on_page: OnPage, now: datetime
+                                ) -> str:
         """A confirmation made on the invitation's page: what the page says (the code, and
-        how to check in from there, with WeChat or without, as `on_page` found)."""
+        how to check in from there, with WeChat or without, as `on_page` found); the SMS
+        whose words could not be made with the decision is tried again here."""
         item, wechat = outcome.invitation, bool(on_page.wechat)
+        if not wechat and on_page.told.text is None:
+            name, values = await answer_words(self.draws, self.texts, outcome, "-")
+            await self.outbox.notify(now, "sms.reply", reply_params(
+                self.texts.render(name, **values), name, values), person_id=item.person_id)
         return self.texts.render("web/confirmed.j2", verification_code=item.code or "",
                                  **invitation_params(outcome.notice, item, 0),
                                  wechat=wechat, sms=not wechat, identity=bool(outcome.identity))

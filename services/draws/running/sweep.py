@@ -4,6 +4,7 @@ short of invitations, calls whose plan was lost, results that just unsealed)."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import datetime
 
@@ -13,6 +14,8 @@ from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls
 from services.draws.running.seal import SEAL_BEFORE
 from services.draws.running.waves import Waves
+
+log = logging.getLogger(__name__)
 
 
 class Sweep:
@@ -46,7 +49,10 @@ class Sweep:
         for activity_id in await column(drawing.limit(500), "id"):
             counts["invited"] += await self.waves.advance(int(activity_id), now)
         if self.waves.calls is not None:  # calls whose plan was lost (DrawCalls.replan)
-            counts["calls_replanned"] = await self.waves.calls.replan(now)
+            try:  # a failure here must not hold up the rest of the sweep
+                counts["calls_replanned"] = await self.waves.calls.replan(now)
+            except Exception as exc:
+                log.warning("calls whose plan was lost not planned again this sweep: %r", exc)
         for activity in await DrawActivity.filter(
                 status=DrawStatus.ENDED, unsealed_pushed=False,
                 eval_start__lte=now + SEAL_BEFORE).limit(100):
