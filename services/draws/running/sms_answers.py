@@ -88,9 +88,8 @@ class SmsReplies:
         whose words could not be made with the decision is tried again here."""
         item, wechat = outcome.invitation, bool(on_page.wechat)
         if not wechat and on_page.told.text is None:
-            name, values = await answer_words(self.draws, self.texts, outcome, "-")
-            await self.outbox.notify(now, "sms.reply", reply_params(
-                self.texts.render(name, **values), name, values), person_id=item.person_id)
+            await self.outbox.notify(now, "sms.reply", await on_page.told.params(outcome),
+                                     person_id=item.person_id)
         return self.texts.render("web/confirmed.j2", verification_code=item.code or "",
                                  **invitation_params(outcome.notice, item, 0),
                                  wechat=wechat, sms=not wechat, identity=bool(outcome.identity))
@@ -178,17 +177,20 @@ class Told:
     reason: str = ""
     text: str | None = None  # what was queued, once it was
 
+    async def params(self, outcome: ReplyOutcome) -> dict[str, str]:
+        """The answer's notification (`reply_params`): its words made for this outcome."""
+        name, values = await answer_words(self.draws, self.texts, outcome, self.reason)
+        return reply_params(self.texts.render(name, **values), name, values)
+
     async def __call__(self, change: Change, outcome: ReplyOutcome) -> None:
         try:  # words that cannot be made (a text edited wrong) must not undo the decision
-            name, values = await answer_words(self.draws, self.texts, outcome, self.reason)
-            text = self.texts.render(name, **values)
+            params = await self.params(outcome)
         except Exception:
             log.exception("the SMS answer to invitation %s could not be made: the decision "
                           "stands, its answer is tried after it", outcome.invitation.id)
             return
-        await change.notify_each("sms.reply", reply_params(text, name, values),
-                                 [self.person_id])
-        self.text = text
+        await change.notify_each("sms.reply", params, [self.person_id])
+        self.text = params["text"]
 
 
 @dataclass
