@@ -140,14 +140,14 @@ def deadline(ended: datetime, days: int,
 
 async def due(ended: datetime, days: int) -> datetime:
     """deadline() by the calendar the administrator keeps."""
-    first = ended.astimezone(CHINA).date()
-    # 30 working days fit in 90 calendar days even across the Spring Festival
-    return deadline(ended, days, await Holidays.exceptions(first, first + CALENDAR_SPAN))
+    (one,) = await deadlines([ended], days)
+    return one
 
 
 async def deadlines(ended: list[datetime], days: int) -> list[datetime]:
-    """due() of each evaluation's end, the calendar read once for them all (a sweep over a
-    province's last two months of evaluations reads it once, not once each)."""
+    """deadline() of each evaluation's end by the administrator's calendar, read once for
+    them all (a sweep over a province's last two months of evaluations reads it once, not
+    once each)."""
     if not ended:
         return []
     days_ended = [e.astimezone(CHINA).date() for e in ended]
