@@ -56,6 +56,7 @@ async def prepare() -> dict[str, list[int]]:
     """The rows the requests name: activity ids, and open invitations per expert openid."""
     from tortoise import connections
 
+    from bench.past import clear_notifications
     from config.database import database
     from config.settings import Settings, make_vault
     from models.draws import (
@@ -68,7 +69,6 @@ async def prepare() -> dict[str, list[int]]:
         Project,
     )
     from models.experts import ExpertProfile
-    from models.notifications import Notification
     from models.people import Person, Role, RoleGrant, phone_is, sealed_phone
     from models.wechat import Channel, WeChatIdentity
 
@@ -157,7 +157,7 @@ async def prepare() -> dict[str, list[int]]:
             openid__startswith="o_api_mp_")}
         # what earlier runs queued for the agency (its progress notices) is not this run's
         # work: left, the worker would start every run behind thousands of them
-        await Notification.all().delete()
+        await clear_notifications()
         # planner statistics for what was just made, and earlier runs' dead rows gone
         # (this machine's autovacuum may be off)
         await connections.get("default").execute_script("VACUUM ANALYZE")

@@ -66,6 +66,7 @@ from bench.morning_world import (
     people,
     phone_of,
 )
+from bench.past import PAST_NOTICES
 
 INVITATION = "SANDBOX_draw.invitation"
 
@@ -208,9 +209,9 @@ class Morning:
 async def prepare(args: argparse.Namespace) -> World:
     from tortoise import connections
 
+    from bench.past import clear_notifications
     from config.database import database, run_migrations
     from config.settings import Settings
-    from models.notifications import Notification
 
     settings = Settings()
     await run_migrations(settings, echo=False)
@@ -220,7 +221,7 @@ async def prepare(args: argparse.Namespace) -> World:
         print(f"  {args.experts} experts ready ({time.monotonic() - began:.0f} s)",
               file=sys.stderr)
         # runs start alike: no notice of an earlier run, no activity of one still drawing
-        await Notification.all().delete()
+        await clear_notifications()
         await connections.get("default").execute_script(
             "UPDATE draw_invitation SET status = 'cancelled' WHERE status = 'sent'; "
             "UPDATE draw_activity SET status = 'ended', ended_at = now() "
@@ -283,7 +284,8 @@ async def morning(args: argparse.Namespace, world: World, fake: str, service: st
     cpu = {name: sum(cpu_seconds(p) for p in pids) - cpu0[name] for name, pids in groups.items()}
     commits = await conn.fetchval("SELECT xact_commit FROM pg_stat_database "
                                   "WHERE datname = current_database()") - commits0
-    sent = await conn.fetch("SELECT status, count(*) AS n FROM notification GROUP BY status")
+    sent = await conn.fetch("SELECT status, count(*) AS n FROM notification "
+                            "WHERE client_msg_id NOT LIKE $1 GROUP BY status", PAST_NOTICES + "%")
     lost = await conn.fetchval("SELECT count(*) FROM notification WHERE status IN "
                                "('failed', 'dead') AND NOT covered")
     ran, frequent = await statements_run(conn) if counting else (0, [])

@@ -8,7 +8,10 @@ province's year, tens of thousands of evaluations, takes seconds; kept across ro
 runs, and made again only when another size is asked for (`--past 0` removes it: the
 morning's benchmark runs on whatever past the database holds). The copies share the template's
 project, notice and condition: what a reply reads of the past is its activities, their times
-and the invitations' experts and statuses."""
+and the invitations' experts and statuses. Each confirmed invitation's notice is there too, as
+sent and delivered (`PAST_NOTICES`): the notification table of a working library holds its
+history (nothing removes it), so its statements meet a table of that size, and the
+benchmarks empty only what is not the past (`clear_notifications`)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from datetime import datetime, timedelta
 
 PROJECT = "BENCHH"  # the past's one project
 YEAR_HOURS = 365 * 24 - 48  # the evaluations spread over the year before the day before
+PAST_NOTICES = "past-"  # the client_msg_id's prefix of the past's notifications
 
 
 async def ensure_past(agency_id: int, handler_id: int, experts: list[tuple[int, int]],
@@ -29,6 +33,7 @@ async def ensure_past(agency_id: int, handler_id: int, experts: list[tuple[int, 
     project = await Project.get_or_none(number=PROJECT)
     if project is not None:
         if await DrawActivity.filter(project_id=project.id).count() == count:
+            await _notices(project.id, missing_only=True)  # a past made before they were
             return
         await _remove(project.id)
     if count <= 0:
@@ -71,6 +76,34 @@ async def ensure_past(agency_id: int, handler_id: int, experts: list[tuple[int, 
         "JOIN (SELECT e.expert, e.person, e.n - 1 AS n FROM unnest($4::bigint[], "
         "$5::bigint[]) WITH ORDINALITY AS e(expert, person, n)) x "
         "ON x.n = (a.n * $3 + k) % $6", [condition, project.id, per, ids, persons, len(ids)])
+    await _notices(project.id)
+
+
+async def _notices(project_id: int, missing_only: bool = False) -> None:
+    """Each of the past's invitations' notice, delivered by chat when the draw sent it."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    if missing_only and (await conn.execute_query_dict(
+            "SELECT 1 AS x FROM notification WHERE client_msg_id LIKE $1 LIMIT 1",
+            [PAST_NOTICES + "%"])):
+        return
+    await conn.execute_query(
+        "INSERT INTO notification (kind, params, person_id, dedupe_key, status, channel, "
+        "ruled_out, channels, covered, attempts, lane, next_attempt_at, client_msg_id, "
+        "created_at, sent_at, delivered_at) "
+        "SELECT 'draw.invitation', '{}', v.person_id, 'invitation:' || v.id, 'delivered', "
+        "'wechat', '', '', false, 1, 0, v.sent_at, $2 || v.id, v.sent_at, v.sent_at, "
+        "v.sent_at FROM draw_invitation v JOIN draw_activity a ON a.id = v.activity_id "
+        "WHERE a.project_id = $1", [project_id, PAST_NOTICES])
+
+
+async def clear_notifications() -> None:
+    """Every notification but the past's, gone: runs start alike, on a library's history."""
+    from tortoise import connections
+
+    await connections.get("default").execute_query(
+        "DELETE FROM notification WHERE client_msg_id NOT LIKE $1", [PAST_NOTICES + "%"])
 
 
 async def _condition(activity: object, notice: object, per: int) -> int:
@@ -88,6 +121,8 @@ async def _remove(project_id: int) -> None:
     from models.draws import Condition, DrawActivity, Notice, Project
 
     conn = connections.get("default")
+    await conn.execute_query("DELETE FROM notification WHERE client_msg_id LIKE $1",
+                             [PAST_NOTICES + "%"])
     await conn.execute_query(
         "DELETE FROM draw_invitation WHERE activity_id IN "
         "(SELECT id FROM draw_activity WHERE project_id = $1)", [project_id])

@@ -47,7 +47,7 @@ from bench.common import (
     wrk,
 )
 from bench.draws import uscc
-from bench.past import ensure_past
+from bench.past import clear_notifications, ensure_past
 
 EXPERTS, ACTIVITIES = 9_000, 100
 PAST_EXPERTS = 9  # confirmed for each evaluation of the library's past (bench/past.py)
@@ -127,7 +127,6 @@ async def prepare(past: int) -> dict[str, list[tuple[int, int]]]:
         Notice,
         Project,
     )
-    from models.notifications import Notification
     from models.people import Person
 
     make_vault(Settings())
@@ -139,7 +138,7 @@ async def prepare(past: int) -> dict[str, list[tuple[int, int]]]:
             await model.filter(activity_id__in=old).delete()
         await DrawActivity.filter(id__in=old).delete()
         await Project.filter(number__startswith="BENCHR-").delete()
-        await Notification.all().delete()
+        await clear_notifications()
         made = await Person.filter(id_number_hash__startswith="rbench").exclude(
             id_number_hash="rbench-handler").order_by("id")
         from models.experts import ExpertProfile

@@ -51,6 +51,9 @@ class Dispatcher:
         self._handlers: list[Handler] = []
         self._fallbacks: list[Handler] = []
         self._routers: list[Router] = []
+        # a message's handlers in the order they are tried, by the state it comes in: worked
+        # out once per state (the routers are fixed once included), not per push
+        self._order: dict[State | None, list[Handler]] = {}
         self._chain: Next = self._route
         for mw in reversed(list(middlewares)):
             self._chain = functools.partial(mw, call_next=self._chain)
@@ -73,6 +76,7 @@ class Dispatcher:
                 self._require_types(where, handler)
             self._handlers.extend(router.handlers)
             self._fallbacks.extend(router.fallbacks)
+        self._order.clear()
 
     def _require_types(self, where: str, handler: Handler) -> None:
         hints = typing.get_type_hints(handler.func)
@@ -102,8 +106,12 @@ class Dispatcher:
         handlers (a flow owns its input); then the others; then the fallbacks."""
         if ev.msg.is_event:
             return self._handlers
-        return [h for _, h in message_order(self._handlers, self._fallbacks,
-                                            ev.fsm.state if ev.fsm else None)]
+        current = ev.fsm.state if ev.fsm else None
+        found = self._order.get(current)
+        if found is None:
+            found = self._order[current] = [
+                h for _, h in message_order(self._handlers, self._fallbacks, current)]
+        return found
 
     def _match(self, ev: Event, after: Handler | None = None
                ) -> tuple[Handler, dict[str, Any]] | None:

@@ -8,6 +8,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -20,9 +21,9 @@ from bot.conversation.fsm import EXPIRY_MEMORY, FSMContext
 from bot.conversation.store import Closing, ConversationStore, Opening, is_pending
 from bot.errors import infra_errors
 from bot.wechat.replies import RETRY, SILENCE, Reply, Text, dump_reply, load_reply
-from models.orm.statements import columns, model_from, rows
+from models.orm.statements import columns, model_from, on_postgres, rows
 from models.people import Person
-from models.wechat import IdentityRow, WeChatIdentity
+from models.wechat import SEEN_RESOLUTION, IdentityRow, WeChatIdentity
 from services.common.errors import DomainError
 from services.common.metrics import count_unavailable
 from services.common.redis_keys import ABANDON_TOMBSTONE_MS, USER_LOCK_TTL
@@ -242,12 +243,20 @@ class ConversationMiddleware:
         return SILENCE
 
 @cache
-def _identity_sql() -> str:
+def _identity_sql(seen: bool = False) -> str:
     """A sender's identity and the person it is bound to (if not deregistered); built once
-    the models are initialised (the foreign keys' columns are known from then on)."""
-    return (f"SELECT {columns(WeChatIdentity, 'i')}, {columns(Person, 'p')} FROM "
+    the models are initialised (the foreign keys' columns are known from then on). `seen`
+    (PostgreSQL): the interaction noted in the same statement where the last one noted is
+    older than SEEN_RESOLUTION (its `?`s: now, the openid, now less the resolution, then the
+    read's), `seen_at` set when it was."""
+    read = (f"SELECT {columns(WeChatIdentity, 'i')}, {columns(Person, 'p')}"
+            f"{', (SELECT last_seen_at FROM seen) AS seen_at' if seen else ''} FROM "
             "wechat_identity i LEFT JOIN person p ON p.id = i.person_id AND "
             "p.deregistered_at IS NULL WHERE i.openid = ?")
+    if not seen:
+        return read
+    return ("WITH seen AS (UPDATE wechat_identity SET last_seen_at = ? WHERE openid = ? AND "
+            "(last_seen_at IS NULL OR last_seen_at <= ?) RETURNING last_seen_at) " + read)
 
 
 class IdentityMiddleware:
@@ -263,7 +272,8 @@ class IdentityMiddleware:
             row = IdentityRow.from_cache(ev.cached_identity)
         else:
             async with asyncio.timeout(self._budget):
-                identity, person = await self._load(ev.msg.openid)
+                identity, person = await self._load(
+                    ev.msg.openid, ev.now if ev.msg.is_interaction else None)
             ev.know_person(person)
             row = IdentityRow.of(identity)
             ev.identity_cache = row.to_cache()
@@ -284,13 +294,19 @@ class IdentityMiddleware:
         return await call_next(ev)
 
     @staticmethod
-    async def _load(openid: str) -> tuple[WeChatIdentity, Person | None]:
+    async def _load(openid: str, seen: datetime | None) -> tuple[WeChatIdentity, Person | None]:
         """The identity and its bound person in one statement (the handlers ask for the
-        person on most pushes); a first push creates the identity."""
-        found = await rows(_identity_sql(), openid)
+        person on most pushes), on PostgreSQL with the interaction at `seen` noted in it;
+        a first push creates the identity."""
+        if seen is not None and on_postgres():
+            found = await rows(_identity_sql(True), seen, openid, seen - SEEN_RESOLUTION, openid)
+        else:
+            found = await rows(_identity_sql(), openid)
         if found:
             identity = model_from(WeChatIdentity, found[0], "i")
             assert identity is not None
+            if found[0].get("seen_at") is not None:
+                identity.last_seen_at = seen  # noted: nothing more to write
             return identity, model_from(Person, found[0], "p")
         try:
             identity = await WeChatIdentity.create(openid=openid)

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from bot.conversation.store import forget_identity
+from models.orm.statements import on_postgres
 from models.wechat import Feedback, WeChatIdentity
+from services.common.redis_keys import RedisKeys
 from tests.support.helpers import redis_of
+from tests.support.queries import QueryCounter
 from tests.support.wechat import Chat
 
 # (what the user sends, a fragment the reply must contain)
@@ -153,6 +158,28 @@ async def test_template_finish_event_does_not_count_as_interaction(chat: Chat) -
     assert not await WeChatIdentity.filter(openid="o_tpl").exists()
     await chat.say("o_tpl", "帮助")
     assert (await WeChatIdentity.get(openid="o_tpl")).last_seen_at is not None
+
+
+async def test_a_returning_user_is_seen_once_per_resolution_in_the_read_that_loads_them(
+        chat: Chat, client: TestClient) -> None:
+    """A user not in the identity cache (the hour since their last push is over) comes back:
+    the interaction is noted (the customer-service window reopens), read and written by one
+    statement on PostgreSQL; a second push within SEEN_RESOLUTION writes nothing."""
+    await chat.say("o_back", "帮助")
+    long_ago = datetime.now(UTC) - timedelta(hours=30)
+    await WeChatIdentity.filter(openid="o_back").update(last_seen_at=long_ago)
+    await forget_identity(redis_of(client.app), RedisKeys("t:"), "o_back")
+    async with QueryCounter() as q:
+        assert "功能列表" in (await chat.say("o_back", "菜单")).text
+    seen = (await WeChatIdentity.get(openid="o_back")).last_seen_at
+    assert seen is not None and seen > long_ago + timedelta(hours=29)
+    writes = [s for s in q.sent if "wechat_identity" in s]
+    assert len(writes) == (1 if on_postgres() else 2)
+    await forget_identity(redis_of(client.app), RedisKeys("t:"), "o_back")
+    async with QueryCounter() as q:
+        await chat.say("o_back", "帮助")
+    assert (await WeChatIdentity.get(openid="o_back")).last_seen_at == seen
+    assert len([s for s in q.sent if "wechat_identity" in s]) == 1
 
 
 async def test_menu_and_fallback_for_images(chat: Chat) -> None:
