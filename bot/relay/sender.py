@@ -209,7 +209,7 @@ class Sender:
                 self.outbox.retry(item, now, "per-recipient rate limit", self.max_attempts,
                                   delay=until - now, count_attempt=False)
                 return
-            await self.limits.wait_global()
+            await self.limits.wait_global(bulk=item.lane != 0)
             if lease is not None and not lease.holds():
                 # another relay may claim the row once the lease lapses: do not send it here
                 self.outbox.give_back(item, now)

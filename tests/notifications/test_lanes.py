@@ -13,11 +13,13 @@ from aiohttp.test_utils import TestClient
 from tortoise.transactions import in_transaction
 
 from bot.relay.channels import CHANNELS
+from bot.relay.ratelimit import RateLimits
 from models.notifications import Notification, Status
 from models.orm.statements import on_postgres
 from models.wechat import WeChatIdentity
 from sandbox.platform import Fault, Platform
-from tests.support.helpers import eventually
+from services.common.redis_keys import RedisKeys
+from tests.support.helpers import eventually, redis_of
 from web.context import DOMAIN
 
 
@@ -120,3 +122,21 @@ async def _sending(ids: list[int]) -> bool:
 
 async def _sent(item_id: int) -> bool:
     return (await Notification.get(id=item_id)).status in (Status.SENT, Status.DELIVERED)
+
+
+async def test_an_invitation_sent_beside_a_notice_takes_the_next_free_slot(
+        client: TestClient) -> None:
+    """The global rate's slots (here 10 a second): a notice's sends in flight take theirs
+    only as each falls free, so one person's notice sent meanwhile is paced right after the
+    slot under way, not after every slot the notice's sends would have reserved ahead."""
+    limits = RateLimits(redis_of(client.app), RedisKeys("t:pace-beside:"), 10, 0)
+    done: list[str] = []
+
+    async def send(name: str, bulk: bool, after: float = 0.0) -> None:
+        await asyncio.sleep(after)
+        await limits.wait_global(bulk=bulk)
+        done.append(name)
+
+    await asyncio.gather(*(send(f"notice {n}", True) for n in range(4)),
+                         send("invitation", False, after=0.05))
+    assert done == ["notice 0", "invitation", "notice 1", "notice 2", "notice 3"]
