@@ -2,10 +2,10 @@
 evenly (each send reserves the next free slot, 1/rate apart, on Redis's clock), and a
 per-recipient rate per minute (WeChat refuses too many messages to one user: 43117/45047).
 
-A mass notice's sends take a slot only once it is free (`bulk`), one at a time in a
-process: one person's notice (an invitation) sent beside a notice's batch reserves the next
-slot after at most a slot or two, not after the slots the batch's sends in flight reserved
-ahead (32 of them: 160 ms at 200 a second, paid again at every wave of a draw)."""
+A mass notice's sends reserve a slot only a few ahead (`bulk`, BULK_AHEAD), one at a time in
+a process: one person's notice (an invitation) sent beside a notice's batch reserves its slot
+after at most those, not after every slot the batch's sends in flight would hold (32 of
+them: 160 ms at 200 a second, paid again at every wave of a draw)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ return slot - now
 """  # the wait for the slot reserved, or (ARGV[3]: the furthest ahead one may be reserved)
 # minus the wait until the next one is free, none reserved
 ANYTIME = 2**62  # µs: a reservation however far ahead
+# slots a mass notice's sends may hold ahead: a few, so that waking late does not lose the
+# rate's slots, and one person's notice waits for no more than these
+BULK_AHEAD = 4
 
 _COUNT = """
 local n = redis.call('incr', KEYS[1])
@@ -53,21 +56,23 @@ class RateLimits:
 
     async def wait_global(self, bulk: bool = False) -> None:
         """Wait for this send's slot under the global rate (0 = unlimited); `bulk` (a mass
-        notice's send): the slot taken only when it is free, after every send that reserved
-        one meanwhile."""
+        notice's send): a slot reserved at most BULK_AHEAD slots ahead, one send at a time
+        in a process, so a send that is not bulk waits for at most that many of them."""
         if self.per_second <= 0:
             return
         if not bulk:
             wait_us = await self._reserve(ANYTIME)
-            if wait_us > 0:
-                await asyncio.sleep(wait_us / 1_000_000)
-            return
-        async with self._bulk:
-            while True:
-                wait_us = await self._reserve(0)
-                if wait_us >= 0:  # reserved, free now
-                    return
-                await asyncio.sleep(-wait_us / 1_000_000)
+        else:
+            ahead = BULK_AHEAD * int(1_000_000 / self.per_second)
+            async with self._bulk:
+                while True:
+                    wait_us = await self._reserve(ahead)
+                    if wait_us >= 0:  # reserved
+                        break
+                    # none within reach: until the next one is
+                    await asyncio.sleep((-wait_us - ahead) / 1_000_000)
+        if wait_us > 0:
+            await asyncio.sleep(wait_us / 1_000_000)
 
     async def _reserve(self, ahead_us: int) -> int:
         return int(await self._pace(keys=[self._keys.send_pace()], args=[
