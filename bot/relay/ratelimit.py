@@ -22,11 +22,11 @@ local t = redis.call('time')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local slot = tonumber(redis.call('get', KEYS[1]) or now)
 if slot < now then slot = now end
-if slot - now > tonumber(ARGV[3]) then return now - slot end
+if slot - now >= tonumber(ARGV[3]) then return now - slot end
 redis.call('set', KEYS[1], slot + tonumber(ARGV[1]), 'PX', ARGV[2])
 return slot - now
-"""  # the wait for the slot reserved, or (ARGV[3]: the furthest ahead one may be reserved)
-# minus the wait until the next one is free, none reserved
+"""  # the wait for the slot reserved, or (ARGV[3]: how far ahead one may no longer be
+# reserved) minus the wait until the next one is free, none reserved
 ANYTIME = 2**62  # µs: a reservation however far ahead
 # slots a mass notice's sends may hold ahead: a few, so that waking late does not lose the
 # rate's slots, and one person's notice waits for no more than these
