@@ -80,7 +80,8 @@ async def ensure_past(agency_id: int, handler_id: int, experts: list[tuple[int, 
 
 
 async def _notices(project_id: int, missing_only: bool = False) -> None:
-    """Each of the past's invitations' notice, delivered by chat when the draw sent it."""
+    """Each of the past's invitations' notice, delivered as a template message (the
+    channel the relay records for an official account's invitation) when the draw sent it."""
     from tortoise import connections
 
     conn = connections.get("default")
@@ -93,7 +94,7 @@ async def _notices(project_id: int, missing_only: bool = False) -> None:
         "ruled_out, channels, covered, attempts, lane, next_attempt_at, client_msg_id, "
         "created_at, sent_at, delivered_at) "
         "SELECT 'draw.invitation', '{}', v.person_id, 'invitation:' || v.id, 'delivered', "
-        "'wechat', '', '', false, 1, 0, v.sent_at, $2 || v.id, v.sent_at, v.sent_at, "
+        "'template', '', '', false, 1, 0, v.sent_at, $2 || v.id, v.sent_at, v.sent_at, "
         "v.sent_at FROM draw_invitation v JOIN draw_activity a ON a.id = v.activity_id "
         "WHERE a.project_id = $1", [project_id, PAST_NOTICES])
 
