@@ -106,7 +106,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
         subscribe_templates={kind: tid for kind in notify.kinds()
                              if (tid := notify.subscribe_id(kind))},
         second_factor_roles=second_factor_roles(rt.settings.desk_2fa_roles),
-        password_days=rt.settings.desk_password_days)
+        password_days=rt.settings.desk_password_days, clock=rt.clock)
     console_sessions = ConsoleSessions(rt.redis, rt.keys, rt.clock)
     console[CONSOLE] = ConsoleServices(
         domain=rt.domain, texts=rt.texts, endpoints=Endpoints(endpoints, miniapp[MINIAPP]),

@@ -7,7 +7,6 @@ body model and gets the handler's own result type back."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any, TypeVar, overload
 
 from aiohttp import web
@@ -123,7 +122,8 @@ class PersonCalls:
         caller = Caller(person=self._person, acting_agency=self._acting)
         if ep.access != Access.PUBLIC:
             await admit(caller, ep, self._endpoints.services)
-        call = Call(self._request, caller, datetime.now(UTC), self._endpoints.services,
+        services = self._endpoints.services
+        call = Call(self._request, caller, services.clock.now(), services,
                     params=dict(path or {}), file=file)
         declared = ep.body or ep.query
         # what the API would have validated: a model of the declared type (a page that

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from miniapp_api.sessions import SessionStore
 from models.people import Role
+from services.common.clock import SYSTEM_CLOCK, Clock
 from services.common.ports import MiniLogin, QrImages
 from services.common.texts import Texts
 from services.domain import Domain
@@ -25,6 +26,8 @@ class MiniappServices:
     # roles whose work needs a second factor (DESK_2FA_ROLES): done in the console only
     second_factor_roles: frozenset[Role] = frozenset()
     password_days: int = 0  # DESK_PASSWORD_DAYS (shown to the security administrator)
+    # the moment a call is made at (the runtime's clock: a test's own in the tests)
+    clock: Clock = SYSTEM_CLOCK
 
 
 MINIAPP = web.AppKey("miniapp", MiniappServices)

@@ -9,7 +9,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 from urllib.parse import unquote
@@ -296,7 +296,8 @@ class Api:
         async def view(request: web.Request) -> web.StreamResponse:
             caller = await authorize(request, ep)
             require_path(ep.path, request.match_info)
-            args: list[Any] = [Call(request, caller, datetime.now(UTC), request.app[MINIAPP])]
+            services = request.app[MINIAPP]
+            args: list[Any] = [Call(request, caller, services.clock.now(), services)]
             try:
                 if ep.body is not None:
                     args.append(await json_body(request, ep.body))

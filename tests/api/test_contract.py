@@ -25,6 +25,7 @@ from miniapp_api.framework import Api as Endpoints
 from miniapp_api.openapi import build_openapi
 from miniapp_api.schemas import Model
 from models.draws import Project
+from services.common.clock import SYSTEM_CLOCK
 from services.common.errors import NotFound
 from services.common.texts import Texts
 from services.demo import demo_credit_code
@@ -128,7 +129,8 @@ async def liar(aiohttp_client: Any, platform: Any, settings: Settings) -> Api:
     table.route("GET", "/true.pdf", access=Access.PUBLIC, summary="pdf", tag="t",
                 files=("application/pdf",))(_pdf)
     sub = web.Application(middlewares=[errors])  # the API's own refusals
-    sub[MINIAPP] = cast(MiniappServices, SimpleNamespace(texts=Texts(settings.texts_dir)))
+    sub[MINIAPP] = cast(MiniappServices, SimpleNamespace(texts=Texts(settings.texts_dir),
+                                                         clock=SYSTEM_CLOCK))
     table.install(sub, _nobody)
     sub.router.add_get("/off-the-document", _off_the_document)
     root = web.Application()

@@ -160,3 +160,19 @@ async def test_a_venue_without_the_check_and_another_centre(
     by_agency = await api.call("PUT", "/venues", agency,
                                {"name": VENUE, "region": "4401", "identity_check": True})
     assert by_agency.status == 403
+
+
+async def test_the_staffs_day_is_the_services_day_not_the_machines(
+        api: Api, chat: Chat, client: TestClient, demo: dict, clock: MovedClock) -> None:
+    """The day's list follows the clock the service reads: two days on, the gathering set for
+    that day is listed (it was the machine's own day before, and near China's midnight the
+    list missed the day's gathering)."""
+    await make_experts(client, 6)
+    aid, _agency = await drawn(api, chat, demo)
+    clock.advance(2 * 86400)
+    clock.clear_of_china_midnight()
+    await the_evaluation_starts_now(aid, clock.now())
+    centre = await api.login(demo["verifier"].mp_openid)
+    day = await api.call("GET", "/venues/today", centre)
+    assert day.status == 200, day.data
+    assert [e["activity_id"] for e in day.data["evaluations"]] == [aid]
