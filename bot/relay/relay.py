@@ -36,7 +36,10 @@ RELAY_JOB_ID = "relay-outbox"
 LEASE_SHARE = 0.5  # a claim is sized to be sent, at the global rate, within this share
 RUN_BUDGET = 40.0  # s a run sends for (the job timeout is 60 s)
 RENEWALS = 3  # lease renewals per lease period (and the margin left unused: 1/RENEWALS)
-BESIDE_POLL = 0.2  # s: how often one person's new notices are looked for beside a mass batch
+# beside a mass batch: how often the nudges' count is read (one Redis GET), and the longest
+# between two claims of one person's notices without a nudge (retries falling due, a nudge lost)
+BESIDE_LOOK = 0.05  # s
+BESIDE_POLL = 1.0  # s
 
 
 # the nudge in one round trip: the dirty mark, and the relay job enqueued as arq's
@@ -44,6 +47,8 @@ BESIDE_POLL = 0.2  # s: how often one person's new notices are looked for beside
 # — arq's own call is four (SET, WATCH, EXISTS, then the MULTI or an UNWATCH)
 NUDGE_LUA = """
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+redis.call('INCR', KEYS[5])
+redis.call('EXPIRE', KEYS[5], ARGV[1])
 if redis.call('EXISTS', KEYS[2], KEYS[3]) > 0 then return 0 end
 redis.call('PSETEX', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZADD', KEYS[4], ARGV[4], ARGV[5])
@@ -65,7 +70,8 @@ class OutboxNudge:
                  job: str = RELAY_JOB, job_id: str = RELAY_JOB_ID) -> None:
         self._script = redis.register_script(NUDGE_LUA)
         self._keys = [keys.outbox_dirty(), job_key_prefix + job_id,
-                      result_key_prefix + job_id, arq.default_queue_name]
+                      result_key_prefix + job_id, arq.default_queue_name,
+                      keys.outbox_nudges()]
         self._arq, self._job, self._job_id = arq, job, job_id
         self._sending = False
         self._again = False
@@ -103,17 +109,20 @@ class OutboxNudge:
 class Relay:
     def __init__(self, outbox: Outbox, sender: Sender, redis: Redis, keys: RedisKeys,
                  batch: int = 200, concurrency: int = 32,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 beside_poll: float = BESIDE_POLL) -> None:
         self.outbox = outbox
         self.sender = sender
         self._redis = redis
         self._keys = keys
         self._dirty = keys.outbox_dirty()
+        self._nudges = keys.outbox_nudges()
         self._parked = keys.early_receipts()
         self.batch = batch
         self._sem = asyncio.Semaphore(concurrency)
         # one person's notices sent beside a mass batch do not queue behind its sends
         self._beside_sem = asyncio.Semaphore(concurrency)
+        self._beside_poll = beside_poll
         self.clock = clock
         self.receipts = ReceiptInbox(redis, keys)
         self._job_running = False  # the job's run under way in this process
@@ -279,26 +288,44 @@ class Relay:
 
     async def _beside(self, batch: Awaitable[None]) -> int:
         """A mass notice's batch sent while one person's notices that fall due meanwhile
-        are claimed (every BESIDE_POLL s: a claim that finds none is one indexed read) and
-        sent at once, not after it: a batch of a province-wide notice takes seconds when
-        WeChat or the machine is slow, and an invitation must not wait for it. Returns how
-        many of one person's notices were sent beside it."""
+        are claimed and sent at once, not after it: a batch of a province-wide notice takes
+        seconds when WeChat or the machine is slow, and an invitation must not wait for it.
+        A claim follows each nudge (the count read every BESIDE_LOOK s), and at least every
+        BESIDE_POLL s; what it claims is sent beside the next look, not before it. Returns
+        how many of one person's notices were sent beside the batch."""
         task = asyncio.ensure_future(batch)
+        own: set[asyncio.Task[None]] = set()
         sent = 0
+        seen: bytes | None = b""  # never a count: the first look claims
+        claimed_at = time.monotonic()
         try:
-            while not (await asyncio.wait({task}, timeout=BESIDE_POLL))[0]:
-                now = self.clock()
+            while not (await asyncio.wait({task}, timeout=BESIDE_LOOK))[0]:
+                count = await self._nudge_count()
+                if count == seen and time.monotonic() - claimed_at < self._beside_poll:
+                    continue
+                seen, claimed_at, now = count, time.monotonic(), self.clock()
                 # (lapsed rows are buried by the run's own claims, not at every look)
-                own = await self.outbox.claim(now, self.claim_size(), bulk=False)
-                if own:
-                    await self._send_batch(own, now, beside=True)
-                    sent += len(own)
-        finally:
-            if not task.done():  # cancelled while waiting: the batch hands its rows back
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        task.result()
+                claimed = await self.outbox.claim(now, self.claim_size(), bulk=False)
+                if claimed:
+                    own.add(asyncio.ensure_future(self._send_batch(claimed, now, beside=True)))
+                    sent += len(claimed)
+        except BaseException:  # cancelled while waiting: every batch hands its rows back
+            for started in (task, *own):
+                started.cancel()
+            await asyncio.gather(task, *own, return_exceptions=True)
+            raise
+        for result in await asyncio.gather(task, *own, return_exceptions=True):
+            if isinstance(result, BaseException):
+                raise result
         return sent
+
+    async def _nudge_count(self) -> bytes | None:
+        """The nudges' count; None when Redis cannot say (a claim each BESIDE_POLL s then)."""
+        try:
+            return cast("bytes | None", await self._redis.get(self._nudges))
+        except Exception as exc:
+            log.warning("could not read the outbox's nudges: %r", exc)
+            return None
 
 
 def _text(value: bytes | str) -> str:

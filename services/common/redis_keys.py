@@ -106,6 +106,10 @@ class RedisKeys:
     def outbox_dirty(self) -> str:
         return f"{self.prefix}ob:dirty"
 
+    def outbox_nudges(self) -> str:
+        """How many nudges there have been (a relay beside a mass batch claims at a change)."""
+        return f"{self.prefix}ob:nudges"
+
     def push_nonce(self, timestamp: str, nonce: str) -> str:
         return f"{self.prefix}nonce:{timestamp}:{nonce}"
 

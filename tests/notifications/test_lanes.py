@@ -117,6 +117,36 @@ async def test_an_invitation_queued_while_a_mass_batch_is_sent_does_not_wait_for
         Status.QUEUED, Status.SENDING]).exists()
 
 
+async def test_an_invitation_queued_beside_a_mass_batch_is_claimed_at_its_nudge(
+        client: TestClient, demo: dict, platform: Platform) -> None:
+    """The relay beside a mass batch claims one person's notice when the change that queued
+    it nudges, not at its next poll (here a minute away: only the nudge can bring it)."""
+    from bot.relay.relay import Relay
+
+    shared = client.app[CHANNELS].relay
+    later = datetime.now(UTC) + timedelta(hours=1)  # not due for the in-process relay
+    relay = Relay(shared.outbox, shared.sender, shared._redis, shared._keys,
+                  clock=lambda: later, beside_poll=60)
+    mass_to = int((await WeChatIdentity.get(openid=demo["expert"].openid)).person_id)
+    bulk = [(await Notification.create(
+        kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
+        next_attempt_at=later, client_msg_id=f"nudged-{i}", lane=1)).id for i in range(10)]
+    platform.inject(Fault("/cgi-bin/message/template/send", delay=3, times=10))
+    await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
+        last_seen_at=datetime.now(UTC))
+    platform.interact(demo["applicant"].openid)
+    run = asyncio.create_task(relay.run())
+    await eventually(lambda: _sending(bulk))
+    await asyncio.sleep(0.2)  # the first look's claim is behind it
+    urgent = await shared.outbox.notify(
+        later, "system.test", {**WORDS, "content": "评标邀请"},
+        person_id=int((await WeChatIdentity.get(openid=demo["applicant"].openid)).person_id))
+    assert urgent is not None
+    await eventually(lambda: _sent(urgent.id))
+    assert await _sending(bulk)  # the batch was still under way
+    await run
+
+
 async def _sending(ids: list[int]) -> bool:
     return await Notification.filter(id__in=ids, status=Status.SENDING).exists()
 
