@@ -12,7 +12,7 @@ from typing import Any
 
 from models.applications import Application
 from models.notifications import Notification, Status
-from models.orm.statements import rows
+from models.orm.statements import on_postgres, rows
 from services.common.clock import china_time
 from services.notifications.kind_registry import NotificationKind, known_kind
 
@@ -152,12 +152,23 @@ class Change:
 
 LOST = (Status.FAILED, Status.DEAD)
 REACHED = (Status.SENT, Status.DELIVERED)
+SETTLED = LOST + REACHED
+FAMILY_LOCKS = 0x464D4C59  # the advisory locks' first key: "FMLY"
 
 
 async def settle_families(items: list[Notification]) -> None:
     """After a batch's outcomes: in a family one of whose rows reached the person, the rows
     that found no channel of their group, or ran out of attempts, are covered (no failure
-    for the desk); a family whose rows all failed keeps them failures."""
+    for the desk); a family whose rows all failed keeps them failures. Called in the
+    transaction that saved the outcomes, and one family's settling at a time on PostgreSQL:
+    two batches saving one family's rows at once (a row failed in one, its sibling sent in
+    the other) would each miss the other's uncommitted outcome, and leave a failure that
+    the other row covers for the desk to see."""
+    families = sorted({str(i.family) for i in items if i.family and i.status in SETTLED})
+    if families and on_postgres():  # the family's lock, in one order everywhere
+        await rows("SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), hashtext(f)) FROM "
+                   "unnest(CAST(? AS TEXT[])) WITH ORDINALITY AS t(f, n) ORDER BY n",
+                   FAMILY_LOCKS, families)
     reached = {i.family for i in items if i.family and i.status in REACHED}
     if reached:
         await Notification.filter(family__in=reached, status__in=LOST, covered=False).update(

@@ -6,12 +6,16 @@ which way could not."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
+from tortoise.transactions import in_transaction
 
 from models.notifications import Notification, Status
+from models.orm.statements import on_postgres
 from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.platform import Platform
@@ -77,3 +81,46 @@ async def test_an_invitation_that_reached_by_sms_is_no_failure_and_one_that_reac
     assert "no channel" not in page and "技术详情" not in page  # no English on the desk
     _, home = await desk.get("/console/")
     assert "<b>2</b>发送失败的通知" in home
+
+
+async def test_a_family_saved_by_two_batches_at_once_leaves_no_failure_it_covered(
+        client: TestClient) -> None:
+    """One notice on two channels is one family: its WeChat row failed in one batch and its
+    SMS row sent in another, saved at the same moment, each in its own transaction. Each
+    alone cannot see the other's outcome before it commits; settled one family at a time,
+    the failure is covered, and the administrator has nothing to look at."""
+    if not on_postgres():
+        pytest.skip("SQLite runs one write transaction at a time")
+    outbox = client.app[DOMAIN].outbox
+    now = datetime.now(UTC) + timedelta(hours=1)  # not due for the in-process relay
+
+    async def row(family: str, token: str) -> Notification:
+        return await Notification.create(
+            kind="system.test", person_id=1, params={"content": "", "at": ""}, family=family,
+            status=Status.SENDING, claim_token=token, next_attempt_at=now,
+            claimed_until=now + timedelta(minutes=1), client_msg_id=f"{family}-{token}")
+
+    failed, sent = [], []
+    for n in range(20):
+        failed.append(await row(f"race-{n}", "a"))
+        sent.append(await row(f"race-{n}", "b"))
+    for item in failed:
+        item.status, item.last_error = Status.FAILED, "no channel can reach this person"
+    for item in sent:
+        item.status, item.channel, item.sent_at = Status.SENT, "sms", now
+    saved_first = asyncio.Event()
+
+    async def first() -> None:  # its transaction held open while the second saves
+        async with in_transaction():
+            await outbox.save(failed)
+            saved_first.set()
+            await asyncio.sleep(0.5)
+
+    async def second() -> None:
+        await saved_first.wait()
+        await outbox.save(sent)
+
+    await asyncio.gather(first(), second())
+    left = await Notification.filter(family__startswith="race-", status=Status.FAILED,
+                                     covered=False).count()
+    assert left == 0
