@@ -251,13 +251,13 @@ class Relay:
         while True:
             await self._redis.delete(self._dirty)
             while time.monotonic() < ends:
-                now = self.clock()
+                now, seen = self.clock(), await self._nudge_count()
                 items = await self.outbox.claim(now, self.claim_size(),
                                                 self.sender.max_attempts)
                 if not items:
                     break
                 if any(i.lane for i in items):  # a mass notice's batch
-                    total += await self._beside(self._send_batch(items, now))
+                    total += await self._beside(self._send_batch(items, now), seen)
                 else:
                     await self._send_batch(items, now)
                 total += len(items)
@@ -286,17 +286,17 @@ class Relay:
         # sent is sent: a cancellation now must not roll the outcomes back
         await asyncio.shield(self.outbox.save(items))
 
-    async def _beside(self, batch: Awaitable[None]) -> int:
+    async def _beside(self, batch: Awaitable[None], seen: bytes | None) -> int:
         """A mass notice's batch sent while one person's notices that fall due meanwhile
         are claimed and sent at once, not after it: a batch of a province-wide notice takes
         seconds when WeChat or the machine is slow, and an invitation must not wait for it.
-        A claim follows each nudge (the count read every BESIDE_LOOK s), and at least every
-        BESIDE_POLL s; what it claims is sent beside the next look, not before it. Returns
-        how many of one person's notices were sent beside the batch."""
+        A claim follows each nudge since `seen` (the count read before the batch was
+        claimed, then every BESIDE_LOOK s), and at least every BESIDE_POLL s; what it claims
+        is sent beside the next look, not before it. Returns how many of one person's
+        notices were sent beside the batch."""
         task = asyncio.ensure_future(batch)
         own: set[asyncio.Task[None]] = set()
         sent = 0
-        seen: bytes | None = b""  # never a count: the first look claims
         claimed_at = time.monotonic()
         try:
             while not (await asyncio.wait({task}, timeout=BESIDE_LOOK))[0]:

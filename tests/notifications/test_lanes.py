@@ -86,30 +86,12 @@ WORDS = {"content": "", "at": "2026-11-23 09:00"}
 async def test_an_invitation_queued_while_a_mass_batch_is_sent_does_not_wait_for_it(
         client: TestClient, demo: dict, platform: Platform) -> None:
     """A batch of a province-wide notice takes seconds when WeChat answers slowly (here a
-    second and a half a template message); one person's notice that falls due meanwhile is claimed
-    and sent beside the batch, not after it."""
-    from bot.relay.relay import Relay
-
-    shared = client.app[CHANNELS].relay
-    later = datetime.now(UTC) + timedelta(hours=1)  # not due for the in-process relay
-    relay = Relay(shared.outbox, shared.sender, shared._redis, shared._keys,
-                  clock=lambda: later)
-    mass_to = int((await WeChatIdentity.get(openid=demo["expert"].openid)).person_id)
-    bulk = [(await Notification.create(
-        kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
-        next_attempt_at=later, client_msg_id=f"beside-{i}", lane=1)).id for i in range(10)]
-    platform.inject(Fault("/cgi-bin/message/template/send", delay=1.5, times=10))
-    # the applicant wrote to the official account a moment ago: a customer-service message
-    await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
-        last_seen_at=datetime.now(UTC))
-    platform.interact(demo["applicant"].openid)
-    run = asyncio.create_task(relay.run())
-    await eventually(lambda: _sending(bulk))  # the mass batch is under way
-    urgent = await Notification.create(
-        kind="system.test", person_id=int((await WeChatIdentity.get(
-            openid=demo["applicant"].openid)).person_id),
-        params={**WORDS, "content": "评标邀请"}, next_attempt_at=later,
-        client_msg_id="beside-urgent")
+    second and a half a template message); one person's notice that falls due meanwhile, its
+    nudge lost, is claimed at the relay's poll and sent beside the batch, not after it."""
+    run, bulk, to, later = await _slow_mass_batch(client, demo, platform, 1.5)
+    urgent = await Notification.create(  # a row alone: no nudge
+        kind="system.test", person_id=to, params={**WORDS, "content": "评标邀请"},
+        next_attempt_at=later, client_msg_id="beside-urgent")
     await eventually(lambda: _sent(urgent.id))
     assert await _sending(bulk)  # the batch was still under way
     await run
@@ -121,30 +103,40 @@ async def test_an_invitation_queued_beside_a_mass_batch_is_claimed_at_its_nudge(
         client: TestClient, demo: dict, platform: Platform) -> None:
     """The relay beside a mass batch claims one person's notice when the change that queued
     it nudges, not at its next poll (here a minute away: only the nudge can bring it)."""
-    from bot.relay.relay import Relay
-
-    shared = client.app[CHANNELS].relay
-    later = datetime.now(UTC) + timedelta(hours=1)  # not due for the in-process relay
-    relay = Relay(shared.outbox, shared.sender, shared._redis, shared._keys,
-                  clock=lambda: later, beside_poll=60)
-    mass_to = int((await WeChatIdentity.get(openid=demo["expert"].openid)).person_id)
-    bulk = [(await Notification.create(
-        kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
-        next_attempt_at=later, client_msg_id=f"nudged-{i}", lane=1)).id for i in range(10)]
-    platform.inject(Fault("/cgi-bin/message/template/send", delay=3, times=10))
-    await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
-        last_seen_at=datetime.now(UTC))
-    platform.interact(demo["applicant"].openid)
-    run = asyncio.create_task(relay.run())
-    await eventually(lambda: _sending(bulk))
-    await asyncio.sleep(0.2)  # the first look's claim is behind it
-    urgent = await shared.outbox.notify(
-        later, "system.test", {**WORDS, "content": "评标邀请"},
-        person_id=int((await WeChatIdentity.get(openid=demo["applicant"].openid)).person_id))
+    run, bulk, to, later = await _slow_mass_batch(client, demo, platform, 3, beside_poll=60)
+    urgent = await client.app[DOMAIN].outbox.notify(
+        later, "system.test", {**WORDS, "content": "评标邀请"}, person_id=to)
     assert urgent is not None
     await eventually(lambda: _sent(urgent.id))
     assert await _sending(bulk)  # the batch was still under way
     await run
+
+
+async def _slow_mass_batch(client: TestClient, demo: dict, platform: Platform, delay: float,
+                           **relay: float) -> tuple[asyncio.Task[int], list[int], int, datetime]:
+    """A relay of its own, an hour ahead (the in-process relay leaves its rows alone),
+    sending a notice's batch of ten whose template messages take `delay` s each; returns its
+    run, the batch's ids, the person (the applicant, who wrote to the official account
+    a moment ago: a customer-service message reaches them) a test's invitation goes to, and
+    the relay's moment."""
+    from bot.relay.relay import Relay
+
+    shared = client.app[CHANNELS].relay
+    later = datetime.now(UTC) + timedelta(hours=1)
+    mine = Relay(shared.outbox, shared.sender, shared._redis, shared._keys,
+                 clock=lambda: later, **relay)
+    mass_to = int((await WeChatIdentity.get(openid=demo["expert"].openid)).person_id)
+    bulk = [(await Notification.create(
+        kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
+        next_attempt_at=later, client_msg_id=f"beside-{i}", lane=1)).id for i in range(10)]
+    platform.inject(Fault("/cgi-bin/message/template/send", delay=delay, times=10))
+    await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
+        last_seen_at=datetime.now(UTC))
+    platform.interact(demo["applicant"].openid)
+    run = asyncio.create_task(mine.run())
+    await eventually(lambda: _sending(bulk))  # the mass batch is under way
+    to = int((await WeChatIdentity.get(openid=demo["applicant"].openid)).person_id)
+    return run, bulk, to, later
 
 
 async def _sending(ids: list[int]) -> bool:
