@@ -256,11 +256,7 @@ class Relay:
                                                 self.sender.max_attempts)
                 if not items:
                     break
-                if any(i.lane for i in items):  # a mass notice's batch
-                    total += await self._beside(self._send_batch(items, now), seen)
-                else:
-                    await self._send_batch(items, now)
-                total += len(items)
+                total += len(items) + await self._beside(self._send_batch(items, now), seen)
             else:
                 log.info("relay handled %d notification(s), the rest is for the next run",
                          total)
@@ -287,9 +283,11 @@ class Relay:
         await asyncio.shield(self.outbox.save(items))
 
     async def _beside(self, batch: Awaitable[None], seen: bytes | None) -> int:
-        """A mass notice's batch sent while one person's notices that fall due meanwhile
-        are claimed and sent at once, not after it: a batch of a province-wide notice takes
-        seconds when WeChat or the machine is slow, and an invitation must not wait for it.
+        """A batch sent while one person's notices that fall due meanwhile are claimed and
+        sent at once, not after it: a batch of a province-wide notice takes seconds when
+        WeChat or the machine is slow, a batch of one person's notices (a draw's invitations
+        by template message, SMS and voice) a send's round trips, and an invitation committed
+        meanwhile must not wait for either.
         A claim follows each nudge since `seen` (the count read before the batch was
         claimed, then every BESIDE_LOOK s), and at least every BESIDE_POLL s; what it claims
         is sent beside the next look, not before it. Returns how many of one person's

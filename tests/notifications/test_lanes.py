@@ -1,7 +1,8 @@
 """A mass notice's rows wait behind one person's notices: claimed only when none of those
 is due, so an invitation queued after a province-wide notice is sent first (the relay takes
 its rows oldest first within each lane), and one queued while a batch of the notice is being
-sent goes out beside it; the claim stays quick once the notice is queued."""
+sent goes out beside it (as does one queued beside another person's slow batch); the claim
+stays quick once the notice is queued."""
 
 from __future__ import annotations
 
@@ -99,11 +100,14 @@ async def test_an_invitation_queued_while_a_mass_batch_is_sent_does_not_wait_for
         Status.QUEUED, Status.SENDING]).exists()
 
 
-async def test_an_invitation_queued_beside_a_mass_batch_is_claimed_at_its_nudge(
-        client: TestClient, demo: dict, platform: Platform) -> None:
-    """The relay beside a mass batch claims one person's notice when the change that queued
-    it nudges, not at its next poll (here a minute away: only the nudge can bring it)."""
-    run, bulk, to, later = await _slow_mass_batch(client, demo, platform, 3, beside_poll=60)
+@pytest.mark.parametrize("lane", [1, 0], ids=["a notice's batch", "one person's batch"])
+async def test_an_invitation_queued_beside_a_batch_is_claimed_at_its_nudge(
+        client: TestClient, demo: dict, platform: Platform, lane: int) -> None:
+    """The relay beside a batch (a mass notice's, or another person's slow template
+    messages) claims one person's notice when the change that queued it nudges, not after
+    the batch nor at its next poll (here a minute away: only the nudge can bring it)."""
+    run, bulk, to, later = await _slow_mass_batch(client, demo, platform, 3, lane=lane,
+                                                  beside_poll=60)
     urgent = await client.app[DOMAIN].outbox.notify(
         later, "system.test", {**WORDS, "content": "评标邀请"}, person_id=to)
     assert urgent is not None
@@ -113,9 +117,11 @@ async def test_an_invitation_queued_beside_a_mass_batch_is_claimed_at_its_nudge(
 
 
 async def _slow_mass_batch(client: TestClient, demo: dict, platform: Platform, delay: float,
-                           **relay: float) -> tuple[asyncio.Task[int], list[int], int, datetime]:
+                           lane: int = 1, **relay: float
+                           ) -> tuple[asyncio.Task[int], list[int], int, datetime]:
     """A relay of its own, an hour ahead (the in-process relay leaves its rows alone),
-    sending a notice's batch of ten whose template messages take `delay` s each; returns its
+    sending a batch of ten in `lane` (1: a notice's) whose template messages take `delay` s
+    each; returns its
     run, the batch's ids, the person (the applicant, who wrote to the official account
     a moment ago: a customer-service message reaches them) a test's invitation goes to, and
     the relay's moment."""
@@ -128,7 +134,7 @@ async def _slow_mass_batch(client: TestClient, demo: dict, platform: Platform, d
     mass_to = int((await WeChatIdentity.get(openid=demo["expert"].openid)).person_id)
     bulk = [(await Notification.create(
         kind="system.test", person_id=mass_to, params={**WORDS, "content": "全省通知"},
-        next_attempt_at=later, client_msg_id=f"beside-{i}", lane=1)).id for i in range(10)]
+        next_attempt_at=later, client_msg_id=f"beside-{i}", lane=lane)).id for i in range(10)]
     platform.inject(Fault("/cgi-bin/message/template/send", delay=delay, times=10))
     await WeChatIdentity.filter(openid=demo["applicant"].openid).update(
         last_seen_at=datetime.now(UTC))
