@@ -15,7 +15,7 @@ from config.migration_states import lazy_migration_states
 from config.settings import Settings, make_vault
 from config.settings.replica import replica_settings
 from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, tortoise_config
-from config.tortoise_mends import transactions_survive_cancellation
+from config.tortoise_mends import mend_transactions
 from services.common.replica import REPLICA
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def _prepare(settings: Settings) -> None:
     url = settings.db_url
-    transactions_survive_cancellation()
+    mend_transactions()
     if url.startswith("sqlite://") and ":memory:" not in url:
         from pathlib import Path
 

@@ -1,6 +1,7 @@
 """Where tortoise's transaction openings fail a task cancelled inside them (a stopping
 worker cancels its running jobs; one may be opening a transaction at that moment), mended
-here until tortoise does it itself (tests/process/test_faults.py). Idempotent."""
+here until tortoise does it itself (tests/process/test_faults.py); and SQLite's
+transactions take the write lock when they begin. Idempotent."""
 
 from __future__ import annotations
 
@@ -14,9 +15,18 @@ def _sqlite() -> None:
     aiosqlite's thread) before its `async with` body starts: cancelled there, the lock was
     never released and every later transaction of the process waited for ever. Here the
     opening releases the lock, and ends what BEGIN may have started, when it does not
-    complete."""
+    complete.
+
+    The transaction begins IMMEDIATE: it takes the file's write lock first, waiting its turn
+    (the busy timeout) behind another process's. A plain BEGIN reads before it locks, and a
+    transaction that read (the audit chain's end, a draw's row) and then writes after another
+    process committed failed at once with "database is locked" in WAL mode, busy timeout or
+    not (`expertbot audit-log verify` chaining the operation log beside the worker)."""
+    import sqlite3
+
     from tortoise.backends.sqlite.client import SqliteTransactionContext
     from tortoise.connection import get_connections
+    from tortoise.exceptions import TransactionManagementError
 
     if getattr(SqliteTransactionContext, "_expertbot_safe", False):
         return
@@ -27,7 +37,11 @@ def _sqlite() -> None:
         try:
             await self.ensure_connection()
             token = get_connections().set(self.connection_name, self.connection)
-            await self.connection.begin()
+            try:
+                await self.connection._connection.commit()
+                await self.connection._connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise TransactionManagementError(exc) from exc
         except BaseException:
             with contextlib.suppress(Exception):  # no transaction began: nothing to end
                 await asyncio.shield(self.connection._connection.rollback())
@@ -73,6 +87,6 @@ def _pooled() -> None:
     TransactionContextPooled._expertbot_safe = True  # type: ignore[attr-defined]
 
 
-def transactions_survive_cancellation() -> None:
+def mend_transactions() -> None:
     _sqlite()
     _pooled()

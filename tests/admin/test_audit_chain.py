@@ -6,15 +6,20 @@ audit-log verify` at the right place."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
+import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
+from tortoise.backends.sqlite.client import SqliteClient
+from tortoise.context import TortoiseContext
 
+from config.tortoise_mends import mend_transactions
 from models.audit import AuditEntry, AuditHead
 from models.draws import DrawLog
 from models.people import Person, phone_is
@@ -214,3 +219,39 @@ async def test_a_desk_refused_at_another_roles_work_is_on_the_trail(
     assert [e["what"] for e in shown] == [  # newest first: the console page, then the API
         "打开工作台页面「审计记录」；未成功：没有相应角色的权限",
         "使用「审计」功能；未成功：没有相应角色的权限"]
+
+
+
+async def test_a_command_that_reads_then_writes_waits_for_another_process_instead_of_failing(
+        tmp_path: Path) -> None:
+    """On the embedded SQLite, `expertbot audit-log verify` chains the operation log (reads
+    the chain's end, then appends) while the serve process and the worker write to the same
+    file. A transaction that read first, and wrote after another process had committed,
+    failed at once with "database is locked", whatever the busy timeout (it failed CI once);
+    now a transaction holds the write lock from its start, the other process waits its turn
+    and both writes land."""
+    mend_transactions()  # as every process of the service does when it opens the database
+    path = tmp_path / "library.sqlite3"
+    async with TortoiseContext():
+        ours = SqliteClient(file_path=str(path), connection_name="command")
+        await ours.create_connection(with_db=True)
+        try:
+            await _read_then_write_beside(ours, path)
+        finally:
+            await ours.close()
+
+
+async def _read_then_write_beside(ours: SqliteClient, path: Path) -> None:
+    """Another process writes between our transaction's read and its write."""
+    await ours.execute_script("CREATE TABLE head (id INTEGER PRIMARY KEY, seq INTEGER); "
+                              "INSERT INTO head VALUES (1, 7)")
+    other = ("import sqlite3, sys; db = sqlite3.connect(sys.argv[1], timeout=10, "
+             "isolation_level=None); db.execute('UPDATE head SET seq = seq + 1'); db.close()")
+    async with ours._in_transaction() as tx:
+        _, rows = await tx.execute_query("SELECT seq FROM head WHERE id = 1")
+        worker = await asyncio.create_subprocess_exec(sys.executable, "-c", other, str(path))
+        await asyncio.sleep(0.5)  # the other process writes now, or waits for us
+        await tx.execute_query("UPDATE head SET seq = ? WHERE id = 1", [rows[0][0] + 1])
+    assert await asyncio.wait_for(worker.wait(), 15) == 0
+    _, rows = await ours.execute_query("SELECT seq FROM head WHERE id = 1")
+    assert rows[0][0] == 9  # both landed, one after the other
