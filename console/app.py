@@ -9,7 +9,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -162,6 +162,11 @@ class PageTable:
         return add
 
 
+def now(request: web.Request) -> datetime:
+    """The service's moment (its clock, as the API's calls read it), not the machine's."""
+    return request.app[CONSOLE].endpoints.services.clock.now()
+
+
 def api(request: web.Request, back: str | None = None) -> PersonCalls:
     """The API as the signed-in visitor; with `back`, a form's action: refused, the visitor
     is taken back to that page with the refusal in words."""
@@ -264,7 +269,7 @@ async def _visitor(request: web.Request, touch: bool) -> tuple[Visitor, bool]:
         if person is not None:
             seen.session, seen.person = session, person
             seen.roles = {Role(g.role) for g in await services.domain.people.active_roles(
-                person.id, datetime.now(UTC))}
+                person.id, now(request))}
     return seen, fresh
 
 
@@ -337,14 +342,14 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
     callers = request.app[CONSOLE].domain.callers
     if seen.person is not None and spec.path not in INITIAL_OK and not spec.open and (
             seen.person.must_change_password or callers.password_expired(
-                seen.person, seen.roles, datetime.now(UTC),
+                seen.person, seen.roles, now(request),
                 request.app[CONSOLE].password_days)):
         return see_other("/console/password")
     if spec.uses is not None and not request.app[CONSOLE].endpoints.admits(seen.roles,
                                                                         spec.uses):
         menu = spec.path.strip("/").replace("-", "_")  # a menu page's key (texts/console/nav)
         await audit_denied(request.app[CONSOLE].domain, seen.person, seen.roles,
-                           f"GET /console{spec.path}", datetime.now(UTC),
+                           f"GET /console{spec.path}", now(request),
                            area=request.app[CONSOLE].endpoints.endpoint(spec.uses).tag,
                            page=menu if any(key == menu for key, _, _ in NAV) else "")
         return refused(request, _no_role(request, spec.uses, seen.roles), 403)
@@ -355,7 +360,7 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
             # (changes are recorded where the API runs them, console/invoke.py)
             await audit_reading(request.app[CONSOLE].domain, seen.person, request,
                                 f"GET /console{spec.path}", request.match_info,
-                                datetime.now(UTC), file=spec.path.endswith(EXPORTS))
+                                now(request), file=spec.path.endswith(EXPORTS))
         return response
     except GoBack as back:
         texts = request.app[CONSOLE].texts

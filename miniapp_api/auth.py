@@ -3,8 +3,6 @@ it is bound to, the forced password change, and the endpoint's roles."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiohttp import web
 
 from miniapp_api.audit import audit_denied
@@ -31,7 +29,7 @@ async def authorize(request: web.Request, ep: Endpoint) -> Caller:
     if token is None:
         raise SignInRequired("auth.sign_in")
     identity_id = await services.sessions.resolve(token)
-    now = datetime.now(UTC)
+    now = services.clock.now()  # the service's moment, as the call's (Call.now)
     if identity_id is None:
         raise SignInRequired("auth.session_expired")
     callers = services.domain.callers
@@ -73,7 +71,7 @@ async def admit(caller: Caller, ep: Endpoint, services: MiniappServices,
     agencies, those of the agency the sign-in chose act (`caller.acting_agency`)."""
     person = caller.need_person()
     caller.held = (grants if grants is not None
-                   else await services.domain.people.active_roles(person.id, datetime.now(UTC)))
+                   else await services.domain.people.active_roles(person.id, services.clock.now()))
     caller.grants = services.domain.callers.acting_grants(caller.held, caller.acting_agency)
     if person.must_change_password and not ep.allow_initial_password:
         raise NotAllowed("auth.password_change_required")

@@ -19,6 +19,7 @@ from miniapp_api.routes import api as collect
 from models.people import Role, phone_is
 from services.common.pii import find_unmasked, mask_id, mask_text
 from tests.support.api import Api
+from tests.support.clock import MovedClock
 from tests.support.leaks import known_leak_finder
 from tests.support.wechat import Chat
 from web.context import DOMAIN
@@ -62,6 +63,24 @@ async def test_a_handler_past_its_validity_loses_the_role(api: Api, demo: dict) 
     await RoleGrant.filter(role=Role.AGENCY_HANDLER).update(
         valid_until=datetime.now(UTC) - timedelta(minutes=1))
     assert (await api.call("GET", "/agency/membership", token)).status == 403
+
+
+async def test_a_validity_ends_by_the_services_clock_not_the_machines(
+        api: Api, demo: dict, clock: MovedClock) -> None:
+    """A handler linked until tomorrow is refused once the service's day is past it, as its
+    calls' own moment says (it was the machine's clock that decided, and a test's moved day
+    was let in)."""
+    from datetime import timedelta
+
+    from models.people import RoleGrant
+
+    token = await api.login(demo["handler"].mp_openid)
+    await RoleGrant.filter(role=Role.AGENCY_HANDLER).update(
+        valid_until=clock.now() + timedelta(days=1))
+    assert (await api.call("GET", "/agency/membership", token)).status == 200
+    clock.advance(2 * 86400)
+    refused = await api.call("GET", "/agency/membership", token)
+    assert refused.status == 403 and refused.error == "auth.role_required", refused.data
 
 
 async def test_legal_person_links_a_handler_for_a_period(api: Api, demo: dict) -> None:

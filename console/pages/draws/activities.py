@@ -5,11 +5,10 @@ unseal, as the API has it)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 from aiohttp import web
 
-from console.app import PageTable, api, done, redirect, render
+from console.app import PageTable, api, done, now, redirect, render
 from console.forms import text
 from console.paging import CURSORS, asked, pager
 from miniapp_api.routes.draws import (
@@ -55,7 +54,7 @@ async def activity(request: web.Request) -> web.Response:
     kind, _, item = request.query.get("edit", "").partition("-")
     # the gathering time: moved while paused, corrected after the draw until the evaluation
     gathering = shown.status == "paused" or (
-        shown.status == "ended" and shown.eval_start > datetime.now(UTC))
+        shown.status == "ended" and shown.eval_start > now(request))
     # 选择提交终端: the centres to choose from before a submission, the one it went to after
     centres = await calls.call(terminals.terminals, path=request.match_info) \
         if shown.status in ("draft", "refused", "submitted") else None
