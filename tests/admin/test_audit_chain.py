@@ -221,7 +221,6 @@ async def test_a_desk_refused_at_another_roles_work_is_on_the_trail(
         "使用「审计」功能；未成功：没有相应角色的权限"]
 
 
-
 async def test_a_command_that_reads_then_writes_waits_for_another_process_instead_of_failing(
         tmp_path: Path) -> None:
     """On the embedded SQLite, `expertbot audit-log verify` chains the operation log (reads

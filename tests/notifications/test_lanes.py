@@ -89,7 +89,7 @@ async def test_an_invitation_queued_while_a_mass_batch_is_sent_does_not_wait_for
     """A batch of a province-wide notice takes seconds when WeChat answers slowly (here a
     second and a half a template message); one person's notice that falls due meanwhile, its
     nudge lost, is claimed at the relay's poll and sent beside the batch, not after it."""
-    run, bulk, to, later = await _slow_mass_batch(client, demo, platform, 1.5)
+    run, bulk, to, later = await _slow_batch(client, demo, platform, 1.5)
     urgent = await Notification.create(  # a row alone: no nudge
         kind="system.test", person_id=to, params={**WORDS, "content": "评标邀请"},
         next_attempt_at=later, client_msg_id="beside-urgent")
@@ -106,7 +106,7 @@ async def test_an_invitation_queued_beside_a_batch_is_claimed_at_its_nudge(
     """The relay beside a batch (a mass notice's, or another person's slow template
     messages) claims one person's notice when the change that queued it nudges, not after
     the batch nor at its next poll (here a minute away: only the nudge can bring it)."""
-    run, bulk, to, later = await _slow_mass_batch(client, demo, platform, 3, lane=lane,
+    run, bulk, to, later = await _slow_batch(client, demo, platform, 3, lane=lane,
                                                   beside_poll=60)
     urgent = await client.app[DOMAIN].outbox.notify(
         later, "system.test", {**WORDS, "content": "评标邀请"}, person_id=to)
@@ -116,15 +116,14 @@ async def test_an_invitation_queued_beside_a_batch_is_claimed_at_its_nudge(
     await run
 
 
-async def _slow_mass_batch(client: TestClient, demo: dict, platform: Platform, delay: float,
+async def _slow_batch(client: TestClient, demo: dict, platform: Platform, delay: float,
                            lane: int = 1, **relay: float
                            ) -> tuple[asyncio.Task[int], list[int], int, datetime]:
     """A relay of its own, an hour ahead (the in-process relay leaves its rows alone),
     sending a batch of ten in `lane` (1: a notice's) whose template messages take `delay` s
-    each; returns its
-    run, the batch's ids, the person (the applicant, who wrote to the official account
-    a moment ago: a customer-service message reaches them) a test's invitation goes to, and
-    the relay's moment."""
+    each; returns its run, the batch's ids, the person (the applicant, who wrote to the
+    official account a moment ago: a customer-service message reaches them) a test's
+    invitation goes to, and the relay's moment."""
     from bot.relay.relay import Relay
 
     shared = client.app[CHANNELS].relay
@@ -140,7 +139,7 @@ async def _slow_mass_batch(client: TestClient, demo: dict, platform: Platform, d
         last_seen_at=datetime.now(UTC))
     platform.interact(demo["applicant"].openid)
     run = asyncio.create_task(mine.run())
-    await eventually(lambda: _sending(bulk))  # the mass batch is under way
+    await eventually(lambda: _sending(bulk))  # the batch is under way
     to = int((await WeChatIdentity.get(openid=demo["applicant"].openid)).person_id)
     return run, bulk, to, later
 

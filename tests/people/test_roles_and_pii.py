@@ -83,6 +83,26 @@ async def test_a_validity_ends_by_the_services_clock_not_the_machines(
     assert refused.status == 403 and refused.error == "auth.role_required", refused.data
 
 
+async def test_at_the_desk_a_validity_ends_by_the_services_clock_too(
+        client: TestClient, demo: dict, clock: MovedClock) -> None:
+    """The console reads a session's roles by the same clock: two hours on, a handler linked
+    for one more hour finds the agency's pages closed, in words."""
+    from datetime import timedelta
+
+    from models.people import RoleGrant
+    from tests.support.console import Desk
+
+    await RoleGrant.filter(role=Role.AGENCY_HANDLER).update(
+        valid_until=clock.now() + timedelta(hours=1))
+    desk = Desk(client)
+    await desk.sign_in(demo["handler"].phone)
+    opened, _ = await desk.get("/console/activities")
+    assert opened.status == 200
+    clock.advance(2 * 3600)
+    closed, page = await desk.get("/console/activities")
+    assert closed.status == 403 and "权限" in page
+
+
 async def test_legal_person_links_a_handler_for_a_period(api: Api, demo: dict) -> None:
     token = await api.login(demo["agency_legal"].mp_openid)
     linked = await api.call("POST", "/agency/handlers", token,

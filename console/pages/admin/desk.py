@@ -6,12 +6,10 @@ bills (a day whose bills are not out, today among them, checked order by order).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiohttp import web
 
 from console import admin_forms
-from console.app import PageTable, api, done, redirect, render
+from console.app import PageTable, api, done, now, redirect, render
 from console.context import CONSOLE
 from console.forms import text, when
 from console.invoke import fields
@@ -149,7 +147,7 @@ async def payments(request: web.Request) -> web.Response:
     return render(request, "payments.html", orders=listed.orders,
                   chosen=filters.get("status", ""), runs=found and found.runs,
                   transfer_runs=found and found.transfer_runs,
-                  today=china_today(datetime.now(UTC)),
+                  today=china_today(now(request)),
                   pager=pager(request, filters, listed.next))
 
 

@@ -5,13 +5,13 @@ initial password, and sign-out."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
 
 from aiohttp import web
 
 from console.app import (
     PageTable,
     cookie,
+    now,
     person_of,
     redirect,
     render,
@@ -53,7 +53,7 @@ async def audit_sign_in(request: web.Request, action: str, person: Person | None
     """Sign-in, a refused sign-in and sign-out into the audit trail (the browser by its
     hashed marker, a typed account masked)."""
     await request.app[CONSOLE].domain.audit.append(
-        action, datetime.now(UTC), person_id=person.id if person else 0,
+        action, now(request), person_id=person.id if person else 0,
         name=person.name if person else "", browser=browser_actor(request)[8:20], **detail)
 
 
@@ -65,7 +65,7 @@ async def signed_in(request: web.Request, person: Person, how: SignInHow
     if (old := visitor(request).session) is not None:  # signing in again: one session
         await sessions.drop(old.token)
     roles = {Role(g.role) for g in await services.domain.people.active_roles(
-        person.id, datetime.now(UTC))}
+        person.id, now(request))}
     second = not roles & services.second_factor_roles  # else: only its page until given
     session = await sessions.create(person.id, password_stamp(person), second, how)
     response = see_other("/console/second-factor" if not second else
@@ -93,7 +93,7 @@ async def sign_in(request: web.Request) -> web.Response:
         person = await request.app[CONSOLE].domain.binding.password_login(
             browser_actor(request), account, password)
         await request.app[CONSOLE].domain.unified_identity.must_use_platform(
-            person, datetime.now(UTC))
+            person, now(request))
     except DomainError as exc:
         await audit_sign_in(request, "sign_in_failed", how="password",
                             account=mask_text(account)[:24], refusal=exc.code)
@@ -120,7 +120,7 @@ async def sign_in_sms(request: web.Request) -> web.Response:
         person = await request.app[CONSOLE].domain.binding.confirm(
             browser_actor(request), str(form.get("code", "")), LOGIN)
         await request.app[CONSOLE].domain.unified_identity.must_use_platform(
-            person, datetime.now(UTC))
+            person, now(request))
     except DomainError as exc:
         await audit_sign_in(request, "sign_in_failed", how="sms", refusal=exc.code)
         return sign_in_form(request, "sms", error=request.app[CONSOLE].texts.error(exc),
@@ -133,7 +133,7 @@ def _expired(request: web.Request) -> int | None:
     seen, days = visitor(request), request.app[CONSOLE].password_days
     person = person_of(request)
     callers = request.app[CONSOLE].domain.callers
-    if callers.password_expired(person, seen.roles, datetime.now(UTC), days):
+    if callers.password_expired(person, seen.roles, now(request), days):
         return days
     return None
 

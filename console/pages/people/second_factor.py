@@ -7,11 +7,9 @@ checks out does not start the count again)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from aiohttp import web
 
-from console.app import PageTable, cookie, redirect, render, see_other, visitor
+from console.app import PageTable, cookie, now, redirect, render, see_other, visitor
 from console.context import CONSOLE
 from console.pages.people.auth import browser_actor
 from console.sessions import SESSION_COOKIE, password_stamp
@@ -63,7 +61,7 @@ async def second_factor(request: web.Request) -> web.Response:
     services = request.app[CONSOLE]
     form = await request.post()
     code = str(form.get("code", ""))[:32]
-    now = datetime.now(UTC)
+    moment = now(request)
     audit = services.domain.audit
     codes: list[str] = []
     lockout = services.domain.binding.codes.lockout
@@ -82,16 +80,16 @@ async def second_factor(request: web.Request) -> web.Response:
                 raise BadInput("second_factor.wrong_code")
             how = "sms"
         elif await services.domain.second_factor.enrolled(seen.person.id):
-            how = await services.domain.second_factor.check(seen.person, code, now)
+            how = await services.domain.second_factor.check(seen.person, code, moment)
         else:
             secret = await services.sessions.enrolling(seen.session.token)
             if secret is None:
                 return see_other("/console/second-factor")
-            codes = await services.domain.second_factor.enrol(seen.person, secret, code, now)
+            codes = await services.domain.second_factor.enrol(seen.person, secret, code, moment)
             how = "enrolled"
     except DomainError as exc:
         failures = await services.sessions.second_failure(seen.session.token)
-        await audit.append("second_factor_failed", now, person_id=seen.person.id,
+        await audit.append("second_factor_failed", moment, person_id=seen.person.id,
                            name=seen.person.name, failures=failures)
         try:
             await lockout.failed(attempt, guard)
@@ -104,7 +102,7 @@ async def second_factor(request: web.Request) -> web.Response:
                             services.texts.render("console/second_factor_locked.j2"))
         return await _form(request, services.texts.error(exc), 400)
     await lockout.clear(guard)
-    await audit.append("second_factor", now, person_id=seen.person.id, name=seen.person.name,
+    await audit.append("second_factor", moment, person_id=seen.person.id, name=seen.person.name,
                        how=how)
     # the whole sign-in done: a new session (its token never seen before the second factor)
     await services.sessions.drop(seen.session.token)

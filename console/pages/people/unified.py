@@ -10,11 +10,10 @@ import base64
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime
 
 from aiohttp import web
 
-from console.app import PageTable, cookie, see_other
+from console.app import PageTable, cookie, now, see_other
 from console.context import CONSOLE
 from console.pages.people.auth import audit_sign_in, sign_in_form, signed_in
 from console.signed import same, sign, unsign
@@ -57,7 +56,7 @@ async def done(request: web.Request) -> web.Response:
         if not flow or not code or not same(state, str(flow.get("s", ""))):
             raise DomainError("identity.flow_lost")
         verified = await unified.platform.exchange(code, str(flow["v"]), str(flow["n"]))
-        person = await unified.admit(verified, datetime.now(UTC))
+        person = await unified.admit(verified, now(request))
     except DomainError as exc:
         await audit_sign_in(request, "sign_in_failed", how="unified", refusal=exc.code)
         response = sign_in_form(request, error=services.texts.error(exc), status=403)
