@@ -245,11 +245,15 @@ async def _read_then_write_beside(ours: SqliteClient, path: Path) -> None:
     await ours.execute_script("CREATE TABLE head (id INTEGER PRIMARY KEY, seq INTEGER); "
                               "INSERT INTO head VALUES (1, 7)")
     other = ("import sqlite3, sys; db = sqlite3.connect(sys.argv[1], timeout=10, "
-             "isolation_level=None); db.execute('UPDATE head SET seq = seq + 1'); db.close()")
+             "isolation_level=None); print('ready', flush=True); "
+             "db.execute('UPDATE head SET seq = seq + 1'); db.close()")
     async with ours._in_transaction() as tx:
         _, rows = await tx.execute_query("SELECT seq FROM head WHERE id = 1")
-        worker = await asyncio.create_subprocess_exec(sys.executable, "-c", other, str(path))
-        await asyncio.sleep(0.5)  # the other process writes now, or waits for us
+        worker = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", other, str(path), stdout=asyncio.subprocess.PIPE)
+        assert worker.stdout is not None
+        assert await asyncio.wait_for(worker.stdout.readline(), 15) == b"ready\n"
+        await asyncio.sleep(0.2)  # its write (a few milliseconds) is done, or waits for us
         await tx.execute_query("UPDATE head SET seq = ? WHERE id = 1", [rows[0][0] + 1])
     assert await asyncio.wait_for(worker.wait(), 15) == 0
     _, rows = await ours.execute_query("SELECT seq FROM head WHERE id = 1")
