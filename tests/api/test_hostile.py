@@ -157,11 +157,13 @@ async def test_twelve_sessions_at_once_put_one_code_a_minute_on_a_number(
     verifier = demo["verifier"]
     clock.early_in_a_minute(room=50)
 
+    def paths_of(n: int) -> str:  # the n-th session's path
+        return ("/auth/register/start", "/auth/sms-login/start")[n % 2]
+
     async def swarm(tag: str, phone: str) -> list[ApiAnswer]:
         tokens = [await api.login(f"mp_pump{tag}{n}") for n in range(12)]
-        paths = ("/auth/register/start", "/auth/sms-login/start")
         return list(await asyncio.gather(*[
-            api.call("POST", paths[n % 2], token, {"phone": phone})
+            api.call("POST", paths_of(n), token, {"phone": phone})
             for n, token in enumerate(tokens)]))
 
     known = await swarm("k", verifier.phone)
@@ -171,10 +173,16 @@ async def test_twelve_sessions_at_once_put_one_code_a_minute_on_a_number(
         assert all(a.error == "code.over_budget" and "分钟后再试" in a.message
                    for a in answers if a.status != 200)
     assert sorted(a.status for a in known) == sorted(a.status for a in stranger)
-    # each code goes out in the background: both sent before they are counted
+    # each code goes out in the background: both sent before they are counted. The one
+    # request let through for the stranger's number is whichever came first: a registration
+    # sends a code to a new number, an SMS sign-in to a number on nobody's record sends none
+    # (its answer is the same)
+    won = next(n for n, a in enumerate(stranger) if a.status == 200)
+    told = 1 if paths_of(won) == "/auth/register/start" else 0
     await eventually(lambda: len(platform.sms_to(verifier.phone)) >= 1
-                     and len(platform.sms_to("13912340077")) >= 1)
-    assert len(platform.sms_to(verifier.phone)) == 1 == len(platform.sms_to("13912340077"))
+                     and len(platform.sms_to("13912340077")) >= told)
+    assert len(platform.sms_to(verifier.phone)) == 1
+    assert len(platform.sms_to("13912340077")) == told
     # an hour of it, a new swarm every minute: five SMS in the hour, then none
     for minute in range(10):
         clock.advance(61)
