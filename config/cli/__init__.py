@@ -36,7 +36,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         secrets_file = settings.var_dir / "dev-secrets.json"
         print(f"Development secrets generated once and kept in {secrets_file} (mode 600): "
               f"{', '.join(sorted(filled))}")
-    print(f"expertbot ({settings.env}) on {own_url}")
+    print(f"expertbot ({settings.env}) on {own_url} ({settings.event_loop})")
     print(f"  message server: {own_url}/wechat/callback")
     print(f"  web console: {own_url}/console/")
     if settings.sandbox:
@@ -49,7 +49,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         for line in banner():
             print(f"    {line}")
     serve(create_app(settings, own_url), args.host, args.port, reuse_port=args.reuse_port,
-          drain=settings.shutdown_drain, grace=settings.shutdown_grace)
+          drain=settings.shutdown_drain, grace=settings.shutdown_grace, loop=settings.event_loop)
 
 
 def cmd_worker(args: argparse.Namespace) -> None:

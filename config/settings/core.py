@@ -212,6 +212,8 @@ class Settings(BaseSettings):
     # On SIGTERM: seconds `serve` keeps accepting while /readyz says "draining", then at
     # most how long it waits for the requests it has received (config/serve.py)
     shutdown_drain: float = Field(2.0, ge=0, validation_alias="SHUTDOWN_DRAIN")
+    # the web process's event loop (config/serve.py): uvloop, or asyncio's own
+    event_loop: Literal["uvloop", "asyncio"] = Field("uvloop", validation_alias="EVENT_LOOP")
     shutdown_grace: float = Field(3.0, gt=0, validation_alias="SHUTDOWN_GRACE")
 
     run_worker: bool | None = Field(None, validation_alias="EXPERTBOT_INPROCESS_WORKER")

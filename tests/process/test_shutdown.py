@@ -55,12 +55,19 @@ async def _finish_push(reader: asyncio.StreamReader, writer: asyncio.StreamWrite
         writer.close()
 
 
+def _uvloop_loaded(pid: int) -> bool:
+    """Whether the process has uvloop's extension mapped (it is imported for the loop only)."""
+    return "uvloop/loop." in Path(f"/proc/{pid}/maps").read_text()
+
+
 @pytest.mark.timeout(90)
+@pytest.mark.parametrize("loop", ["uvloop", "asyncio"])
 async def test_sigterm_answers_what_was_received_and_drains(
-        infra: dict[str, str], tmp_path: Path) -> None:
+        infra: dict[str, str], tmp_path: Path, loop: str) -> None:
+    """On either event loop (EVENT_LOOP: uvloop by default, config/serve.py)."""
     port = free_port()
     settings = make_settings(infra, SHUTDOWN_DRAIN=DRAIN, SHUTDOWN_GRACE=GRACE,
-                             EXPERTBOT_INPROCESS_WORKER=False)
+                             EXPERTBOT_INPROCESS_WORKER=False, EVENT_LOOP=loop)
     with (tmp_path / "serve.log").open("wb") as log:
         proc = subprocess.Popen(  # noqa: ASYNC220
             [sys.executable, "-m", "config.cli", "serve", "--host", "127.0.0.1", "--port",
@@ -76,6 +83,7 @@ async def test_sigterm_answers_what_was_received_and_drains(
                 except aiohttp.ClientError:
                     pass
                 await asyncio.sleep(0.1)
+            assert _uvloop_loaded(proc.pid) == (loop == "uvloop")
             slow = [await _start_push(port, n) for n in range(SLOW)]
             await asyncio.sleep(0.2)  # their headers are in: requests under way
             proc.send_signal(signal.SIGTERM)
