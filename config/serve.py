@@ -17,8 +17,8 @@ shutdown timeout unanswered; step 2 is what avoids that.
 The process runs on uvloop (libuv's event loop, in C) unless EVENT_LOOP says asyncio. A
 reply to a push is a dozen round trips (Redis, PostgreSQL, the response), each a few
 callbacks, a timer or two (the statement's timeout, the pool's) and a socket read and write;
-asyncio's own loop runs all of that in Python. On uvloop an expert's reply costs 11-31 % less
-of the web process's CPU (bench/README.md, "uvloop in the web process").
+asyncio's own loop runs all of that in Python; uvloop runs it in C (bench/README.md, "uvloop
+in the web process", for what it saves).
 """
 
 from __future__ import annotations
