@@ -78,16 +78,18 @@ def _label(cmd: list[str]) -> str:
     return next((c for c in cmd if c.startswith("bench.") or c in ("serve", "worker")), "proc")
 
 
-def start(cmd: list[str], env: dict[str, str], count: int) -> list[subprocess.Popen[bytes]]:
-    """`count` copies of a process, each logging to its own file under var/bench-logs (a
-    pipe nobody reads would block a process that logs more than its buffer holds)."""
+def start(cmd: list[str], env: dict[str, str], count: int, cwd: Path = ROOT
+          ) -> list[subprocess.Popen[bytes]]:
+    """`count` copies of a process in `cwd`, each logging to its own file under
+    var/bench-logs (a pipe nobody reads would block a process that logs more than its buffer
+    holds)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     procs = []
     for _ in range(count):
         log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed when the process is stopped
             dir=LOGS, prefix=_label(cmd) + "-", suffix=".log",
             delete=False)
-        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=log)
         log.close()
         proc.log_path = log.name  # type: ignore[attr-defined]
         procs.append(proc)

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -233,6 +234,28 @@ def request_file(path: Path, channel: str, rows: list[tuple[int, int]],
     return ROOT / "bench" / "wrk_api.lua", {"BENCH_FILE": str(path)}
 
 
+def set_up(fake_port: int, service: str, past: int
+           ) -> tuple[dict[str, str], dict[str, list[tuple[int, int]]],
+                      list[subprocess.Popen[bytes]]]:
+    """The world the reply benchmarks run in: the services' environment (also this
+    process's), the schema migrated, a fresh open invitation for every expert (`prepare`)
+    and the outside world (bench/morning_fake.py) started on `fake_port`."""
+    fake = f"http://127.0.0.1:{fake_port}"
+    ensure_database()
+    env = service_env(WECHAT_SANDBOX="1", WECHAT_API_BASE=fake, SMS_PROVIDER="sandbox",
+                      SMS_API_BASE=fake, WECHAT_MESSAGE_MODE="plain", PUBLIC_BASE_URL=service,
+                      OUTBOX_RATE="0", OUTBOX_USER_RATE="0", DATABASE_URL=DATABASE_URL,
+                      REDIS_URL=REDIS_URL)
+    os.environ.update(env)
+    subprocess.run([str(BIN / "expertbot"), "migrate"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    flush_redis()
+    rows = asyncio.run(prepare(past))
+    procs = start([sys.executable, "-m", "bench.morning_fake", "--port", str(fake_port),
+                   "--service", service, "--chat-openids", "o_rep_", "--experts", "0"], env, 1)
+    return env, rows, procs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--connections", type=int, default=32)
@@ -245,22 +268,8 @@ def main() -> None:
     args = parser.parse_args()
     channels = [c for c in CHANNELS if not args.only or c in args.only.split(",")]
     fake_port, serve_port = args.port, args.port + 1
-    fake, service = f"http://127.0.0.1:{fake_port}", f"http://127.0.0.1:{serve_port}"
-    ensure_database()
-    env = service_env(WECHAT_SANDBOX="1", WECHAT_API_BASE=fake, SMS_PROVIDER="sandbox",
-                      SMS_API_BASE=fake, WECHAT_MESSAGE_MODE="plain", PUBLIC_BASE_URL=service,
-                      OUTBOX_RATE="0", OUTBOX_USER_RATE="0", DATABASE_URL=DATABASE_URL,
-                      REDIS_URL=REDIS_URL)
-    os.environ.update(env)
-    import subprocess
-
-    subprocess.run([str(BIN / "expertbot"), "migrate"], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
-    flush_redis()
-    rows = asyncio.run(prepare(args.past))
-    procs = [*start([sys.executable, "-m", "bench.morning_fake", "--port", str(fake_port),
-                     "--service", service, "--chat-openids", "o_rep_", "--experts", "0"],
-                    env, 1)]
+    fake = f"http://127.0.0.1:{fake_port}"
+    env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{serve_port}", args.past)
     serve = start([str(BIN / "expertbot"), "serve", "--port", str(serve_port)], env, 1)
     worker = start([str(BIN / "expertbot"), "worker"], env, 1)
     results: list[list[str]] = []

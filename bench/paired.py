@@ -1,0 +1,159 @@
+"""An expert's reply, two serve processes side by side: the same world as bench/replies.py,
+but two services at once on one database, one worker and one outside world, and the
+replies sent to them in short bursts that take turns (A B B A, …). A machine whose pace
+moves by a quarter between two runs a minute apart (bench/README.md, "uvloop in the web
+process") moves both sides alike within a second; each side's serve CPU is summed over its
+own bursts.
+
+    .venv/bin/python -m bench.paired --b-env EVENT_LOOP=asyncio [--only chat,sms]
+    .venv/bin/python -m bench.paired --b-tree /tmp/before   # another commit's worktree
+
+A is this tree with the environment as it is; B is this tree with `--b-env` set, or another
+tree (its code on PYTHONPATH, this tree's virtualenv) on the same database, whose schema it
+must share. Each round makes the invitations again and splits each channel's into slices,
+one slice a burst (a burst never runs out of invitations, so every reply is an acceptance).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.api import login, serve_cpu
+from bench.common import (
+    BIN,
+    DATABASE_URL,
+    start,
+    stop,
+    table,
+    wait_ready,
+    wrk,
+)
+from bench.replies import CHANNELS, MINI, confirmed_by_channel, prepare, request_file, set_up
+
+ORDER = "ABBA"  # the sides' turns, over and over: each side first as often as second
+SETTLE = 1.0  # seconds after a burst before its side's CPU is read
+
+
+def _start_side(tree: Path | None, port: int, env: dict[str, str]
+                ) -> list[subprocess.Popen[bytes]]:
+    """A side's serve process: this tree's, or `tree`'s code (run from that tree, so that
+    its own modules, texts and templates are the ones found first)."""
+    if tree is None:
+        return start([str(BIN / "expertbot"), "serve", "--port", str(port)], env, 1)
+    return start([sys.executable, "-m", "config.cli", "serve", "--port", str(port)],
+                 {**env, "PYTHONPATH": str(tree)}, 1, cwd=tree)
+
+
+async def _confirmed(ids: list[int]) -> int:
+    """How many of these invitations are confirmed (the replies each side applied)."""
+    import asyncpg
+
+    from models.draws import InvitationStatus
+
+    conn = await asyncpg.connect(DATABASE_URL)
+    try:
+        return int(await conn.fetchval(
+            "SELECT count(*) FROM draw_invitation WHERE id = ANY($1) AND status = $2", ids,
+            InvitationStatus.CONFIRMED.value))
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--b-env", action="append", default=[],
+                        help="KEY=VALUE for side B's serve (repeatable)")
+    parser.add_argument("--b-tree", type=Path, help="side B runs this tree's code")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--burst", type=int, default=1, help="seconds a burst")
+    parser.add_argument("--slice", type=int, default=300, help="invitations a burst")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--port", type=int, default=18400)
+    parser.add_argument("--only", default="chat,sms")
+    parser.add_argument("--past", type=int, default=50_000)
+    args = parser.parse_args()
+    if not args.b_env and args.b_tree is None:
+        raise SystemExit("name what side B changes: --b-env KEY=VALUE or --b-tree PATH")
+    channels = [c for c in CHANNELS if c in args.only.split(",")]
+    fake_port, ports = args.port, {"A": args.port + 1, "B": args.port + 2}
+    fake = f"http://127.0.0.1:{fake_port}"
+    env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{ports['A']}", args.past)
+    b_env = {**env, **dict(kv.split("=", 1) for kv in args.b_env)}
+    serves = {"A": _start_side(None, ports["A"], env),
+              "B": _start_side(args.b_tree, ports["B"], b_env)}
+    worker = start([str(BIN / "expertbot"), "worker"], env, 1)
+    # CPU s, replies applied (confirmed, counted in the database), seconds of bursts
+    sums = {(s, c): [0.0, 0, 0.0] for s in ports for c in channels}
+    p99s: dict[tuple[str, str], list[float]] = {k: [] for k in sums}
+    try:
+        wait_ready(fake_port, procs, timeout=60)
+        for side, port in ports.items():
+            wait_ready(port, serves[side])
+        tokens: dict[int, str] = {}
+        if "miniapp" in channels:  # signed in once, on side A (the session is Redis's)
+            with ThreadPoolExecutor(8) as pool:
+                minis = [n for _inv, n in rows["miniapp"]]
+                tokens = dict(zip(minis, pool.map(
+                    lambda n: login(fake, ports["A"], MINI.format(n)), minis), strict=True))
+        with tempfile.TemporaryDirectory() as tmp:
+            for round_no in range(1, args.rounds + 1):
+                if round_no > 1:
+                    rows = asyncio.run(prepare(args.past))
+                before = asyncio.run(confirmed_by_channel())
+                sent: dict[tuple[str, str], list[int]] = {k: [] for k in sums}
+                for channel in channels:
+                    slices = [rows[channel][i:i + args.slice]
+                              for i in range(0, len(rows[channel]), args.slice)]
+                    slices = slices[:len(slices) - len(slices) % len(ORDER)]
+                    for k, part in enumerate(slices):
+                        side = ORDER[k % len(ORDER)]
+                        lua, extra = request_file(Path(tmp) / f"{channel}-{k}.txt", channel,
+                                                  part, tokens)
+                        cpu0 = serve_cpu(serves[side])
+                        result = wrk(lua, ports[side], args.burst, args.connections, 1, extra)
+                        # the requests still in flight when wrk stopped are answered, and
+                        # counted (below), before the side's CPU is read
+                        time.sleep(SETTLE)
+                        cell = sums[(side, channel)]
+                        cell[0] += serve_cpu(serves[side]) - cpu0
+                        cell[2] += args.burst
+                        sent[(side, channel)].extend(inv for inv, _n in part)
+                        p99s[(side, channel)].append(result["p99"])
+                        if result["requests"] > len(part):
+                            print(f"  {channel}: a burst outran its slice; raise --slice",
+                                  file=sys.stderr)
+                        if result["bad"] + result["errors"]:
+                            print(f"  {channel} {side}: {int(result['bad'])} bad",
+                                  file=sys.stderr)
+                time.sleep(1)  # the last replies' notices leave the serve processes
+                after = asyncio.run(confirmed_by_channel())
+                for key, ids in sent.items():
+                    sums[key][1] += asyncio.run(_confirmed(ids))
+                for channel in channels:
+                    print(f"  round {round_no}: {channel} confirmed "
+                          f"{after[channel] - before[channel]}", file=sys.stderr)
+    finally:
+        stop(worker + serves["A"] + serves["B"] + procs)
+    label = {"A": "A (this tree)",
+             "B": "B (" + (" ".join(args.b_env) or str(args.b_tree)) + ")"}
+    out = []
+    for (side, channel), (cpu, done, busy) in sums.items():
+        ordered = sorted(p99s[(side, channel)])
+        out.append([label[side], channel, f"{done / max(busy, 1):.0f}",
+                    f"{ordered[len(ordered) // 2]:.1f}" if ordered else "-",
+                    f"{cpu / max(done, 1) * 1000:.2f}", str(done)])
+    print(f"\nAn expert's reply, two serve processes in turn ({ORDER}, {args.burst} s bursts, "
+          f"{args.connections} connections, {args.rounds} rounds)\n")
+    print(table(["side", "channel", "replies/s of bursts", "median burst p99 ms",
+                 "serve CPU ms/reply", "replies applied"], out))
+
+
+if __name__ == "__main__":
+    main()
