@@ -111,10 +111,43 @@ RESTART_MAX = 30.0  # s: the longest wait between two attempts to run a worker a
 STOP_POLL_TURNS = 5  # poll delays a stopping worker's loop has to end by itself
 
 
-def build_worker(rt: Runtime) -> Worker:
+class KeepingWorker(Worker):
+    """arq's worker, keeping the tasks that write a job's outcome back to Redis. arq shields
+    them (`asyncio.shield`), so a job cancelled at a stop leaves its write running on its own:
+    closing the pool under it would have the write open a new connection nobody closes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.finishing: set[asyncio.Task[Any]] = set()
+
+    async def finish_job(self, *args: Any, **kwargs: Any) -> None:
+        await self._kept(super().finish_job(*args, **kwargs))
+
+    async def finish_failed_job(self, *args: Any, **kwargs: Any) -> None:
+        await self._kept(super().finish_failed_job(*args, **kwargs))
+
+    async def _kept(self, write: Any) -> None:
+        task = asyncio.current_task()
+        assert task is not None  # a coroutine awaited from a task
+        self.finishing.add(task)
+        try:
+            await write
+        finally:
+            self.finishing.discard(task)
+
+    async def writes_done(self, timeout: float) -> None:
+        """Wait for the shielded outcome writes still running, then cancel what is left."""
+        pending = set(self.finishing)
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=timeout)
+            for task in late:
+                await cancel_and_wait(task)
+
+
+def build_worker(rt: Runtime) -> KeepingWorker:
     """An arq worker sharing the runtime's resources, with a Redis pool of its own (arq closes
     its pool when the worker closes). Signals are handled by `supervise`'s caller."""
-    return Worker(
+    return KeepingWorker(
         functions=traced_all(job_functions()),
         cron_jobs=traced_all(cron_jobs()),
         timezone=CRON_TIMEZONE,
@@ -133,10 +166,10 @@ def build_worker(rt: Runtime) -> Worker:
     )
 
 
-async def _run_once(worker: Worker, stop: asyncio.Event) -> BaseException | None:
+async def run_once(worker: KeepingWorker, stop: asyncio.Event) -> BaseException | None:
     """Run `worker` until it fails (returned) or `stop` is set: then it takes no new job,
     its running jobs get STOP_GRACE s to finish (the relay gives back what it has not
-    sent when cancelled), and it closes."""
+    sent when cancelled), and it closes once their outcomes are written."""
     main = asyncio.ensure_future(worker.main())
     halt = asyncio.ensure_future(stop.wait())
     try:
@@ -148,9 +181,8 @@ async def _run_once(worker: Worker, stop: asyncio.Event) -> BaseException | None
         failure = None if main.cancelled() else main.exception()
     else:
         worker.allow_pick_jobs = False
-        running = [t for t in worker.tasks.values() if not t.done()]
-        if running:
-            await asyncio.wait(running, timeout=STOP_GRACE)
+        grace_ends = time.monotonic() + STOP_GRACE
+        await _jobs_done(worker, grace_ends)
         # The poll loop is asked to end at its next turn (arq's burst mode with no job left
         # to start returns before any Redis call) rather than cancelled inside one: a cancel
         # that lands in a Redis read can be swallowed there, and the loop then runs on until
@@ -159,6 +191,8 @@ async def _run_once(worker: Worker, stop: asyncio.Event) -> BaseException | None
         worker.burst, worker.max_burst_jobs = True, 0
         await asyncio.wait({main}, timeout=STOP_POLL_TURNS * worker.poll_delay_s)
         await cancel_and_wait(main)
+        # a poll turn under way when the stop came may have started jobs after the first look
+        await _jobs_done(worker, grace_ends)
     jobs = list(worker.tasks.values())
     try:
         await worker.close()
@@ -169,7 +203,15 @@ async def _run_once(worker: Worker, stop: asyncio.Event) -> BaseException | None
                 "worker did not close cleanly: %r", exc)
     for job in jobs:
         await cancel_and_wait(job)
+    await worker.writes_done(STOP_POLL_TURNS * worker.poll_delay_s * 10)
     return failure
+
+
+async def _jobs_done(worker: Worker, until: float) -> None:
+    """Wait until the worker's running jobs have ended or the monotonic clock reaches `until`."""
+    running = [t for t in worker.tasks.values() if not t.done()]
+    if running and until > time.monotonic():
+        await asyncio.wait(running, timeout=until - time.monotonic())
 
 
 async def supervise(rt: Runtime, stop: asyncio.Event) -> None:
@@ -184,7 +226,7 @@ async def supervise(rt: Runtime, stop: asyncio.Event) -> None:
         if down_since:
             worker.on_startup = _announce_recovery(down_since)
         started = time.monotonic()
-        failure = await _run_once(worker, stop)
+        failure = await run_once(worker, stop)
         await pool.aclose(close_connection_pool=True)
         if stop.is_set():
             break
