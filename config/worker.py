@@ -109,6 +109,7 @@ HEALTH_INTERVAL = 5  # s: a polling worker refreshes arq's health-check key this
 STOP_GRACE = 10.0  # s a stopping worker lets its running jobs finish before cancelling them
 RESTART_MAX = 30.0  # s: the longest wait between two attempts to run a worker again
 STOP_POLL_TURNS = 5  # poll delays a stopping worker's loop has to end by itself
+WRITES_GRACE = 2.0  # s a stopped worker waits for its jobs' outcomes to reach Redis
 
 
 class KeepingWorker(Worker):
@@ -203,7 +204,7 @@ async def run_once(worker: KeepingWorker, stop: asyncio.Event) -> BaseException 
                 "worker did not close cleanly: %r", exc)
     for job in jobs:
         await cancel_and_wait(job)
-    await worker.writes_done(STOP_POLL_TURNS * worker.poll_delay_s * 10)
+    await worker.writes_done(WRITES_GRACE)
     return failure
 
 
