@@ -7,11 +7,14 @@ own bursts.
 
     .venv/bin/python -m bench.paired --b-env EVENT_LOOP=asyncio [--only chat,sms]
     .venv/bin/python -m bench.paired --b-tree /tmp/before   # another commit's worktree
+    .venv/bin/python -m bench.paired --a-tree /tmp/before --b-tree .   # the sides swapped
 
-A is this tree with the environment as it is; B is this tree with `--b-env` set, or another
-tree (its code on PYTHONPATH, this tree's virtualenv) on the same database, whose schema it
-must share. Each round makes the invitations again and splits each channel's into slices,
-one slice a burst (a burst never runs out of invitations, so every reply is an acceptance).
+A is this tree with the environment as it is (or `--a-tree`'s code); B is this tree with
+`--b-env` set, or another tree (its code on PYTHONPATH, this tree's virtualenv) on the same
+database, whose schema it must share. Side A has come out a few per cent ahead of the same
+code on side B: a comparison is read both ways, the sides swapped. Each round makes the
+invitations again and splits each channel's into slices, one slice a burst (a burst never
+runs out of invitations, so every reply is an acceptance).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--b-env", action="append", default=[],
                         help="KEY=VALUE for side B's serve (repeatable)")
+    parser.add_argument("--a-tree", type=Path, help="side A runs this tree's code")
     parser.add_argument("--b-tree", type=Path, help="side B runs this tree's code")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--burst", type=int, default=1, help="seconds a burst")
@@ -86,7 +90,7 @@ def main() -> None:
     fake = f"http://127.0.0.1:{fake_port}"
     env, rows, procs = set_up(fake_port, f"http://127.0.0.1:{ports['A']}", args.past)
     b_env = {**env, **dict(kv.split("=", 1) for kv in args.b_env)}
-    serves = {"A": _start_side(None, ports["A"], env),
+    serves = {"A": _start_side(args.a_tree, ports["A"], env),
               "B": _start_side(args.b_tree, ports["B"], b_env)}
     worker = start([str(BIN / "expertbot"), "worker"], env, 1)
     # CPU s, replies applied (confirmed, counted in the database), seconds of bursts
@@ -141,7 +145,7 @@ def main() -> None:
                           f"{after[channel] - before[channel]}", file=sys.stderr)
     finally:
         stop(worker + serves["A"] + serves["B"] + procs)
-    label = {"A": "A (this tree)",
+    label = {"A": f"A ({args.a_tree or 'this tree'})",
              "B": "B (" + (" ".join(args.b_env) or str(args.b_tree)) + ")"}
     out = []
     for (side, channel), (cpu, done, busy) in sums.items():
