@@ -227,8 +227,10 @@ async def supervise(rt: Runtime, stop: asyncio.Event) -> None:
         if down_since:
             worker.on_startup = _announce_recovery(down_since)
         started = time.monotonic()
-        failure = await run_once(worker, stop)
-        await pool.aclose(close_connection_pool=True)
+        try:
+            failure = await run_once(worker, stop)
+        finally:  # cancelled too (a stop that ran out of time): no connection left open
+            await pool.aclose(close_connection_pool=True)
         if stop.is_set():
             break
         if time.monotonic() - started > 2 * RESTART_MAX:  # it ran a while: a new outage
