@@ -13,7 +13,7 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls
 from services.draws.running.seal import SEAL_BEFORE
-from services.draws.running.waves import Waves
+from services.draws.running.waves import Waves, advance_rows, idle
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +45,13 @@ class Sweep:
             counts["expired"] += await self.expire(int(invitation_id), now)
         # a draw whose next wave was never sent (a process died between a change and its
         # advance, or a lost start): the database says what is still needed
+        # (read first without their locks, all in one statement: only a draw that needs
+        # something is locked, and a morning's replies do not queue behind the sweep)
         drawing = DrawActivity.filter(status=DrawStatus.DRAWING, by_calls=False)
-        for activity_id in await column(drawing.limit(500), "id"):
-            counts["invited"] += await self.waves.advance(int(activity_id), now)
+        ids = [int(i) for i in await column(drawing.limit(500), "id")]
+        for activity_id, found in (await advance_rows(ids, now)).items():
+            if not idle(found):
+                counts["invited"] += await self.waves.advance(activity_id, now)
         if self.waves.calls is not None:  # calls whose plan was lost (DrawCalls.replan)
             try:  # a failure here must not hold up the rest of the sweep
                 counts["calls_replanned"] = await self.waves.calls.replan(now)

@@ -44,25 +44,58 @@ from services.notifications import Change, Outbox
 log = logging.getLogger(__name__)
 
 RUNNING = (DrawStatus.DRAWING, DrawStatus.PAUSED)
-# each condition of an activity (`?` 2) with its planned, its confirmed, its invitations out
-# and still in their window (`?` 1: now) and its last wave; and what the agency's counts add
-# up (those confirmed or registered absent, every invitation out, every one sent). The
-# statuses are the enum's own constants, not input.
-ADVANCE_SQL = (
-    "SELECT c.id, c.planned, c.exhausted, "
-    f"SUM(CASE WHEN v.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 ELSE 0 END)"
-    " AS confirmed, "
-    f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ? THEN 1"
-    " ELSE 0 END) AS waiting, MAX(v.wave) AS wave, "
-    f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
-    f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS shown_confirmed, "
-    f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 END) AS out, "
-    "COUNT(v.id) AS invited, "
-    # a condition another library draws (services/federation/asking.py): its ask's state
-    "(SELECT k.status FROM peer_ask k WHERE k.condition_id = c.id AND k.status <> 'local')"
-    " AS peer FROM draw_condition c "
-    "LEFT JOIN draw_invitation v ON v.condition_id = c.id WHERE c.activity_id = ? "
-    "GROUP BY c.id, c.planned, c.exhausted ORDER BY c.id")
+def _advance_sql(activities: str) -> str:
+    """Each condition of the activities `c.activity_id {activities}` selects (its `?`s come
+    second) with its planned, its confirmed, its invitations out and still in their window
+    (`?` 1: now) and its last wave; and what the agency's counts add up (those confirmed or
+    registered absent, every invitation out, every one sent). The statuses are the enum's
+    own constants, not input."""
+    return (
+        "SELECT c.activity_id, c.id, c.planned, c.exhausted, "
+        f"SUM(CASE WHEN v.status = '{InvitationStatus.CONFIRMED.value}' THEN 1 ELSE 0 END)"
+        " AS confirmed, "
+        f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' AND v.due_at > ? THEN 1"
+        " ELSE 0 END) AS waiting, MAX(v.wave) AS wave, "
+        f"SUM(CASE WHEN v.status IN ('{InvitationStatus.CONFIRMED.value}', "
+        f"'{InvitationStatus.ABSENT.value}') THEN 1 ELSE 0 END) AS shown_confirmed, "
+        f"SUM(CASE WHEN v.status = '{InvitationStatus.SENT.value}' THEN 1 ELSE 0 END) AS out, "
+        "COUNT(v.id) AS invited, "
+        # a condition another library draws (services/federation/asking.py): its ask's state
+        "(SELECT k.status FROM peer_ask k WHERE k.condition_id = c.id AND k.status <> 'local')"
+        " AS peer FROM draw_condition c LEFT JOIN draw_invitation v ON v.condition_id = c.id "
+        f"WHERE c.activity_id {activities} "
+        "GROUP BY c.activity_id, c.id, c.planned, c.exhausted ORDER BY c.id")
+
+
+# one activity's conditions (`?` 2)
+ADVANCE_SQL = _advance_sql("= ?")
+
+
+async def advance_rows(activity_ids: list[int], now: datetime) -> dict[int, list[dict[str, Any]]]:
+    """ADVANCE_SQL's rows of several activities in one statement, by activity (read without
+    their locks: what a sweep looks at before choosing which to advance)."""
+    found: dict[int, list[dict[str, Any]]] = {i: [] for i in activity_ids}
+    if activity_ids:
+        marks = ", ".join("?" * len(activity_ids))
+        for row in await rows(_advance_sql(f"IN ({marks})"), now, *activity_ids):
+            found[int(row["activity_id"])].append(row)
+    return found
+
+
+def idle(found: list[dict[str, Any]]) -> bool:
+    """Whether `advance_locked` would change nothing on these ADVANCE_SQL rows: no condition
+    needs invitations, and the draw is neither complete nor out of candidates (some place
+    is still waiting for an answer)."""
+    waiting_on = False
+    for row in found:
+        if row["peer"]:
+            waiting_on |= row["peer"] not in ("done", "short")
+            continue
+        planned, confirmed = int(row["planned"]), int(row["confirmed"] or 0)
+        if planned - confirmed - int(row["waiting"] or 0) > 0:
+            return False
+        waiting_on |= confirmed < planned  # then invitations are out for it
+    return waiting_on
 
 
 def counts_of(found: list[dict[str, Any]]) -> Counts:
