@@ -150,6 +150,8 @@ class Waves:
         # each condition's planned, confirmed and waiting, and the last wave: one statement
         if found is None:
             found = await rows(ADVANCE_SQL, now, activity.id)
+        if idle(found):  # the sweep's own look before it locks (sweep.py): one rule
+            return []
         wave = max((int(r["wave"] or 0) for r in found), default=0) + 1
         for row in found:
             if row["peer"]:  # another library draws it: done or short when it says so
