@@ -11,9 +11,11 @@ import pytest
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix
 from arq.worker import func
+from yarl import URL
 
 from config import worker as worker_module
 from config.worker import KeepingWorker, run_once
+from tests.support.proxy import Proxy
 
 QUEUE = "t:worker-stop"
 
@@ -47,3 +49,47 @@ async def test_a_job_running_past_the_grace_is_given_back_before_the_stop_return
     finally:
         await pool.delete(QUEUE)
         await pool.aclose(close_connection_pool=True)
+
+
+async def test_an_outcome_write_a_cancel_left_running_is_waited_for(
+        infra: dict[str, str]) -> None:
+    """arq writes a job's outcome under `asyncio.shield`: cancelling the job's task leaves the
+    write running on its own (here held back by a slow Redis), and the stop waits for it
+    before the pool is closed."""
+    direct = ArqRedis.from_url(infra["REDIS_URL"])
+    target = URL(infra["REDIS_URL"])
+    proxy = Proxy(target.path if target.scheme == "unix"
+                  else (target.host or "127.0.0.1", target.port or 6379))
+    port = await proxy.start()
+    db = direct.connection_pool.connection_kwargs.get("db", 0)
+    slow = ArqRedis.from_url(f"redis://127.0.0.1:{port}/{db}")
+    key = in_progress_key_prefix + "t-worker-stop"
+    try:
+        worker = KeepingWorker(functions=[func(_nothing, name="nothing")], redis_pool=slow,
+                               queue_name=QUEUE, handle_signals=False)
+        await slow.ping()  # the connection made before Redis slows down
+        await direct.set(key, b"1")
+        proxy.reply_delay = 0.5
+
+        async def run_job() -> None:  # as arq's run_job ends a job
+            await asyncio.shield(worker.finish_job("t-worker-stop", True, None, None, False,
+                                                   None, None))
+
+        job = asyncio.ensure_future(run_job())
+        await asyncio.sleep(0.1)
+        job.cancel()  # the stop cancels the job's task: its write goes on alone
+        await asyncio.wait({job})
+        (write,) = worker.finishing  # Redis has not answered it yet
+        assert not write.done()
+        await worker.writes_done(5)
+        assert write.done() and not write.cancelled() and not worker.finishing
+        assert await direct.exists(key) == 0  # the job's outcome written
+    finally:
+        await direct.delete(key)
+        await slow.aclose(close_connection_pool=True)
+        await direct.aclose(close_connection_pool=True)
+        await proxy.close()
+
+
+async def _nothing(ctx: dict[str, Any]) -> None:
+    return None
