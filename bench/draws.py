@@ -128,7 +128,7 @@ async def make_activity(planned: int, specialty: str, regions: list[str]) -> int
 
 async def selections(runs: int) -> list[float]:
     from models.draws import Condition, DrawActivity
-    from services.draws.running.pool import candidate_pool
+    from services.draws.candidates.pool import candidate_pool
     from services.reference.catalogue import catalogue
 
     leaves = catalogue().leaves()
@@ -184,7 +184,7 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
             await WeChatIdentity.create(openid=f"o_b_{expert_id}", person_id=person_id,
                                         channel=Channel.OFFICIAL_ACCOUNT, subscribed=True,
                                         bound_at=datetime.now(UTC))
-    from services.draws.record.oplog import Actor
+    from services.draws.facts.oplog import Actor
 
     BENCH = Actor("agency", None, "bench")
     pusher = Pusher(settings.wechat_token, settings.wechat_appid, None, "plain")

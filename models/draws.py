@@ -224,7 +224,7 @@ NoticeRole = Literal["main", "secondary"]  # Notice.role: 主场 / 副场 (FG-80
 
 class Notice(Model):
     """The invitation's content (the seed's 语音通知): where and when experts gather; a
-    remote evaluation's 主场 or one of its 副场 (services/draws/running/venue_roles.py)."""
+    remote evaluation's 主场 or one of its 副场 (services/draws/facts/venue_roles.py)."""
 
     id = fields.BigIntField(primary_key=True)
     activity: fields.ForeignKeyRelation[DrawActivity] = fields.ForeignKeyField(
@@ -372,7 +372,7 @@ class DrawLog(Model):
     role = fields.CharField(max_length=16)  # ActorRole
     actor_id = fields.BigIntField(null=True)  # person id (none for the system)
     actor_name = fields.CharField(max_length=32)  # masked: 陈*强
-    action = fields.CharField(max_length=24)  # services.draws.record.oplog.ACTIONS
+    action = fields.CharField(max_length=24)  # services.draws.facts.oplog.ACTIONS
     reason = fields.CharField(max_length=200, null=True)
     detail: dict[str, Any] = fields.JSONField(default=dict)
 

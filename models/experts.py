@@ -96,7 +96,7 @@ class ExpertRelative(Model):
     直系血亲、三代以内旁系血亲或者近姻亲; GD-CG-1 Art. 21), with a unit where the relative holds a
     post as legal representative, director, supervisor, controller or person in charge (one
     row a unit; "" none). The name is kept masked and the ID number only as the keyed hash
-    the draw matches (services/draws/derived/relations.py)."""
+    the draw matches (services/draws/candidates/relations.py)."""
 
     id = fields.BigIntField(primary_key=True)
     expert_id = fields.BigIntField(db_index=True)

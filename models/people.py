@@ -179,7 +179,7 @@ def phone_is(phone: str) -> Q:
 
 # the person (not deregistered) whose phone is `phone`, as `phone_is` finds them, as a
 # subquery of one row or none (its `?`s: `phone_values`): an SMS answer reads their open
-# invitations with them (services/draws/running/sms_answers.py)
+# invitations with them (services/draws/answering/sms_answers.py)
 PHONE_PERSON = ("SELECT * FROM person p WHERE (p.phone_hash = ? OR p.phone_clear = ?) "
                 "AND p.deregistered_at IS NULL ORDER BY p.id LIMIT 1")
 

@@ -23,7 +23,7 @@ from sandbox.pay_transfer import TransferDesk
 from sandbox.platform import Platform, Sent
 from sandbox.wechat_push import Mode, Pusher, event_fields, text_fields
 from services.common.pii import mask_phone
-from services.draws.record import Actor
+from services.draws.facts import Actor
 
 CALLBACK = web.AppKey("sandbox_callback_client", CallbackClient)
 PLATFORM = web.AppKey("sim_platform", Platform)

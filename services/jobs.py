@@ -97,7 +97,7 @@ async def draw_invitation_call(ctx: dict[str, Any], invitation_id: int, attempt:
 
 
 async def draw_sealed_requests(ctx: dict[str, Any]) -> int:
-    """What the agency asked while the results are sealed (services/draws/running/sealed.py)."""
+    """What the agency asked while the results are sealed (services/draws/followups/sealed.py)."""
     return await domain_of(ctx).draw_followups.apply_pending(datetime.now(UTC))
 
 

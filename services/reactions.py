@@ -59,7 +59,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               "begun, is released: the expert told, the agency told a place opened (no "
               "name), the place open for a 补抽", run=release),
             R("draws", "not drawn (a 补抽 neither) for an evaluation on a day it covers",
-              where="services.draws.running.rules:sanctioned"),
+              where="services.draws.candidates.rules:sanctioned"),
             R("federation", "a place lent to another library's 副场 is released as any other "
               "(its draw is ours); the roster sent to that library says 受处理, so its agency "
               "sees the place open", where="services.federation.lend_rosters:LendRosters.sweep"),
@@ -83,17 +83,17 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               where="services.standing.credit:recompute"),
             R("draws", "drawn again from now on; a place it released is not given back (a "
               "补抽 may have filled it: docs/rules-that-are-ours.md)",
-              where="services.draws.running.rules:sanctioned"),
+              where="services.draws.candidates.rules:sanctioned"),
         ),
         Happening.SANCTION_ENDED: (
             R("draws", "drawn again for evaluations after its last day (a date the rules "
-              "read, no call)", where="services.draws.running.rules:sanctioned"),
+              "read, no call)", where="services.draws.candidates.rules:sanctioned"),
             R("draws", "check-in allowed again on later days",
               where="services.draws.venue.attendance:Attendance.checkin"),
         ),
         Happening.ABSENCE_REGISTERED: (
             R("notifications", "the expert is told at once (a false registration is caught)",
-              where="services.draws.venue.absences:Absences.register_absence"),
+              where="services.draws.followups.absences:Absences.register_absence"),
             R("federation", "an absence in a draw made for another library's 副场 reaches that "
               "library with the roster (请假, 缺席, 现场回避)",
               where="services.federation.lend_rosters:LendRosters.sweep"),
@@ -101,9 +101,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               "the place is the lending library's to fill)",
               where="services.federation.ask_rosters:AskRosters.apply"),
             R("draws", "the place is open for a 补抽 once the results unseal (before, out of "
-              "sight: docs/seal.md)", where="services.draws.record.family:open_places"),
+              "sight: docs/seal.md)", where="services.draws.facts.family:open_places"),
             R("draws", "the draw's counts do not move (the seal)",
-              where="services.draws.running.counts:draw_counts"),
+              where="services.draws.news.counts:draw_counts"),
             R("standing", "credit computed again: 缺席 and 请假 cost the rule's points, "
               "现场回避 and a sanction's 受处理 nothing",
               where="services.standing.credit:on_absence"),
@@ -116,14 +116,14 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
         ),
         Happening.ABSENCE_UNDONE: (
             R("notifications", "the expert is told, with the verification code again",
-              where="services.draws.venue.absences:Absences.undo_absence"),
+              where="services.draws.followups.absences:Absences.undo_absence"),
             R("standing", "credit computed again without it",
               where="services.standing.credit:on_absence"),
         ),
         Happening.DEREGISTERED: (
             R("people", "refused while a confirmed evaluation lies ahead; then roles revoked, "
               "WeChat unbound, the profile inactive", where="services.people.schedule:deregister"),
-            R("draws", "an inactive expert is not drawn", where="services.draws.running.pool:"
+            R("draws", "an inactive expert is not drawn", where="services.draws.candidates.pool:"
               "candidate_pool"),
         ),
         Happening.ANONYMISED: (
@@ -142,7 +142,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("applicants", "the review stage's scope contains the residence (a county in its "
               "city)", where="services.applicants.review_scope:in_scope"),
             R("draws", "the draw's residence condition reads the profile when it draws",
-              where="services.draws.running.pool:candidate_pool"),
+              where="services.draws.candidates.pool:candidate_pool"),
             R("draws", "异地 (another city than the residence's) is read again: who declined "
               "it is not drawn there, the record marks it and the fee pays travel for it",
               where="services.reference.regions:elsewhere"),
@@ -154,9 +154,9 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               "them", where="services.people.experts:apply_to_profile"),
             R("draws", "not drawn where a declared relative holds a post at a unit the "
               "activity avoids, or is a person it avoids",
-              where="services.draws.derived.relations:relative_at"),
+              where="services.draws.candidates.relations:relative_at"),
             R("draws", "never seated with a related expert in one committee: the second in "
-              "the order is passed over", where="services.draws.derived.relations:"
+              "the order is passed over", where="services.draws.candidates.relations:"
               "Committee.clash"),
             R("draws", "both places of a related pair already confirmed for an evaluation "
               "not begun are released, each told why, the agency told places opened (no "

@@ -4,7 +4,8 @@ config; the edges (handlers, web, miniapp_api, console, sandbox) import none of 
 but for the console calling the API's endpoints; the domain and the models import no edge,
 no transport and no HTTP or WeChat library; the contexts of services/ (its sub-packages)
 import each other in layers, with no cycle at the package level, and only through each
-other's doors (the package's `__all__`, or that of a part directly under it); a door lists
+other's doors (the package's `__all__`, or that of a part directly under it); a context's
+parts import only the parts below them (PART_ORDER); a door lists
 at most 40 names, each a service, a value type, an error or a constant (no module, no verb,
 nothing renamed on its way in); an edge imports only those from a door (its operations are
 methods of the domain's services); the edges that serve people query no model; no module
@@ -38,6 +39,13 @@ QUERIES = frozenset({"all", "annotate", "bulk_create", "bulk_update", "count", "
                      "update_or_create"})
 # services/common is the library every context uses, not a context
 LIBRARY = "services.common"
+# a context big enough to have parts orders them: each part imports only the parts below it
+# (listed bottom first); what sits directly in the context (its door, its façade) is above
+# them all
+PART_ORDER = {
+    "services.draws": ("facts", "news", "candidates", "randomness", "running", "setup",
+                       "venue", "followups", "record", "answering"),
+}
 MAX_LINES = 400
 MAX_MODULES = 25  # a folder holding more is split into sub-packages named after what they hold
 MAX_DOOR = 40  # names a door lists
@@ -236,6 +244,36 @@ def past_front_doors(known: dict[str, Path]) -> list[str]:
     return found
 
 
+def part_layers(graph: dict[str, set[str]], known: dict[str, Path]) -> list[str]:
+    """Parts of a context importing a part above them (PART_ORDER), and a context's
+    package holding a part the order does not name."""
+    found = []
+    for context, order in PART_ORDER.items():
+        prefix = context + "."
+        for name, path in sorted(known.items()):
+            if name.startswith(prefix) and path.name == "__init__.py" \
+                    and name.count(".") == context.count(".") + 1 \
+                    and name.rpartition(".")[2] not in order:
+                found.append(f"{name} is a part {context} does not order (add it to "
+                             f"PART_ORDER in tools/layout.py, where it belongs)")
+
+        def part(module: str, prefix: str = prefix) -> int | None:
+            rest = module.removeprefix(prefix).split(".")[0]
+            return order.index(rest) if module.startswith(prefix) and rest in order else None
+
+        for name, deps in sorted(graph.items()):
+            here = part(name)
+            if here is None:
+                continue
+            for dep in sorted(deps):
+                there = part(dep)
+                if there is not None and there > here:
+                    found.append(f"{name} imports {dep}: the part {order[here]} imports only "
+                                 f"the parts below it ({', '.join(order[:here]) or 'none'}); "
+                                 f"move what both need down, or the caller up")
+    return found
+
+
 def doors(known: dict[str, Path]) -> list[str]:
     """What is wrong with the doors of the contexts and of their parts: more than
     MAX_DOOR names, a name that is neither a type nor a constant (a module, a verb), or a
@@ -310,6 +348,7 @@ def check(root: Path = ROOT) -> tuple[list[str], list[str], str]:
     problems = [f"import cycle: {' <-> '.join(c)}" for c in cycles(graph)]
     problems += package_cycles(graph, known)
     problems += past_front_doors(known)
+    problems += part_layers(graph, known)
     problems += doors(known)
     problems += edge_queries(known)
     problems += crossings(graph)

@@ -11,7 +11,7 @@ from aiohttp import web
 from models.draws import DrawStatus
 from services.common.clock import china_time
 from services.common.links import LinkError
-from services.draws.running import CHECKIN_LINK, RESULT_LINK
+from services.draws.facts import CHECKIN_LINK, RESULT_LINK
 from services.draws.setup import PARTS
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render

@@ -278,7 +278,7 @@ async def _borrowed(figures: dict[Month, MonthFigures], month_of: dict[int, Mont
 
 async def _small_pools(figures: dict[Month, MonthFigures], month_of: dict[int, Month],
                        db: BaseDBAsyncClient | None) -> None:
-    """Draws whose verifier approved a small pool (services/draws/running/pool_size.py), by
+    """Draws whose verifier approved a small pool (services/draws/randomness/pool_size.py), by
     their verification's log entry."""
     if not month_of:
         return

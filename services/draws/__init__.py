@@ -4,15 +4,18 @@ absences), the record and follow-ups (复评, withdrawals). Above standing, peop
 applicants and payments, which it reads; below fees, which reads its activities and writes
 to their operation log.
 
-The front door holds the context's services; each part (setup, running, venue, record,
-followups, randomness) has a door of its own for its value types, errors and constants
-(tools/layout.py holds the edges and the other contexts to them)."""
+The context is a stack of parts, each importing only the parts below it (tools/layout.py
+PART_ORDER): facts < news < candidates < randomness < running < setup < venue < followups <
+record < answering. The front door holds the context's services; each part has a door of
+its own for its value types, errors and constants (tools/layout.py holds the edges and the
+other contexts to them)."""
 
-from services.draws.followups import DrawFollowups, Recall, VirtualCalls
+from services.draws.answering import SmsReplies, VoiceReplies
+from services.draws.facts import AgencyRole, DrawScope
+from services.draws.followups import DrawFollowups, LentDesk, Recall, VirtualCalls
 from services.draws.randomness import DrawAudit, Weighting
 from services.draws.record import DrawRecord, Performance
-from services.draws.running import CallPolicy, DrawCalls, DrawEngine, SmsReplies, VoiceReplies
-from services.draws.scope import AgencyRole, DrawScope
+from services.draws.running import CallPolicy, DrawCalls, DrawEngine
 from services.draws.setup import (
     AvoidanceImport,
     Drafts,
@@ -25,7 +28,7 @@ from services.draws.setup import (
     Terminals,
     Urgency,
 )
-from services.draws.venue import Attendance, FaceCheckIns, IdentityChecks, LentDesk
+from services.draws.venue import Attendance, FaceCheckIns, IdentityChecks
 
 __all__ = [
     "AgencyRole",

@@ -19,7 +19,7 @@ from services.common.clock import CHINA
 from services.common.errors import ClosedWindow, NotAllowed, NotFound
 from services.common.pii import mask_name
 from services.draws import DrawRecord
-from services.draws.running import SEAL_BEFORE
+from services.draws.facts import SEAL_BEFORE
 from services.evaluation.systems import EvaluationSystems
 from services.reference import Reference
 

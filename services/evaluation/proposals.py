@@ -20,7 +20,8 @@ from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.texts import Texts
 from services.draws import DrawRecord, Performance
-from services.draws.record import Actor, Entry
+from services.draws.facts import Actor
+from services.draws.record import Entry
 from services.evaluation.leaning import Observation, leanings
 from services.standing import ConductCatalogue
 

@@ -20,7 +20,7 @@ from models.payouts import FeeChannel, FeeChannelChoice, FeeFunding, FundingStat
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import mask_name
-from services.draws.record import Actor, OperationLog
+from services.draws.facts import Actor, OperationLog
 from services.federation.keys import Peer
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
 from services.fees import FeeSheets, Funding

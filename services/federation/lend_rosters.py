@@ -13,7 +13,8 @@ from models.federated_draws import PeerDraw
 from services.audit import AuditChain
 from services.common.errors import ClosedWindow, DomainError
 from services.draws import PeerSetup, Performance
-from services.draws.record import Actor, Entry
+from services.draws.facts import Actor
+from services.draws.record import Entry
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
 from services.standing import ConductCatalogue
 

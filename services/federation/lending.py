@@ -33,7 +33,7 @@ from services.draws import (
     PeerSetup,
     Performance,
 )
-from services.draws.record import Actor
+from services.draws.facts import Actor
 from services.federation.codes import gb_code
 from services.federation.keys import Peer
 from services.federation.lend_fees import LendFees

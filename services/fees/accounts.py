@@ -22,7 +22,7 @@ from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.links import NOTICE_LINK_DAYS, PAYOUT_LINK, TRANSFER_LINK, Links
 from services.common.pii import Vault
-from services.draws.record import Actor, OperationLog
+from services.draws.facts import Actor, OperationLog
 from services.fees.funding import funded_activity, require_approved
 from services.fees.month_income import withholding_of
 from services.fees.withholding import amounts

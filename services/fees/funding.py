@@ -33,7 +33,7 @@ from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.reactions import Happened, Paid
 from services.draws import DrawRecord
-from services.draws.record import Actor, OperationLog
+from services.draws.facts import Actor, OperationLog
 from services.payments import Checkout, FeeItem, Payments
 
 note = OperationLog.write  # the activity's operation log

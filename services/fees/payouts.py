@@ -37,7 +37,7 @@ from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.common.links import NOTICE_LINK_DAYS
 from services.draws import DrawRecord
-from services.draws.record import Actor, OperationLog
+from services.draws.facts import Actor, OperationLog
 from services.fees.accounts import PayoutAccounts
 from services.fees.authorisations import TransferAuthorisations, refusal_words
 from services.fees.month_income import withholding_of

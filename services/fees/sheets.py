@@ -29,7 +29,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.draws import DrawEngine, DrawRecord
-from services.draws.record import Actor, OperationLog
+from services.draws.facts import Actor, OperationLog
 from services.fees.rule import Computed, Situation
 from services.fees.secondary import fee_at_venue
 from services.fees.standards import FeeStandards

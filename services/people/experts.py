@@ -72,7 +72,7 @@ def month_last(month: str) -> date:
 
 
 async def keep_history(profile: ExpertProfile, draft: ApplicationDraft) -> None:
-    """The dated work history as the draw reads it (services/draws/derived/past_units.py):
+    """The dated work history as the draw reads it (services/draws/candidates/past_units.py):
     each unit with the first day of its start month and the last day of its end month (a
     month is all the history says), its credit code when the register knows the one unit
     by that name."""

@@ -3,7 +3,7 @@
 director, supervisor, controller or person in charge; GD-CG-1 Art. 21 keeps two related
 members out of one committee. The list is declared whole (each declaration replaces the last:
 the yearly record's, or a correction) and kept as the draw reads it: the name masked, the ID
-number only as the keyed hash (services/draws/derived/relations.py)."""
+number only as the keyed hash (services/draws/candidates/relations.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 禁止其在一定期限内参加依法必须进行招标的项目的评标; 情节特别严重的，取消其担任评标委员会成员的
 资格; Art. 72: bribery, 不得再参加任何依法必须进行招标的项目的评标), the expert told of each
 and able to appeal once, the appeal ruled by an administrator. A sanction in force keeps the
-expert out of every draw on the days it covers (services/draws/running/rules.py)."""
+expert out of every draw on the days it covers (services/draws/candidates/rules.py)."""
 
 from __future__ import annotations
 

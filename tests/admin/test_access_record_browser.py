@@ -18,7 +18,7 @@ from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.pii import mask_name
-from services.draws.record.views import activity_number
+from services.draws.news.views import activity_number
 from tests.support.access import bank_account_given
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in

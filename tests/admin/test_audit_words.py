@@ -27,7 +27,7 @@ from models.people import DESK_ROLES, Person, phone_is
 from sandbox.pay_gateway import PayGateway
 from services.audit import READS_IN_FULL
 from services.common.pii import mask_name
-from services.draws.record.views import activity_number
+from services.draws.news.views import activity_number
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import prepared

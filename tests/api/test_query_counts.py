@@ -28,8 +28,8 @@ from models.orm.statements import on_postgres
 from models.people import Person, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.applicants.reads import applications_of
-from services.draws.record.views import visible_file
-from services.draws.scope import AgencyRole
+from services.draws.facts.scope import AgencyRole
+from services.draws.news.views import visible_file
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, prepared, start_draw
 from tests.support.queries import QueryCounter

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 
 from models.draws import DrawActivity
 from models.people import Person
-from services.draws.record.oplog import Actor
+from services.draws.facts.oplog import Actor
 from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import desk_draft
 from web.context import DOMAIN

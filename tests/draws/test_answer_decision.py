@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation, InvitationStatus
 from models.people import Person, phone_is
-from services.draws.running.sms_answers import SmsReplies
+from services.draws.answering.sms_answers import SmsReplies
 from tests.support.draw_world import invited_by_sms
 from tests.support.wechat import Chat
 from web.context import DOMAIN, TEXTS

@@ -14,7 +14,7 @@ from models.notifications import Notification
 from models.people import Person
 from services.common.clock import CHINA
 from services.common.errors import DomainError
-from services.draws.record.oplog import Actor
+from services.draws.facts.oplog import Actor
 from tests.support.api import Api
 from tests.support.draw_world import (
     ask_withdrawal,

@@ -23,11 +23,11 @@ from models.performance import PerformanceRecord
 from models.sanctions import Sanction
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_today
+from services.draws.candidates.skips import activity_facts
+from services.draws.facts.oplog import log_export
 from services.draws.randomness.audit import audit, draw_key, export_record, import_record, order
 from services.draws.randomness.merkle import check_proof, pool_root, prove
-from services.draws.record.oplog import log_export
 from services.draws.record.results import audit_records
-from services.draws.running.skips import activity_facts
 from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.console import Desk

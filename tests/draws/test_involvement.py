@@ -16,7 +16,7 @@ from aiohttp.test_utils import TestClient
 from models.draw_handler import ProjectInvolvement
 from models.draws import Condition, Invitation, InvitationStatus
 from services.demo import demo_credit_code, demo_id
-from services.draws.derived.involvement import stage_of
+from services.draws.candidates.involvement import stage_of
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import make_experts, openid_of, prepared, start_draw, submit

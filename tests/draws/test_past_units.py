@@ -19,7 +19,7 @@ from models.experts import ExpertPastUnit
 from models.reference import WorkUnit
 from services.common.clock import CHINA
 from services.demo import demo_credit_code
-from services.draws.derived.past_units import inside, window_start
+from services.draws.candidates.past_units import inside, window_start
 from services.people.experts import keep_history
 from services.people.particulars import ApplicationDraft
 from tests.support.api import Api

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, DrawLog
 from services.common.clock import CHINA
-from services.draws.running.pool_size import largest_chance
+from services.draws.randomness.pool_size import largest_chance
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in
 from tests.support.draw_world import make_experts, prepared, start_draw

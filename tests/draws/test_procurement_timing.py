@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from models.draws import DrawActivity
 from services.common.clock import CHINA, china_time
-from services.draws.derived.law_timing import earliest_day
+from services.draws.facts.law_timing import earliest_day
 from services.reference.holidays import is_working, national
 from tests.support.api import Api
 from tests.support.draw_world import prepared, start_draw

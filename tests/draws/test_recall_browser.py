@@ -18,8 +18,8 @@ from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification
 from models.people import Person
 from services.common.clock import CHINA
+from services.draws.facts.oplog import Actor
 from services.draws.randomness.commit import commit
-from services.draws.record.oplog import Actor
 from tests.support.browser import reload, screenshot, signed_in
 from tests.support.draw_world import confirmed_elsewhere, the_evaluation_is_over
 from tests.support.performance import answered_demo_draw

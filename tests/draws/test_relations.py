@@ -18,7 +18,7 @@ from models.notifications import Notification
 from models.people import Person
 from models.reference import WorkUnit
 from services.demo import demo_id
-from services.draws.running.skip_reasons import skip_said
+from services.draws.candidates.skip_reasons import skip_said
 from tests.support.api import Api
 from tests.support.applications import FILES, applicant, form, make_batch
 from tests.support.draw_world import (

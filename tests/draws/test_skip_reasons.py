@@ -1,12 +1,13 @@
-"""A skip's reason is written and read by one codec (services/draws/running/skip_reasons.py): every
-kind a rule writes reads back as itself, and a text no rule writes reads as nothing (the
-audit then reports it instead of guessing at its parts)."""
+"""A skip's reason is written and read by one codec
+(services/draws/candidates/skip_reasons.py): every kind a rule writes reads back as
+itself, and a text no rule writes reads as nothing (the audit then reports it instead of
+guessing at its parts)."""
 
 from __future__ import annotations
 
 import pytest
 
-from services.draws.running.skip_reasons import (
+from services.draws.candidates.skip_reasons import (
     Skip,
     for_cap,
     for_place,

@@ -229,7 +229,7 @@ async def test_a_decision_stands_and_is_answered_once_when_what_follows_it_fails
     made again after it. Redis refuses the new invitations' timers after the commit (an
     outage): the callback still answers OK, so the provider does not push the reply again
     to be told it was answered already; the expert gets one answer."""
-    import services.draws.running.sms_answers as sms_answers
+    import services.draws.answering.sms_answers as sms_answers
 
     app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
                                                   monkeypatch)

@@ -268,9 +268,9 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
     (GD-DRAW: 30 minutes before the evaluation) the agency sees per invitation what was
     tried and which way the answer came."""
     from services.demo import DEMO_PEOPLE
+    from services.draws.news.notices import invitation_params, notice_of
     from services.draws.record.contacts import contact_report
     from services.draws.running.calls import invitation_key
-    from services.draws.running.notices import invitation_params, notice_of
 
     app, _client, fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
                                                         platform)

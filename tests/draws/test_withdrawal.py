@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
-from services.draws.running.pool import blocked
+from services.draws.candidates.pool import blocked
 from tests.support.api import Api
 from tests.support.draw_world import ask_withdrawal, finish, make_experts, prepared, start_draw
 from tests.support.wechat import Chat

@@ -126,6 +126,16 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
     ({"web/answer.py": "from models.draws import Invitation\n"
                        "async def f():\n    return await Invitation.get_or_none(id=1)\n"},
      "web.answer queries Invitation.get_or_none (line 3: an edge asks a service"),
+    # a context's parts in layers: a part imports only the parts below it, and every part
+    # has its place in the order
+    ({"services/draws/facts/__init__.py": "", "services/draws/facts/seal.py": "",
+      "services/draws/running/__init__.py": "",
+      "services/draws/facts/oplog.py": "from services.draws.running.waves import advance\n",
+      "services/draws/running/waves.py": "from services.draws.facts.seal import x\n"},
+     "services.draws.facts.oplog imports services.draws.running.waves: the part facts "
+     "imports only the parts below it (none)"),
+    ({"services/draws/misc/__init__.py": ""},
+     "services.draws.misc is a part services.draws does not order"),
     # size
     ({"services/big.py": "x = 1\n" * 401}, "services.big has 401 lines (at most 400)"),
     ({f"models/m{i}.py": "" for i in range(24)}, "models/ holds 26 modules (at most 25"),

@@ -37,7 +37,7 @@ from services.common.clock import CHINA
 from services.common.pii import find_unmasked
 from services.common.texts import WORD_TABLES as TABLE_TYPE
 from services.common.texts import Texts
-from services.draws.record import ActivitySource
+from services.draws.facts import ActivitySource
 from services.draws.record.condition_table import ConditionState
 from services.evaluation import DIMENSIONS as PORTRAIT_DIMENSIONS
 from services.evaluation import EVENT_KINDS

@@ -6,7 +6,7 @@ of ours (TENCENT_SMS_CALLBACK_TOKEN), compared in constant time; the body is cap
 parsed as the documented JSON array. A report names the SerialNo the send returned (`sid`),
 which the notification keeps: SUCCESS marks it delivered, FAIL failed with the operator's
 code. Applying a report twice changes nothing (the provider retries). A reply is handed to
-the SMS conversation (services/draws/running/sms_answers.py) once: the same reply pushed again
+the SMS conversation (services/draws/answering/sms_answers.py) once: the same reply pushed again
 (same number, time and text) is acknowledged and dropped."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ all to the one address set in its console (it does not sign callbacks: the addre
 a secret of ours, compared in constant time; the body is capped and parsed as the
 documented JSON):
 - `voicekey_callback`: a key the callee pressed, handed to the call's invitation once
-  (services/draws/running/voice_answers.py); the same key pushed again for the same call is
+  (services/draws/answering/voice_answers.py); the same key pushed again for the same call is
   acknowledged;
 - `voiceprompt_callback`: the call ended; result 0 (answered) marks the notification
   delivered, 1 (not answered) or 2 (failed) marks it failed;

@@ -20,7 +20,7 @@ from miniapp_api.routes.draws import (
     urgency,
 )
 from miniapp_api.routes.draws import prep as draw_prep
-from services.draws.record import ActivitySource
+from services.draws.facts import ActivitySource
 
 pages = PageTable()
 

@@ -11,7 +11,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.routes.draws.common import AGENCY, TAG, activity_in_path, actor, agency
 from miniapp_api.schemas import Model
 from models.draws import InvitationStatus
-from services.draws.running import CHECKIN_LINK
+from services.draws.facts import CHECKIN_LINK
 from services.draws.venue import MAX_MANUAL_URGES
 
 api = Api()

@@ -15,8 +15,9 @@ from models.draws import ActorRole, Condition, DrawActivity, DrawEvidence, DrawS
 from models.people import Role
 from services.common.pii import public
 from services.draws import AgencyRole
-from services.draws.record import ActivityFile, Actor, ConditionProgress
-from services.draws.running import SEAL_BEFORE, Counts
+from services.draws.facts import SEAL_BEFORE, Actor
+from services.draws.news import ActivityFile, Counts
+from services.draws.record import ConditionProgress
 from services.draws.setup import UrgencyView
 from services.federation import AskView
 

@@ -15,7 +15,7 @@ from miniapp_api.schemas import Model
 from models.draws import DrawActivity
 from models.people import Role
 from services.common.clock import CHINA
-from services.draws.running import SEALED_ACTIONS
+from services.draws.followups import SEALED_ACTIONS
 
 api = Api()
 TAG = "操作记录"

@@ -17,7 +17,8 @@ from models.people import Role
 from models.performance import ConductItem, PerformanceRecord
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws.record import SUPPLEMENT, Entry, Shown
+from services.draws.facts import SUPPLEMENT
+from services.draws.record import Entry, Shown
 
 api = Api()
 TAG = "履职评价"

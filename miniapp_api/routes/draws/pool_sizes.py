@@ -1,7 +1,7 @@
 """How predictable a draw is, before it starts (中国招标 2024-01-02 "名单泄露风险"): each
 condition drawn here with its candidates now and the largest chance one of them has; a pool
 under three times its places is small, and the verifier approves it only when she says so
-(services/draws/running/pool_size.py)."""
+(services/draws/randomness/pool_size.py)."""
 
 from __future__ import annotations
 

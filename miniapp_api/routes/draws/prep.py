@@ -31,7 +31,8 @@ from miniapp_api.schemas import Model, Ok
 from services.common.clock import CHINA
 from services.common.paging import CURSOR_MAX, PAGE, decode, encode
 from services.common.sheets import require_sheet_size
-from services.draws.record import ActivityFilter, ActivitySource
+from services.draws.facts import ActivitySource
+from services.draws.news import ActivityFilter
 
 api = Api()
 SOURCE_DOC = ("new 新建 / reeval 复评（通知原专家） / redraw 重新抽取 / peer 其他专家库"

@@ -1,6 +1,6 @@
-"""After a draw (GD-DRAW): absence and the supplementary draw (services/draws/venue/absences.py),
-withdrawal (services/draws/followups/withdrawals.py), and re-draw (重新抽取) and
-re-evaluation (复评) as new activities to be verified again."""
+"""After a draw (GD-DRAW): absence and the supplementary draw
+(services/draws/followups/absences.py), withdrawal (services/draws/followups/withdrawals.py),
+and re-draw (重新抽取) and re-evaluation (复评) as new activities to be verified again."""
 
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ from models.draws import (
     Section,
 )
 from services.common.errors import ClosedWindow, Conflict
+from services.draws.facts.family import family
+from services.draws.facts.oplog import Actor, record
+from services.draws.followups.absences import ABSENCE_KINDS
+from services.draws.followups.sealed import SealedRequests
 from services.draws.followups.supplements import supplement_time_default
 from services.draws.followups.withdrawal_report import withdrawal_follow_up
 from services.draws.followups.withdrawals import BY_VOICE, MAX_WITHDRAWAL_NOTICES, Withdrawals
-from services.draws.record.family import family
-from services.draws.record.oplog import Actor, record
-from services.draws.running.sealed import SealedRequests
 from services.draws.setup.activities import require_time_order
-from services.draws.venue.absences import ABSENCE_KINDS
 
 __all__ = ["ABSENCE_KINDS", "BY_VOICE", "MAX_WITHDRAWAL_NOTICES", "DrawFollowups"]
 

@@ -25,16 +25,16 @@ from models.experts import ExpertProfile
 from models.people import Person
 from services.common.clock import china_time, china_today
 from services.common.errors import BadInput, Conflict, NotFound
-from services.draws.derived.relations import kin
-from services.draws.record.family import family
-from services.draws.record.oplog import Actor, record
-from services.draws.running.agency_news import notify_agency
-from services.draws.running.counts import draw_counts
-from services.draws.running.notices import invitation_params
-from services.draws.running.pool import booked, eval_days
-from services.draws.running.rules import sanctioned
-from services.draws.running.seal import unseal_at
-from services.draws.running.venue_roles import mark_roles
+from services.draws.candidates.pool import booked, eval_days
+from services.draws.candidates.relations import kin
+from services.draws.candidates.rules import sanctioned
+from services.draws.facts.family import family
+from services.draws.facts.oplog import Actor, record
+from services.draws.facts.seal import unseal_at
+from services.draws.facts.venue_roles import mark_roles
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.counts import draw_counts
+from services.draws.news.notices import invitation_params
 from services.notifications import Outbox
 
 CallOutcome = Literal["attend", "decline", "unreached"]  # a 复评 call's

@@ -2,7 +2,7 @@
 （抽取地区）”，并选择是否更新集合时间"), in two steps like any draw: prepared (a new activity for
 the places absences left open, its seed and pools committed and their hashes published), then
 started with the handler's value. While the results are sealed both steps are applied out of
-sight (services/draws/running/sealed.py)."""
+sight (services/draws/followups/sealed.py)."""
 
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ from models.draws import (
     Notice,
 )
 from services.common.errors import BadInput, Conflict
+from services.draws.facts.family import family, open_places
+from services.draws.facts.oplog import Actor, record
+from services.draws.facts.seal import SEAL_BEFORE, SUPPLEMENT, check_sealed
+from services.draws.followups.absences import Absences
 from services.draws.randomness.commit import commit
-from services.draws.record.family import family, open_places
-from services.draws.record.oplog import Actor, record
-from services.draws.running.seal import SEAL_BEFORE, SUPPLEMENT, check_sealed
 from services.draws.setup.activities import require_regions
-from services.draws.venue.absences import Absences
 
 # the new gathering time a 补抽 after the original one offers by default (ours)
 SUPPLEMENT_AHEAD = timedelta(hours=1)

@@ -22,10 +22,10 @@ from models.people import Person
 from services.common.clock import CHINA
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.common.pii import mask_phone
+from services.draws.facts.family import family
+from services.draws.facts.oplog import Actor, record
+from services.draws.facts.seal import require_unsealed
 from services.draws.followups.withdrawals import TOLD
-from services.draws.record.family import family
-from services.draws.record.oplog import Actor, record
-from services.draws.running.seal import require_unsealed
 from services.draws.venue.urges import require_urgeable
 from services.notifications import Line, NumberPrivacy, PrivacyError
 

@@ -15,9 +15,9 @@ from models.draws import DrawActivity, Invitation
 from models.notifications import ChannelKind, Notification, Status
 from models.people import Person
 from services.common.pii import mask_name, mask_phone
+from services.draws.facts.family import serving_seen
+from services.draws.facts.seal import check_sealed
 from services.draws.followups.withdrawals import MAX_WITHDRAWAL_NOTICES, TOLD  # GD-DRAW: 3 次拨打
-from services.draws.record.family import serving_seen
-from services.draws.running.seal import check_sealed
 
 WITHDRAWAL_KIND = "draw.cancelled"
 PLACED = (Status.SENT, Status.DELIVERED, Status.FAILED)  # a call the provider took

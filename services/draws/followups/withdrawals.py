@@ -21,12 +21,12 @@ from models.draws import (
 )
 from services.common.clock import china_time
 from services.common.errors import ClosedWindow, Conflict, NotFound
+from services.draws.facts.family import family, root_of, serving, serving_seen
+from services.draws.facts.oplog import Actor, record, require_reason
 from services.draws.followups.clones import Cloning
-from services.draws.record.family import family, root_of, serving, serving_seen
-from services.draws.record.oplog import Actor, record, require_reason
-from services.draws.running.agency_news import notify_agency
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.notices import answer_params
 from services.draws.running.calls import cancel_calls
-from services.draws.running.notices import answer_params
 from services.draws.setup.evidence import notify_verifiers, require_evidence
 from services.notifications import Change
 

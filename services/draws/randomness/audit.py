@@ -14,7 +14,7 @@ weights are in the committed pool's leaves (services/draws/randomness/merkle.py)
 seed is revealed: anyone holding the pools can re-derive the order and check that every
 invitation and every skipped candidate took the next position, that the pools are the
 ones whose roots were published before the start, and that every skip is borne out by the
-record it names (services/draws/running/skips.py)."""
+record it names (services/draws/candidates/skips.py)."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ class PoolRecord:
     skipped: dict[int, str] = field(default_factory=dict)
     # the root published before the start (the log), when known; else published_hash
     committed: str | None = None
-    # rank -> the record each skip names, as read (services/draws/running/skips.py)
+    # rank -> the record each skip names, as read (services/draws/candidates/skips.py)
     evidence: dict[int, dict[str, Any]] = field(default_factory=dict)
     # rank -> what is wrong with that skip's reason, if anything
     skip_problems: dict[int, str] = field(default_factory=dict)
@@ -186,7 +186,7 @@ def weighted(pool: PoolRecord) -> dict[str, object]:
 def import_record(data: dict[str, Any]) -> tuple[str, str, list[PoolRecord], str]:
     """The inverse of export_record: seed, published hash, pools (each skip checked
     against the evidence it carries), nonce."""
-    from services.draws.running.skips import skip_problem
+    from services.draws.candidates.skips import skip_problem
 
     facts = data.get("activity") or {}
     pools = []

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from models.draws import Condition, DrawActivity, DrawLog
+from services.draws.candidates.pool import candidate_pool, original_experts
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.merkle import pool_root
 from services.draws.randomness.urgent import URGENT, approved_urgency, commit_urgent
@@ -22,7 +23,6 @@ from services.draws.randomness.weighting import (
     weighting_now,
     weights_of,
 )
-from services.draws.running.pool import candidate_pool, original_experts
 
 COMMITTING = ("verify", "supplement", "supplement_request")  # the log entries that publish
 

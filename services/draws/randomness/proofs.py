@@ -13,10 +13,10 @@ from typing import Any
 
 from models.draws import Condition, DrawActivity, DrawStatus, Invitation, PoolName
 from models.experts import ExpertProfile
+from services.draws.facts.seal import SEAL_BEFORE
 from services.draws.randomness.merkle import prove
 from services.draws.randomness.urgent import urgent_pools, urgent_weights
 from services.draws.randomness.weighting import pool_weights
-from services.draws.running.seal import SEAL_BEFORE
 
 LOOK_BACK = timedelta(days=180)  # the draws an expert can ask about (ours)
 STARTED = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED, DrawStatus.WITHDRAWN)

@@ -2,7 +2,7 @@
 (计划需要抽取人数), the number still needed (实际需要人数), the experts who agreed (同意参评
 人数), whether it is a supplementary draw's (补抽) and its state (状态) — counts only, never
 names. An expert registered absent still counts as agreed, so no count moves when an absence
-is registered (services/draws/running/counts.py says why); a 补抽's conditions are listed
+is registered (services/draws/news/counts.py says why); a 补抽's conditions are listed
 under its evaluation once the results unseal, as the 补抽 itself is (seal.check_hidden)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from models.draws import (
     Invitation,
     InvitationStatus,
 )
-from services.draws.running.seal import SUPPLEMENT, check_sealed
+from services.draws.facts.seal import SUPPLEMENT, check_sealed
 
 NOT_STARTED = (DrawStatus.DRAFT, DrawStatus.REFUSED, DrawStatus.SUBMITTED, DrawStatus.VERIFIED)
 AGREED = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)

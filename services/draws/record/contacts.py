@@ -14,9 +14,9 @@ from typing import Literal, cast
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from models.people import Person
-from services.draws.record.family import family, root_of
+from services.draws.facts.family import family, root_of
+from services.draws.facts.seal import check_sealed
 from services.draws.running.calls import contact_keys
-from services.draws.running.seal import check_sealed
 
 # the channel that reached them, or wechat when none did
 AttemptChannel = Literal["cs", "template", "subscribe", "sms", "voice", "wechat"]

@@ -13,11 +13,11 @@ from models.draws import Condition, DrawActivity, DrawStatus, Invitation, Invita
 from models.federated_draws import PeerAsk
 from models.people import Agency
 from services.common.clock import CHINA
-from services.draws.record.family import open_places
+from services.draws.facts.family import open_places
+from services.draws.facts.seal import check_sealed
+from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.news.counts import Counts, draw_counts
 from services.draws.record.results import LENT
-from services.draws.running.counts import Counts, draw_counts
-from services.draws.running.seal import check_sealed
-from services.draws.running.venue_roles import mark_roles, venue_label
 
 DAY_LIMIT = 500  # activities listed for one day
 

@@ -21,12 +21,12 @@ from models.performance import ConductItem, PerformanceRecord, ReviewOutcome
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.common.links import NOTICE_LINK_DAYS, REPLY_LINK, Links
-from services.draws.record.family import root_of, serving
-from services.draws.record.oplog import Actor, record
-from services.draws.record.views import activity_file
-from services.draws.running.notices import notice_of, notices_of
-from services.draws.running.rules import BY_LIBRARY
-from services.draws.running.venue_roles import venue_label
+from services.draws.candidates.rules import BY_LIBRARY
+from services.draws.facts.family import root_of, serving
+from services.draws.facts.oplog import Actor, record
+from services.draws.facts.venue_roles import venue_label
+from services.draws.news.notices import notice_of, notices_of
+from services.draws.news.views import activity_file
 from services.notifications import Change, NotificationKind, Outbox
 from services.standing import ConductCatalogue, CreditDesk
 

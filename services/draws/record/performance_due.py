@@ -10,9 +10,9 @@ import services.draws.record.performance as performance
 from models.draws import DrawActivity, DrawStatus
 from models.notifications import Notification
 from services.common.clock import CHINA
-from services.draws.record.family import SUPPLEMENT
-from services.draws.record.oplog import SYSTEM, record
-from services.draws.running.agency_news import notify_agency
+from services.draws.facts.family import SUPPLEMENT
+from services.draws.facts.oplog import SYSTEM, record
+from services.draws.news.agency_news import notify_agency
 from services.notifications import Outbox
 from services.standing import ConductCatalogue
 

@@ -25,15 +25,15 @@ from models.federated_draws import PeerAsk
 from models.people import Person
 from services.common.links import Links
 from services.common.texts import Texts
+from services.draws.candidates.skips import activity_facts, evidence_of, skip_problem
+from services.draws.facts.family import family
+from services.draws.facts.seal import RESULT_LINK, require_unsealed
+from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.news.notices import venue_region
 from services.draws.randomness.audit import AuditReport, PoolRecord, audit
 from services.draws.randomness.commit import published_roots
 from services.draws.randomness.urgent import urgent_pools, urgent_weights
 from services.draws.randomness.weighting import pool_weights, weighted_words
-from services.draws.record.family import family
-from services.draws.running.notices import venue_region
-from services.draws.running.seal import RESULT_LINK, require_unsealed
-from services.draws.running.skips import activity_facts, evidence_of, skip_problem
-from services.draws.running.venue_roles import mark_roles, venue_label
 from services.draws.setup.request_record import in_words, project_head, request_of, words_of
 from services.reference import Reference
 

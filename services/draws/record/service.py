@@ -13,21 +13,11 @@ import services.draws.record.performance_due as performance_due
 from models.draws import DrawActivity
 from models.performance import PerformanceRecord, ReviewOutcome
 from services.common.links import Links
-from services.draws.record.condition_table import agreed_in, progress_of, supplements_shown
-from services.draws.record.contacts import contact_report
-from services.draws.record.dashboard import dashboard, evaluations_on
-from services.draws.record.family import family, root_of, serving
-from services.draws.record.oplog import Actor, log_export, log_of
-from services.draws.record.results import (
-    audit_records,
-    draw_results,
-    pool_audit,
-    result_link,
-    result_sheet,
-)
-from services.draws.record.shown import shown_status
-from services.draws.record.titles import activity_titles
-from services.draws.record.views import (
+from services.draws.facts.family import family, root_of, serving
+from services.draws.facts.oplog import Actor, log_export, log_of
+from services.draws.facts.shown import shown_status
+from services.draws.news.titles import activity_titles
+from services.draws.news.views import (
     activity_file,
     activity_number,
     agency_projects,
@@ -39,7 +29,17 @@ from services.draws.record.views import (
     visible_file,
     visible_summaries,
 )
-from services.draws.running.pool_size import pool_sizes
+from services.draws.randomness.pool_size import pool_sizes
+from services.draws.record.condition_table import agreed_in, progress_of, supplements_shown
+from services.draws.record.contacts import contact_report
+from services.draws.record.dashboard import dashboard, evaluations_on
+from services.draws.record.results import (
+    audit_records,
+    draw_results,
+    pool_audit,
+    result_link,
+    result_sheet,
+)
 from services.notifications import Outbox
 
 

@@ -14,10 +14,10 @@ from typing import Protocol
 from models.draws import AnsweredVia, Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.texts import Texts
-from services.draws.running.notices import invitation_params, notices_of
+from services.draws.candidates.rules import KIN, SANCTIONED
+from services.draws.facts.venue_roles import venue_label
+from services.draws.news.notices import invitation_params, notices_of
 from services.draws.running.replies import ReplyOutcome, Then
-from services.draws.running.rules import KIN, SANCTIONED
-from services.draws.running.venue_roles import venue_label
 
 # an answer with no invitation open is taken for the latest one sent this recently (it is
 # told it came late, or what was answered before)

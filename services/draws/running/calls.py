@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from models.draws import AnsweredVia, DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
-from services.draws.running.notices import invitation_params, notice_of
+from services.draws.news.notices import invitation_params, notice_of
 from services.notifications import NotificationKind, Outbox
 
 CALL_KIND: NotificationKind = "draw.invitation.call"

@@ -13,12 +13,12 @@ from typing import Any
 
 from models.draws import AnsweredVia, DrawActivity, Invitation, Notice
 from services.common.schedule import Schedule
+from services.draws.facts.oplog import Actor
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.counts import Counts
 from services.draws.randomness.service import DrawAudit, Weighting
-from services.draws.record.oplog import Actor
-from services.draws.running.agency_news import notify_agency
 from services.draws.running.answers import Answer, Decision, decide
 from services.draws.running.calls import DrawCalls
-from services.draws.running.counts import Counts
 from services.draws.running.lifecycle import Lifecycle
 from services.draws.running.replies import Replies, ReplyOutcome, Then
 from services.draws.running.service import Answers, Notices, Progress, Seal, Skips, Venues

@@ -9,10 +9,10 @@ from tortoise.transactions import in_transaction
 
 from models.draws import Condition, DrawActivity, DrawStatus
 from services.common.errors import Conflict
-from services.draws.derived.law_timing import earliest_start
+from services.draws.facts.law_timing import earliest_start
+from services.draws.facts.oplog import Actor, record, require_reason
+from services.draws.news.agency_news import notify_agency
 from services.draws.randomness.commit import commit, commit_condition
-from services.draws.record.oplog import Actor, record, require_reason
-from services.draws.running.agency_news import notify_agency
 from services.draws.running.waves import RUNNING, Waves
 
 

@@ -25,15 +25,15 @@ from models.orm.statements import columns, model_from, models_from, on_postgres,
 from models.people import Role
 from models.sanctions import EXCLUDING, AppealOutcome
 from services.common.errors import BadInput, NotFound
-from services.draws.derived.involvement import said_by_expert
-from services.draws.derived.relations import KIN_SQL
-from services.draws.record.titles import sections_sql, short_title
-from services.draws.running.agency_news import notify_agency
+from services.draws.candidates.involvement import said_by_expert
+from services.draws.candidates.pool import eval_days
+from services.draws.candidates.relations import KIN_SQL
+from services.draws.candidates.rules import KIN, SANCTIONED
+from services.draws.facts.venue_roles import PAIRED_SQL, mark_role
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.notices import invitations_with_notices
+from services.draws.news.titles import sections_sql, short_title
 from services.draws.running.calls import call_keys, cancel_calls, contact_keys, reached
-from services.draws.running.notices import invitations_with_notices
-from services.draws.running.pool import eval_days
-from services.draws.running.rules import KIN, SANCTIONED
-from services.draws.running.venue_roles import PAIRED_SQL, mark_role
 from services.draws.running.waves import ADVANCE_SQL, RUNNING, Waves, counts_of
 from services.notifications import Change
 
@@ -78,7 +78,7 @@ _READ_SQL = (
     f"AND s.outcome <> '{AppealOutcome.REVOKED.value}' AND s.starts_on <= ? "
     "AND (s.ends_on IS NULL OR s.ends_on >= ?)) AS q_sanctioned, "
     # one confirmed for the evaluation (its 补抽 included) related to the expert, either one
-    # having declared the other (services/draws/derived/relations.py; GD-CG-1 Art. 21)
+    # having declared the other (services/draws/candidates/relations.py; GD-CG-1 Art. 21)
     f"({KIN_SQL}) AS q_kin, p.name AS q_project, "
     "{sections} AS q_sections, "
     f"{PAIRED_SQL}, "

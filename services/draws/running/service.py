@@ -5,18 +5,18 @@ evaluation."""
 
 from __future__ import annotations
 
-from services.draws.running.answers import answer_from, listed, said, said_parts
-from services.draws.running.counts import draw_counts, visible_counts
-from services.draws.running.notices import (
+from services.draws.candidates.skip_reasons import skip_said
+from services.draws.candidates.skips import activity_facts
+from services.draws.facts.seal import check_sealed
+from services.draws.facts.venue_roles import mark_roles, remote_venues, use_texts, venue_label
+from services.draws.news.counts import draw_counts, visible_counts
+from services.draws.news.notices import (
     invitation_params,
     notice_contact,
     notice_of,
     venue_region,
 )
-from services.draws.running.seal import check_sealed
-from services.draws.running.skip_reasons import skip_said
-from services.draws.running.skips import activity_facts
-from services.draws.running.venue_roles import mark_roles, remote_venues, use_texts, venue_label
+from services.draws.running.answers import answer_from, listed, said, said_parts
 
 
 class Answers:

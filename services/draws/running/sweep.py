@@ -10,9 +10,9 @@ from datetime import datetime
 
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
-from services.draws.running.agency_news import notify_agency
+from services.draws.facts.seal import SEAL_BEFORE
+from services.draws.news.agency_news import notify_agency
 from services.draws.running.calls import cancel_calls
-from services.draws.running.seal import SEAL_BEFORE
 from services.draws.running.waves import Waves, advance_rows, idle
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,13 @@ from models.draws import (
 from models.orm.statements import rows
 from services.common.clock import china_time
 from services.common.schedule import Schedule
-from services.draws.derived.relations import Committee
+from services.draws.candidates.pool import blocked, candidate_pool
+from services.draws.candidates.relations import Committee
+from services.draws.facts.seal import unseal_at
+from services.draws.facts.venue_roles import mark_roles
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.counts import Counts, draw_counts
+from services.draws.news.notices import answer_params, invitation_params
 from services.draws.randomness.audit import POOLS, draw_key, order
 from services.draws.randomness.merkle import pool_root
 from services.draws.randomness.urgent import (
@@ -32,13 +38,7 @@ from services.draws.randomness.urgent import (
     urgent_weights,
 )
 from services.draws.randomness.weighting import pool_weights, stored, weights_of
-from services.draws.running.agency_news import notify_agency
 from services.draws.running.calls import DrawCalls, invitation_key
-from services.draws.running.counts import Counts, draw_counts
-from services.draws.running.notices import answer_params, invitation_params
-from services.draws.running.pool import blocked, candidate_pool
-from services.draws.running.seal import unseal_at
-from services.draws.running.venue_roles import mark_roles
 from services.notifications import Change, Outbox
 
 log = logging.getLogger(__name__)

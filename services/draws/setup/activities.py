@@ -26,12 +26,12 @@ from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.common.texts import Texts
+from services.draws.facts.oplog import Actor, record, require_reason
+from services.draws.facts.venue_roles import require_roles, role_of
+from services.draws.news.agency_news import notify_agency
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
-from services.draws.record.oplog import Actor, record, require_reason
-from services.draws.running.agency_news import notify_agency
-from services.draws.running.pool_size import pool_sizes
-from services.draws.running.venue_roles import require_roles, role_of
+from services.draws.randomness.pool_size import pool_sizes
 from services.draws.setup.activity_info import (
     HANDLER_INPUT,
     INFO_INPUT,
@@ -324,7 +324,7 @@ class DrawSetup:
                      reason: str, now: datetime, small_pool_ok: bool = False,
                      urgent: bool | None = None) -> DrawActivity:
         """The trading centre's decision; a refusal says why. A condition whose pool is small
-        (services/draws/running/pool_size.py) is approved only with `small_pool_ok`: the
+        (services/draws/randomness/pool_size.py) is approved only with `small_pool_ok`: the
         verifier said she read it; the log keeps which were small. An approval decides the
         应急 the agency asked for, if it did (`urgent`: urgency.py)."""
         if not approve and not reason.strip():

@@ -19,9 +19,9 @@ from models.draws import (
     Section,
 )
 from services.common.errors import BadInput, Conflict, NotFound
-from services.draws.record.oplog import Actor, record
-from services.draws.running.pool import candidate_pool
-from services.draws.running.venue_roles import require_roles, role_of
+from services.draws.candidates.pool import candidate_pool
+from services.draws.facts.oplog import Actor, record
+from services.draws.facts.venue_roles import require_roles, role_of
 from services.draws.setup.activities import (
     DrawSetup,
     require_earlier_activities,

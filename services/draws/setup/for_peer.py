@@ -30,10 +30,10 @@ from models.draws import (
 from models.experts import ExpertProfile
 from models.people import Person
 from services.common.pii import mask_name
+from services.draws.candidates.rules import KIN
+from services.draws.facts.oplog import SYSTEM, record
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
-from services.draws.record.oplog import SYSTEM, record
-from services.draws.running.rules import KIN
 from services.reference import Reference
 
 PEER = ActivityKind.PEER.value  # DrawActivity.kind of a draw made for another library

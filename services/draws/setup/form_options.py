@@ -25,7 +25,7 @@ PROJECT_KINDS: dict[str, tuple[str, ...]] = {
 FUNDING_SOURCES = ("国家或政府投资项目", "国有资金占控股或者主导地位的项目",
                    "使用国际组织或者外国政府贷款、援助资金的项目", "企业自筹资金项目", "其他")
 # 招标投标法 Art. 10; a 政府采购 project's own methods besides (政府采购法 Art. 26, GPL-26; the two
-# CK-198 Art. 14 names: their draw may start earlier, services/draws/derived/law_timing.py)
+# CK-198 Art. 14 names: their draw may start earlier, services/draws/facts/law_timing.py)
 TENDER_METHODS = ("公开招标", "邀请招标", "竞争性谈判", "竞争性磋商", "询价")
 ORGANISATIONS = ("委托招标", "自行招标")  # 招标投标法 Art. 12
 TENDERER_TYPES = ("法人", "其他组织")  # 招标投标法 Art. 8

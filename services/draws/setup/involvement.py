@@ -2,7 +2,7 @@
 expert "应当主动…提出回避"): the agency lists the units and persons, by credit code or ID
 number (kept only as the keyed hash the draw matches); an invited expert who answers 3 需回避
 saying so is kept too; none is drawn for any activity of the project
-(services/draws/running/pool.py `_avoidance`)."""
+(services/draws/candidates/pool.py `_avoidance`)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from models.draw_handler import ProjectInvolvement
 from models.draws import AVOID_ID, DrawActivity
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
-from services.draws.derived.involvement import Stage
+from services.draws.candidates.involvement import Stage
 from services.people import IdentityRules
 
 MOST = 50  # a project's list (ours)

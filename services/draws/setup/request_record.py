@@ -24,8 +24,8 @@ from models.federated_draws import PeerAsk
 from models.people import Agency
 from services.common.clock import china_time
 from services.common.texts import Texts
-from services.draws.running.notices import notice_contact
-from services.draws.running.venue_roles import mark_roles, venue_label
+from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.news.notices import notice_contact
 from services.reference import Reference
 
 # the parts of a request, in the order a verifier reads them

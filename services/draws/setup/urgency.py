@@ -21,8 +21,8 @@ from models.draw_handler import ActivityUrgency, UrgencyReason
 from models.draws import ActivityKind, DrawActivity, DrawStatus
 from services.common.errors import BadInput, Conflict
 from services.common.texts import Texts
+from services.draws.facts.oplog import Actor, record
 from services.draws.randomness.urgent import approved_urgency
-from services.draws.record.oplog import Actor, record
 
 REASONS: tuple[str, ...] = get_args(UrgencyReason)
 EDITABLE = (DrawStatus.DRAFT, DrawStatus.REFUSED)

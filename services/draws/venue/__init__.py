@@ -1,20 +1,13 @@
-"""The venue: check-in and check-out, identity checks (the staff's, WeChat's face), urges
-and absences, a sanction's release of the places it covers, and the 副场 side of draws made
-for other libraries.
+"""The venue: reminders, check-in and check-out, identity checks (the staff's, WeChat's
+face), urges to those not arrived, and a sanction's release of the places it covers.
 
 A door of the draws context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
 
-from typing import TYPE_CHECKING
-
-from services.common.doors import lazy
-
-if TYPE_CHECKING:
-    from services.draws.venue.attendance import Attendance, CheckResult
-    from services.draws.venue.face import FaceCheckIns, FaceStart
-    from services.draws.venue.identity import IdentityChecks, Presented, StaffCheck, VenueDay
-    from services.draws.venue.lent import LentDesk, LentView
-    from services.draws.venue.urges import MAX_MANUAL_URGES
+from services.draws.venue.attendance import Attendance, CheckResult
+from services.draws.venue.face import FaceCheckIns, FaceStart
+from services.draws.venue.identity import IdentityChecks, Presented, StaffCheck, VenueDay
+from services.draws.venue.urges import MAX_MANUAL_URGES
 
 __all__ = [
     "MAX_MANUAL_URGES",
@@ -23,10 +16,7 @@ __all__ = [
     "FaceCheckIns",
     "FaceStart",
     "IdentityChecks",
-    "LentDesk",
-    "LentView",
     "Presented",
     "StaffCheck",
     "VenueDay",
 ]
-__getattr__ = lazy(__name__, __file__)

@@ -24,14 +24,15 @@ from models.draws import (
 from models.people import Person
 from services.common.errors import ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.scenes import CheckinScene
-from services.draws.derived.relations import release_kin
-from services.draws.record.family import arrivals, family, root_of, serving
-from services.draws.running.agency_news import notify_agency
-from services.draws.running.notices import notice_contact, notice_of, notices_of
-from services.draws.running.pool import eval_days
-from services.draws.running.rules import KIN, SANCTIONED, sanctioned
-from services.draws.running.seal import check_sealed
-from services.draws.running.venue_roles import mark_roles, venue_label
+from services.draws.candidates.pool import eval_days
+from services.draws.candidates.relations import release_kin
+from services.draws.candidates.rules import KIN, SANCTIONED, sanctioned
+from services.draws.facts.family import arrivals, family, root_of, serving
+from services.draws.facts.seal import check_sealed
+from services.draws.facts.times import CHECKIN_OPENS, CHECKOUT_AFTER, CHECKOUT_UNTIL
+from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.notices import notice_contact, notice_of, notices_of
 from services.draws.venue.identity_rule import (
     checking_venues,
     identity_checked,
@@ -39,7 +40,6 @@ from services.draws.venue.identity_rule import (
 )
 from services.draws.venue.reminders import LIVE
 from services.draws.venue.sanction_release import release_for_sanction
-from services.draws.venue.times import CHECKIN_OPENS, CHECKOUT_AFTER, CHECKOUT_UNTIL
 from services.draws.venue.urges import Urging
 
 

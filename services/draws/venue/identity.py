@@ -22,13 +22,13 @@ from models.people import Person, RoleGrant
 from models.venues import IdentityCheck, Venue
 from services.common.clock import CHINA
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
-from services.draws.record.family import family, root_of
-from services.draws.record.oplog import Actor, record
-from services.draws.running.venue_roles import mark_roles, venue_label
-from services.draws.scope import in_verifier_scope, verifiable_activity, verifier_regions
+from services.draws.facts.family import family, root_of
+from services.draws.facts.oplog import Actor, record
+from services.draws.facts.scope import in_verifier_scope, verifiable_activity, verifier_regions
+from services.draws.facts.times import CHECKOUT_AFTER
+from services.draws.facts.venue_roles import mark_roles, venue_label
 from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.reminders import LIVE
-from services.draws.venue.times import CHECKOUT_AFTER
 from services.reference import Reference
 
 MISMATCH = "mismatch"  # IdentityCheck.failure: the ID card was not the expert's

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models.draws import Invitation, Notice
 from models.venues import CheckMethod, IdentityCheck, Venue
-from services.draws.running.notices import notice_of
+from services.draws.news.notices import notice_of
 
 
 async def identity_required(invitation: Invitation, notice: Notice | None = None) -> bool:

@@ -11,10 +11,10 @@ from tortoise.transactions import in_transaction
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
-from services.draws.record.family import family
-from services.draws.record.oplog import Actor, record
-from services.draws.running.notices import answer_params, invitation_params
-from services.draws.running.venue_roles import mark_roles
+from services.draws.facts.family import family
+from services.draws.facts.oplog import Actor, record
+from services.draws.facts.venue_roles import mark_roles
+from services.draws.news.notices import answer_params, invitation_params
 from services.draws.setup.activities import DrawSetup
 from services.draws.venue.identity_rule import identity_required
 from services.notifications import Outbox

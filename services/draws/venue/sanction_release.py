@@ -14,10 +14,10 @@ from datetime import date
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.common.clock import china_time, china_today
 from services.common.reactions import Happened, SanctionDecided
-from services.draws.record.oplog import SYSTEM, record
-from services.draws.running.agency_news import notify_agency
-from services.draws.running.notices import notice_contact, notice_of
-from services.draws.running.rules import SANCTIONED
+from services.draws.candidates.rules import SANCTIONED
+from services.draws.facts.oplog import SYSTEM, record
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.notices import notice_contact, notice_of
 from services.notifications import Outbox
 
 OVER = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)

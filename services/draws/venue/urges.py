@@ -17,12 +17,12 @@ from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
 from services.common.clock import china_time
 from services.common.errors import ClosedWindow, Conflict, DomainError, Locked, NotFound
-from services.draws.record.family import arrivals, family, root_of
-from services.draws.record.oplog import SYSTEM, Actor, record
-from services.draws.running.agency_news import notify_agency
-from services.draws.running.notices import answer_params, invitation_params, notice_of
-from services.draws.running.seal import check_sealed, require_unsealed
-from services.draws.running.venue_roles import mark_roles, venue_label
+from services.draws.facts.family import arrivals, family, root_of
+from services.draws.facts.oplog import SYSTEM, Actor, record
+from services.draws.facts.seal import check_sealed, require_unsealed
+from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.notices import answer_params, invitation_params, notice_of
 from services.draws.venue.identity_rule import identity_required
 from services.draws.venue.reminders import LIVE, Reminders
 

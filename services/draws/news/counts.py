@@ -11,8 +11,8 @@ from typing import Any
 from models.draws import InvitationStatus
 from models.orm.statements import as_datetime, on_postgres, rows
 from services.common.errors import NotFound
-from services.draws.running.seal import check_hidden
-from services.draws.scope import AgencyRole, require_visible
+from services.draws.facts.scope import AgencyRole, require_visible
+from services.draws.facts.seal import check_hidden
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ an exported record carries the text too, so the format is fixed):
   past_units.py);
 - "relative:<relative record id>": a declared relative at a unit the activity avoids, or a
   person it avoids; "related:<invitation id>": related to an expert already invited to or
-  seated in the committee (services/draws/derived/relations.py);
+  seated in the committee (services/draws/candidates/relations.py);
 - "remote:<venue region code>": the expert answered 否 to 是否接受异地评标 (XJ-SIGNUP) and
   the venue is 异地 for them (services/reference elsewhere);
 - "supervisor", "inactive", "avoided": nothing more.
@@ -28,7 +28,7 @@ SkipKind = Literal["sanction", "unavailable", "booked", "invited", "cap", "tende
 WITH_RECORD = ("sanction", "unavailable", "booked", "invited", "relative", "related")
 CAPS = ("cap", "tenderer_cap")
 PLACES = ("remote",)
-RULES = ("sanction", "supervisor", "cap", "tenderer_cap")  # services/draws/running/rules.py
+RULES = ("sanction", "supervisor", "cap", "tenderer_cap")  # services/draws/candidates/rules.py
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,10 @@ from models.federated_draws import PeerDraw
 from models.people import Role, RoleGrant
 from services.common.clock import china_time
 from services.common.errors import NotFound
+from services.draws.facts.family import open_places
+from services.draws.facts.oplog import Actor
+from services.draws.facts.scope import in_verifier_scope, verifiable_activity, verifier_regions
 from services.draws.followups.after_draw import DrawFollowups
-from services.draws.record.family import open_places
-from services.draws.record.oplog import Actor
-from services.draws.scope import in_verifier_scope, verifiable_activity, verifier_regions
 from services.notifications import Outbox
 
 SHOWN = (DrawStatus.VERIFIED, DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED,

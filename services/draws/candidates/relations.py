@@ -19,12 +19,12 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.experts import ExpertProfile, ExpertRelative
 from models.people import Person
 from services.common.clock import china_time
-from services.draws.record.family import family
-from services.draws.record.oplog import SYSTEM, record
-from services.draws.running.agency_news import notify_agency
-from services.draws.running.notices import notice_contact, notice_of
-from services.draws.running.rules import KIN
-from services.draws.running.skip_reasons import for_record
+from services.draws.candidates.rules import KIN
+from services.draws.candidates.skip_reasons import for_record
+from services.draws.facts.family import family
+from services.draws.facts.oplog import SYSTEM, record
+from services.draws.news.agency_news import notify_agency
+from services.draws.news.notices import notice_contact, notice_of
 from services.notifications import Outbox
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)

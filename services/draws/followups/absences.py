@@ -17,12 +17,12 @@ from models.draws import (
 from models.people import Person, phone_is
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, Locked, NotFound
+from services.draws.candidates.rules import KIN, SANCTIONED
+from services.draws.facts.family import family, open_places, root_of
+from services.draws.facts.oplog import Actor, record, require_reason
+from services.draws.facts.seal import check_sealed, require_unsealed, unseal_at
 from services.draws.followups.clones import Cloning
-from services.draws.record.family import family, open_places, root_of
-from services.draws.record.oplog import Actor, record, require_reason
-from services.draws.running.notices import invitation_params, notice_contact, notice_of
-from services.draws.running.rules import KIN, SANCTIONED
-from services.draws.running.seal import check_sealed, require_unsealed, unseal_at
+from services.draws.news.notices import invitation_params, notice_contact, notice_of
 from services.notifications import Change
 from services.standing import CreditDesk
 

@@ -11,9 +11,9 @@ from models.draws import DrawActivity
 from models.orm.statements import on_postgres, rows
 from models.people import Role
 from services.common.clock import china_time
-from services.draws.record.titles import sections_sql, short_title
-from services.draws.record.views import activity_number
-from services.draws.running.seal import check_hidden
+from services.draws.facts.seal import check_hidden
+from services.draws.news.titles import sections_sql, short_title
+from services.draws.news.views import activity_number
 from services.notifications import Change, NotificationKind
 
 # a project's name, the activity's sections, its agency's legal persons (none: one row,

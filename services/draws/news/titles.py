@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from models.draws import DrawActivity, Section
-from services.draws.record.views import activity_number
+from services.draws.news.views import activity_number
 
 SHORT = 20  # a template message's `thing` field (WX-MP): at most 20 characters
 

@@ -14,10 +14,10 @@ from models.notifications import Notification
 from models.people import Person
 from services.common.pii import mask_phone
 from services.common.texts import Texts
+from services.draws.answering.sms_answers import Told, answer_words, reply_params
 from services.draws.followups.after_draw import BY_VOICE, DrawFollowups
 from services.draws.running.calls import CALL_KIND
 from services.draws.running.engine import DrawEngine
-from services.draws.running.sms_answers import Told, answer_words, reply_params
 from services.notifications import Outbox
 
 log = logging.getLogger(__name__)

@@ -34,12 +34,12 @@ from models.orm.statements import (
     rows,
 )
 from services.common.errors import NotFound
-from services.draws.record.sources import ActivitySource, source_sql
-from services.draws.running.counts import Counts, counts_in, with_counts
-from services.draws.running.notices import notice_of, notices_of
-from services.draws.running.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
-from services.draws.scope import AgencyRole, require_visible
-from services.draws.venue.times import CHECKOUT_UNTIL
+from services.draws.facts.scope import AgencyRole, require_visible
+from services.draws.facts.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
+from services.draws.facts.sources import ActivitySource, source_sql
+from services.draws.facts.times import CHECKOUT_UNTIL
+from services.draws.news.counts import Counts, counts_in, with_counts
+from services.draws.news.notices import notice_of, notices_of
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ rules-that-are-ours.md): an expert whose dated work history holds a unit the act
 (the tenderer, the agency, the bidders and every avoided unit, by credit code or by any name
 the register knows for it), ended within the administrator's window before the evaluation's
 first day or not ended, is passed over with the record that shows it ("past_unit:<record>:
-<years>", services/draws/running/skip_reasons.py); the audit reads the record again."""
+<years>", services/draws/candidates/skip_reasons.py); the audit reads the record again."""
 
 from __future__ import annotations
 

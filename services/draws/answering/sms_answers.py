@@ -29,6 +29,7 @@ from services.common.errors import DomainError
 from services.common.pii import mask_phone
 from services.common.texts import Texts
 from services.draws.followups.after_draw import DrawFollowups
+from services.draws.news.notices import answer_params, invitation_params
 from services.draws.running.answers import (
     RECENT,
     NotAnAnswer,
@@ -40,7 +41,6 @@ from services.draws.running.answers import (
     said_parts,
 )
 from services.draws.running.engine import DrawEngine
-from services.draws.running.notices import answer_params, invitation_params
 from services.draws.running.replies import OPEN, OPEN_ORDER, ReplyOutcome
 from services.draws.venue.attendance import Attendance
 from services.draws.venue.identity_rule import identity_required

@@ -1,9 +1,9 @@
 """Every candidate a draw passed over is recorded with why and the record that shows it
-(services/draws/running/pool.py `blocked`): "unavailable:<unavailability id>" (a day off
+(services/draws/candidates/pool.py `blocked`): "unavailable:<unavailability id>" (a day off
 declared on an evaluation day), "remote:<venue region>" (否 answered to 异地评标, the venue
 异地 for them), "booked:<activity id>" (invited or confirmed for an overlapping evaluation there),
 "invited:<invitation id>" (already invited by this one), "inactive", and the library's rules
-(services/draws/running/rules.py: sanctions, supervisors, caps). The audit reads that record
+(services/draws/candidates/rules.py: sanctions, supervisors, caps). The audit reads that record
 again and checks it bears the reason out, so a skip cannot be made up to pass over the
 candidate the order put next. The evidence travels with an exported record, so the check
 runs offline too."""
@@ -15,11 +15,11 @@ from typing import Any
 
 from models.draws import DrawActivity, Invitation
 from models.experts import ExpertPastUnit, ExpertProfile, Unavailability
-from services.draws.derived.past_units import inside
-from services.draws.derived.relations import related_evidence, related_problem
-from services.draws.running.pool import avoidance, avoided, avoided_units, eval_days
-from services.draws.running.rules import rule_evidence, rule_problem
-from services.draws.running.skip_reasons import RULES, read
+from services.draws.candidates.past_units import inside
+from services.draws.candidates.pool import avoidance, avoided, avoided_units, eval_days
+from services.draws.candidates.relations import related_evidence, related_problem
+from services.draws.candidates.rules import rule_evidence, rule_problem
+from services.draws.candidates.skip_reasons import RULES, read
 from services.reference import Reference
 
 

@@ -13,7 +13,7 @@ from models.draws import DrawActivity, DrawLog, DrawStatus, Project
 from models.people import Role, RoleGrant
 from services.common.errors import BadInput, NotAllowed, NotFound
 from services.common.paging import PAGE, Page, keyset
-from services.draws.running.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
+from services.draws.facts.seal import SEAL_BEFORE, SUPPLEMENT, check_hidden
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Who the library's rules keep out of a draw at the moment of each invitation, each as a
-skip reason with the record that bears it out (services/draws/running/skips.py):
+skip reason with the record that bears it out (services/draws/candidates/skips.py):
 - "sanction:<id>": a suspension, removal or ban in force on an evaluation day (实施条例
   Art. 71–72);
 - "supervisor": staff of the project's supervising department (实施条例 Art. 46: 行政监督
@@ -19,13 +19,13 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from models.experts import ExpertProfile
 from models.sanctions import EXCLUDING, AppealOutcome, DrawPolicy, Sanction
 from services.common.clock import months_before
-from services.draws.running.skip_reasons import Skip, for_cap, for_record
+from services.draws.candidates.skip_reasons import Skip, for_cap, for_record
 from services.reference import Reference
 
 # why a place or an answer went: a sanction, not the agency or the quota (an absence's kind,
 # a released invitation's reason)
 SANCTIONED = "受处理"
-# a place both related experts lost (GD-CG-1 Art. 21; services/draws/derived/relations.py)
+# a place both related experts lost (GD-CG-1 Art. 21; services/draws/candidates/relations.py)
 KIN = "亲属回避"
 # places the library took, not the agency: no performance record is due of them
 BY_LIBRARY = (SANCTIONED, KIN)

@@ -12,7 +12,7 @@ from models.draws import ActorRole, DrawActivity, DrawLog
 from services.common.errors import BadInput
 from services.common.metrics import DRAW_EVENTS
 from services.common.pii import mask_name
-from services.draws.record.family import family
+from services.draws.facts.family import family
 
 # every action the log knows (its words: texts/draw/action.j2)
 ACTIONS = frozenset({

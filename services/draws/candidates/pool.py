@@ -22,11 +22,11 @@ from models.draws import (
 from models.experts import ExpertAvoidUnit, ExpertProfile, Unavailability
 from models.people import Person
 from services.common.clock import CHINA
-from services.draws.derived.past_units import past_units
-from services.draws.derived.relations import relative_at
-from services.draws.running.notices import venue_region
-from services.draws.running.rules import kept_out
-from services.draws.running.skip_reasons import Skip, for_past_unit, for_place, for_record
+from services.draws.candidates.past_units import past_units
+from services.draws.candidates.relations import relative_at
+from services.draws.candidates.rules import kept_out
+from services.draws.candidates.skip_reasons import Skip, for_past_unit, for_place, for_record
+from services.draws.news.notices import venue_region
 from services.people import TITLE_LEVELS
 from services.reference import Reference
 
@@ -186,7 +186,7 @@ async def blocked(activity: DrawActivity, notice: Notice, expert_ids: list[int],
     declared day off on
     an evaluation day), "booked:<activity id>" (confirmed or invited for an overlapping
     time there), "invited:<invitation id>" (by this activity already): the texts of
-    services/draws/running/skip_reasons.py."""
+    services/draws/candidates/skip_reasons.py."""
     if not expert_ids:
         return {}
     profiles = {p.id: p for p in await ExpertProfile.filter(id__in=expert_ids)}

@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from models.draws import Condition, DrawActivity
 from models.federated_draws import PeerAsk
+from services.draws.candidates.pool import candidate_pool
 from services.draws.randomness.weighting import weighting_now, weights_of
-from services.draws.running.pool import candidate_pool
 
 SMALL_FACTOR = 3  # a pool under 3 × the places is small (ours)
 

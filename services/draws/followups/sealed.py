@@ -16,10 +16,10 @@ from tortoise.transactions import in_transaction
 from models.draws import ActorRole, Condition, DrawActivity, DrawLog, InvitationStatus
 from models.draws import Invitation as InvitationRow
 from services.common.errors import DomainError
+from services.draws.facts.family import family, open_places
+from services.draws.facts.oplog import SYSTEM, Actor
 from services.draws.followups.supplements import Supplements
 from services.draws.randomness.urgent import urgent_pools
-from services.draws.record.family import family, open_places
-from services.draws.record.oplog import SYSTEM, Actor
 
 log = logging.getLogger(__name__)
 SEALED_ACTIONS = ("absence_phone", "supplement_request", "supplement_start",

@@ -11,7 +11,7 @@ from models.draws import Condition, Invitation, Notice
 from models.orm.statements import columns, models_from, rows
 from services.common.clock import china_time
 from services.common.pii import public
-from services.draws.running.venue_roles import PAIRED_SQL, mark_role, mark_roles, venue_label
+from services.draws.facts.venue_roles import PAIRED_SQL, mark_role, mark_roles, venue_label
 from services.reference import Reference
 
 

@@ -1,6 +1,6 @@
 """An invited expert's 3 需回避 saying they took part in the project's 前期规划、论证、设计、
 市场调研 (粤财规〔2025〕1号 Art. 21): kept for the project, so that none of its activities draws
-them again (services/draws/running/pool.py `_avoidance`; the agency's own list:
+them again (services/draws/candidates/pool.py `_avoidance`; the agency's own list:
 services/draws/setup/involvement.py)."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
-from services.draws.running.seal import check_sealed
+from services.draws.facts.seal import check_sealed
 
 SUPPLEMENT = "supplement"
 
