@@ -193,7 +193,7 @@ async def whole_draws(count: int) -> tuple[list[float], list[float]]:
         for _ in range(count):
             aid = await make_activity(9, specialty, ["4401", "4403"])
             t0 = time.perf_counter()
-            await domain.draws.start(aid, datetime.now(UTC), BENCH, "bench")
+            await domain.draws.running.lifecycle.start(aid, datetime.now(UTC), BENCH, "bench")
             first_wave.append((time.perf_counter() - t0) * 1000)
             while (await DrawActivity.get(id=aid)).status != DrawStatus.ENDED:
                 waiting = await Invitation.filter(activity_id=aid,

@@ -46,7 +46,6 @@ from miniapp_api.app import create_miniapp
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.framework import Endpoint
 from services.common.clock import SYSTEM_CLOCK, Clock
-from services.draws import SmsReplies
 from web.act import setup_act_pages
 from web.answer import setup_answer_pages
 from web.certificates import setup_certificates
@@ -84,16 +83,14 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
     app[PAGE_REDIS] = PageRedis(rt.redis, rt.keys, proxies, rt.clock)
-    app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts,
-                                         rt.domain.draw_followups,
-                                         rt.domain.attendance).answer,
-                              rt.redis, rt.keys)
+    app[SMS_INBOX] = SmsInbox(rt.domain.draws.answering.sms_answers.answer, rt.redis,
+                              rt.keys)
     if (inbox := voice_inbox(rt)) is not None:
         app[VOICE_INBOX] = inbox
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,
                                              rt.settings.redis_timeout) + 0.5,
                                app[LIFECYCLE])
-    app[VIRTUAL_CALLS] = rt.domain.virtual_calls
+    app[VIRTUAL_CALLS] = rt.domain.draws.followups.virtual_calls
     if rt.invoicing.catcher is not None:
         app[MAIL_CATCHER] = rt.invoicing.catcher
     if rt.pay is not None:

@@ -72,31 +72,9 @@ from services.common.scenes import SceneCodec
 from services.common.texts import Texts
 from services.documents import Documents
 from services.domain import Domain
-from services.draws import (
-    Attendance,
-    AvoidanceImport,
-    CallPolicy,
-    Drafts,
-    DrawCalls,
-    DrawEngine,
-    DrawFollowups,
-    DrawRecord,
-    DrawScope,
-    DrawSetup,
-    Evidence,
-    FaceCheckIns,
-    IdentityChecks,
-    Involvement,
-    LentDesk,
-    Performance,
-    Recall,
-    RequestRecord,
-    Templates,
-    Terminals,
-    Urgency,
-    VirtualCalls,
-    VoiceReplies,
-)
+from services.draws import Draws, Timing
+from services.draws.facts import Venues
+from services.draws.running import CallPolicy, DrawCalls
 from services.education import (
     Education,
     Exams,
@@ -227,17 +205,19 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
     calls = None if voice is None else DrawCalls(outbox, schedule, CallPolicy(
         timedelta(minutes=settings.voice_after_minutes),
         timedelta(minutes=settings.voice_retry_minutes), settings.voice_attempts))
-    draws = DrawEngine(outbox, schedule, answer_link=lambda invitation_id: links.address(
-        "/a/" + links.short(ANSWER_LINK, str(invitation_id))), calls=calls)
-    urgency = Urgency(texts, settings.emergency_response_minutes)
-    setup = DrawSetup(outbox, vault, texts, urgency)
+    draws = Draws.made(
+        outbox=outbox, schedule=schedule, vault=vault, texts=texts, links=links, redis=redis,
+        keys=keys, answer_link=lambda invitation_id: links.address(
+            "/a/" + links.short(ANSWER_LINK, str(invitation_id))), calls=calls,
+        timing=Timing(settings.emergency_response_minutes,
+                      tuple(settings.minutes(settings.reminder_minutes)),
+                      tuple(settings.minutes(settings.urge_minutes))),
+        privacy=privacy, face=face)
     second_factor = SecondFactor(vault, AuditChain.key_of(settings.secret_key + "/2fa"))
     reads = lagging_reads(settings, replica)
     audit = AuditChain(AuditChain.key_of(settings.secret_key), reads)
     payments = Payments(pay, outbox, redis, keys, links, invoice_words(texts, invoicing),
                         reactions)
-    attendance = Attendance(outbox, setup, settings.minutes(settings.reminder_minutes),
-                            settings.minutes(settings.urge_minutes), draws.answer_link)
     return Domain(
         vault=vault, people=people, experts=Experts(),
         unified_identity=UnifiedIdentity(people, identity, settings.unified_identity_level_url),
@@ -262,15 +242,7 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         invoices=Invoices(outbox),
         bill_reconcile=BillReconcile(pay),
         transfer_reconcile=TransferReconcile(fund_flow, transfers),
-        draw_setup=setup, drafts=Drafts(), draw_evidence=Evidence(), draw_requests=RequestRecord(),
-        draw_templates=Templates(), draw_terminals=Terminals(), draw_urgency=urgency,
-        avoidance_import=AvoidanceImport(setup), involvement=Involvement(vault), draws=draws,
-        draw_scope=DrawScope(),
-        draw_record=DrawRecord(), performance=(performance := Performance(outbox, links)),
-        draw_followups=(followups := DrawFollowups(outbox, draws)),
-        attendance=attendance, identity_checks=IdentityChecks(attendance),
-        lent_desk=LentDesk(followups),
-        face_checkins=FaceCheckIns(attendance, face, vault, redis, keys),
+        draws=draws,
         agencies=Agencies(people), onboarding=Onboarding(),
         administration=Administration(people, exams),
         admin_views=AdminViews(), statistics=StatisticsDesk(), trail_words=TrailWords(texts),
@@ -286,11 +258,10 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
             funding=(funding := Funding(payments)), receipts=Receipts(transfers, files)),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
-        virtual_calls=VirtualCalls(privacy),
         einvoices=EInvoices(outbox, files, links, invoicing.provider if invoicing else None,
                             invoicing.mailer if invoicing else None, schedule,
                             mail_text(texts), invoicing.auto if invoicing else False),
-        recall=Recall(outbox), audit=audit, reads=reads,
+        audit=audit, reads=reads,
         second_factor=second_factor, security=SecurityDesk(second_factor, codes.lockout),
         personal_data=PersonalData(texts, settings.retention_days, settings.log_retention_days,
                                    audit),
@@ -301,13 +272,12 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
                                          timedelta(days=settings.log_retention_days)),
                                vault, files, texts, audit),
         wechat_privacy=WeChatPrivacy(outbox), peers=peers or PeerDesk.off(),
-        lending=PeerLending(draws, audit, followups, vault, attendance, peers, performance,
-                            funding),
+        lending=PeerLending(draws, audit, vault, peers, funding),
         asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault),
         evaluation_systems=EvaluationSystems(),
         watches=CommitteeWatches(systems or SystemTrust(None, redis, keys.prefix), audit,
                                  system_client),
-        scores=ScoreDesk(proposals := Proposals(performance)), proposals=proposals,
+        scores=ScoreDesk(proposals := Proposals(draws.record.performance)), proposals=proposals,
         portraits=Portraits(), flag_statistics=FlagStatistics())
 
 
@@ -321,7 +291,7 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
     texts = Texts(settings.texts_dir)
     # desk roles' pushes point to where the work is done: the console of this deployment
     texts.env.globals["console_url"] = own_url.rstrip("/") + "/console/"
-    DrawEngine.venues.use_texts(texts)  # 主场 / 副场 in the experts' notices
+    Venues.use_texts(texts)  # 主场 / 副场 in the experts' notices
     HOSTED_TERMS.add(FeeTerms.hosted)  # a 副场 served here for another library's 主场
     voice = voice_setup(settings, texts, settings.api_base(own_url))
     privacy = privacy_setup(settings, settings.api_base(own_url))
@@ -393,7 +363,6 @@ def voice_inbox(rt: Runtime) -> VoiceInbox | None:
     process answers them, the worker retries those that came before their call."""
     if rt.channels.voice is None:
         return None
-    replies = VoiceReplies(rt.domain.draws, rt.domain.draw_followups, rt.domain.outbox,
-                           rt.texts)
+    replies = rt.domain.draws.answering.voice_answers
     return VoiceInbox(replies.keypress, replies.answered, rt.voice.callback_token, rt.redis,
                       rt.keys)

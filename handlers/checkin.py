@@ -14,7 +14,7 @@ from models.people import Person
 from services.common.clock import china_time
 from services.common.scenes import CheckinScene
 from services.common.texts import Texts
-from services.draws import Attendance
+from services.draws import Draws
 from services.draws.venue import CheckResult
 
 router = Router("checkin")
@@ -30,17 +30,18 @@ def _reply(texts: Texts, result: CheckResult) -> str:
 
 @router.event(Scene(CheckinScene))
 async def scan(scene: CheckinScene, person: Person | None, texts: Texts,
-               attendance: Attendance, now: datetime) -> str:
+               draws: Draws, now: datetime) -> str:
     if now.timestamp() > scene.until:
         return texts.render("chat/checkin/expired.j2")
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    return _reply(texts, await attendance.checkin(scene.activity, person.id, now))
+    return _reply(texts, await draws.venue.attendance.checkin(scene.activity, person.id, now))
 
 
 @router.message(Regex(r"^\d{6}$"))
-async def by_code(person: Person | None, texts: Texts, attendance: Attendance,
+async def by_code(person: Person | None, texts: Texts, draws: Draws,
                   match: re.Match[str], now: datetime) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    return _reply(texts, await attendance.checkin_by_code(person.id, match.group(0), now))
+    return _reply(texts, await draws.venue.attendance.checkin_by_code(person.id, match.group(0),
+                                                                      now))

@@ -29,7 +29,8 @@ from services.admin import FeedbackDesk
 from services.applicants import Review
 from services.common.links import Links
 from services.common.texts import Texts
-from services.draws import DrawScope
+from services.draws import Draws
+from services.draws.facts import DrawScope
 from services.people import People
 
 router = Router("desk")
@@ -72,20 +73,21 @@ async def to_review(person: Person | None, texts: Texts, people: People, review:
 
 @router.message(Text("待核验", "核验任务", "核验列表", "待审核抽取", "我的核验"))
 async def to_verify(person: Person | None, texts: Texts, people: People, mini: WeChatAPI,
-                    links: Links, draw_scope: DrawScope, now: datetime) -> str:
+                    links: Links, draws: Draws, now: datetime) -> str:
     """A verifier's queue: counts by kind of request."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
     if not any(g.role == Role.VERIFIER for g in grants):
         return texts.render("chat/desk/not_for_you.j2", desk="verify")
-    return texts.render("chat/desk/verify.j2", counts=await _verify_counts(draw_scope, grants),
+    return texts.render("chat/desk/verify.j2", counts=await _verify_counts(draws.facts.scope,
+                                                                           grants),
                         pages=_pages(mini, links))
 
 
 @router.message(Text("待办", "待处理", "我的待办", "待办事项", "工作台"))
 async def to_do(person: Person | None, texts: Texts, people: People, review: Review,
-                feedback: FeedbackDesk, mini: WeChatAPI, links: Links, draw_scope: DrawScope,
+                feedback: FeedbackDesk, mini: WeChatAPI, links: Links, draws: Draws,
                 now: datetime) -> str:
     """Whatever waits for the sender's desk roles."""
     if person is None:
@@ -97,6 +99,6 @@ async def to_do(person: Person | None, texts: Texts, people: People, review: Rev
     return texts.render(
         "chat/desk/todo.j2",
         review=await _review_counts(review, grants) if Role.REVIEWER in roles else None,
-        verify=await _verify_counts(draw_scope, grants) if Role.VERIFIER in roles else None,
+        verify=await _verify_counts(draws.facts.scope, grants) if Role.VERIFIER in roles else None,
         feedback=await feedback.unanswered() if Role.ADMIN in roles else None,
         pages=_pages(mini, links))

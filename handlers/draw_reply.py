@@ -1,5 +1,5 @@
 """Replying to a draw invitation (GD-DRAW: 1 参加, 2 不参加, 3 需回避), or in words (参加,
-不参加, 回避, 好的, 没空, ... — the words of services/draws/running/answers.py); a reason may
+不参加, 回避, 好的, 没空, ... — the words of services/draws/answering/answers.py); a reason may
 follow the answer, or is asked for. With several invitations open at once (two agencies drawing from
 one small pool), the expert picks which one the answer is for, by its number in the list, or
 全部 for all of them. Outside flows only: another flow the user is in owns its input. An
@@ -35,8 +35,8 @@ from bot.conversation.router import PASS, Pass, Router
 from bot.wechat.incoming import Incoming
 from models.people import Person
 from services.common.texts import Texts
-from services.draws import DrawEngine, DrawFollowups
-from services.draws.running import ACKNOWLEDGE, ANSWER, Answer, NotAnAnswer, Several
+from services.draws import Draws
+from services.draws.answering import ACKNOWLEDGE, ANSWER, Answer, NotAnAnswer, Several
 
 # which of several invitations: its number in the list (第2个), or all of them
 PICK_ANSWER = r"^(?:第\s*)?(?P<number>\d{1,2})\s*(?:个|号)?$|^(?P<all>全部|都|全都|所有|都是)$"
@@ -49,21 +49,21 @@ PICK = flow.state("pick", prompt="chat/draw/pick.j2")
 router = Router("draw_reply", flows=(flow,))
 
 
-async def _still_open(texts: Texts, draws: DrawEngine, person_id: int, now: datetime) -> str:
+async def _still_open(texts: Texts, draws: Draws, person_id: int, now: datetime) -> str:
     """After an answer to one of several: what still waits, and how to answer it."""
-    left = await draws.open_invitations(person_id, now)
+    left = await draws.running.replies.open_invitations(person_id, now)
     if not left:
         return ""
     return "\n\n" + texts.render("chat/draw/still_open.j2",
-                                 choices=await draws.answers.listed(left))
+                                 choices=await draws.answering.answers.listed(left))
 
 
 @router.message(Regex(ANSWER, label="1 / 2 / 3 or words (a reason may follow)"),
                 goto=(ASK_REASON, PICK))
-async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: DrawEngine,
+async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draws,
                  match: re.Match[str], now: datetime) -> str | Pass:
     """An answer: applied to the one open invitation, or which one is asked."""
-    said = draws.answers.answer_from(match)
+    said = draws.answering.answers.answer_from(match)
     if person is None:  # an expert invited by SMS who follows but never bound
         return texts.render("chat/draw/unbound.j2") if said.plain else PASS
     text, pick_values, ask = await _answered(person, texts, draws, said, now)
@@ -74,27 +74,27 @@ async def answer(person: Person | None, fsm: FSMContext, texts: Texts, draws: Dr
     return text
 
 
-async def _answered(person: Person, texts: Texts, draws: DrawEngine, said: Answer,
+async def _answered(person: Person, texts: Texts, draws: Draws, said: Answer,
                     now: datetime) -> tuple[str | Pass, dict[str, Any] | None,
                                             list[int] | None]:
     """An answer applied to the one open invitation, or which one is asked: the reply, and
     the values of the list to pick from or the invitation whose reason is asked (the
     handler makes the move)."""
-    decision = await draws.decide(person.id, said, now, via="chat")
+    decision = await draws.answering.answers.decide(person.id, said, now, via="chat")
     if isinstance(decision, NotAnAnswer):  # the words' usual routes
         return PASS, None, None
     if isinstance(decision, Several):
         values = {"decision": texts.word("invitation_status", str(said.choice)),
                   "choice": said.choice, "reason": said.reason,
-                  "choices": await draws.answers.listed(decision.invitations)}
+                  "choices": await draws.answering.answers.listed(decision.invitations)}
         return texts.render("chat/draw/pick.j2", **values), values, None
-    text, ask = draws.answers.said(texts, decision.outcome, said.reason)
+    text, ask = draws.answering.answers.said(texts, decision.outcome, said.reason)
     return text, None, [decision.outcome.invitation.id] if ask else None
 
 
 @router.message(Regex(PICK_ANSWER, label="a number in the list, or 全部"), state=PICK,
                 goto=(END, ASK_REASON))
-async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: DrawEngine,
+async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draws,
                match: re.Match[str], now: datetime) -> str:
     """Which invitation the answer is for: applied to it (or to all), the rest listed."""
     choices: list[dict[str, str | int]] = fsm.data["choices"]
@@ -112,8 +112,8 @@ async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draw
         return texts.render("chat/account/not_bound.j2")
     parts, unexplained = [], []
     for row in chosen:
-        outcome = await draws.reply(int(row["id"]), person.id, choice, now, reason)
-        text, ask = draws.answers.said(texts, outcome, reason)
+        outcome = await draws.running.replies.reply(int(row["id"]), person.id, choice, now, reason)
+        text, ask = draws.answering.answers.said(texts, outcome, reason)
         label = texts.render("chat/draw/pick_label.j2", **row)
         parts.append(f"{label}\n{text}" if len(chosen) > 1 or ask else text)
         if ask:
@@ -126,7 +126,7 @@ async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draw
 
 
 @router.message(MsgType("text"), state=ASK_REASON, goto=(END, ASK_REASON, PICK))
-async def give_reason(person: Person | None, fsm: FSMContext, texts: Texts, draws: DrawEngine,
+async def give_reason(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draws,
                       msg: Incoming, now: datetime) -> str | Pass:
     """Any text is the reason of the answer just given (2 不参加 / 3 需回避); but a bare
     1, 2 or 3 while another invitation is open is the answer to it (no reason is a digit:
@@ -136,24 +136,25 @@ async def give_reason(person: Person | None, fsm: FSMContext, texts: Texts, draw
     if person is None:
         return texts.render("chat/draw/reason_saved.j2")
     digit = DIGIT.match(msg.content)
-    if digit is not None and await draws.open_invitations(person.id, now):
+    if digit is not None and await draws.running.replies.open_invitations(person.id, now):
         text, pick_values, ask = await _answered(
-            person, texts, draws, draws.answers.answer_from(digit), now)
+            person, texts, draws, draws.answering.answers.answer_from(digit), now)
         if pick_values is not None:
             fsm.goto(PICK, **pick_values)
         elif ask is not None:
             fsm.goto(ASK_REASON, invitations=ask)
         return text
     for invitation_id in ids:
-        await draws.set_reason(int(invitation_id), person.id, msg.content)
+        await draws.running.replies.set_reason(int(invitation_id), person.id, msg.content)
     return texts.render("chat/draw/reason_saved.j2") + await _still_open(
         texts, draws, person.id, now)
 
 
 @router.message(Text(*ACKNOWLEDGE))
-async def acknowledge(person: Person | None, texts: Texts, draw_followups: DrawFollowups,
+async def acknowledge(person: Person | None, texts: Texts, draws: Draws,
                       now: datetime) -> str | Pass:
     """收到: the expert acknowledges a withdrawal (退选) notice."""
-    if person is not None and await draw_followups.acknowledge(person.id, now) is not None:
+    if person is not None and await draws.followups.withdrawals.acknowledge(person.id,
+                                                                            now) is not None:
         return texts.render("chat/draw/acknowledged.j2")
     return PASS

@@ -11,7 +11,7 @@ from models.people import Person
 from services.common.clock import CHINA, china_time, china_today
 from services.common.links import Links
 from services.common.texts import Texts
-from services.draws import DrawEngine
+from services.draws import Draws
 from services.fees import Fees
 
 router = Router("fees")
@@ -29,12 +29,12 @@ async def standard(fees: Fees, texts: Texts, links: Links, now: datetime) -> str
 
 
 @router.message(Text("我的劳务费", "我的酬劳", "我的专家费", "评标费", "评审费"))
-async def mine(fees: Fees, person: Person | None, texts: Texts, draws: DrawEngine) -> str:
+async def mine(fees: Fees, person: Person | None, texts: Texts, draws: Draws) -> str:
     """The expert's fees of the evaluations that are over, newest first."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     rows = [{"day": f"{f.notice.gather_at.astimezone(CHINA):%Y年%m月%d日}",
-             "venue": draws.venues.venue_label(f.notice), "amount": f.invitation.fee_fen,
+             "venue": draws.facts.venue_roles.venue_label(f.notice), "amount": f.invitation.fee_fen,
              "paid": f.invitation.fee_paid, "reason": f.invitation.fee_reason,
              # a transfer on its way says so (待确认收款, 转账中), not 未支付
              "payout": f.payout.state if f.payout else "",

@@ -13,7 +13,7 @@ from models.people import Person
 from models.sanctions import SanctionKind
 from services.common.clock import CHINA
 from services.common.texts import Texts
-from services.draws import Performance
+from services.draws import Draws
 from services.standing import KIND_WORDS, ConductCatalogue, CreditDesk, SanctionDesk
 
 router = Router("performance")
@@ -23,7 +23,7 @@ SHOWN = 5  # the latest records a chat reply lists
 @router.message(Text("我的履职记录", "履职记录", "我的履职情况", "履职情况", "履职评价",
                      "我的履职评价", "我的评价"))
 @router.message(Keyword("履职记录", "履职情况", "履职评价"))
-async def mine(person: Person | None, texts: Texts, performance: Performance,
+async def mine(person: Person | None, texts: Texts, draws: Draws,
                conduct: ConductCatalogue) -> str:
     """The expert's latest records, newest first."""
     if person is None:
@@ -35,7 +35,7 @@ async def mine(person: Person | None, texts: Texts, performance: Performance,
         "conduct": await conduct.names(s.record.conduct), "score": s.record.score,
         "comment": s.record.comment, "reply": s.record.reply, "disputed": s.record.disputed,
         "outcome": s.record.review_outcome, "note": s.record.review_note}
-        for s in (await performance.mine(person.id))[:SHOWN]]
+               for s in (await draws.record.performance.mine(person.id))[:SHOWN]]
     return texts.render("chat/performance/mine.j2", performance_records=records)
 
 

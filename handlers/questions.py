@@ -21,7 +21,7 @@ from models.people import Person, Role
 from services.common.clock import china_time
 from services.common.errors import BadInput
 from services.common.texts import Texts
-from services.draws import Attendance, DrawEngine, DrawRecord, DrawScope
+from services.draws import Draws
 from services.people import People
 
 router = Router("questions")
@@ -29,12 +29,12 @@ RECENT_ACTIVITIES = 5
 
 
 @router.message(Text("抽取池", "候选池", "我是否入池", "入池证明", "我的抽取池"))
-async def my_pools(person: Person | None, texts: Texts, now: datetime, draws: DrawEngine) -> str:
+async def my_pools(person: Person | None, texts: Texts, now: datetime, draws: Draws) -> str:
     """The unsealed draws whose candidate pools held the expert; the proofs are files the
     mini-program gives (services/draws/randomness/proofs.py)."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    found = await draws.audit.memberships(person.id, now)
+    found = await draws.randomness.proofs.memberships(person.id, now)
     return texts.render("chat/questions/pools.j2", pools=[
         {"activity": m.activity_id, "eval_start": china_time(m.eval_start),
          "pool": m.pool, "invited": m.invited, "root": str(m.proof["root"])[:16],
@@ -44,53 +44,53 @@ async def my_pools(person: Person | None, texts: Texts, now: datetime, draws: Dr
 
 @router.message(Text("我的邀请", "评标邀请", "我的评标", "评标安排", "我的抽取"))
 async def my_evaluations(person: Person | None, texts: Texts, now: datetime,
-                         draw_record: DrawRecord, draws: DrawEngine) -> str:
+                         draws: Draws) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    waiting, confirmed = await draw_record.expert_evaluations(person.id, now)
+    waiting, confirmed = await draws.news.views.expert_evaluations(person.id, now)
     return texts.render(
         "chat/questions/my_evaluations.j2",
         waiting=[{"gather_at": china_time(e.notice.gather_at),
-                  "venue": draws.venues.venue_label(e.notice),
+                  "venue": draws.facts.venue_roles.venue_label(e.notice),
                   "due": china_time(e.invitation.due_at)} for e in waiting],
         confirmed=[{"gather_at": china_time(e.notice.gather_at),
-                    "venue": draws.venues.venue_label(e.notice),
+                    "venue": draws.facts.venue_roles.venue_label(e.notice),
                     "address": e.notice.address, "code": e.invitation.code or ""}
                    for e in confirmed])
 
 
 @router.message(Text("请假", "我要请假", "不能去了", "去不了了", "临时有事"))
 async def ask_for_leave(person: Person | None, texts: Texts, now: datetime,
-                        draw_record: DrawRecord, draws: DrawEngine) -> str:
+                        draws: Draws) -> str:
     """GD-DRAW: leave is registered by the agency (登记缺席/请假); the expert calls the
     venue's contact."""
     if person is None:
         return texts.render("chat/account/not_bound.j2")
-    _, confirmed = await draw_record.expert_evaluations(person.id, now)
+    _, confirmed = await draws.news.views.expert_evaluations(person.id, now)
     return texts.render("chat/questions/leave.j2", evaluations=[
-        {"gather_at": china_time(e.notice.gather_at), "venue": draws.venues.venue_label(e.notice),
-         "contact": draws.notices.notice_contact(e.notice)} for e in confirmed])
+        {"gather_at": china_time(e.notice.gather_at),
+         "venue": draws.facts.venue_roles.venue_label(e.notice),
+         "contact": draws.news.notices.notice_contact(e.notice)} for e in confirmed])
 
 
 @router.message(Text("抽取进度", "到场情况", "专家到场", "抽取情况", "到场"))
 async def agency_progress(person: Person | None, texts: Texts, people: People,
-                          attendance: Attendance, now: datetime, draw_scope: DrawScope,
-                          draws: DrawEngine) -> str:
+                          now: datetime, draws: Draws) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
     if not any(g.role in (Role.AGENCY_HANDLER, Role.AGENCY_LEGAL) for g in grants):
         return texts.render("chat/questions/agency_only.j2")
     try:
-        role = draw_scope.agency_role(person.id, grants)
+        role = draws.facts.scope.agency_role(person.id, grants)
     except BadInput:
         return texts.render("chat/questions/agency_only.j2")
     rows = []
-    for activity in await draw_scope.visible_activities(role, now, limit=RECENT_ACTIVITIES):
-        arrived, expected = await attendance.arrivals(activity, now)
-        counts = await draws.progress.draw_counts(activity.id)
+    for activity in await draws.facts.scope.visible_activities(role, now, limit=RECENT_ACTIVITIES):
+        arrived, expected = await draws.venue.attendance.arrivals(activity, now)
+        counts = await draws.news.counts.draw_counts(activity.id)
         rows.append({"id": activity.id,
-                     "status": texts.word("draw_status", DrawRecord.shown_status(
+                     "status": texts.word("draw_status", draws.facts.shown.shown_status(
                          activity.status, activity.eval_start, activity.finished_at, now)),
                      "eval_start": china_time(activity.eval_start), "progress": counts.text,
                      "arrived": arrived, "expected": expected})

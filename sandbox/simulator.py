@@ -363,7 +363,7 @@ async def demo_draw(request: web.Request) -> web.Response:
                                    region="4401", tenderer_name="某市第一中学",
                                    tenderer_credit_code=demo_credit_code(50))
     section = await Section.create(project=project, number="1", name="施工")
-    activity = await domain.draw_setup.create_activity(
+    activity = await domain.draws.setup.activities.create_activity(
         project, handler.id, [section.id],
         {"bid_open_at": start - timedelta(hours=1), "eval_start": start,
          "eval_end": start + timedelta(hours=6), "total": 3,
@@ -375,9 +375,9 @@ async def demo_draw(request: web.Request) -> web.Response:
     await Condition.create(activity=activity, notice=notice, regions=["4401"],
                            main_specialty=DEMO_POOL_SPECIALTY, planned=3)
     await DrawActivity.filter(id=activity.id).update(status=DrawStatus.VERIFIED)
-    started = await domain.draws.start(activity.id, now, Actor("agency", handler.id,
-                                                               handler.name), "simulator")
-    counts = await domain.draws.counts(activity.id)
+    started = await domain.draws.running.lifecycle.start(
+        activity.id, now, Actor("agency", handler.id, handler.name), "simulator")
+    counts = await domain.draws.news.counts.draw_counts(activity.id)
     return web.json_response({"activity": started.id, "seed_hash": started.seed_hash,
                               "progress": counts.text, "waiting": counts.waiting})
 

@@ -22,28 +22,7 @@ from services.common.pii import Vault
 from services.common.replica import LaggingReads
 from services.common.scenes import SceneCodec
 from services.documents import Documents
-from services.draws import (
-    Attendance,
-    AvoidanceImport,
-    Drafts,
-    DrawEngine,
-    DrawFollowups,
-    DrawRecord,
-    DrawScope,
-    DrawSetup,
-    Evidence,
-    FaceCheckIns,
-    IdentityChecks,
-    Involvement,
-    LentDesk,
-    Performance,
-    Recall,
-    RequestRecord,
-    Templates,
-    Terminals,
-    Urgency,
-    VirtualCalls,
-)
+from services.draws import Draws
 from services.education import (
     Education,
     Exams,
@@ -130,24 +109,9 @@ class Domain:
     bill_reconcile: BillReconcile
     transfer_reconcile: TransferReconcile
     invoices: Invoices
-    draw_setup: DrawSetup
-    drafts: Drafts  # a draft corrected until submitted, and its forms' lists
-    draw_evidence: Evidence  # a request's attachments
-    draw_requests: RequestRecord  # the request as the verifier reads it
-    draw_templates: Templates  # GD-DRAW's 模板下载
-    draw_terminals: Terminals  # the trading centres that verify
-    draw_urgency: Urgency  # 应急: asked by the agency, decided with the verification
-    avoidance_import: AvoidanceImport  # the avoidance sheet read into an activity's list
-    involvement: Involvement  # who took part in a project's 前期 work: never drawn for it
-    draws: DrawEngine
-    draw_scope: DrawScope  # what a person may see or decide of draws
-    draw_record: DrawRecord  # the record's reads
-    performance: Performance  # experts' performance records
-    draw_followups: DrawFollowups
-    attendance: Attendance
-    identity_checks: IdentityChecks  # identity at the venues' check-in
-    lent_desk: LentDesk  # the 副场 side of draws made for other libraries
-    face_checkins: FaceCheckIns  # ... by WeChat's face verification in the mini-program
+    # draws (GD-DRAW) as one service of parts: setup, running, venue, followups, record,
+    # answering, ... (services/draws/service.py)
+    draws: Draws
     agencies: Agencies
     onboarding: Onboarding  # a migrated expert's order of steps
     register: RegisterImports
@@ -161,8 +125,6 @@ class Domain:
     credit: CreditDesk  # experts' credit and standing
     fees: Fees  # experts' fees: standards, sheets, funding, payouts, tax, the ledger
     dishonesty: DishonestyChecks
-    virtual_calls: VirtualCalls
-    recall: Recall
     einvoices: EInvoices
     audit: AuditChain
     reads: LaggingReads  # the connection of reads that can lag (replica or primary)

@@ -86,19 +86,19 @@ async def reconcile_bill(ctx: dict[str, Any]) -> str:
 
 async def draw_invitation_timeout(ctx: dict[str, Any], invitation_id: int) -> None:
     """An invitation's response window closed: the next candidate is invited."""
-    await domain_of(ctx).draws.expire(invitation_id, datetime.now(UTC))
+    await domain_of(ctx).draws.running.sweep.expire(invitation_id, datetime.now(UTC))
 
 
 async def draw_invitation_call(ctx: dict[str, Any], invitation_id: int, attempt: int) -> None:
     """A drawn expert has not answered yet: their phone rings (services/draws/running/calls.py)."""
-    calls = domain_of(ctx).draws.calls
+    calls = domain_of(ctx).draws.running.calls
     if calls is not None:
         await calls.call(invitation_id, attempt, datetime.now(UTC))
 
 
 async def draw_sealed_requests(ctx: dict[str, Any]) -> int:
     """What the agency asked while the results are sealed (services/draws/followups/sealed.py)."""
-    return await domain_of(ctx).draw_followups.apply_pending(datetime.now(UTC))
+    return await domain_of(ctx).draws.followups.sealed.apply_pending(datetime.now(UTC))
 
 
 async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
@@ -106,13 +106,14 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
     yet acknowledged, reminders, automatic urges and absences, call bindings past their
     time, and agencies whose performance records are due by the end of today."""
     now, domain = datetime.now(UTC), domain_of(ctx)
-    counts = dict(await domain.draws.sweep(now))
-    counts["withdrawal_notices"] = await domain.draw_followups.renotify(now)
-    counts["sealed_requests"] = await domain.draw_followups.apply_pending(now)
-    counts["reminders"] = await domain.attendance.remind(now)
-    counts.update(await domain.attendance.sweep(now))
-    counts["call_bindings_expired"] = await domain.virtual_calls.release_expired(now)
-    counts["performance_due"] = await domain.performance.remind_due(now)
+    counts = dict(await domain.draws.running.sweep.sweep(now))
+    counts["withdrawal_notices"] = await domain.draws.followups.withdrawals.renotify(now)
+    counts["sealed_requests"] = await domain.draws.followups.sealed.apply_pending(now)
+    counts["reminders"] = await domain.draws.venue.attendance.remind(now)
+    counts.update(await domain.draws.venue.attendance.sweep(now))
+    counts["call_bindings_expired"] = \
+        await domain.draws.followups.virtual_calls.release_expired(now)
+    counts["performance_due"] = await domain.draws.record.performance_due.remind(now)
     # conditions another library draws: requests sent, answers asked for
     counts["peer_asks"] = await domain.asking.sweep(now)
     # draws made here for another library: their 副场's rosters sent

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 
 from models.payments import FeeKind
 from services.common.reactions import Happened, Happening, Paid, Reaction, RelativesDeclared
-from services.draws import Attendance
+from services.draws.candidates import Relations
+from services.draws.venue import SanctionRelease
 from services.education import Education, Training
 from services.fees import Funding
 from services.notifications import Outbox
@@ -31,11 +32,11 @@ def paid_for(happened: Happened, kind: FeeKind) -> Paid | None:
 
 def table(outbox: Outbox, education: Education, training: Training) -> Table:
     async def release(happened: Happened) -> None:
-        await Attendance.release_for_sanction(outbox, happened)
+        await SanctionRelease.release_for_sanction(outbox, happened)
 
     async def kin(happened: Happened) -> None:
         if isinstance(happened.details, RelativesDeclared):
-            await Attendance.release_kin(outbox, happened.details.expert_id, happened.at)
+            await Relations.release_kin(outbox, happened.details.expert_id, happened.at)
 
     async def course_paid(happened: Happened) -> None:
         if paid := paid_for(happened, FeeKind.COURSE):
@@ -103,13 +104,13 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("draws", "the place is open for a 补抽 once the results unseal (before, out of "
               "sight: docs/seal.md)", where="services.draws.facts.family:open_places"),
             R("draws", "the draw's counts do not move (the seal)",
-              where="services.draws.news.counts:draw_counts"),
+              where="services.draws.news.counts:Progress.draw_counts"),
             R("standing", "credit computed again: 缺席 and 请假 cost the rule's points, "
               "现场回避 and a sanction's 受处理 nothing",
               where="services.standing.credit:on_absence"),
             R("draws", "the agency records the absent expert on the performance sheet "
               "(not one whose place a sanction took)",
-              where="services.draws.record.performance:sheet"),
+              where="services.draws.record.performance:Performance.sheet"),
             R("evaluation", "the evaluation systems that read the committee are sent it again, "
               "the expert absent and why; a score or an event for them is refused",
               where="services.evaluation.watch:CommitteeWatches.sweep"),

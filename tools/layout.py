@@ -257,7 +257,8 @@ def part_layers(graph: dict[str, set[str]], known: dict[str, Path]) -> list[str]
                 found.append(f"{name} is a part {context} does not order (add it to "
                              f"PART_ORDER in tools/layout.py, where it belongs)")
 
-        def part(module: str, prefix: str = prefix) -> int | None:
+        def part(module: str, prefix: str = prefix,
+                 order: tuple[str, ...] = order) -> int | None:
             rest = module.removeprefix(prefix).split(".")[0]
             return order.index(rest) if module.startswith(prefix) and rest in order else None
 

@@ -158,14 +158,14 @@ async def appeal_post(request: web.Request) -> web.Response:
 # -- the reply to a performance record ----------------------------------------------------
 
 async def _record_owner(request: web.Request, record_id: int) -> int | None:
-    shown = await request.app[DOMAIN].performance.linked(record_id)
+    shown = await request.app[DOMAIN].draws.record.performance.linked(record_id)
     return shown.record.person_id if shown else None
 
 
 async def _reply_page(request: web.Request, record_id: int, said: str = "", error: str = "",
                       status: int = 200, typed: dict[str, str] | None = None
                       ) -> web.Response:
-    shown = await request.app[DOMAIN].performance.linked(record_id)
+    shown = await request.app[DOMAIN].draws.record.performance.linked(record_id)
     assert shown is not None
     r = shown.record
     texts = request.app[TEXTS]
@@ -201,8 +201,9 @@ async def reply_post(request: web.Request) -> web.Response:
         return form
     record_id, person_id = found
     try:
-        await request.app[DOMAIN].performance.reply(person_id, record_id, form.get("reply", ""),
-                                                    form.get("dispute") == "1", datetime.now(UTC))
+        await request.app[DOMAIN].draws.record.performance.reply(
+            person_id, record_id, form.get("reply", ""), form.get("dispute") == "1",
+            datetime.now(UTC))
     except DomainError as exc:
         return await _reply_page(request, record_id, error=request.app[TEXTS].error(exc),
                                  status=200 if exc.code == "performance.already_replied"

@@ -22,7 +22,6 @@ from models.draws import Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import ANSWER_LINK, LinkError
-from services.draws import SmsReplies
 from web.act import form_token, posted_form, with_token
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
@@ -41,24 +40,25 @@ async def _invitation(request: web.Request) -> Invitation | None:
         invitation_id = int(subject)
     except (LinkError, ValueError):
         return None
-    return await request.app[DOMAIN].draw_record.linked_invitation(invitation_id, datetime.now(UTC))
+    return await request.app[DOMAIN].draws.news.views.linked_invitation(invitation_id,
+                                                                        datetime.now(UTC))
 
 
 async def _page(request: web.Request, given: Invitation | int,
                 said: str = "", refused: str = "") -> web.Response:
     """The page of the invitation (or, its id, of the invitation as it is now)."""
     domain = request.app[DOMAIN]
-    shown = await domain.draw_record.answer_view(given)
+    shown = await domain.draws.news.views.answer_view(given)
     invitation = shown.invitation
     now = datetime.now(UTC)
     status = InvitationStatus(invitation.status)
     token = form_token(request)
     return with_token(request, render(
         request, "answer.html", said=said, refused=refused, csrf=token,
-        checkin=None if shown.withdrawn else await domain.attendance.link_checkin(
+        checkin=None if shown.withdrawn else await domain.draws.venue.attendance.link_checkin(
             invitation, now),
         absent=status == InvitationStatus.ABSENT, absence=invitation.absence or "",
-        info=domain.draws.notices.invitation_params(shown.notice, invitation, 0),
+        info=domain.draws.news.notices.invitation_params(shown.notice, invitation, 0),
         withdrawn=shown.withdrawn, acknowledged=invitation.acknowledged_at is not None,
         open=status == InvitationStatus.SENT and now <= invitation.due_at,
         late=status == InvitationStatus.SENT and now > invitation.due_at,
@@ -106,7 +106,7 @@ async def answer_post(request: web.Request) -> web.Response:
     if form.get("checkin") == "1":
         return await _checkin(request, invitation)
     if form.get("acknowledge") == "1":  # 收到 of a withdrawal notice, as in chat
-        await request.app[DOMAIN].draw_followups.acknowledge_invitation(
+        await request.app[DOMAIN].draws.followups.withdrawals.acknowledge_invitation(
             invitation.id, invitation.person_id, datetime.now(UTC))
         return await _page(request, invitation.id,  # as it is now
                            request.app[TEXTS].render("chat/draw/acknowledged.j2"))
@@ -118,11 +118,12 @@ async def answer_post(request: web.Request) -> web.Response:
         return await _page(request, invitation)
     reason = str(form.get("reason", "")).strip()[:100]
     domain, texts = request.app[DOMAIN], request.app[TEXTS]
-    replies = SmsReplies(domain.draws, domain.outbox, texts)
+    replies = domain.draws.answering.sms_answers
     on_page = replies.on_page(invitation.person_id)  # its SMS queued with the decision
-    outcome = await domain.draws.reply(invitation.id, invitation.person_id, choice,
-                                       datetime.now(UTC), reason, via="link", then=on_page)
-    words, _ = domain.draws.answers.said(texts, outcome, reason or "-")
+    outcome = await domain.draws.running.replies.reply(
+        invitation.id, invitation.person_id, choice, datetime.now(UTC), reason, via="link",
+        then=on_page)
+    words, _ = domain.draws.answering.answers.said(texts, outcome, reason or "-")
     if outcome.status == "confirmed":  # how to check in, said for this page
         words = await replies.confirmed_on_page(outcome, on_page, datetime.now(UTC))
     return await _page(request, outcome.invitation, words)
@@ -132,7 +133,7 @@ async def _checkin(request: web.Request, invitation: Invitation) -> web.Response
     """签到 / 签退 on the page: the venue's check-in as by the code in chat or by SMS."""
     texts = request.app[TEXTS]
     try:
-        result = await request.app[DOMAIN].attendance.checkin(
+        result = await request.app[DOMAIN].draws.venue.attendance.checkin(
             invitation.activity_id, invitation.person_id, datetime.now(UTC),
             code=invitation.code, wechat=False)
     except DomainError as exc:

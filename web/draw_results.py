@@ -26,7 +26,8 @@ async def page(request: web.Request) -> web.Response:
         return bad_link(request, "result")
     now = datetime.now(UTC)
     texts = request.app[TEXTS]
-    shown = await request.app[DOMAIN].draw_record.result_sheet(int(activity_id), texts, now)
+    shown = await request.app[DOMAIN].draws.record.results.result_sheet(int(activity_id), texts,
+                                                                        now)
     if shown is None:
         return bad_link(request, "result")
     activity, head = shown.activity, shown.head
@@ -38,7 +39,8 @@ async def page(request: web.Request) -> web.Response:
     return render(request, "draw_result.html", project=shown.project, activity=activity,
                   experts=experts, eval_start=china_time(activity.eval_start),
                   printed=china_time(now), asked=shown.asked,
-                  parts={p: request.app[DOMAIN].draw_requests.part_title(texts, p) for p in PARTS},
+                  parts={p: request.app[DOMAIN].draws.setup.request_record.part_title(texts, p)
+                         for p in PARTS},
                   region=head["project_region"], agency=head["agency"], head=head,
                   sections="；".join(head["sections"]), weighted=shown.weighted,
                   seed=activity.seed if activity.status == DrawStatus.ENDED else None)
@@ -54,13 +56,14 @@ async def checkin_page(request: web.Request) -> web.Response:
     except LinkError:
         return bad_link(request, "checkin")
     venue_id = request.query.get("notice", "")  # one venue's poster (a 副场's, FG-807)
-    poster = await domain.attendance.poster(
+    poster = await domain.draws.venue.attendance.poster(
         int(activity_id), int(venue_id) if venue_id.isdigit() else None)
     if poster is None:
         return bad_link(request, "checkin")
     notice = poster.notice
     return render(request, "checkin_qr.html", project=poster.project, image=image,
-                  venue=f"{request.app[DOMAIN].draws.venues.venue_label(notice)} {notice.room}",
+                  venue=f"{request.app[DOMAIN].draws.facts.venue_roles.venue_label(notice)} "
+                        f"{notice.room}",
                   gather_at=china_time(notice.gather_at),
                   valid_from=china_time(poster.opens), valid_until=china_time(poster.closes))
 

@@ -18,7 +18,7 @@ from config.settings import settings_or_exit
 
 
 def cmd_audit(args: argparse.Namespace) -> None:
-    from services.draws import DrawAudit
+    from services.draws.randomness import DrawAudit
 
     if args.proof:
         raise SystemExit(check_proof_file(args.proof, args.activity))
@@ -44,7 +44,9 @@ async def _load(activity_id: int) -> tuple[str, str, list[Any], list[dict[str, A
                                            dict[str, Any]]:
     from config.database import database
     from models.draws import DrawActivity
-    from services.draws import DrawEngine, DrawRecord
+    from services.draws.candidates import Skips
+    from services.draws.facts import OperationLog
+    from services.draws.record import Results
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     async with database(settings.for_batch_work()):
@@ -52,18 +54,18 @@ async def _load(activity_id: int) -> tuple[str, str, list[Any], list[dict[str, A
         if activity is None or activity.seed is None or activity.status != "ended":
             raise SystemExit(f"activity {activity_id}: no finished draw to audit")
         return (activity.seed, activity.seed_hash or "",
-                await DrawRecord.audit_records(activity), await DrawRecord.log_export(activity),
-                activity.nonce or "", DrawEngine.skips.activity_facts(activity))
+                await Results.audit_records(activity), await OperationLog.log_export(activity),
+                activity.nonce or "", Skips.activity_facts(activity))
 
 
 def check_proof_file(path: str, activity_id: int | None) -> int:
     """0: the proof leads to its root (and the root is the one the draw published, when an
     activity is given); 1 otherwise."""
-    from services.draws import DrawAudit
+    from services.draws.randomness import Merkle
 
     with open(path, encoding="utf-8") as fh:
         proof = json.load(fh)
-    if not DrawAudit.check_proof(proof):
+    if not Merkle.check_proof(proof):
         print("FAILED: the proof does not lead from the expert to its root")
         return 1
     if activity_id is not None:
@@ -82,12 +84,12 @@ def check_proof_file(path: str, activity_id: int | None) -> int:
 async def _published_root(activity_id: int, condition_id: int, pool: str) -> str | None:
     from config.database import database
     from models.draws import DrawActivity
-    from services.draws import DrawAudit
+    from services.draws.randomness import Commitments
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)
     async with database(settings.for_batch_work()):
         activity = await DrawActivity.get_or_none(id=activity_id)
-        return None if activity is None else (await DrawAudit.published_roots(activity)).get(
+        return None if activity is None else (await Commitments.published_roots(activity)).get(
             (condition_id, pool))
 
 

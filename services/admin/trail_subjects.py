@@ -20,7 +20,7 @@ from models.people import Person
 from models.performance import PerformanceRecord
 from models.sanctions import Sanction
 from services.common.pii import mask_name
-from services.draws import DrawRecord
+from services.draws.news import Views
 
 Named = dict[str, str]
 
@@ -35,7 +35,7 @@ async def activity_names(ids: Iterable[int]) -> dict[int, Named]:
     wanted = sorted(set(ids))
     rows = await DrawActivity.filter(id__in=wanted).values_list("id", "project__name", "kind")
     return {int(i): {"activity": str(name),
-                     "activity_no": DrawRecord.activity_number(int(i), str(kind))}
+                     "activity_no": Views.activity_number(int(i), str(kind))}
             for i, name, kind in rows}
 
 
@@ -53,7 +53,7 @@ async def invitation_experts(ids: Iterable[int]) -> dict[int, str]:
 
 
 async def _activity(key: int) -> Named:
-    return (await activity_names([key])).get(key, {"activity_no": DrawRecord.activity_number(key)})
+    return (await activity_names([key])).get(key, {"activity_no": Views.activity_number(key)})
 
 
 async def _project(key: int) -> Named:

@@ -23,7 +23,7 @@ from services.admin.trail_subjects import (
     yuan,
 )
 from services.common.texts import Texts
-from services.draws import DrawRecord
+from services.draws.news import Views
 
 DRAW_LOG = "draw_log"
 # the operation log's actions that name the expert they concern on the trail: a fee and
@@ -134,13 +134,13 @@ class TrailWords:
             raw = (d.get("params") or {}).get("activity_id", "")
             key = int(raw) if str(raw).isdigit() else 0
             about = activities.get(key,
-                                   {"activity_no": DrawRecord.activity_number(key)}) if key else {}
+                                   {"activity_no": Views.activity_number(key)}) if key else {}
         return self.texts.render("audit/record.j2", about=about)
 
     def _draw_log(self, row: DrawLog, activities: Mapping[int, Named],
                   experts: Mapping[int, str]) -> str:
         activity = activities.get(row.activity_id) or {
-            "activity_no": DrawRecord.activity_number(row.activity_id)}
+            "activity_no": Views.activity_number(row.activity_id)}
         concerns: Named = {}
         if row.action in NAMES_EXPERT:
             expert = experts.get(int(row.detail.get("invitation") or 0))

@@ -6,57 +6,34 @@ to their operation log.
 
 The context is a stack of parts, each importing only the parts below it (tools/layout.py
 PART_ORDER): facts < news < candidates < randomness < running < setup < venue < followups <
-record < answering. The front door holds the context's services; each part has a door of
-its own for its value types, errors and constants (tools/layout.py holds the edges and the
-other contexts to them)."""
+record < answering. One `Draws` (services/draws/service.py) holds the parts; the edges reach an
+operation as `domain.draws.<part>.<service>.<operation>`. The front door holds `Draws` and
+the parts; each part has a door of its own for its services, value types, errors and
+constants (tools/layout.py holds the edges and the other contexts to them)."""
 
-from services.draws.answering import SmsReplies, VoiceReplies
-from services.draws.facts import AgencyRole, DrawScope
-from services.draws.followups import DrawFollowups, LentDesk, Recall, VirtualCalls
-from services.draws.randomness import DrawAudit, Weighting
-from services.draws.record import DrawRecord, Performance
-from services.draws.running import CallPolicy, DrawCalls, DrawEngine
-from services.draws.setup import (
-    AvoidanceImport,
-    Drafts,
-    DrawSetup,
-    Evidence,
-    Involvement,
-    PeerSetup,
-    RequestRecord,
-    Templates,
-    Terminals,
-    Urgency,
-)
-from services.draws.venue import Attendance, FaceCheckIns, IdentityChecks
+from services.draws.answering import Answering
+from services.draws.candidates import Candidates
+from services.draws.facts import Facts
+from services.draws.followups import Followups
+from services.draws.news import News
+from services.draws.randomness import Randomness
+from services.draws.record import Record
+from services.draws.running import Running
+from services.draws.service import Draws, Timing
+from services.draws.setup import Setup
+from services.draws.venue import Venue
 
 __all__ = [
-    "AgencyRole",
-    "Attendance",
-    "AvoidanceImport",
-    "CallPolicy",
-    "Drafts",
-    "DrawAudit",
-    "DrawCalls",
-    "DrawEngine",
-    "DrawFollowups",
-    "DrawRecord",
-    "DrawScope",
-    "DrawSetup",
-    "Evidence",
-    "FaceCheckIns",
-    "IdentityChecks",
-    "Involvement",
-    "LentDesk",
-    "PeerSetup",
-    "Performance",
-    "Recall",
-    "RequestRecord",
-    "SmsReplies",
-    "Templates",
-    "Terminals",
-    "Urgency",
-    "VirtualCalls",
-    "VoiceReplies",
-    "Weighting",
+    "Answering",
+    "Candidates",
+    "Draws",
+    "Facts",
+    "Followups",
+    "News",
+    "Randomness",
+    "Record",
+    "Running",
+    "Setup",
+    "Timing",
+    "Venue",
 ]

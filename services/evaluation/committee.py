@@ -18,8 +18,9 @@ from models.evaluation.systems import EvaluationSystem
 from services.common.clock import CHINA
 from services.common.errors import ClosedWindow, NotAllowed, NotFound
 from services.common.pii import mask_name
-from services.draws import DrawRecord
-from services.draws.facts import SEAL_BEFORE
+from services.draws.facts import SEAL_BEFORE, Family
+from services.draws.news import Views
+from services.draws.record import Results
 from services.evaluation.systems import EvaluationSystems
 from services.reference import Reference
 
@@ -94,7 +95,7 @@ async def evaluation_for(system: EvaluationSystem, activity_id: int) -> DrawActi
     NotFound otherwise — another centre's activity is not told apart from none."""
     activity = await DrawActivity.get_or_none(id=activity_id)
     if activity is not None:
-        activity = await DrawRecord.root_of(activity)
+        activity = await Family.root_of(activity)
     if activity is None or activity.kind == "peer" or activity.status not in READABLE or \
             not EvaluationSystems.serves(system, await centre_of(activity)):
         raise NotFound("evaluation.no_activity")
@@ -104,7 +105,7 @@ async def evaluation_for(system: EvaluationSystem, activity_id: int) -> DrawActi
 async def committee(activity: DrawActivity, now: datetime) -> Committee:
     """The committee as it stands (ClosedWindow before the results unseal)."""
     try:
-        rows = await DrawRecord.draw_results(activity, now)
+        rows = await Results.draw_results(activity, now)
     except NotAllowed:
         raise ClosedWindow("evaluation.sealed") from None
     catalogue = Reference.catalogue()
@@ -115,7 +116,7 @@ async def committee(activity: DrawActivity, now: datetime) -> Committee:
         state="absent" if r.absence else "serving", absence=r.absence or "",
         lent_from=r.lent_from) for r in rows)
     project = await Project.get(id=activity.project_id)
-    return Committee(activity.id, DrawRecord.activity_number(activity.id, activity.kind),
+    return Committee(activity.id, Views.activity_number(activity.id, activity.kind),
                      project.name, activity.eval_start, activity.eval_end, members)
 
 
@@ -134,7 +135,7 @@ async def on_day(system: EvaluationSystem, day: date, now: datetime) -> list[Lis
         venues = await Notice.filter(activity_id=activity.id).order_by("id").values_list(
             "venue", flat=True)
         listed.append(Listed(
-            activity.id, DrawRecord.activity_number(activity.id, activity.kind),
+            activity.id, Views.activity_number(activity.id, activity.kind),
             project.name, project.number or "", activity.eval_start, activity.eval_end,
             tuple(str(v) for v in venues),
             now >= activity.eval_start - SEAL_BEFORE))

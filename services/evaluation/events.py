@@ -14,7 +14,8 @@ from models.draws import Invitation, InvitationStatus
 from models.evaluation.scores import RecordProposal
 from models.evaluation.systems import EvaluationSystem
 from services.common.errors import BadInput, ClosedWindow
-from services.draws import DrawRecord, Performance
+from services.draws.facts import Family
+from services.draws.record import Performance
 from services.evaluation.committee import committee, evaluation_for
 from services.evaluation.intake import EVENT_KINDS, parse_event
 from services.evaluation.proposals import Proposals
@@ -36,7 +37,7 @@ async def post_event(system: EvaluationSystem, activity_id: int, data: dict[str,
     if event.expert not in board.serving():
         raise BadInput("evaluation.not_member", code=event.expert)
     invitation = await Invitation.filter(
-        activity_id__in=await DrawRecord.family(activity), code=event.expert,
+        activity_id__in=await Family.family(activity), code=event.expert,
         status=InvitationStatus.CONFIRMED).first()
     if invitation is None:
         raise BadInput("evaluation.not_ours", code=event.expert)

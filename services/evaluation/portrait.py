@@ -20,7 +20,7 @@ from models.sanctions import Sanction
 from services.common.clock import months_before
 from services.common.errors import NotFound
 from services.common.texts import Texts
-from services.draws import DrawRecord
+from services.draws.news import Views
 from services.evaluation.proposals import Proposals
 from services.standing import ConductCatalogue, CreditDesk
 
@@ -95,10 +95,10 @@ async def _attendance(expert_id: int, since: datetime, words: _Words) -> Dimensi
     records = await PerformanceRecord.filter(expert_id=expert_id, recorded_at__gte=since)
     absences = await Invitation.filter(expert_id=expert_id, status=InvitationStatus.ABSENT,
                                        absence__in=COUNTED_ABSENCES, sent_at__gte=since)
-    events = [Event(r.recorded_at, DrawRecord.activity_number(r.activity_id), words(
+    events = [Event(r.recorded_at, Views.activity_number(r.activity_id), words(
         "attended", late=r.late, left_early=r.left_early)) for r in records
         if (r.late or r.left_early) and not r.absence]
-    events += [Event(i.replied_at or i.sent_at, DrawRecord.activity_number(i.activity_id),
+    events += [Event(i.replied_at or i.sent_at, Views.activity_number(i.activity_id),
                      words("absent", absence=i.absence)) for i in absences]
     served = sum(1 for r in records if not r.absence)
     return Dimension("attendance", words(
@@ -109,7 +109,7 @@ async def _attendance(expert_id: int, since: datetime, words: _Words) -> Dimensi
 async def _conduct(expert_id: int, since: datetime, words: _Words) -> Dimension:
     records = [r for r in await PerformanceRecord.filter(expert_id=expert_id,
                                                          recorded_at__gte=since) if r.conduct]
-    events = [Event(r.recorded_at, DrawRecord.activity_number(r.activity_id), words(
+    events = [Event(r.recorded_at, Views.activity_number(r.activity_id), words(
         "conduct_item", names=await ConductCatalogue.names(list(r.conduct)),
         disputed=r.disputed, outcome=r.review_outcome or "")) for r in records]
     return Dimension("conduct", words("conduct", records=len(records)), _newest(events))
@@ -123,7 +123,7 @@ async def _scoring(expert_id: int, since: datetime, texts: Texts, words: _Words
             ).quantize(Decimal("0.1")) if seen else None
     proposals = await RecordProposal.filter(expert_id=expert_id, created_at__gte=since,
                                             kind__in=("deviation", "objective", "leaning"))
-    events = [Event(p.created_at, DrawRecord.activity_number(p.activity_id), words(
+    events = [Event(p.created_at, Views.activity_number(p.activity_id), words(
         "proposal", status=texts.word("proposal_status", p.status),
         explanation=Proposals.explain(texts, p), reason=p.reason)) for p in proposals]
     return Dimension("scoring", words(

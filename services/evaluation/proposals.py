@@ -19,9 +19,9 @@ from models.performance import PerformanceRecord
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.texts import Texts
-from services.draws import DrawRecord, Performance
-from services.draws.facts import Actor
-from services.draws.record import Entry
+from services.draws.facts import Actor, Family
+from services.draws.news import Views
+from services.draws.record import Entry, Performance
 from services.evaluation.leaning import Observation, leanings
 from services.standing import ConductCatalogue
 
@@ -86,13 +86,13 @@ class Proposals:
                       "sample": lean.sample,
                       "above": lean.above, "mean": str(lean.mean),
                       "p_value": str(lean.p_value), "threshold": str(threshold),
-                      "evaluations": [DrawRecord.activity_number(e) for e in lean.evaluations]}
+                      "evaluations": [Views.activity_number(e) for e in lean.evaluations]}
             if any(p.detail.get("toward") == lean.toward and p.detail.get("key") == lean.key
                    for p in await RecordProposal.filter(
                        activity_id=activity.id, expert_id=lean.expert_id, kind="leaning")):
                 continue
             invitation = await Invitation.filter(
-                activity_id__in=await DrawRecord.family(activity), expert_id=lean.expert_id,
+                activity_id__in=await Family.family(activity), expert_id=lean.expert_id,
                 code__not_isnull=True).first()
             if invitation is not None:
                 await self.make(activity, invitation, "leaning", detail, now)
@@ -102,7 +102,7 @@ class Proposals:
     @staticmethod
     async def listing(activity: DrawActivity) -> list[ProposalShown]:
         """The evaluation's proposals, the expert named, oldest first."""
-        root = await DrawRecord.root_of(activity)
+        root = await Family.root_of(activity)
         items = await RecordProposal.filter(activity_id=root.id).order_by("id")
         names = dict(await Person.filter(id__in={p.person_id for p in items}).values_list(
             "id", "name"))
@@ -112,7 +112,7 @@ class Proposals:
                      reason: str, mark: str, now: datetime, actor: Actor) -> RecordProposal:
         """The agency's decision, with its reason; a confirmed one marks the record now if
         the agency has written it (it is marked when written otherwise)."""
-        root = await DrawRecord.root_of(activity)
+        root = await Family.root_of(activity)
         proposal = await RecordProposal.get_or_none(id=proposal_id, activity_id=root.id)
         if proposal is None:
             raise NotFound("evaluation.no_proposal")

@@ -23,7 +23,7 @@ from models.evaluation.systems import EvaluationSystem
 from models.performance import PerformanceSettings
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict
-from services.draws import DrawRecord
+from services.draws.facts import Family
 from services.evaluation.analysis import (
     Deviation,
     Table,
@@ -76,7 +76,7 @@ async def declare_bidders(system: EvaluationSystem, activity_id: int, data: dict
 
 async def _invitations(activity: DrawActivity, codes: tuple[str, ...]) -> dict[str, Invitation]:
     """This library's experts among the codes (an expert another library lent is theirs)."""
-    found = await Invitation.filter(activity_id__in=await DrawRecord.family(activity),
+    found = await Invitation.filter(activity_id__in=await Family.family(activity),
                                     code__in=codes, status=InvitationStatus.CONFIRMED)
     return {str(i.code): i for i in found}
 

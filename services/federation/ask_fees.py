@@ -15,7 +15,7 @@ from models.federated_draws import PeerAsk
 from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
-from services.draws import DrawEngine
+from services.draws.news import AgencyNews
 from services.federation.keys import Peer
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
 
@@ -68,10 +68,10 @@ def read_sheet(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
 
 
 class AskFees:
-    def __init__(self, desk: PeerDesk, audit: AuditChain, engine: DrawEngine) -> None:
+    def __init__(self, desk: PeerDesk, audit: AuditChain, news: AgencyNews) -> None:
         self.desk = desk
         self.audit = audit
-        self.engine = engine
+        self.news = news
 
     async def apply(self, peer: Peer, request_id: str, body: dict[str, Any],
                     now: datetime) -> dict[str, Any]:
@@ -87,7 +87,7 @@ class AskFees:
                     "applied": False}
         before = (ask.fees or {}).get("state")
         if sheet["state"] != before and (before is None or sheet["state"] == "returned"):
-            await self.engine.tell_agency(
+            await self.news.tell(
                 ask.activity_id, "draw.lent_fees", now, library=ask.peer_name,
                 total=f"{sheet['total_fen'] / 100:.2f}", returned=sheet["state"] == "returned",
                 reason=sheet["returned_reason"])

@@ -13,7 +13,7 @@ from models.federated_draws import PeerAsk
 from services.audit import AuditChain
 from services.common.clock import china_time
 from services.common.errors import BadInput, NotFound
-from services.draws import DrawEngine
+from services.draws.news import AgencyNews
 from services.federation.keys import Peer
 
 EXPERTS_MAX = 50
@@ -57,9 +57,9 @@ class AskRosters:
     """The asking side of the rosters (the server's edge calls it): applied, and the agency
     told when a lent expert newly cannot serve (no name: the place is the other's to fill)."""
 
-    def __init__(self, audit: AuditChain, engine: DrawEngine) -> None:
+    def __init__(self, audit: AuditChain, news: AgencyNews) -> None:
         self.audit = audit
-        self.engine = engine
+        self.news = news
 
     async def apply(self, peer: Peer, request_id: str, body: dict[str, Any],
                     now: datetime) -> dict[str, Any]:
@@ -72,7 +72,7 @@ class AskRosters:
         for e in after.experts:
             if e["state"] == "absent" and was.get(e["code"]) != "absent":
                 activity = await DrawActivity.get(id=after.activity_id)
-                await self.engine.tell_agency(
+                await self.news.tell(
                     after.activity_id, "draw.lent_absent", now, library=after.peer_name,
                     absence=e["absence"] or "缺席", eval_start=china_time(activity.eval_start))
         return said

@@ -27,7 +27,7 @@ from models.federated_draws import PeerAsk
 from services.audit import AuditChain
 from services.common.errors import Conflict, NotFound
 from services.common.pii import Vault
-from services.draws import DrawEngine
+from services.draws import Draws
 from services.federation.ask_body import request_body
 from services.federation.ask_fees import AskFees
 from services.federation.ask_records import AskRecords
@@ -71,16 +71,17 @@ def _expert(row: Any) -> dict[str, str]:
 class PeerAsks:
     """This library's side of the conditions another library draws."""
 
-    def __init__(self, desk: PeerDesk, engine: DrawEngine, audit: AuditChain,
+    def __init__(self, desk: PeerDesk, draws: Draws, audit: AuditChain,
                  vault: Vault | None = None) -> None:
         self.desk = desk
-        self.engine = engine
+        self.draws = draws
         self.audit = audit
         self.vault = vault  # to open avoided persons' ID numbers for their keyed hashes
         self.updates = AskUpdates(desk, audit)  # the evaluation's changes, sent
-        self.rosters = AskRosters(audit, engine)  # the 副场's rosters, received
+        news = draws.news.agency_news
+        self.rosters = AskRosters(audit, news)  # the 副场's rosters, received
         self.records = AskRecords(audit)  # the agency's records of the lent experts
-        self.fees = AskFees(desk, audit, engine)  # the lent experts' fee sheets, funded
+        self.fees = AskFees(desk, audit, news)  # the lent experts' fee sheets, funded
 
     async def ask(self, activity_id: int, condition_id: int, peer_code: str) -> PeerAsk:
         """Mark a condition, before its draw starts, as drawn by a peer library."""
@@ -124,7 +125,7 @@ class PeerAsks:
         await PeerAsk.filter(id=ask.id, status=ask.status).update(
             status="local", release="telling" if telling else "", tries=0, next_at=None)
         await self._audit("ask_local", ask, now, person_id)
-        await self.engine.advance(ask.activity_id, now)
+        await self.draws.running.waves.advance(ask.activity_id, now)
 
     async def want_supplement(self, activity_id: int, condition_id: int, now: datetime,
                               person_id: int) -> int:
@@ -298,7 +299,7 @@ class PeerAsks:
             await self._audit("ask_refused" if state == "refused" else "ask_answered", ask,
                               now, state=state, confirmed=len(experts))
         if state in ("done", "short"):
-            await self.engine.advance(activity.id, now)
+            await self.draws.running.waves.advance(activity.id, now)
 
     async def _audit(self, what: str, ask: PeerAsk, now: datetime, person_id: int = 0,
                      **detail: Any) -> None:

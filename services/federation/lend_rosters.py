@@ -12,9 +12,9 @@ from models.draws import DrawActivity, DrawStatus, Invitation
 from models.federated_draws import PeerDraw
 from services.audit import AuditChain
 from services.common.errors import ClosedWindow, DomainError
-from services.draws import PeerSetup, Performance
 from services.draws.facts import Actor
-from services.draws.record import Entry
+from services.draws.record import Entry, Performance
+from services.draws.setup import PeerSetup
 from services.federation.peers import PeerDesk, PeerRefused, PeerUnavailable, retry_after
 from services.standing import ConductCatalogue
 

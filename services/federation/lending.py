@@ -25,15 +25,10 @@ from models.people import Person
 from services.audit import AuditChain
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
-from services.draws import (
-    Attendance,
-    DrawEngine,
-    DrawFollowups,
-    LentDesk,
-    PeerSetup,
-    Performance,
-)
+from services.draws import Draws
 from services.draws.facts import Actor
+from services.draws.followups import LentDesk
+from services.draws.setup import PeerSetup
 from services.federation.codes import gb_code
 from services.federation.keys import Peer
 from services.federation.lend_fees import LendFees
@@ -79,18 +74,15 @@ def state_of(draw: PeerDraw, activity: DrawActivity | None) -> str:
 class PeerLending:
     """This library's side of a draw it makes for another."""
 
-    def __init__(self, engine: DrawEngine, audit: AuditChain,
-                 followups: DrawFollowups | None = None, vault: Vault | None = None,
-                 attendance: Attendance | None = None, desk: PeerDesk | None = None,
-                 performance: Performance | None = None,
-                 funding: Funding | None = None) -> None:
-        self.engine = engine
+    def __init__(self, draws: Draws, audit: AuditChain, vault: Vault | None = None,
+                 desk: PeerDesk | None = None, funding: Funding | None = None) -> None:
+        # the draw made here (started, ended, its experts released by a 退选 by the system,
+        # told a changed gathering time)
+        self.draws = draws
         self.audit = audit
-        self.followups = followups  # to release lent experts (a 退选 by the system)
         self.vault = vault  # to tell our experts among the persons the asker avoids
-        self.attendance = attendance  # to tell our experts a changed gathering time
         # the 副场's roster, sent to the asker; the asker's records written on our experts'
-        self.rosters = LendRosters(desk, audit, performance)
+        self.rosters = LendRosters(desk, audit, draws.record.performance)
         self.fees = LendFees(desk, audit, funding)  # our experts' fee sheet, sent and funded
 
     async def _ours_among(self, asked: Asked) -> tuple[int, ...]:
@@ -170,7 +162,7 @@ class PeerLending:
             await self._forget_key(draw)
             await self._audit("draw_accepted", draw, now, person_id, activity=activity.id,
                               avoided=len(avoided))
-        await self.engine.start(activity.id, now, SYSTEM, asked.nonce)
+        await self.draws.running.lifecycle.start(activity.id, now, SYSTEM, asked.nonce)
         await self._audit("draw_started", draw, now, activity=activity.id,
                           seed_hash=activity.seed_hash or "", nonce=asked.nonce)
         return await PeerDraw.get(id=draw.id)
@@ -200,12 +192,12 @@ class PeerLending:
             await PeerDraw.filter(id=draw.id).update(status="cancelled")
             if activity is not None and activity.status in (DrawStatus.DRAWING,
                                                             DrawStatus.PAUSED):
-                await self.engine.force_end(activity.id, now, SYSTEM,
-                                            "请求方专家库已取消本次请求")
+                await self.draws.running.lifecycle.force_end(activity.id, now, SYSTEM,
+                                                             "请求方专家库已取消本次请求")
             await self._audit("draw_cancelled", draw, now)
-        if release and activity is not None and self.followups is not None \
-                and activity.status != DrawStatus.WITHDRAWN:
-            told = await self.followups.release_for_asker(activity.id, release, now, SYSTEM)
+        if release and activity is not None and activity.status != DrawStatus.WITHDRAWN:
+            told = await self.draws.followups.withdrawals.release_for_asker(
+                activity.id, release, now, SYSTEM)
             await self._audit("draw_released", draw, now, released=told)
 
     async def update(self, peer: Peer, request_id: str, body: dict[str, Any],
@@ -232,10 +224,11 @@ class PeerLending:
                 raise Conflict("federation.decided")  # another applied it meanwhile
             if activity is not None and activity.status not in (DrawStatus.WITHDRAWN,
                                                                 DrawStatus.CANCELLED):
-                told = await PeerSetup.apply_change(activity, changed, now, self.attendance)
+                told = await PeerSetup.apply_change(activity, changed, now,
+                                                    self.draws.venue.attendance)
         if activity is not None and changed["wanted"] > draw.wanted:  # a 补抽 asked for
-            await LentDesk.tell_wanted(self.engine.outbox, activity, draw.peer_name,
-                                       changed["wanted"], now)
+            await LentDesk.tell_wanted(self.draws.running.waves.outbox, activity,
+                                       draw.peer_name, changed["wanted"], now)
         await self._audit("draw_updated", draw, now, seq=seq, told=told)
         return {"request_id": draw.request_id, "seq": seq, "applied": True, "told": told}
 

@@ -32,8 +32,8 @@ from models.payouts import (
 from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.reactions import Happened, Paid
-from services.draws import DrawRecord
-from services.draws.facts import Actor, OperationLog
+from services.draws.facts import Actor, Family, OperationLog
+from services.draws.news import Titles
 from services.payments import Checkout, FeeItem, Payments
 
 note = OperationLog.write  # the activity's operation log
@@ -160,7 +160,7 @@ async def view(funding: FeeFunding) -> SheetView:
     root = await DrawActivity.get(id=funding.activity_id)
     agency = await Agency.get_or_none(id=root.agency_id)
     submitter = await Person.get_or_none(id=funding.submitted_by)
-    title = (await DrawRecord.activity_titles([root.id]))[root.id]
+    title = (await Titles.activity_titles([root.id]))[root.id]
     # our experts lent to another library's 副场: its agency funds them
     asker = None if agency else await PeerDraw.get_or_none(activity_id=root.id)
     return SheetView(funding, title.full, agency.name if agency else
@@ -173,7 +173,7 @@ async def _hold_paying(activity: DrawActivity, actor: Actor, now: datetime
                        ) -> tuple[DrawActivity, str, FeeFunding]:
     """The agency pays the sheet's total by WeChat Pay: the sheet is held as it stands (every
     fee recorded) while it is paid; (the root activity, the order's title, the sheet)."""
-    root = await DrawRecord.root_of(activity)
+    root = await Family.root_of(activity)
     amounts = await _sheet_amounts(root)
     total = sum(amounts.values())
     async with in_transaction():
@@ -185,7 +185,7 @@ async def _hold_paying(activity: DrawActivity, actor: Actor, now: datetime
             funding = await _hold(root, funding, FundingState.PAYING, amounts, "", actor, now)
             await note(root, actor, "funding_pay", now, None, fen=total,
                          experts=len(amounts))
-    title = (await DrawRecord.activity_titles([root.id]))[root.id]
+    title = (await Titles.activity_titles([root.id]))[root.id]
     return root, f"{title.short} 专家劳务费", funding
 
 
@@ -231,7 +231,7 @@ class Funding:
     async def submit(activity: DrawActivity, reference: str, actor: Actor, now: datetime
                      ) -> FeeFunding:
         """The agency submits the sheet, every fee recorded, with its bank transfer's reference."""
-        root = await DrawRecord.root_of(activity)
+        root = await Family.root_of(activity)
         reference = " ".join(reference.split())
         if not 1 <= len(reference) <= REFERENCE_MAX:
             raise BadInput("funding.reference", most=REFERENCE_MAX)

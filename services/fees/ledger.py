@@ -15,7 +15,7 @@ from models.federated_draws import PeerAsk, PeerDraw
 from models.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
 from models.people import Agency, Person
 from services.common.clock import CHINA
-from services.draws import DrawRecord
+from services.draws.news import Titles
 from services.fees.declaration import month_bounds
 
 
@@ -83,7 +83,7 @@ async def ledger(month: date, agency_id: int | None = None) -> list[AgencyLedger
     ids = {f.activity_id for f in fundings} | {p.activity_id for p in paid_rows} | {
         a.activity_id for a in lent}
     activities = {a.id: a for a in await DrawActivity.filter(id__in=ids)} if ids else {}
-    titles = {i: t.full for i, t in (await DrawRecord.activity_titles(ids)).items()}
+    titles = {i: t.full for i, t in (await Titles.activity_titles(ids)).items()}
     if agency_id is not None:
         activities = {k: a for k, a in activities.items() if a.agency_id == agency_id}
     agencies = {a.id: a for a in await Agency.filter(

@@ -36,8 +36,7 @@ from models.wechat import Channel, WeChatIdentity
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.common.links import NOTICE_LINK_DAYS
-from services.draws import DrawRecord
-from services.draws.facts import Actor, OperationLog
+from services.draws.facts import Actor, Family, OperationLog
 from services.fees.accounts import PayoutAccounts
 from services.fees.authorisations import TransferAuthorisations, refusal_words
 from services.fees.month_income import withholding_of
@@ -109,7 +108,7 @@ class Payouts:
     async def choose(self, activity: DrawActivity, channel: FeeChannel, actor: Actor,
                      now: datetime) -> FeeChannel:
         """Fees paid here or elsewhere; back to elsewhere only while nothing was sent."""
-        root = await DrawRecord.root_of(activity)
+        root = await Family.root_of(activity)
         if channel == FeeChannel.PLATFORM and self.gateway is None:
             raise Conflict("payout.off")
         async with in_transaction():
@@ -136,7 +135,7 @@ class Payouts:
                     now: datetime) -> Payout | None:
         """Send one expert's recorded fee as a transfer bill for the expert to confirm; an
         expert without the mini-program is asked for a bank account instead (None)."""
-        root = await DrawRecord.root_of(activity)
+        root = await Family.root_of(activity)
         if await sheets.channel_of(root.id) != FeeChannel.PLATFORM:
             raise Conflict("payout.not_platform")
         if self.gateway is None:
@@ -208,7 +207,7 @@ class Payouts:
                      now: datetime) -> Payout:
         """Withdraw a bill the expert has not confirmed yet (the fee can then be corrected
         and sent again)."""
-        root = await DrawRecord.root_of(activity)
+        root = await Family.root_of(activity)
         payout = await Payout.get_or_none(id=payout_id, activity_id=root.id)
         if payout is None:
             raise NotFound("payout.not_found")

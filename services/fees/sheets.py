@@ -28,8 +28,8 @@ from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
-from services.draws import DrawEngine, DrawRecord
-from services.draws.facts import Actor, OperationLog
+from services.draws.facts import Actor, Family, OperationLog
+from services.draws.news import Notices
 from services.fees.rule import Computed, Situation
 from services.fees.secondary import fee_at_venue
 from services.fees.standards import FeeStandards
@@ -81,7 +81,7 @@ async def _closed(activity: DrawActivity) -> bool:
     "评标结束后（… 或全部专家离场后）"."""
     if activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN:
         return True
-    served = await DrawRecord.serving(activity)
+    served = await Family.serving(activity)
     return bool(served) and all(i.checkout_at is not None for i in served)
 
 
@@ -92,7 +92,7 @@ async def _require_finished(activity: DrawActivity) -> None:
 
 async def _paid_for(activity: DrawActivity) -> list[Invitation]:
     """Those the fee is for: who served, and who came and withdrew on arrival."""
-    rows = await DrawRecord.serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
+    rows = await Family.serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
     return [r for r in rows if r.status == InvitationStatus.CONFIRMED or r.absence == ON_ARRIVAL]
 
 
@@ -111,7 +111,7 @@ async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
     profile = await ExpertProfile.get_or_none(id=item.expert_id)
     # 异地 as the record marks it and the draw honours it (services/reference: elsewhere)
     away = profile is not None and Reference.elsewhere(profile.region,
-                                                       DrawEngine.notices.venue_region(notice))
+                                                       Notices.venue_region(notice))
     # at a 副场, the administrator's rule picks the standard (FG-807)
     return await fee_at_venue(standard, notice, china_today(root.eval_start),
                               item.checkin_at or root.eval_start,
@@ -131,7 +131,7 @@ async def fees_of(activity: DrawActivity) -> list[FeeRow]:
     mini = {p for p, c in channels if c == Channel.MINI_PROGRAM}
     standard = await standard_for(activity)
     return [FeeRow(r, str(names.get(r.person_id, "")),
-                   await fee_by_standard(activity, r, await DrawEngine.notices.notice_of(r),
+                   await fee_by_standard(activity, r, await Notices.notice_of(r),
                                          standard), standard,
                    r.person_id in wechat, r.person_id in mini)
             for r in rows]
@@ -148,7 +148,7 @@ async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: 
                           paid: bool) -> None:
     """Paid through the platform, "paid" is the transfer's outcome, never a tick; and a fee
     on its way to the expert (or paid) is not changed under it."""
-    root = await DrawRecord.root_of(activity)
+    root = await Family.root_of(activity)
     choice = await FeeChannelChoice.get_or_none(activity_id=root.id)
     if choice is None or choice.channel != FeeChannel.PLATFORM:
         return
@@ -175,7 +175,7 @@ class FeeSheets:
         the bank account of each fee."""
         rows = await fees_of(activity)
         standard = await standard_for(activity)
-        root = await DrawRecord.root_of(activity)
+        root = await Family.root_of(activity)
         channel = await channel_of(root.id)
         ids = [r.invitation.id for r in rows]
         latest = {p.invitation_id: p for p in await Payout.filter(
@@ -196,7 +196,7 @@ class FeeSheets:
         if item is None:
             raise NotFound("urge.not_in_activity")
         await _guard_platform(activity, item, amount_fen, paid)
-        computed = await fee_by_standard(activity, item, await DrawEngine.notices.notice_of(item),
+        computed = await fee_by_standard(activity, item, await Notices.notice_of(item),
                                          await standard_for(activity))
         reason = " ".join(reason.split())
         if len(reason) > REASON_MAX:
@@ -227,10 +227,10 @@ class FeeSheets:
         for r in rows:
             if r.status == InvitationStatus.ABSENT and r.absence != ON_ARRIVAL:
                 continue
-            root = await DrawRecord.root_of(await DrawActivity.get(id=r.activity_id))
+            root = await Family.root_of(await DrawActivity.get(id=r.activity_id))
             if not await _closed(root) and r.fee_recorded_at is None:
                 continue  # not over yet: nothing to show
-            notice = await DrawEngine.notices.notice_of(r)
+            notice = await Notices.notice_of(r)
             standard = await standard_for(root)
             out.append(MyFee(r, notice, await fee_by_standard(root, r, notice, standard),
                              standard, latest.get(r.id)))

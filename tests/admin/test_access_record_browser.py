@@ -18,7 +18,7 @@ from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.pii import mask_name
-from services.draws.news.views import activity_number
+from services.draws.news.views import Views
 from tests.support.access import bank_account_given
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in
@@ -70,7 +70,7 @@ async def test_the_auditor_reads_what_finance_took_and_why(
     await expect(exported).not_to_contain_text("手机号")
     read = log.locator("tr", has_text="查看专家的完整收款账号")
     await expect(read).to_contain_text(
-        f"查看专家的完整收款账号：{project.name}（抽取活动 {activity_number(aid)}），"
+        f"查看专家的完整收款账号：{project.name}（抽取活动 {Views.activity_number(aid)}），"
         f"专家 {mask_name(person.name)}（完整姓名、完整银行账号；"
         "用途：向专家的银行账户转账支付劳务费）")
     await expect(read).to_contain_text("完整读取个人信息")

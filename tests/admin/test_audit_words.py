@@ -27,7 +27,7 @@ from models.people import DESK_ROLES, Person, phone_is
 from sandbox.pay_gateway import PayGateway
 from services.audit import READS_IN_FULL
 from services.common.pii import mask_name
-from services.draws.news.views import activity_number
+from services.draws.news.views import Views
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import prepared
@@ -94,7 +94,7 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
 
     entries = await trail(api, demo)
     said = [f"{e['title']}｜{e['what']}" for e in entries]
-    named = f"{project.name}（抽取活动 {activity_number(aid)}）"
+    named = f"{project.name}（抽取活动 {Views.activity_number(aid)}）"
     experts = await ExpertProfile.all().count()
     # the application's attachment, the draw, the fee and the payout, each on its activity
     assert f"修改数据｜上传抽取申请附件：{named}；成功" in said, said
@@ -117,7 +117,7 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     assert f"导出或下载文件｜{register}" in said
     assert "下载文件（不含个人信息）｜下载空白的专家名册导入模板（不含个人信息）" in said
     assert "越权访问被拒绝｜打开工作台页面「处分管理」；未成功：没有相应角色的权限" in said
-    numbers = {activity_number(aid), project.number, "GD-ZJ-000001"}
+    numbers = {Views.activity_number(aid), project.number, "GD-ZJ-000001"}
     assert all(e["who"] for e in entries if e["action"] != "audit_read")
     unreadable = [s for s in said if not readable(s, numbers)]
     assert not unreadable, unreadable
@@ -138,7 +138,7 @@ async def test_a_days_desk_work_reads_as_words_on_the_trail(
     agency_desk = Desk(client)  # (one cookie jar: the auditor's session ends)
     await agency_desk.sign_in(demo["handler"].phone)
     _, log = await agency_desk.get(f"/console/activities/{aid}/log")
-    assert f"<td>{activity_number(aid)}</td>" in log
+    assert f"<td>{Views.activity_number(aid)}</td>" in log
     assert f"登记专家酬劳：专家 {payee}，900.00元" in log, log
 
 
@@ -172,12 +172,12 @@ async def test_entries_written_before_records_were_named_still_verify_and_read_a
     await chain.chain_draw_logs(now)
     assert (await chain.verify()).broken_at is None
     shown = {e["what"] for e in await trail(api, demo)}
-    named = f"{project.name}（抽取活动 {activity_number(aid)}）"
+    named = f"{project.name}（抽取活动 {Views.activity_number(aid)}）"
     assert {f"上传抽取申请附件：{named}；成功", "下载空白的专家名册导入模板",
             "打开工作台页面「处分管理」；未成功：没有相应角色的权限",
             f"{mask_name(reviewer.name)}，角色：审核人", "完整读取专家名册：12 人的姓名、手机号",
             "验证码不正确（本次登录第 1 次）", f"{named}：提交核验"} <= shown, shown
-    assert all(readable(w, {activity_number(aid), project.number}) for w in shown), shown
+    assert all(readable(w, {Views.activity_number(aid), project.number}) for w in shown), shown
     assert await AuditEntry.filter(action="draw_log").exists()
 
 

@@ -29,7 +29,7 @@ from models.people import Person, phone_is
 from models.wechat import Channel, WeChatIdentity
 from services.applicants.reads import applications_of
 from services.draws.facts.scope import AgencyRole
-from services.draws.news.views import visible_file
+from services.draws.news.views import Views
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, prepared, start_draw
 from tests.support.queries import QueryCounter
@@ -139,7 +139,7 @@ async def test_the_one_statement_reads_what_the_orm_reads(api: Api, client, demo
     assert started.status == 200, started.data
     handler = await Person.get(phone_is(demo["handler"].phone))
     activity = await DrawActivity.get(id=aid)
-    read = await visible_file(AgencyRole(handler.id, activity.agency_id, False), aid,
+    read = await Views.visible_file(AgencyRole(handler.id, activity.agency_id, False), aid,
                             datetime.now(UTC))
     assert _fields(read.activity) == _fields(activity)
     assert _fields(read.project) == _fields(await Project.get(id=activity.project_id))

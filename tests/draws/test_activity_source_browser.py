@@ -29,7 +29,7 @@ async def test_the_handler_filters_the_activity_list_by_its_source(
     await DrawActivity.filter(id=ended.id).update(status="ended")
     handler = await Person.get(id=ended.handler_id)
     start = datetime.now(UTC) + timedelta(days=5)
-    redraw = await sandbox.app[DOMAIN].draw_followups.clone(
+    redraw = await sandbox.app[DOMAIN].draws.followups.clones.clone(
         await DrawActivity.get(id=ended.id), "redraw",
         {"bid_open_at": start - timedelta(hours=1), "eval_start": start,
          "eval_end": start + timedelta(hours=4)}, datetime.now(UTC),

@@ -34,7 +34,7 @@ async def test_a_projects_two_activities_are_told_apart(api: Api, client: TestCl
     aid, token = await prepared(api, demo)  # section 1 (施工), verified: the agency is told
     first = await DrawActivity.get(id=aid)
     second = await _second(api, token, first)
-    titles = await client.app[DOMAIN].draw_record.activity_titles([aid, second])
+    titles = await client.app[DOMAIN].draws.news.titles.activity_titles([aid, second])
     assert titles[aid].sections == "1 施工" and titles[second].sections == "2 监理"
     assert titles[aid].full == f"某市第一中学教学楼新建工程（CQSQ{aid:08d}，标段 1 施工）"
     assert titles[aid].short == "某市第一中学教学楼新建工程（1 施工）"

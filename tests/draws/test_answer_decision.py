@@ -1,4 +1,4 @@
-"""Which invitation a lone answer is for is one decision (services/draws/running/answers.py
+"""Which invitation a lone answer is for is one decision (services/draws/answering/answers.py
 `decide`): applied to the one open invitation, or to the latest one sent when none is open
 (told it came late or what was answered before), several open (listed, applied to none), or
 not an answer at all (an everyday word with nothing open). Chat and SMS only render it: one
@@ -15,10 +15,9 @@ from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation, InvitationStatus
 from models.people import Person, phone_is
-from services.draws.answering.sms_answers import SmsReplies
 from tests.support.draw_world import invited_by_sms
 from tests.support.wechat import Chat
-from web.context import DOMAIN, TEXTS
+from web.context import DOMAIN
 
 
 async def one_open(person_id: int, now: datetime) -> list[Invitation]:
@@ -80,9 +79,7 @@ async def test_a_lone_answer_means_the_same_in_chat_and_by_sms(
         else:
             assert row.chat in text, text
     else:
-        domain = client.app[DOMAIN]
-        replies = SmsReplies(domain.draws, domain.outbox, client.app[TEXTS],
-                             domain.draw_followups)
+        replies = client.app[DOMAIN].draws.answering.sms_answers
         text = await replies.answer(expert.phone, row.said, now) or ""
         assert row.sms in text, text
     after = [(await Invitation.get(id=i.id)).status for i in items]

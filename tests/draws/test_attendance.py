@@ -33,7 +33,7 @@ from web.context import DOMAIN
 
 
 def attendance(client: TestClient) -> Attendance:
-    return client.app[DOMAIN].attendance
+    return client.app[DOMAIN].draws.venue.attendance
 
 
 async def refused(call, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -24,9 +24,9 @@ from models.draws import (
 from models.experts import ExpertProfile, Unavailability
 from models.people import Person, phone_is
 from services.common.clock import CHINA
-from services.draws.randomness.audit import audit, draw_key, order
+from services.draws.randomness.audit import DrawAudit, draw_key, order
 from services.draws.randomness.merkle import pool_root
-from services.draws.record.results import audit_records
+from services.draws.record.results import Results
 from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.draw_world import NONCE, drawn, finish, make_experts, prepared, start_draw
@@ -62,8 +62,9 @@ async def test_the_pools_are_committed_at_verification_and_audited_after_the_dra
     assert after.pool_hash == pool_root(after.id, "main", after.pool or [])
     activity = await DrawActivity.get(id=aid)
     assert activity.status == "ended" and activity.seed
-    report = audit(activity.seed, activity.seed_hash or "", await audit_records(activity),
-                   activity.nonce or "")
+    report = DrawAudit.audit(activity.seed, activity.seed_hash or "",
+                             await Results.audit_records(activity),
+                             activity.nonce or "")
     assert report.ok, report.problems
     assert (await expertbot("audit", str(aid)))[0] == 0
     # a skip reason made up after the fact is caught: someone else's day off
@@ -159,8 +160,9 @@ async def test_a_supplement_is_committed_before_its_value_is_entered(
     assert started.data["conditions"][0]["pool_hash"] == child["conditions"][0]["pool_hash"]
     await finish(chat, child["id"])
     done = await DrawActivity.get(id=child["id"])
-    report = audit(done.seed or "", done.seed_hash or "", await audit_records(done),
-                   done.nonce or "")
+    report = DrawAudit.audit(done.seed or "", done.seed_hash or "",
+                             await Results.audit_records(done),
+                             done.nonce or "")
     assert done.status == "ended" and report.ok, report.problems
 
 

@@ -143,7 +143,7 @@ async def test_withdrawal_five_hour_rule_and_acknowledged_notices(
     await make_experts(client, 6)
     aid, token = await drawn(api, chat, demo)
     activity = await DrawActivity.get(id=aid)
-    followups = client.app[DOMAIN].draw_followups
+    followups = client.app[DOMAIN].draws.followups.withdrawals
     boundary = activity.eval_start - timedelta(hours=5)
     try:
         await followups.request_withdrawal(activity, "台风停工", boundary + timedelta(seconds=1),

@@ -94,7 +94,7 @@ async def test_no_forbidden_expert_is_invited_and_never_more_confirmed_than_plan
                            {"approve": True, "small_pool_ok": True})).status == 200
     started = await start_draw(api, token, aid)
     assert started.status == 200, started.data
-    engine = client.app[DOMAIN].draws
+    engine = client.app[DOMAIN].draws.running.replies
     replies = itertools.cycle(world["replies"])
     for _ in range(30):
         waiting = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)

@@ -39,7 +39,7 @@ async def test_the_sweep_locks_only_the_draws_that_need_something(
     # place was confirmed, before the draw was ended
     await Invitation.filter(activity_id=lost).update(status=InvitationStatus.DECLINED)
     await Invitation.filter(activity_id=complete).update(status=InvitationStatus.CONFIRMED)
-    sweep = client.app[DOMAIN].draws.sweep
+    sweep = client.app[DOMAIN].draws.running.sweep.sweep
 
     async with QueryCounter() as counted:
         counts = await sweep(datetime.now(UTC))

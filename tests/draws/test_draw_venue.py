@@ -85,7 +85,7 @@ async def test_an_absence_at_the_venue_is_replaced_and_the_new_expert_checks_in(
     assert "签到成功" in await scan(first_openid)
     # gathering + 31 minutes: the agency is told who has not come, once, nobody is marked
     # absent (the in-process worker's own sweep may come first: whichever does, it is once)
-    attendance = client.app[DOMAIN].attendance
+    attendance = client.app[DOMAIN].draws.venue.attendance
     await attendance.sweep(now)
     await attendance.sweep(now + timedelta(minutes=1))
     told = await Notification.filter(kind="draw.not_arrived")
@@ -159,7 +159,7 @@ async def test_a_late_expert_checks_in_at_35_minutes(
     await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(minutes=5),
                                              eval_end=now + timedelta(hours=5))
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=35))
-    await client.app[DOMAIN].attendance.sweep(now)
+    await client.app[DOMAIN].draws.venue.attendance.sweep(now)
     assert await Notification.filter(kind="draw.not_arrived").exists()
     scan = scanner(chat, await venue_scene(api, token, aid, platform), now)
     late = (await Invitation.filter(activity_id=aid).order_by("id"))[0]
@@ -363,7 +363,7 @@ async def test_the_agency_urges_after_the_system_urged_three_times(
     await DrawActivity.filter(id=aid).update(eval_start=g + timedelta(minutes=30),
                                              eval_end=g + timedelta(hours=5))
     await Notice.filter(activity_id=aid).update(gather_at=g)
-    att = client.app[DOMAIN].attendance
+    att = client.app[DOMAIN].draws.venue.attendance
     for offset in (0, 10, 20):
         await att.sweep(g + timedelta(minutes=offset))
     item, _ = await Invitation.filter(activity_id=aid).order_by("id")
@@ -441,7 +441,7 @@ async def test_an_on_site_evaluation_ends_when_every_expert_has_left(
     assert mine.data["fees"][0]["paid"] is True
     # the other evaluation ends at its expected end, by the sweep (this one or the worker's)
     await DrawActivity.filter(id=other).update(eval_end=now - timedelta(minutes=1))
-    await client.app[DOMAIN].attendance.sweep(now)
+    await client.app[DOMAIN].draws.venue.attendance.sweep(now)
     assert (await DrawActivity.get(id=other)).finished_at is not None
 
 
@@ -464,7 +464,7 @@ async def test_a_handler_without_wechat_hears_of_arrivals_and_absences_by_sms(
     assert first is not None
     assert "签到成功" in await scan(await openid_of(first.person_id))
     # half an hour after the gathering the other has not come: the agency is told
-    await client.app[DOMAIN].attendance.sweep(now)
+    await client.app[DOMAIN].draws.venue.attendance.sweep(now)
     # the arrival and the absence are two notifications, relayed each in its own time
     await eventually(lambda: sum(
         ("到场情况：已到场 1/2" in t) + ("仍有1位专家未签到" in t and "登记缺席后补抽" in t)
@@ -507,5 +507,5 @@ async def test_the_status_says_where_the_evaluation_is(
     await the_evaluation_starts_now(aid, now)
     assert await status_title(api, token, aid) == "评标中"
     await DrawActivity.filter(id=aid).update(eval_end=now - timedelta(minutes=1))
-    await client.app[DOMAIN].attendance.sweep(now)
+    await client.app[DOMAIN].draws.venue.attendance.sweep(now)
     assert await status_title(api, token, aid) == "已结束"

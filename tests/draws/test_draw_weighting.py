@@ -23,11 +23,11 @@ from models.performance import PerformanceRecord
 from models.sanctions import Sanction
 from models.wechat import Channel, WeChatIdentity
 from services.common.clock import china_today
-from services.draws.candidates.skips import activity_facts
-from services.draws.facts.oplog import log_export
-from services.draws.randomness.audit import audit, draw_key, export_record, import_record, order
-from services.draws.randomness.merkle import check_proof, pool_root, prove
-from services.draws.record.results import audit_records
+from services.draws.candidates.skips import Skips
+from services.draws.facts.oplog import OperationLog
+from services.draws.randomness.audit import DrawAudit, draw_key, order
+from services.draws.randomness.merkle import Merkle, pool_root, prove
+from services.draws.record.results import Results
 from tests.support.api import Api
 from tests.support.cli import Expertbot
 from tests.support.console import Desk
@@ -77,9 +77,9 @@ def test_a_weighted_proof_carries_the_weight_and_a_changed_weight_fails_it() -> 
     assert proof is not None
     data = proof.as_dict()
     assert data["weight"] == 3 and data["root"] == pool_root(7, "main", list(weights), weights)
-    assert check_proof(data)
-    assert not check_proof(dict(data, weight=4))
-    assert not check_proof({k: v for k, v in data.items() if k != "weight"})
+    assert Merkle.check_proof(data)
+    assert not Merkle.check_proof(dict(data, weight=4))
+    assert not Merkle.check_proof({k: v for k, v in data.items() if k != "weight"})
 
 
 def test_over_many_seeds_an_a_level_expert_is_drawn_first_more_often_than_a_d_level_one() -> None:
@@ -164,10 +164,10 @@ async def test_weighting_off_by_default_leaves_the_draw_and_its_audit_as_before(
                                     condition.pool or [])[0]
     await finish(chat, aid)
     activity = await DrawActivity.get(id=aid)
-    records = await audit_records(activity)
+    records = await Results.audit_records(activity)
     assert all(r.weights is None for r in records)
-    assert audit(activity.seed or "", activity.seed_hash or "", records, NONCE).ok
-    exported = export_record(aid, activity.seed or "", activity.seed_hash or "", records)
+    assert DrawAudit.audit(activity.seed or "", activity.seed_hash or "", records, NONCE).ok
+    exported = DrawAudit.export_record(aid, activity.seed or "", activity.seed_hash or "", records)
     assert all("weights" not in p for p in exported["pools"])  # type: ignore[union-attr]
     await the_results_unseal(aid, datetime.now(UTC))
     link = (await api.call("GET", f"/draws/activities/{aid}/result-page", token)).data["url"]
@@ -225,8 +225,8 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     assert first.expert_id == ranked[0]
     await finish(chat, aid)
     activity = await DrawActivity.get(id=aid)
-    records = await audit_records(activity)
-    assert audit(activity.seed or "", activity.seed_hash or "", records, NONCE).ok
+    records = await Results.audit_records(activity)
+    assert DrawAudit.audit(activity.seed or "", activity.seed_hash or "", records, NONCE).ok
     assert (await expertbot("audit", str(aid)))[0] == 0
     shown = await api.call("GET", f"/draws/activities/{aid}/audit", token)
     assert shown.data["ok"] and shown.data["pools"][0]["weighted"] is True
@@ -237,8 +237,9 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     _, page = await desk.get(f"/console/activities/{aid}/audit")
     assert "一致" in page and "按信用等级加权抽取（A 级权重 4" in page
     # the exported record carries the weights; one changed there fails the offline audit
-    record = export_record(aid, activity.seed or "", activity.seed_hash or "", records,
-                           await log_export(activity), NONCE, activity_facts(activity))
+    record = DrawAudit.export_record(aid, activity.seed or "", activity.seed_hash or "", records,
+                                     await OperationLog.log_export(activity), NONCE,
+                                     Skips.activity_facts(activity))
     path = tmp_path / "record.json"
     path.write_text(json.dumps(record, ensure_ascii=False))
     assert (await expertbot("audit", "--file", str(path)))[0] == 0
@@ -252,15 +253,16 @@ async def test_a_weighted_draw_commits_the_weights_the_audit_re_derives_it_and_a
     await Condition.filter(id=condition.id).update(
         pool_weights={str(k): v for k, v in tampered.items()},
         pool_hash=pool_root(condition.id, "main", condition.pool or [], tampered))
-    report = audit(activity.seed or "", activity.seed_hash or "",
-                   await audit_records(activity), NONCE)
+    report = DrawAudit.audit(activity.seed or "", activity.seed_hash or "",
+                             await Results.audit_records(activity), NONCE)
     assert not report.ok and "published before the draw started" in report.problems[0]
     assert (await expertbot("audit", str(aid)))[0] == 1
     # a weight dropped from the record: refused before any root is computed
-    seed, digest, pools, nonce = import_record(json.loads(path.read_text()))
+    seed, digest, pools, nonce = DrawAudit.import_record(json.loads(path.read_text()))
     assert pools[0].weights is not None
     del pools[0].weights[experts[0].id]
-    assert "not those of the pool's members" in audit(seed, digest, pools, nonce).problems[0]
+    assert "not those of the pool's members" in DrawAudit.audit(seed, digest, pools,
+                                                                nonce).problems[0]
 
 
 async def test_an_experts_proof_of_a_weighted_draw_carries_their_weight(

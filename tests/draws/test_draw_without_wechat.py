@@ -26,7 +26,7 @@ from sandbox.fake_tencent_sms import TENCENT_SMS
 from sandbox.fake_tencent_vms import TENCENT_VMS, stand_in
 from sandbox.platform import Platform
 from services.common.texts import Texts
-from services.draws.record.contacts import contact_report
+from services.draws.record.contacts import Contacts
 from services.draws.running.calls import invitation_key
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, prepared, start_draw
@@ -90,7 +90,7 @@ async def test_three_experts_who_never_use_wechat_complete_a_draw(
     page = await submitted(client, link, {"choice": "1"})
     assert page.status == 200 and "已确认参加" in await page.text()
     # 3. no answer after three minutes: the phone rings, the expert presses 1
-    calls = client.app[DOMAIN].draws.calls
+    calls = client.app[DOMAIN].draws.running.calls
     assert calls is not None
     for item in invited:  # the job of each invitation, run when due (the clock is real)
         await calls.call(item.id, 1, datetime.now(UTC))
@@ -104,10 +104,10 @@ async def test_three_experts_who_never_use_wechat_complete_a_draw(
     assert len(confirmed) == 3 and all(i.code for i in confirmed)
     # while sealed the agency sees how each invitation was reached, never who was drawn;
     # once unsealed (30 minutes before the evaluation) the names of those who confirmed
-    during = await contact_report(activity, datetime.now(UTC))
+    during = await Contacts.contact_report(activity, datetime.now(UTC))
     assert [r.answered_via for r in during] == ["sms", "link", "voice"]
     assert all(r.name is None for r in during) and during[2].tried
-    rows = await contact_report(activity, activity.eval_start - timedelta(minutes=20))
+    rows = await Contacts.contact_report(activity, activity.eval_start - timedelta(minutes=20))
     assert [r.answered_via for r in rows] == ["sms", "link", "voice"]
     assert all(r.name for r in rows)
     assert [a.channel for a in rows[2].tried] == ["wechat", "sms", "voice"]

@@ -22,8 +22,8 @@ from models.experts import Unavailability
 from models.notifications import Notification
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
-from services.draws.randomness.audit import audit, export_record
-from services.draws.record.results import audit_records
+from services.draws.randomness.audit import DrawAudit
+from services.draws.record.results import Results
 from tests.support.api import Api
 from tests.support.draw_world import (
     ACTIVITY_FORM,
@@ -47,8 +47,8 @@ async def waiting_openids() -> list[str]:
                                       channel=Channel.OFFICIAL_ACCOUNT)).openid for r in rows]
 
 
-def engine(client: TestClient):  # type: ignore[no-untyped-def]
-    return client.app[DOMAIN].draws
+def running(client: TestClient):  # type: ignore[no-untyped-def]
+    return client.app[DOMAIN].draws.running
 
 
 async def test_a_whole_draw_by_chat_and_api(api: Api, chat: Chat, client: TestClient,
@@ -230,7 +230,7 @@ async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
     assert await Notification.filter(kind="draw.shortage").exists()
     ended = await Notification.filter(kind="draw.ended").first()
     assert ended is not None and ended.params["ending"] == "exhausted"
-    records = await audit_records(await DrawActivity.get(id=aid))
+    records = await Results.audit_records(await DrawActivity.get(id=aid))
     assert {r.name for r in records} == {"main", "alt"}
     activity = await DrawActivity.get(id=aid)
     # the seed was committed when the activity was verified, before the pools were fixed;
@@ -239,10 +239,10 @@ async def test_a_pool_that_runs_out_uses_the_alternate_specialty_then_reports(
     assert [e["action"] for e in log[:3]] == ["submit", "verify", "start"]
     assert log[2]["detail"] == {"seed_hash": activity.seed_hash, "nonce": NONCE}
     assert activity.nonce == NONCE
-    assert audit(activity.seed, activity.seed_hash, records, activity.nonce).ok
+    assert DrawAudit.audit(activity.seed, activity.seed_hash, records, activity.nonce).ok
     # the offline auditor (`expertbot audit --file`) agrees, and catches a reordered draw
-    record = export_record(aid, activity.seed, activity.seed_hash, records,
-                           nonce=activity.nonce)
+    record = DrawAudit.export_record(aid, activity.seed, activity.seed_hash, records,
+                                     nonce=activity.nonce)
     assert record["nonce"] == NONCE
     path = tmp_path / "draw.json"
     path.write_text(json.dumps(record))
@@ -370,7 +370,7 @@ async def test_concurrent_acceptances_never_exceed_the_need(api: Api, client: Te
                                 person_id=profile.person_id, rank=rank, wave=9, sent_at=now,
                                 due_at=now + timedelta(minutes=10))
     rows = await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT)
-    outcomes = await asyncio.gather(*(engine(client).reply(r.id, r.person_id, 1, now)
+    outcomes = await asyncio.gather(*(running(client).replies.reply(r.id, r.person_id, 1, now)
                                       for r in rows))
     assert sorted(o.status for o in outcomes) == ["confirmed", "confirmed", "released",
                                                   "released"]
@@ -386,7 +386,7 @@ async def test_a_timeout_brings_the_next_candidate_and_the_mini_program_reply(
     await start_draw(api, token, aid)
     first = await Invitation.get(activity_id=aid, status=InvitationStatus.SENT)
     now = datetime.now(UTC)
-    counts = await engine(client).sweep(now + timedelta(minutes=11))
+    counts = await running(client).sweep.sweep(now + timedelta(minutes=11))
     assert counts["expired"] == 1
     assert (await Invitation.get(id=first.id)).status == InvitationStatus.TIMEOUT
     second = await Invitation.get(activity_id=aid, status=InvitationStatus.SENT)
@@ -403,9 +403,9 @@ async def test_a_timeout_brings_the_next_candidate_and_the_mini_program_reply(
     assert tapped.status == 200 and tapped.data["verification_code"]
     # the results unseal 30 minutes before the evaluation: one push, once
     start = (await DrawActivity.get(id=aid)).eval_start
-    assert not (await engine(client).sweep(start - timedelta(minutes=31)))["unsealed"]
-    assert (await engine(client).sweep(start - timedelta(minutes=29)))["unsealed"] == 1
-    assert (await engine(client).sweep(start - timedelta(minutes=28)))["unsealed"] == 0
+    assert not (await running(client).sweep.sweep(start - timedelta(minutes=31)))["unsealed"]
+    assert (await running(client).sweep.sweep(start - timedelta(minutes=29)))["unsealed"] == 1
+    assert (await running(client).sweep.sweep(start - timedelta(minutes=28)))["unsealed"] == 0
     assert await Notification.filter(kind="draw.unsealed").count() >= 1
 
 
@@ -420,10 +420,10 @@ async def test_a_skipped_candidate_is_recorded_with_what_shows_why(
         person_id=made[0].person_id, date_from=activity.eval_start.date() - timedelta(days=1),
         date_to=activity.eval_start.date() + timedelta(days=1), reason="出差")
     assert (await start_draw(api, token, aid)).status == 200
-    records = await audit_records(await DrawActivity.get(id=aid))
+    records = await Results.audit_records(await DrawActivity.get(id=aid))
     skipped = {reason for r in records for reason in r.skipped.values()}
     assert skipped == {f"unavailable:{day_off.id}"}
-    record = export_record(aid, "0" * 64, "x", records)
+    record = DrawAudit.export_record(aid, "0" * 64, "x", records)
     assert f"unavailable:{day_off.id}" in json.dumps(record)
 
 

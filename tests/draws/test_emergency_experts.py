@@ -14,9 +14,9 @@ from aiohttp.test_utils import TestClient
 from models.draw_handler import UrgentPool
 from models.draws import Condition, DrawActivity, DrawLog, Invitation, SkippedCandidate
 from models.experts import ExpertProfile
-from services.draws.randomness.audit import audit, draw_key, order
+from services.draws.randomness.audit import DrawAudit, draw_key, order
 from services.draws.randomness.merkle import pool_root
-from services.draws.record.results import audit_records
+from services.draws.record.results import Results
 from tests.support.api import Api
 from tests.support.draw_world import (
     NONCE,
@@ -110,10 +110,11 @@ async def test_an_urgent_draw_invites_the_emergency_experts_first_with_a_shorter
     await finish(chat, aid)
     done = await DrawActivity.get(id=aid)
     assert done.status == "ended"
-    report = audit(done.seed or "", done.seed_hash or "", await audit_records(done),
-                   done.nonce or "")
+    report = DrawAudit.audit(done.seed or "", done.seed_hash or "",
+                             await Results.audit_records(done),
+                             done.nonce or "")
     assert report.ok, report.problems
-    assert {r.name for r in await audit_records(done)} == {"urg", "main"}
+    assert {r.name for r in await Results.audit_records(done)} == {"urg", "main"}
 
 
 async def test_a_refused_urgency_draws_as_usual(api: Api, client: TestClient,
@@ -208,8 +209,9 @@ async def test_a_supplement_of_an_urgent_evaluation_is_urgent_too(
                                                                   timedelta(minutes=5))
     await finish(chat, child.data["id"])
     done = await DrawActivity.get(id=child.data["id"])
-    report = audit(done.seed or "", done.seed_hash or "", await audit_records(done),
-                   done.nonce or "")
+    report = DrawAudit.audit(done.seed or "", done.seed_hash or "",
+                             await Results.audit_records(done),
+                             done.nonce or "")
     assert done.status == "ended" and report.ok, report.problems
     # the agency's list says 应急 on the 补抽 too (its evaluation's urgency)
     listed = await api.call("GET", "/draws/activities", token)

@@ -67,7 +67,7 @@ async def test_a_corrected_gathering_time_reaches_every_confirmed_expert_and_the
     assert {n.person_id for n in told} == {i.person_id for i in serving}
     assert {n.params["gather_at"] for n in told} == {china_time(new)}  # China time
     # the reminders follow the new time: none at the old one's 2 hours, both at the new one's
-    att = client.app[DOMAIN].attendance
+    att = client.app[DOMAIN].draws.venue.attendance
     assert await att.remind(old - timedelta(hours=2)) == 0
     assert await att.remind(new - timedelta(hours=2)) == 2
     # once the evaluation has begun: refused in words, nothing changes

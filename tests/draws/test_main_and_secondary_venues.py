@@ -132,7 +132,7 @@ async def test_a_remote_evaluation_says_each_experts_venue_from_invitation_to_fe
     await finish(chat, aid)
     # the reminder two hours before the gathering says 副场 to the 副场's experts
     gather = (await Notice.get(id=secondary["id"])).gather_at
-    await client.app[DOMAIN].attendance.remind(gather - timedelta(hours=2))
+    await client.app[DOMAIN].draws.venue.attendance.remind(gather - timedelta(hours=2))
     reminded = await Notification.filter(kind="draw.reminder")
     assert {_venue_of(reminded, i.person_id) for i in at_secondary} == {SECONDARY}
     assert _venue_of(reminded, at_main.person_id) == MAIN

@@ -38,7 +38,7 @@ async def ended_draw_and_its_reeval(server: TestServer) -> tuple[int, list[int]]
     start = (datetime.now(UTC) + timedelta(days=3)).replace(hour=1, minute=30, second=0,
                                                             microsecond=0)
     handler = await Person.get(id=activity.handler_id)
-    child = await server.app[DOMAIN].draw_followups.clone(
+    child = await server.app[DOMAIN].draws.followups.clones.clone(
         activity, "reeval", {"bid_open_at": start - timedelta(hours=1), "eval_start": start,
                              "eval_end": start + timedelta(hours=4)}, datetime.now(UTC),
         Actor("agency", handler.id, handler.name))

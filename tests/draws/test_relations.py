@@ -18,7 +18,7 @@ from models.notifications import Notification
 from models.people import Person
 from models.reference import WorkUnit
 from services.demo import demo_id
-from services.draws.candidates.skip_reasons import skip_said
+from services.draws.candidates.skip_reasons import SkipReasons
 from tests.support.api import Api
 from tests.support.applications import FILES, applicant, form, make_batch
 from tests.support.draw_world import (
@@ -99,7 +99,7 @@ async def test_an_expert_whose_relative_heads_the_tenderer_is_passed_over_and_au
     assert invited == {experts[0].id, experts[2].id}
     skip = await SkippedCandidate.get(expert_id=related.id)
     assert skip.reason.startswith("relative:")
-    assert "近亲属在须回避的单位任职" in skip_said(skip.reason, TEXTS)
+    assert "近亲属在须回避的单位任职" in SkipReasons.said(skip.reason, TEXTS)
     # the audit reads the relative's record again and finds it bears the skip out, and a
     # declaration withdrawn since keeps it on the record
     await finish(chat, aid)

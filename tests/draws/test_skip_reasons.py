@@ -9,11 +9,11 @@ import pytest
 
 from services.draws.candidates.skip_reasons import (
     Skip,
+    SkipReasons,
     for_cap,
     for_place,
     for_record,
     read,
-    skip_said,
 )
 from tests.support.helpers import TEXTS
 
@@ -27,7 +27,7 @@ def test_every_reason_a_rule_writes_reads_back_as_itself(text: str) -> None:
     skip = read(text)
     assert skip is not None and skip.text() == text
     # and is said in words on the 随机性核对 page, never as its code
-    words = skip_said(text, TEXTS)
+    words = SkipReasons.said(text, TEXTS)
     assert words and skip.kind not in words and not any(c.isascii() and c.isalpha()
                                                         for c in words), words
 
@@ -38,8 +38,8 @@ def test_the_texts_are_those_stored_records_already_hold() -> None:
     assert read("sanction:7") == Skip("sanction", record=7)
     assert read("supervisor") == Skip("supervisor")
     assert read("remote:4401") == Skip("remote", place="4401")
-    assert skip_said("cap:6:12", TEXTS) == "已达抽取次数限制（12个月内6次）"
-    assert skip_said("remote:440106", TEXTS) == \
+    assert SkipReasons.said("cap:6:12", TEXTS) == "已达抽取次数限制（12个月内6次）"
+    assert SkipReasons.said("remote:440106", TEXTS) == \
         "不接受异地评标，评标地点广东省广州市天河区不在其常驻城市"
 
 

@@ -218,12 +218,12 @@ async def test_the_withdrawal_notice_carries_the_link_and_takes_shoudao(
     client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
                                             monkeypatch)
     domain, now = client.app[DOMAIN], datetime.now(UTC)
-    await domain.draws.reply(invitation.id, invitation.person_id, 1, now)
+    await domain.draws.running.replies.reply(invitation.id, invitation.person_id, 1, now)
     await DrawActivity.filter(id=invitation.activity_id).update(
         status=DrawStatus.WITHDRAWN, ended_at=now, withdraw_reason="项目流标")
     async with domain.outbox.change(now) as change:
-        await domain.draw_followups._tell(change, await invitation.activity,
-                                          await Invitation.get(id=invitation.id))
+        await domain.draws.followups.withdrawals._tell(change, await invitation.activity,
+                                                       await Invitation.get(id=invitation.id))
     notice = await Notification.filter(kind="draw.cancelled").first()
     assert notice is not None and notice.params["link"].endswith(link)
     page = await (await client.get(link)).text()

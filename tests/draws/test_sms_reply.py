@@ -134,7 +134,7 @@ async def test_a_withdrawal_notice_is_acknowledged_by_replying_shoudao(
     app, client, phone, invitation = await _setup(aiohttp_client, infra, wechat, platform,
                                                   monkeypatch)
     now = datetime.now(UTC)
-    await app[DOMAIN].draws.reply(invitation.id, invitation.person_id, 1, now)
+    await app[DOMAIN].draws.running.replies.reply(invitation.id, invitation.person_id, 1, now)
     await DrawActivity.filter(id=invitation.activity_id).update(
         status=DrawStatus.WITHDRAWN, ended_at=now, withdraw_reason="项目流标")
     await client.post(f"/sms/tencent/reply?token={TOKEN}", json=_reply(phone, "收到", 7))
@@ -158,7 +158,7 @@ async def test_with_two_invitations_open_the_sms_answer_lists_each_with_its_link
     (listed,) = [t for t in platform.sms_to(phone) if "待回复" in t]
     assert "您有2个待回复的评标邀请" in listed and "链接分别回复" in listed
     # each invitation's own SMS carries the link that answers it
-    shown = app[DOMAIN].draws.answer_link
+    shown = app[DOMAIN].draws.running.waves.answer_link
     assert shown is not None and "/a/" in shown(first.id) and shown(first.id) != shown(
         second.id)
     # the words a provider sending free text (and the chat) would send list both links
@@ -246,7 +246,7 @@ async def test_a_decision_stands_and_is_answered_once_when_what_follows_it_fails
         raise ConnectionError("Redis refused the job")
 
     monkeypatch.setattr(sms_answers, "answer_words", broken_once)
-    monkeypatch.setattr(app[DOMAIN].draws.waves, "start_timers", redis_down)
+    monkeypatch.setattr(app[DOMAIN].draws.running.waves, "start_timers", redis_down)
     answer = await client.post(f"/sms/tencent/reply?token={TOKEN}",
                                json=_reply(phone, "1", 21))
     assert answer.status == 200 and await answer.json() == {"result": 0, "errmsg": "OK"}

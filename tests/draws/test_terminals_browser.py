@@ -22,7 +22,7 @@ HANDLER, PROVINCE_REVIEWER = "13800000004", "13800000009"
 async def a_complete_draft(server: TestServer) -> int:
     """A draft with its notice and condition, ready but for the attachment and the reason."""
     activity = await desk_draft(server, "GZ-T-2", total=2)
-    setup = server.app[DOMAIN].draw_setup
+    setup = server.app[DOMAIN].draws.setup.activities
     start = activity.eval_start
     notice = await setup.add_notice(activity, {
         "venue": "广州公共资源交易中心", "city": "广州市", "district": "天河区",

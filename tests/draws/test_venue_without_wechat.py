@@ -100,7 +100,7 @@ async def test_experts_without_wechat_arrive_and_leave_and_the_evaluation_ends(
                                              eval_end=now + timedelta(hours=5))
     await Notice.filter(activity_id=aid).update(gather_at=now - timedelta(minutes=5))
     # 2. the urges say how, by SMS: the code to reply, the link to open
-    await client.app[DOMAIN].attendance.sweep(now)
+    await client.app[DOMAIN].draws.venue.attendance.sweep(now)
     urged = await _latest(platform, sms_phone, "您尚未签到")
     assert f"回复本短信验证码{by_sms.code}即可签到" in urged and "/a/" in urged
     # 3. arrivals: the code replied by SMS; 签到 on the link's page

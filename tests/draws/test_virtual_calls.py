@@ -102,7 +102,7 @@ async def test_a_reevaluation_by_calls_two_experts_one_agrees_a_new_time_one_dec
     first, second = begun.data["experts"]
     assert first["outcome"] is None and not begun.data["ready"]
     # the worker's sweep leaves a re-evaluation by calls alone: nobody is invited by message
-    await client.app[DOMAIN].draws.sweep(datetime.now(UTC))
+    await client.app[DOMAIN].draws.running.sweep.sweep(datetime.now(UTC))
     assert await Invitation.filter(activity_id=rid).count() == 0
     # a wrong number of the staff's own is refused in words, nothing bound
     bad = await api.call("POST", f"/draws/activities/{rid}/calls", token, {

@@ -23,7 +23,7 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from models.notifications import Notification, Status
 from sandbox.platform import Platform
 from services.common.pii import mask_phone
-from services.draws.followups.withdrawal_report import withdrawal_follow_up
+from services.draws.followups.withdrawal_report import WithdrawalReport
 from services.draws.running.calls import CALL_KIND, call_key
 from tests.support.draw_world import invited_by_sms
 from tests.support.settings import make_settings
@@ -34,7 +34,7 @@ from web.context import DOMAIN
 async def _call_placed(app: web.Application, invitation: Invitation, attempt: int,
                        now: datetime) -> Notification | None:
     """The call job of `attempt` runs at `now`, then the relay: the notification it queued."""
-    calls = app[DOMAIN].draws.calls
+    calls = app[DOMAIN].draws.running.calls
     assert calls is not None
     await calls.call(invitation.id, attempt, now)
     await app[CHANNELS].relay.run()
@@ -75,10 +75,11 @@ async def test_an_answer_by_sms_first_means_no_call_and_drops_one_queued(
                                                              platform)
     now = datetime.now(UTC)
     invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
-    calls = app[DOMAIN].draws.calls
+    calls = app[DOMAIN].draws.running.calls
     assert calls is not None
     assert await calls.call(invitation.id, 1, now)  # queued, not yet placed by the relay
-    await app[DOMAIN].draws.reply(invitation.id, person_id, 2, now, "出差", via="sms")
+    await app[DOMAIN].draws.running.replies.reply(invitation.id, person_id, 2, now, "出差",
+                                                  via="sms")
     await app[CHANNELS].relay.run()
     assert platform.calls_to(phone) == []
     dropped = await Notification.get(dedupe_key=call_key(invitation.id, 1))
@@ -106,7 +107,7 @@ async def test_an_unanswered_call_is_tried_again_within_the_window_only(
     second = await _call_placed(app, invitation, 2, datetime.now(UTC))
     assert second is not None and second.status == Status.SENT
     assert len(platform.calls_to(phone)) == 2
-    calls = app[DOMAIN].draws.calls
+    calls = app[DOMAIN].draws.running.calls
     assert calls is not None
     assert not await calls.call(invitation.id, 3, start + timedelta(minutes=13))
     # the second call is answered after the window closed: late, told so by SMS
@@ -268,8 +269,8 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
     (GD-DRAW: 30 minutes before the evaluation) the agency sees per invitation what was
     tried and which way the answer came."""
     from services.demo import DEMO_PEOPLE
-    from services.draws.news.notices import invitation_params, notice_of
-    from services.draws.record.contacts import contact_report
+    from services.draws.news.notices import Notices
+    from services.draws.record.contacts import Contacts
     from services.draws.running.calls import invitation_key
 
     app, _client, fake, person_id, phone = await voice_world(aiohttp_client, infra, wechat,
@@ -279,7 +280,7 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
     now = datetime.now(UTC)
     invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
     domain = app[DOMAIN]
-    params = invitation_params(await notice_of(invitation), invitation, 10)
+    params = Notices.invitation_params(await Notices.notice_of(invitation), invitation, 10)
     await domain.outbox.notify(now, "draw.invitation", {**params, "link": ""},
                                person_id=person_id, dedupe_key=invitation_key(invitation.id))
     await domain.outbox.notify(now, "system.test", {"content": "通知",
@@ -293,9 +294,9 @@ async def test_an_invitation_goes_on_wechat_and_by_sms_at_once_and_the_agency_se
     call = await _call_placed(app, invitation, 1, now)
     assert call is not None and call.sms_id
     await fake.miss(call.sms_id)
-    await domain.draws.reply(invitation.id, person_id, 1, now, via="link")
+    await domain.draws.running.replies.reply(invitation.id, person_id, 1, now, via="link")
     activity = await invitation.activity
-    (row,) = await contact_report(activity, activity.eval_start - timedelta(minutes=20))
+    (row,) = await Contacts.contact_report(activity, activity.eval_start - timedelta(minutes=20))
     assert row.answered_via == "link" and row.status == InvitationStatus.CONFIRMED
     assert row.name  # confirmed: named, as in the results
     assert [(a.channel, a.status) for a in row.tried] == [
@@ -315,13 +316,13 @@ async def test_the_agency_s_urges_and_withdrawal_notices_also_ring_the_phone(
     domain, relay = app[DOMAIN], app[CHANNELS].relay
     now = datetime.now(UTC)
     invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
-    await domain.draws.reply(invitation.id, person_id, 1, now, via="sms")
+    await domain.draws.running.replies.reply(invitation.id, person_id, 1, now, via="sms")
     notice = await Notice.get(activity_id=invitation.activity_id)
     # the system's reminder at the gathering time: an SMS (no WeChat here), no call
-    await domain.attendance.urge(invitation.id, notice.gather_at, "系统", manual=False)
+    await domain.draws.venue.attendance.urge(invitation.id, notice.gather_at, "系统", manual=False)
     # the agency's urge a minute later: an SMS and a call
-    await domain.attendance.urge(invitation.id, notice.gather_at + timedelta(minutes=1),
-                                 "代理机构", manual=True)
+    await domain.draws.venue.attendance.urge(invitation.id, notice.gather_at + timedelta(minutes=1),
+                                             "代理机构", manual=True)
     await Notification.filter(kind="draw.urge").update(next_attempt_at=now)
     await relay.run()
     assert [n.channel for n in await Notification.filter(kind="draw.urge").order_by("id")
@@ -332,7 +333,7 @@ async def test_the_agency_s_urges_and_withdrawal_notices_also_ring_the_phone(
     activity = await invitation.activity
     await withdraw_evaluation(activity.id, now)
     async with domain.outbox.change(now) as change:
-        await domain.draw_followups._tell(change, activity, await Invitation.get(
+        await domain.draws.followups.withdrawals._tell(change, activity, await Invitation.get(
             id=invitation.id))
     await relay.run()
     call = await Notification.get(kind="draw.cancelled", channel="voice")
@@ -341,7 +342,8 @@ async def test_the_agency_s_urges_and_withdrawal_notices_also_ring_the_phone(
     acknowledged = await Invitation.get(id=invitation.id)
     assert acknowledged.acknowledged_at is not None and acknowledged.acknowledged_by == "voice"
     withdrawn = await DrawActivity.get(id=activity.id)
-    (row,) = await withdrawal_follow_up(withdrawn, withdrawn.eval_start)  # as once unsealed
+    # as once unsealed
+    (row,) = await WithdrawalReport.withdrawal_follow_up(withdrawn, withdrawn.eval_start)
     assert row.channel == "voice" and row.delivered
     # GD-DRAW's columns: 拨打次数 1, 语音通知状态 已送达, 短信发送状态, the phone masked
     assert (row.calls, row.voice, row.message_channel) == (1, "delivered", "sms")

@@ -54,33 +54,34 @@ async def test_a_first_call_whose_plan_was_lost_rings_once_and_not_after_an_answ
                                                              platform)
     settings = make_settings(infra)
     arq = make_arq(redis_target(settings.redis_url), settings)
-    draws = app[DOMAIN].draws
+    running = app[DOMAIN].draws.running
     now = datetime.now(UTC) - timedelta(minutes=1)  # `later` is now: the relay places calls
     try:
         # sent 3½ minutes ago and nothing planned: the call at +3 is not overdue by a minute
         invitation = await invited_by_sms(person_id, now - timedelta(minutes=3, seconds=30))
         await _forget(arq, invitation.id, 1)
-        assert (await draws.sweep(now))["calls_replanned"] == 0
+        assert (await running.sweep.sweep(now))["calls_replanned"] == 0
         assert await Job(call_key(invitation.id, 1), arq).info() is None
         # a minute later the sweep plans it, for now
         later = now + timedelta(minutes=1)
-        assert (await draws.sweep(later))["calls_replanned"] == 1
+        assert (await running.sweep.sweep(later))["calls_replanned"] == 1
         assert await _queued(arq, invitation.id, 1) == (CALL_JOB, (invitation.id, 1))
         # the next sweeps find it on its way: not queued again
-        assert (await draws.sweep(later + timedelta(seconds=15)))["calls_replanned"] == 0
+        assert (await running.sweep.sweep(later + timedelta(seconds=15)))["calls_replanned"] == 0
         # the worker runs it: the phone rings once
-        calls = draws.calls
+        calls = running.calls
         assert calls is not None
         assert await calls.call(invitation.id, 1, later)
         await app[CHANNELS].relay.run()
         assert len(platform.calls_to(phone)) == 1
         # the job done and its result gone, the call's notification says it was made
         await _forget(arq, invitation.id, 1)
-        assert (await draws.sweep(later + timedelta(seconds=30)))["calls_replanned"] == 0
+        assert (await running.sweep.sweep(later + timedelta(seconds=30)))["calls_replanned"] == 0
         # answered by SMS: nothing more is planned, even when the next call's plan is lost
-        await draws.reply(invitation.id, person_id, 1, later + timedelta(seconds=40), via="sms")
+        await running.replies.reply(invitation.id, person_id, 1, later + timedelta(seconds=40),
+                                    via="sms")
         await _forget(arq, invitation.id, 2)
-        assert (await draws.sweep(later + timedelta(minutes=7)))["calls_replanned"] == 0
+        assert (await running.sweep.sweep(later + timedelta(minutes=7)))["calls_replanned"] == 0
         assert len(platform.calls_to(phone)) == 1
     finally:
         await arq.aclose()
@@ -96,17 +97,17 @@ async def test_a_next_call_whose_plan_was_lost_is_made_within_the_window_only(
     fake.limits = ()  # the fake's frequency limits are test_voice's
     settings = make_settings(infra)
     arq = make_arq(redis_target(settings.redis_url), settings)
-    draws = app[DOMAIN].draws
-    calls = draws.calls
+    running = app[DOMAIN].draws.running
+    calls = running.calls
     assert calls is not None
     start = datetime.now(UTC) - timedelta(minutes=9)  # the second call is now
     try:
         invitation = await invited_by_sms(person_id, start)
         await _called(calls, invitation.id, 1, start + timedelta(minutes=3))
         await _forget(arq, invitation.id, 2)  # the second call's plan, lost
-        assert (await draws.sweep(start + timedelta(minutes=8, seconds=30)))[
+        assert (await running.sweep.sweep(start + timedelta(minutes=8, seconds=30)))[
             "calls_replanned"] == 0  # due at +8: not a minute overdue yet
-        assert (await draws.sweep(start + timedelta(minutes=9)))["calls_replanned"] == 1
+        assert (await running.sweep.sweep(start + timedelta(minutes=9)))["calls_replanned"] == 1
         assert await _queued(arq, invitation.id, 2) == (CALL_JOB, (invitation.id, 2))
         await _called(calls, invitation.id, 2, start + timedelta(minutes=9))
         await app[CHANNELS].relay.run()
@@ -114,7 +115,7 @@ async def test_a_next_call_whose_plan_was_lost_is_made_within_the_window_only(
         # the third would come at +14, after the window: never planned, even when lost
         await _forget(arq, invitation.id, 3)
         for minute in (9.5, 9.9):
-            assert (await draws.sweep(start + timedelta(minutes=minute)))[
+            assert (await running.sweep.sweep(start + timedelta(minutes=minute)))[
                 "calls_replanned"] == 0
         assert await Job(call_key(invitation.id, 3), arq).info() is None
         assert (await Invitation.get(id=invitation.id)).due_at == start + timedelta(minutes=10)
@@ -132,7 +133,7 @@ async def test_every_open_invitation_is_looked_at_not_only_the_oldest(
                                                               platform)
     settings = make_settings(infra)
     arq = make_arq(redis_target(settings.redis_url), settings)
-    calls = app[DOMAIN].draws.calls
+    calls = app[DOMAIN].draws.running.calls
     assert calls is not None
     now = datetime.now(UTC)
     try:

@@ -17,7 +17,7 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus,
 from models.notifications import Notification, Status
 from sandbox.platform import Platform
 from services.common.pii import mask_phone
-from services.draws.followups.withdrawal_report import withdrawal_follow_up
+from services.draws.followups.withdrawal_report import WithdrawalReport
 from services.draws.running.calls import call_key
 from tests.support.draw_world import invited_by_sms
 from tests.support.voice import voice_world, withdraw_evaluation
@@ -27,7 +27,7 @@ from web.context import DOMAIN
 async def _confirmed(app: Any, person_id: int, now: datetime) -> tuple[Invitation, Notice]:
     """An expert who confirmed by SMS, the evaluation's draw ended."""
     invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
-    await app[DOMAIN].draws.reply(invitation.id, person_id, 1, now, via="sms")
+    await app[DOMAIN].draws.running.replies.reply(invitation.id, person_id, 1, now, via="sms")
     await DrawActivity.filter(id=invitation.activity_id).update(status=DrawStatus.ENDED)
     return invitation, await Notice.get(activity_id=invitation.activity_id)
 
@@ -42,7 +42,7 @@ async def test_the_three_calls_are_the_agency_s_clicks_never_the_system_s(
     invitation, notice = await _confirmed(app, person_id, datetime.now(UTC))
     gather = notice.gather_at
     for minutes in (0, 10, 20):  # URGE_MINUTES: the system's own reminders, messages only
-        counts = await domain.attendance.sweep(gather + timedelta(minutes=minutes))
+        counts = await domain.draws.venue.attendance.sweep(gather + timedelta(minutes=minutes))
         assert counts["urged"] == 1
         await Notification.filter(status=Status.QUEUED).update(
             next_attempt_at=datetime.now(UTC))
@@ -52,8 +52,8 @@ async def test_the_three_calls_are_the_agency_s_clicks_never_the_system_s(
     # GD-DRAW: "可点击系统语音催促…最多 3 次" — the agency's three clicks, a call each
     activity = await DrawActivity.get(id=invitation.activity_id)
     for minutes in (21, 24, 27):
-        await domain.attendance.urge(invitation.id, gather + timedelta(minutes=minutes),
-                                     "代理机构", manual=True)
+        await domain.draws.venue.attendance.urge(invitation.id, gather + timedelta(minutes=minutes),
+                                                 "代理机构", manual=True)
         await Notification.filter(status=Status.QUEUED).update(
             next_attempt_at=datetime.now(UTC))
         await relay.run()
@@ -72,8 +72,8 @@ async def test_an_urge_is_not_sent_once_the_expert_has_checked_in(
     domain = app[DOMAIN]
     invitation, notice = await _confirmed(app, person_id, datetime.now(UTC))
     at = notice.gather_at + timedelta(minutes=1)
-    await domain.attendance.urge(invitation.id, at, "系统", manual=False)
-    await domain.attendance.checkin(invitation.activity_id, person_id, at)
+    await domain.draws.venue.attendance.urge(invitation.id, at, "系统", manual=False)
+    await domain.draws.venue.attendance.checkin(invitation.activity_id, person_id, at)
     assert (await Invitation.get(id=invitation.id)).checkin_at is not None
     await Notification.filter(status=Status.QUEUED).update(next_attempt_at=datetime.now(UTC))
     await app[CHANNELS].relay.run()
@@ -92,7 +92,7 @@ async def test_a_call_queued_by_a_transaction_that_raced_the_answer_is_not_place
                                                          platform)
     now = datetime.now(UTC)
     invitation = await invited_by_sms(person_id, now - timedelta(minutes=3))
-    calls = app[DOMAIN].draws.calls
+    calls = app[DOMAIN].draws.running.calls
     assert calls is not None and await calls.call(invitation.id, 1, now)
     # the answer as it lands when it raced: the invitation confirmed, the call still queued
     await Invitation.filter(id=invitation.id).update(status=InvitationStatus.CONFIRMED,
@@ -118,19 +118,21 @@ async def test_a_withdrawal_called_three_times_unanswered_shows_undelivered(
     await withdraw_evaluation(invitation.activity_id, now)
     activity = await DrawActivity.get(id=invitation.activity_id)
     async with domain.outbox.change(now) as change:
-        await domain.draw_followups._tell(change, activity, await Invitation.get(
+        await domain.draws.followups.withdrawals._tell(change, activity, await Invitation.get(
             id=invitation.id))
     for minutes in (0, 10, 20):  # the notice again every 10 minutes while unacknowledged
         if minutes:
-            assert await domain.draw_followups.renotify(now + timedelta(minutes=minutes)) == 1
+            assert await domain.draws.followups.withdrawals.renotify(
+                now + timedelta(minutes=minutes)) == 1
         await Notification.filter(status=Status.QUEUED).update(
             next_attempt_at=datetime.now(UTC))
         await relay.run()
         (ringing,) = fake.ringing(phone)
         assert await fake.miss(ringing.callid) == [200, 200]
-        (row,) = await withdrawal_follow_up(activity, activity.eval_start)  # once unsealed
+        # once unsealed
+        (row,) = await WithdrawalReport.withdrawal_follow_up(activity, activity.eval_start)
         assert row.calls == minutes // 10 + 1
         assert row.voice == ("undelivered" if minutes == 20 else "calling")
     assert (row.notices, row.message_channel) == (3, "sms") and row.message_status == "sent"
     assert row.phone == mask_phone(phone) and row.invitation.acknowledged_at is None
-    assert await domain.draw_followups.renotify(now + timedelta(minutes=30)) == 0
+    assert await domain.draws.followups.withdrawals.renotify(now + timedelta(minutes=30)) == 0

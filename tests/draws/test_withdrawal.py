@@ -62,7 +62,7 @@ async def test_a_withdrawal_asked_in_time_is_approved_late_and_started_by_the_ag
     told = await Notification.filter(kind="draw.cancelled")
     assert {n.person_id for n in told} == {i.person_id for i in confirmed}
     # unanswered, they are told again ten minutes after the start, not after the approval
-    followups = client.app[DOMAIN].draw_followups
+    followups = client.app[DOMAIN].draws.followups.withdrawals
     started_at = (await DrawActivity.get(id=aid)).withdrawal_started_at
     assert started_at is not None
     assert await followups.renotify(started_at + timedelta(minutes=9)) == 0

@@ -12,8 +12,7 @@ from aiohttp.test_utils import TestClient
 from models.draws import DrawActivity
 from models.notifications import Notification
 from services.common.clock import CHINA
-from services.draws.record.performance_due import remind as remind_performance_due
-from services.draws.record.performance_due import reminder_at
+from services.draws.record.performance_due import PerformanceDue, reminder_at
 from services.standing.conduct import due as due_by_calendar
 from tests.support.api import Api
 from tests.support.performance import LATE_AND_AWAY, ended_evaluation
@@ -84,13 +83,13 @@ async def test_the_agency_is_reminded_on_the_last_working_day_once_unless_the_re
     await DrawActivity.filter(id=aid).update(eval_start=ended - timedelta(hours=6),
                                              eval_end=ended, finished_at=ended)
     monday_evening = datetime(2026, 10, 12, 20, 0, tzinfo=CHINA)
-    assert await remind_performance_due(outbox, monday_evening) == 0
+    assert await PerformanceDue(outbox).remind(monday_evening) == 0
     tuesday_morning = datetime(2026, 10, 13, 9, 5, tzinfo=CHINA)
-    assert await remind_performance_due(outbox, tuesday_morning) == 1
+    assert await PerformanceDue(outbox).remind(tuesday_morning) == 1
     handler = (await DrawActivity.get(id=aid)).handler_id
     told = await Notification.get(kind="performance.due", person_id=handler)
     assert (told.params["count"], told.params["last_day"]) == ("2", "2026年10月13日")
-    assert await remind_performance_due(outbox, tuesday_morning + timedelta(hours=2)) == 0
+    assert await PerformanceDue(outbox).remind(tuesday_morning + timedelta(hours=2)) == 0
     log = (await api.call("GET", f"/draws/activities/{aid}/log", token)).data["entries"]
     assert "提醒履职记录即将截止" in [e["title"] for e in log]
 
@@ -102,7 +101,7 @@ async def test_the_agency_is_reminded_on_the_last_working_day_once_unless_the_re
         assert (await api.call("PUT", f"/draws/activities/{aid}/performance/{item.id}", token,
                                LATE_AND_AWAY)).status == 200
     due = await due_by_calendar(now - timedelta(minutes=5), 5)
-    assert await remind_performance_due(outbox, reminder_at(due)) == 0
+    assert await PerformanceDue(outbox).remind(reminder_at(due)) == 0
 
 
 async def test_the_reminders_read_the_calendar_once_however_many_evaluations_ended(
@@ -126,8 +125,8 @@ async def test_the_reminders_read_the_calendar_once_however_many_evaluations_end
             eval_start=end - timedelta(hours=6), eval_end=end, finished_at=end, total=1,
             started_at=end - timedelta(days=2))
     async with QueryCounter() as counted:
-        sent = await remind_performance_due(client.app[DOMAIN].outbox,
-                                            datetime(2026, 10, 13, 9, 5, tzinfo=CHINA))
+        sent = await PerformanceDue(client.app[DOMAIN].outbox).remind(
+            datetime(2026, 10, 13, 9, 5, tzinfo=CHINA))
     assert sent == 1
     read = [s for s in counted.sent if "calendar_day" in s]
     assert 1 <= len(read) <= 2, read  # the years the window spans

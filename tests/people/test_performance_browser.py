@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestServer
 from models.notifications import Notification
 from models.people import Person
 from models.performance import PerformanceRecord
-from services.draws.record.performance import reply
+from services.draws.record.performance import Performance
 from tests.support.browser import reload, screenshot, signed_in
 from tests.support.performance import ended_demo_draw
 
@@ -58,8 +58,9 @@ async def test_the_agency_records_the_expert_disputes_the_administrator_reviews(
 
     # the expert disputes it (the mini-program's reply, the same service)
     record = await PerformanceRecord.get(invitation_id=first.id)
-    await reply(first.person_id, record.id, "因地铁故障迟到，已电话告知；离开系经评标委员会同意",
-                True, datetime.now(UTC))
+    await Performance.reply(first.person_id, record.id,
+                            "因地铁故障迟到，已电话告知；离开系经评标委员会同意", True,
+                            datetime.now(UTC))
     await reload(desk)
     card = desk.get_by_test_id(f"performance-{first.id}")
     await expect(card.get_by_test_id("reply")).to_contain_text("已申请复核")

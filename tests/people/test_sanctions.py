@@ -21,8 +21,8 @@ from models.wechat import Channel, WeChatIdentity
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.demo import demo_credit_code
-from services.draws.randomness.audit import audit, draw_key, order
-from services.draws.record.results import audit_records
+from services.draws.randomness.audit import DrawAudit, draw_key, order
+from services.draws.record.results import Results
 from tests.support.api import Api
 from tests.support.console import Desk
 from tests.support.draw_world import NONCE, finish, make_experts, prepared, start_draw
@@ -53,8 +53,8 @@ async def _everyone() -> int:
 
 async def _audit_ok(aid: int) -> list[str]:
     activity = await DrawActivity.get(id=aid)
-    report = audit(activity.seed or "", activity.seed_hash or "",
-                   await audit_records(activity), activity.nonce or "")
+    report = DrawAudit.audit(activity.seed or "", activity.seed_hash or "",
+                             await Results.audit_records(activity), activity.nonce or "")
     return report.problems
 
 

@@ -158,7 +158,7 @@ async def test_a_draw_whose_next_wave_was_lost_is_advanced_by_the_sweep(
     aid, token = await prepared(api, demo, total=1, specialty="A0403")
     await start_draw(api, token, aid)
     await Invitation.filter(activity_id=aid).update(status=InvitationStatus.DECLINED)
-    counts = await client.app[DOMAIN].draws.sweep(datetime.now(UTC))
+    counts = await client.app[DOMAIN].draws.running.sweep.sweep(datetime.now(UTC))
     assert counts["invited"] == 1
     assert await Invitation.filter(activity_id=aid, status=InvitationStatus.SENT).count() == 1
 

@@ -286,7 +286,7 @@ async def desk_draft(server: TestServer, number: str, total: int = 3) -> DrawAct
     """A draft activity of the demo handler's, made through the draws context as the
     desk's forms make one (the evaluation in 3 days)."""
     grant = await RoleGrant.get(role=Role.AGENCY_HANDLER, revoked_at=None)
-    setup = server.app[DOMAIN].draw_setup
+    setup = server.app[DOMAIN].draws.setup.activities
     project = await setup.create_project(grant.agency_id or 0, grant.person_id, {
         "name": "某市第一中学教学楼新建工程", "number": number, "kind": PROJECT_FORM["kind"],
         "region": "440106", "tenderer_name": TENDERER[0],

@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from models.draws import Invitation, InvitationStatus
 from models.wechat import Feedback
 from sandbox.platform import Platform
-from services.draws.running.answers import CHOICES
+from services.draws.answering.answers import CHOICES
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, openid_of, prepared, start_draw
 from tests.support.helpers import eventually

@@ -20,7 +20,7 @@ from models.payments import PayOrder
 from models.wechat import Channel, WeChatIdentity
 from services.common.redis_keys import RedisKeys
 from services.demo import demo_id
-from services.draws.running.answers import CHOICES
+from services.draws.answering.answers import CHOICES
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, openid_of, prepared, start_draw
 from tests.support.helpers import redis_of

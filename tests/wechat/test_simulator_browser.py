@@ -101,7 +101,7 @@ async def test_an_sms_reply_and_a_keypress_in_the_simulator(  # type: ignore[no-
     await expect(page.get_by_test_id("inbox")).to_contain_text("已确认参加", timeout=10_000)
     assert (await Invitation.get(id=first.id)).answered_via == "sms"
     # the second does not answer: the phone rings, and 2 declines
-    calls = sandbox.app[DOMAIN].draws.calls
+    calls = sandbox.app[DOMAIN].draws.running.calls
     assert calls is not None
     await calls.call(second.id, 1, datetime.now(UTC))
     await show(second)

@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.errors import TooLarge
 from bot.providers.privacy.aliyun import CALLBACK_PATH
 from bot.wechat.callback import read_capped
-from services.draws import VirtualCalls
+from services.draws.followups import VirtualCalls
 
 log = logging.getLogger(__name__)
 

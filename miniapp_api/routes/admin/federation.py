@@ -117,7 +117,7 @@ def lent_out(call: Call, lent: Lent) -> LentOut:
         status_title=call.services.texts.word("peer_draw_state", lent.state),
         reason=lent.reason, received_at=lent.received_at, eval_start=lent.eval_start,
         venue=lent.venue,
-        activity_number=call.domain.draw_record.activity_number(lent.activity_id, "peer")
+        activity_number=call.domain.draws.news.views.activity_number(lent.activity_id, "peer")
         if lent.activity_id else "")
 
 

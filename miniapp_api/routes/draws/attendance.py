@@ -87,17 +87,20 @@ class DashboardOut(Model):
            tag=TAG)
 async def checkin_qr(call: Call) -> CheckinQrOut:
     activity = await activity_in_path(call)
-    scene, opens, closes = await call.domain.attendance.checkin_scene(activity, call.now)
+    scene, opens, closes = await call.domain.draws.venue.attendance.checkin_scene(activity,
+                                                                                  call.now)
     image = await call.services.qr.qr_image(call.domain.scenes.encode(scene),
                                             int((closes - call.now).total_seconds()) + 1)
     page = call.domain.links.url(  # the image address is signed too
         f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
         call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image)
-    venues = [VenuePosterOut(notice_id=n.id, venue=call.domain.draws.venues.venue_label(n),
+    venues = [VenuePosterOut(notice_id=n.id,
+                             venue=call.domain.draws.facts.venue_roles.venue_label(n),
                              page=call.domain.links.url(
         f"/draws/{activity.id}/checkin", CHECKIN_LINK, f"{activity.id}|{image}",
         call.caller.need_person().id, (call.now + timedelta(days=1)).timestamp(), img=image,
-        notice=str(n.id))) for n in await call.domain.draws.venues.remote_venues(activity.id)]
+        notice=str(n.id)))
+        for n in await call.domain.draws.facts.venue_roles.remote_venues(activity.id)]
     return CheckinQrOut(image=image, page=page, valid_from=opens, valid_until=closes,
                         venues=venues)
 
@@ -105,7 +108,7 @@ async def checkin_qr(call: Call) -> CheckinQrOut:
 @api.route("GET", "/draws/activities/{activity_id}/attendance", access=AGENCY,
            response=AttendanceOut, summary="到场情况（人数随时可看；名单在结果解封后）", tag=TAG)
 async def attendance(call: Call) -> AttendanceOut:
-    roster = await call.domain.attendance.roster(await activity_in_path(call), call.now)
+    roster = await call.domain.draws.venue.attendance.roster(await activity_in_path(call), call.now)
     return AttendanceOut(arrived=roster.arrived, expected=roster.expected, experts=[
         ArrivalOut(invitation_id=r.id, name=name, verification_code=r.code or "",
                    checkin_at=r.checkin_at, checkout_at=r.checkout_at, urges=r.urges,
@@ -119,13 +122,14 @@ async def attendance(call: Call) -> AttendanceOut:
            response=UrgeOut, tag=TAG,
            summary="语音催促未到场专家（集合时间起30分钟内，每人最多3次，每次一个电话）")
 async def urge(call: Call, body: UrgeIn) -> UrgeOut:
-    item = await call.domain.attendance.urge_expert(await activity_in_path(call),
-                                                    body.invitation_id, call.now, actor(call))
+    item = await call.domain.draws.venue.attendance.urge_expert(
+        await activity_in_path(call), body.invitation_id, call.now, actor(call))
     return UrgeOut(urges=item.manual_urges, left=max(0, MAX_MANUAL_URGES - item.manual_urges))
 
 
 @api.route("GET", "/draws/dashboard", access=AGENCY, response=DashboardOut,
            summary="工作台：今日活动、抽取中、今日完成、本周抽取、今日专家到场", tag=TAG)
 async def dashboard(call: Call) -> DashboardOut:
-    ids = [a.id for a in await call.domain.draw_scope.visible_activities(agency(call), call.now)]
-    return DashboardOut(**await call.domain.draw_record.dashboard(ids, call.now))
+    ids = [a.id for a in await call.domain.draws.facts.scope.visible_activities(agency(call),
+                                                                                call.now)]
+    return DashboardOut(**await call.domain.draws.record.dashboard.dashboard(ids, call.now))

@@ -14,8 +14,7 @@ from models.draw_handler import supervisors_of
 from models.draws import ActorRole, Condition, DrawActivity, DrawEvidence, DrawStatus
 from models.people import Role
 from services.common.pii import public
-from services.draws import AgencyRole
-from services.draws.facts import SEAL_BEFORE, Actor
+from services.draws.facts import SEAL_BEFORE, Actor, AgencyRole
 from services.draws.news import ActivityFile, Counts
 from services.draws.record import ConditionProgress
 from services.draws.setup import UrgencyView
@@ -203,7 +202,8 @@ class ActivityOut(Model):
 
 def agency(call: Call) -> AgencyRole:
     """The agency the caller acts for."""
-    return call.domain.draw_scope.agency_role(call.caller.need_person().id, call.caller.grants)
+    return call.domain.draws.facts.scope.agency_role(call.caller.need_person().id,
+                                                     call.caller.grants)
 
 
 def actor(call: Call, role: ActorRole = "agency") -> Actor:
@@ -214,8 +214,8 @@ def actor(call: Call, role: ActorRole = "agency") -> Actor:
 
 async def activity_in_path(call: Call) -> DrawActivity:
     """The activity of the path, if the caller may see it."""
-    return await call.domain.draw_scope.visible_activity(agency(call),
-                                                         call.path_int("activity_id"), call.now)
+    return await call.domain.draws.facts.scope.visible_activity(
+        agency(call), call.path_int("activity_id"), call.now)
 
 
 def counts_out(counts: Counts) -> CountsOut:
@@ -229,27 +229,31 @@ async def display_status(call: Call, activity: DrawActivity) -> str:
     evaluation is over."""
     if activity.by_calls and activity.status == DrawStatus.DRAWING:
         return "recalling"
-    waiting = await call.domain.draw_followups.awaiting_supplement([activity], call.now)
-    return call.domain.draw_record.shown_status(activity.status, activity.eval_start,
-                                                activity.finished_at, call.now,
-                                                activity.id in waiting)
+    waiting = await call.domain.draws.followups.supplements.awaiting_supplement([activity],
+                                                                                call.now)
+    return call.domain.draws.facts.shown.shown_status(activity.status, activity.eval_start,
+                                                      activity.finished_at, call.now,
+                                                      activity.id in waiting)
 
 
 async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | None = None
                        ) -> ActivityOut:
     """The activity as the agency sees it (`file`: already read with it)."""
-    f = file or await call.domain.draw_record.activity_file(activity)
-    children, child_conditions = await call.domain.draw_record.supplements_shown(activity, call.now)
-    agreed = {**f.agreed, **await call.domain.draw_record.agreed_in(child_conditions)}
-    progress = call.domain.draw_record.progress_of(
+    f = file or await call.domain.draws.news.views.activity_file(activity)
+    table = call.domain.draws.record.condition_table
+    children, child_conditions = await table.supplements_shown(activity, call.now)
+    agreed = {**f.agreed, **await table.agreed_in(child_conditions)}
+    progress = call.domain.draws.record.condition_table.progress_of(
         [activity, *children], [*f.conditions, *child_conditions], agreed)
     by_peer = await call.domain.asking.views(activity.id)
     urgent = {p.condition_id: p.root for p in f.urgent_pools}
     # 应急: read with the file; a 补抽 follows its evaluation's
-    urgency = call.domain.draw_urgency.view(f.urgency) if f.urgency is not None else \
-        await call.domain.draw_urgency.of(activity) if activity.kind == "supplement" else None
+    desk = call.domain.draws.setup.urgency
+    urgency = desk.view(f.urgency) if f.urgency is not None else \
+        await desk.of(activity) if activity.kind == "supplement" else None
     return ActivityOut(
-        id=activity.id, number=call.domain.draw_record.activity_number(activity.id, activity.kind),
+        id=activity.id, number=call.domain.draws.news.views.activity_number(activity.id,
+                                                                            activity.kind),
         project=f.project.name, name=activity.name, media=activity.media,
         bid_open_region=activity.bid_open_region,
         bid_open_place=call.domain.reference.regions().full_name(activity.bid_open_region) or ""
@@ -259,8 +263,8 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         handler_id_number=activity.handler_id_masked,
         supervisors=[SupervisorOut(name=s.name, phone=s.phone_masked, department=s.department)
                      for s in supervisors_of(activity.supervisors)],
-        terminal_name=call.domain.draw_terminals.terminal_name(call.services.texts,
-                                                               activity.terminal)
+        terminal_name=call.domain.draws.setup.terminals.terminal_name(call.services.texts,
+                                                                      activity.terminal)
         if activity.terminal else "",
         kind=activity.kind, status=activity.status,
         status_title=call.services.texts.word("draw_status", await display_status(
@@ -275,14 +279,14 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
         refuse_reason=activity.refuse_reason, seed_hash=activity.seed_hash,
         seed=activity.seed if activity.status == DrawStatus.ENDED else None,
         unseal_at=activity.eval_start - SEAL_BEFORE,
-        sealed=call.domain.draws.seal.check_sealed(activity, call.now),
-        supplement_gather_at=call.domain.draw_followups.supplement_time_default(
+        sealed=call.domain.draws.facts.seal.check_sealed(activity, call.now),
+        supplement_gather_at=call.domain.draws.followups.supplements.supplement_time_default(
             list(f.notices), call.now)
         if activity.status == DrawStatus.ENDED else None,
         avoidances=[AvoidanceOut(id=a.id, kind=a.kind, name=a.name, fixed=a.fixed,
                                  reason=a.reason) for a in f.avoidances],
         notices=[NoticeOut(id=n.id, venue=n.venue, address=n.address, gather_at=n.gather_at,
-                           contact=call.domain.draws.notices.notice_contact(n), notes=n.notes,
+                           contact=call.domain.draws.news.notices.notice_contact(n), notes=n.notes,
                            city=n.city,
                            district=n.district, street=n.street, room=n.room,
                            contact_name=n.contact_name,
@@ -290,7 +294,7 @@ async def activity_out(call: Call, activity: DrawActivity, file: ActivityFile | 
                            role_title=call.services.texts.word("venue_role", n.role))
                  for n in f.notices],
         conditions=[condition_out(call, c, progress[c.id], peer_out(
-            call, by_peer.get(c.id), call.domain.draws.seal.check_sealed(activity, call.now),
+            call, by_peer.get(c.id), call.domain.draws.facts.seal.check_sealed(activity, call.now),
             activity.started_at is not None), urgent.get(c.id)) for c in f.conditions],
         supplement_conditions=[condition_out(call, c, progress[c.id])
                                for c in child_conditions],

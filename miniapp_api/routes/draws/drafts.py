@@ -117,51 +117,55 @@ class PreviewOut(Model):
 
 
 async def _project(call: Call) -> ProjectOut:
-    project = await call.domain.draw_scope.agency_project(agency(call), call.path_int("project_id"))
-    return project_out(project, await call.domain.draw_record.project_sections(project))
+    project = await call.domain.draws.facts.scope.agency_project(agency(call),
+                                                                 call.path_int("project_id"))
+    return project_out(project, await call.domain.draws.news.views.project_sections(project))
 
 
 @api.route("PUT", "/draws/projects/{project_id}", access=AGENCY, body=ProjectEdit,
            response=ProjectOut, summary="修改招标项目（尚未关联抽取活动时）", tag=TAG)
 async def edit_project(call: Call, body: ProjectEdit) -> ProjectOut:
-    project = await call.domain.draw_scope.agency_project(agency(call), call.path_int("project_id"))
+    project = await call.domain.draws.facts.scope.agency_project(agency(call),
+                                                                 call.path_int("project_id"))
     values = body.model_dump(exclude_none=True)
     if "investment_yuan" in values:
         values["investment_fen"] = round(values.pop("investment_yuan") * 100)
-    await call.domain.drafts.update_project(project, values)
+    await call.domain.draws.setup.drafts.update_project(project, values)
     return await _project(call)
 
 
 @api.route("DELETE", "/draws/projects/{project_id}", access=AGENCY, response=Ok,
            summary="删除招标项目（尚无抽取活动时）", tag=TAG)
 async def delete_project(call: Call) -> Ok:
-    project = await call.domain.draw_scope.agency_project(agency(call),
-                                                          call.path_int("project_id"))
-    await call.domain.drafts.delete_project(project)
+    project = await call.domain.draws.facts.scope.agency_project(agency(call),
+                                                                 call.path_int("project_id"))
+    await call.domain.draws.setup.drafts.delete_project(project)
     return Ok()
 
 
 @api.route("POST", "/draws/projects/{project_id}/sections", access=AGENCY, body=SectionIn,
            response=ProjectOut, summary="添加标段", tag=TAG)
 async def add_section(call: Call, body: SectionIn) -> ProjectOut:
-    project = await call.domain.draw_scope.agency_project(agency(call), call.path_int("project_id"))
-    await call.domain.drafts.add_section(project, body.number, body.name,
-                                         round(body.investment_yuan * 100))
+    project = await call.domain.draws.facts.scope.agency_project(agency(call),
+                                                                 call.path_int("project_id"))
+    await call.domain.draws.setup.drafts.add_section(project, body.number, body.name,
+                                                     round(body.investment_yuan * 100))
     return await _project(call)
 
 
 @api.route("DELETE", "/draws/projects/{project_id}/sections/{section_id}", access=AGENCY,
            response=ProjectOut, summary="删除标段（未被抽取活动使用时）", tag=TAG)
 async def remove_section(call: Call) -> ProjectOut:
-    project = await call.domain.draw_scope.agency_project(agency(call), call.path_int("project_id"))
-    await call.domain.drafts.remove_section(project, call.path_int("section_id"))
+    project = await call.domain.draws.facts.scope.agency_project(agency(call),
+                                                                 call.path_int("project_id"))
+    await call.domain.draws.setup.drafts.remove_section(project, call.path_int("section_id"))
     return await _project(call)
 
 
 @api.route("PUT", "/draws/activities/{activity_id}", access=AGENCY, body=ActivityEdit,
            response=ActivityOut, summary="修改抽取活动的时间和信息（提交核验前）", tag=TAG)
 async def edit_activity(call: Call, body: ActivityEdit) -> ActivityOut:
-    activity = await call.domain.drafts.update_activity(
+    activity = await call.domain.draws.setup.drafts.update_activity(
         await activity_in_path(call), body.model_dump(exclude_none=True), call.now)
     return await activity_out(call, activity)
 
@@ -169,7 +173,8 @@ async def edit_activity(call: Call, body: ActivityEdit) -> ActivityOut:
 @api.route("POST", "/draws/activities/{activity_id}/cancel", access=AGENCY,
            response=ActivityOut, summary="取消草稿活动（标段可再用于新活动）", tag=TAG)
 async def cancel_activity(call: Call) -> ActivityOut:
-    activity = await call.domain.drafts.cancel(await activity_in_path(call), call.now, actor(call))
+    activity = await call.domain.draws.setup.drafts.cancel(await activity_in_path(call), call.now,
+                                                           actor(call))
     return await activity_out(call, activity)
 
 
@@ -177,8 +182,8 @@ async def cancel_activity(call: Call) -> ActivityOut:
            body=NoticeEdit, response=ActivityOut, summary="修改专家通知", tag=TAG)
 async def edit_notice(call: Call, body: NoticeEdit) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.drafts.update_notice(activity, call.path_int("notice_id"),
-                                           body.model_dump(exclude_none=True))
+    await call.domain.draws.setup.drafts.update_notice(activity, call.path_int("notice_id"),
+                                                       body.model_dump(exclude_none=True))
     return await activity_out(call, activity)
 
 
@@ -186,7 +191,7 @@ async def edit_notice(call: Call, body: NoticeEdit) -> ActivityOut:
            response=ActivityOut, summary="删除专家通知（其下没有抽取条件时）", tag=TAG)
 async def delete_notice(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.drafts.delete_notice(activity, call.path_int("notice_id"))
+    await call.domain.draws.setup.drafts.delete_notice(activity, call.path_int("notice_id"))
     return await activity_out(call, activity)
 
 
@@ -197,7 +202,8 @@ async def edit_condition(call: Call, body: ConditionEdit) -> ActivityOut:
     # a null clears what may be empty (备选专业, 职称, 执业资格, 行业); left out, it stays
     values = {k: v for k, v in body.model_dump(exclude_unset=True).items()
               if v is not None or k in CLEARABLE}
-    await call.domain.drafts.update_condition(activity, call.path_int("condition_id"), values)
+    await call.domain.draws.setup.drafts.update_condition(activity, call.path_int("condition_id"),
+                                                          values)
     return await activity_out(call, activity)
 
 
@@ -205,7 +211,7 @@ async def edit_condition(call: Call, body: ConditionEdit) -> ActivityOut:
            access=AGENCY, response=ActivityOut, summary="删除抽取条件", tag=TAG)
 async def delete_condition(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.drafts.delete_condition(activity, call.path_int("condition_id"))
+    await call.domain.draws.setup.drafts.delete_condition(activity, call.path_int("condition_id"))
     return await activity_out(call, activity)
 
 
@@ -213,5 +219,5 @@ async def delete_condition(call: Call) -> ActivityOut:
            response=PreviewOut, summary="预览：当前符合条件的专家人数", tag=TAG)
 async def preview(call: Call, body: PreviewIn) -> PreviewOut:
     call.looked = True  # counted, nothing changed: the trail says 查看
-    return PreviewOut(matching=await call.domain.drafts.preview(await activity_in_path(call),
-                                                                body.model_dump()))
+    return PreviewOut(matching=await call.domain.draws.setup.drafts.preview(
+        await activity_in_path(call), body.model_dump()))

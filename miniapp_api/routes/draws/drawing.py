@@ -108,38 +108,41 @@ class StartIn(Model):
            response=ActivityOut, summary="开始抽取（须已核验；经办人输入随机串）", tag=TAG)
 async def draw_start(call: Call, body: StartIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(call, await call.domain.draws.start(activity.id, call.now,
-                                                            actor(call), body.nonce))
+    lifecycle = call.domain.draws.running.lifecycle
+    return await activity_out(call, await lifecycle.start(activity.id, call.now, actor(call),
+                                                          body.nonce))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/pause", access=AGENCY, body=ReasonIn,
            response=ActivityOut, summary="暂停抽取（须填写原因）", tag=TAG)
 async def draw_pause(call: Call, body: ReasonIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(call, await call.domain.draws.pause(activity.id, call.now,
-                                                            actor(call), body.reason))
+    lifecycle = call.domain.draws.running.lifecycle
+    return await activity_out(call, await lifecycle.pause(activity.id, call.now, actor(call),
+                                                          body.reason))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/resume", access=AGENCY,
            response=ActivityOut, summary="继续抽取", tag=TAG)
 async def draw_resume(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(call, await call.domain.draws.resume(activity.id, call.now,
-                                                             actor(call)))
+    lifecycle = call.domain.draws.running.lifecycle
+    return await activity_out(call, await lifecycle.resume(activity.id, call.now, actor(call)))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/end", access=AGENCY, body=ReasonIn,
            response=ActivityOut, summary="强制结束抽取（须填写原因）", tag=TAG)
 async def draw_end(call: Call, body: ReasonIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    return await activity_out(call, await call.domain.draws.force_end(activity.id, call.now,
-                                                                actor(call), body.reason))
+    lifecycle = call.domain.draws.running.lifecycle
+    return await activity_out(call, await lifecycle.force_end(activity.id, call.now, actor(call),
+                                                              body.reason))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/progress", access=AGENCY,
            response=CountsOut, summary="抽取进度（只有人数，结果解封前不显示姓名）", tag=TAG)
 async def progress(call: Call) -> CountsOut:
-    return counts_out(await call.domain.draws.progress.visible_counts(
+    return counts_out(await call.domain.draws.news.counts.visible_counts(
         agency(call), call.path_int("activity_id"), call.now))
 
 
@@ -155,7 +158,7 @@ async def results(call: Call) -> ResultsOut:
                   situation=r.said(texts), absent=r.absence is not None, travels=r.travels,
                   condition_id=r.condition_id, venue=r.venue, library=r.lent_from,
                   checkin_at=r.checkin_at, checkout_at=r.checkout_at)
-        for r in await call.domain.draw_record.draw_results(activity, call.now)])
+        for r in await call.domain.draws.record.results.draw_results(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/contacts", access=AGENCY,
@@ -169,7 +172,7 @@ async def contacts(call: Call) -> ContactsOut:
                    status=r.status, answered_via=r.answered_via, name=r.name,
                    tried=[AttemptOut(channel=a.channel, status=a.status, at=a.at)
                           for a in r.tried])
-        for r in await call.domain.draw_record.contact_report(activity, call.now)])
+        for r in await call.domain.draws.record.contacts.contact_report(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/result-page", access=AGENCY,
@@ -177,8 +180,8 @@ async def contacts(call: Call) -> ContactsOut:
            tag=TAG)
 async def result_page(call: Call) -> LinkOut:
     activity = await activity_in_path(call)
-    url, expires = call.domain.draw_record.result_link(call.domain.links, activity,
-                                                       call.caller.need_person().id,
+    url, expires = call.domain.draws.record.results.result_link(call.domain.links, activity,
+                                                                call.caller.need_person().id,
                                call.now)
     return LinkOut(url=url, expires_at=expires)
 
@@ -187,21 +190,21 @@ async def result_page(call: Call) -> LinkOut:
            summary="随机性核对：种子摘要、结束后公开的种子与候选池摘要、核对结果", tag=TAG)
 async def audit_view(call: Call) -> AuditOut:
     activity = await activity_in_path(call)
-    records, report = await call.domain.draw_record.pool_audit(activity)
+    records, report = await call.domain.draws.record.results.pool_audit(activity)
     pools: list[dict[str, object]] = [
         {"condition_id": r.condition_id, "pool": r.name, "size": len(r.expert_ids),
          "hash": r.published_hash, "positions_used": len(r.used),
          "weighted": r.weights is not None,
-         "weighting": call.domain.draws.weighting.weighting_said(
+         "weighting": call.domain.draws.randomness.weighting.weighting_said(
              call.services.texts, r.weighting if r.weights is not None else None)}
         for r in records]
     if report is None:
         return AuditOut(seed_hash=activity.seed_hash, seed=None, pools=pools, ok=None)
-    if not call.domain.draws.seal.check_sealed(activity,
-                                               call.now):  # who was passed over, and why, in words
+    # who was passed over, and why, in words
+    if not call.domain.draws.facts.seal.check_sealed(activity, call.now):
         for pool, r in zip(pools, records, strict=True):
             pool["skipped"] = [{"position": rank + 1,
-                                "reason": call.domain.draws.skips.skip_said(
+                                "reason": call.domain.draws.candidates.skip_reasons.said(
                                     why, call.services.texts)}
                                for rank, why in sorted(r.skipped.items())]
     return AuditOut(seed_hash=activity.seed_hash, seed=activity.seed, pools=pools,

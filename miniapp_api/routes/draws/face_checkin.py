@@ -40,7 +40,7 @@ class CheckinOut(Model):
            summary="刷脸签到：开始微信人脸核验（场所要求核验身份时；也可请现场工作人员核对身份证）")
 async def face_start(call: Call) -> FaceStartOut:
     person, identity = call.caller.need_person(), call.caller.need_identity()
-    started = await call.domain.face_checkins.start(
+    started = await call.domain.draws.venue.face.start(
         person, identity.openid, call.path_int("invitation_id"), call.now)
     notice = call.services.texts.render("venue/face_notice.j2", code=started.code).strip()
     return FaceStartOut(verify_id=started.verify_id, expires_in=started.expires_in,
@@ -52,7 +52,7 @@ async def face_start(call: Call) -> FaceStartOut:
            summary="刷脸签到：wx.requestFacialVerify 完成后，向微信查询核验结果，通过即签到")
 async def face_result(call: Call, body: FaceResultIn) -> CheckinOut:
     person = call.caller.need_person()
-    result = await call.domain.face_checkins.finish(
+    result = await call.domain.draws.venue.face.finish(
         person, call.path_int("invitation_id"), body.verify_id, call.now)
     moment = result.invitation.checkin_at
     return CheckinOut(action=result.action, checkin_at=moment, arrived=result.arrived,

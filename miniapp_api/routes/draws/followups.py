@@ -81,8 +81,9 @@ class WithdrawalOut(Model):
 async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
     activity = await activity_in_path(call)
     # before the results unseal, a registration by phone answers alike for any phone
-    await call.domain.draw_followups.register_absence(activity, body.key, body.kind, call.now,
-                                                      actor(call))
+    await call.domain.draws.followups.absences.register_absence(activity, body.key, body.kind,
+                                                                call.now,
+                                                                actor(call))
     return AbsenceOut(registered=True, kind=body.kind)
 
 
@@ -91,7 +92,7 @@ async def register_absence(call: Call, body: AbsenceIn) -> AbsenceOut:
            summary=("准备补抽（按原条件或调整地区，可改集合时间）：返回补抽活动及其已公布摘要的种子和"
                     "候选池，再用随机串启动；结果解封前按同样方式受理，返回原活动"))
 async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
-    child = await call.domain.draw_followups.supplement(
+    child = await call.domain.draws.followups.supplements.supplement(
         await activity_in_path(call), call.now, actor(call), regions=body.regions,
         gather_at=body.gather_at)
     return await activity_out(call, child)
@@ -101,7 +102,7 @@ async def supplement(call: Call, body: SupplementIn) -> ActivityOut:
            body=SupplementStartIn, response=ActivityOut, tag=TAG,
            summary="启动已准备的补抽（补抽专家在结果中标 *）；结果解封前按同样方式受理，返回原活动")
 async def start_supplement(call: Call, body: SupplementStartIn) -> ActivityOut:
-    started = await call.domain.draw_followups.start_supplement(
+    started = await call.domain.draws.followups.supplements.start_supplement(
         await activity_in_path(call), body.nonce, call.now, actor(call))
     return await activity_out(call, started)
 
@@ -110,7 +111,7 @@ async def start_supplement(call: Call, body: SupplementStartIn) -> ActivityOut:
            access=AGENCY, body=UndoIn, response=UndoneOut,
            summary="撤销误登记的缺席或请假（补抽尚未补上该名额时；专家会收到通知）", tag=TAG)
 async def undo_absence(call: Call, body: UndoIn) -> UndoneOut:
-    item = await call.domain.draw_followups.undo_absence(
+    item = await call.domain.draws.followups.absences.undo_absence(
         await activity_in_path(call), call.path_int("invitation_id"), body.reason, call.now,
         actor(call))
     return UndoneOut(invitation_id=item.id, status=item.status)
@@ -120,21 +121,21 @@ async def undo_absence(call: Call, body: UndoIn) -> UndoneOut:
            response=ActivityOut, summary="重新抽取（复制活动，自动回避原专家，需重新核验）",
            tag=TAG)
 async def redraw(call: Call, body: CloneIn) -> ActivityOut:
-    child = await call.domain.draw_followups.clone(await activity_in_path(call), "redraw",
-                                                   body.model_dump(), call.now, actor(call))
+    child = await call.domain.draws.followups.clones.clone(await activity_in_path(call), "redraw",
+                                                           body.model_dump(), call.now, actor(call))
     return await activity_out(call, child)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/reeval", access=AGENCY, body=CloneIn,
            response=ActivityOut, summary="复评（复制活动，核验后通知原专家）", tag=TAG)
 async def reeval(call: Call, body: CloneIn) -> ActivityOut:
-    child = await call.domain.draw_followups.clone(await activity_in_path(call), "reeval",
-                                                   body.model_dump(), call.now, actor(call))
+    child = await call.domain.draws.followups.clones.clone(await activity_in_path(call), "reeval",
+                                                           body.model_dump(), call.now, actor(call))
     return await activity_out(call, child)
 
 
 async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
-    delivered, undelivered = await call.domain.draw_followups.withdrawal_status(
+    delivered, undelivered = await call.domain.draws.followups.withdrawals.withdrawal_status(
         activity, call.now)
     return WithdrawalOut(status=activity.status,
                          requested=activity.withdraw_requested_at is not None,
@@ -148,9 +149,9 @@ async def withdrawal_out(call: Call, activity: DrawActivity) -> WithdrawalOut:
            summary="申请退选（评标开始前至少5小时，经交易中心核验后通知全部专家）", tag=TAG)
 async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
     activity = await activity_in_path(call)
-    centre = await call.domain.draw_terminals.chosen_terminal(call.services.texts, activity,
-                                                              body.terminal, call.now)
-    activity = await call.domain.draw_followups.request_withdrawal(
+    centre = await call.domain.draws.setup.terminals.chosen_terminal(call.services.texts, activity,
+                                                                     body.terminal, call.now)
+    activity = await call.domain.draws.followups.withdrawals.request_withdrawal(
         activity, body.reason, call.now, actor(call), terminal=centre)
     return await withdrawal_out(call, activity)
 
@@ -158,7 +159,7 @@ async def request_withdrawal(call: Call, body: WithdrawalIn) -> WithdrawalOut:
 @api.route("POST", "/draws/activities/{activity_id}/withdrawal/take-back", access=AGENCY,
            response=WithdrawalOut, summary="撤回尚未核验的退选申请", tag=TAG)
 async def take_back_withdrawal(call: Call) -> WithdrawalOut:
-    activity = await call.domain.draw_followups.take_back_withdrawal(
+    activity = await call.domain.draws.followups.withdrawals.take_back_withdrawal(
         await activity_in_path(call), call.now, actor(call))
     return await withdrawal_out(call, activity)
 
@@ -168,7 +169,7 @@ async def take_back_withdrawal(call: Call) -> WithdrawalOut:
            summary="启动退选：核验通过后，系统给每位已确认的专家打电话、发短信并推送，告知无需前往",
            tag=TAG)
 async def start_withdrawal(call: Call) -> WithdrawalOut:
-    activity = await call.domain.draw_followups.start_withdrawal(
+    activity = await call.domain.draws.followups.withdrawals.start_withdrawal(
         await activity_in_path(call), call.now, actor(call))
     return await withdrawal_out(call, activity)
 
@@ -218,7 +219,8 @@ async def follow_up_out(call: Call, activity: DrawActivity) -> FollowUpOut:
         channel=n.channel, delivered=n.delivered,
         acknowledged_at=n.invitation.acknowledged_at,
         acknowledged_by=n.invitation.acknowledged_by, note=n.invitation.acknowledged_note)
-        for n in await call.domain.draw_followups.withdrawal_follow_up(activity, call.now)])
+        for n in await call.domain.draws.followups.withdrawal_report.withdrawal_follow_up(
+            activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/withdrawal/experts", access=AGENCY,
@@ -233,6 +235,6 @@ async def withdrawal_follow_up(call: Call) -> FollowUpOut:
            summary="登记以其他方式取得的通知结果（如电话已通知）", tag=TAG)
 async def record_outcome(call: Call, body: OutcomeIn) -> FollowUpOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_followups.record_outcome(
+    await call.domain.draws.followups.withdrawals.record_outcome(
         activity, call.path_int("invitation_id"), body.note, call.now, actor(call))
     return await follow_up_out(call, activity)

@@ -46,7 +46,7 @@ class ReplyIn(Model):
 def invitation_out(call: Call, item: Invitation, notice: Notice,
                    checking: set[str] | None = None, face: bool = False) -> InvitationOut:
     check = notice.venue.strip() in (checking or set())
-    contact = call.domain.draws.notices.notice_contact(notice)
+    contact = call.domain.draws.news.notices.notice_contact(notice)
     return InvitationOut(id=item.id, status=item.status,
                          status_title=call.services.texts.word("invitation_status", item.status),
                          gather_at=notice.gather_at,
@@ -59,9 +59,11 @@ def invitation_out(call: Call, item: Invitation, notice: Notice,
 @api.route("GET", "/expert/invitations", access=EXPERT, response=InvitationsOut,
            summary="我的评标邀请（近30天）", tag=TAG)
 async def mine(call: Call) -> InvitationsOut:
-    rows = await call.domain.draws.recent_invitations(call.caller.need_person().id, call.now)
-    checking = await call.domain.attendance.checking_venues({n.venue for _, n in rows})
-    face = call.domain.attendance.face_offered
+    rows = await call.domain.draws.running.replies.recent_invitations(call.caller.need_person().id,
+                                                                      call.now)
+    checking = await call.domain.draws.venue.identity_rule.checking_venues({n.venue for _,
+                                                                            n in rows})
+    face = call.domain.draws.venue.attendance.face_offered
     return InvitationsOut(invitations=[invitation_out(call, r, n, checking, face)
                                        for r, n in rows])
 
@@ -69,7 +71,7 @@ async def mine(call: Call) -> InvitationsOut:
 @api.route("POST", "/expert/invitations/{invitation_id}/reply", access=EXPERT, body=ReplyIn,
            response=InvitationOut, summary="回复评标邀请：1 参加 / 2 不参加 / 3 需回避", tag=TAG)
 async def reply(call: Call, body: ReplyIn) -> InvitationOut:
-    outcome = await call.domain.draws.reply(call.path_int("invitation_id"),
+    outcome = await call.domain.draws.running.replies.reply(call.path_int("invitation_id"),
                                                call.caller.need_person().id, body.choice,
                                                call.now, body.reason, via="miniapp")
     return invitation_out(call, outcome.invitation, outcome.notice)
@@ -94,5 +96,5 @@ class PoolProofsOut(Model):
 async def my_pools(call: Call) -> PoolProofsOut:
     return PoolProofsOut(pools=[PoolProofOut(
         activity_id=m.activity_id, eval_start=m.eval_start, pool=m.pool, invited=m.invited,
-        proof=m.proof) for m in await call.domain.draws.audit.memberships(
+        proof=m.proof) for m in await call.domain.draws.randomness.proofs.memberships(
             call.caller.need_person().id, call.now)])

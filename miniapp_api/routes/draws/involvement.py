@@ -45,7 +45,7 @@ async def items_out(call: Call, activity: DrawActivity) -> InvolvementsOut:
     return InvolvementsOut(items=[InvolvementOut(
         id=i.id, kind=i.kind, name=i.name, credit_code=i.credit_code, stage=i.stage,
         by_expert=i.source == "expert", created_at=i.created_at)
-        for i in await call.domain.involvement.listed(activity)])
+        for i in await call.domain.draws.setup.involvement.listed(activity)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/involvement", access=AGENCY,
@@ -60,8 +60,9 @@ async def involvement(call: Call) -> InvolvementsOut:
            summary="登记参与本项目前期工作的单位或人员")
 async def add_involvement(call: Call, body: InvolvementIn) -> InvolvementsOut:
     activity = await activity_in_path(call)
-    await call.domain.involvement.add(activity, body.kind, body.name, body.code, body.stage,
-                                      call.caller.need_person().id, call.now)
+    await call.domain.draws.setup.involvement.add(activity, body.kind, body.name, body.code,
+                                                  body.stage,
+                                                  call.caller.need_person().id, call.now)
     return await items_out(call, activity)
 
 
@@ -70,5 +71,5 @@ async def add_involvement(call: Call, body: InvolvementIn) -> InvolvementsOut:
            summary="删除一条本机构登记的前期参与单位或人员（专家本人答复的不能删除）")
 async def remove_involvement(call: Call) -> InvolvementsOut:
     activity = await activity_in_path(call)
-    await call.domain.involvement.remove(activity, call.path_int("involvement_id"))
+    await call.domain.draws.setup.involvement.remove(activity, call.path_int("involvement_id"))
     return await items_out(call, activity)

@@ -77,31 +77,32 @@ def lent_out(call: Call, a: DrawActivity, library: str, notice: Notice, wanted: 
              ) -> LentOut:
     texts = call.services.texts
     return LentOut(
-        activity_id=a.id, number=call.domain.draw_record.activity_number(a.id, a.kind),
+        activity_id=a.id, number=call.domain.draws.news.views.activity_number(a.id, a.kind),
         library=library, project=a.name, eval_start=a.eval_start, eval_end=a.eval_end,
         venue=f"{notice.venue}（{notice.city}{notice.district}{notice.street}{notice.room}）",
         gather_at=notice.gather_at, wanted=wanted, status_title=texts.word(
-            "draw_status", call.domain.draw_record.shown_status(
+            "draw_status", call.domain.draws.facts.shown.shown_status(
                 a.status, a.eval_start, a.finished_at, call.now)))
 
 
 @api.route("GET", "/venues/lent", access=STAFF, response=LentListOut, tag=TAG,
            summary="本库为其他专家库的副场抽取的活动（副场在本中心地区内）")
 async def lent_list(call: Call) -> LentListOut:
-    views = await call.domain.lent_desk.listing(call.caller.grants, call.now)
+    views = await call.domain.draws.followups.lent.listing(call.caller.grants, call.now)
     return LentListOut(draws=[lent_out(call, v.activity, v.library, v.notice, v.wanted)
                               for v in views])
 
 
 async def roster_out(call: Call, activity_id: int) -> LentRosterOut:
-    desk = call.domain.lent_desk
+    desk = call.domain.draws.followups.lent
     activity = await desk.one(call.caller.grants, activity_id)
     view = next(v for v in await desk.listing(call.caller.grants, call.now)
                 if v.activity.id == activity.id)
-    roster = await call.domain.attendance.roster(activity, call.now)
-    sealed = call.domain.draws.seal.check_sealed(activity, call.now)
+    roster = await call.domain.draws.venue.attendance.roster(activity, call.now)
+    sealed = call.domain.draws.facts.seal.check_sealed(activity, call.now)
     said = {} if sealed else {r.invitation_id: r for r in
-                              await call.domain.draw_record.draw_results(activity, call.now)}
+                              await call.domain.draws.record.results.draw_results(activity,
+                                                                                  call.now)}
     opened, drawing = await desk.places(activity)
     return LentRosterOut(
         open_places=opened, supplement_drawing=drawing,
@@ -128,8 +129,10 @@ async def lent_roster(call: Call) -> LentRosterOut:
            summary="登记本库专家在副场请假、缺席或现场回避（凭验证码），名额可补抽")
 async def lent_absence(call: Call, body: LentAbsenceIn) -> LentRosterOut:
     activity_id = call.path_int("activity_id")
-    await call.domain.lent_desk.register_absence(call.caller.grants, activity_id, body.key,
-                                                 body.kind, call.now, actor(call, "verifier"))
+    await call.domain.draws.followups.lent.register_absence(call.caller.grants, activity_id,
+                                                            body.key,
+                                                            body.kind, call.now, actor(call,
+                                                                                       "verifier"))
     return await roster_out(call, activity_id)
 
 
@@ -138,8 +141,8 @@ async def lent_absence(call: Call, body: LentAbsenceIn) -> LentRosterOut:
            summary="为副场缺席专家的名额准备补抽（公布种子摘要后，再输入随机串启动）")
 async def lent_supplement(call: Call, body: LentSupplementIn) -> LentRosterOut:
     activity_id = call.path_int("activity_id")
-    await call.domain.lent_desk.supplement(call.caller.grants, activity_id, call.now,
-                                           actor(call, "verifier"), body.gather_at)
+    await call.domain.draws.followups.lent.supplement(call.caller.grants, activity_id, call.now,
+                                                      actor(call, "verifier"), body.gather_at)
     return await roster_out(call, activity_id)
 
 
@@ -148,6 +151,7 @@ async def lent_supplement(call: Call, body: LentSupplementIn) -> LentRosterOut:
            summary="启动已准备的副场补抽（本库专家，补抽专家的验证码前加 *）")
 async def lent_start(call: Call, body: LentStartIn) -> LentRosterOut:
     activity_id = call.path_int("activity_id")
-    await call.domain.lent_desk.start_supplement(call.caller.grants, activity_id, body.nonce,
-                                                 call.now, actor(call, "verifier"))
+    await call.domain.draws.followups.lent.start_supplement(call.caller.grants, activity_id,
+                                                            body.nonce,
+                                                            call.now, actor(call, "verifier"))
     return await roster_out(call, activity_id)

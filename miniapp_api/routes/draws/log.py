@@ -43,16 +43,16 @@ class LogOut(Model):
 async def log_out(call: Call, activity: DrawActivity, *, agency: bool = False) -> LogOut:
     """The log; the agency's, while the results are sealed, without what would tell who was
     drawn: a sealed 补抽's own entries, and what came of a sealed request (docs/seal.md)."""
-    texts = call.services.texts
-    entries = await call.domain.draw_record.log_of(activity)
-    root = await call.domain.draw_record.root_of(activity)
-    sealed = agency and call.domain.draws.seal.check_sealed(root, call.now)
+    texts, views = call.services.texts, call.domain.draws.news.views
+    entries = await call.domain.draws.facts.oplog.log_of(activity)
+    root = await call.domain.draws.facts.family.root_of(activity)
+    sealed = agency and call.domain.draws.facts.seal.check_sealed(root, call.now)
     about = await call.domain.trail_words.log_concerns(entries)
     return LogOut(entries=[LogEntryOut(
         activity_id=e.activity_id, at=e.at, role=e.role, actor=e.actor_name, action=e.action,
         # a 补抽 is numbered as a draw; the activity itself by its kind
-        number=call.domain.draw_record.activity_number(e.activity_id, root.kind)
-        if e.activity_id == root.id else call.domain.draw_record.activity_number(e.activity_id),
+        number=views.activity_number(e.activity_id, root.kind)
+        if e.activity_id == root.id else views.activity_number(e.activity_id),
         title=texts.render("draw/action.j2", action=e.action,
                            result=call.domain.trail_words.result(e)), reason=e.reason,
         about="" if sealed and e.action in HIDDEN else about.get(e.id, ""),
@@ -69,16 +69,16 @@ async def agency_log(call: Call) -> LogOut:
 @api.route("GET", "/verify/activities/{activity_id}/log", access={Role.VERIFIER},
            response=LogOut, summary="抽取活动的操作记录（本交易中心辖区）", tag=TAG)
 async def verifier_log(call: Call) -> LogOut:
-    activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
-                                                                call.path_int("activity_id"))
+    activity = await call.domain.draws.facts.scope.verifiable_activity(call.caller.grants,
+                                                                       call.path_int("activity_id"))
     return await log_out(call, activity)
 
 
 @api.route("GET", "/admin/draws/{activity_id}/log", access={Role.ADMIN}, response=LogOut,
            summary="抽取活动的操作记录（管理员）", tag=TAG)
 async def admin_log(call: Call) -> LogOut:
-    return await log_out(call,
-                         await call.domain.draw_scope.any_activity(call.path_int("activity_id")))
+    activity = await call.domain.draws.facts.scope.any_activity(call.path_int("activity_id"))
+    return await log_out(call, activity)
 
 
 class DayQuery(Model):
@@ -108,13 +108,13 @@ class DayDrawsOut(Model):
 async def day_draws(call: Call, query: DayQuery) -> DayDrawsOut:
     day = query.day or call.now.astimezone(CHINA).date()
     texts = call.services.texts
-    found = await call.domain.draw_record.evaluations_on(day)
-    terminals = call.domain.draw_terminals
+    found = await call.domain.draws.record.dashboard.evaluations_on(day)
+    terminals = call.domain.draws.setup.terminals
     return DayDrawsOut(day=day, draws=[DayDrawOut(
         id=d.activity.id, project=d.project, agency=d.agency,
         kind=texts.render("console/activity_kind.j2", kind=d.activity.kind).strip(),
         status=d.activity.status, status_title=texts.word(
-            "draw_status", call.domain.draw_record.shown_status(
+            "draw_status", call.domain.draws.facts.shown.shown_status(
                 d.activity.status, d.activity.eval_start, d.activity.finished_at, call.now)),
         eval_start=d.activity.eval_start,
         planned=d.counts.planned, confirmed=d.counts.confirmed,

@@ -110,13 +110,14 @@ class EvaluationsOut(Model):
            summary="已结束的评标及履职记录进度（本机构、本人经办的活动）")
 async def evaluations(call: Call) -> EvaluationsOut:
     out = []
-    for a in await call.domain.draw_scope.visible_activities(agency(call), call.now, limit=200):
+    for a in await call.domain.draws.facts.scope.visible_activities(agency(call), call.now,
+                                                                    limit=200):
         if a.kind == SUPPLEMENT or a.status != DrawStatus.ENDED or a.finished_at is None:
             continue
-        got = await call.domain.performance.sheet(a, call.now)
-        f = await call.domain.draw_record.activity_file(a)
+        got = await call.domain.draws.record.performance.sheet(a, call.now)
+        f = await call.domain.draws.news.views.activity_file(a)
         out.append(EvaluationOut(
-            id=a.id, number=call.domain.draw_record.activity_number(a.id, a.kind),
+            id=a.id, number=call.domain.draws.news.views.activity_number(a.id, a.kind),
             project=f.project.name,
             eval_start=a.eval_start, finished_at=a.finished_at, deadline=got.deadline,
             last_day=last_day(got.deadline), open=got.open, served=len(got.rows),
@@ -143,7 +144,7 @@ class SheetOut(Model):
 
 async def sheet_out(call: Call) -> SheetOut:
     activity = await activity_in_path(call)
-    view = await call.domain.performance.sheet_view(activity, call.now)
+    view = await call.domain.draws.record.performance.sheet_view(activity, call.now)
     got = view.sheet
     rows = []
     for r in got.rows:
@@ -156,7 +157,8 @@ async def sheet_out(call: Call) -> SheetOut:
             record=await record_out(call, shown) if shown else None))
     a = got.activity
     return SheetOut(evaluation=EvaluationOut(
-        id=a.id, number=call.domain.draw_record.activity_number(a.id, a.kind), project=view.project,
+        id=a.id, number=call.domain.draws.news.views.activity_number(a.id,
+                                                                     a.kind), project=view.project,
         eval_start=a.eval_start,
         finished_at=a.finished_at, deadline=got.deadline, last_day=last_day(got.deadline),
         open=got.open, served=len(rows),
@@ -188,7 +190,7 @@ class PerformanceIn(Model):
            summary="记录或修改一位专家的履职情况（截止时间前；专家作出说明后不能修改；"
                    "登记缺席的专家只记评语，记录注明缺席原因）")
 async def record_performance(call: Call, body: PerformanceIn) -> SheetOut:
-    await call.domain.performance.record(
+    await call.domain.draws.record.performance.record(
         await activity_in_path(call), call.path_int("invitation_id"), body.entry(), call.now,
         actor(call))
     return await sheet_out(call)
@@ -201,8 +203,8 @@ class MyRecordsOut(Model):
 @api.route("GET", "/me/performance", access=EXPERT, response=MyRecordsOut, tag=TAG,
            summary="我的履职记录（代理机构在评标结束后记录）")
 async def my_records(call: Call) -> MyRecordsOut:
-    return MyRecordsOut(records=[await record_out(call, s) for s in
-                                 await call.domain.performance.mine(call.caller.need_person().id)])
+    mine = await call.domain.draws.record.performance.mine(call.caller.need_person().id)
+    return MyRecordsOut(records=[await record_out(call, s) for s in mine])
 
 
 class ReplyIn(Model):
@@ -214,6 +216,7 @@ class ReplyIn(Model):
            response=MyRecordsOut, tag=TAG,
            summary="对一条履职记录作出说明（每条限一次；有异议的由管理员复核）")
 async def reply(call: Call, body: ReplyIn) -> MyRecordsOut:
-    await call.domain.performance.reply(call.caller.need_person().id, call.path_int("record_id"),
-                                        body.text, body.dispute, call.now)
+    await call.domain.draws.record.performance.reply(call.caller.need_person().id,
+                                                     call.path_int("record_id"),
+                                                     body.text, body.dispute, call.now)
     return await my_records(call)

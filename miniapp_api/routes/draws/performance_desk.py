@@ -99,7 +99,8 @@ class DisputedOut(Model):
 
 
 async def disputed_out(call: Call) -> DisputedOut:
-    shown = [await record_out(call, s) for s in await call.domain.performance.disputed()]
+    shown = [await record_out(call,
+                              s) for s in await call.domain.draws.record.performance.disputed()]
     return DisputedOut(waiting=[r for r in shown if r.reviewed_at is None],
                        reviewed=[r for r in shown if r.reviewed_at is not None])
 
@@ -120,7 +121,7 @@ class ReviewIn(Model):
            response=DisputedOut, tag=TAG, summary="复核一条有异议的履职记录（维持或更正）")
 async def review(call: Call, body: ReviewIn) -> DisputedOut:
     call.decided["decision"] = body.outcome  # kept / corrected: the trail says which
-    await call.domain.performance.review(
+    await call.domain.draws.record.performance.review(
         call.path_int("record_id"), ReviewOutcome(body.outcome),
         body.review_note, body.correction.entry() if body.correction else None, call.now,
         actor(call, "admin"))

@@ -42,7 +42,7 @@ async def sizes_out(call: Call, activity: DrawActivity) -> PoolSizesOut:
     return PoolSizesOut(conditions=[PoolSizeOut(
         condition_id=s.condition_id, number=s.number, planned=s.planned, candidates=s.size,
         alternate=s.alternate, largest_chance=s.chance, small=s.small)
-        for s in await call.domain.draw_record.pool_sizes(activity, call.now)])
+        for s in await call.domain.draws.randomness.pool_size.pool_sizes(activity, call.now)])
 
 
 @api.route("GET", "/draws/activities/{activity_id}/pool-sizes", access=AGENCY,
@@ -56,5 +56,5 @@ async def agency_sizes(call: Call) -> PoolSizesOut:
            response=PoolSizesOut, tag="交易中心核验",
            summary="核验前：各条件的候选人数和任一候选人被抽中的最大可能（少于名额3倍须确认）")
 async def verifier_sizes(call: Call) -> PoolSizesOut:
-    return await sizes_out(call, await call.domain.draw_scope.verifiable_activity(
+    return await sizes_out(call, await call.domain.draws.facts.scope.verifiable_activity(
         call.caller.grants, call.path_int("activity_id")))

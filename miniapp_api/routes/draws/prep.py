@@ -158,8 +158,8 @@ class ConditionIn(Model):
            summary="发起抽取活动（开标 < 评标开始 < 评标结束）", tag=TAG)
 async def create_activity(call: Call, body: ActivityIn) -> ActivityOut:
     role = agency(call)
-    project = await call.domain.draw_scope.agency_project(role, body.project_id)
-    activity = await call.domain.draw_setup.create_activity(
+    project = await call.domain.draws.facts.scope.agency_project(role, body.project_id)
+    activity = await call.domain.draws.setup.activities.create_activity(
         project, role.person_id, body.section_ids,
         body.model_dump(exclude={"project_id", "section_ids"}), call.now)
     call.noted["activity"] = activity.id  # the trail names the activity made
@@ -177,7 +177,7 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         return datetime.combine(d, time(0), CHINA).astimezone(UTC)
 
     narrowed = ActivityFilter(
-        words=query.q.strip(), number=call.domain.draw_record.number_in(query.q),
+        words=query.q.strip(), number=call.domain.draws.news.views.number_in(query.q),
         name=query.name.strip(),
         status=query.status,
         kind=query.kind, source=query.source,
@@ -185,19 +185,19 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
         eval_from=day(query.eval_from) if query.eval_from else None,
         eval_until=day(query.eval_until) + timedelta(days=1) if query.eval_until else None,
         before=min(below) if below else None)
-    listed = await call.domain.draw_record.visible_summaries(agency(call), query.limit + 1,
-                                                             call.now, narrowed)
+    listed = await call.domain.draws.news.views.visible_summaries(agency(call), query.limit + 1,
+                                                                  call.now, narrowed)
     more, listed = len(listed) > query.limit, listed[:query.limit]
     texts = call.services.texts
-    waiting = await call.domain.draw_followups.awaiting_supplement(listed, call.now)
+    waiting = await call.domain.draws.followups.supplements.awaiting_supplement(listed, call.now)
     return ActivitiesOut(activities=[
         ActivitySummaryOut.model_validate(
             {**{k: v for k, v in a.__dict__.items() if k != "finished_at"},
-             "number": call.domain.draw_record.activity_number(a.id, a.kind),
+             "number": call.domain.draws.news.views.activity_number(a.id, a.kind),
              "source_title": texts.word("activity_source", a.source),
-             "urgency": urgency_out(call.domain.draw_urgency.view_of(*a.urgency)
+             "urgency": urgency_out(call.domain.draws.setup.urgency.view_of(*a.urgency)
                                     if a.urgency else None),
-             "status_title": texts.word("draw_status", call.domain.draw_record.shown_status(
+             "status_title": texts.word("draw_status", call.domain.draws.facts.shown.shown_status(
                  a.status, a.eval_start, a.finished_at, call.now, a.id in waiting))},
             from_attributes=True) for a in listed],
         next_before=listed[-1].id if more and listed else None,
@@ -207,8 +207,9 @@ async def activities(call: Call, query: ActivitiesQuery) -> ActivitiesOut:
 @api.route("GET", "/draws/activities/{activity_id}", access=AGENCY, response=ActivityOut,
            summary="抽取活动详情（进度只有人数）", tag=TAG)
 async def show(call: Call) -> ActivityOut:
-    file = await call.domain.draw_record.visible_file(agency(call), call.path_int("activity_id"),
-                                                      call.now)
+    file = await call.domain.draws.news.views.visible_file(agency(call),
+                                                           call.path_int("activity_id"),
+                                                           call.now)
     return await activity_out(call, file.activity, file)
 
 
@@ -216,8 +217,9 @@ async def show(call: Call) -> ActivityOut:
            body=AvoidanceIn, response=ActivityOut, summary="添加回避单位或人员", tag=TAG)
 async def add_avoidance(call: Call, body: AvoidanceIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_setup.add_avoidance(activity, body.kind, body.name, body.code,
-                                               body.reason)
+    await call.domain.draws.setup.activities.add_avoidance(activity, body.kind, body.name,
+                                                           body.code,
+                                                           body.reason)
     return await activity_out(call, activity)
 
 
@@ -240,8 +242,8 @@ class AvoidanceImportOut(Model):
 async def import_avoidances(call: Call) -> AvoidanceImportOut:
     activity = await activity_in_path(call)
     filename, data = await call.upload(require_sheet_size)
-    done = await call.domain.avoidance_import.run(activity, data,
-                                                  filename or "回避单位模板.xlsx")
+    done = await call.domain.draws.setup.avoidance_import.run(activity, data,
+                                                              filename or "回避单位模板.xlsx")
     texts = call.services.texts
     return AvoidanceImportOut(added=done.added, refused=[
         RowRefusalOut(sheet=r.sheet, row=r.row, message=texts.error(r.error))
@@ -253,7 +255,8 @@ async def import_avoidances(call: Call) -> AvoidanceImportOut:
            tag=TAG)
 async def remove_avoidance(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_setup.remove_avoidance(activity, call.path_int("avoidance_id"))
+    await call.domain.draws.setup.activities.remove_avoidance(activity,
+                                                              call.path_int("avoidance_id"))
     return await activity_out(call, activity)
 
 
@@ -261,7 +264,7 @@ async def remove_avoidance(call: Call) -> ActivityOut:
            response=ActivityOut, summary="添加通知（集合地点、时间、联系人、注意事项）", tag=TAG)
 async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_setup.add_notice(activity, body.model_dump())
+    await call.domain.draws.setup.activities.add_notice(activity, body.model_dump())
     return await activity_out(call, activity)
 
 
@@ -271,8 +274,8 @@ async def add_notice(call: Call, body: NoticeIn) -> ActivityOut:
            tag=TAG)
 async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.attendance.reschedule(activity, call.path_int("notice_id"),
-                                            body.gather_at, call.now, actor(call))
+    await call.domain.draws.venue.attendance.reschedule(activity, call.path_int("notice_id"),
+                                                        body.gather_at, call.now, actor(call))
     return await activity_out(call, activity)
 
 
@@ -280,8 +283,8 @@ async def change_gathering(call: Call, body: GatheringIn) -> ActivityOut:
            body=ConditionIn, response=ActivityOut, summary="添加抽取条件", tag=TAG)
 async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_setup.add_condition(activity, body.notice_id,
-                                               body.model_dump(exclude={"notice_id"}))
+    await call.domain.draws.setup.activities.add_condition(activity, body.notice_id,
+                                                           body.model_dump(exclude={"notice_id"}))
     return await activity_out(call, activity)
 
 
@@ -291,9 +294,9 @@ async def add_condition(call: Call, body: ConditionIn) -> ActivityOut:
                    "purpose 为 submission（抽取申请）或 withdrawal（退选申请）")
 async def upload_evidence(call: Call) -> EvidenceOut:
     activity = await activity_in_path(call)
-    filename, data = await call.upload(call.domain.draw_evidence.require_evidence_size)
-    saved = await call.domain.draw_evidence.attach(call.domain.files, activity,
-                                                   call.path("purpose"),
+    filename, data = await call.upload(call.domain.draws.setup.evidence.require_evidence_size)
+    saved = await call.domain.draws.setup.evidence.attach(call.domain.files, activity,
+                                                          call.path("purpose"),
                          filename or "附件", data, call.now)
     return evidence_out(saved)
 
@@ -302,9 +305,9 @@ async def upload_evidence(call: Call) -> EvidenceOut:
            response=Ok, summary="删除一个尚未提交的申请附件", tag=TAG)
 async def delete_evidence(call: Call) -> Ok:
     activity = await activity_in_path(call)
-    call.domain.draw_setup.require_editable(activity)
-    await call.domain.draw_evidence.remove(call.domain.files, activity,
-                                           call.path_int("evidence_id"))
+    call.domain.draws.setup.activities.require_editable(activity)
+    await call.domain.draws.setup.evidence.remove(call.domain.files, activity,
+                                                  call.path_int("evidence_id"))
     return Ok()
 
 
@@ -320,15 +323,16 @@ class SubmitIn(Model):
            response=ActivityOut, summary="提交交易中心核验（须填写原因并上传附件，可选择提交终端）",
            tag=TAG)
 async def draw_submit(call: Call, body: SubmitIn) -> ActivityOut:
-    activity = await call.domain.draw_setup.submit(await activity_in_path(call), call.now,
-                                                   actor(call), body.reason,
-                                                   body.terminal or None)
+    activity = await call.domain.draws.setup.activities.submit(await activity_in_path(call),
+                                                               call.now,
+                                                               actor(call), body.reason,
+                                                               body.terminal or None)
     return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/withdraw", access=AGENCY,
            response=ActivityOut, summary="撤回核验申请（核验前）", tag=TAG)
 async def draw_withdraw(call: Call) -> ActivityOut:
-    activity = await call.domain.draw_setup.withdraw_submission(
+    activity = await call.domain.draws.setup.activities.withdraw_submission(
         await activity_in_path(call), call.now, actor(call))
     return await activity_out(call, activity)

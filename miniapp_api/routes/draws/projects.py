@@ -110,17 +110,17 @@ async def create_project(call: Call, body: ProjectIn) -> ProjectOut:
     data = body.model_dump(exclude={"sections", "investment_yuan"})
     data["investment_fen"] = round(body.investment_yuan * 100)
     role = agency(call)
-    project = await call.domain.draw_setup.create_project(
+    project = await call.domain.draws.setup.activities.create_project(
         role.agency_id, role.person_id, data,
         [(s.number, s.name, round(s.investment_yuan * 100)) for s in body.sections])
     call.noted["project"] = project.id  # the trail names the project made
-    return project_out(project, await call.domain.draw_record.project_sections(project))
+    return project_out(project, await call.domain.draws.news.views.project_sections(project))
 
 
 @api.route("GET", "/draws/projects", access=AGENCY, response=ProjectsOut,
            summary="本机构的招标项目", tag=TAG)
 async def projects(call: Call) -> ProjectsOut:
-    found = await call.domain.draw_record.agency_projects(agency(call).agency_id)
+    found = await call.domain.draws.news.views.agency_projects(agency(call).agency_id)
     return ProjectsOut(projects=[project_out(p, sections) for p, sections in found])
 
 
@@ -138,7 +138,7 @@ class FormOptionsOut(Model):
 @api.route("GET", "/draws/form-options", access=AGENCY, response=FormOptionsOut,
            summary="招标项目和抽取活动表单的选项", tag=TAG)
 async def options(call: Call) -> FormOptionsOut:
-    found = call.domain.drafts.form_options()
+    found = call.domain.draws.setup.drafts.form_options()
     return FormOptionsOut(
         project_kinds={k: list(v) for k, v in found.project_kinds.items()},
         funding_sources=list(found.funding_sources), tender_methods=list(found.tender_methods),

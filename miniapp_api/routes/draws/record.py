@@ -29,11 +29,11 @@ class RecordOut(ProjectHeadOut):
 async def record(call: Call) -> RecordOut:
     activity = await activity_in_path(call)
     texts = call.services.texts
-    requests = call.domain.draw_requests
+    requests = call.domain.draws.setup.request_record
     shown = requests.in_words(await requests.request_of(activity), requests.words_of(texts))
     return RecordOut(
-        **await call.domain.draw_requests.project_head(activity),
-        request=[PartOut(part=p, title=call.domain.draw_requests.part_title(texts, p),
+        **await call.domain.draws.setup.request_record.project_head(activity),
+        request=[PartOut(part=p, title=call.domain.draws.setup.request_record.part_title(texts, p),
                          items=shown[p]) for p in PARTS
                  if p != "evidence"],
         seed_hash=activity.seed_hash, nonce=activity.nonce,

@@ -32,8 +32,8 @@ class TemplatesOut(Model):
 async def templates(call: Call) -> TemplatesOut:
     texts = call.services.texts
     return TemplatesOut(templates=[TemplateOut(
-        kind=k, title=call.domain.draw_templates.template_title(texts,
-                                                                k), path=f"/draws/templates/{k}")
+        kind=k, title=call.domain.draws.setup.templates.template_title(texts, k),
+        path=f"/draws/templates/{k}")
         for k in TEMPLATE_KINDS])
 
 
@@ -43,7 +43,8 @@ async def templates(call: Call) -> TemplatesOut:
                    "（通知原专家评标）、withdrawal（退选专家）的 Word 申请表，或 avoidance"
                    "（回避单位，Excel）")
 async def download_template(call: Call) -> web.Response:
-    made = await call.domain.draw_templates.template_file(call.services.texts, call.path("kind"))
+    made = await call.domain.draws.setup.templates.template_file(call.services.texts,
+                                                                 call.path("kind"))
     handed_out(call.request)  # a blank form: nobody's personal data
     return web.Response(body=made.data, content_type=made.media_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(made.filename)}"})

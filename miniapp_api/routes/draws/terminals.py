@@ -29,12 +29,12 @@ async def terminals(call: Call) -> TerminalsOut:
     activity = await activity_in_path(call)
     texts = call.services.texts
     project = await activity.project
-    listed = await call.domain.draw_terminals.offered(texts, project, call.now)
+    listed = await call.domain.draws.setup.terminals.offered(texts, project, call.now)
     editable = activity.status in ("draft", "refused")  # not yet (again) submitted
-    code = await call.domain.draw_terminals.chosen_terminal(texts, activity, None,
-                                                            call.now) if editable \
+    code = await call.domain.draws.setup.terminals.chosen_terminal(texts, activity, None,
+                                                                   call.now) if editable \
         else activity.terminal
     return TerminalsOut(
         terminals=[TerminalOut(region=t.region, name=t.name) for t in listed],
-        chosen=TerminalOut(region=code, name=call.domain.draw_terminals.terminal_name(
+        chosen=TerminalOut(region=code, name=call.domain.draws.setup.terminals.terminal_name(
             texts, code)) if code else None)

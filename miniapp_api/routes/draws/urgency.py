@@ -42,7 +42,7 @@ class ReasonsOut(Model):
            summary="申请应急抽取可选的原因", tag=TAG)
 async def reasons(call: Call) -> ReasonsOut:
     return ReasonsOut(reasons=[ReasonOut(reason=r, title=t)
-                               for r, t in call.domain.draw_urgency.reasons()])
+                               for r, t in call.domain.draws.setup.urgency.reasons()])
 
 
 @api.route("PUT", "/draws/activities/{activity_id}/urgency", access=AGENCY, body=UrgencyIn,
@@ -50,7 +50,8 @@ async def reasons(call: Call) -> ReasonsOut:
            summary="申请按应急抽取（提交核验前；交易中心核验时决定是否同意）")
 async def ask(call: Call, body: UrgencyIn) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_urgency.ask(activity, body.reason, body.note, actor(call), call.now)
+    await call.domain.draws.setup.urgency.ask(activity, body.reason, body.note, actor(call),
+                                              call.now)
     return await activity_out(call, activity)
 
 
@@ -58,5 +59,5 @@ async def ask(call: Call, body: UrgencyIn) -> ActivityOut:
            response=ActivityOut, summary="撤回应急抽取申请（提交核验前）", tag=TAG)
 async def drop(call: Call) -> ActivityOut:
     activity = await activity_in_path(call)
-    await call.domain.draw_urgency.drop(activity, actor(call), call.now)
+    await call.domain.draws.setup.urgency.drop(activity, actor(call), call.now)
     return await activity_out(call, activity)

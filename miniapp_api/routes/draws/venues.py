@@ -91,14 +91,14 @@ def venue_out(v: Venue) -> VenueOut:
 @api.route("GET", "/venues", access=CENTRE, response=VenuesOut,
            summary="本交易中心的评标场所及签到时是否核验身份", tag=TAG)
 async def venues(call: Call) -> VenuesOut:
-    found = await call.domain.identity_checks.venues(call.caller.grants)
+    found = await call.domain.draws.venue.identity.venues(call.caller.grants)
     return VenuesOut(venues=[venue_out(v) for v in found])
 
 
 @api.route("PUT", "/venues", access=CENTRE, body=VenueIn, response=VenueOut,
            summary="设置评标场所签到时是否核验身份（首次设置即登记该场所）", tag=TAG)
 async def set_venue(call: Call, body: VenueIn) -> VenueOut:
-    venue = await call.domain.identity_checks.set_venue(
+    venue = await call.domain.draws.venue.identity.set_venue(
         call.caller.grants, call.caller.need_person().id, body.name, body.region,
         body.identity_check, call.now)
     return venue_out(venue)
@@ -109,7 +109,7 @@ async def set_venue(call: Call, body: VenueIn) -> VenueOut:
            tag=TAG)
 async def venue_day(call: Call, query: DayQuery) -> VenueDaysOut:
     day = query.day or call.now.astimezone(CHINA).date()
-    found = await call.domain.identity_checks.day(call.caller.grants, day, call.now)
+    found = await call.domain.draws.venue.identity.day(call.caller.grants, day, call.now)
     return VenueDaysOut(day=day, evaluations=[VenueDayOut(
         activity_id=d.activity.id, project=d.project, venue=d.venue, gather_at=d.gather_at,
         arrived=d.arrived, expected=d.expected, identity_check=d.identity_check)
@@ -120,7 +120,7 @@ async def venue_day(call: Call, query: DayQuery) -> VenueDaysOut:
            body=StaffCheckIn, response=StaffCheckOut, tag=TAG,
            summary="现场核验：输入专家的验证码，核对身份证后为其签到，离场时登记签退（不刷脸、不用微信的方式，始终可用）")
 async def staff_check(call: Call, body: StaffCheckIn) -> StaffCheckOut:
-    checks, texts = call.domain.identity_checks, call.services.texts
+    checks, texts = call.domain.draws.venue.identity, call.services.texts
     grants, activity_id = call.caller.grants, call.path_int("activity_id")
     if body.checkout:
         out = await checks.checkout_by_staff(grants, actor(call, "verifier"), activity_id,

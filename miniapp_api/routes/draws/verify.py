@@ -72,29 +72,30 @@ class DecisionOut(Model):
            summary="待核验的抽取活动（本交易中心辖区）", tag=TAG)
 async def pending(call: Call) -> PendingListOut:
     out = []
-    for a in await call.domain.draw_scope.waiting_verification(call.caller.grants):
+    for a in await call.domain.draws.facts.scope.waiting_verification(call.caller.grants):
         request = "submission" if a.status == DrawStatus.SUBMITTED else "withdrawal"
         out.append(PendingOut(
             id=a.id, request=request, kind=a.kind,
             reason=a.submit_reason if request == "submission" else a.withdraw_reason,
             evidence=[evidence_out(e)
-                      for e in await call.domain.draw_evidence.evidence_of(a, request)],
+                      for e in await call.domain.draws.setup.evidence.evidence_of(a, request)],
             project=a.project.name, project_number=a.project.number or "",
             tenderer=a.project.tenderer_name, eval_start=a.eval_start, total=a.total,
-            terminal_name=call.domain.draw_terminals.terminal_name(
+            terminal_name=call.domain.draws.setup.terminals.terminal_name(
                 call.services.texts, a.terminal) if a.terminal
-            else "", small_pools=sum(s.small for s in await call.domain.draw_record.pool_sizes(
-                a, call.now)) if request == "submission" else 0,
-            urgency=urgency_out(await call.domain.draw_urgency.of(a))))
+            else "", small_pools=sum(
+                s.small for s in await call.domain.draws.randomness.pool_size.pool_sizes(
+                    a, call.now)) if request == "submission" else 0,
+            urgency=urgency_out(await call.domain.draws.setup.urgency.of(a))))
     return PendingListOut(activities=out)
 
 
 @api.route("POST", "/verify/activities/{activity_id}", access=VERIFIER, body=DecisionIn,
            response=DecisionOut, summary="核验：通过或不通过（附原因）", tag=TAG)
 async def decide(call: Call, body: DecisionIn) -> DecisionOut:
-    activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
-                                                                call.path_int("activity_id"))
-    activity = await call.domain.draw_setup.verify(
+    activity = await call.domain.draws.facts.scope.verifiable_activity(call.caller.grants,
+                                                                       call.path_int("activity_id"))
+    activity = await call.domain.draws.setup.activities.verify(
         activity, actor(call, "verifier"), body.approve, body.reason, call.now,
         body.small_pool_ok, body.urgent)
     return DecisionOut(id=activity.id, status=activity.status, seed_hash=activity.seed_hash)
@@ -104,9 +105,9 @@ async def decide(call: Call, body: DecisionIn) -> DecisionOut:
            body=DecisionIn, response=DecisionOut,
            summary="核验退选申请：通过后取消评标并通知全部专家；不通过须附原因", tag=TAG)
 async def decide_withdrawal(call: Call, body: DecisionIn) -> DecisionOut:
-    activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
-                                                                call.path_int("activity_id"))
-    followups, who = call.domain.draw_followups, actor(call, "verifier")
+    activity = await call.domain.draws.facts.scope.verifiable_activity(call.caller.grants,
+                                                                       call.path_int("activity_id"))
+    followups, who = call.domain.draws.followups.withdrawals, actor(call, "verifier")
     activity = (await followups.approve_withdrawal(activity.id, who, call.now) if body.approve
                 else await followups.refuse_withdrawal(activity.id, who, body.reason,
                                                        call.now))
@@ -133,8 +134,8 @@ class HistoryOut(PageOut):
            summary="核验记录（本交易中心辖区，最新在前，分页）", tag=TAG)
 async def history(call: Call, query: PageQuery) -> HistoryOut:
     texts = call.services.texts
-    found = await call.domain.draw_scope.decided_in_scope(call.caller.grants, query.limit,
-                                                          query.after)
+    found = await call.domain.draws.facts.scope.decided_in_scope(call.caller.grants, query.limit,
+                                                                 query.after)
     return HistoryOut(decisions=[DecidedOut(
         activity_id=a.id, project=a.project.name, project_number=a.project.number or "",
         kind=a.kind, at=e.at, action=e.action,
@@ -146,10 +147,10 @@ async def history(call: Call, query: PageQuery) -> HistoryOut:
            access=VERIFIER, response=None, summary="下载申请附件", tag=TAG,
            files=tuple(sorted(EVIDENCE_TYPES)))
 async def download_evidence(call: Call) -> web.Response:
-    activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
-                                                                call.path_int("activity_id"))
-    item, data = await call.domain.draw_evidence.evidence_file(call.domain.files, activity,
-                                                               call.path_int("evidence_id"))
+    activity = await call.domain.draws.facts.scope.verifiable_activity(call.caller.grants,
+                                                                       call.path_int("activity_id"))
+    item, data = await call.domain.draws.setup.evidence.evidence_file(call.domain.files, activity,
+                                                                      call.path_int("evidence_id"))
     handed_out(call.request)  # the agency's request for the draw: nobody's personal data
     return web.Response(body=data, content_type=item.content_type, headers={
         "Content-Disposition": f"attachment; filename*=UTF-8''{quote(item.filename)}"})

@@ -87,20 +87,20 @@ class RequestOut(ProjectHeadOut):
            response=RequestOut, tag=TAG,
            summary="核验：查看完整申请（条件、回避、通知、附件、历次提交和退回及改动）")
 async def request(call: Call) -> RequestOut:
-    activity = await call.domain.draw_scope.verifiable_activity(call.caller.grants,
-                                                                call.path_int("activity_id"))
+    activity = await call.domain.draws.facts.scope.verifiable_activity(call.caller.grants,
+                                                                       call.path_int("activity_id"))
     texts = call.services.texts
-    words = call.domain.draw_requests.words_of(texts)
+    words = call.domain.draws.setup.request_record.words_of(texts)
 
     def title(part: str) -> str:
-        return call.domain.draw_requests.part_title(texts, part)
+        return call.domain.draws.setup.request_record.part_title(texts, part)
 
-    now = await call.domain.draw_requests.request_of(activity)
-    shown = call.domain.draw_requests.in_words(now, words)
-    history = await call.domain.draw_requests.rounds(activity.id)
-    before = call.domain.draw_requests.refused_request(history)
+    now = await call.domain.draws.setup.request_record.request_of(activity)
+    shown = call.domain.draws.setup.request_record.in_words(now, words)
+    history = await call.domain.draws.setup.request_record.rounds(activity.id)
+    before = call.domain.draws.setup.request_record.refused_request(history)
     return RequestOut(
-        **await call.domain.draw_requests.project_head(activity),
+        **await call.domain.draws.setup.request_record.project_head(activity),
         activity=await activity_out(call, activity),
         request=[PartOut(part=p, title=title(p), items=shown[p]) for p in PARTS],
         history=[RoundOut(at=e.at, action=e.action, actor=e.actor_name, reason=e.reason,
@@ -109,5 +109,5 @@ async def request(call: Call) -> RequestOut:
         refused_before=any(e.action == "refuse" for e in history),
         changes_known=before is not None,
         changes=[ChangeOut(part=c.part, title=title(c.part), removed=c.removed, added=c.added)
-                 for c in (call.domain.draw_requests.changes(before, now,
-                                                             words) if before is not None else [])])
+                 for c in (call.domain.draws.setup.request_record.changes(before, now, words)
+                           if before is not None else [])])

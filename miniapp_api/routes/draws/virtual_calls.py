@@ -96,7 +96,7 @@ def call_out(view: CallView) -> CallOut:
 async def list_calls(call: Call) -> CallsOut:
     activity = await activity_in_path(call)
     return CallsOut(calls=[call_out(v) for v in
-                           await call.domain.virtual_calls.of_activity(activity)])
+                           await call.domain.draws.followups.virtual_calls.of_activity(activity)])
 
 
 @api.route("POST", "/draws/activities/{activity_id}/calls", access=AGENCY, body=PlaceIn,
@@ -104,10 +104,10 @@ async def list_calls(call: Call) -> CallsOut:
            summary="发起虚拟呼叫：绑定工作人员与专家的电话到一个虚拟号码")
 async def place_call(call: Call, body: PlaceIn) -> CallOut:
     activity = await activity_in_path(call)
-    made = await call.domain.virtual_calls.place(activity, body.purpose,  # type: ignore[arg-type]
-                                                 body.target, body.staff_phone, call.now,
-                                                 actor(call))
-    return call_out(await call.domain.virtual_calls.call_view(made))
+    calls = call.domain.draws.followups.virtual_calls
+    made = await calls.place(activity, body.purpose,  # type: ignore[arg-type]
+                             body.target, body.staff_phone, call.now, actor(call))
+    return call_out(await calls.call_view(made))
 
 
 @api.route("POST", "/draws/activities/{activity_id}/calls/{call_id}/outcome", access=AGENCY,
@@ -115,17 +115,17 @@ async def place_call(call: Call, body: PlaceIn) -> CallOut:
            summary="登记通话结果（随即解除虚拟号码绑定）")
 async def call_outcome(call: Call, body: OutcomeIn) -> CallOut:
     activity = await activity_in_path(call)
-    done = await call.domain.virtual_calls.finish(
+    done = await call.domain.draws.followups.virtual_calls.finish(
         activity, call.path_int("call_id"), body.outcome, call.now, actor(call),
         gather_at=body.gather_at, note=body.note)
-    return call_out(await call.domain.virtual_calls.call_view(done))
+    return call_out(await call.domain.draws.followups.virtual_calls.call_view(done))
 
 
 @api.route("GET", "/draws/activities/{activity_id}/recall", access=AGENCY, response=RecallOut,
            summary="复评通知：原评标专家与各自的沟通结果", tag=TAG)
 async def recall_state(call: Call) -> RecallOut:
     activity = await activity_in_path(call)
-    rows = await call.domain.recall.originals(activity)
+    rows = await call.domain.draws.followups.recall.originals(activity)
     return RecallOut(experts=[OriginalOut(
         expert_id=o.expert_id, name=o.name, outcome=o.outcome,
         agreed_gather_at=o.agreed_gather_at, calls=o.calls) for o in rows],
@@ -136,7 +136,8 @@ async def recall_state(call: Call) -> RecallOut:
            response=RecallOut, tag=TAG,
            summary="开始复评通知：以虚拟呼叫逐一联系原评标专家（核验通过后）")
 async def recall_start(call: Call) -> RecallOut:
-    await call.domain.recall.begin(await activity_in_path(call), call.now, actor(call))
+    await call.domain.draws.followups.recall.begin(await activity_in_path(call), call.now,
+                                                   actor(call))
     return await recall_state(call)
 
 
@@ -144,5 +145,6 @@ async def recall_start(call: Call) -> RecallOut:
            response=RecallOut, tag=TAG,
            summary="提交复评参评情况与集合时间（一次）：参加的专家收到书面通知")
 async def recall_submit(call: Call) -> RecallOut:
-    await call.domain.recall.submit(await activity_in_path(call), call.now, actor(call))
+    await call.domain.draws.followups.recall.submit(await activity_in_path(call), call.now,
+                                                    actor(call))
     return await recall_state(call)

@@ -69,7 +69,8 @@ class ThresholdsIn(Model):
 
 def centre_out(call: Call, region: str) -> CentreOut:
     return CentreOut(code=RegionCodes.to_gb(region),
-                     name=call.domain.draw_terminals.terminal_name(call.services.texts, region))
+                     name=call.domain.draws.setup.terminals.terminal_name(call.services.texts,
+                                                                          region))
 
 
 def system_out(call: Call, system: EvaluationSystem) -> SystemOut:

@@ -19,7 +19,8 @@ STAFF = {Role.VERIFIER}
 
 
 async def lent_in_path(call: Call) -> DrawActivity:
-    return await call.domain.lent_desk.one(call.caller.grants, call.path_int("activity_id"))
+    return await call.domain.draws.followups.lent.one(call.caller.grants,
+                                                      call.path_int("activity_id"))
 
 
 @api.route("GET", "/venues/lent/{activity_id}/fees", access=STAFF, response=FeesOut, tag=TAG,

@@ -150,7 +150,7 @@ async def my_fees(call: Call) -> MyFeesOut:
     texts = call.services.texts
     return MyFeesOut(fees=[MyFeeOut(
         eval_day=f.notice.gather_at.astimezone(CHINA).date(),
-        venue=call.domain.draws.venues.venue_label(f.notice),
+        venue=call.domain.draws.facts.venue_roles.venue_label(f.notice),
         computed_yuan=yuan(f.computed.total_fen) if f.computed else None,
         breakdown=breakdown(texts, f.computed), amount_yuan=yuan(f.invitation.fee_fen),
         reason=f.invitation.fee_reason, paid=f.invitation.fee_paid,

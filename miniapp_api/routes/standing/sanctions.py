@@ -160,7 +160,7 @@ async def appeal(call: Call, body: AppealIn) -> SanctionOut:
 @api.route("GET", "/admin/draw-policy", access=ADMIN, response=PolicyBody, tag=TAG,
            summary="抽取次数限制")
 async def policy(call: Call) -> PolicyBody:
-    row = await call.domain.draws.weighting.draw_policy()
+    row = await call.domain.draws.randomness.weighting.draw_policy()
     if row is None:
         return PolicyBody()
     return PolicyBody(expert_cap=row.expert_cap, expert_months=row.expert_months,
@@ -174,6 +174,6 @@ async def policy(call: Call) -> PolicyBody:
            tag=TAG, summary="设置抽取次数限制（此后的每次邀请按新限制检查）和按信用等级加权抽取"
                             "（此后固定的候选池按新设置加权）")
 async def set_policy(call: Call, body: PolicyBody) -> PolicyBody:
-    await call.domain.draws.weighting.set_draw_policy(body.model_dump(),
-                                                      call.caller.need_person().id)
+    await call.domain.draws.randomness.weighting.set_draw_policy(body.model_dump(),
+                                                                 call.caller.need_person().id)
     return body

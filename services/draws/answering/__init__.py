@@ -5,10 +5,26 @@ every channel meets.
 A door of the draws context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
 
+from services.draws.answering.answers import (
+    ACKNOWLEDGE,
+    ANSWER,
+    Answer,
+    Answers,
+    NotAnAnswer,
+    Several,
+)
+from services.draws.answering.service import Answering
 from services.draws.answering.sms_answers import SmsReplies
 from services.draws.answering.voice_answers import VoiceReplies
 
 __all__ = [
+    "ACKNOWLEDGE",
+    "ANSWER",
+    "Answer",
+    "Answering",
+    "Answers",
+    "NotAnAnswer",
+    "Several",
     "SmsReplies",
     "VoiceReplies",
 ]

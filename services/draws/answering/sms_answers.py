@@ -1,20 +1,21 @@
-"""Answering an invitation by SMS: the reply an expert sends to the invitation's
-SMS (上行), from the phone on record, is answered exactly as the same words in chat are — the
-same patterns (1 / 2 / 3 or words, a reason may follow), the same engine call with the same
-races (late, already answered, places taken), the same texts — and the answer goes back by
-SMS. SMS has no conversation state: a reason sent on its own is kept for the person's latest
-2 不参加 / 3 需回避 without one. Which invitation an answer is for is the chat's own decision
-(services/draws/running/answers.py `decide`): with several open it applies to none and the SMS lists
-them, each with its own link; with none open an everyday word (好的, 没空) is no answer. 收到
-acknowledges a withdrawal notice, as in chat. The 6-digit verification code sent back checks the
-expert in at the venue, and out on a later one, as the same code in chat does (the venue's rules
-are the same: its window, its identity check, an absence registered): the way for an expert
-without WeChat (the confirmation and the urges say so)."""
+"""Answering an invitation by SMS: the reply an expert sends to the invitation's SMS (上行), from
+the phone on record, is answered exactly as the same words in chat are — the same patterns
+(1 / 2 / 3 or words, a reason may follow), the same engine call with the same races (late,
+already answered, places taken), the same texts — and the answer goes back by SMS. SMS has
+no conversation state: a reason sent on its own is kept for the person's latest 2 不参加 / 3
+需回避 without one. Which invitation an answer is for is the chat's own decision
+(services/draws/answering/answers.py `Answers.decide`): with several open it applies to none
+and the SMS lists them, each with its own link; with none open an everyday word (好的, 没空) is
+no answer. 收到 acknowledges a withdrawal notice, as in chat. The 6-digit verification code
+sent back checks the expert in at the venue, and out on a later one, as the same code in
+chat does (the venue's rules are the same: its window, its identity check, an absence
+registered): the way for an expert without WeChat (the confirmation and the urges say so)."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -28,19 +29,17 @@ from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.pii import mask_phone
 from services.common.texts import Texts
-from services.draws.followups.after_draw import DrawFollowups
-from services.draws.news.notices import answer_params, invitation_params
-from services.draws.running.answers import (
+from services.draws.answering.answers import (
     RECENT,
+    Answers,
     NotAnAnswer,
     Several,
     check_acknowledgement,
-    decide,
-    listed,
     parse_answer,
     said_parts,
 )
-from services.draws.running.engine import DrawEngine
+from services.draws.followups.withdrawals import Withdrawals
+from services.draws.news.notices import Notices, answer_params
 from services.draws.running.replies import OPEN, OPEN_ORDER, ReplyOutcome
 from services.draws.venue.attendance import Attendance
 from services.draws.venue.identity_rule import identity_required
@@ -53,10 +52,11 @@ CODE = re.compile(r"^\s*(\d{6})\s*[。.]?\s*$")  # a verification code on its ow
 
 @dataclass
 class SmsReplies:
-    draws: DrawEngine
+    answers: Answers
     outbox: Outbox
     texts: Texts
-    followups: DrawFollowups | None = None  # 收到 acknowledges a withdrawal notice
+    answer_link: Callable[[int], str] | None = None  # each invitation's page, when several
+    withdrawals: Withdrawals | None = None  # 收到 acknowledges a withdrawal notice
     attendance: Attendance | None = None  # the verification code checks in and out
 
     async def answer(self, phone: str, text: str, now: datetime) -> str | None:
@@ -67,7 +67,7 @@ class SmsReplies:
         if person is None:
             log.info("SMS reply from %s, who is nobody on record: ignored", mask_phone(phone))
             return None
-        told = Told(self.draws, self.texts, person.id)
+        told = Told(self.answer_link, self.texts, person.id)
         said = await self._reply(person, waiting, text.strip()[:200], now, told)
         if said is None:
             return told.text
@@ -79,7 +79,7 @@ class SmsReplies:
     def on_page(self, person_id: int) -> OnPage:
         """The `then` of an answer given on the invitation's page (its SMS, if any, queued
         with the decision)."""
-        return OnPage(Told(self.draws, self.texts, person_id, "-"))
+        return OnPage(Told(self.answer_link, self.texts, person_id, "-"))
 
     async def confirmed_on_page(self, outcome: ReplyOutcome, on_page: OnPage, now: datetime
                                 ) -> str:
@@ -91,15 +91,15 @@ class SmsReplies:
             await self.outbox.notify(now, "sms.reply", await on_page.told.params(outcome),
                                      person_id=item.person_id)
         return self.texts.render("web/confirmed.j2", verification_code=item.code or "",
-                                 **invitation_params(outcome.notice, item, 0),
+                                 **Notices.invitation_params(outcome.notice, item, 0),
                                  wechat=wechat, sms=not wechat, identity=bool(outcome.identity))
 
     async def _reply(self, person: Person, waiting: list[Invitation], text: str,
                      now: datetime, told: Told) -> tuple[str, dict[str, Any]] | None:
         """The answer's text name and values; None when it was queued with the decision
         (`told`)."""
-        if check_acknowledgement(text) and self.followups is not None \
-                and await self.followups.acknowledge(person.id, now) is not None:
+        if check_acknowledgement(text) and self.withdrawals is not None \
+                and await self.withdrawals.acknowledge(person.id, now) is not None:
             return "chat/draw/acknowledged.j2", {}
         code = CODE.match(text)
         if code is not None and self.attendance is not None:
@@ -108,20 +108,21 @@ class SmsReplies:
         if said is None:
             return await self._reason(person, bool(waiting), text, now)
         told.reason = said.reason
-        decision = await decide(self.draws, person.id, said, now, via="sms",
-                                waiting=waiting, then=told)
+        decision = await self.answers.decide(person.id, said, now, via="sms",
+                                             waiting=waiting, then=told)
         if isinstance(decision, NotAnAnswer):
             return "sms/no_invitation.j2", {}
         if isinstance(decision, Several):
-            shown = await listed(decision.invitations)
-            link = self.draws.answer_link
+            shown = await Answers.listed(decision.invitations)
+            link = self.answer_link
             for row, item in zip(shown, decision.invitations, strict=True):
                 row["link"] = link(item.id) if link else ""
             return "sms/reply_several.j2", {"choices": shown, "count": str(len(shown))}
         # (a decline without a reason asks for one: the next SMS that is no answer is it)
         if told.text is not None:
             return None
-        return await answer_words(self.draws, self.texts, decision.outcome, said.reason)
+        return await answer_words(self.answer_link, self.texts, decision.outcome,
+                                  said.reason)
 
     async def _checkin(self, person: Person, code: str, now: datetime
                        ) -> tuple[str, dict[str, Any]]:
@@ -148,18 +149,18 @@ class SmsReplies:
             status__in=[InvitationStatus.DECLINED, InvitationStatus.AVOIDED]
         ).order_by("-replied_at").first()
         if latest is not None and text:
-            await self.draws.set_reason(latest.id, person.id, text)
+            await self.answers.replies.set_reason(latest.id, person.id, text)
             return "chat/draw/reason_saved.j2", {}
         if waiting:
             return "sms/reply_help.j2", {}
         return "sms/no_invitation.j2", {}
 
 
-async def answer_words(draws: DrawEngine, texts: Texts, outcome: ReplyOutcome, reason: str
-                       ) -> tuple[str, dict[str, Any]]:
+async def answer_words(answer_link: Callable[[int], str] | None, texts: Texts,
+                       outcome: ReplyOutcome, reason: str) -> tuple[str, dict[str, Any]]:
     """The SMS an applied answer is answered with: its text's name and values."""
     name, values, _ = said_parts(texts, outcome, reason)
-    return await by_sms(draws, outcome.invitation, name, values, outcome.notice,
+    return await by_sms(answer_link, outcome.invitation, name, values, outcome.notice,
                         outcome.identity)
 
 
@@ -171,7 +172,7 @@ class Told:
     statement that queues the agency's progress. A duplicate is not applied, and is told
     outside (`text` stays None)."""
 
-    draws: DrawEngine
+    answer_link: Callable[[int], str] | None
     texts: Texts
     person_id: int
     reason: str = ""
@@ -179,7 +180,8 @@ class Told:
 
     async def params(self, outcome: ReplyOutcome) -> dict[str, str]:
         """The answer's notification (`reply_params`): its words made for this outcome."""
-        name, values = await answer_words(self.draws, self.texts, outcome, self.reason)
+        name, values = await answer_words(self.answer_link, self.texts, outcome,
+                                          self.reason)
         return reply_params(self.texts.render(name, **values), name, values)
 
     async def __call__(self, change: Change, outcome: ReplyOutcome) -> None:
@@ -229,7 +231,8 @@ async def sender(phone: str, now: datetime) -> tuple[Person | None, list[Invitat
             [i for i in models_from(Invitation, found, "v") if i is not None])
 
 
-async def by_sms(draws: DrawEngine, item: Invitation, name: str, values: dict[str, Any],
+async def by_sms(answer_link: Callable[[int], str] | None, item: Invitation, name: str,
+                 values: dict[str, Any],
                  notice: Notice | None = None, identity: bool | None = None
                  ) -> tuple[str, dict[str, Any]]:
     """A reply as an SMS says it: a confirmation tells how to check in without WeChat (the
@@ -237,7 +240,7 @@ async def by_sms(draws: DrawEngine, item: Invitation, name: str, values: dict[st
     at the staff desk)."""
     if name != "chat/draw/confirmed.j2":
         return name, values
-    return "sms/confirmed.j2", {**values, **answer_params(draws.answer_link, item.id),
+    return "sms/confirmed.j2", {**values, **answer_params(answer_link, item.id),
                                 "identity": "1" if identity or (
                                     identity is None and await identity_required(item, notice))
                                 else ""}

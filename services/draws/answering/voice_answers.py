@@ -7,6 +7,7 @@ number the provider reports: a keypress cannot answer anyone else's invitation."
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,9 +16,9 @@ from models.people import Person
 from services.common.pii import mask_phone
 from services.common.texts import Texts
 from services.draws.answering.sms_answers import Told, answer_words, reply_params
-from services.draws.followups.after_draw import BY_VOICE, DrawFollowups
+from services.draws.followups.withdrawals import BY_VOICE, Withdrawals
 from services.draws.running.calls import CALL_KIND
-from services.draws.running.engine import DrawEngine
+from services.draws.running.replies import Replies
 from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
@@ -27,16 +28,17 @@ WITHDRAWAL_KIND = "draw.cancelled"
 
 @dataclass
 class VoiceReplies:
-    draws: DrawEngine
-    followups: DrawFollowups
+    replies: Replies
+    withdrawals: Withdrawals
     outbox: Outbox
     texts: Texts
+    answer_link: Callable[[int], str] | None = None  # in the SMS a confirmation sends back
 
     async def answered(self, call: Notification, now: datetime) -> None:
         """A call was picked up: a withdrawal notice's is its delivery (GD-DRAW)."""
         if call.kind == WITHDRAWAL_KIND and call.person_id is not None \
                 and "invitation" in call.params:
-            await self.followups.acknowledge_invitation(
+            await self.withdrawals.acknowledge_invitation(
                 int(call.params["invitation"]), call.person_id, now, by=BY_VOICE)
 
     async def keypress(self, call: Notification, key: str, mobile: str,
@@ -49,12 +51,12 @@ class VoiceReplies:
             log.warning("keypress on call %s from %s, not the number called: ignored",
                         call.id, mask_phone(mobile))
             return None
-        told = Told(self.draws, self.texts, person.id)
-        outcome = await self.draws.reply(int(call.params["invitation"]), person.id, KEYS[key],
-                                         now, via="voice", then=told)
+        told = Told(self.answer_link, self.texts, person.id)
+        outcome = await self.replies.reply(int(call.params["invitation"]), person.id, KEYS[key],
+                                           now, via="voice", then=told)
         if told.text is not None:  # queued with the decision
             return told.text
-        name, values = await answer_words(self.draws, self.texts, outcome, "")
+        name, values = await answer_words(self.answer_link, self.texts, outcome, "")
         said = self.texts.render(name, **values)
         await self.outbox.queue(now, "sms.reply", reply_params(said, name, values), person.id)
         return said

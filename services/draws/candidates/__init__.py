@@ -6,9 +6,17 @@ A door of the draws context: what the edges and the other contexts may use of th
 (tools/layout.py holds them to it)."""
 
 from services.draws.candidates.past_units import YEARS
+from services.draws.candidates.relations import Relations
 from services.draws.candidates.rules import SANCTIONED
+from services.draws.candidates.service import Candidates
+from services.draws.candidates.skip_reasons import SkipReasons
+from services.draws.candidates.skips import Skips
 
 __all__ = [
     "SANCTIONED",
     "YEARS",
+    "Candidates",
+    "Relations",
+    "SkipReasons",
+    "Skips",
 ]

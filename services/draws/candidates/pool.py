@@ -26,7 +26,7 @@ from services.draws.candidates.past_units import past_units
 from services.draws.candidates.relations import relative_at
 from services.draws.candidates.rules import kept_out
 from services.draws.candidates.skip_reasons import Skip, for_past_unit, for_place, for_record
-from services.draws.news.notices import venue_region
+from services.draws.news.notices import Notices
 from services.people import TITLE_LEVELS
 from services.reference import Reference
 
@@ -97,7 +97,7 @@ async def candidate_pool(activity: DrawActivity, condition: Condition, specialty
     # a preview's condition may name no notice yet: its venue is then not known
     notice = await Notice.get_or_none(id=condition.notice_id) \
         if getattr(condition, "notice_id", None) else None
-    venue = venue_region(notice) if notice is not None else None
+    venue = Notices.venue_region(notice) if notice is not None else None
     pool = []
     for row in rows:
         expert_id = row["id"]
@@ -202,7 +202,7 @@ async def blocked(activity: DrawActivity, notice: Notice, expert_ids: list[int],
         out.setdefault(expert_id, for_past_unit(record, years))
     for expert_id, relative in (await relative_at(expert_ids, codes, names, hashes)).items():
         out.setdefault(expert_id, for_record("relative", relative))
-    venue = venue_region(notice)
+    venue = Notices.venue_region(notice)
     for expert_id, profile in profiles.items():
         if venue is not None and declines(profile.remote_ok, profile.region, venue):
             out.setdefault(expert_id, for_place("remote", venue))

@@ -21,10 +21,10 @@ from models.people import Person
 from services.common.clock import china_time
 from services.draws.candidates.rules import KIN
 from services.draws.candidates.skip_reasons import for_record
-from services.draws.facts.family import family
-from services.draws.facts.oplog import SYSTEM, record
+from services.draws.facts.family import Family
+from services.draws.facts.oplog import SYSTEM, OperationLog
 from services.draws.news.agency_news import notify_agency
-from services.draws.news.notices import notice_contact, notice_of
+from services.draws.news.notices import Notices
 from services.notifications import Outbox
 
 LIVE = (InvitationStatus.SENT, InvitationStatus.CONFIRMED)
@@ -101,7 +101,7 @@ class Committee:
 
     @classmethod
     async def of(cls, activity: DrawActivity) -> Committee:
-        rows = await Invitation.filter(activity_id__in=await family(activity),
+        rows = await Invitation.filter(activity_id__in=await Family.family(activity),
                                        status__in=list(LIVE)).values_list("expert_id", "id")
         return cls({int(e): int(i) for e, i in rows})
 
@@ -119,39 +119,44 @@ class Committee:
         self.seated[expert_id] = invitation_id
 
 
-async def release_kin(outbox: Outbox, expert_id: int, now: datetime) -> list[Invitation]:
-    """Both places of each related pair confirmed for one evaluation not begun (a relation
-    declared since), as GD-CG-1 Art. 21 says: each expert told why, the agency that places
-    opened (no name: the seal, docs/seal.md); each a 补抽's place as an absence is."""
-    mine = await Invitation.filter(expert_id=expert_id, status=InvitationStatus.CONFIRMED,
-                                   activity__eval_start__gt=now).exclude(
-        activity__status__in=list(OVER))
-    released: list[Invitation] = []
-    for own in mine:
-        activity = await DrawActivity.get(id=own.activity_id)
-        confirmed = await Invitation.filter(activity_id__in=await family(activity),
-                                            status=InvitationStatus.CONFIRMED)
-        related = (await kin(i.expert_id for i in confirmed)).get(expert_id, set())
-        pair = [i for i in confirmed if i.expert_id == expert_id or i.expert_id in related]
-        if len(pair) < 2:
-            continue
-        async with outbox.change(now) as change:
-            for item in pair:
-                if not await Invitation.filter(id=item.id, status=InvitationStatus.CONFIRMED
-                                               ).update(status=InvitationStatus.ABSENT,
-                                                        absence=KIN):
-                    continue
-                await record(activity, SYSTEM, "kin_release", now, invitation=item.id)
-                notice = await notice_of(item)
-                await change.notify("draw.kin_released", {
-                    "eval_start": china_time(activity.eval_start),
-                    "contact": notice_contact(notice)},
-                    person_id=item.person_id, dedupe_key=f"kin-release:{item.id}")
-                await notify_agency(change, activity, "draw.place_opened",
-                                    dedupe=f"place-opened:{item.id}",
-                                    eval_start=china_time(activity.eval_start))
-                released.append(item)
-    return released
+class Relations:
+    """Declared relations: the places a relation declared since two experts confirmed releases."""
+
+    @staticmethod
+    async def release_kin(outbox: Outbox, expert_id: int, now: datetime) -> list[Invitation]:
+        """Both places of each related pair confirmed for one evaluation not begun (a relation
+        declared since), as GD-CG-1 Art. 21 says: each expert told why, the agency that places
+        opened (no name: the seal, docs/seal.md); each a 补抽's place as an absence is."""
+        mine = await Invitation.filter(expert_id=expert_id, status=InvitationStatus.CONFIRMED,
+                                       activity__eval_start__gt=now).exclude(
+            activity__status__in=list(OVER))
+        released: list[Invitation] = []
+        for own in mine:
+            activity = await DrawActivity.get(id=own.activity_id)
+            confirmed = await Invitation.filter(activity_id__in=await Family.family(activity),
+                                                status=InvitationStatus.CONFIRMED)
+            related = (await kin(i.expert_id for i in confirmed)).get(expert_id, set())
+            pair = [i for i in confirmed if i.expert_id == expert_id or i.expert_id in related]
+            if len(pair) < 2:
+                continue
+            async with outbox.change(now) as change:
+                for item in pair:
+                    if not await Invitation.filter(id=item.id, status=InvitationStatus.CONFIRMED
+                                                   ).update(status=InvitationStatus.ABSENT,
+                                                            absence=KIN):
+                        continue
+                    await OperationLog.record(activity, SYSTEM, "kin_release", now,
+                                              invitation=item.id)
+                    notice = await Notices.notice_of(item)
+                    await change.notify("draw.kin_released", {
+                        "eval_start": china_time(activity.eval_start),
+                        "contact": Notices.notice_contact(notice)},
+                        person_id=item.person_id, dedupe_key=f"kin-release:{item.id}")
+                    await notify_agency(change, activity, "draw.place_opened",
+                                        dedupe=f"place-opened:{item.id}",
+                                        eval_start=china_time(activity.eval_start))
+                    released.append(item)
+        return released
 
 
 async def related_evidence(activity: DrawActivity, kind: str, record_id: int,
@@ -170,7 +175,7 @@ async def related_evidence(activity: DrawActivity, kind: str, record_id: int,
         return {}
     related = expert_id in (await kin([expert_id, seated.expert_id], ever=True)).get(
         seated.expert_id, set())
-    return {"seated_here": seated.activity_id in await family(activity),
+    return {"seated_here": seated.activity_id in await Family.family(activity),
             "seated_related": related}
 
 

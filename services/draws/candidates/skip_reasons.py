@@ -96,11 +96,15 @@ def for_place(kind: Literal["remote"], place: str) -> str:
     return Skip(kind, place=place).text()
 
 
-def skip_said(text: str, texts: Texts) -> str:
-    """A stored reason in words (texts/words/skip_reason.j2); a text no rule writes as it is."""
-    skip = read(text)
-    if skip is None:
-        return text
-    return texts.render("words/skip_reason.j2", kind=skip.kind, cap=skip.cap,
-                        months=skip.months, years=skip.years,
-                        place=Reference.regions().full_name(skip.place) if skip.place else "")
+class SkipReasons:
+    """Why a draw passed over a candidate, as a value and in words."""
+
+    @staticmethod
+    def said(text: str, texts: Texts) -> str:
+        """A stored reason in words (texts/words/skip_reason.j2); a text no rule writes as it is."""
+        skip = read(text)
+        if skip is None:
+            return text
+        return texts.render("words/skip_reason.j2", kind=skip.kind, cap=skip.cap,
+                            months=skip.months, years=skip.years,
+                            place=Reference.regions().full_name(skip.place) if skip.place else "")

@@ -132,9 +132,13 @@ def skip_problem(reason: str, expert_id: int, evidence: dict[str, Any],
     return f"expert {expert_id} skipped for a reason no rule has: {reason!r}"
 
 
-def activity_facts(activity: DrawActivity) -> dict[str, Any]:
-    """What skip_problem needs of the draw itself."""
-    first, last = eval_days(activity)
-    return {"id": activity.id, "eval_start": activity.eval_start.isoformat(),
-            "eval_end": activity.eval_end.isoformat(),
-            "days": [first.isoformat(), last.isoformat()]}
+class Skips:
+    """The candidates a draw passed over, each with the facts the auditor checks."""
+
+    @staticmethod
+    def activity_facts(activity: DrawActivity) -> dict[str, Any]:
+        """What skip_problem needs of the draw itself."""
+        first, last = eval_days(activity)
+        return {"id": activity.id, "eval_start": activity.eval_start.isoformat(),
+                "eval_end": activity.eval_end.isoformat(),
+                "days": [first.isoformat(), last.isoformat()]}

@@ -6,12 +6,15 @@ when a 政府采购 draw may start.
 A door of the draws context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
 
-from services.draws.facts.family import SUPPLEMENT
+from services.draws.facts.family import SUPPLEMENT, Family
 from services.draws.facts.law_timing import EXEMPT_METHODS, WORKING_DAYS
 from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.scope import AgencyRole, DrawScope
-from services.draws.facts.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE
+from services.draws.facts.seal import CHECKIN_LINK, RESULT_LINK, SEAL_BEFORE, Seal
+from services.draws.facts.service import Facts
+from services.draws.facts.shown import ShownStatus
 from services.draws.facts.sources import ActivitySource
+from services.draws.facts.venue_roles import Venues
 
 __all__ = [
     "CHECKIN_LINK",
@@ -24,5 +27,10 @@ __all__ = [
     "Actor",
     "AgencyRole",
     "DrawScope",
+    "Facts",
+    "Family",
     "OperationLog",
+    "Seal",
+    "ShownStatus",
+    "Venues",
 ]

@@ -9,43 +9,47 @@ from datetime import datetime
 
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
-from services.draws.facts.seal import check_sealed
+from services.draws.facts.seal import Seal
 
 SUPPLEMENT = "supplement"
 
 
-async def root_of(activity: DrawActivity) -> DrawActivity:
-    """The activity a supplementary draw serves (itself for any other)."""
-    if activity.kind == SUPPLEMENT and activity.parent_id is not None:
-        parent = await DrawActivity.get_or_none(id=activity.parent_id)
-        if parent is not None:
-            return parent
-    return activity
+class Family:
+    """Who serves an activity: the activity and its 补抽, one evaluation at one venue."""
 
+    @staticmethod
+    async def root_of(activity: DrawActivity) -> DrawActivity:
+        """The activity a supplementary draw serves (itself for any other)."""
+        if activity.kind == SUPPLEMENT and activity.parent_id is not None:
+            parent = await DrawActivity.get_or_none(id=activity.parent_id)
+            if parent is not None:
+                return parent
+        return activity
 
-async def family(activity: DrawActivity) -> list[int]:
-    """The ids of the evaluation's activities: the root first, then its supplementary draws
-    (whichever of them `activity` is)."""
-    root = await root_of(activity)
-    children = await column(DrawActivity.filter(parent_id=root.id, kind=SUPPLEMENT), "id")
-    return [root.id, *(int(c) for c in children)]
+    @staticmethod
+    async def family(activity: DrawActivity) -> list[int]:
+        """The ids of the evaluation's activities: the root first, then its supplementary draws
+        (whichever of them `activity` is)."""
+        root = await Family.root_of(activity)
+        children = await column(DrawActivity.filter(parent_id=root.id, kind=SUPPLEMENT), "id")
+        return [root.id, *(int(c) for c in children)]
 
-
-async def serving(activity: DrawActivity, *statuses: InvitationStatus) -> list[Invitation]:
-    """The invitations of the whole family in these statuses (confirmed by default), oldest
-    first."""
-    return await Invitation.filter(
-        activity_id__in=await family(activity),
-        status__in=list(statuses or (InvitationStatus.CONFIRMED,))).order_by("id")
+    @staticmethod
+    async def serving(activity: DrawActivity, *statuses: InvitationStatus) -> list[Invitation]:
+        """The invitations of the whole family in these statuses (confirmed by default), oldest
+        first."""
+        return await Invitation.filter(
+            activity_id__in=await Family.family(activity),
+            status__in=list(statuses or (InvitationStatus.CONFIRMED,))).order_by("id")
 
 
 async def serving_seen(activity: DrawActivity, now: datetime, *statuses: InvitationStatus
                        ) -> list[Invitation]:
     """`serving` as the agency may see it: while the results are sealed, the evaluation's own
     draw only (a 补抽 run then is not shown: seal.check_hidden)."""
-    if not check_sealed(activity, now):
-        return await serving(activity, *statuses)
-    root = await root_of(activity)
+    if not Seal.check_sealed(activity, now):
+        return await Family.serving(activity, *statuses)
+    root = await Family.root_of(activity)
     return await Invitation.filter(activity_id=root.id, status__in=list(
         statuses or (InvitationStatus.CONFIRMED,))).order_by("id")
 
@@ -55,7 +59,7 @@ async def arrivals(activity: DrawActivity, now: datetime) -> tuple[int, int]:
     results are sealed an expert registered absent is still expected: the count would
     otherwise tell that the phone registered was drawn."""
     statuses = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT) \
-        if check_sealed(activity, now) else (InvitationStatus.CONFIRMED,)
+        if Seal.check_sealed(activity, now) else (InvitationStatus.CONFIRMED,)
     rows = [r.checkin_at for r in await serving_seen(activity, now, *statuses)]
     return sum(1 for r in rows if r is not None), len(rows)
 

@@ -12,7 +12,7 @@ from models.draws import ActorRole, DrawActivity, DrawLog
 from services.common.errors import BadInput
 from services.common.metrics import DRAW_EVENTS
 from services.common.pii import mask_name
-from services.draws.facts.family import family
+from services.draws.facts.family import Family
 
 # every action the log knows (its words: texts/draw/action.j2)
 ACTIONS = frozenset({
@@ -54,17 +54,6 @@ def require_reason(reason: str, code: str) -> str:
     return why[:200]
 
 
-async def record(activity: DrawActivity | int, actor: Actor, action: str, now: datetime,
-                 reason: str | None = None, **detail: Any) -> DrawLog:
-    """One entry; call it inside the change's transaction."""
-    assert action in ACTIONS, action
-    activity_id = activity if isinstance(activity, int) else activity.id
-    DRAW_EVENTS.labels(action).inc()
-    return await DrawLog.create(activity_id=activity_id, at=now, role=actor.role,
-                                actor_id=actor.person_id, actor_name=actor.shown,
-                                action=action, reason=reason or None, detail=detail)
-
-
 class OperationLog:
     """The log as the contexts above draws write to it (experts' fees): their actions are
     listed in ACTIONS like the draw's own."""
@@ -75,16 +64,28 @@ class OperationLog:
     async def write(activity: DrawActivity | int, actor: Actor, action: str, now: datetime,
                     reason: str | None = None, **detail: Any) -> DrawLog:
         """One entry; call it inside the change's transaction."""
-        return await record(activity, actor, action, now, reason, **detail)
+        return await OperationLog.record(activity, actor, action, now, reason, **detail)
 
+    @staticmethod
+    async def record(activity: DrawActivity | int, actor: Actor, action: str, now: datetime,
+                     reason: str | None = None, **detail: Any) -> DrawLog:
+        """One entry; call it inside the change's transaction."""
+        assert action in ACTIONS, action
+        activity_id = activity if isinstance(activity, int) else activity.id
+        DRAW_EVENTS.labels(action).inc()
+        return await DrawLog.create(activity_id=activity_id, at=now, role=actor.role,
+                                    actor_id=actor.person_id, actor_name=actor.shown,
+                                    action=action, reason=reason or None, detail=detail)
 
-async def log_of(activity: DrawActivity) -> list[DrawLog]:
-    """The log of the evaluation: the activity and its supplementary draws, oldest first."""
-    return await DrawLog.filter(activity_id__in=await family(activity)).order_by("at", "id")
+    @staticmethod
+    async def log_of(activity: DrawActivity) -> list[DrawLog]:
+        """The log of the evaluation: the activity and its supplementary draws, oldest first."""
+        return await DrawLog.filter(activity_id__in=await Family.family(activity)).order_by("at",
+                                                                                            "id")
 
-
-async def log_export(activity: DrawActivity) -> list[dict[str, Any]]:
-    """The log as the audit export carries it."""
-    return [{"activity_id": e.activity_id, "at": e.at.isoformat(), "role": e.role,
-             "actor": e.actor_name, "action": e.action, "reason": e.reason,
-             "detail": e.detail} for e in await log_of(activity)]
+    @staticmethod
+    async def log_export(activity: DrawActivity) -> list[dict[str, Any]]:
+        """The log as the audit export carries it."""
+        return [{"activity_id": e.activity_id, "at": e.at.isoformat(), "role": e.role,
+                 "actor": e.actor_name, "action": e.action, "reason": e.reason,
+                 "detail": e.detail} for e in await OperationLog.log_of(activity)]

@@ -28,12 +28,16 @@ def unseal_at(activity: DrawActivity) -> datetime:
     return activity.eval_start - SEAL_BEFORE
 
 
-def check_sealed(activity: DrawActivity, now: datetime) -> bool:
-    """The results stay sealed until 30 minutes before the evaluation starts (GD-DRAW)."""
-    return now < unseal_at(activity)
+class Seal:
+    """The seal (GD-DRAW): whether a draw's results are still sealed."""
+
+    @staticmethod
+    def check_sealed(activity: DrawActivity, now: datetime) -> bool:
+        """The results stay sealed until 30 minutes before the evaluation starts (GD-DRAW)."""
+        return now < unseal_at(activity)
 
 
 def require_unsealed(activity: DrawActivity, now: datetime) -> None:
     """Names, results and urging wait until the results unseal."""
-    if check_sealed(activity, now):
+    if Seal.check_sealed(activity, now):
         raise ClosedWindow("draw.sealed", unseal=unseal_at(activity))

@@ -11,11 +11,15 @@ from models.draws import DrawStatus
 DRAWN, EVALUATING = "drawn", "evaluating"  # words in texts/words/draw_status.j2
 
 
-def shown_status(status: str, eval_start: datetime, finished_at: datetime | None,
-                 now: datetime, awaiting_supplement: bool = False) -> str:
-    """The key of the status's words (texts/words/draw_status.j2)."""
-    if awaiting_supplement:
-        return "awaiting_supplement"
-    if status == DrawStatus.ENDED and finished_at is None:
-        return DRAWN if now < eval_start else EVALUATING
-    return status
+class ShownStatus:
+    """The status a person reads of an activity."""
+
+    @staticmethod
+    def shown_status(status: str, eval_start: datetime, finished_at: datetime | None,
+                     now: datetime, awaiting_supplement: bool = False) -> str:
+        """The key of the status's words (texts/words/draw_status.j2)."""
+        if awaiting_supplement:
+            return "awaiting_supplement"
+        if status == DrawStatus.ENDED and finished_at is None:
+            return DRAWN if now < eval_start else EVALUATING
+        return status

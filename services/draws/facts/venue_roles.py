@@ -29,9 +29,28 @@ class _Words:
 WORDS = _Words()
 
 
-def use_texts(texts: Texts) -> None:
-    """The texts the venues' role words are read from (the runtime's, at its start)."""
-    WORDS.texts = texts
+class Venues:
+    """A remote evaluation's venues: 主场 and 副场, their words."""
+
+    @staticmethod
+    def use_texts(texts: Texts) -> None:
+        """The texts the venues' role words are read from (the runtime's, at its start)."""
+        WORDS.texts = texts
+
+    @staticmethod
+    async def remote_venues(activity_id: int) -> list[Notice]:
+        """The 主场 and 副场 of a remote evaluation, the 主场 first, role words set; none for
+        an activity without a 副场 (one poster, the earliest gathering's)."""
+        notices = await Notice.filter(activity_id=activity_id).order_by("id")
+        if not any(n.role == "secondary" for n in notices):
+            return []
+        await mark_roles(notices)
+        return sorted(notices, key=lambda n: (n.role != "main", n.id))
+
+    @staticmethod
+    def venue_label(notice: Notice) -> str:
+        """The venue's name as an expert reads it: 韶关市公共资源交易中心（副场）."""
+        return f"{notice.venue}（{notice.role_word}）" if notice.role_word else notice.venue
 
 
 # in a statement that reads a notice as `n`: whether its activity has a 副场 (its id, or NULL),
@@ -56,21 +75,6 @@ async def mark_roles(notices: Iterable[Notice]) -> None:
         secondary = notice.role == "secondary"
         notice.role_word = WORDS[notice.role] if secondary or notice.activity_id in paired \
             else ""
-
-
-async def remote_venues(activity_id: int) -> list[Notice]:
-    """The 主场 and 副场 of a remote evaluation, the 主场 first, role words set; none for
-    an activity without a 副场 (one poster, the earliest gathering's)."""
-    notices = await Notice.filter(activity_id=activity_id).order_by("id")
-    if not any(n.role == "secondary" for n in notices):
-        return []
-    await mark_roles(notices)
-    return sorted(notices, key=lambda n: (n.role != "main", n.id))
-
-
-def venue_label(notice: Notice) -> str:
-    """The venue's name as an expert reads it: 韶关市公共资源交易中心（副场）."""
-    return f"{notice.venue}（{notice.role_word}）" if notice.role_word else notice.venue
 
 
 def role_of(values: dict[str, Any]) -> str:

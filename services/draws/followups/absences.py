@@ -17,13 +17,13 @@ from models.draws import (
 from models.people import Person, phone_is
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, Locked, NotFound
+from services.common.schedule import Schedule
 from services.draws.candidates.rules import KIN, SANCTIONED
-from services.draws.facts.family import family, open_places, root_of
-from services.draws.facts.oplog import Actor, record, require_reason
-from services.draws.facts.seal import check_sealed, require_unsealed, unseal_at
-from services.draws.followups.clones import Cloning
-from services.draws.news.notices import invitation_params, notice_contact, notice_of
-from services.notifications import Change
+from services.draws.facts.family import Family, open_places
+from services.draws.facts.oplog import Actor, OperationLog, require_reason
+from services.draws.facts.seal import Seal, require_unsealed, unseal_at
+from services.draws.news.notices import Notices
+from services.notifications import Change, Outbox
 from services.standing import CreditDesk
 
 # registrations by phone before the results unseal, per activity
@@ -32,7 +32,13 @@ PHONE_ATTEMPTS, PHONE_ATTEMPTS_PER = 5, timedelta(hours=1)
 ABSENCE_KINDS = ("请假", "缺席", "现场回避")
 
 
-class Absences(Cloning):
+class Absences:
+    """请假 / 缺席 / 现场回避 registered by the agency, and undone when registered by mistake."""
+
+    def __init__(self, outbox: Outbox, schedule: Schedule) -> None:
+        self.outbox = outbox
+        self.schedule = schedule  # a sealed registration's job
+
     async def register_absence(self, activity: DrawActivity, key: str, kind: str,
                                now: datetime, actor: Actor) -> Invitation | None:
         """An expert who will not come (请假 / 缺席 / 现场回避), found by verification code or
@@ -45,7 +51,7 @@ class Absences(Cloning):
             raise BadInput("draw.absence_kind")
         key = key.strip()
         by_phone = key.isdigit() and len(key) == 11
-        sealed = check_sealed(activity, now)
+        sealed = Seal.check_sealed(activity, now)
         if sealed and not by_phone:
             raise ClosedWindow("draw.absence_code_sealed", unseal=unseal_at(activity))
         if sealed and await DrawLog.filter(
@@ -55,11 +61,11 @@ class Absences(Cloning):
                          minutes=int(PHONE_ATTEMPTS_PER.total_seconds() // 60))
         if sealed:  # out of sight: the same work and the same answer for any phone
             person = await Person.filter(phone_is(key)).first()
-            entry = await record(activity, actor, "absence_phone", now, kind,
-                                 pending=person.id if person else 0)
-            await self.engine.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
+            entry = await OperationLog.record(activity, actor, "absence_phone", now, kind,
+                                              pending=person.id if person else 0)
+            await self.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
             return None
-        query = Invitation.filter(activity_id__in=await family(activity),
+        query = Invitation.filter(activity_id__in=await Family.family(activity),
                                   status=InvitationStatus.CONFIRMED)
         found = await query.filter(code=key).first() if len(key) <= 8 else None
         if found is None and by_phone:
@@ -67,25 +73,26 @@ class Absences(Cloning):
             if person is not None:
                 found = await query.filter(person_id=person.id).first()
         async with self.outbox.change(now) as change:
-            await record(activity, actor, "absence_phone" if by_phone else "absence", now,
-                         kind, matched=found is not None)
+            await OperationLog.record(activity, actor, "absence_phone" if by_phone else "absence",
+                                      now,
+                                      kind, matched=found is not None)
             if found is None:
                 raise NotFound("draw.no_such_expert")
-            await self._absent(change, activity, found, kind, now)
+            await Absences.absent(change, activity, found, kind, now)
         return found
 
     @staticmethod
-    async def _absent(change: Change, activity: DrawActivity, found: Invitation,
-                      kind: str, now: datetime) -> None:
+    async def absent(change: Change, activity: DrawActivity, found: Invitation,
+                     kind: str, now: datetime) -> None:
         """The registration itself: the expert is told at once (a false one is caught), and
         their credit follows it (standing's reaction `CreditDesk.on_absence`)."""
         found.status, found.absence = InvitationStatus.ABSENT, kind
         await found.save(update_fields=["status", "absence"])
         await CreditDesk.on_absence(found.expert_id, now)
-        notice = await notice_of(found)
+        notice = await Notices.notice_of(found)
         await change.notify("draw.absence_registered", {
             "kind": kind, "eval_start": china_time(activity.eval_start),
-            "contact": notice_contact(notice)}, person_id=found.person_id)
+            "contact": Notices.notice_contact(notice)}, person_id=found.person_id)
 
     async def undo_absence(self, activity: DrawActivity, invitation_id: int, reason: str,
                            now: datetime, actor: Actor) -> Invitation:
@@ -94,14 +101,14 @@ class Absences(Cloning):
         require_unsealed(activity, now)
         why = require_reason(reason, "draw.undo_reason")
         item = await Invitation.get_or_none(id=invitation_id, status=InvitationStatus.ABSENT,
-                                            activity_id__in=await family(activity))
+                                            activity_id__in=await Family.family(activity))
         if item is None:
             raise NotFound("draw.no_such_absence")
         if item.absence == SANCTIONED:  # the sanction's, not the agency's: not theirs to undo
             raise Conflict("draw.absence_sanctioned")
         if item.absence == KIN:  # the library's (GD-CG-1 Art. 21), not the agency's either
             raise Conflict("draw.absence_kin")
-        root = await root_of(activity)
+        root = await Family.root_of(activity)
         condition = await Condition.get(id=item.condition_id)
         original = condition.id if condition.activity_id == root.id else condition.source_id
         if (await open_places([root.id])).get(root.id, {}).get(original or 0, 0) < 1:
@@ -110,11 +117,11 @@ class Absences(Cloning):
             if not await Invitation.filter(id=item.id, status=InvitationStatus.ABSENT).update(
                     status=InvitationStatus.CONFIRMED, absence=None):
                 raise NotFound("draw.no_such_absence")
-            await record(activity, actor, "absence_undo", now, why, invitation=item.id,
-                         kind=item.absence)
-            notice = await notice_of(item)
+            await OperationLog.record(activity, actor, "absence_undo", now, why, invitation=item.id,
+                                      kind=item.absence)
+            notice = await Notices.notice_of(item)
             await change.notify("draw.absence_undone", {
-                **invitation_params(notice, item, 0), "kind": item.absence or "缺席",
+                **Notices.invitation_params(notice, item, 0), "kind": item.absence or "缺席",
                 "verification_code": item.code or ""}, person_id=item.person_id)
             await CreditDesk.on_absence(item.expert_id, now)
         return await Invitation.get(id=item.id)

@@ -1,24 +1,32 @@
 """A draw activity copied into a new one: a 补抽 (the absent experts' places), a re-draw
 (重新抽取) or a re-evaluation (复评) — the avoidances, the notices and the conditions come
-with it."""
+with it. 重新抽取 and 复评 are new activities to be verified again (GD-DRAW)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tortoise.transactions import in_transaction
+
+from models import column
 from models.draws import (
     Avoidance,
     Condition,
     DrawActivity,
     DrawStatus,
+    Invitation,
+    InvitationStatus,
     Notice,
+    Section,
 )
 from models.experts import ExpertProfile
 from models.people import Person
+from services.common.errors import ClosedWindow, Conflict
 from services.common.pii import mask_name
-from services.draws.running.engine import DrawEngine
+from services.draws.facts.family import Family
+from services.draws.facts.oplog import Actor, OperationLog
+from services.draws.setup.activities import require_time_order
 from services.draws.setup.activity_info import INFO_COLUMNS
-from services.notifications import Outbox
 
 NOTICE_FIELDS = ("venue", "city", "district", "street", "room", "gather_at", "contact_name",
                  "contact_phone", "notes", "role")
@@ -26,15 +34,43 @@ CONDITION_FIELDS = ("region_mode", "regions", "main_specialty", "alternate_speci
                     "catalogue_version", "title_level", "qualification", "industry", "planned")
 
 
-class Cloning:
-    def __init__(self, outbox: Outbox, engine: DrawEngine) -> None:
-        self.outbox = outbox
-        self.engine = engine
+class Clones:
+    """重新抽取 and 复评 as new activities, and the copy a 补抽 is made from."""
 
-    async def _clone(self, activity: DrawActivity, kind: str, status: DrawStatus,
-                     times: dict[str, datetime], *, need: dict[int, int] | None = None,
-                     regions: list[str] | None = None, gather_at: datetime | None = None,
-                     shift: timedelta = timedelta(0)) -> DrawActivity:
+    @staticmethod
+    async def clone(activity: DrawActivity, kind: str, times: dict[str, datetime],
+                    now: datetime, actor: Actor) -> DrawActivity:
+        """重新抽取 (the original experts avoided) or 复评 (the original experts invited): a
+        new activity with new times, to be verified again."""
+        if kind == "redraw" and activity.status not in (DrawStatus.ENDED,
+                                                        DrawStatus.WITHDRAWN):
+            raise Conflict("draw.redraw_not_ended")
+        if kind == "reeval" and activity.status != DrawStatus.ENDED:
+            raise Conflict("draw.reeval_not_ended")
+        if kind == "reeval" and activity.finished_at is None and now < activity.eval_end:
+            # 复评 re-evaluates an evaluation held (GD-DRAW: "复评 / 通知原专家")
+            raise ClosedWindow("draw.reeval_before_evaluation", eval_end=activity.eval_end)
+        require_time_order(times["bid_open_at"], times["eval_start"], times["eval_end"], now)
+        async with in_transaction():
+            child = await Clones.copy(activity, kind, DrawStatus.DRAFT, times,
+                                      shift=times["eval_start"] - activity.eval_start)
+            await Section.filter(activity_id=activity.id).update(activity_id=child.id)
+            if kind == "redraw":
+                original = await column(Invitation.filter(
+                    activity_id__in=await Family.family(activity),
+                    status__in=[InvitationStatus.CONFIRMED, InvitationStatus.ABSENT]
+                ), "expert_id")
+                await Clones.avoid_experts(child, set(original), "原抽取专家")
+            await OperationLog.record(activity, actor, kind, now, child=child.id)
+        return child
+
+    @staticmethod
+    async def copy(activity: DrawActivity, kind: str, status: DrawStatus,
+                   times: dict[str, datetime], *, need: dict[int, int] | None = None,
+                   regions: list[str] | None = None, gather_at: datetime | None = None,
+                   shift: timedelta = timedelta(0)) -> DrawActivity:
+        """A new activity of `kind` with this one's avoidances, notices and conditions (those
+        of `need` only, with its counts, for a 补抽)."""
         child = await DrawActivity.create(
             project_id=activity.project_id,
             agency_id=activity.agency_id, handler_id=activity.handler_id, kind=kind,
@@ -69,7 +105,7 @@ class Cloning:
         return child
 
     @staticmethod
-    async def _avoid_experts(activity: DrawActivity, expert_ids: set[int], reason: str) -> None:
+    async def avoid_experts(activity: DrawActivity, expert_ids: set[int], reason: str) -> None:
         """Each of these experts avoided by name (masked, as every list of people is)."""
         persons = dict(await ExpertProfile.filter(id__in=list(expert_ids)).values_list(
             "id", "person_id"))

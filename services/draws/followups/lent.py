@@ -17,8 +17,9 @@ from services.common.clock import china_time
 from services.common.errors import NotFound
 from services.draws.facts.family import open_places
 from services.draws.facts.oplog import Actor
-from services.draws.facts.scope import in_verifier_scope, verifiable_activity, verifier_regions
-from services.draws.followups.after_draw import DrawFollowups
+from services.draws.facts.scope import DrawScope, in_verifier_scope, verifier_regions
+from services.draws.followups.absences import Absences
+from services.draws.followups.supplements import Supplements
 from services.notifications import Outbox
 
 SHOWN = (DrawStatus.VERIFIED, DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED,
@@ -35,8 +36,11 @@ class LentView:
 
 
 class LentDesk:
-    def __init__(self, followups: DrawFollowups) -> None:
-        self.followups = followups
+    """The 副场 side of draws made here for other libraries, run by the centre's verifiers."""
+
+    def __init__(self, absences: Absences, supplements: Supplements) -> None:
+        self.absences = absences
+        self.supplements = supplements
 
     @staticmethod
     async def listing(grants: list[RoleGrant], now: datetime) -> list[LentView]:
@@ -58,7 +62,7 @@ class LentDesk:
     @staticmethod
     async def one(grants: list[RoleGrant], activity_id: int) -> DrawActivity:
         """A draw made for another library, if its 副场 lies in the verifier's region."""
-        activity = await verifiable_activity(grants, activity_id)
+        activity = await DrawScope.verifiable_activity(grants, activity_id)
         if activity.kind != ActivityKind.PEER:
             raise NotFound("draw.not_found")
         return activity
@@ -76,19 +80,19 @@ class LentDesk:
                                kind: str, now: datetime, actor: Actor) -> None:
         """An expert of ours who will not serve at the 副场 (请假 / 缺席 / 现场回避), by the
         code, as an agency registers one."""
-        await self.followups.register_absence(await self.one(grants, activity_id), code, kind,
-                                              now, actor)
+        await self.absences.register_absence(await self.one(grants, activity_id), code, kind,
+                                             now, actor)
 
     async def supplement(self, grants: list[RoleGrant], activity_id: int, now: datetime,
                          actor: Actor, gather_at: datetime | None) -> DrawActivity:
         """A 补抽 for the absent experts' places, prepared (its seed and pool committed)."""
-        return await self.followups.supplement(await self.one(grants, activity_id), now,
-                                               actor, gather_at=gather_at)
+        return await self.supplements.supplement(await self.one(grants, activity_id), now,
+                                                 actor, gather_at=gather_at)
 
     async def start_supplement(self, grants: list[RoleGrant], activity_id: int, nonce: str,
                                now: datetime, actor: Actor) -> DrawActivity:
-        return await self.followups.start_supplement(await self.one(grants, activity_id),
-                                                     nonce, now, actor)
+        return await self.supplements.start_supplement(await self.one(grants, activity_id),
+                                                       nonce, now, actor)
 
     @staticmethod
     async def tell_wanted(outbox: Outbox, activity: DrawActivity, library: str, wanted: int,

@@ -28,13 +28,13 @@ from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.candidates.pool import booked, eval_days
 from services.draws.candidates.relations import kin
 from services.draws.candidates.rules import sanctioned
-from services.draws.facts.family import family
-from services.draws.facts.oplog import Actor, record
+from services.draws.facts.family import Family
+from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.seal import unseal_at
 from services.draws.facts.venue_roles import mark_roles
 from services.draws.news.agency_news import notify_agency
-from services.draws.news.counts import draw_counts
-from services.draws.news.notices import invitation_params
+from services.draws.news.counts import Progress
+from services.draws.news.notices import Notices
 from services.notifications import Outbox
 
 CallOutcome = Literal["attend", "decline", "unreached"]  # a 复评 call's
@@ -64,32 +64,10 @@ def _require_recall(activity: DrawActivity) -> None:
         raise Conflict("recall.not_calling")
 
 
-async def originals(activity: DrawActivity) -> list[Original]:
-    """The original experts (the pools fixed at verification), in the conditions' order."""
-    pairs = [(c.id, int(e)) for c in await Condition.filter(activity_id=activity.id)
-             .order_by("id") for e in c.pool or []]
-    experts = {e.id: e.person_id for e in await ExpertProfile.filter(
-        id__in=[e for _, e in pairs])}
-    names = dict(await Person.filter(id__in=list(experts.values())).values_list("id", "name"))
-    calls: dict[int, list[VirtualCall]] = defaultdict(list)
-    for call in await VirtualCall.filter(activity_id=activity.id, purpose="recall"
-                                         ).order_by("id"):
-        calls[call.expert_id].append(call)
-    out = []
-    for condition_id, expert_id in pairs:
-        done = [c for c in calls[expert_id] if c.outcome is not None]
-        last = done[-1] if done else None
-        person = experts.get(expert_id, 0)
-        out.append(Original(expert_id, person, condition_id, str(names.get(person, "")),
-                            _outcome(last.outcome) if last else None,
-                            last.agreed_gather_at if last else None, len(calls[expert_id])))
-    return out
-
-
 async def original_of(activity: DrawActivity, expert_id: int) -> Original:
     """One original expert, while the re-evaluation is being called."""
     _require_recall(activity)
-    found = next((o for o in await originals(activity) if o.expert_id == expert_id), None)
+    found = next((o for o in await Recall.originals(activity) if o.expert_id == expert_id), None)
     if found is None:
         raise NotFound("recall.not_original")
     return found
@@ -115,7 +93,7 @@ async def require_free(activity: DrawActivity, people: dict[int, str], now: date
     same day."""
     original = await DrawActivity.get_or_none(id=activity.parent_id) \
         if activity.parent_id is not None else None
-    besides = tuple(await family(original)) if original is not None else ()
+    besides = tuple(await Family.family(original)) if original is not None else ()
     taken = await booked(activity, list(people), now, confirmed_only=True, besides=besides)
     if taken:
         raise Conflict("recall.booked", names="、".join(people[e] for e in people if e in taken))
@@ -143,7 +121,6 @@ async def require_eligible(activity: DrawActivity, people: dict[int, str]) -> No
 class Recall:
     """复评 by calls: the original experts called back, their answers recorded."""
 
-    originals = staticmethod(originals)
 
     def __init__(self, outbox: Outbox) -> None:
         self.outbox = outbox
@@ -156,14 +133,14 @@ class Recall:
             status=DrawStatus.DRAWING, by_calls=True, started_at=now)
         if not changed:
             raise Conflict("recall.not_verified")
-        await record(activity, actor, "recall_start", now)
+        await OperationLog.record(activity, actor, "recall_start", now)
 
     async def submit(self, activity: DrawActivity, now: datetime, actor: Actor) -> int:
         """The final confirmation, once: every original expert's attendance decided, the
         attending experts of one gathering place agreed on one time. Returns how many
         attend."""
         _require_recall(activity)
-        rows = await originals(activity)
+        rows = await Recall.originals(activity)
         open_ones = [o.name for o in rows if o.outcome not in ("attend", "decline")]
         if open_ones:
             raise Conflict("recall.undecided", names="、".join(open_ones[:5]),
@@ -178,15 +155,15 @@ class Recall:
             await require_eligible(locked, attending)
             await require_free(locked, attending, now)
             attend = await self._confirm(locked, rows, times, now)
-            counts = await draw_counts(locked.id)
+            counts = await Progress.draw_counts(locked.id)
             reason = "complete" if counts.confirmed >= counts.planned else "exhausted"
             locked.status, locked.ended_at, locked.end_reason = DrawStatus.ENDED, now, reason
             await locked.save(update_fields=["status", "ended_at", "end_reason"])
-            await record(locked, actor, "recall_submit", now, attend=len(attend),
-                         decline=len(rows) - len(attend))
+            await OperationLog.record(locked, actor, "recall_submit", now, attend=len(attend),
+                                      decline=len(rows) - len(attend))
             for notice, item in attend:
                 await change.notify("draw.recalled", {
-                    **invitation_params(notice, item, 0), "code": item.code or ""},
+                    **Notices.invitation_params(notice, item, 0), "code": item.code or ""},
                     person_id=item.person_id)
             await notify_agency(change, locked, "draw.ended", ending="recalled",
                                 progress=counts.text, unseal=china_time(unseal_at(locked)))
@@ -237,3 +214,25 @@ class Recall:
             if code:
                 attend.append((notices[conditions[row.condition_id]], item))
         return attend
+
+    @staticmethod
+    async def originals(activity: DrawActivity) -> list[Original]:
+        """The original experts (the pools fixed at verification), in the conditions' order."""
+        pairs = [(c.id, int(e)) for c in await Condition.filter(activity_id=activity.id)
+                 .order_by("id") for e in c.pool or []]
+        experts = {e.id: e.person_id for e in await ExpertProfile.filter(
+            id__in=[e for _, e in pairs])}
+        names = dict(await Person.filter(id__in=list(experts.values())).values_list("id", "name"))
+        calls: dict[int, list[VirtualCall]] = defaultdict(list)
+        for call in await VirtualCall.filter(activity_id=activity.id, purpose="recall"
+                                             ).order_by("id"):
+            calls[call.expert_id].append(call)
+        out = []
+        for condition_id, expert_id in pairs:
+            done = [c for c in calls[expert_id] if c.outcome is not None]
+            last = done[-1] if done else None
+            person = experts.get(expert_id, 0)
+            out.append(Original(expert_id, person, condition_id, str(names.get(person, "")),
+                                _outcome(last.outcome) if last else None,
+                                last.agreed_gather_at if last else None, len(calls[expert_id])))
+        return out

@@ -16,10 +16,13 @@ from tortoise.transactions import in_transaction
 from models.draws import ActorRole, Condition, DrawActivity, DrawLog, InvitationStatus
 from models.draws import Invitation as InvitationRow
 from services.common.errors import DomainError
-from services.draws.facts.family import family, open_places
+from services.draws.facts.family import Family, open_places
 from services.draws.facts.oplog import SYSTEM, Actor
+from services.draws.followups.absences import Absences
 from services.draws.followups.supplements import Supplements
 from services.draws.randomness.urgent import urgent_pools
+from services.draws.running.lifecycle import Lifecycle
+from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
 SEALED_ACTIONS = ("absence_phone", "supplement_request", "supplement_start",
@@ -28,7 +31,14 @@ LOOK_BACK = timedelta(days=2)  # pending requests are found again this far back
 RETRY_APPLYING = timedelta(minutes=5)  # one claimed but never finished (a process died)
 
 
-class SealedRequests(Supplements):
+class SealedRequests:
+    """The requests an agency made while the results were sealed, applied out of its sight."""
+
+    def __init__(self, outbox: Outbox, supplements: Supplements, lifecycle: Lifecycle) -> None:
+        self.outbox = outbox
+        self.supplements = supplements
+        self.lifecycle = lifecycle
+
     async def apply_pending(self, now: datetime) -> int:
         """Apply the sealed requests still pending; returns how many. Rounds until one
         applies nothing: a request logged while this one applied an earlier one of the same
@@ -84,11 +94,11 @@ class SealedRequests(Supplements):
     async def _apply_absence(self, activity: DrawActivity, person_id: int, kind: str,
                              now: datetime) -> dict[str, Any]:
         found = await InvitationRow.filter(
-            activity_id__in=await family(activity), person_id=person_id,
+            activity_id__in=await Family.family(activity), person_id=person_id,
             status=InvitationStatus.CONFIRMED).first() if person_id else None
         if found is not None:
             async with self.outbox.change(now) as change:
-                await self._absent(change, activity, found, kind, now)
+                await Absences.absent(change, activity, found, kind, now)
         return {"matched": found is not None}
 
     async def _apply_supplement(self, activity: DrawActivity, detail: dict[str, Any],
@@ -98,8 +108,8 @@ class SealedRequests(Supplements):
             return {"child": None, "places": 0}
         gather_at = datetime.fromisoformat(detail["gather_at"]) if detail.get("gather_at") \
             else None
-        child = await self._prepare(activity, need, detail.get("regions"), gather_at,
-                                    SYSTEM, now, logged=False)
+        child = await self.supplements.prepare(activity, need, detail.get("regions"), gather_at,
+                                               SYSTEM, now, logged=False)
         conditions = await Condition.filter(activity_id=child.id)
         urgent = await urgent_pools([c.id for c in conditions])  # an urgent evaluation's
         weighting = {str(c.id): c.weighting for c in conditions if c.weighting is not None}
@@ -111,12 +121,12 @@ class SealedRequests(Supplements):
 
     async def _apply_start(self, activity: DrawActivity, detail: dict[str, Any],
                            now: datetime) -> dict[str, Any]:
-        child = await self.prepared(activity)
+        child = await Supplements.prepared(activity)
         if child is None:
             return {"child": None}
         role, person_id, shown = detail["by"]
         try:
-            await self.engine.start(child.id, now, Actor(cast(ActorRole, role), person_id,
+            await self.lifecycle.start(child.id, now, Actor(cast(ActorRole, role), person_id,
                                                           shown), str(detail.get("nonce", "")))
         except DomainError as exc:  # e.g. the evaluation is over: its places stay open
             log.info("sealed 补抽 %s not started: %s", child.id, exc.code)

@@ -24,24 +24,17 @@ from models.draws import (
     Notice,
 )
 from services.common.errors import BadInput, Conflict
-from services.draws.facts.family import family, open_places
-from services.draws.facts.oplog import Actor, record
-from services.draws.facts.seal import SEAL_BEFORE, SUPPLEMENT, check_sealed
-from services.draws.followups.absences import Absences
+from services.common.schedule import Schedule
+from services.draws.facts.family import Family, open_places
+from services.draws.facts.oplog import Actor, OperationLog
+from services.draws.facts.seal import SEAL_BEFORE, SUPPLEMENT, Seal
+from services.draws.followups.clones import Clones
 from services.draws.randomness.commit import commit
+from services.draws.running.lifecycle import Lifecycle
 from services.draws.setup.activities import require_regions
 
 # the new gathering time a 补抽 after the original one offers by default (ours)
 SUPPLEMENT_AHEAD = timedelta(hours=1)
-
-
-def supplement_time_default(notices: Sequence[Notice], now: datetime) -> datetime | None:
-    """What a 补抽 form offers: the original gathering time while it is ahead, else an hour
-    from now (on a five-minute mark)."""
-    if notices and all(n.gather_at > now for n in notices):
-        return min(n.gather_at for n in notices)
-    ahead = now + SUPPLEMENT_AHEAD
-    return ahead.replace(minute=ahead.minute - ahead.minute % 5, second=0, microsecond=0)
 
 
 def require_supplement_time(activity: DrawActivity, notices: Sequence[Notice],
@@ -51,10 +44,10 @@ def require_supplement_time(activity: DrawActivity, notices: Sequence[Notice],
     if gather_at is None:
         if any(n.gather_at <= now for n in notices):
             raise BadInput("draw.supplement_new_time",
-                           suggested=supplement_time_default(notices, now))
+                           suggested=Supplements.supplement_time_default(notices, now))
         return
     if gather_at <= now:
-        raise BadInput("draw.supplement_time_past", suggested=supplement_time_default(
+        raise BadInput("draw.supplement_time_past", suggested=Supplements.supplement_time_default(
             notices, now))
     if gather_at >= activity.eval_end:
         raise BadInput("draw.supplement_time_after_end", eval_end=activity.eval_end)
@@ -75,7 +68,13 @@ class Scheduled(Protocol):
     def eval_end(self) -> datetime: ...
 
 
-class Supplements(Absences):
+class Supplements:
+    """补抽: prepared for the places absences left open, then started as any draw is."""
+
+    def __init__(self, schedule: Schedule, lifecycle: Lifecycle) -> None:
+        self.schedule = schedule  # a sealed request's job
+        self.lifecycle = lifecycle  # the start
+
     @staticmethod
     async def awaiting_supplement(activities: Sequence[Scheduled], now: datetime) -> set[int]:
         """GD-DRAW's 待补抽: the evaluations (ended draws, still ahead, results unsealed) with
@@ -98,32 +97,32 @@ class Supplements(Absences):
             raise Conflict("draw.supplement_not_ended")
         if regions is not None:
             regions = require_regions(regions)
-        if check_sealed(activity, now):  # out of sight: the same answer, places or none
+        if Seal.check_sealed(activity, now):  # out of sight: the same answer, places or none
             require_supplement_time(activity, await Notice.filter(activity_id=activity.id),
                                     gather_at, now)
-            entry = await record(activity, actor, "supplement_request", now, pending=1,
-                                 regions=regions,
-                                 gather_at=gather_at.isoformat() if gather_at else None)
-            await self.engine.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
+            entry = await OperationLog.record(
+                activity, actor, "supplement_request", now, pending=1, regions=regions,
+                gather_at=gather_at.isoformat() if gather_at else None)
+            await self.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
             return activity
         need = (await open_places([activity.id])).get(activity.id, {})
         if not need:
             raise Conflict("draw.nothing_to_supplement")
         notices = await Notice.filter(conditions__id__in=list(need)).distinct()
         require_supplement_time(activity, notices, gather_at, now)
-        return await self._prepare(activity, need, regions, gather_at, actor, now)
+        return await self.prepare(activity, need, regions, gather_at, actor, now)
 
-    async def _prepare(self, activity: DrawActivity, need: dict[int, int],
-                       regions: list[str] | None, gather_at: datetime | None, actor: Actor,
-                       now: datetime, logged: bool = True) -> DrawActivity:
+    async def prepare(self, activity: DrawActivity, need: dict[int, int],
+                      regions: list[str] | None, gather_at: datetime | None, actor: Actor,
+                      now: datetime, logged: bool = True) -> DrawActivity:
         """The 补抽 activity, verified with its parent, committed; `logged` False when its
         request's entry tells what came of it."""
         for waiting in await DrawActivity.filter(parent_id=activity.id, kind=SUPPLEMENT,
                                                  status=DrawStatus.VERIFIED):
-            await self._discard(waiting)  # prepared, never started: replaced
-        ids = await family(activity)
+            await Supplements.discard(waiting)  # prepared, never started: replaced
+        ids = await Family.family(activity)
         async with in_transaction():
-            child = await self._clone(activity, SUPPLEMENT, DrawStatus.VERIFIED,
+            child = await Clones.copy(activity, SUPPLEMENT, DrawStatus.VERIFIED,
                                       {"bid_open_at": activity.bid_open_at,
                                        "eval_start": activity.eval_start,
                                        "eval_end": activity.eval_end},
@@ -132,11 +131,11 @@ class Supplements(Absences):
             # places were full): the most willing replacements
             invited = await column(Invitation.filter(activity_id__in=ids).exclude(
                 status=InvitationStatus.RELEASED), "expert_id")
-            await self._avoid_experts(child, set(invited), "原抽取已邀请")
+            await Clones.avoid_experts(child, set(invited), "原抽取已邀请")
             published = await commit(child, now)
             if logged:
-                await record(activity, actor, "supplement", now, child=child.id,
-                             places=sum(need.values()), **published)
+                await OperationLog.record(activity, actor, "supplement", now, child=child.id,
+                                          places=sum(need.values()), **published)
         return child
 
     async def start_supplement(self, activity: DrawActivity, nonce: str, now: datetime,
@@ -145,15 +144,16 @@ class Supplements(Absences):
         the results are sealed, out of sight: the answer is the evaluation itself."""
         if activity.kind == SUPPLEMENT or activity.status != DrawStatus.ENDED:
             raise Conflict("draw.supplement_not_ended")
-        if check_sealed(activity, now):
-            entry = await record(activity, actor, "supplement_start", now, pending=1,
-                                 nonce=nonce, by=[actor.role, actor.person_id, actor.shown])
-            await self.engine.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
+        if Seal.check_sealed(activity, now):
+            entry = await OperationLog.record(activity, actor, "supplement_start", now, pending=1,
+                                              nonce=nonce, by=[actor.role, actor.person_id,
+                                                               actor.shown])
+            await self.schedule("draw_sealed_requests", now, (), f"sealed:{entry.id}")
             return activity
-        child = await self.prepared(activity)
+        child = await Supplements.prepared(activity)
         if child is None:
             raise Conflict("draw.no_prepared_supplement")
-        return await self.engine.start(child.id, now, actor, nonce)
+        return await self.lifecycle.start(child.id, now, actor, nonce)
 
     @staticmethod
     async def prepared(activity: DrawActivity) -> DrawActivity | None:
@@ -162,7 +162,8 @@ class Supplements(Absences):
                                          status=DrawStatus.VERIFIED).order_by("-id").first()
 
     @staticmethod
-    async def _discard(child: DrawActivity) -> None:
+    async def discard(child: DrawActivity) -> None:
+        """A 补抽 prepared and never started, gone with everything it held."""
         async with in_transaction():
             await Invitation.filter(activity_id=child.id).delete()
             await Condition.filter(activity_id=child.id).delete()
@@ -170,3 +171,12 @@ class Supplements(Absences):
             await Notice.filter(activity_id=child.id).delete()
             await Avoidance.filter(activity_id=child.id).delete()
             await child.delete()
+
+    @staticmethod
+    def supplement_time_default(notices: Sequence[Notice], now: datetime) -> datetime | None:
+        """What a 补抽 form offers: the original gathering time while it is ahead, else an hour
+        from now (on a five-minute mark)."""
+        if notices and all(n.gather_at > now for n in notices):
+            return min(n.gather_at for n in notices)
+        ahead = now + SUPPLEMENT_AHEAD
+        return ahead.replace(minute=ahead.minute - ahead.minute % 5, second=0, microsecond=0)

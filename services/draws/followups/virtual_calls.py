@@ -22,8 +22,8 @@ from models.people import Person
 from services.common.clock import CHINA
 from services.common.errors import BadInput, Conflict, NotFound, Unavailable
 from services.common.pii import mask_phone
-from services.draws.facts.family import family
-from services.draws.facts.oplog import Actor, record
+from services.draws.facts.family import Family
+from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.seal import require_unsealed
 from services.draws.followups.withdrawals import TOLD
 from services.draws.venue.urges import require_urgeable
@@ -57,13 +57,6 @@ async def call_views(calls: list[VirtualCall]) -> list[CallView]:
     return [CallView(c, persons.get(c.person_id, "")) for c in calls]
 
 
-async def call_view(call: VirtualCall) -> CallView:
-    """One call just placed or finished, with its records and the expert's name."""
-    await call.fetch_related("records")
-    (view,) = await call_views([call])
-    return view
-
-
 def _beijing(value: object) -> datetime | None:
     """A report's time ("2017-09-01 12:00:00", Beijing time), None when absent or bad."""
     try:
@@ -72,44 +65,9 @@ def _beijing(value: object) -> datetime | None:
         return None
 
 
-async def apply_reports(reports: list[dict[str, Any]]) -> int:
-    """Call records pushed by the provider (SecretReport), applied once each (by its
-    call_id: the provider retries); returns how many were new. A record names our binding
-    by OutId ("vc<id>"); numbers in it are never kept."""
-    new = 0
-    for report in reports:
-        if not isinstance(report, dict):
-            continue
-        provider_id = str(report.get("call_id", ""))[:64]
-        out_id = str(report.get("out_id", ""))
-        dialled = _beijing(report.get("call_time"))
-        ended = _beijing(report.get("release_time")) or dialled
-        if not provider_id or not out_id.startswith("vc") or not out_id[2:].isdigit() \
-                or dialled is None or ended is None:
-            continue
-        call = await VirtualCall.get_or_none(id=int(out_id[2:]))
-        if call is None or str(report.get("sub_id", "")) != (call.binding_id or ""):
-            continue
-        answered = _beijing(report.get("start_time"))
-        if answered is not None and answered >= ended:
-            answered = None  # release_time - start_time is the talk time: 0, not connected
-        cause = report.get("release_cause")
-        _, made = await VirtualCallRecord.get_or_create(
-            provider_call_id=provider_id, defaults={
-                "call_id": call.id, "from_staff": str(report.get("call_type")) == "0",
-                "dialled_at": dialled, "answered_at": answered, "ended_at": ended,
-                "seconds": int((ended - answered).total_seconds()) if answered else 0,
-                "release_cause": int(str(cause)) if str(cause).isdigit() else None,
-                "recorded": answered is not None})
-        new += made
-    return new
-
-
 class VirtualCalls:
     """Calls through a middle number (隐私号): placed, ended, read."""
 
-    call_view = staticmethod(call_view)
-    apply_reports = staticmethod(apply_reports)  # the provider's pushed call records
 
     def __init__(self, privacy: NumberPrivacy | None) -> None:
         self.privacy = privacy
@@ -151,8 +109,9 @@ class VirtualCalls:
             raise Unavailable("call.busy" if exc.busy else "call.refused") from exc
         call.binding_id, call.middle_number = line.binding_id, line.middle_number
         await call.save(update_fields=["binding_id", "middle_number"])
-        await record(activity, actor, "virtual_call", now, purpose=purpose, call=call.id,
-                     expert=expert_id)
+        await OperationLog.record(activity, actor, "virtual_call", now, purpose=purpose,
+                                  call=call.id,
+                                  expert=expert_id)
         return call
 
     async def _target(self, activity: DrawActivity, purpose: CallPurpose, target: int,
@@ -164,7 +123,8 @@ class VirtualCalls:
 
             found = await original_of(activity, target)
             return found.expert_id, found.person_id, None, found.condition_id
-        item = await Invitation.get_or_none(id=target, activity_id__in=await family(activity))
+        item = await Invitation.get_or_none(id=target,
+                                            activity_id__in=await Family.family(activity))
         if item is None:
             raise NotFound("urge.not_in_activity")
         if purpose == "urge":
@@ -209,8 +169,9 @@ class VirtualCalls:
                 await Invitation.filter(id=call.invitation_id, acknowledged_at=None).update(
                     acknowledged_at=now, acknowledged_by=BY_CALL,
                     acknowledged_note=(note.strip() or "已通过虚拟呼叫告知")[:100])
-            await record(activity, actor, "call_outcome", now, note.strip()[:200] or None,
-                         call=call.id, purpose=call.purpose, outcome=outcome)
+            await OperationLog.record(activity, actor, "call_outcome", now,
+                                      note.strip()[:200] or None,
+                                      call=call.id, purpose=call.purpose, outcome=outcome)
         await call.refresh_from_db()
         await self.release(call, now)
         return call
@@ -236,3 +197,43 @@ class VirtualCalls:
         """The activity's calls, newest first, with their call records."""
         return await call_views(await VirtualCall.filter(activity_id=activity.id).order_by(
             "-id").prefetch_related("records"))
+
+    @staticmethod
+    async def call_view(call: VirtualCall) -> CallView:
+        """One call just placed or finished, with its records and the expert's name."""
+        await call.fetch_related("records")
+        (view,) = await call_views([call])
+        return view
+
+    @staticmethod
+    async def apply_reports(reports: list[dict[str, Any]]) -> int:
+        """Call records pushed by the provider (SecretReport), applied once each (by its
+        call_id: the provider retries); returns how many were new. A record names our binding
+        by OutId ("vc<id>"); numbers in it are never kept."""
+        new = 0
+        for report in reports:
+            if not isinstance(report, dict):
+                continue
+            provider_id = str(report.get("call_id", ""))[:64]
+            out_id = str(report.get("out_id", ""))
+            dialled = _beijing(report.get("call_time"))
+            ended = _beijing(report.get("release_time")) or dialled
+            if not provider_id or not out_id.startswith("vc") or not out_id[2:].isdigit() \
+                    or dialled is None or ended is None:
+                continue
+            call = await VirtualCall.get_or_none(id=int(out_id[2:]))
+            if call is None or str(report.get("sub_id", "")) != (call.binding_id or ""):
+                continue
+            answered = _beijing(report.get("start_time"))
+            if answered is not None and answered >= ended:
+                answered = None  # release_time - start_time is the talk time: 0, not connected
+            cause = report.get("release_cause")
+            _, made = await VirtualCallRecord.get_or_create(
+                provider_call_id=provider_id, defaults={
+                    "call_id": call.id, "from_staff": str(report.get("call_type")) == "0",
+                    "dialled_at": dialled, "answered_at": answered, "ended_at": ended,
+                    "seconds": int((ended - answered).total_seconds()) if answered else 0,
+                    "release_cause": int(str(cause)) if str(cause).isdigit() else None,
+                    "recorded": answered is not None})
+            new += made
+        return new

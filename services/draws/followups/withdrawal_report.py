@@ -16,7 +16,7 @@ from models.notifications import ChannelKind, Notification, Status
 from models.people import Person
 from services.common.pii import mask_name, mask_phone
 from services.draws.facts.family import serving_seen
-from services.draws.facts.seal import check_sealed
+from services.draws.facts.seal import Seal
 from services.draws.followups.withdrawals import MAX_WITHDRAWAL_NOTICES, TOLD  # GD-DRAW: 3 次拨打
 
 WITHDRAWAL_KIND = "draw.cancelled"
@@ -54,33 +54,37 @@ def _voice(calls: list[Notification], invitation: Invitation) -> VoiceState:
     return "undelivered" if invitation.withdrawal_notices >= MAX_WITHDRAWAL_NOTICES else "calling"
 
 
-async def withdrawal_follow_up(activity: DrawActivity, now: datetime
-                               ) -> list[WithdrawalNotice]:
-    """Per expert told of the withdrawal (supplementary ones included); while the results
-    are sealed without name or phone: who was drawn stays unknown (docs/seal.md)."""
-    rows = await serving_seen(activity, now, *TOLD)
-    sealed = check_sealed(activity, now)
-    people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
-    since = activity.withdraw_requested_at or activity.created_at
-    notices: dict[str, list[Notification]] = {}
-    for item in await Notification.filter(kind=WITHDRAWAL_KIND, created_at__gte=since,
-                                          person_id__in=list(people)).order_by("id"):
-        notices.setdefault(str(item.params.get("invitation", "")), []).append(item)
-    out = []
-    for row in rows:
-        mine = notices.get(str(row.id), [])
-        calls = [n for n in mine if n.channel == ChannelKind.VOICE
-                 or ("voice" not in n.ruled_out_channels() and n.status == Status.QUEUED)]
-        written = [n for n in mine if n not in calls]
-        last = mine[-1] if mine else None
-        person = people.get(row.person_id)
-        out.append(WithdrawalNotice(
-            row, "" if sealed else mask_name(person.name if person else ""),
-            "" if sealed else mask_phone(person.phone if person else ""),
-            row.withdrawal_notices,
-            sum(1 for c in calls if c.channel == ChannelKind.VOICE and c.status in PLACED),
-            _voice(calls, row),
-            cast(WrittenChannel, written[-1].channel) if written else None,
-            cast(WrittenStatus, written[-1].status) if written else None,
-            last.channel if last else None, last is not None and last.status == "delivered"))
-    return out
+class WithdrawalReport:
+    """How the withdrawal notice reached each expert of the evaluation."""
+
+    @staticmethod
+    async def withdrawal_follow_up(activity: DrawActivity, now: datetime
+                                   ) -> list[WithdrawalNotice]:
+        """Per expert told of the withdrawal (supplementary ones included); while the results
+        are sealed without name or phone: who was drawn stays unknown (docs/seal.md)."""
+        rows = await serving_seen(activity, now, *TOLD)
+        sealed = Seal.check_sealed(activity, now)
+        people = {p.id: p for p in await Person.filter(id__in=[r.person_id for r in rows])}
+        since = activity.withdraw_requested_at or activity.created_at
+        notices: dict[str, list[Notification]] = {}
+        for item in await Notification.filter(kind=WITHDRAWAL_KIND, created_at__gte=since,
+                                              person_id__in=list(people)).order_by("id"):
+            notices.setdefault(str(item.params.get("invitation", "")), []).append(item)
+        out = []
+        for row in rows:
+            mine = notices.get(str(row.id), [])
+            calls = [n for n in mine if n.channel == ChannelKind.VOICE
+                     or ("voice" not in n.ruled_out_channels() and n.status == Status.QUEUED)]
+            written = [n for n in mine if n not in calls]
+            last = mine[-1] if mine else None
+            person = people.get(row.person_id)
+            out.append(WithdrawalNotice(
+                row, "" if sealed else mask_name(person.name if person else ""),
+                "" if sealed else mask_phone(person.phone if person else ""),
+                row.withdrawal_notices,
+                sum(1 for c in calls if c.channel == ChannelKind.VOICE and c.status in PLACED),
+                _voice(calls, row),
+                cast(WrittenChannel, written[-1].channel) if written else None,
+                cast(WrittenStatus, written[-1].status) if written else None,
+                last.channel if last else None, last is not None and last.status == "delivered"))
+        return out

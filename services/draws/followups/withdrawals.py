@@ -6,6 +6,7 @@ recorded by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -21,14 +22,13 @@ from models.draws import (
 )
 from services.common.clock import china_time
 from services.common.errors import ClosedWindow, Conflict, NotFound
-from services.draws.facts.family import family, root_of, serving, serving_seen
-from services.draws.facts.oplog import Actor, record, require_reason
-from services.draws.followups.clones import Cloning
+from services.draws.facts.family import Family, serving_seen
+from services.draws.facts.oplog import Actor, OperationLog, require_reason
 from services.draws.news.agency_news import notify_agency
 from services.draws.news.notices import answer_params
 from services.draws.running.calls import cancel_calls
 from services.draws.setup.evidence import notify_verifiers, require_evidence
-from services.notifications import Change
+from services.notifications import Change, Outbox
 
 WITHDRAW_MIN = timedelta(hours=5)  # 退选 only if the evaluation starts at least 5 h later
 MAX_WITHDRAWAL_NOTICES = 3
@@ -45,7 +45,7 @@ async def _withdraw(activity: DrawActivity, now: datetime, *saved: str) -> None:
     activity.status, activity.ended_at, activity.end_reason = \
         DrawStatus.WITHDRAWN, now, "withdrawn"
     await activity.save(update_fields=["status", "ended_at", "end_reason", *saved])
-    ids = await family(activity)
+    ids = await Family.family(activity)
     await DrawActivity.filter(id__in=ids[1:]).exclude(status=DrawStatus.WITHDRAWN).update(
         status=DrawStatus.WITHDRAWN, ended_at=now, end_reason="withdrawn")
     still_open = await column(Invitation.filter(activity_id__in=ids,
@@ -56,7 +56,14 @@ async def _withdraw(activity: DrawActivity, now: datetime, *saved: str) -> None:
     await Section.filter(activity_id=activity.id).update(activity_id=None)
 
 
-class Withdrawals(Cloning):
+class Withdrawals:
+    """退选: asked, verified, started, told, acknowledged and followed up."""
+
+    def __init__(self, outbox: Outbox, answer_link: Callable[[int], str] | None = None
+                 ) -> None:
+        self.outbox = outbox
+        self.answer_link = answer_link  # the invitation's answer page, in the notice
+
     async def request_withdrawal(self, activity: DrawActivity, reason: str,
                                  now: datetime, actor: Actor, terminal: str = ""
                                  ) -> DrawActivity:
@@ -77,7 +84,7 @@ class Withdrawals(Cloning):
             activity.terminal = terminal or activity.terminal
             await activity.save(update_fields=["withdraw_reason", "withdraw_requested_at",
                                                "terminal"])
-            await record(activity, actor, "withdrawal_request", now, why)
+            await OperationLog.record(activity, actor, "withdrawal_request", now, why)
             await notify_verifiers(change, activity, "withdrawal")
         return activity
 
@@ -90,7 +97,7 @@ class Withdrawals(Cloning):
             activity.withdraw_requested_at = None
             await activity.save(update_fields=["withdraw_requested_at"])
             await DrawEvidence.filter(activity_id=activity.id, purpose="withdrawal").delete()
-            await record(activity, actor, "withdrawal_take_back", now)
+            await OperationLog.record(activity, actor, "withdrawal_take_back", now)
         return activity
 
     async def refuse_withdrawal(self, activity_id: int, actor: Actor, reason: str,
@@ -103,7 +110,7 @@ class Withdrawals(Cloning):
                 raise Conflict("draw.no_withdrawal_request")
             activity.withdraw_requested_at = None
             await activity.save(update_fields=["withdraw_requested_at"])
-            await record(activity, actor, "withdrawal_refuse", now, why)
+            await OperationLog.record(activity, actor, "withdrawal_refuse", now, why)
             await notify_agency(change, activity, "draw.withdrawal_refused", reason=why)
         return activity
 
@@ -129,7 +136,7 @@ class Withdrawals(Cloning):
                 raise ClosedWindow("draw.withdrawal_after_start",
                                    eval_start=activity.eval_start)
             activity.verifier_id = actor.person_id
-            await record(activity, actor, "withdrawal_approve", now)
+            await OperationLog.record(activity, actor, "withdrawal_approve", now)
             await _withdraw(activity, now, "verifier_id")
             await notify_agency(change, activity, "draw.withdrawn",
                                 reason=activity.withdraw_reason or "")
@@ -147,10 +154,10 @@ class Withdrawals(Cloning):
             if activity.status != DrawStatus.WITHDRAWN:
                 activity.withdraw_reason, activity.withdrawal_started_at = reason[:200], now
                 await _withdraw(activity, now, "withdraw_reason", "withdrawal_started_at")
-                for item in await serving(activity, *TOLD):
+                for item in await Family.serving(activity, *TOLD):
                     await self._tell(change, activity, item)
-                await record(activity, actor, "withdrawal_start", now, reason[:200])
-            return len(await serving(activity, *TOLD))
+                await OperationLog.record(activity, actor, "withdrawal_start", now, reason[:200])
+            return len(await Family.serving(activity, *TOLD))
 
     async def start_withdrawal(self, activity: DrawActivity, now: datetime,
                                actor: Actor) -> DrawActivity:
@@ -165,9 +172,9 @@ class Withdrawals(Cloning):
                 raise Conflict("draw.withdrawal_started", at=locked.withdrawal_started_at)
             locked.withdrawal_started_at = now
             await locked.save(update_fields=["withdrawal_started_at"])
-            for item in await serving(locked, *TOLD):
+            for item in await Family.serving(locked, *TOLD):
                 await self._tell(change, locked, item)
-            await record(locked, actor, "withdrawal_start", now)
+            await OperationLog.record(locked, actor, "withdrawal_start", now)
         return locked
 
     async def _tell(self, change: Change, activity: DrawActivity, item: Invitation) -> None:
@@ -176,7 +183,7 @@ class Withdrawals(Cloning):
         await change.notify("draw.cancelled", {
             "eval_start": china_time(activity.eval_start), "reason": activity.withdraw_reason
             or "不可抗力", "attempt": str(item.withdrawal_notices), "invitation": str(item.id),
-            **answer_params(self.engine.answer_link, item.id)},
+            **answer_params(self.answer_link, item.id)},
             person_id=item.person_id)
 
     async def acknowledge(self, person_id: int, now: datetime) -> Invitation | None:
@@ -210,7 +217,7 @@ class Withdrawals(Cloning):
                 acknowledged_at=None, withdrawal_notices__gte=1,
                 withdrawal_notices__lt=MAX_WITHDRAWAL_NOTICES
         ).prefetch_related("activity").limit(200):
-            started = (await root_of(item.activity)).withdrawal_started_at
+            started = (await Family.root_of(item.activity)).withdrawal_started_at
             if started and now >= started + RENOTIFY_AFTER * item.withdrawal_notices:
                 async with self.outbox.change(now) as change:
                     await self._tell(change, item.activity, item)
@@ -224,7 +231,8 @@ class Withdrawals(Cloning):
         why = require_reason(note, "draw.outcome_note")[:100]
         if activity.status != DrawStatus.WITHDRAWN:
             raise Conflict("draw.not_withdrawn")
-        item = next((r for r in await serving(activity, *TOLD) if r.id == invitation_id), None)
+        item = next((r for r in await Family.serving(activity, *TOLD) if r.id == invitation_id),
+                    None)
         if item is None:
             raise NotFound("urge.not_in_activity")
         if item.acknowledged_at is not None:
@@ -234,7 +242,8 @@ class Withdrawals(Cloning):
             item.acknowledged_note = why
             await item.save(update_fields=["acknowledged_at", "acknowledged_by",
                                            "acknowledged_note"])
-            await record(activity, actor, "manual_outcome", now, why, invitation=item.id)
+            await OperationLog.record(activity, actor, "manual_outcome", now, why,
+                                      invitation=item.id)
         return item
 
     async def withdrawal_status(self, activity: DrawActivity, now: datetime

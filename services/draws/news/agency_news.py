@@ -4,6 +4,7 @@ place that the setup and the running draw both call (neither imports the other f
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -13,8 +14,8 @@ from models.people import Role
 from services.common.clock import china_time
 from services.draws.facts.seal import check_hidden
 from services.draws.news.titles import sections_sql, short_title
-from services.draws.news.views import activity_number
-from services.notifications import Change, NotificationKind
+from services.draws.news.views import Views
+from services.notifications import Change, NotificationKind, Outbox
 
 # a project's name, the activity's sections, its agency's legal persons (none: one row,
 # person_id NULL); the parameters: the activity, its parent (or itself), the agency, the project
@@ -50,7 +51,7 @@ async def notify_agency(change: Change, activity: DrawActivity, kind: Notificati
     # the project as a template field holds it, its sections kept (two activities of one
     # project told apart), and the activity's own number
     base = {"project": name[:20], "activity": activity.id,
-            "activity_no": activity_number(activity.id, activity.kind),
+            "activity_no": Views.activity_number(activity.id, activity.kind),
             "at": china_time(change.now), **params}
     people = list(dict.fromkeys([activity.handler_id, *legal]))
     if dedupe is None:
@@ -59,3 +60,18 @@ async def notify_agency(change: Change, activity: DrawActivity, kind: Notificati
     for person_id in people:
         await change.notify(kind, base, person_id=int(person_id),
                             dedupe_key=f"{dedupe}:{person_id}")
+
+
+class AgencyNews:
+    """News of an activity pushed to its agency by the contexts above draws (a peer
+    library's roster or fees, say): counts and words only, never who was drawn."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    async def tell(self, activity_id: int, kind: NotificationKind, now: datetime,
+                   **params: Any) -> None:
+        """Push news of an activity to its handler and the agency's legal persons."""
+        activity = await DrawActivity.get(id=activity_id)
+        async with self.outbox.change(now) as change:
+            await notify_agency(change, activity, kind, **params)

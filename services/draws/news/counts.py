@@ -67,21 +67,25 @@ def counts_in(row: dict[str, Any]) -> Counts:
                   int(row["n_invited"]))
 
 
-async def draw_counts(activity_id: int) -> Counts:
-    """Planned, confirmed, waiting and invited: the progress an agency may see."""
-    found = await rows(with_counts("SELECT id FROM draw_activity WHERE id = ?", "a.id"),
-                       activity_id)
-    return counts_in(found[0]) if found else Counts(0, 0, 0, 0)
+class Progress:
+    """A draw's counts: the whole, or as its agency may see them (sealed)."""
 
+    @staticmethod
+    async def draw_counts(activity_id: int) -> Counts:
+        """Planned, confirmed, waiting and invited: the progress an agency may see."""
+        found = await rows(with_counts("SELECT id FROM draw_activity WHERE id = ?", "a.id"),
+                           activity_id)
+        return counts_in(found[0]) if found else Counts(0, 0, 0, 0)
 
-async def visible_counts(role: AgencyRole, activity_id: int, now: datetime) -> Counts:
-    """An activity's counts, if this role may see it (draw_scope.visible_activity's checks),
-    in one statement."""
-    found = await rows(with_counts(
-        "SELECT id, agency_id, handler_id, kind, eval_start FROM draw_activity WHERE id = ?",
-        "a.agency_id, a.handler_id, a.kind, a.eval_start"), activity_id)
-    if not found or check_hidden(str(found[0]["kind"]), as_datetime(found[0]["eval_start"]),
-                                 now):
-        raise NotFound("draw.not_found")
-    require_visible(role, int(found[0]["agency_id"]), int(found[0]["handler_id"]))
-    return counts_in(found[0])
+    @staticmethod
+    async def visible_counts(role: AgencyRole, activity_id: int, now: datetime) -> Counts:
+        """An activity's counts, if this role may see it (draw_scope.visible_activity's checks),
+        in one statement."""
+        found = await rows(with_counts(
+            "SELECT id, agency_id, handler_id, kind, eval_start FROM draw_activity WHERE id = ?",
+            "a.agency_id, a.handler_id, a.kind, a.eval_start"), activity_id)
+        if not found or check_hidden(str(found[0]["kind"]), as_datetime(found[0]["eval_start"]),
+                                     now):
+            raise NotFound("draw.not_found")
+        require_visible(role, int(found[0]["agency_id"]), int(found[0]["handler_id"]))
+        return counts_in(found[0])

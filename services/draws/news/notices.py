@@ -11,25 +11,45 @@ from models.draws import Condition, Invitation, Notice
 from models.orm.statements import columns, models_from, rows
 from services.common.clock import china_time
 from services.common.pii import public
-from services.draws.facts.venue_roles import PAIRED_SQL, mark_role, mark_roles, venue_label
+from services.draws.facts.venue_roles import PAIRED_SQL, Venues, mark_role, mark_roles
 from services.reference import Reference
 
 
-async def notice_of(invitation: Invitation) -> Notice:
-    """The notice (where and when to gather) an invitation was sent under, its role word
-    set (主场 / 副场 when the activity has a 副场)."""
-    condition = await Condition.get(id=invitation.condition_id)
-    notice = await Notice.get(id=condition.notice_id)
-    await mark_roles([notice])
-    return notice
+class Notices:
+    """Where and when an invitation's experts gather, and whom they ask."""
 
+    @staticmethod
+    async def notice_of(invitation: Invitation) -> Notice:
+        """The notice (where and when to gather) an invitation was sent under, its role word
+        set (主场 / 副场 when the activity has a 副场)."""
+        condition = await Condition.get(id=invitation.condition_id)
+        notice = await Notice.get(id=condition.notice_id)
+        await mark_roles([notice])
+        return notice
 
-def venue_region(notice: Notice) -> str | None:
-    """Where the venue is: the region code of the notice's city and district (a notice is
-    refused unless the region list has them: services/draws/setup/activities.py), or of its
-    city alone when a later list no longer knows the district."""
-    places = Reference.regions()
-    return places.resolve(f"{notice.city}{notice.district}") or places.resolve(notice.city)
+    @staticmethod
+    def venue_region(notice: Notice) -> str | None:
+        """Where the venue is: the region code of the notice's city and district (a notice is
+        refused unless the region list has them: services/draws/setup/activities.py), or of its
+        city alone when a later list no longer knows the district."""
+        places = Reference.regions()
+        return places.resolve(f"{notice.city}{notice.district}") or places.resolve(notice.city)
+
+    @staticmethod
+    def notice_contact(notice: Notice) -> str:
+        """The venue's contact as every invitation, reminder and page writes it: their phone is
+        the venue's, not personal data, so it reaches the expert unmasked (a mobile too)."""
+        return f"{notice.contact_name} {public(notice.contact_phone)}"
+
+    @staticmethod
+    def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
+        """What the invitation tells the expert: never the project or the tenderer; which
+        venue, 主场 or 副场, when the activity has a 副场 (a notice from the loaders above)."""
+        return {"gather_at": china_time(notice.gather_at), "venue": Venues.venue_label(notice),
+                "venue_role": notice.role_word,
+                "address": notice.address, "contact": Notices.notice_contact(notice),
+                "notes": notice.notes or "无", "due": china_time(invitation.due_at),
+                "minutes": str(minutes)}
 
 
 async def notices_of(invitations: list[Invitation]) -> list[Notice]:
@@ -67,22 +87,6 @@ async def invitations_with_notices(person_id: int, since: datetime
     statement (the expert's invitation list, a hot read), the role words with it."""
     return await _with_notices("v.person_id = ? AND v.sent_at > ? ORDER BY v.id DESC",
                                person_id, since)
-
-
-def notice_contact(notice: Notice) -> str:
-    """The venue's contact as every invitation, reminder and page writes it: their phone is
-    the venue's, not personal data, so it reaches the expert unmasked (a mobile too)."""
-    return f"{notice.contact_name} {public(notice.contact_phone)}"
-
-
-def invitation_params(notice: Notice, invitation: Invitation, minutes: int) -> dict[str, str]:
-    """What the invitation tells the expert: never the project or the tenderer; which
-    venue, 主场 or 副场, when the activity has a 副场 (a notice from the loaders above)."""
-    return {"gather_at": china_time(notice.gather_at), "venue": venue_label(notice),
-            "venue_role": notice.role_word,
-            "address": notice.address, "contact": notice_contact(notice),
-            "notes": notice.notes or "无", "due": china_time(invitation.due_at),
-            "minutes": str(minutes)}
 
 
 def answer_params(answer_link: Callable[[int], str] | None, invitation_id: int

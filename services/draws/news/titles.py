@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from models.draws import DrawActivity, Section
-from services.draws.news.views import activity_number
+from services.draws.news.views import Views
 
 SHORT = 20  # a template message's `thing` field (WX-MP): at most 20 characters
 
@@ -52,23 +52,27 @@ def short_title(project: str, sections: str) -> str:
     return (project if len(project) <= room else project[:room - 1] + "…") + tail
 
 
-async def activity_titles(ids: Iterable[int]) -> dict[int, ActivityTitle]:
-    """Each activity's title; a 补抽 or 复评 is named by its sections' activity (the
-    evaluation it serves)."""
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    rows = await DrawActivity.filter(id__in=wanted).values_list(
-        "id", "project__name", "kind", "parent_id")
-    candidates = {int(x) for i, _, _, parent in rows for x in (i, parent) if x}
-    sections: dict[int, list[str]] = {}
-    for activity_id, number, name in await Section.filter(
-            activity_id__in=sorted(candidates)).order_by("number").values_list(
-            "activity_id", "number", "name"):
-        sections.setdefault(int(activity_id), []).append(f"{number} {name}".strip())
+class Titles:
+    """Activities named so that two of one project are told apart."""
 
-    def own(i: int, parent: int | None) -> str:
-        return "、".join(sections.get(i) or sections.get(parent or 0) or [])
-    return {int(i): ActivityTitle(str(project), activity_number(int(i), str(kind)),
-                                  own(int(i), parent))
-            for i, project, kind, parent in rows}
+    @staticmethod
+    async def activity_titles(ids: Iterable[int]) -> dict[int, ActivityTitle]:
+        """Each activity's title; a 补抽 or 复评 is named by its sections' activity (the
+        evaluation it serves)."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        rows = await DrawActivity.filter(id__in=wanted).values_list(
+            "id", "project__name", "kind", "parent_id")
+        candidates = {int(x) for i, _, _, parent in rows for x in (i, parent) if x}
+        sections: dict[int, list[str]] = {}
+        for activity_id, number, name in await Section.filter(
+                activity_id__in=sorted(candidates)).order_by("number").values_list(
+                "activity_id", "number", "name"):
+            sections.setdefault(int(activity_id), []).append(f"{number} {name}".strip())
+
+        def own(i: int, parent: int | None) -> str:
+            return "、".join(sections.get(i) or sections.get(parent or 0) or [])
+        return {int(i): ActivityTitle(str(project), Views.activity_number(int(i), str(kind)),
+                                      own(int(i), parent))
+                for i, project, kind, parent in rows}

@@ -99,45 +99,100 @@ class AuditReport:
     checked_positions: int
 
 
-def audit(seed: str, published_seed_hash: str, pools: list[PoolRecord],
-          nonce: str = "") -> AuditReport:
-    """Re-derive every pool's order (from the seed and the handler's nonce) and check the
-    draw against it."""
-    problems: list[str] = []
-    checked = 0
-    if seed_hash(seed) != published_seed_hash:
-        problems.append("the revealed seed does not match the hash published before the draw")
-    for pool in pools:
-        label = f"condition {pool.condition_id} ({pool.name} pool)"
-        published = pool.committed or pool.published_hash
-        wrong = weight_problem(pool)
-        if wrong:
-            problems.append(f"{label}: {wrong}")
-            continue
-        roots: tuple[str, ...]
-        if pool.weights is not None:
-            roots = (pool_root(pool.condition_id, pool.name, pool.expert_ids, pool.weights),)
-        else:
-            roots = (pool_root(pool.condition_id, pool.name, pool.expert_ids),
-                     flat_pool_hash(pool.condition_id, pool.name, pool.expert_ids))
-        if published not in roots:
-            problems.append(f"{label}: the pool is not the one whose hash was published "
-                            "before the draw started (a member added or dropped, or a "
-                            "weight changed)")
-            continue
-        problems += [f"{label}: position {rank}: {why}"
-                     for rank, why in sorted(pool.skip_problems.items())]
-        derived = order(draw_key(seed, nonce), pool.condition_id, pool.name, pool.expert_ids,
-                        pool.weights)
-        ranks = sorted(pool.used)
-        if ranks != list(range(len(ranks))):
-            problems.append(f"{label}: positions used are not 0..{len(ranks) - 1} in turn")
-        for rank in ranks:
-            checked += 1
-            if rank >= len(derived) or derived[rank] != pool.used[rank]:
-                problems.append(f"{label}: position {rank} went to expert {pool.used[rank]}, "
-                                "not to the one the seed orders there")
-    return AuditReport(not problems, problems, checked)
+class DrawAudit:
+    """A draw's record checked, exported and read back."""
+
+    @staticmethod
+    def audit(seed: str, published_seed_hash: str, pools: list[PoolRecord],
+              nonce: str = "") -> AuditReport:
+        """Re-derive every pool's order (from the seed and the handler's nonce) and check the
+        draw against it."""
+        problems: list[str] = []
+        checked = 0
+        if seed_hash(seed) != published_seed_hash:
+            problems.append("the revealed seed does not match the hash published before the draw")
+        for pool in pools:
+            label = f"condition {pool.condition_id} ({pool.name} pool)"
+            published = pool.committed or pool.published_hash
+            wrong = weight_problem(pool)
+            if wrong:
+                problems.append(f"{label}: {wrong}")
+                continue
+            roots: tuple[str, ...]
+            if pool.weights is not None:
+                roots = (pool_root(pool.condition_id, pool.name, pool.expert_ids, pool.weights),)
+            else:
+                roots = (pool_root(pool.condition_id, pool.name, pool.expert_ids),
+                         flat_pool_hash(pool.condition_id, pool.name, pool.expert_ids))
+            if published not in roots:
+                problems.append(f"{label}: the pool is not the one whose hash was published "
+                                "before the draw started (a member added or dropped, or a "
+                                "weight changed)")
+                continue
+            problems += [f"{label}: position {rank}: {why}"
+                         for rank, why in sorted(pool.skip_problems.items())]
+            derived = order(draw_key(seed, nonce), pool.condition_id, pool.name, pool.expert_ids,
+                            pool.weights)
+            ranks = sorted(pool.used)
+            if ranks != list(range(len(ranks))):
+                problems.append(f"{label}: positions used are not 0..{len(ranks) - 1} in turn")
+            for rank in ranks:
+                checked += 1
+                if rank >= len(derived) or derived[rank] != pool.used[rank]:
+                    problems.append(f"{label}: position {rank} went to expert {pool.used[rank]}, "
+                                    "not to the one the seed orders there")
+        return AuditReport(not problems, problems, checked)
+
+    @staticmethod
+    def export_record(activity_id: int, seed: str, published_seed_hash: str,
+                      pools: list[PoolRecord], log: list[dict[str, Any]] | None = None,
+                      nonce: str = "", facts: dict[str, Any] | None = None) -> dict[str, object]:
+        """Everything an auditor needs, as JSON (expert ids, never names): the seed, its
+        published hash and the handler's nonce, every pool with the root published before the
+        start, its used positions, why each skipped candidate was skipped and the record that
+        shows it, the draw's own facts the skips are checked against, and the activity's
+        operation log (names masked)."""
+        return {"activity_id": activity_id, "seed": seed, "seed_hash": published_seed_hash,
+                "nonce": nonce, "log": log or [], "activity": facts or {},
+                "pools": [{"condition_id": p.condition_id, "name": p.name,
+                           "expert_ids": p.expert_ids, "hash": p.published_hash,
+                           "committed": p.committed,
+                           "used": {str(k): v for k, v in sorted(p.used.items())},
+                           "skipped": {str(k): v for k, v in sorted(p.skipped.items())},
+                           "evidence": {str(k): v for k, v in sorted(p.evidence.items())},
+                           **weighted(p)}
+                          for p in pools]}
+
+    @staticmethod
+    def import_record(data: dict[str, Any]) -> tuple[str, str, list[PoolRecord], str]:
+        """The inverse of export_record: seed, published hash, pools (each skip checked
+        against the evidence it carries), nonce."""
+        from services.draws.candidates.skips import skip_problem
+
+        facts = data.get("activity") or {}
+        pools = []
+        for p in data["pools"]:
+            pool = PoolRecord(int(p["condition_id"]), cast(PoolName, str(p["name"])),
+                              [int(i) for i in p["expert_ids"]], str(p["hash"]),
+                              {int(k): int(v) for k, v in p["used"].items()},
+                              {int(k): str(v) for k, v in p.get("skipped", {}).items()},
+                              p.get("committed"),
+                              {int(k): dict(v) for k, v in p.get("evidence", {}).items()})
+            if p.get("weights") is not None:
+                pool.weights = {int(k): v for k, v in p["weights"].items()}
+                pool.weighting = p.get("weighting")
+            if facts:
+                pool.skip_problems = {rank: why for rank, reason in pool.skipped.items()
+                                      if (why := skip_problem(reason, pool.used[rank],
+                                                              pool.evidence.get(rank, {}), facts))}
+            pools.append(pool)
+        return str(data["seed"]), str(data["seed_hash"]), pools, str(data.get("nonce", ""))
+
+    @staticmethod
+    def report_text(report: AuditReport) -> str:
+        if report.ok:
+            return f"OK: {report.checked_positions} positions re-derived from the seed, all match."
+        return "FAILED:\n" + "\n".join(f"  - {p}" for p in report.problems)
 
 
 def weight_problem(pool: PoolRecord) -> str | None:
@@ -154,26 +209,6 @@ def weight_problem(pool: PoolRecord) -> str | None:
     return None
 
 
-def export_record(activity_id: int, seed: str, published_seed_hash: str,
-                  pools: list[PoolRecord], log: list[dict[str, Any]] | None = None,
-                  nonce: str = "", facts: dict[str, Any] | None = None) -> dict[str, object]:
-    """Everything an auditor needs, as JSON (expert ids, never names): the seed, its
-    published hash and the handler's nonce, every pool with the root published before the
-    start, its used positions, why each skipped candidate was skipped and the record that
-    shows it, the draw's own facts the skips are checked against, and the activity's
-    operation log (names masked)."""
-    return {"activity_id": activity_id, "seed": seed, "seed_hash": published_seed_hash,
-            "nonce": nonce, "log": log or [], "activity": facts or {},
-            "pools": [{"condition_id": p.condition_id, "name": p.name,
-                       "expert_ids": p.expert_ids, "hash": p.published_hash,
-                       "committed": p.committed,
-                       "used": {str(k): v for k, v in sorted(p.used.items())},
-                       "skipped": {str(k): v for k, v in sorted(p.skipped.items())},
-                       "evidence": {str(k): v for k, v in sorted(p.evidence.items())},
-                       **weighted(p)}
-                      for p in pools]}
-
-
 def weighted(pool: PoolRecord) -> dict[str, object]:
     """A weighted pool's weights and level table, for the export (nothing when unweighted:
     an unweighted record keeps its form)."""
@@ -181,34 +216,3 @@ def weighted(pool: PoolRecord) -> dict[str, object]:
         return {}
     return {"weights": {str(k): v for k, v in sorted(pool.weights.items())},
             "weighting": pool.weighting}
-
-
-def import_record(data: dict[str, Any]) -> tuple[str, str, list[PoolRecord], str]:
-    """The inverse of export_record: seed, published hash, pools (each skip checked
-    against the evidence it carries), nonce."""
-    from services.draws.candidates.skips import skip_problem
-
-    facts = data.get("activity") or {}
-    pools = []
-    for p in data["pools"]:
-        pool = PoolRecord(int(p["condition_id"]), cast(PoolName, str(p["name"])),
-                          [int(i) for i in p["expert_ids"]], str(p["hash"]),
-                          {int(k): int(v) for k, v in p["used"].items()},
-                          {int(k): str(v) for k, v in p.get("skipped", {}).items()},
-                          p.get("committed"),
-                          {int(k): dict(v) for k, v in p.get("evidence", {}).items()})
-        if p.get("weights") is not None:
-            pool.weights = {int(k): v for k, v in p["weights"].items()}
-            pool.weighting = p.get("weighting")
-        if facts:
-            pool.skip_problems = {rank: why for rank, reason in pool.skipped.items()
-                                  if (why := skip_problem(reason, pool.used[rank],
-                                                          pool.evidence.get(rank, {}), facts))}
-        pools.append(pool)
-    return str(data["seed"]), str(data["seed_hash"]), pools, str(data.get("nonce", ""))
-
-
-def report_text(report: AuditReport) -> str:
-    if report.ok:
-        return f"OK: {report.checked_positions} positions re-derived from the seed, all match."
-    return "FAILED:\n" + "\n".join(f"  - {p}" for p in report.problems)

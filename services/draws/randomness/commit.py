@@ -79,16 +79,20 @@ async def commit_condition(activity: DrawActivity, condition: Condition,
                                         "weighting", "pool_weights", "alt_pool_weights"])
 
 
-async def published_roots(activity: DrawActivity) -> dict[tuple[int, str], str]:
-    """The pool roots published before the draw started: (condition, pool) -> root."""
-    roots: dict[tuple[int, str], str] = {}
-    started = await DrawLog.filter(activity_id=activity.id, action="start").first()
-    entries = DrawLog.filter(action__in=COMMITTING).order_by("id")
-    for entry in await entries.filter(activity_id__in=[activity.id, activity.parent_id or 0]):
-        if started is not None and entry.id > started.id:
-            continue  # published after the start: not a commitment
-        for condition_id, pools in (entry.detail or {}).get("pools", {}).items():
-            for name, root in pools.items():
-                if root:
-                    roots[(int(condition_id), str(name))] = str(root)
-    return roots
+class Commitments:
+    """The seed and pools a draw committed before its handler's value was known."""
+
+    @staticmethod
+    async def published_roots(activity: DrawActivity) -> dict[tuple[int, str], str]:
+        """The pool roots published before the draw started: (condition, pool) -> root."""
+        roots: dict[tuple[int, str], str] = {}
+        started = await DrawLog.filter(activity_id=activity.id, action="start").first()
+        entries = DrawLog.filter(action__in=COMMITTING).order_by("id")
+        for entry in await entries.filter(activity_id__in=[activity.id, activity.parent_id or 0]):
+            if started is not None and entry.id > started.id:
+                continue  # published after the start: not a commitment
+            for condition_id, pools in (entry.detail or {}).get("pools", {}).items():
+                for name, root in pools.items():
+                    if root:
+                        roots[(int(condition_id), str(name))] = str(root)
+        return roots

@@ -88,17 +88,21 @@ def prove(condition_id: int, pool_name: str, expert_ids: Sequence[int],
                  None if weights is None else weights[expert_id])
 
 
-def check_proof(data: dict[str, object]) -> bool:
-    """Whether a proof (as_dict's form) leads from its expert's leaf to its root."""
-    try:
-        weight = data.get("weight")
-        value = leaf(int(str(data["condition_id"])), str(data["pool"]),
-                     int(str(data["expert_id"])), None if weight is None else int(str(weight)))
-        steps = data["path"]
-        assert isinstance(steps, list)
-        for step in steps:
-            sibling, side = str(step["hash"]), str(step["side"])
-            value = _node(sibling, value) if side == "left" else _node(value, sibling)
-        return value == str(data["root"])
-    except (KeyError, ValueError, TypeError, AssertionError):
-        return False
+class Merkle:
+    """A candidate pool's Merkle tree: its root published, a membership proved."""
+
+    @staticmethod
+    def check_proof(data: dict[str, object]) -> bool:
+        """Whether a proof (as_dict's form) leads from its expert's leaf to its root."""
+        try:
+            weight = data.get("weight")
+            value = leaf(int(str(data["condition_id"])), str(data["pool"]),
+                         int(str(data["expert_id"])), None if weight is None else int(str(weight)))
+            steps = data["path"]
+            assert isinstance(steps, list)
+            for step in steps:
+                sibling, side = str(step["hash"]), str(step["side"])
+                value = _node(sibling, value) if side == "left" else _node(value, sibling)
+            return value == str(data["root"])
+        except (KeyError, ValueError, TypeError, AssertionError):
+            return False

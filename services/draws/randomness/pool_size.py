@@ -41,27 +41,31 @@ def largest_chance(planned: int, weights: list[int]) -> Decimal | None:
     return min(Decimal(100), share * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-async def pool_sizes(activity: DrawActivity, now: datetime) -> list[PoolSize]:
-    """Each condition this library draws (not a 复评's, nor one another library draws)."""
-    if activity.kind == "reeval":
-        return []
-    peer = set(await PeerAsk.filter(activity_id=activity.id).values_list("condition_id",
-                                                                         flat=True))
-    table = await weighting_now()
-    out = []
-    conditions = await Condition.filter(activity_id=activity.id).order_by("id")
-    for number, condition in enumerate(conditions, 1):
-        if condition.id in peer:
-            continue
-        main = condition.pool if condition.pool is not None else await candidate_pool(
-            activity, condition, condition.main_specialty)
-        alt = None
-        if condition.alternate_specialty:
-            alt = len(condition.alt_pool) if condition.alt_pool is not None else len(
-                await candidate_pool(activity, condition, condition.alternate_specialty,
-                                     exclude=set(main)))
-        weights = list((await weights_of(main, table, now)).values()) if table and main \
-            else [1] * len(main)
-        out.append(PoolSize(condition.id, number, condition.planned, len(main), alt,
-                            largest_chance(condition.planned, weights)))
-    return out
+class PoolSizes:
+    """How predictable a draw is, before it starts."""
+
+    @staticmethod
+    async def pool_sizes(activity: DrawActivity, now: datetime) -> list[PoolSize]:
+        """Each condition this library draws (not a 复评's, nor one another library draws)."""
+        if activity.kind == "reeval":
+            return []
+        peer = set(await PeerAsk.filter(activity_id=activity.id).values_list("condition_id",
+                                                                             flat=True))
+        table = await weighting_now()
+        out = []
+        conditions = await Condition.filter(activity_id=activity.id).order_by("id")
+        for number, condition in enumerate(conditions, 1):
+            if condition.id in peer:
+                continue
+            main = condition.pool if condition.pool is not None else await candidate_pool(
+                activity, condition, condition.main_specialty)
+            alt = None
+            if condition.alternate_specialty:
+                alt = len(condition.alt_pool) if condition.alt_pool is not None else len(
+                    await candidate_pool(activity, condition, condition.alternate_specialty,
+                                         exclude=set(main)))
+            weights = list((await weights_of(main, table, now)).values()) if table and main \
+                else [1] * len(main)
+            out.append(PoolSize(condition.id, number, condition.planned, len(main), alt,
+                                largest_chance(condition.planned, weights)))
+        return out

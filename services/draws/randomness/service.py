@@ -1,39 +1,24 @@
-"""What the outside uses of a draw's randomness: the audit of a draw's record (by anyone,
-`expertbot audit`), the commitments published, an expert's proofs of membership, and the
-administrator's weighting of candidates (the engine's parts DrawEngine.audit, .weighting)."""
+"""A draw's randomness as the outside uses it: the audit anyone can run, the commitments
+published, an expert's proofs of membership, the administrator's weighting and how
+predictable a pool is."""
 
 from __future__ import annotations
 
-from services.draws.randomness.audit import audit, export_record, import_record, report_text
-from services.draws.randomness.commit import published_roots
-from services.draws.randomness.merkle import check_proof
-from services.draws.randomness.proofs import memberships
-from services.draws.randomness.weighting import (
-    check_weights,
-    draw_policy,
-    set_draw_policy,
-    weighted_words,
-    weighting_said,
-)
+from dataclasses import dataclass, field
+
+from services.draws.randomness.audit import DrawAudit
+from services.draws.randomness.commit import Commitments
+from services.draws.randomness.merkle import Merkle
+from services.draws.randomness.pool_size import PoolSizes
+from services.draws.randomness.proofs import Proofs
+from services.draws.randomness.weighting import Weighting
 
 
-class DrawAudit:
-    """A draw's record checked, exported and read back; its published roots and proofs."""
-
-    audit = staticmethod(audit)
-    export_record = staticmethod(export_record)
-    import_record = staticmethod(import_record)
-    report_text = staticmethod(report_text)
-    published_roots = staticmethod(published_roots)
-    check_proof = staticmethod(check_proof)
-    memberships = staticmethod(memberships)
-
-
-class Weighting:
-    """The administrator's weighting of candidates by their standing, and its words."""
-
-    check_weights = staticmethod(check_weights)
-    draw_policy = staticmethod(draw_policy)
-    set_draw_policy = staticmethod(set_draw_policy)
-    weighted_words = staticmethod(weighted_words)
-    weighting_said = staticmethod(weighting_said)
+@dataclass(frozen=True, kw_only=True)
+class Randomness:
+    audit: DrawAudit = field(default_factory=DrawAudit)
+    commit: Commitments = field(default_factory=Commitments)
+    merkle: Merkle = field(default_factory=Merkle)
+    proofs: Proofs = field(default_factory=Proofs)
+    weighting: Weighting = field(default_factory=Weighting)
+    pool_size: PoolSizes = field(default_factory=PoolSizes)

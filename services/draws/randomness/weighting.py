@@ -41,23 +41,32 @@ def table_of(policy: DrawPolicy) -> dict[str, int]:
     return {level: int(getattr(policy, name)) for level, name in LEVEL_FIELDS.items()}
 
 
-async def draw_policy() -> DrawPolicy | None:
-    """The library's draw caps and weighting as the administrator set them (None: never
-    set, the defaults)."""
-    return await DrawPolicy.get_or_none(id=1)
+class Weighting:
+    """The administrator's weighting of candidates by their standing, and its words."""
 
+    @staticmethod
+    async def draw_policy() -> DrawPolicy | None:
+        """The library's draw caps and weighting as the administrator set them (None: never
+        set, the defaults)."""
+        return await DrawPolicy.get_or_none(id=1)
 
-async def set_draw_policy(values: dict[str, Any], by: int) -> None:
-    """The administrator's caps and weighting: each invitation from now on is checked
-    against the caps, each pool committed from now on weighted by the weights."""
-    check_weights([values["weight_a"], values["weight_b"], values["weight_c"],
-                   values["weight_d"]])
-    await DrawPolicy.update_or_create(id=1, defaults={**values, "updated_by": by})
+    @staticmethod
+    async def set_draw_policy(values: dict[str, Any], by: int) -> None:
+        """The administrator's caps and weighting: each invitation from now on is checked
+        against the caps, each pool committed from now on weighted by the weights."""
+        check_weights([values["weight_a"], values["weight_b"], values["weight_c"],
+                       values["weight_d"]])
+        await DrawPolicy.update_or_create(id=1, defaults={**values, "updated_by": by})
+
+    @staticmethod
+    def weighting_said(texts: Texts, table: dict[str, int] | None) -> str:
+        """How a pool was drawn, in words: equal chances, or weighted with these weights."""
+        return texts.render("draw/weighting.j2", weighting=table).strip()
 
 
 async def weighting_now() -> dict[str, int] | None:
     """The level table when weighting is on now, else None."""
-    policy = await draw_policy()
+    policy = await Weighting.draw_policy()
     return table_of(policy) if policy is not None and policy.weighted else None
 
 
@@ -85,11 +94,6 @@ def pool_weights(condition: Condition, name: str) -> dict[int, int] | None:
     return loaded(condition.pool_weights if name == "main" else condition.alt_pool_weights)
 
 
-def weighting_said(texts: Texts, table: dict[str, int] | None) -> str:
-    """How a pool was drawn, in words: equal chances, or weighted with these weights."""
-    return texts.render("draw/weighting.j2", weighting=table).strip()
-
-
 async def weighted_words(texts: Texts, activity_ids: list[int]) -> list[str]:
     """For the printed record: how each weighted draw of these activities (an evaluation's
     draw and its 补抽) was weighted, a 补抽's marked; nothing when none was weighted."""
@@ -99,7 +103,7 @@ async def weighted_words(texts: Texts, activity_ids: list[int]) -> list[str]:
         if condition.weighting is None:
             continue
         words = ("补抽：" if kinds.get(condition.activity_id) == "supplement" else "") + \
-            weighting_said(texts, condition.weighting)
+            Weighting.weighting_said(texts, condition.weighting)
         if words not in out:
             out.append(words)
     return out

@@ -20,7 +20,7 @@ from models.draws import (
     Invitation,
     InvitationStatus,
 )
-from services.draws.facts.seal import SUPPLEMENT, check_sealed
+from services.draws.facts.seal import SUPPLEMENT, Seal
 
 NOT_STARTED = (DrawStatus.DRAFT, DrawStatus.REFUSED, DrawStatus.SUBMITTED, DrawStatus.VERIFIED)
 AGREED = (InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
@@ -50,35 +50,39 @@ def state_of(status: str, condition: Condition, agreed: int) -> str:
     return "ended" if status == DrawStatus.ENDED else "drawing"
 
 
-async def agreed_in(conditions: list[Condition]) -> dict[int, int]:
-    """The experts who agreed, by condition (one query; none for no conditions)."""
-    if not conditions:
-        return {}
-    return {int(k): int(n) for k, n in await Invitation.filter(
-        condition_id__in=[c.id for c in conditions], status__in=list(AGREED)).annotate(
-        n=Count("id")).group_by("condition_id").values_list("condition_id", "n")}
+class ConditionTable:
+    """GD-DRAW's table of conditions: counts only, never names."""
 
+    @staticmethod
+    async def agreed_in(conditions: list[Condition]) -> dict[int, int]:
+        """The experts who agreed, by condition (one query; none for no conditions)."""
+        if not conditions:
+            return {}
+        return {int(k): int(n) for k, n in await Invitation.filter(
+            condition_id__in=[c.id for c in conditions], status__in=list(AGREED)).annotate(
+            n=Count("id")).group_by("condition_id").values_list("condition_id", "n")}
 
-def progress_of(activities: list[DrawActivity], conditions: list[Condition],
-                agreed: dict[int, int]) -> dict[int, ConditionProgress]:
-    """Each condition's row (by condition id), from the counts of agreed experts."""
-    kinds = {a.id: a for a in activities}
-    out = {}
-    for c in conditions:
-        owner = kinds[c.activity_id]
-        n = int(agreed.get(c.id, 0))
-        out[c.id] = ConditionProgress(n, max(c.planned - n, 0), owner.kind == SUPPLEMENT,
-                                      state_of(owner.status, c, n))
-    return out
+    @staticmethod
+    def progress_of(activities: list[DrawActivity], conditions: list[Condition],
+                    agreed: dict[int, int]) -> dict[int, ConditionProgress]:
+        """Each condition's row (by condition id), from the counts of agreed experts."""
+        kinds = {a.id: a for a in activities}
+        out = {}
+        for c in conditions:
+            owner = kinds[c.activity_id]
+            n = int(agreed.get(c.id, 0))
+            out[c.id] = ConditionProgress(n, max(c.planned - n, 0), owner.kind == SUPPLEMENT,
+                                          state_of(owner.status, c, n))
+        return out
 
-
-async def supplements_shown(activity: DrawActivity, now: datetime
-                            ) -> tuple[list[DrawActivity], list[Condition]]:
-    """The 补抽 under this evaluation and their conditions, once the results unseal."""
-    if activity.kind == SUPPLEMENT or check_sealed(activity, now):
-        return [], []
-    children = await DrawActivity.filter(parent_id=activity.id, kind=SUPPLEMENT).exclude(
-        status=DrawStatus.CANCELLED)
-    conditions = await Condition.filter(activity_id__in=[c.id for c in children]).order_by(
-        "id") if children else []
-    return list(children), list(conditions)
+    @staticmethod
+    async def supplements_shown(activity: DrawActivity, now: datetime
+                                ) -> tuple[list[DrawActivity], list[Condition]]:
+        """The 补抽 under this evaluation and their conditions, once the results unseal."""
+        if activity.kind == SUPPLEMENT or Seal.check_sealed(activity, now):
+            return [], []
+        children = await DrawActivity.filter(parent_id=activity.id, kind=SUPPLEMENT).exclude(
+            status=DrawStatus.CANCELLED)
+        conditions = await Condition.filter(activity_id__in=[c.id for c in children]).order_by(
+            "id") if children else []
+        return list(children), list(conditions)

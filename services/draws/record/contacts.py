@@ -14,8 +14,8 @@ from typing import Literal, cast
 from models.draws import DrawActivity, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from models.people import Person
-from services.draws.facts.family import family, root_of
-from services.draws.facts.seal import check_sealed
+from services.draws.facts.family import Family
+from services.draws.facts.seal import Seal
 from services.draws.running.calls import contact_keys
 
 # the channel that reached them, or wechat when none did
@@ -48,22 +48,27 @@ def _attempt(item: Notification) -> Attempt:
                    item.sent_at)
 
 
-async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactRow]:
-    """Every invitation of the activity and its supplementary draws, oldest first."""
-    sealed = check_sealed(activity, now)
-    # while sealed: the evaluation's own draw only (a sealed 补抽 is not shown), and an
-    # expert registered absent as the confirmed expert they were
-    ids = [(await root_of(activity)).id] if sealed else await family(activity)
-    rows = await Invitation.filter(activity_id__in=ids).order_by("id")
-    owner = {key: row.id for row in rows for key in contact_keys(row.id)}
-    tried: dict[int, list[Attempt]] = {}
-    for item in await Notification.filter(dedupe_key__in=list(owner)).order_by("id"):
-        tried.setdefault(owner[item.dedupe_key or ""], []).append(_attempt(item))
-    confirmed = [] if sealed else [r.person_id for r in rows
-                                   if r.status == InvitationStatus.CONFIRMED]
-    names = dict(await Person.filter(id__in=confirmed).values_list("id", "name"))
-    return [ContactRow(r.id, r.condition_id, r.wave,
-                       InvitationStatus.CONFIRMED if sealed and r.status == InvitationStatus.ABSENT
-                       else r.status, r.answered_via,
-                       names.get(r.person_id) if r.status == InvitationStatus.CONFIRMED
-                       else None, tried.get(r.id, [])) for r in rows]
+class Contacts:
+    """How each drawn expert was reached."""
+
+    @staticmethod
+    async def contact_report(activity: DrawActivity, now: datetime) -> list[ContactRow]:
+        """Every invitation of the activity and its supplementary draws, oldest first."""
+        sealed = Seal.check_sealed(activity, now)
+        # while sealed: the evaluation's own draw only (a sealed 补抽 is not shown), and an
+        # expert registered absent as the confirmed expert they were
+        ids = [(await Family.root_of(activity)).id] if sealed else await Family.family(activity)
+        rows = await Invitation.filter(activity_id__in=ids).order_by("id")
+        owner = {key: row.id for row in rows for key in contact_keys(row.id)}
+        tried: dict[int, list[Attempt]] = {}
+        for item in await Notification.filter(dedupe_key__in=list(owner)).order_by("id"):
+            tried.setdefault(owner[item.dedupe_key or ""], []).append(_attempt(item))
+        confirmed = [] if sealed else [r.person_id for r in rows
+                                       if r.status == InvitationStatus.CONFIRMED]
+        names = dict(await Person.filter(id__in=confirmed).values_list("id", "name"))
+        return [ContactRow(r.id, r.condition_id, r.wave,
+                           InvitationStatus.CONFIRMED
+                           if sealed and r.status == InvitationStatus.ABSENT else r.status,
+                           r.answered_via,
+                           names.get(r.person_id) if r.status == InvitationStatus.CONFIRMED
+                           else None, tried.get(r.id, [])) for r in rows]

@@ -14,9 +14,9 @@ from models.federated_draws import PeerAsk
 from models.people import Agency
 from services.common.clock import CHINA
 from services.draws.facts.family import open_places
-from services.draws.facts.seal import check_sealed
-from services.draws.facts.venue_roles import mark_roles, venue_label
-from services.draws.news.counts import Counts, draw_counts
+from services.draws.facts.seal import Seal
+from services.draws.facts.venue_roles import Venues, mark_roles
+from services.draws.news.counts import Counts, Progress
 from services.draws.record.results import LENT
 
 DAY_LIMIT = 500  # activities listed for one day
@@ -33,40 +33,60 @@ class DayEvaluation:
     counts: Counts
 
 
-async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, Any]:
-    today = now.astimezone(CHINA).date()
-    week_start = today - timedelta(days=today.weekday())
-    activities = await DrawActivity.filter(id__in=activity_ids)
+class Dashboard:
+    """The agency's 工作台 and the administrator's day of evaluations."""
 
-    def day(moment: datetime | None) -> date | None:
-        return moment.astimezone(CHINA).date() if moment else None
+    @staticmethod
+    async def dashboard(activity_ids: list[int], now: datetime) -> dict[str, Any]:
+        today = now.astimezone(CHINA).date()
+        week_start = today - timedelta(days=today.weekday())
+        activities = await DrawActivity.filter(id__in=activity_ids)
 
-    # an activity cancelled is no evaluation (the administrator's day leaves it out too)
-    todays = [a.id for a in activities if day(a.eval_start) == today
-              and a.status != DrawStatus.CANCELLED]
-    started = [d for a in activities if (d := day(a.started_at)) is not None]
-    # 专家补抽: evaluations still ahead whose absent experts' places wait for a 补抽
-    # (only once unsealed: before that it would tell that a phone registered absent was drawn)
-    ahead = [a.id for a in activities if a.status == DrawStatus.ENDED
-             and a.kind != "supplement" and a.eval_end > now and not check_sealed(a, now)]
-    awaiting = len(await open_places(ahead)) if ahead else 0
-    rows = await column(Invitation.filter(activity_id__in=todays,
-                                   status__in=[InvitationStatus.CONFIRMED,
-                                               InvitationStatus.ABSENT]
-                                   ), "checkin_at")
-    rows += [at for _, at in await lent_arrivals(todays)]  # another library's, at a 副场
-    return {
-        "today": len(todays),
-        "drawing": sum(1 for a in activities if a.status in (DrawStatus.DRAWING,
-                                                             DrawStatus.PAUSED)),
-        "finished_today": sum(1 for a in activities if a.status == DrawStatus.ENDED
-                              and day(a.ended_at) == today),
-        "this_week": sum(1 for d in started if week_start <= d <= today),
-        "arrived_today": sum(1 for r in rows if r is not None),
-        "not_arrived_today": sum(1 for r in rows if r is None),
-        "awaiting_supplement": awaiting,
-        "venues": await venue_arrivals(todays),
-    }
+        def day(moment: datetime | None) -> date | None:
+            return moment.astimezone(CHINA).date() if moment else None
+
+        # an activity cancelled is no evaluation (the administrator's day leaves it out too)
+        todays = [a.id for a in activities if day(a.eval_start) == today
+                  and a.status != DrawStatus.CANCELLED]
+        started = [d for a in activities if (d := day(a.started_at)) is not None]
+        # 专家补抽: evaluations still ahead whose absent experts' places wait for a 补抽
+        # (only once unsealed: before that it would tell that a phone registered absent was drawn)
+        ahead = [a.id for a in activities if a.status == DrawStatus.ENDED
+                 and a.kind != "supplement" and a.eval_end > now and not Seal.check_sealed(a, now)]
+        awaiting = len(await open_places(ahead)) if ahead else 0
+        rows = await column(Invitation.filter(activity_id__in=todays,
+                                       status__in=[InvitationStatus.CONFIRMED,
+                                                          InvitationStatus.ABSENT]
+                                       ), "checkin_at")
+        rows += [at for _, at in await lent_arrivals(todays)]  # another library's, at a 副场
+        return {
+            "today": len(todays),
+            "drawing": sum(1 for a in activities if a.status in (DrawStatus.DRAWING,
+                                                                 DrawStatus.PAUSED)),
+            "finished_today": sum(1 for a in activities if a.status == DrawStatus.ENDED
+                                  and day(a.ended_at) == today),
+            "this_week": sum(1 for d in started if week_start <= d <= today),
+            "arrived_today": sum(1 for r in rows if r is not None),
+            "not_arrived_today": sum(1 for r in rows if r is None),
+            "awaiting_supplement": awaiting,
+            "venues": await venue_arrivals(todays),
+        }
+
+    @staticmethod
+    async def evaluations_on(day: date) -> list[DayEvaluation]:
+        """Every activity whose evaluation starts on this day (China time), but cancelled ones,
+        in the order they start."""
+        # in UTC, as every stored time (SQLite compares the text: a +08:00 bound would drop the
+        # evaluations between 00:00 and 08:00 China time, whose UTC date is the day before)
+        start = datetime.combine(day, time(0), CHINA).astimezone(UTC)
+        found = await DrawActivity.filter(
+            eval_start__gte=start, eval_start__lt=start + timedelta(days=1)).exclude(
+            status=DrawStatus.CANCELLED).order_by("eval_start", "id").limit(
+            DAY_LIMIT).prefetch_related("project")
+        agencies = dict(await Agency.filter(id__in={a.agency_id for a in found}).values_list(
+            "id", "name"))
+        return [DayEvaluation(a, a.project.name, str(agencies.get(a.agency_id, "")),
+                              await Progress.draw_counts(a.id)) for a in found]
 
 
 async def lent_arrivals(activity_ids: list[int]) -> list[tuple[int, datetime | None]]:
@@ -98,21 +118,5 @@ async def venue_arrivals(activity_ids: list[int]) -> list[dict[str, Any]]:
     for condition_id, at in rows:
         notice = notices[conditions[condition_id]]
         if notice.role_word:
-            counts.setdefault(venue_label(notice), [0, 0])[at is None] += 1
+            counts.setdefault(Venues.venue_label(notice), [0, 0])[at is None] += 1
     return [{"venue": v, "arrived": a, "not_arrived": n} for v, (a, n) in counts.items()]
-
-
-async def evaluations_on(day: date) -> list[DayEvaluation]:
-    """Every activity whose evaluation starts on this day (China time), but cancelled ones,
-    in the order they start."""
-    # in UTC, as every stored time (SQLite compares the text: a +08:00 bound would drop the
-    # evaluations between 00:00 and 08:00 China time, whose UTC date is the day before)
-    start = datetime.combine(day, time(0), CHINA).astimezone(UTC)
-    found = await DrawActivity.filter(
-        eval_start__gte=start, eval_start__lt=start + timedelta(days=1)).exclude(
-        status=DrawStatus.CANCELLED).order_by("eval_start", "id").limit(
-        DAY_LIMIT).prefetch_related("project")
-    agencies = dict(await Agency.filter(id__in={a.agency_id for a in found}).values_list(
-        "id", "name"))
-    return [DayEvaluation(a, a.project.name, str(agencies.get(a.agency_id, "")),
-                          await draw_counts(a.id)) for a in found]

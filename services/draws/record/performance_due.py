@@ -11,7 +11,7 @@ from models.draws import DrawActivity, DrawStatus
 from models.notifications import Notification
 from services.common.clock import CHINA
 from services.draws.facts.family import SUPPLEMENT
-from services.draws.facts.oplog import SYSTEM, record
+from services.draws.facts.oplog import SYSTEM, OperationLog
 from services.draws.news.agency_news import notify_agency
 from services.notifications import Outbox
 from services.standing import ConductCatalogue
@@ -27,29 +27,36 @@ def reminder_at(due: datetime) -> datetime:
     return datetime.combine(last_day, REMIND_AT, tzinfo=CHINA)
 
 
-async def remind(outbox: Outbox, now: datetime) -> int:
-    """Reminders due now: the handler and the agency's legal persons told how many experts
-    wait for a record and until when; each evaluation once (its notification's key)."""
-    days, sent = await ConductCatalogue.deadline_days(), 0
-    ended = [(a, a.finished_at) for a in await DrawActivity.filter(
-        status=DrawStatus.ENDED, finished_at__gte=now - LOOK_BACK).exclude(kind=SUPPLEMENT)
-        if a.finished_at is not None]
-    # every deadline by one reading of the calendar: a province ends thousands in two months
-    dues = await ConductCatalogue.deadlines([at for _a, at in ended], days)
-    for (activity, _at), due in zip(ended, dues, strict=True):
-        if not reminder_at(due) <= now < due:
-            continue
-        key = f"performance-due:{activity.id}"
-        if await Notification.exists(dedupe_key__startswith=key + ":"):
-            continue
-        rows = (await performance.sheet(activity, now)).rows
-        missing = sum(1 for r in rows if r.record is None)
-        if not missing:
-            continue
-        async with outbox.change(now) as change:
-            await notify_agency(change, activity, "performance.due", dedupe=key,
-                                count=str(missing), total=str(len(rows)),
-                                last_day=f"{reminder_at(due):%Y年%m月%d日}")
-            await record(activity, SYSTEM, "performance_due", now, None, count=missing)
-        sent += 1
-    return sent
+class PerformanceDue:
+    """The agency reminded on the last working day before its records fall due."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    async def remind(self, now: datetime) -> int:
+        """Reminders due now: the handler and the agency's legal persons told how many experts
+        wait for a record and until when; each evaluation once (its notification's key)."""
+        days, sent = await ConductCatalogue.deadline_days(), 0
+        ended = [(a, a.finished_at) for a in await DrawActivity.filter(
+            status=DrawStatus.ENDED, finished_at__gte=now - LOOK_BACK).exclude(kind=SUPPLEMENT)
+            if a.finished_at is not None]
+        # every deadline by one reading of the calendar: a province ends thousands in two months
+        dues = await ConductCatalogue.deadlines([at for _a, at in ended], days)
+        for (activity, _at), due in zip(ended, dues, strict=True):
+            if not reminder_at(due) <= now < due:
+                continue
+            key = f"performance-due:{activity.id}"
+            if await Notification.exists(dedupe_key__startswith=key + ":"):
+                continue
+            rows = (await performance.Performance.sheet(activity, now)).rows
+            missing = sum(1 for r in rows if r.record is None)
+            if not missing:
+                continue
+            async with self.outbox.change(now) as change:
+                await notify_agency(change, activity, "performance.due", dedupe=key,
+                                    count=str(missing), total=str(len(rows)),
+                                    last_day=f"{reminder_at(due):%Y年%m月%d日}")
+                await OperationLog.record(activity, SYSTEM, "performance_due", now, None,
+                                          count=missing)
+            sent += 1
+        return sent

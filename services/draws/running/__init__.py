@@ -5,19 +5,22 @@ sweep that finds what a lost timer left undone.
 A door of the draws context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
 
-from services.draws.running.answers import ACKNOWLEDGE, ANSWER, Answer, NotAnAnswer, Several
 from services.draws.running.calls import CallPolicy, DrawCalls
-from services.draws.running.engine import DrawEngine
+from services.draws.running.lifecycle import Lifecycle
 from services.draws.running.moot import DRAW_MOOT
+from services.draws.running.replies import Replies, ReplyOutcome
+from services.draws.running.service import Running
+from services.draws.running.sweep import Sweep
+from services.draws.running.waves import Waves
 
 __all__ = [
-    "ACKNOWLEDGE",
-    "ANSWER",
     "DRAW_MOOT",
-    "Answer",
     "CallPolicy",
     "DrawCalls",
-    "DrawEngine",
-    "NotAnAnswer",
-    "Several",
+    "Lifecycle",
+    "Replies",
+    "ReplyOutcome",
+    "Running",
+    "Sweep",
+    "Waves",
 ]

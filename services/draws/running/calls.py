@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from models.draws import AnsweredVia, DrawActivity, DrawStatus, Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from services.common.schedule import Schedule
-from services.draws.news.notices import invitation_params, notice_of
+from services.draws.news.notices import Notices
 from services.notifications import NotificationKind, Outbox
 
 CALL_KIND: NotificationKind = "draw.invitation.call"
@@ -143,8 +143,8 @@ class DrawCalls:
                 return False
             # the invitation's own window (an urgent draw's is shorter)
             window = round((invitation.due_at - invitation.sent_at).total_seconds() / 60)
-            params = invitation_params(await notice_of(invitation), invitation,
-                                       max(window, 1))
+            params = Notices.invitation_params(await Notices.notice_of(invitation), invitation,
+                                               max(window, 1))
             params.update(invitation=str(invitation.id), attempt=str(attempt),
                           expires_iso=invitation.due_at.isoformat())
             queued = await change.notify(CALL_KIND, params, person_id=invitation.person_id,

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from models.draws import Condition, DrawActivity, DrawStatus
 from services.common.errors import Conflict
 from services.draws.facts.law_timing import earliest_start
-from services.draws.facts.oplog import Actor, record, require_reason
+from services.draws.facts.oplog import Actor, OperationLog, require_reason
 from services.draws.news.agency_news import notify_agency
 from services.draws.randomness.commit import commit, commit_condition
 from services.draws.running.waves import RUNNING, Waves
@@ -48,8 +48,8 @@ class Lifecycle:
             activity.nonce = nonce.strip()[:32] or None
             await activity.save(update_fields=["status", "started_at", "seed_enc",
                                                "seed_clear", "seed_hash", "nonce"])
-            await record(activity, actor, "start", now, seed_hash=activity.seed_hash,
-                         nonce=activity.nonce)
+            await OperationLog.record(activity, actor, "start", now, seed_hash=activity.seed_hash,
+                                      nonce=activity.nonce)
             await notify_agency(change, activity, "draw.started", total=str(activity.total),
                                 seed_hash=(activity.seed_hash or "")[:16])
         await self.waves.advance(activity.id, now)
@@ -77,7 +77,7 @@ class Lifecycle:
             activity = await DrawActivity.select_for_update().get(id=activity_id)
             if activity.status not in RUNNING:
                 raise Conflict("draw.not_running")
-            await record(activity, actor, "force_end", now, why)
+            await OperationLog.record(activity, actor, "force_end", now, why)
             await self.waves.end(change, activity, "forced")
         return activity
 
@@ -89,5 +89,5 @@ class Lifecycle:
             if not await DrawActivity.filter(id=activity_id, status=source).update(
                     status=target):
                 raise Conflict(refusal)
-            await record(activity_id, actor, action, now, reason)
+            await OperationLog.record(activity_id, actor, action, now, reason)
         return await DrawActivity.get(id=activity_id)

@@ -12,6 +12,7 @@ from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.draws.facts.seal import SEAL_BEFORE
 from services.draws.news.agency_news import notify_agency
+from services.draws.news.counts import Progress
 from services.draws.running.calls import cancel_calls
 from services.draws.running.waves import Waves, advance_rows, idle
 
@@ -64,6 +65,6 @@ class Sweep:
                 if await DrawActivity.filter(id=activity.id, unsealed_pushed=False).update(
                         unsealed_pushed=True):
                     await notify_agency(change, activity, "draw.unsealed",
-                                        progress=(await self.waves.counts(activity.id)).text)
+                                        progress=(await Progress.draw_counts(activity.id)).text)
                     counts["unsealed"] += 1
         return counts

@@ -27,8 +27,8 @@ from services.draws.candidates.relations import Committee
 from services.draws.facts.seal import unseal_at
 from services.draws.facts.venue_roles import mark_roles
 from services.draws.news.agency_news import notify_agency
-from services.draws.news.counts import Counts, draw_counts
-from services.draws.news.notices import answer_params, invitation_params
+from services.draws.news.counts import Counts, Progress
+from services.draws.news.notices import Notices, answer_params
 from services.draws.randomness.audit import POOLS, draw_key, order
 from services.draws.randomness.merkle import pool_root
 from services.draws.randomness.urgent import (
@@ -115,10 +115,6 @@ class Waves:
         self.calls = calls  # voice calls to the experts who have not answered
         # an invitation's answer page (web/answer.py), carried by its SMS
         self.answer_link = answer_link
-
-    async def counts(self, activity_id: int) -> Counts:
-        """The progress as the agency may see it: counts only."""
-        return await draw_counts(activity_id)
 
     async def advance(self, activity_id: int, now: datetime) -> int:
         """Invite as many as are still needed; end the draw when it is complete or no
@@ -256,7 +252,7 @@ class Waves:
             pool=pool, rank=rank, wave=wave, sent_at=now,
             due_at=now + timedelta(minutes=minutes),
             supplementary=activity.kind == "supplement")
-        params = {**invitation_params(notice, invitation, minutes),
+        params = {**Notices.invitation_params(notice, invitation, minutes),
                   **answer_params(self.answer_link, invitation.id),
                   "invitation": str(invitation.id)}  # whose (services/draws/running/moot.py)
         await change.notify("draw.invitation", params, person_id=person_id,
@@ -267,6 +263,6 @@ class Waves:
         activity.status, activity.ended_at, activity.end_reason = \
             DrawStatus.ENDED, change.now, reason
         await activity.save(update_fields=["status", "ended_at", "end_reason"])
-        counts = await self.counts(activity.id)
+        counts = await Progress.draw_counts(activity.id)
         await notify_agency(change, activity, "draw.ended", ending=reason,
                             progress=counts.text, unseal=china_time(unseal_at(activity)))

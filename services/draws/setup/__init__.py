@@ -5,23 +5,17 @@ centres that verify, 应急, the avoidance sheet's import and a draw made for an
 A door of the draws context: what the edges and the other contexts may use of this part
 (tools/layout.py holds them to it)."""
 
-from services.draws.setup.activities import DrawSetup
+from services.draws.setup.activities import Activities
 from services.draws.setup.avoidance_import import AvoidanceImport, AvoidancesImported
-from services.draws.setup.evidence import EVIDENCE_MAX, EVIDENCE_TYPES
-from services.draws.setup.for_peer import PEER, PeerOrder
+from services.draws.setup.drafts import Drafts
+from services.draws.setup.evidence import EVIDENCE_MAX, EVIDENCE_TYPES, Evidence
+from services.draws.setup.for_peer import PEER, PeerOrder, PeerSetup
 from services.draws.setup.form_options import FormOptions
 from services.draws.setup.involvement import Involvement
-from services.draws.setup.request_record import PARTS
-from services.draws.setup.service import (
-    Drafts,
-    Evidence,
-    PeerSetup,
-    RequestRecord,
-    Templates,
-    Terminals,
-)
-from services.draws.setup.templates import TEMPLATE_KINDS, TEMPLATE_XLSX
-from services.draws.setup.terminals import Terminal
+from services.draws.setup.request_record import PARTS, RequestRecord
+from services.draws.setup.service import Setup
+from services.draws.setup.templates import TEMPLATE_KINDS, TEMPLATE_XLSX, Templates
+from services.draws.setup.terminals import Terminal, Terminals
 from services.draws.setup.urgency import Urgency, UrgencyView
 
 __all__ = [
@@ -31,16 +25,17 @@ __all__ = [
     "PEER",
     "TEMPLATE_KINDS",
     "TEMPLATE_XLSX",
+    "Activities",
     "AvoidanceImport",
     "AvoidancesImported",
     "Drafts",
-    "DrawSetup",
     "Evidence",
     "FormOptions",
     "Involvement",
     "PeerOrder",
     "PeerSetup",
     "RequestRecord",
+    "Setup",
     "Templates",
     "Terminal",
     "Terminals",

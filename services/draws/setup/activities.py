@@ -26,12 +26,12 @@ from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.common.texts import Texts
-from services.draws.facts.oplog import Actor, record, require_reason
+from services.draws.facts.oplog import Actor, OperationLog, require_reason
 from services.draws.facts.venue_roles import require_roles, role_of
 from services.draws.news.agency_news import notify_agency
 from services.draws.randomness.audit import new_seed, seed_hash
 from services.draws.randomness.commit import commit
-from services.draws.randomness.pool_size import pool_sizes
+from services.draws.randomness.pool_size import PoolSizes
 from services.draws.setup.activity_info import (
     HANDLER_INPUT,
     INFO_INPUT,
@@ -42,9 +42,9 @@ from services.draws.setup.activity_info import (
 )
 from services.draws.setup.addresses import require_no_unit_name
 from services.draws.setup.evidence import notify_verifiers, require_evidence
-from services.draws.setup.request_record import request_of
+from services.draws.setup.request_record import RequestRecord
 from services.draws.setup.templates import avoidance_template
-from services.draws.setup.terminals import chosen_terminal
+from services.draws.setup.terminals import Terminals
 from services.draws.setup.urgency import Urgency
 from services.notifications import Outbox
 from services.people import TITLE_LEVELS, IdentityRules
@@ -92,7 +92,10 @@ def require_time_order(bid_open_at: datetime, eval_start: datetime, eval_end: da
         raise BadInput("draw.eval_start_past", eval_start=eval_start)
 
 
-class DrawSetup:
+class Activities:
+    """Projects, their sections and activities, the avoidance list, notices, conditions,
+    and the request's submission and verification."""
+
     def __init__(self, outbox: Outbox, vault: Vault, texts: Texts,
                  urgency: Urgency | None = None) -> None:
         self.outbox = outbox
@@ -295,7 +298,7 @@ class DrawSetup:
         require_time_order(activity.bid_open_at, activity.eval_start, activity.eval_end, now)
         why = require_reason(reason, "draw.submit_reason")
         await require_evidence(activity, "submission")
-        centre = await chosen_terminal(self.texts, activity, terminal, now)
+        centre = await Terminals.chosen_terminal(self.texts, activity, terminal, now)
         if not centre:  # no centre covering the project has a verifier: nobody would decide
             project = await Project.get(id=activity.project_id)
             raise Conflict("draw.no_terminal", place=Reference.regions().full_name(
@@ -305,8 +308,8 @@ class DrawSetup:
             activity.terminal = centre
             await activity.save(update_fields=["status", "submit_reason", "terminal"])
             # the request as asked, for the verifier to see what a resubmission changed
-            await record(activity, actor, "submit", now, why,
-                         request=await request_of(activity))
+            await OperationLog.record(activity, actor, "submit", now, why,
+                                      request=await RequestRecord.request_of(activity))
             await notify_verifiers(change, activity, activity.kind)
         return activity
 
@@ -317,7 +320,7 @@ class DrawSetup:
         async with in_transaction():
             activity.status = DrawStatus.DRAFT
             await activity.save(update_fields=["status"])
-            await record(activity, actor, "take_back", now)
+            await OperationLog.record(activity, actor, "take_back", now)
         return activity
 
     async def verify(self, activity: DrawActivity, actor: Actor, approve: bool,
@@ -331,7 +334,7 @@ class DrawSetup:
             raise BadInput("verify.reason_required")
         if approve:
             await self.urgency.check_decision(activity, urgent)
-        small = [s for s in await pool_sizes(activity, now) if s.small] if approve else []
+        small = [s for s in await PoolSizes.pool_sizes(activity, now) if s.small] if approve else []
         if small and not small_pool_ok:
             raise Conflict("verify.small_pool", small=[
                 {"number": s.number, "size": s.size, "planned": s.planned} for s in small])
@@ -354,8 +357,8 @@ class DrawSetup:
             # the verifier's words kept either way: an approval's comment too
             if small:
                 published["small_pools"] = [s.condition_id for s in small]
-            await record(activity, actor, "verify" if approve else "refuse", now,
-                         reason.strip() or None, **published)
+            await OperationLog.record(activity, actor, "verify" if approve else "refuse", now,
+                                      reason.strip() or None, **published)
             await notify_agency(change, activity, "draw.verified" if approve
                                 else "draw.refused", reason=activity.refuse_reason or "")
         return activity

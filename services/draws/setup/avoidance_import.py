@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from models.draws import Avoidance, DrawActivity
 from services.common.errors import BadInput, DomainError
 from services.common.sheets import read_tables
-from services.draws.setup.activities import AvoidanceRow, DrawSetup
+from services.draws.setup.activities import Activities, AvoidanceRow
 
 ROWS_MAX = 1000  # rows a sheet may hold (ours: an activity avoids tens, not thousands)
 
@@ -36,10 +36,10 @@ def _cells(values: list[str]) -> tuple[str, str, str]:
 
 
 class AvoidanceImport:
-    """Reads the template's rows (the template as DrawSetup knows it) and adds the good ones
-    through DrawSetup."""
+    """Reads the template's rows (the template as Activities knows it) and adds the good ones
+    through Activities."""
 
-    def __init__(self, setup: DrawSetup) -> None:
+    def __init__(self, setup: Activities) -> None:
         self.setup, self.template = setup, setup.avoidance
 
     def _kind_of(self, header: list[str]) -> str | None:

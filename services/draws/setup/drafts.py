@@ -20,10 +20,10 @@ from models.draws import (
 )
 from services.common.errors import BadInput, Conflict, NotFound
 from services.draws.candidates.pool import candidate_pool
-from services.draws.facts.oplog import Actor, record
+from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.venue_roles import require_roles, role_of
 from services.draws.setup.activities import (
-    DrawSetup,
+    Activities,
     require_earlier_activities,
     require_time_order,
 )
@@ -34,6 +34,15 @@ from services.draws.setup.activity_info import (
     project_fields,
 )
 from services.draws.setup.addresses import require_no_unit_name
+from services.draws.setup.form_options import (
+    FUNDING_SOURCES,
+    MEDIA,
+    ORGANISATIONS,
+    PROJECT_KINDS,
+    TENDER_METHODS,
+    TENDERER_TYPES,
+    FormOptions,
+)
 from services.people import IdentityRules
 from services.reference import Reference
 
@@ -49,80 +58,155 @@ async def _require_project_editable(project: Project) -> None:
         raise Conflict("draft.project_in_use")
 
 
-async def update_project(project: Project, values: dict[str, Any]) -> Project:
-    await _require_project_editable(project)
-    values = project_fields(values)
-    if "tenderer_credit_code" in values:
-        values = {**values, "tenderer_credit_code": IdentityRules.parse_credit_code(
-            values["tenderer_credit_code"])}
-    if "number" in values:
-        values = {**values, "number": " ".join(str(values["number"] or "").split()) or None}
-    if values.get("number") and values["number"] != project.number and await Project.exists(
-            agency_id=project.agency_id, number=values["number"]):
-        raise Conflict("draw.project_number_taken", number=values["number"])
-    for key, value in values.items():
-        setattr(project, key, value)
-    await project.save()
-    return project
+class Drafts:
+    """A project and an activity corrected until submitted (GD-DRAW), and the lists their
+    forms pick from."""
 
+    @staticmethod
+    def form_options() -> FormOptions:
+        """Every list the forms pick from."""
+        return FormOptions(PROJECT_KINDS, FUNDING_SOURCES, TENDER_METHODS, ORGANISATIONS,
+                           TENDERER_TYPES, MEDIA)
 
-async def delete_project(project: Project) -> None:
-    if await DrawActivity.filter(project_id=project.id).exists():
-        raise Conflict("draft.project_has_activities")
-    async with in_transaction():
-        await Section.filter(project_id=project.id).delete()
-        await project.delete()
+    @staticmethod
+    async def update_project(project: Project, values: dict[str, Any]) -> Project:
+        await _require_project_editable(project)
+        values = project_fields(values)
+        if "tenderer_credit_code" in values:
+            values = {**values, "tenderer_credit_code": IdentityRules.parse_credit_code(
+                values["tenderer_credit_code"])}
+        if "number" in values:
+            values = {**values, "number": " ".join(str(values["number"] or "").split()) or None}
+        if values.get("number") and values["number"] != project.number and await Project.exists(
+                agency_id=project.agency_id, number=values["number"]):
+            raise Conflict("draw.project_number_taken", number=values["number"])
+        for key, value in values.items():
+            setattr(project, key, value)
+        await project.save()
+        return project
 
+    @staticmethod
+    async def delete_project(project: Project) -> None:
+        if await DrawActivity.filter(project_id=project.id).exists():
+            raise Conflict("draft.project_has_activities")
+        async with in_transaction():
+            await Section.filter(project_id=project.id).delete()
+            await project.delete()
 
-async def add_section(project: Project, number: str, name: str, investment_fen: int = 0
-                      ) -> Section:
-    """A new section may be added at any time (a later tender of the same project)."""
-    if await Section.exists(project_id=project.id, number=number):
-        raise BadInput("draw.section_numbers_repeat")
-    return await Section.create(project=project, number=number, name=name,
-                                investment_fen=investment_fen)
+    @staticmethod
+    async def add_section(project: Project, number: str, name: str, investment_fen: int = 0
+                          ) -> Section:
+        """A new section may be added at any time (a later tender of the same project)."""
+        if await Section.exists(project_id=project.id, number=number):
+            raise BadInput("draw.section_numbers_repeat")
+        return await Section.create(project=project, number=number, name=name,
+                                    investment_fen=investment_fen)
 
+    @staticmethod
+    async def remove_section(project: Project, section_id: int) -> None:
+        section = await Section.get_or_none(id=section_id, project_id=project.id)
+        if section is None:
+            raise NotFound("draft.no_such_section")
+        if section.activity_id is not None:
+            raise Conflict("draft.section_in_activity")
+        await section.delete()
 
-async def remove_section(project: Project, section_id: int) -> None:
-    section = await Section.get_or_none(id=section_id, project_id=project.id)
-    if section is None:
-        raise NotFound("draft.no_such_section")
-    if section.activity_id is not None:
-        raise Conflict("draft.section_in_activity")
-    await section.delete()
+    @staticmethod
+    async def update_activity(activity: DrawActivity, values: dict[str, Any],
+                              now: datetime) -> DrawActivity:
+        """Times and fields of a draft; the times keep their order (bid opening < evaluation
+        start < evaluation end, all ahead)."""
+        _require_editable(activity)
+        if values.get("avoid_activity_ids"):
+            await require_earlier_activities(activity.agency_id, values["avoid_activity_ids"])
+        merged = {k: values.get(k, getattr(activity, k)) for k in ACTIVITY_FIELDS}
+        require_time_order(merged["bid_open_at"], merged["eval_start"], merged["eval_end"], now)
+        columns = info_columns({k: v for k, v in values.items()
+                                if k in (*INFO_INPUT, *HANDLER_INPUT)}, activity)
+        for key, value in {**values, **columns}.items():
+            if key in ACTIVITY_FIELDS or key in columns:
+                setattr(activity, key, value)
+        await activity.save()
+        return activity
+
+    @staticmethod
+    async def cancel(activity: DrawActivity, now: datetime, actor: Actor) -> DrawActivity:
+        """A draft the agency gives up: its sections are free for another activity."""
+        _require_editable(activity)
+        async with in_transaction():
+            activity.status = DrawStatus.CANCELLED
+            await activity.save(update_fields=["status"])
+            await Section.filter(activity_id=activity.id).update(activity_id=None)
+            await OperationLog.record(activity, actor, "cancel", now)
+        return activity
+
+    @staticmethod
+    async def update_notice(activity: DrawActivity, notice_id: int,
+                            values: dict[str, Any]) -> Notice:
+        _require_editable(activity)
+        notice = await _notice(activity, notice_id)
+        merged = {k: values.get(k, getattr(notice, k)) for k in ("street", "notes", "gather_at",
+                                                                 "city", "district")}
+        Activities.require_valid_notice(merged, activity)
+        await require_no_unit_name(merged["street"], activity)
+        if "role" in values:  # FG-807: a 副场 only beside exactly one 主场
+            values = {**values, "role": role_of(values)}
+            await require_roles(activity.id, notice.id, values["role"])
+        for key, value in values.items():
+            setattr(notice, key, value)
+        await notice.save()
+        return notice
+
+    @staticmethod
+    async def delete_notice(activity: DrawActivity, notice_id: int) -> None:
+        _require_editable(activity)
+        notice = await _notice(activity, notice_id)
+        if await Condition.exists(notice_id=notice.id):
+            raise Conflict("draft.notice_has_conditions")
+        await require_roles(activity.id, notice.id, None)  # not the 主场 of standing 副场
+        await notice.delete()
+
+    @staticmethod
+    async def update_condition(activity: DrawActivity, condition_id: int,
+                               values: dict[str, Any]) -> Condition:
+        _require_editable(activity)
+        condition = await _condition(activity, condition_id)
+        merged = {k: getattr(condition, k) for k in ("region_mode", "regions", "main_specialty",
+                                                     "alternate_specialty", "title_level")}
+        merged.update(values)
+        Activities.require_valid_condition(merged)
+        if "regions" in values:
+            values = {**values, "regions": merged["regions"]}
+        if "notice_id" in values:
+            await _notice(activity, int(values["notice_id"]))
+        for key, value in values.items():
+            setattr(condition, key, value)
+        condition.catalogue_version = Reference.current_version()  # checked against the current one
+        await condition.save()
+        return condition
+
+    @staticmethod
+    async def delete_condition(activity: DrawActivity, condition_id: int) -> None:
+        _require_editable(activity)
+        await (await _condition(activity, condition_id)).delete()
+
+    @staticmethod
+    async def preview(activity: DrawActivity, values: dict[str, Any]) -> int:
+        """How many experts a condition (saved or not) matches now, avoidances applied (and,
+        with its notice, those who declined 异地评标 when its venue is 异地 for them)."""
+        Activities.require_valid_condition(values)
+        values = dict(values)
+        if values.get("notice_id") is not None:
+            await _notice(activity, int(values["notice_id"]))
+        else:
+            values.pop("notice_id", None)
+        probe = Condition(activity_id=activity.id, catalogue_version=Reference.current_version(),
+                          **values)
+        return len(await candidate_pool(activity, probe, probe.main_specialty))
 
 
 def _require_editable(activity: DrawActivity) -> None:
-    DrawSetup.require_editable(activity)
-
-
-async def update_activity(activity: DrawActivity, values: dict[str, Any],
-                          now: datetime) -> DrawActivity:
-    """Times and fields of a draft; the times keep their order (bid opening < evaluation
-    start < evaluation end, all ahead)."""
-    _require_editable(activity)
-    if values.get("avoid_activity_ids"):
-        await require_earlier_activities(activity.agency_id, values["avoid_activity_ids"])
-    merged = {k: values.get(k, getattr(activity, k)) for k in ACTIVITY_FIELDS}
-    require_time_order(merged["bid_open_at"], merged["eval_start"], merged["eval_end"], now)
-    columns = info_columns({k: v for k, v in values.items()
-                            if k in (*INFO_INPUT, *HANDLER_INPUT)}, activity)
-    for key, value in {**values, **columns}.items():
-        if key in ACTIVITY_FIELDS or key in columns:
-            setattr(activity, key, value)
-    await activity.save()
-    return activity
-
-
-async def cancel(activity: DrawActivity, now: datetime, actor: Actor) -> DrawActivity:
-    """A draft the agency gives up: its sections are free for another activity."""
-    _require_editable(activity)
-    async with in_transaction():
-        activity.status = DrawStatus.CANCELLED
-        await activity.save(update_fields=["status"])
-        await Section.filter(activity_id=activity.id).update(activity_id=None)
-        await record(activity, actor, "cancel", now)
-    return activity
+    Activities.require_editable(activity)
 
 
 async def _notice(activity: DrawActivity, notice_id: int) -> Notice:
@@ -132,72 +216,8 @@ async def _notice(activity: DrawActivity, notice_id: int) -> Notice:
     return notice
 
 
-async def update_notice(activity: DrawActivity, notice_id: int,
-                        values: dict[str, Any]) -> Notice:
-    _require_editable(activity)
-    notice = await _notice(activity, notice_id)
-    merged = {k: values.get(k, getattr(notice, k)) for k in ("street", "notes", "gather_at",
-                                                             "city", "district")}
-    DrawSetup.require_valid_notice(merged, activity)
-    await require_no_unit_name(merged["street"], activity)
-    if "role" in values:  # FG-807: a 副场 only beside exactly one 主场
-        values = {**values, "role": role_of(values)}
-        await require_roles(activity.id, notice.id, values["role"])
-    for key, value in values.items():
-        setattr(notice, key, value)
-    await notice.save()
-    return notice
-
-
-async def delete_notice(activity: DrawActivity, notice_id: int) -> None:
-    _require_editable(activity)
-    notice = await _notice(activity, notice_id)
-    if await Condition.exists(notice_id=notice.id):
-        raise Conflict("draft.notice_has_conditions")
-    await require_roles(activity.id, notice.id, None)  # not the 主场 of standing 副场
-    await notice.delete()
-
-
 async def _condition(activity: DrawActivity, condition_id: int) -> Condition:
     condition = await Condition.get_or_none(id=condition_id, activity_id=activity.id)
     if condition is None:
         raise NotFound("draft.no_such_condition")
     return condition
-
-
-async def update_condition(activity: DrawActivity, condition_id: int,
-                           values: dict[str, Any]) -> Condition:
-    _require_editable(activity)
-    condition = await _condition(activity, condition_id)
-    merged = {k: getattr(condition, k) for k in ("region_mode", "regions", "main_specialty",
-                                                 "alternate_specialty", "title_level")}
-    merged.update(values)
-    DrawSetup.require_valid_condition(merged)
-    if "regions" in values:
-        values = {**values, "regions": merged["regions"]}
-    if "notice_id" in values:
-        await _notice(activity, int(values["notice_id"]))
-    for key, value in values.items():
-        setattr(condition, key, value)
-    condition.catalogue_version = Reference.current_version()  # checked against the current one
-    await condition.save()
-    return condition
-
-
-async def delete_condition(activity: DrawActivity, condition_id: int) -> None:
-    _require_editable(activity)
-    await (await _condition(activity, condition_id)).delete()
-
-
-async def preview(activity: DrawActivity, values: dict[str, Any]) -> int:
-    """How many experts a condition (saved or not) matches now, avoidances applied (and,
-    with its notice, those who declined 异地评标 when its venue is 异地 for them)."""
-    DrawSetup.require_valid_condition(values)
-    values = dict(values)
-    if values.get("notice_id") is not None:
-        await _notice(activity, int(values["notice_id"]))
-    else:
-        values.pop("notice_id", None)
-    probe = Condition(activity_id=activity.id, catalogue_version=Reference.current_version(),
-                      **values)
-    return len(await candidate_pool(activity, probe, probe.main_specialty))

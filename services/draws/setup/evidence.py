@@ -22,50 +22,54 @@ EVIDENCE_PER_REQUEST = 5
 PURPOSES = ("submission", "withdrawal")
 
 
-def require_evidence_size(size: int) -> None:
-    if size > EVIDENCE_MAX:
-        raise TooLarge("evidence.too_large", mb=EVIDENCE_MAX // MB)
+class Evidence:
+    """The request's attachments (PDF or JPG): attached, removed, read."""
 
+    @staticmethod
+    def require_evidence_size(size: int) -> None:
+        if size > EVIDENCE_MAX:
+            raise TooLarge("evidence.too_large", mb=EVIDENCE_MAX // MB)
 
-async def attach(files: FileStore, activity: DrawActivity, purpose: str, filename: str,
-                 data: bytes, now: datetime) -> DrawEvidence:
-    if purpose not in PURPOSES:
-        raise BadInput("evidence.purpose")
-    require_evidence_size(len(data))
-    real = ApplicationReads.sniff(data)
-    if real not in EVIDENCE_TYPES:
-        raise BadInput("evidence.type", allowed=sorted(TYPE_NAMES[t]
-                                                       for t in EVIDENCE_TYPES))
-    if await DrawEvidence.filter(activity_id=activity.id, purpose=purpose).count() \
-            >= EVIDENCE_PER_REQUEST:
-        raise BadInput("evidence.too_many", limit=EVIDENCE_PER_REQUEST)
-    key = f"draws/{activity.id}/{secrets.token_hex(12)}"
-    await files.put(key, data)
-    return await DrawEvidence.create(
-        activity_id=activity.id, purpose=purpose, filename=filename[:128] or purpose,
-        content_type=real, size=len(data), file_key=key, uploaded_at=now)
+    @staticmethod
+    async def attach(files: FileStore, activity: DrawActivity, purpose: str, filename: str,
+                     data: bytes, now: datetime) -> DrawEvidence:
+        if purpose not in PURPOSES:
+            raise BadInput("evidence.purpose")
+        Evidence.require_evidence_size(len(data))
+        real = ApplicationReads.sniff(data)
+        if real not in EVIDENCE_TYPES:
+            raise BadInput("evidence.type", allowed=sorted(TYPE_NAMES[t]
+                                                           for t in EVIDENCE_TYPES))
+        if await DrawEvidence.filter(activity_id=activity.id, purpose=purpose).count() \
+                >= EVIDENCE_PER_REQUEST:
+            raise BadInput("evidence.too_many", limit=EVIDENCE_PER_REQUEST)
+        key = f"draws/{activity.id}/{secrets.token_hex(12)}"
+        await files.put(key, data)
+        return await DrawEvidence.create(
+            activity_id=activity.id, purpose=purpose, filename=filename[:128] or purpose,
+            content_type=real, size=len(data), file_key=key, uploaded_at=now)
 
+    @staticmethod
+    async def remove(files: FileStore, activity: DrawActivity, evidence_id: int) -> None:
+        item = await DrawEvidence.get_or_none(id=evidence_id, activity_id=activity.id)
+        if item is None:
+            raise NotFound("evidence.not_found")
+        await item.delete()
+        await files.delete(item.file_key)
 
-async def remove(files: FileStore, activity: DrawActivity, evidence_id: int) -> None:
-    item = await DrawEvidence.get_or_none(id=evidence_id, activity_id=activity.id)
-    if item is None:
-        raise NotFound("evidence.not_found")
-    await item.delete()
-    await files.delete(item.file_key)
+    @staticmethod
+    async def evidence_file(files: FileStore, activity: DrawActivity, evidence_id: int
+                            ) -> tuple[DrawEvidence, bytes]:
+        item = await DrawEvidence.get_or_none(id=evidence_id, activity_id=activity.id)
+        if item is None:
+            raise NotFound("evidence.not_found")
+        return item, await files.get(item.file_key)
 
-
-async def evidence_file(files: FileStore, activity: DrawActivity, evidence_id: int
-                        ) -> tuple[DrawEvidence, bytes]:
-    item = await DrawEvidence.get_or_none(id=evidence_id, activity_id=activity.id)
-    if item is None:
-        raise NotFound("evidence.not_found")
-    return item, await files.get(item.file_key)
-
-
-async def evidence_of(activity: DrawActivity, purpose: str | None = None
-                      ) -> list[DrawEvidence]:
-    query = DrawEvidence.filter(activity_id=activity.id)
-    return await (query.filter(purpose=purpose) if purpose else query).order_by("id")
+    @staticmethod
+    async def evidence_of(activity: DrawActivity, purpose: str | None = None
+                          ) -> list[DrawEvidence]:
+        query = DrawEvidence.filter(activity_id=activity.id)
+        return await (query.filter(purpose=purpose) if purpose else query).order_by("id")
 
 
 async def require_evidence(activity: DrawActivity, purpose: str) -> None:
@@ -88,4 +92,3 @@ async def notify_verifiers(change: Change, activity: DrawActivity, what: str) ->
             "project": project.name[:20], "activity": activity.id, "request_kind": what,
             "eval_start": china_time(activity.eval_start), "at": china_time(change.now)},
             person_id=person_id)
-

@@ -44,12 +44,6 @@ class FormOptions:
     media: tuple[str, ...]
 
 
-def form_options() -> FormOptions:
-    """Every list the forms pick from."""
-    return FormOptions(PROJECT_KINDS, FUNDING_SOURCES, TENDER_METHODS, ORGANISATIONS,
-                       TENDERER_TYPES, MEDIA)
-
-
 def parse_kind(raw: str) -> str:
     """A project type of the list: "category/type" (spaces around the slash allowed)."""
     category, _, kind = (part.strip() for part in raw.partition(KIND_SEPARATOR))

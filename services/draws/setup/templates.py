@@ -53,12 +53,26 @@ def avoidance_template(texts: Texts) -> AvoidanceTemplate:
                              reasons.split("|"), notes_title, notes)
 
 
-def template_title(texts: Texts, kind: str) -> str:
-    """The file's name without its extension, as the download link names it
-    (texts/words/draw_template.j2)."""
-    if kind not in TEMPLATE_KINDS:
-        raise NotFound("draw_template.not_found")
-    return texts.word("draw_template", kind)
+class Templates:
+    """GD-DRAW's 模板下载: the Word forms and the avoidance sheet."""
+
+    @staticmethod
+    def template_title(texts: Texts, kind: str) -> str:
+        """The file's name without its extension, as the download link names it
+        (texts/words/draw_template.j2)."""
+        if kind not in TEMPLATE_KINDS:
+            raise NotFound("draw_template.not_found")
+        return texts.word("draw_template", kind)
+
+    @staticmethod
+    async def template_file(texts: Texts, kind: str) -> TemplateFile:
+        """One of the five files (made in a thread: zipping never stalls the loop)."""
+        title = Templates.template_title(texts, kind)
+        if kind == "avoidance":
+            data = await asyncio.to_thread(avoidance_workbook, avoidance_template(texts))
+            return TemplateFile(kind, title, f"{title}.xlsx", TEMPLATE_XLSX, data)
+        data = await asyncio.to_thread(application_form(texts, kind).docx)
+        return TemplateFile(kind, title, f"{title}.docx", DOCX, data)
 
 
 def application_form(texts: Texts, kind: str) -> WordForm:
@@ -108,13 +122,3 @@ def avoidance_workbook(template: AvoidanceTemplate) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-async def template_file(texts: Texts, kind: str) -> TemplateFile:
-    """One of the five files (made in a thread: zipping never stalls the loop)."""
-    title = template_title(texts, kind)
-    if kind == "avoidance":
-        data = await asyncio.to_thread(avoidance_workbook, avoidance_template(texts))
-        return TemplateFile(kind, title, f"{title}.xlsx", TEMPLATE_XLSX, data)
-    data = await asyncio.to_thread(application_form(texts, kind).docx)
-    return TemplateFile(kind, title, f"{title}.docx", DOCX, data)

@@ -27,9 +27,39 @@ class Terminal:
     name: str  # 广东省公共资源交易中心
 
 
-def terminal_name(texts: Texts, region: str) -> str:
-    """The centre serving a province or a city, by name (texts/draw/terminal.j2)."""
-    return texts.render("draw/terminal.j2", place=Reference.regions().name(region))
+class Terminals:
+    """The trading centres (选择提交终端) that verify a project's draws."""
+
+    @staticmethod
+    def terminal_name(texts: Texts, region: str) -> str:
+        """The centre serving a province or a city, by name (texts/draw/terminal.j2)."""
+        return texts.render("draw/terminal.j2", place=Reference.regions().name(region))
+
+    @staticmethod
+    async def offered(texts: Texts, project: Project, now: datetime) -> list[Terminal]:
+        """The centres a request for this project may go to: covering it, and staffed."""
+        verifiers = [g for g in await RoleGrant.filter(role=Role.VERIFIER, revoked_at=None)
+                     if g.active(now)]
+        return [t for t in covering(texts, project.region)
+                if any(serves(g.region, t.region) for g in verifiers)]
+
+    @staticmethod
+    async def chosen_terminal(texts: Texts, activity: DrawActivity, asked: str | None,
+                              now: datetime) -> str:
+        """The centre a submission goes to: the one asked for, if offered; none asked, the one
+        chosen before, else the most local offered; "" when none is staffed (the project's
+        region then decides, as before terminals were chosen)."""
+        project = await Project.get(id=activity.project_id)
+        choices = await Terminals.offered(texts, project, now)
+        codes = [t.region for t in choices]
+        if asked:
+            if asked not in codes:
+                raise BadInput("draw.terminal_not_offered",
+                               offered="、".join(t.name for t in choices))
+            return asked
+        if activity.terminal in codes:
+            return activity.terminal
+        return codes[-1] if codes else ""
 
 
 def covering(texts: Texts, project_region: str) -> list[Terminal]:
@@ -39,36 +69,10 @@ def covering(texts: Texts, project_region: str) -> list[Terminal]:
     for code in (project_region[:2], project_region[:4]):
         if len(code) <= len(project_region) and places.known(code) and \
                 places.name(code) not in NOT_A_PLACE:
-            found.append(Terminal(code, terminal_name(texts, code)))
+            found.append(Terminal(code, Terminals.terminal_name(texts, code)))
     return found
 
 
 def serves(region: str | None, terminal: str) -> bool:
     """Whether a verifier of `region` (None: every region) serves this centre."""
     return not region or terminal.startswith(region)
-
-
-async def offered(texts: Texts, project: Project, now: datetime) -> list[Terminal]:
-    """The centres a request for this project may go to: covering it, and staffed."""
-    verifiers = [g for g in await RoleGrant.filter(role=Role.VERIFIER, revoked_at=None)
-                 if g.active(now)]
-    return [t for t in covering(texts, project.region)
-            if any(serves(g.region, t.region) for g in verifiers)]
-
-
-async def chosen_terminal(texts: Texts, activity: DrawActivity, asked: str | None,
-                          now: datetime) -> str:
-    """The centre a submission goes to: the one asked for, if offered; none asked, the one
-    chosen before, else the most local offered; "" when none is staffed (the project's
-    region then decides, as before terminals were chosen)."""
-    project = await Project.get(id=activity.project_id)
-    choices = await offered(texts, project, now)
-    codes = [t.region for t in choices]
-    if asked:
-        if asked not in codes:
-            raise BadInput("draw.terminal_not_offered",
-                           offered="、".join(t.name for t in choices))
-        return asked
-    if activity.terminal in codes:
-        return activity.terminal
-    return codes[-1] if codes else ""

@@ -2,7 +2,7 @@
 docs/rules-that-are-ours.md): the agency asks that an activity be drawn as urgent, giving a
 reason from a fixed list (texts/words/urgency_reason.j2: the kinds of 突发事件 of
 突发事件应对法 Art. 2 and 政府采购法 Art. 85's 不可抗力), while it can still change the
-activity; the trading centre decides it with the activity itself (DrawSetup.verify): approved,
+activity; the trading centre decides it with the activity itself (Activities.verify): approved,
 the activity draws first from the experts who said yes to 是否愿意成为应急专家
 (services/draws/randomness/urgent.py) and its invitations get a shorter answer window (the
 library's `emergency_response_minutes`, unless the agency's own is shorter); refused, it draws
@@ -21,7 +21,7 @@ from models.draw_handler import ActivityUrgency, UrgencyReason
 from models.draws import ActivityKind, DrawActivity, DrawStatus
 from services.common.errors import BadInput, Conflict
 from services.common.texts import Texts
-from services.draws.facts.oplog import Actor, record
+from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.randomness.urgent import approved_urgency
 
 REASONS: tuple[str, ...] = get_args(UrgencyReason)
@@ -88,8 +88,8 @@ class Urgency:
                 {"reason": reason, "note": note, "status": "asked", "asked_by": actor.person_id,
                  "asked_at": now, "minutes": None, "decided_by": None, "decided_at": None},
                 activity_id=activity.id)
-            await record(activity, actor, "urgency_ask", now, note or None,
-                         urgency=reason)
+            await OperationLog.record(activity, actor, "urgency_ask", now, note or None,
+                                      urgency=reason)
         return self.view(row)
 
     async def drop(self, activity: DrawActivity, actor: Actor, now: datetime) -> None:
@@ -98,7 +98,7 @@ class Urgency:
             raise Conflict("draw.not_editable")
         async with in_transaction():
             if await ActivityUrgency.filter(activity_id=activity.id).delete():
-                await record(activity, actor, "urgency_drop", now)
+                await OperationLog.record(activity, actor, "urgency_drop", now)
 
     async def decide(self, activity: DrawActivity, urgent: bool, actor: Actor,
                      now: datetime) -> dict[str, Any]:

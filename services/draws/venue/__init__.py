@@ -7,6 +7,9 @@ A door of the draws context: what the edges and the other contexts may use of th
 from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.face import FaceCheckIns, FaceStart
 from services.draws.venue.identity import IdentityChecks, Presented, StaffCheck, VenueDay
+from services.draws.venue.identity_rule import IdentityRule
+from services.draws.venue.sanction_release import SanctionRelease
+from services.draws.venue.service import Venue
 from services.draws.venue.urges import MAX_MANUAL_URGES
 
 __all__ = [
@@ -16,7 +19,10 @@ __all__ = [
     "FaceCheckIns",
     "FaceStart",
     "IdentityChecks",
+    "IdentityRule",
     "Presented",
+    "SanctionRelease",
     "StaffCheck",
+    "Venue",
     "VenueDay",
 ]

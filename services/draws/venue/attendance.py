@@ -25,21 +25,15 @@ from models.people import Person
 from services.common.errors import ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.scenes import CheckinScene
 from services.draws.candidates.pool import eval_days
-from services.draws.candidates.relations import release_kin
 from services.draws.candidates.rules import KIN, SANCTIONED, sanctioned
-from services.draws.facts.family import arrivals, family, root_of, serving
-from services.draws.facts.seal import check_sealed
+from services.draws.facts.family import Family, arrivals
+from services.draws.facts.seal import Seal
 from services.draws.facts.times import CHECKIN_OPENS, CHECKOUT_AFTER, CHECKOUT_UNTIL
-from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.facts.venue_roles import Venues, mark_roles
 from services.draws.news.agency_news import notify_agency
-from services.draws.news.notices import notice_contact, notice_of, notices_of
-from services.draws.venue.identity_rule import (
-    checking_venues,
-    identity_checked,
-    identity_required,
-)
+from services.draws.news.notices import Notices, notices_of
+from services.draws.venue.identity_rule import identity_required
 from services.draws.venue.reminders import LIVE
-from services.draws.venue.sanction_release import release_for_sanction
 from services.draws.venue.urges import Urging
 
 
@@ -97,17 +91,13 @@ class Attendance(Urging):
     check identity, and a sanction's release of the places it covers."""
 
     face_offered = False  # WeChat's face verification can be asked for in the mini-program
-    checking_venues = staticmethod(checking_venues)
-    identity_checked = staticmethod(identity_checked)
-    identity_required = staticmethod(identity_required)
-    release_for_sanction = staticmethod(release_for_sanction)  # the reactions table's
-    release_kin = staticmethod(release_kin)  # ... for a relation declared (GD-CG-1 Art. 21)
 
     @staticmethod
     async def window(activity: DrawActivity) -> tuple[datetime, datetime]:
         """When the venue code works: 2 h before the earliest gathering to 2 h after the
         evaluation's expected end."""
-        times = await column(Notice.filter(activity_id__in=await family(activity)), "gather_at")
+        times = await column(Notice.filter(activity_id__in=await Family.family(activity)),
+                             "gather_at")
         first = min(times, default=activity.eval_start)
         return first - CHECKIN_OPENS, activity.eval_end + CHECKOUT_UNTIL
 
@@ -132,7 +122,7 @@ class Attendance(Urging):
         """The page's check-in of a confirmed invitation; None for any other."""
         if item.status != InvitationStatus.CONFIRMED or not item.code:
             return None
-        activity = await root_of(await DrawActivity.get(id=item.activity_id))
+        activity = await Family.root_of(await DrawActivity.get(id=item.activity_id))
         opens, closes = await self.window(activity)
         over = activity.status not in LIVE or (activity.on_site
                                                and activity.finished_at is not None)
@@ -155,7 +145,7 @@ class Attendance(Urging):
         found = await DrawActivity.get_or_none(id=activity_id)
         if found is None:
             raise NotFound("checkin.no_evaluation")
-        activity = await root_of(found)
+        activity = await Family.root_of(found)
         if activity.status not in LIVE:
             raise NotFound("checkin.no_evaluation")
         if activity.on_site and activity.finished_at is not None:
@@ -163,7 +153,7 @@ class Attendance(Urging):
         opens, closes = await self.window(activity)
         if not opens <= now <= closes:
             raise ClosedWindow("checkin.window", opens=opens, closes=closes)
-        mine = Invitation.filter(activity_id__in=await family(activity), person_id=person_id)
+        mine = Invitation.filter(activity_id__in=await Family.family(activity), person_id=person_id)
         if code is not None:
             mine = mine.filter(code=code)
         item = await mine.filter(status=InvitationStatus.CONFIRMED).first()
@@ -171,19 +161,20 @@ class Attendance(Urging):
             absent = await mine.filter(status=InvitationStatus.ABSENT).first()
             if absent is not None and absent.absence == SANCTIONED:  # the place was released
                 raise NotAllowed("checkin.sanctioned",
-                                 contact=notice_contact(await notice_of(absent)))
+                                 contact=Notices.notice_contact(await Notices.notice_of(absent)))
             if absent is not None and absent.absence == KIN:  # both related experts went
                 raise NotAllowed("checkin.kin",
-                                 contact=notice_contact(await notice_of(absent)))
+                                 contact=Notices.notice_contact(await Notices.notice_of(absent)))
             if absent is not None:  # registered by the agency, perhaps by mistake
                 raise Conflict("checkin.registered_absent", kind=absent.absence or "缺席",
-                               contact=notice_contact(await notice_of(absent)))
+                               contact=Notices.notice_contact(await Notices.notice_of(absent)))
             raise NotFound("checkin.not_confirmed")
         if item.checkin_at is None and await sanctioned([item.expert_id], eval_days(activity)):
             # 实施条例 Art. 72: a suspended, removed or banned expert takes no part, even with
             # a place confirmed before the sanction: one decided after the evaluation began
             # (an earlier one released the place: services/draws/venue/sanction_release.py)
-            raise NotAllowed("checkin.sanctioned", contact=notice_contact(await notice_of(item)))
+            raise NotAllowed("checkin.sanctioned",
+                             contact=Notices.notice_contact(await Notices.notice_of(item)))
         return activity, item
 
     async def checkin(self, activity_id: int, person_id: int, now: datetime,
@@ -216,17 +207,18 @@ class Attendance(Urging):
             if action == "in":
                 await notify_agency(change, activity, "draw.arrival",
                                     progress=f"已到场 {arrived}/{expected}")
-        notice = await notice_of(item)  # the expert's own venue (FG-807: 主场 / 副场)
+        notice = await Notices.notice_of(item)  # the expert's own venue (FG-807: 主场 / 副场)
         return CheckResult(action, item, arrived, expected,
-                           venue_label(notice) if notice.role_word else "")
+                           Venues.venue_label(notice) if notice.role_word else "")
 
     @staticmethod
     async def _finish_when_all_left(activity: DrawActivity, now: datetime) -> None:
         """进场项目 (GD-DRAW): "需对应的进场场所完成专家进出场登记以结束项目" — the
         evaluation is over once every confirmed expert has checked out."""
-        if all(i.checkout_at is not None for i in await serving(activity)):
-            await DrawActivity.filter(id__in=await family(activity), finished_at=None).update(
-                finished_at=now)
+        if all(i.checkout_at is not None for i in await Family.serving(activity)):
+            await DrawActivity.filter(id__in=await Family.family(activity),
+                                      finished_at=None).update(
+                                          finished_at=now)
 
     async def checkin_by_code(self, person_id: int, code: str, now: datetime,
                               wechat: bool = True) -> CheckResult:
@@ -263,16 +255,16 @@ class Attendance(Urging):
 
     async def roster(self, activity: DrawActivity, now: datetime) -> Roster:
         arrived, expected = await self.arrivals(activity, now)
-        if check_sealed(activity, now):
+        if Seal.check_sealed(activity, now):
             return Roster(arrived, expected, [])
-        root = await root_of(activity)
+        root = await Family.root_of(activity)
         _, closes = await self.window(root)
         # as confirmed() admits a check-in: a live evaluation, an on-site one not yet over
         over = root.status not in LIVE or (root.on_site and root.finished_at is not None)
-        rows = await serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
+        rows = await Family.serving(activity, InvitationStatus.CONFIRMED, InvitationStatus.ABSENT)
         names = dict(await Person.filter(id__in=[r.person_id for r in rows]).values_list(
             "id", "name"))
-        venues = {r.id: venue_label(n) for r, n in zip(rows, await notices_of(rows),
+        venues = {r.id: Venues.venue_label(n) for r, n in zip(rows, await notices_of(rows),
                                                         strict=True)}
         return Roster(arrived, expected, [(r, str(names[r.person_id])) for r in rows], venues,
                       not over and now <= closes, closes)

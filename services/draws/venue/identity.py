@@ -22,11 +22,11 @@ from models.people import Person, RoleGrant
 from models.venues import IdentityCheck, Venue
 from services.common.clock import CHINA
 from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
-from services.draws.facts.family import family, root_of
-from services.draws.facts.oplog import Actor, record
-from services.draws.facts.scope import in_verifier_scope, verifiable_activity, verifier_regions
+from services.draws.facts.family import Family
+from services.draws.facts.oplog import Actor, OperationLog
+from services.draws.facts.scope import DrawScope, in_verifier_scope, verifier_regions
 from services.draws.facts.times import CHECKOUT_AFTER
-from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.facts.venue_roles import Venues, mark_roles
 from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.reminders import LIVE
 from services.reference import Reference
@@ -121,7 +121,7 @@ class IdentityChecks:
         out: list[VenueDay] = []
         seen: set[tuple[int, str]] = set()  # a remote evaluation's 主场 and 副场 apart
         for notice in notices:
-            activity = await root_of(await DrawActivity.get(id=notice.activity_id))
+            activity = await Family.root_of(await DrawActivity.get(id=notice.activity_id))
             if (activity.id, notice.venue) in seen or activity.status not in LIVE:
                 continue
             await activity.fetch_related("project")
@@ -129,7 +129,7 @@ class IdentityChecks:
                 continue
             seen.add((activity.id, notice.venue))
             arrived, expected = await self.attendance.arrivals(activity, now)
-            out.append(VenueDay(activity, activity.project.name, venue_label(notice),
+            out.append(VenueDay(activity, activity.project.name, Venues.venue_label(notice),
                                 notice.gather_at, arrived, expected,
                                 notice.venue.strip() in checking))
         return out
@@ -137,11 +137,11 @@ class IdentityChecks:
     @staticmethod
     async def present(grants: list[RoleGrant], activity_id: int, code: str) -> Presented:
         """The confirmed expert of this evaluation the verification code names."""
-        activity = await root_of(await verifiable_activity(grants, activity_id))
+        activity = await Family.root_of(await DrawScope.verifiable_activity(grants, activity_id))
         if activity.status == DrawStatus.WITHDRAWN:
             raise NotFound("checkin.no_evaluation")
         item = await Invitation.filter(
-            activity_id__in=await family(activity), code=code.strip(),
+            activity_id__in=await Family.family(activity), code=code.strip(),
             status=InvitationStatus.CONFIRMED).first()
         if item is None:
             raise NotFound("venue_check.wrong_code")
@@ -169,7 +169,7 @@ class IdentityChecks:
                                                code=item.code, verified="id_card")
         await IdentityCheck.create(invitation_id=item.id, person_id=item.person_id,
                                    method="id_card", passed=True, checked_by=staff_id, at=now)
-        await record(item.activity_id, staff, "staff_checkin", now, invitation=item.id)
+        await OperationLog.record(item.activity_id, staff, "staff_checkin", now, invitation=item.id)
         return StaffCheck(shown, result)
 
     async def checkout_by_staff(self, grants: list[RoleGrant], staff: Actor, activity_id: int,
@@ -188,5 +188,6 @@ class IdentityChecks:
         if result.action != "out":
             raise Conflict("venue_check.too_soon", name=shown.name,
                            at=item.checkin_at + CHECKOUT_AFTER)
-        await record(item.activity_id, staff, "staff_checkout", now, invitation=item.id)
+        await OperationLog.record(item.activity_id, staff, "staff_checkout", now,
+                                  invitation=item.id)
         return StaffCheck(replace(shown, checked_out=True), result)

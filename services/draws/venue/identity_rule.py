@@ -4,26 +4,24 @@
 from __future__ import annotations
 
 from models.draws import Invitation, Notice
-from models.venues import CheckMethod, IdentityCheck, Venue
-from services.draws.news.notices import notice_of
+from models.venues import Venue
+from services.draws.news.notices import Notices
 
 
 async def identity_required(invitation: Invitation, notice: Notice | None = None) -> bool:
     """Whether check-in at this invitation's venue asks for an identity check (`notice`:
     its notice, when the caller has it)."""
     if notice is None:
-        notice = await notice_of(invitation)
+        notice = await Notices.notice_of(invitation)
     return await Venue.exists(name=notice.venue.strip(), identity_check=True)
 
 
-async def checking_venues(names: set[str]) -> set[str]:
-    """Which of these venues ask for an identity check at check-in."""
-    found = await Venue.filter(name__in=[n.strip() for n in names], identity_check=True
-                               ).values_list("name", flat=True)
-    return {str(n) for n in found}
+class IdentityRule:
+    """Whether a venue's check-in asks for an identity check, and whether an expert passed one."""
 
-
-async def identity_checked(invitation: Invitation) -> CheckMethod | None:
-    """The way this invitation's expert passed an identity check, if they did."""
-    passed = await IdentityCheck.filter(invitation_id=invitation.id, passed=True).first()
-    return passed.method if passed else None  # type: ignore[return-value]
+    @staticmethod
+    async def checking_venues(names: set[str]) -> set[str]:
+        """Which of these venues ask for an identity check at check-in."""
+        found = await Venue.filter(name__in=[n.strip() for n in names], identity_check=True
+                                   ).values_list("name", flat=True)
+        return {str(n) for n in found}

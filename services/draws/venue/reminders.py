@@ -11,11 +11,11 @@ from tortoise.transactions import in_transaction
 from models import column
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
-from services.draws.facts.family import family
-from services.draws.facts.oplog import Actor, record
+from services.draws.facts.family import Family
+from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.venue_roles import mark_roles
-from services.draws.news.notices import answer_params, invitation_params
-from services.draws.setup.activities import DrawSetup
+from services.draws.news.notices import Notices, answer_params
+from services.draws.setup.activities import Activities
 from services.draws.venue.identity_rule import identity_required
 from services.notifications import Outbox
 
@@ -24,7 +24,7 @@ LIVE = (DrawStatus.DRAWING, DrawStatus.PAUSED, DrawStatus.ENDED)
 
 
 class Reminders:
-    def __init__(self, outbox: Outbox, setup: DrawSetup, reminders: list[int],
+    def __init__(self, outbox: Outbox, setup: Activities, reminders: list[int],
                  urges: list[int], answer_link: Callable[[int], str] | None = None) -> None:
         self.outbox = outbox
         self.setup = setup
@@ -60,7 +60,7 @@ class Reminders:
                         continue
                     async with self.outbox.change(now) as change:
                         made = await change.notify("draw.reminder", {
-                            **invitation_params(notice, item, 0), "code": item.code or "",
+                            **Notices.invitation_params(notice, item, 0), "code": item.code or "",
                             "when": "明天" if offset >= timedelta(hours=12)
                             else f"{int(offset.total_seconds() // 3600) or 1}小时后",
                             **answer_params(self.answer_link, item.id),
@@ -79,11 +79,11 @@ class Reminders:
         async with in_transaction():  # all of it or none
             before = await Notice.get_or_none(id=notice_id, activity_id=activity.id)
             notice = await self.setup.change_gathering_time(activity, notice_id, gather_at, now)
-            await record(activity, actor, "gathering", now, notice=notice.id,
-                         gather_at=gather_at.isoformat())
+            await OperationLog.record(activity, actor, "gathering", now, notice=notice.id,
+                                      gather_at=gather_at.isoformat())
             notices = [notice]
             if before is not None and activity.status == DrawStatus.ENDED:
-                children = [i for i in await family(activity) if i != activity.id]
+                children = [i for i in await Family.family(activity) if i != activity.id]
                 for other in await Notice.filter(activity_id__in=children,
                                                  gather_at=before.gather_at, venue=before.venue):
                     other.gather_at = gather_at
@@ -100,7 +100,7 @@ class Reminders:
         async with self.outbox.change(now) as change:
             for item in await Invitation.filter(condition__notice_id=notice.id,
                                                 status=InvitationStatus.CONFIRMED):
-                await change.notify("draw.gathering_changed", invitation_params(
+                await change.notify("draw.gathering_changed", Notices.invitation_params(
                     notice, item, 0), person_id=item.person_id)
                 count += 1
         return count

@@ -15,9 +15,9 @@ from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus
 from services.common.clock import china_time, china_today
 from services.common.reactions import Happened, SanctionDecided
 from services.draws.candidates.rules import SANCTIONED
-from services.draws.facts.oplog import SYSTEM, record
+from services.draws.facts.oplog import SYSTEM, OperationLog
 from services.draws.news.agency_news import notify_agency
-from services.draws.news.notices import notice_contact, notice_of
+from services.draws.news.notices import Notices
 from services.notifications import Outbox
 
 OVER = (DrawStatus.WITHDRAWN, DrawStatus.CANCELLED)
@@ -29,37 +29,41 @@ def _covers(first: date, last: date | None, activity: DrawActivity) -> bool:
     return first <= end and (last is None or last >= start)
 
 
-async def release_for_sanction(outbox: Outbox, happened: Happened) -> list[Invitation]:
-    """The places the sanction takes (the announcing decision's transaction: all or none)."""
-    details = happened.details
-    assert isinstance(details, SanctionDecided)
-    if not details.excludes:  # a warning is recorded, it keeps nobody out
-        return []
-    first, last = details.starts_on, details.ends_on
-    confirmed = await Invitation.filter(expert_id=details.expert_id,
-                                        status=InvitationStatus.CONFIRMED)
-    activities = {a.id: a for a in await DrawActivity.filter(
-        id__in=[i.activity_id for i in confirmed], eval_start__gt=happened.at).exclude(
-        status__in=list(OVER))}
-    released = []
-    async with outbox.change(happened.at) as change:
-        for item in confirmed:
-            activity = activities.get(item.activity_id)
-            if activity is None or not _covers(first, last, activity):
-                continue
-            if not await Invitation.filter(id=item.id, status=InvitationStatus.CONFIRMED
-                                           ).update(status=InvitationStatus.ABSENT,
-                                                    absence=SANCTIONED):
-                continue
-            await record(activity, SYSTEM, "sanction_release", happened.at,
-                         invitation=item.id, sanction=details.number)
-            notice = await notice_of(item)
-            await change.notify("draw.place_released", {
-                "eval_start": china_time(activity.eval_start), "kind": details.kind,
-                "number": details.number, "contact": notice_contact(notice)},
-                person_id=item.person_id, dedupe_key=f"sanction-release:{item.id}")
-            await notify_agency(change, activity, "draw.place_opened",
-                                dedupe=f"place-opened:{item.id}",
-                                eval_start=china_time(activity.eval_start))
-            released.append(item)
-    return released
+class SanctionRelease:
+    """A sanction's release of the places it covers in committees not begun."""
+
+    @staticmethod
+    async def release_for_sanction(outbox: Outbox, happened: Happened) -> list[Invitation]:
+        """The places the sanction takes (the announcing decision's transaction: all or none)."""
+        details = happened.details
+        assert isinstance(details, SanctionDecided)
+        if not details.excludes:  # a warning is recorded, it keeps nobody out
+            return []
+        first, last = details.starts_on, details.ends_on
+        confirmed = await Invitation.filter(expert_id=details.expert_id,
+                                            status=InvitationStatus.CONFIRMED)
+        activities = {a.id: a for a in await DrawActivity.filter(
+            id__in=[i.activity_id for i in confirmed], eval_start__gt=happened.at).exclude(
+            status__in=list(OVER))}
+        released = []
+        async with outbox.change(happened.at) as change:
+            for item in confirmed:
+                activity = activities.get(item.activity_id)
+                if activity is None or not _covers(first, last, activity):
+                    continue
+                if not await Invitation.filter(id=item.id, status=InvitationStatus.CONFIRMED
+                                               ).update(status=InvitationStatus.ABSENT,
+                                                        absence=SANCTIONED):
+                    continue
+                await OperationLog.record(activity, SYSTEM, "sanction_release", happened.at,
+                                          invitation=item.id, sanction=details.number)
+                notice = await Notices.notice_of(item)
+                await change.notify("draw.place_released", {
+                    "eval_start": china_time(activity.eval_start), "kind": details.kind,
+                    "number": details.number, "contact": Notices.notice_contact(notice)},
+                    person_id=item.person_id, dedupe_key=f"sanction-release:{item.id}")
+                await notify_agency(change, activity, "draw.place_opened",
+                                    dedupe=f"place-opened:{item.id}",
+                                    eval_start=china_time(activity.eval_start))
+                released.append(item)
+        return released

@@ -17,12 +17,12 @@ from models.draws import DrawActivity, Invitation, InvitationStatus, Notice
 from models.notifications import Notification
 from services.common.clock import china_time
 from services.common.errors import ClosedWindow, Conflict, DomainError, Locked, NotFound
-from services.draws.facts.family import arrivals, family, root_of
-from services.draws.facts.oplog import SYSTEM, Actor, record
-from services.draws.facts.seal import check_sealed, require_unsealed
-from services.draws.facts.venue_roles import mark_roles, venue_label
+from services.draws.facts.family import Family, arrivals
+from services.draws.facts.oplog import SYSTEM, Actor, OperationLog
+from services.draws.facts.seal import Seal, require_unsealed
+from services.draws.facts.venue_roles import Venues, mark_roles
 from services.draws.news.agency_news import notify_agency
-from services.draws.news.notices import answer_params, invitation_params, notice_of
+from services.draws.news.notices import Notices, answer_params
 from services.draws.venue.identity_rule import identity_required
 from services.draws.venue.reminders import LIVE, Reminders
 
@@ -39,7 +39,7 @@ async def require_urgeable(item: Invitation | None, now: datetime) -> Notice:
         raise Conflict("urge.not_confirmed")
     if item.checkin_at is not None:
         raise Conflict("urge.arrived")
-    notice = await notice_of(item)
+    notice = await Notices.notice_of(item)
     if not notice.gather_at <= now <= notice.gather_at + URGE_WINDOW:
         raise ClosedWindow("urge.window", gather_at=notice.gather_at,
                            minutes=int(URGE_WINDOW.total_seconds() // 60))
@@ -52,10 +52,11 @@ class Urging(Reminders):
         """The agency's urge: once the results unseal, for an expert of this activity."""
         require_unsealed(activity, now)
         if not await Invitation.exists(id=invitation_id,
-                                       activity_id__in=await family(activity)):
+                                       activity_id__in=await Family.family(activity)):
             raise NotFound("urge.not_in_activity")
         item = await self.urge(invitation_id, now, "代理机构", manual=True)
-        await record(activity, actor, "urge", now, invitation=item.id, count=item.manual_urges)
+        await OperationLog.record(activity, actor, "urge", now, invitation=item.id,
+                                  count=item.manual_urges)
         return item
 
     async def urge(self, invitation_id: int, now: datetime, by: str, *,
@@ -85,7 +86,7 @@ class Urging(Reminders):
         made = item.urges + item.manual_urges
         async with self.outbox.change(now) as change:
             await change.notify("draw.urge", {
-                **invitation_params(notice, item, 0), "invitation": str(item.id),
+                **Notices.invitation_params(notice, item, 0), "invitation": str(item.id),
                 "count": str(made), "by": by, "code": item.code or "",
                 # how to check in, whichever way the urge reaches the expert
                 **answer_params(self.answer_link, item.id),
@@ -117,8 +118,8 @@ class Urging(Reminders):
                 if slots and (item.last_urge_at is None or item.last_urge_at < slots[-1]):
                     try:
                         urged = await self.urge(item.id, now, "系统", manual=False)
-                        await record(urged.activity_id, SYSTEM, "auto_urge", now,
-                                     invitation=urged.id, count=urged.urges)
+                        await OperationLog.record(urged.activity_id, SYSTEM, "auto_urge", now,
+                                                  invitation=urged.id, count=urged.urges)
                         counts["urged"] += 1
                     except DomainError:
                         counts["urge_refused"] += 1
@@ -131,19 +132,20 @@ class Urging(Reminders):
         key = f"not-arrived:{notice.id}:{int(notice.gather_at.timestamp())}"
         if await Notification.exists(dedupe_key__startswith=key + ":"):
             return 0
-        activity = await root_of(await DrawActivity.get(id=notice.activity_id))
+        activity = await Family.root_of(await DrawActivity.get(id=notice.activity_id))
         await mark_roles([notice])  # which venue, 主场 / 副场, when there is a 副场
         arrived, expected = await arrivals(activity, now)
         # while sealed, one registered absent counts as not arrived (as arrivals has it)
         late = await Invitation.filter(condition__notice_id=notice.id, checkin_at=None,
                                        status__in=[InvitationStatus.CONFIRMED,
-                                                   InvitationStatus.ABSENT] if check_sealed(
+                                                   InvitationStatus.ABSENT] if Seal.check_sealed(
                                            activity, now) else [InvitationStatus.CONFIRMED]
                                        ).count()
         async with self.outbox.change(now) as change:
             await notify_agency(change, activity, "draw.not_arrived", dedupe=key,
                                 count=str(late), progress=f"已到场 {arrived}/{expected}",
                                 gather_at=china_time(notice.gather_at),
-                                venue=venue_label(notice) if notice.role_word else "")
-            await record(activity, SYSTEM, "not_arrived", now, notice=notice.id, count=late)
+                                venue=Venues.venue_label(notice) if notice.role_word else "")
+            await OperationLog.record(activity, SYSTEM, "not_arrived", now, notice=notice.id,
+                                      count=late)
         return 1

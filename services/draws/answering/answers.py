@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from models.draws import AnsweredVia, Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.texts import Texts
 from services.draws.candidates.rules import KIN, SANCTIONED
-from services.draws.facts.venue_roles import venue_label
-from services.draws.news.notices import invitation_params, notices_of
-from services.draws.running.replies import ReplyOutcome, Then
+from services.draws.facts.venue_roles import Venues
+from services.draws.news.notices import Notices, notices_of
+from services.draws.running.replies import Replies, ReplyOutcome, Then
 
 # an answer with no invitation open is taken for the latest one sent this recently (it is
 # told it came late, or what was answered before)
@@ -42,31 +41,65 @@ class Answer:
     plain: bool  # a digit or a decision word, not an everyday word (好的, 没空, ...)
 
 
-def answer_from(match: re.Match[str]) -> Answer:
-    """The answer a match of ANSWER says."""
-    said = match.group("choice")
-    return Answer(CHOICES[said], (match.group("reason") or "").strip(), said in PLAIN)
+class Answers:
+    """An expert's answer, whichever way it comes: read from what they typed, applied to
+    the invitation it is for (`decide`, the one rule every channel meets), and the words of
+    its outcome."""
+
+    def __init__(self, replies: Replies) -> None:
+        self.replies = replies
+
+    async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia,
+                     waiting: list[Invitation] | None = None, then: Then | None = None
+                     ) -> Decision:
+        """Which invitation a lone answer is for, applied when there is one: the one rule every
+        channel that cannot name the invitation (chat, SMS) renders. `waiting`: the person's
+        open invitations, when the caller read them with the person; `then`: the reply's."""
+        if waiting is None:
+            waiting = await self.replies.open_invitations(person_id, now)
+        if len(waiting) > 1:
+            return Several(waiting)
+        if waiting:
+            target = waiting[0]
+        else:
+            recent = await latest_invitation(person_id, now)
+            if recent is None or not said.plain:
+                return NotAnAnswer()
+            target = recent
+        return Applied(await self.replies.reply(target.id, person_id, said.choice, now,
+                                                said.reason, via=via, then=then))
+
+
+    @staticmethod
+    def answer_from(match: re.Match[str]) -> Answer:
+        """The answer a match of ANSWER says."""
+        said = match.group("choice")
+        return Answer(CHOICES[said], (match.group("reason") or "").strip(), said in PLAIN)
+
+    @staticmethod
+    async def listed(invitations: list[Invitation]) -> list[dict[str, str | int]]:
+        """What a list of open invitations shows: time and place, never the project."""
+        return [{"id": item.id, "gather_at": china_time(notice.gather_at),
+                 "venue": Venues.venue_label(notice),
+                 "due": china_time(item.due_at)}
+                for item, notice in zip(invitations, await notices_of(invitations), strict=True)]
+
+    @staticmethod
+    def said(texts: Texts, outcome: ReplyOutcome, reason: str) -> tuple[str, bool]:
+        """The reply to one applied answer, and whether its reason is still to be asked."""
+        name, values, ask = said_parts(texts, outcome, reason)
+        return texts.render(name, **values), ask
 
 
 def parse_answer(text: str) -> Answer | None:
     """The answer a text says, or None when it says none."""
     match = re.match(ANSWER, text)
-    return answer_from(match) if match else None
+    return Answers.answer_from(match) if match else None
 
 
 def check_acknowledgement(text: str) -> bool:
     """Whether the text is a 收到 (of a withdrawal notice)."""
     return text.strip().rstrip("。.!！") in ACKNOWLEDGE
-
-
-class Answering(Protocol):
-    """What the decision needs of the draw engine (services/draws/running/replies.py)."""
-
-    async def open_invitations(self, person_id: int, now: datetime) -> list[Invitation]: ...
-
-    async def reply(self, invitation_id: int, person_id: int, choice: int, now: datetime,
-                    reason: str = "", via: AnsweredVia = "chat", then: Then | None = None
-                    ) -> ReplyOutcome: ...
 
 
 @dataclass(frozen=True)
@@ -95,39 +128,11 @@ class NotAnAnswer:
 Decision = Applied | Several | NotAnAnswer
 
 
-async def decide(draws: Answering, person_id: int, said: Answer, now: datetime,
-                 via: AnsweredVia, waiting: list[Invitation] | None = None,
-                 then: Then | None = None) -> Decision:
-    """Which invitation a lone answer is for, applied when there is one: the one rule every
-    channel that cannot name the invitation (chat, SMS) renders. `waiting`: the person's
-    open invitations, when the caller read them with the person; `then`: the reply's."""
-    if waiting is None:
-        waiting = await draws.open_invitations(person_id, now)
-    if len(waiting) > 1:
-        return Several(waiting)
-    if waiting:
-        target = waiting[0]
-    else:
-        recent = await latest_invitation(person_id, now)
-        if recent is None or not said.plain:
-            return NotAnAnswer()
-        target = recent
-    return Applied(await draws.reply(target.id, person_id, said.choice, now, said.reason,
-                                     via=via, then=then))
-
-
 async def latest_invitation(person_id: int, now: datetime) -> Invitation | None:
     """The invitation an answer is taken for when none is open: the latest one sent in the
     last RECENT, so that its expert is told it came late or what was answered before."""
     return await Invitation.filter(person_id=person_id, sent_at__gt=now - RECENT
                                    ).order_by("-sent_at").first()
-
-
-async def listed(invitations: list[Invitation]) -> list[dict[str, str | int]]:
-    """What a list of open invitations shows: time and place, never the project."""
-    return [{"id": item.id, "gather_at": china_time(notice.gather_at), "venue": venue_label(notice),
-             "due": china_time(item.due_at)}
-            for item, notice in zip(invitations, await notices_of(invitations), strict=True)]
 
 
 def said_parts(texts: Texts, outcome: ReplyOutcome, reason: str
@@ -150,14 +155,9 @@ def said_parts(texts: Texts, outcome: ReplyOutcome, reason: str
         return "chat/draw/released.j2", {}, False
     if outcome.status == "confirmed":
         return "chat/draw/confirmed.j2", {"verification_code": item.code or "",
-                                          **invitation_params(outcome.notice, item, 0)}, False
+                                          **Notices.invitation_params(outcome.notice, item,
+                                                                      0)}, False
     decision = texts.word("invitation_status", item.status)
     if reason:
         return "chat/draw/declined_with_reason.j2", {"decision": decision}, False
     return "chat/draw/ask_reason.j2", {"decision": decision}, True
-
-
-def said(texts: Texts, outcome: ReplyOutcome, reason: str) -> tuple[str, bool]:
-    """The reply to one applied answer, and whether its reason is still to be asked."""
-    name, values, ask = said_parts(texts, outcome, reason)
-    return texts.render(name, **values), ask
