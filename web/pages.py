@@ -72,7 +72,7 @@ def add_page(app: web.Application, method: str, path: str, view: View) -> None:
     @functools.wraps(view)
     async def page(request: web.Request) -> web.StreamResponse:
         try:
-            if request.method != "GET":
+            if request.method not in ("GET", "HEAD"):
                 await read_form(request)
             return await view(request)
         except DomainError as exc:
@@ -163,7 +163,7 @@ async def exam_api(request: web.Request) -> web.Response:
     """state | start | answer | submit, for the exam page; a body it cannot read is refused
     before the link is looked at."""
     body: dict[str, Any] = {}
-    if request.method != "GET":
+    if request.method not in ("GET", "HEAD"):
         try:
             body = await _posted_json(request)
         except DomainError as exc:
