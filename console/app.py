@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from console.bodies import read_form
 from console.context import CONSOLE, PAGES, VISITOR, Visitor
 from console.forms import problems, said
 from console.invoke import AnyHandler, GoBack, PersonCalls
@@ -55,19 +56,15 @@ from miniapp_api.routes.reference import contacts as consult_contacts
 from miniapp_api.routes.reference import holidays as reference_holidays
 from miniapp_api.routes.standing import credit, sanctions
 from models.people import ADMINISTRATORS, NAMED_DUTIES, Person, Role
-from services.applicants import MB
 from services.common.errors import (
     BadInput,
     DomainError,
     NotAllowed,
-    TooLarge,
     Unavailable,
     http_status,
 )
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.pii import mask_text
-from services.draws.setup import EVIDENCE_MAX
-from services.education import MATERIAL_MAX
 
 log = logging.getLogger(__name__)
 PRE_COOKIE, FLASH_COOKIE = "eb_console_pre", "eb_flash"
@@ -274,16 +271,10 @@ async def _visitor(request: web.Request, touch: bool) -> tuple[Visitor, bool]:
 
 
 async def _csrf_ok(request: web.Request, seen: Visitor) -> bool:
-    form = await request.post()
+    form = await request.post()  # read by the guard (console/bodies.py)
     given = str(form.get("_csrf", ""))
     expected = seen.csrf or pre_csrf(request.app[CONSOLE].secret, seen.pre)
     return bool(given) and same(given, expected)
-
-
-# a form with a file (the evidence: 10 MB at most) and its fields; aiohttp's default for a
-# request body is 1 MiB, and a scanned PDF is often more
-UPLOAD_MAX = EVIDENCE_MAX + MB
-MATERIAL_UPLOAD = MATERIAL_MAX + MB  # a batch's training material (a video, a slide deck)
 
 
 EXPORTS = (".xlsx", ".csv", ".pdf", "/file")  # the console's downloads
@@ -296,19 +287,9 @@ def guarded(spec: Page) -> View:
         except infrastructure_errors() as exc:  # the session lives in Redis, the person in
             # the database: not known now, so the busy page names no one and leads nowhere
             return _busy(request, Visitor(pre=""), exc)
-        if seen.person is not None and request.method == "POST" and \
-                request.content_type == "multipart/form-data":
-            # for a signed-in person only; raised in place, not on a clone: aiohttp closes
-            # the form's temporary files when the request it made finishes
-            request._client_max_size = MATERIAL_UPLOAD if request.path.endswith(
-                "/materials") else UPLOAD_MAX
         request[VISITOR] = seen
         try:
             response = await _answer(request, spec, seen)
-        except web.HTTPRequestEntityTooLarge:
-            response = refused(request, request.app[CONSOLE].texts.error(TooLarge(
-                "material.too_large", mb=MATERIAL_MAX // MB) if request.path.endswith(
-                "/materials") else TooLarge("evidence.too_large", mb=EVIDENCE_MAX // MB)), 413)
         except infrastructure_errors() as exc:  # anywhere in the page, its audit included
             return _busy(request, seen, exc)
         if fresh:
@@ -334,8 +315,15 @@ async def _answer(request: web.Request, spec: Page, seen: Visitor) -> web.Stream
     if not spec.open and seen.person is None:  # back here after sign-in (a form: home)
         back = request.path_qs if request.method == "GET" else "/console/home"
         return see_other("/console/sign-in?next=" + quote(back, safe=""))
-    if request.method == "POST" and not await _csrf_ok(request, seen):
-        return refused(request, request.app[CONSOLE].texts.render("console/csrf.j2"), 403)
+    if request.method == "POST":
+        try:
+            await read_form(request, signed_in=seen.person is not None)
+        except DomainError as exc:  # no form, or one too large: nothing else is read
+            log.info("a form refused on %s: %s", request.path, exc.code)
+            return refused(request, request.app[CONSOLE].texts.error(exc), http_status(exc))
+        if not await _csrf_ok(request, seen):
+            return refused(request, request.app[CONSOLE].texts.render("console/csrf.j2"),
+                           403)
     if seen.session is not None and not seen.session.second and \
             spec.path not in SECOND_OK and not spec.open:  # the sign-in is half done
         return see_other("/console/second-factor")

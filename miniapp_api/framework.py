@@ -22,6 +22,7 @@ from miniapp_api.caller import Caller
 from miniapp_api.context import MINIAPP, MiniappServices
 from miniapp_api.path_params import MAX_ID, check_declared, require_path
 from models.people import Role
+from services.common.bodies import check_json_type
 from services.common.errors import BadInput, DomainError, NotFound
 from services.common.pii import mask_text
 from services.common.redis_keys import CODE_TTL
@@ -34,6 +35,12 @@ class Access(StrEnum):
     PUBLIC = "public"  # no session
     SESSION = "session"  # signed in with WeChat, bound or not
     BOUND = "bound"  # bound to a person who has changed an initial password
+
+
+# a multipart body aiohttp's reader cannot read — no boundary, cut short, a part without
+# its headers, a charset unknown: it says so in English, as a ValueError (or an
+# AssertionError of its own checks, a LookupError for the charset)
+MULTIPART_BROKEN = (ValueError, AssertionError, LookupError, web.HTTPBadRequest)
 
 
 @dataclass(frozen=True)
@@ -113,9 +120,7 @@ class Call:
                 require_size(len(data))
             if not part.at_eof():  # the body ended before the part's closing boundary
                 raise ValueError("cut short")
-        except (ValueError, AssertionError, web.HTTPBadRequest) as exc:
-            # no boundary, a body cut short, a part without its headers: aiohttp's reader
-            # says so in English, as a ValueError (or an AssertionError of its own checks)
+        except MULTIPART_BROKEN as exc:
             log.info("a malformed upload on %s: %s", self.request.path, type(exc).__name__)
             raise BadInput("api.upload_malformed") from None
         return file_name(part.filename or ""), bytes(data)
@@ -128,10 +133,8 @@ async def json_body(request: web.Request, model: type[M]) -> M:
     """The body as its model: JSON, said so by its content type (or none said); a body that is
     not JSON at all (cut short, another format) is a bad request in words, not a form's
     fields."""
-    declared = request.headers.get(hdrs.CONTENT_TYPE, "")
-    if declared and request.content_type != "application/json" \
-            and not request.content_type.endswith("+json"):
-        raise BadInput("api.content_type")
+    check_json_type(request.headers.get(hdrs.CONTENT_TYPE, ""), request.content_type,
+                    "api.content_type")
     try:
         return model.model_validate_json(await request.read() or b"{}")
     except ValidationError as exc:

@@ -8,7 +8,7 @@ expiry and a MAC (services.common.links notice_link); the row says whose it is. 
 calls the same service as the mini-program, so one appeal / one reply stands: a second
 one shows the first. A forged link is refused plainly, an expired one says where to act
 instead; an address trying bad links is slowed to a crawl. The form carries a
-double-submit token (a SameSite=Strict cookie) and the body is capped."""
+double-submit token (a SameSite=Strict cookie) and the body is capped (web/pages.py)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from web.rate import client_address, count, over_limit
 
 OPENS_PER_MINUTE = 30  # per row: its expert opening and answering it
 BAD_LINKS_PER_MINUTE = 10  # per client address: a guessing run is slowed to a crawl
-FORM_MAX = 8 * 1024  # bytes: a 500-character text and a token, with room to spare
 CSRF_COOKIE = "eb_act"
 
 Found = tuple[int, int]  # the row's id and its person's
@@ -81,13 +80,9 @@ async def checked(request: web.Request, purpose: str,
 
 
 async def posted_form(request: web.Request) -> dict[str, str] | web.Response:
-    """The posted form, or the refusal of one too large or without the page's token."""
-    if (request.content_length or 0) > FORM_MAX:
-        return _message(request, 413, "refused_title", "too_large")
-    try:
-        form = await request.post()
-    except web.HTTPRequestEntityTooLarge:
-        return _message(request, 413, "refused_title", "too_large")
+    """The posted form (read and capped before the page, web/pages.py read_form), or the
+    refusal of one without the page's token."""
+    form = await request.post()
     given, kept = str(form.get("_csrf", "")), request.cookies.get(CSRF_COOKIE, "")
     if not kept or not hmac.compare_digest(given.encode(), kept.encode()):
         return _message(request, 403, "refused_title", "act_csrf")

@@ -11,12 +11,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from models.exams import Exam
+from services.common.bodies import FORM_TYPE, check_json_type, form_pairs, json_object
 from services.common.clock import china_time
-from services.common.errors import BadInput, DomainError, Unavailable, http_status
+from services.common.errors import BadInput, DomainError, TooLarge, Unavailable, http_status
 from services.common.infra import bad_value, infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
@@ -27,6 +28,7 @@ from web.context import DOMAIN, PAGES, TEXTS
 log = logging.getLogger(__name__)
 
 TEMPLATES = Path(__file__).parent / "templates"
+FORM_MAX = 8 * 1024  # bytes: a 500-character text and a token, with room to spare
 View = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -44,13 +46,34 @@ def bad_link(request: web.Request, again: str) -> web.Response:
                   message=texts.render("web/bad_link.j2", again=again))
 
 
+async def read_form(request: web.Request) -> None:
+    """A page's posted form, read before the page looks at its link: an URL-encoded form
+    (these pages post no file) of FORM_MAX bytes at most, strictly so
+    (services/common/bodies.py); BadInput or TooLarge otherwise. `request.post()` then
+    reads the bytes kept."""
+    if (request.content_length or 0) > FORM_MAX:
+        raise TooLarge("form.too_long")
+    if request.content_type != FORM_TYPE and request.body_exists:  # none: no field
+        raise BadInput("form.content_type")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:  # sent without its length, past aiohttp's cap
+        raise TooLarge("form.too_long") from None
+    if len(raw) > FORM_MAX:
+        raise TooLarge("form.too_long")
+    form_pairs(raw, request.charset)
+
+
 def add_page(app: web.Application, method: str, path: str, view: View) -> None:
-    """Register a page; the domain's refusals on it become a page that says why, with the
-    status of their outcome (the web pages' one mapping of the error family)."""
+    """Register a page; a form posted to it is read first (read_form); the domain's
+    refusals on it become a page that says why, with the status of their outcome (the web
+    pages' one mapping of the error family)."""
 
     @functools.wraps(view)
     async def page(request: web.Request) -> web.StreamResponse:
         try:
+            if request.method not in ("GET", "HEAD"):
+                await read_form(request)
             return await view(request)
         except DomainError as exc:
             texts = request.app[TEXTS]
@@ -118,8 +141,34 @@ def _json(data: dict[str, Any], status: int = 200) -> web.Response:
         d, ensure_ascii=False))
 
 
+async def _posted_json(request: web.Request) -> dict[str, Any]:
+    """What the exam page posts: a JSON object of FORM_MAX bytes at most (none: empty), as
+    the mini-program API reads one (services/common/bodies.py); BadInput or TooLarge."""
+    if (request.content_length or 0) > FORM_MAX:
+        raise TooLarge("api.too_large")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise TooLarge("api.too_large") from None
+    if len(raw) > FORM_MAX:
+        raise TooLarge("api.too_large")
+    if not raw.strip():  # start, submit: nothing to say, whatever the type said
+        return {}
+    check_json_type(request.headers.get(hdrs.CONTENT_TYPE, ""), request.content_type,
+                    "api.content_type")
+    return json_object(raw, "api.body_malformed")
+
+
 async def exam_api(request: web.Request) -> web.Response:
-    """state | start | answer | submit, for the exam page."""
+    """state | start | answer | submit, for the exam page; a body it cannot read is refused
+    before the link is looked at."""
+    body: dict[str, Any] = {}
+    if request.method not in ("GET", "HEAD"):
+        try:
+            body = await _posted_json(request)
+        except DomainError as exc:
+            return _json({"error": exc.code, "message": request.app[TEXTS].error(exc)},
+                         http_status(exc))
     try:
         exam, person_id = await _exam_call(request)
     except LinkError:
@@ -134,7 +183,6 @@ async def exam_api(request: web.Request) -> web.Response:
         elif action in ("answer", "submit"):
             attempt = await exams.started(exam, person_id)
             if action == "answer":
-                body = await request.json()
                 await exams.answer(attempt, exam, str(body.get("question", "")),
                                    str(body.get("answer", "")), now)
             elif attempt.submitted_at is None:

@@ -135,7 +135,7 @@ def parse_table(data: dict[str, Any], serving: set[str], bidders: set[str]
 
 def parse_event(data: dict[str, Any]) -> Event:
     kind = data.get("kind")
-    if kind not in EVENT_KINDS:
+    if not isinstance(kind, str) or kind not in EVENT_KINDS:  # a list is no key of a dict
         raise BadInput("evaluation.bad_field", field="kind")
     try:
         at = datetime.fromisoformat(str(data.get("at", "")))

@@ -5,19 +5,23 @@ Each call answered is on the audit trail with the system's name."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bot.errors import TooLarge
 from bot.wechat.callback import read_capped
 from services.audit import AuditChain
+from services.common.bodies import check_json_type, json_object
 from services.common.clock import Clock, china_today
 from services.common.errors import BadInput, DomainError, http_status
+from services.common.infra import bad_value
 from services.common.texts import Texts
 from services.evaluation import (
     EVALUATION_PROTOCOL,
@@ -47,6 +51,7 @@ class EvaluationEdge:
 
 
 EVALUATION = web.AppKey("evaluation", EvaluationEdge)
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def _signed(edge: EvaluationEdge, caller: Caller, data: dict[str, Any],
@@ -62,11 +67,17 @@ def _refused(edge: EvaluationEdge, exc: DomainError) -> web.Response:
 
 
 async def _checked(request: web.Request) -> tuple[EvaluationEdge, Caller, bytes]:
+    """The edge, the registered system that signed the request, and its body; refused first
+    past MAX_BODY (413, in words: its hash cannot be checked unread), then unsigned (401)."""
     edge = request.app[EVALUATION]
     try:
         body = await read_capped(request, MAX_BODY)
     except TooLarge:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=MAX_BODY + 1) from None
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=MAX_BODY, actual_size=MAX_BODY + 1, content_type="application/json",
+            text=json.dumps({"error": "too_large", "message": edge.texts.error(BadInput(
+                "evaluation.too_large", mb=MAX_BODY // 1024 // 1024))}, ensure_ascii=False)
+        ) from None
     try:
         caller = await edge.trust.check(request.headers, request.method, request.path_qs, body,
                                         int(edge.clock.now().timestamp()))
@@ -79,14 +90,11 @@ async def _checked(request: web.Request) -> tuple[EvaluationEdge, Caller, bytes]
     return edge, caller, body
 
 
-def _object(body: bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise BadInput("evaluation.not_json") from None
-    if not isinstance(data, dict):
-        raise BadInput("evaluation.not_json")
-    return data
+def _object(request: web.Request, body: bytes) -> dict[str, Any]:
+    """The body as a JSON object sent as JSON (services/common/bodies.py); BadInput."""
+    check_json_type(request.headers.get(hdrs.CONTENT_TYPE, ""), request.content_type,
+                    "evaluation.content_type")
+    return json_object(body, "evaluation.not_json")
 
 
 def _activity_id(request: web.Request) -> int:
@@ -136,7 +144,7 @@ async def put_bidders(request: web.Request) -> web.Response:
     edge, caller, body = await _checked(request)
     try:
         count = await edge.scores.declare_bidders(caller.system, _activity_id(request),
-                                                  _object(body), edge.clock.now())
+                                                  _object(request, body), edge.clock.now())
     except DomainError as exc:
         return _refused(edge, exc)
     await _trail(edge, caller, "bidders", activity=int(request.match_info["activity_id"]),
@@ -148,7 +156,7 @@ async def post_scores(request: web.Request) -> web.Response:
     edge, caller, body = await _checked(request)
     try:
         kept = await edge.scores.post_table(caller.system, _activity_id(request),
-                                            _object(body), edge.clock.now())
+                                            _object(request, body), edge.clock.now())
     except DomainError as exc:
         return _refused(edge, exc)
     if not kept.replayed:
@@ -163,7 +171,7 @@ async def post_event(request: web.Request) -> web.Response:
     edge, caller, body = await _checked(request)
     try:
         made, fresh = await EventDesk.post(caller.system, _activity_id(request),
-                                           _object(body), edge.clock.now())
+                                           _object(request, body), edge.clock.now())
     except DomainError as exc:
         return _refused(edge, exc)
     if fresh:
@@ -172,9 +180,28 @@ async def post_event(request: web.Request) -> web.Response:
                                   "replayed": not fresh})
 
 
+def last_line(handler: Handler) -> Handler:
+    """The handler, answering a value the database cannot take (a number past its column)
+    as a wrong message, never a 500: the last line behind the protocol's checks."""
+
+    @functools.wraps(handler)
+    async def answer(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except Exception as exc:
+            if not bad_value(exc):
+                raise
+            log.warning("a value the database cannot take on %s: %s", request.path,
+                        type(exc).__name__)
+            return _refused(request.app[EVALUATION], BadInput("api.invalid_value"))
+
+    return answer
+
+
 def setup_evaluation_server(app: web.Application) -> None:
-    app.router.add_get(f"{PREFIX}/activities", activities)
-    app.router.add_get(f"{PREFIX}/activities/{{activity_id}}/committee", read_committee)
-    app.router.add_put(f"{PREFIX}/activities/{{activity_id}}/bidders", put_bidders)
-    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/scores", post_scores)
-    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/events", post_event)
+    app.router.add_get(f"{PREFIX}/activities", last_line(activities))
+    app.router.add_get(f"{PREFIX}/activities/{{activity_id}}/committee",
+                       last_line(read_committee))
+    app.router.add_put(f"{PREFIX}/activities/{{activity_id}}/bidders", last_line(put_bidders))
+    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/scores", last_line(post_scores))
+    app.router.add_post(f"{PREFIX}/activities/{{activity_id}}/events", last_line(post_event))

@@ -5,6 +5,7 @@ peer at all). Each answered read is on the audit trail with the peer's name."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -12,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from bot.errors import TooLarge
 from bot.wechat.callback import read_capped
 from services.audit import AuditChain
+from services.common.bodies import check_json_type, json_object
 from services.common.clock import Clock, china_today
-from services.common.errors import Conflict, DomainError
+from services.common.errors import BadInput, Conflict, DomainError
+from services.common.infra import bad_value
 from services.common.texts import Texts
 from services.federation import (
     SMALL,
@@ -50,6 +53,7 @@ class FederationEdge:
 FEDERATION = web.AppKey("federation", FederationEdge)
 # a peer's numbered message applied: (the peer, its request id, the body, now) -> the answer
 Apply = Callable[[Peer, str, dict[str, Any], datetime], Awaitable[dict[str, Any]]]
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 def signed(edge: FederationEdge, incoming: Incoming, data: dict[str, Any],
@@ -69,11 +73,16 @@ class Refused(web.HTTPUnauthorized):
 
 
 async def checked(request: web.Request) -> tuple[FederationEdge, Incoming, bytes]:
+    """The edge, the checked request and its body; refused first past MAX_BODY (413, in
+    words: its hash cannot be checked unread), then unsigned (401)."""
     edge = request.app[FEDERATION]
     try:
         body = await read_capped(request, MAX_BODY)
     except TooLarge:
-        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=MAX_BODY + 1) from None
+        raise web.HTTPRequestEntityTooLarge(
+            max_size=MAX_BODY, actual_size=MAX_BODY + 1, content_type="application/json",
+            text=json.dumps({"error": "too_large", "message": edge.texts.error(BadInput(
+                "federation.too_large", kb=MAX_BODY // 1024))}, ensure_ascii=False)) from None
     try:
         incoming = await edge.trust.check_request(request.headers, request.method,
                                                   request.path_qs, body,
@@ -109,18 +118,18 @@ def refused(edge: FederationEdge, exc: DomainError, status: int = 400) -> web.Re
                               "message": edge.texts.error(exc)}, status=status)
 
 
-def _object(body: bytes) -> dict[str, Any] | None:
-    """The body as a JSON object, or None (not JSON, or not an object)."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
+def _object(request: web.Request, body: bytes) -> dict[str, Any]:
+    """The body as a JSON object sent as JSON (services/common/bodies.py); BadInput."""
+    check_json_type(request.headers.get(hdrs.CONTENT_TYPE, ""), request.content_type,
+                    "federation.content_type")
+    return json_object(body, "federation.not_json")
 
 
-def bad_request(edge: FederationEdge) -> web.Response:
-    return web.json_response({"error": "bad_request", "message": edge.texts.word(
-        "federation_refusal", "bad_request")}, status=400)
+def bad_request(edge: FederationEdge, exc: DomainError) -> web.Response:
+    """A message this library cannot take, however it is wrong: HTTP 400 `bad_request` with
+    the words of why (docs/federation.md)."""
+    return web.json_response({"error": "bad_request", "message": edge.texts.error(exc)},
+                             status=400)
 
 
 def said(edge: FederationEdge, answer: dict[str, Any]) -> dict[str, Any]:
@@ -135,9 +144,10 @@ async def ask_draw(request: web.Request) -> web.Response:
     edge, incoming, body = await checked(request)
     if edge.lending is None:
         raise web.HTTPNotFound()
-    data = _object(body)
-    if data is None:
-        return bad_request(edge)
+    try:
+        data = _object(request, body)
+    except BadInput as exc:
+        return bad_request(edge, exc)
     now = edge.clock.now()
     try:
         draw = await edge.lending.receive(incoming.peer, data, now)
@@ -168,10 +178,12 @@ async def cancel_draw(request: web.Request) -> web.Response:
     if edge.lending is None:
         raise web.HTTPNotFound()
     request_id, now = request.match_info["request_id"], edge.clock.now()
-    data = _object(body) if body.strip() else {}
-    why = data.get("release", "") if data is not None else None
-    if why not in ("", "local", "withdrawn"):
-        return bad_request(edge)
+    try:
+        why = _object(request, body).get("release", "") if body.strip() else ""
+        if why not in ("", "local", "withdrawn"):
+            raise BadInput("federation.bad_request", field="release")
+    except BadInput as exc:
+        return bad_request(edge, exc)
     try:
         await edge.lending.cancel(incoming.peer, request_id, now, edge.texts.word(
             "federation_release", why) if why else "")
@@ -190,9 +202,10 @@ async def _apply(request: web.Request,
     apply = pick(edge)
     if apply is None:
         raise web.HTTPNotFound()
-    data = _object(body)
-    if data is None:
-        return bad_request(edge)
+    try:
+        data = _object(request, body)
+    except BadInput as exc:
+        return bad_request(edge, exc)
     try:
         return signed(edge, incoming, await apply(
             incoming.peer, request.match_info["request_id"], data, edge.clock.now()))
@@ -228,10 +241,16 @@ async def fees_funded(request: web.Request) -> web.Response:
 
 
 async def fees_checkout(request: web.Request) -> web.Response:
-    """The asking agency pays our experts' fee sheet by WeChat Pay: our QR code's order."""
-    edge, incoming, _ = await checked(request)
+    """The asking agency pays our experts' fee sheet by WeChat Pay: our QR code's order (its
+    body, `{}`, says nothing more, but must be one)."""
+    edge, incoming, body = await checked(request)
     if edge.lending is None:
         raise web.HTTPNotFound()
+    try:
+        if body.strip():
+            _object(request, body)
+    except BadInput as exc:
+        return bad_request(edge, exc)
     try:
         return signed(edge, incoming, await edge.lending.fees.checkout(
             incoming.peer, request.match_info["request_id"], edge.clock.now()))
@@ -240,13 +259,32 @@ async def fees_checkout(request: web.Request) -> web.Response:
                        else 409)
 
 
+def last_line(handler: Handler) -> Handler:
+    """The handler, answering a value the database cannot take (a number past its column)
+    as a message it cannot take, never a 500: the last line behind the protocol's checks."""
+
+    @functools.wraps(handler)
+    async def answer(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except Exception as exc:
+            if not bad_value(exc):
+                raise
+            log.warning("a value the database cannot take on %s: %s", request.path,
+                        type(exc).__name__)
+            return bad_request(request.app[FEDERATION], BadInput("api.invalid_value"))
+
+    return answer
+
+
 def setup_federation_server(app: web.Application) -> None:
-    app.router.add_get(f"{PREFIX}/directory", read_directory)
-    app.router.add_post(f"{PREFIX}/draws", ask_draw)
-    app.router.add_get(f"{PREFIX}/draws/{{request_id}}", draw_state)
-    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/cancel", cancel_draw)
-    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/update", update_draw)
-    app.router.add_post(f"{PREFIX}/asks/{{request_id}}/roster", draw_roster)
-    app.router.add_post(f"{PREFIX}/asks/{{request_id}}/fees", draw_fees)
-    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/fees/funded", fees_funded)
-    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/fees/checkout", fees_checkout)
+    app.router.add_get(f"{PREFIX}/directory", last_line(read_directory))
+    app.router.add_post(f"{PREFIX}/draws", last_line(ask_draw))
+    app.router.add_get(f"{PREFIX}/draws/{{request_id}}", last_line(draw_state))
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/cancel", last_line(cancel_draw))
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/update", last_line(update_draw))
+    app.router.add_post(f"{PREFIX}/asks/{{request_id}}/roster", last_line(draw_roster))
+    app.router.add_post(f"{PREFIX}/asks/{{request_id}}/fees", last_line(draw_fees))
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/fees/funded", last_line(fees_funded))
+    app.router.add_post(f"{PREFIX}/draws/{{request_id}}/fees/checkout",
+                        last_line(fees_checkout))
