@@ -1,7 +1,7 @@
 """What the README and the docs say the product does, held against what it does: the audit
 trail's pages (docs/console.md), when an evaluation's fees open (docs/fees.md), the demo users
-the start-up names (README.md), and the roles the sign-in page and the sandbox's header
-name. Each claim is quoted from its page, so
+the start-up names and the settings production cannot start without (README.md), and the
+roles the sign-in page and the sandbox's header name. Each claim is quoted from its page, so
 that a change of either side fails here."""
 
 from __future__ import annotations
@@ -10,9 +10,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 
+from config.settings import Settings, SettingsError
+from config.settings.redis import RedisSentinelSettings
 from models.draws import Invitation
 from services.common.clock import china_today
 from services.demo import banner
@@ -87,6 +90,30 @@ def test_the_start_up_names_every_demo_user_the_readme_lists() -> None:
         assert re.search(rf"^{key}\s", said, re.M), key
     assert "o_demo_visitor" in said and "郑小雨" in said
     assert "Demo2026ok" not in said and not re.search(r"1380000\d{4}", said)
+
+
+def test_production_starts_with_exactly_the_settings_the_readme_lists(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's table under "Deploying it" names what production cannot start without:
+    with those alone the settings load, and without any one of them they refuse, naming it."""
+    table = README.split("## Deploying it")[1].split("| variable | what |")[1].split("\n\n")[0]
+    listed = {name for cells in re.findall(r"^\| ([^|]+) \|", table, re.M)
+              for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cells)}
+    assert len(listed) >= 10, listed
+    for cls in (Settings, RedisSentinelSettings):
+        for field in cls.model_fields.values():
+            monkeypatch.delenv(str(field.validation_alias), raising=False)
+    values = {name: "x" for name in listed} | {
+        "EXPERTBOT_ENV": "production", "PUBLIC_BASE_URL": "https://bot.example.cn",
+        "SMS_PROVIDER": "log", "WECHAT_SANDBOX": "0"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    assert Settings().is_production
+    for name in sorted(listed - {"EXPERTBOT_ENV"}):
+        monkeypatch.delenv(name)
+        with pytest.raises(SettingsError, match=name):
+            Settings()
+        monkeypatch.setenv(name, values[name])
 
 
 async def test_the_sign_in_page_names_every_desk_role(client: TestClient) -> None:
