@@ -1,5 +1,5 @@
 # Two set-up commands: `make run` and `make test`. Both create the virtualenv on first use.
-# `make check` is the fast tier a developer runs between changes (README, "The tests").
+# `make check` is the fast tier a developer runs between changes (tests/README.md, CONTRIBUTING.md).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin

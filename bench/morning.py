@@ -1,5 +1,5 @@
 """`python -m bench.morning`: a province's morning on this machine, through the service's
-real processes (serve and worker, as the README runs them for real) on PostgreSQL and Redis.
+real processes (serve and worker, as docs/running.md runs them for real) on PostgreSQL and Redis.
 
 200 activities in Guangdong's 21 cities start over 30 minutes (simulated; compressed
 `--compress` times, stated in the table) from a register of 100,000 experts, 5 places each.

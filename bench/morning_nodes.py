@@ -1,4 +1,4 @@
-"""What the morning's run checks of the README's several nodes: Redis through Sentinel (a
+"""What the morning's run checks of docs/running.md's several nodes: Redis through Sentinel (a
 master, its replica and three sentinels on loopback, the test suite's own cluster,
 `--sentinel`), and the statements PostgreSQL ran, counted by `pg_stat_statements` when the
 server loads it (`shared_preload_libraries`; without it the run says so and counts

@@ -32,10 +32,21 @@ from services.federation import BadKey, Identity, Keys, Trust
 
 
 class EvaluationSettings(BaseSettings):
+    """The trading centres' e-evaluation systems."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    private_key: str = Field("", validation_alias="EVALUATION_PRIVATE_KEY")
-    timeout: float = Field(10.0, gt=0, le=60, validation_alias="EVALUATION_TIMEOUT")
+    private_key: str = Field(
+        "", validation_alias="EVALUATION_PRIVATE_KEY",
+        description="the Ed25519 key this library signs with toward the trading centres' "
+                    "e-evaluation systems; in production without it or "
+                    "`FEDERATION_PRIVATE_KEY` the protocol answers \"off\". The systems "
+                    "themselves are registered in the console (电子评标系统), not configured. "
+                    "Empty: `FEDERATION_PRIVATE_KEY`, else derived from `SECRET_KEY` outside "
+                    "production")
+    timeout: float = Field(
+        10.0, gt=0, le=60, validation_alias="EVALUATION_TIMEOUT",
+        description="seconds to wait for an evaluation system's answer to a committee push")
 
 
 def identity_of(settings: Settings) -> Identity | None:

@@ -42,13 +42,27 @@ CODE_MAX = 16
 
 
 class FederationSettings(BaseSettings):
+    """Sharing experts with other libraries."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    code: str = Field("", validation_alias="FEDERATION_CODE")  # e.g. 440100
-    name: str = Field("", validation_alias="FEDERATION_NAME")  # 广州市评标专家库
-    private_key: str = Field("", validation_alias="FEDERATION_PRIVATE_KEY")
-    peers: str = Field("[]", validation_alias="FEDERATION_PEERS")
-    timeout: float = Field(10.0, gt=0, le=60, validation_alias="FEDERATION_TIMEOUT")
+    code: str = Field(
+        "", validation_alias="FEDERATION_CODE",
+        description="this library's code among the libraries it shares with, letters and "
+                    "digits, e.g. `440100`; empty: no `/federation/` route")
+    name: str = Field("", validation_alias="FEDERATION_NAME",
+                      description="this library's name, e.g. 广州市评标专家库")
+    private_key: str = Field(
+        "", validation_alias="FEDERATION_PRIVATE_KEY",
+        description="its Ed25519 signing key (`expertbot federation key --new`); required in "
+                    "production once `FEDERATION_CODE` is set. Empty outside production: "
+                    "derived from `SECRET_KEY`")
+    peers: str = Field(
+        "[]", validation_alias="FEDERATION_PEERS",
+        description="JSON list of the libraries it trusts: `code`, `name`, `url`, "
+                    "`public_key`, and how their requests are decided (`accept`)")
+    timeout: float = Field(10.0, gt=0, le=60, validation_alias="FEDERATION_TIMEOUT",
+                           description="seconds to wait for another library's answer")
 
 
 def _peers(raw: str) -> dict[str, Peer]:

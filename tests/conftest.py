@@ -64,9 +64,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: two workers per core. A test waits on loopback much of its time (the fake
     WeChat and WeChat Pay servers, the in-process worker, Redis, the database): one worker
-    per core leaves the cores a third idle (README, "The tests"). On PostgreSQL one more than
-    the cores: its server needs a share of them (on 2 cores the whole suite took 360 s with
-    2 workers, 309 s with 3, 321 s with 4)."""
+    per core leaves the cores a third idle (tests/README.md, "Why it is fast"). On
+    PostgreSQL one more than the cores: its server needs a share of them (on 2 cores the
+    whole suite took 360 s with 2 workers, 309 s with 3, 321 s with 4)."""
     cores = os.cpu_count() or 1
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return cores + 1
@@ -74,7 +74,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tiers (README, "The tests"): `browser` for every test in Chromium, `process` for
+    """The tiers (tests/README.md, "Tiers"): `browser` for every test in Chromium, `process` for
     every test under tests/process/ (servers, workers and Redis or PostgreSQL clusters started
     as processes of their own) and every test that runs the `expertbot` command (the
     `expertbot` fixture); `slow` is set by hand where a test is slow for other reasons."""

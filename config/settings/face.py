@@ -18,9 +18,16 @@ from services.common.redis_keys import RedisKeys
 
 
 class FaceSettings(BaseSettings):
+    """Check-in by WeChat's face verification in the mini-program."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    face_verify: bool | None = Field(None, validation_alias="MINIAPP_FACE_VERIFY")
+    face_verify: bool | None = Field(
+        None, validation_alias="MINIAPP_FACE_VERIFY",
+        description="check-in by WeChat's face verification 2.0 at venues that check "
+                    "identity (getVerifyId → `wx.requestFacialVerify` → queryVerifyInfo): "
+                    "needs WeChat's 人脸核身 permission for the mini-program. The staff's ID "
+                    "check is offered either way. Unset: on in sandbox mode, else off")
 
 
 def face_verifier(settings: Settings, http: aiohttp.ClientSession, redis: Redis,

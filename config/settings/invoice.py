@@ -23,20 +23,45 @@ SANDBOX_TAX_CODE = "3070201020000000000"  # what the sandbox's merchant was appr
 
 
 class InvoiceSettings(BaseSettings):
+    """E-invoices and the mail that carries them."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    fapiao_provider: str = Field("", validation_alias="FAPIAO_PROVIDER")
-    invoice_issue: Literal["auto", "manual"] = Field("auto", validation_alias="INVOICE_ISSUE")
-    fapiao_tax_code: str = Field("", validation_alias="FAPIAO_TAX_CODE")
-    mail_provider: str = Field("", validation_alias="MAIL_PROVIDER")
-    smtp_host: str = Field("", validation_alias="SMTP_HOST")
-    smtp_port: int = Field(587, ge=1, le=65535, validation_alias="SMTP_PORT")
-    smtp_user: str = Field("", validation_alias="SMTP_USER")
-    smtp_password: str = Field("", validation_alias="SMTP_PASSWORD")
-    smtp_from: str = Field("", validation_alias="SMTP_FROM")
+    fapiao_provider: str = Field(
+        "", validation_alias="FAPIAO_PROVIDER",
+        description="e-invoices through WeChat Pay's 电子发票 API (`wechatpay`, the payment "
+                    "merchant's keys; the merchant must have 电子发票 enabled) or `off` (the "
+                    "desk records numbers of invoices issued elsewhere). Empty: `wechatpay` "
+                    "in sandbox mode with payments on, else `off`")
+    invoice_issue: Literal["auto", "manual"] = Field(
+        "auto", validation_alias="INVOICE_ISSUE",
+        description="`auto`: a paid fee is invoiced by itself; `manual`: the finance desk "
+                    "issues (one, or the ticked ones)")
+    fapiao_tax_code: str = Field(
+        "", validation_alias="FAPIAO_TAX_CODE",
+        description="with `FAPIAO_PROVIDER=wechatpay`: the 19-digit 税收分类编码 your tax "
+                    "office approved for the fees (the sandbox: a placeholder)")
+    mail_provider: str = Field(
+        "", validation_alias="MAIL_PROVIDER",
+        description="where invoice mails go: `smtp` (an SMTP server), `sandbox` (the "
+                    "sandbox's catcher, shown in the simulator) or `off` (the push then only "
+                    "links the file). Empty: `smtp` when `SMTP_HOST` is set, `sandbox` in "
+                    "sandbox mode, else `off`")
+    smtp_host: str = Field("", validation_alias="SMTP_HOST",
+                           description="the mail server")
+    smtp_port: int = Field(587, ge=1, le=65535, validation_alias="SMTP_PORT",
+                           description="the mail server's port")
+    smtp_user: str = Field("", validation_alias="SMTP_USER",
+                           description="the user signing in to the mail server")
+    smtp_password: str = Field("", validation_alias="SMTP_PASSWORD",
+                               description="that user's password")
+    smtp_from: str = Field("", validation_alias="SMTP_FROM",
+                           description="the sender, e.g. `评标专家库 <noreply@example.cn>`")
     smtp_security: Literal["none", "starttls", "ssl"] = Field(
-        "starttls", validation_alias="SMTP_SECURITY")
-    smtp_timeout: float = Field(10.0, gt=0, validation_alias="SMTP_TIMEOUT")
+        "starttls", validation_alias="SMTP_SECURITY",
+        description="how the connection to the mail server is secured")
+    smtp_timeout: float = Field(10.0, gt=0, validation_alias="SMTP_TIMEOUT",
+                                description="seconds per mail server call")
 
     def fapiao_mode(self, settings: Settings) -> str:
         mode = self.fapiao_provider or ("wechatpay" if settings.sandbox and

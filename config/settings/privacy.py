@@ -12,17 +12,29 @@ from config.settings.sms import check_callback_token
 
 
 class AliyunPrivacySettings(BaseSettings):
+    """Alibaba Cloud 号码隐私保护, read when `PRIVACY_PROVIDER=aliyun`."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    access_key_id: str = Field("", validation_alias="ALIBABA_CLOUD_ACCESS_KEY_ID")
-    access_key_secret: str = Field("", validation_alias="ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-    pool_key: str = Field("", validation_alias="ALIYUN_PLS_POOL_KEY")  # 号码池 Key
-    endpoint: str = Field(ENDPOINT, validation_alias="ALIYUN_PLS_ENDPOINT")
-    timeout: float = Field(5.0, gt=0, validation_alias="ALIYUN_PLS_TIMEOUT")
-    record: bool = Field(True, validation_alias="ALIYUN_PLS_RECORD")  # IsRecordingEnabled
-    # the secret part of the HTTP batch-push address set in the console (the push carries no
-    # signature): https://<host>/privacy/aliyun/report?token=<this>
-    callback_token: str = Field("", validation_alias="ALIYUN_PLS_CALLBACK_TOKEN")
+    access_key_id: str = Field(
+        "", validation_alias="ALIBABA_CLOUD_ACCESS_KEY_ID",
+        description="a RAM key allowed `dypls:BindAxb` and `dypls:UnbindSubscription`: its "
+                    "id")
+    access_key_secret: str = Field("", validation_alias="ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                                   description="that RAM key's secret")
+    pool_key: str = Field("", validation_alias="ALIYUN_PLS_POOL_KEY",
+                          description="the number pool's key (号码池 Key)")
+    endpoint: str = Field(ENDPOINT, validation_alias="ALIYUN_PLS_ENDPOINT",
+                          description="where Dyplsapi requests go")
+    timeout: float = Field(5.0, gt=0, validation_alias="ALIYUN_PLS_TIMEOUT",
+                           description="seconds per Dyplsapi request")
+    record: bool = Field(True, validation_alias="ALIYUN_PLS_RECORD",
+                         description="whether calls are recorded (IsRecordingEnabled)")
+    callback_token: str = Field(
+        "", validation_alias="ALIYUN_PLS_CALLBACK_TOKEN",
+        description="a random secret of at least 16 characters (the push carries no "
+                    "signature): the HTTP batch-push address of call records "
+                    "(呼叫结束后话单报告) is `https://<host>/privacy/aliyun/report?token=<it>`")
 
     def config(self) -> AliyunPrivacyConfig:
         """The client's configuration; a SettingsError naming what is missing."""

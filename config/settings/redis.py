@@ -19,11 +19,23 @@ from config.settings import SettingsError
 
 
 class RedisSentinelSettings(BaseSettings):
+    """Redis through Sentinel, beside `REDIS_URL`."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    sentinels: str = Field("", validation_alias="REDIS_SENTINELS")
-    service: str = Field("mymaster", min_length=1, validation_alias="REDIS_SENTINEL_SERVICE")
-    password: str = Field("", validation_alias="REDIS_SENTINEL_PASSWORD")
+    sentinels: str = Field(
+        "", validation_alias="REDIS_SENTINELS",
+        description="Redis through Sentinel: the sentinels, `host:port` comma-separated "
+                    "(`[::1]:26379` for IPv6); they name the master, and every process finds "
+                    "the new one after a failover by itself. `REDIS_URL` then gives only the "
+                    "database number and the master's password: its host is not used "
+                    "(`redis://:password@mymaster/0`). Empty: `REDIS_URL`'s server")
+    service: str = Field(
+        "mymaster", min_length=1, validation_alias="REDIS_SENTINEL_SERVICE",
+        description="the master's name in the sentinels' `sentinel monitor` line")
+    password: str = Field(
+        "", validation_alias="REDIS_SENTINEL_PASSWORD",
+        description="the sentinels' own `requirepass`, if they have one")
 
     def addresses(self) -> tuple[tuple[str, int], ...]:
         """REDIS_SENTINELS as (host, port) pairs; a SettingsError naming a bad entry."""

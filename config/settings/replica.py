@@ -19,11 +19,28 @@ from services.common.replica import LaggingReads
 
 
 class DatabaseReplicaSettings(BaseSettings):
+    """A read replica for the reads that can lag, beside `DATABASE_URL`."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    url: str = Field("", validation_alias="DATABASE_REPLICA_URL")
-    max_lag: float = Field(30.0, ge=0, validation_alias="DATABASE_REPLICA_MAX_LAG")
-    check_every: float = Field(5.0, ge=0, validation_alias="DATABASE_REPLICA_CHECK_EVERY")
+    url: str = Field(
+        "", validation_alias="DATABASE_REPLICA_URL",
+        description="a streaming standby of `DATABASE_URL`'s PostgreSQL, e.g. "
+                    "`postgres://user:pw@replica:5432/expertbot`: the administrator's "
+                    "statistics, the register's and a batch's long lists and their Excel "
+                    "exports, and the audit trail's verification read it while it is fit "
+                    "(`services/common/replica.py`); never a draw, an answer, a payment, a "
+                    "sign-in or anything a write is made from. Empty: every read on the "
+                    "primary")
+    max_lag: float = Field(
+        30.0, ge=0, validation_alias="DATABASE_REPLICA_MAX_LAG",
+        description="seconds a replica may be behind the primary and still be read; further "
+                    "behind, down, or promoted, it is skipped and those reads go to the "
+                    "primary until a later check finds it fit")
+    check_every: float = Field(
+        5.0, ge=0, validation_alias="DATABASE_REPLICA_CHECK_EVERY",
+        description="seconds a process keeps its verdict on the replica's lag before "
+                    "measuring again")
 
     def checked_against(self, primary_url: str) -> DatabaseReplicaSettings:
         """Itself, or a SettingsError when a replica is set beside a primary that is not

@@ -17,19 +17,38 @@ TENCENT_VMS_ENDPOINT = "https://vms.tencentcloudapi.com"
 
 
 class TencentVoiceSettings(BaseSettings):
+    """Tencent Cloud VMS, read when `VOICE_PROVIDER=tencent`."""
+
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
-    secret_id: str = Field("", validation_alias="TENCENTCLOUD_SECRET_ID")
-    secret_key: str = Field("", validation_alias="TENCENTCLOUD_SECRET_KEY")
-    app_id: str = Field("", validation_alias="TENCENT_VMS_APP_ID")  # VoiceSdkAppid
-    # {"draw.invitation.call": {"id": "1234", "params": ["gather_at", "venue", ...]}}
-    templates: dict[str, Any] = Field({}, validation_alias="TENCENT_VMS_TEMPLATES")
-    endpoint: str = Field("", validation_alias="TENCENT_VMS_ENDPOINT")
-    region: str = Field("ap-guangzhou", validation_alias="TENCENT_VMS_REGION")
-    timeout: float = Field(5.0, gt=0, validation_alias="TENCENT_VMS_TIMEOUT")  # s per call
-    # the secret part of the callback address set in the console (Tencent Cloud does not
-    # sign its callbacks): https://<host>/voice/tencent/callback?token=<this>
-    callback_token: str = Field("", validation_alias="TENCENT_VMS_CALLBACK_TOKEN")
+    secret_id: str = Field(
+        "", validation_alias="TENCENTCLOUD_SECRET_ID",
+        description="the id of an API key allowed `vms:SendTtsVoice` (the same variable as "
+                    "for SMS)")
+    secret_key: str = Field("", validation_alias="TENCENTCLOUD_SECRET_KEY",
+                            description="that API key's secret")
+    app_id: str = Field("", validation_alias="TENCENT_VMS_APP_ID",
+                        description="the voice application's VoiceSdkAppid")
+    templates: dict[str, Any] = Field(
+        {}, validation_alias="TENCENT_VMS_TEMPLATES",
+        description="approved voice templates per kind, JSON as for SMS: "
+                    "`{\"draw.invitation.call\": {\"id\": \"1234\", \"params\": "
+                    "[\"gather_at\", \"venue\", \"address\", \"contact\", \"due\"]}}`; the "
+                    "words to submit are `texts/notify/draw.invitation.call/voice.j2` with "
+                    "{1}, {2}, ... for those parameters in order")
+    endpoint: str = Field(
+        "", validation_alias="TENCENT_VMS_ENDPOINT",
+        description="where SendTtsVoice goes. Empty: `https://vms.tencentcloudapi.com`")
+    region: str = Field("ap-guangzhou", validation_alias="TENCENT_VMS_REGION",
+                        description="the region SendTtsVoice is asked in")
+    timeout: float = Field(
+        5.0, gt=0, validation_alias="TENCENT_VMS_TIMEOUT",
+        description="seconds per SendTtsVoice call (a call whose answer is lost is not "
+                    "placed again)")
+    callback_token: str = Field(
+        "", validation_alias="TENCENT_VMS_CALLBACK_TOKEN",
+        description="a random secret of at least 16 characters: the console's event "
+                    "callback address is `https://<host>/voice/tencent/callback?token=<it>`")
 
     def config(self) -> TencentVoiceConfig:
         """The client's configuration; a SettingsError naming what is missing."""

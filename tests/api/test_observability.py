@@ -188,7 +188,7 @@ async def test_log_lines_mask_phone_numbers_and_keep_no_path(
     assert access[-1]["route"] == "unmatched" and access[-1]["status"] == 404
 
 
-@pytest.mark.process  # a process of its own (README, "The tests")
+@pytest.mark.process  # a process of its own (tests/README.md, "Tiers")
 def test_processes_sharing_a_metrics_directory_write_files_of_their_own(tmp_path) -> None:
     """Containers sharing PROMETHEUS_MULTIPROC_DIR may all run their process as pid 7: each
     process's files are named after its host and pid (config/metrics_dir.py)."""
@@ -207,7 +207,7 @@ def test_processes_sharing_a_metrics_directory_write_files_of_their_own(tmp_path
     assert os.listdir(tmp_path / "metrics") == [f"counter_{host}-{pid}.db"]
 
 
-@pytest.mark.process  # a process of its own (README, "The tests")
+@pytest.mark.process  # a process of its own (tests/README.md, "Tiers")
 def test_the_command_writes_its_metrics_to_the_shared_directory(tmp_path) -> None:
     """`expertbot` chooses the shared directory before any metric exists, although its
     subcommands' modules import the contexts' front doors, which create metrics: with

@@ -1,6 +1,6 @@
 """The deployment of deploy/ runs as documented.
 
-Static checks, always: the systemd units say what the README says (ExecStart=, Restart=,
+Static checks, always: the systemd units say what docs/running.md says (ExecStart=, Restart=,
 TimeoutStopSec=, the metrics directory), the env file example starts a production process
 (every variable production requires, none misspelt), the compose file runs the documented
 commands.
@@ -126,7 +126,7 @@ def known_variables() -> set[str]:
 # --- static checks ------------------------------------------------------------------------
 
 def test_the_units_run_the_documented_commands() -> None:
-    """README "Running it for real": the command lines and the supervisor's settings."""
+    """docs/running.md: the command lines and the supervisor's settings."""
     migrate = unit("expertbot-migrate.service")
     serve = unit("expertbot-serve@.service")
     worker = unit("expertbot-worker@.service")
@@ -333,7 +333,7 @@ async def _say(http: aiohttp.ClientSession, base: str, pusher: Pusher, openid: s
                                  data=push.body) as resp:
                 body = await resp.text()
         except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
-            # a connection queued on a process that stopped listening is reset (README:
+            # a connection queued on a process that stopped listening is reset (docs/running.md:
             # net.ipv4.tcp_migrate_req=1 moves it to a sibling instead)
             if retried is None:
                 raise
@@ -565,7 +565,7 @@ async def test_the_systemd_variant_serves_a_signed_message(tmp_path: Path, aioht
             text = await _say(http, base, pusher, f"o_deploy_{n}", "帮助")
             assert HELP in text, text
 
-        # the worker: SIGTERM, and /healthz/worker says so within seconds (README: 503
+        # the worker: SIGTERM, and /healthz/worker says so within seconds (docs/running.md: 503
         # within about 6 s of the last worker stopping)
         signalled = time.monotonic()
         code, timings["worker stop"] = await _stop(jobs, stop_within)

@@ -309,7 +309,7 @@ async def test_a_planned_switchover_is_followed_without_a_restart(
             task.cancel()
     # the sentinels demote the old master a few seconds after the promotion (and close its
     # clients' connections then); writes that reached it in between are lost when it
-    # resyncs: README, "Growing past one machine"
+    # resyncs: docs/running.md, "Redis through Sentinel"
     demoted = cluster.node_at(old).client()
     try:
         await eventually(lambda: _role(demoted, "slave"), timeout=60)

@@ -149,7 +149,7 @@ def test_bad_arguments_are_refused_with_the_valid_ones(state: str | None, roles:
     assert "bind:ask_id" in err if "state" in says else "agency_handler" in err
 
 
-@pytest.mark.process  # a process of its own (README, "The tests")
+@pytest.mark.process  # a process of its own (tests/README.md, "Tiers")
 def test_the_console_script() -> None:
     script = Path(sys.executable).parent / "expertbot"
     done = subprocess.run([str(script), "route", "2，出差", "--roles", EXPERT],

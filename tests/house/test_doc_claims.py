@@ -1,7 +1,8 @@
-"""What the README says the product does, held against what it does: the audit trail's
-pages, when an evaluation's fees open, the demo users the start-up names, and the roles the
-sign-in page and the sandbox's header name. Each claim is quoted from the README, so that a
-change of either side fails here."""
+"""What the README and the docs say the product does, held against what it does: the audit
+trail's pages (docs/console.md), when an evaluation's fees open (docs/fees.md), the demo users
+the start-up names and the settings production cannot start without (README.md), and the
+roles the sign-in page and the sandbox's header name. Each claim is quoted from its page, so
+that a change of either side fails here."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 
+from config.settings import Settings, SettingsError
+from config.settings.redis import RedisSentinelSettings
 from models.draws import Invitation
 from services.common.clock import china_today
 from services.demo import banner
@@ -21,18 +25,22 @@ from tests.support.fees import publish
 from tests.support.wechat import Chat
 from web.context import DOMAIN
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-CONSOLE_JS = (Path(__file__).resolve().parents[2] / "console/static/console.js").read_text()
-FLAT = re.sub(r"\s+", " ", README)
+ROOT = Path(__file__).resolve().parents[2]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+CONSOLE_JS = (ROOT / "console/static/console.js").read_text()
 
 
-def claims(text: str) -> bool:
-    return re.sub(r"\s+", " ", text) in FLAT
+def claims(page: str, text: str) -> bool:
+    """Whether the page (a path from the repository's root) says the text, however the
+    lines break."""
+    said = re.sub(r"\s+", " ", (ROOT / page).read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", text) in said
 
 
 async def test_the_audit_trail_reads_100_entries_a_request_back_to_the_first(
         api: Api, client: TestClient, demo: dict) -> None:
-    assert claims("审计记录 (100 entries a request, 更早的记录 back to the first entry, the "
+    assert claims("docs/console.md",
+                  "审计记录 (100 entries a request, 更早的记录 back to the first entry, the "
                   "console's table showing them 20 rows at a time")
     chain, now = client.app[DOMAIN].audit, datetime.now(UTC)
     for n in range(105):
@@ -51,7 +59,8 @@ async def test_fees_open_once_everyone_who_served_has_left_before_the_expected_e
         api: Api, chat: Chat, client: TestClient, demo: dict) -> None:
     """Not an on-site project, its expected end hours away: refused while an expert is still
     there, recorded once both have checked out."""
-    assert claims("once it is over, or — on site or not — once every expert who served has "
+    assert claims("docs/fees.md",
+                  "once it is over, or — on site or not — once every expert who served has "
                   "checked out (评标结束后（… 或全部专家离场后）), the agency records each "
                   "expert's fee")
     await make_experts(client, 4)
@@ -81,6 +90,30 @@ def test_the_start_up_names_every_demo_user_the_readme_lists() -> None:
         assert re.search(rf"^{key}\s", said, re.M), key
     assert "o_demo_visitor" in said and "郑小雨" in said
     assert "Demo2026ok" not in said and not re.search(r"1380000\d{4}", said)
+
+
+def test_production_starts_with_exactly_the_settings_the_readme_lists(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's table under "Deploying it" names what production cannot start without:
+    with those alone the settings load, and without any one of them they refuse, naming it."""
+    table = README.split("## Deploying it")[1].split("| variable | what |")[1].split("\n\n")[0]
+    listed = {name for cells in re.findall(r"^\| ([^|]+) \|", table, re.M)
+              for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cells)}
+    assert len(listed) >= 10, listed
+    for cls in (Settings, RedisSentinelSettings):
+        for field in cls.model_fields.values():
+            monkeypatch.delenv(str(field.validation_alias), raising=False)
+    values = {name: "x" for name in listed} | {
+        "EXPERTBOT_ENV": "production", "PUBLIC_BASE_URL": "https://bot.example.cn",
+        "SMS_PROVIDER": "log", "WECHAT_SANDBOX": "0"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    assert Settings().is_production
+    for name in sorted(listed - {"EXPERTBOT_ENV"}):
+        monkeypatch.delenv(name)
+        with pytest.raises(SettingsError, match=name):
+            Settings()
+        monkeypatch.setenv(name, values[name])
 
 
 async def test_the_sign_in_page_names_every_desk_role(client: TestClient) -> None:
