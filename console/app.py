@@ -28,16 +28,13 @@ from miniapp_api.routes.admin import federation as peers
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.admin import statistics
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import (
-    lent,
-    performance,
-    projects,
-    venues,
-    verify,
-)
-from miniapp_api.routes.draws import log as draw_log
-from miniapp_api.routes.draws import performance_desk as admin_performance
-from miniapp_api.routes.draws import prep as draw_prep
+from miniapp_api.routes.draws.facts import log as draw_log
+from miniapp_api.routes.draws.followups import lent
+from miniapp_api.routes.draws.record import performance
+from miniapp_api.routes.draws.record import performance_desk as admin_performance
+from miniapp_api.routes.draws.setup import prep as draw_prep
+from miniapp_api.routes.draws.setup import projects, verify
+from miniapp_api.routes.draws.venue import venues
 from miniapp_api.routes.education import courses as education
 from miniapp_api.routes.education import marking
 from miniapp_api.routes.evaluation import portrait as evaluation_portraits

@@ -6,7 +6,7 @@ so the table, built by the composition root, calls it. A reaction with `where` i
 the announcing call itself, or is a read of the fact at the moment it matters (a draw, a
 check-in, a review); `where` names that function. tests/house/test_reactions.py walks the
 table: every happening has its row, every `where` exists, every announced happening is in
-it; the journeys in tests/draws/test_sanction_reach.py run the called ones."""
+it; the journeys in tests/draws/candidates/test_sanction_reach.py run the called ones."""
 
 from __future__ import annotations
 

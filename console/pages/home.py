@@ -14,8 +14,10 @@ from miniapp_api.routes.admin import audit as admin_audit
 from miniapp_api.routes.admin import batches as admin_desk
 from miniapp_api.routes.admin import feedback as feedback_desk
 from miniapp_api.routes.applicants import review
-from miniapp_api.routes.draws import attendance, performance_desk, templates, verify
-from miniapp_api.routes.draws import log as draw_log
+from miniapp_api.routes.draws.facts import log as draw_log
+from miniapp_api.routes.draws.record import performance_desk
+from miniapp_api.routes.draws.setup import templates, verify
+from miniapp_api.routes.draws.venue import attendance
 from miniapp_api.routes.fees import funding
 from miniapp_api.routes.payments import bills as admin_bills
 from miniapp_api.routes.payments import invoices

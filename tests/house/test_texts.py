@@ -398,7 +398,7 @@ OTHER_TABLES = {
     "access_action": "what the audit trail records, by its entries' action",
     "document": "the fields and sections of the printed forms",
     "draw_template": "the names of GD-DRAW's 模板下载 files, by their kind in the path "
-                     "(TEMPLATE_KINDS; tests/draws/test_draw_templates.py lists them)",
+                     "(TEMPLATE_KINDS; tests/draws/setup/test_draw_templates.py lists them)",
     "audit_param": "what an id in an API operation's path names, on the audit trail",
     "record_field": "the drawn record's fields on the results spreadsheet (exports.py)",
     "personal_data": "the data inventory's categories and bases (data_inventory.py)",
@@ -421,7 +421,7 @@ OTHER_TABLES = {
                    "activity's end_reason (complete, exhausted, forced) or a 复评's calls "
                    "submitted (recalled)",
     "skip_reason": "why a draw passed over a candidate (SkipKind; those with a cap or a "
-                   "place are sentences of their own: tests/draws/test_skip_reasons.py "
+                   "place are sentences of their own: tests/draws/candidates/test_skip_reasons.py "
                    "says every kind)",
 }
 
@@ -458,7 +458,7 @@ def test_the_console_says_what_was_done_in_words() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "done" \
                     and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
                 used.add(node.args[1].value)
-    from console.pages.draws.prepare import ACTIONS
+    from console.pages.draws.setup.prepare import ACTIONS
 
     used |= set(ACTIONS) | {"redraw", "reeval"}
     have = {n.rsplit("/", 1)[1].removesuffix(".j2") for n in TEXTS.names("console/done/")}

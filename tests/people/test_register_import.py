@@ -198,8 +198,8 @@ async def test_a_new_phone_in_a_reimported_register_waits_for_the_person(
 async def test_the_registers_answer_to_remote_evaluation_is_kept_and_a_blank_declines_nothing(
         api: Api, demo: dict) -> None:
     """XJ-SIGNUP's 是否接受异地评标 as an optional column: 否 keeps the expert from venues in
-    another city (tests/draws/test_remote.py); a blank is nobody's 否, and a file run again
-    without the answer keeps the one on record."""
+    another city (tests/draws/candidates/test_remote.py); a blank is nobody's 否, and a file run
+    again without the answer keeps the one on record."""
     admin = await api.login(demo["admin"].mp_openid)
     sheet = register(row(31, remote_ok="否"), row(32), row(33, remote_ok="不去"))
     checked = await upload(api, admin, sheet, dry_run=False)

@@ -13,7 +13,7 @@ from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.pages.fees.payouts import payout_said
 from console.signed import Flash
-from miniapp_api.routes.draws import lent as lent_api
+from miniapp_api.routes.draws.followups import lent as lent_api
 from miniapp_api.routes.fees import lent, payouts, sheets
 
 pages = PageTable()

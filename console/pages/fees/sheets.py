@@ -12,7 +12,7 @@ from aiohttp import web
 from console.app import PageTable, api, done, redirect, render
 from console.forms import text
 from console.signed import Flash
-from miniapp_api.routes.draws import prep as draw_prep
+from miniapp_api.routes.draws.setup import prep as draw_prep
 from miniapp_api.routes.fees import peer_sheets, sheets
 
 pages = PageTable()

@@ -10,7 +10,7 @@ from aiohttp import web
 from console.app import PageTable, api, done, redirect, render
 from console.forms import many, text
 from console.paging import asked, pager
-from miniapp_api.routes.draws import performance_desk as admin_performance
+from miniapp_api.routes.draws.record import performance_desk as admin_performance
 from miniapp_api.routes.standing import credit, sanctions
 
 pages = PageTable()

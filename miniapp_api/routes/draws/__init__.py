@@ -1,30 +1,25 @@
-"""The mini-program API's routes of the draws context, a table per resource module."""
+"""The mini-program API's routes of the draws context, in packages named as the draw's parts
+(services/draws/), a table per resource module."""
 
-from miniapp_api.routes.draws import (
-    attendance,
+from miniapp_api.routes.draws.answering import invitations
+from miniapp_api.routes.draws.facts import log
+from miniapp_api.routes.draws.followups import followups, lent, virtual_calls
+from miniapp_api.routes.draws.randomness import pool_sizes
+from miniapp_api.routes.draws.record import performance, performance_desk, record
+from miniapp_api.routes.draws.running import drawing
+from miniapp_api.routes.draws.setup import (
     drafts,
-    drawing,
-    face_checkin,
-    followups,
-    invitations,
     involvement,
-    lent,
-    log,
     peer_draws,
-    performance,
-    performance_desk,
-    pool_sizes,
     prep,
     projects,
-    record,
     templates,
     terminals,
     urgency,
-    venues,
     verify,
     verify_request,
-    virtual_calls,
 )
+from miniapp_api.routes.draws.venue import attendance, face_checkin, venues
 
 ROUTES = (invitations.api, face_checkin.api, projects.api, prep.api, drafts.api, peer_draws.api,
           templates.api, terminals.api, drawing.api, record.api, followups.api, attendance.api,

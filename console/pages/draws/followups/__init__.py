@@ -1,0 +1,1 @@
+"""The console's pages of what follows a draw (services/draws/followups/)."""

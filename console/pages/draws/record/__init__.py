@@ -1,0 +1,1 @@
+"""The console's pages of the record of draws (services/draws/record/)."""

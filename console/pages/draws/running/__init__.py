@@ -1,0 +1,1 @@
+"""The console's pages of a running draw (services/draws/running/)."""

@@ -1,0 +1,1 @@
+"""The console's pages of a draw's setup (services/draws/setup/)."""

@@ -1,0 +1,1 @@
+"""The mini-program API's routes of the record of draws (services/draws/record/)."""

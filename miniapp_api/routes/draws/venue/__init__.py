@@ -1,0 +1,1 @@
+"""The mini-program API's routes of the venue (services/draws/venue/)."""
