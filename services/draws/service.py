@@ -43,6 +43,7 @@ from services.draws.setup.avoidance_import import AvoidanceImport
 from services.draws.setup.involvement import Involvement
 from services.draws.setup.service import Setup
 from services.draws.setup.urgency import URGENT_MINUTES, Urgency
+from services.draws.setup.verification import Verification
 from services.draws.venue.attendance import Attendance
 from services.draws.venue.face import FaceCheckIns
 from services.draws.venue.identity import IdentityChecks
@@ -91,6 +92,7 @@ class Draws:
         return cls(
             running=running,
             setup=Setup(activities=activities, urgency=urgency,
+                        verification=Verification(outbox, texts, urgency),
                         avoidance_import=AvoidanceImport(activities),
                         involvement=Involvement(vault)),
             venue=Venue(attendance=attendance, identity=IdentityChecks(attendance),

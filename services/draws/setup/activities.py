@@ -20,18 +20,12 @@ from models.draws import (
     Notice,
     Project,
     Section,
-    sealed_seed,
 )
 from models.people import Agency, Person
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import Vault
 from services.common.texts import Texts
-from services.draws.facts.oplog import Actor, OperationLog, require_reason
 from services.draws.facts.venue_roles import require_roles, role_of
-from services.draws.news.agency_news import notify_agency
-from services.draws.randomness.audit import new_seed, seed_hash
-from services.draws.randomness.commit import commit
-from services.draws.randomness.pool_size import PoolSizes
 from services.draws.setup.activity_info import (
     HANDLER_INPUT,
     INFO_INPUT,
@@ -41,10 +35,7 @@ from services.draws.setup.activity_info import (
     project_fields,
 )
 from services.draws.setup.addresses import require_no_unit_name
-from services.draws.setup.evidence import notify_verifiers, require_evidence
-from services.draws.setup.request_record import RequestRecord
 from services.draws.setup.templates import avoidance_template
-from services.draws.setup.terminals import Terminals
 from services.draws.setup.urgency import Urgency
 from services.notifications import Outbox
 from services.people import TITLE_LEVELS, IdentityRules
@@ -281,84 +272,3 @@ class Activities:
             raise BadInput("condition.notice")
         return await Condition.create(activity=activity, notice=notice,
                                       catalogue_version=Reference.current_version(), **values)
-
-    # -- verification ----------------------------------------------------------------------
-    async def submit(self, activity: DrawActivity, now: datetime, actor: Actor,
-                     reason: str, terminal: str | None = None) -> DrawActivity:
-        """To the trading centre (GD-DRAW): with its reason (提交审核原因) and at least one
-        attachment, to the terminal chosen among those covering the project (选择提交终端;
-        terminals.py); that centre's verifiers are told at once."""
-        self.require_editable(activity)
-        conditions = await Condition.filter(activity_id=activity.id)
-        if not conditions:
-            raise BadInput("draw.no_conditions")
-        planned = sum(c.planned for c in conditions)
-        if planned != activity.total:
-            raise BadInput("draw.counts_mismatch", planned=planned, total=activity.total)
-        require_time_order(activity.bid_open_at, activity.eval_start, activity.eval_end, now)
-        why = require_reason(reason, "draw.submit_reason")
-        await require_evidence(activity, "submission")
-        centre = await Terminals.chosen_terminal(self.texts, activity, terminal, now)
-        if not centre:  # no centre covering the project has a verifier: nobody would decide
-            project = await Project.get(id=activity.project_id)
-            raise Conflict("draw.no_terminal", place=Reference.regions().full_name(
-                project.region) or project.region)
-        async with self.outbox.change(now) as change:
-            activity.status, activity.submit_reason = DrawStatus.SUBMITTED, why
-            activity.terminal = centre
-            await activity.save(update_fields=["status", "submit_reason", "terminal"])
-            # the request as asked, for the verifier to see what a resubmission changed
-            await OperationLog.record(activity, actor, "submit", now, why,
-                                      request=await RequestRecord.request_of(activity))
-            await notify_verifiers(change, activity, activity.kind)
-        return activity
-
-    async def withdraw_submission(self, activity: DrawActivity, now: datetime, actor: Actor
-                                  ) -> DrawActivity:
-        if activity.status != DrawStatus.SUBMITTED:
-            raise Conflict("draw.not_submitted")
-        async with in_transaction():
-            activity.status = DrawStatus.DRAFT
-            await activity.save(update_fields=["status"])
-            await OperationLog.record(activity, actor, "take_back", now)
-        return activity
-
-    async def verify(self, activity: DrawActivity, actor: Actor, approve: bool,
-                     reason: str, now: datetime, small_pool_ok: bool = False,
-                     urgent: bool | None = None) -> DrawActivity:
-        """The trading centre's decision; a refusal says why. A condition whose pool is small
-        (services/draws/randomness/pool_size.py) is approved only with `small_pool_ok`: the
-        verifier said she read it; the log keeps which were small. An approval decides the
-        应急 the agency asked for, if it did (`urgent`: urgency.py)."""
-        if not approve and not reason.strip():
-            raise BadInput("verify.reason_required")
-        if approve:
-            await self.urgency.check_decision(activity, urgent)
-        small = [s for s in await PoolSizes.pool_sizes(activity, now) if s.small] if approve else []
-        if small and not small_pool_ok:
-            raise Conflict("verify.small_pool", small=[
-                {"number": s.number, "size": s.size, "planned": s.planned} for s in small])
-        seed = new_seed()  # committed now, before any pool is fixed; revealed at the end
-        async with self.outbox.change(now) as change:
-            updated = await DrawActivity.filter(id=activity.id,
-                                                status=DrawStatus.SUBMITTED).update(
-                **sealed_seed(seed if approve else None),
-                seed_hash=seed_hash(seed) if approve else None,
-                status=DrawStatus.VERIFIED if approve else DrawStatus.REFUSED,
-                verifier_id=actor.person_id, verified_at=now,
-                refuse_reason=None if approve else reason.strip())
-            if not updated:
-                raise Conflict("draw.not_waiting_verification")
-            await activity.refresh_from_db()
-            decided = await self.urgency.decide(activity, bool(urgent), actor, now) \
-                if approve else {}
-            # approved: the seed and the pools are committed now, before the handler's value
-            published = {**await commit(activity, now), **decided} if approve else {}
-            # the verifier's words kept either way: an approval's comment too
-            if small:
-                published["small_pools"] = [s.condition_id for s in small]
-            await OperationLog.record(activity, actor, "verify" if approve else "refuse", now,
-                                      reason.strip() or None, **published)
-            await notify_agency(change, activity, "draw.verified" if approve
-                                else "draw.refused", reason=activity.refuse_reason or "")
-        return activity

@@ -116,7 +116,7 @@ class Drafts:
                               now: datetime) -> DrawActivity:
         """Times and fields of a draft; the times keep their order (bid opening < evaluation
         start < evaluation end, all ahead)."""
-        _require_editable(activity)
+        Activities.require_editable(activity)
         if values.get("avoid_activity_ids"):
             await require_earlier_activities(activity.agency_id, values["avoid_activity_ids"])
         merged = {k: values.get(k, getattr(activity, k)) for k in ACTIVITY_FIELDS}
@@ -132,7 +132,7 @@ class Drafts:
     @staticmethod
     async def cancel(activity: DrawActivity, now: datetime, actor: Actor) -> DrawActivity:
         """A draft the agency gives up: its sections are free for another activity."""
-        _require_editable(activity)
+        Activities.require_editable(activity)
         async with in_transaction():
             activity.status = DrawStatus.CANCELLED
             await activity.save(update_fields=["status"])
@@ -143,7 +143,7 @@ class Drafts:
     @staticmethod
     async def update_notice(activity: DrawActivity, notice_id: int,
                             values: dict[str, Any]) -> Notice:
-        _require_editable(activity)
+        Activities.require_editable(activity)
         notice = await _notice(activity, notice_id)
         merged = {k: values.get(k, getattr(notice, k)) for k in ("street", "notes", "gather_at",
                                                                  "city", "district")}
@@ -159,7 +159,7 @@ class Drafts:
 
     @staticmethod
     async def delete_notice(activity: DrawActivity, notice_id: int) -> None:
-        _require_editable(activity)
+        Activities.require_editable(activity)
         notice = await _notice(activity, notice_id)
         if await Condition.exists(notice_id=notice.id):
             raise Conflict("draft.notice_has_conditions")
@@ -169,7 +169,7 @@ class Drafts:
     @staticmethod
     async def update_condition(activity: DrawActivity, condition_id: int,
                                values: dict[str, Any]) -> Condition:
-        _require_editable(activity)
+        Activities.require_editable(activity)
         condition = await _condition(activity, condition_id)
         merged = {k: getattr(condition, k) for k in ("region_mode", "regions", "main_specialty",
                                                      "alternate_specialty", "title_level")}
@@ -187,7 +187,7 @@ class Drafts:
 
     @staticmethod
     async def delete_condition(activity: DrawActivity, condition_id: int) -> None:
-        _require_editable(activity)
+        Activities.require_editable(activity)
         await (await _condition(activity, condition_id)).delete()
 
     @staticmethod
@@ -204,9 +204,6 @@ class Drafts:
                           **values)
         return len(await candidate_pool(activity, probe, probe.main_specialty))
 
-
-def _require_editable(activity: DrawActivity) -> None:
-    Activities.require_editable(activity)
 
 
 async def _notice(activity: DrawActivity, notice_id: int) -> Notice:

@@ -1,7 +1,7 @@
-"""A draw's setup as the edges use it: the activities and their verification, the drafts
-corrected until submitted, the attachments, the request as the verifier reads it, the
-templates, the trading centres that verify, 应急, the avoidance sheet's import, prior
-involvement and a draw made for another library."""
+"""A draw's setup as the edges use it: the activities, the drafts corrected until submitted,
+the attachments, the request as the verifier reads it and its verification, the templates,
+the trading centres that verify, 应急, the avoidance sheet's import, prior involvement and a
+draw made for another library."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from services.draws.setup.request_record import RequestRecord
 from services.draws.setup.templates import Templates
 from services.draws.setup.terminals import Terminals
 from services.draws.setup.urgency import Urgency
+from services.draws.setup.verification import Verification
 
 
 @dataclass(frozen=True, kw_only=True)
 class Setup:
     activities: Activities
+    verification: Verification
     urgency: Urgency
     avoidance_import: AvoidanceImport
     involvement: Involvement

@@ -323,16 +323,14 @@ class SubmitIn(Model):
            response=ActivityOut, summary="提交交易中心核验（须填写原因并上传附件，可选择提交终端）",
            tag=TAG)
 async def draw_submit(call: Call, body: SubmitIn) -> ActivityOut:
-    activity = await call.domain.draws.setup.activities.submit(await activity_in_path(call),
-                                                               call.now,
-                                                               actor(call), body.reason,
-                                                               body.terminal or None)
+    activity = await call.domain.draws.setup.verification.submit(
+        await activity_in_path(call), call.now, actor(call), body.reason, body.terminal or None)
     return await activity_out(call, activity)
 
 
 @api.route("POST", "/draws/activities/{activity_id}/withdraw", access=AGENCY,
            response=ActivityOut, summary="撤回核验申请（核验前）", tag=TAG)
 async def draw_withdraw(call: Call) -> ActivityOut:
-    activity = await call.domain.draws.setup.activities.withdraw_submission(
+    activity = await call.domain.draws.setup.verification.withdraw_submission(
         await activity_in_path(call), call.now, actor(call))
     return await activity_out(call, activity)

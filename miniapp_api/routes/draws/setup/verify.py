@@ -95,7 +95,7 @@ async def pending(call: Call) -> PendingListOut:
 async def decide(call: Call, body: DecisionIn) -> DecisionOut:
     activity = await call.domain.draws.facts.scope.verifiable_activity(call.caller.grants,
                                                                        call.path_int("activity_id"))
-    activity = await call.domain.draws.setup.activities.verify(
+    activity = await call.domain.draws.setup.verification.verify(
         activity, actor(call, "verifier"), body.approve, body.reason, call.now,
         body.small_pool_ok, body.urgent)
     return DecisionOut(id=activity.id, status=activity.status, seed_hash=activity.seed_hash)
