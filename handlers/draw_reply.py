@@ -112,7 +112,9 @@ async def pick(person: Person | None, fsm: FSMContext, texts: Texts, draws: Draw
         return texts.render("chat/account/not_bound.j2")
     parts, unexplained = [], []
     for row in chosen:
-        outcome = await draws.running.replies.reply(int(row["id"]), person.id, choice, now, reason)
+        outcome = (await draws.answering.answers.decide(
+            person.id, Answer(choice, reason, True), now, "chat",
+            invitation_id=int(row["id"]))).outcome
         text, ask = draws.answering.answers.said(texts, outcome, reason)
         label = texts.render("chat/draw/pick_label.j2", **row)
         parts.append(f"{label}\n{text}" if len(chosen) > 1 or ask else text)

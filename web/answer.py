@@ -22,6 +22,7 @@ from models.draws import Invitation, InvitationStatus
 from services.common.clock import china_time
 from services.common.errors import DomainError
 from services.common.links import ANSWER_LINK, LinkError
+from services.draws.answering import Answer
 from web.act import form_token, posted_form, with_token
 from web.context import DOMAIN, TEXTS
 from web.pages import add_page, bad_link, render
@@ -120,9 +121,9 @@ async def answer_post(request: web.Request) -> web.Response:
     domain, texts = request.app[DOMAIN], request.app[TEXTS]
     replies = domain.draws.answering.sms_answers
     on_page = replies.on_page(invitation.person_id)  # its SMS queued with the decision
-    outcome = await domain.draws.running.replies.reply(
-        invitation.id, invitation.person_id, choice, datetime.now(UTC), reason, via="link",
-        then=on_page)
+    outcome = (await domain.draws.answering.answers.decide(
+        invitation.person_id, Answer(choice, reason, True), datetime.now(UTC), "link",
+        invitation_id=invitation.id, then=on_page)).outcome
     words, _ = domain.draws.answering.answers.said(texts, outcome, reason or "-")
     if outcome.status == "confirmed":  # how to check in, said for this page
         words = await replies.confirmed_on_page(outcome, on_page, datetime.now(UTC))

@@ -108,6 +108,6 @@ class Draws:
                 answers=answers,
                 sms_answers=SmsReplies(answers, outbox, texts, answer_link, withdrawals,
                                        attendance),
-                voice_answers=VoiceReplies(running.replies, withdrawals, outbox, texts,
+                voice_answers=VoiceReplies(answers, withdrawals, outbox, texts,
                                            answer_link)),
             news=News(agency_news=AgencyNews(outbox)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import overload
 
 from models.draws import AnsweredVia, Invitation, InvitationStatus
 from services.common.clock import china_time
@@ -49,12 +50,26 @@ class Answers:
     def __init__(self, replies: Replies) -> None:
         self.replies = replies
 
+    @overload
+    async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia, *,
+                     invitation_id: int, then: Then | None = None) -> Applied: ...
+
+    @overload
     async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia,
                      waiting: list[Invitation] | None = None, then: Then | None = None
-                     ) -> Decision:
-        """Which invitation a lone answer is for, applied when there is one: the one rule every
-        channel that cannot name the invitation (chat, SMS) renders. `waiting`: the person's
-        open invitations, when the caller read them with the person; `then`: the reply's."""
+                     ) -> Decision: ...
+
+    async def decide(self, person_id: int, said: Answer, now: datetime, via: AnsweredVia,
+                     waiting: list[Invitation] | None = None, then: Then | None = None, *,
+                     invitation_id: int | None = None) -> Decision:
+        """An expert's answer applied, whichever channel it came by: to the invitation the
+        channel names (`invitation_id`: the page's button, the call's keypress, the row picked
+        from a list; the reply checks it is the person's), or, for a lone answer (chat, SMS),
+        to the one it is for when there is one. `waiting`: the person's open invitations,
+        when the caller read them with the person; `then`: the reply's."""
+        if invitation_id is not None:
+            return Applied(await self.replies.reply(invitation_id, person_id, said.choice, now,
+                                                     said.reason, via=via, then=then))
         if waiting is None:
             waiting = await self.replies.open_invitations(person_id, now)
         if len(waiting) > 1:

@@ -15,10 +15,10 @@ from models.notifications import Notification
 from models.people import Person
 from services.common.pii import mask_phone
 from services.common.texts import Texts
+from services.draws.answering.answers import Answer, Answers
 from services.draws.answering.sms_answers import Told, answer_words, reply_params
 from services.draws.followups.withdrawals import BY_VOICE, Withdrawals
 from services.draws.running.calls import CALL_KIND
-from services.draws.running.replies import Replies
 from services.notifications import Outbox
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ WITHDRAWAL_KIND = "draw.cancelled"
 
 @dataclass
 class VoiceReplies:
-    replies: Replies
+    answers: Answers
     withdrawals: Withdrawals
     outbox: Outbox
     texts: Texts
@@ -52,8 +52,9 @@ class VoiceReplies:
                         call.id, mask_phone(mobile))
             return None
         told = Told(self.answer_link, self.texts, person.id)
-        outcome = await self.replies.reply(int(call.params["invitation"]), person.id, KEYS[key],
-                                           now, via="voice", then=told)
+        outcome = (await self.answers.decide(person.id, Answer(KEYS[key], "", True), now,
+                                             "voice", invitation_id=int(call.params["invitation"]),
+                                             then=told)).outcome
         if told.text is not None:  # queued with the decision
             return told.text
         name, values = await answer_words(self.answer_link, self.texts, outcome, "")

@@ -10,6 +10,7 @@ from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model
 from models.draws import Invitation, Notice
 from models.people import Role
+from services.draws.answering import Answer
 
 api = Api()
 TAG = "评标邀请"
@@ -71,9 +72,9 @@ async def mine(call: Call) -> InvitationsOut:
 @api.route("POST", "/expert/invitations/{invitation_id}/reply", access=EXPERT, body=ReplyIn,
            response=InvitationOut, summary="回复评标邀请：1 参加 / 2 不参加 / 3 需回避", tag=TAG)
 async def reply(call: Call, body: ReplyIn) -> InvitationOut:
-    outcome = await call.domain.draws.running.replies.reply(call.path_int("invitation_id"),
-                                               call.caller.need_person().id, body.choice,
-                                               call.now, body.reason, via="miniapp")
+    outcome = (await call.domain.draws.answering.answers.decide(
+        call.caller.need_person().id, Answer(body.choice, body.reason, True), call.now,
+        "miniapp", invitation_id=call.path_int("invitation_id"))).outcome
     return invitation_out(call, outcome.invitation, outcome.notice)
 
 
