@@ -25,7 +25,8 @@ def _reply(texts: Texts, result: CheckResult) -> str:
     moment = item.checkout_at if result.action == "out" else item.checkin_at
     assert moment is not None
     return texts.render(f"chat/checkin/{result.action}.j2", at=china_time(moment),
-                        arrived=result.arrived, expected=result.expected, venue=result.venue)
+                        arrived=result.arrived, expected=result.expected, venue=result.venue,
+                        leaving_from=china_time(result.leaving_from), begun=result.begun)
 
 
 @router.event(Scene(CheckinScene))

@@ -144,7 +144,8 @@ async def _checkin(request: web.Request, invitation: Invitation) -> web.Response
     assert moment is not None
     return await _page(request, item.id, texts.render(
         f"web/checkin_{result.action}.j2", at=china_time(moment), arrived=result.arrived,
-        expected=result.expected, venue=result.venue))
+        expected=result.expected, venue=result.venue,
+        leaving_from=china_time(result.leaving_from), begun=result.begun))
 
 
 def setup_answer_pages(app: web.Application) -> None:

@@ -139,7 +139,8 @@ class SmsReplies:
         assert moment is not None
         return f"sms/checkin_{result.action}.j2", {
             "at": china_time(moment), "arrived": result.arrived, "expected": result.expected,
-            "venue": result.venue, "code": code}
+            "venue": result.venue, "code": code, "begun": "1" if result.begun else "",
+            "leaving_from": china_time(result.leaving_from)}
 
     async def _reason(self, person: Person, waiting: bool, text: str, now: datetime
                       ) -> tuple[str, dict[str, Any]]:

@@ -28,7 +28,7 @@ from services.draws.candidates.pool import eval_days
 from services.draws.candidates.rules import KIN, SANCTIONED, sanctioned
 from services.draws.facts.family import Family, arrivals
 from services.draws.facts.seal import Seal
-from services.draws.facts.times import CHECKIN_OPENS, CHECKOUT_AFTER, CHECKOUT_UNTIL
+from services.draws.facts.times import CHECKIN_OPENS, CHECKOUT_UNTIL, leaving_from
 from services.draws.facts.venue_roles import Venues, mark_roles
 from services.draws.news.agency_news import notify_agency
 from services.draws.news.notices import Notices, notices_of
@@ -43,6 +43,10 @@ class CheckResult:
     invitation: Invitation
     arrived: int
     expected: int
+    # from when a later scan is a departure, and whether the evaluation has begun (a repeat,
+    # "again", says so)
+    leaving_from: datetime
+    begun: bool
     venue: str = ""  # the expert's own venue, 主场 / 副场, when the activity has a 副场
 
 
@@ -198,7 +202,8 @@ class Attendance(Urging):
             action: Literal["in", "out", "again"] = "again"
             if item.checkin_at is None:
                 item.checkin_at, action = now, "in"
-            elif item.checkout_at is None and now - item.checkin_at >= CHECKOUT_AFTER:
+            elif item.checkout_at is None and now >= leaving_from(activity.eval_start,
+                                                                  item.checkin_at):
                 item.checkout_at, action = now, "out"
             await item.save(update_fields=["checkin_at", "checkout_at"])
             if action == "out" and activity.on_site:
@@ -208,14 +213,19 @@ class Attendance(Urging):
                 await notify_agency(change, activity, "draw.arrival",
                                     progress=f"已到场 {arrived}/{expected}")
         notice = await Notices.notice_of(item)  # the expert's own venue (FG-807: 主场 / 副场)
+        assert item.checkin_at is not None
         return CheckResult(action, item, arrived, expected,
+                           leaving_from(activity.eval_start, item.checkin_at),
+                           now >= activity.eval_start,
                            Venues.venue_label(notice) if notice.role_word else "")
 
     @staticmethod
     async def _finish_when_all_left(activity: DrawActivity, now: datetime) -> None:
         """进场项目 (GD-DRAW): "需对应的进场场所完成专家进出场登记以结束项目" — the
-        evaluation is over once every confirmed expert has checked out."""
-        if all(i.checkout_at is not None for i in await Family.serving(activity)):
+        evaluation is over once every confirmed expert has checked out, and never before
+        it has begun."""
+        served = await Family.serving(activity)
+        if now >= activity.eval_start and all(i.checkout_at is not None for i in served):
             await DrawActivity.filter(id__in=await Family.family(activity),
                                       finished_at=None).update(
                                           finished_at=now)

@@ -25,7 +25,6 @@ from services.common.errors import BadInput, Conflict, NotAllowed, NotFound
 from services.draws.facts.family import Family
 from services.draws.facts.oplog import Actor, OperationLog
 from services.draws.facts.scope import DrawScope, in_verifier_scope, verifier_regions
-from services.draws.facts.times import CHECKOUT_AFTER
 from services.draws.facts.venue_roles import Venues, mark_roles
 from services.draws.venue.attendance import Attendance, CheckResult
 from services.draws.venue.reminders import LIVE
@@ -175,8 +174,9 @@ class IdentityChecks:
     async def checkout_by_staff(self, grants: list[RoleGrant], staff: Actor, activity_id: int,
                                 code: str, now: datetime) -> StaffCheck:
         """The staff register the departure of a checked-in expert (the way out for one who
-        cannot check out himself), under the venue's rules: not before 10 minutes after the
-        check-in, inside the venue's window. An on-site evaluation ends when all have left."""
+        cannot check out himself), under the venue's rules: not before the evaluation has
+        begun nor 10 minutes after the check-in, inside the venue's window. An on-site
+        evaluation ends when all have left."""
         shown = await self.present(grants, activity_id, code)
         item = shown.invitation
         if item.checkin_at is None:
@@ -186,8 +186,8 @@ class IdentityChecks:
         result = await self.attendance.checkin(item.activity_id, item.person_id, now,
                                                code=item.code, verified="id_card")
         if result.action != "out":
-            raise Conflict("venue_check.too_soon", name=shown.name,
-                           at=item.checkin_at + CHECKOUT_AFTER)
+            raise Conflict("venue_check.too_soon", name=shown.name, at=result.leaving_from,
+                           begun=result.begun)
         await OperationLog.record(item.activity_id, staff, "staff_checkout", now,
                                   invitation=item.id)
         return StaffCheck(replace(shown, checked_out=True), result)

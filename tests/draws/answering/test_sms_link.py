@@ -175,7 +175,7 @@ async def test_an_expert_without_wechat_checks_in_and_out_on_the_page(
     done."""
     from playwright.async_api import expect
 
-    from models.draws import Notice
+    from models.draws import DrawActivity, Notice
 
     client, invitation, link = await _setup(aiohttp_client, infra, wechat, platform,
                                             monkeypatch)
@@ -196,6 +196,10 @@ async def test_an_expert_without_wechat_checks_in_and_out_on_the_page(
     await phone.get_by_test_id("checkout").click()  # too soon: a repeat, said so
     await expect(phone.get_by_test_id("said")).to_contain_text("无需重复签到")
     await Invitation.filter(id=invitation.id).update(checkin_at=at - timedelta(minutes=11))
+    await phone.get_by_test_id("checkout").click()  # the evaluation not begun: no departure
+    await expect(phone.get_by_test_id("said")).to_contain_text("评标尚未开始")
+    await DrawActivity.filter(id=invitation.activity_id).update(
+        eval_start=datetime.now(UTC) - timedelta(minutes=1))
     await phone.get_by_test_id("checkout").click()
     await expect(phone.get_by_test_id("said")).to_contain_text("签退成功")
     await expect(phone.get_by_test_id("checkout")).to_have_count(0)

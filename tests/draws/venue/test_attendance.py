@@ -126,7 +126,13 @@ async def test_the_venue_code_checks_in_and_out_and_refuses_the_rest(
     assert "签到成功" in await scan(who, scene)
     assert "无需重复签到" in await scan(who, scene)
     await Invitation.filter(id=first.id).update(checkin_at=now - timedelta(minutes=11))
+    # the evaluation has not begun: the same scan again is no departure, and says so
+    again = await scan(who, scene)
+    assert "评标尚未开始" in again and "签退成功" not in again, again
+    assert (await Invitation.get(id=first.id)).checkout_at is None
+    await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(minutes=1))
     assert "签退成功" in await scan(who, scene)
+    await DrawActivity.filter(id=aid).update(eval_start=now + timedelta(minutes=50))
     # someone not drawn for this evaluation: told plainly, nothing recorded
     stranger = await scan(demo["applicant"].openid, scene)
     assert "不是本场评标确认参加的专家" in stranger

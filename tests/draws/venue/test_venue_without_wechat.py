@@ -112,16 +112,24 @@ async def test_experts_without_wechat_arrive_and_leave_and_the_evaluation_ends(
     await _sms(client, settings, sms_phone, by_sms.code, ago=2)
     assert "无需重复签到" in await _latest(platform, sms_phone, "无需重复签到")
     assert (await Invitation.get(id=by_sms.id)).checkout_at is None
-    # 4. departures: the code again by SMS; the staff desk for the other
+    # 4. departures: not before the evaluation has begun, however long since the check-in
     for item in (by_sms, by_link):
         await _ten_minutes_ago(item)
+    await _sms(client, settings, sms_phone, by_sms.code, ago=1)
+    assert "评标尚未开始" in await _latest(platform, sms_phone, "评标尚未开始")
+    desk = await api.login(demo["verifier"].mp_openid)
+    by_link = await Invitation.get(id=by_link.id)
+    early = await api.call("POST", f"/venues/activities/{aid}/identity-check", desk,
+                           {"verification_code": by_link.code, "checkout": True})
+    assert early.status == 409 and "评标尚未开始" in early.message, early.data
+    assert (await Invitation.get(id=by_sms.id)).checkout_at is None
+    # begun: the code again by SMS; the staff desk for the other
+    await DrawActivity.filter(id=aid).update(eval_start=now - timedelta(minutes=1))
     await _sms(client, settings, sms_phone, by_sms.code)
     assert "签退成功" in await _latest(platform, sms_phone, "签退成功")
     assert (await DrawActivity.get(id=aid)).finished_at is None  # one is still there
     fees = await api.call("GET", f"/draws/activities/{aid}/fees", agency)
     assert fees.status == 400 and "全部专家离场后" in fees.message  # one is in the room
-    desk = await api.login(demo["verifier"].mp_openid)
-    by_link = await Invitation.get(id=by_link.id)
     left = await api.call("POST", f"/venues/activities/{aid}/identity-check", desk,
                           {"verification_code": by_link.code, "checkout": True})
     assert left.status == 200 and left.data["checked_out"], left.data
