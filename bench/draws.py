@@ -33,10 +33,10 @@ UNITS = 20_000
 
 def uscc(seq: int) -> str:
     """A valid unified social credit code for bench units."""
-    from services.people.identity_rules import uscc_check_char
+    from services.people.identity_rules import IdentityRules
 
     first17 = f"91440101{seq:09d}"
-    return first17 + uscc_check_char(first17)
+    return first17 + IdentityRules.uscc_check_char(first17)
 
 
 def _settings() -> Settings:

@@ -27,7 +27,7 @@ def sheet(rows: int) -> bytes:
     from openpyxl import Workbook
 
     from services.demo import demo_credit_code, demo_id
-    from services.people.register_rows import COLUMNS
+    from services.people.register.rows import COLUMNS
 
     book = Workbook(write_only=True)
     page = book.create_sheet("专家名册")
@@ -57,7 +57,7 @@ async def run(rows: int, url: str) -> list[list[str]]:
     from config.settings import Settings, make_vault
     from services.common.files import DiskStore
     from services.people.persons import People
-    from services.people.register_import import RegisterImports
+    from services.people.register.imports import RegisterImports
 
     os.environ.update(SECRETS)
     settings = Settings(_env_file=None, env="test", database_url=url,  # type: ignore[call-arg]

@@ -150,21 +150,19 @@ from services.people import (
     Binding,
     Callers,
     Experts,
-    IdentityPlatform,
     IdentityRules,
     People,
-    RealNameCheck,
     Reencryption,
-    RegisterImports,
     Registration,
     Relatives,
     SecondFactor,
     SecurityDesk,
-    UnifiedIdentity,
     VerificationCodes,
     WeChatPrivacy,
 )
 from services.people.dishonesty import DishonestyCheck, DishonestyChecks
+from services.people.register import RegisterImports
+from services.people.verifiers import IdentityPlatform, RealNameCheck, UnifiedIdentity
 from services.reactions import table as reaction_table
 from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, Retention, RetentionJob

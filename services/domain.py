@@ -80,16 +80,16 @@ from services.people import (
     IdentityRules,
     People,
     Reencryption,
-    RegisterImports,
     Registration,
     Relatives,
     SecondFactor,
     SecurityDesk,
-    UnifiedIdentity,
     VerificationCodes,
     WeChatPrivacy,
 )
 from services.people.dishonesty import DishonestyChecks
+from services.people.register import RegisterImports
+from services.people.verifiers import UnifiedIdentity
 from services.reference import ConsultContacts, Holidays, Reference
 from services.rights import PersonalData, RetentionJob
 from services.standing import ConductCatalogue, CreditDesk, SanctionDesk

@@ -125,7 +125,7 @@ async def sweep_draws(ctx: dict[str, Any]) -> dict[str, int]:
 
 
 async def import_register(ctx: dict[str, Any], run_id: int) -> None:
-    """An expert register uploaded in the console (services/people/register_import.py)."""
+    """An expert register uploaded in the console (services/people/register/imports.py)."""
     await domain_of(ctx).register.run(run_id, lambda: datetime.now(UTC))
 
 

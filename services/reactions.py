@@ -122,7 +122,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
         ),
         Happening.DEREGISTERED: (
             R("people", "refused while a confirmed evaluation lies ahead; then roles revoked, "
-              "WeChat unbound, the profile inactive", where="services.people.schedule:deregister"),
+              "WeChat unbound, the profile inactive", where="services.people.schedule:Schedules.deregister"),
             R("draws", "an inactive expert is not drawn", where="services.draws.running.pool:"
               "candidate_pool"),
         ),
@@ -134,11 +134,11 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("applicants", "a new account with a barred ID number cannot apply",
               where="services.applicants.standing_view:barred"),
             R("people", "a register import refuses a barred ID number's row",
-              where="services.people.register_import:RegisterImports.run"),
+              where="services.people.register.imports:RegisterImports.run"),
         ),
         Happening.RESIDENCE_CHANGED: (
             R("people", "an approved change or 续聘 writes the new residence to the profile",
-              where="services.people.experts:apply_to_profile"),
+              where="services.people.experts:Experts.apply_to_profile"),
             R("applicants", "the review stage's scope contains the residence (a county in its "
               "city)", where="services.applicants.review_scope:in_scope"),
             R("draws", "the draw's residence condition reads the profile when it draws",
@@ -151,7 +151,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("people", "the list replaces the last: each name masked, each ID number kept "
               "only as its keyed hash", where="services.people.relatives:Relatives.declare"),
             R("people", "an approved application, 续聘 or change that declares them writes "
-              "them", where="services.people.experts:apply_to_profile"),
+              "them", where="services.people.experts:Experts.apply_to_profile"),
             R("draws", "not drawn where a declared relative holds a post at a unit the "
               "activity avoids, or is a person it avoids",
               where="services.draws.derived.relations:relative_at"),
@@ -183,10 +183,10 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
         Happening.IMPORTED: (
             R("people", "a row creates or updates the person and the profile; a row whose "
               "phone belongs to someone else is refused",
-              where="services.people.register_import:RegisterImports.run"),
+              where="services.people.register.imports:RegisterImports.run"),
             R("people", "a new phone for a person already here does not replace the one "
               "that signs in: the row says so and the person is told how to change it",
-              where="services.people.register_import:RegisterImports.run"),
+              where="services.people.register.imports:RegisterImports.run"),
         ),
         Happening.PAID: (
             R("payments", "the order is settled once (verified, idempotent), the payer told "

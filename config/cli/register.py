@@ -34,7 +34,8 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
     from services.common.errors import BadInput, DomainError
     from services.common.files import DiskStore
     from services.common.texts import Texts
-    from services.people import PROBLEMS_KEPT, People, RegisterImports
+    from services.people import People
+    from services.people.register import PROBLEMS_KEPT, RegisterImports
     from services.reference import Reference
 
     settings, _ = settings_or_exit(fill_dev_secrets=True)

@@ -54,7 +54,7 @@ from services.common.links import Links
 from services.common.windows import require_window_open
 from services.notifications import Outbox
 from services.onboarding import Onboarding
-from services.people import ApplicationDraft, Experts, IdentityRules, People, Relatives
+from services.people import ApplicationDraft, IdentityRules, Particulars, People, Relatives
 from services.reference import Reference, Selection, SpecialtyRule
 
 FORM_LINK = "form"  # the purpose of the printable form's signed links
@@ -225,7 +225,7 @@ class Applications:
     def require_printable(app: Application) -> ApplicationDraft:
         """Everything printing needs: a complete form and the batch's specialty rule."""
         draft = ApplicationDraft.model_validate(app.data)
-        Experts.require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
+        Particulars.require_complete(draft, app.kind in (AppKind.NEW, AppKind.RENEWAL))
         if app.kind == AppKind.TRANSFER and not (draft.transfer_reason or "").strip():
             raise BadInput("application.transfer_reason_required")  # JL-GP: 填写申请理由
         if app.kind in (AppKind.NEW, AppKind.RENEWAL):  # a draft saved before the rule

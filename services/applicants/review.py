@@ -40,7 +40,7 @@ from services.common.paging import PAGE, Page, keyset
 from services.common.windows import require_window_open
 from services.education import Exams
 from services.notifications import NotificationKind, Outbox
-from services.people import Experts, Relatives
+from services.people import Experts, People, Relatives
 from services.reference import Reference
 
 DECISIONS = ("approve", "return", "reject")  # a reviewer's own steps in the log
@@ -175,7 +175,7 @@ class Review:
         apps = {a.id: a for a in await Application.filter(
             id__in={e.application_id for e in found.rows}).prefetch_related("batch")}
         rows = [(e, apps[e.application_id]) for e in found.rows if e.application_id in apps]
-        names = await Experts.names_of({a.person_id for _, a in rows})
+        names = await People.names_of({a.person_id for _, a in rows})
         return Page([Decided(e, a, str(names.get(a.person_id, ""))) for e, a in rows],
                     found.next)
 

@@ -14,7 +14,7 @@ from models.reference import UnitRequest, WorkUnit
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.notifications import Change, Outbox
-from services.people import ApplicationDraft, Experts, IdentityRules
+from services.people import ApplicationDraft, IdentityRules, People
 from services.reference import Reference
 
 WAITING, ADDED, DECLINED = "waiting", "added", "declined"
@@ -88,7 +88,7 @@ class UnitRequests:
         """Requests in a state, the oldest waiting first (the desk's list)."""
         order = "id" if status == WAITING else "-id"
         found = list(await UnitRequest.filter(status=status).order_by(order).limit(limit))
-        names = await Experts.names_of({r.person_id for r in found})
+        names = await People.names_of({r.person_id for r in found})
         return [RequestView(r, str(names.get(r.person_id, ""))) for r in found]
 
     @staticmethod

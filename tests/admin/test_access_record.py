@@ -46,7 +46,7 @@ WRITERS = {
     "miniapp_api/routes/payments/invoices.py": "the invoice list, from INVOICES (Filled)",
     "services/admin/statistics_sheets.py": "counts: nobody's personal data",
     "services/draws/setup/templates.py": "blank forms and templates",
-    "services/people/register_rows.py": "the register import's blank template",
+    "services/people/register/imports.py": "the register import's blank template",
 }
 
 

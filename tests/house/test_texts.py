@@ -48,7 +48,7 @@ from services.help import Process as HelpProcess
 from services.notifications.kind_registry import KINDS
 from services.payments import TitleKind
 from services.people import EVENTS as PRIVACY_EVENTS
-from services.people.register_import import ImportStatus
+from services.people.register.imports import ImportStatus
 from services.rights.data_inventory import Keep
 from tests.support.words import table_keys
 

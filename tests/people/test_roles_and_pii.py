@@ -156,12 +156,12 @@ def _date_forms(born: date) -> list[str]:
 
 async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
         client: TestClient, demo: dict) -> None:
-    from services.people.identity_rules import id_check_character, parse_id_number
+    from services.people.identity_rules import IdentityRules
 
     rows = await connections.get("default").execute_query_dict("SELECT * FROM person")
     by_masked = {r["id_masked"]: r for r in rows}
     for person in demo.values():
-        number = parse_id_number(person.id_number)
+        number = IdentityRules.parse_id_number(person.id_number)
         row = by_masked[mask_id(person.id_number)]
         dump = repr(row)
         assert person.id_number[6:14] not in dump  # the digits the display hides
@@ -174,16 +174,16 @@ async def test_the_stored_row_and_the_masked_number_do_not_give_the_id_number(
         fitting = [n for day in range(366)
                    if (born := date(year, 1, 1) + timedelta(days=day)).year == year
                    and (n := masked[:6] + f"{born:%Y%m%d}" + masked[-4:-1])
-                   and id_check_character(n) == masked[-1]]
+                   and IdentityRules.id_check_character(n) == masked[-1]]
         assert person.id_number[:17] in fitting and len(fitting) > 10
 
 
 async def test_profile_replies_show_the_birth_year_not_the_date(chat: Chat, api: Api,
                                                                 demo: dict) -> None:
-    from services.people.identity_rules import parse_id_number
+    from services.people.identity_rules import IdentityRules
 
     expert = demo["expert"]
-    born = parse_id_number(expert.id_number).birth_date
+    born = IdentityRules.parse_id_number(expert.id_number).birth_date
     reply = (await chat.say(expert.openid, "我的信息")).text
     profile = (await api.call("GET", "/me", await api.login(expert.mp_openid))).data
     assert f"出生年份：{born.year}年" in reply and profile["birth_year"] == f"{born.year}年"
@@ -196,10 +196,10 @@ async def test_profile_replies_show_the_birth_year_not_the_date(chat: Chat, api:
 
 
 async def test_the_printed_review_form_shows_the_birth_year_only(api: Api, demo: dict) -> None:
-    from services.people.identity_rules import parse_id_number
+    from services.people.identity_rules import IdentityRules
     from tests.support.applications import FILES, applicant, form, make_batch
 
-    born = parse_id_number(demo["applicant"].id_number).birth_date
+    born = IdentityRules.parse_id_number(demo["applicant"].id_number).birth_date
     token = await applicant(api, demo)
     app_id = (await api.call("POST", "/applications", token,
                              {"batch_id": (await make_batch()).id})).data["id"]

@@ -171,8 +171,8 @@ def _application_out(call: Call, app: Application, attachments: list[Attachment]
         stage=all_stages[app.stage].title if app.status in (AppStatus.IN_REVIEW,
                                                             AppStatus.RETURNED) else None,
         data=app.data, specialties=app.specialties,
-        missing=call.domain.experts.missing_parts(ApplicationDraft.model_validate(app.data),
-                                                  app.kind in (AppKind.NEW, AppKind.RENEWAL)),
+        missing=call.domain.experts.particulars.missing_parts(
+            ApplicationDraft.model_validate(app.data), app.kind in (AppKind.NEW, AppKind.RENEWAL)),
         attachments=[AttachmentOut(id=a.id, kind=a.kind, title=ATTACHMENTS[a.kind].title,
                                    filename=a.filename, size=a.size,
                                    content_type=a.content_type) for a in attachments],

@@ -9,12 +9,7 @@ from dataclasses import dataclass, field
 
 from services.common.errors import BadInput, DomainError
 from services.common.sheets import Table
-from services.people.identity_rules import (
-    normalise_identifier,
-    parse_credit_code,
-    parse_id_number,
-    parse_phone,
-)
+from services.people.identity_rules import IdentityRules, normalise_identifier
 from services.people.particulars import TITLE_LEVELS
 from services.reference import Catalogue, Regions
 
@@ -111,10 +106,11 @@ def read_row(number: int, values: list[str], at: dict[str, int], regions: Region
     name = cell("name")
     if name and not 2 <= len(name) <= 32:
         refuse("name", BadInput("register.name"))
-    id_number = checked("id_number", lambda v: parse_id_number(v).value) if \
+    id_number = checked("id_number", lambda v: IdentityRules.parse_id_number(v).value) if \
         cell("id_number") else ""
-    phone = checked("phone", parse_phone) if cell("phone") else ""
-    code = checked("unit_credit_code", parse_credit_code) if cell("unit_credit_code") else None
+    phone = checked("phone", IdentityRules.parse_phone) if cell("phone") else ""
+    code = checked("unit_credit_code", IdentityRules.parse_credit_code) \
+        if cell("unit_credit_code") else None
     region = regions.resolve(cell("region")) if cell("region") else ""
     if region is None:
         refuse("region", BadInput("register.region", value=cell("region")))
@@ -185,30 +181,3 @@ def read_rows(table: Table, regions: Regions, cat: Catalogue
 
 
 EXAMPLE_ID = "11010519491231002X"  # GB 11643's own example number
-
-
-def template(notes: str) -> bytes:
-    """The empty register: the header (* required), an example row, and a sheet of notes
-    (`notes`: texts/documents/register_template.j2, its title then "列|说明" lines)."""
-    import io
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "专家名册"
-    sheet.append([w + ("*" if k in REQUIRED else "") for k, w in COLUMNS.items()])
-    sheet.append([EXAMPLE_ID if k == "id_number" else EXAMPLE[k] for k in COLUMNS])
-    for index, key in enumerate(COLUMNS):
-        sheet.column_dimensions[chr(ord("A") + index)].width = 24 if key in (
-            "work_unit", "region", "id_number") else 14
-    title, *lines = notes.splitlines()
-    help_sheet = book.create_sheet(title)
-    help_sheet.append(["列", "说明"])
-    for line in lines:
-        help_sheet.append(line.split("|", 1))
-    help_sheet.column_dimensions["B"].width = 100
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

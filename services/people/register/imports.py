@@ -25,9 +25,17 @@ from services.common.files import FileStore
 from services.common.pii import barred_key, mask_phone
 from services.common.schedule import Schedule
 from services.common.sheets import read_table
-from services.people.identity_rules import parse_id_number
-from services.people.persons import People, names_of
-from services.people.register_rows import ExpertRow, Refusal, read_rows, template
+from services.people.identity_rules import IdentityRules
+from services.people.persons import People
+from services.people.register.rows import (
+    COLUMNS,
+    EXAMPLE,
+    EXAMPLE_ID,
+    REQUIRED,
+    ExpertRow,
+    Refusal,
+    read_rows,
+)
 from services.reference import Reference
 
 ImportStatus = Literal["queued", "running", "done", "failed"]
@@ -66,10 +74,36 @@ IMPORT_JOB = "import_register"
 class RegisterImports:
     """The register of experts imported from a spreadsheet, row by row, and its template."""
 
-    template = staticmethod(template)
     def __init__(self, people: People, files: FileStore,
                  schedule: Schedule | None = None) -> None:
         self.people, self.files, self.schedule = people, files, schedule
+
+    @staticmethod
+    def template(notes: str) -> bytes:
+        """The empty register: the header (* required), an example row, and a sheet of notes
+        (`notes`: texts/documents/register_template.j2, its title then "列|说明" lines)."""
+        import io
+
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.title = "专家名册"
+        sheet.append([w + ("*" if k in REQUIRED else "") for k, w in COLUMNS.items()])
+        sheet.append([EXAMPLE_ID if k == "id_number" else EXAMPLE[k] for k in COLUMNS])
+        for index, key in enumerate(COLUMNS):
+            sheet.column_dimensions[chr(ord("A") + index)].width = 24 if key in (
+                "work_unit", "region", "id_number") else 14
+        title, *lines = notes.splitlines()
+        help_sheet = book.create_sheet(title)
+        help_sheet.append(["列", "说明"])
+        for line in lines:
+            help_sheet.append(line.split("|", 1))
+        help_sheet.column_dimensions["B"].width = 100
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
 
     async def queue(self, run: RegisterImport, now: datetime) -> None:
         """The run, to a worker (a console upload: the page follows its progress)."""
@@ -79,7 +113,7 @@ class RegisterImports:
 
     @staticmethod
     async def views(runs: list[RegisterImport]) -> list[ImportView]:
-        names = await names_of({r.started_by for r in runs if r.started_by})
+        names = await People.names_of({r.started_by for r in runs if r.started_by})
         return [ImportView(r, names.get(r.started_by) if r.started_by else None)
                 for r in runs]
 
@@ -208,7 +242,7 @@ class RegisterImports:
             if why is not None:
                 refused.append(why)
             elif person is None:
-                fresh.append((row, self.people.person(parse_id_number(row.id_number),
+                fresh.append((row, self.people.person(IdentityRules.parse_id_number(row.id_number),
                                                       row.name, row.phone, row.email,
                                                       migrated=True)))
                 fresh[-1][1].account_key = keys.get(row.row)
