@@ -339,7 +339,8 @@ async def open_runtime(settings: Settings, own_url: str, clock: Clock = SYSTEM_C
         await stack.enter_async_context(database(settings))
         replica = await stack.enter_async_context(replica_database(settings))
         # reference data every process reads without awaiting: read now, then kept fresh
-        refresh = asyncio.create_task(Reference.keep_fresh(await Reference.first_read()),
+        snapshots = Reference.snapshots
+        refresh = asyncio.create_task(snapshots.keep_fresh(await snapshots.first_read()),
                                       name="reference")
         stack.push_async_callback(cancel_and_wait, refresh)
         background = Background()

@@ -25,13 +25,14 @@ CONTACTS_SHOWN = 8  # consultation contacts in one reply
 @router.message(Text("报名咨询", "咨询电话", "咨询方式", "政策咨询", "咨询", "联系方式",
                      "报名咨询电话", "咨询热线"))
 @router.message(Keyword("报名咨询", "咨询电话", "咨询方式", "政策咨询"))
-async def consult(person: Person | None, texts: Texts, applications: Applications) -> str:
+async def consult(person: Person | None, texts: Texts, applications: Applications,
+                  consult_contacts: ConsultContacts, reference: Reference) -> str:
     """XJ-SIGNUP: 申报人员可根据《各地州市评标专家报名咨询方式》进行咨询 — the applicant's own
     region's contacts first (its county, city, province), else every region's."""
     app = await applications.latest(person.id) if person is not None else None
-    found = await ConsultContacts.for_region(app.region if app is not None else None)
+    found = await consult_contacts.for_region(app.region if app is not None else None)
     return texts.render("chat/guide/consult.j2", contacts=[{
-        "region": Reference.regions().full_name(c.region), "department": c.department,
+        "region": reference.regions().full_name(c.region), "department": c.department,
         "phone": c.phone, "address": c.address, "hours": c.hours}
         for c in found[:CONTACTS_SHOWN]], more=max(0, len(found) - CONTACTS_SHOWN))
 

@@ -222,7 +222,7 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
     applicant = await Person.get(phone_is("13800000001"))
     form = {**DEMO_FORM, "unit_credit_code": demo_credit_code(1)}
     # the unit the demo applicant picks from the register (HN-APPLY's 单位列表)
-    await Reference.remember(str(DEMO_FORM["work_unit"]), demo_credit_code(1), "admin", now)
+    await Reference.units.remember(str(DEMO_FORM["work_unit"]), demo_credit_code(1), "admin", now)
     app, created = await Application.get_or_create(person_id=applicant.id, batch=collect, defaults={
         "kind": "new", "status": AppStatus.IN_REVIEW, "stage": 0, "version": 2, "data": form,
         "region": "4401", "industry": "住建", "submitted_at": now - timedelta(days=1),

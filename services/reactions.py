@@ -122,7 +122,8 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
         ),
         Happening.DEREGISTERED: (
             R("people", "refused while a confirmed evaluation lies ahead; then roles revoked, "
-              "WeChat unbound, the profile inactive", where="services.people.schedule:Schedules.deregister"),
+              "WeChat unbound, the profile inactive",
+              where="services.people.schedule:Schedules.deregister"),
             R("draws", "an inactive expert is not drawn", where="services.draws.running.pool:"
               "candidate_pool"),
         ),
@@ -145,7 +146,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               where="services.draws.running.pool:candidate_pool"),
             R("draws", "异地 (another city than the residence's) is read again: who declined "
               "it is not drawn there, the record marks it and the fee pays travel for it",
-              where="services.reference.regions:elsewhere"),
+              where="services.reference.regions:RegionList.elsewhere"),
         ),
         Happening.RELATIVES_DECLARED: (
             R("people", "the list replaces the last: each name masked, each ID number kept "

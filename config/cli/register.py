@@ -60,7 +60,8 @@ def cmd_import_experts(args: argparse.Namespace) -> None:
 
     async def run() -> int:
         async with database(settings.for_batch_work()):
-            await Reference.load_reference()  # the regions and the catalogue the rows are read with
+            # the regions and the catalogue the rows are read with
+            await Reference.snapshots.load_reference()
             people = People(make_vault(settings), password_cost=settings.password_cost)
             imports = RegisterImports(people, DiskStore(settings.var_dir / "files"))
             started = await imports.start(raw, Path(args.file).name, args.dry_run, None,

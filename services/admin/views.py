@@ -53,7 +53,7 @@ async def names_of(person_ids: set[int]) -> dict[int, str]:
 async def catalogue_versions() -> list[tuple[LoadedVersion, str | None]]:
     """The specialty catalogue's loaded versions, newest first, each with the name of the
     administrator who loaded it."""
-    rows = await Reference.loaded_versions()
+    rows = await Reference.catalogue_import.loaded_versions()
     names = await names_of({v.created_by for v in rows if v.created_by})
     return [(v, names.get(v.created_by) if v.created_by else None) for v in rows]
 

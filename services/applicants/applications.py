@@ -135,8 +135,9 @@ class Applications:
         IdentityRules.require_applicant_age(self.people.birth_date_of(person), china_today(now))
         kind = AppKind.RENEWAL if batch.kind == BatchKind.RENEW else AppKind.NEW
         try:
-            return await Application.create(person_id=person.id, batch=batch, kind=kind,
-                                            data={}, catalogue_version=Reference.current_version())
+            return await Application.create(
+                person_id=person.id, batch=batch, kind=kind, data={},
+                catalogue_version=Reference.catalogue.current_version())
         except IntegrityError:
             raise Conflict("application.exists") from None
 
@@ -175,7 +176,7 @@ class Applications:
                                        data=ApplicationDraft.model_validate(data).model_dump(
                                            mode="json"), region=profile.region,
                                        industry=profile.industry,
-                                       catalogue_version=Reference.current_version())
+                                       catalogue_version=Reference.catalogue.current_version())
         app.specialties = [{"code": c, "primary": p, "admitted": None} for c, p in codes]
         await app.save(update_fields=["specialties"])
         return app
@@ -230,10 +231,10 @@ class Applications:
             raise BadInput("application.transfer_reason_required")  # JL-GP: 填写申请理由
         if app.kind in (AppKind.NEW, AppKind.RENEWAL):  # a draft saved before the rule
             apply_title_rule(draft, SpecialtyRule(app.batch.specialty_rule))
-        Reference.enforce_specialty_rule(SpecialtyRule(app.batch.specialty_rule),
-                                         Selection(tuple(draft.specialties),
-                                                   tuple(draft.primary_specialties)),
-                                         Reference.catalogue_of(app.catalogue_version))
+        Reference.specialties.enforce_specialty_rule(
+            SpecialtyRule(app.batch.specialty_rule),
+            Selection(tuple(draft.specialties), tuple(draft.primary_specialties)),
+            Reference.catalogue.catalogue_of(app.catalogue_version))
         if app.kind != AppKind.TRANSFER:  # a 异动 changes the region only: the rest is as
             require_within(draft, limits_of(app.batch))  # admitted, under older limits
         return draft

@@ -21,7 +21,8 @@ ALL_SECTIONS = frozenset({"specialties", "work_history", "qualifications", *TITL
 def limits_of(batch: Batch) -> FormLimits:
     """The limits of an application in `batch`: its rule set's, and the batch's own number
     of qualifications where the rule set's document states none."""
-    return Reference.form_limits(SpecialtyRule(batch.specialty_rule), batch.max_qualifications)
+    return Reference.rule_limits.form_limits(SpecialtyRule(batch.specialty_rule),
+                                             batch.max_qualifications)
 
 
 def require_within(draft: ApplicationDraft, limits: FormLimits,
@@ -30,7 +31,7 @@ def require_within(draft: ApplicationDraft, limits: FormLimits,
     entries than the rule set allows."""
     sent = set(sent)
     if "specialties" in sent:
-        Reference.require_specialty_count(limits.rule, len(draft.specialties))
+        Reference.specialties.require_specialty_count(limits.rule, len(draft.specialties))
     titles = len(draft.more_titles) + 1
     if sent & TITLE_SECTIONS and titles > limits.titles:
         raise BadInput("application.too_many_titles", limit=limits.titles, count=titles)

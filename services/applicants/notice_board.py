@@ -38,7 +38,7 @@ class BoardBatch:
 
 def specialty_names(app: Application) -> list[str]:
     """The specialties the review admitted (or not yet ruled on), primary first, by name."""
-    cat = Reference.catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue.catalogue_of(app.catalogue_version)
     chosen = sorted((s for s in app.specialties if s.get("admitted") is not False),
                     key=lambda s: not s.get("primary"))
     return [spec.name if (spec := cat.get(s["code"])) else s["code"] for s in chosen]

@@ -59,7 +59,7 @@ class Decided:
 def describe_items(items: list[str], version: int | None) -> str:
     """The returned items in words (a specialty by its name in the application's catalogue,
     `version`)."""
-    cat = Reference.catalogue_of(version)
+    cat = Reference.catalogue.catalogue_of(version)
     out = []
     for item in items:
         kind, _, ref = item.partition(":")
@@ -80,7 +80,7 @@ def require_own_specialties(items: list[str], app: Application, acting: frozense
     (HN-APPLY: 市州行业部门可打回该专业); a section or an attachment any of them."""
     if not acting:
         return
-    cat = Reference.catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue.catalogue_of(app.catalogue_version)
     for item in items:
         kind, _, code = item.partition(":")
         if kind == "specialty" and (cat.industry(code) or app.industry) not in acting:

@@ -37,7 +37,7 @@ def industries(app: Application) -> frozenset[str]:
     """The industry departments of the application's specialties, each specialty's own
     (HN-APPLY: 根据申请人填写的专业给到对应的市州行业部门预审); a specialty the catalogue names
     no department for goes with the primary specialty's."""
-    cat = Reference.catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue.catalogue_of(app.catalogue_version)
     found = {cat.industry(str(c["code"])) or app.industry for c in app.specialties}
     return frozenset(i for i in found if i) or frozenset({app.industry} if app.industry
                                                          else ())
@@ -55,7 +55,7 @@ def in_scope(grant: RoleGrant, stage: Stage, app: Application) -> bool:
     theirs waits for their department (a reviewer with no industry covers all)."""
     if grant.role != Role.REVIEWER or grant.level != stage.level or not grant.region:
         return False
-    if not Reference.within(app.region or "", grant.region):
+    if not Reference.regions.within(app.region or "", grant.region):
         return False
     if not stage.by_industry or not grant.industry:
         return True
@@ -67,7 +67,7 @@ def passed_by(grant: RoleGrant, stage: Stage, app: Application) -> bool:
     if not (stage.by_industry and grant.industry and grant.industry in app.industries_passed):
         return False
     return (grant.role == Role.REVIEWER and grant.level == stage.level and bool(grant.region)
-            and Reference.within(app.region or "", grant.region or ""))
+            and Reference.regions.within(app.region or "", grant.region or ""))
 
 
 def acting_industries(grants: list[RoleGrant], stage: Stage, app: Application

@@ -34,7 +34,7 @@ async def require_listed_unit(draft: ApplicationDraft) -> None:
     name = (draft.work_unit or "").strip()
     if not name or name == NO_UNIT:
         return
-    if await Reference.listed(name, draft.unit_credit_code) is None:
+    if await Reference.units.listed(name, draft.unit_credit_code) is None:
         raise BadInput("application.unit_not_listed", name=name)
 
 
@@ -50,7 +50,7 @@ class UnitRequests:
         if len(name) < 2:
             raise BadInput("unit_request.name")
         code = IdentityRules.parse_credit_code(code) if code else None
-        found = await Reference.listed(name, code)
+        found = await Reference.units.listed(name, code)
         if found is not None:
             raise Conflict("unit_request.listed", name=found.name)
         same = await UnitRequest.filter(person_id=person.id, status=WAITING, name=name).first()
@@ -101,7 +101,7 @@ class UnitRequests:
         item = await self._waiting(request_id)
         name = " ".join(name.split()) or item.name
         code = IdentityRules.parse_credit_code(code) if code else item.credit_code
-        unit = await Reference.remember(name, code, "admin", now)
+        unit = await Reference.units.remember(name, code, "admin", now)
         if unit is None:
             raise BadInput("unit_request.name")
         async with self.outbox.change(now) as change:

@@ -47,7 +47,7 @@ def sheet(texts: Texts, app: Application, person: Person) -> Sheet:
         return "" if value is None else w("yes" if value else "no")
 
     form = ApplicationDraft.model_validate(app.data)
-    cat = Reference.catalogue_of(app.catalogue_version)
+    cat = Reference.catalogue.catalogue_of(app.catalogue_version)
     main_title = f"{form.title_name or ''}（{w('title_from_qualification')}）" \
         if form.title_from_qualification else f"{form.title_name or ''}（{form.title_level or ''}）"
     titles = "；".join([main_title] + [

@@ -37,7 +37,7 @@ async def info_sheet(texts: Texts, person: Person, now: datetime) -> Sheet:
     base = await Application.get_or_none(id=profile.application_id) \
         if profile.application_id else None
     form = ApplicationDraft.model_validate(base.data if base else {})
-    cat = Reference.catalogue_of(base.catalogue_version if base else None)
+    cat = Reference.catalogue.catalogue_of(base.catalogue_version if base else None)
     places = Reference.regions()
     title = form.title_name or ""
     level = profile.title_level or form.title_level or ""

@@ -13,7 +13,7 @@ def gb_code(code: str) -> str:
 
 def from_gb(code: str) -> str:
     """440200 -> 4402 (a short code is taken as it is)."""
-    return Reference.normalise(code)
+    return Reference.regions.normalise(code)
 
 
 class RegionCodes:

@@ -110,8 +110,8 @@ async def fee_by_standard(root: DrawActivity, item: Invitation, notice: Notice,
         Situation.WITHDREW if item.absence == ON_ARRIVAL else Situation.SERVED
     profile = await ExpertProfile.get_or_none(id=item.expert_id)
     # 异地 as the record marks it and the draw honours it (services/reference: elsewhere)
-    away = profile is not None and Reference.elsewhere(profile.region,
-                                                       DrawEngine.notices.venue_region(notice))
+    away = profile is not None and Reference.regions.elsewhere(
+        profile.region, DrawEngine.notices.venue_region(notice))
     # at a 副场, the administrator's rule picks the standard (FG-807)
     return await fee_at_venue(standard, notice, china_today(root.eval_start),
                               item.checkin_at or root.eval_start,

@@ -49,7 +49,8 @@ async def keep_history(profile: ExpertProfile, draft: ApplicationDraft) -> None:
     for entry in draft.work_history:
         name = " ".join(entry.unit.split())
         rows.append(ExpertPastUnit(
-            expert_id=profile.id, unit_name=name[:128], credit_code=await Reference.code_for(name),
+            expert_id=profile.id, unit_name=name[:128],
+            credit_code=await Reference.units.code_for(name),
             started_on=month_first(entry.start),
             ended_on=month_last(entry.end) if entry.end else None,
             position=entry.position[:64], source="application"))

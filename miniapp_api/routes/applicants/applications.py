@@ -24,7 +24,7 @@ from services.applicants import ATTACHMENTS, Applications
 from services.common.errors import Conflict
 from services.common.texts import china_date
 from services.people import ApplicationDraft
-from services.reference import Reference
+from services.reference import Catalogue
 
 api = Api()
 TAG = "申报"
@@ -188,19 +188,18 @@ def _application_out(call: Call, app: Application, attachments: list[Attachment]
              for e in log])
 
 
-def _tree(code: str | None) -> list[SpecialtyNode]:
-    cat = Reference.catalogue()
+def _tree(cat: Catalogue, code: str | None) -> list[SpecialtyNode]:
     codes = cat.children.get(code, []) if code else \
         [c for c, s in cat.items.items() if s.parent is None]
     return [SpecialtyNode(code=c, name=cat.items[c].name, selectable=cat.is_leaf(c),
-                          children=_tree(c)) for c in sorted(codes)]
+                          children=_tree(cat, c)) for c in sorted(codes)]
 
 
 @api.route("GET", "/catalogue", access=Access.PUBLIC, response=CatalogueOut,
            summary="评标专业目录（大类别、一级、二级、三级）与地区代码", tag=TAG)
 async def get_catalogue(call: Call) -> CatalogueOut:
     places = call.domain.reference.regions().places.values()
-    return CatalogueOut(specialties=_tree(None), regions={
+    return CatalogueOut(specialties=_tree(call.domain.reference.catalogue(), None), regions={
         p.code: p.name for p in places if p.level < 3 and not p.retired})
 
 

@@ -278,7 +278,7 @@ class RegisterImports:
                                     batch_size=CHUNK)
         await self._profiles(fresh + kept, profiles)
         for name, code in {(r.work_unit, r.unit_credit_code) for r in good}:
-            await Reference.remember(name, code, "import", now)
+            await Reference.units.remember(name, code, "import", now)
         return ChunkCounts(len(fresh), len(kept), refused, waiting)
 
     @staticmethod
