@@ -54,7 +54,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("notifications", "the expert is told the sanction, its period and how to appeal",
               where="services.standing.sanctions:SanctionDesk.decide"),
             R("standing", "credit is computed again with the sanction counted",
-              where="services.standing.credit:recompute"),
+              where="services.standing.credit:CreditDesk.recompute"),
             R("draws", "a confirmed place on an evaluation the sanction covers, not yet "
               "begun, is released: the expert told, the agency told a place opened (no "
               "name), the place open for a 补抽", run=release),
@@ -80,7 +80,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("notifications", "the expert is told the ruling",
               where="services.standing.sanctions:SanctionDesk.rule"),
             R("standing", "credit is computed again without it",
-              where="services.standing.credit:recompute"),
+              where="services.standing.credit:CreditDesk.recompute"),
             R("draws", "drawn again from now on; a place it released is not given back (a "
               "补抽 may have filled it: docs/rules-that-are-ours.md)",
               where="services.draws.running.rules:sanctioned"),
@@ -106,7 +106,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               where="services.draws.running.counts:draw_counts"),
             R("standing", "credit computed again: 缺席 and 请假 cost the rule's points, "
               "现场回避 and a sanction's 受处理 nothing",
-              where="services.standing.credit:on_absence"),
+              where="services.standing.credit:CreditDesk.on_absence"),
             R("draws", "the agency records the absent expert on the performance sheet "
               "(not one whose place a sanction took)",
               where="services.draws.record.performance:sheet"),
@@ -118,7 +118,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("notifications", "the expert is told, with the verification code again",
               where="services.draws.venue.absences:Absences.undo_absence"),
             R("standing", "credit computed again without it",
-              where="services.standing.credit:on_absence"),
+              where="services.standing.credit:CreditDesk.on_absence"),
         ),
         Happening.DEREGISTERED: (
             R("people", "refused while a confirmed evaluation lies ahead; then roles revoked, "
