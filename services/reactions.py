@@ -72,7 +72,7 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
               where="services.draws.followups.recall:require_eligible"),
             R("applicants", "the reviewer of a 续聘 or change sees it with the credit level, "
               "失信 flags and continuing education",
-              where="services.applicants.standing_view:applicant_standing"),
+              where="services.applicants.standing_view:StandingViews.applicant_standing"),
             R("applicants", "a removal or lifetime ban: no new application",
               where="services.applicants.standing_view:barred"),
         ),
@@ -173,13 +173,13 @@ def table(outbox: Outbox, education: Education, training: Training) -> Table:
             R("education", "the certificate is issued and the expert told",
               where="services.education.courses:Education.test_result"),
             R("applicants", "the reviewer of a 续聘 reads the course and its grading",
-              where="services.applicants.standing_view:applicant_standing"),
+              where="services.applicants.standing_view:StandingViews.applicant_standing"),
         ),
         Happening.CE_FAILED: (
             R("education", "the expert is told and may take the make-up",
               where="services.education.courses:Education.makeup"),
             R("applicants", "the reviewer of a 续聘 reads the course and its grading",
-              where="services.applicants.standing_view:applicant_standing"),
+              where="services.applicants.standing_view:StandingViews.applicant_standing"),
         ),
         Happening.IMPORTED: (
             R("people", "a row creates or updates the person and the profile; a row whose "

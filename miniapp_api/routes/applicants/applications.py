@@ -20,7 +20,7 @@ from models.applications import (
     Batch,
     ReviewAction,
 )
-from services.applicants import ATTACHMENTS, Applications
+from services.applicants import ATTACHMENTS
 from services.common.errors import Conflict
 from services.common.texts import china_date
 from services.people import ApplicationDraft
@@ -130,7 +130,7 @@ LIMITED = ("specialties", "titles", "work_history", "qualifications", "extra")
 
 
 def limits_out(call: Call, batch: Batch) -> LimitsOut:
-    limits = call.domain.application_reads.limits_of(batch)
+    limits = call.domain.application_reads.form_limits.limits_of(batch)
     values = {k: v for k, v in limits.__dict__.items() if k != "rule"}
     return LimitsOut(**values, said={
         field: call.services.texts.render(f"miniapp/limits/{field}.j2", rule=limits.rule,
@@ -138,14 +138,14 @@ def limits_out(call: Call, batch: Batch) -> LimitsOut:
 
 
 def batch_out(call: Call, batch: Batch, now: datetime) -> BatchOut:
-    reads = call.domain.application_reads
     limits = limits_out(call, batch)
+    window = call.domain.applications.window_text(batch.apply_from, batch.apply_until)
     return BatchOut(id=batch.id, name=batch.name, kind=batch.kind, province=batch.province,
                     specialty_rule=batch.specialty_rule,
                     max_qualifications=limits.qualifications, limits=limits,
-                    apply_window=reads.window_text(batch.apply_from, batch.apply_until),
+                    apply_window=window,
                     review_until=batch.review_until,
-                    stages=[s.title for s in call.domain.review.stages(batch)],
+                    stages=[s.title for s in call.domain.review.review_scope.stages(batch)],
                     fee_yuan=batch.fee_fen / 100,
                     open=batch.apply_from <= now <= batch.apply_until)
 
@@ -156,7 +156,7 @@ async def application_out(call: Call, app: Application) -> ApplicationOut:
 
 async def application_outs(call: Call, apps: list[Application]) -> list[ApplicationOut]:
     """The applications as the mini-program shows them, in a constant number of queries."""
-    attachments = await Applications.attachments_of_all(apps)
+    attachments = await call.domain.applications.uploads.attachments_of_all(apps)
     logs = await call.domain.review.logs_of(apps)
     return [_application_out(call, a, attachments[a.id], logs[a.id]) for a in apps]
 
@@ -164,7 +164,7 @@ async def application_outs(call: Call, apps: list[Application]) -> list[Applicat
 def _application_out(call: Call, app: Application, attachments: list[Attachment],
                      log: list[ReviewAction]) -> ApplicationOut:
     now, review, reads = call.now, call.domain.review, call.domain.application_reads
-    all_stages = review.stages(app.batch)
+    all_stages = review.review_scope.stages(app.batch)
     return ApplicationOut(
         id=app.id, batch=batch_out(call, app.batch, now), kind=app.kind, status=app.status,
         status_title=call.services.texts.word("application_status", app.status),
@@ -177,7 +177,7 @@ def _application_out(call: Call, app: Application, attachments: list[Attachment]
                                    filename=a.filename, size=a.size,
                                    content_type=a.content_type) for a in attachments],
         required_attachments={k: ATTACHMENTS[k].title for k in
-                              reads.required_attachments(AppKind(app.kind))},
+                              reads.attachments.required_attachments(AppKind(app.kind))},
         returned_items=review.describe_items(app.returned_items, app.catalogue_version),
         last_reason=app.last_reason,
         log=[LogOut(at=e.at, stage=f"{e.stage_title}（{e.industry}）" if e.industry
@@ -251,10 +251,11 @@ async def save(call: Call, body: ApplicationDraft) -> ApplicationOut:
 async def upload(call: Call) -> AttachmentOut:
     app = await _own(call)
     kind = call.path("kind")
-    call.domain.application_reads.attachment_kind(kind)
+    call.domain.application_reads.attachments.attachment_kind(kind)
     reads = call.domain.application_reads
-    filename, data = await call.upload(lambda size: reads.require_size(kind, size))
-    saved = await call.domain.applications.attach(app, kind, filename or kind, data, call.now)
+    filename, data = await call.upload(lambda size: reads.attachments.require_size(kind, size))
+    saved = await call.domain.applications.uploads.attach(app, kind, filename or kind, data,
+                                                          call.now)
     return AttachmentOut(id=saved.id, kind=saved.kind, title=ATTACHMENTS[kind].title,
                          filename=saved.filename, size=saved.size,
                          content_type=saved.content_type)
@@ -265,8 +266,8 @@ async def upload(call: Call) -> AttachmentOut:
            summary="删除一个附件（提交前；打印后只能删除签字版申报表）")
 async def remove_attachment(call: Call) -> ApplicationOut:
     app = await _own(call)
-    await call.domain.applications.detach(app, call.path("kind"),
-                                          call.path_int("attachment_id"))
+    await call.domain.applications.uploads.detach(app, call.path("kind"),
+                                                  call.path_int("attachment_id"))
     return await application_out(call, app)
 
 

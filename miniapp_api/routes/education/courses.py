@@ -89,7 +89,7 @@ class CourseIn(Model):
 
 def course_out(call: Call, course: Course, enrollment: EnrollmentOut | None) -> CourseOut:
     return CourseOut(id=course.id, title=course.title, year=course.year, hours=course.hours,
-                     study_window=call.domain.application_reads.window_text(
+                     study_window=call.domain.applications.window_text(
                          course.study_from, course.study_until),
                      fee_yuan=course.fee_fen / 100, enrollment=enrollment)
 
