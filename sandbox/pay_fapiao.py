@@ -189,11 +189,11 @@ def invoice_pdf(f: FakeFapiao) -> bytes:
     from reportlab.lib.pagesizes import A5, landscape
     from reportlab.pdfgen.canvas import Canvas
 
-    from services.documents import Fonts
+    from services.documents import Documents
 
     buf = io.BytesIO()
     page = Canvas(buf, pagesize=landscape(A5))
-    font = Fonts.pdf()
+    font = Documents.pdf.cjk_font()  # the service's font: the fake holds no domain
     page.setFont(font, 16)
     page.drawString(60, 360, "电子发票（普通发票）  沙箱示例，非真实发票")
     page.setFont(font, 11)

@@ -89,8 +89,8 @@ async def review_form(request: web.Request) -> web.Response:
     form = await request.app[DOMAIN].application_reads.form_of(int(app_id), person_id)
     if form is None:
         return bad_link(request, "form")
-    shown = request.app[DOMAIN].documents.sheet(request.app[TEXTS], form.application,
-                                                form.applicant)
+    shown = request.app[DOMAIN].documents.form_sheet.sheet(request.app[TEXTS], form.application,
+                                                           form.applicant)
     return render(request, "review_form.html", sheet=shown, title=shown.title,
                   promise=shown.promise, sign=shown.sign)
 

@@ -83,8 +83,9 @@ class ApplicationReads:
 
     @staticmethod
     async def form_of(app_id: int, person_id: int | None = None) -> PrintedForm | None:
-        """An application and its applicant, for the form as printed (services.documents.sheet);
-        `person_id`: only this person's. None: no such application."""
+        """An application and its applicant, for the form as printed
+        (services.documents.form_sheet); `person_id`: only this person's. None: no such
+        application."""
         found = Application.filter(id=app_id)
         if person_id is not None:
             found = found.filter(person_id=person_id)

@@ -91,7 +91,7 @@ class StuckListOut(PageOut):
 async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
     found = await call.domain.admin_views.stuck_notifications(query.state, query.limit, query.after)
     rows = found.rows
-    names = await call.domain.admin_views.names_of({r.person_id for r in rows if r.person_id})
+    names = await call.domain.people.names_of({r.person_id for r in rows if r.person_id})
     texts = call.services.texts
     out = []
     for r in rows:
@@ -160,7 +160,7 @@ async def payments(call: Call, query: OrdersQuery) -> OrdersOut:
     rows = await call.domain.admin_views.orders(query.status, query.since,
                                                 min(below) if below else None, query.limit + 1)
     more, rows = len(rows) > query.limit, rows[:query.limit]
-    names = await call.domain.admin_views.names_of({r.payable.person_id for r in rows})
+    names = await call.domain.people.names_of({r.payable.person_id for r in rows})
     return OrdersOut(orders=[OrderOut(
         out_trade_no=r.out_trade_no, title=r.payable.title,
         payer=mask_name(names[r.payable.person_id]) if r.payable.person_id in names else None,

@@ -302,10 +302,10 @@ async def pledge(call: Call) -> web.Response:
     app = await _own(call)
     person = call.caller.need_person()
     draft = ApplicationDraft.model_validate(app.data)
-    words = call.domain.documents.pledge_of(call.services.texts, person.name, person.id_masked,
-                                            app.batch.name, draft.work_unit or "",
-                                            china_date(call.now))
-    body = await asyncio.to_thread(call.domain.documents.pledge_pdf, words)
+    words = call.domain.documents.pdf.pledge_of(call.services.texts, person.name,
+                                                person.id_masked, app.batch.name,
+                                                draft.work_unit or "", china_date(call.now))
+    body = await asyncio.to_thread(call.domain.documents.pdf.pledge_pdf, words)
     handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=pledge.pdf"})
@@ -321,7 +321,7 @@ async def review_form(call: Call) -> web.Response:
     if app.printed_at is None or app.status in (AppStatus.DRAFT, AppStatus.RETURNED):
         raise Conflict("application.not_printed")
     documents = call.domain.documents
-    body = await asyncio.to_thread(documents.review_form_pdf, documents.sheet(
+    body = await asyncio.to_thread(documents.pdf.review_form_pdf, documents.form_sheet.sheet(
         call.services.texts, app, call.caller.need_person()))
     handed_out(call.request, people=1)  # the applicant's own
     return web.Response(body=body, content_type="application/pdf", headers={

@@ -88,8 +88,8 @@ async def steps(call: Call) -> StepsOut:
 async def info_sheet_pdf(call: Call) -> web.Response:
     """XJ-CE: 个人信息变更 — 点击【下载】可以下载个人信息表."""
     person = call.caller.need_person()
-    sheet = await call.domain.documents.info_sheet(call.services.texts, person, call.now)
-    body = await asyncio.to_thread(call.domain.documents.review_form_pdf, sheet)
+    sheet = await call.domain.documents.info_sheet.info_sheet(call.services.texts, person, call.now)
+    body = await asyncio.to_thread(call.domain.documents.pdf.review_form_pdf, sheet)
     handed_out(call.request, people=1)  # the expert's own
     return web.Response(body=body, content_type="application/pdf", headers={
         "Content-Disposition": "attachment; filename=info-sheet.pdf"})
