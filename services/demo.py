@@ -241,14 +241,14 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
         "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),
         "study_until": now + timedelta(days=60), "fee_fen": 20000})
     if made:  # its lessons: studied for their minutes, as the server measures them
-        from services.education import Education
+        from services.education import Courseware
 
         for title, kind, body, minutes in (
                 ("评标专家管理办法解读", "document", "《评标专家和评标专家库管理办法》要点：专家的"
                  "权利与义务、回避情形、考核与清退。", 20),
                 ("评标纪律与廉洁要求", "video", "https://example.cn/videos/discipline.mp4", 15)):
-            await Education.add_lesson(course.id, {"title": title, "kind": kind, "body": body,
-                                                   "minutes": minutes})
+            await Courseware.add_lesson(course.id, {"title": title, "kind": kind,
+                                                    "body": body, "minutes": minutes})
         # and its test: graded at once, the essay marked by the administrator
         await Exam.create(course_id=course.id, title="2026年度继续教育结业考试",
                           opens_at=course.study_from, closes_at=course.study_until,

@@ -14,12 +14,6 @@ ESSAY = "essay"
 MAX_ANSWER = 2000  # characters of one essay answer; an objective answer is a few letters
 
 
-def public_questions(exam: Exam) -> list[dict[str, Any]]:
-    """The paper as the candidate sees it: no answers."""
-    return [{"id": q["id"], "kind": q["kind"], "text": q["text"],
-             "options": q.get("options", []), "points": q["points"]} for q in exam.questions]
-
-
 def check_paper(questions: list[dict[str, Any]], pass_score: int) -> None:
     """A paper can be passed, and every objective question has its key."""
     if not questions or pass_score > sum(int(q["points"]) for q in questions):
