@@ -217,7 +217,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 async def main_async(args: argparse.Namespace) -> None:
-    from config.database import database, run_migrations
+    from config.db.database import database, run_migrations
 
     settings = _settings()
     await run_migrations(settings, echo=False)

@@ -53,7 +53,7 @@ def peak_mb() -> float:
 async def run(rows: int, url: str) -> list[list[str]]:
     from tortoise import connections
 
-    from config.database import database, run_migrations
+    from config.db.database import database, run_migrations
     from config.settings import Settings, make_vault
     from services.common.files import DiskStore
     from services.people.persons import People

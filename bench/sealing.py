@@ -34,7 +34,7 @@ def aes_sealed(key_b64: str, number: str) -> str:
 async def run(rows: int, url: str) -> list[list[str]]:
     from tortoise import connections
 
-    from config.database import database, run_migrations
+    from config.db.database import database, run_migrations
     from config.settings import Settings
     from models.people import Person, phone_is
     from services.common.pii import Vault

@@ -27,7 +27,8 @@ from services.common.trace import LOG_FIELDS, hashed_openid
 from services.people import EVENTS as PRIVACY_EVENTS
 
 log = logging.getLogger(__name__)
-access_log = logging.getLogger("expertbot.access")  # config/observe.py writes its lines
+# config/observability/observe.py writes its lines
+access_log = logging.getLogger("expertbot.access")
 
 
 Mode = Literal["plain", "compat", "safe"]

@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from config.logging_setup import setup_logging
+from config.observability.logging_setup import setup_logging
 from config.settings import Settings, settings_or_exit
 from services.common.clock import CHINA
 

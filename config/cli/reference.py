@@ -32,8 +32,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def cmd_import_regions(args: argparse.Namespace) -> None:
-    from config.database import database
-    from config.logging_setup import setup_logging
+    from config.db.database import database
+    from config.observability.logging_setup import setup_logging
     from services.reference import REFRESH, Reference
 
     settings, _ = settings_or_exit()
@@ -61,7 +61,7 @@ def cmd_import_regions(args: argparse.Namespace) -> None:
 
 async def seed_reference(settings: Settings) -> bool:
     """The shipped region list into an empty table (`expertbot migrate`); whether it did."""
-    from config.database import database
+    from config.db.database import database
     from services.reference import Reference
 
     async with database(settings):
@@ -69,8 +69,8 @@ async def seed_reference(settings: Settings) -> bool:
 
 
 def cmd_import_catalogue(args: argparse.Namespace) -> None:
-    from config.database import database
-    from config.logging_setup import setup_logging
+    from config.db.database import database
+    from config.observability.logging_setup import setup_logging
     from services.common.errors import DomainError
     from services.common.texts import Texts
     from services.reference import Reference

@@ -27,8 +27,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def cmd_import_experts(args: argparse.Namespace) -> None:
-    from config.database import database
-    from config.logging_setup import setup_logging
+    from config.db.database import database
+    from config.observability.logging_setup import setup_logging
     from config.settings import make_vault
     from models.experts import RegisterImport
     from services.common.errors import BadInput, DomainError

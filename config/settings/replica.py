@@ -41,7 +41,7 @@ def replica_settings(primary_url: str) -> DatabaseReplicaSettings:
 
 def lagging_reads(settings: Settings, replica: BaseDBAsyncClient | None) -> LaggingReads:
     """The connection chooser of reads that can lag, over the replica's connection
-    (config/database.py replica_database; None: every read on the primary)."""
+    (config/db/database.py replica_database; None: every read on the primary)."""
     limits = replica_settings(settings.db_url)
     return LaggingReads(replica=replica, max_lag=limits.max_lag,
                         check_every=limits.check_every, timeout=settings.db_timeout)

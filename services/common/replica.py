@@ -32,8 +32,8 @@ from services.common.metrics import LAGGING_READS, REPLICA_BEHIND, REPLICA_USABL
 
 log = logging.getLogger(__name__)
 
-PRIMARY = "default"  # tortoise's connection name of the primary (config/tortoise.py)
-REPLICA = "replica"  # the replica's connection's name (config/database.py)
+PRIMARY = "default"  # tortoise's connection name of the primary (config/db/tortoise.py)
+REPLICA = "replica"  # the replica's connection's name (config/db/database.py)
 
 _PRIMARY_NOW = "SELECT pg_current_wal_insert_lsn()::text AS lsn, clock_timestamp() AS now"
 _REPLICA_STATE = (

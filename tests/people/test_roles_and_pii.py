@@ -130,7 +130,7 @@ async def test_id_numbers_are_encrypted_at_rest(client: TestClient, demo: dict) 
 
 
 def test_log_lines_are_masked_even_where_code_forgets(caplog: pytest.LogCaptureFixture) -> None:
-    from config.logging_setup import install_pii_masking
+    from config.observability.logging_setup import install_pii_masking
 
     install_pii_masking()
     log = logging.getLogger("careless.module")
@@ -309,7 +309,7 @@ def test_the_api_mask_masks_strings_and_leaves_numbers_numbers() -> None:
 
 def test_log_lines_mask_phones_with_country_code_and_groups(
         caplog: pytest.LogCaptureFixture) -> None:
-    from config.logging_setup import install_pii_masking
+    from config.observability.logging_setup import install_pii_masking
 
     install_pii_masking()
     with caplog.at_level(logging.INFO):
@@ -400,7 +400,7 @@ async def test_migration_0010_keeps_the_year_and_drops_the_date(tmp_path: Path) 
     from tortoise.context import TortoiseContext
     from tortoise.migrations.api.migrate import migrate
 
-    from config.tortoise import tortoise_config
+    from config.db.tortoise import tortoise_config
     from tests.support.settings import make_settings
 
     settings = make_settings({"DATABASE_URL": f"sqlite://{tmp_path / 'm.sqlite3'}",

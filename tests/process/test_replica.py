@@ -25,10 +25,10 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from config import doctor
 from config.app import create_app
-from config.database import replica_database, run_migrations
+from config.db.database import replica_database, run_migrations
+from config.db.tortoise import connection_config
 from config.settings import SettingsError
 from config.settings.replica import DatabaseReplicaSettings, lagging_reads
-from config.tortoise import connection_config
 from models.audit import AuditHead
 from models.experts import ExpertProfile
 from sandbox.app import sync_followers

@@ -11,11 +11,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.context import TortoiseContext
 from tortoise.migrations.api.migrate import migrate as tortoise_migrate
 
-from config.migration_states import lazy_migration_states
+from config.db.migration_states import lazy_migration_states
+from config.db.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, tortoise_config
+from config.db.tortoise_mends import mend_transactions
 from config.settings import Settings, make_vault
 from config.settings.replica import replica_settings
-from config.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, tortoise_config
-from config.tortoise_mends import mend_transactions
 from services.common.replica import REPLICA
 
 log = logging.getLogger(__name__)

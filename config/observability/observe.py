@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from config.logging_setup import FIELDS
+from config.observability.logging_setup import FIELDS
 from services.common.metrics import HTTP_SECONDS
 from services.common.trace import LOG_FIELDS, REQUEST_ID, request_id_from
 

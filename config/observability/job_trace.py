@@ -16,7 +16,7 @@ from typing import Any
 from arq.cron import CronJob
 from arq.worker import Function
 
-from config.logging_setup import FIELDS
+from config.observability.logging_setup import FIELDS
 from services.common.metrics import JOB_SECONDS
 from services.common.trace import REQUEST_ID, new_request_id
 
