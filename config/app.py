@@ -76,9 +76,9 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
     app[DOMAIN] = rt.domain  # the web pages
     app[TEXTS] = rt.texts
     hand_federation(app, rt.redis, rt.keys, rt.domain.audit, rt.texts, rt.clock,
-                    rt.domain.lending, rt.domain.asking)
+                    rt.domain.directory, rt.domain.lending, rt.domain.asking)
     hand_evaluation(app, rt.domain.watches.trust, rt.domain.audit, rt.texts, rt.clock,
-                    rt.domain.scores, rt.domain.watches)
+                    rt.domain)
     try:
         proxies = proxy_networks(rt.settings.trusted_proxies)
     except ValueError as exc:

@@ -71,8 +71,10 @@ from services.education import (
     TrainingRefunds,
 )
 from services.evaluation import (
+    CommitteeReads,
     CommitteeWatches,
     EvaluationSystems,
+    EventDesk,
     FlagStatistics,
     Portraits,
     Proposals,
@@ -80,7 +82,7 @@ from services.evaluation import (
     SystemClient,
     SystemTrust,
 )
-from services.federation import PeerAsks, PeerDesk, PeerLending
+from services.federation import DirectoryReader, PeerAsks, PeerDesk, PeerLending
 from services.fees import (
     Fees,
     Funding,
@@ -245,8 +247,10 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
         lending=PeerLending(draws, audit, followups, vault, attendance, peers, performance,
                             funding),
         asking=PeerAsks(peers or PeerDesk.off(), draws, audit, vault),
+        directory=DirectoryReader(),
         evaluation_systems=EvaluationSystems(),
         watches=CommitteeWatches(systems or SystemTrust(None, redis, keys.prefix), audit,
                                  system_client),
+        committee_reads=CommitteeReads(), evaluation_events=EventDesk(),
         scores=ScoreDesk(proposals := Proposals(performance)), proposals=proposals,
         portraits=Portraits(), flag_statistics=FlagStatistics())

@@ -53,14 +53,16 @@ from services.education import (
     TrainingRefunds,
 )
 from services.evaluation import (
+    CommitteeReads,
     CommitteeWatches,
     EvaluationSystems,
+    EventDesk,
     FlagStatistics,
     Portraits,
     Proposals,
     ScoreDesk,
 )
-from services.federation import PeerAsks, PeerDesk, PeerLending
+from services.federation import DirectoryReader, PeerAsks, PeerDesk, PeerLending
 from services.fees import Fees
 from services.help import Help, SupportDesk
 from services.notifications import Outbox
@@ -177,10 +179,13 @@ class Domain:
     peers: PeerDesk  # the libraries this one trusts, and their directories
     lending: PeerLending  # other libraries' requests for experts drawn here
     asking: PeerAsks  # this library's conditions drawn by another library
+    directory: DirectoryReader  # the counts this library shares with its peers
     # the trading centres' evaluation systems: their register, the committees they read,
     # the scores and events they post, and the proposals those make on records
     evaluation_systems: EvaluationSystems
     watches: CommitteeWatches
+    committee_reads: CommitteeReads  # an activity's committee, the evaluations of a day
+    evaluation_events: EventDesk  # events the systems post about an expert
     scores: ScoreDesk
     proposals: Proposals
     portraits: Portraits  # an expert's dimensions, each with its events

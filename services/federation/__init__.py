@@ -7,7 +7,6 @@ the modules behind it are the context's own."""
 
 from services.federation.ask_rosters import AskRosters
 from services.federation.asking import AskView, PeerAsks
-from services.federation.codes import RegionCodes
 from services.federation.directory import SMALL, Cell, Directory, DirectoryReader
 from services.federation.fee_terms import FeeTerms
 from services.federation.keys import (
@@ -76,6 +75,5 @@ __all__ = [
     "PeerUnavailable",
     "PeerView",
     "Protocol",
-    "RegionCodes",
     "Trust",
 ]

@@ -214,6 +214,12 @@ class RegionList:
         return RegionList.within(a, b) or RegionList.within(b, a)
 
     @staticmethod
+    def to_gb(code: str) -> str:
+        """A code as GB/T 2260 writes it, six digits, as libraries exchange places: 44 ->
+        440000, 4402 -> 440200, 440205 as it is (normalise is the way back)."""
+        return code.ljust(6, "0") if code.isdigit() and len(code) in (2, 4, 6) else code
+
+    @staticmethod
     def normalise(code: str) -> str:
         """A code as the service keeps it: 440000 (民政部's list) -> 44, 440100 -> 4401."""
         code = code.strip()

@@ -43,6 +43,7 @@ class FederationEdge:
     audit: AuditChain
     texts: Texts
     clock: Clock
+    directory: DirectoryReader
     lending: PeerLending | None = None
     asking: PeerAsks | None = None  # our conditions another library draws (its rosters)
 
@@ -90,7 +91,7 @@ async def read_directory(request: web.Request) -> web.Response:
     now = edge.clock.now()
     specialty = request.query.get("specialty", "")[:16]
     region = request.query.get("region", "")[:6]
-    found = await DirectoryReader.read(china_today(now), specialty, region)
+    found = await edge.directory.read(china_today(now), specialty, region)
     await edge.audit.append("federation", now, peer=incoming.peer.code,
                             peer_name=incoming.peer.name, what="directory")
     return signed(edge, incoming, {
