@@ -84,6 +84,7 @@ from services.evaluation import (
 )
 from services.federation import DirectoryReader, PeerAsks, PeerDesk, PeerLending
 from services.fees import (
+    FeeChannels,
     Fees,
     Funding,
     PayoutAccounts,
@@ -226,7 +227,8 @@ def build_domain(settings: Settings, *, redis: Redis, keys: RedisKeys, arq: ArqR
             PayoutAccounts(outbox, vault, links), TransferAuthorisations(
                 transfers, settings.transfer_authorised,
                 lambda name: texts.render("payout/authorisation_name.j2", name=name).strip())),
-            funding=(funding := Funding(payments)), receipts=Receipts(transfers, files)),
+            funding=(funding := Funding(payments)), receipts=Receipts(transfers, files),
+            channels=FeeChannels(transfers)),
         dishonesty=DishonestyChecks(vault, dishonesty, schedule,
                                     timedelta(days=settings.dishonesty_every_days)),
         virtual_calls=VirtualCalls(privacy),

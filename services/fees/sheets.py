@@ -30,6 +30,7 @@ from services.common.clock import china_today
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotFound
 from services.draws import DrawEngine, DrawRecord
 from services.draws.record import Actor, OperationLog
+from services.fees.channels import FeeChannels
 from services.fees.rule import Computed, Situation
 from services.fees.secondary import fee_at_venue
 from services.fees.standards import FeeStandards
@@ -75,18 +76,8 @@ class MyFee:
     payout: Payout | None = None  # the latest WeChat Pay transfer of the fee, if any
 
 
-async def _closed(activity: DrawActivity) -> bool:
-    """Over for its fees: finished (at its expected end, or an on-site one when all left),
-    withdrawn, or every expert who served has checked out, on site or not — the fee page's
-    "评标结束后（… 或全部专家离场后）"."""
-    if activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN:
-        return True
-    served = await DrawRecord.serving(activity)
-    return bool(served) and all(i.checkout_at is not None for i in served)
-
-
 async def _require_finished(activity: DrawActivity) -> None:
-    if not await _closed(activity):
+    if not await FeeSheets.closed(activity):
         raise ClosedWindow("fee.not_finished", eval_end=activity.eval_end)
 
 
@@ -137,13 +128,6 @@ async def fees_of(activity: DrawActivity) -> list[FeeRow]:
             for r in rows]
 
 
-async def channel_of(activity_id: int) -> FeeChannel:
-    """How the evaluation's fees are paid: through the platform, or elsewhere (the
-    default)."""
-    choice = await FeeChannelChoice.get_or_none(activity_id=activity_id)
-    return FeeChannel(choice.channel) if choice else FeeChannel.ELSEWHERE
-
-
 async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: int,
                           paid: bool) -> None:
     """Paid through the platform, "paid" is the transfer's outcome, never a tick; and a fee
@@ -167,7 +151,16 @@ async def _guard_platform(activity: DrawActivity, item: Invitation, amount_fen: 
 class FeeSheets:
     """The fees of an evaluation as its agency records them, and an expert's own."""
 
-    closed = staticmethod(_closed)  # over for its fees
+    @staticmethod
+    async def closed(activity: DrawActivity) -> bool:
+        """Over for its fees: finished (at its expected end, or an on-site one when all left),
+        withdrawn, or every expert who served has checked out, on site or not — the fee page's
+        "评标结束后（… 或全部专家离场后）"."""
+        if activity.finished_at is not None or activity.status == DrawStatus.WITHDRAWN:
+            return True
+        served = await DrawRecord.serving(activity)
+        return bool(served) and all(i.checkout_at is not None for i in served)
+
 
     @staticmethod
     async def sheet(activity: DrawActivity) -> FeeSheet:
@@ -176,7 +169,7 @@ class FeeSheets:
         rows = await fees_of(activity)
         standard = await standard_for(activity)
         root = await DrawRecord.root_of(activity)
-        channel = await channel_of(root.id)
+        channel = await FeeChannels.channel_of(root.id)
         ids = [r.invitation.id for r in rows]
         latest = {p.invitation_id: p for p in await Payout.filter(
             invitation_id__in=ids).order_by("id")}
@@ -228,7 +221,7 @@ class FeeSheets:
             if r.status == InvitationStatus.ABSENT and r.absence != ON_ARRIVAL:
                 continue
             root = await DrawRecord.root_of(await DrawActivity.get(id=r.activity_id))
-            if not await _closed(root) and r.fee_recorded_at is None:
+            if not await FeeSheets.closed(root) and r.fee_recorded_at is None:
                 continue  # not over yet: nothing to show
             notice = await DrawEngine.notices.notice_of(r)
             standard = await standard_for(root)

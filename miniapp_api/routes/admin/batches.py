@@ -102,8 +102,8 @@ async def stuck(call: Call, query: StuckQuery) -> StuckListOut:
             status=r.status, channel=r.channel, attempts=r.attempts, last_error=last,
             status_title=texts.word("send_status", r.status),
             channel_title=texts.word("channel_kind", r.channel) if r.channel else None,
-            reason=call.domain.outbox.failure_words(texts, last, r.channels),
-            tried=call.domain.outbox.attempts_words(texts, r.last_error, r.channels),
+            reason=call.domain.outbox.failures.failure_words(texts, last, r.channels),
+            tried=call.domain.outbox.failures.attempts_words(texts, r.last_error, r.channels),
             created_at=r.created_at))
     return StuckListOut(notifications=out, next=found.next)
 
