@@ -154,3 +154,39 @@ def test_a_long_module_is_warned_about_before_it_fails(tmp_path: Path) -> None:
                                                           "services/long.py": "x = 1\n" * 351}))
     assert problems == []
     assert warnings == ["services.long has 351 lines (split it before 400)"]
+
+
+ALIAS_CLASS = ("from services.standing.rules import recompute\n"
+               "class CreditDesk:\n    recompute = staticmethod(recompute)\n")
+
+
+def test_an_alias_of_a_function_fails_the_gate_outside_the_draws(tmp_path: Path) -> None:
+    """An operation has one name: a class of services/ aliasing a function is refused, with
+    where it is and what to do; the draws, restructured apart, keep theirs for now."""
+    problems, _, _ = layout.check(_tree(tmp_path, {**CLEAN,
+                                                   "services/standing/desk.py": ALIAS_CLASS}))
+    assert problems == [
+        "services/standing/desk.py:3: CreditDesk.recompute = staticmethod(...) aliases a "
+        "function (an operation has one name: move the work into the class that owns it, as "
+        "its method)"]
+    (tmp_path / "draws").mkdir()
+    problems, _, _ = layout.check(_tree(tmp_path / "draws", {
+        **CLEAN, "services/draws/desk.py": ALIAS_CLASS.replace("standing.rules", "draws.rules")}))
+    assert problems == []
+
+
+def test_an_alias_kept_for_the_draws_goes_once_they_no_longer_call_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The few aliases outside the draws that keep a name the draws call pass while a module
+    of the draws calls it, and fail the gate once none does."""
+    monkeypatch.setattr(sys.modules["one_name"], "DRAWS_BRIDGE",
+                        {"services/standing/desk.py": frozenset({"recompute"})})
+    called = {"services/draws/rules.py": "def f(desk):\n    desk.recompute()\n"}
+    problems, _, _ = layout.check(_tree(tmp_path, {
+        **CLEAN, **called, "services/standing/desk.py": ALIAS_CLASS}))
+    assert problems == []
+    (tmp_path / "later").mkdir()
+    problems, _, _ = layout.check(_tree(tmp_path / "later", {
+        **CLEAN, "services/standing/desk.py": ALIAS_CLASS}))
+    assert problems == ["services/standing/desk.py: recompute is kept for the draws, which no "
+                        "longer call it (remove the alias and its entry in DRAWS_BRIDGE)"]
