@@ -101,16 +101,9 @@ from services.notifications import (
     VoiceGateway,
 )
 from services.onboarding import Onboarding
-from services.payments import (
-    BillReconcile,
-    EInvoices,
-    FundFlowGateway,
-    Invoices,
-    PayGateway,
-    Payments,
-    TransferGateway,
-    TransferReconcile,
-)
+from services.payments import BillReconcile, PayGateway, Payments
+from services.payments.invoicing import EInvoices, Invoices
+from services.payments.transfers import FundFlowGateway, TransferGateway, TransferReconcile
 from services.people import (
     Agencies,
     Binding,

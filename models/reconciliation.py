@@ -71,7 +71,7 @@ class BillMismatch(Model):
 
 class TransferBillRun(Model):
     """The last reconciliation of one China day's transfers to experts (商家转账) against
-    WeChat Pay's fund-flow bill of the operating account (services/payments/transfer_bill.py)."""
+    WeChat Pay's fund-flow bill of the operating account (services/payments/transfers/bill.py)."""
 
     id = fields.BigIntField(primary_key=True)
     bill_date = fields.DateField(unique=True)

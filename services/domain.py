@@ -67,13 +67,9 @@ from services.fees import Fees
 from services.help import Help, SupportDesk
 from services.notifications import Outbox
 from services.onboarding import Onboarding
-from services.payments import (
-    BillReconcile,
-    EInvoices,
-    Invoices,
-    Payments,
-    TransferReconcile,
-)
+from services.payments import BillReconcile, Payments
+from services.payments.invoicing import EInvoices, Invoices
+from services.payments.transfers import TransferReconcile
 from services.people import (
     Agencies,
     Binding,

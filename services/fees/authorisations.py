@@ -24,12 +24,8 @@ from models.payouts import AuthorisationState, TransferAuthorisation
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.errors import Conflict, Unavailable
-from services.payments import (
-    AuthorizationRequest,
-    PayError,
-    TransferAuthorization,
-    TransferGateway,
-)
+from services.payments import PayError
+from services.payments.transfers import AuthorizationRequest, TransferAuthorization, TransferGateway
 
 log = logging.getLogger(__name__)
 AGREE_WITHIN = timedelta(hours=24)  # WeChat Pay closes an authorisation not agreed by then

@@ -21,7 +21,7 @@ from models.payouts import (
 from services.common.errors import Conflict
 from services.draws import DrawRecord
 from services.draws.record import Actor, OperationLog
-from services.payments import TransferGateway
+from services.payments.transfers import TransferGateway
 
 
 class FeeChannels:

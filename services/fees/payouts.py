@@ -52,7 +52,8 @@ from services.fees.payout_states import (
 )
 from services.fees.withholding import amounts
 from services.notifications import NotificationKind, Outbox
-from services.payments import PayError, TransferBill, TransferGateway, TransferRequest
+from services.payments import PayError
+from services.payments.transfers import TransferBill, TransferGateway, TransferRequest
 
 note = OperationLog.write  # the activity's operation log
 SYSTEM = OperationLog.SYSTEM

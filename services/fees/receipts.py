@@ -19,7 +19,8 @@ from models.payouts import Payout, PayoutReceipt, PayoutState
 from models.people import Person
 from services.common.errors import NotFound
 from services.common.files import FileStore
-from services.payments import PayError, TransferGateway
+from services.payments import PayError
+from services.payments.transfers import TransferGateway
 
 log = logging.getLogger(__name__)
 BATCH = 50  # transfers handled by one sweep

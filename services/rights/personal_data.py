@@ -31,7 +31,7 @@ from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, NotFound
 from services.common.pii import mask_email, mask_phone
 from services.common.texts import Texts, WordTable
-from services.payments import Invoices
+from services.payments.invoicing import Invoices
 from services.people import SCOPES, ApplicationDraft
 from services.rights.corrections import EMAIL, IDENTITY, Correction
 from services.rights.data_inventory import INVENTORY, DataKind, Keep, Mask

@@ -19,7 +19,8 @@ from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_authorisation import AuthorisationDesk
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import AUTHORISED_FIELDS, TransferDesk
-from services.payments import PayError, TransferRequest
+from services.payments import PayError
+from services.payments.transfers import TransferRequest
 from tests.support.api import Api
 from tests.support.fees import row_of
 from tests.support.helpers import eventually

@@ -46,7 +46,7 @@ from services.help import Audience as HelpAudience
 from services.help import Kind as HelpKind
 from services.help import Process as HelpProcess
 from services.notifications.kind_registry import KINDS
-from services.payments import TitleKind
+from services.payments.invoicing import TitleKind
 from services.people import EVENTS as PRIVACY_EVENTS
 from services.people.register.imports import ImportStatus
 from services.rights.data_inventory import Keep

@@ -20,7 +20,7 @@ from models.notifications import Notification
 from models.payments import EInvoice, Payable
 from models.people import Person, phone_is
 from sandbox.pay_gateway import PayGateway
-from services.payments import FapiaoError, FapiaoOrder
+from services.payments.invoicing import FapiaoError, FapiaoOrder
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.payments import payments

@@ -43,7 +43,7 @@ from services.payments.findings import (
     day_span,
 )
 from services.payments.gateway import BILL_NONE, BILL_NOT_READY, UNREADABLE, FundFlowRow, PayError
-from services.payments.transfers import TransferGateway
+from services.payments.transfers.gateway import TransferGateway
 
 log = logging.getLogger(__name__)
 

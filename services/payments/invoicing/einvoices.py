@@ -1,6 +1,6 @@
 """E-invoices that arrive (XJ-SIGNUP: 培训费发票将发送到此邮箱): a paid fee is invoiced through
-the provider (services/payments/fapiao.py) — by the finance desk, one or many, or by itself
-after payment when INVOICE_ISSUE=auto — then followed until issued (the provider's
+the provider (services/payments/invoicing/fapiao.py) — by the finance desk, one or many, or by
+itself after payment when INVOICE_ISSUE=auto — then followed until issued (the provider's
 notification nudges, a sweep asks): its number recorded, its file (PDF, or OFD) kept, e-mailed
 to the payer with the file attached, and the payer told with a link to it. The push says
 "已发送至" only once the mail server took the mail. A refunded fee's invoice is reversed (冲红):
@@ -27,8 +27,8 @@ from services.common.links import Links
 from services.common.pii import mask_email
 from services.common.schedule import Schedule
 from services.notifications import Attachment, Mail, Mailer, MailError, Outbox
-from services.payments.fapiao import EInvoicing, FapiaoError, FapiaoOrder, FapiaoStatus
-from services.payments.invoices import title_of
+from services.payments.invoicing.fapiao import EInvoicing, FapiaoError, FapiaoOrder, FapiaoStatus
+from services.payments.invoicing.invoices import title_of
 
 log = logging.getLogger(__name__)
 

@@ -90,7 +90,7 @@ class InvoiceRow:
     email: str  # where the e-invoice goes: the finance staff need it whole
     requested_at: datetime
     invoice_no: str | None
-    # the e-invoice issued through the provider (services/payments/einvoices.py), if any
+    # the e-invoice issued through the provider (services/payments/invoicing/einvoices.py), if any
     state: FapiaoState | None = None
     error: str | None = None
     emailed_at: datetime | None = None
