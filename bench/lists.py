@@ -47,8 +47,8 @@ async def prepare(rows: int) -> dict[str, str]:
     from config.settings import Settings, make_vault
     from models.dishonesty import DishonestyFlag
     from models.experts import ExpertProfile
+    from models.money.payments import Payable, PayOrder
     from models.notifications import Notification
-    from models.payments import Payable, PayOrder
     from models.people import Person, phone_is
     from models.sanctions import Sanction
     from models.wechat import Feedback, WeChatIdentity

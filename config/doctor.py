@@ -270,7 +270,7 @@ async def sms(settings: Settings, http: aiohttp.ClientSession) -> str:
 
 async def replica(settings: Settings, http: aiohttp.ClientSession) -> str:
     """The read replica (DATABASE_REPLICA_URL) measured against the primary as the service
-    measures it (services/common/replica.py): read, or why not."""
+    measures it (services/common/runtime/replica.py): read, or why not."""
     from config.db.database import open_client, replica_database
     from config.settings.replica import lagging_reads, replica_settings
 

@@ -24,8 +24,8 @@ from config.observability.job_trace import traced_all
 from config.redis_client import make_arq
 from config.runtime import Runtime, open_runtime, voice_inbox
 from config.settings import Settings
-from services.common.infra import infrastructure_errors
 from services.common.metrics import count_unavailable
+from services.common.runtime.infra import infrastructure_errors
 from services.jobs import (
     DOMAIN_CTX,
     anchor_audit,

@@ -64,8 +64,8 @@ from services.common.errors import (
     Unavailable,
     http_status,
 )
-from services.common.infra import bad_value, infrastructure_errors
 from services.common.pii import mask_text
+from services.common.runtime.infra import bad_value, infrastructure_errors
 from services.draws.setup import EVIDENCE_MAX
 from services.education import MATERIAL_MAX
 

@@ -12,7 +12,7 @@ from tortoise.expressions import Subquery
 
 from bot.conversation.store import forget_identity
 from models import column
-from models.payments import Payable
+from models.money.payments import Payable
 from models.people import Person, RoleGrant, phone_is
 from models.wechat import Channel, WeChatIdentity
 from sandbox.context import SANDBOX, SANDBOX_SETTINGS, SandboxServices

@@ -195,8 +195,8 @@ def demo_credit_code(seq: int) -> str:
 async def load_lifecycle(people: People, now: datetime, files: FileStore | None = None) -> None:
     """Batches, an exam, an application in review and profiles for the demo experts."""
     from models.applications import Application, AppStatus, Batch, ReviewAction
-    from models.exams import Exam
     from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+    from models.learning.exams import Exam
     from services.reference import Reference
 
     collect, created = await Batch.get_or_create(name="2026年第二批评标专家征集（广东）", defaults={
@@ -235,7 +235,7 @@ async def load_lifecycle(people: People, now: datetime, files: FileStore | None 
         if files is not None:  # with its files, so a return can be corrected and resubmitted
             await demo_attachments(app.id, files)
     # a paid course 李建国 has enrolled in: `缴费` in chat shows its QR code
-    from models.education import Course, Enrollment
+    from models.learning.education import Course, Enrollment
 
     course, made = await Course.get_or_create(title="2026年度评标专家继续教育", defaults={
         "year": 2026, "hours": 24, "study_from": now - timedelta(days=1),

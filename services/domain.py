@@ -19,7 +19,7 @@ from services.audit import AuditChain
 from services.common.files import FileStore
 from services.common.links import Links
 from services.common.pii import Vault
-from services.common.replica import LaggingReads
+from services.common.runtime.replica import LaggingReads
 from services.common.scenes import SceneCodec
 from services.documents import Documents
 from services.draws import (

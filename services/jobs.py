@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from models.exams import ExamAttempt
+from models.learning.exams import ExamAttempt
 from services.common.clock import china_today
 from services.domain import Domain
 

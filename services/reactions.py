@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from models.payments import FeeKind
+from models.money.payments import FeeKind
 from services.common.reactions import Happened, Happening, Paid, Reaction, RelativesDeclared
 from services.draws import Attendance
 from services.education import Education, Training

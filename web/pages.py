@@ -14,12 +14,12 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from models.exams import Exam
+from models.learning.exams import Exam
 from services.common.clock import china_time
 from services.common.errors import BadInput, DomainError, Unavailable, http_status
-from services.common.infra import bad_value, infrastructure_errors
 from services.common.links import LinkError
 from services.common.pii import mask_text
+from services.common.runtime.infra import bad_value, infrastructure_errors
 from services.common.template_code import COMPILED
 from services.education import Exams
 from web.context import DOMAIN, PAGES, TEXTS

@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.errors import BadRequest
 from bot.wechat.incoming import OPENID
 from models.wechat import Channel
-from services.common.infra import infrastructure_errors
+from services.common.runtime.infra import infrastructure_errors
 from services.people import EVENTS, PrivacyEvent, WeChatPrivacy
 
 PRIVACY = web.AppKey("wechat_privacy", WeChatPrivacy)  # applies them (both servers)

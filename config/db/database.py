@@ -16,7 +16,7 @@ from config.db.tortoise import MIGRATION_STATEMENT_TIMEOUT, connection_config, t
 from config.db.tortoise_mends import mend_transactions
 from config.settings import Settings, make_vault
 from config.settings.replica import replica_settings
-from services.common.replica import REPLICA
+from services.common.runtime.replica import REPLICA
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from arq.worker import Function
 
 from config.observability.logging_setup import FIELDS
 from services.common.metrics import JOB_SECONDS
-from services.common.trace import REQUEST_ID, new_request_id
+from services.common.runtime.trace import REQUEST_ID, new_request_id
 
 log = logging.getLogger("expertbot.jobs")
 Job = Callable[..., Coroutine[Any, Any, Any]]

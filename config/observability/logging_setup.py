@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from services.common.pii import mask_text
-from services.common.trace import REQUEST_ID
+from services.common.runtime.trace import REQUEST_ID
 
 _installed = False
 _configured = False

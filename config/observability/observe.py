@@ -16,7 +16,7 @@ from aiohttp import web
 
 from config.observability.logging_setup import FIELDS
 from services.common.metrics import HTTP_SECONDS
-from services.common.trace import LOG_FIELDS, REQUEST_ID, request_id_from
+from services.common.runtime.trace import LOG_FIELDS, REQUEST_ID, request_id_from
 
 log = logging.getLogger("expertbot.access")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]

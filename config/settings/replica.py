@@ -2,7 +2,7 @@
 
 DATABASE_REPLICA_URL: a streaming standby of DATABASE_URL's PostgreSQL (`postgres://…`);
 empty (the default) sends every read to the primary. When set, the reads listed in
-services/common/replica.py (statistics, exports, the audit trail's verification, the
+services/common/runtime/replica.py (statistics, exports, the audit trail's verification, the
 register's listing) go to it while it answers and is at most DATABASE_REPLICA_MAX_LAG
 seconds behind the primary (default 30); its lag is measured at most every
 DATABASE_REPLICA_CHECK_EVERY seconds per process (default 5), and a replica that is down,
@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from config.settings import Settings, SettingsError
-from services.common.replica import LaggingReads
+from services.common.runtime.replica import LaggingReads
 
 
 class DatabaseReplicaSettings(BaseSettings):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from tortoise.transactions import in_transaction
 
 from models.applications import Application, AppStatus, Batch
-from models.exams import Exam
+from models.learning.exams import Exam
 from models.people import (
     ADMINISTRATORS,
     KEEPS_RECORDS,

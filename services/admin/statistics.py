@@ -6,7 +6,7 @@ A month's figures are those of the draws whose evaluation starts in it (China ti
 once drawing started (drawing, paused or ended: a draft, one waiting for or refused by the
 trading centre, a withdrawn or a cancelled one is no draw). Every table is one aggregate
 query or one pass over a table, whatever the number of rows, on the connection of reads
-that can lag (`db`: the replica when fit, services/common/replica.py)."""
+that can lag (`db`: the replica when fit, services/common/runtime/replica.py)."""
 
 from __future__ import annotations
 

@@ -12,10 +12,10 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from models.applications import Application, Batch
 from models.draws import DrawActivity, Invitation, Project
-from models.education import Course
 from models.experts import ExpertProfile
-from models.payments import Payable
-from models.payouts import Payout
+from models.learning.education import Course
+from models.money.payments import Payable
+from models.money.payouts import Payout
 from models.people import Person
 from models.performance import PerformanceRecord
 from models.sanctions import Sanction

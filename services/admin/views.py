@@ -2,7 +2,7 @@
 how many applications stand where, the notifications that failed or died with their last
 error, and the payment orders with their reconciliation state — each in a fixed number of
 queries, whatever the number of rows. The overview and the long lists take the connection of
-reads that can lag (`db`: the replica when fit, services/common/replica.py); the stuck
+reads that can lag (`db`: the replica when fit, services/common/runtime/replica.py); the stuck
 notifications (resent from that page) and the payment orders read the primary."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Count
 
 from models.applications import Application, Batch, ReviewAction
-from models.exams import Exam
 from models.experts import ExpertProfile, ExpertSpecialty
+from models.learning.exams import Exam
+from models.money.payments import PayOrder
 from models.notifications import Notification, Status
-from models.payments import PayOrder
 from models.people import Person
 from services.common.paging import PAGE, Page, keyset
 from services.people import People

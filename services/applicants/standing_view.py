@@ -11,8 +11,8 @@ from datetime import datetime
 
 from models import column
 from models.dishonesty import DishonestyFlag, FlagStatus
-from models.education import Enrollment
 from models.experts import ExpertProfile
+from models.learning.education import Enrollment
 from models.people import Person
 from models.sanctions import PERMANENT, AppealOutcome, Sanction, SanctionKind
 from services.common.clock import china_today
@@ -43,7 +43,7 @@ class FlagLine:
 class CourseLine:
     title: str
     hours: int
-    grading: str  # models.education.Grading
+    grading: str  # models.learning.education.Grading
     completed_at: datetime | None
 
 

@@ -24,7 +24,7 @@ from models.audit import AuditEntry, AuditHead
 from models.draws import DrawLog
 from services.common.paging import PAGE, Page, keyset
 from services.common.pii import mask_name
-from services.common.replica import LaggingReads
+from services.common.runtime.replica import LaggingReads
 
 log = logging.getLogger("expertbot.audit")
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from models.applications import Application
-from models.education import Course, Enrollment
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertSpecialty
+from models.learning.education import Course, Enrollment
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import NotAllowed

@@ -18,9 +18,9 @@ from tortoise.exceptions import IntegrityError
 
 import services.education.courseware as courseware
 from models import column
-from models.education import Course, Enrollment, Grading, Lesson
-from models.exams import Exam, ExamAttempt
 from models.experts import ExpertProfile
+from models.learning.education import Course, Enrollment, Grading, Lesson
+from models.learning.exams import Exam, ExamAttempt
 from models.people import Person, Role, RoleGrant
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound

@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
-from models.education import Course, Enrollment, Grading, Lesson, LessonStudy
+from models.learning.education import Course, Enrollment, Grading, Lesson, LessonStudy
 from services.common.errors import BadInput, Conflict, NotFound
 
 BEAT_EVERY = 30  # s between two heartbeats of an open lesson page

@@ -14,9 +14,9 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.applications import Application, AppStatus, Batch
-from models.education import Enrollment
-from models.exams import Exam, ExamAttempt
-from models.payments import FeeKind, Payable
+from models.learning.education import Enrollment
+from models.learning.exams import Exam, ExamAttempt
+from models.money.payments import FeeKind, Payable
 from services.common.clock import china_time
 from services.common.errors import BadInput, ClosedWindow, Conflict, NotAllowed, NotFound
 from services.common.links import Links

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from models.education import Course
-from models.exams import Exam, ExamAttempt
+from models.learning.education import Course
+from models.learning.exams import Exam, ExamAttempt
 from services.common.errors import BadInput, Conflict, NotFound
 from services.education.exams import Exams
 from services.education.papers import essays

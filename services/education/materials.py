@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from models.applications import Application, Batch
-from models.exams import Exam
-from models.training import StudyMaterial
+from models.learning.exams import Exam
+from models.learning.training import StudyMaterial
 from services.common.errors import BadInput, NotFound, TooLarge
 from services.common.files import FileStore
 from services.common.links import LinkError, Links

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.exams import Exam
+from models.learning.exams import Exam
 from services.common.errors import BadInput
 
 OBJECTIVE = ("single", "multiple", "judge")

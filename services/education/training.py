@@ -14,8 +14,8 @@ from tortoise.transactions import in_transaction
 
 from models import column
 from models.applications import Application, Batch
-from models.payments import FeeKind, Payable
-from models.training import TrainingAttendance, TrainingSession
+from models.learning.training import TrainingAttendance, TrainingSession
+from models.money.payments import FeeKind, Payable
 from services.common.clock import china_time
 from services.common.errors import BadInput, NotFound
 from services.notifications import Change, Outbox

@@ -16,7 +16,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from models.draws import DrawActivity, Invitation
-from models.payouts import PayoutAccount
+from models.money.payouts import PayoutAccount
 from models.people import Person
 from services.common.clock import CHINA, china_time
 from services.common.errors import BadInput, Conflict, NotFound

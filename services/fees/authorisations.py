@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from tortoise.transactions import in_transaction
 
-from models.payouts import AuthorisationState, TransferAuthorisation
+from models.money.payouts import AuthorisationState, TransferAuthorisation
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from services.common.errors import Conflict, Unavailable

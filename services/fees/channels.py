@@ -9,7 +9,7 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from models.draws import DrawActivity
-from models.payouts import (
+from models.money.payouts import (
     FUNDING_HELD,
     OPEN,
     FeeChannel,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from models.draws import DrawActivity
-from models.payouts import Payout, PayoutAccount, PayoutState
+from models.money.payouts import Payout, PayoutAccount, PayoutState
 from models.people import Person
 from services.common.clock import CHINA
 from services.fees.withholding import deduction, withhold

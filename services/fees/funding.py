@@ -20,8 +20,8 @@ from tortoise.transactions import in_transaction
 import services.fees.sheets as sheets
 from models.draws import DrawActivity, Invitation
 from models.federated_draws import PeerDraw
-from models.payments import FeeKind
-from models.payouts import (
+from models.money.payments import FeeKind
+from models.money.payouts import (
     OPEN,
     FeeChannel,
     FeeFunding,

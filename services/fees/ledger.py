@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from models.draws import DrawActivity
 from models.federated_draws import PeerAsk, PeerDraw
-from models.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
+from models.money.payouts import FeeFunding, Payout, PayoutAccount, PayoutState
 from models.people import Agency, Person
 from services.common.clock import CHINA
 from services.draws import DrawRecord

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from models.payouts import Payout, PayoutState
+from models.money.payouts import Payout, PayoutState
 
 CANCELLED_BY_AGENCY = "CANCELLED_BY_AGENCY"  # a bill the agency withdrew (not expired)
 CHOSE_ANOTHER_WAY = "EXPERT_CHOSE_BANK"  # withdrawn as the expert chose a bank account

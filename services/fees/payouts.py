@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 import services.fees.funding as funding
 import services.fees.sheets as sheets
 from models.draws import DrawActivity, Invitation
-from models.payouts import (
+from models.money.payouts import (
     OPEN,
     FeeChannel,
     Payout,

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Subquery
 
 from models import column
-from models.payouts import Payout, PayoutReceipt, PayoutState
+from models.money.payouts import Payout, PayoutReceipt, PayoutState
 from models.people import Person
 from services.common.errors import NotFound
 from services.common.files import FileStore

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from models.draws import DrawActivity, DrawStatus, Invitation, InvitationStatus, Notice
 from models.experts import ExpertProfile
 from models.fees import FeeStandard
-from models.payouts import (
+from models.money.payouts import (
     FUNDING_HELD,
     OPEN,
     FeeChannel,

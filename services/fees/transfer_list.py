@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.draws import DrawActivity
-from models.payouts import Payout, PayoutState
+from models.money.payouts import Payout, PayoutState
 from models.people import Agency, Person
 from services.common.paging import Page, keyset
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.applications import AppKind, Application, AppStatus
-from models.education import Enrollment
 from models.experts import ExpertProfile
+from models.learning.education import Enrollment
 from services.common.errors import NotAllowed
 
 STEPS = ("profile", "review", "education")

@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from tortoise.expressions import Q
 
-from models.payments import OrderStatus, PayOrder
-from models.payouts import OPEN, Payout, PayoutState
-from models.reconciliation import MismatchKind
+from models.money.payments import OrderStatus, PayOrder
+from models.money.payouts import OPEN, Payout, PayoutState
+from models.money.reconciliation import MismatchKind
 from services.payments.findings import PAID, REFUNDING, Mismatch, TransferMismatch, day_span
 from services.payments.gateway import NotificationRejected, PayError, PayGateway, Trade
 

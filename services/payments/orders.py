@@ -19,8 +19,8 @@ from redis.exceptions import LockError
 from tortoise.expressions import Q
 
 from models.applications import AppKind, Application, AppStatus
-from models.education import Enrollment
-from models.payments import FeeKind, OrderStatus, Payable, PayOrder
+from models.learning.education import Enrollment
+from models.money.payments import FeeKind, OrderStatus, Payable, PayOrder
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import Conflict, Locked, NotFound, Unavailable

@@ -14,14 +14,14 @@ from typing import Any
 from models import column
 from models.applications import AppKind, Application, AppStatus, Attachment, ReviewAction
 from models.draws import DrawActivity, Invitation, Project
-from models.education import Course, Enrollment
 from models.evaluation.scores import RecordProposal, ScoreObservation
-from models.exams import Exam, ExamAttempt
 from models.experts import ExpertAvoidUnit, ExpertProfile, ExpertRelative, ExpertSpecialty
 from models.help import HelpQuestion, SupportMessage, SupportTicket
+from models.learning.education import Course, Enrollment
+from models.learning.exams import Exam, ExamAttempt
+from models.money.payments import Payable
+from models.money.payouts import Payout, PayoutAccount, PayoutReceipt
 from models.notifications import Notification
-from models.payments import Payable
-from models.payouts import Payout, PayoutAccount, PayoutReceipt
 from models.people import Person, RoleGrant
 from models.venues import IdentityCheck
 from models.wechat import WeChatIdentity, WeChatPrivacyEvent

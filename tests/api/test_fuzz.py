@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.payments import Payable
+from models.money.payments import Payable
 from sandbox.pay_gateway import PayGateway
 from tests.support.api import Api
 from tests.support.fuzz_cases import fuzz_cases

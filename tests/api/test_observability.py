@@ -19,12 +19,12 @@ from aiohttp.test_utils import TestClient
 
 from config.app import create_app
 from config.observability.logging_setup import JsonFormatter, install_pii_masking, logger_levels
+from models.money.payments import OrderStatus, Payable, PayOrder
 from models.notifications import Notification
-from models.payments import OrderStatus, Payable, PayOrder
 from sandbox.pay_gateway import PayGateway
 from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields
-from services.common.trace import hashed_openid
+from services.common.runtime.trace import hashed_openid
 from tests.support.api import Api
 from tests.support.draw_world import drawn, make_experts
 from tests.support.helpers import eventually, redis_of

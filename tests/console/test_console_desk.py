@@ -17,8 +17,8 @@ from console.context import CONSOLE
 from models.audit import AuditEntry
 from models.draws import DrawActivity, DrawLog, Invitation, Project
 from models.experts import ExpertProfile
+from models.money.payments import PayOrder
 from models.notifications import Notification
-from models.payments import PayOrder
 from models.people import Person, RoleGrant, phone_is
 from models.wechat import WeChatIdentity
 from sandbox.app import SANDBOX_PLATFORM

@@ -18,7 +18,7 @@ from aiohttp.test_utils import TestClient
 from config.settings import Settings
 from models.draws import DrawActivity, DrawLog
 from models.federated_draws import PeerDraw
-from models.payouts import FeeFunding
+from models.money.payouts import FeeFunding
 from sandbox.pay_gateway import PayGateway
 from services.demo import load_fee_standard
 from tests.support.api import Api

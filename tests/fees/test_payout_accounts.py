@@ -11,8 +11,8 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawLog, Invitation
+from models.money.payouts import Payout, PayoutAccount
 from models.notifications import Notification
-from models.payouts import Payout, PayoutAccount
 from models.people import Person
 from models.wechat import WeChatIdentity
 from sandbox.pay_gateway import PayGateway

@@ -13,8 +13,8 @@ from aiohttp.test_utils import TestClient
 
 from config.settings import Settings
 from models.draws import Invitation
+from models.money.payouts import Payout, TransferAuthorisation
 from models.notifications import Notification
-from models.payouts import Payout, TransferAuthorisation
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_authorisation import AuthorisationDesk
 from sandbox.pay_gateway import PayGateway

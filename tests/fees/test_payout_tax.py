@@ -9,8 +9,8 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
+from models.money.payouts import Payout
 from models.notifications import Notification
-from models.payouts import Payout
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk

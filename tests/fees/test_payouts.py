@@ -19,8 +19,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from models.draws import DrawLog, Invitation
+from models.money.payouts import Payout
 from models.notifications import Notification
-from models.payouts import Payout
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_gateway import PayGateway

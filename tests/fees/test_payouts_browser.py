@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
-from models.payouts import Payout
+from models.money.payouts import Payout
 from models.people import Person
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk

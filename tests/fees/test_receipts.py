@@ -14,7 +14,7 @@ from decimal import Decimal
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
-from models.payouts import Payout, PayoutReceipt
+from models.money.payouts import Payout, PayoutReceipt
 from models.people import Person
 from models.wechat import Channel, WeChatIdentity
 from sandbox.pay_gateway import PayGateway

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from models.audit import AuditEntry
 from models.draws import Invitation
-from models.payouts import Payout
+from models.money.payouts import Payout
 from models.people import Person
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import TransferDesk

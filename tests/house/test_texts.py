@@ -20,15 +20,15 @@ from models.applications import AppKind, AppStatus, BatchKind
 from models.dishonesty import FlagStatus, RunStatus, RunTrigger
 from models.draw_handler import UrgencyReason, UrgencyStatus
 from models.draws import AnsweredVia, DrawStatus, InvitationStatus, NoticeRole
-from models.education import Grading
 from models.evaluation.scores import ProposalKind, ProposalStatus
 from models.help import SupportState
+from models.learning.education import Grading
+from models.money.payments import FapiaoState, OrderStatus, SettledBy
+from models.money.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
+from models.money.reconciliation import RunStatus as BillRunStatus
 from models.notifications import ChannelKind, Status
-from models.payments import FapiaoState, OrderStatus, SettledBy
-from models.payouts import AuthorisationState, FeeChannel, FundingState, PayoutState
 from models.people import Gender, LinkState, Role
 from models.performance import ReviewOutcome
-from models.reconciliation import RunStatus as BillRunStatus
 from models.venues import CheckMethod
 from models.wechat import Channel
 from sandbox.platform import check_field
@@ -71,7 +71,7 @@ SAMPLES: dict[str, object] = {
     "event": "迟到", "proposal_kind": "deviation", "dimension_part": "scoring", "served": 12,
     "absent": 1, "tables": 4, "mean": "2.3", "proposed": 2, "dismissed": 1, "leanings": 1,
     "disputed": True, "explanation": "评分偏离评标委员会中位数超过 5%", "year": 2026,
-    # the 智能客服 and 人工客服 (handlers/ask.py, handlers/support.py)
+    # the 智能客服 and 人工客服 (handlers/help/ask.py, handlers/help/support.py)
     "body": "评标劳务费由组织评标的单位支付。", "cut": True, "ended": True, "new": True,
     "hotline": "020-12345678", "closest": ["劳务费要扣个税吗？怎么算？"], "retired": False,
     "version": 2,

@@ -33,7 +33,7 @@ from models.audit import AuditHead
 from models.experts import ExpertProfile
 from sandbox.app import sync_followers
 from sandbox.platform import Platform
-from services.common.replica import PRIMARY, REPLICA, LaggingReads
+from services.common.runtime.replica import PRIMARY, REPLICA, LaggingReads
 from services.demo import DEMO_PEOPLE, load_demo
 from tests.support.api import Api
 from tests.support.helpers import eventually

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from aiohttp.test_utils import TestClient
 
 from models.applications import Application, AppStatus, Batch
-from models.education import Course, Enrollment, Lesson
-from models.exams import Exam, ExamAttempt
+from models.learning.education import Course, Enrollment, Lesson
+from models.learning.exams import Exam, ExamAttempt
 from models.people import Person, phone_is
 from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES, demo_credit_code
 from services.education.courseware import BEAT_EVERY, Courseware

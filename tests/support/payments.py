@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from aiohttp.test_utils import TestClient
 
-from models.education import Course, Enrollment
-from models.payments import OrderStatus, PayOrder
+from models.learning.education import Course, Enrollment
+from models.money.payments import OrderStatus, PayOrder
 from models.people import Person, phone_is
 from sandbox.pay_gateway import PayGateway
 from services.common.clock import CHINA

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from aiohttp.test_utils import TestClient
 
 from models.draws import Invitation
-from models.payouts import Payout
+from models.money.payouts import Payout
 from sandbox.pay_gateway import PayGateway
 from sandbox.pay_transfer import FakeTransfer, TransferDesk
 from services.common.clock import CHINA, china_today

@@ -16,7 +16,7 @@ from handlers.commands import AUDIENCES
 from handlers.fallback import HANDLERS, synonyms
 from handlers.routing import routers
 from models.draws import Invitation, InvitationStatus
-from models.payments import PayOrder
+from models.money.payments import PayOrder
 from models.wechat import Channel, WeChatIdentity
 from services.common.redis_keys import RedisKeys
 from services.demo import demo_id

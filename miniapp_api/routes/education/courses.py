@@ -10,7 +10,7 @@ from pydantic import Field
 
 from miniapp_api.framework import Api, Call
 from miniapp_api.schemas import Model, QuestionIn
-from models.education import Course, Enrollment
+from models.learning.education import Course, Enrollment
 from models.people import Role
 from services.common.errors import Conflict
 

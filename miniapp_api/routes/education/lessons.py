@@ -9,7 +9,7 @@ from pydantic import Field
 from miniapp_api.framework import Api, Call
 from miniapp_api.routes.education.courses import ADMIN, EXPERT, TAG
 from miniapp_api.schemas import Model
-from models.education import Enrollment
+from models.learning.education import Enrollment
 from services.education import BEAT_EVERY, LessonState
 
 api = Api()

@@ -18,7 +18,7 @@ from miniapp_api.routes.draws.common import AGENCY, activity_in_path, actor
 from miniapp_api.routes.fees.common import EXPERT, FINANCE, TAG, money_out
 from miniapp_api.routes.fees.sheets import FeesOut, fees_out
 from miniapp_api.schemas import Model
-from models.payouts import FeeChannel, PayoutState
+from models.money.payouts import FeeChannel, PayoutState
 from services.common.errors import Conflict
 from services.common.pii import mask_name
 from services.fees import MyPayout

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from tortoise.expressions import Q
 
 from models import column
-from models.payments import EInvoice, FapiaoState, Payable, PayOrder
+from models.money.payments import EInvoice, FapiaoState, Payable, PayOrder
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, DomainError, NotFound, Unavailable

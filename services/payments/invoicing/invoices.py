@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Literal, Protocol
 
 from models.applications import Application
-from models.payments import EInvoice, FapiaoState, FeeKind, Payable
+from models.money.payments import EInvoice, FapiaoState, FeeKind, Payable
 from models.people import Person
 from services.common.clock import china_time
 from services.common.errors import BadInput, Conflict, DomainError, NotFound

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Protocol
 
-from models.payouts import Payout, PayoutState
-from models.reconciliation import (
+from models.money.payouts import Payout, PayoutState
+from models.money.reconciliation import (
     MismatchKind,
     RunStatus,
     TransferBillMismatch,
