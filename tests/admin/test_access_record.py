@@ -20,7 +20,7 @@ from console.app import EXPORTS as CONSOLE_FILES
 from console.pages import every_page
 from miniapp_api.routes import api as collect
 from models.audit import AuditEntry
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from services.audit import (
     EXPORTS,

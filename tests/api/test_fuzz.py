@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.money.payments import Payable
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from tests.support.api import Api
 from tests.support.fuzz_cases import fuzz_cases
 from tests.support.wechat import Chat

@@ -21,7 +21,7 @@ from config.app import create_app
 from config.observability.logging_setup import JsonFormatter, install_pii_masking, logger_levels
 from models.money.payments import OrderStatus, Payable, PayOrder
 from models.notifications import Notification
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields
 from services.common.runtime.trace import hashed_openid

@@ -22,7 +22,7 @@ from models.notifications import Notification
 from models.people import Person, RoleGrant, phone_is
 from models.wechat import WeChatIdentity
 from sandbox.app import SANDBOX_PLATFORM
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.wechat_push import Pusher, text_fields
 from services.common.clock import CHINA
 from tests.support.access import exact_access

@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 
 from models.money.payments import Payable
 from models.notifications import Notification
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from tests.support.access import exact_access
 from tests.support.api import Api
 from tests.support.console import Desk

@@ -17,7 +17,7 @@ from models.learning.training import TrainingSession
 from models.money.payments import OrderStatus, Payable, PayOrder
 from models.notifications import Notification
 from models.people import Person, phone_is
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.common.errors import DomainError
 from services.demo import EXAM_QUESTIONS
 from tests.support.api import Api

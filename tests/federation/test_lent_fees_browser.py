@@ -19,7 +19,7 @@ from config.settings import Settings
 from models.draws import DrawActivity, DrawLog
 from models.federated_draws import PeerDraw
 from models.money.payouts import FeeFunding
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.demo import load_fee_standard
 from tests.support.api import Api
 from tests.support.browser import screenshot, signed_in

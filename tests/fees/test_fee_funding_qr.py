@@ -10,7 +10,7 @@ from aiohttp.test_utils import TestClient
 from models.draws import DrawLog
 from models.money.payments import Payable, PayOrder
 from models.money.payouts import FeeFunding
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from tests.support.api import Api
 from tests.support.helpers import eventually
 from tests.support.payouts import fees_ready, record

@@ -15,7 +15,7 @@ from models.money.payouts import Payout, PayoutAccount
 from models.notifications import Notification
 from models.people import Person
 from models.wechat import WeChatIdentity
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked

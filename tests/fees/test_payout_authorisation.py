@@ -16,9 +16,9 @@ from models.draws import Invitation
 from models.money.payouts import Payout, TransferAuthorisation
 from models.notifications import Notification
 from models.wechat import Channel, WeChatIdentity
-from sandbox.pay_authorisation import AuthorisationDesk
-from sandbox.pay_gateway import PayGateway
-from sandbox.pay_transfer import AUTHORISED_FIELDS, TransferDesk
+from sandbox.pay.authorisation import AuthorisationDesk
+from sandbox.pay.gateway import PayGateway
+from sandbox.pay.transfer import AUTHORISED_FIELDS, TransferDesk
 from services.payments import PayError
 from services.payments.transfers import TransferRequest
 from tests.support.api import Api

@@ -31,7 +31,7 @@ from models.people import Gender, LinkState, Role
 from models.performance import ReviewOutcome
 from models.venues import CheckMethod
 from models.wechat import Channel
-from sandbox.platform import check_field
+from sandbox.platform_records import check_field
 from services.audit import Kind, Purpose, SignInHow
 from services.common.clock import CHINA
 from services.common.pii import find_unmasked

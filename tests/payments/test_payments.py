@@ -21,7 +21,7 @@ from models.learning.education import Enrollment
 from models.money.payments import OrderStatus, Payable, PayOrder
 from models.notifications import Notification
 from models.people import Person, phone_is
-from sandbox.pay_gateway import FakeOrder, PayGateway
+from sandbox.pay.gateway import FakeOrder, PayGateway
 from sandbox.platform import Platform
 from services.common.clock import CHINA
 from services.common.errors import DomainError

@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestClient
 from bot.providers.pay.fundflow import parse_fundflow
 from models.money.payouts import Payout
 from models.money.reconciliation import TransferBillRun
-from sandbox.pay_fundflow import HEADER, SUMMARY, fundflow_file, fundflow_lines
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.fundflow import HEADER, SUMMARY, fundflow_file, fundflow_lines
+from sandbox.pay.gateway import PayGateway
 from services.payments.gateway import UNREADABLE, PayError
 from tests.support.api import Api
 from tests.support.console import Desk

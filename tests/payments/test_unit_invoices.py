@@ -19,7 +19,7 @@ from models.applications import Application, AppStatus, Batch
 from models.money.payments import EInvoice, Payable
 from models.notifications import Notification
 from models.people import Person, phone_is
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.gateway import PayGateway
 from services.payments.invoicing import FapiaoError, FapiaoOrder
 from tests.support.api import Api
 from tests.support.helpers import eventually

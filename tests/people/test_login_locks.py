@@ -15,7 +15,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from models.wechat import WeChatIdentity
-from sandbox.platform import Fault, Platform
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from services.demo import DEMO_PASSWORD, DemoPerson
 from services.people.identity_rules import IdentityRules
 from services.people.lockout import CODE_GUESSES, PERSON_FAILURES

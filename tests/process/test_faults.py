@@ -29,7 +29,8 @@ from config.settings import Settings
 from models.draws import Invitation, InvitationStatus
 from models.notifications import Notification, Status
 from models.wechat import WeChatIdentity
-from sandbox.platform import Fault, Platform
+from sandbox.platform import Platform
+from sandbox.platform_records import Fault
 from sandbox.wechat_push import event_fields, text_fields
 from services.common.redis_keys import RedisKeys
 from tests.support.api import Api

@@ -98,7 +98,7 @@ class PayGateway:
         self.session: aiohttp.ClientSession | None = None
         self.base_url = ""  # where it is served (tests)
         self.notify_to = ""  # overrides orders' notify_url (tests, whose port comes late)
-        # the daily trade bill (sandbox/pay_bill.py), and how tests make it disagree
+        # the daily trade bill (sandbox/pay/bill.py), and how tests make it disagree
         self.bill_extra_rows: list[BillRow] = []  # trades WeChat Pay has and we do not
         self.bill_amount_override: dict[str, int] = {}  # out_trade_no -> fen in the bill
         self.bill_dropped: set[str] = set()  # orders left out of the bill
@@ -107,17 +107,17 @@ class PayGateway:
         self.bill_clock: Callable[[], datetime] = functools.partial(datetime.now, UTC)
         self.bill_tampered = False  # serve a file whose SHA1 is not the one announced
         self.bill_files: dict[str, tuple[bytes, float]] = {}  # download token -> (file, until)
-        # transfers' 电子回单 (sandbox/pay_transfer.py): out_bill_no -> receipt
+        # transfers' 电子回单 (sandbox/pay/transfer.py): out_bill_no -> receipt
         self.receipts: dict[str, Any] = {}
         self.receipt_pending_queries = 1  # queries answered GENERATING before FINISHED
         self.receipt_tampered = False  # serve a file whose SHA256 is not the one announced
-        # the fund-flow bill's transfer lines (sandbox/pay_fundflow.py), made to disagree
+        # the fund-flow bill's transfer lines (sandbox/pay/fundflow.py), made to disagree
         self.fundflow_dropped: set[str] = set()  # out_bill_no left out of the bill
         self.fundflow_amount_override: dict[str, int] = {}  # out_bill_no -> fen in the bill
-        # 电子发票 (sandbox/pay_fapiao.py): fapiao_id -> invoice; the next issue's refusal
+        # 电子发票 (sandbox/pay/fapiao.py): fapiao_id -> invoice; the next issue's refusal
         self.fapiaos: dict[str, Any] = {}
         self.fapiao_refuse = ""
-        # 商家转账 (sandbox/pay_transfer.py): out_bill_no -> bill
+        # 商家转账 (sandbox/pay/transfer.py): out_bill_no -> bill
         self.transfers: dict[str, Any] = {}
         self.transfer_scenes = {"1005"}  # the scenes the merchant has opened (佣金报酬)
         self.transfer_balance_fen: int | None = None  # the operating account; None: ample
@@ -128,7 +128,7 @@ class PayGateway:
         self.transfer_notify_first = False
         # a cancel stays CANCELING until TransferDesk.cancelled (WeChat Pay takes its time)
         self.transfer_cancel_slow = False
-        # 免确认收款授权 (sandbox/pay_authorisation.py): out_authorization_no -> authorisation;
+        # 免确认收款授权 (sandbox/pay/authorisation.py): out_authorization_no -> authorisation;
         # whether the merchant has the mode (without it: NO_AUTH)
         self.transfer_authorizations: dict[str, Any] = {}
         self.transfer_authorization_open = True
@@ -279,93 +279,3 @@ def gateway_view(func: Any) -> Any:
         response: web.StreamResponse = await func(request, gateway, data)
         return response
     return view
-
-
-async def _create(request: web.Request, gateway: PayGateway, data: dict[str, Any],
-                  trade_type: str) -> web.StreamResponse:
-    no = str(data.get("out_trade_no", ""))
-    total = (data.get("amount") or {}).get("total")
-    if not (6 <= len(no) <= 32) or not isinstance(total, int) or total <= 0 \
-            or not data.get("description") or data.get("mchid") != gateway.mchid:
-        return _error(400, "PARAM_ERROR", "参数错误")
-    if not str(data.get("notify_url", "")).startswith(("http://", "https://")) \
-            or "?" in str(data.get("notify_url")):
-        return _error(400, "PARAM_ERROR", "notify_url格式错误")
-    existing = gateway.orders.get(no)
-    if existing is not None:
-        if existing.state == "SUCCESS":
-            return _error(400, "ORDERPAID", "该订单已支付")
-        if existing.state == "CLOSED":
-            return _error(400, "ORDER_CLOSED", "订单已关闭")
-        if existing.params != data:
-            return _error(400, "INVALID_REQUEST", "201 商户订单号重复")
-        order = existing
-    else:
-        order = FakeOrder(no, str(data.get("appid")), gateway.mchid, str(data["description"]),
-                          total, str(data["notify_url"]), trade_type, data,
-                          payer_openid=str((data.get("payer") or {}).get("openid", "")))
-        gateway.orders[no] = order
-    if trade_type == "NATIVE":
-        if not order.code_url:
-            order.code_url = f"weixin://wxpay/bizpayurl?pr={secrets.token_urlsafe(6)}"
-            gateway.by_code[order.code_url] = no
-        return _signed(gateway, 200, {"code_url": order.code_url})
-    if not order.payer_openid:
-        return _error(400, "PARAM_ERROR", "缺少payer.openid")
-    if not order.prepay_id:
-        order.prepay_id = "wx" + "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz")
-                                         for _ in range(30))
-        gateway.by_code[order.prepay_id] = no
-    return _signed(gateway, 200, {"prepay_id": order.prepay_id})
-
-
-@gateway_view
-async def native(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
-    return await _create(request, gateway, data, "NATIVE")
-
-
-@gateway_view
-async def jsapi(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
-    return await _create(request, gateway, data, "JSAPI")
-
-
-@gateway_view
-async def query(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
-    order = gateway.orders.get(request.match_info["no"])
-    if request.match_info["no"] in gateway.query_failing:
-        return _error(500, "SYSTEM_ERROR", "系统错误")
-    if order is None or request.query.get("mchid") != gateway.mchid:
-        return _error(404, "ORDER_NOT_EXIST", "订单不存在")
-    return _signed(gateway, 200, order.as_transaction())
-
-
-@gateway_view
-async def close(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
-    order = gateway.orders.get(request.match_info["no"])
-    if order is None:
-        return _error(404, "ORDER_NOT_EXIST", "订单不存在")
-    if order.state in ("SUCCESS", "REFUND"):
-        return _error(400, "ORDERPAID", "订单已支付")
-    order.state = "CLOSED"
-    return _signed(gateway, 204, None)
-
-
-@gateway_view
-async def refund(request: web.Request, gateway: PayGateway, data: Body) -> web.StreamResponse:
-    order = gateway.orders.get(str(data.get("out_trade_no", "")))
-    if order is None or order.state not in ("SUCCESS", "REFUND"):
-        return _error(400, "INVALID_REQUEST", "订单状态不允许退款")
-    amount = data.get("amount") or {}
-    if amount.get("total") != order.total or amount.get("refund", 0) > order.total:
-        return _error(400, "PARAM_ERROR", "退款金额错误")
-    no = str(data.get("out_refund_no", ""))
-    if no not in order.refunds:
-        order.refunds.append(no)
-        order.refunded_at = datetime.now(CHINA).isoformat(timespec="seconds")
-        order.refunded_fen = int(amount.get("refund", 0))
-    order.state = "REFUND"
-    return _signed(gateway, 200, {"refund_id": "50" + secrets.token_hex(12), "out_refund_no": no,
-                                  "out_trade_no": order.out_trade_no, "status": "SUCCESS",
-                                  "create_time": datetime.now(UTC).isoformat(),
-                                  "amount": {"refund": amount.get("refund"),
-                                             "total": order.total, "currency": "CNY"}})

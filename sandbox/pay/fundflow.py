@@ -1,13 +1,13 @@
 """The fake gateway's daily fund-flow bill (资金账单) of the operating account, as
 api.mch.weixin.qq.com serves it: GET /v3/bill/fundflowbill answers (signed) the file's SHA1
-and a download address served by the trade bill's /v3/billdownload/file (sandbox/pay_bill.py).
+and a download address served by the trade bill's /v3/billdownload/file (sandbox/pay/bill.py).
 The file is built from the gateway's own 商家转账 bills: one 支出 line for each transfer that
 succeeded that China day, in WeChat Pay's columns (WX-PAY-FUNDFLOW), every field prefixed with
 a backtick, then the summary header and the totals. The transfer lines' 业务名称 and 业务类型
 are 商家转账, 微信支付业务单号 the transfer bill number, 业务凭证号 our out_bill_no (ours, see
 docs/rules-that-are-ours.md).
 
-It is out when the trade bill is (sandbox/pay_bill.py `not_out`: NO_STATEMENT_EXIST before
+It is out when the trade bill is (sandbox/pay/bill.py `not_out`: NO_STATEMENT_EXIST before
 09:00 China time the next day, STATEMENT_CREATING until 10:00). Tests make it disagree with
 the service: `fundflow_dropped` (transfers left out), `fundflow_amount_override[out_bill_no]
 = fen`; the trade bill's `bill_not_ready`, `bill_tampered` and `bill_clock` hold for it too."""
@@ -24,8 +24,8 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.pay_bill import LINK_TTL, not_out, yuan
-from sandbox.pay_gateway import PayGateway
+from sandbox.pay.bill import LINK_TTL, not_out, yuan
+from sandbox.pay.gateway import PayGateway
 from services.common.clock import CHINA
 
 HEADER = ("记账时间,微信支付业务单号,资金流水单号,业务名称,业务类型,收支类型,收支金额(元),"

@@ -1,7 +1,7 @@
 """The fake WeChat Pay gateway as an aiohttp app: payments and refunds
-(sandbox/pay_gateway.py), the trade bill (sandbox/pay_bill.py), the fund-flow bill
-(sandbox/pay_fundflow.py), 电子发票 (sandbox/pay_fapiao.py) and 商家转账
-(sandbox/pay_transfer.py, its 用户授权免确认 in sandbox/pay_authorisation.py, its 电子回单 there
+(sandbox/pay/gateway.py), the trade bill (sandbox/pay/bill.py), the fund-flow bill
+(sandbox/pay/fundflow.py), 电子发票 (sandbox/pay/fapiao.py) and 商家转账
+(sandbox/pay/transfer.py, its 用户授权免确认 in sandbox/pay/authorisation.py, its 电子回单 there
 too)."""
 
 from __future__ import annotations
@@ -11,21 +11,14 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from sandbox.pay_authorisation import add_authorisation_routes
-from sandbox.pay_bill import bill_download, trade_bill
-from sandbox.pay_fapiao import add_fapiao_routes
-from sandbox.pay_fundflow import fund_flow_bill
-from sandbox.pay_gateway import (
-    GATEWAY,
-    PayGateway,
-    close,
-    gateway_view,
-    jsapi,
-    native,
-    query,
-    refund,
-)
-from sandbox.pay_transfer import add_receipt_routes, add_transfer_routes
+from sandbox.pay.authorisation import add_authorisation_routes
+from sandbox.pay.bill import bill_download, trade_bill
+from sandbox.pay.fapiao import add_fapiao_routes
+from sandbox.pay.fundflow import fund_flow_bill
+from sandbox.pay.gateway import GATEWAY, PayGateway, gateway_view
+from sandbox.pay.orders import close, jsapi, native, query, refund
+from sandbox.pay.receipts import add_receipt_routes
+from sandbox.pay.transfer import add_transfer_routes
 
 
 def pay_gateway_app(gateway: PayGateway) -> web.Application:

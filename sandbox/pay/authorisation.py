@@ -31,8 +31,8 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.pay_gateway import Body, PayGateway, _error, _signed, gateway_view
-from sandbox.pay_transfer import (
+from sandbox.pay.gateway import Body, PayGateway, _error, _signed, gateway_view
+from sandbox.pay.transfer import (
     AUTHORISED_FIELDS,
     AUTHORIZE_FIELDS,
     NAME_FROM_FEN,

@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from sandbox.pay_gateway import Body, FakeOrder, PayGateway, _error, _signed, gateway_view
+from sandbox.pay.gateway import Body, FakeOrder, PayGateway, _error, _signed, gateway_view
 from services.common.clock import CHINA
 
 COMPLETE_AFTER = 0.05  # s from acceptance to issue (minutes at WeChat Pay; compressed here)
