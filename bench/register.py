@@ -26,7 +26,7 @@ def sheet(rows: int) -> bytes:
     """The register: one row an expert, a unit per 20 experts, 4 regions, 6 specialties."""
     from openpyxl import Workbook
 
-    from services.demo import demo_credit_code, demo_id
+    from services.demo_codes import demo_credit_code, demo_id
     from services.people.register.rows import COLUMNS
 
     book = Workbook(write_only=True)

@@ -38,7 +38,7 @@ async def run(rows: int, url: str) -> list[list[str]]:
     from config.settings import Settings
     from models.people import Person, phone_is
     from services.common.pii import Vault
-    from services.demo import demo_id
+    from services.demo_codes import demo_id
     from services.people.persons import People
     from services.people.reencrypt import Reencryption
 

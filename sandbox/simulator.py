@@ -290,7 +290,9 @@ async def demo_draw(request: web.Request) -> web.Response:
     (o_demo_pool1..6), started at once; the invited ones see the invitation in their chat."""
     from models.draws import Condition, DrawActivity, DrawStatus, Notice, Project, Section
     from models.people import Agency
-    from services.demo import AGENCY, DEMO_POOL_SPECIALTY, demo_credit_code
+    from services.demo import AGENCY
+    from services.demo_codes import demo_credit_code
+    from services.demo_draws import DEMO_POOL_SPECIALTY
 
     domain = _services(request).domain
     handler = await Person.filter(phone_is("13800000004")).first()

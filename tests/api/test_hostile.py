@@ -20,7 +20,8 @@ from models.draws import DrawActivity
 from models.people import Agency, Person, Role, RoleGrant, phone_is
 from sandbox.platform import Platform
 from sandbox.wechat_push import text_fields, to_xml
-from services.demo import DEMO_PASSWORD, demo_credit_code
+from services.demo import DEMO_PASSWORD
+from services.demo_codes import demo_credit_code
 from services.people.identity_rules import IdentityRules
 from tests.support.api import Api, ApiAnswer
 from tests.support.clock import MovedClock

@@ -19,7 +19,7 @@ from models.experts import ExpertProfile, ExpertSpecialty, RegisterImport
 from models.people import Person, Role, RoleGrant
 from models.reference import WorkUnit
 from sandbox.platform import Platform
-from services.demo import demo_credit_code
+from services.demo_codes import demo_credit_code
 from services.people.register import imports as register_import
 from tests.support.api import Api
 from tests.support.cli import Expertbot

@@ -221,7 +221,7 @@ async def test_the_age_rule_reads_the_birth_date_from_the_encrypted_number(
 
     from models.wechat import Channel, WeChatIdentity
     from services.common.clock import china_today
-    from services.demo import demo_id
+    from services.demo_codes import demo_id
     from services.people.persons import NewPerson
     from tests.support.applications import make_batch
 
@@ -335,7 +335,7 @@ async def test_password_login_does_the_same_work_for_unknown_accounts(
     """No timing difference between a known and an unknown account: the scrypt check runs
     for both (against a dummy hash when nobody matches, or for a person with no password)."""
     import services.people.persons
-    from services.demo import demo_id
+    from services.demo_codes import demo_id
 
     checked: list[str | None] = []
     real = services.people.persons.verify_password

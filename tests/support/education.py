@@ -12,7 +12,8 @@ from models.applications import Application, AppStatus, Batch
 from models.learning.education import Course, Enrollment, Lesson
 from models.learning.exams import Exam, ExamAttempt
 from models.people import Person, phone_is
-from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES, demo_credit_code
+from services.demo import DEMO_FORM, EXAM_QUESTIONS, GD_STAGES
+from services.demo_codes import demo_credit_code
 from services.education.courseware import BEAT_EVERY, Courseware
 from web.context import DOMAIN
 

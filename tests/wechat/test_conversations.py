@@ -19,7 +19,7 @@ from models.draws import Invitation, InvitationStatus
 from models.money.payments import PayOrder
 from models.wechat import Channel, WeChatIdentity
 from services.common.redis_keys import RedisKeys
-from services.demo import demo_id
+from services.demo_codes import demo_id
 from services.draws.running.answers import CHOICES
 from tests.support.api import Api
 from tests.support.draw_world import make_experts, openid_of, prepared, start_draw
