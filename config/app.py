@@ -87,7 +87,7 @@ def hand_over(rt: Runtime, app: web.Application, miniapp: web.Application,
     app[SMS_INBOX] = SmsInbox(SmsReplies(rt.domain.draws, rt.domain.outbox, rt.texts,
                                          rt.domain.draw_followups,
                                          rt.domain.attendance).answer,
-                              rt.redis, rt.keys)
+                              rt.redis, rt.keys, rt.domain.outbox)
     if (inbox := voice_inbox(rt)) is not None:
         app[VOICE_INBOX] = inbox
     app[READINESS] = Readiness(rt.redis, max(rt.settings.db_timeout,

@@ -168,4 +168,4 @@ def voice_inbox(rt: Runtime) -> VoiceInbox | None:
     replies = VoiceReplies(rt.domain.draws, rt.domain.draw_followups, rt.domain.outbox,
                            rt.texts)
     return VoiceInbox(replies.keypress, replies.answered, rt.voice.callback_token, rt.redis,
-                      rt.keys)
+                      rt.keys, rt.domain.outbox)

@@ -75,7 +75,7 @@ async def ask_for_leave(person: Person | None, texts: Texts, now: datetime,
 @router.message(Text("抽取进度", "到场情况", "专家到场", "抽取情况", "到场"))
 async def agency_progress(person: Person | None, texts: Texts, people: People,
                           attendance: Attendance, now: datetime, draw_scope: DrawScope,
-                          draws: DrawEngine) -> str:
+                          draws: DrawEngine, draw_record: DrawRecord) -> str:
     if person is None:
         return texts.render("chat/account/not_bound.j2")
     grants = await people.active_roles(person.id, now)
@@ -90,7 +90,7 @@ async def agency_progress(person: Person | None, texts: Texts, people: People,
         arrived, expected = await attendance.arrivals(activity, now)
         counts = await draws.progress.draw_counts(activity.id)
         rows.append({"id": activity.id,
-                     "status": texts.word("draw_status", DrawRecord.shown_status(
+                     "status": texts.word("draw_status", draw_record.shown_status(
                          activity.status, activity.eval_start, activity.finished_at, now)),
                      "eval_start": china_time(activity.eval_start), "progress": counts.text,
                      "arrived": arrived, "expected": expected})
