@@ -91,10 +91,6 @@ class UnitRequests:
         names = await People.names_of({r.person_id for r in found})
         return [RequestView(r, str(names.get(r.person_id, ""))) for r in found]
 
-    @staticmethod
-    async def count_waiting() -> int:
-        return await UnitRequest.filter(status=WAITING).count()
-
     async def add(self, request_id: int, name: str, code: str | None, staff: Person,
                   now: datetime) -> tuple[UnitRequest, WorkUnit]:
         """Add the unit (as the staff corrected it) and tell the applicant to pick it."""

@@ -19,7 +19,6 @@ from typing import Any, Literal
 from cryptography.hazmat.primitives import hashes, hmac
 from tortoise.transactions import in_transaction
 
-from models import column
 from models.audit import AuditEntry, AuditHead
 from models.draws import DrawLog
 from services.common.paging import PAGE, Page, keyset
@@ -240,7 +239,3 @@ class AuditChain:
             query = query.filter(at__lt=end.astimezone(UTC))
         return await query.order_by("-id").limit(limit)
 
-    @staticmethod
-    async def unchained_logs() -> int:
-        head = await AuditHead.get_or_none(id=1) or AuditHead(id=1)
-        return len(await column(DrawLog.filter(id__gt=head.draw_log_id).limit(BATCH), "id"))
